@@ -1,0 +1,109 @@
+"""Shared fixtures: one user per role, a person with a full record, signed-in clients."""
+
+from __future__ import annotations
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from goldenthread.accounts.factories import (
+    AdministratorFactory,
+    AreaFactory,
+    CommissionerFactory,
+    PanelMemberFactory,
+    PractitionerFactory,
+    TeamFactory,
+    TeamLeaderFactory,
+)
+from goldenthread.people.factories import (
+    AllocationFactory,
+    CircleMemberFactory,
+    PersonFactory,
+)
+
+
+def sign_in(client, user):
+    """Sign in as `user` with the second factor passed, as after the real two steps."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def area(db):
+    return AreaFactory(name="Northfield")
+
+
+@pytest.fixture
+def team(area):
+    return TeamFactory(name="Northfield Community Care Team", area=area)
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Riverside Adult Support Team", area=AreaFactory(name="Riverside"))
+
+
+@pytest.fixture
+def practitioner(team):
+    return PractitionerFactory(username="pat", first_name="Pat", last_name="Kerr", team=team)
+
+
+@pytest.fixture
+def other_practitioner(team):
+    return PractitionerFactory(username="sam", first_name="Sam", last_name="Reid", team=team)
+
+
+@pytest.fixture
+def team_leader(team):
+    return TeamLeaderFactory(username="lee", first_name="Lee", last_name="Smith", team=team)
+
+
+@pytest.fixture
+def other_team_leader(other_team):
+    return TeamLeaderFactory(username="rowan", team=other_team)
+
+
+@pytest.fixture
+def panel_member(db):
+    return PanelMemberFactory(username="panel")
+
+
+@pytest.fixture
+def commissioner(db):
+    return CommissionerFactory(username="commissioner")
+
+
+@pytest.fixture
+def administrator(db):
+    return AdministratorFactory(username="admin")
+
+
+@pytest.fixture
+def person(team, practitioner):
+    person = PersonFactory(team=team, given_name="Jean", family_name="Macdonald")
+    AllocationFactory(person=person, worker=practitioner)
+    return person
+
+
+@pytest.fixture
+def full_record(person):
+    """The person with one of every kind of item a named-record URL can point at."""
+    member = CircleMemberFactory(person=person, name="Ann Macdonald", relationship="Daughter")
+    allocation = person.allocations.get()
+    return {"person_id": person.pk, "member_id": member.pk, "allocation_id": allocation.pk}
+
+
+@pytest.fixture
+def practitioner_client(client, practitioner):
+    return sign_in(client, practitioner)
+
+
+@pytest.fixture
+def team_leader_client(client, team_leader):
+    return sign_in(client, team_leader)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    """Username and password. One message for every failure, so it never tells
+    whether an account exists."""
+
+    error_messages = {
+        "invalid_login": "The username or password is not right. Check them and try again.",
+        "inactive": "The username or password is not right. Check them and try again.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code from your authenticator app.",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "class": "ds_input--fixed-10"}
+        ),
+        error_messages={
+            "required": "Enter the 6-digit security code.",
+            "min_length": "The security code has 6 digits.",
+            "max_length": "The security code has 6 digits.",
+        },
+    )
+
+    def __init__(self, *args, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip().replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError("The security code is 6 digits, with no letters.")
+        if self.device is None:
+            raise forms.ValidationError("Set up your authenticator app first.")
+        allowed, _ = self.device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError(
+                "Too many wrong codes. Wait a minute, then enter the newest code."
+            )
+        if not self.device.verify_token(token):
+            raise forms.ValidationError(
+                "That security code is not right. Enter the newest code from your app."
+            )
+        return token

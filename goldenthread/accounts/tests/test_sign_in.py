@@ -1,0 +1,144 @@
+"""SEC-1: password then a security code; throttling; session lifetime."""
+
+import datetime
+import os
+import subprocess
+import sys
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from goldenthread.accounts.factories import DEMO_PASSWORD
+
+LOGIN = "/account/sign-in/"
+
+
+def post_password(client, username, password=DEMO_PASSWORD):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def current_code(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.mark.django_db
+def test_first_sign_in_sets_up_app_then_reaches_caseload(client, practitioner, person):
+    response = post_password(client, "pat")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:verify")
+    # Not yet verified: every other page sends you back to the code step.
+    assert client.get(reverse("people:caseload"))["Location"] == reverse("accounts:verify")
+    setup = client.get(reverse("accounts:verify"))
+    assert setup["Location"] == reverse("accounts:setup_second_factor")
+    page = client.get(reverse("accounts:setup_second_factor"))
+    assert b"<svg" in page.content
+    device = TOTPDevice.objects.get(user=practitioner)
+    response = client.post(reverse("accounts:setup_second_factor"),
+                           {"token": current_code(device)})
+    assert response.status_code == 302
+    assert client.get(reverse("people:caseload")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_code_is_refused_with_a_clear_message(client, practitioner):
+    device = TOTPDevice.objects.create(user=practitioner, name="app", confirmed=True)
+    post_password(client, "pat")
+    response = client.post(reverse("accounts:verify"), {"token": "000000"
+                                                         if current_code(device) != "000000"
+                                                         else "111111"})
+    assert response.status_code == 200
+    assert "That security code is not right" in response.content.decode()
+    assert client.get(reverse("people:caseload")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_session_key_rotates_at_sign_in(client, practitioner):
+    client.get(LOGIN)
+    session = client.session
+    session["marker"] = 1
+    session.save()
+    before = client.session.session_key
+    post_password(client, "pat")
+    assert client.session.session_key != before
+
+
+@pytest.mark.django_db
+def test_wrong_password_message_does_not_reveal_account(client, practitioner):
+    known = post_password(client, "pat", "wrong-password").content.decode()
+    unknown = post_password(client, "nobody-here", "wrong-password").content.decode()
+    message = "The username or password is not right"
+    assert message in known and message in unknown
+
+
+@pytest.mark.django_db
+def test_failed_sign_ins_are_throttled_for_existing_and_unknown_users(client, practitioner):
+    for username in ("pat", "nobody-here"):
+        for _ in range(5):
+            post_password(client, username, "wrong-password")
+        locked = post_password(client, username, DEMO_PASSWORD if username == "pat" else "x")
+        assert locked.status_code == 429
+        assert "Too many attempts" in locked.content.decode()
+    # The right password does not get through while locked.
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_session_ends_after_inactivity(practitioner_client, settings):
+    assert practitioner_client.get(reverse("people:caseload")).status_code == 200
+    later = datetime.datetime.now(tz=datetime.UTC) + settings.SESSION_IDLE_TIMEOUT + \
+        datetime.timedelta(minutes=1)
+    with time_machine.travel(later):
+        response = practitioner_client.get(reverse("people:caseload"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_session_ends_after_absolute_lifetime_even_when_active(practitioner_client, settings):
+    start = datetime.datetime.now(tz=datetime.UTC)
+    step = settings.SESSION_IDLE_TIMEOUT - datetime.timedelta(minutes=5)
+    t = start
+    with time_machine.travel(t, tick=False) as traveller:
+        assert practitioner_client.get(reverse("people:caseload")).status_code == 200
+        while t - start < settings.SESSION_ABSOLUTE_LIFETIME - step:
+            t += step
+            traveller.move_to(t)
+            assert practitioner_client.get(reverse("people:caseload")).status_code == 200
+        traveller.move_to(start + settings.SESSION_ABSOLUTE_LIFETIME + datetime.timedelta(1 / 24))
+        response = practitioner_client.get(reverse("people:caseload"))
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_out_is_a_post(practitioner_client):
+    assert practitioner_client.get(reverse("accounts:logout")).status_code == 405
+    practitioner_client.post(reverse("accounts:logout"))
+    assert practitioner_client.get(reverse("people:caseload")).status_code == 302
+
+
+def _run_settings(module, extra_env):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": module, **extra_env}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, check=False,
+    )
+
+
+def test_production_refuses_to_switch_off_second_factor():
+    result = _run_settings(
+        "goldenthread.config.settings.production",
+        {"SECRET_KEY": "x" * 60, "GOLDENTHREAD_REQUIRE_2FA": "false",
+         "ALLOWED_HOSTS": "goldenthread.example.org"},
+    )
+    assert result.returncode != 0
+    assert "second factor" in result.stderr
+
+
+def test_production_settings_pass_deployment_checks():
+    """SEC-8: `check --deploy` finds nothing to warn about."""
+    result = _run_settings(
+        "goldenthread.config.settings.production",
+        {"SECRET_KEY": "k" * 20 + "Q7-x" * 10, "ALLOWED_HOSTS": "goldenthread.example.org"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,13 @@
+"""Settings for the test suite (SQLite in memory unless DATABASE_URL is set)."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+GOLDENTHREAD_REQUIRE_2FA = True
+AXES_ENABLED = True
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Golden Thread administration"
+admin.site.site_title = "Golden Thread administration"
+
+urlpatterns = [
+    path("", include("goldenthread.core.urls")),
+    path("account/", include("goldenthread.accounts.urls")),
+    path("people/", include("goldenthread.people.urls")),
+    # Administrators sign in through the same two-step sign-in as everyone else.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    path("admin/", admin.site.urls),
+]

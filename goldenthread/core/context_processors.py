@@ -1,0 +1,34 @@
+"""Site-wide template context: the navigation a signed-in user may use."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from goldenthread.accounts.rules import can
+
+
+def site(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    items: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated and (
+        not _needs_second_factor(user)
+    ):
+        if can(user, "people.view_caseload"):
+            items.append(("My caseload", reverse("people:caseload")))
+        if can(user, "accounts.view_team"):
+            items.append(("My team", reverse("accounts:team")))
+        if user.is_staff:
+            items.append(("Administration", reverse("admin:index")))
+    path = request.path
+    nav = [
+        {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
+        for label, url in items
+    ]
+    return {"site_nav": nav}
+
+
+def _needs_second_factor(user) -> bool:
+    from django.conf import settings
+
+    return settings.GOLDENTHREAD_REQUIRE_2FA and not user.is_verified()

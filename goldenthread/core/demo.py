@@ -1,0 +1,108 @@
+"""Realistic demo data, built from the same factories the tests use (OPS-1).
+
+Idempotent: a second run finds the demo teams and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import factory.random
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.accounts.factories import (
+    DEMO_PASSWORD,
+    AdministratorFactory,
+    AreaFactory,
+    CommissionerFactory,
+    PanelMemberFactory,
+    PractitionerFactory,
+    TeamFactory,
+    TeamLeaderFactory,
+)
+from goldenthread.accounts.models import Team
+from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
+
+DEMO_TEAMS = (
+    ("Northfield Community Care Team", "Northfield"),
+    ("Riverside Adult Support Team", "Riverside"),
+)
+OTHER_AREAS = ("Kirkton", "Easthaven")
+
+COMMUNICATION_NEEDS = (
+    "",
+    "",
+    "",
+    "Uses British Sign Language; book an interpreter for visits.",
+    "Easy read letters, please. Needs time to answer questions.",
+    "Hard of hearing: face her when speaking, no background noise.",
+    "Speaks Polish at home; prefers an interpreter for important conversations.",
+    "Uses a communication book and Makaton signs.",
+)
+
+DEMO_SIGN_INS = (
+    ("practitioner", "Practitioner (Northfield)"),
+    ("teamleader", "Team leader (Northfield)"),
+    ("practitioner2", "Practitioner (Riverside)"),
+    ("panel", "Panel member"),
+    ("commissioner", "Commissioner"),
+    ("admin", "Administrator"),
+)
+
+
+def demo_loaded() -> bool:
+    return Team.objects.filter(name=DEMO_TEAMS[0][0]).exists()
+
+
+@transaction.atomic
+def load_demo_data(seed: int = 2026) -> bool:
+    """Create the demo organisation; return False if it was already there."""
+    if demo_loaded():
+        return False
+    factory.random.reseed_random(seed)
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    for name in OTHER_AREAS:
+        AreaFactory(name=name)
+    staff_usernames = iter(["practitioner", "practitioner2"])
+    for index, (team_name, area_name) in enumerate(DEMO_TEAMS):
+        area = AreaFactory(name=area_name)
+        team = TeamFactory(name=team_name, area=area)
+        TeamLeaderFactory(
+            username="teamleader" if index == 0 else f"teamleader{index + 1}",
+            team=team, password=DEMO_PASSWORD,
+        )
+        workers = [
+            PractitionerFactory(username=next(staff_usernames), team=team,
+                                password=DEMO_PASSWORD),
+            PractitionerFactory(username=f"sw{index + 1}b", team=team, job_title="Social worker",
+                                password=DEMO_PASSWORD),
+            PractitionerFactory(username=f"ot{index + 1}", team=team,
+                                job_title="Occupational therapist", password=DEMO_PASSWORD),
+        ]
+        for n in range(20):
+            person = PersonFactory(
+                team=team, area=area if n % 5 else AreaFactory(name=rng.choice(OTHER_AREAS)),
+                communication_needs=rng.choice(COMMUNICATION_NEEDS),
+            )
+            for _ in range(rng.randint(1, 4)):
+                CircleMemberFactory(person=person)
+            if n % 10 == 9:
+                continue  # nobody allocated yet: shows on the team leader's list
+            worker = workers[n % len(workers)] if n % 4 else workers[0]
+            AllocationFactory(
+                person=person, worker=worker,
+                start_date=today - datetime.timedelta(days=rng.randint(10, 700)),
+            )
+            if n % 7 == 0:
+                AllocationFactory(
+                    person=person, worker=workers[2], description="Occupational therapist",
+                    start_date=today - datetime.timedelta(days=400),
+                    end_date=today - datetime.timedelta(days=200),
+                )
+    PanelMemberFactory(username="panel", password=DEMO_PASSWORD)
+    CommissionerFactory(username="commissioner", password=DEMO_PASSWORD)
+    AdministratorFactory(username="admin", password=DEMO_PASSWORD)
+    return True

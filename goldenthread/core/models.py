@@ -1,0 +1,28 @@
+"""The base every Golden Thread record stands on."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class BaseModel(models.Model):
+    """A UUID key (not guessable, safe in URLs) and when the row was made and last changed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(BaseModel):
+    """A record people edit: `version` goes up by one on every save through a service,
+    so a save made from an older copy can be refused instead of overwriting (SEC-5)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True

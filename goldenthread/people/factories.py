@@ -1,0 +1,74 @@
+"""Factories for people: used by the tests and by the demo and synthetic data."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import factory
+from django.utils import timezone
+
+from goldenthread.accounts.factories import AreaFactory, PractitionerFactory, TeamFactory
+
+from .chi import check_digit
+from .models import Allocation, CircleMember, Person
+
+
+def make_chi(date_of_birth: datetime.date, rng: random.Random) -> str:
+    """A CHI number valid for the date of birth (the check digit is never 10)."""
+    while True:
+        middle = f"{rng.randrange(0, 1000):03d}"
+        first_nine = date_of_birth.strftime("%d%m%y") + middle
+        digit = check_digit(first_nine)
+        if digit is not None:
+            return first_nine + str(digit)
+
+
+def _date_of_birth(n: int) -> datetime.date:
+    rng = random.Random(n)
+    today = datetime.date(2026, 1, 1)
+    return today - datetime.timedelta(days=rng.randrange(18 * 365, 95 * 365))
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    given_name = factory.Faker("first_name", locale="en_GB")
+    family_name = factory.Faker("last_name", locale="en_GB")
+    preferred_name = ""
+    date_of_birth = factory.Sequence(_date_of_birth)
+    chi_number = factory.LazyAttributeSequence(
+        lambda p, n: make_chi(p.date_of_birth, random.Random(n * 7919))
+    )
+    communication_needs = ""
+    team = factory.SubFactory(TeamFactory)
+    area = factory.LazyAttribute(lambda p: p.team.area if p.team else AreaFactory())
+
+
+class CircleMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CircleMember
+
+    person = factory.SubFactory(PersonFactory)
+    name = factory.Faker("name", locale="en_GB")
+    relationship = factory.Iterator(
+        ["Daughter", "Son", "Wife", "Husband", "Neighbour", "Friend", "Brother", "Sister",
+         "Niece", "Friend from church"]
+    )
+    is_unpaid_carer = factory.LazyAttribute(lambda m: m.relationship in {"Daughter", "Wife",
+                                                                          "Husband", "Son"})
+    contact = factory.Faker("phone_number", locale="en_GB")
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    person = factory.SubFactory(PersonFactory)
+    worker = factory.SubFactory(PractitionerFactory, team=factory.SelfAttribute("..person.team"))
+    description = "Allocated social worker"
+    start_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=90)
+    )
+    end_date = None

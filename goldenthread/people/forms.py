@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from goldenthread.accounts.models import Area, Role, User
+
+from .chi import InvalidCHI, validate_chi
+from .models import CircleMember, Person
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "ds_input--fixed-10", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class VersionField(forms.IntegerField):
+    """Carries the version the editor started from (SEC-5)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, min_value=1, **kwargs)
+
+
+class PersonForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name", "family_name", "preferred_name", "date_of_birth", "chi_number",
+            "communication_needs", "area",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "chi_number": forms.TextInput(
+                attrs={"class": "ds_input--fixed-10", "inputmode": "numeric",
+                       "autocomplete": "off", "spellcheck": "false"}
+            ),
+            "communication_needs": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "given_name": {"required": "Enter the person's first name.",
+                           "max_length": "First name must be 100 characters or fewer."},
+            "family_name": {"required": "Enter the person's last name.",
+                            "max_length": "Last name must be 100 characters or fewer."},
+            "preferred_name": {"max_length": "Preferred name must be 100 characters or fewer."},
+            "date_of_birth": {"required": "Enter the date of birth.",
+                              "invalid": "Enter the date of birth as a real date."},
+            "area": {"required": "Choose the area where the person lives."},
+            "communication_needs": {
+                "max_length": "Communication needs must be 2,000 characters or fewer."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.all()
+        self.fields["area"].empty_label = "Choose an area"
+        self.fields["chi_number"].max_length = 14  # spaces allowed while typing
+        self.fields["chi_number"].widget.attrs["maxlength"] = 14
+        if not self.instance._state.adding:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+    def clean_chi_number(self) -> str:
+        value = self.cleaned_data.get("chi_number", "")
+        if not value:
+            return ""
+        try:
+            return validate_chi(value)
+        except InvalidCHI as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Date of birth must be today or in the past.")
+        return value
+
+
+class CircleMemberForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = CircleMember
+        fields = ["name", "relationship", "is_unpaid_carer", "contact", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {"required": "Enter their name.",
+                     "max_length": "Name must be 200 characters or fewer."},
+            "relationship": {"required": "Say who they are to the person, for example 'son'.",
+                             "max_length": "Relationship must be 100 characters or fewer."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+
+class AllocationForm(forms.Form):
+    worker = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Worker",
+        error_messages={"required": "Choose who to allocate.",
+                        "invalid_choice": "Choose someone from the list."},
+    )
+    description = forms.CharField(
+        label="Their part", max_length=120, required=False,
+        help_text="For example: allocated social worker, occupational therapist.",
+    )
+    start_date = forms.DateField(
+        label="Start date", widget=DateInput(),
+        error_messages={"required": "Enter the start date.",
+                        "invalid": "Enter the start date as a real date."},
+    )
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = User.objects.filter(
+            team=team, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEADER]
+        ).order_by("last_name", "first_name")
+        self.fields["worker"].empty_label = "Choose a worker"
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class EndAllocationForm(forms.Form):
+    end_date = forms.DateField(
+        label="Last day", widget=DateInput(),
+        error_messages={"required": "Enter the last day.",
+                        "invalid": "Enter the last day as a real date."},
+    )

@@ -1,0 +1,179 @@
+"""The person, the people who matter to them (their circle), and who works with them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from goldenthread.accounts.models import Area, Role, Team
+from goldenthread.core.models import VersionedModel
+
+from .chi import InvalidCHI, chi_matches_birth_date, validate_chi
+
+
+def active_on(day: datetime.date) -> Q:
+    """Allocations running on `day`."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PersonQuerySet:
+        """The only way into a named record (SPEC section 0).
+
+        Practitioners: people allocated to them now. Team leaders: people of their team and
+        people allocated to anyone in their team. Everyone else (commissioners, panel members,
+        administrators, superusers) sees no named record here.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        today = timezone.localdate()
+        allocations = Allocation.objects.filter(active_on(today), person=OuterRef("pk"))
+        if user.role == Role.PRACTITIONER:
+            return self.filter(Exists(allocations.filter(worker=user)))
+        if user.role == Role.TEAM_LEADER and user.team_id:
+            return self.filter(
+                Q(team_id=user.team_id)
+                | Exists(allocations.filter(Q(worker=user) | Q(worker__team_id=user.team_id)))
+            )
+        return self.none()
+
+    def search(self, query: str) -> PersonQuerySet:
+        """Match a name (any part) or a CHI number typed with or without spaces."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        digits = query.replace(" ", "")
+        if digits.isdigit():
+            return self.filter(chi_number__startswith=digits)
+        condition = Q()
+        for word in query.split():
+            condition &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+        return self.filter(condition)
+
+
+class Person(VersionedModel):
+    given_name = models.CharField("First name", max_length=100)
+    family_name = models.CharField("Last name", max_length=100)
+    preferred_name = models.CharField(
+        "Preferred name", max_length=100, blank=True,
+        help_text="What the person likes to be called, if different.",
+    )
+    date_of_birth = models.DateField("Date of birth")
+    chi_number = models.CharField(
+        "CHI number", max_length=10, blank=True,
+        help_text="10 digits, for example 120345 6784. Leave blank if not known.",
+    )
+    communication_needs = models.TextField(
+        "Communication needs", blank=True, max_length=2000,
+        help_text="For example: British Sign Language, easy read, needs time to answer.",
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="people")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="people")
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chi_number"], condition=~Q(chi_number=""), name="person_chi_unique",
+                violation_error_message="A person with this CHI number is already recorded.",
+            ),
+        ]
+        indexes = [models.Index(fields=["family_name", "given_name"], name="person_name")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = "Date of birth must be today or in the past."
+        elif self.date_of_birth and self.date_of_birth.year < 1900:
+            errors["date_of_birth"] = "Date of birth must be after 1900."
+        if self.chi_number:
+            try:
+                self.chi_number = validate_chi(self.chi_number)
+            except InvalidCHI as exc:
+                errors["chi_number"] = str(exc)
+            else:
+                if self.date_of_birth and not chi_matches_birth_date(
+                    self.chi_number, self.date_of_birth
+                ):
+                    errors["chi_number"] = (
+                        "The first 6 digits of the CHI number should be the date of birth "
+                        f"({self.date_of_birth:%d%m%y}). Check both."
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+
+class CircleMember(VersionedModel):
+    """Someone who matters to the person (Outcome Sequence step 1, "who matters")."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="circle")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(
+        max_length=100, help_text="For example: daughter, neighbour, friend from church."
+    )
+    is_unpaid_carer = models.BooleanField(
+        "Unpaid carer", default=False,
+        help_text="They give care or support without being paid for it.",
+    )
+    contact = models.CharField(
+        "Contact details", max_length=300, blank=True,
+        help_text="Phone number, email or address, as the person is happy to share.",
+    )
+    notes = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+class Allocation(VersionedModel):
+    """A worker allocated to work with a person, from a start date to an end date."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="allocations")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations"
+    )
+    description = models.CharField(
+        "Their part", max_length=120, blank=True,
+        help_text="For example: allocated social worker, occupational therapist.",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="allocation_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["worker", "person"], name="allocation_worker_person")]
+
+    def __str__(self) -> str:
+        return f"{self.worker} → {self.person}"
+
+    def is_active(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)

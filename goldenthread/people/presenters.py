@@ -1,0 +1,38 @@
+"""Display wording for people (not model methods, not template filters)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from .models import Person
+
+
+def format_chi(chi: str) -> str:
+    return f"{chi[:6]} {chi[6:]}" if len(chi) == 10 else chi
+
+
+def age_on(date_of_birth: datetime.date, day: datetime.date | None = None) -> int:
+    day = day or timezone.localdate()
+    return day.year - date_of_birth.year - (
+        (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    )
+
+
+def person_summary_rows(person: Person, *, edit_url: str | None) -> list[dict]:
+    """Rows for the SGDS summary list on the person's page."""
+    rows = [
+        ("Name", f"{person.given_name} {person.family_name}"),
+        ("Preferred name", person.preferred_name or "Not given"),
+        ("Date of birth",
+         f"{person.date_of_birth:%-d %B %Y} (age {age_on(person.date_of_birth)})"),
+        ("CHI number", format_chi(person.chi_number) if person.chi_number else "Not known"),
+        ("Communication needs", person.communication_needs or "None recorded"),
+        ("Area", person.area.name),
+        ("Team", person.team.name),
+    ]
+    return [
+        {"key": key, "value": value, "action_url": edit_url, "action_label": "Change"}
+        for key, value in rows
+    ]

@@ -1,0 +1,59 @@
+"""Non-trivial reads about people, always starting from a scoped queryset."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from goldenthread.accounts.models import Role, Team, User
+
+from .models import Allocation, Person, active_on
+
+
+def team_members_with_caseloads(team: Team) -> QuerySet[User]:
+    """Practitioners and team leaders of a team, each with how many people they work with now."""
+    today = timezone.localdate()
+    active = Q(allocations__start_date__lte=today) & (
+        Q(allocations__end_date__isnull=True) | Q(allocations__end_date__gte=today)
+    )
+    return (
+        User.objects.filter(team=team, is_active=True,
+                            role__in=[Role.PRACTITIONER, Role.TEAM_LEADER])
+        .annotate(caseload=Count("allocations", filter=active, distinct=True))
+        .order_by("last_name", "first_name")
+    )
+
+
+def unallocated_people(user) -> QuerySet[Person]:
+    """People of the user's team (within what they may see) with nobody allocated now."""
+    today = timezone.localdate()
+    current = Allocation.objects.filter(active_on(today), person=OuterRef("pk"))
+    return (
+        Person.objects.visible_to(user)
+        .filter(team_id=user.team_id)
+        .exclude(Exists(current))
+        .select_related("area")
+        .order_by("family_name", "given_name")
+    )
+
+
+def team_people_count(user) -> int:
+    return Person.objects.visible_to(user).filter(team_id=user.team_id).count()
+
+
+def caseload(user, *, query: str = "") -> QuerySet[Person]:
+    """The people a user works with, matching `query`, each with their current workers."""
+    today = timezone.localdate()
+    return (
+        Person.objects.visible_to(user)
+        .search(query)
+        .select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.filter(active_on(today)).select_related("worker"),
+                to_attr="current_allocations",
+            )
+        )
+        .order_by("family_name", "given_name", "id")
+    )

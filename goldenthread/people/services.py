@@ -1,0 +1,196 @@
+"""Every write to a person's record, their circle and allocations (one path for pages,
+API and commands). Each runs in one transaction and reports to the Auditor."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.accounts.models import Area, Role, Team, User
+from goldenthread.audit.models import ChangeAction
+from goldenthread.audit.services import change_record, snapshot
+from goldenthread.core.concurrency import save_versioned
+
+from .models import Allocation, CircleMember, Person
+
+PERSON_FIELDS = (
+    "given_name", "family_name", "preferred_name", "date_of_birth", "chi_number",
+    "communication_needs", "area",
+)
+CIRCLE_FIELDS = ("name", "relationship", "is_unpaid_carer", "contact", "notes")
+
+
+def _check_casework(actor: User | None) -> None:
+    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+        raise PermissionDenied("Only practitioners and team leaders change a person's record.")
+
+
+def person_create(
+    *,
+    actor: User | None,
+    team: Team,
+    area: Area,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date,
+    preferred_name: str = "",
+    chi_number: str = "",
+    communication_needs: str = "",
+    allocate_to: User | None = None,
+) -> Person:
+    """Add a person; the practitioner who adds them is allocated to work with them."""
+    _check_casework(actor)
+    person = Person(
+        team=team, area=area, given_name=given_name, family_name=family_name,
+        date_of_birth=date_of_birth, preferred_name=preferred_name, chi_number=chi_number,
+        communication_needs=communication_needs,
+    )
+    person.full_clean()
+    with transaction.atomic():
+        person.save(force_insert=True)
+        change_record(
+            actor=actor, instance=person, action=ChangeAction.CREATE, before=None,
+            person_id=person.pk,
+        )
+        if allocate_to is not None:
+            allocation_start(
+                actor=actor, person=person, worker=allocate_to,
+                start_date=timezone.localdate(), description="Allocated worker",
+                _check=False,
+            )
+    return person
+
+
+def person_update(
+    *, actor: User | None, person: Person, expected_version: int, **changes: Any
+) -> Person:
+    """Change a person's details; refused with StaleEditError if someone saved first."""
+    _check_casework(actor)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"person_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        before = snapshot(Person.objects.select_for_update().get(pk=person.pk))
+        for name, value in changes.items():
+            setattr(person, name, value)
+        person.full_clean(validate_unique=True, validate_constraints=True)
+        save_versioned(person, expected_version=expected_version, fields=_attnames(person))
+        change_record(
+            actor=actor, instance=person, action=ChangeAction.UPDATE, before=before,
+            person_id=person.pk,
+        )
+    return person
+
+
+def _attnames(instance: Any) -> list[str]:
+    names = []
+    for name in PERSON_FIELDS if isinstance(instance, Person) else CIRCLE_FIELDS:
+        field = instance._meta.get_field(name)
+        names.append(field.attname)
+    return names
+
+
+def circle_member_add(*, actor: User | None, person: Person, **fields: Any) -> CircleMember:
+    _check_casework(actor)
+    member = CircleMember(person=person, **{k: fields.get(k, "") for k in CIRCLE_FIELDS
+                                            if k != "is_unpaid_carer"},
+                          is_unpaid_carer=bool(fields.get("is_unpaid_carer", False)))
+    member.full_clean()
+    with transaction.atomic():
+        member.save(force_insert=True)
+        change_record(
+            actor=actor, instance=member, action=ChangeAction.CREATE, before=None,
+            person_id=person.pk,
+        )
+    return member
+
+
+def circle_member_update(
+    *, actor: User | None, member: CircleMember, expected_version: int, **changes: Any
+) -> CircleMember:
+    _check_casework(actor)
+    unknown = set(changes) - set(CIRCLE_FIELDS)
+    if unknown:
+        raise TypeError(f"circle_member_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        before = snapshot(CircleMember.objects.select_for_update().get(pk=member.pk))
+        for name, value in changes.items():
+            setattr(member, name, value)
+        member.full_clean()
+        save_versioned(member, expected_version=expected_version, fields=CIRCLE_FIELDS)
+        change_record(
+            actor=actor, instance=member, action=ChangeAction.UPDATE, before=before,
+            person_id=member.person_id,
+        )
+    return member
+
+
+def circle_member_remove(*, actor: User | None, member: CircleMember) -> None:
+    _check_casework(actor)
+    with transaction.atomic():
+        before = snapshot(member)
+        person_id = member.person_id
+        change_record(
+            actor=actor, instance=member, action=ChangeAction.DELETE, before=before,
+            person_id=person_id,
+        )
+        member.delete()
+
+
+def _check_allocator(actor: User | None, person: Person) -> None:
+    if actor is None:
+        return
+    if not (actor.role == Role.TEAM_LEADER and actor.team_id == person.team_id):
+        raise PermissionDenied("Only the team leader of the person's team allocates workers.")
+
+
+def allocation_start(
+    *,
+    actor: User | None,
+    person: Person,
+    worker: User,
+    start_date: datetime.date,
+    description: str = "",
+    _check: bool = True,
+) -> Allocation:
+    """Allocate a worker of the person's team to work with them."""
+    if _check:
+        _check_allocator(actor, person)
+    if worker.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+        raise ValidationError({"worker": "Choose a practitioner or team leader."})
+    if worker.team_id != person.team_id:
+        raise ValidationError({"worker": "Choose someone from the person's team."})
+    allocation = Allocation(
+        person=person, worker=worker, start_date=start_date, description=description
+    )
+    allocation.full_clean()
+    with transaction.atomic():
+        if person.allocations.filter(worker=worker, end_date__isnull=True).exists():
+            raise ValidationError({"worker": f"{worker} is already allocated to this person."})
+        allocation.save(force_insert=True)
+        change_record(
+            actor=actor, instance=allocation, action=ChangeAction.CREATE, before=None,
+            person_id=person.pk,
+        )
+    return allocation
+
+
+def allocation_end(
+    *, actor: User | None, allocation: Allocation, end_date: datetime.date
+) -> Allocation:
+    _check_allocator(actor, allocation.person)
+    if end_date < allocation.start_date:
+        raise ValidationError({"end_date": "The end date must be on or after the start date."})
+    with transaction.atomic():
+        before = snapshot(allocation)
+        allocation.end_date = end_date
+        save_versioned(allocation, expected_version=allocation.version, fields=["end_date"])
+        change_record(
+            actor=actor, instance=allocation, action=ChangeAction.UPDATE, before=before,
+            person_id=allocation.person_id,
+        )
+    return allocation

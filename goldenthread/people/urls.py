@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.CaseloadView.as_view(), name="caseload"),
+    path("new/", views.PersonCreateView.as_view(), name="create"),
+    path("<uuid:person_id>/", views.PersonDetailView.as_view(), name="detail"),
+    path("<uuid:person_id>/edit/", views.PersonEditView.as_view(), name="edit"),
+    path("<uuid:person_id>/circle/add/", views.CircleMemberFormView.as_view(),
+         name="circle_add"),
+    path("<uuid:person_id>/circle/<uuid:member_id>/edit/", views.CircleMemberFormView.as_view(),
+         name="circle_edit"),
+    path("<uuid:person_id>/circle/<uuid:member_id>/remove/",
+         views.CircleMemberRemoveView.as_view(), name="circle_remove"),
+    path("<uuid:person_id>/allocations/add/", views.AllocationCreateView.as_view(),
+         name="allocation_add"),
+    path("<uuid:person_id>/allocations/<uuid:allocation_id>/end/",
+         views.AllocationEndView.as_view(), name="allocation_end"),
+]

@@ -1,0 +1,75 @@
+"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium), never a
+downloaded browser; axe-core on every page visited."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+CHROMIUM = os.environ.get("GT_CHROMIUM", "/usr/bin/chromium")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        if os.environ.get("GT_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+        pytest.skip("Browser tests need Debian's chromium: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, bypass_csp=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    console_errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+    page.console_errors = console_errors
+    yield page
+    context.close()
+
+
+class AxeChecker:
+    """Runs axe-core (shipped inside the axe-playwright-python package) on a page."""
+
+    def __init__(self):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.pages_checked: list[str] = []
+
+    def check(self, page) -> None:
+        # Injected through the DevTools protocol, so the page's CSP does not apply to it.
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        self.pages_checked.append(page.url)
+        assert results.violations_count == 0, (
+            f"axe found problems on {page.url}:\n{results.generate_report()}"
+        )
+
+
+@pytest.fixture
+def axe():
+    return AxeChecker()
