@@ -9,6 +9,13 @@ urlpatterns = [
     path("", include("goldenthread.core.urls")),
     path("account/", include("goldenthread.accounts.urls")),
     path("people/", include("goldenthread.people.urls")),
+    path("people/", include("goldenthread.conversations.urls")),
+    path("people/", include("goldenthread.outcomes.urls")),
+    path("people/", include("goldenthread.support.urls")),
+    path("people/", include("goldenthread.sds.urls")),
+    path("people/", include("goldenthread.risk.urls")),
+    path("people/", include("goldenthread.reviews.urls")),
+    path("directory/", include("goldenthread.directory.urls")),
     # Administrators sign in through the same two-step sign-in as everyone else.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

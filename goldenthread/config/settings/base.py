@@ -48,6 +48,13 @@ INSTALLED_APPS = [
     "goldenthread.accounts",
     "goldenthread.audit",
     "goldenthread.people",
+    "goldenthread.conversations",
+    "goldenthread.outcomes",
+    "goldenthread.directory",
+    "goldenthread.support",
+    "goldenthread.sds",
+    "goldenthread.risk",
+    "goldenthread.reviews",
 ]
 
 MIDDLEWARE = [

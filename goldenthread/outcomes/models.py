@@ -1,0 +1,131 @@
+"""Personal outcomes (Outcome Sequence steps 4 and 5; SPEC OS-6, OS-7, OC-5).
+
+An outcome always points at its positive change, and through it at what is not working or
+an aspiration, and so at what matters. Its wording keeps every earlier version.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from goldenthread.conversations.models import Conversation, PositiveChange
+from goldenthread.core.models import BaseModel, VersionedModel
+from goldenthread.people.models import Person
+
+
+class OutcomeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACHIEVED = "achieved", "Achieved"
+    CLOSED = "closed", "Closed"
+    REPLACED = "replaced", "Rewritten"
+
+
+class Outcome(VersionedModel):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="outcomes")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    positive_change = models.ForeignKey(
+        PositiveChange, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    statement = models.TextField(
+        "The outcome", max_length=2000,
+        help_text="What the person wants to change or achieve, in everyday words. Not how.",
+    )
+    baseline = models.TextField(
+        "Starting point", max_length=2000, blank=True,
+        help_text="Where things are now, so progress can be seen. For example: "
+        "'goes out once a month, with her daughter'.",
+    )
+    measure = models.TextField(
+        "How we will know", max_length=1000, blank=True,
+        help_text="What will be seen or counted when it is achieved.",
+    )
+    target_date = models.DateField("When it should be achieved by", null=True, blank=True)
+    assessed_need = models.TextField(
+        "Assessed need it meets (if any)", max_length=2000, blank=True
+    )
+    status = models.CharField(max_length=10, choices=OutcomeStatus.choices,
+                              default=OutcomeStatus.OPEN)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        help_text="The earlier outcome this one was rewritten from at a review.",
+    )
+    # The checker's flags for the current wording (codes), kept beside the practitioner's
+    # own answers to the eight questions.
+    checker_codes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["person", "status"], name="outcome_person_status")]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+
+class OutcomeWording(BaseModel):
+    """Every wording an outcome has had, never edited (OS-6 history, REV-2)."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="wordings")
+    number = models.PositiveIntegerField()
+    statement = models.TextField(max_length=2000)
+    baseline = models.TextField(max_length=2000, blank=True)
+    measure = models.TextField(max_length=1000, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["outcome", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "number"], name="wording_number_unique")
+        ]
+
+
+class CheckQuestion(models.TextChoices):
+    """The eight questions of Outcome Sequence step 5, in the workbook's words."""
+
+    MEASURABLE = "measurable", "Can we measure it? Do we know the starting point?"
+    ACHIEVABLE = "achievable", "Is it achievable?"
+    KEEPS_WHAT_WORKS = "keeps_what_works", "Does it keep or build on what is working?"
+    CHANGES_WHAT_DOESNT = "changes_what_doesnt", "Does it change what is not working?"
+    MOVES_TOWARD_CHANGE = (
+        "moves_toward_change",
+        "Does it move us closer to the person's positive change or aspiration?",
+    )
+    MEETS_ASSESSED_NEED = (
+        "meets_assessed_need", "Where there is assessed need, does the outcome meet it?"
+    )
+    EVERYDAY_LANGUAGE = (
+        "everyday_language",
+        "Is it in everyday language, and not expressed from a service perspective?",
+    )
+    NO_SOLUTION = "no_solution", "Is there a solution embedded in the outcome?"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "Not sure"
+
+
+class OutcomeCheckAnswer(VersionedModel):
+    """The practitioner's answer to one step-5 question, beside what the checker suggested.
+    The practitioner's answer always wins; both are kept."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="check_answers")
+    question = models.CharField(max_length=30, choices=CheckQuestion.choices)
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+    suggested = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    suggestion_reason = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "question"], name="check_answer_unique")
+        ]

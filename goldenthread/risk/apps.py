@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RiskConfig(AppConfig):
+    name = "goldenthread.risk"
+    label = "risk"
+    verbose_name = "Risk enablement"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SdsConfig(AppConfig):
+    name = "goldenthread.sds"
+    label = "sds"
