@@ -89,11 +89,15 @@ def change_record(
     action: ChangeAction | str,
     before: dict[str, Any] | None,
     person_id: uuid.UUID | None,
+    extra: dict[str, Any] | None = None,
 ) -> ChangeRecord:
-    """Log a create, update or delete with the record's content before and after."""
+    """Log a create, update or delete with the record's content before and after.
+    `extra` adds what the row's own fields do not hold (links to other items)."""
     actor_fields = _actor_fields(actor)
     actor_fields.pop("actor_role")
     after = None if action == ChangeAction.DELETE else snapshot(instance)
+    if after is not None and extra:
+        after.update(_json_safe(extra))
     return ChangeRecord.objects.create(
         at=timezone.now(),
         person_id=person_id,

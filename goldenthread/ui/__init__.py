@@ -1,0 +1,1 @@
+"""The Scottish Government Design System look: base layout, components, form rendering."""

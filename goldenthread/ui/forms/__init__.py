@@ -1,0 +1,1 @@
+"""Form rendering in Scottish Government Design System markup."""

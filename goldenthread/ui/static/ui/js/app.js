@@ -1,0 +1,80 @@
+/* Golden Thread page behaviour. Loaded with defer after the SGDS module bundle
+   (which sets window.DS) and htmx, so both are ready when this runs. */
+(function () {
+    "use strict";
+
+    // SGDS components started on content that htmx swaps in. The whole-page
+    // DS.initAll() also wires up skip links and tracking, which must happen once only.
+    var MODULES = {
+        "ds-accordion": "Accordion",
+        "ds-back-to-top": "BackToTop",
+        "ds-character-count": "CharacterCount",
+        "ds-checkboxes": "Checkboxes",
+        "ds-datepicker": "DatePicker",
+        "ds-details": "Details",
+        "ds-file-upload": "FileUpload",
+        "ds-notification": "NotificationBanner",
+        "ds-notification-message": "NotificationMessage",
+        "ds-side-navigation": "SideNavigation",
+        "ds-step-navigation": "StepNavigation",
+        "ds-tabs": "Tabs"
+    };
+
+    function initWithin(root) {
+        if (!window.DS || !root.querySelectorAll) {
+            return;
+        }
+        var elements = Array.prototype.slice.call(root.querySelectorAll("[data-module]:not(.js-instantiated)"));
+        if (root.matches("[data-module]:not(.js-instantiated)")) {
+            elements.unshift(root);
+        }
+        elements.forEach(function (element) {
+            var Component = window.DS.components[MODULES[element.getAttribute("data-module")]];
+            if (Component) {
+                new Component(element).init();
+            }
+        });
+        root.querySelectorAll("table[data-smallscreen]:not(.js-instantiated)").forEach(function (table) {
+            new window.DS.components.MobileTable(table).init();
+        });
+    }
+
+    // Move focus to the error summary so screen reader users hear what to fix.
+    function focusErrorSummary(root) {
+        var summary = root.querySelector(".ds_error-summary");
+        if (summary) {
+            summary.setAttribute("tabindex", "-1");
+            summary.focus();
+        }
+    }
+
+    // An error summary link focuses its input and shows the question's label or legend.
+    document.addEventListener("click", function (event) {
+        var link = event.target.closest(".ds_error-summary__list a[href^='#']");
+        if (!link) {
+            return;
+        }
+        var input = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+        if (!input) {
+            return;
+        }
+        event.preventDefault();
+        var question = input.closest(".ds_question") || input;
+        question.scrollIntoView();
+        input.focus({ preventScroll: true });
+    });
+
+    if (window.DS) {
+        window.DS.initAll();
+    }
+    focusErrorSummary(document);
+
+    document.addEventListener("htmx:load", function (event) {
+        var root = event.target;
+        if (root === document.body) {
+            return;
+        }
+        initWithin(root);
+        focusErrorSummary(root);
+    });
+})();
