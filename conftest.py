@@ -94,9 +94,19 @@ def person(team, practitioner):
 @pytest.fixture
 def full_record(person):
     """The person with one of every kind of item a named-record URL can point at."""
+    from goldenthread.conversations.factories import ConversationFactory, WorkingItemFactory
+    from goldenthread.outcomes.factories import OutcomeFactory
+
     member = CircleMemberFactory(person=person, name="Ann Macdonald", relationship="Daughter")
     allocation = person.allocations.get()
-    return {"person_id": person.pk, "member_id": member.pk, "allocation_id": allocation.pk}
+    conversation = ConversationFactory(person=person)
+    item = WorkingItemFactory(conversation=conversation)
+    outcome = OutcomeFactory(positive_change__conversation=conversation)
+    return {
+        "person_id": person.pk, "member_id": member.pk, "allocation_id": allocation.pk,
+        "conversation_id": conversation.pk, "kind": "working", "item_id": item.pk,
+        "outcome_id": outcome.pk,
+    }
 
 
 @pytest.fixture

@@ -114,11 +114,11 @@ STEP_MODELS: dict[str, type[models.Model]] = {
 
 
 def step_item_add(
-    *, actor: User, conversation: Conversation, kind: str, text: str = "", **fields: Any
+    *, actor: User, conversation: Conversation, item_type: str, text: str = "", **fields: Any
 ) -> models.Model:
     """Add an item to step 1, 2 or 3 (what/where matters, who matters, aspiration,
     working/not working, strength). Positive changes use positive_change_add."""
-    model = STEP_MODELS[kind]
+    model = STEP_MODELS[item_type]
     if model in (PositiveChange, Participant):
         raise ValueError("use positive_change_add or participant_add")
     item = model(person_id=conversation.person_id, conversation=conversation, text=text.strip(),

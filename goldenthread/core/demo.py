@@ -23,6 +23,7 @@ from goldenthread.accounts.factories import (
     TeamLeaderFactory,
 )
 from goldenthread.accounts.models import Team
+from goldenthread.conversations.demo import load_conversations_demo
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
 
 DEMO_TEAMS = (
@@ -102,6 +103,7 @@ def load_demo_data(seed: int = 2026) -> bool:
                     start_date=today - datetime.timedelta(days=400),
                     end_date=today - datetime.timedelta(days=200),
                 )
+    load_conversations_demo(rng)
     PanelMemberFactory(username="panel", password=DEMO_PASSWORD)
     CommissionerFactory(username="commissioner", password=DEMO_PASSWORD)
     AdministratorFactory(username="admin", password=DEMO_PASSWORD)

@@ -14,6 +14,8 @@ from django.views.generic import FormView, ListView, TemplateView
 from goldenthread.accounts.rules import can
 from goldenthread.core.concurrency import StaleEditError
 
+from goldenthread.conversations import selectors as conversation_selectors
+
 from . import presenters, selectors, services
 from .access import PersonRecordMixin
 from .forms import AllocationForm, CircleMemberForm, EndAllocationForm, PersonForm
@@ -53,6 +55,9 @@ class PersonDetailView(PersonRecordMixin, TemplateView):
             person, edit_url=reverse("people:edit", args=[person.pk])
         )
         context["circle"] = list(person.circle.all())
+        context["recent_conversations"] = list(
+            conversation_selectors.conversations_for_person(person)[:5])
+        context["outcomes"] = list(person.outcomes.order_by("status", "created_at"))
         allocations = list(person.allocations.select_related("worker"))
         today = timezone.localdate()
         context["current_allocations"] = [a for a in allocations if a.is_active(today)]

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from goldenthread.people.forms import DateInput, VersionField
+
+from .models import (
+    Conversation,
+    MattersKind,
+    ParticipantKind,
+    Perspective,
+    ReflectionQuestion,
+    StrengthKind,
+)
+
+TEXT_ERRORS = {"required": "Write something here.",
+               "max_length": "Keep this to %(limit_value)d characters or fewer."}
+
+
+def _text(label: str, help_text: str = "", rows: int = 2, required: bool = True):
+    return forms.CharField(label=label, help_text=help_text, max_length=4000, required=required,
+                           widget=forms.Textarea(attrs={"rows": rows}),
+                           error_messages=TEXT_ERRORS)
+
+
+class ConversationForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Conversation
+        fields = ["held_on", "place", "person_took_part", "narrative"]
+        widgets = {"held_on": DateInput(), "narrative": forms.Textarea(attrs={"rows": 10})}
+        error_messages = {
+            "held_on": {"required": "Enter the date of the conversation.",
+                        "invalid": "Enter the date of the conversation as a real date."},
+            "place": {"max_length": "Keep the place to 200 characters or fewer."},
+            "narrative": {"max_length": "The story can be up to 20,000 characters. "
+                                        "Split it over two conversations if you need more."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            del self.fields["version"]
+            self.fields["held_on"].initial = timezone.localdate()
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_held_on(self):
+        value = self.cleaned_data["held_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date of the conversation cannot be in the future.")
+        return value
+
+
+class ParticipantForm(forms.Form):
+    kind = forms.ChoiceField(label="Who took part", choices=ParticipantKind.choices,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": "Choose who took part."})
+    circle_member = forms.ModelChoiceField(
+        label="Who from the circle", queryset=None, required=False,
+        help_text="Only if they are in the person's circle.",
+    )
+    name = forms.CharField(label="Their name", max_length=200, required=False,
+                           help_text="For an advocate, interpreter, worker or someone else.")
+    role = forms.CharField(label="Their role", max_length=120, required=False,
+                           help_text="For example: advocate from Circles Network, BSL interpreter.")
+
+    def __init__(self, *args, circle=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["circle_member"].queryset = circle
+        self.fields["circle_member"].empty_label = "Choose someone"
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == ParticipantKind.CIRCLE and not data.get("circle_member"):
+            self.add_error("circle_member", "Choose who from the circle took part.")
+        if kind and kind != ParticipantKind.CIRCLE and not (data.get("name") or "").strip():
+            self.add_error("name", "Enter the name of who took part.")
+        return data
+
+
+class MattersForm(forms.Form):
+    kind = forms.ChoiceField(label="Is this about what or where?", choices=MattersKind.choices,
+                             initial=MattersKind.WHAT, widget=forms.RadioSelect)
+    text = _text("What matters, or where", "In the person's words, for example "
+                 "'my garden', 'Sunday lunch at my daughter's', 'the bowling club'.")
+
+
+class WhoMattersForm(forms.Form):
+    circle_member = forms.ModelChoiceField(
+        label="Who matters", queryset=None,
+        help_text="Add people to the person's circle on their page first.",
+        error_messages={"required": "Choose who matters.",
+                        "invalid_choice": "Choose someone from the person's circle."},
+    )
+    text = _text("Why they matter", required=False)
+
+    def __init__(self, *args, circle=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["circle_member"].queryset = circle
+        self.fields["circle_member"].empty_label = "Choose someone"
+
+
+class AspirationForm(forms.Form):
+    text = _text("Aspiration", "A hope for the future, where it is right to ask.")
+
+
+class WorkingItemForm(forms.Form):
+    is_working = forms.TypedChoiceField(
+        label="Is this working or not working?",
+        choices=[("true", "Working"), ("false", "Not working")],
+        coerce=lambda v: v == "true", widget=forms.RadioSelect,
+        error_messages={"required": "Say whether this is working or not working."},
+    )
+    perspective = forms.ChoiceField(label="Whose view is this?", choices=Perspective.choices,
+                                    initial=Perspective.PERSON, widget=forms.RadioSelect)
+    text = _text("What they said")
+
+
+class StrengthForm(forms.Form):
+    kind = forms.ChoiceField(label="What kind", choices=StrengthKind.choices,
+                             initial=StrengthKind.STRENGTH, widget=forms.RadioSelect)
+    text = _text("Strength, asset or support", "For example: 'good cook', 'owns a car', "
+                 "'goes to the lunch club at the church'.")
+
+
+class PositiveChangeForm(forms.Form):
+    text = _text("The positive change the person wants to see",
+                 "Changing something that is not working, or moving towards an aspiration.")
+    from_not_working = forms.ModelMultipleChoiceField(
+        label="What is not working that this would change", queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    from_aspirations = forms.ModelMultipleChoiceField(
+        label="Aspirations this moves towards", queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, not_working=None, aspirations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_not_working"].queryset = not_working
+        self.fields["from_not_working"].label_from_instance = lambda item: item.text
+        self.fields["from_aspirations"].queryset = aspirations
+        self.fields["from_aspirations"].label_from_instance = lambda item: item.text
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("from_not_working") and not data.get("from_aspirations"):
+            raise forms.ValidationError(
+                "Link the positive change to something that is not working or to an "
+                "aspiration, so the golden thread is kept."
+            )
+        return data
+
+
+REFLECTION_ANSWERS = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
+
+
+class ReflectionForm(forms.Form):
+    """OS-8: one radio group and a note per question, pre-filled suggestions shown as hints."""
+
+    def __init__(self, *args, suggestions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        suggestions = suggestions or {}
+        for question in ReflectionQuestion:
+            hint = suggestions.get(question.value, "")
+            self.fields[f"{question.value}__answer"] = forms.ChoiceField(
+                label=question.label, choices=REFLECTION_ANSWERS, required=False,
+                widget=forms.RadioSelect(attrs={"class": "ds_field-group--inline"}),
+                help_text=hint,
+            )
+            self.fields[f"{question.value}__note"] = forms.CharField(
+                label="Note (optional)", required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def answers(self) -> dict[str, tuple[str, str]]:
+        return {
+            q.value: (self.cleaned_data[f"{q.value}__answer"],
+                      self.cleaned_data[f"{q.value}__note"].strip())
+            for q in ReflectionQuestion
+        }

@@ -1,0 +1,57 @@
+"""Display wording for conversations and the Outcome Sequence steps."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .selectors import ConversationRecord
+
+STEPS = (
+    ("about", "About the conversation", "conversations:about"),
+    ("step1", "Step 1: What matters, who matters, where matters", "conversations:step1"),
+    ("step2", "Step 2: What is working and not working", "conversations:step2"),
+    ("step3", "Step 3: The positive change", "conversations:step3"),
+    ("step4", "Step 4: Outcomes", "outcomes:step4"),
+    ("step5", "Step 5: Check the outcomes", "outcomes:step5"),
+    ("checklist", "How well did I use the Outcome Sequence?", "conversations:checklist"),
+)
+
+STEP_HINTS = {
+    "about": "When and where, who took part, and the person's story in their own words.",
+    "step1": "What matters, who matters and where matters to the person; aspirations "
+             "where appropriate.",
+    "step2": "What is working and not working now, from each person's view; strengths.",
+    "step3": "The change the person wants to see, linked to what is not working or an "
+             "aspiration.",
+    "step4": "Make each positive change into a specific outcome.",
+    "step5": "Check each outcome against the eight questions.",
+    "checklist": "Look back at how the conversation went.",
+}
+
+ADDED_MESSAGES = {
+    "matters": "Added to what matters.",
+    "who": "Added to who matters.",
+    "aspiration": "Aspiration added.",
+    "working": "Added.",
+    "strength": "Strength added.",
+    "change": "Positive change added.",
+}
+
+KIND_STEP = {"matters": "step1", "who": "step1", "aspiration": "step1", "working": "step2",
+             "strength": "step2", "change": "step3", "participant": "about"}
+
+
+def step_navigation(record: ConversationRecord, *, current: str | None) -> list[dict]:
+    statuses = record.statuses()
+    args = [record.conversation.person_id, record.conversation.pk]
+    return [
+        {"key": key, "label": label, "title": label, "url": reverse(url_name, args=args),
+         "status": statuses[key], "current": key == current, "hint": STEP_HINTS[key]}
+        for key, label, url_name in STEPS
+    ]
+
+
+def step_url_for_kind(kind: str, person, conversation) -> str:
+    step = KIND_STEP[kind]
+    url_name = next(url for key, _, url in STEPS if key == step)
+    return reverse(url_name, args=[person.pk, conversation.pk])

@@ -1,0 +1,185 @@
+"""Reads about a conversation: what each step holds, how far each step has got, and what
+the record says about the practitioner checklist (OS-8, OS-9). A fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from goldenthread.outcomes.models import CheckQuestion, Outcome
+
+from .models import (
+    Aspiration,
+    Conversation,
+    MattersItem,
+    MattersKind,
+    Perspective,
+    PositiveChange,
+    ReflectionQuestion,
+    Strength,
+    WhoMatters,
+    WorkingItem,
+)
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "Not started", "In progress", "Completed"
+
+
+@dataclass
+class ConversationRecord:
+    conversation: Conversation
+    what_matters: list[MattersItem] = field(default_factory=list)
+    where_matters: list[MattersItem] = field(default_factory=list)
+    who_matters: list[WhoMatters] = field(default_factory=list)
+    aspirations: list[Aspiration] = field(default_factory=list)
+    working: list[WorkingItem] = field(default_factory=list)
+    not_working: list[WorkingItem] = field(default_factory=list)
+    strengths: list[Strength] = field(default_factory=list)
+    changes: list[PositiveChange] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def statuses(self) -> dict[str, str]:
+        c = self.conversation
+
+        def status(done: bool, started: bool) -> str:
+            return COMPLETED if done else IN_PROGRESS if started else NOT_STARTED
+
+        answered = [o for o in self.outcomes if o.answered_count == len(CheckQuestion)]
+        reflection = {a.question for a in c.reflection_answers.all() if a.answer}
+        return {
+            "about": status(bool(c.narrative.strip()), bool(c.place or c.narrative)),
+            "step1": status(bool(self.what_matters and self.who_matters),
+                            bool(self.what_matters or self.who_matters or self.where_matters
+                                 or self.aspirations)),
+            "step2": status(bool(self.working and self.not_working),
+                            bool(self.working or self.not_working or self.strengths)),
+            "step3": status(bool(self.changes) and all(ch.linked for ch in self.changes),
+                            bool(self.changes)),
+            "step4": status(bool(self.outcomes) and all(ch.outcome_count for ch in self.changes),
+                            bool(self.outcomes)),
+            "step5": status(bool(self.outcomes) and len(answered) == len(self.outcomes),
+                            any(o.answered_count for o in self.outcomes)),
+            "checklist": status(len(reflection) == len(ReflectionQuestion), bool(reflection)),
+        }
+
+
+def conversation_record(conversation: Conversation) -> ConversationRecord:
+    record = ConversationRecord(conversation=conversation)
+    for item in conversation.mattersitem_set.all():
+        (record.what_matters if item.kind == MattersKind.WHAT else record.where_matters).append(
+            item)
+    record.who_matters = list(conversation.whomatters_set.select_related("circle_member"))
+    record.aspirations = list(conversation.aspiration_set.all())
+    for item in conversation.workingitem_set.all():
+        (record.working if item.is_working else record.not_working).append(item)
+    record.strengths = list(conversation.strength_set.all())
+    record.changes = list(
+        conversation.positivechange_set.annotate(
+            nw=Count("from_not_working", distinct=True),
+            asp=Count("from_aspirations", distinct=True),
+            outcome_count=Count("outcomes", distinct=True),
+        ).prefetch_related("from_not_working", "from_aspirations")
+    )
+    for change in record.changes:
+        change.linked = bool(change.nw or change.asp)
+    record.outcomes = list(
+        conversation.outcomes.annotate(
+            answered_count=Count("check_answers", filter=~Q(check_answers__answer=""))
+        ).select_related("positive_change")
+    )
+    return record
+
+
+def perspectives_side_by_side(items: list[WorkingItem]) -> list[dict]:
+    """Step 2 as a table: one row per perspective, working and not working side by side."""
+    rows = []
+    for value, label in Perspective.choices:
+        working = [i for i in items if i.perspective == value and i.is_working]
+        not_working = [i for i in items if i.perspective == value and not i.is_working]
+        if working or not_working:
+            rows.append({"label": label, "working": working, "not_working": not_working})
+    return rows
+
+
+def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
+    """What the record shows for each checklist question, for the practitioner to weigh."""
+    c = record.conversation
+    s: dict[str, str] = {}
+    gaps = [label for label, items in (
+        ("what matters", record.what_matters), ("who matters", record.who_matters),
+        ("where matters", record.where_matters)) if not items]
+    s[ReflectionQuestion.WHAT_MATTERS] = (
+        f"The record has no '{', '.join(gaps)}' entry yet." if gaps
+        else "What, who and where matters are all recorded."
+    )
+    own_view = [i for i in record.working + record.not_working
+                if i.perspective == Perspective.PERSON]
+    if not (record.working and record.not_working):
+        s[ReflectionQuestion.WORKING] = "Step 2 needs both what is working and what is not."
+    elif not own_view:
+        s[ReflectionQuestion.WORKING] = "No item in step 2 is recorded as the person's own view."
+    else:
+        s[ReflectionQuestion.WORKING] = (
+            f"{len(own_view)} item(s) in step 2 are the person's own view."
+        )
+    unlinked = [ch for ch in record.changes if not ch.linked]
+    s[ReflectionQuestion.POSITIVE_CHANGE] = (
+        "No positive change is recorded yet." if not record.changes
+        else f"{len(unlinked)} positive change(s) are not linked to what is not working "
+        "or an aspiration." if unlinked
+        else "Every positive change is linked to what is not working or an aspiration."
+    )
+    no_outcome = [ch for ch in record.changes if not ch.outcome_count]
+    s[ReflectionQuestion.SPECIFIC_OUTCOMES] = (
+        "No outcome is recorded yet." if not record.outcomes
+        else f"{len(no_outcome)} positive change(s) have no outcome yet." if no_outcome
+        else f"{len(record.outcomes)} outcome(s) recorded."
+    )
+    unchecked = [o for o in record.outcomes if o.answered_count < len(CheckQuestion)]
+    flagged = [o for o in record.outcomes if o.checker_codes]
+    parts = []
+    if unchecked:
+        parts.append(f"{len(unchecked)} outcome(s) not fully checked against the eight questions")
+    if flagged:
+        parts.append(f"the outcome checker has suggestions for {len(flagged)} outcome(s)")
+    s[ReflectionQuestion.CHECKED] = (
+        ("; ".join(parts).capitalize() + ".") if parts
+        else "Every outcome has been checked." if record.outcomes else "No outcome to check yet."
+    )
+    s[ReflectionQuestion.INVOLVED] = (
+        "The record says the person did not take part in this conversation."
+        if not c.person_took_part else ""
+    )
+    return s
+
+
+def conversations_for_person(person):
+    """The person's conversations, newest first, with counts for the list page."""
+    return (
+        person.conversations.select_related("recorded_by")
+        .annotate(outcome_count=Count("outcomes", distinct=True))
+        .order_by("-held_on", "-created_at")
+    )
+
+
+def with_reflections(qs):
+    return qs.prefetch_related(Prefetch("reflection_answers"))
+
+
+def person_items(person, kind: str):
+    """A person's not-working items or aspirations from all their conversations, for linking
+    a positive change (step 3)."""
+    if kind == "not_working":
+        return WorkingItem.objects.filter(person=person, is_working=False).order_by("created_at")
+    if kind == "aspiration":
+        return Aspiration.objects.filter(person=person).order_by("created_at")
+    raise ValueError(kind)
+
+
+def conversation_item(conversation: Conversation, kind: str, item_id):
+    from .services import STEP_MODELS
+
+    model = STEP_MODELS[kind]
+    if kind == "participant":
+        return conversation.participants.filter(pk=item_id).first()
+    return model.objects.filter(conversation=conversation, pk=item_id).first()

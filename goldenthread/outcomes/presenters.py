@@ -1,0 +1,59 @@
+"""Display wording for outcomes and their checks."""
+
+from __future__ import annotations
+
+from goldenthread.outcomes.checker import CODE_LABELS
+
+from .models import Answer, CheckQuestion, OutcomeCheckAnswer
+
+ANSWER_WORDS = dict(Answer.choices)
+
+
+def suggestion_hint(row: OutcomeCheckAnswer | None) -> str:
+    if row is None or not (row.suggested or row.suggestion_reason):
+        return ""
+    if row.suggested:
+        return f"The record suggests: {ANSWER_WORDS[row.suggested]}. {row.suggestion_reason}"
+    return row.suggestion_reason
+
+
+def check_rows(outcome, answers: list[OutcomeCheckAnswer]) -> list[dict]:
+    """The eight questions with the practitioner's answer and, beside it, the suggestion."""
+    by_question = {a.question: a for a in answers}
+    rows = []
+    for question in CheckQuestion:
+        row = by_question.get(question.value)
+        answer = ANSWER_WORDS.get(row.answer, "") if row and row.answer else "Not answered yet"
+        parts = [answer]
+        if row and row.note:
+            parts.append(f"Note: {row.note}")
+        hint = suggestion_hint(row)
+        if hint:
+            parts.append(hint)
+        rows.append({"key": question.label, "value": parts})
+    return rows
+
+
+def checker_summary(codes: list[str]) -> str:
+    if not codes:
+        return "No suggestions from the outcome checker"
+    return "Checker suggestions: " + ", ".join(CODE_LABELS.get(c, c) for c in codes)
+
+
+def flag_items(result) -> list[dict]:
+    """Each flag with the words that triggered it (when that is part, not all, of the text)."""
+    if result is None:
+        return []
+    text = result.text
+    whole = len(text.strip())
+    items = []
+    for flag in result.flags:
+        quote = text[flag.start:flag.end].strip()
+        items.append({
+            "code": flag.code,
+            "label": CODE_LABELS.get(flag.code, flag.code),
+            "message": flag.message,
+            "suggestion": flag.suggestion,
+            "quote": quote if 0 < len(quote) < whole else "",
+        })
+    return items

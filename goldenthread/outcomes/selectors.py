@@ -1,0 +1,51 @@
+"""Reads about outcomes, starting from a person already opened through the scoped door."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from .models import CheckQuestion, Outcome
+
+
+def outcome_for_person(person, outcome_id) -> Outcome | None:
+    return (
+        person.outcomes.select_related("positive_change", "conversation")
+        .prefetch_related("check_answers")
+        .filter(pk=outcome_id).first()
+    )
+
+
+def outcomes_summary(person):
+    return (
+        person.outcomes.select_related("conversation")
+        .annotate(answered_count=Count("check_answers", filter=~Q(check_answers__answer="")))
+        .order_by("status", "created_at")
+    )
+
+
+@dataclass
+class Thread:
+    """One outcome's golden thread back to what matters (OS-6)."""
+
+    positive_change: object
+    not_working: list
+    aspirations: list
+    what_matters: list
+    who_matters: list
+
+
+def thread_for_outcome(outcome: Outcome) -> Thread:
+    change = outcome.positive_change
+    conversation = outcome.conversation
+    return Thread(
+        positive_change=change,
+        not_working=list(change.from_not_working.all()),
+        aspirations=list(change.from_aspirations.all()),
+        what_matters=list(conversation.mattersitem_set.all()),
+        who_matters=list(conversation.whomatters_set.select_related("circle_member")),
+    )
+
+
+ALL_QUESTIONS = len(CheckQuestion)

@@ -1,0 +1,159 @@
+"""Every write to an outcome: create from a positive change, rewrite (keeping every
+earlier wording), and the practitioner's answers to the eight step-5 questions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from goldenthread.accounts.models import User
+from goldenthread.audit.models import ChangeAction
+from goldenthread.audit.services import change_record, snapshot
+from goldenthread.conversations.models import PositiveChange
+from goldenthread.core.concurrency import save_versioned
+
+from .checking import run_checker, suggest_answers
+from .models import Outcome, OutcomeCheckAnswer, OutcomeStatus, OutcomeWording
+
+WORDING_FIELDS = ("statement", "baseline", "measure", "target_date")
+
+
+def _refresh_suggestions(*, actor: User | None, outcome: Outcome) -> None:
+    """Re-run the checker on the current wording; store its codes and a suggested answer
+    beside each question, never touching the practitioner's own answers."""
+    result = run_checker(outcome.statement, baseline=outcome.baseline,
+                         target_date=outcome.target_date)
+    outcome.checker_codes = sorted({flag.code for flag in result.flags})
+    change = outcome.positive_change
+    suggestions = suggest_answers(
+        result,
+        baseline=outcome.baseline,
+        measure=outcome.measure,
+        assessed_need=outcome.assessed_need,
+        not_working=[i.text for i in change.from_not_working.all()],
+        aspirations=[i.text for i in change.from_aspirations.all()],
+    )
+    existing = {a.question: a for a in outcome.check_answers.all()}
+    for question, suggestion in suggestions.items():
+        row = existing.get(question)
+        if row is None:
+            OutcomeCheckAnswer.objects.create(
+                outcome=outcome, question=question, suggested=suggestion.answer,
+                suggestion_reason=suggestion.reason,
+            )
+        elif (row.suggested, row.suggestion_reason) != (suggestion.answer, suggestion.reason):
+            row.suggested, row.suggestion_reason = suggestion.answer, suggestion.reason
+            save_versioned(row, expected_version=row.version,
+                           fields=["suggested", "suggestion_reason"])
+    for question, row in existing.items():
+        if question not in suggestions and (row.suggested or row.suggestion_reason):
+            row.suggested, row.suggestion_reason = "", ""
+            save_versioned(row, expected_version=row.version,
+                           fields=["suggested", "suggestion_reason"])
+
+
+def _validate_date(target_date: datetime.date | None, *, today: datetime.date) -> None:
+    if target_date is not None and target_date < today - datetime.timedelta(days=366):
+        raise ValidationError({"target_date": "The date it should be achieved by is more "
+                                              "than a year ago. Check the year."})
+
+
+def outcome_create(
+    *,
+    actor: User,
+    positive_change: PositiveChange,
+    statement: str,
+    baseline: str = "",
+    measure: str = "",
+    target_date: datetime.date | None = None,
+    assessed_need: str = "",
+) -> Outcome:
+    """Step 4: an outcome made from a positive change (and so linked to what matters)."""
+    from django.utils import timezone
+
+    _validate_date(target_date, today=timezone.localdate())
+    outcome = Outcome(
+        person_id=positive_change.person_id, conversation_id=positive_change.conversation_id,
+        positive_change=positive_change, statement=statement.strip(), baseline=baseline.strip(),
+        measure=measure.strip(), target_date=target_date, assessed_need=assessed_need.strip(),
+    )
+    outcome.full_clean()
+    with transaction.atomic():
+        outcome.save(force_insert=True)
+        OutcomeWording.objects.create(
+            outcome=outcome, number=1, statement=outcome.statement, baseline=outcome.baseline,
+            measure=outcome.measure, target_date=outcome.target_date, written_by=actor,
+        )
+        _refresh_suggestions(actor=actor, outcome=outcome)
+        Outcome.objects.filter(pk=outcome.pk).update(checker_codes=outcome.checker_codes)
+        change_record(actor=actor, instance=outcome, action=ChangeAction.CREATE, before=None,
+                      person_id=outcome.person_id)
+    return outcome
+
+
+def outcome_update(
+    *,
+    actor: User,
+    outcome: Outcome,
+    expected_version: int,
+    statement: str,
+    baseline: str,
+    measure: str,
+    target_date: datetime.date | None,
+    assessed_need: str,
+) -> Outcome:
+    """Change an outcome. A change of wording adds a new wording; earlier ones are kept."""
+    from django.utils import timezone
+
+    _validate_date(target_date, today=timezone.localdate())
+    with transaction.atomic():
+        stored = Outcome.objects.select_for_update().get(pk=outcome.pk)
+        before = snapshot(stored)
+        outcome.statement, outcome.baseline, outcome.measure = (
+            statement.strip(), baseline.strip(), measure.strip())
+        outcome.target_date, outcome.assessed_need = target_date, assessed_need.strip()
+        outcome.full_clean()
+        wording_changed = any(
+            getattr(stored, f) != getattr(outcome, f) for f in WORDING_FIELDS
+        )
+        _refresh_suggestions(actor=actor, outcome=outcome)
+        save_versioned(outcome, expected_version=expected_version,
+                       fields=[*WORDING_FIELDS, "assessed_need", "checker_codes"])
+        if wording_changed:
+            number = outcome.wordings.count() + 1
+            OutcomeWording.objects.create(
+                outcome=outcome, number=number, statement=outcome.statement,
+                baseline=outcome.baseline, measure=outcome.measure,
+                target_date=outcome.target_date, written_by=actor,
+            )
+        change_record(actor=actor, instance=outcome, action=ChangeAction.UPDATE, before=before,
+                      person_id=outcome.person_id)
+    return outcome
+
+
+def outcome_check_record(
+    *, actor: User, outcome: Outcome, answers: dict[str, tuple[str, str]]
+) -> None:
+    """Step 5: the practitioner's answers (question → (answer, note)). They win over the
+    checker's suggestions, which stay beside them."""
+    if outcome.status != OutcomeStatus.OPEN:
+        raise ValidationError("This outcome is no longer open, so its check cannot change.")
+    with transaction.atomic():
+        existing = {a.question: a for a in outcome.check_answers.select_for_update()}
+        for question, (answer, note) in answers.items():
+            row = existing.get(question) or OutcomeCheckAnswer(outcome=outcome, question=question)
+            if not row._state.adding and (row.answer, row.note) == (answer, note):
+                continue
+            before = None if row._state.adding else snapshot(row)
+            row.answer, row.note, row.answered_by = answer, note.strip(), actor
+            row.full_clean(validate_unique=False)
+            if row._state.adding:
+                row.save(force_insert=True)
+            else:
+                save_versioned(row, expected_version=row.version,
+                               fields=["answer", "note", "answered_by_id"])
+            change_record(actor=actor, instance=row,
+                          action=ChangeAction.CREATE if before is None else ChangeAction.UPDATE,
+                          before=before, person_id=outcome.person_id)

@@ -1,0 +1,150 @@
+"""OS-6, OS-7, OC-5: outcomes linked to their positive change, checked, with history."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from goldenthread.conversations.factories import (
+    ConversationFactory,
+    PositiveChangeFactory,
+    WorkingItemFactory,
+)
+from goldenthread.outcomes import services
+from goldenthread.outcomes.factories import OutcomeFactory
+from goldenthread.outcomes.models import Answer, CheckQuestion, Outcome
+
+
+@pytest.fixture
+def change(person, practitioner):
+    conversation = ConversationFactory(person=person, recorded_by=practitioner)
+    not_working = WorkingItemFactory(conversation=conversation, is_working=False,
+                                     text="Has not been out since her fall")
+    return PositiveChangeFactory(conversation=conversation, from_not_working=[not_working])
+
+
+def step4(change):
+    return reverse("outcomes:step4", args=[change.person_id, change.conversation_id])
+
+
+def test_outcome_from_a_positive_change_keeps_the_thread(practitioner_client, change):
+    response = practitioner_client.post(step4(change), {
+        "positive_change": str(change.pk),
+        "statement": "Jean wants to receive a package of care",
+        "baseline": "", "measure": "", "target_date": "",
+    })
+    assert response.status_code == 302
+    outcome = Outcome.objects.get(positive_change=change)
+    assert outcome.person == change.person and outcome.conversation == change.conversation
+    assert "service_language" in outcome.checker_codes
+    answers = {a.question: a for a in outcome.check_answers.all()}
+    assert answers[CheckQuestion.EVERYDAY_LANGUAGE].suggested == Answer.NO
+    assert answers[CheckQuestion.CHANGES_WHAT_DOESNT].suggested == Answer.YES
+    assert "Has not been out since her fall" in \
+        answers[CheckQuestion.CHANGES_WHAT_DOESNT].suggestion_reason
+    page = practitioner_client.get(
+        reverse("outcomes:detail", args=[change.person_id, outcome.pk])).content.decode()
+    assert "Has not been out since her fall" in page and change.text in page
+
+
+def test_outcome_cannot_point_at_another_persons_change(practitioner_client, change):
+    theirs = PositiveChangeFactory()
+    response = practitioner_client.post(step4(change), {
+        "positive_change": str(theirs.pk), "statement": "I will walk to the shop by June",
+    })
+    assert response.status_code == 200
+    assert "Choose one of this person&#x27;s positive changes." in response.content.decode()
+    assert not Outcome.objects.filter(positive_change=theirs).exists()
+
+
+def test_rewording_keeps_every_earlier_wording(practitioner, change):
+    outcome = services.outcome_create(actor=practitioner, positive_change=change,
+                                      statement="To attend the day centre")
+    services.outcome_update(actor=practitioner, outcome=outcome, expected_version=1,
+                            statement="I will see my friends at the bowling club on Thursdays",
+                            baseline="Not been since January", measure="Goes most weeks",
+                            target_date=None, assessed_need="")
+    assert [w.statement for w in outcome.wordings.order_by("number")] == [
+        "To attend the day centre",
+        "I will see my friends at the bowling club on Thursdays",
+    ]
+
+
+def test_stale_outcome_edit_is_refused_showing_the_other_version(practitioner_client, change,
+                                                                 practitioner):
+    outcome = services.outcome_create(actor=practitioner, positive_change=change,
+                                      statement="First wording")
+    edit = reverse("outcomes:edit", args=[change.person_id, outcome.pk])
+    data = {"version": "1", "statement": "Second wording", "baseline": "", "measure": "",
+            "target_date": "", "assessed_need": ""}
+    assert practitioner_client.post(edit, data).status_code == 302
+    stale = practitioner_client.post(edit, {**data, "statement": "My own third wording"})
+    body = stale.content.decode()
+    assert "Someone else saved a change" in body
+    assert "Second wording" in body and "My own third wording" in body
+    outcome.refresh_from_db()
+    assert outcome.statement == "Second wording"
+
+
+def test_practitioners_answer_wins_and_the_suggestion_is_kept(practitioner_client, change,
+                                                              practitioner):
+    outcome = services.outcome_create(actor=practitioner, positive_change=change,
+                                      statement="To receive support with meals")
+    check = reverse("outcomes:check", args=[change.person_id, outcome.pk])
+    page = practitioner_client.get(check).content.decode()
+    assert "The record suggests: No." in page
+    data = {f"{q.value}__answer": "yes" for q in CheckQuestion}
+    data[f"{CheckQuestion.EVERYDAY_LANGUAGE.value}__note"] = "Jean's own words"
+    assert practitioner_client.post(check, data).status_code == 302
+    row = outcome.check_answers.get(question=CheckQuestion.EVERYDAY_LANGUAGE)
+    assert row.answer == Answer.YES and row.suggested == Answer.NO
+    assert row.note == "Jean's own words"
+
+
+def test_live_check_returns_feedback_without_a_person(practitioner_client):
+    response = practitioner_client.post(reverse("outcomes:live_check"),
+                                        {"statement": "Service user to attend day centre"},
+                                        headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "suggestion" in body
+
+
+def test_live_check_needs_a_casework_role(client, commissioner):
+    from conftest import sign_in
+
+    sign_in(client, commissioner)
+    assert client.post(reverse("outcomes:live_check"), {"statement": "x"}).status_code == 403
+
+
+def test_old_target_date_is_refused(practitioner, change):
+    import datetime
+
+    with pytest.raises(ValidationError):
+        services.outcome_create(actor=practitioner, positive_change=change, statement="x",
+                                target_date=datetime.date(2001, 1, 1))
+
+
+def test_outcome_page_query_count_is_constant(practitioner_client, change, person):
+    outcome = OutcomeFactory(positive_change=change)
+    detail = reverse("outcomes:detail", args=[person.pk, outcome.pk])
+    with CaptureQueriesContext(connection) as small:
+        practitioner_client.get(detail)
+    for _ in range(6):
+        WorkingItemFactory(conversation=change.conversation)
+    with CaptureQueriesContext(connection) as big:
+        practitioner_client.get(detail)
+    assert len(big) == len(small)
+
+
+def test_person_page_query_count_is_constant_with_outcomes(practitioner_client, change, person):
+    detail = reverse("people:detail", args=[person.pk])
+    OutcomeFactory(positive_change=change)
+    with CaptureQueriesContext(connection) as small:
+        practitioner_client.get(detail)
+    for _ in range(10):
+        OutcomeFactory(positive_change=change)
+    with CaptureQueriesContext(connection) as big:
+        practitioner_client.get(detail)
+    assert len(big) == len(small)
