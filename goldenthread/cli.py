@@ -26,13 +26,14 @@ def main(argv: list[str] | None = None) -> int:
         if argv[0] == "check-outcome":
             return checker_cli.check_outcome_main(argv[1:])
         return checker_cli.eval_main(argv[1:])
-    if argv[:2] == ["bench", "checker"]:
+    if argv[:2] == ["bench", "checker"] and "--database" not in argv:
         from goldenthread.outcomes.checker import cli as checker_cli
 
         return checker_cli.bench_main(argv[2:])
     if argv and not argv[0].startswith("-"):
         argv[0] = argv[0].replace("-", "_")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings.dev")
+    default = "bench" if argv and argv[0] in ("bench", "synth") else "dev"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"goldenthread.config.settings.{default}")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["goldenthread", *argv])

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 SIGNED_IN_AT = "gt_signed_in_at"
 LAST_SEEN_AT = "gt_last_seen_at"
+LAST_SEEN_RESOLUTION = 60  # seconds
 
 
 class SessionLifetimeMiddleware:
@@ -35,7 +36,10 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out to keep records safe. Sign in again.")
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            request.session[LAST_SEEN_AT] = now
+            if last_seen is None or now - last_seen > LAST_SEEN_RESOLUTION:
+                # Saving the session costs a write; a minute's resolution is plenty for an
+                # idle timeout measured in tens of minutes.
+                request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
 
 

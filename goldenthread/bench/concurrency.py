@@ -1,0 +1,159 @@
+"""Concurrent version-checked writers (lost updates and lock errors) and throughput of
+audited record pages served as in production (gunicorn) under load from another process."""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db import OperationalError, connections
+
+
+@dataclass
+class WriterResult:
+    successes: int = 0
+    retries: int = 0
+    lock_errors: int = 0
+
+
+def _writer(target_pk, updates: int, queue) -> None:
+    connections.close_all()
+    from goldenthread.core.concurrency import StaleEditError, save_versioned
+    from goldenthread.people.models import CircleMember
+
+    result = WriterResult()
+    while result.successes < updates:
+        try:
+            member = CircleMember.objects.get(pk=target_pk)
+            member.notes = str(int(member.notes or 0) + 1)
+            save_versioned(member, expected_version=member.version, fields=["notes"])
+            result.successes += 1
+        except StaleEditError:
+            result.retries += 1
+        except OperationalError:
+            result.lock_errors += 1
+    connections.close_all()
+    queue.put((result.successes, result.retries, result.lock_errors))
+
+
+def concurrent_writers(target_pk, writers: int = 4, updates: int = 200) -> dict:
+    """`writers` processes each make `updates` version-checked increments of one record."""
+    from goldenthread.people.models import CircleMember
+
+    CircleMember.objects.filter(pk=target_pk).update(notes="0")
+    start_version = CircleMember.objects.get(pk=target_pk).version
+    connections.close_all()
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    started = time.perf_counter()
+    processes = [ctx.Process(target=_writer, args=(target_pk, updates, queue))
+                 for _ in range(writers)]
+    for p in processes:
+        p.start()
+    results = [queue.get(timeout=600) for _ in processes]
+    for p in processes:
+        p.join()
+    elapsed = time.perf_counter() - started
+    member = CircleMember.objects.get(pk=target_pk)
+    successes = sum(r[0] for r in results)
+    return {
+        "writers": writers, "updates_each": updates, "seconds": elapsed,
+        "successful_updates": successes, "stale_retries": sum(r[1] for r in results),
+        "lock_errors": sum(r[2] for r in results),
+        "final_value": int(member.notes),
+        "lost_updates": successes - int(member.notes),
+        "version_increase": member.version - start_version,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _load(port: int, cookie: str, paths: list[str], seconds: float, threads: int) -> dict:
+    ok, errors, stop = [0], [0], time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def worker(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        n = index
+        while time.perf_counter() < stop:
+            path = paths[n % len(paths)]
+            n += threads
+            try:
+                conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                with lock:
+                    if response.status == 200:
+                        ok[0] += 1
+                    else:
+                        errors[0] += 1
+            except (OSError, http.client.HTTPException):
+                with lock:
+                    errors[0] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.close()
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"ok": ok[0], "errors": errors[0], "seconds": elapsed,
+            "pages_per_second": ok[0] / elapsed}
+
+
+def _load_in_child(port, cookie, paths, seconds, threads, queue) -> None:
+    queue.put(_load(port, cookie, paths, seconds, threads))
+
+
+def throughput(*, cookie: str, paths: list[str], seconds: float = 15, workers: int = 3,
+               threads: int = 16) -> dict:
+    """Serve with gunicorn (production-like settings) and load it from a second process."""
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "goldenthread.config.settings.bench"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    command = [sys.executable, "-m", "gunicorn", "goldenthread.config.wsgi:application",
+               "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level",
+               "warning", "--worker-class", "sync", "--keep-alive", "5"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,  # noqa: S603
+                              stderr=subprocess.PIPE)
+    try:
+        deadline = time.perf_counter() + 30
+        while time.perf_counter() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        _load(port, cookie, paths[:5], 2, 2)  # warm up every worker
+        ctx = multiprocessing.get_context("spawn")
+        queue = ctx.Queue()
+        client = ctx.Process(target=_load_in_child,
+                             args=(port, cookie, paths, seconds, threads, queue))
+        client.start()
+        result = queue.get(timeout=seconds + 120)
+        client.join()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    result["server"] = f"gunicorn, {workers} sync workers, bench settings (DEBUG off)"
+    result["client"] = f"second process, {threads} threads, keep-alive, {seconds:.0f} s"
+    return result

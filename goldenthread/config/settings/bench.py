@@ -1,0 +1,21 @@
+"""Production-like settings for benchmarks on this machine: DEBUG off, production storage
+and middleware, but plain HTTP on loopback and a fixed key (never deploy these)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "k7Q-x9" * 10)
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+from .production import *  # noqa: E402, F403
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "root": {"handlers": [], "level": "ERROR"}}

@@ -1,0 +1,212 @@
+"""goldenthread bench PRESET: page, list, audit, load, concurrency and checker benchmarks
+against a database made by `goldenthread synth` (SPEC OPS-3). Prints p50/p95/p99 and the
+ratio of each measure to a baseline measured in the same run; writes docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import io
+import json
+import platform
+import random
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from goldenthread.accounts.models import Role, User
+from goldenthread.bench import concurrency, pages
+from goldenthread.bench.stats import Timings
+from goldenthread.people.models import Allocation, CircleMember, Person
+
+DOC = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
+TARGETS = {"page_raw_pg": 8, "page_raw_sqlite": 12, "list_admin": 0.5, "audit_ms": 1.0,
+           "audit_share": 0.20, "pages_per_second": 400}
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+class Command(BaseCommand):
+    help = "Benchmark a database made by `goldenthread synth` and write docs/benchmarks.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("preset", help="the preset the database was made with "
+                                           "(tiny, council, nation); 'checker' times the checker")
+        parser.add_argument("--people", type=int, default=20, help="people to sample per page")
+        parser.add_argument("--repeat", type=int, default=10, help="requests per sampled page")
+        parser.add_argument("--seconds", type=float, default=15, help="length of the load test")
+        parser.add_argument("--writers", type=int, default=4)
+        parser.add_argument("--updates", type=int, default=200)
+        parser.add_argument("--no-docs", action="store_true", help="do not write the docs file")
+
+    def handle(self, *args, preset, people, repeat, seconds, writers, updates, no_docs,
+               **options):
+        if preset == "checker":
+            from goldenthread.outcomes.checker.cli import bench_main
+
+            return str(bench_main([]) or "")
+        if not Allocation.objects.exists():
+            raise CommandError("No people here: run `goldenthread synth --preset "
+                               f"{preset}` on this database first.")
+        rng = random.Random(7)
+        vendor = connection.vendor
+        lines: list[str] = []
+
+        def say(text: str = "") -> None:
+            self.stdout.write(text)
+            lines.append(text)
+
+        say(f"Golden Thread benchmarks — preset {preset}, {vendor}, "
+            f"{timezone.now():%Y-%m-%d %H:%M} UTC")
+        say(f"Machine: {platform.machine()}, {_cpus()} cores, Python {platform.python_version()}"
+            f", {_db_version()}; {Person.objects.count():,} people")
+        say("")
+        allocations = list(
+            Allocation.objects.filter(end_date__isnull=True, worker__role=Role.PRACTITIONER)
+            .select_related("worker").order_by("id")[:5000])
+        sample = rng.sample(allocations, min(people, len(allocations)))
+
+        # 1. A person's record page (and the golden thread page when it exists).
+        for label, name in (("Person page", "people:detail"),
+                            ("Golden-thread page", "reviews:golden_thread")):
+            if _url(name, sample[0].person_id) is None:
+                say(f"{label}: not built yet, skipped")
+                continue
+            page_t, raw_t, counts = [], [], []
+            for allocation in sample:
+                client = pages.signed_in_client(allocation.worker)
+                url = reverse(name, args=[allocation.person_id])
+                t, c, sql = pages.time_page(client, url, repeat)
+                page_t += t.seconds
+                counts += c
+                raw_t += pages.time_raw_sql(sql, repeat).seconds
+            page, raw = Timings(page_t), Timings(raw_t)
+            target = TARGETS["page_raw_pg" if vendor == "postgresql" else "page_raw_sqlite"]
+            ratio = page.p50 / raw.p50
+            say(f"{label}: {page.line()}")
+            say(f"  raw-SQL lower bound (same SELECTs, rows fetched): {raw.line()}")
+            say(f"  ratio page/raw at p50: {ratio:.1f}× (target ≤ {target}×) "
+                f"{'met' if ratio <= target else 'MISSED'}; queries per page "
+                f"{min(counts)}–{max(counts)} ({'constant' if min(counts) == max(counts) else 'varies'})")
+            if name == "people:detail":
+                person_page = page
+
+        # 2. Lists against the Django admin changelist of the same rows.
+        superuser = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+            "bench-admin", "", None)
+        workers = list({a.worker_id: a.worker for a in sample}.values())[:10]
+        for label, name in (("Caseload list", "people:caseload"),
+                            ("Reviews-due list", "reviews:due")):
+            if _url(name) is None:
+                say(f"{label}: not built yet, skipped")
+                continue
+            ours, theirs = [], []
+            for worker in workers:
+                client = pages.signed_in_client(worker)
+                t, _, _ = pages.time_page(client, reverse(name), repeat)
+                ours += t.seconds
+                ids = list(Person.objects.visible_to(worker).values_list("pk", flat=True))
+                run = pages.admin_changelist_timer(ids, superuser)
+                theirs += [run() for _ in range(repeat)]
+            mine, admin_t = Timings(ours), Timings(theirs)
+            ratio = mine.p50 / admin_t.p50
+            say(f"{label}: {mine.line()}")
+            say(f"  Django admin changelist of the same rows: {admin_t.line()}")
+            say(f"  ratio list/admin at p50: {ratio:.2f}× (target ≤ {TARGETS['list_admin']}×) "
+                f"{'met' if ratio <= TARGETS['list_admin'] else 'MISSED'}")
+
+        # 3. The access-log write behind every named-record read.
+        audit = pages.time_access_log(sample[0].worker, sample[0].person_id, 2000)
+        share = audit.p50 / person_page.p50
+        say(f"Access-log row per read: {audit.line()}; {share:.0%} of the person page at p50 "
+            f"(targets ≤ {TARGETS['audit_ms']} ms and ≤ {TARGETS['audit_share']:.0%}) "
+            f"{'met' if audit.p50 <= TARGETS['audit_ms'] and share <= TARGETS['audit_share'] else 'MISSED'}")
+
+        # 4. Throughput of audited record pages under load from a second process.
+        worker = sample[0].worker
+        device = TOTPDevice.objects.filter(user=worker, confirmed=True).first()
+        session = SessionStore()
+        session["_auth_user_id"] = str(worker.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = worker.get_session_auth_hash()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        paths = [reverse("people:detail", args=[pk]) for pk in
+                 Person.objects.visible_to(worker).values_list("pk", flat=True)[:50]]
+        load = concurrency.throughput(cookie=f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+                                      paths=paths, seconds=seconds)
+        say(f"Throughput of audited person pages: {load['pages_per_second']:,.0f} pages/s "
+            f"({load['ok']:,} pages, {load['errors']} errors; {load['server']}; {load['client']}) "
+            f"(target ≥ {TARGETS['pages_per_second']}) "
+            f"{'met' if load['pages_per_second'] >= TARGETS['pages_per_second'] else 'MISSED'}")
+
+        # 5. Concurrent version-checked writers.
+        member = CircleMember.objects.order_by("id").first()
+        result = concurrency.concurrent_writers(member.pk, writers=writers, updates=updates)
+        say(f"{writers} writers × {updates} version-checked updates: "
+            f"{result['lost_updates']} lost updates, {result['lock_errors']} lock errors "
+            f"(targets 0 and 0), {result['stale_retries']} stale-version retries, "
+            f"{result['successful_updates'] / result['seconds']:,.0f} updates/s")
+
+        # 6. The outcome checker.
+        from goldenthread.outcomes.checker.cli import bench_main
+
+        buffer = io.StringIO()
+        bench_main(["--json", "--repeat", "20"], stdout=buffer)
+        checker = json.loads(buffer.getvalue())
+        say(f"Outcome checker: {_checker_line(checker)}")
+
+        if not no_docs:
+            _write_doc(vendor, preset, lines)
+            self.stdout.write(f"Written to {DOC.relative_to(settings.BASE_DIR)}")
+
+
+def _checker_line(data: dict) -> str:
+    keys = {k: v for k, v in data.items() if isinstance(v, int | float)}
+    rate = keys.get("statements_per_second") or keys.get("per_second")
+    p99 = keys.get("p99_ms")
+    return (f"{rate:,.0f} statements/s, p99 {p99:.2f} ms (targets 2,000/s and 5 ms)"
+            if rate and p99 is not None else json.dumps(data))
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+def _db_version() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+        cursor.execute("select sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
+
+
+def _write_doc(vendor: str, preset: str, lines: list[str]) -> None:
+    start, end = f"<!-- bench:{vendor}:{preset} -->", f"<!-- /bench:{vendor}:{preset} -->"
+    block = "\n".join([start, "```text", *lines, "```", end])
+    text = DOC.read_text() if DOC.exists() else (
+        "# Benchmarks\n\nWritten by `goldenthread bench PRESET` against a database made by "
+        "`goldenthread synth --preset PRESET`. Each figure is printed with the ratio to a "
+        "baseline measured in the same run. These are benchmarks, not tests: CI runs only the "
+        "tiny preset to prove the commands work.\n")
+    if start in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    DOC.write_text(text)
+
+

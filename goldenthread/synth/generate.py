@@ -1,0 +1,278 @@
+"""Realistic, internally consistent synthetic records, deterministic for a seed.
+
+People come in chunks; each chunk's rows for every table are written before the next chunk
+is made, so memory stays flat at national scale. Everything a person has (circle,
+allocations, conversations, steps, outcomes, checks, solutions, reviews, the access log
+those activities would create) points at that person and their own items only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from goldenthread.accounts.models import Area, Role, Team, User
+from goldenthread.audit.models import AccessLog
+from goldenthread.conversations.models import (
+    Aspiration,
+    Conversation,
+    MattersItem,
+    PositiveChange,
+    Strength,
+    WhoMatters,
+    WorkingItem,
+)
+from goldenthread.outcomes.checker import check
+from goldenthread.outcomes.checker.evaluate import DEV_SET, load
+from goldenthread.outcomes.models import CheckQuestion, Outcome, OutcomeCheckAnswer, OutcomeWording
+from goldenthread.people.chi import check_digit
+from goldenthread.people.models import Allocation, CircleMember, Person
+
+from .writer import BulkWriter, det_uuid
+
+PRESETS = {"tiny": 300, "council": 50_000, "nation": 1_000_000}
+PEOPLE_PER_WORKER = 40
+WORKERS_PER_TEAM = 10
+CHUNK = 2_000
+
+FIRST = ("Jean Morag Isla Ailsa Fiona Mhairi Agnes Ewa Amira Priya Grace Chloe Sophie Eilidh "
+         "Margaret Ann Catherine Joan Iain Angus Calum Hamish Euan Tam Jamie Liam Ravi Kofi "
+         "Piotr David John Robert William James Andrew Thomas Hugh Alasdair Ruaridh").split()
+LAST = ("Macdonald Campbell Stewart Robertson Thomson Anderson Reid Murray Taylor Clark Ross "
+        "Young Mitchell Watson Morrison Paterson Fraser Kerr Scott Grant Hamilton Kowalski "
+        "Nowak Ahmed Khan Singh Okafor Mensah Boyle Docherty Gallacher Sinclair Munro").split()
+AREAS = ("Northfield Riverside Kirkton Easthaven Westburn Southmuir Hillhead Bridgend "
+         "Craigton Lochside Portsoy Glenview").split()
+RELATIONSHIPS = ("Daughter Son Wife Husband Neighbour Friend Brother Sister Niece Nephew "
+                 "Grandson Granddaughter").split()
+WHAT_MATTERS = ["Seeing my grandchildren", "Staying in my own home", "My garden",
+                "Going to church on Sundays", "Football with my friends", "My dog, Bess",
+                "Cooking my own meals", "Having my own money", "Music and singing",
+                "Getting out of the house every day"]
+WHERE_MATTERS = ["The bowling club", "The library", "My daughter's house", "The park",
+                 "The community café", "The swimming pool", "The mosque", "The allotment"]
+ASPIRATIONS = ["To get a paid job", "To go on holiday with my sister", "To live in my own flat",
+               "To sing in the choir again", "To learn to drive", "To go to college"]
+WORKING = ["My neighbour checks on me every day", "I manage my own medicines",
+           "I enjoy the lunch club", "My son visits at weekends", "I can get about the house"]
+NOT_WORKING = ["I can't get up the stairs since my fall", "I am lonely during the week",
+               "I can't carry my shopping home", "The bus steps are too high for me",
+               "My carer has no break", "I don't know how to apply for jobs",
+               "I can't manage the bath on my own"]
+STRENGTHS = ["Determined", "Good sense of humour", "Excellent cook", "Good with computers",
+             "Owns a car", "Lives near the shops"]
+CHANGES = ["Getting out more", "Being safe at home", "Having a break from caring",
+           "Starting work", "Doing my own shopping again", "Seeing friends again"]
+PERSPECTIVES = ["person", "person", "family", "worker", "other"]
+
+
+@dataclass
+class Context:
+    rng: random.Random
+    today: datetime.date
+    now: datetime.datetime
+    teams: list = field(default_factory=list)  # (team_id, area_id, [worker ids])
+    statements: list = field(default_factory=list)  # (text, flag codes)
+
+
+def _ts(ctx: Context, days_ago: int) -> datetime.datetime:
+    return ctx.now - datetime.timedelta(days=days_ago, seconds=ctx.rng.randrange(86_400))
+
+
+def _chi(rng: random.Random, dob: datetime.date, used: set) -> str:
+    while True:
+        first = dob.strftime("%d%m%y") + f"{rng.randrange(1000):03d}"
+        digit = check_digit(first)
+        if digit is not None and (chi := first + str(digit)) not in used:
+            used.add(chi)
+            return chi
+
+
+def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
+    """Areas, teams, workers (team leaders and practitioners) for `people` people."""
+    rng = ctx.rng
+    workers = max(WORKERS_PER_TEAM, people // PEOPLE_PER_WORKER)
+    teams = max(1, workers // WORKERS_PER_TEAM)
+    area_ids = []
+    area_rows = []
+    for n in range(max(len(AREAS), teams // 8)):
+        name = AREAS[n % len(AREAS)] + ("" if n < len(AREAS) else f" {n // len(AREAS) + 1}")
+        area_ids.append(n + 1_000_000)
+        area_rows.append((n + 1_000_000, f"{name} (synthetic)"))
+    writer.write(Area, ["id", "name"], area_rows)
+    password = make_password("synthetic-not-for-sign-in")
+    team_rows, user_rows = [], []
+    joined = ctx.now - datetime.timedelta(days=800)
+    for t in range(teams):
+        team_id, area_id = det_uuid(rng), area_ids[t % len(area_ids)]
+        team_rows.append((team_id, f"Synthetic team {t + 1:04d}", area_id))
+        worker_ids = []
+        for w in range(WORKERS_PER_TEAM):
+            user_id = det_uuid(rng)
+            role = Role.TEAM_LEADER if w == 0 else Role.PRACTITIONER
+            user_rows.append((
+                user_id, password, False, f"synth-{t + 1:04d}-{w:02d}", rng.choice(FIRST),
+                rng.choice(LAST), "", False, True, joined, role, team_id,
+                "Team leader" if w == 0 else "Social worker",
+            ))
+            if w:
+                worker_ids.append(user_id)
+        ctx.teams.append((team_id, area_id, worker_ids))
+    writer.write(Team, ["id", "name", "area"], team_rows)
+    writer.write(User, ["id", "password", "is_superuser", "username", "first_name", "last_name",
+                        "email", "is_staff", "is_active", "date_joined", "role", "team",
+                        "job_title"], user_rows)
+
+
+def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_chi: set) -> None:
+    rng, today = ctx.rng, ctx.today
+    rows: dict[type, list] = {m: [] for m in (
+        Person, CircleMember, Allocation, Conversation, MattersItem, WhoMatters, Aspiration,
+        WorkingItem, Strength, PositiveChange, Outcome, OutcomeWording, OutcomeCheckAnswer,
+        AccessLog)}
+    change_links: list[tuple] = []
+    aspiration_links: list[tuple] = []
+
+    def base(days_ago: int) -> tuple:
+        created = _ts(ctx, days_ago)
+        return det_uuid(rng), created, created, 1
+
+    for n in range(start, start + count):
+        team_id, area_id, worker_ids = ctx.teams[n % len(ctx.teams)]
+        worker = worker_ids[(n // len(ctx.teams)) % len(worker_ids)]
+        age_days = rng.randrange(17 * 365, 97 * 365)
+        dob = today - datetime.timedelta(days=age_days)
+        pid, created, _, _ = base(rng.randrange(30, 730))
+        rows[Person].append((pid, created, created, 1, rng.choice(FIRST), rng.choice(LAST), "",
+                             dob, _chi(rng, dob, used_chi), "", area_id, team_id))
+        circle = []
+        for _ in range(rng.choice((1, 2, 2, 3, 4))):
+            cid = det_uuid(rng)
+            rel = rng.choice(RELATIONSHIPS)
+            circle.append(cid)
+            rows[CircleMember].append((cid, created, created, 1, pid,
+                                       f"{rng.choice(FIRST)} {rng.choice(LAST)}", rel,
+                                       rel in ("Daughter", "Son", "Wife", "Husband"), "", ""))
+        start_date = created.date()
+        rows[Allocation].append((det_uuid(rng), created, created, 1, pid, worker,
+                                 "Allocated worker", start_date, None))
+        if rng.random() < 0.15:
+            other = worker_ids[(n + 1) % len(worker_ids)]
+            rows[Allocation].append((det_uuid(rng), created, created, 1, pid, other,
+                                     "Occupational therapist", start_date,
+                                     start_date + datetime.timedelta(days=60)))
+        for _ in range(rng.choice((1, 1, 2))):
+            conv_id = det_uuid(rng)
+            held = start_date + datetime.timedelta(days=rng.randrange(0, 20))
+            held = min(held, today)
+            at = created + datetime.timedelta(days=(held - start_date).days)
+            rows[Conversation].append((conv_id, at, at, 1, pid, held, "At home", True,
+                                       "I want to stay in my own home and see my friends.",
+                                       worker))
+
+            def item(model, text, *extra, _conv=conv_id, _at=at, _pid=pid):
+                iid = det_uuid(rng)
+                rows[model].append((iid, _at, _at, 1, _pid, _conv, text, *extra))
+                return iid
+
+            item(MattersItem, rng.choice(WHAT_MATTERS), "what")
+            item(MattersItem, rng.choice(WHERE_MATTERS), "where")
+            item(WhoMatters, "Someone they see often", rng.choice(circle))
+            asp = item(Aspiration, rng.choice(ASPIRATIONS)) if rng.random() < 0.5 else None
+            item(WorkingItem, rng.choice(WORKING), True, rng.choice(PERSPECTIVES))
+            nw = item(WorkingItem, rng.choice(NOT_WORKING), False, rng.choice(PERSPECTIVES))
+            item(Strength, rng.choice(STRENGTHS), "strength")
+            change = item(PositiveChange, rng.choice(CHANGES))
+            change_links.append((change, nw))
+            if asp:
+                aspiration_links.append((change, asp))
+            for _ in range(rng.choice((1, 2, 2, 3))):
+                text, codes = rng.choice(ctx.statements)
+                oid = det_uuid(rng)
+                target = held + datetime.timedelta(days=rng.randrange(60, 365))
+                baseline = "" if "no_baseline" in codes else "At the moment this happens rarely"
+                rows[Outcome].append((oid, at, at, 1, pid, conv_id, change, text, baseline,
+                                      "Seen at review", target, "", "open", None, sorted(codes)))
+                rows[OutcomeWording].append((det_uuid(rng), at, at, oid, 1, text, baseline,
+                                             "Seen at review", target, worker))
+                for question in CheckQuestion:
+                    rows[OutcomeCheckAnswer].append((
+                        det_uuid(rng), at, at, 1, oid, question.value,
+                        rng.choice(("yes", "yes", "no", "not_sure")), "", "", "", worker))
+        # The access log those activities would create: a handful of reads and changes.
+        for _ in range(rng.randrange(3, 9)):
+            at = _ts(ctx, rng.randrange(0, 730))
+            rows[AccessLog].append((det_uuid(rng), at, worker, "Synthetic worker",
+                                    Role.PRACTITIONER, rng.choice(("view", "view", "change")),
+                                    pid, "people:detail", "GET", "Allocated worker", False,
+                                    None))
+    writer.write(Person, ["id", "created_at", "updated_at", "version", "given_name",
+                          "family_name", "preferred_name", "date_of_birth", "chi_number",
+                          "communication_needs", "area", "team"], rows[Person])
+    step = ["id", "created_at", "updated_at", "version", "person", "conversation", "text"]
+    writer.write(CircleMember, ["id", "created_at", "updated_at", "version", "person", "name",
+                                "relationship", "is_unpaid_carer", "contact", "notes"],
+                 rows[CircleMember])
+    writer.write(Allocation, ["id", "created_at", "updated_at", "version", "person", "worker",
+                              "description", "start_date", "end_date"], rows[Allocation])
+    writer.write(Conversation, ["id", "created_at", "updated_at", "version", "person",
+                                "held_on", "place", "person_took_part", "narrative",
+                                "recorded_by"], rows[Conversation])
+    writer.write(MattersItem, [*step, "kind"], rows[MattersItem])
+    writer.write(WhoMatters, [*step, "circle_member"], rows[WhoMatters])
+    writer.write(Aspiration, step, rows[Aspiration])
+    writer.write(WorkingItem, [*step, "is_working", "perspective"], rows[WorkingItem])
+    writer.write(Strength, [*step, "kind"], rows[Strength])
+    writer.write(PositiveChange, step, rows[PositiveChange])
+    writer.write(PositiveChange.from_not_working.through, ["positivechange", "workingitem"],
+                 [(c, w) for c, w in change_links])
+    writer.write(PositiveChange.from_aspirations.through, ["positivechange", "aspiration"],
+                 [(c, a) for c, a in aspiration_links])
+    writer.write(Outcome, ["id", "created_at", "updated_at", "version", "person", "conversation",
+                           "positive_change", "statement", "baseline", "measure", "target_date",
+                           "assessed_need", "status", "replaces", "checker_codes"],
+                 rows[Outcome])
+    writer.write(OutcomeWording, ["id", "created_at", "updated_at", "outcome", "number",
+                                  "statement", "baseline", "measure", "target_date",
+                                  "written_by"], rows[OutcomeWording])
+    writer.write(OutcomeCheckAnswer, ["id", "created_at", "updated_at", "version", "outcome",
+                                      "question", "answer", "note", "suggested",
+                                      "suggestion_reason", "answered_by"],
+                 rows[OutcomeCheckAnswer])
+    writer.write(AccessLog, ["id", "at", "actor", "actor_name", "actor_role", "action",
+                             "person_id", "what", "method", "reason", "break_glass",
+                             "ip_address"], rows[AccessLog])
+    for extend in EXTENSIONS:
+        extend(writer, ctx, rows)
+
+
+# Other parts of the product add their synthetic rows here: each gets the chunk's rows.
+EXTENSIONS: list[Callable[[BulkWriter, Context, dict], None]] = []
+
+
+def statement_bank() -> list[tuple[str, frozenset[str]]]:
+    """Outcome wording: the checker's labelled development set — a realistic mix of well
+    and poorly written outcomes — with the codes the checker finds in each."""
+    return [(ex.text, frozenset(f.code for f in check(ex.text).flags)) for ex in load(DEV_SET)]
+
+
+def generate(writer: BulkWriter, *, people: int, seed: int,
+             progress: Callable[[int], None] | None = None) -> None:
+    ctx = Context(rng=random.Random(seed), today=timezone.localdate(), now=timezone.now())
+    ctx.statements = statement_bank()
+    organisation(writer, ctx, people)
+    used_chi: set[str] = set()
+    for start in range(0, people, CHUNK):
+        people_chunk(writer, ctx, start, min(CHUNK, people - start), used_chi)
+        if progress:
+            progress(min(start + CHUNK, people))
+
+
+def money(value: float) -> Decimal:
+    return Decimal(f"{value:.2f}")
