@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +16,7 @@ from goldenthread.accounts.factories import (
     TeamFactory,
     TeamLeaderFactory,
 )
+from goldenthread.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from goldenthread.people.factories import (
     AllocationFactory,
     CircleMemberFactory,
@@ -30,6 +32,8 @@ def sign_in(client, user):
     )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # As after the sign-in steps' own requests: the session's clock has started.
+    session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = timezone.now().timestamp()
     session.save()
     return client
 
@@ -102,10 +106,13 @@ def full_record(person):
     conversation = ConversationFactory(person=person)
     item = WorkingItemFactory(conversation=conversation)
     outcome = OutcomeFactory(positive_change__conversation=conversation)
+    from goldenthread.support.factories import SolutionFactory
+
+    solution = SolutionFactory(outcome=outcome)
     return {
         "person_id": person.pk, "member_id": member.pk, "allocation_id": allocation.pk,
         "conversation_id": conversation.pk, "kind": "working", "item_id": item.pk,
-        "outcome_id": outcome.pk,
+        "outcome_id": outcome.pk, "step": "community", "solution_id": solution.pk,
     }
 
 

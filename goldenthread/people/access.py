@@ -30,7 +30,9 @@ def access_basis(user, person: Person) -> str:
     return "Relationship to the person"
 
 
-def open_person_record(request: HttpRequest, person_id, *, what: str) -> Person:
+def open_person_record(
+    request: HttpRequest, person_id, *, what: str, action: AccessAction | None = None
+) -> Person:
     """Return the person if the user may see them, logging the access or the refusal."""
     user = request.user
     person = Person.objects.visible_to(user).select_related("area", "team").filter(
@@ -43,7 +45,8 @@ def open_person_record(request: HttpRequest, person_id, *, what: str) -> Person:
                 reason="No relationship to the person", request=request,
             )
         raise PermissionDenied("You do not have access to this person's record.")
-    action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
+    if action is None:
+        action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
     access_record(
         actor=user, person_id=person.pk, action=action, what=what,
         reason=access_basis(user, person), request=request,
@@ -55,12 +58,14 @@ class PersonRecordMixin(LoginRequiredMixin):
     """For views under /people/<person_id>/…: sets self.person, logged."""
 
     person: Person
+    access_action: AccessAction | None = None  # e.g. EXPORT for a download
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.person = open_person_record(
-            request, kwargs["person_id"], what=request.resolver_match.view_name
+            request, kwargs["person_id"], what=request.resolver_match.view_name,
+            action=self.access_action,
         )
         return super().dispatch(request, *args, **kwargs)
 

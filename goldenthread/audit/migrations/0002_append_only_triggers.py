@@ -21,7 +21,8 @@ def forwards(apps, schema_editor):
                 RAISE EXCEPTION 'audit rows are append-only (% on %)', TG_OP, TG_TABLE_NAME;
             END;
             $$ LANGUAGE plpgsql;
-            """
+            """,
+            params=None,  # the % in RAISE are PL/pgSQL's, not query placeholders
         )
         for table in TABLES:
             schema_editor.execute(

@@ -1,0 +1,204 @@
+"""Plain text from the messy HTML and odd values that real directory feeds carry.
+
+No Django import: these are pure functions, used by the importer and tested on their own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+# Tags that start a new paragraph; their content is kept.
+_PARAGRAPH_TAGS = frozenset({
+    "p", "div", "section", "article", "header", "footer", "aside", "main", "nav",
+    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "address", "figure",
+    "figcaption", "table", "ul", "ol", "dl", "form", "fieldset", "details", "summary",
+})
+# Tags that end a line.
+_LINE_TAGS = frozenset({"br", "tr", "dt", "dd", "hr", "caption"})
+# Tags whose content is never text for a reader.
+_SKIP_TAGS = frozenset({
+    "script", "style", "template", "noscript", "svg", "math", "head", "title", "iframe",
+    "object", "embed", "canvas", "select", "button",
+})
+_VOID_TAGS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr",
+})
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\ue000\ue001]")
+_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+_SPACES_RE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Private-use characters mark breaks while the text is put together (removed from input).
+_PARAGRAPH_BREAK = "\ue000"
+_LINE_BREAK = "\ue001"
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+        self._links: list[tuple[str, int]] = []  # (href, index in parts where the link began)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            if tag not in _VOID_TAGS:
+                self._skip_depth += 1
+            return
+        if self._skip_depth:
+            return
+        if tag in _PARAGRAPH_TAGS:
+            self.parts.append(_PARAGRAPH_BREAK)
+        elif tag == "li":
+            self.parts.append(_LINE_BREAK + "• ")
+        elif tag in _LINE_TAGS:
+            self.parts.append(_LINE_BREAK)
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            self._links.append((href.strip(), len(self.parts)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <br/>, <hr/>: a void element never opens a skipped region.
+        if tag in _SKIP_TAGS:
+            return
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            if tag not in _VOID_TAGS and self._skip_depth:
+                self._skip_depth -= 1
+            return
+        if self._skip_depth:
+            return
+        if tag in _PARAGRAPH_TAGS:
+            self.parts.append(_PARAGRAPH_BREAK)
+        elif tag == "li":
+            self.parts.append(_LINE_BREAK)
+        elif tag == "a" and self._links:
+            href, start = self._links.pop()
+            self._close_link(href, start)
+
+    def _close_link(self, href: str, start: int) -> None:
+        text = " ".join("".join(self.parts[start:]).split())
+        if href.lower().startswith("mailto:"):
+            target = href[7:].split("?")[0]
+        elif href.lower().startswith(("http://", "https://")):
+            target = href
+        else:
+            return
+        if target and target.rstrip("/") not in text and text not in target:
+            self.parts.append(f" ({target})")
+        elif target and not text:
+            self.parts.append(target)
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self.parts.append(data)
+
+
+def clean_control(text: str) -> str:
+    """Remove control characters (PostgreSQL refuses NUL) and zero-width marks."""
+    return _CONTROL_RE.sub("", text)
+
+
+def _tidy(text: str) -> str:
+    """Collapse spaces in each line, drop empty lines, keep at most one blank line."""
+    paragraphs = []
+    for paragraph in text.split(_PARAGRAPH_BREAK):
+        lines = [_SPACES_RE.sub(" ", line).strip() for line in paragraph.split(_LINE_BREAK)]
+        lines = [line for line in lines if line and line != "•"]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def html_to_text(value: str | None) -> str:
+    """Plain text from feed text that may be HTML: tags removed (script and style content
+    dropped), entities unescaped, paragraph and line breaks kept, list items on their own
+    lines, link targets kept in brackets. Text without tags keeps its own line breaks."""
+    if not value:
+        return ""
+    text = clean_control(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    if _TAG_RE.search(text):
+        parser = _TextExtractor()
+        # In HTML a newline is just a space.
+        parser.feed(text.replace("\n", " "))
+        parser.close()
+        text = "".join(parser.parts)
+    else:
+        text = html.unescape(text)
+        text = re.sub(r"\n[ \t]*\n\s*", _PARAGRAPH_BREAK, text).replace("\n", _LINE_BREAK)
+    if _ENTITY_RE.search(text):  # double-escaped text such as "&amp;nbsp;"
+        text = html.unescape(text)
+    return _tidy(text)
+
+
+def one_line(value: str | None) -> str:
+    """A name or short value: plain text on one line."""
+    return " ".join(html_to_text(value).split())
+
+
+def clean_url(value: str | None) -> str:
+    """An http(s) web address, or "" when the value cannot be one (javascript:, spaces…).
+
+    Adds the scheme to addresses written without it ("www.example.org") and mends
+    "http:www.example.org"."""
+    if not value:
+        return ""
+    url = clean_control(str(value)).strip()
+    if not url:
+        return ""
+    url = re.sub(r"^(https?):/*(?=[^/])", r"\1://", url, flags=re.IGNORECASE)
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) and not re.match(r"^[\w.-]+:\d", url):
+            return ""  # javascript:, mailto:, tel: and the like
+        url = "https://" + url.lstrip("/")
+    if any(ch.isspace() for ch in url) or any(ch in url for ch in "<>\"'`"):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    if "." not in parts.hostname and parts.hostname != "localhost":
+        return ""
+    return url
+
+
+_EMAIL_RE = re.compile(r"^[^@\s<>\"',;:]+@[^@\s<>\"',;:]+\.[^@\s<>\"',;:]+$")
+
+
+def clean_email(value: str | None) -> str:
+    """An e-mail address, or "" if the value is not one."""
+    if not value:
+        return ""
+    email = clean_control(str(value)).strip()
+    if email.lower().startswith("mailto:"):
+        email = email[7:]
+    return email if _EMAIL_RE.match(email) and len(email) <= 254 else ""
+
+
+_POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})$")
+_DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+
+
+def postcode_parts(value: str | None) -> tuple[str, str]:
+    """(postcode, district) for a UK postcode: ("DN15 6XX", "DN15"); a postcode district
+    alone gives ("DN15", "DN15"); anything else comes back tidied with no district."""
+    if not value:
+        return "", ""
+    text = " ".join(str(value).upper().split())
+    match = _POSTCODE_RE.match(text)
+    if match:
+        return f"{match.group(1)} {match.group(2)}", match.group(1)
+    if _DISTRICT_RE.match(text):
+        return text, text
+    return " ".join(str(value).split()), ""

@@ -1,0 +1,111 @@
+"""Community directory pages for staff who do casework (SS-4): thin views over
+selectors.search_resources and the presenters."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import TemplateView
+
+from goldenthread.accounts.rules import can
+
+from . import presenters, selectors
+from .forms import DirectorySearchForm
+
+RESULTS_LIMIT = 20
+
+
+class CaseworkRequiredMixin(LoginRequiredMixin):
+    """Practitioners and team leaders: the people who plan support with a person."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "people.view_caseload"):
+            raise PermissionDenied("The community directory is for staff who plan support.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def results_context(query: str, place: str = "", *, limit: int = RESULTS_LIMIT,
+                    select_url: str = "", select_url_name: str = "",
+                    select_kwargs: dict | None = None) -> dict:
+    """Context for directory/_results.html: search, then present each result.
+
+    For a "Use this" button on each result give either `select_url` (a path) or
+    `select_url_name` + `select_kwargs`; the button POSTs `resource_id` there."""
+    resources = selectors.search_resources(query, place=place, limit=limit) if (
+        query or place) else []
+    return {
+        "results": presenters.result_cards(resources),
+        "query": query,
+        "place": place,
+        "searched": bool(selectors.parse_query(query, place)),
+        "limit": limit,
+        "select_url": select_url,
+        "select_url_name": select_url_name,
+        "select_kwargs": select_kwargs or {},
+    }
+
+
+def _safe_select_url(request) -> str:
+    """An optional `select` parameter: a path on this site that "Use this" posts to."""
+    value = request.GET.get("select", "")
+    if not value or not value.startswith("/") or not url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    try:
+        resolve(value.split("?")[0])
+    except Resolver404:
+        return ""
+    return value
+
+
+class DirectorySearchView(CaseworkRequiredMixin, TemplateView):
+    """/directory/ and /directory/search/: the search page; with htmx, just the results."""
+
+    template_name = "directory/search.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False):
+            return ["directory/_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = DirectorySearchForm(self.request.GET or None)
+        query, place = form.search_terms() if form.is_bound else ("", "")
+        context.update(results_context(query, place, select_url=_safe_select_url(self.request)))
+        context["form"] = form
+        context["htmx_status"] = bool(getattr(self.request, "htmx", False))
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+class ResourceDetailView(CaseworkRequiredMixin, TemplateView):
+    template_name = "directory/resource_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        resource = selectors.resource_detail(self.kwargs["resource_id"])
+        if resource is None:
+            raise Http404("No such community resource.")
+        context.update(
+            resource=resource,
+            website=presenters.safe_url(resource),
+            rows=presenters.detail_rows(resource),
+            locations=presenters.location_rows(resource),
+            status_tag=presenters.status_tag(resource),
+            provenance=presenters.provenance(resource),
+        )
+        back = self.request.GET.get("back", "")
+        context["back_url"] = back if back.startswith("/directory/") and \
+            url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()}) \
+            else ""
+        return context

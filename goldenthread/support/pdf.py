@@ -1,0 +1,37 @@
+"""The support plan as a PDF (SS-6), drawn by WeasyPrint from the same HTML body as the
+page, with a print stylesheet: A4, page numbers, no site navigation.
+
+WeasyPrint needs Pango and HarfBuzz from the system (Debian: libpango-1.0-0,
+libpangoft2-1.0-0, libharfbuzz0b, libharfbuzz-subset0) and a font (fonts-dejavu-core).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+STYLESHEET = "support/plan-print.css"
+
+
+def _stylesheet_path() -> str:
+    found = finders.find(STYLESHEET)
+    if not found:
+        raise FileNotFoundError(STYLESHEET)
+    return str(found)
+
+
+def render_plan_pdf(plan, *, context: dict) -> bytes:
+    """PDF bytes of the plan. Nothing is fetched from outside: the stylesheet is read
+    from the app's static folder and the document has no images or links to load."""
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("support/plan_pdf.html", {**context, "plan": plan})
+    base = Path(_stylesheet_path()).parent
+    document = HTML(string=html, base_url=str(base), url_fetcher=_refuse_fetch)
+    return document.write_pdf(stylesheets=[CSS(filename=_stylesheet_path())])
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"The plan PDF loads nothing from outside ({url}).")

@@ -1,0 +1,217 @@
+"""The support plan (SS-6, P-5): its content, its constant cost, its PDF and its easy-read
+version, with reading ease measured (A11Y-3)."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from pypdf import PdfReader
+
+from goldenthread.conversations.factories import (
+    AspirationFactory,
+    ConversationFactory,
+    MattersItemFactory,
+    WhoMattersFactory,
+)
+from goldenthread.conversations.models import MattersKind
+from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.support.factories import (
+    SolutionFactory,
+    StepExplorationFactory,
+    SupportPlanningFactory,
+)
+from goldenthread.support.models import SolutionStatus
+from goldenthread.support.pdf import render_plan_pdf
+from goldenthread.support.plan import (
+    _CONTRIBUTORS,
+    PlanItem,
+    PlanSection,
+    build_plan,
+    register_plan_contributor,
+)
+from goldenthread.support.readability import measure, text_from_html
+
+from .conftest import make_outcome
+
+OWN_WORDS = 'I want to get back to <b>my</b> bowling club & see "the girls"'
+
+# Reading-ease thresholds (Flesch): the easy-read version must be "easy" or better; the
+# standard version at least "plain English".
+EASY_READ_MINIMUM = 80
+STANDARD_MINIMUM = 60
+
+
+@pytest.fixture
+def rich_plan_person(person):
+    person.communication_needs = "Hard of hearing: face me when you speak."
+    person.save()
+    conversation = ConversationFactory(person=person)
+    MattersItemFactory(conversation=conversation, text="Seeing my friends at the club")
+    MattersItemFactory(conversation=conversation, text="My own home", kind=MattersKind.WHERE)
+    WhoMattersFactory(conversation=conversation, circle_member__name="Ann",
+                      circle_member__relationship="Daughter", text="She visits on Sundays")
+    AspirationFactory(conversation=conversation, text="A holiday on Arran with my sister")
+    bowls = make_outcome(person, statement=OWN_WORDS,
+                         baseline="Has not been since her fall in January",
+                         measure="Goes most Thursdays")
+    SupportPlanningFactory(outcome=bowls)
+    SolutionFactory(outcome=bowls, step="yourself", what="Practise the walk to the bus stop",
+                    who="Jean", status=SolutionStatus.IN_PLACE)
+    SolutionFactory(outcome=bowls, step="family_friends", what="Lift on Thursdays",
+                    who="Ann (daughter)")
+    SolutionFactory(outcome=bowls, step="equipment", what="Walking frame for outdoors",
+                    who="Equipment store", cost=Decimal("120.00"), cost_period="one_off")
+    SolutionFactory(outcome=bowls, costed=True)  # £45.00 a week, agreed
+    SolutionFactory(outcome=bowls, step="community", what="Day centre", who="Council",
+                    status=SolutionStatus.DECLINED)
+    SolutionFactory(outcome=bowls, step="services", what="Physio exercises", who="NHS physio",
+                    status=SolutionStatus.IDEA, cost=Decimal("10.00"), cost_period="month")
+    StepExplorationFactory(outcome=bowls, step="technology", note="Jean does not want a device")
+    cooking = make_outcome(person, statement="I will cook my own tea three nights a week",
+                           baseline="Has a microwave meal every night",
+                           measure="Cooks three nights a week", target_date=None)
+    SolutionFactory(outcome=cooking, step="community", what="Cooking class at the library",
+                    who="Northfield Library")
+    make_outcome(person, statement="An old goal that is achieved",
+                 status=OutcomeStatus.ACHIEVED)
+    return person
+
+
+def test_plan_gathers_what_matters_outcomes_and_solutions(rich_plan_person):
+    plan = build_plan(rich_plan_person)
+    assert plan.person_name == rich_plan_person.display_name
+    assert plan.communication_needs == "Hard of hearing: face me when you speak."
+    assert plan.what_matters == ["Seeing my friends at the club"]
+    assert plan.where_matters == ["My own home"]
+    assert plan.who_matters == [PlanItem(label="Ann (Daughter)", text="She visits on Sundays")]
+    assert plan.aspirations == ["A holiday on Arran with my sister"]
+    # Open outcomes only, in the order they were made.
+    assert [o.statement for o in plan.outcomes] == [
+        OWN_WORDS, "I will cook my own tea three nights a week"]
+    bowls = plan.outcomes[0]
+    assert bowls.baseline == "Has not been since her fall in January"
+    assert bowls.tried_already.startswith("Tried the community bus")
+    assert [s.step for s in bowls.steps] == [
+        "yourself", "technology", "equipment", "family_friends", "community", "services",
+        "support"]
+    by_step = {s.step: s for s in bowls.steps}
+    assert by_step["technology"].state == "nothing_suitable"
+    assert by_step["technology"].nothing_suitable_note == "Jean does not want a device"
+    assert [x.what for x in by_step["support"].solutions] == ["Support worker, 3 hours a week"]
+    assert by_step["support"].solutions[0].cost_text == "£45.00 a week"
+    assert [x.what for x in bowls.earlier_solutions] == ["Day centre"]
+    assert "Ann (daughter)" in plan.helpers and "Council" not in plan.helpers
+
+
+def test_costs_are_decimal_and_count_agreed_and_in_place_only(rich_plan_person):
+    costs = build_plan(rich_plan_person).costs
+    assert {line.period: line.amount for line in costs.lines} == {
+        "week": Decimal("45.00"), "one_off": Decimal("120.00")}
+    # 45 x 52 + 120 = 2,460.00; the £10 a month idea is counted apart (120.00 a year).
+    assert costs.year_total == Decimal("2460.00")
+    assert costs.year_total_text == "£2,460.00"
+    assert costs.ideas_year_total == Decimal("120.00")
+    assert all(isinstance(line.amount, Decimal) for line in costs.lines)
+
+
+def _plan_with_outcomes(person, count):
+    for n in range(count):
+        outcome = make_outcome(person, statement=f"Outcome number {n}")
+        SupportPlanningFactory(outcome=outcome)
+        SolutionFactory(outcome=outcome, step="community", what=f"Group {n}")
+        SolutionFactory(outcome=outcome, costed=True)
+        StepExplorationFactory(outcome=outcome, step="technology")
+
+
+def test_plan_costs_the_same_queries_for_1_and_10_outcomes(
+    person, team, django_assert_num_queries
+):
+    from goldenthread.people.factories import PersonFactory
+
+    other = PersonFactory(team=team)
+    _plan_with_outcomes(person, 1)
+    _plan_with_outcomes(other, 10)
+    with django_assert_num_queries(7):
+        one = build_plan(person)
+    with django_assert_num_queries(7):
+        ten = build_plan(other)
+    assert (len(one.outcomes), len(ten.outcomes)) == (1, 10)
+    assert ten.solution_count == 20
+
+
+def test_contributors_fill_the_extension_points(person, outcome):
+    def risks(person_, plan):
+        plan.risks = PlanSection(
+            key="risks", title="Risks we talked about", easy_title="What could go wrong?",
+            items=[PlanItem(label="Falling on the way", text="Walks with a frame; Ann drives",
+                            easy_text="I might fall. Ann will drive me.")])
+
+    register_plan_contributor(risks)
+    register_plan_contributor(risks)
+    try:
+        assert _CONTRIBUTORS.count(risks) == 1
+        plan = build_plan(person)
+    finally:
+        _CONTRIBUTORS.remove(risks)
+    assert plan.extra_sections == [plan.risks]
+    html = render_to_string("support/_plan_easy_body.html", {"plan": plan, "person": person})
+    assert "What could go wrong?" in html and "I might fall. Ann will drive me." in html
+
+
+def _pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_shows_every_outcome_and_solution_and_the_persons_own_words(rich_plan_person):
+    plan = build_plan(rich_plan_person)
+    pdf = render_plan_pdf(plan, context={"plan": plan, "person": rich_plan_person})
+    assert pdf.startswith(b"%PDF-")
+    text = " ".join(_pdf_text(pdf).split())
+    assert OWN_WORDS in text  # literally: the markup-like characters are text, not markup
+    for outcome in plan.outcomes:
+        assert " ".join(outcome.statement.split()) in text
+        for step in outcome.steps:
+            for solution in step.solutions:
+                assert solution.what in text, solution.what
+    assert "£2,460.00" in text
+    assert "Page 1 of" in text
+    assert "Hard of hearing: face me when you speak." in text
+    assert "Sign out" not in text and "Skip to main content" not in text
+
+
+def test_own_words_are_escaped_never_markup(rich_plan_person):
+    plan = build_plan(rich_plan_person)
+    html = render_to_string("support/_plan_body.html", {"plan": plan, "person": rich_plan_person})
+    assert "&lt;b&gt;my&lt;/b&gt;" in html and "<b>my</b>" not in html
+    easy = render_to_string("support/_plan_easy_body.html", {"plan": plan})
+    assert "&lt;b&gt;my&lt;/b&gt;" in easy
+
+
+def test_easy_read_headings_are_questions(rich_plan_person):
+    plan = build_plan(rich_plan_person)
+    html = render_to_string("support/_plan_easy_body.html", {"plan": plan})
+    for heading in ("What matters to me?", "What do I want to change?", "Who will help?",
+                    "How much will it cost?", "What happens next?"):
+        assert f">{heading}</h2>" in html
+    import re
+
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+    assert headings and all(h.endswith("?") for h in headings)
+    assert "about <strong>£2,460.00</strong>" in html
+
+
+def test_reading_ease_of_the_generated_plans(rich_plan_person, capsys):
+    plan = build_plan(rich_plan_person)
+    context = {"plan": plan, "person": rich_plan_person}
+    easy = measure(text_from_html(render_to_string("support/_plan_easy_body.html", context)))
+    standard = measure(text_from_html(render_to_string("support/_plan_body.html", context)))
+    with capsys.disabled():
+        print(f"\nReading ease: easy read {easy.score} ({easy.band}, {easy.words} words, "
+              f"{easy.sentences} sentences); standard {standard.score} ({standard.band}, "
+              f"{standard.words} words, {standard.sentences} sentences)")
+    assert easy.score >= EASY_READ_MINIMUM
+    assert standard.score >= STANDARD_MINIMUM
+    assert easy.score > standard.score
+    assert easy.words / easy.sentences < 10  # short sentences
