@@ -16,6 +16,8 @@ def site(request: HttpRequest) -> dict:
     ):
         if can(user, "people.view_caseload"):
             items.append(("My caseload", reverse("people:caseload")))
+        if can(user, "people.view_caseload"):
+            items.append(("Community directory", reverse("directory:index")))
         if can(user, "accounts.view_team"):
             items.append(("My team", reverse("accounts:team")))
         if user.is_staff:

@@ -24,6 +24,7 @@ from goldenthread.accounts.factories import (
 )
 from goldenthread.accounts.models import Team
 from goldenthread.conversations.demo import load_conversations_demo
+from goldenthread.directory.demo import load_directory_demo
 from goldenthread.support.demo import load_support_demo
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
 
@@ -104,6 +105,7 @@ def load_demo_data(seed: int = 2026) -> bool:
                     start_date=today - datetime.timedelta(days=400),
                     end_date=today - datetime.timedelta(days=200),
                 )
+    load_directory_demo(rng)
     load_conversations_demo(rng)
     load_support_demo(rng)
     PanelMemberFactory(username="panel", password=DEMO_PASSWORD)
