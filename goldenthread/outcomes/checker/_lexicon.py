@@ -1,0 +1,201 @@
+"""Load the word lists in ``lexicons/`` (see lexicons/README.md for the format).
+
+Each list becomes one compiled alternation, so finding every entry in a
+statement is a single regex pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+
+_STEM = r"[\w']*"
+_SPACE = r"[\s\-]+"
+_HYPHEN = r"[\s\-]?"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of a lexicon file."""
+
+    term: str
+    fields: tuple[str, ...]
+    source: str
+    pattern: re.Pattern[str]
+
+    @property
+    def reason(self) -> str:
+        return self.fields[0] if self.fields else ""
+
+    def field(self, index: int, default: str = "") -> str:
+        return self.fields[index] if index < len(self.fields) else default
+
+
+def term_to_regex(term: str) -> str:
+    """Turn a lexicon term into a regular expression (no outer boundaries)."""
+    if term.startswith("re:"):
+        return "(?i:" + term[3:] + ")"
+    words = []
+    for word in term.split():
+        pieces = []
+        for piece in word.split("-"):
+            stem = piece.endswith("*")
+            piece = piece.rstrip("*")
+            pieces.append(re.escape(piece) + (_STEM if stem else ""))
+        words.append(_HYPHEN.join(pieces))
+    body = _SPACE.join(words)
+    if any(ch.isupper() for ch in term):
+        return body
+    return "(?i:" + body + ")"
+
+
+KEY_LENGTH = 3
+
+
+def _index_key(term: str) -> str | None:
+    """The first letters of a plain term's first word, used to find candidates fast."""
+    if term.startswith("re:"):
+        return None
+    first = term.split()[0].split("-")[0].rstrip("*").lower()
+    return first[:KEY_LENGTH] if first else None
+
+
+class Lexicon:
+    """A word list compiled for fast matching.
+
+    Plain terms are indexed by the first letters of their first word, so a
+    statement is matched by looking up each word start; ``re:`` terms are
+    combined into one regular expression.
+    """
+
+    def __init__(self, name: str, entries: list[Entry]) -> None:
+        self.name = name
+        self._cache: dict[str, Entry] = {}
+        # Longest terms first, so "home care" wins over "home" at the same place.
+        self.entries: tuple[Entry, ...] = tuple(
+            sorted(entries, key=lambda e: (-len(e.term), e.term))
+        )
+        if self.entries:
+            alternation = "|".join(e.source for e in self.entries)
+            self.regex: re.Pattern[str] = re.compile(rf"(?<![\w'])(?:{alternation})(?![\w])")
+        else:  # pragma: no cover - every shipped lexicon has entries
+            self.regex = re.compile(r"(?!x)x")
+        self._index: dict[str, list[tuple[Entry, re.Pattern[str]]]] = {}
+        self._key_lengths: set[int] = set()
+        raw = []
+        for entry in self.entries:
+            key = _index_key(entry.term)
+            if key is None:
+                raw.append(entry.source)
+                continue
+            bounded = re.compile(entry.source + r"(?![\w])")
+            self._index.setdefault(key, []).append((entry, bounded))
+            self._key_lengths.add(len(key))
+        self._raw_regex: re.Pattern[str] | None = (
+            re.compile(rf"(?<![\w'])(?:{'|'.join(raw)})(?![\w])") if raw else None
+        )
+
+    def scan(self, text: str, word_starts: list[tuple[int, str]]) -> list[tuple[int, int, Entry]]:
+        """Every match, left to right, without overlaps.
+
+        ``word_starts`` is (position, lower-case word) for each word start in
+        ``text`` (see ``_text.word_starts``).
+        """
+        found: list[tuple[int, int, Entry]] = []
+        for pos, lower in word_starts:
+            best: tuple[int, int, Entry] | None = None
+            for length in self._key_lengths:
+                for entry, bounded in self._index.get(lower[:length], ()):
+                    m = bounded.match(text, pos)
+                    if m is not None and m.end() > pos:
+                        if best is None or m.end() > best[1]:
+                            best = (pos, m.end(), entry)
+                        break
+            if best is not None:
+                found.append(best)
+        if self._raw_regex is not None:
+            for m in self._raw_regex.finditer(text):
+                if m.end() > m.start():
+                    found.append((m.start(), m.end(), self.entry_for(m.group())))
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        kept: list[tuple[int, int, Entry]] = []
+        last_end = -1
+        for item in found:
+            if item[0] >= last_end:
+                kept.append(item)
+                last_end = item[1]
+        return kept
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def entry_for(self, matched: str) -> Entry:
+        cached = self._cache.get(matched)
+        if cached is not None:
+            return cached
+        found = self.entries[0]
+        for entry in self.entries:
+            if entry.pattern.fullmatch(matched):
+                found = entry
+                break
+        if len(self._cache) < 4096:
+            self._cache[matched] = found
+        return found
+
+    def finditer(
+        self, text: str, start: int = 0, end: int | None = None
+    ) -> Iterator[tuple[int, int, Entry]]:
+        stop = len(text) if end is None else end
+        for m in self.regex.finditer(text, start, stop):
+            if m.end() > m.start():
+                yield m.start(), m.end(), self.entry_for(m.group())
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        return self.regex.search(text, start, len(text) if end is None else end)
+
+    def words(self) -> set[str]:
+        """Every plain word used in the list (for the 'is this English?' test)."""
+        found: set[str] = set()
+        for entry in self.entries:
+            if entry.term.startswith("re:"):
+                continue
+            for word in re.findall(r"[a-z']+", entry.term.lower()):
+                found.add(word)
+        return found
+
+
+def parse_lines(lines: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    rows = []
+    for raw in lines:
+        line = raw.rstrip("\n").rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        term = parts[0].strip()
+        if not term:
+            continue
+        rows.append((term, tuple(p.strip() for p in parts[1:])))
+    return rows
+
+
+@cache
+def load(name: str) -> Lexicon:
+    """Load ``lexicons/<name>.tsv`` once."""
+    path = LEXICON_DIR / f"{name}.tsv"
+    rows = parse_lines(path.read_text(encoding="utf-8").splitlines())
+    entries = []
+    for term, fields in rows:
+        source = term_to_regex(term)
+        entries.append(Entry(term, fields, source, re.compile(source)))
+    return Lexicon(name, entries)
+
+
+def rows(name: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The raw rows of a lexicon file (for lists that are not matched as phrases)."""
+    path = LEXICON_DIR / f"{name}.tsv"
+    return parse_lines(path.read_text(encoding="utf-8").splitlines())
