@@ -6,6 +6,7 @@ import datetime
 import random
 
 import factory
+import factory.random
 from django.utils import timezone
 
 from goldenthread.accounts.factories import AreaFactory, PractitionerFactory, TeamFactory
@@ -46,16 +47,30 @@ class PersonFactory(factory.django.DjangoModelFactory):
     area = factory.LazyAttribute(lambda p: p.team.area if p.team else AreaFactory())
 
 
+_FEMALE = {"Daughter", "Wife", "Sister", "Niece"}
+_MALE = {"Son", "Husband", "Brother"}
+
+
+def _circle_name(relationship: str) -> str:
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(factory.random.randgen.random())
+    first = (fake.first_name_female() if relationship in _FEMALE
+             else fake.first_name_male() if relationship in _MALE else fake.first_name())
+    return f"{first} {fake.last_name()}"
+
+
 class CircleMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CircleMember
 
     person = factory.SubFactory(PersonFactory)
-    name = factory.Faker("name", locale="en_GB")
     relationship = factory.Iterator(
         ["Daughter", "Son", "Wife", "Husband", "Neighbour", "Friend", "Brother", "Sister",
          "Niece", "Friend from church"]
     )
+    name = factory.LazyAttribute(lambda m: _circle_name(m.relationship))
     is_unpaid_carer = factory.LazyAttribute(lambda m: m.relationship in {"Daughter", "Wife",
                                                                           "Husband", "Son"})
     contact = factory.Faker("phone_number", locale="en_GB")

@@ -32,7 +32,9 @@ def person_summary_rows(person: Person, *, edit_url: str | None) -> list[dict]:
         ("Area", person.area.name),
         ("Team", person.team.name),
     ]
+    not_editable = {"Team"}  # a person moves team by allocation, not on this form
     return [
-        {"key": key, "value": value, "action_url": edit_url, "action_label": "Change"}
+        {"key": key, "value": value,
+         "action_url": None if key in not_editable else edit_url, "action_label": "Change"}
         for key, value in rows
     ]
