@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, Team, User
@@ -33,6 +32,14 @@ from goldenthread.outcomes.checker.evaluate import DEV_SET, load
 from goldenthread.outcomes.models import CheckQuestion, Outcome, OutcomeCheckAnswer, OutcomeWording
 from goldenthread.people.chi import check_digit
 from goldenthread.people.models import Allocation, CircleMember, Person
+from goldenthread.support.models import (
+    CostPeriod,
+    ExplorationState,
+    Solution,
+    SolutionStatus,
+    StepExploration,
+    SupportStep,
+)
 
 from .writer import BulkWriter, det_uuid
 
@@ -70,6 +77,18 @@ STRENGTHS = ["Determined", "Good sense of humour", "Excellent cook", "Good with 
 CHANGES = ["Getting out more", "Being safe at home", "Having a break from caring",
            "Starting work", "Doing my own shopping again", "Seeing friends again"]
 PERSPECTIVES = ["person", "person", "family", "worker", "other"]
+SOLUTIONS = {
+    SupportStep.YOURSELF: ["Practise the bus route with a friend", "Use a pill organiser"],
+    SupportStep.TECHNOLOGY: ["Video calls on a tablet", "A reminder app on her phone"],
+    SupportStep.EQUIPMENT: ["A perching stool in the kitchen", "A second stair rail"],
+    SupportStep.FAMILY_FRIENDS: ["Her daughter drives her on Thursdays",
+                                 "Neighbour checks in each morning"],
+    SupportStep.COMMUNITY: ["The Thursday lunch club", "A befriending volunteer",
+                            "The walking group"],
+    SupportStep.SERVICES: ["Physiotherapy at the health centre", "Adult learning class"],
+    SupportStep.SUPPORT: ["A personal assistant 4 hours a week", "Home support at mornings"],
+}
+STEP_ORDER = list(SupportStep)
 
 
 @dataclass
@@ -106,7 +125,7 @@ def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
         area_ids.append(n + 1_000_000)
         area_rows.append((n + 1_000_000, f"{name} (synthetic)"))
     writer.write(Area, ["id", "name"], area_rows)
-    password = make_password("synthetic-not-for-sign-in")
+    password = "!synthetic-no-sign-in"  # noqa: S105 - unusable: "!" never matches
     team_rows, user_rows = [], []
     joined = ctx.now - datetime.timedelta(days=800)
     for t in range(teams):
@@ -135,7 +154,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
     rows: dict[type, list] = {m: [] for m in (
         Person, CircleMember, Allocation, Conversation, MattersItem, WhoMatters, Aspiration,
         WorkingItem, Strength, PositiveChange, Outcome, OutcomeWording, OutcomeCheckAnswer,
-        AccessLog)}
+        AccessLog, Solution, StepExploration)}
     change_links: list[tuple] = []
     aspiration_links: list[tuple] = []
 
@@ -201,6 +220,19 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                                       "Seen at review", target, "", "open", None, sorted(codes)))
                 rows[OutcomeWording].append((det_uuid(rng), at, at, oid, 1, text, baseline,
                                              "Seen at review", target, worker))
+                for step in rng.sample(STEP_ORDER, rng.choice((1, 2, 3))):
+                    paid = step in (SupportStep.SUPPORT, SupportStep.SERVICES)
+                    cost = money(rng.uniform(20, 400)) if paid and rng.random() < 0.7 else None
+                    rows[Solution].append((
+                        det_uuid(rng), at, at, 1, pid, oid, step, rng.choice(SOLUTIONS[step]),
+                        "", cost, CostPeriod.WEEK if cost is not None else "",
+                        rng.choice((SolutionStatus.AGREED, SolutionStatus.IN_PLACE,
+                                    SolutionStatus.IDEA)), None, ""))
+                    rows[StepExploration].append((det_uuid(rng), at, at, 1, pid, oid, step,
+                                                  ExplorationState.EXPLORED, "", worker))
+                if rng.random() < 0.3:
+                    rows[StepExploration].append((
+                        det_uuid(rng), at, at, 1, pid, oid, "nothing", "", "", worker))
                 for question in CheckQuestion:
                     rows[OutcomeCheckAnswer].append((
                         det_uuid(rng), at, at, 1, oid, question.value,
@@ -245,6 +277,24 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                                       "question", "answer", "note", "suggested",
                                       "suggestion_reason", "answered_by"],
                  rows[OutcomeCheckAnswer])
+    explored: dict = {}
+    explorations: list = []
+    for row in rows[StepExploration]:
+        if row[6] == "nothing":  # the first step not already explored: nothing suitable
+            taken = explored.setdefault(row[5], set())
+            step = next((s for s in STEP_ORDER if s not in taken), None)
+            if step is None:
+                continue
+            row = (*row[:6], step, ExplorationState.NOTHING_SUITABLE,
+                   "No group near enough", row[9])
+        explored.setdefault(row[5], set()).add(row[6])
+        explorations.append(row)
+    writer.write(Solution, ["id", "created_at", "updated_at", "version", "person", "outcome",
+                            "step", "what", "who", "cost", "cost_period", "status",
+                            "community_resource", "notes"], rows[Solution])
+    writer.write(StepExploration, ["id", "created_at", "updated_at", "version", "person",
+                                   "outcome", "step", "state", "note", "changed_by"],
+                 explorations)
     writer.write(AccessLog, ["id", "at", "actor", "actor_name", "actor_role", "action",
                              "person_id", "what", "method", "reason", "break_glass",
                              "ip_address"], rows[AccessLog])
