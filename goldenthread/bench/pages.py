@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from goldenthread.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from goldenthread.people.models import Person
 
 from .stats import Timings
@@ -24,6 +25,7 @@ def signed_in_client(user) -> Client:
         TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = time.time()  # as after signing in
     session.save()
     return client
 

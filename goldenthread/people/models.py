@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, Team
@@ -32,14 +32,20 @@ class PersonQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         today = timezone.localdate()
-        allocations = Allocation.objects.filter(active_on(today), person=OuterRef("pk"))
+        # IN (allocations of this worker / team) lets the database start from the
+        # allocation index instead of testing every person (measured: docs/benchmarks.md).
+        allocated = Allocation.objects.filter(active_on(today))
         if user.role == Role.PRACTITIONER:
-            return self.filter(Exists(allocations.filter(worker=user)))
+            return self.filter(pk__in=allocated.filter(worker=user).values("person_id"))
         if user.role == Role.TEAM_LEADER and user.team_id:
-            return self.filter(
-                Q(team_id=user.team_id)
-                | Exists(allocations.filter(Q(worker=user) | Q(worker__team_id=user.team_id)))
-            )
+            # The team leader is a member of the team, so this covers their own too.
+            from django.contrib.auth import get_user_model
+
+            team_members = get_user_model()._default_manager.filter(team_id=user.team_id)
+            team_allocated = allocated.filter(
+                worker_id__in=team_members.values("pk")
+            ).values("person_id")
+            return self.filter(Q(team_id=user.team_id) | Q(pk__in=team_allocated))
         return self.none()
 
     def search(self, query: str) -> PersonQuerySet:
