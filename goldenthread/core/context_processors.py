@@ -20,6 +20,10 @@ def site(request: HttpRequest) -> dict:
             items.append(("Community directory", reverse("directory:index")))
         if can(user, "accounts.view_team"):
             items.append(("My team", reverse("accounts:team")))
+            items.append(("Budget requests", reverse("sds:approvals")))
+            items.append(("Unmet need", reverse("sds:unmet_need_team")))
+        if user.role == "panel_member":
+            items.append(("Decision panel", reverse("sds:panel")))
         if user.is_staff:
             items.append(("Administration", reverse("admin:index")))
     path = request.path

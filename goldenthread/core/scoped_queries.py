@@ -40,7 +40,7 @@ def view_modules(root: Path) -> list[Path]:
     for path in sorted(root.rglob("*.py")):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
-        if path.name in {"views.py", "api.py"} or "views" in path.parent.name:
+        if path.name in {"views.py", "api.py"} or path.parent.name == "views":
             paths.append(path)
     return paths
 

@@ -12,6 +12,8 @@ def home(request):
     user = request.user
     if can(user, "people.view_caseload"):
         return redirect("people:caseload")
+    if user.role == "panel_member":
+        return redirect("sds:panel")
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "core/home.html")

@@ -12,8 +12,8 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import FormView, TemplateView
 
-from goldenthread.core.concurrency import StaleEditError
 from goldenthread.audit.models import AccessAction
+from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.presenters import age_on
 

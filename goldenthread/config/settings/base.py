@@ -199,6 +199,10 @@ WHITENOISE_USE_FINDERS = True
 
 # --- Product settings -------------------------------------------------------
 GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
+# Standard 8.10: the most days a person should wait for a decision panel.
+GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
+# Reviews: the default time from agreeing a plan (or a review) to the next review.
+GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,6 @@ from goldenthread.synth.compare import compare
 from goldenthread.synth.generate import PRESETS, generate
 from goldenthread.synth.writer import BulkWriter
 
-
 # Tables whose rows can be written twice (no unique column but the fresh id).
 COMPARED = (CircleMember, WorkingItem, AccessLog)
 

@@ -1,0 +1,42 @@
+"""Fill the support plan's `risks` extension point (SPEC SS-6, RISK-1, RISK-2) from
+`plan_risk_section`. The lead registers it once: register_plan_contributor(contribute_risks).
+Three queries, however many risks there are."""
+
+from __future__ import annotations
+
+from .selectors import PlanRiskSection, plan_risk_section
+
+
+def risks_section(data: PlanRiskSection):
+    from goldenthread.support.plan import PlanItem, PlanSection
+
+    if data.is_empty:
+        return None
+    items = []
+    for risk in data.risks:
+        parts = [f"What could go wrong: {risk.could_go_wrong}",
+                 f"What good it brings: {risk.good_it_brings}"]
+        if risk.least_restrictive:
+            parts.append(f"The option that limits you least: {risk.least_restrictive}")
+        if risk.decision:
+            parts.append(f"What we decided: {risk.decision} Why: {risk.reasons}")
+        if risk.capacity:
+            parts.append(risk.capacity + (f" ({risk.supported_by})" if risk.supported_by else ""))
+        for agreement in risk.agreements:
+            parts.append(f"{agreement.who} agreed: {agreement.agreed_to}")
+        for view in risk.person_wishes:
+            parts.append(f"What you want: \u201c{view.view}\u201d")
+        for view in risk.legal_views:
+            parts.append(f"Your {view.whose.lower()} ({view.name}) said: \u201c{view.view}\u201d")
+        if risk.views_conflict and risk.conflict_handling:
+            parts.append(f"How we are working out the difference: {risk.conflict_handling}")
+        easy = f"{risk.activity}. It could go wrong if: {risk.could_go_wrong} " \
+               f"It is good for me because: {risk.good_it_brings}"
+        items.append(PlanItem(label=risk.activity, text=" ".join(
+            p if p.endswith((".", "\u201d", ")")) else p + "." for p in parts), easy_text=easy))
+    return PlanSection(key="risks", title="Risks we talked about",
+                       easy_title="What could go wrong?", items=items)
+
+
+def contribute_risks(person, plan) -> None:
+    plan.risks = risks_section(plan_risk_section(person))

@@ -1,0 +1,222 @@
+"""Every write to risk enablement: keyword-only, a required actor, one transaction,
+audited with change_record (SEC-4). Edits to a risk are refused if someone saved first
+(SEC-5); agreements and views are only ever added."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.accounts.models import Role, User
+from goldenthread.audit.models import ChangeAction
+from goldenthread.audit.services import change_record, snapshot
+from goldenthread.core.concurrency import save_versioned
+from goldenthread.outcomes.models import Outcome
+from goldenthread.people.models import Person
+from goldenthread.support.models import Solution
+
+from .models import CapacityQuestion, RiskAgreement, RiskEnablement, RiskView, Whose
+
+RISK_FIELDS = (
+    "activity", "could_go_wrong", "good_it_brings", "least_restrictive", "decision",
+    "reasons", "decided_on", "review_on", "capacity_in_question", "capacity_notes",
+    "decision_supported_by", "views_conflict", "conflict_handling",
+)
+TEXT_FIELDS = tuple(f for f in RISK_FIELDS if f not in {
+    "decided_on", "review_on", "capacity_in_question", "views_conflict"})
+
+
+def _check_casework(actor: User | None) -> None:
+    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+        raise PermissionDenied("Only practitioners and team leaders record risk enablement.")
+
+
+def _date_text(day: datetime.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _risk_errors(person: Person, outcome: Outcome | None, solution: Solution | None,
+                 fields: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if outcome is None and solution is None:
+        errors["about"] = "Choose the outcome or the solution this risk is about."
+    if outcome is not None and outcome.person_id != person.pk:
+        errors["about"] = "Choose one of this person's outcomes."
+    if solution is not None:
+        if solution.person_id != person.pk:
+            errors["about"] = "Choose one of this person's solutions."
+        elif outcome is not None and solution.outcome_id != outcome.pk:
+            errors["about"] = "This solution is for a different outcome."
+    for name, message in (
+        ("activity", "Say what the person wants to do."),
+        ("could_go_wrong", "Say what could go wrong."),
+        ("good_it_brings", "Say what good it brings to the person (positive risk)."),
+    ):
+        if not fields.get(name, "").strip():
+            errors[name] = message
+    decision, reasons = fields.get("decision", "").strip(), fields.get("reasons", "").strip()
+    decided_on, review_on = fields.get("decided_on"), fields.get("review_on")
+    today = timezone.localdate()
+    if decision and not reasons:
+        errors["reasons"] = "Say why this was decided."
+    if decision and decided_on is None:
+        errors["decided_on"] = "Enter the date it was decided."
+    if not decision and (reasons or decided_on):
+        errors["decision"] = "Say what was decided, or clear the reasons and the date."
+    if decided_on and decided_on > today:
+        errors["decided_on"] = "The date decided must be today or in the past."
+    if review_on and decided_on and review_on < decided_on and "decided_on" not in errors:
+        errors["review_on"] = (
+            "The date to look at it again must be on or after the date it was decided "
+            f"({_date_text(decided_on)})."
+        )
+    capacity = fields.get("capacity_in_question", CapacityQuestion.NO)
+    if capacity not in CapacityQuestion.values:
+        errors["capacity_in_question"] = "Choose one of the answers."
+    elif capacity != CapacityQuestion.NO and not fields.get("decision_supported_by", "").strip():
+        errors["decision_supported_by"] = (
+            "Say who supported the person to make this decision."
+        )
+    if fields.get("views_conflict") and not fields.get("conflict_handling", "").strip():
+        errors["conflict_handling"] = "Say how the conflict is being dealt with."
+    return errors
+
+
+def _tidy(fields: dict[str, Any]) -> dict[str, Any]:
+    tidy = dict(fields)
+    for name in TEXT_FIELDS:
+        if name in tidy:
+            tidy[name] = (tidy[name] or "").strip()
+    if "views_conflict" in tidy:
+        tidy["views_conflict"] = bool(tidy["views_conflict"])
+        if not tidy["views_conflict"]:
+            tidy["conflict_handling"] = ""
+    return tidy
+
+
+def risk_record(
+    *,
+    actor: User,
+    person: Person,
+    outcome: Outcome | None = None,
+    solution: Solution | None = None,
+    **fields: Any,
+) -> RiskEnablement:
+    """Record a risk talked about openly, for one outcome or one solution."""
+    _check_casework(actor)
+    unknown = set(fields) - set(RISK_FIELDS)
+    if unknown:
+        raise TypeError(f"risk_record cannot set {sorted(unknown)}")
+    if solution is not None and outcome is None:
+        outcome = solution.outcome
+    errors = _risk_errors(person, outcome, solution, fields)
+    if errors:
+        raise ValidationError(errors)
+    risk = RiskEnablement(person=person, outcome=outcome, solution=solution, recorded_by=actor,
+                          **_tidy(fields))
+    risk.full_clean()
+    with transaction.atomic():
+        risk.save(force_insert=True)
+        change_record(actor=actor, instance=risk, action=ChangeAction.CREATE, before=None,
+                      person_id=person.pk)
+    return risk
+
+
+def risk_update(
+    *,
+    actor: User,
+    risk: RiskEnablement,
+    expected_version: int,
+    outcome: Outcome | None = None,
+    solution: Solution | None = None,
+    **changes: Any,
+) -> RiskEnablement:
+    """Change a risk; refused with StaleEditError if someone saved first (SEC-5)."""
+    _check_casework(actor)
+    unknown = set(changes) - set(RISK_FIELDS)
+    if unknown:
+        raise TypeError(f"risk_update cannot change {sorted(unknown)}")
+    if solution is not None and outcome is None:
+        outcome = solution.outcome
+    merged = {name: getattr(risk, name) for name in RISK_FIELDS}
+    merged.update(changes)
+    errors = _risk_errors(risk.person, outcome, solution, merged)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = snapshot(RiskEnablement.objects.select_for_update().get(pk=risk.pk))
+        for name, value in _tidy(changes).items():
+            setattr(risk, name, value)
+        risk.outcome, risk.solution = outcome, solution
+        risk.full_clean()
+        save_versioned(risk, expected_version=expected_version,
+                       fields=[*changes, "outcome_id", "solution_id"])
+        change_record(actor=actor, instance=risk, action=ChangeAction.UPDATE, before=before,
+                      person_id=risk.person_id)
+    return risk
+
+
+def risk_agreement_add(
+    *,
+    actor: User,
+    risk: RiskEnablement,
+    name: str,
+    role: str,
+    agreed_to: str,
+    agreed_on: datetime.date,
+) -> RiskAgreement:
+    """Shared responsibility: who agreed to what."""
+    _check_casework(actor)
+    errors: dict[str, str] = {}
+    for field, value, message in (("name", name, "Enter who agreed."),
+                                  ("role", role, "Say who they are to the person."),
+                                  ("agreed_to", agreed_to, "Say what they agreed to.")):
+        if not value.strip():
+            errors[field] = message
+    if agreed_on > timezone.localdate():
+        errors["agreed_on"] = "The date agreed must be today or in the past."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = RiskAgreement(risk=risk, person_id=risk.person_id, name=name.strip(),
+                            role=role.strip(), agreed_to=agreed_to.strip(), agreed_on=agreed_on,
+                            recorded_by=actor)
+        row.save()
+        change_record(actor=actor, instance=row, action=ChangeAction.CREATE, before=None,
+                      person_id=risk.person_id)
+    return row
+
+
+def risk_view_add(
+    *,
+    actor: User,
+    risk: RiskEnablement,
+    whose: str,
+    name: str,
+    view: str,
+    given_on: datetime.date,
+) -> RiskView:
+    """Add someone's view in their words, beside the others (never replacing one)."""
+    _check_casework(actor)
+    errors: dict[str, str] = {}
+    if whose not in Whose.values:
+        errors["whose"] = "Choose whose view this is."
+    if not name.strip():
+        errors["name"] = "Enter their name."
+    if not view.strip():
+        errors["view"] = "Write their view, in their words."
+    if given_on > timezone.localdate():
+        errors["given_on"] = "The date must be today or in the past."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = RiskView(risk=risk, person_id=risk.person_id, whose=whose, name=name.strip(),
+                       view=view.strip(), given_on=given_on, recorded_by=actor)
+        row.save()
+        change_record(actor=actor, instance=row, action=ChangeAction.CREATE, before=None,
+                      person_id=risk.person_id)
+    return row

@@ -1,0 +1,56 @@
+"""Administrators set delegated budget limits here (SDS-4, Std 8.2). Nothing about a named
+person is registered in the admin: administrators never see case content."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from goldenthread.accounts.models import Role
+from goldenthread.audit.services import snapshot
+
+from . import services
+from .models import DelegatedLimit
+
+
+def _is_administrator(request) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR)
+
+
+@admin.register(DelegatedLimit)
+class DelegatedLimitAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "role", "user", "amount_per_year", "updated_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    autocomplete_fields = ("user",)
+    fields = ("role", "user", "amount_per_year", "note")
+
+    def has_module_permission(self, request):
+        return _is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_administrator(request)
+
+    def has_add_permission(self, request):
+        return _is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_administrator(request)
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(DelegatedLimit.objects.get(pk=obj.pk)) if change else None
+        try:
+            services.delegated_limit_save(actor=request.user, limit=obj, before=before)
+        except ValidationError as exc:  # pragma: no cover - the form has validated already
+            raise ValidationError(exc.messages) from exc
+
+    def delete_model(self, request, obj):
+        services.delegated_limit_delete(actor=request.user, limit=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.delegated_limit_delete(actor=request.user, limit=obj)

@@ -1,0 +1,100 @@
+"""Delegated authority (SDS-4, Std 8.2, 8.9): who may agree a budget request, enforced on
+the server. Views ask `authority_for` to decide what to show; services call it again before
+writing, so a forged form can never agree more than the approver's limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+
+from goldenthread.accounts.models import Role, User
+from goldenthread.people.models import Person
+
+from .models import BudgetRequest, DelegatedLimit, RequestStatus
+
+DEFAULT_PANEL_MAX_WAIT_DAYS = 28
+
+
+def panel_max_wait_days() -> int:
+    """The longest a person should wait for a panel decision (Std 8.10)."""
+    return int(getattr(settings, "GOLDENTHREAD_PANEL_MAX_WAIT_DAYS", DEFAULT_PANEL_MAX_WAIT_DAYS))
+
+
+def limit_for(user: User) -> Decimal | None:
+    """The year's budget `user` may agree: their own limit if set, else their role's.
+
+    None means no authority at all (other roles, or no limit configured: nothing is agreed
+    by default until an administrator sets a limit)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+        return None
+    rows = {
+        (row.user_id is not None): row.amount_per_year
+        for row in DelegatedLimit.objects.filter(role=user.role).filter(
+            Q(user=user) | Q(user__isnull=True)
+        )
+    }
+    if True in rows:
+        return rows[True]
+    return rows.get(False)
+
+
+def routing_limit(person: Person) -> Decimal | None:
+    """The most the team leaders of the person's team may agree (their own limits where
+    set, else the team leader role's). A request above it goes straight to the panel."""
+    leaders = User.objects.filter(team_id=person.team_id, role=Role.TEAM_LEADER, is_active=True)
+    limits = [limit for limit in (limit_for(leader) for leader in leaders) if limit is not None]
+    if limits:
+        return max(limits)
+    row = DelegatedLimit.objects.filter(role=Role.TEAM_LEADER, user__isnull=True).first()
+    return row.amount_per_year if row else None
+
+
+@dataclass(frozen=True)
+class Authority:
+    """What `user` may do with one budget request, and why not when they may not."""
+
+    may_decide: bool = False
+    may_refer: bool = False
+    limit: Decimal | None = None
+    why_not: str = ""
+    as_panel: bool = False
+
+
+def authority_for(user: User, budget_request: BudgetRequest, *, sees_person: bool) -> Authority:
+    """Whether `user` may agree, decline or refer `budget_request`.
+
+    `sees_person`: whether Person.objects.visible_to(user) includes the request's person
+    (the caller has already checked it, so this makes no query of its own for it).
+    """
+    status = budget_request.status
+    if status not in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL):
+        return Authority(why_not="This request has been decided.")
+    role = getattr(user, "role", None)
+    if role == Role.PANEL_MEMBER:
+        if status == RequestStatus.AT_PANEL:
+            return Authority(may_decide=True, as_panel=True)
+        return Authority(why_not="This request has not been referred to the decision panel.")
+    if status == RequestStatus.AT_PANEL:
+        return Authority(why_not="This request is with the decision panel.")
+    if role not in (Role.PRACTITIONER, Role.TEAM_LEADER) or not sees_person:
+        return Authority(why_not="Only a worker of this person may decide this request.")
+    limit = limit_for(user)
+    may_refer = role == Role.TEAM_LEADER and budget_request.person.team_id == user.team_id
+    if role == Role.TEAM_LEADER and not may_refer:
+        return Authority(limit=limit, why_not="Only the team leader of the person's team "
+                                              "may decide this request.")
+    if limit is None:
+        return Authority(may_refer=may_refer, why_not="No delegated limit is set for you. "
+                         "An administrator sets limits.")
+    if budget_request.total_per_year > limit:
+        return Authority(
+            may_refer=may_refer, limit=limit,
+            why_not=f"This request is more than your delegated limit of "
+                    f"£{limit:,.2f} a year.",
+        )
+    return Authority(may_decide=True, may_refer=may_refer, limit=limit)

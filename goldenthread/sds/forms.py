@@ -1,0 +1,570 @@
+"""Forms for SDS choices, budgets, decisions and unmet need. Forms read and tidy what was
+typed; the services decide what is allowed, and their messages are put beside the field
+(`apply_errors`). Amounts are typed as people write them: "1,234.50", "£1234.5"."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from goldenthread.people.forms import DateInput, VersionField
+
+from . import presenters
+from .models import (
+    MIX_OPTIONS,
+    Accepted,
+    BudgetPeriod,
+    DecisionAbout,
+    HowTold,
+    NeedCategory,
+    SdsOption,
+    UnmetReason,
+)
+from .money import MoneyError, parse_money
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class MoneyInput(forms.TextInput):
+    """A text input in the SGDS currency wrapper (a £ drawn before it)."""
+
+    template_name = "sds/widgets/money.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={
+            "class": "ds_input--fixed-10", "inputmode": "decimal", "autocomplete": "off",
+            "spellcheck": "false", **(attrs or {}),
+        })
+
+
+class MoneyField(forms.Field):
+    """Pounds and pence as Decimal. Accepts "1,234.50", "£1234.5", " 12 "; explains
+    negative amounts, more than 2 decimal places and anything else it cannot read."""
+
+    widget = MoneyInput
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_money(str(value))
+        except MoneyError as exc:
+            raise ValidationError(exc.message, code=exc.code) from exc
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value == 0 and not self.allow_zero:
+            raise ValidationError("Enter an amount more than £0.", code="zero")
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=DateInput(), help_text=help_text,
+        error_messages={"required": f"Enter the {label[0].lower()}{label[1:]}.",
+                        "invalid": f"Enter the {label[0].lower()}{label[1:]} as a real date."},
+    )
+
+
+def _text(label: str, *, required: bool = True, max_length: int = 2000, rows: int = 3,
+          help_text: str = "", required_message: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message or f"Enter {label[0].lower()}{label[1:]}.",
+            "max_length": f"Keep this to {max_length:,} characters or fewer.",
+        },
+    )
+
+
+def _radios(label: str, choices, *, required: bool = True, message: str = "",
+            inline: bool = False, help_text: str = "") -> forms.ChoiceField:
+    attrs = {"class": "ds_field-group--inline"} if inline else {}
+    return forms.ChoiceField(
+        label=label, choices=choices, required=required, help_text=help_text,
+        widget=forms.RadioSelect(attrs=attrs),
+        error_messages={"required": message or "Choose one of the answers.",
+                        "invalid_choice": "Choose one of the answers."},
+    )
+
+
+def _outcome_field(person, label: str = "The outcome it is for") -> forms.ModelChoiceField:
+    from .selectors import open_outcomes
+
+    field = forms.ModelChoiceField(
+        queryset=open_outcomes(person), required=False, label=label,
+        empty_label="Not linked to an outcome",
+        error_messages={"invalid_choice": "Choose one of this person's outcomes."},
+    )
+    field.label_from_instance = lambda outcome: outcome.statement[:120]
+    return field
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's messages beside the fields they are about (or at the top)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages[0] if hasattr(error, "messages")
+                               else str(error))
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+# --- SDS options ----------------------------------------------------------------------------
+
+
+class OptionsForm(forms.Form):
+    """For each of the four options: explained?, how, when; then the choice and why."""
+
+    def __init__(self, *args, person, choice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_groups = []
+        for option in SdsOption:
+            key = option.value
+            short = presenters.OPTION_SHORT[option]
+            self.fields[f"{key}_explained"] = _radios(
+                f"Was {short} explained to the person?", YES_NO, inline=True,
+                message=f"Say whether {short} was explained.",
+            )
+            self.fields[f"{key}_ways"] = forms.MultipleChoiceField(
+                label=f"How was {short} explained?", choices=presenters.WAY_CHOICES,
+                required=False, widget=forms.CheckboxSelectMultiple,
+                help_text="Choose all that apply.",
+                error_messages={"invalid_choice": "Choose from the list."},
+            )
+            self.fields[f"{key}_other_way"] = forms.CharField(
+                label=f"Another way {short} was explained", required=False, max_length=200,
+                help_text="For example: in British Sign Language, with a video.",
+                error_messages={"max_length": "Keep this to 200 characters or fewer."},
+            )
+            self.fields[f"{key}_on"] = _date_field(f"Date {short} was explained", required=False)
+            self.option_groups.append({
+                "option": key, "title": presenters.OPTION_TITLE[option],
+                "meaning": presenters.OPTION_MEANING[option],
+                "fields": [f"{key}_explained", f"{key}_ways", f"{key}_other_way", f"{key}_on"],
+            })
+        self.fields["chosen_option"] = _radios(
+            "Which option did the person choose?",
+            [("", "They have not chosen yet"),
+             *[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption]],
+            required=False,
+        )
+        self.fields["chosen_on"] = _date_field("Date they chose", required=False)
+        self.fields["reasons"] = _text(
+            "Why they chose it, in their own words", required=False, max_length=4000, rows=5,
+            help_text="Write what the person said. It is shown exactly as typed.",
+        )
+        conversations = person.conversations.all()
+        self.fields["conversation"] = forms.ModelChoiceField(
+            queryset=conversations, required=False,
+            label="The conversation where the options were talked about",
+            empty_label="Not linked to a conversation",
+            error_messages={"invalid_choice": "Choose one of this person's conversations."},
+        )
+        self.fields["conversation"].label_from_instance = (
+            lambda c: f"{c.held_on:%-d %B %Y}" + (f", {c.place}" if c.place else "")
+        )
+        if choice is not None:
+            self.fields["version"] = VersionField()
+            self.fields["version"].initial = choice.version
+            self.initial.update(initial_from_choice(choice))
+
+    def explanations(self):
+        from .services import Explanation
+
+        data = self.cleaned_data
+        return [
+            Explanation(
+                option=o.value,
+                explained=data.get(f"{o.value}_explained") == "yes",
+                ways=frozenset(data.get(f"{o.value}_ways") or ()),
+                other_way=data.get(f"{o.value}_other_way", ""),
+                explained_on=data.get(f"{o.value}_on"),
+            )
+            for o in SdsOption
+        ]
+
+
+def initial_from_choice(choice) -> dict:
+    initial = {
+        "chosen_option": choice.chosen_option, "chosen_on": choice.chosen_on,
+        "reasons": choice.reasons, "conversation": choice.conversation_id,
+    }
+    for row in choice.explanations.all():
+        initial[f"{row.option}_explained"] = "yes" if row.explained else "no"
+        initial[f"{row.option}_ways"] = [w for w in row.ways if w != "other_way"]
+        initial[f"{row.option}_other_way"] = row.other_way
+        initial[f"{row.option}_on"] = row.explained_on
+    return initial
+
+
+class MixForm(forms.Form):
+    """Option 4: for each part of the support (solution), the option it is arranged by."""
+
+    def __init__(self, *args, solutions, parts, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.solutions = list(solutions)
+        current = {part.solution_id: part.option for part in parts}
+        choices = [("", "Not part of the mix"),
+                   *[(o.value, presenters.OPTION_TITLE[o]) for o in MIX_OPTIONS]]
+        self.groups: list[dict] = []
+        for solution in self.solutions:
+            name = f"solution_{solution.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=solution.what, choices=choices, required=False,
+                initial=current.get(solution.pk, ""),
+                help_text=f"Who: {solution.who}" if solution.who else "",
+                error_messages={"invalid_choice": "Choose option 1, 2 or 3."},
+            )
+            if not self.groups or self.groups[-1]["outcome_id"] != solution.outcome_id:
+                self.groups.append({"outcome_id": solution.outcome_id,
+                                    "outcome": solution.outcome.statement, "names": []})
+            self.groups[-1]["names"].append(name)
+        self.fields["version"] = VersionField()
+        self.fields["version"].initial = version
+
+    def parts(self):
+        return {s: self.cleaned_data.get(f"solution_{s.pk}", "") for s in self.solutions}
+
+
+class FirstChoiceForm(forms.Form):
+    first_choice = forms.ChoiceField(
+        label="Their first choice", choices=[(o.value, presenters.OPTION_TITLE[o])
+                                             for o in SdsOption],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the option they chose first."},
+    )
+    why = _text("Why it cannot be delivered",
+                required_message="Say why their first choice cannot be delivered.")
+    alternative_offered = _text(
+        "The alternative offered", required_message="Say what alternative was offered.",
+        help_text="What was offered instead, even if it is only for now.",
+    )
+    alternative_option = forms.ChoiceField(
+        label="The option offered instead",
+        choices=[("", "None of the options"),
+                 *[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption]],
+        required=False,
+    )
+    alternative_accepted = _radios("Did the person accept the alternative?", Accepted.choices,
+                                   message="Say whether the person accepted the alternative.")
+    plan_to_meet_need = _text(
+        "The plan to meet the need over time", rows=4, max_length=4000,
+        required_message="Say how the need will be met over time.",
+        help_text="What will happen, who will do it and when, so the first choice can be met "
+        "if it becomes possible.",
+    )
+    need = _text("What need is left unmet", required_message="Say what need is left unmet.")
+    category = forms.ChoiceField(
+        label="Kind of need", choices=[("", "Choose a kind of need"), *NeedCategory.choices],
+        error_messages={"required": "Choose the kind of need."},
+    )
+    identified_on = _date_field("Date identified")
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
+        self.fields["identified_on"].initial = timezone.localdate()
+        self.order_fields(["first_choice", "why", "alternative_offered", "alternative_option",
+                           "alternative_accepted", "plan_to_meet_need", "need", "category",
+                           "outcome", "identified_on"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("alternative_option") and data.get("alternative_option") == data.get(
+            "first_choice"
+        ):
+            self.add_error("alternative_option",
+                           "The option offered instead must differ from their first choice.")
+        return data
+
+
+class FirstChoiceAnswerForm(forms.Form):
+    alternative_accepted = _radios("Did the person accept the alternative?", Accepted.choices,
+                                   message="Say whether the person accepted the alternative.")
+    plan_to_meet_need = _text("The plan to meet the need over time", rows=4, max_length=4000,
+                              required_message="Say how the need will be met over time.")
+    version = VersionField()
+
+
+# --- Unmet need -----------------------------------------------------------------------------
+
+
+class UnmetNeedForm(forms.Form):
+    need = _text("What need is not met", required_message="Say what need is not met.")
+    category = forms.ChoiceField(
+        label="Kind of need", choices=[("", "Choose a kind of need"), *NeedCategory.choices],
+        error_messages={"required": "Choose the kind of need."},
+    )
+    reason = _radios("Why it is not met", UnmetReason.choices,
+                     message="Choose why the need is not met.")
+    reason_other = forms.CharField(
+        label="The other reason", required=False, max_length=300,
+        help_text="Only if you chose another reason.",
+        error_messages={"max_length": "Keep this to 300 characters or fewer."},
+    )
+    alternative_offered = _text("The alternative offered", required=False)
+    identified_on = _date_field("Date identified")
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
+        self.fields["identified_on"].initial = timezone.localdate()
+        self.order_fields(["need", "category", "outcome", "reason", "reason_other",
+                           "alternative_offered", "identified_on"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == UnmetReason.OTHER and not (data.get("reason_other") or "").strip():
+            self.add_error("reason_other", "Say what the other reason is.")
+        return data
+
+
+class UnmetNeedMetForm(forms.Form):
+    met_on = _date_field("Date the need was met")
+    how_met = _text("How it is met now", required_message="Say how the need is now met.")
+    version = VersionField()
+
+
+class UnmetNeedFilterForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why it is not met", required=False,
+        choices=[("", "Any reason"), *UnmetReason.choices],
+    )
+
+
+# --- Budgets --------------------------------------------------------------------------------
+
+
+class IndicativeBudgetForm(forms.Form):
+    amount = MoneyField(
+        label="The likely budget the person was told", allow_zero=True,
+        help_text="In pounds and pence, for example 8,500.00.",
+        error_messages={"required": "Enter the amount the person was told."},
+    )
+    period = _radios("For how long", BudgetPeriod.choices, inline=True,
+                     message="Choose how long the amount is for.")
+    told_on = _date_field("Date the person was told")
+    how_told = _radios("How they were told", HowTold.choices, message="Choose how they were told.")
+    notes = _text("Anything else they were told", required=False,
+                  help_text="For example: that the amount does not depend on the option chosen.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["told_on"].initial = timezone.localdate()
+
+
+class BudgetRequestForm(forms.Form):
+    start_date = _date_field("Start date")
+    end_date = _date_field("End date", required=False,
+                           help_text="Leave blank if it runs until the next review.")
+    case_for_request = _text(
+        "What the budget is for", rows=5, max_length=4000,
+        required_message="Say what the budget is for and how it meets the outcomes.",
+        help_text="How it meets the person's outcomes, and the strengths, family and community "
+        "support already counted in.",
+    )
+    contribution = MoneyField(
+        label="The person's assessed contribution", allow_zero=True, required=False,
+        help_text="Leave blank if there is none.",
+    )
+    contribution_period = _radios("How often the contribution is paid", BudgetPeriod.choices,
+                                  inline=True, required=False)
+    contribution_note = forms.CharField(
+        label="About the contribution", required=False, max_length=500,
+        error_messages={"max_length": "Keep this to 500 characters or fewer."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start_date"].initial = timezone.localdate()
+        self.fields["contribution_period"].initial = BudgetPeriod.WEEK
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date "
+                                       f"({start:%-d %B %Y}).")
+        if data.get("contribution") and not data.get("contribution_period"):
+            self.add_error("contribution_period", "Choose how often the contribution is paid.")
+        return data
+
+
+class BudgetLineForm(forms.Form):
+    description = forms.CharField(
+        label="What it pays for", max_length=300,
+        help_text="For example: personal assistant, 6 hours a week.",
+        error_messages={"required": "Say what it pays for.",
+                        "max_length": "Keep this to 300 characters or fewer."},
+    )
+    purpose = forms.ChoiceField(
+        label="What it is for", required=False,
+        error_messages={"invalid_choice": "Choose one of this person's outcomes or solutions."},
+    )
+    amount = MoneyField(label="Amount", error_messages={"required": "Enter the amount."})
+    period = forms.ChoiceField(
+        label="How often", choices=BudgetPeriod.choices, initial=BudgetPeriod.WEEK,
+        error_messages={"required": "Choose how often it is paid.",
+                        "invalid_choice": "Choose how often it is paid."},
+    )
+
+    def __init__(self, *args, purposes, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices, self.purpose_lookup = purposes
+        self.fields["purpose"].choices = choices
+
+    def clean_purpose(self):
+        value = self.cleaned_data.get("purpose") or ""
+        return self.purpose_lookup.get(value, (None, None))
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": "Add at least one line to the breakdown.",
+        "too_many_forms": "A request can have at most %(num)d lines.",
+    }
+
+    def initial_form_count(self):
+        # Lines are never "existing" rows: every line past the first may be left blank.
+        return 0 if not self.is_bound else super().initial_form_count()
+
+    def line_inputs(self):
+        from .services import LineInput
+
+        lines = []
+        for form in self.forms:
+            if not form.cleaned_data:
+                continue
+            outcome, solution = form.cleaned_data.get("purpose") or (None, None)
+            lines.append(LineInput(
+                description=form.cleaned_data["description"], amount=form.cleaned_data["amount"],
+                period=form.cleaned_data["period"], outcome=outcome, solution=solution,
+            ))
+        return lines
+
+
+BudgetLineFormSet = forms.formset_factory(BudgetLineForm, formset=BaseLineFormSet, extra=0,
+                                          min_num=1, validate_min=True, max_num=50,
+                                          validate_max=True)
+
+
+def line_formset(*, person, data=None, lines: int = 3, initial=None):
+    """The breakdown lines. On a post the number of lines comes from the form itself;
+    otherwise `lines` empty lines (or the `initial` typed values, plus one)."""
+    from .selectors import purpose_choices
+
+    formset = BudgetLineFormSet(data=data, prefix="line", initial=initial,
+                                form_kwargs={"purposes": purpose_choices(person)})
+    if data is None:
+        formset.extra = max(lines - 1, 0)
+    return formset
+
+
+class DecideForm(forms.Form):
+    action = _radios("Your decision", [], message="Choose your decision.")
+    reasons = _text(
+        "Reasons for the decision", required=False, rows=4, max_length=4000,
+        help_text="For the record: what was considered and why.",
+    )
+    reasons_for_person = _text(
+        "The reasons as they will be explained to the person", required=False, rows=4,
+        max_length=4000,
+        help_text="In everyday words. The person sees this (Standard 8.11).",
+    )
+    version = VersionField()
+
+    def __init__(self, *args, may_decide: bool, may_refer: bool, as_panel: bool = False,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        if may_decide:
+            choices += [("approve", "Agree the budget"), ("decline", "Do not agree the budget")]
+        if may_refer and not as_panel:
+            choices.append(("refer", "Refer it to the decision panel"))
+        self.fields["action"].choices = choices
+        reasons, for_person = self.fields["reasons"], self.fields["reasons_for_person"]
+        if any(value == "refer" for value, _ in choices):
+            reasons.help_text = ("For the record: what was considered and why. Needed if you "
+                                 "do not agree the budget or refer it to the panel.")
+            for_person.help_text = ("In everyday words; the person sees this (Standard 8.11). "
+                                    "Needed unless you refer it to the panel.")
+        else:
+            reasons.help_text = ("For the record: what was considered and why. Needed if you "
+                                 "do not agree the budget.")
+            for_person.required = True
+            for_person.error_messages["required"] = (
+                "Write the reasons as they will be explained to the person."
+            )
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "decline" and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", "Give the reasons for not agreeing the budget.")
+        if action == "refer" and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", "Give the reasons for referring it to the decision panel.")
+        if action in ("approve", "decline") and not (data.get("reasons_for_person") or "").strip():
+            self.add_error("reasons_for_person",
+                           "Write the reasons as they will be explained to the person.")
+        return data
+
+
+# --- Decisions ------------------------------------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    about = _radios("What the decision is about", DecisionAbout.choices,
+                    message="Choose what the decision is about.")
+    summary = _text("What was decided", required_message="Say what was decided.")
+    reasons = _text("The reasons, as explained to the person", rows=4, max_length=4000,
+                    required_message="Give the reasons, as they were explained to the person.")
+    decided_on = _date_field("Date decided")
+    decided_by = forms.CharField(
+        label="Who decided", max_length=300,
+        help_text="For example: 'Lee Smith, team leader' or 'the person and their daughter'.",
+        error_messages={"required": "Say who made the decision.",
+                        "max_length": "Keep this to 300 characters or fewer."},
+    )
+    shared = _radios("Has it been shared with the person?", YES_NO, inline=True,
+                     message="Say whether it has been shared with the person.")
+    shared_on = _date_field("Date it was shared", required=False)
+    shared_how = forms.ChoiceField(label="How it was shared",
+                                   choices=[("", "Choose how"), *HowTold.choices],
+                                   required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("shared") == "yes":
+            if not data.get("shared_on") and "shared_on" not in self.errors:
+                self.add_error("shared_on", "Enter the date it was shared.")
+            if not data.get("shared_how"):
+                self.add_error("shared_how", "Choose how it was shared.")
+        return data
+
+
+class DecisionSharedForm(forms.Form):
+    shared_on = _date_field("Date it was shared")
+    how = forms.ChoiceField(label="How it was shared",
+                            choices=[("", "Choose how"), *HowTold.choices],
+                            error_messages={"required": "Choose how it was shared."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_on"].initial = timezone.localdate()

@@ -1,0 +1,279 @@
+"""Display wording for SDS choices, budgets and decisions (not model methods, not template
+filters). Option wording follows the SDS Framework of Standards and SPEC SDS-1: option 1
+direct payment; option 2 the person chooses the organisation and the support and directs
+the available support, and the council arranges it; option 3 the council arranges; option 4
+a mix. Staff pages speak of "the person"; plan text speaks to the person ("you"), and the
+easy-read text is short sentences in the first person, as in the support plan."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .authority import panel_max_wait_days
+from .models import (
+    EXPLANATION_WAYS,
+    Accepted,
+    BudgetPeriod,
+    BudgetRequest,
+    BudgetRequestEvent,
+    DecisionAbout,
+    EventKind,
+    HowTold,
+    OptionExplanation,
+    RequestStatus,
+    SdsOption,
+    UnmetReason,
+)
+from .money import format_money
+
+OPTION_TITLE = {
+    SdsOption.OPTION_1: "Option 1: direct payment",
+    SdsOption.OPTION_2: "Option 2: the person chooses the organisation and the support, "
+    "and the council arranges it",
+    SdsOption.OPTION_3: "Option 3: the council arranges the support",
+    SdsOption.OPTION_4: "Option 4: a mix of options 1, 2 and 3",
+}
+
+OPTION_SHORT = {
+    SdsOption.OPTION_1: "Option 1",
+    SdsOption.OPTION_2: "Option 2",
+    SdsOption.OPTION_3: "Option 3",
+    SdsOption.OPTION_4: "Option 4",
+}
+
+OPTION_MEANING = {
+    SdsOption.OPTION_1: "The budget is paid to the person, or someone acting for them, as a "
+    "direct payment. They arrange and pay for their own support, for example by employing "
+    "a personal assistant.",
+    SdsOption.OPTION_2: "The person chooses the organisation and the support they want, and "
+    "directs the available support. The council arranges it and pays the organisation.",
+    SdsOption.OPTION_3: "The council chooses and arranges the support, after talking with "
+    "the person about what matters to them.",
+    SdsOption.OPTION_4: "Different parts of the person's support are arranged in different "
+    "ways, using options 1, 2 and 3.",
+}
+
+# Spoken to the person, for the support plan.
+OPTION_FOR_PERSON = {
+    SdsOption.OPTION_1: "A direct payment: the money is paid to you and you arrange your own "
+    "support.",
+    SdsOption.OPTION_2: "You choose the organisation and the support you want, and the "
+    "council arranges it for you.",
+    SdsOption.OPTION_3: "The council arranges your support for you.",
+    SdsOption.OPTION_4: "A mix: some of your support is arranged one way, and some another.",
+}
+
+OPTION_EASY = {
+    SdsOption.OPTION_1: "I get the money. I arrange my own support.",
+    SdsOption.OPTION_2: "I choose who supports me. The council arranges it.",
+    SdsOption.OPTION_3: "The council arranges my support.",
+    SdsOption.OPTION_4: "I have a mix of these.",
+}
+
+WAY_LABELS = {
+    "in_conversation": "In conversation",
+    "by_leaflet": "With a leaflet",
+    "by_easy_read": "In easy read",
+    "with_advocate": "With an advocate",
+}
+WAY_CHOICES = [(way, WAY_LABELS[way]) for way in EXPLANATION_WAYS]
+
+PERIOD_PHRASE = {
+    BudgetPeriod.WEEK: "a week",
+    BudgetPeriod.MONTH: "a month",
+    BudgetPeriod.YEAR: "a year",
+    BudgetPeriod.ONE_OFF: "one-off",
+}
+
+STATUS_COLOUR = {
+    RequestStatus.AWAITING_DECISION: "blue",
+    RequestStatus.AT_PANEL: "purple",
+    RequestStatus.APPROVED: "green",
+    RequestStatus.DECLINED: "red",
+}
+
+STATUS_FOR_PERSON = {
+    RequestStatus.AWAITING_DECISION: "Waiting for a decision",
+    RequestStatus.AT_PANEL: "Waiting for the decision panel",
+    RequestStatus.APPROVED: "Agreed",
+    RequestStatus.DECLINED: "Not agreed",
+}
+
+ACCEPTED_TEXT = {
+    Accepted.YES: "The person accepted the alternative.",
+    Accepted.NO: "The person did not accept the alternative.",
+    Accepted.UNDECIDED: "The person is still deciding about the alternative.",
+}
+
+ABOUT_FOR_PERSON = {
+    DecisionAbout.CHOICES: "Your choices",
+    DecisionAbout.SUPPORT: "Your support",
+    DecisionAbout.BUDGET: "Your budget",
+}
+
+
+def money(amount: Decimal | None) -> str:
+    return format_money(amount)
+
+
+def amount_with_period(amount: Decimal | None, period: str) -> str:
+    """'£120.00 a week', '£300.00 one-off'."""
+    if amount is None:
+        return ""
+    return f"{format_money(amount)} {PERIOD_PHRASE.get(period, '')}".strip()
+
+
+def date_text(day: datetime.date | datetime.datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime.datetime):
+        day = timezone.localdate(day)
+    return f"{day:%-d %B %Y}"
+
+
+def ways_text(explanation: OptionExplanation) -> str:
+    """'In conversation, with a leaflet and with an advocate'."""
+    ways = [WAY_LABELS[w] for w in EXPLANATION_WAYS if getattr(explanation, w)]
+    if explanation.other_way:
+        ways.append(explanation.other_way)
+    if not ways:
+        return ""
+    words = [ways[0]] + [w[0].lower() + w[1:] if w in WAY_LABELS.values() else w
+                         for w in ways[1:]]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def unmet_reason_text(reason: str, other: str = "") -> str:
+    if reason == UnmetReason.OTHER and other:
+        return other
+    return UnmetReason(reason).label
+
+
+def how_told_text(how: str) -> str:
+    return HowTold(how).label
+
+
+@dataclass(frozen=True)
+class PanelWait:
+    """How long a request has waited (or waited) for the decision panel (Std 8.10)."""
+
+    days: int
+    max_days: int
+    finished: bool
+
+    @property
+    def over(self) -> bool:
+        return self.days > self.max_days
+
+    @property
+    def text(self) -> str:
+        unit = "day" if self.days == 1 else "days"
+        verb = "Waited" if self.finished else "Waiting"
+        if self.over:
+            return (f"{verb} {self.days} {unit}: longer than the agreed maximum of "
+                    f"{self.max_days} days")
+        return f"{verb} {self.days} {unit} (the agreed maximum is {self.max_days} days)"
+
+
+def panel_wait(budget_request: BudgetRequest, *, today: datetime.date | None = None,
+               max_days: int | None = None) -> PanelWait | None:
+    if budget_request.referred_at is None:
+        return None
+    start = timezone.localdate(budget_request.referred_at)
+    finished = budget_request.decided_at is not None
+    end = timezone.localdate(budget_request.decided_at) if finished else (
+        today or timezone.localdate()
+    )
+    return PanelWait(days=max((end - start).days, 0),
+                     max_days=max_days if max_days is not None else panel_max_wait_days(),
+                     finished=finished)
+
+
+def event_heading(event: BudgetRequestEvent) -> str:
+    """What happened and who did it, for the request's history."""
+    who = event.actor_name
+    if event.kind == EventKind.REQUESTED:
+        return f"Requested by {who}"
+    if event.kind == EventKind.APPROVED:
+        return f"Agreed by {who}"
+    if event.kind == EventKind.DECLINED:
+        return f"Not agreed by {who}"
+    if event.kind == EventKind.REFERRED:
+        if event.actor_id is None:
+            return "Sent to the decision panel (above the team leader's delegated limit)"
+        return f"Referred to the decision panel by {who}"
+    result = "agreed" if event.decision == "approved" else "not agreed"
+    return f"Decided by the decision panel: {result} ({who})"
+
+
+@dataclass(frozen=True)
+class EventRow:
+    heading: str
+    when: str
+    reasons: str
+    reasons_for_person: str
+    limit: str
+
+
+def event_rows(events) -> list[EventRow]:
+    return [
+        EventRow(
+            heading=event_heading(e),
+            when=f"{timezone.localtime(e.at):%-d %B %Y at %H:%M}",
+            reasons=e.reasons,
+            reasons_for_person=e.reasons_for_person,
+            limit=format_money(e.limit_applied) if e.limit_applied is not None else "",
+        )
+        for e in events
+    ]
+
+
+def request_summary_rows(budget_request: BudgetRequest) -> list[dict]:
+    """Rows for the SGDS summary list describing a request."""
+    period = date_text(budget_request.start_date)
+    if budget_request.end_date:
+        period += f" to {date_text(budget_request.end_date)}"
+    else:
+        period = f"From {period}, until it is reviewed"
+    rows = [
+        ("Reference", budget_request.reference),
+        ("Status", budget_request.get_status_display()),
+        ("Total", f"{format_money(budget_request.total_per_year)} a year"),
+        ("Period", period),
+    ]
+    if budget_request.contribution:
+        rows.append((
+            "Assessed contribution",
+            f"{amount_with_period(budget_request.contribution, budget_request.contribution_period)}"
+            f" ({format_money(budget_request.contribution_per_year)} a year)"
+            + (f". {budget_request.contribution_note}" if budget_request.contribution_note
+               else ""),
+        ))
+        rows.append(("Paid by the council", f"{format_money(budget_request.net_per_year)} a year"))
+    else:
+        rows.append(("Assessed contribution", "None"))
+    rows.append(("Sent", date_text(budget_request.submitted_at)))
+    return [{"key": key, "value": value} for key, value in rows]
+
+
+def line_purpose(line) -> str:
+    """What a budget line is for: the solution and its outcome, the outcome, or nothing."""
+    if line.solution_id and line.outcome_id:
+        return f"{line.solution.what} (for: {line.outcome.statement})"
+    if line.outcome_id:
+        return line.outcome.statement
+    return "Not linked to an outcome"
+
+
+def line_rows(lines) -> list[list[str]]:
+    return [
+        [line.description, line_purpose(line), amount_with_period(line.amount, line.period),
+         format_money(line.amount_per_year)]
+        for line in lines
+    ]

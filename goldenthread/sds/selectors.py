@@ -1,0 +1,446 @@
+"""Reads for SDS pages, queues and the support plan. Person-scoped reads start from a person
+the caller already holds (PersonRecordMixin) or from `Person.objects.visible_to(user)`.
+
+The decision panel is the one exception to "no relationship, no record": panel members
+have no allocation, so they reach exactly the requests referred to the panel through
+`requests_for_panel(user)`, and nothing else of the person's record. `Person.objects
+.visible_to` is never widened for them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from goldenthread.accounts.models import Role
+from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.people.models import Person
+from goldenthread.support.models import CURRENT_STATUSES, Solution, SupportStep
+
+from . import presenters
+from .models import (
+    OPEN_STATUSES,
+    BudgetLine,
+    BudgetRequest,
+    BudgetRequestEvent,
+    Decision,
+    EventKind,
+    FirstChoiceNotDelivered,
+    IndicativeBudget,
+    MixPart,
+    RequestStatus,
+    SdsChoice,
+    SdsOption,
+    UnmetNeed,
+    UnmetReason,
+)
+
+# --- A person's "Choices and budget" --------------------------------------------------------
+
+
+@dataclass
+class SdsOverview:
+    choice: SdsChoice | None
+    explanations: dict[str, object]
+    mix_parts: list[MixPart]
+    first_choices: list[FirstChoiceNotDelivered]
+    indicative_budgets: list[IndicativeBudget]
+    requests: list[BudgetRequest]
+    decisions: list[Decision]
+    unmet_needs: list[UnmetNeed]
+
+    @property
+    def agreed(self) -> BudgetRequest | None:
+        """The budget agreed most recently."""
+        agreed = [r for r in self.requests if r.status == RequestStatus.APPROVED]
+        return max(agreed, key=lambda r: r.decided_at) if agreed else None
+
+    @property
+    def open_requests(self) -> list[BudgetRequest]:
+        return [r for r in self.requests if r.status in OPEN_STATUSES]
+
+    @property
+    def indicative(self) -> IndicativeBudget | None:
+        return self.indicative_budgets[0] if self.indicative_budgets else None
+
+
+def _request_queryset(base: QuerySet[BudgetRequest]) -> QuerySet[BudgetRequest]:
+    return base.select_related("requested_by").prefetch_related(
+        Prefetch("lines", queryset=BudgetLine.objects.select_related("outcome", "solution")
+                 .order_by("position")),
+        Prefetch("events", queryset=BudgetRequestEvent.objects.order_by("at")),
+    )
+
+
+def sds_overview(person: Person) -> SdsOverview:
+    """Everything on the person's "Choices and budget" page: a fixed number of queries
+    (11), however many requests, lines, decisions or needs there are."""
+    choice = (
+        SdsChoice.objects.filter(person=person).select_related("conversation")
+        .prefetch_related(
+            "explanations",
+            Prefetch("mix_parts", queryset=MixPart.objects.select_related("solution__outcome")
+                     .order_by("solution__outcome__created_at", "solution__created_at")),
+        ).first()
+    )
+    explanations = {e.option: e for e in choice.explanations.all()} if choice else {}
+    requests = list(_request_queryset(person.budget_requests.all()).order_by("-submitted_at"))
+    return SdsOverview(
+        choice=choice,
+        explanations=explanations,
+        mix_parts=list(choice.mix_parts.all()) if choice else [],
+        first_choices=list(person.first_choices_not_delivered.select_related("unmet_need")),
+        indicative_budgets=list(person.indicative_budgets.all()),
+        requests=requests,
+        decisions=list(person.sds_decisions.prefetch_related("sharings")),
+        unmet_needs=list(person.unmet_needs.select_related("outcome")),
+    )
+
+
+def budget_request_of(person: Person, request_id) -> BudgetRequest | None:
+    return _request_queryset(person.budget_requests.filter(pk=request_id)).first()
+
+
+def open_outcomes(person: Person):
+    return person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at", "id")
+
+
+def current_solutions(person: Person) -> QuerySet[Solution]:
+    """Solutions that are part of the plan now, for open outcomes, outcome by outcome."""
+    return (
+        person.support_solutions.filter(status__in=CURRENT_STATUSES,
+                                        outcome__status=OutcomeStatus.OPEN)
+        .select_related("outcome").order_by("outcome__created_at", "outcome_id", "created_at")
+    )
+
+
+def mix_solutions(person: Person) -> list[Solution]:
+    """The parts of the support an SDS option can arrange: current solutions that cost
+    money or are services or paid support (Support Sequence steps 6 and 7)."""
+    return [
+        s for s in current_solutions(person)
+        if s.cost is not None or s.step in (SupportStep.SERVICES, SupportStep.SUPPORT)
+    ]
+
+
+def purpose_choices(person: Person) -> tuple[list, dict[str, tuple]]:
+    """Choices for "what it is for" on a budget line: each open outcome, and its current
+    solutions grouped under it. Returns (choices, {value: (outcome, solution)})."""
+    outcomes = list(open_outcomes(person))
+    solutions = list(current_solutions(person))
+    lookup: dict[str, tuple] = {}
+    choices: list = [("", "Not linked to an outcome")]
+    for outcome in outcomes:
+        group = [(f"o:{outcome.pk}", f"The outcome as a whole: {outcome.statement[:90]}")]
+        lookup[f"o:{outcome.pk}"] = (outcome, None)
+        for solution in (s for s in solutions if s.outcome_id == outcome.pk):
+            group.append((f"s:{solution.pk}", solution.what))
+            lookup[f"s:{solution.pk}"] = (outcome, solution)
+        choices.append((outcome.statement[:90], group))
+    return choices, lookup
+
+
+# --- Team leader queues -------------------------------------------------------------------
+
+
+def _team_people(user) -> QuerySet[Person]:
+    if user.role != Role.TEAM_LEADER or not user.team_id:
+        return Person.objects.none()
+    return Person.objects.visible_to(user).filter(team_id=user.team_id)
+
+
+def requests_awaiting_team_leader(user) -> QuerySet[BudgetRequest]:
+    """Requests of the team leader's team waiting for a decision."""
+    return (
+        BudgetRequest.objects.filter(person__in=_team_people(user),
+                                     status=RequestStatus.AWAITING_DECISION)
+        .select_related("person", "requested_by").order_by("submitted_at", "id")
+    )
+
+
+def team_requests_at_panel(user) -> QuerySet[BudgetRequest]:
+    """The team's requests with the decision panel, so waits can be followed (Std 8.10)."""
+    return (
+        BudgetRequest.objects.filter(person__in=_team_people(user), status=RequestStatus.AT_PANEL)
+        .select_related("person", "requested_by").order_by("referred_at", "id")
+    )
+
+
+def open_unmet_need_for_team(user, *, reason: str = "") -> QuerySet[UnmetNeed]:
+    """Open unmet need of the team leader's team, oldest first, optionally by reason."""
+    queryset = UnmetNeed.objects.filter(person__in=_team_people(user), met_on__isnull=True)
+    if reason in UnmetReason.values:
+        queryset = queryset.filter(reason=reason)
+    return queryset.select_related("person", "outcome").order_by("identified_on", "id")
+
+
+# --- The decision panel -------------------------------------------------------------------
+
+
+def requests_for_panel(user) -> QuerySet[BudgetRequest]:
+    """Every request ever referred to the decision panel — for panel members only.
+    Nothing else of the person's record is reachable from here."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return BudgetRequest.objects.none()
+    if user.role != Role.PANEL_MEMBER:
+        return BudgetRequest.objects.none()
+    referred = BudgetRequestEvent.objects.filter(request=OuterRef("pk"), kind=EventKind.REFERRED)
+    return BudgetRequest.objects.filter(Exists(referred))
+
+
+def panel_queue(user) -> QuerySet[BudgetRequest]:
+    return (
+        requests_for_panel(user).filter(status=RequestStatus.AT_PANEL)
+        .select_related("person__team").order_by("referred_at", "id")
+    )
+
+
+def panel_recently_decided(user, *, limit: int = 20) -> list[BudgetRequest]:
+    return list(
+        requests_for_panel(user).filter(status__in=[RequestStatus.APPROVED,
+                                                    RequestStatus.DECLINED])
+        .select_related("person__team").order_by("-decided_at", "id")[:limit]
+    )
+
+
+def panel_request(user, request_id) -> BudgetRequest | None:
+    """One referred request with its breakdown (and the outcomes it serves) and history."""
+    return _request_queryset(
+        requests_for_panel(user).filter(pk=request_id).select_related("person__team")
+    ).first()
+
+
+def person_id_of_request(request_id):
+    """Only to log a refused attempt against the right person."""
+    return BudgetRequest.objects.filter(pk=request_id).values_list("person_id", flat=True).first()
+
+
+# --- The support plan (SS-6): plain data, everyday words ----------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOption:
+    option: str
+    title: str
+    meaning: str
+    easy: str
+    explained: bool
+    how: str
+    explained_on: str
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    option: str
+    title: str
+    meaning: str
+    easy: str
+    reasons: str
+    chosen_on: str
+
+
+@dataclass(frozen=True)
+class PlanMixPart:
+    part: str
+    outcome: str
+    option_title: str
+
+
+@dataclass(frozen=True)
+class PlanFirstChoice:
+    first_choice: str
+    why: str
+    alternative: str
+    accepted: str
+    plan: str
+
+
+@dataclass(frozen=True)
+class PlanBudgetLine:
+    description: str
+    outcome: str
+    solution: str
+    amount: str
+    per_year: str
+
+
+@dataclass(frozen=True)
+class PlanBudget:
+    total_per_year: str
+    period: str
+    contribution: str
+    paid_by_council: str
+    lines: list[PlanBudgetLine]
+    agreed_on: str
+    agreed_by: str
+
+
+@dataclass(frozen=True)
+class PlanIndicative:
+    amount: str
+    told_on: str
+    how: str
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    status: str
+    total_per_year: str
+    sent_on: str
+    wait: str
+
+
+@dataclass(frozen=True)
+class PlanDecision:
+    about: str
+    summary: str
+    reasons: str
+    decided_on: str
+    decided_by: str
+    shared: bool
+    shared_text: str
+
+
+@dataclass(frozen=True)
+class PlanUnmetNeed:
+    need: str
+    reason: str
+    alternative: str
+    identified_on: str
+    met_on: str
+
+
+@dataclass
+class PlanSdsSection:
+    options: list[PlanOption] = field(default_factory=list)
+    choice: PlanChoice | None = None
+    mix: list[PlanMixPart] = field(default_factory=list)
+    first_choices: list[PlanFirstChoice] = field(default_factory=list)
+    indicative: PlanIndicative | None = None
+    agreed: PlanBudget | None = None
+    open_requests: list[PlanRequest] = field(default_factory=list)
+    decisions: list[PlanDecision] = field(default_factory=list)
+    unmet_needs: list[PlanUnmetNeed] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.options or self.indicative or self.agreed or self.open_requests
+                    or self.decisions or self.unmet_needs or self.first_choices)
+
+
+def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
+    decision_events = [e for e in budget_request.events.all()
+                       if e.kind in (EventKind.APPROVED, EventKind.PANEL_DECIDED)]
+    agreed_by = ""
+    if decision_events:
+        event = decision_events[-1]
+        agreed_by = ("The decision panel" if event.kind == EventKind.PANEL_DECIDED
+                     else event.actor_name)
+    period = f"From {presenters.date_text(budget_request.start_date)}"
+    if budget_request.end_date:
+        period += f" to {presenters.date_text(budget_request.end_date)}"
+    return PlanBudget(
+        total_per_year=presenters.money(budget_request.total_per_year),
+        period=period,
+        contribution=(presenters.amount_with_period(budget_request.contribution,
+                                                    budget_request.contribution_period)
+                      if budget_request.contribution else ""),
+        paid_by_council=presenters.money(budget_request.net_per_year),
+        lines=[
+            PlanBudgetLine(
+                description=line.description,
+                outcome=line.outcome.statement if line.outcome_id else "",
+                solution=line.solution.what if line.solution_id else "",
+                amount=presenters.amount_with_period(line.amount, line.period),
+                per_year=presenters.money(line.amount_per_year),
+            )
+            for line in budget_request.lines.all()
+        ],
+        agreed_on=presenters.date_text(budget_request.decided_at),
+        agreed_by=agreed_by,
+    )
+
+
+def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> PlanSdsSection:
+    """The SDS part of the support plan, as plain data. Eleven queries, however much is
+    recorded (the same reads as the "Choices and budget" page)."""
+    today = today or timezone.localdate()
+    overview = sds_overview(person)
+    section = PlanSdsSection()
+    if overview.choice is not None:
+        for option in SdsOption:
+            explanation = overview.explanations.get(option.value)
+            explained = bool(explanation and explanation.explained)
+            section.options.append(PlanOption(
+                option=option.value, title=presenters.OPTION_TITLE[option],
+                meaning=presenters.OPTION_FOR_PERSON[option], easy=presenters.OPTION_EASY[option],
+                explained=explained,
+                how=presenters.ways_text(explanation) if explained else "",
+                explained_on=presenters.date_text(explanation.explained_on) if explained else "",
+            ))
+        chosen = overview.choice.chosen_option
+        if chosen:
+            option = SdsOption(chosen)
+            section.choice = PlanChoice(
+                option=chosen, title=presenters.OPTION_TITLE[option],
+                meaning=presenters.OPTION_FOR_PERSON[option], easy=presenters.OPTION_EASY[option],
+                reasons=overview.choice.reasons,
+                chosen_on=presenters.date_text(overview.choice.chosen_on),
+            )
+            if option == SdsOption.OPTION_4:
+                section.mix = [
+                    PlanMixPart(part=part.solution.what, outcome=part.solution.outcome.statement,
+                                option_title=presenters.OPTION_TITLE[SdsOption(part.option)])
+                    for part in overview.mix_parts
+                ]
+    section.first_choices = [
+        PlanFirstChoice(
+            first_choice=presenters.OPTION_TITLE[SdsOption(f.first_choice)], why=f.why,
+            alternative=f.alternative_offered,
+            accepted=presenters.ACCEPTED_TEXT[f.alternative_accepted],
+            plan=f.plan_to_meet_need,
+        )
+        for f in overview.first_choices
+    ]
+    if overview.indicative is not None:
+        indicative = overview.indicative
+        section.indicative = PlanIndicative(
+            amount=presenters.amount_with_period(indicative.amount, indicative.period),
+            told_on=presenters.date_text(indicative.told_on),
+            how=presenters.how_told_text(indicative.how_told),
+        )
+    if overview.agreed is not None:
+        section.agreed = _plan_budget(overview.agreed)
+    for budget_request in overview.open_requests:
+        wait = presenters.panel_wait(budget_request, today=today)
+        section.open_requests.append(PlanRequest(
+            status=presenters.STATUS_FOR_PERSON[budget_request.status],
+            total_per_year=presenters.money(budget_request.total_per_year),
+            sent_on=presenters.date_text(budget_request.submitted_at),
+            wait=wait.text if wait else "",
+        ))
+    for decision in overview.decisions:
+        sharings = list(decision.sharings.all())
+        shared_text = ""
+        if sharings:
+            first = sharings[0]
+            shared_text = (f"Shared with you on {presenters.date_text(first.shared_on)} "
+                           f"({presenters.how_told_text(first.how).lower()})")
+        section.decisions.append(PlanDecision(
+            about=presenters.ABOUT_FOR_PERSON[decision.about], summary=decision.summary,
+            reasons=decision.reasons, decided_on=presenters.date_text(decision.decided_on),
+            decided_by=decision.decided_by, shared=bool(sharings), shared_text=shared_text,
+        ))
+    section.unmet_needs = [
+        PlanUnmetNeed(
+            need=u.need, reason=presenters.unmet_reason_text(u.reason, u.reason_other),
+            alternative=u.alternative_offered,
+            identified_on=presenters.date_text(u.identified_on),
+            met_on=presenters.date_text(u.met_on),
+        )
+        for u in overview.unmet_needs
+    ]
+    return section

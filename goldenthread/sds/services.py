@@ -1,0 +1,867 @@
+"""Every write to SDS choices, budgets, approvals, decisions and unmet need.
+
+Each function: keyword-only arguments, a required `actor`, one transaction, audited with
+`change_record` (SEC-4). Pages, the API and commands share these paths. Money is Decimal.
+Delegated limits are enforced here, not only in the page: a forged approval above the
+approver's limit is refused with PermissionDenied and the refusal is logged (SEC-2).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from goldenthread.accounts.models import Role, User
+from goldenthread.audit.models import AccessAction, ChangeAction
+from goldenthread.audit.services import access_record, change_record, snapshot
+from goldenthread.conversations.models import Conversation
+from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.outcomes.models import Outcome
+from goldenthread.people.models import Person
+from goldenthread.support.models import Solution
+
+from .authority import Authority, authority_for, routing_limit
+from .models import (
+    EXPLANATION_WAYS,
+    MIX_OPTIONS,
+    Accepted,
+    BudgetLine,
+    BudgetPeriod,
+    BudgetRequest,
+    BudgetRequestEvent,
+    Decision,
+    DecisionAbout,
+    DecisionOutcome,
+    DecisionSharing,
+    DelegatedLimit,
+    EventKind,
+    FirstChoiceNotDelivered,
+    HowTold,
+    IndicativeBudget,
+    MixPart,
+    OptionExplanation,
+    RequestStatus,
+    SdsChoice,
+    SdsOption,
+    UnmetNeed,
+    UnmetReason,
+    per_year,
+)
+from .money import LARGEST, PENNY, format_money
+
+SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
+
+
+# --- Shared checks ------------------------------------------------------------------------
+
+
+def _check_casework(actor: User | None) -> None:
+    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+        raise PermissionDenied("Only practitioners and team leaders record choices and budgets.")
+
+
+def _created(actor: User | None, instance: models.Model, person_id: Any) -> None:
+    change_record(actor=actor, instance=instance, action=ChangeAction.CREATE, before=None,
+                  person_id=person_id)
+
+
+def _not_future(value: datetime.date | None, field_name: str, what: str,
+                errors: dict[str, str]) -> None:
+    if value is not None and value > timezone.localdate():
+        errors[field_name] = f"{what} must be today or in the past."
+
+
+def _own_outcome(person: Person, outcome: Outcome | None, field_name: str,
+                 errors: dict[str, str]) -> None:
+    if outcome is not None and outcome.person_id != person.pk:
+        errors[field_name] = "Choose one of this person's outcomes."
+
+
+def _actor_label(actor: User | None) -> str:
+    if actor is None:
+        return SYSTEM_NAME
+    role = actor.get_role_display() if hasattr(actor, "get_role_display") else ""
+    name = actor.get_full_name() or actor.username
+    return f"{name} ({role})" if role else name
+
+
+def _check_money(amount: Decimal, field_name: str, errors: dict[str, str], *,
+                 allow_zero: bool) -> None:
+    if not isinstance(amount, Decimal):
+        errors[field_name] = "Amounts must be exact (Decimal), never floating point."
+        return
+    if amount < 0:
+        errors[field_name] = "The amount cannot be negative. Enter £0 or more."
+    elif amount == 0 and not allow_zero:
+        errors[field_name] = "Enter an amount more than £0."
+    elif amount != amount.quantize(PENNY):
+        errors[field_name] = "Use no more than 2 decimal places (pence)."
+    elif amount > LARGEST:
+        errors[field_name] = "That amount is too large."
+
+
+# --- SDS options (SDS-1) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How one option was explained. `ways` is a subset of EXPLANATION_WAYS."""
+
+    option: str
+    explained: bool
+    ways: frozenset[str] = field(default_factory=frozenset)
+    other_way: str = ""
+    explained_on: datetime.date | None = None
+
+
+def _explanation_errors(explanations: Mapping[str, Explanation], errors: dict[str, str]) -> None:
+    for option in SdsOption:
+        item = explanations.get(option.value)
+        if item is None or not item.explained:
+            continue
+        label = option.label.split(":")[0]
+        if not (item.ways & set(EXPLANATION_WAYS)) and not item.other_way.strip():
+            errors[f"{option.value}_ways"] = f"Say how {label} was explained."
+        if item.explained_on is None:
+            errors[f"{option.value}_on"] = f"Enter the date {label} was explained."
+        else:
+            _not_future(item.explained_on, f"{option.value}_on",
+                        f"The date {label} was explained", errors)
+
+
+def sds_options_record(
+    *,
+    actor: User,
+    person: Person,
+    explanations: Iterable[Explanation],
+    chosen_option: str = "",
+    chosen_on: datetime.date | None = None,
+    reasons: str = "",
+    conversation: Conversation | None = None,
+    expected_version: int | None = None,
+) -> SdsChoice:
+    """Record which options were explained, how and when, and the person's choice and why.
+
+    The first save creates the record; later saves need `expected_version` and are refused
+    with StaleEditError if someone saved in between (SEC-5).
+    """
+    _check_casework(actor)
+    by_option = {item.option: item for item in explanations}
+    unknown = set(by_option) - set(SdsOption.values)
+    if unknown:
+        raise ValueError(f"Unknown options {sorted(unknown)}")
+    errors: dict[str, str] = {}
+    _explanation_errors(by_option, errors)
+    reasons = reasons.strip()
+    if chosen_option:
+        label = SdsOption(chosen_option).label.split(":")[0]
+        chosen = by_option.get(chosen_option)
+        if chosen is None or not chosen.explained:
+            errors["chosen_option"] = (
+                f"{label} is not recorded as explained. Record how it was explained before "
+                "recording it as their choice."
+            )
+        if chosen_on is None:
+            errors["chosen_on"] = "Enter the date they chose."
+        else:
+            _not_future(chosen_on, "chosen_on", "The date they chose", errors)
+            explained_dates = [i.explained_on for i in by_option.values()
+                               if i.explained and i.explained_on]
+            if explained_dates and chosen_on < min(explained_dates) and "chosen_on" not in errors:
+                errors["chosen_on"] = (
+                    "The date they chose must be on or after the date the options were first "
+                    f"explained ({min(explained_dates):%-d %B %Y})."
+                )
+        if not reasons:
+            errors["reasons"] = "Write why they chose it, in their own words."
+    elif chosen_on is not None:
+        errors["chosen_option"] = "Choose the option they chose, or clear the date."
+    if conversation is not None and conversation.person_id != person.pk:
+        errors["conversation"] = "Choose one of this person's conversations."
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        choice = SdsChoice.objects.select_for_update().filter(person=person).first()
+        if choice is None:
+            choice = SdsChoice(
+                person=person, conversation=conversation, chosen_option=chosen_option,
+                chosen_on=chosen_on if chosen_option else None, reasons=reasons,
+                recorded_by=actor,
+            )
+            choice.full_clean()
+            choice.save(force_insert=True)
+            _created(actor, choice, person.pk)
+            existing: dict[str, OptionExplanation] = {}
+        else:
+            if expected_version is None:
+                raise StaleEditError(choice)
+            before = snapshot(choice)
+            choice.conversation = conversation
+            choice.chosen_option = chosen_option
+            choice.chosen_on = chosen_on if chosen_option else None
+            choice.reasons = reasons
+            choice.recorded_by = actor
+            save_versioned(choice, expected_version=expected_version, fields=[
+                "conversation_id", "chosen_option", "chosen_on", "reasons", "recorded_by_id",
+            ])
+            change_record(actor=actor, instance=choice, action=ChangeAction.UPDATE,
+                          before=before, person_id=person.pk)
+            existing = {row.option: row for row in choice.explanations.all()}
+        for option in SdsOption:
+            _save_explanation(actor, choice, existing.get(option.value), option.value,
+                              by_option.get(option.value))
+        if chosen_option != SdsOption.OPTION_4:
+            for part in choice.mix_parts.all():
+                change_record(actor=actor, instance=part, action=ChangeAction.DELETE,
+                              before=snapshot(part), person_id=person.pk)
+                part.delete()
+    return choice
+
+
+def _save_explanation(actor: User, choice: SdsChoice, row: OptionExplanation | None,
+                      option: str, item: Explanation | None) -> None:
+    explained = bool(item and item.explained)
+    values = {
+        "explained": explained,
+        "explained_on": item.explained_on if explained and item else None,
+        "other_way": item.other_way.strip() if explained and item else "",
+        **{way: bool(explained and item and way in item.ways) for way in EXPLANATION_WAYS},
+    }
+    if row is None:
+        row = OptionExplanation(choice=choice, person_id=choice.person_id, option=option,
+                                **values)
+        row.full_clean()
+        row.save(force_insert=True)
+        _created(actor, row, choice.person_id)
+        return
+    if all(getattr(row, name) == value for name, value in values.items()):
+        return
+    before = snapshot(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    change_record(actor=actor, instance=row, action=ChangeAction.UPDATE, before=before,
+                  person_id=choice.person_id)
+
+
+def sds_mix_record(
+    *,
+    actor: User,
+    person: Person,
+    parts: Mapping[Solution, str],
+    expected_version: int,
+) -> SdsChoice:
+    """Option 4: which parts of the support (solutions) go by which option; "" leaves a
+    solution out of the mix."""
+    _check_casework(actor)
+    errors: dict[str, Any] = {}
+    for solution, option in parts.items():
+        if solution.person_id != person.pk:
+            errors["__all__"] = ["Choose this person's solutions only."]
+        elif option and option not in [o.value for o in MIX_OPTIONS]:
+            errors[f"solution_{solution.pk}"] = "Choose option 1, 2 or 3."
+    if not any(parts.values()) and "__all__" not in errors:
+        errors["__all__"] = ["Choose an option for at least one part of the support."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        choice = SdsChoice.objects.select_for_update().filter(person=person).first()
+        if choice is None or choice.chosen_option != SdsOption.OPTION_4:
+            raise ValidationError("Record option 4 (a mix) as the person's choice first.")
+        save_versioned(choice, expected_version=expected_version, fields=[])
+        existing = {part.solution_id: part for part in choice.mix_parts.all()}
+        for solution, option in parts.items():
+            part = existing.get(solution.pk)
+            if not option:
+                if part is not None:
+                    change_record(actor=actor, instance=part, action=ChangeAction.DELETE,
+                                  before=snapshot(part), person_id=person.pk)
+                    part.delete()
+            elif part is None:
+                part = MixPart(choice=choice, person=person, solution=solution, option=option)
+                part.save(force_insert=True)
+                _created(actor, part, person.pk)
+            elif part.option != option:
+                before = snapshot(part)
+                part.option = option
+                part.save(update_fields=["option", "updated_at"])
+                change_record(actor=actor, instance=part, action=ChangeAction.UPDATE,
+                              before=before, person_id=person.pk)
+    return choice
+
+
+# --- Unmet need (UN-1) and first choice not delivered (SDS-2) -----------------------------
+
+
+def unmet_need_record(
+    *,
+    actor: User,
+    person: Person,
+    need: str,
+    category: str,
+    reason: str,
+    identified_on: datetime.date,
+    reason_other: str = "",
+    outcome: Outcome | None = None,
+    alternative_offered: str = "",
+) -> UnmetNeed:
+    _check_casework(actor)
+    errors: dict[str, str] = {}
+    _not_future(identified_on, "identified_on", "The date identified", errors)
+    _own_outcome(person, outcome, "outcome", errors)
+    if errors:
+        raise ValidationError(errors)
+    unmet = UnmetNeed(
+        person=person, need=need.strip(), category=category, reason=reason,
+        reason_other=reason_other.strip() if reason == UnmetReason.OTHER else "",
+        outcome=outcome, alternative_offered=alternative_offered.strip(),
+        identified_on=identified_on, recorded_by=actor,
+    )
+    unmet.full_clean()
+    with transaction.atomic():
+        unmet.save(force_insert=True)
+        _created(actor, unmet, person.pk)
+    return unmet
+
+
+def unmet_need_mark_met(
+    *,
+    actor: User,
+    unmet_need: UnmetNeed,
+    met_on: datetime.date,
+    how_met: str,
+    expected_version: int,
+) -> UnmetNeed:
+    """Record when, and how, an unmet need came to be met."""
+    _check_casework(actor)
+    errors: dict[str, str] = {}
+    _not_future(met_on, "met_on", "The date the need was met", errors)
+    if met_on < unmet_need.identified_on:
+        errors["met_on"] = (
+            "The date the need was met must be on or after the date it was identified "
+            f"({unmet_need.identified_on:%-d %B %Y})."
+        )
+    if not how_met.strip():
+        errors["how_met"] = "Say how the need is now met."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = snapshot(UnmetNeed.objects.select_for_update().get(pk=unmet_need.pk))
+        unmet_need.met_on = met_on
+        unmet_need.how_met = how_met.strip()
+        save_versioned(unmet_need, expected_version=expected_version,
+                       fields=["met_on", "how_met"])
+        change_record(actor=actor, instance=unmet_need, action=ChangeAction.UPDATE,
+                      before=before, person_id=unmet_need.person_id)
+    return unmet_need
+
+
+def first_choice_not_delivered_record(
+    *,
+    actor: User,
+    person: Person,
+    first_choice: str,
+    why: str,
+    alternative_offered: str,
+    plan_to_meet_need: str,
+    need: str,
+    category: str,
+    identified_on: datetime.date,
+    alternative_option: str = "",
+    alternative_accepted: str = Accepted.UNDECIDED,
+    outcome: Outcome | None = None,
+) -> FirstChoiceNotDelivered:
+    """SDS-2: record why the first choice cannot be delivered, the alternative and the plan;
+    the unmet need it leaves is recorded in the same transaction (UN-1)."""
+    _check_casework(actor)
+    errors: dict[str, str] = {}
+    if alternative_option and alternative_option == first_choice:
+        errors["alternative_option"] = "The option offered instead must differ from their first choice."
+    _not_future(identified_on, "identified_on", "The date identified", errors)
+    _own_outcome(person, outcome, "outcome", errors)
+    for name, value, message in (
+        ("why", why, "Say why their first choice cannot be delivered."),
+        ("alternative_offered", alternative_offered, "Say what alternative was offered."),
+        ("plan_to_meet_need", plan_to_meet_need,
+         "Say how the need will be met over time."),
+        ("need", need, "Say what need is left unmet."),
+    ):
+        if not value.strip():
+            errors[name] = message
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        unmet = unmet_need_record(
+            actor=actor, person=person, need=need, category=category,
+            reason=UnmetReason.FIRST_CHOICE, identified_on=identified_on, outcome=outcome,
+            alternative_offered=alternative_offered,
+        )
+        record = FirstChoiceNotDelivered(
+            person=person, first_choice=first_choice, why=why.strip(),
+            alternative_offered=alternative_offered.strip(),
+            alternative_option=alternative_option, alternative_accepted=alternative_accepted,
+            plan_to_meet_need=plan_to_meet_need.strip(), unmet_need=unmet, recorded_by=actor,
+        )
+        record.full_clean()
+        record.save(force_insert=True)
+        _created(actor, record, person.pk)
+        # A decision affecting the person's choices (SDS-5): recorded for them to see.
+        label = SdsOption(first_choice).label.split(":")[0]
+        decision = Decision(
+            person=person, about=DecisionAbout.CHOICES,
+            summary=f"Their first choice ({label}) cannot be delivered at the moment. "
+                    f"Offered instead: {record.alternative_offered}",
+            reasons=record.why, decided_on=identified_on, decided_by=_actor_label(actor),
+            recorded_by=actor,
+        )
+        decision.save()
+        _created(actor, decision, person.pk)
+    return record
+
+
+def first_choice_answer_record(
+    *,
+    actor: User,
+    record: FirstChoiceNotDelivered,
+    alternative_accepted: str,
+    plan_to_meet_need: str,
+    expected_version: int,
+) -> FirstChoiceNotDelivered:
+    """Whether the person accepted the alternative, and the plan as it now stands."""
+    _check_casework(actor)
+    if not plan_to_meet_need.strip():
+        raise ValidationError({"plan_to_meet_need": "Say how the need will be met over time."})
+    if alternative_accepted not in Accepted.values:
+        raise ValidationError({"alternative_accepted": "Choose one of the answers."})
+    with transaction.atomic():
+        before = snapshot(FirstChoiceNotDelivered.objects.select_for_update().get(pk=record.pk))
+        record.alternative_accepted = alternative_accepted
+        record.plan_to_meet_need = plan_to_meet_need.strip()
+        save_versioned(record, expected_version=expected_version,
+                       fields=["alternative_accepted", "plan_to_meet_need"])
+        change_record(actor=actor, instance=record, action=ChangeAction.UPDATE, before=before,
+                      person_id=record.person_id)
+    return record
+
+
+# --- Budgets (SDS-3) ----------------------------------------------------------------------
+
+
+def indicative_budget_record(
+    *,
+    actor: User,
+    person: Person,
+    amount: Decimal,
+    period: str,
+    told_on: datetime.date,
+    how_told: str,
+    notes: str = "",
+) -> IndicativeBudget:
+    """The likely budget the person was told, whatever option they choose (Std 9.7)."""
+    _check_casework(actor)
+    errors: dict[str, str] = {}
+    _check_money(amount, "amount", errors, allow_zero=True)
+    _not_future(told_on, "told_on", "The date they were told", errors)
+    if period not in BudgetPeriod.values:
+        errors["period"] = "Choose how long the amount is for."
+    if how_told not in HowTold.values:
+        errors["how_told"] = "Choose how they were told."
+    if errors:
+        raise ValidationError(errors)
+    row = IndicativeBudget(person=person, amount=amount, period=period, told_on=told_on,
+                           how_told=how_told, notes=notes.strip(), recorded_by=actor)
+    with transaction.atomic():
+        row.save()
+        _created(actor, row, person.pk)
+    return row
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One line of a budget request's breakdown."""
+
+    description: str
+    amount: Decimal
+    period: str
+    outcome: Outcome | None = None
+    solution: Solution | None = None
+
+
+def _line_errors(person: Person, lines: Sequence[LineInput]) -> list[str]:
+    problems: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        errors: dict[str, str] = {}
+        if not line.description.strip():
+            errors["description"] = "Say what it pays for."
+        _check_money(line.amount, "amount", errors, allow_zero=False)
+        if line.period not in BudgetPeriod.values:
+            errors["period"] = "Choose how often it is paid."
+        _own_outcome(person, line.outcome, "outcome", errors)
+        if line.solution is not None:
+            if line.solution.person_id != person.pk:
+                errors["solution"] = "Choose one of this person's solutions."
+            elif line.outcome is not None and line.solution.outcome_id != line.outcome.pk:
+                errors["solution"] = "This solution is for a different outcome."
+        problems.extend(f"Line {number}: {message}" for message in errors.values())
+    return problems
+
+
+def budget_request_submit(
+    *,
+    actor: User,
+    person: Person,
+    lines: Sequence[LineInput],
+    start_date: datetime.date,
+    case_for_request: str,
+    end_date: datetime.date | None = None,
+    contribution: Decimal = Decimal("0.00"),
+    contribution_period: str = BudgetPeriod.WEEK,
+    contribution_note: str = "",
+    at: datetime.datetime | None = None,
+) -> BudgetRequest:
+    """Send a budget request with its breakdown; the request, every line and its history
+    row are saved together or not at all.
+
+    The total is worked out here from the lines, as a year's cost, and checked against the
+    database before the transaction commits. Routing (Std 8.9): within the limit of the
+    person's team leader it waits for a decision; above it, it goes to the decision panel.
+    `at` is for demo data and imports only (defaults to now).
+    """
+    _check_casework(actor)
+    at = at or timezone.now()
+    errors: dict[str, Any] = {}
+    if not lines:
+        errors["__all__"] = ["Add at least one line to the breakdown."]
+    problems = _line_errors(person, lines)
+    if problems:
+        errors["lines"] = problems
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = (
+            f"The end date must be on or after the start date ({start_date:%-d %B %Y})."
+        )
+    if not case_for_request.strip():
+        errors["case_for_request"] = "Say what the budget is for and how it meets the outcomes."
+    money_errors: dict[str, str] = {}
+    _check_money(contribution, "contribution", money_errors, allow_zero=True)
+    errors.update(money_errors)
+    if contribution_period not in BudgetPeriod.values:
+        errors["contribution_period"] = "Choose how often the contribution is paid."
+    if errors:
+        raise ValidationError(errors)
+    total = sum((per_year(line.amount, line.period) for line in lines), Decimal("0.00"))
+    contribution_year = per_year(contribution, contribution_period)
+    if total > LARGEST:
+        raise ValidationError({"__all__": ["The total is too large. Check the amounts."]})
+    if contribution_year > total:
+        raise ValidationError({"contribution": (
+            f"The contribution ({format_money(contribution_year)} a year) cannot be more than "
+            f"the budget ({format_money(total)} a year)."
+        )})
+    limit = routing_limit(person)
+    to_panel = limit is None or total > limit
+
+    with transaction.atomic():
+        budget_request = BudgetRequest(
+            person=person, start_date=start_date, end_date=end_date,
+            case_for_request=case_for_request.strip(), total_per_year=total,
+            contribution=contribution, contribution_period=contribution_period,
+            contribution_note=contribution_note.strip(), requested_by=actor,
+            submitted_at=at,
+            status=RequestStatus.AT_PANEL if to_panel else RequestStatus.AWAITING_DECISION,
+            referred_at=at if to_panel else None,
+        )
+        budget_request.full_clean()
+        budget_request.save(force_insert=True)
+        _created(actor, budget_request, person.pk)
+        for position, line in enumerate(lines, start=1):
+            row = BudgetLine(
+                request=budget_request, person=person, position=position,
+                description=line.description.strip(),
+                outcome=line.outcome or (line.solution.outcome if line.solution else None),
+                solution=line.solution,
+                amount=line.amount, period=line.period,
+                amount_per_year=per_year(line.amount, line.period),
+            )
+            row.full_clean()
+            row.save(force_insert=True)
+            _created(actor, row, person.pk)
+        stored = budget_request.lines.aggregate(total=Sum("amount_per_year"))["total"]
+        if stored != total:
+            raise ValidationError("The breakdown does not add up to the total; nothing was saved.")
+        _event(budget_request, EventKind.REQUESTED, actor=actor, at=at,
+               reasons=budget_request.case_for_request)
+        if to_panel:
+            why = (
+                "No delegated limit is set for the team leader, so the decision panel decides."
+                if limit is None else
+                f"{format_money(total)} a year is more than the team leader's delegated limit "
+                f"of {format_money(limit)}, so the decision panel decides."
+            )
+            _event(budget_request, EventKind.REFERRED, actor=None, at=at, reasons=why,
+                   limit=limit)
+    return budget_request
+
+
+def _event(budget_request: BudgetRequest, kind: str, *, actor: User | None,
+           at: datetime.datetime, reasons: str = "", reasons_for_person: str = "",
+           decision: str = "", limit: Decimal | None = None) -> BudgetRequestEvent:
+    return BudgetRequestEvent.objects.create(
+        request=budget_request, person_id=budget_request.person_id, kind=kind,
+        decision=decision, actor=actor, actor_name=_actor_label(actor),
+        actor_role=getattr(actor, "role", "") if actor else "", at=at,
+        reasons=reasons.strip(), reasons_for_person=reasons_for_person.strip(),
+        total_per_year=budget_request.total_per_year, limit_applied=limit,
+    )
+
+
+class DecideAction:
+    APPROVE = "approve"
+    DECLINE = "decline"
+    REFER = "refer"
+    ALL = (APPROVE, DECLINE, REFER)
+
+
+def _refuse(actor: User | None, budget_request: BudgetRequest, why: str,
+            http_request: HttpRequest | None) -> NoReturn:
+    """Log a refused decision in its own transaction, so it survives the refusal."""
+    with transaction.atomic():
+        access_record(
+            actor=actor, person_id=budget_request.person_id, action=AccessAction.DENIED,
+            what=f"sds.budget_request_decide {budget_request.reference}",
+            reason=f"Refused: {why}", request=http_request,
+        )
+    raise PermissionDenied(why)
+
+
+def check_decision_allowed(
+    *,
+    actor: User,
+    budget_request: BudgetRequest,
+    action: str,
+    http_request: HttpRequest | None = None,
+) -> Authority:
+    """Raise PermissionDenied, and log the refusal, unless `actor` may take `action` on
+    `budget_request` now (delegated limits, Std 8.2, 8.9). Returns their authority."""
+    sees_person = (
+        actor is not None and actor.role in (Role.PRACTITIONER, Role.TEAM_LEADER)
+        and Person.objects.visible_to(actor).filter(pk=budget_request.person_id).exists()
+    )
+    authority = authority_for(actor, budget_request, sees_person=sees_person)
+    if action not in DecideAction.ALL:
+        # Unknown actions are a form error, not a permission question, when allowed at all.
+        if authority.may_decide or authority.may_refer:
+            return authority
+        _refuse(actor, budget_request, authority.why_not or "You may not decide this request.",
+                http_request)
+    allowed = authority.may_refer if action == DecideAction.REFER else authority.may_decide
+    if not allowed:
+        if action == DecideAction.REFER and authority.as_panel:
+            why = "The decision panel decides this request; it cannot refer it on."
+        elif action == DecideAction.REFER:
+            why = authority.why_not or "Only the team leader of the person's team may refer it."
+        else:
+            why = authority.why_not or "You may not decide this request."
+        _refuse(actor, budget_request, why, http_request)
+    return authority
+
+
+def budget_request_decide(
+    *,
+    actor: User,
+    budget_request: BudgetRequest,
+    action: str,
+    expected_version: int,
+    reasons: str = "",
+    reasons_for_person: str = "",
+    http_request: HttpRequest | None = None,
+    at: datetime.datetime | None = None,
+) -> BudgetRequestEvent:
+    """Agree, decline or refer a budget request to the decision panel (SDS-4).
+
+    Who may: the allocated practitioner or the team leader of the person's team, within
+    their delegated limit; the team leader may refer any waiting request to the panel; a
+    panel member decides requests referred to the panel. Anything else — including an
+    agreement above the approver's limit sent by a forged form — raises PermissionDenied
+    and is logged. A decision is also written as a `Decision` the person sees (SDS-5).
+    """
+    if action not in DecideAction.ALL:
+        raise ValueError(f"Unknown action {action!r}")
+    at = at or timezone.now()
+    authority = check_decision_allowed(actor=actor, budget_request=budget_request,
+                                       action=action, http_request=http_request)
+
+    errors: dict[str, str] = {}
+    if action in (DecideAction.DECLINE, DecideAction.REFER) and not reasons.strip():
+        errors["reasons"] = (
+            "Give the reasons for not agreeing the budget." if action == DecideAction.DECLINE
+            else "Give the reasons for referring it to the decision panel."
+        )
+    if action != DecideAction.REFER and not reasons_for_person.strip():
+        errors["reasons_for_person"] = (
+            "Write the reasons as they will be explained to the person."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        current = BudgetRequest.objects.select_for_update().get(pk=budget_request.pk)
+        if current.status != budget_request.status or current.version != expected_version:
+            raise StaleEditError(current)
+        before = snapshot(current)
+        if action == DecideAction.REFER:
+            budget_request.status = RequestStatus.AT_PANEL
+            budget_request.referred_at = at
+            fields = ["status", "referred_at"]
+            event = _event(budget_request, EventKind.REFERRED, actor=actor, at=at,
+                           reasons=reasons, limit=authority.limit)
+        else:
+            approved = action == DecideAction.APPROVE
+            budget_request.status = RequestStatus.APPROVED if approved else RequestStatus.DECLINED
+            budget_request.decided_at = at
+            fields = ["status", "decided_at"]
+            decision = DecisionOutcome.APPROVED if approved else DecisionOutcome.DECLINED
+            if authority.as_panel:
+                kind = EventKind.PANEL_DECIDED
+            else:
+                kind = EventKind.APPROVED if approved else EventKind.DECLINED
+            event = _event(budget_request, kind, actor=actor, at=at, reasons=reasons,
+                           reasons_for_person=reasons_for_person, decision=decision,
+                           limit=authority.limit)
+            total = format_money(budget_request.total_per_year)
+            who = f"Decision panel: {_actor_label(actor)}" if authority.as_panel \
+                else _actor_label(actor)
+            record = Decision(
+                person_id=budget_request.person_id, about=DecisionAbout.BUDGET,
+                summary=(f"Budget of {total} a year agreed" if approved
+                         else f"Budget of {total} a year not agreed"),
+                reasons=reasons_for_person.strip(), decided_on=timezone.localdate(at),
+                decided_by=who, budget_request=budget_request, recorded_by=actor, at=at,
+            )
+            record.save()
+            _created(actor, record, budget_request.person_id)
+        save_versioned(budget_request, expected_version=expected_version, fields=fields)
+        change_record(actor=actor, instance=budget_request, action=ChangeAction.UPDATE,
+                      before=before, person_id=budget_request.person_id)
+    return event
+
+
+# --- Decisions (SDS-5) --------------------------------------------------------------------
+
+
+def decision_record(
+    *,
+    actor: User,
+    person: Person,
+    about: str,
+    summary: str,
+    reasons: str,
+    decided_on: datetime.date,
+    decided_by: str,
+    shared_on: datetime.date | None = None,
+    shared_how: str = "",
+) -> Decision:
+    """A decision about the person's choices, support or budget, with its reasons; and, if
+    it has been shared with them already, when and how."""
+    _check_casework(actor)
+    errors: dict[str, str] = {}
+    if about not in DecisionAbout.values:
+        errors["about"] = "Choose what the decision is about."
+    for name, value, message in (
+        ("summary", summary, "Say what was decided."),
+        ("reasons", reasons, "Give the reasons, as they were explained to the person."),
+        ("decided_by", decided_by, "Say who made the decision."),
+    ):
+        if not value.strip():
+            errors[name] = message
+    _not_future(decided_on, "decided_on", "The date decided", errors)
+    if shared_on is not None:
+        _sharing_errors(decided_on, shared_on, shared_how, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        decision = Decision(
+            person=person, about=about, summary=summary.strip(), reasons=reasons.strip(),
+            decided_on=decided_on, decided_by=decided_by.strip(), recorded_by=actor,
+        )
+        decision.save()
+        _created(actor, decision, person.pk)
+        if shared_on is not None:
+            _share(actor, decision, shared_on, shared_how)
+    return decision
+
+
+def _sharing_errors(decided_on: datetime.date, shared_on: datetime.date, how: str,
+                    errors: dict[str, str]) -> None:
+    _not_future(shared_on, "shared_on", "The date it was shared", errors)
+    if "shared_on" not in errors and shared_on < decided_on:
+        errors["shared_on"] = (
+            "The date it was shared must be on or after the date it was decided "
+            f"({decided_on:%-d %B %Y})."
+        )
+    if how not in HowTold.values:
+        errors["shared_how"] = "Choose how it was shared."
+
+
+def _share(actor: User, decision: Decision, shared_on: datetime.date, how: str) -> DecisionSharing:
+    row = DecisionSharing(decision=decision, person_id=decision.person_id, shared_on=shared_on,
+                          how=how, recorded_by=actor)
+    row.save()
+    _created(actor, row, decision.person_id)
+    return row
+
+
+def decision_sharing_record(
+    *, actor: User, decision: Decision, shared_on: datetime.date, how: str
+) -> DecisionSharing:
+    """Record that a decision and its reasons were shown or explained to the person."""
+    _check_casework(actor)
+    errors: dict[str, str] = {}
+    _sharing_errors(decision.decided_on, shared_on, how, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return _share(actor, decision, shared_on, how)
+
+
+# --- Delegated limits (set by administrators) ---------------------------------------------
+
+
+def delegated_limit_save(
+    *, actor: User, limit: DelegatedLimit, before: dict[str, Any] | None
+) -> DelegatedLimit:
+    """Save a limit an administrator set in the admin, with its change history."""
+    if actor is None or actor.role != Role.ADMINISTRATOR:
+        raise PermissionDenied("Only administrators set delegated limits.")
+    errors: dict[str, str] = {}
+    _check_money(limit.amount_per_year, "amount_per_year", errors, allow_zero=True)
+    if errors:
+        raise ValidationError(errors)
+    limit.full_clean()
+    with transaction.atomic():
+        limit.save()
+        change_record(actor=actor, instance=limit,
+                      action=ChangeAction.CREATE if before is None else ChangeAction.UPDATE,
+                      before=before, person_id=None)
+    return limit
+
+
+def delegated_limit_delete(*, actor: User, limit: DelegatedLimit) -> None:
+    if actor is None or actor.role != Role.ADMINISTRATOR:
+        raise PermissionDenied("Only administrators set delegated limits.")
+    with transaction.atomic():
+        change_record(actor=actor, instance=limit, action=ChangeAction.DELETE,
+                      before=snapshot(limit), person_id=None)
+        limit.delete()
+
+

@@ -1,0 +1,785 @@
+"""SDS pages: thin views over selectors and services.
+
+Person pages use PersonRecordMixin (scoped, one access-log row per request). The team
+leader's queues start from Person.objects.visible_to(user) (selectors). The decision panel's
+pages reach exactly the requests referred to the panel (selectors.requests_for_panel) and log
+every read and decision with the reason "Decision panel".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from goldenthread.accounts.rules import can
+from goldenthread.audit.models import AccessAction
+from goldenthread.audit.services import access_record
+from goldenthread.core.concurrency import StaleEditError
+from goldenthread.people.access import PersonRecordMixin
+from goldenthread.ui.templatetags.ui import form_error_list
+
+from . import presenters, selectors, services
+from .authority import authority_for, limit_for, panel_max_wait_days
+from .forms import (
+    BudgetRequestForm,
+    DecideForm,
+    DecisionForm,
+    DecisionSharedForm,
+    FirstChoiceAnswerForm,
+    FirstChoiceForm,
+    IndicativeBudgetForm,
+    MixForm,
+    OptionsForm,
+    UnmetNeedFilterForm,
+    UnmetNeedForm,
+    UnmetNeedMetForm,
+    apply_errors,
+    line_formset,
+)
+from .models import SdsOption
+from .services import DecideAction
+
+PANEL_REASON = "Decision panel"
+
+
+def _display(value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "strftime"):
+        return presenters.date_text(value)
+    choices = {"yes": "Yes", "no": "No", "undecided": "Still deciding"}
+    return choices.get(value, "" if value is None else str(value))
+
+
+def overview_url(person, anchor: str = "") -> str:
+    return reverse("sds:overview", args=[person.pk]) + (f"#{anchor}" if anchor else "")
+
+
+class CaseworkMixin:
+    """Recording on a person's SDS pages is for their practitioners and team leader."""
+
+    def check_casework(self):
+        if not can(self.request.user, "sds.record"):
+            raise PermissionDenied("Only practitioners and team leaders record this.")
+
+
+# --- The person's "Choices and budget" page -----------------------------------------------
+
+
+class OverviewView(PersonRecordMixin, TemplateView):
+    template_name = "sds/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        overview = selectors.sds_overview(self.person)
+        today = timezone.localdate()
+        options = []
+        for option in SdsOption:
+            explanation = overview.explanations.get(option.value)
+            explained = bool(explanation and explanation.explained)
+            options.append({
+                "title": presenters.OPTION_TITLE[option],
+                "explained": explained,
+                "recorded": explanation is not None,
+                "how": presenters.ways_text(explanation) if explained else "",
+                "on": presenters.date_text(explanation.explained_on) if explained else "",
+            })
+        choice = overview.choice
+        requests = [
+            {"request": r, "wait": presenters.panel_wait(r, today=today),
+             "colour": presenters.STATUS_COLOUR[r.status],
+             "total": presenters.money(r.total_per_year)}
+            for r in overview.requests
+        ]
+        agreed = overview.agreed
+        context.update({
+            "overview": overview,
+            "options": options,
+            "choice": choice,
+            "chosen_title": presenters.OPTION_TITLE[SdsOption(choice.chosen_option)]
+            if choice and choice.chosen_option else "",
+            "chosen_meaning": presenters.OPTION_MEANING[SdsOption(choice.chosen_option)]
+            if choice and choice.chosen_option else "",
+            "is_mix": bool(choice and choice.chosen_option == SdsOption.OPTION_4),
+            "mix_rows": [[p.outcome.statement, presenters.OPTION_TITLE[SdsOption(p.option)]]
+                         for p in overview.mix_parts],
+            "first_choices": [
+                {"row": f, "first": presenters.OPTION_TITLE[SdsOption(f.first_choice)],
+                 "alternative_option": presenters.OPTION_TITLE[SdsOption(f.alternative_option)]
+                 if f.alternative_option else "",
+                 "accepted": presenters.ACCEPTED_TEXT[f.alternative_accepted]}
+                for f in overview.first_choices
+            ],
+            "indicative_rows": [
+                [presenters.amount_with_period(i.amount, i.period),
+                 presenters.date_text(i.told_on), presenters.how_told_text(i.how_told),
+                 i.notes or "None"]
+                for i in overview.indicative_budgets
+            ],
+            "agreed": agreed,
+            "agreed_rows": presenters.request_summary_rows(agreed) if agreed else [],
+            "agreed_lines": presenters.line_rows(agreed.lines.all()) if agreed else [],
+            "requests": requests,
+            "decisions": [
+                {"decision": d, "sharings": list(d.sharings.all()),
+                 "decided_on": presenters.date_text(d.decided_on)}
+                for d in overview.decisions
+            ],
+            "unmet_needs": [
+                {"need": u, "reason": presenters.unmet_reason_text(u.reason, u.reason_other),
+                 "identified": presenters.date_text(u.identified_on),
+                 "met": presenters.date_text(u.met_on)}
+                for u in overview.unmet_needs
+            ],
+            "can_record": can(self.request.user, "sds.record"),
+        })
+        return context
+
+
+# --- Forms on the person's record ---------------------------------------------------------
+
+
+class PersonFormView(PersonRecordMixin, CaseworkMixin, FormView):
+    """A form on a person's SDS record: the service decides; its messages go beside the
+    fields; a stale save shows the other version."""
+
+    template_name = "sds/form.html"
+    heading_text = ""
+    intro = ""
+    submit_label = "Save"
+    anchor = ""
+    stale_current = None
+
+    def post(self, request, *args, **kwargs):
+        self.check_casework()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(self.extra_form_kwargs())
+        return kwargs
+
+    def extra_form_kwargs(self) -> dict:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({
+            "heading_text": self.heading_text, "intro": self.intro,
+            "submit_label": self.submit_label, "back_url": self.back_url(),
+            "back_text": self.back_text, "stale_current": self.stale_current,
+        })
+        current, form = self.stale_current, context.get("form")
+        if current is not None and form is not None:
+            context["stale_values"] = [
+                (field.label, _display(getattr(current, name)))
+                for name, field in form.fields.items()
+                if name != "version" and hasattr(current, name)
+            ]
+        return context
+
+    back_text = "Back to choices and budget"
+
+    def back_url(self) -> str:
+        return overview_url(self.person)
+
+    def get_success_url(self) -> str:
+        return overview_url(self.person, self.anchor)
+
+    def form_valid(self, form):
+        try:
+            message = self.save(form)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        except StaleEditError as exc:
+            self.stale_current = exc.current
+            form.add_error(None, "Someone else saved a change after you opened this page. "
+                                 "Their version is shown below. Your changes are still in the "
+                                 "form: check them and save again.")
+            data = form.data.copy()
+            data["version"] = str(exc.current.version)
+            form.data = data
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def save(self, form) -> str:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class OptionsView(PersonFormView):
+    form_class = OptionsForm
+    template_name = "sds/options_form.html"
+    heading_text = "SDS options explained and the person's choice"
+    anchor = "options"
+
+    def extra_form_kwargs(self):
+        self.choice = getattr(self.person, "sds_choice", None)
+        return {"person": self.person, "choice": self.choice}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["groups"] = [
+            {**group, "bound": [form[name] for name in group["fields"]]}
+            for group in form.option_groups
+        ]
+        context["choice_fields"] = [form[n] for n in ("chosen_option", "chosen_on", "reasons",
+                                                      "conversation")]
+        if self.stale_current is not None:
+            context["stale_values"] = [
+                ("Chosen option", self.stale_current.get_chosen_option_display() or "None"),
+                ("Date they chose", presenters.date_text(self.stale_current.chosen_on)),
+                ("Why", self.stale_current.reasons),
+            ]
+        return context
+
+    def save(self, form):
+        data = form.cleaned_data
+        services.sds_options_record(
+            actor=self.request.user, person=self.person, explanations=form.explanations(),
+            chosen_option=data.get("chosen_option") or "", chosen_on=data.get("chosen_on"),
+            reasons=data.get("reasons", ""), conversation=data.get("conversation"),
+            expected_version=data.get("version"),
+        )
+        return "The SDS options and the person's choice are saved."
+
+
+class MixView(PersonFormView):
+    template_name = "sds/mix_form.html"
+    heading_text = "Option 4: how each part of the support is arranged"
+    intro = ("For each outcome, choose the option its support is arranged by. Outcomes not "
+             "part of the mix are left out.")
+    anchor = "choice"
+
+    def get_choice(self):
+        choice = getattr(self.person, "sds_choice", None)
+        if choice is None or choice.chosen_option != SdsOption.OPTION_4:
+            return None
+        return choice
+
+    def get(self, request, *args, **kwargs):
+        if self.get_choice() is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().get(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        choice = self.get_choice()
+        if choice is None:
+            raise Http404("Option 4 is not the person's choice.")
+        return MixForm(**self.get_form_kwargs(), solutions=selectors.mix_solutions(self.person),
+                       parts=choice.mix_parts.all(), version=choice.version)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        if form is None:
+            context["not_available"] = (
+                "Option 4 (a mix) is not recorded as the person's choice. Record their "
+                "choice first."
+            )
+        else:
+            context["groups"] = [
+                {"outcome": group["outcome"], "bound": [form[n] for n in group["names"]]}
+                for group in form.groups
+            ]
+        return context
+
+    def save(self, form):
+        services.sds_mix_record(actor=self.request.user, person=self.person,
+                                parts=form.parts(), expected_version=form.cleaned_data["version"])
+        return "How each part of the support is arranged is saved."
+
+
+class FirstChoiceView(PersonFormView):
+    form_class = FirstChoiceForm
+    heading_text = "Their first choice cannot be delivered"
+    intro = ("Record why, the alternative offered and the plan to meet the need over time. "
+             "The need left unmet is recorded too, so it can inform commissioning.")
+    anchor = "first-choice"
+
+    def extra_form_kwargs(self):
+        return {"person": self.person}
+
+    def get_initial(self):
+        choice = getattr(self.person, "sds_choice", None)
+        return {"first_choice": choice.chosen_option} if choice and choice.chosen_option else {}
+
+    def save(self, form):
+        services.first_choice_not_delivered_record(
+            actor=self.request.user, person=self.person, **form.cleaned_data
+        )
+        return "Saved. The unmet need is recorded too."
+
+
+class FirstChoiceAnswerView(PersonFormView):
+    form_class = FirstChoiceAnswerForm
+    heading_text = "Did the person accept the alternative?"
+    anchor = "first-choice"
+
+    def get_record(self):
+        record = self.person.first_choices_not_delivered.filter(
+            pk=self.kwargs["shortfall_id"]
+        ).first()
+        if record is None:
+            raise Http404("No such record for this person.")
+        return record
+
+    def get_initial(self):
+        record = self.get_record()
+        return {"alternative_accepted": record.alternative_accepted,
+                "plan_to_meet_need": record.plan_to_meet_need, "version": record.version}
+
+    def save(self, form):
+        data = form.cleaned_data
+        services.first_choice_answer_record(
+            actor=self.request.user, record=self.get_record(),
+            alternative_accepted=data["alternative_accepted"],
+            plan_to_meet_need=data["plan_to_meet_need"], expected_version=data["version"],
+        )
+        return "Saved."
+
+
+class UnmetNeedAddView(PersonFormView):
+    form_class = UnmetNeedForm
+    heading_text = "Record unmet need"
+    intro = "Need that cannot be met now is recorded as data, so it can inform commissioning."
+    anchor = "unmet-need"
+
+    def extra_form_kwargs(self):
+        return {"person": self.person}
+
+    def save(self, form):
+        services.unmet_need_record(actor=self.request.user, person=self.person,
+                                   **form.cleaned_data)
+        return "The unmet need is recorded."
+
+
+class UnmetNeedMetView(PersonFormView):
+    form_class = UnmetNeedMetForm
+    heading_text = "Mark the need as met"
+    anchor = "unmet-need"
+    submit_label = "Mark as met"
+
+    def get_need(self):
+        need = self.person.unmet_needs.filter(pk=self.kwargs["unmet_need_id"]).first()
+        if need is None:
+            raise Http404("No such unmet need for this person.")
+        return need
+
+    def get_initial(self):
+        need = self.get_need()
+        return {"met_on": need.met_on or timezone.localdate(), "how_met": need.how_met,
+                "version": need.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        need = self.get_need()
+        context["summary_rows"] = [
+            {"key": "Need", "value": need.need},
+            {"key": "Why it is not met",
+             "value": presenters.unmet_reason_text(need.reason, need.reason_other)},
+            {"key": "Date identified", "value": presenters.date_text(need.identified_on)},
+        ]
+        return context
+
+    def save(self, form):
+        data = form.cleaned_data
+        services.unmet_need_mark_met(actor=self.request.user, unmet_need=self.get_need(),
+                                     met_on=data["met_on"], how_met=data["how_met"],
+                                     expected_version=data["version"])
+        return "The need is marked as met."
+
+
+class IndicativeBudgetView(PersonFormView):
+    form_class = IndicativeBudgetForm
+    heading_text = "The likely budget the person was told"
+    intro = ("People are told the likely level of the budget whatever option they choose "
+             "(Standard 9.7).")
+    anchor = "budget"
+
+    def save(self, form):
+        services.indicative_budget_record(actor=self.request.user, person=self.person,
+                                          **form.cleaned_data)
+        return "The likely budget is recorded."
+
+
+class DecisionAddView(PersonFormView):
+    form_class = DecisionForm
+    heading_text = "Record a decision"
+    intro = ("Every decision that affects the person's choices, support or budget is recorded "
+             "with its reasons, and shared with them.")
+    anchor = "decisions"
+
+    def save(self, form):
+        data = form.cleaned_data
+        shared = data["shared"] == "yes"
+        services.decision_record(
+            actor=self.request.user, person=self.person, about=data["about"],
+            summary=data["summary"], reasons=data["reasons"], decided_on=data["decided_on"],
+            decided_by=data["decided_by"], shared_on=data["shared_on"] if shared else None,
+            shared_how=data["shared_how"] if shared else "",
+        )
+        return "The decision is recorded."
+
+
+class DecisionSharedView(PersonFormView):
+    form_class = DecisionSharedForm
+    heading_text = "Record that the decision was shared with the person"
+    anchor = "decisions"
+
+    def get_decision(self):
+        decision = self.person.sds_decisions.filter(pk=self.kwargs["decision_id"]).first()
+        if decision is None:
+            raise Http404("No such decision for this person.")
+        return decision
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = self.get_decision()
+        context["summary_rows"] = [
+            {"key": "What was decided", "value": decision.summary},
+            {"key": "The reasons", "value": decision.reasons},
+            {"key": "Date decided", "value": presenters.date_text(decision.decided_on)},
+        ]
+        return context
+
+    def save(self, form):
+        services.decision_sharing_record(
+            actor=self.request.user, decision=self.get_decision(),
+            shared_on=form.cleaned_data["shared_on"], how=form.cleaned_data["how"],
+        )
+        return "Recorded as shared with the person."
+
+
+# --- Budget requests ----------------------------------------------------------------------
+
+
+class BudgetRequestCreateView(PersonRecordMixin, CaseworkMixin, TemplateView):
+    """The request and its breakdown, one page; nothing is saved unless all of it is."""
+
+    template_name = "sds/request_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(BudgetRequestForm(), line_formset(person=self.person))
+
+    def post(self, request, *args, **kwargs):
+        self.check_casework()
+        if "add_line" in request.POST:
+            return self.render_page(*self.with_another_line(request.POST))
+        form = BudgetRequestForm(request.POST)
+        formset = line_formset(person=self.person, data=request.POST)
+        if not (form.is_valid() & formset.is_valid()):
+            return self.render_page(form, formset)
+        data = form.cleaned_data
+        lines = formset.line_inputs()
+        try:
+            budget_request = services.budget_request_submit(
+                actor=request.user, person=self.person, lines=lines,
+                start_date=data["start_date"], end_date=data.get("end_date"),
+                case_for_request=data["case_for_request"],
+                contribution=data.get("contribution") or Decimal("0.00"),
+                contribution_period=data.get("contribution_period") or "week",
+                contribution_note=data.get("contribution_note", ""),
+            ) if lines else None
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.render_page(form, formset)
+        if budget_request is None:
+            form.add_error(None, "Add at least one line to the breakdown.")
+            return self.render_page(form, formset)
+        where = ("It has gone to the decision panel." if budget_request.referred_at
+                 else "It is waiting for a decision.")
+        messages.success(request, f"Budget request {budget_request.reference} sent. {where}")
+        return HttpResponseRedirect(
+            reverse("sds:request_detail", args=[self.person.pk, budget_request.pk])
+        )
+
+    def with_another_line(self, data):
+        """Keep everything typed and add one empty line, without checking anything yet."""
+        try:
+            count = min(max(int(data.get("line-TOTAL_FORMS") or 1), 1), 49)
+        except ValueError:
+            count = 1
+        initial = [
+            {name: data.get(f"line-{i}-{name}", "")
+             for name in ("description", "purpose", "amount", "period")}
+            for i in range(count)
+        ]
+        form = BudgetRequestForm(
+            initial={k: data.get(k, "") for k in BudgetRequestForm.base_fields}
+        )
+        formset = line_formset(person=self.person, lines=count + 1, initial=initial)
+        return form, formset
+
+    def render_page(self, form, formset):
+        errors = []
+        if form.is_bound:
+            errors = list(form_error_list(form))
+            for number, line_form in enumerate(formset.forms, start=1):
+                errors += [{"text": f"Line {number}: {e['text']}", "href": e["href"]}
+                           for e in form_error_list(line_form)]
+            errors += [{"text": str(e), "href": "#id_line-0-description"}
+                       for e in formset.non_form_errors()]
+        limit = limit_for(self.request.user)
+        return self.render_to_response(self.get_context_data(
+            form=form, formset=formset, errors=errors,
+            limit_text=presenters.money(limit) if limit is not None else "",
+        ))
+
+
+class BudgetRequestDetailView(PersonRecordMixin, TemplateView):
+    """A request: its breakdown and history; the decision form for whoever may decide."""
+
+    template_name = "sds/request_detail.html"
+
+    def get_request(self):
+        budget_request = selectors.budget_request_of(self.person, self.kwargs["request_id"])
+        if budget_request is None:
+            raise Http404("No such budget request for this person.")
+        return budget_request
+
+    def authority(self, budget_request):
+        return authority_for(self.request.user, budget_request, sees_person=True)
+
+    def get(self, request, *args, **kwargs):
+        budget_request = self.get_request()
+        authority = self.authority(budget_request)
+        form = None
+        if authority.may_decide or authority.may_refer:
+            form = DecideForm(may_decide=authority.may_decide, may_refer=authority.may_refer,
+                              initial={"version": budget_request.version})
+        return self.render_page(budget_request, authority, form)
+
+    def post(self, request, *args, **kwargs):
+        budget_request = self.get_request()
+        if not budget_request.is_open:
+            messages.warning(request, "This request has already been decided. Its history "
+                                      "below shows the decision.")
+            return HttpResponseRedirect(request.path)
+        authority = self.authority(budget_request)
+        # Refused (and logged) before anything else is read from the form: the limit is
+        # enforced here and again in the service, whatever the page offered.
+        services.check_decision_allowed(actor=request.user, budget_request=budget_request,
+                                        action=request.POST.get("action", ""),
+                                        http_request=request)
+        form = DecideForm(request.POST, may_decide=True, may_refer=True)
+        if not form.is_valid():
+            form.fields["action"].choices = DecideForm(
+                may_decide=authority.may_decide, may_refer=authority.may_refer
+            ).fields["action"].choices
+            return self.render_page(budget_request, authority, form)
+        data = form.cleaned_data
+        try:
+            services.budget_request_decide(
+                actor=request.user, budget_request=budget_request, action=data["action"],
+                reasons=data["reasons"], reasons_for_person=data["reasons_for_person"],
+                expected_version=data["version"], http_request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.render_page(budget_request, authority, form)
+        except StaleEditError:
+            messages.warning(request, "Someone else acted on this request after you opened it. "
+                                      "Its history below shows what happened.")
+            return HttpResponseRedirect(request.path)
+        done = {DecideAction.APPROVE: "The budget is agreed.",
+                DecideAction.DECLINE: "The budget is not agreed.",
+                DecideAction.REFER: "The request is referred to the decision panel."}
+        messages.success(request, done[data["action"]])
+        return HttpResponseRedirect(overview_url(self.person, "requests"))
+
+    def render_page(self, budget_request, authority, form):
+        return self.render_to_response(self.get_context_data(
+            budget_request=budget_request, authority=authority, form=form,
+            **request_context(budget_request),
+        ))
+
+
+def request_context(budget_request) -> dict:
+    return {
+        "summary_rows": presenters.request_summary_rows(budget_request),
+        "line_rows": presenters.line_rows(budget_request.lines.all()),
+        "events": presenters.event_rows(budget_request.events.all()),
+        "wait": presenters.panel_wait(budget_request),
+        "status_colour": presenters.STATUS_COLOUR[budget_request.status],
+        "outcomes": list(dict.fromkeys(
+            line.outcome.statement for line in budget_request.lines.all() if line.outcome_id
+        )),
+    }
+
+
+# --- Team leader queues -------------------------------------------------------------------
+
+
+class TeamLeaderMixin(LoginRequiredMixin):
+    rule = "sds.view_approvals"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, self.rule):
+            raise PermissionDenied("This page is for team leaders.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ApprovalsView(TeamLeaderMixin, TemplateView):
+    template_name = "sds/approvals.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        limit = limit_for(user)
+        today = timezone.localdate()
+        context.update({
+            "limit_text": presenters.money(limit) if limit is not None else "",
+            "waiting": [
+                {"request": r, "within": limit is not None and r.total_per_year <= limit,
+                 "total": presenters.money(r.total_per_year)}
+                for r in selectors.requests_awaiting_team_leader(user)
+            ],
+            "at_panel": [
+                {"request": r, "wait": presenters.panel_wait(r, today=today),
+                 "total": presenters.money(r.total_per_year)}
+                for r in selectors.team_requests_at_panel(user)
+            ],
+            "max_days": panel_max_wait_days(),
+        })
+        return context
+
+
+class UnmetNeedTeamView(TeamLeaderMixin, TemplateView):
+    template_name = "sds/unmet_need_team.html"
+    rule = "sds.view_team_unmet_need"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = UnmetNeedFilterForm(self.request.GET or None)
+        reason = form.cleaned_data["reason"] if form.is_bound and form.is_valid() else ""
+        today = timezone.localdate()
+        needs = list(selectors.open_unmet_need_for_team(self.request.user, reason=reason))
+        context.update({
+            "filter_form": form,
+            "needs": [
+                {"need": n, "reason": presenters.unmet_reason_text(n.reason, n.reason_other),
+                 "identified": presenters.date_text(n.identified_on),
+                 "days_open": (today - n.identified_on).days}
+                for n in needs
+            ],
+            "reason_label": dict(UnmetNeedFilterForm.base_fields["reason"].choices).get(reason),
+            "team": self.request.user.team,
+        })
+        return context
+
+
+# --- The decision panel -------------------------------------------------------------------
+
+
+class PanelMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "sds.view_panel"):
+            raise PermissionDenied("This page is for members of the decision panel.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PanelQueueView(PanelMixin, TemplateView):
+    """Requests referred to the panel. No names here: a panel member sees a person's name
+    only on the request they open, and that read is logged."""
+
+    template_name = "sds/panel_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        context.update({
+            "waiting": [{"request": r, "wait": presenters.panel_wait(r, today=today),
+                         "total": presenters.money(r.total_per_year)}
+                        for r in selectors.panel_queue(user)],
+            "decided": [{"request": r, "wait": presenters.panel_wait(r, today=today),
+                         "total": presenters.money(r.total_per_year)}
+                        for r in selectors.panel_recently_decided(user)],
+            "max_days": panel_max_wait_days(),
+        })
+        return context
+
+
+class PanelDecideView(LoginRequiredMixin, TemplateView):
+    """One referred request for the panel: the request, its breakdown, the outcomes it
+    serves and the person's name — nothing else of their record. Every read and decision
+    is logged with the reason "Decision panel"; anyone else is refused and logged."""
+
+    template_name = "sds/panel_decide.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        request_id = kwargs["request_id"]
+        self.budget_request = selectors.panel_request(request.user, request_id)
+        what = request.resolver_match.view_name
+        if self.budget_request is None:
+            person_id = selectors.person_id_of_request(request_id)
+            if person_id is None:
+                raise Http404("No such budget request.")
+            with transaction.atomic():
+                access_record(actor=request.user, person_id=person_id,
+                              action=AccessAction.DENIED, what=what,
+                              reason="Not a panel member, or not referred to the panel",
+                              request=request)
+            raise PermissionDenied("Only the decision panel sees requests referred to it.")
+        action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
+        access_record(actor=request.user, person_id=self.budget_request.person_id,
+                      action=action, what=what, reason=PANEL_REASON, request=request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def authority(self):
+        return authority_for(self.request.user, self.budget_request, sees_person=False)
+
+    def get(self, request, *args, **kwargs):
+        authority = self.authority()
+        form = (DecideForm(may_decide=True, may_refer=False, as_panel=True,
+                           initial={"version": self.budget_request.version})
+                if authority.may_decide else None)
+        return self.render_page(form)
+
+    def post(self, request, *args, **kwargs):
+        if not self.budget_request.is_open:
+            messages.warning(request, "This request has already been decided. Its history "
+                                      "below shows the decision.")
+            return HttpResponseRedirect(request.path)
+        services.check_decision_allowed(actor=request.user, budget_request=self.budget_request,
+                                        action=request.POST.get("action", ""),
+                                        http_request=request)
+        form = DecideForm(request.POST, may_decide=True, may_refer=False, as_panel=True)
+        if not form.is_valid():
+            return self.render_page(form)
+        data = form.cleaned_data
+        try:
+            services.budget_request_decide(
+                actor=request.user, budget_request=self.budget_request, action=data["action"],
+                reasons=data["reasons"], reasons_for_person=data["reasons_for_person"],
+                expected_version=data["version"], http_request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.render_page(form)
+        except StaleEditError:
+            messages.warning(request, "Another panel member decided this request after you "
+                                      "opened it. Its history below shows the decision.")
+            return HttpResponseRedirect(request.path)
+        messages.success(request, f"Decision on {self.budget_request.reference} recorded.")
+        return HttpResponseRedirect(reverse("sds:panel"))
+
+    def render_page(self, form):
+        budget_request = self.budget_request
+        return self.render_to_response(self.get_context_data(
+            budget_request=budget_request, person_name=budget_request.person.display_name,
+            team=budget_request.person.team, form=form, **request_context(budget_request),
+        ))

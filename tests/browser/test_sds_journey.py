@@ -1,0 +1,241 @@
+"""Issue 6 journey (SDS-1, SDS-3, SDS-4, SDS-5): a practitioner records the options explained
+and the person's choice with their reasons, asks for a budget above their own delegated
+limit; it reaches the team leader, who refers it to the decision panel; a panel member
+decides it with reasons; the decision and the reasons show on the person's "Choices and
+budget" page. Each user signs in in their own browser context; axe on every page."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from goldenthread.sds.factories import UnmetNeedFactory, set_limits
+from goldenthread.sds.models import BudgetRequest, RequestStatus
+from tests.browser.test_foundation_journey import code_for
+
+DEMO_PASSWORD = "demo-golden-thread"  # noqa: S105 - the factories' demo password
+
+
+def tick(control):
+    """Check an SGDS radio or checkbox the way a person does: by its label (SGDS draws the
+    label over the native input)."""
+    control_id = control.get_attribute("id")
+    control.page.locator(f"label[for='{control_id}']").click()
+    assert control.is_checked()
+
+
+def sign_in(page, axe, user, landing: str):
+    page.goto("/")
+    assert "/account/sign-in/" in page.url
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/set-up-app/"))
+    page.get_by_label("Security code").fill(code_for(user))
+    page.get_by_role("button", name="Confirm and sign in").click()
+    page.wait_for_url(re.compile(landing))
+    axe.check(page)
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def outcome(person):
+    from goldenthread.conversations.factories import ConversationFactory, PositiveChangeFactory
+    from goldenthread.outcomes.factories import OutcomeFactory
+
+    conversation = ConversationFactory(person=person)
+    return OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation),
+                          statement="I will be back at my bowling club on Thursday afternoons")
+
+
+def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
+    page, new_page, axe, practitioner, team_leader, panel_member, person, outcome
+):
+    set_limits(practitioner="8000.00", team_leader="35000.00")
+    explained_on = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    choices_url = f"/people/{person.pk}/choices/"
+
+    # --- The practitioner: options explained, the choice and why ----------------------------
+    sign_in(page, axe, practitioner, r"/people/$")
+    page.goto(choices_url)
+    assert page.get_by_role("heading", level=1, name="Choices and budget").is_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Record the options explained and the choice").click()
+    page.wait_for_url(re.compile(r"/choices/options/$"))
+    assert page.locator("h1").inner_text() == "SDS options explained and the person's choice"
+    axe.check(page)
+    for number in (1, 2, 3, 4):
+        group = page.get_by_role("group", name=f"Was Option {number} explained to the person?")
+        tick(group.get_by_label("Yes"))
+        tick(page.get_by_role("group", name=f"How was Option {number} explained?")
+             .get_by_label("In conversation"))
+        page.get_by_label(f"Date Option {number} was explained").fill(explained_on)
+    tick(page.get_by_role("group", name="How was Option 2 explained?").get_by_label(
+        "In easy read"))
+    tick(page.get_by_role("group", name="Which option did the person choose?").get_by_label(
+        re.compile(r"^Option 2:")))
+    page.get_by_label("Date they chose").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Save").click()
+    # A mistake first: no reasons. The message is clear and what was typed is kept.
+    summary = page.locator(".ds_error-summary")
+    assert "Write why they chose it, in their own words." in summary.inner_text()
+    assert page.get_by_label("Date they chose").input_value() == timezone.localdate().isoformat()
+    axe.check(page)
+    page.get_by_label("Why they chose it, in their own words").fill(
+        "I want to choose who helps me, but I don't want to be an employer.")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/choices/#options$"))
+    main = page.locator("main").inner_text()
+    assert "I want to choose who helps me, but I don't want to be an employer." in main
+    assert "In conversation and in easy read" in main
+    axe.check(page)
+
+    # --- A budget above the practitioner's own limit ------------------------------------------
+    page.get_by_role("link", name="Ask for a budget").click()
+    page.wait_for_url(re.compile(r"/budget/requests/new/$"))
+    axe.check(page)
+    page.locator("#id_line-0-description").fill("Personal assistant, 12 hours a week")
+    page.locator("#id_line-0-purpose").select_option(value=f"o:{outcome.pk}")
+    page.locator("#id_line-0-amount").fill("-300")
+    page.get_by_label("What the budget is for").fill(
+        "A personal assistant to get Jean to her club; her daughter does the shopping.")
+    page.get_by_role("button", name="Send the request").click()
+    assert "Line 1: The amount cannot be negative" in page.locator(".ds_error-summary").inner_text()
+    assert page.locator("#id_line-0-amount").input_value() == "-300"
+    axe.check(page)
+    page.locator("#id_line-0-amount").fill("£300")
+    page.get_by_role("button", name="Send the request").click()
+    page.wait_for_url(re.compile(r"/budget/requests/[0-9a-f-]+/$"))
+    budget_request = BudgetRequest.objects.get()
+    assert budget_request.total_per_year == Decimal("15600.00")
+    body = page.locator("main").inner_text()
+    assert "Waiting for a decision" in body
+    assert "more than your delegated limit of £8,000.00 a year" in body
+    axe.check(page)
+
+    # --- The team leader: it is in their queue; they refer it to the panel -------------------
+    leader = new_page()
+    sign_in(leader, axe, team_leader, r"/people/$")
+    leader.goto("/people/sds/approvals/")
+    axe.check(leader)
+    leader.get_by_role("link", name=re.compile(budget_request.reference)).click()
+    leader.wait_for_url(re.compile(r"/budget/requests/"))
+    axe.check(leader)
+    tick(leader.get_by_label("Refer it to the decision panel"))
+    leader.get_by_label("Reasons for the decision").fill(
+        "A new kind of support for the team; I want the panel's view.")
+    leader.get_by_role("button", name="Record the decision").click()
+    leader.wait_for_url(re.compile(r"/choices/#requests$"))
+    assert "With the decision panel" in leader.locator("main").inner_text()
+    axe.check(leader)
+
+    # --- The panel member: the referred request only; a decision with reasons ---------------
+    panel = new_page()
+    sign_in(panel, axe, panel_member, r"/$")
+    panel.goto("/people/sds/panel/")
+    axe.check(panel)
+    assert person.family_name not in panel.locator("main").inner_text()
+    panel.get_by_role("link", name=f"Open request {budget_request.reference}").click()
+    panel.wait_for_url(re.compile(r"/sds/panel/[0-9a-f-]+/$"))
+    assert person.display_name in panel.locator("h1").inner_text()
+    assert "I will be back at my bowling club" in panel.locator("main").inner_text()
+    axe.check(panel)
+    tick(panel.get_by_label("Agree the budget", exact=True))
+    panel.get_by_role("button", name="Record the panel's decision").click()
+    assert "Write the reasons as they will be explained to the person." in \
+        panel.locator(".ds_error-summary").inner_text()
+    axe.check(panel)
+    panel.get_by_label("Reasons for the decision").fill(
+        "The assistant replaces two day-centre days the person does not want.")
+    panel.get_by_label("The reasons as they will be explained to the person").fill(
+        "We agreed your budget because getting to your club matters most to you, and it "
+        "costs less than the day centre.")
+    panel.get_by_role("button", name="Record the panel's decision").click()
+    panel.wait_for_url(re.compile(r"/sds/panel/$"))
+    assert "Decided recently" in panel.locator("main").inner_text()
+    axe.check(panel)
+    assert not panel.console_errors, panel.console_errors
+    # The person's record stays closed to the panel.
+    response = panel.goto(f"/people/{person.pk}/")
+    assert response.status == 403
+
+    budget_request.refresh_from_db()
+    assert budget_request.status == RequestStatus.APPROVED
+
+    # --- Back to the practitioner: the decision and its reasons on the person's page ---------
+    page.goto(choices_url)
+    main = page.locator("main").inner_text()
+    assert "Budget of £15,600.00 a year agreed" in main
+    assert "getting to your club matters most to you" in main
+    assert "Decision panel" in main
+    axe.check(page)
+    for browser_page in (page, leader):
+        assert not browser_page.console_errors, browser_page.console_errors
+
+
+def test_risk_and_unmet_need_pages_are_accessible(page, new_page, axe, practitioner,
+                                                  team_leader, person, outcome):
+    UnmetNeedFactory(person=person, need="A short break for Ann")
+    sign_in(page, axe, practitioner, r"/people/$")
+    page.goto(f"/people/{person.pk}/risks/")
+    axe.check(page)
+    page.get_by_role("link", name="Record a risk").click()
+    page.wait_for_url(re.compile(r"/risks/new/$"))
+    axe.check(page)
+    page.get_by_label("Which outcome or solution is this about?").select_option(
+        value=f"o:{outcome.pk}")
+    page.get_by_label("What the person wants to do").fill("Walk to the club on her own")
+    page.get_by_label("What could go wrong").fill("A fall on the uneven pavement")
+    page.get_by_label("What good it brings").fill("Friends and feeling like herself")
+    tick(page.get_by_role("group", name=re.compile("Does a guardian")).get_by_label("Yes"))
+    page.get_by_role("button", name="Save").click()
+    assert "Say how the conflict is being dealt with." in \
+        page.locator(".ds_error-summary").inner_text()
+    axe.check(page)
+    page.get_by_label("How the conflict is being dealt with").fill("A meeting with her advocate")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/risks/#risk-"))
+    axe.check(page)
+    page.get_by_role("link", name=re.compile("Add someone's view")).click()
+    tick(page.get_by_label("Welfare guardian"))
+    page.get_by_label("Their name").fill("R. Campbell")
+    page.get_by_label("Their view, in their words").fill("She should be escorted.")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/risks/#risk-"))
+    page.get_by_role("link", name=re.compile("Add someone's view")).click()
+    tick(page.get_by_label("The person", exact=True))
+    page.get_by_label("Their name").fill(person.display_name)
+    page.get_by_label("Their view, in their words").fill("I want to go on my own.")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/risks/#risk-"))
+    table = page.get_by_role("table", name=re.compile("What the person wants, beside"))
+    assert "I want to go on my own." in table.inner_text()
+    assert "She should be escorted." in table.inner_text()
+    axe.check(page)
+
+    leader = new_page()
+    sign_in(leader, axe, team_leader, r"/people/$")
+    leader.goto("/people/sds/unmet-need/")
+    assert "A short break for Ann" in leader.locator("main").inner_text()
+    axe.check(leader)
