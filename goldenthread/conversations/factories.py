@@ -82,6 +82,7 @@ class StrengthFactory(_StepItemFactory):
 class PositiveChangeFactory(_StepItemFactory):
     class Meta:
         model = PositiveChange
+        skip_postgeneration_save = True
 
     text = "Getting back to the bowling club"
 

@@ -157,3 +157,74 @@ def outcome_check_record(
             change_record(actor=actor, instance=row,
                           action=ChangeAction.CREATE if before is None else ChangeAction.UPDATE,
                           before=before, person_id=outcome.person_id)
+
+
+def outcome_rewrite(
+    *,
+    actor: User,
+    outcome: Outcome,
+    statement: str,
+    baseline: str,
+    measure: str,
+    target_date: datetime.date | None,
+    assessed_need: str = "",
+) -> Outcome:
+    """Rewrite an open outcome at a review (REV-2): a NEW outcome that `replaces` the old
+    one, on the same positive change (so the golden thread is kept), with its own first
+    wording and checker suggestions. The old outcome and all its wordings are kept; its
+    status becomes "Rewritten"."""
+    from django.utils import timezone
+
+    _validate_date(target_date, today=timezone.localdate())
+    with transaction.atomic():
+        old = Outcome.objects.select_for_update().get(pk=outcome.pk)
+        if old.status != OutcomeStatus.OPEN:
+            raise ValidationError(
+                f"This outcome is already {old.get_status_display().lower()}, so it cannot "
+                "be rewritten.")
+        before = snapshot(old)
+        new = Outcome(
+            person_id=old.person_id, conversation_id=old.conversation_id,
+            positive_change_id=old.positive_change_id, statement=statement.strip(),
+            baseline=baseline.strip(), measure=measure.strip(), target_date=target_date,
+            assessed_need=assessed_need.strip(), replaces=old,
+        )
+        new.full_clean()
+        new.save(force_insert=True)
+        OutcomeWording.objects.create(
+            outcome=new, number=1, statement=new.statement, baseline=new.baseline,
+            measure=new.measure, target_date=new.target_date, written_by=actor,
+        )
+        _refresh_suggestions(actor=actor, outcome=new)
+        Outcome.objects.filter(pk=new.pk).update(checker_codes=new.checker_codes)
+        change_record(actor=actor, instance=new, action=ChangeAction.CREATE, before=None,
+                      person_id=new.person_id, extra={"replaces": str(old.pk)})
+        old.status = OutcomeStatus.REPLACED
+        save_versioned(old, expected_version=old.version, fields=["status"])
+        change_record(actor=actor, instance=old, action=ChangeAction.UPDATE, before=before,
+                      person_id=old.person_id, extra={"replaced_by": str(new.pk)})
+    outcome.refresh_from_db()
+    return new
+
+
+CLOSING_STATUSES = (OutcomeStatus.ACHIEVED, OutcomeStatus.CLOSED)
+
+
+def outcome_close(*, actor: User, outcome: Outcome, status: str) -> Outcome:
+    """Close an open outcome as achieved, or as closed (no longer being worked toward)."""
+    if status not in CLOSING_STATUSES:
+        raise ValueError(f"outcome_close sets {[s.value for s in CLOSING_STATUSES]}, "
+                         f"not {str(status)!r}")
+    with transaction.atomic():
+        stored = Outcome.objects.select_for_update().get(pk=outcome.pk)
+        if stored.status != OutcomeStatus.OPEN:
+            raise ValidationError(
+                f"This outcome is already {stored.get_status_display().lower()}, so it "
+                "cannot be closed.")
+        before = snapshot(stored)
+        stored.status = status
+        save_versioned(stored, expected_version=stored.version, fields=["status"])
+        change_record(actor=actor, instance=stored, action=ChangeAction.UPDATE, before=before,
+                      person_id=stored.person_id)
+    outcome.refresh_from_db()
+    return outcome

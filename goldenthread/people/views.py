@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
 from goldenthread.accounts.rules import can
-from goldenthread.core.concurrency import StaleEditError
-
 from goldenthread.conversations import selectors as conversation_selectors
+from goldenthread.core.concurrency import StaleEditError
 
 from . import presenters, selectors, services
 from .access import PersonRecordMixin

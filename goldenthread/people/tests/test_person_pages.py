@@ -71,8 +71,9 @@ def test_bad_input_gets_a_message_beside_the_field_and_keeps_what_was_typed(
 
 def test_chi_must_match_date_of_birth(practitioner_client, person):
     other = PersonFactory.build(date_of_birth=datetime.date(1950, 5, 17))
-    from goldenthread.people.factories import make_chi
     import random
+
+    from goldenthread.people.factories import make_chi
 
     chi = make_chi(other.date_of_birth, random.Random(1))
     response = practitioner_client.post(
