@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
@@ -57,8 +57,6 @@ class User(AbstractUser):
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
     job_title = models.CharField(max_length=120, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

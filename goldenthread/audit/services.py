@@ -51,7 +51,7 @@ def access_record(
         action=action,
         person_id=person_id,
         what=what[:200],
-        method=request.method if request is not None else "",
+        method=(request.method or "") if request is not None else "",
         reason=reason[:500],
         break_glass=break_glass,
         ip_address=_client_ip(request),

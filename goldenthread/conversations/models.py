@@ -68,13 +68,15 @@ class Participant(VersionedModel):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return self.circle_member.name if self.circle_member_id else self.name
+        member = self.circle_member
+        return member.name if member is not None else self.name
 
     def clean(self) -> None:
         if self.kind == ParticipantKind.CIRCLE:
-            if self.circle_member_id is None:
+            member = self.circle_member
+            if member is None:
                 raise ValidationError({"circle_member": "Choose who from the circle took part."})
-            if self.circle_member.person_id != self.person_id:
+            if member.person_id != self.person_id:
                 raise ValidationError({"circle_member": "Choose someone from this person's circle."})
         elif not self.name.strip():
             raise ValidationError({"name": "Enter the name of who took part."})

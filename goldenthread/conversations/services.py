@@ -102,7 +102,9 @@ def participant_add(
     return participant
 
 
-STEP_MODELS: dict[str, type[models.Model]] = {
+# Any: each of these models has person_id, conversation and text (StepItem), which the
+# generic Model type cannot say.
+STEP_MODELS: dict[str, Any] = {
     "matters": MattersItem,
     "who": WhoMatters,
     "aspiration": Aspiration,
@@ -115,7 +117,7 @@ STEP_MODELS: dict[str, type[models.Model]] = {
 
 def step_item_add(
     *, actor: User, conversation: Conversation, item_type: str, text: str = "", **fields: Any
-) -> models.Model:
+) -> Any:
     """Add an item to step 1, 2 or 3 (what/where matters, who matters, aspiration,
     working/not working, strength). Positive changes use positive_change_add."""
     model = STEP_MODELS[item_type]
@@ -131,8 +133,8 @@ def step_item_add(
 
 
 def step_item_update(
-    *, actor: User, item: models.Model, expected_version: int, **changes: Any
-) -> models.Model:
+    *, actor: User, item: Any, expected_version: int, **changes: Any
+) -> Any:
     with transaction.atomic():
         before = snapshot(type(item).objects.select_for_update().get(pk=item.pk))
         for name, value in changes.items():
@@ -144,7 +146,7 @@ def step_item_update(
     return item
 
 
-def step_item_remove(*, actor: User, item: models.Model) -> None:
+def step_item_remove(*, actor: User, item: Any) -> None:
     """Remove an item. A positive change that an outcome comes from cannot be removed."""
     if isinstance(item, PositiveChange) and item.outcomes.exists():
         raise ValidationError(
@@ -160,7 +162,7 @@ def step_item_remove(*, actor: User, item: models.Model) -> None:
         item.delete()
 
 
-def _check_same_person(person_id, items: Iterable[models.Model], what: str) -> None:
+def _check_same_person(person_id, items: Iterable[Any], what: str) -> None:
     for item in items:
         if item.person_id != person_id:
             raise ValidationError(f"{what} must be this person's own.")
