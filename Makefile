@@ -32,7 +32,7 @@ run: install ## Start the demo on http://127.0.0.1:$(PORT)/ (SQLite under ./var/
 
 .PHONY: test
 test: install ## Run the whole test suite (browser tests need Debian's chromium: apt-get install chromium)
-	DJANGO_SETTINGS_MODULE=goldenthread.config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=goldenthread.config.settings.test $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install ## ruff, formatting, mypy on the domain code, and the scoped-query check

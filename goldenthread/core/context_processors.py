@@ -17,6 +17,7 @@ def site(request: HttpRequest) -> dict:
         if can(user, "people.view_caseload"):
             items.append(("My caseload", reverse("people:caseload")))
         if can(user, "people.view_caseload"):
+            items.append(("Reviews due", reverse("reviews:due")))
             items.append(("Community directory", reverse("directory:index")))
         if can(user, "accounts.view_team"):
             items.append(("My team", reverse("accounts:team")))
@@ -27,10 +28,10 @@ def site(request: HttpRequest) -> dict:
         if user.is_staff:
             items.append(("Administration", reverse("admin:index")))
     path = request.path
-    nav = [
-        {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
-        for label, url in items
-    ]
+    # The current item is the one whose address is the longest start of this page's.
+    matches = [url for _, url in items if path.startswith(url)]
+    current = max(matches, key=len) if matches else None
+    nav = [{"label": label, "url": url, "current": url == current} for label, url in items]
     return {"site_nav": nav}
 
 

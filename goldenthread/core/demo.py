@@ -26,6 +26,7 @@ from goldenthread.accounts.models import Team
 from goldenthread.conversations.demo import load_conversations_demo
 from goldenthread.directory.demo import load_directory_demo
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
+from goldenthread.reviews.demo import load_reviews_demo
 from goldenthread.sds.demo import load_sds_demo
 from goldenthread.support.demo import load_support_demo
 
@@ -110,6 +111,7 @@ def load_demo_data(seed: int = 2026) -> bool:
     load_conversations_demo(rng)
     load_support_demo(rng)
     load_sds_demo(rng)
+    load_reviews_demo(rng)
     PanelMemberFactory(username="panel", password=DEMO_PASSWORD)
     CommissionerFactory(username="commissioner", password=DEMO_PASSWORD)
     AdministratorFactory(username="admin", password=DEMO_PASSWORD)

@@ -1,0 +1,195 @@
+"""Display wording for reviews, progress and the golden-thread view (not model methods, not
+template filters), and the geometry of the small progress charts (server-rendered SVG)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .models import OutcomeDecision, Rating, SolutionDecision, WhoseWords
+
+RATING_TEXT: dict[str, str] = {
+    Rating.ACHIEVED: "Achieved",
+    Rating.PARTLY: "Partly achieved",
+    Rating.NOT_YET: "Not yet",
+    Rating.NO_LONGER_RELEVANT: "No longer relevant",
+}
+
+RATING_TAG_COLOUR: dict[str, str] = {
+    Rating.ACHIEVED: "green",
+    Rating.PARTLY: "blue",
+    Rating.NOT_YET: "orange",
+    Rating.NO_LONGER_RELEVANT: "grey",
+}
+
+DECISION_TEXT: dict[str, str] = {
+    OutcomeDecision.KEEP: "Kept as it is",
+    OutcomeDecision.REWRITE: "Rewritten",
+    OutcomeDecision.CLOSE: "Closed",
+}
+
+SOLUTION_DECISION_TEXT: dict[str, str] = {
+    SolutionDecision.KEEP: "Kept",
+    SolutionDecision.CHANGE: "Changed",
+    SolutionDecision.STOP: "Stopped",
+}
+
+OUTCOME_STATUS_TAG_COLOUR: dict[str, str] = {
+    "open": "blue",
+    "achieved": "green",
+    "closed": "grey",
+    "replaced": "purple",
+}
+
+
+def date_text(day: datetime.date | datetime.datetime | None) -> str:
+    """3 March 2026."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime.datetime):
+        from django.utils import timezone
+
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return f"{day.day} {day:%B %Y}"
+
+
+def short(text: str, length: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def rating_text(rating: str) -> str:
+    return RATING_TEXT.get(rating, "Not rated") if rating else "Not rated"
+
+
+def first_name(person) -> str:
+    return person.preferred_name or person.given_name
+
+
+def view_attribution(view, person) -> str:
+    """Whose words a view is, said plainly: "In Jean's words"."""
+    name = first_name(person)
+    if view.whose_words == WhoseWords.ON_BEHALF:
+        return f"In the words of {view.speaker_name}, speaking for {name}"
+    if view.whose_words == WhoseWords.WITH_SUPPORT:
+        return f"In {name}'s words, with help to say it"
+    return f"In {name}'s words"
+
+
+def decision_text(row, outcome) -> str:
+    """What the review decided for an outcome, as done: "Closed, as achieved"."""
+    if row.decision == OutcomeDecision.CLOSE:
+        return "Closed, as achieved" if outcome.status == "achieved" else "Closed"
+    return DECISION_TEXT.get(row.decision, "")
+
+
+def days_text(days: int) -> str:
+    """How far away a due date is, from today: negative is overdue."""
+    if days == 0:
+        return "Due today"
+    if days < 0:
+        n = -days
+        return f"{n} day{'s' if n != 1 else ''} overdue"
+    return f"Due in {days} day{'s' if days != 1 else ''}"
+
+
+def measure_text(value: Decimal | None) -> str:
+    """2, 3.5, -1: the number as typed, without trailing zeros."""
+    if value is None:
+        return "Not recorded"
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- Progress charts (REV-1, AGG-3: every chart has its data table) -------------------------
+
+# The rating scale, bottom to top.
+RATING_LEVELS = (Rating.NO_LONGER_RELEVANT, Rating.NOT_YET, Rating.PARTLY, Rating.ACHIEVED)
+
+CHART_WIDTH = 480
+CHART_HEIGHT = 200
+LEFT = 140
+RIGHT = 20
+TOP = 16
+BOTTOM = 44
+
+
+@dataclass
+class ChartPoint:
+    x: float
+    y: float
+    label: str  # read out in the data table; shown on hover as the circle's <title>
+
+
+@dataclass
+class Chart:
+    title: str
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    points: list[ChartPoint] = field(default_factory=list)
+    y_labels: list[tuple[float, str]] = field(default_factory=list)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)
+    plot_left: int = LEFT
+    plot_right: int = CHART_WIDTH - RIGHT
+    plot_top: int = TOP
+    plot_bottom: int = CHART_HEIGHT - BOTTOM
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+def _x_positions(count: int) -> list[float]:
+    left, right = LEFT + 20, CHART_WIDTH - RIGHT - 20
+    if count == 1:
+        return [(left + right) / 2]
+    step = (right - left) / (count - 1)
+    return [left + i * step for i in range(count)]
+
+
+def _short_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def rating_chart(points: Sequence, *, title: str) -> Chart | None:
+    """Ratings at each review on a four-step scale. `points` have held_on and rating."""
+    rated = [p for p in points if p.rating]
+    if not rated:
+        return None
+    chart = Chart(title=title)
+    top, bottom = chart.plot_top + 8, chart.plot_bottom - 8
+    step = (bottom - top) / (len(RATING_LEVELS) - 1)
+    level_y = {level: bottom - i * step for i, level in enumerate(RATING_LEVELS)}
+    chart.y_labels = [(level_y[level], RATING_TEXT[level]) for level in RATING_LEVELS]
+    for x, point in zip(_x_positions(len(rated)), rated, strict=True):
+        chart.points.append(ChartPoint(
+            x=x, y=level_y[Rating(point.rating)],
+            label=f"{date_text(point.held_on)}: {RATING_TEXT[Rating(point.rating)]}"))
+        chart.x_labels.append((x, _short_date(point.held_on)))
+    return chart
+
+
+def measure_chart(points: Sequence, *, title: str) -> Chart | None:
+    """The measure's value at each review, where it has a number."""
+    measured = [p for p in points if p.measure_value is not None]
+    if not measured:
+        return None
+    chart = Chart(title=title)
+    values = [Decimal(p.measure_value) for p in measured]
+    low = min(Decimal(0), min(values))
+    high = max(values)
+    if high == low:
+        high = low + 1
+    top, bottom = chart.plot_top + 8, chart.plot_bottom - 8
+
+    def y_of(value: Decimal) -> float:
+        return float(bottom - (value - low) / (high - low) * (bottom - top))
+
+    chart.y_labels = [(y_of(low), measure_text(low)), (y_of(high), measure_text(high))]
+    for x, point, value in zip(_x_positions(len(measured)), measured, values, strict=True):
+        chart.points.append(ChartPoint(x=x, y=y_of(value),
+                                       label=f"{date_text(point.held_on)}: {measure_text(value)}"))
+        chart.x_labels.append((x, _short_date(point.held_on)))
+    return chart

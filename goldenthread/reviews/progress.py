@@ -1,0 +1,107 @@
+"""Progress of one outcome across reviews (REV-1): plain data built from rows already read,
+so it costs no queries. An outcome rewritten at a review carries the progress of its
+earlier wordings, so the history reads from the first wording to now."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import presenters
+from .models import OutcomeReview, PersonView, ReviewStatus
+
+
+@dataclass
+class ViewLine:
+    """The person's own view at a review, shown as theirs."""
+
+    attribution: str
+    rating: str
+    rating_text: str
+    words: str
+    at: datetime.datetime
+
+
+@dataclass
+class ProgressPoint:
+    review_id: object
+    outcome_id: object
+    held_on: datetime.date
+    rating: str
+    rating_text: str
+    rating_colour: str
+    measure_value: Decimal | None
+    measure_text: str
+    evidence: str
+    decision_text: str
+    statement: str
+    earlier_wording: bool
+    views: list[ViewLine] = field(default_factory=list)
+
+    @property
+    def their_rating_text(self) -> str:
+        rated = [v for v in self.views if v.rating]
+        return rated[-1].rating_text if rated else ""
+
+
+def chain_of(outcome, outcomes_by_id: dict) -> list:
+    """The outcome and every earlier wording it was rewritten from, oldest first."""
+    chain = [outcome]
+    seen = {outcome.pk}
+    while chain[0].replaces_id and chain[0].replaces_id in outcomes_by_id \
+            and chain[0].replaces_id not in seen:
+        earlier = outcomes_by_id[chain[0].replaces_id]
+        seen.add(earlier.pk)
+        chain.insert(0, earlier)
+    return chain
+
+
+def view_lines(views: Iterable[PersonView], person) -> list[ViewLine]:
+    return [
+        ViewLine(attribution=presenters.view_attribution(v, person), rating=v.rating,
+                 rating_text=presenters.rating_text(v.rating) if v.rating else "",
+                 words=v.in_their_words, at=v.at)
+        for v in views
+    ]
+
+
+def progress_points(
+    chain: list,
+    outcome_reviews: Iterable[OutcomeReview],
+    views: Iterable[PersonView],
+    person,
+    *,
+    completed_only: bool = True,
+) -> list[ProgressPoint]:
+    """One point per review of the outcome or its earlier wordings, oldest first.
+    `outcome_reviews` must have `review` loaded."""
+    ids = [o.pk for o in chain]
+    current = chain[-1].pk
+    statements = {o.pk: o.statement for o in chain}
+    views_by_key: dict[tuple, list[PersonView]] = {}
+    for view in views:
+        if view.outcome_id in statements:
+            views_by_key.setdefault((view.review_id, view.outcome_id), []).append(view)
+    points = []
+    for row in outcome_reviews:
+        if row.outcome_id not in statements:
+            continue
+        if completed_only and row.review.status != ReviewStatus.COMPLETED:
+            continue
+        points.append(ProgressPoint(
+            review_id=row.review_id, outcome_id=row.outcome_id, held_on=row.review.held_on,
+            rating=row.rating,
+            rating_text=presenters.rating_text(row.rating),
+            rating_colour=presenters.RATING_TAG_COLOUR.get(row.rating, "grey"),
+            measure_value=row.new_measure_value,
+            measure_text=presenters.measure_text(row.new_measure_value),
+            evidence=row.evidence,
+            decision_text=presenters.DECISION_TEXT.get(row.decision, ""),
+            statement=statements[row.outcome_id],
+            earlier_wording=row.outcome_id != current,
+            views=view_lines(views_by_key.get((row.review_id, row.outcome_id), []), person),
+        ))
+    points.sort(key=lambda p: (p.held_on, ids.index(p.outcome_id)))
+    return points

@@ -1,0 +1,306 @@
+"""Reads for reviews. Person-scoped reads start from a person the caller reached through
+`Person.objects.visible_to(user)` (PersonRecordMixin); the worklist starts from
+`Person.objects.visible_to(user)` itself. Each costs a fixed number of queries however
+many outcomes, reviews or people there are."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.people.models import Allocation, Person, active_on
+from goldenthread.support.models import CURRENT_STATUSES, Solution, SupportStep
+
+from . import presenters
+from .models import (
+    OutcomeReview,
+    PersonView,
+    Review,
+    ReviewStatus,
+    SolutionReview,
+    review_interval_days,
+)
+from .progress import ProgressPoint, chain_of, progress_points, view_lines
+
+# --- One review --------------------------------------------------------------------------
+
+
+def review_for(person: Person, review_id) -> Review:
+    review = person.reviews.select_related("conducted_by").filter(pk=review_id).first()
+    if review is None:
+        raise Http404("No such review for this person.")
+    return review
+
+
+def outcome_for(person: Person, outcome_id) -> Outcome:
+    outcome = person.outcomes.filter(pk=outcome_id).first()
+    if outcome is None:
+        raise Http404("No such outcome for this person.")
+    return outcome
+
+
+def solution_for(person: Person, solution_id):
+    solution = person.support_solutions.select_related("outcome").filter(pk=solution_id).first()
+    if solution is None:
+        raise Http404("No such solution for this person.")
+    return solution
+
+
+def outcome_ids_to_review(review: Review) -> set:
+    """The outcomes this review must revisit: every open outcome of the person, except those
+    written at this review (a rewritten outcome's new wording)."""
+    written_here = review.outcome_reviews.filter(new_outcome__isnull=False).values(
+        "new_outcome_id")
+    return set(
+        Outcome.objects.filter(person_id=review.person_id, status=OutcomeStatus.OPEN)
+        .exclude(pk__in=written_here).values_list("pk", flat=True))
+
+
+def outcome_ids_for_views(review: Review) -> set:
+    """Outcomes the person may give a view on at this review: those reviewed at it, and
+    (while it is in progress) those still to review."""
+    reviewed = set(review.outcome_reviews.values_list("outcome_id", flat=True))
+    if review.status == ReviewStatus.DRAFT:
+        reviewed |= outcome_ids_to_review(review)
+    return reviewed
+
+
+def outcomes_not_yet_reviewed(review: Review) -> list[Outcome]:
+    reviewed = review.outcome_reviews.values("outcome_id")
+    return list(
+        Outcome.objects.filter(pk__in=outcome_ids_to_review(review)).exclude(pk__in=reviewed)
+        .order_by("created_at", "id"))
+
+
+@dataclass
+class SolutionLine:
+    solution: Solution
+    step_label: str
+    review: SolutionReview | None
+
+
+@dataclass
+class OutcomeBlock:
+    """One outcome on the review page: what it says, where it started, how it was rated
+    before, and what is recorded about it at this review."""
+
+    outcome: Outcome
+    key: str  # short id for form ids on the page
+    this_review: OutcomeReview | None
+    new_outcome: Outcome | None
+    previous: list[ProgressPoint]
+    views: list  # ViewLine, this review
+    solutions: list[SolutionLine]
+
+    @property
+    def status_text(self) -> str:
+        if self.this_review is None:
+            return "Not reviewed yet"
+        return f"Reviewed: {presenters.rating_text(self.this_review.rating)}"
+
+
+@dataclass
+class ReviewSheet:
+    review: Review
+    blocks: list[OutcomeBlock]
+    missing: list[Outcome] = field(default_factory=list)
+
+    @property
+    def reviewed_count(self) -> int:
+        return sum(1 for b in self.blocks if b.this_review is not None)
+
+
+def review_sheet(person: Person, review: Review) -> ReviewSheet:
+    """The review page: five queries, however many outcomes and solutions."""
+    outcomes = list(person.outcomes.order_by("created_at", "id"))
+    outcome_reviews = list(OutcomeReview.objects.filter(person=person).select_related("review")
+                           .order_by("created_at"))
+    views = list(PersonView.objects.filter(person=person).order_by("at"))
+    solutions = list(person.support_solutions.order_by("created_at", "id"))
+    solution_reviews = {r.solution_id: r for r in review.solution_reviews.all()}
+
+    by_id = {o.pk: o for o in outcomes}
+    here = {r.outcome_id: r for r in outcome_reviews if r.review_id == review.pk}
+    written_here = {r.new_outcome_id for r in here.values() if r.new_outcome_id}
+    if review.status == ReviewStatus.DRAFT:
+        in_review = [o for o in outcomes if o.pk in here
+                     or (o.status == OutcomeStatus.OPEN and o.pk not in written_here)]
+    else:
+        in_review = [o for o in outcomes if o.pk in here]
+    earlier_rows = [r for r in outcome_reviews if r.review_id != review.pk]
+    step_label = {s.value: f"{s.number}. {s.label}" for s in SupportStep}
+    solutions_by_outcome: dict = defaultdict(list)
+    for s in solutions:
+        if s.status in CURRENT_STATUSES or s.pk in solution_reviews:
+            solutions_by_outcome[s.outcome_id].append(
+                SolutionLine(solution=s, step_label=step_label.get(s.step, s.step),
+                             review=solution_reviews.get(s.pk)))
+    blocks = []
+    for outcome in in_review:
+        row = here.get(outcome.pk)
+        chain = chain_of(outcome, by_id)
+        blocks.append(OutcomeBlock(
+            outcome=outcome, key=outcome.pk.hex[:8], this_review=row,
+            new_outcome=by_id.get(row.new_outcome_id) if row and row.new_outcome_id else None,
+            previous=progress_points(chain, earlier_rows, views, person),
+            views=view_lines([v for v in views
+                              if v.review_id == review.pk and v.outcome_id == outcome.pk],
+                             person),
+            solutions=sorted(solutions_by_outcome.get(outcome.pk, []),
+                             key=lambda line: list(step_label).index(line.solution.step)),
+        ))
+    missing = [b.outcome for b in blocks
+               if b.this_review is None and b.outcome.status == OutcomeStatus.OPEN]
+    return ReviewSheet(review=review, blocks=blocks, missing=missing)
+
+
+# --- The person's reviews and one outcome's history ------------------------------------------
+
+
+@dataclass
+class ReviewListRow:
+    review: Review
+    outcome_count: int
+    view_count: int
+
+
+def reviews_of(person: Person) -> list[ReviewListRow]:
+    reviews = list(person.reviews.select_related("conducted_by").order_by("-held_on",
+                                                                         "-created_at"))
+    counts: dict = defaultdict(int)
+    for review_id in OutcomeReview.objects.filter(person=person).values_list("review_id",
+                                                                              flat=True):
+        counts[review_id] += 1
+    views: dict = defaultdict(int)
+    for review_id in PersonView.objects.filter(person=person).values_list("review_id",
+                                                                           flat=True):
+        views[review_id] += 1
+    return [ReviewListRow(review=r, outcome_count=counts[r.pk], view_count=views[r.pk])
+            for r in reviews]
+
+
+@dataclass
+class OutcomeHistory:
+    outcome: Outcome
+    chain: list[Outcome]  # oldest first, this outcome last (or where it sits in the chain)
+    later: list[Outcome]  # wordings written after this one
+    points: list[ProgressPoint]
+    in_progress: Review | None
+
+
+def outcome_history(person: Person, outcome: Outcome) -> OutcomeHistory:
+    """Every review of an outcome and of the wordings it was rewritten from and to."""
+    outcomes = list(person.outcomes.order_by("created_at", "id"))
+    by_id = {o.pk: o for o in outcomes}
+    replaced_by = {o.replaces_id: o for o in outcomes if o.replaces_id}
+    head = by_id[outcome.pk]
+    later = []
+    while head.pk in replaced_by and replaced_by[head.pk] not in later:
+        head = replaced_by[head.pk]
+        later.append(head)
+    chain = chain_of(head, by_id)
+    outcome_reviews = list(OutcomeReview.objects.filter(person=person, outcome__in=chain)
+                           .select_related("review").order_by("created_at"))
+    views = list(PersonView.objects.filter(person=person, outcome__in=chain).order_by("at"))
+    in_progress = person.reviews.filter(status=ReviewStatus.DRAFT).first()
+    return OutcomeHistory(
+        outcome=outcome, chain=chain, later=later,
+        points=progress_points(chain, outcome_reviews, views, person), in_progress=in_progress)
+
+
+# --- Reviews due (REV-3) ----------------------------------------------------------------------
+
+SHOW_CHOICES = (
+    ("all", "All"),
+    ("overdue", "Overdue"),
+    ("soon", "Due in the next 30 days"),
+)
+SORT_CHOICES = (
+    ("date", "Review date"),
+    ("name", "Name"),
+)
+SOON_DAYS = 30
+
+
+@dataclass
+class DueRow:
+    person: Person
+    workers: list[str]
+    due_on: datetime.date
+    scheduled: bool  # a date was set; otherwise worked out from the review interval
+    days: int  # until due; negative when overdue
+    last_review_on: datetime.date | None
+    in_progress: bool
+
+    @property
+    def days_text(self) -> str:
+        return presenters.days_text(self.days)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days < 0
+
+
+def reviews_due(user, *, show: str = "all", sort: str = "date",
+                today: datetime.date | None = None) -> list[DueRow]:
+    """The people this user may see who have a review to hold: those with a review date
+    set, or with open outcomes (due one review interval after the first was agreed, or
+    after the last review). Two queries, however many people."""
+    today = today or timezone.localdate()
+    interval = datetime.timedelta(days=review_interval_days())
+    last_review = (Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.COMPLETED)
+                   .order_by("-held_on").values("held_on")[:1])
+    first_open = (Outcome.objects.filter(person=OuterRef("pk"), status=OutcomeStatus.OPEN)
+                  .order_by("conversation__held_on").values("conversation__held_on")[:1])
+    in_progress = Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.DRAFT)
+    people = (
+        Person.objects.visible_to(user)
+        .annotate(scheduled_on=F("review_schedule__next_review_on"),
+                  last_review_on=Subquery(last_review), first_open_on=Subquery(first_open),
+                  review_in_progress=Exists(in_progress))
+        .filter(Q(scheduled_on__isnull=False) | Q(last_review_on__isnull=False)
+                | Q(first_open_on__isnull=False))
+        .prefetch_related(Prefetch(
+            "allocations",
+            queryset=Allocation.objects.filter(active_on(today)).select_related("worker"),
+            to_attr="current_allocations"))
+    )
+    rows = []
+    for person in people:
+        if person.scheduled_on is not None:
+            due_on, scheduled = person.scheduled_on, True
+        elif person.last_review_on is not None:
+            due_on, scheduled = person.last_review_on + interval, False
+        elif person.first_open_on is not None:
+            due_on, scheduled = person.first_open_on + interval, False
+        else:
+            continue
+        days = (due_on - today).days
+        if show == "overdue" and days >= 0:
+            continue
+        if show == "soon" and not 0 <= days <= SOON_DAYS:
+            continue
+        rows.append(DueRow(
+            person=person,
+            workers=[a.worker.get_full_name() or a.worker.username
+                     for a in person.current_allocations],
+            due_on=due_on, scheduled=scheduled, days=days,
+            last_review_on=person.last_review_on, in_progress=person.review_in_progress,
+        ))
+    if sort == "name":
+        rows.sort(key=lambda r: (r.person.family_name.lower(), r.person.given_name.lower(),
+                                 str(r.person.pk)))
+    else:
+        rows.sort(key=lambda r: (r.due_on, r.person.family_name.lower(),
+                                 r.person.given_name.lower(), str(r.person.pk)))
+    return rows
+
+
+def default_next_review(held_on: datetime.date) -> datetime.date:
+    return held_on + datetime.timedelta(days=review_interval_days())

@@ -1,0 +1,468 @@
+"""Every write for reviews (REV-1..REV-3): one path for pages, the API and commands.
+
+Each function takes keyword-only arguments and a required `actor`, runs in one
+transaction, refuses a save made from a stale copy (StaleEditError, SEC-5), and reports to
+the Auditor before it returns. A finished review is never changed; the person's own views
+are only ever added, never edited, and no practitioner's save can reach them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.accounts.models import Role, User
+from goldenthread.audit.models import ChangeAction
+from goldenthread.audit.services import change_record, snapshot
+from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.outcomes import services as outcome_services
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.people.models import Person
+from goldenthread.support.models import CURRENT_STATUSES, Solution, SolutionStatus
+
+from . import presenters, selectors
+from .models import (
+    OutcomeDecision,
+    OutcomeReview,
+    PersonView,
+    Rating,
+    Review,
+    ReviewSchedule,
+    ReviewStatus,
+    SolutionDecision,
+    SolutionReview,
+    WhoseWords,
+)
+
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LONGEST_GAP = datetime.timedelta(days=2 * 366)
+
+
+class ReviewInProgress(ValidationError):
+    """The person already has a review in progress: continue it rather than start another."""
+
+    def __init__(self, review: Review) -> None:
+        super().__init__(
+            f"A review for this person is already in progress (the review on "
+            f"{presenters.date_text(review.held_on)}). Continue that review, or finish it "
+            "first."
+        )
+        self.review = review
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """The new wording of an outcome rewritten at a review."""
+
+    statement: str
+    baseline: str = ""
+    measure: str = ""
+    target_date: datetime.date | None = None
+    assessed_need: str = ""
+
+
+def _check_casework(actor: User | None) -> None:
+    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+        raise PermissionDenied("Only practitioners and team leaders record reviews.")
+
+
+def _locked_draft(review: Review) -> Review:
+    stored = Review.objects.select_for_update().get(pk=review.pk)
+    if stored.status != ReviewStatus.DRAFT:
+        raise ValidationError(
+            "This review is finished, so it cannot change. Start a new review to record "
+            "anything new.")
+    return stored
+
+
+def _audit(actor: User, instance, action: str, before, person_id, extra=None) -> None:
+    change_record(actor=actor, instance=instance, action=action, before=before,
+                  person_id=person_id, extra=extra)
+
+
+def _held_on_errors(held_on: datetime.date | None, *, today: datetime.date) -> dict[str, str]:
+    if held_on is None:
+        return {"held_on": "Enter the date of the review."}
+    if held_on > today:
+        return {"held_on": "The date of the review must be today or earlier."}
+    if held_on < EARLIEST_DATE:
+        return {"held_on": "The date of the review is too long ago. Check the year."}
+    return {}
+
+
+def _next_date_errors(next_review_on: datetime.date | None, *, today: datetime.date,
+                      held_on: datetime.date | None = None,
+                      field: str = "next_review_on") -> dict[str, str]:
+    """A next review date set on its own must be today or later; one agreed at a review
+    must be after that review (a review recorded late may have agreed a date now past)."""
+    if next_review_on is None:
+        return {field: "Enter the date of the next review."}
+    start = today if held_on is None else held_on
+    if held_on is not None and next_review_on <= held_on:
+        return {field: "The next review must be after this review "
+                       f"({presenters.date_text(held_on)})."}
+    if held_on is None and next_review_on < today:
+        return {field: "The date of the next review must be today or later."}
+    if next_review_on > start + LONGEST_GAP:
+        return {field: "The next review is more than two years away. Check the year."}
+    return {}
+
+
+def _schedule_write(*, actor: User, person: Person, next_review_on: datetime.date,
+                    expected_version: int | None = None) -> ReviewSchedule:
+    schedule = ReviewSchedule.objects.select_for_update().filter(person=person).first()
+    if schedule is None:
+        schedule = ReviewSchedule(person=person, next_review_on=next_review_on, set_by=actor)
+        schedule.save(force_insert=True)
+        _audit(actor, schedule, ChangeAction.CREATE, None, person.pk)
+        return schedule
+    if expected_version is not None and schedule.version != expected_version:
+        raise StaleEditError(schedule)
+    if schedule.next_review_on == next_review_on:
+        return schedule
+    before = snapshot(schedule)
+    schedule.next_review_on, schedule.set_by = next_review_on, actor
+    save_versioned(schedule, expected_version=schedule.version,
+                   fields=["next_review_on", "set_by"])
+    _audit(actor, schedule, ChangeAction.UPDATE, before, person.pk)
+    return schedule
+
+
+# --- The schedule (REV-3) -------------------------------------------------------------------
+
+
+def review_schedule_set(
+    *,
+    actor: User,
+    person: Person,
+    next_review_on: datetime.date,
+    expected_version: int | None = None,
+) -> ReviewSchedule:
+    """Set when the person's next review is due. `expected_version` is the version the
+    editor saw (None when they saw no date set)."""
+    _check_casework(actor)
+    errors = _next_date_errors(next_review_on, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return _schedule_write(actor=actor, person=person, next_review_on=next_review_on,
+                               expected_version=expected_version)
+
+
+# --- A review ------------------------------------------------------------------------------
+
+
+def review_start(*, actor: User, person: Person, held_on: datetime.date) -> Review:
+    """Start recording a review. One review is in progress at a time (ReviewInProgress)."""
+    _check_casework(actor)
+    errors = _held_on_errors(held_on, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        in_progress = Review.objects.filter(person=person, status=ReviewStatus.DRAFT).first()
+        if in_progress is not None:
+            raise ReviewInProgress(in_progress)
+        review = Review(person=person, held_on=held_on, conducted_by=actor)
+        review.full_clean(validate_constraints=False)
+        review.save(force_insert=True)
+        _audit(actor, review, ChangeAction.CREATE, None, person.pk)
+    return review
+
+
+def review_update(
+    *,
+    actor: User,
+    review: Review,
+    expected_version: int,
+    held_on: datetime.date,
+    what_learned: str,
+) -> Review:
+    """Change the date of a review in progress, or what was learned."""
+    _check_casework(actor)
+    errors = _held_on_errors(held_on, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        stored = _locked_draft(review)
+        if stored.version != expected_version:
+            raise StaleEditError(stored)
+        before = snapshot(stored)
+        review.held_on, review.what_learned = held_on, what_learned.strip()
+        review.full_clean(validate_constraints=False)
+        save_versioned(review, expected_version=expected_version,
+                       fields=["held_on", "what_learned"])
+        _audit(actor, review, ChangeAction.UPDATE, before, review.person_id)
+    return review
+
+
+def _outcome_review_errors(
+    *, rating: str, evidence: str, decision: str, review: Review, outcome: Outcome,
+    rewrite: Rewrite | None, needs_rewrite: bool,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if rating not in Rating.values:
+        errors["rating"] = "Choose how far the outcome has come."
+    if not evidence.strip():
+        errors["evidence"] = ("Say what shows this, in everyday words: what has happened, "
+                              "what the person and others have seen.")
+    if decision not in OutcomeDecision.values:
+        errors["decision"] = "Choose whether to keep, rewrite or close this outcome."
+    elif decision == OutcomeDecision.KEEP and rating == Rating.NO_LONGER_RELEVANT:
+        errors["decision"] = ("An outcome that is no longer relevant cannot be kept as it "
+                              "is: rewrite it or close it.")
+    if needs_rewrite:
+        if rewrite is None or not rewrite.statement.strip():
+            errors["statement"] = "Write the new wording of the outcome."
+        elif rewrite.statement.strip() == outcome.statement.strip():
+            errors["statement"] = ("The new wording is the same as the old one. Change it, "
+                                   "or choose 'Keep it'.")
+        if rewrite is not None and rewrite.target_date is not None \
+                and rewrite.target_date <= review.held_on:
+            errors["target_date"] = ("The new date it should be achieved by must be after "
+                                     f"the review ({presenters.date_text(review.held_on)}).")
+    return errors
+
+
+def outcome_review_record(
+    *,
+    actor: User,
+    review: Review,
+    outcome: Outcome,
+    rating: str,
+    evidence: str,
+    decision: str,
+    new_measure_value: Decimal | None = None,
+    rewrite: Rewrite | None = None,
+    expected_version: int | None = None,
+) -> OutcomeReview:
+    """Record (or change, while the review is in progress) the practitioner's review of one
+    outcome (REV-1, REV-2). Rewrite: a new outcome replaces it and the old one is kept
+    (outcomes.services.outcome_rewrite). Close: the outcome is closed, as achieved when
+    rated achieved. A rewrite or close cannot be undone here. `expected_version` is the
+    version of this outcome's review the editor saw (None when there was none yet).
+    The person's own views are separate rows this function never touches."""
+    _check_casework(actor)
+    if outcome.person_id != review.person_id:
+        raise ValidationError("This outcome belongs to someone else.")
+    evidence = evidence.strip()
+    with transaction.atomic():
+        review = _locked_draft(review)
+        existing = (OutcomeReview.objects.select_for_update()
+                    .filter(review=review, outcome=outcome).first())
+        if existing is not None and expected_version != existing.version:
+            raise StaleEditError(existing)
+        if existing is None and expected_version is not None:
+            raise ValidationError("This outcome's review could not be found. Reload the page.")
+        if existing is None:
+            if outcome.pk not in selectors.outcome_ids_to_review(review):
+                raise ValidationError(
+                    "This outcome is not open, or was written at this review, so it is not "
+                    "part of this review.")
+        else:
+            if existing.decision != OutcomeDecision.KEEP:
+                done = ("rewritten" if existing.decision == OutcomeDecision.REWRITE
+                        else "closed")
+                raise ValidationError(
+                    f"This outcome was already {done} at this review, so its review cannot "
+                    "change now.")
+        needs_rewrite = decision == OutcomeDecision.REWRITE
+        errors = _outcome_review_errors(
+            rating=rating, evidence=evidence, decision=decision, review=review,
+            outcome=outcome, rewrite=rewrite, needs_rewrite=needs_rewrite)
+        if errors:
+            raise ValidationError(errors)
+
+        new_outcome_id = None
+        if needs_rewrite:
+            assert rewrite is not None
+            new_outcome = outcome_services.outcome_rewrite(
+                actor=actor, outcome=outcome, statement=rewrite.statement,
+                baseline=rewrite.baseline, measure=rewrite.measure,
+                target_date=rewrite.target_date, assessed_need=rewrite.assessed_need,
+            )
+            new_outcome_id = new_outcome.pk
+        elif decision == OutcomeDecision.CLOSE:
+            outcome_services.outcome_close(
+                actor=actor, outcome=outcome,
+                status=(OutcomeStatus.ACHIEVED if rating == Rating.ACHIEVED
+                        else OutcomeStatus.CLOSED),
+            )
+
+        if existing is None:
+            row = OutcomeReview(
+                review=review, outcome=outcome, person_id=review.person_id, rating=rating,
+                evidence=evidence, decision=decision, new_measure_value=new_measure_value,
+                new_outcome_id=new_outcome_id, recorded_by=actor,
+            )
+            row.full_clean(validate_constraints=False)
+            row.save(force_insert=True)
+            _audit(actor, row, ChangeAction.CREATE, None, review.person_id)
+            return row
+        before = snapshot(existing)
+        existing.rating, existing.evidence, existing.decision = rating, evidence, decision
+        existing.new_measure_value, existing.new_outcome_id = new_measure_value, new_outcome_id
+        existing.recorded_by = actor
+        existing.full_clean(validate_constraints=False)
+        save_versioned(existing, expected_version=existing.version,
+                       fields=["rating", "evidence", "decision", "new_measure_value",
+                               "new_outcome_id", "recorded_by"])
+        _audit(actor, existing, ChangeAction.UPDATE, before, review.person_id)
+    return existing
+
+
+def person_view_add(
+    *,
+    actor: User,
+    review: Review,
+    outcome: Outcome,
+    in_their_words: str,
+    rating: str = "",
+    whose_words: str = WhoseWords.PERSON,
+    speaker_name: str = "",
+) -> PersonView:
+    """Add the person's own view of an outcome at a review, in their words (REV-1). Views
+    are never edited: a later view is a new row beside the earlier ones. A view may be
+    added after the review is finished."""
+    _check_casework(actor)
+    if outcome.person_id != review.person_id:
+        raise ValidationError("This outcome belongs to someone else.")
+    errors: dict[str, str] = {}
+    words = in_their_words.strip()
+    if not words:
+        errors["in_their_words"] = "Write what the person said about this outcome."
+    if rating and rating not in Rating.values:
+        errors["rating"] = "Choose one of the ratings, or leave it blank."
+    if whose_words not in WhoseWords.values:
+        errors["whose_words"] = "Choose whose words these are."
+    elif whose_words == WhoseWords.ON_BEHALF and not speaker_name.strip():
+        errors["speaker_name"] = "Enter the name of who spoke for the person."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Review.objects.select_for_update().filter(pk=review.pk).first()
+        if outcome.pk not in selectors.outcome_ids_for_views(review):
+            raise ValidationError("This outcome is not part of this review.")
+        view = PersonView(
+            review=review, outcome=outcome, person_id=review.person_id, rating=rating,
+            in_their_words=words, whose_words=whose_words,
+            speaker_name=speaker_name.strip() if whose_words == WhoseWords.ON_BEHALF else "",
+            recorded_by=actor,
+        )
+        view.full_clean(validate_constraints=False)
+        view.save()
+        _audit(actor, view, ChangeAction.CREATE, None, review.person_id)
+    return view
+
+
+def solution_review_record(
+    *,
+    actor: User,
+    review: Review,
+    solution: Solution,
+    decision: str,
+    why: str,
+    expected_version: int | None = None,
+) -> SolutionReview:
+    """Keep, change or stop a solution at a review, and why (REV-2). Stop also marks the
+    solution "tried and stopped" in the Support Sequence, with the reason in its history."""
+    from goldenthread.support import services as support_services
+
+    _check_casework(actor)
+    if solution.person_id != review.person_id:
+        raise ValidationError("This solution belongs to someone else.")
+    why = why.strip()
+    errors: dict[str, str] = {}
+    if decision not in SolutionDecision.values:
+        errors["decision"] = "Choose whether to keep, change or stop it."
+    elif decision == SolutionDecision.CHANGE and not why:
+        errors["why"] = "Say what is changing and why."
+    elif decision == SolutionDecision.STOP and not why:
+        errors["why"] = "Say why it is stopping."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        review = _locked_draft(review)
+        existing = (SolutionReview.objects.select_for_update()
+                    .filter(review=review, solution=solution).first())
+        if existing is not None and expected_version != existing.version:
+            raise StaleEditError(existing)
+        if existing is None and expected_version is not None:
+            raise ValidationError("This solution's review could not be found. Reload the page.")
+        if existing is not None and existing.decision == SolutionDecision.STOP \
+                and decision != SolutionDecision.STOP:
+            raise ValidationError({"decision": "This solution was stopped at this review. To "
+                                               "start it again, change it in the support plan."})
+        stored = Solution.objects.select_for_update().get(pk=solution.pk)
+        if decision == SolutionDecision.STOP and stored.status in CURRENT_STATUSES:
+            support_services.solution_update(
+                actor=actor, solution=stored, expected_version=stored.version,
+                status=SolutionStatus.TRIED_AND_STOPPED,
+                status_note=f"Stopped at the review on {presenters.date_text(review.held_on)}: "
+                            f"{why}",
+            )
+        if existing is None:
+            row = SolutionReview(review=review, solution=solution, person_id=review.person_id,
+                                 decision=decision, why=why, recorded_by=actor)
+            row.full_clean(validate_constraints=False)
+            row.save(force_insert=True)
+            _audit(actor, row, ChangeAction.CREATE, None, review.person_id)
+            return row
+        before = snapshot(existing)
+        existing.decision, existing.why, existing.recorded_by = decision, why, actor
+        save_versioned(existing, expected_version=existing.version,
+                       fields=["decision", "why", "recorded_by"])
+        _audit(actor, existing, ChangeAction.UPDATE, before, review.person_id)
+    return existing
+
+
+def review_complete(
+    *,
+    actor: User,
+    review: Review,
+    expected_version: int,
+    next_review_on: datetime.date | None,
+    what_learned: str | None = None,
+) -> Review:
+    """Finish a review: every open outcome must have been reviewed (the missing ones are
+    named), what was learned written, and the next review date set (REV-2, REV-3). Sets
+    the person's review schedule. A finished review is never changed."""
+    _check_casework(actor)
+    with transaction.atomic():
+        stored = _locked_draft(review)
+        if stored.version != expected_version:
+            raise StaleEditError(stored)
+        learned = (stored.what_learned if what_learned is None else what_learned).strip()
+        errors: dict[str, list[str]] = {}
+        missing = selectors.outcomes_not_yet_reviewed(stored)
+        if missing:
+            names = "; ".join(f"“{presenters.short(o.statement)}”" for o in missing)
+            errors.setdefault("__all__", []).append(
+                f"Review every open outcome before finishing. Not reviewed yet: {names}.")
+        if not learned:
+            errors.setdefault("what_learned", []).append(
+                "Write what was learned at this review: what worked, what did not, and what "
+                "changes.")
+        for field, message in _next_date_errors(
+                next_review_on, today=timezone.localdate(), held_on=stored.held_on).items():
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError({k: v for k, v in errors.items()})
+        assert next_review_on is not None
+        before = snapshot(stored)
+        review.status, review.completed_at = ReviewStatus.COMPLETED, timezone.now()
+        review.next_review_on, review.what_learned = next_review_on, learned
+        save_versioned(review, expected_version=expected_version,
+                       fields=["status", "completed_at", "next_review_on", "what_learned"])
+        _audit(actor, review, ChangeAction.UPDATE, before, review.person_id)
+        later = Review.objects.filter(person_id=review.person_id,
+                                      status=ReviewStatus.COMPLETED,
+                                      held_on__gt=review.held_on).exists()
+        if not later:  # a review recorded late does not move the date a later one set
+            _schedule_write(actor=actor, person=review.person, next_review_on=next_review_on)
+    return review

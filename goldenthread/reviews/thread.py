@@ -1,0 +1,562 @@
+"""The golden thread of one person (REV-4; SEND "a golden thread directly through the
+aspirations, needs, outcomes and provision"): what matters → aspirations and what is not
+working → positive changes → needs → outcomes (with their check) → solutions by Support
+Sequence step and provision → review results over time.
+
+`build_thread(person)` reads everything in a fixed number of queries (THREAD_QUERIES),
+however many conversations, outcomes, solutions or reviews the person has, and returns
+plain dataclasses. `broken_links(thread)` is pure: it reads only the dataclasses and says,
+in plain words, where the thread is broken:
+
+- an open outcome linked to nothing that matters (its positive change links nothing that is
+  not working and no aspiration, or its conversation recorded nothing that matters);
+- support or provision with no outcome (a budget line for no outcome or solution; a
+  solution or budget line still agreed or in place for an outcome that was closed or
+  rewritten);
+- an open outcome never reviewed (agreed longer ago than the review interval, or the
+  person's review date has passed);
+- an open outcome past the date it should have been achieved by, with no review since.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from goldenthread.conversations.models import (
+    Aspiration,
+    MattersItem,
+    MattersKind,
+    Perspective,
+    PositiveChange,
+    WhoMatters,
+    WorkingItem,
+)
+from goldenthread.outcomes.checker import CODE_LABELS
+from goldenthread.outcomes.models import CheckQuestion, OutcomeCheckAnswer, OutcomeStatus
+from goldenthread.support.models import SolutionStatus, SupportStep
+
+from . import presenters
+from .models import (
+    OutcomeReview,
+    PersonView,
+    ReviewSchedule,
+    ReviewStatus,
+    SolutionReview,
+    review_interval_days,
+)
+from .progress import ProgressPoint, chain_of, progress_points
+
+try:  # SDS budgets (provision) and unmet need: another part of the product.
+    from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed
+except ImportError:  # pragma: no cover - the thread still works without SDS
+    BudgetLine = RequestStatus = UnmetNeed = None  # type: ignore[assignment,misc]
+
+# Support agreed or happening now: "still in place" for the broken-link check.
+IN_PLACE_STATUSES = frozenset({SolutionStatus.AGREED, SolutionStatus.IN_PLACE})
+ENDED_OUTCOME_STATUSES = frozenset({OutcomeStatus.CLOSED, OutcomeStatus.REPLACED})
+
+PERSPECTIVE_TEXT = dict(Perspective.choices)
+
+THREAD_QUERIES = 18 if BudgetLine is not None else 16
+
+
+# --- What the thread holds ------------------------------------------------------------------
+
+
+@dataclass
+class ThreadItem:
+    pk: object
+    text: str
+    kind: str  # what, where, who, aspiration, not_working, working
+    perspective: str = ""
+    perspective_text: str = ""
+    conversation_id: object = None
+    held_on: datetime.date | None = None
+
+
+@dataclass
+class ThreadSolution:
+    pk: object
+    step: str
+    what: str
+    who: str
+    status: str
+    status_text: str
+    cost_text: str
+    outcome_id: object
+    reviews: list[tuple[datetime.date, str, str]] = field(default_factory=list)
+    # (review date, decision text, why)
+
+
+@dataclass
+class ThreadStep:
+    step: str
+    number: int
+    label: str
+    solutions: list[ThreadSolution]
+
+
+@dataclass
+class ProvisionLine:
+    pk: object
+    description: str
+    amount_text: str
+    request_reference: str
+    request_status: str
+    outcome_id: object
+    solution_id: object
+
+
+@dataclass
+class ThreadOutcome:
+    outcome: object
+    agreed_on: datetime.date
+    status_text: str
+    status_colour: str
+    need: str
+    unmet_needs: list[str]
+    questions_answered: int
+    questions_total: int
+    checker_flags: list[str]
+    steps: list[ThreadStep]
+    provision: list[ProvisionLine]
+    progress: list[ProgressPoint]
+    earlier: list[object]  # earlier wordings (rewritten outcomes), newest first
+    last_reviewed_on: datetime.date | None
+
+    @property
+    def pk(self):
+        return self.outcome.pk
+
+    @property
+    def solution_count(self) -> int:
+        return sum(len(s.solutions) for s in self.steps)
+
+
+@dataclass
+class ThreadChange:
+    change: object
+    held_on: datetime.date | None
+    not_working: list[ThreadItem]
+    aspirations: list[ThreadItem]
+    outcomes: list[ThreadOutcome]
+
+
+@dataclass
+class ReviewSummary:
+    review: object
+    conducted_by: str
+    outcome_count: int
+    ratings: dict[str, int]
+    solution_decisions: dict[str, int]
+
+
+@dataclass
+class GoldenThread:
+    person: object
+    today: datetime.date
+    interval_days: int
+    schedule: ReviewSchedule | None
+    what_matters: list[ThreadItem]
+    who_matters: list[ThreadItem]
+    where_matters: list[ThreadItem]
+    aspirations: list[ThreadItem]
+    not_working: list[ThreadItem]
+    working: list[ThreadItem]
+    changes: list[ThreadChange]
+    outcomes: list[ThreadOutcome]  # every outcome now in the thread (not earlier wordings)
+    ended_support: list[ThreadSolution]  # still in place for an outcome closed or rewritten
+    provision: list[ProvisionLine]  # current provision (agreed or asked-for budget lines)
+    reviews: list[ReviewSummary]
+    # conversation id → whether anything that matters was recorded in it
+    matters_in_conversation: dict[object, bool]
+    outcome_status: dict[object, str]  # every outcome, earlier wordings too
+    outcome_statement: dict[object, str]
+    solution_outcome: dict[object, object]
+    rewritten_on: dict[object, datetime.date]  # earlier wording → date of the review
+
+    @property
+    def linked_item_ids(self) -> set:
+        ids = set()
+        for change in self.changes:
+            ids.update(i.pk for i in change.not_working)
+            ids.update(i.pk for i in change.aspirations)
+        return ids
+
+    @property
+    def unlinked_aspirations(self) -> list[ThreadItem]:
+        linked = self.linked_item_ids
+        return [i for i in self.aspirations if i.pk not in linked]
+
+    @property
+    def unlinked_not_working(self) -> list[ThreadItem]:
+        linked = self.linked_item_ids
+        return [i for i in self.not_working if i.pk not in linked]
+
+    @property
+    def provision_without_outcome(self) -> list[ProvisionLine]:
+        return [line for line in self.provision
+                if line.outcome_id is None and line.solution_id is None]
+
+
+# --- Reading it ---------------------------------------------------------------------------
+
+
+def _current_requests(requests: dict) -> set:
+    """The budget requests that are provision now: the one agreed most recently, and any
+    still waiting for a decision."""
+    if RequestStatus is None:
+        return set()
+    current = {pk for pk, r in requests.items()
+               if r.status in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)}
+    agreed = [r for r in requests.values() if r.status == RequestStatus.APPROVED]
+    if agreed:
+        latest = max(agreed, key=lambda r: (r.decided_at or r.submitted_at, r.submitted_at))
+        current.add(latest.pk)
+    return current
+
+
+def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
+    """Everything on the golden-thread page, in THREAD_QUERIES queries."""
+    from goldenthread.support.presenters import cost_text
+
+    today = today or timezone.localdate()
+    interval = review_interval_days()
+
+    conversations = dict(person.conversations.values_list("id", "held_on"))
+    matters = list(MattersItem.objects.filter(person=person).order_by("created_at"))
+    who = list(WhoMatters.objects.filter(person=person).select_related("circle_member")
+               .order_by("created_at"))
+    aspirations = list(Aspiration.objects.filter(person=person).order_by("created_at"))
+    working_items = list(WorkingItem.objects.filter(person=person).order_by("created_at"))
+    changes = list(PositiveChange.objects.filter(person=person).order_by("created_at"))
+    change_not_working = list(
+        PositiveChange.from_not_working.through.objects
+        .filter(positivechange__person=person).values_list("positivechange_id", "workingitem_id"))
+    change_aspirations = list(
+        PositiveChange.from_aspirations.through.objects
+        .filter(positivechange__person=person).values_list("positivechange_id", "aspiration_id"))
+    outcomes = list(person.outcomes.order_by("created_at", "id"))
+    answers = list(OutcomeCheckAnswer.objects.filter(outcome__person=person)
+                   .exclude(answer="").values_list("outcome_id", "question"))
+    solutions = list(person.support_solutions.order_by("created_at", "id"))
+    if BudgetLine is not None:
+        lines = list(BudgetLine.objects.filter(person=person).select_related("request")
+                     .order_by("request__submitted_at", "position"))
+        unmet = list(UnmetNeed.objects.filter(person=person, met_on__isnull=True)
+                     .order_by("identified_on"))
+    else:  # pragma: no cover
+        lines, unmet = [], []
+    reviews = list(person.reviews.select_related("conducted_by").order_by("held_on",
+                                                                           "created_at"))
+    outcome_reviews = list(OutcomeReview.objects.filter(person=person).select_related("review")
+                           .order_by("created_at"))
+    views = list(PersonView.objects.filter(person=person).order_by("at"))
+    solution_reviews = list(SolutionReview.objects.filter(person=person)
+                            .select_related("review").order_by("created_at"))
+    schedule = ReviewSchedule.objects.filter(person=person).first()
+
+    def item(row, kind: str, text: str | None = None) -> ThreadItem:
+        return ThreadItem(pk=row.pk, text=row.text if text is None else text, kind=kind,
+                          perspective=getattr(row, "perspective", ""),
+                          perspective_text=PERSPECTIVE_TEXT.get(getattr(row, "perspective", ""),
+                                                                ""),
+                          conversation_id=row.conversation_id,
+                          held_on=conversations.get(row.conversation_id))
+
+    what_matters = [item(m, "what") for m in matters if m.kind == MattersKind.WHAT]
+    where_matters = [item(m, "where") for m in matters if m.kind == MattersKind.WHERE]
+    who_matters = [
+        item(w, "who", f"{w.circle_member.name} ({w.circle_member.relationship})"
+             + (f": {w.text}" if w.text else ""))
+        for w in who
+    ]
+    aspiration_items = {a.pk: item(a, "aspiration") for a in aspirations}
+    not_working = {w.pk: item(w, "not_working") for w in working_items if not w.is_working}
+    working = [item(w, "working") for w in working_items if w.is_working]
+    matters_in_conversation = dict.fromkeys(conversations, False)
+    for row in [*matters, *who]:
+        matters_in_conversation[row.conversation_id] = True
+
+    # Reviews, ratings and the chain of rewritten outcomes.
+    outcomes_by_id = {o.pk: o for o in outcomes}
+    rewritten_on: dict = {}
+    agreed_at_review: dict = {}
+    for row in outcome_reviews:
+        if row.new_outcome_id:
+            rewritten_on[row.outcome_id] = row.review.held_on
+            agreed_at_review[row.new_outcome_id] = row.review.held_on
+    last_reviewed: dict = {}
+    for row in outcome_reviews:
+        if row.review.status == ReviewStatus.COMPLETED:
+            held = row.review.held_on
+            if row.outcome_id not in last_reviewed or held > last_reviewed[row.outcome_id]:
+                last_reviewed[row.outcome_id] = held
+
+    answered: dict = defaultdict(int)
+    for outcome_id, _question in answers:
+        answered[outcome_id] += 1
+
+    decisions_by_solution: dict = defaultdict(list)
+    for row in solution_reviews:
+        if row.review.status == ReviewStatus.COMPLETED:
+            decisions_by_solution[row.solution_id].append(
+                (row.review.held_on, presenters.SOLUTION_DECISION_TEXT[row.decision],
+                 row.why))
+
+    def thread_solution(s) -> ThreadSolution:
+        return ThreadSolution(
+            pk=s.pk, step=s.step, what=s.what, who=s.who, status=s.status,
+            status_text=s.get_status_display(), cost_text=cost_text(s.cost, s.cost_period),
+            outcome_id=s.outcome_id, reviews=decisions_by_solution.get(s.pk, []))
+
+    solutions_by_outcome: dict = defaultdict(list)
+    for s in solutions:
+        solutions_by_outcome[s.outcome_id].append(thread_solution(s))
+    solution_outcome = {s.pk: s.outcome_id for s in solutions}
+
+    requests = {line.request_id: line.request for line in lines}
+    current_requests = _current_requests(requests)
+    provision = [
+        ProvisionLine(
+            pk=line.pk, description=line.description,
+            amount_text=_amount_text(line.amount, line.period),
+            request_reference=line.request.reference,
+            request_status=line.request.get_status_display(),
+            outcome_id=line.outcome_id or solution_outcome.get(line.solution_id),
+            solution_id=line.solution_id,
+        )
+        for line in lines if line.request_id in current_requests
+    ]
+    provision_by_outcome: dict = defaultdict(list)
+    for line in provision:
+        if line.outcome_id is not None:
+            provision_by_outcome[line.outcome_id].append(line)
+    unmet_by_outcome: dict = defaultdict(list)
+    for need in unmet:
+        unmet_by_outcome[need.outcome_id].append(need.need)
+
+    replaced_by = {o.replaces_id: o.pk for o in outcomes if o.replaces_id}
+
+    def thread_outcome(outcome) -> ThreadOutcome:
+        chain = chain_of(outcome, outcomes_by_id)
+        steps = []
+        for step in SupportStep:
+            found = [s for o in chain for s in solutions_by_outcome.get(o.pk, [])
+                     if s.step == step.value]
+            if found:
+                steps.append(ThreadStep(step=step.value, number=step.number, label=step.label,
+                                        solutions=found))
+        return ThreadOutcome(
+            outcome=outcome,
+            agreed_on=agreed_at_review.get(outcome.pk)
+            or conversations.get(outcome.conversation_id)
+            or timezone.localtime(outcome.created_at).date(),
+            status_text=outcome.get_status_display(),
+            status_colour=presenters.OUTCOME_STATUS_TAG_COLOUR.get(outcome.status, "grey"),
+            need=outcome.assessed_need,
+            unmet_needs=[n for o in chain for n in unmet_by_outcome.get(o.pk, [])],
+            questions_answered=answered.get(outcome.pk, 0),
+            questions_total=len(CheckQuestion),
+            checker_flags=[CODE_LABELS.get(code, code) for code in outcome.checker_codes or []],
+            steps=steps,
+            provision=[line for o in chain for line in provision_by_outcome.get(o.pk, [])],
+            progress=progress_points(chain, outcome_reviews, views, person),
+            earlier=list(reversed(chain[:-1])),
+            last_reviewed_on=last_reviewed.get(outcome.pk),
+        )
+
+    heads = [o for o in outcomes if o.pk not in replaced_by]
+    thread_outcomes = {o.pk: thread_outcome(o) for o in heads}
+    links_nw: dict = defaultdict(list)
+    for change_id, item_id in change_not_working:
+        if item_id in not_working:
+            links_nw[change_id].append(not_working[item_id])
+    links_asp: dict = defaultdict(list)
+    for change_id, item_id in change_aspirations:
+        if item_id in aspiration_items:
+            links_asp[change_id].append(aspiration_items[item_id])
+    thread_changes = [
+        ThreadChange(
+            change=c, held_on=conversations.get(c.conversation_id),
+            not_working=links_nw.get(c.pk, []), aspirations=links_asp.get(c.pk, []),
+            outcomes=[thread_outcomes[o.pk] for o in heads if o.positive_change_id == c.pk],
+        )
+        for c in changes
+    ]
+
+    ended_support = [
+        thread_solution(s) for s in solutions
+        if s.status in IN_PLACE_STATUSES
+        and outcomes_by_id.get(s.outcome_id) is not None
+        and outcomes_by_id[s.outcome_id].status in ENDED_OUTCOME_STATUSES
+    ]
+
+    summaries = []
+    for review in reversed(reviews):
+        rows = [r for r in outcome_reviews if r.review_id == review.pk]
+        ratings: dict[str, int] = defaultdict(int)
+        for r in rows:
+            ratings[presenters.rating_text(r.rating)] += 1
+        decisions: dict[str, int] = defaultdict(int)
+        for r in solution_reviews:
+            if r.review_id == review.pk:
+                decisions[presenters.SOLUTION_DECISION_TEXT[r.decision]] += 1
+        by = review.conducted_by
+        summaries.append(ReviewSummary(
+            review=review, conducted_by=by.get_full_name() or by.username,
+            outcome_count=len(rows), ratings=dict(ratings), solution_decisions=dict(decisions)))
+
+    return GoldenThread(
+        person=person, today=today, interval_days=interval, schedule=schedule,
+        what_matters=what_matters, who_matters=who_matters, where_matters=where_matters,
+        aspirations=list(aspiration_items.values()), not_working=list(not_working.values()),
+        working=working, changes=thread_changes, outcomes=list(thread_outcomes.values()),
+        ended_support=ended_support, provision=provision, reviews=summaries,
+        matters_in_conversation=matters_in_conversation,
+        outcome_status={o.pk: o.status for o in outcomes},
+        outcome_statement={o.pk: o.statement for o in outcomes},
+        solution_outcome=solution_outcome, rewritten_on=rewritten_on,
+    )
+
+
+def _amount_text(amount: Decimal, period: str) -> str:
+    phrase = {"week": "a week", "month": "a month", "year": "a year", "one_off": "one-off"}
+    return f"£{amount:,.2f} {phrase.get(period, period)}"
+
+
+# --- Where it is broken ---------------------------------------------------------------------
+
+
+class LinkKind:
+    OUTCOME_NOT_LINKED = "outcome_not_linked"
+    SUPPORT_NO_OUTCOME = "support_no_outcome"
+    PROVISION_NO_OUTCOME = "provision_no_outcome"
+    NEVER_REVIEWED = "outcome_never_reviewed"
+    PAST_DATE = "outcome_past_date"
+
+
+LINK_KIND_TITLE = {
+    LinkKind.OUTCOME_NOT_LINKED: "An outcome linked to nothing that matters",
+    LinkKind.SUPPORT_NO_OUTCOME: "Support with no outcome",
+    LinkKind.PROVISION_NO_OUTCOME: "Provision with no outcome",
+    LinkKind.NEVER_REVIEWED: "An outcome never reviewed",
+    LinkKind.PAST_DATE: "An outcome past its date with no review since",
+}
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    kind: str
+    subject: str  # the words of the item, as recorded
+    reason: str  # why the link is broken, in plain words
+    anchor: str  # where the item is on the page
+
+    @property
+    def title(self) -> str:
+        return LINK_KIND_TITLE[self.kind]
+
+
+def broken_links(thread: GoldenThread) -> list[BrokenLink]:
+    """Every broken link in the thread, each with a plain-words reason. Reads only the
+    thread: no queries."""
+    found: list[BrokenLink] = []
+    today, interval = thread.today, thread.interval_days
+    schedule_date = thread.schedule.next_review_on if thread.schedule else None
+
+    for change in thread.changes:
+        for entry in change.outcomes:
+            outcome = entry.outcome
+            if outcome.status != OutcomeStatus.OPEN:
+                continue
+            reasons = []
+            if not change.not_working and not change.aspirations:
+                reasons.append(
+                    f"Its positive change, “{presenters.short(change.change.text)}”, is not "
+                    "linked to anything that is not working or to an aspiration.")
+            if not thread.matters_in_conversation.get(outcome.conversation_id, False):
+                when = presenters.date_text(change.held_on) if change.held_on else ""
+                reasons.append(
+                    f"The conversation it came from{' (' + when + ')' if when else ''} "
+                    "recorded nothing about what, who or where matters to the person.")
+            if reasons:
+                found.append(BrokenLink(LinkKind.OUTCOME_NOT_LINKED, outcome.statement,
+                                        " ".join(reasons), f"outcome-{outcome.pk}"))
+
+    for solution in thread.ended_support:
+        outcome_id = solution.outcome_id
+        status = thread.outcome_status.get(outcome_id)
+        statement = presenters.short(thread.outcome_statement.get(outcome_id, ""))
+        if status == OutcomeStatus.REPLACED:
+            when = thread.rewritten_on.get(outcome_id)
+            ended = "was rewritten" + (f" on {presenters.date_text(when)}" if when else "")
+            fix = "Link it to the new wording, or stop it."
+        else:
+            ended, fix = "is closed", "Stop it, or link it to an open outcome."
+        found.append(BrokenLink(
+            LinkKind.SUPPORT_NO_OUTCOME, solution.what,
+            f"It is {solution.status_text.lower()}, but the outcome it was for, "
+            f"“{statement}”, {ended}. {fix}",
+            f"solution-{solution.pk}"))
+
+    for line in thread.provision:
+        if line.outcome_id is None and line.solution_id is None:
+            found.append(BrokenLink(
+                LinkKind.PROVISION_NO_OUTCOME, line.description,
+                f"This budget line ({line.amount_text}, budget request "
+                f"{line.request_reference}) is not linked to any outcome or solution, so "
+                "nobody can tell what difference it is meant to make.",
+                f"provision-{line.pk}"))
+        elif thread.outcome_status.get(line.outcome_id) in ENDED_OUTCOME_STATUSES:
+            statement = presenters.short(thread.outcome_statement.get(line.outcome_id, ""))
+            ended = ("was rewritten" if thread.outcome_status[line.outcome_id]
+                     == OutcomeStatus.REPLACED else "is closed")
+            found.append(BrokenLink(
+                LinkKind.PROVISION_NO_OUTCOME, line.description,
+                f"This budget line ({line.amount_text}, budget request "
+                f"{line.request_reference}) pays toward “{statement}”, which {ended}.",
+                f"provision-{line.pk}"))
+
+    for entry in thread.outcomes:
+        outcome = entry.outcome
+        if outcome.status != OutcomeStatus.OPEN:
+            continue
+        anchor = f"outcome-{outcome.pk}"
+        if entry.last_reviewed_on is None:
+            due_by_age = entry.agreed_on + datetime.timedelta(days=interval)
+            if due_by_age < today:
+                found.append(BrokenLink(
+                    LinkKind.NEVER_REVIEWED, outcome.statement,
+                    f"Agreed on {presenters.date_text(entry.agreed_on)} and never reviewed: "
+                    f"reviews are due every {_interval_words(interval)}.", anchor))
+            elif schedule_date is not None and schedule_date < today \
+                    and entry.agreed_on <= schedule_date:
+                found.append(BrokenLink(
+                    LinkKind.NEVER_REVIEWED, outcome.statement,
+                    f"Never reviewed, and the review due on "
+                    f"{presenters.date_text(schedule_date)} has passed.", anchor))
+        target = outcome.target_date
+        if target is not None and target < today and (
+            entry.last_reviewed_on is None or entry.last_reviewed_on < target
+        ):
+            since = (f" The last review was on {presenters.date_text(entry.last_reviewed_on)}."
+                     if entry.last_reviewed_on else "")
+            found.append(BrokenLink(
+                LinkKind.PAST_DATE, outcome.statement,
+                f"It should have been achieved by {presenters.date_text(target)}, and it has "
+                f"not been reviewed since then.{since}", anchor))
+    return found
+
+
+def _interval_words(days: int) -> str:
+    if days % 7 == 0 and days >= 14:
+        weeks = days // 7
+        if weeks == 26:
+            return "6 months (26 weeks)"
+        return f"{weeks} weeks"
+    return f"{days} days"

@@ -1,0 +1,161 @@
+"""Issue 7 journey (REV-1..REV-4): a practitioner reviews a person's three outcomes in the
+browser: rates each with evidence, records the person's own (different) view, makes a
+mistake and corrects it, rewrites one outcome, finishes with the next review date, and
+sees the result on the golden-thread page. axe-core on every page."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from goldenthread.conversations.factories import (
+    AspirationFactory,
+    ConversationFactory,
+    MattersItemFactory,
+    PositiveChangeFactory,
+    WorkingItemFactory,
+)
+from goldenthread.outcomes.factories import OutcomeFactory
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.reviews.models import PersonView, Review, ReviewStatus
+from goldenthread.support.factories import SolutionFactory
+from goldenthread.support.models import SolutionStatus
+
+from .test_foundation_journey import sign_in
+
+STATEMENTS = (
+    "I will be back at my bowling club on Thursday afternoons by the end of May",
+    "I will do my own food shopping once a week, on my own, by September",
+    "I will have one evening a week to myself, to go to choir practice",
+)
+
+
+@pytest.fixture
+def outcomes(person):
+    conversation = ConversationFactory(
+        person=person, held_on=timezone.localdate() - datetime.timedelta(days=120))
+    MattersItemFactory(conversation=conversation, text="Seeing my friends at the club")
+    not_working = WorkingItemFactory(conversation=conversation, is_working=False,
+                                     text="I can't get up the bus steps")
+    change = PositiveChangeFactory(conversation=conversation, text="Getting out again")
+    change.from_not_working.set([not_working])
+    change.from_aspirations.set([AspirationFactory(conversation=conversation)])
+    made = [OutcomeFactory(positive_change=change, statement=s) for s in STATEMENTS]
+    SolutionFactory(outcome=made[0], status=SolutionStatus.IN_PLACE,
+                    what="Lift to the club on Thursdays")
+    return made
+
+
+def section(page, outcome):
+    return page.locator(f"#outcome-{outcome.pk.hex[:8]}")
+
+
+def review_outcome(page, outcome, *, rating, evidence, decision="Keep it as it is"):
+    part = section(page, outcome)
+    form = part.locator("form.gt_review-form")
+    form.get_by_label(rating, exact=True).check(force=True)
+    form.get_by_label("What shows this, in everyday words").fill(evidence)
+    form.get_by_label(decision).check(force=True)
+    return form
+
+
+def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
+    page, axe, practitioner, person, outcomes
+):
+    sign_in(page, axe, practitioner)
+    page.goto(f"/people/{person.pk}/reviews/")
+    axe.check(page)
+    page.get_by_role("link", name="Start a review").click()
+    page.wait_for_url(re.compile(r"/reviews/start/$"))
+    axe.check(page)
+    page.get_by_role("button", name="Start the review").click()
+    page.wait_for_url(re.compile(r"/reviews/[0-9a-f-]+/$"))
+    assert "0 of 3 reviewed." in page.locator("main").inner_text()
+    axe.check(page)
+    review = Review.objects.get(person=person)
+
+    # A mistake first: no rating. The problem is explained and the words typed are kept.
+    part = section(page, outcomes[0])
+    form = part.locator("form.gt_review-form")
+    form.get_by_label("What shows this, in everyday words").fill("Went twice, with Ann.")
+    form.get_by_role("button", name="Save the review of this outcome").click()
+    page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/$"))
+    summary = page.locator(".ds_error-summary")
+    assert "Choose how far the outcome has come." in summary.inner_text()
+    assert page.get_by_label("What shows this, in everyday words").input_value() == \
+        "Went twice, with Ann."
+    axe.check(page)
+    page.get_by_label("Partly achieved", exact=True).first.check(force=True)
+    page.get_by_label("Keep it as it is").check(force=True)
+    page.get_by_label("The measure now, as a number").fill("2")
+    page.get_by_role("button", name="Save the review of this outcome").click()
+    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
+    assert "Review of this outcome saved." in page.locator("main").inner_text()
+
+    # Jean's own view of the first outcome differs from the worker's: kept as hers.
+    view_form = section(page, outcomes[0]).locator("form.gt_view-form")
+    view_form.get_by_label("What Jean said about this outcome").fill(
+        "I've only been twice. I want to go on my own.")
+    view_form.get_by_label("Not yet", exact=True).check(force=True)
+    view_form.get_by_role("button", name="Save Jean's view").click()
+    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
+    first = section(page, outcomes[0]).inner_text()
+    assert "In Jean's words: “I've only been twice. I want to go on my own.”" in first
+    assert "Jean's own rating: Not yet" in first
+    axe.check(page)
+
+    # The second is achieved and closed; the third is rewritten.
+    review_outcome(page, outcomes[1], rating="Achieved", evidence="Shops every Saturday.",
+                   decision="Close it (as achieved, if you rated it achieved)").get_by_role(
+        "button", name="Save the review of this outcome").click()
+    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
+    form = review_outcome(page, outcomes[2], rating="No longer relevant",
+                          evidence="The choir has stopped meeting.",
+                          decision="Rewrite it (the old wording is kept in the record)")
+    form.get_by_label("The new outcome").fill(
+        "I will have one evening a week to myself, to go to the reading group at the "
+        "library, by March")
+    form.get_by_label("Starting point now").fill("No evening off since the choir stopped")
+    form.get_by_role("button", name="Save the review of this outcome").click()
+    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
+    assert "Outcome rewritten. The old wording is kept" in page.locator("main").inner_text()
+    assert "3 of 3 reviewed." in page.locator("main").inner_text()
+    axe.check(page)
+
+    # What was learned, and the next review date.
+    next_date = timezone.localdate() + datetime.timedelta(days=120)
+    finish = page.locator("#finish")
+    finish.get_by_label("What we learned at this review").fill(
+        "Lifts from Ann work; the bus does not. Jean wants to go on her own.")
+    finish.get_by_label("Date of the next review").fill(next_date.isoformat())
+    finish.get_by_role("button", name="Finish the review").click()
+    page.wait_for_url(re.compile(rf"/people/{person.pk}/golden-thread/$"))
+    axe.check(page)
+
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.COMPLETED and review.next_review_on == next_date
+    assert PersonView.objects.get().rating == "not_yet"
+    outcomes[2].refresh_from_db()
+    assert outcomes[2].status == OutcomeStatus.REPLACED
+    new = Outcome.objects.get(replaces=outcomes[2])
+
+    main = page.locator("main").inner_text()
+    assert "Review finished. The next review is on" in main
+    assert new.statement in main and "Rewritten from:" in main and STATEMENTS[2] in main
+    assert "In Jean's words: “I've only been twice. I want to go on my own.”" in main
+    assert "Lift to the club on Thursdays" in main
+    assert "Seeing my friends at the club" in main
+    assert page.locator("svg[role=img][aria-describedby]").count() >= 2
+    assert page.locator("ol.gt_thread > li").count() == 1  # a nested list, not a picture
+
+    page.goto(f"/people/{person.pk}/outcomes/{outcomes[0].pk}/progress/")
+    axe.check(page)
+    page.goto("/people/reviews/due/")
+    assert person.display_name in page.locator("main").inner_text()
+    axe.check(page)
+    page.goto("/people/reviews/due/?show=overdue&sort=name")
+    axe.check(page)
+    assert not page.console_errors, page.console_errors
