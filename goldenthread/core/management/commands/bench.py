@@ -8,6 +8,7 @@ import io
 import json
 import platform
 import random
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -158,7 +159,24 @@ class Command(BaseCommand):
             f"(targets 0 and 0), {result['stale_retries']} stale-version retries, "
             f"{result['successful_updates'] / result['seconds']:,.0f} updates/s")
 
-        # 6. The outcome checker.
+        # 6. Live checker feedback as a practitioner types (OC-5): the htmx round trip.
+        from goldenthread.outcomes.checker.evaluate import DEV_SET, load
+
+        client = pages.signed_in_client(sample[0].worker)
+        statements = [ex.text for ex in load(DEV_SET)]
+        live = []
+        for text in statements[: max(50, repeat * 10)]:
+            started = time.perf_counter()
+            response = client.post(reverse("outcomes:live_check"), {"statement": text},
+                                   HTTP_HX_REQUEST="true")
+            live.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise CommandError(f"live check answered {response.status_code}")
+        live_t = Timings(live)
+        say(f"Live checker feedback (server time per keystroke batch): {live_t.line()} "
+            f"(target p95 < 50 ms) {'met' if live_t.p95 < 50 else 'MISSED'}")
+
+        # 7. The outcome checker.
         from goldenthread.outcomes.checker.cli import bench_main
 
         buffer = io.StringIO()
