@@ -8,47 +8,16 @@ test flush is a DELETE (see docs/adr/0002-audit.md).
 
 from django.db import migrations
 
-TABLES = ("audit_accesslog", "audit_changerecord")
-
-
-def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(
-            """
-            CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
-            BEGIN
-                RAISE EXCEPTION 'audit rows are append-only (% on %)', TG_OP, TG_TABLE_NAME;
-            END;
-            $$ LANGUAGE plpgsql;
-            """,
-            params=None,  # the % in RAISE are PL/pgSQL's, not query placeholders
-        )
-        for table in TABLES:
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();"
-            )
-    elif vendor == "sqlite":
-        for table in TABLES:
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-                "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;"
-            )
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        for table in TABLES:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-        schema_editor.execute("DROP FUNCTION IF EXISTS audit_refuse_change();")
-    elif vendor == "sqlite":
-        for table in TABLES:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+from goldenthread.core.append_only import append_only_triggers
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [
+        append_only_triggers(
+            prefix="audit",
+            tables=("audit_accesslog", "audit_changerecord"),
+            message="audit rows are append-only",
+        )
+    ]
