@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from goldenthread.core.autosave import autosave_status
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.views import StaleAwareFormMixin
@@ -111,26 +110,18 @@ class ConversationAboutView(ConversationMixin, StaleAwareFormMixin, FormView):
             )
         except StaleEditError as exc:
             if self.request.htmx:
-                return _autosave_status(self.request, stale=True)
+                return autosave_status(self.request, stale=True)
             return self.handle_stale(form, exc)
         if self.request.htmx:
-            return _autosave_status(self.request, version=self.conversation.version)
+            return autosave_status(self.request, version=self.conversation.version)
         messages.success(self.request, "Saved.")
         return redirect("conversations:detail", person_id=self.person.pk,
                         conversation_id=self.conversation.pk)
 
     def form_invalid(self, form):
         if self.request.htmx:
-            return _autosave_status(self.request, invalid=form)
+            return autosave_status(self.request, invalid=form)
         return super().form_invalid(form)
-
-
-def _autosave_status(request, *, version=None, stale=False, invalid=None):
-    """The small live-region message an autosave returns (and the new version number)."""
-    return TemplateResponse(request, "conversations/_autosave_status.html", {
-        "version": version, "stale": stale, "invalid": invalid,
-        "saved_at": timezone.localtime(),
-    })
 
 
 class ParticipantAddView(ConversationMixin, TemplateView):

@@ -12,7 +12,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from goldenthread.accounts.rules import can
-from goldenthread.conversations.views import ConversationMixin, _autosave_status
+from goldenthread.conversations.views import ConversationMixin
+from goldenthread.core.autosave import autosave_status
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.views import StaleAwareFormMixin
@@ -154,22 +155,22 @@ class OutcomeEditView(OutcomeMixin, StaleAwareFormMixin, FormView):
                                     expected_version=expected, **data)
         except StaleEditError as exc:
             if self.request.htmx:
-                return _autosave_status(self.request, stale=True)
+                return autosave_status(self.request, stale=True)
             return self.handle_stale(form, exc)
         except ValidationError as exc:
             if self.request.htmx:
                 form.add_error(None, exc)
-                return _autosave_status(self.request, invalid=form)
+                return autosave_status(self.request, invalid=form)
             form.add_error(None, exc)
             return self.form_invalid(form)
         if self.request.htmx:
-            return _autosave_status(self.request, version=self.outcome.version)
+            return autosave_status(self.request, version=self.outcome.version)
         messages.success(self.request, "Outcome saved.")
         return redirect("outcomes:detail", person_id=self.person.pk, outcome_id=self.outcome.pk)
 
     def form_invalid(self, form):
         if self.request.htmx:
-            return _autosave_status(self.request, invalid=form)
+            return autosave_status(self.request, invalid=form)
         return super().form_invalid(form)
 
 

@@ -2,8 +2,9 @@
 
 People come in chunks; each chunk's rows for every table are written before the next chunk
 is made, so memory stays flat at national scale. Everything a person has (circle,
-allocations, conversations, steps, outcomes, checks, solutions, reviews, the access log
-those activities would create) points at that person and their own items only.
+allocations, conversations, steps, outcomes, checks, solutions, and — in casework.py —
+reviews, SDS choices and budgets, unmet need, risks, and the access log those activities
+would create) points at that person and their own items only.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from goldenthread.outcomes.checker.evaluate import DEV_SET, load
 from goldenthread.outcomes.models import CheckQuestion, Outcome, OutcomeCheckAnswer, OutcomeWording
 from goldenthread.people.chi import check_digit
 from goldenthread.people.models import Allocation, CircleMember, Person
+from goldenthread.sds.models import DelegatedLimit
 from goldenthread.support.models import (
     CostPeriod,
     ExplorationState,
@@ -41,12 +43,18 @@ from goldenthread.support.models import (
     SupportStep,
 )
 
+from . import casework
+from .casework import Casework, OutcomeInfo, PersonInfo, SolutionInfo
 from .writer import BulkWriter, det_uuid
 
 PRESETS = {"tiny": 300, "council": 50_000, "nation": 1_000_000}
 PEOPLE_PER_WORKER = 40
 WORKERS_PER_TEAM = 10
 CHUNK = 2_000
+TEAMS_PER_PANEL_MEMBER = 10
+# The delegated limits (a year's budget, Std 8.2) set for the roles when none are set yet:
+# the same figures as the demo.
+ROLE_LIMITS = {Role.PRACTITIONER: Decimal("8000.00"), Role.TEAM_LEADER: Decimal("35000.00")}
 
 FIRST = ("Jean Morag Isla Ailsa Fiona Mhairi Agnes Ewa Amira Priya Grace Chloe Sophie Eilidh "
          "Margaret Ann Catherine Joan Iain Angus Calum Hamish Euan Tam Jamie Liam Ravi Kofi "
@@ -96,8 +104,13 @@ class Context:
     rng: random.Random
     today: datetime.date
     now: datetime.datetime
+    tz: datetime.tzinfo = datetime.UTC
     teams: list = field(default_factory=list)  # (team_id, area_id, [worker ids])
     statements: list = field(default_factory=list)  # (text, flag codes)
+    users: dict = field(default_factory=dict)  # user id: (full name, username, role)
+    leaders: dict = field(default_factory=dict)  # team id: its team leader's id
+    panel: list = field(default_factory=list)  # decision panel members' ids
+    limits: dict = field(default_factory=dict)  # role: delegated limit (Decimal) or None
 
 
 def _ts(ctx: Context, days_ago: int) -> datetime.datetime:
@@ -128,25 +141,42 @@ def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
     password = "!synthetic-no-sign-in"  # noqa: S105 - unusable: "!" never matches
     team_rows, user_rows = [], []
     joined = ctx.now - datetime.timedelta(days=800)
+
+    def user(username: str, role: str, team_id, job_title: str):
+        user_id, first, last = det_uuid(rng), rng.choice(FIRST), rng.choice(LAST)
+        user_rows.append((user_id, password, False, username, first, last, "", False, True,
+                          joined, role, team_id, job_title))
+        ctx.users[user_id] = (f"{first} {last}", username, role)
+        return user_id
+
     for t in range(teams):
         team_id, area_id = det_uuid(rng), area_ids[t % len(area_ids)]
         team_rows.append((team_id, f"Synthetic team {t + 1:04d}", area_id))
         worker_ids = []
         for w in range(WORKERS_PER_TEAM):
-            user_id = det_uuid(rng)
-            role = Role.TEAM_LEADER if w == 0 else Role.PRACTITIONER
-            user_rows.append((
-                user_id, password, False, f"synth-{t + 1:04d}-{w:02d}", rng.choice(FIRST),
-                rng.choice(LAST), "", False, True, joined, role, team_id,
-                "Team leader" if w == 0 else "Social worker",
-            ))
-            if w:
-                worker_ids.append(user_id)
+            username = f"synth-{t + 1:04d}-{w:02d}"
+            if w == 0:
+                ctx.leaders[team_id] = user(username, Role.TEAM_LEADER, team_id, "Team leader")
+            else:
+                worker_ids.append(user(username, Role.PRACTITIONER, team_id, "Social worker"))
         ctx.teams.append((team_id, area_id, worker_ids))
+    for n in range(max(2, teams // TEAMS_PER_PANEL_MEMBER)):
+        ctx.panel.append(user(f"synth-panel-{n + 1:03d}", Role.PANEL_MEMBER, None,
+                              "Resource panel member"))
     writer.write(Team, ["id", "name", "area"], team_rows)
     writer.write(User, ["id", "password", "is_superuser", "username", "first_name", "last_name",
                         "email", "is_staff", "is_active", "date_joined", "role", "team",
                         "job_title"], user_rows)
+    # Delegated limits for the roles (SDS-4), unless an administrator has set them already:
+    # the synthetic approvals follow whatever limits the database holds.
+    ctx.limits = dict(writer.role_limits())
+    missing = [(det_uuid(rng), ctx.now, ctx.now, role, None, amount,
+                "Synthetic data: the demo's limits")
+               for role, amount in ROLE_LIMITS.items() if role not in ctx.limits]
+    writer.write(DelegatedLimit, ["id", "created_at", "updated_at", "role", "user",
+                                  "amount_per_year", "note"], missing)
+    for row in missing:
+        ctx.limits[row[3]] = row[5]
 
 
 def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_chi: set) -> None:
@@ -154,7 +184,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
     rows: dict[type, list] = {m: [] for m in (
         Person, CircleMember, Allocation, Conversation, MattersItem, WhoMatters, Aspiration,
         WorkingItem, Strength, PositiveChange, Outcome, OutcomeWording, OutcomeCheckAnswer,
-        AccessLog, Solution, StepExploration)}
+        AccessLog, Solution, StepExploration, *casework.MODELS)}
+    later = Casework(ctx, rows)
     change_links: list[tuple] = []
     aspiration_links: list[tuple] = []
 
@@ -168,16 +199,20 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
         age_days = rng.randrange(17 * 365, 97 * 365)
         dob = today - datetime.timedelta(days=age_days)
         pid, created, _, _ = base(rng.randrange(30, 730))
-        rows[Person].append((pid, created, created, 1, rng.choice(FIRST), rng.choice(LAST), "",
+        given, family = rng.choice(FIRST), rng.choice(LAST)
+        rows[Person].append((pid, created, created, 1, given, family, "",
                              dob, _chi(rng, dob, used_chi), "", area_id, team_id))
-        circle = []
+        circle, circle_names = [], []
         for _ in range(rng.choice((1, 2, 2, 3, 4))):
             cid = det_uuid(rng)
             rel = rng.choice(RELATIONSHIPS)
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             circle.append(cid)
-            rows[CircleMember].append((cid, created, created, 1, pid,
-                                       f"{rng.choice(FIRST)} {rng.choice(LAST)}", rel,
+            circle_names.append((name, rel))
+            rows[CircleMember].append((cid, created, created, 1, pid, name, rel,
                                        rel in ("Daughter", "Son", "Wife", "Husband"), "", ""))
+        person = PersonInfo(id=pid, name=f"{given} {family}", team=team_id, worker=worker,
+                            first_conversation=None, first_held=today, circle=circle_names)
         start_date = created.date()
         rows[Allocation].append((det_uuid(rng), created, created, 1, pid, worker,
                                  "Allocated worker", start_date, None))
@@ -194,6 +229,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             rows[Conversation].append((conv_id, at, at, 1, pid, held, "At home", True,
                                        "I want to stay in my own home and see my friends.",
                                        worker))
+            if person.first_conversation is None or held < person.first_held:
+                person.first_conversation, person.first_held = conv_id, held
 
             def item(model, text, *extra, _conv=conv_id, _at=at, _pid=pid):
                 iid = det_uuid(rng)
@@ -216,6 +253,9 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                 oid = det_uuid(rng)
                 target = held + datetime.timedelta(days=rng.randrange(60, 365))
                 baseline = "" if "no_baseline" in codes else "At the moment this happens rarely"
+                outcome = OutcomeInfo(id=oid, row=len(rows[Outcome]), conversation=conv_id,
+                                      change=change, opened=held, statement=text)
+                person.outcomes.append(outcome)
                 rows[Outcome].append((oid, at, at, 1, pid, conv_id, change, text, baseline,
                                       "Seen at review", target, "", "open", None, sorted(codes)))
                 rows[OutcomeWording].append((det_uuid(rng), at, at, oid, 1, text, baseline,
@@ -223,11 +263,15 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                 for step in rng.sample(STEP_ORDER, rng.choice((1, 2, 3))):
                     paid = step in (SupportStep.SUPPORT, SupportStep.SERVICES)
                     cost = money(rng.uniform(20, 400)) if paid and rng.random() < 0.7 else None
+                    sid, what = det_uuid(rng), rng.choice(SOLUTIONS[step])
+                    status = rng.choice((SolutionStatus.AGREED, SolutionStatus.IN_PLACE,
+                                         SolutionStatus.IDEA))
+                    outcome.solutions.append(SolutionInfo(
+                        id=sid, row=len(rows[Solution]), step=step.value, cost=cost,
+                        status=status.value, what=what))
                     rows[Solution].append((
-                        det_uuid(rng), at, at, 1, pid, oid, step, rng.choice(SOLUTIONS[step]),
-                        "", cost, CostPeriod.WEEK if cost is not None else "",
-                        rng.choice((SolutionStatus.AGREED, SolutionStatus.IN_PLACE,
-                                    SolutionStatus.IDEA)), None, ""))
+                        sid, at, at, 1, pid, oid, step, what, "", cost,
+                        CostPeriod.WEEK if cost is not None else "", status, None, ""))
                     rows[StepExploration].append((det_uuid(rng), at, at, 1, pid, oid, step,
                                                   ExplorationState.EXPLORED, "", worker))
                 if rng.random() < 0.3:
@@ -238,12 +282,17 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                         det_uuid(rng), at, at, 1, oid, question.value,
                         rng.choice(("yes", "yes", "no", "not_sure")), "", "", "", worker))
         # The access log those activities would create: a handful of reads and changes.
+        full, username, _ = ctx.users[worker]
         for _ in range(rng.randrange(3, 9)):
-            at = _ts(ctx, rng.randrange(0, 730))
-            rows[AccessLog].append((det_uuid(rng), at, worker, "Synthetic worker",
-                                    Role.PRACTITIONER, rng.choice(("view", "view", "change")),
-                                    pid, "people:detail", "GET", "Allocated worker", False,
-                                    None))
+            at = _ts(ctx, rng.randrange(0, (today - start_date).days + 1))
+            action = rng.choice(("view", "view", "change"))
+            rows[AccessLog].append((det_uuid(rng), at, worker, f"{full} ({username})",
+                                    Role.PRACTITIONER, action, pid,
+                                    "people:detail" if action == "view" else "people:edit",
+                                    "GET" if action == "view" else "POST", "Allocated worker",
+                                    False, None))
+        # What happened next: reviews, SDS choices and budgets, unmet need, risks.
+        later.person(person)
     writer.write(Person, ["id", "created_at", "updated_at", "version", "given_name",
                           "family_name", "preferred_name", "date_of_birth", "chi_number",
                           "communication_needs", "area", "team"], rows[Person])
@@ -295,6 +344,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
     writer.write(StepExploration, ["id", "created_at", "updated_at", "version", "person",
                                    "outcome", "step", "state", "note", "changed_by"],
                  explorations)
+    casework.write(writer, rows)
     writer.write(AccessLog, ["id", "at", "actor", "actor_name", "actor_role", "action",
                              "person_id", "what", "method", "reason", "break_glass",
                              "ip_address"], rows[AccessLog])
@@ -314,7 +364,8 @@ def statement_bank() -> list[tuple[str, frozenset[str]]]:
 
 def generate(writer: BulkWriter, *, people: int, seed: int,
              progress: Callable[[int], None] | None = None) -> None:
-    ctx = Context(rng=random.Random(seed), today=timezone.localdate(), now=timezone.now())
+    ctx = Context(rng=random.Random(seed), today=timezone.localdate(), now=timezone.now(),
+                  tz=timezone.get_current_timezone())
     ctx.statements = statement_bank()
     organisation(writer, ctx, people)
     used_chi: set[str] = set()

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -95,6 +96,14 @@ class BulkWriter:
         stats.rows += len(rows)
         stats.seconds += time.perf_counter() - started
         return len(rows)
+
+    def role_limits(self) -> dict[str, Decimal]:
+        """The delegated limits already set for whole roles (SDS-4), so synthetic approvals
+        follow them and none is set twice (one limit per role)."""
+        from goldenthread.sds.models import DelegatedLimit
+
+        return dict(DelegatedLimit.objects.filter(user__isnull=True)
+                    .values_list("role", "amount_per_year"))
 
     @property
     def total_rows(self) -> int:
