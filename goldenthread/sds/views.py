@@ -109,7 +109,7 @@ class OverviewView(PersonRecordMixin, TemplateView):
             "chosen_meaning": presenters.OPTION_MEANING[SdsOption(choice.chosen_option)]
             if choice and choice.chosen_option else "",
             "is_mix": bool(choice and choice.chosen_option == SdsOption.OPTION_4),
-            "mix_rows": [[p.outcome.statement, presenters.OPTION_TITLE[SdsOption(p.option)]]
+            "mix_rows": [[p.solution.outcome.statement, presenters.OPTION_TITLE[SdsOption(p.option)]]
                          for p in overview.mix_parts],
             "first_choices": [
                 {"row": f, "first": presenters.OPTION_TITLE[SdsOption(f.first_choice)],

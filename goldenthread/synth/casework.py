@@ -54,6 +54,7 @@ from .writer import BulkWriter, det_uuid
 
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
+MIDNIGHT = datetime.time(0, 0)
 CURRENT = ("idea", "agreed", "in_place")
 MIX_STEPS = ("services", "support")
 OPTIONS = ("option_1", "option_2", "option_3", "option_4")
@@ -62,7 +63,8 @@ OPTION_LABEL = {"option_1": "Option 1", "option_2": "Option 2", "option_3": "Opt
 ROLE_LABEL = {Role.PRACTITIONER: "Practitioner", Role.TEAM_LEADER: "Team leader",
               Role.PANEL_MEMBER: "Panel member"}
 SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
-PANEL_REASON = "Decision panel"
+PANEL_REASON = "Decision panel"  # as the access log's reasons (people/access.py, sds/views.py)
+LEADER_REASON = "Team leader of the person's team"
 MIN_GAP = datetime.timedelta(days=42)  # reviews at least six weeks apart
 
 # --- Words ------------------------------------------------------------------------------------
@@ -236,8 +238,9 @@ SOLUTION_STOP = ("It did not suit: the times clashed with the club.",
                  "No longer needed now family help on those days.")
 REWRITE_BASELINE = "At the moment this happens rarely"
 RATINGS = ("not_yet", "partly", "achieved", "not_relevant")
+# At the first, second and third review: more progress as time goes on.
 RATING_WEIGHTS = ((40, 40, 12, 8), (20, 45, 27, 8), (12, 38, 42, 8))
-# How late (days) a review is held after its date; sometimes early.
+# Days between reviews (the default interval is 182: reviews/models.py).
 INTERVALS = (91, 120, 182, 182, 182, 182, 182, 273)
 
 
@@ -252,6 +255,11 @@ class SolutionInfo:
     cost: Decimal | None
     status: str
     what: str
+    stopped: datetime.date | None = None  # the day it was stopped at a review
+
+    def current_on(self, day: datetime.date) -> bool:
+        """Part of the plan on `day` (made before it, not stopped by then)."""
+        return self.status in CURRENT or (self.stopped is not None and self.stopped > day)
 
 
 @dataclass(slots=True)
@@ -351,15 +359,15 @@ class Casework:
     # --- Helpers -------------------------------------------------------------------------
 
     def stamp(self, day: datetime.date) -> datetime.datetime:
-        """A time in working hours on `day`, never later than now (and still on `day`)."""
-        rng = self.rng
-        at = datetime.datetime.combine(
-            day, datetime.time(rng.randrange(9, 17), rng.randrange(60), rng.randrange(60)),
-            tzinfo=self.ctx.tz)
+        """A time in working hours on `day`, never later than now (and still on `day`).
+        One draw from the generator whatever the time of day, so a seed makes the same
+        records all day long."""
+        seconds = self.rng.randrange(9 * 3600, 17 * 3600)
+        start = datetime.datetime.combine(day, MIDNIGHT, tzinfo=self.ctx.tz)
+        at = start + datetime.timedelta(seconds=seconds)
         if at <= self.latest:
             return at
-        start = datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=self.ctx.tz)
-        return max(start, self.latest - datetime.timedelta(minutes=rng.randrange(1, 90)))
+        return max(start, self.latest - datetime.timedelta(seconds=60 + seconds % 5400))
 
     def local_day(self, at: datetime.datetime) -> datetime.date:
         return at.astimezone(self.ctx.tz).date()
@@ -378,9 +386,6 @@ class Casework:
         """As sds.services._actor_label: "Name (Role)"."""
         full, _, role = self.ctx.users[actor]
         return f"{full} ({ROLE_LABEL.get(role, role)})"
-
-    def leader_reason(self) -> str:
-        return "Team leader of the person's team"
 
     # --- One person ------------------------------------------------------------------------
 
@@ -415,7 +420,7 @@ class Casework:
         for number in range(3):
             held = due + datetime.timedelta(days=self.lateness())
             held = max(held, (last_held or p.first_held) + MIN_GAP)
-            if held > today:
+            if held > today or not self.open_outcomes(p, held):
                 break
             due = held + datetime.timedelta(days=interval)
             finished_at = self.review(p, number, held, due)
@@ -423,7 +428,7 @@ class Casework:
         if due <= today + datetime.timedelta(days=21) and rng.random() < 0.3:
             held = max(today - datetime.timedelta(days=rng.randrange(0, 8)),
                        (last_held or p.first_held) + DAY)
-            if held <= today:
+            if held <= today and self.open_outcomes(p, held):
                 self.draft_review(p, held)
         self.rows[ReviewSchedule].append((
             det_uuid(rng), planned_at, finished_at, 1 + held_count, p.id, due,
@@ -467,7 +472,7 @@ class Casework:
             "completed", finished, next_on))
         self.log(started, worker, p.id, "reviews:start", change=True)
         self.log(finished, worker, p.id, "reviews:finish", change=True)
-        if rng.random() < 0.5:
+        if rng.random() < 0.3:
             self.log(finished + SECOND, worker, p.id, "reviews:golden_thread", change=False)
         return finished
 
@@ -518,6 +523,8 @@ class Casework:
                          held: datetime.date, at) -> None:
         rng = self.rng
         for solution in [s for s in outcome.solutions if s.status in CURRENT][:2]:
+            if rng.random() < 0.4:  # not every solution is talked about at every review
+                continue
             r = rng.random()
             if r < 0.8:
                 decision, why = "keep", ""
@@ -525,7 +532,7 @@ class Casework:
                 decision, why = "change", rng.choice(SOLUTION_CHANGE)
             else:
                 decision, why = "stop", rng.choice(SOLUTION_STOP)
-                self.set_solution_status(solution, "stopped", at)
+                self.set_solution_status(solution, "stopped", held, at)
             self.rows[SolutionReview].append((
                 det_uuid(rng), at, at, 1, review_id, solution.id, p.id, decision, why,
                 p.worker))
@@ -537,8 +544,9 @@ class Casework:
         self.rows[Outcome][outcome.row] = (*old[:2], at, old[3] + 1, *old[4:12], status,
                                            *old[13:])
 
-    def set_solution_status(self, solution: SolutionInfo, status: str, at) -> None:
-        solution.status = status
+    def set_solution_status(self, solution: SolutionInfo, status: str, day: datetime.date,
+                            at) -> None:
+        solution.status, solution.stopped = status, day
         old = self.rows[Solution][solution.row]
         self.rows[Solution][solution.row] = (*old[:2], at, old[3] + 1, *old[4:11], status,
                                              *old[12:])
@@ -578,15 +586,17 @@ class Casework:
             return
         explained_on = self.upto_today(p.first_held + datetime.timedelta(
             days=rng.randrange(0, 22)))
-        mixable = [s for o in p.outcomes if o.status == "open" for s in o.solutions
-                   if s.status in CURRENT and (s.cost is not None or s.step in MIX_STEPS)]
         chosen = ""
         if rng.random() < 0.9:
             chosen = rng.choices(OPTIONS, (18, 17, 45, 20))[0]
-            if chosen == "option_4" and not mixable:
-                chosen = "option_3"
         chosen_on = (self.upto_today(explained_on + datetime.timedelta(
             days=rng.randrange(0, 15))) if chosen else None)
+        # Option 4's parts: solutions in the plan then and now (as the page offers them).
+        mixable = [s for o in self.outcomes_open_on(p, chosen_on or explained_on)
+                   if o.status == "open" for s in o.solutions
+                   if s.status in CURRENT and (s.cost is not None or s.step in MIX_STEPS)]
+        if chosen == "option_4" and not mixable:
+            chosen = "option_3"
         choice_id = det_uuid(rng)
         created = self.stamp(explained_on)
         updated = self.stamp(chosen_on) if chosen else created
@@ -608,12 +618,9 @@ class Casework:
             rows[OptionExplanation].append((
                 det_uuid(rng), created, created, choice_id, p.id, option, explained, *ways,
                 "", explained_on if explained else None))
-        self.log(created, worker, p.id, "sds:options", change=True)
-        if chosen and updated != created:
-            self.log(updated, worker, p.id, "sds:options", change=True)
+        self.log(updated, worker, p.id, "sds:options", change=True)
         if mix:
             self.log(updated + SECOND, worker, p.id, "sds:mix", change=True)
-        self.log(updated + 2 * SECOND, worker, p.id, "sds:overview", change=False)
         if rng.random() < 0.8:
             self.indicative_budgets(p, explained_on)
         if chosen and rng.random() < 0.12 and chosen in FIRST_CHOICE_WHY:
@@ -621,7 +628,8 @@ class Casework:
         if chosen and rng.random() < 0.65:
             submitted = self.upto_today(chosen_on + datetime.timedelta(
                 days=rng.randrange(3, 41)))
-            declined = self.budget_request(p, submitted)
+            declined = self.budget_request(p, submitted) if self.outcomes_open_on(
+                p, submitted) else None
             if declined is not None and rng.random() < 0.4:
                 self.unmet(p, "budget", declined)
         if rng.random() < 0.25:
@@ -656,15 +664,16 @@ class Casework:
                 "Told that this is the likely amount whichever option is chosen.", p.worker))
             self.log(at, p.worker, p.id, "sds:indicative_budget", change=True)
 
-    def budget_lines(self, p: PersonInfo) -> list[tuple]:
+    def budget_lines(self, p: PersonInfo, day: datetime.date) -> list[tuple]:
         """(description, amount, period, outcome id, solution id): the person's costed
-        solutions of open outcomes, and sometimes a line for something else they need."""
+        solutions of the outcomes open on `day`, and sometimes a line for something else
+        they need."""
         rng = self.rng
         lines = []
-        outcomes = [o for o in p.outcomes if o.status == "open"] or p.outcomes
+        outcomes = self.outcomes_open_on(p, day)
         for outcome in outcomes:
             for s in outcome.solutions:
-                if s.cost is not None and s.status in CURRENT and len(lines) < 3:
+                if s.cost is not None and s.current_on(day) and len(lines) < 3:
                     lines.append((s.what, s.cost, "week", outcome.id, s.id))
         if not lines or rng.random() < 0.4:
             what, amounts, period = rng.choice(EXTRA_LINES)
@@ -680,7 +689,7 @@ class Casework:
         rng, rows, worker = self.rng, self.rows, p.worker
         request_id = det_uuid(rng)
         t0 = self.stamp(submitted)
-        lines = self.budget_lines(p)
+        lines = self.budget_lines(p, submitted)
         total = sum((per_year(amount, period) for _, amount, period, _, _ in lines),
                     Decimal("0.00"))
         for position, (what, amount, period, outcome_id, solution_id) in enumerate(lines, 1):
@@ -715,7 +724,7 @@ class Casework:
                                          else rng.randrange(1, 21),
                                          minutes=rng.randrange(30, 300))
             if at <= self.latest:
-                reason = "Allocated worker" if by_worker else self.leader_reason()
+                reason = "Allocated worker" if by_worker else LEADER_REASON
                 self.log(at - datetime.timedelta(minutes=5), decider, p.id, "sds:request_detail",
                          change=False, reason=reason)
                 self.log(at, decider, p.id, "sds:request_detail", change=True, reason=reason)
@@ -791,9 +800,11 @@ class Casework:
 
     # --- Unmet need (UN-1) and first choice not delivered (SDS-2) ---------------------------
 
+    def outcomes_open_on(self, p: PersonInfo, day: datetime.date) -> list[OutcomeInfo]:
+        return [o for o in p.outcomes if o.opened <= day and (o.closed is None or o.closed > day)]
+
     def outcome_open_on(self, p: PersonInfo, day: datetime.date) -> OutcomeInfo | None:
-        candidates = [o for o in p.outcomes
-                      if o.opened <= day and (o.closed is None or o.closed >= day)]
+        candidates = self.outcomes_open_on(p, day)
         return self.rng.choice(candidates) if candidates else None
 
     def unmet(self, p: PersonInfo, reason: str, identified: datetime.date, *,
@@ -871,7 +882,7 @@ class Casework:
             outcome = self.outcome_open_on(p, day)
             if outcome is None:
                 continue
-            current = [s for s in outcome.solutions if s.status in CURRENT]
+            current = [s for s in outcome.solutions if s.current_on(day)]
             solution = rng.choice(current) if current and rng.random() < 0.4 else None
             created = self.stamp(day)
             undecided = rng.random() < 0.1

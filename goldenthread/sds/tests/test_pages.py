@@ -577,3 +577,21 @@ def test_add_line_with_a_forged_count_does_not_break(practitioner_client, person
                                         {**request_post(), "line-TOTAL_FORMS": "lots",
                                          "add_line": "1"})
     assert response.status_code == 200
+
+
+def test_overview_shows_an_option_4_mix_by_outcome(practitioner_client, practitioner, person):
+    """Option 4: each part of the support is shown with its outcome and the option it uses
+    (a person with a mix once made this page fail; found by the synthetic data)."""
+    from goldenthread.sds import services
+    from goldenthread.sds.factories import record_options
+    from goldenthread.sds.models import SdsOption
+
+    outcome = make_outcome(person, statement="I will swim twice a week by summer")
+    solution = SolutionFactory(outcome=outcome, step="support", what="A personal assistant")
+    choice = record_options(person, actor=practitioner, chosen=SdsOption.OPTION_4)
+    services.sds_mix_record(actor=practitioner, person=person,
+                            parts={solution: SdsOption.OPTION_1.value},
+                            expected_version=choice.version)
+    response = practitioner_client.get(reverse("sds:overview", args=[person.pk]))
+    assert response.status_code == 200
+    assert "I will swim twice a week by summer" in response.content.decode()
