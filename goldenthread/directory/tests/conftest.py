@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-# /work/main/goldenthread/directory/tests -> /work/shared/reference
+# <repo>/goldenthread/directory/tests -> <repo>/../shared/reference (shared/ sits beside the repo)
 REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
 FEEDS = REFERENCE / "oruk" / "sample-feeds"
 BRISTOL = FEEDS / "bristol-services.json"
