@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from goldenthread.outcomes.models import CheckQuestion, Outcome
 
@@ -160,10 +160,6 @@ def conversations_for_person(person):
         .annotate(outcome_count=Count("outcomes", distinct=True))
         .order_by("-held_on", "-created_at")
     )
-
-
-def with_reflections(qs):
-    return qs.prefetch_related(Prefetch("reflection_answers"))
 
 
 def person_items(person, kind: str):

@@ -67,9 +67,16 @@ class ConversationMixin(PersonRecordMixin):
             self._conversation = conversation
         return self._conversation
 
+    @property
+    def record(self):
+        """What the conversation's steps hold, read once per request."""
+        if not hasattr(self, "_record"):
+            self._record = selectors.conversation_record(self.conversation)
+        return self._record
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        record = selectors.conversation_record(self.conversation)
+        record = self.record
         context["conversation"] = self.conversation
         context["record"] = record
         context["steps"] = presenters.step_navigation(
@@ -258,8 +265,7 @@ class ReflectionView(ConversationMixin, FormView):
     step_key = "checklist"
 
     def get_form(self, form_class=None):
-        record = selectors.conversation_record(self.conversation)
-        suggestions = selectors.reflection_suggestions(record)
+        suggestions = selectors.reflection_suggestions(self.record)
         initial = {}
         for answer in self.conversation.reflection_answers.all():
             initial[f"{answer.question}__answer"] = answer.answer

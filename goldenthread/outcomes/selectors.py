@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from .models import CheckQuestion, Outcome
+from .models import Outcome
 
 
 def outcome_for_person(person, outcome_id) -> Outcome | None:
@@ -47,5 +47,3 @@ def thread_for_outcome(outcome: Outcome) -> Thread:
         who_matters=list(conversation.whomatters_set.select_related("circle_member")),
     )
 
-
-ALL_QUESTIONS = len(CheckQuestion)

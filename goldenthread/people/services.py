@@ -86,12 +86,9 @@ def person_update(
     return person
 
 
-def _attnames(instance: Any) -> list[str]:
-    names = []
-    for name in PERSON_FIELDS if isinstance(instance, Person) else CIRCLE_FIELDS:
-        field = instance._meta.get_field(name)
-        names.append(field.attname)
-    return names
+def _attnames(instance: Person) -> list[str]:
+    """The stored column names of the person's editable fields (area → area_id)."""
+    return [instance._meta.get_field(name).attname for name in PERSON_FIELDS]
 
 
 def circle_member_add(*, actor: User | None, person: Person, **fields: Any) -> CircleMember:

@@ -148,3 +148,14 @@ def test_person_page_query_count_is_constant_with_outcomes(practitioner_client, 
     with CaptureQueriesContext(connection) as big:
         practitioner_client.get(detail)
     assert len(big) == len(small)
+
+
+def test_live_check_counts_a_date_and_ignores_an_unfinished_one(practitioner_client):
+    url = reverse("outcomes:live_check")
+    statement = "I will walk to the shop on my own, at the moment I can't"
+    with_date = practitioner_client.post(url, {"statement": statement,
+                                               "target_date": "2027-06-01"}).content.decode()
+    half_typed = practitioner_client.post(url, {"statement": statement,
+                                                "target_date": "2027-06-"}).content.decode()
+    assert "No &#x27;by when&#x27;" not in with_date
+    assert "No &#x27;by when&#x27;" in half_typed
