@@ -88,7 +88,7 @@ def person_update(
 
 def _attnames(instance: Person) -> list[str]:
     """The stored column names of the person's editable fields (area → area_id)."""
-    return [instance._meta.get_field(name).attname for name in PERSON_FIELDS]
+    return [f.attname for f in instance._meta.concrete_fields if f.name in PERSON_FIELDS]
 
 
 def circle_member_add(*, actor: User | None, person: Person, **fields: Any) -> CircleMember:
