@@ -23,6 +23,20 @@ from goldenthread.people.factories import (
     PersonFactory,
 )
 
+# Tests that build demo or synthetic data, or reason about dates, run at this instant so the
+# suite gives the same answer on any date and at any time of day (#11). A weekday, in term,
+# outside British Summer Time changes.
+PINNED_NOW = "2026-06-03 10:30:00+01:00"
+
+
+@pytest.fixture
+def pinned_clock():
+    """Time stands still at PINNED_NOW for the test (time-machine; tick=False)."""
+    import time_machine
+
+    with time_machine.travel(PINNED_NOW, tick=False) as traveller:
+        yield traveller
+
 
 def sign_in(client, user):
     """Sign in as `user` with the second factor passed, as after the real two steps."""

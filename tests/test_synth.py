@@ -55,7 +55,7 @@ PEOPLE = 300
 
 
 @pytest.fixture
-def synthetic(transactional_db):
+def synthetic(transactional_db, pinned_clock):
     call_command("synth", preset="tiny", people=PEOPLE, seed=5, stdout=open("/dev/null", "w"))
 
 
@@ -370,10 +370,16 @@ class CapturingWriter(BulkWriter):
     def __init__(self):
         super().__init__()
         self.captured = {}
+        self.columns = {}
 
     def write(self, model, columns, rows):
         self.captured.setdefault(model._meta.db_table, []).extend(rows)
+        self.columns[model._meta.db_table] = list(columns)
         return len(rows)
+
+    def values(self, table, column):
+        index = self.columns[table].index(column)
+        return [row[index] for row in self.captured.get(table, [])]
 
     def role_limits(self):
         return {}  # no database here: the generator sets the roles' limits itself
@@ -404,3 +410,46 @@ def test_det_uuid_is_the_uuid4_of_the_same_bits():
         assert made == expected and made.version == 4 and hash(made) == hash(expected)
         assert str(made) == str(expected) and made.hex == expected.hex
     assert copy.deepcopy(made) == made
+
+
+# Instants that used to change what the tiny preset made (#11): the morning it failed and
+# the half hour later it passed, either side of midnight, the clocks changing, a leap day.
+INSTANTS = ("2026-12-03 09:10:00+00:00", "2026-12-03 09:40:00+00:00",
+            "2026-12-31 23:59:59+00:00", "2027-01-01 00:00:01+00:00",
+            "2027-03-28 00:30:00+00:00", "2026-10-25 01:30:00+00:00",
+            "2028-02-29 16:59:00+00:00", "2026-07-04 03:00:00+00:00")
+
+
+def _examples(writer) -> dict[str, bool]:
+    """What test_pages_of_a_synthetic_person_answer needs to find in the data."""
+    return {
+        "review rewritten an outcome": "replaced" in writer.values("outcomes_outcome", "status"),
+        "review in progress": "draft" in writer.values("reviews_review", "status"),
+        "first choice not delivered": bool(writer.captured.get(
+            "sds_firstchoicenotdelivered")),
+        "with the panel": any(writer.values("sds_budgetrequest", "referred_at")),
+        "risk with a guardian's view": any(writer.values("risk_riskenablement",
+                                                         "views_conflict")),
+        "option 4": "option_4" in writer.values("sds_sdschoice", "chosen_option"),
+    }
+
+
+@pytest.mark.parametrize("instant", INSTANTS)
+def test_the_clock_never_changes_who_is_made_or_what_they_have(instant):
+    """The same seed gives the same people, and every kind of record the page tests need,
+    whatever the date and time of day; dates move with the clock, nothing else does."""
+    reference = CapturingWriter()
+    with time_machine.travel(INSTANTS[0], tick=False):
+        generate(reference, people=PEOPLE, seed=5)
+    writer = CapturingWriter()
+    with time_machine.travel(instant, tick=False):
+        generate(writer, people=PEOPLE, seed=5)
+    for column in ("given_name", "family_name", "id"):
+        assert (writer.values("people_person", column)
+                == reference.values("people_person", column)), column
+    assert writer.values("sds_sdschoice", "chosen_option") == reference.values(
+        "sds_sdschoice", "chosen_option")
+    assert writer.values("risk_riskenablement", "activity") == reference.values(
+        "risk_riskenablement", "activity")
+    missing = [label for label, found in _examples(writer).items() if not found]
+    assert not missing, missing

@@ -389,11 +389,12 @@ class Casework:
 
     # --- One person ------------------------------------------------------------------------
 
-    def person(self, p: PersonInfo) -> None:
-        self.reviews(p)
-        self.sds(p)
-        self.unmet_need(p)
-        self.risks(p)
+    def person(self, p: PersonInfo, n: int) -> None:
+        # Each part draws from its own stream (Context.stream): how far a person's reviews
+        # got by today must not change their SDS choice, risks or the next person.
+        for part in (self.reviews, self.sds, self.unmet_need, self.risks):
+            self.rng = self.ctx.stream("casework", n, part.__name__)
+            part(p)
 
     # --- Reviews (REV-1..REV-3) --------------------------------------------------------------
 
@@ -717,48 +718,47 @@ class Casework:
             events.append((at, "referred", "", None, why, "", limit))
             status, referred_at = "at_panel", at
         else:
+            # Every number is drawn before asking whether the decision is in the past yet,
+            # so the clock never changes what the stream gives to what comes after (#11).
             by_worker = (self.prac_limit is not None and total <= self.prac_limit
                          and rng.random() < 0.5)
             decider = worker if by_worker else leader
             at = t0 + datetime.timedelta(days=rng.randrange(0, 6) if by_worker
                                          else rng.randrange(1, 21),
                                          minutes=rng.randrange(30, 300))
+            r = rng.random()
+            approve = (rng.choice(APPROVE_REASONS), rng.choice(APPROVE_FOR_PERSON))
+            decline = (rng.choice(DECLINE_REASONS), rng.choice(DECLINE_FOR_PERSON))
+            refer = rng.choice(REFER_REASONS)
             if at <= self.latest:
                 reason = "Allocated worker" if by_worker else LEADER_REASON
                 self.log(at - datetime.timedelta(minutes=5), decider, p.id, "sds:request_detail",
                          change=False, reason=reason)
                 self.log(at, decider, p.id, "sds:request_detail", change=True, reason=reason)
-                r = rng.random()
                 limit = self.prac_limit if by_worker else self.leader_limit
                 version += 1
                 if by_worker or r < 0.75:
-                    events.append((at, "approved", "approved", decider,
-                                   rng.choice(APPROVE_REASONS), rng.choice(APPROVE_FOR_PERSON),
-                                   limit))
+                    events.append((at, "approved", "approved", decider, *approve, limit))
                     status, decided_at = "approved", at
                 elif r < 0.87:
-                    events.append((at, "declined", "declined", decider,
-                                   rng.choice(DECLINE_REASONS), rng.choice(DECLINE_FOR_PERSON),
-                                   limit))
+                    events.append((at, "declined", "declined", decider, *decline, limit))
                     status, decided_at = "declined", at
                 else:
-                    events.append((at, "referred", "", decider, rng.choice(REFER_REASONS), "",
-                                   limit))
+                    events.append((at, "referred", "", decider, refer, "", limit))
                     status, referred_at = "at_panel", at
         if status == "at_panel":
             panel = rng.choice(self.ctx.panel)
             at = referred_at + datetime.timedelta(days=rng.randrange(5, 46),
                                                   minutes=rng.randrange(30, 300))
+            approved = rng.random() < 0.8
+            reasons = rng.choice(APPROVE_REASONS[:2] if approved else DECLINE_REASONS)
+            for_person = rng.choice(APPROVE_FOR_PERSON if approved else DECLINE_FOR_PERSON)
             if at <= self.latest:
                 self.log(at - datetime.timedelta(minutes=10), panel, p.id, "sds:panel_decide",
                          change=False, reason=PANEL_REASON)
                 self.log(at, panel, p.id, "sds:panel_decide", change=True, reason=PANEL_REASON)
-                approved = rng.random() < 0.8
                 events.append((at, "panel_decided", "approved" if approved else "declined",
-                               panel, rng.choice(APPROVE_REASONS[:2] if approved
-                                                 else DECLINE_REASONS),
-                               rng.choice(APPROVE_FOR_PERSON if approved
-                                          else DECLINE_FOR_PERSON), None))
+                               panel, reasons, for_person, None))
                 status, decided_at = ("approved" if approved else "declined"), at
                 version += 1
         start = submitted + datetime.timedelta(days=rng.randrange(7, 29))
@@ -820,9 +820,10 @@ class Casework:
         met_on, how_met, updated, version = None, "", created, 1
         if rng.random() < met_chance:
             day = identified + datetime.timedelta(days=rng.randrange(7, 241))
+            met_at = self.stamp(min(day, self.today))  # drawn whether or not it is past yet
             if day <= self.today:
                 met_on, how_met, version = day, how, 2
-                updated = max(self.stamp(day), created)
+                updated = max(met_at, created)
                 self.log(updated, worker, p.id, "sds:unmet_need_met", change=True)
         unmet_id = det_uuid(rng)
         self.rows[UnmetNeed].append((

@@ -111,6 +111,14 @@ class Context:
     leaders: dict = field(default_factory=dict)  # team id: its team leader's id
     panel: list = field(default_factory=list)  # decision panel members' ids
     limits: dict = field(default_factory=dict)  # role: delegated limit (Decimal) or None
+    seed: int = 0
+
+    def stream(self, *parts: object) -> random.Random:
+        """A random stream of its own for one part of one person's record. Decisions that
+        depend on the clock (is this date past yet?) change how many numbers a part draws;
+        with a stream per part, that never shifts what any other part or person gets, so a
+        seed makes the same people whatever the date and time of day (#11)."""
+        return random.Random(":".join(str(p) for p in (self.seed, *parts)))
 
 
 def _ts(ctx: Context, days_ago: int) -> datetime.datetime:
@@ -194,6 +202,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
         return det_uuid(rng), created, created, 1
 
     for n in range(start, start + count):
+        rng = ctx.rng = ctx.stream("person", n)
         team_id, area_id, worker_ids = ctx.teams[n % len(ctx.teams)]
         worker = worker_ids[(n // len(ctx.teams)) % len(worker_ids)]
         age_days = rng.randrange(17 * 365, 97 * 365)
@@ -201,7 +210,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
         pid, created, _, _ = base(rng.randrange(30, 730))
         given, family = rng.choice(FIRST), rng.choice(LAST)
         rows[Person].append((pid, created, created, 1, given, family, "",
-                             dob, _chi(rng, dob, used_chi), "", area_id, team_id))
+                             dob, _chi(ctx.stream("chi", n), dob, used_chi), "", area_id, team_id))
         circle, circle_names = [], []
         for _ in range(rng.choice((1, 2, 2, 3, 4))):
             cid = det_uuid(rng)
@@ -232,8 +241,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             if person.first_conversation is None or held < person.first_held:
                 person.first_conversation, person.first_held = conv_id, held
 
-            def item(model, text, *extra, _conv=conv_id, _at=at, _pid=pid):
-                iid = det_uuid(rng)
+            def item(model, text, *extra, _conv=conv_id, _at=at, _pid=pid, _rng=rng):
+                iid = det_uuid(_rng)
                 rows[model].append((iid, _at, _at, 1, _pid, _conv, text, *extra))
                 return iid
 
@@ -292,7 +301,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                                     "GET" if action == "view" else "POST", "Allocated worker",
                                     False, None))
         # What happened next: reviews, SDS choices and budgets, unmet need, risks.
-        later.person(person)
+        later.person(person, n)
     writer.write(Person, ["id", "created_at", "updated_at", "version", "given_name",
                           "family_name", "preferred_name", "date_of_birth", "chi_number",
                           "communication_needs", "area", "team"], rows[Person])
@@ -364,8 +373,12 @@ def statement_bank() -> list[tuple[str, frozenset[str]]]:
 
 def generate(writer: BulkWriter, *, people: int, seed: int,
              progress: Callable[[int], None] | None = None) -> None:
-    ctx = Context(rng=random.Random(seed), today=timezone.localdate(), now=timezone.now(),
-                  tz=timezone.get_current_timezone())
+    # Everything made happened by the end of yesterday: the time of day never decides
+    # whether an event is in the past yet, so only the date moves what is made (#11).
+    tz = timezone.get_current_timezone()
+    midnight = datetime.datetime.combine(timezone.localdate(), datetime.time(0), tzinfo=tz)
+    ctx = Context(rng=random.Random(seed), today=midnight.date() - datetime.timedelta(days=1),
+                  now=midnight, tz=tz, seed=seed)
     ctx.statements = statement_bank()
     organisation(writer, ctx, people)
     used_chi: set[str] = set()

@@ -24,6 +24,7 @@ from goldenthread.reviews.models import PersonView, Review, ReviewStatus
 from goldenthread.support.factories import SolutionFactory
 from goldenthread.support.models import SolutionStatus
 
+from .helpers import choose
 from .test_foundation_journey import sign_in
 
 STATEMENTS = (
@@ -56,9 +57,9 @@ def section(page, outcome):
 def review_outcome(page, outcome, *, rating, evidence, decision="Keep it as it is"):
     part = section(page, outcome)
     form = part.locator("form.gt_review-form")
-    form.get_by_label(rating, exact=True).check(force=True)
+    choose(form.get_by_label(rating, exact=True))
     form.get_by_label("What shows this, in everyday words").fill(evidence)
-    form.get_by_label(decision).check(force=True)
+    choose(form.get_by_label(decision))
     return form
 
 
@@ -88,8 +89,8 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     assert page.get_by_label("What shows this, in everyday words").input_value() == \
         "Went twice, with Ann."
     axe.check(page)
-    page.get_by_label("Partly achieved", exact=True).first.check(force=True)
-    page.get_by_label("Keep it as it is").check(force=True)
+    choose(page.get_by_label("Partly achieved", exact=True).first)
+    choose(page.get_by_label("Keep it as it is"))
     page.get_by_label("The measure now, as a number").fill("2")
     page.get_by_role("button", name="Save the review of this outcome").click()
     page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
@@ -99,7 +100,7 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     view_form = section(page, outcomes[0]).locator("form.gt_view-form")
     view_form.get_by_label("What Jean said about this outcome").fill(
         "I've only been twice. I want to go on my own.")
-    view_form.get_by_label("Not yet", exact=True).check(force=True)
+    choose(view_form.get_by_label("Not yet", exact=True))
     view_form.get_by_role("button", name="Save Jean's view").click()
     page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
     first = section(page, outcomes[0]).inner_text()

@@ -22,7 +22,7 @@ from goldenthread.reviews.models import (
 from goldenthread.reviews.thread import LinkKind, broken_links, build_thread
 
 
-def test_reviews_demo_covers_every_case_and_runs_once(db):
+def test_reviews_demo_covers_every_case_and_runs_once(db, pinned_clock):
     load_demo_data()  # conversations, support, SDS and then reviews
     assert Review.objects.count() > 10
     finished = Counter(Review.objects.filter(status=ReviewStatus.COMPLETED)

@@ -16,7 +16,7 @@ from goldenthread.sds.models import (
 )
 
 
-def test_demo_covers_the_journeys_and_is_idempotent(db):
+def test_demo_covers_the_journeys_and_is_idempotent(db, pinned_clock):
     from goldenthread.core.demo import load_demo_data
     from goldenthread.sds.demo import load_sds_demo
 
