@@ -113,6 +113,8 @@ def test_checklist_is_computed_without_queries(person, outcome, django_assert_nu
 
 def _born_years_ago(years: int) -> datetime.date:
     today = timezone.localdate()
+    if today.month == 2 and today.day == 29:  # a leap day: the birthday is 28 February
+        today -= datetime.timedelta(days=1)
     return today.replace(year=today.year - years) - datetime.timedelta(days=1)
 
 
