@@ -87,6 +87,7 @@ class Lexicon:
             self.regex = re.compile(r"(?!x)x")
         self._index: dict[str, list[tuple[Entry, re.Pattern[str]]]] = {}
         self._key_lengths: set[int] = set()
+        self._candidates: dict[str, tuple[list[tuple[Entry, re.Pattern[str]]], ...]] = {}
         raw = []
         for entry in self.entries:
             key = _index_key(entry.term)
@@ -107,10 +108,16 @@ class Lexicon:
         ``text`` (see ``_text.word_starts``).
         """
         found: list[tuple[int, int, Entry]] = []
+        candidates = self._candidates
         for pos, lower in word_starts:
+            groups = candidates.get(lower)
+            if groups is None:
+                groups = self._groups_for(lower)
+            if not groups:
+                continue
             best: tuple[int, int, Entry] | None = None
-            for length in self._key_lengths:
-                for entry, bounded in self._index.get(lower[:length], ()):
+            for group in groups:
+                for entry, bounded in group:
                     m = bounded.match(text, pos)
                     if m is not None and m.end() > pos:
                         if best is None or m.end() > best[1]:
@@ -130,6 +137,17 @@ class Lexicon:
                 kept.append(item)
                 last_end = item[1]
         return kept
+
+    def _groups_for(self, lower: str) -> tuple[list[tuple[Entry, re.Pattern[str]]], ...]:
+        """The index entries a word could start, one group per key length (remembered)."""
+        groups = tuple(
+            group
+            for length in self._key_lengths
+            if (group := self._index.get(lower[:length])) is not None
+        )
+        if len(self._candidates) < 20_000:
+            self._candidates[lower] = groups
+        return groups
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -66,6 +66,7 @@ SERVICE_ACTIVITY_NOUNS = _set(
 # Generic service words: service wording, but they name no particular provision.
 GENERIC_SERVICE_NOUNS = _set("service provision activity support appointment opportunity")
 WEAK_NOUNS = _set("group club activity")
+ANY_SERVICE_NOUN = SERVICE_ACTIVITY_NOUNS | GENERIC_SERVICE_NOUNS
 LEISURE_BEFORE_NOUN = _set(
     """book bowling football golf walking hiking running cycling swimming chess drama art music
     singing choir gardening knitting fishing"""
@@ -99,6 +100,7 @@ IMPROVE_STOP = _set(
 )
 COMPARATIVES = _set("more better less worse")
 VAGUE_HEADS = _set("do enjoy socialise socialize cope mix communicate feel engage participate")
+GET_GO = _set("get gets getting got go goes going went")
 GET_OUT = re.compile(r"(?i)\b(?:get|gets|getting|got|go|goes|going|went)\s+(?:out|about|around)\b")
 VAGUE_FILLERS = _set("things stuff it life out about around myself himself herself themselves")
 LIFE_PURPOSE_RE = re.compile(
@@ -190,13 +192,23 @@ def _is_context(reading: Reading, pos: int) -> bool:
 # --------------------------------------------------------------------------- activity as outcome
 
 
-def find_activity(reading: Reading, who: Person) -> list[Hit]:
+def token_lemmas(reading: Reading) -> list[frozenset[str]]:
+    """The lemmas of every token, looked up once per statement."""
+    return [lemmas(t.lower) for t in reading.tokens]
+
+
+ALL_TRIGGERS = ACTIVITY_VERBS | GO_VERBS | {"take"}
+
+
+def find_activity(reading: Reading, who: Person, lems: list[frozenset[str]]) -> list[Hit]:
     """Going to / joining / taking part in / using a service, with no change stated."""
     hits: list[Hit] = []
     toks = reading.tokens
     n = len(toks)
     for i, tok in enumerate(toks):
-        lem = lemmas(tok.lower)
+        lem = lems[i]
+        if lem.isdisjoint(ALL_TRIGGERS):
+            continue
         verb_end = i
         if lem & ACTIVITY_VERBS:
             pass
@@ -216,12 +228,12 @@ def find_activity(reading: Reading, who: Person) -> list[Hit]:
             low = toks[j].lower
             if low in {"to", "so", "because", "and", "but", "with", "by"} and j > verb_end + 1:
                 break
-            if lemmas(low) & (SERVICE_ACTIVITY_NOUNS | GENERIC_SERVICE_NOUNS):
+            if not lems[j].isdisjoint(ANY_SERVICE_NOUN):
                 noun_at = j
                 break
         if noun_at < 0:
             continue
-        noun_lemmas = lemmas(toks[noun_at].lower)
+        noun_lemmas = lems[noun_at]
         generic = not noun_lemmas & SERVICE_ACTIVITY_NOUNS
         if generic and lem & {"engage", "access", "attend"}:
             continue  # "engage with services", "attend appointments": worded elsewhere
@@ -231,8 +243,9 @@ def find_activity(reading: Reading, who: Person) -> list[Hit]:
         c_start, c_end = _clause_of(reading, tok.start)
         clause_toks = [t for t in toks if c_start <= t.start < c_end]
         clause_lemmas: set[str] = set()
-        for t in clause_toks:
-            clause_lemmas |= lemmas(t.lower)
+        for k, t in enumerate(toks):
+            if c_start <= t.start < c_end:
+                clause_lemmas |= lems[k]
         if clause_lemmas & RETURN_CUES or re.search(r"(?i)\bre-?join", reading.text[c_start:c_end]):
             continue  # getting back to something that is already part of their life
         if (
@@ -342,20 +355,20 @@ def _verb_lemma(word: str) -> str:
     return options[0] if options else ""
 
 
-def find_org_aim(reading: Reading) -> list[Hit]:
+def find_org_aim(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
     """A service's aim: "increase community participation", "Support independence"."""
     hits: list[Hit] = []
     toks = reading.tokens
     n = len(toks)
     for i, tok in enumerate(toks):
-        if not is_a(tok.lower, ORG_AIM_VERBS) or _is_context(reading, tok.start):
+        if lems[i].isdisjoint(ORG_AIM_VERBS) or _is_context(reading, tok.start):
             continue
         noun_at = -1
         for j in range(i + 1, min(n, i + 4)):
             low = toks[j].lower
             if low in POSSESSIVES or low in FIRST_PERSON or low in {"him", "her", "them", "me"}:
                 break
-            if is_a(low, ORG_AIM_NOUNS | IMPERATIVE_AIM_NOUNS):
+            if not lems[j].isdisjoint(ORG_AIM_NOUNS | IMPERATIVE_AIM_NOUNS):
                 noun_at = j
                 break
         if noun_at < 0:
@@ -378,7 +391,56 @@ def find_org_aim(reading: Reading) -> list[Hit]:
 # --------------------------------------------------------------------------- clinical goals
 
 
+# Every clinical.tsv entry contains one of these (tests/test_checker_patterns.py checks),
+# so a statement without any of them need not be scanned.
+CLINICAL_NEEDLES = (
+    "motion",
+    "rom",
+    "flex",
+    "abduct",
+    "adduct",
+    "rotation",
+    "extensor",
+    "degree",
+    "°",
+    "strength",
+    "/5",
+    "mmt",
+    "postural",
+    "balance",
+    "gait",
+    "ambulat",
+    "stand",
+    "sit",
+    "weight",
+    "motor",
+    "grasp",
+    "coordination",
+    "midline",
+    "language",
+    "pragmatic",
+    "utter",
+    "articul",
+    "hygiene",
+    "doff",
+    "compensatory",
+    "adaptive",
+    "assist",
+    "cue",
+    "cueing",
+    "prompt",
+    "trial",
+    "opportunit",
+    "attempt",
+    "session",
+    "accuracy",
+)
+
+
 def clinical_hits(reading: Reading) -> list[tuple[int, int, lx.Entry]]:
+    lower = reading.lower
+    if not any(needle in lower for needle in CLINICAL_NEEDLES):
+        return []
     return CLINICAL.scan(reading.text, reading.starts)
 
 
@@ -427,13 +489,13 @@ def find_clinical(
 # --------------------------------------------------------------------------- vague verbs
 
 
-def improve_spans(reading: Reading) -> list[tuple[int, int]]:
+def improve_spans(reading: Reading, lems: list[frozenset[str]]) -> list[tuple[int, int]]:
     """ "improve my writing", "develop his skills", "increase her confidence"."""
     spans: list[tuple[int, int]] = []
     toks = reading.tokens
     n = len(toks)
     for i, tok in enumerate(toks):
-        if not is_a(tok.lower, IMPROVE_VERBS) or tok.lower.endswith("ed") and tok.lower != "need":
+        if lems[i].isdisjoint(IMPROVE_VERBS) or tok.lower.endswith("ed"):
             continue
         end = tok.end
         j = i + 1
@@ -470,8 +532,6 @@ def find_vague_verbs(
 
 def _vague_verbs(reading: Reading, evidence_found: bool, spans: list[tuple[int, int]]) -> list[Hit]:
     text = reading.text
-    if DIGITS_RE.search(text) or QUANTITY_RE.search(text):
-        return []
     hits: list[Hit] = []
     if not evidence_found:
         for s, e in spans:
@@ -482,10 +542,11 @@ def _vague_verbs(reading: Reading, evidence_found: bool, spans: list[tuple[int, 
     n = len(toks)
     for i, tok in enumerate(toks):
         head_end = -1
-        m = GET_OUT.match(text, tok.start)
-        if m is not None:
-            head_end = m.end()
-        elif is_a(tok.lower, VAGUE_HEADS):
+        if tok.lower in GET_GO:
+            m = GET_OUT.match(text, tok.start)
+            if m is not None:
+                head_end = m.end()
+        if head_end < 0 and is_a(tok.lower, VAGUE_HEADS):
             head_end = tok.end
         if head_end < 0 or not reading.outcome.contains(tok.start):
             continue
@@ -508,4 +569,6 @@ def _vague_verbs(reading: Reading, evidence_found: bool, spans: list[tuple[int, 
                     {"m": text[tok.start : toks[k].end]},
                 )
             )
+    if hits and (DIGITS_RE.search(text) or QUANTITY_RE.search(text)):
+        return []  # a count or frequency elsewhere says what you would see
     return hits

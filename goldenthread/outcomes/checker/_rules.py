@@ -1263,7 +1263,8 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
 
     hits: list[Hit] = []
     who = _patterns.person(reading)
-    improving = _patterns.improve_spans(reading)
+    lems = _patterns.token_lemmas(reading)
+    improving = _patterns.improve_spans(reading, lems)
     found = evidence(reading, first_only=True, leave_out=improving)
     if not found:
         hits.append(Hit("not_measurable", "none", whole_start, whole_end))
@@ -1276,9 +1277,9 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
     hits.extend(_find_service_and_solution(reading))
     hits.extend(_find_subject_problems(reading))
     clinical = _patterns.clinical_hits(reading)
-    hits.extend(_patterns.find_activity(reading, who))
+    hits.extend(_patterns.find_activity(reading, who, lems))
     hits.extend(_patterns.find_population_subject(reading))
-    hits.extend(_patterns.find_org_aim(reading))
+    hits.extend(_patterns.find_org_aim(reading, lems))
     hits.extend(_patterns.find_clinical(reading, clinical, who))
     hits.extend(
         _find_jargon(reading, [(h.start, h.end) for h in labels] + [(s, e) for s, e, _ in clinical])
