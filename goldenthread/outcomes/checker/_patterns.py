@@ -224,7 +224,7 @@ def find_activity(reading: Reading, who: Person, lems: list[frozenset[str]]) -> 
             continue  # ", going to two groups a month": how you would see it, not the outcome
         # the service noun, within a few words ("attend a weekly social group")
         noun_at = -1
-        for j in range(verb_end + 1, min(n, verb_end + 6)):
+        for j in range(verb_end + 1, min(n, verb_end + 8)):
             low = toks[j].lower
             if low in {"to", "so", "because", "and", "but", "with", "by"} and j > verb_end + 1:
                 break
@@ -527,7 +527,21 @@ def find_vague_verbs(
     overlaps one of them adds nothing.
     """
     hits = _vague_verbs(reading, evidence_found, spans)
-    return [h for h in hits if not any(h.start < v.end and v.start < h.end for v in listed)]
+    single_verbs = [
+        v for v in listed if not lemmas(v.values.get("m", "").lower()).isdisjoint(IMPROVE_VERBS)
+    ]
+    others = [v for v in listed if v not in single_verbs]
+    return [h for h in hits if not any(h.start < v.end and v.start < h.end for v in others)]
+
+
+def prefer_phrases(listed: list[Hit], patterned: list[Hit]) -> list[Hit]:
+    """A listed word like "improve" gives way to the whole phrase ("improve my writing")."""
+    kept = [
+        v
+        for v in listed
+        if not any(p.kind == "improve" and p.start <= v.start and v.end <= p.end for p in patterned)
+    ]
+    return kept + patterned
 
 
 def _vague_verbs(reading: Reading, evidence_found: bool, spans: list[tuple[int, int]]) -> list[Hit]:

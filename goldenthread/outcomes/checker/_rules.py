@@ -1201,6 +1201,7 @@ def _english_vocabulary() -> frozenset[str]:
         CONCRETE_NOUNS,
         TIME_EVENTS,
         DEPERSONALISING,
+        lx.load("clinical"),
     ):
         words |= {w for w in lex.words() if len(w) > 2}
     words |= {f for f in CONCRETE_VERB_FORMS if len(f) > 2}
@@ -1285,8 +1286,8 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
         _find_jargon(reading, [(h.start, h.end) for h in labels] + [(s, e) for s, e, _ in clinical])
     )
     listed_vague = _find_vague(reading, bool(found))
-    hits.extend(listed_vague)
-    hits.extend(_patterns.find_vague_verbs(reading, bool(found), improving, listed_vague))
+    patterned = _patterns.find_vague_verbs(reading, bool(found), improving, listed_vague)
+    hits.extend(_patterns.prefer_phrases(listed_vague, patterned))
 
     flags = []
     person_values = who.values()
