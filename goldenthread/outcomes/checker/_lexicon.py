@@ -92,13 +92,15 @@ class Lexicon:
         for entry in self.entries:
             key = _index_key(entry.term)
             if key is None:
-                raw.append(entry.source)
+                # "re:" terms always ignore case; one flag for the whole alternation
+                # (rather than one (?i:...) group each) lets the engine skip faster.
+                raw.append("(?:" + entry.term[3:] + ")")
                 continue
             bounded = re.compile(entry.source + r"(?![\w])")
             self._index.setdefault(key, []).append((entry, bounded))
             self._key_lengths.add(len(key))
         self._raw_regex: re.Pattern[str] | None = (
-            re.compile(rf"(?<![\w'])(?:{'|'.join(raw)})(?![\w])") if raw else None
+            re.compile(rf"(?<![\w'])(?:{'|'.join(raw)})(?![\w])", re.IGNORECASE) if raw else None
         )
 
     def scan(self, text: str, word_starts: list[tuple[int, str]]) -> list[tuple[int, int, Entry]]:

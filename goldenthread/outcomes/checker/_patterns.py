@@ -109,6 +109,10 @@ LIFE_PURPOSE_RE = re.compile(
 )
 
 
+#: Message kinds whose wording uses the person's name or pronoun.
+PERSON_KINDS = frozenset({"activity", "clinical", "improve", "org_aim"})
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     """Who the statement is about, for suggestions."""
@@ -200,7 +204,7 @@ def token_lemmas(reading: Reading) -> list[frozenset[str]]:
 ALL_TRIGGERS = ACTIVITY_VERBS | GO_VERBS | {"take"}
 
 
-def find_activity(reading: Reading, who: Person, lems: list[frozenset[str]]) -> list[Hit]:
+def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
     """Going to / joining / taking part in / using a service, with no change stated."""
     hits: list[Hit] = []
     toks = reading.tokens
@@ -265,7 +269,7 @@ def find_activity(reading: Reading, who: Person, lems: list[frozenset[str]]) -> 
         )
         start, end = tok.start, toks[noun_at].end
         words = reading.text[start:end]
-        values = {"m": words, **who.values(), "noun": toks[noun_at].text}
+        values = {"m": words, "noun": toks[noun_at].text}
         if not generic:
             hits.append(Hit("solution_embedded", "activity", start, end, values))
         if not purpose or generic:
@@ -285,9 +289,11 @@ def _subject_start(reading: Reading, c_start: int, c_end: int) -> list[Token]:
     return toks
 
 
-def find_population_subject(reading: Reading) -> list[Hit]:
+def find_population_subject(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
     """A group of people as the subject: "Youth shall...", "Children engage...", "Residents will"."""
     hits: list[Hit] = []
+    if all(lem.isdisjoint(POPULATION_NOUNS) for lem in lems):
+        return hits
     for clause in reading.clauses:
         if clause in reading.context_clauses:
             continue
@@ -437,16 +443,16 @@ CLINICAL_NEEDLES = (
 )
 
 
+_NEEDLE_RE = re.compile("|".join(re.escape(n) for n in CLINICAL_NEEDLES))
+
+
 def clinical_hits(reading: Reading) -> list[tuple[int, int, lx.Entry]]:
-    lower = reading.lower
-    if not any(needle in lower for needle in CLINICAL_NEEDLES):
+    if _NEEDLE_RE.search(reading.lower) is None:
         return []
     return CLINICAL.scan(reading.text, reading.starts)
 
 
-def find_clinical(
-    reading: Reading, found: list[tuple[int, int, lx.Entry]], who: Person
-) -> list[Hit]:
+def find_clinical(reading: Reading, found: list[tuple[int, int, lx.Entry]]) -> list[Hit]:
     """Body-function measures with nothing in the person's life they are for."""
     if not found:
         return []
@@ -482,7 +488,7 @@ def find_clinical(
         if outside(s):
             return hits
     s, e = in_outcome[0]
-    hits.append(Hit("not_person_centred", "clinical", s, e, {"m": text[s:e], **who.values()}))
+    hits.append(Hit("not_person_centred", "clinical", s, e, {"m": text[s:e]}))
     return hits
 
 
@@ -554,6 +560,8 @@ def _vague_verbs(reading: Reading, evidence_found: bool, spans: list[tuple[int, 
                 break
     toks = reading.tokens
     n = len(toks)
+    if not any(t.lower in COMPARATIVES for t in toks):
+        toks = []
     for i, tok in enumerate(toks):
         head_end = -1
         if tok.lower in GET_GO:

@@ -1263,7 +1263,6 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
         return [Flag("not_measurable", msg, whole_start, whole_end, sug)]
 
     hits: list[Hit] = []
-    who = _patterns.person(reading)
     lems = _patterns.token_lemmas(reading)
     improving = _patterns.improve_spans(reading, lems)
     found = evidence(reading, first_only=True, leave_out=improving)
@@ -1278,10 +1277,10 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
     hits.extend(_find_service_and_solution(reading))
     hits.extend(_find_subject_problems(reading))
     clinical = _patterns.clinical_hits(reading)
-    hits.extend(_patterns.find_activity(reading, who, lems))
-    hits.extend(_patterns.find_population_subject(reading))
+    hits.extend(_patterns.find_activity(reading, lems))
+    hits.extend(_patterns.find_population_subject(reading, lems))
     hits.extend(_patterns.find_org_aim(reading, lems))
-    hits.extend(_patterns.find_clinical(reading, clinical, who))
+    hits.extend(_patterns.find_clinical(reading, clinical))
     hits.extend(
         _find_jargon(reading, [(h.start, h.end) for h in labels] + [(s, e) for s, e, _ in clinical])
     )
@@ -1290,8 +1289,11 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
     hits.extend(_patterns.prefer_phrases(listed_vague, patterned))
 
     flags = []
-    person_values = who.values()
-    for hit in _dedupe(hits):
+    kept = _dedupe(hits)
+    person_values: dict[str, str] = {}
+    if any(hit.kind in _patterns.PERSON_KINDS for hit in kept):
+        person_values = _patterns.person(reading).values()
+    for hit in kept:
         message, suggestion = render(hit.code, hit.kind, **{**person_values, **hit.values})
         flags.append(Flag(hit.code, message, hit.start, hit.end, suggestion))
     return flags
