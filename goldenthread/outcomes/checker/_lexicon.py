@@ -87,17 +87,20 @@ class Lexicon:
             self.regex = re.compile(r"(?!x)x")
         self._index: dict[str, list[tuple[Entry, re.Pattern[str]]]] = {}
         self._key_lengths: set[int] = set()
+        self._candidates: dict[str, tuple[list[tuple[Entry, re.Pattern[str]]], ...]] = {}
         raw = []
         for entry in self.entries:
             key = _index_key(entry.term)
             if key is None:
-                raw.append(entry.source)
+                # "re:" terms always ignore case; one flag for the whole alternation
+                # (rather than one (?i:...) group each) lets the engine skip faster.
+                raw.append("(?:" + entry.term[3:] + ")")
                 continue
             bounded = re.compile(entry.source + r"(?![\w])")
             self._index.setdefault(key, []).append((entry, bounded))
             self._key_lengths.add(len(key))
         self._raw_regex: re.Pattern[str] | None = (
-            re.compile(rf"(?<![\w'])(?:{'|'.join(raw)})(?![\w])") if raw else None
+            re.compile(rf"(?<![\w'])(?:{'|'.join(raw)})(?![\w])", re.IGNORECASE) if raw else None
         )
 
     def scan(self, text: str, word_starts: list[tuple[int, str]]) -> list[tuple[int, int, Entry]]:
@@ -107,10 +110,16 @@ class Lexicon:
         ``text`` (see ``_text.word_starts``).
         """
         found: list[tuple[int, int, Entry]] = []
+        candidates = self._candidates
         for pos, lower in word_starts:
+            groups = candidates.get(lower)
+            if groups is None:
+                groups = self._groups_for(lower)
+            if not groups:
+                continue
             best: tuple[int, int, Entry] | None = None
-            for length in self._key_lengths:
-                for entry, bounded in self._index.get(lower[:length], ()):
+            for group in groups:
+                for entry, bounded in group:
                     m = bounded.match(text, pos)
                     if m is not None and m.end() > pos:
                         if best is None or m.end() > best[1]:
@@ -130,6 +139,17 @@ class Lexicon:
                 kept.append(item)
                 last_end = item[1]
         return kept
+
+    def _groups_for(self, lower: str) -> tuple[list[tuple[Entry, re.Pattern[str]]], ...]:
+        """The index entries a word could start, one group per key length (remembered)."""
+        groups = tuple(
+            group
+            for length in self._key_lengths
+            if (group := self._index.get(lower[:length])) is not None
+        )
+        if len(self._candidates) < 20_000:
+            self._candidates[lower] = groups
+        return groups
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -113,6 +113,21 @@ MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
             "see people and have a hot lunch three days a week'."
         ),
     ),
+    ("service_language", "activity"): (
+        "'{m}' names something to go to or take part in, not what will change.",
+        (
+            "You wrote '{m}'. What will be different for {who} when {they} {goes}? "
+            "For example: '{Who} will have a friend to sit with at lunch by the end of "
+            "term'. The {noun} can be an option in the Support Sequence."
+        ),
+    ),
+    ("service_language", "org_aim"): (
+        "'{m}' is a service's aim, not a change in one person's life.",
+        (
+            "Ask what '{noun}' would look like for {who}, and write that: for example "
+            "'I want to go to the quiz at the community hall every Thursday by March'."
+        ),
+    ),
     # ---------------------------------------------------------------- solution
     ("solution_embedded", "means"): (
         "'{m}' says how it will happen. An outcome says what will change.",
@@ -126,6 +141,13 @@ MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
         (
             "Leave it out of the outcome and say what it would help the person do. "
             "Record '{m}' as an option in the Support Sequence."
+        ),
+    ),
+    ("solution_embedded", "activity"): (
+        "'{m}' is a way of getting there: the {noun} is a service, not the change itself.",
+        (
+            "You wrote '{m}'. Keep what {who} wants from it (who {they} will see, what "
+            "{they} will do) and record the {noun} as an option in the Support Sequence."
         ),
     ),
     ("solution_embedded", "helper"): (
@@ -166,6 +188,20 @@ MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
             "Instructions for workers go in the support plan."
         ),
     ),
+    ("not_person_centred", "population"): (
+        "'{m}' is a group of people, so this reads as a service's aim, not one person's outcome.",
+        (
+            "Write it for one person, by name or in their words: 'I want to...' or "
+            "'Jean will...', with what will be different in their life."
+        ),
+    ),
+    ("not_person_centred", "clinical"): (
+        "'{m}' measures the body; it doesn't say what {who} will be able to do in {their} life.",
+        (
+            "You wrote '{m}'. Add what it is for, in {who}'s words: for example "
+            "'{Who} will be able to get in and out of the car to visit family by June'."
+        ),
+    ),
     ("not_person_centred", "service_subject"): (
         "This is about '{m}', not about the person.",
         (
@@ -179,6 +215,20 @@ MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
         (
             "Ask the person 'What would that look like for you?' and write their "
             "answer, for example 'I want to see my grandchildren every Sunday'."
+        ),
+    ),
+    ("vague", "improve"): (
+        "'{m}' says something will get better, but not what anyone would see.",
+        (
+            "You wrote '{m}'. What will {who} be doing when it has improved? For "
+            "example: 'write a birthday card to my grandson by myself by Christmas'."
+        ),
+    ),
+    ("vague", "comparative"): (
+        "'{m}' compares with nothing you could count.",
+        (
+            "You wrote '{m}'. More than what, and doing what? For example: 'go to the "
+            "café with a friend twice a week, up from once a month now'."
         ),
     ),
 }
@@ -201,4 +251,10 @@ def render(code: str, kind: str, **values: str) -> tuple[str, str]:
     safe.setdefault("reason", "")
     safe.setdefault("plain", "")
     safe.setdefault("what", "")
+    safe.setdefault("who", "the person")
+    safe.setdefault("Who", "The person")
+    safe.setdefault("they", "they")
+    safe.setdefault("their", "their")
+    safe.setdefault("goes", "go")
+    safe.setdefault("noun", "service")
     return message.format(**safe), suggestion.format(**safe)

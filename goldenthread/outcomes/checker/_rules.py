@@ -31,6 +31,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from . import _lexicon as lx
+from ._lemmas import lemmas
 from ._messages import PROVISION_KIND_WORDS, render
 from ._model import CODES, Flag
 from ._text import (
@@ -177,6 +178,9 @@ BY_ING_NOT_VERBS = _words(
     "morning evening spring nothing something anything everything thing ceiling king"
 )
 NOT_NAMES = _words("i outcome goal aim the a an to by in on at")
+# After these a support/help word is a noun ("support worker"), not what the subject does.
+NOT_VERB_AFTER = _words("""worker workers assistant assistants staff plan plans package team group
+    needs services service network""")
 
 # --------------------------------------------------------------------------- patterns
 
@@ -253,8 +257,8 @@ TIME_RE = re.compile(
         |school|college|course|nursery|university)\b
     | \b(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming|following)\s+(?:{NUM}\s+)?
         (?:days?|weeks?|fortnights?|months?|years?|terms?)\b
-    | \b(?:within|in|over|during)\s+(?:the\s+)?{NUM}\s+(?:days?|weeks?|fortnights?|months?
-        |years?|terms?)\b
+    | \b(?:within|in|over|during)\s+(?:the\s+)?{NUM}\s+(?:(?:academic|school|calendar)\s+)?
+        (?:days?|weeks?|fortnights?|months?|years?|terms?)\b
     | \bwithin\s+(?:days|weeks|months)\b
     | \bfor\s+(?:at\s+least\s+)?the\s+(?:next|coming)\s+(?:{NUM}\s+)?
         (?:days?|weeks?|months?|years?)\b
@@ -377,7 +381,7 @@ MEANS_WITH_RE = re.compile(
     r"""\bwith\s+(?:the\s+)?(?:help|support|assistance|aid)\s+(?:of|from)\b
       |\bwith\s+(?:some\s+|a\s+little\s+|a\s+bit\s+of\s+|extra\s+|more\s+|ongoing\s+
         |\d:\d\s+|1-1\s+|one[\s-]to[\s-]one\s+|staff\s+|paid\s+)?
-        (?:support|help|assistance|prompting|prompts|verbal\s+prompts|reminders?)\b
+        (?:support|help|assistance)\b
         (?!\s+(?:worker|plan|group|network|staff))
       |\b(?:through|via)\b""",
     re.IGNORECASE | re.VERBOSE,
@@ -694,13 +698,22 @@ def _digit_counts(text: str, m: re.Match[str]) -> bool:
     return not NOT_COUNT_AFTER_RE.match(text, m.end())
 
 
-def evidence(reading: Reading, *, first_only: bool = False) -> list[tuple[int, int]]:
+def evidence(
+    reading: Reading,
+    *,
+    first_only: bool = False,
+    leave_out: list[tuple[int, int]] | None = None,
+) -> list[tuple[int, int]]:
     """Spans that show something you could see or count happening.
 
     With ``first_only`` it stops at the first one (all most rules need).
+    ``leave_out`` are more spans that don't count, such as "improve my
+    writing": a better something is not something you could see.
     """
     text = reading.text
-    zone = reading.outcome.minus(SpanSet(reading.means + reading.named_services))
+    zone = reading.outcome.minus(
+        SpanSet(reading.means + reading.named_services + (leave_out or []))
+    )
     found: list[tuple[int, int]] = []
 
     def ok(start: int) -> bool:
@@ -1003,7 +1016,13 @@ def _find_subject_problems(reading: Reading) -> list[Hit]:
         k = None
         for idx in range(i0, min(len(toks), i0 + 8)):
             low = toks[idx].lower
-            if low in SUBJECT_MARKERS:
+            if low in SUBJECT_MARKERS or (
+                idx > i0
+                and toks[idx].text.islower()
+                and toks[idx - 1].lower not in {"a", "an", "the", "of", "for", "and", "with", "to"}
+                and not (idx + 1 < len(toks) and toks[idx + 1].lower in NOT_VERB_AFTER)
+                and not lemmas(low).isdisjoint(PROVISION_VERBS)
+            ):
                 k = idx
                 break
             if "'" in low and low.split("'")[0] in PRONOUNS:
@@ -1182,6 +1201,7 @@ def _english_vocabulary() -> frozenset[str]:
         CONCRETE_NOUNS,
         TIME_EVENTS,
         DEPERSONALISING,
+        lx.load("clinical"),
     ):
         words |= {w for w in lex.words() if len(w) > 2}
     words |= {f for f in CONCRETE_VERB_FORMS if len(f) > 2}
@@ -1243,7 +1263,9 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
         return [Flag("not_measurable", msg, whole_start, whole_end, sug)]
 
     hits: list[Hit] = []
-    found = evidence(reading, first_only=True)
+    lems = _patterns.token_lemmas(reading)
+    improving = _patterns.improve_spans(reading, lems)
+    found = evidence(reading, first_only=True, leave_out=improving)
     if not found:
         hits.append(Hit("not_measurable", "none", whole_start, whole_end))
     if not has_baseline_field and not _has_baseline(reading):
@@ -1254,11 +1276,27 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
     hits.extend(labels)
     hits.extend(_find_service_and_solution(reading))
     hits.extend(_find_subject_problems(reading))
-    hits.extend(_find_jargon(reading, [(h.start, h.end) for h in labels]))
-    hits.extend(_find_vague(reading, bool(found)))
+    clinical = _patterns.clinical_hits(reading)
+    hits.extend(_patterns.find_activity(reading, lems))
+    hits.extend(_patterns.find_population_subject(reading, lems))
+    hits.extend(_patterns.find_org_aim(reading, lems))
+    hits.extend(_patterns.find_clinical(reading, clinical))
+    hits.extend(
+        _find_jargon(reading, [(h.start, h.end) for h in labels] + [(s, e) for s, e, _ in clinical])
+    )
+    listed_vague = _find_vague(reading, bool(found))
+    patterned = _patterns.find_vague_verbs(reading, bool(found), improving, listed_vague)
+    hits.extend(_patterns.prefer_phrases(listed_vague, patterned))
 
     flags = []
-    for hit in _dedupe(hits):
-        message, suggestion = render(hit.code, hit.kind, **hit.values)
+    kept = _dedupe(hits)
+    person_values: dict[str, str] = {}
+    if any(hit.kind in _patterns.PERSON_KINDS for hit in kept):
+        person_values = _patterns.person(reading).values()
+    for hit in kept:
+        message, suggestion = render(hit.code, hit.kind, **{**person_values, **hit.values})
         flags.append(Flag(hit.code, message, hit.start, hit.end, suggestion))
     return flags
+
+
+from . import _patterns  # noqa: E402  (needs the names above)

@@ -4,7 +4,8 @@ No Django here: these run anywhere the checker does. ``goldenthread/cli.py``
 calls them; ``python -m goldenthread.outcomes.checker`` works too.
 
 * ``goldenthread check-outcome [--json] [--baseline B] [--due D] TEXT...``
-* ``goldenthread check-outcome-eval [FILE] [--json] [--mistakes]``
+* ``goldenthread check-outcome-eval [FILE|dev|holdout|external] [--json] [--mistakes]
+  [--by-source] [--split test|tune]``
 * ``goldenthread bench checker [--repeat N]``
 """
 
@@ -25,7 +26,17 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 from . import CODE_LABELS, CheckResult, check
-from .evaluate import DEV_SET, HOLDOUT_SET, LabelError, evaluate, format_report, load
+from .evaluate import (
+    DEV_SET,
+    EXTERNAL_SET,
+    HOLDOUT_SET,
+    LabelError,
+    evaluate,
+    evaluate_by_source,
+    format_report,
+    format_source_report,
+    load,
+)
 
 TARGET_PER_SECOND = 2000
 TARGET_P99_MS = 5.0
@@ -203,6 +214,8 @@ def _resolve_set(name: str) -> Path:
         return DEV_SET
     if name == "holdout":
         return HOLDOUT_SET
+    if name == "external":
+        return EXTERNAL_SET
     return Path(name)
 
 
@@ -213,7 +226,8 @@ def eval_main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) 
         prog="goldenthread check-outcome-eval",
         description=(
             "Measure the outcome checker on a labelled CSV (columns text, expected_codes). "
-            "FILE may also be 'dev' or 'holdout' for the sets kept in the repository."
+            "FILE may also be 'dev', 'holdout' or 'external' for the sets kept in the "
+            "repository. Every rate has a 95% Wilson interval."
         ),
         out=out,
     )
@@ -230,6 +244,20 @@ def eval_main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) 
         action="store_true",
         help="also list the statements where checker and label disagree",
     )
+    parser.add_argument(
+        "--by-source",
+        action="store_true",
+        help=(
+            "leave-source-out: score each source (column source_id) as its own fold and "
+            "pool the folds by split (column split: test sources were never used to tune)"
+        ),
+    )
+    parser.add_argument(
+        "--split",
+        choices=["test", "tune"],
+        default=None,
+        help="only the statements from this split's sources",
+    )
     args = _run_parser(parser, argv)
     if isinstance(args, int):
         return args
@@ -239,6 +267,15 @@ def eval_main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) 
     except (OSError, LabelError, UnicodeDecodeError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
+    if args.split is not None:
+        examples = [ex for ex in examples if ex.split == args.split]
+    if args.by_source:
+        result = evaluate_by_source(examples, source=str(path))
+        if args.json:
+            out.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        else:
+            out.write(format_source_report(result, show_mistakes=args.mistakes) + "\n")
+        return 0
     report = evaluate(examples, source=str(path))
     if args.json:
         data = report.to_dict()
@@ -398,5 +435,6 @@ _MAIN_USAGE = """usage: python -m goldenthread.outcomes.checker COMMAND ...
 
 commands:
   check-outcome [--json] [--baseline B] [--due D] TEXT...   check outcome statements
-  check-outcome-eval [FILE] [--json] [--mistakes]          precision and recall per code
+  check-outcome-eval [FILE] [--json] [--mistakes] [--by-source] [--split S]
+                                                           precision and recall per code
   bench [checker] [--repeat N]                             speed against the targets"""
