@@ -70,18 +70,16 @@ class PrivateCacheMiddleware:
         return response
 
 
+# Only features Chromium recognises: an unknown name puts a warning in every page's console.
 PERMISSIONS_POLICY = (
     ", ".join(
         f"{feature}=()"
         for feature in (
             "accelerometer",
-            "ambient-light-sensor",
             "autoplay",
-            "battery",
-            "bluetooth",
+            "browsing-topics",
             "camera",
             "display-capture",
-            "document-domain",
             "encrypted-media",
             "gamepad",
             "geolocation",
@@ -89,7 +87,6 @@ PERMISSIONS_POLICY = (
             "hid",
             "idle-detection",
             "interest-cohort",
-            "browsing-topics",
             "local-fonts",
             "magnetometer",
             "microphone",

@@ -119,6 +119,8 @@ def test_a_chi_number_known_elsewhere_goes_to_the_team_leader(
 
 
 def test_error_and_privacy_pages_are_accessible(page, axe, settings):
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto("/no-such-page/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     axe.check(page)
@@ -131,3 +133,5 @@ def test_error_and_privacy_pages_are_accessible(page, axe, settings):
     page.goto("/privacy/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacy notice")
     axe.check(page)
+    # Every feature named in the Permissions-Policy header is one the browser knows.
+    assert not [m for m in console if "Permissions-Policy" in m], console

@@ -4,6 +4,9 @@ Environment variables:
   DATABASE_URL        database (default: SQLite under ./var/); e.g. postgres://postgres@127.0.0.1:5432/goldenthread
   SECRET_KEY          required in production
   GOLDENTHREAD_REQUIRE_2FA   "false" switches the second factor off (demo only; production refuses)
+  GOLDENTHREAD_CONTROLLER_NAME, _ADDRESS, _EMAIL, GOLDENTHREAD_DPO_EMAIL,
+  GOLDENTHREAD_RECIPIENTS_STATEMENT, GOLDENTHREAD_RETENTION_STATEMENT
+                      the organisation named in the privacy notice (the demo's is made up)
 """
 
 from __future__ import annotations
