@@ -28,7 +28,9 @@ run: install ## Start the demo on http://127.0.0.1:$(PORT)/ (SQLite under ./var/
 	$(BIN)/goldenthread demo-data
 	@echo ""
 	@echo "Golden Thread is running at http://127.0.0.1:$(PORT)/  (press Ctrl+C to stop)"
-	$(BIN)/goldenthread runserver 127.0.0.1:$(PORT)
+	@# DEBUG off, as in production: the service's own 404 and 500 pages, never Django's debug
+	@# pages (settings, stack frames, every URL). WhiteNoise serves the static files.
+	DEBUG=false $(BIN)/goldenthread runserver 127.0.0.1:$(PORT)
 
 .PHONY: test
 test: install ## Run the whole test suite (browser tests need Debian's chromium: apt-get install chromium)

@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+# The 500 page carries the request's reference id (OPS-8); 404 uses the default handler
+# with templates/404.html.
+handler500 = "goldenthread.core.views.server_error"
+
 admin.site.site_header = "Golden Thread administration"
 admin.site.site_title = "Golden Thread administration"
 

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, User
 
 from .chi import InvalidCHI, validate_chi
 from .models import CircleMember, Person
+
+# What may be typed in the CHI box: 10 digits with spaces or hyphens between groups.
+CHI_TYPED_MAX_LENGTH = 14
 
 
 class DateInput(forms.DateInput):
@@ -59,8 +63,15 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.all()
         self.fields["area"].empty_label = "Choose an area"
-        self.fields["chi_number"].max_length = 14  # spaces allowed while typing
-        self.fields["chi_number"].widget.attrs["maxlength"] = 14
+        # Spaces and hyphens are allowed while typing ("150350 1000", as the hint shows):
+        # the 10-character limit of the stored number applies after they are taken out
+        # (clean_chi_number), never to what was typed.
+        chi = self.fields["chi_number"]
+        chi.max_length = CHI_TYPED_MAX_LENGTH
+        chi.widget.attrs["maxlength"] = CHI_TYPED_MAX_LENGTH
+        chi.validators = [v for v in chi.validators if not isinstance(v, MaxLengthValidator)]
+        chi.validators.append(MaxLengthValidator(
+            CHI_TYPED_MAX_LENGTH, message="Enter the CHI number as 10 digits."))
         if not self.instance._state.adding:
             self.fields["version"].initial = self.instance.version
         else:
@@ -80,6 +91,15 @@ class PersonForm(forms.ModelForm):
         if value and value > timezone.localdate():
             raise forms.ValidationError("Date of birth must be today or in the past.")
         return value
+
+    def _get_validation_exclusions(self):
+        # A CHI number already recorded is for the service to answer (people/services.py):
+        # the model's unique check would say "already recorded" about a person this user
+        # may not see (#11). The model's clean() still checks the number and the date of
+        # birth; the database constraint still guarantees uniqueness.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("chi_number")
+        return exclude
 
 
 class CircleMemberForm(forms.ModelForm):
@@ -134,4 +154,24 @@ class EndAllocationForm(forms.Form):
         label="Last day", widget=DateInput(),
         error_messages={"required": "Enter the last day.",
                         "invalid": "Enter the last day as a real date."},
+    )
+
+
+class CaseloadSearchForm(forms.Form):
+    """Sent by POST, so names and CHI numbers never appear in addresses or server logs."""
+
+    q = forms.CharField(
+        label="Find a person by name or CHI number", max_length=100, required=False,
+        error_messages={"max_length": "Search for 100 characters or fewer."},
+    )
+
+
+class PossibleDuplicateResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="What was done", max_length=2000,
+        help_text="For example: asked the other team's leader, who allocated Pat to the "
+                  "person already recorded.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what was done, for example who you asked.",
+                        "max_length": "What was done must be 2,000 characters or fewer."},
     )

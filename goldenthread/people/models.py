@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, Team
-from goldenthread.core.models import VersionedModel
+from goldenthread.core.models import BaseModel, VersionedModel
 
 from .chi import InvalidCHI, chi_matches_birth_date, validate_chi
 
@@ -183,3 +183,52 @@ class Allocation(VersionedModel):
     def is_active(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class PossibleDuplicate(BaseModel):
+    """Someone typed a CHI number that is already recorded for a person they may not see.
+
+    The person is not added (or the number not saved) and nothing about the existing record
+    is shown to them; instead this request goes to their team leader, who checks it and
+    records what was done (SEC-2, #11). It holds what the requester typed and, for the team
+    leader, which team held the existing record at the time. `existing_person_id` is not a
+    foreign key, so this table is never a way into that person's record
+    (core/scoped_queries.py): a team leader reaches it only through
+    `Person.objects.visible_to(...)`.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To check"
+        RESOLVED = "resolved", "Dealt with"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The requester's team: its team leaders check the request.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    # What the requester typed.
+    given_name = models.CharField("First name", max_length=100)
+    family_name = models.CharField("Last name", max_length=100)
+    date_of_birth = models.DateField("Date of birth")
+    chi_number = models.CharField("CHI number", max_length=10)
+    # Set when the CHI number was typed while changing an existing person's details.
+    changing_person_id = models.UUIDField(null=True, blank=True)
+    existing_person_id = models.UUIDField()
+    existing_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField("What was done", blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["team", "status"], name="possible_duplicate_team"),
+            models.Index(fields=["requested_by", "created_at"], name="possible_duplicate_by"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate: {self.given_name} {self.family_name}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import Role, Team, User
 
-from .models import Allocation, Person, active_on
+from .models import Allocation, Person, PossibleDuplicate, active_on
 
 
 def team_members_with_caseloads(team: Team) -> QuerySet[User]:
@@ -57,3 +57,49 @@ def caseload(user, *, query: str = "") -> QuerySet[Person]:
         )
         .order_by("family_name", "given_name", "id")
     )
+
+
+# --- Possible duplicates (#11) ----------------------------------------------------------
+
+
+def open_possible_duplicates(user) -> QuerySet[PossibleDuplicate]:
+    """Possible duplicates raised by the team leader's team, waiting to be checked."""
+    return (
+        PossibleDuplicate.objects.filter(
+            team_id=user.team_id, status=PossibleDuplicate.Status.OPEN)
+        .select_related("requested_by")
+        .order_by("created_at")
+    )
+
+
+def resolved_possible_duplicates(user, *, limit: int = 20) -> QuerySet[PossibleDuplicate]:
+    return (
+        PossibleDuplicate.objects.filter(
+            team_id=user.team_id, status=PossibleDuplicate.Status.RESOLVED)
+        .select_related("requested_by", "resolved_by")
+        .order_by("-resolved_at")[:limit]
+    )
+
+
+def possible_duplicate_for(user, duplicate_id) -> PossibleDuplicate | None:
+    """The request if `user` raised it or leads the team that raised it; else None."""
+    duplicate = (
+        PossibleDuplicate.objects.select_related("requested_by", "resolved_by", "existing_team")
+        .filter(pk=duplicate_id).first()
+    )
+    if duplicate is None:
+        return None
+    leads_team = (user.role == Role.TEAM_LEADER and user.team_id == duplicate.team_id)
+    if duplicate.requested_by_id == user.pk or leads_team:
+        return duplicate
+    return None
+
+
+def team_leaders(team_id) -> list[User]:
+    return list(User.objects.filter(team_id=team_id, role=Role.TEAM_LEADER, is_active=True)
+                .order_by("last_name", "first_name"))
+
+
+def visible_person(user, person_id) -> Person | None:
+    """The person if `user` may see them (the only door: visible_to), else None."""
+    return Person.objects.visible_to(user).filter(pk=person_id).first()

@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, Team, User
-from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
+from goldenthread.audit.models import AccessAction, ChangeAction
+from goldenthread.audit.services import access_record, change_record, snapshot
 from goldenthread.core.concurrency import save_versioned
 
-from .models import Allocation, CircleMember, Person
+from .chi import normalise_chi
+from .models import Allocation, CircleMember, Person, PossibleDuplicate
 
 PERSON_FIELDS = (
     "given_name", "family_name", "preferred_name", "date_of_birth", "chi_number",
@@ -27,6 +30,95 @@ CIRCLE_FIELDS = ("name", "relationship", "is_unpaid_carer", "contact", "notes")
 def _check_casework(actor: User | None) -> None:
     if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
         raise PermissionDenied("Only practitioners and team leaders change a person's record.")
+
+
+class PersonAlreadyRecorded(Exception):
+    """The CHI number belongs to a person the actor may already see: offer a link."""
+
+    def __init__(self, person: Person) -> None:
+        super().__init__("A person with this CHI number is already recorded.")
+        self.person = person
+
+
+class PersonMayBeKnown(Exception):
+    """The CHI number belongs to a person the actor may not see. Nothing was saved, nothing
+    about that record may be shown; the request went to the actor's team leader."""
+
+    def __init__(self, possible_duplicate: PossibleDuplicate) -> None:
+        super().__init__("This person may already be known.")
+        self.possible_duplicate = possible_duplicate
+
+
+class TooManyPossibleDuplicates(Exception):
+    """The actor has asked about too many possible duplicates lately; no CHI number of
+    theirs is looked up until the window has passed (whether or not it would match)."""
+
+
+def recent_possible_duplicates(actor: User) -> int:
+    since = timezone.now() - settings.GOLDENTHREAD_POSSIBLE_DUPLICATE_WINDOW
+    return PossibleDuplicate.objects.filter(requested_by=actor, created_at__gte=since).count()
+
+
+def _check_chi_not_recorded(
+    *,
+    actor: User | None,
+    chi_number: str,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date,
+    changing: Person | None,
+    what: str,
+    http_request: HttpRequest | None,
+) -> None:
+    """Refuse a CHI number that is already recorded, revealing nothing the actor may not see.
+
+    - Someone the actor may see: PersonAlreadyRecorded, so the page can link to them.
+    - Anyone else: one PossibleDuplicate for the actor's team leader and one DENIED row in
+      the existing person's access log (so the person and their team can see the attempt),
+      then PersonMayBeKnown. Nothing about the existing record reaches the actor.
+    - After GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT requests in the window, every CHI number
+      the actor saves is refused before it is looked up (TooManyPossibleDuplicates), so the
+      refusal itself says nothing about whether the number is known.
+    """
+    chi_number = normalise_chi(chi_number)
+    if not chi_number or actor is None:
+        return  # a system job: the model's own unique check still applies
+    if recent_possible_duplicates(actor) >= settings.GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT:
+        raise TooManyPossibleDuplicates(
+            "You have asked about several people who may already be known in the last day."
+        )
+    others = Person.objects.filter(chi_number=chi_number)
+    if changing is not None:
+        others = others.exclude(pk=changing.pk)
+    existing = others.values("pk", "team_id").first()
+    if existing is None:
+        return
+    visible = Person.objects.visible_to(actor).filter(pk=existing["pk"]).first()
+    if visible is not None:
+        raise PersonAlreadyRecorded(visible)
+    if actor.team_id is None:
+        raise PermissionDenied("You need to be in a team to add a person.")
+    with transaction.atomic():
+        request = PossibleDuplicate.objects.create(
+            requested_by=actor, team_id=actor.team_id, given_name=given_name,
+            family_name=family_name, date_of_birth=date_of_birth, chi_number=chi_number,
+            changing_person_id=changing.pk if changing is not None else None,
+            existing_person_id=existing["pk"], existing_team_id=existing["team_id"],
+        )
+        change_record(
+            actor=actor, instance=request, action=ChangeAction.CREATE, before=None,
+            person_id=changing.pk if changing is not None else None,
+        )
+        access_record(
+            actor=actor, person_id=existing["pk"], action=AccessAction.DENIED, what=what,
+            reason=(
+                "Possible duplicate: this person's CHI number was typed for "
+                f"{'another record' if changing is not None else 'a new person'}; nothing "
+                f"was shown. Sent to the worker's team leader (request {request.pk})."
+            ),
+            request=http_request,
+        )
+    raise PersonMayBeKnown(request)
 
 
 def person_create(
@@ -41,9 +133,18 @@ def person_create(
     chi_number: str = "",
     communication_needs: str = "",
     allocate_to: User | None = None,
+    http_request: HttpRequest | None = None,
 ) -> Person:
-    """Add a person; the practitioner who adds them is allocated to work with them."""
+    """Add a person; the practitioner who adds them is allocated to work with them.
+
+    A CHI number already recorded raises PersonAlreadyRecorded, PersonMayBeKnown or
+    TooManyPossibleDuplicates (see _check_chi_not_recorded)."""
     _check_casework(actor)
+    _check_chi_not_recorded(
+        actor=actor, chi_number=chi_number, given_name=given_name, family_name=family_name,
+        date_of_birth=date_of_birth, changing=None, what="people:create",
+        http_request=http_request,
+    )
     person = Person(
         team=team, area=area, given_name=given_name, family_name=family_name,
         date_of_birth=date_of_birth, preferred_name=preferred_name, chi_number=chi_number,
@@ -66,13 +167,30 @@ def person_create(
 
 
 def person_update(
-    *, actor: User | None, person: Person, expected_version: int, **changes: Any
+    *,
+    actor: User | None,
+    person: Person,
+    expected_version: int,
+    http_request: HttpRequest | None = None,
+    **changes: Any,
 ) -> Person:
-    """Change a person's details; refused with StaleEditError if someone saved first."""
+    """Change a person's details; refused with StaleEditError if someone saved first.
+    A new CHI number already recorded is refused as in person_create."""
     _check_casework(actor)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_update cannot change {sorted(unknown)}")
+    # From the database: a form may already have put the new values on `person`.
+    stored_chi = Person.objects.filter(pk=person.pk).values_list("chi_number", flat=True).get()
+    new_chi = normalise_chi(changes.get("chi_number", stored_chi))
+    if new_chi and new_chi != stored_chi:
+        _check_chi_not_recorded(
+            actor=actor, chi_number=new_chi,
+            given_name=changes.get("given_name", person.given_name),
+            family_name=changes.get("family_name", person.family_name),
+            date_of_birth=changes.get("date_of_birth", person.date_of_birth),
+            changing=person, what="people:edit", http_request=http_request,
+        )
     with transaction.atomic():
         before = snapshot(Person.objects.select_for_update().get(pk=person.pk))
         for name, value in changes.items():
@@ -191,3 +309,35 @@ def allocation_end(
             person_id=allocation.person_id,
         )
     return allocation
+
+
+def possible_duplicate_resolve(
+    *, actor: User, possible_duplicate: PossibleDuplicate, resolution: str
+) -> PossibleDuplicate:
+    """A team leader of the requester's team records what was done about the request."""
+    if actor is None or not (
+        actor.role == Role.TEAM_LEADER and actor.team_id == possible_duplicate.team_id
+    ):
+        raise PermissionDenied("Only the requester's team leader deals with this.")
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": "Say what was done, for example who you asked."})
+    with transaction.atomic():
+        current = PossibleDuplicate.objects.select_for_update().get(pk=possible_duplicate.pk)
+        if current.status == PossibleDuplicate.Status.RESOLVED:
+            raise ValidationError(
+                f"{current.resolved_by} has already dealt with this: {current.resolution}"
+            )
+        before = snapshot(current)
+        current.status = PossibleDuplicate.Status.RESOLVED
+        current.resolved_by = actor
+        current.resolved_at = timezone.now()
+        current.resolution = resolution
+        current.full_clean()
+        current.save(update_fields=["status", "resolved_by", "resolved_at", "resolution",
+                                    "updated_at"])
+        change_record(
+            actor=actor, instance=current, action=ChangeAction.UPDATE, before=before,
+            person_id=current.changing_person_id,
+        )
+    return current

@@ -7,6 +7,10 @@ app_name = "people"
 urlpatterns = [
     path("", views.CaseloadView.as_view(), name="caseload"),
     path("new/", views.PersonCreateView.as_view(), name="create"),
+    path("possibly-known/", views.PossibleDuplicateListView.as_view(),
+         name="possible_duplicates"),
+    path("possibly-known/<uuid:duplicate_id>/", views.PossibleDuplicateView.as_view(),
+         name="possible_duplicate"),
     path("<uuid:person_id>/", views.PersonDetailView.as_view(), name="detail"),
     path("<uuid:person_id>/edit/", views.PersonEditView.as_view(), name="edit"),
     path("<uuid:person_id>/circle/add/", views.CircleMemberFormView.as_view(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,12 +13,21 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
 from goldenthread.accounts.rules import can
+from goldenthread.audit.models import AccessAction
+from goldenthread.audit.services import access_record
 from goldenthread.conversations import selectors as conversation_selectors
 from goldenthread.core.concurrency import StaleEditError
 
 from . import presenters, selectors, services
 from .access import PersonRecordMixin
-from .forms import AllocationForm, CircleMemberForm, EndAllocationForm, PersonForm
+from .forms import (
+    AllocationForm,
+    CaseloadSearchForm,
+    CircleMemberForm,
+    EndAllocationForm,
+    PersonForm,
+    PossibleDuplicateResolveForm,
+)
 
 
 class CaseworkRequiredMixin(LoginRequiredMixin):
@@ -27,20 +37,50 @@ class CaseworkRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+CASELOAD_QUERY_KEY = "gt_caseload_query"
+
+
 class CaseloadView(CaseworkRequiredMixin, ListView):
-    """My caseload: people allocated to me (a team leader also sees their team's people)."""
+    """My caseload: people allocated to me (a team leader also sees their team's people).
+
+    The search is sent by POST and kept in the session, then the page is shown again by a
+    redirect (post/redirect/get): names and CHI numbers never appear in an address, the
+    browser history or a server log, and paging through the results still works."""
 
     template_name = "people/caseload.html"
     context_object_name = "people"
     paginate_by = 25
 
+    def post(self, request, *args, **kwargs):
+        if "clear" in request.POST:
+            request.session.pop(CASELOAD_QUERY_KEY, None)
+            return redirect("people:caseload")
+        form = CaseloadSearchForm(request.POST)
+        if not form.is_valid():
+            self.search_form = form
+            return self.get(request, *args, **kwargs)
+        query = form.cleaned_data["q"].strip()
+        if query:
+            request.session[CASELOAD_QUERY_KEY] = query
+        else:
+            request.session.pop(CASELOAD_QUERY_KEY, None)
+        return redirect("people:caseload")
+
+    def search_query(self) -> str:
+        return self.request.session.get(CASELOAD_QUERY_KEY, "")
+
     def get_queryset(self):
-        return selectors.caseload(self.request.user, query=self.request.GET.get("q", ""))
+        return selectors.caseload(self.request.user, query=self.search_query())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["query"] = self.request.GET.get("q", "").strip()
+        context["query"] = query = self.search_query()
+        context["search_form"] = getattr(self, "search_form", None) or CaseloadSearchForm(
+            initial={"q": query})
         context["can_add_person"] = can(self.request.user, "people.add_person")
+        if can(self.request.user, "accounts.view_team"):
+            context["possible_duplicates_open"] = selectors.open_possible_duplicates(
+                self.request.user).count()
         return context
 
 
@@ -105,6 +145,33 @@ def _display(value) -> str:
     return "" if value is None else str(value)
 
 
+CHI_REFUSALS = (
+    services.PersonAlreadyRecorded, services.PersonMayBeKnown,
+    services.TooManyPossibleDuplicates,
+)
+
+
+def chi_refused(view, form, exc: Exception):
+    """The CHI number typed is already recorded (#11). Someone the user may see: say who,
+    with a link. Anyone else: say nothing about them and send the user to the "may already
+    be known" page; their team leader has the request."""
+    if isinstance(exc, services.PersonMayBeKnown):
+        return redirect("people:possible_duplicate", duplicate_id=exc.possible_duplicate.pk)
+    if isinstance(exc, services.PersonAlreadyRecorded):
+        form.add_error("chi_number", (
+            f"{exc.person.display_name} is already recorded with this CHI number. "
+            "Use the link above the form to open their record."
+        ))
+        return view.render_to_response(view.get_context_data(
+            form=form, already_recorded=exc.person))
+    form.add_error("chi_number", (
+        "You cannot save a CHI number for now: you have asked about several people who may "
+        "already be known in the last day. Ask your team leader, or leave the CHI number "
+        "blank and add it later."
+    ))
+    return view.form_invalid(form)
+
+
 class PersonCreateView(CaseworkRequiredMixin, FormView):
     template_name = "people/person_form.html"
     form_class = PersonForm
@@ -116,11 +183,13 @@ class PersonCreateView(CaseworkRequiredMixin, FormView):
         data = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
         try:
             person = services.person_create(
-                actor=user, team=user.team, allocate_to=user, **data
+                actor=user, team=user.team, allocate_to=user, http_request=self.request, **data
             )
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
+        except CHI_REFUSALS as exc:
+            return chi_refused(self, form, exc)
         messages.success(self.request, f"{person.display_name} has been added.")
         return redirect("people:detail", person_id=person.pk)
 
@@ -145,10 +214,13 @@ class PersonEditView(PersonRecordMixin, StaleAwareFormMixin, FormView):
         try:
             services.person_update(
                 actor=self.request.user, person=self.person,
-                expected_version=form.cleaned_data["version"], **changes,
+                expected_version=form.cleaned_data["version"], http_request=self.request,
+                **changes,
             )
         except StaleEditError as exc:
             return self.handle_stale(form, exc)
+        except CHI_REFUSALS as exc:
+            return chi_refused(self, form, exc)
         messages.success(self.request, "Details saved.")
         return redirect("people:detail", person_id=self.person.pk)
 
@@ -294,3 +366,85 @@ class AllocationEndView(AllocationMixin, FormView):
             reverse("people:detail", args=[self.person.pk]) + "#allocations"
         )
 
+
+
+class PossibleDuplicateListView(CaseworkRequiredMixin, TemplateView):
+    """A team leader's list of possible duplicates raised by their team (#11)."""
+
+    template_name = "people/possible_duplicates.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "accounts.view_team"):
+            raise PermissionDenied("Only team leaders check possible duplicates.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["open"] = list(selectors.open_possible_duplicates(self.request.user))
+        context["resolved"] = list(selectors.resolved_possible_duplicates(self.request.user))
+        return context
+
+
+class PossibleDuplicateView(CaseworkRequiredMixin, FormView):
+    """One possible duplicate. The worker who typed the CHI number sees what they typed and
+    that their team leader has it, nothing about the existing record. A team leader of
+    their team also sees which team held that record and, if they may see the person, a
+    link; they record what was done (#11)."""
+
+    template_name = "people/possible_duplicate.html"
+    form_class = PossibleDuplicateResolveForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.duplicate = selectors.possible_duplicate_for(
+            request.user, kwargs["duplicate_id"])
+        if self.duplicate is None:
+            raise PermissionDenied("This request is not yours or your team's.")
+        self.is_team_leader = can(request.user, "accounts.view_team")
+        if request.method == "POST" and not self.is_team_leader:
+            raise PermissionDenied("Only the team leader records what was done.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        duplicate = self.duplicate
+        context["duplicate"] = duplicate
+        context["is_team_leader"] = self.is_team_leader
+        context["team_leaders"] = selectors.team_leaders(duplicate.team_id)
+        if self.is_team_leader:
+            user = self.request.user
+            context["existing_team_leaders"] = selectors.team_leaders(
+                duplicate.existing_team_id)
+            context["existing_person"] = selectors.visible_person(
+                user, duplicate.existing_person_id)
+            context["changing_person"] = (
+                selectors.visible_person(user, duplicate.changing_person_id)
+                if duplicate.changing_person_id else None
+            )
+            # The team leader learns which team holds the record: that is in the
+            # person's access log too, so "who looked at me" stays complete.
+            if self.request.method in ("GET", "HEAD"):
+                with transaction.atomic():
+                    access_record(
+                        actor=user, person_id=duplicate.existing_person_id,
+                        action=AccessAction.VIEW,
+                        what="people:possible_duplicate",
+                        reason=("Team leader checking a possible duplicate "
+                                f"(request {duplicate.pk}); shown the team that holds "
+                                "the record"),
+                        request=self.request,
+                    )
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.possible_duplicate_resolve(
+                actor=self.request.user, possible_duplicate=self.duplicate,
+                resolution=form.cleaned_data["resolution"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Recorded as dealt with.")
+        return redirect("people:possible_duplicates")

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.views.generic import FormView, TemplateView
 
 from goldenthread.audit.models import AccessAction
@@ -528,7 +527,9 @@ class PlanPdfView(PersonRecordMixin, TemplateView):
 
         plan = build_plan(self.person)
         pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
-        filename = f"support-plan-{slugify(plan.full_name)}-{plan.prepared_on:%Y-%m-%d}.pdf"
+        # No name in the file name: downloads folders, e-mail attachments and print queues
+        # show file names to whoever looks (#11).
+        filename = f"support-plan-{plan.prepared_on:%Y-%m-%d}.pdf"
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"

@@ -4,6 +4,9 @@ Environment variables:
   DATABASE_URL        database (default: SQLite under ./var/); e.g. postgres://postgres@127.0.0.1:5432/goldenthread
   SECRET_KEY          required in production
   GOLDENTHREAD_REQUIRE_2FA   "false" switches the second factor off (demo only; production refuses)
+  GOLDENTHREAD_CONTROLLER_NAME, _ADDRESS, _EMAIL, GOLDENTHREAD_DPO_EMAIL,
+  GOLDENTHREAD_RECIPIENTS_STATEMENT, GOLDENTHREAD_RETENTION_STATEMENT
+                      the organisation named in the privacy notice (the demo's is made up)
 """
 
 from __future__ import annotations
@@ -58,8 +61,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A reference id for every request: X-Request-ID, log lines, the 500 page (OPS-8).
+    "goldenthread.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long cache lifetime (SEC-8).
+    "goldenthread.core.middleware.PermissionsPolicyMiddleware",
+    "goldenthread.core.middleware.PrivateCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +168,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Messages ("Jean Macdonald has been added") stay in the session, never in a cookie: no
+# name travels in a cookie, and the privacy notice's list of cookies stays true.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Security headers (SEC-8) ---------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -203,10 +214,58 @@ GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
 # Reviews: the default time from agreeing a plan (or a review) to the next review.
 GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
+# A CHI number already recorded for someone the worker may not see goes to their team
+# leader as a "possible duplicate" (people/services.py). After this many in the window,
+# the worker cannot save any CHI number until the window has passed: no probing (#11).
+GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT = 5
+GOLDENTHREAD_POSSIBLE_DUPLICATE_WINDOW = timedelta(hours=24)
 
+# --- Logging (OPS-8) ---------------------------------------------------------
+# Every line names the request it belongs to (core/logging.py); the 500 page shows the same id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "goldenthread.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# --- Privacy notice (core/templates/core/privacy.html) --------------------------
+# Who is responsible for the records (the data controller under UK GDPR) and how to reach
+# them. Each organisation running the service sets its own; the demo names an organisation
+# that does not exist so nobody mistakes it for a real one.
+GOLDENTHREAD_DATA_CONTROLLER = {
+    "name": os.environ.get(
+        "GOLDENTHREAD_CONTROLLER_NAME", "Example Council (a made-up organisation for the demo)"
+    ),
+    "address": os.environ.get(
+        "GOLDENTHREAD_CONTROLLER_ADDRESS", "Council Offices, 1 Example Street, Exampletown"
+    ),
+    "email": os.environ.get("GOLDENTHREAD_CONTROLLER_EMAIL", "socialwork@example.org"),
+    "dpo_email": os.environ.get("GOLDENTHREAD_DPO_EMAIL", "dataprotection@example.org"),
+    # Who else may receive records, beyond the service's own users (Article 13(1)(e)).
+    "recipients": os.environ.get(
+        "GOLDENTHREAD_RECIPIENTS_STATEMENT",
+        "Where the law allows or requires it, Example Council may share information with "
+        "NHS colleagues in your health and social care partnership, with the organisation "
+        "that provides your support, and with the Scottish Government for social care "
+        "statistics.",
+    ),
+    # How long records are kept: the organisation's own retention schedule, in its words.
+    "retention": os.environ.get(
+        "GOLDENTHREAD_RETENTION_STATEMENT",
+        "Example Council keeps social work records for the periods set in its records "
+        "retention schedule, and then destroys them.",
+    ),
 }

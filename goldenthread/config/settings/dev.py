@@ -1,8 +1,15 @@
-"""Local demo: `make run`. SQLite under ./var/ unless DATABASE_URL says otherwise."""
+"""Local demo: `make run`. SQLite under ./var/ unless DATABASE_URL says otherwise.
+
+DEBUG stays off, as in production: Django's debug pages show settings, stack frames and
+every URL, which a demo shared with others must never do. The service's own 404 and 500
+pages are shown instead, and WhiteNoise serves the static files straight from the apps
+(WHITENOISE_USE_FINDERS in base.py), so no collectstatic step and no `--insecure`.
+A developer who wants the debug pages on their own machine sets DEBUG=true.
+"""
 
 from .base import *  # noqa: F403
 from .base import env_bool
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 # The demo may switch the second factor off; production settings refuse to.
 GOLDENTHREAD_REQUIRE_2FA = env_bool("GOLDENTHREAD_REQUIRE_2FA", False)

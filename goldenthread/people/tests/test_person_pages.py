@@ -82,14 +82,17 @@ def test_chi_must_match_date_of_birth(practitioner_client, person):
     assert "should be the date of birth" in response.content.decode()
 
 
-def test_duplicate_chi_is_refused(practitioner_client, person, team):
+def test_duplicate_chi_is_refused(practitioner_client, person, practitioner, team):
     twin = PersonFactory(team=team)
+    AllocationFactory(person=twin, worker=practitioner)  # someone the practitioner sees
     response = practitioner_client.post(
         reverse("people:edit", args=[person.pk]),
         person_post_data(person, chi_number=twin.chi_number,
                          date_of_birth=twin.date_of_birth.isoformat()),
     )
     assert "already recorded" in response.content.decode()
+    person.refresh_from_db()
+    assert person.chi_number != twin.chi_number
 
 
 def test_stale_save_is_refused_and_shows_the_other_version(practitioner_client, person):
@@ -199,10 +202,11 @@ def test_caseload_query_count_does_not_grow(practitioner_client, practitioner, t
 
 
 def test_caseload_search_by_name_and_chi(practitioner_client, person):
-    by_name = practitioner_client.get(reverse("people:caseload"), {"q": "macd"})
+    url = reverse("people:caseload")
+    by_name = practitioner_client.post(url, {"q": "macd"}, follow=True)
     assert person.family_name in by_name.content.decode()
     chi = f"{person.chi_number[:6]} {person.chi_number[6:8]}"
-    by_chi = practitioner_client.get(reverse("people:caseload"), {"q": chi})
+    by_chi = practitioner_client.post(url, {"q": chi}, follow=True)
     assert person.family_name in by_chi.content.decode()
-    none = practitioner_client.get(reverse("people:caseload"), {"q": "Zzyzx"})
+    none = practitioner_client.post(url, {"q": "Zzyzx"}, follow=True)
     assert person.family_name not in none.content.decode()

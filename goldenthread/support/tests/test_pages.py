@@ -1,6 +1,7 @@
 """Support Sequence pages: the seven steps, solutions, the directory in steps 5 and 6, the
 checklist, the summary and the plan; bad input, stale saves, query counts and access."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -315,7 +316,10 @@ def test_plan_pages_and_pdf(practitioner_client, person, outcome):
     assert "What do I want to change?" in easy and "Who will help?" in easy
     pdf = practitioner_client.get(reverse("support:plan_pdf", args=[person.pk]))
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"].startswith('attachment; filename="support-plan-jean-')
+    # A neutral file name: no name of the person (#11).
+    assert re.fullmatch(r'attachment; filename="support-plan-\d{4}-\d{2}-\d{2}\.pdf"',
+                        pdf["Content-Disposition"])
+    assert "jean" not in pdf["Content-Disposition"].lower()
     assert pdf["Cache-Control"] == "no-store"
     assert pdf.content.startswith(b"%PDF-")
 
