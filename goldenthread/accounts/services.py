@@ -93,6 +93,8 @@ def _redacted(instance: models.Model) -> models.Model:
         clone.password = "set" if instance.has_usable_password() else "not set"
     if isinstance(clone, TOTPDevice):
         clone.key = "(secret)"
+    if isinstance(clone, SignInCode):
+        clone.code_hash = "(kept hashed, not in the history)"
     return clone
 
 
@@ -138,8 +140,7 @@ def _issue_code(*, actor: User, user: User, purpose: CodePurpose, reason: str) -
         reason=reason[:300], issued_by=actor, issued_at=now,
         expires_at=now + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
     )
-    change_record(actor=actor, instance=row, action=ChangeAction.CREATE, before=None,
-                  person_id=None)
+    _record(actor, row, ChangeAction.CREATE, None)
     return code
 
 
