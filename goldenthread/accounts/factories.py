@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 
-from .models import Area, Role, Team, User
+from .models import (
+    CASEWORK_ROLES,
+    DATA_SET_UP_REASON,
+    AccessStatus,
+    Area,
+    CaseworkAccess,
+    Role,
+    Team,
+    User,
+)
 
 DEMO_PASSWORD = "demo-golden-thread"  # noqa: S105 - demo only; printed by `make run`
 
@@ -45,6 +55,28 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or DEMO_PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def casework_access(self, create, extracted, **kwargs):
+        """Test, demo and synthetic accounts in a casework role start with their access
+        approved, recorded as made by data set-up (no person granted or approved it).
+        `casework_access=False` makes one without, for tests of the approval itself."""
+        if not create or extracted is False:
+            return
+        if self.role not in CASEWORK_ROLES or self.team_id is None:
+            return
+        open_grants = CaseworkAccess.objects.filter(
+            user=self, status__in=[AccessStatus.PENDING, AccessStatus.APPROVED])
+        if open_grants.filter(role=self.role, team_id=self.team_id,
+                              status=AccessStatus.APPROVED).exists():
+            return
+        open_grants.update(status=AccessStatus.ENDED, ended_at=timezone.now(),
+                           end_reason="Replaced by test or demo data")
+        now = timezone.now()
+        CaseworkAccess.objects.create(
+            user=self, role=self.role, team_id=self.team_id, status=AccessStatus.APPROVED,
+            reason=DATA_SET_UP_REASON, granted_at=now, decided_at=now,
+        )
 
 
 class PractitionerFactory(UserFactory):

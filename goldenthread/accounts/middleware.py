@@ -1,4 +1,6 @@
-"""Session lifetime and the second factor (SEC-1)."""
+"""Session lifetime and the second factor (SEC-1); a form posted after the session ended is
+kept for its author (on the server, never in a URL or cookie) and offered back after they
+sign in again."""
 
 from __future__ import annotations
 
@@ -11,10 +13,50 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 SIGNED_IN_AT = "gt_signed_in_at"
 LAST_SEEN_AT = "gt_last_seen_at"
 LAST_SEEN_RESOLUTION = 60  # seconds
+# Never kept: secrets, and the token that proves the form came from this site.
+SECRET_FIELD_WORDS = ("password", "token", "secret", "csrf")
+SECRET_FIELD_NAMES = frozenset({"code", "otp"})
+MAX_STASH_CHARACTERS = 200_000
+
+
+def _kept_fields(request: HttpRequest) -> dict[str, list[str]]:
+    fields = {
+        name: values for name, values in request.POST.lists()
+        if name.lower() not in SECRET_FIELD_NAMES
+        and not any(word in name.lower() for word in SECRET_FIELD_WORDS)
+    }
+    if sum(len(v) for values in fields.values() for v in values) > MAX_STASH_CHARACTERS:
+        return {}
+    return fields
+
+
+def _csrf_ok(request: HttpRequest) -> bool:
+    """Only a form this site gave the person is kept (a forged cross-site post is not)."""
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    def view(request):  # pragma: no cover - never called
+        return None
+
+    checker = CsrfViewMiddleware(lambda request: HttpResponse())
+    return checker.process_view(request, view, (), {}) is None
+
+
+def _keep_form(request: HttpRequest) -> bool:
+    """Keep what was typed into the form being posted when the session ended."""
+    from . import services
+
+    if request.method != "POST" or request.headers.get("HX-Request") or not _csrf_ok(request):
+        return False
+    fields = _kept_fields(request)
+    if not fields:
+        return False
+    services.form_stash_save(user=request.user, path=request.path, fields=fields)
+    return True
 
 
 class SessionLifetimeMiddleware:
@@ -33,9 +75,12 @@ class SessionLifetimeMiddleware:
             if signed_in is None:
                 request.session[SIGNED_IN_AT] = now
             elif (last_seen is not None and now - last_seen > idle) or now - signed_in > lifetime:
+                kept = _keep_form(request)
                 logout(request)
-                messages.info(request, "You were signed out to keep records safe. Sign in again.")
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                messages.info(request, "You were signed out to keep records safe. Sign in again."
+                              + (" What you typed has been kept: after you sign in you can "
+                                 "send it again." if kept else ""))
+                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
             if last_seen is None or now - last_seen > LAST_SEEN_RESOLUTION:
                 # Saving the session costs a write; a minute's resolution is plenty for an
                 # idle timeout measured in tens of minutes.
@@ -47,7 +92,8 @@ class RequireSecondFactorMiddleware:
     """Signed-in staff who have not passed the second factor may only reach the sign-in steps."""
 
     allowed_url_names = frozenset(
-        {"accounts:login", "accounts:logout", "accounts:verify", "accounts:setup_second_factor"}
+        {"accounts:login", "accounts:logout", "accounts:verify", "accounts:setup_second_factor",
+         "accounts:enrolment_code", "accounts:set_up"}
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -7,8 +7,14 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-in/security-code/", views.VerifyView.as_view(), name="verify"),
+    path("sign-in/app-code/", views.EnrolmentCodeView.as_view(), name="enrolment_code"),
     path("sign-in/set-up-app/", views.SetupSecondFactorView.as_view(),
          name="setup_second_factor"),
+    path("set-up/", views.AccountSetUpView.as_view(), name="set_up"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("team/", views.TeamView.as_view(), name="team"),
+    path("access/", views.CaseworkAccessView.as_view(), name="access"),
+    path("access/<uuid:grant_id>/decide/", views.CaseworkAccessDecideView.as_view(),
+         name="access_decide"),
+    path("restore/", views.RestoreFormView.as_view(), name="restore"),
 ]

@@ -1,25 +1,43 @@
-"""Sign in (password, then a security code), sign out, and the team leader's team view."""
+"""Sign in (password, then a security code), setting up an account or an app with a
+one-time code, sign out, the team leader's team view, casework access decisions, and a
+form kept across an expired session."""
 
 from __future__ import annotations
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import FormView, TemplateView
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView, View
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.rules import can
 from goldenthread.people import selectors
 
-from .forms import SignInForm, TokenForm
+from . import presenters, services
+from . import selectors as account_selectors
+from .forms import (
+    AccessDecisionForm,
+    AccountSetUpForm,
+    EnrolmentCodeForm,
+    SignInForm,
+    TokenForm,
+)
+from .models import AccessStatus, Role
 
 NEXT_SESSION_KEY = "gt_next"
+ENROL_CODE_SESSION_KEY = "gt_enrol_code"
 
 
 def _safe_next(request, candidate: str | None) -> str:
@@ -30,6 +48,15 @@ def _safe_next(request, candidate: str | None) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _finish_sign_in(request, candidate: str | None):
+    """Where a fully signed-in person goes: back to a form they lost when their session
+    ended, if there is one kept for them; else where they were going."""
+    if services.form_stash_waiting(user=request.user):
+        return redirect("accounts:restore")
+    return redirect(_safe_next(request, candidate))
+
+
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
@@ -40,6 +67,8 @@ class SignInView(auth_views.LoginView):
         if settings.GOLDENTHREAD_REQUIRE_2FA:
             self.request.session[NEXT_SESSION_KEY] = self.get_redirect_url()
             return redirect("accounts:verify")
+        if services.form_stash_waiting(user=self.request.user):
+            return redirect("accounts:restore")
         return response
 
 
@@ -65,11 +94,39 @@ class VerifyView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         otp_login(self.request, self.device)
-        return redirect(_safe_next(self.request, self.request.session.pop(NEXT_SESSION_KEY, None)))
+        return _finish_sign_in(self.request, self.request.session.pop(NEXT_SESSION_KEY, None))
 
 
+@method_decorator([never_cache, sensitive_post_parameters("code")], name="dispatch")
+class EnrolmentCodeView(LoginRequiredMixin, FormView):
+    """Before linking an app: the one-time code issued to this person. With their own
+    password (they are signed in with it) this proves it is them, not whoever reset it."""
+
+    template_name = "accounts/enrolment_code.html"
+    form_class = EnrolmentCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and TOTPDevice.objects.devices_for_user(
+                request.user, confirmed=True).exists():
+            return redirect("accounts:verify")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        row = services.sign_in_code_check(
+            user=self.request.user, purpose=services.CodePurpose.SECOND_FACTOR,
+            code=form.cleaned_data["code"])
+        if row is None:
+            form.add_error("code", "That code is not right, or it has expired or been used. "
+                                   "Check it, or ask an administrator for a new one.")
+            return self.form_invalid(form)
+        self.request.session[ENROL_CODE_SESSION_KEY] = str(row.pk)
+        return redirect("accounts:setup_second_factor")
+
+
+@method_decorator(never_cache, name="dispatch")
 class SetupSecondFactorView(LoginRequiredMixin, FormView):
-    """First sign-in: link an authenticator app by scanning a QR code or typing the key."""
+    """Link an authenticator app by scanning a QR code or typing the key: only with a
+    one-time code issued to this person (never on a password alone)."""
 
     template_name = "accounts/setup_second_factor.html"
     form_class = TokenForm
@@ -78,6 +135,10 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
         if request.user.is_authenticated:
             if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
                 return redirect("accounts:verify")
+            self.code_id = request.session.get(ENROL_CODE_SESSION_KEY)
+            if services.enrolment_allowed(user=request.user, code_id=self.code_id) is None:
+                request.session.pop(ENROL_CODE_SESSION_KEY, None)
+                return redirect("accounts:enrolment_code")
             self.device = (
                 TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
                 or TOTPDevice.objects.create(
@@ -101,11 +162,46 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
-        self.device.confirmed = True
-        self.device.save(update_fields=["confirmed"])
+        try:
+            services.second_factor_enrol(user=self.request.user, device=self.device,
+                                         code_id=self.code_id)
+        except PermissionDenied:
+            self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
+            messages.error(self.request, "That one-time code has been used or has expired. "
+                                         "Ask an administrator for a new one.")
+            return redirect("accounts:enrolment_code")
+        self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
         otp_login(self.request, self.device)
         messages.success(self.request, "Your authenticator app is set up.")
-        return redirect(_safe_next(self.request, self.request.session.pop(NEXT_SESSION_KEY, None)))
+        return _finish_sign_in(self.request, self.request.session.pop(NEXT_SESSION_KEY, None))
+
+
+@method_decorator([never_cache, sensitive_post_parameters("code", "new_password1",
+                                                          "new_password2")], name="dispatch")
+class AccountSetUpView(FormView):
+    """A new account or a forgotten password: choose your own password with your code."""
+
+    template_name = "accounts/account_set_up.html"
+    form_class = AccountSetUpForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user, row = services.account_set_up(
+                username=data["username"], code=data["code"], password=data["new_password1"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("new_password1", exc)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        self.request.session[ENROL_CODE_SESSION_KEY] = str(row.pk)
+        messages.success(self.request, "Your password is set.")
+        if settings.GOLDENTHREAD_REQUIRE_2FA:
+            return redirect("accounts:verify")
+        return _finish_sign_in(self.request, None)
 
 
 class TeamView(LoginRequiredMixin, TemplateView):
@@ -125,4 +221,98 @@ class TeamView(LoginRequiredMixin, TemplateView):
         context["members"] = selectors.team_members_with_caseloads(user.team)
         context["people_count"] = selectors.team_people_count(user)
         context["unallocated"] = selectors.unallocated_people(user)
+        context["pending_access"] = account_selectors.pending_access_for(user)
+        context["handovers"] = account_selectors.handovers_to_reassign(user)
         return context
+
+
+class AccessRequiredMixin(LoginRequiredMixin):
+    """Administrators (every team) and team leaders (their team)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (
+            user.role == Role.ADMINISTRATOR or can(user, "accounts.view_team")
+        ):
+            raise PermissionDenied("Only administrators and team leaders see who was given "
+                                   "access.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CaseworkAccessView(AccessRequiredMixin, TemplateView):
+    """Who was given access to casework: who asked, who approved, when; and the access
+    waiting for a second person's approval."""
+
+    template_name = "accounts/casework_access.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        grants = account_selectors.casework_access_for(user)
+        context["pending"] = [
+            (grant, services.can_decide(user, grant), presenters.grant_row(grant))
+            for grant in grants if grant.status == AccessStatus.PENDING
+        ]
+        context["history"] = [presenters.grant_row(grant) for grant in grants
+                              if grant.status != AccessStatus.PENDING]
+        context["decision_form"] = AccessDecisionForm()
+        context["is_team_leader"] = user.role == Role.TEAM_LEADER
+        return context
+
+
+class CaseworkAccessDecideView(AccessRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, grant_id):
+        grant = account_selectors.casework_access_for(request.user).filter(pk=grant_id).first()
+        if grant is None:
+            raise Http404("No such access request.")
+        form = AccessDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose to approve or refuse.")
+            return redirect("accounts:access")
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                services.casework_access_approve(actor=request.user, grant=grant,
+                                                 note=data["note"])
+                messages.success(request, f"Access approved for {grant.user}.")
+            else:
+                services.casework_access_refuse(actor=request.user, grant=grant,
+                                                note=data["note"])
+                messages.success(request, f"Access refused for {grant.user}.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        return redirect("accounts:access")
+
+
+@method_decorator(never_cache, name="dispatch")
+class RestoreFormView(LoginRequiredMixin, TemplateView):
+    """After signing in again: what this person typed before their session ended, to send
+    again if they choose. Shown once; never to anyone else."""
+
+    template_name = "accounts/restore_form.html"
+
+    def get(self, request, *args, **kwargs):
+        stash = services.form_stash_take(user=request.user)
+        if stash is None or not _is_internal_path(stash.path):
+            messages.info(request, "There was nothing waiting to be sent again.")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        context = self.get_context_data(
+            stash=stash, rows=presenters.stashed_field_rows(stash.fields),
+            hidden=[(name, value) for name, values in stash.fields.items()
+                    for value in values],
+        )
+        return self.render_to_response(context)
+
+
+def _is_internal_path(path: str) -> bool:
+    if not path.startswith("/") or path.startswith("//"):
+        return False
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True

@@ -7,10 +7,10 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
-from goldenthread.accounts.models import Area, Role, Team
+from goldenthread.accounts.models import Area, CaseworkAccess, Role, Team
 from goldenthread.core.models import BaseModel, VersionedModel
 
 from .chi import InvalidCHI, chi_matches_birth_date, validate_chi
@@ -28,15 +28,23 @@ class PersonQuerySet(models.QuerySet):
         Practitioners: people allocated to them now. Team leaders: people of their team and
         people allocated to anyone in their team. Everyone else (commissioners, panel members,
         administrators, superusers) sees no named record here.
+
+        Only while the user's casework access for their role and team has been approved by
+        a second person (accounts.CaseworkAccess): an account an administrator makes or
+        changes sees nothing until then (#11).
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        if user.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+            return self.none()
+        # One condition inside the same query (no extra round trip on any page).
+        approved = self.filter(Exists(CaseworkAccess.objects.approved_for(user)))
         today = timezone.localdate()
         # IN (allocations of this worker / team) lets the database start from the
         # allocation index instead of testing every person (measured: docs/benchmarks.md).
         allocated = Allocation.objects.filter(active_on(today))
         if user.role == Role.PRACTITIONER:
-            return self.filter(pk__in=allocated.filter(worker=user).values("person_id"))
+            return approved.filter(pk__in=allocated.filter(worker=user).values("person_id"))
         if user.role == Role.TEAM_LEADER and user.team_id:
             # The team leader is a member of the team, so this covers their own too.
             from django.contrib.auth import get_user_model
@@ -45,7 +53,7 @@ class PersonQuerySet(models.QuerySet):
             team_allocated = allocated.filter(
                 worker_id__in=team_members.values("pk")
             ).values("person_id")
-            return self.filter(Q(team_id=user.team_id) | Q(pk__in=team_allocated))
+            return approved.filter(Q(team_id=user.team_id) | Q(pk__in=team_allocated))
         return self.none()
 
     def search(self, query: str) -> PersonQuerySet:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from goldenthread.accounts.admin import ServiceWrites
 from goldenthread.accounts.models import Role
 from goldenthread.audit.services import snapshot
 
@@ -19,7 +20,7 @@ def _is_administrator(request) -> bool:
 
 
 @admin.register(DelegatedLimit)
-class DelegatedLimitAdmin(admin.ModelAdmin):
+class DelegatedLimitAdmin(ServiceWrites, admin.ModelAdmin):
     list_display = ("__str__", "role", "user", "amount_per_year", "updated_at")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name", "user__last_name")

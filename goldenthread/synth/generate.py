@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 
-from goldenthread.accounts.models import Area, Role, Team, User
+from goldenthread.accounts.models import (
+    DATA_SET_UP_REASON,
+    AccessStatus,
+    Area,
+    CaseworkAccess,
+    Role,
+    Team,
+    User,
+)
 from goldenthread.audit.models import AccessLog
 from goldenthread.conversations.models import (
     Aspiration,
@@ -174,7 +183,21 @@ def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
     writer.write(Team, ["id", "name", "area"], team_rows)
     writer.write(User, ["id", "password", "is_superuser", "username", "first_name", "last_name",
                         "email", "is_staff", "is_active", "date_joined", "role", "team",
-                        "job_title"], user_rows)
+                        "job_title", "session_generation"],
+                 [(*row, 0) for row in user_rows])
+    # Casework access approved as data set-up, as the factories do (no random draw: the
+    # rest of the data stays the same whatever the accounts app records).
+    writer.write(CaseworkAccess, [
+        "id", "user", "role", "team", "status", "reason", "granted_by", "granted_at",
+        "decided_by", "decided_at", "decision_note", "ended_by", "ended_at", "end_reason",
+    ], [
+        (uuid.uuid5(user_id, "casework-access"), user_id, row[10], row[11],
+         AccessStatus.APPROVED, DATA_SET_UP_REASON, None, joined, None, joined, "", None, None,
+         "")
+        for row in user_rows
+        for user_id in (row[0],)
+        if row[10] in (Role.PRACTITIONER, Role.TEAM_LEADER) and row[11] is not None
+    ])
     # Delegated limits for the roles (SDS-4), unless an administrator has set them already:
     # the synthetic approvals follow whatever limits the database holds.
     ctx.limits = dict(writer.role_limits())

@@ -16,7 +16,28 @@ def code_for(user) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
+def one_time_code_for(user) -> str:
+    """What an administrator hands the person before their first sign-in (#11): setting up
+    an authenticator app needs it as well as the password."""
+    from goldenthread.accounts.factories import AdministratorFactory
+    from goldenthread.accounts.services import second_factor_reset
+
+    administrator = AdministratorFactory(username="journey-admin")
+    return second_factor_reset(actor=administrator, user=user,
+                               reason="First sign-in").issued.code
+
+
+def set_up_app(page, axe, code: str) -> None:
+    """First sign-in, after the password: the one-time code, then link the app."""
+    page.wait_for_url(re.compile(r"/app-code/"))
+    axe.check(page)
+    page.get_by_label("One-time code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/set-up-app/"))
+
+
 def sign_in(page, axe, user):
+    code = one_time_code_for(user)  # issued before: issuing ends any session they have
     page.goto("/")
     assert "/account/sign-in/" in page.url
     axe.check(page)
@@ -26,8 +47,8 @@ def sign_in(page, axe, user):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    # First sign-in: set up the authenticator app.
-    page.wait_for_url(re.compile(r"/set-up-app/"))
+    # First sign-in: the one-time code, then set up the authenticator app.
+    set_up_app(page, axe, code)
     axe.check(page)
     page.get_by_label("Security code").fill(code_for(user))
     page.get_by_role("button", name="Confirm and sign in").click()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from goldenthread.sds.factories import UnmetNeedFactory, set_limits
 from goldenthread.sds.models import BudgetRequest, RequestStatus
-from tests.browser.test_foundation_journey import code_for
+from tests.browser.test_foundation_journey import code_for, one_time_code_for, set_up_app
 
 DEMO_PASSWORD = "demo-golden-thread"  # noqa: S105 - the factories' demo password
 
@@ -29,12 +29,13 @@ def tick(control):
 
 
 def sign_in(page, axe, user, landing: str):
+    code = one_time_code_for(user)
     page.goto("/")
     assert "/account/sign-in/" in page.url
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/set-up-app/"))
+    set_up_app(page, axe, code)
     page.get_by_label("Security code").fill(code_for(user))
     page.get_by_role("button", name="Confirm and sign in").click()
     page.wait_for_url(re.compile(landing))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from goldenthread.accounts import services
 from goldenthread.accounts.factories import DEMO_PASSWORD
 
 LOGIN = "/account/sign-in/"
@@ -25,13 +26,20 @@ def current_code(device):
 
 
 @pytest.mark.django_db
-def test_first_sign_in_sets_up_app_then_reaches_caseload(client, practitioner, person):
+def test_first_sign_in_sets_up_app_then_reaches_caseload(client, practitioner, person,
+                                                         administrator):
+    """#11: setting up the app needs the one-time code issued to this person, as well as
+    their password (the password alone never links an app)."""
+    issued = services.second_factor_reset(actor=administrator, user=practitioner,
+                                          reason="New phone").issued
     response = post_password(client, "pat")
     assert response.status_code == 302 and response["Location"] == reverse("accounts:verify")
     # Not yet verified: every other page sends you back to the code step.
     assert client.get(reverse("people:caseload"))["Location"] == reverse("accounts:verify")
     setup = client.get(reverse("accounts:verify"))
     assert setup["Location"] == reverse("accounts:setup_second_factor")
+    assert client.get(setup["Location"])["Location"] == reverse("accounts:enrolment_code")
+    client.post(reverse("accounts:enrolment_code"), {"code": issued.code.lower()})
     page = client.get(reverse("accounts:setup_second_factor"))
     assert b"<svg" in page.content
     device = TOTPDevice.objects.get(user=practitioner)
@@ -74,14 +82,66 @@ def test_wrong_password_message_does_not_reveal_account(client, practitioner):
 
 @pytest.mark.django_db
 def test_failed_sign_ins_are_throttled_for_existing_and_unknown_users(client, practitioner):
+    pages = []
     for username in ("pat", "nobody-here"):
         for _ in range(5):
             post_password(client, username, "wrong-password")
         locked = post_password(client, username, DEMO_PASSWORD if username == "pat" else "x")
         assert locked.status_code == 429
         assert "Too many attempts" in locked.content.decode()
-    # The right password does not get through while locked.
+        pages.append(locked.content.decode())
+    # The right password does not get through while locked; the page does not say whether
+    # the account exists.
     assert "_auth_user_id" not in client.session
+    assert pages[0] == pages[1]
+
+
+def post_from(client, address, username, password="wrong-password"):  # noqa: S107
+    return client.post(LOGIN, {"username": username, "password": password},
+                       REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_nobody_can_lock_someone_elses_account_from_another_address(client, practitioner):
+    """#11: lockout was per username only, so 5 requests from anywhere locked anyone out."""
+    for _ in range(6):
+        post_from(client, "203.0.113.9", "pat")
+    assert post_from(client, "203.0.113.9", "pat", DEMO_PASSWORD).status_code == 429
+    # Pat, at her own desk, still signs in.
+    response = post_from(client, "198.51.100.20", "pat", DEMO_PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(practitioner.pk)
+
+
+@pytest.mark.django_db
+def test_spraying_one_password_across_accounts_from_one_address_is_stopped(client,
+                                                                           practitioner):
+    """#11: one password tried against many usernames was never throttled."""
+    from django.conf import settings
+
+    limit = settings.GOLDENTHREAD_SIGN_IN_FAILURES_PER_ADDRESS
+    for n in range(limit - 1):
+        response = post_from(client, "203.0.113.9", f"someone{n}", "Summer2026!")
+        assert response.status_code == 200  # fewer than 5 tries each: no per-name lock
+    assert post_from(client, "203.0.113.9", "someone-else", "Summer2026!").status_code == 429
+    locked = post_from(client, "203.0.113.9", "pat", DEMO_PASSWORD)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Other addresses (the rest of the council) are unaffected.
+    assert post_from(client, "198.51.100.20", "pat", DEMO_PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_valid_sign_in_does_not_clear_an_address_count(client, practitioner):
+    from django.conf import settings
+
+    limit = settings.GOLDENTHREAD_SIGN_IN_FAILURES_PER_ADDRESS
+    for n in range(limit - 1):
+        post_from(client, "203.0.113.9", f"someone{n}", "Summer2026!")
+    # A valid account signing in from that address does not wipe its count.
+    assert post_from(client, "203.0.113.9", "pat", DEMO_PASSWORD).status_code == 302
+    client.post(reverse("accounts:logout"), REMOTE_ADDR="203.0.113.9")
+    assert post_from(client, "203.0.113.9", "another", "Summer2026!").status_code == 429
 
 
 @pytest.mark.django_db

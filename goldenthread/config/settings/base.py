@@ -35,6 +35,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Django's own form templates, which admin widgets include (the read-only password
+    # field, raw-id and related-object widgets): without them those admin pages fail.
+    "django.forms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -136,34 +139,51 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Length over complexity (NCSC): at least 12 characters, not a common password, not the
+# person's name, not one repeated character or a plain run. A long passphrase of words or
+# digits is welcome (docs/adr/0004-sign-in-security.md).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "goldenthread.accounts.passwords.NotGuessableValidator"},
 ]
 
 GOLDENTHREAD_REQUIRE_2FA = env_bool("GOLDENTHREAD_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Golden Thread"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-# Failed sign-ins: 5 tries per username (whether or not it exists) per 15 minutes.
+# One-time codes an administrator hands over (account set-up, a new authenticator app).
+GOLDENTHREAD_SIGN_IN_CODE_LIFETIME = timedelta(days=3)
+# Administrators never see authenticator keys or QR codes in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Failed sign-ins (docs/adr/0004-sign-in-security.md): 5 per username from one address, and
+# 30 per address across all usernames, in 15 minutes; the same page whether or not the
+# account exists. goldenthread.accounts.throttle applies the two limits.
+AXES_HANDLER = "goldenthread.accounts.throttle.SignInThrottle"
 AXES_FAILURE_LIMIT = 5
+GOLDENTHREAD_SIGN_IN_FAILURES_PER_ADDRESS = 30
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-# Per username, not per address: a whole office behind one address must not be locked out
-# by one person's typing (docs/adr/0004-sign-in-security.md).
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "ui/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
+# Behind a reverse proxy, the client's address is the proxy's unless this says how many
+# proxies add themselves to X-Forwarded-For (else every sign-in shares one address).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("GOLDENTHREAD_PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
-# Sessions end after 30 minutes without activity and 10 hours after sign-in.
+# Sessions end after 60 minutes without activity and 10 hours after sign-in. A form posted
+# after that is kept on the server for its author for a while and offered back after they
+# sign in again (goldenthread.accounts.middleware).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
+GOLDENTHREAD_FORM_STASH_LIFETIME = timedelta(hours=8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
