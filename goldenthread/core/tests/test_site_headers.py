@@ -60,10 +60,13 @@ def test_the_crawl_finds_the_pages_with_personal_data():
 
 @pytest.fixture
 def every_kwarg(full_record, practitioner, outsider_request):
+    from goldenthread.accounts.models import CaseworkAccess
     from goldenthread.directory.factories import CommunityResourceFactory
 
     return {
         **full_record,
+        "grant_id": CaseworkAccess.objects.filter(user=practitioner).values_list(
+            "pk", flat=True).first(),
         "duplicate_id": outsider_request.pk,
         "resource_id": CommunityResourceFactory().pk,
     }
