@@ -93,16 +93,36 @@ def test_external_split_follows_the_hash_rule() -> None:
 def test_external_test_sources_leave_source_out() -> None:
     """Regression guard on the sources kept away from rule-writing (see evaluation/README.md).
 
-    These are the levels reached when the rules were frozen, not the issue's targets.
+    These are the levels reached when the rules were frozen for the second time,
+    not the issue's targets (several of which are not met; the README says why).
     """
-    first_batch = [ex for ex in load(EXTERNAL_SET) if ex.batch == "1"]
-    result = evaluate_by_source(first_batch, "external")
+    result = evaluate_by_source(load(EXTERNAL_SET), "external")
     test = result.pooled["test"]
+    assert test.total >= 220
     assert test.problem_found_rate is not None and test.problem_found_rate >= 0.95
-    assert test.content_found_rate is not None and test.content_found_rate >= 0.90
-    assert test.content_kept_rate is not None and test.content_kept_rate >= 0.78
-    for code in ("jargon", "not_person_centred"):
-        assert test.codes[code].precision is not None and test.codes[code].precision >= 0.85
+    assert test.content_found_rate is not None and test.content_found_rate >= 0.78
+    assert test.content_kept_rate is not None and test.content_kept_rate >= 0.74
+    for code, floor in (
+        ("no_baseline", 0.95),
+        ("not_time_bound", 0.95),
+        ("not_person_centred", 0.90),
+        ("vague", 0.85),
+        ("not_measurable", 0.70),
+        ("solution_embedded", 0.70),
+    ):
+        precision = test.codes[code].precision
+        assert precision is not None and precision >= floor, code
+
+
+def test_external_tune_sources_keep_the_level_they_were_tuned_to() -> None:
+    result = evaluate_by_source(load(EXTERNAL_SET), "external")
+    tune = result.pooled["tune"]
+    assert tune.problem_found_rate is not None and tune.problem_found_rate >= 0.95
+    assert tune.clean_kept_rate is not None and tune.clean_kept_rate >= 0.90
+    assert tune.content_kept_rate is not None and tune.content_kept_rate >= 0.90
+    for code in CODES:
+        precision = tune.codes[code].precision
+        assert precision is not None and precision >= 0.80, code
 
 
 def test_wilson_interval() -> None:
