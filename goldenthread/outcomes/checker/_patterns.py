@@ -226,6 +226,8 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
             continue
         if tok.lower.endswith("ing") and reading.text[: tok.start].rstrip().endswith(","):
             continue  # ", going to two groups a month": how you would see it, not the outcome
+        if _purpose_infinitive(toks, i):
+            continue  # "more energy to take part in activities": the change is the energy
         # the service noun, within a few words ("attend a weekly social group")
         noun_at = -1
         for j in range(verb_end + 1, min(n, verb_end + 8)):
@@ -277,12 +279,43 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
     return hits
 
 
+# Words after which "to <verb>" is the outcome itself ("want to join a club"),
+# not the purpose of another change ("increase energy level to participate").
+WANTING = _set(
+    """want wants wanted wanting like likes love loves hope hopes hoping wish wishes aim aims
+    able going need needs plan plans try tries trying continue continues start starts begin
+    begins learn learns 'd would agree agrees choose chooses decide decides prefer prefers
+    goal is are will be"""
+)
+
+
+def _purpose_infinitive(toks: list[Token], i: int) -> bool:
+    """``toks[i]`` is "to <verb>" after something that is not a wish: a purpose clause."""
+    if i < 2 or toks[i - 1].lower != "to":
+        return False
+    before = toks[i - 2]
+    return before.lower not in WANTING and before.text[:1].islower()
+
+
 # --------------------------------------------------------------------------- organisational voice
 
 
 def _subject_start(reading: Reading, c_start: int, c_end: int) -> list[Token]:
     toks = [t for t in reading.tokens if c_start <= t.start and t.end <= c_end]
-    if toks and toks[0].lower in {"by", "within", "in", "if", "when", "over", "after", "during"}:
+    if toks and toks[0].lower in {
+        "by",
+        "within",
+        "in",
+        "if",
+        "when",
+        "over",
+        "after",
+        "during",
+        "upon",
+        "given",
+        "following",
+        "using",
+    }:
         comma = reading.text.find(",", toks[0].end, c_end)
         if comma != -1:
             toks = [t for t in toks if t.start > comma]
@@ -435,11 +468,6 @@ CLINICAL_NEEDLES = (
     "cue",
     "cueing",
     "prompt",
-    "trial",
-    "opportunit",
-    "attempt",
-    "session",
-    "accuracy",
 )
 
 

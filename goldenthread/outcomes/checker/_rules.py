@@ -90,7 +90,7 @@ def _verb_forms() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     # A verb does not show anything observable when its object is abstract:
     # "make progress", "take control", "get better", "reach her potential".
     not_after = (
-        r"(?!\s+(?:(?:\w+\s+)?progress|(?:an?\s+)?improvements?|changes?\b|a\s+difference"
+        r"(?!\s+(?:(?:\w+\s+)?progress|(?:an?\s+)?improvements?|changes?\b(?!\s+from)|a\s+difference"
         r"|sure\b|the\s+most|control|charge|responsibility|part\b|it\s+easy|things\s+slowly"
         r"|better|well\b|worse|fit\b|fitter|support\b|help\b|more\s+support|services"
         r"|on\s+with|to\s+terms|forward|(?:my|his|her|their)\s+(?:full\s+)?potential"
@@ -101,7 +101,8 @@ def _verb_forms() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     phrasal = sorted((f for f in forms if " " in f), key=lambda f: (-len(f), f))
     phrasal_alt = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in phrasal)
     regex = re.compile(rf"(?<![\w'-])(?:{phrasal_alt})(?![\w'-]){not_after}", re.IGNORECASE)
-    single = frozenset(f for f in forms if " " not in f)
+    # "Following the review," is a preposition far more often than an action.
+    single = frozenset(f for f in forms if " " not in f) - {"following"}
     return single, regex, re.compile(not_after, re.IGNORECASE)
 
 
@@ -169,7 +170,7 @@ OBJECT_TASK = _words("""support assist help encourage enable promote maintain im
 AUX_SKIP = _words("""be to will continue continues also always then need needs have has been being
     regularly daily still now further""")
 LEADING_ADVERBIAL = _words("""by within in from at over after before when once if on during following using through
-    with since currently now aged as next this until throughout via""")
+    with since currently now aged as next this until throughout via upon given""")
 TO_VERBS = _words("be make see help feel have get meet reduce improve increase give keep stay")
 HAVE_WORDS = _words("have has having get gets getting need needs require requires")
 TITLES = _words("mr mrs ms miss dr mx")
@@ -203,6 +204,7 @@ QUANTITY_RE = re.compile(
         |morning)\b
     | \bo'clock\b
     | \b(?:half|quarter)\s+(?:a|an|of)\b
+    | \bthe\s+number\s+of\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -234,6 +236,7 @@ CONSTRUCTION_RE = re.compile(
         |reminders?|being\s+reminded|stopping|a\s+break))\b
     | \bout\s+of\s+bed\b
     | \bdischarged\s+home\b
+    | \blet\s+(?:\w+\s+){1,2}know\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -248,6 +251,14 @@ TIME_RE = re.compile(
         (?:next\s+|coming\s+)?{SEASON}\b
     | \b(?:by|before|until|till|in\s+time\s+for|ahead\s+of|for|over|after|from|this|next|in)
         \s+(?:the\s+|this\s+|next\s+)?(?:{_EVENT_ALT})
+    | \bat\s+(?=(?:my|his|her|their|our)\s)(?:{_EVENT_ALT})
+    | \b(?:after|upon|on|following|before)\s+(?:(?:graduating|graduation|completion|completing
+        |leaving|exiting|finishing)\s+(?:of\s+|from\s+)?)?(?:the\s+)?(?:(?:high|secondary|primary)
+        \s+school|college|university)\b
+    | \b(?:after|upon|on|following|before)\s+(?:leaving|exiting|finishing|completing)\s+school\b
+    | \b(?:after|upon|on|following)\s+graduation\b
+    | \b(?:by|before|on|at|upon|after|until)\s+(?:my\s+|his\s+|her\s+|their\s+|the\s+)?discharge\b
+    | \b{NUM}\s+(?:days?|weeks?|wks?|months?|years?|yrs?)\s+(?:after|from|post)\s
     | \b(?:at|by|before|for)\s+(?:my|his|her|their|the)\s+(?:next\s+)?(?:annual\s+)?review\b
     | \bby\s+(?:the\s+)?(?:end|start|beginning|middle|close|time)\b
     | \bby\s+{DAYNAME}\b
@@ -258,7 +269,7 @@ TIME_RE = re.compile(
     | \b(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming|following)\s+(?:{NUM}\s+)?
         (?:days?|weeks?|fortnights?|months?|years?|terms?)\b
     | \b(?:within|in|over|during)\s+(?:the\s+)?{NUM}\s+(?:(?:academic|school|calendar)\s+)?
-        (?:days?|weeks?|fortnights?|months?|years?|terms?)\b
+        (?:days?|weeks?|wks?|fortnights?|months?|years?|yrs?|terms?)\b
     | \bwithin\s+(?:days|weeks|months)\b
     | \bfor\s+(?:at\s+least\s+)?the\s+(?:next|coming)\s+(?:{NUM}\s+)?
         (?:days?|weeks?|months?|years?)\b
@@ -288,7 +299,8 @@ TIME_RE = re.compile(
 TIME_TRIGGERS = _words(
     """by before until till from in during this next end start beginning middle close mid
     early late around over for after the within at when once prior today tonight tomorrow
-    coming january february march april may june july august september october november
+    coming upon on following one two three four five six seven eight nine ten eleven twelve
+    fifteen twenty thirty half several january february march april may june july august september october november
     december jan feb apr jun jul aug sep sept oct nov dec"""
 )
 
@@ -320,18 +332,18 @@ BASELINE_RE = re.compile(
     | \b(?:can't|cannot|can\s+not|couldn't|could\s+not|unable|isn't\s+able|aren't\s+able
         |not\s+able|don't|doesn't|didn't|haven't|hasn't|hadn't|isn't|aren't|wasn't|never
         |hardly|rarely|seldom|struggles?|struggling|finds?\s+it\s+(?:hard|difficult))\b
-    | \b(?:again|regain\w*|resum\w+|restart\w*|rebuild\w*|relearn\w*|return\w*)\b
+    | \b(?:again|regain\w*|resum\w+|restart\w*|rebuild\w*|relearn\w*|return\w*|restor\w*)\b
     | \b(?:get|gets|getting|got|go|goes|going|went|gone|come|comes|coming|came|be|being|been
         |move|moving|bring|am|is|are)\s+(?:\w+\s+)?back\b
     | \bback\s+(?:to|at|in|into|on|doing|\w+ing)\b
-    | \b(?:keep|keeps|keeping|continu\w+|carry\s+on|carries\s+on|still|stay|stays
-        |staying|remain|remains|remaining|maintain\w*|sustain\w*)\b
+    | (?<!while\s)(?<!whilst\s)\b(?:keep|keeps|keeping|continu\w+|carry\s+on|carries\s+on
+        |still|stay|stays|staying|remain|remains|remaining|maintain\w*|sustain\w*)\b
     | \bable\s+to\b
     | \blearn(?:s|t|ed|ing)?\s+(?:to|how)\b
     | (?<!the\s)\bstart(?:s|ing)?\b(?!\s+of\b)
     | (?<!the\s)\bbegin(?:s|ning)?\b(?!\s+of\b)
     | \bfor\s+the\s+first\s+time\b | \bfirst\s+ever\b
-    | \bstop(?:s|ped|ping)?\b
+    | (?<!without\s)\bstop(?:s|ped|ping)?\b
     | \bcut(?:s|ting)?\s+(?:[\w']+\s+){{0,3}}?down\b
     | \b(?:up|down)\s+from\b
     | \b(?:instead\s+of|rather\s+than|than\s+now|like\s+now|than\s+before|as\s+before
@@ -345,7 +357,9 @@ BASELINE_RE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-FROM_TO_RE = re.compile(r"\bfrom\s+((?:[\w'£]+\s+){0,8}?)to\s+((?:[\w'£]+\s*){0,4})", re.IGNORECASE)
+FROM_TO_RE = re.compile(
+    r"\bfrom\s+((?:[\w'£%.]+\s+){0,8}?)to\s+((?:[\w'£%.]+\s*){0,4})", re.IGNORECASE
+)
 
 # A clause with one of these (and no sign of an outcome) only describes the present.
 STATE_RE = re.compile(
@@ -443,6 +457,12 @@ HAVE_SUPPORT_RE = re.compile(
 FRAGMENT_START_RE = re.compile(r"\s*(?:support|help|assistance)\s+(?:with|to|for)\b", re.IGNORECASE)
 LEADING_JUNK_RE = re.compile(r"\s*(?:[-*•·>]+|\(?\d+[.)]|\(?[a-z][.)](?=\s))?\s*[\"']?\s*")
 
+CAREER_BEFORE_RE = re.compile(
+    r"""\b(?:become|becomes|becoming|be|work|works|working|train|trains|training|qualify
+      |qualifies|job|career|apprenticeship)\s+(?:as\s+)?(?:an?\s+)?(?:\w+\s+)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+COUNTED_BEFORE_RE = re.compile(r"\d\s*%?\s+(?:of\s+(?:the\s+)?)?(?:\w+\s+){0,2}$")
 NEEDS_MET_RE = re.compile(r"\bneeds\s+(?:[\w']+\s+){0,2}met\b", re.IGNORECASE)
 PASSIVE_NEEDLES = ("ed", "given", "kept", "taken", "seen", "fed", "looked after")
 HELP_NEEDLES = (
@@ -589,6 +609,29 @@ def _means_end(text: str, tokens: list[Token], start_index: int, limit: int) -> 
     return end
 
 
+# "By + -ing" names a how only when it goes to, uses or receives a service:
+# "by attending a lunch club", "by using a walking frame". The person's own
+# action is the measure, not a solution: "by increasing the words read per
+# minute from 40 to 80", "by picking up a raisin", "by waving" (issue 18).
+BY_ING_SERVICE_VERBS = _words(
+    "attending receiving accessing engaging joining participating enrolling having getting"
+)
+GOING_TO_RE = re.compile(r"by\s+going\s+(?:along\s+)?to\b", re.IGNORECASE)
+BY_ING_SERVICE_NOUN_RE = re.compile(
+    r"""\b(?:groups?|sessions?|programmes?|programs?|centres?|centers?|clubs?|schemes?|projects?
+      |clinics?|services?|therapy|therapies|class(?:es)?|courses?|appointments?|treatment
+      |counselling|counseling|medication|staff|carers?|workers?|volunteers?|drop-ins?)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _by_ing_is_a_service(text: str, verb: str, start: int, end: int) -> bool:
+    if verb in BY_ING_SERVICE_VERBS or GOING_TO_RE.match(text, start):
+        return True
+    phrase = text[start:end]
+    return bool(BY_ING_SERVICE_NOUN_RE.search(phrase) or PROVISION.search(phrase))
+
+
 def _find_means(
     text: str, lower: str, tokens: list[Token], core: SpanSet, clauses: list[Span]
 ) -> list[Hit]:
@@ -615,7 +658,8 @@ def _find_means(
                 and text[tok.end : nxt.start].strip() == ""
             ):
                 end = _means_end(text, tokens, i + 1, clause_end(tok.start))
-                hits.append(Hit("solution_embedded", "means", tok.start, end))
+                if _by_ing_is_a_service(text, nxt.lower, tok.start, end):
+                    hits.append(Hit("solution_embedded", "means", tok.start, end))
     for m in _matches(MEANS_WITH_RE, text, lower, ("with", "through", "via")):
         if not core.contains(m.start()):
             continue
@@ -775,6 +819,8 @@ def _find_service_and_solution(reading: Reading) -> list[Hit]:
             continue  # "I don't want to move into a care home", "without my support worker"
 
         kind = entry.field(0, "service")
+        if kind == "worker" and CAREER_BEFORE_RE.search(text, max(0, start - 30), start):
+            continue  # "become a therapist", "work as a support worker": a job, not a how
         hits.append(
             Hit(
                 "solution_embedded",
@@ -826,6 +872,10 @@ def _find_service_and_solution(reading: Reading) -> list[Hit]:
                     Hit("service_language", "ask_help", m.start(), m.end(), {"m": m.group()})
                 )
     for start, end, entry in reading.service_phrase_hits:
+        if entry.term.startswith("opportunit") and COUNTED_BEFORE_RE.search(
+            text, max(0, start - 24), start
+        ):
+            continue  # "in 80% of opportunities", "4 out of 5 opportunities": a measure
         if core.contains(start):
             hits.append(
                 Hit(

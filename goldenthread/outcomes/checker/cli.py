@@ -5,7 +5,7 @@ calls them; ``python -m goldenthread.outcomes.checker`` works too.
 
 * ``goldenthread check-outcome [--json] [--baseline B] [--due D] TEXT...``
 * ``goldenthread check-outcome-eval [FILE|dev|holdout|external] [--json] [--mistakes]
-  [--by-source] [--split test|tune]``
+  [--by-source] [--split test|tune] [--batch N]``
 * ``goldenthread bench checker [--repeat N]``
 """
 
@@ -258,6 +258,11 @@ def eval_main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) 
         default=None,
         help="only the statements from this split's sources",
     )
+    parser.add_argument(
+        "--batch",
+        default=None,
+        help="only the statements added in this round of collection (column batch)",
+    )
     args = _run_parser(parser, argv)
     if isinstance(args, int):
         return args
@@ -269,6 +274,8 @@ def eval_main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) 
         return 2
     if args.split is not None:
         examples = [ex for ex in examples if ex.split == args.split]
+    if args.batch is not None:
+        examples = [ex for ex in examples if ex.batch == args.batch]
     if args.by_source:
         result = evaluate_by_source(examples, source=str(path))
         if args.json:
@@ -435,6 +442,6 @@ _MAIN_USAGE = """usage: python -m goldenthread.outcomes.checker COMMAND ...
 
 commands:
   check-outcome [--json] [--baseline B] [--due D] TEXT...   check outcome statements
-  check-outcome-eval [FILE] [--json] [--mistakes] [--by-source] [--split S]
+  check-outcome-eval [FILE] [--json] [--mistakes] [--by-source] [--split S] [--batch N]
                                                            precision and recall per code
   bench [checker] [--repeat N]                             speed against the targets"""

@@ -5,7 +5,8 @@ A labelled set is a CSV file with the columns ``text`` and ``expected_codes``
 ``baseline`` and ``due`` are passed to :func:`check` as the structured fields;
 optional ``source_id``, ``source_url``, ``source_verdict`` and ``split`` say
 where a statement was published, so results can be reported source by source
-(leave-source-out) and for the sources kept back for testing.
+(leave-source-out) and for the sources kept back for testing; ``batch`` says
+in which round of collection a statement was added (see evaluation/README.md).
 
 Every rate comes with a 95% Wilson score interval, so a figure measured on a
 handful of statements is not mistaken for a precise one.
@@ -53,6 +54,7 @@ class Example:
     due: str | None = None
     source: str = ""
     split: str = ""
+    batch: str = ""
 
 
 @dataclass(slots=True)
@@ -220,6 +222,7 @@ def load(path: str | Path) -> list[Example]:
                     due=(row.get("due") or None),
                     source=(row.get("source_id") or "").strip(),
                     split=(row.get("split") or "").strip(),
+                    batch=(row.get("batch") or "").strip(),
                 )
             )
     return examples

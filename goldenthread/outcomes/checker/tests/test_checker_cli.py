@@ -182,6 +182,26 @@ def test_eval_table(tmp_path: Path) -> None:
     assert "Bowling on Thursdays again by June." in text  # listed as a mistake
 
 
+def test_eval_filters_by_split_and_batch(tmp_path: Path) -> None:
+    path = tmp_path / "batches.csv"
+    path.write_text(
+        "text,expected_codes,source_id,split,batch\n"
+        "I want to be happy.,vague not_measurable no_baseline not_time_bound,a,test,1\n"
+        "Respite.,service_language,b,test,2\n"
+        "I want to get back to my bowling club by May.,,c,tune,2\n",
+        encoding="utf-8",
+    )
+    for args, expected in (
+        ([], 3),
+        (["--batch", "2"], 2),
+        (["--split", "test", "--batch", "2"], 1),
+        (["--batch", "3"], 0),
+    ):
+        out = io.StringIO()
+        assert cli.eval_main([str(path), "--json", *args], stdout=out) == 0
+        assert json.loads(out.getvalue())["statements"] == expected, args
+
+
 def test_eval_default_is_the_dev_set() -> None:
     out = io.StringIO()
     assert cli.eval_main([], stdout=out) == 0

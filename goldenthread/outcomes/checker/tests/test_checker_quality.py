@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 
 from goldenthread.outcomes.checker import CODES
 from goldenthread.outcomes.checker.evaluate import (
@@ -62,9 +63,10 @@ def test_holdout_set_targets() -> None:
 def test_external_corpus_shape() -> None:
     """Published statements with their sources; each source is wholly tune or test."""
     examples = load(EXTERNAL_SET)
-    assert len(examples) >= 200
+    assert len(examples) >= 400
     sources = {ex.source for ex in examples}
     assert len(sources) >= 25
+    assert {ex.batch for ex in examples} == {"1", "2"}
     assert all(ex.source for ex in examples)
     assert len({ex.text for ex in examples}) == len(examples)
     split_of: dict[str, str] = {}
@@ -76,23 +78,51 @@ def test_external_corpus_shape() -> None:
     with EXTERNAL_SET.open(encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     assert header[:2] == ["text", "expected_codes"]
-    assert {"source_id", "source_url", "source_verdict", "split"} <= set(header)
+    assert {"source_id", "source_url", "source_verdict", "split", "batch"} <= set(header)
     dev_texts = {ex.text for ex in load(DEV_SET)} | {ex.text for ex in load(HOLDOUT_SET)}
     assert not dev_texts & {ex.text for ex in examples}
+
+
+def test_external_split_follows_the_hash_rule() -> None:
+    """Every source's split comes from its id alone (evaluation/README.md), never from results."""
+    for ex in load(EXTERNAL_SET):
+        digest = hashlib.sha256(f"gt-oc-split-2026:{ex.source}".encode()).hexdigest()
+        assert ex.split == ("test" if int(digest, 16) % 2 == 0 else "tune"), ex.source
 
 
 def test_external_test_sources_leave_source_out() -> None:
     """Regression guard on the sources kept away from rule-writing (see evaluation/README.md).
 
-    These are the levels reached when the rules were frozen, not the issue's targets.
+    These are the levels reached when the rules were frozen for the second time,
+    not the issue's targets (several of which are not met; the README says why).
     """
     result = evaluate_by_source(load(EXTERNAL_SET), "external")
     test = result.pooled["test"]
+    assert test.total >= 220
     assert test.problem_found_rate is not None and test.problem_found_rate >= 0.95
-    assert test.content_found_rate is not None and test.content_found_rate >= 0.90
-    assert test.content_kept_rate is not None and test.content_kept_rate >= 0.78
-    for code in ("jargon", "not_person_centred"):
-        assert test.codes[code].precision is not None and test.codes[code].precision >= 0.85
+    assert test.content_found_rate is not None and test.content_found_rate >= 0.78
+    assert test.content_kept_rate is not None and test.content_kept_rate >= 0.74
+    for code, floor in (
+        ("no_baseline", 0.95),
+        ("not_time_bound", 0.95),
+        ("not_person_centred", 0.90),
+        ("vague", 0.85),
+        ("not_measurable", 0.70),
+        ("solution_embedded", 0.70),
+    ):
+        precision = test.codes[code].precision
+        assert precision is not None and precision >= floor, code
+
+
+def test_external_tune_sources_keep_the_level_they_were_tuned_to() -> None:
+    result = evaluate_by_source(load(EXTERNAL_SET), "external")
+    tune = result.pooled["tune"]
+    assert tune.problem_found_rate is not None and tune.problem_found_rate >= 0.95
+    assert tune.clean_kept_rate is not None and tune.clean_kept_rate >= 0.90
+    assert tune.content_kept_rate is not None and tune.content_kept_rate >= 0.90
+    for code in CODES:
+        precision = tune.codes[code].precision
+        assert precision is not None and precision >= 0.80, code
 
 
 def test_wilson_interval() -> None:
