@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "goldenthread.accounts.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "goldenthread.ui.htmx.HtmxTokenMiddleware",
     # AxesMiddleware should be the last middleware.
     "axes.middleware.AxesMiddleware",
 ]
