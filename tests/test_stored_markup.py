@@ -43,6 +43,9 @@ MARKER_TAGS = {"gt-m"}
 # Fields that hold no text a person writes, though they are character columns: a password
 # hash (changing it signs the user out).
 NOT_FREE_TEXT = {("accounts", "User", "password")}
+# A user's names and username are copied together into 300-character columns (the audit
+# log's actor_name: "full name (username)"), so they carry the shorter marker.
+SHORTER = {"accounts.User": (SHORT_MARKER, TINY_MARKER)}
 
 
 # --- Which values are free text -------------------------------------------------------
@@ -80,12 +83,12 @@ def _is_marked(value) -> bool:
     return True
 
 
-def _marked_text(value: str, max_length: int | None) -> str:
+def _marked_text(value: str, max_length: int | None, markers=MARKERS) -> str:
     """The value with a marker after it. An empty value stays empty: it means "not given",
     and rules about what is given depend on it."""
     if not value or any(marker in value for marker in MARKERS):
         return value
-    for marker in MARKERS:
+    for marker in markers:
         if max_length is None or len(marker) <= max_length:
             room = None if max_length is None else max_length - len(marker)
             return (value if room is None else value[:room]) + marker
@@ -105,6 +108,7 @@ def _marked_json(value):
 def marked_values(instance) -> dict:
     """{attname: marked value} for the instance's free-text fields that are not marked yet."""
     changes = {}
+    model_label = type(instance)._meta.label
     for field in free_text_fields(type(instance)):
         value = getattr(instance, field.attname)
         if isinstance(field, models.JSONField):
@@ -112,7 +116,7 @@ def marked_values(instance) -> dict:
         elif value is None:
             continue
         else:
-            new = _marked_text(value, field.max_length)
+            new = _marked_text(value, field.max_length, SHORTER.get(model_label, MARKERS))
         if new != value:
             changes[field.attname] = new
     return changes

@@ -204,6 +204,8 @@ GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
 # Reviews: the default time from agreeing a plan (or a review) to the next review.
 GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
+# The largest file `goldenthread import-oruk` reads (megabytes); --max-size overrides it.
+GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB = 50
 
 LOGGING = {
     "version": 1,
