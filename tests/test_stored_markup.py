@@ -588,3 +588,16 @@ def test_stored_markup_is_text_in_the_support_plan_pdf(client, marked_record, pr
     # The markup is printed as the characters typed, so it was never an element.
     assert "<bdata-gt-markerhx-post=" in squeezed
     assert "<imgdata-gt-markersrc=xonerror=" in squeezed
+
+
+def test_a_message_quoting_what_was_typed_shows_it_as_text(practitioner_client, full_record):
+    """After a save, the confirmation quotes what was typed (a solution's "what")."""
+    url = reverse("support:solution_add",
+                  args=[full_record["person_id"], full_record["outcome_id"], "community"])
+    response = practitioner_client.post(
+        url, {"what": f"Lunch club {SHORT_MARKER}", "who": "", "cost": "", "cost_period": "",
+              "status": "idea", "notes": ""}, follow=True)
+    assert response.status_code == 200
+    elements, text = read_page(response.content.decode())
+    assert f"'Lunch club {SHORT_MARKER}' is added" in text
+    assert not elements
