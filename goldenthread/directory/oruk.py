@@ -48,6 +48,9 @@ PAGE_KEYS = ("content", "contents", "items", "services", "data", "results")
 MAX_NAME = 300
 MAX_ID = 200
 MAX_SHORT = 300
+# JSON nested deeper than this is refused before it is parsed (#11: a deeply nested file
+# crashed the import with a RecursionError). A service record needs about ten levels.
+MAX_JSON_DEPTH = 64
 
 FORMAT_ORUK1 = "ORUK v1 JSON"
 FORMAT_HSDS3 = "ORUK/HSDS 3.0 JSON"
@@ -181,46 +184,104 @@ def _hash(data: Any) -> str:
 
 # --- Reading files ---------------------------------------------------------------------
 
-def read_path(path: Path) -> list[Batch]:
+def read_path(path: Path, *, max_bytes: int | None = None) -> list[Batch]:
     """Batches from a JSON file, a data package folder (or its datapackage.json), or a
-    folder of JSON files. Raises ImportFormatError if nothing can be read."""
+    folder of JSON files. Raises ImportFormatError if nothing can be read, or if a file is
+    larger than `max_bytes` (checked before anything is read)."""
     path = Path(path)
     if not path.exists():
         raise ImportFormatError(f"{path}: no such file or folder.")
     if path.is_dir():
         if (path / "datapackage.json").is_file() or (path / "services.csv").is_file():
-            return [read_tabular(path)]
+            return [read_tabular(path, max_bytes=max_bytes)]
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".json")
         if not files:
             raise ImportFormatError(
                 f"{path}: no datapackage.json, services.csv or .json files in this folder."
             )
-        return [read_json(p) for p in files]
+        for file in files:
+            check_size(file, max_bytes)
+        return [read_json(p, max_bytes=max_bytes) for p in files]
     if path.name == "datapackage.json":
-        return [read_tabular(path.parent)]
+        return [read_tabular(path.parent, max_bytes=max_bytes)]
     if path.suffix.lower() == ".csv":
         raise ImportFormatError(
             f"{path}: give the folder that holds the data package, not one CSV file."
         )
-    return [read_json(path)]
+    return [read_json(path, max_bytes=max_bytes)]
 
 
-def _load_json(path: Path) -> Any:
+def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.1f} KB"
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+def check_size(path: Path, max_bytes: int | None) -> None:
+    """Refuse a file larger than the limit, naming both sizes and how to raise the limit."""
+    if max_bytes is None:
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if size > max_bytes:
+        raise ImportFormatError(
+            f"{path}: the file is {_megabytes(size)}, larger than the import limit of "
+            f"{_megabytes(max_bytes)} for one file. Split the feed, or raise the limit with "
+            "--max-size (setting GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB)."
+        )
+
+
+# A JSON string (escapes included) or a bracket: enough to measure nesting without parsing.
+_JSON_STRUCTURE_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def json_depth_exceeds(text: str, limit: int) -> bool:
+    """True if the JSON text nests arrays and objects more than `limit` levels deep.
+    A scan, not a parse, so it cannot run out of stack however deep the text goes."""
+    depth = 0
+    for match in _JSON_STRUCTURE_RE.finditer(text):
+        piece = match.group()
+        if piece in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif piece in ("]", "}"):
+            depth -= 1
+    return False
+
+
+def _too_deep(path: Path) -> ImportFormatError:
+    return ImportFormatError(
+        f"{path}: the JSON is nested more than {MAX_JSON_DEPTH} levels deep (the limit); "
+        "an Open Referral service needs far fewer, so the file is not a feed."
+    )
+
+
+def _load_json(path: Path, *, max_bytes: int | None = None) -> Any:
+    check_size(path, max_bytes)
     try:
         with path.open(encoding="utf-8-sig") as handle:
-            return json.load(handle)
+            text = handle.read()
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"{path}: not UTF-8 text ({exc.reason}).") from exc
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    if json_depth_exceeds(text, MAX_JSON_DEPTH):
+        raise _too_deep(path)
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
         ) from exc
-    except OSError as exc:
-        raise ImportFormatError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    except RecursionError as exc:  # the scan above should have caught it
+        raise _too_deep(path) from exc
 
 
-def read_json(path: Path) -> Batch:
-    data = _load_json(path)
+def read_json(path: Path, *, max_bytes: int | None = None) -> Batch:
+    data = _load_json(path, max_bytes=max_bytes)
     notes: list[str] = []
     if isinstance(data, list):
         services = data
@@ -306,7 +367,8 @@ _TABLES = {
 }
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
+def _read_csv(path: Path, *, max_bytes: int | None = None) -> list[dict[str, str]]:
+    check_size(path, max_bytes)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return [
@@ -319,14 +381,14 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         raise ImportFormatError(f"{path}: cannot be read as CSV ({exc}).") from exc
 
 
-def read_tabular(folder: Path) -> Batch:
+def read_tabular(folder: Path, *, max_bytes: int | None = None) -> Batch:
     """Assemble each row of services.csv with its organisation, locations, addresses,
     phones, contacts, eligibility, service areas, taxonomy and costs, as one nested
     record in the shape of the JSON feeds."""
     by_name: dict[str, Path] = {}
     package = folder / "datapackage.json"
     if package.is_file():
-        meta = _load_json(package)
+        meta = _load_json(package, max_bytes=max_bytes)
         for resource in (meta.get("resources") or []) if isinstance(meta, dict) else []:
             if isinstance(resource, dict) and isinstance(resource.get("path"), str):
                 candidate = folder / resource["path"]
@@ -337,7 +399,7 @@ def read_tabular(folder: Path) -> Batch:
         path = next((by_name[n] for n in names if n in by_name), None)
         if path is None:
             path = next((folder / f for f in files if (folder / f).is_file()), None)
-        tables[table] = _read_csv(path) if path else []
+        tables[table] = _read_csv(path, max_bytes=max_bytes) if path else []
     if not tables["service"]:
         raise ImportFormatError(f"{folder}: the data package has no services (services.csv).")
 

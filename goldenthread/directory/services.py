@@ -5,15 +5,25 @@ record on its own, and writes it in its own savepoint, so a bad record is report
 its reason and never half-saved, and the rest still import. Running it again on the same
 data changes nothing; a record that changed upstream is updated. Each create and update
 is written to the change history (SEC-4) with the actor (None for the command line).
+
+Records are written in short transactions (at most BATCH_RECORDS records or about
+BATCH_SECONDS each), never one transaction for the whole feed: on SQLite a transaction
+holds the only write lock, and every page that opens a person's record writes an access-log
+row, so a long import would make those pages wait and then fail (#11). Between batches
+the importer pauses briefly so that waiting writers get the lock. If an import stops
+part-way, the batches already written stay; running it again carries on (nothing written
+twice).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -25,6 +35,17 @@ from goldenthread.audit.services import change_record, snapshot
 from . import oruk
 from .models import CommunityResource, Organisation, ResourceLocation, search_key_for
 from .search_index import ensure_search_index
+
+# Short transactions (#11): a batch ends after this many records or this many seconds.
+BATCH_RECORDS = 250
+BATCH_SECONDS = 0.5
+# On SQLite, the pause between batches: longer than SQLite's longest wait between tries
+# for a busy lock (100 ms), so a page waiting to write its access-log row gets in.
+SQLITE_PAUSE_SECONDS = 0.12
+# The largest file an import reads unless told otherwise (settings or --max-size).
+DEFAULT_MAX_FILE_MB = 50
+
+ProgressCallback = Callable[[int, int], None]
 
 RESOURCE_FIELDS = (
     "name", "description", "url", "email", "phone", "status", "fees", "is_free",
@@ -62,6 +83,7 @@ class ImportReport:
     organisations_updated: int = 0
     not_in_import: int = 0
     seconds: float = 0.0
+    batches: int = 0  # transactions committed
 
     @property
     def total(self) -> int:
@@ -117,18 +139,29 @@ class DirectoryImportError(Exception):
     """Nothing was imported: the file or folder as a whole could not be read."""
 
 
+def max_file_bytes() -> int:
+    """The largest file an import reads: GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB (default
+    DEFAULT_MAX_FILE_MB) megabytes."""
+    megabytes = getattr(settings, "GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB", DEFAULT_MAX_FILE_MB)
+    return int(float(megabytes) * 1024 * 1024)
+
+
 def directory_import(
     *,
     actor: Any,
     path: str | Path,
     source: str | None = None,
     area: str = "",
+    max_bytes: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import Open Referral services from a file or folder into the directory.
 
     `source` names the feed (default: from the file name, e.g. "bristol" for
     bristol-services.json); `area` is the service area given to records that state none
-    (e.g. "Bristol"). Raises DirectoryImportError when the input cannot be read at all.
+    (e.g. "Bristol"). Raises DirectoryImportError when the input cannot be read at all,
+    including a file larger than `max_bytes` (default: max_file_bytes()) or JSON nested
+    deeper than oruk.MAX_JSON_DEPTH. `progress(done, total)` is called after each batch.
     `actor` is None on the command line; a signed-in actor must be an administrator
     (directory data is a reference list, SPEC section 0).
     """
@@ -136,7 +169,7 @@ def directory_import(
         raise PermissionDenied("Only administrators import directory data.")
     started = time.monotonic()
     try:
-        batches = oruk.read_path(Path(path))
+        batches = oruk.read_path(Path(path), max_bytes=max_bytes or max_file_bytes())
     except oruk.ImportFormatError as exc:
         raise DirectoryImportError(str(exc)) from exc
     if source is not None:
@@ -147,16 +180,56 @@ def directory_import(
     now = timezone.now()
     with transaction.atomic():
         ensure_search_index(connection)
-        for batch in batches:
-            batch_source = source or batch.default_source
-            _import_batch(batch, source=batch_source, area=area.strip(), actor=actor,
-                          now=now, report=report)
+    counter = _Progress(total=sum(len(batch.records) for batch in batches),
+                        callback=progress)
+    for batch in batches:
+        batch_source = source or batch.default_source
+        _import_batch(batch, source=batch_source, area=area.strip(), actor=actor,
+                      now=now, report=report, progress=counter)
     report.seconds = time.monotonic() - started
     return report
 
 
+@dataclass
+class _Progress:
+    total: int
+    callback: ProgressCallback | None
+    done: int = 0
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.callback is not None:
+            self.callback(self.done, self.total)
+
+
+def _in_short_transactions(records: list[oruk.SourceRecord],
+                           import_one: Callable[[oruk.SourceRecord], None], *,
+                           report: ImportReport, progress: _Progress) -> None:
+    """Import the records in transactions committed after at most BATCH_RECORDS records or
+    BATCH_SECONDS, with a pause between them on SQLite so that pages waiting to write get
+    the lock (#11). Inside an outer transaction (as in some tests) the batches are
+    savepoints and there is no pause."""
+    pending = iter(records)
+    committing = not connection.in_atomic_block
+    while True:
+        count = 0
+        started = time.monotonic()
+        with transaction.atomic():
+            for record in pending:
+                import_one(record)
+                count += 1
+                if count >= BATCH_RECORDS or time.monotonic() - started >= BATCH_SECONDS:
+                    break
+        if not count:
+            return
+        report.batches += 1
+        progress.add(count)
+        if committing and connection.vendor == "sqlite":
+            time.sleep(SQLITE_PAUSE_SECONDS)
+
+
 def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
-                  report: ImportReport) -> None:
+                  report: ImportReport, progress: _Progress) -> None:
     file_label = batch.path.name
     report.files.append(file_label)
     report.formats.append(batch.format)
@@ -173,24 +246,24 @@ def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
     organisations_seen: set[str] = set()
     seen: dict[str, int] = {}
 
-    for record in batch.records:
+    def import_one(record: oruk.SourceRecord) -> None:
         record_id = oruk.record_id(record.raw)
 
-        def reject(reason: str, *, _record=record, _id=record_id) -> None:
-            report.rejected.append(Rejection(file_label, _record.index, _id, reason))
+        def reject(reason: str) -> None:
+            report.rejected.append(Rejection(file_label, record.index, record_id, reason))
 
         try:
             data = oruk.normalise(record.raw, raw_format=batch.format, default_area=area)
         except oruk.RecordRejected as exc:
             reject(str(exc))
-            continue
-        except (AttributeError, TypeError, ValueError, KeyError) as exc:
+            return
+        except (AttributeError, TypeError, ValueError, KeyError, RecursionError) as exc:
             # A shape nobody foresaw: this record is skipped, the rest still import.
             reject(f"could not be read ({exc.__class__.__name__}: {str(exc)[:120]})")
-            continue
+            return
         if data.source_id in seen:
             reject(f"the same id as record {seen[data.source_id]}; only the first is imported")
-            continue
+            return
         seen[data.source_id] = record.index
         label = f"{file_label}: record {record.index} (id {data.source_id[:60]})"
         report.warnings += [f"{label}: {w}" for w in data.warnings]
@@ -207,7 +280,7 @@ def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
             report.unchanged += 1
             if data.organisation:
                 organisations_seen.add(data.organisation.source_id)
-            continue
+            return
         try:
             with transaction.atomic():
                 organisation, org_action = _organisation_upsert(
@@ -224,10 +297,10 @@ def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
                     )
         except ValidationError as exc:
             reject("not valid: " + "; ".join(_messages(exc)))
-            continue
+            return
         except DatabaseError as exc:
             reject(f"could not be saved ({exc.__class__.__name__}: {str(exc)[:200]})")
-            continue
+            return
         # Only now that the savepoint is kept does the organisation count as stored.
         if organisation is not None:
             organisations[organisation.source_id] = organisation
@@ -242,6 +315,7 @@ def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
             report.updated += 1
         else:
             report.unchanged += 1
+    _in_short_transactions(batch.records, import_one, report=report, progress=progress)
     report.not_in_import += len(set(existing) - set(seen))
 
 

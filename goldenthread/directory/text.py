@@ -37,8 +37,12 @@ _LINE_BREAK = "\ue001"
 
 
 class _TextExtractor(HTMLParser):
+    """Text and line structure from HTML whose entities were decoded already: an entity
+    left in it (a literal "&lt;" in text escaped more times than we decode) is kept as
+    written, never decoded into markup after the tags are gone (#11)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)
         self.parts: list[str] = []
         self._skip_depth = 0
         self._links: list[tuple[str, int]] = []  # (href, index in parts where the link began)
@@ -102,6 +106,12 @@ class _TextExtractor(HTMLParser):
         if not self._skip_depth:
             self.parts.append(data)
 
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
 
 def clean_control(text: str) -> str:
     """Remove control characters (PostgreSQL refuses NUL) and zero-width marks."""
@@ -119,13 +129,34 @@ def _tidy(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+# Feeds escape their HTML once, twice, sometimes three times ("&amp;lt;p&amp;gt;").
+MAX_UNESCAPE = 5
+# A tag cut off by the end of the text ("… <img src=x onerror=…"): dropped, as a browser would.
+_UNFINISHED_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?][^<>]*$")
+
+
+def unescape_fully(text: str) -> str:
+    """Entities decoded until none is left (at most MAX_UNESCAPE times)."""
+    for _ in range(MAX_UNESCAPE):
+        if not _ENTITY_RE.search(text):
+            break
+        text = html.unescape(text)
+    return text
+
+
 def html_to_text(value: str | None) -> str:
-    """Plain text from feed text that may be HTML: tags removed (script and style content
-    dropped), entities unescaped, paragraph and line breaks kept, list items on their own
-    lines, link targets kept in brackets. Text without tags keeps its own line breaks."""
+    """Plain text from feed text that may be HTML: entities decoded first, then tags
+    removed (script and style content dropped), paragraph and line breaks kept, list items
+    on their own lines, link targets kept in brackets. Text without tags keeps its own line
+    breaks.
+
+    Entities are decoded before tags are looked for, so an escaped tag ("&lt;b&gt;") is
+    removed like any other tag instead of turning into one after the tags are gone (#11).
+    The result is text, to be escaped wherever it is shown; it is never markup."""
     if not value:
         return ""
     text = clean_control(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = _UNFINISHED_TAG_RE.sub("", clean_control(unescape_fully(text)))
     if _TAG_RE.search(text):
         parser = _TextExtractor()
         # In HTML a newline is just a space.
@@ -133,10 +164,7 @@ def html_to_text(value: str | None) -> str:
         parser.close()
         text = "".join(parser.parts)
     else:
-        text = html.unescape(text)
         text = re.sub(r"\n[ \t]*\n\s*", _PARAGRAPH_BREAK, text).replace("\n", _LINE_BREAK)
-    if _ENTITY_RE.search(text):  # double-escaped text such as "&amp;nbsp;"
-        text = html.unescape(text)
     return _tidy(text)
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from goldenthread.accounts.rules import can
+from goldenthread.people.models import Person
 
 from . import presenters, selectors
 from .forms import DirectorySearchForm
@@ -49,18 +50,31 @@ def results_context(query: str, place: str = "", *, limit: int = RESULTS_LIMIT,
     }
 
 
+# Where a "Use this" button on the directory page may post: the Support Sequence's "add
+# this resource as a solution" action (support/urls.py). Anything else is ignored (#11: a
+# crafted link once pointed every button at "remove this solution").
+SELECT_TARGETS = frozenset({"support:step_directory"})
+
+
 def _safe_select_url(request) -> str:
-    """An optional `select` parameter: a path on this site that "Use this" posts to."""
+    """The optional `select` parameter, when it names a known target: the step-directory
+    address of a person the user may see. Otherwise "" (no "Use this" button). The target
+    itself checks the outcome and step again when the button is used."""
     value = request.GET.get("select", "")
-    if not value or not value.startswith("/") or not url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if not value or not value.startswith("/") or value.startswith("//") or \
+            not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
         return ""
     try:
-        resolve(value.split("?")[0])
+        match = resolve(value.split("?")[0].split("#")[0])
     except Resolver404:
         return ""
-    return value
+    person_id = match.kwargs.get("person_id")
+    if match.view_name not in SELECT_TARGETS or person_id is None:
+        return ""
+    if not Person.objects.visible_to(request.user).filter(pk=person_id).exists():
+        return ""
+    return reverse(match.view_name, kwargs=match.kwargs)
 
 
 class DirectorySearchView(CaseworkRequiredMixin, TemplateView):

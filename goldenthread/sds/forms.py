@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 
 from goldenthread.people.forms import DateInput, VersionField
 
@@ -225,7 +226,8 @@ class MixForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=solution.what, choices=choices, required=False,
                 initial=current.get(solution.pk, ""),
-                help_text=f"Who: {solution.who}" if solution.who else "",
+                # The "who" is stored free text: escaped here, whatever prints the hint (#11).
+                help_text=format_html("Who: {}", solution.who) if solution.who else "",
                 error_messages={"invalid_choice": "Choose option 1, 2 or 3."},
             )
             if not self.groups or self.groups[-1]["outcome_id"] != solution.outcome_id:

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "goldenthread.accounts.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "goldenthread.ui.htmx.HtmxTokenMiddleware",
     # AxesMiddleware should be the last middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -239,6 +240,8 @@ GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
 # the worker cannot save any CHI number until the window has passed: no probing (#11).
 GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT = 5
 GOLDENTHREAD_POSSIBLE_DUPLICATE_WINDOW = timedelta(hours=24)
+# The largest file `goldenthread import-oruk` reads (megabytes); --max-size overrides it.
+GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB = 50
 
 # --- Logging (OPS-8) ---------------------------------------------------------
 # Every line names the request it belongs to (core/logging.py); the 500 page shows the same id.

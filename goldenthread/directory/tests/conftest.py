@@ -3,13 +3,16 @@ feeds, the HSDS 1.1 package, the ORUK 3.0 example and schema) and a module-wide 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from django.db import transaction
 
-# <repo>/goldenthread/directory/tests -> <repo>/../shared/reference (shared/ sits beside the repo)
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
+# <repo>/goldenthread/directory/tests -> <repo>/../shared/reference (shared/ sits beside the
+# repo); GOLDENTHREAD_REFERENCE_DIR points elsewhere (e.g. from a git worktree).
+REFERENCE = Path(os.environ.get("GOLDENTHREAD_REFERENCE_DIR") or (
+    Path(__file__).resolve().parents[3].parent / "shared" / "reference"))
 FEEDS = REFERENCE / "oruk" / "sample-feeds"
 BRISTOL = FEEDS / "bristol-services.json"
 NORTH_LINCS = FEEDS / "north-lincolnshire-services.json"

@@ -128,18 +128,35 @@ def test_htmx_gets_just_the_results(practitioner_client, lunch_club):
     assert "<html" in full.content.decode()
 
 
-def test_use_this_button_posts_to_a_path_on_this_site(practitioner_client, lunch_club):
-    select = reverse("people:caseload")
+def test_use_this_button_posts_only_to_adding_a_solution_for_a_person_i_may_see(
+    practitioner_client, lunch_club, full_record, other_team
+):
+    """#11: `select` once pointed every button at any path (a crafted link deleted a
+    solution). Only the Support Sequence's "add from the directory" of a person the user
+    may see gives a button; anything else gives none."""
+    from goldenthread.people.factories import PersonFactory
+
+    person_id, outcome_id = full_record["person_id"], full_record["outcome_id"]
+    select = reverse("support:step_directory", args=[person_id, outcome_id, "community"])
     page = practitioner_client.get(reverse("directory:search"),
-                                   {"q": "lunch", "select": select}).content.decode()
+                                   {"q": "lunch", "select": select + "?x=1#y"}).content.decode()
     assert f'<form method="post" action="{select}">' in page
     assert f'name="resource_id" value="{lunch_club.pk}"' in page
     assert "Use this<span class=\"visually-hidden\">: Westcliff Lunch Club</span>" in page
     assert 'name="csrfmiddlewaretoken"' in page
-    for bad in ("https://evil.example/", "//evil.example/x", "/no/such/page/"):
+    stranger = PersonFactory(team=other_team)
+    for bad in (
+        "https://evil.example/", "//evil.example/x", "/no/such/page/",
+        reverse("people:caseload"),
+        reverse("support:solution_remove", args=[person_id, full_record["solution_id"]]),
+        reverse("people:allocation_end", args=[person_id, full_record["allocation_id"]]),
+        reverse("support:step_directory", args=[stranger.pk, outcome_id, "community"]),
+        "/\\evil.example/", "javascript:alert(1)",
+    ):
         page = practitioner_client.get(reverse("directory:search"),
                                        {"q": "lunch", "select": bad}).content.decode()
         assert "Use this" not in page, bad
+        assert 'method="post" action=' not in page.split('id="directory-results-list"')[1], bad
 
 
 def test_partial_can_be_included_with_a_url_name(rf, lunch_club, person):

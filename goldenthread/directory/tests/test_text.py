@@ -25,10 +25,35 @@ def test_script_style_and_svg_content_is_dropped():
     assert html_to_text(html) == "Safe text\n\nend"
 
 
-def test_escaped_markup_stays_as_literal_text():
-    # A feed that escaped its HTML: the words "<b>" are text, to be escaped on the page.
-    assert html_to_text("5 &lt; 6 &lt;b&gt;bold&lt;/b&gt;") == "5 < 6 <b>bold</b>"
+def test_escaped_markup_is_decoded_before_tags_are_removed():
+    # A feed that escaped its HTML (once or more): entities are decoded first, so the
+    # escaped tags are removed like any other tag, never turned into tags afterwards (#11).
+    assert html_to_text("5 &lt; 6 &lt;b&gt;bold&lt;/b&gt;") == "5 < 6 bold"
     assert html_to_text("Fish &amp;amp; chips") == "Fish & chips"
+    assert html_to_text("&lt;p&gt;One&lt;/p&gt;&amp;lt;p&amp;gt;Two&amp;lt;/p&amp;gt;") == (
+        "One\n\nTwo")
+    assert html_to_text("Hi&lt;script&gt;alert(1)&lt;/script&gt; &#60;i&#62;there") == "Hi there"
+
+
+@pytest.mark.parametrize("value", [
+    '&lt;b data-gt-marker hx-post="/x" hx-trigger="load"&gt;MARK&lt;/b&gt;',
+    "&lt;img src=x onerror=alert(1)&gt;MARK",
+    "&amp;lt;b onclick=alert(1)&amp;gt;MARK",
+    "<p>MARK &lt;b&gt;</p>",
+    "MARK <img src=x onerror=alert(1)//",
+    "<b>MARK</b> &lt;script&gt;x",
+])
+def test_no_markup_survives_in_feed_text(value):
+    """Whatever the escaping, what comes out has no tag in it: just the words."""
+    text = html_to_text(value)
+    assert "MARK" in text
+    assert "<" not in text and ">" not in text, text
+
+
+def test_entities_escaped_more_often_than_we_decode_stay_as_written():
+    deep = "&amp;" * 1 + "amp;" * 6 + "lt;b&gt;x"
+    text = html_to_text(f"<p>{deep}</p>")
+    assert "<b" not in text
 
 
 def test_link_targets_are_kept_in_brackets():

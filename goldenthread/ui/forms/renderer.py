@@ -18,6 +18,8 @@ from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
 
+from goldenthread.ui import htmx
+
 _INPUT = "ui/forms/widgets/input.html"
 
 WIDGET_TEMPLATES = {
@@ -84,6 +86,18 @@ class DesignSystemBoundField(BoundField):
         if isinstance(self.field.widget, (forms.RadioSelect, forms.MultiWidget)):
             return f"{id_}_0"
         return self.id_for_label or id_
+
+
+    def build_widget_attrs(self, attrs, widget=None):
+        """Django's attributes, and the page's htmx token on a widget given hx- request
+        attributes in Python, so htmx acts on it (goldenthread/ui/htmx.py)."""
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if htmx.REQUEST_ATTRIBUTES & {*widget.attrs, *attrs}:
+            token = htmx.current_token()
+            if token:
+                attrs[htmx.MARK_ATTRIBUTE] = token
+        return attrs
 
 
 class DesignSystemRenderer(TemplatesSetting):

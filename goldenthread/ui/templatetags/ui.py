@@ -6,14 +6,22 @@
   {% form_error_list form as errors %}        [{text, href}] for the error summary
   {% pagination_links page_obj as pages %}    previous/next/page links for pagination.html
   {{ value|is_list }}                         true for a list or tuple
+  {% htmx_config %}                           the htmx configuration (base layout's <meta>)
+  {% htmx_token %}                            the token this page's htmx elements carry
+  <form hx-post="..." {% htmx_allowed %}>     mark an element the server rendered for htmx
 """
 
 from __future__ import annotations
 
+import json
+
 from django import template
 from django.http import QueryDict
 from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from goldenthread.ui import htmx
 
 register = template.Library()
 
@@ -116,3 +124,27 @@ def pagination_links(context, page, param: str = "page") -> dict:
         "items": items,
         "show": paginator.num_pages > 1,
     }
+
+
+# --- htmx: act only on what the server rendered (#11; see goldenthread/ui/htmx.py) -------
+
+
+@register.simple_tag(takes_context=True)
+def htmx_token(context) -> str:
+    return htmx.token_for(context.get("request"), holder=context)
+
+
+@register.simple_tag(takes_context=True)
+def htmx_config(context) -> str:
+    """JSON for <meta name="htmx-config" content="..."> (escaped by the template)."""
+    token = htmx.token_for(context.get("request"), holder=context)
+    return json.dumps(htmx.config_for(token), separators=(",", ":"))
+
+
+@register.simple_tag(takes_context=True)
+def htmx_allowed(context) -> str:
+    """` data-gt-htmx="<token>"`: put it on each element with hx-get, hx-post or hx-trigger
+    that the template itself writes (never on an element holding stored text). Form
+    widgets given hx- attributes in Python get it without asking (ui/forms/renderer.py)."""
+    token = htmx.token_for(context.get("request"), holder=context)
+    return format_html('{}="{}"', htmx.MARK_ATTRIBUTE, token)

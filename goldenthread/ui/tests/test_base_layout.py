@@ -1,5 +1,7 @@
 """The base layout: SGDS page structure, skip link, title, header, messages (A11Y-1, A11Y-2)."""
 
+import json
+
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 
@@ -51,8 +53,8 @@ def test_no_inline_script_or_style_and_scripts_in_order():
     assert srcs[2].endswith("ui/js/app.js")
     assert not doc.find_all("style")
     assert not [e for e in doc.iter() if "style" in e.attrs]
-    config = doc.find("meta", name="htmx-config").attrs["content"]
-    assert '"includeIndicatorStyles": false' in config
+    config = json.loads(doc.find("meta", name="htmx-config").attrs["content"])
+    assert config["includeIndicatorStyles"] is False
 
 
 def test_header_has_service_name_phase_banner_and_footer_links():

@@ -64,6 +64,31 @@
         input.focus({ preventScroll: true });
     });
 
+    // htmx makes a request only for an element the server rendered for it: one carrying
+    // this page's token (data-gt-htmx), to this site, with GET or POST (#11). The htmx
+    // config in the base layout already ignores unmarked elements; this is the second lock.
+    var tokenMeta = document.querySelector("meta[name='gt-htmx-token']");
+    var htmxToken = tokenMeta ? tokenMeta.getAttribute("content") : "";
+
+    function renderedByServer(element) {
+        var marked = element && element.closest ? element.closest("[data-gt-htmx]") : null;
+        return Boolean(htmxToken) && marked !== null &&
+            marked.getAttribute("data-gt-htmx") === htmxToken;
+    }
+
+    document.addEventListener("htmx:validateUrl", function (event) {
+        if (!event.detail.sameHost || !renderedByServer(event.detail.elt)) {
+            event.preventDefault();
+        }
+    });
+
+    document.addEventListener("htmx:beforeRequest", function (event) {
+        var verb = String((event.detail.requestConfig || {}).verb || "").toLowerCase();
+        if (!renderedByServer(event.detail.elt) || (verb !== "get" && verb !== "post")) {
+            event.preventDefault();
+        }
+    });
+
     if (window.DS) {
         window.DS.initAll();
     }

@@ -1,0 +1,78 @@
+"""Every place that tells Django "this is already HTML" is known and justified (#11).
+
+Stored and imported text must never be marked safe. This test finds every |safe,
+|safeseq, {% autoescape off %}, mark_safe, format_html, format_html_join, SafeString,
+SafeText and __html__ in the service's code and templates; a new one fails the test until
+it is added below with the reason it cannot carry stored text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import goldenthread
+
+ROOT = Path(goldenthread.__file__).resolve().parent
+
+PYTHON = re.compile(
+    r"\b(mark_safe|format_html_join|format_html|SafeString|SafeText|"
+    r"html_safe)\s*\(|\b__html__\b"
+)
+TEMPLATE = re.compile(r"\{\{[^}]*\|\s*(safe|safeseq)\b[^}]*\}\}|\{%\s*autoescape\s+off")
+
+JUSTIFIED = {
+    (
+        "ui/templatetags/ui.py",
+        "mark_safe",
+    ): "{% capture %}: the block was rendered, and so escaped, by the template engine",
+    (
+        "ui/templatetags/ui.py",
+        "format_html",
+    ): "{% htmx_allowed %}: an attribute holding a hexadecimal token",
+    (
+        "sds/forms.py",
+        "format_html",
+    ): "the option-4 hint 'Who: {}': format_html escapes the stored 'who'",
+    (
+        "accounts/templates/accounts/setup_second_factor.html",
+        "safe",
+    ): "the QR code: SVG shapes drawn by segno from the enrolment address and a fixed "
+    "title; no stored text is printed",
+}
+
+
+def _found() -> Counter:
+    found: Counter = Counter()
+    for path in ROOT.rglob("*"):
+        relative = path.relative_to(ROOT).as_posix()
+        if "/tests/" in f"/{relative}" or "/static/" in f"/{relative}" or not path.is_file():
+            continue
+        if path.suffix == ".py":
+            for match in PYTHON.finditer(path.read_text(encoding="utf-8")):
+                found[(relative, match.group(1) or "__html__")] += 1
+        elif path.suffix in (".html", ".txt"):
+            for match in TEMPLATE.finditer(path.read_text(encoding="utf-8")):
+                found[(relative, match.group(1) or "autoescape off")] += 1
+    return found
+
+
+def test_every_use_of_marked_safe_html_is_justified():
+    found = _found()
+    unexplained = sorted(set(found) - set(JUSTIFIED))
+    assert not unexplained, (
+        f"marked-safe HTML without a reason in this test: {unexplained}. Stored or "
+        "imported text must never be marked safe; escape it, or build markup with "
+        "format_html and add the place here with why it cannot carry stored text."
+    )
+    # One use each: a second use in the same file needs its own look.
+    assert all(count == 1 for count in found.values()), found
+
+
+def test_the_scan_finds_what_it_looks_for():
+    assert PYTHON.search("x = mark_safe(y)") and PYTHON.search("format_html('{}', v)")
+    assert TEMPLATE.search("{{ field.help_text|safe }}")
+    assert TEMPLATE.search("{{ rows|safeseq|join:', ' }}")
+    assert TEMPLATE.search("{% autoescape off %}")
+    assert not TEMPLATE.search("{# never print stored text with |safe #}")
