@@ -133,6 +133,9 @@ def full_record(person):
         "person_id": person.pk, "member_id": member.pk, "allocation_id": allocation.pk,
         "conversation_id": conversation.pk, "kind": "working", "item_id": item.pk,
         "outcome_id": outcome.pk, "step": "community", "solution_id": solution.pk,
+        # The worker's own grant of access to casework (accounts:access_decide).
+        "grant_id": person.allocations.get().worker.casework_access.values_list(
+            "pk", flat=True).first(),
     }
 
 

@@ -36,11 +36,20 @@ JUSTIFIED = {
         "format_html",
     ): "the option-4 hint 'Who: {}': format_html escapes the stored 'who'",
     (
+        "accounts/admin.py",
+        "format_html",
+    ): "two admin columns (an account's sign-in links; the account link on an app): "
+    "format_html escapes every value, which are reverse() addresses, dates and names",
+    (
         "accounts/templates/accounts/setup_second_factor.html",
         "safe",
     ): "the QR code: SVG shapes drawn by segno from the enrolment address and a fixed "
     "title; no stored text is printed",
 }
+
+
+# Places with more than one use, each looked at.
+USES = {("accounts/admin.py", "format_html"): 2}
 
 
 def _found() -> Counter:
@@ -67,7 +76,7 @@ def test_every_use_of_marked_safe_html_is_justified():
         "format_html and add the place here with why it cannot carry stored text."
     )
     # One use each: a second use in the same file needs its own look.
-    assert all(count == 1 for count in found.values()), found
+    assert all(count <= USES.get(place, 1) for place, count in found.items()), found
 
 
 def test_the_scan_finds_what_it_looks_for():

@@ -42,7 +42,11 @@ MARKER_TAGS = {"gt-m"}
 
 # Fields that hold no text a person writes, though they are character columns: a password
 # hash (changing it signs the user out).
-NOT_FREE_TEXT = {("accounts", "User", "password")}
+NOT_FREE_TEXT = {
+    ("accounts", "User", "password"),
+    ("accounts", "SignInCode", "code_hash"),  # a hash; the code itself is never stored
+    ("accounts", "Handover", "person_ids"),  # a list of record ids
+}
 # A user's names and username are copied together into 300-character columns (the audit
 # log's actor_name: "full name (username)"), so they carry the shorter marker.
 SHORTER = {"accounts.User": (SHORT_MARKER, TINY_MARKER)}
@@ -389,6 +393,51 @@ def _build_record(request) -> dict:
     )
     resource.__class__.objects.filter(pk=resource.pk).update(raw_format="ORUK v1 JSON")
     resource.locations.update(source_id="loc-1")
+
+    # Accounts: an ended grant of access, a handover, a form kept across an expired session,
+    # and a person who may already be known to another team (shown to the team leader).
+    import datetime as _datetime
+
+    from goldenthread.accounts.models import (
+        AccessStatus,
+        CaseworkAccess,
+        CodePurpose,
+        FormStash,
+        Handover,
+        SignInCode,
+    )
+    from goldenthread.people.factories import PersonFactory
+    from goldenthread.people.models import PossibleDuplicate
+
+    now = timezone.now()
+    CaseworkAccess.objects.create(
+        user=practitioner, role=practitioner.role, team=practitioner.team,
+        status=AccessStatus.ENDED, reason="Joined the team.", granted_by=None,
+        granted_at=now, decided_by=team_leader, decided_at=now,
+        decision_note="Checked with HR.", ended_at=now, end_reason="Moved to days.",
+    )
+    Handover.objects.create(
+        worker=practitioner, team=practitioner.team, kind="moved", last_day=today,
+        reason="Moved to the hospital team.", recorded_by=team_leader, recorded_at=now,
+        person_ids=[str(person.pk)],
+    )
+    FormStash.objects.create(
+        user=practitioner, path=f"/people/{person.pk}/edit/",
+        fields={"preferred_name": ["Jeannie"]}, stashed_at=now,
+        expires_at=now + _datetime.timedelta(hours=8),
+    )
+    SignInCode.objects.create(
+        user=practitioner, purpose=CodePurpose.values[0], code_hash="x" * 64,
+        reason="Lost phone.", issued_by=None, issued_at=now,
+        expires_at=now + _datetime.timedelta(days=3),
+    )
+    elsewhere = PersonFactory()
+    ids["duplicate_id"] = PossibleDuplicate.objects.create(
+        requested_by=practitioner, team=practitioner.team, given_name="Morag",
+        family_name="Stewart", date_of_birth=elsewhere.date_of_birth,
+        chi_number=elsewhere.chi_number, existing_person_id=elsewhere.pk,
+        existing_team=elsewhere.team, resolution="Same person: moved to our team.",
+    ).pk
 
     ids["resource_id"] = resource.pk
     return ids
