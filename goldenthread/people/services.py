@@ -25,13 +25,13 @@ CIRCLE_FIELDS = ("name", "relationship", "is_unpaid_carer", "contact", "notes")
 
 
 def _check_casework(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
         raise PermissionDenied("Only practitioners and team leaders change a person's record.")
 
 
 def person_create(
     *,
-    actor: User | None,
+    actor: User,
     team: Team,
     area: Area,
     given_name: str,
@@ -66,7 +66,7 @@ def person_create(
 
 
 def person_update(
-    *, actor: User | None, person: Person, expected_version: int, **changes: Any
+    *, actor: User, person: Person, expected_version: int, **changes: Any
 ) -> Person:
     """Change a person's details; refused with StaleEditError if someone saved first."""
     _check_casework(actor)
@@ -91,7 +91,7 @@ def _attnames(instance: Person) -> list[str]:
     return [f.attname for f in instance._meta.concrete_fields if f.name in PERSON_FIELDS]
 
 
-def circle_member_add(*, actor: User | None, person: Person, **fields: Any) -> CircleMember:
+def circle_member_add(*, actor: User, person: Person, **fields: Any) -> CircleMember:
     _check_casework(actor)
     member = CircleMember(person=person, **{k: fields.get(k, "") for k in CIRCLE_FIELDS
                                             if k != "is_unpaid_carer"},
@@ -107,7 +107,7 @@ def circle_member_add(*, actor: User | None, person: Person, **fields: Any) -> C
 
 
 def circle_member_update(
-    *, actor: User | None, member: CircleMember, expected_version: int, **changes: Any
+    *, actor: User, member: CircleMember, expected_version: int, **changes: Any
 ) -> CircleMember:
     _check_casework(actor)
     unknown = set(changes) - set(CIRCLE_FIELDS)
@@ -126,7 +126,7 @@ def circle_member_update(
     return member
 
 
-def circle_member_remove(*, actor: User | None, member: CircleMember) -> None:
+def circle_member_remove(*, actor: User, member: CircleMember) -> None:
     _check_casework(actor)
     with transaction.atomic():
         before = snapshot(member)
@@ -138,16 +138,15 @@ def circle_member_remove(*, actor: User | None, member: CircleMember) -> None:
         member.delete()
 
 
-def _check_allocator(actor: User | None, person: Person) -> None:
-    if actor is None:
-        return
-    if not (actor.role == Role.TEAM_LEADER and actor.team_id == person.team_id):
+def _check_allocator(actor: User, person: Person) -> None:
+    if actor is None or not (actor.role == Role.TEAM_LEADER
+                             and actor.team_id == person.team_id):
         raise PermissionDenied("Only the team leader of the person's team allocates workers.")
 
 
 def allocation_start(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     worker: User,
     start_date: datetime.date,
@@ -177,7 +176,7 @@ def allocation_start(
 
 
 def allocation_end(
-    *, actor: User | None, allocation: Allocation, end_date: datetime.date
+    *, actor: User, allocation: Allocation, end_date: datetime.date
 ) -> Allocation:
     _check_allocator(actor, allocation.person)
     if end_date < allocation.start_date:

@@ -66,7 +66,7 @@ SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
 
 
 def _check_casework(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
         raise PermissionDenied("Only practitioners and team leaders record choices and budgets.")
 
 

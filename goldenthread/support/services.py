@@ -42,7 +42,7 @@ SOLUTION_FIELDS = ("what", "who", "cost", "cost_period", "status", "notes")
 
 
 def _check_casework(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
         raise PermissionDenied("Only practitioners and team leaders plan support.")
 
 
@@ -68,7 +68,7 @@ def _audit(actor, instance, action, before, person_id) -> None:
 
 def support_planning_save(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     expected_version: int,
@@ -115,8 +115,7 @@ def _set_exploration(
     """Write the state of one step (inside the caller's transaction), audited."""
     if exploration is None:
         exploration = StepExploration(
-            person=person, outcome=outcome, step=step, state=state, note=note, changed_by=actor
-            if actor is not None and actor.is_authenticated else None,
+            person=person, outcome=outcome, step=step, state=state, note=note, changed_by=actor,
         )
         exploration.full_clean()
         exploration.save(force_insert=True)
@@ -125,7 +124,7 @@ def _set_exploration(
     before = snapshot(exploration)
     exploration.state = state
     exploration.note = note
-    exploration.changed_by = actor if actor is not None and actor.is_authenticated else None
+    exploration.changed_by = actor
     exploration.full_clean()
     save_versioned(exploration, expected_version=exploration.version,
                    fields=["state", "note", "changed_by"])
@@ -158,7 +157,7 @@ def _after_solutions_changed(*, actor, person: Person, outcome: Outcome, step: S
 
 def step_mark_nothing_suitable(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     step: str,
@@ -189,7 +188,7 @@ def step_mark_nothing_suitable(
 
 def step_reopen(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     step: str,
@@ -221,7 +220,7 @@ def step_reopen(
 
 def solution_add(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     step: str,
@@ -250,7 +249,7 @@ def solution_add(
         _audit(actor, solution, ChangeAction.CREATE, None, person.pk)
         SolutionStatusChange.objects.create(
             solution=solution, person=person, from_status="", to_status=status,
-            changed_by=actor if actor is not None and actor.is_authenticated else None,
+            changed_by=actor,
         )
         _after_solutions_changed(actor=actor, person=person, outcome=outcome, step=step,
                                  added_current=status in CURRENT_STATUSES)
@@ -259,7 +258,7 @@ def solution_add(
 
 def solution_add_from_resource(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     step: str,
@@ -268,6 +267,8 @@ def solution_add_from_resource(
     """One action: a community resource found in the directory becomes an idea in step 5
     or 6, with its name and provider filled in and the resource linked (SS-3, SS-4)."""
     from .directory_seam import resource_for_solution
+
+    _check_casework(actor)
 
     try:
         resource, what, who = resource_for_solution(resource_id)
@@ -284,7 +285,7 @@ def solution_add_from_resource(
 
 def solution_update(
     *,
-    actor: User | None,
+    actor: User,
     solution: Solution,
     expected_version: int,
     status_note: str = "",
@@ -312,7 +313,7 @@ def solution_update(
             SolutionStatusChange.objects.create(
                 solution=solution, person_id=solution.person_id, from_status=old_status,
                 to_status=solution.status, note=(status_note or "").strip(),
-                changed_by=actor if actor is not None and actor.is_authenticated else None,
+                changed_by=actor,
             )
             _after_solutions_changed(
                 actor=actor, person=solution.person, outcome=solution.outcome,
@@ -322,7 +323,7 @@ def solution_update(
     return solution
 
 
-def solution_remove(*, actor: User | None, solution: Solution) -> None:
+def solution_remove(*, actor: User, solution: Solution) -> None:
     """Remove a solution recorded by mistake (the change history keeps what it said).
     To record that it was tried or turned down, change its status instead. A solution that
     other records use (for example a budget line or an SDS option 4 part) is not removed."""
@@ -348,7 +349,7 @@ def solution_remove(*, actor: User | None, solution: Solution) -> None:
 
 def checklist_save(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     answers: Mapping[str, tuple[str, str]],
@@ -380,12 +381,11 @@ def checklist_save(
             row = stored.get(question)
             if (row.version if row else 0) != expected_versions.get(question, 0):
                 raise StaleEditError(row or SupportChecklistAnswer(outcome=outcome))
-        who = actor if actor is not None and actor.is_authenticated else None
         for question, (answer, note) in answers.items():
             suggestion = suggestions[question]
             values = {"answer": answer, "note": (note or "").strip(),
                       "suggested": suggestion.answer, "suggestion_reason": suggestion.reason,
-                      "answered_by": who}
+                      "answered_by": actor}
             row = stored.get(question)
             if row is None:
                 if not values["answer"] and not values["note"]:
