@@ -4,10 +4,13 @@ API and commands). Each runs in one transaction and reports to the Auditor."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, router, transaction
+from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, Team, User
@@ -126,16 +129,64 @@ def circle_member_update(
     return member
 
 
+# How a record of another app that refers to a circle member reads, as the end of "they …":
+# "took part in the conversation on 3 May 2026". Apps below people register their own (the
+# conversations app does, in its AppConfig.ready), as people imports none of them; any other
+# record reads "are linked to a <model name>".
+CIRCLE_LINK_WORDS: dict[type[models.Model], Callable[[Any], str]] = {}
+
+
+def _link_words(records: Iterable[models.Model]) -> list[str]:
+    words = []
+    for record in records:
+        describe = CIRCLE_LINK_WORDS.get(type(record))
+        words.append(describe(record) if describe is not None
+                     else f"are linked to a {record._meta.verbose_name}")
+    return sorted(set(words))
+
+
+def circle_member_links(member: CircleMember) -> list[str]:
+    """What in the record refers to `member`, so that they cannot be removed, in words;
+    empty when nothing does. Reads only: nothing is removed."""
+    collector = Collector(using=router.db_for_write(CircleMember))
+    try:
+        collector.collect([member])
+    except ProtectedError as exc:
+        return _link_words(exc.protected_objects)
+    return []
+
+
+def _why_not_removed(member: CircleMember, links: list[str]) -> str:
+    said = links[0] if len(links) == 1 else "; ".join(links[:-1]) + "; and " + links[-1]
+    return (f"{member.name} cannot be removed from the circle, because the record refers to "
+            f"them: they {said}. Nothing was removed. You can still change their details.")
+
+
+def circle_member_removal_refused(member: CircleMember) -> str:
+    """Why `member` cannot be removed from the circle, or "" when they can."""
+    links = circle_member_links(member)
+    return _why_not_removed(member, links) if links else ""
+
+
 def circle_member_remove(*, actor: User, member: CircleMember) -> None:
+    """Remove someone added to the circle by mistake. Someone the record refers to (for
+    example, they took part in a conversation) is not removed: ValidationError says why."""
     _check_casework(actor)
-    with transaction.atomic():
-        before = snapshot(member)
-        person_id = member.person_id
-        change_record(
-            actor=actor, instance=member, action=ChangeAction.DELETE, before=before,
-            person_id=person_id,
-        )
-        member.delete()
+    refused = circle_member_removal_refused(member)
+    if refused:
+        raise ValidationError(refused)
+    try:
+        with transaction.atomic():
+            before = snapshot(member)
+            person_id = member.person_id
+            change_record(
+                actor=actor, instance=member, action=ChangeAction.DELETE, before=before,
+                person_id=person_id,
+            )
+            member.delete()
+    except ProtectedError as exc:  # a link made since the check: still nothing removed
+        raise ValidationError(
+            _why_not_removed(member, _link_words(exc.protected_objects))) from None
 
 
 def _check_allocator(actor: User, person: Person) -> None:
