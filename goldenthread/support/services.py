@@ -19,7 +19,8 @@ from goldenthread.accounts.models import Role, User
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import change_record, snapshot
 from goldenthread.core.concurrency import StaleEditError, save_versioned
-from goldenthread.outcomes.models import Outcome
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.outcomes.services import check_outcome_open
 from goldenthread.people.models import Person
 
 from . import checklist
@@ -39,6 +40,7 @@ from .models import (
 )
 
 SOLUTION_FIELDS = ("what", "who", "cost", "cost_period", "status", "notes")
+ENDED_STATUSES = frozenset({SolutionStatus.TRIED_AND_STOPPED, SolutionStatus.DECLINED})
 
 
 def _check_casework(actor: User | None) -> None:
@@ -49,6 +51,12 @@ def _check_casework(actor: User | None) -> None:
 def _check_outcome(person: Person, outcome: Outcome) -> None:
     if outcome.person_id != person.pk:
         raise ValidationError("This outcome belongs to someone else.")
+
+
+def _check_open(outcome_id: Any) -> None:
+    """An achieved, closed or rewritten outcome's Support Sequence is history: refused
+    with a clear message (the outcome row is locked, so it cannot close meanwhile)."""
+    check_outcome_open(outcome_id=outcome_id, what="its Support Sequence cannot change")
 
 
 def _valid_step(step: str) -> SupportStep:
@@ -84,6 +92,7 @@ def support_planning_save(
     if plan_type_override not in ("", *PlanType.values):
         raise ValidationError({"plan_type_override": "Choose young person, adult, or by age."})
     with transaction.atomic():
+        _check_open(outcome.pk)
         planning = SupportPlanning.objects.select_for_update().filter(outcome=outcome).first()
         current_version = planning.version if planning else 0
         if current_version != expected_version:
@@ -170,6 +179,7 @@ def step_mark_nothing_suitable(
     _check_outcome(person, outcome)
     step = _valid_step(step)
     with transaction.atomic():
+        _check_open(outcome.pk)
         exploration = _locked_exploration(outcome, step)
         if (exploration.version if exploration else 0) != expected_version:
             raise StaleEditError(exploration or StepExploration(outcome=outcome, step=step))
@@ -200,6 +210,7 @@ def step_reopen(
     _check_outcome(person, outcome)
     step = _valid_step(step)
     with transaction.atomic():
+        _check_open(outcome.pk)
         exploration = _locked_exploration(outcome, step)
         if exploration is None or exploration.version != expected_version:
             raise StaleEditError(exploration or StepExploration(outcome=outcome, step=step))
@@ -245,6 +256,7 @@ def solution_add(
         solution.community_resource = community_resource
     solution.full_clean()
     with transaction.atomic():
+        _check_open(outcome.pk)
         solution.save(force_insert=True)
         _audit(actor, solution, ChangeAction.CREATE, None, person.pk)
         SolutionStatusChange.objects.create(
@@ -291,12 +303,18 @@ def solution_update(
     status_note: str = "",
     **changes: Any,
 ) -> Solution:
-    """Change a solution; a change of status is also kept as a status-history row."""
+    """Change a solution; a change of status is also kept as a status-history row.
+
+    The Support Sequence of an achieved, closed or rewritten outcome is history: the one
+    change still recorded is that support which was part of the plan has ended (stopped
+    or declined, for example at the review that closed the outcome)."""
     _check_casework(actor)
     unknown = set(changes) - set(SOLUTION_FIELDS)
     if unknown:
         raise TypeError(f"solution_update cannot change {sorted(unknown)}")
     with transaction.atomic():
+        outcome_open = (Outcome.objects.select_for_update().filter(pk=solution.outcome_id)
+                        .values_list("status", flat=True).get() == OutcomeStatus.OPEN)
         stored = Solution.objects.select_for_update().get(pk=solution.pk)
         if stored.version != expected_version:
             raise StaleEditError(stored)
@@ -306,6 +324,8 @@ def solution_update(
             if isinstance(value, str):
                 value = value.strip()
             setattr(solution, name, value)
+        if not outcome_open and not _only_ends(stored, solution):
+            _check_open(solution.outcome_id)
         solution.full_clean()
         save_versioned(solution, expected_version=expected_version, fields=SOLUTION_FIELDS)
         _audit(actor, solution, ChangeAction.UPDATE, before, solution.person_id)
@@ -323,6 +343,14 @@ def solution_update(
     return solution
 
 
+def _only_ends(stored: Solution, changed: Solution) -> bool:
+    """Whether the one change is that support which was part of the plan has ended."""
+    differs = {name for name in SOLUTION_FIELDS
+               if getattr(changed, name) != getattr(stored, name)}
+    return (differs == {"status"} and stored.status in CURRENT_STATUSES
+            and changed.status in ENDED_STATUSES)
+
+
 def solution_remove(*, actor: User, solution: Solution) -> None:
     """Remove a solution recorded by mistake (the change history keeps what it said).
     To record that it was tried or turned down, change its status instead. A solution that
@@ -330,6 +358,7 @@ def solution_remove(*, actor: User, solution: Solution) -> None:
     _check_casework(actor)
     try:
         with transaction.atomic():
+            _check_open(solution.outcome_id)
             before = snapshot(solution)
             person, outcome = solution.person, solution.outcome
             step = SupportStep(solution.step)
@@ -373,6 +402,7 @@ def checklist_save(
     )
     saved = []
     with transaction.atomic():
+        _check_open(outcome.pk)
         stored = {
             row.question: row
             for row in SupportChecklistAnswer.objects.select_for_update().filter(outcome=outcome)
