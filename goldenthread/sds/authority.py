@@ -70,10 +70,14 @@ def is_sole_team_leader(user: User | None, person: Person) -> bool:
                                    is_active=True).exclude(pk=user.pk).exists()
 
 
-def requester_why_not(budget_request: BudgetRequest) -> str:
+def requester_why_not(budget_request: BudgetRequest, user: User) -> str:
     """Why the person who sent a request may not decide it, and who does (four eyes)."""
-    who = ("the decision panel" if budget_request.status == RequestStatus.AT_PANEL
-           else "the team leader of the person's team")
+    if budget_request.status == RequestStatus.AT_PANEL:
+        who = "the decision panel"
+    elif getattr(user, "role", None) == Role.TEAM_LEADER:
+        who = "another team leader of the person's team, or you may refer it to the panel"
+    else:
+        who = "the team leader of the person's team"
     return ("You sent this request, so you cannot decide it, even within your own delegated "
             f"limit: someone else must (four eyes, SDS Standard 8). It waits for {who}.")
 
@@ -104,7 +108,7 @@ def authority_for(user: User, budget_request: BudgetRequest, *, sees_person: boo
     role = getattr(user, "role", None)
     own = user is not None and budget_request.requested_by_id == getattr(user, "pk", None)
     if own and role == Role.PANEL_MEMBER:
-        return Authority(why_not=requester_why_not(budget_request))
+        return Authority(why_not=requester_why_not(budget_request, user))
     if role == Role.PANEL_MEMBER:
         if status == RequestStatus.AT_PANEL:
             return Authority(may_decide=True, as_panel=True)
@@ -121,7 +125,7 @@ def authority_for(user: User, budget_request: BudgetRequest, *, sees_person: boo
     if own:
         # Referring it on to the panel is not deciding it: a team leader may still do that.
         return Authority(may_refer=may_refer, limit=limit,
-                         why_not=requester_why_not(budget_request))
+                         why_not=requester_why_not(budget_request, user))
     if limit is None:
         return Authority(may_refer=may_refer, why_not="No delegated limit is set for you. "
                          "An administrator sets limits.")
