@@ -8,9 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, router, transaction
-from django.db.models import ProtectedError
-from django.db.models.deletion import Collector
+from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, Team, User
@@ -34,7 +32,7 @@ def _check_casework(actor: User | None) -> None:
 
 def person_create(
     *,
-    actor: User,
+    actor: User | None,
     team: Team,
     area: Area,
     given_name: str,
@@ -69,7 +67,7 @@ def person_create(
 
 
 def person_update(
-    *, actor: User, person: Person, expected_version: int, **changes: Any
+    *, actor: User | None, person: Person, expected_version: int, **changes: Any
 ) -> Person:
     """Change a person's details; refused with StaleEditError if someone saved first."""
     _check_casework(actor)
@@ -133,10 +131,10 @@ def circle_member_update(
 # "took part in the conversation on 3 May 2026". Apps below people register their own (the
 # conversations app does, in its AppConfig.ready), as people imports none of them; any other
 # record reads "are linked to a <model name>".
-CIRCLE_LINK_WORDS: dict[type[models.Model], Callable[[Any], str]] = {}
+CIRCLE_LINK_WORDS: dict[type, Callable[[Any], str]] = {}
 
 
-def _link_words(records: Iterable[models.Model]) -> list[str]:
+def _link_words(records: Iterable[Any]) -> list[str]:
     words = []
     for record in records:
         describe = CIRCLE_LINK_WORDS.get(type(record))
@@ -148,6 +146,10 @@ def _link_words(records: Iterable[models.Model]) -> list[str]:
 def circle_member_links(member: CircleMember) -> list[str]:
     """What in the record refers to `member`, so that they cannot be removed, in words;
     empty when nothing does. Reads only: nothing is removed."""
+    from django.db import router
+    from django.db.models import ProtectedError
+    from django.db.models.deletion import Collector
+
     collector = Collector(using=router.db_for_write(CircleMember))
     try:
         collector.collect([member])
@@ -171,6 +173,8 @@ def circle_member_removal_refused(member: CircleMember) -> str:
 def circle_member_remove(*, actor: User, member: CircleMember) -> None:
     """Remove someone added to the circle by mistake. Someone the record refers to (for
     example, they took part in a conversation) is not removed: ValidationError says why."""
+    from django.db.models import ProtectedError
+
     _check_casework(actor)
     refused = circle_member_removal_refused(member)
     if refused:
@@ -189,7 +193,7 @@ def circle_member_remove(*, actor: User, member: CircleMember) -> None:
             _why_not_removed(member, _link_words(exc.protected_objects))) from None
 
 
-def _check_allocator(actor: User, person: Person) -> None:
+def _check_allocator(actor: User | None, person: Person) -> None:
     if actor is None or not (actor.role == Role.TEAM_LEADER
                              and actor.team_id == person.team_id):
         raise PermissionDenied("Only the team leader of the person's team allocates workers.")
@@ -197,7 +201,7 @@ def _check_allocator(actor: User, person: Person) -> None:
 
 def allocation_start(
     *,
-    actor: User,
+    actor: User | None,
     person: Person,
     worker: User,
     start_date: datetime.date,
