@@ -165,7 +165,7 @@ def _record(person: Person, worker, scenario: Scenario, rng: random.Random,
     if complete:
         services.reflection_record(actor=worker, conversation=conversation, answers={
             q.value: ("yes" if rng.random() > 0.3 else "partly", "") for q in ReflectionQuestion
-        })
+        }, expected_versions={})  # the first answers: nothing seen before
     return conversation
 
 

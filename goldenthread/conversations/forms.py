@@ -159,12 +159,33 @@ class PositiveChangeForm(forms.Form):
 REFLECTION_ANSWERS = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
 
 
+class SeenVersionField(forms.IntegerField):
+    """The version of one answer the editor saw; 0 when it had not been answered (SEC-5)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, min_value=0, **kwargs)
+
+
+def answer_rows(form, questions) -> list[dict]:
+    """For a questions-and-notes form: per question its bound answer, note and version
+    fields, and the stored answer (`form.stored`) to show beside it after a stale save."""
+    return [
+        {"question": question, "answer": form[f"{question.value}__answer"],
+         "note": form[f"{question.value}__note"], "version": form[f"{question.value}__version"],
+         "stored": form.stored.get(question.value)}
+        for question in questions
+    ]
+
+
 class ReflectionForm(forms.Form):
     """OS-8: one radio group and a note per question, pre-filled suggestions shown as hints."""
 
-    def __init__(self, *args, suggestions=None, **kwargs):
+    def __init__(self, *args, suggestions=None, stored=None, **kwargs):
         super().__init__(*args, **kwargs)
         suggestions = suggestions or {}
+        self.stored = stored or {}  # question -> the saved ReflectionAnswer
         for question in ReflectionQuestion:
             hint = suggestions.get(question.value, "")
             self.fields[f"{question.value}__answer"] = forms.ChoiceField(
@@ -176,6 +197,9 @@ class ReflectionForm(forms.Form):
                 label="Note (optional)", required=False, max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            saved = self.stored.get(question.value)
+            self.fields[f"{question.value}__version"] = SeenVersionField(
+                initial=saved.version if saved else 0)
 
     def answers(self) -> dict[str, tuple[str, str]]:
         return {
@@ -183,3 +207,9 @@ class ReflectionForm(forms.Form):
                       self.cleaned_data[f"{q.value}__note"].strip())
             for q in ReflectionQuestion
         }
+
+    def versions(self) -> dict[str, int]:
+        return {q.value: self.cleaned_data[f"{q.value}__version"] for q in ReflectionQuestion}
+
+    def rows(self) -> list[dict]:
+        return answer_rows(self, ReflectionQuestion)

@@ -55,3 +55,13 @@ def step_url_for_kind(kind: str, person, conversation) -> str:
     step = KIND_STEP[kind]
     url_name = next(url for key, _, url in STEPS if key == step)
     return reverse(url_name, args=[person.pk, conversation.pk])
+
+
+def participant_link_words(participant) -> str:
+    """Why a circle member cannot be removed: "took part in the conversation on 3 May 2026"."""
+    return f"took part in the conversation on {participant.conversation.held_on:%-d %B %Y}"
+
+
+def who_matters_link_words(item) -> str:
+    return ("are named under \"who matters\" in the conversation on "
+            f"{item.conversation.held_on:%-d %B %Y}")

@@ -16,6 +16,7 @@ from .models import (
     MattersKind,
     Perspective,
     PositiveChange,
+    ReflectionAnswer,
     ReflectionQuestion,
     Strength,
     WhoMatters,
@@ -99,6 +100,12 @@ def perspectives_side_by_side(items: list[WorkingItem]) -> list[dict]:
         if working or not_working:
             rows.append({"label": label, "working": working, "not_working": not_working})
     return rows
+
+
+def reflection_answers(conversation: Conversation) -> dict[str, ReflectionAnswer]:
+    """The saved checklist answers of a conversation, by question, read fresh."""
+    return {a.question: a for a in ReflectionAnswer.objects.filter(conversation=conversation)
+            .select_related("answered_by")}
 
 
 def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:

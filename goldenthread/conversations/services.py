@@ -7,7 +7,7 @@ to the same person as their conversation; links across people are refused.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import change_record, snapshot
-from goldenthread.core.concurrency import save_versioned
+from goldenthread.core.concurrency import StaleEditError, save_versioned
 from goldenthread.people.models import CircleMember, Person
 
 from .models import (
@@ -27,6 +27,7 @@ from .models import (
     Participant,
     PositiveChange,
     ReflectionAnswer,
+    ReflectionQuestion,
     Strength,
     WhoMatters,
     WorkingItem,
@@ -228,12 +229,28 @@ def _links(change: PositiveChange) -> dict[str, list[str]]:
 
 
 def reflection_record(
-    *, actor: User, conversation: Conversation, answers: dict[str, tuple[str, str]]
+    *,
+    actor: User,
+    conversation: Conversation,
+    answers: Mapping[str, tuple[str, str]],
+    expected_versions: Mapping[str, int],
 ) -> list[ReflectionAnswer]:
-    """OS-8: save the practitioner's answers (question → (answer, note))."""
+    """OS-8: save the practitioner's answers (question → (answer, note)).
+
+    `expected_versions` gives, per question, the version of the answer the editor saw (0
+    when there was none). If anyone saved an answer to any of these questions since, the
+    whole save is refused with StaleEditError and nothing changes (SEC-5)."""
+    unknown = set(answers) - set(ReflectionQuestion.values)
+    if unknown:
+        raise ValueError(f"Unknown questions {sorted(unknown)}")
     saved = []
     with transaction.atomic():
         existing = {a.question: a for a in conversation.reflection_answers.select_for_update()}
+        for question in answers:
+            row = existing.get(question)
+            if (row.version if row else 0) != expected_versions.get(question, 0):
+                raise StaleEditError(
+                    row or ReflectionAnswer(conversation=conversation, question=question))
         for question, (answer, note) in answers.items():
             row = existing.get(question)
             if row is None:

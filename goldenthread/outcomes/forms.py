@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse
 
+from goldenthread.conversations.forms import SeenVersionField, answer_rows
 from goldenthread.people.forms import DateInput
 
 from .models import Answer, CheckQuestion
@@ -68,9 +69,10 @@ class OutcomeForm(forms.Form):
 class CheckForm(forms.Form):
     """Step 5: the eight questions, each with the checker's suggestion as its hint."""
 
-    def __init__(self, *args, suggestions=None, **kwargs):
+    def __init__(self, *args, suggestions=None, stored=None, **kwargs):
         super().__init__(*args, **kwargs)
         suggestions = suggestions or {}
+        self.stored = stored or {}  # question -> the saved OutcomeCheckAnswer
         for question in CheckQuestion:
             suggestion = suggestions.get(question.value)
             self.fields[f"{question.value}__answer"] = forms.ChoiceField(
@@ -82,6 +84,9 @@ class CheckForm(forms.Form):
                 label="Note (optional)", required=False, max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            saved = self.stored.get(question.value)
+            self.fields[f"{question.value}__version"] = SeenVersionField(
+                initial=saved.version if saved else 0)
 
     def answers(self) -> dict[str, tuple[str, str]]:
         return {
@@ -89,3 +94,9 @@ class CheckForm(forms.Form):
                       self.cleaned_data[f"{q.value}__note"])
             for q in CheckQuestion
         }
+
+    def versions(self) -> dict[str, int]:
+        return {q.value: self.cleaned_data[f"{q.value}__version"] for q in CheckQuestion}
+
+    def rows(self) -> list[dict]:
+        return answer_rows(self, CheckQuestion)

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from goldenthread.outcomes.checker import CODE_LABELS
 
-from .models import Answer, CheckQuestion, OutcomeCheckAnswer
+from .models import Answer, CheckQuestion, OutcomeCheckAnswer, OutcomeStatus
 
 ANSWER_WORDS = dict(Answer.choices)
+
+CLOSED_TEXT = {
+    OutcomeStatus.ACHIEVED: "This outcome has been achieved. What it said, and its check, are "
+                            "kept as they were.",
+    OutcomeStatus.CLOSED: "This outcome has been closed. What it said, and its check, are kept "
+                          "as they were.",
+    OutcomeStatus.REPLACED: "This outcome has been rewritten at a review. What it said, and its "
+                            "check, are kept as they were; work on the outcome that replaced "
+                            "it.",
+}
+
+
+def closed_text(outcome) -> str:
+    """Why an achieved, closed or rewritten outcome offers nothing to change ("" if open)."""
+    return CLOSED_TEXT.get(outcome.status, "")
 
 
 def suggestion_hint(row: OutcomeCheckAnswer | None) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from .models import Outcome
+from .models import Outcome, OutcomeCheckAnswer
 
 
 def outcome_for_person(person, outcome_id) -> Outcome | None:
@@ -15,6 +15,12 @@ def outcome_for_person(person, outcome_id) -> Outcome | None:
         .prefetch_related("check_answers")
         .filter(pk=outcome_id).first()
     )
+
+
+def check_answers(outcome: Outcome) -> dict[str, OutcomeCheckAnswer]:
+    """The saved step-5 answers of an outcome, by question, read fresh."""
+    return {a.question: a for a in OutcomeCheckAnswer.objects.filter(outcome=outcome)
+            .select_related("answered_by")}
 
 
 def outcomes_summary(person):

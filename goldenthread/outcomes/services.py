@@ -4,18 +4,21 @@ earlier wording), and the practitioner's answers to the eight step-5 questions."
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import change_record, snapshot
 from goldenthread.conversations.models import PositiveChange
-from goldenthread.core.concurrency import save_versioned
+from goldenthread.core.concurrency import StaleEditError, save_versioned
 
 from .checking import run_checker, suggest_answers
-from .models import Outcome, OutcomeCheckAnswer, OutcomeStatus, OutcomeWording
+from .models import CheckQuestion, Outcome, OutcomeCheckAnswer, OutcomeStatus, OutcomeWording
 
 WORDING_FIELDS = ("statement", "baseline", "measure", "target_date")
 
@@ -44,14 +47,46 @@ def _refresh_suggestions(*, actor: User | None, outcome: Outcome) -> None:
                 suggestion_reason=suggestion.reason,
             )
         elif (row.suggested, row.suggestion_reason) != (suggestion.answer, suggestion.reason):
-            row.suggested, row.suggestion_reason = suggestion.answer, suggestion.reason
-            save_versioned(row, expected_version=row.version,
-                           fields=["suggested", "suggestion_reason"])
+            _set_suggestion(row, suggestion.answer, suggestion.reason)
     for question, row in existing.items():
         if question not in suggestions and (row.suggested or row.suggestion_reason):
-            row.suggested, row.suggestion_reason = "", ""
-            save_versioned(row, expected_version=row.version,
-                           fields=["suggested", "suggestion_reason"])
+            _set_suggestion(row, "", "")
+
+
+def _set_suggestion(row: OutcomeCheckAnswer, suggested: str, reason: str) -> None:
+    """Store the checker's suggestion beside an answer. Only the suggestion columns are
+    written and the row's version is left alone: the version guards the practitioner's
+    answer (SEC-5), and a new wording does not make a check someone has open stale."""
+    row.suggested, row.suggestion_reason = suggested, reason
+    OutcomeCheckAnswer.objects.filter(pk=row.pk).update(
+        suggested=suggested, suggestion_reason=reason, updated_at=timezone.now())
+
+
+CLOSED_WORDS = {
+    OutcomeStatus.ACHIEVED: "This outcome has been achieved",
+    OutcomeStatus.CLOSED: "This outcome has been closed",
+    OutcomeStatus.REPLACED: "This outcome has been rewritten at a review",
+}
+
+
+def _check_still_open(outcome: Outcome, what: str) -> None:
+    """Achieved, closed and rewritten outcomes are history: refuse any change to them."""
+    if outcome.status == OutcomeStatus.OPEN:
+        return
+    message = (f"{CLOSED_WORDS[OutcomeStatus(outcome.status)]}, so {what}: what it said is "
+               "kept as it was.")
+    if outcome.status == OutcomeStatus.REPLACED:
+        message += " Work on the outcome that replaced it."
+    raise ValidationError(message)
+
+
+def check_outcome_open(*, outcome_id: Any, what: str) -> Outcome:
+    """For services that write what hangs off an outcome (its check, its Support Sequence):
+    lock the outcome row (so it cannot be closed meanwhile) and refuse, with a clear
+    message, unless it is open. Call inside the writer's transaction."""
+    outcome = Outcome.objects.select_for_update().get(pk=outcome_id)
+    _check_still_open(outcome, what)
+    return outcome
 
 
 def _validate_date(target_date: datetime.date | None, *, today: datetime.date) -> None:
@@ -71,8 +106,6 @@ def outcome_create(
     assessed_need: str = "",
 ) -> Outcome:
     """Step 4: an outcome made from a positive change (and so linked to what matters)."""
-    from django.utils import timezone
-
     _validate_date(target_date, today=timezone.localdate())
     outcome = Outcome(
         person_id=positive_change.person_id, conversation_id=positive_change.conversation_id,
@@ -105,11 +138,10 @@ def outcome_update(
     assessed_need: str,
 ) -> Outcome:
     """Change an outcome. A change of wording adds a new wording; earlier ones are kept."""
-    from django.utils import timezone
-
     _validate_date(target_date, today=timezone.localdate())
     with transaction.atomic():
         stored = Outcome.objects.select_for_update().get(pk=outcome.pk)
+        _check_still_open(stored, "it cannot be changed")
         before = snapshot(stored)
         outcome.statement, outcome.baseline, outcome.measure = (
             statement.strip(), baseline.strip(), measure.strip())
@@ -134,20 +166,36 @@ def outcome_update(
 
 
 def outcome_check_record(
-    *, actor: User, outcome: Outcome, answers: dict[str, tuple[str, str]]
+    *,
+    actor: User,
+    outcome: Outcome,
+    answers: Mapping[str, tuple[str, str]],
+    expected_versions: Mapping[str, int],
 ) -> None:
     """Step 5: the practitioner's answers (question → (answer, note)). They win over the
-    checker's suggestions, which stay beside them."""
-    if outcome.status != OutcomeStatus.OPEN:
-        raise ValidationError("This outcome is no longer open, so its check cannot change.")
+    checker's suggestions, which stay beside them.
+
+    `expected_versions` gives, per question, the version of the answer the editor saw (0
+    when there was none). If anyone saved an answer to any of these questions since, the
+    whole save is refused with StaleEditError and nothing changes (SEC-5)."""
+    unknown = set(answers) - set(CheckQuestion.values)
+    if unknown:
+        raise ValueError(f"Unknown questions {sorted(unknown)}")
     with transaction.atomic():
+        check_outcome_open(outcome_id=outcome.pk, what="its check cannot change")
         existing = {a.question: a for a in outcome.check_answers.select_for_update()}
+        for question in answers:
+            row = existing.get(question)
+            if (row.version if row else 0) != expected_versions.get(question, 0):
+                raise StaleEditError(
+                    row or OutcomeCheckAnswer(outcome=outcome, question=question))
         for question, (answer, note) in answers.items():
             row = existing.get(question) or OutcomeCheckAnswer(outcome=outcome, question=question)
+            note = note.strip()
             if not row._state.adding and (row.answer, row.note) == (answer, note):
                 continue
             before = None if row._state.adding else snapshot(row)
-            row.answer, row.note, row.answered_by = answer, note.strip(), actor
+            row.answer, row.note, row.answered_by = answer, note, actor
             row.full_clean(validate_unique=False)
             if row._state.adding:
                 row.save(force_insert=True)
@@ -173,8 +221,6 @@ def outcome_rewrite(
     one, on the same positive change (so the golden thread is kept), with its own first
     wording and checker suggestions. The old outcome and all its wordings are kept; its
     status becomes "Rewritten"."""
-    from django.utils import timezone
-
     _validate_date(target_date, today=timezone.localdate())
     with transaction.atomic():
         old = Outcome.objects.select_for_update().get(pk=outcome.pk)

@@ -4,6 +4,7 @@ API and commands). Each runs in one transaction and reports to the Auditor."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +29,7 @@ CIRCLE_FIELDS = ("name", "relationship", "is_unpaid_carer", "contact", "notes")
 
 
 def _check_casework(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
         raise PermissionDenied("Only practitioners and team leaders change a person's record.")
 
 
@@ -209,7 +210,7 @@ def _attnames(instance: Person) -> list[str]:
     return [f.attname for f in instance._meta.concrete_fields if f.name in PERSON_FIELDS]
 
 
-def circle_member_add(*, actor: User | None, person: Person, **fields: Any) -> CircleMember:
+def circle_member_add(*, actor: User, person: Person, **fields: Any) -> CircleMember:
     _check_casework(actor)
     member = CircleMember(person=person, **{k: fields.get(k, "") for k in CIRCLE_FIELDS
                                             if k != "is_unpaid_carer"},
@@ -225,7 +226,7 @@ def circle_member_add(*, actor: User | None, person: Person, **fields: Any) -> C
 
 
 def circle_member_update(
-    *, actor: User | None, member: CircleMember, expected_version: int, **changes: Any
+    *, actor: User, member: CircleMember, expected_version: int, **changes: Any
 ) -> CircleMember:
     _check_casework(actor)
     unknown = set(changes) - set(CIRCLE_FIELDS)
@@ -244,22 +245,75 @@ def circle_member_update(
     return member
 
 
-def circle_member_remove(*, actor: User | None, member: CircleMember) -> None:
+# How a record of another app that refers to a circle member reads, as the end of "they …":
+# "took part in the conversation on 3 May 2026". Apps below people register their own (the
+# conversations app does, in its AppConfig.ready), as people imports none of them; any other
+# record reads "are linked to a <model name>".
+CIRCLE_LINK_WORDS: dict[type, Callable[[Any], str]] = {}
+
+
+def _link_words(records: Iterable[Any]) -> list[str]:
+    words = []
+    for record in records:
+        describe = CIRCLE_LINK_WORDS.get(type(record))
+        words.append(describe(record) if describe is not None
+                     else f"are linked to a {record._meta.verbose_name}")
+    return sorted(set(words))
+
+
+def circle_member_links(member: CircleMember) -> list[str]:
+    """What in the record refers to `member`, so that they cannot be removed, in words;
+    empty when nothing does. Reads only: nothing is removed."""
+    from django.db import router
+    from django.db.models import ProtectedError
+    from django.db.models.deletion import Collector
+
+    collector = Collector(using=router.db_for_write(CircleMember))
+    try:
+        collector.collect([member])
+    except ProtectedError as exc:
+        return _link_words(exc.protected_objects)
+    return []
+
+
+def _why_not_removed(member: CircleMember, links: list[str]) -> str:
+    said = links[0] if len(links) == 1 else "; ".join(links[:-1]) + "; and " + links[-1]
+    return (f"{member.name} cannot be removed from the circle, because the record refers to "
+            f"them: they {said}. Nothing was removed. You can still change their details.")
+
+
+def circle_member_removal_refused(member: CircleMember) -> str:
+    """Why `member` cannot be removed from the circle, or "" when they can."""
+    links = circle_member_links(member)
+    return _why_not_removed(member, links) if links else ""
+
+
+def circle_member_remove(*, actor: User, member: CircleMember) -> None:
+    """Remove someone added to the circle by mistake. Someone the record refers to (for
+    example, they took part in a conversation) is not removed: ValidationError says why."""
+    from django.db.models import ProtectedError
+
     _check_casework(actor)
-    with transaction.atomic():
-        before = snapshot(member)
-        person_id = member.person_id
-        change_record(
-            actor=actor, instance=member, action=ChangeAction.DELETE, before=before,
-            person_id=person_id,
-        )
-        member.delete()
+    refused = circle_member_removal_refused(member)
+    if refused:
+        raise ValidationError(refused)
+    try:
+        with transaction.atomic():
+            before = snapshot(member)
+            person_id = member.person_id
+            change_record(
+                actor=actor, instance=member, action=ChangeAction.DELETE, before=before,
+                person_id=person_id,
+            )
+            member.delete()
+    except ProtectedError as exc:  # a link made since the check: still nothing removed
+        raise ValidationError(
+            _why_not_removed(member, _link_words(exc.protected_objects))) from None
 
 
 def _check_allocator(actor: User | None, person: Person) -> None:
-    if actor is None:
-        return
-    if not (actor.role == Role.TEAM_LEADER and actor.team_id == person.team_id):
+    if actor is None or not (actor.role == Role.TEAM_LEADER
+                             and actor.team_id == person.team_id):
         raise PermissionDenied("Only the team leader of the person's team allocates workers.")
 
 
@@ -295,7 +349,7 @@ def allocation_start(
 
 
 def allocation_end(
-    *, actor: User | None, allocation: Allocation, end_date: datetime.date
+    *, actor: User, allocation: Allocation, end_date: datetime.date
 ) -> Allocation:
     _check_allocator(actor, allocation.person)
     if end_date < allocation.start_date:

@@ -272,16 +272,24 @@ class CircleMemberFormView(CircleMemberMixin, StaleAwareFormMixin, FormView):
 
 
 class CircleMemberRemoveView(CircleMemberMixin, TemplateView):
+    """Asks first; someone the record refers to is not offered for removal, and a POST to
+    remove them is refused with the reason (nothing is removed)."""
+
     template_name = "people/circle_remove.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["member"] = self.get_member()
+        member = context["member"] = self.get_member()
+        if "refusal" not in context:
+            context["refusal"] = services.circle_member_removal_refused(member)
         return context
 
     def post(self, request, *args, **kwargs):
         member = self.get_member()
-        services.circle_member_remove(actor=request.user, member=member)
+        try:
+            services.circle_member_remove(actor=request.user, member=member)
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(refusal=" ".join(exc.messages)))
         messages.success(request, f"{member.name} has been removed from the circle.")
         return HttpResponseRedirect(reverse("people:detail", args=[self.person.pk]) + "#circle")
 

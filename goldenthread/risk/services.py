@@ -31,7 +31,7 @@ TEXT_FIELDS = tuple(f for f in RISK_FIELDS if f not in {
 
 
 def _check_casework(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
         raise PermissionDenied("Only practitioners and team leaders record risk enablement.")
 
 

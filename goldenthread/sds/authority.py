@@ -43,15 +43,43 @@ def limit_for(user: User) -> Decimal | None:
     return rows.get(False)
 
 
-def routing_limit(person: Person) -> Decimal | None:
+def routing_limit(person: Person, *, requester: User | None = None) -> Decimal | None:
     """The most the team leaders of the person's team may agree (their own limits where
-    set, else the team leader role's). A request above it goes straight to the panel."""
+    set, else the team leader role's). A request above it goes straight to the panel.
+
+    `requester` never decides their own request (four eyes, Std 8.2), so their own limit
+    does not count: the other team leaders' limits do."""
     leaders = User.objects.filter(team_id=person.team_id, role=Role.TEAM_LEADER, is_active=True)
+    if requester is not None:
+        leaders = leaders.exclude(pk=requester.pk)
     limits = [limit for limit in (limit_for(leader) for leader in leaders) if limit is not None]
     if limits:
         return max(limits)
     row = DelegatedLimit.objects.filter(role=Role.TEAM_LEADER, user__isnull=True).first()
     return row.amount_per_year if row else None
+
+
+def is_sole_team_leader(user: User | None, person: Person) -> bool:
+    """Whether `user` is the only active team leader of the person's team: a request they
+    send has no one else in the team to decide it, so it goes to the decision panel."""
+    if user is None or getattr(user, "role", None) != Role.TEAM_LEADER:
+        return False
+    if user.team_id != person.team_id:
+        return False
+    return not User.objects.filter(team_id=person.team_id, role=Role.TEAM_LEADER,
+                                   is_active=True).exclude(pk=user.pk).exists()
+
+
+def requester_why_not(budget_request: BudgetRequest, user: User) -> str:
+    """Why the person who sent a request may not decide it, and who does (four eyes)."""
+    if budget_request.status == RequestStatus.AT_PANEL:
+        who = "the decision panel"
+    elif getattr(user, "role", None) == Role.TEAM_LEADER:
+        who = "another team leader of the person's team, or you may refer it to the panel"
+    else:
+        who = "the team leader of the person's team"
+    return ("You sent this request, so you cannot decide it, even within your own delegated "
+            f"limit: someone else must (four eyes, SDS Standard 8). It waits for {who}.")
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,9 @@ class Authority:
 def authority_for(user: User, budget_request: BudgetRequest, *, sees_person: bool) -> Authority:
     """Whether `user` may agree, decline or refer `budget_request`.
 
+    Four eyes (Std 8.2): whoever sent the request never agrees or declines it, as a worker
+    or as a panel member, whatever their limit; a team leader may still refer it on.
+
     `sees_person`: whether Person.objects.visible_to(user) includes the request's person
     (the caller has already checked it, so this makes no query of its own for it).
     """
@@ -75,6 +106,9 @@ def authority_for(user: User, budget_request: BudgetRequest, *, sees_person: boo
     if status not in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL):
         return Authority(why_not="This request has been decided.")
     role = getattr(user, "role", None)
+    own = user is not None and budget_request.requested_by_id == getattr(user, "pk", None)
+    if own and role == Role.PANEL_MEMBER:
+        return Authority(why_not=requester_why_not(budget_request, user))
     if role == Role.PANEL_MEMBER:
         if status == RequestStatus.AT_PANEL:
             return Authority(may_decide=True, as_panel=True)
@@ -88,6 +122,10 @@ def authority_for(user: User, budget_request: BudgetRequest, *, sees_person: boo
     if role == Role.TEAM_LEADER and not may_refer:
         return Authority(limit=limit, why_not="Only the team leader of the person's team "
                                               "may decide this request.")
+    if own:
+        # Referring it on to the panel is not deciding it: a team leader may still do that.
+        return Authority(may_refer=may_refer, limit=limit,
+                         why_not=requester_why_not(budget_request, user))
     if limit is None:
         return Authority(may_refer=may_refer, why_not="No delegated limit is set for you. "
                          "An administrator sets limits.")

@@ -4,7 +4,8 @@ people (OPS-1), written through the same services as the pages (audited, checked
     load_sds_demo(rng)   # after the people, conversations/outcomes (and support) demo
 
 Covers every option (1 to 4, and a first choice that cannot be delivered), requests agreed
-within the practitioner's and the team leader's limits, one waiting for the team leader, one
+within the practitioner's limit (sent by a duty worker: no one agrees a request they sent)
+and the team leader's, one waiting for the team leader, one
 sent to the decision panel and decided there with reasons, one still with the panel past the
 agreed maximum wait, one not agreed; decisions shared and not yet shared; open and met unmet
 need; risks with shared responsibility, and one where capacity is in question and a welfare
@@ -23,6 +24,7 @@ from django.utils import timezone
 from goldenthread.accounts.factories import DEMO_PASSWORD, PanelMemberFactory
 from goldenthread.accounts.models import Role, User
 from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.people import services as people_services
 from goldenthread.people.models import Allocation, Person
 from goldenthread.risk import services as risk_services
 from goldenthread.risk.models import CapacityQuestion, Whose
@@ -134,6 +136,21 @@ def _decide(actor, budget_request, action, *, reasons, for_person, days_ago):
         reasons_for_person=for_person, expected_version=budget_request.version,
         at=_at(days_ago, hour=15),
     )
+
+
+def _duty_worker(person, worker, leader):
+    """Another practitioner of the team, allocated by the team leader as the duty worker for
+    a few days (None when the team has no leader or no other practitioner)."""
+    if leader is None:
+        return None
+    duty = (User.objects.filter(team_id=person.team_id, role=Role.PRACTITIONER, is_active=True)
+            .exclude(pk=worker.pk).order_by("username").first())
+    if duty is None:
+        return None
+    allocation = people_services.allocation_start(
+        actor=leader, person=person, worker=duty, start_date=_day(32), description="Duty worker")
+    people_services.allocation_end(actor=leader, allocation=allocation, end_date=_day(28))
+    return duty
 
 
 def _risks(person, worker, number: int) -> None:
@@ -253,12 +270,15 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
                                     expected_version=choice.version)
 
     kind = number % 9
-    if kind == 0:  # agreed by the practitioner within their own limit
-        budget_request = _request(person, worker, rng, scale=Decimal("0.5"), days_ago=30)
+    duty = _duty_worker(person, worker, leader) if kind == 0 else None
+    if duty is not None:
+        # Agreed by the allocated practitioner within their own limit; sent by a colleague
+        # on duty, because no one agrees a request they sent themselves (four eyes).
+        budget_request = _request(person, duty, rng, scale=Decimal("0.5"), days_ago=30)
         if budget_request.total_per_year <= Decimal("8000.00"):
             _decide(worker, budget_request, DecideAction.APPROVE, reasons="",
-                    for_person="It meets the outcomes we agreed, within what I can agree "
-                    "myself.", days_ago=29)
+                    for_person="It meets the outcomes we agreed, within what I can agree.",
+                    days_ago=29)
     elif kind == 1 and leader is not None:  # agreed by the team leader
         budget_request = _request(person, worker, rng, scale=Decimal("1"), days_ago=40)
         _decide(leader, budget_request, DecideAction.APPROVE,

@@ -4,6 +4,7 @@ typed; the services decide what is allowed, and their messages are put beside th
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -388,11 +389,15 @@ class BudgetRequestForm(forms.Form):
         label="About the contribution", required=False, max_length=500,
         error_messages={"max_length": "Keep this to 500 characters or fewer."},
     )
+    # One token per form opened: sending the same form twice makes one request, not two.
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["start_date"].initial = timezone.localdate()
         self.fields["contribution_period"].initial = BudgetPeriod.WEEK
+        if not self.is_bound and not self.initial.get("submission_token"):
+            self.initial["submission_token"] = uuid.uuid4()
 
     def clean(self):
         data = super().clean()

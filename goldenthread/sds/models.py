@@ -413,6 +413,12 @@ class BudgetRequest(VersionedModel):
     submitted_at = models.DateTimeField(default=timezone.now)
     referred_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # A one-time token from the request form: the same form sent twice (a double click, a
+    # resend after a timeout) finds the request it already made instead of making another.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    # Not stored: set by budget_request_submit when a repeated submission found this request.
+    repeated_submission = False
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -120,6 +120,20 @@ def money(amount: Decimal | None) -> str:
     return format_money(amount)
 
 
+def four_eyes_text(own_limit: Decimal | None, *, sole_leader: bool,
+                   is_leader: bool = False) -> str:
+    """Why the sender of a budget request does not decide it (Std 8.2), for the request
+    form: who decides instead."""
+    if sole_leader:
+        return ("You cannot decide a request you send yourself (four eyes). As you are the "
+                "only team leader of the person's team, it goes to the decision panel.")
+    within = (f", even one within your own delegated limit of {format_money(own_limit)} a year"
+              if own_limit is not None else "")
+    who = "Another team leader" if is_leader else "The team leader"
+    return (f"You cannot decide a request you send yourself{within} (four eyes). {who} of "
+            "the person's team decides it, or the decision panel above their limit.")
+
+
 def amount_with_period(amount: Decimal | None, period: str) -> str:
     """'£120.00 a week', '£300.00 one-off'."""
     if amount is None:

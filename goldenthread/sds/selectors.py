@@ -199,18 +199,44 @@ def panel_queue(user) -> QuerySet[BudgetRequest]:
 
 
 def panel_recently_decided(user, *, limit: int = 20) -> list[BudgetRequest]:
+    """The requests this panel member decided, most recent first, for the anonymised
+    "your decisions" list (reference, team, amount, decision): nothing to open."""
+    decided_by_them = BudgetRequestEvent.objects.filter(
+        request=OuterRef("pk"), kind=EventKind.PANEL_DECIDED, actor=user)
     return list(
         requests_for_panel(user).filter(status__in=[RequestStatus.APPROVED,
                                                     RequestStatus.DECLINED])
+        .filter(Exists(decided_by_them))
         .select_related("person__team").order_by("-decided_at", "id")[:limit]
     )
 
 
 def panel_request(user, request_id) -> BudgetRequest | None:
-    """One referred request with its breakdown (and the outcomes it serves) and history."""
+    """One request waiting for the panel, with its breakdown (and the outcomes it serves)
+    and history. Once it is decided the panel's access ends: None (ADR 0006)."""
     return _request_queryset(
-        requests_for_panel(user).filter(pk=request_id).select_related("person__team")
+        requests_for_panel(user).filter(pk=request_id, status=RequestStatus.AT_PANEL)
+        .select_related("person__team")
     ).first()
+
+
+def panel_access_ended(user, request_id) -> bool:
+    """Whether `user` is a panel member refused only because the request, once referred to
+    the panel, has since been decided (for the words of the refusal)."""
+    return requests_for_panel(user).filter(
+        pk=request_id, status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED]
+    ).exists()
+
+
+def open_request_seen_by(user, person_id, request_id) -> BudgetRequest | None:
+    """An open request of a person `user` may see, to check a decision before the page
+    logs anything (None when there is no such open request, or no relationship)."""
+    return (
+        BudgetRequest.objects.filter(
+            pk=request_id, person_id=person_id, status__in=OPEN_STATUSES,
+            person__in=Person.objects.visible_to(user),
+        ).select_related("person").first()
+    )
 
 
 def person_id_of_request(request_id):

@@ -9,13 +9,14 @@ approver's limit is refused with PermissionDenied and the refusal is logged (SEC
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -29,7 +30,7 @@ from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
 
-from .authority import Authority, authority_for, routing_limit
+from .authority import Authority, authority_for, is_sole_team_leader, routing_limit
 from .models import (
     EXPLANATION_WAYS,
     MIX_OPTIONS,
@@ -65,7 +66,7 @@ SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
 
 
 def _check_casework(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
         raise PermissionDenied("Only practitioners and team leaders record choices and budgets.")
 
 
@@ -529,16 +530,27 @@ def budget_request_submit(
     contribution_period: str = BudgetPeriod.WEEK,
     contribution_note: str = "",
     at: datetime.datetime | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> BudgetRequest:
     """Send a budget request with its breakdown; the request, every line and its history
     row are saved together or not at all.
 
+    `submission_token` (the request form's one-time token) makes sending idempotent: the
+    same token sent again returns the request it made the first time, marked
+    `repeated_submission`, and makes nothing new — even when both arrive at once.
+
     The total is worked out here from the lines, as a year's cost, and checked against the
     database before the transaction commits. Routing (Std 8.9): within the limit of the
     person's team leader it waits for a decision; above it, it goes to the decision panel.
+    Four eyes (Std 8.2): the sender never decides it, so only the other team leaders'
+    limits count, and a request sent by the team's only team leader goes to the panel.
     `at` is for demo data and imports only (defaults to now).
     """
     _check_casework(actor)
+    if submission_token is not None:
+        earlier = _submitted_earlier(actor, person, submission_token)
+        if earlier is not None:
+            return earlier
     at = at or timezone.now()
     errors: dict[str, Any] = {}
     if not lines:
@@ -568,8 +580,11 @@ def budget_request_submit(
             f"The contribution ({format_money(contribution_year)} a year) cannot be more than "
             f"the budget ({format_money(total)} a year)."
         )})
-    limit = routing_limit(person)
-    to_panel = limit is None or total > limit
+    # Four eyes (Std 8.2): the sender never decides their own request. A team leader with
+    # no other team leader in the team to decide it sends it to the panel.
+    sole_leader = is_sole_team_leader(actor, person)
+    limit = None if sole_leader else routing_limit(person, requester=actor)
+    to_panel = sole_leader or limit is None or total > limit
 
     with transaction.atomic():
         budget_request = BudgetRequest(
@@ -579,10 +594,19 @@ def budget_request_submit(
             contribution_note=contribution_note.strip(), requested_by=actor,
             submitted_at=at,
             status=RequestStatus.AT_PANEL if to_panel else RequestStatus.AWAITING_DECISION,
-            referred_at=at if to_panel else None,
+            referred_at=at if to_panel else None, submission_token=submission_token,
         )
-        budget_request.full_clean()
-        budget_request.save(force_insert=True)
+        budget_request.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                budget_request.save(force_insert=True)
+        except IntegrityError:
+            # The same form, sent twice at once: the other copy was saved first.
+            earlier = (_submitted_earlier(actor, person, submission_token)
+                       if submission_token is not None else None)
+            if earlier is None:
+                raise
+            return earlier
         _created(actor, budget_request, person.pk)
         for position, line in enumerate(lines, start=1):
             row = BudgetLine(
@@ -603,6 +627,9 @@ def budget_request_submit(
                reasons=budget_request.case_for_request)
         if to_panel:
             why = (
+                "It was sent by the team leader, and no one decides a request they sent "
+                "(four eyes), so the decision panel decides."
+                if sole_leader else
                 "No delegated limit is set for the team leader, so the decision panel decides."
                 if limit is None else
                 f"{format_money(total)} a year is more than the team leader's delegated limit "
@@ -611,6 +638,21 @@ def budget_request_submit(
             _event(budget_request, EventKind.REFERRED, actor=None, at=at, reasons=why,
                    limit=limit)
     return budget_request
+
+
+def _submitted_earlier(actor: User, person: Person,
+                       token: uuid.UUID) -> BudgetRequest | None:
+    """The request this form's token already made, if any. A token that made another
+    person's or another worker's request is refused rather than returned."""
+    earlier = BudgetRequest.objects.filter(submission_token=token).first()
+    if earlier is None:
+        return None
+    if earlier.person_id != person.pk or earlier.requested_by_id != actor.pk:
+        raise ValidationError({"__all__": [
+            "This form has been used already. Open \"Ask for a budget\" again to send a "
+            "new request."]})
+    earlier.repeated_submission = True
+    return earlier
 
 
 def _event(budget_request: BudgetRequest, kind: str, *, actor: User | None,

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from goldenthread.accounts.models import Role
 from goldenthread.accounts.rules import can
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
@@ -27,7 +28,7 @@ from goldenthread.people.access import PersonRecordMixin
 from goldenthread.ui.templatetags.ui import form_error_list
 
 from . import presenters, selectors, services
-from .authority import authority_for, limit_for, panel_max_wait_days
+from .authority import authority_for, is_sole_team_leader, limit_for, panel_max_wait_days
 from .forms import (
     BudgetRequestForm,
     DecideForm,
@@ -490,6 +491,7 @@ class BudgetRequestCreateView(PersonRecordMixin, CaseworkMixin, TemplateView):
                 contribution=data.get("contribution") or Decimal("0.00"),
                 contribution_period=data.get("contribution_period") or "week",
                 contribution_note=data.get("contribution_note", ""),
+                submission_token=data.get("submission_token"),
             ) if lines else None
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -497,8 +499,16 @@ class BudgetRequestCreateView(PersonRecordMixin, CaseworkMixin, TemplateView):
         if budget_request is None:
             form.add_error(None, "Add at least one line to the breakdown.")
             return self.render_page(form, formset)
+        if budget_request.repeated_submission:
+            messages.info(request, f"Budget request {budget_request.reference} was sent "
+                                   "already. The form was sent twice, so it is shown here "
+                                   "once; nothing new was made.")
+            return HttpResponseRedirect(
+                reverse("sds:request_detail", args=[self.person.pk, budget_request.pk])
+            )
         where = ("It has gone to the decision panel." if budget_request.referred_at
-                 else "It is waiting for a decision.")
+                 else "It is waiting for a team leader of the person's team to decide: no "
+                      "one decides a request they sent.")
         messages.success(request, f"Budget request {budget_request.reference} sent. {where}")
         return HttpResponseRedirect(
             reverse("sds:request_detail", args=[self.person.pk, budget_request.pk])
@@ -534,6 +544,9 @@ class BudgetRequestCreateView(PersonRecordMixin, CaseworkMixin, TemplateView):
         return self.render_to_response(self.get_context_data(
             form=form, formset=formset, errors=errors,
             limit_text=presenters.money(limit) if limit is not None else "",
+            four_eyes_text=presenters.four_eyes_text(
+                limit, sole_leader=is_sole_team_leader(self.request.user, self.person),
+                is_leader=self.request.user.role == Role.TEAM_LEADER),
         ))
 
 
@@ -547,6 +560,12 @@ class BudgetRequestDetailView(PersonRecordMixin, TemplateView):
         if budget_request is None:
             raise Http404("No such budget request for this person.")
         return budget_request
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.user.is_authenticated:
+            refuse_decision_not_allowed(request, selectors.open_request_seen_by(
+                request.user, kwargs["person_id"], kwargs["request_id"]))
+        return super().dispatch(request, *args, **kwargs)
 
     def authority(self, budget_request):
         return authority_for(self.request.user, budget_request, sees_person=True)
@@ -567,11 +586,9 @@ class BudgetRequestDetailView(PersonRecordMixin, TemplateView):
                                       "below shows the decision.")
             return HttpResponseRedirect(request.path)
         authority = self.authority(budget_request)
-        # Refused (and logged) before anything else is read from the form: the limit is
-        # enforced here and again in the service, whatever the page offered.
-        services.check_decision_allowed(actor=request.user, budget_request=budget_request,
-                                        action=request.POST.get("action", ""),
-                                        http_request=request)
+        # A decision the user may not take was refused (and logged) in dispatch, before
+        # anything was read from the form; the service checks again, whatever the page
+        # offered.
         form = DecideForm(request.POST, may_decide=True, may_refer=True)
         if not form.is_valid():
             form.fields["action"].choices = DecideForm(
@@ -603,6 +620,16 @@ class BudgetRequestDetailView(PersonRecordMixin, TemplateView):
             budget_request=budget_request, authority=authority, form=form,
             **request_context(budget_request),
         ))
+
+
+def refuse_decision_not_allowed(request, budget_request) -> None:
+    """Refuse a decision the user may not take before the page logs anything else, so a
+    refused decision leaves exactly one access-log row, the DENIED one (SEC-2). Raises
+    PermissionDenied; does nothing when there is no open request to decide."""
+    if budget_request is not None:
+        services.check_decision_allowed(actor=request.user, budget_request=budget_request,
+                                        action=request.POST.get("action", ""),
+                                        http_request=request)
 
 
 def request_context(budget_request) -> dict:
@@ -712,9 +739,10 @@ class PanelQueueView(PanelMixin, TemplateView):
 
 
 class PanelDecideView(LoginRequiredMixin, TemplateView):
-    """One referred request for the panel: the request, its breakdown, the outcomes it
-    serves and the person's name — nothing else of their record. Every read and decision
-    is logged with the reason "Decision panel"; anyone else is refused and logged."""
+    """One referred request for the panel, while it waits for the panel: the request, its
+    breakdown, the outcomes it serves and the person's name — nothing else of their record.
+    Every read and decision is logged with the reason "Decision panel"; anyone else, and a
+    panel member once the request is decided, is refused and logged (ADR 0006)."""
 
     template_name = "sds/panel_decide.html"
 
@@ -728,12 +756,19 @@ class PanelDecideView(LoginRequiredMixin, TemplateView):
             person_id = selectors.person_id_of_request(request_id)
             if person_id is None:
                 raise Http404("No such budget request.")
+            decided = selectors.panel_access_ended(request.user, request_id)
             with transaction.atomic():
-                access_record(actor=request.user, person_id=person_id,
-                              action=AccessAction.DENIED, what=what,
-                              reason="Not a panel member, or not referred to the panel",
-                              request=request)
-            raise PermissionDenied("Only the decision panel sees requests referred to it.")
+                access_record(
+                    actor=request.user, person_id=person_id, action=AccessAction.DENIED,
+                    what=what, request=request,
+                    reason=("Decided: the panel's access to this request has ended"
+                            if decided else "Not a panel member, or not referred to the panel"),
+                )
+            raise PermissionDenied(
+                "This request has been decided, so the decision panel no longer sees it."
+                if decided else "Only the decision panel sees requests referred to it.")
+        if request.method == "POST":
+            refuse_decision_not_allowed(request, self.budget_request)
         action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
         access_record(actor=request.user, person_id=self.budget_request.person_id,
                       action=action, what=what, reason=PANEL_REASON, request=request)
@@ -750,13 +785,8 @@ class PanelDecideView(LoginRequiredMixin, TemplateView):
         return self.render_page(form)
 
     def post(self, request, *args, **kwargs):
-        if not self.budget_request.is_open:
-            messages.warning(request, "This request has already been decided. Its history "
-                                      "below shows the decision.")
-            return HttpResponseRedirect(request.path)
-        services.check_decision_allowed(actor=request.user, budget_request=self.budget_request,
-                                        action=request.POST.get("action", ""),
-                                        http_request=request)
+        # Only open requests referred to the panel reach here, and a decision the member
+        # may not take was refused (and logged) in dispatch.
         form = DecideForm(request.POST, may_decide=True, may_refer=False, as_panel=True)
         if not form.is_valid():
             return self.render_page(form)
@@ -771,9 +801,10 @@ class PanelDecideView(LoginRequiredMixin, TemplateView):
             apply_errors(form, exc)
             return self.render_page(form)
         except StaleEditError:
-            messages.warning(request, "Another panel member decided this request after you "
-                                      "opened it. Its history below shows the decision.")
-            return HttpResponseRedirect(request.path)
+            messages.warning(request, f"Another panel member decided {self.budget_request.reference} "
+                                      "after you opened it, so the panel's access to it has "
+                                      "ended. Your decision was not recorded.")
+            return HttpResponseRedirect(reverse("sds:panel"))
         messages.success(request, f"Decision on {self.budget_request.reference} recorded.")
         return HttpResponseRedirect(reverse("sds:panel"))
 

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
 from goldenthread.people.presenters import age_on
 
@@ -114,6 +115,23 @@ PERIOD_PHRASE = {
     CostPeriod.MONTH: "a month",
     CostPeriod.YEAR: "a year",
 }
+
+
+_KEPT = "so its Support Sequence is kept as it was"
+CLOSED_OUTCOME_TEXT = {
+    OutcomeStatus.ACHIEVED: f"This outcome has been achieved, {_KEPT}: nothing here can be "
+                            "added or changed.",
+    OutcomeStatus.CLOSED: f"This outcome has been closed, {_KEPT}: nothing here can be added "
+                          "or changed.",
+    OutcomeStatus.REPLACED: f"This outcome has been rewritten at a review, {_KEPT}: plan "
+                            "support for the outcome that replaced it.",
+}
+
+
+def closed_outcome_text(outcome) -> str:
+    """Why an achieved, closed or rewritten outcome's Support Sequence offers nothing to
+    change ("" while the outcome is open)."""
+    return CLOSED_OUTCOME_TEXT.get(outcome.status, "")
 
 
 def money(amount: Decimal | None) -> str:

@@ -19,7 +19,8 @@ from goldenthread.accounts.models import Role, User
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import change_record, snapshot
 from goldenthread.core.concurrency import StaleEditError, save_versioned
-from goldenthread.outcomes.models import Outcome
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.outcomes.services import check_outcome_open
 from goldenthread.people.models import Person
 
 from . import checklist
@@ -39,16 +40,23 @@ from .models import (
 )
 
 SOLUTION_FIELDS = ("what", "who", "cost", "cost_period", "status", "notes")
+ENDED_STATUSES = frozenset({SolutionStatus.TRIED_AND_STOPPED, SolutionStatus.DECLINED})
 
 
 def _check_casework(actor: User | None) -> None:
-    if actor is not None and actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
+    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
         raise PermissionDenied("Only practitioners and team leaders plan support.")
 
 
 def _check_outcome(person: Person, outcome: Outcome) -> None:
     if outcome.person_id != person.pk:
         raise ValidationError("This outcome belongs to someone else.")
+
+
+def _check_open(outcome_id: Any) -> None:
+    """An achieved, closed or rewritten outcome's Support Sequence is history: refused
+    with a clear message (the outcome row is locked, so it cannot close meanwhile)."""
+    check_outcome_open(outcome_id=outcome_id, what="its Support Sequence cannot change")
 
 
 def _valid_step(step: str) -> SupportStep:
@@ -68,7 +76,7 @@ def _audit(actor, instance, action, before, person_id) -> None:
 
 def support_planning_save(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     expected_version: int,
@@ -84,6 +92,7 @@ def support_planning_save(
     if plan_type_override not in ("", *PlanType.values):
         raise ValidationError({"plan_type_override": "Choose young person, adult, or by age."})
     with transaction.atomic():
+        _check_open(outcome.pk)
         planning = SupportPlanning.objects.select_for_update().filter(outcome=outcome).first()
         current_version = planning.version if planning else 0
         if current_version != expected_version:
@@ -115,8 +124,7 @@ def _set_exploration(
     """Write the state of one step (inside the caller's transaction), audited."""
     if exploration is None:
         exploration = StepExploration(
-            person=person, outcome=outcome, step=step, state=state, note=note, changed_by=actor
-            if actor is not None and actor.is_authenticated else None,
+            person=person, outcome=outcome, step=step, state=state, note=note, changed_by=actor,
         )
         exploration.full_clean()
         exploration.save(force_insert=True)
@@ -125,7 +133,7 @@ def _set_exploration(
     before = snapshot(exploration)
     exploration.state = state
     exploration.note = note
-    exploration.changed_by = actor if actor is not None and actor.is_authenticated else None
+    exploration.changed_by = actor
     exploration.full_clean()
     save_versioned(exploration, expected_version=exploration.version,
                    fields=["state", "note", "changed_by"])
@@ -158,7 +166,7 @@ def _after_solutions_changed(*, actor, person: Person, outcome: Outcome, step: S
 
 def step_mark_nothing_suitable(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     step: str,
@@ -171,6 +179,7 @@ def step_mark_nothing_suitable(
     _check_outcome(person, outcome)
     step = _valid_step(step)
     with transaction.atomic():
+        _check_open(outcome.pk)
         exploration = _locked_exploration(outcome, step)
         if (exploration.version if exploration else 0) != expected_version:
             raise StaleEditError(exploration or StepExploration(outcome=outcome, step=step))
@@ -189,7 +198,7 @@ def step_mark_nothing_suitable(
 
 def step_reopen(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     step: str,
@@ -201,6 +210,7 @@ def step_reopen(
     _check_outcome(person, outcome)
     step = _valid_step(step)
     with transaction.atomic():
+        _check_open(outcome.pk)
         exploration = _locked_exploration(outcome, step)
         if exploration is None or exploration.version != expected_version:
             raise StaleEditError(exploration or StepExploration(outcome=outcome, step=step))
@@ -221,7 +231,7 @@ def step_reopen(
 
 def solution_add(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     step: str,
@@ -246,11 +256,12 @@ def solution_add(
         solution.community_resource = community_resource
     solution.full_clean()
     with transaction.atomic():
+        _check_open(outcome.pk)
         solution.save(force_insert=True)
         _audit(actor, solution, ChangeAction.CREATE, None, person.pk)
         SolutionStatusChange.objects.create(
             solution=solution, person=person, from_status="", to_status=status,
-            changed_by=actor if actor is not None and actor.is_authenticated else None,
+            changed_by=actor,
         )
         _after_solutions_changed(actor=actor, person=person, outcome=outcome, step=step,
                                  added_current=status in CURRENT_STATUSES)
@@ -259,7 +270,7 @@ def solution_add(
 
 def solution_add_from_resource(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     step: str,
@@ -268,6 +279,8 @@ def solution_add_from_resource(
     """One action: a community resource found in the directory becomes an idea in step 5
     or 6, with its name and provider filled in and the resource linked (SS-3, SS-4)."""
     from .directory_seam import resource_for_solution
+
+    _check_casework(actor)
 
     try:
         resource, what, who = resource_for_solution(resource_id)
@@ -284,18 +297,24 @@ def solution_add_from_resource(
 
 def solution_update(
     *,
-    actor: User | None,
+    actor: User,
     solution: Solution,
     expected_version: int,
     status_note: str = "",
     **changes: Any,
 ) -> Solution:
-    """Change a solution; a change of status is also kept as a status-history row."""
+    """Change a solution; a change of status is also kept as a status-history row.
+
+    The Support Sequence of an achieved, closed or rewritten outcome is history: the one
+    change still recorded is that support which was part of the plan has ended (stopped
+    or declined, for example at the review that closed the outcome)."""
     _check_casework(actor)
     unknown = set(changes) - set(SOLUTION_FIELDS)
     if unknown:
         raise TypeError(f"solution_update cannot change {sorted(unknown)}")
     with transaction.atomic():
+        outcome_open = (Outcome.objects.select_for_update().filter(pk=solution.outcome_id)
+                        .values_list("status", flat=True).get() == OutcomeStatus.OPEN)
         stored = Solution.objects.select_for_update().get(pk=solution.pk)
         if stored.version != expected_version:
             raise StaleEditError(stored)
@@ -305,6 +324,8 @@ def solution_update(
             if isinstance(value, str):
                 value = value.strip()
             setattr(solution, name, value)
+        if not outcome_open and not _only_ends(stored, solution):
+            _check_open(solution.outcome_id)
         solution.full_clean()
         save_versioned(solution, expected_version=expected_version, fields=SOLUTION_FIELDS)
         _audit(actor, solution, ChangeAction.UPDATE, before, solution.person_id)
@@ -312,7 +333,7 @@ def solution_update(
             SolutionStatusChange.objects.create(
                 solution=solution, person_id=solution.person_id, from_status=old_status,
                 to_status=solution.status, note=(status_note or "").strip(),
-                changed_by=actor if actor is not None and actor.is_authenticated else None,
+                changed_by=actor,
             )
             _after_solutions_changed(
                 actor=actor, person=solution.person, outcome=solution.outcome,
@@ -322,13 +343,22 @@ def solution_update(
     return solution
 
 
-def solution_remove(*, actor: User | None, solution: Solution) -> None:
+def _only_ends(stored: Solution, changed: Solution) -> bool:
+    """Whether the one change is that support which was part of the plan has ended."""
+    differs = {name for name in SOLUTION_FIELDS
+               if getattr(changed, name) != getattr(stored, name)}
+    return (differs == {"status"} and stored.status in CURRENT_STATUSES
+            and changed.status in ENDED_STATUSES)
+
+
+def solution_remove(*, actor: User, solution: Solution) -> None:
     """Remove a solution recorded by mistake (the change history keeps what it said).
     To record that it was tried or turned down, change its status instead. A solution that
     other records use (for example a budget line or an SDS option 4 part) is not removed."""
     _check_casework(actor)
     try:
         with transaction.atomic():
+            _check_open(solution.outcome_id)
             before = snapshot(solution)
             person, outcome = solution.person, solution.outcome
             step = SupportStep(solution.step)
@@ -348,7 +378,7 @@ def solution_remove(*, actor: User | None, solution: Solution) -> None:
 
 def checklist_save(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     outcome: Outcome,
     answers: Mapping[str, tuple[str, str]],
@@ -372,6 +402,7 @@ def checklist_save(
     )
     saved = []
     with transaction.atomic():
+        _check_open(outcome.pk)
         stored = {
             row.question: row
             for row in SupportChecklistAnswer.objects.select_for_update().filter(outcome=outcome)
@@ -380,12 +411,11 @@ def checklist_save(
             row = stored.get(question)
             if (row.version if row else 0) != expected_versions.get(question, 0):
                 raise StaleEditError(row or SupportChecklistAnswer(outcome=outcome))
-        who = actor if actor is not None and actor.is_authenticated else None
         for question, (answer, note) in answers.items():
             suggestion = suggestions[question]
             values = {"answer": answer, "note": (note or "").strip(),
                       "suggested": suggestion.answer, "suggestion_reason": suggestion.reason,
-                      "answered_by": who}
+                      "answered_by": actor}
             row = stored.get(question)
             if row is None:
                 if not values["answer"] and not values["note"]:

@@ -62,6 +62,9 @@ class OutcomeMixin(PersonRecordMixin):
     def outcome(self):
         return selectors.outcome_for(self.person, self.kwargs["outcome_id"])
 
+    def page_outcome(self):
+        return self.outcome
+
     def support_url(self, anchor: str = "") -> str:
         url = reverse("support:outcome_support", args=[self.person.pk, self.outcome.pk])
         return f"{url}#{anchor}" if anchor else url
@@ -70,7 +73,29 @@ class OutcomeMixin(PersonRecordMixin):
         context = super().get_context_data(**kwargs)
         context["outcome"] = self.outcome
         context["support_url"] = self.support_url()
+        context.update(_history_context(self.outcome))
         return context
+
+
+def _history_context(outcome) -> dict:
+    """An achieved, closed or rewritten outcome's Support Sequence is history: pages show
+    why, and offer nothing to change (the services refuse changes too)."""
+    closed_text = presenters.closed_outcome_text(outcome)
+    return {"outcome_open": not closed_text, "closed_text": closed_text}
+
+
+class OpenOutcomeFormMixin:
+    """For the pages that change an outcome's Support Sequence: when the outcome is no
+    longer open, go back to its Support Sequence and say why, instead of offering a form.
+    (A POST still reaches the service, which refuses it with the same reason.)"""
+
+    def get(self, request, *args, **kwargs):
+        closed_text = presenters.closed_outcome_text(self.page_outcome())
+        if closed_text:
+            messages.warning(request, closed_text)
+            return HttpResponseRedirect(reverse(
+                "support:outcome_support", args=[self.person.pk, self.page_outcome().pk]))
+        return super().get(request, *args, **kwargs)
 
 
 class StepMixin(OutcomeMixin):
@@ -122,6 +147,9 @@ class OutcomeSupportView(OutcomeMixin, TemplateView):
              "action_url": reverse("support:planning", args=[self.person.pk, self.outcome.pk]),
              "action_label": "Change"},
         ]
+        if not context["outcome_open"]:  # history: nothing to change
+            for row in context["planning_rows"]:
+                del row["action_url"], row["action_label"]
         for step in data.steps:
             if step.searchable:
                 step.search_form = DirectorySearchForm(auto_id=f"id_{step.step.value}_%s")
@@ -129,7 +157,7 @@ class OutcomeSupportView(OutcomeMixin, TemplateView):
         return context
 
 
-class PlanningView(OutcomeMixin, FormView):
+class PlanningView(OpenOutcomeFormMixin, OutcomeMixin, FormView):
     """Before step 1 (SS-2): tried already, own ideas, and the wording of steps 6 and 7."""
 
     template_name = "support/planning_form.html"
@@ -191,7 +219,7 @@ class PlanningView(OutcomeMixin, FormView):
 # --- Solutions -------------------------------------------------------------------------------
 
 
-class SolutionAddView(StepMixin, FormView):
+class SolutionAddView(OpenOutcomeFormMixin, StepMixin, FormView):
     template_name = "support/solution_form.html"
     form_class = SolutionForm
 
@@ -216,6 +244,9 @@ class SolutionMixin(PersonRecordMixin):
     def solution(self):
         return selectors.solution_for(self.person, self.kwargs["solution_id"])
 
+    def page_outcome(self):
+        return self.solution.outcome
+
     def back_url(self) -> str:
         url = reverse("support:outcome_support", args=[self.person.pk, self.solution.outcome_id])
         return f"{url}#step-{self.solution.step}"
@@ -229,7 +260,7 @@ class SolutionMixin(PersonRecordMixin):
         return context
 
 
-class SolutionEditView(SolutionMixin, FormView):
+class SolutionEditView(OpenOutcomeFormMixin, SolutionMixin, FormView):
     template_name = "support/solution_form.html"
     stale_current = None
 
@@ -277,7 +308,7 @@ class SolutionEditView(SolutionMixin, FormView):
         return HttpResponseRedirect(self.back_url())
 
 
-class SolutionRemoveView(SolutionMixin, TemplateView):
+class SolutionRemoveView(OpenOutcomeFormMixin, SolutionMixin, TemplateView):
     template_name = "support/solution_remove.html"
 
     def post(self, request, *args, **kwargs):
@@ -296,7 +327,7 @@ class SolutionRemoveView(SolutionMixin, TemplateView):
 # --- Step state ----------------------------------------------------------------------------
 
 
-class StepNothingSuitableView(StepMixin, FormView):
+class StepNothingSuitableView(OpenOutcomeFormMixin, StepMixin, FormView):
     """Record that a step was explored and nothing fits (SS-3)."""
 
     template_name = "support/step_nothing_suitable.html"
@@ -338,7 +369,7 @@ class StepNothingSuitableView(StepMixin, FormView):
         return self.render_to_response(self.get_context_data(form=new_form))
 
 
-class StepReopenView(StepMixin, FormView):
+class StepReopenView(OpenOutcomeFormMixin, StepMixin, FormView):
     """Undo "nothing suitable" for a step."""
 
     template_name = "support/step_reopen.html"

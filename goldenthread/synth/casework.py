@@ -353,7 +353,6 @@ class Casework:
         self.latest = ctx.now - 60 * SECOND  # room for a few "a second later" rows
         self.rows = rows
         self.passing = [s for s in ctx.statements if not s[1]] or ctx.statements
-        self.prac_limit = ctx.limits.get(Role.PRACTITIONER)
         self.leader_limit = ctx.limits.get(Role.TEAM_LEADER)
 
     # --- Helpers -------------------------------------------------------------------------
@@ -720,31 +719,29 @@ class Casework:
         else:
             # Every number is drawn before asking whether the decision is in the past yet,
             # so the clock never changes what the stream gives to what comes after (#11).
-            by_worker = (self.prac_limit is not None and total <= self.prac_limit
-                         and rng.random() < 0.5)
-            decider = worker if by_worker else leader
-            at = t0 + datetime.timedelta(days=rng.randrange(0, 6) if by_worker
-                                         else rng.randrange(1, 21),
+            # The worker sent it, so the team leader decides: no one decides a request they
+            # sent (four eyes, Std 8.2; sds.authority).
+            at = t0 + datetime.timedelta(days=rng.randrange(1, 21),
                                          minutes=rng.randrange(30, 300))
             r = rng.random()
             approve = (rng.choice(APPROVE_REASONS), rng.choice(APPROVE_FOR_PERSON))
             decline = (rng.choice(DECLINE_REASONS), rng.choice(DECLINE_FOR_PERSON))
             refer = rng.choice(REFER_REASONS)
             if at <= self.latest:
-                reason = "Allocated worker" if by_worker else LEADER_REASON
-                self.log(at - datetime.timedelta(minutes=5), decider, p.id, "sds:request_detail",
-                         change=False, reason=reason)
-                self.log(at, decider, p.id, "sds:request_detail", change=True, reason=reason)
-                limit = self.prac_limit if by_worker else self.leader_limit
+                self.log(at - datetime.timedelta(minutes=5), leader, p.id, "sds:request_detail",
+                         change=False, reason=LEADER_REASON)
+                self.log(at, leader, p.id, "sds:request_detail", change=True,
+                         reason=LEADER_REASON)
+                limit = self.leader_limit
                 version += 1
-                if by_worker or r < 0.75:
-                    events.append((at, "approved", "approved", decider, *approve, limit))
+                if r < 0.75:
+                    events.append((at, "approved", "approved", leader, *approve, limit))
                     status, decided_at = "approved", at
                 elif r < 0.87:
-                    events.append((at, "declined", "declined", decider, *decline, limit))
+                    events.append((at, "declined", "declined", leader, *decline, limit))
                     status, decided_at = "declined", at
                 else:
-                    events.append((at, "referred", "", decider, refer, "", limit))
+                    events.append((at, "referred", "", leader, refer, "", limit))
                     status, referred_at = "at_panel", at
         if status == "at_panel":
             panel = rng.choice(self.ctx.panel)

@@ -132,7 +132,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     assert budget_request.total_per_year == Decimal("15600.00")
     body = page.locator("main").inner_text()
     assert "Waiting for a decision" in body
-    assert "more than your delegated limit of £8,000.00 a year" in body
+    assert "You sent this request, so you cannot decide it" in body  # four eyes (Std 8.2)
     axe.check(page)
 
     # --- The team leader: it is in their queue; they refer it to the panel -------------------
@@ -174,7 +174,10 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
         "costs less than the day centre.")
     panel.get_by_role("button", name="Record the panel's decision").click()
     panel.wait_for_url(re.compile(r"/sds/panel/$"))
-    assert "Decided recently" in panel.locator("main").inner_text()
+    decided = panel.locator("main").inner_text()
+    assert "Your decisions" in decided and budget_request.reference in decided
+    # Once decided, the panel's access to the request ends: nothing left to open.
+    assert panel.get_by_role("link", name=re.compile(budget_request.reference)).count() == 0
     axe.check(panel)
     assert not panel.console_errors, panel.console_errors
     # The person's record stays closed to the panel.

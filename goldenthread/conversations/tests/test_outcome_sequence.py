@@ -158,6 +158,7 @@ def test_checklist_is_prefilled_from_the_record(practitioner_client, conversatio
     assert "No positive change is recorded yet." in body
     data = {f"{q.value}__answer": "yes" for q in ReflectionQuestion}
     data[f"{ReflectionQuestion.INVOLVED.value}__note"] = "Her daughter helped her say it."
+    data.update({f"{q.value}__version": "0" for q in ReflectionQuestion})  # none answered yet
     response = practitioner_client.post(url("conversations:checklist", conversation), data)
     assert response.status_code == 302
     assert conversation.reflection_answers.count() == len(ReflectionQuestion)

@@ -1,5 +1,7 @@
 """OS-6, OS-7, OC-5: outcomes linked to their positive change, checked, with history."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -96,6 +98,7 @@ def test_practitioners_answer_wins_and_the_suggestion_is_kept(practitioner_clien
     assert "The record suggests: No." in page
     data = {f"{q.value}__answer": "yes" for q in CheckQuestion}
     data[f"{CheckQuestion.EVERYDAY_LANGUAGE.value}__note"] = "Jean's own words"
+    data.update(seen_versions(page))
     assert practitioner_client.post(check, data).status_code == 302
     row = outcome.check_answers.get(question=CheckQuestion.EVERYDAY_LANGUAGE)
     assert row.answer == Answer.YES and row.suggested == Answer.NO
@@ -159,3 +162,8 @@ def test_live_check_counts_a_date_and_ignores_an_unfinished_one(practitioner_cli
                                                 "target_date": "2027-06-"}).content.decode()
     assert "No &#x27;by when&#x27;" not in with_date
     assert "No &#x27;by when&#x27;" in half_typed
+
+
+def seen_versions(page: str) -> dict[str, str]:
+    """The hidden "version I saw" fields of a questions form, as the browser sends them."""
+    return dict(re.findall(r'name="(\w+__version)" value="(\d+)"', page))

@@ -76,8 +76,15 @@ def test_a_team_leaders_own_limit_routes_and_decides(person, team_leader, limits
     assert budget_request.status == RequestStatus.APPROVED
 
 
-def test_practitioner_agrees_within_their_own_limit(person, practitioner, limits):
-    budget_request = make_budget_request(person, lines=SMALL, actor=practitioner)
+@pytest.fixture
+def colleague(person, other_practitioner):
+    """A second practitioner allocated to the person (for example a duty worker)."""
+    AllocationFactory(person=person, worker=other_practitioner, description="Duty worker")
+    return other_practitioner
+
+
+def test_practitioner_agrees_within_their_own_limit(person, practitioner, colleague, limits):
+    budget_request = make_budget_request(person, lines=SMALL, actor=colleague)
     event = decide(practitioner, budget_request)
     budget_request.refresh_from_db()
     assert budget_request.status == RequestStatus.APPROVED
@@ -90,9 +97,9 @@ def test_practitioner_agrees_within_their_own_limit(person, practitioner, limits
 
 
 def test_forged_approval_above_the_practitioners_limit_is_refused_and_logged(
-    person, practitioner, limits
+    person, practitioner, colleague, limits
 ):
-    budget_request = make_budget_request(person, lines=MEDIUM, actor=practitioner)
+    budget_request = make_budget_request(person, lines=MEDIUM, actor=colleague)
     with pytest.raises(PermissionDenied, match="more than your delegated limit of £8,000.00"):
         decide(practitioner, budget_request)
     budget_request.refresh_from_db()
@@ -190,8 +197,9 @@ def test_decline_needs_reasons_and_reasons_for_the_person(person, team_leader, l
     assert BudgetRequestEvent.objects.filter(request=budget_request).count() == 1
 
 
-def test_a_decision_from_a_stale_copy_is_refused(person, team_leader, practitioner, limits):
-    budget_request = make_budget_request(person, lines=SMALL)
+def test_a_decision_from_a_stale_copy_is_refused(person, team_leader, practitioner, colleague,
+                                                 limits):
+    budget_request = make_budget_request(person, lines=SMALL, actor=colleague)
     stale_version = budget_request.version
     decide(practitioner, budget_request)
     budget_request.status = RequestStatus.AWAITING_DECISION  # the copy the leader opened
@@ -202,8 +210,9 @@ def test_a_decision_from_a_stale_copy_is_refused(person, team_leader, practition
     assert Decision.objects.filter(budget_request=budget_request).count() == 1
 
 
-def test_a_decided_request_cannot_be_decided_again(person, practitioner, team_leader, limits):
-    budget_request = make_budget_request(person, lines=SMALL)
+def test_a_decided_request_cannot_be_decided_again(person, practitioner, team_leader,
+                                                   colleague, limits):
+    budget_request = make_budget_request(person, lines=SMALL, actor=colleague)
     decide(practitioner, budget_request)
     with pytest.raises(PermissionDenied, match="has been decided"):
         decide(team_leader, budget_request, DecideAction.DECLINE, reasons="No")

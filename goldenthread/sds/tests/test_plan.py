@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from goldenthread.accounts.factories import TeamLeaderFactory
 from goldenthread.risk.factories import RiskEnablementFactory, RiskViewFactory
 from goldenthread.risk.models import Whose
 from goldenthread.risk.plan_hooks import contribute_risks
@@ -29,13 +30,14 @@ from .conftest import make_outcome
 
 def fill(person, practitioner, n=1):
     outcome = make_outcome(person)
+    leader = TeamLeaderFactory(team=person.team)
     for _ in range(n):
         budget_request = make_budget_request(person, actor=practitioner, lines=[
             services.LineInput(description="PA", amount=Decimal("100.00"), period="week",
                                outcome=outcome)])
         budget_request.refresh_from_db()
-        services.budget_request_decide(
-            actor=practitioner, budget_request=budget_request, action="approve",
+        services.budget_request_decide(  # the team leader: no one decides their own
+            actor=leader, budget_request=budget_request, action="approve",
             reasons_for_person="It pays for what matters to you.",
             expected_version=budget_request.version)
         make_budget_request(person, actor=practitioner,
