@@ -203,6 +203,12 @@ GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
 # Reviews: the default time from agreeing a plan (or a review) to the next review.
 GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
+# SEC-3 break-glass: how long a worker who stated a reason may see a record they have no
+# relationship to.
+GOLDENTHREAD_BREAK_GLASS_HOURS = 4
+# Whether `flush` may empty the append-only audit tables (the test suite, a local demo);
+# never in production (docs/adr/0002-audit.md).
+GOLDENTHREAD_AUDIT_FLUSH_ALLOWED = False
 
 LOGGING = {
     "version": 1,
