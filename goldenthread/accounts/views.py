@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.rules import can
 from goldenthread.people import selectors
+from goldenthread.people.access import log_list_view
 
 from .forms import SignInForm, TokenForm
 
@@ -124,5 +125,6 @@ class TeamView(LoginRequiredMixin, TemplateView):
         context["team"] = user.team
         context["members"] = selectors.team_members_with_caseloads(user.team)
         context["people_count"] = selectors.team_people_count(user)
-        context["unallocated"] = selectors.unallocated_people(user)
+        context["unallocated"] = unallocated = list(selectors.unallocated_people(user))
+        log_list_view(self.request, unallocated)
         return context

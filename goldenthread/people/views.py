@@ -16,7 +16,7 @@ from goldenthread.conversations import selectors as conversation_selectors
 from goldenthread.core.concurrency import StaleEditError
 
 from . import presenters, selectors, services
-from .access import PersonRecordMixin
+from .access import PersonRecordMixin, log_list_view
 from .forms import AllocationForm, CircleMemberForm, EndAllocationForm, PersonForm
 
 
@@ -41,6 +41,7 @@ class CaseloadView(CaseworkRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["query"] = self.request.GET.get("q", "").strip()
         context["can_add_person"] = can(self.request.user, "people.add_person")
+        log_list_view(self.request, context["people"])  # names, dates of birth, CHIs
         return context
 
 
