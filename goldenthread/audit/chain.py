@@ -4,22 +4,25 @@ Every row of a chained table carries:
 
 - `seq`: its place in its table's chain, 1, 2, 3, … with no gaps (unique);
 - `prev_hash`: the `row_hash` of the row before it (64 zeros for the first row);
-- `row_hash`: SHA-256 of the canonical serialisation of the table's name, `seq`,
-  `prev_hash` and the row's content.
+- `row_hash`: SHA-256 of the ASCII text ``table \n seq \n prev_hash \n digest`` where
+  `digest` is the SHA-256 (hex) of the row's content in canonical form. The row's own hash
+  so covers its content, its place and the previous row's hash.
 
-The canonical serialisation is JSON with sorted keys, no spaces, ASCII only, of
-``{"prev": …, "row": {column: value, …}, "seq": …, "table": …}``. The content is every
-concrete column except the three chain columns, by database column name, with a value in
-one form whatever the database returns: UUIDs as 36-character text, date-times in UTC as
-ISO 8601 with microseconds, IP addresses fully written out, JSON with sorted keys and whole
-numbers as integers. A column whose value is NULL is left out, so a nullable column added
-later does not change the hashes of the rows written before it.
+The canonical form of the content is JSON with sorted keys, no spaces, ASCII only, of
+``{column: value, …}``: every concrete column except the three chain columns, by database
+column name, with a value in one form whatever the database returns: UUIDs as 36-character
+text, date-times in UTC as ISO 8601 with microseconds, IP addresses fully written out, JSON
+with sorted keys and whole numbers as integers. A column whose value is NULL is left out, so
+a nullable column added later does not change the hashes of the rows written before it.
 
-Appending is serialised per table so concurrent writers never fork the chain: on
-PostgreSQL with `pg_advisory_xact_lock` taken inside the writing transaction before the
-head is read; on SQLite by the write lock that `BEGIN IMMEDIATE` takes (the project's
-transaction mode), which every audit write holds because it always runs inside a
-transaction. The unique `seq` is a second line: a forked append fails instead of landing.
+Appending is serialised per table so concurrent writers never fork the chain. PostgreSQL:
+one statement (`append_postgresql`) whose `audit_chain_next()` takes the table's
+`pg_advisory_xact_lock`, reads the head with a snapshot taken after the lock, and works out
+`seq`, `prev_hash` and `row_hash` from the digest computed here; the lock is held until the
+writing transaction commits. SQLite: the write lock that `BEGIN IMMEDIATE` takes (the
+project's transaction mode), held by every audit write because it always runs inside a
+transaction, then `head` and `link` here. The unique `seq` is a second line: a forked
+append fails instead of landing.
 """
 
 from __future__ import annotations
@@ -142,15 +145,20 @@ def canonical_content(fields: Sequence[models.Field], values: Sequence[Any]) -> 
     }
 
 
-def compute_hash(table: str, seq: int, prev_hash: str, content: dict[str, Any]) -> str:
+def content_digest(content: dict[str, Any]) -> str:
     payload = json.dumps(
-        {"table": table, "seq": seq, "prev": prev_hash, "row": content},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
-        allow_nan=False,
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
     )
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
+
+
+def link_hash(table: str, seq: int, prev_hash: str, digest: str) -> str:
+    """As audit_chain_next() computes it in PostgreSQL (migration 0004)."""
+    return hashlib.sha256(f"{table}\n{seq}\n{prev_hash}\n{digest}".encode("ascii")).hexdigest()
+
+
+def compute_hash(table: str, seq: int, prev_hash: str, content: dict[str, Any]) -> str:
+    return link_hash(table, seq, prev_hash, content_digest(content))
 
 
 def head(model: type[models.Model]) -> tuple[int, str]:
@@ -187,6 +195,32 @@ def link(instance: Any, after: tuple[int, str]) -> tuple[int, str]:
     instance.seq, instance.prev_hash = seq, prev
     instance.row_hash = compute_hash(model._meta.db_table, seq, prev, content)
     return seq, instance.row_hash
+
+
+def append_postgresql(instance: Any) -> None:
+    """Insert `instance` at the end of its table's chain in one statement (PostgreSQL): the
+    head is locked and read, and the row's place and hash worked out, inside it."""
+    model = type(instance)
+    table = model._meta.db_table
+    fields = content_fields(model)
+    values = [f.pre_save(instance, True) for f in fields]
+    digest = content_digest(canonical_content(fields, values))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Table and column names come from the model, never from input.
+    sql = (
+        "WITH h AS (SELECT * FROM audit_chain_next(%s, %s, %s)) "  # noqa: S608
+        f"INSERT INTO {quote(table)} ({columns}, seq, prev_hash, row_hash) "
+        f"VALUES ({marks}, (SELECT seq FROM h), (SELECT prev_hash FROM h), "
+        "(SELECT row_hash FROM h)) RETURNING seq, prev_hash, row_hash"
+    )
+    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [table, lock_key(table), digest, *params])
+        instance.seq, instance.prev_hash, instance.row_hash = cursor.fetchone()
+    instance._state.adding = False
+    instance._state.db = connection.alias
 
 
 def in_transaction():

@@ -60,7 +60,7 @@ def access_record(
     `people_shown` (and no person_id), one list view and everyone it showed.
 
     The row joins the access log's hash chain (chain.py) in the caller's transaction, or
-    in its own if there is none."""
+    in its own if there is none (on PostgreSQL a single statement, atomic by itself)."""
     actor_fields = _actor_fields(actor)
     shown = list(dict.fromkeys(people_shown)) if people_shown is not None else None
     row = AccessLog(
@@ -75,10 +75,12 @@ def access_record(
         people_shown=[str(p) for p in shown] if shown is not None else None,
         **actor_fields,
     )
-    with chain.in_transaction():
+    if not shown:
         row.save()
-        if shown:
-            _index_people_shown(row, shown)
+        return row
+    with chain.in_transaction():  # the row and its index together
+        row.save()
+        _index_people_shown(row, shown)
     return row
 
 

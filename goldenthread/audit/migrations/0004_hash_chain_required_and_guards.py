@@ -1,7 +1,8 @@
 """Hash chain, step 2, list views and break-glass (docs/adr/0002-audit.md):
 
 - the chain columns are required and `seq` unique (a forked append fails);
-- PostgreSQL: `audit_chain_head(table, key)` locks a chain and reads its head in one call;
+- PostgreSQL: `audit_chain_head(table, key)` locks a chain and reads its head in one call,
+  and `audit_chain_next(table, key, digest)` also works out the next row's place and hash;
 - `AccessLogPerson`: who a list view showed, by person (SEC-3, "who looked at me");
 - `BreakGlassAccess` and `BreakGlassReview` (SEC-3);
 - the database refuses UPDATE, DELETE and (PostgreSQL) TRUNCATE on all five tables.
@@ -37,13 +38,37 @@ $$ LANGUAGE plpgsql VOLATILE;
 """
 
 
-def create_chain_head_function(apps, schema_editor) -> None:
+# PostgreSQL: the next link of a chain for a row whose content digest is given: locks the
+# chain, reads the head, and returns the row's seq, prev_hash and row_hash
+# (chain.link_hash computes the same in Python).
+CHAIN_NEXT_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_chain_next(tbl text, lock_key bigint, digest text,
+                                            OUT seq bigint, OUT prev_hash text,
+                                            OUT row_hash text)
+AS $$
+DECLARE
+    head_seq bigint;
+    head_hash text;
+BEGIN
+    SELECT h.seq, h.row_hash INTO head_seq, head_hash FROM audit_chain_head(tbl, lock_key) h;
+    seq := coalesce(head_seq, 0) + 1;
+    prev_hash := coalesce(head_hash, repeat('0', 64));
+    row_hash := encode(sha256(convert_to(
+        tbl || E'\\n' || seq::text || E'\\n' || prev_hash || E'\\n' || digest, 'UTF8')), 'hex');
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+"""
+
+
+def create_chain_functions(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CHAIN_HEAD_FUNCTION, params=None)
+        schema_editor.execute(CHAIN_NEXT_FUNCTION, params=None)
 
 
-def drop_chain_head_function(apps, schema_editor) -> None:
+def drop_chain_functions(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS audit_chain_next(text, bigint, text);")
         schema_editor.execute("DROP FUNCTION IF EXISTS audit_chain_head(text, bigint);")
 
 
@@ -54,8 +79,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_chain_head_function, drop_chain_head_function,
-                             elidable=False),
+        migrations.RunPython(create_chain_functions, drop_chain_functions, elidable=False),
         migrations.AlterField(
             model_name="accesslog", name="seq",
             field=models.BigIntegerField(editable=False, unique=True,
