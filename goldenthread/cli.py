@@ -4,6 +4,7 @@
   goldenthread check-outcome-eval [FILE]       precision and recall of the checker
   goldenthread bench checker                   checker throughput
   goldenthread demo-data                       load the demo organisation
+  goldenthread audit-verify [--anchor FILE]    check the audit logs' hash chains
   goldenthread <django command> …              any Django management command (migrate, …)
 
 Settings default to goldenthread.config.settings.dev; set DJANGO_SETTINGS_MODULE to change.

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.rules import can
 from goldenthread.people import selectors
+from goldenthread.people.access import log_list_view
 
 from . import presenters, services
 from . import selectors as account_selectors
@@ -220,7 +221,8 @@ class TeamView(LoginRequiredMixin, TemplateView):
         context["team"] = user.team
         context["members"] = selectors.team_members_with_caseloads(user.team)
         context["people_count"] = selectors.team_people_count(user)
-        context["unallocated"] = selectors.unallocated_people(user)
+        context["unallocated"] = unallocated = list(selectors.unallocated_people(user))
+        log_list_view(self.request, unallocated)
         context["pending_access"] = account_selectors.pending_access_for(user)
         context["handovers"] = account_selectors.handovers_to_reassign(user)
         return context

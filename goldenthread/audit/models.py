@@ -1,8 +1,9 @@
 """The access log (SEC-2, SEC-3) and the change history (SEC-4).
 
 Both are append-only: the application refuses to update or delete a row (here), and the
-database refuses too (triggers in migration 0002), so neither can be edited through the
-application or by a mistaken query.
+database refuses too (triggers in migrations 0002 and 0004), so neither can be edited through
+the application or by a mistaken query. Both are hash-chained (chain.py), so a row removed or
+altered by someone with rights over the database is found by `goldenthread audit-verify`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 
 class AppendOnlyError(Exception):
@@ -26,6 +27,19 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def bulk_update(self, *args, **kwargs):
         raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed.")
+
+
+class ChainedQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows join the chain in the order given, after the current head."""
+        from . import chain
+
+        objs = list(objs)
+        with chain.in_transaction():
+            after = chain.head(self.model)
+            for obj in objs:
+                after = chain.link(obj, after)
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AppendOnlyModel(models.Model):
@@ -44,17 +58,47 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
 
 
+class ChainedModel(AppendOnlyModel):
+    """An append-only row that joins its table's hash chain when it is written (chain.py)."""
+
+    seq = models.BigIntegerField("Place in the log", unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False)
+
+    objects = ChainedQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from . import chain
+
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed.")
+        if connection.vendor == "postgresql":
+            # One statement, atomic by itself (in the caller's transaction or its own):
+            # lock, head, place and hash, insert. One round trip, as a plain insert.
+            chain.append_postgresql(self)
+            return
+        with chain.in_transaction():
+            chain.link(self, chain.head(type(self)))
+            super().save(*args, **kwargs)
+
+
 class AccessAction(models.TextChoices):
     VIEW = "view", "Looked at"
     CHANGE = "change", "Changed"
     CREATE = "create", "Created"
     EXPORT = "export", "Exported"
     DENIED = "denied", "Was refused access"
+    LIST = "list", "Saw in a list"
 
 
-class AccessLog(AppendOnlyModel):
+class AccessLog(ChainedModel):
     """One row for every request that reads or changes a named person's record,
-    and for every refused attempt."""
+    and for every refused attempt. A list page showing people's names, dates of birth or
+    CHI numbers writes one row naming everyone shown (`people_shown`, action "list"), and
+    one `AccessLogPerson` row per person so "who saw me" is found by an index."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(db_index=True)
@@ -71,6 +115,8 @@ class AccessLog(AppendOnlyModel):
     reason = models.CharField(max_length=500, help_text="Why: the relationship or stated reason.")
     break_glass = models.BooleanField(default=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    people_shown = models.JSONField(
+        null=True, blank=True, help_text="On a list view: the ids of the people it showed.")
 
     class Meta:
         ordering = ["-at"]
@@ -86,7 +132,7 @@ class ChangeAction(models.TextChoices):
     DELETE = "delete", "Removed"
 
 
-class ChangeRecord(AppendOnlyModel):
+class ChangeRecord(ChainedModel):
     """What a record said before and after each change, who changed it and when."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -111,3 +157,62 @@ class ChangeRecord(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
+
+
+class AccessLogPerson(AppendOnlyModel):
+    """A person shown by a list view: an index into `AccessLog.people_shown`, so the rows
+    that showed a person are found without reading every list row. The list row's hash
+    covers `people_shown`; `audit-verify` checks these rows agree with it."""
+
+    log = models.ForeignKey(AccessLog, on_delete=models.PROTECT, related_name="+")
+    person_id = models.UUIDField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "log"], name="accesslogperson_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} shown by {self.log_id}"
+
+
+class BreakGlassAccess(AppendOnlyModel):
+    """A worker with no relationship to a person opened their record by stating a reason
+    (SEC-3). For `until` minus `at` (settings.GOLDENTHREAD_BREAK_GLASS_HOURS) that worker,
+    and only they, may open that person's record; every access-log row in that time is
+    flagged `break_glass`. The person's team leader reviews each use."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField("Started")
+    until = models.DateTimeField("Ends")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=300)
+    actor_role = models.CharField(max_length=20, blank=True)
+    person_id = models.UUIDField()
+    reason = models.TextField("Reason given", max_length=500)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["actor", "person_id", "until"], name="breakglass_actor"),
+            models.Index(fields=["person_id", "-at"], name="breakglass_person_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.reason[:60]}"
+
+
+class BreakGlassReview(AppendOnlyModel):
+    """The person's team leader has looked at a break-glass use."""
+
+    access = models.OneToOneField(BreakGlassAccess, on_delete=models.PROTECT,
+                                  related_name="review")
+    at = models.DateTimeField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer_name = models.CharField(max_length=300)
+    note = models.TextField("Note", blank=True, max_length=1000)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} reviewed by {self.reviewer_name}"

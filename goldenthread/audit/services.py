@@ -8,14 +8,25 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import AccessAction, AccessLog, ChangeAction, ChangeRecord
+from . import chain
+from .models import (
+    AccessAction,
+    AccessLog,
+    AccessLogPerson,
+    BreakGlassAccess,
+    BreakGlassReview,
+    ChangeAction,
+    ChangeRecord,
+)
 
 
 def _actor_fields(actor: Any) -> dict[str, Any]:
@@ -43,10 +54,16 @@ def access_record(
     reason: str,
     request: HttpRequest | None = None,
     break_glass: bool = False,
+    people_shown: Iterable[uuid.UUID] | None = None,
 ) -> AccessLog:
-    """Log one read, change or refused attempt on a named person's record."""
+    """Log one read, change or refused attempt on a named person's record; or, with
+    `people_shown` (and no person_id), one list view and everyone it showed.
+
+    The row joins the access log's hash chain (chain.py) in the caller's transaction, or
+    in its own if there is none (on PostgreSQL a single statement, atomic by itself)."""
     actor_fields = _actor_fields(actor)
-    return AccessLog.objects.create(
+    shown = list(dict.fromkeys(people_shown)) if people_shown is not None else None
+    row = AccessLog(
         at=timezone.now(),
         action=action,
         person_id=person_id,
@@ -55,8 +72,34 @@ def access_record(
         reason=reason[:500],
         break_glass=break_glass,
         ip_address=_client_ip(request),
+        people_shown=[str(p) for p in shown] if shown is not None else None,
         **actor_fields,
     )
+    if not shown:
+        row.save()
+        return row
+    with chain.in_transaction():  # the row and its index together
+        row.save()
+        _index_people_shown(row, shown)
+    return row
+
+
+def _index_people_shown(row: AccessLog, people: list[uuid.UUID]) -> None:
+    """One AccessLogPerson per person, in one statement whatever the number of people."""
+    meta = AccessLogPerson._meta
+    quote = connection.ops.quote_name
+    person_field = meta.get_field("person_id")
+    log_field = meta.get_field("log")
+    values = json.dumps([str(person_field.get_db_prep_value(p, connection)) for p in people])
+    log_id = log_field.get_db_prep_value(row.pk, connection)
+    columns = f"{quote(log_field.column)}, {quote(person_field.column)}"
+    if connection.vendor == "postgresql":
+        select = "SELECT %s, value::uuid FROM jsonb_array_elements_text(%s::jsonb)"
+    else:
+        select = "SELECT %s, value FROM json_each(%s)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) {select}",  # noqa: S608
+                       [log_id, values])
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -108,3 +151,41 @@ def change_record(
         after=after,
         **actor_fields,
     )
+
+
+def break_glass_record(*, actor: Any, person_id: uuid.UUID, reason: str,
+                       hours: float) -> BreakGlassAccess:
+    """Record a break-glass use (the caller has checked who may): from now for `hours`,
+    with the reason given; its creation joins the change history's chain too."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise ValueError("A break-glass use needs the worker who asked for it.")
+    now = timezone.now()
+    fields = _actor_fields(actor)
+    with chain.in_transaction():
+        access = BreakGlassAccess.objects.create(
+            at=now, until=now + datetime.timedelta(hours=hours), actor=actor,
+            actor_name=fields["actor_name"], actor_role=fields["actor_role"],
+            person_id=person_id, reason=reason,
+        )
+        change_record(actor=actor, instance=access, action=ChangeAction.CREATE, before=None,
+                      person_id=person_id)
+    return access
+
+
+def break_glass_review(*, actor: Any, access: BreakGlassAccess, note: str
+                       ) -> BreakGlassReview:
+    """The person's team leader has looked at a break-glass use (the caller has checked
+    that `actor` leads the person's team). Reviewing twice is refused."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise ValueError("A review needs the team leader who made it.")
+    fields = _actor_fields(actor)
+    with chain.in_transaction():
+        if BreakGlassReview.objects.filter(access=access).exists():
+            raise ValueError("This break-glass use has already been reviewed.")
+        review = BreakGlassReview.objects.create(
+            access=access, at=timezone.now(), reviewer=actor,
+            reviewer_name=fields["actor_name"], note=note,
+        )
+        change_record(actor=actor, instance=review, action=ChangeAction.CREATE, before=None,
+                      person_id=access.person_id)
+    return review

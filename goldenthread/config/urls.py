@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", include("goldenthread.sds.urls")),
     path("people/", include("goldenthread.risk.urls")),
     path("people/", include("goldenthread.reviews.urls")),
+    path("people/", include("goldenthread.audit.urls")),
     path("directory/", include("goldenthread.directory.urls")),
     # Administrators sign in through the same two-step sign-in as everyone else.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

@@ -1,14 +1,20 @@
 """Database triggers that refuse to change rows people rely on never changing: the audit
 log, SDS and risk history, the person's own views (docs/adr/0002-audit.md).
 
-PostgreSQL: row-level BEFORE UPDATE OR DELETE triggers. SQLite: a BEFORE UPDATE trigger;
-deletes there are refused by the application (AppendOnlyModel), because SQLite's test flush
-is a DELETE. Used by migrations as `append_only_triggers(prefix=…, tables=…, message=…)`.
+`append_only_triggers` (the first version, used by existing migrations): PostgreSQL
+row-level BEFORE UPDATE OR DELETE triggers; SQLite a BEFORE UPDATE trigger, deletes there
+being refused by the application (AppendOnlyModel) because SQLite's test flush is a DELETE.
+
+`append_only_guards` (below; the audit tables since #11): UPDATE and DELETE refused on both
+databases and TRUNCATE on PostgreSQL; the test flush gets through with
+`removal_guards_suspended`. Other apps' history tables can move to it with a migration that
+drops their old triggers and adds these.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import migrations
 
@@ -50,3 +56,143 @@ def append_only_triggers(*, prefix: str, tables: Sequence[str], message: str
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}();")
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+# --- Full guards: updates, deletes and (PostgreSQL) TRUNCATE ---------------------------------
+#
+# `append_only_guards` refuses every way of removing a row that a database user without
+# owner rights has: UPDATE and DELETE (row triggers on both databases) and, on PostgreSQL,
+# TRUNCATE (a statement trigger). The test suite's flush empties every table (TRUNCATE on
+# PostgreSQL, DELETE on SQLite); the project's `flush` command (audit/management/commands)
+# suspends the delete and truncate guards for the length of its own transaction, and only
+# where settings.GOLDENTHREAD_AUDIT_FLUSH_ALLOWED is true (the test and demo settings).
+# Anyone who owns the tables can still drop a trigger: the audit hash chain
+# (goldenthread/audit/chain.py, `goldenthread audit-verify`) is what detects that.
+
+NO_DELETE_SUFFIX = "_no_delete"  # SQLite BEFORE DELETE
+NO_TRUNCATE_SUFFIX = "_no_truncate"  # PostgreSQL BEFORE TRUNCATE (statement)
+
+
+def _guard_sql(vendor: str, *, prefix: str, tables: Sequence[str], message: str
+               ) -> list[str]:
+    quoted = message.replace("'", "''")
+    if vendor == "postgresql":
+        function = f"{prefix}_refuse_removal"
+        statements = [
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ BEGIN "
+            f"RAISE EXCEPTION '{quoted} (% on %)', TG_OP, TG_TABLE_NAME; "
+            "END; $$ LANGUAGE plpgsql;"
+        ]
+        for table in tables:
+            statements += [
+                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {function}();",
+                f"CREATE TRIGGER {table}{NO_TRUNCATE_SUFFIX} BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+            ]
+        return statements
+    if vendor == "sqlite":
+        statements = []
+        for table in tables:
+            statements += [
+                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{quoted}'); END;",
+                f"CREATE TRIGGER {table}{NO_DELETE_SUFFIX} BEFORE DELETE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{quoted}'); END;",
+            ]
+        return statements
+    return []
+
+
+def _drop_guard_sql(vendor: str, *, prefix: str, tables: Sequence[str]) -> list[str]:
+    if vendor == "postgresql":
+        statements = []
+        for table in tables:
+            statements += [
+                f"DROP TRIGGER IF EXISTS {table}_no_change ON {table};",
+                f"DROP TRIGGER IF EXISTS {table}{NO_TRUNCATE_SUFFIX} ON {table};",
+            ]
+        return [*statements, f"DROP FUNCTION IF EXISTS {prefix}_refuse_removal();"]
+    if vendor == "sqlite":
+        statements = []
+        for table in tables:
+            statements += [
+                f"DROP TRIGGER IF EXISTS {table}_no_update;",
+                f"DROP TRIGGER IF EXISTS {table}{NO_DELETE_SUFFIX};",
+            ]
+        return statements
+    return []
+
+
+def append_only_guards(*, prefix: str, tables: Sequence[str], message: str
+                       ) -> migrations.RunPython:
+    """A migration operation: the database refuses UPDATE, DELETE and TRUNCATE on `tables`.
+
+    On SQLite a migration that rebuilds one of these tables (Django does so for many
+    AlterField operations) drops its triggers: run this operation again after it."""
+
+    def forwards(apps, schema_editor) -> None:
+        for sql in _guard_sql(schema_editor.connection.vendor, prefix=prefix, tables=tables,
+                              message=message):
+            schema_editor.execute(sql, params=None)
+
+    def backwards(apps, schema_editor) -> None:
+        for sql in _drop_guard_sql(schema_editor.connection.vendor, prefix=prefix,
+                                   tables=tables):
+            schema_editor.execute(sql, params=None)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def drop_append_only_triggers(*, tables: Sequence[str], restore_message: str,
+                              restore_prefix: str) -> migrations.RunPython:
+    """A migration operation: remove the triggers `append_only_triggers` made (for a data
+    migration that must fill new columns); backwards puts them back."""
+
+    def forwards(apps, schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        for table in tables:
+            if vendor == "postgresql":
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+            elif vendor == "sqlite":
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+
+    restore = append_only_triggers(prefix=restore_prefix, tables=tables,
+                                   message=restore_message)
+
+    return migrations.RunPython(forwards, restore.code, elidable=False)
+
+
+@contextmanager
+def removal_guards_suspended(connection) -> Iterator[None]:
+    """Inside the caller's transaction: the delete (SQLite) and truncate (PostgreSQL)
+    guards are off, then back on. For the test suite's flush only (see above)."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND t.tgname LIKE %s",
+                [f"%{NO_TRUNCATE_SUFFIX}"],
+            )
+            guards = cursor.fetchall()
+            for table, trigger in guards:
+                cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger}"')
+        elif vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"%{NO_DELETE_SUFFIX}"],
+            )
+            guards = cursor.fetchall()
+            for name, _ in guards:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+        else:
+            guards = []
+    yield
+    with connection.cursor() as cursor:
+        for first, second in guards:
+            if vendor == "postgresql":
+                cursor.execute(f'ALTER TABLE "{first}" ENABLE TRIGGER "{second}"')
+            else:
+                cursor.execute(second)

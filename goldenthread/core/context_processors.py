@@ -23,6 +23,7 @@ def site(request: HttpRequest) -> dict:
             items.append(("My team", reverse("accounts:team")))
             items.append(("Budget requests", reverse("sds:approvals")))
             items.append(("Unmet need", reverse("sds:unmet_need_team")))
+            items.append(("Break-glass access", reverse("audit:break_glass_review")))
         if user.role == "panel_member":
             items.append(("Decision panel", reverse("sds:panel")))
         if user.is_staff:

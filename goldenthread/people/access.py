@@ -3,20 +3,53 @@
 `PersonRecordMixin` fetches the person through `Person.objects.visible_to(user)`, writes
 exactly one access-log row for the request (a refusal too), and only then lets the view
 run. Views never query person data any other way (tests/test_scoped_queries.py).
+
+Break-glass (SEC-3): a practitioner or team leader with no relationship to a person is
+refused like anyone else, and the refusal page offers a form: "If you need to see this
+record now, say why". With a reason, `break_glass_start` opens the record to that worker
+alone for settings.GOLDENTHREAD_BREAK_GLASS_HOURS; `visible_to` includes it while it lasts,
+every access-log row in that time is flagged `break_glass` with the reason given, and the
+person's team leader sees the use on their review list. Commissioners, panel members,
+administrators and superusers can never break glass.
+
+List pages that show people's names, dates of birth or CHI numbers call
+`log_list_view` once per request with the people shown.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from goldenthread.accounts.models import Role
-from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_record
+from goldenthread.accounts.rules import can
+from goldenthread.audit.forms import BREAK_GLASS_MIN_REASON, BreakGlassForm
+from goldenthread.audit.models import AccessAction, BreakGlassAccess
+from goldenthread.audit.services import access_record, break_glass_record
 
 from .models import Person
+
+BREAK_GLASS_SALT = "goldenthread.break-glass"
+BREAK_GLASS_OFFER_SECONDS = 60 * 60  # the refusal page's form is good for an hour
+
+
+class NoRelationship(PermissionDenied):
+    """The user may not open this person's record (whether or not it exists)."""
+
+    def __init__(self, person_id, message: str = "You do not have access to this person's "
+                 "record."):
+        super().__init__(message)
+        self.person_id = person_id
 
 
 def access_basis(user, person: Person) -> str:
@@ -30,28 +63,119 @@ def access_basis(user, person: Person) -> str:
     return "Relationship to the person"
 
 
+def may_break_glass(user) -> bool:
+    """Only practitioners and team leaders (casework roles), never a superuser."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active
+        and not user.is_superuser and can(user, "people.view_caseload")
+    )
+
+
 def open_person_record(
     request: HttpRequest, person_id, *, what: str, action: AccessAction | None = None
 ) -> Person:
     """Return the person if the user may see them, logging the access or the refusal."""
     user = request.user
-    person = Person.objects.visible_to(user).select_related("area", "team").filter(
-        pk=person_id
-    ).first()
+    now = timezone.now()
+    # In the same query as the person: the reason of a break-glass use in force, if any.
+    active_grant = BreakGlassAccess.objects.filter(
+        actor_id=user.pk, person_id=OuterRef("pk"), at__lte=now, until__gt=now,
+    ).order_by("-at").values("reason")[:1]
+    person = (
+        Person.objects.visible_to(user).select_related("area", "team")
+        .annotate(break_glass_reason=Subquery(active_grant))
+        .filter(pk=person_id).first()
+    )
     if person is None:
         with transaction.atomic():
             access_record(
                 actor=user, person_id=person_id, action=AccessAction.DENIED, what=what,
                 reason="No relationship to the person", request=request,
             )
-        raise PermissionDenied("You do not have access to this person's record.")
+        raise NoRelationship(person_id)
     if action is None:
         action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
+    reason, break_glass = access_basis(user, person), False
+    if person.break_glass_reason is not None and not (
+        Person.objects.visible_to(user, break_glass=False).filter(pk=person.pk).exists()
+    ):
+        reason, break_glass = person.break_glass_reason, True
+    person.opened_by_break_glass = break_glass
     access_record(
-        actor=user, person_id=person.pk, action=action, what=what,
-        reason=access_basis(user, person), request=request,
+        actor=user, person_id=person.pk, action=action, what=what, reason=reason,
+        request=request, break_glass=break_glass,
     )
     return person
+
+
+def log_list_view(request: HttpRequest, people: Iterable, *, what: str | None = None,
+                  reason: str = "Listed among the people the user works with") -> None:
+    """One access-log row for a list page, naming every person it shows (people or ids).
+    Nothing is written when the page shows nobody."""
+    ids = [p if isinstance(p, uuid.UUID) else p.pk for p in people]
+    if not ids:
+        return
+    access_record(
+        actor=request.user, person_id=None, action=AccessAction.LIST,
+        what=what or request.resolver_match.view_name, reason=reason, request=request,
+        people_shown=ids,
+    )
+
+
+# --- Break-glass -----------------------------------------------------------------------------
+
+
+def break_glass_token(person_id, next_path: str) -> str:
+    """The refusal page's form carries which record and page it is for, signed, so the
+    form cannot be pointed at another page."""
+    return signing.dumps({"person": str(person_id), "next": next_path}, salt=BREAK_GLASS_SALT)
+
+
+def read_break_glass_token(token: str) -> tuple[uuid.UUID, str]:
+    data = signing.loads(token, salt=BREAK_GLASS_SALT, max_age=BREAK_GLASS_OFFER_SECONDS)
+    person_id = uuid.UUID(data["person"])
+    next_path = str(data.get("next") or "")
+    if not next_path.startswith(f"/people/{person_id}/"):
+        next_path = f"/people/{person_id}/"
+    return person_id, next_path
+
+
+def break_glass_hours() -> float:
+    return float(getattr(settings, "GOLDENTHREAD_BREAK_GLASS_HOURS", 4))
+
+
+def break_glass_start(*, actor, person_id: uuid.UUID, reason: str,
+                      request: HttpRequest | None = None) -> BreakGlassAccess:
+    """Open a record to a worker with no relationship, for a set time, for the reason
+    they give (SEC-3). Refused (PermissionDenied, logged) for anyone who may not break
+    glass and for a record that does not exist."""
+    if not may_break_glass(actor):
+        with transaction.atomic():
+            access_record(actor=actor, person_id=person_id, action=AccessAction.DENIED,
+                          what="audit:break_glass", request=request,
+                          reason="Break-glass refused: not a practitioner or team leader")
+        raise PermissionDenied("Your role cannot open a record without a relationship.")
+    reason = " ".join((reason or "").split())
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        raise ValueError(f"Say why in at least {BREAK_GLASS_MIN_REASON} characters.")
+    with transaction.atomic():
+        if not Person.objects.filter(pk=person_id).exists():
+            access_record(actor=actor, person_id=person_id, action=AccessAction.DENIED,
+                          what="audit:break_glass", request=request,
+                          reason=f"Break-glass for a record that does not exist: {reason}")
+            raise PermissionDenied("There is no record at this address.")
+        return break_glass_record(actor=actor, person_id=person_id, reason=reason[:500],
+                                  hours=break_glass_hours())
+
+
+def break_glass_offer(request: HttpRequest, person_id) -> TemplateResponse:
+    """The refusal page with the break-glass form (status 403: nothing is opened yet)."""
+    form = BreakGlassForm(initial={
+        "token": break_glass_token(person_id, request.get_full_path()),
+    })
+    return TemplateResponse(request, "audit/break_glass.html", {
+        "form": form, "hours": break_glass_hours(), "min_reason": BREAK_GLASS_MIN_REASON,
+    }, status=403)
 
 
 class PersonRecordMixin(LoginRequiredMixin):
@@ -63,10 +187,16 @@ class PersonRecordMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.person = open_person_record(
-            request, kwargs["person_id"], what=request.resolver_match.view_name,
-            action=self.access_action,
-        )
+        try:
+            self.person = open_person_record(
+                request, kwargs["person_id"], what=request.resolver_match.view_name,
+                action=self.access_action,
+            )
+        except NoRelationship as refused:
+            if (request.method in ("GET", "HEAD") and not getattr(request, "htmx", False)
+                    and may_break_glass(request.user)):
+                return break_glass_offer(request, refused.person_id)
+            raise
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

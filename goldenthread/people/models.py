@@ -11,6 +11,7 @@ from django.db.models import Exists, Q
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, CaseworkAccess, Role, Team
+from goldenthread.audit.selectors import active_break_glass_person_ids
 from goldenthread.core.models import BaseModel, VersionedModel
 
 from .chi import InvalidCHI, chi_matches_birth_date, validate_chi
@@ -21,8 +22,16 @@ def active_on(day: datetime.date) -> Q:
     return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
+def _with_break_glass(person_ids: models.QuerySet, user, enabled: bool) -> models.QuerySet:
+    """SEC-3: `person_ids` (a values queryset) and the people `user` opened by break-glass,
+    while that lasts. One IN (… UNION ALL …) keeps the plan starting from the indexes."""
+    if not enabled:
+        return person_ids
+    return person_ids.order_by().union(active_break_glass_person_ids(user), all=True)
+
+
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PersonQuerySet:
+    def visible_to(self, user, *, break_glass: bool = True) -> PersonQuerySet:
         """The only way into a named record (SPEC section 0).
 
         Practitioners: people allocated to them now. Team leaders: people of their team and
@@ -32,6 +41,10 @@ class PersonQuerySet(models.QuerySet):
         Only while the user's casework access for their role and team has been approved by
         a second person (accounts.CaseworkAccess): an account an administrator makes or
         changes sees nothing until then (#11).
+
+        Break-glass (SEC-3): a practitioner or team leader also sees, while it lasts, anyone
+        whose record they opened by stating a reason (people/access.py); `break_glass=False`
+        leaves those out (the relationship alone).
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -44,15 +57,16 @@ class PersonQuerySet(models.QuerySet):
         # allocation index instead of testing every person (measured: docs/benchmarks.md).
         allocated = Allocation.objects.filter(active_on(today))
         if user.role == Role.PRACTITIONER:
-            return approved.filter(pk__in=allocated.filter(worker=user).values("person_id"))
+            return approved.filter(pk__in=_with_break_glass(
+                allocated.filter(worker=user).values("person_id"), user, break_glass))
         if user.role == Role.TEAM_LEADER and user.team_id:
             # The team leader is a member of the team, so this covers their own too.
             from django.contrib.auth import get_user_model
 
             team_members = get_user_model()._default_manager.filter(team_id=user.team_id)
-            team_allocated = allocated.filter(
+            team_allocated = _with_break_glass(allocated.filter(
                 worker_id__in=team_members.values("pk")
-            ).values("person_id")
+            ).values("person_id"), user, break_glass)
             return approved.filter(Q(team_id=user.team_id) | Q(pk__in=team_allocated))
         return self.none()
 

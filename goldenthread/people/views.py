@@ -19,7 +19,7 @@ from goldenthread.conversations import selectors as conversation_selectors
 from goldenthread.core.concurrency import StaleEditError
 
 from . import presenters, selectors, services
-from .access import PersonRecordMixin
+from .access import PersonRecordMixin, log_list_view
 from .forms import (
     AllocationForm,
     CaseloadSearchForm,
@@ -78,6 +78,7 @@ class CaseloadView(CaseworkRequiredMixin, ListView):
         context["search_form"] = getattr(self, "search_form", None) or CaseloadSearchForm(
             initial={"q": query})
         context["can_add_person"] = can(self.request.user, "people.add_person")
+        log_list_view(self.request, context["people"])  # names, dates of birth, CHIs
         if can(self.request.user, "accounts.view_team"):
             context["possible_duplicates_open"] = selectors.open_possible_duplicates(
                 self.request.user).count()

@@ -17,7 +17,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.rules import can
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.outcomes.models import OutcomeStatus
-from goldenthread.people.access import PersonRecordMixin
+from goldenthread.people.access import PersonRecordMixin, log_list_view
 
 from . import presenters, selectors, services
 from .forms import (
@@ -553,4 +553,5 @@ class ReviewsDueView(LoginRequiredMixin, TemplateView):
             overdue_count=sum(1 for r in rows if r.is_overdue),
             interval_text=f"{review_interval_days()} days",
         )
+        log_list_view(self.request, [row.person.pk for row in page.object_list])
         return context

@@ -24,7 +24,7 @@ from goldenthread.accounts.rules import can
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.core.concurrency import StaleEditError
-from goldenthread.people.access import PersonRecordMixin
+from goldenthread.people.access import PersonRecordMixin, log_list_view
 from goldenthread.ui.templatetags.ui import form_error_list
 
 from . import presenters, selectors, services
@@ -679,6 +679,8 @@ class ApprovalsView(TeamLeaderMixin, TemplateView):
             ],
             "max_days": panel_max_wait_days(),
         })
+        log_list_view(self.request, [item["request"].person_id
+                                     for item in context["waiting"] + context["at_panel"]])
         return context
 
 
@@ -703,6 +705,7 @@ class UnmetNeedTeamView(TeamLeaderMixin, TemplateView):
             "reason_label": dict(UnmetNeedFilterForm.base_fields["reason"].choices).get(reason),
             "team": self.request.user.team,
         })
+        log_list_view(self.request, [n.person_id for n in needs])
         return context
 
 

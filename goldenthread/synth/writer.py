@@ -1,7 +1,9 @@
 """Write rows straight into tables: COPY on PostgreSQL, executemany on SQLite.
 
 Rows are tuples in the order of `columns`; values are Python values that the writer adapts
-once per column type (UUID, date-time, JSON, decimal) for the database in use.
+once per column type (UUID, date-time, JSON, decimal) for the database in use. Rows of a
+hash-chained audit table get their place in the chain here (`seq`, `prev_hash`,
+`row_hash`), continuing from the table's current head.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
+
+from goldenthread.audit import chain
+from goldenthread.audit.models import ChainedModel
 
 SQLITE_CACHE_KIB = 512 * 1024  # 512 MiB of page cache while writing, on SQLite
 
@@ -64,10 +69,20 @@ class BulkWriter:
 
     def write(self, model: type[models.Model], columns: Sequence[str],
               rows: Iterable[tuple]) -> int:
-        meta = model._meta
         rows = list(rows)
         if self.sample_size and model not in self.samples and rows:
             self.samples[model] = (list(columns), rows[: self.sample_size])
+        if issubclass(model, ChainedModel) and rows:
+            # Audit rows join their table's hash chain in the order given, after the
+            # current head, under the chain's lock (audit/chain.py).
+            with chain.in_transaction():
+                columns, rows, _ = chain.chain_rows(model, columns, rows, chain.head(model))
+                return self._write(model, columns, rows)
+        return self._write(model, columns, rows)
+
+    def _write(self, model: type[models.Model], columns: Sequence[str],
+               rows: list[tuple]) -> int:
+        meta = model._meta
         fields = [meta.get_field(name) for name in columns]
         db_columns = [f.column for f in fields]
         vendor = connection.vendor

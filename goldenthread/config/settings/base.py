@@ -242,6 +242,12 @@ GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT = 5
 GOLDENTHREAD_POSSIBLE_DUPLICATE_WINDOW = timedelta(hours=24)
 # The largest file `goldenthread import-oruk` reads (megabytes); --max-size overrides it.
 GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB = 50
+# SEC-3 break-glass: how long a worker who stated a reason may see a record they have no
+# relationship to.
+GOLDENTHREAD_BREAK_GLASS_HOURS = 4
+# Whether `flush` may empty the append-only audit tables (the test suite, a local demo);
+# never in production (docs/adr/0002-audit.md).
+GOLDENTHREAD_AUDIT_FLUSH_ALLOWED = False
 
 # --- Logging (OPS-8) ---------------------------------------------------------
 # Every line names the request it belongs to (core/logging.py); the 500 page shows the same id.

@@ -1,0 +1,371 @@
+"""The hash chain that makes a removed or altered audit row detectable (docs/adr/0002-audit.md).
+
+Every row of a chained table carries:
+
+- `seq`: its place in its table's chain, 1, 2, 3, … with no gaps (unique);
+- `prev_hash`: the `row_hash` of the row before it (64 zeros for the first row);
+- `row_hash`: SHA-256 of the ASCII text ``table \n seq \n prev_hash \n digest`` where
+  `digest` is the SHA-256 (hex) of the row's content in canonical form. The row's own hash
+  so covers its content, its place and the previous row's hash.
+
+The canonical form of the content is JSON with sorted keys, no spaces, ASCII only, of
+``{column: value, …}``: every concrete column except the three chain columns, by database
+column name, with a value in one form whatever the database returns: UUIDs as 36-character
+text, date-times in UTC as ISO 8601 with microseconds, IP addresses fully written out, JSON
+with sorted keys and whole numbers as integers. A column whose value is NULL is left out, so
+a nullable column added later does not change the hashes of the rows written before it.
+
+Appending is serialised per table so concurrent writers never fork the chain. PostgreSQL:
+one statement (`append_postgresql`) whose `audit_chain_next()` takes the table's
+`pg_advisory_xact_lock`, reads the head with a snapshot taken after the lock, and works out
+`seq`, `prev_hash` and `row_hash` from the digest computed here; the lock is held until the
+writing transaction commits. SQLite: the write lock that `BEGIN IMMEDIATE` takes (the
+project's transaction mode), held by every audit write because it always runs inside a
+transaction, then `head` and `link` here. The unique `seq` is a second line: a forked
+append fails instead of landing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import ipaddress
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+
+GENESIS = "0" * 64
+CHAIN_FIELDS = ("seq", "prev_hash", "row_hash")
+
+
+def lock_key(table: str) -> int:
+    """A stable signed 64-bit key for the table's advisory lock."""
+    digest = hashlib.sha256(f"goldenthread.audit.chain:{table}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+_CONTENT_FIELDS: dict[type[models.Model], tuple[models.Field, ...]] = {}
+
+
+def content_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    """The columns a row's hash covers: every concrete one but the chain's own."""
+    fields = _CONTENT_FIELDS.get(model)
+    if fields is None:
+        fields = _CONTENT_FIELDS[model] = tuple(
+            f for f in model._meta.concrete_fields if f.name not in CHAIN_FIELDS
+        )
+    return fields
+
+
+def _whole(value: Any) -> Any:
+    """JSON values in one form: sorted later by json.dumps; floats that are whole numbers
+    as integers (PostgreSQL's jsonb may give back 1e16 as 10000000000000000)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    return value
+
+
+def _uuid(value: Any) -> str:
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+
+
+def _datetime(value: Any) -> str:
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.fromisoformat(str(value))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def _ip(value: Any) -> str:
+    return ipaddress.ip_address(str(value)).exploded
+
+
+def _json(value: Any) -> Any:
+    return _whole(json.loads(json.dumps(value)))
+
+
+_INTEGERS = {
+    "BigAutoField",
+    "AutoField",
+    "BigIntegerField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "SmallIntegerField",
+}
+
+
+@functools.cache
+def _converter(field: models.Field) -> Callable[[Any], Any]:
+    internal = field.get_internal_type()
+    target = getattr(field, "target_field", None) if field.is_relation else None
+    if target is not None:
+        internal = target.get_internal_type()
+    if internal == "UUIDField":
+        return _uuid
+    if internal == "DateTimeField":
+        return _datetime
+    if internal == "DateField":
+        return _date
+    if internal == "GenericIPAddressField":
+        return _ip
+    if internal == "JSONField":
+        return _json
+    if internal == "BooleanField":
+        return bool
+    if internal in _INTEGERS:
+        return int
+    return str
+
+
+def canonical_value(field: models.Field, value: Any) -> Any:
+    """One column's value in its one canonical form (None stays None)."""
+    return None if value is None else _converter(field)(value)
+
+
+def canonical_content(fields: Sequence[models.Field], values: Sequence[Any]) -> dict[str, Any]:
+    return {
+        field.column: _converter(field)(value)
+        for field, value in zip(fields, values, strict=True)
+        if value is not None
+    }
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    payload = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    )
+    return hashlib.sha256(payload.encode("ascii")).hexdigest()
+
+
+def link_hash(table: str, seq: int, prev_hash: str, digest: str) -> str:
+    """As audit_chain_next() computes it in PostgreSQL (migration 0004)."""
+    return hashlib.sha256(f"{table}\n{seq}\n{prev_hash}\n{digest}".encode("ascii")).hexdigest()
+
+
+def compute_hash(table: str, seq: int, prev_hash: str, content: dict[str, Any]) -> str:
+    return link_hash(table, seq, prev_hash, content_digest(content))
+
+
+def head(model: type[models.Model]) -> tuple[int, str]:
+    """Lock the table's chain for this transaction and return its last (seq, row_hash).
+    Call inside a transaction."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One round trip: the function takes the lock, then reads the head with a
+            # snapshot taken after the lock (a VOLATILE function's statements each get a
+            # fresh one), so it sees the row of whoever held the lock before.
+            cursor.execute(
+                "SELECT seq, row_hash FROM audit_chain_head(%s, %s)", [table, lock_key(table)]
+            )
+        else:
+            # Plain SQL: the ORM would take longer to build this query than the database
+            # takes to answer it from the unique index on seq.
+            cursor.execute(
+                f"SELECT seq, row_hash FROM {connection.ops.quote_name(table)} "  # noqa: S608
+                "ORDER BY seq DESC LIMIT 1"
+            )
+        last = cursor.fetchone()
+    if last is None or last[0] is None:
+        return (0, GENESIS)
+    return (int(last[0]), last[1])
+
+
+def link(instance: Any, after: tuple[int, str]) -> tuple[int, str]:
+    """Give `instance` its place after `after` = (seq, hash); return its own (seq, hash)."""
+    model = type(instance)
+    fields = content_fields(model)
+    content = canonical_content(fields, [getattr(instance, f.attname) for f in fields])
+    seq, prev = after[0] + 1, after[1]
+    instance.seq, instance.prev_hash = seq, prev
+    instance.row_hash = compute_hash(model._meta.db_table, seq, prev, content)
+    return seq, instance.row_hash
+
+
+def append_postgresql(instance: Any) -> None:
+    """Insert `instance` at the end of its table's chain in one statement (PostgreSQL): the
+    head is locked and read, and the row's place and hash worked out, inside it."""
+    model = type(instance)
+    table = model._meta.db_table
+    fields = content_fields(model)
+    values = [f.pre_save(instance, True) for f in fields]
+    digest = content_digest(canonical_content(fields, values))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Table and column names come from the model, never from input.
+    sql = (
+        "WITH h AS (SELECT * FROM audit_chain_next(%s, %s, %s)) "  # noqa: S608
+        f"INSERT INTO {quote(table)} ({columns}, seq, prev_hash, row_hash) "
+        f"VALUES ({marks}, (SELECT seq FROM h), (SELECT prev_hash FROM h), "
+        "(SELECT row_hash FROM h)) RETURNING seq, prev_hash, row_hash"
+    )
+    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [table, lock_key(table), digest, *params])
+        instance.seq, instance.prev_hash, instance.row_hash = cursor.fetchone()
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+def in_transaction():
+    """The audit write's transaction: the caller's if there is one (no savepoint: if the
+    row cannot be written the caller's work fails with it), else its own."""
+    if connection.in_atomic_block:
+        return transaction.atomic(savepoint=False)
+    return transaction.atomic()
+
+
+def chain_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple], after: tuple[int, str]
+) -> tuple[list[str], list[tuple], tuple[int, str]]:
+    """For bulk writers: `rows` (tuples in `columns` order) with the three chain columns
+    added, continuing from `after`; returns (columns, rows, new head)."""
+    meta = model._meta
+    fields = content_fields(model)
+    position = {name: i for i, name in enumerate(columns)}
+    picks = []
+    for field in fields:
+        index = position.get(field.name, position.get(field.attname))
+        if index is None and not field.null:
+            raise ValueError(f"{meta.label}: the column {field.name} must be written.")
+        picks.append(index)
+    table = meta.db_table
+    seq, prev = after
+    chained = []
+    for row in rows:
+        values = [row[i] if i is not None else None for i in picks]
+        seq += 1
+        row_hash = compute_hash(table, seq, prev, canonical_content(fields, values))
+        chained.append((*row, seq, prev, row_hash))
+        prev = row_hash
+    return [*columns, *CHAIN_FIELDS], chained, (seq, prev)
+
+
+# --- Verification -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Break:
+    table: str
+    seq: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.table}: broken at sequence number {self.seq}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class Result:
+    table: str
+    rows: int
+    head: tuple[int, str]
+    broken: Break | None
+
+
+def _rows(model: type[models.Model], chunk: int) -> Iterator[tuple]:
+    fields = content_fields(model)
+    names = ["seq", "prev_hash", "row_hash", *(f.attname for f in fields)]
+    return model._default_manager.order_by("seq").values_list(*names).iterator(chunk_size=chunk)
+
+
+def verify(
+    model: type[models.Model], *, anchor: tuple[int, str] | None = None, chunk: int = 5000
+) -> Result:
+    """Walk the table's chain in order; the first broken link, if any.
+
+    Missing row: a gap in the sequence numbers, or (with `anchor`, a head recorded
+    earlier) a chain that no longer reaches that head. Altered row: its content no longer
+    gives its hash, or the next row no longer names its hash."""
+    table = model._meta.db_table
+    fields = content_fields(model)
+    expected, prev, count = 1, GENESIS, 0
+    for seq, prev_hash, row_hash, *values in _rows(model, chunk):
+        count += 1
+        if seq is None:
+            return Result(
+                table,
+                count,
+                (expected - 1, prev),
+                Break(
+                    table,
+                    expected,
+                    "a row has no place in the chain (written without a sequence number)",
+                ),
+            )
+        if seq > expected:
+            missing = (
+                f"row {expected} is missing"
+                if seq == expected + 1
+                else f"rows {expected} to {seq - 1} are missing"
+            )
+            return Result(table, count, (expected - 1, prev), Break(table, expected, missing))
+        if seq < expected:
+            return Result(
+                table,
+                count,
+                (expected - 1, prev),
+                Break(
+                    table,
+                    seq,
+                    "two rows have this sequence number (the chain was forked or a row was copied)",
+                ),
+            )
+        if prev_hash != prev:
+            if seq == 1:
+                problem = (
+                    "the first row does not start the chain (rows before it are "
+                    "missing, or it was altered)"
+                )
+                return Result(table, count, (0, prev), Break(table, 1, problem))
+            return Result(
+                table,
+                count,
+                (expected - 1, prev),
+                Break(
+                    table, seq - 1, f"row altered or replaced: row {seq} no longer names its hash"
+                ),
+            )
+        if compute_hash(table, seq, prev_hash, canonical_content(fields, values)) != row_hash:
+            return Result(
+                table,
+                count,
+                (expected - 1, prev),
+                Break(table, seq, "row altered: its content no longer matches its hash"),
+            )
+        expected, prev = seq + 1, row_hash
+        if anchor is not None and seq == anchor[0] and row_hash != anchor[1]:
+            return Result(
+                table,
+                count,
+                (seq, row_hash),
+                Break(table, seq, "row altered: its hash differs from the recorded anchor"),
+            )
+    if anchor is not None and expected - 1 < anchor[0]:
+        return Result(
+            table,
+            count,
+            (expected - 1, prev),
+            Break(
+                table,
+                expected,
+                f"rows {expected} to {anchor[0]} are missing (the chain ends "
+                "before the head recorded in the anchor)",
+            ),
+        )
+    return Result(table, count, (expected - 1, prev), None)
