@@ -222,9 +222,11 @@ class TeamView(LoginRequiredMixin, TemplateView):
         context["members"] = selectors.team_members_with_caseloads(user.team)
         context["people_count"] = selectors.team_people_count(user)
         context["unallocated"] = unallocated = list(selectors.unallocated_people(user))
-        log_list_view(self.request, unallocated)
         context["pending_access"] = account_selectors.pending_access_for(user)
-        context["handovers"] = account_selectors.handovers_to_reassign(user)
+        context["handovers"] = handovers = account_selectors.handovers_to_reassign(user)
+        # Everyone named on the page, in one row (SEC-3).
+        handed_over = [person for h in handovers for person, _ in h.people]
+        log_list_view(self.request, unallocated + [p for p in handed_over if p not in unallocated])
         return context
 
 
