@@ -41,6 +41,6 @@ def test_lockout_page_does_not_name_the_account():
     )
     text = parse(html).find("main").all_text()
     assert "Too many attempts" in text
-    assert "For your security, sign-in is paused for this account for a while." in text
+    assert "For your security, sign-in from here is paused for a while" in text
     assert "Try again later, or ask an administrator." in text
     assert "ann.smith" not in html
