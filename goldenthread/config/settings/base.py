@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "goldenthread.sds",
     "goldenthread.risk",
     "goldenthread.reviews",
+    "goldenthread.api",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,18 @@ GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT = 5
 GOLDENTHREAD_POSSIBLE_DUPLICATE_WINDOW = timedelta(hours=24)
 # The largest file `goldenthread import-oruk` reads (megabytes); --max-size overrides it.
 GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB = 50
+
+# --- The API (IO-1) and FHIR (IO-2) ---------------------------------------------
+# Calls a minute for each API token (and each signed-in user's own session calls); more
+# answer 429 with Retry-After. Counted in this cache (Django's CACHES; the default is in
+# memory, per process: set a shared cache such as Redis or the database cache when running
+# several processes).
+GOLDENTHREAD_API_RATE_PER_MINUTE = int(os.environ.get("GOLDENTHREAD_API_RATE_PER_MINUTE", "120"))
+GOLDENTHREAD_API_RATE_CACHE = os.environ.get("GOLDENTHREAD_API_RATE_CACHE", "default")
+# The longest an API token may last.
+GOLDENTHREAD_API_TOKEN_MAX_DAYS = 366
+# The largest FHIR Bundle `goldenthread import-fhir` reads (megabytes).
+GOLDENTHREAD_FHIR_IMPORT_MAX_MB = 10
 
 # --- Logging (OPS-8) ---------------------------------------------------------
 # Every line names the request it belongs to (core/logging.py); the 500 page shows the same id.
