@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Schema
+from ninja import Header, Schema
 
 from ..concurrency import etag
 
@@ -30,6 +30,15 @@ class Problem(Schema):
     errors: list[FieldError] | None = None
     current_version: int | None = None
     current: dict[str, Any] | None = None
+
+
+# Documents the header every change of a versioned record needs (concurrency.py reads it).
+IF_MATCH = Header(
+    None,
+    alias="If-Match",
+    description='Required: the ETag of the version you read, for example "3" (428 without it, '
+    "412 if the record has changed since).",
+)
 
 
 def answers(ok: dict[int, Any], *, write: bool = False) -> dict[int, Any]:

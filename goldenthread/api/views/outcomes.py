@@ -14,7 +14,7 @@ from ..concurrency import expected_version
 from ..pagination import page_of, paginate
 from ..schemas import OutcomeIn, OutcomeOut, OutcomePatch, OutcomeSummary
 from ..selectors import positive_change_of
-from .common import answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["Outcomes"])
@@ -88,6 +88,7 @@ def outcome_update(
     outcome_id: uuid.UUID,
     payload: OutcomePatch,
     response: HttpResponse,
+    if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
     outcome = one(person.outcomes, outcome_id, "outcome")

@@ -22,7 +22,7 @@ from ..schemas import (
     PersonPatch,
     PersonSummary,
 )
-from .common import answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 
 router = Router(tags=["People"])
 
@@ -72,7 +72,11 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID, response: HttpResp
     summary="Change a person's details (If-Match)",
 )
 def person_update(
-    request: HttpRequest, person_id: uuid.UUID, payload: PersonPatch, response: HttpResponse
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    payload: PersonPatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
     version = expected_version(request)
@@ -157,6 +161,7 @@ def circle_member_update(
     member_id: uuid.UUID,
     payload: CircleMemberPatch,
     response: HttpResponse,
+    if_match: str | None = IF_MATCH,
 ):
     member = one(person_of(request).circle, member_id, "member of the circle")
     version = expected_version(request)

@@ -17,7 +17,7 @@ from goldenthread.reviews import services
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
 from ..schemas import OutcomeAtReviewOut, OutcomeReviewIn, ReviewOut, ReviewSummary
-from .common import answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["Reviews"])
@@ -105,6 +105,7 @@ def review_outcome_record(
     outcome_id: uuid.UUID,
     payload: OutcomeReviewIn,
     response: HttpResponse,
+    if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
     review = one(reviews_of(person), review_id, "review")

@@ -32,7 +32,7 @@ from ..schemas import (
     UnmetNeedMet,
     UnmetNeedOut,
 )
-from .common import answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["SDS, budgets and unmet need"])
@@ -193,6 +193,7 @@ def budget_request_decide(
     request_id: uuid.UUID,
     payload: DecideIn,
     response: HttpResponse,
+    if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
     budget_request = one(requests_of(person), request_id, "budget request")
@@ -303,6 +304,7 @@ def unmet_need_met(
     unmet_need_id: uuid.UUID,
     payload: UnmetNeedMet,
     response: HttpResponse,
+    if_match: str | None = IF_MATCH,
 ):
     need = one(person_of(request).unmet_needs, unmet_need_id, "unmet need")
     version = expected_version(request)

@@ -12,7 +12,7 @@ from goldenthread.support import services
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
 from ..schemas import SolutionIn, SolutionOut, SolutionPatch
-from .common import answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["Support Sequence"])
@@ -107,6 +107,7 @@ def solution_update(
     solution_id: uuid.UUID,
     payload: SolutionPatch,
     response: HttpResponse,
+    if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
     solution = one(
