@@ -6,7 +6,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from goldenthread.outcomes import services
 
@@ -58,7 +58,7 @@ def outcome_create(
     data = payload.dict(exclude={"positive_change_id"})
     outcome = services.outcome_create(actor=caller_of(request).user, positive_change=change, **data)
     with_etag(response, outcome.version)
-    return 201, outcomes_of(person).get(pk=outcome.pk)
+    return Status(201, outcomes_of(person).get(pk=outcome.pk))
 
 
 @router.get(

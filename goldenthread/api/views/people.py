@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from goldenthread.accounts.models import Area
 from goldenthread.people import selectors, services
@@ -132,7 +132,7 @@ def circle_add(
         actor=caller_of(request).user, person=person_of(request), **payload.dict()
     )
     with_etag(response, member.version)
-    return 201, member
+    return Status(201, member)
 
 
 @router.get(

@@ -12,7 +12,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from goldenthread.sds import services
 from goldenthread.sds.authority import authority_for
@@ -136,7 +136,7 @@ def budget_request_create(
     )
     with_etag(response, budget_request.version)
     status = 200 if budget_request.repeated_submission else 201
-    return status, requests_of(person).get(pk=budget_request.pk)
+    return Status(status, requests_of(person).get(pk=budget_request.pk))
 
 
 @router.get(
@@ -275,7 +275,7 @@ def unmet_need_add(
         actor=caller_of(request).user, person=person, outcome=outcome, **data
     )
     with_etag(response, need.version)
-    return 201, need
+    return Status(201, need)
 
 
 @router.get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from goldenthread.support import services
 
@@ -57,7 +57,7 @@ def solution_add(
         actor=caller_of(request).user, person=person, outcome=outcome, **payload.dict()
     )
     with_etag(response, solution.version)
-    return 201, solutions_of(person).get(pk=solution.pk)
+    return Status(201, solutions_of(person).get(pk=solution.pk))
 
 
 @router.get(
