@@ -66,6 +66,10 @@ Reports (aggregates with disclosure control) are not in the API yet.
 
 
 class GoldenThreadApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """The view's own name (person_update), not its module path."""
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict:
         """Errors are documented as application/problem+json."""
         schema = super().get_openapi_schema(*args, **kwargs)
