@@ -26,7 +26,7 @@ def _problem_for_not_allowed(view):
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
-            allowed = response["Allow"]
+            allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
             if "person_id" in kwargs:
                 # As on the pages: whether you may open the record is answered (and logged)
                 # before whether the address takes this method.

@@ -107,5 +107,8 @@ class ApiDocsView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         schema = api.get_openapi_schema(path_prefix="/api/v1/")
         context.update(document(schema))
-        context["info"] = schema.get("info", {})
+        info = dict(schema.get("info", {}))
+        # The description is Markdown for tools; shown here as plain text.
+        info["description"] = info.get("description", "").replace("**", "").replace("`", "")
+        context["info"] = info
         return context
