@@ -439,6 +439,22 @@ def _build_record(request) -> dict:
         existing_team=elsewhere.team, resolution="Same person: moved to our team.",
     ).pk
 
+    # The API: a token (its name on the account page) and a plan received from elsewhere.
+    from goldenthread.api.models import PlanTransfer, ReceivedRecord
+    from goldenthread.api.services import api_token_create
+
+    api_token_create(actor=practitioner, name="Finance system", scope="read",
+                     expires_on=today + _datetime.timedelta(days=30))
+    api_token_create(actor=team_leader, name="Provider portal", scope="read",
+                     expires_on=today + _datetime.timedelta(days=30))
+    transfer = PlanTransfer.objects.create(
+        person=person, sent_by="Example Council: Riverside team", sent_at=now,
+        bundle_identifier="urn:uuid:0", file_sha256="0" * 64, imported_by=practitioner)
+    ReceivedRecord.objects.create(
+        transfer=transfer, person=person, object_type="people.Person",
+        object_id=str(person.pk), source_reference="Patient/1",
+        note="The next review date has passed.")
+
     ids["resource_id"] = resource.pk
     return ids
 
@@ -583,6 +599,7 @@ MUST_SHOW_MARK = {
     "sds:request_detail",
     "risk:list",
     "conversations:detail",
+    "api_tokens:list",
 }
 
 

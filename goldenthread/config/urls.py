@@ -12,6 +12,7 @@ admin.site.site_title = "Golden Thread administration"
 urlpatterns = [
     path("", include("goldenthread.core.urls")),
     path("account/", include("goldenthread.accounts.urls")),
+    path("account/api-tokens/", include("goldenthread.api.account_urls")),
     path("people/", include("goldenthread.people.urls")),
     path("people/", include("goldenthread.conversations.urls")),
     path("people/", include("goldenthread.outcomes.urls")),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("people/", include("goldenthread.reviews.urls")),
     path("people/", include("goldenthread.audit.urls")),
     path("directory/", include("goldenthread.directory.urls")),
+    # The JSON API and FHIR export (IO-1, IO-2): goldenthread/api, docs/adr/0011.
+    path("api/v1/", include("goldenthread.api.urls")),
     # Administrators sign in through the same two-step sign-in as everyone else.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

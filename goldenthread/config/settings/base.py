@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "goldenthread.sds",
     "goldenthread.risk",
     "goldenthread.reviews",
+    "goldenthread.api",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,18 @@ GOLDENTHREAD_BREAK_GLASS_HOURS = 4
 # Whether `flush` may empty the append-only audit tables (the test suite, a local demo);
 # never in production (docs/adr/0002-audit.md).
 GOLDENTHREAD_AUDIT_FLUSH_ALLOWED = False
+
+# --- The API (IO-1) and FHIR (IO-2) ---------------------------------------------
+# Calls a minute for each API token (and each signed-in user's own session calls); more
+# answer 429 with Retry-After. Counted in this cache (Django's CACHES; the default is in
+# memory, per process: set a shared cache such as Redis or the database cache when running
+# several processes).
+GOLDENTHREAD_API_RATE_PER_MINUTE = int(os.environ.get("GOLDENTHREAD_API_RATE_PER_MINUTE", "120"))
+GOLDENTHREAD_API_RATE_CACHE = os.environ.get("GOLDENTHREAD_API_RATE_CACHE", "default")
+# The longest an API token may last.
+GOLDENTHREAD_API_TOKEN_MAX_DAYS = 366
+# The largest FHIR Bundle `goldenthread import-fhir` reads (megabytes).
+GOLDENTHREAD_FHIR_IMPORT_MAX_MB = 10
 
 # --- Logging (OPS-8) ---------------------------------------------------------
 # Every line names the request it belongs to (core/logging.py); the 500 page shows the same id.

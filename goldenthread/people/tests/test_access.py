@@ -88,7 +88,8 @@ def test_exactly_one_log_row_per_request(practitioner_client, full_record, pract
         assert response.status_code in (200, 405), name  # 405: a POST-only action
         assert AccessLog.objects.count() == before + 1, name
         row = AccessLog.objects.get(actor=practitioner, what=name)
-        assert row.action == (AccessAction.EXPORT if name == "support:plan_pdf"
+        assert row.action == (AccessAction.EXPORT if name in {"support:plan_pdf",
+                                                              "api:person_fhir"}
                               else AccessAction.VIEW)
         assert row.person_id == full_record["person_id"]
         assert row.reason == "Allocated worker"

@@ -1,0 +1,229 @@
+"""The JSON API (SPEC IO-1): django-ninja under /api/v1/, its OpenAPI 3 document at
+/api/v1/openapi.json. docs/adr/0011-api-and-fhir.md says why ninja and how it is guarded.
+
+Every operation goes through `auth.api_auth` (who, how often, whose record, read or write)
+before its body is read; every answer that is not a success is problem+json
+(problems.py); every write calls the same service function as the page that makes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from goldenthread.audit.services import snapshot
+from goldenthread.core.concurrency import StaleEditError
+from goldenthread.people.services import (
+    PersonAlreadyRecorded,
+    PersonMayBeKnown,
+    TooManyPossibleDuplicates,
+)
+
+from .auth import api_auth, log_pending_access
+from .concurrency import etag
+from .errors import ApiProblem
+from .problems import (
+    PROBLEM_CONTENT_TYPE,
+    field_errors,
+    ninja_field_errors,
+    problem,
+)
+
+logger = logging.getLogger("goldenthread.api")
+
+DESCRIPTION = """\
+The records of Golden Thread, under the same permissions as the pages: a person is reached
+only by someone who could open their record on the pages today (allocated workers, and
+the team leaders of their team), and every call is written to that person's access log
+with the name of the API token used.
+
+**Authentication.** A personal API token (`Authorization: Bearer gt_…`), made on your
+account page (`/account/api-tokens/`): shown once, named, with an expiry of at most a
+year, read only or read and write (practitioners and team leaders only), revocable. Pages
+of this site may call the API with the signed-in session instead (unsafe methods need the
+`X-CSRFToken` header).
+
+**Changing a record.** Every versioned record answers with an `ETag` (its version). Send
+it back in `If-Match` when you change the record: without it the answer is 428; if someone
+changed the record after you read it the answer is 412 with its current version and
+nothing is written.
+
+**Errors** are RFC 9457 problem details (`application/problem+json`). **Lists** are paged
+by cursor: pass `next_cursor` back as `cursor`. **Rate limit**: a number of calls a minute
+for each token; more answer 429 with `Retry-After`.
+
+**FHIR R4**: `GET /api/v1/people/{person_id}/fhir` gives the person's plan as a FHIR R4
+Bundle (docs/fhir-mapping.md).
+
+Reports (aggregates with disclosure control) are not in the API yet.
+"""
+
+
+class GoldenThreadApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """The view's own name (person_update), not its module path."""
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict:
+        """Errors are documented as application/problem+json."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                for status, response in operation.get("responses", {}).items():
+                    if str(status).startswith(("4", "5")) and "content" in response:
+                        response["content"] = {
+                            PROBLEM_CONTENT_TYPE: response["content"]["application/json"]
+                        }
+        return schema
+
+
+api = GoldenThreadApi(
+    title="Golden Thread API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    docs_url=None,  # the docs page is ours (views/docs.py): signed-in staff, our CSP
+    openapi_url="/openapi.json",
+    auth=api_auth,
+)
+
+
+# --- Problems ---------------------------------------------------------------------------
+
+
+@api.exception_handler(ApiProblem)
+def _api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
+    return problem(request, exc.status, exc.detail, headers=exc.headers, **exc.extra)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    log_pending_access(request)
+    return problem(
+        request,
+        422,
+        "Some of what was sent is not valid: see errors.",
+        errors=ninja_field_errors(exc.errors),
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid_record(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    log_pending_access(request)
+    errors = field_errors(exc)
+    detail = (
+        errors[0]["message"]
+        if len(errors) == 1
+        else "Some of what was sent is not valid: see errors."
+    )
+    return problem(request, 422, detail, errors=errors)
+
+
+@api.exception_handler(StaleEditError)
+def _stale(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
+    current = exc.current
+    version = getattr(current, "version", 0) or 0
+    representation = (
+        snapshot(current) if current.pk is not None and not current._state.adding else None
+    )
+    return problem(
+        request,
+        412,
+        "Someone else changed this record after you read it. "
+        "Nothing was saved. Read it again, and send its new ETag.",
+        current_version=version,
+        current=representation,
+        headers={"ETag": etag(version)},
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, str(exc) or "You may not do this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    log_pending_access(request)
+    return problem(request, 404, str(exc) or "Not found.")
+
+
+@api.exception_handler(PersonAlreadyRecorded)
+def _already_recorded(request: HttpRequest, exc: PersonAlreadyRecorded) -> HttpResponse:
+    return problem(
+        request,
+        409,
+        f"A person with this CHI number is already recorded "
+        f"(person {exc.person.pk}). Nothing was saved.",
+    )
+
+
+@api.exception_handler(PersonMayBeKnown)
+def _may_be_known(request: HttpRequest, exc: PersonMayBeKnown) -> HttpResponse:
+    return problem(
+        request,
+        409,
+        "This CHI number may belong to someone already known to "
+        "the service. Nothing was saved; your team leader has been "
+        "asked to check.",
+    )
+
+
+@api.exception_handler(TooManyPossibleDuplicates)
+def _too_many(request: HttpRequest, exc: TooManyPossibleDuplicates) -> HttpResponse:
+    return problem(request, 409, str(exc) + " No CHI number can be saved until the day is out.")
+
+
+@api.exception_handler(AuthenticationError)
+def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(
+        request,
+        401,
+        "Sign in, or send a personal API token.",
+        headers={"WWW-Authenticate": 'Bearer realm="Golden Thread API"'},
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    log_pending_access(request)
+    detail = str(exc)
+    if exc.status_code == 400 and detail.startswith("Cannot parse"):
+        detail = "The body is not valid JSON."
+    return problem(request, exc.status_code, detail)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API call failed")
+    return problem(
+        request,
+        500,
+        "Something went wrong on our side and nothing was saved. "
+        "Quote the reference in 'instance' if you report it.",
+    )
+
+
+# --- The routes -------------------------------------------------------------------------
+
+from .views import (  # noqa: E402  (the routers register on `api`)
+    conversations,
+    fhir,
+    outcomes,
+    people,
+    reviews,
+    risk,
+    sds,
+    support,
+)
+
+for _module in (people, conversations, outcomes, support, sds, risk, reviews, fhir):
+    api.add_router("", _module.router)
+
+__all__ = ["api"]

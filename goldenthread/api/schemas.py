@@ -1,0 +1,699 @@
+"""What the API reads and writes: one schema per record, in the workbook's words."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from goldenthread.outcomes.models import CheckQuestion
+from goldenthread.reviews.models import OutcomeDecision, Rating, WhoseWords
+from goldenthread.sds.models import BudgetPeriod, NeedCategory, UnmetReason
+from goldenthread.support.models import CostPeriod, SolutionStatus, SupportStep
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+class Strict(Schema):
+    """Inputs: unknown fields are refused (a typo never silently does nothing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- People --------------------------------------------------------------------------
+
+
+class PersonSummary(Schema):
+    id: uuid.UUID
+    version: int
+    display_name: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    date_of_birth: datetime.date
+    chi_number: str
+
+
+class Received(Schema):
+    sent_by: str
+    sent_at: datetime.datetime
+    received_at: datetime.datetime = Field(..., alias="created_at")
+    imported_by: str
+
+    @staticmethod
+    def resolve_imported_by(obj) -> str:
+        return _name(obj.imported_by)
+
+
+class PersonOut(PersonSummary):
+    communication_needs: str
+    area_id: int
+    area: str
+    team_id: uuid.UUID
+    team: str
+    received: list[Received]
+
+    @staticmethod
+    def resolve_area(obj) -> str:
+        return obj.area.name
+
+    @staticmethod
+    def resolve_team(obj) -> str:
+        return obj.team.name
+
+    @staticmethod
+    def resolve_received(obj) -> list:
+        return list(obj.plan_transfers.select_related("imported_by"))
+
+
+class PersonPatch(Strict):
+    given_name: str | None = Field(None, max_length=100)
+    family_name: str | None = Field(None, max_length=100)
+    preferred_name: str | None = Field(None, max_length=100)
+    date_of_birth: datetime.date | None = None
+    chi_number: str | None = Field(None, max_length=20)
+    communication_needs: str | None = Field(None, max_length=2000)
+    area_id: int | None = None
+
+
+class CircleMemberOut(Schema):
+    id: uuid.UUID
+    version: int
+    name: str
+    relationship: str
+    is_unpaid_carer: bool
+    contact: str
+    notes: str
+
+
+class CircleMemberIn(Strict):
+    name: str = Field(..., max_length=200)
+    relationship: str = Field(..., max_length=100)
+    is_unpaid_carer: bool = False
+    contact: str = Field("", max_length=300)
+    notes: str = Field("", max_length=2000)
+
+
+class CircleMemberPatch(Strict):
+    name: str | None = Field(None, max_length=200)
+    relationship: str | None = Field(None, max_length=100)
+    is_unpaid_carer: bool | None = None
+    contact: str | None = Field(None, max_length=300)
+    notes: str | None = Field(None, max_length=2000)
+
+
+# --- Conversations -------------------------------------------------------------------
+
+
+class ConversationSummary(Schema):
+    id: uuid.UUID
+    version: int
+    held_on: datetime.date
+    place: str
+    person_took_part: bool
+    recorded_by: str
+
+    @staticmethod
+    def resolve_recorded_by(obj) -> str:
+        return _name(obj.recorded_by)
+
+
+class ParticipantOut(Schema):
+    id: uuid.UUID
+    kind: str
+    circle_member_id: uuid.UUID | None
+    name: str
+    role: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return str(obj)
+
+
+class ItemOut(Schema):
+    id: uuid.UUID
+    version: int
+    text: str
+
+
+class MattersOut(ItemOut):
+    kind: str
+
+
+class WhoMattersOut(ItemOut):
+    circle_member_id: uuid.UUID
+
+
+class WorkingOut(ItemOut):
+    is_working: bool
+    perspective: str
+
+
+class StrengthOut(ItemOut):
+    kind: str
+
+
+class PositiveChangeOut(ItemOut):
+    from_not_working: list[uuid.UUID]
+    from_aspirations: list[uuid.UUID]
+
+    @staticmethod
+    def resolve_from_not_working(obj) -> list:
+        return [item.pk for item in obj.from_not_working.all()]
+
+    @staticmethod
+    def resolve_from_aspirations(obj) -> list:
+        return [item.pk for item in obj.from_aspirations.all()]
+
+
+class ConversationOut(ConversationSummary):
+    narrative: str
+    participants: list[ParticipantOut]
+    what_matters: list[MattersOut]
+    who_matters: list[WhoMattersOut]
+    aspirations: list[ItemOut]
+    working: list[WorkingOut]
+    strengths: list[StrengthOut]
+    positive_changes: list[PositiveChangeOut]
+
+    @staticmethod
+    def resolve_participants(obj) -> list:
+        return list(obj.participants.select_related("circle_member"))
+
+    @staticmethod
+    def resolve_what_matters(obj) -> list:
+        return list(obj.mattersitem_set.order_by("created_at", "id"))
+
+    @staticmethod
+    def resolve_who_matters(obj) -> list:
+        return list(obj.whomatters_set.order_by("created_at", "id"))
+
+    @staticmethod
+    def resolve_aspirations(obj) -> list:
+        return list(obj.aspiration_set.order_by("created_at", "id"))
+
+    @staticmethod
+    def resolve_working(obj) -> list:
+        return list(obj.workingitem_set.order_by("created_at", "id"))
+
+    @staticmethod
+    def resolve_strengths(obj) -> list:
+        return list(obj.strength_set.order_by("created_at", "id"))
+
+    @staticmethod
+    def resolve_positive_changes(obj) -> list:
+        return list(
+            obj.positivechange_set.order_by("created_at", "id").prefetch_related(
+                "from_not_working", "from_aspirations"
+            )
+        )
+
+
+# --- Outcomes ------------------------------------------------------------------------
+
+
+class OutcomeSummary(Schema):
+    id: uuid.UUID
+    version: int
+    statement: str
+    status: str
+    target_date: datetime.date | None
+    conversation_id: uuid.UUID
+    positive_change_id: uuid.UUID
+    replaces_id: uuid.UUID | None
+
+
+class CheckOut(Schema):
+    question: str
+    question_text: str
+    answer: str
+    note: str
+    suggested: str
+    suggestion_reason: str
+    version: int
+
+    @staticmethod
+    def resolve_question_text(obj) -> str:
+        return str(CheckQuestion(obj.question).label)
+
+
+class WordingOut(Schema):
+    number: int
+    statement: str
+    baseline: str
+    measure: str
+    target_date: datetime.date | None
+    written_at: datetime.datetime = Field(..., alias="created_at")
+
+
+class OutcomeOut(OutcomeSummary):
+    baseline: str
+    measure: str
+    assessed_need: str
+    checker_codes: list[str]
+    created_at: datetime.datetime
+    checks: list[CheckOut]
+    wordings: list[WordingOut]
+
+    @staticmethod
+    def resolve_checks(obj) -> list:
+        return sorted(obj.check_answers.all(), key=lambda a: CheckQuestion.values.index(a.question))
+
+    @staticmethod
+    def resolve_wordings(obj) -> list:
+        return list(obj.wordings.order_by("number"))
+
+
+class OutcomeIn(Strict):
+    positive_change_id: uuid.UUID
+    statement: str = Field(..., max_length=2000)
+    baseline: str = Field("", max_length=2000)
+    measure: str = Field("", max_length=1000)
+    target_date: datetime.date | None = None
+    assessed_need: str = Field("", max_length=2000)
+
+
+class OutcomePatch(Strict):
+    statement: str | None = Field(None, max_length=2000)
+    baseline: str | None = Field(None, max_length=2000)
+    measure: str | None = Field(None, max_length=1000)
+    target_date: datetime.date | None = None
+    assessed_need: str | None = Field(None, max_length=2000)
+
+
+# --- Support Sequence ----------------------------------------------------------------
+
+StepCode = Literal[tuple(SupportStep.values)]  # type: ignore[valid-type]
+SolutionStatusCode = Literal[tuple(SolutionStatus.values)]  # type: ignore[valid-type]
+CostPeriodCode = Literal[tuple(CostPeriod.values)]  # type: ignore[valid-type]
+Money = Field(None, ge=0, max_digits=12, decimal_places=2)
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    note: str
+    at: datetime.datetime = Field(..., alias="created_at")
+    changed_by: str
+
+    @staticmethod
+    def resolve_changed_by(obj) -> str:
+        return _name(obj.changed_by)
+
+
+class SolutionOut(Schema):
+    id: uuid.UUID
+    version: int
+    outcome_id: uuid.UUID
+    step: str
+    step_number: int
+    what: str
+    who: str
+    cost: Decimal | None
+    cost_period: str
+    status: str
+    notes: str
+    community_resource_id: uuid.UUID | None
+    status_history: list[StatusChangeOut]
+
+    @staticmethod
+    def resolve_step_number(obj) -> int:
+        return SupportStep(obj.step).number
+
+    @staticmethod
+    def resolve_status_history(obj) -> list:
+        return list(obj.status_changes.select_related("changed_by").order_by("created_at", "id"))
+
+
+class SolutionIn(Strict):
+    step: StepCode
+    what: str = Field(..., max_length=300)
+    who: str = Field("", max_length=200)
+    cost: Decimal | None = Money
+    cost_period: Literal[tuple(["", *CostPeriod.values])] = ""  # type: ignore[valid-type]
+    status: SolutionStatusCode = SolutionStatus.IDEA.value
+    notes: str = Field("", max_length=4000)
+
+
+class SolutionPatch(Strict):
+    what: str | None = Field(None, max_length=300)
+    who: str | None = Field(None, max_length=200)
+    cost: Decimal | None = Money
+    cost_period: Literal[tuple(["", *CostPeriod.values])] | None = None  # type: ignore[valid-type]
+    status: SolutionStatusCode | None = None
+    notes: str | None = Field(None, max_length=4000)
+    status_note: str = Field("", max_length=2000)
+
+
+# --- SDS, budgets, decisions, unmet need ---------------------------------------------
+
+
+class ExplanationOut(Schema):
+    option: str
+    explained: bool
+    ways: list[str]
+    other_way: str
+    explained_on: datetime.date | None
+
+
+class MixPartOut(Schema):
+    solution_id: uuid.UUID
+    option: str
+
+
+class SdsChoiceOut(Schema):
+    version: int
+    chosen_option: str
+    chosen_on: datetime.date | None
+    reasons: str
+    conversation_id: uuid.UUID | None
+    explanations: list[ExplanationOut]
+    mix_parts: list[MixPartOut]
+
+    @staticmethod
+    def resolve_explanations(obj) -> list:
+        return list(obj.explanations.order_by("option"))
+
+    @staticmethod
+    def resolve_mix_parts(obj) -> list:
+        return list(obj.mix_parts.order_by("created_at", "id"))
+
+
+class FirstChoiceOut(Schema):
+    id: uuid.UUID
+    version: int
+    first_choice: str
+    why: str
+    alternative_offered: str
+    alternative_option: str
+    alternative_accepted: str
+    plan_to_meet_need: str
+    unmet_need_id: uuid.UUID
+
+
+class IndicativeBudgetOut(Schema):
+    id: uuid.UUID
+    amount: Decimal
+    period: str
+    told_on: datetime.date
+    how_told: str
+    notes: str
+
+
+class SdsOut(Schema):
+    choice: SdsChoiceOut | None
+    first_choices_not_delivered: list[FirstChoiceOut]
+    indicative_budgets: list[IndicativeBudgetOut]
+
+
+class BudgetLineOut(Schema):
+    position: int
+    description: str
+    outcome_id: uuid.UUID | None
+    solution_id: uuid.UUID | None
+    amount: Decimal
+    period: str
+    amount_per_year: Decimal
+
+
+class BudgetEventOut(Schema):
+    kind: str
+    decision: str
+    actor_name: str
+    at: datetime.datetime
+    reasons: str
+    reasons_for_person: str
+    total_per_year: Decimal
+    limit_applied: Decimal | None
+
+
+class BudgetRequestSummary(Schema):
+    id: uuid.UUID
+    reference: str
+    version: int
+    status: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    total_per_year: Decimal
+    submitted_at: datetime.datetime
+
+
+class BudgetRequestOut(BudgetRequestSummary):
+    case_for_request: str
+    contribution: Decimal
+    contribution_period: str
+    contribution_note: str
+    requested_by: str
+    referred_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    lines: list[BudgetLineOut]
+    events: list[BudgetEventOut]
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str:
+        return _name(obj.requested_by)
+
+    @staticmethod
+    def resolve_lines(obj) -> list:
+        return list(obj.lines.order_by("position"))
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.order_by("at", "id"))
+
+
+PeriodCode = Literal[tuple(BudgetPeriod.values)]  # type: ignore[valid-type]
+
+
+class BudgetLineIn(Strict):
+    description: str = Field(..., max_length=300)
+    amount: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+    period: PeriodCode
+    outcome_id: uuid.UUID | None = None
+    solution_id: uuid.UUID | None = None
+
+
+class BudgetRequestIn(Strict):
+    start_date: datetime.date
+    end_date: datetime.date | None = None
+    case_for_request: str = Field(..., max_length=4000)
+    contribution: Decimal = Field(Decimal("0.00"), ge=0, max_digits=12, decimal_places=2)
+    contribution_period: PeriodCode = BudgetPeriod.WEEK.value
+    contribution_note: str = Field("", max_length=500)
+    lines: list[BudgetLineIn] = Field(..., min_length=1, max_length=50)
+    submission_token: uuid.UUID | None = Field(
+        None,
+        description="Optional: the same token sent again returns the request it made "
+        "the first time instead of making another.",
+    )
+
+
+class DecisionAuthorityOut(Schema):
+    request_id: uuid.UUID
+    version: int
+    status: str
+    may_decide: bool
+    may_refer: bool
+    why_not: str
+    events: list[BudgetEventOut]
+
+
+class DecideIn(Strict):
+    action: Literal["approve", "decline", "refer"]
+    reasons: str = Field("", max_length=4000)
+    reasons_for_person: str = Field("", max_length=4000)
+
+
+class SharingOut(Schema):
+    shared_on: datetime.date
+    how: str
+
+
+class DecisionOut(Schema):
+    id: uuid.UUID
+    about: str
+    summary: str
+    reasons: str
+    decided_on: datetime.date
+    decided_by: str
+    budget_request_id: uuid.UUID | None
+    sharings: list[SharingOut]
+
+    @staticmethod
+    def resolve_sharings(obj) -> list:
+        return list(obj.sharings.order_by("shared_on", "at"))
+
+
+class UnmetNeedOut(Schema):
+    id: uuid.UUID
+    version: int
+    need: str
+    category: str
+    outcome_id: uuid.UUID | None
+    reason: str
+    reason_other: str
+    alternative_offered: str
+    identified_on: datetime.date
+    met_on: datetime.date | None
+    how_met: str
+
+
+class UnmetNeedIn(Strict):
+    need: str = Field(..., max_length=2000)
+    category: Literal[tuple(NeedCategory.values)]  # type: ignore[valid-type]
+    reason: Literal[tuple(UnmetReason.values)]  # type: ignore[valid-type]
+    reason_other: str = Field("", max_length=300)
+    identified_on: datetime.date
+    outcome_id: uuid.UUID | None = None
+    alternative_offered: str = Field("", max_length=2000)
+
+
+class UnmetNeedMet(Strict):
+    met_on: datetime.date
+    how_met: str = Field(..., max_length=2000)
+
+
+# --- Risk ----------------------------------------------------------------------------
+
+
+class RiskAgreementOut(Schema):
+    name: str
+    role: str
+    agreed_to: str
+    agreed_on: datetime.date
+
+
+class RiskViewOut(Schema):
+    whose: str
+    name: str
+    view: str
+    given_on: datetime.date
+
+
+class RiskOut(Schema):
+    id: uuid.UUID
+    version: int
+    outcome_id: uuid.UUID | None
+    solution_id: uuid.UUID | None
+    activity: str
+    could_go_wrong: str
+    good_it_brings: str
+    least_restrictive: str
+    decision: str
+    reasons: str
+    decided_on: datetime.date | None
+    review_on: datetime.date | None
+    capacity_in_question: str
+    capacity_notes: str
+    decision_supported_by: str
+    views_conflict: bool
+    conflict_handling: str
+    agreements: list[RiskAgreementOut]
+    views: list[RiskViewOut]
+
+    @staticmethod
+    def resolve_agreements(obj) -> list:
+        return list(obj.agreements.order_by("agreed_on", "at"))
+
+    @staticmethod
+    def resolve_views(obj) -> list:
+        return list(obj.views.order_by("given_on", "at"))
+
+
+# --- Reviews -------------------------------------------------------------------------
+
+
+class OutcomeReviewOut(Schema):
+    id: uuid.UUID
+    version: int
+    outcome_id: uuid.UUID
+    rating: str
+    evidence: str
+    decision: str
+    new_measure_value: Decimal | None
+    new_outcome_id: uuid.UUID | None
+
+
+class PersonViewOut(Schema):
+    id: uuid.UUID
+    outcome_id: uuid.UUID
+    rating: str
+    in_their_words: str
+    whose_words: str
+    speaker_name: str
+    at: datetime.datetime
+
+
+class SolutionReviewOut(Schema):
+    id: uuid.UUID
+    version: int
+    solution_id: uuid.UUID
+    decision: str
+    why: str
+
+
+class ReviewSummary(Schema):
+    id: uuid.UUID
+    version: int
+    held_on: datetime.date
+    status: str
+    conducted_by: str
+    next_review_on: datetime.date | None
+
+    @staticmethod
+    def resolve_conducted_by(obj) -> str:
+        return _name(obj.conducted_by)
+
+
+class ReviewOut(ReviewSummary):
+    what_learned: str
+    completed_at: datetime.datetime | None
+    outcome_reviews: list[OutcomeReviewOut]
+    person_views: list[PersonViewOut]
+    solution_reviews: list[SolutionReviewOut]
+
+    @staticmethod
+    def resolve_outcome_reviews(obj) -> list:
+        return list(obj.outcome_reviews.order_by("created_at", "id"))
+
+    @staticmethod
+    def resolve_person_views(obj) -> list:
+        return list(obj.person_views.order_by("at", "id"))
+
+    @staticmethod
+    def resolve_solution_reviews(obj) -> list:
+        return list(obj.solution_reviews.order_by("created_at", "id"))
+
+
+class OutcomeAtReviewOut(Schema):
+    review_id: uuid.UUID
+    outcome: OutcomeSummary
+    outcome_review: OutcomeReviewOut | None
+    person_views: list[PersonViewOut]
+
+
+class RewriteIn(Strict):
+    statement: str = Field(..., max_length=2000)
+    baseline: str = Field("", max_length=2000)
+    measure: str = Field("", max_length=1000)
+    target_date: datetime.date | None = None
+    assessed_need: str = Field("", max_length=2000)
+
+
+class OutcomeReviewIn(Strict):
+    rating: Literal[tuple(Rating.values)]  # type: ignore[valid-type]
+    evidence: str = Field(..., max_length=4000)
+    decision: Literal[tuple(OutcomeDecision.values)]  # type: ignore[valid-type]
+    new_measure_value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    rewrite: RewriteIn | None = None
+
+
+__all__ = ["WhoseWords"]

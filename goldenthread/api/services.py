@@ -1,0 +1,171 @@
+"""Every write of the api app: personal API tokens (issue, revoke, note their use).
+
+The plan import (FHIR) writes through the domain apps' own services: fhir/importer.py.
+Each function takes keyword-only arguments and a required `actor`, runs in one transaction
+and writes the change history (goldenthread.audit) in that transaction. A token's secret
+never reaches the history: only its prefix; the stored hash is redacted there too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.accounts.models import CASEWORK_ROLES, STAFF_ROLES, User
+from goldenthread.audit.models import ChangeAction
+from goldenthread.audit.services import change_record, snapshot
+
+from .models import ApiToken, TokenScope
+
+TOKEN_PATTERN = re.compile(r"^gt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+REDACTED = {"token_hash": "[not kept in the history]"}
+NAME_MAX_LENGTH = 60  # ApiToken.name
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of the whole token. The secret is 32 random bytes, so a plain hash is
+    enough: nothing can be guessed from it (a slow password hash is for what people
+    choose)."""
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def max_days() -> int:
+    return int(getattr(settings, "GOLDENTHREAD_API_TOKEN_MAX_DAYS", 366))
+
+
+def may_hold_token(user: User) -> bool:
+    """Staff may hold API tokens; the supported person and their proxies may not."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.role in STAFF_ROLES
+    )
+
+
+def may_write(user: User) -> bool:
+    """Only practitioners and team leaders (casework) change records, through the API as on
+    the pages. Panel members, commissioners and administrators read only: none of them
+    writes a person's record on the pages either (a panel member's decision is made on the
+    panel's own page)."""
+    return bool(user is not None and user.role in CASEWORK_ROLES)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # the whole token, shown once and never stored
+
+
+def api_token_create(
+    *, actor: User, name: str, scope: str, expires_on: datetime.date
+) -> IssuedToken:
+    """Issue a token to `actor` (for themselves only). Shown once: only its hash is kept."""
+    if not may_hold_token(actor):
+        raise PermissionDenied("Only staff hold API tokens.")
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "Give the token a name, for example 'Finance system'."
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = "Use a name of 60 characters or fewer."
+    elif actor.api_tokens.filter(
+        name=name, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists():
+        errors["name"] = "You already have a token with this name. Choose another name."
+    if scope not in TokenScope.values:
+        errors["scope"] = "Choose whether the token may read only, or read and write."
+    elif scope == TokenScope.WRITE and not may_write(actor):
+        errors["scope"] = (
+            "Only practitioners and team leaders may have a token that writes. Choose read only."
+        )
+    today = timezone.localdate()
+    if expires_on is None:
+        errors["expires_on"] = "Enter the date the token stops working."
+    elif expires_on <= today:
+        errors["expires_on"] = "The date the token stops working must be in the future."
+    elif expires_on > today + datetime.timedelta(days=max_days()):
+        errors["expires_on"] = (
+            f"A token lasts at most {max_days()} days: choose a date on or before "
+            f"{today + datetime.timedelta(days=max_days()):%-d %B %Y}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    prefix = secrets.token_hex(6)
+    secret = f"gt_{prefix}_{secrets.token_urlsafe(32)}"
+    # The end of the chosen day, in the service's time zone.
+    expires_at = timezone.make_aware(
+        datetime.datetime.combine(expires_on, datetime.time(23, 59, 59))
+    )
+    with transaction.atomic():
+        token = ApiToken(
+            user=actor,
+            name=name,
+            prefix=prefix,
+            token_hash=hash_token(secret),
+            scope=scope,
+            expires_at=expires_at,
+        )
+        token.full_clean()
+        token.save(force_insert=True)
+        change_record(
+            actor=actor,
+            instance=token,
+            action=ChangeAction.CREATE,
+            before=None,
+            person_id=None,
+            extra=REDACTED,
+        )
+    return IssuedToken(token=token, secret=secret)
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Stop a token working now. Its owner revokes it; so may an administrator (for a
+    leaver or a token that has leaked)."""
+    if actor is None or not (token.user_id == actor.pk or actor.role == "administrator"):
+        raise PermissionDenied("Only the token's owner or an administrator revokes it.")
+    with transaction.atomic():
+        stored = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if stored.revoked_at is not None:
+            return stored
+        before = {**snapshot(stored), **REDACTED}
+        stored.revoked_at = timezone.now()
+        stored.save(update_fields=["revoked_at", "updated_at"])
+        change_record(
+            actor=actor,
+            instance=stored,
+            action=ChangeAction.UPDATE,
+            before=before,
+            person_id=None,
+            extra=REDACTED,
+        )
+    return stored
+
+
+def token_find(raw: str) -> ApiToken | None:
+    """The token this string is, if it is one we issued (whatever its state); else None.
+    Compared in constant time."""
+    match = TOKEN_PATTERN.match(raw or "")
+    if match is None:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__team").filter(prefix=match.group(1)).first()
+    )
+    if token is None or not hmac.compare_digest(token.token_hash, hash_token(raw)):
+        return None
+    return token
+
+
+def token_used(token: ApiToken) -> None:
+    """Note when a token was last used (at most once a minute: it costs a write). Not a
+    change to anyone's record, so not in the change history."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -1,0 +1,32 @@
+"""Shared by the API tests: tokens, calls with a token, and the routes of the router."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.utils import timezone
+
+from goldenthread.api import services
+from goldenthread.api.models import TokenScope
+
+
+def token_for(user, scope: str = TokenScope.WRITE, name: str = "Test system") -> str:
+    scope = scope if services.may_write(user) else TokenScope.READ
+    issued = services.api_token_create(
+        actor=user,
+        name=name,
+        scope=scope,
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    return issued.secret
+
+
+def call(client, method: str, url: str, token: str | None = None, body=None, **headers):
+    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    if token:
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    kwargs = {}
+    if body is not None:
+        kwargs = {"data": json.dumps(body), "content_type": "application/json"}
+    return getattr(client, method.lower())(url, **kwargs, **extra)

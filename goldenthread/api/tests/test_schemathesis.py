@@ -1,0 +1,138 @@
+"""IO-1: property-based tests from the OpenAPI document itself (schemathesis), against the
+live application (Django's WSGI app, the real middleware, on this test database).
+
+For every operation the document lists, schemathesis makes requests from its schemas
+(bodies, query strings, headers), with the allocated practitioner's token and the real ids
+of a full record in the path, and checks each answer: no server error, a status code and
+content type the document lists, and a body that matches the document's schema. Writes
+are sent with the ETag read just before, so they reach the services. The same request
+with an unrelated practitioner's token must be refused (403, problem+json) and must not
+carry the person's id: no access across the scope.
+
+The number of examples is kept modest (GOLDENTHREAD_SCHEMATHESIS_EXAMPLES, default 8 per
+operation) so this runs in `make test` and CI in reasonable time; derandomised, so it
+gives the same answer on every run.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+from goldenthread.api.tests.helpers import token_for
+from goldenthread.outcomes.models import Outcome
+
+schemathesis = pytest.importorskip("schemathesis")
+
+EXAMPLES = int(os.environ.get("GOLDENTHREAD_SCHEMATHESIS_EXAMPLES", "8"))
+
+
+@pytest.fixture
+def wsgi_app():
+    """The WSGI app as a server runs it, but on the test's database connection: Django's
+    own test client does the same (closing connections between requests would end the
+    test's transaction)."""
+    from goldenthread.config.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield application
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_the_api_keeps_to_its_openapi_document_and_its_scope(
+    wsgi_app, full_record, practitioner, other_practitioner, settings
+):
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    settings.GOLDENTHREAD_API_RATE_PER_MINUTE = 100_000
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    mine = {"Authorization": f"Bearer {token_for(practitioner)}"}
+    stranger = {"Authorization": f"Bearer {token_for(other_practitioner)}"}
+    person_hex = full_record["person_id"].hex
+    ran: dict[str, int] = {}
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 30
+
+    from werkzeug.test import Client
+
+    reader = Client(wsgi_app)
+    outcome = Outcome.objects.get(pk=full_record["outcome_id"])
+    real = {
+        "positive_change_id": str(outcome.positive_change_id),
+        "outcome_id": str(outcome.pk),
+        "solution_id": str(full_record["solution_id"]),
+    }
+
+    def with_real_ids(body):
+        """Ids in a body point at the record's own items (generated ones never exist)."""
+        if isinstance(body, dict):
+            return {
+                k: real.get(k, v) if k in real and v is not None else with_real_ids(v)
+                for k, v in body.items()
+            }
+        if isinstance(body, list):
+            return [with_real_ids(v) for v in body]
+        return body
+
+    def exercise(operation):
+        label = f"{operation.method.upper()} {operation.path}"
+
+        @hypothesis_settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def run(case):
+            names = set(case.path_parameters or {})
+            if names:
+                # The record's real ids: schemathesis would only ever guess strangers' ids.
+                case.path_parameters = {name: str(full_record[name]) for name in names}
+            if isinstance(case.body, dict):
+                case.body = with_real_ids(case.body)
+            headers = dict(mine)
+            if operation.method.upper() in {"PATCH", "PUT", "POST"}:
+                path = operation.path.format(**(case.path_parameters or {}))
+                read = reader.get(path, headers=mine)
+                if read.status_code == 200 and "ETag" in read.headers:
+                    case.headers = {**(case.headers or {}), "If-Match": read.headers["ETag"]}
+            response = case.call(headers=headers)
+            case.validate_response(response, checks=checks, headers=headers)
+            ran[label] = ran.get(label, 0) + 1
+            if "person_id" in names:
+                refused = case.call(headers=stranger)
+                assert refused.status_code == 403, (label, refused.status_code, refused.text)
+                assert refused.headers["content-type"] == ["application/problem+json"]
+                assert person_hex not in refused.text.replace("-", "")
+            if operation.path == "/api/v1/people" and response.status_code == 200:
+                theirs = case.call(headers=stranger)
+                assert person_hex not in theirs.text.replace("-", "")
+
+        run()
+
+    for operation in operations:
+        exercise(operation)
+    assert len(ran) == len(operations)

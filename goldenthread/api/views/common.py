@@ -1,0 +1,68 @@
+"""What every API view module shares: the person the gate opened, responses with an ETag,
+and the documented answers of each operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Header, Schema
+
+from ..concurrency import etag
+
+PROBLEM_STATUSES = (400, 401, 403, 404, 422, 429)
+WRITE_PROBLEM_STATUSES = (409, 412, 428)
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] | None = None
+    current_version: int | None = None
+    current: dict[str, Any] | None = None
+
+
+# Documents the header every change of a versioned record needs (concurrency.py reads it).
+IF_MATCH = Header(
+    None,
+    alias="If-Match",
+    description='Required: the ETag of the version you read, for example "3" (428 without it, '
+    "412 if the record has changed since).",
+)
+
+
+def answers(ok: dict[int, Any], *, write: bool = False) -> dict[int, Any]:
+    """The responses of an operation: its success, and the problems it may answer with."""
+    statuses = PROBLEM_STATUSES + (WRITE_PROBLEM_STATUSES if write else ())
+    return {**ok, **{status: Problem for status in statuses}}
+
+
+def person_of(request: HttpRequest):
+    """The person the gate opened for this call (people.access: visible_to, logged)."""
+    return request.gt_person  # type: ignore[attr-defined]
+
+
+def caller_of(request: HttpRequest):
+    return request.gt_caller  # type: ignore[attr-defined]
+
+
+def one(queryset, pk, what: str):
+    """One row of a queryset that starts from the person, or 404."""
+    item = queryset.filter(pk=pk).first()
+    if item is None:
+        raise Http404(f"No such {what} for this person.")
+    return item
+
+
+def with_etag(response: HttpResponse, version: int) -> None:
+    response["ETag"] = etag(version)

@@ -1,0 +1,109 @@
+"""Personal outcomes with their step-5 checks and every wording they have had."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from goldenthread.outcomes import services
+
+from ..concurrency import expected_version
+from ..pagination import page_of, paginate
+from ..schemas import OutcomeIn, OutcomeOut, OutcomePatch, OutcomeSummary
+from ..selectors import positive_change_of
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .people import PageParams
+
+router = Router(tags=["Outcomes"])
+
+
+def outcomes_of(person):
+    return person.outcomes.prefetch_related("check_answers", "wordings")
+
+
+@router.get(
+    "/people/{uuid:person_id}/outcomes",
+    response=answers({200: page_of(OutcomeSummary)}),
+    url_name="outcomes",
+    summary="The person's outcomes (every status), oldest first",
+)
+def outcome_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        person_of(request).outcomes.all(),
+        order=("created_at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/outcomes",
+    response=answers({201: OutcomeOut}, write=True),
+    url_name="outcomes",
+    summary="Write an outcome from one of the person's positive changes",
+)
+def outcome_create(
+    request: HttpRequest, person_id: uuid.UUID, payload: OutcomeIn, response: HttpResponse
+):
+    person = person_of(request)
+    change = positive_change_of(person, payload.positive_change_id)
+    if change is None:
+        raise ValidationError(
+            {"positive_change_id": "Choose one of this person's positive changes."}
+        )
+    data = payload.dict(exclude={"positive_change_id"})
+    outcome = services.outcome_create(actor=caller_of(request).user, positive_change=change, **data)
+    with_etag(response, outcome.version)
+    return Status(201, outcomes_of(person).get(pk=outcome.pk))
+
+
+@router.get(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}",
+    response=answers({200: OutcomeOut}),
+    url_name="outcome",
+    summary="An outcome, its checks (the practitioner's answers beside the checker's "
+    "suggestions) and its wordings",
+)
+def outcome_detail(
+    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
+):
+    outcome = one(outcomes_of(person_of(request)), outcome_id, "outcome")
+    with_etag(response, outcome.version)
+    return outcome
+
+
+@router.patch(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}",
+    response=answers({200: OutcomeOut}, write=True),
+    url_name="outcome",
+    summary="Change an open outcome (If-Match); a new wording keeps the old ones",
+)
+def outcome_update(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: OutcomePatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    version = expected_version(request)
+    changes = payload.dict(exclude_unset=True)
+    values = {
+        name: changes.get(name, getattr(outcome, name))
+        for name in ("statement", "baseline", "measure", "target_date", "assessed_need")
+    }
+    for name in ("statement", "baseline", "measure", "assessed_need"):
+        if values[name] is None:
+            values[name] = getattr(outcome, name)
+    services.outcome_update(
+        actor=caller_of(request).user, outcome=outcome, expected_version=version, **values
+    )
+    outcome = outcomes_of(person).get(pk=outcome.pk)
+    with_etag(response, outcome.version)
+    return outcome

@@ -1,0 +1,129 @@
+"""Reviews: what was learned, each outcome's rating and decision, the person's own views.
+
+An outcome at a review is one address: GET says what is recorded for it (nothing yet:
+version 0), PUT records or changes the practitioner's review of it (If-Match: the version
+read, "0" when nothing was recorded yet) through the same service as the review page.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from goldenthread.reviews import services
+
+from ..concurrency import expected_version
+from ..pagination import page_of, paginate
+from ..schemas import OutcomeAtReviewOut, OutcomeReviewIn, ReviewOut, ReviewSummary
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .people import PageParams
+
+router = Router(tags=["Reviews"])
+
+
+def reviews_of(person):
+    return person.reviews.select_related("conducted_by")
+
+
+@router.get(
+    "/people/{uuid:person_id}/reviews",
+    response=answers({200: page_of(ReviewSummary)}),
+    url_name="reviews",
+    summary="The person's reviews, oldest first",
+)
+def review_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        reviews_of(person_of(request)),
+        order=("held_on", "created_at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.get(
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}",
+    response=answers({200: ReviewOut}),
+    url_name="review",
+    summary="A review: what was learned, each outcome's rating, evidence and "
+    "decision, the person's own views, and the solutions kept, changed or "
+    "stopped",
+)
+def review_detail(
+    request: HttpRequest, person_id: uuid.UUID, review_id: uuid.UUID, response: HttpResponse
+):
+    review = one(reviews_of(person_of(request)), review_id, "review")
+    with_etag(response, review.version)
+    return review
+
+
+def _outcome_at_review(review, outcome) -> dict:
+    outcome_review = review.outcome_reviews.filter(outcome=outcome).first()
+    return {
+        "review_id": review.pk,
+        "outcome": outcome,
+        "outcome_review": outcome_review,
+        "person_views": list(review.person_views.filter(outcome=outcome).order_by("at", "id")),
+    }
+
+
+@router.get(
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}/outcomes/{uuid:outcome_id}",
+    response=answers({200: OutcomeAtReviewOut}),
+    url_name="review_outcome",
+    summary="What is recorded for one outcome at one review (version 0: nothing yet)",
+)
+def review_outcome_detail(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    review_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    response: HttpResponse,
+):
+    person = person_of(request)
+    review = one(reviews_of(person), review_id, "review")
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    data = _outcome_at_review(review, outcome)
+    with_etag(response, data["outcome_review"].version if data["outcome_review"] else 0)
+    return data
+
+
+@router.put(
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}/outcomes/{uuid:outcome_id}",
+    response=answers({200: OutcomeAtReviewOut}, write=True),
+    url_name="review_outcome",
+    summary="Record the rating, evidence and decision for an outcome at a review in "
+    'progress (If-Match: the version read, "0" for none yet). Rewrite '
+    "needs the new wording; close closes the outcome",
+)
+def review_outcome_record(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    review_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: OutcomeReviewIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    review = one(reviews_of(person), review_id, "review")
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    version = expected_version(request)
+    rewrite = services.Rewrite(**payload.rewrite.dict()) if payload.rewrite else None
+    services.outcome_review_record(
+        actor=caller_of(request).user,
+        review=review,
+        outcome=outcome,
+        rating=payload.rating,
+        evidence=payload.evidence,
+        decision=payload.decision,
+        new_measure_value=payload.new_measure_value,
+        rewrite=rewrite,
+        expected_version=version or None,
+    )
+    outcome.refresh_from_db()
+    data = _outcome_at_review(review, outcome)
+    with_etag(response, data["outcome_review"].version)
+    return data

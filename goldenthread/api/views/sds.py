@@ -1,0 +1,319 @@
+"""SDS choices, budgets and their decisions, decisions shared with the person, unmet need.
+
+A budget request is decided here as on its page: the service decides who may (delegated
+limits, four eyes: whoever sent a request never agrees or declines it) and a refused
+decision leaves exactly one access-log row, the DENIED one (ADR 0006): the gate defers the
+call's own row until the decision is known to be allowed (auth.DEFERRED_LOGGING).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from goldenthread.sds import services
+from goldenthread.sds.authority import authority_for
+
+from ..auth import log_pending_access
+from ..concurrency import expected_version
+from ..pagination import page_of, paginate
+from ..schemas import (
+    BudgetRequestIn,
+    BudgetRequestOut,
+    BudgetRequestSummary,
+    DecideIn,
+    DecisionAuthorityOut,
+    DecisionOut,
+    SdsOut,
+    UnmetNeedIn,
+    UnmetNeedMet,
+    UnmetNeedOut,
+)
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .people import PageParams
+
+router = Router(tags=["SDS, budgets and unmet need"])
+
+
+@router.get(
+    "/people/{uuid:person_id}/sds",
+    response=answers({200: SdsOut}),
+    url_name="sds",
+    summary="SDS options explained, the person's choice, first choices not "
+    "delivered and the likely budgets they were told",
+)
+def sds_detail(request: HttpRequest, person_id: uuid.UUID, response: HttpResponse):
+    person = person_of(request)
+    choice = getattr(person, "sds_choice", None)
+    if choice is not None:
+        with_etag(response, choice.version)
+    return {
+        "choice": choice,
+        "first_choices_not_delivered": list(
+            person.first_choices_not_delivered.order_by("created_at", "id")
+        ),
+        "indicative_budgets": list(person.indicative_budgets.order_by("told_on", "at")),
+    }
+
+
+# --- Budget requests ---------------------------------------------------------------------
+
+
+def requests_of(person):
+    return person.budget_requests.select_related("requested_by")
+
+
+@router.get(
+    "/people/{uuid:person_id}/budget-requests",
+    response=answers({200: page_of(BudgetRequestSummary)}),
+    url_name="budget_requests",
+    summary="The person's budget requests, oldest first",
+)
+def budget_request_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        requests_of(person_of(request)),
+        order=("submitted_at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/budget-requests",
+    response=answers({201: BudgetRequestOut, 200: BudgetRequestOut}, write=True),
+    url_name="budget_requests",
+    summary="Ask for a budget, with its breakdown (the total is worked out from the "
+    "lines). 200 when the same submission_token made a request already",
+)
+def budget_request_create(
+    request: HttpRequest, person_id: uuid.UUID, payload: BudgetRequestIn, response: HttpResponse
+):
+    person = person_of(request)
+    lines = []
+    problems: dict[str, str] = {}
+    for number, line in enumerate(payload.lines, start=1):
+        outcome = solution = None
+        if line.outcome_id is not None:
+            outcome = person.outcomes.filter(pk=line.outcome_id).first()
+            if outcome is None:
+                problems[f"lines.{number - 1}.outcome_id"] = "Choose one of this person's outcomes."
+        if line.solution_id is not None:
+            solution = (
+                person.support_solutions.select_related("outcome")
+                .filter(pk=line.solution_id)
+                .first()
+            )
+            if solution is None:
+                problems[f"lines.{number - 1}.solution_id"] = (
+                    "Choose one of this person's solutions."
+                )
+        lines.append(
+            services.LineInput(
+                description=line.description,
+                amount=line.amount,
+                period=line.period,
+                outcome=outcome,
+                solution=solution,
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    budget_request = services.budget_request_submit(
+        actor=caller_of(request).user,
+        person=person,
+        lines=lines,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        case_for_request=payload.case_for_request,
+        contribution=payload.contribution,
+        contribution_period=payload.contribution_period,
+        contribution_note=payload.contribution_note,
+        submission_token=payload.submission_token,
+    )
+    with_etag(response, budget_request.version)
+    status = 200 if budget_request.repeated_submission else 201
+    return Status(status, requests_of(person).get(pk=budget_request.pk))
+
+
+@router.get(
+    "/people/{uuid:person_id}/budget-requests/{uuid:request_id}",
+    response=answers({200: BudgetRequestOut}),
+    url_name="budget_request",
+    summary="A budget request, its breakdown and its history",
+)
+def budget_request_detail(
+    request: HttpRequest, person_id: uuid.UUID, request_id: uuid.UUID, response: HttpResponse
+):
+    budget_request = one(requests_of(person_of(request)), request_id, "budget request")
+    with_etag(response, budget_request.version)
+    return budget_request
+
+
+def _authority(request: HttpRequest, budget_request) -> dict:
+    authority = authority_for(caller_of(request).user, budget_request, sees_person=True)
+    return {
+        "request_id": budget_request.pk,
+        "version": budget_request.version,
+        "status": budget_request.status,
+        "may_decide": authority.may_decide,
+        "may_refer": authority.may_refer,
+        "why_not": authority.why_not,
+        "events": list(budget_request.events.order_by("at", "id")),
+    }
+
+
+@router.get(
+    "/people/{uuid:person_id}/budget-requests/{uuid:request_id}/decision",
+    response=answers({200: DecisionAuthorityOut}),
+    url_name="budget_request_decision",
+    summary="Whether you may agree, decline or refer this request, and why not",
+)
+def budget_request_decision_get(
+    request: HttpRequest, person_id: uuid.UUID, request_id: uuid.UUID, response: HttpResponse
+):
+    budget_request = one(requests_of(person_of(request)), request_id, "budget request")
+    with_etag(response, budget_request.version)
+    return _authority(request, budget_request)
+
+
+@router.post(
+    "/people/{uuid:person_id}/budget-requests/{uuid:request_id}/decision",
+    response=answers({200: DecisionAuthorityOut}, write=True),
+    url_name="budget_request_decision",
+    summary="Agree, decline or refer the request to the decision panel (If-Match). "
+    "Nobody decides a request they sent; limits apply",
+)
+def budget_request_decide(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    request_id: uuid.UUID,
+    payload: DecideIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    budget_request = one(requests_of(person), request_id, "budget request")
+    actor = caller_of(request).user
+    # A refused decision writes its one DENIED row here (and nothing else).
+    services.check_decision_allowed(
+        actor=actor, budget_request=budget_request, action=payload.action, http_request=request
+    )
+    log_pending_access(request)
+    version = expected_version(request)
+    services.budget_request_decide(
+        actor=actor,
+        budget_request=budget_request,
+        action=payload.action,
+        expected_version=version,
+        reasons=payload.reasons,
+        reasons_for_person=payload.reasons_for_person,
+        http_request=request,
+    )
+    budget_request = requests_of(person).get(pk=budget_request.pk)
+    with_etag(response, budget_request.version)
+    return _authority(request, budget_request)
+
+
+# --- Decisions shared with the person ----------------------------------------------------
+
+
+@router.get(
+    "/people/{uuid:person_id}/decisions",
+    response=answers({200: page_of(DecisionOut)}),
+    url_name="decisions",
+    summary="Decisions about the person's choices, support or budget, with reasons and "
+    "when they were shared",
+)
+def decision_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    decisions = person_of(request).sds_decisions.prefetch_related("sharings")
+    return paginate(
+        request, decisions, order=("at", "id"), limit=params.limit, cursor=params.cursor
+    )
+
+
+# --- Unmet need --------------------------------------------------------------------------
+
+
+@router.get(
+    "/people/{uuid:person_id}/unmet-need",
+    response=answers({200: page_of(UnmetNeedOut)}),
+    url_name="unmet_needs",
+    summary="Need that is not met (and when it came to be met)",
+)
+def unmet_need_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        person_of(request).unmet_needs.all(),
+        order=("identified_on", "created_at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/unmet-need",
+    response=answers({201: UnmetNeedOut}, write=True),
+    url_name="unmet_needs",
+    summary="Record unmet need",
+)
+def unmet_need_add(
+    request: HttpRequest, person_id: uuid.UUID, payload: UnmetNeedIn, response: HttpResponse
+):
+    person = person_of(request)
+    data = payload.dict()
+    outcome_id = data.pop("outcome_id")
+    outcome = None
+    if outcome_id is not None:
+        outcome = person.outcomes.filter(pk=outcome_id).first()
+        if outcome is None:
+            raise ValidationError({"outcome_id": "Choose one of this person's outcomes."})
+    need = services.unmet_need_record(
+        actor=caller_of(request).user, person=person, outcome=outcome, **data
+    )
+    with_etag(response, need.version)
+    return Status(201, need)
+
+
+@router.get(
+    "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}",
+    response=answers({200: UnmetNeedOut}),
+    url_name="unmet_need",
+    summary="One unmet need",
+)
+def unmet_need_detail(
+    request: HttpRequest, person_id: uuid.UUID, unmet_need_id: uuid.UUID, response: HttpResponse
+):
+    need = one(person_of(request).unmet_needs, unmet_need_id, "unmet need")
+    with_etag(response, need.version)
+    return need
+
+
+@router.patch(
+    "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}",
+    response=answers({200: UnmetNeedOut}, write=True),
+    url_name="unmet_need",
+    summary="Record when, and how, the need came to be met (If-Match)",
+)
+def unmet_need_met(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    unmet_need_id: uuid.UUID,
+    payload: UnmetNeedMet,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    need = one(person_of(request).unmet_needs, unmet_need_id, "unmet need")
+    version = expected_version(request)
+    need = services.unmet_need_mark_met(
+        actor=caller_of(request).user,
+        unmet_need=need,
+        met_on=payload.met_on,
+        how_met=payload.how_met,
+        expected_version=version,
+    )
+    with_etag(response, need.version)
+    return need

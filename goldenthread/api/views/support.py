@@ -1,0 +1,131 @@
+"""The Support Sequence's solutions for each outcome, and their status history."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from goldenthread.support import services
+
+from ..concurrency import expected_version
+from ..pagination import page_of, paginate
+from ..schemas import SolutionIn, SolutionOut, SolutionPatch
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .people import PageParams
+
+router = Router(tags=["Support Sequence"])
+
+
+def solutions_of(person):
+    return person.support_solutions.prefetch_related("status_changes__changed_by")
+
+
+@router.get(
+    "/people/{uuid:person_id}/solutions",
+    response=answers({200: page_of(SolutionOut)}),
+    url_name="solutions",
+    summary="Every solution of the person's Support Sequence",
+)
+def solution_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        solutions_of(person_of(request)),
+        order=("created_at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/solutions",
+    response=answers({201: SolutionOut}, write=True),
+    url_name="outcome_solutions",
+    summary="Add a solution to one step of an outcome's Support Sequence",
+)
+def solution_add(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: SolutionIn,
+    response: HttpResponse,
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    solution = services.solution_add(
+        actor=caller_of(request).user, person=person, outcome=outcome, **payload.dict()
+    )
+    with_etag(response, solution.version)
+    return Status(201, solutions_of(person).get(pk=solution.pk))
+
+
+@router.get(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/solutions",
+    response=answers({200: page_of(SolutionOut)}),
+    url_name="outcome_solutions",
+    summary="The solutions of one outcome",
+)
+def outcome_solution_list(
+    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, params: Query[PageParams]
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    return paginate(
+        request,
+        solutions_of(person).filter(outcome=outcome),
+        order=("created_at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.get(
+    "/people/{uuid:person_id}/solutions/{uuid:solution_id}",
+    response=answers({200: SolutionOut}),
+    url_name="solution",
+    summary="One solution",
+)
+def solution_detail(
+    request: HttpRequest, person_id: uuid.UUID, solution_id: uuid.UUID, response: HttpResponse
+):
+    solution = one(solutions_of(person_of(request)), solution_id, "solution")
+    with_etag(response, solution.version)
+    return solution
+
+
+@router.patch(
+    "/people/{uuid:person_id}/solutions/{uuid:solution_id}",
+    response=answers({200: SolutionOut}, write=True),
+    url_name="solution",
+    summary="Change a solution or its status (If-Match); a status change is kept "
+    "in its history with status_note",
+)
+def solution_update(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    solution_id: uuid.UUID,
+    payload: SolutionPatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    solution = one(
+        person.support_solutions.select_related("outcome", "person"), solution_id, "solution"
+    )
+    version = expected_version(request)
+    changes = payload.dict(exclude_unset=True)
+    status_note = changes.pop("status_note", "")
+    for name in ("what", "who", "cost_period", "status", "notes"):
+        if name in changes and changes[name] is None:
+            changes.pop(name)
+    services.solution_update(
+        actor=caller_of(request).user,
+        solution=solution,
+        expected_version=version,
+        status_note=status_note,
+        **changes,
+    )
+    solution = solutions_of(person).get(pk=solution.pk)
+    with_etag(response, solution.version)
+    return solution
