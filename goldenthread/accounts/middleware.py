@@ -114,5 +114,22 @@ class RequireSecondFactorMiddleware:
             except Resolver404:
                 match = None
             if match is None or match.view_name not in self.allowed_url_names:
+                if request.path_info.startswith("/api/"):
+                    return _second_factor_problem(request)
                 return redirect("accounts:verify")
         return self.get_response(request)
+
+
+def _second_factor_problem(request: HttpRequest) -> HttpResponse:
+    """A program calling the API with a half-finished sign-in gets an answer it can read
+    (RFC 9457), not a redirect to a sign-in page."""
+    import json
+
+    body = {
+        "type": "about:blank",
+        "title": "Second factor needed",
+        "status": 401,
+        "detail": "Finish signing in with your authenticator app, or use an API token.",
+    }
+    return HttpResponse(json.dumps(body), status=401,
+                        content_type="application/problem+json")

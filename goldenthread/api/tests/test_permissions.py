@@ -257,3 +257,12 @@ def test_rate_limit_per_token(client, practitioner, settings):
     assert 1 <= int(response["Retry-After"]) <= 60
     assert response["Content-Type"] == "application/problem+json"
     assert call(client, "get", "/api/v1/people", other).status_code == 200  # per token
+
+
+def test_a_session_without_the_second_factor_gets_a_problem_not_a_redirect(client, practitioner):
+    """A signed-in session that has not passed the second factor: 401 problem+json."""
+    client.force_login(practitioner)
+    response = client.get("/api/v1/people/")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["title"] == "Second factor needed"
