@@ -1,9 +1,12 @@
-"""Every write service in people, support, sds and risk refuses a missing actor (#11).
+"""Every write service refuses a missing actor (#11) and an actor who may not record for
+the person (#17).
 
 They used to skip their role check when `actor=None`, so any caller that lost track of
-who was acting wrote to a person's record as nobody. Each public service with an `actor`
-is called here with `actor=None`: it must raise PermissionDenied and write nothing. A new
-service that is not listed here fails `test_every_service_with_an_actor_is_covered`.
+who was acting wrote to a person's record as nobody; conversations, outcomes and reviews
+had no check at all. Each public service with an `actor` is called here with `actor=None`
+and with a worker who may not see the person: it must raise PermissionDenied and write
+nothing. A new service that is not listed here fails
+`test_every_service_with_an_actor_is_covered`.
 """
 
 from __future__ import annotations
@@ -16,12 +19,25 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from goldenthread.audit.models import ChangeRecord
-from goldenthread.conversations.factories import ConversationFactory, PositiveChangeFactory
+from goldenthread.accounts.factories import (
+    AdministratorFactory,
+    CommissionerFactory,
+    PractitionerFactory,
+)
+from goldenthread.audit.models import AccessLog, ChangeRecord
+from goldenthread.conversations import services as conversations
+from goldenthread.conversations.factories import (
+    ConversationFactory,
+    PositiveChangeFactory,
+    WorkingItemFactory,
+)
+from goldenthread.outcomes import services as outcomes
 from goldenthread.outcomes.factories import OutcomeFactory
 from goldenthread.people import services as people
 from goldenthread.people.factories import CircleMemberFactory
 from goldenthread.people.models import Allocation
+from goldenthread.reviews import services as reviews
+from goldenthread.reviews.factories import ReviewFactory
 from goldenthread.risk import services as risk
 from goldenthread.risk.factories import RiskEnablementFactory
 from goldenthread.sds import services as sds
@@ -35,20 +51,20 @@ from goldenthread.sds.models import FirstChoiceNotDelivered, SdsOption
 from goldenthread.support import services as support
 from goldenthread.support.factories import SolutionFactory
 
-MODULES = (people, support, sds, risk)
+MODULES = (people, conversations, outcomes, support, sds, risk, reviews)
 TODAY = datetime.date(2026, 6, 2)  # the day before the pinned clock (conftest)
 
 # Functions that take the actor only to read on their behalf; they write nothing.
 READS = {"recent_possible_duplicates"}  # people: the CHI duplicate limit (#11)
 
 
-def _calls(r):
-    """name -> a call with actor=None and otherwise sensible arguments."""
+def _calls(r, actor=None):
+    """name -> a call by `actor` with otherwise sensible arguments."""
     person, outcome, solution = r["person"], r["outcome"], r["solution"]
     return {
         # people
         "person_create": lambda: people.person_create(
-            actor=None,
+            actor=actor,
             team=person.team,
             area=person.area,
             given_name="Ann",
@@ -56,47 +72,47 @@ def _calls(r):
             date_of_birth=datetime.date(1950, 1, 1),
         ),
         "person_update": lambda: people.person_update(
-            actor=None, person=person, expected_version=person.version, given_name="Nobody"
+            actor=actor, person=person, expected_version=person.version, given_name="Nobody"
         ),
         "circle_member_add": lambda: people.circle_member_add(
-            actor=None, person=person, name="Ann", relationship="Daughter"
+            actor=actor, person=person, name="Ann", relationship="Daughter"
         ),
         "circle_member_update": lambda: people.circle_member_update(
-            actor=None, member=r["member"], expected_version=r["member"].version, name="X"
+            actor=actor, member=r["member"], expected_version=r["member"].version, name="X"
         ),
-        "circle_member_remove": lambda: people.circle_member_remove(actor=None, member=r["member"]),
+        "circle_member_remove": lambda: people.circle_member_remove(actor=actor, member=r["member"]),
         "allocation_start": lambda: people.allocation_start(
-            actor=None, person=person, worker=r["other_practitioner"], start_date=TODAY
+            actor=actor, person=person, worker=r["other_practitioner"], start_date=TODAY
         ),
         "allocation_end": lambda: people.allocation_end(
-            actor=None, allocation=r["allocation"], end_date=TODAY
+            actor=actor, allocation=r["allocation"], end_date=TODAY
         ),
         # The CHI work (#11) adds this one; listed here so the check covers it once merged.
         "possible_duplicate_resolve": lambda: people.possible_duplicate_resolve(
-            actor=None, possible_duplicate=None, resolution="Asked the other team"
+            actor=actor, possible_duplicate=None, resolution="Asked the other team"
         ),
         # support
         "support_planning_save": lambda: support.support_planning_save(
-            actor=None, person=person, outcome=outcome, expected_version=0, tried_already="Nothing"
+            actor=actor, person=person, outcome=outcome, expected_version=0, tried_already="Nothing"
         ),
         "step_mark_nothing_suitable": lambda: support.step_mark_nothing_suitable(
-            actor=None, person=person, outcome=outcome, step="technology", expected_version=0
+            actor=actor, person=person, outcome=outcome, step="technology", expected_version=0
         ),
         "step_reopen": lambda: support.step_reopen(
-            actor=None, person=person, outcome=outcome, step="technology", expected_version=0
+            actor=actor, person=person, outcome=outcome, step="technology", expected_version=0
         ),
         "solution_add": lambda: support.solution_add(
-            actor=None, person=person, outcome=outcome, step="yourself", what="Walk daily"
+            actor=actor, person=person, outcome=outcome, step="yourself", what="Walk daily"
         ),
         "solution_add_from_resource": lambda: support.solution_add_from_resource(
-            actor=None, person=person, outcome=outcome, step="community", resource_id=uuid.uuid4()
+            actor=actor, person=person, outcome=outcome, step="community", resource_id=uuid.uuid4()
         ),
         "solution_update": lambda: support.solution_update(
-            actor=None, solution=solution, expected_version=solution.version, what="Changed"
+            actor=actor, solution=solution, expected_version=solution.version, what="Changed"
         ),
-        "solution_remove": lambda: support.solution_remove(actor=None, solution=solution),
+        "solution_remove": lambda: support.solution_remove(actor=actor, solution=solution),
         "checklist_save": lambda: support.checklist_save(
-            actor=None,
+            actor=actor,
             person=person,
             outcome=outcome,
             answers={"yourself": ("yes", "")},
@@ -104,13 +120,13 @@ def _calls(r):
         ),
         # sds
         "sds_options_record": lambda: sds.sds_options_record(
-            actor=None, person=person, explanations=[]
+            actor=actor, person=person, explanations=[]
         ),
         "sds_mix_record": lambda: sds.sds_mix_record(
-            actor=None, person=person, parts={solution: "option_1"}, expected_version=1
+            actor=actor, person=person, parts={solution: "option_1"}, expected_version=1
         ),
         "unmet_need_record": lambda: sds.unmet_need_record(
-            actor=None,
+            actor=actor,
             person=person,
             need="A break",
             category="getting_out",
@@ -118,14 +134,14 @@ def _calls(r):
             identified_on=TODAY,
         ),
         "unmet_need_mark_met": lambda: sds.unmet_need_mark_met(
-            actor=None,
+            actor=actor,
             unmet_need=r["unmet"],
             met_on=TODAY,
             how_met="A new club",
             expected_version=r["unmet"].version,
         ),
         "first_choice_not_delivered_record": lambda: sds.first_choice_not_delivered_record(
-            actor=None,
+            actor=actor,
             person=person,
             first_choice=SdsOption.OPTION_1,
             why="None free",
@@ -136,14 +152,14 @@ def _calls(r):
             identified_on=TODAY,
         ),
         "first_choice_answer_record": lambda: sds.first_choice_answer_record(
-            actor=None,
+            actor=actor,
             record=r["shortfall"],
             alternative_accepted="yes",
             plan_to_meet_need="Look again",
             expected_version=r["shortfall"].version,
         ),
         "indicative_budget_record": lambda: sds.indicative_budget_record(
-            actor=None,
+            actor=actor,
             person=person,
             amount=Decimal("5000.00"),
             period="year",
@@ -151,24 +167,24 @@ def _calls(r):
             how_told="letter",
         ),
         "budget_request_submit": lambda: sds.budget_request_submit(
-            actor=None,
+            actor=actor,
             person=person,
             start_date=TODAY,
             case_for_request="For the club",
             lines=[sds.LineInput(description="PA", amount=Decimal("10.00"), period="week")],
         ),
         "check_decision_allowed": lambda: sds.check_decision_allowed(
-            actor=None, budget_request=r["request"], action="approve"
+            actor=actor, budget_request=r["request"], action="approve"
         ),
         "budget_request_decide": lambda: sds.budget_request_decide(
-            actor=None,
+            actor=actor,
             budget_request=r["request"],
             action="approve",
             reasons_for_person="Agreed",
             expected_version=r["request"].version,
         ),
         "decision_record": lambda: sds.decision_record(
-            actor=None,
+            actor=actor,
             person=person,
             about="budget",
             summary="Agreed",
@@ -177,29 +193,29 @@ def _calls(r):
             decided_by="Someone",
         ),
         "decision_sharing_record": lambda: sds.decision_sharing_record(
-            actor=None, decision=r["decision"], shared_on=TODAY, how="letter"
+            actor=actor, decision=r["decision"], shared_on=TODAY, how="letter"
         ),
         "delegated_limit_save": lambda: sds.delegated_limit_save(
-            actor=None,
+            actor=actor,
             limit=sds.DelegatedLimit(role="practitioner", amount_per_year=Decimal("1.00")),
             before=None,
         ),
         "delegated_limit_delete": lambda: sds.delegated_limit_delete(
-            actor=None, limit=sds.DelegatedLimit.objects.first()
+            actor=actor, limit=sds.DelegatedLimit.objects.first()
         ),
         # risk
         "risk_record": lambda: risk.risk_record(
-            actor=None, person=person, outcome=outcome, **r["risk_fields"]
+            actor=actor, person=person, outcome=outcome, **r["risk_fields"]
         ),
         "risk_update": lambda: risk.risk_update(
-            actor=None,
+            actor=actor,
             risk=r["risk"],
             expected_version=r["risk"].version,
             outcome=outcome,
             **r["risk_fields"],
         ),
         "risk_agreement_add": lambda: risk.risk_agreement_add(
-            actor=None,
+            actor=actor,
             risk=r["risk"],
             name="Ann",
             role="Daughter",
@@ -207,12 +223,112 @@ def _calls(r):
             agreed_on=TODAY,
         ),
         "risk_view_add": lambda: risk.risk_view_add(
-            actor=None,
+            actor=actor,
             risk=r["risk"],
             whose="person",
             name="Jean",
             view="I want to go",
             given_on=TODAY,
+        ),
+        # conversations
+        "conversation_create": lambda: conversations.conversation_create(
+            actor=actor, person=person, held_on=TODAY
+        ),
+        "conversation_update": lambda: conversations.conversation_update(
+            actor=actor,
+            conversation=r["conversation"],
+            expected_version=r["conversation"].version,
+            place="Home",
+        ),
+        "participant_add": lambda: conversations.participant_add(
+            actor=actor, conversation=r["conversation"], kind="other", name="Ann", role="Friend"
+        ),
+        "step_item_add": lambda: conversations.step_item_add(
+            actor=actor, conversation=r["conversation"], item_type="aspiration", text="Travel"
+        ),
+        "step_item_update": lambda: conversations.step_item_update(
+            actor=actor, item=r["item"], expected_version=r["item"].version, text="Changed"
+        ),
+        "step_item_remove": lambda: conversations.step_item_remove(actor=actor, item=r["item"]),
+        "positive_change_add": lambda: conversations.positive_change_add(
+            actor=actor,
+            conversation=r["conversation"],
+            text="Out more",
+            from_not_working=[r["item"]],
+        ),
+        "positive_change_relink": lambda: conversations.positive_change_relink(
+            actor=actor,
+            change=r["change"],
+            expected_version=r["change"].version,
+            text="Changed",
+            from_not_working=[r["item"]],
+            from_aspirations=[],
+        ),
+        "reflection_record": lambda: conversations.reflection_record(
+            actor=actor,
+            conversation=r["conversation"],
+            answers={"involved": ("yes", "")},
+            expected_versions={},
+        ),
+        # outcomes
+        "outcome_create": lambda: outcomes.outcome_create(
+            actor=actor, positive_change=r["change"], statement="I will walk to the shop"
+        ),
+        "outcome_update": lambda: outcomes.outcome_update(
+            actor=actor,
+            outcome=outcome,
+            expected_version=outcome.version,
+            statement="Changed",
+            baseline="",
+            measure="",
+            target_date=None,
+            assessed_need="",
+        ),
+        "outcome_check_record": lambda: outcomes.outcome_check_record(
+            actor=actor,
+            outcome=outcome,
+            answers={"achievable": ("yes", "")},
+            expected_versions={},
+        ),
+        "outcome_rewrite": lambda: outcomes.outcome_rewrite(
+            actor=actor, outcome=outcome, statement="New words", baseline="", measure="",
+            target_date=None,
+        ),
+        "outcome_close": lambda: outcomes.outcome_close(
+            actor=actor, outcome=outcome, status="achieved"
+        ),
+        # reviews
+        "review_schedule_set": lambda: reviews.review_schedule_set(
+            actor=actor, person=person, next_review_on=TODAY + datetime.timedelta(days=90)
+        ),
+        "review_start": lambda: reviews.review_start(actor=actor, person=person, held_on=TODAY),
+        "review_update": lambda: reviews.review_update(
+            actor=actor,
+            review=r["review"],
+            expected_version=r["review"].version,
+            held_on=TODAY,
+            what_learned="Changed",
+        ),
+        "outcome_review_record": lambda: reviews.outcome_review_record(
+            actor=actor,
+            review=r["review"],
+            outcome=outcome,
+            rating="partly",
+            evidence="She goes out",
+            decision="keep",
+        ),
+        "person_view_add": lambda: reviews.person_view_add(
+            actor=actor, review=r["review"], outcome=outcome, in_their_words="Better"
+        ),
+        "solution_review_record": lambda: reviews.solution_review_record(
+            actor=actor, review=r["review"], solution=solution, decision="keep", why=""
+        ),
+        "review_complete": lambda: reviews.review_complete(
+            actor=actor,
+            review=r["review"],
+            expected_version=r["review"].version,
+            next_review_on=TODAY + datetime.timedelta(days=90),
+            what_learned="Learned",
         ),
     }
 
@@ -227,10 +343,13 @@ def _public_services_with_an_actor():
 
 
 @pytest.fixture
-def record(person, practitioner, other_practitioner, pinned_clock):
+def record(pinned_clock, person, practitioner, other_practitioner):
+    """Made at the pinned time, so the allocations are running on the day the services see."""
     set_limits()
     conversation = ConversationFactory(person=person)
-    outcome = OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation))
+    item = WorkingItemFactory(conversation=conversation, is_working=False)
+    change = PositiveChangeFactory(conversation=conversation, from_not_working=[item])
+    outcome = OutcomeFactory(positive_change=change)
     shortfall = sds.first_choice_not_delivered_record(
         actor=practitioner,
         person=person,
@@ -261,6 +380,10 @@ def record(person, practitioner, other_practitioner, pinned_clock):
         "decision": DecisionFactory(person=person),
         "risk": RiskEnablementFactory(person=person, outcome=outcome),
         "risk_fields": risk_fields,
+        "conversation": conversation,
+        "item": WorkingItemFactory(conversation=conversation, is_working=False),
+        "change": change,
+        "review": ReviewFactory(person=person, held_on=TODAY),
     }
 
 
@@ -278,6 +401,40 @@ def test_a_service_refuses_a_missing_actor_and_writes_nothing(record, name):
     with pytest.raises(PermissionDenied):
         call()
     assert ChangeRecord.objects.count() == changes
+
+
+@pytest.mark.parametrize("name", sorted(_public_services_with_an_actor()))
+def test_a_service_refuses_a_worker_who_may_not_see_the_person(record, other_team, name):
+    """The one guard (people.guards.require_casework) applies the pages' rule in every
+    service: a practitioner of another team, not allocated, records nothing (#17)."""
+    outsider = PractitionerFactory(username="olive", team=other_team)
+    call = _calls(record, actor=outsider)[name]
+    changes = ChangeRecord.objects.count()
+    with pytest.raises(PermissionDenied):
+        call()
+    assert ChangeRecord.objects.count() == changes
+
+
+@pytest.mark.parametrize("name", ["person_update", "solution_add", "outcome_update",
+                                  "reflection_record", "review_start", "risk_record"])
+def test_inactive_and_non_casework_actors_are_refused(record, practitioner, name):
+    """A worker who has left (inactive) and roles without casework are refused before
+    anything is read or written."""
+    changes = ChangeRecord.objects.count()
+    practitioner.is_active = False
+    for actor in (practitioner, CommissionerFactory(username="cora"),
+                  AdministratorFactory(username="ada")):
+        with pytest.raises(PermissionDenied):
+            _calls(record, actor=actor)[name]()
+    assert ChangeRecord.objects.count() == changes
+
+
+def test_a_refusal_for_a_person_not_seen_is_in_their_access_log(record, other_team):
+    outsider = PractitionerFactory(username="olive", team=other_team)
+    with pytest.raises(PermissionDenied):
+        _calls(record, actor=outsider)["solution_add"]()
+    refusal = AccessLog.objects.filter(person_id=record["person"].pk, actor=outsider).get()
+    assert refusal.action == "denied" and refusal.what == "services: plan support"
 
 
 def test_allocating_the_creator_is_a_named_path_not_a_missing_actor(practitioner, team, area):

@@ -32,7 +32,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
+from goldenthread.audit.services import Auditor, change_record, snapshot
+from goldenthread.core.services import audited_update
 
 from .models import (
     CASEWORK_ROLES,
@@ -303,7 +304,6 @@ def _hand_over(*, actor: User, worker: User, team: Team, last_day: datetime.date
     own change history) and list those people for the team leader."""
     # People sit above accounts; ending a leaver's allocations is the one job here that
     # must reach them, so the import is local (and the write goes to the person's history).
-    from goldenthread.core.concurrency import save_versioned
     from goldenthread.people.models import Allocation
 
     allocations = list(
@@ -320,13 +320,12 @@ def _hand_over(*, actor: User, worker: User, team: Team, last_day: datetime.date
     )
     change_record(actor=actor, instance=handover, action=ChangeAction.CREATE, before=None,
                   person_id=None)
-    for allocation in allocations:
-        before = snapshot(allocation)
-        allocation.end_date = max(last_day, allocation.start_date)
-        save_versioned(allocation, expected_version=allocation.version, fields=["end_date"])
-        change_record(actor=actor, instance=allocation, action=ChangeAction.UPDATE,
-                      before=before, person_id=allocation.person_id,
-                      extra={"reason": f"{kind.label}: {reason}"})
+    auditor = Auditor(actor)
+    for allocation in allocations:  # each locked above
+        audited_update(allocation, auditor=auditor, expected_version=allocation.version,
+                       stored=allocation, clean=False, person_id=allocation.person_id,
+                       changes={"end_date": max(last_day, allocation.start_date)},
+                       extra={"reason": f"{kind.label}: {reason}"})
     return handover
 
 

@@ -54,4 +54,6 @@ class ChangesFilterForm(forms.Form):
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Everything"), *kinds]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "Everything"), *kinds]

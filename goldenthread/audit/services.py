@@ -2,6 +2,11 @@
 
 Rows are written inside the caller's transaction; if they cannot be written the whole
 request fails and shows nothing (a record seen without a log entry is worse than an error).
+
+Every row names who did it: a signed-in person, or a named job with no person behind it
+(core.services.SystemActor, e.g. the directory import on the command line). An actor of
+None, or an anonymous user, is refused (AnonymousAuditError) and nothing is written: a
+change no one answers for is a mistake in the caller, never "System".
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ import datetime
 import decimal
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.http import HttpRequest
 from django.utils import timezone
+
+from goldenthread.core.services import SystemActor
 
 from . import chain
 from .models import (
@@ -29,9 +37,18 @@ from .models import (
 )
 
 
+class AnonymousAuditError(PermissionDenied):
+    """A write or read with no one to answer for it: no signed-in person and no named job."""
+
+
 def _actor_fields(actor: Any) -> dict[str, Any]:
+    if isinstance(actor, SystemActor):
+        return {"actor": None, "actor_name": actor.name[:300], "actor_role": ""}
     if actor is None or not getattr(actor, "is_authenticated", False):
-        return {"actor": None, "actor_name": "System", "actor_role": ""}
+        raise AnonymousAuditError(
+            "Nothing was recorded: say who did this (a signed-in person, or a named "
+            "SystemActor for a job with no one signed in)."
+        )
     return {
         "actor": actor,
         "actor_name": f"{actor.get_full_name() or actor.username} ({actor.username})",
@@ -151,6 +168,40 @@ def change_record(
         after=after,
         **actor_fields,
     )
+
+
+class Auditor:
+    """The change history written for one actor, in the caller's transaction.
+
+    Made once at the top of a service (`auditor = Auditor(actor)`), it refuses an actor of
+    None or an anonymous user at once (AnonymousAuditError), before anything is written.
+    It is what core.services.audited_update records each update through."""
+
+    def __init__(self, actor: Any) -> None:
+        _actor_fields(actor)  # refuse now, not half-way through the writes
+        self.actor = actor
+
+    @staticmethod
+    def snapshot(instance: models.Model) -> dict[str, Any]:
+        return snapshot(instance)
+
+    def created(self, instance: models.Model, *, person_id: uuid.UUID | None,
+                extra: Mapping[str, Any] | None = None) -> ChangeRecord:
+        return change_record(actor=self.actor, instance=instance, action=ChangeAction.CREATE,
+                             before=None, person_id=person_id,
+                             extra=dict(extra) if extra else None)
+
+    def updated(self, instance: models.Model, *, before: dict[str, Any],
+                person_id: uuid.UUID | None,
+                extra: Mapping[str, Any] | None = None) -> ChangeRecord:
+        return change_record(actor=self.actor, instance=instance, action=ChangeAction.UPDATE,
+                             before=before, person_id=person_id,
+                             extra=dict(extra) if extra else None)
+
+    def deleted(self, instance: models.Model, *, person_id: uuid.UUID | None) -> ChangeRecord:
+        """Record a removal; call before deleting (the row's content is the "before")."""
+        return change_record(actor=self.actor, instance=instance, action=ChangeAction.DELETE,
+                             before=snapshot(instance), person_id=person_id)
 
 
 def break_glass_record(*, actor: Any, person_id: uuid.UUID, reason: str,

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.utils import timezone
 
+from goldenthread.core.questionnaires import Suggestion
 from goldenthread.people.forms import DateInput, VersionField
+from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from .models import (
     Conversation,
     MattersKind,
     ParticipantKind,
     Perspective,
+    ReflectionAnswer,
+    ReflectionAnswerChoice,
     ReflectionQuestion,
     StrengthKind,
 )
@@ -156,60 +162,13 @@ class PositiveChangeForm(forms.Form):
         return data
 
 
-REFLECTION_ANSWERS = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
-
-
-class SeenVersionField(forms.IntegerField):
-    """The version of one answer the editor saw; 0 when it had not been answered (SEC-5)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=True, min_value=0, **kwargs)
-
-
-def answer_rows(form, questions) -> list[dict]:
-    """For a questions-and-notes form: per question its bound answer, note and version
-    fields, and the stored answer (`form.stored`) to show beside it after a stale save."""
-    return [
-        {"question": question, "answer": form[f"{question.value}__answer"],
-         "note": form[f"{question.value}__note"], "version": form[f"{question.value}__version"],
-         "stored": form.stored.get(question.value)}
-        for question in questions
+def reflection_form(stored: Mapping[str, ReflectionAnswer], suggestions: Mapping[str, str],
+                    data=None) -> QuestionnaireForm:
+    """OS-8: one radio group and a note per question, what the record shows as each hint
+    (core/questionnaires.py, ui/questionnaire.py)."""
+    questions = [
+        Question(q.value, q.label, suggestion=Suggestion("", suggestions.get(q.value, "")))
+        for q in ReflectionQuestion
     ]
-
-
-class ReflectionForm(forms.Form):
-    """OS-8: one radio group and a note per question, pre-filled suggestions shown as hints."""
-
-    def __init__(self, *args, suggestions=None, stored=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        suggestions = suggestions or {}
-        self.stored = stored or {}  # question -> the saved ReflectionAnswer
-        for question in ReflectionQuestion:
-            hint = suggestions.get(question.value, "")
-            self.fields[f"{question.value}__answer"] = forms.ChoiceField(
-                label=question.label, choices=REFLECTION_ANSWERS, required=False,
-                widget=forms.RadioSelect(attrs={"class": "ds_field-group--inline"}),
-                help_text=hint,
-            )
-            self.fields[f"{question.value}__note"] = forms.CharField(
-                label="Note (optional)", required=False, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-            saved = self.stored.get(question.value)
-            self.fields[f"{question.value}__version"] = SeenVersionField(
-                initial=saved.version if saved else 0)
-
-    def answers(self) -> dict[str, tuple[str, str]]:
-        return {
-            q.value: (self.cleaned_data[f"{q.value}__answer"],
-                      self.cleaned_data[f"{q.value}__note"].strip())
-            for q in ReflectionQuestion
-        }
-
-    def versions(self) -> dict[str, int]:
-        return {q.value: self.cleaned_data[f"{q.value}__version"] for q in ReflectionQuestion}
-
-    def rows(self) -> list[dict]:
-        return answer_rows(self, ReflectionQuestion)
+    return QuestionnaireForm(data=data, questions=questions,
+                             choices=ReflectionAnswerChoice.choices, stored=stored)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from goldenthread.core.models import VersionedModel
+from goldenthread.core.questionnaires import QuestionnaireAnswer
 from goldenthread.people.models import CircleMember, Person
 
 
@@ -198,21 +199,23 @@ class ReflectionQuestion(models.TextChoices):
     )
 
 
-class ReflectionAnswer(VersionedModel):
-    """The practitioner's own answer to one checklist question for a conversation."""
+class ReflectionAnswerChoice(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+class ReflectionAnswer(QuestionnaireAnswer):
+    """The practitioner's own answer to one checklist question for a conversation
+    (core/questionnaires.py)."""
+
+    parent_field = "conversation"
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="reflection_answers"
     )
     question = models.CharField(max_length=30, choices=ReflectionQuestion.choices)
-    answer = models.CharField(
-        max_length=10, blank=True,
-        choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
-    )
-    note = models.TextField(max_length=2000, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    answer = models.CharField(max_length=10, blank=True, choices=ReflectionAnswerChoice.choices)
 
     class Meta:
         constraints = [

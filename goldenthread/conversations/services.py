@@ -1,7 +1,8 @@
 """Every write to a conversation and the Outcome Sequence steps 1 to 3.
 
-Each function: keyword-only, a required actor, one transaction, audited. Items must belong
-to the same person as their conversation; links across people are refused.
+Each function: keyword-only, a required actor who may record for the person
+(people.guards.require_casework), one transaction, audited. Items must belong to the same
+person as their conversation; links across people are refused.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
-from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.audit.services import Auditor
+from goldenthread.core.questionnaires import questionnaire_save
+from goldenthread.core.services import audited_update
+from goldenthread.people.guards import require_casework
 from goldenthread.people.models import CircleMember, Person
 
 from .models import (
@@ -27,7 +29,6 @@ from .models import (
     Participant,
     PositiveChange,
     ReflectionAnswer,
-    ReflectionQuestion,
     Strength,
     WhoMatters,
     WorkingItem,
@@ -36,9 +37,12 @@ from .models import (
 CONVERSATION_FIELDS = ("held_on", "place", "person_took_part", "narrative")
 
 
-def _created(actor: User | None, instance: models.Model, person_id) -> None:
-    change_record(actor=actor, instance=instance, action=ChangeAction.CREATE, before=None,
-                  person_id=person_id)
+def _check_casework(actor: User | None, person: Any) -> None:
+    require_casework(actor, person, doing="record conversations")
+
+
+def _created(actor: User, instance: models.Model, person_id) -> None:
+    Auditor(actor).created(instance, person_id=person_id)
 
 
 def conversation_create(
@@ -50,6 +54,7 @@ def conversation_create(
     person_took_part: bool = True,
     narrative: str = "",
 ) -> Conversation:
+    _check_casework(actor, person)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
     conversation = Conversation(
@@ -67,19 +72,15 @@ def conversation_update(
     *, actor: User, conversation: Conversation, expected_version: int, **changes: Any
 ) -> Conversation:
     """Change the conversation's details or story; refused if someone saved first."""
+    _check_casework(actor, conversation.person_id)
     unknown = set(changes) - set(CONVERSATION_FIELDS)
     if unknown:
         raise TypeError(f"conversation_update cannot change {sorted(unknown)}")
     if "held_on" in changes and changes["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
     with transaction.atomic():
-        before = snapshot(Conversation.objects.select_for_update().get(pk=conversation.pk))
-        for name, value in changes.items():
-            setattr(conversation, name, value)
-        conversation.full_clean()
-        save_versioned(conversation, expected_version=expected_version, fields=list(changes))
-        change_record(actor=actor, instance=conversation, action=ChangeAction.UPDATE,
-                      before=before, person_id=conversation.person_id)
+        audited_update(conversation, auditor=Auditor(actor), expected_version=expected_version,
+                       changes=changes, person_id=conversation.person_id)
     return conversation
 
 
@@ -92,6 +93,7 @@ def participant_add(
     name: str = "",
     role: str = "",
 ) -> Participant:
+    _check_casework(actor, conversation.person_id)
     participant = Participant(
         conversation=conversation, person_id=conversation.person_id, kind=kind,
         circle_member=circle_member, name=name.strip(), role=role.strip(),
@@ -121,6 +123,7 @@ def step_item_add(
 ) -> Any:
     """Add an item to step 1, 2 or 3 (what/where matters, who matters, aspiration,
     working/not working, strength). Positive changes use positive_change_add."""
+    _check_casework(actor, conversation.person_id)
     model = STEP_MODELS[item_type]
     if model in (PositiveChange, Participant):
         raise ValueError("use positive_change_add or participant_add")
@@ -136,19 +139,19 @@ def step_item_add(
 def step_item_update(
     *, actor: User, item: Any, expected_version: int, **changes: Any
 ) -> Any:
+    """Change an item of step 1, 2 or 3; refused if someone saved first."""
+    _check_casework(actor, item.person_id)
+    changes = {name: value.strip() if isinstance(value, str) else value
+               for name, value in changes.items()}
     with transaction.atomic():
-        before = snapshot(type(item).objects.select_for_update().get(pk=item.pk))
-        for name, value in changes.items():
-            setattr(item, name, value.strip() if isinstance(value, str) else value)
-        item.full_clean()
-        save_versioned(item, expected_version=expected_version, fields=list(changes))
-        change_record(actor=actor, instance=item, action=ChangeAction.UPDATE, before=before,
-                      person_id=item.person_id)
+        audited_update(item, auditor=Auditor(actor), expected_version=expected_version,
+                       changes=changes, person_id=item.person_id)
     return item
 
 
 def step_item_remove(*, actor: User, item: Any) -> None:
     """Remove an item. A positive change that an outcome comes from cannot be removed."""
+    _check_casework(actor, item.person_id)
     if isinstance(item, PositiveChange) and item.outcomes.exists():
         raise ValidationError(
             "An outcome comes from this positive change. Close or rewrite the outcome first."
@@ -158,8 +161,7 @@ def step_item_remove(*, actor: User, item: Any) -> None:
             "A positive change comes from this item. Unlink it from the positive change first."
         )
     with transaction.atomic():
-        change_record(actor=actor, instance=item, action=ChangeAction.DELETE,
-                      before=snapshot(item), person_id=item.person_id)
+        Auditor(actor).deleted(item, person_id=item.person_id)
         item.delete()
 
 
@@ -178,6 +180,7 @@ def positive_change_add(
     from_aspirations: Iterable[Aspiration] = (),
 ) -> PositiveChange:
     """Step 3: a positive change, linked to what is not working and/or aspirations."""
+    _check_casework(actor, conversation.person_id)
     from_not_working, from_aspirations = list(from_not_working), list(from_aspirations)
     _check_same_person(conversation.person_id, from_not_working, "What is not working")
     _check_same_person(conversation.person_id, from_aspirations, "Aspirations")
@@ -190,8 +193,7 @@ def positive_change_add(
         change.save(force_insert=True)
         change.from_not_working.set(from_not_working)
         change.from_aspirations.set(from_aspirations)
-        change_record(actor=actor, instance=change, action=ChangeAction.CREATE, before=None,
-                      person_id=conversation.person_id, extra=_links(change))
+        Auditor(actor).created(change, person_id=conversation.person_id, extra=_links(change))
     return change
 
 
@@ -204,18 +206,22 @@ def positive_change_relink(
     from_not_working: Iterable[WorkingItem],
     from_aspirations: Iterable[Aspiration],
 ) -> PositiveChange:
+    """Change a positive change's words and what it comes from; refused if someone saved
+    first. The change history keeps the links before and after."""
+    _check_casework(actor, change.person_id)
     from_not_working, from_aspirations = list(from_not_working), list(from_aspirations)
     _check_same_person(change.person_id, from_not_working, "What is not working")
     _check_same_person(change.person_id, from_aspirations, "Aspirations")
+    links_after = {
+        "from_not_working": sorted(str(item.pk) for item in from_not_working),
+        "from_aspirations": sorted(str(item.pk) for item in from_aspirations),
+    }
     with transaction.atomic():
-        before = {**snapshot(change), **_links(change)}
-        change.text = text.strip()
-        change.full_clean()
-        save_versioned(change, expected_version=expected_version, fields=["text"])
+        audited_update(change, auditor=Auditor(actor), expected_version=expected_version,
+                       changes={"text": text.strip()}, person_id=change.person_id,
+                       before_extra=_links(change), extra=links_after)
         change.from_not_working.set(from_not_working)
         change.from_aspirations.set(from_aspirations)
-        change_record(actor=actor, instance=change, action=ChangeAction.UPDATE, before=before,
-                      person_id=change.person_id, extra=_links(change))
     return change
 
 
@@ -239,33 +245,12 @@ def reflection_record(
 
     `expected_versions` gives, per question, the version of the answer the editor saw (0
     when there was none). If anyone saved an answer to any of these questions since, the
-    whole save is refused with StaleEditError and nothing changes (SEC-5)."""
-    unknown = set(answers) - set(ReflectionQuestion.values)
-    if unknown:
-        raise ValueError(f"Unknown questions {sorted(unknown)}")
-    saved = []
+    whole save is refused with StaleEditError and nothing changes (SEC-5). The one
+    questionnaire save: core.questionnaires.questionnaire_save."""
+    _check_casework(actor, conversation.person_id)
     with transaction.atomic():
-        existing = {a.question: a for a in conversation.reflection_answers.select_for_update()}
-        for question in answers:
-            row = existing.get(question)
-            if (row.version if row else 0) != expected_versions.get(question, 0):
-                raise StaleEditError(
-                    row or ReflectionAnswer(conversation=conversation, question=question))
-        for question, (answer, note) in answers.items():
-            row = existing.get(question)
-            if row is None:
-                row = ReflectionAnswer(conversation=conversation, question=question,
-                                       answer=answer, note=note, answered_by=actor)
-                row.full_clean()
-                row.save(force_insert=True)
-                _created(actor, row, conversation.person_id)
-            elif (row.answer, row.note) != (answer, note):
-                before = snapshot(row)
-                row.answer, row.note, row.answered_by = answer, note, actor
-                row.full_clean()
-                save_versioned(row, expected_version=row.version,
-                               fields=["answer", "note", "answered_by_id"])
-                change_record(actor=actor, instance=row, action=ChangeAction.UPDATE,
-                              before=before, person_id=conversation.person_id)
-            saved.append(row)
-    return saved
+        return questionnaire_save(
+            auditor=Auditor(actor), model=ReflectionAnswer, parent=conversation,
+            person_id=conversation.person_id, answered_by=actor, answers=answers,
+            expected_versions=expected_versions,
+        )

@@ -13,6 +13,7 @@ from goldenthread.core.autosave import autosave_status
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.views import StaleAwareFormMixin
+from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 
 from . import presenters, selectors, services
 from .forms import (
@@ -21,15 +22,10 @@ from .forms import (
     MattersForm,
     ParticipantForm,
     PositiveChangeForm,
-    ReflectionForm,
     StrengthForm,
     WhoMattersForm,
     WorkingItemForm,
-)
-
-STALE_ANSWERS_MESSAGE = (
-    "Someone else saved answers after you opened this page. Their answers are shown beside "
-    "each question. Your answers are still in the form: check them and save again."
+    reflection_form,
 )
 
 
@@ -263,52 +259,23 @@ class ItemRemoveView(ConversationMixin, TemplateView):
         return HttpResponseRedirect(back)
 
 
-class ReflectionView(ConversationMixin, FormView):
-    """OS-8: How well did I use the Outcome Sequence? Pre-filled from the record. A save
-    made after someone else saved answers is refused; their answers are shown beside each
-    question and what was typed is kept (SEC-5)."""
+class ReflectionView(ConversationMixin, QuestionnaireViewMixin, FormView):
+    """OS-8: How well did I use the Outcome Sequence? What the record shows is each
+    question's hint. A save made after someone else saved answers is refused; their answers
+    are shown beside each question and what was typed is kept (SEC-5; ui/questionnaire.py)."""
 
     template_name = "conversations/checklist.html"
     step_key = "checklist"
-    stale = False
+    success_message = "Checklist saved."
 
-    def get_form(self, form_class=None, data=None):
-        suggestions = selectors.reflection_suggestions(self.record)
-        stored = selectors.reflection_answers(self.conversation)
-        initial = {}
-        for answer in stored.values():
-            initial[f"{answer.question}__answer"] = answer.answer
-            initial[f"{answer.question}__note"] = answer.note
-        if data is None and self.request.method == "POST":
-            data = self.request.POST
-        return ReflectionForm(data=data, initial=initial, suggestions=suggestions,
-                              stored=stored)
+    def questionnaire_form(self, data=None):
+        return reflection_form(selectors.reflection_answers(self.conversation),
+                               selectors.reflection_suggestions(self.record), data=data)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rows"] = context["form"].rows()
-        context["stale"] = self.stale
-        return context
+    def save_answers(self, form):
+        services.reflection_record(actor=self.request.user, conversation=self.conversation,
+                                   answers=form.answers(), expected_versions=form.versions())
 
-    def form_valid(self, form):
-        try:
-            services.reflection_record(actor=self.request.user, conversation=self.conversation,
-                                       answers=form.answers(), expected_versions=form.versions())
-        except StaleEditError:
-            return self.render_to_response(self.get_context_data(form=self.stale_form(form)))
-        messages.success(self.request, "Checklist saved.")
-        return redirect("conversations:detail", person_id=self.person.pk,
-                        conversation_id=self.conversation.pk)
-
-    def stale_form(self, form):
-        """What was typed, now against the answers saved meanwhile (shown beside each
-        question), so saving again is a deliberate choice."""
-        self.stale = True
-        data = form.data.copy()
-        for question, row in selectors.reflection_answers(self.conversation).items():
-            data[f"{question}__version"] = str(row.version)
-        new_form = self.get_form(data=data)
-        new_form.is_valid()
-        new_form.add_error(None, STALE_ANSWERS_MESSAGE)
-        return new_form
+    def success_url_for(self) -> str:
+        return reverse("conversations:detail", args=[self.person.pk, self.conversation.pk])
 

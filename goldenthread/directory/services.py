@@ -4,7 +4,8 @@
 record on its own, and writes it in its own savepoint, so a bad record is reported with
 its reason and never half-saved, and the rest still import. Running it again on the same
 data changes nothing; a record that changed upstream is updated. Each create and update
-is written to the change history (SEC-4) with the actor (None for the command line).
+is written to the change history (SEC-4) with the actor: an administrator, or
+COMMAND_LINE_IMPORT (a named system actor) for `goldenthread import-oruk`.
 
 Records are written in short transactions (at most BATCH_RECORDS records or about
 BATCH_SECONDS each), never one transaction for the whole feed: on SQLite a transaction
@@ -31,6 +32,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import Role
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import change_record, snapshot
+from goldenthread.core.services import SystemActor, require_signed_in
 
 from . import oruk
 from .models import CommunityResource, Organisation, ResourceLocation, search_key_for
@@ -46,6 +48,9 @@ SQLITE_PAUSE_SECONDS = 0.12
 DEFAULT_MAX_FILE_MB = 50
 
 ProgressCallback = Callable[[int, int], None]
+
+# Who imports when the command line does it (`goldenthread import-oruk`): no one signs in.
+COMMAND_LINE_IMPORT = SystemActor("Golden Thread (directory import on the command line)")
 
 RESOURCE_FIELDS = (
     "name", "description", "url", "email", "phone", "status", "fees", "is_free",
@@ -162,11 +167,14 @@ def directory_import(
     (e.g. "Bristol"). Raises DirectoryImportError when the input cannot be read at all,
     including a file larger than `max_bytes` (default: max_file_bytes()) or JSON nested
     deeper than oruk.MAX_JSON_DEPTH. `progress(done, total)` is called after each batch.
-    `actor` is None on the command line; a signed-in actor must be an administrator
-    (directory data is a reference list, SPEC section 0).
+    `actor` is COMMAND_LINE_IMPORT on the command line; anyone else must be a signed-in
+    administrator (directory data is a reference list, SPEC section 0).
     """
-    if actor is not None and getattr(actor, "role", None) != Role.ADMINISTRATOR:
-        raise PermissionDenied("Only administrators import directory data.")
+    if actor is not COMMAND_LINE_IMPORT:
+        refused = "Only administrators import directory data."
+        require_signed_in(actor, refused)
+        if actor.role != Role.ADMINISTRATOR:
+            raise PermissionDenied(refused)
     started = time.monotonic()
     try:
         batches = oruk.read_path(Path(path), max_bytes=max_bytes or max_file_bytes())

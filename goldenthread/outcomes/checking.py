@@ -4,18 +4,11 @@ questions (OS-7). The practitioner's answer always wins; both are kept."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
+from goldenthread.core.questionnaires import Suggestion  # answer: an Answer value, or ""
 from goldenthread.outcomes.checker import CheckResult, check
 
 from .models import Answer, CheckQuestion
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    answer: str  # an Answer value, or "" when the record cannot tell
-    reason: str
-
 
 # Which findings answer which question "no" (or, for the embedded-solution question, "yes").
 _CODES_FOR_QUESTION = {

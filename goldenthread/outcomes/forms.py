@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.urls import reverse
 
-from goldenthread.conversations.forms import SeenVersionField, answer_rows
+from goldenthread.core.questionnaires import Suggestion
 from goldenthread.people.forms import DateInput
+from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
-from .models import Answer, CheckQuestion
+from .models import Answer, CheckQuestion, OutcomeCheckAnswer
 
 LIVE_CHECK_ATTRS = {
     "hx-trigger": "input changed delay:300ms, load",
@@ -64,39 +67,16 @@ class OutcomeForm(forms.Form):
         statement.attrs.update({**LIVE_CHECK_ATTRS, "hx-post": reverse("outcomes:live_check")})
 
 
+def check_form(stored: Mapping[str, OutcomeCheckAnswer], data=None) -> QuestionnaireForm:
+    """Step 5: the eight questions, each with the checker's suggestion as its hint and, until
+    the practitioner answers, as its answer (core/questionnaires.py, ui/questionnaire.py)."""
+    questions = [
+        Question(q.value, q.label, suggestion=stored_suggestion(stored.get(q.value)))
+        for q in CheckQuestion
+    ]
+    return QuestionnaireForm(data=data, questions=questions, choices=Answer.choices,
+                             stored=stored, prefill_suggestions=True)
 
 
-class CheckForm(forms.Form):
-    """Step 5: the eight questions, each with the checker's suggestion as its hint."""
-
-    def __init__(self, *args, suggestions=None, stored=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        suggestions = suggestions or {}
-        self.stored = stored or {}  # question -> the saved OutcomeCheckAnswer
-        for question in CheckQuestion:
-            suggestion = suggestions.get(question.value)
-            self.fields[f"{question.value}__answer"] = forms.ChoiceField(
-                label=question.label, choices=Answer.choices, required=False,
-                widget=forms.RadioSelect(attrs={"class": "ds_field-group--inline"}),
-                help_text=suggestion or "",
-            )
-            self.fields[f"{question.value}__note"] = forms.CharField(
-                label="Note (optional)", required=False, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-            saved = self.stored.get(question.value)
-            self.fields[f"{question.value}__version"] = SeenVersionField(
-                initial=saved.version if saved else 0)
-
-    def answers(self) -> dict[str, tuple[str, str]]:
-        return {
-            q.value: (self.cleaned_data[f"{q.value}__answer"],
-                      self.cleaned_data[f"{q.value}__note"])
-            for q in CheckQuestion
-        }
-
-    def versions(self) -> dict[str, int]:
-        return {q.value: self.cleaned_data[f"{q.value}__version"] for q in CheckQuestion}
-
-    def rows(self) -> list[dict]:
-        return answer_rows(self, CheckQuestion)
+def stored_suggestion(row: OutcomeCheckAnswer | None) -> Suggestion | None:
+    return Suggestion(row.suggested, row.suggestion_reason) if row is not None else None

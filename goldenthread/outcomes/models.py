@@ -11,6 +11,7 @@ from django.db import models
 
 from goldenthread.conversations.models import Conversation, PositiveChange
 from goldenthread.core.models import BaseModel, VersionedModel
+from goldenthread.core.questionnaires import SuggestedAnswer
 from goldenthread.people.models import Person
 
 
@@ -111,19 +112,16 @@ class Answer(models.TextChoices):
     NOT_SURE = "not_sure", "Not sure"
 
 
-class OutcomeCheckAnswer(VersionedModel):
+class OutcomeCheckAnswer(SuggestedAnswer):
     """The practitioner's answer to one step-5 question, beside what the checker suggested.
-    The practitioner's answer always wins; both are kept."""
+    The practitioner's answer always wins; both are kept (core/questionnaires.py)."""
+
+    parent_field = "outcome"
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="check_answers")
     question = models.CharField(max_length=30, choices=CheckQuestion.choices)
     answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
-    note = models.TextField(max_length=2000, blank=True)
     suggested = models.CharField(max_length=10, choices=Answer.choices, blank=True)
-    suggestion_reason = models.TextField(blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
 
     class Meta:
         constraints = [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from goldenthread.core.questionnaires import Suggestion
 from goldenthread.outcomes.checker import CODE_LABELS
+from goldenthread.ui.questionnaire import suggestion_hint as questionnaire_hint
 
 from .models import Answer, CheckQuestion, OutcomeCheckAnswer, OutcomeStatus
 
@@ -25,11 +27,10 @@ def closed_text(outcome) -> str:
 
 
 def suggestion_hint(row: OutcomeCheckAnswer | None) -> str:
-    if row is None or not (row.suggested or row.suggestion_reason):
+    """The checker's suggestion beside an answer, in the questionnaires' one wording."""
+    if row is None:
         return ""
-    if row.suggested:
-        return f"The record suggests: {ANSWER_WORDS[row.suggested]}. {row.suggestion_reason}"
-    return row.suggestion_reason
+    return questionnaire_hint(Suggestion(row.suggested, row.suggestion_reason), Answer.choices)
 
 
 def check_rows(outcome, answers: list[OutcomeCheckAnswer]) -> list[dict]:

@@ -1,5 +1,8 @@
 """Every write to an outcome: create from a positive change, rewrite (keeping every
-earlier wording), and the practitioner's answers to the eight step-5 questions."""
+earlier wording), and the practitioner's answers to the eight step-5 questions.
+
+Each function: keyword-only, a required actor who may record for the person
+(people.guards.require_casework), one transaction, audited."""
 
 from __future__ import annotations
 
@@ -12,18 +15,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
+from goldenthread.audit.services import Auditor
 from goldenthread.conversations.models import PositiveChange
-from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.core.questionnaires import questionnaire_save
+from goldenthread.core.services import audited_update
+from goldenthread.people.guards import require_casework
 
 from .checking import run_checker, suggest_answers
-from .models import CheckQuestion, Outcome, OutcomeCheckAnswer, OutcomeStatus, OutcomeWording
+from .models import Outcome, OutcomeCheckAnswer, OutcomeStatus, OutcomeWording
 
 WORDING_FIELDS = ("statement", "baseline", "measure", "target_date")
 
 
-def _refresh_suggestions(*, actor: User | None, outcome: Outcome) -> None:
+def _check_casework(actor: User | None, person: Any) -> None:
+    require_casework(actor, person, doing="record outcomes")
+
+
+def _refresh_suggestions(*, outcome: Outcome) -> None:
     """Re-run the checker on the current wording; store its codes and a suggested answer
     beside each question, never touching the practitioner's own answers."""
     result = run_checker(outcome.statement, baseline=outcome.baseline,
@@ -106,6 +114,7 @@ def outcome_create(
     assessed_need: str = "",
 ) -> Outcome:
     """Step 4: an outcome made from a positive change (and so linked to what matters)."""
+    _check_casework(actor, positive_change.person_id)
     _validate_date(target_date, today=timezone.localdate())
     outcome = Outcome(
         person_id=positive_change.person_id, conversation_id=positive_change.conversation_id,
@@ -119,10 +128,9 @@ def outcome_create(
             outcome=outcome, number=1, statement=outcome.statement, baseline=outcome.baseline,
             measure=outcome.measure, target_date=outcome.target_date, written_by=actor,
         )
-        _refresh_suggestions(actor=actor, outcome=outcome)
+        _refresh_suggestions(outcome=outcome)
         Outcome.objects.filter(pk=outcome.pk).update(checker_codes=outcome.checker_codes)
-        change_record(actor=actor, instance=outcome, action=ChangeAction.CREATE, before=None,
-                      person_id=outcome.person_id)
+        Auditor(actor).created(outcome, person_id=outcome.person_id)
     return outcome
 
 
@@ -138,11 +146,11 @@ def outcome_update(
     assessed_need: str,
 ) -> Outcome:
     """Change an outcome. A change of wording adds a new wording; earlier ones are kept."""
+    _check_casework(actor, outcome.person_id)
     _validate_date(target_date, today=timezone.localdate())
     with transaction.atomic():
         stored = Outcome.objects.select_for_update().get(pk=outcome.pk)
         _check_still_open(stored, "it cannot be changed")
-        before = snapshot(stored)
         outcome.statement, outcome.baseline, outcome.measure = (
             statement.strip(), baseline.strip(), measure.strip())
         outcome.target_date, outcome.assessed_need = target_date, assessed_need.strip()
@@ -150,8 +158,9 @@ def outcome_update(
         wording_changed = any(
             getattr(stored, f) != getattr(outcome, f) for f in WORDING_FIELDS
         )
-        _refresh_suggestions(actor=actor, outcome=outcome)
-        save_versioned(outcome, expected_version=expected_version,
+        _refresh_suggestions(outcome=outcome)  # sets outcome.checker_codes
+        audited_update(outcome, auditor=Auditor(actor), expected_version=expected_version,
+                       stored=stored, clean=False, person_id=outcome.person_id,
                        fields=[*WORDING_FIELDS, "assessed_need", "checker_codes"])
         if wording_changed:
             number = outcome.wordings.count() + 1
@@ -160,8 +169,6 @@ def outcome_update(
                 baseline=outcome.baseline, measure=outcome.measure,
                 target_date=outcome.target_date, written_by=actor,
             )
-        change_record(actor=actor, instance=outcome, action=ChangeAction.UPDATE, before=before,
-                      person_id=outcome.person_id)
     return outcome
 
 
@@ -171,40 +178,22 @@ def outcome_check_record(
     outcome: Outcome,
     answers: Mapping[str, tuple[str, str]],
     expected_versions: Mapping[str, int],
-) -> None:
+) -> list[OutcomeCheckAnswer]:
     """Step 5: the practitioner's answers (question → (answer, note)). They win over the
-    checker's suggestions, which stay beside them.
+    checker's suggestions, which stay beside them (kept fresh by _refresh_suggestions).
 
     `expected_versions` gives, per question, the version of the answer the editor saw (0
     when there was none). If anyone saved an answer to any of these questions since, the
-    whole save is refused with StaleEditError and nothing changes (SEC-5)."""
-    unknown = set(answers) - set(CheckQuestion.values)
-    if unknown:
-        raise ValueError(f"Unknown questions {sorted(unknown)}")
+    whole save is refused with StaleEditError and nothing changes (SEC-5). The one
+    questionnaire save: core.questionnaires.questionnaire_save."""
+    _check_casework(actor, outcome.person_id)
     with transaction.atomic():
         check_outcome_open(outcome_id=outcome.pk, what="its check cannot change")
-        existing = {a.question: a for a in outcome.check_answers.select_for_update()}
-        for question in answers:
-            row = existing.get(question)
-            if (row.version if row else 0) != expected_versions.get(question, 0):
-                raise StaleEditError(
-                    row or OutcomeCheckAnswer(outcome=outcome, question=question))
-        for question, (answer, note) in answers.items():
-            row = existing.get(question) or OutcomeCheckAnswer(outcome=outcome, question=question)
-            note = note.strip()
-            if not row._state.adding and (row.answer, row.note) == (answer, note):
-                continue
-            before = None if row._state.adding else snapshot(row)
-            row.answer, row.note, row.answered_by = answer, note, actor
-            row.full_clean(validate_unique=False)
-            if row._state.adding:
-                row.save(force_insert=True)
-            else:
-                save_versioned(row, expected_version=row.version,
-                               fields=["answer", "note", "answered_by_id"])
-            change_record(actor=actor, instance=row,
-                          action=ChangeAction.CREATE if before is None else ChangeAction.UPDATE,
-                          before=before, person_id=outcome.person_id)
+        return questionnaire_save(
+            auditor=Auditor(actor), model=OutcomeCheckAnswer, parent=outcome,
+            person_id=outcome.person_id, answered_by=actor, answers=answers,
+            expected_versions=expected_versions,
+        )
 
 
 def outcome_rewrite(
@@ -221,14 +210,15 @@ def outcome_rewrite(
     one, on the same positive change (so the golden thread is kept), with its own first
     wording and checker suggestions. The old outcome and all its wordings are kept; its
     status becomes "Rewritten"."""
+    _check_casework(actor, outcome.person_id)
     _validate_date(target_date, today=timezone.localdate())
+    auditor = Auditor(actor)
     with transaction.atomic():
         old = Outcome.objects.select_for_update().get(pk=outcome.pk)
         if old.status != OutcomeStatus.OPEN:
             raise ValidationError(
                 f"This outcome is already {old.get_status_display().lower()}, so it cannot "
                 "be rewritten.")
-        before = snapshot(old)
         new = Outcome(
             person_id=old.person_id, conversation_id=old.conversation_id,
             positive_change_id=old.positive_change_id, statement=statement.strip(),
@@ -241,14 +231,12 @@ def outcome_rewrite(
             outcome=new, number=1, statement=new.statement, baseline=new.baseline,
             measure=new.measure, target_date=new.target_date, written_by=actor,
         )
-        _refresh_suggestions(actor=actor, outcome=new)
+        _refresh_suggestions(outcome=new)
         Outcome.objects.filter(pk=new.pk).update(checker_codes=new.checker_codes)
-        change_record(actor=actor, instance=new, action=ChangeAction.CREATE, before=None,
-                      person_id=new.person_id, extra={"replaces": str(old.pk)})
-        old.status = OutcomeStatus.REPLACED
-        save_versioned(old, expected_version=old.version, fields=["status"])
-        change_record(actor=actor, instance=old, action=ChangeAction.UPDATE, before=before,
-                      person_id=old.person_id, extra={"replaced_by": str(new.pk)})
+        auditor.created(new, person_id=new.person_id, extra={"replaces": str(old.pk)})
+        audited_update(old, auditor=auditor, expected_version=old.version, stored=old,
+                       changes={"status": OutcomeStatus.REPLACED}, clean=False,
+                       person_id=old.person_id, extra={"replaced_by": str(new.pk)})
     outcome.refresh_from_db()
     return new
 
@@ -258,6 +246,7 @@ CLOSING_STATUSES = (OutcomeStatus.ACHIEVED, OutcomeStatus.CLOSED)
 
 def outcome_close(*, actor: User, outcome: Outcome, status: str) -> Outcome:
     """Close an open outcome as achieved, or as closed (no longer being worked toward)."""
+    _check_casework(actor, outcome.person_id)
     if status not in CLOSING_STATUSES:
         raise ValueError(f"outcome_close sets {[s.value for s in CLOSING_STATUSES]}, "
                          f"not {str(status)!r}")
@@ -267,10 +256,8 @@ def outcome_close(*, actor: User, outcome: Outcome, status: str) -> Outcome:
             raise ValidationError(
                 f"This outcome is already {stored.get_status_display().lower()}, so it "
                 "cannot be closed.")
-        before = snapshot(stored)
-        stored.status = status
-        save_versioned(stored, expected_version=stored.version, fields=["status"])
-        change_record(actor=actor, instance=stored, action=ChangeAction.UPDATE, before=before,
-                      person_id=stored.person_id)
+        audited_update(stored, auditor=Auditor(actor), expected_version=stored.version,
+                       stored=stored, changes={"status": status}, clean=False,
+                       person_id=stored.person_id)
     outcome.refresh_from_db()
     return outcome

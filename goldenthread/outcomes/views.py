@@ -9,19 +9,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from goldenthread.accounts.rules import can
-from goldenthread.conversations.views import STALE_ANSWERS_MESSAGE, ConversationMixin
+from goldenthread.conversations.views import ConversationMixin
 from goldenthread.core.autosave import autosave_status
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.views import StaleAwareFormMixin
+from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 
 from . import presenters, selectors, services
 from .checking import run_checker
-from .forms import CheckForm, OutcomeForm
+from .forms import OutcomeForm, check_form
 
 MAX_LIVE_CHARS = 5000
 
@@ -181,26 +183,26 @@ class OutcomeEditView(OutcomeMixin, StaleAwareFormMixin, FormView):
         return super().form_invalid(form)
 
 
-class OutcomeCheckView(OutcomeMixin, FormView):
+class OutcomeCheckView(OutcomeMixin, QuestionnaireViewMixin, FormView):
     """Step 5 for one outcome: the eight questions, the checker's suggestions pre-filled.
     A save made after someone else saved answers is refused; their answers are shown
-    beside each question and what was typed is kept (SEC-5). An achieved, closed or
-    rewritten outcome's check is history: shown, not offered for change."""
+    beside each question and what was typed is kept (SEC-5; ui/questionnaire.py). An
+    achieved, closed or rewritten outcome's check is history: shown, not offered for
+    change."""
 
     template_name = "outcomes/outcome_check.html"
-    stale = False
+    success_message = "Check saved."
 
-    def get_form(self, form_class=None, data=None):
-        stored = selectors.check_answers(self.outcome)
-        suggestions = {q: presenters.suggestion_hint(a) for q, a in stored.items()}
-        initial = {}
-        for a in stored.values():
-            # The practitioner's answer wins; until they answer, the suggestion is pre-filled.
-            initial[f"{a.question}__answer"] = a.answer or a.suggested
-            initial[f"{a.question}__note"] = a.note
-        if data is None and self.request.method == "POST":
-            data = self.request.POST
-        return CheckForm(data=data, initial=initial, suggestions=suggestions, stored=stored)
+    def questionnaire_form(self, data=None):
+        return check_form(selectors.check_answers(self.outcome), data=data)
+
+    def save_answers(self, form):
+        services.outcome_check_record(actor=self.request.user, outcome=self.outcome,
+                                      answers=form.answers(), expected_versions=form.versions())
+
+    def success_url_for(self) -> str:
+        return reverse("conversations:detail",
+                       args=[self.person.pk, self.outcome.conversation_id])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -208,36 +210,8 @@ class OutcomeCheckView(OutcomeMixin, FormView):
             self.outcome.statement, baseline=self.outcome.baseline,
             target_date=self.outcome.target_date)
         context["checker_items"] = presenters.flag_items(checker)
-        context["rows"] = context["form"].rows()
-        context["stale"] = self.stale
         context["closed_text"] = presenters.closed_text(self.outcome)
         if context["closed_text"]:
             context["check_rows"] = presenters.check_rows(
                 self.outcome, list(context["form"].stored.values()))
         return context
-
-    def form_valid(self, form):
-        try:
-            services.outcome_check_record(actor=self.request.user, outcome=self.outcome,
-                                          answers=form.answers(),
-                                          expected_versions=form.versions())
-        except StaleEditError:
-            return self.render_to_response(self.get_context_data(form=self.stale_form(form)))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Check saved.")
-        return redirect("conversations:detail", person_id=self.person.pk,
-                        conversation_id=self.outcome.conversation_id)
-
-    def stale_form(self, form):
-        """What was typed, now against the answers saved meanwhile (shown beside each
-        question), so saving again is a deliberate choice."""
-        self.stale = True
-        data = form.data.copy()
-        for question, row in selectors.check_answers(self.outcome).items():
-            data[f"{question}__version"] = str(row.version)
-        new_form = self.get_form(data=data)
-        new_form.is_valid()
-        new_form.add_error(None, STALE_ANSWERS_MESSAGE)
-        return new_form

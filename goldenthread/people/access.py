@@ -117,7 +117,8 @@ def log_list_view(request: HttpRequest, people: Iterable, *, what: str | None = 
         return
     access_record(
         actor=request.user, person_id=None, action=AccessAction.LIST,
-        what=what or request.resolver_match.view_name, reason=reason, request=request,
+        what=what or str(getattr(request.resolver_match, "view_name", "")), reason=reason,
+        request=request,
         people_shown=ids,
     )
 

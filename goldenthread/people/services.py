@@ -14,11 +14,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, Team, User
-from goldenthread.audit.models import AccessAction, ChangeAction
-from goldenthread.audit.services import access_record, change_record, snapshot
-from goldenthread.core.concurrency import save_versioned
+from goldenthread.accounts.rules import leads_persons_team
+from goldenthread.audit.models import AccessAction
+from goldenthread.audit.services import Auditor, access_record
+from goldenthread.core.services import audited_update, require_signed_in
 
 from .chi import normalise_chi
+from .guards import NEW_PERSON, require_casework
 from .models import Allocation, CircleMember, Person, PossibleDuplicate
 
 PERSON_FIELDS = (
@@ -26,11 +28,6 @@ PERSON_FIELDS = (
     "communication_needs", "area",
 )
 CIRCLE_FIELDS = ("name", "relationship", "is_unpaid_carer", "contact", "notes")
-
-
-def _check_casework(actor: User | None) -> None:
-    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
-        raise PermissionDenied("Only practitioners and team leaders change a person's record.")
 
 
 class PersonAlreadyRecorded(Exception):
@@ -62,7 +59,7 @@ def recent_possible_duplicates(actor: User) -> int:
 
 def _check_chi_not_recorded(
     *,
-    actor: User | None,
+    actor: User,
     chi_number: str,
     given_name: str,
     family_name: str,
@@ -82,8 +79,8 @@ def _check_chi_not_recorded(
       refusal itself says nothing about whether the number is known.
     """
     chi_number = normalise_chi(chi_number)
-    if not chi_number or actor is None:
-        return  # a system job: the model's own unique check still applies
+    if not chi_number:
+        return
     if recent_possible_duplicates(actor) >= settings.GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT:
         raise TooManyPossibleDuplicates(
             "You have asked about several people who may already be known in the last day."
@@ -106,10 +103,7 @@ def _check_chi_not_recorded(
             changing_person_id=changing.pk if changing is not None else None,
             existing_person_id=existing["pk"], existing_team_id=existing["team_id"],
         )
-        change_record(
-            actor=actor, instance=request, action=ChangeAction.CREATE, before=None,
-            person_id=changing.pk if changing is not None else None,
-        )
+        Auditor(actor).created(request, person_id=changing.pk if changing is not None else None)
         access_record(
             actor=actor, person_id=existing["pk"], action=AccessAction.DENIED, what=what,
             reason=(
@@ -124,7 +118,7 @@ def _check_chi_not_recorded(
 
 def person_create(
     *,
-    actor: User | None,
+    actor: User,
     team: Team,
     area: Area,
     given_name: str,
@@ -140,7 +134,9 @@ def person_create(
 
     A CHI number already recorded raises PersonAlreadyRecorded, PersonMayBeKnown or
     TooManyPossibleDuplicates (see _check_chi_not_recorded)."""
-    _check_casework(actor)
+    require_casework(actor, NEW_PERSON)
+    if team.pk != actor.team_id:  # as the page: into the worker's own team
+        raise PermissionDenied("You can add people to your own team only.")
     _check_chi_not_recorded(
         actor=actor, chi_number=chi_number, given_name=given_name, family_name=family_name,
         date_of_birth=date_of_birth, changing=None, what="people:create",
@@ -154,10 +150,7 @@ def person_create(
     person.full_clean()
     with transaction.atomic():
         person.save(force_insert=True)
-        change_record(
-            actor=actor, instance=person, action=ChangeAction.CREATE, before=None,
-            person_id=person.pk,
-        )
+        Auditor(actor).created(person, person_id=person.pk)
         if allocate_to is not None:
             allocation_start(
                 actor=actor, person=person, worker=allocate_to,
@@ -169,7 +162,7 @@ def person_create(
 
 def person_update(
     *,
-    actor: User | None,
+    actor: User,
     person: Person,
     expected_version: int,
     http_request: HttpRequest | None = None,
@@ -177,7 +170,7 @@ def person_update(
 ) -> Person:
     """Change a person's details; refused with StaleEditError if someone saved first.
     A new CHI number already recorded is refused as in person_create."""
-    _check_casework(actor)
+    require_casework(actor, person)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_update cannot change {sorted(unknown)}")
@@ -193,15 +186,8 @@ def person_update(
             changing=person, what="people:edit", http_request=http_request,
         )
     with transaction.atomic():
-        before = snapshot(Person.objects.select_for_update().get(pk=person.pk))
-        for name, value in changes.items():
-            setattr(person, name, value)
-        person.full_clean(validate_unique=True, validate_constraints=True)
-        save_versioned(person, expected_version=expected_version, fields=_attnames(person))
-        change_record(
-            actor=actor, instance=person, action=ChangeAction.UPDATE, before=before,
-            person_id=person.pk,
-        )
+        audited_update(person, auditor=Auditor(actor), expected_version=expected_version,
+                       changes=changes, fields=_attnames(person), person_id=person.pk)
     return person
 
 
@@ -211,37 +197,27 @@ def _attnames(instance: Person) -> list[str]:
 
 
 def circle_member_add(*, actor: User, person: Person, **fields: Any) -> CircleMember:
-    _check_casework(actor)
+    require_casework(actor, person)
     member = CircleMember(person=person, **{k: fields.get(k, "") for k in CIRCLE_FIELDS
                                             if k != "is_unpaid_carer"},
                           is_unpaid_carer=bool(fields.get("is_unpaid_carer", False)))
     member.full_clean()
     with transaction.atomic():
         member.save(force_insert=True)
-        change_record(
-            actor=actor, instance=member, action=ChangeAction.CREATE, before=None,
-            person_id=person.pk,
-        )
+        Auditor(actor).created(member, person_id=person.pk)
     return member
 
 
 def circle_member_update(
     *, actor: User, member: CircleMember, expected_version: int, **changes: Any
 ) -> CircleMember:
-    _check_casework(actor)
+    require_casework(actor, member.person_id)
     unknown = set(changes) - set(CIRCLE_FIELDS)
     if unknown:
         raise TypeError(f"circle_member_update cannot change {sorted(unknown)}")
     with transaction.atomic():
-        before = snapshot(CircleMember.objects.select_for_update().get(pk=member.pk))
-        for name, value in changes.items():
-            setattr(member, name, value)
-        member.full_clean()
-        save_versioned(member, expected_version=expected_version, fields=CIRCLE_FIELDS)
-        change_record(
-            actor=actor, instance=member, action=ChangeAction.UPDATE, before=before,
-            person_id=member.person_id,
-        )
+        audited_update(member, auditor=Auditor(actor), expected_version=expected_version,
+                       changes=changes, fields=CIRCLE_FIELDS, person_id=member.person_id)
     return member
 
 
@@ -293,18 +269,13 @@ def circle_member_remove(*, actor: User, member: CircleMember) -> None:
     example, they took part in a conversation) is not removed: ValidationError says why."""
     from django.db.models import ProtectedError
 
-    _check_casework(actor)
+    require_casework(actor, member.person_id)
     refused = circle_member_removal_refused(member)
     if refused:
         raise ValidationError(refused)
     try:
         with transaction.atomic():
-            before = snapshot(member)
-            person_id = member.person_id
-            change_record(
-                actor=actor, instance=member, action=ChangeAction.DELETE, before=before,
-                person_id=person_id,
-            )
+            Auditor(actor).deleted(member, person_id=member.person_id)
             member.delete()
     except ProtectedError as exc:  # a link made since the check: still nothing removed
         raise ValidationError(
@@ -312,8 +283,9 @@ def circle_member_remove(*, actor: User, member: CircleMember) -> None:
 
 
 def _check_allocator(actor: User | None, person: Person) -> None:
-    if actor is None or not (actor.role == Role.TEAM_LEADER
-                             and actor.team_id == person.team_id):
+    """The team leader of the person's team ("people.manage_allocations"), who may see them."""
+    require_casework(actor, person, doing="allocate workers")
+    if not leads_persons_team(actor, person):
         raise PermissionDenied("Only the team leader of the person's team allocates workers.")
 
 
@@ -341,10 +313,7 @@ def allocation_start(
         if person.allocations.filter(worker=worker, end_date__isnull=True).exists():
             raise ValidationError({"worker": f"{worker} is already allocated to this person."})
         allocation.save(force_insert=True)
-        change_record(
-            actor=actor, instance=allocation, action=ChangeAction.CREATE, before=None,
-            person_id=person.pk,
-        )
+        Auditor(actor).created(allocation, person_id=person.pk)
     return allocation
 
 
@@ -355,13 +324,9 @@ def allocation_end(
     if end_date < allocation.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
     with transaction.atomic():
-        before = snapshot(allocation)
-        allocation.end_date = end_date
-        save_versioned(allocation, expected_version=allocation.version, fields=["end_date"])
-        change_record(
-            actor=actor, instance=allocation, action=ChangeAction.UPDATE, before=before,
-            person_id=allocation.person_id,
-        )
+        audited_update(allocation, auditor=Auditor(actor), expected_version=allocation.version,
+                       changes={"end_date": end_date}, clean=False,
+                       person_id=allocation.person_id)
     return allocation
 
 
@@ -369,10 +334,10 @@ def possible_duplicate_resolve(
     *, actor: User, possible_duplicate: PossibleDuplicate, resolution: str
 ) -> PossibleDuplicate:
     """A team leader of the requester's team records what was done about the request."""
-    if actor is None or not (
-        actor.role == Role.TEAM_LEADER and actor.team_id == possible_duplicate.team_id
-    ):
-        raise PermissionDenied("Only the requester's team leader deals with this.")
+    refused = "Only the requester's team leader deals with this."
+    require_signed_in(actor, refused)
+    if not (actor.role == Role.TEAM_LEADER and actor.team_id == possible_duplicate.team_id):
+        raise PermissionDenied(refused)
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError({"resolution": "Say what was done, for example who you asked."})
@@ -382,7 +347,8 @@ def possible_duplicate_resolve(
             raise ValidationError(
                 f"{current.resolved_by} has already dealt with this: {current.resolution}"
             )
-        before = snapshot(current)
+        auditor = Auditor(actor)
+        before = auditor.snapshot(current)
         current.status = PossibleDuplicate.Status.RESOLVED
         current.resolved_by = actor
         current.resolved_at = timezone.now()
@@ -390,8 +356,5 @@ def possible_duplicate_resolve(
         current.full_clean()
         current.save(update_fields=["status", "resolved_by", "resolved_at", "resolution",
                                     "updated_at"])
-        change_record(
-            actor=actor, instance=current, action=ChangeAction.UPDATE, before=before,
-            person_id=current.changing_person_id,
-        )
+        auditor.updated(current, before=before, person_id=current.changing_person_id)
     return current

@@ -11,17 +11,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.accounts.models import Role, User
-from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
-from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.accounts.models import User
+from goldenthread.audit.services import Auditor
+from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.services import audited_update
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 from goldenthread.support.models import CURRENT_STATUSES, Solution, SolutionStatus
 
@@ -66,9 +68,8 @@ class Rewrite:
     assessed_need: str = ""
 
 
-def _check_casework(actor: User | None) -> None:
-    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
-        raise PermissionDenied("Only practitioners and team leaders record reviews.")
+def _check_casework(actor: User | None, person: Any) -> None:
+    require_casework(actor, person, doing="record reviews")
 
 
 def _locked_draft(review: Review) -> Review:
@@ -78,11 +79,6 @@ def _locked_draft(review: Review) -> Review:
             "This review is finished, so it cannot change. Start a new review to record "
             "anything new.")
     return stored
-
-
-def _audit(actor: User, instance, action: str, before, person_id, extra=None) -> None:
-    change_record(actor=actor, instance=instance, action=action, before=before,
-                  person_id=person_id, extra=extra)
 
 
 def _held_on_errors(held_on: datetime.date | None, *, today: datetime.date) -> dict[str, str]:
@@ -119,18 +115,15 @@ def _schedule_write(*, actor: User, person: Person, next_review_on: datetime.dat
     if schedule is None:
         schedule = ReviewSchedule(person=person, next_review_on=next_review_on, set_by=actor)
         schedule.save(force_insert=True)
-        _audit(actor, schedule, ChangeAction.CREATE, None, person.pk)
+        Auditor(actor).created(schedule, person_id=person.pk)
         return schedule
     if expected_version is not None and schedule.version != expected_version:
         raise StaleEditError(schedule)
     if schedule.next_review_on == next_review_on:
         return schedule
-    before = snapshot(schedule)
-    schedule.next_review_on, schedule.set_by = next_review_on, actor
-    save_versioned(schedule, expected_version=schedule.version,
-                   fields=["next_review_on", "set_by"])
-    _audit(actor, schedule, ChangeAction.UPDATE, before, person.pk)
-    return schedule
+    return audited_update(schedule, auditor=Auditor(actor), expected_version=schedule.version,
+                          stored=schedule, clean=False, person_id=person.pk,
+                          changes={"next_review_on": next_review_on, "set_by": actor})
 
 
 # --- The schedule (REV-3) -------------------------------------------------------------------
@@ -145,7 +138,7 @@ def review_schedule_set(
 ) -> ReviewSchedule:
     """Set when the person's next review is due. `expected_version` is the version the
     editor saw (None when they saw no date set)."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     errors = _next_date_errors(next_review_on, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
@@ -159,7 +152,7 @@ def review_schedule_set(
 
 def review_start(*, actor: User, person: Person, held_on: datetime.date) -> Review:
     """Start recording a review. One review is in progress at a time (ReviewInProgress)."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     errors = _held_on_errors(held_on, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
@@ -171,7 +164,7 @@ def review_start(*, actor: User, person: Person, held_on: datetime.date) -> Revi
         review = Review(person=person, held_on=held_on, conducted_by=actor)
         review.full_clean(validate_constraints=False)
         review.save(force_insert=True)
-        _audit(actor, review, ChangeAction.CREATE, None, person.pk)
+        Auditor(actor).created(review, person_id=person.pk)
     return review
 
 
@@ -184,20 +177,15 @@ def review_update(
     what_learned: str,
 ) -> Review:
     """Change the date of a review in progress, or what was learned."""
-    _check_casework(actor)
+    _check_casework(actor, review.person_id)
     errors = _held_on_errors(held_on, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        stored = _locked_draft(review)
-        if stored.version != expected_version:
-            raise StaleEditError(stored)
-        before = snapshot(stored)
-        review.held_on, review.what_learned = held_on, what_learned.strip()
-        review.full_clean(validate_constraints=False)
-        save_versioned(review, expected_version=expected_version,
-                       fields=["held_on", "what_learned"])
-        _audit(actor, review, ChangeAction.UPDATE, before, review.person_id)
+        audited_update(review, auditor=Auditor(actor), expected_version=expected_version,
+                       stored=_locked_draft(review), person_id=review.person_id,
+                       changes={"held_on": held_on, "what_learned": what_learned.strip()},
+                       clean={"validate_constraints": False})
     return review
 
 
@@ -247,7 +235,7 @@ def outcome_review_record(
     rated achieved. A rewrite or close cannot be undone here. `expected_version` is the
     version of this outcome's review the editor saw (None when there was none yet).
     The person's own views are separate rows this function never touches."""
-    _check_casework(actor)
+    _check_casework(actor, review.person_id)
     if outcome.person_id != review.person_id:
         raise ValidationError("This outcome belongs to someone else.")
     evidence = evidence.strip()
@@ -302,17 +290,15 @@ def outcome_review_record(
             )
             row.full_clean(validate_constraints=False)
             row.save(force_insert=True)
-            _audit(actor, row, ChangeAction.CREATE, None, review.person_id)
+            Auditor(actor).created(row, person_id=review.person_id)
             return row
-        before = snapshot(existing)
-        existing.rating, existing.evidence, existing.decision = rating, evidence, decision
-        existing.new_measure_value, existing.new_outcome_id = new_measure_value, new_outcome_id
-        existing.recorded_by = actor
-        existing.full_clean(validate_constraints=False)
-        save_versioned(existing, expected_version=existing.version,
-                       fields=["rating", "evidence", "decision", "new_measure_value",
-                               "new_outcome_id", "recorded_by"])
-        _audit(actor, existing, ChangeAction.UPDATE, before, review.person_id)
+        audited_update(
+            existing, auditor=Auditor(actor), expected_version=existing.version,
+            stored=existing, person_id=review.person_id, clean={"validate_constraints": False},
+            changes={"rating": rating, "evidence": evidence, "decision": decision,
+                     "new_measure_value": new_measure_value, "new_outcome_id": new_outcome_id,
+                     "recorded_by": actor},
+        )
     return existing
 
 
@@ -329,7 +315,7 @@ def person_view_add(
     """Add the person's own view of an outcome at a review, in their words (REV-1). Views
     are never edited: a later view is a new row beside the earlier ones. A view may be
     added after the review is finished."""
-    _check_casework(actor)
+    _check_casework(actor, review.person_id)
     if outcome.person_id != review.person_id:
         raise ValidationError("This outcome belongs to someone else.")
     errors: dict[str, str] = {}
@@ -356,7 +342,7 @@ def person_view_add(
         )
         view.full_clean(validate_constraints=False)
         view.save()
-        _audit(actor, view, ChangeAction.CREATE, None, review.person_id)
+        Auditor(actor).created(view, person_id=review.person_id)
     return view
 
 
@@ -373,7 +359,7 @@ def solution_review_record(
     solution "tried and stopped" in the Support Sequence, with the reason in its history."""
     from goldenthread.support import services as support_services
 
-    _check_casework(actor)
+    _check_casework(actor, review.person_id)
     if solution.person_id != review.person_id:
         raise ValidationError("This solution belongs to someone else.")
     why = why.strip()
@@ -411,13 +397,11 @@ def solution_review_record(
                                  decision=decision, why=why, recorded_by=actor)
             row.full_clean(validate_constraints=False)
             row.save(force_insert=True)
-            _audit(actor, row, ChangeAction.CREATE, None, review.person_id)
+            Auditor(actor).created(row, person_id=review.person_id)
             return row
-        before = snapshot(existing)
-        existing.decision, existing.why, existing.recorded_by = decision, why, actor
-        save_versioned(existing, expected_version=existing.version,
-                       fields=["decision", "why", "recorded_by"])
-        _audit(actor, existing, ChangeAction.UPDATE, before, review.person_id)
+        audited_update(existing, auditor=Auditor(actor), expected_version=existing.version,
+                       stored=existing, clean=False, person_id=review.person_id,
+                       changes={"decision": decision, "why": why, "recorded_by": actor})
     return existing
 
 
@@ -432,7 +416,7 @@ def review_complete(
     """Finish a review: every open outcome must have been reviewed (the missing ones are
     named), what was learned written, and the next review date set (REV-2, REV-3). Sets
     the person's review schedule. A finished review is never changed."""
-    _check_casework(actor)
+    _check_casework(actor, review.person_id)
     with transaction.atomic():
         stored = _locked_draft(review)
         if stored.version != expected_version:
@@ -454,12 +438,10 @@ def review_complete(
         if errors:
             raise ValidationError({k: v for k, v in errors.items()})
         assert next_review_on is not None
-        before = snapshot(stored)
-        review.status, review.completed_at = ReviewStatus.COMPLETED, timezone.now()
-        review.next_review_on, review.what_learned = next_review_on, learned
-        save_versioned(review, expected_version=expected_version,
-                       fields=["status", "completed_at", "next_review_on", "what_learned"])
-        _audit(actor, review, ChangeAction.UPDATE, before, review.person_id)
+        audited_update(review, auditor=Auditor(actor), expected_version=expected_version,
+                       stored=stored, clean=False, person_id=review.person_id,
+                       changes={"status": ReviewStatus.COMPLETED, "completed_at": timezone.now(),
+                                "next_review_on": next_review_on, "what_learned": learned})
         later = Review.objects.filter(person_id=review.person_id,
                                       status=ReviewStatus.COMPLETED,
                                       held_on__gt=review.held_on).exists()

@@ -7,15 +7,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.accounts.models import Role, User
-from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
-from goldenthread.core.concurrency import save_versioned
+from goldenthread.accounts.models import User
+from goldenthread.audit.services import Auditor
+from goldenthread.core.services import audited_update
 from goldenthread.outcomes.models import Outcome
+from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
 
@@ -30,9 +30,8 @@ TEXT_FIELDS = tuple(f for f in RISK_FIELDS if f not in {
     "decided_on", "review_on", "capacity_in_question", "views_conflict"})
 
 
-def _check_casework(actor: User | None) -> None:
-    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
-        raise PermissionDenied("Only practitioners and team leaders record risk enablement.")
+def _check_casework(actor: User | None, person: Any) -> None:
+    require_casework(actor, person, doing="record risk enablement")
 
 
 def _date_text(day: datetime.date) -> str:
@@ -107,7 +106,7 @@ def risk_record(
     **fields: Any,
 ) -> RiskEnablement:
     """Record a risk talked about openly, for one outcome or one solution."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     unknown = set(fields) - set(RISK_FIELDS)
     if unknown:
         raise TypeError(f"risk_record cannot set {sorted(unknown)}")
@@ -121,8 +120,7 @@ def risk_record(
     risk.full_clean()
     with transaction.atomic():
         risk.save(force_insert=True)
-        change_record(actor=actor, instance=risk, action=ChangeAction.CREATE, before=None,
-                      person_id=person.pk)
+        Auditor(actor).created(risk, person_id=person.pk)
     return risk
 
 
@@ -136,7 +134,7 @@ def risk_update(
     **changes: Any,
 ) -> RiskEnablement:
     """Change a risk; refused with StaleEditError if someone saved first (SEC-5)."""
-    _check_casework(actor)
+    _check_casework(actor, risk.person_id)
     unknown = set(changes) - set(RISK_FIELDS)
     if unknown:
         raise TypeError(f"risk_update cannot change {sorted(unknown)}")
@@ -148,15 +146,9 @@ def risk_update(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        before = snapshot(RiskEnablement.objects.select_for_update().get(pk=risk.pk))
-        for name, value in _tidy(changes).items():
-            setattr(risk, name, value)
-        risk.outcome, risk.solution = outcome, solution
-        risk.full_clean()
-        save_versioned(risk, expected_version=expected_version,
-                       fields=[*changes, "outcome_id", "solution_id"])
-        change_record(actor=actor, instance=risk, action=ChangeAction.UPDATE, before=before,
-                      person_id=risk.person_id)
+        audited_update(risk, auditor=Auditor(actor), expected_version=expected_version,
+                       changes={**_tidy(changes), "outcome": outcome, "solution": solution},
+                       fields=[*changes, "outcome_id", "solution_id"], person_id=risk.person_id)
     return risk
 
 
@@ -170,7 +162,7 @@ def risk_agreement_add(
     agreed_on: datetime.date,
 ) -> RiskAgreement:
     """Shared responsibility: who agreed to what."""
-    _check_casework(actor)
+    _check_casework(actor, risk.person_id)
     errors: dict[str, str] = {}
     for field, value, message in (("name", name, "Enter who agreed."),
                                   ("role", role, "Say who they are to the person."),
@@ -186,8 +178,7 @@ def risk_agreement_add(
                             role=role.strip(), agreed_to=agreed_to.strip(), agreed_on=agreed_on,
                             recorded_by=actor)
         row.save()
-        change_record(actor=actor, instance=row, action=ChangeAction.CREATE, before=None,
-                      person_id=risk.person_id)
+        Auditor(actor).created(row, person_id=risk.person_id)
     return row
 
 
@@ -201,7 +192,7 @@ def risk_view_add(
     given_on: datetime.date,
 ) -> RiskView:
     """Add someone's view in their words, beside the others (never replacing one)."""
-    _check_casework(actor)
+    _check_casework(actor, risk.person_id)
     errors: dict[str, str] = {}
     if whose not in Whose.values:
         errors["whose"] = "Choose whose view this is."
@@ -217,6 +208,5 @@ def risk_view_add(
         row = RiskView(risk=risk, person_id=risk.person_id, whose=whose, name=name.strip(),
                        view=view.strip(), given_on=given_on, recorded_by=actor)
         row.save()
-        change_record(actor=actor, instance=row, action=ChangeAction.CREATE, before=None,
-                      person_id=risk.person_id)
+        Auditor(actor).created(row, person_id=risk.person_id)
     return row

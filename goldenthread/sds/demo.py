@@ -139,18 +139,19 @@ def _decide(actor, budget_request, action, *, reasons, for_person, days_ago):
 
 
 def _duty_worker(person, worker, leader):
-    """Another practitioner of the team, allocated by the team leader as the duty worker for
-    a few days (None when the team has no leader or no other practitioner)."""
+    """Another practitioner of the team, allocated by the team leader as the duty worker
+    from a few days ago, and that allocation (None, None when the team has no leader or no
+    other practitioner). The caller ends it once the duty worker has done their part: a
+    service only lets a worker record for someone they are allocated to now."""
     if leader is None:
-        return None
+        return None, None
     duty = (User.objects.filter(team_id=person.team_id, role=Role.PRACTITIONER, is_active=True)
             .exclude(pk=worker.pk).order_by("username").first())
     if duty is None:
-        return None
+        return None, None
     allocation = people_services.allocation_start(
         actor=leader, person=person, worker=duty, start_date=_day(32), description="Duty worker")
-    people_services.allocation_end(actor=leader, allocation=allocation, end_date=_day(28))
-    return duty
+    return duty, allocation
 
 
 def _risks(person, worker, number: int) -> None:
@@ -270,11 +271,13 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
                                     expected_version=choice.version)
 
     kind = number % 9
-    duty = _duty_worker(person, worker, leader) if kind == 0 else None
+    duty, duty_allocation = _duty_worker(person, worker, leader) if kind == 0 else (None, None)
     if duty is not None:
         # Agreed by the allocated practitioner within their own limit; sent by a colleague
         # on duty, because no one agrees a request they sent themselves (four eyes).
         budget_request = _request(person, duty, rng, scale=Decimal("0.5"), days_ago=30)
+        people_services.allocation_end(actor=leader, allocation=duty_allocation,
+                                       end_date=_day(28))
         if budget_request.total_per_year <= Decimal("8000.00"):
             _decide(worker, budget_request, DecideAction.APPROVE, reasons="",
                     for_person="It meets the outcomes we agreed, within what I can agree.",

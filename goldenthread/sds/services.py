@@ -22,11 +22,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role, User
-from goldenthread.audit.models import AccessAction, ChangeAction
-from goldenthread.audit.services import access_record, change_record, snapshot
+from goldenthread.audit.models import AccessAction
+from goldenthread.audit.services import Auditor, access_record
 from goldenthread.conversations.models import Conversation
 from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.core.services import SystemActor, audited_update, require_signed_in
 from goldenthread.outcomes.models import Outcome
+from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
 
@@ -60,19 +62,26 @@ from .models import (
 from .money import LARGEST, PENNY, format_money
 
 SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
+# Who sends a request on to the decision panel when it is above the limits (no person does).
+DELEGATED_LIMITS = SystemActor(SYSTEM_NAME)
 
 
 # --- Shared checks ------------------------------------------------------------------------
 
 
-def _check_casework(actor: User | None) -> None:
-    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
-        raise PermissionDenied("Only practitioners and team leaders record choices and budgets.")
+def _check_casework(actor: User | None, person: Any) -> None:
+    require_casework(actor, person, doing="record choices and budgets")
 
 
-def _created(actor: User | None, instance: models.Model, person_id: Any) -> None:
-    change_record(actor=actor, instance=instance, action=ChangeAction.CREATE, before=None,
-                  person_id=person_id)
+def _require_administrator(actor: User | None) -> None:
+    refused = "Only administrators set delegated limits."
+    require_signed_in(actor, refused)
+    if actor.role != Role.ADMINISTRATOR:  # type: ignore[union-attr]
+        raise PermissionDenied(refused)
+
+
+def _created(actor: User, instance: models.Model, person_id: Any) -> None:
+    Auditor(actor).created(instance, person_id=person_id)
 
 
 def _not_future(value: datetime.date | None, field_name: str, what: str,
@@ -87,9 +96,9 @@ def _own_outcome(person: Person, outcome: Outcome | None, field_name: str,
         errors[field_name] = "Choose one of this person's outcomes."
 
 
-def _actor_label(actor: User | None) -> str:
-    if actor is None:
-        return SYSTEM_NAME
+def _actor_label(actor: User | SystemActor) -> str:
+    if isinstance(actor, SystemActor):
+        return actor.name
     role = actor.get_role_display() if hasattr(actor, "get_role_display") else ""
     name = actor.get_full_name() or actor.username
     return f"{name} ({role})" if role else name
@@ -155,7 +164,7 @@ def sds_options_record(
     The first save creates the record; later saves need `expected_version` and are refused
     with StaleEditError if someone saved in between (SEC-5).
     """
-    _check_casework(actor)
+    _check_casework(actor, person)
     by_option = {item.option: item for item in explanations}
     unknown = set(by_option) - set(SdsOption.values)
     if unknown:
@@ -206,25 +215,22 @@ def sds_options_record(
         else:
             if expected_version is None:
                 raise StaleEditError(choice)
-            before = snapshot(choice)
-            choice.conversation = conversation
-            choice.chosen_option = chosen_option
-            choice.chosen_on = chosen_on if chosen_option else None
-            choice.reasons = reasons
-            choice.recorded_by = actor
-            save_versioned(choice, expected_version=expected_version, fields=[
-                "conversation_id", "chosen_option", "chosen_on", "reasons", "recorded_by_id",
-            ])
-            change_record(actor=actor, instance=choice, action=ChangeAction.UPDATE,
-                          before=before, person_id=person.pk)
+            audited_update(
+                choice, auditor=Auditor(actor), expected_version=expected_version, stored=choice,
+                clean=False, person_id=person.pk,
+                changes={"conversation": conversation, "chosen_option": chosen_option,
+                         "chosen_on": chosen_on if chosen_option else None, "reasons": reasons,
+                         "recorded_by": actor},
+                fields=["conversation_id", "chosen_option", "chosen_on", "reasons",
+                        "recorded_by_id"],
+            )
             existing = {row.option: row for row in choice.explanations.all()}
         for option in SdsOption:
             _save_explanation(actor, choice, existing.get(option.value), option.value,
                               by_option.get(option.value))
         if chosen_option != SdsOption.OPTION_4:
             for part in choice.mix_parts.all():
-                change_record(actor=actor, instance=part, action=ChangeAction.DELETE,
-                              before=snapshot(part), person_id=person.pk)
+                Auditor(actor).deleted(part, person_id=person.pk)
                 part.delete()
     return choice
 
@@ -247,13 +253,13 @@ def _save_explanation(actor: User, choice: SdsChoice, row: OptionExplanation | N
         return
     if all(getattr(row, name) == value for name, value in values.items()):
         return
-    before = snapshot(row)
+    auditor = Auditor(actor)
+    before = auditor.snapshot(row)
     for name, value in values.items():
         setattr(row, name, value)
     row.full_clean()
-    row.save()
-    change_record(actor=actor, instance=row, action=ChangeAction.UPDATE, before=before,
-                  person_id=choice.person_id)
+    row.save()  # one of the choice's rows: the choice's version guards it (locked above)
+    auditor.updated(row, before=before, person_id=choice.person_id)
 
 
 def sds_mix_record(
@@ -265,7 +271,7 @@ def sds_mix_record(
 ) -> SdsChoice:
     """Option 4: which parts of the support (solutions) go by which option; "" leaves a
     solution out of the mix."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     errors: dict[str, Any] = {}
     for solution, option in parts.items():
         if solution.person_id != person.pk:
@@ -286,19 +292,18 @@ def sds_mix_record(
             part = existing.get(solution.pk)
             if not option:
                 if part is not None:
-                    change_record(actor=actor, instance=part, action=ChangeAction.DELETE,
-                                  before=snapshot(part), person_id=person.pk)
+                    Auditor(actor).deleted(part, person_id=person.pk)
                     part.delete()
             elif part is None:
                 part = MixPart(choice=choice, person=person, solution=solution, option=option)
                 part.save(force_insert=True)
                 _created(actor, part, person.pk)
             elif part.option != option:
-                before = snapshot(part)
+                auditor = Auditor(actor)
+                before = auditor.snapshot(part)
                 part.option = option
                 part.save(update_fields=["option", "updated_at"])
-                change_record(actor=actor, instance=part, action=ChangeAction.UPDATE,
-                              before=before, person_id=person.pk)
+                auditor.updated(part, before=before, person_id=person.pk)
     return choice
 
 
@@ -317,7 +322,7 @@ def unmet_need_record(
     outcome: Outcome | None = None,
     alternative_offered: str = "",
 ) -> UnmetNeed:
-    _check_casework(actor)
+    _check_casework(actor, person)
     errors: dict[str, str] = {}
     _not_future(identified_on, "identified_on", "The date identified", errors)
     _own_outcome(person, outcome, "outcome", errors)
@@ -345,7 +350,7 @@ def unmet_need_mark_met(
     expected_version: int,
 ) -> UnmetNeed:
     """Record when, and how, an unmet need came to be met."""
-    _check_casework(actor)
+    _check_casework(actor, unmet_need.person_id)
     errors: dict[str, str] = {}
     _not_future(met_on, "met_on", "The date the need was met", errors)
     if met_on < unmet_need.identified_on:
@@ -358,13 +363,9 @@ def unmet_need_mark_met(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        before = snapshot(UnmetNeed.objects.select_for_update().get(pk=unmet_need.pk))
-        unmet_need.met_on = met_on
-        unmet_need.how_met = how_met.strip()
-        save_versioned(unmet_need, expected_version=expected_version,
-                       fields=["met_on", "how_met"])
-        change_record(actor=actor, instance=unmet_need, action=ChangeAction.UPDATE,
-                      before=before, person_id=unmet_need.person_id)
+        audited_update(unmet_need, auditor=Auditor(actor), expected_version=expected_version,
+                       changes={"met_on": met_on, "how_met": how_met.strip()}, clean=False,
+                       person_id=unmet_need.person_id)
     return unmet_need
 
 
@@ -385,7 +386,7 @@ def first_choice_not_delivered_record(
 ) -> FirstChoiceNotDelivered:
     """SDS-2: record why the first choice cannot be delivered, the alternative and the plan;
     the unmet need it leaves is recorded in the same transaction (UN-1)."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     errors: dict[str, str] = {}
     if alternative_option and alternative_option == first_choice:
         errors["alternative_option"] = "The option offered instead must differ from their first choice."
@@ -440,19 +441,16 @@ def first_choice_answer_record(
     expected_version: int,
 ) -> FirstChoiceNotDelivered:
     """Whether the person accepted the alternative, and the plan as it now stands."""
-    _check_casework(actor)
+    _check_casework(actor, record.person_id)
     if not plan_to_meet_need.strip():
         raise ValidationError({"plan_to_meet_need": "Say how the need will be met over time."})
     if alternative_accepted not in Accepted.values:
         raise ValidationError({"alternative_accepted": "Choose one of the answers."})
     with transaction.atomic():
-        before = snapshot(FirstChoiceNotDelivered.objects.select_for_update().get(pk=record.pk))
-        record.alternative_accepted = alternative_accepted
-        record.plan_to_meet_need = plan_to_meet_need.strip()
-        save_versioned(record, expected_version=expected_version,
-                       fields=["alternative_accepted", "plan_to_meet_need"])
-        change_record(actor=actor, instance=record, action=ChangeAction.UPDATE, before=before,
-                      person_id=record.person_id)
+        audited_update(record, auditor=Auditor(actor), expected_version=expected_version,
+                       changes={"alternative_accepted": alternative_accepted,
+                                "plan_to_meet_need": plan_to_meet_need.strip()},
+                       clean=False, person_id=record.person_id)
     return record
 
 
@@ -470,7 +468,7 @@ def indicative_budget_record(
     notes: str = "",
 ) -> IndicativeBudget:
     """The likely budget the person was told, whatever option they choose (Std 9.7)."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     errors: dict[str, str] = {}
     _check_money(amount, "amount", errors, allow_zero=True)
     _not_future(told_on, "told_on", "The date they were told", errors)
@@ -546,7 +544,7 @@ def budget_request_submit(
     limits count, and a request sent by the team's only team leader goes to the panel.
     `at` is for demo data and imports only (defaults to now).
     """
-    _check_casework(actor)
+    _check_casework(actor, person)
     if submission_token is not None:
         earlier = _submitted_earlier(actor, person, submission_token)
         if earlier is not None:
@@ -635,8 +633,8 @@ def budget_request_submit(
                 f"{format_money(total)} a year is more than the team leader's delegated limit "
                 f"of {format_money(limit)}, so the decision panel decides."
             )
-            _event(budget_request, EventKind.REFERRED, actor=None, at=at, reasons=why,
-                   limit=limit)
+            _event(budget_request, EventKind.REFERRED, actor=DELEGATED_LIMITS, at=at,
+                   reasons=why, limit=limit)
     return budget_request
 
 
@@ -655,13 +653,14 @@ def _submitted_earlier(actor: User, person: Person,
     return earlier
 
 
-def _event(budget_request: BudgetRequest, kind: str, *, actor: User | None,
+def _event(budget_request: BudgetRequest, kind: str, *, actor: User | SystemActor,
            at: datetime.datetime, reasons: str = "", reasons_for_person: str = "",
            decision: str = "", limit: Decimal | None = None) -> BudgetRequestEvent:
+    person = None if isinstance(actor, SystemActor) else actor
     return BudgetRequestEvent.objects.create(
         request=budget_request, person_id=budget_request.person_id, kind=kind,
-        decision=decision, actor=actor, actor_name=_actor_label(actor),
-        actor_role=getattr(actor, "role", "") if actor else "", at=at,
+        decision=decision, actor=person, actor_name=_actor_label(actor),
+        actor_role=person.role if person is not None else "", at=at,
         reasons=reasons.strip(), reasons_for_person=reasons_for_person.strip(),
         total_per_year=budget_request.total_per_year, limit_applied=limit,
     )
@@ -695,10 +694,7 @@ def check_decision_allowed(
 ) -> Authority:
     """Raise PermissionDenied, and log the refusal, unless `actor` may take `action` on
     `budget_request` now (delegated limits, Std 8.2, 8.9). Returns their authority."""
-    sees_person = (
-        actor is not None and actor.role in (Role.PRACTITIONER, Role.TEAM_LEADER)
-        and Person.objects.visible_to(actor).filter(pk=budget_request.person_id).exists()
-    )
+    sees_person = may_record_for(actor, budget_request.person_id)
     authority = authority_for(actor, budget_request, sees_person=sees_person)
     if action not in DecideAction.ALL:
         # Unknown actions are a form error, not a permission question, when allowed at all.
@@ -760,7 +756,6 @@ def budget_request_decide(
         current = BudgetRequest.objects.select_for_update().get(pk=budget_request.pk)
         if current.status != budget_request.status or current.version != expected_version:
             raise StaleEditError(current)
-        before = snapshot(current)
         if action == DecideAction.REFER:
             budget_request.status = RequestStatus.AT_PANEL
             budget_request.referred_at = at
@@ -792,9 +787,9 @@ def budget_request_decide(
             )
             record.save()
             _created(actor, record, budget_request.person_id)
-        save_versioned(budget_request, expected_version=expected_version, fields=fields)
-        change_record(actor=actor, instance=budget_request, action=ChangeAction.UPDATE,
-                      before=before, person_id=budget_request.person_id)
+        audited_update(budget_request, auditor=Auditor(actor), expected_version=expected_version,
+                       stored=current, fields=fields, clean=False,
+                       person_id=budget_request.person_id)
     return event
 
 
@@ -815,7 +810,7 @@ def decision_record(
 ) -> Decision:
     """A decision about the person's choices, support or budget, with its reasons; and, if
     it has been shared with them already, when and how."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     errors: dict[str, str] = {}
     if about not in DecisionAbout.values:
         errors["about"] = "Choose what the decision is about."
@@ -867,7 +862,7 @@ def decision_sharing_record(
     *, actor: User, decision: Decision, shared_on: datetime.date, how: str
 ) -> DecisionSharing:
     """Record that a decision and its reasons were shown or explained to the person."""
-    _check_casework(actor)
+    _check_casework(actor, decision.person_id)
     errors: dict[str, str] = {}
     _sharing_errors(decision.decided_on, shared_on, how, errors)
     if errors:
@@ -883,8 +878,7 @@ def delegated_limit_save(
     *, actor: User, limit: DelegatedLimit, before: dict[str, Any] | None
 ) -> DelegatedLimit:
     """Save a limit an administrator set in the admin, with its change history."""
-    if actor is None or actor.role != Role.ADMINISTRATOR:
-        raise PermissionDenied("Only administrators set delegated limits.")
+    _require_administrator(actor)
     errors: dict[str, str] = {}
     _check_money(limit.amount_per_year, "amount_per_year", errors, allow_zero=True)
     if errors:
@@ -892,18 +886,17 @@ def delegated_limit_save(
     limit.full_clean()
     with transaction.atomic():
         limit.save()
-        change_record(actor=actor, instance=limit,
-                      action=ChangeAction.CREATE if before is None else ChangeAction.UPDATE,
-                      before=before, person_id=None)
+        if before is None:
+            Auditor(actor).created(limit, person_id=None)
+        else:
+            Auditor(actor).updated(limit, before=before, person_id=None)
     return limit
 
 
 def delegated_limit_delete(*, actor: User, limit: DelegatedLimit) -> None:
-    if actor is None or actor.role != Role.ADMINISTRATOR:
-        raise PermissionDenied("Only administrators set delegated limits.")
+    _require_administrator(actor)
     with transaction.atomic():
-        change_record(actor=actor, instance=limit, action=ChangeAction.DELETE,
-                      before=snapshot(limit), person_id=None)
+        Auditor(actor).deleted(limit, person_id=None)
         limit.delete()
 
 

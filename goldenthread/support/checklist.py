@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from goldenthread.core.questionnaires import Suggestion  # a ChecklistAnswerChoice value, or ""
+
 from .models import (
     ChecklistAnswerChoice,
     ChecklistQuestion,
@@ -32,12 +34,6 @@ from .models import (
     SupportPlanning,
     SupportStep,
 )
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    answer: str  # a ChecklistAnswerChoice value, or "" when only the practitioner can say
-    reason: str
 
 
 @dataclass(frozen=True)

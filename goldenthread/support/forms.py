@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils.html import escape
 
+from goldenthread.core.questionnaires import Suggestion
 from goldenthread.people.forms import VersionField
+from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from . import presenters
 from .models import (
@@ -18,6 +20,7 @@ from .models import (
     PlanType,
     Solution,
     SolutionStatus,
+    SupportChecklistAnswer,
     SupportPlanning,
 )
 
@@ -172,62 +175,24 @@ class AddResourceForm(forms.Form):
     resource_id = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
 
-class ChecklistForm(forms.Form):
-    """One radio question and an optional note per checklist question, in order."""
+# The groups of "How well did I use the Support Sequence?", by their first question.
+CHECKLIST_HEADINGS = {
+    ChecklistQuestion.TRIED_ALREADY: "Before step 1",
+    ChecklistQuestion.YOURSELF: "The seven steps",
+    ChecklistQuestion.PERSONAL_BUDGETS: "Personal budgets",
+    ChecklistQuestion.INVOLVED: "The person's part in decisions",
+}
 
-    def __init__(self, *args, plan_type: str, suggestions, answers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rows = []
-        for question in ChecklistQuestion:
-            stored = answers.get(question)
-            suggestion = suggestions[question]
-            answer_name, note_name, version_name = (
-                f"{question}-answer", f"{question}-note", f"{question}-version"
-            )
-            if suggestion.answer:
-                hint = (f"Suggested from the record: {ChecklistAnswerChoice(suggestion.answer).label}"
-                        f". {suggestion.reason}")
-            else:
-                hint = suggestion.reason
-            self.fields[answer_name] = forms.ChoiceField(
-                label=presenters.checklist_question_text(question, plan_type),
-                help_text=escape(hint),
-                choices=ChecklistAnswerChoice.choices, required=False,
-                widget=forms.RadioSelect,
-                initial=stored.answer if stored else "",
-                error_messages={"invalid_choice": "Choose yes, partly or not yet."},
-            )
-            self.fields[note_name] = forms.CharField(
-                label="Your note on this question", required=False, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                initial=stored.note if stored else "",
-                error_messages={"max_length": "Write 2,000 characters or fewer."},
-            )
-            self.fields[version_name] = SeenVersionField(initial=stored.version if stored else 0)
-            self.rows.append({
-                "question": question,
-                "suggestion": suggestion,
-                "suggested_label": (ChecklistAnswerChoice(suggestion.answer).label
-                                    if suggestion.answer else ""),
-                "stored": stored,
-                "answer_name": answer_name,
-                "note_name": note_name,
-                "version_name": version_name,
-            })
 
-    def bound_rows(self):
-        return [
-            {**row, "answer": self[row["answer_name"]], "note": self[row["note_name"]],
-             "version": self[row["version_name"]]}
-            for row in self.rows
-        ]
-
-    def answers(self) -> dict[str, tuple[str, str]]:
-        return {
-            row["question"]: (self.cleaned_data[row["answer_name"]] or "",
-                              self.cleaned_data[row["note_name"]] or "")
-            for row in self.rows
-        }
-
-    def versions(self) -> dict[str, int]:
-        return {row["question"]: self.cleaned_data[row["version_name"]] for row in self.rows}
+def checklist_form(*, plan_type: str, suggestions: Mapping[str, Suggestion],
+                   stored: Mapping[str, SupportChecklistAnswer], data=None) -> QuestionnaireForm:
+    """SS-5: one radio group and a note per question, in order, in the wording of the
+    plan's variant, with what the record suggests as each hint (core/questionnaires.py,
+    ui/questionnaire.py)."""
+    questions = [
+        Question(q.value, presenters.checklist_question_text(q, plan_type),
+                 suggestion=suggestions.get(q.value), heading=CHECKLIST_HEADINGS.get(q, ""))
+        for q in ChecklistQuestion
+    ]
+    return QuestionnaireForm(data=data, questions=questions,
+                             choices=ChecklistAnswerChoice.choices, stored=stored)

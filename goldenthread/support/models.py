@@ -31,6 +31,7 @@ from django.db import models
 from django.db.models import Q
 
 from goldenthread.core.models import BaseModel, VersionedModel
+from goldenthread.core.questionnaires import SuggestedAnswer
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
 
@@ -328,9 +329,12 @@ class ChecklistAnswerChoice(models.TextChoices):
     NOT_YET = "not_yet", "Not yet"
 
 
-class SupportChecklistAnswer(VersionedModel):
+class SupportChecklistAnswer(SuggestedAnswer):
     """The practitioner's answer to one checklist question for one outcome, kept beside
-    what the record suggested when they answered. Their answer always wins."""
+    what the record suggested when they answered. Their answer always wins
+    (core/questionnaires.py)."""
+
+    parent_field = "outcome"
 
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="support_checklist_answers"
@@ -340,12 +344,7 @@ class SupportChecklistAnswer(VersionedModel):
     )
     question = models.CharField(max_length=20, choices=ChecklistQuestion.choices)
     answer = models.CharField(max_length=10, choices=ChecklistAnswerChoice.choices, blank=True)
-    note = models.TextField(max_length=2000, blank=True)
     suggested = models.CharField(max_length=10, choices=ChecklistAnswerChoice.choices, blank=True)
-    suggestion_reason = models.TextField(blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
 
     class Meta:
         constraints = [

@@ -11,23 +11,23 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from goldenthread.accounts.models import Role, User
-from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
-from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.accounts.models import User
+from goldenthread.audit.services import Auditor
+from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.questionnaires import questionnaire_save
+from goldenthread.core.services import audited_update
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.outcomes.services import check_outcome_open
+from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
 from . import checklist
 from .models import (
     CURRENT_STATUSES,
-    ChecklistAnswerChoice,
-    ChecklistQuestion,
     ExplorationState,
     PlanType,
     Solution,
@@ -43,9 +43,8 @@ SOLUTION_FIELDS = ("what", "who", "cost", "cost_period", "status", "notes")
 ENDED_STATUSES = frozenset({SolutionStatus.TRIED_AND_STOPPED, SolutionStatus.DECLINED})
 
 
-def _check_casework(actor: User | None) -> None:
-    if actor is None or actor.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
-        raise PermissionDenied("Only practitioners and team leaders plan support.")
+def _check_casework(actor: User | None, person: Any) -> None:
+    require_casework(actor, person, doing="plan support")
 
 
 def _check_outcome(person: Person, outcome: Outcome) -> None:
@@ -66,11 +65,6 @@ def _valid_step(step: str) -> SupportStep:
         raise ValidationError({"step": "Choose one of the seven steps."}) from None
 
 
-def _audit(actor, instance, action, before, person_id) -> None:
-    change_record(actor=actor, instance=instance, action=action, before=before,
-                  person_id=person_id)
-
-
 # --- Before step 1 (SS-2) ---------------------------------------------------------------
 
 
@@ -87,7 +81,7 @@ def support_planning_save(
     """Record what the person has tried already, their ideas, and (optionally) which
     wording of steps 6 and 7 to use. `expected_version` is 0 when the editor saw nothing
     recorded yet."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     _check_outcome(person, outcome)
     if plan_type_override not in ("", *PlanType.values):
         raise ValidationError({"plan_type_override": "Choose young person, adult, or by age."})
@@ -103,14 +97,10 @@ def support_planning_save(
             planning = SupportPlanning(person=person, outcome=outcome, **values)
             planning.full_clean()
             planning.save(force_insert=True)
-            _audit(actor, planning, ChangeAction.CREATE, None, person.pk)
+            Auditor(actor).created(planning, person_id=person.pk)
             return planning
-        before = snapshot(planning)
-        for name, value in values.items():
-            setattr(planning, name, value)
-        planning.full_clean()
-        save_versioned(planning, expected_version=expected_version, fields=values)
-        _audit(actor, planning, ChangeAction.UPDATE, before, person.pk)
+        audited_update(planning, auditor=Auditor(actor), expected_version=expected_version,
+                       stored=planning, changes=values, person_id=person.pk)
     return planning
 
 
@@ -121,24 +111,21 @@ def _set_exploration(
     *, actor, person: Person, outcome: Outcome, step: SupportStep, state: str, note: str = "",
     exploration: StepExploration | None = None,
 ) -> StepExploration:
-    """Write the state of one step (inside the caller's transaction), audited."""
+    """Write the state of one step (inside the caller's transaction, which has locked
+    `exploration`), audited."""
     if exploration is None:
         exploration = StepExploration(
             person=person, outcome=outcome, step=step, state=state, note=note, changed_by=actor,
         )
         exploration.full_clean()
         exploration.save(force_insert=True)
-        _audit(actor, exploration, ChangeAction.CREATE, None, person.pk)
+        Auditor(actor).created(exploration, person_id=person.pk)
         return exploration
-    before = snapshot(exploration)
-    exploration.state = state
-    exploration.note = note
-    exploration.changed_by = actor
-    exploration.full_clean()
-    save_versioned(exploration, expected_version=exploration.version,
-                   fields=["state", "note", "changed_by"])
-    _audit(actor, exploration, ChangeAction.UPDATE, before, person.pk)
-    return exploration
+    return audited_update(
+        exploration, auditor=Auditor(actor), expected_version=exploration.version,
+        stored=exploration, changes={"state": state, "note": note, "changed_by": actor},
+        person_id=person.pk,
+    )
 
 
 def _locked_exploration(outcome: Outcome, step: str) -> StepExploration | None:
@@ -175,7 +162,7 @@ def step_mark_nothing_suitable(
 ) -> StepExploration:
     """Record that this step was explored and nothing fits (with an optional reason).
     `expected_version` is 0 when the editor saw the step with no record yet."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     _check_outcome(person, outcome)
     step = _valid_step(step)
     with transaction.atomic():
@@ -206,7 +193,7 @@ def step_reopen(
 ) -> StepExploration:
     """Undo "nothing suitable": the step is explored again if it holds solutions, or back
     to not yet considered."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     _check_outcome(person, outcome)
     step = _valid_step(step)
     with transaction.atomic():
@@ -244,7 +231,7 @@ def solution_add(
     community_resource: Any = None,
 ) -> Solution:
     """Add a solution to one step of an outcome's Support Sequence."""
-    _check_casework(actor)
+    _check_casework(actor, person)
     _check_outcome(person, outcome)
     step = _valid_step(step)
     solution = Solution(
@@ -258,7 +245,7 @@ def solution_add(
     with transaction.atomic():
         _check_open(outcome.pk)
         solution.save(force_insert=True)
-        _audit(actor, solution, ChangeAction.CREATE, None, person.pk)
+        Auditor(actor).created(solution, person_id=person.pk)
         SolutionStatusChange.objects.create(
             solution=solution, person=person, from_status="", to_status=status,
             changed_by=actor,
@@ -280,7 +267,7 @@ def solution_add_from_resource(
     or 6, with its name and provider filled in and the resource linked (SS-3, SS-4)."""
     from .directory_seam import resource_for_solution
 
-    _check_casework(actor)
+    _check_casework(actor, person)
 
     try:
         resource, what, who = resource_for_solution(resource_id)
@@ -308,27 +295,25 @@ def solution_update(
     The Support Sequence of an achieved, closed or rewritten outcome is history: the one
     change still recorded is that support which was part of the plan has ended (stopped
     or declined, for example at the review that closed the outcome)."""
-    _check_casework(actor)
+    _check_casework(actor, solution.person_id)
     unknown = set(changes) - set(SOLUTION_FIELDS)
     if unknown:
         raise TypeError(f"solution_update cannot change {sorted(unknown)}")
+    changes = {name: value.strip() if isinstance(value, str) else value
+               for name, value in changes.items()}
     with transaction.atomic():
         outcome_open = (Outcome.objects.select_for_update().filter(pk=solution.outcome_id)
                         .values_list("status", flat=True).get() == OutcomeStatus.OPEN)
         stored = Solution.objects.select_for_update().get(pk=solution.pk)
         if stored.version != expected_version:
             raise StaleEditError(stored)
-        before = snapshot(stored)
         old_status = stored.status
-        for name, value in changes.items():
-            if isinstance(value, str):
-                value = value.strip()
-            setattr(solution, name, value)
-        if not outcome_open and not _only_ends(stored, solution):
+        after = {name: changes.get(name, getattr(solution, name)) for name in SOLUTION_FIELDS}
+        if not outcome_open and not _only_ends(stored, after):
             _check_open(solution.outcome_id)
-        solution.full_clean()
-        save_versioned(solution, expected_version=expected_version, fields=SOLUTION_FIELDS)
-        _audit(actor, solution, ChangeAction.UPDATE, before, solution.person_id)
+        audited_update(solution, auditor=Auditor(actor), expected_version=expected_version,
+                       stored=stored, changes=changes, fields=SOLUTION_FIELDS,
+                       person_id=solution.person_id)
         if solution.status != old_status:
             SolutionStatusChange.objects.create(
                 solution=solution, person_id=solution.person_id, from_status=old_status,
@@ -343,26 +328,25 @@ def solution_update(
     return solution
 
 
-def _only_ends(stored: Solution, changed: Solution) -> bool:
-    """Whether the one change is that support which was part of the plan has ended."""
-    differs = {name for name in SOLUTION_FIELDS
-               if getattr(changed, name) != getattr(stored, name)}
+def _only_ends(stored: Solution, after: Mapping[str, Any]) -> bool:
+    """Whether the one change (to the values `after`) is that support which was part of
+    the plan has ended."""
+    differs = {name for name in SOLUTION_FIELDS if after[name] != getattr(stored, name)}
     return (differs == {"status"} and stored.status in CURRENT_STATUSES
-            and changed.status in ENDED_STATUSES)
+            and after["status"] in ENDED_STATUSES)
 
 
 def solution_remove(*, actor: User, solution: Solution) -> None:
     """Remove a solution recorded by mistake (the change history keeps what it said).
     To record that it was tried or turned down, change its status instead. A solution that
     other records use (for example a budget line or an SDS option 4 part) is not removed."""
-    _check_casework(actor)
+    _check_casework(actor, solution.person_id)
     try:
         with transaction.atomic():
             _check_open(solution.outcome_id)
-            before = snapshot(solution)
             person, outcome = solution.person, solution.outcome
             step = SupportStep(solution.step)
-            _audit(actor, solution, ChangeAction.DELETE, before, solution.person_id)
+            Auditor(actor).deleted(solution, person_id=solution.person_id)
             solution.status_changes.all().delete()
             solution.delete()
             _after_solutions_changed(actor=actor, person=person, outcome=outcome, step=step)
@@ -386,54 +370,22 @@ def checklist_save(
 ) -> list[SupportChecklistAnswer]:
     """Save the practitioner's answers (question → (answer, note)). What the record
     suggests now is stored beside each answer; the practitioner's answer always wins.
-    `expected_versions` gives, per question, the version the editor saw (0 for none)."""
-    _check_casework(actor)
+    `expected_versions` gives, per question, the version the editor saw (0 for none); if
+    anyone saved an answer to any of these questions since, nothing changes
+    (StaleEditError). The one questionnaire save: core.questionnaires.questionnaire_save."""
+    _check_casework(actor, person)
     _check_outcome(person, outcome)
-    for question, (answer, _note) in answers.items():
-        if question not in ChecklistQuestion.values:
-            raise ValidationError(f"Unknown question {question!r}.")
-        if answer not in ("", *ChecklistAnswerChoice.values):
-            raise ValidationError({question: "Choose yes, partly or not yet."})
     suggestions = checklist.suggest(
         outcome,
         planning=SupportPlanning.objects.filter(outcome=outcome).first(),
         explorations=StepExploration.objects.filter(outcome=outcome),
         solutions=Solution.objects.filter(outcome=outcome),
     )
-    saved = []
     with transaction.atomic():
         _check_open(outcome.pk)
-        stored = {
-            row.question: row
-            for row in SupportChecklistAnswer.objects.select_for_update().filter(outcome=outcome)
-        }
-        for question in answers:
-            row = stored.get(question)
-            if (row.version if row else 0) != expected_versions.get(question, 0):
-                raise StaleEditError(row or SupportChecklistAnswer(outcome=outcome))
-        for question, (answer, note) in answers.items():
-            suggestion = suggestions[question]
-            values = {"answer": answer, "note": (note or "").strip(),
-                      "suggested": suggestion.answer, "suggestion_reason": suggestion.reason,
-                      "answered_by": actor}
-            row = stored.get(question)
-            if row is None:
-                if not values["answer"] and not values["note"]:
-                    continue  # nothing said: nothing to keep
-                row = SupportChecklistAnswer(person=person, outcome=outcome, question=question,
-                                             **values)
-                row.full_clean()
-                row.save(force_insert=True)
-                _audit(actor, row, ChangeAction.CREATE, None, person.pk)
-            else:
-                if row.answer == values["answer"] and row.note == values["note"]:
-                    saved.append(row)
-                    continue
-                before = snapshot(row)
-                for name, value in values.items():
-                    setattr(row, name, value)
-                save_versioned(row, expected_version=row.version, fields=[
-                    "answer", "note", "suggested", "suggestion_reason", "answered_by"])
-                _audit(actor, row, ChangeAction.UPDATE, before, person.pk)
-            saved.append(row)
-    return saved
+        return questionnaire_save(
+            auditor=Auditor(actor), model=SupportChecklistAnswer, parent=outcome,
+            person_id=person.pk, answered_by=actor, answers=answers,
+            expected_versions=expected_versions, suggestions=suggestions,
+            new_row_fields={"person": person},
+        )

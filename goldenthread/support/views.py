@@ -15,16 +15,17 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.presenters import age_on
+from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 
 from . import directory_seam, presenters, selectors, services
 from .forms import (
     AddResourceForm,
-    ChecklistForm,
     DirectorySearchForm,
     NothingSuitableForm,
     PlanningForm,
     ReopenForm,
     SolutionForm,
+    checklist_form,
 )
 from .models import (
     ADULT_AGE,
@@ -460,52 +461,39 @@ class StepDirectoryView(StepMixin, TemplateView):
 # --- The checklist (SS-5) -------------------------------------------------------------------
 
 
-class ChecklistView(OutcomeMixin, FormView):
+class ChecklistView(OutcomeMixin, QuestionnaireViewMixin, FormView):
+    """SS-5: How well did I use the Support Sequence? What the record suggests is each
+    question's hint, and is kept beside the answer. A save made after someone else saved
+    answers is refused; their answers are shown beside each question and what was typed
+    is kept (SEC-5; ui/questionnaire.py)."""
+
     template_name = "support/checklist.html"
-    stale = False
+    success_message = "Your checklist answers are saved."
 
     @cached_property
     def data(self):
         return selectors.outcome_support(self.person, self.outcome)
 
-    def get_form(self, form_class=None):
-        kwargs = {"plan_type": self.data.variant.plan_type,
-                  "suggestions": self.data.suggestions, "answers": self.data.answers}
-        if self.request.method == "POST":
-            kwargs["data"] = self.request.POST
-        return ChecklistForm(**kwargs)
+    def forget_stored(self):
+        self.__dict__.pop("data", None)
+
+    def questionnaire_form(self, data=None):
+        return checklist_form(plan_type=self.data.variant.plan_type,
+                              suggestions=self.data.suggestions, stored=self.data.answers,
+                              data=data)
+
+    def save_answers(self, form):
+        services.checklist_save(actor=self.request.user, person=self.person,
+                                outcome=self.outcome, answers=form.answers(),
+                                expected_versions=form.versions())
+
+    def success_url_for(self) -> str:
+        return self.support_url("checklist")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["data"] = self.data
-        context["rows"] = context["form"].bound_rows()
-        context["stale"] = self.stale
         return context
-
-    def form_valid(self, form):
-        try:
-            services.checklist_save(
-                actor=self.request.user, person=self.person, outcome=self.outcome,
-                answers=form.answers(), expected_versions=form.versions(),
-            )
-        except StaleEditError:
-            del self.data
-            self.stale = True
-            data = form.data.copy()
-            for question, row in self.data.answers.items():
-                data[f"{question}-version"] = str(row.version)
-            new_form = self.get_form()
-            new_form.data = data
-            new_form.is_valid()
-            new_form.add_error(None, "Someone else saved answers after you opened this page. "
-                                     "Their answers are shown beside each question. Your "
-                                     "answers are still in the form: check them and save again.")
-            return self.render_to_response(self.get_context_data(form=new_form))
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Your checklist answers are saved.")
-        return HttpResponseRedirect(self.support_url("checklist"))
 
 
 # --- The person's support summary and the plan (SS-6, P-5) -------------------------------------

@@ -39,16 +39,16 @@ def real_feeds(django_db_setup, django_db_blocker):
     test runs in a savepoint inside it (as Django's TestCase.setUpTestData does), so the
     tests see the data and nothing leaks to other modules."""
     need(BRISTOL, NORTH_LINCS)
-    from goldenthread.directory.services import directory_import
+    from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
             reports = {
-                "bristol": directory_import(actor=None, path=BRISTOL, area="Bristol"),
+                "bristol": directory_import(actor=COMMAND_LINE_IMPORT, path=BRISTOL, area="Bristol"),
                 "north-lincolnshire": directory_import(
-                    actor=None, path=NORTH_LINCS, area="North Lincolnshire"),
+                    actor=COMMAND_LINE_IMPORT, path=NORTH_LINCS, area="North Lincolnshire"),
             }
             yield reports
         finally:

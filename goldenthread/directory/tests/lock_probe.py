@@ -31,7 +31,7 @@ def main(db_file: str, feed_file: str, migrate: bool) -> dict:
 
     from goldenthread.accounts.factories import AreaFactory, PractitionerFactory, TeamFactory
     from goldenthread.audit.models import AccessLog
-    from goldenthread.directory.services import directory_import
+    from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
     from goldenthread.people.access import open_person_record
     from goldenthread.people.factories import AllocationFactory, PersonFactory
 
@@ -66,7 +66,7 @@ def main(db_file: str, feed_file: str, migrate: bool) -> dict:
     thread.start()
     started = time.monotonic()
     importing.set()
-    report = directory_import(actor=None, path=feed_file, source="big")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=feed_file, source="big")
     import_seconds = time.monotonic() - started
     finished.set()
     thread.join()

@@ -9,7 +9,7 @@ import pytest
 from goldenthread.directory.export import export_services
 from goldenthread.directory.factories import CommunityResourceFactory, ResourceLocationFactory
 from goldenthread.directory.selectors import resources_for_export
-from goldenthread.directory.services import directory_import
+from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
 
 from .conftest import (
     HSDS3_SERVICE_SCHEMA,
@@ -50,7 +50,7 @@ def test_the_validator_is_not_vacuous(validator):
 
 def test_the_30_example_round_trips(validator):
     need(UK_SERVICE_EXAMPLE)
-    directory_import(actor=None, path=UK_SERVICE_EXAMPLE, source="uk-example")
+    directory_import(actor=COMMAND_LINE_IMPORT, path=UK_SERVICE_EXAMPLE, source="uk-example")
     [service] = export_services(resources_for_export())
     assert errors(validator, [service]) == []
     assert service["id"] == "ac148810-d857-441c-9679-408f346de14b"
@@ -70,7 +70,7 @@ def test_the_30_example_round_trips(validator):
 
 def test_the_hsds_11_package_exports_valid_services(validator):
     need(HSDS_11_PACKAGE)
-    directory_import(actor=None, path=HSDS_11_PACKAGE, source="hsds")
+    directory_import(actor=COMMAND_LINE_IMPORT, path=HSDS_11_PACKAGE, source="hsds")
     services = export_services(resources_for_export())
     assert len(services) == 13
     assert errors(validator, services) == []

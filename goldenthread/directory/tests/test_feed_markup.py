@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from goldenthread.directory.models import CommunityResource, Organisation, ResourceLocation
-from goldenthread.directory.services import directory_import
+from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def _read(html: str) -> tuple[list[str], str]:
 def imported(tmp_path):
     path = tmp_path / "feed.json"
     path.write_text(json.dumps(_feed()), encoding="utf-8")
-    report = directory_import(actor=None, path=path, source="marked")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="marked")
     assert report.created == 1, str(report)
     return CommunityResource.objects.get(source="marked")
 

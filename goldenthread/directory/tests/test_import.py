@@ -11,7 +11,11 @@ from django.db import DatabaseError
 from goldenthread.audit.models import ChangeRecord
 from goldenthread.directory.models import CommunityResource, Organisation, ResourceLocation
 from goldenthread.directory.selectors import search_resources
-from goldenthread.directory.services import DirectoryImportError, directory_import
+from goldenthread.directory.services import (
+    COMMAND_LINE_IMPORT,
+    DirectoryImportError,
+    directory_import,
+)
 
 from .conftest import HSDS_11_PACKAGE, UK_SERVICE_EXAMPLE, need
 
@@ -42,7 +46,7 @@ def test_oruk_v1_list_imports_and_a_second_import_changes_nothing(tmp_path):
         service("a2", "Walking Group", url="www.example.org/walks", fees="Free"),
         service("a3", "Knit and Natter", email="knit@example.org"),
     ])
-    first = directory_import(actor=None, path=path, source="westcliff")
+    first = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="westcliff")
     assert first.counts == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0}
     assert first.organisations_created == 1
     lunch = CommunityResource.objects.get(source="westcliff", source_id="a1")
@@ -56,7 +60,7 @@ def test_oruk_v1_list_imports_and_a_second_import_changes_nothing(tmp_path):
     changes = ChangeRecord.objects.filter(object_type="directory.CommunityResource")
     assert changes.count() == 3
 
-    second = directory_import(actor=None, path=path, source="westcliff")
+    second = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="westcliff")
     assert second.counts == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}
     assert second.organisations_created == second.organisations_updated == 0
     assert changes.count() == 3  # nothing written
@@ -75,7 +79,7 @@ def test_malformed_records_are_rejected_with_a_reason_and_the_rest_import(tmp_pa
         service("b8", "<p><br></p>"),
         service("ok-9", "Swimming for over 60s"),
     ])
-    report = directory_import(actor=None, path=path, source="messy")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="messy")
     assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 7}
     assert [str(r) for r in report.rejected] == [
         "feed.json: record 2 (id b2): no name",
@@ -98,7 +102,7 @@ def test_malformed_records_are_rejected_with_a_reason_and_the_rest_import(tmp_pa
 def test_a_record_changed_upstream_is_updated_and_search_follows(tmp_path):
     records = [service("c1", "Tea Dance"), service("c2", "Chess Club")]
     path = write(tmp_path, records)
-    directory_import(actor=None, path=path, source="feed")
+    directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="feed")
     assert [r.name for r in search_resources("dance")] == ["Tea Dance"]
 
     records[0]["name"] = "Tea and Tango"
@@ -108,7 +112,7 @@ def test_a_record_changed_upstream_is_updated_and_search_follows(tmp_path):
         "physical_addresses": [{"address_1": "Church Lane", "city": "Scunthorpe",
                                 "postal_code": "dn16 1aa", "country": "GB"}]}}]
     write(tmp_path, records)
-    report = directory_import(actor=None, path=path, source="feed")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="feed")
     assert report.counts == {"created": 0, "updated": 1, "unchanged": 1, "rejected": 0}
     resource = CommunityResource.objects.get(source_id="c1")
     assert resource.name == "Tea and Tango"
@@ -140,7 +144,7 @@ def test_a_record_that_fails_to_save_leaves_nothing_behind(tmp_path, monkeypatch
         return real_bulk_create(objs, *args, **kwargs)
 
     monkeypatch.setattr(ResourceLocation.objects, "bulk_create", failing_bulk_create)
-    report = directory_import(actor=None, path=path, source="feed")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="feed")
     assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
     assert str(report.rejected[0]) == (
         "feed.json: record 2 (id d2): could not be saved (DatabaseError: disk full)")
@@ -151,7 +155,7 @@ def test_a_record_that_fails_to_save_leaves_nothing_behind(tmp_path, monkeypatch
     assert report.organisations_created == 1
 
     monkeypatch.undo()
-    again = directory_import(actor=None, path=path, source="feed")
+    again = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="feed")
     assert again.counts == {"created": 1, "updated": 0, "unchanged": 2, "rejected": 0}
     assert again.organisations_created == 1
 
@@ -161,8 +165,8 @@ def test_an_organisation_shared_by_services_is_stable_across_imports(tmp_path):
     second = service("e2", "Coffee Morning")
     second["organization"] = {**second["organization"], "description": "Other words"}
     path = write(tmp_path, [first, second])
-    directory_import(actor=None, path=path, source="feed")
-    again = directory_import(actor=None, path=path, source="feed")
+    directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="feed")
+    again = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="feed")
     assert again.counts["unchanged"] == 2
     assert again.organisations_updated == 0
     assert Organisation.objects.get().description == ""  # the first mention wins
@@ -172,16 +176,16 @@ def test_paged_feeds_and_single_services(tmp_path):
     paged = write(tmp_path, {"totalElements": 2, "total_pages": 3, "number": 1,
                              "content": [service("p1", "Gardening"), service("p2", "Yoga")]},
                   name="paged.json")
-    report = directory_import(actor=None, path=paged)
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=paged)
     assert report.created == 2 and report.sources == ["paged"]
     assert "paged.json: This file is page 1 of 3; import the other pages too." in report.notes
     single = write(tmp_path, service("s1", "Men's Shed"), name="one.json")
-    assert directory_import(actor=None, path=single, source="one").created == 1
+    assert directory_import(actor=COMMAND_LINE_IMPORT, path=single, source="one").created == 1
 
 
 def test_hsds_11_tabular_package_imports():
     need(HSDS_11_PACKAGE)
-    report = directory_import(actor=None, path=HSDS_11_PACKAGE, source="hsds-sample")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=HSDS_11_PACKAGE, source="hsds-sample")
     assert report.counts == {"created": 13, "updated": 0, "unchanged": 0, "rejected": 0}
     assert report.formats == ["HSDS tabular data package"]
     helpline = CommunityResource.objects.get(source_id="c89eb05c-62dd-4b64-b494-0cc347b6ea7f")
@@ -201,14 +205,14 @@ def test_hsds_11_tabular_package_imports():
         "The skills refresh offers teaching staff in Example City free refresher courses in"
         "\n\n• Digital Skills\n• Childhood Development\n• Languages: Spanish")
     assert CommunityResource.objects.filter(status="inactive").count() == 3
-    again = directory_import(actor=None, path=HSDS_11_PACKAGE / "datapackage.json",
+    again = directory_import(actor=COMMAND_LINE_IMPORT, path=HSDS_11_PACKAGE / "datapackage.json",
                              source="hsds-sample")
     assert again.counts["unchanged"] == 13
 
 
 def test_oruk_30_example_imports():
     need(UK_SERVICE_EXAMPLE)
-    report = directory_import(actor=None, path=UK_SERVICE_EXAMPLE, source="uk-example")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=UK_SERVICE_EXAMPLE, source="uk-example")
     assert report.counts["created"] == 1 and report.formats == ["ORUK/HSDS 3.0 JSON"]
     assert any("latitude 100, longitude 101 are not a place on Earth" in w
                for w in report.warnings)
@@ -229,12 +233,12 @@ def test_unreadable_input_imports_nothing(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('[{"id": "x", "name": "Lunch"', encoding="utf-8")
     with pytest.raises(DirectoryImportError, match=r"not valid JSON \(line 1, column"):
-        directory_import(actor=None, path=bad)
+        directory_import(actor=COMMAND_LINE_IMPORT, path=bad)
     with pytest.raises(DirectoryImportError, match="no such file or folder"):
-        directory_import(actor=None, path=tmp_path / "missing.json")
+        directory_import(actor=COMMAND_LINE_IMPORT, path=tmp_path / "missing.json")
     odd = write(tmp_path, {"hello": "world"}, name="odd.json")
     with pytest.raises(DirectoryImportError, match="not a list of services"):
-        directory_import(actor=None, path=odd)
+        directory_import(actor=COMMAND_LINE_IMPORT, path=odd)
     assert not CommunityResource.objects.exists()
 
 
@@ -264,7 +268,7 @@ def test_odd_shapes_inside_a_record_do_not_stop_it(tmp_path):
                   service_at_locations="nowhere", contacts=[{"phones": "0123"}, 7],
                   cost_options=[{"amount": {"gbp": 3}}], pc_targetAudience=[None, "x"],
                   minimum_age="ten", maximum_age=-1)
-    report = directory_import(actor=None, path=write(tmp_path, [odd]), source="odd")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=write(tmp_path, [odd]), source="odd")
     assert report.counts["created"] == 1
     resource = CommunityResource.objects.get()
     assert resource.organisation is None and resource.minimum_age is None
@@ -281,3 +285,16 @@ def test_only_administrators_import(tmp_path, practitioner, administrator):
     assert directory_import(actor=administrator, path=path).created == 1
     change = ChangeRecord.objects.get(object_type="directory.CommunityResource")
     assert change.actor == administrator
+
+
+def test_the_command_line_imports_by_name_and_no_actor_is_refused(tmp_path):
+    """#17: an import no one answers for is refused; the command names itself."""
+    from django.core.exceptions import PermissionDenied
+
+    path = write(tmp_path, [service("h1", "Lunch Club")])
+    with pytest.raises(PermissionDenied):
+        directory_import(actor=None, path=path)
+    assert not CommunityResource.objects.exists()
+    call_command("import_oruk", str(path), "--quiet", stdout=StringIO())
+    change = ChangeRecord.objects.get(object_type="directory.CommunityResource")
+    assert change.actor is None and change.actor_name == COMMAND_LINE_IMPORT.name

@@ -19,7 +19,7 @@ import goldenthread
 from goldenthread.audit.models import ChangeRecord
 from goldenthread.directory import services
 from goldenthread.directory.models import CommunityResource, ResourceLocation
-from goldenthread.directory.services import directory_import
+from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
 
 from .feeds import service, write_feed
 
@@ -44,7 +44,7 @@ def test_import_commits_in_short_batches_and_a_second_run_changes_nothing(tmp_pa
         real_commit()
 
     with mock.patch.object(wrapper, "commit", counting_commit):
-        report = directory_import(actor=None, path=feed, source="big")
+        report = directory_import(actor=COMMAND_LINE_IMPORT, path=feed, source="big")
 
     assert report.counts == {"created": 1000, "updated": 0, "unchanged": 0, "rejected": 3}
     assert report.batches >= 1003 // services.BATCH_RECORDS
@@ -62,7 +62,7 @@ def test_import_commits_in_short_batches_and_a_second_run_changes_nothing(tmp_pa
     }
 
     changes = ChangeRecord.objects.count()
-    again = directory_import(actor=None, path=feed, source="big")
+    again = directory_import(actor=COMMAND_LINE_IMPORT, path=feed, source="big")
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 1000, "rejected": 3}
     assert ChangeRecord.objects.count() == changes
     assert CommunityResource.objects.count() == 1000
@@ -84,7 +84,7 @@ def test_an_import_stopped_part_way_keeps_its_batches_and_a_rerun_finishes(
 
     monkeypatch.setattr(services, "_resource_write", write_then_stop)
     with pytest.raises(KeyboardInterrupt):
-        directory_import(actor=None, path=feed, source="big")
+        directory_import(actor=COMMAND_LINE_IMPORT, path=feed, source="big")
     # The batches committed before the stop are kept, whole; the batch under way is not.
     kept = CommunityResource.objects.count()
     assert 0 < kept <= 520
@@ -92,7 +92,7 @@ def test_an_import_stopped_part_way_keeps_its_batches_and_a_rerun_finishes(
     assert ResourceLocation.objects.count() == kept  # each with its location
 
     monkeypatch.setattr(services, "_resource_write", real_write)
-    report = directory_import(actor=None, path=feed, source="big")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=feed, source="big")
     assert report.counts == {"created": 600 - kept, "updated": 0, "unchanged": kept, "rejected": 0}
     assert CommunityResource.objects.count() == 600
 

@@ -11,7 +11,11 @@ from django.core.management import CommandError, call_command
 
 from goldenthread.directory import oruk
 from goldenthread.directory.models import CommunityResource
-from goldenthread.directory.services import DirectoryImportError, directory_import
+from goldenthread.directory.services import (
+    COMMAND_LINE_IMPORT,
+    DirectoryImportError,
+    directory_import,
+)
 
 from .feeds import service, write_feed
 
@@ -34,14 +38,14 @@ def test_deeply_nested_json_is_refused_with_the_limit_named(tmp_path, depth):
         DirectoryImportError,
         match=(rf"nested more than {oruk.MAX_JSON_DEPTH} levels deep \(the limit\)"),
     ):
-        directory_import(actor=None, path=path)
+        directory_import(actor=COMMAND_LINE_IMPORT, path=path)
     assert not CommunityResource.objects.exists()
 
 
 def test_json_within_the_nesting_limit_imports(tmp_path):
     path = tmp_path / "fine.json"
     path.write_text(_nested(oruk.MAX_JSON_DEPTH - 3), encoding="utf-8")
-    assert directory_import(actor=None, path=path).created == 1
+    assert directory_import(actor=COMMAND_LINE_IMPORT, path=path).created == 1
 
 
 def test_nesting_is_measured_without_counting_brackets_in_text():
@@ -54,19 +58,19 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     path = write_feed(tmp_path / "big.json", 50)
     size = path.stat().st_size
     with pytest.raises(DirectoryImportError) as refused:
-        directory_import(actor=None, path=path, max_bytes=size - 1)
+        directory_import(actor=COMMAND_LINE_IMPORT, path=path, max_bytes=size - 1)
     message = str(refused.value)
     assert "larger than the import limit of" in message
     assert "--max-size" in message
     assert not CommunityResource.objects.exists()
-    assert directory_import(actor=None, path=path, max_bytes=size).created == 50
+    assert directory_import(actor=COMMAND_LINE_IMPORT, path=path, max_bytes=size).created == 50
 
 
 def test_every_file_of_a_folder_is_checked_before_anything_is_written(tmp_path):
     write_feed(tmp_path / "a-small.json", 2)
     big = write_feed(tmp_path / "b-big.json", 40)
     with pytest.raises(DirectoryImportError, match="b-big.json: the file is"):
-        directory_import(actor=None, path=tmp_path, max_bytes=big.stat().st_size - 1)
+        directory_import(actor=COMMAND_LINE_IMPORT, path=tmp_path, max_bytes=big.stat().st_size - 1)
     assert not CommunityResource.objects.exists()
 
 
@@ -104,7 +108,7 @@ def test_progress_is_reported_after_each_batch(tmp_path):
     path = write_feed(tmp_path / "feed.json", 600)
     calls: list[tuple[int, int]] = []
     directory_import(
-        actor=None, path=path, progress=lambda done, total: calls.append((done, total))
+        actor=COMMAND_LINE_IMPORT, path=path, progress=lambda done, total: calls.append((done, total))
     )
     assert calls[-1] == (600, 600)
     assert len(calls) >= 3 and all(total == 600 for _, total in calls)

@@ -11,7 +11,7 @@ from goldenthread.audit.models import ChangeRecord
 from goldenthread.directory.export import export_services
 from goldenthread.directory.models import CommunityResource
 from goldenthread.directory.selectors import resources_for_export, search_resources
-from goldenthread.directory.services import directory_import
+from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
 
 from .conftest import BRISTOL, HSDS3_SERVICE_SCHEMA, NORTH_LINCS, UK_SERVICE_SCHEMA, need
 
@@ -48,7 +48,7 @@ def test_descriptions_are_plain_text_with_paragraphs(real_feeds):
 def test_importing_again_changes_nothing(real_feeds):
     history = ChangeRecord.objects.count()
     started = time.monotonic()
-    again = [directory_import(actor=None, path=path, area=area)
+    again = [directory_import(actor=COMMAND_LINE_IMPORT, path=path, area=area)
              for path, area in ((BRISTOL, "Bristol"), (NORTH_LINCS, "North Lincolnshire"))]
     assert [r.counts for r in again] == [
         {"created": 0, "updated": 0, "unchanged": 817, "rejected": 2},
@@ -63,7 +63,7 @@ def test_a_service_changed_upstream_is_updated(real_feeds, tmp_path):
     records[5]["description"] = "<p>Now meets on Fridays.</p>"
     changed = tmp_path / "north-lincolnshire-services.json"
     changed.write_text(json.dumps(records), encoding="utf-8")
-    report = directory_import(actor=None, path=changed, area="North Lincolnshire")
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=changed, area="North Lincolnshire")
     assert report.counts == {"created": 0, "updated": 1, "unchanged": 737, "rejected": 0}
     updated = CommunityResource.objects.get(source="north-lincolnshire",
                                             source_id=records[5]["id"])

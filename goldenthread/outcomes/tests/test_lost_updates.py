@@ -213,15 +213,15 @@ def test_the_support_checklist_refuses_a_stale_save_the_same_way(
     pats_page = client.get(url).content.decode()
     pats = {
         **seen_versions(pats_page),
-        "technology-answer": "yes",
-        "technology-note": "A video doorbell",
+        "technology__answer": "yes",
+        "technology__note": "A video doorbell",
     }
     assert client.post(url, pats).status_code == 302
     sign_in(client, colleague)
     sams = {
         **seen_versions(sams_page),
-        "technology-answer": "partly",
-        "technology-note": "Sam's typed note",
+        "technology__answer": "partly",
+        "technology__note": "Sam's typed note",
     }
     assert len(seen_versions(sams_page)) == len(ChecklistQuestion)
     response = client.post(url, sams)

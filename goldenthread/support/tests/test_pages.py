@@ -281,17 +281,17 @@ def test_checklist_shows_suggestions_and_saves_answers(practitioner_client, pers
     page = practitioner_client.get(url).content.decode()
     assert "Did we consider personal budgets?" in page
     assert "Am I confident that I involved the person in decision making" in page
-    assert "Suggested from the record: Not yet" in page
-    assert "Suggested from the record: Yes. Step 2 (Technology)" in page
-    data = {f"{q}-version": "0" for q in (
+    assert "The record suggests: Not yet" in page
+    assert "The record suggests: Yes. Step 2 (Technology)" in page
+    data = {f"{q}__version": "0" for q in (
         "tried_already", "yourself", "technology", "equipment", "family_friends",
         "community", "services", "support", "personal_budgets", "involved")}
-    data.update({"technology-answer": "yes", "personal_budgets-answer": "not_yet",
-                 "personal_budgets-note": "Talk about a direct payment next visit"})
+    data.update({"technology__answer": "yes", "personal_budgets__answer": "not_yet",
+                 "personal_budgets__note": "Talk about a direct payment next visit"})
     assert practitioner_client.post(url, data).status_code == 302
     saved = SupportChecklistAnswer.objects.get(outcome=outcome, question="personal_budgets")
     assert saved.note == "Talk about a direct payment next visit"
-    again = practitioner_client.post(url, {**data, "technology-answer": "partly"})
+    again = practitioner_client.post(url, {**data, "technology__answer": "partly"})
     assert "Someone else saved answers" in again.content.decode()
 
 

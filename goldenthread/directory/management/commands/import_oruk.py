@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from goldenthread.directory.services import (
+    COMMAND_LINE_IMPORT,
     DirectoryImportError,
     directory_import,
     max_file_bytes,
@@ -79,7 +80,7 @@ class Command(BaseCommand):
         max_bytes = int(max_size * 1024 * 1024) if max_size is not None else max_file_bytes()
         progress = None if quiet else ProgressLine(self.stdout)
         try:
-            report = directory_import(actor=None, path=path, source=source, area=area,
+            report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source=source, area=area,
                                       max_bytes=max_bytes, progress=progress)
         except DirectoryImportError as exc:
             raise CommandError(f"Nothing imported. {exc}") from exc

@@ -1,0 +1,135 @@
+"""The pieces every write service shares (foundation: imports no domain app, nor audit).
+
+- `SystemActor`: a named job that writes without a signed-in person (an import run on the
+  command line, a request routed by the delegated limits). A service that may run that way
+  takes one by name; `None` is never an actor, and the Auditor refuses it.
+- `require_signed_in(actor)`: refuses None, a system actor, an anonymous or an inactive
+  user. The casework guard (`people.guards.require_casework`) starts with it.
+- `audited_update()`: the one path for changing a versioned record: lock the stored row,
+  refuse a stale copy (StaleEditError carrying the stored copy), take the "before"
+  snapshot, apply the changes, validate, write one versioned UPDATE, and hand the change
+  to the Auditor, all in the service's transaction.
+
+Core knows the Auditor only by its shape (`ChangeAuditor`); the audit app's `Auditor`
+(audit/services.py) is the one every service passes in. So core sits at the bottom of the
+layers and the audit app, which imports core, sits above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.transaction import TransactionManagementError
+
+from .concurrency import StaleEditError, save_versioned
+from .models import VersionedModel
+
+V = TypeVar("V", bound=VersionedModel)
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """A job that writes with no signed-in person behind it, by name. It is never a user:
+    it is not authenticated, holds no role, and passes no check meant for people."""
+
+    name: str
+    is_authenticated = False
+    is_active = False
+    pk = None
+    role = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def require_signed_in(actor: Any, message: str = "Sign in to do this.") -> None:
+    """Refuse (PermissionDenied) unless `actor` is a signed-in, active person."""
+    if (
+        actor is None
+        or isinstance(actor, SystemActor)
+        or not getattr(actor, "is_authenticated", False)
+        or not getattr(actor, "is_active", False)
+    ):
+        raise PermissionDenied(message)
+
+
+class ChangeAuditor(Protocol):
+    """What core's shared writers need of the Auditor (audit.services.Auditor)."""
+
+    def snapshot(self, instance: models.Model) -> dict[str, Any]: ...
+
+    def created(
+        self, instance: models.Model, *, person_id: Any, extra: Mapping[str, Any] | None = None
+    ) -> object: ...
+
+    def updated(
+        self,
+        instance: models.Model,
+        *,
+        before: dict[str, Any],
+        person_id: Any,
+        extra: Mapping[str, Any] | None = None,
+    ) -> object: ...
+
+
+def audited_update(
+    instance: V,
+    *,
+    auditor: ChangeAuditor,
+    expected_version: int,
+    person_id: Any,
+    changes: Mapping[str, Any] | None = None,
+    fields: Iterable[str] | None = None,
+    stored: V | None = None,
+    clean: bool | Mapping[str, bool] = True,
+    before_extra: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> V:
+    """Change a versioned record and write its change history, or change nothing.
+
+    Inside the service's `transaction.atomic()`:
+
+    1. lock the stored row (or take `stored`, a copy the caller has already locked);
+    2. refuse a stale copy: StaleEditError(stored) unless its version is `expected_version`;
+    3. snapshot it as "before" (with `before_extra`, e.g. links the row does not hold);
+    4. set `changes` on `instance` (the caller may also have set values on it already);
+    5. validate: `instance.full_clean()`, or with the options given, or not if False;
+    6. write `fields` (default: the names in `changes`) in one UPDATE … WHERE version =
+       expected, which also raises the version (core.concurrency.save_versioned);
+    7. record the change, before and after (with `extra`), through `auditor`.
+
+    Any error leaves nothing written: the caller's transaction rolls back the lot.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(
+            "audited_update runs inside the service's transaction.atomic()."
+        )
+    model = type(instance)
+    if stored is None:
+        stored = model._default_manager.select_for_update().get(pk=instance.pk)
+    if stored.version != expected_version:
+        raise StaleEditError(stored)
+    before = auditor.snapshot(stored)
+    if before_extra:
+        before.update(before_extra)
+    changes = changes or {}
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    if clean is True:
+        instance.full_clean()
+    elif clean:
+        unknown = set(clean) - {"validate_unique", "validate_constraints"}
+        if unknown:
+            raise TypeError(f"audited_update cannot clean with {sorted(unknown)}")
+        instance.full_clean(
+            validate_unique=clean.get("validate_unique", True),
+            validate_constraints=clean.get("validate_constraints", True),
+        )
+    to_write = list(changes) if fields is None else list(fields)
+    save_versioned(instance, expected_version=expected_version, fields=to_write)
+    auditor.updated(instance, before=before, person_id=person_id, extra=extra)
+    return instance
