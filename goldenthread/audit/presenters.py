@@ -19,8 +19,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
 from django.utils.text import capfirst
+
+from goldenthread.core.formatting import date_text, datetime_text
 
 from .models import ChangeAction, ChangeRecord
 
@@ -94,20 +95,16 @@ def _label(model_field: models.Field | None, name: str) -> str:
 
 def _date(value: str) -> str:
     try:
-        day = datetime.date.fromisoformat(value)
+        return date_text(datetime.date.fromisoformat(value))
     except (TypeError, ValueError):
         return str(value)
-    return f"{day.day} {day:%B %Y}"
 
 
 def _datetime(value: str) -> str:
     try:
-        moment = datetime.datetime.fromisoformat(value)
+        return datetime_text(datetime.datetime.fromisoformat(value))
     except (TypeError, ValueError):
         return str(value)
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
 
 
 @functools.cache

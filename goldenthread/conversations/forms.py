@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from goldenthread.people.forms import DateInput, VersionField
+from goldenthread.ui.forms import DateInput, VersionField, text_field
 
 from .models import (
     Conversation,
@@ -14,14 +14,11 @@ from .models import (
     StrengthKind,
 )
 
-TEXT_ERRORS = {"required": "Write something here.",
-               "max_length": "Keep this to %(limit_value)d characters or fewer."}
 
-
-def _text(label: str, help_text: str = "", rows: int = 2, required: bool = True):
-    return forms.CharField(label=label, help_text=help_text, max_length=4000, required=required,
-                           widget=forms.Textarea(attrs={"rows": rows}),
-                           error_messages=TEXT_ERRORS)
+def _text(label: str, help_text: str = "", *, required: bool = True):
+    """An item of steps 1 to 3, in the person's words."""
+    return text_field(label, help_text=help_text, rows=2, max_length=4000, required=required,
+                      required_message="Write something here.")
 
 
 class ConversationForm(forms.ModelForm):
@@ -159,13 +156,11 @@ class PositiveChangeForm(forms.Form):
 REFLECTION_ANSWERS = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
 
 
-class SeenVersionField(forms.IntegerField):
+class SeenVersionField(VersionField):
     """The version of one answer the editor saw; 0 when it had not been answered (SEC-5)."""
 
-    widget = forms.HiddenInput
-
     def __init__(self, **kwargs):
-        super().__init__(required=True, min_value=0, **kwargs)
+        super().__init__(min_value=0, **kwargs)
 
 
 def answer_rows(form, questions) -> list[dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from goldenthread.core.formatting import date_text
+
 from .models import CommunityResource, ResourceStatus
 
 SUMMARY_LENGTH = 220
@@ -136,7 +138,7 @@ def location_rows(resource: CommunityResource) -> list[dict]:
 
 
 def provenance(resource: CommunityResource) -> str:
-    updated = (f", last changed in the feed on {resource.last_updated:%-d %B %Y}"
+    updated = (f", last changed in the feed on {date_text(resource.last_updated)}"
                if resource.last_updated else "")
     return (f"From the {resource.source} directory feed (id {resource.source_id}){updated}. "
-            f"Imported on {resource.imported_at:%-d %B %Y}.")
+            f"Imported on {date_text(resource.imported_at)}.")

@@ -10,6 +10,16 @@ from goldenthread.outcomes.checker import CheckResult, check
 
 from .models import Answer, CheckQuestion
 
+# The statement box asks the checker as it is typed (htmx; outcomes.LiveCheckView). A form
+# adds "hx-post" (and may aim the feedback elsewhere).
+LIVE_CHECK_ATTRS = {
+    "hx-trigger": "input changed delay:300ms, load",
+    "hx-target": "#checker-feedback",
+    "hx-swap": "innerHTML",
+    "hx-include": "[name='statement'],[name='baseline'],[name='target_date']",
+    "aria-describedby": "checker-feedback",
+}
+
 
 @dataclass(frozen=True)
 class Suggestion:

@@ -4,21 +4,14 @@ from django import forms
 from django.urls import reverse
 
 from goldenthread.conversations.forms import SeenVersionField, answer_rows
-from goldenthread.people.forms import DateInput
+from goldenthread.ui.forms import VersionField, date_field
 
+from .checking import LIVE_CHECK_ATTRS
 from .models import Answer, CheckQuestion
-
-LIVE_CHECK_ATTRS = {
-    "hx-trigger": "input changed delay:300ms, load",
-    "hx-target": "#checker-feedback",
-    "hx-swap": "innerHTML",
-    "hx-include": "[name='statement'],[name='baseline'],[name='target_date']",
-    "aria-describedby": "checker-feedback",
-}
 
 
 class OutcomeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False, min_value=0)  # none when it is a new outcome
     positive_change = forms.ModelChoiceField(
         label="Which positive change is this outcome for?", queryset=None,
         widget=forms.RadioSelect,
@@ -44,10 +37,8 @@ class OutcomeForm(forms.Form):
         help_text="What will be seen or counted when it is achieved.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    target_date = forms.DateField(
-        label="When it should be achieved by", required=False, widget=DateInput(),
-        error_messages={"invalid": "Enter a real date, for example 31 May 2027."},
-    )
+    target_date = date_field("When it should be achieved by", required=False,
+                             invalid_message="Enter a real date, for example 31 May 2027.")
     assessed_need = forms.CharField(
         label="Assessed need it meets (if any)", max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -62,8 +53,6 @@ class OutcomeForm(forms.Form):
             self.fields["positive_change"].label_from_instance = lambda change: change.text
         statement = self.fields["statement"].widget
         statement.attrs.update({**LIVE_CHECK_ATTRS, "hx-post": reverse("outcomes:live_check")})
-
-
 
 
 class CheckForm(forms.Form):

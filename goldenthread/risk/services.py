@@ -15,6 +15,7 @@ from goldenthread.accounts.models import Role, User
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import change_record, snapshot
 from goldenthread.core.concurrency import save_versioned
+from goldenthread.core.formatting import date_text
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
@@ -36,7 +37,7 @@ def _check_casework(actor: User | None) -> None:
 
 
 def _date_text(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
+    return date_text(day)
 
 
 def _risk_errors(person: Person, outcome: Outcome | None, solution: Solution | None,
