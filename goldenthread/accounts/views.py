@@ -4,6 +4,8 @@ form kept across an expired session."""
 
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -158,8 +160,6 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "device": self.device}
 
     def get_context_data(self, **kwargs):
-        import base64
-
         context = super().get_context_data(**kwargs)
         secret = base64.b32encode(self.device.bin_key).decode().rstrip("=")
         context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

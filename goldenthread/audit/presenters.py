@@ -22,6 +22,7 @@ from django.db import models
 from django.utils.text import capfirst
 
 from goldenthread.core.formatting import date_text, datetime_text
+from goldenthread.core.scoped_queries import person_data_models
 
 from .models import ChangeAction, ChangeRecord
 
@@ -109,8 +110,6 @@ def _datetime(value: str) -> str:
 
 @functools.cache
 def _person_data_models() -> frozenset[type[models.Model]]:
-    from goldenthread.core.scoped_queries import person_data_models
-
     return frozenset(person_data_models())
 
 

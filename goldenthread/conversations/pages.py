@@ -13,8 +13,11 @@ class ConversationMixin(PersonRecordMixin):
     """Sets self.conversation: one of this person's conversations, or 404. A page that is
     one of the steps names it in `step_key`."""
 
-    conversation = PersonChild(selectors.conversation_of, kwarg="conversation_id",
-                               missing="No such conversation for this person.")
+    conversation = PersonChild(
+        selectors.conversation_of,
+        kwarg="conversation_id",
+        missing="No such conversation for this person.",
+    )
     step_key: str | None = None
 
     @property

@@ -31,7 +31,7 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
 
 
 def date_text(day: datetime.date | datetime.datetime | None, *, short_month: bool = False) -> str:
-    """"3 March 2026" ("3 Mar 2026" with short_month); "" for None. A date and time is
+    """ "3 March 2026" ("3 Mar 2026" with short_month); "" for None. A date and time is
     written as its day in the service's time zone."""
     if day is None:
         return ""
@@ -41,7 +41,7 @@ def date_text(day: datetime.date | datetime.datetime | None, *, short_month: boo
 
 
 def datetime_text(moment: datetime.datetime | None, *, joiner: str = " at ") -> str:
-    """"3 March 2026 at 14:05" in the service's time zone; "" for None. `joiner` goes
+    """ "3 March 2026 at 14:05" in the service's time zone; "" for None. `joiner` goes
     between the day and the time (", " gives "3 March 2026, 14:05")."""
     if moment is None:
         return ""
@@ -50,7 +50,7 @@ def datetime_text(moment: datetime.datetime | None, *, joiner: str = " at ") -> 
 
 
 def money_text(amount: Decimal | int | str | None) -> str:
-    """"£1,234.50" ("£0.00" for zero, "-£5.00" below zero); "" for None."""
+    """ "£1,234.50" ("£0.00" for zero, "-£5.00" below zero); "" for None."""
     if amount is None:
         return ""
     value = Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
@@ -59,7 +59,7 @@ def money_text(amount: Decimal | int | str | None) -> str:
 
 
 def money_per_period_text(amount: Decimal | None, period: str, *, none: str = "") -> str:
-    """"£120.00 a week", "£300.00 one-off"; `none` when there is no amount."""
+    """ "£120.00 a week", "£300.00 one-off"; `none` when there is no amount."""
     if amount is None:
         return none
     return f"{money_text(amount)} {PERIOD_PHRASE.get(str(period), '')}".strip()

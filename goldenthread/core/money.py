@@ -51,8 +51,8 @@ def parse_money(text: str) -> Decimal:
         )
     if not (_GROUPED.match(value) or _PLAIN.match(value)):
         raise MoneyError(
-            "Enter the amount in pounds and pence, using numbers only, "
-            "for example £1,234.50.", "invalid",
+            "Enter the amount in pounds and pence, using numbers only, for example £1,234.50.",
+            "invalid",
         )
     if negative:
         raise MoneyError("The amount cannot be negative. Enter £0 or more.", "negative")
@@ -60,7 +60,8 @@ def parse_money(text: str) -> Decimal:
     if "." in digits and len(digits.split(".", 1)[1]) > 2:
         raise MoneyError(
             "Amounts can only go down to pence: use no more than 2 decimal places, "
-            "for example £12.50.", "too_many_decimals",
+            "for example £12.50.",
+            "too_many_decimals",
         )
     try:
         amount = Decimal(digits if not digits.endswith(".") else digits[:-1] or "0")

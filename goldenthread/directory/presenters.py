@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from goldenthread.core.formatting import date_text
 
+from . import selectors
 from .models import CommunityResource, ResourceStatus
+
+RESULTS_LIMIT = 20
 
 SUMMARY_LENGTH = 220
 
@@ -142,3 +145,24 @@ def provenance(resource: CommunityResource) -> str:
                if resource.last_updated else "")
     return (f"From the {resource.source} directory feed (id {resource.source_id}){updated}. "
             f"Imported on {date_text(resource.imported_at)}.")
+
+
+def results_context(query: str, place: str = "", *, limit: int = RESULTS_LIMIT,
+                    select_url: str = "", select_url_name: str = "",
+                    select_kwargs: dict | None = None) -> dict:
+    """Context for directory/_results.html: search, then present each result.
+
+    For a "Use this" button on each result give either `select_url` (a path) or
+    `select_url_name` + `select_kwargs`; the button POSTs `resource_id` there."""
+    resources = selectors.search_resources(query, place=place, limit=limit) if (
+        query or place) else []
+    return {
+        "results": result_cards(resources),
+        "query": query,
+        "place": place,
+        "searched": bool(selectors.parse_query(query, place)),
+        "limit": limit,
+        "select_url": select_url,
+        "select_url_name": select_url_name,
+        "select_kwargs": select_kwargs or {},
+    }

@@ -16,33 +16,9 @@ from goldenthread.ui.views import PermissionRequiredMixin
 from . import presenters, selectors
 from .forms import DirectorySearchForm
 
-RESULTS_LIMIT = 20
-
-
 # Practitioners and team leaders: the people who plan support with a person.
 DIRECTORY_PERMISSION = Permission.VIEW_CASELOAD
 DIRECTORY_REFUSED = "The community directory is for staff who plan support."
-
-
-def results_context(query: str, place: str = "", *, limit: int = RESULTS_LIMIT,
-                    select_url: str = "", select_url_name: str = "",
-                    select_kwargs: dict | None = None) -> dict:
-    """Context for directory/_results.html: search, then present each result.
-
-    For a "Use this" button on each result give either `select_url` (a path) or
-    `select_url_name` + `select_kwargs`; the button POSTs `resource_id` there."""
-    resources = selectors.search_resources(query, place=place, limit=limit) if (
-        query or place) else []
-    return {
-        "results": presenters.result_cards(resources),
-        "query": query,
-        "place": place,
-        "searched": bool(selectors.parse_query(query, place)),
-        "limit": limit,
-        "select_url": select_url,
-        "select_url_name": select_url_name,
-        "select_kwargs": select_kwargs or {},
-    }
 
 
 # Where a "Use this" button on the directory page may post: the Support Sequence's "add
@@ -88,7 +64,8 @@ class DirectorySearchView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = DirectorySearchForm(self.request.GET or None)
         query, place = form.search_terms() if form.is_bound else ("", "")
-        context.update(results_context(query, place, select_url=_safe_select_url(self.request)))
+        context.update(presenters.results_context(
+            query, place, select_url=_safe_select_url(self.request)))
         context["form"] = form
         context["htmx_status"] = bool(getattr(self.request, "htmx", False))
         return context

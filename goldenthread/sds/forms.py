@@ -32,11 +32,11 @@ from .models import (
     SdsOption,
     UnmetReason,
 )
+from .selectors import open_outcomes, purpose_choices
+from .services import Explanation, LineInput
 
 
 def _outcome_field(person, label: str = "The outcome it is for") -> forms.ModelChoiceField:
-    from .selectors import open_outcomes
-
     field = forms.ModelChoiceField(
         queryset=open_outcomes(person), required=False, label=label,
         empty_label="Not linked to an outcome",
@@ -106,8 +106,6 @@ class OptionsForm(forms.Form):
             self.initial.update(initial_from_choice(choice))
 
     def explanations(self):
-        from .services import Explanation
-
         data = self.cleaned_data
         return [
             Explanation(
@@ -371,8 +369,6 @@ class BaseLineFormSet(forms.BaseFormSet):
         return 0 if not self.is_bound else super().initial_form_count()
 
     def line_inputs(self):
-        from .services import LineInput
-
         lines = []
         for form in self.forms:
             if not form.cleaned_data:
@@ -393,8 +389,6 @@ BudgetLineFormSet = forms.formset_factory(BudgetLineForm, formset=BaseLineFormSe
 def line_formset(*, person, data=None, lines: int = 3, initial=None):
     """The breakdown lines. On a post the number of lines comes from the form itself;
     otherwise `lines` empty lines (or the `initial` typed values, plus one)."""
-    from .selectors import purpose_choices
-
     formset = BudgetLineFormSet(data=data, prefix="line", initial=initial,
                                 form_kwargs={"purposes": purpose_choices(person)})
     if data is None:

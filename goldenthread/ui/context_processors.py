@@ -27,8 +27,11 @@ def site(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated and not _needs_second_factor(user):
-        items = [(label, reverse(url_name)) for label, url_name, permission in NAVIGATION
-                 if can(user, permission)]
+        items = [
+            (label, reverse(url_name))
+            for label, url_name, permission in NAVIGATION
+            if can(user, permission)
+        ]
         if user.is_staff:
             items.append(("Administration", reverse("admin:index")))
     path = request.path

@@ -48,15 +48,22 @@ STALE_ANSWERS_MESSAGE = (
 )
 
 
-def autosave_status(request: HttpRequest, *, version: int | None = None, stale: bool = False,
-                    invalid=None) -> TemplateResponse:
+def autosave_status(
+    request: HttpRequest, *, version: int | None = None, stale: bool = False, invalid=None
+) -> TemplateResponse:
     """The answer to an autosave (htmx) request: a short live-region message, and on
     success the record's new version for the form, so the next save is checked against it
     (OS-9, SEC-5)."""
-    return TemplateResponse(request, "ui/partials/autosave_status.html", {
-        "version": version, "stale": stale, "invalid": invalid,
-        "saved_at": timezone.localtime(),
-    })
+    return TemplateResponse(
+        request,
+        "ui/partials/autosave_status.html",
+        {
+            "version": version,
+            "stale": stale,
+            "invalid": invalid,
+            "saved_at": timezone.localtime(),
+        },
+    )
 
 
 def display_value(instance, name: str) -> str:
@@ -108,8 +115,15 @@ class ChildOr404:
     (parent, id) → item or None, such as a selector. With `optional`, an address without
     the id gives None (a page that adds or changes)."""
 
-    def __init__(self, lookup: str | Callable[[Any, Any], Any], *, kwarg: str, missing: str,
-                 parent: str, optional: bool = False) -> None:
+    def __init__(
+        self,
+        lookup: str | Callable[[Any, Any], Any],
+        *,
+        kwarg: str,
+        missing: str,
+        parent: str,
+        optional: bool = False,
+    ) -> None:
         self.lookup, self.kwarg, self.missing = lookup, kwarg, missing
         self.parent, self.optional = parent, optional
         self.name = ""
@@ -232,14 +246,16 @@ class ServiceFormView(FormView):
             messages.add_message(self.request, self.stale_redirect_level, message)
             return HttpResponseRedirect(self.get_stale_redirect_url())
         self.stale_current = exc.current
-        return self.render_to_response(self.get_context_data(
-            form=self.stale_form(form, exc.current)))
+        return self.render_to_response(
+            self.get_context_data(form=self.stale_form(form, exc.current))
+        )
 
     def stale_form(self, form, current):
         """What was typed, now against the stored version, with the message on top."""
         data = form.data.copy()
         data[form.add_prefix(self.version_field)] = str(
-            current.version if current.pk is not None else 0)
+            current.version if current.pk is not None else 0
+        )
         new_form = self.get_form(data=data)
         new_form.is_valid()
         new_form.add_error(None, self.stale_message)
@@ -258,9 +274,11 @@ class ServiceFormView(FormView):
         """The other person's version, question by question, for the page to show."""
         if form is None:
             return []
-        return [(field.label, display_value(current, name))
-                for name, field in form.fields.items()
-                if name != self.version_field and hasattr(current, name)]
+        return [
+            (field.label, display_value(current, name))
+            for name, field in form.fields.items()
+            if name != self.version_field and hasattr(current, name)
+        ]
 
     # --- the page
 
@@ -272,10 +290,14 @@ class ServiceFormView(FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for key, value in (("heading_text", self.heading_text), ("intro", self.intro),
-                           ("submit_label", self.submit_label),
-                           ("back_url", self.get_back_url()), ("back_text", self.back_text),
-                           ("page_label", self.get_page_label())):
+        for key, value in (
+            ("heading_text", self.heading_text),
+            ("intro", self.intro),
+            ("submit_label", self.submit_label),
+            ("back_url", self.get_back_url()),
+            ("back_text", self.back_text),
+            ("page_label", self.get_page_label()),
+        ):
             context.setdefault(key, value)
         current = context["stale_current"] = self.stale_current
         if current is not None:

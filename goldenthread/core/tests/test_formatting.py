@@ -22,11 +22,14 @@ from goldenthread.core.formatting import (
 REPO = Path(__file__).resolve().parents[3]
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (datetime.date(2026, 3, 3), "3 March 2026"),
-    (datetime.date(2026, 12, 25), "25 December 2026"),
-    (datetime.date(2027, 1, 9), "9 January 2027"),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (datetime.date(2026, 3, 3), "3 March 2026"),
+        (datetime.date(2026, 12, 25), "25 December 2026"),
+        (datetime.date(2027, 1, 9), "9 January 2027"),
+    ],
+)
 def test_a_date_is_written_without_a_leading_zero(day, expected):
     assert date_text(day) == expected
 
@@ -65,14 +68,17 @@ def test_an_aware_moment_is_written_in_the_services_time_zone(settings):
     assert datetime_text(winter) == "2 January 2026 at 08:00"  # GMT: no hour added
 
 
-@pytest.mark.parametrize(("amount", "expected"), [
-    (Decimal("1234.5"), "£1,234.50"),
-    (Decimal("0"), "£0.00"),
-    (Decimal("-5"), "-£5.00"),
-    (Decimal("0.005"), "£0.01"),  # half a penny rounds up, as money does
-    (12, "£12.00"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (Decimal("1234.5"), "£1,234.50"),
+        (Decimal("0"), "£0.00"),
+        (Decimal("-5"), "-£5.00"),
+        (Decimal("0.005"), "£0.01"),  # half a penny rounds up, as money does
+        (12, "£12.00"),
+        (None, ""),
+    ],
+)
 def test_money_always_shows_pence(amount, expected):
     assert money_text(amount) == expected
 
@@ -85,7 +91,7 @@ def test_money_per_period():
 
 
 def test_nothing_in_the_code_base_uses_a_glibc_only_date_directive():
-    """"%-d", "%-m", "%-H"… work only with glibc's strftime."""
+    """ "%-d", "%-m", "%-H"… work only with glibc's strftime."""
     directive = re.compile(r"%-[a-zA-Z]")
     offenders = [
         f"{path.relative_to(REPO)}:{number}"

@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError, *,
-                         default_field: str | None = None) -> None:
+def apply_service_errors(
+    form: forms.BaseForm, exc: ValidationError, *, default_field: str | None = None
+) -> None:
     """Put a service's ValidationError beside the fields it is about.
 
     Messages about a field the form has go beside it; messages about anything else (the

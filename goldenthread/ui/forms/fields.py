@@ -66,8 +66,15 @@ def _lower_first(label: str) -> str:
     return f"{label[0].lower()}{label[1:]}" if label else label
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "", what: str = "",
-               example: str = "", invalid_message: str = "") -> forms.DateField:
+def date_field(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    what: str = "",
+    example: str = "",
+    invalid_message: str = "",
+) -> forms.DateField:
     """A date question. Messages: "Enter the date decided." / "Enter the date decided as a
     real date." (`what` replaces "the date decided"; `example` adds ", for example …")."""
     what = what or f"the {_lower_first(label)}"
@@ -75,17 +82,30 @@ def date_field(label: str, *, required: bool = True, help_text: str = "", what: 
         f"Enter {what} as a real date" + (f", for example {example}" if example else "") + "."
     )
     return forms.DateField(
-        label=label, required=required, widget=DateInput(), help_text=help_text,
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
         error_messages={"required": f"Enter {what}.", "invalid": invalid},
     )
 
 
-def text_field(label: str, *, required: bool = True, max_length: int = 2000, rows: int = 3,
-               help_text: str = "", required_message: str = "") -> forms.CharField:
+def text_field(
+    label: str,
+    *,
+    required: bool = True,
+    max_length: int = 2000,
+    rows: int = 3,
+    help_text: str = "",
+    required_message: str = "",
+) -> forms.CharField:
     """A text area. Messages: "Enter <label>." (or `required_message`) and "Keep this to
     2,000 characters or fewer."."""
     return forms.CharField(
-        label=label, required=required, max_length=max_length, help_text=help_text,
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
             "required": required_message or f"Enter {_lower_first(label)}.",
@@ -94,13 +114,25 @@ def text_field(label: str, *, required: bool = True, max_length: int = 2000, row
     )
 
 
-def radio_field(label: str, choices, *, required: bool = True, message: str = "",
-                inline: bool = False, help_text: str = "") -> forms.ChoiceField:
+def radio_field(
+    label: str,
+    choices,
+    *,
+    required: bool = True,
+    message: str = "",
+    inline: bool = False,
+    help_text: str = "",
+) -> forms.ChoiceField:
     """One answer from a few, as radios (side by side with `inline`)."""
     attrs = {"class": "ds_field-group--inline"} if inline else {}
     return forms.ChoiceField(
-        label=label, choices=choices, required=required, help_text=help_text,
+        label=label,
+        choices=choices,
+        required=required,
+        help_text=help_text,
         widget=forms.RadioSelect(attrs=attrs),
-        error_messages={"required": message or "Choose one of the answers.",
-                        "invalid_choice": "Choose one of the answers."},
+        error_messages={
+            "required": message or "Choose one of the answers.",
+            "invalid_choice": "Choose one of the answers.",
+        },
     )

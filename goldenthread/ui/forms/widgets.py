@@ -21,7 +21,12 @@ class MoneyInput(forms.TextInput):
     template_name = "ui/forms/widgets/money.html"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={
-            "class": "ds_input--fixed-10", "inputmode": "decimal", "autocomplete": "off",
-            "spellcheck": "false", **(attrs or {}),
-        })
+        super().__init__(
+            attrs={
+                "class": "ds_input--fixed-10",
+                "inputmode": "decimal",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                **(attrs or {}),
+            }
+        )
