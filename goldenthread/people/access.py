@@ -210,6 +210,10 @@ class PersonRecordMixin(LoginRequiredMixin):
         """What PermissionRequiredMixin asks about: this person."""
         return self.person
 
+    def get_page_label(self) -> str:
+        """The caption above a form page's heading (ui/form_page.html): whose record."""
+        return self.person.display_name
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["person"] = self.person
