@@ -123,8 +123,11 @@ class _Names:
         self.found: dict[tuple[type[models.Model], str], str] = {}
 
     def want(self, model_field: models.Field | None, value: Any) -> None:
-        if model_field is not None and model_field.is_relation and value not in (None, ""):
-            self.wanted[model_field.related_model].add(str(value))
+        if model_field is None or not model_field.is_relation or value in (None, ""):
+            return
+        # A link to several items (many-to-many) is stored as a list of their ids.
+        for one in value if isinstance(value, list) else [value]:
+            self.wanted[model_field.related_model].add(str(one))
 
     def load(self) -> None:
         user_model = get_user_model()
@@ -156,6 +159,8 @@ def value_text(model_field: models.Field | None, value: Any, names: _Names) -> s
         return EMPTY
     if model_field is not None:
         if model_field.is_relation:
+            if isinstance(value, list):
+                return ", ".join(names.name(model_field, one) for one in value)
             return names.name(model_field, value)
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
