@@ -22,6 +22,8 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from goldenthread.core.formatting import date_text
+
 from . import services
 from .models import CASEWORK_ROLES, AccessStatus, Area, CaseworkAccess, Role, Team, User
 
@@ -175,7 +177,7 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
     @admin.display(description="Sign-in")
     def sign_in(self, user):
         app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        app_text = (f"set up {timezone.localtime(app.created_at):%d %B %Y}" if app
+        app_text = (f"set up {date_text(app.created_at)}" if app
                     and app.created_at else ("set up" if app else "not set up"))
         return format_html(
             "Password: {}. Authenticator app: {}.<br>"

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
+from goldenthread.core.formatting import date_text
+
 
 class Role(models.TextChoices):
     PRACTITIONER = "practitioner", "Practitioner"
@@ -270,7 +272,7 @@ class Handover(models.Model):
         ordering = ["-recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.worker}: {self.get_kind_display()} ({self.last_day:%d %B %Y})"
+        return f"{self.worker}: {self.get_kind_display()} ({date_text(self.last_day)})"
 
 
 class FormStash(models.Model):

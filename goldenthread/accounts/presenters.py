@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-from django.utils.formats import date_format
+from goldenthread.core.formatting import datetime_text
 
 from .models import AccessStatus, CaseworkAccess
 
@@ -11,9 +10,7 @@ DATA_SET_UP = "Data set-up (no person)"
 
 
 def _when(value) -> str:
-    if value is None:
-        return ""
-    return date_format(timezone.localtime(value), "j F Y, H:i")
+    return datetime_text(value, joiner=", ")
 
 
 def _who(user) -> str:

@@ -4,6 +4,8 @@ form kept across an expired session."""
 
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, resolve_url
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -22,9 +24,11 @@ from django.views.generic import FormView, TemplateView, View
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from goldenthread.accounts.permissions import Permission
 from goldenthread.accounts.rules import can
 from goldenthread.people import selectors
 from goldenthread.people.access import log_list_view
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, services
 from . import selectors as account_selectors
@@ -35,7 +39,7 @@ from .forms import (
     SignInForm,
     TokenForm,
 )
-from .models import AccessStatus, Role
+from .models import AccessStatus
 
 NEXT_SESSION_KEY = "gt_next"
 ENROL_CODE_SESSION_KEY = "gt_enrol_code"
@@ -49,12 +53,16 @@ def _safe_next(request, candidate: str | None) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _finish_sign_in(request, candidate: str | None):
+def _after_sign_in_url(request, candidate: str | None) -> str:
     """Where a fully signed-in person goes: back to a form they lost when their session
     ended, if there is one kept for them; else where they were going."""
     if services.form_stash_waiting(user=request.user):
-        return redirect("accounts:restore")
-    return redirect(_safe_next(request, candidate))
+        return reverse("accounts:restore")
+    return _safe_next(request, candidate)
+
+
+def _finish_sign_in(request, candidate: str | None):
+    return redirect(_after_sign_in_url(request, candidate))
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -152,8 +160,6 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "device": self.device}
 
     def get_context_data(self, **kwargs):
-        import base64
-
         context = super().get_context_data(**kwargs)
         secret = base64.b32encode(self.device.bin_key).decode().rstrip("=")
         context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -179,30 +185,26 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
 
 @method_decorator([never_cache, sensitive_post_parameters("code", "new_password1",
                                                           "new_password2")], name="dispatch")
-class AccountSetUpView(FormView):
+class AccountSetUpView(ServiceFormView):
     """A new account or a forgotten password: choose your own password with your code."""
 
     template_name = "accounts/account_set_up.html"
     form_class = AccountSetUpForm
+    service_error_field = "new_password1"  # what the password rules say goes by the password
+    success_message = "Your password is set."
 
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            user, row = services.account_set_up(
-                username=data["username"], code=data["code"], password=data["new_password1"])
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error("new_password1", exc)
-            return self.form_invalid(form)
+        user, row = services.account_set_up(
+            username=data["username"], code=data["code"], password=data["new_password1"])
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         self.request.session[ENROL_CODE_SESSION_KEY] = str(row.pk)
-        messages.success(self.request, "Your password is set.")
+        return user
+
+    def get_success_url(self) -> str:
         if settings.GOLDENTHREAD_REQUIRE_2FA:
-            return redirect("accounts:verify")
-        return _finish_sign_in(self.request, None)
+            return reverse("accounts:verify")
+        return _after_sign_in_url(self.request, None)
 
 
 class TeamView(LoginRequiredMixin, TemplateView):
@@ -230,24 +232,14 @@ class TeamView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class AccessRequiredMixin(LoginRequiredMixin):
-    """Administrators (every team) and team leaders (their team)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (
-            user.role == Role.ADMINISTRATOR or can(user, "accounts.view_team")
-        ):
-            raise PermissionDenied("Only administrators and team leaders see who was given "
-                                   "access.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class CaseworkAccessView(AccessRequiredMixin, TemplateView):
+class CaseworkAccessView(PermissionRequiredMixin, TemplateView):
     """Who was given access to casework: who asked, who approved, when; and the access
-    waiting for a second person's approval."""
+    waiting for a second person's approval. Administrators see every team; team leaders,
+    their own."""
 
     template_name = "accounts/casework_access.html"
+    permission = Permission.VIEW_CASEWORK_ACCESS
+    permission_denied_message = "Only administrators and team leaders see who was given access."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -260,12 +252,14 @@ class CaseworkAccessView(AccessRequiredMixin, TemplateView):
         context["history"] = [presenters.grant_row(grant) for grant in grants
                               if grant.status != AccessStatus.PENDING]
         context["decision_form"] = AccessDecisionForm()
-        context["is_team_leader"] = user.role == Role.TEAM_LEADER
+        context["is_team_leader"] = can(user, Permission.VIEW_TEAM)
         return context
 
 
-class CaseworkAccessDecideView(AccessRequiredMixin, View):
+class CaseworkAccessDecideView(PermissionRequiredMixin, View):
     http_method_names = ["post"]
+    permission = Permission.VIEW_CASEWORK_ACCESS
+    permission_denied_message = "Only administrators and team leaders see who was given access."
 
     def post(self, request, grant_id):
         grant = account_selectors.casework_access_for(request.user).filter(pk=grant_id).first()

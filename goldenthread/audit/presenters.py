@@ -19,8 +19,10 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
 from django.utils.text import capfirst
+
+from goldenthread.core.formatting import date_text, datetime_text
+from goldenthread.core.scoped_queries import person_data_models
 
 from .models import ChangeAction, ChangeRecord
 
@@ -94,26 +96,20 @@ def _label(model_field: models.Field | None, name: str) -> str:
 
 def _date(value: str) -> str:
     try:
-        day = datetime.date.fromisoformat(value)
+        return date_text(datetime.date.fromisoformat(value))
     except (TypeError, ValueError):
         return str(value)
-    return f"{day.day} {day:%B %Y}"
 
 
 def _datetime(value: str) -> str:
     try:
-        moment = datetime.datetime.fromisoformat(value)
+        return datetime_text(datetime.datetime.fromisoformat(value))
     except (TypeError, ValueError):
         return str(value)
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
 
 
 @functools.cache
 def _person_data_models() -> frozenset[type[models.Model]]:
-    from goldenthread.core.scoped_queries import person_data_models
-
     return frozenset(person_data_models())
 
 
@@ -127,8 +123,11 @@ class _Names:
         self.found: dict[tuple[type[models.Model], str], str] = {}
 
     def want(self, model_field: models.Field | None, value: Any) -> None:
-        if model_field is not None and model_field.is_relation and value not in (None, ""):
-            self.wanted[model_field.related_model].add(str(value))
+        if model_field is None or not model_field.is_relation or value in (None, ""):
+            return
+        # A link to several items (many-to-many) is stored as a list of their ids.
+        for one in value if isinstance(value, list) else [value]:
+            self.wanted[model_field.related_model].add(str(one))
 
     def load(self) -> None:
         user_model = get_user_model()
@@ -160,6 +159,8 @@ def value_text(model_field: models.Field | None, value: Any, names: _Names) -> s
         return EMPTY
     if model_field is not None:
         if model_field.is_relation:
+            if isinstance(value, list):
+                return ", ".join(names.name(model_field, one) for one in value)
             return names.name(model_field, value)
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))

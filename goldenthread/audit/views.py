@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.rules import can
+from goldenthread.accounts.permissions import Permission
+from goldenthread.core.formatting import datetime_text
 from goldenthread.people.access import (
     PersonRecordMixin,
     break_glass_hours,
@@ -31,6 +32,7 @@ from goldenthread.people.access import (
     read_break_glass_token,
 )
 from goldenthread.people.models import Person
+from goldenthread.ui.views import PermissionRequiredMixin
 
 from . import presenters, selectors, services
 from .forms import BreakGlassForm, BreakGlassReviewForm, ChangesFilterForm
@@ -114,18 +116,13 @@ class BreakGlassView(LoginRequiredMixin, TemplateView):
         return HttpResponseRedirect(next_path)
 
 
-class TeamLeaderRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "accounts.view_team"):
-            raise PermissionDenied("This page is for team leaders.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class BreakGlassReviewView(TeamLeaderRequiredMixin, TemplateView):
+class BreakGlassReviewView(PermissionRequiredMixin, TemplateView):
     """Break-glass uses on the team's people in the last 90 days, not yet reviewed first,
     each with the reason given; the team leader marks each as reviewed."""
 
     template_name = "audit/break_glass_review.html"
+    permission = Permission.REVIEW_BREAK_GLASS
+    permission_denied_message = "This page is for team leaders."
 
     def team_people(self):
         user = self.request.user
@@ -176,7 +173,6 @@ class BreakGlassReviewView(TeamLeaderRequiredMixin, TemplateView):
         else:
             messages.success(
                 request,
-                f"Marked as reviewed: {use.actor_name}, "
-                f"{timezone.localtime(use.at):%d %B %Y %H:%M}.",
+                f"Marked as reviewed: {use.actor_name}, {datetime_text(use.at)}.",
             )
         return redirect(reverse("audit:break_glass_review"))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from goldenthread.core.questionnaires import Suggestion
-from goldenthread.people.forms import DateInput, VersionField
+from goldenthread.ui.forms import DateInput, VersionField, text_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from .models import (
@@ -20,14 +20,11 @@ from .models import (
     StrengthKind,
 )
 
-TEXT_ERRORS = {"required": "Write something here.",
-               "max_length": "Keep this to %(limit_value)d characters or fewer."}
 
-
-def _text(label: str, help_text: str = "", rows: int = 2, required: bool = True):
-    return forms.CharField(label=label, help_text=help_text, max_length=4000, required=required,
-                           widget=forms.Textarea(attrs={"rows": rows}),
-                           error_messages=TEXT_ERRORS)
+def _text(label: str, help_text: str = "", *, required: bool = True):
+    """An item of steps 1 to 3, in the person's words."""
+    return text_field(label, help_text=help_text, rows=2, max_length=4000, required=required,
+                      required_message="Write something here.")
 
 
 class ConversationForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from goldenthread.core.formatting import date_text
 from goldenthread.core.models import VersionedModel
 from goldenthread.core.questionnaires import QuestionnaireAnswer
 from goldenthread.people.models import CircleMember, Person
@@ -40,7 +41,7 @@ class Conversation(VersionedModel):
         indexes = [models.Index(fields=["person", "-held_on"], name="conversation_person_date")]
 
     def __str__(self) -> str:
-        return f"Conversation on {self.held_on:%-d %B %Y}"
+        return f"Conversation on {date_text(self.held_on)}"
 
 
 class ParticipantKind(models.TextChoices):

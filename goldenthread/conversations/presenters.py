@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from goldenthread.core.formatting import date_text
+
 from .selectors import ConversationRecord
 
 STEPS = (
@@ -59,9 +61,9 @@ def step_url_for_kind(kind: str, person, conversation) -> str:
 
 def participant_link_words(participant) -> str:
     """Why a circle member cannot be removed: "took part in the conversation on 3 May 2026"."""
-    return f"took part in the conversation on {participant.conversation.held_on:%-d %B %Y}"
+    return f"took part in the conversation on {date_text(participant.conversation.held_on)}"
 
 
 def who_matters_link_words(item) -> str:
     return ("are named under \"who matters\" in the conversation on "
-            f"{item.conversation.held_on:%-d %B %Y}")
+            f"{date_text(item.conversation.held_on)}")

@@ -160,6 +160,15 @@ def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
     return s
 
 
+def conversation_of(person, conversation_id) -> Conversation | None:
+    """One of the person's conversations, with what its pages show, or None."""
+    return (
+        person.conversations.select_related("recorded_by")
+        .prefetch_related("reflection_answers", "participants__circle_member")
+        .filter(pk=conversation_id).first()
+    )
+
+
 def conversations_for_person(person):
     """The person's conversations, newest first, with counts for the list page."""
     return (

@@ -5,15 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
-from goldenthread.core.autosave import autosave_status
-from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people.access import PersonRecordMixin
-from goldenthread.people.views import StaleAwareFormMixin
+from goldenthread.ui.forms import apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
+from goldenthread.ui.views import ServiceFormView
 
 from . import presenters, selectors, services
 from .forms import (
@@ -27,6 +25,7 @@ from .forms import (
     WorkingItemForm,
     reflection_form,
 )
+from .pages import ConversationMixin
 
 
 class ConversationListView(PersonRecordMixin, TemplateView):
@@ -38,70 +37,36 @@ class ConversationListView(PersonRecordMixin, TemplateView):
         return context
 
 
-class ConversationCreateView(PersonRecordMixin, FormView):
+class ConversationCreateView(PersonRecordMixin, ServiceFormView):
     template_name = "conversations/conversation_form.html"
     form_class = ConversationForm
+    success_message = ("Conversation started. Work through the steps in any order; "
+                       "everything is saved as you go.")
 
-    def form_valid(self, form):
-        conversation = services.conversation_create(
+    def save(self, form):
+        return services.conversation_create(
             actor=self.request.user, person=self.person, **form.cleaned_data
         )
-        messages.success(self.request, "Conversation started. Work through the steps in "
-                                       "any order; everything is saved as you go.")
-        return redirect("conversations:detail", person_id=self.person.pk,
-                        conversation_id=conversation.pk)
 
-
-class ConversationMixin(PersonRecordMixin):
-    """Sets self.conversation: one of this person's conversations, or 404."""
-
-    @property
-    def conversation(self):
-        if not hasattr(self, "_conversation"):
-            conversation = (
-                self.person.conversations.select_related("recorded_by")
-                .prefetch_related("reflection_answers", "participants__circle_member")
-                .filter(pk=self.kwargs["conversation_id"]).first()
-            )
-            if conversation is None:
-                raise Http404("No such conversation for this person.")
-            self._conversation = conversation
-        return self._conversation
-
-    @property
-    def record(self):
-        """What the conversation's steps hold, read once per request."""
-        if not hasattr(self, "_record"):
-            self._record = selectors.conversation_record(self.conversation)
-        return self._record
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        record = self.record
-        context["conversation"] = self.conversation
-        context["record"] = record
-        context["steps"] = presenters.step_navigation(
-            record, current=getattr(self, "step_key", None)
-        )
-        return context
+    def get_success_url(self) -> str:
+        return reverse("conversations:detail", args=[self.person.pk, self.result.pk])
 
 
 class ConversationDetailView(ConversationMixin, TemplateView):
     template_name = "conversations/conversation_detail.html"
 
 
-class ConversationAboutView(ConversationMixin, StaleAwareFormMixin, FormView):
+class ConversationAboutView(ConversationMixin, ServiceFormView):
     """Date, place, who took part and the person's story. The story saves as it is typed."""
 
     template_name = "conversations/about.html"
+    form_class = ConversationForm
     step_key = "about"
+    autosave = True
+    success_message = "Saved."
 
-    def get_form_class(self):
-        return ConversationForm
-
-    def get_form(self, form_class=None):
-        data = self.request.POST if self.request.method == "POST" else None
-        return ConversationForm(data=data, instance=self.conversation)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.conversation}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -109,27 +74,15 @@ class ConversationAboutView(ConversationMixin, StaleAwareFormMixin, FormView):
         context["participants"] = list(self.conversation.participants.all())
         return context
 
-    def form_valid(self, form):
-        try:
-            services.conversation_update(
-                actor=self.request.user, conversation=self.conversation,
-                expected_version=form.cleaned_data["version"],
-                **{k: form.cleaned_data[k] for k in services.CONVERSATION_FIELDS},
-            )
-        except StaleEditError as exc:
-            if self.request.htmx:
-                return autosave_status(self.request, stale=True)
-            return self.handle_stale(form, exc)
-        if self.request.htmx:
-            return autosave_status(self.request, version=self.conversation.version)
-        messages.success(self.request, "Saved.")
-        return redirect("conversations:detail", person_id=self.person.pk,
-                        conversation_id=self.conversation.pk)
+    def save(self, form):
+        return services.conversation_update(
+            actor=self.request.user, conversation=self.conversation,
+            expected_version=form.cleaned_data["version"],
+            **{k: form.cleaned_data[k] for k in services.CONVERSATION_FIELDS},
+        )
 
-    def form_invalid(self, form):
-        if self.request.htmx:
-            return autosave_status(self.request, invalid=form)
-        return super().form_invalid(form)
+    def get_success_url(self) -> str:
+        return reverse("conversations:detail", args=[self.person.pk, self.conversation.pk])
 
 
 class ParticipantAddView(ConversationMixin, TemplateView):
@@ -146,7 +99,7 @@ class ParticipantAddView(ConversationMixin, TemplateView):
                 + "#participants")
         view = ConversationAboutView()
         view.setup(request, *args, **kwargs)
-        view.person, view._conversation = self.person, self.conversation
+        view.person, view.conversation = self.person, self.conversation
         return view.render_to_response(view.get_context_data(
             form=ConversationForm(instance=self.conversation), participant_form=form))
 
@@ -185,7 +138,7 @@ class StepView(ConversationMixin, TemplateView):
             try:
                 self.save(kind, form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, presenters.ADDED_MESSAGES[kind])
                 return HttpResponseRedirect(request.path + f"#{kind}")

@@ -8,6 +8,7 @@ from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from goldenthread.accounts.permissions import Permission
 from goldenthread.accounts.rules import can
 
 
@@ -16,9 +17,9 @@ from goldenthread.accounts.rules import can
 def home(request):
     """Send each person to where their work starts."""
     user = request.user
-    if can(user, "people.view_caseload"):
+    if can(user, Permission.VIEW_CASELOAD):
         return redirect("people:caseload")
-    if user.role == "panel_member":
+    if can(user, Permission.VIEW_DECISION_PANEL):
         return redirect("sds:panel")
     if user.is_staff:
         return redirect("admin:index")

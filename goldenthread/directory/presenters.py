@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from goldenthread.core.formatting import date_text
+
+from . import selectors
 from .models import CommunityResource, ResourceStatus
+
+RESULTS_LIMIT = 20
 
 SUMMARY_LENGTH = 220
 
@@ -136,7 +141,28 @@ def location_rows(resource: CommunityResource) -> list[dict]:
 
 
 def provenance(resource: CommunityResource) -> str:
-    updated = (f", last changed in the feed on {resource.last_updated:%-d %B %Y}"
+    updated = (f", last changed in the feed on {date_text(resource.last_updated)}"
                if resource.last_updated else "")
     return (f"From the {resource.source} directory feed (id {resource.source_id}){updated}. "
-            f"Imported on {resource.imported_at:%-d %B %Y}.")
+            f"Imported on {date_text(resource.imported_at)}.")
+
+
+def results_context(query: str, place: str = "", *, limit: int = RESULTS_LIMIT,
+                    select_url: str = "", select_url_name: str = "",
+                    select_kwargs: dict | None = None) -> dict:
+    """Context for directory/_results.html: search, then present each result.
+
+    For a "Use this" button on each result give either `select_url` (a path) or
+    `select_url_name` + `select_kwargs`; the button POSTs `resource_id` there."""
+    resources = selectors.search_resources(query, place=place, limit=limit) if (
+        query or place) else []
+    return {
+        "results": result_cards(resources),
+        "query": query,
+        "place": place,
+        "searched": bool(selectors.parse_query(query, place)),
+        "limit": limit,
+        "select_url": select_url,
+        "select_url_name": select_url_name,
+        "select_kwargs": select_kwargs or {},
+    }

@@ -3,51 +3,22 @@ selectors.search_resources and the presenters."""
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.rules import can
+from goldenthread.accounts.permissions import Permission
 from goldenthread.people.models import Person
+from goldenthread.ui.views import PermissionRequiredMixin
 
 from . import presenters, selectors
 from .forms import DirectorySearchForm
 
-RESULTS_LIMIT = 20
-
-
-class CaseworkRequiredMixin(LoginRequiredMixin):
-    """Practitioners and team leaders: the people who plan support with a person."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "people.view_caseload"):
-            raise PermissionDenied("The community directory is for staff who plan support.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-def results_context(query: str, place: str = "", *, limit: int = RESULTS_LIMIT,
-                    select_url: str = "", select_url_name: str = "",
-                    select_kwargs: dict | None = None) -> dict:
-    """Context for directory/_results.html: search, then present each result.
-
-    For a "Use this" button on each result give either `select_url` (a path) or
-    `select_url_name` + `select_kwargs`; the button POSTs `resource_id` there."""
-    resources = selectors.search_resources(query, place=place, limit=limit) if (
-        query or place) else []
-    return {
-        "results": presenters.result_cards(resources),
-        "query": query,
-        "place": place,
-        "searched": bool(selectors.parse_query(query, place)),
-        "limit": limit,
-        "select_url": select_url,
-        "select_url_name": select_url_name,
-        "select_kwargs": select_kwargs or {},
-    }
+# Practitioners and team leaders: the people who plan support with a person.
+DIRECTORY_PERMISSION = Permission.VIEW_CASELOAD
+DIRECTORY_REFUSED = "The community directory is for staff who plan support."
 
 
 # Where a "Use this" button on the directory page may post: the Support Sequence's "add
@@ -77,10 +48,12 @@ def _safe_select_url(request) -> str:
     return reverse(match.view_name, kwargs=match.kwargs)
 
 
-class DirectorySearchView(CaseworkRequiredMixin, TemplateView):
+class DirectorySearchView(PermissionRequiredMixin, TemplateView):
     """/directory/ and /directory/search/: the search page; with htmx, just the results."""
 
     template_name = "directory/search.html"
+    permission = DIRECTORY_PERMISSION
+    permission_denied_message = DIRECTORY_REFUSED
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False):
@@ -91,7 +64,8 @@ class DirectorySearchView(CaseworkRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = DirectorySearchForm(self.request.GET or None)
         query, place = form.search_terms() if form.is_bound else ("", "")
-        context.update(results_context(query, place, select_url=_safe_select_url(self.request)))
+        context.update(presenters.results_context(
+            query, place, select_url=_safe_select_url(self.request)))
         context["form"] = form
         context["htmx_status"] = bool(getattr(self.request, "htmx", False))
         return context
@@ -102,8 +76,10 @@ class DirectorySearchView(CaseworkRequiredMixin, TemplateView):
         return response
 
 
-class ResourceDetailView(CaseworkRequiredMixin, TemplateView):
+class ResourceDetailView(PermissionRequiredMixin, TemplateView):
     template_name = "directory/resource_detail.html"
+    permission = DIRECTORY_PERMISSION
+    permission_denied_message = DIRECTORY_REFUSED
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

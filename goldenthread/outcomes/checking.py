@@ -10,6 +10,17 @@ from goldenthread.outcomes.checker import CheckResult, check
 
 from .models import Answer, CheckQuestion
 
+# The statement box asks the checker as it is typed (htmx; outcomes.LiveCheckView). A form
+# adds "hx-post" (and may aim the feedback elsewhere).
+LIVE_CHECK_ATTRS = {
+    "hx-trigger": "input changed delay:300ms, load",
+    "hx-target": "#checker-feedback",
+    "hx-swap": "innerHTML",
+    "hx-include": "[name='statement'],[name='baseline'],[name='target_date']",
+    "aria-describedby": "checker-feedback",
+}
+
+
 # Which findings answer which question "no" (or, for the embedded-solution question, "yes").
 _CODES_FOR_QUESTION = {
     CheckQuestion.MEASURABLE: ("not_measurable", "no_baseline", "not_time_bound", "vague"),

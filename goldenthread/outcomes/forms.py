@@ -6,22 +6,15 @@ from django import forms
 from django.urls import reverse
 
 from goldenthread.core.questionnaires import Suggestion
-from goldenthread.people.forms import DateInput
+from goldenthread.ui.forms import VersionField, date_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
+from .checking import LIVE_CHECK_ATTRS
 from .models import Answer, CheckQuestion, OutcomeCheckAnswer
-
-LIVE_CHECK_ATTRS = {
-    "hx-trigger": "input changed delay:300ms, load",
-    "hx-target": "#checker-feedback",
-    "hx-swap": "innerHTML",
-    "hx-include": "[name='statement'],[name='baseline'],[name='target_date']",
-    "aria-describedby": "checker-feedback",
-}
 
 
 class OutcomeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False, min_value=0)  # none when it is a new outcome
     positive_change = forms.ModelChoiceField(
         label="Which positive change is this outcome for?", queryset=None,
         widget=forms.RadioSelect,
@@ -47,10 +40,8 @@ class OutcomeForm(forms.Form):
         help_text="What will be seen or counted when it is achieved.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    target_date = forms.DateField(
-        label="When it should be achieved by", required=False, widget=DateInput(),
-        error_messages={"invalid": "Enter a real date, for example 31 May 2027."},
-    )
+    target_date = date_field("When it should be achieved by", required=False,
+                             invalid_message="Enter a real date, for example 31 May 2027.")
     assessed_need = forms.CharField(
         label="Assessed need it meets (if any)", max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -50,12 +50,6 @@ def check_rows(outcome, answers: list[OutcomeCheckAnswer]) -> list[dict]:
     return rows
 
 
-def checker_summary(codes: list[str]) -> str:
-    if not codes:
-        return "No suggestions from the outcome checker"
-    return "Checker suggestions: " + ", ".join(CODE_LABELS.get(c, c) for c in codes)
-
-
 def flag_items(result) -> list[dict]:
     """Each flag with the words that triggered it (when that is part, not all, of the text)."""
     if result is None:

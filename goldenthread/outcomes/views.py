@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from goldenthread.accounts.rules import can
-from goldenthread.conversations.views import ConversationMixin
-from goldenthread.core.autosave import autosave_status
-from goldenthread.core.concurrency import StaleEditError
-from goldenthread.people.access import PersonRecordMixin
-from goldenthread.people.views import StaleAwareFormMixin
+from goldenthread.accounts.permissions import Permission
+from goldenthread.conversations.pages import ConversationMixin
+from goldenthread.people.access import PersonChild, PersonRecordMixin
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
 from .checking import run_checker
@@ -28,13 +22,14 @@ from .forms import OutcomeForm, check_form
 MAX_LIVE_CHARS = 5000
 
 
-class LiveCheckView(LoginRequiredMixin, View):
+class LiveCheckView(PermissionRequiredMixin, View):
     """OC-5: checker feedback as the practitioner types (htmx). Reads no person's record,
     so it writes no access-log row; it only checks the words sent to it."""
 
+    permission = Permission.VIEW_CASELOAD
+    permission_denied_message = "Only practitioners and team leaders check outcomes."
+
     def post(self, request):
-        if not can(request.user, "people.view_caseload"):
-            raise PermissionDenied("Only practitioners and team leaders check outcomes.")
         statement = request.POST.get("statement", "")[:MAX_LIVE_CHARS]
         baseline = request.POST.get("baseline", "")[:MAX_LIVE_CHARS]
         try:  # an unfinished or odd date is simply not counted yet
@@ -47,32 +42,36 @@ class LiveCheckView(LoginRequiredMixin, View):
                                 {"result": result, "items": presenters.flag_items(result)})
 
 
-class Step4View(ConversationMixin, FormView):
+class Step4View(ConversationMixin, ServiceFormView):
     """Step 4: make a positive change into a specific outcome."""
 
     template_name = "outcomes/step4.html"
+    form_class = OutcomeForm
     step_key = "step4"
+    success_message = "Outcome saved. Now check it against the eight questions."
 
-    def get_form(self, form_class=None):
-        changes = self.conversation.positivechange_set.all()
-        data = self.request.POST if self.request.method == "POST" else None
-        initial = {}
+    @property
+    def changes(self):
+        return self.conversation.positivechange_set.all()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "changes": self.changes}
+
+    def get_initial(self):
+        changes = self.changes
         if self.request.GET.get("change"):
-            initial["positive_change"] = self.request.GET["change"]
-        elif changes.count() == 1:
-            initial["positive_change"] = changes.first().pk
-        return OutcomeForm(data=data, initial=initial, changes=changes)
+            return {"positive_change": self.request.GET["change"]}
+        if changes.count() == 1:
+            return {"positive_change": changes.first().pk}
+        return {}
 
-    def form_valid(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         data.pop("version", None)
-        try:
-            outcome = services.outcome_create(actor=self.request.user, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Outcome saved. Now check it against the eight questions.")
-        return redirect("outcomes:check", person_id=self.person.pk, outcome_id=outcome.pk)
+        return services.outcome_create(actor=self.request.user, **data)
+
+    def get_success_url(self) -> str:
+        return reverse("outcomes:check", args=[self.person.pk, self.result.pk])
 
 
 class Step5View(ConversationMixin, TemplateView):
@@ -81,14 +80,10 @@ class Step5View(ConversationMixin, TemplateView):
 
 
 class OutcomeMixin(PersonRecordMixin):
-    @property
-    def outcome(self):
-        if not hasattr(self, "_outcome"):
-            outcome = selectors.outcome_for_person(self.person, self.kwargs["outcome_id"])
-            if outcome is None:
-                raise Http404("No such outcome for this person.")
-            self._outcome = outcome
-        return self._outcome
+    """Sets self.outcome: one of this person's outcomes, or 404."""
+
+    outcome = PersonChild(selectors.outcome_for_person, kwarg="outcome_id",
+                          missing="No such outcome for this person.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -123,64 +118,33 @@ class OutcomeDetailView(OutcomeMixin, TemplateView):
         return context
 
 
-class OutcomeEditView(OutcomeMixin, StaleAwareFormMixin, FormView):
+class OutcomeEditView(OutcomeMixin, ServiceFormView):
     """Change an outcome's wording (earlier wordings are kept); saves as it is typed."""
 
     template_name = "outcomes/outcome_edit.html"
+    form_class = OutcomeForm
+    autosave = True
+    success_message = "Outcome saved."
 
-    def get_form_class(self):
-        return OutcomeForm
-
-    def get_form(self, form_class=None):
+    def get_initial(self):
         outcome = self.outcome
-        data = self.request.POST if self.request.method == "POST" else None
-        return OutcomeForm(data=data, initial={
-            "version": outcome.version, "statement": outcome.statement,
-            "baseline": outcome.baseline, "measure": outcome.measure,
-            "target_date": outcome.target_date, "assessed_need": outcome.assessed_need,
-        })
+        return {"version": outcome.version, "statement": outcome.statement,
+                "baseline": outcome.baseline, "measure": outcome.measure,
+                "target_date": outcome.target_date, "assessed_need": outcome.assessed_need}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["closed_text"] = presenters.closed_text(self.outcome)
         return context
 
-    def handle_stale(self, form, exc):
-        self.stale_current = exc.current
-        data = form.data.copy()
-        data["version"] = str(exc.current.version)
-        new_form = OutcomeForm(data=data)
-        new_form.is_valid()
-        new_form.add_error(None, "Someone else saved a change after you opened this page. "
-                                 "Their version is shown below. Your changes are still in the "
-                                 "form: check them and save again.")
-        return self.render_to_response(self.get_context_data(form=new_form))
-
-    def form_valid(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         expected = data.pop("version") or 0
-        try:
-            services.outcome_update(actor=self.request.user, outcome=self.outcome,
-                                    expected_version=expected, **data)
-        except StaleEditError as exc:
-            if self.request.htmx:
-                return autosave_status(self.request, stale=True)
-            return self.handle_stale(form, exc)
-        except ValidationError as exc:
-            if self.request.htmx:
-                form.add_error(None, exc)
-                return autosave_status(self.request, invalid=form)
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        if self.request.htmx:
-            return autosave_status(self.request, version=self.outcome.version)
-        messages.success(self.request, "Outcome saved.")
-        return redirect("outcomes:detail", person_id=self.person.pk, outcome_id=self.outcome.pk)
+        return services.outcome_update(actor=self.request.user, outcome=self.outcome,
+                                       expected_version=expected, **data)
 
-    def form_invalid(self, form):
-        if self.request.htmx:
-            return autosave_status(self.request, invalid=form)
-        return super().form_invalid(form)
+    def get_success_url(self) -> str:
+        return reverse("outcomes:detail", args=[self.person.pk, self.outcome.pk])
 
 
 class OutcomeCheckView(OutcomeMixin, QuestionnaireViewMixin, FormView):

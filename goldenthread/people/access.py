@@ -14,6 +14,11 @@ administrators and superusers can never break glass.
 
 List pages that show people's names, dates of birth or CHI numbers call
 `log_list_view` once per request with the people shown.
+
+A person's pages compose PersonRecordMixin with the ui parts (goldenthread/ui/views.py):
+it comes first, so the record is opened and logged before a role is checked
+(PermissionRequiredMixin asks about `self.person`), and `PersonChild` reaches an item of
+the record by the id in the address, or 404.
 """
 
 from __future__ import annotations
@@ -32,10 +37,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role
+from goldenthread.accounts.permissions import Permission
 from goldenthread.accounts.rules import can
 from goldenthread.audit.forms import BREAK_GLASS_MIN_REASON, BreakGlassForm
 from goldenthread.audit.models import AccessAction, BreakGlassAccess
 from goldenthread.audit.services import access_record, break_glass_record
+from goldenthread.ui.views import ChildOr404
 
 from .models import Person
 
@@ -67,7 +74,7 @@ def may_break_glass(user) -> bool:
     """Only practitioners and team leaders (casework roles), never a superuser."""
     return bool(
         user is not None and user.is_authenticated and user.is_active
-        and not user.is_superuser and can(user, "people.view_caseload")
+        and not user.is_superuser and can(user, Permission.VIEW_CASELOAD)
     )
 
 
@@ -200,7 +207,26 @@ class PersonRecordMixin(LoginRequiredMixin):
             raise
         return super().dispatch(request, *args, **kwargs)
 
+    def get_permission_object(self):
+        """What PermissionRequiredMixin asks about: this person."""
+        return self.person
+
+    def get_page_label(self) -> str:
+        """The caption above a form page's heading (ui/form_page.html): whose record."""
+        return self.person.display_name
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["person"] = self.person
         return context
+
+
+class PersonChild(ChildOr404):
+    """On a PersonRecordMixin view: the item of this person's record named in the address
+    (`kwarg`), or 404. `lookup` is a related manager of the person ("unmet_needs") or a
+    selector (person, id) → item or None. The request's access-log row is already written
+    when it is read."""
+
+    def __init__(self, lookup, *, kwarg: str, missing: str, optional: bool = False) -> None:
+        super().__init__(lookup, kwarg=kwarg, missing=missing, parent="person",
+                         optional=optional)

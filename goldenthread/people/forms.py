@@ -5,28 +5,13 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, User
+from goldenthread.ui.forms import DateInput, VersionField, date_field
 
 from .chi import InvalidCHI, validate_chi
 from .models import CircleMember, Person
 
 # What may be typed in the CHI box: 10 digits with spaces or hyphens between groups.
 CHI_TYPED_MAX_LENGTH = 14
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "ds_input--fixed-10", **(attrs or {})}, format="%Y-%m-%d")
-
-
-class VersionField(forms.IntegerField):
-    """Carries the version the editor started from (SEC-5)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=True, min_value=1, **kwargs)
 
 
 class PersonForm(forms.ModelForm):
@@ -134,11 +119,7 @@ class AllocationForm(forms.Form):
         label="Their part", max_length=120, required=False,
         help_text="For example: allocated social worker, occupational therapist.",
     )
-    start_date = forms.DateField(
-        label="Start date", widget=DateInput(),
-        error_messages={"required": "Enter the start date.",
-                        "invalid": "Enter the start date as a real date."},
-    )
+    start_date = date_field("Start date")
 
     def __init__(self, *args, team=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,11 +131,7 @@ class AllocationForm(forms.Form):
 
 
 class EndAllocationForm(forms.Form):
-    end_date = forms.DateField(
-        label="Last day", widget=DateInput(),
-        error_messages={"required": "Enter the last day.",
-                        "invalid": "Enter the last day as a real date."},
-    )
+    end_date = date_field("Last day")
 
 
 class CaseloadSearchForm(forms.Form):

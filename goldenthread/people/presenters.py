@@ -6,6 +6,8 @@ import datetime
 
 from django.utils import timezone
 
+from goldenthread.core.formatting import date_text
+
 from .models import Person
 
 
@@ -26,7 +28,7 @@ def person_summary_rows(person: Person, *, edit_url: str | None) -> list[dict]:
         ("Name", f"{person.given_name} {person.family_name}"),
         ("Preferred name", person.preferred_name or "Not given"),
         ("Date of birth",
-         f"{person.date_of_birth:%-d %B %Y} (age {age_on(person.date_of_birth)})"),
+         f"{date_text(person.date_of_birth)} (age {age_on(person.date_of_birth)})"),
         ("CHI number", format_chi(person.chi_number) if person.chi_number else "Not known"),
         ("Communication needs", person.communication_needs or "None recorded"),
         ("Area", person.area.name),

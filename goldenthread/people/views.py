@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
+from goldenthread.accounts.permissions import Permission
 from goldenthread.accounts.rules import can
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.conversations import selectors as conversation_selectors
-from goldenthread.core.concurrency import StaleEditError
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
-from .access import PersonRecordMixin, log_list_view
+from .access import PersonChild, PersonRecordMixin, log_list_view
 from .forms import (
     AllocationForm,
     CaseloadSearchForm,
@@ -29,18 +29,10 @@ from .forms import (
     PossibleDuplicateResolveForm,
 )
 
-
-class CaseworkRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "people.view_caseload"):
-            raise PermissionDenied("Only practitioners and team leaders hold a caseload.")
-        return super().dispatch(request, *args, **kwargs)
-
-
 CASELOAD_QUERY_KEY = "gt_caseload_query"
 
 
-class CaseloadView(CaseworkRequiredMixin, ListView):
+class CaseloadView(PermissionRequiredMixin, ListView):
     """My caseload: people allocated to me (a team leader also sees their team's people).
 
     The search is sent by POST and kept in the session, then the page is shown again by a
@@ -48,6 +40,8 @@ class CaseloadView(CaseworkRequiredMixin, ListView):
     browser history or a server log, and paging through the results still works."""
 
     template_name = "people/caseload.html"
+    permission = Permission.VIEW_CASELOAD
+    permission_denied_message = "Only practitioners and team leaders hold a caseload."
     context_object_name = "people"
     paginate_by = 25
 
@@ -77,9 +71,8 @@ class CaseloadView(CaseworkRequiredMixin, ListView):
         context["query"] = query = self.search_query()
         context["search_form"] = getattr(self, "search_form", None) or CaseloadSearchForm(
             initial={"q": query})
-        context["can_add_person"] = can(self.request.user, "people.add_person")
         log_list_view(self.request, context["people"])  # names, dates of birth, CHIs
-        if can(self.request.user, "accounts.view_team"):
+        if can(self.request.user, Permission.REVIEW_POSSIBLE_DUPLICATES):
             context["possible_duplicates_open"] = selectors.open_possible_duplicates(
                 self.request.user).count()
         return context
@@ -104,46 +97,6 @@ class PersonDetailView(PersonRecordMixin, TemplateView):
         context["past_allocations"] = [a for a in allocations if not a.is_active(today)]
         context["can_manage_allocations"] = can(self.request.user, "people.manage_allocations", person)
         return context
-
-
-class StaleAwareFormMixin:
-    """On a stale save: keep everything typed, show the other person's version, and let
-    the editor save again on top of it deliberately (SEC-5)."""
-
-    stale_current = None
-
-    def handle_stale(self, form, exc: StaleEditError):
-        self.stale_current = exc.current
-        data = form.data.copy()
-        data["version"] = str(exc.current.version)
-        new_form = self.get_form_class()(data=data, instance=form.instance)
-        new_form.is_valid()
-        new_form.add_error(
-            None,
-            "Someone else saved a change after you opened this page. Their version is shown "
-            "below. Your changes are still in the form: check them and save again.",
-        )
-        return self.render_to_response(self.get_context_data(form=new_form))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["stale_current"] = current = self.stale_current
-        if current is not None:
-            form = context["form"]
-            context["stale_values"] = [
-                (field.label, _display(getattr(current, name)))
-                for name, field in form.fields.items()
-                if name != "version"
-            ]
-        return context
-
-
-def _display(value) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if hasattr(value, "strftime"):
-        return value.strftime("%-d %B %Y")
-    return "" if value is None else str(value)
 
 
 CHI_REFUSALS = (
@@ -173,120 +126,111 @@ def chi_refused(view, form, exc: Exception):
     return view.form_invalid(form)
 
 
-class PersonCreateView(CaseworkRequiredMixin, FormView):
+class PersonCreateView(PermissionRequiredMixin, ServiceFormView):
     template_name = "people/person_form.html"
     form_class = PersonForm
+    permission = Permission.ADD_PERSON
+    permission_denied_message = "Only practitioners and team leaders add a person."
 
     def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except CHI_REFUSALS as exc:
+            return chi_refused(self, form, exc)
+
+    def save(self, form):
         user = self.request.user
         if user.team_id is None:
             raise PermissionDenied("You need to be in a team to add a person.")
         data = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
-        try:
-            person = services.person_create(
-                actor=user, team=user.team, allocate_to=user, http_request=self.request, **data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        except CHI_REFUSALS as exc:
-            return chi_refused(self, form, exc)
-        messages.success(self.request, f"{person.display_name} has been added.")
-        return redirect("people:detail", person_id=person.pk)
+        return services.person_create(
+            actor=user, team=user.team, allocate_to=user, http_request=self.request, **data
+        )
+
+    def get_success_message(self, result) -> str:
+        return f"{result.display_name} has been added."
+
+    def get_success_url(self) -> str:
+        return reverse("people:detail", kwargs={"person_id": self.result.pk})
 
 
-class PersonEditView(PersonRecordMixin, StaleAwareFormMixin, FormView):
+class PersonEditView(PersonRecordMixin, ServiceFormView):
     template_name = "people/person_form.html"
     form_class = PersonForm
+    success_message = "Details saved."
 
-    def get_form(self, form_class=None):
-        return PersonForm(instance=self.person, **self._form_data())
-
-    def get_form_class(self):
-        return PersonForm
-
-    def _form_data(self):
-        if self.request.method == "POST":
-            return {"data": self.request.POST}
-        return {}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.person}
 
     def form_valid(self, form):
-        changes = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
         try:
-            services.person_update(
-                actor=self.request.user, person=self.person,
-                expected_version=form.cleaned_data["version"], http_request=self.request,
-                **changes,
-            )
-        except StaleEditError as exc:
-            return self.handle_stale(form, exc)
+            return super().form_valid(form)
         except CHI_REFUSALS as exc:
             return chi_refused(self, form, exc)
-        messages.success(self.request, "Details saved.")
-        return redirect("people:detail", person_id=self.person.pk)
+
+    def save(self, form):
+        changes = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
+        return services.person_update(
+            actor=self.request.user, person=self.person,
+            expected_version=form.cleaned_data["version"], http_request=self.request,
+            **changes,
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("people:detail", kwargs={"person_id": self.person.pk})
 
 
-class CircleMemberMixin(PersonRecordMixin):
-    def get_member(self):
-        member_id = self.kwargs.get("member_id")
-        if member_id is None:
-            return None
-        member = self.person.circle.filter(pk=member_id).first()
-        if member is None:
-            raise Http404("No such person in this circle.")
-        return member
+class CircleMemberFormView(PersonRecordMixin, ServiceFormView):
+    """Add someone to the person's circle, or change their details."""
 
-
-class CircleMemberFormView(CircleMemberMixin, StaleAwareFormMixin, FormView):
     template_name = "people/circle_form.html"
+    form_class = CircleMemberForm
+    member = PersonChild("circle", kwarg="member_id", missing="No such person in this circle.",
+                         optional=True)
 
-    def get_form_class(self):
-        return CircleMemberForm
-
-    def get_form(self, form_class=None):
-        self.member = self.get_member()
-        kwargs = {"instance": self.member}
-        if self.request.method == "POST":
-            kwargs["data"] = self.request.POST
-        return CircleMemberForm(**kwargs)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.member}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.member
         return context
 
-    def form_valid(self, form):
+    def save(self, form):
         fields = {k: form.cleaned_data[k] for k in services.CIRCLE_FIELDS}
         if self.member is None:
-            services.circle_member_add(actor=self.request.user, person=self.person, **fields)
-            messages.success(self.request, f"{fields['name']} has been added to the circle.")
-        else:
-            try:
-                services.circle_member_update(
-                    actor=self.request.user, member=self.member,
-                    expected_version=form.cleaned_data["version"], **fields,
-                )
-            except StaleEditError as exc:
-                return self.handle_stale(form, exc)
-            messages.success(self.request, f"Details for {fields['name']} saved.")
-        return HttpResponseRedirect(reverse("people:detail", args=[self.person.pk]) + "#circle")
+            return services.circle_member_add(actor=self.request.user, person=self.person,
+                                              **fields)
+        return services.circle_member_update(
+            actor=self.request.user, member=self.member,
+            expected_version=form.cleaned_data["version"], **fields,
+        )
+
+    def get_success_message(self, result) -> str:
+        if self.member is None:
+            return f"{result.name} has been added to the circle."
+        return f"Details for {result.name} saved."
+
+    def get_success_url(self) -> str:
+        return reverse("people:detail", args=[self.person.pk]) + "#circle"
 
 
-class CircleMemberRemoveView(CircleMemberMixin, TemplateView):
+class CircleMemberRemoveView(PersonRecordMixin, TemplateView):
     """Asks first; someone the record refers to is not offered for removal, and a POST to
     remove them is refused with the reason (nothing is removed)."""
 
     template_name = "people/circle_remove.html"
+    member = PersonChild("circle", kwarg="member_id", missing="No such person in this circle.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        member = context["member"] = self.get_member()
+        member = context["member"] = self.member
         if "refusal" not in context:
             context["refusal"] = services.circle_member_removal_refused(member)
         return context
 
     def post(self, request, *args, **kwargs):
-        member = self.get_member()
+        member = self.member
         try:
             services.circle_member_remove(actor=request.user, member=member)
         except ValidationError as exc:
@@ -295,97 +239,63 @@ class CircleMemberRemoveView(CircleMemberMixin, TemplateView):
         return HttpResponseRedirect(reverse("people:detail", args=[self.person.pk]) + "#circle")
 
 
-class AllocationMixin(PersonRecordMixin):
-    def check_allowed(self):
-        if not can(self.request.user, "people.manage_allocations", self.person):
-            raise PermissionDenied("Only the team leader of the person's team allocates workers.")
+class AllocationFormView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    """Allocating workers is for the team leader of the person's team."""
+
+    permission = Permission.MANAGE_ALLOCATIONS
+    permission_denied_message = "Only the team leader of the person's team allocates workers."
+
+    def get_success_url(self) -> str:
+        return reverse("people:detail", args=[self.person.pk]) + "#allocations"
 
 
-class AllocationCreateView(AllocationMixin, FormView):
+class AllocationCreateView(AllocationFormView):
     template_name = "people/allocation_form.html"
     form_class = AllocationForm
 
-    def get(self, request, *args, **kwargs):
-        self.check_allowed()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.check_allowed()
-        return super().post(request, *args, **kwargs)
-
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["team"] = self.person.team
-        return kwargs
+        return {**super().get_form_kwargs(), "team": self.person.team}
 
-    def form_valid(self, form):
-        try:
-            allocation = services.allocation_start(
-                actor=self.request.user, person=self.person, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{allocation.worker} is now allocated.")
-        return HttpResponseRedirect(
-            reverse("people:detail", args=[self.person.pk]) + "#allocations"
-        )
+    def save(self, form):
+        return services.allocation_start(actor=self.request.user, person=self.person,
+                                         **form.cleaned_data)
+
+    def get_success_message(self, result) -> str:
+        return f"{result.worker} is now allocated."
 
 
-class AllocationEndView(AllocationMixin, FormView):
+def _allocation_of(person, allocation_id):
+    return person.allocations.select_related("worker").filter(pk=allocation_id).first()
+
+
+class AllocationEndView(AllocationFormView):
     template_name = "people/allocation_end.html"
     form_class = EndAllocationForm
-
-    def get_allocation(self):
-        allocation = self.person.allocations.select_related("worker").filter(
-            pk=self.kwargs["allocation_id"]
-        ).first()
-        if allocation is None:
-            raise Http404("No such allocation for this person.")
-        return allocation
-
-    def get(self, request, *args, **kwargs):
-        self.check_allowed()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.check_allowed()
-        return super().post(request, *args, **kwargs)
+    allocation = PersonChild(_allocation_of, kwarg="allocation_id",
+                             missing="No such allocation for this person.")
 
     def get_initial(self):
         return {"end_date": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["allocation"] = self.get_allocation()
+        context["allocation"] = self.allocation
         return context
 
-    def form_valid(self, form):
-        allocation = self.get_allocation()
-        try:
-            services.allocation_end(
-                actor=self.request.user, allocation=allocation,
-                end_date=form.cleaned_data["end_date"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{allocation.worker}'s allocation has ended.")
-        return HttpResponseRedirect(
-            reverse("people:detail", args=[self.person.pk]) + "#allocations"
-        )
+    def save(self, form):
+        return services.allocation_end(actor=self.request.user, allocation=self.allocation,
+                                       end_date=form.cleaned_data["end_date"])
+
+    def get_success_message(self, result) -> str:
+        return f"{self.allocation.worker}'s allocation has ended."
 
 
-
-class PossibleDuplicateListView(CaseworkRequiredMixin, TemplateView):
+class PossibleDuplicateListView(PermissionRequiredMixin, TemplateView):
     """A team leader's list of possible duplicates raised by their team (#11)."""
 
     template_name = "people/possible_duplicates.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "accounts.view_team"):
-            raise PermissionDenied("Only team leaders check possible duplicates.")
-        return super().dispatch(request, *args, **kwargs)
+    permission = Permission.REVIEW_POSSIBLE_DUPLICATES
+    permission_denied_message = "Only team leaders check possible duplicates."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -394,7 +304,7 @@ class PossibleDuplicateListView(CaseworkRequiredMixin, TemplateView):
         return context
 
 
-class PossibleDuplicateView(CaseworkRequiredMixin, FormView):
+class PossibleDuplicateView(PermissionRequiredMixin, ServiceFormView):
     """One possible duplicate. The worker who typed the CHI number sees what they typed and
     that their team leader has it, nothing about the existing record. A team leader of
     their team also sees which team held that record and, if they may see the person, a
@@ -402,6 +312,9 @@ class PossibleDuplicateView(CaseworkRequiredMixin, FormView):
 
     template_name = "people/possible_duplicate.html"
     form_class = PossibleDuplicateResolveForm
+    permission = Permission.VIEW_CASELOAD
+    permission_denied_message = "Only practitioners and team leaders hold a caseload."
+    success_message = "Recorded as dealt with."
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -410,7 +323,7 @@ class PossibleDuplicateView(CaseworkRequiredMixin, FormView):
             request.user, kwargs["duplicate_id"])
         if self.duplicate is None:
             raise PermissionDenied("This request is not yours or your team's.")
-        self.is_team_leader = can(request.user, "accounts.view_team")
+        self.is_team_leader = can(request.user, Permission.REVIEW_POSSIBLE_DUPLICATES)
         if request.method == "POST" and not self.is_team_leader:
             raise PermissionDenied("Only the team leader records what was done.")
         return super().dispatch(request, *args, **kwargs)
@@ -446,14 +359,11 @@ class PossibleDuplicateView(CaseworkRequiredMixin, FormView):
                     )
         return context
 
-    def form_valid(self, form):
-        try:
-            services.possible_duplicate_resolve(
-                actor=self.request.user, possible_duplicate=self.duplicate,
-                resolution=form.cleaned_data["resolution"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Recorded as dealt with.")
-        return redirect("people:possible_duplicates")
+    def save(self, form):
+        return services.possible_duplicate_resolve(
+            actor=self.request.user, possible_duplicate=self.duplicate,
+            resolution=form.cleaned_data["resolution"],
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("people:possible_duplicates")

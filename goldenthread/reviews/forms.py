@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from goldenthread.outcomes.forms import LIVE_CHECK_ATTRS
-from goldenthread.people.forms import DateInput
+from goldenthread.outcomes.checking import LIVE_CHECK_ATTRS
+from goldenthread.ui.forms import VersionField, date_field
 
 from . import presenters
 from .models import OutcomeDecision, Rating, SolutionDecision, WhoseWords
@@ -16,25 +16,12 @@ from .selectors import SHOW_CHOICES, SORT_CHOICES
 RATING_CHOICES = [(r.value, presenters.RATING_TEXT[r]) for r in Rating]
 
 
-class OptionalVersionField(forms.IntegerField):
-    """The version the editor started from, or empty when nothing was saved yet (SEC-5)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, min_value=1, **kwargs)
-
-
-def _date_field(label: str, *, required: bool = True, what: str = "the date") -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=DateInput(),
-        error_messages={"required": f"Enter {what}.",
-                        "invalid": f"Enter {what} as a real date, for example 3 March 2027."},
-    )
+def _date_field(label: str, *, required: bool = True, what: str) -> forms.DateField:
+    return date_field(label, required=required, what=what, example="3 March 2027")
 
 
 class ScheduleForm(forms.Form):
-    version = OptionalVersionField()
+    version = VersionField(required=False)  # empty until the first save
     next_review_on = _date_field("Date of the next review", what="the date of the next review")
 
 
@@ -51,7 +38,7 @@ class StartForm(forms.Form):
 class OutcomeReviewForm(forms.Form):
     """The practitioner's review of one outcome, and the new wording if it is rewritten."""
 
-    version = OptionalVersionField()
+    version = VersionField(required=False)  # empty until the first save
     new_measure_value = forms.DecimalField(
         label="The measure now, as a number", required=False, max_digits=12,
         decimal_places=2,
@@ -192,7 +179,7 @@ class PersonViewForm(forms.Form):
 
 
 class SolutionReviewForm(forms.Form):
-    version = OptionalVersionField()
+    version = VersionField(required=False)  # empty until the first save
     decision = forms.ChoiceField(
         label="Keep, change or stop it?",
         widget=forms.RadioSelect,
@@ -219,7 +206,7 @@ class SolutionReviewForm(forms.Form):
 
 
 class FinishForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
     held_on = _date_field("Date of the review", what="the date of the review")
     what_learned = forms.CharField(
         label="What we learned at this review", max_length=8000, required=False,

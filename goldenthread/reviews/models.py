@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from goldenthread.audit.models import AppendOnlyModel
+from goldenthread.core.formatting import date_text
 from goldenthread.core.models import VersionedModel
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
@@ -55,7 +56,7 @@ class ReviewSchedule(VersionedModel):
     )
 
     def __str__(self) -> str:
-        return f"Next review {self.next_review_on:%-d %B %Y}"
+        return f"Next review {date_text(self.next_review_on)}"
 
 
 class ReviewStatus(models.TextChoices):
@@ -102,7 +103,7 @@ class Review(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Review on {self.held_on:%-d %B %Y}"
+        return f"Review on {date_text(self.held_on)}"
 
     @property
     def is_draft(self) -> bool:

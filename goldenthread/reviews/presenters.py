@@ -3,10 +3,11 @@ template filters), and the geometry of the small progress charts (server-rendere
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from goldenthread.core.formatting import date_text
 
 from .models import OutcomeDecision, Rating, SolutionDecision, WhoseWords
 
@@ -42,17 +43,6 @@ OUTCOME_STATUS_TAG_COLOUR: dict[str, str] = {
     "closed": "grey",
     "replaced": "purple",
 }
-
-
-def date_text(day: datetime.date | datetime.datetime | None) -> str:
-    """3 March 2026."""
-    if day is None:
-        return ""
-    if isinstance(day, datetime.datetime):
-        from django.utils import timezone
-
-        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    return f"{day.day} {day:%B %Y}"
 
 
 def short(text: str, length: int = 80) -> str:
@@ -149,10 +139,6 @@ def _x_positions(count: int) -> list[float]:
     return [left + i * step for i in range(count)]
 
 
-def _short_date(day: datetime.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def rating_chart(points: Sequence, *, title: str) -> Chart | None:
     """Ratings at each review on a four-step scale. `points` have held_on and rating."""
     rated = [p for p in points if p.rating]
@@ -167,7 +153,7 @@ def rating_chart(points: Sequence, *, title: str) -> Chart | None:
         chart.points.append(ChartPoint(
             x=x, y=level_y[Rating(point.rating)],
             label=f"{date_text(point.held_on)}: {RATING_TEXT[Rating(point.rating)]}"))
-        chart.x_labels.append((x, _short_date(point.held_on)))
+        chart.x_labels.append((x, date_text(point.held_on, short_month=True)))
     return chart
 
 
@@ -191,5 +177,5 @@ def measure_chart(points: Sequence, *, title: str) -> Chart | None:
     for x, point, value in zip(_x_positions(len(measured)), measured, values, strict=True):
         chart.points.append(ChartPoint(x=x, y=y_of(value),
                                        label=f"{date_text(point.held_on)}: {measure_text(value)}"))
-        chart.x_labels.append((x, _short_date(point.held_on)))
+        chart.x_labels.append((x, date_text(point.held_on, short_month=True)))
     return chart

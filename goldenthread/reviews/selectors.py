@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404
 from django.utils import timezone
 
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
@@ -31,25 +30,12 @@ from .progress import ProgressPoint, chain_of, progress_points, view_lines
 # --- One review --------------------------------------------------------------------------
 
 
-def review_for(person: Person, review_id) -> Review:
-    review = person.reviews.select_related("conducted_by").filter(pk=review_id).first()
-    if review is None:
-        raise Http404("No such review for this person.")
-    return review
-
-
-def outcome_for(person: Person, outcome_id) -> Outcome:
-    outcome = person.outcomes.filter(pk=outcome_id).first()
-    if outcome is None:
-        raise Http404("No such outcome for this person.")
-    return outcome
+def review_for(person: Person, review_id) -> Review | None:
+    return person.reviews.select_related("conducted_by").filter(pk=review_id).first()
 
 
 def solution_for(person: Person, solution_id):
-    solution = person.support_solutions.select_related("outcome").filter(pk=solution_id).first()
-    if solution is None:
-        raise Http404("No such solution for this person.")
-    return solution
+    return person.support_solutions.select_related("outcome").filter(pk=solution_id).first()
 
 
 def outcome_ids_to_review(review: Review) -> set:

@@ -4,20 +4,20 @@ person is a PersonRecordMixin view: scoped to people the user may see, and logge
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.models import Role
+from goldenthread.accounts.permissions import Permission
 from goldenthread.accounts.rules import can
-from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.formatting import date_text
 from goldenthread.outcomes.models import OutcomeStatus
-from goldenthread.people.access import PersonRecordMixin, log_list_view
+from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
 from .forms import (
@@ -32,29 +32,9 @@ from .forms import (
 from .models import OutcomeDecision, ReviewStatus, review_interval_days
 from .thread import LINK_KIND_TITLE, broken_links, build_thread
 
-STALE_MESSAGE = (
-    "Someone else saved a change after you opened this page. Their version is shown below. "
-    "Your changes are still in the form: check them and save again."
-)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError beside the right field, or at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
 
 def _live_check_url() -> str:
-    try:
-        return reverse("outcomes:live_check")
-    except NoReverseMatch:  # pragma: no cover - the outcomes app is always there
-        return ""
+    return reverse("outcomes:live_check")
 
 
 # --- The person's reviews and schedule --------------------------------------------------------
@@ -88,86 +68,94 @@ def getattr_or_none(person, name: str):
         return None
 
 
-class ScheduleView(PersonRecordMixin, TemplateView):
+class ScheduleView(PersonRecordMixin, ServiceFormView):
     """Set the date of the person's next review (REV-3)."""
 
     template_name = "reviews/schedule.html"
+    form_class = ScheduleForm
+
+    @cached_property
+    def schedule(self):
+        return getattr_or_none(self.person, "review_schedule")
+
+    def get_initial(self):
+        schedule = self.schedule
+        return {"version": schedule.version if schedule else None,
+                "next_review_on": schedule.next_review_on if schedule else None}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        schedule = getattr_or_none(self.person, "review_schedule")
-        context["schedule"] = schedule
-        context.setdefault("form", ScheduleForm(initial={
-            "version": schedule.version if schedule else None,
-            "next_review_on": schedule.next_review_on if schedule else None,
-        }))
+        context["schedule"] = self.schedule
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = ScheduleForm(data=request.POST)
-        if form.is_valid():
-            try:
-                schedule = services.review_schedule_set(
-                    actor=request.user, person=self.person,
-                    next_review_on=form.cleaned_data["next_review_on"],
-                    expected_version=form.cleaned_data["version"])
-            except StaleEditError as exc:
-                data = request.POST.copy()
-                data["version"] = str(exc.current.version)
-                form = ScheduleForm(data=data)
-                form.is_valid()
-                form.add_error(None, STALE_MESSAGE)
-                return self.render_to_response(self.get_context_data(
-                    form=form, stale_current=exc.current,
-                    stale_values=[("Date of the next review",
-                                   presenters.date_text(exc.current.next_review_on))]))
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, "The next review is set for "
-                                          f"{presenters.date_text(schedule.next_review_on)}.")
-                return HttpResponseRedirect(reverse("reviews:list", args=[self.person.pk]))
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        return services.review_schedule_set(
+            actor=self.request.user, person=self.person,
+            next_review_on=form.cleaned_data["next_review_on"],
+            expected_version=form.cleaned_data["version"])
+
+    def get_success_message(self, result) -> str:
+        return f"The next review is set for {date_text(result.next_review_on)}."
+
+    def get_success_url(self) -> str:
+        return reverse("reviews:list", args=[self.person.pk])
 
 
-class StartView(PersonRecordMixin, TemplateView):
+class StartView(PersonRecordMixin, ServiceFormView):
     template_name = "reviews/start.html"
+    form_class = StartForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", StartForm())
         context["in_progress"] = self.person.reviews.filter(status=ReviewStatus.DRAFT).first()
         context["open_outcomes"] = list(self.person.outcomes.filter(status=OutcomeStatus.OPEN)
                                         .order_by("created_at"))
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = StartForm(data=request.POST)
-        if form.is_valid():
-            try:
-                review = services.review_start(actor=request.user, person=self.person,
-                                               held_on=form.cleaned_data["held_on"])
-            except services.ReviewInProgress as exc:
-                messages.info(request, exc.messages[0])
-                return HttpResponseRedirect(
-                    reverse("reviews:detail", args=[self.person.pk, exc.review.pk]))
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, "Review started. Go through each outcome with "
-                                          f"{presenters.first_name(self.person)}.")
-                return HttpResponseRedirect(
-                    reverse("reviews:detail", args=[self.person.pk, review.pk]))
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        return services.review_start(actor=self.request.user, person=self.person,
+                                     held_on=form.cleaned_data["held_on"])
+
+    def refused(self, form, exc):
+        if isinstance(exc, services.ReviewInProgress):
+            messages.info(self.request, exc.messages[0])
+            return HttpResponseRedirect(
+                reverse("reviews:detail", args=[self.person.pk, exc.review.pk]))
+        return super().refused(form, exc)
+
+    def get_success_message(self, result) -> str:
+        return ("Review started. Go through each outcome with "
+                f"{presenters.first_name(self.person)}.")
+
+    def get_success_url(self) -> str:
+        return reverse("reviews:detail", args=[self.person.pk, self.result.pk])
 
 
 # --- One review --------------------------------------------------------------------------------
 
 
+def outcome_review_initial(block) -> dict:
+    """The outcome review form as the block stands: its wording, and this review's row."""
+    outcome, row = block.outcome, block.this_review
+    initial = {"statement": outcome.statement, "baseline": outcome.baseline,
+               "measure": outcome.measure, "target_date": outcome.target_date,
+               "assessed_need": outcome.assessed_need}
+    if row is not None:
+        measure = (None if row.new_measure_value is None
+                   else presenters.measure_text(row.new_measure_value))
+        initial.update(version=row.version, new_measure_value=measure,
+                       rating=row.rating, evidence=row.evidence, decision=row.decision)
+    return initial
+
+
+def solution_review_initial(line) -> dict:
+    return ({"version": line.review.version, "decision": line.review.decision,
+             "why": line.review.why} if line.review else {})
+
+
 class ReviewMixin(PersonRecordMixin):
-    @cached_property
-    def review(self):
-        return selectors.review_for(self.person, self.kwargs["review_id"])
+    review = PersonChild(selectors.review_for, kwarg="review_id",
+                         missing="No such review for this person.")
 
     @cached_property
     def sheet(self):
@@ -181,9 +169,14 @@ class ReviewMixin(PersonRecordMixin):
         for block in self.sheet.blocks:
             if str(block.outcome.pk) == str(outcome_id):
                 return block
-        from django.http import Http404
-
         raise Http404("This outcome is not part of this review.")
+
+    def block_editable(self, block) -> bool:
+        """Whether this review may still record the outcome's review."""
+        row = block.this_review
+        return self.review.is_draft and (
+            (row is None and block.outcome.status == OutcomeStatus.OPEN)
+            or (row is not None and row.decision == OutcomeDecision.KEEP))
 
     def decorate(self, block, *, form=None, view_form=None, solution_forms=None):
         """Attach the forms for one outcome block (bound ones when redisplaying errors)."""
@@ -192,20 +185,9 @@ class ReviewMixin(PersonRecordMixin):
         block.rating_colour = presenters.RATING_TAG_COLOUR.get(row.rating, "") if row else ""
         block.measure_text = presenters.measure_text(row.new_measure_value) if row else ""
         block.decision_text = presenters.decision_text(row, block.outcome) if row else ""
-        block.editable = review.is_draft and (
-            (row is None and block.outcome.status == OutcomeStatus.OPEN)
-            or (row is not None and row.decision == OutcomeDecision.KEEP))
+        block.editable = self.block_editable(block)
         if form is None and block.editable:
-            outcome = block.outcome
-            initial = {"statement": outcome.statement, "baseline": outcome.baseline,
-                       "measure": outcome.measure, "target_date": outcome.target_date,
-                       "assessed_need": outcome.assessed_need}
-            if row is not None:
-                measure = (None if row.new_measure_value is None
-                           else presenters.measure_text(row.new_measure_value))
-                initial.update(version=row.version, new_measure_value=measure,
-                               rating=row.rating, evidence=row.evidence, decision=row.decision)
-            form = OutcomeReviewForm(initial=initial, key=block.key,
+            form = OutcomeReviewForm(initial=outcome_review_initial(block), key=block.key,
                                      checker_url=_live_check_url(),
                                      auto_id=f"id_{block.key}_%s")
         block.form = form
@@ -222,19 +204,20 @@ class ReviewMixin(PersonRecordMixin):
             line.editable = review.is_draft and not (
                 line.review is not None and line.review.decision == "stop")
             line.form = solution_forms.get(line.solution.pk) or SolutionReviewForm(
-                initial={"version": line.review.version, "decision": line.review.decision,
-                         "why": line.review.why} if line.review else {},
-                auto_id=f"id_s{key}_%s")
+                initial=solution_review_initial(line), auto_id=f"id_s{key}_%s")
         return block
 
-    def finish_form(self, data=None):
+    def finish_initial(self) -> dict:
         review = self.review
-        return FinishForm(data=data, auto_id="id_finish_%s", initial={
+        return {
             "version": review.version, "held_on": review.held_on,
             "what_learned": review.what_learned,
             "next_review_on": review.next_review_on
             or selectors.default_next_review(max(review.held_on, timezone.localdate())),
-        })
+        }
+
+    def finish_form(self, data=None):
+        return FinishForm(data=data, auto_id="id_finish_%s", initial=self.finish_initial())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -265,207 +248,202 @@ class ReviewDetailView(ReviewMixin, TemplateView):
             for b in sheet.blocks
         ]
         context["finish_form"] = self.finish_form() if self.review.is_draft else None
-        context["heading"] = f"Review on {presenters.date_text(self.review.held_on)}"
+        context["heading"] = f"Review on {date_text(self.review.held_on)}"
         context["tasks_intro"] = (f"{sheet.reviewed_count} of {len(sheet.blocks)} reviewed."
                                   if sheet.blocks else "")
         return context
 
 
-class OutcomeReviewView(ReviewMixin, TemplateView):
+class ReviewBlockFormView(ReviewMixin, ServiceFormView):
+    """A form about one outcome of the review; saved, it goes back to that outcome."""
+
+    @cached_property
+    def block(self):
+        return self.block_for(self.kwargs["outcome_id"])
+
+    def get_success_url(self) -> str:
+        return self.detail_url(f"outcome-{self.block.key}")
+
+
+class OutcomeReviewView(ReviewBlockFormView):
     """One outcome of a review: the practitioner's rating, evidence and decision."""
 
     template_name = "reviews/review_outcome.html"
+    form_class = OutcomeReviewForm
+
+    def get_form_kwargs(self):
+        key = self.block.key
+        return {**super().get_form_kwargs(), "key": key, "checker_url": _live_check_url(),
+                "auto_id": f"id_{key}_%s"}
+
+    def get_initial(self):
+        return outcome_review_initial(self.block)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        block = self.block_for(self.kwargs["outcome_id"])
-        context["entry"] = self.decorate(block, form=kwargs.get("form"))
+        form = context["form"]
+        if self.request.method != "POST" and not self.block_editable(self.block):
+            form = None  # nothing to change: the block shows what was recorded
+        context["entry"] = self.decorate(self.block, form=form)
         return context
 
-    def post(self, request, *args, **kwargs):
-        block = self.block_for(self.kwargs["outcome_id"])
-        form = OutcomeReviewForm(data=request.POST, key=block.key,
-                                 checker_url=_live_check_url(), auto_id=f"id_{block.key}_%s")
-        if form.is_valid():
-            data = form.cleaned_data
-            rewrite = None
-            if data["decision"] == OutcomeDecision.REWRITE:
-                rewrite = services.Rewrite(
-                    statement=data["statement"], baseline=data["baseline"],
-                    measure=data["measure"], target_date=data["target_date"],
-                    assessed_need=data["assessed_need"])
-            try:
-                row = services.outcome_review_record(
-                    actor=request.user, review=self.review, outcome=block.outcome,
-                    rating=data["rating"], evidence=data["evidence"],
-                    decision=data["decision"], new_measure_value=data["new_measure_value"],
-                    rewrite=rewrite, expected_version=data["version"])
-            except StaleEditError as exc:
-                current = exc.current
-                post = request.POST.copy()
-                post["version"] = str(current.version)
-                form = OutcomeReviewForm(data=post, key=block.key,
-                                         checker_url=_live_check_url(),
-                                         auto_id=f"id_{block.key}_%s")
-                form.is_valid()
-                form.add_error(None, STALE_MESSAGE)
-                return self.render_to_response(self.get_context_data(
-                    form=form, stale_current=current, stale_values=[
-                        ("How far has it come?", presenters.rating_text(current.rating)),
-                        ("What shows this", current.evidence),
-                        ("The measure now", presenters.measure_text(current.new_measure_value)),
-                        ("What happens to this outcome now?", current.get_decision_display()),
-                    ]))
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                text = {OutcomeDecision.KEEP: "Review of this outcome saved.",
-                        OutcomeDecision.REWRITE: "Outcome rewritten. The old wording is kept "
-                                                 "in the record, linked to the new one.",
-                        OutcomeDecision.CLOSE: "Review saved and the outcome closed."}
-                messages.success(request, text[row.decision])
-                return HttpResponseRedirect(self.detail_url(f"outcome-{block.key}"))
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        data = form.cleaned_data
+        rewrite = None
+        if data["decision"] == OutcomeDecision.REWRITE:
+            rewrite = services.Rewrite(
+                statement=data["statement"], baseline=data["baseline"],
+                measure=data["measure"], target_date=data["target_date"],
+                assessed_need=data["assessed_need"])
+        return services.outcome_review_record(
+            actor=self.request.user, review=self.review, outcome=self.block.outcome,
+            rating=data["rating"], evidence=data["evidence"],
+            decision=data["decision"], new_measure_value=data["new_measure_value"],
+            rewrite=rewrite, expected_version=data["version"])
+
+    def get_success_message(self, result) -> str:
+        return {OutcomeDecision.KEEP: "Review of this outcome saved.",
+                OutcomeDecision.REWRITE: "Outcome rewritten. The old wording is kept in the "
+                                         "record, linked to the new one.",
+                OutcomeDecision.CLOSE: "Review saved and the outcome closed."}[result.decision]
+
+    def get_stale_values(self, current, form):
+        return [
+            ("How far has it come?", presenters.rating_text(current.rating)),
+            ("What shows this", current.evidence),
+            ("The measure now", presenters.measure_text(current.new_measure_value)),
+            ("What happens to this outcome now?", current.get_decision_display()),
+        ]
 
 
-class PersonViewAddView(ReviewMixin, TemplateView):
+class PersonViewAddView(ReviewBlockFormView):
     """The person's own view of one outcome: always a new row beside the earlier ones."""
 
     template_name = "reviews/review_outcome.html"
+    form_class = PersonViewForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.person,
+                "auto_id": f"id_{self.block.key}_view_%s"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        block = self.block_for(self.kwargs["outcome_id"])
-        context["entry"] = self.decorate(block, view_form=kwargs.get("view_form"))
+        context["entry"] = self.decorate(self.block, view_form=context["form"])
         context["focus"] = "view"
         return context
 
-    def post(self, request, *args, **kwargs):
-        block = self.block_for(self.kwargs["outcome_id"])
-        form = PersonViewForm(data=request.POST, person=self.person,
-                              auto_id=f"id_{block.key}_view_%s")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.person_view_add(
-                    actor=request.user, review=self.review, outcome=block.outcome,
-                    in_their_words=data["in_their_words"], rating=data["rating"],
-                    whose_words=data["whose_words"], speaker_name=data["speaker_name"])
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, f"{presenters.first_name(self.person)}'s view is "
-                                          "saved beside yours.")
-                return HttpResponseRedirect(self.detail_url(f"outcome-{block.key}"))
-        return self.render_to_response(self.get_context_data(view_form=form))
+    def save(self, form):
+        data = form.cleaned_data
+        return services.person_view_add(
+            actor=self.request.user, review=self.review, outcome=self.block.outcome,
+            in_their_words=data["in_their_words"], rating=data["rating"],
+            whose_words=data["whose_words"], speaker_name=data["speaker_name"])
+
+    def get_success_message(self, result) -> str:
+        return f"{presenters.first_name(self.person)}'s view is saved beside yours."
 
 
-class SolutionReviewView(ReviewMixin, TemplateView):
+class SolutionReviewView(ReviewMixin, ServiceFormView):
     template_name = "reviews/review_solution.html"
+    form_class = SolutionReviewForm
+    solution = PersonChild(selectors.solution_for, kwarg="solution_id",
+                           missing="No such solution for this person.")
 
     @cached_property
     def line(self):
-        solution = selectors.solution_for(self.person, self.kwargs["solution_id"])
         for block in self.sheet.blocks:
             for line in block.solutions:
-                if line.solution.pk == solution.pk:
+                if line.solution.pk == self.solution.pk:
                     return block, line
-        from django.http import Http404
-
         raise Http404("This solution is not part of this review.")
+
+    def get_form_kwargs(self):
+        _, line = self.line
+        return {**super().get_form_kwargs(), "auto_id": f"id_s{line.solution.pk.hex[:8]}_%s"}
+
+    def get_initial(self):
+        return solution_review_initial(self.line[1])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         block, line = self.line
-        forms = {line.solution.pk: kwargs["form"]} if kwargs.get("form") else None
-        self.decorate(block, solution_forms=forms)
+        self.decorate(block, solution_forms={line.solution.pk: context["form"]})
         context["entry"], context["line"] = block, line
         return context
 
-    def post(self, request, *args, **kwargs):
-        block, line = self.line
-        form = SolutionReviewForm(data=request.POST, auto_id=f"id_s{line.solution.pk.hex[:8]}_%s")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.solution_review_record(
-                    actor=request.user, review=self.review, solution=line.solution,
-                    decision=data["decision"], why=data["why"],
-                    expected_version=data["version"])
-            except StaleEditError as exc:
-                post = request.POST.copy()
-                post["version"] = str(exc.current.version)
-                form = SolutionReviewForm(data=post,
-                                          auto_id=f"id_s{line.solution.pk.hex[:8]}_%s")
-                form.is_valid()
-                form.add_error(None, STALE_MESSAGE)
-                return self.render_to_response(self.get_context_data(
-                    form=form, stale_current=exc.current, stale_values=[
-                        ("Keep, change or stop it?", exc.current.get_decision_display()),
-                        ("Why", exc.current.why)]))
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, f"Decision about “{line.solution.what}” saved.")
-                return HttpResponseRedirect(self.detail_url(f"outcome-{block.key}"))
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        data = form.cleaned_data
+        return services.solution_review_record(
+            actor=self.request.user, review=self.review, solution=self.line[1].solution,
+            decision=data["decision"], why=data["why"], expected_version=data["version"])
+
+    def get_success_message(self, result) -> str:
+        return f"Decision about “{self.line[1].solution.what}” saved."
+
+    def get_success_url(self) -> str:
+        return self.detail_url(f"outcome-{self.line[0].key}")
 
 
-class FinishView(ReviewMixin, TemplateView):
+class FinishView(ReviewMixin, ServiceFormView):
     """What was learned, and finishing the review with the next review date."""
 
     template_name = "reviews/review_finish.html"
+    form_class = FinishForm
+    finishing = False
+
+    def get_form(self, form_class=None, *, data=None):
+        if not self.review.is_draft and self.request.method != "POST":
+            return None
+        return super().get_form(form_class, data=data)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "auto_id": "id_finish_%s"}
+
+    def get_initial(self):
+        return self.finish_initial()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["form"] = kwargs.get("form") or (
-            self.finish_form() if self.review.is_draft else None)
         context["sheet"] = self.sheet
         return context
 
     def post(self, request, *args, **kwargs):
-        review = self.review
-        form = self.finish_form(data=request.POST)
-        if not review.is_draft:
+        if not self.review.is_draft:
+            form = self.get_form()
             form.is_valid()
             form.add_error(None, "This review is already finished.")
             return self.render_to_response(self.get_context_data(form=form))
-        if form.is_valid():
-            data = form.cleaned_data
-            finishing = request.POST.get("action") == "finish"
-            try:
-                if (data["held_on"], data["what_learned"].strip()) != (
-                        review.held_on, review.what_learned):
-                    services.review_update(
-                        actor=request.user, review=review, expected_version=data["version"],
-                        held_on=data["held_on"], what_learned=data["what_learned"])
-                    data["version"] = review.version
-                if finishing:
-                    services.review_complete(
-                        actor=request.user, review=review, expected_version=data["version"],
-                        next_review_on=data["next_review_on"],
-                        what_learned=data["what_learned"])
-            except StaleEditError as exc:
-                post = request.POST.copy()
-                post["version"] = str(exc.current.version)
-                form = self.finish_form(data=post)
-                form.is_valid()
-                form.add_error(None, STALE_MESSAGE)
-                return self.render_to_response(self.get_context_data(
-                    form=form, stale_current=exc.current, stale_values=[
-                        ("Date of the review", presenters.date_text(exc.current.held_on)),
-                        ("What we learned at this review", exc.current.what_learned)]))
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                if finishing:
-                    messages.success(request, "Review finished. The next review is on "
-                                              f"{presenters.date_text(review.next_review_on)}.")
-                    return HttpResponseRedirect(reverse("reviews:golden_thread",
-                                                        args=[self.person.pk]))
-                messages.success(request, "Saved. The review is still in progress.")
-                return HttpResponseRedirect(self.detail_url("finish"))
-        return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form):
+        data = form.cleaned_data
+        review, actor = self.review, self.request.user
+        self.finishing = self.request.POST.get("action") == "finish"
+        version = data["version"]
+        if (data["held_on"], data["what_learned"].strip()) != (
+                review.held_on, review.what_learned):
+            services.review_update(actor=actor, review=review, expected_version=version,
+                                   held_on=data["held_on"], what_learned=data["what_learned"])
+            version = review.version
+        if self.finishing:
+            services.review_complete(actor=actor, review=review, expected_version=version,
+                                     next_review_on=data["next_review_on"],
+                                     what_learned=data["what_learned"])
+        return review
+
+    def get_success_message(self, result) -> str:
+        if self.finishing:
+            return f"Review finished. The next review is on {date_text(result.next_review_on)}."
+        return "Saved. The review is still in progress."
+
+    def get_success_url(self) -> str:
+        if self.finishing:
+            return reverse("reviews:golden_thread", args=[self.person.pk])
+        return self.detail_url("finish")
+
+    def get_stale_values(self, current, form):
+        return [("Date of the review", date_text(current.held_on)),
+                ("What we learned at this review", current.what_learned)]
 
 
 # --- Progress and the golden thread -----------------------------------------------------------
@@ -475,10 +453,11 @@ class OutcomeHistoryView(PersonRecordMixin, TemplateView):
     """One outcome's progress across reviews: a chart with its data table (REV-1)."""
 
     template_name = "reviews/outcome_history.html"
+    outcome = PersonChild("outcomes", kwarg="outcome_id", missing="No such outcome for this person.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        outcome = selectors.outcome_for(self.person, self.kwargs["outcome_id"])
+        outcome = self.outcome
         history = selectors.outcome_history(self.person, outcome)
         context["history"] = history
         context["outcome"] = outcome
@@ -524,20 +503,18 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
 # --- Reviews due (REV-3) ------------------------------------------------------------------------
 
 
-class ReviewsDueView(LoginRequiredMixin, TemplateView):
+class ReviewsDueView(PermissionRequiredMixin, TemplateView):
     """The reviews a practitioner (their people) or team leader (their team) has to hold."""
 
     template_name = "reviews/due.html"
+    permission = Permission.VIEW_CASELOAD
+    permission_denied_message = "Only practitioners and team leaders hold reviews."
     paginate_by = 50
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "people.view_caseload"):
-            raise PermissionDenied("Only practitioners and team leaders hold reviews.")
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        leads_team = can(user, Permission.VIEW_TEAM)
         form = DueFilterForm(data=self.request.GET or None)
         show, sort = form.values() if self.request.GET else ("all", "date")
         rows = selectors.reviews_due(user, show=show, sort=sort)
@@ -547,8 +524,8 @@ class ReviewsDueView(LoginRequiredMixin, TemplateView):
                                                                       "sort": "date"}),
             filter_errors=form.errors if self.request.GET else {},
             rows=page.object_list, page_obj=page, count=len(rows), show=show, sort=sort,
-            is_team_leader=user.role == Role.TEAM_LEADER,
-            heading="Reviews due for your team" if user.role == Role.TEAM_LEADER
+            is_team_leader=leads_team,
+            heading="Reviews due for your team" if leads_team
             else "Reviews due for the people you work with",
             overdue_count=sum(1 for r in rows if r.is_overdue),
             interval_text=f"{review_interval_days()} days",

@@ -6,9 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from goldenthread.people.forms import VersionField
-from goldenthread.sds.forms import YES_NO, _date_field, _radios, _text
 from goldenthread.sds.selectors import purpose_choices
+from goldenthread.ui.forms import YES_NO, VersionField, date_field, radio_field, text_field
 
 from .models import CapacityQuestion, Whose
 
@@ -25,44 +24,44 @@ class RiskForm(forms.Form):
         error_messages={"required": "Say what the person wants to do.",
                         "max_length": "Keep this to 300 characters or fewer."},
     )
-    could_go_wrong = _text("What could go wrong", rows=4, max_length=4000,
+    could_go_wrong = text_field("What could go wrong", rows=4, max_length=4000,
                            required_message="Say what could go wrong.")
-    good_it_brings = _text(
+    good_it_brings = text_field(
         "What good it brings", rows=4, max_length=4000,
         required_message="Say what good it brings to the person (positive risk).",
         help_text="What the person gains: wellbeing, confidence, friendships, independence "
         "(Standard 6.3).",
     )
-    least_restrictive = _text(
+    least_restrictive = text_field(
         "The least restrictive option considered", required=False, rows=3, max_length=4000,
         help_text="The option that limits the person's freedom least, and whether it was "
         "chosen (Standard 6.4).",
     )
-    decision = _text("What was decided", required=False, rows=3, max_length=4000,
+    decision = text_field("What was decided", required=False, rows=3, max_length=4000,
                      help_text="Leave blank if it is not decided yet.")
-    reasons = _text("Why it was decided", required=False, rows=3, max_length=4000,
+    reasons = text_field("Why it was decided", required=False, rows=3, max_length=4000,
                     help_text="Decisions are proportionate and their reasons recorded "
                     "(Standard 6.5).")
-    decided_on = _date_field("Date decided", required=False)
-    review_on = _date_field("When to look at it again", required=False)
-    capacity_in_question = _radios(
+    decided_on = date_field("Date decided", required=False)
+    review_on = date_field("When to look at it again", required=False)
+    capacity_in_question = radio_field(
         "Is the person's capacity to make this decision in question?",
         CapacityQuestion.choices, inline=True,
         message="Say whether the person's capacity to decide is in question.",
     )
-    capacity_notes = _text("About capacity", required=False, rows=2)
+    capacity_notes = text_field("About capacity", required=False, rows=2)
     decision_supported_by = forms.CharField(
         label="Who supported the person to make the decision", required=False, max_length=300,
         help_text="Supported decision-making comes before anyone decides for the person "
         "(Standard 6.7).",
         error_messages={"max_length": "Keep this to 300 characters or fewer."},
     )
-    views_conflict = _radios(
+    views_conflict = radio_field(
         "Does a guardian's or attorney's view conflict with what the person wants?", YES_NO,
         inline=True, message="Say whether there is a conflict of views.",
         help_text="Record each view separately after saving, so they are kept side by side.",
     )
-    conflict_handling = _text("How the conflict is being dealt with", required=False, rows=3,
+    conflict_handling = text_field("How the conflict is being dealt with", required=False, rows=3,
                               max_length=4000, help_text="Standard 6.8.")
 
     def __init__(self, *args, person, risk=None, **kwargs):
@@ -99,9 +98,9 @@ class AgreementForm(forms.Form):
         error_messages={"required": "Say who they are to the person.",
                         "max_length": "Keep this to 120 characters or fewer."},
     )
-    agreed_to = _text("What they agreed to do or accept",
+    agreed_to = text_field("What they agreed to do or accept",
                       required_message="Say what they agreed to.")
-    agreed_on = _date_field("Date agreed")
+    agreed_on = date_field("Date agreed")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,14 +108,14 @@ class AgreementForm(forms.Form):
 
 
 class ViewForm(forms.Form):
-    whose = _radios("Whose view is this?", Whose.choices, message="Choose whose view this is.")
+    whose = radio_field("Whose view is this?", Whose.choices, message="Choose whose view this is.")
     name = forms.CharField(label="Their name", max_length=200,
                            error_messages={"required": "Enter their name.",
                                            "max_length": "Keep this to 200 characters or fewer."})
-    view = _text("Their view, in their words", rows=4, max_length=4000,
+    view = text_field("Their view, in their words", rows=4, max_length=4000,
                  required_message="Write their view, in their words.",
                  help_text="It is kept beside everyone else's view; nothing is overwritten.")
-    given_on = _date_field("Date given")
+    given_on = date_field("Date given")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
+from goldenthread.core.formatting import date_text
 
 from .models import LEGAL_REPRESENTATIVES, CapacityQuestion, RiskEnablement, Whose
 
@@ -20,10 +20,6 @@ CAPACITY_FOR_PERSON = {
     CapacityQuestion.NOT_SURE: "We were not sure you could make this decision on your own, so "
     "someone helped you decide.",
 }
-
-
-def date_text(day: datetime.date | None) -> str:
-    return f"{day:%-d %B %Y}" if day else ""
 
 
 def about_text(risk: RiskEnablement) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
+from goldenthread.core.formatting import date_text
 from goldenthread.people.models import Person
 
 from . import presenters
@@ -83,7 +84,7 @@ class PlanRiskSection:
 
 def _view(v: RiskView) -> PlanView:
     return PlanView(whose=Whose(v.whose).label, name=v.name, view=v.view,
-                    given_on=presenters.date_text(v.given_on))
+                    given_on=date_text(v.given_on))
 
 
 def plan_risk_section(person: Person) -> PlanRiskSection:
@@ -99,13 +100,13 @@ def plan_risk_section(person: Person) -> PlanRiskSection:
             least_restrictive=risk.least_restrictive,
             decision=risk.decision,
             reasons=risk.reasons,
-            decided_on=presenters.date_text(risk.decided_on),
-            review_on=presenters.date_text(risk.review_on),
+            decided_on=date_text(risk.decided_on),
+            review_on=date_text(risk.review_on),
             capacity=presenters.CAPACITY_FOR_PERSON[CapacityQuestion(risk.capacity_in_question)],
             supported_by=risk.decision_supported_by,
             agreements=[
                 PlanAgreement(who=f"{a.name} ({a.role})", agreed_to=a.agreed_to,
-                              agreed_on=presenters.date_text(a.agreed_on))
+                              agreed_on=date_text(a.agreed_on))
                 for a in risk.agreements.all()
             ],
             person_wishes=[_view(v) for v in views if v.whose == Whose.PERSON],

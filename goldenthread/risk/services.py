@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
+from goldenthread.core.formatting import date_text
 from goldenthread.core.services import audited_update
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.guards import require_casework
@@ -35,7 +36,7 @@ def _check_casework(actor: User | None, person: Any) -> None:
 
 
 def _date_text(day: datetime.date) -> str:
-    return f"{day:%-d %B %Y}"
+    return date_text(day)
 
 
 def _risk_errors(person: Person, outcome: Outcome | None, solution: Solution | None,

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from goldenthread.accounts.permissions import Permission
 from goldenthread.accounts.rules import can
-from goldenthread.people.access import PersonRecordMixin
-from goldenthread.sds.views import PersonFormView
+from goldenthread.people.access import PersonChild, PersonRecordMixin
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
 from .forms import AgreementForm, RiskForm, ViewForm
@@ -24,7 +24,7 @@ class RiskListView(PersonRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        can_record = can(self.request.user, "sds.record")
+        can_record = can(self.request.user, Permission.RECORD_RISK)
         items = []
         for risk in selectors.risks_for(self.person):
             views = list(risk.views.all())
@@ -38,99 +38,94 @@ class RiskListView(PersonRecordMixin, TemplateView):
                 "side_by_side": side_by_side,
                 "other_views": other_views,
             })
-        context.update({"items": items, "can_record": can_record})
+        context["items"] = items
         return context
 
 
-class RiskFormMixin(PersonFormView):
-    back_text = "Back to risks"
+class RiskFormView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    """A form on a person's risks, for their practitioners and team leader."""
 
-    def back_url(self) -> str:
+    permission = Permission.RECORD_RISK
+    permission_denied_message = "Only practitioners and team leaders record this."
+    back_text = "Back to risks"
+    anchor = ""
+
+    def get_back_url(self) -> str:
         return list_url(self.person)
 
     def get_success_url(self) -> str:
         return list_url(self.person, self.anchor)
 
 
-class RiskAddView(RiskFormMixin):
+class RiskAddView(RiskFormView):
     form_class = RiskForm
     heading_text = "Record a risk talked about openly"
     intro = ("What could go wrong and what good it brings, the least restrictive option, who "
              "agreed to what and why (Standard 6).")
+    success_message = "The risk is recorded."
 
-    def extra_form_kwargs(self):
-        return {"person": self.person}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.person}
 
     def save(self, form):
         risk = services.risk_record(actor=self.request.user, person=self.person,
                                     **form.service_kwargs())
         self.anchor = f"risk-{risk.pk}"
-        return "The risk is recorded."
+        return risk
 
 
-class RiskItemMixin:
-    def get_risk(self):
-        if not hasattr(self, "_risk"):
-            self._risk = selectors.risk_of(self.person, self.kwargs["risk_id"])
-            if self._risk is None:
-                raise Http404("No such risk for this person.")
-        return self._risk
+class RiskItemFormView(RiskFormView):
+    """A form about one of the person's risks."""
 
+    risk = PersonChild(selectors.risk_of, kwarg="risk_id", missing="No such risk for this person.")
+    show_risk = True  # the risk's activity above the form
 
-class RiskEditView(RiskItemMixin, RiskFormMixin):
-    form_class = RiskForm
-    heading_text = "Change a risk"
-
-    def extra_form_kwargs(self):
-        return {"person": self.person, "risk": self.get_risk()}
+    def get_success_url(self) -> str:
+        return list_url(self.person, f"risk-{self.risk.pk}")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.stale_current is not None:
-            context["stale_values"] = [
-                (row["key"], row["value"]) for row in presenters.summary_rows(self.stale_current)
-            ]
+        if self.show_risk:
+            context["summary_rows"] = [{"key": "The risk", "value": self.risk.activity}]
         return context
 
+
+class RiskEditView(RiskItemFormView):
+    form_class = RiskForm
+    heading_text = "Change a risk"
+    success_message = "The risk is saved."
+    show_risk = False
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.person, "risk": self.risk}
+
+    def get_stale_values(self, current, form):
+        return [(row["key"], row["value"]) for row in presenters.summary_rows(current)]
+
     def save(self, form):
-        data = form.service_kwargs()
-        risk = self.get_risk()
-        services.risk_update(actor=self.request.user, risk=risk,
-                             expected_version=form.cleaned_data["version"], **data)
-        self.anchor = f"risk-{risk.pk}"
-        return "The risk is saved."
+        return services.risk_update(actor=self.request.user, risk=self.risk,
+                                    expected_version=form.cleaned_data["version"],
+                                    **form.service_kwargs())
 
 
-class AgreementAddView(RiskItemMixin, RiskFormMixin):
+class AgreementAddView(RiskItemFormView):
     form_class = AgreementForm
     heading_text = "Add who agreed to what"
     intro = "Responsibility for the risk is shared: record each person and what they agreed."
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["summary_rows"] = [{"key": "The risk", "value": self.get_risk().activity}]
-        return context
+    success_message = "Saved."
 
     def save(self, form):
-        risk = self.get_risk()
-        services.risk_agreement_add(actor=self.request.user, risk=risk, **form.cleaned_data)
-        self.anchor = f"risk-{risk.pk}"
-        return "Saved."
+        return services.risk_agreement_add(actor=self.request.user, risk=self.risk,
+                                           **form.cleaned_data)
 
 
-class ViewAddView(RiskItemMixin, RiskFormMixin):
+class ViewAddView(RiskItemFormView):
     form_class = ViewForm
     heading_text = "Add someone's view"
     intro = ("The person's wishes and a guardian's or attorney's view are kept side by side; "
              "neither replaces the other.")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["summary_rows"] = [{"key": "The risk", "value": self.get_risk().activity}]
-        return context
+    success_message = "The view is added."
 
     def save(self, form):
-        risk = self.get_risk()
-        services.risk_view_add(actor=self.request.user, risk=risk, **form.cleaned_data)
-        self.anchor = f"risk-{risk.pk}"
-        return "The view is added."
+        return services.risk_view_add(actor=self.request.user, risk=self.risk,
+                                      **form.cleaned_data)

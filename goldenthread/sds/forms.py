@@ -1,18 +1,25 @@
 """Forms for SDS choices, budgets, decisions and unmet need. Forms read and tidy what was
 typed; the services decide what is allowed, and their messages are put beside the field
-(`apply_errors`). Amounts are typed as people write them: "1,234.50", "£1234.5"."""
+(ui.forms.apply_service_errors). Amounts are typed as people write them: "1,234.50",
+"£1234.5" (ui.forms.MoneyField)."""
 
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
-from goldenthread.people.forms import DateInput, VersionField
+from goldenthread.core.formatting import date_text
+from goldenthread.ui.forms import (
+    YES_NO,
+    MoneyField,
+    VersionField,
+    date_field,
+    radio_field,
+    text_field,
+)
 
 from . import presenters
 from .models import (
@@ -25,83 +32,11 @@ from .models import (
     SdsOption,
     UnmetReason,
 )
-from .money import MoneyError, parse_money
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-class MoneyInput(forms.TextInput):
-    """A text input in the SGDS currency wrapper (a £ drawn before it)."""
-
-    template_name = "sds/widgets/money.html"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={
-            "class": "ds_input--fixed-10", "inputmode": "decimal", "autocomplete": "off",
-            "spellcheck": "false", **(attrs or {}),
-        })
-
-
-class MoneyField(forms.Field):
-    """Pounds and pence as Decimal. Accepts "1,234.50", "£1234.5", " 12 "; explains
-    negative amounts, more than 2 decimal places and anything else it cannot read."""
-
-    widget = MoneyInput
-
-    def __init__(self, *, allow_zero: bool = False, **kwargs):
-        self.allow_zero = allow_zero
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Decimal):
-            return value
-        try:
-            return parse_money(str(value))
-        except MoneyError as exc:
-            raise ValidationError(exc.message, code=exc.code) from exc
-
-    def validate(self, value):
-        super().validate(value)
-        if value is not None and value == 0 and not self.allow_zero:
-            raise ValidationError("Enter an amount more than £0.", code="zero")
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=DateInput(), help_text=help_text,
-        error_messages={"required": f"Enter the {label[0].lower()}{label[1:]}.",
-                        "invalid": f"Enter the {label[0].lower()}{label[1:]} as a real date."},
-    )
-
-
-def _text(label: str, *, required: bool = True, max_length: int = 2000, rows: int = 3,
-          help_text: str = "", required_message: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, max_length=max_length, help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_message or f"Enter {label[0].lower()}{label[1:]}.",
-            "max_length": f"Keep this to {max_length:,} characters or fewer.",
-        },
-    )
-
-
-def _radios(label: str, choices, *, required: bool = True, message: str = "",
-            inline: bool = False, help_text: str = "") -> forms.ChoiceField:
-    attrs = {"class": "ds_field-group--inline"} if inline else {}
-    return forms.ChoiceField(
-        label=label, choices=choices, required=required, help_text=help_text,
-        widget=forms.RadioSelect(attrs=attrs),
-        error_messages={"required": message or "Choose one of the answers.",
-                        "invalid_choice": "Choose one of the answers."},
-    )
+from .selectors import open_outcomes, purpose_choices
+from .services import Explanation, LineInput
 
 
 def _outcome_field(person, label: str = "The outcome it is for") -> forms.ModelChoiceField:
-    from .selectors import open_outcomes
-
     field = forms.ModelChoiceField(
         queryset=open_outcomes(person), required=False, label=label,
         empty_label="Not linked to an outcome",
@@ -109,19 +44,6 @@ def _outcome_field(person, label: str = "The outcome it is for") -> forms.ModelC
     )
     field.label_from_instance = lambda outcome: outcome.statement[:120]
     return field
-
-
-def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's messages beside the fields they are about (or at the top)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages[0] if hasattr(error, "messages")
-                               else str(error))
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # --- SDS options ----------------------------------------------------------------------------
@@ -136,7 +58,7 @@ class OptionsForm(forms.Form):
         for option in SdsOption:
             key = option.value
             short = presenters.OPTION_SHORT[option]
-            self.fields[f"{key}_explained"] = _radios(
+            self.fields[f"{key}_explained"] = radio_field(
                 f"Was {short} explained to the person?", YES_NO, inline=True,
                 message=f"Say whether {short} was explained.",
             )
@@ -151,20 +73,20 @@ class OptionsForm(forms.Form):
                 help_text="For example: in British Sign Language, with a video.",
                 error_messages={"max_length": "Keep this to 200 characters or fewer."},
             )
-            self.fields[f"{key}_on"] = _date_field(f"Date {short} was explained", required=False)
+            self.fields[f"{key}_on"] = date_field(f"Date {short} was explained", required=False)
             self.option_groups.append({
                 "option": key, "title": presenters.OPTION_TITLE[option],
                 "meaning": presenters.OPTION_MEANING[option],
                 "fields": [f"{key}_explained", f"{key}_ways", f"{key}_other_way", f"{key}_on"],
             })
-        self.fields["chosen_option"] = _radios(
+        self.fields["chosen_option"] = radio_field(
             "Which option did the person choose?",
             [("", "They have not chosen yet"),
              *[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption]],
             required=False,
         )
-        self.fields["chosen_on"] = _date_field("Date they chose", required=False)
-        self.fields["reasons"] = _text(
+        self.fields["chosen_on"] = date_field("Date they chose", required=False)
+        self.fields["reasons"] = text_field(
             "Why they chose it, in their own words", required=False, max_length=4000, rows=5,
             help_text="Write what the person said. It is shown exactly as typed.",
         )
@@ -176,7 +98,7 @@ class OptionsForm(forms.Form):
             error_messages={"invalid_choice": "Choose one of this person's conversations."},
         )
         self.fields["conversation"].label_from_instance = (
-            lambda c: f"{c.held_on:%-d %B %Y}" + (f", {c.place}" if c.place else "")
+            lambda c: date_text(c.held_on) + (f", {c.place}" if c.place else "")
         )
         if choice is not None:
             self.fields["version"] = VersionField()
@@ -184,8 +106,6 @@ class OptionsForm(forms.Form):
             self.initial.update(initial_from_choice(choice))
 
     def explanations(self):
-        from .services import Explanation
-
         data = self.cleaned_data
         return [
             Explanation(
@@ -249,9 +169,9 @@ class FirstChoiceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the option they chose first."},
     )
-    why = _text("Why it cannot be delivered",
+    why = text_field("Why it cannot be delivered",
                 required_message="Say why their first choice cannot be delivered.")
-    alternative_offered = _text(
+    alternative_offered = text_field(
         "The alternative offered", required_message="Say what alternative was offered.",
         help_text="What was offered instead, even if it is only for now.",
     )
@@ -261,20 +181,20 @@ class FirstChoiceForm(forms.Form):
                  *[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption]],
         required=False,
     )
-    alternative_accepted = _radios("Did the person accept the alternative?", Accepted.choices,
+    alternative_accepted = radio_field("Did the person accept the alternative?", Accepted.choices,
                                    message="Say whether the person accepted the alternative.")
-    plan_to_meet_need = _text(
+    plan_to_meet_need = text_field(
         "The plan to meet the need over time", rows=4, max_length=4000,
         required_message="Say how the need will be met over time.",
         help_text="What will happen, who will do it and when, so the first choice can be met "
         "if it becomes possible.",
     )
-    need = _text("What need is left unmet", required_message="Say what need is left unmet.")
+    need = text_field("What need is left unmet", required_message="Say what need is left unmet.")
     category = forms.ChoiceField(
         label="Kind of need", choices=[("", "Choose a kind of need"), *NeedCategory.choices],
         error_messages={"required": "Choose the kind of need."},
     )
-    identified_on = _date_field("Date identified")
+    identified_on = date_field("Date identified")
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,9 +215,9 @@ class FirstChoiceForm(forms.Form):
 
 
 class FirstChoiceAnswerForm(forms.Form):
-    alternative_accepted = _radios("Did the person accept the alternative?", Accepted.choices,
+    alternative_accepted = radio_field("Did the person accept the alternative?", Accepted.choices,
                                    message="Say whether the person accepted the alternative.")
-    plan_to_meet_need = _text("The plan to meet the need over time", rows=4, max_length=4000,
+    plan_to_meet_need = text_field("The plan to meet the need over time", rows=4, max_length=4000,
                               required_message="Say how the need will be met over time.")
     version = VersionField()
 
@@ -306,20 +226,20 @@ class FirstChoiceAnswerForm(forms.Form):
 
 
 class UnmetNeedForm(forms.Form):
-    need = _text("What need is not met", required_message="Say what need is not met.")
+    need = text_field("What need is not met", required_message="Say what need is not met.")
     category = forms.ChoiceField(
         label="Kind of need", choices=[("", "Choose a kind of need"), *NeedCategory.choices],
         error_messages={"required": "Choose the kind of need."},
     )
-    reason = _radios("Why it is not met", UnmetReason.choices,
+    reason = radio_field("Why it is not met", UnmetReason.choices,
                      message="Choose why the need is not met.")
     reason_other = forms.CharField(
         label="The other reason", required=False, max_length=300,
         help_text="Only if you chose another reason.",
         error_messages={"max_length": "Keep this to 300 characters or fewer."},
     )
-    alternative_offered = _text("The alternative offered", required=False)
-    identified_on = _date_field("Date identified")
+    alternative_offered = text_field("The alternative offered", required=False)
+    identified_on = date_field("Date identified")
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -336,8 +256,8 @@ class UnmetNeedForm(forms.Form):
 
 
 class UnmetNeedMetForm(forms.Form):
-    met_on = _date_field("Date the need was met")
-    how_met = _text("How it is met now", required_message="Say how the need is now met.")
+    met_on = date_field("Date the need was met")
+    how_met = text_field("How it is met now", required_message="Say how the need is now met.")
     version = VersionField()
 
 
@@ -357,11 +277,11 @@ class IndicativeBudgetForm(forms.Form):
         help_text="In pounds and pence, for example 8,500.00.",
         error_messages={"required": "Enter the amount the person was told."},
     )
-    period = _radios("For how long", BudgetPeriod.choices, inline=True,
+    period = radio_field("For how long", BudgetPeriod.choices, inline=True,
                      message="Choose how long the amount is for.")
-    told_on = _date_field("Date the person was told")
-    how_told = _radios("How they were told", HowTold.choices, message="Choose how they were told.")
-    notes = _text("Anything else they were told", required=False,
+    told_on = date_field("Date the person was told")
+    how_told = radio_field("How they were told", HowTold.choices, message="Choose how they were told.")
+    notes = text_field("Anything else they were told", required=False,
                   help_text="For example: that the amount does not depend on the option chosen.")
 
     def __init__(self, *args, **kwargs):
@@ -370,10 +290,10 @@ class IndicativeBudgetForm(forms.Form):
 
 
 class BudgetRequestForm(forms.Form):
-    start_date = _date_field("Start date")
-    end_date = _date_field("End date", required=False,
+    start_date = date_field("Start date")
+    end_date = date_field("End date", required=False,
                            help_text="Leave blank if it runs until the next review.")
-    case_for_request = _text(
+    case_for_request = text_field(
         "What the budget is for", rows=5, max_length=4000,
         required_message="Say what the budget is for and how it meets the outcomes.",
         help_text="How it meets the person's outcomes, and the strengths, family and community "
@@ -383,7 +303,7 @@ class BudgetRequestForm(forms.Form):
         label="The person's assessed contribution", allow_zero=True, required=False,
         help_text="Leave blank if there is none.",
     )
-    contribution_period = _radios("How often the contribution is paid", BudgetPeriod.choices,
+    contribution_period = radio_field("How often the contribution is paid", BudgetPeriod.choices,
                                   inline=True, required=False)
     contribution_note = forms.CharField(
         label="About the contribution", required=False, max_length=500,
@@ -404,7 +324,7 @@ class BudgetRequestForm(forms.Form):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end date must be on or after the start date "
-                                       f"({start:%-d %B %Y}).")
+                                       f"({date_text(start)}).")
         if data.get("contribution") and not data.get("contribution_period"):
             self.add_error("contribution_period", "Choose how often the contribution is paid.")
         return data
@@ -449,8 +369,6 @@ class BaseLineFormSet(forms.BaseFormSet):
         return 0 if not self.is_bound else super().initial_form_count()
 
     def line_inputs(self):
-        from .services import LineInput
-
         lines = []
         for form in self.forms:
             if not form.cleaned_data:
@@ -471,8 +389,6 @@ BudgetLineFormSet = forms.formset_factory(BudgetLineForm, formset=BaseLineFormSe
 def line_formset(*, person, data=None, lines: int = 3, initial=None):
     """The breakdown lines. On a post the number of lines comes from the form itself;
     otherwise `lines` empty lines (or the `initial` typed values, plus one)."""
-    from .selectors import purpose_choices
-
     formset = BudgetLineFormSet(data=data, prefix="line", initial=initial,
                                 form_kwargs={"purposes": purpose_choices(person)})
     if data is None:
@@ -481,12 +397,12 @@ def line_formset(*, person, data=None, lines: int = 3, initial=None):
 
 
 class DecideForm(forms.Form):
-    action = _radios("Your decision", [], message="Choose your decision.")
-    reasons = _text(
+    action = radio_field("Your decision", [], message="Choose your decision.")
+    reasons = text_field(
         "Reasons for the decision", required=False, rows=4, max_length=4000,
         help_text="For the record: what was considered and why.",
     )
-    reasons_for_person = _text(
+    reasons_for_person = text_field(
         "The reasons as they will be explained to the person", required=False, rows=4,
         max_length=4000,
         help_text="In everyday words. The person sees this (Standard 8.11).",
@@ -533,21 +449,21 @@ class DecideForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    about = _radios("What the decision is about", DecisionAbout.choices,
+    about = radio_field("What the decision is about", DecisionAbout.choices,
                     message="Choose what the decision is about.")
-    summary = _text("What was decided", required_message="Say what was decided.")
-    reasons = _text("The reasons, as explained to the person", rows=4, max_length=4000,
+    summary = text_field("What was decided", required_message="Say what was decided.")
+    reasons = text_field("The reasons, as explained to the person", rows=4, max_length=4000,
                     required_message="Give the reasons, as they were explained to the person.")
-    decided_on = _date_field("Date decided")
+    decided_on = date_field("Date decided")
     decided_by = forms.CharField(
         label="Who decided", max_length=300,
         help_text="For example: 'Lee Smith, team leader' or 'the person and their daughter'.",
         error_messages={"required": "Say who made the decision.",
                         "max_length": "Keep this to 300 characters or fewer."},
     )
-    shared = _radios("Has it been shared with the person?", YES_NO, inline=True,
+    shared = radio_field("Has it been shared with the person?", YES_NO, inline=True,
                      message="Say whether it has been shared with the person.")
-    shared_on = _date_field("Date it was shared", required=False)
+    shared_on = date_field("Date it was shared", required=False)
     shared_how = forms.ChoiceField(label="How it was shared",
                                    choices=[("", "Choose how"), *HowTold.choices],
                                    required=False)
@@ -567,7 +483,7 @@ class DecisionForm(forms.Form):
 
 
 class DecisionSharedForm(forms.Form):
-    shared_on = _date_field("Date it was shared")
+    shared_on = date_field("Date it was shared")
     how = forms.ChoiceField(label="How it was shared",
                             choices=[("", "Choose how"), *HowTold.choices],
                             error_messages={"required": "Choose how it was shared."})

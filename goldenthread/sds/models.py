@@ -38,6 +38,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AppendOnlyModel
 from goldenthread.conversations.models import Conversation
+from goldenthread.core.formatting import date_text
 from goldenthread.core.models import BaseModel, VersionedModel
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
@@ -256,7 +257,7 @@ class UnmetNeed(VersionedModel):
         if self.met_on and self.identified_on and self.met_on < self.identified_on:
             errors["met_on"] = (
                 "The date the need was met must be on or after the date it was identified "
-                f"({self.identified_on:%-d %B %Y})."
+                f"({date_text(self.identified_on)})."
             )
         if errors:
             raise ValidationError(errors)

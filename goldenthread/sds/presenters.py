@@ -13,11 +13,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from goldenthread.core.formatting import (
+    date_text,
+    datetime_text,
+    money_per_period_text,
+    money_text,
+)
+
 from .authority import panel_max_wait_days
 from .models import (
     EXPLANATION_WAYS,
     Accepted,
-    BudgetPeriod,
     BudgetRequest,
     BudgetRequestEvent,
     DecisionAbout,
@@ -28,7 +34,6 @@ from .models import (
     SdsOption,
     UnmetReason,
 )
-from .money import format_money
 
 OPTION_TITLE = {
     SdsOption.OPTION_1: "Option 1: direct payment",
@@ -82,13 +87,6 @@ WAY_LABELS = {
 }
 WAY_CHOICES = [(way, WAY_LABELS[way]) for way in EXPLANATION_WAYS]
 
-PERIOD_PHRASE = {
-    BudgetPeriod.WEEK: "a week",
-    BudgetPeriod.MONTH: "a month",
-    BudgetPeriod.YEAR: "a year",
-    BudgetPeriod.ONE_OFF: "one-off",
-}
-
 STATUS_COLOUR = {
     RequestStatus.AWAITING_DECISION: "blue",
     RequestStatus.AT_PANEL: "purple",
@@ -116,10 +114,6 @@ ABOUT_FOR_PERSON = {
 }
 
 
-def money(amount: Decimal | None) -> str:
-    return format_money(amount)
-
-
 def four_eyes_text(own_limit: Decimal | None, *, sole_leader: bool,
                    is_leader: bool = False) -> str:
     """Why the sender of a budget request does not decide it (Std 8.2), for the request
@@ -127,26 +121,11 @@ def four_eyes_text(own_limit: Decimal | None, *, sole_leader: bool,
     if sole_leader:
         return ("You cannot decide a request you send yourself (four eyes). As you are the "
                 "only team leader of the person's team, it goes to the decision panel.")
-    within = (f", even one within your own delegated limit of {format_money(own_limit)} a year"
+    within = (f", even one within your own delegated limit of {money_text(own_limit)} a year"
               if own_limit is not None else "")
     who = "Another team leader" if is_leader else "The team leader"
     return (f"You cannot decide a request you send yourself{within} (four eyes). {who} of "
             "the person's team decides it, or the decision panel above their limit.")
-
-
-def amount_with_period(amount: Decimal | None, period: str) -> str:
-    """'£120.00 a week', '£300.00 one-off'."""
-    if amount is None:
-        return ""
-    return f"{format_money(amount)} {PERIOD_PHRASE.get(period, '')}".strip()
-
-
-def date_text(day: datetime.date | datetime.datetime | None) -> str:
-    if day is None:
-        return ""
-    if isinstance(day, datetime.datetime):
-        day = timezone.localdate(day)
-    return f"{day:%-d %B %Y}"
 
 
 def ways_text(explanation: OptionExplanation) -> str:
@@ -239,10 +218,10 @@ def event_rows(events) -> list[EventRow]:
     return [
         EventRow(
             heading=event_heading(e),
-            when=f"{timezone.localtime(e.at):%-d %B %Y at %H:%M}",
+            when=datetime_text(e.at),
             reasons=e.reasons,
             reasons_for_person=e.reasons_for_person,
-            limit=format_money(e.limit_applied) if e.limit_applied is not None else "",
+            limit=money_text(e.limit_applied) if e.limit_applied is not None else "",
         )
         for e in events
     ]
@@ -258,18 +237,18 @@ def request_summary_rows(budget_request: BudgetRequest) -> list[dict]:
     rows = [
         ("Reference", budget_request.reference),
         ("Status", budget_request.get_status_display()),
-        ("Total", f"{format_money(budget_request.total_per_year)} a year"),
+        ("Total", f"{money_text(budget_request.total_per_year)} a year"),
         ("Period", period),
     ]
     if budget_request.contribution:
         rows.append((
             "Assessed contribution",
-            f"{amount_with_period(budget_request.contribution, budget_request.contribution_period)}"
-            f" ({format_money(budget_request.contribution_per_year)} a year)"
+            f"{money_per_period_text(budget_request.contribution, budget_request.contribution_period)}"
+            f" ({money_text(budget_request.contribution_per_year)} a year)"
             + (f". {budget_request.contribution_note}" if budget_request.contribution_note
                else ""),
         ))
-        rows.append(("Paid by the council", f"{format_money(budget_request.net_per_year)} a year"))
+        rows.append(("Paid by the council", f"{money_text(budget_request.net_per_year)} a year"))
     else:
         rows.append(("Assessed contribution", "None"))
     rows.append(("Sent", date_text(budget_request.submitted_at)))
@@ -287,7 +266,7 @@ def line_purpose(line) -> str:
 
 def line_rows(lines) -> list[list[str]]:
     return [
-        [line.description, line_purpose(line), amount_with_period(line.amount, line.period),
-         format_money(line.amount_per_year)]
+        [line.description, line_purpose(line), money_per_period_text(line.amount, line.period),
+         money_text(line.amount_per_year)]
         for line in lines
     ]

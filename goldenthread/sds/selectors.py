@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role
+from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
 from goldenthread.support.models import CURRENT_STATUSES, Solution, SupportStep
@@ -365,27 +366,27 @@ def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
         event = decision_events[-1]
         agreed_by = ("The decision panel" if event.kind == EventKind.PANEL_DECIDED
                      else event.actor_name)
-    period = f"From {presenters.date_text(budget_request.start_date)}"
+    period = f"From {date_text(budget_request.start_date)}"
     if budget_request.end_date:
-        period += f" to {presenters.date_text(budget_request.end_date)}"
+        period += f" to {date_text(budget_request.end_date)}"
     return PlanBudget(
-        total_per_year=presenters.money(budget_request.total_per_year),
+        total_per_year=money_text(budget_request.total_per_year),
         period=period,
-        contribution=(presenters.amount_with_period(budget_request.contribution,
+        contribution=(money_per_period_text(budget_request.contribution,
                                                     budget_request.contribution_period)
                       if budget_request.contribution else ""),
-        paid_by_council=presenters.money(budget_request.net_per_year),
+        paid_by_council=money_text(budget_request.net_per_year),
         lines=[
             PlanBudgetLine(
                 description=line.description,
                 outcome=line.outcome.statement if line.outcome_id else "",
                 solution=line.solution.what if line.solution_id else "",
-                amount=presenters.amount_with_period(line.amount, line.period),
-                per_year=presenters.money(line.amount_per_year),
+                amount=money_per_period_text(line.amount, line.period),
+                per_year=money_text(line.amount_per_year),
             )
             for line in budget_request.lines.all()
         ],
-        agreed_on=presenters.date_text(budget_request.decided_at),
+        agreed_on=date_text(budget_request.decided_at),
         agreed_by=agreed_by,
     )
 
@@ -405,7 +406,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
                 meaning=presenters.OPTION_FOR_PERSON[option], easy=presenters.OPTION_EASY[option],
                 explained=explained,
                 how=presenters.ways_text(explanation) if explained else "",
-                explained_on=presenters.date_text(explanation.explained_on) if explained else "",
+                explained_on=date_text(explanation.explained_on) if explained else "",
             ))
         chosen = overview.choice.chosen_option
         if chosen:
@@ -414,7 +415,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
                 option=chosen, title=presenters.OPTION_TITLE[option],
                 meaning=presenters.OPTION_FOR_PERSON[option], easy=presenters.OPTION_EASY[option],
                 reasons=overview.choice.reasons,
-                chosen_on=presenters.date_text(overview.choice.chosen_on),
+                chosen_on=date_text(overview.choice.chosen_on),
             )
             if option == SdsOption.OPTION_4:
                 section.mix = [
@@ -434,8 +435,8 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
     if overview.indicative is not None:
         indicative = overview.indicative
         section.indicative = PlanIndicative(
-            amount=presenters.amount_with_period(indicative.amount, indicative.period),
-            told_on=presenters.date_text(indicative.told_on),
+            amount=money_per_period_text(indicative.amount, indicative.period),
+            told_on=date_text(indicative.told_on),
             how=presenters.how_told_text(indicative.how_told),
         )
     if overview.agreed is not None:
@@ -444,8 +445,8 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
         wait = presenters.panel_wait(budget_request, today=today)
         section.open_requests.append(PlanRequest(
             status=presenters.STATUS_FOR_PERSON[budget_request.status],
-            total_per_year=presenters.money(budget_request.total_per_year),
-            sent_on=presenters.date_text(budget_request.submitted_at),
+            total_per_year=money_text(budget_request.total_per_year),
+            sent_on=date_text(budget_request.submitted_at),
             wait=wait.text if wait else "",
         ))
     for decision in overview.decisions:
@@ -453,19 +454,19 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
         shared_text = ""
         if sharings:
             first = sharings[0]
-            shared_text = (f"Shared with you on {presenters.date_text(first.shared_on)} "
+            shared_text = (f"Shared with you on {date_text(first.shared_on)} "
                            f"({presenters.how_told_text(first.how).lower()})")
         section.decisions.append(PlanDecision(
             about=presenters.ABOUT_FOR_PERSON[decision.about], summary=decision.summary,
-            reasons=decision.reasons, decided_on=presenters.date_text(decision.decided_on),
+            reasons=decision.reasons, decided_on=date_text(decision.decided_on),
             decided_by=decision.decided_by, shared=bool(sharings), shared_text=shared_text,
         ))
     section.unmet_needs = [
         PlanUnmetNeed(
             need=u.need, reason=presenters.unmet_reason_text(u.reason, u.reason_other),
             alternative=u.alternative_offered,
-            identified_on=presenters.date_text(u.identified_on),
-            met_on=presenters.date_text(u.met_on),
+            identified_on=date_text(u.identified_on),
+            met_on=date_text(u.met_on),
         )
         for u in overview.unmet_needs
     ]

@@ -26,6 +26,9 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import Auditor, access_record
 from goldenthread.conversations.models import Conversation
 from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.core.formatting import PENNY, date_text
+from goldenthread.core.formatting import money_text as format_money
+from goldenthread.core.money import LARGEST
 from goldenthread.core.services import SystemActor, audited_update, require_signed_in
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.guards import may_record_for, require_casework
@@ -59,7 +62,6 @@ from .models import (
     UnmetReason,
     per_year,
 )
-from .money import LARGEST, PENNY, format_money
 
 SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
 # Who sends a request on to the decision panel when it is above the limits (no person does).
@@ -189,7 +191,7 @@ def sds_options_record(
             if explained_dates and chosen_on < min(explained_dates) and "chosen_on" not in errors:
                 errors["chosen_on"] = (
                     "The date they chose must be on or after the date the options were first "
-                    f"explained ({min(explained_dates):%-d %B %Y})."
+                    f"explained ({date_text(min(explained_dates))})."
                 )
         if not reasons:
             errors["reasons"] = "Write why they chose it, in their own words."
@@ -356,7 +358,7 @@ def unmet_need_mark_met(
     if met_on < unmet_need.identified_on:
         errors["met_on"] = (
             "The date the need was met must be on or after the date it was identified "
-            f"({unmet_need.identified_on:%-d %B %Y})."
+            f"({date_text(unmet_need.identified_on)})."
         )
     if not how_met.strip():
         errors["how_met"] = "Say how the need is now met."
@@ -558,7 +560,7 @@ def budget_request_submit(
         errors["lines"] = problems
     if end_date is not None and end_date < start_date:
         errors["end_date"] = (
-            f"The end date must be on or after the start date ({start_date:%-d %B %Y})."
+            f"The end date must be on or after the start date ({date_text(start_date)})."
         )
     if not case_for_request.strip():
         errors["case_for_request"] = "Say what the budget is for and how it meets the outcomes."
@@ -844,7 +846,7 @@ def _sharing_errors(decided_on: datetime.date, shared_on: datetime.date, how: st
     if "shared_on" not in errors and shared_on < decided_on:
         errors["shared_on"] = (
             "The date it was shared must be on or after the date it was decided "
-            f"({decided_on:%-d %B %Y})."
+            f"({date_text(decided_on)})."
         )
     if how not in HowTold.values:
         errors["shared_how"] = "Choose how it was shared."

@@ -17,15 +17,18 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
 
-from goldenthread.accounts.models import Role
+from goldenthread.accounts.permissions import Permission
 from goldenthread.accounts.rules import can
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
-from goldenthread.core.concurrency import StaleEditError
-from goldenthread.people.access import PersonRecordMixin, log_list_view
+from goldenthread.core.formatting import date_text, money_per_period_text, money_text
+from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.ui.forms import apply_service_errors
 from goldenthread.ui.templatetags.ui import form_error_list
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
 from .authority import authority_for, is_sole_team_leader, limit_for, panel_max_wait_days
@@ -42,7 +45,6 @@ from .forms import (
     UnmetNeedFilterForm,
     UnmetNeedForm,
     UnmetNeedMetForm,
-    apply_errors,
     line_formset,
 )
 from .models import SdsOption
@@ -51,25 +53,8 @@ from .services import DecideAction
 PANEL_REASON = "Decision panel"
 
 
-def _display(value) -> str:
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if hasattr(value, "strftime"):
-        return presenters.date_text(value)
-    choices = {"yes": "Yes", "no": "No", "undecided": "Still deciding"}
-    return choices.get(value, "" if value is None else str(value))
-
-
 def overview_url(person, anchor: str = "") -> str:
     return reverse("sds:overview", args=[person.pk]) + (f"#{anchor}" if anchor else "")
-
-
-class CaseworkMixin:
-    """Recording on a person's SDS pages is for their practitioners and team leader."""
-
-    def check_casework(self):
-        if not can(self.request.user, "sds.record"):
-            raise PermissionDenied("Only practitioners and team leaders record this.")
 
 
 # --- The person's "Choices and budget" page -----------------------------------------------
@@ -91,13 +76,13 @@ class OverviewView(PersonRecordMixin, TemplateView):
                 "explained": explained,
                 "recorded": explanation is not None,
                 "how": presenters.ways_text(explanation) if explained else "",
-                "on": presenters.date_text(explanation.explained_on) if explained else "",
+                "on": date_text(explanation.explained_on) if explained else "",
             })
         choice = overview.choice
         requests = [
             {"request": r, "wait": presenters.panel_wait(r, today=today),
              "colour": presenters.STATUS_COLOUR[r.status],
-             "total": presenters.money(r.total_per_year)}
+             "total": money_text(r.total_per_year)}
             for r in overview.requests
         ]
         agreed = overview.agreed
@@ -120,8 +105,8 @@ class OverviewView(PersonRecordMixin, TemplateView):
                 for f in overview.first_choices
             ],
             "indicative_rows": [
-                [presenters.amount_with_period(i.amount, i.period),
-                 presenters.date_text(i.told_on), presenters.how_told_text(i.how_told),
+                [money_per_period_text(i.amount, i.period),
+                 date_text(i.told_on), presenters.how_told_text(i.how_told),
                  i.notes or "None"]
                 for i in overview.indicative_budgets
             ],
@@ -131,16 +116,15 @@ class OverviewView(PersonRecordMixin, TemplateView):
             "requests": requests,
             "decisions": [
                 {"decision": d, "sharings": list(d.sharings.all()),
-                 "decided_on": presenters.date_text(d.decided_on)}
+                 "decided_on": date_text(d.decided_on)}
                 for d in overview.decisions
             ],
             "unmet_needs": [
                 {"need": u, "reason": presenters.unmet_reason_text(u.reason, u.reason_other),
-                 "identified": presenters.date_text(u.identified_on),
-                 "met": presenters.date_text(u.met_on)}
+                 "identified": date_text(u.identified_on),
+                 "met": date_text(u.met_on)}
                 for u in overview.unmet_needs
             ],
-            "can_record": can(self.request.user, "sds.record"),
         })
         return context
 
@@ -148,84 +132,32 @@ class OverviewView(PersonRecordMixin, TemplateView):
 # --- Forms on the person's record ---------------------------------------------------------
 
 
-class PersonFormView(PersonRecordMixin, CaseworkMixin, FormView):
-    """A form on a person's SDS record: the service decides; its messages go beside the
-    fields; a stale save shows the other version."""
+class RecordFormView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    """A form on a person's SDS record, for their practitioners and team leader: the service
+    decides; its messages go beside the fields; a stale save shows the other version."""
 
-    template_name = "sds/form.html"
-    heading_text = ""
-    intro = ""
-    submit_label = "Save"
-    anchor = ""
-    stale_current = None
-
-    def post(self, request, *args, **kwargs):
-        self.check_casework()
-        return super().post(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.update(self.extra_form_kwargs())
-        return kwargs
-
-    def extra_form_kwargs(self) -> dict:
-        return {}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update({
-            "heading_text": self.heading_text, "intro": self.intro,
-            "submit_label": self.submit_label, "back_url": self.back_url(),
-            "back_text": self.back_text, "stale_current": self.stale_current,
-        })
-        current, form = self.stale_current, context.get("form")
-        if current is not None and form is not None:
-            context["stale_values"] = [
-                (field.label, _display(getattr(current, name)))
-                for name, field in form.fields.items()
-                if name != "version" and hasattr(current, name)
-            ]
-        return context
-
+    permission = Permission.RECORD_SDS
+    permission_denied_message = "Only practitioners and team leaders record this."
     back_text = "Back to choices and budget"
+    anchor = ""
 
-    def back_url(self) -> str:
+    def get_back_url(self) -> str:
         return overview_url(self.person)
 
     def get_success_url(self) -> str:
         return overview_url(self.person, self.anchor)
 
-    def form_valid(self, form):
-        try:
-            message = self.save(form)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
-        except StaleEditError as exc:
-            self.stale_current = exc.current
-            form.add_error(None, "Someone else saved a change after you opened this page. "
-                                 "Their version is shown below. Your changes are still in the "
-                                 "form: check them and save again.")
-            data = form.data.copy()
-            data["version"] = str(exc.current.version)
-            form.data = data
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return HttpResponseRedirect(self.get_success_url())
 
-    def save(self, form) -> str:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
-
-
-class OptionsView(PersonFormView):
+class OptionsView(RecordFormView):
     form_class = OptionsForm
     template_name = "sds/options_form.html"
     heading_text = "SDS options explained and the person's choice"
     anchor = "options"
+    success_message = "The SDS options and the person's choice are saved."
 
-    def extra_form_kwargs(self):
-        self.choice = getattr(self.person, "sds_choice", None)
-        return {"person": self.person, "choice": self.choice}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.person,
+                "choice": getattr(self.person, "sds_choice", None)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -236,31 +168,33 @@ class OptionsView(PersonFormView):
         ]
         context["choice_fields"] = [form[n] for n in ("chosen_option", "chosen_on", "reasons",
                                                       "conversation")]
-        if self.stale_current is not None:
-            context["stale_values"] = [
-                ("Chosen option", self.stale_current.get_chosen_option_display() or "None"),
-                ("Date they chose", presenters.date_text(self.stale_current.chosen_on)),
-                ("Why", self.stale_current.reasons),
-            ]
         return context
+
+    def get_stale_values(self, current, form):
+        return [
+            ("Chosen option", current.get_chosen_option_display() or "None"),
+            ("Date they chose", date_text(current.chosen_on)),
+            ("Why", current.reasons),
+        ]
 
     def save(self, form):
         data = form.cleaned_data
-        services.sds_options_record(
+        return services.sds_options_record(
             actor=self.request.user, person=self.person, explanations=form.explanations(),
             chosen_option=data.get("chosen_option") or "", chosen_on=data.get("chosen_on"),
             reasons=data.get("reasons", ""), conversation=data.get("conversation"),
             expected_version=data.get("version"),
         )
-        return "The SDS options and the person's choice are saved."
 
 
-class MixView(PersonFormView):
+class MixView(RecordFormView):
+    form_class = MixForm
     template_name = "sds/mix_form.html"
     heading_text = "Option 4: how each part of the support is arranged"
     intro = ("For each outcome, choose the option its support is arranged by. Outcomes not "
              "part of the mix are left out.")
     anchor = "choice"
+    success_message = "How each part of the support is arranged is saved."
 
     def get_choice(self):
         choice = getattr(self.person, "sds_choice", None)
@@ -273,12 +207,12 @@ class MixView(PersonFormView):
             return self.render_to_response(self.get_context_data(form=None))
         return super().get(request, *args, **kwargs)
 
-    def get_form(self, form_class=None):
+    def get_form_kwargs(self):
         choice = self.get_choice()
         if choice is None:
             raise Http404("Option 4 is not the person's choice.")
-        return MixForm(**self.get_form_kwargs(), solutions=selectors.mix_solutions(self.person),
-                       parts=choice.mix_parts.all(), version=choice.version)
+        return {**super().get_form_kwargs(), "solutions": selectors.mix_solutions(self.person),
+                "parts": choice.mix_parts.all(), "version": choice.version}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -296,185 +230,172 @@ class MixView(PersonFormView):
         return context
 
     def save(self, form):
-        services.sds_mix_record(actor=self.request.user, person=self.person,
-                                parts=form.parts(), expected_version=form.cleaned_data["version"])
-        return "How each part of the support is arranged is saved."
+        return services.sds_mix_record(actor=self.request.user, person=self.person,
+                                       parts=form.parts(),
+                                       expected_version=form.cleaned_data["version"])
 
 
-class FirstChoiceView(PersonFormView):
+class FirstChoiceView(RecordFormView):
     form_class = FirstChoiceForm
     heading_text = "Their first choice cannot be delivered"
     intro = ("Record why, the alternative offered and the plan to meet the need over time. "
              "The need left unmet is recorded too, so it can inform commissioning.")
     anchor = "first-choice"
+    success_message = "Saved. The unmet need is recorded too."
 
-    def extra_form_kwargs(self):
-        return {"person": self.person}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.person}
 
     def get_initial(self):
         choice = getattr(self.person, "sds_choice", None)
         return {"first_choice": choice.chosen_option} if choice and choice.chosen_option else {}
 
     def save(self, form):
-        services.first_choice_not_delivered_record(
+        return services.first_choice_not_delivered_record(
             actor=self.request.user, person=self.person, **form.cleaned_data
         )
-        return "Saved. The unmet need is recorded too."
 
 
-class FirstChoiceAnswerView(PersonFormView):
+class FirstChoiceAnswerView(RecordFormView):
     form_class = FirstChoiceAnswerForm
     heading_text = "Did the person accept the alternative?"
     anchor = "first-choice"
-
-    def get_record(self):
-        record = self.person.first_choices_not_delivered.filter(
-            pk=self.kwargs["shortfall_id"]
-        ).first()
-        if record is None:
-            raise Http404("No such record for this person.")
-        return record
+    success_message = "Saved."
+    record = PersonChild("first_choices_not_delivered", kwarg="shortfall_id",
+                         missing="No such record for this person.")
 
     def get_initial(self):
-        record = self.get_record()
+        record = self.record
         return {"alternative_accepted": record.alternative_accepted,
                 "plan_to_meet_need": record.plan_to_meet_need, "version": record.version}
 
     def save(self, form):
         data = form.cleaned_data
-        services.first_choice_answer_record(
-            actor=self.request.user, record=self.get_record(),
+        return services.first_choice_answer_record(
+            actor=self.request.user, record=self.record,
             alternative_accepted=data["alternative_accepted"],
             plan_to_meet_need=data["plan_to_meet_need"], expected_version=data["version"],
         )
-        return "Saved."
 
 
-class UnmetNeedAddView(PersonFormView):
+class UnmetNeedAddView(RecordFormView):
     form_class = UnmetNeedForm
     heading_text = "Record unmet need"
     intro = "Need that cannot be met now is recorded as data, so it can inform commissioning."
     anchor = "unmet-need"
+    success_message = "The unmet need is recorded."
 
-    def extra_form_kwargs(self):
-        return {"person": self.person}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.person}
 
     def save(self, form):
-        services.unmet_need_record(actor=self.request.user, person=self.person,
-                                   **form.cleaned_data)
-        return "The unmet need is recorded."
+        return services.unmet_need_record(actor=self.request.user, person=self.person,
+                                          **form.cleaned_data)
 
 
-class UnmetNeedMetView(PersonFormView):
+class UnmetNeedMetView(RecordFormView):
     form_class = UnmetNeedMetForm
     heading_text = "Mark the need as met"
     anchor = "unmet-need"
     submit_label = "Mark as met"
-
-    def get_need(self):
-        need = self.person.unmet_needs.filter(pk=self.kwargs["unmet_need_id"]).first()
-        if need is None:
-            raise Http404("No such unmet need for this person.")
-        return need
+    success_message = "The need is marked as met."
+    need = PersonChild("unmet_needs", kwarg="unmet_need_id",
+                       missing="No such unmet need for this person.")
 
     def get_initial(self):
-        need = self.get_need()
+        need = self.need
         return {"met_on": need.met_on or timezone.localdate(), "how_met": need.how_met,
                 "version": need.version}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        need = self.get_need()
+        need = self.need
         context["summary_rows"] = [
             {"key": "Need", "value": need.need},
             {"key": "Why it is not met",
              "value": presenters.unmet_reason_text(need.reason, need.reason_other)},
-            {"key": "Date identified", "value": presenters.date_text(need.identified_on)},
+            {"key": "Date identified", "value": date_text(need.identified_on)},
         ]
         return context
 
     def save(self, form):
         data = form.cleaned_data
-        services.unmet_need_mark_met(actor=self.request.user, unmet_need=self.get_need(),
-                                     met_on=data["met_on"], how_met=data["how_met"],
-                                     expected_version=data["version"])
-        return "The need is marked as met."
+        return services.unmet_need_mark_met(
+            actor=self.request.user, unmet_need=self.need, met_on=data["met_on"],
+            how_met=data["how_met"], expected_version=data["version"])
 
 
-class IndicativeBudgetView(PersonFormView):
+class IndicativeBudgetView(RecordFormView):
     form_class = IndicativeBudgetForm
     heading_text = "The likely budget the person was told"
     intro = ("People are told the likely level of the budget whatever option they choose "
              "(Standard 9.7).")
     anchor = "budget"
+    success_message = "The likely budget is recorded."
 
     def save(self, form):
-        services.indicative_budget_record(actor=self.request.user, person=self.person,
-                                          **form.cleaned_data)
-        return "The likely budget is recorded."
+        return services.indicative_budget_record(actor=self.request.user, person=self.person,
+                                                 **form.cleaned_data)
 
 
-class DecisionAddView(PersonFormView):
+class DecisionAddView(RecordFormView):
     form_class = DecisionForm
     heading_text = "Record a decision"
     intro = ("Every decision that affects the person's choices, support or budget is recorded "
              "with its reasons, and shared with them.")
     anchor = "decisions"
+    success_message = "The decision is recorded."
 
     def save(self, form):
         data = form.cleaned_data
         shared = data["shared"] == "yes"
-        services.decision_record(
+        return services.decision_record(
             actor=self.request.user, person=self.person, about=data["about"],
             summary=data["summary"], reasons=data["reasons"], decided_on=data["decided_on"],
             decided_by=data["decided_by"], shared_on=data["shared_on"] if shared else None,
             shared_how=data["shared_how"] if shared else "",
         )
-        return "The decision is recorded."
 
 
-class DecisionSharedView(PersonFormView):
+class DecisionSharedView(RecordFormView):
     form_class = DecisionSharedForm
     heading_text = "Record that the decision was shared with the person"
     anchor = "decisions"
-
-    def get_decision(self):
-        decision = self.person.sds_decisions.filter(pk=self.kwargs["decision_id"]).first()
-        if decision is None:
-            raise Http404("No such decision for this person.")
-        return decision
+    success_message = "Recorded as shared with the person."
+    decision = PersonChild("sds_decisions", kwarg="decision_id",
+                           missing="No such decision for this person.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        decision = self.get_decision()
+        decision = self.decision
         context["summary_rows"] = [
             {"key": "What was decided", "value": decision.summary},
             {"key": "The reasons", "value": decision.reasons},
-            {"key": "Date decided", "value": presenters.date_text(decision.decided_on)},
+            {"key": "Date decided", "value": date_text(decision.decided_on)},
         ]
         return context
 
     def save(self, form):
-        services.decision_sharing_record(
-            actor=self.request.user, decision=self.get_decision(),
+        return services.decision_sharing_record(
+            actor=self.request.user, decision=self.decision,
             shared_on=form.cleaned_data["shared_on"], how=form.cleaned_data["how"],
         )
-        return "Recorded as shared with the person."
 
 
 # --- Budget requests ----------------------------------------------------------------------
 
 
-class BudgetRequestCreateView(PersonRecordMixin, CaseworkMixin, TemplateView):
+class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, TemplateView):
     """The request and its breakdown, one page; nothing is saved unless all of it is."""
 
     template_name = "sds/request_form.html"
+    permission = Permission.RECORD_SDS
+    permission_denied_message = "Only practitioners and team leaders record this."
 
     def get(self, request, *args, **kwargs):
         return self.render_page(BudgetRequestForm(), line_formset(person=self.person))
 
     def post(self, request, *args, **kwargs):
-        self.check_casework()
         if "add_line" in request.POST:
             return self.render_page(*self.with_another_line(request.POST))
         form = BudgetRequestForm(request.POST)
@@ -494,7 +415,7 @@ class BudgetRequestCreateView(PersonRecordMixin, CaseworkMixin, TemplateView):
                 submission_token=data.get("submission_token"),
             ) if lines else None
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.render_page(form, formset)
         if budget_request is None:
             form.add_error(None, "Add at least one line to the breakdown.")
@@ -543,23 +464,59 @@ class BudgetRequestCreateView(PersonRecordMixin, CaseworkMixin, TemplateView):
         limit = limit_for(self.request.user)
         return self.render_to_response(self.get_context_data(
             form=form, formset=formset, errors=errors,
-            limit_text=presenters.money(limit) if limit is not None else "",
+            limit_text=money_text(limit),
             four_eyes_text=presenters.four_eyes_text(
                 limit, sole_leader=is_sole_team_leader(self.request.user, self.person),
-                is_leader=self.request.user.role == Role.TEAM_LEADER),
+                is_leader=can(self.request.user, Permission.VIEW_TEAM)),
         ))
 
 
-class BudgetRequestDetailView(PersonRecordMixin, TemplateView):
+class DecideFormView(ServiceFormView):
+    """Agree, decline or refer a budget request (the team leader's page and the panel's).
+    A decision someone else took meanwhile leaves nothing to decide again: the page goes
+    back, saying so, and nothing is recorded (SEC-5)."""
+
+    def decision_choices(self) -> dict:
+        """Which decisions the page offers this user."""
+        raise NotImplementedError  # pragma: no cover
+
+    def posted_choices(self) -> dict:
+        """Which decisions a posted form may carry. A decision the user may not take was
+        refused (and logged) in dispatch, before anything was read from the form; the
+        service checks again, whatever the page offered."""
+        return {"may_decide": True, "may_refer": True}
+
+    def get_form(self, form_class=None, *, data=None):
+        if self.request.method == "POST":
+            return DecideForm(data if data is not None else self.request.POST,
+                              **self.posted_choices())
+        choices = self.decision_choices()
+        if not (choices["may_decide"] or choices.get("may_refer")):
+            return None
+        return DecideForm(initial={"version": self.budget_request.version}, **choices)
+
+    def form_invalid(self, form):
+        form.fields["action"].choices = DecideForm(**self.decision_choices()).fields[
+            "action"].choices
+        return super().form_invalid(form)
+
+    def save(self, form):
+        data = form.cleaned_data
+        self.action = data["action"]
+        return services.budget_request_decide(
+            actor=self.request.user, budget_request=self.budget_request,
+            action=data["action"], reasons=data["reasons"],
+            reasons_for_person=data["reasons_for_person"], expected_version=data["version"],
+            http_request=self.request,
+        )
+
+
+class BudgetRequestDetailView(PersonRecordMixin, DecideFormView):
     """A request: its breakdown and history; the decision form for whoever may decide."""
 
     template_name = "sds/request_detail.html"
-
-    def get_request(self):
-        budget_request = selectors.budget_request_of(self.person, self.kwargs["request_id"])
-        if budget_request is None:
-            raise Http404("No such budget request for this person.")
-        return budget_request
+    budget_request = PersonChild(selectors.budget_request_of, kwarg="request_id",
+                                 missing="No such budget request for this person.")
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST" and request.user.is_authenticated:
@@ -567,59 +524,38 @@ class BudgetRequestDetailView(PersonRecordMixin, TemplateView):
                 request.user, kwargs["person_id"], kwargs["request_id"]))
         return super().dispatch(request, *args, **kwargs)
 
-    def authority(self, budget_request):
-        return authority_for(self.request.user, budget_request, sees_person=True)
+    @cached_property
+    def authority(self):
+        return authority_for(self.request.user, self.budget_request, sees_person=True)
 
-    def get(self, request, *args, **kwargs):
-        budget_request = self.get_request()
-        authority = self.authority(budget_request)
-        form = None
-        if authority.may_decide or authority.may_refer:
-            form = DecideForm(may_decide=authority.may_decide, may_refer=authority.may_refer,
-                              initial={"version": budget_request.version})
-        return self.render_page(budget_request, authority, form)
+    def decision_choices(self) -> dict:
+        return {"may_decide": self.authority.may_decide, "may_refer": self.authority.may_refer}
 
     def post(self, request, *args, **kwargs):
-        budget_request = self.get_request()
-        if not budget_request.is_open:
+        if not self.budget_request.is_open:
             messages.warning(request, "This request has already been decided. Its history "
                                       "below shows the decision.")
             return HttpResponseRedirect(request.path)
-        authority = self.authority(budget_request)
-        # A decision the user may not take was refused (and logged) in dispatch, before
-        # anything was read from the form; the service checks again, whatever the page
-        # offered.
-        form = DecideForm(request.POST, may_decide=True, may_refer=True)
-        if not form.is_valid():
-            form.fields["action"].choices = DecideForm(
-                may_decide=authority.may_decide, may_refer=authority.may_refer
-            ).fields["action"].choices
-            return self.render_page(budget_request, authority, form)
-        data = form.cleaned_data
-        try:
-            services.budget_request_decide(
-                actor=request.user, budget_request=budget_request, action=data["action"],
-                reasons=data["reasons"], reasons_for_person=data["reasons_for_person"],
-                expected_version=data["version"], http_request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.render_page(budget_request, authority, form)
-        except StaleEditError:
-            messages.warning(request, "Someone else acted on this request after you opened it. "
-                                      "Its history below shows what happened.")
-            return HttpResponseRedirect(request.path)
-        done = {DecideAction.APPROVE: "The budget is agreed.",
-                DecideAction.DECLINE: "The budget is not agreed.",
-                DecideAction.REFER: "The request is referred to the decision panel."}
-        messages.success(request, done[data["action"]])
-        return HttpResponseRedirect(overview_url(self.person, "requests"))
+        return super().post(request, *args, **kwargs)
 
-    def render_page(self, budget_request, authority, form):
-        return self.render_to_response(self.get_context_data(
-            budget_request=budget_request, authority=authority, form=form,
-            **request_context(budget_request),
-        ))
+    def get_success_message(self, result) -> str:
+        return {DecideAction.APPROVE: "The budget is agreed.",
+                DecideAction.DECLINE: "The budget is not agreed.",
+                DecideAction.REFER: "The request is referred to the decision panel."}[
+            self.action]
+
+    def get_success_url(self) -> str:
+        return overview_url(self.person, "requests")
+
+    def stale_redirect_message(self, current) -> str:
+        return ("Someone else acted on this request after you opened it. Its history below "
+                "shows what happened.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(budget_request=self.budget_request, authority=self.authority,
+                       **request_context(self.budget_request))
+        return context
 
 
 def refuse_decision_not_allowed(request, budget_request) -> None:
@@ -648,17 +584,10 @@ def request_context(budget_request) -> dict:
 # --- Team leader queues -------------------------------------------------------------------
 
 
-class TeamLeaderMixin(LoginRequiredMixin):
-    rule = "sds.view_approvals"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, self.rule):
-            raise PermissionDenied("This page is for team leaders.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ApprovalsView(TeamLeaderMixin, TemplateView):
+class ApprovalsView(PermissionRequiredMixin, TemplateView):
     template_name = "sds/approvals.html"
+    permission = Permission.VIEW_BUDGET_APPROVALS
+    permission_denied_message = "This page is for team leaders."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -666,15 +595,15 @@ class ApprovalsView(TeamLeaderMixin, TemplateView):
         limit = limit_for(user)
         today = timezone.localdate()
         context.update({
-            "limit_text": presenters.money(limit) if limit is not None else "",
+            "limit_text": money_text(limit),
             "waiting": [
                 {"request": r, "within": limit is not None and r.total_per_year <= limit,
-                 "total": presenters.money(r.total_per_year)}
+                 "total": money_text(r.total_per_year)}
                 for r in selectors.requests_awaiting_team_leader(user)
             ],
             "at_panel": [
                 {"request": r, "wait": presenters.panel_wait(r, today=today),
-                 "total": presenters.money(r.total_per_year)}
+                 "total": money_text(r.total_per_year)}
                 for r in selectors.team_requests_at_panel(user)
             ],
             "max_days": panel_max_wait_days(),
@@ -684,9 +613,10 @@ class ApprovalsView(TeamLeaderMixin, TemplateView):
         return context
 
 
-class UnmetNeedTeamView(TeamLeaderMixin, TemplateView):
+class UnmetNeedTeamView(PermissionRequiredMixin, TemplateView):
     template_name = "sds/unmet_need_team.html"
-    rule = "sds.view_team_unmet_need"
+    permission = Permission.VIEW_TEAM_UNMET_NEED
+    permission_denied_message = "This page is for team leaders."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -698,7 +628,7 @@ class UnmetNeedTeamView(TeamLeaderMixin, TemplateView):
             "filter_form": form,
             "needs": [
                 {"need": n, "reason": presenters.unmet_reason_text(n.reason, n.reason_other),
-                 "identified": presenters.date_text(n.identified_on),
+                 "identified": date_text(n.identified_on),
                  "days_open": (today - n.identified_on).days}
                 for n in needs
             ],
@@ -712,18 +642,13 @@ class UnmetNeedTeamView(TeamLeaderMixin, TemplateView):
 # --- The decision panel -------------------------------------------------------------------
 
 
-class PanelMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "sds.view_panel"):
-            raise PermissionDenied("This page is for members of the decision panel.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class PanelQueueView(PanelMixin, TemplateView):
+class PanelQueueView(PermissionRequiredMixin, TemplateView):
     """Requests referred to the panel. No names here: a panel member sees a person's name
     only on the request they open, and that read is logged."""
 
     template_name = "sds/panel_queue.html"
+    permission = Permission.VIEW_DECISION_PANEL
+    permission_denied_message = "This page is for members of the decision panel."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -731,17 +656,17 @@ class PanelQueueView(PanelMixin, TemplateView):
         today = timezone.localdate()
         context.update({
             "waiting": [{"request": r, "wait": presenters.panel_wait(r, today=today),
-                         "total": presenters.money(r.total_per_year)}
+                         "total": money_text(r.total_per_year)}
                         for r in selectors.panel_queue(user)],
             "decided": [{"request": r, "wait": presenters.panel_wait(r, today=today),
-                         "total": presenters.money(r.total_per_year)}
+                         "total": money_text(r.total_per_year)}
                         for r in selectors.panel_recently_decided(user)],
             "max_days": panel_max_wait_days(),
         })
         return context
 
 
-class PanelDecideView(LoginRequiredMixin, TemplateView):
+class PanelDecideView(LoginRequiredMixin, DecideFormView):
     """One referred request for the panel, while it waits for the panel: the request, its
     breakdown, the outcomes it serves and the person's name — nothing else of their record.
     Every read and decision is logged with the reason "Decision panel"; anyone else, and a
@@ -777,43 +702,34 @@ class PanelDecideView(LoginRequiredMixin, TemplateView):
                       action=action, what=what, reason=PANEL_REASON, request=request)
         return super().dispatch(request, *args, **kwargs)
 
-    def authority(self):
-        return authority_for(self.request.user, self.budget_request, sees_person=False)
+    def decision_choices(self) -> dict:
+        may_decide = authority_for(self.request.user, self.budget_request,
+                                   sees_person=False).may_decide
+        return {"may_decide": may_decide, "may_refer": False, "as_panel": True}
 
-    def get(self, request, *args, **kwargs):
-        authority = self.authority()
-        form = (DecideForm(may_decide=True, may_refer=False, as_panel=True,
-                           initial={"version": self.budget_request.version})
-                if authority.may_decide else None)
-        return self.render_page(form)
-
-    def post(self, request, *args, **kwargs):
+    def posted_choices(self) -> dict:
         # Only open requests referred to the panel reach here, and a decision the member
         # may not take was refused (and logged) in dispatch.
-        form = DecideForm(request.POST, may_decide=True, may_refer=False, as_panel=True)
-        if not form.is_valid():
-            return self.render_page(form)
-        data = form.cleaned_data
-        try:
-            services.budget_request_decide(
-                actor=request.user, budget_request=self.budget_request, action=data["action"],
-                reasons=data["reasons"], reasons_for_person=data["reasons_for_person"],
-                expected_version=data["version"], http_request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.render_page(form)
-        except StaleEditError:
-            messages.warning(request, f"Another panel member decided {self.budget_request.reference} "
-                                      "after you opened it, so the panel's access to it has "
-                                      "ended. Your decision was not recorded.")
-            return HttpResponseRedirect(reverse("sds:panel"))
-        messages.success(request, f"Decision on {self.budget_request.reference} recorded.")
-        return HttpResponseRedirect(reverse("sds:panel"))
+        return {"may_decide": True, "may_refer": False, "as_panel": True}
 
-    def render_page(self, form):
+    def get_success_message(self, result) -> str:
+        return f"Decision on {self.budget_request.reference} recorded."
+
+    def get_success_url(self) -> str:
+        return reverse("sds:panel")
+
+    def stale_redirect_message(self, current) -> str:
+        return (f"Another panel member decided {self.budget_request.reference} after you "
+                "opened it, so the panel's access to it has ended. Your decision was not "
+                "recorded.")
+
+    def get_stale_redirect_url(self) -> str:
+        return reverse("sds:panel")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         budget_request = self.budget_request
-        return self.render_to_response(self.get_context_data(
-            budget_request=budget_request, person_name=budget_request.person.display_name,
-            team=budget_request.person.team, form=form, **request_context(budget_request),
-        ))
+        context.update(budget_request=budget_request,
+                       person_name=budget_request.person.display_name,
+                       team=budget_request.person.team, **request_context(budget_request))
+        return context

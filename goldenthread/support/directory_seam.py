@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from goldenthread.directory import presenters as directory_presenters
 from goldenthread.directory.models import SEARCHABLE_STATUSES, CommunityResource
+from goldenthread.directory.selectors import search_resources
 
 RESULTS_LIMIT = 10
 
@@ -23,15 +25,12 @@ RESULTS_LIMIT = 10
 def results_context(query: str, place: str, *, select_url: str) -> dict:
     """Search the directory and present the results with the directory's own presenters,
     for `directory/_results.html`."""
-    from goldenthread.directory.views import results_context as directory_results
-
-    return directory_results(query, place, limit=RESULTS_LIMIT, select_url=select_url)
+    return directory_presenters.results_context(query, place, limit=RESULTS_LIMIT,
+                                                select_url=select_url)
 
 
 def search(query: str, place: str = "", *, limit: int = RESULTS_LIMIT) -> list[CommunityResource]:
     """Community resources matching the words and place, best first."""
-    from goldenthread.directory.selectors import search_resources
-
     if not (query or "").strip() and not (place or "").strip():
         return []
     return list(search_resources(query, place=place, limit=limit))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 
 from goldenthread.core.questionnaires import Suggestion
-from goldenthread.people.forms import VersionField
+from goldenthread.ui.forms import MoneyField, VersionField
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from . import presenters
@@ -24,47 +22,17 @@ from .models import (
     SupportPlanning,
 )
 
-
-class SeenVersionField(forms.IntegerField):
-    """The version the editor saw; 0 when nothing was recorded yet (SEC-5)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=True, min_value=0, **kwargs)
-
-
-class MoneyField(forms.DecimalField):
-    """Pounds and pence as a Decimal. Accepts what people type: '£1,234.50', '12', '7.5'."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("error_messages", {
-            "invalid": "Enter the cost in pounds and pence, for example 12.50.",
-            "max_decimal_places": "Enter the cost to the nearest penny, for example 12.50.",
-            "max_digits": "Enter a cost under £10,000,000,000.",
-            "max_whole_digits": "Enter a cost under £10,000,000,000.",
-            "min_value": "Enter a cost of £0 or more.",
-        })
-        kwargs.setdefault("min_value", Decimal(0))
-        super().__init__(**kwargs)
-        self.widget = forms.TextInput(attrs={"class": "ds_input--fixed-10",
-                                             "inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[£,\s]", "", value)
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise
-        except InvalidOperation:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+# What a cost is called when it cannot be read (ui.forms.MoneyField words the rest).
+COST_ERRORS = {
+    "invalid": "Enter the cost in pounds and pence, for example 12.50.",
+    "too_many_decimals": "Enter the cost to the nearest penny, for example 12.50.",
+    "too_large": "Enter a cost under £10,000,000,000.",
+    "negative": "Enter a cost of £0 or more.",
+}
 
 
 class PlanningForm(forms.ModelForm):
-    version = SeenVersionField()
+    version = VersionField(min_value=0)  # 0: nothing recorded yet
     plan_type_override = forms.ChoiceField(
         label="Which questions to use for steps 6 and 7", required=False,
         widget=forms.RadioSelect,
@@ -99,8 +67,12 @@ class PlanningForm(forms.ModelForm):
 
 
 class SolutionForm(forms.ModelForm):
-    cost = MoneyField(label="Cost (if any)", required=False,
-                      help_text="In pounds, for example 12.50. Leave blank if it costs nothing.")
+    cost = MoneyField(
+        label="Cost (if any)", required=False, allow_zero=True, error_messages=COST_ERRORS,
+        help_text="In pounds, for example 12.50. Leave blank if it costs nothing.",
+        widget=forms.TextInput(attrs={"class": "ds_input--fixed-10", "inputmode": "decimal",
+                                      "autocomplete": "off"}),
+    )
     status = forms.ChoiceField(
         label="Status", choices=SolutionStatus.choices, widget=forms.RadioSelect,
         initial=SolutionStatus.IDEA,
@@ -155,11 +127,11 @@ class NothingSuitableForm(forms.Form):
         help_text="For example: 'no group near enough', 'tried before and it did not help'.",
         error_messages={"max_length": "Write 2,000 characters or fewer."},
     )
-    version = SeenVersionField()
+    version = VersionField(min_value=0)  # 0: the step was never marked
 
 
 class ReopenForm(forms.Form):
-    version = SeenVersionField()
+    version = VersionField(min_value=0)
 
 
 class DirectorySearchForm(forms.Form):

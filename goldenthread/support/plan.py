@@ -41,6 +41,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from goldenthread.conversations.models import Aspiration, MattersItem, MattersKind, WhoMatters
+from goldenthread.core.formatting import date_text
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
 
@@ -200,7 +201,7 @@ def register_plan_contributor(contributor: PlanContributor) -> PlanContributor:
 
 
 def _date_text(day: datetime.date | None) -> str:
-    return f"{day:%-d %B %Y}" if day else ""
+    return date_text(day)
 
 
 def _solution(solution, resource_names: dict) -> PlanSolution:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 
+from goldenthread.core.formatting import money_per_period_text, money_text
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
 from goldenthread.people.presenters import age_on
@@ -16,7 +17,6 @@ from goldenthread.people.presenters import age_on
 from .models import (
     ADULT_AGE,
     ChecklistQuestion,
-    CostPeriod,
     ExplorationState,
     PlanType,
     SolutionStatus,
@@ -109,14 +109,6 @@ STATUS_TAG_COLOUR = {
     SolutionStatus.DECLINED: "red",
 }
 
-PERIOD_PHRASE = {
-    CostPeriod.ONE_OFF: "one-off",
-    CostPeriod.WEEK: "a week",
-    CostPeriod.MONTH: "a month",
-    CostPeriod.YEAR: "a year",
-}
-
-
 _KEPT = "so its Support Sequence is kept as it was"
 CLOSED_OUTCOME_TEXT = {
     OutcomeStatus.ACHIEVED: f"This outcome has been achieved, {_KEPT}: nothing here can be "
@@ -134,20 +126,13 @@ def closed_outcome_text(outcome) -> str:
     return CLOSED_OUTCOME_TEXT.get(outcome.status, "")
 
 
-def money(amount: Decimal | None) -> str:
-    """£1,234.50 — always two decimal places, from a Decimal (never a float)."""
-    if amount is None:
-        return ""
-    value = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.2f}"
+# The one money formatter (core/formatting.py), as the support plan calls it.
+money = money_text
 
 
 def cost_text(cost: Decimal | None, period: str) -> str:
     """'£12.50 a week', '£300.00 one-off', or 'No cost'."""
-    if cost is None:
-        return "No cost"
-    return f"{money(cost)} {PERIOD_PHRASE.get(period, '')}".strip()
+    return money_per_period_text(cost, period, none="No cost")
 
 
 @dataclass(frozen=True)

@@ -26,23 +26,12 @@ from .models import (
 )
 
 
-def outcome_for(person: Person, outcome_id) -> Outcome:
-    """One of this person's outcomes, or 404."""
-    outcome = person.outcomes.filter(pk=outcome_id).first()
-    if outcome is None:
-        raise Http404("No such outcome for this person.")
-    return outcome
-
-
-def solution_for(person: Person, solution_id) -> Solution:
-    """One of this person's solutions (with its outcome), or 404."""
-    solution = (
+def solution_for(person: Person, solution_id) -> Solution | None:
+    """One of this person's solutions (with its outcome), or None."""
+    return (
         person.support_solutions.select_related("outcome", "person")
         .filter(pk=solution_id).first()
     )
-    if solution is None:
-        raise Http404("No such solution for this person.")
-    return solution
 
 
 def step_from_slug(step: str) -> SupportStep:

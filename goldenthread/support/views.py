@@ -12,10 +12,12 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from goldenthread.audit.models import AccessAction
-from goldenthread.core.concurrency import StaleEditError
-from goldenthread.people.access import PersonRecordMixin
+from goldenthread.core.formatting import money_per_period_text
+from goldenthread.people.access import PersonChild, PersonRecordMixin
 from goldenthread.people.presenters import age_on
+from goldenthread.ui.forms import apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
+from goldenthread.ui.views import ServiceFormView
 
 from . import directory_seam, presenters, selectors, services
 from .forms import (
@@ -38,30 +40,18 @@ from .models import (
 from .plan import build_plan
 from .readability import measure, text_from_html
 
-STALE_MESSAGE = (
-    "Someone else saved a change after you opened this page. Their version is shown below. "
-    "Your changes are still in the form: check them and save again."
-)
+# The SS-5 checklist (ChecklistView) calls the one service-error mapper by this name.
+_form_errors_from = apply_service_errors
 
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError beside the right field (or at the top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+STEP_STALE_MESSAGE = ("Someone else changed this step after you opened this page. Check the "
+                      "step again before you save.")
 
 
 class OutcomeMixin(PersonRecordMixin):
     """For pages about one outcome of the person."""
 
-    @cached_property
-    def outcome(self):
-        return selectors.outcome_for(self.person, self.kwargs["outcome_id"])
+    outcome = PersonChild("outcomes", kwarg="outcome_id",
+                          missing="No such outcome for this person.")
 
     def page_outcome(self):
         return self.outcome
@@ -108,11 +98,21 @@ class StepMixin(OutcomeMixin):
     def exploration(self):
         return self.person.support_explorations.filter(outcome=self.outcome, step=self.step).first()
 
+    def shown_exploration(self):
+        """The step as stored; after a stale save, as someone else left it."""
+        current = getattr(self, "stale_current", None)
+        if current is not None:
+            return current if current.pk else None
+        return self.exploration
+
+    def step_url(self) -> str:
+        return self.support_url(f"step-{self.step.value}")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["step"] = self.step
         context["step_heading"] = presenters.step_heading(self.step)
-        context["back_url"] = self.support_url(f"step-{self.step.value}")
+        context["back_url"] = self.step_url()
         return context
 
 
@@ -158,97 +158,82 @@ class OutcomeSupportView(OutcomeMixin, TemplateView):
         return context
 
 
-class PlanningView(OpenOutcomeFormMixin, OutcomeMixin, FormView):
+class PlanningView(OpenOutcomeFormMixin, OutcomeMixin, ServiceFormView):
     """Before step 1 (SS-2): tried already, own ideas, and the wording of steps 6 and 7."""
 
     template_name = "support/planning_form.html"
-    stale_current = None
+    form_class = PlanningForm
+    success_message = "What they have tried and their ideas are saved."
 
     @cached_property
     def planning(self):
         return self.person.support_plannings.filter(outcome=self.outcome).first()
 
-    def _form(self, data=None) -> PlanningForm:
-        instance = self.planning or SupportPlanning(person=self.person, outcome=self.outcome)
+    def get_form_kwargs(self):
         age = age_on(self.person.date_of_birth)
         from_age = PlanType.YOUNG_PERSON if age < ADULT_AGE else PlanType.ADULT
-        return PlanningForm(data=data, instance=instance,
-                            variant=presenters.plan_variant(self.person, self.planning),
-                            from_age_label=PlanType(from_age).label)
-
-    def get_form(self, form_class=None):
-        return self._form(self.request.POST if self.request.method == "POST" else None)
+        instance = self.planning or SupportPlanning(person=self.person, outcome=self.outcome)
+        return {**super().get_form_kwargs(), "instance": instance,
+                "variant": presenters.plan_variant(self.person, self.planning),
+                "from_age_label": PlanType(from_age).label}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["variant"] = presenters.plan_variant(self.person, self.planning)
-        context["stale_current"] = self.stale_current
-        if self.stale_current is not None and self.stale_current.pk:
-            current = self.stale_current
-            context["stale_values"] = [
-                ("What they have tried already", current.tried_already),
-                ("Their own ideas", current.own_ideas),
-                ("Questions for steps 6 and 7",
-                 current.get_plan_type_override_display() or "From the person's age"),
-            ]
         return context
 
-    def form_valid(self, form):
-        try:
-            services.support_planning_save(
-                actor=self.request.user, person=self.person, outcome=self.outcome,
-                expected_version=form.cleaned_data["version"],
-                tried_already=form.cleaned_data["tried_already"],
-                own_ideas=form.cleaned_data["own_ideas"],
-                plan_type_override=form.cleaned_data["plan_type_override"],
-            )
-        except StaleEditError as exc:
-            self.stale_current = exc.current
-            data = form.data.copy()
-            data["version"] = str(exc.current.version if exc.current.pk else 0)
-            new_form = self._form(data)
-            new_form.is_valid()
-            new_form.add_error(None, STALE_MESSAGE)
-            return self.render_to_response(self.get_context_data(form=new_form))
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "What they have tried and their ideas are saved.")
-        return HttpResponseRedirect(self.support_url("before-you-start"))
+    def get_stale_values(self, current, form):
+        if not current.pk:
+            return []
+        return [
+            ("What they have tried already", current.tried_already),
+            ("Their own ideas", current.own_ideas),
+            ("Questions for steps 6 and 7",
+             current.get_plan_type_override_display() or "From the person's age"),
+        ]
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.support_planning_save(
+            actor=self.request.user, person=self.person, outcome=self.outcome,
+            expected_version=data["version"], tried_already=data["tried_already"],
+            own_ideas=data["own_ideas"], plan_type_override=data["plan_type_override"],
+        )
+
+    def get_success_url(self) -> str:
+        return self.support_url("before-you-start")
 
 
 # --- Solutions -------------------------------------------------------------------------------
 
 
-class SolutionAddView(OpenOutcomeFormMixin, StepMixin, FormView):
+class SolutionAddView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
     template_name = "support/solution_form.html"
     form_class = SolutionForm
 
-    def form_valid(self, form):
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            solution = services.solution_add(
-                actor=self.request.user, person=self.person, outcome=self.outcome,
-                step=self.step, what=data["what"], who=data["who"], cost=data["cost"],
-                cost_period=data["cost_period"], status=data["status"], notes=data["notes"],
-            )
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"'{solution.what}' is added to step "
-                                       f"{self.step.number}, {self.step.label}.")
-        return HttpResponseRedirect(self.support_url(f"step-{self.step.value}"))
+        return services.solution_add(
+            actor=self.request.user, person=self.person, outcome=self.outcome,
+            step=self.step, what=data["what"], who=data["who"], cost=data["cost"],
+            cost_period=data["cost_period"], status=data["status"], notes=data["notes"],
+        )
+
+    def get_success_message(self, result) -> str:
+        return f"'{result.what}' is added to step {self.step.number}, {self.step.label}."
+
+    def get_success_url(self) -> str:
+        return self.step_url()
 
 
 class SolutionMixin(PersonRecordMixin):
-    @cached_property
-    def solution(self):
-        return selectors.solution_for(self.person, self.kwargs["solution_id"])
+    solution = PersonChild(selectors.solution_for, kwarg="solution_id",
+                           missing="No such solution for this person.")
 
     def page_outcome(self):
         return self.solution.outcome
 
-    def back_url(self) -> str:
+    def get_back_url(self) -> str:
         url = reverse("support:outcome_support", args=[self.person.pk, self.solution.outcome_id])
         return f"{url}#step-{self.solution.step}"
 
@@ -257,56 +242,45 @@ class SolutionMixin(PersonRecordMixin):
         context["solution"] = self.solution
         context["outcome"] = self.solution.outcome
         context["step_heading"] = presenters.step_heading(self.solution.step)
-        context["back_url"] = self.back_url()
+        context["back_url"] = self.get_back_url()
         return context
 
 
-class SolutionEditView(OpenOutcomeFormMixin, SolutionMixin, FormView):
+class SolutionEditView(OpenOutcomeFormMixin, SolutionMixin, ServiceFormView):
     template_name = "support/solution_form.html"
-    stale_current = None
+    form_class = SolutionForm
 
-    def get_form(self, form_class=None):
-        kwargs = {"instance": self.solution}
-        if self.request.method == "POST":
-            kwargs["data"] = self.request.POST
-        return SolutionForm(**kwargs)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.solution}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["status_history"] = list(
             self.solution.status_changes.select_related("changed_by")
         )
-        current = context["stale_current"] = self.stale_current
-        if current is not None:
-            context["stale_values"] = [
-                ("What", current.what), ("Who provides it or does it", current.who),
-                ("Cost", presenters.cost_text(current.cost, current.cost_period)),
-                ("Status", current.get_status_display()), ("Notes", current.notes),
-            ]
         return context
 
-    def form_valid(self, form):
+    def get_stale_values(self, current, form):
+        return [
+            ("What", current.what), ("Who provides it or does it", current.who),
+            ("Cost", money_per_period_text(current.cost, current.cost_period, none="No cost")),
+            ("Status", current.get_status_display()), ("Notes", current.notes),
+        ]
+
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            solution = services.solution_update(
-                actor=self.request.user, solution=self.solution,
-                expected_version=data["version"], status_note=data.get("status_note", ""),
-                what=data["what"], who=data["who"], cost=data["cost"],
-                cost_period=data["cost_period"], status=data["status"], notes=data["notes"],
-            )
-        except StaleEditError as exc:
-            self.stale_current = exc.current
-            posted = form.data.copy()
-            posted["version"] = str(exc.current.version)
-            new_form = SolutionForm(data=posted, instance=exc.current)
-            new_form.is_valid()
-            new_form.add_error(None, STALE_MESSAGE)
-            return self.render_to_response(self.get_context_data(form=new_form))
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"'{solution.what}' is saved.")
-        return HttpResponseRedirect(self.back_url())
+        return services.solution_update(
+            actor=self.request.user, solution=self.solution,
+            expected_version=data["version"], status_note=data.get("status_note", ""),
+            what=data["what"], who=data["who"], cost=data["cost"],
+            cost_period=data["cost_period"], status=data["status"], notes=data["notes"],
+        )
+
+    def get_success_message(self, result) -> str:
+        return f"'{result.what}' is saved."
+
+    def get_success_url(self) -> str:
+        return self.get_back_url()
 
 
 class SolutionRemoveView(OpenOutcomeFormMixin, SolutionMixin, TemplateView):
@@ -314,7 +288,7 @@ class SolutionRemoveView(OpenOutcomeFormMixin, SolutionMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         solution = self.solution
-        back = self.back_url()
+        back = self.get_back_url()
         try:
             services.solution_remove(actor=request.user, solution=solution)
         except ValidationError as exc:
@@ -328,53 +302,48 @@ class SolutionRemoveView(OpenOutcomeFormMixin, SolutionMixin, TemplateView):
 # --- Step state ----------------------------------------------------------------------------
 
 
-class StepNothingSuitableView(OpenOutcomeFormMixin, StepMixin, FormView):
+class StepNothingSuitableView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
     """Record that a step was explored and nothing fits (SS-3)."""
 
     template_name = "support/step_nothing_suitable.html"
     form_class = NothingSuitableForm
+    stale_message = STEP_STALE_MESSAGE
 
     def get_initial(self):
         return {"version": self.exploration.version if self.exploration else 0}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["already"] = (self.exploration is not None
-                              and self.exploration.state == ExplorationState.NOTHING_SUITABLE)
+        exploration = self.shown_exploration()
+        context["already"] = (exploration is not None
+                              and exploration.state == ExplorationState.NOTHING_SUITABLE)
         return context
 
-    def form_valid(self, form):
-        try:
-            services.step_mark_nothing_suitable(
-                actor=self.request.user, person=self.person, outcome=self.outcome,
-                step=self.step, expected_version=form.cleaned_data["version"],
-                note=form.cleaned_data["note"],
-            )
-        except StaleEditError:
-            return self._refused(form, "Someone else changed this step after you opened this "
-                                       "page. Check the step again before you save.")
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Step {self.step.number}, {self.step.label}, is "
-                                       "recorded as explored with nothing suitable.")
-        return HttpResponseRedirect(self.support_url(f"step-{self.step.value}"))
+    def get_stale_values(self, current, form):
+        return []  # the page says how the step stands now
 
-    def _refused(self, form, message):
-        del self.exploration
-        data = form.data.copy()
-        data["version"] = str(self.exploration.version if self.exploration else 0)
-        new_form = NothingSuitableForm(data=data)
-        new_form.is_valid()
-        new_form.add_error(None, message)
-        return self.render_to_response(self.get_context_data(form=new_form))
+    def save(self, form):
+        return services.step_mark_nothing_suitable(
+            actor=self.request.user, person=self.person, outcome=self.outcome,
+            step=self.step, expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        )
+
+    def get_success_message(self, result) -> str:
+        return (f"Step {self.step.number}, {self.step.label}, is recorded as explored with "
+                "nothing suitable.")
+
+    def get_success_url(self) -> str:
+        return self.step_url()
 
 
-class StepReopenView(OpenOutcomeFormMixin, StepMixin, FormView):
-    """Undo "nothing suitable" for a step."""
+class StepReopenView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
+    """Undo "nothing suitable" for a step: one button, so a refusal goes back to the step
+    and says why."""
 
     template_name = "support/step_reopen.html"
     form_class = ReopenForm
+    stale_redirect_level = messages.ERROR
 
     def get_initial(self):
         return {"version": self.exploration.version if self.exploration else 0}
@@ -386,22 +355,28 @@ class StepReopenView(OpenOutcomeFormMixin, StepMixin, FormView):
                              and self.exploration.state == ExplorationState.NOTHING_SUITABLE)
         return context
 
-    def form_valid(self, form):
-        try:
-            services.step_reopen(
-                actor=self.request.user, person=self.person, outcome=self.outcome,
-                step=self.step, expected_version=form.cleaned_data["version"],
-            )
-        except StaleEditError:
-            messages.error(self.request, "Someone else changed this step after you opened the "
-                                         "page. Nothing was changed: check the step again.")
-            return HttpResponseRedirect(self.support_url(f"step-{self.step.value}"))
-        except ValidationError as exc:
-            messages.error(self.request, " ".join(exc.messages))
-            return HttpResponseRedirect(self.support_url(f"step-{self.step.value}"))
-        messages.success(self.request, f"Step {self.step.number}, {self.step.label}, is open "
-                                       "to look at again.")
-        return HttpResponseRedirect(self.support_url(f"step-{self.step.value}"))
+    def save(self, form):
+        return services.step_reopen(
+            actor=self.request.user, person=self.person, outcome=self.outcome,
+            step=self.step, expected_version=form.cleaned_data["version"],
+        )
+
+    def refused(self, form, exc):
+        messages.error(self.request, " ".join(exc.messages))
+        return HttpResponseRedirect(self.step_url())
+
+    def stale_redirect_message(self, current) -> str:
+        return ("Someone else changed this step after you opened the page. Nothing was "
+                "changed: check the step again.")
+
+    def get_stale_redirect_url(self) -> str:
+        return self.step_url()
+
+    def get_success_message(self, result) -> str:
+        return f"Step {self.step.number}, {self.step.label}, is open to look at again."
+
+    def get_success_url(self) -> str:
+        return self.step_url()
 
 
 # --- The community directory in steps 5 and 6 (SS-4) ------------------------------------

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AccessLog
+from goldenthread.core.formatting import money_text as format_money
 from goldenthread.outcomes.models import CheckQuestion, Outcome, OutcomeCheckAnswer, OutcomeWording
 from goldenthread.reviews.models import (
     OutcomeReview,
@@ -47,7 +48,6 @@ from goldenthread.sds.models import (
     UnmetNeed,
     per_year,
 )
-from goldenthread.sds.money import format_money
 from goldenthread.support.models import Solution
 
 from .writer import BulkWriter, det_uuid

@@ -26,11 +26,8 @@ from django.http import HttpResponseRedirect
 
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.questionnaires import NOTE_MAX_LENGTH, Suggestion, choose_words
-
-STALE_ANSWERS_MESSAGE = (
-    "Someone else saved answers after you opened this page. Their answers are shown beside "
-    "each question. Your answers are still in the form: check them and save again."
-)
+from goldenthread.ui.forms import VersionField
+from goldenthread.ui.views import STALE_ANSWERS_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -52,13 +49,11 @@ def suggestion_hint(suggestion: Suggestion | None, choices: Iterable[tuple[str, 
     return f"The record suggests: {label}. {suggestion.reason}".strip()
 
 
-class SeenVersionField(forms.IntegerField):
+class SeenVersionField(VersionField):
     """The version of one stored answer the editor saw; 0 when it had none (SEC-5)."""
 
-    widget = forms.HiddenInput
-
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(required=True, min_value=0, **kwargs)
+        super().__init__(min_value=0, **kwargs)
 
 
 class QuestionnaireForm(forms.Form):

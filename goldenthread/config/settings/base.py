@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "goldenthread.core.context_processors.site",
+                "goldenthread.ui.context_processors.site",
             ],
         },
     },

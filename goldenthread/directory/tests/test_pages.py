@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goldenthread.directory.factories import CommunityResourceFactory, ResourceLocationFactory
-from goldenthread.directory.views import results_context
+from goldenthread.directory.presenters import results_context
 
 pytestmark = pytest.mark.django_db
 

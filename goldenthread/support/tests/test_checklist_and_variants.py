@@ -158,7 +158,7 @@ def test_step_prompts_use_the_workbook_wording(person, outcome):
 
 
 def test_money_is_shown_in_pounds_with_pence():
-    assert presenters.money(Decimal("1234.5")) == "£1,234.50"
-    assert presenters.money(Decimal("0")) == "£0.00"
+    assert presenters.money_text(Decimal("1234.5")) == "£1,234.50"
+    assert presenters.money_text(Decimal("0")) == "£0.00"
     assert presenters.cost_text(Decimal("45"), "week") == "£45.00 a week"
     assert presenters.cost_text(None, "") == "No cost"

@@ -1,1 +1,18 @@
-"""Form rendering in Scottish Government Design System markup."""
+"""Form rendering in Scottish Government Design System markup (renderer.py), and the
+fields, widgets and error mapping every app's forms share."""
+
+from .errors import apply_service_errors
+from .fields import YES_NO, MoneyField, VersionField, date_field, radio_field, text_field
+from .widgets import DateInput, MoneyInput
+
+__all__ = [
+    "YES_NO",
+    "DateInput",
+    "MoneyField",
+    "MoneyInput",
+    "VersionField",
+    "apply_service_errors",
+    "date_field",
+    "radio_field",
+    "text_field",
+]

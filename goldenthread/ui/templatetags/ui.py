@@ -6,6 +6,8 @@
   {% form_error_list form as errors %}        [{text, href}] for the error summary
   {% pagination_links page_obj as pages %}    previous/next/page links for pagination.html
   {{ value|is_list }}                         true for a list or tuple
+  {% can Permission.RECORD_SDS as can_record %}  whether the signed-in user may (accounts
+                                              permissions; an unknown name raises)
   {% htmx_config %}                           the htmx configuration (base layout's <meta>)
   {% htmx_token %}                            the token this page's htmx elements carry
   <form hx-post="..." {% htmx_allowed %}>     mark an element the server rendered for htmx
@@ -16,11 +18,13 @@ from __future__ import annotations
 import json
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from goldenthread.accounts.rules import can as user_can
 from goldenthread.ui import htmx
 
 register = template.Library()
@@ -124,6 +128,16 @@ def pagination_links(context, page, param: str = "page") -> dict:
         "items": items,
         "show": paginator.num_pages > 1,
     }
+
+
+@register.simple_tag(takes_context=True)
+def can(context, permission, obj=None) -> bool:
+    """{% can Permission.RECORD_SDS as can_record %}: whether the signed-in user may (the
+    `Permission` enum comes from the ui context processor). A name that is not a permission
+    raises UnknownPermission, as `accounts.rules.can` does, rather than hiding a link."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user") or AnonymousUser()
+    return user_can(user, permission, obj)
 
 
 # --- htmx: act only on what the server rendered (#11; see goldenthread/ui/htmx.py) -------

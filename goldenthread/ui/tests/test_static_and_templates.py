@@ -1,5 +1,5 @@
-"""Vendored assets match their pins, load nothing from elsewhere, and templates keep the
-content security policy (script-src 'self'; style-src 'self')."""
+"""Vendored assets match their pins, load nothing from elsewhere, and every app's templates
+compile and keep the content security policy (script-src 'self'; style-src 'self')."""
 
 import re
 from pathlib import Path
@@ -8,6 +8,19 @@ UI = Path(__file__).resolve().parents[1]
 REPO = UI.parents[1]
 VENDOR = UI / "static" / "ui" / "vendor"
 SCRIPT = REPO / "scripts" / "vendor_design_system.sh"
+
+
+def template_files() -> list[tuple[Path, Path]]:
+    """(templates folder, file) for every template of every app in the code base."""
+    found = [
+        (folder, path)
+        for folder in sorted((REPO / "goldenthread").glob("*/templates"))
+        for path in sorted(folder.rglob("*.html"))
+    ]
+    assert {folder.parent.name for folder, _ in found} >= {
+        "accounts", "audit", "conversations", "core", "directory", "outcomes", "people",
+        "reviews", "risk", "sds", "support", "ui"}
+    return found
 
 
 def pin(name):
@@ -66,20 +79,23 @@ INLINE = [
 
 
 def test_no_inline_script_or_style_in_any_template():
-    templates = list((UI / "templates").rglob("*.html"))
-    assert templates
     problems = [
-        f"{path.relative_to(UI)}: {what}"
-        for path in templates
+        f"{path.relative_to(REPO)}: {what}"
+        for _, path in template_files()
         for pattern, what in INLINE
         if pattern.search(path.read_text())
     ]
     assert not problems, problems
 
 
-def test_every_template_compiles():
-    from .helpers import ENGINE
+def test_every_template_compiles_and_is_the_one_its_name_finds():
+    """Every app's templates compile with the project's template engine (its tag libraries
+    and built-ins), and each name leads to that file: no app's template is hidden by
+    another app's template of the same name."""
+    from django.template import engines
 
-    root = UI / "templates"
-    for path in root.rglob("*.html"):
-        ENGINE.get_template(str(path.relative_to(root)))
+    engine = engines["django"]
+    for folder, path in template_files():
+        name = path.relative_to(folder).as_posix()
+        template = engine.get_template(name)
+        assert Path(template.origin.name) == path, f"{name} is hidden by {template.origin.name}"

@@ -1,15 +1,17 @@
-"""Money as people type it and as it is shown: always Decimal with pence, never float.
+"""Money as people type it: always Decimal with pence, never float.
 
 `parse_money("£1,234.5")` → Decimal("1234.50"). Every way a typed amount can be wrong has
-its own plain-English message, so the form can say exactly what to fix.
+its own plain-English message and code, so a form can say exactly what to fix (the money
+field in goldenthread/ui/forms). Writing an amount is `core.formatting.money_text`.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-PENNY = Decimal("0.01")
+from .formatting import PENNY
+
 # max_digits 12, decimal_places 2 on every money column.
 LARGEST = Decimal("9999999999.99")
 
@@ -49,8 +51,8 @@ def parse_money(text: str) -> Decimal:
         )
     if not (_GROUPED.match(value) or _PLAIN.match(value)):
         raise MoneyError(
-            "Enter the amount in pounds and pence, using numbers only, "
-            "for example £1,234.50.", "invalid",
+            "Enter the amount in pounds and pence, using numbers only, for example £1,234.50.",
+            "invalid",
         )
     if negative:
         raise MoneyError("The amount cannot be negative. Enter £0 or more.", "negative")
@@ -58,7 +60,8 @@ def parse_money(text: str) -> Decimal:
     if "." in digits and len(digits.split(".", 1)[1]) > 2:
         raise MoneyError(
             "Amounts can only go down to pence: use no more than 2 decimal places, "
-            "for example £12.50.", "too_many_decimals",
+            "for example £12.50.",
+            "too_many_decimals",
         )
     try:
         amount = Decimal(digits if not digits.endswith(".") else digits[:-1] or "0")
@@ -67,12 +70,3 @@ def parse_money(text: str) -> Decimal:
     if amount > LARGEST:
         raise MoneyError("That amount is too large. Check the number of digits.", "too_large")
     return amount.quantize(PENNY)
-
-
-def format_money(amount: Decimal | None) -> str:
-    """£1,234.50 (and "£0.00" for zero); empty for None."""
-    if amount is None:
-        return ""
-    amount = Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"

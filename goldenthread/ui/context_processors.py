@@ -1,0 +1,46 @@
+"""Site-wide template context: the navigation a signed-in user may use, and the
+`Permission` enum for `{% can Permission.X as … %}` (ui template tags)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from goldenthread.accounts.permissions import Permission
+from goldenthread.accounts.rules import can
+
+# (label, url name, the permission that shows it), in the order they are shown.
+NAVIGATION = (
+    ("My caseload", "people:caseload", Permission.VIEW_CASELOAD),
+    ("Reviews due", "reviews:due", Permission.VIEW_CASELOAD),
+    ("Community directory", "directory:index", Permission.VIEW_CASELOAD),
+    ("My team", "accounts:team", Permission.VIEW_TEAM),
+    ("Budget requests", "sds:approvals", Permission.VIEW_BUDGET_APPROVALS),
+    ("Unmet need", "sds:unmet_need_team", Permission.VIEW_TEAM_UNMET_NEED),
+    ("Break-glass access", "audit:break_glass_review", Permission.REVIEW_BREAK_GLASS),
+    ("Decision panel", "sds:panel", Permission.VIEW_DECISION_PANEL),
+)
+
+
+def site(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    items: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated and not _needs_second_factor(user):
+        items = [
+            (label, reverse(url_name))
+            for label, url_name, permission in NAVIGATION
+            if can(user, permission)
+        ]
+        if user.is_staff:
+            items.append(("Administration", reverse("admin:index")))
+    path = request.path
+    # The current item is the one whose address is the longest start of this page's.
+    matches = [url for _, url in items if path.startswith(url)]
+    current = max(matches, key=len) if matches else None
+    nav = [{"label": label, "url": url, "current": url == current} for label, url in items]
+    return {"site_nav": nav, "Permission": Permission}
+
+
+def _needs_second_factor(user) -> bool:
+    return settings.GOLDENTHREAD_REQUIRE_2FA and not user.is_verified()

@@ -1,0 +1,24 @@
+"""The one way a service's refusal reaches a form (#17)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def apply_service_errors(
+    form: forms.BaseForm, exc: ValidationError, *, default_field: str | None = None
+) -> None:
+    """Put a service's ValidationError beside the fields it is about.
+
+    Messages about a field the form has go beside it; messages about anything else (the
+    whole record, or a field this form does not show) go to `default_field`: the top of
+    the form (non-field errors) unless a view names a field."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else default_field
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.error_list:
+            form.add_error(default_field, error)

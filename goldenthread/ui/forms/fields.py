@@ -1,0 +1,138 @@
+"""Form fields and field builders shared by every app (#17): the version a save started
+from, money, and the date, text and radio questions with plain-English messages.
+
+Builders return ordinary Django fields with the project's wording, so a form reads as a
+list of questions: `when = date_field("Date decided")`, `why = text_field("Why", rows=4)`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from goldenthread.core.money import MoneyError, parse_money
+
+from .widgets import DateInput, MoneyInput
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the editor started from, sent back with the save so a
+    save made from a stale copy is refused (SEC-5; core/concurrency.py).
+
+    `min_value=0` where 0 means "nothing was saved yet"; `required=False` where the form
+    is blank until the first save."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, required: bool = True, min_value: int = 1, **kwargs):
+        super().__init__(required=required, min_value=min_value, **kwargs)
+
+
+class MoneyField(forms.Field):
+    """Pounds and pence as Decimal (core/money.py). Accepts "1,234.50", "£1234.5", " 12 ";
+    explains negative amounts, more than 2 decimal places and anything else it cannot
+    read. A form may word any of those messages itself, by its code: "invalid",
+    "negative", "too_many_decimals", "too_large", "zero"."""
+
+    widget = MoneyInput
+    default_error_messages = {"zero": "Enter an amount more than £0."}
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_money(str(value))
+        except MoneyError as exc:
+            message = self.error_messages.get(exc.code, exc.message)
+            raise ValidationError(message, code=exc.code) from exc
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value == 0 and not self.allow_zero:
+            raise ValidationError(self.error_messages["zero"], code="zero")
+
+
+def _lower_first(label: str) -> str:
+    return f"{label[0].lower()}{label[1:]}" if label else label
+
+
+def date_field(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    what: str = "",
+    example: str = "",
+    invalid_message: str = "",
+) -> forms.DateField:
+    """A date question. Messages: "Enter the date decided." / "Enter the date decided as a
+    real date." (`what` replaces "the date decided"; `example` adds ", for example …")."""
+    what = what or f"the {_lower_first(label)}"
+    invalid = invalid_message or (
+        f"Enter {what} as a real date" + (f", for example {example}" if example else "") + "."
+    )
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={"required": f"Enter {what}.", "invalid": invalid},
+    )
+
+
+def text_field(
+    label: str,
+    *,
+    required: bool = True,
+    max_length: int = 2000,
+    rows: int = 3,
+    help_text: str = "",
+    required_message: str = "",
+) -> forms.CharField:
+    """A text area. Messages: "Enter <label>." (or `required_message`) and "Keep this to
+    2,000 characters or fewer."."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message or f"Enter {_lower_first(label)}.",
+            "max_length": f"Keep this to {max_length:,} characters or fewer.",
+        },
+    )
+
+
+def radio_field(
+    label: str,
+    choices,
+    *,
+    required: bool = True,
+    message: str = "",
+    inline: bool = False,
+    help_text: str = "",
+) -> forms.ChoiceField:
+    """One answer from a few, as radios (side by side with `inline`)."""
+    attrs = {"class": "ds_field-group--inline"} if inline else {}
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        help_text=help_text,
+        widget=forms.RadioSelect(attrs=attrs),
+        error_messages={
+            "required": message or "Choose one of the answers.",
+            "invalid_choice": "Choose one of the answers.",
+        },
+    )
