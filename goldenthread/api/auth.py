@@ -35,6 +35,7 @@ from ninja.utils import check_csrf
 from goldenthread.accounts.models import STAFF_ROLES, User
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
+from goldenthread.core.formatting import date_text
 from goldenthread.people.access import access_basis, open_person_record
 from goldenthread.people.selectors import visible_person
 
@@ -98,7 +99,7 @@ def _from_token(request: HttpRequest, header: str) -> Caller:
         raise _unauthorised("This API token was revoked. Make a new one on your account page.")
     if token.expires_at <= now:
         raise _unauthorised(
-            f"This API token expired on {timezone.localtime(token.expires_at):%-d %B %Y}. "
+            f"This API token expired on {date_text(token.expires_at)}. "
             "Make a new one on your account page."
         )
     owner = token.user

@@ -23,6 +23,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import CASEWORK_ROLES, STAFF_ROLES, User
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import change_record, snapshot
+from goldenthread.core.formatting import date_text
 
 from .models import ApiToken, TokenScope
 
@@ -93,7 +94,7 @@ def api_token_create(
     elif expires_on > today + datetime.timedelta(days=max_days()):
         errors["expires_on"] = (
             f"A token lasts at most {max_days()} days: choose a date on or before "
-            f"{today + datetime.timedelta(days=max_days()):%-d %B %Y}."
+            f"{date_text(today + datetime.timedelta(days=max_days()))}."
         )
     if errors:
         raise ValidationError(errors)

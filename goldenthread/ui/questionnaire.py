@@ -26,7 +26,7 @@ from django.http import HttpResponseRedirect
 
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.questionnaires import NOTE_MAX_LENGTH, Suggestion, choose_words
-from goldenthread.ui.forms import VersionField
+from goldenthread.ui.forms import VersionField, apply_service_errors
 from goldenthread.ui.views import STALE_ANSWERS_MESSAGE
 
 
@@ -131,14 +131,7 @@ class QuestionnaireForm(forms.Form):
 
     def add_service_error(self, error: ValidationError) -> None:
         """A service's ValidationError beside the question it names, or at the top."""
-        if hasattr(error, "error_dict"):
-            for key, errors in error.error_dict.items():
-                name = f"{key}__answer"
-                for message in errors:
-                    self.add_error(name if name in self.fields else None, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
+        apply_service_errors(self, error, field_for=lambda question: f"{question}__answer")
 
 
 class QuestionnaireViewMixin:

@@ -35,6 +35,7 @@ from goldenthread.accounts.models import CASEWORK_ROLES, Role, Team, User
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.conversations import services as conversation_services
+from goldenthread.core.formatting import date_text
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people import services as people_services
@@ -353,7 +354,7 @@ class _Writer:
         due = _date(target.get("dueDate"), f"Goal {goal['id']} target.dueDate")
         if due is not None and due < self.today - datetime.timedelta(days=366):
             return None, (
-                f"The date it should be achieved by was {due:%-d %B %Y} where it "
+                f"The date it should be achieved by was {date_text(due)} where it "
                 "was written; it is more than a year ago, which this service "
                 "refuses as a likely mistake, so it is left blank here."
             )
@@ -631,7 +632,7 @@ class _Writer:
         if next_review < self.today:
             # The service sets a next review date only for today or later: keep it as sent.
             note = (
-                f"The next review was due on {next_review:%-d %B %Y} where the plan was "
+                f"The next review was due on {date_text(next_review)} where the plan was "
                 "written; that date has passed, so set the next review date here."
             )
             self.received = [

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
+from goldenthread.core.formatting import date_text
 from goldenthread.ui.templatetags.ui import form_error_list  # noqa: F401  (used by templates)
 
 from .. import selectors, services
@@ -19,7 +20,7 @@ from ..forms import TokenForm
 
 
 def _date(value) -> str:
-    return f"{timezone.localtime(value):%-d %B %Y}" if value else ""
+    return date_text(value)
 
 
 def token_rows(user) -> list[dict]:
