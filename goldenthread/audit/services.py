@@ -51,7 +51,9 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
         )
     return {
         "actor": actor,
-        "actor_name": f"{actor.get_full_name() or actor.username} ({actor.username})",
+        # actor_name holds 300 characters: a full name (up to 150 + 150) with the
+        # username (150) can be longer, and a row must never fail to write for that.
+        "actor_name": f"{actor.get_full_name() or actor.username} ({actor.username})"[:300],
         "actor_role": getattr(actor, "role", ""),
     }
 

@@ -88,3 +88,18 @@ def test_failed_audit_write_fails_the_request(practitioner_client, person, monke
     response = practitioner_client.get(reverse("people:detail", args=[person.pk]))
     assert response.status_code == 500
     assert person.family_name.encode() not in response.content
+
+
+def test_a_very_long_name_still_writes_its_access_row(team):
+    """A full name of 150 + 150 characters and a username of 150 make a 454-character
+    actor name: the row is written with the first 300, never refused (SEC-3)."""
+    from goldenthread.accounts.factories import PractitionerFactory
+
+    actor = PractitionerFactory(
+        username="u" * 150, first_name="F" * 150, last_name="L" * 150, team=team
+    )
+    row = access_record(actor=actor, person_id=None, action=AccessAction.VIEW, what="caseload",
+                        reason="test")
+    row.refresh_from_db()
+    assert len(row.actor_name) == 300
+    assert row.actor_name.startswith("F" * 150)
