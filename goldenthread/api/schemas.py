@@ -10,9 +10,17 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from goldenthread.conversations.models import MattersKind, Perspective, StrengthKind
 from goldenthread.outcomes.models import CheckQuestion
 from goldenthread.reviews.models import OutcomeDecision, Rating, WhoseWords
-from goldenthread.sds.models import BudgetPeriod, NeedCategory, UnmetReason
+from goldenthread.risk.models import CapacityQuestion
+from goldenthread.sds.models import (
+    EXPLANATION_WAYS,
+    BudgetPeriod,
+    NeedCategory,
+    SdsOption,
+    UnmetReason,
+)
 from goldenthread.support.models import CostPeriod, SolutionStatus, SupportStep
 
 
@@ -94,6 +102,42 @@ class CircleMemberOut(Schema):
     notes: str
 
 
+class PersonIn(Strict):
+    """A new person, in the caller's own team (as the page); the caller is allocated."""
+
+    given_name: str = Field(..., max_length=100)
+    family_name: str = Field(..., max_length=100)
+    preferred_name: str = Field("", max_length=100)
+    date_of_birth: datetime.date
+    chi_number: str = Field("", max_length=20)
+    communication_needs: str = Field("", max_length=2000)
+    area_id: int
+
+
+class AllocationOut(Schema):
+    id: uuid.UUID
+    version: int
+    worker_id: uuid.UUID
+    worker: str
+    description: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+
+    @staticmethod
+    def resolve_worker(obj) -> str:
+        return _name(obj.worker)
+
+
+class AllocationIn(Strict):
+    worker_id: uuid.UUID
+    start_date: datetime.date
+    description: str = Field("", max_length=120)
+
+
+class AllocationEnd(Strict):
+    end_date: datetime.date
+
+
 class CircleMemberIn(Strict):
     name: str = Field(..., max_length=200)
     relationship: str = Field(..., max_length=100)
@@ -172,6 +216,50 @@ class PositiveChangeOut(ItemOut):
     @staticmethod
     def resolve_from_aspirations(obj) -> list:
         return [item.pk for item in obj.from_aspirations.all()]
+
+
+class ConversationIn(Strict):
+    held_on: datetime.date
+    place: str = Field("", max_length=200)
+    person_took_part: bool = True
+    narrative: str = Field("", max_length=20000)
+
+
+class ConversationPatch(Strict):
+    held_on: datetime.date | None = None
+    place: str | None = Field(None, max_length=200)
+    person_took_part: bool | None = None
+    narrative: str | None = Field(None, max_length=20000)
+
+
+class MattersIn(Strict):
+    item_type: Literal["matters"]
+    text: str = Field(..., min_length=1, max_length=4000)
+    kind: Literal[tuple(MattersKind.values)] = MattersKind.WHAT.value  # type: ignore[valid-type]
+
+
+class WhoMattersIn(Strict):
+    item_type: Literal["who"]
+    circle_member_id: uuid.UUID
+    text: str = Field("", max_length=4000)
+
+
+class AspirationIn(Strict):
+    item_type: Literal["aspiration"]
+    text: str = Field(..., min_length=1, max_length=4000)
+
+
+class WorkingIn(Strict):
+    item_type: Literal["working"]
+    text: str = Field(..., min_length=1, max_length=4000)
+    is_working: bool
+    perspective: Literal[tuple(Perspective.values)] = Perspective.PERSON.value  # type: ignore[valid-type]
+
+
+class StrengthIn(Strict):
+    item_type: Literal["strength"]
+    text: str = Field(..., min_length=1, max_length=4000)
+    kind: Literal[tuple(StrengthKind.values)] = StrengthKind.STRENGTH.value  # type: ignore[valid-type]
 
 
 class ConversationOut(ConversationSummary):
@@ -408,6 +496,25 @@ class IndicativeBudgetOut(Schema):
     notes: str
 
 
+class ExplanationIn(Strict):
+    option: Literal[tuple(SdsOption.values)]  # type: ignore[valid-type]
+    explained: bool
+    ways: list[Literal[tuple(EXPLANATION_WAYS)]] = []  # type: ignore[valid-type]
+    other_way: str = Field("", max_length=300)
+    explained_on: datetime.date | None = None
+
+
+class SdsChoiceIn(Strict):
+    """The whole record of the options: each option explained (how and when), and the
+    person's choice and why. Options left out are recorded as not explained."""
+
+    explanations: list[ExplanationIn] = Field(..., max_length=4)
+    chosen_option: Literal[tuple(["", *SdsOption.values])] = ""  # type: ignore[valid-type]
+    chosen_on: datetime.date | None = None
+    reasons: str = Field("", max_length=4000)
+    conversation_id: uuid.UUID | None = None
+
+
 class SdsOut(Schema):
     choice: SdsChoiceOut | None
     first_choices_not_delivered: list[FirstChoiceOut]
@@ -562,6 +669,40 @@ class UnmetNeedMet(Strict):
 
 
 # --- Risk ----------------------------------------------------------------------------
+
+
+class RiskIn(Strict):
+    outcome_id: uuid.UUID | None = None
+    solution_id: uuid.UUID | None = None
+    activity: str = Field(..., max_length=300)
+    could_go_wrong: str = Field(..., max_length=4000)
+    good_it_brings: str = Field(..., max_length=4000)
+    least_restrictive: str = Field(..., max_length=4000)
+    decision: str = Field("", max_length=4000)
+    reasons: str = Field("", max_length=4000)
+    decided_on: datetime.date | None = None
+    review_on: datetime.date | None = None
+    capacity_in_question: Literal[tuple(CapacityQuestion.values)] = CapacityQuestion.NO.value  # type: ignore[valid-type]
+    capacity_notes: str = Field("", max_length=2000)
+    decision_supported_by: str = Field("", max_length=300)
+    views_conflict: bool = False
+    conflict_handling: str = Field("", max_length=4000)
+
+
+class RiskPatch(Strict):
+    activity: str | None = Field(None, max_length=300)
+    could_go_wrong: str | None = Field(None, max_length=4000)
+    good_it_brings: str | None = Field(None, max_length=4000)
+    least_restrictive: str | None = Field(None, max_length=4000)
+    decision: str | None = Field(None, max_length=4000)
+    reasons: str | None = Field(None, max_length=4000)
+    decided_on: datetime.date | None = None
+    review_on: datetime.date | None = None
+    capacity_in_question: Literal[tuple(CapacityQuestion.values)] | None = None  # type: ignore[valid-type]
+    capacity_notes: str | None = Field(None, max_length=2000)
+    decision_supported_by: str | None = Field(None, max_length=300)
+    views_conflict: bool | None = None
+    conflict_handling: str | None = Field(None, max_length=4000)
 
 
 class RiskAgreementOut(Schema):

@@ -135,6 +135,7 @@ def person_create(
     A CHI number already recorded raises PersonAlreadyRecorded, PersonMayBeKnown or
     TooManyPossibleDuplicates (see _check_chi_not_recorded)."""
     require_casework(actor, NEW_PERSON)
+    chi_number = normalise_chi(chi_number)  # as typed on the card: spaces and hyphens
     if team.pk != actor.team_id:  # as the page: into the worker's own team
         raise PermissionDenied("You can add people to your own team only.")
     _check_chi_not_recorded(
@@ -177,6 +178,8 @@ def person_update(
     # From the database: a form may already have put the new values on `person`.
     stored_chi = Person.objects.filter(pk=person.pk).values_list("chi_number", flat=True).get()
     new_chi = normalise_chi(changes.get("chi_number", stored_chi))
+    if "chi_number" in changes:
+        changes["chi_number"] = new_chi
     if new_chi and new_chi != stored_chi:
         _check_chi_not_recorded(
             actor=actor, chi_number=new_chi,

@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from goldenthread.accounts.models import Area
+from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people import selectors, services
 
 from ..concurrency import expected_version
 from ..pagination import DEFAULT_LIMIT, page_of, paginate
 from ..schemas import (
+    AllocationEnd,
+    AllocationIn,
+    AllocationOut,
     CircleMemberIn,
     CircleMemberOut,
     CircleMemberPatch,
+    PersonIn,
     PersonOut,
     PersonPatch,
     PersonSummary,
@@ -53,6 +60,32 @@ def people_list(request: HttpRequest, params: Query[PeopleParams]):
     )
 
 
+@router.post(
+    "/people",
+    response=answers({201: PersonOut}, write=True),
+    url_name="people",
+    summary="Add a person to your team; you are allocated to work with them. A CHI number "
+    "already recorded is answered as on the page: 409 with a link if you may see the "
+    "person, otherwise 409 'may already be known' and your team leader is asked to check",
+)
+def person_add(request: HttpRequest, payload: PersonIn, response: HttpResponse):
+    user = caller_of(request).user
+    data = payload.dict()
+    area = Area.objects.filter(pk=data.pop("area_id")).first()
+    if area is None:
+        raise ValidationError({"area_id": "No such area."})
+    person = services.person_create(
+        actor=user,
+        team=user.team,
+        area=area,
+        allocate_to=user,
+        http_request=request,
+        **data,
+    )
+    with_etag(response, person.version)
+    return Status(201, person)
+
+
 @router.get(
     "/people/{uuid:person_id}",
     response=answers({200: PersonOut}),
@@ -84,8 +117,6 @@ def person_update(
     if "area_id" in changes:
         area = Area.objects.filter(pk=changes.pop("area_id")).first()
         if area is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"area_id": "No such area."})
         changes["area"] = area
     changes = {k: v for k, v in changes.items() if v is not None or k == "area"}
@@ -171,3 +202,75 @@ def circle_member_update(
     )
     with_etag(response, member.version)
     return member
+
+
+# --- Allocations -------------------------------------------------------------------------
+
+
+@router.get(
+    "/people/{uuid:person_id}/allocations",
+    response=answers({200: page_of(AllocationOut)}),
+    url_name="allocations",
+    summary="Who is allocated to work with the person, past and present",
+)
+def allocation_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        person_of(request).allocations.select_related("worker"),
+        order=("start_date", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/allocations",
+    response=answers({201: AllocationOut}, write=True),
+    url_name="allocations",
+    summary="Allocate a worker of the person's team (the team leader of the person's team)",
+)
+def allocation_add(
+    request: HttpRequest, person_id: uuid.UUID, payload: AllocationIn, response: HttpResponse
+):
+    person = person_of(request)
+    worker = (
+        get_user_model()
+        .objects.filter(pk=payload.worker_id, is_active=True, team=person.team)
+        .first()
+    )
+    if worker is None:
+        raise ValidationError({"worker_id": "Choose someone from the person's team."})
+    allocation = services.allocation_start(
+        actor=caller_of(request).user,
+        person=person,
+        worker=worker,
+        start_date=payload.start_date,
+        description=payload.description,
+    )
+    with_etag(response, allocation.version)
+    return Status(201, allocation)
+
+
+@router.patch(
+    "/people/{uuid:person_id}/allocations/{uuid:allocation_id}",
+    response=answers({200: AllocationOut}, write=True),
+    url_name="allocation",
+    summary="End an allocation (the team leader of the person's team; If-Match)",
+)
+def allocation_finish(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    allocation_id: uuid.UUID,
+    payload: AllocationEnd,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    allocation = one(person_of(request).allocations, allocation_id, "allocation")
+    version = expected_version(request)
+    if version != allocation.version:
+        raise StaleEditError(allocation)
+    allocation = services.allocation_end(
+        actor=caller_of(request).user, allocation=allocation, end_date=payload.end_date
+    )
+    with_etag(response, allocation.version)
+    return allocation

@@ -1,15 +1,20 @@
-"""Risk enablement (read only here: the pages record it)."""
+"""Risk enablement: read, record and change a risk talked about openly, through the same
+services as the pages (risk.services: the same checks, versions and audit rows)."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
+from goldenthread.risk import services
+
+from ..concurrency import expected_version
 from ..pagination import page_of, paginate
-from ..schemas import RiskOut
-from .common import answers, one, person_of, with_etag
+from ..schemas import RiskIn, RiskOut, RiskPatch
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["Risk enablement"])
@@ -38,5 +43,63 @@ def risk_detail(
     request: HttpRequest, person_id: uuid.UUID, risk_id: uuid.UUID, response: HttpResponse
 ):
     risk = one(person_of(request).risks, risk_id, "risk")
+    with_etag(response, risk.version)
+    return risk
+
+
+def _links(person, outcome_id, solution_id) -> dict:
+    """The outcome and solution a risk is about: this person's, or a field error."""
+    links: dict = {"outcome": None, "solution": None}
+    if outcome_id is not None:
+        links["outcome"] = person.outcomes.filter(pk=outcome_id).first()
+        if links["outcome"] is None:
+            raise ValidationError({"outcome_id": "Choose one of this person's outcomes."})
+    if solution_id is not None:
+        links["solution"] = person.support_solutions.filter(pk=solution_id).first()
+        if links["solution"] is None:
+            raise ValidationError({"solution_id": "Choose one of this person's solutions."})
+    return links
+
+
+@router.post(
+    "/people/{uuid:person_id}/risks",
+    response=answers({201: RiskOut}, write=True),
+    url_name="risks",
+    summary="Record a risk talked about openly, for one outcome or one solution",
+)
+def risk_add(request: HttpRequest, person_id: uuid.UUID, payload: RiskIn, response: HttpResponse):
+    person = person_of(request)
+    data = payload.dict()
+    links = _links(person, data.pop("outcome_id"), data.pop("solution_id"))
+    risk = services.risk_record(actor=caller_of(request).user, person=person, **links, **data)
+    with_etag(response, risk.version)
+    return Status(201, risk)
+
+
+@router.patch(
+    "/people/{uuid:person_id}/risks/{uuid:risk_id}",
+    response=answers({200: RiskOut}, write=True),
+    url_name="risk",
+    summary="Change a risk (If-Match); it stays linked to the same outcome or solution",
+)
+def risk_change(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    risk_id: uuid.UUID,
+    payload: RiskPatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    risk = one(person_of(request).risks, risk_id, "risk")
+    version = expected_version(request)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    risk = services.risk_update(
+        actor=caller_of(request).user,
+        risk=risk,
+        expected_version=version,
+        outcome=risk.outcome,
+        solution=risk.solution,
+        **changes,
+    )
     with_etag(response, risk.version)
     return risk

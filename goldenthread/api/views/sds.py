@@ -19,6 +19,7 @@ from goldenthread.sds.authority import authority_for
 
 from ..auth import log_pending_access
 from ..concurrency import expected_version
+from ..errors import ApiProblem
 from ..pagination import page_of, paginate
 from ..schemas import (
     BudgetRequestIn,
@@ -27,6 +28,7 @@ from ..schemas import (
     DecideIn,
     DecisionAuthorityOut,
     DecisionOut,
+    SdsChoiceIn,
     SdsOut,
     UnmetNeedIn,
     UnmetNeedMet,
@@ -47,9 +49,11 @@ router = Router(tags=["SDS, budgets and unmet need"])
 )
 def sds_detail(request: HttpRequest, person_id: uuid.UUID, response: HttpResponse):
     person = person_of(request)
-    choice = getattr(person, "sds_choice", None)
-    if choice is not None:
-        with_etag(response, choice.version)
+    return _sds_of(person, getattr(person, "sds_choice", None), response)
+
+
+def _sds_of(person, choice, response: HttpResponse) -> dict:
+    with_etag(response, choice.version if choice is not None else 0)
     return {
         "choice": choice,
         "first_choices_not_delivered": list(
@@ -57,6 +61,60 @@ def sds_detail(request: HttpRequest, person_id: uuid.UUID, response: HttpRespons
         ),
         "indicative_budgets": list(person.indicative_budgets.order_by("told_on", "at")),
     }
+
+
+@router.put(
+    "/people/{uuid:person_id}/sds",
+    response=answers({200: SdsOut}, write=True),
+    url_name="sds",
+    summary="Record which SDS options were explained, how and when, and the person's "
+    'choice and why (If-Match: the ETag read, "0" when nothing is recorded yet)',
+)
+def sds_record(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    payload: SdsChoiceIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    version = expected_version(request)
+    stored = getattr(person, "sds_choice", None)
+    if stored is None and version != 0:
+        raise ApiProblem(
+            412,
+            'Nothing is recorded yet: send If-Match: "0" to record the options.',
+            current_version=0,
+        )
+    options = [item.option for item in payload.explanations]
+    if len(set(options)) != len(options):
+        raise ValidationError({"explanations": "Give each option once."})
+    conversation = None
+    if payload.conversation_id is not None:
+        conversation = person.conversations.filter(pk=payload.conversation_id).first()
+        if conversation is None:
+            raise ValidationError({"conversation_id": "Choose one of this person's conversations."})
+    explanations = [
+        services.Explanation(
+            option=item.option,
+            explained=item.explained,
+            ways=frozenset(item.ways),
+            other_way=item.other_way,
+            explained_on=item.explained_on,
+        )
+        for item in payload.explanations
+    ]
+    choice = services.sds_options_record(
+        actor=caller_of(request).user,
+        person=person,
+        explanations=explanations,
+        chosen_option=payload.chosen_option,
+        chosen_on=payload.chosen_on,
+        reasons=payload.reasons,
+        conversation=conversation,
+        expected_version=version if stored is not None else None,
+    )
+    return _sds_of(person, choice, response)
 
 
 # --- Budget requests ---------------------------------------------------------------------
