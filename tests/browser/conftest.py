@@ -11,6 +11,11 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
 CHROMIUM = os.environ.get("GT_CHROMIUM", "/usr/bin/chromium")
+
+# How long a check waits for the state a person would see (Playwright's default is 5 s).
+# On a loaded two-core CI machine a page can take longer than that to answer; waiting
+# longer costs nothing when the page is quick, and a wrong state still fails.
+BROWSER_WAIT_MS = 20_000
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -26,7 +31,9 @@ def browser():
         if os.environ.get("GT_REQUIRE_BROWSER"):
             pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
         pytest.skip("Browser tests need Debian's chromium: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=BROWSER_WAIT_MS)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -44,7 +51,7 @@ def browser():
 def page(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, bypass_csp=False)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_WAIT_MS)
     console_errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
     page.console_errors = console_errors

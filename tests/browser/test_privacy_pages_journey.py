@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from conftest import sign_in as sign_in_client
 from goldenthread.people.factories import PersonFactory
 from goldenthread.people.models import PossibleDuplicate
+from tests.browser.conftest import BROWSER_WAIT_MS
 
 
 def signed_in_context(browser, live_server, user, **options):
@@ -30,7 +31,7 @@ def signed_in_context(browser, live_server, user, **options):
         ]
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_WAIT_MS)
     return context, page
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from goldenthread.sds.factories import UnmetNeedFactory, set_limits
 from goldenthread.sds.models import BudgetRequest, RequestStatus
+from tests.browser.conftest import BROWSER_WAIT_MS
 from tests.browser.test_foundation_journey import code_for, one_time_code_for, set_up_app
 
 DEMO_PASSWORD = "demo-golden-thread"  # noqa: S105 - the factories' demo password
@@ -50,7 +51,7 @@ def new_page(browser, live_server):
         context = browser.new_context(base_url=live_server.url)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(BROWSER_WAIT_MS)
         page.console_errors = []
         page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
         return page
