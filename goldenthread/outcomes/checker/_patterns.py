@@ -71,6 +71,12 @@ LEISURE_BEFORE_NOUN = _set(
     """book bowling football golf walking hiking running cycling swimming chess drama art music
     singing choir gardening knitting fishing"""
 )
+# Education places: enrolling in a college programme or a degree course is a goal in
+# a transition plan, not a service offered as the outcome (issue 18, round 3).
+EDUCATION_WORDS = _set(
+    """college university uni degree diploma certificate apprenticeship academy sixth-form
+    vocational"""
+)
 RETURN_CUES = _set(
     """again back old usual still continue keep stay remain return rejoin re-join re-joining
     rejoining regular"""
@@ -244,6 +250,8 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
         if generic and lem & {"engage", "access", "attend"}:
             continue  # "engage with services", "attend appointments": worded elsewhere
         between = {t.lower for t in toks[verb_end + 1 : noun_at]}
+        if between & EDUCATION_WORDS:
+            continue  # "enroll in a community college program": a place to learn, not a service
         if between & LEISURE_BEFORE_NOUN or (noun_lemmas & WEAK_NOUNS and between & POSSESSIVES):
             continue  # "join a walking group", "go to my book group": the activity itself
         c_start, c_end = _clause_of(reading, tok.start)

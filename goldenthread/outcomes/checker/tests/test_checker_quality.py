@@ -91,25 +91,32 @@ def test_external_split_follows_the_hash_rule() -> None:
 
 
 def test_external_test_sources_leave_source_out() -> None:
-    """Regression guard on the sources kept away from rule-writing (see evaluation/README.md).
+    """The issue's targets where they are met on the test sources; a floor where not.
 
-    These are the levels reached when the rules were frozen for the second time,
-    not the issue's targets (several of which are not met; the README says why).
+    Third round (evaluation/README.md): problem found >= 0.90 and good kept
+    clean >= 0.85 are met (the latter on 11 good statements, so its interval is
+    wide); precision >= 0.80 is met for six codes. ``not_measurable`` (0.76)
+    and ``service_language`` (0.64) are not met: they are guarded at the level
+    reached so they cannot fall further unnoticed.
     """
     result = evaluate_by_source(load(EXTERNAL_SET), "external")
     test = result.pooled["test"]
-    assert test.total >= 220
-    assert test.problem_found_rate is not None and test.problem_found_rate >= 0.95
-    assert test.content_found_rate is not None and test.content_found_rate >= 0.78
-    assert test.content_kept_rate is not None and test.content_kept_rate >= 0.74
-    for code, floor in (
-        ("no_baseline", 0.95),
-        ("not_time_bound", 0.95),
-        ("not_person_centred", 0.90),
-        ("vague", 0.85),
-        ("not_measurable", 0.70),
-        ("solution_embedded", 0.70),
+    assert test.total >= 240
+    assert test.problem_found_rate is not None and test.problem_found_rate >= 0.90
+    assert test.clean_kept_rate is not None and test.clean_kept_rate >= 0.85
+    assert test.content_found_rate is not None and test.content_found_rate >= 0.75
+    assert test.content_kept_rate is not None and test.content_kept_rate >= 0.85
+    for code in (
+        "no_baseline",
+        "not_time_bound",
+        "not_person_centred",
+        "vague",
+        "solution_embedded",
+        "jargon",
     ):
+        precision = test.codes[code].precision
+        assert precision is not None and precision >= 0.80, code
+    for code, floor in (("not_measurable", 0.75), ("service_language", 0.60)):
         precision = test.codes[code].precision
         assert precision is not None and precision >= floor, code
 
