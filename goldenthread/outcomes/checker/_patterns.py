@@ -242,6 +242,12 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
                 break
             if not lems[j].isdisjoint(ANY_SERVICE_NOUN):
                 noun_at = j
+                if (
+                    j + 1 < n
+                    and lems[j] & GENERIC_SERVICE_NOUNS
+                    and lems[j + 1] & SERVICE_ACTIVITY_NOUNS
+                ):
+                    noun_at = j + 1  # "a support group": the group is the provision
                 break
         if noun_at < 0:
             continue
@@ -265,7 +271,7 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
         if (
             reading.context_clauses
             or CONSTRUCTION_RE.search(reading.text, c_start, c_end)
-            or BASELINE_RE.search(reading.text, c_start, c_end)
+            or _states_a_change(reading.text, c_start, c_end)
         ):
             continue  # the change is stated: "on my own, not with my mum like now"
         before = [t.lower for t in clause_toks if t.end <= tok.start][-4:]
@@ -285,6 +291,19 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
         if not purpose or generic:
             hits.append(Hit("service_language", "activity", start, end, values))
     return hits
+
+
+# Starting-point cues that only say the person cannot do it yet ("be able to",
+# "learn to", "start"): they state no change in the person's life, so "being able
+# to join a lunch club" is still a service offered as the outcome (issue 18, round 3).
+_WEAK_BASELINE_RE = re.compile(r"(?i)^(?:able\s+to|learn\w*\s+(?:to|how)|start\w*|begin\w*)$")
+
+
+def _states_a_change(text: str, start: int, end: int) -> bool:
+    return any(
+        not _WEAK_BASELINE_RE.match(m.group().strip())
+        for m in BASELINE_RE.finditer(text, start, end)
+    )
 
 
 # Words after which "to <verb>" is the outcome itself ("want to join a club"),
