@@ -77,6 +77,12 @@ EDUCATION_WORDS = _set(
     """college university uni degree diploma certificate apprenticeship academy sixth-form
     vocational"""
 )
+# A class activity measured as the person's own skill ("participate in whole group
+# discussions for 5 minutes"), not a service offered as the outcome (issue 18, round 3).
+SCHOOL_ACTIVITY_WORDS = _set(
+    """class classroom lesson lessons whole partner peer peers circle calming discussion
+    discussions"""
+)
 RETURN_CUES = _set(
     """again back old usual still continue keep stay remain return rejoin re-join re-joining
     rejoining regular"""
@@ -256,6 +262,9 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
         if generic and lem & {"engage", "access", "attend"}:
             continue  # "engage with services", "attend appointments": worded elsewhere
         between = {t.lower for t in toks[verb_end + 1 : noun_at]}
+        around = between | {t.lower for t in toks[noun_at : min(n, noun_at + 2)]}
+        if around & SCHOOL_ACTIVITY_WORDS:
+            continue  # "take part in class activities": a skill in the classroom
         if between & EDUCATION_WORDS:
             continue  # "enroll in a community college program": a place to learn, not a service
         if between & LEISURE_BEFORE_NOUN or (noun_lemmas & WEAK_NOUNS and between & POSSESSIVES):

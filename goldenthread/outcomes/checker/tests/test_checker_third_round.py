@@ -135,3 +135,30 @@ def test_short_breaks_are_a_service() -> None:
 def test_don_and_doff_is_jargon_but_the_name_don_is_not() -> None:
     assert has("Amy will don and doff her coat by herself by June.", "jargon")
     assert not has("Don and I will go to the football every Saturday from June.", "jargon")
+
+
+# ----------------------------------------------------------------------------- named at the end of round 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By June, Sam will participate in whole group discussions for 5 minutes.",
+        "By Easter, Ava will take part in class activities for 10 minutes without leaving her seat.",
+    ],
+)
+def test_a_class_activity_measured_as_a_skill_is_not_a_service(text: str) -> None:
+    assert not has(text, "service_language")
+    assert not has(text, "solution_embedded")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By my birthday I want to be losing weight.",
+        "By the summer I want to have stopped smoking.",
+        "Dad wants to give up smoking by Christmas.",
+    ],
+)
+def test_losing_weight_and_stopping_smoking_are_things_you_could_see(text: str) -> None:
+    assert not has(text, "not_measurable")
