@@ -71,6 +71,18 @@ LEISURE_BEFORE_NOUN = _set(
     """book bowling football golf walking hiking running cycling swimming chess drama art music
     singing choir gardening knitting fishing"""
 )
+# Education places: enrolling in a college programme or a degree course is a goal in
+# a transition plan, not a service offered as the outcome (issue 18, round 3).
+EDUCATION_WORDS = _set(
+    """college university uni degree diploma certificate apprenticeship academy sixth-form
+    vocational"""
+)
+# A class activity measured as the person's own skill ("participate in whole group
+# discussions for 5 minutes"), not a service offered as the outcome (issue 18, round 3).
+SCHOOL_ACTIVITY_WORDS = _set(
+    """class classroom lesson lessons whole partner peer peers circle calming discussion
+    discussions"""
+)
 RETURN_CUES = _set(
     """again back old usual still continue keep stay remain return rejoin re-join re-joining
     rejoining regular"""
@@ -236,6 +248,12 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
                 break
             if not lems[j].isdisjoint(ANY_SERVICE_NOUN):
                 noun_at = j
+                if (
+                    j + 1 < n
+                    and lems[j] & GENERIC_SERVICE_NOUNS
+                    and lems[j + 1] & SERVICE_ACTIVITY_NOUNS
+                ):
+                    noun_at = j + 1  # "a support group": the group is the provision
                 break
         if noun_at < 0:
             continue
@@ -244,6 +262,11 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
         if generic and lem & {"engage", "access", "attend"}:
             continue  # "engage with services", "attend appointments": worded elsewhere
         between = {t.lower for t in toks[verb_end + 1 : noun_at]}
+        around = between | {t.lower for t in toks[noun_at : min(n, noun_at + 2)]}
+        if around & SCHOOL_ACTIVITY_WORDS:
+            continue  # "take part in class activities": a skill in the classroom
+        if between & EDUCATION_WORDS:
+            continue  # "enroll in a community college program": a place to learn, not a service
         if between & LEISURE_BEFORE_NOUN or (noun_lemmas & WEAK_NOUNS and between & POSSESSIVES):
             continue  # "join a walking group", "go to my book group": the activity itself
         c_start, c_end = _clause_of(reading, tok.start)
@@ -257,7 +280,7 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
         if (
             reading.context_clauses
             or CONSTRUCTION_RE.search(reading.text, c_start, c_end)
-            or BASELINE_RE.search(reading.text, c_start, c_end)
+            or _states_a_change(reading.text, c_start, c_end)
         ):
             continue  # the change is stated: "on my own, not with my mum like now"
         before = [t.lower for t in clause_toks if t.end <= tok.start][-4:]
@@ -277,6 +300,19 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
         if not purpose or generic:
             hits.append(Hit("service_language", "activity", start, end, values))
     return hits
+
+
+# Starting-point cues that only say the person cannot do it yet ("be able to",
+# "learn to", "start"): they state no change in the person's life, so "being able
+# to join a lunch club" is still a service offered as the outcome (issue 18, round 3).
+_WEAK_BASELINE_RE = re.compile(r"(?i)^(?:able\s+to|learn\w*\s+(?:to|how)|start\w*|begin\w*)$")
+
+
+def _states_a_change(text: str, start: int, end: int) -> bool:
+    return any(
+        not _WEAK_BASELINE_RE.match(m.group().strip())
+        for m in BASELINE_RE.finditer(text, start, end)
+    )
 
 
 # Words after which "to <verb>" is the outcome itself ("want to join a club"),
