@@ -48,8 +48,8 @@ from goldenthread.sds.models import (
     UnmetReason,
 )
 from goldenthread.support.models import Solution
-from goldenthread.synth.generate import generate
-from goldenthread.synth.writer import BulkWriter, det_uuid
+from goldenthread.nonprod.synth.generate import generate
+from goldenthread.nonprod.synth.writer import BulkWriter, det_uuid
 
 PEOPLE = 300
 

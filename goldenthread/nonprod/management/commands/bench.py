@@ -21,8 +21,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import Role, User
-from goldenthread.bench import concurrency, pages
-from goldenthread.bench.stats import Timings
+from goldenthread.nonprod.bench import concurrency, pages
+from goldenthread.nonprod.bench.stats import Timings
 from goldenthread.people.models import Allocation, CircleMember, Person
 
 DOC = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"

@@ -25,8 +25,8 @@ from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
 from goldenthread.support.models import CURRENT_STATUSES
 
-from . import services
-from .models import OutcomeDecision, Rating, Review, SolutionDecision, WhoseWords
+from goldenthread.reviews import services
+from goldenthread.reviews.models import OutcomeDecision, Rating, Review, SolutionDecision, WhoseWords
 
 # Better wordings for the demo's poorly written outcomes, used when one is rewritten.
 REWRITES = {

@@ -13,8 +13,8 @@ from django.utils import timezone
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.people.models import Person
 
-from . import services
-from .models import Conversation, ReflectionQuestion
+from goldenthread.conversations import services
+from goldenthread.conversations.models import Conversation, ReflectionQuestion
 
 
 @dataclass
