@@ -25,10 +25,10 @@ from goldenthread.accounts.factories import (
 from goldenthread.accounts.models import Team
 from goldenthread.nonprod.demo.conversations import load_conversations_demo
 from goldenthread.nonprod.demo.directory import load_directory_demo
-from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
 from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.nonprod.demo.support import load_support_demo
+from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
 
 DEMO_TEAMS = (
     ("Northfield Community Care Team", "Northfield"),

@@ -28,8 +28,6 @@ from goldenthread.people import services as people_services
 from goldenthread.people.models import Allocation, Person
 from goldenthread.risk import services as risk_services
 from goldenthread.risk.models import CapacityQuestion, Whose
-from goldenthread.support.models import CURRENT_STATUSES
-
 from goldenthread.sds import services
 from goldenthread.sds.factories import set_limits
 from goldenthread.sds.models import (
@@ -43,6 +41,7 @@ from goldenthread.sds.models import (
     UnmetReason,
 )
 from goldenthread.sds.services import DecideAction, Explanation, LineInput
+from goldenthread.support.models import CURRENT_STATUSES
 
 DEMO_TEAM_NAMES = ("Northfield Community Care Team", "Riverside Adult Support Team")
 

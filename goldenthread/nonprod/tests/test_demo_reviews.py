@@ -7,9 +7,9 @@ import random
 from collections import Counter
 
 from goldenthread.nonprod.demo import load_demo_data
+from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
-from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
