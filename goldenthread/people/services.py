@@ -10,13 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from goldenthread.accounts.models import Area, Role, Team, User
+from goldenthread.accounts.models import Area, Handover, HandoverReason, Role, Team, User
 from goldenthread.accounts.rules import leads_persons_team
-from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import Auditor, access_record
+from goldenthread.audit.models import AccessAction, ChangeAction
+from goldenthread.audit.services import Auditor, access_record, change_record
 from goldenthread.core.services import audited_update, require_signed_in
 
 from .chi import normalise_chi
@@ -358,3 +359,35 @@ def possible_duplicate_resolve(
                                     "updated_at"])
         auditor.updated(current, before=before, person_id=current.changing_person_id)
     return current
+
+
+def hand_over_allocations(sender: Any = None, *, actor: User, worker: User, team: Team,
+                          last_day: datetime.date, kind: HandoverReason, reason: str,
+                          **_: Any) -> Handover | None:
+    """End the worker's running and future allocations on `last_day` (each in the person's
+    own change history) and list those people for the team leader. The receiver of
+    accounts' `casework_ended` (connected in apps.py), inside the caller's transaction."""
+    allocations = list(
+        Allocation.objects.select_for_update()
+        .filter(worker=worker)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=last_day))
+    )
+    if not allocations:
+        return None
+    handover = Handover.objects.create(
+        worker=worker, team=team, kind=kind, last_day=last_day, reason=reason[:300],
+        recorded_by=actor, recorded_at=timezone.now(),
+        person_ids=sorted({str(a.person_id) for a in allocations}),
+    )
+    change_record(actor=actor, instance=handover, action=ChangeAction.CREATE, before=None,
+                  person_id=None)
+    auditor = Auditor(actor)
+    for allocation in allocations:  # each locked above
+        audited_update(allocation, auditor=auditor, expected_version=allocation.version,
+                       stored=allocation, clean=False, person_id=allocation.person_id,
+                       changes={"end_date": max(last_day, allocation.start_date)},
+                       extra={"reason": f"{kind.label}: {reason}"})
+    return handover
+
+
+# --- Sign-in: resets and the person's own set-up -------------------------------------------
