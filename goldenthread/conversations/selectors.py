@@ -21,6 +21,7 @@ from .models import (
     WhoMatters,
     WorkingItem,
 )
+from .services import STEP_MODELS
 
 if TYPE_CHECKING:  # outcomes sits above conversations (docs/architecture.md)
     from goldenthread.outcomes.models import Outcome
@@ -185,8 +186,6 @@ def person_items(person, kind: str):
 
 
 def conversation_item(conversation: Conversation, kind: str, item_id):
-    from .services import STEP_MODELS
-
     model = STEP_MODELS[kind]
     if kind == "participant":
         return conversation.participants.filter(pk=item_id).first()

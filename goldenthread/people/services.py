@@ -9,8 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import router, transaction
+from django.db.models import ProtectedError, Q
+from django.db.models.deletion import Collector
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -241,10 +242,6 @@ def _link_words(records: Iterable[Any]) -> list[str]:
 def circle_member_links(member: CircleMember) -> list[str]:
     """What in the record refers to `member`, so that they cannot be removed, in words;
     empty when nothing does. Reads only: nothing is removed."""
-    from django.db import router
-    from django.db.models import ProtectedError
-    from django.db.models.deletion import Collector
-
     collector = Collector(using=router.db_for_write(CircleMember))
     try:
         collector.collect([member])
@@ -268,8 +265,6 @@ def circle_member_removal_refused(member: CircleMember) -> str:
 def circle_member_remove(*, actor: User, member: CircleMember) -> None:
     """Remove someone added to the circle by mistake. Someone the record refers to (for
     example, they took part in a conversation) is not removed: ValidationError says why."""
-    from django.db.models import ProtectedError
-
     require_casework(actor, member.person_id)
     refused = circle_member_removal_refused(member)
     if refused:

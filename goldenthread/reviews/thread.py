@@ -39,6 +39,7 @@ from goldenthread.conversations.models import (
 from goldenthread.outcomes.checker import CODE_LABELS
 from goldenthread.outcomes.models import CheckQuestion, OutcomeCheckAnswer, OutcomeStatus
 from goldenthread.support.models import SolutionStatus, SupportStep
+from goldenthread.support.presenters import cost_text
 
 from . import presenters
 from .models import (
@@ -223,8 +224,6 @@ def _current_requests(requests: dict) -> set:
 
 def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     """Everything on the golden-thread page, in THREAD_QUERIES queries."""
-    from goldenthread.support.presenters import cost_text
-
     today = today or timezone.localdate()
     interval = review_interval_days()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
@@ -84,8 +85,6 @@ def person_update(
     if "area_id" in changes:
         area = Area.objects.filter(pk=changes.pop("area_id")).first()
         if area is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"area_id": "No such area."})
         changes["area"] = area
     changes = {k: v for k, v in changes.items() if v is not None or k == "area"}

@@ -40,6 +40,7 @@ from goldenthread.sds.models import (
     SdsOption,
     UnmetReason,
 )
+from goldenthread.sds.selectors import mix_solutions
 from goldenthread.sds.services import DecideAction, Explanation, LineInput
 from goldenthread.support.models import CURRENT_STATUSES
 
@@ -261,8 +262,6 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
     chosen = options[number % 4]
     choice = _options(person, worker, chosen, rng, conversation=conversation)
     if chosen == SdsOption.OPTION_4:
-        from goldenthread.sds.selectors import mix_solutions
-
         parts = {s: [SdsOption.OPTION_1, SdsOption.OPTION_3][i % 2]
                  for i, s in enumerate(mix_solutions(person))}
         if parts:
