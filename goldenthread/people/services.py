@@ -279,7 +279,7 @@ def circle_member_remove(*, actor: User, member: CircleMember) -> None:
 
 
 def _check_allocator(actor: User | None, person: Person) -> None:
-    """The team leader of the person's team ("people.manage_allocations"), who may see them."""
+    """The team leader of the person's team (Permission.MANAGE_ALLOCATIONS), who may see them."""
     require_casework(actor, person, doing="allocate workers")
     if not leads_persons_team(actor, person):
         raise PermissionDenied("Only the team leader of the person's team allocates workers.")

@@ -94,7 +94,7 @@ class PersonDetailView(PersonRecordMixin, TemplateView):
         today = timezone.localdate()
         context["current_allocations"] = [a for a in allocations if a.is_active(today)]
         context["past_allocations"] = [a for a in allocations if not a.is_active(today)]
-        context["can_manage_allocations"] = can(self.request.user, "people.manage_allocations", person)
+        context["can_manage_allocations"] = can(self.request.user, Permission.MANAGE_ALLOCATIONS, person)
         return context
 
 
@@ -374,7 +374,7 @@ class TeamView(LoginRequiredMixin, TemplateView):
     template_name = "people/team.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "accounts.view_team"):
+        if request.user.is_authenticated and not can(request.user, Permission.VIEW_TEAM):
             raise PermissionDenied("Only team leaders have a team view.")
         return super().dispatch(request, *args, **kwargs)
 
