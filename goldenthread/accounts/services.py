@@ -306,7 +306,10 @@ def _hand_over(*, actor: User, worker: User, team: Team, last_day: datetime.date
     (people.services.hand_over_allocations); an error there rolls this change back."""
     replies = casework_ended.send(sender=User, actor=actor, worker=worker, team=team,
                                   last_day=last_day, kind=kind, reason=reason)
-    return next((handover for _, handover in replies if handover is not None), None)
+    for _, reply in replies:
+        if isinstance(reply, Handover):
+            return reply
+    return None
 
 
 def _may_hold_every_factor(actor: User, user: User) -> bool:

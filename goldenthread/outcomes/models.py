@@ -70,6 +70,7 @@ class Outcome(VersionedModel):
     # The checker's flags for the current wording (codes), kept beside the practitioner's
     # own answers to the eight questions.
     checker_codes = models.JSONField(default=list, blank=True)
+    answered_count: int  # set by OutcomeQuerySet.with_check_progress()
 
     @property
     def all_checked(self) -> bool:

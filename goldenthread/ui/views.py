@@ -189,7 +189,7 @@ class ServiceFormView(FormView):
     autosave = False
 
     stale_current = None
-    result = None
+    result: Any = None  # what save() returned, once it has run
 
     # --- the form
 
