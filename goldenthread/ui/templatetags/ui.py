@@ -109,7 +109,7 @@ def pagination_links(context, page, param: str = "page") -> dict:
         return f"?{query.urlencode()}"
 
     paginator = page.paginator
-    items = []
+    items: list[dict[str, object]] = []
     for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
         if number == paginator.ELLIPSIS:
             items.append({"ellipsis": True})
