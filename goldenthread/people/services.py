@@ -362,6 +362,9 @@ def hand_over_allocations(sender: Any = None, *, actor: User, worker: User, team
     """End the worker's running and future allocations on `last_day` (each in the person's
     own change history) and list those people for the team leader. The receiver of
     accounts' `casework_ended` (connected in apps.py), inside the caller's transaction."""
+    if not (actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active
+            and actor.role == Role.ADMINISTRATOR):
+        raise PermissionDenied("Only administrators record leavers and moves between teams.")
     allocations = list(
         Allocation.objects.select_for_update()
         .filter(worker=worker)
