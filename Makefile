@@ -32,15 +32,36 @@ run: install ## Start the demo on http://127.0.0.1:$(PORT)/ (SQLite under ./var/
 	@# pages (settings, stack frames, every URL). WhiteNoise serves the static files.
 	DEBUG=false $(BIN)/goldenthread runserver 127.0.0.1:$(PORT)
 
+# `make test` runs the fast suite and the browser suite side by side (two jobs; each one's
+# output is printed whole when it ends). PYTEST_ARGS goes to both, FAST_ARGS to the fast
+# suite only (CI: coverage). On PostgreSQL the browser suite uses its own test database
+# (DATABASE_URL + "_browser"), so the two never meet.
+FAST_WORKERS ?= 2
+BROWSER_WORKERS ?= 1
+TEST_ENV := DJANGO_SETTINGS_MODULE=goldenthread.config.settings.test
+
 .PHONY: test
-test: install ## Run the whole test suite (browser tests need Debian's chromium: apt-get install chromium)
-	DJANGO_SETTINGS_MODULE=goldenthread.config.settings.test $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+test: install ## Run the whole test suite: test-fast and test-browser in parallel (browser tests need Debian's chromium: apt-get install chromium)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-fast test-browser
+
+.PHONY: test-fast
+test-fast: install ## Run every test except the browser tests
+	$(TEST_ENV) $(BIN)/pytest -n $(FAST_WORKERS) -m "not browser" $(FAST_ARGS) $(PYTEST_ARGS) \
+	  || { status=$$?; [ $$status -eq 5 ] && echo "(no fast test among those chosen)"; [ $$status -eq 5 ] || exit $$status; }
+
+.PHONY: test-browser
+test-browser: install ## Run the browser tests (Playwright and Debian's chromium)
+	$(TEST_ENV) DATABASE_URL=$(if $(DATABASE_URL),$(DATABASE_URL)_browser,) $(BIN)/pytest -n $(BROWSER_WORKERS) -m browser $(PYTEST_ARGS) \
+	  || { status=$$?; [ $$status -eq 5 ] && echo "(no browser test among those chosen)"; [ $$status -eq 5 ] || exit $$status; }
 
 .PHONY: lint
-lint: install ## ruff, formatting, mypy on the domain code, and the scoped-query check
+lint: install ## ruff, formatting, the layers (import-linter), templates (djLint), mypy, scoped queries
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/djlint goldenthread --lint
 	$(BIN)/python scripts/lint_scoped_queries.py
-	DJANGO_SETTINGS_MODULE=goldenthread.config.settings.test $(BIN)/mypy
+	$(TEST_ENV) $(BIN)/mypy
 
 .PHONY: vendor
 vendor: ## Refresh the vendored Scottish Government Design System and htmx (pinned versions)

@@ -24,6 +24,7 @@ from goldenthread.accounts.factories import (
     CommissionerFactory,
     PractitionerFactory,
 )
+from goldenthread.accounts.models import HandoverReason
 from goldenthread.audit.models import AccessLog, ChangeRecord
 from goldenthread.conversations import services as conversations
 from goldenthread.conversations.factories import (
@@ -63,6 +64,14 @@ def _calls(r, actor=None):
     person, outcome, solution = r["person"], r["outcome"], r["solution"]
     return {
         # people
+        "hand_over_allocations": lambda: people.hand_over_allocations(
+            actor=actor,
+            worker=person.allocations.first().worker,
+            team=person.team,
+            last_day=TODAY,
+            kind=HandoverReason.LEFT,
+            reason="Left the service",
+        ),
         "person_create": lambda: people.person_create(
             actor=actor,
             team=person.team,

@@ -26,6 +26,9 @@ CROSS_APP_FORM_IMPORTS = {
     ("outcomes", "goldenthread.conversations.forms"),
     # Break-glass (SEC-3): the refusal page people/access.py shows is audit's form.
     ("people", "goldenthread.audit.forms"),
+    # The audit's own pages, moved out of the audit app to sit above the domain apps
+    # (docs/adr/0009-layers.md), use the audit's forms as before.
+    ("history", "goldenthread.audit.forms"),
 }
 
 

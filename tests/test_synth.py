@@ -17,6 +17,8 @@ from conftest import sign_in
 from goldenthread.accounts.models import Role, User
 from goldenthread.audit.models import AccessLog
 from goldenthread.conversations.models import PositiveChange
+from goldenthread.nonprod.synth.generate import generate
+from goldenthread.nonprod.synth.writer import BulkWriter, det_uuid
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.chi import is_valid_chi
 from goldenthread.people.models import Allocation, Person
@@ -48,8 +50,6 @@ from goldenthread.sds.models import (
     UnmetReason,
 )
 from goldenthread.support.models import Solution
-from goldenthread.synth.generate import generate
-from goldenthread.synth.writer import BulkWriter, det_uuid
 
 PEOPLE = 300
 

@@ -5,3 +5,7 @@ class AccountsConfig(AppConfig):
     name = "goldenthread.accounts"
     label = "accounts"
     verbose_name = "Accounts and teams"
+
+    def ready(self) -> None:
+        # One `rules` rule per Permission (core.permissions.can asks them).
+        from . import rules  # noqa: F401

@@ -90,19 +90,19 @@ class TeamLeaderFactory(UserFactory):
 
 class PanelMemberFactory(UserFactory):
     role = Role.PANEL_MEMBER
-    team = None
+    team = None  # type: ignore[assignment]  # factory_boy: this role has no team
     job_title = "Resource panel member"
 
 
 class CommissionerFactory(UserFactory):
     role = Role.COMMISSIONER
-    team = None
+    team = None  # type: ignore[assignment]  # factory_boy: this role has no team
     job_title = "Commissioning officer"
 
 
 class AdministratorFactory(UserFactory):
     role = Role.ADMINISTRATOR
-    team = None
+    team = None  # type: ignore[assignment]  # factory_boy: this role has no team
     job_title = "System administrator"
     is_staff = True
     is_superuser = True

@@ -4,16 +4,20 @@ sign in again."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+
+from . import services
 
 SIGNED_IN_AT = "gt_signed_in_at"
 LAST_SEEN_AT = "gt_last_seen_at"
@@ -37,8 +41,6 @@ def _kept_fields(request: HttpRequest) -> dict[str, list[str]]:
 
 def _csrf_ok(request: HttpRequest) -> bool:
     """Only a form this site gave the person is kept (a forged cross-site post is not)."""
-    from django.middleware.csrf import CsrfViewMiddleware
-
     def view(request):  # pragma: no cover - never called
         return None
 
@@ -48,8 +50,6 @@ def _csrf_ok(request: HttpRequest) -> bool:
 
 def _keep_form(request: HttpRequest) -> bool:
     """Keep what was typed into the form being posted when the session ended."""
-    from . import services
-
     if request.method != "POST" or request.headers.get("HX-Request") or not _csrf_ok(request):
         return False
     fields = _kept_fields(request)
@@ -107,8 +107,6 @@ class RequireSecondFactorMiddleware:
             and not request.path.startswith(settings.STATIC_URL)
         ):
             match = getattr(request, "resolver_match", None)
-            from django.urls import Resolver404, resolve
-
             try:
                 match = match or resolve(request.path_info)
             except Resolver404:
@@ -123,8 +121,6 @@ class RequireSecondFactorMiddleware:
 def _second_factor_problem(request: HttpRequest) -> HttpResponse:
     """A program calling the API with a half-finished sign-in gets an answer it can read
     (RFC 9457), not a redirect to a sign-in page."""
-    import json
-
     body = {
         "type": "about:blank",
         "title": "Second factor needed",

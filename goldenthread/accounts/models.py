@@ -113,7 +113,6 @@ class AccessStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-OPEN_ACCESS_STATUSES = (AccessStatus.PENDING, AccessStatus.APPROVED)
 # The reason on access rows made by test, demo and synthetic data (no person asked for or
 # approved them).
 DATA_SET_UP_REASON = "Made with test, demo or synthetic data"

@@ -3,15 +3,22 @@
 
 Record-level access to a named person is decided by `Person.objects.visible_to(user)`;
 these predicates answer role questions and are used by views (ui.views.
-PermissionRequiredMixin), templates ({% can %}), services and the API through `can`.
+PermissionRequiredMixin), templates ({% can %}), services and the API through `goldenthread.core.permissions.can`.
+
+The rules are registered when the accounts app is ready (apps.py). `can` and
+`UnknownPermission` are re-exported here for code written before they moved to core
+(branches in flight, #17); new code imports them from `goldenthread.core.permissions`.
 """
 
 from __future__ import annotations
 
 import rules
 
+from goldenthread.core.permissions import Permission, UnknownPermission, can
+
 from .models import Role
-from .permissions import Permission, UnknownPermission
+
+__all__ = ["RULES", "Permission", "UnknownPermission", "can"]
 
 
 @rules.predicate
@@ -64,16 +71,3 @@ RULES = {
 for _permission, _predicate in RULES.items():
     rules.set_rule(str(_permission), _predicate)
 
-
-def can(user, permission: Permission | str, obj=None) -> bool:
-    """Whether `user` may do `permission` (to `obj`); superusers get no special treatment.
-
-    Raises UnknownPermission for a name that is not a `Permission` (a typo would otherwise
-    quietly refuse everyone, or hide a link)."""
-    try:
-        permission = Permission(permission)
-    except ValueError:
-        raise UnknownPermission(f"{permission!r} is not a Permission") from None
-    if not rules.rule_exists(str(permission)):  # pragma: no cover - RULES covers the enum
-        raise UnknownPermission(f"{permission!r} has no rule")
-    return rules.test_rule(str(permission), user, obj)

@@ -32,8 +32,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import Auditor, change_record, snapshot
-from goldenthread.core.services import audited_update
+from goldenthread.audit.services import change_record, snapshot
 
 from .models import (
     CASEWORK_ROLES,
@@ -49,6 +48,7 @@ from .models import (
     Team,
     User,
 )
+from .signals import casework_ended
 
 # Codes are typed by people: no 0/O, 1/I/L. 12 characters from 31 is about 59 bits, and a
 # code is void after a few wrong tries, so guessing is hopeless.
@@ -300,36 +300,17 @@ def user_leave(*, actor: User, user: User, last_day: datetime.date, reason: str
 
 def _hand_over(*, actor: User, worker: User, team: Team, last_day: datetime.date,
                kind: HandoverReason, reason: str) -> Handover | None:
-    """End the worker's running and future allocations on `last_day` (each in the person's
-    own change history) and list those people for the team leader."""
-    # People sit above accounts; ending a leaver's allocations is the one job here that
-    # must reach them, so the import is local (and the write goes to the person's history).
-    from goldenthread.people.models import Allocation
+    """End the worker's running and future allocations on `last_day` and list those people
+    for the team leader. Allocations belong to people, which sits above accounts: the
+    people app does it, in this transaction, as the receiver of `casework_ended`
+    (people.services.hand_over_allocations); an error there rolls this change back."""
+    replies = casework_ended.send(sender=User, actor=actor, worker=worker, team=team,
+                                  last_day=last_day, kind=kind, reason=reason)
+    for _, reply in replies:
+        if isinstance(reply, Handover):
+            return reply
+    return None
 
-    allocations = list(
-        Allocation.objects.select_for_update()
-        .filter(worker=worker)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=last_day))
-    )
-    if not allocations:
-        return None
-    handover = Handover.objects.create(
-        worker=worker, team=team, kind=kind, last_day=last_day, reason=reason[:300],
-        recorded_by=actor, recorded_at=timezone.now(),
-        person_ids=sorted({str(a.person_id) for a in allocations}),
-    )
-    change_record(actor=actor, instance=handover, action=ChangeAction.CREATE, before=None,
-                  person_id=None)
-    auditor = Auditor(actor)
-    for allocation in allocations:  # each locked above
-        audited_update(allocation, auditor=auditor, expected_version=allocation.version,
-                       stored=allocation, clean=False, person_id=allocation.person_id,
-                       changes={"end_date": max(last_day, allocation.start_date)},
-                       extra={"reason": f"{kind.label}: {reason}"})
-    return handover
-
-
-# --- Sign-in: resets and the person's own set-up -------------------------------------------
 
 def _may_hold_every_factor(actor: User, user: User) -> bool:
     """Whether `actor` could now know every way into `user`'s account: the password is

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -12,7 +13,8 @@ urlpatterns = [
          name="setup_second_factor"),
     path("set-up/", views.AccountSetUpView.as_view(), name="set_up"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
-    path("team/", views.TeamView.as_view(), name="team"),
+    # The team view moved to people (it names people); the old address still leads there.
+    path("team/", RedirectView.as_view(pattern_name="people:team"), name="team"),
     path("access/", views.CaseworkAccessView.as_view(), name="access"),
     path("access/<uuid:grant_id>/decide/", views.CaseworkAccessDecideView.as_view(),
          name="access_decide"),

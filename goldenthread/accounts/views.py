@@ -1,6 +1,6 @@
 """Sign in (password, then a security code), setting up an account or an app with a
-one-time code, sign out, the team leader's team view, casework access decisions, and a
-form kept across an expired session."""
+one-time code, sign out, casework access decisions, and a form kept across an expired
+session. (The team leader's team view names people: people.views.TeamView.)"""
 
 from __future__ import annotations
 
@@ -24,10 +24,7 @@ from django.views.generic import FormView, TemplateView, View
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
-from goldenthread.people import selectors
-from goldenthread.people.access import log_list_view
+from goldenthread.core.permissions import Permission, can
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, services
@@ -205,31 +202,6 @@ class AccountSetUpView(ServiceFormView):
         if settings.GOLDENTHREAD_REQUIRE_2FA:
             return reverse("accounts:verify")
         return _after_sign_in_url(self.request, None)
-
-
-class TeamView(LoginRequiredMixin, TemplateView):
-    """A team leader's view of their team: who is in it and how many people each works with."""
-
-    template_name = "accounts/team.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "accounts.view_team"):
-            raise PermissionDenied("Only team leaders have a team view.")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["team"] = user.team
-        context["members"] = selectors.team_members_with_caseloads(user.team)
-        context["people_count"] = selectors.team_people_count(user)
-        context["unallocated"] = unallocated = list(selectors.unallocated_people(user))
-        context["pending_access"] = account_selectors.pending_access_for(user)
-        context["handovers"] = handovers = account_selectors.handovers_to_reassign(user)
-        # Everyone named on the page, in one row (SEC-3).
-        handed_over = [person for h in handovers for person, _ in h.people]
-        log_list_view(self.request, unallocated + [p for p in handed_over if p not in unallocated])
-        return context
 
 
 class CaseworkAccessView(PermissionRequiredMixin, TemplateView):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -61,7 +62,7 @@ class ParticipantForm(forms.Form):
     kind = forms.ChoiceField(label="Who took part", choices=ParticipantKind.choices,
                              widget=forms.RadioSelect,
                              error_messages={"required": "Choose who took part."})
-    circle_member = forms.ModelChoiceField(
+    circle_member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Who from the circle", queryset=None, required=False,
         help_text="Only if they are in the person's circle.",
     )
@@ -93,7 +94,7 @@ class MattersForm(forms.Form):
 
 
 class WhoMattersForm(forms.Form):
-    circle_member = forms.ModelChoiceField(
+    circle_member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Who matters", queryset=None,
         help_text="Add people to the person's circle on their page first.",
         error_messages={"required": "Choose who matters.",
@@ -133,11 +134,11 @@ class StrengthForm(forms.Form):
 class PositiveChangeForm(forms.Form):
     text = _text("The positive change the person wants to see",
                  "Changing something that is not working, or moving towards an aspiration.")
-    from_not_working = forms.ModelMultipleChoiceField(
+    from_not_working: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label="What is not working that this would change", queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    from_aspirations = forms.ModelMultipleChoiceField(
+    from_aspirations: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label="Aspirations this moves towards", queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )

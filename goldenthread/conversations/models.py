@@ -18,8 +18,22 @@ from goldenthread.core.questionnaires import QuestionnaireAnswer
 from goldenthread.people.models import CircleMember, Person
 
 
+class ConversationQuerySet(models.QuerySet):
+    def listed(self) -> ConversationQuerySet:
+        """Newest first, with who recorded each and `outcome_count` for a list. Asked
+        through a person's `conversations` too, so the people app needs no import of this
+        one (conversations sits above people: docs/architecture.md)."""
+        return (
+            self.select_related("recorded_by")
+            .annotate(outcome_count=models.Count("outcomes", distinct=True))
+            .order_by("-held_on", "-created_at")
+        )
+
+
 class Conversation(VersionedModel):
     """OS-1: a good conversation: when, where, who took part, the person's story."""
+
+    objects = ConversationQuerySet.as_manager()
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conversations")
     held_on = models.DateField("Date of the conversation")

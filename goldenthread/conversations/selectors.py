@@ -4,10 +4,9 @@ the record says about the practitioner checklist (OS-8, OS-9). A fixed number of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
-
-from goldenthread.outcomes.models import CheckQuestion, Outcome
+from django.db.models import Count
 
 from .models import (
     Aspiration,
@@ -22,6 +21,10 @@ from .models import (
     WhoMatters,
     WorkingItem,
 )
+from .services import STEP_MODELS
+
+if TYPE_CHECKING:  # outcomes sits above conversations (docs/architecture.md)
+    from goldenthread.outcomes.models import Outcome
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "Not started", "In progress", "Completed"
 
@@ -45,7 +48,7 @@ class ConversationRecord:
         def status(done: bool, started: bool) -> str:
             return COMPLETED if done else IN_PROGRESS if started else NOT_STARTED
 
-        answered = [o for o in self.outcomes if o.answered_count == len(CheckQuestion)]
+        answered = [o for o in self.outcomes if o.all_checked]
         reflection = {a.question for a in c.reflection_answers.all() if a.answer}
         return {
             "about": status(bool(c.narrative.strip()), bool(c.place or c.narrative)),
@@ -84,9 +87,7 @@ def conversation_record(conversation: Conversation) -> ConversationRecord:
     for change in record.changes:
         change.linked = bool(change.nw or change.asp)
     record.outcomes = list(
-        conversation.outcomes.annotate(
-            answered_count=Count("check_answers", filter=~Q(check_answers__answer=""))
-        ).select_related("positive_change")
+        conversation.outcomes.with_check_progress().select_related("positive_change")
     )
     return record
 
@@ -142,7 +143,7 @@ def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
         else f"{len(no_outcome)} positive change(s) have no outcome yet." if no_outcome
         else f"{len(record.outcomes)} outcome(s) recorded."
     )
-    unchecked = [o for o in record.outcomes if o.answered_count < len(CheckQuestion)]
+    unchecked = [o for o in record.outcomes if not o.all_checked]
     flagged = [o for o in record.outcomes if o.checker_codes]
     parts = []
     if unchecked:
@@ -171,11 +172,7 @@ def conversation_of(person, conversation_id) -> Conversation | None:
 
 def conversations_for_person(person):
     """The person's conversations, newest first, with counts for the list page."""
-    return (
-        person.conversations.select_related("recorded_by")
-        .annotate(outcome_count=Count("outcomes", distinct=True))
-        .order_by("-held_on", "-created_at")
-    )
+    return person.conversations.listed()
 
 
 def person_items(person, kind: str):
@@ -189,8 +186,6 @@ def person_items(person, kind: str):
 
 
 def conversation_item(conversation: Conversation, kind: str, item_id):
-    from .services import STEP_MODELS
-
     model = STEP_MODELS[kind]
     if kind == "participant":
         return conversation.participants.filter(pk=item_id).first()

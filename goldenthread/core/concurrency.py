@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 
@@ -36,6 +37,4 @@ def save_versioned(instance: M, *, expected_version: int, fields: Iterable[str])
 
 
 def _touch(instance: models.Model) -> dict[str, Any]:
-    from django.utils import timezone
-
     return {"updated_at": timezone.now()} if hasattr(instance, "updated_at") else {}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 PENNY = Decimal("0.01")
 
 # How often an amount is paid, as said after it: "£12.50 a week". The keys are the stored
@@ -25,8 +27,6 @@ PERIOD_PHRASE = {
 
 def _local(moment: datetime.datetime) -> datetime.datetime:
     """An aware date and time in the service's time zone; a naive one as it is."""
-    from django.utils import timezone
-
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 

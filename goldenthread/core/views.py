@@ -8,8 +8,7 @@ from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
+from goldenthread.core.permissions import Permission, can
 
 
 @require_safe

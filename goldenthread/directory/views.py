@@ -9,7 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.permissions import Permission
+from goldenthread.core.permissions import Permission
 from goldenthread.people.models import Person
 from goldenthread.ui.views import PermissionRequiredMixin
 

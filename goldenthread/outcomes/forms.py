@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.urls import reverse
@@ -15,7 +16,7 @@ from .models import Answer, CheckQuestion, OutcomeCheckAnswer
 
 class OutcomeForm(forms.Form):
     version = VersionField(required=False, min_value=0)  # none when it is a new outcome
-    positive_change = forms.ModelChoiceField(
+    positive_change: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Which positive change is this outcome for?", queryset=None,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the positive change this outcome is for.",

@@ -22,7 +22,21 @@ class OutcomeStatus(models.TextChoices):
     REPLACED = "replaced", "Rewritten"
 
 
+class OutcomeQuerySet(models.QuerySet):
+    def with_check_progress(self) -> OutcomeQuerySet:
+        """Each outcome with `answered_count`, how many of the eight step-5 questions have an
+        answer, so that `all_checked` needs no further query. Asked through a conversation's
+        `outcomes` too, so the conversations app need not know the questions."""
+        return self.annotate(
+            answered_count=models.Count(
+                "check_answers", filter=~models.Q(check_answers__answer="")
+            )
+        )
+
+
 class Outcome(VersionedModel):
+    objects = OutcomeQuerySet.as_manager()
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="outcomes")
     conversation = models.ForeignKey(
         Conversation, on_delete=models.PROTECT, related_name="outcomes"
@@ -56,6 +70,12 @@ class Outcome(VersionedModel):
     # The checker's flags for the current wording (codes), kept beside the practitioner's
     # own answers to the eight questions.
     checker_codes = models.JSONField(default=list, blank=True)
+    answered_count: int  # set by OutcomeQuerySet.with_check_progress()
+
+    @property
+    def all_checked(self) -> bool:
+        """Every step-5 question answered (needs `with_check_progress()`)."""
+        return self.answered_count >= len(CheckQuestion)
 
     class Meta:
         ordering = ["created_at"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-
 from .models import Outcome, OutcomeCheckAnswer
 
 
@@ -25,8 +23,7 @@ def check_answers(outcome: Outcome) -> dict[str, OutcomeCheckAnswer]:
 
 def outcomes_summary(person):
     return (
-        person.outcomes.select_related("conversation")
-        .annotate(answered_count=Count("check_answers", filter=~Q(check_answers__answer="")))
+        person.outcomes.select_related("conversation").with_check_progress()
         .order_by("status", "created_at")
     )
 

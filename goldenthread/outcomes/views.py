@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from goldenthread.accounts.permissions import Permission
 from goldenthread.conversations.pages import ConversationMixin
+from goldenthread.core.permissions import Permission
 from goldenthread.people.access import PersonChild, PersonRecordMixin
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView

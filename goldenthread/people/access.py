@@ -37,11 +37,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
 from goldenthread.audit.forms import BREAK_GLASS_MIN_REASON, BreakGlassForm
 from goldenthread.audit.models import AccessAction, BreakGlassAccess
 from goldenthread.audit.services import access_record, break_glass_record
+from goldenthread.core.permissions import Permission, can
 from goldenthread.ui.views import ChildOr404
 
 from .models import Person

@@ -8,6 +8,7 @@ import random
 import factory
 import factory.random
 from django.utils import timezone
+from faker import Faker
 
 from goldenthread.accounts.factories import AreaFactory, PractitionerFactory, TeamFactory
 
@@ -52,8 +53,6 @@ _MALE = {"Son", "Husband", "Brother"}
 
 
 def _circle_name(relationship: str) -> str:
-    from faker import Faker
-
     fake = Faker("en_GB")
     fake.seed_instance(factory.random.randgen.random())
     first = (fake.first_name_female() if relationship in _FEMALE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, Q
@@ -61,8 +62,6 @@ class PersonQuerySet(models.QuerySet):
                 allocated.filter(worker=user).values("person_id"), user, break_glass))
         if user.role == Role.TEAM_LEADER and user.team_id:
             # The team leader is a member of the team, so this covers their own too.
-            from django.contrib.auth import get_user_model
-
             team_members = get_user_model()._default_manager.filter(team_id=user.team_id)
             team_allocated = _with_break_glass(allocated.filter(
                 worker_id__in=team_members.values("pk")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from goldenthread.accounts.models import Role, Team, User
+from goldenthread.accounts.models import Handover, Role, Team, User
 
 from .models import Allocation, Person, PossibleDuplicate, active_on
 
@@ -103,3 +105,38 @@ def team_leaders(team_id) -> list[User]:
 def visible_person(user, person_id) -> Person | None:
     """The person if `user` may see them (the only door: visible_to), else None."""
     return Person.objects.visible_to(user).filter(pk=person_id).first()
+
+
+@dataclass
+class HandoverView:
+    handover: Handover
+    # (person, names of who else is allocated now) for each person the worker held
+    people: list[tuple] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for _, others in self.people if not others)
+
+
+def handovers_to_reassign(leader) -> list[HandoverView]:
+    """For a team leader: workers who left or moved, and the people they held, each with
+    who else is allocated now; shown while anyone among them has nobody."""
+    if leader.role != Role.TEAM_LEADER or not leader.team_id:
+        return []
+    today = timezone.localdate()
+    result = []
+    for handover in Handover.objects.filter(team_id=leader.team_id).select_related("worker"):
+        people = list(
+            Person.objects.visible_to(leader).filter(pk__in=handover.person_ids)
+            .order_by("family_name", "given_name")
+        )
+        if not people:
+            continue
+        current: dict = {}
+        for allocation in (Allocation.objects.filter(active_on(today), person__in=people)
+                           .exclude(worker_id=handover.worker_id).select_related("worker")):
+            current.setdefault(allocation.person_id, []).append(str(allocation.worker))
+        view = HandoverView(handover, [(p, current.get(p.pk, [])) for p in people])
+        if view.waiting:
+            result.append(view)
+    return result

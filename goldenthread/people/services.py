@@ -9,14 +9,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import ProtectedError, Q
+from django.db.models.deletion import Collector
 from django.http import HttpRequest
 from django.utils import timezone
 
-from goldenthread.accounts.models import Area, Role, Team, User
+from goldenthread.accounts.models import Area, Handover, HandoverReason, Role, Team, User
 from goldenthread.accounts.rules import leads_persons_team
-from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import Auditor, access_record
+from goldenthread.audit.models import AccessAction, ChangeAction
+from goldenthread.audit.services import Auditor, access_record, change_record
 from goldenthread.core.services import audited_update, require_signed_in
 
 from .chi import normalise_chi
@@ -243,10 +245,6 @@ def _link_words(records: Iterable[Any]) -> list[str]:
 def circle_member_links(member: CircleMember) -> list[str]:
     """What in the record refers to `member`, so that they cannot be removed, in words;
     empty when nothing does. Reads only: nothing is removed."""
-    from django.db import router
-    from django.db.models import ProtectedError
-    from django.db.models.deletion import Collector
-
     collector = Collector(using=router.db_for_write(CircleMember))
     try:
         collector.collect([member])
@@ -270,8 +268,6 @@ def circle_member_removal_refused(member: CircleMember) -> str:
 def circle_member_remove(*, actor: User, member: CircleMember) -> None:
     """Remove someone added to the circle by mistake. Someone the record refers to (for
     example, they took part in a conversation) is not removed: ValidationError says why."""
-    from django.db.models import ProtectedError
-
     require_casework(actor, member.person_id)
     refused = circle_member_removal_refused(member)
     if refused:
@@ -286,7 +282,7 @@ def circle_member_remove(*, actor: User, member: CircleMember) -> None:
 
 
 def _check_allocator(actor: User | None, person: Person) -> None:
-    """The team leader of the person's team ("people.manage_allocations"), who may see them."""
+    """The team leader of the person's team (Permission.MANAGE_ALLOCATIONS), who may see them."""
     require_casework(actor, person, doing="allocate workers")
     if not leads_persons_team(actor, person):
         raise PermissionDenied("Only the team leader of the person's team allocates workers.")
@@ -361,3 +357,38 @@ def possible_duplicate_resolve(
                                     "updated_at"])
         auditor.updated(current, before=before, person_id=current.changing_person_id)
     return current
+
+
+def hand_over_allocations(sender: Any = None, *, actor: User, worker: User, team: Team,
+                          last_day: datetime.date, kind: HandoverReason, reason: str,
+                          **_: Any) -> Handover | None:
+    """End the worker's running and future allocations on `last_day` (each in the person's
+    own change history) and list those people for the team leader. The receiver of
+    accounts' `casework_ended` (connected in apps.py), inside the caller's transaction."""
+    if not (actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active
+            and actor.role == Role.ADMINISTRATOR):
+        raise PermissionDenied("Only administrators record leavers and moves between teams.")
+    allocations = list(
+        Allocation.objects.select_for_update()
+        .filter(worker=worker)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=last_day))
+    )
+    if not allocations:
+        return None
+    handover = Handover.objects.create(
+        worker=worker, team=team, kind=kind, last_day=last_day, reason=reason[:300],
+        recorded_by=actor, recorded_at=timezone.now(),
+        person_ids=sorted({str(a.person_id) for a in allocations}),
+    )
+    change_record(actor=actor, instance=handover, action=ChangeAction.CREATE, before=None,
+                  person_id=None)
+    auditor = Auditor(actor)
+    for allocation in allocations:  # each locked above
+        audited_update(allocation, auditor=auditor, expected_version=allocation.version,
+                       stored=allocation, clean=False, person_id=allocation.person_id,
+                       changes={"end_date": max(last_day, allocation.start_date)},
+                       extra={"reason": f"{kind.label}: {reason}"})
+    return handover
+
+
+# --- Sign-in: resets and the person's own set-up -------------------------------------------

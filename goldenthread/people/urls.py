@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.CaseloadView.as_view(), name="caseload"),
     path("new/", views.PersonCreateView.as_view(), name="create"),
+    path("team/", views.TeamView.as_view(), name="team"),
     path("possibly-known/", views.PossibleDuplicateListView.as_view(),
          name="possible_duplicates"),
     path("possibly-known/<uuid:duplicate_id>/", views.PossibleDuplicateView.as_view(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -11,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
+from goldenthread.accounts import selectors as account_selectors
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
-from goldenthread.conversations import selectors as conversation_selectors
+from goldenthread.core.permissions import Permission, can
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
@@ -88,14 +88,13 @@ class PersonDetailView(PersonRecordMixin, TemplateView):
             person, edit_url=reverse("people:edit", args=[person.pk])
         )
         context["circle"] = list(person.circle.all())
-        context["recent_conversations"] = list(
-            conversation_selectors.conversations_for_person(person)[:5])
+        context["recent_conversations"] = list(person.conversations.listed()[:5])
         context["outcomes"] = list(person.outcomes.order_by("status", "created_at"))
         allocations = list(person.allocations.select_related("worker"))
         today = timezone.localdate()
         context["current_allocations"] = [a for a in allocations if a.is_active(today)]
         context["past_allocations"] = [a for a in allocations if not a.is_active(today)]
-        context["can_manage_allocations"] = can(self.request.user, "people.manage_allocations", person)
+        context["can_manage_allocations"] = can(self.request.user, Permission.MANAGE_ALLOCATIONS, person)
         return context
 
 
@@ -367,3 +366,28 @@ class PossibleDuplicateView(PermissionRequiredMixin, ServiceFormView):
 
     def get_success_url(self) -> str:
         return reverse("people:possible_duplicates")
+
+
+class TeamView(LoginRequiredMixin, TemplateView):
+    """A team leader's view of their team: who is in it and how many people each works with."""
+
+    template_name = "people/team.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, Permission.VIEW_TEAM):
+            raise PermissionDenied("Only team leaders have a team view.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["team"] = user.team
+        context["members"] = selectors.team_members_with_caseloads(user.team)
+        context["people_count"] = selectors.team_people_count(user)
+        context["unallocated"] = unallocated = list(selectors.unallocated_people(user))
+        context["pending_access"] = account_selectors.pending_access_for(user)
+        context["handovers"] = handovers = selectors.handovers_to_reassign(user)
+        # Everyone named on the page, in one row (SEC-3).
+        handed_over = [person for h in handovers for person, _ in h.people]
+        log_list_view(self.request, unallocated + [p for p in handed_over if p not in unallocated])
+        return context

@@ -12,6 +12,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from goldenthread.accounts.factories import PractitionerFactory
 from goldenthread.people.factories import PersonFactory
 
 from .models import (
@@ -29,8 +30,6 @@ from .models import (
 
 
 def _worker(person):
-    from goldenthread.accounts.factories import PractitionerFactory
-
     allocation = person.allocations.select_related("worker").first()
     if allocation is not None:
         return allocation.worker

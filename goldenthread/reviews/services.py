@@ -25,6 +25,7 @@ from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
+from goldenthread.support import services as support_services
 from goldenthread.support.models import CURRENT_STATUSES, Solution, SolutionStatus
 
 from . import presenters, selectors
@@ -357,8 +358,6 @@ def solution_review_record(
 ) -> SolutionReview:
     """Keep, change or stop a solution at a review, and why (REV-2). Stop also marks the
     solution "tried and stopped" in the Support Sequence, with the reason in its history."""
-    from goldenthread.support import services as support_services
-
     _check_casework(actor, review.person_id)
     if solution.person_id != review.person_id:
         raise ValidationError("This solution belongs to someone else.")

@@ -38,7 +38,9 @@ from goldenthread.conversations.models import (
 )
 from goldenthread.outcomes.checker import CODE_LABELS
 from goldenthread.outcomes.models import CheckQuestion, OutcomeCheckAnswer, OutcomeStatus
+from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed
 from goldenthread.support.models import SolutionStatus, SupportStep
+from goldenthread.support.presenters import cost_text
 
 from . import presenters
 from .models import (
@@ -51,18 +53,13 @@ from .models import (
 )
 from .progress import ProgressPoint, chain_of, progress_points
 
-try:  # SDS budgets (provision) and unmet need: another part of the product.
-    from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed
-except ImportError:  # pragma: no cover - the thread still works without SDS
-    BudgetLine = RequestStatus = UnmetNeed = None  # type: ignore[assignment,misc]
-
 # Support agreed or happening now: "still in place" for the broken-link check.
 IN_PLACE_STATUSES = frozenset({SolutionStatus.AGREED, SolutionStatus.IN_PLACE})
 ENDED_OUTCOME_STATUSES = frozenset({OutcomeStatus.CLOSED, OutcomeStatus.REPLACED})
 
 PERSPECTIVE_TEXT = dict(Perspective.choices)
 
-THREAD_QUERIES = 18 if BudgetLine is not None else 16
+THREAD_QUERIES = 18
 
 
 # --- What the thread holds ------------------------------------------------------------------
@@ -210,8 +207,6 @@ class GoldenThread:
 def _current_requests(requests: dict) -> set:
     """The budget requests that are provision now: the one agreed most recently, and any
     still waiting for a decision."""
-    if RequestStatus is None:
-        return set()
     current = {pk for pk, r in requests.items()
                if r.status in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)}
     agreed = [r for r in requests.values() if r.status == RequestStatus.APPROVED]
@@ -223,8 +218,6 @@ def _current_requests(requests: dict) -> set:
 
 def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     """Everything on the golden-thread page, in THREAD_QUERIES queries."""
-    from goldenthread.support.presenters import cost_text
-
     today = today or timezone.localdate()
     interval = review_interval_days()
 
@@ -245,13 +238,10 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     answers = list(OutcomeCheckAnswer.objects.filter(outcome__person=person)
                    .exclude(answer="").values_list("outcome_id", "question"))
     solutions = list(person.support_solutions.order_by("created_at", "id"))
-    if BudgetLine is not None:
-        lines = list(BudgetLine.objects.filter(person=person).select_related("request")
-                     .order_by("request__submitted_at", "position"))
-        unmet = list(UnmetNeed.objects.filter(person=person, met_on__isnull=True)
-                     .order_by("identified_on"))
-    else:  # pragma: no cover
-        lines, unmet = [], []
+    lines = list(BudgetLine.objects.filter(person=person).select_related("request")
+                 .order_by("request__submitted_at", "position"))
+    unmet = list(UnmetNeed.objects.filter(person=person, met_on__isnull=True)
+                 .order_by("identified_on"))
     reviews = list(person.reviews.select_related("conducted_by").order_by("held_on",
                                                                            "created_at"))
     outcome_reviews = list(OutcomeReview.objects.filter(person=person).select_related("review")

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
 from goldenthread.core.formatting import date_text
+from goldenthread.core.permissions import Permission, can
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView

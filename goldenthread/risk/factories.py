@@ -8,6 +8,11 @@ import datetime
 import factory
 from django.utils import timezone
 
+from goldenthread.accounts.factories import PractitionerFactory
+from goldenthread.conversations.factories import (
+    ConversationFactory,
+    PositiveChangeFactory,
+)
 from goldenthread.outcomes.factories import OutcomeFactory
 
 from .models import CapacityQuestion, RiskAgreement, RiskEnablement, RiskView, Whose
@@ -21,8 +26,6 @@ def _worker(person):
     allocation = person.allocations.select_related("worker").first()
     if allocation is not None:
         return allocation.worker
-    from goldenthread.accounts.factories import PractitionerFactory
-
     return PractitionerFactory(team=person.team)
 
 
@@ -76,11 +79,6 @@ def risk_record_kwargs(person, outcome=None) -> dict:
     if outcome is None:
         outcome = person.outcomes.order_by("created_at").first()
     if outcome is None:
-        from goldenthread.conversations.factories import (
-            ConversationFactory,
-            PositiveChangeFactory,
-        )
-
         conversation = ConversationFactory(person=person)
         outcome = OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation))
     risk = RiskEnablementFactory(outcome=outcome, person=person)

@@ -4,12 +4,12 @@ Three queries, however many risks there are."""
 
 from __future__ import annotations
 
+from goldenthread.support.plan import PlanItem, PlanSection
+
 from .selectors import PlanRiskSection, plan_risk_section
 
 
 def risks_section(data: PlanRiskSection):
-    from goldenthread.support.plan import PlanItem, PlanSection
-
     if data.is_empty:
         return None
     items = []

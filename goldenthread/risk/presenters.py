@@ -24,10 +24,11 @@ CAPACITY_FOR_PERSON = {
 
 def about_text(risk: RiskEnablement) -> str:
     """What the risk is about: the solution and its outcome, or the outcome."""
-    if risk.solution_id:
-        return f"{risk.solution.what} (for: {risk.outcome.statement})" if risk.outcome_id \
-            else risk.solution.what
-    return risk.outcome.statement if risk.outcome_id else ""
+    solution, outcome = risk.solution, risk.outcome
+    if solution is not None:
+        return f"{solution.what} (for: {outcome.statement})" if outcome is not None \
+            else solution.what
+    return outcome.statement if outcome is not None else ""
 
 
 def summary_rows(risk: RiskEnablement, *, edit_url: str | None = None) -> list[dict]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
+from goldenthread.core.permissions import Permission, can
 from goldenthread.people.access import PersonChild, PersonRecordMixin
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 

@@ -7,18 +7,16 @@ speaks to the person ("you"); easy-read text is short first-person sentences.
 
 from __future__ import annotations
 
+from goldenthread.support.plan import PlanItem, PlanSection
+
 from .selectors import PlanSdsSection, plan_sds_section
 
 
 def _item(label: str, text: str, easy: str = ""):
-    from goldenthread.support.plan import PlanItem
-
     return PlanItem(label=label, text=text, easy_text=easy)
 
 
 def choices_section(data: PlanSdsSection):
-    from goldenthread.support.plan import PlanSection
-
     if not (data.options or data.first_choices):
         return None
     items = []
@@ -52,8 +50,6 @@ def choices_section(data: PlanSdsSection):
 
 
 def budget_section(data: PlanSdsSection):
-    from goldenthread.support.plan import PlanSection
-
     if not (data.indicative or data.agreed or data.open_requests):
         return None
     items = []
@@ -94,8 +90,6 @@ def budget_section(data: PlanSdsSection):
 
 
 def decisions_section(data: PlanSdsSection):
-    from goldenthread.support.plan import PlanSection
-
     if not data.decisions:
         return None
     items = [

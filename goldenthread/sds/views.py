@@ -20,11 +20,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
+from goldenthread.core.permissions import Permission, can
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.ui.forms import apply_service_errors
 from goldenthread.ui.templatetags.ui import form_error_list

@@ -26,6 +26,7 @@ from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
 from . import checklist
+from .directory_seam import resource_for_solution
 from .models import (
     CURRENT_STATUSES,
     ExplorationState,
@@ -265,8 +266,6 @@ def solution_add_from_resource(
 ) -> Solution:
     """One action: a community resource found in the directory becomes an idea in step 5
     or 6, with its name and provider filled in and the resource linked (SS-3, SS-4)."""
-    from .directory_seam import resource_for_solution
-
     _check_casework(actor, person)
 
     try:

@@ -37,6 +37,7 @@ from .models import (
     PlanType,
     SupportPlanning,
 )
+from .pdf import render_plan_pdf
 from .plan import build_plan
 from .readability import measure, text_from_html
 
@@ -517,8 +518,6 @@ class PlanPdfView(PersonRecordMixin, TemplateView):
     access_action = AccessAction.EXPORT
 
     def get(self, request, *args, **kwargs):
-        from .pdf import render_plan_pdf
-
         plan = build_plan(self.person)
         pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
         # No name in the file name: downloads folders, e-mail attachments and print queues

@@ -7,15 +7,14 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
+from goldenthread.core.permissions import Permission, can
 
 # (label, url name, the permission that shows it), in the order they are shown.
 NAVIGATION = (
     ("My caseload", "people:caseload", Permission.VIEW_CASELOAD),
     ("Reviews due", "reviews:due", Permission.VIEW_CASELOAD),
     ("Community directory", "directory:index", Permission.VIEW_CASELOAD),
-    ("My team", "accounts:team", Permission.VIEW_TEAM),
+    ("My team", "people:team", Permission.VIEW_TEAM),
     ("Budget requests", "sds:approvals", Permission.VIEW_BUDGET_APPROVALS),
     ("Unmet need", "sds:unmet_need_team", Permission.VIEW_TEAM_UNMET_NEED),
     ("Break-glass access", "audit:break_glass_review", Permission.REVIEW_BREAK_GLASS),

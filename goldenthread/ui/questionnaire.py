@@ -187,7 +187,7 @@ class QuestionnaireViewMixin:
         question, their versions in the form), so saving again is a deliberate choice."""
         self.stale = True
         self.forget_stored()
-        data = form.data.copy()
+        data = form.data.copy()  # type: ignore[attr-defined]  # a bound form's QueryDict
         fresh = self.questionnaire_form(data)
         for question, row in fresh.stored.items():
             data[f"{question}__version"] = str(row.version)

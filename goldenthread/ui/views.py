@@ -30,10 +30,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import FormView
 
-from goldenthread.accounts.permissions import Permission
-from goldenthread.accounts.rules import can
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.formatting import date_text
+from goldenthread.core.permissions import Permission, can
 
 from .forms.errors import apply_service_errors
 
@@ -190,7 +189,7 @@ class ServiceFormView(FormView):
     autosave = False
 
     stale_current = None
-    result = None
+    result: Any = None  # what save() returned, once it has run
 
     # --- the form
 

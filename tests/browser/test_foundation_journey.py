@@ -90,7 +90,7 @@ def test_practitioner_signs_in_opens_a_person_and_edits_details(
 
 def test_team_leader_team_view_is_accessible(page, axe, team_leader, person):
     sign_in(page, axe, team_leader)
-    page.goto("/account/team/")
+    page.goto("/people/team/")
     assert page.get_by_role("heading", level=1).inner_text() == team_leader.team.name
     axe.check(page)
     page.goto(f"/people/{person.pk}/allocations/add/")

@@ -79,7 +79,7 @@ def test_a_new_team_leader_made_in_the_admin_sees_nothing_until_a_second_person_
 
     # The team leader of that team sees it waiting, and approves it.
     leader_client = client_for(team_leader)
-    team_page = leader_client.get(reverse("accounts:team")).content.decode()
+    team_page = leader_client.get(reverse("people:team")).content.decode()
     assert "Access waiting for approval" in team_page and "Nia Ross" in team_page
     response = leader_client.post(reverse("accounts:access_decide", args=[grant.pk]),
                                   {"decision": "approve", "note": "Checked with Nia"})

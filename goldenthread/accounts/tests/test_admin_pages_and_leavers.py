@@ -90,7 +90,7 @@ def test_a_leaver_is_closed_signed_out_and_their_people_listed_for_the_team_lead
     # nobody).
     pinned_clock.shift(datetime.timedelta(days=1))
     leader_client = client_for(team_leader)
-    page = leader_client.get(reverse("accounts:team")).content.decode()
+    page = leader_client.get(reverse("people:team")).content.decode()
     assert "People to allocate again" in page
     assert "Ada Baird" in page and "allocate a worker" in page
     assert "Sam Reid" in page  # Bea is still allocated to Sam
@@ -98,7 +98,7 @@ def test_a_leaver_is_closed_signed_out_and_their_people_listed_for_the_team_lead
     # Allocating someone to Ada clears the list.
     people_services.allocation_start(actor=team_leader, person=held, worker=other_practitioner,
                                      start_date=timezone.localdate())
-    page = leader_client.get(reverse("accounts:team")).content.decode()
+    page = leader_client.get(reverse("people:team")).content.decode()
     assert "People to allocate again" not in page
 
 

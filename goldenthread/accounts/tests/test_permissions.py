@@ -8,8 +8,8 @@ import rules
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 
-from goldenthread.accounts.permissions import Permission, UnknownPermission
-from goldenthread.accounts.rules import RULES, can
+from goldenthread.accounts.rules import RULES
+from goldenthread.core.permissions import Permission, UnknownPermission, can
 
 P = Permission
 

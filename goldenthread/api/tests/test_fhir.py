@@ -51,7 +51,7 @@ def r4_validator():
 
 @pytest.fixture
 def demo(db, pinned_clock):
-    from goldenthread.core.demo import load_demo_data
+    from goldenthread.nonprod.demo import load_demo_data
 
     load_demo_data()
     return list(Person.objects.select_related("team", "area").order_by("family_name", "id"))

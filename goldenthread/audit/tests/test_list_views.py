@@ -85,9 +85,9 @@ def test_reviews_due_logs_the_people_shown(client, practitioner, person):
 def test_team_view_logs_the_unallocated_people(client, team_leader, person, team):
     nobody = PersonFactory(team=team)
     sign_in(client, team_leader)
-    body = get(client, reverse("accounts:team")).content.decode()
+    body = get(client, reverse("people:team")).content.decode()
     assert nobody.display_name in body
-    assert_logged_once(team_leader, "accounts:team", [nobody])
+    assert_logged_once(team_leader, "people:team", [nobody])
 
 
 @pytest.mark.django_db

@@ -61,7 +61,9 @@ INSTALLED_APPS = [
     "goldenthread.sds",
     "goldenthread.risk",
     "goldenthread.reviews",
+    "goldenthread.history",
     "goldenthread.api",
+    "goldenthread.nonprod",
 ]
 
 MIDDLEWARE = [

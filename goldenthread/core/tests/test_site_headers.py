@@ -53,7 +53,7 @@ def test_the_crawl_finds_the_pages_with_personal_data():
         "support:plan_easy_read",
         "reviews:due",
         "sds:approvals",
-        "accounts:team",
+        "people:team",
     } <= names
     assert "admin:index" in {name for name, _ in ADMIN_URLS}
 

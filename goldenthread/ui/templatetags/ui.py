@@ -24,7 +24,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from goldenthread.accounts.rules import can as user_can
+from goldenthread.core.permissions import can as user_can
 from goldenthread.ui import htmx
 
 register = template.Library()
@@ -109,7 +109,7 @@ def pagination_links(context, page, param: str = "page") -> dict:
         return f"?{query.urlencode()}"
 
     paginator = page.paginator
-    items = []
+    items: list[dict[str, object]] = []
     for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
         if number == paginator.ELLIPSIS:
             items.append({"ellipsis": True})
@@ -134,7 +134,7 @@ def pagination_links(context, page, param: str = "page") -> dict:
 def can(context, permission, obj=None) -> bool:
     """{% can Permission.RECORD_SDS as can_record %}: whether the signed-in user may (the
     `Permission` enum comes from the ui context processor). A name that is not a permission
-    raises UnknownPermission, as `accounts.rules.can` does, rather than hiding a link."""
+    raises UnknownPermission, as `core.permissions.can` does, rather than hiding a link."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user") or AnonymousUser()
     return user_can(user, permission, obj)

@@ -18,8 +18,8 @@ def template_files() -> list[tuple[Path, Path]]:
         for path in sorted(folder.rglob("*.html"))
     ]
     assert {folder.parent.name for folder, _ in found} >= {
-        "accounts", "audit", "conversations", "core", "directory", "outcomes", "people",
-        "reviews", "risk", "sds", "support", "ui"}
+        "accounts", "conversations", "core", "directory", "outcomes", "people",
+        "reviews", "risk", "sds", "support", "ui", "history"}
     return found
 
 

@@ -19,9 +19,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.permissions import Permission
 from goldenthread.audit.models import AccessAction, AccessLog
 from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.permissions import Permission
 from goldenthread.people.access import PersonChild
 from goldenthread.people.factories import CircleMemberFactory, PersonFactory
 from goldenthread.ui.forms import VersionField, apply_service_errors

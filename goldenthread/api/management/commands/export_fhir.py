@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -105,8 +106,6 @@ class Command(BaseCommand):
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from goldenthread.accounts.factories import DEMO_PASSWORD
-from goldenthread.core.demo import DEMO_SIGN_INS, load_demo_data
+from goldenthread.nonprod.demo import DEMO_SIGN_INS, load_demo_data
 
 
 class Command(BaseCommand):

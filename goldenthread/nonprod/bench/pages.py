@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from django.contrib import admin
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from goldenthread.audit.services import access_record
 from goldenthread.people.models import Person
 
 from .stats import Timings
@@ -85,8 +87,6 @@ def admin_changelist_timer(person_ids: list, superuser) -> Callable[[], float]:
         superuser.is_verified = lambda: True  # as django_otp's middleware would set
         request.user = superuser
         request.session = {}
-        from django.contrib.messages.storage.fallback import FallbackStorage
-
         request._messages = FallbackStorage(request)
         started = time.perf_counter()
         response = model_admin.changelist_view(request)
@@ -97,8 +97,6 @@ def admin_changelist_timer(person_ids: list, superuser) -> Callable[[], float]:
 
 
 def time_access_log(actor, person_id, repeat: int) -> Timings:
-    from goldenthread.audit.services import access_record
-
     seconds = []
     with transaction.atomic():
         for _ in range(repeat):

@@ -23,12 +23,12 @@ from goldenthread.accounts.factories import (
     TeamLeaderFactory,
 )
 from goldenthread.accounts.models import Team
-from goldenthread.conversations.demo import load_conversations_demo
-from goldenthread.directory.demo import load_directory_demo
+from goldenthread.nonprod.demo.conversations import load_conversations_demo
+from goldenthread.nonprod.demo.directory import load_directory_demo
+from goldenthread.nonprod.demo.reviews import load_reviews_demo
+from goldenthread.nonprod.demo.sds import load_sds_demo
+from goldenthread.nonprod.demo.support import load_support_demo
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
-from goldenthread.reviews.demo import load_reviews_demo
-from goldenthread.sds.demo import load_sds_demo
-from goldenthread.support.demo import load_support_demo
 
 DEMO_TEAMS = (
     ("Northfield Community Care Team", "Northfield"),

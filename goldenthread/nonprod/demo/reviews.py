@@ -23,10 +23,15 @@ from django.utils import timezone
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
+from goldenthread.reviews import services
+from goldenthread.reviews.models import (
+    OutcomeDecision,
+    Rating,
+    Review,
+    SolutionDecision,
+    WhoseWords,
+)
 from goldenthread.support.models import CURRENT_STATUSES
-
-from . import services
-from .models import OutcomeDecision, Rating, Review, SolutionDecision, WhoseWords
 
 # Better wordings for the demo's poorly written outcomes, used when one is rewritten.
 REWRITES = {

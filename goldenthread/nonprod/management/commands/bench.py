@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import platform
 import random
 import time
@@ -21,8 +22,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import Role, User
-from goldenthread.bench import concurrency, pages
-from goldenthread.bench.stats import Timings
+from goldenthread.nonprod.bench import concurrency, pages
+from goldenthread.nonprod.bench.stats import Timings
+from goldenthread.outcomes.checker.cli import bench_main
+from goldenthread.outcomes.checker.evaluate import DEV_SET
 from goldenthread.people.models import Allocation, CircleMember, Person
 
 DOC = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
@@ -53,8 +56,6 @@ class Command(BaseCommand):
     def handle(self, *args, preset, people, repeat, seconds, writers, updates, no_docs,
                **options):
         if preset == "checker":
-            from goldenthread.outcomes.checker.cli import bench_main
-
             return str(bench_main([]) or "")
         if not Allocation.objects.exists():
             raise CommandError("No people here: run `goldenthread synth --preset "
@@ -160,8 +161,6 @@ class Command(BaseCommand):
             f"{result['successful_updates'] / result['seconds']:,.0f} updates/s")
 
         # 6. Live checker feedback as a practitioner types (OC-5): the htmx round trip.
-        from goldenthread.outcomes.checker.evaluate import DEV_SET, load
-
         client = pages.signed_in_client(sample[0].worker)
         statements = [ex.text for ex in load(DEV_SET)]
         live = []
@@ -177,8 +176,6 @@ class Command(BaseCommand):
             f"(target p95 < 50 ms) {'met' if live_t.p95 < 50 else 'MISSED'}")
 
         # 7. The outcome checker.
-        from goldenthread.outcomes.checker.cli import bench_main
-
         buffer = io.StringIO()
         bench_main(["--json", "--repeat", "20"], stdout=buffer)
         checker = json.loads(buffer.getvalue())
@@ -198,8 +195,6 @@ def _checker_line(data: dict) -> str:
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 0
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import random
 
-from .factories import CommunityResourceFactory, OrganisationFactory, ResourceLocationFactory
+from goldenthread.directory.factories import (
+    CommunityResourceFactory,
+    OrganisationFactory,
+    ResourceLocationFactory,
+)
 
 DEMO_RESOURCES = [
     ("Northfield Lunch Club", "Age Scotland Northfield", "A hot two-course lunch and good "

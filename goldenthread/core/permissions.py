@@ -1,9 +1,11 @@
 """Everything a role may do, by name: the one list of permissions (SPEC section 0).
 
 Views, templates, the context processor and the API ask `can(user, Permission.X)`
-(accounts/rules.py), never a string spelled out again: a name that is not here is a
+(below), never a string spelled out again: a name that is not here is a
 mistake, and `can` raises for it rather than answering False. Each permission is a
-`rules` predicate over the role enum (accounts/rules.py). Record-level access to a named
+`rules` predicate over the role enum (accounts/rules.py, registered when the accounts app
+is ready). The enum and `can` live in `core` so that `ui` and `core` (the bottom layers)
+ask without importing a domain app (docs/architecture.md). Record-level access to a named
 person is `Person.objects.visible_to(user)`, not a permission.
 
 In templates the enum is `Permission` (ui context processor): `{% can Permission.RECORD_SDS
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import enum
 from enum import StrEnum
+
+import rules
 
 
 class Permission(StrEnum):
@@ -40,3 +44,17 @@ class Permission(StrEnum):
 
 class UnknownPermission(LookupError):
     """A permission name that is not in `Permission`, or that has no rule."""
+
+
+def can(user, permission: Permission | str, obj=None) -> bool:
+    """Whether `user` may do `permission` (to `obj`); superusers get no special treatment.
+
+    Raises UnknownPermission for a name that is not a `Permission` (a typo would otherwise
+    quietly refuse everyone, or hide a link)."""
+    try:
+        permission = Permission(permission)
+    except ValueError:
+        raise UnknownPermission(f"{permission!r} is not a Permission") from None
+    if not rules.rule_exists(str(permission)):  # pragma: no cover - RULES covers the enum
+        raise UnknownPermission(f"{permission!r} has no rule")
+    return rules.test_rule(str(permission), user, obj)

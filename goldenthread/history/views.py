@@ -1,8 +1,8 @@
 """Pages of the audit: a record's change history (SEC-4) and break-glass (SEC-3).
 
 These are whole-record views: like the record pages they reach a person only through the
-one door (people/access.py), so this module, unlike the rest of the audit app, imports the
-people app.
+one door (people/access.py), so they live above the domain apps, apart from the audit app
+that every domain app writes to (history/apps.py).
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from goldenthread.accounts.permissions import Permission
+from goldenthread.audit import presenters, selectors, services
+from goldenthread.audit.forms import BreakGlassForm, BreakGlassReviewForm, ChangesFilterForm
 from goldenthread.core.formatting import datetime_text
+from goldenthread.core.permissions import Permission
 from goldenthread.people.access import (
     PersonRecordMixin,
     break_glass_hours,
@@ -33,9 +35,6 @@ from goldenthread.people.access import (
 )
 from goldenthread.people.models import Person
 from goldenthread.ui.views import PermissionRequiredMixin
-
-from . import presenters, selectors, services
-from .forms import BreakGlassForm, BreakGlassReviewForm, ChangesFilterForm
 
 ITEM_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 REVIEW_DAYS = 90

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from goldenthread.conversations import services
+from goldenthread.conversations.models import Conversation, ReflectionQuestion
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.people.models import Person
-
-from . import services
-from .models import Conversation, ReflectionQuestion
 
 
 @dataclass

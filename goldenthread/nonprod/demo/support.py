@@ -16,10 +16,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
-
-from . import directory_seam
-from .factories import SolutionFactory, StepExplorationFactory, SupportPlanningFactory
-from .models import ExplorationState, SolutionStatus, SupportPlanning, SupportStep
+from goldenthread.support import directory_seam
+from goldenthread.support.factories import (
+    SolutionFactory,
+    StepExplorationFactory,
+    SupportPlanningFactory,
+)
+from goldenthread.support.models import (
+    ExplorationState,
+    SolutionStatus,
+    SupportPlanning,
+    SupportStep,
+)
 
 # (what, who, cost or None, period)
 Idea = tuple[str, str, str | None, str]

@@ -2,7 +2,7 @@
 
 import random
 
-from goldenthread.support.demo import THEMES, load_support_demo
+from goldenthread.nonprod.demo.support import THEMES, load_support_demo
 from goldenthread.support.models import (
     ExplorationState,
     Solution,

@@ -28,11 +28,9 @@ from goldenthread.people import services as people_services
 from goldenthread.people.models import Allocation, Person
 from goldenthread.risk import services as risk_services
 from goldenthread.risk.models import CapacityQuestion, Whose
-from goldenthread.support.models import CURRENT_STATUSES
-
-from . import services
-from .factories import set_limits
-from .models import (
+from goldenthread.sds import services
+from goldenthread.sds.factories import set_limits
+from goldenthread.sds.models import (
     Accepted,
     BudgetPeriod,
     DecisionAbout,
@@ -42,7 +40,9 @@ from .models import (
     SdsOption,
     UnmetReason,
 )
-from .services import DecideAction, Explanation, LineInput
+from goldenthread.sds.selectors import mix_solutions
+from goldenthread.sds.services import DecideAction, Explanation, LineInput
+from goldenthread.support.models import CURRENT_STATUSES
 
 DEMO_TEAM_NAMES = ("Northfield Community Care Team", "Riverside Adult Support Team")
 
@@ -262,8 +262,6 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
     chosen = options[number % 4]
     choice = _options(person, worker, chosen, rng, conversation=conversation)
     if chosen == SdsOption.OPTION_4:
-        from .selectors import mix_solutions
-
         parts = {s: [SdsOption.OPTION_1, SdsOption.OPTION_3][i % 2]
                  for i, s in enumerate(mix_solutions(person))}
         if parts:

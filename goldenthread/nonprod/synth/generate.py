@@ -39,7 +39,13 @@ from goldenthread.conversations.models import (
 )
 from goldenthread.outcomes.checker import check
 from goldenthread.outcomes.checker.evaluate import DEV_SET, load
-from goldenthread.outcomes.models import CheckQuestion, Outcome, OutcomeCheckAnswer, OutcomeWording
+from goldenthread.outcomes.models import (
+    CheckQuestion,
+    Outcome,
+    OutcomeCheckAnswer,
+    OutcomeStatus,
+    OutcomeWording,
+)
 from goldenthread.people.chi import check_digit
 from goldenthread.people.models import Allocation, CircleMember, Person
 from goldenthread.sds.models import DelegatedLimit
@@ -289,7 +295,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                                       change=change, opened=held, statement=text)
                 person.outcomes.append(outcome)
                 rows[Outcome].append((oid, at, at, 1, pid, conv_id, change, text, baseline,
-                                      "Seen at review", target, "", "open", None, sorted(codes)))
+                                      "Seen at review", target, "", OutcomeStatus.OPEN, None, sorted(codes)))
                 rows[OutcomeWording].append((det_uuid(rng), at, at, oid, 1, text, baseline,
                                              "Seen at review", target, worker))
                 for step in rng.sample(STEP_ORDER, rng.choice((1, 2, 3))):

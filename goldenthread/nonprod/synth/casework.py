@@ -25,10 +25,18 @@ from decimal import Decimal
 from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AccessLog
 from goldenthread.core.formatting import money_text as format_money
-from goldenthread.outcomes.models import CheckQuestion, Outcome, OutcomeCheckAnswer, OutcomeWording
+from goldenthread.outcomes.models import (
+    CheckQuestion,
+    Outcome,
+    OutcomeCheckAnswer,
+    OutcomeStatus,
+    OutcomeWording,
+)
 from goldenthread.reviews.models import (
+    OutcomeDecision,
     OutcomeReview,
     PersonView,
+    Rating,
     Review,
     ReviewSchedule,
     SolutionReview,
@@ -36,28 +44,35 @@ from goldenthread.reviews.models import (
 from goldenthread.risk.models import RiskAgreement, RiskEnablement, RiskView
 from goldenthread.sds.models import (
     BudgetLine,
+    BudgetPeriod,
     BudgetRequest,
     BudgetRequestEvent,
     Decision,
+    DecisionOutcome,
     DecisionSharing,
+    EventKind,
     FirstChoiceNotDelivered,
+    HowTold,
     IndicativeBudget,
     MixPart,
     OptionExplanation,
+    RequestStatus,
     SdsChoice,
+    SdsOption,
     UnmetNeed,
+    UnmetReason,
     per_year,
 )
-from goldenthread.support.models import Solution
+from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 
 from .writer import BulkWriter, det_uuid
 
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
 MIDNIGHT = datetime.time(0, 0)
-CURRENT = ("idea", "agreed", "in_place")
-MIX_STEPS = ("services", "support")
-OPTIONS = ("option_1", "option_2", "option_3", "option_4")
+CURRENT = (SolutionStatus.IDEA, SolutionStatus.AGREED, SolutionStatus.IN_PLACE)
+MIX_STEPS = (SupportStep.SERVICES, SupportStep.SUPPORT)
+OPTIONS = (SdsOption.OPTION_1, SdsOption.OPTION_2, SdsOption.OPTION_3, SdsOption.OPTION_4)
 OPTION_LABEL = {"option_1": "Option 1", "option_2": "Option 2", "option_3": "Option 3",
                 "option_4": "Option 4"}
 ROLE_LABEL = {Role.PRACTITIONER: "Practitioner", Role.TEAM_LEADER: "Team leader",
@@ -81,8 +96,8 @@ REASONS = {
 EXPLAINED_WAYS = ((True, True, False, False), (True, False, True, False),
                   (True, False, False, True), (True, False, False, False),
                   (False, True, False, False))
-HOW_TOLD = ("conversation", "conversation", "letter", "phone", "email", "easy_read",
-            "with_advocate")
+HOW_TOLD = (HowTold.CONVERSATION, HowTold.CONVERSATION, HowTold.LETTER, HowTold.PHONE,
+            HowTold.EMAIL, HowTold.EASY_READ, HowTold.WITH_ADVOCATE)
 CASE_FOR_REQUEST = (
     "Support for the outcomes we agreed, after counting what family, friends and the "
     "community already do. Community transport was tried and the steps are too high.",
@@ -91,10 +106,10 @@ CASE_FOR_REQUEST = (
     "He wants to choose who supports him to get out. The walking group covers Tuesdays; the "
     "rest needs paid support.",
 )
-EXTRA_LINES = (("Taxi to and from the club", ("48.00", "60.00", "72.00"), "month"),
-               ("Membership of the lunch club", ("25.00", "40.00"), "month"),
-               ("Perching stool and bath board (one-off)", ("180.00", "240.00"), "one_off"),
-               ("Short break for her husband, twice a year", ("650.00", "900.00"), "year"))
+EXTRA_LINES = (("Taxi to and from the club", ("48.00", "60.00", "72.00"), BudgetPeriod.MONTH),
+               ("Membership of the lunch club", ("25.00", "40.00"), BudgetPeriod.MONTH),
+               ("Perching stool and bath board (one-off)", ("180.00", "240.00"), BudgetPeriod.ONE_OFF),
+               ("Short break for her husband, twice a year", ("650.00", "900.00"), BudgetPeriod.YEAR))
 APPROVE_FOR_PERSON = (
     "It meets the outcomes we agreed, and costs no more than similar support.",
     "Your budget is agreed. It pays for the support you said matters most.",
@@ -152,8 +167,8 @@ UNMET = {  # reason: (category, need, alternative offered, how met)
          "Moved to a ground-floor flat in March."),
     ),
 }
-UNMET_REASONS = ("no_provider", "no_provider", "waiting_list", "waiting_list", "budget",
-                 "other")
+UNMET_REASONS = (UnmetReason.NO_PROVIDER, UnmetReason.NO_PROVIDER, UnmetReason.WAITING_LIST,
+                 UnmetReason.WAITING_LIST, UnmetReason.BUDGET, UnmetReason.OTHER)
 OTHER_REASON = ("The local scheme closed in March", "Housing list is closed for now")
 FIRST_CHOICE_NEEDS = (
     ("getting_out", "Support from someone she chooses to get out on weekday afternoons"),
@@ -237,7 +252,7 @@ SOLUTION_CHANGE = ("Moving it to the afternoons, which suit better.",
 SOLUTION_STOP = ("It did not suit: the times clashed with the club.",
                  "No longer needed now family help on those days.")
 REWRITE_BASELINE = "At the moment this happens rarely"
-RATINGS = ("not_yet", "partly", "achieved", "not_relevant")
+RATINGS = (Rating.NOT_YET, Rating.PARTLY, Rating.ACHIEVED, Rating.NO_LONGER_RELEVANT)
 # At the first, second and third review: more progress as time goes on.
 RATING_WEIGHTS = ((40, 40, 12, 8), (20, 45, 27, 8), (12, 38, 42, 8))
 # Days between reviews (the default interval is 182: reviews/models.py).
@@ -271,7 +286,7 @@ class OutcomeInfo:
     opened: datetime.date  # the day it was agreed (or rewritten)
     statement: str
     solutions: list = field(default_factory=list)
-    status: str = "open"
+    status: str = OutcomeStatus.OPEN
     closed: datetime.date | None = None  # the day it stopped being open
 
 
@@ -435,7 +450,7 @@ class Casework:
             p.worker))
 
     def open_outcomes(self, p: PersonInfo, held: datetime.date) -> list[OutcomeInfo]:
-        return [o for o in p.outcomes if o.status == "open" and o.opened < held]
+        return [o for o in p.outcomes if o.status == OutcomeStatus.OPEN and o.opened < held]
 
     def review(self, p: PersonInfo, number: int, held: datetime.date,
                next_on: datetime.date) -> datetime.datetime:
@@ -448,18 +463,19 @@ class Casework:
             at = min(at + datetime.timedelta(minutes=rng.randrange(2, 12)), self.latest)
             rating = rng.choices(RATINGS, RATING_WEIGHTS[number])[0]
             r = rng.random()
-            if rating == "achieved":
-                decision = "close" if r < 0.85 else "keep"
-            elif rating == "not_relevant":
-                decision = "close" if r < 0.55 else "rewrite"
+            keep, rewrite, close = OutcomeDecision.KEEP, OutcomeDecision.REWRITE, OutcomeDecision.CLOSE
+            if rating == Rating.ACHIEVED:
+                decision = close if r < 0.85 else keep
+            elif rating == Rating.NO_LONGER_RELEVANT:
+                decision = close if r < 0.55 else rewrite
             else:
-                decision = "keep" if r < 0.84 else ("rewrite" if r < 0.95 else "close")
+                decision = keep if r < 0.84 else (rewrite if r < 0.95 else close)
             new_id = None
-            if decision == "rewrite":
+            if decision == rewrite:
                 new_id = self.rewrite(p, outcome, held, at)
-            elif decision == "close":
-                self.set_outcome_status(outcome, "achieved" if rating == "achieved"
-                                        else "closed", held, at)
+            elif decision == close:
+                self.set_outcome_status(outcome, OutcomeStatus.ACHIEVED if rating == Rating.ACHIEVED
+                                        else OutcomeStatus.CLOSED, held, at)
             rows[OutcomeReview].append((
                 det_uuid(rng), at, at, 1, review_id, outcome.id, p.id,
                 Decimal(rng.randrange(0, 6)) if rng.random() < 0.2 else None, rating,
@@ -485,10 +501,10 @@ class Casework:
         outcomes = self.open_outcomes(p, held)
         for outcome in outcomes[: rng.randrange(0, len(outcomes) + 1)]:
             at = min(at + datetime.timedelta(minutes=rng.randrange(2, 12)), self.latest)
-            rating = rng.choice(("not_yet", "partly", "partly", "achieved"))
+            rating = rng.choice((Rating.NOT_YET, Rating.PARTLY, Rating.PARTLY, Rating.ACHIEVED))
             rows[OutcomeReview].append((
                 det_uuid(rng), at, at, 1, review_id, outcome.id, p.id, None, rating,
-                rng.choice(EVIDENCE[rating]), "keep", None, worker))
+                rng.choice(EVIDENCE[rating]), OutcomeDecision.KEEP, None, worker))
             self.person_view(p, review_id, outcome.id, rating, at)
         rows[Review].append((review_id, started, at, 1, p.id, held, worker, "", "draft",
                              None, None))
@@ -564,7 +580,7 @@ class Casework:
         target = held + datetime.timedelta(days=rng.choice((120, 150, 180)))
         measure = "Seen at review"
         rows[Outcome].append((new_id, at, at, 1, p.id, outcome.conversation, outcome.change,
-                              text, REWRITE_BASELINE, measure, target, "", "open",
+                              text, REWRITE_BASELINE, measure, target, "", OutcomeStatus.OPEN,
                               outcome.id, sorted(codes)))
         rows[OutcomeWording].append((det_uuid(rng), at, at, new_id, 1, text, REWRITE_BASELINE,
                                      measure, target, p.worker))
@@ -593,7 +609,7 @@ class Casework:
             days=rng.randrange(0, 15))) if chosen else None)
         # Option 4's parts: solutions in the plan then and now (as the page offers them).
         mixable = [s for o in self.outcomes_open_on(p, chosen_on or explained_on)
-                   if o.status == "open" for s in o.solutions
+                   if o.status == OutcomeStatus.OPEN for s in o.solutions
                    if s.status in CURRENT and (s.cost is not None or s.step in MIX_STEPS)]
         if chosen == "option_4" and not mixable:
             chosen = "option_3"
@@ -656,9 +672,9 @@ class Casework:
                 Decimal("0.01"))))
         for index, (day, value) in enumerate(told):
             at = self.stamp(day)
-            period = "year"
+            period = BudgetPeriod.YEAR
             if index == 0 and rng.random() < 0.15:
-                value, period = (value / 52).quantize(Decimal("0.01")), "week"
+                value, period = (value / 52).quantize(Decimal("0.01")), BudgetPeriod.WEEK
             self.rows[IndicativeBudget].append((
                 det_uuid(rng), at, p.id, value, period, day, rng.choice(HOW_TOLD),
                 "Told that this is the likely amount whichever option is chosen.", p.worker))
@@ -674,7 +690,7 @@ class Casework:
         for outcome in outcomes:
             for s in outcome.solutions:
                 if s.cost is not None and s.current_on(day) and len(lines) < 3:
-                    lines.append((s.what, s.cost, "week", outcome.id, s.id))
+                    lines.append((s.what, s.cost, BudgetPeriod.WEEK, outcome.id, s.id))
         if not lines or rng.random() < 0.4:
             what, amounts, period = rng.choice(EXTRA_LINES)
             outcome = rng.choice(outcomes)
@@ -701,9 +717,9 @@ class Casework:
             contribution = Decimal(rng.choice(("12.50", "27.80", "40.00")))
             if contribution * 52 > total:
                 contribution = Decimal("0.00")
-        events = [(t0, "requested", "", worker, rng.choice(CASE_FOR_REQUEST), "", None)]
+        events = [(t0, EventKind.REQUESTED, "", worker, rng.choice(CASE_FOR_REQUEST), "", None)]
         self.log(t0, worker, p.id, "sds:request_create", change=True)
-        status, referred_at, decided_at, version = "awaiting", None, None, 1
+        status, referred_at, decided_at, version = RequestStatus.AWAITING_DECISION, None, None, 1
         leader = self.ctx.leaders[p.team]
         to_panel = self.leader_limit is None or total > self.leader_limit
         at = t0
@@ -714,8 +730,8 @@ class Casework:
                    "decides." if limit is None else
                    f"{format_money(total)} a year is more than the team leader's delegated "
                    f"limit of {format_money(limit)}, so the decision panel decides.")
-            events.append((at, "referred", "", None, why, "", limit))
-            status, referred_at = "at_panel", at
+            events.append((at, EventKind.REFERRED, "", None, why, "", limit))
+            status, referred_at = RequestStatus.AT_PANEL, at
         else:
             # Every number is drawn before asking whether the decision is in the past yet,
             # so the clock never changes what the stream gives to what comes after (#11).
@@ -735,15 +751,17 @@ class Casework:
                 limit = self.leader_limit
                 version += 1
                 if r < 0.75:
-                    events.append((at, "approved", "approved", leader, *approve, limit))
-                    status, decided_at = "approved", at
+                    events.append((at, EventKind.APPROVED, DecisionOutcome.APPROVED, leader, *approve,
+                                   limit))
+                    status, decided_at = RequestStatus.APPROVED, at
                 elif r < 0.87:
-                    events.append((at, "declined", "declined", leader, *decline, limit))
-                    status, decided_at = "declined", at
+                    events.append((at, EventKind.DECLINED, DecisionOutcome.DECLINED, leader, *decline,
+                                   limit))
+                    status, decided_at = RequestStatus.DECLINED, at
                 else:
-                    events.append((at, "referred", "", leader, refer, "", limit))
-                    status, referred_at = "at_panel", at
-        if status == "at_panel":
+                    events.append((at, EventKind.REFERRED, "", leader, refer, "", limit))
+                    status, referred_at = RequestStatus.AT_PANEL, at
+        if status == RequestStatus.AT_PANEL:
             panel = rng.choice(self.ctx.panel)
             at = referred_at + datetime.timedelta(days=rng.randrange(5, 46),
                                                   minutes=rng.randrange(30, 300))
@@ -754,16 +772,18 @@ class Casework:
                 self.log(at - datetime.timedelta(minutes=10), panel, p.id, "sds:panel_decide",
                          change=False, reason=PANEL_REASON)
                 self.log(at, panel, p.id, "sds:panel_decide", change=True, reason=PANEL_REASON)
-                events.append((at, "panel_decided", "approved" if approved else "declined",
+                events.append((at, EventKind.PANEL_DECIDED,
+                               DecisionOutcome.APPROVED if approved else DecisionOutcome.DECLINED,
                                panel, reasons, for_person, None))
-                status, decided_at = ("approved" if approved else "declined"), at
+                status, decided_at = (RequestStatus.APPROVED if approved
+                                       else RequestStatus.DECLINED), at
                 version += 1
         start = submitted + datetime.timedelta(days=rng.randrange(7, 29))
         updated = events[-1][0]
         rows[BudgetRequest].append((
             request_id, t0, updated, version, p.id, status, start,
             start + datetime.timedelta(days=364) if rng.random() < 0.5 else None,
-            events[0][4], total, contribution, "week",
+            events[0][4], total, contribution, BudgetPeriod.WEEK,
             "Assessed by the financial assessment team." if contribution else "", worker,
             t0, referred_at, decided_at))
         for at, kind, decision, actor, reasons, for_person, limit in events:
@@ -772,14 +792,14 @@ class Casework:
                 self.label(actor) if actor else SYSTEM_NAME,
                 self.ctx.users[actor][2] if actor else "", reasons, for_person, total, limit))
             if decision:
-                agreed = decision == "approved"
-                who = (f"Decision panel: {self.label(actor)}" if kind == "panel_decided"
+                agreed = decision == DecisionOutcome.APPROVED
+                who = (f"Decision panel: {self.label(actor)}" if kind == EventKind.PANEL_DECIDED
                        else self.label(actor))
                 self.decision(
                     p, at, "budget", f"Budget of {format_money(total)} a year "
                     f"{'agreed' if agreed else 'not agreed'}", for_person, self.local_day(at),
                     who, request_id, actor)
-        return self.local_day(decided_at) if status == "declined" else None
+        return self.local_day(decided_at) if status == RequestStatus.DECLINED else None
 
     def decision(self, p: PersonInfo, at, about, summary, reasons, day, decided_by,
                  request_id, recorded_by) -> None:

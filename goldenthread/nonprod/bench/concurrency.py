@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 from django.db import OperationalError, connections
 
+from goldenthread.core.concurrency import StaleEditError, save_versioned
+from goldenthread.people.models import CircleMember
+
 
 @dataclass
 class WriterResult:
@@ -26,9 +29,6 @@ class WriterResult:
 
 def _writer(target_pk, updates: int, queue) -> None:
     connections.close_all()
-    from goldenthread.core.concurrency import StaleEditError, save_versioned
-    from goldenthread.people.models import CircleMember
-
     result = WriterResult()
     while result.successes < updates:
         try:
@@ -46,8 +46,6 @@ def _writer(target_pk, updates: int, queue) -> None:
 
 def concurrent_writers(target_pk, writers: int = 4, updates: int = 200) -> dict:
     """`writers` processes each make `updates` version-checked increments of one record."""
-    from goldenthread.people.models import CircleMember
-
     CircleMember.objects.filter(pk=target_pk).update(notes="0")
     start_version = CircleMember.objects.get(pk=target_pk).version
     connections.close_all()

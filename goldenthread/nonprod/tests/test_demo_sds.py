@@ -17,8 +17,8 @@ from goldenthread.sds.models import (
 
 
 def test_demo_covers_the_journeys_and_is_idempotent(db, pinned_clock):
-    from goldenthread.core.demo import load_demo_data
-    from goldenthread.sds.demo import load_sds_demo
+    from goldenthread.nonprod.demo import load_demo_data
+    from goldenthread.nonprod.demo.sds import load_sds_demo
 
     load_demo_data()
     load_sds_demo(random.Random(2026))  # may already have run inside load_demo_data

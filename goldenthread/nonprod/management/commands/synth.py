@@ -9,10 +9,10 @@ from django.db import connection, transaction
 
 from goldenthread.audit.models import AccessLog
 from goldenthread.conversations.models import WorkingItem
+from goldenthread.nonprod.synth.compare import compare
+from goldenthread.nonprod.synth.generate import PRESETS, generate
+from goldenthread.nonprod.synth.writer import BulkWriter
 from goldenthread.people.models import CircleMember, Person
-from goldenthread.synth.compare import compare
-from goldenthread.synth.generate import PRESETS, generate
-from goldenthread.synth.writer import BulkWriter
 
 # Tables whose rows can be written twice (no unique column but the fresh id).
 COMPARED = (CircleMember, WorkingItem, AccessLog)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from goldenthread.audit import chain
 from goldenthread.audit.models import ChainedModel
+from goldenthread.sds.models import DelegatedLimit
 
 SQLITE_CACHE_KIB = 512 * 1024  # 512 MiB of page cache while writing, on SQLite
 
@@ -124,8 +125,6 @@ class BulkWriter:
     def role_limits(self) -> dict[str, Decimal]:
         """The delegated limits already set for whole roles (SDS-4), so synthetic approvals
         follow them and none is set twice (one limit per role)."""
-        from goldenthread.sds.models import DelegatedLimit
-
         return dict(DelegatedLimit.objects.filter(user__isnull=True)
                     .values_list("role", "amount_per_year"))
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from goldenthread.core.demo import load_demo_data
+from goldenthread.nonprod.demo import load_demo_data
+from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
-from goldenthread.reviews.demo import load_reviews_demo
 from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
