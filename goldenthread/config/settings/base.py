@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "goldenthread.risk",
     "goldenthread.reviews",
     "goldenthread.api",
+    "goldenthread.operations",
 ]
 
 MIDDLEWARE = [
