@@ -285,7 +285,10 @@ GOLDENTHREAD_CONCURRENCY_BUDGETS = {"support:plan_pdf": 2}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "goldenthread.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "goldenthread.core.logging.RequestIdFilter"},
+        "encoded": {"()": "goldenthread.core.logging.EncodedTextFilter"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
@@ -294,7 +297,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "encoded"],
             "formatter": "plain",
         },
     },
