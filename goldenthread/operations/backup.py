@@ -44,6 +44,7 @@ MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 BOOKKEEPING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission"})
 
 Progress = Callable[[str], None]
+BATCH = 20000
 
 
 class BackupError(Exception):
@@ -114,13 +115,13 @@ def digest_table(cursor: Any, table: str, order_by: list[str]) -> TableDigest:
     cursor.execute(f"SELECT * FROM {_quote(table)} ORDER BY {order}")  # noqa: S608
     digest, rows = hashlib.sha256(), 0
     while True:
-        batch = cursor.fetchmany(20000)
+        batch = cursor.fetchmany(BATCH)
         if not batch:
             break
         rows += len(batch)
-        for row in batch:
-            digest.update(repr(tuple(row)).encode())
-            digest.update(b"\n")
+        # One repr a batch, not a row: the same batches on both sides (fetchmany of a fixed
+        # size over the same rows in the same order), at a fraction of the cost.
+        digest.update(repr([tuple(row) for row in batch]).encode())
     return TableDigest(rows, digest.hexdigest())
 
 
