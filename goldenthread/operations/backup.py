@@ -335,8 +335,8 @@ def read_manifest(path: Path, *, key: bytes | None, workdir: Path) -> tuple[dict
         raise BackupError(f"No backup file at {path}.")
     archive = path
     if crypto.is_encrypted(path):
-        if key is None:
-            key = crypto.key_from_environment(required=True)
+        key = key or crypto.key_from_environment(required=True)
+        assert key is not None  # required=True raises instead
         archive = workdir / "backup.tar"
         crypto.decrypt_file(path, archive, key)
     try:

@@ -180,7 +180,8 @@ def lint_postgresql_migrations(
     for app, name in loader.disk_migrations:
         if app in project_apps():
             by_app[app].append(name)
-    refused, allowed = [], []
+    refused: list[Finding] = []
+    allowed: list[Finding] = []
     for app in sorted(by_app):
         for name in sorted(by_app[app]):
             out = io.StringIO()
