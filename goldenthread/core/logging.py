@@ -18,3 +18,76 @@ class RequestIdFilter(logging.Filter):
         request = getattr(record, "request", None)
         record.request_id = getattr(request, "request_id", None) or current_request_id.get()
         return True
+
+
+# --- Encoded text and JSON lines (OPS-8, R27) ------------------------------------------
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), 0x7F)}
+_CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
+_CONTROL.update({c: f"\\u{c:04x}" for c in (*range(0x80, 0xA0), 0x2028, 0x2029)})
+
+
+def encoded(text: str) -> str:
+    """`text` with control characters written as escapes: a username or path with a
+    newline or a terminal escape cannot forge a log line or recolour a terminal."""
+    return str(text).translate(_CONTROL)
+
+
+def _signed_in_username(request) -> str | None:
+    # Only a user already loaded for this request: a log line never queries the database.
+    user = getattr(request, "_cached_user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user.get_username()
+    return None
+
+
+current_request: ContextVar[object | None] = ContextVar("current_request", default=None)
+
+
+class EncodedTextFilter(logging.Filter):
+    """Writes the message with control characters escaped (the plain formatter's lines)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = encoded(record.getMessage())
+        record.msg, record.args = message, None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line, for production (settings/production.py).
+
+    Fields: time (UTC), level, logger, request_id, user (the signed-in staff member's
+    username, if loaded), message, and for errors the exception's type and where it was
+    raised (file, line, function for each frame). The exception's own message and local
+    values are never written: they may hold a person's name, CHI number or recorded text.
+    The reference id leads from a person's report to the stack; the stack leads to the code.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+        import traceback
+        from datetime import UTC, datetime
+
+        request = getattr(record, "request", None) or current_request.get()
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", None) or current_request_id.get(),
+            # Django's "Internal Server Error: /path" names the page, not its contents.
+            "message": record.getMessage(),
+        }
+        username = _signed_in_username(request) if request is not None else None
+        if username is not None:
+            entry["user"] = username
+        if record.exc_info and record.exc_info[0] is not None:
+            exc_type, _exc, tb = record.exc_info
+            entry["exception"] = {
+                "type": f"{exc_type.__module__}.{exc_type.__qualname__}",
+                "frames": [
+                    f"{frame.filename}:{frame.lineno} in {frame.name}"
+                    for frame in traceback.extract_tb(tb)
+                ],
+            }
+        # json.dumps escapes every control character (\n, \u001b): one line per record.
+        return json.dumps(entry, ensure_ascii=True, default=str)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
-from .logging import current_request_id
+from .logging import current_request, current_request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -38,9 +38,11 @@ class RequestIdMiddleware:
         request_id = new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
         token = current_request_id.set(request_id)
+        request_token = current_request.set(request)
         try:
             response = self.get_response(request)
         finally:
+            current_request.reset(request_token)
             current_request_id.reset(token)
         response[REQUEST_ID_HEADER] = request_id
         return response

@@ -63,10 +63,13 @@ INSTALLED_APPS = [
     "goldenthread.reviews",
     "goldenthread.history",
     "goldenthread.api",
+    "goldenthread.operations",
     "goldenthread.nonprod",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for the load balancer: no session, no sign-in, no access log.
+    "goldenthread.operations.health.HealthCheckMiddleware",
     # A reference id for every request: X-Request-ID, log lines, the 500 page (OPS-8).
     "goldenthread.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -80,6 +83,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Read-only mode (OPS-6): writes answer a maintenance page; reads fail closed.
+    "goldenthread.operations.readonly.ReadOnlyMiddleware",
+    # Expensive pages: at most N at once per process, else 429 (OPS-6).
+    "goldenthread.operations.budget.ConcurrencyBudgetMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "goldenthread.accounts.middleware.SessionLifetimeMiddleware",
     "goldenthread.accounts.middleware.RequireSecondFactorMiddleware",
@@ -264,12 +271,26 @@ GOLDENTHREAD_API_TOKEN_MAX_DAYS = 366
 # The largest FHIR Bundle `goldenthread import-fhir` reads (megabytes).
 GOLDENTHREAD_FHIR_IMPORT_MAX_MB = 10
 
+# --- Operations (OPS-4..8): docs/how-to/read-only-mode.md, backup-and-restore.md ---------
+# Read-only while we do maintenance: this, or the flag file `goldenthread read-only on` writes.
+GOLDENTHREAD_READ_ONLY = env_bool("GOLDENTHREAD_READ_ONLY", False)
+GOLDENTHREAD_READ_ONLY_FLAG = os.environ.get("GOLDENTHREAD_READ_ONLY_FLAG") or str(
+    VAR_DIR / "read-only"
+)
+# Requests that only change the session, allowed in read-only mode.
+GOLDENTHREAD_READ_ONLY_ALLOWED_PATHS = ("/account/sign-in/", "/account/sign-out/")
+# How many of each expensive page one process prepares at once; more get 429 at once.
+GOLDENTHREAD_CONCURRENCY_BUDGETS = {"support:plan_pdf": 2}
+
 # --- Logging (OPS-8) ---------------------------------------------------------
 # Every line names the request it belongs to (core/logging.py); the 500 page shows the same id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "goldenthread.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "goldenthread.core.logging.RequestIdFilter"},
+        "encoded": {"()": "goldenthread.core.logging.EncodedTextFilter"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"
@@ -278,7 +299,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "encoded"],
             "formatter": "plain",
         },
     },

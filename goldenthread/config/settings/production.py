@@ -41,3 +41,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+# One JSON object a line, with the request id; no exception messages (OPS-8, R27).
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "formatters": {"json": {"()": "goldenthread.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json",
+        },
+    },
+}

@@ -1,5 +1,7 @@
 """Settings for the test suite (SQLite in memory unless DATABASE_URL is set)."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -13,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Read-only mode's flag file: one no developer's `goldenthread read-only on` can have made.
+GOLDENTHREAD_READ_ONLY = False
+GOLDENTHREAD_READ_ONLY_FLAG = str(VAR_DIR / f"test-read-only-{os.getpid()}")  # noqa: F405
