@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "goldenthread.sds",
     "goldenthread.risk",
     "goldenthread.reviews",
+    "goldenthread.accountability",
     "goldenthread.api",
 ]
 
