@@ -103,16 +103,18 @@ class Challenge(VersionedModel):
     details = models.TextField("What they are unhappy about, in their words", max_length=4000)
     wanted = models.TextField("What they would like to happen", max_length=4000, blank=True)
     stage = models.CharField(max_length=15, choices=Stage.choices, default=Stage.FRONTLINE)
-    state = models.CharField(max_length=10, choices=ChallengeState.choices,
-                             default=ChallengeState.OPEN)
+    state = models.CharField(
+        max_length=10, choices=ChallengeState.choices, default=ChallengeState.OPEN
+    )
     stage_started_on = models.DateField("Date this stage started")
     due_on = models.DateField("Answer due by")
     outcome = models.CharField(max_length=12, choices=ChallengeOutcome.choices, blank=True)
     answer = models.TextField("The answer, as given to the person", max_length=6000, blank=True)
     what_changed = models.TextField("What changed because of it", max_length=4000, blank=True)
     answered_on = models.DateField("Date answered", null=True, blank=True)
-    mediation = models.CharField(max_length=12, choices=Mediation.choices,
-                                 default=Mediation.NOT_OFFERED)
+    mediation = models.CharField(
+        max_length=12, choices=Mediation.choices, default=Mediation.NOT_OFFERED
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -124,25 +126,37 @@ class Challenge(VersionedModel):
             models.Index(fields=["state", "due_on"], name="challenge_state_due"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(about__in=ChallengeAbout.values),
-                                   name="challenge_about_valid"),
-            models.CheckConstraint(condition=Q(raised_by__in=RaisedBy.values),
-                                   name="challenge_raised_by_valid"),
-            models.CheckConstraint(condition=Q(stage__in=Stage.values),
-                                   name="challenge_stage_valid"),
-            models.CheckConstraint(condition=Q(mediation__in=Mediation.values),
-                                   name="challenge_mediation_valid"),
             models.CheckConstraint(
-                condition=(Q(state=ChallengeState.OPEN) & Q(outcome="")
-                           & Q(answered_on__isnull=True))
-                | (Q(state=ChallengeState.ANSWERED) & Q(outcome__in=ChallengeOutcome.values)
-                   & Q(answered_on__isnull=False) & ~Q(answer="")),
+                condition=Q(about__in=ChallengeAbout.values), name="challenge_about_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(raised_by__in=RaisedBy.values), name="challenge_raised_by_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="challenge_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(mediation__in=Mediation.values), name="challenge_mediation_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(state=ChallengeState.OPEN) & Q(outcome="") & Q(answered_on__isnull=True)
+                )
+                | (
+                    Q(state=ChallengeState.ANSWERED)
+                    & Q(outcome__in=ChallengeOutcome.values)
+                    & Q(answered_on__isnull=False)
+                    & ~Q(answer="")
+                ),
                 name="challenge_answered_has_outcome",
             ),
-            models.CheckConstraint(condition=Q(stage_started_on__gte=F("raised_on")),
-                                   name="challenge_stage_after_raised"),
-            models.CheckConstraint(condition=Q(due_on__gte=F("stage_started_on")),
-                                   name="challenge_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(stage_started_on__gte=F("raised_on")),
+                name="challenge_stage_after_raised",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("stage_started_on")), name="challenge_due_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,10 +193,13 @@ class ChallengeEvent(HistoryRow):
     class Meta:
         ordering = ["on", "at"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=EventKind.values),
-                                   name="challenge_event_kind_valid"),
-            models.CheckConstraint(condition=~Q(kind=EventKind.ESCALATED) | ~Q(body=""),
-                                   name="challenge_escalation_names_body"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="challenge_event_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=EventKind.ESCALATED) | ~Q(body=""),
+                name="challenge_escalation_names_body",
+            ),
         ]
 
 
@@ -202,13 +219,19 @@ class Advocacy(VersionedModel):
     identified_by = models.CharField("Who identified the need", max_length=200)
     why = models.TextField("Why advocacy is needed", max_length=4000)
     offered_on = models.DateField("Date advocacy was offered", null=True, blank=True)
-    answer = models.CharField("The person's answer", max_length=12,
-                              choices=AdvocacyAnswer.choices, default=AdvocacyAnswer.NOT_OFFERED)
-    declined_reason = models.TextField("Why they declined, in their words", max_length=2000,
-                                       blank=True)
+    answer = models.CharField(
+        "The person's answer",
+        max_length=12,
+        choices=AdvocacyAnswer.choices,
+        default=AdvocacyAnswer.NOT_OFFERED,
+    )
+    declined_reason = models.TextField(
+        "Why they declined, in their words", max_length=2000, blank=True
+    )
     referred_on = models.DateField("Date referred", null=True, blank=True)
-    provider = models.ForeignKey(CommunityResource, on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="+")
+    provider = models.ForeignKey(
+        CommunityResource, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     provider_name = models.CharField("Advocacy provider", max_length=200, blank=True)
     started_on = models.DateField("Date the advocate started", null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -219,21 +242,26 @@ class Advocacy(VersionedModel):
         ordering = ["-identified_on", "-created_at"]
         verbose_name_plural = "advocacy"
         constraints = [
-            models.CheckConstraint(condition=Q(answer__in=AdvocacyAnswer.values),
-                                   name="advocacy_answer_valid"),
+            models.CheckConstraint(
+                condition=Q(answer__in=AdvocacyAnswer.values), name="advocacy_answer_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(offered_on__isnull=True) | Q(offered_on__gte=F("identified_on")),
-                name="advocacy_offered_after_identified"),
+                name="advocacy_offered_after_identified",
+            ),
             models.CheckConstraint(
                 condition=Q(referred_on__isnull=True) | Q(referred_on__gte=F("identified_on")),
-                name="advocacy_referred_after_identified"),
+                name="advocacy_referred_after_identified",
+            ),
             models.CheckConstraint(
                 condition=Q(started_on__isnull=True)
                 | (Q(referred_on__isnull=False) & Q(started_on__gte=F("referred_on"))),
-                name="advocacy_started_after_referral"),
+                name="advocacy_started_after_referral",
+            ),
             models.CheckConstraint(
                 condition=Q(referred_on__isnull=True) | ~Q(provider_name=""),
-                name="advocacy_referral_names_provider"),
+                name="advocacy_referral_names_provider",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,11 +286,14 @@ class Transition(VersionedModel):
     planned_on = models.DateField("Planned date")
     actual_on = models.DateField("Date it happened", null=True, blank=True)
     circle_members = models.ManyToManyField(CircleMember, blank=True, related_name="+")
-    other_agencies = models.TextField("Other agencies and people involved", max_length=2000,
-                                      blank=True)
+    other_agencies = models.TextField(
+        "Other agencies and people involved", max_length=2000, blank=True
+    )
     outcomes = models.ManyToManyField(Outcome, blank=True, related_name="transitions")
     receiving_details = models.TextField(
-        "The receiving council or service", max_length=2000, blank=True,
+        "The receiving council or service",
+        max_length=2000,
+        blank=True,
         help_text="For a move to another council: who receives the plan, and how.",
     )
     notes = models.TextField("What matters about this move", max_length=4000, blank=True)
@@ -274,8 +305,9 @@ class Transition(VersionedModel):
         ordering = ["planned_on", "created_at"]
         indexes = [models.Index(fields=["planned_on"], name="transition_planned")]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=TransitionKind.values),
-                                   name="transition_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=TransitionKind.values), name="transition_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:

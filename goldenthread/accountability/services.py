@@ -48,8 +48,7 @@ from .working_days import (
 )
 
 
-def _not_future(day: datetime.date | None, field: str, what: str,
-                errors: dict[str, str]) -> None:
+def _not_future(day: datetime.date | None, field: str, what: str, errors: dict[str, str]) -> None:
     if day is not None and day > timezone.localdate():
         errors[field] = f"The {what} must be today or in the past."
 
@@ -61,10 +60,18 @@ def _due(start: datetime.date, days: int, field: str) -> datetime.date:
         raise ValidationError({field: str(exc)}) from exc
 
 
-def _event(challenge: Challenge, actor: User, kind: str, on: datetime.date,
-           **fields: Any) -> ChallengeEvent:
-    event = ChallengeEvent(challenge=challenge, person_id=challenge.person_id, kind=kind,
-                           stage=challenge.stage, on=on, recorded_by=actor, **fields)
+def _event(
+    challenge: Challenge, actor: User, kind: str, on: datetime.date, **fields: Any
+) -> ChallengeEvent:
+    event = ChallengeEvent(
+        challenge=challenge,
+        person_id=challenge.person_id,
+        kind=kind,
+        stage=challenge.stage,
+        on=on,
+        recorded_by=actor,
+        **fields,
+    )
     event.save()
     Auditor(actor).created(event, person_id=challenge.person_id)
     return event
@@ -105,16 +112,24 @@ def challenge_raise(
     due_on = _due(raised_on, FRONTLINE_WORKING_DAYS, "raised_on")
     with transaction.atomic():
         challenge = Challenge(
-            person=person, raised_by=raised_by, raised_by_name=raised_by_name.strip(),
-            raised_on=raised_on, about=about, decision=decision, details=details.strip(),
-            wanted=wanted.strip(), stage=Stage.FRONTLINE, state=ChallengeState.OPEN,
-            stage_started_on=raised_on, due_on=due_on, recorded_by=actor,
+            person=person,
+            raised_by=raised_by,
+            raised_by_name=raised_by_name.strip(),
+            raised_on=raised_on,
+            about=about,
+            decision=decision,
+            details=details.strip(),
+            wanted=wanted.strip(),
+            stage=Stage.FRONTLINE,
+            state=ChallengeState.OPEN,
+            stage_started_on=raised_on,
+            due_on=due_on,
+            recorded_by=actor,
         )
         challenge.full_clean()
         challenge.save(force_insert=True)
         Auditor(actor).created(challenge, person_id=person.pk)
-        _event(challenge, actor, EventKind.RAISED, raised_on, due_on=due_on,
-               text=details.strip())
+        _event(challenge, actor, EventKind.RAISED, raised_on, due_on=due_on, text=details.strip())
     return challenge
 
 
@@ -146,14 +161,29 @@ def challenge_to_investigation(
     due_on = _due(started_on, INVESTIGATION_WORKING_DAYS, "started_on")
     with transaction.atomic():
         audited_update(
-            challenge, auditor=Auditor(actor), expected_version=expected_version,
+            challenge,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
             person_id=challenge.person_id,
-            changes={"stage": Stage.INVESTIGATION, "state": ChallengeState.OPEN,
-                     "stage_started_on": started_on, "due_on": due_on, "outcome": "",
-                     "answer": "", "what_changed": "", "answered_on": None},
+            changes={
+                "stage": Stage.INVESTIGATION,
+                "state": ChallengeState.OPEN,
+                "stage_started_on": started_on,
+                "due_on": due_on,
+                "outcome": "",
+                "answer": "",
+                "what_changed": "",
+                "answered_on": None,
+            },
         )
-        _event(challenge, actor, EventKind.INVESTIGATION, started_on, due_on=due_on,
-               text=reason.strip())
+        _event(
+            challenge,
+            actor,
+            EventKind.INVESTIGATION,
+            started_on,
+            due_on=due_on,
+            text=reason.strip(),
+        )
     return challenge
 
 
@@ -189,14 +219,27 @@ def challenge_answer(
         raise ValidationError(errors)
     with transaction.atomic():
         audited_update(
-            challenge, auditor=Auditor(actor), expected_version=expected_version,
+            challenge,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
             person_id=challenge.person_id,
-            changes={"state": ChallengeState.ANSWERED, "outcome": outcome,
-                     "answer": answer.strip(), "what_changed": what_changed.strip(),
-                     "answered_on": answered_on},
+            changes={
+                "state": ChallengeState.ANSWERED,
+                "outcome": outcome,
+                "answer": answer.strip(),
+                "what_changed": what_changed.strip(),
+                "answered_on": answered_on,
+            },
         )
-        _event(challenge, actor, EventKind.ANSWERED, answered_on, outcome=outcome,
-               text=answer.strip(), what_changed=what_changed.strip())
+        _event(
+            challenge,
+            actor,
+            EventKind.ANSWERED,
+            answered_on,
+            outcome=outcome,
+            text=answer.strip(),
+            what_changed=what_changed.strip(),
+        )
     return challenge
 
 
@@ -220,10 +263,14 @@ def challenge_mediation(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        audited_update(challenge, auditor=Auditor(actor), expected_version=expected_version,
-                       person_id=challenge.person_id, changes={"mediation": mediation})
-        _event(challenge, actor, EventKind.MEDIATION, on, mediation=mediation,
-               text=note.strip())
+        audited_update(
+            challenge,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            person_id=challenge.person_id,
+            changes={"mediation": mediation},
+        )
+        _event(challenge, actor, EventKind.MEDIATION, on, mediation=mediation, text=note.strip())
     return challenge
 
 
@@ -250,14 +297,31 @@ def challenge_escalate(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        return _event(challenge, actor, EventKind.ESCALATED, escalated_on, body=body,
-                      reference=reference.strip(), text=note.strip())
+        return _event(
+            challenge,
+            actor,
+            EventKind.ESCALATED,
+            escalated_on,
+            body=body,
+            reference=reference.strip(),
+            text=note.strip(),
+        )
 
 
 # --- Independent advocacy (ACC-1) -----------------------------------------------------------
 
-ADVOCACY_FIELDS = ("identified_on", "identified_by", "why", "offered_on", "answer",
-                   "declined_reason", "referred_on", "provider", "provider_name", "started_on")
+ADVOCACY_FIELDS = (
+    "identified_on",
+    "identified_by",
+    "why",
+    "offered_on",
+    "answer",
+    "declined_reason",
+    "referred_on",
+    "provider",
+    "provider_name",
+    "started_on",
+)
 
 
 def _advocacy_errors(fields: dict[str, Any]) -> dict[str, str]:
@@ -278,26 +342,39 @@ def _advocacy_errors(fields: dict[str, Any]) -> dict[str, str]:
         errors["offered_on"] = "Enter the date advocacy was offered."
     if answer == AdvocacyAnswer.DECLINED and referred_on is not None:
         errors["referred_on"] = "Advocacy was declined: clear the referral, or change the answer."
-    if referred_on is not None and answer != AdvocacyAnswer.ACCEPTED and "referred_on" not in errors:
+    if (
+        referred_on is not None
+        and answer != AdvocacyAnswer.ACCEPTED
+        and "referred_on" not in errors
+    ):
         errors["answer"] = "A referral is made once the person accepts advocacy."
-    if referred_on is not None and not (fields.get("provider_name") or "").strip() \
-            and fields.get("provider") is None:
+    if (
+        referred_on is not None
+        and not (fields.get("provider_name") or "").strip()
+        and fields.get("provider") is None
+    ):
         errors["provider_name"] = "Name the advocacy provider referred to."
     if started_on is not None and referred_on is None:
         errors["started_on"] = "Enter the referral date before the date the advocate started."
-    for name, what in (("offered_on", "date offered"), ("referred_on", "date referred"),
-                       ("started_on", "date the advocate started"),
-                       ("identified_on", "date identified")):
+    for name, what in (
+        ("offered_on", "date offered"),
+        ("referred_on", "date referred"),
+        ("started_on", "date the advocate started"),
+        ("identified_on", "date identified"),
+    ):
         _not_future(fields.get(name), name, what, errors)
     if identified_on:
         for name, what in (("offered_on", "offered"), ("referred_on", "referred")):
             day = fields.get(name)
             if day is not None and day < identified_on and name not in errors:
-                errors[name] = (f"The date {what} must be on or after the need was identified "
-                                f"({date_text(identified_on)}).")
+                errors[name] = (
+                    f"The date {what} must be on or after the need was identified "
+                    f"({date_text(identified_on)})."
+                )
     if started_on and referred_on and started_on < referred_on and "started_on" not in errors:
-        errors["started_on"] = (f"The advocate cannot start before the referral "
-                                f"({date_text(referred_on)}).")
+        errors["started_on"] = (
+            f"The advocate cannot start before the referral ({date_text(referred_on)})."
+        )
     return errors
 
 
@@ -333,8 +410,9 @@ def advocacy_record(*, actor: User, person: Person, **fields: Any) -> Advocacy:
     return advocacy
 
 
-def advocacy_update(*, actor: User, advocacy: Advocacy, expected_version: int,
-                    **changes: Any) -> Advocacy:
+def advocacy_update(
+    *, actor: User, advocacy: Advocacy, expected_version: int, **changes: Any
+) -> Advocacy:
     """Record the offer, the answer, the referral or the start; refused if stale."""
     require_worker(actor, advocacy.person_id, doing="record advocacy")
     unknown = set(changes) - set(ADVOCACY_FIELDS)
@@ -348,19 +426,31 @@ def advocacy_update(*, actor: User, advocacy: Advocacy, expected_version: int,
     tidy = _advocacy_tidy(merged)
     changed = {name: tidy[name] for name in ADVOCACY_FIELDS}
     with transaction.atomic():
-        audited_update(advocacy, auditor=Auditor(actor), expected_version=expected_version,
-                       person_id=advocacy.person_id, changes=changed)
+        audited_update(
+            advocacy,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            person_id=advocacy.person_id,
+            changes=changed,
+        )
     return advocacy
 
 
 # --- Transitions (TR-1) ---------------------------------------------------------------------
 
-TRANSITION_FIELDS = ("kind", "planned_on", "actual_on", "other_agencies",
-                     "receiving_details", "notes")
+TRANSITION_FIELDS = (
+    "kind",
+    "planned_on",
+    "actual_on",
+    "other_agencies",
+    "receiving_details",
+    "notes",
+)
 
 
-def _transition_errors(person_id: Any, fields: dict[str, Any], outcomes: list[Outcome],
-                       members: list[CircleMember]) -> dict[str, str]:
+def _transition_errors(
+    person_id: Any, fields: dict[str, Any], outcomes: list[Outcome], members: list[CircleMember]
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if fields.get("kind") not in TransitionKind.values:
         errors["kind"] = "Choose the type of move."
@@ -371,8 +461,10 @@ def _transition_errors(person_id: Any, fields: dict[str, Any], outcomes: list[Ou
         errors["outcomes"] = "Choose this person's outcomes."
     if any(m.person_id != person_id for m in members):
         errors["circle_members"] = "Choose people from this person's circle."
-    if fields.get("kind") == TransitionKind.BETWEEN_AREAS and not (
-            fields.get("receiving_details") or "").strip():
+    if (
+        fields.get("kind") == TransitionKind.BETWEEN_AREAS
+        and not (fields.get("receiving_details") or "").strip()
+    ):
         errors["receiving_details"] = "Say which council receives the plan, and how."
     return errors
 
@@ -381,13 +473,19 @@ def _links(transition: Transition) -> dict[str, list[str]]:
     return {
         "outcome_ids": sorted(str(pk) for pk in transition.outcomes.values_list("pk", flat=True)),
         "circle_member_ids": sorted(
-            str(pk) for pk in transition.circle_members.values_list("pk", flat=True)),
+            str(pk) for pk in transition.circle_members.values_list("pk", flat=True)
+        ),
     }
 
 
-def transition_record(*, actor: User, person: Person, outcomes: list[Outcome] | None = None,
-                      circle_members: list[CircleMember] | None = None,
-                      **fields: Any) -> Transition:
+def transition_record(
+    *,
+    actor: User,
+    person: Person,
+    outcomes: list[Outcome] | None = None,
+    circle_members: list[CircleMember] | None = None,
+    **fields: Any,
+) -> Transition:
     """Record a move the person is making or will make, and the outcomes it serves."""
     require_worker(actor, person, doing="record a transition")
     unknown = set(fields) - set(TRANSITION_FIELDS)
@@ -408,17 +506,22 @@ def transition_record(*, actor: User, person: Person, outcomes: list[Outcome] | 
     return transition
 
 
-def transition_update(*, actor: User, transition: Transition, expected_version: int,
-                      outcomes: list[Outcome], circle_members: list[CircleMember],
-                      **changes: Any) -> Transition:
+def transition_update(
+    *,
+    actor: User,
+    transition: Transition,
+    expected_version: int,
+    outcomes: list[Outcome],
+    circle_members: list[CircleMember],
+    **changes: Any,
+) -> Transition:
     require_worker(actor, transition.person_id, doing="record a transition")
     unknown = set(changes) - set(TRANSITION_FIELDS)
     if unknown:
         raise TypeError(f"transition_update cannot change {sorted(unknown)}")
     merged = {name: getattr(transition, name) for name in TRANSITION_FIELDS}
     merged.update(changes)
-    errors = _transition_errors(transition.person_id, merged, list(outcomes),
-                                list(circle_members))
+    errors = _transition_errors(transition.person_id, merged, list(outcomes), list(circle_members))
     if errors:
         raise ValidationError(errors)
     tidy = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
@@ -426,7 +529,13 @@ def transition_update(*, actor: User, transition: Transition, expected_version: 
         before_links = _links(transition)
         transition.outcomes.set(outcomes)
         transition.circle_members.set(circle_members)
-        audited_update(transition, auditor=Auditor(actor), expected_version=expected_version,
-                       person_id=transition.person_id, changes=tidy,
-                       before_extra=before_links, extra=_links(transition))
+        audited_update(
+            transition,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            person_id=transition.person_id,
+            changes=tidy,
+            before_extra=before_links,
+            extra=_links(transition),
+        )
     return transition

@@ -45,8 +45,9 @@ def holiday_table() -> HolidayTable:
     raw = json.loads(DATA.read_text(encoding="utf-8"))
     holidays = {datetime.date.fromisoformat(day): name for day, name in raw["holidays"]}
     years = sorted({day.year for day in holidays})
-    return HolidayTable(source=raw["source"], holidays=holidays, first_year=years[0],
-                        last_year=years[-1])
+    return HolidayTable(
+        source=raw["source"], holidays=holidays, first_year=years[0], last_year=years[-1]
+    )
 
 
 def is_working_day(day: datetime.date) -> bool:

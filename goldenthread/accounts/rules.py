@@ -60,6 +60,7 @@ RULES = {
     Permission.VIEW_TEAM_UNMET_NEED: is_team_leader,
     Permission.VIEW_DECISION_PANEL: is_panel_member,
     Permission.RECORD_RISK: works_with_people,
+    Permission.RECORD_ACCOUNTABILITY: works_with_people,
 }
 for _permission, _predicate in RULES.items():
     rules.set_rule(str(_permission), _predicate)

@@ -14,6 +14,8 @@ from goldenthread.accounts.rules import can
 NAVIGATION = (
     ("My caseload", "people:caseload", Permission.VIEW_CASELOAD),
     ("Reviews due", "reviews:due", Permission.VIEW_CASELOAD),
+    ("Complaints open", "accountability:open_challenges", Permission.VIEW_CASELOAD),
+    ("Moves due", "accountability:transitions_due", Permission.VIEW_CASELOAD),
     ("Community directory", "directory:index", Permission.VIEW_CASELOAD),
     ("My team", "accounts:team", Permission.VIEW_TEAM),
     ("Budget requests", "sds:approvals", Permission.VIEW_BUDGET_APPROVALS),
