@@ -21,9 +21,9 @@ from goldenthread.core.services import audited_update
 from goldenthread.directory.models import CommunityResource
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import CircleMember, Person
+from goldenthread.people.person_side import require_worker, require_worker_or_person
 from goldenthread.sds.models import Decision
 
-from .actors import require_worker, require_worker_or_person
 from .models import (
     Advocacy,
     AdvocacyAnswer,

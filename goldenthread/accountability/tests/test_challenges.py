@@ -171,7 +171,7 @@ def test_a_worker_without_the_person_is_refused(person):
 def test_a_person_side_check_lets_the_person_raise_but_not_answer(person, practitioner):
     """When the portal (#12) registers who is the person, they may raise a challenge
     themselves; answering stays with workers."""
-    from goldenthread.accountability import actors
+    from goldenthread.people import person_side as actors
 
     someone = PractitionerFactory()  # stands for the person's own account here
     check = actors.register_person_side_check(

@@ -1,11 +1,12 @@
-"""Who may act on accountability records.
+"""The person's own side: the person, or a proxy they authorise, acting on their record.
 
 Workers record for the people they work with (people.guards.require_casework). The person
 themselves, or a proxy they authorise, may raise a challenge and say whether they agree
 once their own view of the record exists (#12): that work registers a check here
 (`register_person_side_check`) answering "is this signed-in user this person, or their
 authorised proxy?". Until one is registered, only workers pass. Answering a challenge is
-always a worker's job.
+always a worker's job. It lives in people, the lowest domain app, so outcomes (agreement)
+and accountability (challenges) ask the same question.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from goldenthread.core.services import require_signed_in
-from goldenthread.people.guards import require_casework
+
+from .guards import require_casework
 
 PersonSideCheck = Callable[[Any, Any], bool]
 _PERSON_SIDE: list[PersonSideCheck] = []
