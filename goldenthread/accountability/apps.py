@@ -12,8 +12,9 @@ class AccountabilityConfig(AppConfig):
         from goldenthread.people.sections import register_record_section
         from goldenthread.support.plan import register_plan_contributor
 
-        from .plan_hooks import contribute_accountability
+        from .plan_hooks import contribute_accountability, contribute_agreement
         from .sections import person_page_section
 
         register_record_section(person_page_section)
         register_plan_contributor(contribute_accountability)
+        register_plan_contributor(contribute_agreement)

@@ -57,3 +57,27 @@ def contribute_accountability(person, plan) -> None:
                 items=[PlanItem(label="Your advocate", text=text, easy_text=text)],
             )
         )
+
+
+def contribute_agreement(person, plan) -> None:
+    """Whether the plan and each outcome were agreed, in the person's words (two queries)."""
+    from goldenthread.support.plan import PlanItem, PlanSection
+
+    from .presenters import agreement_line, agreement_state
+    from .selectors import agreement_for
+
+    overview = agreement_for(person)
+    items = []
+    status, _ = agreement_state(overview.plan)
+    items.append(PlanItem(
+        label="This plan", text=" ".join([f"{status}."] + [agreement_line(r) for r in
+                                                          overview.plan[-1:]]),
+        easy_text=f"Did I agree this plan? {status}."))
+    for outcome, rows in overview.outcomes:
+        status, _ = agreement_state(rows)
+        items.append(PlanItem(
+            label=outcome.statement,
+            text=" ".join([f"{status}."] + [agreement_line(r) for r in rows[-1:]]),
+            easy_text=f"{outcome.statement}: {status}."))
+    plan.sections.append(PlanSection(key="agreement", title="What was agreed",
+                                     easy_title="Did I agree?", items=items))

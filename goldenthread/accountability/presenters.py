@@ -247,3 +247,57 @@ def transition_due_row(transition: Transition, *, today: datetime.date | None = 
         "overdue": transition.planned_on < today,
         "broken": not transition.linked_outcomes,
     }
+
+
+def agreement_line(row) -> str:
+    words = (f"{row.name} ({row.get_whose_display().lower()}): {row.get_agreed_display()}, "
+             f"{row.get_how_display().lower()}, {date_text(row.agreed_on)}.")
+    if row.not_agreed:
+        words += f" What they did not agree with: \u201c{row.not_agreed}\u201d"
+    return words
+
+
+def _person_side(rows):
+    from goldenthread.outcomes.models import AgreementWhose
+
+    return [r for r in rows if r.whose in (AgreementWhose.PERSON, AgreementWhose.PROXY)]
+
+
+def agreement_state(rows) -> tuple[str, str]:
+    """The standing answer: the newest word from the person or their proxy."""
+    from goldenthread.outcomes.models import Agreed
+
+    mine = _person_side(rows)
+    if not mine:
+        return "Not agreed yet", "red"
+    latest = mine[-1]
+    if latest.agreed == Agreed.NO:
+        return "Not agreed", "red"
+    if latest.agreed == Agreed.PARTLY:
+        return "Partly agreed", "orange"
+    return "Agreed", "green"
+
+
+def agreement_rows(overview) -> dict:
+    plan_status, plan_colour = agreement_state(overview.plan)
+    return {
+        "plan": {"status": plan_status, "colour": plan_colour,
+                 "lines": [agreement_line(r) for r in overview.plan]},
+        "outcomes": [
+            {"outcome": outcome, "status": agreement_state(rows)[0],
+             "colour": agreement_state(rows)[1], "lines": [agreement_line(r) for r in rows]}
+            for outcome, rows in overview.outcomes
+        ],
+    }
+
+
+def understanding_text(check) -> str:
+    about = check.get_about_display()
+    if check.decision_id:
+        about += f" ({check.decision.summary})"
+    words = (f"{date_text(check.checked_on)}: {about}. How it was checked: "
+             f"{check.how_checked} {check.get_understood_display()}.")
+    if check.help_given:
+        words += f" What was done: {check.get_help_given_display()}"
+        words += f" ({check.what_done})." if check.what_done else "."
+    return words

@@ -251,3 +251,31 @@ def advocacy_providers(limit: int = 100):
         .filter(Q(name__icontains="advoca") | Q(description__icontains="advocacy"))
         .order_by("name")[:limit]
     )
+
+
+# --- Agreement and understanding (ACC-4) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementOverview:
+    plan: list  # Agreement rows about the plan as a whole, oldest first
+    outcomes: list  # (outcome, [Agreement rows, oldest first]) for each open outcome
+
+
+def agreement_for(person: Person) -> AgreementOverview:
+    """Every agreement row of the person, grouped: the plan, then each open outcome (two
+    queries)."""
+    from goldenthread.outcomes.models import Agreement
+
+    rows = list(Agreement.objects.filter(person=person).order_by("agreed_on", "at"))
+    outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at"))
+    by_outcome: dict = {}
+    for row in rows:
+        by_outcome.setdefault(row.outcome_id, []).append(row)
+    return AgreementOverview(plan=by_outcome.get(None, []),
+                             outcomes=[(o, by_outcome.get(o.pk, [])) for o in outcomes])
+
+
+def understanding_for(person: Person) -> list:
+    return list(person.understanding_checks.select_related("decision").order_by("checked_on",
+                                                                                  "at"))

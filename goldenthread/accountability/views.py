@@ -8,18 +8,22 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from goldenthread.accounts.permissions import Permission
+from goldenthread.outcomes import services as outcome_services
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.sds import services as sds_services
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
 from .forms import (
     AdvocacyForm,
+    AgreementForm,
     ChallengeAnswerForm,
     ChallengeEscalateForm,
     ChallengeInvestigateForm,
     ChallengeMediationForm,
     ChallengeRaiseForm,
     TransitionForm,
+    UnderstandingForm,
 )
 from .models import Stage
 
@@ -43,6 +47,10 @@ class OverviewView(PersonRecordMixin, TemplateView):
         ]
         context["transitions"] = [
             presenters.transition_card(t) for t in selectors.transitions_for(self.person)
+        ]
+        context["agreement"] = presenters.agreement_rows(selectors.agreement_for(self.person))
+        context["understanding"] = [
+            presenters.understanding_text(c) for c in selectors.understanding_for(self.person)
         ]
         return context
 
@@ -324,3 +332,53 @@ class TransitionsDueView(PermissionRequiredMixin, TemplateView):
         context["rows"] = [presenters.transition_due_row(t) for t in rows]
         context["months"] = selectors.TRANSITION_HORIZON_MONTHS
         return context
+
+
+# --- Agreement and understanding (ACC-4) ----------------------------------------------------
+
+
+class AgreementAddView(AccountabilityFormView):
+    """Whether the person (or family, or a proxy) agreed one outcome, or the plan."""
+
+    form_class = AgreementForm
+    success_message = "Saved."
+    outcome = PersonChild("outcomes", kwarg="outcome_id", optional=True,
+                          missing="No such outcome for this person.")
+
+    @property
+    def heading_text(self):
+        return "Did they agree this outcome?" if self.outcome else "Did they agree the plan?"
+
+    intro = ("Record who was asked, when and how, and anything they did not agree with in "
+             "their own words (Standard 4.1).")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.person}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.outcome:
+            context["summary_rows"] = [{"key": "The outcome", "value": self.outcome.statement}]
+        return context
+
+    def save(self, form):
+        self.anchor = "agreement"
+        return outcome_services.agreement_record(actor=self.request.user, person=self.person,
+                                                 outcome=self.outcome, **form.cleaned_data)
+
+
+class UnderstandingAddView(AccountabilityFormView):
+    form_class = UnderstandingForm
+    heading_text = "Record how understanding was checked"
+    intro = ("Not only that it was explained: how you checked it was understood, and if it "
+             "was not, what was done (Standard 4.2).")
+    success_message = "Saved."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "decisions": list(self.person.sds_decisions.order_by("-decided_on")[:50])}
+
+    def save(self, form):
+        self.anchor = "agreement"
+        return sds_services.understanding_check_record(
+            actor=self.request.user, person=self.person, **form.service_kwargs())
