@@ -240,6 +240,7 @@ def challenge_answer(
             text=answer.strip(),
             what_changed=what_changed.strip(),
         )
+    _tell_answered(challenge, actor)
     return challenge
 
 
@@ -539,3 +540,25 @@ def transition_update(
             extra=_links(transition),
         )
     return transition
+
+
+def _tell_answered(challenge: Challenge, actor: User) -> None:
+    """Whoever recorded the challenge and the person's allocated workers hear that it was
+    answered (ACC-3), once the answer is committed. The words name no one."""
+    from django.urls import reverse
+
+    from goldenthread.accounts.notifications import Kind, notify
+    from goldenthread.people.models import Allocation
+
+    today = timezone.localdate()
+    workers = [a.worker for a in Allocation.objects.filter(person_id=challenge.person_id)
+               .select_related("worker") if a.is_active(today)]
+    stage = "stage 1" if challenge.stage == Stage.FRONTLINE else "stage 2"
+    notify(
+        [u for u in [challenge.recorded_by, *workers] if u.pk != actor.pk],
+        kind=Kind.CHALLENGE_ANSWERED,
+        text=f"A challenge or complaint was answered at {stage}: "
+        f"{challenge.get_outcome_display().lower()}.",
+        url=reverse("accountability:overview", args=[challenge.person_id])
+        + f"#challenge-{challenge.pk}",
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("set-up/", views.AccountSetUpView.as_view(), name="set_up"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("team/", views.TeamView.as_view(), name="team"),
+    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("access/", views.CaseworkAccessView.as_view(), name="access"),
     path("access/<uuid:grant_id>/decide/", views.CaseworkAccessDecideView.as_view(),
          name="access_decide"),

@@ -170,6 +170,16 @@ def team_requests_at_panel(user) -> QuerySet[BudgetRequest]:
     )
 
 
+def team_requests_decided(user, *, limit: int = 100) -> QuerySet[BudgetRequest]:
+    """The team's decided requests, newest decision first (#13: the approvals list keeps
+    them, so a team leader can look back)."""
+    return (
+        BudgetRequest.objects.filter(person__in=_team_people(user),
+                                     status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED))
+        .select_related("person", "requested_by").order_by("-decided_at", "id")[:limit]
+    )
+
+
 def open_unmet_need_for_team(user, *, reason: str = "") -> QuerySet[UnmetNeed]:
     """Open unmet need of the team leader's team, oldest first, optionally by reason."""
     queryset = UnmetNeed.objects.filter(person__in=_team_people(user), met_on__isnull=True)

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role, User
@@ -796,7 +797,27 @@ def budget_request_decide(
         audited_update(budget_request, auditor=Auditor(actor), expected_version=expected_version,
                        stored=current, fields=fields, clean=False,
                        person_id=budget_request.person_id)
+        if action != DecideAction.REFER:
+            _tell_decided(budget_request, actor)
     return event
+
+
+def _tell_decided(budget_request: BudgetRequest, actor: User) -> None:
+    """The worker who asked and the person's allocated workers hear of the decision (ACC-3),
+    once the decision is committed. The words name no one."""
+    from goldenthread.accounts.notifications import Kind, notify
+    from goldenthread.people.models import Allocation
+
+    today = timezone.localdate()
+    workers = [a.worker for a in Allocation.objects.filter(person_id=budget_request.person_id)
+               .select_related("worker") if a.is_active(today)]
+    outcome = "agreed" if budget_request.status == RequestStatus.APPROVED else "not agreed"
+    notify(
+        [u for u in [budget_request.requested_by, *workers] if u and u.pk != actor.pk],
+        kind=Kind.BUDGET_DECIDED,
+        text=f"Budget request {budget_request.reference} was decided: {outcome}.",
+        url=reverse("sds:request_detail", args=[budget_request.person_id, budget_request.pk]),
+    )
 
 
 # --- Decisions (SDS-5) --------------------------------------------------------------------

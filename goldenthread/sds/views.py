@@ -608,8 +608,19 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
             ],
             "max_days": panel_max_wait_days(),
         })
+        # Waiting (the default) or decided: the list keeps decided requests (#13).
+        show = "decided" if self.request.GET.get("show") == "decided" else "waiting"
+        context["show"] = show
+        if show == "decided":
+            context["decided"] = [
+                {"request": r, "total": money_text(r.total_per_year),
+                 "decided": date_text(r.decided_at)}
+                for r in selectors.team_requests_decided(user)
+            ]
+            context["waiting"] = context["at_panel"] = []
         log_list_view(self.request, [item["request"].person_id
-                                     for item in context["waiting"] + context["at_panel"]])
+                                     for item in context["waiting"] + context["at_panel"]
+                                     + context.get("decided", [])])
         return context
 
 
