@@ -103,3 +103,17 @@ def test_approvals_keep_decided_requests(person, practitioner, team_leader,
     text = team_leader_client.get(url + "?show=decided").content.decode()
     assert decided.reference in text and waiting.reference not in text
     assert "Not agreed" in text
+
+
+def test_reviews_due_are_told_once(person, practitioner, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from goldenthread.reviews.models import ReviewSchedule
+
+    ReviewSchedule.objects.create(person=person, next_review_on=datetime.date(2026, 6, 10))
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("notify_reviews_due", stdout=__import__("io").StringIO())
+    note = Notification.objects.get(user=practitioner)
+    assert note.text == "A review is due on 10 June 2026."
+    assert note.url == reverse("reviews:list", args=[person.pk])
