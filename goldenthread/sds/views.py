@@ -743,4 +743,6 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
         context.update(budget_request=budget_request,
                        person_name=budget_request.person.display_name,
                        team=budget_request.person.team, **request_context(budget_request))
+        # The Support Sequence that led to the request, for the outcomes it serves (#13).
+        context["support_sequence"] = selectors.panel_support_sequence(budget_request)
         return context
