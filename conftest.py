@@ -123,10 +123,10 @@ def full_record(person):
     from goldenthread.support.factories import SolutionFactory
 
     solution = SolutionFactory(outcome=outcome)
+    from goldenthread.accountability.factories import accountability_record_kwargs
     from goldenthread.reviews.factories import reviews_record_kwargs
     from goldenthread.risk.factories import risk_record_kwargs
     from goldenthread.sds.factories import sds_record_kwargs
-    from goldenthread.accountability.factories import accountability_record_kwargs
 
     return {
         **sds_record_kwargs(person), **risk_record_kwargs(person, outcome),

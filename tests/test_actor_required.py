@@ -19,18 +19,18 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from goldenthread.accounts.factories import (
-    AdministratorFactory,
-    CommissionerFactory,
-    PractitionerFactory,
-)
-from goldenthread.audit.models import AccessLog, ChangeRecord
 from goldenthread.accountability import services as accountability
 from goldenthread.accountability.factories import (
     AdvocacyFactory,
     ChallengeFactory,
     TransitionFactory,
 )
+from goldenthread.accounts.factories import (
+    AdministratorFactory,
+    CommissionerFactory,
+    PractitionerFactory,
+)
+from goldenthread.audit.models import AccessLog, ChangeRecord
 from goldenthread.conversations import services as conversations
 from goldenthread.conversations.factories import (
     ConversationFactory,

@@ -53,9 +53,7 @@ class AdvocacyFactory(factory.django.DjangoModelFactory):
         model = Advocacy
 
     person = factory.SubFactory(PersonFactory)
-    identified_on = factory.LazyFunction(
-        lambda: timezone.localdate() - datetime.timedelta(days=30)
-    )
+    identified_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     identified_by = "Her social worker"
     why = "Jean finds meetings hard and wants someone on her side."
     answer = AdvocacyAnswer.NOT_OFFERED

@@ -287,17 +287,20 @@ class TransitionForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    whose = radio_field("Who is saying whether they agree?", AgreementWhose.choices,
-                        message="Choose who this is.")
+    whose = radio_field(
+        "Who is saying whether they agree?", AgreementWhose.choices, message="Choose who this is."
+    )
     name = _short("Their name", 200, "Enter their name.")
-    agreed = radio_field("Did they agree?", Agreed.choices,
-                         message="Choose whether they agreed.")
+    agreed = radio_field("Did they agree?", Agreed.choices, message="Choose whether they agreed.")
     not_agreed = text_field(
-        "What they did not agree with, in their words", required=False, rows=3,
-        max_length=4000, help_text="Needed unless they agreed all of it.")
+        "What they did not agree with, in their words",
+        required=False,
+        rows=3,
+        max_length=4000,
+        help_text="Needed unless they agreed all of it.",
+    )
     agreed_on = date_field("Date", what="the date")
-    how = radio_field("How did they say so?", AgreedHow.choices,
-                      message="Choose how they said so.")
+    how = radio_field("How did they say so?", AgreedHow.choices, message="Choose how they said so.")
 
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -308,28 +311,35 @@ class AgreementForm(forms.Form):
 
 
 class UnderstandingForm(forms.Form):
-    about = radio_field("What was explained?", UnderstandingAbout.choices,
-                        message="Choose what was explained.")
+    about = radio_field(
+        "What was explained?", UnderstandingAbout.choices, message="Choose what was explained."
+    )
     decision = forms.ChoiceField(
-        label="The decision explained", required=False,
-        error_messages={"invalid_choice": "Choose one of this person's decisions."})
+        label="The decision explained",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of this person's decisions."},
+    )
     checked_on = date_field("Date checked")
     how_checked = text_field(
-        "How you checked it was understood", rows=3, max_length=2000,
+        "How you checked it was understood",
+        rows=3,
+        max_length=2000,
         required_message="Say how you checked it was understood.",
         help_text="For example: 'Jean told me in her own words what option 2 would mean "
-        "for her Thursdays'.")
-    understood = radio_field("Was it understood?", Understood.choices,
-                             message="Choose whether it was understood.")
-    help_given = radio_field("If not, what was done?", UnderstandingHelp.choices,
-                             required=False)
+        "for her Thursdays'.",
+    )
+    understood = radio_field(
+        "Was it understood?", Understood.choices, message="Choose whether it was understood."
+    )
+    help_given = radio_field("If not, what was done?", UnderstandingHelp.choices, required=False)
     what_done = text_field("More about what was done", required=False, rows=2)
 
     def __init__(self, *args, decisions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.decisions = {str(d.pk): d for d in decisions}
         self.fields["decision"].choices = [("", "Not about one decision")] + [
-            (str(d.pk), f"{date_text(d.decided_on)}: {d.summary}") for d in decisions]
+            (str(d.pk), f"{date_text(d.decided_on)}: {d.summary}") for d in decisions
+        ]
         self.fields["checked_on"].initial = timezone.localdate()
 
     def service_kwargs(self) -> dict:

@@ -69,15 +69,24 @@ def contribute_agreement(person, plan) -> None:
     overview = agreement_for(person)
     items = []
     status, _ = agreement_state(overview.plan)
-    items.append(PlanItem(
-        label="This plan", text=" ".join([f"{status}."] + [agreement_line(r) for r in
-                                                          overview.plan[-1:]]),
-        easy_text=f"Did I agree this plan? {status}."))
+    items.append(
+        PlanItem(
+            label="This plan",
+            text=" ".join([f"{status}."] + [agreement_line(r) for r in overview.plan[-1:]]),
+            easy_text=f"Did I agree this plan? {status}.",
+        )
+    )
     for outcome, rows in overview.outcomes:
         status, _ = agreement_state(rows)
-        items.append(PlanItem(
-            label=outcome.statement,
-            text=" ".join([f"{status}."] + [agreement_line(r) for r in rows[-1:]]),
-            easy_text=f"{outcome.statement}: {status}."))
-    plan.sections.append(PlanSection(key="agreement", title="What was agreed",
-                                     easy_title="Did I agree?", items=items))
+        items.append(
+            PlanItem(
+                label=outcome.statement,
+                text=" ".join([f"{status}."] + [agreement_line(r) for r in rows[-1:]]),
+                easy_text=f"{outcome.statement}: {status}.",
+            )
+        )
+    plan.sections.append(
+        PlanSection(
+            key="agreement", title="What was agreed", easy_title="Did I agree?", items=items
+        )
+    )

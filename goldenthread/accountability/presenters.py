@@ -250,8 +250,10 @@ def transition_due_row(transition: Transition, *, today: datetime.date | None = 
 
 
 def agreement_line(row) -> str:
-    words = (f"{row.name} ({row.get_whose_display().lower()}): {row.get_agreed_display()}, "
-             f"{row.get_how_display().lower()}, {date_text(row.agreed_on)}.")
+    words = (
+        f"{row.name} ({row.get_whose_display().lower()}): {row.get_agreed_display()}, "
+        f"{row.get_how_display().lower()}, {date_text(row.agreed_on)}."
+    )
     if row.not_agreed:
         words += f" What they did not agree with: \u201c{row.not_agreed}\u201d"
     return words
@@ -281,11 +283,18 @@ def agreement_state(rows) -> tuple[str, str]:
 def agreement_rows(overview) -> dict:
     plan_status, plan_colour = agreement_state(overview.plan)
     return {
-        "plan": {"status": plan_status, "colour": plan_colour,
-                 "lines": [agreement_line(r) for r in overview.plan]},
+        "plan": {
+            "status": plan_status,
+            "colour": plan_colour,
+            "lines": [agreement_line(r) for r in overview.plan],
+        },
         "outcomes": [
-            {"outcome": outcome, "status": agreement_state(rows)[0],
-             "colour": agreement_state(rows)[1], "lines": [agreement_line(r) for r in rows]}
+            {
+                "outcome": outcome,
+                "status": agreement_state(rows)[0],
+                "colour": agreement_state(rows)[1],
+                "lines": [agreement_line(r) for r in rows],
+            }
             for outcome, rows in overview.outcomes
         ],
     }
@@ -295,8 +304,10 @@ def understanding_text(check) -> str:
     about = check.get_about_display()
     if check.decision_id:
         about += f" ({check.decision.summary})"
-    words = (f"{date_text(check.checked_on)}: {about}. How it was checked: "
-             f"{check.how_checked} {check.get_understood_display()}.")
+    words = (
+        f"{date_text(check.checked_on)}: {about}. How it was checked: "
+        f"{check.how_checked} {check.get_understood_display()}."
+    )
     if check.help_given:
         words += f" What was done: {check.get_help_given_display()}"
         words += f" ({check.what_done})." if check.what_done else "."

@@ -163,6 +163,7 @@ def advocacy_counts(
         for identified, started in rows.filter(started_on__isnull=False).values_list(
             "identified_on", "started_on"
         )
+        if started is not None
     )
     return AdvocacyCounts(days_to_start=days, **totals)
 
@@ -272,10 +273,10 @@ def agreement_for(person: Person) -> AgreementOverview:
     by_outcome: dict = {}
     for row in rows:
         by_outcome.setdefault(row.outcome_id, []).append(row)
-    return AgreementOverview(plan=by_outcome.get(None, []),
-                             outcomes=[(o, by_outcome.get(o.pk, [])) for o in outcomes])
+    return AgreementOverview(
+        plan=by_outcome.get(None, []), outcomes=[(o, by_outcome.get(o.pk, [])) for o in outcomes]
+    )
 
 
 def understanding_for(person: Person) -> list:
-    return list(person.understanding_checks.select_related("decision").order_by("checked_on",
-                                                                                  "at"))
+    return list(person.understanding_checks.select_related("decision").order_by("checked_on", "at"))

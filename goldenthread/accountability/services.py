@@ -551,8 +551,11 @@ def _tell_answered(challenge: Challenge, actor: User) -> None:
     from goldenthread.people.models import Allocation
 
     today = timezone.localdate()
-    workers = [a.worker for a in Allocation.objects.filter(person_id=challenge.person_id)
-               .select_related("worker") if a.is_active(today)]
+    workers = [
+        a.worker
+        for a in Allocation.objects.filter(person_id=challenge.person_id).select_related("worker")
+        if a.is_active(today)
+    ]
     stage = "stage 1" if challenge.stage == Stage.FRONTLINE else "stage 2"
     notify(
         [u for u in [challenge.recorded_by, *workers] if u.pk != actor.pk],

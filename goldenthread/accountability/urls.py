@@ -44,8 +44,10 @@ urlpatterns = [
         name="transition_edit",
     ),
     path(P + "agreement/new/", views.AgreementAddView.as_view(), name="plan_agreement_add"),
-    path(P + "agreement/<uuid:outcome_id>/new/", views.AgreementAddView.as_view(),
-         name="agreement_add"),
-    path(P + "understanding/new/", views.UnderstandingAddView.as_view(),
-         name="understanding_add"),
+    path(
+        P + "agreement/<uuid:outcome_id>/new/",
+        views.AgreementAddView.as_view(),
+        name="agreement_add",
+    ),
+    path(P + "understanding/new/", views.UnderstandingAddView.as_view(), name="understanding_add"),
 ]

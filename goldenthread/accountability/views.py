@@ -342,15 +342,18 @@ class AgreementAddView(AccountabilityFormView):
 
     form_class = AgreementForm
     success_message = "Saved."
-    outcome = PersonChild("outcomes", kwarg="outcome_id", optional=True,
-                          missing="No such outcome for this person.")
+    outcome = PersonChild(
+        "outcomes", kwarg="outcome_id", optional=True, missing="No such outcome for this person."
+    )
 
     @property
     def heading_text(self):
         return "Did they agree this outcome?" if self.outcome else "Did they agree the plan?"
 
-    intro = ("Record who was asked, when and how, and anything they did not agree with in "
-             "their own words (Standard 4.1).")
+    intro = (
+        "Record who was asked, when and how, and anything they did not agree with in "
+        "their own words (Standard 4.1)."
+    )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "person": self.person}
@@ -363,22 +366,28 @@ class AgreementAddView(AccountabilityFormView):
 
     def save(self, form):
         self.anchor = "agreement"
-        return outcome_services.agreement_record(actor=self.request.user, person=self.person,
-                                                 outcome=self.outcome, **form.cleaned_data)
+        return outcome_services.agreement_record(
+            actor=self.request.user, person=self.person, outcome=self.outcome, **form.cleaned_data
+        )
 
 
 class UnderstandingAddView(AccountabilityFormView):
     form_class = UnderstandingForm
     heading_text = "Record how understanding was checked"
-    intro = ("Not only that it was explained: how you checked it was understood, and if it "
-             "was not, what was done (Standard 4.2).")
+    intro = (
+        "Not only that it was explained: how you checked it was understood, and if it "
+        "was not, what was done (Standard 4.2)."
+    )
     success_message = "Saved."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(),
-                "decisions": list(self.person.sds_decisions.order_by("-decided_on")[:50])}
+        return {
+            **super().get_form_kwargs(),
+            "decisions": list(self.person.sds_decisions.order_by("-decided_on")[:50]),
+        }
 
     def save(self, form):
         self.anchor = "agreement"
         return sds_services.understanding_check_record(
-            actor=self.request.user, person=self.person, **form.service_kwargs())
+            actor=self.request.user, person=self.person, **form.service_kwargs()
+        )

@@ -42,17 +42,21 @@ def _send(users: list[Any], kind: str, text: str, url: str, key: str) -> list[No
             continue
         try:
             with transaction.atomic():
-                note = Notification.objects.create(user=user, kind=kind, text=text[:300],
-                                                   url=url, key=key)
+                note = Notification.objects.create(
+                    user=user, kind=kind, text=text[:300], url=url, key=key
+                )
         except IntegrityError:  # told already (same key)
             continue
         made.append(note)
         if user.email:
             link = settings.GOLDENTHREAD_SITE_URL.rstrip("/") + url
             try:
-                send_mail(EMAIL_SUBJECT.format(text=text)[:150],
-                          EMAIL_BODY.format(text=text, link=link),
-                          None, [user.email])
+                send_mail(
+                    EMAIL_SUBJECT.format(text=text)[:150],
+                    EMAIL_BODY.format(text=text, link=link),
+                    None,
+                    [user.email],
+                )
             except OSError:  # the mail server is down: the in-app notice still stands
                 log.warning("notification e-mail not sent", extra={"kind": kind})
             else:

@@ -24,8 +24,10 @@ def outcome(person):
     from goldenthread.outcomes.factories import OutcomeFactory
 
     conversation = ConversationFactory(person=person)
-    return OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation),
-                          statement="I will be home and making my own breakfast by March")
+    return OutcomeFactory(
+        positive_change=PositiveChangeFactory(conversation=conversation),
+        statement="I will be home and making my own breakfast by March",
+    )
 
 
 def test_a_complaint_through_two_stages(page, axe, practitioner, person):
@@ -45,12 +47,15 @@ def test_a_complaint_through_two_stages(page, axe, practitioner, person):
     page.get_by_label("Their name").fill("Ann Macdonald")
     choose(page.get_by_label("A budget decision"))
     page.get_by_role("button", name="Save").click()
-    assert "Write what they are unhappy about, in their words." in page.locator(
-        ".ds_error-summary").inner_text()
+    assert (
+        "Write what they are unhappy about, in their words."
+        in page.locator(".ds_error-summary").inner_text()
+    )
     assert page.get_by_label("Their name").input_value() == "Ann Macdonald"
     axe.check(page)
     page.get_by_label("What they are unhappy about, in their words").fill(
-        "Mum's budget does not cover Thursday afternoons at the club.")
+        "Mum's budget does not cover Thursday afternoons at the club."
+    )
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/accountability/#challenge-"))
     due = add_working_days(today, 5)
@@ -65,7 +70,8 @@ def test_a_complaint_through_two_stages(page, axe, practitioner, person):
     axe.check(page)
     choose(page.get_by_label("Not upheld"))
     page.get_by_label("The answer, as given to the person").fill(
-        "The budget meets the assessed need.")
+        "The budget meets the assessed need."
+    )
     page.get_by_role("button", name="Save the answer").click()
     page.wait_for_url(re.compile(r"/accountability/#challenge-"))
     assert "Stage 1 answered: not upheld" in page.locator("main").inner_text()
@@ -74,16 +80,20 @@ def test_a_complaint_through_two_stages(page, axe, practitioner, person):
     page.get_by_role("link", name=re.compile(r"^Move to stage 2")).click()
     axe.check(page)
     page.get_by_label("Why it is being investigated").fill(
-        "Ann is not satisfied with the frontline answer.")
+        "Ann is not satisfied with the frontline answer."
+    )
     page.keyboard.press("Tab")
     page.get_by_role("button", name="Start the investigation").click()
     page.wait_for_url(re.compile(r"/accountability/#challenge-"))
-    assert f"The answer is due by {date_text(add_working_days(today, 20))}." in page.locator(
-        "main").inner_text()
+    assert (
+        f"The answer is due by {date_text(add_working_days(today, 20))}."
+        in page.locator("main").inner_text()
+    )
     page.get_by_role("link", name=re.compile("^Record the answer")).click()
     choose(page.get_by_label("Partly upheld"))
     page.get_by_label("The answer, as given to the person").fill(
-        "Thursday afternoons will be covered from next month.")
+        "Thursday afternoons will be covered from next month."
+    )
     page.get_by_label("What changed because of it").fill("Two more hours a week")
     page.get_by_role("button", name="Save the answer").click()
     page.wait_for_url(re.compile(r"/accountability/#challenge-"))

@@ -32,16 +32,22 @@ pytestmark = pytest.mark.usefixtures("pinned_clock")
 @pytest.fixture
 def outcome(person):
     conversation = ConversationFactory(person=person)
-    return OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation),
-                          statement="I will be back at the bowling club on Thursdays by May")
+    return OutcomeFactory(
+        positive_change=PositiveChangeFactory(conversation=conversation),
+        statement="I will be back at the bowling club on Thursdays by May",
+    )
 
 
 def agree(actor, person, outcome, **fields):
-    data = {"whose": "person", "name": "Jean Macdonald", "agreed": "yes",
-            "agreed_on": TODAY, "how": "meeting"}
+    data = {
+        "whose": "person",
+        "name": "Jean Macdonald",
+        "agreed": "yes",
+        "agreed_on": TODAY,
+        "how": "meeting",
+    }
     data.update(fields)
-    return outcome_services.agreement_record(actor=actor, person=person, outcome=outcome,
-                                             **data)
+    return outcome_services.agreement_record(actor=actor, person=person, outcome=outcome, **data)
 
 
 def test_agreeing_an_outcome_mends_the_thread(person, practitioner, outcome):
@@ -56,13 +62,16 @@ def test_agreeing_an_outcome_mends_the_thread(person, practitioner, outcome):
         cursor.execute("UPDATE outcomes_agreement SET name = 'x'")
 
 
-@pytest.mark.parametrize(("fields", "key"), [
-    ({"agreed": "partly"}, "not_agreed"),
-    ({"agreed": "no", "not_agreed": "  "}, "not_agreed"),
-    ({"how": "telepathy"}, "how"),
-    ({"name": ""}, "name"),
-    ({"agreed_on": D(2026, 6, 4)}, "agreed_on"),
-])
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [
+        ({"agreed": "partly"}, "not_agreed"),
+        ({"agreed": "no", "not_agreed": "  "}, "not_agreed"),
+        ({"how": "telepathy"}, "how"),
+        ({"name": ""}, "name"),
+        ({"agreed_on": D(2026, 6, 4)}, "agreed_on"),
+    ],
+)
 def test_agreement_refuses_bad_input(person, practitioner, outcome, fields, key):
     with pytest.raises(ValidationError) as info:
         agree(practitioner, person, outcome, **fields)
@@ -78,10 +87,15 @@ def test_someone_elses_outcome_and_a_stranger_are_refused(person, practitioner, 
         agree(PractitionerFactory(), person, outcome)
 
 
-def test_the_plan_as_a_whole_and_in_their_words(person, practitioner, outcome,
-                                                practitioner_client):
-    agree(practitioner, person, None, agreed="partly", how="signed",
-          not_agreed="I do not want the day centre on Mondays.")
+def test_the_plan_as_a_whole_and_in_their_words(person, practitioner, outcome, practitioner_client):
+    agree(
+        practitioner,
+        person,
+        None,
+        agreed="partly",
+        how="signed",
+        not_agreed="I do not want the day centre on Mondays.",
+    )
     agree(practitioner, person, outcome, whose="family", name="Ann Macdonald")
     plan = build_plan(person)
     section = next(s for s in plan.sections if s.key == "agreement")
@@ -98,14 +112,29 @@ def test_the_plan_as_a_whole_and_in_their_words(person, practitioner, outcome,
 def test_agreement_page(practitioner_client, person, outcome):
     url = reverse("accountability:agreement_add", args=[person.pk, outcome.pk])
     assert outcome.statement in practitioner_client.get(url).content.decode()
-    response = practitioner_client.post(url, {
-        "whose": "person", "name": "Jean Macdonald", "agreed": "no",
-        "not_agreed": "", "agreed_on": "2026-06-03", "how": "meeting"})
+    response = practitioner_client.post(
+        url,
+        {
+            "whose": "person",
+            "name": "Jean Macdonald",
+            "agreed": "no",
+            "not_agreed": "",
+            "agreed_on": "2026-06-03",
+            "how": "meeting",
+        },
+    )
     assert response.status_code == 200
     assert "Write what they did not agree with, in their words." in response.content.decode()
-    response = practitioner_client.post(url, {
-        "whose": "person", "name": "Jean Macdonald", "agreed": "yes",
-        "agreed_on": "2026-06-03", "how": "meeting"})
+    response = practitioner_client.post(
+        url,
+        {
+            "whose": "person",
+            "name": "Jean Macdonald",
+            "agreed": "yes",
+            "agreed_on": "2026-06-03",
+            "how": "meeting",
+        },
+    )
     assert response.status_code == 302
     assert Agreement.objects.get().outcome == outcome
 
@@ -114,20 +143,38 @@ def test_understanding_checked_and_what_was_done(person, practitioner, practitio
     decision = DecisionFactory(person=person)
     with pytest.raises(ValidationError) as info:
         sds_services.understanding_check_record(
-            actor=practitioner, person=person, about="sds_options", checked_on=TODAY,
-            how_checked="Asked Jean to tell me in her words", understood="no")
+            actor=practitioner,
+            person=person,
+            about="sds_options",
+            checked_on=TODAY,
+            how_checked="Asked Jean to tell me in her words",
+            understood="no",
+        )
     assert "help_given" in info.value.message_dict
     with pytest.raises(ValidationError) as info:
         sds_services.understanding_check_record(
-            actor=practitioner, person=person, about="decision", checked_on=TODAY,
-            how_checked="Asked", understood="yes")
+            actor=practitioner,
+            person=person,
+            about="decision",
+            checked_on=TODAY,
+            how_checked="Asked",
+            understood="yes",
+        )
     assert "decision" in info.value.message_dict
     sds_services.understanding_check_record(
-        actor=practitioner, person=person, about="decision", decision=decision,
-        checked_on=TODAY, how_checked="Jean told me back what the decision means",
-        understood="partly", help_given="easy_read", what_done="Sent the easy-read letter")
+        actor=practitioner,
+        person=person,
+        about="decision",
+        decision=decision,
+        checked_on=TODAY,
+        how_checked="Jean told me back what the decision means",
+        understood="partly",
+        help_given="easy_read",
+        what_done="Sent the easy-read letter",
+    )
     assert UnderstandingCheck.objects.get().help_given == "easy_read"
     text = practitioner_client.get(
-        reverse("accountability:overview", args=[person.pk])).content.decode()
+        reverse("accountability:overview", args=[person.pk])
+    ).content.decode()
     assert "Jean told me back what the decision means" in text
     assert "Easy read (Sent the easy-read letter)" in text

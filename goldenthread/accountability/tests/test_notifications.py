@@ -22,14 +22,18 @@ TODAY = datetime.date(2026, 6, 3)
 
 def decide(team_leader, budget_request, action="approve"):
     return sds_services.budget_request_decide(
-        actor=team_leader, budget_request=budget_request, action=action,
+        actor=team_leader,
+        budget_request=budget_request,
+        action=action,
         reasons="Within the assessed need" if action == "decline" else "",
         reasons_for_person="It meets what matters to you.",
-        expected_version=budget_request.version)
+        expected_version=budget_request.version,
+    )
 
 
 def test_a_budget_decision_tells_the_worker_in_app_and_by_email(
-        person, practitioner, team_leader, django_capture_on_commit_callbacks):
+    person, practitioner, team_leader, django_capture_on_commit_callbacks
+):
     set_limits()
     practitioner.email = "pat@example.org"
     practitioner.save()
@@ -47,8 +51,9 @@ def test_a_budget_decision_tells_the_worker_in_app_and_by_email(
     assert not Notification.objects.filter(user=team_leader).exists()  # not the decider
 
 
-def test_a_rolled_back_decision_tells_no_one(person, practitioner, team_leader,
-                                             django_capture_on_commit_callbacks):
+def test_a_rolled_back_decision_tells_no_one(
+    person, practitioner, team_leader, django_capture_on_commit_callbacks
+):
     set_limits()
     budget_request = make_budget_request(person, actor=practitioner)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -56,21 +61,27 @@ def test_a_rolled_back_decision_tells_no_one(person, practitioner, team_leader,
     assert callbacks and not Notification.objects.exists()  # only after commit
 
 
-def test_an_answered_challenge_tells_the_worker(person, practitioner, team_leader,
-                                                django_capture_on_commit_callbacks,
-                                                practitioner_client):
+def test_an_answered_challenge_tells_the_worker(
+    person, practitioner, team_leader, django_capture_on_commit_callbacks, practitioner_client
+):
     from goldenthread.people.factories import AllocationFactory
 
     AllocationFactory(person=person, worker=team_leader)
     practitioner.email = ""
     practitioner.save()
-    challenge = ChallengeFactory(person=person, recorded_by=practitioner, raised_on=TODAY,
-                                 stage_started_on=TODAY)
+    challenge = ChallengeFactory(
+        person=person, recorded_by=practitioner, raised_on=TODAY, stage_started_on=TODAY
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.challenge_answer(actor=team_leader, challenge=challenge,
-                                  expected_version=challenge.version, outcome="partly",
-                                  answer="Thursdays are covered from July.",
-                                  what_changed="Two more hours", answered_on=TODAY)
+        services.challenge_answer(
+            actor=team_leader,
+            challenge=challenge,
+            expected_version=challenge.version,
+            outcome="partly",
+            answer="Thursdays are covered from July.",
+            what_changed="Two more hours",
+            answered_on=TODAY,
+        )
     note = Notification.objects.get(user=practitioner)
     assert note.text == "A challenge or complaint was answered at stage 1: partly upheld."
     assert not mail.outbox  # no address known
@@ -83,19 +94,16 @@ def test_an_answered_challenge_tells_the_worker(person, practitioner, team_leade
     assert "Nothing new." in unread.content.decode()
 
 
-def test_notifications_are_each_users_own(person, practitioner, team_leader,
-                                          practitioner_client):
+def test_notifications_are_each_users_own(person, practitioner, team_leader, practitioner_client):
     Notification.objects.create(user=team_leader, kind="x", text="For the team leader only")
     text = practitioner_client.get(reverse("accounts:notifications")).content.decode()
     assert "For the team leader only" not in text
 
 
-def test_approvals_keep_decided_requests(person, practitioner, team_leader,
-                                         team_leader_client):
+def test_approvals_keep_decided_requests(person, practitioner, team_leader, team_leader_client):
     set_limits()
     waiting = make_budget_request(person, actor=practitioner)
-    decided = make_budget_request(person, actor=practitioner, lines=[
-        ("Bus pass", "10.00", "week")])
+    decided = make_budget_request(person, actor=practitioner, lines=[("Bus pass", "10.00", "week")])
     decide(team_leader, decided, action="decline")
     url = reverse("sds:approvals")
     text = team_leader_client.get(url).content.decode()

@@ -23,18 +23,38 @@ pytestmark = pytest.mark.usefixtures("pinned_clock")
 def test_the_panel_sees_the_support_sequence_behind_the_request(client, panel_member, person):
     set_limits()
     conversation = ConversationFactory(person=person)
-    outcome = OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation),
-                             statement="I will be back at the bowling club by May")
-    other = OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation),
-                           statement="I will see my sister every month")
-    SolutionFactory(outcome=outcome, step="family_friends", what="Ann drives on Thursdays",
-                    status=SolutionStatus.IN_PLACE)
+    outcome = OutcomeFactory(
+        positive_change=PositiveChangeFactory(conversation=conversation),
+        statement="I will be back at the bowling club by May",
+    )
+    other = OutcomeFactory(
+        positive_change=PositiveChangeFactory(conversation=conversation),
+        statement="I will see my sister every month",
+    )
+    SolutionFactory(
+        outcome=outcome,
+        step="family_friends",
+        what="Ann drives on Thursdays",
+        status=SolutionStatus.IN_PLACE,
+    )
     SolutionFactory(outcome=other, step="community", what="Not for the panel")
-    StepExplorationFactory(outcome=outcome, step="technology",
-                           state=ExplorationState.NOTHING_SUITABLE, note="No signal at home")
-    referred = make_budget_request(person, lines=[
-        LineInput(description="Overnight support", amount=Decimal("900.00"), period="week",
-                  outcome=outcome)])
+    StepExplorationFactory(
+        outcome=outcome,
+        step="technology",
+        state=ExplorationState.NOTHING_SUITABLE,
+        note="No signal at home",
+    )
+    referred = make_budget_request(
+        person,
+        lines=[
+            LineInput(
+                description="Overnight support",
+                amount=Decimal("900.00"),
+                period="week",
+                outcome=outcome,
+            )
+        ],
+    )
     assert referred.status == RequestStatus.AT_PANEL
     sign_in(client, panel_member)
     body = client.get(reverse("sds:panel_decide", args=[referred.pk])).content.decode()

@@ -7,8 +7,12 @@ class Command(BaseCommand):
     help = "Tell allocated workers about reviews due soon or overdue (ACC-3). Run daily."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=NOTICE_DAYS,
-                            help="How many days ahead to give notice (default 14).")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=NOTICE_DAYS,
+            help="How many days ahead to give notice (default 14).",
+        )
 
     def handle(self, *args, **options):
         count = notify_reviews_due(notice_days=options["days"])
