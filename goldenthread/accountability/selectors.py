@@ -218,14 +218,12 @@ class AccountabilitySummary:
 
 def summary_for(person: Person) -> AccountabilitySummary:
     """What the person's page shows about challenges, advocacy and moves (three queries)."""
+    from django.db.models import Min
+
     challenge_totals = person.challenges.aggregate(
-        all=Count("id"), open=Count("id", filter=Q(state=ChallengeState.OPEN))
-    )
-    next_due = (
-        person.challenges.filter(state=ChallengeState.OPEN)
-        .order_by("due_on")
-        .values_list("due_on", flat=True)
-        .first()
+        all=Count("id"),
+        open=Count("id", filter=Q(state=ChallengeState.OPEN)),
+        next_due=Min("due_on", filter=Q(state=ChallengeState.OPEN)),
     )
     advocacy = person.advocacy.order_by("-identified_on", "-created_at").first()
     moves = list(
@@ -236,7 +234,7 @@ def summary_for(person: Person) -> AccountabilitySummary:
     return AccountabilitySummary(
         open_challenges=challenge_totals["open"],
         challenges=challenge_totals["all"],
-        next_due=next_due,
+        next_due=challenge_totals["next_due"],
         advocacy=advocacy,
         transitions_planned=len(moves),
         transitions_unlinked=sum(1 for n in moves if n == 0),
