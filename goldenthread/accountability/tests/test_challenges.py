@@ -333,3 +333,21 @@ def test_another_persons_challenge_is_a_404(practitioner_client, person):
     challenge = ChallengeFactory(person=PersonFactory(team=person.team))
     url = reverse("accountability:challenge_answer", args=[person.pk, challenge.pk])
     assert practitioner_client.get(url).status_code == 404
+
+
+def test_challenge_counts_by_stage_outcome_and_escalation(person, practitioner):
+    """Std 5.11 / AGG-1: counts the reports can use, for any set of people."""
+    from goldenthread.accountability.selectors import challenge_counts
+    from goldenthread.people.models import Person
+
+    first = raise_challenge(practitioner, person)
+    services.challenge_answer(actor=practitioner, challenge=first,
+                              expected_version=first.version, outcome="not_upheld",
+                              answer="No", answered_on=TODAY)
+    services.challenge_escalate(actor=practitioner, challenge=first, body="spso",
+                                escalated_on=TODAY)
+    raise_challenge(practitioner, person)
+    ChallengeFactory()  # someone else's: not counted
+    counts = challenge_counts(Person.objects.filter(pk=person.pk))
+    assert counts == {"by_stage": {"frontline": 2}, "by_outcome": {"not_upheld": 1},
+                      "open": 1, "escalated": 1}
