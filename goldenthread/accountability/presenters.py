@@ -19,6 +19,7 @@ from .models import (
     EventKind,
     Stage,
     Transition,
+    TransitionKind,
 )
 from .selectors import days_left
 
@@ -232,6 +233,7 @@ def transition_card(transition: Transition) -> dict:
         "transition": transition,
         "rows": rows,
         "broken": not outcomes,
+        "between_areas": transition.kind == TransitionKind.BETWEEN_AREAS,
         "title": f"{transition.get_kind_display()}, planned for {date_text(transition.planned_on)}",
         "anchor": f"transition-{transition.pk}",
     }
