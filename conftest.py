@@ -123,6 +123,7 @@ def full_record(person):
     from goldenthread.support.factories import SolutionFactory
 
     solution = SolutionFactory(outcome=outcome)
+    from goldenthread.accountability.factories import accountability_record_kwargs
     from goldenthread.reviews.factories import reviews_record_kwargs
     from goldenthread.risk.factories import risk_record_kwargs
     from goldenthread.sds.factories import sds_record_kwargs
@@ -130,6 +131,7 @@ def full_record(person):
     return {
         **sds_record_kwargs(person), **risk_record_kwargs(person, outcome),
         **reviews_record_kwargs(person),
+        **accountability_record_kwargs(person),
         "person_id": person.pk, "member_id": member.pk, "allocation_id": allocation.pk,
         "conversation_id": conversation.pk, "kind": "working", "item_id": item.pk,
         "outcome_id": outcome.pk, "step": "community", "solution_id": solution.pk,

@@ -19,6 +19,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from goldenthread.accountability import services as accountability
+from goldenthread.accountability.factories import (
+    AdvocacyFactory,
+    ChallengeFactory,
+    TransitionFactory,
+)
 from goldenthread.accounts.factories import (
     AdministratorFactory,
     CommissionerFactory,
@@ -52,7 +58,7 @@ from goldenthread.sds.models import FirstChoiceNotDelivered, SdsOption
 from goldenthread.support import services as support
 from goldenthread.support.factories import SolutionFactory
 
-MODULES = (people, conversations, outcomes, support, sds, risk, reviews)
+MODULES = (people, conversations, outcomes, support, sds, risk, reviews, accountability)
 TODAY = datetime.date(2026, 6, 2)  # the day before the pinned clock (conftest)
 
 # Functions that take the actor only to read on their behalf; they write nothing.
@@ -339,6 +345,51 @@ def _calls(r, actor=None):
             next_review_on=TODAY + datetime.timedelta(days=90),
             what_learned="Learned",
         ),
+        # agreement and understanding (ACC-4, #13)
+        "agreement_record": lambda: outcomes.agreement_record(
+            actor=actor, person=person, outcome=outcome, whose="person", name="Jean",
+            agreed="yes", agreed_on=TODAY, how="meeting",
+        ),
+        "understanding_check_record": lambda: sds.understanding_check_record(
+            actor=actor, person=person, about="sds_options", checked_on=TODAY,
+            how_checked="Told me back", understood="yes",
+        ),
+        # accountability (ACC-1, ACC-2, TR-1, #13)
+        "challenge_raise": lambda: accountability.challenge_raise(
+            actor=actor, person=person, raised_by="person", raised_by_name="Jean",
+            raised_on=TODAY, about="budget", details="Not enough",
+        ),
+        "challenge_to_investigation": lambda: accountability.challenge_to_investigation(
+            actor=actor, challenge=r["challenge"], expected_version=r["challenge"].version,
+            started_on=TODAY, reason="Complex",
+        ),
+        "challenge_answer": lambda: accountability.challenge_answer(
+            actor=actor, challenge=r["challenge"], expected_version=r["challenge"].version,
+            outcome="not_upheld", answer="No", answered_on=TODAY,
+        ),
+        "challenge_mediation": lambda: accountability.challenge_mediation(
+            actor=actor, challenge=r["challenge"], expected_version=r["challenge"].version,
+            mediation="offered", on=TODAY,
+        ),
+        "challenge_escalate": lambda: accountability.challenge_escalate(
+            actor=actor, challenge=r["challenge"], body="spso", escalated_on=TODAY,
+        ),
+        "advocacy_record": lambda: accountability.advocacy_record(
+            actor=actor, person=person, identified_on=TODAY, identified_by="Worker",
+            why="Meetings are hard",
+        ),
+        "advocacy_update": lambda: accountability.advocacy_update(
+            actor=actor, advocacy=r["advocacy"], expected_version=r["advocacy"].version,
+            why="Changed",
+        ),
+        "transition_record": lambda: accountability.transition_record(
+            actor=actor, person=person, kind="hospital_discharge", planned_on=TODAY,
+        ),
+        "transition_update": lambda: accountability.transition_update(
+            actor=actor, transition=r["transition"],
+            expected_version=r["transition"].version, outcomes=[], circle_members=[],
+            notes="Changed",
+        ),
     }
 
 
@@ -393,6 +444,10 @@ def record(pinned_clock, person, practitioner, other_practitioner):
         "item": WorkingItemFactory(conversation=conversation, is_working=False),
         "change": change,
         "review": ReviewFactory(person=person, held_on=TODAY),
+        "challenge": ChallengeFactory(person=person, raised_on=TODAY,
+                                      stage_started_on=TODAY),
+        "advocacy": AdvocacyFactory(person=person),
+        "transition": TransitionFactory(person=person),
     }
 
 

@@ -46,6 +46,10 @@ NOT_FREE_TEXT = {
     ("accounts", "User", "password"),
     ("accounts", "SignInCode", "code_hash"),  # a hash; the code itself is never stored
     ("accounts", "Handover", "person_ids"),  # a list of record ids
+    # A notification's kind, link and once-only key are the system's, not anyone's words.
+    ("accounts", "Notification", "kind"),
+    ("accounts", "Notification", "url"),
+    ("accounts", "Notification", "key"),
 }
 # A user's names and username are copied together into 300-character columns (the audit
 # log's actor_name: "full name (username)"), so they carry the shorter marker.
@@ -454,6 +458,37 @@ def _build_record(request) -> dict:
         transfer=transfer, person=person, object_type="people.Person",
         object_id=str(person.pk), source_reference="Patient/1",
         note="The next review date has passed.")
+
+    # Accountability (#13): every free-text field of challenges (and their steps), advocacy,
+    # moves, agreement, checks of understanding and notifications.
+    from goldenthread.accountability.factories import (
+        AdvocacyFactory,
+        ChallengeFactory,
+        TransitionFactory,
+    )
+    from goldenthread.accountability.models import ChallengeEvent
+    from goldenthread.accounts.models import Notification
+    from goldenthread.outcomes.factories import AgreementFactory
+    from goldenthread.sds.models import UnderstandingCheck
+
+    challenge = ChallengeFactory(person=person, wanted="Thursdays", answer="Covered",
+                                 what_changed="Two hours", outcome="partly", state="answered",
+                                 answered_on=today)
+    ChallengeEvent.objects.create(challenge=challenge, person=person, kind="escalated",
+                                  stage="frontline", on=today, body="spso", reference="S-1",
+                                  text="Taken further", what_changed="Nothing yet",
+                                  recorded_by=practitioner)
+    AdvocacyFactory(person=person, offered_on=today, answer="declined",
+                    declined_reason="Not now", provider_name="Northfield Advocacy")
+    TransitionFactory(person=person, other_agencies="Ward 3", receiving_details="Riverside",
+                      notes="Keep Fridays")
+    AgreementFactory(outcome=outcome, agreed="partly", not_agreed="Not the bus")
+    UnderstandingCheck.objects.create(
+        person=person, about="sds_options", checked_on=today, how_checked="Told me back",
+        understood="partly", help_given="easy_read", what_done="Easy-read leaflet",
+        recorded_by=practitioner)
+    Notification.objects.create(user=practitioner, kind="review_due", text="A review is due",
+                                url="/people/", key="review-due:x")
 
     ids["resource_id"] = resource.pk
     return ids

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from goldenthread.core.formatting import date_text
@@ -292,3 +293,33 @@ class FormStash(models.Model):
 
     def __str__(self) -> str:
         return f"Form kept for {self.user} ({self.path})"
+
+
+class Notification(models.Model):
+    """Something a user should hear about (ACC-3): a budget request decided, a challenge
+    answered, a review due. Shown in their notifications list; sent by e-mail too where
+    they have an address (accounts/notifications.py). The words name no one: the link
+    leads to the record, which checks access as every page does."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=30)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    # Stops the same notice twice (a review due, noticed by a daily job).
+    key = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""),
+                                    name="notification_once_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -22,6 +22,11 @@ __all__ = ["RULES", "Permission", "UnknownPermission", "can"]
 
 
 @rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(user.is_authenticated)
+
+
+@rules.predicate
 def is_practitioner(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.PRACTITIONER)
 
@@ -67,6 +72,8 @@ RULES = {
     Permission.VIEW_TEAM_UNMET_NEED: is_team_leader,
     Permission.VIEW_DECISION_PANEL: is_panel_member,
     Permission.RECORD_RISK: works_with_people,
+    Permission.RECORD_ACCOUNTABILITY: works_with_people,
+    Permission.VIEW_NOTIFICATIONS: is_signed_in,
 }
 for _permission, _predicate in RULES.items():
     rules.set_rule(str(_permission), _predicate)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # The team view moved to people (it names people); the old address still leads there.
     path("team/", RedirectView.as_view(pattern_name="people:team"), name="team"),
+    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("access/", views.CaseworkAccessView.as_view(), name="access"),
     path("access/<uuid:grant_id>/decide/", views.CaseworkAccessDecideView.as_view(),
          name="access_decide"),

@@ -286,3 +286,29 @@ def _is_internal_path(path: str) -> bool:
     except Resolver404:
         return False
     return True
+
+
+class NotificationsView(LoginRequiredMixin, TemplateView):
+    """The user's own notifications (ACC-3): newest first; those shown are marked read."""
+
+    template_name = "accounts/notifications.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        from .models import Notification
+        from .notifications import mark_read
+
+        context = super().get_context_data(**kwargs)
+        show = self.request.GET.get("show", "all")
+        notes = Notification.objects.filter(user=self.request.user)
+        if show == "unread":
+            notes = notes.filter(read_at__isnull=True)
+        else:
+            show = "all"
+        context["notes"] = rows = [
+            {"note": n, "when": presenters.datetime_text(n.at, joiner=", "), "unread": n.read_at is None}
+            for n in notes[: self.page_size]
+        ]
+        context["show"] = show
+        mark_read(self.request.user, [r["note"] for r in rows])
+        return context

@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/", include("goldenthread.sds.urls")),
     path("people/", include("goldenthread.risk.urls")),
     path("people/", include("goldenthread.reviews.urls")),
+    path("people/", include("goldenthread.accountability.urls")),
     path("people/", include("goldenthread.history.urls")),
     path("directory/", include("goldenthread.directory.urls")),
     # The JSON API and FHIR export (IO-1, IO-2): goldenthread/api, docs/adr/0011.

@@ -37,6 +37,10 @@ class Permission(StrEnum):
     VIEW_DECISION_PANEL = "sds.view_panel"
     # Risk enablement
     RECORD_RISK = "risk.record"
+    # Accountability: challenges, advocacy, transitions (ACC-1, ACC-2, TR-1)
+    RECORD_ACCOUNTABILITY = "accountability.record"
+    # Everyone signed in has their own notifications list (ACC-3)
+    VIEW_NOTIFICATIONS = "accounts.view_notifications"
 
     # Templates read `Permission.RECORD_SDS`; the class must not be called there.
     do_not_call_in_templates = enum.nonmember(True)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from goldenthread.conversations.factories import PositiveChangeFactory
 
-from .models import Outcome, OutcomeWording
+from .models import Agreed, AgreedHow, Agreement, AgreementWhose, Outcome, OutcomeWording
 
 
 class OutcomeFactory(factory.django.DjangoModelFactory):
@@ -34,3 +34,28 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
                 outcome=self, number=1, statement=self.statement, baseline=self.baseline,
                 measure=self.measure, target_date=self.target_date,
             )
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """The person agreed the outcome in the meeting (ACC-4)."""
+
+    class Meta:
+        model = Agreement
+
+    outcome = factory.SubFactory(OutcomeFactory)
+    person = factory.SelfAttribute("outcome.person")
+    whose = AgreementWhose.PERSON
+    name = factory.LazyAttribute(lambda o: o.person.display_name)
+    agreed = Agreed.YES
+    agreed_on = factory.LazyFunction(timezone.localdate)
+    how = AgreedHow.MEETING
+    recorded_by = factory.LazyAttribute(lambda o: _agreement_worker(o.person))
+
+
+def _agreement_worker(person):
+    allocation = person.allocations.select_related("worker").first()
+    if allocation is not None:
+        return allocation.worker
+    from goldenthread.accounts.factories import PractitionerFactory
+
+    return PractitionerFactory(team=person.team)

@@ -6,9 +6,13 @@ an aspiration, and so at what matters. Its wording keeps every earlier version.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from goldenthread.audit.models import AppendOnlyModel
 from goldenthread.conversations.models import Conversation, PositiveChange
 from goldenthread.core.models import BaseModel, VersionedModel
 from goldenthread.core.questionnaires import SuggestedAnswer
@@ -146,4 +150,62 @@ class OutcomeCheckAnswer(SuggestedAnswer):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["outcome", "question"], name="check_answer_unique")
+        ]
+
+
+# --- Agreement (ACC-4; Std 4.1, 4.2; SEND "the outcome must be shared") ---------------------
+
+
+class AgreementWhose(models.TextChoices):
+    PERSON = "person", "The person"
+    FAMILY = "family", "A family member or unpaid carer"
+    PROXY = "proxy", "A guardian, attorney or other proxy"
+
+
+class Agreed(models.TextChoices):
+    YES = "yes", "Agreed"
+    PARTLY = "partly", "Agreed with some of it"
+    NO = "no", "Did not agree"
+
+
+class AgreedHow(models.TextChoices):
+    MEETING = "meeting", "In the meeting"
+    SIGNED = "signed", "Signed the plan"
+    PORTAL = "portal", "In their own online record"
+    PHONE = "phone", "By phone"
+    LETTER = "letter", "By letter or e-mail"
+    OTHER = "other", "Another way"
+
+
+class Agreement(AppendOnlyModel):
+    """Whether the person (or family, or a proxy) agreed an outcome, or the plan as a whole
+    (`outcome` empty): who, when, how, and what they did not agree with in their words.
+    Never edited: a changed mind is a new row, and the newest row of each is what stands."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="agreements")
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="agreements")
+    whose = models.CharField("Who", max_length=10, choices=AgreementWhose.choices)
+    name = models.CharField("Their name", max_length=200)
+    agreed = models.CharField("Did they agree?", max_length=10, choices=Agreed.choices)
+    agreed_on = models.DateField("Date")
+    how = models.CharField("How", max_length=10, choices=AgreedHow.choices)
+    not_agreed = models.TextField("What they did not agree with, in their words",
+                                  max_length=4000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["agreed_on", "at"]
+        indexes = [models.Index(fields=["person", "outcome"], name="agreement_person_outcome")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(agreed__in=Agreed.values),
+                                   name="agreement_agreed_valid"),
+            models.CheckConstraint(condition=models.Q(whose__in=AgreementWhose.values),
+                                   name="agreement_whose_valid"),
+            models.CheckConstraint(
+                condition=models.Q(agreed=Agreed.YES) | ~models.Q(not_agreed=""),
+                name="agreement_disagreement_in_their_words"),
         ]

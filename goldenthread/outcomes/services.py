@@ -20,9 +20,19 @@ from goldenthread.conversations.models import PositiveChange
 from goldenthread.core.questionnaires import questionnaire_save
 from goldenthread.core.services import audited_update
 from goldenthread.people.guards import require_casework
+from goldenthread.people.person_side import require_worker_or_person
 
 from .checking import run_checker, suggest_answers
-from .models import Outcome, OutcomeCheckAnswer, OutcomeStatus, OutcomeWording
+from .models import (
+    Agreed,
+    AgreedHow,
+    Agreement,
+    AgreementWhose,
+    Outcome,
+    OutcomeCheckAnswer,
+    OutcomeStatus,
+    OutcomeWording,
+)
 
 WORDING_FIELDS = ("statement", "baseline", "measure", "target_date")
 
@@ -261,3 +271,49 @@ def outcome_close(*, actor: User, outcome: Outcome, status: str) -> Outcome:
                        person_id=stored.person_id)
     outcome.refresh_from_db()
     return outcome
+
+
+# --- Agreement (ACC-4) ------------------------------------------------------------------------
+
+
+def agreement_record(
+    *,
+    actor: User,
+    person: Any,
+    outcome: Outcome | None,
+    whose: str,
+    name: str,
+    agreed: str,
+    agreed_on: datetime.date,
+    how: str,
+    not_agreed: str = "",
+) -> Agreement:
+    """Record whether the person (or family, or a proxy) agreed an outcome, or the plan as a
+    whole when `outcome` is None; anything not agreed is kept in their words. A worker
+    records it, or (once #12 registers the check) the person or their proxy themselves."""
+    require_worker_or_person(actor, person, doing="record agreement")
+    errors: dict[str, str] = {}
+    if outcome is not None and outcome.person_id != person.pk:
+        errors["outcome"] = "Choose one of this person's outcomes."
+    if whose not in AgreementWhose.values:
+        errors["whose"] = "Choose who this is."
+    if not name.strip():
+        errors["name"] = "Enter their name."
+    if agreed not in Agreed.values:
+        errors["agreed"] = "Choose whether they agreed."
+    elif agreed != Agreed.YES and not not_agreed.strip():
+        errors["not_agreed"] = "Write what they did not agree with, in their words."
+    if how not in AgreedHow.values:
+        errors["how"] = "Choose how they said so."
+    if agreed_on > timezone.localdate():
+        errors["agreed_on"] = "The date must be today or in the past."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = Agreement(person_id=person.pk, outcome=outcome, whose=whose, name=name.strip(),
+                        agreed=agreed, agreed_on=agreed_on, how=how,
+                        not_agreed=not_agreed.strip() if agreed != Agreed.YES else "",
+                        recorded_by=actor)
+        row.save()
+        Auditor(actor).created(row, person_id=person.pk)
+    return row

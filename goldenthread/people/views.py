@@ -28,6 +28,7 @@ from .forms import (
     PersonForm,
     PossibleDuplicateResolveForm,
 )
+from .sections import record_sections
 
 CASELOAD_QUERY_KEY = "gt_caseload_query"
 
@@ -95,6 +96,7 @@ class PersonDetailView(PersonRecordMixin, TemplateView):
         context["current_allocations"] = [a for a in allocations if a.is_active(today)]
         context["past_allocations"] = [a for a in allocations if not a.is_active(today)]
         context["can_manage_allocations"] = can(self.request.user, Permission.MANAGE_ALLOCATIONS, person)
+        context["record_sections"] = record_sections(person, self.request.user)
         return context
 
 

@@ -37,7 +37,14 @@ from goldenthread.conversations.models import (
     WorkingItem,
 )
 from goldenthread.outcomes.checker import CODE_LABELS
-from goldenthread.outcomes.models import CheckQuestion, OutcomeCheckAnswer, OutcomeStatus
+from goldenthread.outcomes.models import (
+    Agreed,
+    Agreement,
+    AgreementWhose,
+    CheckQuestion,
+    OutcomeCheckAnswer,
+    OutcomeStatus,
+)
 from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed
 from goldenthread.support.models import SolutionStatus, SupportStep
 from goldenthread.support.presenters import cost_text
@@ -59,7 +66,7 @@ ENDED_OUTCOME_STATUSES = frozenset({OutcomeStatus.CLOSED, OutcomeStatus.REPLACED
 
 PERSPECTIVE_TEXT = dict(Perspective.choices)
 
-THREAD_QUERIES = 18
+THREAD_QUERIES = 19
 
 
 # --- What the thread holds ------------------------------------------------------------------
@@ -176,6 +183,8 @@ class GoldenThread:
     outcome_statement: dict[object, str]
     solution_outcome: dict[object, object]
     rewritten_on: dict[object, datetime.date]  # earlier wording → date of the review
+    # outcome id → the person's (or proxy's) latest word on it (ACC-4); none: never agreed
+    agreement: dict[object, Agreement] = field(default_factory=dict)
 
     @property
     def linked_item_ids(self) -> set:
@@ -402,7 +411,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             review=review, conducted_by=by.get_full_name() or by.username,
             outcome_count=len(rows), ratings=dict(ratings), solution_decisions=dict(decisions)))
 
-    return GoldenThread(
+    thread = GoldenThread(
         person=person, today=today, interval_days=interval, schedule=schedule,
         what_matters=what_matters, who_matters=who_matters, where_matters=where_matters,
         aspirations=list(aspiration_items.values()), not_working=list(not_working.values()),
@@ -413,6 +422,8 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         outcome_statement={o.pk: o.statement for o in outcomes},
         solution_outcome=solution_outcome, rewritten_on=rewritten_on,
     )
+    thread.agreement = latest_agreement(person)
+    return thread
 
 
 def _amount_text(amount: Decimal, period: str) -> str:
@@ -429,6 +440,7 @@ class LinkKind:
     PROVISION_NO_OUTCOME = "provision_no_outcome"
     NEVER_REVIEWED = "outcome_never_reviewed"
     PAST_DATE = "outcome_past_date"
+    NEVER_AGREED = "outcome_never_agreed"
 
 
 LINK_KIND_TITLE = {
@@ -437,6 +449,7 @@ LINK_KIND_TITLE = {
     LinkKind.PROVISION_NO_OUTCOME: "Provision with no outcome",
     LinkKind.NEVER_REVIEWED: "An outcome never reviewed",
     LinkKind.PAST_DATE: "An outcome past its date with no review since",
+    LinkKind.NEVER_AGREED: "An outcome the person has not agreed",
 }
 
 
@@ -540,6 +553,7 @@ def broken_links(thread: GoldenThread) -> list[BrokenLink]:
                 LinkKind.PAST_DATE, outcome.statement,
                 f"It should have been achieved by {presenters.date_text(target)}, and it has "
                 f"not been reviewed since then.{since}", anchor))
+    found.extend(agreement_links(thread))
     return found
 
 
@@ -550,3 +564,36 @@ def _interval_words(days: int) -> str:
             return "6 months (26 weeks)"
         return f"{weeks} weeks"
     return f"{days} days"
+
+
+# --- Agreement (ACC-4, #13) -------------------------------------------------------------------
+
+
+def latest_agreement(person) -> dict:
+    """Outcome id → the newest agreement row from the person or their proxy (one query)."""
+    rows = Agreement.objects.filter(
+        person=person, outcome__isnull=False,
+        whose__in=(AgreementWhose.PERSON, AgreementWhose.PROXY)).order_by("agreed_on", "at")
+    return {row.outcome_id: row for row in rows}
+
+
+def agreement_links(thread: GoldenThread) -> list[BrokenLink]:
+    """An open outcome the person (or their proxy) never agreed, or last said they did not
+    agree, is a broken link (Std 4.1; SEND "the outcome must be shared"). No queries."""
+    found = []
+    name = getattr(thread.person, "display_name", "the person")
+    for entry in thread.outcomes:
+        outcome = entry.outcome
+        if outcome.status != OutcomeStatus.OPEN:
+            continue
+        row = thread.agreement.get(outcome.pk)
+        if row is None:
+            reason = f"No one has recorded whether {name} agrees this outcome."
+        elif row.agreed == Agreed.NO:
+            reason = (f"{row.name} said on {presenters.date_text(row.agreed_on)} that they do "
+                      f"not agree: \u201c{row.not_agreed}\u201d")
+        else:
+            continue
+        found.append(BrokenLink(LinkKind.NEVER_AGREED, outcome.statement, reason,
+                                f"outcome-{outcome.pk}"))
+    return found

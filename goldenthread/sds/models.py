@@ -656,3 +656,56 @@ class DecisionSharing(HistoryRow):
 
     class Meta:
         ordering = ["shared_on", "at"]
+
+
+# --- Understanding checked (ACC-4; Std 4.1, 4.2, 4.7) ----------------------------------------
+
+
+class UnderstandingAbout(models.TextChoices):
+    SDS_OPTIONS = "sds_options", "The SDS options"
+    DECISION = "decision", "A decision"
+    BUDGET = "budget", "Their budget"
+
+
+class Understood(models.TextChoices):
+    YES = "yes", "Yes, understood"
+    PARTLY = "partly", "Partly"
+    NO = "no", "Not understood"
+
+
+class UnderstandingHelp(models.TextChoices):
+    EASY_READ = "easy_read", "Easy read"
+    INTERPRETER = "interpreter", "An interpreter"
+    ADVOCATE = "advocate", "An advocate"
+    ANOTHER_MEETING = "another_meeting", "Another meeting"
+    OTHER = "other", "Something else"
+
+
+class UnderstandingCheck(HistoryRow):
+    """Not only that something was explained, but how the worker checked it was understood,
+    and, if it was not, what was done. Never edited: a later check is a new row."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT,
+                               related_name="understanding_checks")
+    about = models.CharField("What was explained", max_length=15,
+                             choices=UnderstandingAbout.choices)
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="understanding_checks")
+    checked_on = models.DateField("Date checked")
+    how_checked = models.TextField("How understanding was checked", max_length=2000)
+    understood = models.CharField("Was it understood?", max_length=10,
+                                  choices=Understood.choices)
+    help_given = models.CharField("What was done", max_length=20,
+                                  choices=UnderstandingHelp.choices, blank=True)
+    what_done = models.TextField("More about what was done", max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["checked_on", "at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(understood__in=Understood.values),
+                                   name="understanding_understood_valid"),
+            models.CheckConstraint(condition=Q(understood=Understood.YES) | ~Q(help_given=""),
+                                   name="understanding_not_understood_has_help"),
+        ]

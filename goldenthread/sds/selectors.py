@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import Role
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
-from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
 from goldenthread.support.models import CURRENT_STATUSES, Solution, SupportStep
 
@@ -167,6 +167,16 @@ def team_requests_at_panel(user) -> QuerySet[BudgetRequest]:
     return (
         BudgetRequest.objects.filter(person__in=_team_people(user), status=RequestStatus.AT_PANEL)
         .select_related("person", "requested_by").order_by("referred_at", "id")
+    )
+
+
+def team_requests_decided(user, *, limit: int = 100) -> QuerySet[BudgetRequest]:
+    """The team's decided requests, newest decision first (#13: the approvals list keeps
+    them, so a team leader can look back)."""
+    return (
+        BudgetRequest.objects.filter(person__in=_team_people(user),
+                                     status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED))
+        .select_related("person", "requested_by").order_by("-decided_at", "id")[:limit]
     )
 
 
@@ -471,3 +481,40 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
         for u in overview.unmet_needs
     ]
     return section
+
+
+def panel_support_sequence(budget_request: BudgetRequest) -> list[dict]:
+    """For the panel (#13): the Support Sequence that led to the request — for each outcome
+    the request serves, each of the seven steps with what was found or that nothing fitted —
+    and nothing else of the record. Three queries."""
+    from goldenthread.support.models import (
+        ExplorationState,
+        Solution,
+        StepExploration,
+        SupportStep,
+    )
+
+    outcome_ids = list(dict.fromkeys(
+        line.outcome_id for line in budget_request.lines.all() if line.outcome_id))
+    if not outcome_ids:
+        return []
+    outcomes = {o.pk: o for o in Outcome.objects.filter(pk__in=outcome_ids)}
+    solutions = list(Solution.objects.filter(outcome_id__in=outcome_ids)
+                     .order_by("created_at", "id"))
+    nothing_fits = {(e.outcome_id, e.step): e.note for e in StepExploration.objects.filter(
+        outcome_id__in=outcome_ids, state=ExplorationState.NOTHING_SUITABLE)}
+    result = []
+    for outcome_id in outcome_ids:
+        steps = []
+        for step in SupportStep.ordered():
+            found = [s for s in solutions if s.outcome_id == outcome_id and s.step == step]
+            if found:
+                text = "; ".join(f"{s.what} ({s.get_status_display().lower()})" for s in found)
+            elif (outcome_id, step) in nothing_fits:
+                note = nothing_fits[(outcome_id, step)]
+                text = "Explored: nothing suitable" + (f" ({note})" if note else "")
+            else:
+                text = "Not explored yet"
+            steps.append({"key": f"{step.number}. {step.label}", "value": text})
+        result.append({"outcome": outcomes[outcome_id].statement, "steps": steps})
+    return result

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role, User
@@ -58,6 +59,10 @@ from .models import (
     RequestStatus,
     SdsChoice,
     SdsOption,
+    UnderstandingAbout,
+    UnderstandingCheck,
+    UnderstandingHelp,
+    Understood,
     UnmetNeed,
     UnmetReason,
     per_year,
@@ -792,7 +797,27 @@ def budget_request_decide(
         audited_update(budget_request, auditor=Auditor(actor), expected_version=expected_version,
                        stored=current, fields=fields, clean=False,
                        person_id=budget_request.person_id)
+        if action != DecideAction.REFER:
+            _tell_decided(budget_request, actor)
     return event
+
+
+def _tell_decided(budget_request: BudgetRequest, actor: User) -> None:
+    """The worker who asked and the person's allocated workers hear of the decision (ACC-3),
+    once the decision is committed. The words name no one."""
+    from goldenthread.accounts.notifications import Kind, notify
+    from goldenthread.people.models import Allocation
+
+    today = timezone.localdate()
+    workers = [a.worker for a in Allocation.objects.filter(person_id=budget_request.person_id)
+               .select_related("worker") if a.is_active(today)]
+    outcome = "agreed" if budget_request.status == RequestStatus.APPROVED else "not agreed"
+    notify(
+        [u for u in [budget_request.requested_by, *workers] if u and u.pk != actor.pk],
+        kind=Kind.BUDGET_DECIDED,
+        text=f"Budget request {budget_request.reference} was decided: {outcome}.",
+        url=reverse("sds:request_detail", args=[budget_request.person_id, budget_request.pk]),
+    )
 
 
 # --- Decisions (SDS-5) --------------------------------------------------------------------
@@ -902,3 +927,54 @@ def delegated_limit_delete(*, actor: User, limit: DelegatedLimit) -> None:
         limit.delete()
 
 
+
+
+# --- Understanding checked (ACC-4) ------------------------------------------------------------
+
+
+def understanding_check_record(
+    *,
+    actor: User,
+    person: Person,
+    about: str,
+    checked_on: datetime.date,
+    how_checked: str,
+    understood: str,
+    help_given: str = "",
+    what_done: str = "",
+    decision: Decision | None = None,
+) -> UnderstandingCheck:
+    """Record how the worker checked that the person understood an explanation (the SDS
+    options, a decision, their budget) and, if not, what was done (Std 4.1, 4.2)."""
+    _check_casework(actor, person)
+    errors: dict[str, str] = {}
+    if about not in UnderstandingAbout.values:
+        errors["about"] = "Choose what was explained."
+    if decision is not None and decision.person_id != person.pk:
+        errors["decision"] = "Choose one of this person's decisions."
+    if about == UnderstandingAbout.DECISION and decision is None and "decision" not in errors:
+        errors["decision"] = "Choose the decision that was explained."
+    if not how_checked.strip():
+        errors["how_checked"] = (
+            "Say how you checked it was understood, for example 'Jean told me in her own "
+            "words what option 2 means'."
+        )
+    if understood not in Understood.values:
+        errors["understood"] = "Choose whether it was understood."
+    elif understood != Understood.YES and help_given not in UnderstandingHelp.values:
+        errors["help_given"] = "Say what was done to help: easy read, an interpreter, an " \
+            "advocate, another meeting or something else."
+    if help_given == UnderstandingHelp.OTHER and not what_done.strip():
+        errors["what_done"] = "Say what was done."
+    _not_future(checked_on, "checked_on", "The date checked", errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = UnderstandingCheck(
+            person=person, about=about, decision=decision, checked_on=checked_on,
+            how_checked=how_checked.strip(), understood=understood,
+            help_given=help_given if help_given in UnderstandingHelp.values else "",
+            what_done=what_done.strip(), recorded_by=actor)
+        row.save()
+        _created(actor, row, person.pk)
+    return row

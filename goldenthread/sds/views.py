@@ -607,8 +607,19 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
             ],
             "max_days": panel_max_wait_days(),
         })
+        # Waiting (the default) or decided: the list keeps decided requests (#13).
+        show = "decided" if self.request.GET.get("show") == "decided" else "waiting"
+        context["show"] = show
+        if show == "decided":
+            context["decided"] = [
+                {"request": r, "total": money_text(r.total_per_year),
+                 "decided": date_text(r.decided_at)}
+                for r in selectors.team_requests_decided(user)
+            ]
+            context["waiting"] = context["at_panel"] = []
         log_list_view(self.request, [item["request"].person_id
-                                     for item in context["waiting"] + context["at_panel"]])
+                                     for item in context["waiting"] + context["at_panel"]
+                                     + context.get("decided", [])])
         return context
 
 
@@ -731,4 +742,6 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
         context.update(budget_request=budget_request,
                        person_name=budget_request.person.display_name,
                        team=budget_request.person.team, **request_context(budget_request))
+        # The Support Sequence that led to the request, for the outcomes it serves (#13).
+        context["support_sequence"] = selectors.panel_support_sequence(budget_request)
         return context

@@ -13,12 +13,15 @@ from goldenthread.core.permissions import Permission, can
 NAVIGATION = (
     ("My caseload", "people:caseload", Permission.VIEW_CASELOAD),
     ("Reviews due", "reviews:due", Permission.VIEW_CASELOAD),
+    ("Complaints open", "accountability:open_challenges", Permission.VIEW_CASELOAD),
+    ("Moves due", "accountability:transitions_due", Permission.VIEW_CASELOAD),
     ("Community directory", "directory:index", Permission.VIEW_CASELOAD),
     ("My team", "people:team", Permission.VIEW_TEAM),
     ("Budget requests", "sds:approvals", Permission.VIEW_BUDGET_APPROVALS),
     ("Unmet need", "sds:unmet_need_team", Permission.VIEW_TEAM_UNMET_NEED),
     ("Break-glass access", "audit:break_glass_review", Permission.REVIEW_BREAK_GLASS),
     ("Decision panel", "sds:panel", Permission.VIEW_DECISION_PANEL),
+    ("Notifications", "accounts:notifications", Permission.VIEW_NOTIFICATIONS),
 )
 
 

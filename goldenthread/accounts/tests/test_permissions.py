@@ -45,6 +45,10 @@ WHO_MAY = {
     P.VIEW_TEAM_UNMET_NEED: {"team_leader"},
     P.VIEW_DECISION_PANEL: {"panel_member"},
     P.RECORD_RISK: {"practitioner", "team_leader"},
+    P.RECORD_ACCOUNTABILITY: {"practitioner", "team_leader"},
+    # Everyone signed in has their own notifications (#13); not an anonymous visitor.
+    P.VIEW_NOTIFICATIONS: {"practitioner", "team_leader", "panel_member", "commissioner",
+                           "administrator", "superuser"},
 }
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "goldenthread.risk",
     "goldenthread.reviews",
     "goldenthread.history",
+    "goldenthread.accountability",
     "goldenthread.api",
     "goldenthread.operations",
     "goldenthread.nonprod",
@@ -334,3 +335,9 @@ GOLDENTHREAD_DATA_CONTROLLER = {
         "retention schedule, and then destroys them.",
     ),
 }
+
+# Notifications (ACC-3): links in e-mails start with this address. E-mail goes through
+# Django's backend (SMTP settings by the usual EMAIL_* variables); the demo prints to the
+# console (dev.py) and the tests keep it in memory.
+GOLDENTHREAD_SITE_URL = os.environ.get("GOLDENTHREAD_SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "golden-thread@example.org")

@@ -15,3 +15,5 @@ DEBUG = env_bool("DEBUG", False)
 GOLDENTHREAD_REQUIRE_2FA = env_bool("GOLDENTHREAD_REQUIRE_2FA", False)
 # A local demo database may be emptied with `goldenthread flush`, audit tables included.
 GOLDENTHREAD_AUDIT_FLUSH_ALLOWED = True
+# Notification e-mails (ACC-3) are printed, not sent, in the demo.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

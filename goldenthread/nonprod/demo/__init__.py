@@ -12,6 +12,7 @@ import factory.random
 from django.db import transaction
 from django.utils import timezone
 
+from goldenthread.accountability.demo import load_accountability_demo
 from goldenthread.accounts.factories import (
     DEMO_PASSWORD,
     AdministratorFactory,
@@ -112,6 +113,7 @@ def load_demo_data(seed: int = 2026) -> bool:
     load_support_demo(rng)
     load_sds_demo(rng)
     load_reviews_demo(rng)
+    load_accountability_demo(rng)
     PanelMemberFactory(username="panel", password=DEMO_PASSWORD)
     CommissionerFactory(username="commissioner", password=DEMO_PASSWORD)
     AdministratorFactory(username="admin", password=DEMO_PASSWORD)

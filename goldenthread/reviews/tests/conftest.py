@@ -15,7 +15,7 @@ from goldenthread.conversations.factories import (
     PositiveChangeFactory,
     WorkingItemFactory,
 )
-from goldenthread.outcomes.factories import OutcomeFactory
+from goldenthread.outcomes.factories import AgreementFactory, OutcomeFactory
 from goldenthread.support.factories import SolutionFactory
 from goldenthread.support.models import SolutionStatus, SupportStep
 
@@ -42,10 +42,15 @@ def make_change(conversation, *, linked: bool = True, text="Getting back to the 
 
 
 def make_outcome(person, *, statement="I will be back at my bowling club on Thursdays by May",
-                 change=None, held_days_ago: int = 30, **fields):
+                 change=None, held_days_ago: int = 30, agreed: bool = True, **fields):
+    """An outcome; with `agreed`, the person agreed it in the meeting (ACC-4), so it is not
+    a broken link for want of agreement."""
     if change is None:
         change = make_change(make_conversation(person, held_days_ago=held_days_ago))
-    return OutcomeFactory(positive_change=change, statement=statement, **fields)
+    outcome = OutcomeFactory(positive_change=change, statement=statement, **fields)
+    if agreed:
+        AgreementFactory(outcome=outcome)
+    return outcome
 
 
 def make_supported_outcome(person, **fields):

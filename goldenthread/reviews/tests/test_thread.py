@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from goldenthread.conversations.factories import WhoMattersFactory
 from goldenthread.outcomes import services as outcome_services
+from goldenthread.outcomes.factories import AgreementFactory
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.reviews import services
 from goldenthread.reviews.factories import ReviewScheduleFactory
@@ -122,6 +123,8 @@ def test_support_still_in_place_for_a_rewritten_outcome(person, practitioner):
         actor=practitioner, review=review, outcome=outcome, rating=Rating.PARTLY,
         evidence="Goes with Ann.", decision=OutcomeDecision.REWRITE,
         rewrite=services.Rewrite(statement="I will go to the club on my own by August"))
+    # Jean agrees the new wording (an unagreed one is its own broken link: ACC-4).
+    AgreementFactory(outcome=person.outcomes.get(status=OutcomeStatus.OPEN))
     [link] = links_of(person)
     assert link.kind == LinkKind.SUPPORT_NO_OUTCOME
     assert link.subject == "Lift to the club on Thursdays"
@@ -244,6 +247,8 @@ def test_rewritten_outcome_carries_its_progress_and_is_not_flagged(person, pract
                              expected_version=review.version,
                              next_review_on=today() + datetime.timedelta(days=40),
                              what_learned="She wants to go alone.")
+    assert kinds(links_of(person)) == [LinkKind.NEVER_AGREED]  # the new wording (ACC-4)
+    AgreementFactory(outcome=row.new_outcome)
     thread = build_thread(person)
     assert broken_links(thread) == []
     [entry] = thread.outcomes
@@ -309,3 +314,20 @@ def test_building_the_thread_costs_the_same_queries_for_1_or_40_outcomes(
     assert len(small) == len(large) == THREAD_QUERIES
     assert kinds(small_links) == [LinkKind.PROVISION_NO_OUTCOME]
     assert kinds(large_links) == [LinkKind.PROVISION_NO_OUTCOME]
+
+
+def test_an_outcome_never_agreed_is_a_broken_link(person, practitioner):
+    """ACC-4: an open outcome the person (or their proxy) never agreed, or last said they
+    did not agree, is broken; a family member's agreement alone does not mend it."""
+    from goldenthread.outcomes.models import Agreed, AgreementWhose
+
+    outcome = make_outcome(person, agreed=False)
+    [link] = links_of(person)
+    assert link.kind == LinkKind.NEVER_AGREED and link.anchor == f"outcome-{outcome.pk}"
+    AgreementFactory(outcome=outcome, whose=AgreementWhose.FAMILY, name="Ann")
+    assert kinds(links_of(person)) == [LinkKind.NEVER_AGREED]
+    AgreementFactory(outcome=outcome, agreed=Agreed.NO, not_agreed="Not on Thursdays")
+    [link] = links_of(person)
+    assert "Not on Thursdays" in link.reason
+    AgreementFactory(outcome=outcome, agreed=Agreed.PARTLY, not_agreed="Not the bus")
+    assert links_of(person) == []

@@ -158,7 +158,8 @@ def test_contributors_fill_the_extension_points(person, outcome):
         plan = build_plan(person)
     finally:
         _CONTRIBUTORS.remove(risks)
-    assert plan.extra_sections == [plan.risks]
+    # Agreement is always shown (ACC-4, #13): "not agreed yet" is worth saying.
+    assert [s for s in plan.extra_sections if s.key != "agreement"] == [plan.risks]
     html = render_to_string("support/_plan_easy_body.html", {"plan": plan, "person": person})
     assert "What could go wrong?" in html and "I might fall. Ann will drive me." in html
 

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class AccountabilityConfig(AppConfig):
+    name = "goldenthread.accountability"
+    label = "accountability"
+    verbose_name = "Accountability: challenges, advocacy and transitions"
+
+    def ready(self) -> None:
+        # The person's page summarises challenges, advocacy and moves; the support plan
+        # shows them (ACC-1, ACC-2, TR-1).
+        from goldenthread.people.sections import register_record_section
+        from goldenthread.support.plan import register_plan_contributor
+
+        from .plan_hooks import contribute_accountability, contribute_agreement
+        from .sections import person_page_section
+
+        register_record_section(person_page_section)
+        register_plan_contributor(contribute_accountability)
+        register_plan_contributor(contribute_agreement)

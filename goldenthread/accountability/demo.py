@@ -1,0 +1,126 @@
+"""Demo data for accountability (#13): most people agreed their outcomes and plan (a few
+have not, or disagreed in their own words, so the golden thread shows it), some need
+advocacy, a few have challenged a decision (one through both stages), and some have a move
+coming. Written through the services, as a worker who works with the person."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from goldenthread.outcomes import services as outcome_services
+from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.people.models import Person
+
+from . import services
+from .models import Challenge
+from .working_days import add_working_days
+
+
+def _before(today: datetime.date, days: int) -> datetime.date:
+    return today - datetime.timedelta(days=days)
+
+
+def load_accountability_demo(rng: random.Random) -> int:
+    """Add the demo's agreement, advocacy, challenges and moves; returns how many people
+    were given any (0 if it was loaded before)."""
+    if Challenge.objects.exists():
+        return 0
+    today = timezone.localdate()
+    touched = 0
+    people = (
+        Person.objects.filter(outcomes__status=OutcomeStatus.OPEN)
+        .distinct()
+        .prefetch_related("allocations__worker")
+        .order_by("family_name", "given_name", "id")
+    )
+    for index, person in enumerate(people):
+        workers = [a.worker for a in person.allocations.all() if a.is_active(today)]
+        if not workers:
+            continue
+        worker = workers[0]
+        touched += 1
+        outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at"))
+        for n, outcome in enumerate(outcomes):
+            if index % 9 == 4 and n == 0:
+                continue  # never asked: a broken link in the golden thread
+            disagrees = index % 11 == 6 and n == 0
+            outcome_services.agreement_record(
+                actor=worker,
+                person=person,
+                outcome=outcome,
+                whose="person",
+                name=person.display_name,
+                agreed="no" if disagrees else "yes",
+                agreed_on=_before(today, rng.randint(1, 60)),
+                how="meeting",
+                not_agreed="I don't want to go to the day centre to do it." if disagrees else "",
+            )
+        if index % 3 != 2:
+            outcome_services.agreement_record(
+                actor=worker,
+                person=person,
+                outcome=None,
+                whose="person",
+                name=person.display_name,
+                agreed="partly" if index % 5 == 0 else "yes",
+                agreed_on=_before(today, rng.randint(1, 30)),
+                how=rng.choice(["meeting", "signed"]),
+                not_agreed="Not the Monday mornings." if index % 5 == 0 else "",
+            )
+        if index % 4 == 1:
+            identified = _before(today, rng.randint(40, 120))
+            fields = {
+                "identified_on": identified,
+                "identified_by": "Their social worker",
+                "why": "Finds meetings hard and wants someone on their side.",
+            }
+            if index % 8 == 1:
+                fields.update(
+                    offered_on=identified,
+                    answer="accepted",
+                    referred_on=identified + datetime.timedelta(days=2),
+                    provider_name="Northfield Independent Advocacy",
+                    started_on=identified + datetime.timedelta(days=rng.randint(7, 30)),
+                )
+            services.advocacy_record(actor=worker, person=person, **fields)
+        if index % 6 == 2:
+            raised = add_working_days(_before(today, 40), 0)
+            challenge = services.challenge_raise(
+                actor=worker,
+                person=person,
+                raised_by="family",
+                raised_by_name="Their daughter",
+                raised_on=raised,
+                about="budget",
+                details="The budget does not cover the afternoons that matter most.",
+                wanted="Cover Thursday afternoons.",
+            )
+            if index % 12 == 2:
+                services.challenge_answer(
+                    actor=worker,
+                    challenge=challenge,
+                    expected_version=challenge.version,
+                    outcome="not_upheld",
+                    answer="The budget meets the assessed need.",
+                    answered_on=_before(today, 36),
+                )
+                services.challenge_to_investigation(
+                    actor=worker,
+                    challenge=challenge,
+                    expected_version=challenge.version,
+                    started_on=_before(today, 30),
+                    reason="The family is not satisfied with the frontline answer.",
+                )
+        if index % 5 == 3 and outcomes:
+            services.transition_record(
+                actor=worker,
+                person=person,
+                kind=rng.choice(["hospital_discharge", "into_adult_services", "into_residential"]),
+                planned_on=today + datetime.timedelta(days=rng.randint(10, 170)),
+                outcomes=outcomes[:1] if index % 10 != 3 else [],
+                notes="Keep the things that matter going through the move.",
+            )
+    return touched
