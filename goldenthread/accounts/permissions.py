@@ -33,6 +33,10 @@ class Permission(StrEnum):
     VIEW_DECISION_PANEL = "sds.view_panel"
     # Risk enablement
     RECORD_RISK = "risk.record"
+    # The person's own record (portal): a person's or proxy's sign-in; workers answer
+    # their correction requests and invite them.
+    USE_OWN_RECORD = "portal.own_record"
+    ANSWER_CORRECTIONS = "portal.answer_corrections"
 
     # Templates read `Permission.RECORD_SDS`; the class must not be called there.
     do_not_call_in_templates = enum.nonmember(True)

@@ -48,6 +48,14 @@ class PersonQuerySet(models.QuerySet):
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        if user.role in (Role.PERSON, Role.PROXY):
+            # The person's own record, and the records a proxy acts for, while the link is
+            # in force (portal.RecordLink; docs/adr/0013-persons-own-record.md). Never a
+            # way into staff pages: the portal's boundary middleware refuses those.
+            from goldenthread.portal.models import RecordLink
+
+            return self.filter(pk__in=RecordLink.objects.current().filter(
+                user_id=user.pk).values("person_id"))
         if user.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
             return self.none()
         # One condition inside the same query (no extra round trip on any page).

@@ -20,6 +20,8 @@ NAVIGATION = (
     ("Unmet need", "sds:unmet_need_team", Permission.VIEW_TEAM_UNMET_NEED),
     ("Break-glass access", "audit:break_glass_review", Permission.REVIEW_BREAK_GLASS),
     ("Decision panel", "sds:panel", Permission.VIEW_DECISION_PANEL),
+    ("Corrections asked for", "portal_staff:worklist", Permission.ANSWER_CORRECTIONS),
+    ("My record", "portal:home", Permission.USE_OWN_RECORD),
 )
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "goldenthread.risk",
     "goldenthread.reviews",
     "goldenthread.api",
+    "goldenthread.portal",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "goldenthread.accounts.middleware.SessionLifetimeMiddleware",
     "goldenthread.accounts.middleware.RequireSecondFactorMiddleware",
+    # A person's or proxy's sign-in reaches only their own record (docs/adr/0013).
+    "goldenthread.portal.access.PortalBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "goldenthread.ui.htmx.HtmxTokenMiddleware",

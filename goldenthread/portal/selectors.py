@@ -1,0 +1,148 @@
+"""Reads for the person's own record, each starting from a person already opened through
+`Person.objects.visible_to` (people/access.py) or from the user's own scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from goldenthread.audit.models import AccessLog
+from goldenthread.audit.selectors import access_for_person
+from goldenthread.people.models import Person
+
+from .items import ITEM_TYPES, ItemType, item_rows, item_text
+from .models import (
+    CorrectionRequest,
+    CorrectionStatus,
+    Invitation,
+    ItemComment,
+    RecordLink,
+    Section,
+)
+
+SECTION_TITLES = {"about": "About you", **dict(Section.choices)}
+SECTION_ORDER = ["about", *Section.values]
+
+
+@dataclass
+class RecordItem:
+    kind: ItemType
+    obj: object
+    rows: list[tuple[str, str]]
+    comments: list[ItemComment] = field(default_factory=list)
+    corrections: list[CorrectionRequest] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind.label}:{self.obj.pk}"
+
+    @property
+    def text(self) -> str:
+        return item_text(self.kind, self.obj)
+
+
+@dataclass
+class RecordSection:
+    key: str
+    title: str
+    items: list[RecordItem]
+
+
+def record_sections(person: Person, link: RecordLink | None = None) -> list[RecordSection]:
+    """Everything written about the person, by part of the record, in the words recorded,
+    with their comments and correction requests beside each item. A proxy's link leaves
+    out the parts the person has not shared with them. One query per kind of item, plus
+    two."""
+    comments = defaultdict(list)
+    for c in ItemComment.objects.filter(person=person).select_related("author"):
+        comments[(c.item_type, c.item_id)].append(c)
+    corrections = defaultdict(list)
+    for r in CorrectionRequest.objects.filter(person=person).select_related("answered_by"):
+        corrections[(r.item_type, r.item_id)].append(r)
+    sections: dict[str, list[RecordItem]] = {key: [] for key in SECTION_ORDER}
+    for kind in ITEM_TYPES:
+        if link is not None and not link.shows(kind.section):
+            continue
+        for obj in kind.queryset(person):
+            key = (kind.label, str(obj.pk))
+            sections[kind.section].append(RecordItem(
+                kind=kind, obj=obj, rows=item_rows(kind, obj), comments=comments[key],
+                corrections=corrections[key]))
+    return [RecordSection(key=k, title=SECTION_TITLES[k], items=v)
+            for k, v in sections.items() if v or k != "who_looked"]
+
+
+def record_item(person: Person, ref: str) -> RecordItem | None:
+    from .items import item_type
+
+    label, _, item_id = (ref or "").partition(":")
+    kind = item_type(label)
+    obj = kind.item(person, item_id) if kind else None
+    if obj is None:
+        return None
+    return RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
+
+
+def corrections_for(person: Person) -> QuerySet[CorrectionRequest]:
+    return CorrectionRequest.objects.filter(person=person).select_related(
+        "asked_by", "answered_by").order_by("-asked_at")
+
+
+def comments_for(person: Person) -> QuerySet[ItemComment]:
+    return ItemComment.objects.filter(person=person).select_related("author")
+
+
+def links_for(person: Person) -> QuerySet[RecordLink]:
+    return RecordLink.objects.filter(person=person).select_related("user").order_by(
+        "ended_at", "created_at")
+
+
+def invitations_for(person: Person) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(person=person).select_related("issued_by")
+
+
+def my_links(user) -> QuerySet[RecordLink]:
+    """The records this sign-in may open now (a person: their own; a proxy: each person
+    they act for)."""
+    return RecordLink.objects.current().filter(user_id=user.pk).select_related("person")
+
+
+def waiting_corrections(user) -> QuerySet[CorrectionRequest]:
+    """Requests not yet answered for the people this worker or team leader may open
+    (Person.objects.visible_to), oldest first: the worklist."""
+    people = Person.objects.visible_to(user, break_glass=False)
+    return CorrectionRequest.objects.filter(
+        person__in=people.values("pk"), status=CorrectionStatus.WAITING,
+    ).select_related("person").order_by("asked_at")
+
+
+@dataclass(frozen=True)
+class LookRow:
+    row: AccessLog
+    who: str
+    role: str
+    what: str
+
+
+ROLE_WORDS = {
+    "practitioner": "Worker", "team_leader": "Team leader", "panel_member": "Panel member",
+    "commissioner": "Commissioner", "administrator": "Administrator",
+    "person": "You", "proxy": "Someone acting for you",
+}
+
+
+def who_looked(person: Person, *, limit: int = 200) -> list[LookRow]:
+    """From the access log (SEC-3): who looked at or changed the record, newest first."""
+    from .presenters import page_words
+
+    rows = list(access_for_person(person.pk)[:limit])
+    out = []
+    for row in rows:
+        name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
+        out.append(LookRow(row=row, who=name, role=ROLE_WORDS.get(row.actor_role, ""),
+                           what=page_words(row.what, row.action)))
+    return out
+
+

@@ -1,0 +1,396 @@
+"""Pages of the person's own record (/my-record/, P-1..P-3) and the staff pages that serve
+it (/people/<id>/own-access/…: invitations, comments, correction requests and answers).
+
+The person's pages reach their record through PortalRecordMixin (portal/access.py), which
+opens it through `Person.objects.visible_to` and writes one access row per request; the
+staff pages through PersonRecordMixin. Data comes from the same selectors and the same
+plan builder as the staff pages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import TemplateView
+
+from goldenthread.accounts.permissions import Permission
+from goldenthread.audit.models import AccessAction
+from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.support.plan import build_plan
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
+
+from . import selectors, services
+from .access import PortalRecordMixin
+from .forms import (
+    AnswerForm,
+    CommentForm,
+    CorrectionForm,
+    EndAccessForm,
+    InvitationForm,
+    JoinForm,
+)
+from .models import ANSWER_DUE_DAYS, INVITATION_DAYS, Section
+
+# Wrong codes at "set up my account": per address, in 15 minutes.
+JOIN_TRIES = 10
+JOIN_WINDOW_SECONDS = 15 * 60
+ENROL_CODE_SESSION_KEY = "gt_enrol_code"  # accounts.views: the app-linking step's code
+
+
+# --- The person's pages --------------------------------------------------------------------
+
+
+class HomeView(PermissionRequiredMixin, TemplateView):
+    """Where a person or proxy lands after signing in: their record (or, for a proxy of
+    several people, whose record to open)."""
+
+    permission = Permission.USE_OWN_RECORD
+    template_name = "portal/home.html"
+
+    def get(self, request, *args, **kwargs):
+        links = list(selectors.my_links(request.user))
+        if len(links) == 1:
+            return redirect("portal:record", links[0].person_id)
+        log_list_view(request, [link.person_id for link in links],
+                      reason="Records this sign-in may open")
+        return self.render_to_response(self.get_context_data(links=links))
+
+
+class RecordView(PortalRecordMixin, TemplateView):
+    """Everything written about the person, in the words recorded (P-1, SDS-5)."""
+
+    template_name = "portal/record.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = selectors.record_sections(self.person, self.link)
+        context["answered"] = [c for c in selectors.corrections_for(self.person)
+                               if c.status != "waiting"][:5]
+        context["shows_who_looked"] = self.link.shows(Section.WHO_LOOKED)
+        return context
+
+
+def _plan_context(person, plan) -> dict:
+    return {"person": person, "plan": plan}
+
+
+class PlanView(PortalRecordMixin, TemplateView):
+    """The support plan, the same document as the staff page (support.plan.build_plan)."""
+
+    section = Section.PLAN
+    template_name = "portal/plan.html"
+    easy = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_plan_context(self.person, build_plan(self.person)))
+        context["easy"] = self.easy
+        return context
+
+
+class PlanPdfView(PortalRecordMixin, TemplateView):
+    section = Section.PLAN
+    access_action = AccessAction.EXPORT
+
+    def get(self, request, *args, **kwargs):
+        from goldenthread.support.pdf import render_plan_pdf
+
+        plan = build_plan(self.person)
+        pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="support-plan-{plan.prepared_on:%Y-%m-%d}.pdf"')
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ItemMixin(PortalRecordMixin):
+    """The item named by ?item=<app.Model>:<id>, of this person's record, or 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item_ref = request.GET.get("item") or request.POST.get("item") or ""
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def item(self):
+        if not hasattr(self, "_item"):
+            self._item = selectors.record_item(self.person, self.item_ref)
+            if self._item is None or not self.link.shows(self._item.kind.section):
+                raise Http404("There is no such item on your record.")
+        return self._item
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["item"] = self.item
+        context["summary_rows"] = [{"key": k, "value": v} for k, v in self.item.rows]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal:record", args=[self.person.pk])
+
+    def get_success_url(self) -> str:
+        return reverse("portal:record", args=[self.person.pk]) + f"#item-{self.item.obj.pk}"
+
+
+class CommentView(ItemMixin, ServiceFormView):
+    form_class = CommentForm
+    template_name = "portal/item_form.html"
+    heading_text = "Add your comment"
+    submit_label = "Add my comment"
+    back_text = "Back to your record"
+    success_message = "Your comment is added. Your worker will see it."
+
+    def save(self, form):
+        return services.comment_add(actor=self.request.user, person=self.person,
+                                    label=self.item.kind.label, item_id=str(self.item.obj.pk),
+                                    text=form.cleaned_data["text"])
+
+
+class CorrectionView(ItemMixin, ServiceFormView):
+    form_class = CorrectionForm
+    template_name = "portal/item_form.html"
+    heading_text = "Ask for a correction"
+    intro = (f"Your worker or their team leader must answer within {ANSWER_DUE_DAYS} days. "
+             "They will either correct your record or tell you why not.")
+    submit_label = "Send my request"
+    back_text = "Back to your record"
+    success_message = "Your request is sent. You will see the answer on your record."
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.correction_ask(
+            actor=self.request.user, person=self.person, label=self.item.kind.label,
+            item_id=str(self.item.obj.pk), what_is_wrong=data["what_is_wrong"],
+            should_say=data["should_say"])
+
+
+class RequestsView(PortalRecordMixin, TemplateView):
+    """The person's correction requests and the answers."""
+
+    template_name = "portal/requests.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["corrections"] = selectors.corrections_for(self.person)
+        return context
+
+
+class WhoLookedView(PortalRecordMixin, TemplateView):
+    """Who has looked at or changed the record, from the access log (P-3, SEC-3)."""
+
+    section = Section.WHO_LOOKED
+    template_name = "portal/who_looked.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.who_looked(self.person)
+        return context
+
+
+class AccessView(PortalRecordMixin, TemplateView):
+    """Who can sign in to see this record; the person ends a proxy's access here."""
+
+    template_name = "portal/access.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["links"] = [lk for lk in selectors.links_for(self.person)
+                            if lk.ended_at is None]
+        context["may_end"] = self.link.kind == "self"
+        return context
+
+
+class EndAccessView(PortalRecordMixin, ServiceFormView):
+    form_class = EndAccessForm
+    heading_text = "End someone's access to your record"
+    submit_label = "End their access"
+    back_text = "Back"
+    success_message = "Their access has ended."
+
+    def get_back_url(self) -> str:
+        return reverse("portal:access", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    @property
+    def target(self):
+        link = selectors.links_for(self.person).filter(
+            pk=self.kwargs["link_id"], ended_at__isnull=True).first()
+        if link is None:
+            raise Http404("No such access.")
+        return link
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        target = self.target
+        context["intro"] = (f"{target.user.get_full_name() or target.user.username} "
+                            "will no longer be able to see your record.")
+        return context
+
+    def save(self, form):
+        return services.link_end(actor=self.request.user, link=self.target,
+                                 reason=form.cleaned_data["reason"])
+
+
+@method_decorator([never_cache, sensitive_post_parameters("code", "new_password1",
+                                                          "new_password2")], name="dispatch")
+class JoinView(ServiceFormView):
+    """Set up a sign-in with the invitation code: a username and password of one's own,
+    then (as for staff) an authenticator app."""
+
+    form_class = JoinForm
+    heading_text = "Set up your sign-in"
+    intro = ("Use the code your worker gave you. It works once, for "
+             f"{INVITATION_DAYS} days.")
+    submit_label = "Set up my sign-in"
+    service_error_field = "new_password1"
+
+    def _throttle_key(self) -> str:
+        return f"portal-join:{self.request.META.get('REMOTE_ADDR', '')}"
+
+    def post(self, request, *args, **kwargs):
+        if cache.get(self._throttle_key(), 0) >= JOIN_TRIES:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, "Too many tries. Wait 15 minutes and try again.")
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
+    def refused(self, form, exc: ValidationError):
+        if "code" in getattr(exc, "error_dict", {}):
+            key = self._throttle_key()
+            cache.add(key, 0, JOIN_WINDOW_SECONDS)
+            cache.incr(key)
+        return super().refused(form, exc)
+
+    def save(self, form):
+        data = form.cleaned_data
+        user, _link, set_up = services.invitation_accept(
+            code=data["code"], username=data["username"], password=data["new_password1"])
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        self.request.session[ENROL_CODE_SESSION_KEY] = str(set_up.pk)
+        return user
+
+    def get_success_message(self, result) -> str:
+        if settings.GOLDENTHREAD_REQUIRE_2FA:
+            return "Your password is set. Now link an app on your phone for sign-in codes."
+        return "Your sign-in is set up."
+
+    def get_success_url(self) -> str:
+        if settings.GOLDENTHREAD_REQUIRE_2FA:
+            return reverse("accounts:setup_second_factor")
+        return reverse("portal:home")
+
+
+# --- Staff pages ---------------------------------------------------------------------------
+
+
+class OwnAccessView(PersonRecordMixin, TemplateView):
+    """The person's own access, for the worker: who can sign in, invitations, the
+    person's comments and their correction requests."""
+
+    template_name = "portal/staff_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = selectors.record_sections(self.person)
+        context["commented"] = [i for s in sections for i in s.items if i.comments]
+        context["corrections"] = selectors.corrections_for(self.person)
+        context["links"] = selectors.links_for(self.person)
+        context["invitations"] = selectors.invitations_for(self.person)[:10]
+        return context
+
+
+class InviteView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = InvitationForm
+    template_name = "portal/invite.html"
+    heading_text = "Invite them to see their record"
+    intro = ("The person, or someone acting for them, gets a one-time code. It works once, "
+             f"for {INVITATION_DAYS} days.")
+    submit_label = "Make the code"
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.invitation_issue(
+            actor=self.request.user, person=self.person, kind=data["kind"], name=data["name"],
+            channel=data["channel"], email=data["email"] or "",
+            relationship=data["relationship"] or "", basis=data["basis"] or "",
+            legal_reference=data["legal_reference"] or "", valid_until=data["valid_until"],
+            hidden_sections=data["hidden_sections"],
+            young_person_agreed_on=data["young_person_agreed_on"],
+            young_person_agreement=data["young_person_agreement"] or "")
+
+    def saved(self, form, result):
+        return self.response_class(
+            request=self.request, template="portal/invitation_made.html",
+            context={"person": self.person, "issued": result,
+                     "page_label": self.person.display_name},
+            using=self.template_engine)
+
+
+class CorrectionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = AnswerForm
+    heading_text = "Answer a request for a correction"
+    submit_label = "Send the answer"
+    success_message = "Your answer is recorded. The person will see it."
+    correction = PersonChild("correction_requests", kwarg="correction_id",
+                             missing="No such request for this person.")
+
+    def get_initial(self):
+        return {"version": self.correction.version,
+                "new_text": self.correction.should_say}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        c = self.correction
+        context["summary_rows"] = [
+            {"key": "What it said", "value": c.item_text},
+            {"key": "What is wrong", "value": c.what_is_wrong},
+            {"key": "What they say it should say", "value": c.should_say or "Not given"},
+            {"key": "Days waited", "value": f"{c.days_waited()} of {ANSWER_DUE_DAYS}"},
+        ]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.correction_answer(
+            actor=self.request.user, correction=self.correction,
+            accept=data["decision"] == "accept", answer=data["answer"],
+            new_text=data["new_text"], expected_version=data["version"])
+
+
+class WorklistView(PermissionRequiredMixin, TemplateView):
+    """Requests for corrections not yet answered, for the people this worker or team
+    leader works with, with the days waited against one month."""
+
+    permission = Permission.ANSWER_CORRECTIONS
+    template_name = "portal/worklist.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(selectors.waiting_corrections(self.request.user))
+        log_list_view(self.request, [r.person_id for r in rows],
+                      reason="Corrections waiting for an answer")
+        context["rows"] = rows
+        context["due_days"] = ANSWER_DUE_DAYS
+        return context
+
+
