@@ -39,7 +39,8 @@ class ItemType:
     def queryset(self, person: Person) -> models.QuerySet:
         model = self.model
         base = model._default_manager.all()
-        return base.filter(**{self.related: person}).order_by(*self.order)
+        value = person.pk if self.related == "pk" else person
+        return base.filter(**{self.related: value}).order_by(*self.order)
 
     def item(self, person: Person, item_id: str):
         try:

@@ -64,15 +64,16 @@ class Channel(models.TextChoices):
 
 class LinkQuerySet(models.QuerySet):
     def current(self, day: datetime.date | None = None) -> LinkQuerySet:
-        """Links in force on `day`: not ended, within their dates, and for a proxy of a
-        young person aged 12 or over, with the young person's agreement recorded."""
+        """Links in force on `day`: not ended, within their dates, and for a parent's
+        proxy access to a young person aged 12 or over, with the young person's agreement
+        recorded (a child turning 12 ends a parent's access until they agree)."""
         day = day or timezone.localdate()
         twelve = _years_before(day, YOUNG_PERSON_AGE)
         return self.filter(
             Q(ended_at__isnull=True),
             Q(valid_from__lte=day),
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
-            Q(kind=LinkKind.SELF) | Q(young_person_agreed_on__isnull=False)
+            ~Q(basis=ProxyBasis.PARENT) | Q(young_person_agreed_on__isnull=False)
             | Q(person__date_of_birth__gt=twelve),
         )
 

@@ -1,0 +1,73 @@
+"""Factories for the person's own record: tests and demo data."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from goldenthread.accounts.factories import UserFactory
+from goldenthread.accounts.models import Role
+
+from .models import CorrectionRequest, ItemComment, LinkKind, ProxyBasis, RecordLink
+
+
+class PersonAccountFactory(UserFactory):
+    role = Role.PERSON
+    team = None
+    job_title = ""
+    username = factory.Sequence(lambda n: f"person{n}")
+
+
+class ProxyAccountFactory(PersonAccountFactory):
+    role = Role.PROXY
+    username = factory.Sequence(lambda n: f"proxy{n}")
+
+
+class RecordLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecordLink
+
+    user = factory.SubFactory(PersonAccountFactory)
+    person = None  # always given
+    kind = LinkKind.SELF
+    valid_from = factory.LazyFunction(lambda: timezone.localdate())
+
+
+class ProxyLinkFactory(RecordLinkFactory):
+    user = factory.SubFactory(ProxyAccountFactory)
+    kind = LinkKind.PROXY
+    relationship = "Daughter"
+    basis = ProxyBasis.AUTHORISED
+
+
+class ItemCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemComment
+
+    person = None
+    item_type = "people.Person"
+    item_id = factory.LazyAttribute(lambda c: str(c.person.pk))
+    text = "I would rather be called Jean."
+    author = None
+
+
+class CorrectionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CorrectionRequest
+
+    person = None
+    item_type = "people.Person"
+    item_id = factory.LazyAttribute(lambda c: str(c.person.pk))
+    item_text = factory.LazyAttribute(lambda c: c.person.communication_needs)
+    what_is_wrong = "I do not use a hearing aid any more."
+    asked_by = None
+    asked_at = factory.LazyFunction(timezone.now)
+
+
+def portal_record_kwargs(person) -> dict:
+    """For the full_record fixture: a person's own sign-in and proxy link, and a waiting
+    correction request, so every portal URL is covered by the URL sweeps."""
+    own = RecordLinkFactory(person=person)
+    proxy = ProxyLinkFactory(person=person)
+    correction = CorrectionRequestFactory(person=person, asked_by=own.user)
+    return {"link_id": proxy.pk, "correction_id": correction.pk}
