@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.utils import timezone
 
 from goldenthread.accounts.factories import UserFactory
 from goldenthread.accounts.models import Role
 
-from .models import CorrectionRequest, ItemComment, LinkKind, ProxyBasis, RecordLink
+from .models import (
+    CorrectionRequest,
+    ItemComment,
+    LinkKind,
+    ProxyBasis,
+    RecordLink,
+    Withholding,
+)
 
 
 class PersonAccountFactory(UserFactory):
@@ -70,4 +79,10 @@ def portal_record_kwargs(person) -> dict:
     own = RecordLinkFactory(person=person)
     proxy = ProxyLinkFactory(person=person)
     correction = CorrectionRequestFactory(person=person, asked_by=own.user)
-    return {"link_id": proxy.pk, "correction_id": correction.pk}
+    withholding = Withholding.objects.create(
+        person=person, item_type="people.Person", item_id=str(person.pk),
+        grounds="third_party", reason="Names a neighbour who has not agreed",
+        review_on=timezone.localdate() + datetime.timedelta(days=90),
+        withheld_by=person.allocations.first().worker)
+    return {"link_id": proxy.pk, "correction_id": correction.pk,
+            "withholding_id": withholding.pk}

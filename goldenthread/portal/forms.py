@@ -6,7 +6,7 @@ from django import forms
 
 from goldenthread.ui.forms import VersionField, date_field, radio_field, text_field
 
-from .models import Channel, LinkKind, ProxyBasis, Section
+from .models import Channel, LinkKind, ProxyBasis, Section, WithholdingGrounds
 
 CODE_ATTRS = {"autocomplete": "one-time-code", "autocapitalize": "characters",
               "spellcheck": "false", "class": "ds_input--fixed-20"}
@@ -106,3 +106,13 @@ class AnswerForm(forms.Form):
 class EndAccessForm(forms.Form):
     reason = forms.CharField(label="Why is their access ending?", max_length=300,
                              error_messages={"required": "Say why their access is ending."})
+
+
+class WithholdForm(forms.Form):
+    grounds = radio_field("Why must the person not see this?", WithholdingGrounds.choices,
+                          message="Choose the grounds.")
+    reason = text_field("Explain why", max_length=2000, rows=4,
+                        help_text="Your team leader reads this before agreeing.",
+                        required_message="Say why.")
+    review_on = date_field("Look at it again on",
+                           help_text="The person is told this date.")

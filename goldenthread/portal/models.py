@@ -236,3 +236,49 @@ class CorrectionRequest(VersionedModel):
     def days_waited(self, today: datetime.date | None = None) -> int:
         today = today or timezone.localdate()
         return (today - timezone.localdate(self.asked_at)).days
+
+
+class WithholdingGrounds(models.TextChoices):
+    SERIOUS_HARM = "serious_harm", "Seeing it would be likely to cause serious harm"
+    THIRD_PARTY = "third_party", "It would identify someone else who has not agreed"
+
+
+class WithholdingQuerySet(models.QuerySet):
+    def in_force(self) -> WithholdingQuerySet:
+        """Agreed by a team leader and not ended: only these hide anything."""
+        return self.filter(agreed_at__isnull=False, ended_at__isnull=True)
+
+
+class Withholding(VersionedModel):
+    """The exception: one item kept from the person's view, by a named worker, on the
+    serious-harm test or to protect someone else, with a reason and a date to look at it
+    again, in force only once a team leader (not the same person) has agreed. The person
+    sees that something is withheld and when it will be reconsidered."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="withholdings")
+    item_type = models.CharField(max_length=100)
+    item_id = models.CharField(max_length=64)
+    grounds = models.CharField(max_length=15, choices=WithholdingGrounds.choices)
+    reason = models.TextField("Why", max_length=2000)
+    review_on = models.DateField("Look at it again on")
+    withheld_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WithholdingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreed_by__isnull=True) | ~Q(agreed_by=models.F("withheld_by")),
+                name="portal_withholding_agreed_by_someone_else"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Withheld: {self.item_type} {self.item_id}"

@@ -27,3 +27,40 @@ def page_words(what: str, action: str) -> str:
     if action == AccessAction.LIST:
         return verb
     return f"{verb} {place}"
+
+
+def plan_without(plan, texts: set[str]) -> bool:
+    """Leave the withheld items' words out of the person's copy of the plan (built by the
+    same builder as the staff plan). Returns whether anything was left out."""
+    if not texts:
+        return False
+    changed = False
+
+    def keep(values: list[str]) -> list[str]:
+        nonlocal changed
+        kept = [v for v in values if v not in texts]
+        changed = changed or len(kept) != len(values)
+        return kept
+
+    plan.what_matters = keep(plan.what_matters)
+    plan.where_matters = keep(plan.where_matters)
+    plan.aspirations = keep(plan.aspirations)
+    who = [w for w in plan.who_matters if w.text not in texts]
+    changed = changed or len(who) != len(plan.who_matters)
+    plan.who_matters = who
+    outcomes = [o for o in plan.outcomes if o.statement not in texts]
+    changed = changed or len(outcomes) != len(plan.outcomes)
+    plan.outcomes = outcomes
+    for outcome in plan.outcomes:
+        for step in outcome.steps:
+            solutions = [s for s in step.solutions if s.what not in texts]
+            changed = changed or len(solutions) != len(step.solutions)
+            step.solutions = solutions
+    for section in [plan.risks, plan.sds_choices, plan.budget, plan.decisions,
+                    *plan.sections]:
+        if section is None:
+            continue
+        items = [i for i in section.items if i.text not in texts]
+        changed = changed or len(items) != len(section.items)
+        section.items = items
+    return changed

@@ -20,6 +20,7 @@ from .models import (
     ItemComment,
     RecordLink,
     Section,
+    Withholding,
 )
 
 SECTION_TITLES = {"about": "About you", **dict(Section.choices)}
@@ -48,6 +49,12 @@ class RecordSection:
     key: str
     title: str
     items: list[RecordItem]
+    withheld: list[Withholding] = field(default_factory=list)
+
+
+def withheld_keys(person: Person) -> dict[tuple[str, str], Withholding]:
+    return {(w.item_type, w.item_id): w
+            for w in Withholding.objects.in_force().filter(person=person)}
 
 
 def record_sections(person: Person, link: RecordLink | None = None) -> list[RecordSection]:
@@ -62,16 +69,21 @@ def record_sections(person: Person, link: RecordLink | None = None) -> list[Reco
     for r in CorrectionRequest.objects.filter(person=person).select_related("answered_by"):
         corrections[(r.item_type, r.item_id)].append(r)
     sections: dict[str, list[RecordItem]] = {key: [] for key in SECTION_ORDER}
+    withheld: dict[str, list[Withholding]] = defaultdict(list)
+    hidden = withheld_keys(person) if link is not None else {}
     for kind in ITEM_TYPES:
         if link is not None and not link.shows(kind.section):
             continue
         for obj in kind.queryset(person):
             key = (kind.label, str(obj.pk))
+            if key in hidden:
+                withheld[kind.section].append(hidden[key])
+                continue
             sections[kind.section].append(RecordItem(
                 kind=kind, obj=obj, rows=item_rows(kind, obj), comments=comments[key],
                 corrections=corrections[key]))
-    return [RecordSection(key=k, title=SECTION_TITLES[k], items=v)
-            for k, v in sections.items() if v or k != "who_looked"]
+    return [RecordSection(key=k, title=SECTION_TITLES[k], items=v, withheld=withheld[k])
+            for k, v in sections.items() if k != "who_looked"]
 
 
 def record_item(person: Person, ref: str) -> RecordItem | None:
@@ -80,7 +92,7 @@ def record_item(person: Person, ref: str) -> RecordItem | None:
     label, _, item_id = (ref or "").partition(":")
     kind = item_type(label)
     obj = kind.item(person, item_id) if kind else None
-    if obj is None:
+    if obj is None or (label, str(obj.pk)) in withheld_keys(person):
         return None
     return RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
 
@@ -146,3 +158,32 @@ def who_looked(person: Person, *, limit: int = 200) -> list[LookRow]:
     return out
 
 
+
+
+def withholdings_for(person: Person) -> QuerySet[Withholding]:
+    return Withholding.objects.filter(person=person).select_related(
+        "withheld_by", "agreed_by").order_by("-created_at")
+
+
+def withheld_texts(person: Person) -> set[str]:
+    """The words of the items withheld now, to leave them out of the person's plan (the
+    plan is built from the same data as the staff plan, as text)."""
+    from .items import item_type
+
+    texts = set()
+    for w in Withholding.objects.in_force().filter(person=person):
+        kind = item_type(w.item_type)
+        obj = kind.item(person, w.item_id) if kind else None
+        if obj is not None:
+            texts.add(item_text(kind, obj))
+    return texts
+
+
+def staff_item(person: Person, ref: str) -> RecordItem | None:
+    """An item of the record named by <app.Model>:<id>, for a worker (withheld or not)."""
+    from .items import item_type
+
+    label, _, item_id = (ref or "").partition(":")
+    kind = item_type(label)
+    obj = kind.item(person, item_id) if kind else None
+    return None if obj is None else RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))

@@ -43,6 +43,8 @@ from .models import (
     ProxyBasis,
     RecordLink,
     Section,
+    Withholding,
+    WithholdingGrounds,
 )
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -270,16 +272,19 @@ def link_end(*, actor, link: RecordLink, reason: str) -> RecordLink:
 # --- Comments and corrections (P-2) -------------------------------------------------------
 
 
-def _item(person: Person, label: str, item_id: str):
+def _item(person: Person, label: str, item_id: str, *, for_person: bool = False):
     kind = item_type(label)
     obj = kind.item(person, item_id) if kind else None
+    if obj is not None and for_person and Withholding.objects.in_force().filter(
+            person=person, item_type=label, item_id=str(obj.pk)).exists():
+        obj = None
     if obj is None:
         raise ValidationError("There is no such item on this record.")
     return kind, obj
 
 
 def comment_add(*, actor, person: Person, label: str, item_id: str, text: str) -> ItemComment:
-    kind, obj = _item(person, label, item_id)
+    kind, obj = _item(person, label, item_id, for_person=True)
     link = require_portal(actor, person, section=kind.section)
     text = (text or "").strip()
     if not text:
@@ -295,7 +300,7 @@ def comment_add(*, actor, person: Person, label: str, item_id: str, text: str) -
 
 def correction_ask(*, actor, person: Person, label: str, item_id: str, what_is_wrong: str,
                    should_say: str = "") -> CorrectionRequest:
-    kind, obj = _item(person, label, item_id)
+    kind, obj = _item(person, label, item_id, for_person=True)
     link = require_portal(actor, person, section=kind.section)
     if not (what_is_wrong or "").strip():
         raise ValidationError({"what_is_wrong": "Say what is wrong."})
@@ -344,3 +349,56 @@ def correction_answer(*, actor, correction: CorrectionRequest, accept: bool, ans
                      "answer": answer, "answered_by": actor, "answered_at": timezone.now()},
         )
 
+
+
+# --- Withholding: the exception, itself a record ------------------------------------------
+
+
+def withholding_propose(*, actor, person: Person, label: str, item_id: str, grounds: str,
+                        reason: str, review_on: datetime.date) -> Withholding:
+    """A named worker proposes to keep one item from the person. Nothing is hidden until a
+    team leader agrees (`withholding_agree`)."""
+    require_casework(actor, person)
+    kind, obj = _item(person, label, item_id)
+    errors = {}
+    if grounds not in WithholdingGrounds.values:
+        errors["grounds"] = "Choose the grounds: serious harm, or protecting someone else."
+    if not (reason or "").strip():
+        errors["reason"] = "Say why."
+    if review_on is None or review_on <= timezone.localdate():
+        errors["review_on"] = "Choose a date in the future to look at it again."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = Withholding.objects.create(
+            person=person, item_type=label, item_id=str(obj.pk), grounds=grounds,
+            reason=reason.strip(), review_on=review_on, withheld_by=actor)
+        Auditor(actor).created(row, person_id=person.pk)
+    return row
+
+
+def withholding_agree(*, actor, withholding: Withholding) -> Withholding:
+    """The person's team leader, not the worker who proposed it, agrees."""
+    from goldenthread.accounts.rules import leads_persons_team
+
+    person = withholding.person
+    require_casework(actor, person)
+    if not leads_persons_team(actor, person) or actor.pk == withholding.withheld_by_id:
+        raise PermissionDenied("A team leader of the person's team, other than the worker "
+                               "who asked, agrees to withholding.")
+    with transaction.atomic():
+        return audited_update(withholding, auditor=Auditor(actor),
+                              expected_version=withholding.version, person_id=person.pk,
+                              changes={"agreed_by": actor, "agreed_at": timezone.now()},
+                              clean=False)
+
+
+def withholding_end(*, actor, withholding: Withholding) -> Withholding:
+    """Reconsidered: the item is shown to the person again."""
+    require_casework(actor, withholding.person)
+    with transaction.atomic():
+        return audited_update(withholding, auditor=Auditor(actor),
+                              expected_version=withholding.version,
+                              person_id=withholding.person_id,
+                              changes={"ended_by": actor, "ended_at": timezone.now()},
+                              clean=False)

@@ -12,22 +12,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import login
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from goldenthread.accounts.permissions import Permission
 from goldenthread.audit.models import AccessAction
+from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.support.plan import build_plan
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .access import PortalRecordMixin
 from .forms import (
     AnswerForm,
@@ -36,6 +38,7 @@ from .forms import (
     EndAccessForm,
     InvitationForm,
     JoinForm,
+    WithholdForm,
 )
 from .models import ANSWER_DUE_DAYS, INVITATION_DAYS, Section
 
@@ -82,6 +85,13 @@ def _plan_context(person, plan) -> dict:
     return {"person": person, "plan": plan}
 
 
+def _persons_plan(person):
+    """The support plan from the staff plan's builder, less anything withheld."""
+    plan = build_plan(person)
+    plan.withheld = presenters.plan_without(plan, selectors.withheld_texts(person))
+    return plan
+
+
 class PlanView(PortalRecordMixin, TemplateView):
     """The support plan, the same document as the staff page (support.plan.build_plan)."""
 
@@ -91,7 +101,8 @@ class PlanView(PortalRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_plan_context(self.person, build_plan(self.person)))
+        plan = _persons_plan(self.person)
+        context.update(_plan_context(self.person, plan))
         context["easy"] = self.easy
         return context
 
@@ -103,7 +114,7 @@ class PlanPdfView(PortalRecordMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         from goldenthread.support.pdf import render_plan_pdf
 
-        plan = build_plan(self.person)
+        plan = _persons_plan(self.person)
         pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -306,6 +317,8 @@ class OwnAccessView(PersonRecordMixin, TemplateView):
         context["corrections"] = selectors.corrections_for(self.person)
         context["links"] = selectors.links_for(self.person)
         context["invitations"] = selectors.invitations_for(self.person)[:10]
+        context["sections"] = sections
+        context["withholdings"] = selectors.withholdings_for(self.person)
         return context
 
 
@@ -394,3 +407,64 @@ class WorklistView(PermissionRequiredMixin, TemplateView):
         return context
 
 
+
+
+class WithholdView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    """A named worker proposes to withhold one item; a team leader must agree."""
+
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = WithholdForm
+    template_name = "portal/withhold.html"
+    heading_text = "Withhold an item from the person"
+    intro = ("Only if seeing it would be likely to cause serious harm, or it would identify "
+             "someone else who has not agreed. Nothing is hidden until a team leader agrees. "
+             "The person will see that something is withheld and when it will be looked at "
+             "again.")
+    submit_label = "Ask a team leader to agree"
+    success_message = "Your request to withhold it is recorded. A team leader must agree."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item_ref = request.GET.get("item") or ""
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = selectors.staff_item(self.person, self.item_ref)
+        if item is None:
+            raise Http404("No such item on this record.")
+        context["item"] = item
+        context["summary_rows"] = [{"key": k, "value": v} for k, v in item.rows]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        label, _, item_id = self.item_ref.partition(":")
+        data = form.cleaned_data
+        return services.withholding_propose(
+            actor=self.request.user, person=self.person, label=label, item_id=item_id,
+            grounds=data["grounds"], reason=data["reason"], review_on=data["review_on"])
+
+
+class WithholdingDecideView(PersonRecordMixin, PermissionRequiredMixin, View):
+    """POST: a team leader agrees to a withholding, or a worker ends one (reconsidered)."""
+
+    permission = Permission.ANSWER_CORRECTIONS
+    http_method_names = ["post"]
+    withholding = PersonChild("withholdings", kwarg="withholding_id",
+                              missing="No such withholding for this person.")
+
+    def post(self, request, *args, **kwargs):
+        try:
+            if request.POST.get("action") == "agree":
+                services.withholding_agree(actor=request.user, withholding=self.withholding)
+                messages.success(request, "You agreed. The item is withheld from the person.")
+            else:
+                services.withholding_end(actor=request.user, withholding=self.withholding)
+                messages.success(request, "The person can see the item again.")
+        except (PermissionDenied, StaleEditError) as exc:
+            messages.error(request, str(exc) or "That could not be done. Try again.")
+        return redirect("portal_staff:overview", self.person.pk)
