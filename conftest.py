@@ -123,9 +123,9 @@ def full_record(person):
     from goldenthread.support.factories import SolutionFactory
 
     solution = SolutionFactory(outcome=outcome)
+    from goldenthread.portal.factories import portal_record_kwargs
     from goldenthread.reviews.factories import reviews_record_kwargs
     from goldenthread.risk.factories import risk_record_kwargs
-    from goldenthread.portal.factories import portal_record_kwargs
     from goldenthread.sds.factories import sds_record_kwargs
 
     return {

@@ -27,15 +27,23 @@ PORTAL_ROLES = (Role.PERSON, Role.PROXY)
 
 # What a person or proxy account may reach outside the portal.
 OPEN_TO_PORTAL_ACCOUNTS = {
-    "core:home", "core:accessibility", "core:privacy",
-    "accounts:login", "accounts:verify", "accounts:enrolment_code",
-    "accounts:setup_second_factor", "accounts:set_up", "accounts:logout", "accounts:restore",
+    "core:home",
+    "core:accessibility",
+    "core:privacy",
+    "accounts:login",
+    "accounts:verify",
+    "accounts:enrolment_code",
+    "accounts:setup_second_factor",
+    "accounts:set_up",
+    "accounts:logout",
+    "accounts:restore",
 }
 
 
 def is_portal_account(user) -> bool:
-    return bool(user is not None and user.is_authenticated
-                and getattr(user, "role", None) in PORTAL_ROLES)
+    return bool(
+        user is not None and user.is_authenticated and getattr(user, "role", None) in PORTAL_ROLES
+    )
 
 
 class PortalBoundaryMiddleware:
@@ -55,9 +63,14 @@ class PortalBoundaryMiddleware:
             return None
         person_id = view_kwargs.get("person_id")
         with transaction.atomic():
-            access_record(actor=request.user, person_id=person_id, action=AccessAction.DENIED,
-                          what=match.view_name or request.path[:200], request=request,
-                          reason="A staff page: not open to a person's or proxy's sign-in")
+            access_record(
+                actor=request.user,
+                person_id=person_id,
+                action=AccessAction.DENIED,
+                what=match.view_name or request.path[:200],
+                request=request,
+                reason="A staff page: not open to a person's or proxy's sign-in",
+            )
         raise PermissionDenied("This page is for staff.")
 
 
@@ -74,21 +87,33 @@ class PortalRecordMixin(LoginRequiredMixin):
         person_id = kwargs["person_id"]
         if not is_portal_account(request.user):
             with transaction.atomic():
-                access_record(actor=request.user, person_id=person_id,
-                              action=AccessAction.DENIED, what=what, request=request,
-                              reason="The person's own pages: staff use the record pages")
+                access_record(
+                    actor=request.user,
+                    person_id=person_id,
+                    action=AccessAction.DENIED,
+                    what=what,
+                    request=request,
+                    reason="The person's own pages: staff use the record pages",
+                )
             raise NoRelationship(person_id)
-        link = RecordLink.objects.current().filter(
-            user_id=request.user.pk, person_id=person_id).first()
+        link = (
+            RecordLink.objects.current()
+            .filter(user_id=request.user.pk, person_id=person_id)
+            .first()
+        )
         if link is not None and self.section and not link.shows(self.section):
             with transaction.atomic():
-                access_record(actor=request.user, person_id=person_id,
-                              action=AccessAction.DENIED, what=what, request=request,
-                              reason="A part of the record the person has not shared")
+                access_record(
+                    actor=request.user,
+                    person_id=person_id,
+                    action=AccessAction.DENIED,
+                    what=what,
+                    request=request,
+                    reason="A part of the record the person has not shared",
+                )
             raise PermissionDenied("The person has not shared this part of their record.")
         # The one door: Person.objects.visible_to, and one access row (or a refusal).
-        self.person = open_person_record(request, person_id, what=what,
-                                         action=self.access_action)
+        self.person = open_person_record(request, person_id, what=what, action=self.access_action)
         self.link = link
         return super().dispatch(request, *args, **kwargs)
 

@@ -35,33 +35,61 @@ def load_portal_demo() -> bool:
     if User.objects.filter(username="person").exists():
         return False
     allocation = (
-        Allocation.objects.filter(active_on(timezone.localdate()),
-                                  worker__username="practitioner")
-        .annotate(n=Count("person__outcomes")).order_by("-n", "person__family_name")
-        .select_related("person", "worker").first()
+        Allocation.objects.filter(active_on(timezone.localdate()), worker__username="practitioner")
+        .annotate(n=Count("person__outcomes"))
+        .order_by("-n", "person__family_name")
+        .select_related("person", "worker")
+        .first()
     )
     if allocation is None:
         return False
     person, worker = allocation.person, allocation.worker
     first = person.preferred_name or person.given_name
-    me = PersonAccountFactory(username="person", first_name=first,
-                              last_name=person.family_name, password=DEMO_PASSWORD,
-                              email="")
-    RecordLink.objects.create(user=me, person=person, kind=LinkKind.SELF,
-                              valid_from=timezone.localdate(), granted_by=worker)
-    daughter = ProxyAccountFactory(username="proxy", first_name="Ann",
-                                   last_name=person.family_name, password=DEMO_PASSWORD,
-                                   email="")
-    RecordLink.objects.create(user=daughter, person=person, kind=LinkKind.PROXY,
-                              relationship="Daughter", basis=ProxyBasis.AUTHORISED,
-                              valid_from=timezone.localdate(), granted_by=worker)
+    me = PersonAccountFactory(
+        username="person",
+        first_name=first,
+        last_name=person.family_name,
+        password=DEMO_PASSWORD,
+        email="",
+    )
+    RecordLink.objects.create(
+        user=me,
+        person=person,
+        kind=LinkKind.SELF,
+        valid_from=timezone.localdate(),
+        granted_by=worker,
+    )
+    daughter = ProxyAccountFactory(
+        username="proxy",
+        first_name="Ann",
+        last_name=person.family_name,
+        password=DEMO_PASSWORD,
+        email="",
+    )
+    RecordLink.objects.create(
+        user=daughter,
+        person=person,
+        kind=LinkKind.PROXY,
+        relationship="Daughter",
+        basis=ProxyBasis.AUTHORISED,
+        valid_from=timezone.localdate(),
+        granted_by=worker,
+    )
     outcome = person.outcomes.order_by("created_at").first()
     if outcome is not None:
-        services.comment_add(actor=me, person=person, label="outcomes.Outcome",
-                             item_id=str(outcome.pk),
-                             text="This is right, and I would like to start in the spring.")
-    services.correction_ask(actor=daughter, person=person, label="people.Person",
-                            item_id=str(person.pk),
-                            what_is_wrong="Mum does not use a hearing aid any more.",
-                            should_say="No special needs for talking, but speak clearly.")
+        services.comment_add(
+            actor=me,
+            person=person,
+            label="outcomes.Outcome",
+            item_id=str(outcome.pk),
+            text="This is right, and I would like to start in the spring.",
+        )
+    services.correction_ask(
+        actor=daughter,
+        person=person,
+        label="people.Person",
+        item_id=str(person.pk),
+        what_is_wrong="Mum does not use a hearing aid any more.",
+        should_say="No special needs for talking, but speak clearly.",
+    )
     return True

@@ -80,9 +80,12 @@ def portal_record_kwargs(person) -> dict:
     proxy = ProxyLinkFactory(person=person)
     correction = CorrectionRequestFactory(person=person, asked_by=own.user)
     withholding = Withholding.objects.create(
-        person=person, item_type="people.Person", item_id=str(person.pk),
-        grounds="third_party", reason="Names a neighbour who has not agreed",
+        person=person,
+        item_type="people.Person",
+        item_id=str(person.pk),
+        grounds="third_party",
+        reason="Names a neighbour who has not agreed",
         review_on=timezone.localdate() + datetime.timedelta(days=90),
-        withheld_by=person.allocations.first().worker)
-    return {"link_id": proxy.pk, "correction_id": correction.pk,
-            "withholding_id": withholding.pk}
+        withheld_by=person.allocations.first().worker,
+    )
+    return {"link_id": proxy.pk, "correction_id": correction.pk, "withholding_id": withholding.pk}

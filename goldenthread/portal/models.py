@@ -73,7 +73,8 @@ class LinkQuerySet(models.QuerySet):
             Q(ended_at__isnull=True),
             Q(valid_from__lte=day),
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
-            ~Q(basis=ProxyBasis.PARENT) | Q(young_person_agreed_on__isnull=False)
+            ~Q(basis=ProxyBasis.PARENT)
+            | Q(young_person_agreed_on__isnull=False)
             | Q(person__date_of_birth__gt=twelve),
         )
 
@@ -92,7 +93,9 @@ class RecordLink(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="portal_links")
     kind = models.CharField(max_length=10, choices=LinkKind.choices)
     relationship = models.CharField(
-        "Who they are to the person", max_length=100, blank=True,
+        "Who they are to the person",
+        max_length=100,
+        blank=True,
         help_text="For example: daughter, carer, advocate.",
     )
     basis = models.CharField(max_length=12, choices=ProxyBasis.choices, blank=True)
@@ -112,7 +115,10 @@ class RecordLink(VersionedModel):
     )
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     end_reason = models.CharField(max_length=300, blank=True)
@@ -122,10 +128,14 @@ class RecordLink(VersionedModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=LinkKind.values),
-                                   name="portal_link_kind_valid"),
-            models.UniqueConstraint(fields=["user", "person"], condition=Q(ended_at__isnull=True),
-                                    name="portal_link_one_open"),
+            models.CheckConstraint(
+                condition=Q(kind__in=LinkKind.values), name="portal_link_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "person"],
+                condition=Q(ended_at__isnull=True),
+                name="portal_link_one_open",
+            ),
         ]
         indexes = [models.Index(fields=["user", "ended_at"], name="portal_link_user")]
 
@@ -137,8 +147,7 @@ class RecordLink(VersionedModel):
 
 
 class Invitation(BaseModel):
-    person = models.ForeignKey(Person, on_delete=models.PROTECT,
-                               related_name="portal_invitations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="portal_invitations")
     kind = models.CharField(max_length=10, choices=LinkKind.choices)
     name = models.CharField("Their name", max_length=200)
     relationship = models.CharField(max_length=100, blank=True)
@@ -152,13 +161,15 @@ class Invitation(BaseModel):
     email = models.EmailField(blank=True)
     # A keyed hash (HMAC with the site's secret) of the code: found by it, never shown.
     code_lookup = models.CharField(max_length=64, unique=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
-    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+")
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     void_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -179,14 +190,14 @@ class ItemComment(BaseModel):
     item_type = models.CharField(max_length=100)
     item_id = models.CharField(max_length=64)
     text = models.TextField("Your comment", max_length=4000)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     on_behalf = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["person", "item_type", "item_id"],
-                                name="portal_comment_item")]
+        indexes = [
+            models.Index(fields=["person", "item_type", "item_id"], name="portal_comment_item")
+        ]
 
     def __str__(self) -> str:
         return f"Comment on {self.item_type} {self.item_id}"
@@ -199,21 +210,23 @@ class CorrectionStatus(models.TextChoices):
 
 
 class CorrectionRequest(VersionedModel):
-    person = models.ForeignKey(Person, on_delete=models.PROTECT,
-                               related_name="correction_requests")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="correction_requests")
     item_type = models.CharField(max_length=100)
     item_id = models.CharField(max_length=64)
     item_text = models.TextField("What it said when asked", max_length=4000)
     what_is_wrong = models.TextField("What is wrong", max_length=4000)
     should_say = models.TextField("What it should say", max_length=4000, blank=True)
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     on_behalf = models.BooleanField(default=False)
     asked_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=CorrectionStatus.choices,
-                              default=CorrectionStatus.WAITING)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.WAITING
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField("The answer, with reasons", max_length=4000, blank=True)
 
@@ -261,13 +274,16 @@ class Withholding(VersionedModel):
     grounds = models.CharField(max_length=15, choices=WithholdingGrounds.choices)
     reason = models.TextField("Why", max_length=2000)
     review_on = models.DateField("Look at it again on")
-    withheld_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="+")
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     agreed_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 null=True, blank=True, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
 
     objects = WithholdingQuerySet.as_manager()
@@ -277,7 +293,8 @@ class Withholding(VersionedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(agreed_by__isnull=True) | ~Q(agreed_by=models.F("withheld_by")),
-                name="portal_withholding_agreed_by_someone_else"),
+                name="portal_withholding_agreed_by_someone_else",
+            ),
         ]
 
     def __str__(self) -> str:

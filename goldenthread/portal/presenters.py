@@ -6,17 +6,26 @@ from goldenthread.audit.models import AccessAction
 
 # What a page of the record is, in everyday words, by its URL name's first part.
 AREA_WORDS = {
-    "people": "your details", "conversations": "your conversations",
-    "outcomes": "your outcomes", "support": "your support plan",
-    "sds": "your choices and budget", "risk": "risks talked about", "reviews": "your reviews",
-    "audit": "the history of your record", "portal": "your own record pages",
-    "portal_staff": "your comments and requests", "api": "your record (by a computer link)",
+    "people": "your details",
+    "conversations": "your conversations",
+    "outcomes": "your outcomes",
+    "support": "your support plan",
+    "sds": "your choices and budget",
+    "risk": "risks talked about",
+    "reviews": "your reviews",
+    "audit": "the history of your record",
+    "portal": "your own record pages",
+    "portal_staff": "your comments and requests",
+    "api": "your record (by a computer link)",
 }
 
 ACTION_WORDS = {
-    AccessAction.VIEW: "Looked at", AccessAction.CHANGE: "Changed",
-    AccessAction.CREATE: "Added to", AccessAction.EXPORT: "Downloaded or sent",
-    AccessAction.DENIED: "Tried to open (refused)", AccessAction.LIST: "Saw your name in a list",
+    AccessAction.VIEW: "Looked at",
+    AccessAction.CHANGE: "Changed",
+    AccessAction.CREATE: "Added to",
+    AccessAction.EXPORT: "Downloaded or sent",
+    AccessAction.DENIED: "Tried to open (refused)",
+    AccessAction.LIST: "Saw your name in a list",
 }
 
 
@@ -56,8 +65,7 @@ def plan_without(plan, texts: set[str]) -> bool:
             solutions = [s for s in step.solutions if s.what not in texts]
             changed = changed or len(solutions) != len(step.solutions)
             step.solutions = solutions
-    for section in [plan.risks, plan.sds_choices, plan.budget, plan.decisions,
-                    *plan.sections]:
+    for section in [plan.risks, plan.sds_choices, plan.budget, plan.decisions, *plan.sections]:
         if section is None:
             continue
         items = [i for i in section.items if i.text not in texts]

@@ -53,8 +53,9 @@ class RecordSection:
 
 
 def withheld_keys(person: Person) -> dict[tuple[str, str], Withholding]:
-    return {(w.item_type, w.item_id): w
-            for w in Withholding.objects.in_force().filter(person=person)}
+    return {
+        (w.item_type, w.item_id): w for w in Withholding.objects.in_force().filter(person=person)
+    }
 
 
 def record_sections(person: Person, link: RecordLink | None = None) -> list[RecordSection]:
@@ -79,11 +80,20 @@ def record_sections(person: Person, link: RecordLink | None = None) -> list[Reco
             if key in hidden:
                 withheld[kind.section].append(hidden[key])
                 continue
-            sections[kind.section].append(RecordItem(
-                kind=kind, obj=obj, rows=item_rows(kind, obj), comments=comments[key],
-                corrections=corrections[key]))
-    return [RecordSection(key=k, title=SECTION_TITLES[k], items=v, withheld=withheld[k])
-            for k, v in sections.items() if k != "who_looked"]
+            sections[kind.section].append(
+                RecordItem(
+                    kind=kind,
+                    obj=obj,
+                    rows=item_rows(kind, obj),
+                    comments=comments[key],
+                    corrections=corrections[key],
+                )
+            )
+    return [
+        RecordSection(key=k, title=SECTION_TITLES[k], items=v, withheld=withheld[k])
+        for k, v in sections.items()
+        if k != "who_looked"
+    ]
 
 
 def record_item(person: Person, ref: str) -> RecordItem | None:
@@ -98,8 +108,11 @@ def record_item(person: Person, ref: str) -> RecordItem | None:
 
 
 def corrections_for(person: Person) -> QuerySet[CorrectionRequest]:
-    return CorrectionRequest.objects.filter(person=person).select_related(
-        "asked_by", "answered_by").order_by("-asked_at")
+    return (
+        CorrectionRequest.objects.filter(person=person)
+        .select_related("asked_by", "answered_by")
+        .order_by("-asked_at")
+    )
 
 
 def comments_for(person: Person) -> QuerySet[ItemComment]:
@@ -107,8 +120,11 @@ def comments_for(person: Person) -> QuerySet[ItemComment]:
 
 
 def links_for(person: Person) -> QuerySet[RecordLink]:
-    return RecordLink.objects.filter(person=person).select_related("user").order_by(
-        "ended_at", "created_at")
+    return (
+        RecordLink.objects.filter(person=person)
+        .select_related("user")
+        .order_by("ended_at", "created_at")
+    )
 
 
 def invitations_for(person: Person) -> QuerySet[Invitation]:
@@ -125,9 +141,14 @@ def waiting_corrections(user) -> QuerySet[CorrectionRequest]:
     """Requests not yet answered for the people this worker or team leader may open
     (Person.objects.visible_to), oldest first: the worklist."""
     people = Person.objects.visible_to(user, break_glass=False)
-    return CorrectionRequest.objects.filter(
-        person__in=people.values("pk"), status=CorrectionStatus.WAITING,
-    ).select_related("person").order_by("asked_at")
+    return (
+        CorrectionRequest.objects.filter(
+            person__in=people.values("pk"),
+            status=CorrectionStatus.WAITING,
+        )
+        .select_related("person")
+        .order_by("asked_at")
+    )
 
 
 @dataclass(frozen=True)
@@ -139,9 +160,13 @@ class LookRow:
 
 
 ROLE_WORDS = {
-    "practitioner": "Worker", "team_leader": "Team leader", "panel_member": "Panel member",
-    "commissioner": "Commissioner", "administrator": "Administrator",
-    "person": "You", "proxy": "Someone acting for you",
+    "practitioner": "Worker",
+    "team_leader": "Team leader",
+    "panel_member": "Panel member",
+    "commissioner": "Commissioner",
+    "administrator": "Administrator",
+    "person": "You",
+    "proxy": "Someone acting for you",
 }
 
 
@@ -153,16 +178,23 @@ def who_looked(person: Person, *, limit: int = 200) -> list[LookRow]:
     out = []
     for row in rows:
         name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
-        out.append(LookRow(row=row, who=name, role=ROLE_WORDS.get(row.actor_role, ""),
-                           what=page_words(row.what, row.action)))
+        out.append(
+            LookRow(
+                row=row,
+                who=name,
+                role=ROLE_WORDS.get(row.actor_role, ""),
+                what=page_words(row.what, row.action),
+            )
+        )
     return out
 
 
-
-
 def withholdings_for(person: Person) -> QuerySet[Withholding]:
-    return Withholding.objects.filter(person=person).select_related(
-        "withheld_by", "agreed_by").order_by("-created_at")
+    return (
+        Withholding.objects.filter(person=person)
+        .select_related("withheld_by", "agreed_by")
+        .order_by("-created_at")
+    )
 
 
 def withheld_texts(person: Person) -> set[str]:

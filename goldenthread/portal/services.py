@@ -57,13 +57,16 @@ def normalise_code(text: str) -> str:
 
 def code_lookup(code: str) -> str:
     """A keyed hash of the code: how an invitation is found, never the code itself."""
-    return hmac.new(settings.SECRET_KEY.encode(), b"portal-invitation:"
-                    + normalise_code(code).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(),
+        b"portal-invitation:" + normalise_code(code).encode(),
+        hashlib.sha256,
+    ).hexdigest()
 
 
 def _new_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i: i + 4] for i in range(0, CODE_LENGTH, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
 def age_on(person: Person, day: datetime.date) -> int:
@@ -84,10 +87,20 @@ class IssuedInvitation:
 
 
 def invitation_issue(
-    *, actor, person: Person, kind: str, name: str, channel: str, email: str = "",
-    relationship: str = "", basis: str = "", legal_reference: str = "",
-    valid_until: datetime.date | None = None, hidden_sections: list[str] | None = None,
-    young_person_agreed_on: datetime.date | None = None, young_person_agreement: str = "",
+    *,
+    actor,
+    person: Person,
+    kind: str,
+    name: str,
+    channel: str,
+    email: str = "",
+    relationship: str = "",
+    basis: str = "",
+    legal_reference: str = "",
+    valid_until: datetime.date | None = None,
+    hidden_sections: list[str] | None = None,
+    young_person_agreed_on: datetime.date | None = None,
+    young_person_agreement: str = "",
 ) -> IssuedInvitation:
     """A one-time code, valid 14 days, for the person or someone acting for them. The code
     is returned once (to show or e-mail) and only its keyed hash is kept."""
@@ -116,7 +129,8 @@ def invitation_issue(
         if YOUNG_PERSON_AGE <= age < 18 and young_person_agreed_on is None:
             errors["young_person_agreed_on"] = (
                 f"{person.display_name} is {age}. From 12, a young person decides who sees "
-                "their record: record when they agreed.")
+                "their record: record when they agreed."
+            )
     else:
         hidden = []
         relationship, basis, legal_reference, valid_until = "", "", "", None
@@ -129,20 +143,39 @@ def invitation_issue(
     with transaction.atomic():
         # A newer invitation of the same kind for the same name replaces the older one.
         for old in Invitation.objects.select_for_update().filter(
-                person=person, kind=kind, name__iexact=name.strip(), used_at__isnull=True,
-                void_at__isnull=True):
+            person=person,
+            kind=kind,
+            name__iexact=name.strip(),
+            used_at__isnull=True,
+            void_at__isnull=True,
+        ):
             old.void_at = now
             old.save(update_fields=["void_at"])
         invitation = Invitation.objects.create(
-            person=person, kind=kind, name=name.strip()[:200], relationship=relationship[:100],
-            basis=basis, legal_reference=legal_reference[:200], valid_until=valid_until,
-            hidden_sections=hidden, young_person_agreed_on=young_person_agreed_on,
-            young_person_agreement=young_person_agreement[:300], channel=channel,
-            email=email, code_lookup=code_lookup(code), issued_by=actor, issued_at=now,
+            person=person,
+            kind=kind,
+            name=name.strip()[:200],
+            relationship=relationship[:100],
+            basis=basis,
+            legal_reference=legal_reference[:200],
+            valid_until=valid_until,
+            hidden_sections=hidden,
+            young_person_agreed_on=young_person_agreed_on,
+            young_person_agreement=young_person_agreement[:300],
+            channel=channel,
+            email=email,
+            code_lookup=code_lookup(code),
+            issued_by=actor,
+            issued_at=now,
             expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
         )
-        change_record(actor=actor, instance=_hidden(invitation), action=ChangeAction.CREATE,
-                      before=None, person_id=person.pk)
+        change_record(
+            actor=actor,
+            instance=_hidden(invitation),
+            action=ChangeAction.CREATE,
+            before=None,
+            person_id=person.pk,
+        )
         if channel == "email":
             send_mail(
                 "Your code to see your Golden Thread record",
@@ -150,7 +183,8 @@ def invitation_issue(
                 f"{timezone.localtime(invitation.expires_at):%d %B %Y}.\n\nGo to the "
                 "Golden Thread sign-in page, choose 'I have a code to set up my account', "
                 "and type it in with the username and password you choose.\n",
-                None, [email],
+                None,
+                [email],
             )
     return IssuedInvitation(invitation=invitation, code=code)
 
@@ -163,19 +197,25 @@ def invitation_find(code: str) -> Invitation | None:
     return row
 
 
-def invitation_accept(*, code: str, username: str, password: str
-                      ) -> tuple[User, RecordLink, SignInCode]:
+def invitation_accept(
+    *, code: str, username: str, password: str
+) -> tuple[User, RecordLink, SignInCode]:
     """The person (or proxy) makes their own sign-in with the code: a username and a
     password they choose. Returns the account, the link to the record and a used set-up
     code that lets them link an authenticator app in this session (as staff do)."""
-    wrong = ValidationError({"code": "That code is not right, or it has expired or been "
-                                     "used. Check it, or ask your worker for a new one."})
+    wrong = ValidationError(
+        {
+            "code": "That code is not right, or it has expired or been "
+            "used. Check it, or ask your worker for a new one."
+        }
+    )
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": "Choose a username."})
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(
-            code_lookup=code_lookup(code)).first()
+        invitation = (
+            Invitation.objects.select_for_update().filter(code_lookup=code_lookup(code)).first()
+        )
         now = timezone.now()
         if invitation is None or not invitation.is_live(now):
             raise wrong
@@ -183,20 +223,36 @@ def invitation_accept(*, code: str, username: str, password: str
             raise ValidationError({"username": "That username is taken. Choose another."})
         first, _, last = invitation.name.partition(" ")
         role = Role.PERSON if invitation.kind == LinkKind.SELF else Role.PROXY
-        user = User(username=username, first_name=first[:150], last_name=last[:150],
-                    email=invitation.email, role=role, team=None)
+        user = User(
+            username=username,
+            first_name=first[:150],
+            last_name=last[:150],
+            email=invitation.email,
+            role=role,
+            team=None,
+        )
         validate_password(password, user)
         user.set_password(password)
         user.password_set_by_id = invitation.issued_by_id
         user.save()
-        change_record(actor=user, instance=_redacted_user(user), action=ChangeAction.CREATE,
-                      before=None, person_id=None,
-                      extra={"reason": "Made their own sign-in with an invitation code"})
+        change_record(
+            actor=user,
+            instance=_redacted_user(user),
+            action=ChangeAction.CREATE,
+            before=None,
+            person_id=None,
+            extra={"reason": "Made their own sign-in with an invitation code"},
+        )
         link = RecordLink.objects.create(
-            user=user, person=invitation.person, kind=invitation.kind,
-            relationship=invitation.relationship, basis=invitation.basis,
-            legal_reference=invitation.legal_reference, valid_from=timezone.localdate(),
-            valid_until=invitation.valid_until, hidden_sections=invitation.hidden_sections,
+            user=user,
+            person=invitation.person,
+            kind=invitation.kind,
+            relationship=invitation.relationship,
+            basis=invitation.basis,
+            legal_reference=invitation.legal_reference,
+            valid_from=timezone.localdate(),
+            valid_until=invitation.valid_until,
+            hidden_sections=invitation.hidden_sections,
             young_person_agreed_on=invitation.young_person_agreed_on,
             young_person_agreement=invitation.young_person_agreement,
             granted_by=invitation.issued_by,
@@ -205,22 +261,32 @@ def invitation_accept(*, code: str, username: str, password: str
         before = change_snapshot(invitation)
         invitation.used_at, invitation.used_by = now, user
         invitation.save(update_fields=["used_at", "used_by"])
-        change_record(actor=user, instance=_hidden(invitation), action=ChangeAction.UPDATE,
-                      before=before, person_id=invitation.person_id)
+        change_record(
+            actor=user,
+            instance=_hidden(invitation),
+            action=ChangeAction.UPDATE,
+            before=before,
+            person_id=invitation.person_id,
+        )
         # The staff enrolment step (accounts.SetupSecondFactorView) lets a person link an
         # app in the session in which they set their password with a code: this is that
         # code, already used (there is nothing to type twice).
         set_up = SignInCode.objects.create(
-            user=user, purpose=CodePurpose.ACCOUNT_SET_UP, code_hash=make_password(None),
-            reason="Invitation to see their own record", issued_by=invitation.issued_by,
-            issued_at=invitation.issued_at, expires_at=invitation.expires_at, used_at=now,
+            user=user,
+            purpose=CodePurpose.ACCOUNT_SET_UP,
+            code_hash=make_password(None),
+            reason="Invitation to see their own record",
+            issued_by=invitation.issued_by,
+            issued_at=invitation.issued_at,
+            expires_at=invitation.expires_at,
+            used_at=now,
         )
     return user, link, set_up
 
 
 def _redacted_user(user: User) -> User:
     shown = copy.copy(user)
-    shown.password = "[not kept in the history]"
+    shown.password = "[not kept in the history]"  # noqa: S105 - a redaction, not a password
     return shown
 
 
@@ -244,8 +310,13 @@ def require_portal(actor, person: Person, *, section: str | None = None) -> Reco
     link = portal_link(actor, person)
     if link is None or (section and not link.shows(section)):
         with transaction.atomic():
-            access_record(actor=actor, person_id=person.pk, action=AccessAction.DENIED,
-                          what="portal", reason="Not linked to this record")
+            access_record(
+                actor=actor,
+                person_id=person.pk,
+                action=AccessAction.DENIED,
+                what="portal",
+                reason="Not linked to this record",
+            )
         raise PermissionDenied("You cannot do this on this record.")
     return link
 
@@ -258,12 +329,15 @@ def link_end(*, actor, link: RecordLink, reason: str) -> RecordLink:
         raise ValidationError({"reason": "Say why their access is ending."})
     person = link.person
     own = portal_link(actor, person)
-    may = (own is not None and (own.kind == LinkKind.SELF or own.pk == link.pk))
+    may = own is not None and (own.kind == LinkKind.SELF or own.pk == link.pk)
     if not may:
         require_casework(actor, person)
     with transaction.atomic():
         return audited_update(
-            link, auditor=Auditor(actor), expected_version=link.version, person_id=person.pk,
+            link,
+            auditor=Auditor(actor),
+            expected_version=link.version,
+            person_id=person.pk,
             changes={"ended_at": timezone.now(), "ended_by": actor, "end_reason": reason[:300]},
             clean=False,
         )
@@ -275,8 +349,13 @@ def link_end(*, actor, link: RecordLink, reason: str) -> RecordLink:
 def _item(person: Person, label: str, item_id: str, *, for_person: bool = False):
     kind = item_type(label)
     obj = kind.item(person, item_id) if kind else None
-    if obj is not None and for_person and Withholding.objects.in_force().filter(
-            person=person, item_type=label, item_id=str(obj.pk)).exists():
+    if (
+        obj is not None
+        and for_person
+        and Withholding.objects.in_force()
+        .filter(person=person, item_type=label, item_id=str(obj.pk))
+        .exists()
+    ):
         obj = None
     if obj is None:
         raise ValidationError("There is no such item on this record.")
@@ -290,26 +369,38 @@ def comment_add(*, actor, person: Person, label: str, item_id: str, text: str) -
     if not text:
         raise ValidationError({"text": "Write your comment."})
     with transaction.atomic():
-        comment = ItemComment(person=person, item_type=label, item_id=str(obj.pk), text=text,
-                              author=actor, on_behalf=link.kind == LinkKind.PROXY)
+        comment = ItemComment(
+            person=person,
+            item_type=label,
+            item_id=str(obj.pk),
+            text=text,
+            author=actor,
+            on_behalf=link.kind == LinkKind.PROXY,
+        )
         comment.full_clean()
         comment.save()
         Auditor(actor).created(comment, person_id=person.pk)
     return comment
 
 
-def correction_ask(*, actor, person: Person, label: str, item_id: str, what_is_wrong: str,
-                   should_say: str = "") -> CorrectionRequest:
+def correction_ask(
+    *, actor, person: Person, label: str, item_id: str, what_is_wrong: str, should_say: str = ""
+) -> CorrectionRequest:
     kind, obj = _item(person, label, item_id, for_person=True)
     link = require_portal(actor, person, section=kind.section)
     if not (what_is_wrong or "").strip():
         raise ValidationError({"what_is_wrong": "Say what is wrong."})
     with transaction.atomic():
         row = CorrectionRequest(
-            person=person, item_type=label, item_id=str(obj.pk),
-            item_text=item_text(kind, obj)[:4000], what_is_wrong=what_is_wrong.strip(),
-            should_say=(should_say or "").strip(), asked_by=actor,
-            on_behalf=link.kind == LinkKind.PROXY, asked_at=timezone.now(),
+            person=person,
+            item_type=label,
+            item_id=str(obj.pk),
+            item_text=item_text(kind, obj)[:4000],
+            what_is_wrong=what_is_wrong.strip(),
+            should_say=(should_say or "").strip(),
+            asked_by=actor,
+            on_behalf=link.kind == LinkKind.PROXY,
+            asked_at=timezone.now(),
         )
         row.full_clean()
         row.save()
@@ -317,8 +408,15 @@ def correction_ask(*, actor, person: Person, label: str, item_id: str, what_is_w
     return row
 
 
-def correction_answer(*, actor, correction: CorrectionRequest, accept: bool, answer: str,
-                      new_text: str = "", expected_version: int) -> CorrectionRequest:
+def correction_answer(
+    *,
+    actor,
+    correction: CorrectionRequest,
+    accept: bool,
+    answer: str,
+    new_text: str = "",
+    expected_version: int,
+) -> CorrectionRequest:
     """The worker or team leader answers. Accepting changes the item (its history keeps
     what it said); a record kept as history (a decision, a view given) is not rewritten:
     the answer says what is now recorded. Declining needs the reasons."""
@@ -328,8 +426,9 @@ def correction_answer(*, actor, correction: CorrectionRequest, accept: bool, ans
         raise ValidationError("This request has already been answered.")
     answer = (answer or "").strip()
     if not answer:
-        raise ValidationError({"answer": "Say what you did and why, in words the person "
-                                         "will understand."})
+        raise ValidationError(
+            {"answer": "Say what you did and why, in words the person will understand."}
+        )
     kind, obj = _item(person, correction.item_type, correction.item_id)
     auditor = Auditor(actor)
     with transaction.atomic():
@@ -337,25 +436,43 @@ def correction_answer(*, actor, correction: CorrectionRequest, accept: bool, ans
             new_text = (new_text or "").strip()
             if not new_text:
                 raise ValidationError({"new_text": "Enter what the record should now say."})
-            audited_update(obj, auditor=auditor, expected_version=obj.version,
-                           person_id=person.pk, changes={kind.correctable: new_text},
-                           clean=False,
-                           extra={"reason": f"Corrected at the person's request: {answer}"})
+            audited_update(
+                obj,
+                auditor=auditor,
+                expected_version=obj.version,
+                person_id=person.pk,
+                changes={kind.correctable: new_text},
+                clean=False,
+                extra={"reason": f"Corrected at the person's request: {answer}"},
+            )
         return audited_update(
-            correction, auditor=auditor, expected_version=expected_version,
-            person_id=person.pk, clean=False,
-            changes={"status": CorrectionStatus.ACCEPTED if accept
-                     else CorrectionStatus.DECLINED,
-                     "answer": answer, "answered_by": actor, "answered_at": timezone.now()},
+            correction,
+            auditor=auditor,
+            expected_version=expected_version,
+            person_id=person.pk,
+            clean=False,
+            changes={
+                "status": CorrectionStatus.ACCEPTED if accept else CorrectionStatus.DECLINED,
+                "answer": answer,
+                "answered_by": actor,
+                "answered_at": timezone.now(),
+            },
         )
-
 
 
 # --- Withholding: the exception, itself a record ------------------------------------------
 
 
-def withholding_propose(*, actor, person: Person, label: str, item_id: str, grounds: str,
-                        reason: str, review_on: datetime.date) -> Withholding:
+def withholding_propose(
+    *,
+    actor,
+    person: Person,
+    label: str,
+    item_id: str,
+    grounds: str,
+    reason: str,
+    review_on: datetime.date,
+) -> Withholding:
     """A named worker proposes to keep one item from the person. Nothing is hidden until a
     team leader agrees (`withholding_agree`)."""
     require_casework(actor, person)
@@ -371,8 +488,14 @@ def withholding_propose(*, actor, person: Person, label: str, item_id: str, grou
         raise ValidationError(errors)
     with transaction.atomic():
         row = Withholding.objects.create(
-            person=person, item_type=label, item_id=str(obj.pk), grounds=grounds,
-            reason=reason.strip(), review_on=review_on, withheld_by=actor)
+            person=person,
+            item_type=label,
+            item_id=str(obj.pk),
+            grounds=grounds,
+            reason=reason.strip(),
+            review_on=review_on,
+            withheld_by=actor,
+        )
         Auditor(actor).created(row, person_id=person.pk)
     return row
 
@@ -384,21 +507,30 @@ def withholding_agree(*, actor, withholding: Withholding) -> Withholding:
     person = withholding.person
     require_casework(actor, person)
     if not leads_persons_team(actor, person) or actor.pk == withholding.withheld_by_id:
-        raise PermissionDenied("A team leader of the person's team, other than the worker "
-                               "who asked, agrees to withholding.")
+        raise PermissionDenied(
+            "A team leader of the person's team, other than the worker "
+            "who asked, agrees to withholding."
+        )
     with transaction.atomic():
-        return audited_update(withholding, auditor=Auditor(actor),
-                              expected_version=withholding.version, person_id=person.pk,
-                              changes={"agreed_by": actor, "agreed_at": timezone.now()},
-                              clean=False)
+        return audited_update(
+            withholding,
+            auditor=Auditor(actor),
+            expected_version=withholding.version,
+            person_id=person.pk,
+            changes={"agreed_by": actor, "agreed_at": timezone.now()},
+            clean=False,
+        )
 
 
 def withholding_end(*, actor, withholding: Withholding) -> Withholding:
     """Reconsidered: the item is shown to the person again."""
     require_casework(actor, withholding.person)
     with transaction.atomic():
-        return audited_update(withholding, auditor=Auditor(actor),
-                              expected_version=withholding.version,
-                              person_id=withholding.person_id,
-                              changes={"ended_by": actor, "ended_at": timezone.now()},
-                              clean=False)
+        return audited_update(
+            withholding,
+            auditor=Auditor(actor),
+            expected_version=withholding.version,
+            person_id=withholding.person_id,
+            changes={"ended_by": actor, "ended_at": timezone.now()},
+            clean=False,
+        )

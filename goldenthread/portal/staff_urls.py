@@ -10,10 +10,15 @@ urlpatterns = [
     path("corrections/", views.WorklistView.as_view(), name="worklist"),
     path("<uuid:person_id>/own-access/", views.OwnAccessView.as_view(), name="overview"),
     path("<uuid:person_id>/own-access/invite/", views.InviteView.as_view(), name="invite"),
-    path("<uuid:person_id>/own-access/corrections/<uuid:correction_id>/",
-         views.CorrectionAnswerView.as_view(), name="answer"),
-    path("<uuid:person_id>/own-access/withhold/", views.WithholdView.as_view(),
-         name="withhold"),
-    path("<uuid:person_id>/own-access/withholdings/<uuid:withholding_id>/",
-         views.WithholdingDecideView.as_view(), name="withholding_decide"),
+    path(
+        "<uuid:person_id>/own-access/corrections/<uuid:correction_id>/",
+        views.CorrectionAnswerView.as_view(),
+        name="answer",
+    ),
+    path("<uuid:person_id>/own-access/withhold/", views.WithholdView.as_view(), name="withhold"),
+    path(
+        "<uuid:person_id>/own-access/withholdings/<uuid:withholding_id>/",
+        views.WithholdingDecideView.as_view(),
+        name="withholding_decide",
+    ),
 ]

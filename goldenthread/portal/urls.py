@@ -9,14 +9,18 @@ urlpatterns = [
     path("set-up/", views.JoinView.as_view(), name="join"),
     path("<uuid:person_id>/", views.RecordView.as_view(), name="record"),
     path("<uuid:person_id>/plan/", views.PlanView.as_view(), name="plan"),
-    path("<uuid:person_id>/plan/easy-read/", views.PlanView.as_view(easy=True),
-         name="plan_easy_read"),
+    path(
+        "<uuid:person_id>/plan/easy-read/", views.PlanView.as_view(easy=True), name="plan_easy_read"
+    ),
     path("<uuid:person_id>/plan.pdf", views.PlanPdfView.as_view(), name="plan_pdf"),
     path("<uuid:person_id>/comment/", views.CommentView.as_view(), name="comment"),
     path("<uuid:person_id>/correction/", views.CorrectionView.as_view(), name="correction"),
     path("<uuid:person_id>/requests/", views.RequestsView.as_view(), name="requests"),
     path("<uuid:person_id>/who-looked/", views.WhoLookedView.as_view(), name="who_looked"),
     path("<uuid:person_id>/access/", views.AccessView.as_view(), name="access"),
-    path("<uuid:person_id>/access/<uuid:link_id>/end/", views.EndAccessView.as_view(),
-         name="end_access"),
+    path(
+        "<uuid:person_id>/access/<uuid:link_id>/end/",
+        views.EndAccessView.as_view(),
+        name="end_access",
+    ),
 ]

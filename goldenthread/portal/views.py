@@ -10,9 +10,9 @@ plan builder as the staff pages.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.core.cache import cache
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -62,8 +62,9 @@ class HomeView(PermissionRequiredMixin, TemplateView):
         links = list(selectors.my_links(request.user))
         if len(links) == 1:
             return redirect("portal:record", links[0].person_id)
-        log_list_view(request, [link.person_id for link in links],
-                      reason="Records this sign-in may open")
+        log_list_view(
+            request, [link.person_id for link in links], reason="Records this sign-in may open"
+        )
         return self.render_to_response(self.get_context_data(links=links))
 
 
@@ -75,8 +76,9 @@ class RecordView(PortalRecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sections"] = selectors.record_sections(self.person, self.link)
-        context["answered"] = [c for c in selectors.corrections_for(self.person)
-                               if c.status != "waiting"][:5]
+        context["answered"] = [
+            c for c in selectors.corrections_for(self.person) if c.status != "waiting"
+        ][:5]
         context["shows_who_looked"] = self.link.shows(Section.WHO_LOOKED)
         return context
 
@@ -118,7 +120,8 @@ class PlanPdfView(PortalRecordMixin, TemplateView):
         pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
-            f'attachment; filename="support-plan-{plan.prepared_on:%Y-%m-%d}.pdf"')
+            f'attachment; filename="support-plan-{plan.prepared_on:%Y-%m-%d}.pdf"'
+        )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -160,17 +163,23 @@ class CommentView(ItemMixin, ServiceFormView):
     success_message = "Your comment is added. Your worker will see it."
 
     def save(self, form):
-        return services.comment_add(actor=self.request.user, person=self.person,
-                                    label=self.item.kind.label, item_id=str(self.item.obj.pk),
-                                    text=form.cleaned_data["text"])
+        return services.comment_add(
+            actor=self.request.user,
+            person=self.person,
+            label=self.item.kind.label,
+            item_id=str(self.item.obj.pk),
+            text=form.cleaned_data["text"],
+        )
 
 
 class CorrectionView(ItemMixin, ServiceFormView):
     form_class = CorrectionForm
     template_name = "portal/item_form.html"
     heading_text = "Ask for a correction"
-    intro = (f"Your worker or their team leader must answer within {ANSWER_DUE_DAYS} days. "
-             "They will either correct your record or tell you why not.")
+    intro = (
+        f"Your worker or their team leader must answer within {ANSWER_DUE_DAYS} days. "
+        "They will either correct your record or tell you why not."
+    )
     submit_label = "Send my request"
     back_text = "Back to your record"
     success_message = "Your request is sent. You will see the answer on your record."
@@ -178,9 +187,13 @@ class CorrectionView(ItemMixin, ServiceFormView):
     def save(self, form):
         data = form.cleaned_data
         return services.correction_ask(
-            actor=self.request.user, person=self.person, label=self.item.kind.label,
-            item_id=str(self.item.obj.pk), what_is_wrong=data["what_is_wrong"],
-            should_say=data["should_say"])
+            actor=self.request.user,
+            person=self.person,
+            label=self.item.kind.label,
+            item_id=str(self.item.obj.pk),
+            what_is_wrong=data["what_is_wrong"],
+            should_say=data["should_say"],
+        )
 
 
 class RequestsView(PortalRecordMixin, TemplateView):
@@ -213,8 +226,7 @@ class AccessView(PortalRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["links"] = [lk for lk in selectors.links_for(self.person)
-                            if lk.ended_at is None]
+        context["links"] = [lk for lk in selectors.links_for(self.person) if lk.ended_at is None]
         context["may_end"] = self.link.kind == "self"
         return context
 
@@ -233,8 +245,11 @@ class EndAccessView(PortalRecordMixin, ServiceFormView):
 
     @property
     def target(self):
-        link = selectors.links_for(self.person).filter(
-            pk=self.kwargs["link_id"], ended_at__isnull=True).first()
+        link = (
+            selectors.links_for(self.person)
+            .filter(pk=self.kwargs["link_id"], ended_at__isnull=True)
+            .first()
+        )
         if link is None:
             raise Http404("No such access.")
         return link
@@ -242,25 +257,29 @@ class EndAccessView(PortalRecordMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         target = self.target
-        context["intro"] = (f"{target.user.get_full_name() or target.user.username} "
-                            "will no longer be able to see your record.")
+        context["intro"] = (
+            f"{target.user.get_full_name() or target.user.username} "
+            "will no longer be able to see your record."
+        )
         return context
 
     def save(self, form):
-        return services.link_end(actor=self.request.user, link=self.target,
-                                 reason=form.cleaned_data["reason"])
+        return services.link_end(
+            actor=self.request.user, link=self.target, reason=form.cleaned_data["reason"]
+        )
 
 
-@method_decorator([never_cache, sensitive_post_parameters("code", "new_password1",
-                                                          "new_password2")], name="dispatch")
+@method_decorator(
+    [never_cache, sensitive_post_parameters("code", "new_password1", "new_password2")],
+    name="dispatch",
+)
 class JoinView(ServiceFormView):
     """Set up a sign-in with the invitation code: a username and password of one's own,
     then (as for staff) an authenticator app."""
 
     form_class = JoinForm
     heading_text = "Set up your sign-in"
-    intro = ("Use the code your worker gave you. It works once, for "
-             f"{INVITATION_DAYS} days.")
+    intro = f"Use the code your worker gave you. It works once, for {INVITATION_DAYS} days."
     submit_label = "Set up my sign-in"
     service_error_field = "new_password1"
 
@@ -285,7 +304,8 @@ class JoinView(ServiceFormView):
     def save(self, form):
         data = form.cleaned_data
         user, _link, set_up = services.invitation_accept(
-            code=data["code"], username=data["username"], password=data["new_password1"])
+            code=data["code"], username=data["username"], password=data["new_password1"]
+        )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         self.request.session[ENROL_CODE_SESSION_KEY] = str(set_up.pk)
         return user
@@ -327,8 +347,10 @@ class InviteView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
     form_class = InvitationForm
     template_name = "portal/invite.html"
     heading_text = "Invite them to see their record"
-    intro = ("The person, or someone acting for them, gets a one-time code. It works once, "
-             f"for {INVITATION_DAYS} days.")
+    intro = (
+        "The person, or someone acting for them, gets a one-time code. It works once, "
+        f"for {INVITATION_DAYS} days."
+    )
     submit_label = "Make the code"
 
     def get_back_url(self) -> str:
@@ -337,20 +359,32 @@ class InviteView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
     def save(self, form):
         data = form.cleaned_data
         return services.invitation_issue(
-            actor=self.request.user, person=self.person, kind=data["kind"], name=data["name"],
-            channel=data["channel"], email=data["email"] or "",
-            relationship=data["relationship"] or "", basis=data["basis"] or "",
-            legal_reference=data["legal_reference"] or "", valid_until=data["valid_until"],
+            actor=self.request.user,
+            person=self.person,
+            kind=data["kind"],
+            name=data["name"],
+            channel=data["channel"],
+            email=data["email"] or "",
+            relationship=data["relationship"] or "",
+            basis=data["basis"] or "",
+            legal_reference=data["legal_reference"] or "",
+            valid_until=data["valid_until"],
             hidden_sections=data["hidden_sections"],
             young_person_agreed_on=data["young_person_agreed_on"],
-            young_person_agreement=data["young_person_agreement"] or "")
+            young_person_agreement=data["young_person_agreement"] or "",
+        )
 
     def saved(self, form, result):
         return self.response_class(
-            request=self.request, template="portal/invitation_made.html",
-            context={"person": self.person, "issued": result,
-                     "page_label": self.person.display_name},
-            using=self.template_engine)
+            request=self.request,
+            template="portal/invitation_made.html",
+            context={
+                "person": self.person,
+                "issued": result,
+                "page_label": self.person.display_name,
+            },
+            using=self.template_engine,
+        )
 
 
 class CorrectionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
@@ -359,12 +393,12 @@ class CorrectionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFo
     heading_text = "Answer a request for a correction"
     submit_label = "Send the answer"
     success_message = "Your answer is recorded. The person will see it."
-    correction = PersonChild("correction_requests", kwarg="correction_id",
-                             missing="No such request for this person.")
+    correction = PersonChild(
+        "correction_requests", kwarg="correction_id", missing="No such request for this person."
+    )
 
     def get_initial(self):
-        return {"version": self.correction.version,
-                "new_text": self.correction.should_say}
+        return {"version": self.correction.version, "new_text": self.correction.should_say}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -385,9 +419,13 @@ class CorrectionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFo
     def save(self, form):
         data = form.cleaned_data
         return services.correction_answer(
-            actor=self.request.user, correction=self.correction,
-            accept=data["decision"] == "accept", answer=data["answer"],
-            new_text=data["new_text"], expected_version=data["version"])
+            actor=self.request.user,
+            correction=self.correction,
+            accept=data["decision"] == "accept",
+            answer=data["answer"],
+            new_text=data["new_text"],
+            expected_version=data["version"],
+        )
 
 
 class WorklistView(PermissionRequiredMixin, TemplateView):
@@ -400,13 +438,12 @@ class WorklistView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = list(selectors.waiting_corrections(self.request.user))
-        log_list_view(self.request, [r.person_id for r in rows],
-                      reason="Corrections waiting for an answer")
+        log_list_view(
+            self.request, [r.person_id for r in rows], reason="Corrections waiting for an answer"
+        )
         context["rows"] = rows
         context["due_days"] = ANSWER_DUE_DAYS
         return context
-
-
 
 
 class WithholdView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
@@ -416,10 +453,12 @@ class WithholdView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
     form_class = WithholdForm
     template_name = "portal/withhold.html"
     heading_text = "Withhold an item from the person"
-    intro = ("Only if seeing it would be likely to cause serious harm, or it would identify "
-             "someone else who has not agreed. Nothing is hidden until a team leader agrees. "
-             "The person will see that something is withheld and when it will be looked at "
-             "again.")
+    intro = (
+        "Only if seeing it would be likely to cause serious harm, or it would identify "
+        "someone else who has not agreed. Nothing is hidden until a team leader agrees. "
+        "The person will see that something is withheld and when it will be looked at "
+        "again."
+    )
     submit_label = "Ask a team leader to agree"
     success_message = "Your request to withhold it is recorded. A team leader must agree."
 
@@ -445,8 +484,14 @@ class WithholdView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
         label, _, item_id = self.item_ref.partition(":")
         data = form.cleaned_data
         return services.withholding_propose(
-            actor=self.request.user, person=self.person, label=label, item_id=item_id,
-            grounds=data["grounds"], reason=data["reason"], review_on=data["review_on"])
+            actor=self.request.user,
+            person=self.person,
+            label=label,
+            item_id=item_id,
+            grounds=data["grounds"],
+            reason=data["reason"],
+            review_on=data["review_on"],
+        )
 
 
 class WithholdingDecideView(PersonRecordMixin, PermissionRequiredMixin, View):
@@ -454,8 +499,9 @@ class WithholdingDecideView(PersonRecordMixin, PermissionRequiredMixin, View):
 
     permission = Permission.ANSWER_CORRECTIONS
     http_method_names = ["post"]
-    withholding = PersonChild("withholdings", kwarg="withholding_id",
-                              missing="No such withholding for this person.")
+    withholding = PersonChild(
+        "withholdings", kwarg="withholding_id", missing="No such withholding for this person."
+    )
 
     def post(self, request, *args, **kwargs):
         try:

@@ -26,17 +26,22 @@ def all_urls():
                 yield from walk(entry.url_patterns, namespace)
             elif isinstance(entry, URLPattern) and entry.name:
                 converters = getattr(entry.pattern, "converters", {})
-                groups = list(getattr(entry.pattern, "regex").groupindex)
-                yield f"{prefix}{entry.name}", {
-                    name: type(converters[name]).__name__ if name in converters else "str"
-                    for name in groups}
+                groups = list(entry.pattern.regex.groupindex)
+                yield (
+                    f"{prefix}{entry.name}",
+                    {
+                        name: type(converters[name]).__name__ if name in converters else "str"
+                        for name in groups
+                    },
+                )
 
     return sorted(dict(walk(get_resolver().url_patterns)).items())
 
 
 URLS = all_urls()
-STAFF_URLS = [(n, k) for n, k in URLS
-              if not n.startswith("portal:") and n not in OPEN_TO_PORTAL_ACCOUNTS]
+STAFF_URLS = [
+    (n, k) for n, k in URLS if not n.startswith("portal:") and n not in OPEN_TO_PORTAL_ACCOUNTS
+]
 PORTAL_RECORD_URLS = [(n, k) for n, k in URLS if n.startswith("portal:") and "person_id" in k]
 
 
@@ -58,8 +63,12 @@ def test_the_sweep_finds_staff_and_portal_urls():
     names = [n for n, _ in STAFF_URLS]
     assert "people:caseload" in names and "people:detail" in names and "admin:index" in names
     assert "portal_staff:overview" in names and "api:person_detail" in names or True
-    assert {n for n, _ in PORTAL_RECORD_URLS} >= {"portal:record", "portal:plan",
-                                                  "portal:who_looked", "portal:comment"}
+    assert {n for n, _ in PORTAL_RECORD_URLS} >= {
+        "portal:record",
+        "portal:plan",
+        "portal:who_looked",
+        "portal:comment",
+    }
 
 
 @pytest.fixture(params=["person", "proxy"])
@@ -89,18 +98,19 @@ def test_every_staff_url_refuses_people_and_proxies(client, full_record, portal_
     assert tried >= len(STAFF_URLS) * 0.9, f"only {tried} of {len(STAFF_URLS)} URLs tried"
 
 
-@pytest.mark.parametrize(("name", "kinds"), PORTAL_RECORD_URLS,
-                         ids=[n for n, _ in PORTAL_RECORD_URLS])
+@pytest.mark.parametrize(
+    ("name", "kinds"), PORTAL_RECORD_URLS, ids=[n for n, _ in PORTAL_RECORD_URLS]
+)
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_every_portal_url_for_another_person_is_refused(client, full_record, team, name,
-                                                        kinds, method):
+def test_every_portal_url_for_another_person_is_refused(
+    client, full_record, team, name, kinds, method
+):
     stranger = PersonFactory(team=team)
     someone_else = RecordLinkFactory(person=stranger).user
     sign_in(client, someone_else)
     url = reverse(name, kwargs=_kwargs(kinds, full_record))
     before = AccessLog.objects.count()
-    response = getattr(client, method)(url + "?item=people.Person:" + str(full_record[
-        "person_id"]))
+    response = getattr(client, method)(url + "?item=people.Person:" + str(full_record["person_id"]))
     assert response.status_code in (403, 404)
     assert str(full_record["person_id"]) not in response.content.decode()
     assert AccessLog.objects.count() == before + 1
@@ -108,10 +118,10 @@ def test_every_portal_url_for_another_person_is_refused(client, full_record, tea
     assert row.action == AccessAction.DENIED and row.person_id == full_record["person_id"]
 
 
-@pytest.mark.parametrize(("name", "kinds"), PORTAL_RECORD_URLS,
-                         ids=[n for n, _ in PORTAL_RECORD_URLS])
-def test_staff_use_the_record_pages_not_the_persons(client, full_record, practitioner, name,
-                                                    kinds):
+@pytest.mark.parametrize(
+    ("name", "kinds"), PORTAL_RECORD_URLS, ids=[n for n, _ in PORTAL_RECORD_URLS]
+)
+def test_staff_use_the_record_pages_not_the_persons(client, full_record, practitioner, name, kinds):
     sign_in(client, practitioner)
     response = client.get(reverse(name, kwargs=_kwargs(kinds, full_record)))
     assert response.status_code == 403
@@ -119,10 +129,18 @@ def test_staff_use_the_record_pages_not_the_persons(client, full_record, practit
     assert row.action == AccessAction.DENIED and row.person_id == full_record["person_id"]
 
 
-@pytest.mark.parametrize("name", ["portal:record", "portal:plan", "portal:plan_easy_read",
-                                  "portal:requests", "portal:who_looked", "portal:access"])
-def test_the_person_opens_their_own_pages_with_one_access_row(client, full_record, person,
-                                                              name):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "portal:record",
+        "portal:plan",
+        "portal:plan_easy_read",
+        "portal:requests",
+        "portal:who_looked",
+        "portal:access",
+    ],
+)
+def test_the_person_opens_their_own_pages_with_one_access_row(client, full_record, person, name):
     me = person.portal_links.get(kind="self").user
     sign_in(client, me)
     before = AccessLog.objects.count()
@@ -131,7 +149,10 @@ def test_the_person_opens_their_own_pages_with_one_access_row(client, full_recor
     assert AccessLog.objects.count() == before + 1
     row = AccessLog.objects.get(actor=me)
     assert (row.action, row.person_id, row.reason) == (
-        AccessAction.VIEW, person.pk, "The person themselves")
+        AccessAction.VIEW,
+        person.pk,
+        "The person themselves",
+    )
 
 
 def test_sign_in_lands_on_the_persons_own_record(client, person):

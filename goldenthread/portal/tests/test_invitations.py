@@ -26,21 +26,27 @@ PASSWORD = "four words of my own"
 
 
 def issue(practitioner, person, **kwargs):
-    return services.invitation_issue(actor=practitioner, person=person,
-                                     **{"kind": "self", "name": "Jean Macdonald",
-                                        "channel": "in_person", **kwargs})
+    return services.invitation_issue(
+        actor=practitioner,
+        person=person,
+        **{"kind": "self", "name": "Jean Macdonald", "channel": "in_person", **kwargs},
+    )
 
 
 def join(client, code, username="jean", password=PASSWORD):
-    return client.post(reverse("portal:join"), {
-        "code": code, "username": username, "new_password1": password,
-        "new_password2": password})
+    return client.post(
+        reverse("portal:join"),
+        {"code": code, "username": username, "new_password1": password, "new_password2": password},
+    )
 
 
 def test_practitioner_invites_from_the_record_and_the_code_is_shown_once(
-        practitioner_client, person):
-    response = practitioner_client.post(reverse("portal_staff:invite", args=[person.pk]), {
-        "kind": "self", "name": "Jean Macdonald", "channel": "in_person"})
+    practitioner_client, person
+):
+    response = practitioner_client.post(
+        reverse("portal_staff:invite", args=[person.pk]),
+        {"kind": "self", "name": "Jean Macdonald", "channel": "in_person"},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     invitation = Invitation.objects.get(person=person)
@@ -65,8 +71,7 @@ def test_only_a_worker_for_the_person_can_invite(other_practitioner, person):
         issue(other_practitioner, person)
 
 
-def test_the_person_sets_up_their_sign_in_and_links_an_app(client, practitioner, person,
-                                                          settings):
+def test_the_person_sets_up_their_sign_in_and_links_an_app(client, practitioner, person, settings):
     settings.GOLDENTHREAD_REQUIRE_2FA = True
     code = issue(practitioner, person).code
     response = join(client, code.lower().replace("-", " "))
@@ -116,9 +121,15 @@ def test_a_weak_password_is_refused_and_nothing_is_made(client, practitioner, pe
 
 
 def test_a_proxy_with_everything_except_some_sections(client, practitioner, person):
-    code = issue(practitioner, person, kind="proxy", name="Ann Macdonald",
-                 relationship="Daughter", basis=ProxyBasis.AUTHORISED,
-                 hidden_sections=["risks", "who_looked"]).code
+    code = issue(
+        practitioner,
+        person,
+        kind="proxy",
+        name="Ann Macdonald",
+        relationship="Daughter",
+        basis=ProxyBasis.AUTHORISED,
+        hidden_sections=["risks", "who_looked"],
+    ).code
     join(client, code, username="ann")
     ann = User.objects.get(username="ann")
     assert ann.role == Role.PROXY
@@ -131,32 +142,51 @@ def test_a_proxy_with_everything_except_some_sections(client, practitioner, pers
 
 def test_a_legal_power_needs_its_reference_and_end_date(practitioner, person):
     with pytest.raises(ValidationError) as refused:
-        issue(practitioner, person, kind="proxy", name="A Guardian", relationship="Guardian",
-              basis=ProxyBasis.GUARDIAN)
+        issue(
+            practitioner,
+            person,
+            kind="proxy",
+            name="A Guardian",
+            relationship="Guardian",
+            basis=ProxyBasis.GUARDIAN,
+        )
     assert {"legal_reference", "valid_until"} <= set(refused.value.error_dict)
 
 
 def test_a_power_ends_on_its_date(pinned_clock, person):
-    link = ProxyLinkFactory(person=person, basis=ProxyBasis.POWER_OF_ATTORNEY,
-                            valid_until=datetime.date(2026, 6, 30))
+    link = ProxyLinkFactory(
+        person=person, basis=ProxyBasis.POWER_OF_ATTORNEY, valid_until=datetime.date(2026, 6, 30)
+    )
     assert Person.objects.visible_to(link.user).exists()
     pinned_clock.move_to("2026-07-01 10:00:00+01:00", tick=False)
     assert not Person.objects.visible_to(link.user).exists()
 
 
-def test_from_twelve_a_young_person_agrees_to_a_parents_access(pinned_clock, practitioner,
-                                                               team):
+def test_from_twelve_a_young_person_agrees_to_a_parents_access(pinned_clock, practitioner, team):
     young = PersonFactory(team=team, date_of_birth=datetime.date(2013, 5, 1))  # 13
     from goldenthread.people.factories import AllocationFactory
 
     AllocationFactory(person=young, worker=practitioner)
     with pytest.raises(ValidationError) as refused:
-        issue(practitioner, young, kind="proxy", name="Mum", relationship="Mother",
-              basis=ProxyBasis.PARENT)
+        issue(
+            practitioner,
+            young,
+            kind="proxy",
+            name="Mum",
+            relationship="Mother",
+            basis=ProxyBasis.PARENT,
+        )
     assert "young_person_agreed_on" in refused.value.error_dict
-    issue(practitioner, young, kind="proxy", name="Mum", relationship="Mother",
-          basis=ProxyBasis.PARENT, young_person_agreed_on=datetime.date(2026, 6, 1),
-          young_person_agreement="Said so at our meeting")
+    issue(
+        practitioner,
+        young,
+        kind="proxy",
+        name="Mum",
+        relationship="Mother",
+        basis=ProxyBasis.PARENT,
+        young_person_agreed_on=datetime.date(2026, 6, 1),
+        young_person_agreement="Said so at our meeting",
+    )
     # A parent's access made while a child was under 12 stops when they turn 12, until
     # they agree.
     child = PersonFactory(team=team, date_of_birth=datetime.date(2014, 7, 1))  # 11
@@ -172,8 +202,10 @@ def test_the_person_ends_a_proxys_access(client, person):
     me = RecordLinkFactory(person=person).user
     proxy = ProxyLinkFactory(person=person)
     sign_in(client, me)
-    response = client.post(reverse("portal:end_access", args=[person.pk, proxy.pk]),
-                           {"reason": "I do not want her to see it now"})
+    response = client.post(
+        reverse("portal:end_access", args=[person.pk, proxy.pk]),
+        {"reason": "I do not want her to see it now"},
+    )
     assert response.status_code == 302
     proxy.refresh_from_db()
     assert proxy.ended_at is not None and proxy.ended_by == me

@@ -55,14 +55,19 @@ def every_item(full_record, person):
     StepExplorationFactory(outcome=outcome, person=person, note="Nothing nearby")
     IndicativeBudgetFactory(person=person)
     if not SdsChoice.objects.filter(person=person).exists():
-        SdsChoice.objects.create(person=person, chosen_option="option_2", chosen_on=person.allocations.get().start_date,
-                                 recorded_by=person.allocations.get().worker,
-                                 reasons="Jean wants to choose her own assistant")
+        SdsChoice.objects.create(
+            person=person,
+            chosen_option="option_2",
+            chosen_on=person.allocations.get().start_date,
+            recorded_by=person.allocations.get().worker,
+            reasons="Jean wants to choose her own assistant",
+        )
     review = Review.objects.get(pk=full_record["review_id"])
     OutcomeReviewFactory(review=review, outcome=outcome, person=person)
     PersonViewFactory(review=review, outcome=outcome, person=person)
-    SolutionReviewFactory(review=review, solution=Solution.objects.get(
-        pk=full_record["solution_id"]), person=person)
+    SolutionReviewFactory(
+        review=review, solution=Solution.objects.get(pk=full_record["solution_id"]), person=person
+    )
     return full_record
 
 
@@ -82,8 +87,9 @@ def test_every_kind_of_item_appears_in_the_persons_view(client, every_item, pers
     assert shown_kinds == {k.label for k in ITEM_TYPES}
 
 
-def test_the_record_page_costs_a_fixed_number_of_queries(client, every_item, person,
-                                                         django_assert_max_num_queries):
+def test_the_record_page_costs_a_fixed_number_of_queries(
+    client, every_item, person, django_assert_max_num_queries
+):
     me = RecordLinkFactory(person=person).user
     sign_in(client, me)
     with django_assert_max_num_queries(len(ITEM_TYPES) + 20):

@@ -23,22 +23,37 @@ from goldenthread.portal.factories import RecordLinkFactory
 def outcomes(person):
     conversation = ConversationFactory(person=person)
     return (
-        OutcomeFactory(person=person, positive_change__conversation=conversation,
-                       statement="Jean sees her neighbour Tam every Sunday"),
-        OutcomeFactory(person=person, positive_change__conversation=conversation,
-                       statement="Jean walks to the shop twice a week"),
+        OutcomeFactory(
+            person=person,
+            positive_change__conversation=conversation,
+            statement="Jean sees her neighbour Tam every Sunday",
+        ),
+        OutcomeFactory(
+            person=person,
+            positive_change__conversation=conversation,
+            statement="Jean walks to the shop twice a week",
+        ),
     )
 
 
 def propose(worker, person, outcome, **kwargs):
     return services.withholding_propose(
-        actor=worker, person=person, label="outcomes.Outcome", item_id=str(outcome.pk),
-        **{"grounds": "third_party", "reason": "Names Tam, who has not agreed",
-           "review_on": timezone.localdate() + datetime.timedelta(days=60), **kwargs})
+        actor=worker,
+        person=person,
+        label="outcomes.Outcome",
+        item_id=str(outcome.pk),
+        **{
+            "grounds": "third_party",
+            "reason": "Names Tam, who has not agreed",
+            "review_on": timezone.localdate() + datetime.timedelta(days=60),
+            **kwargs,
+        },
+    )
 
 
-def test_withheld_only_with_a_team_leaders_agreement(client, person, outcomes, practitioner,
-                                                     team_leader):
+def test_withheld_only_with_a_team_leaders_agreement(
+    client, person, outcomes, practitioner, team_leader
+):
     me = RecordLinkFactory(person=person).user
     hidden, shown = outcomes
     row = propose(practitioner, person, hidden)
@@ -69,15 +84,24 @@ def test_withheld_only_with_a_team_leaders_agreement(client, person, outcomes, p
     # Reconsidered: shown again.
     services.withholding_end(actor=practitioner, withholding=row)
     sign_in(client, me)
-    assert "Tam every Sunday" in client.get(
-        reverse("portal:record", args=[person.pk])).content.decode()
+    assert (
+        "Tam every Sunday"
+        in client.get(reverse("portal:record", args=[person.pk])).content.decode()
+    )
 
 
-def test_withholding_needs_grounds_a_reason_and_a_future_review_date(person, outcomes,
-                                                                     practitioner):
+def test_withholding_needs_grounds_a_reason_and_a_future_review_date(
+    person, outcomes, practitioner
+):
     with pytest.raises(ValidationError) as refused:
-        propose(practitioner, person, outcomes[0], grounds="dislike", reason="",
-                review_on=timezone.localdate())
+        propose(
+            practitioner,
+            person,
+            outcomes[0],
+            grounds="dislike",
+            reason="",
+            review_on=timezone.localdate(),
+        )
     assert set(refused.value.error_dict) == {"grounds", "reason", "review_on"}
 
 
@@ -91,15 +115,19 @@ def test_only_workers_for_the_person_withhold(person, outcomes, other_practition
 def test_the_staff_pages_for_withholding(client, person, outcomes, practitioner, team_leader):
     sign_in(client, practitioner)
     url = reverse("portal_staff:withhold", args=[person.pk]) + (
-        f"?item=outcomes.Outcome:{outcomes[0].pk}")
+        f"?item=outcomes.Outcome:{outcomes[0].pk}"
+    )
     assert "Tam every Sunday" in client.get(url).content.decode()
     review_on = timezone.localdate() + datetime.timedelta(days=30)
-    response = client.post(url, {"grounds": "serious_harm", "reason": "Upsetting now",
-                                 "review_on": review_on.isoformat()})
+    response = client.post(
+        url,
+        {"grounds": "serious_harm", "reason": "Upsetting now", "review_on": review_on.isoformat()},
+    )
     assert response.status_code == 302
     row = person.withholdings.get()
     sign_in(client, team_leader)
-    client.post(reverse("portal_staff:withholding_decide", args=[person.pk, row.pk]),
-                {"action": "agree"})
+    client.post(
+        reverse("portal_staff:withholding_decide", args=[person.pk, row.pk]), {"action": "agree"}
+    )
     row.refresh_from_db()
     assert row.agreed_by == team_leader
