@@ -11,6 +11,7 @@ from goldenthread.accounts.factories import UserFactory
 from goldenthread.accounts.models import Role
 
 from .models import (
+    AccessQuestion,
     CorrectionRequest,
     ItemComment,
     LinkKind,
@@ -88,4 +89,29 @@ def portal_record_kwargs(person) -> dict:
         review_on=timezone.localdate() + datetime.timedelta(days=90),
         withheld_by=person.allocations.first().worker,
     )
-    return {"link_id": proxy.pk, "correction_id": correction.pk, "withholding_id": withholding.pk}
+    from goldenthread.audit.services import access_record
+    from goldenthread.core.services import SystemActor
+
+    log = access_record(
+        actor=SystemActor("Test data"),
+        person_id=person.pk,
+        action="view",
+        what="data set-up",
+        reason="Made by test data",
+    )
+    question = AccessQuestion.objects.create(
+        person=person,
+        log_id=log.pk,
+        about=log.actor_name,
+        looked_at=log.at,
+        question="Why did you look?",
+        asked_by=own.user,
+        asked_at=timezone.now(),
+    )
+    return {
+        "log_id": log.pk,
+        "question_id": question.pk,
+        "link_id": proxy.pk,
+        "correction_id": correction.pk,
+        "withholding_id": withholding.pk,
+    }

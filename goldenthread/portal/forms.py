@@ -180,3 +180,24 @@ class WithholdForm(forms.Form):
         required_message="Say why.",
     )
     review_on = date_field("Look at it again on", help_text="The person is told this date.")
+
+
+class QuestionForm(forms.Form):
+    question = text_field(
+        "What do you want to know?",
+        max_length=2000,
+        rows=4,
+        help_text="A team leader will answer.",
+        required_message="Write your question.",
+    )
+
+
+class QuestionAnswerForm(forms.Form):
+    answer = text_field(
+        "Your answer to the person",
+        max_length=4000,
+        rows=4,
+        help_text="Why they looked, in everyday words.",
+        required_message="Write your answer to the person.",
+    )
+    version = VersionField()

@@ -213,7 +213,7 @@ class CorrectionRequest(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="correction_requests")
     item_type = models.CharField(max_length=100)
     item_id = models.CharField(max_length=64)
-    item_text = models.TextField("What it said when asked", max_length=4000)
+    item_text = models.TextField("What it said when asked", max_length=4000, blank=True)
     what_is_wrong = models.TextField("What is wrong", max_length=4000)
     should_say = models.TextField("What it should say", max_length=4000, blank=True)
     asked_by = models.ForeignKey(
@@ -299,3 +299,34 @@ class Withholding(VersionedModel):
 
     def __str__(self) -> str:
         return f"Withheld: {self.item_type} {self.item_id}"
+
+
+class AccessQuestion(VersionedModel):
+    """ "Why did this person look?": the person asks about one row of their access log;
+    a team leader of their team answers (P-3, SEC-3)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="access_questions")
+    # The access-log row asked about (not a foreign key: the log is the audit's own).
+    log_id = models.UUIDField()
+    about = models.CharField("Who looked", max_length=300)
+    looked_at = models.DateTimeField()
+    question = models.TextField("Your question", max_length=2000)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(max_length=4000, blank=True)
+
+    class Meta:
+        ordering = ["asked_at"]
+
+    def __str__(self) -> str:
+        return f"Question about {self.about} ({self.asked_at:%Y-%m-%d})"
+
+    def days_waited(self, today: datetime.date | None = None) -> int:
+        today = today or timezone.localdate()
+        return (today - timezone.localdate(self.asked_at)).days

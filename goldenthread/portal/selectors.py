@@ -14,6 +14,7 @@ from goldenthread.people.models import Person
 
 from .items import ITEM_TYPES, ItemType, item_rows, item_text
 from .models import (
+    AccessQuestion,
     CorrectionRequest,
     CorrectionStatus,
     Invitation,
@@ -219,3 +220,24 @@ def staff_item(person: Person, ref: str) -> RecordItem | None:
     kind = item_type(label)
     obj = kind.item(person, item_id) if kind else None
     return None if obj is None else RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
+
+
+def questions_for(person: Person) -> QuerySet[AccessQuestion]:
+    return AccessQuestion.objects.filter(person=person).select_related("answered_by")
+
+
+def waiting_questions(user) -> QuerySet[AccessQuestion]:
+    """Questions about who looked, not yet answered, for a team leader's team."""
+    people = Person.objects.visible_to(user, break_glass=False).filter(team_id=user.team_id)
+    return (
+        AccessQuestion.objects.filter(
+            person__in=people.values("pk"),
+            answered_at__isnull=True,
+        )
+        .select_related("person")
+        .order_by("asked_at")
+    )
+
+
+def log_row(person: Person, log_id) -> AccessLog | None:
+    return access_for_person(person.pk).filter(pk=log_id).first()

@@ -35,6 +35,7 @@ from .models import (
     INVITATION_DAYS,
     LEGAL_BASES,
     YOUNG_PERSON_AGE,
+    AccessQuestion,
     CorrectionRequest,
     CorrectionStatus,
     Invitation,
@@ -533,4 +534,58 @@ def withholding_end(*, actor, withholding: Withholding) -> Withholding:
             person_id=withholding.person_id,
             changes={"ended_by": actor, "ended_at": timezone.now()},
             clean=False,
+        )
+
+
+# --- "Why did this person look?" (P-3) ---------------------------------------------------
+
+
+def question_ask(*, actor, person: Person, log_id, question: str) -> AccessQuestion:
+    """The person asks why someone looked; it goes to a team leader of their team."""
+    from goldenthread.audit.selectors import access_for_person
+
+    require_portal(actor, person, section=Section.WHO_LOOKED)
+    row = access_for_person(person.pk).filter(pk=log_id).first()
+    if row is None:
+        raise ValidationError("There is no such entry in your record's log.")
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError({"question": "Write your question."})
+    with transaction.atomic():
+        asked = AccessQuestion.objects.create(
+            person=person,
+            log_id=row.pk,
+            about=row.actor_name[:300],
+            looked_at=row.at,
+            question=question[:2000],
+            asked_by=actor,
+            asked_at=timezone.now(),
+        )
+        Auditor(actor).created(asked, person_id=person.pk)
+    return asked
+
+
+def question_answer(
+    *, actor, question: AccessQuestion, answer: str, expected_version: int
+) -> AccessQuestion:
+    """A team leader of the person's team answers."""
+    from goldenthread.accounts.rules import leads_persons_team
+
+    person = question.person
+    require_casework(actor, person)
+    if not leads_persons_team(actor, person):
+        raise PermissionDenied("A team leader of the person's team answers this.")
+    if question.answered_at is not None:
+        raise ValidationError("This question has already been answered.")
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": "Write your answer to the person."})
+    with transaction.atomic():
+        return audited_update(
+            question,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            person_id=person.pk,
+            clean=False,
+            changes={"answer": answer, "answered_by": actor, "answered_at": timezone.now()},
         )

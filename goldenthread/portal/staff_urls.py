@@ -21,4 +21,9 @@ urlpatterns = [
         views.WithholdingDecideView.as_view(),
         name="withholding_decide",
     ),
+    path(
+        "<uuid:person_id>/own-access/questions/<uuid:question_id>/",
+        views.QuestionAnswerView.as_view(),
+        name="question_answer",
+    ),
 ]

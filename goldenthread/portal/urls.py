@@ -17,6 +17,9 @@ urlpatterns = [
     path("<uuid:person_id>/correction/", views.CorrectionView.as_view(), name="correction"),
     path("<uuid:person_id>/requests/", views.RequestsView.as_view(), name="requests"),
     path("<uuid:person_id>/who-looked/", views.WhoLookedView.as_view(), name="who_looked"),
+    path(
+        "<uuid:person_id>/who-looked/<uuid:log_id>/ask/", views.AskWhyView.as_view(), name="ask_why"
+    ),
     path("<uuid:person_id>/access/", views.AccessView.as_view(), name="access"),
     path(
         "<uuid:person_id>/access/<uuid:link_id>/end/",

@@ -25,6 +25,7 @@ from django.views.generic import TemplateView, View
 from goldenthread.accounts.permissions import Permission
 from goldenthread.audit.models import AccessAction
 from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.formatting import datetime_text
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.support.plan import build_plan
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
@@ -38,6 +39,8 @@ from .forms import (
     EndAccessForm,
     InvitationForm,
     JoinForm,
+    QuestionAnswerForm,
+    QuestionForm,
     WithholdForm,
 )
 from .models import ANSWER_DUE_DAYS, INVITATION_DAYS, Section
@@ -216,7 +219,44 @@ class WhoLookedView(PortalRecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = selectors.who_looked(self.person)
+        context["questions"] = selectors.questions_for(self.person)
         return context
+
+
+class AskWhyView(PortalRecordMixin, ServiceFormView):
+    """ "Why did this person look?", about one row of the log: to a team leader."""
+
+    section = Section.WHO_LOOKED
+    form_class = QuestionForm
+    heading_text = "Ask why someone looked"
+    submit_label = "Send my question"
+    back_text = "Back"
+    success_message = "Your question is sent to a team leader."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        row = selectors.log_row(self.person, self.kwargs["log_id"])
+        if row is None:
+            raise Http404("No such entry.")
+        context["summary_rows"] = [
+            {"key": "Who", "value": row.actor_name.rsplit(" (", 1)[0]},
+            {"key": "When", "value": datetime_text(row.at)},
+            {"key": "Why they gave", "value": row.reason},
+        ]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal:who_looked", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        return services.question_ask(
+            actor=self.request.user,
+            person=self.person,
+            log_id=self.kwargs["log_id"],
+            question=form.cleaned_data["question"],
+        )
 
 
 class AccessView(PortalRecordMixin, TemplateView):
@@ -443,7 +483,51 @@ class WorklistView(PermissionRequiredMixin, TemplateView):
         )
         context["rows"] = rows
         context["due_days"] = ANSWER_DUE_DAYS
+        questions = list(selectors.waiting_questions(self.request.user))
+        log_list_view(
+            self.request,
+            [q.person_id for q in questions],
+            reason="Questions about who looked, waiting for an answer",
+        )
+        context["questions"] = questions
         return context
+
+
+class QuestionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = QuestionAnswerForm
+    heading_text = "Answer: why did this person look?"
+    submit_label = "Send the answer"
+    success_message = "Your answer is recorded. The person will see it."
+    question = PersonChild(
+        "access_questions", kwarg="question_id", missing="No such question for this person."
+    )
+
+    def get_initial(self):
+        return {"version": self.question.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.question
+        context["summary_rows"] = [
+            {"key": "Who looked", "value": q.about},
+            {"key": "When", "value": datetime_text(q.looked_at)},
+            {"key": "The question", "value": q.question},
+        ]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:worklist")
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        return services.question_answer(
+            actor=self.request.user,
+            question=self.question,
+            answer=form.cleaned_data["answer"],
+            expected_version=form.cleaned_data["version"],
+        )
 
 
 class WithholdView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
