@@ -46,6 +46,13 @@ NOT_FREE_TEXT = {
     ("accounts", "User", "password"),
     ("accounts", "SignInCode", "code_hash"),  # a hash; the code itself is never stored
     ("accounts", "Handover", "person_ids"),  # a list of record ids
+    ("portal", "Invitation", "code_lookup"),  # a keyed hash of the code
+    ("portal", "ItemComment", "item_type"),  # which kind of item ("outcomes.Outcome")
+    ("portal", "ItemComment", "item_id"),
+    ("portal", "CorrectionRequest", "item_type"),
+    ("portal", "CorrectionRequest", "item_id"),
+    ("portal", "Withholding", "item_type"),
+    ("portal", "Withholding", "item_id"),
 }
 # A user's names and username are copied together into 300-character columns (the audit
 # log's actor_name: "full name (username)"), so they carry the shorter marker.
@@ -600,6 +607,7 @@ MUST_SHOW_MARK = {
     "risk:list",
     "conversations:detail",
     "api_tokens:list",
+    "portal_staff:overview",
 }
 
 

@@ -13,6 +13,7 @@ from goldenthread.accounts.models import Role
 from .models import (
     AccessQuestion,
     CorrectionRequest,
+    Invitation,
     ItemComment,
     LinkKind,
     ProxyBasis,
@@ -75,23 +76,72 @@ class CorrectionRequestFactory(factory.django.DjangoModelFactory):
 
 
 def portal_record_kwargs(person) -> dict:
-    """For the full_record fixture: a person's own sign-in and proxy link, and a waiting
-    correction request, so every portal URL is covered by the URL sweeps."""
+    """For the full_record fixture: one of every portal record with every text field
+    filled (the stored-markup test marks them), so every portal URL is covered by the URL
+    sweeps: the person's own sign-in, a proxy (and one whose access ended), an invitation,
+    a comment, a waiting and an answered correction request, a withholding and a question
+    about who looked."""
+    from goldenthread.audit.services import access_record
+    from goldenthread.core.services import SystemActor
+
+    worker = person.allocations.first().worker
+    today = timezone.localdate()
     own = RecordLinkFactory(person=person)
-    proxy = ProxyLinkFactory(person=person)
-    correction = CorrectionRequestFactory(person=person, asked_by=own.user)
+    proxy = ProxyLinkFactory(
+        person=person,
+        legal_reference="POA 123",
+        hidden_sections=["risks"],
+        young_person_agreement="Agreed at the meeting",
+    )
+    ProxyLinkFactory(
+        person=person,
+        relationship="Neighbour",
+        ended_at=timezone.now(),
+        ended_by=own.user,
+        end_reason="Moved away",
+    )
+    Invitation.objects.create(
+        person=person,
+        kind=LinkKind.PROXY,
+        name="Ann Macdonald",
+        relationship="Daughter",
+        basis=ProxyBasis.AUTHORISED,
+        legal_reference="None",
+        hidden_sections=["risks"],
+        young_person_agreement="Not needed",
+        channel="email",
+        email="ann@example.org",
+        code_lookup=f"test-{person.pk}",
+        issued_by=worker,
+        issued_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    ItemCommentFactory(person=person, author=own.user)
+    correction = CorrectionRequestFactory(
+        person=person,
+        asked_by=own.user,
+        item_text="Uses a hearing aid",
+        should_say="Does not use a hearing aid",
+    )
+    CorrectionRequestFactory(
+        person=person,
+        asked_by=own.user,
+        item_text="Lives alone",
+        should_say="Lives with Ann",
+        status="declined",
+        answered_by=worker,
+        answered_at=timezone.now(),
+        answer="We checked with you on 3 June; your comment is added.",
+    )
     withholding = Withholding.objects.create(
         person=person,
         item_type="people.Person",
         item_id=str(person.pk),
         grounds="third_party",
         reason="Names a neighbour who has not agreed",
-        review_on=timezone.localdate() + datetime.timedelta(days=90),
-        withheld_by=person.allocations.first().worker,
+        review_on=today + datetime.timedelta(days=90),
+        withheld_by=worker,
     )
-    from goldenthread.audit.services import access_record
-    from goldenthread.core.services import SystemActor
-
     log = access_record(
         actor=SystemActor("Test data"),
         person_id=person.pk,
@@ -107,6 +157,19 @@ def portal_record_kwargs(person) -> dict:
         question="Why did you look?",
         asked_by=own.user,
         asked_at=timezone.now(),
+        answer="",
+    )
+    AccessQuestion.objects.create(
+        person=person,
+        log_id=log.pk,
+        about=log.actor_name,
+        looked_at=log.at,
+        question="And why then?",
+        asked_by=own.user,
+        asked_at=timezone.now(),
+        answered_by=worker,
+        answered_at=timezone.now(),
+        answer="To prepare your review.",
     )
     return {
         "log_id": log.pk,

@@ -377,7 +377,6 @@ class OwnAccessView(PersonRecordMixin, TemplateView):
         context["corrections"] = selectors.corrections_for(self.person)
         context["links"] = selectors.links_for(self.person)
         context["invitations"] = selectors.invitations_for(self.person)[:10]
-        context["sections"] = sections
         context["withholdings"] = selectors.withholdings_for(self.person)
         return context
 
@@ -552,6 +551,9 @@ class WithholdView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if not self.item_ref:  # choose the item first
+            context["sections"] = selectors.record_sections(self.person)
+            return context
         item = selectors.staff_item(self.person, self.item_ref)
         if item is None:
             raise Http404("No such item on this record.")
@@ -563,6 +565,11 @@ class WithholdView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
         return reverse("portal_staff:overview", args=[self.person.pk])
 
     get_success_url = get_back_url
+
+    def post(self, request, *args, **kwargs):
+        if selectors.staff_item(self.person, self.item_ref) is None:
+            raise Http404("No such item on this record.")
+        return super().post(request, *args, **kwargs)
 
     def save(self, form):
         label, _, item_id = self.item_ref.partition(":")

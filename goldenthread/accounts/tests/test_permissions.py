@@ -45,6 +45,9 @@ WHO_MAY = {
     P.VIEW_TEAM_UNMET_NEED: {"team_leader"},
     P.VIEW_DECISION_PANEL: {"panel_member"},
     P.RECORD_RISK: {"practitioner", "team_leader"},
+    # The person's own record: only a person's or proxy's sign-in (portal tests).
+    P.USE_OWN_RECORD: set(),
+    P.ANSWER_CORRECTIONS: {"practitioner", "team_leader"},
 }
 
 
