@@ -201,3 +201,34 @@ class QuestionAnswerForm(forms.Form):
         required_message="Write your answer to the person.",
     )
     version = VersionField()
+
+
+class ReviewViewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Which outcome is this about?",
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome."},
+    )
+    rating = forms.ChoiceField(
+        label="How far has it come?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=(
+            ("achieved", "It has happened"),
+            ("partly", "Some of it has happened"),
+            ("not_yet", "Not yet"),
+            ("not_relevant", "It does not matter to me now"),
+        ),
+    )
+    in_their_words = text_field(
+        "What do you think?",
+        max_length=4000,
+        rows=5,
+        help_text="In your own words. Your worker sees it next to theirs. Nobody can change it.",
+        required_message="Write what you think about how it is going.",
+    )
+
+    def __init__(self, *args, outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(str(o.pk), o.statement) for o in outcomes]

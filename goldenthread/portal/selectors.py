@@ -241,3 +241,15 @@ def waiting_questions(user) -> QuerySet[AccessQuestion]:
 
 def log_row(person: Person, log_id) -> AccessLog | None:
     return access_for_person(person.pk).filter(pk=log_id).first()
+
+
+def review_of(person: Person, review_id):
+    return person.reviews.filter(pk=review_id).first()
+
+
+def outcomes_for_views(review) -> list:
+    """The outcomes the person may give a view on at this review (reviews' own rule)."""
+    from goldenthread.reviews.selectors import outcome_ids_for_views
+
+    ids = outcome_ids_for_views(review)
+    return list(review.person.outcomes.filter(pk__in=ids).order_by("created_at"))

@@ -589,3 +589,52 @@ def question_answer(
             clean=False,
             changes={"answer": answer, "answered_by": actor, "answered_at": timezone.now()},
         )
+
+
+# --- The person's own view at a review (REV-1, P-2) -----------------------------------------
+
+
+def review_view_give(
+    *, actor, person: Person, review_id, outcome_id, in_their_words: str, rating: str = ""
+):
+    """The person (or their proxy, named as speaking for them) gives their own view and
+    rating of an outcome at a review, before or after the meeting. Kept beside the worker's,
+    never overwriting it (reviews.PersonView is append-only)."""
+    from goldenthread.reviews.models import PersonView, Rating, WhoseWords
+    from goldenthread.reviews.selectors import outcome_ids_for_views
+
+    link = require_portal(actor, person, section=Section.REVIEWS)
+    review = person.reviews.filter(pk=review_id).first()
+    outcome = person.outcomes.filter(pk=outcome_id).first()
+    if review is None or outcome is None:
+        raise ValidationError("There is no such review or outcome on this record.")
+    errors = {}
+    words = (in_their_words or "").strip()
+    if not words:
+        errors["in_their_words"] = "Write what you think about how it is going."
+    if rating and rating not in Rating.values:
+        errors["rating"] = "Choose one of the answers, or leave it blank."
+    if errors:
+        raise ValidationError(errors)
+    proxy = link.kind == LinkKind.PROXY
+    with transaction.atomic():
+        if outcome.pk not in outcome_ids_for_views(review):
+            raise ValidationError({"outcome": "This outcome is not part of this review."})
+        view = PersonView(
+            review=review,
+            outcome=outcome,
+            person=person,
+            rating=rating,
+            in_their_words=words[:4000],
+            whose_words=WhoseWords.ON_BEHALF if proxy else WhoseWords.PERSON,
+            speaker_name=(
+                f"{actor.get_full_name() or actor.username}, {link.relationship or 'proxy'}"
+            )[:200]
+            if proxy
+            else "",
+            recorded_by=actor,
+        )
+        view.full_clean(validate_constraints=False)
+        view.save()
+        Auditor(actor).created(view, person_id=person.pk)
+    return view

@@ -20,6 +20,11 @@ urlpatterns = [
     path(
         "<uuid:person_id>/who-looked/<uuid:log_id>/ask/", views.AskWhyView.as_view(), name="ask_why"
     ),
+    path(
+        "<uuid:person_id>/reviews/<uuid:review_id>/my-view/",
+        views.ReviewViewView.as_view(),
+        name="review_view",
+    ),
     path("<uuid:person_id>/access/", views.AccessView.as_view(), name="access"),
     path(
         "<uuid:person_id>/access/<uuid:link_id>/end/",

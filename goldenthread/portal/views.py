@@ -41,6 +41,7 @@ from .forms import (
     JoinForm,
     QuestionAnswerForm,
     QuestionForm,
+    ReviewViewForm,
     WithholdForm,
 )
 from .models import ANSWER_DUE_DAYS, INVITATION_DAYS, Section
@@ -605,3 +606,44 @@ class WithholdingDecideView(PersonRecordMixin, PermissionRequiredMixin, View):
         except (PermissionDenied, StaleEditError) as exc:
             messages.error(request, str(exc) or "That could not be done. Try again.")
         return redirect("portal_staff:overview", self.person.pk)
+
+
+class ReviewViewView(PortalRecordMixin, ServiceFormView):
+    """The person's own view and rating at a review, before or after the meeting."""
+
+    section = Section.REVIEWS
+    form_class = ReviewViewForm
+    heading_text = "Give your view for your review"
+    intro = (
+        "Say how you think things are going. Your worker sees your view next to "
+        "theirs. It does not replace what they wrote."
+    )
+    submit_label = "Send my view"
+    back_text = "Back to your record"
+    success_message = "Your view is added to your review."
+
+    @property
+    def review(self):
+        review = selectors.review_of(self.person, self.kwargs["review_id"])
+        if review is None:
+            raise Http404("No such review.")
+        return review
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "outcomes": selectors.outcomes_for_views(self.review)}
+
+    def get_back_url(self) -> str:
+        return reverse("portal:record", args=[self.person.pk]) + "#reviews"
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.review_view_give(
+            actor=self.request.user,
+            person=self.person,
+            review_id=self.review.pk,
+            outcome_id=data["outcome"],
+            in_their_words=data["in_their_words"],
+            rating=data["rating"],
+        )
