@@ -232,3 +232,12 @@ class ReviewViewForm(forms.Form):
     def __init__(self, *args, outcomes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [(str(o.pk), o.statement) for o in outcomes]
+
+
+class AboutMeForm(forms.Form):
+    what_matters = text_field("What matters to me", required=False, max_length=4000)
+    admired = text_field("What people like and admire about me", required=False, max_length=4000)
+    how_to_support = text_field("How best to support me", required=False, max_length=4000)
+    communication = text_field("How I communicate", required=False, max_length=4000)
+    important_people = text_field("Important people", required=False, max_length=4000)
+    version = VersionField(min_value=0)

@@ -289,6 +289,7 @@ NOT_SHOWN_SEPARATELY = {
     "portal.Invitation": "invitations to sign in",
     "portal.ItemComment": "your comments, beside each item",
     "portal.CorrectionRequest": "your requests for corrections",
+    "portal.AboutMe": "the About me page, in the person's own words, with its history",
     "portal.AccessQuestion": "your questions about who looked, on 'who looked'",
     "portal.Withholding": "shown as 'something is withheld', with its review date",
 }

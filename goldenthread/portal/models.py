@@ -330,3 +330,27 @@ class AccessQuestion(VersionedModel):
     def days_waited(self, today: datetime.date | None = None) -> int:
         today = today or timezone.localdate()
         return (today - timezone.localdate(self.asked_at)).days
+
+
+class AboutMe(VersionedModel):
+    """A one-page profile in the person's own words (P-4, Std 4.3): edited by the person,
+    their proxy or a worker with them; every version kept in the change history."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="about_me")
+    what_matters = models.TextField("What matters to me", max_length=4000, blank=True)
+    admired = models.TextField("What people like and admire about me", max_length=4000, blank=True)
+    how_to_support = models.TextField("How best to support me", max_length=4000, blank=True)
+    communication = models.TextField("How I communicate", max_length=4000, blank=True)
+    important_people = models.TextField("Important people", max_length=4000, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "About me"
+
+    def __str__(self) -> str:
+        return f"About me: {self.person}"
+
+
+ABOUT_ME_FIELDS = ("what_matters", "admired", "how_to_support", "communication", "important_people")

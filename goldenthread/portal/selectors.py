@@ -253,3 +253,20 @@ def outcomes_for_views(review) -> list:
 
     ids = outcome_ids_for_views(review)
     return list(review.person.outcomes.filter(pk__in=ids).order_by("created_at"))
+
+
+def about_me(person: Person):
+    from .models import AboutMe
+
+    return AboutMe.objects.filter(person=person).select_related("changed_by").first()
+
+
+def about_me_history(person: Person, about) -> list:
+    """Earlier versions, newest first, from the change history (SEC-4)."""
+    from goldenthread.audit.selectors import changes_for_person
+
+    if about is None:
+        return []
+    return list(
+        changes_for_person(person.pk, object_type="portal.AboutMe", object_id=str(about.pk))[:20]
+    )

@@ -32,9 +32,11 @@ from goldenthread.people.models import Person
 
 from .items import item_text, item_type
 from .models import (
+    ABOUT_ME_FIELDS,
     INVITATION_DAYS,
     LEGAL_BASES,
     YOUNG_PERSON_AGE,
+    AboutMe,
     AccessQuestion,
     CorrectionRequest,
     CorrectionStatus,
@@ -638,3 +640,36 @@ def review_view_give(
         view.save()
         Auditor(actor).created(view, person_id=person.pk)
     return view
+
+
+# --- About me (P-4) -----------------------------------------------------------------------
+
+
+def about_me_save(*, actor, person: Person, expected_version: int, **words: str) -> AboutMe:
+    """The person, their proxy, or a worker for the person writes the About me page. A save
+    from a stale copy is refused (StaleEditError carrying the stored version); every
+    version is kept in the change history."""
+    if portal_link(actor, person) is not None:
+        require_portal(actor, person)
+    else:
+        require_casework(actor, person)
+    changes = {name: (words.get(name) or "").strip() for name in ABOUT_ME_FIELDS}
+    changes["changed_by"] = actor
+    auditor = Auditor(actor)
+    with transaction.atomic():
+        current = AboutMe.objects.select_for_update().filter(person=person).first()
+        if current is None:
+            if expected_version not in (0, None):
+                raise ValidationError("Someone removed this page. Reload it.")
+            made = AboutMe.objects.create(person=person, **changes)
+            auditor.created(made, person_id=person.pk)
+            return made
+        return audited_update(
+            current,
+            auditor=auditor,
+            expected_version=expected_version,
+            person_id=person.pk,
+            changes=changes,
+            stored=current,
+            clean=False,
+        )

@@ -26,4 +26,7 @@ urlpatterns = [
         views.QuestionAnswerView.as_view(),
         name="question_answer",
     ),
+    path(
+        "<uuid:person_id>/own-access/about-me/", views.StaffAboutMeView.as_view(), name="about_me"
+    ),
 ]

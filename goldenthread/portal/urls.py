@@ -25,6 +25,7 @@ urlpatterns = [
         views.ReviewViewView.as_view(),
         name="review_view",
     ),
+    path("<uuid:person_id>/about-me/", views.AboutMeView.as_view(), name="about_me"),
     path("<uuid:person_id>/access/", views.AccessView.as_view(), name="access"),
     path(
         "<uuid:person_id>/access/<uuid:link_id>/end/",

@@ -33,6 +33,7 @@ from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 from . import presenters, selectors, services
 from .access import PortalRecordMixin
 from .forms import (
+    AboutMeForm,
     AnswerForm,
     CommentForm,
     CorrectionForm,
@@ -44,7 +45,7 @@ from .forms import (
     ReviewViewForm,
     WithholdForm,
 )
-from .models import ANSWER_DUE_DAYS, INVITATION_DAYS, Section
+from .models import ABOUT_ME_FIELDS, ANSWER_DUE_DAYS, INVITATION_DAYS, Section
 
 # Wrong codes at "set up my account": per address, in 15 minutes.
 JOIN_TRIES = 10
@@ -647,3 +648,66 @@ class ReviewViewView(PortalRecordMixin, ServiceFormView):
             in_their_words=data["in_their_words"],
             rating=data["rating"],
         )
+
+
+class AboutMeMixin:
+    """About me (P-4): shown with its history, edited by the person, their proxy or a
+    worker with them; a stale save shows the other version and keeps what was typed."""
+
+    form_class = AboutMeForm
+    template_name = "portal/about_me.html"
+    heading_text = "About me"
+    submit_label = "Save About me"
+    success_message = "About me is saved."
+
+    @property
+    def about(self):
+        if not hasattr(self, "_about"):
+            self._about = selectors.about_me(self.person)
+        return self._about
+
+    def get_initial(self):
+        about = self.about
+        if about is None:
+            return {"version": 0}
+        return {
+            **{name: getattr(about, name) for name in ABOUT_ME_FIELDS},
+            "version": about.version,
+        }
+
+    def get_stale_values(self, current, form):
+        return [
+            (str(form.fields[name].label), getattr(current, name) or "Nothing written")
+            for name in ABOUT_ME_FIELDS
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["about"] = self.about
+        context["history"] = selectors.about_me_history(self.person, self.about)
+        return context
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.about_me_save(
+            actor=self.request.user, person=self.person, expected_version=version, **data
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
+
+
+class AboutMeView(PortalRecordMixin, AboutMeMixin, ServiceFormView):
+    back_text = "Back to your record"
+
+    def get_back_url(self) -> str:
+        return reverse("portal:record", args=[self.person.pk])
+
+
+class StaffAboutMeView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMixin, ServiceFormView):
+    permission = Permission.ANSWER_CORRECTIONS
+    back_text = "Their own access"
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
