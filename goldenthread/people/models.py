@@ -35,8 +35,10 @@ class PersonQuerySet(models.QuerySet):
         """The only way into a named record (SPEC section 0).
 
         Practitioners: people allocated to them now. Team leaders: people of their team and
-        people allocated to anyone in their team. Everyone else (commissioners, panel members,
-        administrators, superusers) sees no named record here.
+        people allocated to anyone in their team. A supported person's or proxy's sign-in:
+        the records it is linked to now (portal.RecordLink; docs/adr/0013). Everyone else
+        (commissioners, panel members, administrators, superusers) sees no named record
+        here.
 
         Only while the user's casework access for their role and team has been approved by
         a second person (accounts.CaseworkAccess): an account an administrator makes or

@@ -45,7 +45,7 @@ def load_portal_demo() -> bool:
         return False
     person, worker = allocation.person, allocation.worker
     first = person.preferred_name or person.given_name
-    me = PersonAccountFactory(
+    me: User = PersonAccountFactory(
         username="person",
         first_name=first,
         last_name=person.family_name,
@@ -59,7 +59,7 @@ def load_portal_demo() -> bool:
         valid_from=timezone.localdate(),
         granted_by=worker,
     )
-    daughter = ProxyAccountFactory(
+    daughter: User = ProxyAccountFactory(
         username="proxy",
         first_name="Ann",
         last_name=person.family_name,

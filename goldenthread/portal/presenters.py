@@ -19,7 +19,7 @@ AREA_WORDS = {
     "api": "your record (by a computer link)",
 }
 
-ACTION_WORDS = {
+ACTION_WORDS: dict[str, str] = {
     AccessAction.VIEW: "Looked at",
     AccessAction.CHANGE: "Changed",
     AccessAction.CREATE: "Added to",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -31,7 +32,7 @@ SECTION_ORDER = ["about", *Section.values]
 @dataclass
 class RecordItem:
     kind: ItemType
-    obj: object
+    obj: Any
     rows: list[tuple[str, str]]
     comments: list[ItemComment] = field(default_factory=list)
     corrections: list[CorrectionRequest] = field(default_factory=list)
@@ -103,7 +104,7 @@ def record_item(person: Person, ref: str) -> RecordItem | None:
     label, _, item_id = (ref or "").partition(":")
     kind = item_type(label)
     obj = kind.item(person, item_id) if kind else None
-    if obj is None or (label, str(obj.pk)) in withheld_keys(person):
+    if kind is None or obj is None or (label, str(obj.pk)) in withheld_keys(person):
         return None
     return RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
 
@@ -207,7 +208,7 @@ def withheld_texts(person: Person) -> set[str]:
     for w in Withholding.objects.in_force().filter(person=person):
         kind = item_type(w.item_type)
         obj = kind.item(person, w.item_id) if kind else None
-        if obj is not None:
+        if kind is not None and obj is not None:
             texts.add(item_text(kind, obj))
     return texts
 
@@ -219,7 +220,9 @@ def staff_item(person: Person, ref: str) -> RecordItem | None:
     label, _, item_id = (ref or "").partition(":")
     kind = item_type(label)
     obj = kind.item(person, item_id) if kind else None
-    return None if obj is None else RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
+    if kind is None or obj is None:
+        return None
+    return RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
 
 
 def questions_for(person: Person) -> QuerySet[AccessQuestion]:
