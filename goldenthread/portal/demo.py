@@ -12,6 +12,8 @@ the portal's services (audited). Idempotent: does nothing if `person` exists.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -45,12 +47,15 @@ def load_portal_demo() -> bool:
         return False
     person, worker = allocation.person, allocation.worker
     first = person.preferred_name or person.given_name
-    me: User = PersonAccountFactory(
-        username="person",
-        first_name=first,
-        last_name=person.family_name,
-        password=DEMO_PASSWORD,
-        email="",
+    me = cast(
+        User,
+        PersonAccountFactory(
+            username="person",
+            first_name=first,
+            last_name=person.family_name,
+            password=DEMO_PASSWORD,
+            email="",
+        ),
     )
     RecordLink.objects.create(
         user=me,
@@ -59,12 +64,15 @@ def load_portal_demo() -> bool:
         valid_from=timezone.localdate(),
         granted_by=worker,
     )
-    daughter: User = ProxyAccountFactory(
-        username="proxy",
-        first_name="Ann",
-        last_name=person.family_name,
-        password=DEMO_PASSWORD,
-        email="",
+    daughter = cast(
+        User,
+        ProxyAccountFactory(
+            username="proxy",
+            first_name="Ann",
+            last_name=person.family_name,
+            password=DEMO_PASSWORD,
+            email="",
+        ),
     )
     RecordLink.objects.create(
         user=daughter,
