@@ -11,6 +11,7 @@ from goldenthread.accounts.factories import UserFactory
 from goldenthread.accounts.models import Role
 
 from .models import (
+    AboutMe,
     AccessQuestion,
     CorrectionRequest,
     Invitation,
@@ -170,6 +171,15 @@ def portal_record_kwargs(person) -> dict:
         answered_by=worker,
         answered_at=timezone.now(),
         answer="To prepare your review.",
+    )
+    AboutMe.objects.create(
+        person=person,
+        what_matters="My garden",
+        admired="My jokes",
+        how_to_support="Give me time",
+        communication="I write things down",
+        important_people="Ann, my daughter",
+        changed_by=own.user,
     )
     return {
         "log_id": log.pk,
