@@ -124,12 +124,14 @@ def full_record(person):
 
     solution = SolutionFactory(outcome=outcome)
     from goldenthread.accountability.factories import accountability_record_kwargs
+    from goldenthread.portal.factories import portal_record_kwargs
     from goldenthread.reviews.factories import reviews_record_kwargs
     from goldenthread.risk.factories import risk_record_kwargs
     from goldenthread.sds.factories import sds_record_kwargs
 
     return {
         **sds_record_kwargs(person), **risk_record_kwargs(person, outcome),
+        **portal_record_kwargs(person),
         **reviews_record_kwargs(person),
         **accountability_record_kwargs(person),
         "person_id": person.pk, "member_id": member.pk, "allocation_id": allocation.pk,

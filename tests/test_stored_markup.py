@@ -50,6 +50,13 @@ NOT_FREE_TEXT = {
     ("accounts", "Notification", "kind"),
     ("accounts", "Notification", "url"),
     ("accounts", "Notification", "key"),
+    ("portal", "Invitation", "code_lookup"),  # a keyed hash of the code
+    ("portal", "ItemComment", "item_type"),  # which kind of item ("outcomes.Outcome")
+    ("portal", "ItemComment", "item_id"),
+    ("portal", "CorrectionRequest", "item_type"),
+    ("portal", "CorrectionRequest", "item_id"),
+    ("portal", "Withholding", "item_type"),
+    ("portal", "Withholding", "item_id"),
 }
 # A user's names and username are copied together into 300-character columns (the audit
 # log's actor_name: "full name (username)"), so they carry the shorter marker.
@@ -635,6 +642,7 @@ MUST_SHOW_MARK = {
     "risk:list",
     "conversations:detail",
     "api_tokens:list",
+    "portal_staff:overview",
 }
 
 

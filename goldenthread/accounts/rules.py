@@ -47,6 +47,12 @@ def is_panel_member(user) -> bool:
 
 
 @rules.predicate
+def is_person_or_proxy(user) -> bool:
+    """A supported person's or a proxy's own sign-in (the portal, /my-record/)."""
+    return bool(user.is_authenticated and user.role in (Role.PERSON, Role.PROXY))
+
+
+@rules.predicate
 def works_with_people(user) -> bool:
     """Practitioners and team leaders hold caseloads."""
     return bool(is_practitioner(user) or is_team_leader(user))
@@ -73,7 +79,10 @@ RULES = {
     Permission.VIEW_DECISION_PANEL: is_panel_member,
     Permission.RECORD_RISK: works_with_people,
     Permission.RECORD_ACCOUNTABILITY: works_with_people,
-    Permission.VIEW_NOTIFICATIONS: is_signed_in,
+    # Staff notifications; people and proxies hear about decisions on their own record.
+    Permission.VIEW_NOTIFICATIONS: is_signed_in & ~is_person_or_proxy,
+    Permission.USE_OWN_RECORD: is_person_or_proxy,
+    Permission.ANSWER_CORRECTIONS: works_with_people,
 }
 for _permission, _predicate in RULES.items():
     rules.set_rule(str(_permission), _predicate)

@@ -41,6 +41,10 @@ class Permission(StrEnum):
     RECORD_ACCOUNTABILITY = "accountability.record"
     # Everyone signed in has their own notifications list (ACC-3)
     VIEW_NOTIFICATIONS = "accounts.view_notifications"
+    # The person's own record (portal): a person's or proxy's sign-in; workers answer
+    # their correction requests and invite them.
+    USE_OWN_RECORD = "portal.own_record"
+    ANSWER_CORRECTIONS = "portal.answer_corrections"
 
     # Templates read `Permission.RECORD_SDS`; the class must not be called there.
     do_not_call_in_templates = enum.nonmember(True)

@@ -18,6 +18,8 @@ def home(request):
     user = request.user
     if can(user, Permission.VIEW_CASELOAD):
         return redirect("people:caseload")
+    if can(user, Permission.USE_OWN_RECORD):
+        return redirect("portal:home")
     if can(user, Permission.VIEW_DECISION_PANEL):
         return redirect("sds:panel")
     if user.is_staff:

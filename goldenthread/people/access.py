@@ -66,6 +66,10 @@ def access_basis(user, person: Person) -> str:
         if person.team_id == user.team_id:
             return "Team leader of the person's team"
         return "Team leader of an allocated worker"
+    if user.role == Role.PERSON:
+        return "The person themselves"
+    if user.role == Role.PROXY:
+        return "Acting for the person (proxy)"
     return "Relationship to the person"
 
 

@@ -36,8 +36,10 @@ class PersonQuerySet(models.QuerySet):
         """The only way into a named record (SPEC section 0).
 
         Practitioners: people allocated to them now. Team leaders: people of their team and
-        people allocated to anyone in their team. Everyone else (commissioners, panel members,
-        administrators, superusers) sees no named record here.
+        people allocated to anyone in their team. A supported person's or proxy's sign-in:
+        the records it is linked to now (portal.RecordLink; docs/adr/0013). Everyone else
+        (commissioners, panel members, administrators, superusers) sees no named record
+        here.
 
         Only while the user's casework access for their role and team has been approved by
         a second person (accounts.CaseworkAccess): an account an administrator makes or
@@ -49,6 +51,15 @@ class PersonQuerySet(models.QuerySet):
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        if user.role in (Role.PERSON, Role.PROXY):
+            # The person's own record, and the records a proxy acts for, while the link is
+            # in force (portal.RecordLink; docs/adr/0013-persons-own-record.md). Never a
+            # way into staff pages: the portal's boundary middleware refuses those.
+            # Through the reverse relation: people sits below portal (docs/architecture.md).
+            RecordLink = self.model._meta.get_field("portal_links").related_model  # noqa: N806
+
+            return self.filter(pk__in=RecordLink.objects.current().filter(
+                user_id=user.pk).values("person_id"))
         if user.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
             return self.none()
         # One condition inside the same query (no extra round trip on any page).

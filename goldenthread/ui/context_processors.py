@@ -22,6 +22,8 @@ NAVIGATION = (
     ("Break-glass access", "audit:break_glass_review", Permission.REVIEW_BREAK_GLASS),
     ("Decision panel", "sds:panel", Permission.VIEW_DECISION_PANEL),
     ("Notifications", "accounts:notifications", Permission.VIEW_NOTIFICATIONS),
+    ("Corrections asked for", "portal_staff:worklist", Permission.ANSWER_CORRECTIONS),
+    ("My record", "portal:home", Permission.USE_OWN_RECORD),
 )
 
 

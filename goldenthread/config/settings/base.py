@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "goldenthread.api",
     "goldenthread.operations",
     "goldenthread.nonprod",
+    "goldenthread.portal",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "goldenthread.accounts.middleware.SessionLifetimeMiddleware",
     "goldenthread.accounts.middleware.RequireSecondFactorMiddleware",
+    # A person's or proxy's sign-in reaches only their own record (docs/adr/0013).
+    "goldenthread.portal.access.PortalBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "goldenthread.ui.htmx.HtmxTokenMiddleware",

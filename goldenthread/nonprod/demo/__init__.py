@@ -30,6 +30,7 @@ from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.nonprod.demo.support import load_support_demo
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
+from goldenthread.portal.demo import PORTAL_SIGN_INS, load_portal_demo
 
 DEMO_TEAMS = (
     ("Northfield Community Care Team", "Northfield"),
@@ -55,6 +56,7 @@ DEMO_SIGN_INS = (
     ("panel", "Panel member"),
     ("commissioner", "Commissioner"),
     ("admin", "Administrator"),
+    *PORTAL_SIGN_INS,
 )
 
 
@@ -114,6 +116,7 @@ def load_demo_data(seed: int = 2026) -> bool:
     load_sds_demo(rng)
     load_reviews_demo(rng)
     load_accountability_demo(rng)
+    load_portal_demo()
     PanelMemberFactory(username="panel", password=DEMO_PASSWORD)
     CommissionerFactory(username="commissioner", password=DEMO_PASSWORD)
     AdministratorFactory(username="admin", password=DEMO_PASSWORD)

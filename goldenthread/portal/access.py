@@ -1,0 +1,125 @@
+"""The boundary between the person's own record and the staff service (P-1, SEC-2).
+
+- `PortalBoundaryMiddleware`: an account of a supported person or a proxy reaches only the
+  portal (`/my-record/`), the sign-in steps and the public pages. Any other address is
+  refused (403) with one DENIED row in the access log, naming the person if the address
+  does. Staff pages never see these accounts, whatever they check themselves.
+- `PortalRecordMixin`: the portal's pages about one person, under
+  `/my-record/<person_id>/…`. Only a person or proxy account is let in, and only to a
+  record it is linked to now (`Person.objects.visible_to`, the one door), with one access
+  row for the request; a proxy is refused a section the person has kept from them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from goldenthread.accounts.models import Role
+from goldenthread.audit.models import AccessAction
+from goldenthread.audit.services import access_record
+from goldenthread.people.access import NoRelationship, open_person_record
+
+from .models import RecordLink
+
+PORTAL_ROLES = (Role.PERSON, Role.PROXY)
+
+# What a person or proxy account may reach outside the portal.
+OPEN_TO_PORTAL_ACCOUNTS = {
+    "core:home",
+    "core:accessibility",
+    "core:privacy",
+    "accounts:login",
+    "accounts:verify",
+    "accounts:enrolment_code",
+    "accounts:setup_second_factor",
+    "accounts:set_up",
+    "accounts:logout",
+    "accounts:restore",
+}
+
+
+def is_portal_account(user) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and getattr(user, "role", None) in PORTAL_ROLES
+    )
+
+
+class PortalBoundaryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not is_portal_account(getattr(request, "user", None)):
+            return None
+        match = request.resolver_match
+        if match is None:
+            return None
+        if "portal" in match.namespaces or match.view_name in OPEN_TO_PORTAL_ACCOUNTS:
+            return None
+        person_id = view_kwargs.get("person_id")
+        with transaction.atomic():
+            access_record(
+                actor=request.user,
+                person_id=person_id,
+                action=AccessAction.DENIED,
+                what=match.view_name or request.path[:200],
+                request=request,
+                reason="A staff page: not open to a person's or proxy's sign-in",
+            )
+        raise PermissionDenied("This page is for staff.")
+
+
+class PortalRecordMixin(LoginRequiredMixin):
+    """For views under /my-record/<person_id>/…: sets self.person and self.link."""
+
+    section: str | None = None  # a part of the record a proxy may be kept from
+    access_action: AccessAction | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        what = request.resolver_match.view_name
+        person_id = kwargs["person_id"]
+        if not is_portal_account(request.user):
+            with transaction.atomic():
+                access_record(
+                    actor=request.user,
+                    person_id=person_id,
+                    action=AccessAction.DENIED,
+                    what=what,
+                    request=request,
+                    reason="The person's own pages: staff use the record pages",
+                )
+            raise NoRelationship(person_id)
+        link = (
+            RecordLink.objects.current()
+            .filter(user_id=request.user.pk, person_id=person_id)
+            .first()
+        )
+        if link is not None and self.section and not link.shows(self.section):
+            with transaction.atomic():
+                access_record(
+                    actor=request.user,
+                    person_id=person_id,
+                    action=AccessAction.DENIED,
+                    what=what,
+                    request=request,
+                    reason="A part of the record the person has not shared",
+                )
+            raise PermissionDenied("The person has not shared this part of their record.")
+        # The one door: Person.objects.visible_to, and one access row (or a refusal).
+        self.person = open_person_record(request, person_id, what=what, action=self.access_action)
+        self.link = link
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["person"] = self.person
+        context["link"] = self.link
+        context["is_proxy"] = self.link is not None and self.link.kind == "proxy"
+        return context

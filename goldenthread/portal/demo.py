@@ -1,0 +1,103 @@
+"""Demo sign-ins for the person's own record (OPS-1, P-1..P-3).
+
+    load_portal_demo()      # one call, after the rest of the demo data is loaded
+    PORTAL_SIGN_INS         # (username, what) pairs to print with the staff sign-ins
+
+Makes `person`, the sign-in of the demo person with the fullest record allocated to the
+demo `practitioner`, and `proxy`, their daughter acting for them with their authority,
+with a comment and a correction request waiting on the practitioner's worklist. The demo
+runs with the second factor off (dev settings), as for the staff sign-ins. Written through
+the portal's services (audited). Idempotent: does nothing if `person` exists.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from goldenthread.accounts.factories import DEMO_PASSWORD
+from goldenthread.accounts.models import User
+from goldenthread.people.models import Allocation, active_on
+
+from . import services
+from .factories import PersonAccountFactory, ProxyAccountFactory
+from .models import LinkKind, ProxyBasis, RecordLink
+
+PORTAL_SIGN_INS = (
+    ("person", "A supported person: their own record (/my-record/)"),
+    ("proxy", "Their daughter, acting for them (proxy)"),
+)
+
+
+@transaction.atomic
+def load_portal_demo() -> bool:
+    if User.objects.filter(username="person").exists():
+        return False
+    allocation = (
+        Allocation.objects.filter(active_on(timezone.localdate()), worker__username="practitioner")
+        .annotate(n=Count("person__outcomes"))
+        .order_by("-n", "person__family_name")
+        .select_related("person", "worker")
+        .first()
+    )
+    if allocation is None:
+        return False
+    person, worker = allocation.person, allocation.worker
+    first = person.preferred_name or person.given_name
+    me = cast(
+        User,
+        PersonAccountFactory(
+            username="person",
+            first_name=first,
+            last_name=person.family_name,
+            password=DEMO_PASSWORD,
+            email="",
+        ),
+    )
+    RecordLink.objects.create(
+        user=me,
+        person=person,
+        kind=LinkKind.SELF,
+        valid_from=timezone.localdate(),
+        granted_by=worker,
+    )
+    daughter = cast(
+        User,
+        ProxyAccountFactory(
+            username="proxy",
+            first_name="Ann",
+            last_name=person.family_name,
+            password=DEMO_PASSWORD,
+            email="",
+        ),
+    )
+    RecordLink.objects.create(
+        user=daughter,
+        person=person,
+        kind=LinkKind.PROXY,
+        relationship="Daughter",
+        basis=ProxyBasis.AUTHORISED,
+        valid_from=timezone.localdate(),
+        granted_by=worker,
+    )
+    outcome = person.outcomes.order_by("created_at").first()
+    if outcome is not None:
+        services.comment_add(
+            actor=me,
+            person=person,
+            label="outcomes.Outcome",
+            item_id=str(outcome.pk),
+            text="This is right, and I would like to start in the spring.",
+        )
+    services.correction_ask(
+        actor=daughter,
+        person=person,
+        label="people.Person",
+        item_id=str(person.pk),
+        what_is_wrong="Mum does not use a hearing aid any more.",
+        should_say="No special needs for talking, but speak clearly.",
+    )
+    return True

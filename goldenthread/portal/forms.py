@@ -1,0 +1,243 @@
+"""Forms of the person's own record and of the staff pages that serve it."""
+
+from __future__ import annotations
+
+from django import forms
+
+from goldenthread.ui.forms import VersionField, date_field, radio_field, text_field
+
+from .models import Channel, LinkKind, ProxyBasis, Section, WithholdingGrounds
+
+CODE_ATTRS = {
+    "autocomplete": "one-time-code",
+    "autocapitalize": "characters",
+    "spellcheck": "false",
+    "class": "ds_input--fixed-20",
+}
+
+
+class InvitationForm(forms.Form):
+    kind = radio_field(
+        "Who is the invitation for?", LinkKind.choices, message="Choose who the invitation is for."
+    )
+    name = forms.CharField(
+        label="Their name", max_length=200, error_messages={"required": "Enter their name."}
+    )
+    channel = radio_field(
+        "How will they get the code?", Channel.choices, message="Choose how they will get the code."
+    )
+    email = forms.EmailField(
+        label="E-mail address",
+        required=False,
+        help_text="Only if the code is sent by e-mail.",
+        error_messages={"invalid": "Enter a real e-mail address."},
+    )
+    relationship = forms.CharField(
+        label="Who they are to the person",
+        required=False,
+        max_length=100,
+        help_text="Only for someone acting for the person. For example: daughter, advocate.",
+    )
+    basis = forms.ChoiceField(
+        label="What gives them the right to act for the person",
+        required=False,
+        choices=[("", "Not a proxy"), *ProxyBasis.choices],
+        help_text="Only for someone acting for the person.",
+    )
+    legal_reference = forms.CharField(
+        label="Order or registration reference",
+        required=False,
+        max_length=200,
+        help_text="For a guardianship order or power of attorney.",
+    )
+    valid_until = date_field(
+        "Their access ends on",
+        required=False,
+        help_text="For an order or power, the date it ends. Otherwise leave blank.",
+    )
+    hidden_sections = forms.MultipleChoiceField(
+        label="Parts of the record they will not see",
+        required=False,
+        choices=Section.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for everything, as the person (or the order) allows.",
+    )
+    young_person_agreed_on = date_field(
+        "Date the young person agreed",
+        required=False,
+        help_text="Needed when the person is 12 or over and under 18.",
+    )
+    young_person_agreement = forms.CharField(
+        label="How they agreed", required=False, max_length=300
+    )
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label="Your code",
+        max_length=40,
+        widget=forms.TextInput(attrs=CODE_ATTRS),
+        help_text="The code your worker gave you, for example ABCD-EFGH-JKMN.",
+        error_messages={"required": "Enter the code you were given."},
+    )
+    username = forms.CharField(
+        label="Choose a username",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+        help_text="You will type this to sign in. Letters and numbers are best.",
+        error_messages={"required": "Choose a username."},
+    )
+    new_password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. A few words you will remember make a good password.",
+        error_messages={"required": "Choose a password."},
+    )
+    new_password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password again."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        one, two = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if one and two and one != two:
+            self.add_error(
+                "new_password2", "The two passwords are different. Type the same password twice."
+            )
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    text = text_field(
+        "Your comment",
+        max_length=4000,
+        rows=5,
+        help_text="Say it in your own words. Your worker will see it next to "
+        "this part of your record. Nobody can change it.",
+        required_message="Write your comment.",
+    )
+
+
+class CorrectionForm(forms.Form):
+    what_is_wrong = text_field(
+        "What is wrong?", max_length=4000, rows=4, required_message="Say what is wrong."
+    )
+    should_say = text_field(
+        "What should it say?",
+        required=False,
+        max_length=4000,
+        rows=4,
+        help_text="If you know. You can leave this empty.",
+    )
+
+
+class AnswerForm(forms.Form):
+    decision = radio_field(
+        "Your answer",
+        [("accept", "Correct the record"), ("decline", "Do not change the record")],
+        message="Choose whether to correct the record.",
+    )
+    new_text = text_field(
+        "What the record should now say",
+        required=False,
+        max_length=4000,
+        rows=4,
+        help_text="Only if you correct it. What it said before is kept in its history.",
+    )
+    answer = text_field(
+        "Your answer to the person, with reasons",
+        max_length=4000,
+        rows=4,
+        help_text="The person sees this. Use everyday words.",
+        required_message="Write your answer to the person.",
+    )
+    version = VersionField()
+
+
+class EndAccessForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is their access ending?",
+        max_length=300,
+        error_messages={"required": "Say why their access is ending."},
+    )
+
+
+class WithholdForm(forms.Form):
+    grounds = radio_field(
+        "Why must the person not see this?",
+        WithholdingGrounds.choices,
+        message="Choose the grounds.",
+    )
+    reason = text_field(
+        "Explain why",
+        max_length=2000,
+        rows=4,
+        help_text="Your team leader reads this before agreeing.",
+        required_message="Say why.",
+    )
+    review_on = date_field("Look at it again on", help_text="The person is told this date.")
+
+
+class QuestionForm(forms.Form):
+    question = text_field(
+        "What do you want to know?",
+        max_length=2000,
+        rows=4,
+        help_text="A team leader will answer.",
+        required_message="Write your question.",
+    )
+
+
+class QuestionAnswerForm(forms.Form):
+    answer = text_field(
+        "Your answer to the person",
+        max_length=4000,
+        rows=4,
+        help_text="Why they looked, in everyday words.",
+        required_message="Write your answer to the person.",
+    )
+    version = VersionField()
+
+
+class ReviewViewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Which outcome is this about?",
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome."},
+    )
+    rating = forms.ChoiceField(
+        label="How far has it come?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=(
+            ("achieved", "It has happened"),
+            ("partly", "Some of it has happened"),
+            ("not_yet", "Not yet"),
+            ("not_relevant", "It does not matter to me now"),
+        ),
+    )
+    in_their_words = text_field(
+        "What do you think?",
+        max_length=4000,
+        rows=5,
+        help_text="In your own words. Your worker sees it next to theirs. Nobody can change it.",
+        required_message="Write what you think about how it is going.",
+    )
+
+    def __init__(self, *args, outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(str(o.pk), o.statement) for o in outcomes]
+
+
+class AboutMeForm(forms.Form):
+    what_matters = text_field("What matters to me", required=False, max_length=4000)
+    admired = text_field("What people like and admire about me", required=False, max_length=4000)
+    how_to_support = text_field("How best to support me", required=False, max_length=4000)
+    communication = text_field("How I communicate", required=False, max_length=4000)
+    important_people = text_field("Important people", required=False, max_length=4000)
+    version = VersionField(min_value=0)

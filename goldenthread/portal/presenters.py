@@ -1,0 +1,74 @@
+"""Words for the person's pages."""
+
+from __future__ import annotations
+
+from goldenthread.audit.models import AccessAction
+
+# What a page of the record is, in everyday words, by its URL name's first part.
+AREA_WORDS = {
+    "people": "your details",
+    "conversations": "your conversations",
+    "outcomes": "your outcomes",
+    "support": "your support plan",
+    "sds": "your choices and budget",
+    "risk": "risks talked about",
+    "reviews": "your reviews",
+    "audit": "the history of your record",
+    "portal": "your own record pages",
+    "portal_staff": "your comments and requests",
+    "api": "your record (by a computer link)",
+}
+
+ACTION_WORDS: dict[str, str] = {
+    AccessAction.VIEW: "Looked at",
+    AccessAction.CHANGE: "Changed",
+    AccessAction.CREATE: "Added to",
+    AccessAction.EXPORT: "Downloaded or sent",
+    AccessAction.DENIED: "Tried to open (refused)",
+    AccessAction.LIST: "Saw your name in a list",
+}
+
+
+def page_words(what: str, action: str) -> str:
+    area = (what or "").split(":", 1)[0]
+    place = AREA_WORDS.get(area, "your record")
+    verb = ACTION_WORDS.get(action, "Looked at")
+    if action == AccessAction.LIST:
+        return verb
+    return f"{verb} {place}"
+
+
+def plan_without(plan, texts: set[str]) -> bool:
+    """Leave the withheld items' words out of the person's copy of the plan (built by the
+    same builder as the staff plan). Returns whether anything was left out."""
+    if not texts:
+        return False
+    changed = False
+
+    def keep(values: list[str]) -> list[str]:
+        nonlocal changed
+        kept = [v for v in values if v not in texts]
+        changed = changed or len(kept) != len(values)
+        return kept
+
+    plan.what_matters = keep(plan.what_matters)
+    plan.where_matters = keep(plan.where_matters)
+    plan.aspirations = keep(plan.aspirations)
+    who = [w for w in plan.who_matters if w.text not in texts]
+    changed = changed or len(who) != len(plan.who_matters)
+    plan.who_matters = who
+    outcomes = [o for o in plan.outcomes if o.statement not in texts]
+    changed = changed or len(outcomes) != len(plan.outcomes)
+    plan.outcomes = outcomes
+    for outcome in plan.outcomes:
+        for step in outcome.steps:
+            solutions = [s for s in step.solutions if s.what not in texts]
+            changed = changed or len(solutions) != len(step.solutions)
+            step.solutions = solutions
+    for section in [plan.risks, plan.sds_choices, plan.budget, plan.decisions, *plan.sections]:
+        if section is None:
+            continue
+        items = [i for i in section.items if i.text not in texts]
+        changed = changed or len(items) != len(section.items)
+        section.items = items
+    return changed

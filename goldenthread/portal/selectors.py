@@ -1,0 +1,275 @@
+"""Reads for the person's own record, each starting from a person already opened through
+`Person.objects.visible_to` (people/access.py) or from the user's own scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from goldenthread.audit.models import AccessLog
+from goldenthread.audit.selectors import access_for_person
+from goldenthread.people.models import Person
+
+from .items import ITEM_TYPES, ItemType, item_rows, item_text
+from .models import (
+    AccessQuestion,
+    CorrectionRequest,
+    CorrectionStatus,
+    Invitation,
+    ItemComment,
+    RecordLink,
+    Section,
+    Withholding,
+)
+
+SECTION_TITLES = {"about": "About you", **dict(Section.choices)}
+SECTION_ORDER = ["about", *Section.values]
+
+
+@dataclass
+class RecordItem:
+    kind: ItemType
+    obj: Any
+    rows: list[tuple[str, str]]
+    comments: list[ItemComment] = field(default_factory=list)
+    corrections: list[CorrectionRequest] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind.label}:{self.obj.pk}"
+
+    @property
+    def text(self) -> str:
+        return item_text(self.kind, self.obj)
+
+
+@dataclass
+class RecordSection:
+    key: str
+    title: str
+    items: list[RecordItem]
+    withheld: list[Withholding] = field(default_factory=list)
+
+
+def withheld_keys(person: Person) -> dict[tuple[str, str], Withholding]:
+    return {
+        (w.item_type, w.item_id): w for w in Withholding.objects.in_force().filter(person=person)
+    }
+
+
+def record_sections(person: Person, link: RecordLink | None = None) -> list[RecordSection]:
+    """Everything written about the person, by part of the record, in the words recorded,
+    with their comments and correction requests beside each item. A proxy's link leaves
+    out the parts the person has not shared with them. One query per kind of item, plus
+    two."""
+    comments = defaultdict(list)
+    for c in ItemComment.objects.filter(person=person).select_related("author"):
+        comments[(c.item_type, c.item_id)].append(c)
+    corrections = defaultdict(list)
+    for r in CorrectionRequest.objects.filter(person=person).select_related("answered_by"):
+        corrections[(r.item_type, r.item_id)].append(r)
+    sections: dict[str, list[RecordItem]] = {key: [] for key in SECTION_ORDER}
+    withheld: dict[str, list[Withholding]] = defaultdict(list)
+    hidden = withheld_keys(person) if link is not None else {}
+    for kind in ITEM_TYPES:
+        if link is not None and not link.shows(kind.section):
+            continue
+        for obj in kind.queryset(person):
+            key = (kind.label, str(obj.pk))
+            if key in hidden:
+                withheld[kind.section].append(hidden[key])
+                continue
+            sections[kind.section].append(
+                RecordItem(
+                    kind=kind,
+                    obj=obj,
+                    rows=item_rows(kind, obj),
+                    comments=comments[key],
+                    corrections=corrections[key],
+                )
+            )
+    return [
+        RecordSection(key=k, title=SECTION_TITLES[k], items=v, withheld=withheld[k])
+        for k, v in sections.items()
+        if k != "who_looked"
+    ]
+
+
+def record_item(person: Person, ref: str) -> RecordItem | None:
+    from .items import item_type
+
+    label, _, item_id = (ref or "").partition(":")
+    kind = item_type(label)
+    obj = kind.item(person, item_id) if kind else None
+    if kind is None or obj is None or (label, str(obj.pk)) in withheld_keys(person):
+        return None
+    return RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
+
+
+def corrections_for(person: Person) -> QuerySet[CorrectionRequest]:
+    return (
+        CorrectionRequest.objects.filter(person=person)
+        .select_related("asked_by", "answered_by")
+        .order_by("-asked_at")
+    )
+
+
+def comments_for(person: Person) -> QuerySet[ItemComment]:
+    return ItemComment.objects.filter(person=person).select_related("author")
+
+
+def links_for(person: Person) -> QuerySet[RecordLink]:
+    return (
+        RecordLink.objects.filter(person=person)
+        .select_related("user")
+        .order_by("ended_at", "created_at")
+    )
+
+
+def invitations_for(person: Person) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(person=person).select_related("issued_by")
+
+
+def my_links(user) -> QuerySet[RecordLink]:
+    """The records this sign-in may open now (a person: their own; a proxy: each person
+    they act for)."""
+    return RecordLink.objects.current().filter(user_id=user.pk).select_related("person")
+
+
+def waiting_corrections(user) -> QuerySet[CorrectionRequest]:
+    """Requests not yet answered for the people this worker or team leader may open
+    (Person.objects.visible_to), oldest first: the worklist."""
+    people = Person.objects.visible_to(user, break_glass=False)
+    return (
+        CorrectionRequest.objects.filter(
+            person__in=people.values("pk"),
+            status=CorrectionStatus.WAITING,
+        )
+        .select_related("person")
+        .order_by("asked_at")
+    )
+
+
+@dataclass(frozen=True)
+class LookRow:
+    row: AccessLog
+    who: str
+    role: str
+    what: str
+
+
+ROLE_WORDS = {
+    "practitioner": "Worker",
+    "team_leader": "Team leader",
+    "panel_member": "Panel member",
+    "commissioner": "Commissioner",
+    "administrator": "Administrator",
+    "person": "You",
+    "proxy": "Someone acting for you",
+}
+
+
+def who_looked(person: Person, *, limit: int = 200) -> list[LookRow]:
+    """From the access log (SEC-3): who looked at or changed the record, newest first."""
+    from .presenters import page_words
+
+    rows = list(access_for_person(person.pk)[:limit])
+    out = []
+    for row in rows:
+        name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
+        out.append(
+            LookRow(
+                row=row,
+                who=name,
+                role=ROLE_WORDS.get(row.actor_role, ""),
+                what=page_words(row.what, row.action),
+            )
+        )
+    return out
+
+
+def withholdings_for(person: Person) -> QuerySet[Withholding]:
+    return (
+        Withholding.objects.filter(person=person)
+        .select_related("withheld_by", "agreed_by")
+        .order_by("-created_at")
+    )
+
+
+def withheld_texts(person: Person) -> set[str]:
+    """The words of the items withheld now, to leave them out of the person's plan (the
+    plan is built from the same data as the staff plan, as text)."""
+    from .items import item_type
+
+    texts = set()
+    for w in Withholding.objects.in_force().filter(person=person):
+        kind = item_type(w.item_type)
+        obj = kind.item(person, w.item_id) if kind else None
+        if kind is not None and obj is not None:
+            texts.add(item_text(kind, obj))
+    return texts
+
+
+def staff_item(person: Person, ref: str) -> RecordItem | None:
+    """An item of the record named by <app.Model>:<id>, for a worker (withheld or not)."""
+    from .items import item_type
+
+    label, _, item_id = (ref or "").partition(":")
+    kind = item_type(label)
+    obj = kind.item(person, item_id) if kind else None
+    if kind is None or obj is None:
+        return None
+    return RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
+
+
+def questions_for(person: Person) -> QuerySet[AccessQuestion]:
+    return AccessQuestion.objects.filter(person=person).select_related("answered_by")
+
+
+def waiting_questions(user) -> QuerySet[AccessQuestion]:
+    """Questions about who looked, not yet answered, for a team leader's team."""
+    people = Person.objects.visible_to(user, break_glass=False).filter(team_id=user.team_id)
+    return (
+        AccessQuestion.objects.filter(
+            person__in=people.values("pk"),
+            answered_at__isnull=True,
+        )
+        .select_related("person")
+        .order_by("asked_at")
+    )
+
+
+def log_row(person: Person, log_id) -> AccessLog | None:
+    return access_for_person(person.pk).filter(pk=log_id).first()
+
+
+def review_of(person: Person, review_id):
+    return person.reviews.filter(pk=review_id).first()
+
+
+def outcomes_for_views(review) -> list:
+    """The outcomes the person may give a view on at this review (reviews' own rule)."""
+    from goldenthread.reviews.selectors import outcome_ids_for_views
+
+    ids = outcome_ids_for_views(review)
+    return list(review.person.outcomes.filter(pk__in=ids).order_by("created_at"))
+
+
+def about_me(person: Person):
+    from .models import AboutMe
+
+    return AboutMe.objects.filter(person=person).select_related("changed_by").first()
+
+
+def about_me_history(person: Person, about) -> list:
+    """Earlier versions, newest first, from the change history (SEC-4)."""
+    from goldenthread.audit.selectors import changes_for_person
+
+    if about is None:
+        return []
+    return list(
+        changes_for_person(person.pk, object_type="portal.AboutMe", object_id=str(about.pk))[:20]
+    )

@@ -1,0 +1,74 @@
+"""P-3, SEC-3: who looked at or changed the record, from the access log; "why did this
+person look?" reaches a team leader of the person's team, who answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from conftest import sign_in
+from goldenthread.audit.models import AccessLog
+from goldenthread.portal import services
+from goldenthread.portal.factories import RecordLinkFactory
+from goldenthread.portal.models import AccessQuestion
+
+
+def test_the_person_sees_who_looked_and_asks_why(
+    client, person, practitioner, team_leader, practitioner_client
+):
+    practitioner_client.get(reverse("people:detail", args=[person.pk]))
+    me = RecordLinkFactory(person=person).user
+    sign_in(client, me)
+    page = client.get(reverse("portal:who_looked", args=[person.pk])).content.decode()
+    assert "Pat Kerr" in page and "Worker" in page and "Allocated worker" in page
+    assert "Looked at your details" in page
+    row = AccessLog.objects.filter(actor=practitioner).latest("seq")
+    url = reverse("portal:ask_why", args=[person.pk, row.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"question": "Why did Pat look on Sunday?"}).status_code == 302
+    question = AccessQuestion.objects.get()
+    sign_in(client, team_leader)
+    worklist = client.get(reverse("portal_staff:worklist")).content.decode()
+    assert "Jean Macdonald" in worklist and "Pat Kerr" in worklist
+    with pytest.raises(PermissionDenied):
+        services.question_answer(
+            actor=practitioner, question=question, answer="x", expected_version=question.version
+        )
+    answer_url = reverse("portal_staff:question_answer", args=[person.pk, question.pk])
+    done = client.post(
+        answer_url, {"answer": "Pat was preparing your review.", "version": question.version}
+    )
+    assert done.status_code == 302
+    sign_in(client, me)
+    page = client.get(reverse("portal:who_looked", args=[person.pk])).content.decode()
+    assert "Pat was preparing your review." in page
+
+
+def test_break_glass_is_flagged(client, person, other_team_leader):
+    from goldenthread.people.access import break_glass_start
+
+    break_glass_start(
+        actor=other_team_leader,
+        person_id=person.pk,
+        reason="Police asked for a welfare check tonight, urgent",
+    )
+    sign_in(client, other_team_leader)
+    client.get(reverse("people:detail", args=[person.pk]))
+    me = RecordLinkFactory(person=person).user
+    sign_in(client, me)
+    page = client.get(reverse("portal:who_looked", args=[person.pk])).content.decode()
+    assert "Emergency access" in page and "Police asked for a welfare check" in page
+
+
+def test_a_question_about_another_persons_log_is_refused(person, team, practitioner):
+    from goldenthread.people.factories import PersonFactory
+
+    other = PersonFactory(team=team)
+    from goldenthread.audit.services import access_record
+
+    row = access_record(actor=practitioner, person_id=other.pk, action="view", what="x", reason="y")
+    me = RecordLinkFactory(person=person).user
+    with pytest.raises(Exception):  # noqa: B017 - ValidationError
+        services.question_ask(actor=me, person=person, log_id=row.pk, question="Why?")
+    assert not AccessQuestion.objects.exists()

@@ -1,0 +1,713 @@
+"""Pages of the person's own record (/my-record/, P-1..P-3) and the staff pages that serve
+it (/people/<id>/own-access/…: invitations, comments, correction requests and answers).
+
+The person's pages reach their record through PortalRecordMixin (portal/access.py), which
+opens it through `Person.objects.visible_to` and writes one access row per request; the
+staff pages through PersonRecordMixin. Data comes from the same selectors and the same
+plan builder as the staff pages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import TemplateView, View
+
+from goldenthread.core.permissions import Permission
+from goldenthread.audit.models import AccessAction
+from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.formatting import datetime_text
+from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.support.plan import build_plan
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
+
+from . import presenters, selectors, services
+from .access import PortalRecordMixin
+from .forms import (
+    AboutMeForm,
+    AnswerForm,
+    CommentForm,
+    CorrectionForm,
+    EndAccessForm,
+    InvitationForm,
+    JoinForm,
+    QuestionAnswerForm,
+    QuestionForm,
+    ReviewViewForm,
+    WithholdForm,
+)
+from .models import ABOUT_ME_FIELDS, ANSWER_DUE_DAYS, INVITATION_DAYS, Section
+
+# Wrong codes at "set up my account": per address, in 15 minutes.
+JOIN_TRIES = 10
+JOIN_WINDOW_SECONDS = 15 * 60
+ENROL_CODE_SESSION_KEY = "gt_enrol_code"  # accounts.views: the app-linking step's code
+
+
+# --- The person's pages --------------------------------------------------------------------
+
+
+class HomeView(PermissionRequiredMixin, TemplateView):
+    """Where a person or proxy lands after signing in: their record (or, for a proxy of
+    several people, whose record to open)."""
+
+    permission = Permission.USE_OWN_RECORD
+    template_name = "portal/home.html"
+
+    def get(self, request, *args, **kwargs):
+        links = list(selectors.my_links(request.user))
+        if len(links) == 1:
+            return redirect("portal:record", links[0].person_id)
+        log_list_view(
+            request, [link.person_id for link in links], reason="Records this sign-in may open"
+        )
+        return self.render_to_response(self.get_context_data(links=links))
+
+
+class RecordView(PortalRecordMixin, TemplateView):
+    """Everything written about the person, in the words recorded (P-1, SDS-5)."""
+
+    template_name = "portal/record.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = selectors.record_sections(self.person, self.link)
+        context["answered"] = [
+            c for c in selectors.corrections_for(self.person) if c.status != "waiting"
+        ][:5]
+        context["shows_who_looked"] = self.link.shows(Section.WHO_LOOKED)
+        return context
+
+
+def _plan_context(person, plan) -> dict:
+    return {"person": person, "plan": plan}
+
+
+def _persons_plan(person):
+    """The support plan from the staff plan's builder, less anything withheld."""
+    plan = build_plan(person)
+    plan.withheld = presenters.plan_without(plan, selectors.withheld_texts(person))
+    return plan
+
+
+class PlanView(PortalRecordMixin, TemplateView):
+    """The support plan, the same document as the staff page (support.plan.build_plan)."""
+
+    section = Section.PLAN
+    template_name = "portal/plan.html"
+    easy = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = _persons_plan(self.person)
+        context.update(_plan_context(self.person, plan))
+        context["easy"] = self.easy
+        return context
+
+
+class PlanPdfView(PortalRecordMixin, TemplateView):
+    section = Section.PLAN
+    access_action = AccessAction.EXPORT
+
+    def get(self, request, *args, **kwargs):
+        from goldenthread.support.pdf import render_plan_pdf
+
+        plan = _persons_plan(self.person)
+        pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="support-plan-{plan.prepared_on:%Y-%m-%d}.pdf"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ItemMixin(PortalRecordMixin):
+    """The item named by ?item=<app.Model>:<id>, of this person's record, or 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item_ref = request.GET.get("item") or request.POST.get("item") or ""
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def item(self):
+        if not hasattr(self, "_item"):
+            self._item = selectors.record_item(self.person, self.item_ref)
+            if self._item is None or not self.link.shows(self._item.kind.section):
+                raise Http404("There is no such item on your record.")
+        return self._item
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["item"] = self.item
+        context["summary_rows"] = [{"key": k, "value": v} for k, v in self.item.rows]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal:record", args=[self.person.pk])
+
+    def get_success_url(self) -> str:
+        return reverse("portal:record", args=[self.person.pk]) + f"#item-{self.item.obj.pk}"
+
+
+class CommentView(ItemMixin, ServiceFormView):
+    form_class = CommentForm
+    template_name = "portal/item_form.html"
+    heading_text = "Add your comment"
+    submit_label = "Add my comment"
+    back_text = "Back to your record"
+    success_message = "Your comment is added. Your worker will see it."
+
+    def save(self, form):
+        return services.comment_add(
+            actor=self.request.user,
+            person=self.person,
+            label=self.item.kind.label,
+            item_id=str(self.item.obj.pk),
+            text=form.cleaned_data["text"],
+        )
+
+
+class CorrectionView(ItemMixin, ServiceFormView):
+    form_class = CorrectionForm
+    template_name = "portal/item_form.html"
+    heading_text = "Ask for a correction"
+    intro = (
+        f"Your worker or their team leader must answer within {ANSWER_DUE_DAYS} days. "
+        "They will either correct your record or tell you why not."
+    )
+    submit_label = "Send my request"
+    back_text = "Back to your record"
+    success_message = "Your request is sent. You will see the answer on your record."
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.correction_ask(
+            actor=self.request.user,
+            person=self.person,
+            label=self.item.kind.label,
+            item_id=str(self.item.obj.pk),
+            what_is_wrong=data["what_is_wrong"],
+            should_say=data["should_say"],
+        )
+
+
+class RequestsView(PortalRecordMixin, TemplateView):
+    """The person's correction requests and the answers."""
+
+    template_name = "portal/requests.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["corrections"] = selectors.corrections_for(self.person)
+        return context
+
+
+class WhoLookedView(PortalRecordMixin, TemplateView):
+    """Who has looked at or changed the record, from the access log (P-3, SEC-3)."""
+
+    section = Section.WHO_LOOKED
+    template_name = "portal/who_looked.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.who_looked(self.person)
+        context["questions"] = selectors.questions_for(self.person)
+        return context
+
+
+class AskWhyView(PortalRecordMixin, ServiceFormView):
+    """ "Why did this person look?", about one row of the log: to a team leader."""
+
+    section = Section.WHO_LOOKED
+    form_class = QuestionForm
+    heading_text = "Ask why someone looked"
+    submit_label = "Send my question"
+    back_text = "Back"
+    success_message = "Your question is sent to a team leader."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        row = selectors.log_row(self.person, self.kwargs["log_id"])
+        if row is None:
+            raise Http404("No such entry.")
+        context["summary_rows"] = [
+            {"key": "Who", "value": row.actor_name.rsplit(" (", 1)[0]},
+            {"key": "When", "value": datetime_text(row.at)},
+            {"key": "Why they gave", "value": row.reason},
+        ]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal:who_looked", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        return services.question_ask(
+            actor=self.request.user,
+            person=self.person,
+            log_id=self.kwargs["log_id"],
+            question=form.cleaned_data["question"],
+        )
+
+
+class AccessView(PortalRecordMixin, TemplateView):
+    """Who can sign in to see this record; the person ends a proxy's access here."""
+
+    template_name = "portal/access.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["links"] = [lk for lk in selectors.links_for(self.person) if lk.ended_at is None]
+        context["may_end"] = self.link.kind == "self"
+        return context
+
+
+class EndAccessView(PortalRecordMixin, ServiceFormView):
+    form_class = EndAccessForm
+    heading_text = "End someone's access to your record"
+    submit_label = "End their access"
+    back_text = "Back"
+    success_message = "Their access has ended."
+
+    def get_back_url(self) -> str:
+        return reverse("portal:access", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    @property
+    def target(self):
+        link = (
+            selectors.links_for(self.person)
+            .filter(pk=self.kwargs["link_id"], ended_at__isnull=True)
+            .first()
+        )
+        if link is None:
+            raise Http404("No such access.")
+        return link
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        target = self.target
+        context["intro"] = (
+            f"{target.user.get_full_name() or target.user.username} "
+            "will no longer be able to see your record."
+        )
+        return context
+
+    def save(self, form):
+        return services.link_end(
+            actor=self.request.user, link=self.target, reason=form.cleaned_data["reason"]
+        )
+
+
+@method_decorator(
+    [never_cache, sensitive_post_parameters("code", "new_password1", "new_password2")],
+    name="dispatch",
+)
+class JoinView(ServiceFormView):
+    """Set up a sign-in with the invitation code: a username and password of one's own,
+    then (as for staff) an authenticator app."""
+
+    form_class = JoinForm
+    heading_text = "Set up your sign-in"
+    intro = f"Use the code your worker gave you. It works once, for {INVITATION_DAYS} days."
+    submit_label = "Set up my sign-in"
+    service_error_field = "new_password1"
+
+    def _throttle_key(self) -> str:
+        return f"portal-join:{self.request.META.get('REMOTE_ADDR', '')}"
+
+    def post(self, request, *args, **kwargs):
+        if cache.get(self._throttle_key(), 0) >= JOIN_TRIES:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, "Too many tries. Wait 15 minutes and try again.")
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
+    def refused(self, form, exc: ValidationError):
+        if "code" in getattr(exc, "error_dict", {}):
+            key = self._throttle_key()
+            cache.add(key, 0, JOIN_WINDOW_SECONDS)
+            cache.incr(key)
+        return super().refused(form, exc)
+
+    def save(self, form):
+        data = form.cleaned_data
+        user, _link, set_up = services.invitation_accept(
+            code=data["code"], username=data["username"], password=data["new_password1"]
+        )
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        self.request.session[ENROL_CODE_SESSION_KEY] = str(set_up.pk)
+        return user
+
+    def get_success_message(self, result) -> str:
+        if settings.GOLDENTHREAD_REQUIRE_2FA:
+            return "Your password is set. Now link an app on your phone for sign-in codes."
+        return "Your sign-in is set up."
+
+    def get_success_url(self) -> str:
+        if settings.GOLDENTHREAD_REQUIRE_2FA:
+            return reverse("accounts:setup_second_factor")
+        return reverse("portal:home")
+
+
+# --- Staff pages ---------------------------------------------------------------------------
+
+
+class OwnAccessView(PersonRecordMixin, TemplateView):
+    """The person's own access, for the worker: who can sign in, invitations, the
+    person's comments and their correction requests."""
+
+    template_name = "portal/staff_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = selectors.record_sections(self.person)
+        context["commented"] = [i for s in sections for i in s.items if i.comments]
+        context["corrections"] = selectors.corrections_for(self.person)
+        context["links"] = selectors.links_for(self.person)
+        context["invitations"] = selectors.invitations_for(self.person)[:10]
+        context["withholdings"] = selectors.withholdings_for(self.person)
+        return context
+
+
+class InviteView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = InvitationForm
+    template_name = "portal/invite.html"
+    heading_text = "Invite them to see their record"
+    intro = (
+        "The person, or someone acting for them, gets a one-time code. It works once, "
+        f"for {INVITATION_DAYS} days."
+    )
+    submit_label = "Make the code"
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.invitation_issue(
+            actor=self.request.user,
+            person=self.person,
+            kind=data["kind"],
+            name=data["name"],
+            channel=data["channel"],
+            email=data["email"] or "",
+            relationship=data["relationship"] or "",
+            basis=data["basis"] or "",
+            legal_reference=data["legal_reference"] or "",
+            valid_until=data["valid_until"],
+            hidden_sections=data["hidden_sections"],
+            young_person_agreed_on=data["young_person_agreed_on"],
+            young_person_agreement=data["young_person_agreement"] or "",
+        )
+
+    def saved(self, form, result):
+        return self.response_class(
+            request=self.request,
+            template="portal/invitation_made.html",
+            context={
+                "person": self.person,
+                "issued": result,
+                "page_label": self.person.display_name,
+            },
+            using=self.template_engine,
+        )
+
+
+class CorrectionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = AnswerForm
+    heading_text = "Answer a request for a correction"
+    submit_label = "Send the answer"
+    success_message = "Your answer is recorded. The person will see it."
+    correction = PersonChild(
+        "correction_requests", kwarg="correction_id", missing="No such request for this person."
+    )
+
+    def get_initial(self):
+        return {"version": self.correction.version, "new_text": self.correction.should_say}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        c = self.correction
+        context["summary_rows"] = [
+            {"key": "What it said", "value": c.item_text},
+            {"key": "What is wrong", "value": c.what_is_wrong},
+            {"key": "What they say it should say", "value": c.should_say or "Not given"},
+            {"key": "Days waited", "value": f"{c.days_waited()} of {ANSWER_DUE_DAYS}"},
+        ]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.correction_answer(
+            actor=self.request.user,
+            correction=self.correction,
+            accept=data["decision"] == "accept",
+            answer=data["answer"],
+            new_text=data["new_text"],
+            expected_version=data["version"],
+        )
+
+
+class WorklistView(PermissionRequiredMixin, TemplateView):
+    """Requests for corrections not yet answered, for the people this worker or team
+    leader works with, with the days waited against one month."""
+
+    permission = Permission.ANSWER_CORRECTIONS
+    template_name = "portal/worklist.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(selectors.waiting_corrections(self.request.user))
+        log_list_view(
+            self.request, [r.person_id for r in rows], reason="Corrections waiting for an answer"
+        )
+        context["rows"] = rows
+        context["due_days"] = ANSWER_DUE_DAYS
+        questions = list(selectors.waiting_questions(self.request.user))
+        log_list_view(
+            self.request,
+            [q.person_id for q in questions],
+            reason="Questions about who looked, waiting for an answer",
+        )
+        context["questions"] = questions
+        return context
+
+
+class QuestionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = QuestionAnswerForm
+    heading_text = "Answer: why did this person look?"
+    submit_label = "Send the answer"
+    success_message = "Your answer is recorded. The person will see it."
+    question = PersonChild(
+        "access_questions", kwarg="question_id", missing="No such question for this person."
+    )
+
+    def get_initial(self):
+        return {"version": self.question.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.question
+        context["summary_rows"] = [
+            {"key": "Who looked", "value": q.about},
+            {"key": "When", "value": datetime_text(q.looked_at)},
+            {"key": "The question", "value": q.question},
+        ]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:worklist")
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        return services.question_answer(
+            actor=self.request.user,
+            question=self.question,
+            answer=form.cleaned_data["answer"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+
+class WithholdView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    """A named worker proposes to withhold one item; a team leader must agree."""
+
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = WithholdForm
+    template_name = "portal/withhold.html"
+    heading_text = "Withhold an item from the person"
+    intro = (
+        "Only if seeing it would be likely to cause serious harm, or it would identify "
+        "someone else who has not agreed. Nothing is hidden until a team leader agrees. "
+        "The person will see that something is withheld and when it will be looked at "
+        "again."
+    )
+    submit_label = "Ask a team leader to agree"
+    success_message = "Your request to withhold it is recorded. A team leader must agree."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item_ref = request.GET.get("item") or ""
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.item_ref:  # choose the item first
+            context["sections"] = selectors.record_sections(self.person)
+            return context
+        item = selectors.staff_item(self.person, self.item_ref)
+        if item is None:
+            raise Http404("No such item on this record.")
+        context["item"] = item
+        context["summary_rows"] = [{"key": k, "value": v} for k, v in item.rows]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    def post(self, request, *args, **kwargs):
+        if selectors.staff_item(self.person, self.item_ref) is None:
+            raise Http404("No such item on this record.")
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form):
+        label, _, item_id = self.item_ref.partition(":")
+        data = form.cleaned_data
+        return services.withholding_propose(
+            actor=self.request.user,
+            person=self.person,
+            label=label,
+            item_id=item_id,
+            grounds=data["grounds"],
+            reason=data["reason"],
+            review_on=data["review_on"],
+        )
+
+
+class WithholdingDecideView(PersonRecordMixin, PermissionRequiredMixin, View):
+    """POST: a team leader agrees to a withholding, or a worker ends one (reconsidered)."""
+
+    permission = Permission.ANSWER_CORRECTIONS
+    http_method_names = ["post"]
+    withholding = PersonChild(
+        "withholdings", kwarg="withholding_id", missing="No such withholding for this person."
+    )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            if request.POST.get("action") == "agree":
+                services.withholding_agree(actor=request.user, withholding=self.withholding)
+                messages.success(request, "You agreed. The item is withheld from the person.")
+            else:
+                services.withholding_end(actor=request.user, withholding=self.withholding)
+                messages.success(request, "The person can see the item again.")
+        except (PermissionDenied, StaleEditError) as exc:
+            messages.error(request, str(exc) or "That could not be done. Try again.")
+        return redirect("portal_staff:overview", self.person.pk)
+
+
+class ReviewViewView(PortalRecordMixin, ServiceFormView):
+    """The person's own view and rating at a review, before or after the meeting."""
+
+    section = Section.REVIEWS
+    form_class = ReviewViewForm
+    heading_text = "Give your view for your review"
+    intro = (
+        "Say how you think things are going. Your worker sees your view next to "
+        "theirs. It does not replace what they wrote."
+    )
+    submit_label = "Send my view"
+    back_text = "Back to your record"
+    success_message = "Your view is added to your review."
+
+    @property
+    def review(self):
+        review = selectors.review_of(self.person, self.kwargs["review_id"])
+        if review is None:
+            raise Http404("No such review.")
+        return review
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "outcomes": selectors.outcomes_for_views(self.review)}
+
+    def get_back_url(self) -> str:
+        return reverse("portal:record", args=[self.person.pk]) + "#reviews"
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.review_view_give(
+            actor=self.request.user,
+            person=self.person,
+            review_id=self.review.pk,
+            outcome_id=data["outcome"],
+            in_their_words=data["in_their_words"],
+            rating=data["rating"],
+        )
+
+
+class AboutMeMixin:
+    """About me (P-4): shown with its history, edited by the person, their proxy or a
+    worker with them; a stale save shows the other version and keeps what was typed."""
+
+    form_class = AboutMeForm
+    template_name = "portal/about_me.html"
+    heading_text = "About me"
+    submit_label = "Save About me"
+    success_message = "About me is saved."
+
+    @property
+    def about(self):
+        if not hasattr(self, "_about"):
+            self._about = selectors.about_me(self.person)
+        return self._about
+
+    def get_initial(self):
+        about = self.about
+        if about is None:
+            return {"version": 0}
+        return {
+            **{name: getattr(about, name) for name in ABOUT_ME_FIELDS},
+            "version": about.version,
+        }
+
+    def get_stale_values(self, current, form):
+        return [
+            (str(form.fields[name].label), getattr(current, name) or "Nothing written")
+            for name in ABOUT_ME_FIELDS
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["about"] = self.about
+        context["history"] = selectors.about_me_history(self.person, self.about)
+        return context
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.about_me_save(
+            actor=self.request.user, person=self.person, expected_version=version, **data
+        )
+
+    def get_success_url(self) -> str:
+        return self.request.path
+
+
+class AboutMeView(PortalRecordMixin, AboutMeMixin, ServiceFormView):
+    back_text = "Back to your record"
+
+    def get_back_url(self) -> str:
+        return reverse("portal:record", args=[self.person.pk])
+
+
+class StaffAboutMeView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMixin, ServiceFormView):
+    permission = Permission.ANSWER_CORRECTIONS
+    back_text = "Their own access"
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
