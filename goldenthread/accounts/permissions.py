@@ -33,6 +33,9 @@ class Permission(StrEnum):
     VIEW_DECISION_PANEL = "sds.view_panel"
     # Risk enablement
     RECORD_RISK = "risk.record"
+    # Reports: aggregates with disclosure control (AGG-1..3)
+    VIEW_REPORTS = "reports.view"
+    VIEW_RECORDING_QUALITY = "reports.view_recording_quality"
 
     # Templates read `Permission.RECORD_SDS`; the class must not be called there.
     do_not_call_in_templates = enum.nonmember(True)

@@ -30,6 +30,11 @@ def is_administrator(user) -> bool:
 
 
 @rules.predicate
+def is_commissioner(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.COMMISSIONER)
+
+
+@rules.predicate
 def is_panel_member(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.PANEL_MEMBER)
 
@@ -60,6 +65,8 @@ RULES = {
     Permission.VIEW_TEAM_UNMET_NEED: is_team_leader,
     Permission.VIEW_DECISION_PANEL: is_panel_member,
     Permission.RECORD_RISK: works_with_people,
+    Permission.VIEW_REPORTS: is_commissioner | is_team_leader,
+    Permission.VIEW_RECORDING_QUALITY: is_team_leader,
 }
 for _permission, _predicate in RULES.items():
     rules.set_rule(str(_permission), _predicate)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/", include("goldenthread.risk.urls")),
     path("people/", include("goldenthread.reviews.urls")),
     path("people/", include("goldenthread.audit.urls")),
+    path("reports/", include("goldenthread.reports.urls")),
     path("directory/", include("goldenthread.directory.urls")),
     # The JSON API and FHIR export (IO-1, IO-2): goldenthread/api, docs/adr/0011.
     path("api/v1/", include("goldenthread.api.urls")),

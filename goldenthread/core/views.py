@@ -21,6 +21,8 @@ def home(request):
         return redirect("people:caseload")
     if can(user, Permission.VIEW_DECISION_PANEL):
         return redirect("sds:panel")
+    if can(user, Permission.VIEW_REPORTS):
+        return redirect("reports:index")
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "core/home.html")

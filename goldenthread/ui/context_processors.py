@@ -20,6 +20,7 @@ NAVIGATION = (
     ("Unmet need", "sds:unmet_need_team", Permission.VIEW_TEAM_UNMET_NEED),
     ("Break-glass access", "audit:break_glass_review", Permission.REVIEW_BREAK_GLASS),
     ("Decision panel", "sds:panel", Permission.VIEW_DECISION_PANEL),
+    ("Reports", "reports:index", Permission.VIEW_REPORTS),
 )
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "goldenthread.risk",
     "goldenthread.reviews",
     "goldenthread.api",
+    "goldenthread.reports",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,8 @@ WHITENOISE_USE_FINDERS = True
 GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 # Standard 8.10: the most days a person should wait for a decision panel.
 GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
+# Reports (AGG-2, docs/adr/0015): no count from 1 to threshold-1 is shown or exported.
+GOLDENTHREAD_REPORTS_THRESHOLD = int(os.environ.get("GOLDENTHREAD_REPORTS_THRESHOLD", "5"))
 # Reviews: the default time from agreeing a plan (or a review) to the next review.
 GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
 # A CHI number already recorded for someone the worker may not see goes to their team

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.ReportsView.as_view(), name="index"),
+    path("all.zip", views.BundleView.as_view(), name="bundle"),
+    path("<slug:key>.csv", views.TableCsvView.as_view(), name="table_csv"),
+]
