@@ -89,7 +89,10 @@ def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> dict[Key,
             continue
         # The cell itself and every total above it.
         for up in itertools.product(
-            *((coord, TOTAL) if dim.additive else (coord,) for coord, dim in zip(key, dims, strict=True))
+            *(
+                (coord, TOTAL) if dim.additive else (coord,)
+                for coord, dim in zip(key, dims, strict=True)
+            )
         ):
             values[up] += count
     return values
@@ -150,7 +153,12 @@ def _axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
     if not dim.additive:
         return [[(coord, 1)]]
     if coord != TOTAL:
-        return [[(coord, 1), (other, -1)] for other in dim.categories if other != coord]
+        # Move against another category (the total stays), or with the total (when the
+        # other categories are empty, as another area's people are in a team's slice).
+        return [
+            *([(coord, 1), (other, -1)] for other in dim.categories if other != coord),
+            [(coord, 1), (TOTAL, 1)],
+        ]
     # A total moves with one of its categories.
     return [[(leaf, 1), (TOTAL, 1)] for leaf in dim.categories]
 
@@ -178,7 +186,7 @@ def _find_hypercube(
     def option_cost(axis: int, option: list[tuple[str, int]]) -> float:
         # The cell reached by moving along this axis alone.
         moved = list(key)
-        moved[axis] = option[-1][0] if option[-1][1] == -1 else option[0][0]
+        moved[axis] = next((c for c, _ in option if c != key[axis]), key[axis])
         cell = tuple(moved)
         if cell in suppressed:
             return 0
@@ -194,7 +202,9 @@ def _find_hypercube(
             if not _feasible_moves(corners, values, small, threshold):
                 continue
             new = [c for c, _ in corners if c not in suppressed]
-            cost = (sum(values[c] for c in new), len(new))
+            # Hide as little as possible, and totals last: a total hidden blanks a
+            # whole row, column or filter page.
+            cost = (sum(values[c] * 4 ** c.count(TOTAL) for c in new), len(new))
             if best_cost is None or cost < best_cost:
                 best, best_cost = corners, cost
                 if cost == (0, 0):

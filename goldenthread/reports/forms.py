@@ -15,12 +15,14 @@ class ReportFilterForm(forms.Form):
     team = forms.ChoiceField(label="Team", required=False)
     area = forms.ChoiceField(label="Area", required=False)
     age = forms.ChoiceField(
-        label="Age group", required=False,
+        label="Age group",
+        required=False,
         choices=[("", "All ages"), *((g, AGE_GROUP_LABELS[g]) for g in AGE_GROUPS)],
     )
 
-    def __init__(self, *args, axes: FilterAxes, today: datetime.date, own_team: str | None,
-                 **kwargs):
+    def __init__(
+        self, *args, axes: FilterAxes, today: datetime.date, own_team: str | None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = period_choices(today)
         if own_team is None:

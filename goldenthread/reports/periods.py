@@ -6,8 +6,20 @@ import datetime
 import re
 from dataclasses import dataclass
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +56,21 @@ def parse_period(code: str, today: datetime.date) -> Period:
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
             raise ValueError(code)
-        return Period(code, datetime.date(year, month, 1), _month_end(year, month),
-                      f"{MONTHS[month - 1]} {year}")
+        return Period(
+            code,
+            datetime.date(year, month, 1),
+            _month_end(year, month),
+            f"{MONTHS[month - 1]} {year}",
+        )
     if m := re.fullmatch(r"(\d{4})Q([1-4])", code):
         year, quarter = int(m[1]), int(m[2])
         first = 3 * quarter - 2
-        return Period(code, datetime.date(year, first, 1), _month_end(year, first + 2),
-                      f"{MONTHS[first - 1]} to {MONTHS[first + 1]} {year}")
+        return Period(
+            code,
+            datetime.date(year, first, 1),
+            _month_end(year, first + 2),
+            f"{MONTHS[first - 1]} to {MONTHS[first + 1]} {year}",
+        )
     if re.fullmatch(r"\d{4}", code):
         year = int(code)
         return Period(code, datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"{year}")
@@ -77,8 +97,14 @@ def period_choices(today: datetime.date) -> list[tuple[str, str]]:
 
 
 AGE_GROUPS = ("0-15", "16-17", "18-64", "65-74", "75-84", "85+")
-AGE_GROUP_LABELS = {"0-15": "0 to 15", "16-17": "16 and 17", "18-64": "18 to 64",
-                    "65-74": "65 to 74", "75-84": "75 to 84", "85+": "85 and over"}
+AGE_GROUP_LABELS = {
+    "0-15": "0 to 15",
+    "16-17": "16 and 17",
+    "18-64": "18 to 64",
+    "65-74": "65 to 74",
+    "75-84": "75 to 84",
+    "85+": "85 and over",
+}
 _AGE_BOUNDS = ((16, "0-15"), (18, "16-17"), (65, "18-64"), (75, "65-74"), (85, "75-84"))
 
 

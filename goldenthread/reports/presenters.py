@@ -76,7 +76,9 @@ def _labels(axis: Axis) -> list[tuple[str, str]]:
     return out
 
 
-def table_for(measure: Measure, cube: ProtectedCube, row_axis: Axis, fixed: dict[str, str]) -> Table:
+def table_for(
+    measure: Measure, cube: ProtectedCube, row_axis: Axis, fixed: dict[str, str]
+) -> Table:
     """The slice of `cube` at the filters in `fixed` (team, area, age: a category or TOTAL)."""
     t = cube.threshold
     base = [fixed.get(name, TOTAL) for name in ("team", "area", "age")]
@@ -90,10 +92,15 @@ def table_for(measure: Measure, cube: ProtectedCube, row_axis: Axis, fixed: dict
             cells = [cell_text(cell, t)]
             if total is not None:
                 pct = share(cell, total)
-                cells.append(CellText(
-                    "" if code == TOTAL else (f"{pct:.0f}%" if pct is not None else HIDDEN_WORDS),
-                    None, Status.SHOWN if pct is not None else Status.HIDDEN,
-                ))
+                cells.append(
+                    CellText(
+                        ""
+                        if code == TOTAL
+                        else (f"{pct:.0f}%" if pct is not None else HIDDEN_WORDS),
+                        None,
+                        Status.SHOWN if pct is not None else Status.HIDDEN,
+                    )
+                )
             rows.append(Row(label, cells, is_total=code == TOTAL))
     else:
         col_labels = _labels(measure.columns)
@@ -122,20 +129,37 @@ def bar_chart(measure: Measure, table: Table) -> str:
     for i, (label, cell) in enumerate(bars):
         y = 5 + i * row_h
         width = round(bar_w * (cell.value or 0) / most)
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" font-size="14">{}</text>'
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
-            '<text x="{}" y="{}" font-size="14">{}</text>',
-            label_w - 8, y + 18, label, label_w, y + 4, width, row_h - 8, PALETTE[0],
-            label_w + width + 6, y + 18, cell.text,
-        ))
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" font-size="14">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
+                '<text x="{}" y="{}" font-size="14">{}</text>',
+                label_w - 8,
+                y + 18,
+                label,
+                label_w,
+                y + 4,
+                width,
+                row_h - 8,
+                PALETTE[0],
+                label_w + width + 6,
+                y + 18,
+                cell.text,
+            )
+        )
     described = "; ".join(f"{label}: {cell.text}" for label, cell in bars)
     return format_html(
         '<svg class="report-chart" role="img" aria-labelledby="{} {}" viewBox="0 0 {} {}" '
         'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}">{}</title><desc id="{}">{}</desc>{}</svg>',
-        title_id, desc_id, label_w + bar_w + 90, height, title_id,
-        f"Bar chart: {measure.title}", desc_id, described,
+        title_id,
+        desc_id,
+        label_w + bar_w + 90,
+        height,
+        title_id,
+        f"Bar chart: {measure.title}",
+        desc_id,
+        described,
         format_html_join("", "{}", ((p,) for p in parts)),
     )
 

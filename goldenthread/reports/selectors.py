@@ -106,8 +106,13 @@ class FilterAxes:
         return [Dim("team", self.teams), Dim("area", self.areas), Dim("age", AGE_GROUPS)]
 
 
-def build(measure: Measure, period: Period, today: datetime.date, axes: FilterAxes,
-          limit: int | None = None) -> ProtectedCube:
+def build(
+    measure: Measure,
+    period: Period,
+    today: datetime.date,
+    axes: FilterAxes,
+    limit: int | None = None,
+) -> ProtectedCube:
     """The protected cube of one table for one period."""
     row_axis = measure.row_axis(period)
     dims = [*axes.dims(), row_axis.dim()]
@@ -133,9 +138,11 @@ def _in(period: Period, field_name: str) -> Q:
 def people_units(period: Period, today: datetime.date):
     """Everyone with a record made by the end of the period."""
     end = min(period.end, today)
-    for row in Person.objects.filter(created_at__date__lte=end).values_list(
-        "team_id", "area_id", "date_of_birth"
-    ).iterator(chunk_size=5000):
+    for row in (
+        Person.objects.filter(created_at__date__lte=end)
+        .values_list("team_id", "area_id", "date_of_birth")
+        .iterator(chunk_size=5000)
+    ):
         yield (*row, "people")
 
 
@@ -164,10 +171,14 @@ OUTCOME_QUALITY = Measure(
     key="outcome-quality",
     title="Outcomes recorded, and what the outcome checker found",
     counted="outcomes",
-    rows=Axis("checker", ("well_written", "flagged"), {
-        "well_written": "Well written (no checker flags)",
-        "flagged": "At least one checker flag",
-    }),
+    rows=Axis(
+        "checker",
+        ("well_written", "flagged"),
+        {
+            "well_written": "Well written (no checker flags)",
+            "flagged": "At least one checker flag",
+        },
+    ),
     units=quality_units,
     note="Outcomes first written in a conversation held in the period (not ones rewritten since).",
 )
@@ -218,8 +229,9 @@ def met_units(period: Period, today: datetime.date):
         _in(period, "conversation__held_on"), status=OutcomeStatus.ACHIEVED
     )
     paid = set(
-        Solution.objects.filter(outcome__in=achieved, status__in=_LIVE_SOLUTIONS, cost__gt=0)
-        .values_list("outcome_id", flat=True)
+        Solution.objects.filter(
+            outcome__in=achieved, status__in=_LIVE_SOLUTIONS, cost__gt=0
+        ).values_list("outcome_id", flat=True)
     )
     for outcome_id, *p in achieved.values_list("id", *_P).iterator(chunk_size=5000):
         yield (*p, "paid" if outcome_id in paid else "unpaid")
@@ -229,10 +241,14 @@ MET_WITHOUT_PAID = Measure(
     key="met-without-paid-support",
     title="Outcomes achieved, with and without paid support",
     counted="outcomes",
-    rows=Axis("paid", ("unpaid", "paid"), {
-        "unpaid": "Achieved without paid support",
-        "paid": "Achieved with some paid support",
-    }),
+    rows=Axis(
+        "paid",
+        ("unpaid", "paid"),
+        {
+            "unpaid": "Achieved without paid support",
+            "paid": "Achieved with some paid support",
+        },
+    ),
     units=met_units,
     note="Paid support: any solution for the outcome with a cost above £0.",
 )
@@ -242,9 +258,11 @@ OPTION_LABELS = dict(SdsOption.choices)
 
 
 def explained_units(period: Period, today: datetime.date):
-    rows = OptionExplanation.objects.filter(explained=True).filter(
-        _in(period, "explained_on")
-    ).values_list(*_P, "option")
+    rows = (
+        OptionExplanation.objects.filter(explained=True)
+        .filter(_in(period, "explained_on"))
+        .values_list(*_P, "option")
+    )
     yield from rows.iterator(chunk_size=5000)
 
 
@@ -272,8 +290,13 @@ SDS_CHOSEN = Measure(
 )
 
 MIXES = ("1+2", "1+3", "2+3", "1+2+3", "other")
-MIX_LABELS = {"1+2": "Options 1 and 2", "1+3": "Options 1 and 3", "2+3": "Options 2 and 3",
-              "1+2+3": "Options 1, 2 and 3", "other": "Mix not yet set out"}
+MIX_LABELS = {
+    "1+2": "Options 1 and 2",
+    "1+3": "Options 1 and 3",
+    "2+3": "Options 2 and 3",
+    "1+2+3": "Options 1, 2 and 3",
+    "other": "Mix not yet set out",
+}
 
 
 def mix_units(period: Period, today: datetime.date):
@@ -320,8 +343,9 @@ UNMET_NEED = Measure(
 
 def _month_axis(period: Period) -> Axis:
     codes = tuple(f"{y}-{m:02d}" for y, m in period.months())
-    return Axis("month", codes, {f"{y}-{m:02d}": f"{MONTHS[m - 1]} {y}"
-                                 for y, m in period.months()})
+    return Axis(
+        "month", codes, {f"{y}-{m:02d}": f"{MONTHS[m - 1]} {y}" for y, m in period.months()}
+    )
 
 
 def unmet_trend_units(period: Period, today: datetime.date):
@@ -339,15 +363,23 @@ UNMET_TREND = Measure(
     title="Unmet need identified each month",
     counted="needs",
     rows=_month_axis,
-    columns=Axis("met", ("met", "not_met"), {"met": "Met since", "not_met": "Not yet met"},
-                 heading="By the end of the period"),
+    columns=Axis(
+        "met",
+        ("met", "not_met"),
+        {"met": "Met since", "not_met": "Not yet met"},
+        heading="By the end of the period",
+    ),
     units=unmet_trend_units,
 )
 
 TIME_BANDS = ("30", "90", "180", "more", "not_met")
-TIME_LABELS = {"30": "Met within 30 days", "90": "Met in 31 to 90 days",
-               "180": "Met in 91 to 180 days", "more": "Met after more than 180 days",
-               "not_met": "Not met yet"}
+TIME_LABELS = {
+    "30": "Met within 30 days",
+    "90": "Met in 31 to 90 days",
+    "180": "Met in 91 to 180 days",
+    "more": "Met after more than 180 days",
+    "not_met": "Not met yet",
+}
 
 
 def _band(days: int) -> str:
@@ -381,7 +413,8 @@ def progress_units(period: Period, today: datetime.date):
     reviews = Review.objects.filter(status=ReviewStatus.COMPLETED).filter(_in(period, "held_on"))
     theirs: dict = {}
     for review_id, outcome_id, rating in (
-        PersonView.objects.filter(review__in=reviews).order_by("at")
+        PersonView.objects.filter(review__in=reviews)
+        .order_by("at")
         .values_list("review_id", "outcome_id", "rating")
     ):
         if rating:
@@ -398,8 +431,12 @@ REVIEW_PROGRESS = Measure(
     title="Outcome progress at review: the worker's rating and the person's",
     counted="outcomes reviewed",
     rows=Axis("worker", RATINGS, RATING_LABELS),
-    columns=Axis("person", PERSON_RATINGS, {**RATING_LABELS, "not_asked": "Not recorded"},
-                 heading="The person's rating"),
+    columns=Axis(
+        "person",
+        PERSON_RATINGS,
+        {**RATING_LABELS, "not_asked": "Not recorded"},
+        heading="The person's rating",
+    ),
     units=progress_units,
     note="Rows: the worker's rating. Columns: the person's own rating. Where they differ "
     "is off the diagonal.",
@@ -407,8 +444,11 @@ REVIEW_PROGRESS = Measure(
 )
 
 TIMELINESS = ("on_time", "overdue", "never")
-TIMELINESS_LABELS = {"on_time": "Reviewed, next review not yet due",
-                     "overdue": "Review overdue", "never": "Never reviewed"}
+TIMELINESS_LABELS = {
+    "on_time": "Reviewed, next review not yet due",
+    "overdue": "Review overdue",
+    "never": "Never reviewed",
+}
 
 
 def timeliness_units(period: Period, today: datetime.date):
@@ -416,14 +456,16 @@ def timeliness_units(period: Period, today: datetime.date):
     end = min(period.end, today)
     people = Person.objects.filter(outcomes__conversation__held_on__lte=end).distinct()
     reviewed = set(
-        Review.objects.filter(status=ReviewStatus.COMPLETED, held_on__lte=end)
-        .values_list("person_id", flat=True)
+        Review.objects.filter(status=ReviewStatus.COMPLETED, held_on__lte=end).values_list(
+            "person_id", flat=True
+        )
     )
     due = dict(ReviewSchedule.objects.values_list("person_id", "next_review_on"))
     latest_next: dict = {}
     for pid, next_on in (
         Review.objects.filter(status=ReviewStatus.COMPLETED, held_on__lte=end)
-        .order_by("held_on").values_list("person_id", "next_review_on")
+        .order_by("held_on")
+        .values_list("person_id", "next_review_on")
     ):
         latest_next[pid] = next_on
     for pid, team, area, born in people.values_list("id", "team_id", "area_id", "date_of_birth"):
@@ -444,8 +486,12 @@ REVIEW_TIMELINESS = Measure(
 )
 
 DECISION_BANDS = ("7", "28", "56", "more")
-DECISION_LABELS = {"7": "Within 7 days", "28": "In 8 to 28 days", "56": "In 29 to 56 days",
-                   "more": "After more than 56 days"}
+DECISION_LABELS = {
+    "7": "Within 7 days",
+    "28": "In 8 to 28 days",
+    "56": "In 29 to 56 days",
+    "more": "After more than 56 days",
+}
 
 
 def _decision_band(days: int) -> str:
@@ -455,7 +501,8 @@ def _decision_band(days: int) -> str:
 def decision_units(period: Period, today: datetime.date):
     rows = BudgetRequest.objects.filter(
         status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED),
-        decided_at__date__gte=period.start, decided_at__date__lte=period.end,
+        decided_at__date__gte=period.start,
+        decided_at__date__lte=period.end,
     ).values_list(*_P, "submitted_at", "decided_at", "status")
     for team, area, born, submitted, decided, status in rows.iterator(chunk_size=5000):
         yield (team, area, born, _decision_band((decided - submitted).days), status)
@@ -466,8 +513,12 @@ BUDGET_DECISIONS = Measure(
     title="Budget decisions: how long they took, and the answer",
     counted="budget requests",
     rows=Axis("wait", DECISION_BANDS, DECISION_LABELS),
-    columns=Axis("decision", (RequestStatus.APPROVED.value, RequestStatus.DECLINED.value),
-                 {"approved": "Agreed", "declined": "Not agreed"}, heading="Decision"),
+    columns=Axis(
+        "decision",
+        (RequestStatus.APPROVED.value, RequestStatus.DECLINED.value),
+        {"approved": "Agreed", "declined": "Not agreed"},
+        heading="Decision",
+    ),
     units=decision_units,
     note="Requests decided in the period, from the day they were made.",
 )
@@ -476,7 +527,8 @@ BUDGET_DECISIONS = Measure(
 def panel_units(period: Period, today: datetime.date):
     limit = settings.GOLDENTHREAD_PANEL_MAX_WAIT_DAYS
     rows = BudgetRequest.objects.filter(
-        referred_at__isnull=False, decided_at__date__gte=period.start,
+        referred_at__isnull=False,
+        decided_at__date__gte=period.start,
         decided_at__date__lte=period.end,
     ).values_list(*_P, "referred_at", "decided_at")
     for team, area, born, referred, decided in rows.iterator(chunk_size=5000):
@@ -485,10 +537,14 @@ def panel_units(period: Period, today: datetime.date):
 
 def _panel_axis(period: Period) -> Axis:
     limit = settings.GOLDENTHREAD_PANEL_MAX_WAIT_DAYS
-    return Axis("panel", ("within", "over"), {
-        "within": f"Decided within {limit} days of referral",
-        "over": f"Waited more than {limit} days",
-    })
+    return Axis(
+        "panel",
+        ("within", "over"),
+        {
+            "within": f"Decided within {limit} days of referral",
+            "over": f"Waited more than {limit} days",
+        },
+    )
 
 
 PANEL_WAITS = Measure(
@@ -501,8 +557,19 @@ PANEL_WAITS = Measure(
 )
 
 MEASURES: tuple[Measure, ...] = (
-    OUTCOME_QUALITY, OUTCOME_FLAGS, SUPPORT_STEPS, MET_WITHOUT_PAID, SDS_EXPLAINED,
-    SDS_CHOSEN, SDS_MIXES, UNMET_NEED, UNMET_TREND, UNMET_TIME, REVIEW_PROGRESS,
-    REVIEW_TIMELINESS, BUDGET_DECISIONS, PANEL_WAITS,
+    OUTCOME_QUALITY,
+    OUTCOME_FLAGS,
+    SUPPORT_STEPS,
+    MET_WITHOUT_PAID,
+    SDS_EXPLAINED,
+    SDS_CHOSEN,
+    SDS_MIXES,
+    UNMET_NEED,
+    UNMET_TREND,
+    UNMET_TIME,
+    REVIEW_PROGRESS,
+    REVIEW_TIMELINESS,
+    BUDGET_DECISIONS,
+    PANEL_WAITS,
 )
 BY_KEY = {m.key: m for m in (PEOPLE, *MEASURES)}

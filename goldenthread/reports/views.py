@@ -54,22 +54,29 @@ class ReportMixin(PermissionRequiredMixin):
 
     @cached_property
     def form(self) -> ReportFilterForm:
-        return ReportFilterForm(self.request.GET or None, axes=self.axes, today=self.today,
-                                own_team=self.own_team)
+        return ReportFilterForm(
+            self.request.GET or None, axes=self.axes, today=self.today, own_team=self.own_team
+        )
 
     @cached_property
     def selection(self) -> Selection:
         data = self.form.cleaned_data if self.form.is_valid() else {}
         period = parse_period(data.get("period") or "rolling", self.today)
-        fixed = {"team": self.own_team or data.get("team") or TOTAL,
-                 "area": data.get("area") or TOTAL, "age": data.get("age") or TOTAL}
+        fixed = {
+            "team": self.own_team or data.get("team") or TOTAL,
+            "area": data.get("area") or TOTAL,
+            "age": data.get("age") or TOTAL,
+        }
         words = [period.label]
-        words.append(self.axes.team_labels[fixed["team"]] if fixed["team"] != TOTAL
-                     else "All teams")
-        words.append(self.axes.area_labels[fixed["area"]] if fixed["area"] != TOTAL
-                     else "All areas")
-        words.append(f"Aged {AGE_GROUP_LABELS[fixed['age']]}" if fixed["age"] != TOTAL
-                     else "All ages")
+        words.append(
+            self.axes.team_labels[fixed["team"]] if fixed["team"] != TOTAL else "All teams"
+        )
+        words.append(
+            self.axes.area_labels[fixed["area"]] if fixed["area"] != TOTAL else "All areas"
+        )
+        words.append(
+            f"Aged {AGE_GROUP_LABELS[fixed['age']]}" if fixed["age"] != TOTAL else "All ages"
+        )
         return Selection(period, fixed, ", ".join(words))
 
     def population(self):
@@ -84,12 +91,16 @@ class ReportMixin(PermissionRequiredMixin):
         if cell.status is Status.SHOWN and cell.value == 0:
             return "No one with a record matches these filters."
         if cell.status is Status.SMALL:
-            return (f"These filters cover {presenters.small_words(t)} people, so no numbers "
-                    "are shown. Choose a wider selection.")
+            return (
+                f"These filters cover {presenters.small_words(t)} people, so no numbers "
+                "are shown. Choose a wider selection."
+            )
         if cell.status is not Status.SHOWN:
-            return ("Numbers for these filters are not shown, so that small counts cannot be "
-                    "worked out by comparing them with other selections. Choose a wider "
-                    "selection.")
+            return (
+                "Numbers for these filters are not shown, so that small counts cannot be "
+                "worked out by comparing them with other selections. Choose a wider "
+                "selection."
+            )
         return ""
 
     def table(self, measure: selectors.Measure) -> presenters.Table:
@@ -143,8 +154,10 @@ class BundleView(TableCsvView):
     def get(self, request):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-            bundle.writestr("README.txt", f"{self.selection.words}\n\n"
-                            f"{presenters.explanation(selectors.threshold())}\n")
+            bundle.writestr(
+                "README.txt",
+                f"{self.selection.words}\n\n{presenters.explanation(selectors.threshold())}\n",
+            )
             for measure in selectors.MEASURES:
                 bundle.writestr(f"{measure.key}.csv", presenters.csv_text(self._rows(measure)))
         response = HttpResponse(buffer.getvalue(), content_type="application/zip")

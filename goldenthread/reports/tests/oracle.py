@@ -9,10 +9,14 @@ from goldenthread.reports.disclosure import TOTAL, ProtectedCube, Status
 
 
 def _leaves_under(cube: ProtectedCube, key):
-    return list(itertools.product(*(
-        dim.categories if coord == TOTAL else (coord,)
-        for dim, coord in zip(cube.dims, key, strict=True)
-    )))
+    return list(
+        itertools.product(
+            *(
+                dim.categories if coord == TOTAL else (coord,)
+                for dim, coord in zip(cube.dims, key, strict=True)
+            )
+        )
+    )
 
 
 def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True):
@@ -81,8 +85,11 @@ def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True
                 if dfs(i + 1):
                     return True
             # partial sums only grow with v: stop once an upper bound is passed
-            if not all(ok(c, False) for c in partial.get(i, []) + by_last.get(i, [])
-                       if c[1] == "eq" or c[3] is not None):
+            if not all(
+                ok(c, False)
+                for c in partial.get(i, []) + by_last.get(i, [])
+                if c[1] == "eq" or c[3] is not None
+            ):
                 break
         del assignment[key]
         return False

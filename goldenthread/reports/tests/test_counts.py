@@ -88,14 +88,34 @@ def test_support_steps_and_met_without_paid_support(team):
     first = _outcome(p, status=OutcomeStatus.ACHIEVED)
     second = _outcome(p, status=OutcomeStatus.ACHIEVED)
     third = _outcome(p)
-    SolutionFactory(outcome=first, step=SupportStep.FAMILY_FRIENDS, status=SolutionStatus.IN_PLACE,
-                    cost=None, cost_period="")
-    SolutionFactory(outcome=second, step=SupportStep.SUPPORT, status=SolutionStatus.IN_PLACE,
-                    cost=120, cost_period="week")
-    SolutionFactory(outcome=third, step=SupportStep.COMMUNITY, status=SolutionStatus.AGREED,
-                    cost=None, cost_period="")
-    SolutionFactory(outcome=third, step=SupportStep.COMMUNITY, status=SolutionStatus.IDEA,
-                    cost=None, cost_period="")
+    SolutionFactory(
+        outcome=first,
+        step=SupportStep.FAMILY_FRIENDS,
+        status=SolutionStatus.IN_PLACE,
+        cost=None,
+        cost_period="",
+    )
+    SolutionFactory(
+        outcome=second,
+        step=SupportStep.SUPPORT,
+        status=SolutionStatus.IN_PLACE,
+        cost=120,
+        cost_period="week",
+    )
+    SolutionFactory(
+        outcome=third,
+        step=SupportStep.COMMUNITY,
+        status=SolutionStatus.AGREED,
+        cost=None,
+        cost_period="",
+    )
+    SolutionFactory(
+        outcome=third,
+        step=SupportStep.COMMUNITY,
+        status=SolutionStatus.IDEA,
+        cost=None,
+        cost_period="",
+    )
     assert count(selectors.SUPPORT_STEPS, SupportStep.COMMUNITY) == 1
     assert count(selectors.SUPPORT_STEPS, SupportStep.FAMILY_FRIENDS) == 1
     assert count(selectors.SUPPORT_STEPS, TOTAL) == 3
@@ -105,14 +125,32 @@ def test_support_steps_and_met_without_paid_support(team):
 
 def test_unmet_need_by_category_reason_month_and_time_to_met(team, other_team):
     p, q = adult(team), adult(other_team)
-    UnmetNeedFactory(person=p, category=NeedCategory.CARER_BREAK, reason=UnmetReason.BUDGET,
-                     identified_on=datetime.date(2026, 7, 3))
-    UnmetNeedFactory(person=p, category=NeedCategory.CARER_BREAK, reason=UnmetReason.BUDGET,
-                     identified_on=datetime.date(2026, 8, 3), met_on=datetime.date(2026, 8, 20))
-    UnmetNeedFactory(person=q, category=NeedCategory.HOUSING, reason=UnmetReason.WAITING_LIST,
-                     identified_on=datetime.date(2026, 9, 1), met_on=datetime.date(2026, 11, 15))
-    UnmetNeedFactory(person=q, category=NeedCategory.HOUSING, reason=UnmetReason.WAITING_LIST,
-                     identified_on=datetime.date(2026, 10, 1))  # outside Q3
+    UnmetNeedFactory(
+        person=p,
+        category=NeedCategory.CARER_BREAK,
+        reason=UnmetReason.BUDGET,
+        identified_on=datetime.date(2026, 7, 3),
+    )
+    UnmetNeedFactory(
+        person=p,
+        category=NeedCategory.CARER_BREAK,
+        reason=UnmetReason.BUDGET,
+        identified_on=datetime.date(2026, 8, 3),
+        met_on=datetime.date(2026, 8, 20),
+    )
+    UnmetNeedFactory(
+        person=q,
+        category=NeedCategory.HOUSING,
+        reason=UnmetReason.WAITING_LIST,
+        identified_on=datetime.date(2026, 9, 1),
+        met_on=datetime.date(2026, 11, 15),
+    )
+    UnmetNeedFactory(
+        person=q,
+        category=NeedCategory.HOUSING,
+        reason=UnmetReason.WAITING_LIST,
+        identified_on=datetime.date(2026, 10, 1),
+    )  # outside Q3
     assert count(selectors.UNMET_NEED, NeedCategory.CARER_BREAK, UnmetReason.BUDGET) == 2
     assert count(selectors.UNMET_NEED, NeedCategory.HOUSING, TOTAL) == 1
     assert count(selectors.UNMET_NEED, TOTAL, TOTAL, area=str(other_team.area_id)) == 1
@@ -144,10 +182,18 @@ def test_review_timeliness(team):
     never, overdue, on_time = adult(team), adult(team), adult(team)
     for p in (never, overdue, on_time):
         _outcome(p, held_on=datetime.date(2026, 1, 10))
-    ReviewFactory(person=overdue, completed=True, held_on=datetime.date(2026, 2, 1),
-                  next_review_on=datetime.date(2026, 8, 1))
-    ReviewFactory(person=on_time, completed=True, held_on=datetime.date(2026, 6, 1),
-                  next_review_on=datetime.date(2026, 12, 1))
+    ReviewFactory(
+        person=overdue,
+        completed=True,
+        held_on=datetime.date(2026, 2, 1),
+        next_review_on=datetime.date(2026, 8, 1),
+    )
+    ReviewFactory(
+        person=on_time,
+        completed=True,
+        held_on=datetime.date(2026, 6, 1),
+        next_review_on=datetime.date(2026, 12, 1),
+    )
     ReviewScheduleFactory(person=never, next_review_on=datetime.date(2026, 3, 1))
     adult(team)  # no outcome: not counted
     assert count(selectors.REVIEW_TIMELINESS, "never") == 1
@@ -168,8 +214,10 @@ def test_age_group_filter_counts_age_at_the_end_of_the_period(team):
     from goldenthread.people.models import Person
 
     Person.objects.filter(pk=child.pk).update(
-        created_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC))
+        created_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC)
+    )
     Person.objects.filter(pk=old.pk).update(
-        created_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC))  # after Q3
+        created_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
+    )  # after Q3
     assert count(selectors.PEOPLE, "people") == 1
     assert count(selectors.PEOPLE, "people", period=parse_period("2026", TODAY)) == 2

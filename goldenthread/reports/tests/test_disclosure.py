@@ -36,15 +36,21 @@ def _dims(shape, additive):
 def cubes(draw, max_dims=3, max_len=3, max_value=12):
     shape = draw(st.lists(st.integers(1, max_len), min_size=1, max_size=max_dims))
     # Mostly additive dimensions; sometimes rows that do not add up (flags).
-    additive = draw(st.lists(st.sampled_from([True, True, True, False]),
-                             min_size=len(shape), max_size=len(shape)))
+    additive = draw(
+        st.lists(
+            st.sampled_from([True, True, True, False]), min_size=len(shape), max_size=len(shape)
+        )
+    )
     dims = _dims(shape, additive)
     leaves = list(itertools.product(*(d.categories for d in dims)))
     # Many small numbers, some zeros, some large: the hard cases.
-    counts = draw(st.lists(
-        st.one_of(st.integers(0, 6), st.integers(0, max_value)),
-        min_size=len(leaves), max_size=len(leaves),
-    ))
+    counts = draw(
+        st.lists(
+            st.one_of(st.integers(0, 6), st.integers(0, max_value)),
+            min_size=len(leaves),
+            max_size=len(leaves),
+        )
+    )
     threshold = draw(st.sampled_from([THRESHOLD, THRESHOLD, 3, 10]))
     return dims, dict(zip(leaves, counts, strict=True)), threshold
 
@@ -141,7 +147,10 @@ def test_zero_is_shown_and_large_numbers_are_shown():
     dims = [Dim("kind", ("a", "b"))]
     cube = protect_counts(dims, {("a",): 0, ("b",): 40}, THRESHOLD)
     assert [cube.cell(k) for k in [("a",), ("b",), (TOTAL,)]] == [
-        Cell(0, Status.SHOWN), Cell(40, Status.SHOWN), Cell(40, Status.SHOWN)]
+        Cell(0, Status.SHOWN),
+        Cell(40, Status.SHOWN),
+        Cell(40, Status.SHOWN),
+    ]
 
 
 def test_an_unprotectable_small_cell_withholds_the_cube():
@@ -155,8 +164,11 @@ def test_an_unprotectable_small_cell_withholds_the_cube():
 def test_non_additive_dimension_has_no_total():
     """Rows that overlap (an outcome can have two flags) are separate tables, no total."""
     dims = [Dim("flag", ("vague", "service"), additive=False), Dim("team", ("A", "B"))]
-    cube = protect_counts(dims, {("vague", "A"): 2, ("vague", "B"): 9,
-                                 ("service", "A"): 7, ("service", "B"): 8}, THRESHOLD)
+    cube = protect_counts(
+        dims,
+        {("vague", "A"): 2, ("vague", "B"): 9, ("service", "A"): 7, ("service", "B"): 8},
+        THRESHOLD,
+    )
     assert ("vague", TOTAL) in cube.values
     assert (TOTAL, "A") not in cube.values
     assert cube.cell(("vague", "A")).status is Status.SMALL
