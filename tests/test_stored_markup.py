@@ -456,6 +456,7 @@ def _build_record(request) -> dict:
         note="The next review date has passed.")
 
     ids["resource_id"] = resource.pk
+    ids["key"] = "unmet-need"  # a report table's CSV (reports:table_csv)
     return ids
 
 
