@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.ReportsView.as_view(), name="index"),
+    path("recording-quality/", views.RecordingQualityView.as_view(), name="recording_quality"),
     path("all.zip", views.BundleView.as_view(), name="bundle"),
     path("<slug:key>.csv", views.TableCsvView.as_view(), name="table_csv"),
 ]

@@ -164,3 +164,22 @@ class BundleView(TableCsvView):
         name = slugify(f"reports {self.selection.period.code}")
         response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
         return response
+
+
+class RecordingQualityView(PermissionRequiredMixin, TemplateView):
+    """A team leader's review of recording quality, worker by worker (AGG-5)."""
+
+    permission = Permission.VIEW_RECORDING_QUALITY
+    template_name = "reports/recording_quality.html"
+
+    def get_context_data(self, **kwargs):
+        from goldenthread.people.access import log_list_view
+
+        from .quality import ISSUES, recording_quality
+
+        context = super().get_context_data(**kwargs)
+        rows = recording_quality(self.request.user, timezone.localdate())
+        context.update(rows=rows, issues=ISSUES, team=self.request.user.team)
+        shown = {p.pk for row in rows for people in row.people.values() for p in people}
+        log_list_view(self.request, sorted(shown), reason="Recording quality review")
+        return context

@@ -96,8 +96,13 @@ def test_other_roles_are_refused(request, client, role, name, kwargs):
 @pytest.mark.parametrize(("name", "kwargs"), URLS, ids=[n for n, _ in URLS])
 def test_no_named_record_is_reachable_from_any_report(request, client, needs, role, name, kwargs):
     """No name, no person's id, no free text and no link to a record, on any report URL,
-    with any filter."""
+    with any filter. (The one page that names people is the team leader's recording
+    quality review, of their own team: a commissioner is refused it.)"""
     sign_in(client, request.getfixturevalue(role))
+    if name == "reports:recording_quality":
+        if role == "commissioner":
+            assert client.get(_url(name, kwargs)).status_code == 403
+        return
     for query in ("", "?period=2026Q2", "?period=2026Q2&age=18-64", "?period=2026-04"):
         response = client.get(_url(name, kwargs) + query)
         assert response.status_code == 200
@@ -192,3 +197,43 @@ def test_team_leader_sees_their_team_only(client, team_leader, needs, other_team
     assert 'name="team"' not in body
     section = body.split('id="unmet-need"')[1].split("</section>")[0]
     assert "<td>19</td>" not in section  # the council's total is not the team's
+
+
+def test_recording_quality_per_worker_links_only_to_records_the_leader_may_open(
+    client, team_leader, practitioner, other_practitioner, team, other_team, pinned_clock
+):
+    from goldenthread.audit.models import AccessLog
+    from goldenthread.outcomes.factories import OutcomeFactory
+    from goldenthread.people.factories import AllocationFactory
+    from goldenthread.reviews.factories import ReviewScheduleFactory
+
+    today = datetime.date(2026, 6, 3)
+    mine = PersonFactory(team=team, given_name="Morag", family_name="Flagged")
+    AllocationFactory(person=mine, worker=practitioner)
+    OutcomeFactory(positive_change__conversation__person=mine, checker_codes=["vague"])
+    late = PersonFactory(team=team, given_name="Hamish", family_name="Overdue")
+    AllocationFactory(person=late, worker=other_practitioner)
+    ReviewScheduleFactory(person=late, next_review_on=today - datetime.timedelta(days=1))
+    elsewhere = PersonFactory(team=other_team, given_name="Not", family_name="Yours")
+    OutcomeFactory(positive_change__conversation__person=elsewhere, checker_codes=["vague"])
+
+    sign_in(client, team_leader)
+    response = client.get(reverse("reports:recording_quality"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    pat = body.split("Pat Kerr</h2>")[1].split("</section>")[0]
+    assert "Morag Flagged" in pat.split("Open outcomes with the support checklist")[0]
+    assert "Hamish" not in pat
+    sam = body.split("Sam Reid</h2>")[1].split("</section>")[0]
+    assert "Hamish Overdue" in sam.split("Reviews overdue")[1]
+    assert "Yours" not in body
+    links = set(re.findall(r'href="(/people/[0-9a-f-]{36}/)"', body))
+    assert links == {reverse("people:detail", args=[p.pk]) for p in (mine, late)}
+    row = AccessLog.objects.get(actor=team_leader)
+    assert {str(i).replace("-", "") for i in row.people_shown} == {mine.pk.hex, late.pk.hex}
+
+
+@pytest.mark.parametrize("role", ["commissioner", "practitioner"])
+def test_recording_quality_is_for_team_leaders(request, client, role):
+    sign_in(client, request.getfixturevalue(role))
+    assert client.get(reverse("reports:recording_quality")).status_code == 403
