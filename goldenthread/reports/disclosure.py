@@ -38,20 +38,47 @@ Key = tuple[str, ...]
 # How many options per dimension the first search considers, and the most hypercubes the
 # fuller search will try for one cell before the cube is withheld.
 FIRST_SEARCH_OPTIONS = 4
-FULL_SEARCH_LIMIT = 50_000
+FULL_SEARCH_LIMIT = 5_000
 
 
 @dataclass(frozen=True)
 class Dim:
-    """One dimension of a cube: its categories in order and whether it adds up."""
+    """One dimension of a cube: its categories in order and whether it adds up.
+
+    `groups` (optional, additive dimensions only) gathers the categories into named
+    groups, each with its own subtotal — teams into areas: (area, (team, team, …))."""
 
     name: str
     categories: tuple[str, ...]
     additive: bool = True
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.groups:
+            members = [c for _, cs in self.groups for c in cs]
+            if not self.additive or sorted(members) != sorted(self.categories):
+                raise ValueError(f"{self.name}: each category must be in exactly one group")
+            if {g for g, _ in self.groups} & {*self.categories, TOTAL}:
+                raise ValueError(f"{self.name}: a group has the name of a category")
 
     @property
     def coords(self) -> tuple[str, ...]:
-        return (*self.categories, TOTAL) if self.additive else self.categories
+        if not self.additive:
+            return self.categories
+        return (*self.categories, *(g for g, _ in self.groups), TOTAL)
+
+    def group_of(self, category: str) -> str | None:
+        for group, members in self.groups:
+            if category in members:
+                return group
+        return None
+
+    def chain(self, category: str) -> tuple[str, ...]:
+        """The category and every total above it."""
+        if not self.additive:
+            return (category,)
+        group = self.group_of(category)
+        return (category, group, TOTAL) if group else (category, TOTAL)
 
 
 class Status(enum.Enum):
@@ -89,10 +116,7 @@ def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> dict[Key,
             continue
         # The cell itself and every total above it.
         for up in itertools.product(
-            *(
-                (coord, TOTAL) if dim.additive else (coord,)
-                for coord, dim in zip(key, dims, strict=True)
-            )
+            *(dim.chain(coord) for coord, dim in zip(key, dims, strict=True))
         ):
             values[up] += count
     return values
@@ -152,6 +176,8 @@ def _axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
     """The ways a hypercube can span one dimension from `coord`: a list of (coord, sign)."""
     if not dim.additive:
         return [[(coord, 1)]]
+    if dim.groups:
+        return _grouped_axis_options(dim, coord)
     if coord != TOTAL:
         # Move against another category (the total stays), or with the total (when the
         # other categories are empty, as another area's people are in a team's slice).
@@ -161,6 +187,30 @@ def _axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
         ]
     # A total moves with one of its categories.
     return [[(leaf, 1), (TOTAL, 1)] for leaf in dim.categories]
+
+
+def _grouped_axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
+    """As `_axis_options`, for categories in groups: move against a category of the same
+    group (the subtotals stay), against a category of another group (the two subtotals
+    move, the total stays), or up the chain with the subtotal and the total."""
+    groups = dict(dim.groups)
+    if coord == TOTAL:
+        return [[(TOTAL, 1), (g, 1), (c, 1)] for g, cs in dim.groups for c in cs]
+    if coord in groups:
+        # A subtotal moves with one of its categories.
+        pairs = [(coord, c) for c in groups[coord]]
+    else:
+        pairs = [(dim.group_of(coord) or "", coord)]
+    options: list[list[tuple[str, int]]] = []
+    for group, cat in pairs:
+        here = [(cat, 1), (group, 1)]
+        if coord == cat:
+            options += [[(cat, 1), (other, -1)] for other in groups[group] if other != cat]
+        for other_group, others in dim.groups:
+            if other_group != group:
+                options += [[*here, (other_group, -1), (o, -1)] for o in others]
+        options.append([*here, (TOTAL, 1)])
+    return options
 
 
 def _corners(key: Key, choice: Sequence[list[tuple[str, int]]]) -> list[tuple[Key, int]]:
@@ -186,7 +236,10 @@ def _find_hypercube(
     def option_cost(axis: int, option: list[tuple[str, int]]) -> float:
         # The cell reached by moving along this axis alone.
         moved = list(key)
-        moved[axis] = next((c for c, _ in option if c != key[axis]), key[axis])
+        moved[axis] = next(
+            (c for c, sign in option if sign == -1),
+            next((c for c, _ in option if c != key[axis]), key[axis]),
+        )
         cell = tuple(moved)
         if cell in suppressed:
             return 0

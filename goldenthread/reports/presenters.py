@@ -79,9 +79,10 @@ def _labels(axis: Axis) -> list[tuple[str, str]]:
 def table_for(
     measure: Measure, cube: ProtectedCube, row_axis: Axis, fixed: dict[str, str]
 ) -> Table:
-    """The slice of `cube` at the filters in `fixed` (team, area, age: a category or TOTAL)."""
+    """The slice of `cube` at the filters in `fixed` (team — a team, an area's code or
+    TOTAL — and age: a category or TOTAL)."""
     t = cube.threshold
-    base = [fixed.get(name, TOTAL) for name in ("team", "area", "age")]
+    base = [fixed.get(name, TOTAL) for name in ("team", "age")]
     rows: list[Row] = []
     if measure.columns is None:
         columns = ["Number", "Share of the total" if row_axis.additive else ""]

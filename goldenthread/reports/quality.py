@@ -46,9 +46,9 @@ class WorkerQuality:
 def recording_quality(user, today: datetime.date) -> list[WorkerQuality]:
     visible = Person.objects.visible_to(user)
     workers = list(
-        User.objects.filter(team_id=user.team_id, is_active=True,
-                            role__in=[Role.PRACTITIONER, Role.TEAM_LEADER])
-        .order_by("last_name", "first_name")
+        User.objects.filter(
+            team_id=user.team_id, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEADER]
+        ).order_by("last_name", "first_name")
     )
     allocations = Allocation.objects.filter(
         active_on(today), person__in=visible, worker__in=workers
@@ -59,16 +59,18 @@ def recording_quality(user, today: datetime.date) -> list[WorkerQuality]:
     people = {p.pk: p for p in visible.filter(pk__in=list(workers_of))}
     open_outcomes = Outcome.objects.filter(person_id__in=list(people), status=OutcomeStatus.OPEN)
     flagged = set(open_outcomes.exclude(checker_codes=[]).values_list("person_id", flat=True))
-    answered = Count("support_checklist_answers",
-                     filter=~Q(support_checklist_answers__answer=""), distinct=True)
+    answered = Count(
+        "support_checklist_answers", filter=~Q(support_checklist_answers__answer=""), distinct=True
+    )
     checklist = set(
         open_outcomes.annotate(answered=answered)
         .filter(answered__lt=len(ChecklistQuestion.values))
         .values_list("person_id", flat=True)
     )
     overdue = set(
-        ReviewSchedule.objects.filter(person_id__in=list(people), next_review_on__lt=today)
-        .values_list("person_id", flat=True)
+        ReviewSchedule.objects.filter(
+            person_id__in=list(people), next_review_on__lt=today
+        ).values_list("person_id", flat=True)
     )
     rows = {w.pk: WorkerQuality(w, {issue: [] for issue, _ in ISSUES}) for w in workers}
     for issue, found in (("flagged", flagged), ("checklist", checklist), ("overdue", overdue)):

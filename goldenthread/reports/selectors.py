@@ -6,8 +6,9 @@ a named person and never return one. They start from the models, not from
 codes and counts — no names, ids or free text — and every number reaches a page only
 through `disclosure.protect` (docs/adr/0015-reports-and-disclosure-control.md).
 
-A table's cube has the page's filters as its first three dimensions (team, area, age
-group at the end of the period) and then the table's rows (and columns). Each filter
+A table's cube has the page's filters as its first two dimensions (team, grouped into
+the areas the teams serve, and age group at the end of the period) and then the table's
+rows (and columns). Each filter
 combination a reader can choose is a slice of that one cube.
 """
 
@@ -86,24 +87,38 @@ class Measure:
 
 @dataclass
 class FilterAxes:
+    """The page's filters as the cube's first two dimensions: teams, grouped by the area
+    each team serves (so an area's count is the sum of its teams'), and age group."""
+
     teams: tuple[str, ...]
     areas: tuple[str, ...]
     team_labels: dict[str, str] = field(default_factory=dict)
     area_labels: dict[str, str] = field(default_factory=dict)
+    team_area: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> FilterAxes:
-        teams = list(Team.objects.order_by("name").values_list("id", "name"))
+        teams = list(Team.objects.order_by("name").values_list("id", "name", "area_id"))
         areas = list(Area.objects.order_by("name").values_list("id", "name"))
         return cls(
-            teams=tuple(str(t) for t, _ in teams),
+            teams=tuple(str(t) for t, _, _ in teams),
             areas=tuple(str(a) for a, _ in areas),
-            team_labels={str(t): n for t, n in teams},
+            team_labels={str(t): n for t, n, _ in teams},
             area_labels={str(a): n for a, n in areas},
+            team_area={str(t): area_code(a) for t, _, a in teams},
         )
 
     def dims(self) -> list[Dim]:
-        return [Dim("team", self.teams), Dim("area", self.areas), Dim("age", AGE_GROUPS)]
+        groups = tuple(
+            (area_code(a), members)
+            for a in self.areas
+            if (members := tuple(t for t in self.teams if self.team_area[t] == area_code(a)))
+        )
+        return [Dim("team", self.teams, groups=groups), Dim("age", AGE_GROUPS)]
+
+
+def area_code(area_id) -> str:
+    return f"area:{area_id}"
 
 
 def build(
@@ -121,8 +136,8 @@ def build(
     end = min(period.end, today)
     counts: Counter = Counter()
     for unit in measure.units(period, today):
-        team_id, area_id, born, *rest = unit
-        counts[(str(team_id), str(area_id), age_group(born, end), *rest)] += 1
+        team_id, _area_id, born, *rest = unit  # the area is the team's (FilterAxes)
+        counts[(str(team_id), age_group(born, end), *rest)] += 1
     return protect_counts(dims, counts, limit or threshold())
 
 

@@ -21,7 +21,7 @@ from goldenthread.accounts.rules import can
 from goldenthread.ui.views import PermissionRequiredMixin
 
 from . import presenters, selectors
-from .disclosure import TOTAL, Status
+from .disclosure import TOTAL, Cell, Status
 from .forms import ReportFilterForm
 from .periods import AGE_GROUP_LABELS, Period, parse_period
 
@@ -62,27 +62,28 @@ class ReportMixin(PermissionRequiredMixin):
     def selection(self) -> Selection:
         data = self.form.cleaned_data if self.form.is_valid() else {}
         period = parse_period(data.get("period") or "rolling", self.today)
-        fixed = {
-            "team": self.own_team or data.get("team") or TOTAL,
-            "area": data.get("area") or TOTAL,
-            "age": data.get("age") or TOTAL,
-        }
+        team = self.own_team or data.get("team") or ""
+        area = data.get("area") or ""
         words = [period.label]
-        words.append(
-            self.axes.team_labels[fixed["team"]] if fixed["team"] != TOTAL else "All teams"
-        )
-        words.append(
-            self.axes.area_labels[fixed["area"]] if fixed["area"] != TOTAL else "All areas"
-        )
-        words.append(
-            f"Aged {AGE_GROUP_LABELS[fixed['age']]}" if fixed["age"] != TOTAL else "All ages"
-        )
-        return Selection(period, fixed, ", ".join(words))
+        words.append(self.axes.team_labels[team] if team else "All teams")
+        words.append(self.axes.area_labels[area] if area else "All areas")
+        age = data.get("age") or TOTAL
+        words.append(f"Aged {AGE_GROUP_LABELS[age]}" if age != TOTAL else "All ages")
+        if team:
+            # A team and another area's name cover nobody.
+            where = (
+                team if not area or self.axes.team_area[team] == selectors.area_code(area) else ""
+            )
+        else:
+            where = selectors.area_code(area) if area else TOTAL
+        return Selection(period, {"team": where, "age": age}, ", ".join(words))
 
     def population(self):
+        if not self.selection.fixed["team"]:
+            return Cell(0, Status.SHOWN)
         cube = selectors.build(selectors.PEOPLE, self.selection.period, self.today, self.axes)
         s = self.selection.fixed
-        return cube.cell((s["team"], s["area"], s["age"], "people"))
+        return cube.cell((s["team"], s["age"], "people"))
 
     def population_message(self) -> str:
         """Words instead of numbers when the filters narrow the population too far."""

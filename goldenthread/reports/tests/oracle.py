@@ -8,14 +8,16 @@ import itertools
 from goldenthread.reports.disclosure import TOTAL, ProtectedCube, Status
 
 
+def _under(dim, coord):
+    if coord == TOTAL:
+        return dim.categories
+    groups = dict(dim.groups)
+    return groups.get(coord, (coord,))
+
+
 def _leaves_under(cube: ProtectedCube, key):
     return list(
-        itertools.product(
-            *(
-                dim.categories if coord == TOTAL else (coord,)
-                for dim, coord in zip(cube.dims, key, strict=True)
-            )
-        )
+        itertools.product(*(_under(dim, coord) for dim, coord in zip(cube.dims, key, strict=True)))
     )
 
 
@@ -23,7 +25,11 @@ def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True
     """{key: set of values seen} for each SMALL cell over tables consistent with what is
     published. Leaf values are searched from 0 to `cap`."""
     published = cube.published()
-    leaves = [k for k in published if TOTAL not in k]
+    leaves = [
+        k
+        for k in published
+        if all(c in dim.categories for c, dim in zip(k, cube.dims, strict=True))
+    ]
     unknown = [k for k in leaves if not published[k].shown]
     known = {k: published[k].value for k in leaves if published[k].shown}
     constraints = []  # (leaves, kind, a, b)

@@ -33,7 +33,8 @@ IN_Q3 = datetime.date(2026, 8, 10)
 def count(measure, *coords, period=Q3, **fixed):
     axes = selectors.FilterAxes.load()
     cube = selectors.build(measure, period, TODAY, axes, limit=1)
-    key = (fixed.get("team", TOTAL), fixed.get("area", TOTAL), fixed.get("age", TOTAL), *coords)
+    where = fixed.get("team") or (selectors.area_code(fixed["area"]) if "area" in fixed else TOTAL)
+    key = (where, fixed.get("age", TOTAL), *coords)
     cell = cube.cell(key)
     assert cell.shown
     return cell.value

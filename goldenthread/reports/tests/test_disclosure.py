@@ -26,10 +26,18 @@ THRESHOLD = 5
 
 
 def _dims(shape, additive):
-    return [
-        Dim(f"d{i}", tuple(f"c{j}" for j in range(n)), additive=a)
-        for i, (n, a) in enumerate(zip(shape, additive, strict=True))
-    ]
+    dims = []
+    for i, (n, a) in enumerate(zip(shape, additive, strict=True)):
+        categories = tuple(f"c{j}" for j in range(n))
+        if a == "grouped":
+            # Teams in areas: the first category alone, the rest together.
+            groups = (
+                (("g0", categories[:1]), ("g1", categories[1:])) if n > 1 else (("g0", categories),)
+            )
+            dims.append(Dim(f"d{i}", categories, groups=groups))
+        else:
+            dims.append(Dim(f"d{i}", categories, additive=a))
+    return dims
 
 
 @st.composite
@@ -38,7 +46,9 @@ def cubes(draw, max_dims=3, max_len=3, max_value=12):
     # Mostly additive dimensions; sometimes rows that do not add up (flags).
     additive = draw(
         st.lists(
-            st.sampled_from([True, True, True, False]), min_size=len(shape), max_size=len(shape)
+            st.sampled_from([True, True, "grouped", False]),
+            min_size=len(shape),
+            max_size=len(shape),
         )
     )
     dims = _dims(shape, additive)
@@ -77,7 +87,7 @@ def test_no_small_count_is_shown(case):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cubes(max_dims=2, max_len=3, max_value=9))
+@given(cubes(max_dims=2, max_len=4, max_value=9))
 def test_no_small_count_can_be_worked_out(case):
     """The attacker searches every table that agrees with what is shown — row and column
     totals, the grand total, every filter's slice — and with the labels ("fewer than 5"
@@ -154,11 +164,21 @@ def test_zero_is_shown_and_large_numbers_are_shown():
 
 
 def test_an_unprotectable_small_cell_withholds_the_cube():
-    """One category with 3 people and nothing else: nothing can hide it, so nothing shows."""
+    """With a threshold of 2, 'fewer than 2' means exactly 1: a lone category of 1 (the
+    other empty) cannot be hidden by any move, so nothing in the cube shows."""
     dims = [Dim("kind", ("a", "b"))]
-    cube = protect_counts(dims, {("a",): 3, ("b",): 0}, THRESHOLD)
+    cube = protect_counts(dims, {("a",): 1, ("b",): 0}, 2)
     assert cube.withheld
     assert {c.status for c in cube.published().values()} == {Status.WITHHELD}
+
+
+def test_a_lone_small_category_is_hidden_with_its_total():
+    """3 in one category and 0 in the other: the total is 3 too; both read 'fewer than 5'
+    (1 to 4 either way), and the zero can be shown."""
+    dims = [Dim("kind", ("a", "b"))]
+    cube = protect_counts(dims, {("a",): 3, ("b",): 0}, THRESHOLD)
+    assert not cube.withheld
+    assert cube.cell(("b",)).shown and not cube.cell((TOTAL,)).shown
 
 
 def test_non_additive_dimension_has_no_total():
@@ -197,3 +217,31 @@ def test_build_cube_refuses_nonsense():
         build_cube(dims, {("a",): -1})
     with pytest.raises(ValueError):
         protect(dims, build_cube(dims, {}), 0)
+
+
+def test_teams_in_areas_a_small_team_cannot_be_worked_out_from_its_area():
+    """Area North = team A (12) + team B (3). The area total and team A's total would give
+    team B away; team B's count, and what would reveal it, are hidden."""
+    dims = [
+        Dim("team", ("A", "B", "C"), groups=(("North", ("A", "B")), ("South", ("C",)))),
+        Dim("age", ("18-64", "65-74")),
+    ]
+    counts = {
+        ("A", "18-64"): 7,
+        ("A", "65-74"): 5,
+        ("B", "18-64"): 3,
+        ("C", "18-64"): 20,
+        ("C", "65-74"): 9,
+    }
+    cube = protect_counts(dims, counts, THRESHOLD)
+    assert cube.values[("North", TOTAL)] == 15
+    assert cube.cell(("B", TOTAL)).status is Status.SMALL
+    for key, values in possible_values(cube, cap=40).items():
+        assert len(values) >= 2, key
+
+
+def test_groups_must_cover_the_categories():
+    with pytest.raises(ValueError):
+        Dim("team", ("A", "B"), groups=(("North", ("A",)),))
+    with pytest.raises(ValueError):
+        Dim("team", ("A",), groups=(("A", ("A",)),))
