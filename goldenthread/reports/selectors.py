@@ -15,11 +15,13 @@ combination a reader can choose is a slice of that one cube.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 
 from goldenthread.accounts.models import Area, Team
@@ -128,7 +130,39 @@ def build(
     axes: FilterAxes,
     limit: int | None = None,
 ) -> ProtectedCube:
-    """The protected cube of one table for one period."""
+    """The protected cube of one table for one period, kept in the cache for
+    GOLDENTHREAD_REPORTS_CACHE_SECONDS (the same cube for every filter, role and CSV)."""
+    seconds = int(getattr(settings, "GOLDENTHREAD_REPORTS_CACHE_SECONDS", 0))
+    limit = limit or threshold()
+    key = (
+        "reports:"
+        + hashlib.sha256(
+            repr(
+                (
+                    measure.key,
+                    period.code,
+                    period.start,
+                    min(period.end, today),
+                    limit,
+                    axes.teams,
+                    sorted(axes.team_area.items()),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    if seconds:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    cube = _build(measure, period, today, axes, limit)
+    if seconds:
+        cache.set(key, cube, seconds)
+    return cube
+
+
+def _build(
+    measure: Measure, period: Period, today: datetime.date, axes: FilterAxes, limit: int
+) -> ProtectedCube:
     row_axis = measure.row_axis(period)
     dims = [*axes.dims(), row_axis.dim()]
     if measure.columns is not None:
@@ -138,7 +172,7 @@ def build(
     for unit in measure.units(period, today):
         team_id, _area_id, born, *rest = unit  # the area is the team's (FilterAxes)
         counts[(str(team_id), age_group(born, end), *rest)] += 1
-    return protect_counts(dims, counts, limit or threshold())
+    return protect_counts(dims, counts, limit)
 
 
 # -- What is counted ---------------------------------------------------------------

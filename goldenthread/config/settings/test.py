@@ -13,3 +13,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Report counts are computed afresh in tests (each test has its own records).
+GOLDENTHREAD_REPORTS_CACHE_SECONDS = 0
