@@ -118,7 +118,9 @@ def table_for(
 def bar_chart(measure: Measure, table: Table) -> str:
     """A horizontal bar chart of the first column, server-rendered SVG with an accessible
     name and description; hidden counts are drawn as no bar and say so."""
-    bars = [(r.label, r.cells[0]) for r in table.rows if not r.is_total]
+    # One bar per row: the row's total when the table has columns that add up.
+    column = -1 if measure.columns is not None and measure.columns.additive else 0
+    bars = [(r.label, r.cells[column]) for r in table.rows if not r.is_total]
     if not bars:
         return ""
     label_w, bar_w, row_h = 300, 320, 28
