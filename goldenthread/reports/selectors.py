@@ -37,7 +37,9 @@ from goldenthread.reviews.models import (
     ReviewStatus,
 )
 from goldenthread.sds.models import (
+    Accepted,
     BudgetRequest,
+    FirstChoiceNotDelivered,
     MixPart,
     NeedCategory,
     OptionExplanation,
@@ -370,6 +372,29 @@ SDS_MIXES = Measure(
     units=mix_units,
 )
 
+
+def first_choice_units(period: Period, today: datetime.date):
+    rows = FirstChoiceNotDelivered.objects.filter(_in(period, "unmet_need__identified_on"))
+    for *p, first, accepted in rows.values_list(*_P, "first_choice", "alternative_accepted"):
+        yield (*p, first, accepted or Accepted.UNDECIDED.value)
+
+
+FIRST_CHOICE = Measure(
+    key="first-choice-not-delivered",
+    title="First choice of SDS option not delivered, and whether the alternative was accepted",
+    counted="people",
+    rows=Axis("first", OPTIONS, OPTION_LABELS),
+    columns=Axis(
+        "accepted",
+        tuple(Accepted.values),
+        dict(Accepted.choices),
+        heading="The alternative offered",
+    ),
+    units=first_choice_units,
+    note="Recorded with the unmet need identified in the period. Why it could not be "
+    "delivered is counted by reason in the unmet need table.",
+)
+
 CATEGORIES = tuple(NeedCategory.values)
 REASONS = tuple(UnmetReason.values)
 
@@ -613,6 +638,7 @@ MEASURES: tuple[Measure, ...] = (
     SDS_EXPLAINED,
     SDS_CHOSEN,
     SDS_MIXES,
+    FIRST_CHOICE,
     UNMET_NEED,
     UNMET_TREND,
     UNMET_TIME,

@@ -222,3 +222,36 @@ def test_age_group_filter_counts_age_at_the_end_of_the_period(team):
     )  # after Q3
     assert count(selectors.PEOPLE, "people") == 1
     assert count(selectors.PEOPLE, "people", period=parse_period("2026", TODAY)) == 2
+
+
+def test_first_choice_not_delivered_by_option_and_answer(team, practitioner):
+    from goldenthread.people.factories import AllocationFactory
+    from goldenthread.sds import services
+    from goldenthread.sds.models import Accepted, SdsOption
+
+    def shortfall(person, first, alternative):
+        AllocationFactory(person=person, worker=practitioner)
+        return services.first_choice_not_delivered_record(
+            actor=practitioner,
+            person=person,
+            first_choice=first,
+            why="No personal assistants are free in the area at the moment.",
+            alternative_offered="A care agency visit on Thursdays",
+            alternative_option=alternative,
+            plan_to_meet_need="Look again in three months.",
+            need="Support to get to the club",
+            category=NeedCategory.GETTING_OUT,
+            identified_on=IN_Q3,
+        )
+
+    shortfall(adult(team), SdsOption.OPTION_1, SdsOption.OPTION_3)
+    shortfall(adult(team), SdsOption.OPTION_1, SdsOption.OPTION_2)
+    shortfall(adult(team), SdsOption.OPTION_2, SdsOption.OPTION_3)
+    assert count(selectors.FIRST_CHOICE, SdsOption.OPTION_1, TOTAL) == 2
+    assert count(selectors.FIRST_CHOICE, SdsOption.OPTION_2, TOTAL) == 1
+    assert (
+        count(selectors.FIRST_CHOICE, TOTAL, Accepted.UNDECIDED)
+        + count(selectors.FIRST_CHOICE, TOTAL, Accepted.YES)
+        + count(selectors.FIRST_CHOICE, TOTAL, Accepted.NO)
+        == 3
+    )
