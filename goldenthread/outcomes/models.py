@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from goldenthread.conversations.models import Conversation, PositiveChange
+from goldenthread.core.domains import validate_domain
 from goldenthread.core.models import BaseModel, VersionedModel
 from goldenthread.core.questionnaires import SuggestedAnswer
 from goldenthread.people.models import Person
@@ -56,6 +57,10 @@ class Outcome(VersionedModel):
     # The checker's flags for the current wording (codes), kept beside the practitioner's
     # own answers to the eight questions.
     checker_codes = models.JSONField(default=list, blank=True)
+    # The national domain the practitioner coded it to (AGG-4, core/domains.py), "" if none.
+    domain = models.CharField(
+        "National outcome domain", max_length=40, blank=True, validators=[validate_domain]
+    )
 
     class Meta:
         ordering = ["created_at"]

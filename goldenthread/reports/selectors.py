@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.db.models import Q
 
 from goldenthread.accounts.models import Area, Team
+from goldenthread.conversations.models import MattersItem, MattersKind
+from goldenthread.core.domains import domain_labels, domains
 from goldenthread.outcomes.checker import CODE_LABELS
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
@@ -232,6 +234,47 @@ OUTCOME_QUALITY = Measure(
     ),
     units=quality_units,
     note="Outcomes first written in a conversation held in the period (not ones rewritten since).",
+)
+
+def _domain_axis(period: Period) -> Axis:
+    labels = {d.key: f"{d.label} ({'adult' if d.framework == 'adult' else 'SHANARRI'})"
+              for d in domains()}
+    return Axis("domain", (*labels, "none"), {**labels, "none": "Not coded to a domain"})
+
+
+def outcome_domain_units(period: Period, today: datetime.date):
+    known = domain_labels()
+    for *p, domain in _outcomes(period).values_list(*_P, "domain").iterator(chunk_size=5000):
+        yield (*p, domain if domain in known else "none")
+
+
+OUTCOME_DOMAINS = Measure(
+    key="outcome-domains",
+    title="Outcomes by national domain",
+    counted="outcomes",
+    rows=_domain_axis,
+    units=outcome_domain_units,
+    note="Adults: the personal outcomes of the Talking Points approach; children and young "
+    "people: the GIRFEC wellbeing indicators (SHANARRI). The practitioner chooses.",
+)
+
+
+def matters_domain_units(period: Period, today: datetime.date):
+    known = domain_labels()
+    rows = MattersItem.objects.filter(
+        _in(period, "conversation__held_on"), kind=MattersKind.WHAT
+    ).values_list(*_P, "domain")
+    for *p, domain in rows.iterator(chunk_size=5000):
+        yield (*p, domain if domain in known else "none")
+
+
+WHAT_MATTERS_DOMAINS = Measure(
+    key="what-matters-domains",
+    title="What matters to people, by national domain",
+    counted="what matters items",
+    rows=_domain_axis,
+    units=matters_domain_units,
+    note="What people said matters to them, in conversations held in the period.",
 )
 
 FLAG_CODES = tuple(CODE_LABELS)
@@ -631,6 +674,8 @@ PANEL_WAITS = Measure(
 )
 
 MEASURES: tuple[Measure, ...] = (
+    WHAT_MATTERS_DOMAINS,
+    OUTCOME_DOMAINS,
     OUTCOME_QUALITY,
     OUTCOME_FLAGS,
     SUPPORT_STEPS,
