@@ -119,7 +119,8 @@ class MattersItem(StepItem):
     kind = models.CharField(max_length=10, choices=MattersKind.choices, default=MattersKind.WHAT)
     # The national domain the practitioner coded it to (AGG-4, core/domains.py), "" if none.
     domain = models.CharField(
-        "National outcome domain", max_length=40, blank=True, validators=[validate_domain]
+        "National outcome domain", max_length=40, blank=True, default="", db_default="",
+        validators=[validate_domain],
     )
 
 

@@ -59,7 +59,8 @@ class Outcome(VersionedModel):
     checker_codes = models.JSONField(default=list, blank=True)
     # The national domain the practitioner coded it to (AGG-4, core/domains.py), "" if none.
     domain = models.CharField(
-        "National outcome domain", max_length=40, blank=True, validators=[validate_domain]
+        "National outcome domain", max_length=40, blank=True, default="", db_default="",
+        validators=[validate_domain],
     )
 
     class Meta:

@@ -45,6 +45,8 @@ WHO_MAY = {
     P.VIEW_TEAM_UNMET_NEED: {"team_leader"},
     P.VIEW_DECISION_PANEL: {"panel_member"},
     P.RECORD_RISK: {"practitioner", "team_leader"},
+    P.VIEW_REPORTS: {"commissioner", "team_leader"},
+    P.VIEW_RECORDING_QUALITY: {"team_leader"},
 }
 
 
