@@ -12,8 +12,10 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "outcome_domains.csv"
-FRAMEWORK_LABELS = {"adult": "Talking Points personal outcomes (adults)",
-                    "child": "GIRFEC wellbeing indicators, SHANARRI (children and young people)"}
+FRAMEWORK_LABELS = {
+    "adult": "Talking Points personal outcomes (adults)",
+    "child": "GIRFEC wellbeing indicators, SHANARRI (children and young people)",
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,11 @@ def domain_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices for a select: one group per framework and group."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for d in domains():
-        name = f"{FRAMEWORK_LABELS[d.framework]}: {d.group}" if d.framework == "adult" else (
-            FRAMEWORK_LABELS[d.framework])
+        name = (
+            f"{FRAMEWORK_LABELS[d.framework]}: {d.group}"
+            if d.framework == "adult"
+            else (FRAMEWORK_LABELS[d.framework])
+        )
         groups.setdefault(name, []).append((d.key, d.label))
     return list(groups.items())
 

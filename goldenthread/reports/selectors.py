@@ -236,9 +236,11 @@ OUTCOME_QUALITY = Measure(
     note="Outcomes first written in a conversation held in the period (not ones rewritten since).",
 )
 
+
 def _domain_axis(period: Period) -> Axis:
-    labels = {d.key: f"{d.label} ({'adult' if d.framework == 'adult' else 'SHANARRI'})"
-              for d in domains()}
+    labels = {
+        d.key: f"{d.label} ({'adult' if d.framework == 'adult' else 'SHANARRI'})" for d in domains()
+    }
     return Axis("domain", (*labels, "none"), {**labels, "none": "Not coded to a domain"})
 
 

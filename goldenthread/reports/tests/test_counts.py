@@ -267,10 +267,14 @@ def test_outcomes_and_what_matters_by_domain(team):
     _outcome(p, domain="child:safe")
     _outcome(p)  # not coded
     conversation = ConversationFactory(person=p, held_on=IN_Q3)
-    for domain, kind in [("adult:feeling_safe", MattersKind.WHAT), ("", MattersKind.WHAT),
-                         ("adult:feeling_safe", MattersKind.WHERE)]:
-        MattersItem.objects.create(person=p, conversation=conversation, text="Secret",
-                                   kind=kind, domain=domain)
+    for domain, kind in [
+        ("adult:feeling_safe", MattersKind.WHAT),
+        ("", MattersKind.WHAT),
+        ("adult:feeling_safe", MattersKind.WHERE),
+    ]:
+        MattersItem.objects.create(
+            person=p, conversation=conversation, text="Secret", kind=kind, domain=domain
+        )
     assert count(selectors.OUTCOME_DOMAINS, "adult:seeing_people") == 2
     assert count(selectors.OUTCOME_DOMAINS, "child:safe") == 1
     assert count(selectors.OUTCOME_DOMAINS, "none") == 1
@@ -286,8 +290,16 @@ def test_domain_code_lists_are_data_with_sources():
     adult_codes = {d.code for d in domains() if d.framework == "adult"}
     child_codes = {d.code for d in domains() if d.framework == "child"}
     assert {"feeling_safe", "having_a_say", "reduced_symptoms"} <= adult_codes
-    assert child_codes == {"safe", "healthy", "achieving", "nurtured", "active", "respected",
-                           "responsible", "included"}
+    assert child_codes == {
+        "safe",
+        "healthy",
+        "achieving",
+        "nurtured",
+        "active",
+        "respected",
+        "responsible",
+        "included",
+    }
     assert all(d.source for d in domains())
     validate_domain("child:nurtured")
     validate_domain("")
