@@ -498,6 +498,7 @@ def _build_record(request) -> dict:
                                 url="/people/", key="review-due:x")
 
     ids["resource_id"] = resource.pk
+    ids["key"] = "unmet-need"  # a report table's CSV (reports:table_csv)
     return ids
 
 

@@ -42,6 +42,11 @@ def is_administrator(user) -> bool:
 
 
 @rules.predicate
+def is_commissioner(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.COMMISSIONER)
+
+
+@rules.predicate
 def is_panel_member(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.PANEL_MEMBER)
 
@@ -83,6 +88,8 @@ RULES = {
     Permission.VIEW_NOTIFICATIONS: is_signed_in & ~is_person_or_proxy,
     Permission.USE_OWN_RECORD: is_person_or_proxy,
     Permission.ANSWER_CORRECTIONS: works_with_people,
+    Permission.VIEW_REPORTS: is_commissioner | is_team_leader,
+    Permission.VIEW_RECORDING_QUALITY: is_team_leader,
 }
 for _permission, _predicate in RULES.items():
     rules.set_rule(str(_permission), _predicate)

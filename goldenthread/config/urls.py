@@ -25,6 +25,7 @@ urlpatterns = [
     path("people/", include("goldenthread.portal.staff_urls")),
     # The person's own record (P-1..P-3): goldenthread/portal, docs/adr/0013.
     path("my-record/", include("goldenthread.portal.urls")),
+    path("reports/", include("goldenthread.reports.urls")),
     path("directory/", include("goldenthread.directory.urls")),
     # The JSON API and FHIR export (IO-1, IO-2): goldenthread/api, docs/adr/0011.
     path("api/v1/", include("goldenthread.api.urls")),

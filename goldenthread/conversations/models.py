@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from goldenthread.core.domains import validate_domain
 from goldenthread.core.formatting import date_text
 from goldenthread.core.models import VersionedModel
 from goldenthread.core.questionnaires import QuestionnaireAnswer
@@ -130,6 +131,11 @@ class MattersItem(StepItem):
     """Step 1: what matters and where matters to the person."""
 
     kind = models.CharField(max_length=10, choices=MattersKind.choices, default=MattersKind.WHAT)
+    # The national domain the practitioner coded it to (AGG-4, core/domains.py), "" if none.
+    domain = models.CharField(
+        "National outcome domain", max_length=40, blank=True, default="", db_default="",
+        validators=[validate_domain],
+    )
 
 
 class WhoMatters(StepItem):

@@ -45,6 +45,9 @@ class Permission(StrEnum):
     # their correction requests and invite them.
     USE_OWN_RECORD = "portal.own_record"
     ANSWER_CORRECTIONS = "portal.answer_corrections"
+    # Reports: aggregates with disclosure control (AGG-1..3)
+    VIEW_REPORTS = "reports.view"
+    VIEW_RECORDING_QUALITY = "reports.view_recording_quality"
 
     # Templates read `Permission.RECORD_SDS`; the class must not be called there.
     do_not_call_in_templates = enum.nonmember(True)

@@ -22,6 +22,8 @@ def home(request):
         return redirect("portal:home")
     if can(user, Permission.VIEW_DECISION_PANEL):
         return redirect("sds:panel")
+    if can(user, Permission.VIEW_REPORTS):
+        return redirect("reports:index")
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "core/home.html")

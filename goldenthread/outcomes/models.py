@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from goldenthread.audit.models import AppendOnlyModel
 from goldenthread.conversations.models import Conversation, PositiveChange
+from goldenthread.core.domains import validate_domain
 from goldenthread.core.models import BaseModel, VersionedModel
 from goldenthread.core.questionnaires import SuggestedAnswer
 from goldenthread.people.models import Person
@@ -80,6 +81,11 @@ class Outcome(VersionedModel):
     def all_checked(self) -> bool:
         """Every step-5 question answered (needs `with_check_progress()`)."""
         return self.answered_count >= len(CheckQuestion)
+    # The national domain the practitioner coded it to (AGG-4, core/domains.py), "" if none.
+    domain = models.CharField(
+        "National outcome domain", max_length=40, blank=True, default="", db_default="",
+        validators=[validate_domain],
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -24,6 +24,7 @@ NAVIGATION = (
     ("Notifications", "accounts:notifications", Permission.VIEW_NOTIFICATIONS),
     ("Corrections asked for", "portal_staff:worklist", Permission.ANSWER_CORRECTIONS),
     ("My record", "portal:home", Permission.USE_OWN_RECORD),
+    ("Reports", "reports:index", Permission.VIEW_REPORTS),
 )
 
 

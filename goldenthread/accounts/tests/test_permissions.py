@@ -52,6 +52,8 @@ WHO_MAY = {
     # The person's own record: only a person's or proxy's sign-in (portal tests).
     P.USE_OWN_RECORD: set(),
     P.ANSWER_CORRECTIONS: {"practitioner", "team_leader"},
+    P.VIEW_REPORTS: {"commissioner", "team_leader"},
+    P.VIEW_RECORDING_QUALITY: {"team_leader"},
 }
 
 

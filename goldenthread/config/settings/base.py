@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "goldenthread.operations",
     "goldenthread.nonprod",
     "goldenthread.portal",
+    "goldenthread.reports",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,11 @@ WHITENOISE_USE_FINDERS = True
 GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 # Standard 8.10: the most days a person should wait for a decision panel.
 GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
+# Reports (AGG-2, docs/adr/0015): no count from 1 to threshold-1 is shown or exported.
+GOLDENTHREAD_REPORTS_THRESHOLD = int(os.environ.get("GOLDENTHREAD_REPORTS_THRESHOLD", "5"))
+# Each report table's protected counts are kept this long (Django's default cache), so
+# a page or CSV is one cache read per table; a change shows within this time.
+GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(os.environ.get("GOLDENTHREAD_REPORTS_CACHE_SECONDS", "600"))
 # Reviews: the default time from agreeing a plan (or a review) to the next review.
 GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
 # A CHI number already recorded for someone the worker may not see goes to their team

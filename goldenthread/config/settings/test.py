@@ -18,3 +18,5 @@ STORAGES = {
 # Read-only mode's flag file: one no developer's `goldenthread read-only on` can have made.
 GOLDENTHREAD_READ_ONLY = False
 GOLDENTHREAD_READ_ONLY_FLAG = str(VAR_DIR / f"test-read-only-{os.getpid()}")  # noqa: F405
+# Report counts are computed afresh in tests (each test has its own records).
+GOLDENTHREAD_REPORTS_CACHE_SECONDS = 0

@@ -69,6 +69,7 @@ def every_kwarg(full_record, practitioner, outsider_request):
             "pk", flat=True).first(),
         "duplicate_id": outsider_request.pk,
         "resource_id": CommunityResourceFactory().pk,
+        "key": "unmet-need",  # a report table (reports:table_csv)
     }
 
 

@@ -1,0 +1,323 @@
+"""Disclosure control for aggregate counts (AGG-2): pure Python, no Django.
+
+A report is a *cube*: a count for every combination of its dimensions' categories (the
+page's filters — team, area, age group — and the table's rows and columns). An additive
+dimension also has a TOTAL coordinate, the sum of its categories; every page a filter
+shows is a slice of the one cube, so every number on every filter's page is a cell of
+one table with one suppression pattern, and differencing two filters (one "all ages",
+one "18–64") is just a sum of cells of that table.
+
+Rules (docs/adr/0015-reports-and-disclosure-control.md):
+
+* Primary suppression: a cell from 1 to threshold−1 is never shown ("fewer than 5").
+  Zero is shown.
+* Secondary (complementary) suppression, by the hypercube method (after Repsilber's
+  GHMITER, used by national statistics offices): every primary cell is put at a corner of
+  a hypercube of hidden cells on which the counts can be moved by +1 and −1 alternately
+  without changing any number that is shown, and without breaking what a reader knows
+  of the hidden ones (a "fewer than 5" cell stays in 1..threshold−1, any other hidden
+  cell stays at threshold or more). Two different tables then agree with everything
+  published, with different values in the small cell: it cannot be worked out, whether
+  from the row and column totals, the grand total, or another filter's page.
+* A cell that cannot be protected like that withholds the whole cube (nothing shown).
+* Shares (percentages) built from a hidden count are hidden.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+TOTAL = "__total__"
+"""The coordinate of an additive dimension that is the sum of its categories."""
+
+Key = tuple[str, ...]
+
+# How many options per dimension the first search considers, and the most hypercubes the
+# fuller search will try for one cell before the cube is withheld.
+FIRST_SEARCH_OPTIONS = 4
+FULL_SEARCH_LIMIT = 5_000
+
+
+@dataclass(frozen=True)
+class Dim:
+    """One dimension of a cube: its categories in order and whether it adds up.
+
+    `groups` (optional, additive dimensions only) gathers the categories into named
+    groups, each with its own subtotal — teams into areas: (area, (team, team, …))."""
+
+    name: str
+    categories: tuple[str, ...]
+    additive: bool = True
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.groups:
+            members = [c for _, cs in self.groups for c in cs]
+            if not self.additive or sorted(members) != sorted(self.categories):
+                raise ValueError(f"{self.name}: each category must be in exactly one group")
+            if {g for g, _ in self.groups} & {*self.categories, TOTAL}:
+                raise ValueError(f"{self.name}: a group has the name of a category")
+
+    @property
+    def coords(self) -> tuple[str, ...]:
+        if not self.additive:
+            return self.categories
+        return (*self.categories, *(g for g, _ in self.groups), TOTAL)
+
+    def group_of(self, category: str) -> str | None:
+        for group, members in self.groups:
+            if category in members:
+                return group
+        return None
+
+    def chain(self, category: str) -> tuple[str, ...]:
+        """The category and every total above it."""
+        if not self.additive:
+            return (category,)
+        group = self.group_of(category)
+        return (category, group, TOTAL) if group else (category, TOTAL)
+
+
+class Status(enum.Enum):
+    SHOWN = "shown"
+    SMALL = "small"  # primary: 1..threshold-1
+    HIDDEN = "hidden"  # secondary: hidden so that a small cell cannot be worked out
+    WITHHELD = "withheld"  # the whole cube is withheld
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | None  # None unless shown
+    status: Status
+
+    @property
+    def shown(self) -> bool:
+        return self.status is Status.SHOWN
+
+
+def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> dict[Key, int]:
+    """Every cell of the cube, totals included, from the counts of the finest cells.
+
+    `leaf_counts` is keyed by one category of each dimension (missing keys are 0)."""
+    for key, count in leaf_counts.items():
+        if len(key) != len(dims):
+            raise ValueError(f"{key!r} does not name one category of each dimension")
+        for coord, dim in zip(key, dims, strict=True):
+            if coord not in dim.categories:
+                raise ValueError(f"{coord!r} is not a category of {dim.name}")
+        if count < 0:
+            raise ValueError("Counts cannot be negative")
+    values = {key: 0 for key in itertools.product(*(d.coords for d in dims))}
+    for key, count in leaf_counts.items():
+        if not count:
+            continue
+        # The cell itself and every total above it.
+        for up in itertools.product(
+            *(dim.chain(coord) for coord, dim in zip(key, dims, strict=True))
+        ):
+            values[up] += count
+    return values
+
+
+@dataclass
+class ProtectedCube:
+    dims: tuple[Dim, ...]
+    threshold: int
+    values: dict[Key, int] = field(repr=False)
+    small: frozenset[Key]
+    hidden: frozenset[Key]
+    withheld: bool
+
+    def cell(self, key: Key) -> Cell:
+        if self.withheld:
+            return Cell(None, Status.WITHHELD)
+        if key in self.small:
+            return Cell(None, Status.SMALL)
+        if key in self.hidden:
+            return Cell(None, Status.HIDDEN)
+        return Cell(self.values[key], Status.SHOWN)
+
+    def published(self) -> dict[Key, Cell]:
+        """Every cell as a reader could see it, on some filter's page."""
+        return {key: self.cell(key) for key in self.values}
+
+    def key(self, **coords: str) -> Key:
+        """A cell's key from coordinates by dimension name; unnamed dimensions are TOTAL."""
+        unknown = set(coords) - {d.name for d in self.dims}
+        if unknown:
+            raise KeyError(f"No dimension {sorted(unknown)!r}")
+        return tuple(coords.get(d.name, TOTAL) for d in self.dims)
+
+
+def _feasible_moves(
+    corners: list[tuple[Key, int]], values: Mapping[Key, int], small: set[Key], threshold: int
+) -> bool:
+    """Whether moving every corner by sign*t, for t = +1 or t = −1, keeps every corner
+    within what a reader knows of it (small: 1..threshold−1; other hidden: ≥ threshold)."""
+    for t in (1, -1):
+        ok = True
+        for key, sign in corners:
+            new = values[key] + sign * t
+            if key in small:
+                ok = 1 <= new <= threshold - 1
+            else:
+                ok = new >= threshold
+            if not ok:
+                break
+        if ok:
+            return True
+    return False
+
+
+def _axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
+    """The ways a hypercube can span one dimension from `coord`: a list of (coord, sign)."""
+    if not dim.additive:
+        return [[(coord, 1)]]
+    if dim.groups:
+        return _grouped_axis_options(dim, coord)
+    if coord != TOTAL:
+        # Move against another category (the total stays), or with the total (when the
+        # other categories are empty, as another area's people are in a team's slice).
+        return [
+            *([(coord, 1), (other, -1)] for other in dim.categories if other != coord),
+            [(coord, 1), (TOTAL, 1)],
+        ]
+    # A total moves with one of its categories.
+    return [[(leaf, 1), (TOTAL, 1)] for leaf in dim.categories]
+
+
+def _grouped_axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
+    """As `_axis_options`, for categories in groups: move against a category of the same
+    group (the subtotals stay), against a category of another group (the two subtotals
+    move, the total stays), or up the chain with the subtotal and the total."""
+    groups = dict(dim.groups)
+    if coord == TOTAL:
+        return [[(TOTAL, 1), (g, 1), (c, 1)] for g, cs in dim.groups for c in cs]
+    if coord in groups:
+        # A subtotal moves with one of its categories.
+        pairs = [(coord, c) for c in groups[coord]]
+    else:
+        pairs = [(dim.group_of(coord) or "", coord)]
+    options: list[list[tuple[str, int]]] = []
+    for group, cat in pairs:
+        here = [(cat, 1), (group, 1)]
+        if coord == cat:
+            options += [[(cat, 1), (other, -1)] for other in groups[group] if other != cat]
+        for other_group, others in dim.groups:
+            if other_group != group:
+                options += [[*here, (other_group, -1), (o, -1)] for o in others]
+        options.append([*here, (TOTAL, 1)])
+    return options
+
+
+def _corners(key: Key, choice: Sequence[list[tuple[str, int]]]) -> list[tuple[Key, int]]:
+    out = []
+    for combo in itertools.product(*choice):
+        sign = 1
+        for _, s in combo:
+            sign *= s
+        out.append((tuple(c for c, _ in combo), sign))
+    return out
+
+
+def _find_hypercube(
+    key: Key,
+    dims: Sequence[Dim],
+    values: Mapping[Key, int],
+    small: set[Key],
+    suppressed: set[Key],
+    threshold: int,
+) -> list[tuple[Key, int]] | None:
+    axes = [_axis_options(dim, coord) for dim, coord in zip(dims, key, strict=True)]
+
+    def option_cost(axis: int, option: list[tuple[str, int]]) -> float:
+        # The cell reached by moving along this axis alone.
+        moved = list(key)
+        moved[axis] = next(
+            (c for c, sign in option if sign == -1),
+            next((c for c, _ in option if c != key[axis]), key[axis]),
+        )
+        cell = tuple(moved)
+        if cell in suppressed:
+            return 0
+        return values[cell] if values[cell] else float("inf")
+
+    def search(options_per_axis: list[list[list[tuple[str, int]]]]):
+        best = None
+        best_cost: tuple[int, int] | None = None
+        for choice in itertools.product(*options_per_axis):
+            corners = _corners(key, choice)
+            if any(values[c] == 0 for c, _ in corners):
+                continue  # a shown zero cannot move
+            if not _feasible_moves(corners, values, small, threshold):
+                continue
+            new = [c for c, _ in corners if c not in suppressed]
+            # Hide as little as possible, and totals last: a total hidden blanks a
+            # whole row, column or filter page.
+            cost = (sum(values[c] * 4 ** c.count(TOTAL) for c in new), len(new))
+            if best_cost is None or cost < best_cost:
+                best, best_cost = corners, cost
+                if cost == (0, 0):
+                    break
+        return best
+
+    ranked = [
+        sorted(opts, key=lambda o, a=axis: (option_cost(a, o), o))  # type: ignore[misc]
+        for axis, opts in enumerate(axes)
+    ]
+    first = search([opts[:FIRST_SEARCH_OPTIONS] for opts in ranked])
+    if first is not None:
+        return first
+    size = 1
+    for opts in ranked:
+        size *= len(opts)
+    if size > FULL_SEARCH_LIMIT or all(len(o) <= FIRST_SEARCH_OPTIONS for o in ranked):
+        return None
+    return search(ranked)
+
+
+def protect(dims: Sequence[Dim], values: Mapping[Key, int], threshold: int) -> ProtectedCube:
+    """Primary and secondary suppression of a whole cube (from `build_cube`)."""
+    if threshold < 1:
+        raise ValueError("The threshold must be at least 1")
+    dims = tuple(dims)
+    values = dict(values)
+    small = {key for key, v in values.items() if 1 <= v < threshold}
+    suppressed = set(small)
+    withheld = False
+    # Deterministic order: the smallest cells first (they have the fewest ways to move).
+    for key in sorted(small, key=lambda k: (values[k], k)):
+        corners = _find_hypercube(key, dims, values, small, suppressed, threshold)
+        if corners is None:
+            withheld = True
+            break
+        suppressed.update(c for c, _ in corners)
+    return ProtectedCube(
+        dims=dims,
+        threshold=threshold,
+        values=values,
+        small=frozenset(small),
+        hidden=frozenset(suppressed - small),
+        withheld=withheld,
+    )
+
+
+def protect_counts(
+    dims: Sequence[Dim], leaf_counts: Mapping[Key, int], threshold: int
+) -> ProtectedCube:
+    return protect(dims, build_cube(dims, leaf_counts), threshold)
+
+
+def share(numerator: Cell, denominator: Cell) -> float | None:
+    """A percentage, or None when either count is not shown (or there is nobody)."""
+    if not (numerator.shown and denominator.shown) or not denominator.value:
+        return None
+    assert numerator.value is not None
+    return 100.0 * numerator.value / denominator.value
+
+
+def leaf_keys(dims: Sequence[Dim]) -> Iterable[Key]:
+    return itertools.product(*(d.categories for d in dims))

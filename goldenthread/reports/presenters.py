@@ -1,0 +1,192 @@
+"""What a report table and chart say: words for hidden cells, the SVG bar chart, CSV rows.
+
+Every number comes from a ProtectedCube cell; a page, a CSV and the bundle all go through
+`table_for`, so what is exported is exactly what is shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+
+from .disclosure import TOTAL, Cell, ProtectedCube, Status, share
+from .selectors import Axis, Measure
+
+# Okabe and Ito's colour-blind-safe palette (blue, then orange for a second series).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
+
+def small_words(threshold: int) -> str:
+    return f"fewer than {threshold}"
+
+
+HIDDEN_WORDS = "not shown"
+
+
+def explanation(threshold: int) -> str:
+    return (
+        f"To protect people's privacy, a count from 1 to {threshold - 1} is shown as "
+        f"“{small_words(threshold)}”. Some other counts are “{HIDDEN_WORDS}” so that a "
+        "small count cannot be worked out by taking other numbers from a total, or by "
+        "comparing filters. Percentages built from those counts are not shown either."
+    )
+
+
+@dataclass(frozen=True)
+class CellText:
+    text: str
+    value: int | None
+    status: Status
+
+
+def cell_text(cell: Cell, threshold: int) -> CellText:
+    if cell.status is Status.SHOWN:
+        return CellText(f"{cell.value:,}", cell.value, cell.status)
+    if cell.status is Status.SMALL:
+        return CellText(small_words(threshold), None, cell.status)
+    return CellText(HIDDEN_WORDS, None, cell.status)
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[CellText]
+    is_total: bool = False
+
+
+@dataclass
+class Table:
+    measure: Measure
+    columns: list[str]
+    rows: list[Row]
+    withheld: bool
+    chart_svg: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.measure.key
+
+
+def _labels(axis: Axis) -> list[tuple[str, str]]:
+    out = [(c, axis.labels.get(c, c)) for c in axis.categories]
+    if axis.additive:
+        out.append((TOTAL, "Total"))
+    return out
+
+
+def table_for(
+    measure: Measure, cube: ProtectedCube, row_axis: Axis, fixed: dict[str, str]
+) -> Table:
+    """The slice of `cube` at the filters in `fixed` (team — a team, an area's code or
+    TOTAL — and age: a category or TOTAL)."""
+    t = cube.threshold
+    base = [fixed.get(name, TOTAL) for name in ("team", "age")]
+    rows: list[Row] = []
+    if measure.columns is None:
+        columns = ["Number", "Share of the total" if row_axis.additive else ""]
+        columns = [c for c in columns if c]
+        total = cube.cell((*base, TOTAL)) if row_axis.additive else None
+        for code, label in _labels(row_axis):
+            cell = cube.cell((*base, code))
+            cells = [cell_text(cell, t)]
+            if total is not None:
+                pct = share(cell, total)
+                cells.append(
+                    CellText(
+                        ""
+                        if code == TOTAL
+                        else (f"{pct:.0f}%" if pct is not None else HIDDEN_WORDS),
+                        None,
+                        Status.SHOWN if pct is not None else Status.HIDDEN,
+                    )
+                )
+            rows.append(Row(label, cells, is_total=code == TOTAL))
+    else:
+        col_labels = _labels(measure.columns)
+        columns = [label for _, label in col_labels]
+        for code, label in _labels(row_axis):
+            cells = [cell_text(cube.cell((*base, code, col)), t) for col, _ in col_labels]
+            rows.append(Row(label, cells, is_total=code == TOTAL))
+    table = Table(measure, columns, rows, withheld=cube.withheld)
+    if measure.chart and not cube.withheld:
+        table.chart_svg = bar_chart(measure, table)
+    return table
+
+
+def bar_chart(measure: Measure, table: Table) -> str:
+    """A horizontal bar chart of the first column, server-rendered SVG with an accessible
+    name and description; hidden counts are drawn as no bar and say so."""
+    # One bar per row: the row's total when the table has columns that add up.
+    column = -1 if measure.columns is not None and measure.columns.additive else 0
+    bars = [(r.label, r.cells[column]) for r in table.rows if not r.is_total]
+    if not bars:
+        return ""
+    label_w, bar_w, row_h = 300, 320, 28
+    height = row_h * len(bars) + 10
+    most = max((c.value or 0 for _, c in bars), default=0) or 1
+    title_id = f"chart-{measure.key}-title"
+    desc_id = f"chart-{measure.key}-desc"
+    parts = []
+    for i, (label, cell) in enumerate(bars):
+        y = 5 + i * row_h
+        width = round(bar_w * (cell.value or 0) / most)
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" font-size="14">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
+                '<text x="{}" y="{}" font-size="14">{}</text>',
+                label_w - 8,
+                y + 18,
+                label,
+                label_w,
+                y + 4,
+                width,
+                row_h - 8,
+                PALETTE[0],
+                label_w + width + 6,
+                y + 18,
+                cell.text,
+            )
+        )
+    described = "; ".join(f"{label}: {cell.text}" for label, cell in bars)
+    return format_html(
+        '<svg class="report-chart" role="img" aria-labelledby="{} {}" viewBox="0 0 {} {}" '
+        'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}">{}</title><desc id="{}">{}</desc>{}</svg>',
+        title_id,
+        desc_id,
+        label_w + bar_w + 90,
+        height,
+        title_id,
+        f"Bar chart: {measure.title}",
+        desc_id,
+        described,
+        format_html_join("", "{}", ((p,) for p in parts)),
+    )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: str) -> str:
+    """A spreadsheet must not read a cell as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_rows(table: Table, filters_text: str) -> list[list[str]]:
+    out = [[table.measure.title], [filters_text]]
+    if table.withheld:
+        out.append(["Not shown: these numbers could not be shown without revealing small counts."])
+        return out
+    out.append(["", *table.columns])
+    for row in table.rows:
+        out.append([_safe(row.label), *(_safe(c.text) for c in row.cells)])
+    return out
+
+
+def csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()

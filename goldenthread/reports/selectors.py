@@ -1,0 +1,697 @@
+"""The counts behind the reports (AGG-1, UN-2): one cube per table and period.
+
+Every count here is an aggregate over everyone in the council: these reads are not about
+a named person and never return one. They start from the models, not from
+`Person.objects.visible_to` (which is empty for a commissioner), return only category
+codes and counts — no names, ids or free text — and every number reaches a page only
+through `disclosure.protect` (docs/adr/0015-reports-and-disclosure-control.md).
+
+A table's cube has the page's filters as its first two dimensions (team, grouped into
+the areas the teams serve, and age group at the end of the period) and then the table's
+rows (and columns). Each filter
+combination a reader can choose is a slice of that one cube.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+
+from goldenthread.accounts.models import Area, Team
+from goldenthread.conversations.models import MattersItem, MattersKind
+from goldenthread.core.domains import domain_labels, domains
+from goldenthread.outcomes.checker import CODE_LABELS
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.people.models import Person
+from goldenthread.reviews.models import (
+    OutcomeReview,
+    PersonView,
+    Rating,
+    Review,
+    ReviewSchedule,
+    ReviewStatus,
+)
+from goldenthread.sds.models import (
+    Accepted,
+    BudgetRequest,
+    FirstChoiceNotDelivered,
+    MixPart,
+    NeedCategory,
+    OptionExplanation,
+    RequestStatus,
+    SdsChoice,
+    SdsOption,
+    UnmetNeed,
+    UnmetReason,
+)
+from goldenthread.support.models import Solution, SolutionStatus, SupportStep
+
+from .disclosure import Dim, ProtectedCube, protect_counts
+from .periods import AGE_GROUPS, MONTHS, Period, age_group
+
+# (team_id, area_id, date_of_birth, row[, column])
+Unit = tuple
+
+
+def threshold() -> int:
+    return int(getattr(settings, "GOLDENTHREAD_REPORTS_THRESHOLD", 5))
+
+
+@dataclass(frozen=True)
+class Axis:
+    name: str
+    categories: tuple[str, ...]
+    labels: dict[str, str]
+    additive: bool = True
+    heading: str = ""
+
+    def dim(self) -> Dim:
+        return Dim(self.name, self.categories, self.additive)
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    title: str
+    counted: str  # what one count is: "outcomes", "people", ...
+    rows: Callable[[Period], Axis] | Axis
+    units: Callable[[Period, datetime.date], Iterable[Unit]]
+    columns: Axis | None = None
+    note: str = ""
+    chart: bool = True
+
+    def row_axis(self, period: Period) -> Axis:
+        return self.rows(period) if callable(self.rows) else self.rows
+
+
+@dataclass
+class FilterAxes:
+    """The page's filters as the cube's first two dimensions: teams, grouped by the area
+    each team serves (so an area's count is the sum of its teams'), and age group."""
+
+    teams: tuple[str, ...]
+    areas: tuple[str, ...]
+    team_labels: dict[str, str] = field(default_factory=dict)
+    area_labels: dict[str, str] = field(default_factory=dict)
+    team_area: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> FilterAxes:
+        teams = list(Team.objects.order_by("name").values_list("id", "name", "area_id"))
+        areas = list(Area.objects.order_by("name").values_list("id", "name"))
+        return cls(
+            teams=tuple(str(t) for t, _, _ in teams),
+            areas=tuple(str(a) for a, _ in areas),
+            team_labels={str(t): n for t, n, _ in teams},
+            area_labels={str(a): n for a, n in areas},
+            team_area={str(t): area_code(a) for t, _, a in teams},
+        )
+
+    def dims(self) -> list[Dim]:
+        groups = tuple(
+            (area_code(a), members)
+            for a in self.areas
+            if (members := tuple(t for t in self.teams if self.team_area[t] == area_code(a)))
+        )
+        return [Dim("team", self.teams, groups=groups), Dim("age", AGE_GROUPS)]
+
+
+def area_code(area_id) -> str:
+    return f"area:{area_id}"
+
+
+def build(
+    measure: Measure,
+    period: Period,
+    today: datetime.date,
+    axes: FilterAxes,
+    limit: int | None = None,
+) -> ProtectedCube:
+    """The protected cube of one table for one period, kept in the cache for
+    GOLDENTHREAD_REPORTS_CACHE_SECONDS (the same cube for every filter, role and CSV)."""
+    seconds = int(getattr(settings, "GOLDENTHREAD_REPORTS_CACHE_SECONDS", 0))
+    limit = limit or threshold()
+    key = (
+        "reports:"
+        + hashlib.sha256(
+            repr(
+                (
+                    measure.key,
+                    period.code,
+                    period.start,
+                    min(period.end, today),
+                    limit,
+                    axes.teams,
+                    sorted(axes.team_area.items()),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    if seconds:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    cube = _build(measure, period, today, axes, limit)
+    if seconds:
+        cache.set(key, cube, seconds)
+    return cube
+
+
+def _build(
+    measure: Measure, period: Period, today: datetime.date, axes: FilterAxes, limit: int
+) -> ProtectedCube:
+    row_axis = measure.row_axis(period)
+    dims = [*axes.dims(), row_axis.dim()]
+    if measure.columns is not None:
+        dims.append(measure.columns.dim())
+    end = min(period.end, today)
+    counts: Counter = Counter()
+    for unit in measure.units(period, today):
+        team_id, _area_id, born, *rest = unit  # the area is the team's (FilterAxes)
+        counts[(str(team_id), age_group(born, end), *rest)] += 1
+    return protect_counts(dims, counts, limit)
+
+
+# -- What is counted ---------------------------------------------------------------
+
+_P = ("person__team_id", "person__area_id", "person__date_of_birth")
+
+
+def _in(period: Period, field_name: str) -> Q:
+    return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lte": period.end})
+
+
+def people_units(period: Period, today: datetime.date):
+    """Everyone with a record made by the end of the period."""
+    end = min(period.end, today)
+    for row in (
+        Person.objects.filter(created_at__date__lte=end)
+        .values_list("team_id", "area_id", "date_of_birth")
+        .iterator(chunk_size=5000)
+    ):
+        yield (*row, "people")
+
+
+PEOPLE = Measure(
+    key="people",
+    title="People with a record",
+    counted="people",
+    rows=Axis("what", ("people",), {"people": "People"}, additive=False),
+    units=people_units,
+    chart=False,
+)
+
+
+def _outcomes(period: Period):
+    return Outcome.objects.filter(_in(period, "conversation__held_on")).exclude(
+        status=OutcomeStatus.REPLACED
+    )
+
+
+def quality_units(period: Period, today: datetime.date):
+    for *p, codes in _outcomes(period).values_list(*_P, "checker_codes").iterator(chunk_size=5000):
+        yield (*p, "flagged" if codes else "well_written")
+
+
+OUTCOME_QUALITY = Measure(
+    key="outcome-quality",
+    title="Outcomes recorded, and what the outcome checker found",
+    counted="outcomes",
+    rows=Axis(
+        "checker",
+        ("well_written", "flagged"),
+        {
+            "well_written": "Well written (no checker flags)",
+            "flagged": "At least one checker flag",
+        },
+    ),
+    units=quality_units,
+    note="Outcomes first written in a conversation held in the period (not ones rewritten since).",
+)
+
+
+def _domain_axis(period: Period) -> Axis:
+    labels = {
+        d.key: f"{d.label} ({'adult' if d.framework == 'adult' else 'SHANARRI'})" for d in domains()
+    }
+    return Axis("domain", (*labels, "none"), {**labels, "none": "Not coded to a domain"})
+
+
+def outcome_domain_units(period: Period, today: datetime.date):
+    known = domain_labels()
+    for *p, domain in _outcomes(period).values_list(*_P, "domain").iterator(chunk_size=5000):
+        yield (*p, domain if domain in known else "none")
+
+
+OUTCOME_DOMAINS = Measure(
+    key="outcome-domains",
+    title="Outcomes by national domain",
+    counted="outcomes",
+    rows=_domain_axis,
+    units=outcome_domain_units,
+    note="Adults: the personal outcomes of the Talking Points approach; children and young "
+    "people: the GIRFEC wellbeing indicators (SHANARRI). The practitioner chooses.",
+)
+
+
+def matters_domain_units(period: Period, today: datetime.date):
+    known = domain_labels()
+    rows = MattersItem.objects.filter(
+        _in(period, "conversation__held_on"), kind=MattersKind.WHAT
+    ).values_list(*_P, "domain")
+    for *p, domain in rows.iterator(chunk_size=5000):
+        yield (*p, domain if domain in known else "none")
+
+
+WHAT_MATTERS_DOMAINS = Measure(
+    key="what-matters-domains",
+    title="What matters to people, by national domain",
+    counted="what matters items",
+    rows=_domain_axis,
+    units=matters_domain_units,
+    note="What people said matters to them, in conversations held in the period.",
+)
+
+FLAG_CODES = tuple(CODE_LABELS)
+
+
+def flag_units(period: Period, today: datetime.date):
+    for *p, codes in _outcomes(period).values_list(*_P, "checker_codes").iterator(chunk_size=5000):
+        for code in sorted(set(codes or ())):
+            if code in CODE_LABELS:
+                yield (*p, code)
+
+
+OUTCOME_FLAGS = Measure(
+    key="outcome-flags",
+    title="Outcomes by checker flag",
+    counted="outcomes",
+    rows=Axis("flag", FLAG_CODES, dict(CODE_LABELS), additive=False),
+    units=flag_units,
+    note="An outcome can have more than one flag, so these rows do not add up to a total.",
+)
+
+_LIVE_SOLUTIONS = (SolutionStatus.AGREED, SolutionStatus.IN_PLACE, SolutionStatus.TRIED_AND_STOPPED)
+STEPS = tuple(SupportStep.values)
+
+
+def step_units(period: Period, today: datetime.date):
+    rows = Solution.objects.filter(
+        _in(period, "outcome__conversation__held_on"), status__in=_LIVE_SOLUTIONS
+    ).values_list(*_P, "step")
+    yield from rows.iterator(chunk_size=5000)
+
+
+SUPPORT_STEPS = Measure(
+    key="support-steps",
+    title="Solutions agreed, by step of the Support Sequence",
+    counted="solutions",
+    rows=Axis("step", STEPS, dict(SupportStep.choices)),
+    units=step_units,
+    note="Solutions agreed, in place or tried, for outcomes recorded in the period.",
+)
+
+
+def met_units(period: Period, today: datetime.date):
+    """Outcomes achieved, by whether any of their solutions was paid for (Std 9.2)."""
+    achieved = Outcome.objects.filter(
+        _in(period, "conversation__held_on"), status=OutcomeStatus.ACHIEVED
+    )
+    paid = set(
+        Solution.objects.filter(
+            outcome__in=achieved, status__in=_LIVE_SOLUTIONS, cost__gt=0
+        ).values_list("outcome_id", flat=True)
+    )
+    for outcome_id, *p in achieved.values_list("id", *_P).iterator(chunk_size=5000):
+        yield (*p, "paid" if outcome_id in paid else "unpaid")
+
+
+MET_WITHOUT_PAID = Measure(
+    key="met-without-paid-support",
+    title="Outcomes achieved, with and without paid support",
+    counted="outcomes",
+    rows=Axis(
+        "paid",
+        ("unpaid", "paid"),
+        {
+            "unpaid": "Achieved without paid support",
+            "paid": "Achieved with some paid support",
+        },
+    ),
+    units=met_units,
+    note="Paid support: any solution for the outcome with a cost above £0.",
+)
+
+OPTIONS = tuple(SdsOption.values)
+OPTION_LABELS = dict(SdsOption.choices)
+
+
+def explained_units(period: Period, today: datetime.date):
+    rows = (
+        OptionExplanation.objects.filter(explained=True)
+        .filter(_in(period, "explained_on"))
+        .values_list(*_P, "option")
+    )
+    yield from rows.iterator(chunk_size=5000)
+
+
+SDS_EXPLAINED = Measure(
+    key="sds-explained",
+    title="SDS options explained",
+    counted="people",
+    rows=Axis("option", OPTIONS, OPTION_LABELS, additive=False),
+    units=explained_units,
+    note="A person is usually told about every option, so these rows do not add up.",
+)
+
+
+def chosen_units(period: Period, today: datetime.date):
+    rows = SdsChoice.objects.exclude(chosen_option="").filter(_in(period, "chosen_on"))
+    yield from rows.values_list(*_P, "chosen_option").iterator(chunk_size=5000)
+
+
+SDS_CHOSEN = Measure(
+    key="sds-chosen",
+    title="SDS options chosen",
+    counted="people",
+    rows=Axis("option", OPTIONS, OPTION_LABELS),
+    units=chosen_units,
+)
+
+MIXES = ("1+2", "1+3", "2+3", "1+2+3", "other")
+MIX_LABELS = {
+    "1+2": "Options 1 and 2",
+    "1+3": "Options 1 and 3",
+    "2+3": "Options 2 and 3",
+    "1+2+3": "Options 1, 2 and 3",
+    "other": "Mix not yet set out",
+}
+
+
+def mix_units(period: Period, today: datetime.date):
+    choices = SdsChoice.objects.filter(chosen_option=SdsOption.OPTION_4).filter(
+        _in(period, "chosen_on")
+    )
+    parts: dict = {}
+    for choice_id, option in MixPart.objects.filter(choice__in=choices).values_list(
+        "choice_id", "option"
+    ):
+        parts.setdefault(choice_id, set()).add(option[-1])
+    for choice_id, *p in choices.values_list("id", *_P):
+        key = "+".join(sorted(parts.get(choice_id, ())))
+        yield (*p, key if key in MIX_LABELS else "other")
+
+
+SDS_MIXES = Measure(
+    key="sds-mixes",
+    title="Option 4: the mixes chosen",
+    counted="people",
+    rows=Axis("mix", MIXES, MIX_LABELS),
+    units=mix_units,
+)
+
+
+def first_choice_units(period: Period, today: datetime.date):
+    rows = FirstChoiceNotDelivered.objects.filter(_in(period, "unmet_need__identified_on"))
+    for *p, first, accepted in rows.values_list(*_P, "first_choice", "alternative_accepted"):
+        yield (*p, first, accepted or Accepted.UNDECIDED.value)
+
+
+FIRST_CHOICE = Measure(
+    key="first-choice-not-delivered",
+    title="First choice of SDS option not delivered, and whether the alternative was accepted",
+    counted="people",
+    rows=Axis("first", OPTIONS, OPTION_LABELS),
+    columns=Axis(
+        "accepted",
+        tuple(Accepted.values),
+        dict(Accepted.choices),
+        heading="The alternative offered",
+    ),
+    units=first_choice_units,
+    note="Recorded with the unmet need identified in the period. Why it could not be "
+    "delivered is counted by reason in the unmet need table.",
+)
+
+CATEGORIES = tuple(NeedCategory.values)
+REASONS = tuple(UnmetReason.values)
+
+
+def unmet_units(period: Period, today: datetime.date):
+    rows = UnmetNeed.objects.filter(_in(period, "identified_on"))
+    yield from rows.values_list(*_P, "category", "reason").iterator(chunk_size=5000)
+
+
+UNMET_NEED = Measure(
+    key="unmet-need",
+    title="Unmet need, by kind of need and reason",
+    counted="needs",
+    rows=Axis("category", CATEGORIES, dict(NeedCategory.choices)),
+    columns=Axis("reason", REASONS, dict(UnmetReason.choices), heading="Why it is not met"),
+    units=unmet_units,
+    note="Needs identified in the period.",
+)
+
+
+def _month_axis(period: Period) -> Axis:
+    codes = tuple(f"{y}-{m:02d}" for y, m in period.months())
+    return Axis(
+        "month", codes, {f"{y}-{m:02d}": f"{MONTHS[m - 1]} {y}" for y, m in period.months()}
+    )
+
+
+def unmet_trend_units(period: Period, today: datetime.date):
+    rows = UnmetNeed.objects.filter(_in(period, "identified_on")).values_list(
+        *_P, "identified_on", "met_on"
+    )
+    end = min(period.end, today)
+    for team, area, born, identified, met in rows.iterator(chunk_size=5000):
+        month = f"{identified.year}-{identified.month:02d}"
+        yield (team, area, born, month, "met" if met and met <= end else "not_met")
+
+
+UNMET_TREND = Measure(
+    key="unmet-need-trend",
+    title="Unmet need identified each month",
+    counted="needs",
+    rows=_month_axis,
+    columns=Axis(
+        "met",
+        ("met", "not_met"),
+        {"met": "Met since", "not_met": "Not yet met"},
+        heading="By the end of the period",
+    ),
+    units=unmet_trend_units,
+)
+
+TIME_BANDS = ("30", "90", "180", "more", "not_met")
+TIME_LABELS = {
+    "30": "Met within 30 days",
+    "90": "Met in 31 to 90 days",
+    "180": "Met in 91 to 180 days",
+    "more": "Met after more than 180 days",
+    "not_met": "Not met yet",
+}
+
+
+def _band(days: int) -> str:
+    return "30" if days <= 30 else "90" if days <= 90 else "180" if days <= 180 else "more"
+
+
+def time_to_met_units(period: Period, today: datetime.date):
+    rows = UnmetNeed.objects.filter(_in(period, "identified_on")).values_list(
+        *_P, "identified_on", "met_on"
+    )
+    for team, area, born, identified, met in rows.iterator(chunk_size=5000):
+        band = _band((met - identified).days) if met and met <= today else "not_met"
+        yield (team, area, born, band)
+
+
+UNMET_TIME = Measure(
+    key="unmet-need-time-to-met",
+    title="How long unmet need took to be met",
+    counted="needs",
+    rows=Axis("band", TIME_BANDS, TIME_LABELS),
+    units=time_to_met_units,
+    note="Needs identified in the period, as they stand today.",
+)
+
+RATINGS = tuple(Rating.values)
+PERSON_RATINGS = (*RATINGS, "not_asked")
+RATING_LABELS = dict(Rating.choices)
+
+
+def progress_units(period: Period, today: datetime.date):
+    reviews = Review.objects.filter(status=ReviewStatus.COMPLETED).filter(_in(period, "held_on"))
+    theirs: dict = {}
+    for review_id, outcome_id, rating in (
+        PersonView.objects.filter(review__in=reviews)
+        .order_by("at")
+        .values_list("review_id", "outcome_id", "rating")
+    ):
+        if rating:
+            theirs[(review_id, outcome_id)] = rating  # the latest view counts
+    rows = OutcomeReview.objects.filter(review__in=reviews).values_list(
+        "review_id", "outcome_id", *_P, "rating"
+    )
+    for review_id, outcome_id, team, area, born, rating in rows.iterator(chunk_size=5000):
+        yield (team, area, born, rating, theirs.get((review_id, outcome_id), "not_asked"))
+
+
+REVIEW_PROGRESS = Measure(
+    key="review-progress",
+    title="Outcome progress at review: the worker's rating and the person's",
+    counted="outcomes reviewed",
+    rows=Axis("worker", RATINGS, RATING_LABELS),
+    columns=Axis(
+        "person",
+        PERSON_RATINGS,
+        {**RATING_LABELS, "not_asked": "Not recorded"},
+        heading="The person's rating",
+    ),
+    units=progress_units,
+    note="Rows: the worker's rating. Columns: the person's own rating. Where they differ "
+    "is off the diagonal.",
+    chart=False,
+)
+
+TIMELINESS = ("on_time", "overdue", "never")
+TIMELINESS_LABELS = {
+    "on_time": "Reviewed, next review not yet due",
+    "overdue": "Review overdue",
+    "never": "Never reviewed",
+}
+
+
+def timeliness_units(period: Period, today: datetime.date):
+    """People with at least one outcome, as they stood at the end of the period."""
+    end = min(period.end, today)
+    people = Person.objects.filter(outcomes__conversation__held_on__lte=end).distinct()
+    reviewed = set(
+        Review.objects.filter(status=ReviewStatus.COMPLETED, held_on__lte=end).values_list(
+            "person_id", flat=True
+        )
+    )
+    due = dict(ReviewSchedule.objects.values_list("person_id", "next_review_on"))
+    latest_next: dict = {}
+    for pid, next_on in (
+        Review.objects.filter(status=ReviewStatus.COMPLETED, held_on__lte=end)
+        .order_by("held_on")
+        .values_list("person_id", "next_review_on")
+    ):
+        latest_next[pid] = next_on
+    for pid, team, area, born in people.values_list("id", "team_id", "area_id", "date_of_birth"):
+        if pid not in reviewed:
+            yield (team, area, born, "never")
+            continue
+        next_on = latest_next.get(pid) or due.get(pid)
+        yield (team, area, born, "overdue" if next_on and next_on < end else "on_time")
+
+
+REVIEW_TIMELINESS = Measure(
+    key="review-timeliness",
+    title="Review timeliness",
+    counted="people",
+    rows=Axis("timeliness", TIMELINESS, TIMELINESS_LABELS),
+    units=timeliness_units,
+    note="People with at least one outcome, at the end of the period.",
+)
+
+DECISION_BANDS = ("7", "28", "56", "more")
+DECISION_LABELS = {
+    "7": "Within 7 days",
+    "28": "In 8 to 28 days",
+    "56": "In 29 to 56 days",
+    "more": "After more than 56 days",
+}
+
+
+def _decision_band(days: int) -> str:
+    return "7" if days <= 7 else "28" if days <= 28 else "56" if days <= 56 else "more"
+
+
+def decision_units(period: Period, today: datetime.date):
+    rows = BudgetRequest.objects.filter(
+        status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED),
+        decided_at__date__gte=period.start,
+        decided_at__date__lte=period.end,
+    ).values_list(*_P, "submitted_at", "decided_at", "status")
+    for team, area, born, submitted, decided, status in rows.iterator(chunk_size=5000):
+        yield (team, area, born, _decision_band((decided - submitted).days), status)
+
+
+BUDGET_DECISIONS = Measure(
+    key="budget-decisions",
+    title="Budget decisions: how long they took, and the answer",
+    counted="budget requests",
+    rows=Axis("wait", DECISION_BANDS, DECISION_LABELS),
+    columns=Axis(
+        "decision",
+        (RequestStatus.APPROVED.value, RequestStatus.DECLINED.value),
+        {"approved": "Agreed", "declined": "Not agreed"},
+        heading="Decision",
+    ),
+    units=decision_units,
+    note="Requests decided in the period, from the day they were made.",
+)
+
+
+def panel_units(period: Period, today: datetime.date):
+    limit = settings.GOLDENTHREAD_PANEL_MAX_WAIT_DAYS
+    rows = BudgetRequest.objects.filter(
+        referred_at__isnull=False,
+        decided_at__date__gte=period.start,
+        decided_at__date__lte=period.end,
+    ).values_list(*_P, "referred_at", "decided_at")
+    for team, area, born, referred, decided in rows.iterator(chunk_size=5000):
+        yield (team, area, born, "within" if (decided - referred).days <= limit else "over")
+
+
+def _panel_axis(period: Period) -> Axis:
+    limit = settings.GOLDENTHREAD_PANEL_MAX_WAIT_DAYS
+    return Axis(
+        "panel",
+        ("within", "over"),
+        {
+            "within": f"Decided within {limit} days of referral",
+            "over": f"Waited more than {limit} days",
+        },
+    )
+
+
+PANEL_WAITS = Measure(
+    key="panel-waits",
+    title="Decision panel waits against the agreed maximum",
+    counted="budget requests",
+    rows=_panel_axis,
+    units=panel_units,
+    note="Requests the decision panel decided in the period (Standard 8.10).",
+)
+
+MEASURES: tuple[Measure, ...] = (
+    WHAT_MATTERS_DOMAINS,
+    OUTCOME_DOMAINS,
+    OUTCOME_QUALITY,
+    OUTCOME_FLAGS,
+    SUPPORT_STEPS,
+    MET_WITHOUT_PAID,
+    SDS_EXPLAINED,
+    SDS_CHOSEN,
+    SDS_MIXES,
+    FIRST_CHOICE,
+    UNMET_NEED,
+    UNMET_TREND,
+    UNMET_TIME,
+    REVIEW_PROGRESS,
+    REVIEW_TIMELINESS,
+    BUDGET_DECISIONS,
+    PANEL_WAITS,
+)
+BY_KEY = {m.key: m for m in (PEOPLE, *MEASURES)}

@@ -1,0 +1,307 @@
+"""Each count against a hand-built fixture (AGG-1, UN-2, #14). The threshold is 1 here
+(nothing suppressed) so the raw counts can be compared; suppression is test_disclosure's."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from goldenthread.outcomes.factories import OutcomeFactory
+from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.people.factories import PersonFactory
+from goldenthread.reports import selectors
+from goldenthread.reports.disclosure import TOTAL
+from goldenthread.reports.periods import age_group, parse_period
+from goldenthread.reviews.factories import (
+    OutcomeReviewFactory,
+    PersonViewFactory,
+    ReviewFactory,
+    ReviewScheduleFactory,
+)
+from goldenthread.reviews.models import Rating
+from goldenthread.sds.factories import UnmetNeedFactory
+from goldenthread.sds.models import NeedCategory, UnmetReason
+from goldenthread.support.factories import SolutionFactory
+from goldenthread.support.models import SolutionStatus, SupportStep
+
+TODAY = datetime.date(2026, 12, 3)
+Q3 = parse_period("2026Q3", TODAY)
+IN_Q3 = datetime.date(2026, 8, 10)
+
+
+def count(measure, *coords, period=Q3, **fixed):
+    axes = selectors.FilterAxes.load()
+    cube = selectors.build(measure, period, TODAY, axes, limit=1)
+    where = fixed.get("team") or (selectors.area_code(fixed["area"]) if "area" in fixed else TOTAL)
+    key = (where, fixed.get("age", TOTAL), *coords)
+    cell = cube.cell(key)
+    assert cell.shown
+    return cell.value
+
+
+def adult(team, **kw):
+    return PersonFactory(team=team, date_of_birth=datetime.date(1970, 5, 1), **kw)
+
+
+def test_periods_and_age_groups():
+    assert (Q3.start, Q3.end) == (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+    rolling = parse_period("rolling", TODAY)
+    assert (rolling.start, rolling.end) == (datetime.date(2025, 12, 1), datetime.date(2026, 11, 30))
+    assert parse_period("2026-02", TODAY).end == datetime.date(2026, 2, 28)
+    assert parse_period("2026", TODAY).label == "2026"
+    with pytest.raises(ValueError):
+        parse_period("2026Q5", TODAY)
+    day = datetime.date(2026, 9, 30)
+    assert age_group(datetime.date(2010, 10, 1), day) == "0-15"
+    assert age_group(datetime.date(2010, 9, 30), day) == "16-17"
+    assert age_group(datetime.date(2008, 9, 30), day) == "18-64"
+    assert age_group(datetime.date(1961, 10, 1), day) == "18-64"
+    assert age_group(datetime.date(1961, 9, 30), day) == "65-74"
+    assert age_group(datetime.date(1941, 9, 30), day) == "85+"
+
+
+def _outcome(person, held_on=IN_Q3, **kw):
+    outcome = OutcomeFactory(positive_change__conversation__person=person, **kw)
+    outcome.conversation.held_on = held_on
+    outcome.conversation.save(update_fields=["held_on"])
+    return outcome
+
+
+def test_outcome_quality_and_flags(team, other_team):
+    a, b = adult(team), adult(other_team)
+    _outcome(a, checker_codes=[])
+    _outcome(a, checker_codes=["service_language", "vague"])
+    _outcome(b, checker_codes=["vague"])
+    _outcome(b, checker_codes=[], held_on=datetime.date(2026, 6, 30))  # outside Q3
+    _outcome(b, checker_codes=[], status=OutcomeStatus.REPLACED)  # rewritten since
+    assert count(selectors.OUTCOME_QUALITY, "well_written") == 1
+    assert count(selectors.OUTCOME_QUALITY, "flagged") == 2
+    assert count(selectors.OUTCOME_QUALITY, TOTAL) == 3
+    assert count(selectors.OUTCOME_QUALITY, "flagged", team=str(team.pk)) == 1
+    assert count(selectors.OUTCOME_FLAGS, "vague") == 2
+    assert count(selectors.OUTCOME_FLAGS, "service_language") == 1
+    assert count(selectors.OUTCOME_FLAGS, "jargon") == 0
+
+
+def test_support_steps_and_met_without_paid_support(team):
+    p = adult(team)
+    first = _outcome(p, status=OutcomeStatus.ACHIEVED)
+    second = _outcome(p, status=OutcomeStatus.ACHIEVED)
+    third = _outcome(p)
+    SolutionFactory(
+        outcome=first,
+        step=SupportStep.FAMILY_FRIENDS,
+        status=SolutionStatus.IN_PLACE,
+        cost=None,
+        cost_period="",
+    )
+    SolutionFactory(
+        outcome=second,
+        step=SupportStep.SUPPORT,
+        status=SolutionStatus.IN_PLACE,
+        cost=120,
+        cost_period="week",
+    )
+    SolutionFactory(
+        outcome=third,
+        step=SupportStep.COMMUNITY,
+        status=SolutionStatus.AGREED,
+        cost=None,
+        cost_period="",
+    )
+    SolutionFactory(
+        outcome=third,
+        step=SupportStep.COMMUNITY,
+        status=SolutionStatus.IDEA,
+        cost=None,
+        cost_period="",
+    )
+    assert count(selectors.SUPPORT_STEPS, SupportStep.COMMUNITY) == 1
+    assert count(selectors.SUPPORT_STEPS, SupportStep.FAMILY_FRIENDS) == 1
+    assert count(selectors.SUPPORT_STEPS, TOTAL) == 3
+    assert count(selectors.MET_WITHOUT_PAID, "unpaid") == 1
+    assert count(selectors.MET_WITHOUT_PAID, "paid") == 1
+
+
+def test_unmet_need_by_category_reason_month_and_time_to_met(team, other_team):
+    p, q = adult(team), adult(other_team)
+    UnmetNeedFactory(
+        person=p,
+        category=NeedCategory.CARER_BREAK,
+        reason=UnmetReason.BUDGET,
+        identified_on=datetime.date(2026, 7, 3),
+    )
+    UnmetNeedFactory(
+        person=p,
+        category=NeedCategory.CARER_BREAK,
+        reason=UnmetReason.BUDGET,
+        identified_on=datetime.date(2026, 8, 3),
+        met_on=datetime.date(2026, 8, 20),
+    )
+    UnmetNeedFactory(
+        person=q,
+        category=NeedCategory.HOUSING,
+        reason=UnmetReason.WAITING_LIST,
+        identified_on=datetime.date(2026, 9, 1),
+        met_on=datetime.date(2026, 11, 15),
+    )
+    UnmetNeedFactory(
+        person=q,
+        category=NeedCategory.HOUSING,
+        reason=UnmetReason.WAITING_LIST,
+        identified_on=datetime.date(2026, 10, 1),
+    )  # outside Q3
+    assert count(selectors.UNMET_NEED, NeedCategory.CARER_BREAK, UnmetReason.BUDGET) == 2
+    assert count(selectors.UNMET_NEED, NeedCategory.HOUSING, TOTAL) == 1
+    assert count(selectors.UNMET_NEED, TOTAL, TOTAL, area=str(other_team.area_id)) == 1
+    assert count(selectors.UNMET_TREND, "2026-08", "met") == 1
+    assert count(selectors.UNMET_TREND, "2026-07", "not_met") == 1
+    # Met on 15 November: after the end of Q3, so not met by the end of the period.
+    assert count(selectors.UNMET_TREND, "2026-09", "not_met") == 1
+    assert count(selectors.UNMET_TIME, "30") == 1
+    assert count(selectors.UNMET_TIME, "90") == 1
+    assert count(selectors.UNMET_TIME, "not_met") == 1
+
+
+def test_review_progress_person_beside_worker(team):
+    p = adult(team)
+    review = ReviewFactory(person=p, completed=True, held_on=IN_Q3)
+    o1, o2, o3 = _outcome(p, held_on=datetime.date(2026, 1, 5)), _outcome(p), _outcome(p)
+    OutcomeReviewFactory(review=review, outcome=o1, rating=Rating.ACHIEVED)
+    OutcomeReviewFactory(review=review, outcome=o2, rating=Rating.PARTLY)
+    OutcomeReviewFactory(review=review, outcome=o3, rating=Rating.NOT_YET)
+    PersonViewFactory(review=review, outcome=o1, person=p, rating=Rating.ACHIEVED)
+    PersonViewFactory(review=review, outcome=o2, person=p, rating=Rating.NOT_YET)
+    assert count(selectors.REVIEW_PROGRESS, Rating.ACHIEVED, Rating.ACHIEVED) == 1
+    assert count(selectors.REVIEW_PROGRESS, Rating.PARTLY, Rating.NOT_YET) == 1
+    assert count(selectors.REVIEW_PROGRESS, Rating.NOT_YET, "not_asked") == 1
+    assert count(selectors.REVIEW_PROGRESS, TOTAL, TOTAL) == 3
+
+
+def test_review_timeliness(team):
+    never, overdue, on_time = adult(team), adult(team), adult(team)
+    for p in (never, overdue, on_time):
+        _outcome(p, held_on=datetime.date(2026, 1, 10))
+    ReviewFactory(
+        person=overdue,
+        completed=True,
+        held_on=datetime.date(2026, 2, 1),
+        next_review_on=datetime.date(2026, 8, 1),
+    )
+    ReviewFactory(
+        person=on_time,
+        completed=True,
+        held_on=datetime.date(2026, 6, 1),
+        next_review_on=datetime.date(2026, 12, 1),
+    )
+    ReviewScheduleFactory(person=never, next_review_on=datetime.date(2026, 3, 1))
+    adult(team)  # no outcome: not counted
+    assert count(selectors.REVIEW_TIMELINESS, "never") == 1
+    assert count(selectors.REVIEW_TIMELINESS, "overdue") == 1
+    assert count(selectors.REVIEW_TIMELINESS, "on_time") == 1
+    assert count(selectors.REVIEW_TIMELINESS, TOTAL) == 3
+
+
+def test_age_group_filter_counts_age_at_the_end_of_the_period(team):
+    child = PersonFactory(team=team, date_of_birth=datetime.date(2012, 1, 1))
+    old = PersonFactory(team=team, date_of_birth=datetime.date(1940, 1, 1))
+    UnmetNeedFactory(person=child, identified_on=IN_Q3)
+    UnmetNeedFactory(person=old, identified_on=IN_Q3)
+    cat, reason = NeedCategory.GETTING_OUT, UnmetReason.NO_PROVIDER
+    assert count(selectors.UNMET_NEED, cat, reason, age="0-15") == 1
+    assert count(selectors.UNMET_NEED, cat, reason, age="85+") == 1
+    assert count(selectors.UNMET_NEED, cat, reason, age="18-64") == 0
+    from goldenthread.people.models import Person
+
+    Person.objects.filter(pk=child.pk).update(
+        created_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC)
+    )
+    Person.objects.filter(pk=old.pk).update(
+        created_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
+    )  # after Q3
+    assert count(selectors.PEOPLE, "people") == 1
+    assert count(selectors.PEOPLE, "people", period=parse_period("2026", TODAY)) == 2
+
+
+def test_first_choice_not_delivered_by_option_and_answer(team, practitioner):
+    from goldenthread.people.factories import AllocationFactory
+    from goldenthread.sds import services
+    from goldenthread.sds.models import Accepted, SdsOption
+
+    def shortfall(person, first, alternative):
+        AllocationFactory(person=person, worker=practitioner)
+        return services.first_choice_not_delivered_record(
+            actor=practitioner,
+            person=person,
+            first_choice=first,
+            why="No personal assistants are free in the area at the moment.",
+            alternative_offered="A care agency visit on Thursdays",
+            alternative_option=alternative,
+            plan_to_meet_need="Look again in three months.",
+            need="Support to get to the club",
+            category=NeedCategory.GETTING_OUT,
+            identified_on=IN_Q3,
+        )
+
+    shortfall(adult(team), SdsOption.OPTION_1, SdsOption.OPTION_3)
+    shortfall(adult(team), SdsOption.OPTION_1, SdsOption.OPTION_2)
+    shortfall(adult(team), SdsOption.OPTION_2, SdsOption.OPTION_3)
+    assert count(selectors.FIRST_CHOICE, SdsOption.OPTION_1, TOTAL) == 2
+    assert count(selectors.FIRST_CHOICE, SdsOption.OPTION_2, TOTAL) == 1
+    assert (
+        count(selectors.FIRST_CHOICE, TOTAL, Accepted.UNDECIDED)
+        + count(selectors.FIRST_CHOICE, TOTAL, Accepted.YES)
+        + count(selectors.FIRST_CHOICE, TOTAL, Accepted.NO)
+        == 3
+    )
+
+
+def test_outcomes_and_what_matters_by_domain(team):
+    from goldenthread.conversations.factories import ConversationFactory
+    from goldenthread.conversations.models import MattersItem, MattersKind
+
+    p = adult(team)
+    _outcome(p, domain="adult:seeing_people")
+    _outcome(p, domain="adult:seeing_people")
+    _outcome(p, domain="child:safe")
+    _outcome(p)  # not coded
+    conversation = ConversationFactory(person=p, held_on=IN_Q3)
+    for domain, kind in [
+        ("adult:feeling_safe", MattersKind.WHAT),
+        ("", MattersKind.WHAT),
+        ("adult:feeling_safe", MattersKind.WHERE),
+    ]:
+        MattersItem.objects.create(
+            person=p, conversation=conversation, text="Secret", kind=kind, domain=domain
+        )
+    assert count(selectors.OUTCOME_DOMAINS, "adult:seeing_people") == 2
+    assert count(selectors.OUTCOME_DOMAINS, "child:safe") == 1
+    assert count(selectors.OUTCOME_DOMAINS, "none") == 1
+    assert count(selectors.WHAT_MATTERS_DOMAINS, "adult:feeling_safe") == 1
+    assert count(selectors.WHAT_MATTERS_DOMAINS, "none") == 1
+
+
+def test_domain_code_lists_are_data_with_sources():
+    from django.core.exceptions import ValidationError
+
+    from goldenthread.core.domains import domains, validate_domain
+
+    adult_codes = {d.code for d in domains() if d.framework == "adult"}
+    child_codes = {d.code for d in domains() if d.framework == "child"}
+    assert {"feeling_safe", "having_a_say", "reduced_symptoms"} <= adult_codes
+    assert child_codes == {
+        "safe",
+        "healthy",
+        "achieving",
+        "nurtured",
+        "active",
+        "respected",
+        "responsible",
+        "included",
+    }
+    assert all(d.source for d in domains())
+    validate_domain("child:nurtured")
+    validate_domain("")
+    with pytest.raises(ValidationError):
+        validate_domain("adult:nonsense")

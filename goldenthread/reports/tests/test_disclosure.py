@@ -1,0 +1,247 @@
+"""Disclosure control as a property (AGG-2, #14): over random tables and filter
+combinations, no count from 1 to threshold−1 is shown or can be worked out."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from goldenthread.reports.disclosure import (
+    TOTAL,
+    Cell,
+    Dim,
+    Status,
+    build_cube,
+    protect,
+    protect_counts,
+    share,
+)
+
+from .oracle import possible_values
+
+THRESHOLD = 5
+
+
+def _dims(shape, additive):
+    dims = []
+    for i, (n, a) in enumerate(zip(shape, additive, strict=True)):
+        categories = tuple(f"c{j}" for j in range(n))
+        if a == "grouped":
+            # Teams in areas: the first category alone, the rest together.
+            groups = (
+                (("g0", categories[:1]), ("g1", categories[1:])) if n > 1 else (("g0", categories),)
+            )
+            dims.append(Dim(f"d{i}", categories, groups=groups))
+        else:
+            dims.append(Dim(f"d{i}", categories, additive=a))
+    return dims
+
+
+@st.composite
+def cubes(draw, max_dims=3, max_len=3, max_value=12):
+    shape = draw(st.lists(st.integers(1, max_len), min_size=1, max_size=max_dims))
+    # Mostly additive dimensions; sometimes rows that do not add up (flags).
+    additive = draw(
+        st.lists(
+            st.sampled_from([True, True, "grouped", False]),
+            min_size=len(shape),
+            max_size=len(shape),
+        )
+    )
+    dims = _dims(shape, additive)
+    leaves = list(itertools.product(*(d.categories for d in dims)))
+    # Many small numbers, some zeros, some large: the hard cases.
+    counts = draw(
+        st.lists(
+            st.one_of(st.integers(0, 6), st.integers(0, max_value)),
+            min_size=len(leaves),
+            max_size=len(leaves),
+        )
+    )
+    threshold = draw(st.sampled_from([THRESHOLD, THRESHOLD, 3, 10]))
+    return dims, dict(zip(leaves, counts, strict=True)), threshold
+
+
+def _check_never_shown(cube):
+    for key, cell in cube.published().items():
+        if cell.shown:
+            assert cell.value == cube.values[key]
+            assert not (1 <= cell.value < cube.threshold), (key, cell)
+        else:
+            assert cell.value is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cubes())
+def test_no_small_count_is_shown(case):
+    dims, counts, threshold = case
+    cube = protect_counts(dims, counts, threshold)
+    _check_never_shown(cube)
+    # Every small cell is labelled small; hidden cells are never small ones.
+    for key, value in cube.values.items():
+        if 1 <= value < threshold and not cube.withheld:
+            assert cube.cell(key).status is Status.SMALL
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cubes(max_dims=2, max_len=4, max_value=9))
+def test_no_small_count_can_be_worked_out(case):
+    """The attacker searches every table that agrees with what is shown — row and column
+    totals, the grand total, every filter's slice — and with the labels ("fewer than 5"
+    means 1..4; "not shown" means 0 is impossible... at least the threshold). Each small
+    cell must have at least two possible values."""
+    dims, counts, threshold = case
+    cube = protect_counts(dims, counts, threshold)
+    if cube.withheld:
+        assert all(c.status is Status.WITHHELD for c in cube.published().values())
+        return
+    seen = possible_values(cube, cap=max(counts.values(), default=0) + threshold + 2)
+    for key, values in seen.items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cubes(max_dims=3, max_len=2, max_value=9))
+def test_filters_cannot_be_differenced(case):
+    """Three dimensions: two are the page's filters, one the table's rows. A reader who
+    opens every filter combination sees every slice; still nothing small is known."""
+    dims, counts, threshold = case
+    cube = protect_counts(dims, counts, threshold)
+    if cube.withheld:
+        return
+    seen = possible_values(cube, cap=max(counts.values(), default=0) + threshold + 2)
+    for key, values in seen.items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+def test_total_minus_the_other_cells():
+    """One row: 10, 3, 12, total 25. Without secondary suppression, 25 − 10 − 12 = 3."""
+    dims = [Dim("kind", ("a", "b", "c"))]
+    cube = protect_counts(dims, {("a",): 10, ("b",): 3, ("c",): 12}, THRESHOLD)
+    assert cube.cell(("b",)).status is Status.SMALL
+    shown = {k: c.value for k, c in cube.published().items() if c.shown}
+    # Another cell in the row is hidden too, so the total no longer gives it away.
+    assert sum(1 for k in [("a",), ("b",), ("c",)] if not cube.cell(k).shown) >= 2 or (
+        (TOTAL,) not in shown
+    )
+    assert len(possible_values(cube, cap=30)[("b",)]) >= 2
+
+
+def test_two_filters_that_differ_by_one_person():
+    """Team A has 20 people: 19 aged 18–64 and 1 aged 65–74. The 'all ages' page and the
+    '18–64' page would differ by one person; one of them must not show its count."""
+    dims = [Dim("team", ("A", "B")), Dim("age", ("18-64", "65-74"))]
+    counts = {("A", "18-64"): 19, ("A", "65-74"): 1, ("B", "18-64"): 30, ("B", "65-74"): 8}
+    cube = protect_counts(dims, counts, THRESHOLD)
+    all_ages = cube.cell(cube.key(team="A"))
+    working_age = cube.cell(cube.key(team="A", age="18-64"))
+    assert not (all_ages.shown and working_age.shown)
+    assert cube.cell(cube.key(team="A", age="65-74")).status is Status.SMALL
+    assert len(possible_values(cube, cap=60)[("A", "65-74")]) >= 2
+
+
+def test_two_small_cells_that_would_pin_each_other():
+    """1 and 1 with a total of 2 shown: 'fewer than 5' twice adding to 2 gives both away.
+    The total is small too, so it is hidden, and the column must protect it."""
+    dims = [Dim("rows", ("r1", "r2")), Dim("cols", ("x", "y"))]
+    counts = {("r1", "x"): 1, ("r1", "y"): 1, ("r2", "x"): 9, ("r2", "y"): 7}
+    cube = protect_counts(dims, counts, THRESHOLD)
+    for key, values in possible_values(cube, cap=30).items():
+        assert len(values) >= 2, key
+
+
+def test_zero_is_shown_and_large_numbers_are_shown():
+    dims = [Dim("kind", ("a", "b"))]
+    cube = protect_counts(dims, {("a",): 0, ("b",): 40}, THRESHOLD)
+    assert [cube.cell(k) for k in [("a",), ("b",), (TOTAL,)]] == [
+        Cell(0, Status.SHOWN),
+        Cell(40, Status.SHOWN),
+        Cell(40, Status.SHOWN),
+    ]
+
+
+def test_an_unprotectable_small_cell_withholds_the_cube():
+    """With a threshold of 2, 'fewer than 2' means exactly 1: a lone category of 1 (the
+    other empty) cannot be hidden by any move, so nothing in the cube shows."""
+    dims = [Dim("kind", ("a", "b"))]
+    cube = protect_counts(dims, {("a",): 1, ("b",): 0}, 2)
+    assert cube.withheld
+    assert {c.status for c in cube.published().values()} == {Status.WITHHELD}
+
+
+def test_a_lone_small_category_is_hidden_with_its_total():
+    """3 in one category and 0 in the other: the total is 3 too; both read 'fewer than 5'
+    (1 to 4 either way), and the zero can be shown."""
+    dims = [Dim("kind", ("a", "b"))]
+    cube = protect_counts(dims, {("a",): 3, ("b",): 0}, THRESHOLD)
+    assert not cube.withheld
+    assert cube.cell(("b",)).shown and not cube.cell((TOTAL,)).shown
+
+
+def test_non_additive_dimension_has_no_total():
+    """Rows that overlap (an outcome can have two flags) are separate tables, no total."""
+    dims = [Dim("flag", ("vague", "service"), additive=False), Dim("team", ("A", "B"))]
+    cube = protect_counts(
+        dims,
+        {("vague", "A"): 2, ("vague", "B"): 9, ("service", "A"): 7, ("service", "B"): 8},
+        THRESHOLD,
+    )
+    assert ("vague", TOTAL) in cube.values
+    assert (TOTAL, "A") not in cube.values
+    assert cube.cell(("vague", "A")).status is Status.SMALL
+    assert not cube.cell(("vague", TOTAL)).shown or not cube.cell(("vague", "B")).shown
+
+
+def test_threshold_is_configurable():
+    dims = [Dim("kind", ("a", "b", "c"))]
+    counts = {("a",): 7, ("b",): 12, ("c",): 20}
+    assert not protect_counts(dims, counts, 10).cell(("a",)).shown
+    assert protect_counts(dims, counts, 5).cell(("a",)).shown
+
+
+def test_shares_from_hidden_counts_are_hidden():
+    assert share(Cell(None, Status.SMALL), Cell(40, Status.SHOWN)) is None
+    assert share(Cell(10, Status.SHOWN), Cell(None, Status.HIDDEN)) is None
+    assert share(Cell(0, Status.SHOWN), Cell(0, Status.SHOWN)) is None
+    assert share(Cell(10, Status.SHOWN), Cell(40, Status.SHOWN)) == 25.0
+
+
+def test_build_cube_refuses_nonsense():
+    dims = [Dim("kind", ("a",))]
+    with pytest.raises(ValueError):
+        build_cube(dims, {("z",): 1})
+    with pytest.raises(ValueError):
+        build_cube(dims, {("a",): -1})
+    with pytest.raises(ValueError):
+        protect(dims, build_cube(dims, {}), 0)
+
+
+def test_teams_in_areas_a_small_team_cannot_be_worked_out_from_its_area():
+    """Area North = team A (12) + team B (3). The area total and team A's total would give
+    team B away; team B's count, and what would reveal it, are hidden."""
+    dims = [
+        Dim("team", ("A", "B", "C"), groups=(("North", ("A", "B")), ("South", ("C",)))),
+        Dim("age", ("18-64", "65-74")),
+    ]
+    counts = {
+        ("A", "18-64"): 7,
+        ("A", "65-74"): 5,
+        ("B", "18-64"): 3,
+        ("C", "18-64"): 20,
+        ("C", "65-74"): 9,
+    }
+    cube = protect_counts(dims, counts, THRESHOLD)
+    assert cube.values[("North", TOTAL)] == 15
+    assert cube.cell(("B", TOTAL)).status is Status.SMALL
+    for key, values in possible_values(cube, cap=40).items():
+        assert len(values) >= 2, key
+
+
+def test_groups_must_cover_the_categories():
+    with pytest.raises(ValueError):
+        Dim("team", ("A", "B"), groups=(("North", ("A",)),))
+    with pytest.raises(ValueError):
+        Dim("team", ("A",), groups=(("A", ("A",)),))
