@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from goldenthread.accounts.permissions import Permission
@@ -367,3 +368,53 @@ class PossibleDuplicateView(PermissionRequiredMixin, ServiceFormView):
 
     def get_success_url(self) -> str:
         return reverse("people:possible_duplicates")
+
+
+class DraftsView(PersonRecordMixin, View):
+    """The worker's own unsaved text on a page of this person's record (#16, OS-9, SEC-5),
+    for ui/static/ui/js/drafts.js: GET ?page=… lists it; POST keeps it (`page`, then
+    `draft_key` / `draft_text` pairs). The script asks with X-GT-Draft and gets JSON; a form
+    sent again after signing in (accounts' "Send what you typed again") gets the page back
+    with the text in its boxes."""
+
+    http_method_names = ["get", "post"]
+
+    def _page(self, value: str) -> str | None:
+        prefix = f"/people/{self.person.pk}/"
+        if not value.startswith(prefix) or value.startswith(f"{prefix}drafts/"):
+            return None
+        try:
+            resolve(value)
+        except Resolver404:
+            return None
+        return value
+
+    def get(self, request, *args, **kwargs):
+        page = self._page(request.GET.get("page", ""))
+        if page is None:
+            return JsonResponse({"drafts": []}, status=400)
+        drafts = services.draft_list(actor=request.user, person=self.person, page=page)
+        return JsonResponse({"drafts": [
+            {"key": d.key, "text": d.text, "saved": presenters.draft_saved_text(d.saved_at)}
+            for d in drafts
+        ]}, headers={"Cache-Control": "no-store"})
+
+    def post(self, request, *args, **kwargs):
+        page = self._page(request.POST.get("page", ""))
+        from_script = request.headers.get("X-GT-Draft") == "1"
+        if page is None:
+            if from_script:
+                return JsonResponse({"kept": 0}, status=400)
+            return redirect("people:detail", person_id=self.person.pk)
+        boxes = list(zip(request.POST.getlist("draft_key"), request.POST.getlist("draft_text"),
+                         strict=False))
+        try:
+            kept = services.draft_save(actor=request.user, person=self.person, page=page,
+                                       boxes=boxes)
+        except ValidationError:
+            return JsonResponse({"kept": 0}, status=400)
+        if from_script:
+            return JsonResponse({"kept": kept})
+        messages.info(request, "We kept what you typed: it is back in its box below. "
+                               "It is not saved yet.")
+        return redirect(page)
