@@ -24,7 +24,7 @@
     }
     var SECRET = /password|token|secret|csrf|^code$|^otp$/i;
     var WAIT_MS = 1000;
-    var kept = {};       // key -> true: the server holds a draft for this box
+    var kept = {};       // key -> the words the server holds for this box
     var timer = null;
     var leaving = false;
     var signedOut = false;
@@ -118,11 +118,14 @@
                 return;
             }
             if (unsaved(box)) {
+                if (kept[box.key] === box.el.value) {
+                    return;  // kept already, word for word
+                }
                 body.append("draft_key", box.key);
                 body.append("draft_text", box.el.value);
-                kept[box.key] = true;
+                kept[box.key] = box.el.value;
                 count += 1;
-            } else if (kept[box.key]) {
+            } else if (kept[box.key] !== undefined) {
                 body.append("draft_key", box.key);
                 body.append("draft_text", "");
                 delete kept[box.key];
@@ -132,6 +135,7 @@
         if (!count) {
             return;
         }
+        var sent = body.getAll("draft_key");
         window.fetch(draftsUrl, {
             method: "POST",
             body: body,
@@ -142,8 +146,14 @@
             if (response.status === 401 || response.status === 403 ||
                     (response.redirected && new URL(response.url).pathname.indexOf("/account/") === 0)) {
                 showSignedOut();
+            } else if (!response.ok) {
+                sent.forEach(function (key) { delete kept[key]; });  // try again shortly
+                later();
             }
-        }).catch(function () { /* kept again on the next pause or when leaving */ });
+        }).catch(function () {
+            sent.forEach(function (key) { delete kept[key]; });  // try again shortly
+            later();
+        });
     }
 
     function later() {
@@ -182,7 +192,7 @@
                 if (!box) {
                     return;
                 }
-                kept[draft.key] = true;
+                kept[draft.key] = draft.text;
                 if (same(box.el.value, draft.text)) {
                     stale = stale || same(box.el.defaultValue, draft.text);
                     return;
