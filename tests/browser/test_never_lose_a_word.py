@@ -69,8 +69,7 @@ def crawl(page, person) -> list[str]:
     while queue and len(seen) < MAX_PAGES:
         path = queue.popleft()
         response = page.request.get(path, max_redirects=0)
-        if response.status != 200 or "text/html" not in response.headers.get(
-                "content-type", ""):
+        if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
         parser = Links()
         parser.feed(response.text())
@@ -135,8 +134,10 @@ def demo_person(transactional_db):
     practitioner = User.objects.get(username="practitioner")
     people = Person.objects.visible_to(practitioner)
     # The richest record: the most outcomes, then a review, then the most conversations.
-    person = max(people, key=lambda p: (p.outcomes.count(), p.reviews.count(),
-                                        p.conversations.count(), str(p.pk)))
+    person = max(
+        people,
+        key=lambda p: (p.outcomes.count(), p.reviews.count(), p.conversations.count(), str(p.pk)),
+    )
     return practitioner, person
 
 
@@ -174,7 +175,8 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
         if forms.count() > 1:
             saved_form = forms.first
             saved_boxes = saved_form.locator("textarea").evaluate_all(
-                "els => els.map(e => e.value)")
+                "els => els.map(e => e.value)"
+            )
             others = [t for t in typed if t not in saved_boxes]
             saved_form.locator("button[type='submit'], button:not([type])").first.click()
             page.wait_for_load_state()
@@ -190,8 +192,9 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
         end_session(page)
         boxes(page).first.press_sequentially(" and more", delay=0)
         typed[0] += " and more"
-        expect(page.locator(".gt_draft-notice", has_text="You have been signed out")
-               ).to_be_visible()
+        expect(
+            page.locator(".gt_draft-notice", has_text="You have been signed out")
+        ).to_be_visible()
         page.goto("/")
         sign_in_again(page, practitioner)
         page.wait_for_url(re.compile(r"/account/restore/"))
