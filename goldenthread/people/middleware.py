@@ -40,6 +40,6 @@ class DraftsClearedOnSaveMiddleware:
             from . import services
 
             services.draft_clear_saved(
-                actor=user, person_id=match.kwargs["person_id"], action=request.path, posted=posted
+                user=user, person_id=match.kwargs["person_id"], action=request.path, posted=posted
             )
         return response

@@ -411,15 +411,15 @@ def draft_list(*, actor: User, person: Person, page: str) -> list[Draft]:
                 .order_by("-saved_at"))
 
 
-def draft_clear_saved(*, actor: User, person_id: Any, action: str,
+def draft_clear_saved(*, user: User, person_id: Any, action: str,
                       posted: dict[str, list[str]]) -> int:
-    """After a form posted to `action` was saved: forget `actor`'s drafts of that form's
+    """After a form posted to `action` was saved: forget `user`'s own drafts of that form's
     boxes (the keys the page sent with it as `gt_draft_key`) and of any box posting there
     whose words were just saved; another box's draft for the same address with different
     words stays. Returns how many were forgotten."""
-    require_signed_in(actor, "Only a signed-in person has drafts.")
+    require_signed_in(user, "Only a signed-in person has drafts.")
     keys = set(posted.get("gt_draft_key", []))
-    drafts = list(Draft.objects.filter(user=actor, person_id=person_id).filter(
+    drafts = list(Draft.objects.filter(user=user, person_id=person_id).filter(
         Q(action=action[:500], field__in=list(posted)) | Q(key__in=keys)))
     gone = [d.pk for d in drafts if d.key in keys
             or any(_same_text(d.text, v) for v in posted.get(d.field, []))]

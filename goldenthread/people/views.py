@@ -212,8 +212,26 @@ class CircleMemberFormView(PersonRecordMixin, ServiceFormView):
             return f"{result.name} has been added to the circle."
         return f"Details for {result.name} saved."
 
+    def return_to(self) -> str | None:
+        """Where the worker came from on this person's record (step 1 of a conversation
+        links here with ?next=…): back there after saving (#16). Only a page of this
+        person's record."""
+        back = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if not back.startswith(f"/people/{self.person.pk}/") or "//" in back:
+            return None
+        try:
+            resolve(back.split("#")[0])
+        except Resolver404:
+            return None
+        return back
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["return_to"] = self.return_to()
+        return context
+
     def get_success_url(self) -> str:
-        return reverse("people:detail", args=[self.person.pk]) + "#circle"
+        return self.return_to() or reverse("people:detail", args=[self.person.pk]) + "#circle"
 
 
 class CircleMemberRemoveView(PersonRecordMixin, TemplateView):

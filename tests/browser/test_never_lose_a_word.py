@@ -92,7 +92,7 @@ def boxes(page):
 
 def type_into_every_box(page, words: str) -> list[str]:
     """Type into every box; wait until the page has kept it."""
-    page.wait_for_load_state("networkidle")  # what was kept is back in its box
+    restored(page)
     typed = []
     found = boxes(page)
     count = found.count()
@@ -105,6 +105,11 @@ def type_into_every_box(page, words: str) -> list[str]:
             box.press_sequentially(text, delay=0)
             typed.append(text)
     return typed
+
+
+def restored(page) -> None:
+    """Wait until the page has put back what was kept (ui/static/ui/js/drafts.js)."""
+    page.wait_for_selector("html[data-gt-drafts='restored']", state="attached")
 
 
 def values(page) -> list[str]:
@@ -156,6 +161,7 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
         if response.status != 200 or not boxes(page).count():
             continue  # a form saved on an earlier page changed this one
         checked.append(path)
+        print("checking", path, flush=True)
 
         # 1. Type, leave through a link (the browser asks first), come back.
         typed = type_into_every_box(page, "Left behind")
@@ -165,7 +171,7 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
         page.wait_for_load_state()
         assert dialogs[asked:] == ["beforeunload"], f"no warning leaving {path}"
         page.goto(path)
-        page.wait_for_load_state("networkidle")  # kept as a draft, or saved as typed
+        restored(page)  # kept as a draft, or saved as typed
         assert values(page) == typed, path
         if page.locator(".gt_draft-notice", has_text="We kept what you typed").count():
             told.append(path)
@@ -181,7 +187,7 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
             saved_form.locator("button[type='submit'], button:not([type])").first.click()
             page.wait_for_load_state()
             page.goto(path)
-            page.wait_for_load_state("networkidle")
+            restored(page)
             now = values(page)
             for text in others:
                 assert text in now, f"{text!r} lost on {path} after saving another form"
@@ -202,7 +208,7 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
             expect(page.locator("main")).to_contain_text(text)
         page.get_by_role("button", name="Send it again").click()
         page.wait_for_url(re.compile(re.escape(path) + "$"))
-        page.wait_for_load_state("networkidle")  # kept as a draft, or saved as typed
+        restored(page)  # kept as a draft, or saved as typed
         assert values(page) == typed, path
     assert len(checked) >= 8, checked
     assert len(told) >= len(checked) - 2, (checked, told)

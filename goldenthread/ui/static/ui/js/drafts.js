@@ -212,7 +212,9 @@
             if (stale) {
                 send();  // those words are saved now: forget their drafts
             }
-        }).catch(function () { /* the page works without its drafts */ });
+        }).catch(function () { /* the page works without its drafts */ }).then(function () {
+            document.documentElement.setAttribute("data-gt-drafts", "restored");
+        });
     }
 
     document.addEventListener("input", function (event) {
