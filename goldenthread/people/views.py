@@ -195,6 +195,7 @@ class CircleMemberFormView(PersonRecordMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.member
+        context["return_to"] = self.return_to()
         return context
 
     def save(self, form):
@@ -224,11 +225,6 @@ class CircleMemberFormView(PersonRecordMixin, ServiceFormView):
         except Resolver404:
             return None
         return back
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["return_to"] = self.return_to()
-        return context
 
     def get_success_url(self) -> str:
         return self.return_to() or reverse("people:detail", args=[self.person.pk]) + "#circle"
