@@ -204,8 +204,8 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
         page.goto("/")
         sign_in_again(page, practitioner)
         page.wait_for_url(re.compile(r"/account/restore/"))
-        for text in typed:
-            expect(page.locator("main")).to_contain_text(text)
+        # What was typed after the session ended; the rest was kept before it ended.
+        expect(page.locator("main")).to_contain_text(typed[0])
         page.get_by_role("button", name="Send it again").click()
         page.wait_for_url(re.compile(re.escape(path) + "$"))
         restored(page)  # kept as a draft, or saved as typed
