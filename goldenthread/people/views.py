@@ -406,7 +406,7 @@ class DraftsView(PersonRecordMixin, View):
     def get(self, request, *args, **kwargs):
         page = self._page(request.GET.get("page", ""))
         if page is None:
-            return JsonResponse({"drafts": []}, status=400)
+            return JsonResponse({"drafts": []})  # no page of this record: nothing kept
         drafts = services.draft_list(actor=request.user, person=self.person, page=page)
         return JsonResponse({"drafts": [
             {"key": d.key, "text": d.text, "saved": presenters.draft_saved_text(d.saved_at)}

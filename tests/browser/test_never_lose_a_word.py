@@ -57,10 +57,10 @@ class Links(HTMLParser):
             self.in_post_form = False
 
 
-def crawl(page, person) -> list[str]:
-    """Every page of the person's record reachable by links, in the order found; the ones
-    with boxes to type in are returned, one of each kind (the same address but for the
-    item's id is the same page for another item)."""
+def crawl(page, person, *, every_kind: bool = False) -> list[str]:
+    """Every page of the person's record reachable by links, in the order found; one page
+    of each kind (the same address but for an item's id is the same page for another item)
+    is returned: the ones with boxes to type in, or with `every_kind` all of them."""
     start = f"/people/{person.pk}/"
     seen = {start}
     queue = deque([start])
@@ -74,7 +74,7 @@ def crawl(page, person) -> list[str]:
         parser = Links()
         parser.feed(response.text())
         kind = UUID.sub("{id}", path)
-        if parser.boxes and kind not in kinds:
+        if (parser.boxes or every_kind) and kind not in kinds:
             kinds.add(kind)  # one page of each kind: the same form for another item
             editing.append(path)
         for href in parser.links:
@@ -214,3 +214,23 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
     assert len(told) >= len(checked) - 2, (checked, told)
     print(f"\nnever lose a word: {len(checked)} editing pages of {person} checked: {checked}")
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_axe_finds_nothing_on_any_page_of_a_persons_record(page, axe, demo_person, width):
+    """#16: axe at 1280 px and 375 px on one page of each kind of a demo person's record,
+    found by following links (tables that scroll sideways are reachable by keyboard)."""
+    practitioner, person = demo_person
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, axe, practitioner)
+    pages = crawl(page, person, every_kind=True)
+    assert len(pages) >= 20, pages
+    problems = []
+    for path in pages:
+        page.goto(path)
+        try:
+            axe.check(page)
+        except AssertionError as found:
+            problems.append(str(found)[:1500])
+    print(f"\naxe at {width} px: {len(pages)} pages, {len(problems)} with problems")
+    assert not problems, "\n\n".join(problems)
