@@ -404,6 +404,9 @@ class DraftsView(PersonRecordMixin, View):
         return value
 
     def get(self, request, *args, **kwargs):
+        if request.headers.get("X-GT-Draft") != "1":
+            # Reached as a page (after signing in again, say): the person's record.
+            return redirect("people:detail", person_id=self.person.pk)
         page = self._page(request.GET.get("page", ""))
         if page is None:
             return JsonResponse({"drafts": []})  # no page of this record: nothing kept

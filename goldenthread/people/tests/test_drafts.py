@@ -181,3 +181,35 @@ def test_words_typed_as_the_session_ends_come_back_after_signing_in(client, prac
     )
     assert response.status_code == 302 and response["Location"] == page
     assert listed(client, person) == [(f"{page}|0|0|notes", "Typed as the session ended")]
+
+
+def test_words_sent_after_another_request_found_the_session_ended_are_kept(
+    client, practitioner, person
+):
+    """The live checker's htmx request (never kept) may be the first to find the session
+    ended; the script's save that follows is still kept for the person who was signed in."""
+    sign_in(client, practitioner)
+    session = client.session
+    session[LAST_SEEN_AT] = timezone.now().timestamp() - 24 * 3600
+    session.save()
+    drafts, page = urls(person)
+    first = client.post(page, {"name": "x"}, headers={"HX-Request": "true"})
+    assert first.status_code == 302 and not FormStash.objects.exists()
+    response = keep(client, person, "Typed after the check")
+    assert response.status_code == 302
+    stash = FormStash.objects.get(user=practitioner)
+    assert stash.fields["draft_text"] == ["Typed after the check"]
+    # Signing in again ends it: a later anonymous post in this browser is nobody's.
+    sign_in(client, practitioner)
+    client.get(reverse("people:caseload"))
+    client.logout()
+    FormStash.objects.all().delete()
+    keep(client, person, "Nobody's")
+    assert not FormStash.objects.exists()
+
+
+def test_the_drafts_address_as_a_page_goes_to_the_record(practitioner_client, person):
+    drafts, _ = urls(person)
+    response = practitioner_client.get(drafts)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:detail", args=[person.pk])
