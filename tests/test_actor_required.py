@@ -103,6 +103,13 @@ def _calls(r, actor=None):
             actor=actor, allocation=r["allocation"], end_date=TODAY
         ),
         # The CHI work (#11) adds this one; listed here so the check covers it once merged.
+        "draft_save": lambda: people.draft_save(
+            actor=actor, person=person, page=f"/people/{person.pk}/edit/",
+            boxes=[(f"/people/{person.pk}/edit/|0|0|notes", "Typed")]
+        ),
+        "draft_list": lambda: people.draft_list(
+            actor=actor, person=person, page=f"/people/{person.pk}/edit/"
+        ),
         "possible_duplicate_resolve": lambda: people.possible_duplicate_resolve(
             actor=actor, possible_duplicate=None, resolution="Asked the other team"
         ),
@@ -260,6 +267,10 @@ def _calls(r, actor=None):
         ),
         "step_item_add": lambda: conversations.step_item_add(
             actor=actor, conversation=r["conversation"], item_type="aspiration", text="Travel"
+        ),
+        "step_items_add": lambda: conversations.step_items_add(
+            actor=actor, conversation=r["conversation"], item_type="aspiration",
+            texts=["Travel", "Swim"]
         ),
         "step_item_update": lambda: conversations.step_item_update(
             actor=actor, item=r["item"], expected_version=r["item"].version, text="Changed"

@@ -437,6 +437,14 @@ def _build_record(request) -> dict:
         fields={"preferred_name": ["Jeannie"]}, stashed_at=now,
         expires_at=now + _datetime.timedelta(hours=8),
     )
+    # Words typed on a page of the record and not saved yet (#16): shown only as a box's
+    # value by ui/static/ui/js/drafts.js, never in a page's markup.
+    from goldenthread.people.models import Draft
+
+    edit_page = f"/people/{person.pk}/edit/"
+    Draft.objects.create(user=practitioner, person=person, page=edit_page,
+                         key=f"{edit_page}|0|0|preferred_name", action=edit_page,
+                         field="preferred_name", text="Jeannie", saved_at=now)
     SignInCode.objects.create(
         user=practitioner, purpose=CodePurpose.values[0], code_hash="x" * 64,
         reason="Lost phone.", issued_by=None, issued_at=now,

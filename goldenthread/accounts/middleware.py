@@ -20,6 +20,11 @@ from django.utils.http import urlencode
 from . import services
 
 SIGNED_IN_AT = "gt_signed_in_at"
+# Who was signed in when this browser's session ran out: a form (or words kept as they were
+# typed, #16) posted from their page after that is still kept for them, even when another
+# request (an htmx one, which is not kept) was the first to find the session ended.
+ENDED_FOR = "gt_session_ended_for"
+NEVER_KEPT_AFTER = ("/account/", "/admin/", "/api/")  # signing in again is not a form to keep
 LAST_SEEN_AT = "gt_last_seen_at"
 LAST_SEEN_RESOLUTION = 60  # seconds
 # Never kept: secrets, and the token that proves the form came from this site.
@@ -48,15 +53,28 @@ def _csrf_ok(request: HttpRequest) -> bool:
     return checker.process_view(request, view, (), {}) is None
 
 
-def _keep_form(request: HttpRequest) -> bool:
+def _keep_form(request: HttpRequest, user=None) -> bool:
     """Keep what was typed into the form being posted when the session ended."""
     if request.method != "POST" or request.headers.get("HX-Request") or not _csrf_ok(request):
         return False
     fields = _kept_fields(request)
     if not fields:
         return False
-    services.form_stash_save(user=request.user, path=request.path, fields=fields)
+    services.form_stash_save(user=user or request.user, path=request.path, fields=fields)
     return True
+
+
+def _keep_form_after_the_end(request: HttpRequest) -> None:
+    """A form posted from a page of the session that has just ended: kept for the person
+    who was signed in (offered back only after they sign in again)."""
+    user_id = request.session.get(ENDED_FOR)
+    if request.method != "POST" or not user_id or request.path.startswith(NEVER_KEPT_AFTER):
+        return
+    from .models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        _keep_form(request, user)
 
 
 class SessionLifetimeMiddleware:
@@ -76,15 +94,21 @@ class SessionLifetimeMiddleware:
                 request.session[SIGNED_IN_AT] = now
             elif (last_seen is not None and now - last_seen > idle) or now - signed_in > lifetime:
                 kept = _keep_form(request)
+                user_id = request.user.pk
                 logout(request)
+                request.session[ENDED_FOR] = str(user_id)
                 messages.info(request, "You were signed out to keep records safe. Sign in again."
                               + (" What you typed has been kept: after you sign in you can "
                                  "send it again." if kept else ""))
                 return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
+            if ENDED_FOR in request.session:
+                del request.session[ENDED_FOR]
             if last_seen is None or now - last_seen > LAST_SEEN_RESOLUTION:
                 # Saving the session costs a write; a minute's resolution is plenty for an
                 # idle timeout measured in tens of minutes.
                 request.session[LAST_SEEN_AT] = now
+        elif ENDED_FOR in request.session:
+            _keep_form_after_the_end(request)
         return self.get_response(request)
 
 

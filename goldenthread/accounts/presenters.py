@@ -44,12 +44,21 @@ def grant_row(grant: CaseworkAccess) -> dict[str, str]:
     }
 
 
+# Words kept as they were typed on a person's record (people.Draft, #16): the boxes' keys
+# and the page address mean nothing to a reader; the words are shown.
+HIDDEN_STASH_FIELDS = frozenset({"draft_key", "gt_draft_key", "page"})
+STASH_LABELS = {"draft_text": "What you typed"}
+
+
 def stashed_field_rows(fields: dict[str, list[str]]) -> list[dict]:
     """What a person had typed, for a summary list (the field's name as words, then what
     was typed; a field with several values shows one per line)."""
     rows = []
     for name, values in fields.items():
-        label = name.replace("_", " ").replace("-", " ").strip().capitalize() or name
+        if name in HIDDEN_STASH_FIELDS:
+            continue
+        label = STASH_LABELS.get(name) or (
+            name.replace("_", " ").replace("-", " ").strip().capitalize() or name)
         typed = [v for v in values if v]
         value: str | list[str] = typed if len(typed) > 1 else (typed[0] if typed else "(empty)")
         rows.append({"key": label, "value": value})

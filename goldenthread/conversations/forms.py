@@ -22,10 +22,16 @@ from .models import (
 )
 
 
-def _text(label: str, help_text: str = "", *, required: bool = True):
-    """An item of steps 1 to 3, in the person's words."""
-    return text_field(label, help_text=help_text, rows=2, max_length=4000, required=required,
-                      required_message="Write something here.")
+def _text(label: str, help_text: str = "", *, required: bool = True, several: bool = False):
+    """An item of steps 1 to 3, in the person's words. `several`: one item per line (#16)."""
+    if several:
+        help_text = f"{help_text} To add several, put each on a line of its own.".strip()
+    return text_field(label, help_text=help_text, rows=3 if several else 2, max_length=4000,
+                      required=required, required_message="Write something here.")
+
+
+# Kinds of item where people list things: several can be added at once, one per line.
+SEVERAL_AT_ONCE = frozenset({"matters", "aspiration", "working", "strength"})
 
 
 class ConversationForm(forms.ModelForm):
@@ -90,7 +96,8 @@ class MattersForm(forms.Form):
     kind = forms.ChoiceField(label="Is this about what or where?", choices=MattersKind.choices,
                              initial=MattersKind.WHAT, widget=forms.RadioSelect)
     text = _text("What matters, or where", "In the person's words, for example "
-                 "'my garden', 'Sunday lunch at my daughter's', 'the bowling club'.")
+                 "'my garden', 'Sunday lunch at my daughter's', 'the bowling club'.",
+                 several=True)
 
 
 class WhoMattersForm(forms.Form):
@@ -109,7 +116,8 @@ class WhoMattersForm(forms.Form):
 
 
 class AspirationForm(forms.Form):
-    text = _text("Aspiration", "A hope for the future, where it is right to ask.")
+    text = _text("Aspiration", "A hope for the future, where it is right to ask.",
+                 several=True)
 
 
 class WorkingItemForm(forms.Form):
@@ -121,14 +129,14 @@ class WorkingItemForm(forms.Form):
     )
     perspective = forms.ChoiceField(label="Whose view is this?", choices=Perspective.choices,
                                     initial=Perspective.PERSON, widget=forms.RadioSelect)
-    text = _text("What they said")
+    text = _text("What they said", several=True)
 
 
 class StrengthForm(forms.Form):
     kind = forms.ChoiceField(label="What kind", choices=StrengthKind.choices,
                              initial=StrengthKind.STRENGTH, widget=forms.RadioSelect)
     text = _text("Strength, asset or support", "For example: 'good cook', 'owns a car', "
-                 "'goes to the lunch club at the church'.")
+                 "'goes to the lunch club at the church'.", several=True)
 
 
 class PositiveChangeForm(forms.Form):

@@ -221,9 +221,10 @@ class ReflectionQuestion(models.TextChoices):
 
 
 class ReflectionAnswerChoice(models.TextChoices):
+    # One answer scale for the practitioner's checklists, as the Support Sequence's (#16).
     YES = "yes", "Yes"
     PARTLY = "partly", "Partly"
-    NO = "no", "No"
+    NO = "no", "Not yet"
 
 
 class ReflectionAnswer(QuestionnaireAnswer):

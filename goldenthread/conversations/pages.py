@@ -33,4 +33,5 @@ class ConversationMixin(PersonRecordMixin):
         context["conversation"] = self.conversation
         context["record"] = record
         context["steps"] = presenters.step_navigation(record, current=self.step_key)
+        context["next_step"] = presenters.next_step(context["steps"])
         return context

@@ -53,6 +53,22 @@ def step_navigation(record: ConversationRecord, *, current: str | None) -> list[
     ]
 
 
+def next_step(steps: list[dict]) -> dict | None:
+    """The step after the current one, for "Continue to …" (the steps in order; any order
+    is still allowed through the side navigation, OS-9)."""
+    for index, step in enumerate(steps):
+        if step["current"]:
+            return steps[index + 1] if index + 1 < len(steps) else None
+    return None
+
+
+def added_message(kind: str, count: int) -> str:
+    """After adding items to a step: one, or several typed one per line."""
+    if count > 1:
+        return f"{count} items added."
+    return ADDED_MESSAGES[kind]
+
+
 def step_url_for_kind(kind: str, person, conversation) -> str:
     step = KIND_STEP[kind]
     url_name = next(url for key, _, url in STEPS if key == step)

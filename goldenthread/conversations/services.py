@@ -136,6 +136,17 @@ def step_item_add(
     return item
 
 
+def step_items_add(
+    *, actor: User, conversation: Conversation, item_type: str, texts: list[str],
+    **fields: Any
+) -> list[Any]:
+    """Add several items of one kind at once (typed one per line, #16): all or none."""
+    _check_casework(actor, conversation.person_id)
+    with transaction.atomic():
+        return [step_item_add(actor=actor, conversation=conversation, item_type=item_type,
+                              text=text, **fields) for text in texts if text.strip()]
+
+
 def step_item_update(
     *, actor: User, item: Any, expected_version: int, **changes: Any
 ) -> Any:

@@ -15,6 +15,7 @@ from goldenthread.ui.views import ServiceFormView
 
 from . import presenters, selectors, services
 from .forms import (
+    SEVERAL_AT_ONCE,
     AspirationForm,
     ConversationForm,
     MattersForm,
@@ -82,6 +83,10 @@ class ConversationAboutView(ConversationMixin, ServiceFormView):
         )
 
     def get_success_url(self) -> str:
+        next_step = presenters.next_step(
+            presenters.step_navigation(self.record, current=self.step_key))
+        if "and_continue" in self.request.POST and next_step:
+            return next_step["url"]
         return reverse("conversations:detail", args=[self.person.pk, self.conversation.pk])
 
 
@@ -140,14 +145,25 @@ class StepView(ConversationMixin, TemplateView):
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, presenters.ADDED_MESSAGES[kind])
+                messages.success(request, presenters.added_message(kind, self.added))
+                next_step = presenters.next_step(
+                    presenters.step_navigation(self.record, current=self.step_key))
+                if "and_continue" in request.POST and next_step:
+                    return HttpResponseRedirect(next_step["url"])
                 return HttpResponseRedirect(request.path + f"#{kind}")
         return self.render_to_response(self.get_context_data(**{f"{kind}_form": form}))
 
     def save(self, kind: str, data: dict) -> None:
         actor, conversation = self.request.user, self.conversation
+        self.added = 1
         if kind == "change":
             services.positive_change_add(actor=actor, conversation=conversation, **data)
+        elif kind in SEVERAL_AT_ONCE:
+            # Several typed one per line: each its own item, all or none (#16).
+            fields = {k: v for k, v in data.items() if k != "text"}
+            self.added = len(services.step_items_add(
+                actor=actor, conversation=conversation, item_type=kind,
+                texts=data["text"].splitlines(), **fields))
         else:
             services.step_item_add(actor=actor, conversation=conversation,
                                    item_type=kind, **data)

@@ -15,7 +15,7 @@ class DirectorySearchForm(forms.Form):
     )
     place = forms.CharField(
         label="Where?", required=False, max_length=100,
-        help_text="A town, area or postcode, for example Scunthorpe or BS5.",
+        help_text="A town, area or postcode, for example Paisley or EH11.",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
                                       "class": "ds_input--fixed-20"}),
         error_messages={"max_length": "Use 100 characters or fewer."},

@@ -264,3 +264,37 @@ class PossibleDuplicate(BaseModel):
 
     def __str__(self) -> str:
         return f"Possible duplicate: {self.given_name} {self.family_name}"
+
+
+class Draft(models.Model):
+    """What a worker has typed into a box on a page of a person's record and not saved yet
+    (#16, OS-9, SEC-5): kept on the server for that worker only, so leaving the page,
+    saving another form on it or being signed out never loses a word. Not part of the
+    record: nobody else ever sees it, it is removed when the text is saved, and it lapses
+    after GOLDENTHREAD_DRAFT_DAYS. Reached only through the person's record
+    (PersonRecordMixin), so a worker who loses access to the person loses the drafts too.
+
+    `page` is the address the box is on; `key` names the box on that page (the address
+    its form posts to, the form's place among forms posting there, and the field's name).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=500)
+    key = models.CharField(max_length=600)
+    action = models.CharField(max_length=500)
+    field = models.CharField(max_length=100)
+    text = models.TextField(max_length=20_000)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "person", "page", "key"],
+                                    name="draft_one_per_box"),
+        ]
+        indexes = [models.Index(fields=["user", "person", "action"], name="draft_by_action")]
+
+    def __str__(self) -> str:
+        return f"Draft for {self.user} on {self.page} ({self.field})"

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from goldenthread.core.formatting import date_text
+from goldenthread.core.formatting import date_text, datetime_text
 
 from .models import Person
 
@@ -40,3 +40,8 @@ def person_summary_rows(person: Person, *, edit_url: str | None) -> list[dict]:
          "action_url": None if key in not_editable else edit_url, "action_label": "Change"}
         for key, value in rows
     ]
+
+
+def draft_saved_text(moment: datetime.datetime) -> str:
+    """When a draft was kept, for "We kept what you typed here on …"."""
+    return datetime_text(moment)

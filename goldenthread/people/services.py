@@ -23,7 +23,7 @@ from goldenthread.core.services import audited_update, require_signed_in
 
 from .chi import normalise_chi
 from .guards import NEW_PERSON, require_casework
-from .models import Allocation, CircleMember, Person, PossibleDuplicate
+from .models import Allocation, CircleMember, Draft, Person, PossibleDuplicate
 
 PERSON_FIELDS = (
     "given_name", "family_name", "preferred_name", "date_of_birth", "chi_number",
@@ -391,4 +391,68 @@ def hand_over_allocations(sender: Any = None, *, actor: User, worker: User, team
     return handover
 
 
-# --- Sign-in: resets and the person's own set-up -------------------------------------------
+# --- Drafts: text typed and not saved yet (#16, OS-9, SEC-5) ------------------------------
+# Not part of the record and never shown to anyone but their author, so they are not in the
+# change history (a row per keystroke pause would bury the record's real changes); the
+# page that reads or writes them is in the person's access log like any other page.
+
+DRAFT_MAX_BOXES = 200
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def draft_save(*, actor: User, person: Person, page: str,
+               boxes: Iterable[tuple[str, str]]) -> int:
+    """Keep what `actor` typed into boxes on `page` of `person`'s record. `boxes` are
+    (key, text) pairs; the key is "<action>|<n>|<field>" (ui/static/ui/js/drafts.js). An
+    empty text removes that box's draft. Returns how many drafts are kept."""
+    require_casework(actor, person, doing="keep typed text on a person's record")
+    now = timezone.now()
+    kept = 0
+    with transaction.atomic():
+        for key, text in list(boxes)[:DRAFT_MAX_BOXES]:
+            action, _, rest = key.partition("|")
+            field = rest.rpartition("|")[2]
+            if not action.startswith("/") or not field:
+                raise ValidationError("That box cannot be kept.")
+            mine = Draft.objects.filter(user=actor, person=person, page=page[:500],
+                                        key=key[:600])
+            if not text.strip():
+                mine.delete()
+                continue
+            updated = mine.update(text=text[:20_000], saved_at=now)
+            if not updated:
+                Draft.objects.create(user=actor, person=person, page=page[:500],
+                                     key=key[:600], action=action[:500], field=field[:100],
+                                     text=text[:20_000], saved_at=now)
+            kept += 1
+    return kept
+
+
+def draft_list(*, actor: User, person: Person, page: str) -> list[Draft]:
+    """`actor`'s own drafts on `page` of `person`'s record, newest first (none lapsed)."""
+    require_casework(actor, person, doing="see typed text on a person's record")
+    since = timezone.now() - datetime.timedelta(days=settings.GOLDENTHREAD_DRAFT_DAYS)
+    with transaction.atomic():
+        Draft.objects.filter(user=actor, saved_at__lt=since).delete()
+    return list(Draft.objects.filter(user=actor, person=person, page=page[:500])
+                .order_by("-saved_at"))
+
+
+def draft_clear_saved(*, user: User, person_id: Any, action: str,
+                      posted: dict[str, list[str]]) -> int:
+    """After a form posted to `action` was saved: forget `user`'s own drafts of that form's
+    boxes (the keys the page sent with it as `gt_draft_key`) and of any box posting there
+    whose words were just saved; another box's draft for the same address with different
+    words stays. Returns how many were forgotten."""
+    require_signed_in(user, "Only a signed-in person has drafts.")
+    keys = set(posted.get("gt_draft_key", []))
+    drafts = list(Draft.objects.filter(user=user, person_id=person_id).filter(
+        Q(action=action[:500], field__in=list(posted)) | Q(key__in=keys)))
+    gone = [d.pk for d in drafts if d.key in keys
+            or any(_same_text(d.text, v) for v in posted.get(d.field, []))]
+    if gone:
+        Draft.objects.filter(pk__in=gone).delete()
+    return len(gone)

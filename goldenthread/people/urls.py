@@ -24,4 +24,5 @@ urlpatterns = [
          name="allocation_add"),
     path("<uuid:person_id>/allocations/<uuid:allocation_id>/end/",
          views.AllocationEndView.as_view(), name="allocation_end"),
+    path("<uuid:person_id>/drafts/", views.DraftsView.as_view(), name="drafts"),
 ]

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from goldenthread.accounts import selectors as account_selectors
@@ -195,6 +196,7 @@ class CircleMemberFormView(PersonRecordMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.member
+        context["return_to"] = self.return_to()
         return context
 
     def save(self, form):
@@ -212,8 +214,21 @@ class CircleMemberFormView(PersonRecordMixin, ServiceFormView):
             return f"{result.name} has been added to the circle."
         return f"Details for {result.name} saved."
 
+    def return_to(self) -> str | None:
+        """Where the worker came from on this person's record (step 1 of a conversation
+        links here with ?next=…): back there after saving (#16). Only a page of this
+        person's record."""
+        back = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if not back.startswith(f"/people/{self.person.pk}/") or "//" in back:
+            return None
+        try:
+            resolve(back.split("#")[0])
+        except Resolver404:
+            return None
+        return back
+
     def get_success_url(self) -> str:
-        return reverse("people:detail", args=[self.person.pk]) + "#circle"
+        return self.return_to() or reverse("people:detail", args=[self.person.pk]) + "#circle"
 
 
 class CircleMemberRemoveView(PersonRecordMixin, TemplateView):
@@ -393,3 +408,56 @@ class TeamView(LoginRequiredMixin, TemplateView):
         handed_over = [person for h in handovers for person, _ in h.people]
         log_list_view(self.request, unallocated + [p for p in handed_over if p not in unallocated])
         return context
+
+
+class DraftsView(PersonRecordMixin, View):
+    """The worker's own unsaved text on a page of this person's record (#16, OS-9, SEC-5),
+    for ui/static/ui/js/drafts.js: GET ?page=… lists it; POST keeps it (`page`, then
+    `draft_key` / `draft_text` pairs). The script asks with X-GT-Draft and gets JSON; a form
+    sent again after signing in (accounts' "Send what you typed again") gets the page back
+    with the text in its boxes."""
+
+    http_method_names = ["get", "post"]
+
+    def _page(self, value: str) -> str | None:
+        prefix = f"/people/{self.person.pk}/"
+        if not value.startswith(prefix) or value.startswith(f"{prefix}drafts/"):
+            return None
+        try:
+            resolve(value)
+        except Resolver404:
+            return None
+        return value
+
+    def get(self, request, *args, **kwargs):
+        if request.headers.get("X-GT-Draft") != "1":
+            # Reached as a page (after signing in again, say): the person's record.
+            return redirect("people:detail", person_id=self.person.pk)
+        page = self._page(request.GET.get("page", ""))
+        if page is None:
+            return JsonResponse({"drafts": []})  # no page of this record: nothing kept
+        drafts = services.draft_list(actor=request.user, person=self.person, page=page)
+        return JsonResponse({"drafts": [
+            {"key": d.key, "text": d.text, "saved": presenters.draft_saved_text(d.saved_at)}
+            for d in drafts
+        ]}, headers={"Cache-Control": "no-store"})
+
+    def post(self, request, *args, **kwargs):
+        page = self._page(request.POST.get("page", ""))
+        from_script = request.headers.get("X-GT-Draft") == "1"
+        if page is None:
+            if from_script:
+                return JsonResponse({"kept": 0}, status=400)
+            return redirect("people:detail", person_id=self.person.pk)
+        boxes = list(zip(request.POST.getlist("draft_key"), request.POST.getlist("draft_text"),
+                         strict=False))
+        try:
+            kept = services.draft_save(actor=request.user, person=self.person, page=page,
+                                       boxes=boxes)
+        except ValidationError:
+            return JsonResponse({"kept": 0}, status=400)
+        if from_script:
+            return JsonResponse({"kept": kept})
+        messages.info(request, "We kept what you typed: it is back in its box below. "
+                               "It is not saved yet.")
+        return redirect(page)

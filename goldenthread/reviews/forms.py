@@ -42,8 +42,8 @@ class OutcomeReviewForm(forms.Form):
     new_measure_value = forms.DecimalField(
         label="The measure now, as a number", required=False, max_digits=12,
         decimal_places=2,
-        help_text="Where it has a number: for example 2, if she went to the club on 2 "
-                  "Thursdays last month. Leave it blank if the measure is not a number.",
+        help_text="Where the measure is a count or an amount: for example 2, for twice in "
+                  "the last month. Leave it blank if the measure is not a number.",
         error_messages={
             "invalid": "Enter the measure as a number, for example 2 or 3.5, or leave it blank.",
             "max_digits": "Enter a number with no more than 10 digits before the point.",
@@ -217,6 +217,12 @@ class FinishForm(forms.Form):
     )
     next_review_on = _date_field("Date of the next review", required=False,
                                  what="the date of the next review")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Kept while the review is in progress, needed to finish it: never "(optional)".
+        self.fields["what_learned"].optional_label = False
+        self.fields["next_review_on"].optional_label = False
 
 
 class DueFilterForm(forms.Form):

@@ -164,6 +164,35 @@ class ReviewMixin(PersonRecordMixin):
         url = reverse("reviews:detail", args=[self.person.pk, self.review.pk])
         return f"{url}#{anchor}" if anchor else url
 
+    def outcome_url(self, block) -> str:
+        """One outcome of the review on a page of its own (#16)."""
+        return reverse("reviews:outcome", args=[self.person.pk, self.review.pk,
+                                                block.outcome.pk])
+
+    def after_saving(self, block) -> str:
+        """While the review is in progress, back to that outcome's own page (the other
+        outcomes' boxes are not on it, so nothing typed elsewhere is reloaded away);
+        afterwards, the review's record."""
+        if self.review.is_draft:
+            return f"{self.outcome_url(block)}#outcome-{block.key}"
+        return self.detail_url(f"outcome-{block.key}")
+
+    def neighbours(self, block) -> dict:
+        """Where this outcome sits in the review: "Outcome 2 of 3", the next one."""
+        blocks = self.sheet.blocks
+        index = next(i for i, b in enumerate(blocks) if b.outcome.pk == block.outcome.pk)
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        earlier = blocks[index - 1] if index > 0 else None
+        return {
+            "position": index + 1, "count": len(blocks),
+            "next": ({"url": self.outcome_url(following),
+                      "statement": presenters.short(following.outcome.statement, 90)}
+                     if following else None),
+            "previous": ({"url": self.outcome_url(earlier),
+                          "statement": presenters.short(earlier.outcome.statement, 90)}
+                         if earlier else None),
+        }
+
     def block_for(self, outcome_id):
         for block in self.sheet.blocks:
             if str(block.outcome.pk) == str(outcome_id):
@@ -237,11 +266,22 @@ class ReviewDetailView(ReviewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sheet = self.sheet
-        for block in sheet.blocks:
-            self.decorate(block)
+        # In progress: a summary, each outcome reviewed on a page of its own (#16).
+        # Finished: the record of every outcome on this page.
+        one_at_a_time = self.review.is_draft
+        if not one_at_a_time:
+            for block in sheet.blocks:
+                self.decorate(block)
         context["sheet"] = sheet
+        context["one_at_a_time"] = one_at_a_time
+        waiting = [b for b in sheet.blocks if b.this_review is None] or sheet.blocks
+        context["start_url"] = self.outcome_url(waiting[0]) if waiting else ""
+        context["missing"] = [{"statement": o.statement, "url": reverse(
+            "reviews:outcome", args=[self.person.pk, self.review.pk, o.pk])}
+            for o in sheet.missing]
         context["tasks"] = [
-            {"title": presenters.short(b.outcome.statement, 90), "url": f"#outcome-{b.key}",
+            {"title": presenters.short(b.outcome.statement, 90),
+             "url": self.outcome_url(b) if one_at_a_time else f"#outcome-{b.key}",
              "status": "Completed" if b.this_review else "Not started",
              "hint": b.status_text}
             for b in sheet.blocks
@@ -261,7 +301,7 @@ class ReviewBlockFormView(ReviewMixin, ServiceFormView):
         return self.block_for(self.kwargs["outcome_id"])
 
     def get_success_url(self) -> str:
-        return self.detail_url(f"outcome-{self.block.key}")
+        return self.after_saving(self.block)
 
 
 class OutcomeReviewView(ReviewBlockFormView):
@@ -284,6 +324,7 @@ class OutcomeReviewView(ReviewBlockFormView):
         if self.request.method != "POST" and not self.block_editable(self.block):
             form = None  # nothing to change: the block shows what was recorded
         context["entry"] = self.decorate(self.block, form=form)
+        context.update(self.neighbours(self.block))
         return context
 
     def save(self, form):
@@ -328,6 +369,7 @@ class PersonViewAddView(ReviewBlockFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["entry"] = self.decorate(self.block, view_form=context["form"])
+        context.update(self.neighbours(self.block))
         context["focus"] = "view"
         return context
 
@@ -380,7 +422,7 @@ class SolutionReviewView(ReviewMixin, ServiceFormView):
         return f"Decision about “{self.line[1].solution.what}” saved."
 
     def get_success_url(self) -> str:
-        return self.detail_url(f"outcome-{self.line[0].key}")
+        return self.after_saving(self.line[0])
 
 
 class FinishView(ReviewMixin, ServiceFormView):

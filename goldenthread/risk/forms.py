@@ -20,7 +20,7 @@ class RiskForm(forms.Form):
     )
     activity = forms.CharField(
         label="What the person wants to do", max_length=300,
-        help_text="For example: 'walk to the bowling club on her own'.",
+        help_text="In the person's words, for example: 'go to the shops on my own'.",
         error_messages={"required": "Say what the person wants to do.",
                         "max_length": "Keep this to 300 characters or fewer."},
     )

@@ -419,6 +419,8 @@ class DecideForm(forms.Form):
             choices.append(("refer", "Refer it to the decision panel"))
         self.fields["action"].choices = choices
         reasons, for_person = self.fields["reasons"], self.fields["reasons_for_person"]
+        # Needed for some decisions (the hints say which): never labelled "(optional)".
+        reasons.optional_label = for_person.optional_label = False
         if any(value == "refer" for value, _ in choices):
             reasons.help_text = ("For the record: what was considered and why. Needed if you "
                                  "do not agree the budget or refer it to the panel.")
@@ -439,7 +441,8 @@ class DecideForm(forms.Form):
             self.add_error("reasons", "Give the reasons for not agreeing the budget.")
         if action == "refer" and not (data.get("reasons") or "").strip():
             self.add_error("reasons", "Give the reasons for referring it to the decision panel.")
-        if action in ("approve", "decline") and not (data.get("reasons_for_person") or "").strip():
+        if (action in ("approve", "decline") and "reasons_for_person" not in self.errors
+                and not (data.get("reasons_for_person") or "").strip()):
             self.add_error("reasons_for_person",
                            "Write the reasons as they will be explained to the person.")
         return data

@@ -109,6 +109,8 @@ class SolutionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         cost, period = cleaned.get("cost"), cleaned.get("cost_period")
+        if cost == 0 and not period:
+            cleaned["cost"] = cost = None  # £0 and "No cost" say the same thing (#16)
         if cost is not None and not period and "cost_period" not in self.errors:
             self.add_error("cost_period", "Say how often this cost is paid.")
         if cost is None and period and "cost" not in self.errors:

@@ -77,6 +77,11 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     assert "0 of 3 reviewed." in page.locator("main").inner_text()
     axe.check(page)
     review = Review.objects.get(person=person)
+    # One outcome at a time (#16): the summary leads to the first outcome's own page.
+    page.get_by_role("link", name="Review the outcomes, one at a time").click()
+    page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/$"))
+    assert "outcome 1 of 3" in page.locator("main").inner_text()
+    axe.check(page)
 
     # A mistake first: no rating. The problem is explained and the words typed are kept.
     part = section(page, outcomes[0])
@@ -93,7 +98,7 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     choose(page.get_by_label("Keep it as it is"))
     page.get_by_label("The measure now, as a number").fill("2")
     page.get_by_role("button", name="Save the review of this outcome").click()
-    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
+    page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/#outcome-"))
     assert "Review of this outcome saved." in page.locator("main").inner_text()
 
     # Jean's own view of the first outcome differs from the worker's: kept as hers.
@@ -102,17 +107,21 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
         "I've only been twice. I want to go on my own.")
     choose(view_form.get_by_label("Not yet", exact=True))
     view_form.get_by_role("button", name="Save Jean's view").click()
-    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
+    page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/#outcome-"))
     first = section(page, outcomes[0]).inner_text()
     assert "In Jean's words: “I've only been twice. I want to go on my own.”" in first
     assert "Jean's own rating: Not yet" in first
     axe.check(page)
 
     # The second is achieved and closed; the third is rewritten.
+    page.get_by_role("link", name="Next outcome").click()
+    page.wait_for_url(re.compile(rf"/outcomes/{outcomes[1].pk}/$"))
     review_outcome(page, outcomes[1], rating="Achieved", evidence="Shops every Saturday.",
                    decision="Close it (as achieved, if you rated it achieved)").get_by_role(
         "button", name="Save the review of this outcome").click()
-    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
+    page.wait_for_url(re.compile(rf"/outcomes/{outcomes[1].pk}/#outcome-"))
+    page.get_by_role("link", name="Next outcome").click()
+    page.wait_for_url(re.compile(rf"/outcomes/{outcomes[2].pk}/$"))
     form = review_outcome(page, outcomes[2], rating="No longer relevant",
                           evidence="The choir has stopped meeting.",
                           decision="Rewrite it (the old wording is kept in the record)")
@@ -121,8 +130,11 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
         "library, by March")
     form.get_by_label("Starting point now").fill("No evening off since the choir stopped")
     form.get_by_role("button", name="Save the review of this outcome").click()
-    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#outcome-"))
+    page.wait_for_url(re.compile(rf"/outcomes/{outcomes[2].pk}/#outcome-"))
     assert "Outcome rewritten. The old wording is kept" in page.locator("main").inner_text()
+    axe.check(page)
+    page.get_by_role("link", name="Finish the review").click()
+    page.wait_for_url(re.compile(rf"/reviews/{review.pk}/#finish$"))
     assert "3 of 3 reviewed." in page.locator("main").inner_text()
     axe.check(page)
 

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "goldenthread.ui.htmx.HtmxTokenMiddleware",
+    # Unsaved text kept for its author is forgotten once it is saved (#16).
+    "goldenthread.people.middleware.DraftsClearedOnSaveMiddleware",
     # AxesMiddleware should be the last middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -200,6 +202,8 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
 GOLDENTHREAD_FORM_STASH_LIFETIME = timedelta(hours=8)
+# Unsaved text typed into a box on a person's record (people.Draft, #16).
+GOLDENTHREAD_DRAFT_DAYS = 30
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

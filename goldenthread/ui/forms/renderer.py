@@ -73,8 +73,13 @@ class DesignSystemBoundField(BoundField):
 
     @property
     def is_optional(self) -> bool:
-        """Whether the label says "(optional)". A lone checkbox never does."""
-        return not self.field.required and self.ds_kind != "checkbox"
+        """Whether the label says "(optional)". A lone checkbox never does, nor a label
+        that says so already ("Note (optional)" is not "Note (optional) (optional)", #16), nor
+        a field that is needed in some cases only (`field.optional_label = False`; its hint
+        says when it is needed)."""
+        return (not self.field.required and self.ds_kind != "checkbox"
+                and getattr(self.field, "optional_label", True)
+                and "(optional)" not in str(self.label or self.field.label or "").lower())
 
     @property
     def error_target_id(self) -> str:

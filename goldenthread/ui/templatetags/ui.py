@@ -61,6 +61,16 @@ def capture(parser, token):
 
 
 @register.filter
+def lower_first(value) -> str:
+    """"Date of birth" → "date of birth" for "Change date of birth"; a word in capitals
+    stays ("CHI number")."""
+    text = str(value)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+@register.filter
 def is_list(value) -> bool:
     """True for a list or tuple (for example several answers to one question)."""
     return isinstance(value, (list, tuple))

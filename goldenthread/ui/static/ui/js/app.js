@@ -37,6 +37,16 @@
         root.querySelectorAll("table[data-smallscreen]:not(.js-instantiated)").forEach(function (table) {
             new window.DS.components.MobileTable(table).init();
         });
+        reachableTables(root);
+    }
+
+    // A table that scrolls sideways on a small screen can be reached and scrolled by
+    // keyboard (WCAG 2.1.1; axe's scrollable-region-focusable): a tab stop, named by its
+    // caption (#16).
+    function reachableTables(root) {
+        root.querySelectorAll("table[data-smallscreen='scrolling']").forEach(function (table) {
+            table.setAttribute("tabindex", "0");
+        });
     }
 
     // Move focus to the error summary so screen reader users hear what to fix.
@@ -92,6 +102,7 @@
     if (window.DS) {
         window.DS.initAll();
     }
+    reachableTables(document);
     focusErrorSummary(document);
 
     document.addEventListener("htmx:load", function (event) {

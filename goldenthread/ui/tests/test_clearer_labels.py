@@ -1,0 +1,85 @@
+"""Clearer pages (#16): a label says "(optional)" once, and only when the answer may be
+left out; a needed-sometimes field explains itself in its hint instead."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+
+from goldenthread.reviews.forms import FinishForm, OutcomeReviewForm
+from goldenthread.sds.forms import DecideForm
+
+from .helpers import parse
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+    place = forms.CharField(label="Where", required=False)
+    needed_sometimes = forms.CharField(label="Reasons", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needed_sometimes"].optional_label = False
+
+
+def labels(form) -> list[str]:
+    return [label.all_text() for label in parse(str(form)).find_all("label")]
+
+
+def test_optional_is_said_once_and_only_for_answers_that_may_be_left_out():
+    assert labels(NoteForm()) == ["Note (optional)", "Where (optional)", "Reasons"]
+
+
+def test_what_we_learned_and_the_next_review_date_are_not_called_optional():
+    text = str(FinishForm())
+    assert "What we learned at this review" in text
+    assert "(optional)" not in text
+
+
+def test_a_team_leaders_reasons_are_not_called_optional():
+    form = DecideForm(may_decide=True, may_refer=True)
+    assert "(optional)" not in str(form)
+
+
+def test_the_panels_empty_decline_shows_each_error_once():
+    form = DecideForm(
+        data={"action": "decline", "reasons": "", "reasons_for_person": "", "version": "1"},
+        may_decide=True,
+        may_refer=False,
+        as_panel=True,
+    )
+    assert not form.is_valid()
+    assert form.errors["reasons_for_person"] == [
+        "Write the reasons as they will be explained to the person."
+    ]
+    assert form.errors["reasons"] == ["Give the reasons for not agreeing the budget."]
+
+
+def test_the_review_measure_hint_tells_no_one_persons_story():
+    hint = str(OutcomeReviewForm.base_fields["new_measure_value"].help_text)
+    assert "she" not in hint.split() and "club" not in hint
+
+
+@pytest.mark.django_db
+def test_a_cost_of_nothing_with_no_cost_is_accepted(person):
+    from goldenthread.support.forms import SolutionForm
+
+    form = SolutionForm(
+        data={
+            "what": "A walk with Ann",
+            "who": "",
+            "cost": "0",
+            "cost_period": "",
+            "status": "idea",
+            "notes": "",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["cost"] is None
+    form = SolutionForm(
+        data={"what": "Lunch club", "cost": "3.50", "cost_period": "", "status": "idea"}
+    )
+    assert not form.is_valid()
+    assert Decimal("3.50") == form.cleaned_data["cost"]

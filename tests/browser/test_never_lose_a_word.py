@@ -1,0 +1,236 @@
+"""Never lose a word (#16, OS-9, SEC-5), proven by crawling, not by a list: every page of a
+demo person's record is found by following links from their record; on every page with a
+box to type in (a textarea in a form that saves), the practitioner types into every box and
+then
+
+1. leaves through a link (the browser asks first) and comes back: every word is back;
+2. saves one of the forms: the words in the other boxes are back after the page reloads;
+3. is signed out (the session ran out) while typing: after signing in again and sending
+   what was kept, every word is back in its box.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import deque
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from goldenthread.accounts.factories import DEMO_PASSWORD
+from goldenthread.accounts.middleware import LAST_SEEN_AT
+from goldenthread.accounts.models import User
+from goldenthread.nonprod.demo import load_demo_data
+from goldenthread.people.models import Person
+
+from .test_foundation_journey import code_for, sign_in
+
+MAX_PAGES = 150
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+NOT_PAGES = re.compile(r"(\.pdf$|/pdf/|/easy-read\.pdf|/export|/fhir|/drafts/|/download)")
+
+
+class Links(HTMLParser):
+    """The links on a page and whether it has a box to type in a form that saves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.in_post_form = 0
+        self.boxes = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        elif tag == "form":
+            self.in_post_form = (attributes.get("method") or "").lower() == "post"
+        elif tag == "textarea" and self.in_post_form:
+            self.boxes += 1
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_post_form = False
+
+
+def crawl(page, person, *, every_kind: bool = False) -> list[str]:
+    """Every page of the person's record reachable by links, in the order found; one page
+    of each kind (the same address but for an item's id is the same page for another item)
+    is returned: the ones with boxes to type in, or with `every_kind` all of them."""
+    start = f"/people/{person.pk}/"
+    seen = {start}
+    queue = deque([start])
+    editing = []
+    kinds = set()
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        response = page.request.get(path, max_redirects=0)
+        if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        parser = Links()
+        parser.feed(response.text())
+        kind = UUID.sub("{id}", path)
+        if (parser.boxes or every_kind) and kind not in kinds:
+            kinds.add(kind)  # one page of each kind: the same form for another item
+            editing.append(path)
+        for href in parser.links:
+            link = href.split("#")[0].split("?")[0]
+            if link.startswith(start) and link not in seen and not NOT_PAGES.search(link):
+                seen.add(link)
+                queue.append(link)
+    return editing
+
+
+def boxes(page):
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    return page.locator("form[method='post' i] textarea:visible")
+
+
+def type_into_every_box(page, words: str) -> list[str]:
+    """Type into every box; wait until the page has kept it."""
+    restored(page)
+    typed = []
+    found = boxes(page)
+    count = found.count()
+    assert count, f"no box to type in on {page.url}"
+    with page.expect_response(lambda r: "/drafts/" in r.url and r.request.method == "POST"):
+        for index in range(count):
+            text = f"{words} {index} {uuid.uuid4().hex[:6]}"
+            box = found.nth(index)
+            box.fill("")
+            box.press_sequentially(text, delay=0)
+            typed.append(text)
+    return typed
+
+
+def restored(page) -> None:
+    """Wait until the page has put back what was kept (ui/static/ui/js/drafts.js)."""
+    page.wait_for_selector("html[data-gt-drafts='restored']", state="attached")
+
+
+def values(page) -> list[str]:
+    return boxes(page).evaluate_all("els => els.map(e => e.value)")
+
+
+def sign_in_again(page, user) -> None:
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)  # the same code may be used again
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Security code").fill(code_for(user))
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def end_session(page) -> None:
+    """The session runs out: last seen a day ago."""
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=cookie["value"])
+    session[LAST_SEEN_AT] = session[LAST_SEEN_AT] - 24 * 3600
+    session.save()
+
+
+@pytest.fixture
+def demo_person(transactional_db):
+    load_demo_data()
+    practitioner = User.objects.get(username="practitioner")
+    people = Person.objects.visible_to(practitioner)
+    # The richest record: the most outcomes, then a review, then the most conversations.
+    person = max(
+        people,
+        key=lambda p: (p.outcomes.count(), p.reviews.count(), p.conversations.count(), str(p.pk)),
+    )
+    return practitioner, person
+
+
+def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person):
+    practitioner, person = demo_person
+    sign_in(page, axe, practitioner)
+    editing = crawl(page, person)
+    print("\nediting pages found:", editing)
+    assert len(editing) >= 8, editing
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    checked = []
+    told = []  # pages that said "We kept what you typed" (the others saved as you typed)
+    for path in editing:
+        response = page.goto(path)
+        if response.status != 200 or not boxes(page).count():
+            continue  # a form saved on an earlier page changed this one
+        checked.append(path)
+        print("checking", path, flush=True)
+
+        # 1. Type, leave through a link (the browser asks first), come back.
+        typed = type_into_every_box(page, "Left behind")
+        asked = len(dialogs)
+        side = page.locator(".ds_side-navigation a[href]:visible")
+        (side.last if side.count() else page.locator("a[href^='/people/']:visible").last).click()
+        page.wait_for_load_state()
+        assert dialogs[asked:] == ["beforeunload"], f"no warning leaving {path}"
+        page.goto(path)
+        restored(page)  # kept as a draft, or saved as typed
+        assert values(page) == typed, path
+        if page.locator(".gt_draft-notice", has_text="We kept what you typed").count():
+            told.append(path)
+
+        # 2. Save one form: the other boxes keep their words.
+        forms = page.locator("form[method='post' i]").filter(has=page.locator("textarea"))
+        if forms.count() > 1:
+            saved_form = forms.first
+            saved_boxes = saved_form.locator("textarea").evaluate_all(
+                "els => els.map(e => e.value)"
+            )
+            others = [t for t in typed if t not in saved_boxes]
+            saved_form.locator("button[type='submit'], button:not([type])").first.click()
+            page.wait_for_load_state()
+            page.goto(path)
+            restored(page)
+            now = values(page)
+            for text in others:
+                assert text in now, f"{text!r} lost on {path} after saving another form"
+
+        # 3. Signed out while typing: the words come back after signing in again.
+        page.goto(path)
+        typed = type_into_every_box(page, "Through the sign-in")
+        end_session(page)
+        boxes(page).first.press_sequentially(" and more", delay=0)
+        typed[0] += " and more"
+        expect(
+            page.locator(".gt_draft-notice", has_text="You have been signed out")
+        ).to_be_visible()
+        page.goto("/")
+        sign_in_again(page, practitioner)
+        page.wait_for_url(re.compile(r"/account/restore/"))
+        # What was typed after the session ended; the rest was kept before it ended.
+        expect(page.locator("main")).to_contain_text(typed[0])
+        page.get_by_role("button", name="Send it again").click()
+        page.wait_for_url(re.compile(re.escape(path) + "$"))
+        restored(page)  # kept as a draft, or saved as typed
+        assert values(page) == typed, path
+    assert len(checked) >= 8, checked
+    assert len(told) >= len(checked) - 2, (checked, told)
+    print(f"\nnever lose a word: {len(checked)} editing pages of {person} checked: {checked}")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_axe_finds_nothing_on_any_page_of_a_persons_record(page, axe, demo_person, width):
+    """#16: axe at 1280 px and 375 px on one page of each kind of a demo person's record,
+    found by following links (tables that scroll sideways are reachable by keyboard)."""
+    practitioner, person = demo_person
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, axe, practitioner)
+    pages = crawl(page, person, every_kind=True)
+    assert len(pages) >= 20, pages
+    problems = []
+    for path in pages:
+        page.goto(path)
+        try:
+            axe.check(page)
+        except AssertionError as found:
+            problems.append(str(found)[:1500])
+    print(f"\naxe at {width} px: {len(pages)} pages, {len(problems)} with problems")
+    assert not problems, "\n\n".join(problems)
