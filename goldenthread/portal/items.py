@@ -292,6 +292,17 @@ NOT_SHOWN_SEPARATELY = {
     "portal.AboutMe": "the About me page, in the person's own words, with its history",
     "portal.AccessQuestion": "your questions about who looked, on 'who looked'",
     "portal.Withholding": "shown as 'something is withheld', with its review date",
+    # Accountability (#13): on the person's own pages through the plan's sections
+    # ("What was agreed", "Moves we are planning") until the portal lists them as items.
+    "outcomes.Agreement": "whether you agreed each outcome and the plan, in the plan",
+    "accountability.Transition": "moves being planned, in the plan",
+    # NOT YET SHOWN to the person (remaining work of #12/#13, written in the closing note):
+    "accountability.Challenge": "not yet on the person's pages: complaints and challenges",
+    "accountability.ChallengeEvent": "not yet on the person's pages: a complaint's stages",
+    "accountability.Advocacy": "independent advocacy offered, in the plan",
+    "sds.UnderstandingCheck": "not yet on the person's pages: how understanding was checked",
+    # Not part of the record: a worker's own unsaved typing, seen only by them.
+    "people.Draft": "not part of the record: a worker's unsaved typing, never shown to anyone",
 }
 
 

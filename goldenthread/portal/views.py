@@ -22,10 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView, View
 
-from goldenthread.core.permissions import Permission
 from goldenthread.audit.models import AccessAction
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.formatting import datetime_text
+from goldenthread.core.permissions import Permission
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.support.plan import build_plan
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView

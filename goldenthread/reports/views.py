@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
-from goldenthread.core.permissions import Permission
 from goldenthread.accounts.rules import can
+from goldenthread.core.permissions import Permission
 from goldenthread.ui.views import PermissionRequiredMixin
 
 from . import presenters, selectors

@@ -178,8 +178,8 @@ def test_a_proxy_for_two_people_chooses_whose_record(client, person, team):
 
 
 def test_people_and_proxies_never_pass_casework_checks(person):
-    from goldenthread.core.permissions import Permission
     from goldenthread.accounts.rules import can
+    from goldenthread.core.permissions import Permission
     from goldenthread.people.guards import require_casework
 
     for link in (RecordLinkFactory(person=person), ProxyLinkFactory(person=person)):
