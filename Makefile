@@ -51,7 +51,7 @@ test-fast: install ## Run every test except the browser tests
 
 .PHONY: test-browser
 test-browser: install ## Run the browser tests (Playwright and Debian's chromium)
-	$(TEST_ENV) DATABASE_URL=$(if $(DATABASE_URL),$(DATABASE_URL)_browser,) $(BIN)/pytest -n $(BROWSER_WORKERS) -m browser $(PYTEST_ARGS) \
+	$(TEST_ENV) GT_TEST_SQLITE_FILE=1 DATABASE_URL=$(if $(DATABASE_URL),$(DATABASE_URL)_browser,) $(BIN)/pytest -n $(BROWSER_WORKERS) -m browser $(PYTEST_ARGS) \
 	  || { status=$$?; [ $$status -eq 5 ] && echo "(no browser test among those chosen)"; [ $$status -eq 5 ] || exit $$status; }
 
 .PHONY: lint

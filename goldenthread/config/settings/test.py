@@ -20,3 +20,15 @@ GOLDENTHREAD_READ_ONLY = False
 GOLDENTHREAD_READ_ONLY_FLAG = str(VAR_DIR / f"test-read-only-{os.getpid()}")  # noqa: F405
 # Report counts are computed afresh in tests (each test has its own records).
 GOLDENTHREAD_REPORTS_CACHE_SECONDS = 0
+
+# The browser suite on SQLite (make test-browser sets GT_TEST_SQLITE_FILE): a test database
+# in a file, not in memory. The live server and the browser's requests then use their own
+# connections with the busy timeout (WAL, IMMEDIATE transactions, as in production), so a
+# draft saved while the page itself is saving waits its turn instead of failing with
+# "database table is locked" (an in-memory database shares one cache between connections).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and os.environ.get(  # noqa: F405
+    "GT_TEST_SQLITE_FILE"
+):
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-browser-{os.getpid()}.sqlite3")  # noqa: F405
+    }
