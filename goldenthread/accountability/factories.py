@@ -4,6 +4,7 @@ API and commands always go through services.py."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -72,8 +73,11 @@ class TransitionFactory(factory.django.DjangoModelFactory):
 
 def accountability_record_kwargs(person) -> dict:
     """One of each item as URL kwargs (for the access tests' full_record fixture)."""
+    challenge: Any = ChallengeFactory(person=person)
+    advocacy: Any = AdvocacyFactory(person=person)
+    transition: Any = TransitionFactory(person=person)
     return {
-        "challenge_id": ChallengeFactory(person=person).pk,
-        "advocacy_id": AdvocacyFactory(person=person).pk,
-        "transition_id": TransitionFactory(person=person).pk,
+        "challenge_id": challenge.pk,
+        "advocacy_id": advocacy.pk,
+        "transition_id": transition.pk,
     }

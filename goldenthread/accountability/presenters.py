@@ -92,13 +92,12 @@ def challenge_about_rows(challenge: Challenge) -> list[dict]:
         {"key": "Date received", "value": date_text(challenge.raised_on)},
         {"key": "About", "value": challenge.get_about_display()},
     ]
-    if challenge.decision_id:
+    decision = challenge.decision if challenge.decision_id else None
+    if decision is not None:
         rows.append(
             {
                 "key": "The decision",
-                "value": (
-                    f"{date_text(challenge.decision.decided_on)}: {challenge.decision.summary}"
-                ),
+                "value": (f"{date_text(decision.decided_on)}: {decision.summary}"),
             }
         )
     rows.append({"key": "In their words", "value": challenge.details})
@@ -247,7 +246,8 @@ def transition_due_row(transition: Transition, *, today: datetime.date | None = 
         "kind": transition.get_kind_display(),
         "planned": date_text(transition.planned_on),
         "overdue": transition.planned_on < today,
-        "broken": not transition.linked_outcomes,
+        # linked_outcomes: prefetched by the selector (to_attr).
+        "broken": not getattr(transition, "linked_outcomes"),  # noqa: B009
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -25,7 +26,7 @@ from .models import (
 
 class PersonAccountFactory(UserFactory):
     role = Role.PERSON
-    team = None
+    team = None  # type: ignore[assignment]  # people and proxies belong to no team
     job_title = ""
     username = factory.Sequence(lambda n: f"person{n}")
 
@@ -87,8 +88,8 @@ def portal_record_kwargs(person) -> dict:
 
     worker = person.allocations.first().worker
     today = timezone.localdate()
-    own = RecordLinkFactory(person=person)
-    proxy = ProxyLinkFactory(
+    own: Any = RecordLinkFactory(person=person)
+    proxy: Any = ProxyLinkFactory(
         person=person,
         legal_reference="POA 123",
         hidden_sections=["risks"],
@@ -118,7 +119,7 @@ def portal_record_kwargs(person) -> dict:
         expires_at=timezone.now() + datetime.timedelta(days=14),
     )
     ItemCommentFactory(person=person, author=own.user)
-    correction = CorrectionRequestFactory(
+    correction: Any = CorrectionRequestFactory(
         person=person,
         asked_by=own.user,
         item_text="Uses a hearing aid",

@@ -650,7 +650,7 @@ class ReviewViewView(PortalRecordMixin, ServiceFormView):
         )
 
 
-class AboutMeMixin:
+class AboutMeMixin(ServiceFormView):
     """About me (P-4): shown with its history, edited by the person, their proxy or a
     worker with them; a stale save shows the other version and keeps what was typed."""
 
@@ -698,14 +698,14 @@ class AboutMeMixin:
         return self.request.path
 
 
-class AboutMeView(PortalRecordMixin, AboutMeMixin, ServiceFormView):
+class AboutMeView(PortalRecordMixin, AboutMeMixin):
     back_text = "Back to your record"
 
     def get_back_url(self) -> str:
         return reverse("portal:record", args=[self.person.pk])
 
 
-class StaffAboutMeView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMixin, ServiceFormView):
+class StaffAboutMeView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMixin):
     permission = Permission.ANSWER_CORRECTIONS
     back_text = "Their own access"
 

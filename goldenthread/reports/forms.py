@@ -24,11 +24,16 @@ class ReportFilterForm(forms.Form):
         self, *args, axes: FilterAxes, today: datetime.date, own_team: str | None, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices(today)
+        self._choice("period").choices = period_choices(today)
         if own_team is None:
-            self.fields["team"].choices = [("", "All teams"), *axes.team_labels.items()]
+            self._choice("team").choices = [("", "All teams"), *axes.team_labels.items()]
         else:
             del self.fields["team"]
-        self.fields["area"].choices = [("", "All areas"), *axes.area_labels.items()]
+        self._choice("area").choices = [("", "All areas"), *axes.area_labels.items()]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds_select")
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field

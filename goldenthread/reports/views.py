@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 
+from django import http
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -35,6 +36,7 @@ class Selection:
 
 class ReportMixin(PermissionRequiredMixin):
     permission = Permission.VIEW_REPORTS
+    request: http.HttpRequest
 
     @cached_property
     def today(self) -> datetime.date:
@@ -44,8 +46,9 @@ class ReportMixin(PermissionRequiredMixin):
     def own_team(self) -> str | None:
         """A team leader's reports are their team's slice of the council's cubes (the same
         suppression, so the two views cannot be played off against each other)."""
-        if can(self.request.user, Permission.VIEW_RECORDING_QUALITY):
-            return str(self.request.user.team_id)
+        user = self.request.user
+        if can(user, Permission.VIEW_RECORDING_QUALITY):
+            return str(getattr(user, "team_id", ""))  # a team leader: signed in, with a team
         return None
 
     @cached_property
