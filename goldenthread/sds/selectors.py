@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -292,6 +294,9 @@ class PlanBudgetLine:
     solution: str
     amount: str
     per_year: str
+    solution_id: Any = None
+    amount_value: Decimal | None = None
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -303,6 +308,7 @@ class PlanBudget:
     lines: list[PlanBudgetLine]
     agreed_on: str
     agreed_by: str
+    total_per_year_value: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -383,11 +389,13 @@ def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
                 solution=line.solution.what if line.solution_id else "",
                 amount=money_per_period_text(line.amount, line.period),
                 per_year=money_text(line.amount_per_year),
+                solution_id=line.solution_id, amount_value=line.amount, period=line.period,
             )
             for line in budget_request.lines.all()
         ],
         agreed_on=date_text(budget_request.decided_at),
         agreed_by=agreed_by,
+        total_per_year_value=budget_request.total_per_year,
     )
 
 

@@ -34,6 +34,7 @@ from goldenthread.outcomes.models import Outcome
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
+from goldenthread.support.services import solutions_agree_with_budget
 
 from .authority import Authority, authority_for, is_sole_team_leader, routing_limit
 from .models import (
@@ -789,6 +790,13 @@ def budget_request_decide(
             )
             record.save()
             _created(actor, record, budget_request.person_id)
+            if approved:
+                # The support the budget pays for is agreed with it (SS-6): same transaction.
+                solutions_agree_with_budget(
+                    actor=actor, person_id=budget_request.person_id,
+                    solution_ids=budget_request.lines.values_list("solution_id", flat=True),
+                    reference=budget_request.reference,
+                )
         audited_update(budget_request, auditor=Auditor(actor), expected_version=expected_version,
                        stored=current, fields=fields, clean=False,
                        person_id=budget_request.person_id)

@@ -35,8 +35,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -88,6 +89,9 @@ class PlanSolution:
     cost_text: str
     community_resource: str
     notes: str
+    pk: Any = None
+    # Set when an agreed budget pays for it: "£80.00 a week from your budget".
+    funded_text: str = ""
 
     @property
     def is_current(self) -> bool:
@@ -158,6 +162,25 @@ class PlanCosts:
         return bool(self.costed_count)
 
 
+@dataclass(frozen=True)
+class PlanFunding:
+    """The agreed budget, in numbers, set by the SDS contributor (SDS-3): what it is a
+    year, and what each budget line pays for a solution ({solution pk: (amount, period)}).
+    The plan's sentences about money are worked out from this and PlanCosts together."""
+
+    agreed_per_year: Decimal
+    by_solution: dict[Any, list[tuple[Decimal, str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MoneyWords:
+    """Every sentence the plan says about money, standard and easy read (one source)."""
+
+    costs_money: bool
+    standard: list[str]
+    easy: list[str]
+
+
 @dataclass
 class PlanDocument:
     person_name: str
@@ -177,6 +200,11 @@ class PlanDocument:
     budget: PlanSection | None = None
     decisions: PlanSection | None = None
     sections: list[PlanSection] = field(default_factory=list)
+    funding: PlanFunding | None = None
+
+    @property
+    def money(self) -> MoneyWords:
+        return presenters.plan_money_words(self.costs, self.funding)
 
     @property
     def extra_sections(self) -> list[PlanSection]:
@@ -219,6 +247,7 @@ def _solution(solution, resource_names: dict) -> PlanSolution:
         cost_text=presenters.cost_text(solution.cost, solution.cost_period),
         community_resource=resource_names.get(solution.pk, ""),
         notes=solution.notes,
+        pk=solution.pk,
     )
 
 
@@ -327,4 +356,18 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
     )
     for contributor in _CONTRIBUTORS:
         contributor(person, plan)
+    if plan.funding is not None:
+        _show_funding(plan, plan.funding)
     return plan
+
+
+def _show_funding(plan: PlanDocument, funding: PlanFunding) -> None:
+    """Each solution an agreed budget pays for says so, with the amount, so no solution
+    paid from the budget reads "No cost"."""
+    for outcome in plan.outcomes:
+        for step in outcome.steps:
+            step.solutions = [
+                replace(s, funded_text=presenters.funded_text(funding.by_solution[s.pk]))
+                if s.pk in funding.by_solution else s
+                for s in step.solutions
+            ]

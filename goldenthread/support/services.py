@@ -7,12 +7,13 @@ a stale copy (StaleEditError, SEC-5), and reports to the Auditor before it retur
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.db.models import ProtectedError
 
 from goldenthread.accounts.models import User
@@ -326,6 +327,50 @@ def solution_update(
                 added_current=solution.status in CURRENT_STATUSES,
             )
     return solution
+
+
+def solutions_agree_with_budget(
+    *,
+    actor: User,
+    person_id: Any,
+    solution_ids: Iterable[Any],
+    reference: str,
+) -> list[Solution]:
+    """The solutions an agreed budget pays for move from Idea to Agreed (SDS-4, SS-6).
+
+    Called only by `sds.services.budget_request_decide`, inside its transaction and after
+    its own check that `actor` may agree this budget (a panel member may agree a budget
+    for someone outside their caseload; the decision is the authority, not casework).
+    Each move is audited and kept as a status-history row naming the budget. Solutions
+    already agreed or in place, ended ones, and those of an outcome that is no longer open
+    (history) are left as they are. Returns the solutions moved."""
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(
+            "solutions_agree_with_budget runs inside the decision's transaction."
+        )
+    ids = {pk for pk in solution_ids if pk is not None}
+    if not ids:
+        return []
+    moved = []
+    candidates = (
+        Solution.objects.select_for_update()
+        .filter(pk__in=ids, person_id=person_id, status=SolutionStatus.IDEA,
+                outcome__status=OutcomeStatus.OPEN)
+        .order_by("created_at", "id")
+    )
+    for solution in candidates:
+        audited_update(
+            solution, auditor=Auditor(actor), expected_version=solution.version,
+            stored=solution, changes={"status": SolutionStatus.AGREED}, fields=["status"],
+            person_id=person_id, extra={"reason": f"Budget {reference} agreed"},
+        )
+        SolutionStatusChange.objects.create(
+            solution=solution, person_id=person_id, from_status=SolutionStatus.IDEA,
+            to_status=SolutionStatus.AGREED, note=f"Agreed with the budget {reference}.",
+            changed_by=actor,
+        )
+        moved.append(solution)
+    return moved
 
 
 def _only_ends(stored: Solution, after: Mapping[str, Any]) -> bool:
