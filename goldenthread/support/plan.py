@@ -156,6 +156,8 @@ class PlanCosts:
     ideas_year_total: Decimal
     ideas_year_total_text: str
     costed_count: int
+    # Paid each time it is used: shown, never guessed into the year's estimate.
+    per_session: Decimal = Decimal("0.00")
 
     @property
     def has_costs(self) -> bool:
@@ -259,7 +261,8 @@ def _costs(solutions) -> PlanCosts:
     for solution in solutions:
         if solution.cost is None:
             continue
-        yearly = solution.cost * PERIODS_PER_YEAR[CostPeriod(solution.cost_period)]
+        times = PERIODS_PER_YEAR.get(CostPeriod(solution.cost_period))
+        yearly = solution.cost * times if times is not None else Decimal("0.00")
         if solution.status in COSTED_STATUSES:
             costed += 1
             per_period[solution.cost_period] += solution.cost
@@ -269,13 +272,15 @@ def _costs(solutions) -> PlanCosts:
     lines = [
         CostLine(period=p.value, label=p.label, amount=per_period[p],
                  amount_text=presenters.money(per_period[p]))
-        for p in (CostPeriod.WEEK, CostPeriod.MONTH, CostPeriod.YEAR, CostPeriod.ONE_OFF)
+        for p in (CostPeriod.WEEK, CostPeriod.MONTH, CostPeriod.YEAR, CostPeriod.ONE_OFF,
+                  CostPeriod.SESSION)
         if p in per_period
     ]
     return PlanCosts(lines=lines, year_total=year, year_total_text=presenters.money(year),
                      ideas_year_total=ideas_year,
                      ideas_year_total_text=presenters.money(ideas_year),
-                     costed_count=costed)
+                     costed_count=costed,
+                     per_session=per_period.get(CostPeriod.SESSION, Decimal("0.00")))
 
 
 def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocument:

@@ -236,7 +236,15 @@ def plan_money_words(costs, funding):
         if not has_costs:
             easy.append("Some of my help costs money.")
         easy.append(f"My budget pays {budget_text} a year.")
-    if not (has_costs or has_budget):
+    per_session = getattr(costs, "per_session", 0)
+    if per_session:
+        session_text = money_text(per_session)
+        standard.append(
+            f"Some agreed support is paid each time it is used: {session_text} a session, not "
+            "counted in a year's estimate."
+        )
+        easy.append(f"Some of my help costs {session_text} each time I go.")
+    if not (has_costs or has_budget or per_session):
         standard.append("None of the agreed support costs money.")
         easy.append("The help we agreed does not cost money.")
     if costs.ideas_year_total:
@@ -244,4 +252,4 @@ def plan_money_words(costs, funding):
             f"Ideas not yet agreed would cost about {costs.ideas_year_total_text} more in a year."
         )
         easy.append("Some ideas would cost more. We have not agreed them yet.")
-    return MoneyWords(costs_money=has_costs or has_budget, standard=standard, easy=easy)
+    return MoneyWords(costs_money=bool(has_costs or has_budget or per_session), standard=standard, easy=easy)

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.transaction import TransactionManagementError
 from django.db.models import ProtectedError
+from django.db.transaction import TransactionManagementError
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
@@ -265,8 +265,9 @@ def solution_add_from_resource(
     resource_id: Any,
 ) -> Solution:
     """One action: a community resource found in the directory becomes an idea in step 5
-    or 6, with its name and provider filled in and the resource linked (SS-3, SS-4)."""
-    from .directory_seam import resource_for_solution
+    or 6, with its name and provider filled in, its cost and how often carried across when
+    the feed states them, and the resource linked (SS-3, SS-4)."""
+    from .directory_seam import resource_cost, resource_for_solution
 
     _check_casework(actor, person)
 
@@ -277,8 +278,10 @@ def solution_add_from_resource(
             {"community_resource": "That community resource is not in the directory. "
              "Search again and choose from the results."}
         ) from None
+    cost = resource_cost(resource)
     return solution_add(
         actor=actor, person=person, outcome=outcome, step=step, what=what, who=who,
+        cost=cost.cost, cost_period=cost.period, notes=cost.note,
         status=SolutionStatus.IDEA, community_resource=resource,
     )
 
