@@ -27,6 +27,7 @@ from . import presenters
 from .models import (
     OPEN_STATUSES,
     BudgetLine,
+    BudgetPeriod,
     BudgetRequest,
     BudgetRequestEvent,
     Decision,
@@ -144,6 +145,27 @@ def purpose_choices(person: Person) -> tuple[list, dict[str, tuple]]:
             lookup[f"s:{solution.pk}"] = (outcome, solution)
         choices.append((outcome.statement[:90], group))
     return choices, lookup
+
+
+def prefilled_lines(person: Person) -> list[dict[str, str]]:
+    """A new budget request's breakdown, filled in from the Support Sequence (#16): one
+    line for each current solution of an open outcome that has a cost and is not already
+    in a request that is waiting or agreed. A cost paid each time (a session) has no
+    budget period, so its line asks the worker how often rather than guessing."""
+    funded = set(
+        BudgetLine.objects.filter(
+            person=person, solution__isnull=False,
+            request__status__in=[*OPEN_STATUSES, RequestStatus.APPROVED],
+        ).values_list("solution_id", flat=True)
+    )
+    lines = []
+    for solution in current_solutions(person).filter(cost__gt=0):
+        if solution.pk in funded:
+            continue
+        period = solution.cost_period if solution.cost_period in BudgetPeriod.values else ""
+        lines.append({"description": solution.what[:300], "purpose": f"s:{solution.pk}",
+                      "amount": f"{solution.cost:.2f}", "period": period})
+    return lines
 
 
 # --- Team leader queues -------------------------------------------------------------------

@@ -393,7 +393,12 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
     permission_denied_message = "Only practitioners and team leaders record this."
 
     def get(self, request, *args, **kwargs):
-        return self.render_page(BudgetRequestForm(), line_formset(person=self.person))
+        # Costed solutions are not typed again: the breakdown starts from them (#16).
+        initial = selectors.prefilled_lines(self.person)
+        if not initial:
+            return self.render_page(BudgetRequestForm(), line_formset(person=self.person))
+        return self.render_page(BudgetRequestForm(), line_formset(
+            person=self.person, lines=len(initial) + 1, initial=initial))
 
     def post(self, request, *args, **kwargs):
         if "add_line" in request.POST:

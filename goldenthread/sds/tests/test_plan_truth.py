@@ -33,19 +33,32 @@ MONEY = re.compile(r"£[\d,]+\.\d\d")
 def decide(actor, budget_request, action=DecideAction.APPROVE):
     budget_request.refresh_from_db()
     return services.budget_request_decide(
-        actor=actor, budget_request=budget_request, action=action,
-        expected_version=budget_request.version, reasons="Considered the plan",
-        reasons_for_person="It meets your outcomes.")
+        actor=actor,
+        budget_request=budget_request,
+        action=action,
+        expected_version=budget_request.version,
+        reasons="Considered the plan",
+        reasons_for_person="It meets your outcomes.",
+    )
 
 
 def _idea(outcome, *, cost=Decimal("45.00"), period="week", what="Support worker, 3 hours"):
-    return SolutionFactory(outcome=outcome, status=SolutionStatus.IDEA, cost=cost,
-                           cost_period=period if cost is not None else "", what=what)
+    return SolutionFactory(
+        outcome=outcome,
+        status=SolutionStatus.IDEA,
+        cost=cost,
+        cost_period=period if cost is not None else "",
+        what=what,
+    )
 
 
 def _request_for(person, solution, amount=Decimal("45.00"), period="week"):
-    return make_budget_request(person, lines=[LineInput(
-        description=solution.what, amount=amount, period=period, solution=solution)])
+    return make_budget_request(
+        person,
+        lines=[
+            LineInput(description=solution.what, amount=amount, period=period, solution=solution)
+        ],
+    )
 
 
 def _texts(person):
@@ -61,8 +74,11 @@ def _plain(html: str) -> str:
 
 
 def _sentences_about_money(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.?!])\s+", text)
-            if "cost" in s.lower() or "£" in s or "budget" in s.lower()]
+    return [
+        s
+        for s in re.split(r"(?<=[.?!])\s+", text)
+        if "cost" in s.lower() or "£" in s or "budget" in s.lower()
+    ]
 
 
 def assert_money_words_agree(plan, standard: str, easy: str) -> None:
@@ -180,8 +196,9 @@ def test_the_panel_agreeing_moves_the_solution_too(person, outcome, panel_member
 def test_a_solution_already_in_place_or_ended_keeps_its_status(
     person, outcome, team_leader, limits
 ):
-    in_place = SolutionFactory(outcome=outcome, status=SolutionStatus.IN_PLACE,
-                               cost=Decimal("10.00"), cost_period="week")
+    in_place = SolutionFactory(
+        outcome=outcome, status=SolutionStatus.IN_PLACE, cost=Decimal("10.00"), cost_period="week"
+    )
     decide(team_leader, _request_for(person, in_place, Decimal("10.00")))
     in_place.refresh_from_db()
     assert in_place.status == SolutionStatus.IN_PLACE
@@ -203,3 +220,55 @@ def test_the_pdf_says_the_same_about_money(person, outcome, team_leader, limits)
     for sentence in NEGATIVE:
         assert sentence not in text
     assert "Your agreed budget of £9,532.12 a year pays for support" in text
+
+
+def test_the_budget_request_starts_from_the_costed_solutions(
+    person, outcome, practitioner_client, team_leader, limits
+):
+    from django.urls import reverse
+
+    from goldenthread.sds.models import BudgetRequest
+
+    weekly = _idea(outcome, what="Support worker, 3 hours")
+    session = _idea(outcome, what="Swimming for Health", cost=Decimal("3.50"), period="session")
+    _idea(outcome, what="Walking group", cost=None)  # no cost: not a budget line
+    url = reverse("sds:request_create", args=[person.pk])
+    page = practitioner_client.get(url).content.decode()
+    assert 'value="Support worker, 3 hours"' in page and 'value="45.00"' in page
+    assert f'value="s:{weekly.pk}" selected' in page
+    assert 'value="Swimming for Health"' in page and 'value="3.50"' in page
+    assert 'value="Walking group"' not in page
+    # A session's price asks how often rather than guessing: sent as it is, it is refused.
+    data = {
+        "start_date": "2026-04-01",
+        "end_date": "",
+        "case_for_request": "Support to get to the club and to swim.",
+        "contribution_period": "week",
+        "line-TOTAL_FORMS": "2",
+        "line-INITIAL_FORMS": "0",
+        "line-MIN_NUM_FORMS": "1",
+        "line-MAX_NUM_FORMS": "50",
+        "line-0-description": "Support worker, 3 hours",
+        "line-0-purpose": f"s:{weekly.pk}",
+        "line-0-amount": "45.00",
+        "line-0-period": "week",
+        "line-1-description": "Swimming for Health",
+        "line-1-purpose": f"s:{session.pk}",
+        "line-1-amount": "3.50",
+        "line-1-period": "",
+    }
+    refused = practitioner_client.post(url, data)
+    assert refused.status_code == 200 and "Choose how often it is paid." in refused.content.decode()
+    data["line-1-period"] = "week"
+    sent = practitioner_client.post(url, data)
+    assert sent.status_code == 302, re.findall(r"error[^>]*>([^<]{3,200})<", sent.content.decode())
+    budget_request = BudgetRequest.objects.get()
+    assert sorted(budget_request.lines.values_list("solution_id", flat=True)) == sorted(
+        [weekly.pk, session.pk]
+    )
+    # Asked for already: a second request does not offer them again.
+    assert 'value="Support worker, 3 hours"' not in practitioner_client.get(url).content.decode()
+    decide(team_leader, budget_request)
+    weekly.refresh_from_db()
+    session.refresh_from_db()
+    assert weekly.status == session.status == SolutionStatus.AGREED
