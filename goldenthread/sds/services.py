@@ -30,7 +30,7 @@ from goldenthread.core.formatting import PENNY, date_text
 from goldenthread.core.formatting import money_text as format_money
 from goldenthread.core.money import LARGEST
 from goldenthread.core.services import SystemActor, audited_update, require_signed_in
-from goldenthread.outcomes.models import Outcome
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
@@ -910,3 +910,61 @@ def delegated_limit_delete(*, actor: User, limit: DelegatedLimit) -> None:
         limit.delete()
 
 
+
+
+# --- Moving provision and unmet need to another outcome (#16, REV-2) -----------------------
+
+
+def budget_line_move(*, actor: User, line: BudgetLine, to_outcome: Outcome) -> BudgetLine:
+    """Link a budget line of a waiting or agreed request to another open outcome of the
+    same person (after a rewrite, the new wording). Only the link changes: what was asked
+    for and agreed is kept as it was. Audited. A line that pays for a solution follows the
+    solution: move the solution (support.services.solution_move) with it."""
+    _check_casework(actor, line.person_id)
+    if to_outcome.person_id != line.person_id:
+        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    with transaction.atomic():
+        stored = BudgetLine.objects.select_for_update().select_related("request").get(
+            pk=line.pk)
+        if stored.request.status == RequestStatus.DECLINED:
+            raise ValidationError("This budget was not agreed, so its lines are kept as they "
+                                  "were.")
+        if stored.solution_id is not None and (
+            Solution.objects.filter(pk=stored.solution_id).values_list("outcome_id", flat=True)
+            .get() != to_outcome.pk
+        ):
+            raise ValidationError({"outcome": (
+                "This line pays for a solution that is for a different outcome. Move the "
+                "solution, and the line goes with it.")})
+        outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
+        if outcome.status != OutcomeStatus.OPEN:
+            raise ValidationError({"outcome": "Choose an open outcome."})
+        auditor = Auditor(actor)
+        before = auditor.snapshot(stored)
+        BudgetLine.objects.filter(pk=stored.pk).update(outcome=to_outcome)
+        stored.outcome = to_outcome
+        auditor.updated(stored, before=before, person_id=line.person_id)
+    line.outcome = to_outcome
+    return line
+
+
+def unmet_need_move(
+    *, actor: User, need: UnmetNeed, to_outcome: Outcome, expected_version: int | None = None
+) -> UnmetNeed:
+    """Link an open unmet need to another open outcome of the same person. Audited."""
+    _check_casework(actor, need.person_id)
+    if to_outcome.person_id != need.person_id:
+        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    with transaction.atomic():
+        stored = UnmetNeed.objects.select_for_update().get(pk=need.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleEditError(stored)
+        if not stored.is_open:
+            raise ValidationError("This need has been met, so it is kept as it was.")
+        outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
+        if outcome.status != OutcomeStatus.OPEN:
+            raise ValidationError({"outcome": "Choose an open outcome."})
+        audited_update(need, auditor=Auditor(actor), expected_version=stored.version,
+                       stored=stored, changes={"outcome": to_outcome}, fields=["outcome"],
+                       clean=False, person_id=need.person_id)
+    return need

@@ -376,6 +376,50 @@ def solutions_agree_with_budget(
     return moved
 
 
+def solution_move(
+    *,
+    actor: User,
+    solution: Solution,
+    to_outcome: Outcome,
+    expected_version: int | None = None,
+) -> Solution:
+    """Move a current solution (an idea, agreed or in place) to another open outcome of
+    the same person, keeping its step, status and cost (#16, REV-2): after a rewrite, the
+    support carries on under the new wording; support left under a closed outcome can be
+    linked to the outcome it now serves. Audited. The outcome it leaves is history when it
+    is no longer open, so only the outcome it joins has its step state brought up to date
+    (and the one it leaves, if still open). `expected_version`: the version the worker saw
+    (None when the move is part of a rewrite, inside its transaction)."""
+    _check_casework(actor, solution.person_id)
+    if to_outcome.person_id != solution.person_id:
+        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    with transaction.atomic():
+        stored = Solution.objects.select_for_update().get(pk=solution.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleEditError(stored)
+        if stored.status not in CURRENT_STATUSES:
+            raise ValidationError(
+                "Only support that is an idea, agreed or in place can be moved: support that "
+                "has ended stays with the outcome it was for.")
+        if stored.outcome_id == to_outcome.pk:
+            raise ValidationError({"outcome": "It is already for this outcome."})
+        check_outcome_open(outcome_id=to_outcome.pk, what="support cannot be moved to it")
+        old_outcome = Outcome.objects.get(pk=stored.outcome_id)
+        audited_update(
+            solution, auditor=Auditor(actor), expected_version=stored.version, stored=stored,
+            changes={"outcome": to_outcome}, fields=["outcome"], clean=False,
+            person_id=solution.person_id,
+            extra={"moved_from_outcome": str(old_outcome.pk)},
+        )
+        step = SupportStep(solution.step)
+        _after_solutions_changed(actor=actor, person=solution.person, outcome=to_outcome,
+                                 step=step, added_current=True)
+        if old_outcome.status == OutcomeStatus.OPEN:
+            _after_solutions_changed(actor=actor, person=solution.person, outcome=old_outcome,
+                                     step=step)
+    return solution
+
+
 def _only_ends(stored: Solution, after: Mapping[str, Any]) -> bool:
     """Whether the one change (to the values `after`) is that support which was part of
     the plan has ended."""
