@@ -30,7 +30,7 @@ from .forms import (
     StartForm,
 )
 from .models import OutcomeDecision, ReviewStatus, review_interval_days
-from .thread import LINK_KIND_TITLE, broken_links, build_thread
+from .thread import LINK_KIND_TITLE, LinkKind, broken_links, build_thread
 
 
 def _live_check_url() -> str:
@@ -38,6 +38,13 @@ def _live_check_url() -> str:
 
 
 # --- The person's reviews and schedule --------------------------------------------------------
+
+
+def _carry_choices(outcome) -> list[tuple[str, str]]:
+    """What the review's rewrite offers to carry across to the new wording (#16)."""
+    if outcome.status != OutcomeStatus.OPEN:
+        return []
+    return [(item.key, item.label) for item in services.carry_choices(outcome)]
 
 
 class ReviewListView(PersonRecordMixin, TemplateView):
@@ -189,6 +196,7 @@ class ReviewMixin(PersonRecordMixin):
         if form is None and block.editable:
             form = OutcomeReviewForm(initial=outcome_review_initial(block), key=block.key,
                                      checker_url=_live_check_url(),
+                                     carry_choices=_carry_choices(block.outcome),
                                      auto_id=f"id_{block.key}_%s")
         block.form = form
         block.form_url = reverse("reviews:outcome", args=[person.pk, review.pk, block.outcome.pk])
@@ -274,7 +282,7 @@ class OutcomeReviewView(ReviewBlockFormView):
     def get_form_kwargs(self):
         key = self.block.key
         return {**super().get_form_kwargs(), "key": key, "checker_url": _live_check_url(),
-                "auto_id": f"id_{key}_%s"}
+                "carry_choices": _carry_choices(self.block.outcome), "auto_id": f"id_{key}_%s"}
 
     def get_initial(self):
         return outcome_review_initial(self.block)
@@ -294,7 +302,7 @@ class OutcomeReviewView(ReviewBlockFormView):
             rewrite = services.Rewrite(
                 statement=data["statement"], baseline=data["baseline"],
                 measure=data["measure"], target_date=data["target_date"],
-                assessed_need=data["assessed_need"])
+                assessed_need=data["assessed_need"], carry=form.carry_keys())
         return services.outcome_review_record(
             actor=self.request.user, review=self.review, outcome=self.block.outcome,
             rating=data["rating"], evidence=data["evidence"],
@@ -475,6 +483,26 @@ def _charts(points, *, key: str) -> dict:
     }
 
 
+def _link_actions(user, person, links) -> list[dict]:
+    """Each broken link, with what can be done about it here (#16): support or a budget
+    line left with an outcome that was rewritten or closed can be moved to an open one."""
+    from goldenthread.people.guards import may_record_for
+
+    may_record = may_record_for(user, person)
+    rows = []
+    for link in links:
+        url = text = ""
+        kind, _, pk = link.anchor.partition("-")
+        if may_record and link.kind == LinkKind.SUPPORT_NO_OUTCOME and kind == "solution":
+            url = reverse("support:solution_move", args=[person.pk, pk])
+            text = "Move it to another outcome"
+        elif may_record and link.kind == LinkKind.PROVISION_NO_OUTCOME and kind == "provision":
+            url = reverse("sds:budget_line_move", args=[person.pk, pk])
+            text = "Link it to an outcome"
+        rows.append({"link": link, "action_url": url, "action_text": text})
+    return rows
+
+
 class GoldenThreadView(PersonRecordMixin, TemplateView):
     """REV-4: one page from what matters to review results, with every broken link."""
 
@@ -495,6 +523,7 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
                 line.broken = f"provision-{line.pk}" in anchors
         context["thread"] = thread
         context["links"] = links
+        context["link_rows"] = _link_actions(self.request.user, self.person, links)
         context["link_titles"] = LINK_KIND_TITLE
         context["first_name"] = presenters.first_name(self.person)
         return context

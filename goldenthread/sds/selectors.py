@@ -147,6 +147,12 @@ def purpose_choices(person: Person) -> tuple[list, dict[str, tuple]]:
     return choices, lookup
 
 
+def budget_line_of(person: Person, line_id) -> BudgetLine | None:
+    """One of the person's budget lines, with its request, outcome and solution."""
+    return (BudgetLine.objects.filter(person=person, pk=line_id)
+            .select_related("request", "outcome", "solution").first())
+
+
 def prefilled_lines(person: Person) -> list[dict[str, str]]:
     """A new budget request's breakdown, filled in from the Support Sequence (#16): one
     line for each current solution of an open outcome that has a cost and is not already

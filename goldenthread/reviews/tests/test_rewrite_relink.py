@@ -225,3 +225,63 @@ def test_moving_refuses_ended_support_and_closed_outcomes(person, practitioner, 
         support_services.solution_move(
             actor=practitioner, solution=thread["idea"], to_outcome=someone_else
         )
+
+
+def test_the_review_page_offers_the_choice_and_keeps_it(
+    practitioner_client, person, review, thread
+):
+    from django.urls import reverse
+
+    old = thread["outcome"]
+    page = practitioner_client.get(reverse("reviews:detail", args=[person.pk, review.pk]))
+    html = page.content.decode()
+    assert "What goes on under the new wording" in html
+    for key in (f"solution:{thread['in_place'].pk}", f"line:{thread['club_line'].pk}",
+                f"need:{thread['open_need'].pk}"):
+        assert f'value="{key}"' in html
+        assert html.count(f'value="{key}"') == 1
+    assert html.count('checked') >= 4  # all ticked to start with
+    response = practitioner_client.post(
+        reverse("reviews:outcome", args=[person.pk, review.pk, old.pk]), {
+            "rating": "partly", "evidence": "Goes with Ann.", "decision": "rewrite",
+            "statement": "I will go to the club on my own, by bus, by August",
+            "target_date": str(timezone.localdate() + datetime.timedelta(days=90)),
+            "carry_offered": "1", "carry": [f"need:{thread['open_need'].pk}"]})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    _refresh(thread["open_need"], thread["in_place"])
+    assert thread["open_need"].outcome == old.replaced_by
+    assert thread["in_place"].outcome == old  # unticked: stays
+
+
+def test_the_golden_thread_broken_link_can_be_acted_on(
+    practitioner_client, person, practitioner, review, thread
+):
+    from django.urls import reverse
+
+    row = rewrite(practitioner, review, thread["outcome"], carry=frozenset())
+    new = row.new_outcome
+    thread_url = reverse("reviews:golden_thread", args=[person.pk])
+    html = practitioner_client.get(thread_url).content.decode()
+    move_url = reverse("support:solution_move", args=[person.pk, thread["in_place"].pk])
+    line_url = reverse("sds:budget_line_move", args=[person.pk, thread["club_line"].pk])
+    assert f'href="{move_url}"' in html and f'href="{line_url}"' in html
+    # The move page starts on the new wording.
+    page = practitioner_client.get(move_url).content.decode()
+    assert f'value="{new.pk}"' in page and "checked" in page
+    response = practitioner_client.post(move_url, {"outcome": str(new.pk),
+                                                   "version": thread["in_place"].version})
+    assert response.status_code == 302
+    _refresh(thread["in_place"], thread["pa_line"])
+    assert thread["in_place"].outcome == new
+    assert thread["pa_line"].outcome == thread["outcome"]  # moved on its own page next
+    response = practitioner_client.post(
+        reverse("sds:budget_line_move", args=[person.pk, thread["pa_line"].pk]),
+        {"outcome": str(new.pk)})
+    assert response.status_code == 302
+    response = practitioner_client.post(line_url, {"outcome": str(new.pk)})
+    assert response.status_code == 302
+    _refresh(thread["pa_line"], thread["club_line"])
+    assert thread["pa_line"].outcome == new and thread["club_line"].outcome == new
+    html = practitioner_client.get(thread_url).content.decode()
+    assert f'href="{move_url}"' not in html and f'href="{line_url}"' not in html
