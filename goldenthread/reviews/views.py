@@ -503,6 +503,41 @@ def _link_actions(user, person, links) -> list[dict]:
     return rows
 
 
+def _glance(thread, links) -> list[dict]:
+    """The thread at a glance (#16): one row per outcome in the thread, what matters →
+    outcome → support → review, each step saying whether its link holds. Built from the
+    thread already read: no queries."""
+    from goldenthread.support.models import CURRENT_STATUSES
+
+    rows = []
+    for change in thread.changes:
+        sources = [f"Not working: “{presenters.short(i.text, 60)}”" for i in change.not_working]
+        sources += [f"Hope: “{presenters.short(i.text, 60)}”" for i in change.aspirations]
+        for entry in change.outcomes:
+            kinds = {link.kind for link in getattr(entry, "broken", [])}
+            current = [sol for step in entry.steps for sol in step.solutions
+                       if sol.status in CURRENT_STATUSES]
+            last = entry.progress[-1] if entry.progress else None
+            review_broken = bool(kinds & {LinkKind.NEVER_REVIEWED, LinkKind.PAST_DATE})
+            rows.append({
+                "pk": entry.pk,
+                "change": presenters.short(change.change.text, 80),
+                "sources": sources,
+                "matters_broken": LinkKind.OUTCOME_NOT_LINKED in kinds,
+                "statement": presenters.short(entry.outcome.statement, 120),
+                "status_text": entry.status_text, "status_colour": entry.status_colour,
+                "support": [f"{presenters.short(sol.what, 50)} ({sol.status_text.lower()})"
+                            for sol in current],
+                "support_broken": any(getattr(sol, "broken", False) for sol in current)
+                or any(getattr(line, "broken", False) for line in entry.provision),
+                "review": (f"{last.rating_text}, {date_text(last.held_on)}" if last
+                           else "Not reviewed yet"),
+                "review_broken": review_broken,
+                "broken": bool(kinds) or any(getattr(sol, "broken", False) for sol in current),
+            })
+    return rows
+
+
 class GoldenThreadView(PersonRecordMixin, TemplateView):
     """REV-4: one page from what matters to review results, with every broken link."""
 
@@ -524,6 +559,7 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
         context["thread"] = thread
         context["links"] = links
         context["link_rows"] = _link_actions(self.request.user, self.person, links)
+        context["glance"] = _glance(thread, links)
         context["link_titles"] = LINK_KIND_TITLE
         context["first_name"] = presenters.first_name(self.person)
         return context
