@@ -132,6 +132,10 @@ class OutcomeReviewForm(forms.Form):
                      "hx-include": "closest form",
                      "aria-describedby": f"checker-feedback-{key}"}
             self.fields["statement"].widget.attrs.update(attrs)
+            # Check again when the starting point or date change, not only the words (#16).
+            for name in ("baseline", "target_date"):
+                self.fields[name].widget.attrs.update(
+                    {**attrs, "hx-trigger": "input changed delay:400ms, change"})
 
     def clean(self):
         data = super().clean()
