@@ -40,11 +40,14 @@ def _live_check_url() -> str:
 # --- The person's reviews and schedule --------------------------------------------------------
 
 
-def _carry_choices(outcome) -> list[tuple[str, str]]:
-    """What the review's rewrite offers to carry across to the new wording (#16)."""
+def _carry_choices(outcome, found=None) -> list[tuple[str, str]]:
+    """What the review's rewrite offers to carry across to the new wording (#16).
+    `found`: carry_choices_for the page's outcomes, read once."""
     if outcome.status != OutcomeStatus.OPEN:
         return []
-    return [(item.key, item.label) for item in services.carry_choices(outcome)]
+    items = found.get(outcome.pk, []) if found is not None \
+        else services.carry_choices(outcome)
+    return [(item.key, item.label) for item in items]
 
 
 class ReviewListView(PersonRecordMixin, TemplateView):
@@ -185,6 +188,12 @@ class ReviewMixin(PersonRecordMixin):
             (row is None and block.outcome.status == OutcomeStatus.OPEN)
             or (row is not None and row.decision == OutcomeDecision.KEEP))
 
+    @cached_property
+    def carry_found(self):
+        """What each outcome on the page could carry to a new wording: read once."""
+        return services.carry_choices_for([b.outcome for b in self.sheet.blocks
+                                           if b.outcome.status == OutcomeStatus.OPEN])
+
     def decorate(self, block, *, form=None, view_form=None, solution_forms=None):
         """Attach the forms for one outcome block (bound ones when redisplaying errors)."""
         person, review = self.person, self.review
@@ -196,7 +205,8 @@ class ReviewMixin(PersonRecordMixin):
         if form is None and block.editable:
             form = OutcomeReviewForm(initial=outcome_review_initial(block), key=block.key,
                                      checker_url=_live_check_url(),
-                                     carry_choices=_carry_choices(block.outcome),
+                                     carry_choices=_carry_choices(block.outcome,
+                                                                  self.carry_found),
                                      auto_id=f"id_{block.key}_%s")
         block.form = form
         block.form_url = reverse("reviews:outcome", args=[person.pk, review.pk, block.outcome.pk])

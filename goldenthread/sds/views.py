@@ -27,10 +27,9 @@ from goldenthread.audit.services import access_record
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
-from goldenthread.support.forms import MoveToOutcomeForm
 from goldenthread.support.selectors import open_replacement
 from goldenthread.support.services import solution_move
-from goldenthread.ui.forms import apply_service_errors
+from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors
 from goldenthread.ui.templatetags.ui import form_error_list
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 

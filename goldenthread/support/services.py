@@ -16,11 +16,11 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.db.transaction import TransactionManagementError
 
-from goldenthread.accounts.models import User
+from goldenthread.accounts.models import Role, User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_update
+from goldenthread.core.services import audited_update, require_signed_in
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.outcomes.services import check_outcome_open
 from goldenthread.people.guards import require_casework
@@ -347,6 +347,12 @@ def solutions_agree_with_budget(
     Each move is audited and kept as a status-history row naming the budget. Solutions
     already agreed or in place, ended ones, and those of an outcome that is no longer open
     (history) are left as they are. Returns the solutions moved."""
+    # The decision's authority: someone who records for this person (the team leader,
+    # or the allocated practitioner within their limit), or a panel member deciding a
+    # request referred to the panel (checked by budget_request_decide). No one else.
+    require_signed_in(actor, "Only the person deciding the budget agrees its support.")
+    if getattr(actor, "role", "") != Role.PANEL_MEMBER:
+        require_casework(actor, person_id, doing="agree support with a budget")
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(
             "solutions_agree_with_budget runs inside the decision's transaction."

@@ -16,7 +16,7 @@ from goldenthread.core.formatting import money_per_period_text
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin
 from goldenthread.people.presenters import age_on
-from goldenthread.ui.forms import apply_service_errors
+from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 from goldenthread.ui.views import ServiceFormView
 
@@ -24,7 +24,6 @@ from . import directory_seam, presenters, selectors, services
 from .forms import (
     AddResourceForm,
     DirectorySearchForm,
-    MoveToOutcomeForm,
     NothingSuitableForm,
     PlanningForm,
     ReopenForm,
