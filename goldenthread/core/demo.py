@@ -57,6 +57,9 @@ DEMO_SIGN_INS = (
 )
 
 
+YOUNG_CIRCLE = ["Mother", "Father", "Sister", "Brother", "Friend", "Neighbour"]
+
+
 def demo_loaded() -> bool:
     return Team.objects.filter(name=DEMO_TEAMS[0][0]).exists()
 
@@ -92,8 +95,16 @@ def load_demo_data(seed: int = 2026) -> bool:
                 team=team, area=area if n % 5 else AreaFactory(name=rng.choice(OTHER_AREAS)),
                 communication_needs=rng.choice(COMMUNICATION_NEEDS),
             )
+            # The circle fits the person's age (#16): a young adult's circle is parents,
+            # brothers and sisters and friends, not a daughter or a wife.
+            age = (today - person.date_of_birth).days // 365
             for _ in range(rng.randint(1, 4)):
-                CircleMemberFactory(person=person)
+                if age < 35:
+                    relationship = rng.choice(YOUNG_CIRCLE)
+                    CircleMemberFactory(person=person, relationship=relationship,
+                                        is_unpaid_carer=relationship in {"Mother", "Father"})
+                else:
+                    CircleMemberFactory(person=person)
             if n % 10 == 9:
                 continue  # nobody allocated yet: shows on the team leader's list
             worker = workers[n % len(workers)] if n % 4 else workers[0]
