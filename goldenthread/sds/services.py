@@ -97,6 +97,10 @@ def _own_outcome(person: Person, outcome: Outcome | None, field_name: str,
                  errors: dict[str, str]) -> None:
     if outcome is not None and outcome.person_id != person.pk:
         errors[field_name] = "Choose one of this person's outcomes."
+    elif outcome is not None and outcome.status != OutcomeStatus.OPEN:
+        # Achieved, closed and rewritten outcomes are history (#16): nothing new hangs on them.
+        errors[field_name] = (f"This outcome is {outcome.get_status_display().lower()}, so "
+                              "nothing new can be linked to it. Choose an open outcome.")
 
 
 def _actor_label(actor: User | SystemActor) -> str:
@@ -513,6 +517,9 @@ def _line_errors(person: Person, lines: Sequence[LineInput]) -> list[str]:
         if line.solution is not None:
             if line.solution.person_id != person.pk:
                 errors["solution"] = "Choose one of this person's solutions."
+            elif line.solution.outcome.status != OutcomeStatus.OPEN:
+                errors["solution"] = ("This solution is for an outcome that is no longer "
+                                      "open. Move it to an open outcome first.")
             elif line.outcome is not None and line.solution.outcome_id != line.outcome.pk:
                 errors["solution"] = "This solution is for a different outcome."
         problems.extend(f"Line {number}: {message}" for message in errors.values())

@@ -236,17 +236,26 @@ def test_the_review_page_offers_the_choice_and_keeps_it(
     page = practitioner_client.get(reverse("reviews:detail", args=[person.pk, review.pk]))
     html = page.content.decode()
     assert "What goes on under the new wording" in html
-    for key in (f"solution:{thread['in_place'].pk}", f"line:{thread['club_line'].pk}",
-                f"need:{thread['open_need'].pk}"):
+    for key in (
+        f"solution:{thread['in_place'].pk}",
+        f"line:{thread['club_line'].pk}",
+        f"need:{thread['open_need'].pk}",
+    ):
         assert f'value="{key}"' in html
         assert html.count(f'value="{key}"') == 1
-    assert html.count('checked') >= 4  # all ticked to start with
+    assert html.count("checked") >= 4  # all ticked to start with
     response = practitioner_client.post(
-        reverse("reviews:outcome", args=[person.pk, review.pk, old.pk]), {
-            "rating": "partly", "evidence": "Goes with Ann.", "decision": "rewrite",
+        reverse("reviews:outcome", args=[person.pk, review.pk, old.pk]),
+        {
+            "rating": "partly",
+            "evidence": "Goes with Ann.",
+            "decision": "rewrite",
             "statement": "I will go to the club on my own, by bus, by August",
             "target_date": str(timezone.localdate() + datetime.timedelta(days=90)),
-            "carry_offered": "1", "carry": [f"need:{thread['open_need'].pk}"]})
+            "carry_offered": "1",
+            "carry": [f"need:{thread['open_need'].pk}"],
+        },
+    )
     assert response.status_code == 302
     old.refresh_from_db()
     _refresh(thread["open_need"], thread["in_place"])
@@ -269,15 +278,17 @@ def test_the_golden_thread_broken_link_can_be_acted_on(
     # The move page starts on the new wording.
     page = practitioner_client.get(move_url).content.decode()
     assert f'value="{new.pk}"' in page and "checked" in page
-    response = practitioner_client.post(move_url, {"outcome": str(new.pk),
-                                                   "version": thread["in_place"].version})
+    response = practitioner_client.post(
+        move_url, {"outcome": str(new.pk), "version": thread["in_place"].version}
+    )
     assert response.status_code == 302
     _refresh(thread["in_place"], thread["pa_line"])
     assert thread["in_place"].outcome == new
     assert thread["pa_line"].outcome == thread["outcome"]  # moved on its own page next
     response = practitioner_client.post(
         reverse("sds:budget_line_move", args=[person.pk, thread["pa_line"].pk]),
-        {"outcome": str(new.pk)})
+        {"outcome": str(new.pk)},
+    )
     assert response.status_code == 302
     response = practitioner_client.post(line_url, {"outcome": str(new.pk)})
     assert response.status_code == 302
@@ -285,3 +296,38 @@ def test_the_golden_thread_broken_link_can_be_acted_on(
     assert thread["pa_line"].outcome == new and thread["club_line"].outcome == new
     html = practitioner_client.get(thread_url).content.decode()
     assert f'href="{move_url}"' not in html and f'href="{line_url}"' not in html
+
+
+def test_nothing_new_hangs_on_a_finished_outcome(person, practitioner, review, thread):
+    """History is history: after a rewrite, a budget line or unmet need cannot be linked
+    to the old wording, and its Support Sequence refuses changes."""
+    from goldenthread.sds import services as sds_services
+    from goldenthread.sds.models import NeedCategory, UnmetReason
+
+    old = thread["outcome"]
+    rewrite(practitioner, review, old)
+    old.refresh_from_db()
+    with pytest.raises(ValidationError, match="rewritten"):
+        sds_services.budget_request_submit(
+            actor=practitioner,
+            person=person,
+            start_date=timezone.localdate(),
+            case_for_request="For the club",
+            lines=[
+                LineInput(description="PA", amount=Decimal("10.00"), period="week", outcome=old)
+            ],
+        )
+    with pytest.raises(ValidationError, match="rewritten"):
+        sds_services.unmet_need_record(
+            actor=practitioner,
+            person=person,
+            need="Help at night",
+            category=NeedCategory.GETTING_OUT,
+            reason=UnmetReason.NO_PROVIDER,
+            identified_on=timezone.localdate(),
+            outcome=old,
+        )
+    with pytest.raises(ValidationError, match="rewritten"):
+        support_services.solution_add(
+            actor=practitioner, person=person, outcome=old, step="yourself", what="Walk daily"
+        )
