@@ -12,9 +12,12 @@ class MoveToOutcomeForm(forms.Form):
     """Move support (or a budget line, or an unmet need) to another open outcome (#16)."""
 
     outcome = forms.ChoiceField(
-        label="Which outcome is it for now?", widget=forms.RadioSelect,
-        error_messages={"required": "Choose the outcome it is for now.",
-                        "invalid_choice": "Choose one of the person's open outcomes."},
+        label="Which outcome is it for now?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the outcome it is for now.",
+            "invalid_choice": "Choose one of the person's open outcomes.",
+        },
     )
     version = VersionField(required=False)
 
