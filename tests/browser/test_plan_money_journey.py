@@ -5,9 +5,13 @@ thread leads with the thread at a glance, and passes axe at 375 px. Axe on every
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
+from django.utils import timezone
+
+from goldenthread.reviews.factories import OutcomeReviewFactory, ReviewFactory
 from goldenthread.sds.factories import set_limits
 from goldenthread.sds.models import BudgetRequest, RequestStatus
 from goldenthread.support.factories import SolutionFactory
@@ -71,11 +75,27 @@ def test_an_agreed_budget_agrees_the_support_and_the_plan_tells_the_truth(
     axe.check(page)
 
     # --- The golden thread at a glance, at a phone's width -------------------------------------
+    # A finished review, so the tables that scroll sideways at 375 px are on the pages.
+    review = ReviewFactory(person=person, completed=True,
+                           held_on=timezone.localdate() - datetime.timedelta(days=20))
+    OutcomeReviewFactory(review=review, outcome=outcome, new_measure_value=Decimal("2"))
     page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"/people/{person.pk}/outcomes/{outcome.pk}/progress/")
+    axe.check(page)  # scrollable tables can be reached by keyboard
+    scrolling = page.locator("table.js-is-scrolling")
+    for index in range(scrolling.count()):
+        table = scrolling.nth(index)
+        if table.evaluate("t => t.scrollWidth > t.clientWidth"):
+            assert table.get_attribute("tabindex") == "0"
     page.goto(f"/people/{person.pk}/golden-thread/")
     glance = page.locator(".gt_glance__row").first
     assert "Personal assistant on Thursday afternoons (agreed)" in glance.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     axe.check(page)
+    scrolling = page.locator("table.js-is-scrolling")
+    for index in range(scrolling.count()):
+        table = scrolling.nth(index)
+        if table.evaluate("t => t.scrollWidth > t.clientWidth"):
+            assert table.get_attribute("tabindex") == "0"
     for browser_page in (page, leader):
         assert not browser_page.console_errors, browser_page.console_errors
