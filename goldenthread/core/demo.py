@@ -100,7 +100,8 @@ def load_demo_data(seed: int = 2026) -> bool:
             age = (today - person.date_of_birth).days // 365
             for _ in range(rng.randint(1, 4)):
                 if age < 35:
-                    relationship = rng.choice(YOUNG_CIRCLE)
+                    # Its own generator: the rest of the demo stays as it was.
+                    relationship = random.Random(str(person.pk)).choice(YOUNG_CIRCLE)
                     CircleMemberFactory(person=person, relationship=relationship,
                                         is_unpaid_carer=relationship in {"Mother", "Father"})
                 else:

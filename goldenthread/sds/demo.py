@@ -257,6 +257,7 @@ LIKELY_BUDGET = {0: Decimal("5000.00"), 3: Decimal("62000.00"), 4: Decimal("6200
 def _person_demo(person, worker, leader, panel, number, rng) -> None:
     conversation = person.conversations.order_by("-held_on").first()
     kind = number % 9
+    rng.choice(["6500.00", "9800.00", "14250.00", "38000.00"])  # keeps the demo's sequence
     services.indicative_budget_record(
         actor=worker, person=person,
         # Within sight of what is asked for later (#16): a small request, an ordinary one,
