@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
 from goldenthread.accountability import services as accountability
 from goldenthread.accountability.factories import (
@@ -63,6 +64,11 @@ TODAY = datetime.date(2026, 6, 2)  # the day before the pinned clock (conftest)
 
 # Functions that take the actor only to read on their behalf; they write nothing.
 READS = {"recent_possible_duplicates"}  # people: the CHI duplicate limit (#11)
+
+
+def _atomic(call):
+    with transaction.atomic():
+        return call()
 
 
 def _calls(r, actor=None):
@@ -133,6 +139,12 @@ def _calls(r, actor=None):
             actor=actor, solution=solution, expected_version=solution.version, what="Changed"
         ),
         "solution_remove": lambda: support.solution_remove(actor=actor, solution=solution),
+        "solution_move": lambda: support.solution_move(
+            actor=actor, solution=solution, to_outcome=r["other_outcome"]
+        ),
+        "solutions_agree_with_budget": lambda: _atomic(lambda: support.solutions_agree_with_budget(
+            actor=actor, person_id=person.pk, solution_ids=[r["idea"].pk], reference="BR-TEST"
+        )),
         "checklist_save": lambda: support.checklist_save(
             actor=actor,
             person=person,
@@ -204,6 +216,12 @@ def _calls(r, actor=None):
             action="approve",
             reasons_for_person="Agreed",
             expected_version=r["request"].version,
+        ),
+        "budget_line_move": lambda: sds.budget_line_move(
+            actor=actor, line=r["line"], to_outcome=r["other_outcome"]
+        ),
+        "unmet_need_move": lambda: sds.unmet_need_move(
+            actor=actor, need=r["unmet"], to_outcome=r["other_outcome"]
         ),
         "decision_record": lambda: sds.decision_record(
             actor=actor,
@@ -432,6 +450,7 @@ def record(pinned_clock, person, practitioner, other_practitioner):
         category="getting_out",
         identified_on=TODAY,
     )
+    request = make_budget_request(person, actor=practitioner)
     risk_fields = {
         "activity": "Going to the club on her own",
         "could_go_wrong": "A fall on the way",
@@ -447,7 +466,10 @@ def record(pinned_clock, person, practitioner, other_practitioner):
         "allocation": person.allocations.get(worker=practitioner),
         "unmet": UnmetNeedFactory(person=person),
         "shortfall": FirstChoiceNotDelivered.objects.get(pk=shortfall.pk),
-        "request": make_budget_request(person, actor=practitioner),
+        "request": request,
+        "line": request.lines.get(position=2),
+        "other_outcome": OutcomeFactory(positive_change=change, statement="Cook on Sundays"),
+        "idea": SolutionFactory(outcome=outcome, status="idea", what="Taxi card"),
         "decision": DecisionFactory(person=person),
         "risk": RiskEnablementFactory(person=person, outcome=outcome),
         "risk_fields": risk_fields,

@@ -22,6 +22,7 @@ PERIOD_PHRASE = {
     "month": "a month",
     "year": "a year",
     "one_off": "one-off",
+    "session": "a session",
 }
 
 

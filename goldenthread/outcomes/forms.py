@@ -55,8 +55,15 @@ class OutcomeForm(forms.Form):
         else:
             self.fields["positive_change"].queryset = changes
             self.fields["positive_change"].label_from_instance = lambda change: change.text
+        url = reverse("outcomes:live_check")
         statement = self.fields["statement"].widget
-        statement.attrs.update({**LIVE_CHECK_ATTRS, "hx-post": reverse("outcomes:live_check")})
+        statement.attrs.update({**LIVE_CHECK_ATTRS, "hx-post": url})
+        # The checker reads the starting point and the date too: check again when they
+        # change (#16), so "No starting point" goes once one is written.
+        for name in ("baseline", "target_date"):
+            self.fields[name].widget.attrs.update({
+                **LIVE_CHECK_ATTRS, "hx-post": url,
+                "hx-trigger": "input changed delay:300ms, change"})
 
 
 def check_form(stored: Mapping[str, OutcomeCheckAnswer], data=None) -> QuestionnaireForm:

@@ -67,3 +67,31 @@ def flag_items(result) -> list[dict]:
             "quote": quote if 0 < len(quote) < whole else "",
         })
     return items
+
+
+def check_summary(answers) -> dict:
+    """Step 5's overview of one outcome's check (#16): how many of the eight questions are
+    answered, and which answers say the outcome needs another look: "No" (or "Yes" to "Is
+    there a solution embedded in the outcome?"), and "Not sure"."""
+    by_question = {a.question: a for a in answers if a.answer}
+    failed, unsure = [], []
+    for question in CheckQuestion:
+        row = by_question.get(question.value)
+        if row is None:
+            continue
+        bad = "yes" if question == CheckQuestion.NO_SOLUTION else "no"
+        if row.answer == bad:
+            failed.append(f"{question.label} ({ANSWER_WORDS.get(row.answer, row.answer)})")
+        elif row.answer == "not_sure":
+            unsure.append(question.label)
+    count = len(by_question)
+    total = len(CheckQuestion)
+    if not count:
+        text = "Not checked yet."
+    elif not failed and not unsure:
+        text = ("All 8 questions answered: none says it needs another look." if count == total
+                else f"{count} of {total} questions answered so far: none says it needs "
+                     "another look.")
+    else:
+        text = f"{count} of {total} questions answered."
+    return {"text": text, "failed": failed, "unsure": unsure}

@@ -30,19 +30,51 @@ class LiveCheckView(PermissionRequiredMixin, View):
     permission_denied_message = "Only practitioners and team leaders check outcomes."
 
     def post(self, request):
-        statement = request.POST.get("statement", "")[:MAX_LIVE_CHARS]
-        baseline = request.POST.get("baseline", "")[:MAX_LIVE_CHARS]
-        try:  # an unfinished or odd date is simply not counted yet
-            due = forms.DateField(required=False).clean(request.POST.get("target_date", ""))
-        except ValidationError:
-            due = None
-        result = (run_checker(statement, baseline=baseline, target_date=due)
-                  if statement.strip() else None)
+        result = _check_typed(request.POST)
         return TemplateResponse(request, "outcomes/_checker_feedback.html",
                                 {"result": result, "items": presenters.flag_items(result)})
 
 
-class Step4View(ConversationMixin, ServiceFormView):
+def _check_typed(data) -> object:
+    """The checker's result for the words typed (not saved): statement, starting point and
+    date, as the live checker reads them."""
+    statement = data.get("statement", "")[:MAX_LIVE_CHARS]
+    baseline = data.get("baseline", "")[:MAX_LIVE_CHARS]
+    try:  # an unfinished or odd date is simply not counted yet
+        due = forms.DateField(required=False).clean(data.get("target_date", ""))
+    except ValidationError:
+        due = None
+    return run_checker(statement, baseline=baseline, target_date=due) if statement.strip() \
+        else None
+
+
+class CheckWordingMixin:
+    """OC-5 without JavaScript (#16): the "Check wording" button sends the form here; the
+    page comes back with everything typed kept and the checker's real suggestions for it.
+    Nothing is saved. With htmx, only the feedback is sent back, into the checker panel."""
+
+    def post(self, request, *args, **kwargs):
+        if "check_wording" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        result = _check_typed(request.POST)
+        items = presenters.flag_items(result)
+        if getattr(request, "htmx", False):
+            response = TemplateResponse(request, "outcomes/_checker_feedback.html",
+                                        {"result": result, "items": items})
+            response["HX-Retarget"] = "#checker-feedback"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        kwargs_ = {k: v for k, v in self.get_form_kwargs().items()
+                   if k not in ("data", "files", "initial")}
+        typed = {name: request.POST.get(name, "") for name in
+                 ("version", "positive_change", "statement", "baseline", "measure",
+                  "target_date", "assessed_need")}
+        form = self.get_form_class()(initial=typed, **kwargs_)
+        return self.render_to_response(self.get_context_data(
+            form=form, checker=result, checker_items=items, checked_wording=True))
+
+
+class Step4View(CheckWordingMixin, ConversationMixin, ServiceFormView):
     """Step 4: make a positive change into a specific outcome."""
 
     template_name = "outcomes/step4.html"
@@ -77,6 +109,14 @@ class Step4View(ConversationMixin, ServiceFormView):
 class Step5View(ConversationMixin, TemplateView):
     template_name = "outcomes/step5.html"
     step_key = "step5"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        outcomes = context["record"].outcomes
+        answers = selectors.check_answers_for([o.pk for o in outcomes])
+        for outcome in outcomes:
+            outcome.check_summary = presenters.check_summary(answers.get(outcome.pk, []))
+        return context
 
 
 class OutcomeMixin(PersonRecordMixin):
@@ -118,7 +158,7 @@ class OutcomeDetailView(OutcomeMixin, TemplateView):
         return context
 
 
-class OutcomeEditView(OutcomeMixin, ServiceFormView):
+class OutcomeEditView(CheckWordingMixin, OutcomeMixin, ServiceFormView):
     """Change an outcome's wording (earlier wordings are kept); saves as it is typed."""
 
     template_name = "outcomes/outcome_edit.html"
@@ -135,6 +175,11 @@ class OutcomeEditView(OutcomeMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["closed_text"] = presenters.closed_text(self.outcome)
+        if "checker" not in context:  # the stored wording, checked, with no JavaScript
+            outcome = self.outcome
+            context["checker"] = run_checker(outcome.statement, baseline=outcome.baseline,
+                                             target_date=outcome.target_date)
+            context["checker_items"] = presenters.flag_items(context["checker"])
         return context
 
     def save(self, form):

@@ -102,11 +102,31 @@ class OutcomeReviewForm(forms.Form):
         error_messages={"max_length": "Keep this to 2,000 characters or fewer."},
     )
 
+    carry = forms.MultipleChoiceField(
+        label="What goes on under the new wording", required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ticked items move to the new wording with their costs; anything you "
+                  "untick stays with the old wording (you can move it later from the golden "
+                  "thread).",
+    )
+    # Sent with every form that offers the choice, so "nothing ticked" means nothing.
+    carry_offered = forms.CharField(widget=forms.HiddenInput, required=False)
+
     REWRITE_FIELDS = ("statement", "baseline", "measure", "target_date", "assessed_need")
 
-    def __init__(self, *args, key: str = "", checker_url: str = "", **kwargs):
+    def __init__(self, *args, key: str = "", checker_url: str = "", carry_choices=(),
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.key = key
+        choices = list(carry_choices)
+        carry = self.fields["carry"]
+        assert isinstance(carry, forms.ChoiceField)
+        carry.choices = choices
+        if choices:
+            self.fields["carry"].initial = [value for value, _ in choices]
+            self.fields["carry_offered"].initial = "1"
+        else:
+            del self.fields["carry"]
         if checker_url:
             attrs = {**LIVE_CHECK_ATTRS, "hx-post": checker_url,
                      "hx-trigger": "input changed delay:400ms",
@@ -114,6 +134,10 @@ class OutcomeReviewForm(forms.Form):
                      "hx-include": "closest form",
                      "aria-describedby": f"checker-feedback-{key}"}
             self.fields["statement"].widget.attrs.update(attrs)
+            # Check again when the starting point or date change, not only the words (#16).
+            for name in ("baseline", "target_date"):
+                self.fields[name].widget.attrs.update(
+                    {**attrs, "hx-trigger": "input changed delay:400ms, change"})
 
     def clean(self):
         data = super().clean()
@@ -123,7 +147,14 @@ class OutcomeReviewForm(forms.Form):
         return data
 
     def rewrite_fields(self):
-        return [self[name] for name in self.REWRITE_FIELDS]
+        names = [*self.REWRITE_FIELDS, *(["carry"] if "carry" in self.fields else [])]
+        return [self[name] for name in names]
+
+    def carry_keys(self) -> frozenset[str] | None:
+        """What the worker chose to carry across (None: not offered, so carry all)."""
+        if "carry" not in self.fields or not self.cleaned_data.get("carry_offered"):
+            return None
+        return frozenset(self.cleaned_data.get("carry") or [])
 
     def review_fields(self):
         return [self[name] for name in ("new_measure_value", "rating", "evidence", "decision")]

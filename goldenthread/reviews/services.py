@@ -67,6 +67,9 @@ class Rewrite:
     measure: str = ""
     target_date: datetime.date | None = None
     assessed_need: str = ""
+    # What goes on under the new wording (#16): keys from `carry_choices(outcome)`
+    # ("solution:<id>", "line:<id>", "need:<id>"); None carries everything that can go.
+    carry: frozenset[str] | None = None
 
 
 def _check_casework(actor: User | None, person: Any) -> None:
@@ -218,6 +221,79 @@ def _outcome_review_errors(
     return errors
 
 
+@dataclass(frozen=True)
+class CarryItem:
+    key: str
+    kind: str  # "solution", "line" or "need"
+    label: str
+    item: Any
+
+
+def carry_choices(outcome: Outcome) -> list[CarryItem]:
+    """What can go on under an outcome's new wording when it is rewritten: its current
+    solutions (idea, agreed, in place), the lines of waiting or agreed budgets that pay
+    toward it but not through one of those solutions, and its open unmet needs."""
+    return carry_choices_for([outcome]).get(outcome.pk, [])
+
+
+def carry_choices_for(outcomes) -> dict[Any, list[CarryItem]]:
+    """`carry_choices` for several outcomes at once, by outcome id: three queries, however
+    many outcomes (the review page offers the choice on every outcome)."""
+    from goldenthread.core.formatting import money_per_period_text
+    from goldenthread.sds.models import OPEN_STATUSES, BudgetLine, RequestStatus, UnmetNeed
+
+    ids = [o.pk for o in outcomes]
+    found: dict[Any, list[CarryItem]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    solutions = list(Solution.objects.filter(outcome_id__in=ids, status__in=CURRENT_STATUSES)
+                     .order_by("created_at", "id"))
+    moving = {s.pk for s in solutions}
+    for solution in solutions:
+        found[solution.outcome_id].append(CarryItem(
+            f"solution:{solution.pk}", "solution",
+            f"Support: {solution.what} ({solution.get_status_display()})", solution))
+    lines = (BudgetLine.objects.filter(outcome_id__in=ids,
+                                       request__status__in=[*OPEN_STATUSES,
+                                                            RequestStatus.APPROVED])
+             .select_related("request").order_by("request__submitted_at", "position"))
+    for line in lines:
+        if line.solution_id in moving:
+            continue  # it goes with its solution
+        found[line.outcome_id].append(CarryItem(
+            f"line:{line.pk}", "line",
+            f"Budget line: {line.description} "
+            f"({money_per_period_text(line.amount, line.period)}, {line.request.reference})",
+            line))
+    for need in UnmetNeed.objects.filter(outcome_id__in=ids, met_on__isnull=True):
+        found[need.outcome_id].append(CarryItem(
+            f"need:{need.pk}", "need", f"Unmet need: {need.need[:120]}", need))
+    return found
+
+
+def _carry_across(*, actor: User, old: Outcome, new: Outcome,
+                  carry: frozenset[str] | None) -> None:
+    """Move what the worker chose (all, when `carry` is None) from the rewritten outcome
+    to its new wording, inside the review's transaction; each move is audited. A budget
+    line that pays for a solution moves with it."""
+    from goldenthread.sds import services as sds_services
+    from goldenthread.sds.models import BudgetLine
+    from goldenthread.support import services as support_services
+
+    for choice in carry_choices(old):
+        if carry is not None and choice.key not in carry:
+            continue
+        if choice.kind == "solution":
+            support_services.solution_move(
+                actor=actor, solution=choice.item, to_outcome=new)
+            for line in BudgetLine.objects.filter(solution=choice.item, outcome=old):
+                sds_services.budget_line_move(actor=actor, line=line, to_outcome=new)
+        elif choice.kind == "line":
+            sds_services.budget_line_move(actor=actor, line=choice.item, to_outcome=new)
+        else:
+            sds_services.unmet_need_move(actor=actor, need=choice.item, to_outcome=new)
+
+
 def outcome_review_record(
     *,
     actor: User,
@@ -276,6 +352,7 @@ def outcome_review_record(
                 target_date=rewrite.target_date, assessed_need=rewrite.assessed_need,
             )
             new_outcome_id = new_outcome.pk
+            _carry_across(actor=actor, old=outcome, new=new_outcome, carry=rewrite.carry)
         elif decision == OutcomeDecision.CLOSE:
             outcome_services.outcome_close(
                 actor=actor, outcome=outcome,

@@ -29,7 +29,7 @@ from .forms import (
     StartForm,
 )
 from .models import OutcomeDecision, ReviewStatus, review_interval_days
-from .thread import LINK_KIND_TITLE, broken_links, build_thread
+from .thread import LINK_KIND_TITLE, LinkKind, broken_links, build_thread
 
 
 def _live_check_url() -> str:
@@ -37,6 +37,16 @@ def _live_check_url() -> str:
 
 
 # --- The person's reviews and schedule --------------------------------------------------------
+
+
+def _carry_choices(outcome, found=None) -> list[tuple[str, str]]:
+    """What the review's rewrite offers to carry across to the new wording (#16).
+    `found`: carry_choices_for the page's outcomes, read once."""
+    if outcome.status != OutcomeStatus.OPEN:
+        return []
+    items = found.get(outcome.pk, []) if found is not None \
+        else services.carry_choices(outcome)
+    return [(item.key, item.label) for item in items]
 
 
 class ReviewListView(PersonRecordMixin, TemplateView):
@@ -206,6 +216,12 @@ class ReviewMixin(PersonRecordMixin):
             (row is None and block.outcome.status == OutcomeStatus.OPEN)
             or (row is not None and row.decision == OutcomeDecision.KEEP))
 
+    @cached_property
+    def carry_found(self):
+        """What each outcome on the page could carry to a new wording: read once."""
+        return services.carry_choices_for([b.outcome for b in self.sheet.blocks
+                                           if b.outcome.status == OutcomeStatus.OPEN])
+
     def decorate(self, block, *, form=None, view_form=None, solution_forms=None):
         """Attach the forms for one outcome block (bound ones when redisplaying errors)."""
         person, review = self.person, self.review
@@ -217,6 +233,8 @@ class ReviewMixin(PersonRecordMixin):
         if form is None and block.editable:
             form = OutcomeReviewForm(initial=outcome_review_initial(block), key=block.key,
                                      checker_url=_live_check_url(),
+                                     carry_choices=_carry_choices(block.outcome,
+                                                                  self.carry_found),
                                      auto_id=f"id_{block.key}_%s")
         block.form = form
         block.form_url = reverse("reviews:outcome", args=[person.pk, review.pk, block.outcome.pk])
@@ -313,7 +331,7 @@ class OutcomeReviewView(ReviewBlockFormView):
     def get_form_kwargs(self):
         key = self.block.key
         return {**super().get_form_kwargs(), "key": key, "checker_url": _live_check_url(),
-                "auto_id": f"id_{key}_%s"}
+                "carry_choices": _carry_choices(self.block.outcome), "auto_id": f"id_{key}_%s"}
 
     def get_initial(self):
         return outcome_review_initial(self.block)
@@ -334,7 +352,7 @@ class OutcomeReviewView(ReviewBlockFormView):
             rewrite = services.Rewrite(
                 statement=data["statement"], baseline=data["baseline"],
                 measure=data["measure"], target_date=data["target_date"],
-                assessed_need=data["assessed_need"])
+                assessed_need=data["assessed_need"], carry=form.carry_keys())
         return services.outcome_review_record(
             actor=self.request.user, review=self.review, outcome=self.block.outcome,
             rating=data["rating"], evidence=data["evidence"],
@@ -516,6 +534,61 @@ def _charts(points, *, key: str) -> dict:
     }
 
 
+def _link_actions(user, person, links) -> list[dict]:
+    """Each broken link, with what can be done about it here (#16): support or a budget
+    line left with an outcome that was rewritten or closed can be moved to an open one."""
+    from goldenthread.people.guards import may_record_for
+
+    may_record = may_record_for(user, person)
+    rows = []
+    for link in links:
+        url = text = ""
+        kind, _, pk = link.anchor.partition("-")
+        if may_record and link.kind == LinkKind.SUPPORT_NO_OUTCOME and kind == "solution":
+            url = reverse("support:solution_move", args=[person.pk, pk])
+            text = "Move it to another outcome"
+        elif may_record and link.kind == LinkKind.PROVISION_NO_OUTCOME and kind == "provision":
+            url = reverse("sds:budget_line_move", args=[person.pk, pk])
+            text = "Link it to an outcome"
+        rows.append({"link": link, "action_url": url, "action_text": text})
+    return rows
+
+
+def _glance(thread, links) -> list[dict]:
+    """The thread at a glance (#16): one row per outcome in the thread, what matters →
+    outcome → support → review, each step saying whether its link holds. Built from the
+    thread already read: no queries."""
+    from goldenthread.support.models import CURRENT_STATUSES
+
+    rows = []
+    for change in thread.changes:
+        sources = [f"Not working: “{presenters.short(i.text, 60)}”" for i in change.not_working]
+        sources += [f"Hope: “{presenters.short(i.text, 60)}”" for i in change.aspirations]
+        for entry in change.outcomes:
+            kinds = {link.kind for link in getattr(entry, "broken", [])}
+            current = [sol for step in entry.steps for sol in step.solutions
+                       if sol.status in CURRENT_STATUSES]
+            last = entry.progress[-1] if entry.progress else None
+            review_broken = bool(kinds & {LinkKind.NEVER_REVIEWED, LinkKind.PAST_DATE})
+            rows.append({
+                "pk": entry.pk,
+                "change": presenters.short(change.change.text, 80),
+                "sources": sources,
+                "matters_broken": LinkKind.OUTCOME_NOT_LINKED in kinds,
+                "statement": presenters.short(entry.outcome.statement, 120),
+                "status_text": entry.status_text, "status_colour": entry.status_colour,
+                "support": [f"{presenters.short(sol.what, 50)} ({sol.status_text.lower()})"
+                            for sol in current],
+                "support_broken": any(getattr(sol, "broken", False) for sol in current)
+                or any(getattr(line, "broken", False) for line in entry.provision),
+                "review": (f"{last.rating_text}, {date_text(last.held_on)}" if last
+                           else "Not reviewed yet"),
+                "review_broken": review_broken,
+                "broken": bool(kinds) or any(getattr(sol, "broken", False) for sol in current),
+            })
+    return rows
+
+
 class GoldenThreadView(PersonRecordMixin, TemplateView):
     """REV-4: one page from what matters to review results, with every broken link."""
 
@@ -536,6 +609,8 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
                 line.broken = f"provision-{line.pk}" in anchors
         context["thread"] = thread
         context["links"] = links
+        context["link_rows"] = _link_actions(self.request.user, self.person, links)
+        context["glance"] = _glance(thread, links)
         context["link_titles"] = LINK_KIND_TITLE
         context["first_name"] = presenters.first_name(self.person)
         return context

@@ -151,5 +151,6 @@ def sds_record_kwargs(person) -> dict:
         need="Support to get to the club", category=NeedCategory.GETTING_OUT,
         identified_on=timezone.localdate(),
     )
-    return {"request_id": budget_request.pk, "decision_id": decision.pk,
+    return {"request_id": budget_request.pk, "line_id": budget_request.lines.first().pk,
+            "decision_id": decision.pk,
             "unmet_need_id": unmet.pk, "shortfall_id": shortfall.pk}

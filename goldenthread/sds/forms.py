@@ -343,7 +343,8 @@ class BudgetLineForm(forms.Form):
     )
     amount = MoneyField(label="Amount", error_messages={"required": "Enter the amount."})
     period = forms.ChoiceField(
-        label="How often", choices=BudgetPeriod.choices, initial=BudgetPeriod.WEEK,
+        label="How often", choices=[("", "Choose how often"), *BudgetPeriod.choices],
+        initial=BudgetPeriod.WEEK,
         error_messages={"required": "Choose how often it is paid.",
                         "invalid_choice": "Choose how often it is paid."},
     )

@@ -103,9 +103,26 @@ def decisions_section(data: PlanSdsSection):
                        easy_title="What was decided, and why?", items=items)
 
 
+def funding(data: PlanSdsSection):
+    """The agreed budget in numbers, for the plan's sentences about money (None if no
+    budget is agreed)."""
+    from goldenthread.support.plan import PlanFunding
+
+    if data.agreed is None:
+        return None
+    by_solution: dict = {}
+    for line in data.agreed.lines:
+        if line.solution_id is not None and line.amount_value is not None:
+            by_solution.setdefault(line.solution_id, []).append((line.amount_value, line.period))
+    return PlanFunding(agreed_per_year=data.agreed.total_per_year_value,
+                       by_solution=by_solution)
+
+
 def contribute_sds(person, plan) -> None:
-    """A support-plan contributor: fills plan.sds_choices, plan.budget, plan.decisions."""
+    """A support-plan contributor: fills plan.funding, plan.sds_choices, plan.budget,
+    plan.decisions."""
     data = plan_sds_section(person)
+    plan.funding = funding(data)
     plan.sds_choices = choices_section(data)
     plan.budget = budget_section(data)
     plan.decisions = decisions_section(data)

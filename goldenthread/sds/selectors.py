@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -25,6 +27,7 @@ from . import presenters
 from .models import (
     OPEN_STATUSES,
     BudgetLine,
+    BudgetPeriod,
     BudgetRequest,
     BudgetRequestEvent,
     Decision,
@@ -142,6 +145,33 @@ def purpose_choices(person: Person) -> tuple[list, dict[str, tuple]]:
             lookup[f"s:{solution.pk}"] = (outcome, solution)
         choices.append((outcome.statement[:90], group))
     return choices, lookup
+
+
+def budget_line_of(person: Person, line_id) -> BudgetLine | None:
+    """One of the person's budget lines, with its request, outcome and solution."""
+    return (BudgetLine.objects.filter(person=person, pk=line_id)
+            .select_related("request", "outcome", "solution").first())
+
+
+def prefilled_lines(person: Person) -> list[dict[str, str]]:
+    """A new budget request's breakdown, filled in from the Support Sequence (#16): one
+    line for each current solution of an open outcome that has a cost and is not already
+    in a request that is waiting or agreed. A cost paid each time (a session) has no
+    budget period, so its line asks the worker how often rather than guessing."""
+    funded = set(
+        BudgetLine.objects.filter(
+            person=person, solution__isnull=False,
+            request__status__in=[*OPEN_STATUSES, RequestStatus.APPROVED],
+        ).values_list("solution_id", flat=True)
+    )
+    lines = []
+    for solution in current_solutions(person).filter(cost__gt=0):
+        if solution.pk in funded:
+            continue
+        period = solution.cost_period if solution.cost_period in BudgetPeriod.values else ""
+        lines.append({"description": solution.what[:300], "purpose": f"s:{solution.pk}",
+                      "amount": f"{solution.cost:.2f}", "period": period})
+    return lines
 
 
 # --- Team leader queues -------------------------------------------------------------------
@@ -302,6 +332,9 @@ class PlanBudgetLine:
     solution: str
     amount: str
     per_year: str
+    solution_id: Any = None
+    amount_value: Decimal | None = None
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -313,6 +346,7 @@ class PlanBudget:
     lines: list[PlanBudgetLine]
     agreed_on: str
     agreed_by: str
+    total_per_year_value: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -393,11 +427,13 @@ def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
                 solution=line.solution.what if line.solution_id else "",
                 amount=money_per_period_text(line.amount, line.period),
                 per_year=money_text(line.amount_per_year),
+                solution_id=line.solution_id, amount_value=line.amount, period=line.period,
             )
             for line in budget_request.lines.all()
         ],
         agreed_on=date_text(budget_request.decided_at),
         agreed_by=agreed_by,
+        total_per_year_value=budget_request.total_per_year,
     )
 
 

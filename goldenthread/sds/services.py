@@ -31,10 +31,11 @@ from goldenthread.core.formatting import PENNY, date_text
 from goldenthread.core.formatting import money_text as format_money
 from goldenthread.core.money import LARGEST
 from goldenthread.core.services import SystemActor, audited_update, require_signed_in
-from goldenthread.outcomes.models import Outcome
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
+from goldenthread.support.services import solutions_agree_with_budget
 
 from .authority import Authority, authority_for, is_sole_team_leader, routing_limit
 from .models import (
@@ -101,6 +102,10 @@ def _own_outcome(person: Person, outcome: Outcome | None, field_name: str,
                  errors: dict[str, str]) -> None:
     if outcome is not None and outcome.person_id != person.pk:
         errors[field_name] = "Choose one of this person's outcomes."
+    elif outcome is not None and outcome.status != OutcomeStatus.OPEN:
+        # Achieved, closed and rewritten outcomes are history (#16): nothing new hangs on them.
+        errors[field_name] = (f"This outcome is {outcome.get_status_display().lower()}, so "
+                              "nothing new can be linked to it. Choose an open outcome.")
 
 
 def _actor_label(actor: User | SystemActor) -> str:
@@ -517,6 +522,9 @@ def _line_errors(person: Person, lines: Sequence[LineInput]) -> list[str]:
         if line.solution is not None:
             if line.solution.person_id != person.pk:
                 errors["solution"] = "Choose one of this person's solutions."
+            elif line.solution.outcome.status != OutcomeStatus.OPEN:
+                errors["solution"] = ("This solution is for an outcome that is no longer "
+                                      "open. Move it to an open outcome first.")
             elif line.outcome is not None and line.solution.outcome_id != line.outcome.pk:
                 errors["solution"] = "This solution is for a different outcome."
         problems.extend(f"Line {number}: {message}" for message in errors.values())
@@ -794,6 +802,13 @@ def budget_request_decide(
             )
             record.save()
             _created(actor, record, budget_request.person_id)
+            if approved:
+                # The support the budget pays for is agreed with it (SS-6): same transaction.
+                solutions_agree_with_budget(
+                    actor=actor, person_id=budget_request.person_id,
+                    solution_ids=budget_request.lines.values_list("solution_id", flat=True),
+                    reference=budget_request.reference,
+                )
         audited_update(budget_request, auditor=Auditor(actor), expected_version=expected_version,
                        stored=current, fields=fields, clean=False,
                        person_id=budget_request.person_id)
@@ -978,3 +993,61 @@ def understanding_check_record(
         row.save()
         _created(actor, row, person.pk)
     return row
+
+
+# --- Moving provision and unmet need to another outcome (#16, REV-2) -----------------------
+
+
+def budget_line_move(*, actor: User, line: BudgetLine, to_outcome: Outcome) -> BudgetLine:
+    """Link a budget line of a waiting or agreed request to another open outcome of the
+    same person (after a rewrite, the new wording). Only the link changes: what was asked
+    for and agreed is kept as it was. Audited. A line that pays for a solution follows the
+    solution: move the solution (support.services.solution_move) with it."""
+    _check_casework(actor, line.person_id)
+    if to_outcome.person_id != line.person_id:
+        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    with transaction.atomic():
+        stored = BudgetLine.objects.select_for_update().select_related("request").get(
+            pk=line.pk)
+        if stored.request.status == RequestStatus.DECLINED:
+            raise ValidationError("This budget was not agreed, so its lines are kept as they "
+                                  "were.")
+        if stored.solution_id is not None and (
+            Solution.objects.filter(pk=stored.solution_id).values_list("outcome_id", flat=True)
+            .get() != to_outcome.pk
+        ):
+            raise ValidationError({"outcome": (
+                "This line pays for a solution that is for a different outcome. Move the "
+                "solution, and the line goes with it.")})
+        outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
+        if outcome.status != OutcomeStatus.OPEN:
+            raise ValidationError({"outcome": "Choose an open outcome."})
+        auditor = Auditor(actor)
+        before = auditor.snapshot(stored)
+        BudgetLine.objects.filter(pk=stored.pk).update(outcome=to_outcome)
+        stored.outcome = to_outcome
+        auditor.updated(stored, before=before, person_id=line.person_id)
+    line.outcome = to_outcome
+    return line
+
+
+def unmet_need_move(
+    *, actor: User, need: UnmetNeed, to_outcome: Outcome, expected_version: int | None = None
+) -> UnmetNeed:
+    """Link an open unmet need to another open outcome of the same person. Audited."""
+    _check_casework(actor, need.person_id)
+    if to_outcome.person_id != need.person_id:
+        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    with transaction.atomic():
+        stored = UnmetNeed.objects.select_for_update().get(pk=need.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleEditError(stored)
+        if not stored.is_open:
+            raise ValidationError("This need has been met, so it is kept as it was.")
+        outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
+        if outcome.status != OutcomeStatus.OPEN:
+            raise ValidationError({"outcome": "Choose an open outcome."})
+        audited_update(need, auditor=Auditor(actor), expected_version=stored.version,
+                       stored=stored, changes={"outcome": to_outcome}, fields=["outcome"],
+                       clean=False, person_id=need.person_id)
+    return need

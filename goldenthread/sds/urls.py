@@ -19,6 +19,8 @@ urlpatterns = [
          name="request_create"),
     path("<uuid:person_id>/budget/requests/<uuid:request_id>/",
          views.BudgetRequestDetailView.as_view(), name="request_detail"),
+    path("<uuid:person_id>/budget/lines/<uuid:line_id>/outcome/",
+         views.BudgetLineMoveView.as_view(), name="budget_line_move"),
     path("<uuid:person_id>/decisions/new/", views.DecisionAddView.as_view(),
          name="decision_add"),
     path("<uuid:person_id>/decisions/<uuid:decision_id>/shared/",

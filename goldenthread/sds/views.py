@@ -24,8 +24,11 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.core.permissions import Permission, can
+from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
-from goldenthread.ui.forms import apply_service_errors
+from goldenthread.support.selectors import open_replacement
+from goldenthread.support.services import solution_move
+from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors
 from goldenthread.ui.templatetags.ui import form_error_list
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
@@ -381,6 +384,66 @@ class DecisionSharedView(RecordFormView):
         )
 
 
+class BudgetLineMoveView(RecordFormView):
+    """Link a budget line to an open outcome (#16): after a rewrite, the new wording; a
+    line linked to nothing, the outcome it pays toward. What was asked for is unchanged."""
+
+    form_class = MoveToOutcomeForm
+    heading_text = "Link this budget line to an outcome"
+    submit_label = "Link it"
+    line = PersonChild(selectors.budget_line_of, kwarg="line_id",
+                       missing="No such budget line for this person.")
+
+    @cached_property
+    def open_outcomes(self):
+        return list(self.person.outcomes.filter(status=OutcomeStatus.OPEN)
+                    .exclude(pk=self.line.outcome_id).order_by("created_at", "id"))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
+
+    def get_initial(self):
+        newer = open_replacement(self.line.outcome) if self.line.outcome_id else None
+        return {"outcome": str(newer.pk)} if newer is not None else {}
+
+    def get_back_url(self) -> str:
+        return reverse("reviews:golden_thread", args=[self.person.pk])
+
+    def get_success_url(self) -> str:
+        return reverse("reviews:golden_thread", args=[self.person.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        line = self.line
+        context["summary_rows"] = [
+            {"key": "What it pays for", "value": line.description},
+            {"key": "Amount", "value": money_per_period_text(line.amount, line.period)},
+            {"key": "Budget request", "value": line.request.reference},
+            {"key": "Outcome now", "value": line.outcome.statement if line.outcome_id
+             else "Not linked to an outcome"},
+        ]
+        if line.solution_id:
+            context["intro"] = (f"This line pays for “{line.solution.what}”: it goes with that "
+                                "support, so move the support and the line follows.")
+        return context
+
+    def save(self, form):
+        line = self.line
+        to_outcome = form.cleaned_data["outcome"]
+        if line.solution_id and line.solution.outcome_id != to_outcome.pk:
+            # The support and the line it pays for move together.
+            with transaction.atomic():
+                solution_move(actor=self.request.user, solution=line.solution,
+                              to_outcome=to_outcome)
+                return services.budget_line_move(actor=self.request.user, line=line,
+                                                 to_outcome=to_outcome)
+        return services.budget_line_move(actor=self.request.user, line=line,
+                                         to_outcome=to_outcome)
+
+    def get_success_message(self, result) -> str:
+        return f"“{result.description}” is now linked to “{result.outcome.statement}”."
+
+
 # --- Budget requests ----------------------------------------------------------------------
 
 
@@ -392,7 +455,12 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
     permission_denied_message = "Only practitioners and team leaders record this."
 
     def get(self, request, *args, **kwargs):
-        return self.render_page(BudgetRequestForm(), line_formset(person=self.person))
+        # Costed solutions are not typed again: the breakdown starts from them (#16).
+        initial = selectors.prefilled_lines(self.person)
+        if not initial:
+            return self.render_page(BudgetRequestForm(), line_formset(person=self.person))
+        return self.render_page(BudgetRequestForm(), line_formset(
+            person=self.person, lines=len(initial) + 1, initial=initial))
 
     def post(self, request, *args, **kwargs):
         if "add_line" in request.POST:

@@ -170,3 +170,4 @@ def checklist_form(*, plan_type: str, suggestions: Mapping[str, Suggestion],
     ]
     return QuestionnaireForm(data=data, questions=questions,
                              choices=ChecklistAnswerChoice.choices, stored=stored)
+

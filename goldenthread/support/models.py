@@ -178,9 +178,13 @@ class CostPeriod(models.TextChoices):
     WEEK = "week", "A week"
     MONTH = "month", "A month"
     YEAR = "year", "A year"
+    # Paid each time it is used ("£3.50 a session", as community directories say): how
+    # often is not known, so it is shown as it is and not counted in a year's estimate.
+    SESSION = "session", "Each time (a session)"
 
 
 # How many times a year each period's cost is paid, for the estimate of a year's cost.
+# A session's cost has no entry: it is not guessed into a year's total.
 PERIODS_PER_YEAR = {
     CostPeriod.WEEK: Decimal(52),
     CostPeriod.MONTH: Decimal(12),

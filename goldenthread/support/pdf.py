@@ -1,5 +1,6 @@
 """The support plan as a PDF (SS-6), drawn by WeasyPrint from the same HTML body as the
-page, with a print stylesheet: A4, page numbers, no site navigation.
+page, with a print stylesheet: A4, page numbers, the person's name on every page, headings
+kept with what follows them, no site navigation. Tagged PDF/UA-1, so it is accessible.
 
 WeasyPrint needs Pango and HarfBuzz from the system (Debian: libpango-1.0-0,
 libpangoft2-1.0-0, libharfbuzz0b, libharfbuzz-subset0) and a font (fonts-dejavu-core).
@@ -13,6 +14,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 STYLESHEET = "support/plan-print.css"
+PDF_VARIANT = "pdf/ua-1"
 
 
 def _stylesheet_path() -> str:
@@ -30,7 +32,10 @@ def render_plan_pdf(plan, *, context: dict) -> bytes:
     html = render_to_string("support/plan_pdf.html", {**context, "plan": plan})
     base = Path(_stylesheet_path()).parent
     document = HTML(string=html, base_url=str(base), url_fetcher=_refuse_fetch)
-    return document.write_pdf(stylesheets=[CSS(filename=_stylesheet_path())])
+    # PDF/UA-1 (#16): tagged (headings, lists, tables and their headers in a structure
+    # tree), with the document's language and title, so a screen reader reads it in order.
+    return document.write_pdf(stylesheets=[CSS(filename=_stylesheet_path())],
+                              pdf_variant=PDF_VARIANT, pdf_tags=True)
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

@@ -35,8 +35,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -88,6 +89,9 @@ class PlanSolution:
     cost_text: str
     community_resource: str
     notes: str
+    pk: Any = None
+    # Set when an agreed budget pays for it: "£80.00 a week from your budget".
+    funded_text: str = ""
 
     @property
     def is_current(self) -> bool:
@@ -152,10 +156,31 @@ class PlanCosts:
     ideas_year_total: Decimal
     ideas_year_total_text: str
     costed_count: int
+    # Paid each time it is used: shown, never guessed into the year's estimate.
+    per_session: Decimal = Decimal("0.00")
 
     @property
     def has_costs(self) -> bool:
         return bool(self.costed_count)
+
+
+@dataclass(frozen=True)
+class PlanFunding:
+    """The agreed budget, in numbers, set by the SDS contributor (SDS-3): what it is a
+    year, and what each budget line pays for a solution ({solution pk: (amount, period)}).
+    The plan's sentences about money are worked out from this and PlanCosts together."""
+
+    agreed_per_year: Decimal
+    by_solution: dict[Any, list[tuple[Decimal, str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MoneyWords:
+    """Every sentence the plan says about money, standard and easy read (one source)."""
+
+    costs_money: bool
+    standard: list[str]
+    easy: list[str]
 
 
 @dataclass
@@ -177,6 +202,11 @@ class PlanDocument:
     budget: PlanSection | None = None
     decisions: PlanSection | None = None
     sections: list[PlanSection] = field(default_factory=list)
+    funding: PlanFunding | None = None
+
+    @property
+    def money(self) -> MoneyWords:
+        return presenters.plan_money_words(self.costs, self.funding)
 
     @property
     def extra_sections(self) -> list[PlanSection]:
@@ -219,6 +249,7 @@ def _solution(solution, resource_names: dict) -> PlanSolution:
         cost_text=presenters.cost_text(solution.cost, solution.cost_period),
         community_resource=resource_names.get(solution.pk, ""),
         notes=solution.notes,
+        pk=solution.pk,
     )
 
 
@@ -230,7 +261,8 @@ def _costs(solutions) -> PlanCosts:
     for solution in solutions:
         if solution.cost is None:
             continue
-        yearly = solution.cost * PERIODS_PER_YEAR[CostPeriod(solution.cost_period)]
+        times = PERIODS_PER_YEAR.get(CostPeriod(solution.cost_period))
+        yearly = solution.cost * times if times is not None else Decimal("0.00")
         if solution.status in COSTED_STATUSES:
             costed += 1
             per_period[solution.cost_period] += solution.cost
@@ -240,13 +272,15 @@ def _costs(solutions) -> PlanCosts:
     lines = [
         CostLine(period=p.value, label=p.label, amount=per_period[p],
                  amount_text=presenters.money(per_period[p]))
-        for p in (CostPeriod.WEEK, CostPeriod.MONTH, CostPeriod.YEAR, CostPeriod.ONE_OFF)
+        for p in (CostPeriod.WEEK, CostPeriod.MONTH, CostPeriod.YEAR, CostPeriod.ONE_OFF,
+                  CostPeriod.SESSION)
         if p in per_period
     ]
     return PlanCosts(lines=lines, year_total=year, year_total_text=presenters.money(year),
                      ideas_year_total=ideas_year,
                      ideas_year_total_text=presenters.money(ideas_year),
-                     costed_count=costed)
+                     costed_count=costed,
+                     per_session=per_period.get(CostPeriod.SESSION, Decimal("0.00")))
 
 
 def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocument:
@@ -327,4 +361,18 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
     )
     for contributor in _CONTRIBUTORS:
         contributor(person, plan)
+    if plan.funding is not None:
+        _show_funding(plan, plan.funding)
     return plan
+
+
+def _show_funding(plan: PlanDocument, funding: PlanFunding) -> None:
+    """Each solution an agreed budget pays for says so, with the amount, so no solution
+    paid from the budget reads "No cost"."""
+    for outcome in plan.outcomes:
+        for step in outcome.steps:
+            step.solutions = [
+                replace(s, funded_text=presenters.funded_text(funding.by_solution[s.pk]))
+                if s.pk in funding.by_solution else s
+                for s in step.solutions
+            ]

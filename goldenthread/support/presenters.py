@@ -200,3 +200,56 @@ def exploration_tag_colour(state: str, solution_count: int) -> str:
     if state == ExplorationState.NOTHING_SUITABLE:
         return "orange"
     return "green" if solution_count else "grey"
+
+
+def funded_text(lines) -> str:
+    """What an agreed budget pays for one solution: "£80.00 a week from your budget"."""
+    amounts = " and ".join(money_per_period_text(amount, period) for amount, period in lines)
+    return f"{amounts} from your budget"
+
+
+def plan_money_words(costs, funding):
+    """Every sentence the plan says about money, worked out from the plan's costs (of
+    agreed and in-place solutions, PlanCosts) and the agreed budget (PlanFunding or None),
+    so the standard plan, the PDF and the easy read never contradict the numbers: the plan
+    says support costs nothing only when no agreed solution has a cost and no budget is
+    agreed."""
+    from .plan import MoneyWords
+
+    has_costs = costs.has_costs and costs.year_total > 0
+    budget = funding.agreed_per_year if funding is not None else None
+    has_budget = budget is not None and budget > 0
+    standard: list[str] = []
+    easy: list[str] = []
+    if has_costs:
+        standard.append(
+            f"Support that is agreed or in place costs about {costs.year_total_text} a year."
+        )
+        easy.append("Some of my help costs money.")
+        easy.append(f"For a year it costs about {costs.year_total_text}.")
+    if has_budget:
+        budget_text = money_text(budget)
+        standard.append(
+            f"Your agreed budget of {budget_text} a year pays for support in this plan "
+            "(see \u201cYour budget\u201d)."
+        )
+        if not has_costs:
+            easy.append("Some of my help costs money.")
+        easy.append(f"My budget pays {budget_text} a year.")
+    per_session = getattr(costs, "per_session", 0)
+    if per_session:
+        session_text = money_text(per_session)
+        standard.append(
+            f"Some agreed support is paid each time it is used: {session_text} a session, not "
+            "counted in a year's estimate."
+        )
+        easy.append(f"Some of my help costs {session_text} each time I go.")
+    if not (has_costs or has_budget or per_session):
+        standard.append("None of the agreed support costs money.")
+        easy.append("The help we agreed does not cost money.")
+    if costs.ideas_year_total:
+        standard.append(
+            f"Ideas not yet agreed would cost about {costs.ideas_year_total_text} more in a year."
+        )
+        easy.append("Some ideas would cost more. We have not agreed them yet.")
+    return MoneyWords(costs_money=bool(has_costs or has_budget or per_session), standard=standard, easy=easy)

@@ -165,3 +165,17 @@ def support_summary(person: Person) -> list[OutcomeCoverage]:
         )
         for outcome in outcomes
     ]
+
+
+def open_replacement(outcome):
+    """The open outcome that replaced this one, following rewrites (None if there is none)."""
+    from goldenthread.outcomes.models import Outcome, OutcomeStatus
+
+    seen = set()
+    current = outcome
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        current = Outcome.objects.filter(replaces=current).first()
+        if current is not None and current.status == OutcomeStatus.OPEN:
+            return current
+    return None

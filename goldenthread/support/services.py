@@ -7,26 +7,27 @@ a stale copy (StaleEditError, SEC-5), and reports to the Auditor before it retur
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.db.transaction import TransactionManagementError
 
-from goldenthread.accounts.models import User
+from goldenthread.accounts.models import Role, User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_update
+from goldenthread.core.services import audited_update, require_signed_in
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.outcomes.services import check_outcome_open
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
 from . import checklist
-from .directory_seam import resource_for_solution
+from .directory_seam import resource_cost, resource_for_solution
 from .models import (
     CURRENT_STATUSES,
     ExplorationState,
@@ -265,7 +266,8 @@ def solution_add_from_resource(
     resource_id: Any,
 ) -> Solution:
     """One action: a community resource found in the directory becomes an idea in step 5
-    or 6, with its name and provider filled in and the resource linked (SS-3, SS-4)."""
+    or 6, with its name and provider filled in, its cost and how often carried across when
+    the feed states them, and the resource linked (SS-3, SS-4)."""
     _check_casework(actor, person)
 
     try:
@@ -275,8 +277,10 @@ def solution_add_from_resource(
             {"community_resource": "That community resource is not in the directory. "
              "Search again and choose from the results."}
         ) from None
+    cost = resource_cost(resource)
     return solution_add(
         actor=actor, person=person, outcome=outcome, step=step, what=what, who=who,
+        cost=cost.cost, cost_period=cost.period, notes=cost.note,
         status=SolutionStatus.IDEA, community_resource=resource,
     )
 
@@ -324,6 +328,100 @@ def solution_update(
                 step=SupportStep(solution.step),
                 added_current=solution.status in CURRENT_STATUSES,
             )
+    return solution
+
+
+def solutions_agree_with_budget(
+    *,
+    actor: User,
+    person_id: Any,
+    solution_ids: Iterable[Any],
+    reference: str,
+) -> list[Solution]:
+    """The solutions an agreed budget pays for move from Idea to Agreed (SDS-4, SS-6).
+
+    Called only by `sds.services.budget_request_decide`, inside its transaction and after
+    its own check that `actor` may agree this budget (a panel member may agree a budget
+    for someone outside their caseload; the decision is the authority, not casework).
+    Each move is audited and kept as a status-history row naming the budget. Solutions
+    already agreed or in place, ended ones, and those of an outcome that is no longer open
+    (history) are left as they are. Returns the solutions moved."""
+    # The decision's authority: someone who records for this person (the team leader,
+    # or the allocated practitioner within their limit), or a panel member deciding a
+    # request referred to the panel (checked by budget_request_decide). No one else.
+    require_signed_in(actor, "Only the person deciding the budget agrees its support.")
+    if getattr(actor, "role", "") != Role.PANEL_MEMBER:
+        require_casework(actor, person_id, doing="agree support with a budget")
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(
+            "solutions_agree_with_budget runs inside the decision's transaction."
+        )
+    ids = {pk for pk in solution_ids if pk is not None}
+    if not ids:
+        return []
+    moved = []
+    candidates = (
+        Solution.objects.select_for_update()
+        .filter(pk__in=ids, person_id=person_id, status=SolutionStatus.IDEA,
+                outcome__status=OutcomeStatus.OPEN)
+        .order_by("created_at", "id")
+    )
+    for solution in candidates:
+        audited_update(
+            solution, auditor=Auditor(actor), expected_version=solution.version,
+            stored=solution, changes={"status": SolutionStatus.AGREED}, fields=["status"],
+            person_id=person_id, extra={"reason": f"Budget {reference} agreed"},
+        )
+        SolutionStatusChange.objects.create(
+            solution=solution, person_id=person_id, from_status=SolutionStatus.IDEA,
+            to_status=SolutionStatus.AGREED, note=f"Agreed with the budget {reference}.",
+            changed_by=actor,
+        )
+        moved.append(solution)
+    return moved
+
+
+def solution_move(
+    *,
+    actor: User,
+    solution: Solution,
+    to_outcome: Outcome,
+    expected_version: int | None = None,
+) -> Solution:
+    """Move a current solution (an idea, agreed or in place) to another open outcome of
+    the same person, keeping its step, status and cost (#16, REV-2): after a rewrite, the
+    support carries on under the new wording; support left under a closed outcome can be
+    linked to the outcome it now serves. Audited. The outcome it leaves is history when it
+    is no longer open, so only the outcome it joins has its step state brought up to date
+    (and the one it leaves, if still open). `expected_version`: the version the worker saw
+    (None when the move is part of a rewrite, inside its transaction)."""
+    _check_casework(actor, solution.person_id)
+    if to_outcome.person_id != solution.person_id:
+        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    with transaction.atomic():
+        stored = Solution.objects.select_for_update().get(pk=solution.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleEditError(stored)
+        if stored.status not in CURRENT_STATUSES:
+            raise ValidationError(
+                "Only support that is an idea, agreed or in place can be moved: support that "
+                "has ended stays with the outcome it was for.")
+        if stored.outcome_id == to_outcome.pk:
+            raise ValidationError({"outcome": "It is already for this outcome."})
+        check_outcome_open(outcome_id=to_outcome.pk, what="support cannot be moved to it")
+        old_outcome = Outcome.objects.get(pk=stored.outcome_id)
+        audited_update(
+            solution, auditor=Auditor(actor), expected_version=stored.version, stored=stored,
+            changes={"outcome": to_outcome}, fields=["outcome"], clean=False,
+            person_id=solution.person_id,
+            extra={"moved_from_outcome": str(old_outcome.pk)},
+        )
+        step = SupportStep(solution.step)
+        _after_solutions_changed(actor=actor, person=solution.person, outcome=to_outcome,
+                                 step=step, added_current=True)
+        if old_outcome.status == OutcomeStatus.OPEN:
+            _after_solutions_changed(actor=actor, person=solution.person, outcome=old_outcome,
+                                     step=step)
     return solution
 
 

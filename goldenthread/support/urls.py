@@ -32,4 +32,6 @@ urlpatterns = [
          views.SolutionEditView.as_view(), name="solution_edit"),
     path("<uuid:person_id>/support/solutions/<uuid:solution_id>/remove/",
          views.SolutionRemoveView.as_view(), name="solution_remove"),
+    path("<uuid:person_id>/support/solutions/<uuid:solution_id>/move/",
+         views.SolutionMoveView.as_view(), name="solution_move"),
 ]

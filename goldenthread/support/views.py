@@ -13,9 +13,10 @@ from django.views.generic import FormView, TemplateView
 
 from goldenthread.audit.models import AccessAction
 from goldenthread.core.formatting import money_per_period_text
+from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin
 from goldenthread.people.presenters import age_on
-from goldenthread.ui.forms import apply_service_errors
+from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 from goldenthread.ui.views import ServiceFormView
 
@@ -298,6 +299,65 @@ class SolutionRemoveView(OpenOutcomeFormMixin, SolutionMixin, TemplateView):
             )
         messages.success(request, f"'{solution.what}' is removed.")
         return HttpResponseRedirect(back)
+
+
+class SolutionMoveView(SolutionMixin, ServiceFormView):
+    """Move support to another open outcome (#16): after a rewrite, "link it to the new
+    wording"; for support left under a closed outcome, the outcome it serves now. Open
+    whatever the outcome's state: this is how support leaves an outcome that is history."""
+
+    form_class = MoveToOutcomeForm
+    heading_text = "Move this support to another outcome"
+    submit_label = "Move it"
+    back_text = "Back"
+
+    @cached_property
+    def open_outcomes(self):
+        return list(self.person.outcomes.filter(status=OutcomeStatus.OPEN)
+                    .exclude(pk=self.solution.outcome_id).order_by("created_at", "id"))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
+
+    def get_initial(self):
+        initial = {"version": self.solution.version}
+        newer = selectors.open_replacement(self.solution.outcome)
+        if newer is not None:
+            initial["outcome"] = str(newer.pk)
+        return initial
+
+    def get_page_label(self) -> str:
+        return self.person.display_name
+
+    def get_back_url(self) -> str:
+        return reverse("reviews:golden_thread", args=[self.person.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        outcome = self.solution.outcome
+        context["intro"] = (
+            f"“{self.solution.what}” ({self.solution.get_status_display().lower()}) is for "
+            f"“{outcome.statement}”, which is {outcome.get_status_display().lower()}. It keeps "
+            "its step, status and cost; the record keeps where it was."
+        )
+        if not self.open_outcomes:
+            context["intro"] += " There is no other open outcome to move it to yet."
+        return context
+
+    def get_stale_values(self, current, form):
+        return [("Outcome", current.outcome.statement)]
+
+    def save(self, form):
+        return services.solution_move(
+            actor=self.request.user, solution=self.solution,
+            to_outcome=form.cleaned_data["outcome"],
+            expected_version=form.cleaned_data.get("version"))
+
+    def get_success_message(self, result) -> str:
+        return f"“{result.what}” moved to “{result.outcome.statement}”."
+
+    def get_success_url(self) -> str:
+        return reverse("support:outcome_support", args=[self.person.pk, self.result.outcome_id])
 
 
 # --- Step state ----------------------------------------------------------------------------

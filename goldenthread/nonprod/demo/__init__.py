@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 
 import factory.random
 from django.db import transaction
@@ -60,6 +61,9 @@ DEMO_SIGN_INS = (
 )
 
 
+YOUNG_CIRCLE = ["Mother", "Father", "Sister", "Brother", "Friend", "Neighbour"]
+
+
 def demo_loaded() -> bool:
     return Team.objects.filter(name=DEMO_TEAMS[0][0]).exists()
 
@@ -91,12 +95,21 @@ def load_demo_data(seed: int = 2026) -> bool:
                                 job_title="Occupational therapist", password=DEMO_PASSWORD),
         ]
         for n in range(20):
-            person = PersonFactory(
+            person: Any = PersonFactory(
                 team=team, area=area if n % 5 else AreaFactory(name=rng.choice(OTHER_AREAS)),
                 communication_needs=rng.choice(COMMUNICATION_NEEDS),
             )
+            # The circle fits the person's age (#16): a young adult's circle is parents,
+            # brothers and sisters and friends, not a daughter or a wife.
+            age = (today - person.date_of_birth).days // 365
             for _ in range(rng.randint(1, 4)):
-                CircleMemberFactory(person=person)
+                if age < 35:
+                    # Its own generator: the rest of the demo stays as it was.
+                    relationship = random.Random(f"circle-{seed}-{n}").choice(YOUNG_CIRCLE)
+                    CircleMemberFactory(person=person, relationship=relationship,
+                                        is_unpaid_carer=relationship in {"Mother", "Father"})
+                else:
+                    CircleMemberFactory(person=person)
             if n % 10 == 9:
                 continue  # nobody allocated yet: shows on the team leader's list
             worker = workers[n % len(workers)] if n % 4 else workers[0]

@@ -111,7 +111,10 @@ def _hold_review(person, worker, rng: random.Random, *, held_on: datetime.date, 
             rewrite = services.Rewrite(
                 statement=better[0], baseline=better[1], measure=better[2],
                 target_date=held_on + datetime.timedelta(days=rng.choice([120, 150, 180])),
-                assessed_need=outcome.assessed_need)
+                assessed_need=outcome.assessed_need,
+                # The demo's worker carries nothing across yet, so the golden thread shows
+                # support to move ("Move it to another outcome", #16).
+                carry=frozenset())
         elif rating == Rating.ACHIEVED:
             decision = OutcomeDecision.CLOSE
         services.outcome_review_record(

@@ -249,11 +249,20 @@ def load_sds_demo(rng: random.Random) -> bool:
     return True
 
 
+# The likely budget each person was told, by the kind of request made later in their story
+# (kind 0: half-size; 3 and 4: with overnight support, to the panel; the rest ordinary).
+LIKELY_BUDGET = {0: Decimal("5000.00"), 3: Decimal("62000.00"), 4: Decimal("62000.00")}
+
+
 def _person_demo(person, worker, leader, panel, number, rng) -> None:
     conversation = person.conversations.order_by("-held_on").first()
+    kind = number % 9
+    rng.choice(["6500.00", "9800.00", "14250.00", "38000.00"])  # keeps the demo's sequence
     services.indicative_budget_record(
         actor=worker, person=person,
-        amount=Decimal(rng.choice(["6500.00", "9800.00", "14250.00", "38000.00"])),
+        # Within sight of what is asked for later (#16): a small request, an ordinary one,
+        # or one with overnight support that goes to the panel.
+        amount=LIKELY_BUDGET.get(kind, Decimal("9800.00")),
         period=BudgetPeriod.YEAR, told_on=_day(75),
         how_told=rng.choice([HowTold.CONVERSATION, HowTold.LETTER, HowTold.EASY_READ]),
         notes="Told that this is the likely amount whichever option is chosen.",
@@ -268,7 +277,6 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
             services.sds_mix_record(actor=worker, person=person, parts=parts,
                                     expected_version=choice.version)
 
-    kind = number % 9
     duty, duty_allocation = _duty_worker(person, worker, leader) if kind == 0 else (None, None)
     if duty is not None:
         # Agreed by the allocated practitioner within their own limit; sent by a colleague

@@ -122,7 +122,9 @@ def test_support_still_in_place_for_a_rewritten_outcome(person, practitioner):
     services.outcome_review_record(
         actor=practitioner, review=review, outcome=outcome, rating=Rating.PARTLY,
         evidence="Goes with Ann.", decision=OutcomeDecision.REWRITE,
-        rewrite=services.Rewrite(statement="I will go to the club on my own by August"))
+        # The worker unticked the lift: it stays with the old wording (#16).
+        rewrite=services.Rewrite(statement="I will go to the club on my own by August",
+                                 carry=frozenset()))
     # Jean agrees the new wording (an unagreed one is its own broken link: ACC-4).
     AgreementFactory(outcome=person.outcomes.get(status=OutcomeStatus.OPEN))
     [link] = links_of(person)

@@ -3,6 +3,7 @@ fields, widgets and error mapping every app's forms share."""
 
 from .errors import apply_service_errors
 from .fields import YES_NO, MoneyField, VersionField, date_field, radio_field, text_field
+from .move import MoveToOutcomeForm
 from .widgets import DateInput, MoneyInput
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "DateInput",
     "MoneyField",
     "MoneyInput",
+    "MoveToOutcomeForm",
     "VersionField",
     "apply_service_errors",
     "date_field",

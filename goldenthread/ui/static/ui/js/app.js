@@ -36,17 +36,31 @@
         });
         root.querySelectorAll("table[data-smallscreen]:not(.js-instantiated)").forEach(function (table) {
             new window.DS.components.MobileTable(table).init();
+            if (table.getAttribute("data-smallscreen") === "scrolling") {
+                keyboardScrollable(table);
+            }
         });
-        reachableTables(root);
     }
 
-    // A table that scrolls sideways on a small screen can be reached and scrolled by
-    // keyboard (WCAG 2.1.1; axe's scrollable-region-focusable): a tab stop, named by its
-    // caption (#16).
-    function reachableTables(root) {
-        root.querySelectorAll("table[data-smallscreen='scrolling']").forEach(function (table) {
-            table.setAttribute("tabindex", "0");
-        });
+    // A table that scrolls sideways on a small screen can be reached and scrolled with the
+    // keyboard (WCAG 2.1.1; axe "scrollable-region-focusable"): while it scrolls it takes
+    // focus, and is named by its caption for screen readers.
+    function keyboardScrollable(table) {
+        function sync() {
+            var scrolls = table.classList.contains("js-is-scrolling") &&
+                table.scrollWidth > table.clientWidth;
+            if (scrolls) {
+                table.setAttribute("tabindex", "0");
+                var caption = table.querySelector("caption");
+                if (caption && !table.hasAttribute("aria-label")) {
+                    table.setAttribute("aria-label", caption.textContent.trim() + " (scrolls sideways)");
+                }
+            } else {
+                table.removeAttribute("tabindex");
+            }
+        }
+        sync();
+        window.addEventListener("resize", sync);
     }
 
     // Move focus to the error summary so screen reader users hear what to fix.
@@ -102,7 +116,7 @@
     if (window.DS) {
         window.DS.initAll();
     }
-    reachableTables(document);
+    document.querySelectorAll("table[data-smallscreen='scrolling']").forEach(keyboardScrollable);
     focusErrorSummary(document);
 
     document.addEventListener("htmx:load", function (event) {
