@@ -524,7 +524,11 @@ class _Writer:
                     "does not say which Goal is its new wording."
                 )
             due, note = self._target(new_goal)
-            rewrite = review_services.Rewrite(target_date=due, **self._wording(new_goal))
+            # Nothing is carried across: each solution was made under the goal the sending
+            # council had it under (a rewrite there may have left support with the old words).
+            rewrite = review_services.Rewrite(
+                target_date=due, carry=frozenset(), **self._wording(new_goal)
+            )
         row = review_services.outcome_review_record(
             actor=self.actor,
             review=review,
