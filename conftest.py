@@ -130,16 +130,24 @@ def full_record(person):
     from goldenthread.sds.factories import sds_record_kwargs
 
     return {
-        **sds_record_kwargs(person), **risk_record_kwargs(person, outcome),
+        **sds_record_kwargs(person),
+        **risk_record_kwargs(person, outcome),
         **portal_record_kwargs(person),
         **reviews_record_kwargs(person),
         **accountability_record_kwargs(person),
-        "person_id": person.pk, "member_id": member.pk, "allocation_id": allocation.pk,
-        "conversation_id": conversation.pk, "kind": "working", "item_id": item.pk,
-        "outcome_id": outcome.pk, "step": "community", "solution_id": solution.pk,
+        "person_id": person.pk,
+        "member_id": member.pk,
+        "allocation_id": allocation.pk,
+        "conversation_id": conversation.pk,
+        "kind": "working",
+        "item_id": item.pk,
+        "outcome_id": outcome.pk,
+        "step": "community",
+        "solution_id": solution.pk,
         # The worker's own grant of access to casework (accounts:access_decide).
-        "grant_id": person.allocations.get().worker.casework_access.values_list(
-            "pk", flat=True).first(),
+        "grant_id": person.allocations.get()
+        .worker.casework_access.values_list("pk", flat=True)
+        .first(),
     }
 
 
@@ -171,7 +179,8 @@ def pytest_collection_modifyitems(config, items):
         return
     missing = _weasyprint_missing()
     if missing:
-        skip = pytest.mark.skip(reason=f"WeasyPrint cannot load its system libraries "
-                                       f"({missing}); see README")
+        skip = pytest.mark.skip(
+            reason=f"WeasyPrint cannot load its system libraries ({missing}); see README"
+        )
         for item in pdf_items:
             item.add_marker(skip)

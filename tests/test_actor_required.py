@@ -101,7 +101,9 @@ def _calls(r, actor=None):
         "circle_member_update": lambda: people.circle_member_update(
             actor=actor, member=r["member"], expected_version=r["member"].version, name="X"
         ),
-        "circle_member_remove": lambda: people.circle_member_remove(actor=actor, member=r["member"]),
+        "circle_member_remove": lambda: people.circle_member_remove(
+            actor=actor, member=r["member"]
+        ),
         "allocation_start": lambda: people.allocation_start(
             actor=actor, person=person, worker=r["other_practitioner"], start_date=TODAY
         ),
@@ -110,8 +112,10 @@ def _calls(r, actor=None):
         ),
         # The CHI work (#11) adds this one; listed here so the check covers it once merged.
         "draft_save": lambda: people.draft_save(
-            actor=actor, person=person, page=f"/people/{person.pk}/edit/",
-            boxes=[(f"/people/{person.pk}/edit/|0|0|notes", "Typed")]
+            actor=actor,
+            person=person,
+            page=f"/people/{person.pk}/edit/",
+            boxes=[(f"/people/{person.pk}/edit/|0|0|notes", "Typed")],
         ),
         "draft_list": lambda: people.draft_list(
             actor=actor, person=person, page=f"/people/{person.pk}/edit/"
@@ -142,9 +146,11 @@ def _calls(r, actor=None):
         "solution_move": lambda: support.solution_move(
             actor=actor, solution=solution, to_outcome=r["other_outcome"]
         ),
-        "solutions_agree_with_budget": lambda: _atomic(lambda: support.solutions_agree_with_budget(
-            actor=actor, person_id=person.pk, solution_ids=[r["idea"].pk], reference="BR-TEST"
-        )),
+        "solutions_agree_with_budget": lambda: _atomic(
+            lambda: support.solutions_agree_with_budget(
+                actor=actor, person_id=person.pk, solution_ids=[r["idea"].pk], reference="BR-TEST"
+            )
+        ),
         "checklist_save": lambda: support.checklist_save(
             actor=actor,
             person=person,
@@ -287,8 +293,10 @@ def _calls(r, actor=None):
             actor=actor, conversation=r["conversation"], item_type="aspiration", text="Travel"
         ),
         "step_items_add": lambda: conversations.step_items_add(
-            actor=actor, conversation=r["conversation"], item_type="aspiration",
-            texts=["Travel", "Swim"]
+            actor=actor,
+            conversation=r["conversation"],
+            item_type="aspiration",
+            texts=["Travel", "Swim"],
         ),
         "step_item_update": lambda: conversations.step_item_update(
             actor=actor, item=r["item"], expected_version=r["item"].version, text="Changed"
@@ -335,7 +343,11 @@ def _calls(r, actor=None):
             expected_versions={},
         ),
         "outcome_rewrite": lambda: outcomes.outcome_rewrite(
-            actor=actor, outcome=outcome, statement="New words", baseline="", measure="",
+            actor=actor,
+            outcome=outcome,
+            statement="New words",
+            baseline="",
+            measure="",
             target_date=None,
         ),
         "outcome_close": lambda: outcomes.outcome_close(
@@ -376,47 +388,86 @@ def _calls(r, actor=None):
         ),
         # agreement and understanding (ACC-4, #13)
         "agreement_record": lambda: outcomes.agreement_record(
-            actor=actor, person=person, outcome=outcome, whose="person", name="Jean",
-            agreed="yes", agreed_on=TODAY, how="meeting",
+            actor=actor,
+            person=person,
+            outcome=outcome,
+            whose="person",
+            name="Jean",
+            agreed="yes",
+            agreed_on=TODAY,
+            how="meeting",
         ),
         "understanding_check_record": lambda: sds.understanding_check_record(
-            actor=actor, person=person, about="sds_options", checked_on=TODAY,
-            how_checked="Told me back", understood="yes",
+            actor=actor,
+            person=person,
+            about="sds_options",
+            checked_on=TODAY,
+            how_checked="Told me back",
+            understood="yes",
         ),
         # accountability (ACC-1, ACC-2, TR-1, #13)
         "challenge_raise": lambda: accountability.challenge_raise(
-            actor=actor, person=person, raised_by="person", raised_by_name="Jean",
-            raised_on=TODAY, about="budget", details="Not enough",
+            actor=actor,
+            person=person,
+            raised_by="person",
+            raised_by_name="Jean",
+            raised_on=TODAY,
+            about="budget",
+            details="Not enough",
         ),
         "challenge_to_investigation": lambda: accountability.challenge_to_investigation(
-            actor=actor, challenge=r["challenge"], expected_version=r["challenge"].version,
-            started_on=TODAY, reason="Complex",
+            actor=actor,
+            challenge=r["challenge"],
+            expected_version=r["challenge"].version,
+            started_on=TODAY,
+            reason="Complex",
         ),
         "challenge_answer": lambda: accountability.challenge_answer(
-            actor=actor, challenge=r["challenge"], expected_version=r["challenge"].version,
-            outcome="not_upheld", answer="No", answered_on=TODAY,
+            actor=actor,
+            challenge=r["challenge"],
+            expected_version=r["challenge"].version,
+            outcome="not_upheld",
+            answer="No",
+            answered_on=TODAY,
         ),
         "challenge_mediation": lambda: accountability.challenge_mediation(
-            actor=actor, challenge=r["challenge"], expected_version=r["challenge"].version,
-            mediation="offered", on=TODAY,
+            actor=actor,
+            challenge=r["challenge"],
+            expected_version=r["challenge"].version,
+            mediation="offered",
+            on=TODAY,
         ),
         "challenge_escalate": lambda: accountability.challenge_escalate(
-            actor=actor, challenge=r["challenge"], body="spso", escalated_on=TODAY,
+            actor=actor,
+            challenge=r["challenge"],
+            body="spso",
+            escalated_on=TODAY,
         ),
         "advocacy_record": lambda: accountability.advocacy_record(
-            actor=actor, person=person, identified_on=TODAY, identified_by="Worker",
+            actor=actor,
+            person=person,
+            identified_on=TODAY,
+            identified_by="Worker",
             why="Meetings are hard",
         ),
         "advocacy_update": lambda: accountability.advocacy_update(
-            actor=actor, advocacy=r["advocacy"], expected_version=r["advocacy"].version,
+            actor=actor,
+            advocacy=r["advocacy"],
+            expected_version=r["advocacy"].version,
             why="Changed",
         ),
         "transition_record": lambda: accountability.transition_record(
-            actor=actor, person=person, kind="hospital_discharge", planned_on=TODAY,
+            actor=actor,
+            person=person,
+            kind="hospital_discharge",
+            planned_on=TODAY,
         ),
         "transition_update": lambda: accountability.transition_update(
-            actor=actor, transition=r["transition"],
-            expected_version=r["transition"].version, outcomes=[], circle_members=[],
+            actor=actor,
+            transition=r["transition"],
+            expected_version=r["transition"].version,
+            outcomes=[],
+            circle_members=[],
             notes="Changed",
         ),
     }
@@ -477,8 +528,7 @@ def record(pinned_clock, person, practitioner, other_practitioner):
         "item": WorkingItemFactory(conversation=conversation, is_working=False),
         "change": change,
         "review": ReviewFactory(person=person, held_on=TODAY),
-        "challenge": ChallengeFactory(person=person, raised_on=TODAY,
-                                      stage_started_on=TODAY),
+        "challenge": ChallengeFactory(person=person, raised_on=TODAY, stage_started_on=TODAY),
         "advocacy": AdvocacyFactory(person=person),
         "transition": TransitionFactory(person=person),
     }
@@ -512,15 +562,27 @@ def test_a_service_refuses_a_worker_who_may_not_see_the_person(record, other_tea
     assert ChangeRecord.objects.count() == changes
 
 
-@pytest.mark.parametrize("name", ["person_update", "solution_add", "outcome_update",
-                                  "reflection_record", "review_start", "risk_record"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "person_update",
+        "solution_add",
+        "outcome_update",
+        "reflection_record",
+        "review_start",
+        "risk_record",
+    ],
+)
 def test_inactive_and_non_casework_actors_are_refused(record, practitioner, name):
     """A worker who has left (inactive) and roles without casework are refused before
     anything is read or written."""
     changes = ChangeRecord.objects.count()
     practitioner.is_active = False
-    for actor in (practitioner, CommissionerFactory(username="cora"),
-                  AdministratorFactory(username="ada")):
+    for actor in (
+        practitioner,
+        CommissionerFactory(username="cora"),
+        AdministratorFactory(username="ada"),
+    ):
         with pytest.raises(PermissionDenied):
             _calls(record, actor=actor)[name]()
     assert ChangeRecord.objects.count() == changes

@@ -422,19 +422,34 @@ def _build_record(request) -> dict:
 
     now = timezone.now()
     CaseworkAccess.objects.create(
-        user=practitioner, role=practitioner.role, team=practitioner.team,
-        status=AccessStatus.ENDED, reason="Joined the team.", granted_by=None,
-        granted_at=now, decided_by=team_leader, decided_at=now,
-        decision_note="Checked with HR.", ended_at=now, end_reason="Moved to days.",
+        user=practitioner,
+        role=practitioner.role,
+        team=practitioner.team,
+        status=AccessStatus.ENDED,
+        reason="Joined the team.",
+        granted_by=None,
+        granted_at=now,
+        decided_by=team_leader,
+        decided_at=now,
+        decision_note="Checked with HR.",
+        ended_at=now,
+        end_reason="Moved to days.",
     )
     Handover.objects.create(
-        worker=practitioner, team=practitioner.team, kind="moved", last_day=today,
-        reason="Moved to the hospital team.", recorded_by=team_leader, recorded_at=now,
+        worker=practitioner,
+        team=practitioner.team,
+        kind="moved",
+        last_day=today,
+        reason="Moved to the hospital team.",
+        recorded_by=team_leader,
+        recorded_at=now,
         person_ids=[str(person.pk)],
     )
     FormStash.objects.create(
-        user=practitioner, path=f"/people/{person.pk}/edit/",
-        fields={"preferred_name": ["Jeannie"]}, stashed_at=now,
+        user=practitioner,
+        path=f"/people/{person.pk}/edit/",
+        fields={"preferred_name": ["Jeannie"]},
+        stashed_at=now,
         expires_at=now + _datetime.timedelta(hours=8),
     )
     # Words typed on a page of the record and not saved yet (#16): shown only as a box's
@@ -442,37 +457,70 @@ def _build_record(request) -> dict:
     from goldenthread.people.models import Draft
 
     edit_page = f"/people/{person.pk}/edit/"
-    Draft.objects.create(user=practitioner, person=person, page=edit_page,
-                         key=f"{edit_page}|0|0|preferred_name", action=edit_page,
-                         field="preferred_name", text="Jeannie", saved_at=now)
+    Draft.objects.create(
+        user=practitioner,
+        person=person,
+        page=edit_page,
+        key=f"{edit_page}|0|0|preferred_name",
+        action=edit_page,
+        field="preferred_name",
+        text="Jeannie",
+        saved_at=now,
+    )
     SignInCode.objects.create(
-        user=practitioner, purpose=CodePurpose.values[0], code_hash="x" * 64,
-        reason="Lost phone.", issued_by=None, issued_at=now,
+        user=practitioner,
+        purpose=CodePurpose.values[0],
+        code_hash="x" * 64,
+        reason="Lost phone.",
+        issued_by=None,
+        issued_at=now,
         expires_at=now + _datetime.timedelta(days=3),
     )
     elsewhere = PersonFactory()
     ids["duplicate_id"] = PossibleDuplicate.objects.create(
-        requested_by=practitioner, team=practitioner.team, given_name="Morag",
-        family_name="Stewart", date_of_birth=elsewhere.date_of_birth,
-        chi_number=elsewhere.chi_number, existing_person_id=elsewhere.pk,
-        existing_team=elsewhere.team, resolution="Same person: moved to our team.",
+        requested_by=practitioner,
+        team=practitioner.team,
+        given_name="Morag",
+        family_name="Stewart",
+        date_of_birth=elsewhere.date_of_birth,
+        chi_number=elsewhere.chi_number,
+        existing_person_id=elsewhere.pk,
+        existing_team=elsewhere.team,
+        resolution="Same person: moved to our team.",
     ).pk
 
     # The API: a token (its name on the account page) and a plan received from elsewhere.
     from goldenthread.api.models import PlanTransfer, ReceivedRecord
     from goldenthread.api.services import api_token_create
 
-    api_token_create(actor=practitioner, name="Finance system", scope="read",
-                     expires_on=today + _datetime.timedelta(days=30))
-    api_token_create(actor=team_leader, name="Provider portal", scope="read",
-                     expires_on=today + _datetime.timedelta(days=30))
+    api_token_create(
+        actor=practitioner,
+        name="Finance system",
+        scope="read",
+        expires_on=today + _datetime.timedelta(days=30),
+    )
+    api_token_create(
+        actor=team_leader,
+        name="Provider portal",
+        scope="read",
+        expires_on=today + _datetime.timedelta(days=30),
+    )
     transfer = PlanTransfer.objects.create(
-        person=person, sent_by="Example Council: Riverside team", sent_at=now,
-        bundle_identifier="urn:uuid:0", file_sha256="0" * 64, imported_by=practitioner)
+        person=person,
+        sent_by="Example Council: Riverside team",
+        sent_at=now,
+        bundle_identifier="urn:uuid:0",
+        file_sha256="0" * 64,
+        imported_by=practitioner,
+    )
     ReceivedRecord.objects.create(
-        transfer=transfer, person=person, object_type="people.Person",
-        object_id=str(person.pk), source_reference="Patient/1",
-        note="The next review date has passed.")
+        transfer=transfer,
+        person=person,
+        object_type="people.Person",
+        object_id=str(person.pk),
+        source_reference="Patient/1",
+        note="The next review date has passed.",
+    )
 
     # Accountability (#13): every free-text field of challenges (and their steps), advocacy,
     # moves, agreement, checks of understanding and notifications.
@@ -486,24 +534,55 @@ def _build_record(request) -> dict:
     from goldenthread.outcomes.factories import AgreementFactory
     from goldenthread.sds.models import UnderstandingCheck
 
-    challenge = ChallengeFactory(person=person, wanted="Thursdays", answer="Covered",
-                                 what_changed="Two hours", outcome="partly", state="answered",
-                                 answered_on=today)
-    ChallengeEvent.objects.create(challenge=challenge, person=person, kind="escalated",
-                                  stage="frontline", on=today, body="spso", reference="S-1",
-                                  text="Taken further", what_changed="Nothing yet",
-                                  recorded_by=practitioner)
-    AdvocacyFactory(person=person, offered_on=today, answer="declined",
-                    declined_reason="Not now", provider_name="Northfield Advocacy")
-    TransitionFactory(person=person, other_agencies="Ward 3", receiving_details="Riverside",
-                      notes="Keep Fridays")
+    challenge = ChallengeFactory(
+        person=person,
+        wanted="Thursdays",
+        answer="Covered",
+        what_changed="Two hours",
+        outcome="partly",
+        state="answered",
+        answered_on=today,
+    )
+    ChallengeEvent.objects.create(
+        challenge=challenge,
+        person=person,
+        kind="escalated",
+        stage="frontline",
+        on=today,
+        body="spso",
+        reference="S-1",
+        text="Taken further",
+        what_changed="Nothing yet",
+        recorded_by=practitioner,
+    )
+    AdvocacyFactory(
+        person=person,
+        offered_on=today,
+        answer="declined",
+        declined_reason="Not now",
+        provider_name="Northfield Advocacy",
+    )
+    TransitionFactory(
+        person=person, other_agencies="Ward 3", receiving_details="Riverside", notes="Keep Fridays"
+    )
     AgreementFactory(outcome=outcome, agreed="partly", not_agreed="Not the bus")
     UnderstandingCheck.objects.create(
-        person=person, about="sds_options", checked_on=today, how_checked="Told me back",
-        understood="partly", help_given="easy_read", what_done="Easy-read leaflet",
-        recorded_by=practitioner)
-    Notification.objects.create(user=practitioner, kind="review_due", text="A review is due",
-                                url="/people/", key="review-due:x")
+        person=person,
+        about="sds_options",
+        checked_on=today,
+        how_checked="Told me back",
+        understood="partly",
+        help_given="easy_read",
+        what_done="Easy-read leaflet",
+        recorded_by=practitioner,
+    )
+    Notification.objects.create(
+        user=practitioner,
+        kind="review_due",
+        text="A review is due",
+        url="/people/",
+        key="review-due:x",
+    )
 
     ids["resource_id"] = resource.pk
     ids["key"] = "unmet-need"  # a report table's CSV (reports:table_csv)
@@ -711,11 +790,22 @@ def test_stored_markup_is_text_in_the_support_plan_pdf(client, marked_record, pr
 
 def test_a_message_quoting_what_was_typed_shows_it_as_text(practitioner_client, full_record):
     """After a save, the confirmation quotes what was typed (a solution's "what")."""
-    url = reverse("support:solution_add",
-                  args=[full_record["person_id"], full_record["outcome_id"], "community"])
+    url = reverse(
+        "support:solution_add",
+        args=[full_record["person_id"], full_record["outcome_id"], "community"],
+    )
     response = practitioner_client.post(
-        url, {"what": f"Lunch club {SHORT_MARKER}", "who": "", "cost": "", "cost_period": "",
-              "status": "idea", "notes": ""}, follow=True)
+        url,
+        {
+            "what": f"Lunch club {SHORT_MARKER}",
+            "who": "",
+            "cost": "",
+            "cost_period": "",
+            "status": "idea",
+            "notes": "",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     elements, text = read_page(response.content.decode())
     assert f"'Lunch club {SHORT_MARKER}' is added" in text

@@ -78,8 +78,10 @@ def test_tiny_preset_is_consistent_and_deterministic(synthetic):
     assert AccessLog.objects.filter(person_id__isnull=False).count() >= PEOPLE * 3
     # The bulk-written access log carries a whole hash chain (#11): audit-verify passes.
     call_command("audit_verify", stdout=open("/dev/null", "w"))
-    assert AccessLog.objects.order_by("-seq").values_list("seq", flat=True).first() == \
-        AccessLog.objects.count()
+    assert (
+        AccessLog.objects.order_by("-seq").values_list("seq", flat=True).first()
+        == AccessLog.objects.count()
+    )
     # Every person is visible to their allocated worker through the scoped door.
     allocation = Allocation.objects.filter(end_date__isnull=True).select_related("worker").first()
     assert Person.objects.visible_to(allocation.worker).filter(pk=allocation.person_id).exists()
@@ -91,16 +93,20 @@ def test_tiny_preset_is_consistent_and_deterministic(synthetic):
 @pytest.mark.django_db(transaction=True)
 def test_sds_records_are_consistent(synthetic):
     # Delegated limits set once for the roles.
-    assert sorted(DelegatedLimit.objects.filter(user__isnull=True).values_list("role", flat=True)
-                  ) == [Role.PRACTITIONER, Role.TEAM_LEADER]
+    assert sorted(
+        DelegatedLimit.objects.filter(user__isnull=True).values_list("role", flat=True)
+    ) == [Role.PRACTITIONER, Role.TEAM_LEADER]
     # Options: four explanations per choice, all four options chosen by someone, the chosen
     # one explained, option 4's parts are that person's own solutions.
     assert not SdsChoice.objects.annotate(n=Count("explanations")).exclude(n=4).exists()
     _none(OptionExplanation.objects.exclude(person=F("choice__person")))
     chosen = set(SdsChoice.objects.values_list("chosen_option", flat=True))
     assert set(SdsOption.values) <= chosen
-    _none(SdsChoice.objects.exclude(chosen_option="").exclude(
-        explanations__option=F("chosen_option"), explanations__explained=True))
+    _none(
+        SdsChoice.objects.exclude(chosen_option="").exclude(
+            explanations__option=F("chosen_option"), explanations__explained=True
+        )
+    )
     assert MixPart.objects.exists()
     _none(MixPart.objects.exclude(person=F("choice__person")))
     _none(MixPart.objects.exclude(solution__person=F("person")))
@@ -110,10 +116,8 @@ def test_sds_records_are_consistent(synthetic):
     assert BudgetRequest.objects.count() > PEOPLE // 5
     _none(BudgetLine.objects.exclude(person=F("request__person")))
     _none(BudgetLine.objects.filter(outcome__isnull=False).exclude(outcome__person=F("person")))
-    _none(BudgetLine.objects.filter(solution__isnull=False)
-          .exclude(solution__person=F("person")))
-    _none(BudgetLine.objects.filter(solution__isnull=False)
-          .exclude(solution__outcome=F("outcome")))
+    _none(BudgetLine.objects.filter(solution__isnull=False).exclude(solution__person=F("person")))
+    _none(BudgetLine.objects.filter(solution__isnull=False).exclude(solution__outcome=F("outcome")))
     sums = dict(BudgetLine.objects.values_list("request").annotate(total=Sum("amount_per_year")))
     totals = dict(BudgetRequest.objects.values_list("pk", "total_per_year"))
     assert sums == totals
@@ -133,13 +137,17 @@ def test_sds_records_are_consistent(synthetic):
         sequence = tuple(kind for kind, _, _ in events)
         seen_sequences.add(sequence)
         assert sequence in {
-            ("requested",), ("requested", "approved"), ("requested", "declined"),
-            ("requested", "referred"), ("requested", "referred", "panel_decided"),
+            ("requested",),
+            ("requested", "approved"),
+            ("requested", "declined"),
+            ("requested", "referred"),
+            ("requested", "referred", "panel_decided"),
         }, sequence
         assert events[0][1] == budget_request.submitted_at
         referred = [at for kind, at, _ in events if kind == "referred"]
-        decided = [at for kind, at, _ in events if kind in ("approved", "declined",
-                                                            "panel_decided")]
+        decided = [
+            at for kind, at, _ in events if kind in ("approved", "declined", "panel_decided")
+        ]
         assert budget_request.referred_at == (referred[0] if referred else None)
         assert budget_request.decided_at == (decided[0] if decided else None)
         if budget_request.total_per_year > limit:  # above the team leader's limit: panel
@@ -149,20 +157,28 @@ def test_sds_records_are_consistent(synthetic):
             assert budget_request.submitted_at <= decided[0] <= timezone.now()
             assert budget_request.status in (RequestStatus.APPROVED, RequestStatus.DECLINED)
         else:
-            assert budget_request.status == (RequestStatus.AT_PANEL if referred
-                                             else RequestStatus.AWAITING_DECISION)
-    assert {("requested", "approved"), ("requested", "referred", "panel_decided")} \
-        <= seen_sequences
-    _none(BudgetRequestEvent.objects.filter(kind="panel_decided")
-          .exclude(actor__role=Role.PANEL_MEMBER))
-    _none(BudgetRequestEvent.objects.filter(kind__in=["approved", "declined"])
-          .exclude(actor__team=F("person__team")))
+            assert budget_request.status == (
+                RequestStatus.AT_PANEL if referred else RequestStatus.AWAITING_DECISION
+            )
+    assert {("requested", "approved"), ("requested", "referred", "panel_decided")} <= seen_sequences
+    _none(
+        BudgetRequestEvent.objects.filter(kind="panel_decided").exclude(
+            actor__role=Role.PANEL_MEMBER
+        )
+    )
+    _none(
+        BudgetRequestEvent.objects.filter(kind__in=["approved", "declined"]).exclude(
+            actor__team=F("person__team")
+        )
+    )
     # Decisions the person sees: one per decided request, each their own.
     decided_requests = BudgetRequest.objects.filter(decided_at__isnull=False)
-    assert Decision.objects.filter(budget_request__isnull=False).count() == \
-        decided_requests.count()
-    _none(Decision.objects.filter(budget_request__isnull=False)
-          .exclude(person=F("budget_request__person")))
+    assert Decision.objects.filter(budget_request__isnull=False).count() == decided_requests.count()
+    _none(
+        Decision.objects.filter(budget_request__isnull=False).exclude(
+            person=F("budget_request__person")
+        )
+    )
     _none(DecisionSharing.objects.exclude(person=F("decision__person")))
     _none(DecisionSharing.objects.filter(shared_on__lt=F("decision__decided_on")))
     # Unmet need: the person's own outcome, a spread of reasons, some met, dates in order.
@@ -176,20 +192,27 @@ def test_sds_records_are_consistent(synthetic):
     assert FirstChoiceNotDelivered.objects.exists()
     _none(FirstChoiceNotDelivered.objects.exclude(unmet_need__person=F("person")))
     _none(FirstChoiceNotDelivered.objects.exclude(unmet_need__reason=UnmetReason.FIRST_CHOICE))
-    _none(FirstChoiceNotDelivered.objects.exclude(
-        first_choice=F("person__sds_choice__chosen_option")))
-    assert UnmetNeed.objects.filter(reason=UnmetReason.FIRST_CHOICE).count() == \
-        FirstChoiceNotDelivered.objects.count()
+    _none(
+        FirstChoiceNotDelivered.objects.exclude(first_choice=F("person__sds_choice__chosen_option"))
+    )
+    assert (
+        UnmetNeed.objects.filter(reason=UnmetReason.FIRST_CHOICE).count()
+        == FirstChoiceNotDelivered.objects.count()
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_risks_are_consistent(synthetic):
     assert RiskEnablement.objects.exists()
     _none(RiskEnablement.objects.exclude(outcome__person=F("person")))
-    _none(RiskEnablement.objects.filter(solution__isnull=False)
-          .exclude(solution__person=F("person")))
-    _none(RiskEnablement.objects.filter(solution__isnull=False)
-          .exclude(solution__outcome=F("outcome")))
+    _none(
+        RiskEnablement.objects.filter(solution__isnull=False).exclude(solution__person=F("person"))
+    )
+    _none(
+        RiskEnablement.objects.filter(solution__isnull=False).exclude(
+            solution__outcome=F("outcome")
+        )
+    )
     assert RiskAgreement.objects.exists() and RiskView.objects.exists()
     _none(RiskAgreement.objects.exclude(person=F("risk__person")))
     _none(RiskView.objects.exclude(person=F("risk__person")))
@@ -200,10 +223,13 @@ def test_risks_are_consistent(synthetic):
 def test_reviews_are_consistent(synthetic):
     today = timezone.localdate()
     # A schedule for every person with outcomes; some overdue, some due soon, most later.
-    assert ReviewSchedule.objects.count() == \
-        Person.objects.filter(outcomes__isnull=False).distinct().count()
-    days = [(d - today).days
-            for d in ReviewSchedule.objects.values_list("next_review_on", flat=True)]
+    assert (
+        ReviewSchedule.objects.count()
+        == Person.objects.filter(outcomes__isnull=False).distinct().count()
+    )
+    days = [
+        (d - today).days for d in ReviewSchedule.objects.values_list("next_review_on", flat=True)
+    ]
     overdue = sum(1 for d in days if d < 0)
     soon = sum(1 for d in days if 0 <= d <= 30)
     assert overdue > 0 and soon > 0
@@ -216,8 +242,9 @@ def test_reviews_are_consistent(synthetic):
     _none(completed.filter(Q(next_review_on__lte=F("held_on")) | Q(completed_at__isnull=True)))
     _none(Review.objects.exclude(conducted_by__allocations__person=F("person")))
     # At most one review in progress per person (and some people have one).
-    drafts = Counter(Review.objects.filter(status=ReviewStatus.DRAFT)
-                     .values_list("person", flat=True))
+    drafts = Counter(
+        Review.objects.filter(status=ReviewStatus.DRAFT).values_list("person", flat=True)
+    )
     assert drafts and max(drafts.values()) == 1
     # The schedule follows the last finished review.
     for schedule in ReviewSchedule.objects.all():
@@ -232,13 +259,19 @@ def test_reviews_are_consistent(synthetic):
     _none(SolutionReview.objects.exclude(person=F("review__person")))
     _none(SolutionReview.objects.exclude(solution__person=F("person")))
     assert set(OutcomeReview.objects.values_list("rating", flat=True)) == set(Rating.values)
-    assert set(OutcomeReview.objects.values_list("decision", flat=True)) == \
-        {"keep", "rewrite", "close"}
+    assert set(OutcomeReview.objects.values_list("decision", flat=True)) == {
+        "keep",
+        "rewrite",
+        "close",
+    }
     assert SolutionReview.objects.exists()
     # Sometimes the person sees it differently from the worker.
-    assert PersonView.objects.exclude(rating="").filter(
-        outcome__reviews__review=F("review")).exclude(
-        rating=F("outcome__reviews__rating")).exists()
+    assert (
+        PersonView.objects.exclude(rating="")
+        .filter(outcome__reviews__review=F("review"))
+        .exclude(rating=F("outcome__reviews__rating"))
+        .exists()
+    )
     # A rewrite makes a new outcome that replaces the old, which is marked rewritten.
     rewrites = OutcomeReview.objects.filter(decision="rewrite")
     assert rewrites.exists()
@@ -248,8 +281,11 @@ def test_reviews_are_consistent(synthetic):
     assert Outcome.objects.filter(status=OutcomeStatus.REPLACED).count() == rewrites.count()
     assert not Outcome.objects.filter(replaces__isnull=False, wordings__isnull=True).exists()
     _none(OutcomeReview.objects.filter(decision="close", outcome__status=OutcomeStatus.OPEN))
-    _none(OutcomeReview.objects.filter(review__status=ReviewStatus.COMPLETED,
-                                       outcome__created_at__gt=F("review__completed_at")))
+    _none(
+        OutcomeReview.objects.filter(
+            review__status=ReviewStatus.COMPLETED, outcome__created_at__gt=F("review__completed_at")
+        )
+    )
     # Each review revisits every outcome of the person open at the time: agreed before it,
     # and not closed or rewritten at an earlier review (a draft: some of them so far).
     opened = dict(Outcome.objects.values_list("pk", "conversation__held_on"))
@@ -265,8 +301,11 @@ def test_reviews_are_consistent(synthetic):
     for outcome_id, person_id in Outcome.objects.values_list("pk", "person"):
         outcomes_of[person_id].append(outcome_id)
     for review in Review.objects.all():
-        open_then = {o for o in outcomes_of[review.person_id]
-                     if opened[o] < review.held_on and ended.get(o, today) >= review.held_on}
+        open_then = {
+            o
+            for o in outcomes_of[review.person_id]
+            if opened[o] < review.held_on and ended.get(o, today) >= review.held_on
+        }
         if review.status == ReviewStatus.COMPLETED:
             assert reviewed[review.pk] == open_then
         else:
@@ -288,12 +327,20 @@ def test_nothing_points_at_something_made_after_it(synthetic):
     _none(OutcomeReview.objects.filter(outcome__created_at__gt=F("created_at")))
     _none(SdsChoice.objects.filter(chosen_on__lt=F("conversation__held_on")))
     now, today = timezone.now(), timezone.localdate()
-    for model, field in ((BudgetRequest, "submitted_at"), (BudgetRequestEvent, "at"),
-                         (Decision, "at"), (DecisionSharing, "shared_on"),
-                         (IndicativeBudget, "told_on"), (Review, "completed_at"),
-                         (OutcomeReview, "created_at"), (PersonView, "at"),
-                         (RiskAgreement, "agreed_on"), (RiskView, "given_on"),
-                         (UnmetNeed, "met_on"), (SdsChoice, "chosen_on")):
+    for model, field in (
+        (BudgetRequest, "submitted_at"),
+        (BudgetRequestEvent, "at"),
+        (Decision, "at"),
+        (DecisionSharing, "shared_on"),
+        (IndicativeBudget, "told_on"),
+        (Review, "completed_at"),
+        (OutcomeReview, "created_at"),
+        (PersonView, "at"),
+        (RiskAgreement, "agreed_on"),
+        (RiskView, "given_on"),
+        (UnmetNeed, "met_on"),
+        (SdsChoice, "chosen_on"),
+    ):
         latest = now if field.endswith("_at") or field == "at" else today
         _none(model.objects.filter(**{f"{field}__gt": latest}))
 
@@ -309,8 +356,9 @@ def test_access_log_matches_who_did_what(synthetic):
     assert panel_rows.exists()
     assert set(panel_rows.values_list("actor__role", flat=True)) == {Role.PANEL_MEMBER}
     assert set(panel_rows.values_list("reason", flat=True)) == {"Decision panel"}
-    referred = set(BudgetRequest.objects.filter(referred_at__isnull=False)
-                   .values_list("person_id", flat=True))
+    referred = set(
+        BudgetRequest.objects.filter(referred_at__isnull=False).values_list("person_id", flat=True)
+    )
     assert set(panel_rows.values_list("person_id", flat=True)) <= referred
     leaders = AccessLog.objects.filter(actor__role=Role.TEAM_LEADER)
     assert leaders.exists()
@@ -328,8 +376,10 @@ def test_pages_of_a_synthetic_person_answer(synthetic, client):
     people = Person.objects.order_by("pk")
     examples = {
         "reviewed, rewritten, budget asked": people.filter(
-            reviews__status=ReviewStatus.COMPLETED, budget_requests__isnull=False,
-            outcomes__status=OutcomeStatus.REPLACED),
+            reviews__status=ReviewStatus.COMPLETED,
+            budget_requests__isnull=False,
+            outcomes__status=OutcomeStatus.REPLACED,
+        ),
         "review in progress": people.filter(reviews__status=ReviewStatus.DRAFT),
         "first choice not delivered": people.filter(first_choices_not_delivered__isnull=False),
         "with the panel": people.filter(budget_requests__referred_at__isnull=False),
@@ -341,18 +391,21 @@ def test_pages_of_a_synthetic_person_answer(synthetic, client):
         assert person_id is not None, label
         worker = Allocation.objects.get(person_id=person_id, end_date__isnull=True).worker
         sign_in(client, worker)
-        urls = [reverse("people:detail", args=[person_id]),
-                reverse("reviews:golden_thread", args=[person_id]),
-                reverse("reviews:list", args=[person_id]),
-                reverse("reviews:due"),
-                reverse("risk:list", args=[person_id])]
+        urls = [
+            reverse("people:detail", args=[person_id]),
+            reverse("reviews:golden_thread", args=[person_id]),
+            reverse("reviews:list", args=[person_id]),
+            reverse("reviews:due"),
+            reverse("risk:list", args=[person_id]),
+        ]
         if not MixPart.objects.filter(person_id=person_id).exists():
             # Option 4's parts: see test_sds_overview_of_an_option_4_person.
             urls.append(reverse("sds:overview", args=[person_id]))
         for review_id in Review.objects.filter(person_id=person_id).values_list("pk", flat=True):
             urls.append(reverse("reviews:detail", args=[person_id, review_id]))
         for request_id in BudgetRequest.objects.filter(person_id=person_id).values_list(
-                "pk", flat=True):
+            "pk", flat=True
+        ):
             urls.append(reverse("sds:request_detail", args=[person_id, request_id]))
         for url in urls:
             response = client.get(url)
@@ -401,8 +454,14 @@ def test_same_seed_same_rows_and_another_seed_other_rows():
     assert first == second
     assert first["people_person"] != other["people_person"]
     assert len(first["people_person"]) == 40
-    for table in ("reviews_review", "reviews_outcomereview", "sds_budgetrequest",
-                  "sds_budgetline", "sds_budgetrequestevent", "risk_riskenablement"):
+    for table in (
+        "reviews_review",
+        "reviews_outcomereview",
+        "sds_budgetrequest",
+        "sds_budgetline",
+        "sds_budgetrequestevent",
+        "risk_riskenablement",
+    ):
         assert first[table], table
 
 
@@ -418,10 +477,16 @@ def test_det_uuid_is_the_uuid4_of_the_same_bits():
 
 # Instants that used to change what the tiny preset made (#11): the morning it failed and
 # the half hour later it passed, either side of midnight, the clocks changing, a leap day.
-INSTANTS = ("2026-12-03 09:10:00+00:00", "2026-12-03 09:40:00+00:00",
-            "2026-12-31 23:59:59+00:00", "2027-01-01 00:00:01+00:00",
-            "2027-03-28 00:30:00+00:00", "2026-10-25 01:30:00+00:00",
-            "2028-02-29 16:59:00+00:00", "2026-07-04 03:00:00+00:00")
+INSTANTS = (
+    "2026-12-03 09:10:00+00:00",
+    "2026-12-03 09:40:00+00:00",
+    "2026-12-31 23:59:59+00:00",
+    "2027-01-01 00:00:01+00:00",
+    "2027-03-28 00:30:00+00:00",
+    "2026-10-25 01:30:00+00:00",
+    "2028-02-29 16:59:00+00:00",
+    "2026-07-04 03:00:00+00:00",
+)
 
 
 def _examples(writer) -> dict[str, bool]:
@@ -429,11 +494,9 @@ def _examples(writer) -> dict[str, bool]:
     return {
         "review rewritten an outcome": "replaced" in writer.values("outcomes_outcome", "status"),
         "review in progress": "draft" in writer.values("reviews_review", "status"),
-        "first choice not delivered": bool(writer.captured.get(
-            "sds_firstchoicenotdelivered")),
+        "first choice not delivered": bool(writer.captured.get("sds_firstchoicenotdelivered")),
         "with the panel": any(writer.values("sds_budgetrequest", "referred_at")),
-        "risk with a guardian's view": any(writer.values("risk_riskenablement",
-                                                         "views_conflict")),
+        "risk with a guardian's view": any(writer.values("risk_riskenablement", "views_conflict")),
         "option 4": "option_4" in writer.values("sds_sdschoice", "chosen_option"),
     }
 
@@ -449,11 +512,14 @@ def test_the_clock_never_changes_who_is_made_or_what_they_have(instant):
     with time_machine.travel(instant, tick=False):
         generate(writer, people=PEOPLE, seed=5)
     for column in ("given_name", "family_name", "id"):
-        assert (writer.values("people_person", column)
-                == reference.values("people_person", column)), column
+        assert writer.values("people_person", column) == reference.values(
+            "people_person", column
+        ), column
     assert writer.values("sds_sdschoice", "chosen_option") == reference.values(
-        "sds_sdschoice", "chosen_option")
+        "sds_sdschoice", "chosen_option"
+    )
     assert writer.values("risk_riskenablement", "activity") == reference.values(
-        "risk_riskenablement", "activity")
+        "risk_riskenablement", "activity"
+    )
     missing = [label for label, found in _examples(writer).items() if not found]
     assert not missing, missing

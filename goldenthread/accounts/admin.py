@@ -61,11 +61,15 @@ class ServiceWrites:
     rather than let it be saved without an audit row."""
 
     def save_related(self, request, form, formsets, change):
-        many_to_many = [name for name in form.fields
-                        if name in {f.name for f in form._meta.model._meta.many_to_many}]
+        many_to_many = [
+            name
+            for name in form.fields
+            if name in {f.name for f in form._meta.model._meta.many_to_many}
+        ]
         if many_to_many or formsets:
             raise ImproperlyConfigured(
-                f"{type(self).__name__}: save {many_to_many or 'inlines'} through a service.")
+                f"{type(self).__name__}: save {many_to_many or 'inlines'} through a service."
+            )
 
 
 # --- Users ---------------------------------------------------------------------------------
@@ -88,53 +92,93 @@ class UserAddForm(_UserFormChecks, forms.ModelForm):
     """A new account has no password: the person sets their own with a one-time code."""
 
     reason = forms.CharField(
-        label="Why this account is needed", max_length=300, help_text=REASON_HELP,
-        error_messages={"required": "Say why this account is needed."})
+        label="Why this account is needed",
+        max_length=300,
+        help_text=REASON_HELP,
+        error_messages={"required": "Say why this account is needed."},
+    )
 
     class Meta:
         model = User
-        fields = ("username", "first_name", "last_name", "email", "role", "team", "job_title",
-                  "is_staff")
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "team",
+            "job_title",
+            "is_staff",
+        )
 
 
 class UserChangeForm(_UserFormChecks, forms.ModelForm):
     reason = forms.CharField(
-        label="Why (needed when the role or team changes)", max_length=300, required=False,
-        help_text=REASON_HELP)
+        label="Why (needed when the role or team changes)",
+        max_length=300,
+        required=False,
+        help_text=REASON_HELP,
+    )
 
     class Meta:
         model = User
-        fields = ("username", "first_name", "last_name", "email", "role", "team", "job_title",
-                  "is_staff", "is_superuser")
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "team",
+            "job_title",
+            "is_staff",
+            "is_superuser",
+        )
 
     def clean(self):
         cleaned = super().clean()
         if ({"role", "team"} & set(self.changed_data)) and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Say why the role or team is changing: a new role or team "
-                                     "needs a second person to approve access to records.")
+            self.add_error(
+                "reason",
+                "Say why the role or team is changing: a new role or team "
+                "needs a second person to approve access to records.",
+            )
         return cleaned
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Why", max_length=300, help_text=REASON_HELP,
-        error_messages={"required": "Say why: it is kept in the history."})
+        label="Why",
+        max_length=300,
+        help_text=REASON_HELP,
+        error_messages={"required": "Say why: it is kept in the history."},
+    )
 
 
 class LeaverForm(ReasonForm):
     last_day = forms.DateField(
-        label="Last working day", help_text="Their allocations end on this day.",
+        label="Last working day",
+        help_text="Their allocations end on this day.",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter their last working day.",
-                        "invalid": "Enter the last working day as a date."})
+        error_messages={
+            "required": "Enter their last working day.",
+            "invalid": "Enter the last working day as a date.",
+        },
+    )
 
 
 @admin.register(User)
 class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
     form = UserChangeForm
     add_form = UserAddForm
-    list_display = ("username", "first_name", "last_name", "role", "team", "is_active",
-                    "access_status")
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "team",
+        "is_active",
+        "access_status",
+    )
     list_filter = ("role", "team", "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
     ordering = ("last_name", "first_name", "username")
@@ -147,8 +191,7 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
     )
     add_fieldsets = (
         (None, {"fields": ("username", "first_name", "last_name", "email")}),
-        ("Role in Golden Thread", {"fields": ("role", "team", "job_title", "is_staff",
-                                              "reason")}),
+        ("Role in Golden Thread", {"fields": ("role", "team", "job_title", "is_staff", "reason")}),
     )
 
     def get_fieldsets(self, request, obj=None):
@@ -171,14 +214,18 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
         if user.role not in CASEWORK_ROLES:
             return "None (role)"
         grant = user.casework_access.filter(
-            status__in=[AccessStatus.PENDING, AccessStatus.APPROVED]).first()
+            status__in=[AccessStatus.PENDING, AccessStatus.APPROVED]
+        ).first()
         return grant.get_status_display() if grant else "None"
 
     @admin.display(description="Sign-in")
     def sign_in(self, user):
         app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        app_text = (f"set up {date_text(app.created_at)}" if app
-                    and app.created_at else ("set up" if app else "not set up"))
+        app_text = (
+            f"set up {date_text(app.created_at)}"
+            if app and app.created_at
+            else ("set up" if app else "not set up")
+        )
         return format_html(
             "Password: {}. Authenticator app: {}.<br>"
             '<a href="{}">Reset password</a> · <a href="{}">Reset authenticator app</a> · '
@@ -196,7 +243,8 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
         data = form.cleaned_data
         if not change:
             issued = services.user_create(
-                actor=request.user, reason=data["reason"],
+                actor=request.user,
+                reason=data["reason"],
                 **{name: data.get(name) for name in UserAddForm.Meta.fields},
             )
             obj.pk = issued.user.pk
@@ -204,32 +252,41 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
             request._gt_issued = issued
             return
         services.user_update(
-            actor=request.user, user=obj, reason=data.get("reason", ""),
+            actor=request.user,
+            user=obj,
+            reason=data.get("reason", ""),
             **{name: data[name] for name in UserChangeForm.Meta.fields if name in data},
         )
 
     def delete_model(self, request, obj):
-        raise PermissionDenied("Accounts are closed (Record that this person has left), "
-                               "never deleted.")
+        raise PermissionDenied(
+            "Accounts are closed (Record that this person has left), never deleted."
+        )
 
     def delete_queryset(self, request, queryset):
-        raise PermissionDenied("Accounts are closed (Record that this person has left), "
-                               "never deleted.")
+        raise PermissionDenied(
+            "Accounts are closed (Record that this person has left), never deleted."
+        )
 
     def response_add(self, request, obj, post_url_continue=None):
         issued = getattr(request, "_gt_issued", None)
         if issued is None:  # pragma: no cover - save_model always sets it
             return super().response_add(request, obj, post_url_continue)
-        return self._code_page(request, obj, issued, heading=f"Account made for {obj}",
-                               access_paused=False)
+        return self._code_page(
+            request, obj, issued, heading=f"Account made for {obj}", access_paused=False
+        )
 
     def _code_page(self, request, user, issued, *, heading, access_paused):
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": heading, "user_shown": user, "issued": issued,
+            "opts": self.opts,
+            "title": heading,
+            "user_shown": user,
+            "issued": issued,
             "access_paused": access_paused,
             "needs_approval": CaseworkAccess.objects.filter(
-                user=user, status=AccessStatus.PENDING).exists(),
+                user=user, status=AccessStatus.PENDING
+            ).exists(),
             "set_up_url": request.build_absolute_uri(reverse("accounts:set_up")),
         }
         response = TemplateResponse(request, ISSUED_CODE_TEMPLATE, context)
@@ -241,19 +298,33 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<uuid:user_id>/password/", wrap(never_cache(self.reset_password_view)),
-                 name="accounts_user_password_change"),
-            path("<uuid:user_id>/reset-app/", wrap(never_cache(self.reset_second_factor_view)),
-                 name="accounts_user_reset_second_factor"),
-            path("<uuid:user_id>/leave/", wrap(never_cache(self.leave_view)),
-                 name="accounts_user_leave"),
+            path(
+                "<uuid:user_id>/password/",
+                wrap(never_cache(self.reset_password_view)),
+                name="accounts_user_password_change",
+            ),
+            path(
+                "<uuid:user_id>/reset-app/",
+                wrap(never_cache(self.reset_second_factor_view)),
+                name="accounts_user_reset_second_factor",
+            ),
+            path(
+                "<uuid:user_id>/leave/",
+                wrap(never_cache(self.leave_view)),
+                name="accounts_user_leave",
+            ),
             *super().get_urls(),
         ]
 
     def _reason_page(self, request, user, form, *, heading, explanation, button):
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "title": heading,
-            "user_shown": user, "form": form, "explanation": explanation, "button": button,
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": heading,
+            "user_shown": user,
+            "form": form,
+            "explanation": explanation,
+            "button": button,
         }
         return TemplateResponse(request, REASON_TEMPLATE, context)
 
@@ -267,71 +338,98 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = service(actor=request.user, user=user,
-                                 reason=form.cleaned_data["reason"])
+                result = service(actor=request.user, user=user, reason=form.cleaned_data["reason"])
             except (PermissionDenied, ValidationError) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             else:
-                return self._code_page(request, user, result.issued, heading=done,
-                                       access_paused=result.access_paused)
-        return self._reason_page(request, user, form, heading=heading,
-                                 explanation=explanation, button=button)
+                return self._code_page(
+                    request, user, result.issued, heading=done, access_paused=result.access_paused
+                )
+        return self._reason_page(
+            request, user, form, heading=heading, explanation=explanation, button=button
+        )
 
     def reset_password_view(self, request, user_id):
         return self._reset_view(
-            request, user_id, service=services.password_reset,
+            request,
+            user_id,
+            service=services.password_reset,
             heading="Reset password",
-            explanation=("Their password stops working now and every session they have "
-                         "ends. You get a one-time code to give them by another route (in "
-                         "person or by phone); they choose a new password with it. They "
-                         "still need their authenticator app to sign in. Administrators never "
-                         "set or see passwords."),
-            button="Reset password", done="Password reset",
+            explanation=(
+                "Their password stops working now and every session they have "
+                "ends. You get a one-time code to give them by another route (in "
+                "person or by phone); they choose a new password with it. They "
+                "still need their authenticator app to sign in. Administrators never "
+                "set or see passwords."
+            ),
+            button="Reset password",
+            done="Password reset",
         )
 
     def reset_second_factor_view(self, request, user_id):
         return self._reset_view(
-            request, user_id, service=services.second_factor_reset,
+            request,
+            user_id,
+            service=services.second_factor_reset,
             heading="Reset authenticator app",
-            explanation=("Their authenticator app stops working now and every session they "
-                         "have ends. You get a one-time code to give them by another route "
-                         "(in person or by phone); they set up a new app with it after signing "
-                         "in with their own password, which you do not know."),
-            button="Reset authenticator app", done="Authenticator app reset",
+            explanation=(
+                "Their authenticator app stops working now and every session they "
+                "have ends. You get a one-time code to give them by another route "
+                "(in person or by phone); they set up a new app with it after signing "
+                "in with their own password, which you do not know."
+            ),
+            button="Reset authenticator app",
+            done="Authenticator app reset",
         )
 
     def leave_view(self, request, user_id):
         user = self._user_or_404(request, user_id)
-        form = LeaverForm(request.POST or None,
-                          initial={"last_day": timezone.localdate().isoformat()})
+        form = LeaverForm(
+            request.POST or None, initial={"last_day": timezone.localdate().isoformat()}
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 handover = services.user_leave(
-                    actor=request.user, user=user, last_day=form.cleaned_data["last_day"],
-                    reason=form.cleaned_data["reason"])
+                    actor=request.user,
+                    user=user,
+                    last_day=form.cleaned_data["last_day"],
+                    reason=form.cleaned_data["reason"],
+                )
             except (PermissionDenied, ValidationError) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             else:
                 held = len(handover.person_ids) if handover else 0
-                messages.success(request, (
-                    f"{user}'s account is closed and every session has ended. "
-                    + (f"Their {held} allocation{'s' if held != 1 else ''} ended; their team "
-                       "leader has the list to allocate someone else." if held else
-                       "They had no allocations.")))
-                return HttpResponseRedirect(reverse("admin:accounts_user_change",
-                                                    args=[user.pk]))
+                messages.success(
+                    request,
+                    (
+                        f"{user}'s account is closed and every session has ended. "
+                        + (
+                            f"Their {held} allocation{'s' if held != 1 else ''} ended; their team "
+                            "leader has the list to allocate someone else."
+                            if held
+                            else "They had no allocations."
+                        )
+                    ),
+                )
+                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
         return self._reason_page(
-            request, user, form, heading="Record that this person has left",
-            explanation=("Their account stops working now and every session they have ends. "
-                         "Their access to records ends. Their allocations end on their last "
-                         "day and their team leader is shown the people they worked with, to "
-                         "allocate someone else. The account is kept, closed, so their name "
-                         "stays on what they recorded."),
+            request,
+            user,
+            form,
+            heading="Record that this person has left",
+            explanation=(
+                "Their account stops working now and every session they have ends. "
+                "Their access to records ends. Their allocations end on their last "
+                "day and their team leader is shown the people they worked with, to "
+                "allocate someone else. The account is kept, closed, so their name "
+                "stays on what they recorded."
+            ),
             button="Close the account",
         )
 
 
 # --- Teams and areas -----------------------------------------------------------------------
+
 
 @admin.register(Team)
 class TeamAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
@@ -366,13 +464,23 @@ class AreaAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
 
 # --- Casework access: the report, and approval by a second person --------------------------
 
+
 @admin.register(CaseworkAccess)
 class CaseworkAccessAdmin(AdministratorOnly, admin.ModelAdmin):
     """Who was given access to records: read-only here; decisions are made on the
     "Who was given access" page (or with the action below), always by a second person."""
 
-    list_display = ("user", "role", "team", "status", "granted_by", "granted_at",
-                    "decided_by", "decided_at", "reason")
+    list_display = (
+        "user",
+        "role",
+        "team",
+        "status",
+        "granted_by",
+        "granted_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+    )
     list_filter = ("status", "role", "team")
     search_fields = ("user__username", "user__first_name", "user__last_name")
     actions = ("approve",)
@@ -387,16 +495,18 @@ class CaseworkAccessAdmin(AdministratorOnly, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Approve the selected access (you must not be the one who "
-                              "asked for it)")
+    @admin.action(
+        description="Approve the selected access (you must not be the one who asked for it)"
+    )
     def approve(self, request, queryset):
         approved = 0
         for grant in queryset.filter(status=AccessStatus.PENDING):
             try:
                 services.casework_access_approve(actor=request.user, grant=grant)
             except (PermissionDenied, ValidationError) as exc:
-                messages.error(request, f"{grant.user}: "
-                               + " ".join(getattr(exc, "messages", [str(exc)])))
+                messages.error(
+                    request, f"{grant.user}: " + " ".join(getattr(exc, "messages", [str(exc)]))
+                )
             else:
                 approved += 1
         if approved:
@@ -424,9 +534,11 @@ class AuthenticatorAppAdmin(AdministratorOnly, admin.ModelAdmin):
 
     @admin.display(description="Account")
     def user_link(self, device):
-        return format_html('<a href="{}">{}</a> (reset the app from the account page)',
-                           reverse("admin:accounts_user_change", args=[device.user_id]),
-                           device.user)
+        return format_html(
+            '<a href="{}">{}</a> (reset the app from the account page)',
+            reverse("admin:accounts_user_change", args=[device.user_id]),
+            device.user,
+        )
 
     def has_add_permission(self, request):
         return False

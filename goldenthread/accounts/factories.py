@@ -66,16 +66,26 @@ class UserFactory(factory.django.DjangoModelFactory):
         if self.role not in CASEWORK_ROLES or self.team_id is None:
             return
         open_grants = CaseworkAccess.objects.filter(
-            user=self, status__in=[AccessStatus.PENDING, AccessStatus.APPROVED])
-        if open_grants.filter(role=self.role, team_id=self.team_id,
-                              status=AccessStatus.APPROVED).exists():
+            user=self, status__in=[AccessStatus.PENDING, AccessStatus.APPROVED]
+        )
+        if open_grants.filter(
+            role=self.role, team_id=self.team_id, status=AccessStatus.APPROVED
+        ).exists():
             return
-        open_grants.update(status=AccessStatus.ENDED, ended_at=timezone.now(),
-                           end_reason="Replaced by test or demo data")
+        open_grants.update(
+            status=AccessStatus.ENDED,
+            ended_at=timezone.now(),
+            end_reason="Replaced by test or demo data",
+        )
         now = timezone.now()
         CaseworkAccess.objects.create(
-            user=self, role=self.role, team_id=self.team_id, status=AccessStatus.APPROVED,
-            reason=DATA_SET_UP_REASON, granted_at=now, decided_at=now,
+            user=self,
+            role=self.role,
+            team_id=self.team_id,
+            status=AccessStatus.APPROVED,
+            reason=DATA_SET_UP_REASON,
+            granted_at=now,
+            decided_at=now,
         )
 
 

@@ -27,8 +27,11 @@ class TokenForm(forms.Form):
         max_length=6,
         min_length=6,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                   "class": "ds_input--fixed-10"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "ds_input--fixed-10",
+            }
         ),
         error_messages={
             "required": "Enter the 6-digit security code.",
@@ -59,8 +62,12 @@ class TokenForm(forms.Form):
         return token
 
 
-CODE_WIDGET_ATTRS = {"autocomplete": "one-time-code", "autocapitalize": "characters",
-                     "spellcheck": "false", "class": "ds_input--fixed-20"}
+CODE_WIDGET_ATTRS = {
+    "autocomplete": "one-time-code",
+    "autocapitalize": "characters",
+    "spellcheck": "false",
+    "class": "ds_input--fixed-20",
+}
 
 
 class AccountSetUpForm(forms.Form):
@@ -68,25 +75,29 @@ class AccountSetUpForm(forms.Form):
     the one-time code an administrator gave them."""
 
     username = forms.CharField(
-        label="Username", max_length=150,
+        label="Username",
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
         error_messages={"required": "Enter your username."},
     )
     code = forms.CharField(
-        label="One-time code", max_length=40,
+        label="One-time code",
+        max_length=40,
         help_text="The code the administrator gave you, for example ABCD-EFGH-JKMN.",
         widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS),
         error_messages={"required": "Enter the one-time code you were given."},
     )
     new_password1 = forms.CharField(
-        label="Choose a password", strip=False,
+        label="Choose a password",
+        strip=False,
         help_text="At least 12 characters. A few words you will remember, with spaces "
-                  "between them, make a good password.",
+        "between them, make a good password.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Choose a password."},
     )
     new_password2 = forms.CharField(
-        label="Type the password again", strip=False,
+        label="Type the password again",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Type the password again."},
     )
@@ -95,16 +106,18 @@ class AccountSetUpForm(forms.Form):
         cleaned = super().clean()
         one, two = cleaned.get("new_password1"), cleaned.get("new_password2")
         if one and two and one != two:
-            self.add_error("new_password2", "The two passwords are different. Type the same "
-                                            "password twice.")
+            self.add_error(
+                "new_password2", "The two passwords are different. Type the same password twice."
+            )
         return cleaned
 
 
 class EnrolmentCodeForm(forms.Form):
     code = forms.CharField(
-        label="One-time code", max_length=40,
+        label="One-time code",
+        max_length=40,
         help_text="The code the administrator gave you to set up a new authenticator app, "
-                  "for example ABCD-EFGH-JKMN.",
+        "for example ABCD-EFGH-JKMN.",
         widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS),
         error_messages={"required": "Enter the one-time code you were given."},
     )
@@ -112,8 +125,11 @@ class EnrolmentCodeForm(forms.Form):
 
 class AccessDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("refuse", "Refuse")], widget=forms.HiddenInput)
+        choices=[("approve", "Approve"), ("refuse", "Refuse")], widget=forms.HiddenInput
+    )
     note = forms.CharField(
-        label="Note (needed if you refuse)", required=False, max_length=300,
+        label="Note (needed if you refuse)",
+        required=False,
+        max_length=300,
         error_messages={"max_length": "Keep the note under 300 characters."},
     )

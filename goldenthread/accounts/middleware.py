@@ -35,7 +35,8 @@ MAX_STASH_CHARACTERS = 200_000
 
 def _kept_fields(request: HttpRequest) -> dict[str, list[str]]:
     fields = {
-        name: values for name, values in request.POST.lists()
+        name: values
+        for name, values in request.POST.lists()
         if name.lower() not in SECRET_FIELD_NAMES
         and not any(word in name.lower() for word in SECRET_FIELD_WORDS)
     }
@@ -46,6 +47,7 @@ def _kept_fields(request: HttpRequest) -> dict[str, list[str]]:
 
 def _csrf_ok(request: HttpRequest) -> bool:
     """Only a form this site gave the person is kept (a forged cross-site post is not)."""
+
     def view(request):  # pragma: no cover - never called
         return None
 
@@ -97,9 +99,15 @@ class SessionLifetimeMiddleware:
                 user_id = request.user.pk
                 logout(request)
                 request.session[ENDED_FOR] = str(user_id)
-                messages.info(request, "You were signed out to keep records safe. Sign in again."
-                              + (" What you typed has been kept: after you sign in you can "
-                                 "send it again." if kept else ""))
+                messages.info(
+                    request,
+                    "You were signed out to keep records safe. Sign in again."
+                    + (
+                        " What you typed has been kept: after you sign in you can send it again."
+                        if kept
+                        else ""
+                    ),
+                )
                 return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
             if ENDED_FOR in request.session:
                 del request.session[ENDED_FOR]
@@ -116,8 +124,14 @@ class RequireSecondFactorMiddleware:
     """Signed-in staff who have not passed the second factor may only reach the sign-in steps."""
 
     allowed_url_names = frozenset(
-        {"accounts:login", "accounts:logout", "accounts:verify", "accounts:setup_second_factor",
-         "accounts:enrolment_code", "accounts:set_up"}
+        {
+            "accounts:login",
+            "accounts:logout",
+            "accounts:verify",
+            "accounts:setup_second_factor",
+            "accounts:enrolment_code",
+            "accounts:set_up",
+        }
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -151,5 +165,4 @@ def _second_factor_problem(request: HttpRequest) -> HttpResponse:
         "status": 401,
         "detail": "Finish signing in with your authenticator app, or use an API token.",
     }
-    return HttpResponse(json.dumps(body), status=401,
-                        content_type="application/problem+json")
+    return HttpResponse(json.dumps(body), status=401, content_type="application/problem+json")

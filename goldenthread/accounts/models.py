@@ -71,11 +71,19 @@ class User(AbstractUser):
     # authenticator app, were set: a single administrator who could hold both must not be
     # able to reset one of them without a second person approving casework access again.
     password_set_by = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
         related_name="+",
     )
     second_factor_set_by = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
         related_name="+",
     )
 
@@ -149,18 +157,27 @@ class CaseworkAccess(models.Model):
     # Null only for rows made by test, demo or synthetic data and by the migration that
     # recorded the access people already had.
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     granted_at = models.DateTimeField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=300, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -175,7 +192,8 @@ class CaseworkAccess(models.Model):
         constraints = [
             # One open grant (waiting or approved) per person at a time.
             models.UniqueConstraint(
-                fields=["user"], condition=Q(status__in=["pending", "approved"]),
+                fields=["user"],
+                condition=Q(status__in=["pending", "approved"]),
                 name="casework_access_one_open_per_user",
             ),
             # Four eyes: whoever decides is neither the person who asked nor the grantee.
@@ -222,7 +240,10 @@ class SignInCode(models.Model):
     code_hash = models.CharField(max_length=128)
     reason = models.CharField(max_length=300)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     issued_at = models.DateTimeField()
@@ -239,8 +260,12 @@ class SignInCode(models.Model):
         return f"{self.get_purpose_display()} code for {self.user} ({self.issued_at:%Y-%m-%d})"
 
     def is_live(self, now) -> bool:
-        return (self.used_at is None and self.void_at is None and self.expires_at > now
-                and self.failed_tries < self.MAX_FAILED_TRIES)
+        return (
+            self.used_at is None
+            and self.void_at is None
+            and self.expires_at > now
+            and self.failed_tries < self.MAX_FAILED_TRIES
+        )
 
 
 class HandoverReason(models.TextChoices):
@@ -280,9 +305,7 @@ class FormStash(models.Model):
     for a short while, for that same person only, and offered back after they sign in."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     path = models.CharField(max_length=500)
     fields = models.JSONField()
     stashed_at = models.DateTimeField()
@@ -302,8 +325,9 @@ class Notification(models.Model):
     leads to the record, which checks access as every page does."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=30)
     text = models.CharField(max_length=300)
@@ -317,8 +341,11 @@ class Notification(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""),
-                                    name="notification_once_per_key"),
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                condition=~models.Q(key=""),
+                name="notification_once_per_key",
+            ),
         ]
 
     def __str__(self) -> str:

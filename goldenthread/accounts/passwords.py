@@ -43,5 +43,7 @@ class NotGuessableValidator:
             )
 
     def get_help_text(self) -> str:
-        return ("Not one character repeated or a plain run like 123456789012; a few words "
-                "you will remember, with spaces between them, make a good password.")
+        return (
+            "Not one character repeated or a plain run like 123456789012; a few words "
+            "you will remember, with spaces between them, make a good password."
+        )

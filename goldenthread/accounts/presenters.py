@@ -30,17 +30,23 @@ def grant_row(grant: CaseworkAccess) -> dict[str, str]:
         "role": grant.get_role_display(),
         "team": str(grant.team),
         "status": grant.get_status_display(),
-        "status_colour": {AccessStatus.PENDING: "orange", AccessStatus.APPROVED: "green",
-                          AccessStatus.REFUSED: "red"}.get(grant.status, "grey"),
+        "status_colour": {
+            AccessStatus.PENDING: "orange",
+            AccessStatus.APPROVED: "green",
+            AccessStatus.REFUSED: "red",
+        }.get(grant.status, "grey"),
         "reason": grant.reason,
         "granted_by": _who(grant.granted_by) or DATA_SET_UP,
         "granted_at": _when(grant.granted_at),
         "approved_by": approved,
         "approved_at": approved_at,
-        "refused": (f"Refused by {_who(grant.decided_by)} on {_when(grant.decided_at)}: "
-                    f"{grant.decision_note}" if grant.status == AccessStatus.REFUSED else ""),
-        "ended": (f"Ended {_when(grant.ended_at)}: {grant.end_reason}"
-                  if grant.ended_at else ""),
+        "refused": (
+            f"Refused by {_who(grant.decided_by)} on {_when(grant.decided_at)}: "
+            f"{grant.decision_note}"
+            if grant.status == AccessStatus.REFUSED
+            else ""
+        ),
+        "ended": (f"Ended {_when(grant.ended_at)}: {grant.end_reason}" if grant.ended_at else ""),
     }
 
 
@@ -58,7 +64,8 @@ def stashed_field_rows(fields: dict[str, list[str]]) -> list[dict]:
         if name in HIDDEN_STASH_FIELDS:
             continue
         label = STASH_LABELS.get(name) or (
-            name.replace("_", " ").replace("-", " ").strip().capitalize() or name)
+            name.replace("_", " ").replace("-", " ").strip().capitalize() or name
+        )
         typed = [v for v in values if v]
         value: str | list[str] = typed if len(typed) > 1 else (typed[0] if typed else "(empty)")
         rows.append({"key": label, "value": value})

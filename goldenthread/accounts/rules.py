@@ -93,4 +93,3 @@ RULES = {
 }
 for _permission, _predicate in RULES.items():
     rules.set_rule(str(_permission), _predicate)
-

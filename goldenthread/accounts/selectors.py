@@ -10,7 +10,8 @@ from .models import AccessStatus, CaseworkAccess, Role
 def casework_access_for(user) -> QuerySet[CaseworkAccess]:
     """Every grant an administrator may see, or a team leader's team's grants."""
     grants = CaseworkAccess.objects.select_related(
-        "user", "team", "granted_by", "decided_by", "ended_by")
+        "user", "team", "granted_by", "decided_by", "ended_by"
+    )
     if user.role == Role.ADMINISTRATOR:
         return grants
     if user.role == Role.TEAM_LEADER and user.team_id:

@@ -61,16 +61,26 @@ ENROL_AFTER_SET_UP = datetime.timedelta(minutes=30)
 R = TypeVar("R", Team, Area)
 
 USER_FIELDS = (
-    "username", "first_name", "last_name", "email", "role", "team", "job_title",
-    "is_staff", "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "team",
+    "job_title",
+    "is_staff",
+    "is_superuser",
 )
 
 
 # --- Helpers -------------------------------------------------------------------------------
 
+
 def _is_administrator(actor: Any) -> bool:
     return bool(
-        actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.is_active
         and actor.role == Role.ADMINISTRATOR
     )
 
@@ -103,22 +113,32 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     return snapshot(_redacted(instance))
 
 
-def _record(actor: Any, instance: models.Model, action: ChangeAction,
-            before: dict[str, Any] | None, **extra: Any) -> None:
-    change_record(actor=actor, instance=_redacted(instance), action=action, before=before,
-                  person_id=None, extra=extra or None)
+def _record(
+    actor: Any,
+    instance: models.Model,
+    action: ChangeAction,
+    before: dict[str, Any] | None,
+    **extra: Any,
+) -> None:
+    change_record(
+        actor=actor,
+        instance=_redacted(instance),
+        action=action,
+        before=before,
+        person_id=None,
+        extra=extra or None,
+    )
 
 
 def _end_sessions(user: User) -> None:
     """End every session the user has: the session hash Django checks on each request
     includes this number (User._get_session_auth_hash)."""
-    User.objects.filter(pk=user.pk).update(
-        session_generation=models.F("session_generation") + 1
-    )
+    User.objects.filter(pk=user.pk).update(session_generation=models.F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
 
 
 # --- One-time sign-in codes ----------------------------------------------------------------
+
 
 def _new_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -133,20 +153,24 @@ def _issue_code(*, actor: User, user: User, purpose: CodePurpose, reason: str) -
     """Make a code (earlier live codes of the same kind stop working); return it in clear,
     once. Only its hash is kept."""
     now = timezone.now()
-    SignInCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True,
-                              void_at__isnull=True).update(void_at=now)
+    SignInCode.objects.filter(
+        user=user, purpose=purpose, used_at__isnull=True, void_at__isnull=True
+    ).update(void_at=now)
     code = _new_code()
     row = SignInCode.objects.create(
-        user=user, purpose=purpose, code_hash=make_password(normalise_code(code)),
-        reason=reason[:300], issued_by=actor, issued_at=now,
+        user=user,
+        purpose=purpose,
+        code_hash=make_password(normalise_code(code)),
+        reason=reason[:300],
+        issued_by=actor,
+        issued_at=now,
         expires_at=now + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
     )
     _record(actor, row, ChangeAction.CREATE, None)
     return code
 
 
-def sign_in_code_check(*, user: User | None, purpose: CodePurpose, code: str
-                       ) -> SignInCode | None:
+def sign_in_code_check(*, user: User | None, purpose: CodePurpose, code: str) -> SignInCode | None:
     """The live code of this kind issued to `user` that matches, or None. Every wrong try
     counts against the user's live codes, which stop working after a few."""
     if user is None:
@@ -154,9 +178,17 @@ def sign_in_code_check(*, user: User | None, purpose: CodePurpose, code: str
     now = timezone.now()
     typed = normalise_code(code)
     with transaction.atomic():
-        live = [c for c in SignInCode.objects.select_for_update().filter(
-            user=user, purpose=purpose, used_at__isnull=True, void_at__isnull=True,
-            expires_at__gt=now, failed_tries__lt=SignInCode.MAX_FAILED_TRIES)]
+        live = [
+            c
+            for c in SignInCode.objects.select_for_update().filter(
+                user=user,
+                purpose=purpose,
+                used_at__isnull=True,
+                void_at__isnull=True,
+                expires_at__gt=now,
+                failed_tries__lt=SignInCode.MAX_FAILED_TRIES,
+            )
+        ]
         for row in live:
             if typed and check_password(typed, row.code_hash):
                 return row
@@ -167,6 +199,7 @@ def sign_in_code_check(*, user: User | None, purpose: CodePurpose, code: str
 
 
 # --- Accounts ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class IssuedCode:
@@ -208,9 +241,17 @@ def user_create(
     _require_administrator(actor, "add accounts")
     reason = _require_reason(reason)
     _check_role_and_team(role, team, is_staff)
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                role=role, team=team, job_title=job_title, is_staff=is_staff,
-                is_superuser=is_superuser)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        role=role,
+        team=team,
+        job_title=job_title,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
     user.set_unusable_password()
     user.full_clean()
     with transaction.atomic():
@@ -218,10 +259,18 @@ def user_create(
         _record(actor, user, ChangeAction.CREATE, None, reason=reason)
         if role in CASEWORK_ROLES:
             _grant_request(actor=actor, user=user, reason=reason)
-        code = _issue_code(actor=actor, user=user, purpose=CodePurpose.ACCOUNT_SET_UP,
-                           reason=f"New account: {reason}")
-    return IssuedCode(user=user, code=code, purpose=CodePurpose.ACCOUNT_SET_UP,
-                      expires_at=timezone.now() + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME)
+        code = _issue_code(
+            actor=actor,
+            user=user,
+            purpose=CodePurpose.ACCOUNT_SET_UP,
+            reason=f"New account: {reason}",
+        )
+    return IssuedCode(
+        user=user,
+        code=code,
+        purpose=CodePurpose.ACCOUNT_SET_UP,
+        expires_at=timezone.now() + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
+    )
 
 
 def user_update(*, actor: User, user: User, reason: str = "", **changes: Any) -> User:
@@ -242,15 +291,16 @@ def user_update(*, actor: User, user: User, reason: str = "", **changes: Any) ->
         changed = {name for name in changes if after.get(name) != before.get(name)}
         if not changed:
             return stored
-        moved = ("role" in changed or "team" in changed)
+        moved = "role" in changed or "team" in changed
         if moved:
             reason = _require_reason(reason)
         if stored.pk == actor.pk and changed & {"role", "is_staff", "is_superuser"}:
             raise PermissionDenied("Ask another administrator to change your own role.")
         _check_role_and_team(stored.role, stored.team, stored.is_staff)
         stored.full_clean()
-        stored.save(update_fields=[f.attname for f in User._meta.concrete_fields
-                                   if f.name in changed])
+        stored.save(
+            update_fields=[f.attname for f in User._meta.concrete_fields if f.name in changed]
+        )
         _record(actor, stored, ChangeAction.UPDATE, before, reason=reason)
         if moved:
             _grant_end(actor=actor, user=stored, reason=f"Role or team changed: {reason}")
@@ -258,17 +308,21 @@ def user_update(*, actor: User, user: User, reason: str = "", **changes: Any) ->
                 stored.role not in CASEWORK_ROLES or stored.team_id != old_team_id
             )
             if left_casework and old_team is not None:
-                _hand_over(actor=actor, worker=stored, team=old_team,
-                           last_day=timezone.localdate(), kind=HandoverReason.MOVED,
-                           reason=reason)
+                _hand_over(
+                    actor=actor,
+                    worker=stored,
+                    team=old_team,
+                    last_day=timezone.localdate(),
+                    kind=HandoverReason.MOVED,
+                    reason=reason,
+                )
             if stored.role in CASEWORK_ROLES:
                 _grant_request(actor=actor, user=stored, reason=reason)
     user.refresh_from_db()
     return user
 
 
-def user_leave(*, actor: User, user: User, last_day: datetime.date, reason: str
-               ) -> Handover | None:
+def user_leave(*, actor: User, user: User, last_day: datetime.date, reason: str) -> Handover | None:
     """A leaver: the account stops working now (every session ends), their casework access
     ends, and their allocations end on their last day; the team leader is shown the people
     they held, to allocate someone else. The account is kept: their name stays on what
@@ -285,27 +339,49 @@ def user_leave(*, actor: User, user: User, last_day: datetime.date, reason: str
         stored.is_active = False
         stored.save(update_fields=["is_active"])
         _end_sessions(stored)
-        _record(actor, stored, ChangeAction.UPDATE, before, reason=f"Left: {reason}",
-                last_day=last_day)
+        _record(
+            actor, stored, ChangeAction.UPDATE, before, reason=f"Left: {reason}", last_day=last_day
+        )
         _grant_end(actor=actor, user=stored, reason=f"Left the service: {reason}")
-        SignInCode.objects.filter(user=stored, used_at__isnull=True,
-                                  void_at__isnull=True).update(void_at=timezone.now())
+        SignInCode.objects.filter(user=stored, used_at__isnull=True, void_at__isnull=True).update(
+            void_at=timezone.now()
+        )
         handover = None
         if stored.team is not None:
-            handover = _hand_over(actor=actor, worker=stored, team=stored.team,
-                                  last_day=last_day, kind=HandoverReason.LEFT, reason=reason)
+            handover = _hand_over(
+                actor=actor,
+                worker=stored,
+                team=stored.team,
+                last_day=last_day,
+                kind=HandoverReason.LEFT,
+                reason=reason,
+            )
     user.refresh_from_db()
     return handover
 
 
-def _hand_over(*, actor: User, worker: User, team: Team, last_day: datetime.date,
-               kind: HandoverReason, reason: str) -> Handover | None:
+def _hand_over(
+    *,
+    actor: User,
+    worker: User,
+    team: Team,
+    last_day: datetime.date,
+    kind: HandoverReason,
+    reason: str,
+) -> Handover | None:
     """End the worker's running and future allocations on `last_day` and list those people
     for the team leader. Allocations belong to people, which sits above accounts: the
     people app does it, in this transaction, as the receiver of `casework_ended`
     (people.services.hand_over_allocations); an error there rolls this change back."""
-    replies = casework_ended.send(sender=User, actor=actor, worker=worker, team=team,
-                                  last_day=last_day, kind=kind, reason=reason)
+    replies = casework_ended.send(
+        sender=User,
+        actor=actor,
+        worker=worker,
+        team=team,
+        last_day=last_day,
+        kind=kind,
+        reason=reason,
+    )
     for _, reply in replies:
         if isinstance(reply, Handover):
             return reply
@@ -324,15 +400,24 @@ def _may_hold_every_factor(actor: User, user: User) -> bool:
 def _pause_access_if_one_person_holds_the_keys(actor: User, user: User, reason: str) -> bool:
     if not _may_hold_every_factor(actor, user):
         return False
-    current = CaseworkAccess.objects.select_for_update().filter(
-        user=user, status=AccessStatus.APPROVED).first()
+    current = (
+        CaseworkAccess.objects.select_for_update()
+        .filter(user=user, status=AccessStatus.APPROVED)
+        .first()
+    )
     if current is None:
         return False
-    _grant_end(actor=actor, user=user,
-               reason="Paused: one person reset every way to sign in to this account")
-    _grant_request(actor=actor, user=user,
-                   reason=f"Sign-in reset ({reason}); approve again once the person has "
-                          "signed in and you have checked it was them")
+    _grant_end(
+        actor=actor,
+        user=user,
+        reason="Paused: one person reset every way to sign in to this account",
+    )
+    _grant_request(
+        actor=actor,
+        user=user,
+        reason=f"Sign-in reset ({reason}); approve again once the person has "
+        "signed in and you have checked it was them",
+    )
     return True
 
 
@@ -353,23 +438,33 @@ def second_factor_reset(*, actor: User, user: User, reason: str) -> ResetResult:
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=user.pk)
         for device in TOTPDevice.objects.filter(user=stored):
-            change_record(actor=actor, instance=_redacted(device), action=ChangeAction.DELETE,
-                          before=_snapshot(device), person_id=None,
-                          extra={"reason": reason})
+            change_record(
+                actor=actor,
+                instance=_redacted(device),
+                action=ChangeAction.DELETE,
+                before=_snapshot(device),
+                person_id=None,
+                extra={"reason": reason},
+            )
             device.delete()
         before = _snapshot(stored)
         stored.second_factor_set_by = None
         stored.save(update_fields=["second_factor_set_by"])
         _end_sessions(stored)
-        _record(actor, stored, ChangeAction.UPDATE, before,
-                reason=f"Authenticator app reset: {reason}")
+        _record(
+            actor, stored, ChangeAction.UPDATE, before, reason=f"Authenticator app reset: {reason}"
+        )
         paused = _pause_access_if_one_person_holds_the_keys(actor, stored, reason)
-        code = _issue_code(actor=actor, user=stored, purpose=CodePurpose.SECOND_FACTOR,
-                           reason=reason)
+        code = _issue_code(
+            actor=actor, user=stored, purpose=CodePurpose.SECOND_FACTOR, reason=reason
+        )
     return ResetResult(
-        issued=IssuedCode(user=stored, code=code, purpose=CodePurpose.SECOND_FACTOR,
-                          expires_at=timezone.now()
-                          + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME),
+        issued=IssuedCode(
+            user=stored,
+            code=code,
+            purpose=CodePurpose.SECOND_FACTOR,
+            expires_at=timezone.now() + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
+        ),
         access_paused=paused,
     )
 
@@ -388,15 +483,21 @@ def password_reset(*, actor: User, user: User, reason: str) -> ResetResult:
         stored.password_set_by = None
         stored.save(update_fields=["password", "password_set_by"])
         _end_sessions(stored)
-        _record(actor, stored, ChangeAction.UPDATE, before,
-                reason=f"Password reset: {reason}")
+        _record(actor, stored, ChangeAction.UPDATE, before, reason=f"Password reset: {reason}")
         paused = _pause_access_if_one_person_holds_the_keys(actor, stored, reason)
-        code = _issue_code(actor=actor, user=stored, purpose=CodePurpose.ACCOUNT_SET_UP,
-                           reason=f"Password reset: {reason}")
+        code = _issue_code(
+            actor=actor,
+            user=stored,
+            purpose=CodePurpose.ACCOUNT_SET_UP,
+            reason=f"Password reset: {reason}",
+        )
     return ResetResult(
-        issued=IssuedCode(user=stored, code=code, purpose=CodePurpose.ACCOUNT_SET_UP,
-                          expires_at=timezone.now()
-                          + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME),
+        issued=IssuedCode(
+            user=stored,
+            code=code,
+            purpose=CodePurpose.ACCOUNT_SET_UP,
+            expires_at=timezone.now() + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
+        ),
         access_paused=paused,
     )
 
@@ -405,8 +506,11 @@ def account_set_up(*, username: str, code: str, password: str) -> tuple[User, Si
     """The person sets their own password with the code they were given. Raises
     ValidationError with one message whether the username, the code or both are wrong."""
     wrong = ValidationError(
-        {"code": "The username or code is not right, or the code has expired. "
-                 "Check them, or ask an administrator for a new code."})
+        {
+            "code": "The username or code is not right, or the code has expired. "
+            "Check them, or ask an administrator for a new code."
+        }
+    )
     user = User.objects.filter(username=username, is_active=True).first()
     row = sign_in_code_check(user=user, purpose=CodePurpose.ACCOUNT_SET_UP, code=code)
     if user is None or row is None:
@@ -423,8 +527,13 @@ def account_set_up(*, username: str, code: str, password: str) -> tuple[User, Si
         stored.save(update_fields=["password", "password_set_by"])
         row.used_at = timezone.now()
         row.save(update_fields=["used_at"])
-        _record(stored, stored, ChangeAction.UPDATE, before,
-                reason="Set their own password with a one-time code")
+        _record(
+            stored,
+            stored,
+            ChangeAction.UPDATE,
+            before,
+            reason="Set their own password with a one-time code",
+        )
     return stored, row
 
 
@@ -440,8 +549,10 @@ def enrolment_allowed(*, user: User, code_id: str | None) -> SignInCode | None:
     now = timezone.now()
     if row.purpose == CodePurpose.SECOND_FACTOR:
         return row if row.is_live(now) else None
-    if row.used_at is not None and now - row.used_at <= ENROL_AFTER_SET_UP and not (
-        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if (
+        row.used_at is not None
+        and now - row.used_at <= ENROL_AFTER_SET_UP
+        and not (TOTPDevice.objects.filter(user=user, confirmed=True).exists())
     ):
         return row
     return None
@@ -467,24 +578,41 @@ def second_factor_enrol(*, user: User, device: TOTPDevice, code_id: str | None) 
         before = _snapshot(stored)
         stored.second_factor_set_by_id = row.issued_by_id
         stored.save(update_fields=["second_factor_set_by"])
-        change_record(actor=user, instance=_redacted(device), action=ChangeAction.CREATE,
-                      before=None, person_id=None)
-        _record(user, stored, ChangeAction.UPDATE, before,
-                reason="Set up their authenticator app with a one-time code")
+        change_record(
+            actor=user,
+            instance=_redacted(device),
+            action=ChangeAction.CREATE,
+            before=None,
+            person_id=None,
+        )
+        _record(
+            user,
+            stored,
+            ChangeAction.UPDATE,
+            before,
+            reason="Set up their authenticator app with a one-time code",
+        )
     return device
 
 
 # --- Casework access: asked for by one person, approved by another -------------------------
 
+
 def _grant_request(*, actor: User | None, user: User, reason: str) -> CaseworkAccess:
     if user.team is None:
         raise ValidationError({"team": "Practitioners and team leaders belong to a team."})
     grant = CaseworkAccess.objects.create(
-        user=user, role=user.role, team=user.team, status=AccessStatus.PENDING,
-        reason=reason[:300], granted_by=actor, granted_at=timezone.now(),
+        user=user,
+        role=user.role,
+        team=user.team,
+        status=AccessStatus.PENDING,
+        reason=reason[:300],
+        granted_by=actor,
+        granted_at=timezone.now(),
     )
-    change_record(actor=actor, instance=grant, action=ChangeAction.CREATE, before=None,
-                  person_id=None)
+    change_record(
+        actor=actor, instance=grant, action=ChangeAction.CREATE, before=None, person_id=None
+    )
     return grant
 
 
@@ -496,8 +624,9 @@ def _grant_end(*, actor: User, user: User, reason: str) -> None:
         grant.status = AccessStatus.ENDED
         grant.ended_by, grant.ended_at, grant.end_reason = actor, timezone.now(), reason[:300]
         grant.save(update_fields=["status", "ended_by", "ended_at", "end_reason"])
-        change_record(actor=actor, instance=grant, action=ChangeAction.UPDATE, before=before,
-                      person_id=None)
+        change_record(
+            actor=actor, instance=grant, action=ChangeAction.UPDATE, before=before, person_id=None
+        )
 
 
 def casework_access_request(*, actor: User, user: User, reason: str) -> CaseworkAccess:
@@ -506,13 +635,14 @@ def casework_access_request(*, actor: User, user: User, reason: str) -> Casework
     _require_administrator(actor, "ask for casework access")
     reason = _require_reason(reason)
     if user.role not in CASEWORK_ROLES or user.team_id is None or not user.is_active:
-        raise ValidationError("Only an active practitioner or team leader with a team can "
-                              "be given casework access.")
+        raise ValidationError(
+            "Only an active practitioner or team leader with a team can be given casework access."
+        )
     with transaction.atomic():
-        if CaseworkAccess.objects.filter(user=user, status__in=[
-                AccessStatus.PENDING, AccessStatus.APPROVED]).exists():
-            raise ValidationError("This person already has access, or it is waiting for "
-                                  "approval.")
+        if CaseworkAccess.objects.filter(
+            user=user, status__in=[AccessStatus.PENDING, AccessStatus.APPROVED]
+        ).exists():
+            raise ValidationError("This person already has access, or it is waiting for approval.")
         return _grant_request(actor=actor, user=user, reason=reason)
 
 
@@ -528,15 +658,15 @@ def can_decide(actor: Any, grant: CaseworkAccess) -> bool:
     if actor.role == Role.ADMINISTRATOR:
         return True
     return bool(
-        actor.role == Role.TEAM_LEADER and actor.team_id == grant.team_id
+        actor.role == Role.TEAM_LEADER
+        and actor.team_id == grant.team_id
         and CaseworkAccess.objects.approved_for(actor).exists()
     )
 
 
 def _decide(*, actor: User, grant: CaseworkAccess, approve: bool, note: str) -> CaseworkAccess:
     with transaction.atomic():
-        grant = CaseworkAccess.objects.select_for_update().select_related("user").get(
-            pk=grant.pk)
+        grant = CaseworkAccess.objects.select_for_update().select_related("user").get(pk=grant.pk)
         if not can_decide(actor, grant):
             if grant.status != AccessStatus.PENDING:
                 raise ValidationError("This access has already been decided.")
@@ -545,23 +675,28 @@ def _decide(*, actor: User, grant: CaseworkAccess, approve: bool, note: str) -> 
                 "given it) must decide: another administrator or the team leader of the team."
             )
         user = grant.user
-        if approve and (not user.is_active or user.role != grant.role
-                        or user.team_id != grant.team_id):
-            raise ValidationError("This person's role or team has changed since access was "
-                                  "asked for; it cannot be approved.")
+        if approve and (
+            not user.is_active or user.role != grant.role or user.team_id != grant.team_id
+        ):
+            raise ValidationError(
+                "This person's role or team has changed since access was "
+                "asked for; it cannot be approved."
+            )
         before = snapshot(grant)
         grant.status = AccessStatus.APPROVED if approve else AccessStatus.REFUSED
         grant.decided_by, grant.decided_at = actor, timezone.now()
         grant.decision_note = note[:300]
         grant.full_clean()
         grant.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        change_record(actor=actor, instance=grant, action=ChangeAction.UPDATE, before=before,
-                      person_id=None)
+        change_record(
+            actor=actor, instance=grant, action=ChangeAction.UPDATE, before=before, person_id=None
+        )
     return grant
 
 
-def casework_access_approve(*, actor: User, grant: CaseworkAccess, note: str = ""
-                            ) -> CaseworkAccess:
+def casework_access_approve(
+    *, actor: User, grant: CaseworkAccess, note: str = ""
+) -> CaseworkAccess:
     return _decide(actor=actor, grant=grant, approve=True, note=note.strip())
 
 
@@ -574,6 +709,7 @@ def casework_access_refuse(*, actor: User, grant: CaseworkAccess, note: str) -> 
 
 # --- Teams and areas -----------------------------------------------------------------------
 
+
 def _save_reference(*, actor: User, instance: R, what: str) -> R:
     _require_administrator(actor, f"change {what}")
     adding = instance._state.adding
@@ -581,20 +717,30 @@ def _save_reference(*, actor: User, instance: R, what: str) -> R:
         before = None
         if not adding:
             before = snapshot(
-                type(instance)._default_manager.select_for_update().get(pk=instance.pk))
+                type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            )
         instance.full_clean()
         instance.save()
-        change_record(actor=actor, instance=instance,
-                      action=ChangeAction.CREATE if adding else ChangeAction.UPDATE,
-                      before=before, person_id=None)
+        change_record(
+            actor=actor,
+            instance=instance,
+            action=ChangeAction.CREATE if adding else ChangeAction.UPDATE,
+            before=before,
+            person_id=None,
+        )
     return instance
 
 
 def _delete_reference(*, actor: User, instance: models.Model, what: str) -> None:
     _require_administrator(actor, f"remove {what}")
     with transaction.atomic():
-        change_record(actor=actor, instance=instance, action=ChangeAction.DELETE,
-                      before=snapshot(instance), person_id=None)
+        change_record(
+            actor=actor,
+            instance=instance,
+            action=ChangeAction.DELETE,
+            before=snapshot(instance),
+            person_id=None,
+        )
         instance.delete()
 
 
@@ -616,13 +762,17 @@ def area_delete(*, actor: User, area: Area) -> None:
 
 # --- Forms kept across an expired session --------------------------------------------------
 
+
 def form_stash_save(*, user: User, path: str, fields: dict[str, list[str]]) -> FormStash:
     """Keep what `user` typed into the form at `path` (their latest only), for a while."""
     now = timezone.now()
     with transaction.atomic():
         FormStash.objects.filter(Q(user=user) | Q(expires_at__lte=now)).delete()
         return FormStash.objects.create(
-            user=user, path=path[:500], fields=fields, stashed_at=now,
+            user=user,
+            path=path[:500],
+            fields=fields,
+            stashed_at=now,
             expires_at=now + settings.GOLDENTHREAD_FORM_STASH_LIFETIME,
         )
 
@@ -632,8 +782,7 @@ def form_stash_take(*, user: User) -> FormStash | None:
     back (so it is shown once). Never anyone else's."""
     now = timezone.now()
     with transaction.atomic():
-        stash = FormStash.objects.select_for_update().filter(
-            user=user, expires_at__gt=now).first()
+        stash = FormStash.objects.select_for_update().filter(user=user, expires_at__gt=now).first()
         FormStash.objects.filter(user=user).delete()
     return stash
 

@@ -9,15 +9,17 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-in/security-code/", views.VerifyView.as_view(), name="verify"),
     path("sign-in/app-code/", views.EnrolmentCodeView.as_view(), name="enrolment_code"),
-    path("sign-in/set-up-app/", views.SetupSecondFactorView.as_view(),
-         name="setup_second_factor"),
+    path("sign-in/set-up-app/", views.SetupSecondFactorView.as_view(), name="setup_second_factor"),
     path("set-up/", views.AccountSetUpView.as_view(), name="set_up"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # The team view moved to people (it names people); the old address still leads there.
     path("team/", RedirectView.as_view(pattern_name="people:team"), name="team"),
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("access/", views.CaseworkAccessView.as_view(), name="access"),
-    path("access/<uuid:grant_id>/decide/", views.CaseworkAccessDecideView.as_view(),
-         name="access_decide"),
+    path(
+        "access/<uuid:grant_id>/decide/",
+        views.CaseworkAccessDecideView.as_view(),
+        name="access_decide",
+    ),
     path("restore/", views.RestoreFormView.as_view(), name="restore"),
 ]

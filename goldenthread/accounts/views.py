@@ -112,18 +112,25 @@ class EnrolmentCodeView(LoginRequiredMixin, FormView):
     form_class = EnrolmentCodeForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and TOTPDevice.objects.devices_for_user(
-                request.user, confirmed=True).exists():
+        if (
+            request.user.is_authenticated
+            and TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
+        ):
             return redirect("accounts:verify")
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         row = services.sign_in_code_check(
-            user=self.request.user, purpose=services.CodePurpose.SECOND_FACTOR,
-            code=form.cleaned_data["code"])
+            user=self.request.user,
+            purpose=services.CodePurpose.SECOND_FACTOR,
+            code=form.cleaned_data["code"],
+        )
         if row is None:
-            form.add_error("code", "That code is not right, or it has expired or been used. "
-                                   "Check it, or ask an administrator for a new one.")
+            form.add_error(
+                "code",
+                "That code is not right, or it has expired or been used. "
+                "Check it, or ask an administrator for a new one.",
+            )
             return self.form_invalid(form)
         self.request.session[ENROL_CODE_SESSION_KEY] = str(row.pk)
         return redirect("accounts:setup_second_factor")
@@ -145,11 +152,10 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
             if services.enrolment_allowed(user=request.user, code_id=self.code_id) is None:
                 request.session.pop(ENROL_CODE_SESSION_KEY, None)
                 return redirect("accounts:enrolment_code")
-            self.device = (
-                TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-                or TOTPDevice.objects.create(
-                    user=request.user, name="Authenticator app", confirmed=False
-                )
+            self.device = TOTPDevice.objects.filter(
+                user=request.user, confirmed=False
+            ).first() or TOTPDevice.objects.create(
+                user=request.user, name="Authenticator app", confirmed=False
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -167,12 +173,16 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.second_factor_enrol(user=self.request.user, device=self.device,
-                                         code_id=self.code_id)
+            services.second_factor_enrol(
+                user=self.request.user, device=self.device, code_id=self.code_id
+            )
         except PermissionDenied:
             self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
-            messages.error(self.request, "That one-time code has been used or has expired. "
-                                         "Ask an administrator for a new one.")
+            messages.error(
+                self.request,
+                "That one-time code has been used or has expired. "
+                "Ask an administrator for a new one.",
+            )
             return redirect("accounts:enrolment_code")
         self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
         otp_login(self.request, self.device)
@@ -180,8 +190,10 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
         return _finish_sign_in(self.request, self.request.session.pop(NEXT_SESSION_KEY, None))
 
 
-@method_decorator([never_cache, sensitive_post_parameters("code", "new_password1",
-                                                          "new_password2")], name="dispatch")
+@method_decorator(
+    [never_cache, sensitive_post_parameters("code", "new_password1", "new_password2")],
+    name="dispatch",
+)
 class AccountSetUpView(ServiceFormView):
     """A new account or a forgotten password: choose your own password with your code."""
 
@@ -193,7 +205,8 @@ class AccountSetUpView(ServiceFormView):
     def save(self, form):
         data = form.cleaned_data
         user, row = services.account_set_up(
-            username=data["username"], code=data["code"], password=data["new_password1"])
+            username=data["username"], code=data["code"], password=data["new_password1"]
+        )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         self.request.session[ENROL_CODE_SESSION_KEY] = str(row.pk)
         return user
@@ -219,10 +232,12 @@ class CaseworkAccessView(PermissionRequiredMixin, TemplateView):
         grants = account_selectors.casework_access_for(user)
         context["pending"] = [
             (grant, services.can_decide(user, grant), presenters.grant_row(grant))
-            for grant in grants if grant.status == AccessStatus.PENDING
+            for grant in grants
+            if grant.status == AccessStatus.PENDING
         ]
-        context["history"] = [presenters.grant_row(grant) for grant in grants
-                              if grant.status != AccessStatus.PENDING]
+        context["history"] = [
+            presenters.grant_row(grant) for grant in grants if grant.status != AccessStatus.PENDING
+        ]
         context["decision_form"] = AccessDecisionForm()
         context["is_team_leader"] = can(user, Permission.VIEW_TEAM)
         return context
@@ -244,12 +259,10 @@ class CaseworkAccessDecideView(PermissionRequiredMixin, View):
         data = form.cleaned_data
         try:
             if data["decision"] == "approve":
-                services.casework_access_approve(actor=request.user, grant=grant,
-                                                 note=data["note"])
+                services.casework_access_approve(actor=request.user, grant=grant, note=data["note"])
                 messages.success(request, f"Access approved for {grant.user}.")
             else:
-                services.casework_access_refuse(actor=request.user, grant=grant,
-                                                note=data["note"])
+                services.casework_access_refuse(actor=request.user, grant=grant, note=data["note"])
                 messages.success(request, f"Access refused for {grant.user}.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -271,9 +284,9 @@ class RestoreFormView(LoginRequiredMixin, TemplateView):
             messages.info(request, "There was nothing waiting to be sent again.")
             return redirect(settings.LOGIN_REDIRECT_URL)
         context = self.get_context_data(
-            stash=stash, rows=presenters.stashed_field_rows(stash.fields),
-            hidden=[(name, value) for name, values in stash.fields.items()
-                    for value in values],
+            stash=stash,
+            rows=presenters.stashed_field_rows(stash.fields),
+            hidden=[(name, value) for name, values in stash.fields.items() for value in values],
         )
         return self.render_to_response(context)
 
@@ -306,7 +319,11 @@ class NotificationsView(LoginRequiredMixin, TemplateView):
         else:
             show = "all"
         context["notes"] = rows = [
-            {"note": n, "when": presenters.datetime_text(n.at, joiner=", "), "unread": n.read_at is None}
+            {
+                "note": n,
+                "when": presenters.datetime_text(n.at, joiner=", "),
+                "unread": n.read_at is None,
+            }
             for n in notes[: self.page_size]
         ]
         context["show"] = show

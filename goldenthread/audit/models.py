@@ -116,7 +116,8 @@ class AccessLog(ChainedModel):
     break_glass = models.BooleanField(default=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     people_shown = models.JSONField(
-        null=True, blank=True, help_text="On a list view: the ids of the people it showed.")
+        null=True, blank=True, help_text="On a list view: the ids of the people it showed."
+    )
 
     class Meta:
         ordering = ["-at"]
@@ -183,9 +184,7 @@ class BreakGlassAccess(AppendOnlyModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField("Started")
     until = models.DateTimeField("Ends")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(max_length=300)
     actor_role = models.CharField(max_length=20, blank=True)
     person_id = models.UUIDField()
@@ -205,8 +204,7 @@ class BreakGlassAccess(AppendOnlyModel):
 class BreakGlassReview(AppendOnlyModel):
     """The person's team leader has looked at a break-glass use."""
 
-    access = models.OneToOneField(BreakGlassAccess, on_delete=models.PROTECT,
-                                  related_name="review")
+    access = models.OneToOneField(BreakGlassAccess, on_delete=models.PROTECT, related_name="review")
     at = models.DateTimeField()
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -117,8 +117,10 @@ def _index_people_shown(row: AccessLog, people: list[uuid.UUID]) -> None:
     else:
         select = "SELECT %s, value FROM json_each(%s)"
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) {select}",  # noqa: S608
-                       [log_id, values])
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) {select}",  # noqa: S608
+            [log_id, values],
+        )
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -187,27 +189,53 @@ class Auditor:
     def snapshot(instance: models.Model) -> dict[str, Any]:
         return snapshot(instance)
 
-    def created(self, instance: models.Model, *, person_id: uuid.UUID | None,
-                extra: Mapping[str, Any] | None = None) -> ChangeRecord:
-        return change_record(actor=self.actor, instance=instance, action=ChangeAction.CREATE,
-                             before=None, person_id=person_id,
-                             extra=dict(extra) if extra else None)
+    def created(
+        self,
+        instance: models.Model,
+        *,
+        person_id: uuid.UUID | None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> ChangeRecord:
+        return change_record(
+            actor=self.actor,
+            instance=instance,
+            action=ChangeAction.CREATE,
+            before=None,
+            person_id=person_id,
+            extra=dict(extra) if extra else None,
+        )
 
-    def updated(self, instance: models.Model, *, before: dict[str, Any],
-                person_id: uuid.UUID | None,
-                extra: Mapping[str, Any] | None = None) -> ChangeRecord:
-        return change_record(actor=self.actor, instance=instance, action=ChangeAction.UPDATE,
-                             before=before, person_id=person_id,
-                             extra=dict(extra) if extra else None)
+    def updated(
+        self,
+        instance: models.Model,
+        *,
+        before: dict[str, Any],
+        person_id: uuid.UUID | None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> ChangeRecord:
+        return change_record(
+            actor=self.actor,
+            instance=instance,
+            action=ChangeAction.UPDATE,
+            before=before,
+            person_id=person_id,
+            extra=dict(extra) if extra else None,
+        )
 
     def deleted(self, instance: models.Model, *, person_id: uuid.UUID | None) -> ChangeRecord:
         """Record a removal; call before deleting (the row's content is the "before")."""
-        return change_record(actor=self.actor, instance=instance, action=ChangeAction.DELETE,
-                             before=snapshot(instance), person_id=person_id)
+        return change_record(
+            actor=self.actor,
+            instance=instance,
+            action=ChangeAction.DELETE,
+            before=snapshot(instance),
+            person_id=person_id,
+        )
 
 
-def break_glass_record(*, actor: Any, person_id: uuid.UUID, reason: str,
-                       hours: float) -> BreakGlassAccess:
+def break_glass_record(
+    *, actor: Any, person_id: uuid.UUID, reason: str, hours: float
+) -> BreakGlassAccess:
     """Record a break-glass use (the caller has checked who may): from now for `hours`,
     with the reason given; its creation joins the change history's chain too."""
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -216,17 +244,25 @@ def break_glass_record(*, actor: Any, person_id: uuid.UUID, reason: str,
     fields = _actor_fields(actor)
     with chain.in_transaction():
         access = BreakGlassAccess.objects.create(
-            at=now, until=now + datetime.timedelta(hours=hours), actor=actor,
-            actor_name=fields["actor_name"], actor_role=fields["actor_role"],
-            person_id=person_id, reason=reason,
+            at=now,
+            until=now + datetime.timedelta(hours=hours),
+            actor=actor,
+            actor_name=fields["actor_name"],
+            actor_role=fields["actor_role"],
+            person_id=person_id,
+            reason=reason,
         )
-        change_record(actor=actor, instance=access, action=ChangeAction.CREATE, before=None,
-                      person_id=person_id)
+        change_record(
+            actor=actor,
+            instance=access,
+            action=ChangeAction.CREATE,
+            before=None,
+            person_id=person_id,
+        )
     return access
 
 
-def break_glass_review(*, actor: Any, access: BreakGlassAccess, note: str
-                       ) -> BreakGlassReview:
+def break_glass_review(*, actor: Any, access: BreakGlassAccess, note: str) -> BreakGlassReview:
     """The person's team leader has looked at a break-glass use (the caller has checked
     that `actor` leads the person's team). Reviewing twice is refused."""
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -236,9 +272,17 @@ def break_glass_review(*, actor: Any, access: BreakGlassAccess, note: str
         if BreakGlassReview.objects.filter(access=access).exists():
             raise ValueError("This break-glass use has already been reviewed.")
         review = BreakGlassReview.objects.create(
-            access=access, at=timezone.now(), reviewer=actor,
-            reviewer_name=fields["actor_name"], note=note,
+            access=access,
+            at=timezone.now(),
+            reviewer=actor,
+            reviewer_name=fields["actor_name"],
+            note=note,
         )
-        change_record(actor=actor, instance=review, action=ChangeAction.CREATE, before=None,
-                      person_id=access.person_id)
+        change_record(
+            actor=actor,
+            instance=review,
+            action=ChangeAction.CREATE,
+            before=None,
+            person_id=access.person_id,
+        )
     return review

@@ -31,8 +31,9 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     place = "At home"
     person_took_part = True
     narrative = "I have lived here forty years and I want to stay. I miss my bowling club."
-    recorded_by = factory.SubFactory(PractitionerFactory,
-                                     team=factory.SelfAttribute("..person.team"))
+    recorded_by = factory.SubFactory(
+        PractitionerFactory, team=factory.SelfAttribute("..person.team")
+    )
 
 
 class _StepItemFactory(factory.django.DjangoModelFactory):
@@ -51,8 +52,9 @@ class WhoMattersFactory(_StepItemFactory):
     class Meta:
         model = WhoMatters
 
-    circle_member = factory.SubFactory(CircleMemberFactory,
-                                       person=factory.SelfAttribute("..person"))
+    circle_member = factory.SubFactory(
+        CircleMemberFactory, person=factory.SelfAttribute("..person")
+    )
     text = "She visits every Sunday"
 
 

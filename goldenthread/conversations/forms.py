@@ -26,8 +26,14 @@ def _text(label: str, help_text: str = "", *, required: bool = True, several: bo
     """An item of steps 1 to 3, in the person's words. `several`: one item per line (#16)."""
     if several:
         help_text = f"{help_text} To add several, put each on a line of its own.".strip()
-    return text_field(label, help_text=help_text, rows=3 if several else 2, max_length=4000,
-                      required=required, required_message="Write something here.")
+    return text_field(
+        label,
+        help_text=help_text,
+        rows=3 if several else 2,
+        max_length=4000,
+        required=required,
+        required_message="Write something here.",
+    )
 
 
 # Kinds of item where people list things: several can be added at once, one per line.
@@ -42,11 +48,15 @@ class ConversationForm(forms.ModelForm):
         fields = ["held_on", "place", "person_took_part", "narrative"]
         widgets = {"held_on": DateInput(), "narrative": forms.Textarea(attrs={"rows": 10})}
         error_messages = {
-            "held_on": {"required": "Enter the date of the conversation.",
-                        "invalid": "Enter the date of the conversation as a real date."},
+            "held_on": {
+                "required": "Enter the date of the conversation.",
+                "invalid": "Enter the date of the conversation as a real date.",
+            },
             "place": {"max_length": "Keep the place to 200 characters or fewer."},
-            "narrative": {"max_length": "The story can be up to 20,000 characters. "
-                                        "Split it over two conversations if you need more."},
+            "narrative": {
+                "max_length": "The story can be up to 20,000 characters. "
+                "Split it over two conversations if you need more."
+            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -65,17 +75,30 @@ class ConversationForm(forms.ModelForm):
 
 
 class ParticipantForm(forms.Form):
-    kind = forms.ChoiceField(label="Who took part", choices=ParticipantKind.choices,
-                             widget=forms.RadioSelect,
-                             error_messages={"required": "Choose who took part."})
+    kind = forms.ChoiceField(
+        label="Who took part",
+        choices=ParticipantKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who took part."},
+    )
     circle_member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Who from the circle", queryset=None, required=False,
+        label="Who from the circle",
+        queryset=None,
+        required=False,
         help_text="Only if they are in the person's circle.",
     )
-    name = forms.CharField(label="Their name", max_length=200, required=False,
-                           help_text="For an advocate, interpreter, worker or someone else.")
-    role = forms.CharField(label="Their role", max_length=120, required=False,
-                           help_text="For example: advocate from Circles Network, BSL interpreter.")
+    name = forms.CharField(
+        label="Their name",
+        max_length=200,
+        required=False,
+        help_text="For an advocate, interpreter, worker or someone else.",
+    )
+    role = forms.CharField(
+        label="Their role",
+        max_length=120,
+        required=False,
+        help_text="For example: advocate from Circles Network, BSL interpreter.",
+    )
 
     def __init__(self, *args, circle=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,19 +116,29 @@ class ParticipantForm(forms.Form):
 
 
 class MattersForm(forms.Form):
-    kind = forms.ChoiceField(label="Is this about what or where?", choices=MattersKind.choices,
-                             initial=MattersKind.WHAT, widget=forms.RadioSelect)
-    text = _text("What matters, or where", "In the person's words, for example "
-                 "'my garden', 'Sunday lunch at my daughter's', 'the bowling club'.",
-                 several=True)
+    kind = forms.ChoiceField(
+        label="Is this about what or where?",
+        choices=MattersKind.choices,
+        initial=MattersKind.WHAT,
+        widget=forms.RadioSelect,
+    )
+    text = _text(
+        "What matters, or where",
+        "In the person's words, for example "
+        "'my garden', 'Sunday lunch at my daughter's', 'the bowling club'.",
+        several=True,
+    )
 
 
 class WhoMattersForm(forms.Form):
     circle_member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Who matters", queryset=None,
+        label="Who matters",
+        queryset=None,
         help_text="Add people to the person's circle on their page first.",
-        error_messages={"required": "Choose who matters.",
-                        "invalid_choice": "Choose someone from the person's circle."},
+        error_messages={
+            "required": "Choose who matters.",
+            "invalid_choice": "Choose someone from the person's circle.",
+        },
     )
     text = _text("Why they matter", required=False)
 
@@ -116,38 +149,55 @@ class WhoMattersForm(forms.Form):
 
 
 class AspirationForm(forms.Form):
-    text = _text("Aspiration", "A hope for the future, where it is right to ask.",
-                 several=True)
+    text = _text("Aspiration", "A hope for the future, where it is right to ask.", several=True)
 
 
 class WorkingItemForm(forms.Form):
     is_working = forms.TypedChoiceField(
         label="Is this working or not working?",
         choices=[("true", "Working"), ("false", "Not working")],
-        coerce=lambda v: v == "true", widget=forms.RadioSelect,
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
         error_messages={"required": "Say whether this is working or not working."},
     )
-    perspective = forms.ChoiceField(label="Whose view is this?", choices=Perspective.choices,
-                                    initial=Perspective.PERSON, widget=forms.RadioSelect)
+    perspective = forms.ChoiceField(
+        label="Whose view is this?",
+        choices=Perspective.choices,
+        initial=Perspective.PERSON,
+        widget=forms.RadioSelect,
+    )
     text = _text("What they said", several=True)
 
 
 class StrengthForm(forms.Form):
-    kind = forms.ChoiceField(label="What kind", choices=StrengthKind.choices,
-                             initial=StrengthKind.STRENGTH, widget=forms.RadioSelect)
-    text = _text("Strength, asset or support", "For example: 'good cook', 'owns a car', "
-                 "'goes to the lunch club at the church'.", several=True)
+    kind = forms.ChoiceField(
+        label="What kind",
+        choices=StrengthKind.choices,
+        initial=StrengthKind.STRENGTH,
+        widget=forms.RadioSelect,
+    )
+    text = _text(
+        "Strength, asset or support",
+        "For example: 'good cook', 'owns a car', 'goes to the lunch club at the church'.",
+        several=True,
+    )
 
 
 class PositiveChangeForm(forms.Form):
-    text = _text("The positive change the person wants to see",
-                 "Changing something that is not working, or moving towards an aspiration.")
+    text = _text(
+        "The positive change the person wants to see",
+        "Changing something that is not working, or moving towards an aspiration.",
+    )
     from_not_working: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        label="What is not working that this would change", queryset=None, required=False,
+        label="What is not working that this would change",
+        queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     from_aspirations: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        label="Aspirations this moves towards", queryset=None, required=False,
+        label="Aspirations this moves towards",
+        queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -168,13 +218,15 @@ class PositiveChangeForm(forms.Form):
         return data
 
 
-def reflection_form(stored: Mapping[str, ReflectionAnswer], suggestions: Mapping[str, str],
-                    data=None) -> QuestionnaireForm:
+def reflection_form(
+    stored: Mapping[str, ReflectionAnswer], suggestions: Mapping[str, str], data=None
+) -> QuestionnaireForm:
     """OS-8: one radio group and a note per question, what the record shows as each hint
     (core/questionnaires.py, ui/questionnaire.py)."""
     questions = [
         Question(q.value, q.label, suggestion=Suggestion("", suggestions.get(q.value, "")))
         for q in ReflectionQuestion
     ]
-    return QuestionnaireForm(data=data, questions=questions,
-                             choices=ReflectionAnswerChoice.choices, stored=stored)
+    return QuestionnaireForm(
+        data=data, questions=questions, choices=ReflectionAnswerChoice.choices, stored=stored
+    )

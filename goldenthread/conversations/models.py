@@ -39,12 +39,16 @@ class Conversation(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conversations")
     held_on = models.DateField("Date of the conversation")
     place = models.CharField(
-        "Where it took place", max_length=200, blank=True,
+        "Where it took place",
+        max_length=200,
+        blank=True,
         help_text="For example: at home, at the day centre, by video call.",
     )
     person_took_part = models.BooleanField("The person took part", default=True)
     narrative = models.TextField(
-        "The person's story, in their own words", blank=True, max_length=20000,
+        "The person's story, in their own words",
+        blank=True,
+        max_length=20000,
         help_text="Write what the person said, in their words. It is shown exactly as typed.",
     )
     recorded_by = models.ForeignKey(
@@ -94,7 +98,9 @@ class Participant(VersionedModel):
             if member is None:
                 raise ValidationError({"circle_member": "Choose who from the circle took part."})
             if member.person_id != self.person_id:
-                raise ValidationError({"circle_member": "Choose someone from this person's circle."})
+                raise ValidationError(
+                    {"circle_member": "Choose someone from this person's circle."}
+                )
         elif not self.name.strip():
             raise ValidationError({"name": "Enter the name of who took part."})
 
@@ -133,7 +139,11 @@ class MattersItem(StepItem):
     kind = models.CharField(max_length=10, choices=MattersKind.choices, default=MattersKind.WHAT)
     # The national domain the practitioner coded it to (AGG-4, core/domains.py), "" if none.
     domain = models.CharField(
-        "National outcome domain", max_length=40, blank=True, default="", db_default="",
+        "National outcome domain",
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
         validators=[validate_domain],
     )
 
@@ -180,8 +190,9 @@ class StrengthKind(models.TextChoices):
 class Strength(StepItem):
     """OS-4: strengths, assets and existing community supports, counted as such."""
 
-    kind = models.CharField(max_length=10, choices=StrengthKind.choices,
-                            default=StrengthKind.STRENGTH)
+    kind = models.CharField(
+        max_length=10, choices=StrengthKind.choices, default=StrengthKind.STRENGTH
+    )
 
 
 class PositiveChange(StepItem):

@@ -21,10 +21,9 @@ STEPS = (
 STEP_HINTS = {
     "about": "When and where, who took part, and the person's story in their own words.",
     "step1": "What matters, who matters and where matters to the person; aspirations "
-             "where appropriate.",
+    "where appropriate.",
     "step2": "What is working and not working now, from each person's view; strengths.",
-    "step3": "The change the person wants to see, linked to what is not working or an "
-             "aspiration.",
+    "step3": "The change the person wants to see, linked to what is not working or an aspiration.",
     "step4": "Make each positive change into a specific outcome.",
     "step5": "Check each outcome against the eight questions.",
     "checklist": "Look back at how the conversation went.",
@@ -39,16 +38,30 @@ ADDED_MESSAGES = {
     "change": "Positive change added.",
 }
 
-KIND_STEP = {"matters": "step1", "who": "step1", "aspiration": "step1", "working": "step2",
-             "strength": "step2", "change": "step3", "participant": "about"}
+KIND_STEP = {
+    "matters": "step1",
+    "who": "step1",
+    "aspiration": "step1",
+    "working": "step2",
+    "strength": "step2",
+    "change": "step3",
+    "participant": "about",
+}
 
 
 def step_navigation(record: ConversationRecord, *, current: str | None) -> list[dict]:
     statuses = record.statuses()
     args = [record.conversation.person_id, record.conversation.pk]
     return [
-        {"key": key, "label": label, "title": label, "url": reverse(url_name, args=args),
-         "status": statuses[key], "current": key == current, "hint": STEP_HINTS[key]}
+        {
+            "key": key,
+            "label": label,
+            "title": label,
+            "url": reverse(url_name, args=args),
+            "status": statuses[key],
+            "current": key == current,
+            "hint": STEP_HINTS[key],
+        }
         for key, label, url_name in STEPS
     ]
 
@@ -81,5 +94,7 @@ def participant_link_words(participant) -> str:
 
 
 def who_matters_link_words(item) -> str:
-    return ("are named under \"who matters\" in the conversation on "
-            f"{date_text(item.conversation.held_on)}")
+    return (
+        'are named under "who matters" in the conversation on '
+        f"{date_text(item.conversation.held_on)}"
+    )

@@ -52,17 +52,27 @@ class ConversationRecord:
         reflection = {a.question for a in c.reflection_answers.all() if a.answer}
         return {
             "about": status(bool(c.narrative.strip()), bool(c.place or c.narrative)),
-            "step1": status(bool(self.what_matters and self.who_matters),
-                            bool(self.what_matters or self.who_matters or self.where_matters
-                                 or self.aspirations)),
-            "step2": status(bool(self.working and self.not_working),
-                            bool(self.working or self.not_working or self.strengths)),
-            "step3": status(bool(self.changes) and all(ch.linked for ch in self.changes),
-                            bool(self.changes)),
-            "step4": status(bool(self.outcomes) and all(ch.outcome_count for ch in self.changes),
-                            bool(self.outcomes)),
-            "step5": status(bool(self.outcomes) and len(answered) == len(self.outcomes),
-                            any(o.answered_count for o in self.outcomes)),
+            "step1": status(
+                bool(self.what_matters and self.who_matters),
+                bool(
+                    self.what_matters or self.who_matters or self.where_matters or self.aspirations
+                ),
+            ),
+            "step2": status(
+                bool(self.working and self.not_working),
+                bool(self.working or self.not_working or self.strengths),
+            ),
+            "step3": status(
+                bool(self.changes) and all(ch.linked for ch in self.changes), bool(self.changes)
+            ),
+            "step4": status(
+                bool(self.outcomes) and all(ch.outcome_count for ch in self.changes),
+                bool(self.outcomes),
+            ),
+            "step5": status(
+                bool(self.outcomes) and len(answered) == len(self.outcomes),
+                any(o.answered_count for o in self.outcomes),
+            ),
             "checklist": status(len(reflection) == len(ReflectionQuestion), bool(reflection)),
         }
 
@@ -71,7 +81,8 @@ def conversation_record(conversation: Conversation) -> ConversationRecord:
     record = ConversationRecord(conversation=conversation)
     for item in conversation.mattersitem_set.all():
         (record.what_matters if item.kind == MattersKind.WHAT else record.where_matters).append(
-            item)
+            item
+        )
     record.who_matters = list(conversation.whomatters_set.select_related("circle_member"))
     record.aspirations = list(conversation.aspiration_set.all())
     for item in conversation.workingitem_set.all():
@@ -105,23 +116,35 @@ def perspectives_side_by_side(items: list[WorkingItem]) -> list[dict]:
 
 def reflection_answers(conversation: Conversation) -> dict[str, ReflectionAnswer]:
     """The saved checklist answers of a conversation, by question, read fresh."""
-    return {a.question: a for a in ReflectionAnswer.objects.filter(conversation=conversation)
-            .select_related("answered_by")}
+    return {
+        a.question: a
+        for a in ReflectionAnswer.objects.filter(conversation=conversation).select_related(
+            "answered_by"
+        )
+    }
 
 
 def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
     """What the record shows for each checklist question, for the practitioner to weigh."""
     c = record.conversation
     s: dict[str, str] = {}
-    gaps = [label for label, items in (
-        ("what matters", record.what_matters), ("who matters", record.who_matters),
-        ("where matters", record.where_matters)) if not items]
+    gaps = [
+        label
+        for label, items in (
+            ("what matters", record.what_matters),
+            ("who matters", record.who_matters),
+            ("where matters", record.where_matters),
+        )
+        if not items
+    ]
     s[ReflectionQuestion.WHAT_MATTERS] = (
-        f"The record has no '{', '.join(gaps)}' entry yet." if gaps
+        f"The record has no '{', '.join(gaps)}' entry yet."
+        if gaps
         else "What, who and where matters are all recorded."
     )
-    own_view = [i for i in record.working + record.not_working
-                if i.perspective == Perspective.PERSON]
+    own_view = [
+        i for i in record.working + record.not_working if i.perspective == Perspective.PERSON
+    ]
     if not (record.working and record.not_working):
         s[ReflectionQuestion.WORKING] = "Step 2 needs both what is working and what is not."
     elif not own_view:
@@ -132,15 +155,19 @@ def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
         )
     unlinked = [ch for ch in record.changes if not ch.linked]
     s[ReflectionQuestion.POSITIVE_CHANGE] = (
-        "No positive change is recorded yet." if not record.changes
+        "No positive change is recorded yet."
+        if not record.changes
         else f"{len(unlinked)} positive change(s) are not linked to what is not working "
-        "or an aspiration." if unlinked
+        "or an aspiration."
+        if unlinked
         else "Every positive change is linked to what is not working or an aspiration."
     )
     no_outcome = [ch for ch in record.changes if not ch.outcome_count]
     s[ReflectionQuestion.SPECIFIC_OUTCOMES] = (
-        "No outcome is recorded yet." if not record.outcomes
-        else f"{len(no_outcome)} positive change(s) have no outcome yet." if no_outcome
+        "No outcome is recorded yet."
+        if not record.outcomes
+        else f"{len(no_outcome)} positive change(s) have no outcome yet."
+        if no_outcome
         else f"{len(record.outcomes)} outcome(s) recorded."
     )
     unchecked = [o for o in record.outcomes if not o.all_checked]
@@ -151,12 +178,16 @@ def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
     if flagged:
         parts.append(f"the outcome checker has suggestions for {len(flagged)} outcome(s)")
     s[ReflectionQuestion.CHECKED] = (
-        ("; ".join(parts).capitalize() + ".") if parts
-        else "Every outcome has been checked." if record.outcomes else "No outcome to check yet."
+        ("; ".join(parts).capitalize() + ".")
+        if parts
+        else "Every outcome has been checked."
+        if record.outcomes
+        else "No outcome to check yet."
     )
     s[ReflectionQuestion.INVOLVED] = (
         "The record says the person did not take part in this conversation."
-        if not c.person_took_part else ""
+        if not c.person_took_part
+        else ""
     )
     return s
 
@@ -166,7 +197,8 @@ def conversation_of(person, conversation_id) -> Conversation | None:
     return (
         person.conversations.select_related("recorded_by")
         .prefetch_related("reflection_answers", "participants__circle_member")
-        .filter(pk=conversation_id).first()
+        .filter(pk=conversation_id)
+        .first()
     )
 
 

@@ -58,8 +58,12 @@ def conversation_create(
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
     conversation = Conversation(
-        person=person, held_on=held_on, place=place, person_took_part=person_took_part,
-        narrative=narrative, recorded_by=actor,
+        person=person,
+        held_on=held_on,
+        place=place,
+        person_took_part=person_took_part,
+        narrative=narrative,
+        recorded_by=actor,
     )
     conversation.full_clean()
     with transaction.atomic():
@@ -79,8 +83,13 @@ def conversation_update(
     if "held_on" in changes and changes["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
     with transaction.atomic():
-        audited_update(conversation, auditor=Auditor(actor), expected_version=expected_version,
-                       changes=changes, person_id=conversation.person_id)
+        audited_update(
+            conversation,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes=changes,
+            person_id=conversation.person_id,
+        )
     return conversation
 
 
@@ -95,8 +104,12 @@ def participant_add(
 ) -> Participant:
     _check_casework(actor, conversation.person_id)
     participant = Participant(
-        conversation=conversation, person_id=conversation.person_id, kind=kind,
-        circle_member=circle_member, name=name.strip(), role=role.strip(),
+        conversation=conversation,
+        person_id=conversation.person_id,
+        kind=kind,
+        circle_member=circle_member,
+        name=name.strip(),
+        role=role.strip(),
     )
     participant.full_clean()
     with transaction.atomic():
@@ -127,8 +140,9 @@ def step_item_add(
     model = STEP_MODELS[item_type]
     if model in (PositiveChange, Participant):
         raise ValueError("use positive_change_add or participant_add")
-    item = model(person_id=conversation.person_id, conversation=conversation, text=text.strip(),
-                 **fields)
+    item = model(
+        person_id=conversation.person_id, conversation=conversation, text=text.strip(), **fields
+    )
     item.full_clean()
     with transaction.atomic():
         item.save(force_insert=True)
@@ -137,26 +151,34 @@ def step_item_add(
 
 
 def step_items_add(
-    *, actor: User, conversation: Conversation, item_type: str, texts: list[str],
-    **fields: Any
+    *, actor: User, conversation: Conversation, item_type: str, texts: list[str], **fields: Any
 ) -> list[Any]:
     """Add several items of one kind at once (typed one per line, #16): all or none."""
     _check_casework(actor, conversation.person_id)
     with transaction.atomic():
-        return [step_item_add(actor=actor, conversation=conversation, item_type=item_type,
-                              text=text, **fields) for text in texts if text.strip()]
+        return [
+            step_item_add(
+                actor=actor, conversation=conversation, item_type=item_type, text=text, **fields
+            )
+            for text in texts
+            if text.strip()
+        ]
 
 
-def step_item_update(
-    *, actor: User, item: Any, expected_version: int, **changes: Any
-) -> Any:
+def step_item_update(*, actor: User, item: Any, expected_version: int, **changes: Any) -> Any:
     """Change an item of step 1, 2 or 3; refused if someone saved first."""
     _check_casework(actor, item.person_id)
-    changes = {name: value.strip() if isinstance(value, str) else value
-               for name, value in changes.items()}
+    changes = {
+        name: value.strip() if isinstance(value, str) else value for name, value in changes.items()
+    }
     with transaction.atomic():
-        audited_update(item, auditor=Auditor(actor), expected_version=expected_version,
-                       changes=changes, person_id=item.person_id)
+        audited_update(
+            item,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes=changes,
+            person_id=item.person_id,
+        )
     return item
 
 
@@ -197,8 +219,9 @@ def positive_change_add(
     _check_same_person(conversation.person_id, from_aspirations, "Aspirations")
     if any(item.is_working for item in from_not_working):
         raise ValidationError("A positive change comes from something that is not working.")
-    change = PositiveChange(person_id=conversation.person_id, conversation=conversation,
-                            text=text.strip())
+    change = PositiveChange(
+        person_id=conversation.person_id, conversation=conversation, text=text.strip()
+    )
     change.full_clean()
     with transaction.atomic():
         change.save(force_insert=True)
@@ -228,9 +251,15 @@ def positive_change_relink(
         "from_aspirations": sorted(str(item.pk) for item in from_aspirations),
     }
     with transaction.atomic():
-        audited_update(change, auditor=Auditor(actor), expected_version=expected_version,
-                       changes={"text": text.strip()}, person_id=change.person_id,
-                       before_extra=_links(change), extra=links_after)
+        audited_update(
+            change,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes={"text": text.strip()},
+            person_id=change.person_id,
+            before_extra=_links(change),
+            extra=links_after,
+        )
         change.from_not_working.set(from_not_working)
         change.from_aspirations.set(from_aspirations)
     return change
@@ -238,10 +267,12 @@ def positive_change_relink(
 
 def _links(change: PositiveChange) -> dict[str, list[str]]:
     return {
-        "from_not_working": sorted(str(pk) for pk in
-                                   change.from_not_working.values_list("pk", flat=True)),
-        "from_aspirations": sorted(str(pk) for pk in
-                                   change.from_aspirations.values_list("pk", flat=True)),
+        "from_not_working": sorted(
+            str(pk) for pk in change.from_not_working.values_list("pk", flat=True)
+        ),
+        "from_aspirations": sorted(
+            str(pk) for pk in change.from_aspirations.values_list("pk", flat=True)
+        ),
     }
 
 
@@ -261,7 +292,11 @@ def reflection_record(
     _check_casework(actor, conversation.person_id)
     with transaction.atomic():
         return questionnaire_save(
-            auditor=Auditor(actor), model=ReflectionAnswer, parent=conversation,
-            person_id=conversation.person_id, answered_by=actor, answers=answers,
+            auditor=Auditor(actor),
+            model=ReflectionAnswer,
+            parent=conversation,
+            person_id=conversation.person_id,
+            answered_by=actor,
+            answers=answers,
             expected_versions=expected_versions,
         )

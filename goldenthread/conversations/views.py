@@ -41,8 +41,9 @@ class ConversationListView(PersonRecordMixin, TemplateView):
 class ConversationCreateView(PersonRecordMixin, ServiceFormView):
     template_name = "conversations/conversation_form.html"
     form_class = ConversationForm
-    success_message = ("Conversation started. Work through the steps in any order; "
-                       "everything is saved as you go.")
+    success_message = (
+        "Conversation started. Work through the steps in any order; everything is saved as you go."
+    )
 
     def save(self, form):
         return services.conversation_create(
@@ -77,14 +78,16 @@ class ConversationAboutView(ConversationMixin, ServiceFormView):
 
     def save(self, form):
         return services.conversation_update(
-            actor=self.request.user, conversation=self.conversation,
+            actor=self.request.user,
+            conversation=self.conversation,
             expected_version=form.cleaned_data["version"],
             **{k: form.cleaned_data[k] for k in services.CONVERSATION_FIELDS},
         )
 
     def get_success_url(self) -> str:
         next_step = presenters.next_step(
-            presenters.step_navigation(self.record, current=self.step_key))
+            presenters.step_navigation(self.record, current=self.step_key)
+        )
         if "and_continue" in self.request.POST and next_step:
             return next_step["url"]
         return reverse("conversations:detail", args=[self.person.pk, self.conversation.pk])
@@ -96,17 +99,22 @@ class ParticipantAddView(ConversationMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = ParticipantForm(request.POST, circle=self.person.circle.all())
         if form.is_valid():
-            services.participant_add(actor=request.user, conversation=self.conversation,
-                                     **form.cleaned_data)
+            services.participant_add(
+                actor=request.user, conversation=self.conversation, **form.cleaned_data
+            )
             messages.success(request, "Added to who took part.")
             return HttpResponseRedirect(
                 reverse("conversations:about", args=[self.person.pk, self.conversation.pk])
-                + "#participants")
+                + "#participants"
+            )
         view = ConversationAboutView()
         view.setup(request, *args, **kwargs)
         view.person, view.conversation = self.person, self.conversation
-        return view.render_to_response(view.get_context_data(
-            form=ConversationForm(instance=self.conversation), participant_form=form))
+        return view.render_to_response(
+            view.get_context_data(
+                form=ConversationForm(instance=self.conversation), participant_form=form
+            )
+        )
 
 
 class StepView(ConversationMixin, TemplateView):
@@ -147,7 +155,8 @@ class StepView(ConversationMixin, TemplateView):
             else:
                 messages.success(request, presenters.added_message(kind, self.added))
                 next_step = presenters.next_step(
-                    presenters.step_navigation(self.record, current=self.step_key))
+                    presenters.step_navigation(self.record, current=self.step_key)
+                )
                 if "and_continue" in request.POST and next_step:
                     return HttpResponseRedirect(next_step["url"])
                 return HttpResponseRedirect(request.path + f"#{kind}")
@@ -161,12 +170,17 @@ class StepView(ConversationMixin, TemplateView):
         elif kind in SEVERAL_AT_ONCE:
             # Several typed one per line: each its own item, all or none (#16).
             fields = {k: v for k, v in data.items() if k != "text"}
-            self.added = len(services.step_items_add(
-                actor=actor, conversation=conversation, item_type=kind,
-                texts=data["text"].splitlines(), **fields))
+            self.added = len(
+                services.step_items_add(
+                    actor=actor,
+                    conversation=conversation,
+                    item_type=kind,
+                    texts=data["text"].splitlines(),
+                    **fields,
+                )
+            )
         else:
-            services.step_item_add(actor=actor, conversation=conversation,
-                                   item_type=kind, **data)
+            services.step_item_add(actor=actor, conversation=conversation, item_type=kind, **data)
 
 
 class Step1View(StepView):
@@ -212,8 +226,9 @@ class ItemRemoveView(ConversationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["item"] = self.get_item()
-        context["back_url"] = presenters.step_url_for_kind(self.kwargs["kind"], self.person,
-                                                           self.conversation)
+        context["back_url"] = presenters.step_url_for_kind(
+            self.kwargs["kind"], self.person, self.conversation
+        )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -238,13 +253,19 @@ class ReflectionView(ConversationMixin, QuestionnaireViewMixin, FormView):
     success_message = "Checklist saved."
 
     def questionnaire_form(self, data=None):
-        return reflection_form(selectors.reflection_answers(self.conversation),
-                               selectors.reflection_suggestions(self.record), data=data)
+        return reflection_form(
+            selectors.reflection_answers(self.conversation),
+            selectors.reflection_suggestions(self.record),
+            data=data,
+        )
 
     def save_answers(self, form):
-        services.reflection_record(actor=self.request.user, conversation=self.conversation,
-                                   answers=form.answers(), expected_versions=form.versions())
+        services.reflection_record(
+            actor=self.request.user,
+            conversation=self.conversation,
+            answers=form.answers(),
+            expected_versions=form.versions(),
+        )
 
     def success_url_for(self) -> str:
         return reverse("conversations:detail", args=[self.person.pk, self.conversation.pk])
-

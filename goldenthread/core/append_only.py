@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from django.db import migrations
 
 
-def append_only_triggers(*, prefix: str, tables: Sequence[str], message: str
-                         ) -> migrations.RunPython:
+def append_only_triggers(
+    *, prefix: str, tables: Sequence[str], message: str
+) -> migrations.RunPython:
     function = f"{prefix}_refuse_change"
     quoted = message.replace("'", "''")
 
@@ -73,8 +74,7 @@ NO_DELETE_SUFFIX = "_no_delete"  # SQLite BEFORE DELETE
 NO_TRUNCATE_SUFFIX = "_no_truncate"  # PostgreSQL BEFORE TRUNCATE (statement)
 
 
-def _guard_sql(vendor: str, *, prefix: str, tables: Sequence[str], message: str
-               ) -> list[str]:
+def _guard_sql(vendor: str, *, prefix: str, tables: Sequence[str], message: str) -> list[str]:
     quoted = message.replace("'", "''")
     if vendor == "postgresql":
         function = f"{prefix}_refuse_removal"
@@ -124,28 +124,28 @@ def _drop_guard_sql(vendor: str, *, prefix: str, tables: Sequence[str]) -> list[
     return []
 
 
-def append_only_guards(*, prefix: str, tables: Sequence[str], message: str
-                       ) -> migrations.RunPython:
+def append_only_guards(*, prefix: str, tables: Sequence[str], message: str) -> migrations.RunPython:
     """A migration operation: the database refuses UPDATE, DELETE and TRUNCATE on `tables`.
 
     On SQLite a migration that rebuilds one of these tables (Django does so for many
     AlterField operations) drops its triggers: run this operation again after it."""
 
     def forwards(apps, schema_editor) -> None:
-        for sql in _guard_sql(schema_editor.connection.vendor, prefix=prefix, tables=tables,
-                              message=message):
+        for sql in _guard_sql(
+            schema_editor.connection.vendor, prefix=prefix, tables=tables, message=message
+        ):
             schema_editor.execute(sql, params=None)
 
     def backwards(apps, schema_editor) -> None:
-        for sql in _drop_guard_sql(schema_editor.connection.vendor, prefix=prefix,
-                                   tables=tables):
+        for sql in _drop_guard_sql(schema_editor.connection.vendor, prefix=prefix, tables=tables):
             schema_editor.execute(sql, params=None)
 
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
-def drop_append_only_triggers(*, tables: Sequence[str], restore_message: str,
-                              restore_prefix: str) -> migrations.RunPython:
+def drop_append_only_triggers(
+    *, tables: Sequence[str], restore_message: str, restore_prefix: str
+) -> migrations.RunPython:
     """A migration operation: remove the triggers `append_only_triggers` made (for a data
     migration that must fill new columns); backwards puts them back."""
 
@@ -157,8 +157,7 @@ def drop_append_only_triggers(*, tables: Sequence[str], restore_message: str,
             elif vendor == "sqlite":
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
 
-    restore = append_only_triggers(prefix=restore_prefix, tables=tables,
-                                   message=restore_message)
+    restore = append_only_triggers(prefix=restore_prefix, tables=tables, message=restore_message)
 
     return migrations.RunPython(forwards, restore.code, elidable=False)
 

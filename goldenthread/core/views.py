@@ -38,16 +38,20 @@ def accessibility(request):
 def privacy(request):
     """The privacy notice (UK GDPR Article 13). What it says about the service is taken
     from the settings in force, so it stays true of this deployment."""
-    return render(request, "core/privacy.html", {
-        "controller": settings.GOLDENTHREAD_DATA_CONTROLLER,
-        "second_factor": settings.GOLDENTHREAD_REQUIRE_2FA,
-        "idle_minutes": int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60),
-        "lifetime_hours": int(settings.SESSION_ABSOLUTE_LIFETIME.total_seconds() // 3600),
-        "failure_limit": getattr(settings, "AXES_FAILURE_LIMIT", None),
-        "cooloff_minutes": _minutes(getattr(settings, "AXES_COOLOFF_TIME", None)),
-        "session_cookie": settings.SESSION_COOKIE_NAME,
-        "csrf_cookie": settings.CSRF_COOKIE_NAME,
-    })
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "controller": settings.GOLDENTHREAD_DATA_CONTROLLER,
+            "second_factor": settings.GOLDENTHREAD_REQUIRE_2FA,
+            "idle_minutes": int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60),
+            "lifetime_hours": int(settings.SESSION_ABSOLUTE_LIFETIME.total_seconds() // 3600),
+            "failure_limit": getattr(settings, "AXES_FAILURE_LIMIT", None),
+            "cooloff_minutes": _minutes(getattr(settings, "AXES_COOLOFF_TIME", None)),
+            "session_cookie": settings.SESSION_COOKIE_NAME,
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        },
+    )
 
 
 def _minutes(value) -> int | None:

@@ -7,8 +7,9 @@ class DirectoryConfig(AppConfig):
     label = "directory"
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_search_index, sender=self,
-                             dispatch_uid="directory_ensure_search_index")
+        post_migrate.connect(
+            _ensure_search_index, sender=self, dispatch_uid="directory_ensure_search_index"
+        )
 
 
 def _ensure_search_index(sender, using="default", **kwargs) -> None:

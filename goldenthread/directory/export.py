@@ -75,15 +75,22 @@ def resource_to_service(resource: CommunityResource, *, service_uuid: str | None
     if assured:
         service["assured_date"] = assured
     if resource.last_updated:
-        service["last_modified"] = resource.last_updated.astimezone(datetime.UTC).isoformat(
-            timespec="seconds").replace("+00:00", "Z")
+        service["last_modified"] = (
+            resource.last_updated.astimezone(datetime.UTC)
+            .isoformat(timespec="seconds")
+            .replace("+00:00", "Z")
+        )
 
     organisation = resource.organisation
     if organisation is not None:
-        oid = _uuid_or_derived(organisation.source_id, "organization", organisation.source,
-                               organisation.source_id)
-        org: dict[str, Any] = {"id": oid, "name": organisation.name,
-                               "description": organisation.description}
+        oid = _uuid_or_derived(
+            organisation.source_id, "organization", organisation.source, organisation.source_id
+        )
+        org: dict[str, Any] = {
+            "id": oid,
+            "name": organisation.name,
+            "description": organisation.description,
+        }
         if organisation.url:
             org["website"] = organisation.url
         if organisation.email:
@@ -92,12 +99,14 @@ def resource_to_service(resource: CommunityResource, *, service_uuid: str | None
         service["organization"] = org
 
     if resource.service_area:
-        service["service_areas"] = [{
-            "id": _derived("service_area", *key),
-            "service_id": sid,
-            "name": resource.service_area,
-            "service_area": resource.service_area,
-        }]
+        service["service_areas"] = [
+            {
+                "id": _derived("service_area", *key),
+                "service_id": sid,
+                "name": resource.service_area,
+                "service_area": resource.service_area,
+            }
+        ]
 
     locations = []
     for index, location in enumerate(resource.locations.all()):
@@ -112,23 +121,27 @@ def resource_to_service(resource: CommunityResource, *, service_uuid: str | None
             item["longitude"] = location.longitude
         lines = [line for line in location.address.split("\n") if line]
         if lines or location.town or location.postcode:
-            item["addresses"] = [{
-                "id": _derived("address", *key, str(index)),
+            item["addresses"] = [
+                {
+                    "id": _derived("address", *key, str(index)),
+                    "location_id": lid,
+                    "address_1": ", ".join(lines),
+                    "city": location.town,
+                    "region": location.region,
+                    "state_province": location.region,
+                    "postal_code": location.postcode,
+                    "country": _country_code(location.country),
+                    "address_type": "physical",
+                }
+            ]
+        locations.append(
+            {
+                "id": _derived("service_at_location", *key, str(index)),
+                "service_id": sid,
                 "location_id": lid,
-                "address_1": ", ".join(lines),
-                "city": location.town,
-                "region": location.region,
-                "state_province": location.region,
-                "postal_code": location.postcode,
-                "country": _country_code(location.country),
-                "address_type": "physical",
-            }]
-        locations.append({
-            "id": _derived("service_at_location", *key, str(index)),
-            "service_id": sid,
-            "location_id": lid,
-            "location": item,
-        })
+                "location": item,
+            }
+        )
     if locations:
         service["service_at_locations"] = locations
 
@@ -162,29 +175,38 @@ def resource_to_service(resource: CommunityResource, *, service_uuid: str | None
                 item[name] = _iso_date(option.get(name))
         costs.append(item)
     if not costs and resource.is_free:
-        costs.append({"id": _derived("cost_option", *key, "free"), "service_id": sid,
-                      "option": "Free", "amount": 0})
+        costs.append(
+            {
+                "id": _derived("cost_option", *key, "free"),
+                "service_id": sid,
+                "option": "Free",
+                "amount": 0,
+            }
+        )
     if costs:
         service["cost_options"] = costs
 
     attributes = []
     for category in resource.categories or []:
         taxonomy = category.get("taxonomy") or "taxonomy"
-        tid = _uuid_or_derived(category.get("id", ""), "taxonomy_term", taxonomy,
-                               category["name"].lower())
-        attributes.append({
-            "id": _derived("attribute", *key, tid),
-            "link_id": sid,
-            "link_type": "service",
-            "taxonomy_term_id": tid,
-            "taxonomy_term": {
-                "id": tid,
-                "name": category["name"],
-                "description": category.get("path") or "",
-                "taxonomy": taxonomy,
-                "term": category["name"],
-            },
-        })
+        tid = _uuid_or_derived(
+            category.get("id", ""), "taxonomy_term", taxonomy, category["name"].lower()
+        )
+        attributes.append(
+            {
+                "id": _derived("attribute", *key, tid),
+                "link_id": sid,
+                "link_type": "service",
+                "taxonomy_term_id": tid,
+                "taxonomy_term": {
+                    "id": tid,
+                    "name": category["name"],
+                    "description": category.get("path") or "",
+                    "taxonomy": taxonomy,
+                    "term": category["name"],
+                },
+            }
+        )
     if attributes:
         service["attributes"] = attributes
     return service
@@ -194,8 +216,16 @@ def _country_code(value: str) -> str:
     text = (value or "").strip().upper()
     if len(text) == 2:
         return text
-    if text in ("", "UK", "UNITED KINGDOM", "GREAT BRITAIN", "SCOTLAND", "ENGLAND", "WALES",
-                "NORTHERN IRELAND"):
+    if text in (
+        "",
+        "UK",
+        "UNITED KINGDOM",
+        "GREAT BRITAIN",
+        "SCOTLAND",
+        "ENGLAND",
+        "WALES",
+        "NORTHERN IRELAND",
+    ):
         return "GB"
     return text[:2]
 

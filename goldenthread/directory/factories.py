@@ -32,9 +32,7 @@ class CommunityResourceFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     status = "active"
     imported_at = factory.LazyFunction(timezone.now)
-    search_keywords = factory.LazyAttribute(
-        lambda o: o.organisation.name if o.organisation else ""
-    )
+    search_keywords = factory.LazyAttribute(lambda o: o.organisation.name if o.organisation else "")
 
 
 class ResourceLocationFactory(factory.django.DjangoModelFactory):

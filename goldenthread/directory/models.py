@@ -40,8 +40,9 @@ class Organisation(BaseModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "source_id"],
-                                    name="directory_organisation_source_id"),
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="directory_organisation_source_id"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -59,7 +60,10 @@ class CommunityResource(BaseModel):
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True, help_text="Plain text; paragraphs kept.")
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="resources",
     )
     url = models.CharField("website", max_length=500, blank=True)
@@ -75,20 +79,23 @@ class CommunityResource(BaseModel):
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     categories = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text='Taxonomy terms and audiences: [{"name", "taxonomy", "id"?, "path"?}].',
     )
     contacts = models.JSONField(default=list, blank=True)
     service_area = models.TextField(blank=True)
-    attending = models.JSONField(default=list, blank=True,
-                                 help_text="How to attend: type, access, as the feed says.")
+    attending = models.JSONField(
+        default=list, blank=True, help_text="How to attend: type, access, as the feed says."
+    )
 
     # Kept by the import service for search: what it is and who for; where it is.
     search_keywords = models.TextField(blank=True, editable=False)
     place_text = models.TextField(blank=True, editable=False)
 
-    last_updated = models.DateTimeField(null=True, blank=True,
-                                        help_text="When the feed says it last changed.")
+    last_updated = models.DateTimeField(
+        null=True, blank=True, help_text="When the feed says it last changed."
+    )
     imported_at = models.DateTimeField()
     raw = models.JSONField(default=dict, blank=True)
     raw_format = models.CharField(max_length=40, blank=True)
@@ -97,8 +104,9 @@ class CommunityResource(BaseModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "source_id"],
-                                    name="directory_resource_source_id"),
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="directory_resource_source_id"
+            ),
         ]
         indexes = [
             models.Index(fields=["name"], name="directory_resource_name"),
@@ -122,8 +130,9 @@ def search_key_for(uuid_value) -> int:
 class ResourceLocation(BaseModel):
     """Where a resource happens: an address, postcode, town and map position if known."""
 
-    resource = models.ForeignKey(CommunityResource, on_delete=models.CASCADE,
-                                 related_name="locations")
+    resource = models.ForeignKey(
+        CommunityResource, on_delete=models.CASCADE, related_name="locations"
+    )
     position = models.PositiveSmallIntegerField(default=0)
     source_id = models.CharField(max_length=200, blank=True)
     name = models.CharField(max_length=300, blank=True)
@@ -132,8 +141,9 @@ class ResourceLocation(BaseModel):
     town = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=20, blank=True)
-    postcode_district = models.CharField(max_length=8, blank=True,
-                                         help_text='The first half of a UK postcode: "DN15".')
+    postcode_district = models.CharField(
+        max_length=8, blank=True, help_text='The first half of a UK postcode: "DN15".'
+    )
     country = models.CharField(max_length=50, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)

@@ -158,8 +158,14 @@ class ResourceData:
         """Where the service is: towns, postcodes and districts, addresses, service area."""
         parts: list[str] = []
         for loc in self.locations:
-            parts += [loc.name, *loc.address_lines, loc.town, loc.region, loc.postcode,
-                      loc.postcode_district]
+            parts += [
+                loc.name,
+                *loc.address_lines,
+                loc.town,
+                loc.region,
+                loc.postcode,
+                loc.postcode_district,
+            ]
         parts.append(self.service_area)
         seen: list[str] = []
         for part in parts:
@@ -183,6 +189,7 @@ def _hash(data: Any) -> str:
 
 
 # --- Reading files ---------------------------------------------------------------------
+
 
 def read_path(path: Path, *, max_bytes: int | None = None) -> list[Batch]:
     """Batches from a JSON file, a data package folder (or its datapackage.json), or a
@@ -300,7 +307,8 @@ def read_json(path: Path, *, max_bytes: int | None = None) -> Batch:
                 parent = {k: v for k, v in data.items() if k != "services"}
                 services = [
                     {**s, "organization": parent}
-                    if isinstance(s, dict) and not s.get("organization") else s
+                    if isinstance(s, dict) and not s.get("organization")
+                    else s
                     for s in services
                 ]
         elif "id" in data or "name" in data:
@@ -315,14 +323,26 @@ def read_json(path: Path, *, max_bytes: int | None = None) -> Batch:
     records = [SourceRecord(index=i, raw=raw) for i, raw in enumerate(services, start=1)]
     formats = [_detect_format(r.raw) for r in records if isinstance(r.raw, dict)]
     fmt = FORMAT_HSDS3 if formats.count(FORMAT_HSDS3) > len(formats) / 2 else FORMAT_ORUK1
-    return Batch(path=path, format=fmt, default_source=_source_name(path.stem),
-                 records=records, notes=notes)
+    return Batch(
+        path=path, format=fmt, default_source=_source_name(path.stem), records=records, notes=notes
+    )
 
 
-_HSDS3_KEYS = frozenset({
-    "attributes", "schedules", "last_modified", "fees_description", "eligibility_description",
-    "funding", "alert", "assurer_email", "minimum_age", "maximum_age", "program",
-})
+_HSDS3_KEYS = frozenset(
+    {
+        "attributes",
+        "schedules",
+        "last_modified",
+        "fees_description",
+        "eligibility_description",
+        "funding",
+        "alert",
+        "assurer_email",
+        "minimum_age",
+        "maximum_age",
+        "program",
+    }
+)
 
 
 def _detect_format(raw: dict) -> str:
@@ -438,7 +458,8 @@ def read_tabular(folder: Path, *, max_bytes: int | None = None) -> Batch:
             found = locations.get(sal.get("location_id", ""))
             if found:
                 location: dict[str, Any] = {
-                    **found, "addresses": addresses.get(found["id"], []),
+                    **found,
+                    "addresses": addresses.get(found["id"], []),
                     "phones": phones_by_location.get(found["id"], []),
                 }
                 service_locations.append({**sal, "location": location})
@@ -456,7 +477,8 @@ def read_tabular(folder: Path, *, max_bytes: int | None = None) -> Batch:
             service["service_areas"] = areas[sid]
         linked = [
             {"taxonomy": taxonomies[t["taxonomy_id"]]}
-            for t in service_taxonomy.get(sid, []) if t.get("taxonomy_id") in taxonomies
+            for t in service_taxonomy.get(sid, [])
+            if t.get("taxonomy_id") in taxonomies
         ]
         for taxonomy_id in re.split(r"[,;\s]+", row.get("taxonomy_ids", "")):
             if taxonomy_id in taxonomies:
@@ -465,15 +487,20 @@ def read_tabular(folder: Path, *, max_bytes: int | None = None) -> Batch:
             service["service_taxonomys"] = linked
         attrs = [
             {**a, "taxonomy_term": terms[a["taxonomy_term_id"]]}
-            for a in attributes.get(sid, []) if a.get("taxonomy_term_id") in terms
+            for a in attributes.get(sid, [])
+            if a.get("taxonomy_term_id") in terms
         ]
         if attrs:
             service["attributes"] = attrs
         if costs.get(sid):
             service["cost_options"] = costs[sid]
         records.append(SourceRecord(index=index, raw=service))
-    return Batch(path=folder, format=FORMAT_TABULAR, default_source=_source_name(folder.name),
-                 records=records)
+    return Batch(
+        path=folder,
+        format=FORMAT_TABULAR,
+        default_source=_source_name(folder.name),
+        records=records,
+    )
 
 
 def _drop_empty(row: dict[str, str]) -> dict[str, str]:
@@ -481,6 +508,7 @@ def _drop_empty(row: dict[str, str]) -> dict[str, str]:
 
 
 # --- One record ------------------------------------------------------------------------
+
 
 def record_id(raw: Any) -> str:
     """The record's id as text ("" if it has none)."""
@@ -555,9 +583,7 @@ def _status(raw: dict, warnings: list[str]) -> str:
         warnings.append("no status given; taken as active")
         return "active"
     if status not in STATUSES:
-        raise RecordRejected(
-            f"unknown status {status!r} (expected one of: {', '.join(STATUSES)})"
-        )
+        raise RecordRejected(f"unknown status {status!r} (expected one of: {', '.join(STATUSES)})")
     return status
 
 
@@ -575,9 +601,12 @@ def _organisation(raw: dict, warnings: list[str]) -> OrganisationData | None:
     email = clean_email(org.get("email") if isinstance(org.get("email"), str) else "")
     description = org.get("description")
     return OrganisationData(
-        source_id=org_id[:MAX_ID], name=name,
+        source_id=org_id[:MAX_ID],
+        name=name,
         description=html_to_text(description if isinstance(description, str) else ""),
-        url=url[:500], email=email, raw=_clean_raw(org),
+        url=url[:500],
+        email=email,
+        raw=_clean_raw(org),
     )
 
 
@@ -651,16 +680,23 @@ def _categories(raw: dict) -> list[dict]:
 
     for link in _list(raw, "service_taxonomys"):
         taxonomy: dict = link["taxonomy"] if isinstance(link.get("taxonomy"), dict) else link
-        add(_str(taxonomy.get("name")), _str(taxonomy.get("vocabulary")) or "taxonomy",
-            record_id(taxonomy))
+        add(
+            _str(taxonomy.get("name")),
+            _str(taxonomy.get("vocabulary")) or "taxonomy",
+            record_id(taxonomy),
+        )
     for attribute in _list(raw, "attributes"):
         term = attribute.get("taxonomy_term")
         if isinstance(term, dict):
             detail = term.get("taxonomy_detail")
             vocabulary = term.get("taxonomy") or (
-                detail.get("name") if isinstance(detail, dict) else "")
-            add(_str(term.get("name") or term.get("term")), _str(vocabulary) or "taxonomy",
-                record_id(term))
+                detail.get("name") if isinstance(detail, dict) else ""
+            )
+            add(
+                _str(term.get("name") or term.get("term")),
+                _str(vocabulary) or "taxonomy",
+                record_id(term),
+            )
     for audience in _list(raw, "pc_targetAudience"):
         value = one_line(_str(audience.get("audienceType") or audience.get("id")))
         if value:
@@ -798,14 +834,16 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
         if maximum_age is None:
             maximum_age = _age(item.get("maximum_age"), "maximum age", warnings)
     if minimum_age is not None and maximum_age is not None and minimum_age > maximum_age:
-        warnings.append(f"minimum age {minimum_age} is above maximum age {maximum_age}; "
-                        "ages left out")
+        warnings.append(
+            f"minimum age {minimum_age} is above maximum age {maximum_age}; ages left out"
+        )
         minimum_age = maximum_age = None
 
     areas = []
     for area in _list(raw, "service_areas"):
-        text = one_line(_str(area.get("service_area") or area.get("name")
-                             or area.get("description")))
+        text = one_line(
+            _str(area.get("service_area") or area.get("name") or area.get("description"))
+        )
         if text and text not in areas:
             areas.append(text)
     service_area = "; ".join(areas) or default_area
@@ -821,8 +859,12 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
 
     metadata: dict = raw["pc_metadata"] if isinstance(raw.get("pc_metadata"), dict) else {}
     last_updated = None
-    for candidate in (raw.get("last_modified"), metadata.get("date_modified"),
-                      raw.get("assured_date"), metadata.get("date_created")):
+    for candidate in (
+        raw.get("last_modified"),
+        metadata.get("date_modified"),
+        raw.get("assured_date"),
+        metadata.get("date_created"),
+    ):
         last_updated = _datetime(candidate)
         if last_updated is not None:
             break
@@ -852,4 +894,3 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
         raw_format=raw_format,
         warnings=warnings,
     )
-

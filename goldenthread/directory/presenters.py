@@ -113,8 +113,16 @@ def detail_rows(resource: CommunityResource) -> list[dict]:
     add("Email", resource.email)
     contacts = []
     for contact in resource.contacts or []:
-        text = ", ".join(p for p in (contact.get("name"), contact.get("title"),
-                                     contact.get("email"), *contact.get("phones", [])) if p)
+        text = ", ".join(
+            p
+            for p in (
+                contact.get("name"),
+                contact.get("title"),
+                contact.get("email"),
+                *contact.get("phones", []),
+            )
+            if p
+        )
         if text:
             contacts.append(text)
     add("Contacts", contacts)
@@ -125,37 +133,51 @@ def detail_rows(resource: CommunityResource) -> list[dict]:
 def location_rows(resource: CommunityResource) -> list[dict]:
     places = []
     for location in resource.locations.all():
-        lines = [location.name, *location.address.split("\n"), location.town,
-                 location.postcode]
-        places.append({
-            "lines": [line for line in lines if line],
-            "description": location.description,
-            "map_url": (
-                f"https://www.openstreetmap.org/?mlat={location.latitude:.6f}"
-                f"&mlon={location.longitude:.6f}#map=17/{location.latitude:.6f}/"
-                f"{location.longitude:.6f}"
-                if location.latitude is not None and location.longitude is not None else ""
-            ),
-        })
+        lines = [location.name, *location.address.split("\n"), location.town, location.postcode]
+        places.append(
+            {
+                "lines": [line for line in lines if line],
+                "description": location.description,
+                "map_url": (
+                    f"https://www.openstreetmap.org/?mlat={location.latitude:.6f}"
+                    f"&mlon={location.longitude:.6f}#map=17/{location.latitude:.6f}/"
+                    f"{location.longitude:.6f}"
+                    if location.latitude is not None and location.longitude is not None
+                    else ""
+                ),
+            }
+        )
     return places
 
 
 def provenance(resource: CommunityResource) -> str:
-    updated = (f", last changed in the feed on {date_text(resource.last_updated)}"
-               if resource.last_updated else "")
-    return (f"From the {resource.source} directory feed (id {resource.source_id}){updated}. "
-            f"Imported on {date_text(resource.imported_at)}.")
+    updated = (
+        f", last changed in the feed on {date_text(resource.last_updated)}"
+        if resource.last_updated
+        else ""
+    )
+    return (
+        f"From the {resource.source} directory feed (id {resource.source_id}){updated}. "
+        f"Imported on {date_text(resource.imported_at)}."
+    )
 
 
-def results_context(query: str, place: str = "", *, limit: int = RESULTS_LIMIT,
-                    select_url: str = "", select_url_name: str = "",
-                    select_kwargs: dict | None = None) -> dict:
+def results_context(
+    query: str,
+    place: str = "",
+    *,
+    limit: int = RESULTS_LIMIT,
+    select_url: str = "",
+    select_url_name: str = "",
+    select_kwargs: dict | None = None,
+) -> dict:
     """Context for directory/_results.html: search, then present each result.
 
     For a "Use this" button on each result give either `select_url` (a path) or
     `select_url_name` + `select_kwargs`; the button POSTs `resource_id` there."""
-    resources = selectors.search_resources(query, place=place, limit=limit) if (
-        query or place) else []
+    resources = (
+        selectors.search_resources(query, place=place, limit=limit) if (query or place) else []
+    )
     return {
         "results": result_cards(resources),
         "query": query,

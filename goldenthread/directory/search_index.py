@@ -52,15 +52,15 @@ _SQLITE_REBUILD = [
 ]
 
 
-
 def _accent_map() -> tuple[str, str]:
     """Latin letters with accents and the plain letter each folds to ("é" -> "e"), for
     translate(): immutable, so usable in a generated column, unlike unaccent()."""
     source, target = [], []
     for code in range(0xC0, 0x250):
         char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFKD", char)
-                       if not unicodedata.combining(c))
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
         if len(base) == 1 and base.isascii() and base.isalpha() and base != char:
             source.append(char)
             target.append(base)
@@ -75,10 +75,14 @@ def _pg_part(column: str, weight: str) -> str:
     return f"setweight(to_tsvector('english'::regconfig, {folded}), '{weight}')"
 
 
-_PG_VECTOR = " || ".join([
-    _pg_part("name", "A"), _pg_part("search_keywords", "B"),
-    _pg_part("description", "C"), _pg_part("place_text", "D"),
-])
+_PG_VECTOR = " || ".join(
+    [
+        _pg_part("name", "A"),
+        _pg_part("search_keywords", "B"),
+        _pg_part("description", "C"),
+        _pg_part("place_text", "D"),
+    ]
+)
 _PG_CREATE = [
     f"ALTER TABLE {RESOURCE_TABLE} ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
     f"GENERATED ALWAYS AS ({_PG_VECTOR}) STORED",

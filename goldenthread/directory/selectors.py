@@ -114,8 +114,13 @@ def search_resources(
     ranked = search(parsed, match_all=True, statuses=statuses, limit=limit, exclude=())
     all_words = len(ranked)
     if len(ranked) < limit and len(parsed.terms) > 1:
-        ranked += search(parsed, match_all=False, statuses=statuses,
-                         limit=limit - len(ranked), exclude=tuple(pk for pk, _ in ranked))
+        ranked += search(
+            parsed,
+            match_all=False,
+            statuses=statuses,
+            limit=limit - len(ranked),
+            exclude=tuple(pk for pk, _ in ranked),
+        )
     return _load(ranked, all_words=all_words)
 
 
@@ -143,6 +148,7 @@ def with_display_relations(queryset: QuerySet) -> QuerySet:
 
 
 # --- SQLite: FTS5 --------------------------------------------------------------------
+
 
 def _fts_term(term: str, prefix: bool) -> str:
     return f'"{term}"*' if prefix else f'"{term}"'
@@ -190,6 +196,7 @@ def _as_uuid(value) -> uuid.UUID:
 
 # --- PostgreSQL: tsvector + GIN ------------------------------------------------------
 
+
 def tsquery_text(parsed: ParsedQuery, *, match_all: bool = True) -> str:
     """A to_tsquery() expression built only from quoted plain words."""
     parts = []
@@ -217,13 +224,10 @@ def _search_postgresql(parsed, *, match_all, statuses, limit, exclude):
     search_query = SearchQuery(
         tsquery_text(parsed, match_all=match_all), search_type="raw", config="english"
     )
-    queryset = (
-        CommunityResource.objects.annotate(
-            document=vector,
-            score=SearchRank(vector, search_query, normalization=1),
-        )
-        .filter(document=search_query)
-    )
+    queryset = CommunityResource.objects.annotate(
+        document=vector,
+        score=SearchRank(vector, search_query, normalization=1),
+    ).filter(document=search_query)
     if statuses:
         queryset = queryset.filter(status__in=statuses)
     if exclude:
@@ -233,6 +237,7 @@ def _search_postgresql(parsed, *, match_all, statuses, limit, exclude):
 
 
 # --- Any other database: plain substring matching, unranked --------------------------
+
 
 def _search_fallback(parsed, *, match_all, statuses, limit, exclude):
     from django.db.models import Q
@@ -244,8 +249,11 @@ def _search_fallback(parsed, *, match_all, statuses, limit, exclude):
         queryset = queryset.exclude(pk__in=exclude)
     words = Q() if match_all else Q(pk__in=[])
     for term in parsed.terms:
-        q = (Q(name__icontains=term) | Q(search_keywords__icontains=term)
-             | Q(description__icontains=term))
+        q = (
+            Q(name__icontains=term)
+            | Q(search_keywords__icontains=term)
+            | Q(description__icontains=term)
+        )
         words = (words & q) if match_all else (words | q)
     places = Q(pk__in=[]) if parsed.places else Q()
     for phrase in parsed.places:
@@ -256,6 +264,7 @@ def _search_fallback(parsed, *, match_all, statuses, limit, exclude):
 
 
 # --- Single records and the export ---------------------------------------------------
+
 
 def resource_detail(resource_id) -> CommunityResource | None:
     return with_display_relations(CommunityResource.objects.filter(pk=resource_id)).first()

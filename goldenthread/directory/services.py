@@ -53,9 +53,25 @@ ProgressCallback = Callable[[int, int], None]
 COMMAND_LINE_IMPORT = SystemActor("Golden Thread (directory import on the command line)")
 
 RESOURCE_FIELDS = (
-    "name", "description", "url", "email", "phone", "status", "fees", "is_free",
-    "cost_options", "eligibility", "minimum_age", "maximum_age", "categories", "contacts",
-    "service_area", "attending", "last_updated", "raw", "raw_format",
+    "name",
+    "description",
+    "url",
+    "email",
+    "phone",
+    "status",
+    "fees",
+    "is_free",
+    "cost_options",
+    "eligibility",
+    "minimum_age",
+    "maximum_age",
+    "categories",
+    "contacts",
+    "service_area",
+    "attending",
+    "last_updated",
+    "raw",
+    "raw_format",
 )
 
 
@@ -96,8 +112,12 @@ class ImportReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "rejected": len(self.rejected)}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+        }
 
     def rejection_reasons(self) -> list[tuple[str, int]]:
         """Each distinct reason with how many records it stopped, most first."""
@@ -188,12 +208,18 @@ def directory_import(
     now = timezone.now()
     with transaction.atomic():
         ensure_search_index(connection)
-    counter = _Progress(total=sum(len(batch.records) for batch in batches),
-                        callback=progress)
+    counter = _Progress(total=sum(len(batch.records) for batch in batches), callback=progress)
     for batch in batches:
         batch_source = source or batch.default_source
-        _import_batch(batch, source=batch_source, area=area.strip(), actor=actor,
-                      now=now, report=report, progress=counter)
+        _import_batch(
+            batch,
+            source=batch_source,
+            area=area.strip(),
+            actor=actor,
+            now=now,
+            report=report,
+            progress=counter,
+        )
     report.seconds = time.monotonic() - started
     return report
 
@@ -210,9 +236,13 @@ class _Progress:
             self.callback(self.done, self.total)
 
 
-def _in_short_transactions(records: list[oruk.SourceRecord],
-                           import_one: Callable[[oruk.SourceRecord], None], *,
-                           report: ImportReport, progress: _Progress) -> None:
+def _in_short_transactions(
+    records: list[oruk.SourceRecord],
+    import_one: Callable[[oruk.SourceRecord], None],
+    *,
+    report: ImportReport,
+    progress: _Progress,
+) -> None:
     """Import the records in transactions committed after at most BATCH_RECORDS records or
     BATCH_SECONDS, with a pause between them on SQLite so that pages waiting to write get
     the lock (#11). Inside an outer transaction (as in some tests) the batches are
@@ -236,8 +266,16 @@ def _in_short_transactions(records: list[oruk.SourceRecord],
             time.sleep(SQLITE_PAUSE_SECONDS)
 
 
-def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
-                  report: ImportReport, progress: _Progress) -> None:
+def _import_batch(
+    batch: oruk.Batch,
+    *,
+    source: str,
+    area: str,
+    actor: Any,
+    now,
+    report: ImportReport,
+    progress: _Progress,
+) -> None:
     file_label = batch.path.name
     report.files.append(file_label)
     report.formats.append(batch.format)
@@ -281,8 +319,9 @@ def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
         org_changed = (
             data.organisation is not None
             and data.organisation.source_id not in organisations_seen
-            and _organisation_differs(organisations.get(data.organisation.source_id),
-                                      data.organisation)
+            and _organisation_differs(
+                organisations.get(data.organisation.source_id), data.organisation
+            )
         )
         if previous and previous["content_hash"] == content_hash and not org_changed:
             report.unchanged += 1
@@ -292,15 +331,22 @@ def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
         try:
             with transaction.atomic():
                 organisation, org_action = _organisation_upsert(
-                    data.organisation, source=source, known=organisations,
-                    seen=organisations_seen, actor=actor,
+                    data.organisation,
+                    source=source,
+                    known=organisations,
+                    seen=organisations_seen,
+                    actor=actor,
                 )
                 if previous and previous["content_hash"] == content_hash:
                     action = None  # only its organisation changed
                 else:
                     action = _resource_write(
-                        data, source=source, previous_id=previous["id"] if previous else None,
-                        content_hash=content_hash, organisation=organisation, actor=actor,
+                        data,
+                        source=source,
+                        previous_id=previous["id"] if previous else None,
+                        content_hash=content_hash,
+                        organisation=organisation,
+                        actor=actor,
                         now=now,
                     )
         except ValidationError as exc:
@@ -323,6 +369,7 @@ def _import_batch(batch: oruk.Batch, *, source: str, area: str, actor: Any, now,
             report.updated += 1
         else:
             report.unchanged += 1
+
     _in_short_transactions(batch.records, import_one, report=report, progress=progress)
     report.not_in_import += len(set(existing) - set(seen))
 
@@ -338,24 +385,40 @@ def _organisation_differs(current: Organisation | None, data: oruk.OrganisationD
 
 
 def _organisation_upsert(
-    data: oruk.OrganisationData | None, *, source: str, known: dict[str, Organisation],
-    seen: set[str], actor: Any,
+    data: oruk.OrganisationData | None,
+    *,
+    source: str,
+    known: dict[str, Organisation],
+    seen: set[str],
+    actor: Any,
 ) -> tuple[Organisation | None, str | None]:
     """The organisation as stored; the first time it appears in an import wins."""
     if data is None:
         return None, None
     current = known.get(data.source_id)
-    if current is not None and (data.source_id in seen
-                                or current.content_hash == data.content_hash()):
+    if current is not None and (
+        data.source_id in seen or current.content_hash == data.content_hash()
+    ):
         return current, None
-    values = {"name": data.name, "description": data.description, "url": data.url,
-              "email": data.email, "raw": data.raw, "content_hash": data.content_hash()}
+    values = {
+        "name": data.name,
+        "description": data.description,
+        "url": data.url,
+        "email": data.email,
+        "raw": data.raw,
+        "content_hash": data.content_hash(),
+    }
     if current is None:
         organisation = Organisation(source=source, source_id=data.source_id, **values)
         organisation.full_clean(validate_unique=False, validate_constraints=False)
         organisation.save(force_insert=True)
-        change_record(actor=actor, instance=organisation, action=ChangeAction.CREATE,
-                      before=None, person_id=None)
+        change_record(
+            actor=actor,
+            instance=organisation,
+            action=ChangeAction.CREATE,
+            before=None,
+            person_id=None,
+        )
         return organisation, "created"
     # Work on a copy so a rolled-back savepoint leaves the cached one as stored.
     organisation = Organisation.objects.get(pk=current.pk)
@@ -364,14 +427,25 @@ def _organisation_upsert(
         setattr(organisation, name, value)
     organisation.full_clean(validate_unique=False, validate_constraints=False)
     organisation.save()
-    change_record(actor=actor, instance=organisation, action=ChangeAction.UPDATE,
-                  before=before, person_id=None)
+    change_record(
+        actor=actor,
+        instance=organisation,
+        action=ChangeAction.UPDATE,
+        before=before,
+        person_id=None,
+    )
     return organisation, "updated"
 
 
 def _resource_write(
-    data: oruk.ResourceData, *, source: str, previous_id, content_hash: str,
-    organisation: Organisation | None, actor: Any, now,
+    data: oruk.ResourceData,
+    *,
+    source: str,
+    previous_id,
+    content_hash: str,
+    organisation: Organisation | None,
+    actor: Any,
+    now,
 ) -> str:
     values = {name: getattr(data, name) for name in RESOURCE_FIELDS}
     values.update(
@@ -397,19 +471,31 @@ def _resource_write(
     else:
         resource.save()
         resource.locations.all().delete()
-    ResourceLocation.objects.bulk_create([
-        ResourceLocation(
-            resource=resource, position=position, source_id=loc.source_id, name=loc.name,
-            description=loc.description, address=loc.address, town=loc.town,
-            region=loc.region, postcode=loc.postcode,
-            postcode_district=loc.postcode_district, country=loc.country,
-            latitude=loc.latitude, longitude=loc.longitude,
-        )
-        for position, loc in enumerate(data.locations)
-    ])
+    ResourceLocation.objects.bulk_create(
+        [
+            ResourceLocation(
+                resource=resource,
+                position=position,
+                source_id=loc.source_id,
+                name=loc.name,
+                description=loc.description,
+                address=loc.address,
+                town=loc.town,
+                region=loc.region,
+                postcode=loc.postcode,
+                postcode_district=loc.postcode_district,
+                country=loc.country,
+                latitude=loc.latitude,
+                longitude=loc.longitude,
+            )
+            for position, loc in enumerate(data.locations)
+        ]
+    )
     change_record(
-        actor=actor, instance=resource,
+        actor=actor,
+        instance=resource,
         action=ChangeAction.CREATE if before is None else ChangeAction.UPDATE,
-        before=before, person_id=None,
+        before=before,
+        person_id=None,
     )
     return "created" if before is None else "updated"

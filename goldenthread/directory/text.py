@@ -11,22 +11,76 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 # Tags that start a new paragraph; their content is kept.
-_PARAGRAPH_TAGS = frozenset({
-    "p", "div", "section", "article", "header", "footer", "aside", "main", "nav",
-    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "address", "figure",
-    "figcaption", "table", "ul", "ol", "dl", "form", "fieldset", "details", "summary",
-})
+_PARAGRAPH_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "main",
+        "nav",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "address",
+        "figure",
+        "figcaption",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "form",
+        "fieldset",
+        "details",
+        "summary",
+    }
+)
 # Tags that end a line.
 _LINE_TAGS = frozenset({"br", "tr", "dt", "dd", "hr", "caption"})
 # Tags whose content is never text for a reader.
-_SKIP_TAGS = frozenset({
-    "script", "style", "template", "noscript", "svg", "math", "head", "title", "iframe",
-    "object", "embed", "canvas", "select", "button",
-})
-_VOID_TAGS = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr",
-})
+_SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "button",
+    }
+)
+_VOID_TAGS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\ue000\ue001]")
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")

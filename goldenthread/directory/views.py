@@ -32,9 +32,14 @@ def _safe_select_url(request) -> str:
     address of a person the user may see. Otherwise "" (no "Use this" button). The target
     itself checks the outcome and step again when the button is used."""
     value = request.GET.get("select", "")
-    if not value or not value.startswith("/") or value.startswith("//") or \
-            not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                require_https=request.is_secure()):
+    if (
+        not value
+        or not value.startswith("/")
+        or value.startswith("//")
+        or not url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
         return ""
     try:
         match = resolve(value.split("?")[0].split("#")[0])
@@ -64,8 +69,9 @@ class DirectorySearchView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = DirectorySearchForm(self.request.GET or None)
         query, place = form.search_terms() if form.is_bound else ("", "")
-        context.update(presenters.results_context(
-            query, place, select_url=_safe_select_url(self.request)))
+        context.update(
+            presenters.results_context(query, place, select_url=_safe_select_url(self.request))
+        )
         context["form"] = form
         context["htmx_status"] = bool(getattr(self.request, "htmx", False))
         return context
@@ -95,7 +101,10 @@ class ResourceDetailView(PermissionRequiredMixin, TemplateView):
             provenance=presenters.provenance(resource),
         )
         back = self.request.GET.get("back", "")
-        context["back_url"] = back if back.startswith("/directory/") and \
-            url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()}) \
+        context["back_url"] = (
+            back
+            if back.startswith("/directory/")
+            and url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()})
             else ""
+        )
         return context

@@ -50,8 +50,9 @@ def suggest_answers(
         flags_by_code.setdefault(flag.code, []).append(flag.message)
     suggestions: dict[str, Suggestion] = {}
 
-    measurable_flags = [m for c in _CODES_FOR_QUESTION[CheckQuestion.MEASURABLE]
-                        for m in flags_by_code.get(c, [])]
+    measurable_flags = [
+        m for c in _CODES_FOR_QUESTION[CheckQuestion.MEASURABLE] for m in flags_by_code.get(c, [])
+    ]
     if measurable_flags:
         suggestions[CheckQuestion.MEASURABLE] = Suggestion(Answer.NO, " ".join(measurable_flags))
     elif baseline.strip() and measure.strip():
@@ -59,22 +60,30 @@ def suggest_answers(
             Answer.YES, "A starting point and how we will know are both recorded."
         )
     else:
-        missing = [w for w, v in (("a starting point", baseline), ("how we will know", measure))
-                   if not v.strip()]
+        missing = [
+            w
+            for w, v in (("a starting point", baseline), ("how we will know", measure))
+            if not v.strip()
+        ]
         suggestions[CheckQuestion.MEASURABLE] = Suggestion(
             Answer.NOT_SURE, f"Add {' and '.join(missing)} so progress can be seen."
         )
 
-    language_flags = [m for c in _CODES_FOR_QUESTION[CheckQuestion.EVERYDAY_LANGUAGE]
-                      for m in flags_by_code.get(c, [])]
+    language_flags = [
+        m
+        for c in _CODES_FOR_QUESTION[CheckQuestion.EVERYDAY_LANGUAGE]
+        for m in flags_by_code.get(c, [])
+    ]
     suggestions[CheckQuestion.EVERYDAY_LANGUAGE] = (
-        Suggestion(Answer.NO, " ".join(language_flags)) if language_flags
+        Suggestion(Answer.NO, " ".join(language_flags))
+        if language_flags
         else Suggestion(Answer.YES, "No service language or jargon found.")
     )
 
     solution_flags = flags_by_code.get("solution_embedded", [])
     suggestions[CheckQuestion.NO_SOLUTION] = (
-        Suggestion(Answer.YES, " ".join(solution_flags)) if solution_flags
+        Suggestion(Answer.YES, " ".join(solution_flags))
+        if solution_flags
         else Suggestion(Answer.NO, "No service or way of doing it is named in the outcome.")
     )
 

@@ -23,16 +23,18 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     statement = "I will be back at my bowling club on Thursday afternoons by the end of May"
     baseline = "Has not been to the club since her fall in January"
     measure = "Goes to the club most Thursdays"
-    target_date = factory.LazyFunction(
-        lambda: timezone.localdate() + datetime.timedelta(days=120)
-    )
+    target_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=120))
 
     @factory.post_generation
     def first_wording(self, create, extracted, **kwargs):
         if create:
             OutcomeWording.objects.create(
-                outcome=self, number=1, statement=self.statement, baseline=self.baseline,
-                measure=self.measure, target_date=self.target_date,
+                outcome=self,
+                number=1,
+                statement=self.statement,
+                baseline=self.baseline,
+                measure=self.measure,
+                target_date=self.target_date,
             )
 
 

@@ -17,34 +17,49 @@ from .models import Answer, CheckQuestion, OutcomeCheckAnswer
 class OutcomeForm(forms.Form):
     version = VersionField(required=False, min_value=0)  # none when it is a new outcome
     positive_change: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Which positive change is this outcome for?", queryset=None,
+        label="Which positive change is this outcome for?",
+        queryset=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the positive change this outcome is for.",
-                        "invalid_choice": "Choose one of this person's positive changes."},
+        error_messages={
+            "required": "Choose the positive change this outcome is for.",
+            "invalid_choice": "Choose one of this person's positive changes.",
+        },
     )
     statement = forms.CharField(
-        label="The outcome", max_length=2000,
+        label="The outcome",
+        max_length=2000,
         help_text="What the person wants to change or achieve, in everyday words. "
-                  "Say what will be different, not how it will be done.",
+        "Say what will be different, not how it will be done.",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write the outcome.",
-                        "max_length": "Keep the outcome to 2,000 characters or fewer."},
+        error_messages={
+            "required": "Write the outcome.",
+            "max_length": "Keep the outcome to 2,000 characters or fewer.",
+        },
     )
     baseline = forms.CharField(
-        label="Starting point", max_length=2000, required=False,
+        label="Starting point",
+        max_length=2000,
+        required=False,
         help_text="Where things are now, so progress can be seen. For example: "
-                  "'goes out once a month, with her daughter'.",
+        "'goes out once a month, with her daughter'.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     measure = forms.CharField(
-        label="How we will know", max_length=1000, required=False,
+        label="How we will know",
+        max_length=1000,
+        required=False,
         help_text="What will be seen or counted when it is achieved.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    target_date = date_field("When it should be achieved by", required=False,
-                             invalid_message="Enter a real date, for example 31 May 2027.")
+    target_date = date_field(
+        "When it should be achieved by",
+        required=False,
+        invalid_message="Enter a real date, for example 31 May 2027.",
+    )
     assessed_need = forms.CharField(
-        label="Assessed need it meets (if any)", max_length=2000, required=False,
+        label="Assessed need it meets (if any)",
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -61,9 +76,13 @@ class OutcomeForm(forms.Form):
         # The checker reads the starting point and the date too: check again when they
         # change (#16), so "No starting point" goes once one is written.
         for name in ("baseline", "target_date"):
-            self.fields[name].widget.attrs.update({
-                **LIVE_CHECK_ATTRS, "hx-post": url,
-                "hx-trigger": "input changed delay:300ms, change"})
+            self.fields[name].widget.attrs.update(
+                {
+                    **LIVE_CHECK_ATTRS,
+                    "hx-post": url,
+                    "hx-trigger": "input changed delay:300ms, change",
+                }
+            )
 
 
 def check_form(stored: Mapping[str, OutcomeCheckAnswer], data=None) -> QuestionnaireForm:
@@ -73,8 +92,13 @@ def check_form(stored: Mapping[str, OutcomeCheckAnswer], data=None) -> Questionn
         Question(q.value, q.label, suggestion=stored_suggestion(stored.get(q.value)))
         for q in CheckQuestion
     ]
-    return QuestionnaireForm(data=data, questions=questions, choices=Answer.choices,
-                             stored=stored, prefill_suggestions=True)
+    return QuestionnaireForm(
+        data=data,
+        questions=questions,
+        choices=Answer.choices,
+        stored=stored,
+        prefill_suggestions=True,
+    )
 
 
 def stored_suggestion(row: OutcomeCheckAnswer | None) -> Suggestion | None:

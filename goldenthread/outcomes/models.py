@@ -33,9 +33,7 @@ class OutcomeQuerySet(models.QuerySet):
         answer, so that `all_checked` needs no further query. Asked through a conversation's
         `outcomes` too, so the conversations app need not know the questions."""
         return self.annotate(
-            answered_count=models.Count(
-                "check_answers", filter=~models.Q(check_answers__answer="")
-            )
+            answered_count=models.Count("check_answers", filter=~models.Q(check_answers__answer=""))
         )
 
 
@@ -50,26 +48,34 @@ class Outcome(VersionedModel):
         PositiveChange, on_delete=models.PROTECT, related_name="outcomes"
     )
     statement = models.TextField(
-        "The outcome", max_length=2000,
+        "The outcome",
+        max_length=2000,
         help_text="What the person wants to change or achieve, in everyday words. Not how.",
     )
     baseline = models.TextField(
-        "Starting point", max_length=2000, blank=True,
+        "Starting point",
+        max_length=2000,
+        blank=True,
         help_text="Where things are now, so progress can be seen. For example: "
         "'goes out once a month, with her daughter'.",
     )
     measure = models.TextField(
-        "How we will know", max_length=1000, blank=True,
+        "How we will know",
+        max_length=1000,
+        blank=True,
         help_text="What will be seen or counted when it is achieved.",
     )
     target_date = models.DateField("When it should be achieved by", null=True, blank=True)
-    assessed_need = models.TextField(
-        "Assessed need it meets (if any)", max_length=2000, blank=True
+    assessed_need = models.TextField("Assessed need it meets (if any)", max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=OutcomeStatus.choices, default=OutcomeStatus.OPEN
     )
-    status = models.CharField(max_length=10, choices=OutcomeStatus.choices,
-                              default=OutcomeStatus.OPEN)
     replaces = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
         help_text="The earlier outcome this one was rewritten from at a review.",
     )
     # The checker's flags for the current wording (codes), kept beside the practitioner's
@@ -81,9 +87,14 @@ class Outcome(VersionedModel):
     def all_checked(self) -> bool:
         """Every step-5 question answered (needs `with_check_progress()`)."""
         return self.answered_count >= len(CheckQuestion)
+
     # The national domain the practitioner coded it to (AGG-4, core/domains.py), "" if none.
     domain = models.CharField(
-        "National outcome domain", max_length=40, blank=True, default="", db_default="",
+        "National outcome domain",
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
         validators=[validate_domain],
     )
 
@@ -127,7 +138,8 @@ class CheckQuestion(models.TextChoices):
         "Does it move us closer to the person's positive change or aspiration?",
     )
     MEETS_ASSESSED_NEED = (
-        "meets_assessed_need", "Where there is assessed need, does the outcome meet it?"
+        "meets_assessed_need",
+        "Where there is assessed need, does the outcome meet it?",
     )
     EVERYDAY_LANGUAGE = (
         "everyday_language",
@@ -191,27 +203,33 @@ class Agreement(AppendOnlyModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="agreements")
-    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="agreements")
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements"
+    )
     whose = models.CharField("Who", max_length=10, choices=AgreementWhose.choices)
     name = models.CharField("Their name", max_length=200)
     agreed = models.CharField("Did they agree?", max_length=10, choices=Agreed.choices)
     agreed_on = models.DateField("Date")
     how = models.CharField("How", max_length=10, choices=AgreedHow.choices)
-    not_agreed = models.TextField("What they did not agree with, in their words",
-                                  max_length=4000, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    not_agreed = models.TextField(
+        "What they did not agree with, in their words", max_length=4000, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["agreed_on", "at"]
         indexes = [models.Index(fields=["person", "outcome"], name="agreement_person_outcome")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(agreed__in=Agreed.values),
-                                   name="agreement_agreed_valid"),
-            models.CheckConstraint(condition=models.Q(whose__in=AgreementWhose.values),
-                                   name="agreement_whose_valid"),
+            models.CheckConstraint(
+                condition=models.Q(agreed__in=Agreed.values), name="agreement_agreed_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(whose__in=AgreementWhose.values), name="agreement_whose_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(agreed=Agreed.YES) | ~models.Q(not_agreed=""),
-                name="agreement_disagreement_in_their_words"),
+                name="agreement_disagreement_in_their_words",
+            ),
         ]

@@ -12,12 +12,12 @@ ANSWER_WORDS = dict(Answer.choices)
 
 CLOSED_TEXT = {
     OutcomeStatus.ACHIEVED: "This outcome has been achieved. What it said, and its check, are "
-                            "kept as they were.",
+    "kept as they were.",
     OutcomeStatus.CLOSED: "This outcome has been closed. What it said, and its check, are kept "
-                          "as they were.",
+    "as they were.",
     OutcomeStatus.REPLACED: "This outcome has been rewritten at a review. What it said, and its "
-                            "check, are kept as they were; work on the outcome that replaced "
-                            "it.",
+    "check, are kept as they were; work on the outcome that replaced "
+    "it.",
 }
 
 
@@ -58,14 +58,16 @@ def flag_items(result) -> list[dict]:
     whole = len(text.strip())
     items = []
     for flag in result.flags:
-        quote = text[flag.start:flag.end].strip()
-        items.append({
-            "code": flag.code,
-            "label": CODE_LABELS.get(flag.code, flag.code),
-            "message": flag.message,
-            "suggestion": flag.suggestion,
-            "quote": quote if 0 < len(quote) < whole else "",
-        })
+        quote = text[flag.start : flag.end].strip()
+        items.append(
+            {
+                "code": flag.code,
+                "label": CODE_LABELS.get(flag.code, flag.code),
+                "message": flag.message,
+                "suggestion": flag.suggestion,
+                "quote": quote if 0 < len(quote) < whole else "",
+            }
+        )
     return items
 
 
@@ -89,9 +91,11 @@ def check_summary(answers) -> dict:
     if not count:
         text = "Not checked yet."
     elif not failed and not unsure:
-        text = ("All 8 questions answered: none says it needs another look." if count == total
-                else f"{count} of {total} questions answered so far: none says it needs "
-                     "another look.")
+        text = (
+            "All 8 questions answered: none says it needs another look."
+            if count == total
+            else f"{count} of {total} questions answered so far: none says it needs another look."
+        )
     else:
         text = f"{count} of {total} questions answered."
     return {"text": text, "failed": failed, "unsure": unsure}

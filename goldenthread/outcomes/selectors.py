@@ -11,14 +11,17 @@ def outcome_for_person(person, outcome_id) -> Outcome | None:
     return (
         person.outcomes.select_related("positive_change", "conversation")
         .prefetch_related("check_answers")
-        .filter(pk=outcome_id).first()
+        .filter(pk=outcome_id)
+        .first()
     )
 
 
 def check_answers(outcome: Outcome) -> dict[str, OutcomeCheckAnswer]:
     """The saved step-5 answers of an outcome, by question, read fresh."""
-    return {a.question: a for a in OutcomeCheckAnswer.objects.filter(outcome=outcome)
-            .select_related("answered_by")}
+    return {
+        a.question: a
+        for a in OutcomeCheckAnswer.objects.filter(outcome=outcome).select_related("answered_by")
+    }
 
 
 def check_answers_for(outcome_ids) -> dict:
@@ -31,7 +34,8 @@ def check_answers_for(outcome_ids) -> dict:
 
 def outcomes_summary(person):
     return (
-        person.outcomes.select_related("conversation").with_check_progress()
+        person.outcomes.select_related("conversation")
+        .with_check_progress()
         .order_by("status", "created_at")
     )
 
@@ -57,4 +61,3 @@ def thread_for_outcome(outcome: Outcome) -> Thread:
         what_matters=list(conversation.mattersitem_set.all()),
         who_matters=list(conversation.whomatters_set.select_related("circle_member")),
     )
-

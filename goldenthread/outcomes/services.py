@@ -44,8 +44,9 @@ def _check_casework(actor: User | None, person: Any) -> None:
 def _refresh_suggestions(*, outcome: Outcome) -> None:
     """Re-run the checker on the current wording; store its codes and a suggested answer
     beside each question, never touching the practitioner's own answers."""
-    result = run_checker(outcome.statement, baseline=outcome.baseline,
-                         target_date=outcome.target_date)
+    result = run_checker(
+        outcome.statement, baseline=outcome.baseline, target_date=outcome.target_date
+    )
     outcome.checker_codes = sorted({flag.code for flag in result.flags})
     change = outcome.positive_change
     suggestions = suggest_answers(
@@ -61,7 +62,9 @@ def _refresh_suggestions(*, outcome: Outcome) -> None:
         row = existing.get(question)
         if row is None:
             OutcomeCheckAnswer.objects.create(
-                outcome=outcome, question=question, suggested=suggestion.answer,
+                outcome=outcome,
+                question=question,
+                suggested=suggestion.answer,
                 suggestion_reason=suggestion.reason,
             )
         elif (row.suggested, row.suggestion_reason) != (suggestion.answer, suggestion.reason):
@@ -77,7 +80,8 @@ def _set_suggestion(row: OutcomeCheckAnswer, suggested: str, reason: str) -> Non
     answer (SEC-5), and a new wording does not make a check someone has open stale."""
     row.suggested, row.suggestion_reason = suggested, reason
     OutcomeCheckAnswer.objects.filter(pk=row.pk).update(
-        suggested=suggested, suggestion_reason=reason, updated_at=timezone.now())
+        suggested=suggested, suggestion_reason=reason, updated_at=timezone.now()
+    )
 
 
 CLOSED_WORDS = {
@@ -91,8 +95,9 @@ def _check_still_open(outcome: Outcome, what: str) -> None:
     """Achieved, closed and rewritten outcomes are history: refuse any change to them."""
     if outcome.status == OutcomeStatus.OPEN:
         return
-    message = (f"{CLOSED_WORDS[OutcomeStatus(outcome.status)]}, so {what}: what it said is "
-               "kept as it was.")
+    message = (
+        f"{CLOSED_WORDS[OutcomeStatus(outcome.status)]}, so {what}: what it said is kept as it was."
+    )
     if outcome.status == OutcomeStatus.REPLACED:
         message += " Work on the outcome that replaced it."
     raise ValidationError(message)
@@ -109,8 +114,12 @@ def check_outcome_open(*, outcome_id: Any, what: str) -> Outcome:
 
 def _validate_date(target_date: datetime.date | None, *, today: datetime.date) -> None:
     if target_date is not None and target_date < today - datetime.timedelta(days=366):
-        raise ValidationError({"target_date": "The date it should be achieved by is more "
-                                              "than a year ago. Check the year."})
+        raise ValidationError(
+            {
+                "target_date": "The date it should be achieved by is more "
+                "than a year ago. Check the year."
+            }
+        )
 
 
 def outcome_create(
@@ -127,16 +136,26 @@ def outcome_create(
     _check_casework(actor, positive_change.person_id)
     _validate_date(target_date, today=timezone.localdate())
     outcome = Outcome(
-        person_id=positive_change.person_id, conversation_id=positive_change.conversation_id,
-        positive_change=positive_change, statement=statement.strip(), baseline=baseline.strip(),
-        measure=measure.strip(), target_date=target_date, assessed_need=assessed_need.strip(),
+        person_id=positive_change.person_id,
+        conversation_id=positive_change.conversation_id,
+        positive_change=positive_change,
+        statement=statement.strip(),
+        baseline=baseline.strip(),
+        measure=measure.strip(),
+        target_date=target_date,
+        assessed_need=assessed_need.strip(),
     )
     outcome.full_clean()
     with transaction.atomic():
         outcome.save(force_insert=True)
         OutcomeWording.objects.create(
-            outcome=outcome, number=1, statement=outcome.statement, baseline=outcome.baseline,
-            measure=outcome.measure, target_date=outcome.target_date, written_by=actor,
+            outcome=outcome,
+            number=1,
+            statement=outcome.statement,
+            baseline=outcome.baseline,
+            measure=outcome.measure,
+            target_date=outcome.target_date,
+            written_by=actor,
         )
         _refresh_suggestions(outcome=outcome)
         Outcome.objects.filter(pk=outcome.pk).update(checker_codes=outcome.checker_codes)
@@ -162,22 +181,33 @@ def outcome_update(
         stored = Outcome.objects.select_for_update().get(pk=outcome.pk)
         _check_still_open(stored, "it cannot be changed")
         outcome.statement, outcome.baseline, outcome.measure = (
-            statement.strip(), baseline.strip(), measure.strip())
+            statement.strip(),
+            baseline.strip(),
+            measure.strip(),
+        )
         outcome.target_date, outcome.assessed_need = target_date, assessed_need.strip()
         outcome.full_clean()
-        wording_changed = any(
-            getattr(stored, f) != getattr(outcome, f) for f in WORDING_FIELDS
-        )
+        wording_changed = any(getattr(stored, f) != getattr(outcome, f) for f in WORDING_FIELDS)
         _refresh_suggestions(outcome=outcome)  # sets outcome.checker_codes
-        audited_update(outcome, auditor=Auditor(actor), expected_version=expected_version,
-                       stored=stored, clean=False, person_id=outcome.person_id,
-                       fields=[*WORDING_FIELDS, "assessed_need", "checker_codes"])
+        audited_update(
+            outcome,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            stored=stored,
+            clean=False,
+            person_id=outcome.person_id,
+            fields=[*WORDING_FIELDS, "assessed_need", "checker_codes"],
+        )
         if wording_changed:
             number = outcome.wordings.count() + 1
             OutcomeWording.objects.create(
-                outcome=outcome, number=number, statement=outcome.statement,
-                baseline=outcome.baseline, measure=outcome.measure,
-                target_date=outcome.target_date, written_by=actor,
+                outcome=outcome,
+                number=number,
+                statement=outcome.statement,
+                baseline=outcome.baseline,
+                measure=outcome.measure,
+                target_date=outcome.target_date,
+                written_by=actor,
             )
     return outcome
 
@@ -200,8 +230,12 @@ def outcome_check_record(
     with transaction.atomic():
         check_outcome_open(outcome_id=outcome.pk, what="its check cannot change")
         return questionnaire_save(
-            auditor=Auditor(actor), model=OutcomeCheckAnswer, parent=outcome,
-            person_id=outcome.person_id, answered_by=actor, answers=answers,
+            auditor=Auditor(actor),
+            model=OutcomeCheckAnswer,
+            parent=outcome,
+            person_id=outcome.person_id,
+            answered_by=actor,
+            answers=answers,
             expected_versions=expected_versions,
         )
 
@@ -228,25 +262,43 @@ def outcome_rewrite(
         if old.status != OutcomeStatus.OPEN:
             raise ValidationError(
                 f"This outcome is already {old.get_status_display().lower()}, so it cannot "
-                "be rewritten.")
+                "be rewritten."
+            )
         new = Outcome(
-            person_id=old.person_id, conversation_id=old.conversation_id,
-            positive_change_id=old.positive_change_id, statement=statement.strip(),
-            baseline=baseline.strip(), measure=measure.strip(), target_date=target_date,
-            assessed_need=assessed_need.strip(), replaces=old,
+            person_id=old.person_id,
+            conversation_id=old.conversation_id,
+            positive_change_id=old.positive_change_id,
+            statement=statement.strip(),
+            baseline=baseline.strip(),
+            measure=measure.strip(),
+            target_date=target_date,
+            assessed_need=assessed_need.strip(),
+            replaces=old,
         )
         new.full_clean()
         new.save(force_insert=True)
         OutcomeWording.objects.create(
-            outcome=new, number=1, statement=new.statement, baseline=new.baseline,
-            measure=new.measure, target_date=new.target_date, written_by=actor,
+            outcome=new,
+            number=1,
+            statement=new.statement,
+            baseline=new.baseline,
+            measure=new.measure,
+            target_date=new.target_date,
+            written_by=actor,
         )
         _refresh_suggestions(outcome=new)
         Outcome.objects.filter(pk=new.pk).update(checker_codes=new.checker_codes)
         auditor.created(new, person_id=new.person_id, extra={"replaces": str(old.pk)})
-        audited_update(old, auditor=auditor, expected_version=old.version, stored=old,
-                       changes={"status": OutcomeStatus.REPLACED}, clean=False,
-                       person_id=old.person_id, extra={"replaced_by": str(new.pk)})
+        audited_update(
+            old,
+            auditor=auditor,
+            expected_version=old.version,
+            stored=old,
+            changes={"status": OutcomeStatus.REPLACED},
+            clean=False,
+            person_id=old.person_id,
+            extra={"replaced_by": str(new.pk)},
+        )
     outcome.refresh_from_db()
     return new
 
@@ -258,17 +310,25 @@ def outcome_close(*, actor: User, outcome: Outcome, status: str) -> Outcome:
     """Close an open outcome as achieved, or as closed (no longer being worked toward)."""
     _check_casework(actor, outcome.person_id)
     if status not in CLOSING_STATUSES:
-        raise ValueError(f"outcome_close sets {[s.value for s in CLOSING_STATUSES]}, "
-                         f"not {str(status)!r}")
+        raise ValueError(
+            f"outcome_close sets {[s.value for s in CLOSING_STATUSES]}, not {str(status)!r}"
+        )
     with transaction.atomic():
         stored = Outcome.objects.select_for_update().get(pk=outcome.pk)
         if stored.status != OutcomeStatus.OPEN:
             raise ValidationError(
                 f"This outcome is already {stored.get_status_display().lower()}, so it "
-                "cannot be closed.")
-        audited_update(stored, auditor=Auditor(actor), expected_version=stored.version,
-                       stored=stored, changes={"status": status}, clean=False,
-                       person_id=stored.person_id)
+                "cannot be closed."
+            )
+        audited_update(
+            stored,
+            auditor=Auditor(actor),
+            expected_version=stored.version,
+            stored=stored,
+            changes={"status": status},
+            clean=False,
+            person_id=stored.person_id,
+        )
     outcome.refresh_from_db()
     return outcome
 
@@ -310,10 +370,17 @@ def agreement_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        row = Agreement(person_id=person.pk, outcome=outcome, whose=whose, name=name.strip(),
-                        agreed=agreed, agreed_on=agreed_on, how=how,
-                        not_agreed=not_agreed.strip() if agreed != Agreed.YES else "",
-                        recorded_by=actor)
+        row = Agreement(
+            person_id=person.pk,
+            outcome=outcome,
+            whose=whose,
+            name=name.strip(),
+            agreed=agreed,
+            agreed_on=agreed_on,
+            how=how,
+            not_agreed=not_agreed.strip() if agreed != Agreed.YES else "",
+            recorded_by=actor,
+        )
         row.save()
         Auditor(actor).created(row, person_id=person.pk)
     return row

@@ -31,8 +31,11 @@ class LiveCheckView(PermissionRequiredMixin, View):
 
     def post(self, request):
         result = _check_typed(request.POST)
-        return TemplateResponse(request, "outcomes/_checker_feedback.html",
-                                {"result": result, "items": presenters.flag_items(result)})
+        return TemplateResponse(
+            request,
+            "outcomes/_checker_feedback.html",
+            {"result": result, "items": presenters.flag_items(result)},
+        )
 
 
 def _check_typed(data) -> object:
@@ -44,8 +47,7 @@ def _check_typed(data) -> object:
         due = forms.DateField(required=False).clean(data.get("target_date", ""))
     except ValidationError:
         due = None
-    return run_checker(statement, baseline=baseline, target_date=due) if statement.strip() \
-        else None
+    return run_checker(statement, baseline=baseline, target_date=due) if statement.strip() else None
 
 
 class CheckWordingMixin:
@@ -59,19 +61,33 @@ class CheckWordingMixin:
         result = _check_typed(request.POST)
         items = presenters.flag_items(result)
         if getattr(request, "htmx", False):
-            response = TemplateResponse(request, "outcomes/_checker_feedback.html",
-                                        {"result": result, "items": items})
+            response = TemplateResponse(
+                request, "outcomes/_checker_feedback.html", {"result": result, "items": items}
+            )
             response["HX-Retarget"] = "#checker-feedback"
             response["HX-Reswap"] = "innerHTML"
             return response
-        kwargs_ = {k: v for k, v in self.get_form_kwargs().items()
-                   if k not in ("data", "files", "initial")}
-        typed = {name: request.POST.get(name, "") for name in
-                 ("version", "positive_change", "statement", "baseline", "measure",
-                  "target_date", "assessed_need")}
+        kwargs_ = {
+            k: v for k, v in self.get_form_kwargs().items() if k not in ("data", "files", "initial")
+        }
+        typed = {
+            name: request.POST.get(name, "")
+            for name in (
+                "version",
+                "positive_change",
+                "statement",
+                "baseline",
+                "measure",
+                "target_date",
+                "assessed_need",
+            )
+        }
         form = self.get_form_class()(initial=typed, **kwargs_)
-        return self.render_to_response(self.get_context_data(
-            form=form, checker=result, checker_items=items, checked_wording=True))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, checker=result, checker_items=items, checked_wording=True
+            )
+        )
 
 
 class Step4View(CheckWordingMixin, ConversationMixin, ServiceFormView):
@@ -122,8 +138,9 @@ class Step5View(ConversationMixin, TemplateView):
 class OutcomeMixin(PersonRecordMixin):
     """Sets self.outcome: one of this person's outcomes, or 404."""
 
-    outcome = PersonChild(selectors.outcome_for_person, kwarg="outcome_id",
-                          missing="No such outcome for this person.")
+    outcome = PersonChild(
+        selectors.outcome_for_person, kwarg="outcome_id", missing="No such outcome for this person."
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -153,7 +170,8 @@ class OutcomeDetailView(OutcomeMixin, TemplateView):
         context["wordings"] = list(outcome.wordings.select_related("written_by"))
         context["closed_text"] = presenters.closed_text(outcome)
         context["checker"] = checker = run_checker(
-            outcome.statement, baseline=outcome.baseline, target_date=outcome.target_date)
+            outcome.statement, baseline=outcome.baseline, target_date=outcome.target_date
+        )
         context["checker_items"] = presenters.flag_items(checker)
         return context
 
@@ -168,25 +186,32 @@ class OutcomeEditView(CheckWordingMixin, OutcomeMixin, ServiceFormView):
 
     def get_initial(self):
         outcome = self.outcome
-        return {"version": outcome.version, "statement": outcome.statement,
-                "baseline": outcome.baseline, "measure": outcome.measure,
-                "target_date": outcome.target_date, "assessed_need": outcome.assessed_need}
+        return {
+            "version": outcome.version,
+            "statement": outcome.statement,
+            "baseline": outcome.baseline,
+            "measure": outcome.measure,
+            "target_date": outcome.target_date,
+            "assessed_need": outcome.assessed_need,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["closed_text"] = presenters.closed_text(self.outcome)
         if "checker" not in context:  # the stored wording, checked, with no JavaScript
             outcome = self.outcome
-            context["checker"] = run_checker(outcome.statement, baseline=outcome.baseline,
-                                             target_date=outcome.target_date)
+            context["checker"] = run_checker(
+                outcome.statement, baseline=outcome.baseline, target_date=outcome.target_date
+            )
             context["checker_items"] = presenters.flag_items(context["checker"])
         return context
 
     def save(self, form):
         data = dict(form.cleaned_data)
         expected = data.pop("version") or 0
-        return services.outcome_update(actor=self.request.user, outcome=self.outcome,
-                                       expected_version=expected, **data)
+        return services.outcome_update(
+            actor=self.request.user, outcome=self.outcome, expected_version=expected, **data
+        )
 
     def get_success_url(self) -> str:
         return reverse("outcomes:detail", args=[self.person.pk, self.outcome.pk])
@@ -206,21 +231,27 @@ class OutcomeCheckView(OutcomeMixin, QuestionnaireViewMixin, FormView):
         return check_form(selectors.check_answers(self.outcome), data=data)
 
     def save_answers(self, form):
-        services.outcome_check_record(actor=self.request.user, outcome=self.outcome,
-                                      answers=form.answers(), expected_versions=form.versions())
+        services.outcome_check_record(
+            actor=self.request.user,
+            outcome=self.outcome,
+            answers=form.answers(),
+            expected_versions=form.versions(),
+        )
 
     def success_url_for(self) -> str:
-        return reverse("conversations:detail",
-                       args=[self.person.pk, self.outcome.conversation_id])
+        return reverse("conversations:detail", args=[self.person.pk, self.outcome.conversation_id])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["checker"] = checker = run_checker(
-            self.outcome.statement, baseline=self.outcome.baseline,
-            target_date=self.outcome.target_date)
+            self.outcome.statement,
+            baseline=self.outcome.baseline,
+            target_date=self.outcome.target_date,
+        )
         context["checker_items"] = presenters.flag_items(checker)
         context["closed_text"] = presenters.closed_text(self.outcome)
         if context["closed_text"]:
             context["check_rows"] = presenters.check_rows(
-                self.outcome, list(context["form"].stored.values()))
+                self.outcome, list(context["form"].stored.values())
+            )
         return context

@@ -52,8 +52,7 @@ BREAK_GLASS_OFFER_SECONDS = 60 * 60  # the refusal page's form is good for an ho
 class NoRelationship(PermissionDenied):
     """The user may not open this person's record (whether or not it exists)."""
 
-    def __init__(self, person_id, message: str = "You do not have access to this person's "
-                 "record."):
+    def __init__(self, person_id, message: str = "You do not have access to this person's record."):
         super().__init__(message)
         self.person_id = person_id
 
@@ -76,8 +75,11 @@ def access_basis(user, person: Person) -> str:
 def may_break_glass(user) -> bool:
     """Only practitioners and team leaders (casework roles), never a superuser."""
     return bool(
-        user is not None and user.is_authenticated and user.is_active
-        and not user.is_superuser and can(user, Permission.VIEW_CASELOAD)
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and can(user, Permission.VIEW_CASELOAD)
     )
 
 
@@ -88,19 +90,32 @@ def open_person_record(
     user = request.user
     now = timezone.now()
     # In the same query as the person: the reason of a break-glass use in force, if any.
-    active_grant = BreakGlassAccess.objects.filter(
-        actor_id=user.pk, person_id=OuterRef("pk"), at__lte=now, until__gt=now,
-    ).order_by("-at").values("reason")[:1]
+    active_grant = (
+        BreakGlassAccess.objects.filter(
+            actor_id=user.pk,
+            person_id=OuterRef("pk"),
+            at__lte=now,
+            until__gt=now,
+        )
+        .order_by("-at")
+        .values("reason")[:1]
+    )
     person = (
-        Person.objects.visible_to(user).select_related("area", "team")
+        Person.objects.visible_to(user)
+        .select_related("area", "team")
         .annotate(break_glass_reason=Subquery(active_grant))
-        .filter(pk=person_id).first()
+        .filter(pk=person_id)
+        .first()
     )
     if person is None:
         with transaction.atomic():
             access_record(
-                actor=user, person_id=person_id, action=AccessAction.DENIED, what=what,
-                reason="No relationship to the person", request=request,
+                actor=user,
+                person_id=person_id,
+                action=AccessAction.DENIED,
+                what=what,
+                reason="No relationship to the person",
+                request=request,
             )
         raise NoRelationship(person_id)
     if action is None:
@@ -112,22 +127,35 @@ def open_person_record(
         reason, break_glass = person.break_glass_reason, True
     person.opened_by_break_glass = break_glass
     access_record(
-        actor=user, person_id=person.pk, action=action, what=what, reason=reason,
-        request=request, break_glass=break_glass,
+        actor=user,
+        person_id=person.pk,
+        action=action,
+        what=what,
+        reason=reason,
+        request=request,
+        break_glass=break_glass,
     )
     return person
 
 
-def log_list_view(request: HttpRequest, people: Iterable, *, what: str | None = None,
-                  reason: str = "Listed among the people the user works with") -> None:
+def log_list_view(
+    request: HttpRequest,
+    people: Iterable,
+    *,
+    what: str | None = None,
+    reason: str = "Listed among the people the user works with",
+) -> None:
     """One access-log row for a list page, naming every person it shows (people or ids).
     Nothing is written when the page shows nobody."""
     ids = [p if isinstance(p, uuid.UUID) else p.pk for p in people]
     if not ids:
         return
     access_record(
-        actor=request.user, person_id=None, action=AccessAction.LIST,
-        what=what or str(getattr(request.resolver_match, "view_name", "")), reason=reason,
+        actor=request.user,
+        person_id=None,
+        action=AccessAction.LIST,
+        what=what or str(getattr(request.resolver_match, "view_name", "")),
+        reason=reason,
         request=request,
         people_shown=ids,
     )
@@ -155,38 +183,59 @@ def break_glass_hours() -> float:
     return float(getattr(settings, "GOLDENTHREAD_BREAK_GLASS_HOURS", 4))
 
 
-def break_glass_start(*, actor, person_id: uuid.UUID, reason: str,
-                      request: HttpRequest | None = None) -> BreakGlassAccess:
+def break_glass_start(
+    *, actor, person_id: uuid.UUID, reason: str, request: HttpRequest | None = None
+) -> BreakGlassAccess:
     """Open a record to a worker with no relationship, for a set time, for the reason
     they give (SEC-3). Refused (PermissionDenied, logged) for anyone who may not break
     glass and for a record that does not exist."""
     if not may_break_glass(actor):
         with transaction.atomic():
-            access_record(actor=actor, person_id=person_id, action=AccessAction.DENIED,
-                          what="audit:break_glass", request=request,
-                          reason="Break-glass refused: not a practitioner or team leader")
+            access_record(
+                actor=actor,
+                person_id=person_id,
+                action=AccessAction.DENIED,
+                what="audit:break_glass",
+                request=request,
+                reason="Break-glass refused: not a practitioner or team leader",
+            )
         raise PermissionDenied("Your role cannot open a record without a relationship.")
     reason = " ".join((reason or "").split())
     if len(reason) < BREAK_GLASS_MIN_REASON:
         raise ValueError(f"Say why in at least {BREAK_GLASS_MIN_REASON} characters.")
     with transaction.atomic():
         if not Person.objects.filter(pk=person_id).exists():
-            access_record(actor=actor, person_id=person_id, action=AccessAction.DENIED,
-                          what="audit:break_glass", request=request,
-                          reason=f"Break-glass for a record that does not exist: {reason}")
+            access_record(
+                actor=actor,
+                person_id=person_id,
+                action=AccessAction.DENIED,
+                what="audit:break_glass",
+                request=request,
+                reason=f"Break-glass for a record that does not exist: {reason}",
+            )
             raise PermissionDenied("There is no record at this address.")
-        return break_glass_record(actor=actor, person_id=person_id, reason=reason[:500],
-                                  hours=break_glass_hours())
+        return break_glass_record(
+            actor=actor, person_id=person_id, reason=reason[:500], hours=break_glass_hours()
+        )
 
 
 def break_glass_offer(request: HttpRequest, person_id) -> TemplateResponse:
     """The refusal page with the break-glass form (status 403: nothing is opened yet)."""
-    form = BreakGlassForm(initial={
-        "token": break_glass_token(person_id, request.get_full_path()),
-    })
-    return TemplateResponse(request, "audit/break_glass.html", {
-        "form": form, "hours": break_glass_hours(), "min_reason": BREAK_GLASS_MIN_REASON,
-    }, status=403)
+    form = BreakGlassForm(
+        initial={
+            "token": break_glass_token(person_id, request.get_full_path()),
+        }
+    )
+    return TemplateResponse(
+        request,
+        "audit/break_glass.html",
+        {
+            "form": form,
+            "hours": break_glass_hours(),
+            "min_reason": BREAK_GLASS_MIN_REASON,
+        },
+        status=403,
+    )
 
 
 class PersonRecordMixin(LoginRequiredMixin):
@@ -200,12 +249,17 @@ class PersonRecordMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         try:
             self.person = open_person_record(
-                request, kwargs["person_id"], what=request.resolver_match.view_name,
+                request,
+                kwargs["person_id"],
+                what=request.resolver_match.view_name,
                 action=self.access_action,
             )
         except NoRelationship as refused:
-            if (request.method in ("GET", "HEAD") and not getattr(request, "htmx", False)
-                    and may_break_glass(request.user)):
+            if (
+                request.method in ("GET", "HEAD")
+                and not getattr(request, "htmx", False)
+                and may_break_glass(request.user)
+            ):
                 return break_glass_offer(request, refused.person_id)
             raise
         return super().dispatch(request, *args, **kwargs)
@@ -231,5 +285,4 @@ class PersonChild(ChildOr404):
     when it is read."""
 
     def __init__(self, lookup, *, kwarg: str, missing: str, optional: bool = False) -> None:
-        super().__init__(lookup, kwarg=kwarg, missing=missing, parent="person",
-                         optional=optional)
+        super().__init__(lookup, kwarg=kwarg, missing=missing, parent="person", optional=optional)

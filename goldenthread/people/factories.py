@@ -55,8 +55,13 @@ _MALE = {"Son", "Husband", "Brother"}
 def _circle_name(relationship: str) -> str:
     fake = Faker("en_GB")
     fake.seed_instance(factory.random.randgen.random())
-    first = (fake.first_name_female() if relationship in _FEMALE
-             else fake.first_name_male() if relationship in _MALE else fake.first_name())
+    first = (
+        fake.first_name_female()
+        if relationship in _FEMALE
+        else fake.first_name_male()
+        if relationship in _MALE
+        else fake.first_name()
+    )
     return f"{first} {fake.last_name()}"
 
 
@@ -66,12 +71,23 @@ class CircleMemberFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     relationship = factory.Iterator(
-        ["Daughter", "Son", "Wife", "Husband", "Neighbour", "Friend", "Brother", "Sister",
-         "Niece", "Friend from church"]
+        [
+            "Daughter",
+            "Son",
+            "Wife",
+            "Husband",
+            "Neighbour",
+            "Friend",
+            "Brother",
+            "Sister",
+            "Niece",
+            "Friend from church",
+        ]
     )
     name = factory.LazyAttribute(lambda m: _circle_name(m.relationship))
-    is_unpaid_carer = factory.LazyAttribute(lambda m: m.relationship in {"Daughter", "Wife",
-                                                                          "Husband", "Son"})
+    is_unpaid_carer = factory.LazyAttribute(
+        lambda m: m.relationship in {"Daughter", "Wife", "Husband", "Son"}
+    )
     contact = factory.Faker("phone_number", locale="en_GB")
 
 
@@ -82,7 +98,5 @@ class AllocationFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     worker = factory.SubFactory(PractitionerFactory, team=factory.SelfAttribute("..person.team"))
     description = "Allocated social worker"
-    start_date = factory.LazyFunction(
-        lambda: timezone.localdate() - datetime.timedelta(days=90)
-    )
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=90))
     end_date = None

@@ -20,28 +20,44 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "given_name", "family_name", "preferred_name", "date_of_birth", "chi_number",
-            "communication_needs", "area",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "chi_number",
+            "communication_needs",
+            "area",
         ]
         widgets = {
             "date_of_birth": DateInput(),
             "chi_number": forms.TextInput(
-                attrs={"class": "ds_input--fixed-10", "inputmode": "numeric",
-                       "autocomplete": "off", "spellcheck": "false"}
+                attrs={
+                    "class": "ds_input--fixed-10",
+                    "inputmode": "numeric",
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                }
             ),
             "communication_needs": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "given_name": {"required": "Enter the person's first name.",
-                           "max_length": "First name must be 100 characters or fewer."},
-            "family_name": {"required": "Enter the person's last name.",
-                            "max_length": "Last name must be 100 characters or fewer."},
+            "given_name": {
+                "required": "Enter the person's first name.",
+                "max_length": "First name must be 100 characters or fewer.",
+            },
+            "family_name": {
+                "required": "Enter the person's last name.",
+                "max_length": "Last name must be 100 characters or fewer.",
+            },
             "preferred_name": {"max_length": "Preferred name must be 100 characters or fewer."},
-            "date_of_birth": {"required": "Enter the date of birth.",
-                              "invalid": "Enter the date of birth as a real date."},
+            "date_of_birth": {
+                "required": "Enter the date of birth.",
+                "invalid": "Enter the date of birth as a real date.",
+            },
             "area": {"required": "Choose the area where the person lives."},
             "communication_needs": {
-                "max_length": "Communication needs must be 2,000 characters or fewer."},
+                "max_length": "Communication needs must be 2,000 characters or fewer."
+            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -55,8 +71,9 @@ class PersonForm(forms.ModelForm):
         chi.max_length = CHI_TYPED_MAX_LENGTH
         chi.widget.attrs["maxlength"] = CHI_TYPED_MAX_LENGTH
         chi.validators = [v for v in chi.validators if not isinstance(v, MaxLengthValidator)]
-        chi.validators.append(MaxLengthValidator(
-            CHI_TYPED_MAX_LENGTH, message="Enter the CHI number as 10 digits."))
+        chi.validators.append(
+            MaxLengthValidator(CHI_TYPED_MAX_LENGTH, message="Enter the CHI number as 10 digits.")
+        )
         if not self.instance._state.adding:
             self.fields["version"].initial = self.instance.version
         else:
@@ -95,10 +112,14 @@ class CircleMemberForm(forms.ModelForm):
         fields = ["name", "relationship", "is_unpaid_carer", "contact", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
-            "name": {"required": "Enter their name.",
-                     "max_length": "Name must be 200 characters or fewer."},
-            "relationship": {"required": "Say who they are to the person, for example 'son'.",
-                             "max_length": "Relationship must be 100 characters or fewer."},
+            "name": {
+                "required": "Enter their name.",
+                "max_length": "Name must be 200 characters or fewer.",
+            },
+            "relationship": {
+                "required": "Say who they are to the person, for example 'son'.",
+                "max_length": "Relationship must be 100 characters or fewer.",
+            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -111,12 +132,17 @@ class CircleMemberForm(forms.ModelForm):
 
 class AllocationForm(forms.Form):
     worker = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="Worker",
-        error_messages={"required": "Choose who to allocate.",
-                        "invalid_choice": "Choose someone from the list."},
+        queryset=User.objects.none(),
+        label="Worker",
+        error_messages={
+            "required": "Choose who to allocate.",
+            "invalid_choice": "Choose someone from the list.",
+        },
     )
     description = forms.CharField(
-        label="Their part", max_length=120, required=False,
+        label="Their part",
+        max_length=120,
+        required=False,
         help_text="For example: allocated social worker, occupational therapist.",
     )
     start_date = date_field("Start date")
@@ -138,17 +164,22 @@ class CaseloadSearchForm(forms.Form):
     """Sent by POST, so names and CHI numbers never appear in addresses or server logs."""
 
     q = forms.CharField(
-        label="Find a person by name or CHI number", max_length=100, required=False,
+        label="Find a person by name or CHI number",
+        max_length=100,
+        required=False,
         error_messages={"max_length": "Search for 100 characters or fewer."},
     )
 
 
 class PossibleDuplicateResolveForm(forms.Form):
     resolution = forms.CharField(
-        label="What was done", max_length=2000,
+        label="What was done",
+        max_length=2000,
         help_text="For example: asked the other team's leader, who allocated Pat to the "
-                  "person already recorded.",
+        "person already recorded.",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what was done, for example who you asked.",
-                        "max_length": "What was done must be 2,000 characters or fewer."},
+        error_messages={
+            "required": "Say what was done, for example who you asked.",
+            "max_length": "What was done must be 2,000 characters or fewer.",
+        },
     )

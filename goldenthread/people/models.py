@@ -58,8 +58,9 @@ class PersonQuerySet(models.QuerySet):
             # Through the reverse relation: people sits below portal (docs/architecture.md).
             RecordLink = self.model._meta.get_field("portal_links").related_model  # noqa: N806
 
-            return self.filter(pk__in=RecordLink.objects.current().filter(
-                user_id=user.pk).values("person_id"))
+            return self.filter(
+                pk__in=RecordLink.objects.current().filter(user_id=user.pk).values("person_id")
+            )
         if user.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
             return self.none()
         # One condition inside the same query (no extra round trip on any page).
@@ -69,14 +70,19 @@ class PersonQuerySet(models.QuerySet):
         # allocation index instead of testing every person (measured: docs/benchmarks.md).
         allocated = Allocation.objects.filter(active_on(today))
         if user.role == Role.PRACTITIONER:
-            return approved.filter(pk__in=_with_break_glass(
-                allocated.filter(worker=user).values("person_id"), user, break_glass))
+            return approved.filter(
+                pk__in=_with_break_glass(
+                    allocated.filter(worker=user).values("person_id"), user, break_glass
+                )
+            )
         if user.role == Role.TEAM_LEADER and user.team_id:
             # The team leader is a member of the team, so this covers their own too.
             team_members = get_user_model()._default_manager.filter(team_id=user.team_id)
-            team_allocated = _with_break_glass(allocated.filter(
-                worker_id__in=team_members.values("pk")
-            ).values("person_id"), user, break_glass)
+            team_allocated = _with_break_glass(
+                allocated.filter(worker_id__in=team_members.values("pk")).values("person_id"),
+                user,
+                break_glass,
+            )
             return approved.filter(Q(team_id=user.team_id) | Q(pk__in=team_allocated))
         return self.none()
 
@@ -102,16 +108,22 @@ class Person(VersionedModel):
     given_name = models.CharField("First name", max_length=100)
     family_name = models.CharField("Last name", max_length=100)
     preferred_name = models.CharField(
-        "Preferred name", max_length=100, blank=True,
+        "Preferred name",
+        max_length=100,
+        blank=True,
         help_text="What the person likes to be called, if different.",
     )
     date_of_birth = models.DateField("Date of birth")
     chi_number = models.CharField(
-        "CHI number", max_length=10, blank=True,
+        "CHI number",
+        max_length=10,
+        blank=True,
         help_text="10 digits, for example 120345 6784. Leave blank if not known.",
     )
     communication_needs = models.TextField(
-        "Communication needs", blank=True, max_length=2000,
+        "Communication needs",
+        blank=True,
+        max_length=2000,
         help_text="For example: British Sign Language, easy read, needs time to answer.",
     )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="people")
@@ -123,7 +135,9 @@ class Person(VersionedModel):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["chi_number"], condition=~Q(chi_number=""), name="person_chi_unique",
+                fields=["chi_number"],
+                condition=~Q(chi_number=""),
+                name="person_chi_unique",
                 violation_error_message="A person with this CHI number is already recorded.",
             ),
         ]
@@ -169,11 +183,14 @@ class CircleMember(VersionedModel):
         max_length=100, help_text="For example: daughter, neighbour, friend from church."
     )
     is_unpaid_carer = models.BooleanField(
-        "Unpaid carer", default=False,
+        "Unpaid carer",
+        default=False,
         help_text="They give care or support without being paid for it.",
     )
     contact = models.CharField(
-        "Contact details", max_length=300, blank=True,
+        "Contact details",
+        max_length=300,
+        blank=True,
         help_text="Phone number, email or address, as the person is happy to share.",
     )
     notes = models.TextField(blank=True, max_length=2000)
@@ -193,7 +210,9 @@ class Allocation(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations"
     )
     description = models.CharField(
-        "Their part", max_length=120, blank=True,
+        "Their part",
+        max_length=120,
+        blank=True,
         help_text="For example: allocated social worker, occupational therapist.",
     )
     start_date = models.DateField()
@@ -249,7 +268,10 @@ class PossibleDuplicate(BaseModel):
     existing_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -279,8 +301,7 @@ class Draft(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     page = models.CharField(max_length=500)
     key = models.CharField(max_length=600)
@@ -291,8 +312,9 @@ class Draft(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "person", "page", "key"],
-                                    name="draft_one_per_box"),
+            models.UniqueConstraint(
+                fields=["user", "person", "page", "key"], name="draft_one_per_box"
+            ),
         ]
         indexes = [models.Index(fields=["user", "person", "action"], name="draft_by_action")]
 

@@ -17,8 +17,10 @@ def format_chi(chi: str) -> str:
 
 def age_on(date_of_birth: datetime.date, day: datetime.date | None = None) -> int:
     day = day or timezone.localdate()
-    return day.year - date_of_birth.year - (
-        (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
     )
 
 
@@ -27,8 +29,10 @@ def person_summary_rows(person: Person, *, edit_url: str | None) -> list[dict]:
     rows = [
         ("Name", f"{person.given_name} {person.family_name}"),
         ("Preferred name", person.preferred_name or "Not given"),
-        ("Date of birth",
-         f"{date_text(person.date_of_birth)} (age {age_on(person.date_of_birth)})"),
+        (
+            "Date of birth",
+            f"{date_text(person.date_of_birth)} (age {age_on(person.date_of_birth)})",
+        ),
         ("CHI number", format_chi(person.chi_number) if person.chi_number else "Not known"),
         ("Communication needs", person.communication_needs or "None recorded"),
         ("Area", person.area.name),
@@ -36,8 +40,12 @@ def person_summary_rows(person: Person, *, edit_url: str | None) -> list[dict]:
     ]
     not_editable = {"Team"}  # a person moves team by allocation, not on this form
     return [
-        {"key": key, "value": value,
-         "action_url": None if key in not_editable else edit_url, "action_label": "Change"}
+        {
+            "key": key,
+            "value": value,
+            "action_url": None if key in not_editable else edit_url,
+            "action_label": "Change",
+        }
         for key, value in rows
     ]
 

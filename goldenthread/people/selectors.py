@@ -19,8 +19,9 @@ def team_members_with_caseloads(team: Team) -> QuerySet[User]:
         Q(allocations__end_date__isnull=True) | Q(allocations__end_date__gte=today)
     )
     return (
-        User.objects.filter(team=team, is_active=True,
-                            role__in=[Role.PRACTITIONER, Role.TEAM_LEADER])
+        User.objects.filter(
+            team=team, is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_LEADER]
+        )
         .annotate(caseload=Count("allocations", filter=active, distinct=True))
         .order_by("last_name", "first_name")
     )
@@ -67,8 +68,7 @@ def caseload(user, *, query: str = "") -> QuerySet[Person]:
 def open_possible_duplicates(user) -> QuerySet[PossibleDuplicate]:
     """Possible duplicates raised by the team leader's team, waiting to be checked."""
     return (
-        PossibleDuplicate.objects.filter(
-            team_id=user.team_id, status=PossibleDuplicate.Status.OPEN)
+        PossibleDuplicate.objects.filter(team_id=user.team_id, status=PossibleDuplicate.Status.OPEN)
         .select_related("requested_by")
         .order_by("created_at")
     )
@@ -77,7 +77,8 @@ def open_possible_duplicates(user) -> QuerySet[PossibleDuplicate]:
 def resolved_possible_duplicates(user, *, limit: int = 20) -> QuerySet[PossibleDuplicate]:
     return (
         PossibleDuplicate.objects.filter(
-            team_id=user.team_id, status=PossibleDuplicate.Status.RESOLVED)
+            team_id=user.team_id, status=PossibleDuplicate.Status.RESOLVED
+        )
         .select_related("requested_by", "resolved_by")
         .order_by("-resolved_at")[:limit]
     )
@@ -87,19 +88,23 @@ def possible_duplicate_for(user, duplicate_id) -> PossibleDuplicate | None:
     """The request if `user` raised it or leads the team that raised it; else None."""
     duplicate = (
         PossibleDuplicate.objects.select_related("requested_by", "resolved_by", "existing_team")
-        .filter(pk=duplicate_id).first()
+        .filter(pk=duplicate_id)
+        .first()
     )
     if duplicate is None:
         return None
-    leads_team = (user.role == Role.TEAM_LEADER and user.team_id == duplicate.team_id)
+    leads_team = user.role == Role.TEAM_LEADER and user.team_id == duplicate.team_id
     if duplicate.requested_by_id == user.pk or leads_team:
         return duplicate
     return None
 
 
 def team_leaders(team_id) -> list[User]:
-    return list(User.objects.filter(team_id=team_id, role=Role.TEAM_LEADER, is_active=True)
-                .order_by("last_name", "first_name"))
+    return list(
+        User.objects.filter(team_id=team_id, role=Role.TEAM_LEADER, is_active=True).order_by(
+            "last_name", "first_name"
+        )
+    )
 
 
 def visible_person(user, person_id) -> Person | None:
@@ -127,14 +132,18 @@ def handovers_to_reassign(leader) -> list[HandoverView]:
     result = []
     for handover in Handover.objects.filter(team_id=leader.team_id).select_related("worker"):
         people = list(
-            Person.objects.visible_to(leader).filter(pk__in=handover.person_ids)
+            Person.objects.visible_to(leader)
+            .filter(pk__in=handover.person_ids)
             .order_by("family_name", "given_name")
         )
         if not people:
             continue
         current: dict = {}
-        for allocation in (Allocation.objects.filter(active_on(today), person__in=people)
-                           .exclude(worker_id=handover.worker_id).select_related("worker")):
+        for allocation in (
+            Allocation.objects.filter(active_on(today), person__in=people)
+            .exclude(worker_id=handover.worker_id)
+            .select_related("worker")
+        ):
             current.setdefault(allocation.person_id, []).append(str(allocation.worker))
         view = HandoverView(handover, [(p, current.get(p.pk, [])) for p in people])
         if view.waiting:

@@ -26,8 +26,13 @@ from .guards import NEW_PERSON, require_casework
 from .models import Allocation, CircleMember, Draft, Person, PossibleDuplicate
 
 PERSON_FIELDS = (
-    "given_name", "family_name", "preferred_name", "date_of_birth", "chi_number",
-    "communication_needs", "area",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "chi_number",
+    "communication_needs",
+    "area",
 )
 CIRCLE_FIELDS = ("name", "relationship", "is_unpaid_carer", "contact", "notes")
 
@@ -100,14 +105,22 @@ def _check_chi_not_recorded(
         raise PermissionDenied("You need to be in a team to add a person.")
     with transaction.atomic():
         request = PossibleDuplicate.objects.create(
-            requested_by=actor, team_id=actor.team_id, given_name=given_name,
-            family_name=family_name, date_of_birth=date_of_birth, chi_number=chi_number,
+            requested_by=actor,
+            team_id=actor.team_id,
+            given_name=given_name,
+            family_name=family_name,
+            date_of_birth=date_of_birth,
+            chi_number=chi_number,
             changing_person_id=changing.pk if changing is not None else None,
-            existing_person_id=existing["pk"], existing_team_id=existing["team_id"],
+            existing_person_id=existing["pk"],
+            existing_team_id=existing["team_id"],
         )
         Auditor(actor).created(request, person_id=changing.pk if changing is not None else None)
         access_record(
-            actor=actor, person_id=existing["pk"], action=AccessAction.DENIED, what=what,
+            actor=actor,
+            person_id=existing["pk"],
+            action=AccessAction.DENIED,
+            what=what,
             reason=(
                 "Possible duplicate: this person's CHI number was typed for "
                 f"{'another record' if changing is not None else 'a new person'}; nothing "
@@ -141,13 +154,23 @@ def person_create(
     if team.pk != actor.team_id:  # as the page: into the worker's own team
         raise PermissionDenied("You can add people to your own team only.")
     _check_chi_not_recorded(
-        actor=actor, chi_number=chi_number, given_name=given_name, family_name=family_name,
-        date_of_birth=date_of_birth, changing=None, what="people:create",
+        actor=actor,
+        chi_number=chi_number,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        changing=None,
+        what="people:create",
         http_request=http_request,
     )
     person = Person(
-        team=team, area=area, given_name=given_name, family_name=family_name,
-        date_of_birth=date_of_birth, preferred_name=preferred_name, chi_number=chi_number,
+        team=team,
+        area=area,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        preferred_name=preferred_name,
+        chi_number=chi_number,
         communication_needs=communication_needs,
     )
     person.full_clean()
@@ -156,8 +179,11 @@ def person_create(
         Auditor(actor).created(person, person_id=person.pk)
         if allocate_to is not None:
             allocation_start(
-                actor=actor, person=person, worker=allocate_to,
-                start_date=timezone.localdate(), description="Allocated worker",
+                actor=actor,
+                person=person,
+                worker=allocate_to,
+                start_date=timezone.localdate(),
+                description="Allocated worker",
                 _check=False,
             )
     return person
@@ -184,15 +210,24 @@ def person_update(
         changes["chi_number"] = new_chi
     if new_chi and new_chi != stored_chi:
         _check_chi_not_recorded(
-            actor=actor, chi_number=new_chi,
+            actor=actor,
+            chi_number=new_chi,
             given_name=changes.get("given_name", person.given_name),
             family_name=changes.get("family_name", person.family_name),
             date_of_birth=changes.get("date_of_birth", person.date_of_birth),
-            changing=person, what="people:edit", http_request=http_request,
+            changing=person,
+            what="people:edit",
+            http_request=http_request,
         )
     with transaction.atomic():
-        audited_update(person, auditor=Auditor(actor), expected_version=expected_version,
-                       changes=changes, fields=_attnames(person), person_id=person.pk)
+        audited_update(
+            person,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes=changes,
+            fields=_attnames(person),
+            person_id=person.pk,
+        )
     return person
 
 
@@ -203,9 +238,11 @@ def _attnames(instance: Person) -> list[str]:
 
 def circle_member_add(*, actor: User, person: Person, **fields: Any) -> CircleMember:
     require_casework(actor, person)
-    member = CircleMember(person=person, **{k: fields.get(k, "") for k in CIRCLE_FIELDS
-                                            if k != "is_unpaid_carer"},
-                          is_unpaid_carer=bool(fields.get("is_unpaid_carer", False)))
+    member = CircleMember(
+        person=person,
+        **{k: fields.get(k, "") for k in CIRCLE_FIELDS if k != "is_unpaid_carer"},
+        is_unpaid_carer=bool(fields.get("is_unpaid_carer", False)),
+    )
     member.full_clean()
     with transaction.atomic():
         member.save(force_insert=True)
@@ -221,8 +258,14 @@ def circle_member_update(
     if unknown:
         raise TypeError(f"circle_member_update cannot change {sorted(unknown)}")
     with transaction.atomic():
-        audited_update(member, auditor=Auditor(actor), expected_version=expected_version,
-                       changes=changes, fields=CIRCLE_FIELDS, person_id=member.person_id)
+        audited_update(
+            member,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes=changes,
+            fields=CIRCLE_FIELDS,
+            person_id=member.person_id,
+        )
     return member
 
 
@@ -237,8 +280,11 @@ def _link_words(records: Iterable[Any]) -> list[str]:
     words = []
     for record in records:
         describe = CIRCLE_LINK_WORDS.get(type(record))
-        words.append(describe(record) if describe is not None
-                     else f"are linked to a {record._meta.verbose_name}")
+        words.append(
+            describe(record)
+            if describe is not None
+            else f"are linked to a {record._meta.verbose_name}"
+        )
     return sorted(set(words))
 
 
@@ -255,8 +301,10 @@ def circle_member_links(member: CircleMember) -> list[str]:
 
 def _why_not_removed(member: CircleMember, links: list[str]) -> str:
     said = links[0] if len(links) == 1 else "; ".join(links[:-1]) + "; and " + links[-1]
-    return (f"{member.name} cannot be removed from the circle, because the record refers to "
-            f"them: they {said}. Nothing was removed. You can still change their details.")
+    return (
+        f"{member.name} cannot be removed from the circle, because the record refers to "
+        f"them: they {said}. Nothing was removed. You can still change their details."
+    )
 
 
 def circle_member_removal_refused(member: CircleMember) -> str:
@@ -278,7 +326,8 @@ def circle_member_remove(*, actor: User, member: CircleMember) -> None:
             member.delete()
     except ProtectedError as exc:  # a link made since the check: still nothing removed
         raise ValidationError(
-            _why_not_removed(member, _link_words(exc.protected_objects))) from None
+            _why_not_removed(member, _link_words(exc.protected_objects))
+        ) from None
 
 
 def _check_allocator(actor: User | None, person: Person) -> None:
@@ -316,16 +365,19 @@ def allocation_start(
     return allocation
 
 
-def allocation_end(
-    *, actor: User, allocation: Allocation, end_date: datetime.date
-) -> Allocation:
+def allocation_end(*, actor: User, allocation: Allocation, end_date: datetime.date) -> Allocation:
     _check_allocator(actor, allocation.person)
     if end_date < allocation.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
     with transaction.atomic():
-        audited_update(allocation, auditor=Auditor(actor), expected_version=allocation.version,
-                       changes={"end_date": end_date}, clean=False,
-                       person_id=allocation.person_id)
+        audited_update(
+            allocation,
+            auditor=Auditor(actor),
+            expected_version=allocation.version,
+            changes={"end_date": end_date},
+            clean=False,
+            person_id=allocation.person_id,
+        )
     return allocation
 
 
@@ -353,20 +405,33 @@ def possible_duplicate_resolve(
         current.resolved_at = timezone.now()
         current.resolution = resolution
         current.full_clean()
-        current.save(update_fields=["status", "resolved_by", "resolved_at", "resolution",
-                                    "updated_at"])
+        current.save(
+            update_fields=["status", "resolved_by", "resolved_at", "resolution", "updated_at"]
+        )
         auditor.updated(current, before=before, person_id=current.changing_person_id)
     return current
 
 
-def hand_over_allocations(sender: Any = None, *, actor: User, worker: User, team: Team,
-                          last_day: datetime.date, kind: HandoverReason, reason: str,
-                          **_: Any) -> Handover | None:
+def hand_over_allocations(
+    sender: Any = None,
+    *,
+    actor: User,
+    worker: User,
+    team: Team,
+    last_day: datetime.date,
+    kind: HandoverReason,
+    reason: str,
+    **_: Any,
+) -> Handover | None:
     """End the worker's running and future allocations on `last_day` (each in the person's
     own change history) and list those people for the team leader. The receiver of
     accounts' `casework_ended` (connected in apps.py), inside the caller's transaction."""
-    if not (actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active
-            and actor.role == Role.ADMINISTRATOR):
+    if not (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.role == Role.ADMINISTRATOR
+    ):
         raise PermissionDenied("Only administrators record leavers and moves between teams.")
     allocations = list(
         Allocation.objects.select_for_update()
@@ -376,18 +441,30 @@ def hand_over_allocations(sender: Any = None, *, actor: User, worker: User, team
     if not allocations:
         return None
     handover = Handover.objects.create(
-        worker=worker, team=team, kind=kind, last_day=last_day, reason=reason[:300],
-        recorded_by=actor, recorded_at=timezone.now(),
+        worker=worker,
+        team=team,
+        kind=kind,
+        last_day=last_day,
+        reason=reason[:300],
+        recorded_by=actor,
+        recorded_at=timezone.now(),
         person_ids=sorted({str(a.person_id) for a in allocations}),
     )
-    change_record(actor=actor, instance=handover, action=ChangeAction.CREATE, before=None,
-                  person_id=None)
+    change_record(
+        actor=actor, instance=handover, action=ChangeAction.CREATE, before=None, person_id=None
+    )
     auditor = Auditor(actor)
     for allocation in allocations:  # each locked above
-        audited_update(allocation, auditor=auditor, expected_version=allocation.version,
-                       stored=allocation, clean=False, person_id=allocation.person_id,
-                       changes={"end_date": max(last_day, allocation.start_date)},
-                       extra={"reason": f"{kind.label}: {reason}"})
+        audited_update(
+            allocation,
+            auditor=auditor,
+            expected_version=allocation.version,
+            stored=allocation,
+            clean=False,
+            person_id=allocation.person_id,
+            changes={"end_date": max(last_day, allocation.start_date)},
+            extra={"reason": f"{kind.label}: {reason}"},
+        )
     return handover
 
 
@@ -403,8 +480,7 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def draft_save(*, actor: User, person: Person, page: str,
-               boxes: Iterable[tuple[str, str]]) -> int:
+def draft_save(*, actor: User, person: Person, page: str, boxes: Iterable[tuple[str, str]]) -> int:
     """Keep what `actor` typed into boxes on `page` of `person`'s record. `boxes` are
     (key, text) pairs; the key is "<action>|<n>|<field>" (ui/static/ui/js/drafts.js). An
     empty text removes that box's draft. Returns how many drafts are kept."""
@@ -417,16 +493,22 @@ def draft_save(*, actor: User, person: Person, page: str,
             field = rest.rpartition("|")[2]
             if not action.startswith("/") or not field:
                 raise ValidationError("That box cannot be kept.")
-            mine = Draft.objects.filter(user=actor, person=person, page=page[:500],
-                                        key=key[:600])
+            mine = Draft.objects.filter(user=actor, person=person, page=page[:500], key=key[:600])
             if not text.strip():
                 mine.delete()
                 continue
             updated = mine.update(text=text[:20_000], saved_at=now)
             if not updated:
-                Draft.objects.create(user=actor, person=person, page=page[:500],
-                                     key=key[:600], action=action[:500], field=field[:100],
-                                     text=text[:20_000], saved_at=now)
+                Draft.objects.create(
+                    user=actor,
+                    person=person,
+                    page=page[:500],
+                    key=key[:600],
+                    action=action[:500],
+                    field=field[:100],
+                    text=text[:20_000],
+                    saved_at=now,
+                )
             kept += 1
     return kept
 
@@ -437,22 +519,30 @@ def draft_list(*, actor: User, person: Person, page: str) -> list[Draft]:
     since = timezone.now() - datetime.timedelta(days=settings.GOLDENTHREAD_DRAFT_DAYS)
     with transaction.atomic():
         Draft.objects.filter(user=actor, saved_at__lt=since).delete()
-    return list(Draft.objects.filter(user=actor, person=person, page=page[:500])
-                .order_by("-saved_at"))
+    return list(
+        Draft.objects.filter(user=actor, person=person, page=page[:500]).order_by("-saved_at")
+    )
 
 
-def draft_clear_saved(*, user: User, person_id: Any, action: str,
-                      posted: dict[str, list[str]]) -> int:
+def draft_clear_saved(
+    *, user: User, person_id: Any, action: str, posted: dict[str, list[str]]
+) -> int:
     """After a form posted to `action` was saved: forget `user`'s own drafts of that form's
     boxes (the keys the page sent with it as `gt_draft_key`) and of any box posting there
     whose words were just saved; another box's draft for the same address with different
     words stays. Returns how many were forgotten."""
     require_signed_in(user, "Only a signed-in person has drafts.")
     keys = set(posted.get("gt_draft_key", []))
-    drafts = list(Draft.objects.filter(user=user, person_id=person_id).filter(
-        Q(action=action[:500], field__in=list(posted)) | Q(key__in=keys)))
-    gone = [d.pk for d in drafts if d.key in keys
-            or any(_same_text(d.text, v) for v in posted.get(d.field, []))]
+    drafts = list(
+        Draft.objects.filter(user=user, person_id=person_id).filter(
+            Q(action=action[:500], field__in=list(posted)) | Q(key__in=keys)
+        )
+    )
+    gone = [
+        d.pk
+        for d in drafts
+        if d.key in keys or any(_same_text(d.text, v) for v in posted.get(d.field, []))
+    ]
     if gone:
         Draft.objects.filter(pk__in=gone).delete()
     return len(gone)

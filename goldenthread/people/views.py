@@ -72,11 +72,13 @@ class CaseloadView(PermissionRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["query"] = query = self.search_query()
         context["search_form"] = getattr(self, "search_form", None) or CaseloadSearchForm(
-            initial={"q": query})
+            initial={"q": query}
+        )
         log_list_view(self.request, context["people"])  # names, dates of birth, CHIs
         if can(self.request.user, Permission.REVIEW_POSSIBLE_DUPLICATES):
             context["possible_duplicates_open"] = selectors.open_possible_duplicates(
-                self.request.user).count()
+                self.request.user
+            ).count()
         return context
 
 
@@ -96,13 +98,16 @@ class PersonDetailView(PersonRecordMixin, TemplateView):
         today = timezone.localdate()
         context["current_allocations"] = [a for a in allocations if a.is_active(today)]
         context["past_allocations"] = [a for a in allocations if not a.is_active(today)]
-        context["can_manage_allocations"] = can(self.request.user, Permission.MANAGE_ALLOCATIONS, person)
+        context["can_manage_allocations"] = can(
+            self.request.user, Permission.MANAGE_ALLOCATIONS, person
+        )
         context["record_sections"] = record_sections(person, self.request.user)
         return context
 
 
 CHI_REFUSALS = (
-    services.PersonAlreadyRecorded, services.PersonMayBeKnown,
+    services.PersonAlreadyRecorded,
+    services.PersonMayBeKnown,
     services.TooManyPossibleDuplicates,
 )
 
@@ -114,17 +119,24 @@ def chi_refused(view, form, exc: Exception):
     if isinstance(exc, services.PersonMayBeKnown):
         return redirect("people:possible_duplicate", duplicate_id=exc.possible_duplicate.pk)
     if isinstance(exc, services.PersonAlreadyRecorded):
-        form.add_error("chi_number", (
-            f"{exc.person.display_name} is already recorded with this CHI number. "
-            "Use the link above the form to open their record."
-        ))
-        return view.render_to_response(view.get_context_data(
-            form=form, already_recorded=exc.person))
-    form.add_error("chi_number", (
-        "You cannot save a CHI number for now: you have asked about several people who may "
-        "already be known in the last day. Ask your team leader, or leave the CHI number "
-        "blank and add it later."
-    ))
+        form.add_error(
+            "chi_number",
+            (
+                f"{exc.person.display_name} is already recorded with this CHI number. "
+                "Use the link above the form to open their record."
+            ),
+        )
+        return view.render_to_response(
+            view.get_context_data(form=form, already_recorded=exc.person)
+        )
+    form.add_error(
+        "chi_number",
+        (
+            "You cannot save a CHI number for now: you have asked about several people who may "
+            "already be known in the last day. Ask your team leader, or leave the CHI number "
+            "blank and add it later."
+        ),
+    )
     return view.form_invalid(form)
 
 
@@ -173,8 +185,10 @@ class PersonEditView(PersonRecordMixin, ServiceFormView):
     def save(self, form):
         changes = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
         return services.person_update(
-            actor=self.request.user, person=self.person,
-            expected_version=form.cleaned_data["version"], http_request=self.request,
+            actor=self.request.user,
+            person=self.person,
+            expected_version=form.cleaned_data["version"],
+            http_request=self.request,
             **changes,
         )
 
@@ -187,8 +201,9 @@ class CircleMemberFormView(PersonRecordMixin, ServiceFormView):
 
     template_name = "people/circle_form.html"
     form_class = CircleMemberForm
-    member = PersonChild("circle", kwarg="member_id", missing="No such person in this circle.",
-                         optional=True)
+    member = PersonChild(
+        "circle", kwarg="member_id", missing="No such person in this circle.", optional=True
+    )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.member}
@@ -202,11 +217,12 @@ class CircleMemberFormView(PersonRecordMixin, ServiceFormView):
     def save(self, form):
         fields = {k: form.cleaned_data[k] for k in services.CIRCLE_FIELDS}
         if self.member is None:
-            return services.circle_member_add(actor=self.request.user, person=self.person,
-                                              **fields)
+            return services.circle_member_add(actor=self.request.user, person=self.person, **fields)
         return services.circle_member_update(
-            actor=self.request.user, member=self.member,
-            expected_version=form.cleaned_data["version"], **fields,
+            actor=self.request.user,
+            member=self.member,
+            expected_version=form.cleaned_data["version"],
+            **fields,
         )
 
     def get_success_message(self, result) -> str:
@@ -273,8 +289,9 @@ class AllocationCreateView(AllocationFormView):
         return {**super().get_form_kwargs(), "team": self.person.team}
 
     def save(self, form):
-        return services.allocation_start(actor=self.request.user, person=self.person,
-                                         **form.cleaned_data)
+        return services.allocation_start(
+            actor=self.request.user, person=self.person, **form.cleaned_data
+        )
 
     def get_success_message(self, result) -> str:
         return f"{result.worker} is now allocated."
@@ -287,8 +304,9 @@ def _allocation_of(person, allocation_id):
 class AllocationEndView(AllocationFormView):
     template_name = "people/allocation_end.html"
     form_class = EndAllocationForm
-    allocation = PersonChild(_allocation_of, kwarg="allocation_id",
-                             missing="No such allocation for this person.")
+    allocation = PersonChild(
+        _allocation_of, kwarg="allocation_id", missing="No such allocation for this person."
+    )
 
     def get_initial(self):
         return {"end_date": timezone.localdate()}
@@ -299,8 +317,11 @@ class AllocationEndView(AllocationFormView):
         return context
 
     def save(self, form):
-        return services.allocation_end(actor=self.request.user, allocation=self.allocation,
-                                       end_date=form.cleaned_data["end_date"])
+        return services.allocation_end(
+            actor=self.request.user,
+            allocation=self.allocation,
+            end_date=form.cleaned_data["end_date"],
+        )
 
     def get_success_message(self, result) -> str:
         return f"{self.allocation.worker}'s allocation has ended."
@@ -335,8 +356,7 @@ class PossibleDuplicateView(PermissionRequiredMixin, ServiceFormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.duplicate = selectors.possible_duplicate_for(
-            request.user, kwargs["duplicate_id"])
+        self.duplicate = selectors.possible_duplicate_for(request.user, kwargs["duplicate_id"])
         if self.duplicate is None:
             raise PermissionDenied("This request is not yours or your team's.")
         self.is_team_leader = can(request.user, Permission.REVIEW_POSSIBLE_DUPLICATES)
@@ -352,32 +372,37 @@ class PossibleDuplicateView(PermissionRequiredMixin, ServiceFormView):
         context["team_leaders"] = selectors.team_leaders(duplicate.team_id)
         if self.is_team_leader:
             user = self.request.user
-            context["existing_team_leaders"] = selectors.team_leaders(
-                duplicate.existing_team_id)
+            context["existing_team_leaders"] = selectors.team_leaders(duplicate.existing_team_id)
             context["existing_person"] = selectors.visible_person(
-                user, duplicate.existing_person_id)
+                user, duplicate.existing_person_id
+            )
             context["changing_person"] = (
                 selectors.visible_person(user, duplicate.changing_person_id)
-                if duplicate.changing_person_id else None
+                if duplicate.changing_person_id
+                else None
             )
             # The team leader learns which team holds the record: that is in the
             # person's access log too, so "who looked at me" stays complete.
             if self.request.method in ("GET", "HEAD"):
                 with transaction.atomic():
                     access_record(
-                        actor=user, person_id=duplicate.existing_person_id,
+                        actor=user,
+                        person_id=duplicate.existing_person_id,
                         action=AccessAction.VIEW,
                         what="people:possible_duplicate",
-                        reason=("Team leader checking a possible duplicate "
-                                f"(request {duplicate.pk}); shown the team that holds "
-                                "the record"),
+                        reason=(
+                            "Team leader checking a possible duplicate "
+                            f"(request {duplicate.pk}); shown the team that holds "
+                            "the record"
+                        ),
                         request=self.request,
                     )
         return context
 
     def save(self, form):
         return services.possible_duplicate_resolve(
-            actor=self.request.user, possible_duplicate=self.duplicate,
+            actor=self.request.user,
+            possible_duplicate=self.duplicate,
             resolution=form.cleaned_data["resolution"],
         )
 
@@ -437,10 +462,15 @@ class DraftsView(PersonRecordMixin, View):
         if page is None:
             return JsonResponse({"drafts": []})  # no page of this record: nothing kept
         drafts = services.draft_list(actor=request.user, person=self.person, page=page)
-        return JsonResponse({"drafts": [
-            {"key": d.key, "text": d.text, "saved": presenters.draft_saved_text(d.saved_at)}
-            for d in drafts
-        ]}, headers={"Cache-Control": "no-store"})
+        return JsonResponse(
+            {
+                "drafts": [
+                    {"key": d.key, "text": d.text, "saved": presenters.draft_saved_text(d.saved_at)}
+                    for d in drafts
+                ]
+            },
+            headers={"Cache-Control": "no-store"},
+        )
 
     def post(self, request, *args, **kwargs):
         page = self._page(request.POST.get("page", ""))
@@ -449,15 +479,18 @@ class DraftsView(PersonRecordMixin, View):
             if from_script:
                 return JsonResponse({"kept": 0}, status=400)
             return redirect("people:detail", person_id=self.person.pk)
-        boxes = list(zip(request.POST.getlist("draft_key"), request.POST.getlist("draft_text"),
-                         strict=False))
+        boxes = list(
+            zip(request.POST.getlist("draft_key"), request.POST.getlist("draft_text"), strict=False)
+        )
         try:
-            kept = services.draft_save(actor=request.user, person=self.person, page=page,
-                                       boxes=boxes)
+            kept = services.draft_save(
+                actor=request.user, person=self.person, page=page, boxes=boxes
+            )
         except ValidationError:
             return JsonResponse({"kept": 0}, status=400)
         if from_script:
             return JsonResponse({"kept": kept})
-        messages.info(request, "We kept what you typed: it is back in its box below. "
-                               "It is not saved yet.")
+        messages.info(
+            request, "We kept what you typed: it is back in its box below. It is not saved yet."
+        )
         return redirect(page)

@@ -71,8 +71,7 @@ def plan_without(plan, texts: set[str]) -> bool:
         # A withheld item's words may be an item's label (the agreement to an outcome is
         # labelled with the outcome's words) as well as its text.
         items = [
-            i for i in section.items
-            if i.text not in texts and getattr(i, "label", "") not in texts
+            i for i in section.items if i.text not in texts and getattr(i, "label", "") not in texts
         ]
         changed = changed or len(items) != len(section.items)
         section.items = items

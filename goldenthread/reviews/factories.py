@@ -43,7 +43,8 @@ class ReviewScheduleFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     next_review_on = factory.LazyFunction(
-        lambda: timezone.localdate() + datetime.timedelta(days=90))
+        lambda: timezone.localdate() + datetime.timedelta(days=90)
+    )
     set_by = factory.LazyAttribute(lambda o: _worker(o.person))
 
 
@@ -64,7 +65,8 @@ class ReviewFactory(factory.django.DjangoModelFactory):
             status=ReviewStatus.COMPLETED,
             completed_at=factory.LazyFunction(timezone.now),
             next_review_on=factory.LazyAttribute(
-                lambda o: o.held_on + datetime.timedelta(days=182)),
+                lambda o: o.held_on + datetime.timedelta(days=182)
+            ),
             what_learned="The lift from her daughter works; the bus does not.",
         )
 

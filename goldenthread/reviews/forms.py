@@ -31,8 +31,9 @@ class StartForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
-        self.fields["held_on"].help_text = "The day you met. Today, unless you are recording " \
-                                           "a review held earlier."
+        self.fields["held_on"].help_text = (
+            "The day you met. Today, unless you are recording a review held earlier."
+        )
 
 
 class OutcomeReviewForm(forms.Form):
@@ -40,10 +41,12 @@ class OutcomeReviewForm(forms.Form):
 
     version = VersionField(required=False)  # empty until the first save
     new_measure_value = forms.DecimalField(
-        label="The measure now, as a number", required=False, max_digits=12,
+        label="The measure now, as a number",
+        required=False,
+        max_digits=12,
         decimal_places=2,
         help_text="Where the measure is a count or an amount: for example 2, for twice in "
-                  "the last month. Leave it blank if the measure is not a number.",
+        "the last month. Leave it blank if the measure is not a number.",
         error_messages={
             "invalid": "Enter the measure as a number, for example 2 or 3.5, or leave it blank.",
             "max_digits": "Enter a number with no more than 10 digits before the point.",
@@ -52,70 +55,87 @@ class OutcomeReviewForm(forms.Form):
         },
     )
     rating = forms.ChoiceField(
-        label="How far has it come?", choices=RATING_CHOICES, widget=forms.RadioSelect,
-        error_messages={"required": "Choose how far the outcome has come.",
-                        "invalid_choice": "Choose one of the ratings."},
+        label="How far has it come?",
+        choices=RATING_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how far the outcome has come.",
+            "invalid_choice": "Choose one of the ratings.",
+        },
     )
     evidence = forms.CharField(
-        label="What shows this, in everyday words", max_length=4000,
+        label="What shows this, in everyday words",
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What has happened since the last review; what the person and the people "
-                  "around them have noticed.",
+        "around them have noticed.",
         error_messages={
             "required": "Say what shows this, in everyday words: what has happened, what the "
-                        "person and others have seen.",
+            "person and others have seen.",
             "max_length": "Keep this to 4,000 characters or fewer.",
         },
     )
     decision = forms.ChoiceField(
-        label="What happens to this outcome now?", widget=forms.RadioSelect,
-        choices=[(OutcomeDecision.KEEP.value, "Keep it as it is"),
-                 (OutcomeDecision.REWRITE.value,
-                  "Rewrite it (the old wording is kept in the record)"),
-                 (OutcomeDecision.CLOSE.value,
-                  "Close it (as achieved, if you rated it achieved)")],
-        error_messages={"required": "Choose whether to keep, rewrite or close this outcome.",
-                        "invalid_choice": "Choose keep, rewrite or close."},
+        label="What happens to this outcome now?",
+        widget=forms.RadioSelect,
+        choices=[
+            (OutcomeDecision.KEEP.value, "Keep it as it is"),
+            (OutcomeDecision.REWRITE.value, "Rewrite it (the old wording is kept in the record)"),
+            (OutcomeDecision.CLOSE.value, "Close it (as achieved, if you rated it achieved)"),
+        ],
+        error_messages={
+            "required": "Choose whether to keep, rewrite or close this outcome.",
+            "invalid_choice": "Choose keep, rewrite or close.",
+        },
     )
     statement = forms.CharField(
-        label="The new outcome", max_length=2000, required=False,
+        label="The new outcome",
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only if you are rewriting it. What the person wants to change or achieve "
-                  "now, in everyday words. Say what will be different, not how.",
+        "now, in everyday words. Say what will be different, not how.",
         error_messages={"max_length": "Keep the outcome to 2,000 characters or fewer."},
     )
     baseline = forms.CharField(
-        label="Starting point now", max_length=2000, required=False,
+        label="Starting point now",
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Keep the starting point to 2,000 characters or fewer."},
     )
     measure = forms.CharField(
-        label="How we will know", max_length=1000, required=False,
+        label="How we will know",
+        max_length=1000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Keep this to 1,000 characters or fewer."},
     )
-    target_date = _date_field("When it should be achieved by", required=False,
-                              what="the date it should be achieved by")
+    target_date = _date_field(
+        "When it should be achieved by", required=False, what="the date it should be achieved by"
+    )
     assessed_need = forms.CharField(
-        label="Assessed need it meets", max_length=2000, required=False,
+        label="Assessed need it meets",
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Keep this to 2,000 characters or fewer."},
     )
 
     carry = forms.MultipleChoiceField(
-        label="What goes on under the new wording", required=False,
+        label="What goes on under the new wording",
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Ticked items move to the new wording with their costs; anything you "
-                  "untick stays with the old wording (you can move it later from the golden "
-                  "thread).",
+        "untick stays with the old wording (you can move it later from the golden "
+        "thread).",
     )
     # Sent with every form that offers the choice, so "nothing ticked" means nothing.
     carry_offered = forms.CharField(widget=forms.HiddenInput, required=False)
 
     REWRITE_FIELDS = ("statement", "baseline", "measure", "target_date", "assessed_need")
 
-    def __init__(self, *args, key: str = "", checker_url: str = "", carry_choices=(),
-                 **kwargs):
+    def __init__(self, *args, key: str = "", checker_url: str = "", carry_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.key = key
         choices = list(carry_choices)
@@ -128,21 +148,27 @@ class OutcomeReviewForm(forms.Form):
         else:
             del self.fields["carry"]
         if checker_url:
-            attrs = {**LIVE_CHECK_ATTRS, "hx-post": checker_url,
-                     "hx-trigger": "input changed delay:400ms",
-                     "hx-target": f"#checker-feedback-{key}",
-                     "hx-include": "closest form",
-                     "aria-describedby": f"checker-feedback-{key}"}
+            attrs = {
+                **LIVE_CHECK_ATTRS,
+                "hx-post": checker_url,
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": f"#checker-feedback-{key}",
+                "hx-include": "closest form",
+                "aria-describedby": f"checker-feedback-{key}",
+            }
             self.fields["statement"].widget.attrs.update(attrs)
             # Check again when the starting point or date change, not only the words (#16).
             for name in ("baseline", "target_date"):
                 self.fields[name].widget.attrs.update(
-                    {**attrs, "hx-trigger": "input changed delay:400ms, change"})
+                    {**attrs, "hx-trigger": "input changed delay:400ms, change"}
+                )
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == OutcomeDecision.REWRITE and not (
-                data.get("statement") or "").strip():
+        if (
+            data.get("decision") == OutcomeDecision.REWRITE
+            and not (data.get("statement") or "").strip()
+        ):
             self.add_error("statement", "Write the new wording of the outcome.")
         return data
 
@@ -164,28 +190,39 @@ class PersonViewForm(forms.Form):
     """The person's own view, in their words. Saved as a new row; never edits an earlier one."""
 
     in_their_words = forms.CharField(
-        label="What they said about this outcome", max_length=4000,
+        label="What they said about this outcome",
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Write it as they said it. It is shown as theirs, beside your rating, and "
-                  "is never changed.",
-        error_messages={"required": "Write what the person said about this outcome.",
-                        "max_length": "Keep this to 4,000 characters or fewer."},
+        "is never changed.",
+        error_messages={
+            "required": "Write what the person said about this outcome.",
+            "max_length": "Keep this to 4,000 characters or fewer.",
+        },
     )
     rating = forms.ChoiceField(
-        label="Their own rating", required=False, widget=forms.RadioSelect,
+        label="Their own rating",
+        required=False,
+        widget=forms.RadioSelect,
         choices=RATING_CHOICES,
         error_messages={"invalid_choice": "Choose one of the ratings, or leave it blank."},
     )
     whose_words = forms.ChoiceField(
-        label="Whose words are these?", widget=forms.RadioSelect, choices=WhoseWords.choices,
+        label="Whose words are these?",
+        widget=forms.RadioSelect,
+        choices=WhoseWords.choices,
         initial=WhoseWords.PERSON,
-        error_messages={"required": "Choose whose words these are.",
-                        "invalid_choice": "Choose whose words these are."},
+        error_messages={
+            "required": "Choose whose words these are.",
+            "invalid_choice": "Choose whose words these are.",
+        },
     )
     speaker_name = forms.CharField(
-        label="If someone spoke for them: their name, and who they are", max_length=200,
-        required=False, help_text="For example: Ann Macdonald, her daughter. Leave it blank "
-                                  "if the words are the person's own.",
+        label="If someone spoke for them: their name, and who they are",
+        max_length=200,
+        required=False,
+        help_text="For example: Ann Macdonald, her daughter. Leave it blank "
+        "if the words are the person's own.",
         error_messages={"max_length": "Keep the name to 200 characters or fewer."},
     )
 
@@ -203,8 +240,10 @@ class PersonViewForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("whose_words") == WhoseWords.ON_BEHALF and not (
-                data.get("speaker_name") or "").strip():
+        if (
+            data.get("whose_words") == WhoseWords.ON_BEHALF
+            and not (data.get("speaker_name") or "").strip()
+        ):
             self.add_error("speaker_name", "Enter the name of who spoke for the person.")
         return data
 
@@ -214,14 +253,21 @@ class SolutionReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label="Keep, change or stop it?",
         widget=forms.RadioSelect,
-        choices=[(SolutionDecision.KEEP.value, "Keep it"),
-                 (SolutionDecision.CHANGE.value, "Change it"),
-                 (SolutionDecision.STOP.value, "Stop it")],
-        error_messages={"required": "Choose whether to keep, change or stop it.",
-                        "invalid_choice": "Choose keep, change or stop."},
+        choices=[
+            (SolutionDecision.KEEP.value, "Keep it"),
+            (SolutionDecision.CHANGE.value, "Change it"),
+            (SolutionDecision.STOP.value, "Stop it"),
+        ],
+        error_messages={
+            "required": "Choose whether to keep, change or stop it.",
+            "invalid_choice": "Choose keep, change or stop.",
+        },
     )
     why = forms.CharField(
-        label="Why", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed if it is changing or stopping.",
         error_messages={"max_length": "Keep this to 2,000 characters or fewer."},
     )
@@ -240,14 +286,17 @@ class FinishForm(forms.Form):
     version = VersionField()
     held_on = _date_field("Date of the review", what="the date of the review")
     what_learned = forms.CharField(
-        label="What we learned at this review", max_length=8000, required=False,
+        label="What we learned at this review",
+        max_length=8000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What has worked, what has not, and what changes because of it. Needed "
-                  "before you finish.",
+        "before you finish.",
         error_messages={"max_length": "Keep this to 8,000 characters or fewer."},
     )
-    next_review_on = _date_field("Date of the next review", required=False,
-                                 what="the date of the next review")
+    next_review_on = _date_field(
+        "Date of the next review", required=False, what="the date of the next review"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -259,12 +308,20 @@ class FinishForm(forms.Form):
 class DueFilterForm(forms.Form):
     """The worklist's filter and sort, from the query string (validated)."""
 
-    show = forms.ChoiceField(label="Show", choices=SHOW_CHOICES, required=False,
-                             widget=forms.RadioSelect,
-                             error_messages={"invalid_choice": "Choose which reviews to show."})
-    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False,
-                             widget=forms.Select,
-                             error_messages={"invalid_choice": "Choose how to sort the list."})
+    show = forms.ChoiceField(
+        label="Show",
+        choices=SHOW_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose which reviews to show."},
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        required=False,
+        widget=forms.Select,
+        error_messages={"invalid_choice": "Choose how to sort the list."},
+    )
 
     def values(self) -> tuple[str, str]:
         """(show, sort): defaults where nothing valid was given."""

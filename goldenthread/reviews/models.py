@@ -40,16 +40,13 @@ def review_interval_days() -> int:
     """How long after an outcome is agreed (or a review is held) the next review is due,
     unless someone sets a date. Setting: GOLDENTHREAD_REVIEW_INTERVAL_DAYS (default 182,
     about six months)."""
-    return int(getattr(settings, "GOLDENTHREAD_REVIEW_INTERVAL_DAYS",
-                       DEFAULT_REVIEW_INTERVAL_DAYS))
+    return int(getattr(settings, "GOLDENTHREAD_REVIEW_INTERVAL_DAYS", DEFAULT_REVIEW_INTERVAL_DAYS))
 
 
 class ReviewSchedule(VersionedModel):
     """When the person's next review is due. Every change is in the change history."""
 
-    person = models.OneToOneField(
-        Person, on_delete=models.PROTECT, related_name="review_schedule"
-    )
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="review_schedule")
     next_review_on = models.DateField("Date of the next review")
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -71,21 +68,26 @@ class Review(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     what_learned = models.TextField(
-        "What we learned at this review", max_length=8000, blank=True,
+        "What we learned at this review",
+        max_length=8000,
+        blank=True,
         help_text="What has worked, what has not, and what changes because of it.",
     )
-    status = models.CharField(max_length=10, choices=ReviewStatus.choices,
-                              default=ReviewStatus.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     next_review_on = models.DateField("Date of the next review", null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-created_at"]
-        indexes = [models.Index(fields=["person", "status", "-held_on"],
-                                name="review_person_status_held")]
+        indexes = [
+            models.Index(fields=["person", "status", "-held_on"], name="review_person_status_held")
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ReviewStatus.values),
-                                   name="review_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values), name="review_status_valid"
+            ),
             # A finished review has a time it was finished and the next review's date.
             models.CheckConstraint(
                 condition=Q(status=ReviewStatus.DRAFT)
@@ -98,8 +100,11 @@ class Review(VersionedModel):
                 name="review_next_after_held",
             ),
             # One review in progress at a time for a person.
-            models.UniqueConstraint(fields=["person"], condition=Q(status=ReviewStatus.DRAFT),
-                                    name="review_one_draft_per_person"),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status=ReviewStatus.DRAFT),
+                name="review_one_draft_per_person",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,18 +135,24 @@ class OutcomeReview(VersionedModel):
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="outcome_reviews")
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="reviews")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT,
-                               related_name="outcome_reviews")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="outcome_reviews")
     new_measure_value = models.DecimalField(
-        "The measure now (a number, if it has one)", max_digits=12, decimal_places=2,
-        null=True, blank=True,
+        "The measure now (a number, if it has one)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     rating = models.CharField("How far has it come?", max_length=15, choices=Rating.choices)
     evidence = models.TextField("What shows this, in everyday words", max_length=4000)
-    decision = models.CharField("What happens to this outcome now?", max_length=10,
-                                choices=OutcomeDecision.choices)
+    decision = models.CharField(
+        "What happens to this outcome now?", max_length=10, choices=OutcomeDecision.choices
+    )
     new_outcome = models.OneToOneField(
-        Outcome, on_delete=models.PROTECT, null=True, blank=True,
+        Outcome,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="rewritten_at_review",
         help_text="The outcome it was rewritten as, when the decision was to rewrite it.",
     )
@@ -152,12 +163,16 @@ class OutcomeReview(VersionedModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "outcome"],
-                                    name="outcome_review_once_per_review"),
-            models.CheckConstraint(condition=Q(rating__in=Rating.values),
-                                   name="outcome_review_rating_valid"),
-            models.CheckConstraint(condition=Q(decision__in=OutcomeDecision.values),
-                                   name="outcome_review_decision_valid"),
+            models.UniqueConstraint(
+                fields=["review", "outcome"], name="outcome_review_once_per_review"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=Rating.values), name="outcome_review_rating_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=OutcomeDecision.values),
+                name="outcome_review_decision_valid",
+            ),
             # A rewritten outcome always points at its new wording, and only then.
             models.CheckConstraint(
                 condition=(Q(decision=OutcomeDecision.REWRITE) & Q(new_outcome__isnull=False))
@@ -185,13 +200,18 @@ class PersonView(AppendOnlyModel):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="person_views")
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="person_views")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="review_views")
-    rating = models.CharField("Their rating", max_length=15, choices=Rating.choices,
-                              blank=True)
+    rating = models.CharField("Their rating", max_length=15, choices=Rating.choices, blank=True)
     in_their_words = models.TextField("What they said", max_length=4000)
-    whose_words = models.CharField("Whose words these are", max_length=15,
-                                   choices=WhoseWords.choices, default=WhoseWords.PERSON)
+    whose_words = models.CharField(
+        "Whose words these are",
+        max_length=15,
+        choices=WhoseWords.choices,
+        default=WhoseWords.PERSON,
+    )
     speaker_name = models.CharField(
-        "Name of who spoke for them", max_length=200, blank=True,
+        "Name of who spoke for them",
+        max_length=200,
+        blank=True,
         help_text="For example: 'Ann Macdonald, her daughter'.",
     )
     recorded_by = models.ForeignKey(
@@ -201,10 +221,13 @@ class PersonView(AppendOnlyModel):
     class Meta:
         ordering = ["at"]
         constraints = [
-            models.CheckConstraint(condition=Q(rating="") | Q(rating__in=Rating.values),
-                                   name="person_view_rating_valid"),
-            models.CheckConstraint(condition=Q(whose_words__in=WhoseWords.values),
-                                   name="person_view_whose_valid"),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(rating__in=Rating.values),
+                name="person_view_rating_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(whose_words__in=WhoseWords.values), name="person_view_whose_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(whose_words=WhoseWords.ON_BEHALF) | ~Q(speaker_name=""),
                 name="person_view_on_behalf_named",
@@ -222,13 +245,12 @@ class SolutionDecision(models.TextChoices):
 
 
 class SolutionReview(VersionedModel):
-    review = models.ForeignKey(Review, on_delete=models.PROTECT,
-                               related_name="solution_reviews")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="solution_reviews")
     solution = models.ForeignKey(Solution, on_delete=models.PROTECT, related_name="reviews")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT,
-                               related_name="solution_reviews")
-    decision = models.CharField("Keep, change or stop it?", max_length=10,
-                                choices=SolutionDecision.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="solution_reviews")
+    decision = models.CharField(
+        "Keep, change or stop it?", max_length=10, choices=SolutionDecision.choices
+    )
     why = models.TextField("Why", max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -237,10 +259,13 @@ class SolutionReview(VersionedModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "solution"],
-                                    name="solution_review_once_per_review"),
-            models.CheckConstraint(condition=Q(decision__in=SolutionDecision.values),
-                                   name="solution_review_decision_valid"),
+            models.UniqueConstraint(
+                fields=["review", "solution"], name="solution_review_once_per_review"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=SolutionDecision.values),
+                name="solution_review_decision_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(decision=SolutionDecision.KEEP) | ~Q(why=""),
                 name="solution_review_change_or_stop_has_why",

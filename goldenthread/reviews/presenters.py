@@ -150,9 +150,13 @@ def rating_chart(points: Sequence, *, title: str) -> Chart | None:
     level_y = {level: bottom - i * step for i, level in enumerate(RATING_LEVELS)}
     chart.y_labels = [(level_y[level], RATING_TEXT[level]) for level in RATING_LEVELS]
     for x, point in zip(_x_positions(len(rated)), rated, strict=True):
-        chart.points.append(ChartPoint(
-            x=x, y=level_y[Rating(point.rating)],
-            label=f"{date_text(point.held_on)}: {RATING_TEXT[Rating(point.rating)]}"))
+        chart.points.append(
+            ChartPoint(
+                x=x,
+                y=level_y[Rating(point.rating)],
+                label=f"{date_text(point.held_on)}: {RATING_TEXT[Rating(point.rating)]}",
+            )
+        )
         chart.x_labels.append((x, date_text(point.held_on, short_month=True)))
     return chart
 
@@ -175,7 +179,10 @@ def measure_chart(points: Sequence, *, title: str) -> Chart | None:
 
     chart.y_labels = [(y_of(low), measure_text(low)), (y_of(high), measure_text(high))]
     for x, point, value in zip(_x_positions(len(measured)), measured, values, strict=True):
-        chart.points.append(ChartPoint(x=x, y=y_of(value),
-                                       label=f"{date_text(point.held_on)}: {measure_text(value)}"))
+        chart.points.append(
+            ChartPoint(
+                x=x, y=y_of(value), label=f"{date_text(point.held_on)}: {measure_text(value)}"
+            )
+        )
         chart.x_labels.append((x, date_text(point.held_on, short_month=True)))
     return chart

@@ -50,8 +50,11 @@ def chain_of(outcome, outcomes_by_id: dict) -> list:
     """The outcome and every earlier wording it was rewritten from, oldest first."""
     chain = [outcome]
     seen = {outcome.pk}
-    while chain[0].replaces_id and chain[0].replaces_id in outcomes_by_id \
-            and chain[0].replaces_id not in seen:
+    while (
+        chain[0].replaces_id
+        and chain[0].replaces_id in outcomes_by_id
+        and chain[0].replaces_id not in seen
+    ):
         earlier = outcomes_by_id[chain[0].replaces_id]
         seen.add(earlier.pk)
         chain.insert(0, earlier)
@@ -60,9 +63,13 @@ def chain_of(outcome, outcomes_by_id: dict) -> list:
 
 def view_lines(views: Iterable[PersonView], person) -> list[ViewLine]:
     return [
-        ViewLine(attribution=presenters.view_attribution(v, person), rating=v.rating,
-                 rating_text=presenters.rating_text(v.rating) if v.rating else "",
-                 words=v.in_their_words, at=v.at)
+        ViewLine(
+            attribution=presenters.view_attribution(v, person),
+            rating=v.rating,
+            rating_text=presenters.rating_text(v.rating) if v.rating else "",
+            words=v.in_their_words,
+            at=v.at,
+        )
         for v in views
     ]
 
@@ -90,18 +97,22 @@ def progress_points(
             continue
         if completed_only and row.review.status != ReviewStatus.COMPLETED:
             continue
-        points.append(ProgressPoint(
-            review_id=row.review_id, outcome_id=row.outcome_id, held_on=row.review.held_on,
-            rating=row.rating,
-            rating_text=presenters.rating_text(row.rating),
-            rating_colour=presenters.RATING_TAG_COLOUR.get(row.rating, "grey"),
-            measure_value=row.new_measure_value,
-            measure_text=presenters.measure_text(row.new_measure_value),
-            evidence=row.evidence,
-            decision_text=presenters.DECISION_TEXT.get(row.decision, ""),
-            statement=statements[row.outcome_id],
-            earlier_wording=row.outcome_id != current,
-            views=view_lines(views_by_key.get((row.review_id, row.outcome_id), []), person),
-        ))
+        points.append(
+            ProgressPoint(
+                review_id=row.review_id,
+                outcome_id=row.outcome_id,
+                held_on=row.review.held_on,
+                rating=row.rating,
+                rating_text=presenters.rating_text(row.rating),
+                rating_colour=presenters.RATING_TAG_COLOUR.get(row.rating, "grey"),
+                measure_value=row.new_measure_value,
+                measure_text=presenters.measure_text(row.new_measure_value),
+                evidence=row.evidence,
+                decision_text=presenters.DECISION_TEXT.get(row.decision, ""),
+                statement=statements[row.outcome_id],
+                earlier_wording=row.outcome_id != current,
+                views=view_lines(views_by_key.get((row.review_id, row.outcome_id), []), person),
+            )
+        )
     points.sort(key=lambda p: (p.held_on, ids.index(p.outcome_id)))
     return points

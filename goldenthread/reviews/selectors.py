@@ -41,11 +41,12 @@ def solution_for(person: Person, solution_id):
 def outcome_ids_to_review(review: Review) -> set:
     """The outcomes this review must revisit: every open outcome of the person, except those
     written at this review (a rewritten outcome's new wording)."""
-    written_here = review.outcome_reviews.filter(new_outcome__isnull=False).values(
-        "new_outcome_id")
+    written_here = review.outcome_reviews.filter(new_outcome__isnull=False).values("new_outcome_id")
     return set(
         Outcome.objects.filter(person_id=review.person_id, status=OutcomeStatus.OPEN)
-        .exclude(pk__in=written_here).values_list("pk", flat=True))
+        .exclude(pk__in=written_here)
+        .values_list("pk", flat=True)
+    )
 
 
 def outcome_ids_for_views(review: Review) -> set:
@@ -60,8 +61,10 @@ def outcome_ids_for_views(review: Review) -> set:
 def outcomes_not_yet_reviewed(review: Review) -> list[Outcome]:
     reviewed = review.outcome_reviews.values("outcome_id")
     return list(
-        Outcome.objects.filter(pk__in=outcome_ids_to_review(review)).exclude(pk__in=reviewed)
-        .order_by("created_at", "id"))
+        Outcome.objects.filter(pk__in=outcome_ids_to_review(review))
+        .exclude(pk__in=reviewed)
+        .order_by("created_at", "id")
+    )
 
 
 @dataclass
@@ -105,8 +108,9 @@ class ReviewSheet:
 def review_sheet(person: Person, review: Review) -> ReviewSheet:
     """The review page: five queries, however many outcomes and solutions."""
     outcomes = list(person.outcomes.order_by("created_at", "id"))
-    outcome_reviews = list(OutcomeReview.objects.filter(person=person).select_related("review")
-                           .order_by("created_at"))
+    outcome_reviews = list(
+        OutcomeReview.objects.filter(person=person).select_related("review").order_by("created_at")
+    )
     views = list(PersonView.objects.filter(person=person).order_by("at"))
     solutions = list(person.support_solutions.order_by("created_at", "id"))
     solution_reviews = {r.solution_id: r for r in review.solution_reviews.all()}
@@ -115,8 +119,11 @@ def review_sheet(person: Person, review: Review) -> ReviewSheet:
     here = {r.outcome_id: r for r in outcome_reviews if r.review_id == review.pk}
     written_here = {r.new_outcome_id for r in here.values() if r.new_outcome_id}
     if review.status == ReviewStatus.DRAFT:
-        in_review = [o for o in outcomes if o.pk in here
-                     or (o.status == OutcomeStatus.OPEN and o.pk not in written_here)]
+        in_review = [
+            o
+            for o in outcomes
+            if o.pk in here or (o.status == OutcomeStatus.OPEN and o.pk not in written_here)
+        ]
     else:
         in_review = [o for o in outcomes if o.pk in here]
     earlier_rows = [r for r in outcome_reviews if r.review_id != review.pk]
@@ -125,24 +132,38 @@ def review_sheet(person: Person, review: Review) -> ReviewSheet:
     for s in solutions:
         if s.status in CURRENT_STATUSES or s.pk in solution_reviews:
             solutions_by_outcome[s.outcome_id].append(
-                SolutionLine(solution=s, step_label=step_label.get(s.step, s.step),
-                             review=solution_reviews.get(s.pk)))
+                SolutionLine(
+                    solution=s,
+                    step_label=step_label.get(s.step, s.step),
+                    review=solution_reviews.get(s.pk),
+                )
+            )
     blocks = []
     for outcome in in_review:
         row = here.get(outcome.pk)
         chain = chain_of(outcome, by_id)
-        blocks.append(OutcomeBlock(
-            outcome=outcome, key=outcome.pk.hex[:8], this_review=row,
-            new_outcome=by_id.get(row.new_outcome_id) if row and row.new_outcome_id else None,
-            previous=progress_points(chain, earlier_rows, views, person),
-            views=view_lines([v for v in views
-                              if v.review_id == review.pk and v.outcome_id == outcome.pk],
-                             person),
-            solutions=sorted(solutions_by_outcome.get(outcome.pk, []),
-                             key=lambda line: list(step_label).index(line.solution.step)),
-        ))
-    missing = [b.outcome for b in blocks
-               if b.this_review is None and b.outcome.status == OutcomeStatus.OPEN]
+        blocks.append(
+            OutcomeBlock(
+                outcome=outcome,
+                key=outcome.pk.hex[:8],
+                this_review=row,
+                new_outcome=by_id.get(row.new_outcome_id) if row and row.new_outcome_id else None,
+                previous=progress_points(chain, earlier_rows, views, person),
+                views=view_lines(
+                    [v for v in views if v.review_id == review.pk and v.outcome_id == outcome.pk],
+                    person,
+                ),
+                solutions=sorted(
+                    solutions_by_outcome.get(outcome.pk, []),
+                    key=lambda line: list(step_label).index(line.solution.step),
+                ),
+            )
+        )
+    missing = [
+        b.outcome
+        for b in blocks
+        if b.this_review is None and b.outcome.status == OutcomeStatus.OPEN
+    ]
     return ReviewSheet(review=review, blocks=blocks, missing=missing)
 
 
@@ -157,18 +178,20 @@ class ReviewListRow:
 
 
 def reviews_of(person: Person) -> list[ReviewListRow]:
-    reviews = list(person.reviews.select_related("conducted_by").order_by("-held_on",
-                                                                         "-created_at"))
+    reviews = list(
+        person.reviews.select_related("conducted_by").order_by("-held_on", "-created_at")
+    )
     counts: dict = defaultdict(int)
-    for review_id in OutcomeReview.objects.filter(person=person).values_list("review_id",
-                                                                              flat=True):
+    for review_id in OutcomeReview.objects.filter(person=person).values_list(
+        "review_id", flat=True
+    ):
         counts[review_id] += 1
     views: dict = defaultdict(int)
-    for review_id in PersonView.objects.filter(person=person).values_list("review_id",
-                                                                           flat=True):
+    for review_id in PersonView.objects.filter(person=person).values_list("review_id", flat=True):
         views[review_id] += 1
-    return [ReviewListRow(review=r, outcome_count=counts[r.pk], view_count=views[r.pk])
-            for r in reviews]
+    return [
+        ReviewListRow(review=r, outcome_count=counts[r.pk], view_count=views[r.pk]) for r in reviews
+    ]
 
 
 @dataclass
@@ -191,13 +214,20 @@ def outcome_history(person: Person, outcome: Outcome) -> OutcomeHistory:
         head = replaced_by[head.pk]
         later.append(head)
     chain = chain_of(head, by_id)
-    outcome_reviews = list(OutcomeReview.objects.filter(person=person, outcome__in=chain)
-                           .select_related("review").order_by("created_at"))
+    outcome_reviews = list(
+        OutcomeReview.objects.filter(person=person, outcome__in=chain)
+        .select_related("review")
+        .order_by("created_at")
+    )
     views = list(PersonView.objects.filter(person=person, outcome__in=chain).order_by("at"))
     in_progress = person.reviews.filter(status=ReviewStatus.DRAFT).first()
     return OutcomeHistory(
-        outcome=outcome, chain=chain, later=later,
-        points=progress_points(chain, outcome_reviews, views, person), in_progress=in_progress)
+        outcome=outcome,
+        chain=chain,
+        later=later,
+        points=progress_points(chain, outcome_reviews, views, person),
+        in_progress=in_progress,
+    )
 
 
 # --- Reviews due (REV-3) ----------------------------------------------------------------------
@@ -233,29 +263,45 @@ class DueRow:
         return self.days < 0
 
 
-def reviews_due(user, *, show: str = "all", sort: str = "date",
-                today: datetime.date | None = None) -> list[DueRow]:
+def reviews_due(
+    user, *, show: str = "all", sort: str = "date", today: datetime.date | None = None
+) -> list[DueRow]:
     """The people this user may see who have a review to hold: those with a review date
     set, or with open outcomes (due one review interval after the first was agreed, or
     after the last review). Two queries, however many people."""
     today = today or timezone.localdate()
     interval = datetime.timedelta(days=review_interval_days())
-    last_review = (Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.COMPLETED)
-                   .order_by("-held_on").values("held_on")[:1])
-    first_open = (Outcome.objects.filter(person=OuterRef("pk"), status=OutcomeStatus.OPEN)
-                  .order_by("conversation__held_on").values("conversation__held_on")[:1])
+    last_review = (
+        Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.COMPLETED)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+    first_open = (
+        Outcome.objects.filter(person=OuterRef("pk"), status=OutcomeStatus.OPEN)
+        .order_by("conversation__held_on")
+        .values("conversation__held_on")[:1]
+    )
     in_progress = Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.DRAFT)
     people = (
         Person.objects.visible_to(user)
-        .annotate(scheduled_on=F("review_schedule__next_review_on"),
-                  last_review_on=Subquery(last_review), first_open_on=Subquery(first_open),
-                  review_in_progress=Exists(in_progress))
-        .filter(Q(scheduled_on__isnull=False) | Q(last_review_on__isnull=False)
-                | Q(first_open_on__isnull=False))
-        .prefetch_related(Prefetch(
-            "allocations",
-            queryset=Allocation.objects.filter(active_on(today)).select_related("worker"),
-            to_attr="current_allocations"))
+        .annotate(
+            scheduled_on=F("review_schedule__next_review_on"),
+            last_review_on=Subquery(last_review),
+            first_open_on=Subquery(first_open),
+            review_in_progress=Exists(in_progress),
+        )
+        .filter(
+            Q(scheduled_on__isnull=False)
+            | Q(last_review_on__isnull=False)
+            | Q(first_open_on__isnull=False)
+        )
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.filter(active_on(today)).select_related("worker"),
+                to_attr="current_allocations",
+            )
+        )
     )
     rows = []
     for person in people:
@@ -272,19 +318,37 @@ def reviews_due(user, *, show: str = "all", sort: str = "date",
             continue
         if show == "soon" and not 0 <= days <= SOON_DAYS:
             continue
-        rows.append(DueRow(
-            person=person,
-            workers=[a.worker.get_full_name() or a.worker.username
-                     for a in person.current_allocations],
-            due_on=due_on, scheduled=scheduled, days=days,
-            last_review_on=person.last_review_on, in_progress=person.review_in_progress,
-        ))
+        rows.append(
+            DueRow(
+                person=person,
+                workers=[
+                    a.worker.get_full_name() or a.worker.username
+                    for a in person.current_allocations
+                ],
+                due_on=due_on,
+                scheduled=scheduled,
+                days=days,
+                last_review_on=person.last_review_on,
+                in_progress=person.review_in_progress,
+            )
+        )
     if sort == "name":
-        rows.sort(key=lambda r: (r.person.family_name.lower(), r.person.given_name.lower(),
-                                 str(r.person.pk)))
+        rows.sort(
+            key=lambda r: (
+                r.person.family_name.lower(),
+                r.person.given_name.lower(),
+                str(r.person.pk),
+            )
+        )
     else:
-        rows.sort(key=lambda r: (r.due_on, r.person.family_name.lower(),
-                                 r.person.given_name.lower(), str(r.person.pk)))
+        rows.sort(
+            key=lambda r: (
+                r.due_on,
+                r.person.family_name.lower(),
+                r.person.given_name.lower(),
+                str(r.person.pk),
+            )
+        )
     return rows
 
 

@@ -81,7 +81,8 @@ def _locked_draft(review: Review) -> Review:
     if stored.status != ReviewStatus.DRAFT:
         raise ValidationError(
             "This review is finished, so it cannot change. Start a new review to record "
-            "anything new.")
+            "anything new."
+        )
     return stored
 
 
@@ -95,17 +96,22 @@ def _held_on_errors(held_on: datetime.date | None, *, today: datetime.date) -> d
     return {}
 
 
-def _next_date_errors(next_review_on: datetime.date | None, *, today: datetime.date,
-                      held_on: datetime.date | None = None,
-                      field: str = "next_review_on") -> dict[str, str]:
+def _next_date_errors(
+    next_review_on: datetime.date | None,
+    *,
+    today: datetime.date,
+    held_on: datetime.date | None = None,
+    field: str = "next_review_on",
+) -> dict[str, str]:
     """A next review date set on its own must be today or later; one agreed at a review
     must be after that review (a review recorded late may have agreed a date now past)."""
     if next_review_on is None:
         return {field: "Enter the date of the next review."}
     start = today if held_on is None else held_on
     if held_on is not None and next_review_on <= held_on:
-        return {field: "The next review must be after this review "
-                       f"({presenters.date_text(held_on)})."}
+        return {
+            field: f"The next review must be after this review ({presenters.date_text(held_on)})."
+        }
     if held_on is None and next_review_on < today:
         return {field: "The date of the next review must be today or later."}
     if next_review_on > start + LONGEST_GAP:
@@ -113,8 +119,13 @@ def _next_date_errors(next_review_on: datetime.date | None, *, today: datetime.d
     return {}
 
 
-def _schedule_write(*, actor: User, person: Person, next_review_on: datetime.date,
-                    expected_version: int | None = None) -> ReviewSchedule:
+def _schedule_write(
+    *,
+    actor: User,
+    person: Person,
+    next_review_on: datetime.date,
+    expected_version: int | None = None,
+) -> ReviewSchedule:
     schedule = ReviewSchedule.objects.select_for_update().filter(person=person).first()
     if schedule is None:
         schedule = ReviewSchedule(person=person, next_review_on=next_review_on, set_by=actor)
@@ -125,9 +136,15 @@ def _schedule_write(*, actor: User, person: Person, next_review_on: datetime.dat
         raise StaleEditError(schedule)
     if schedule.next_review_on == next_review_on:
         return schedule
-    return audited_update(schedule, auditor=Auditor(actor), expected_version=schedule.version,
-                          stored=schedule, clean=False, person_id=person.pk,
-                          changes={"next_review_on": next_review_on, "set_by": actor})
+    return audited_update(
+        schedule,
+        auditor=Auditor(actor),
+        expected_version=schedule.version,
+        stored=schedule,
+        clean=False,
+        person_id=person.pk,
+        changes={"next_review_on": next_review_on, "set_by": actor},
+    )
 
 
 # --- The schedule (REV-3) -------------------------------------------------------------------
@@ -147,8 +164,12 @@ def review_schedule_set(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        return _schedule_write(actor=actor, person=person, next_review_on=next_review_on,
-                               expected_version=expected_version)
+        return _schedule_write(
+            actor=actor,
+            person=person,
+            next_review_on=next_review_on,
+            expected_version=expected_version,
+        )
 
 
 # --- A review ------------------------------------------------------------------------------
@@ -186,38 +207,58 @@ def review_update(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        audited_update(review, auditor=Auditor(actor), expected_version=expected_version,
-                       stored=_locked_draft(review), person_id=review.person_id,
-                       changes={"held_on": held_on, "what_learned": what_learned.strip()},
-                       clean={"validate_constraints": False})
+        audited_update(
+            review,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            stored=_locked_draft(review),
+            person_id=review.person_id,
+            changes={"held_on": held_on, "what_learned": what_learned.strip()},
+            clean={"validate_constraints": False},
+        )
     return review
 
 
 def _outcome_review_errors(
-    *, rating: str, evidence: str, decision: str, review: Review, outcome: Outcome,
-    rewrite: Rewrite | None, needs_rewrite: bool,
+    *,
+    rating: str,
+    evidence: str,
+    decision: str,
+    review: Review,
+    outcome: Outcome,
+    rewrite: Rewrite | None,
+    needs_rewrite: bool,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if rating not in Rating.values:
         errors["rating"] = "Choose how far the outcome has come."
     if not evidence.strip():
-        errors["evidence"] = ("Say what shows this, in everyday words: what has happened, "
-                              "what the person and others have seen.")
+        errors["evidence"] = (
+            "Say what shows this, in everyday words: what has happened, "
+            "what the person and others have seen."
+        )
     if decision not in OutcomeDecision.values:
         errors["decision"] = "Choose whether to keep, rewrite or close this outcome."
     elif decision == OutcomeDecision.KEEP and rating == Rating.NO_LONGER_RELEVANT:
-        errors["decision"] = ("An outcome that is no longer relevant cannot be kept as it "
-                              "is: rewrite it or close it.")
+        errors["decision"] = (
+            "An outcome that is no longer relevant cannot be kept as it is: rewrite it or close it."
+        )
     if needs_rewrite:
         if rewrite is None or not rewrite.statement.strip():
             errors["statement"] = "Write the new wording of the outcome."
         elif rewrite.statement.strip() == outcome.statement.strip():
-            errors["statement"] = ("The new wording is the same as the old one. Change it, "
-                                   "or choose 'Keep it'.")
-        if rewrite is not None and rewrite.target_date is not None \
-                and rewrite.target_date <= review.held_on:
-            errors["target_date"] = ("The new date it should be achieved by must be after "
-                                     f"the review ({presenters.date_text(review.held_on)}).")
+            errors["statement"] = (
+                "The new wording is the same as the old one. Change it, or choose 'Keep it'."
+            )
+        if (
+            rewrite is not None
+            and rewrite.target_date is not None
+            and rewrite.target_date <= review.held_on
+        ):
+            errors["target_date"] = (
+                "The new date it should be achieved by must be after "
+                f"the review ({presenters.date_text(review.held_on)})."
+            )
     return errors
 
 
@@ -246,33 +287,48 @@ def carry_choices_for(outcomes) -> dict[Any, list[CarryItem]]:
     found: dict[Any, list[CarryItem]] = {pk: [] for pk in ids}
     if not ids:
         return found
-    solutions = list(Solution.objects.filter(outcome_id__in=ids, status__in=CURRENT_STATUSES)
-                     .order_by("created_at", "id"))
+    solutions = list(
+        Solution.objects.filter(outcome_id__in=ids, status__in=CURRENT_STATUSES).order_by(
+            "created_at", "id"
+        )
+    )
     moving = {s.pk for s in solutions}
     for solution in solutions:
-        found[solution.outcome_id].append(CarryItem(
-            f"solution:{solution.pk}", "solution",
-            f"Support: {solution.what} ({solution.get_status_display()})", solution))
-    lines = (BudgetLine.objects.filter(outcome_id__in=ids,
-                                       request__status__in=[*OPEN_STATUSES,
-                                                            RequestStatus.APPROVED])
-             .select_related("request").order_by("request__submitted_at", "position"))
+        found[solution.outcome_id].append(
+            CarryItem(
+                f"solution:{solution.pk}",
+                "solution",
+                f"Support: {solution.what} ({solution.get_status_display()})",
+                solution,
+            )
+        )
+    lines = (
+        BudgetLine.objects.filter(
+            outcome_id__in=ids, request__status__in=[*OPEN_STATUSES, RequestStatus.APPROVED]
+        )
+        .select_related("request")
+        .order_by("request__submitted_at", "position")
+    )
     for line in lines:
         if line.solution_id in moving:
             continue  # it goes with its solution
-        found[line.outcome_id].append(CarryItem(
-            f"line:{line.pk}", "line",
-            f"Budget line: {line.description} "
-            f"({money_per_period_text(line.amount, line.period)}, {line.request.reference})",
-            line))
+        found[line.outcome_id].append(
+            CarryItem(
+                f"line:{line.pk}",
+                "line",
+                f"Budget line: {line.description} "
+                f"({money_per_period_text(line.amount, line.period)}, {line.request.reference})",
+                line,
+            )
+        )
     for need in UnmetNeed.objects.filter(outcome_id__in=ids, met_on__isnull=True):
-        found[need.outcome_id].append(CarryItem(
-            f"need:{need.pk}", "need", f"Unmet need: {need.need[:120]}", need))
+        found[need.outcome_id].append(
+            CarryItem(f"need:{need.pk}", "need", f"Unmet need: {need.need[:120]}", need)
+        )
     return found
 
 
-def _carry_across(*, actor: User, old: Outcome, new: Outcome,
-                  carry: frozenset[str] | None) -> None:
+def _carry_across(*, actor: User, old: Outcome, new: Outcome, carry: frozenset[str] | None) -> None:
     """Move what the worker chose (all, when `carry` is None) from the rewritten outcome
     to its new wording, inside the review's transaction; each move is audited. A budget
     line that pays for a solution moves with it."""
@@ -284,8 +340,7 @@ def _carry_across(*, actor: User, old: Outcome, new: Outcome,
         if carry is not None and choice.key not in carry:
             continue
         if choice.kind == "solution":
-            support_services.solution_move(
-                actor=actor, solution=choice.item, to_outcome=new)
+            support_services.solution_move(actor=actor, solution=choice.item, to_outcome=new)
             for line in BudgetLine.objects.filter(solution=choice.item, outcome=old):
                 sds_services.budget_line_move(actor=actor, line=line, to_outcome=new)
         elif choice.kind == "line":
@@ -318,8 +373,9 @@ def outcome_review_record(
     evidence = evidence.strip()
     with transaction.atomic():
         review = _locked_draft(review)
-        existing = (OutcomeReview.objects.select_for_update()
-                    .filter(review=review, outcome=outcome).first())
+        existing = (
+            OutcomeReview.objects.select_for_update().filter(review=review, outcome=outcome).first()
+        )
         if existing is not None and expected_version != existing.version:
             raise StaleEditError(existing)
         if existing is None and expected_version is not None:
@@ -328,18 +384,25 @@ def outcome_review_record(
             if outcome.pk not in selectors.outcome_ids_to_review(review):
                 raise ValidationError(
                     "This outcome is not open, or was written at this review, so it is not "
-                    "part of this review.")
+                    "part of this review."
+                )
         else:
             if existing.decision != OutcomeDecision.KEEP:
-                done = ("rewritten" if existing.decision == OutcomeDecision.REWRITE
-                        else "closed")
+                done = "rewritten" if existing.decision == OutcomeDecision.REWRITE else "closed"
                 raise ValidationError(
                     f"This outcome was already {done} at this review, so its review cannot "
-                    "change now.")
+                    "change now."
+                )
         needs_rewrite = decision == OutcomeDecision.REWRITE
         errors = _outcome_review_errors(
-            rating=rating, evidence=evidence, decision=decision, review=review,
-            outcome=outcome, rewrite=rewrite, needs_rewrite=needs_rewrite)
+            rating=rating,
+            evidence=evidence,
+            decision=decision,
+            review=review,
+            outcome=outcome,
+            rewrite=rewrite,
+            needs_rewrite=needs_rewrite,
+        )
         if errors:
             raise ValidationError(errors)
 
@@ -347,35 +410,56 @@ def outcome_review_record(
         if needs_rewrite:
             assert rewrite is not None
             new_outcome = outcome_services.outcome_rewrite(
-                actor=actor, outcome=outcome, statement=rewrite.statement,
-                baseline=rewrite.baseline, measure=rewrite.measure,
-                target_date=rewrite.target_date, assessed_need=rewrite.assessed_need,
+                actor=actor,
+                outcome=outcome,
+                statement=rewrite.statement,
+                baseline=rewrite.baseline,
+                measure=rewrite.measure,
+                target_date=rewrite.target_date,
+                assessed_need=rewrite.assessed_need,
             )
             new_outcome_id = new_outcome.pk
             _carry_across(actor=actor, old=outcome, new=new_outcome, carry=rewrite.carry)
         elif decision == OutcomeDecision.CLOSE:
             outcome_services.outcome_close(
-                actor=actor, outcome=outcome,
-                status=(OutcomeStatus.ACHIEVED if rating == Rating.ACHIEVED
-                        else OutcomeStatus.CLOSED),
+                actor=actor,
+                outcome=outcome,
+                status=(
+                    OutcomeStatus.ACHIEVED if rating == Rating.ACHIEVED else OutcomeStatus.CLOSED
+                ),
             )
 
         if existing is None:
             row = OutcomeReview(
-                review=review, outcome=outcome, person_id=review.person_id, rating=rating,
-                evidence=evidence, decision=decision, new_measure_value=new_measure_value,
-                new_outcome_id=new_outcome_id, recorded_by=actor,
+                review=review,
+                outcome=outcome,
+                person_id=review.person_id,
+                rating=rating,
+                evidence=evidence,
+                decision=decision,
+                new_measure_value=new_measure_value,
+                new_outcome_id=new_outcome_id,
+                recorded_by=actor,
             )
             row.full_clean(validate_constraints=False)
             row.save(force_insert=True)
             Auditor(actor).created(row, person_id=review.person_id)
             return row
         audited_update(
-            existing, auditor=Auditor(actor), expected_version=existing.version,
-            stored=existing, person_id=review.person_id, clean={"validate_constraints": False},
-            changes={"rating": rating, "evidence": evidence, "decision": decision,
-                     "new_measure_value": new_measure_value, "new_outcome_id": new_outcome_id,
-                     "recorded_by": actor},
+            existing,
+            auditor=Auditor(actor),
+            expected_version=existing.version,
+            stored=existing,
+            person_id=review.person_id,
+            clean={"validate_constraints": False},
+            changes={
+                "rating": rating,
+                "evidence": evidence,
+                "decision": decision,
+                "new_measure_value": new_measure_value,
+                "new_outcome_id": new_outcome_id,
+                "recorded_by": actor,
+            },
         )
     return existing
 
@@ -413,8 +497,12 @@ def person_view_add(
         if outcome.pk not in selectors.outcome_ids_for_views(review):
             raise ValidationError("This outcome is not part of this review.")
         view = PersonView(
-            review=review, outcome=outcome, person_id=review.person_id, rating=rating,
-            in_their_words=words, whose_words=whose_words,
+            review=review,
+            outcome=outcome,
+            person_id=review.person_id,
+            rating=rating,
+            in_their_words=words,
+            whose_words=whose_words,
             speaker_name=speaker_name.strip() if whose_words == WhoseWords.ON_BEHALF else "",
             recorded_by=actor,
         )
@@ -450,34 +538,58 @@ def solution_review_record(
         raise ValidationError(errors)
     with transaction.atomic():
         review = _locked_draft(review)
-        existing = (SolutionReview.objects.select_for_update()
-                    .filter(review=review, solution=solution).first())
+        existing = (
+            SolutionReview.objects.select_for_update()
+            .filter(review=review, solution=solution)
+            .first()
+        )
         if existing is not None and expected_version != existing.version:
             raise StaleEditError(existing)
         if existing is None and expected_version is not None:
             raise ValidationError("This solution's review could not be found. Reload the page.")
-        if existing is not None and existing.decision == SolutionDecision.STOP \
-                and decision != SolutionDecision.STOP:
-            raise ValidationError({"decision": "This solution was stopped at this review. To "
-                                               "start it again, change it in the support plan."})
+        if (
+            existing is not None
+            and existing.decision == SolutionDecision.STOP
+            and decision != SolutionDecision.STOP
+        ):
+            raise ValidationError(
+                {
+                    "decision": "This solution was stopped at this review. To "
+                    "start it again, change it in the support plan."
+                }
+            )
         stored = Solution.objects.select_for_update().get(pk=solution.pk)
         if decision == SolutionDecision.STOP and stored.status in CURRENT_STATUSES:
             support_services.solution_update(
-                actor=actor, solution=stored, expected_version=stored.version,
+                actor=actor,
+                solution=stored,
+                expected_version=stored.version,
                 status=SolutionStatus.TRIED_AND_STOPPED,
                 status_note=f"Stopped at the review on {presenters.date_text(review.held_on)}: "
-                            f"{why}",
+                f"{why}",
             )
         if existing is None:
-            row = SolutionReview(review=review, solution=solution, person_id=review.person_id,
-                                 decision=decision, why=why, recorded_by=actor)
+            row = SolutionReview(
+                review=review,
+                solution=solution,
+                person_id=review.person_id,
+                decision=decision,
+                why=why,
+                recorded_by=actor,
+            )
             row.full_clean(validate_constraints=False)
             row.save(force_insert=True)
             Auditor(actor).created(row, person_id=review.person_id)
             return row
-        audited_update(existing, auditor=Auditor(actor), expected_version=existing.version,
-                       stored=existing, clean=False, person_id=review.person_id,
-                       changes={"decision": decision, "why": why, "recorded_by": actor})
+        audited_update(
+            existing,
+            auditor=Auditor(actor),
+            expected_version=existing.version,
+            stored=existing,
+            clean=False,
+            person_id=review.person_id,
+            changes={"decision": decision, "why": why, "recorded_by": actor},
+        )
     return existing
 
 
@@ -503,24 +615,37 @@ def review_complete(
         if missing:
             names = "; ".join(f"“{presenters.short(o.statement)}”" for o in missing)
             errors.setdefault("__all__", []).append(
-                f"Review every open outcome before finishing. Not reviewed yet: {names}.")
+                f"Review every open outcome before finishing. Not reviewed yet: {names}."
+            )
         if not learned:
             errors.setdefault("what_learned", []).append(
                 "Write what was learned at this review: what worked, what did not, and what "
-                "changes.")
+                "changes."
+            )
         for field, message in _next_date_errors(
-                next_review_on, today=timezone.localdate(), held_on=stored.held_on).items():
+            next_review_on, today=timezone.localdate(), held_on=stored.held_on
+        ).items():
             errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError({k: v for k, v in errors.items()})
         assert next_review_on is not None
-        audited_update(review, auditor=Auditor(actor), expected_version=expected_version,
-                       stored=stored, clean=False, person_id=review.person_id,
-                       changes={"status": ReviewStatus.COMPLETED, "completed_at": timezone.now(),
-                                "next_review_on": next_review_on, "what_learned": learned})
-        later = Review.objects.filter(person_id=review.person_id,
-                                      status=ReviewStatus.COMPLETED,
-                                      held_on__gt=review.held_on).exists()
+        audited_update(
+            review,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            stored=stored,
+            clean=False,
+            person_id=review.person_id,
+            changes={
+                "status": ReviewStatus.COMPLETED,
+                "completed_at": timezone.now(),
+                "next_review_on": next_review_on,
+                "what_learned": learned,
+            },
+        )
+        later = Review.objects.filter(
+            person_id=review.person_id, status=ReviewStatus.COMPLETED, held_on__gt=review.held_on
+        ).exists()
         if not later:  # a review recorded late does not move the date a later one set
             _schedule_write(actor=actor, person=review.person, next_review_on=next_review_on)
     return review

@@ -206,8 +206,9 @@ class GoldenThread:
 
     @property
     def provision_without_outcome(self) -> list[ProvisionLine]:
-        return [line for line in self.provision
-                if line.outcome_id is None and line.solution_id is None]
+        return [
+            line for line in self.provision if line.outcome_id is None and line.solution_id is None
+        ]
 
 
 # --- Reading it ---------------------------------------------------------------------------
@@ -216,8 +217,11 @@ class GoldenThread:
 def _current_requests(requests: dict) -> set:
     """The budget requests that are provision now: the one agreed most recently, and any
     still waiting for a decision."""
-    current = {pk for pk, r in requests.items()
-               if r.status in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)}
+    current = {
+        pk
+        for pk, r in requests.items()
+        if r.status in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)
+    }
     agreed = [r for r in requests.values() if r.status == RequestStatus.APPROVED]
     if agreed:
         latest = max(agreed, key=lambda r: (r.decided_at or r.submitted_at, r.submitted_at))
@@ -232,47 +236,69 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
 
     conversations = dict(person.conversations.values_list("id", "held_on"))
     matters = list(MattersItem.objects.filter(person=person).order_by("created_at"))
-    who = list(WhoMatters.objects.filter(person=person).select_related("circle_member")
-               .order_by("created_at"))
+    who = list(
+        WhoMatters.objects.filter(person=person)
+        .select_related("circle_member")
+        .order_by("created_at")
+    )
     aspirations = list(Aspiration.objects.filter(person=person).order_by("created_at"))
     working_items = list(WorkingItem.objects.filter(person=person).order_by("created_at"))
     changes = list(PositiveChange.objects.filter(person=person).order_by("created_at"))
     change_not_working = list(
-        PositiveChange.from_not_working.through.objects
-        .filter(positivechange__person=person).values_list("positivechange_id", "workingitem_id"))
+        PositiveChange.from_not_working.through.objects.filter(
+            positivechange__person=person
+        ).values_list("positivechange_id", "workingitem_id")
+    )
     change_aspirations = list(
-        PositiveChange.from_aspirations.through.objects
-        .filter(positivechange__person=person).values_list("positivechange_id", "aspiration_id"))
+        PositiveChange.from_aspirations.through.objects.filter(
+            positivechange__person=person
+        ).values_list("positivechange_id", "aspiration_id")
+    )
     outcomes = list(person.outcomes.order_by("created_at", "id"))
-    answers = list(OutcomeCheckAnswer.objects.filter(outcome__person=person)
-                   .exclude(answer="").values_list("outcome_id", "question"))
+    answers = list(
+        OutcomeCheckAnswer.objects.filter(outcome__person=person)
+        .exclude(answer="")
+        .values_list("outcome_id", "question")
+    )
     solutions = list(person.support_solutions.order_by("created_at", "id"))
-    lines = list(BudgetLine.objects.filter(person=person).select_related("request")
-                 .order_by("request__submitted_at", "position"))
-    unmet = list(UnmetNeed.objects.filter(person=person, met_on__isnull=True)
-                 .order_by("identified_on"))
-    reviews = list(person.reviews.select_related("conducted_by").order_by("held_on",
-                                                                           "created_at"))
-    outcome_reviews = list(OutcomeReview.objects.filter(person=person).select_related("review")
-                           .order_by("created_at"))
+    lines = list(
+        BudgetLine.objects.filter(person=person)
+        .select_related("request")
+        .order_by("request__submitted_at", "position")
+    )
+    unmet = list(
+        UnmetNeed.objects.filter(person=person, met_on__isnull=True).order_by("identified_on")
+    )
+    reviews = list(person.reviews.select_related("conducted_by").order_by("held_on", "created_at"))
+    outcome_reviews = list(
+        OutcomeReview.objects.filter(person=person).select_related("review").order_by("created_at")
+    )
     views = list(PersonView.objects.filter(person=person).order_by("at"))
-    solution_reviews = list(SolutionReview.objects.filter(person=person)
-                            .select_related("review").order_by("created_at"))
+    solution_reviews = list(
+        SolutionReview.objects.filter(person=person).select_related("review").order_by("created_at")
+    )
     schedule = ReviewSchedule.objects.filter(person=person).first()
 
     def item(row, kind: str, text: str | None = None) -> ThreadItem:
-        return ThreadItem(pk=row.pk, text=row.text if text is None else text, kind=kind,
-                          perspective=getattr(row, "perspective", ""),
-                          perspective_text=PERSPECTIVE_TEXT.get(getattr(row, "perspective", ""),
-                                                                ""),
-                          conversation_id=row.conversation_id,
-                          held_on=conversations.get(row.conversation_id))
+        return ThreadItem(
+            pk=row.pk,
+            text=row.text if text is None else text,
+            kind=kind,
+            perspective=getattr(row, "perspective", ""),
+            perspective_text=PERSPECTIVE_TEXT.get(getattr(row, "perspective", ""), ""),
+            conversation_id=row.conversation_id,
+            held_on=conversations.get(row.conversation_id),
+        )
 
     what_matters = [item(m, "what") for m in matters if m.kind == MattersKind.WHAT]
     where_matters = [item(m, "where") for m in matters if m.kind == MattersKind.WHERE]
     who_matters = [
-        item(w, "who", f"{w.circle_member.name} ({w.circle_member.relationship})"
-             + (f": {w.text}" if w.text else ""))
+        item(
+            w,
+            "who",
+            f"{w.circle_member.name} ({w.circle_member.relationship})"
+            + (f": {w.text}" if w.text else ""),
+        )
         for w in who
     ]
     aspiration_items = {a.pk: item(a, "aspiration") for a in aspirations}
@@ -305,14 +331,21 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     for row in solution_reviews:
         if row.review.status == ReviewStatus.COMPLETED:
             decisions_by_solution[row.solution_id].append(
-                (row.review.held_on, presenters.SOLUTION_DECISION_TEXT[row.decision],
-                 row.why))
+                (row.review.held_on, presenters.SOLUTION_DECISION_TEXT[row.decision], row.why)
+            )
 
     def thread_solution(s) -> ThreadSolution:
         return ThreadSolution(
-            pk=s.pk, step=s.step, what=s.what, who=s.who, status=s.status,
-            status_text=s.get_status_display(), cost_text=cost_text(s.cost, s.cost_period),
-            outcome_id=s.outcome_id, reviews=decisions_by_solution.get(s.pk, []))
+            pk=s.pk,
+            step=s.step,
+            what=s.what,
+            who=s.who,
+            status=s.status,
+            status_text=s.get_status_display(),
+            cost_text=cost_text(s.cost, s.cost_period),
+            outcome_id=s.outcome_id,
+            reviews=decisions_by_solution.get(s.pk, []),
+        )
 
     solutions_by_outcome: dict = defaultdict(list)
     for s in solutions:
@@ -323,14 +356,16 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     current_requests = _current_requests(requests)
     provision = [
         ProvisionLine(
-            pk=line.pk, description=line.description,
+            pk=line.pk,
+            description=line.description,
             amount_text=_amount_text(line.amount, line.period),
             request_reference=line.request.reference,
             request_status=line.request.get_status_display(),
             outcome_id=line.outcome_id or solution_outcome.get(line.solution_id),
             solution_id=line.solution_id,
         )
-        for line in lines if line.request_id in current_requests
+        for line in lines
+        if line.request_id in current_requests
     ]
     provision_by_outcome: dict = defaultdict(list)
     for line in provision:
@@ -346,11 +381,15 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         chain = chain_of(outcome, outcomes_by_id)
         steps = []
         for step in SupportStep:
-            found = [s for o in chain for s in solutions_by_outcome.get(o.pk, [])
-                     if s.step == step.value]
+            found = [
+                s for o in chain for s in solutions_by_outcome.get(o.pk, []) if s.step == step.value
+            ]
             if found:
-                steps.append(ThreadStep(step=step.value, number=step.number, label=step.label,
-                                        solutions=found))
+                steps.append(
+                    ThreadStep(
+                        step=step.value, number=step.number, label=step.label, solutions=found
+                    )
+                )
         return ThreadOutcome(
             outcome=outcome,
             agreed_on=agreed_at_review.get(outcome.pk)
@@ -382,15 +421,18 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             links_asp[change_id].append(aspiration_items[item_id])
     thread_changes = [
         ThreadChange(
-            change=c, held_on=conversations.get(c.conversation_id),
-            not_working=links_nw.get(c.pk, []), aspirations=links_asp.get(c.pk, []),
+            change=c,
+            held_on=conversations.get(c.conversation_id),
+            not_working=links_nw.get(c.pk, []),
+            aspirations=links_asp.get(c.pk, []),
             outcomes=[thread_outcomes[o.pk] for o in heads if o.positive_change_id == c.pk],
         )
         for c in changes
     ]
 
     ended_support = [
-        thread_solution(s) for s in solutions
+        thread_solution(s)
+        for s in solutions
         if s.status in IN_PLACE_STATUSES
         and outcomes_by_id.get(s.outcome_id) is not None
         and outcomes_by_id[s.outcome_id].status in ENDED_OUTCOME_STATUSES
@@ -407,20 +449,37 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             if r.review_id == review.pk:
                 decisions[presenters.SOLUTION_DECISION_TEXT[r.decision]] += 1
         by = review.conducted_by
-        summaries.append(ReviewSummary(
-            review=review, conducted_by=by.get_full_name() or by.username,
-            outcome_count=len(rows), ratings=dict(ratings), solution_decisions=dict(decisions)))
+        summaries.append(
+            ReviewSummary(
+                review=review,
+                conducted_by=by.get_full_name() or by.username,
+                outcome_count=len(rows),
+                ratings=dict(ratings),
+                solution_decisions=dict(decisions),
+            )
+        )
 
     thread = GoldenThread(
-        person=person, today=today, interval_days=interval, schedule=schedule,
-        what_matters=what_matters, who_matters=who_matters, where_matters=where_matters,
-        aspirations=list(aspiration_items.values()), not_working=list(not_working.values()),
-        working=working, changes=thread_changes, outcomes=list(thread_outcomes.values()),
-        ended_support=ended_support, provision=provision, reviews=summaries,
+        person=person,
+        today=today,
+        interval_days=interval,
+        schedule=schedule,
+        what_matters=what_matters,
+        who_matters=who_matters,
+        where_matters=where_matters,
+        aspirations=list(aspiration_items.values()),
+        not_working=list(not_working.values()),
+        working=working,
+        changes=thread_changes,
+        outcomes=list(thread_outcomes.values()),
+        ended_support=ended_support,
+        provision=provision,
+        reviews=summaries,
         matters_in_conversation=matters_in_conversation,
         outcome_status={o.pk: o.status for o in outcomes},
         outcome_statement={o.pk: o.statement for o in outcomes},
-        solution_outcome=solution_outcome, rewritten_on=rewritten_on,
+        solution_outcome=solution_outcome,
+        rewritten_on=rewritten_on,
     )
     thread.agreement = latest_agreement(person)
     return thread
@@ -481,15 +540,23 @@ def broken_links(thread: GoldenThread) -> list[BrokenLink]:
             if not change.not_working and not change.aspirations:
                 reasons.append(
                     f"Its positive change, “{presenters.short(change.change.text)}”, is not "
-                    "linked to anything that is not working or to an aspiration.")
+                    "linked to anything that is not working or to an aspiration."
+                )
             if not thread.matters_in_conversation.get(outcome.conversation_id, False):
                 when = presenters.date_text(change.held_on) if change.held_on else ""
                 reasons.append(
                     f"The conversation it came from{' (' + when + ')' if when else ''} "
-                    "recorded nothing about what, who or where matters to the person.")
+                    "recorded nothing about what, who or where matters to the person."
+                )
             if reasons:
-                found.append(BrokenLink(LinkKind.OUTCOME_NOT_LINKED, outcome.statement,
-                                        " ".join(reasons), f"outcome-{outcome.pk}"))
+                found.append(
+                    BrokenLink(
+                        LinkKind.OUTCOME_NOT_LINKED,
+                        outcome.statement,
+                        " ".join(reasons),
+                        f"outcome-{outcome.pk}",
+                    )
+                )
 
     for solution in thread.ended_support:
         outcome_id = solution.outcome_id
@@ -501,29 +568,44 @@ def broken_links(thread: GoldenThread) -> list[BrokenLink]:
             fix = "Link it to the new wording, or stop it."
         else:
             ended, fix = "is closed", "Stop it, or link it to an open outcome."
-        found.append(BrokenLink(
-            LinkKind.SUPPORT_NO_OUTCOME, solution.what,
-            f"It is {solution.status_text.lower()}, but the outcome it was for, "
-            f"“{statement}”, {ended}. {fix}",
-            f"solution-{solution.pk}"))
+        found.append(
+            BrokenLink(
+                LinkKind.SUPPORT_NO_OUTCOME,
+                solution.what,
+                f"It is {solution.status_text.lower()}, but the outcome it was for, "
+                f"“{statement}”, {ended}. {fix}",
+                f"solution-{solution.pk}",
+            )
+        )
 
     for line in thread.provision:
         if line.outcome_id is None and line.solution_id is None:
-            found.append(BrokenLink(
-                LinkKind.PROVISION_NO_OUTCOME, line.description,
-                f"This budget line ({line.amount_text}, budget request "
-                f"{line.request_reference}) is not linked to any outcome or solution, so "
-                "nobody can tell what difference it is meant to make.",
-                f"provision-{line.pk}"))
+            found.append(
+                BrokenLink(
+                    LinkKind.PROVISION_NO_OUTCOME,
+                    line.description,
+                    f"This budget line ({line.amount_text}, budget request "
+                    f"{line.request_reference}) is not linked to any outcome or solution, so "
+                    "nobody can tell what difference it is meant to make.",
+                    f"provision-{line.pk}",
+                )
+            )
         elif thread.outcome_status.get(line.outcome_id) in ENDED_OUTCOME_STATUSES:
             statement = presenters.short(thread.outcome_statement.get(line.outcome_id, ""))
-            ended = ("was rewritten" if thread.outcome_status[line.outcome_id]
-                     == OutcomeStatus.REPLACED else "is closed")
-            found.append(BrokenLink(
-                LinkKind.PROVISION_NO_OUTCOME, line.description,
-                f"This budget line ({line.amount_text}, budget request "
-                f"{line.request_reference}) pays toward “{statement}”, which {ended}.",
-                f"provision-{line.pk}"))
+            ended = (
+                "was rewritten"
+                if thread.outcome_status[line.outcome_id] == OutcomeStatus.REPLACED
+                else "is closed"
+            )
+            found.append(
+                BrokenLink(
+                    LinkKind.PROVISION_NO_OUTCOME,
+                    line.description,
+                    f"This budget line ({line.amount_text}, budget request "
+                    f"{line.request_reference}) pays toward “{statement}”, which {ended}.",
+                    f"provision-{line.pk}",
+                )
+            )
 
     for entry in thread.outcomes:
         outcome = entry.outcome
@@ -533,26 +615,49 @@ def broken_links(thread: GoldenThread) -> list[BrokenLink]:
         if entry.last_reviewed_on is None:
             due_by_age = entry.agreed_on + datetime.timedelta(days=interval)
             if due_by_age < today:
-                found.append(BrokenLink(
-                    LinkKind.NEVER_REVIEWED, outcome.statement,
-                    f"Agreed on {presenters.date_text(entry.agreed_on)} and never reviewed: "
-                    f"reviews are due every {_interval_words(interval)}.", anchor))
-            elif schedule_date is not None and schedule_date < today \
-                    and entry.agreed_on <= schedule_date:
-                found.append(BrokenLink(
-                    LinkKind.NEVER_REVIEWED, outcome.statement,
-                    f"Never reviewed, and the review due on "
-                    f"{presenters.date_text(schedule_date)} has passed.", anchor))
+                found.append(
+                    BrokenLink(
+                        LinkKind.NEVER_REVIEWED,
+                        outcome.statement,
+                        f"Agreed on {presenters.date_text(entry.agreed_on)} and never reviewed: "
+                        f"reviews are due every {_interval_words(interval)}.",
+                        anchor,
+                    )
+                )
+            elif (
+                schedule_date is not None
+                and schedule_date < today
+                and entry.agreed_on <= schedule_date
+            ):
+                found.append(
+                    BrokenLink(
+                        LinkKind.NEVER_REVIEWED,
+                        outcome.statement,
+                        f"Never reviewed, and the review due on "
+                        f"{presenters.date_text(schedule_date)} has passed.",
+                        anchor,
+                    )
+                )
         target = outcome.target_date
-        if target is not None and target < today and (
-            entry.last_reviewed_on is None or entry.last_reviewed_on < target
+        if (
+            target is not None
+            and target < today
+            and (entry.last_reviewed_on is None or entry.last_reviewed_on < target)
         ):
-            since = (f" The last review was on {presenters.date_text(entry.last_reviewed_on)}."
-                     if entry.last_reviewed_on else "")
-            found.append(BrokenLink(
-                LinkKind.PAST_DATE, outcome.statement,
-                f"It should have been achieved by {presenters.date_text(target)}, and it has "
-                f"not been reviewed since then.{since}", anchor))
+            since = (
+                f" The last review was on {presenters.date_text(entry.last_reviewed_on)}."
+                if entry.last_reviewed_on
+                else ""
+            )
+            found.append(
+                BrokenLink(
+                    LinkKind.PAST_DATE,
+                    outcome.statement,
+                    f"It should have been achieved by {presenters.date_text(target)}, and it has "
+                    f"not been reviewed since then.{since}",
+                    anchor,
+                )
+            )
     found.extend(agreement_links(thread))
     return found
 
@@ -572,8 +677,10 @@ def _interval_words(days: int) -> str:
 def latest_agreement(person) -> dict:
     """Outcome id → the newest agreement row from the person or their proxy (one query)."""
     rows = Agreement.objects.filter(
-        person=person, outcome__isnull=False,
-        whose__in=(AgreementWhose.PERSON, AgreementWhose.PROXY)).order_by("agreed_on", "at")
+        person=person,
+        outcome__isnull=False,
+        whose__in=(AgreementWhose.PERSON, AgreementWhose.PROXY),
+    ).order_by("agreed_on", "at")
     return {row.outcome_id: row for row in rows}
 
 
@@ -590,10 +697,13 @@ def agreement_links(thread: GoldenThread) -> list[BrokenLink]:
         if row is None:
             reason = f"No one has recorded whether {name} agrees this outcome."
         elif row.agreed == Agreed.NO:
-            reason = (f"{row.name} said on {presenters.date_text(row.agreed_on)} that they do "
-                      f"not agree: \u201c{row.not_agreed}\u201d")
+            reason = (
+                f"{row.name} said on {presenters.date_text(row.agreed_on)} that they do "
+                f"not agree: \u201c{row.not_agreed}\u201d"
+            )
         else:
             continue
-        found.append(BrokenLink(LinkKind.NEVER_AGREED, outcome.statement, reason,
-                                f"outcome-{outcome.pk}"))
+        found.append(
+            BrokenLink(LinkKind.NEVER_AGREED, outcome.statement, reason, f"outcome-{outcome.pk}")
+        )
     return found

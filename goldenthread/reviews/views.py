@@ -44,8 +44,7 @@ def _carry_choices(outcome, found=None) -> list[tuple[str, str]]:
     `found`: carry_choices_for the page's outcomes, read once."""
     if outcome.status != OutcomeStatus.OPEN:
         return []
-    items = found.get(outcome.pk, []) if found is not None \
-        else services.carry_choices(outcome)
+    items = found.get(outcome.pk, []) if found is not None else services.carry_choices(outcome)
     return [(item.key, item.label) for item in items]
 
 
@@ -57,13 +56,16 @@ class ReviewListView(PersonRecordMixin, TemplateView):
         person = self.person
         context["reviews"] = rows = selectors.reviews_of(person)
         context["in_progress"] = next(
-            (r.review for r in rows if r.review.status == ReviewStatus.DRAFT), None)
+            (r.review for r in rows if r.review.status == ReviewStatus.DRAFT), None
+        )
         schedule = getattr_or_none(person, "review_schedule")
         context["schedule"] = schedule
-        context["schedule_form"] = kwargs.get("schedule_form") or ScheduleForm(initial={
-            "version": schedule.version if schedule else None,
-            "next_review_on": schedule.next_review_on if schedule else None,
-        })
+        context["schedule_form"] = kwargs.get("schedule_form") or ScheduleForm(
+            initial={
+                "version": schedule.version if schedule else None,
+                "next_review_on": schedule.next_review_on if schedule else None,
+            }
+        )
         context["interval_days"] = review_interval_days()
         context["outcomes"] = list(person.outcomes.order_by("status", "created_at"))
         return context
@@ -89,8 +91,10 @@ class ScheduleView(PersonRecordMixin, ServiceFormView):
 
     def get_initial(self):
         schedule = self.schedule
-        return {"version": schedule.version if schedule else None,
-                "next_review_on": schedule.next_review_on if schedule else None}
+        return {
+            "version": schedule.version if schedule else None,
+            "next_review_on": schedule.next_review_on if schedule else None,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -99,9 +103,11 @@ class ScheduleView(PersonRecordMixin, ServiceFormView):
 
     def save(self, form):
         return services.review_schedule_set(
-            actor=self.request.user, person=self.person,
+            actor=self.request.user,
+            person=self.person,
             next_review_on=form.cleaned_data["next_review_on"],
-            expected_version=form.cleaned_data["version"])
+            expected_version=form.cleaned_data["version"],
+        )
 
     def get_success_message(self, result) -> str:
         return f"The next review is set for {date_text(result.next_review_on)}."
@@ -117,24 +123,26 @@ class StartView(PersonRecordMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["in_progress"] = self.person.reviews.filter(status=ReviewStatus.DRAFT).first()
-        context["open_outcomes"] = list(self.person.outcomes.filter(status=OutcomeStatus.OPEN)
-                                        .order_by("created_at"))
+        context["open_outcomes"] = list(
+            self.person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at")
+        )
         return context
 
     def save(self, form):
-        return services.review_start(actor=self.request.user, person=self.person,
-                                     held_on=form.cleaned_data["held_on"])
+        return services.review_start(
+            actor=self.request.user, person=self.person, held_on=form.cleaned_data["held_on"]
+        )
 
     def refused(self, form, exc):
         if isinstance(exc, services.ReviewInProgress):
             messages.info(self.request, exc.messages[0])
             return HttpResponseRedirect(
-                reverse("reviews:detail", args=[self.person.pk, exc.review.pk]))
+                reverse("reviews:detail", args=[self.person.pk, exc.review.pk])
+            )
         return super().refused(form, exc)
 
     def get_success_message(self, result) -> str:
-        return ("Review started. Go through each outcome with "
-                f"{presenters.first_name(self.person)}.")
+        return f"Review started. Go through each outcome with {presenters.first_name(self.person)}."
 
     def get_success_url(self) -> str:
         return reverse("reviews:detail", args=[self.person.pk, self.result.pk])
@@ -146,25 +154,41 @@ class StartView(PersonRecordMixin, ServiceFormView):
 def outcome_review_initial(block) -> dict:
     """The outcome review form as the block stands: its wording, and this review's row."""
     outcome, row = block.outcome, block.this_review
-    initial = {"statement": outcome.statement, "baseline": outcome.baseline,
-               "measure": outcome.measure, "target_date": outcome.target_date,
-               "assessed_need": outcome.assessed_need}
+    initial = {
+        "statement": outcome.statement,
+        "baseline": outcome.baseline,
+        "measure": outcome.measure,
+        "target_date": outcome.target_date,
+        "assessed_need": outcome.assessed_need,
+    }
     if row is not None:
-        measure = (None if row.new_measure_value is None
-                   else presenters.measure_text(row.new_measure_value))
-        initial.update(version=row.version, new_measure_value=measure,
-                       rating=row.rating, evidence=row.evidence, decision=row.decision)
+        measure = (
+            None
+            if row.new_measure_value is None
+            else presenters.measure_text(row.new_measure_value)
+        )
+        initial.update(
+            version=row.version,
+            new_measure_value=measure,
+            rating=row.rating,
+            evidence=row.evidence,
+            decision=row.decision,
+        )
     return initial
 
 
 def solution_review_initial(line) -> dict:
-    return ({"version": line.review.version, "decision": line.review.decision,
-             "why": line.review.why} if line.review else {})
+    return (
+        {"version": line.review.version, "decision": line.review.decision, "why": line.review.why}
+        if line.review
+        else {}
+    )
 
 
 class ReviewMixin(PersonRecordMixin):
-    review = PersonChild(selectors.review_for, kwarg="review_id",
-                         missing="No such review for this person.")
+    review = PersonChild(
+        selectors.review_for, kwarg="review_id", missing="No such review for this person."
+    )
 
     @cached_property
     def sheet(self):
@@ -176,8 +200,7 @@ class ReviewMixin(PersonRecordMixin):
 
     def outcome_url(self, block) -> str:
         """One outcome of the review on a page of its own (#16)."""
-        return reverse("reviews:outcome", args=[self.person.pk, self.review.pk,
-                                                block.outcome.pk])
+        return reverse("reviews:outcome", args=[self.person.pk, self.review.pk, block.outcome.pk])
 
     def after_saving(self, block) -> str:
         """While the review is in progress, back to that outcome's own page (the other
@@ -194,13 +217,24 @@ class ReviewMixin(PersonRecordMixin):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         earlier = blocks[index - 1] if index > 0 else None
         return {
-            "position": index + 1, "count": len(blocks),
-            "next": ({"url": self.outcome_url(following),
-                      "statement": presenters.short(following.outcome.statement, 90)}
-                     if following else None),
-            "previous": ({"url": self.outcome_url(earlier),
-                          "statement": presenters.short(earlier.outcome.statement, 90)}
-                         if earlier else None),
+            "position": index + 1,
+            "count": len(blocks),
+            "next": (
+                {
+                    "url": self.outcome_url(following),
+                    "statement": presenters.short(following.outcome.statement, 90),
+                }
+                if following
+                else None
+            ),
+            "previous": (
+                {
+                    "url": self.outcome_url(earlier),
+                    "statement": presenters.short(earlier.outcome.statement, 90),
+                }
+                if earlier
+                else None
+            ),
         }
 
     def block_for(self, outcome_id):
@@ -214,13 +248,15 @@ class ReviewMixin(PersonRecordMixin):
         row = block.this_review
         return self.review.is_draft and (
             (row is None and block.outcome.status == OutcomeStatus.OPEN)
-            or (row is not None and row.decision == OutcomeDecision.KEEP))
+            or (row is not None and row.decision == OutcomeDecision.KEEP)
+        )
 
     @cached_property
     def carry_found(self):
         """What each outcome on the page could carry to a new wording: read once."""
-        return services.carry_choices_for([b.outcome for b in self.sheet.blocks
-                                           if b.outcome.status == OutcomeStatus.OPEN])
+        return services.carry_choices_for(
+            [b.outcome for b in self.sheet.blocks if b.outcome.status == OutcomeStatus.OPEN]
+        )
 
     def decorate(self, block, *, form=None, view_form=None, solution_forms=None):
         """Attach the forms for one outcome block (bound ones when redisplaying errors)."""
@@ -231,32 +267,39 @@ class ReviewMixin(PersonRecordMixin):
         block.decision_text = presenters.decision_text(row, block.outcome) if row else ""
         block.editable = self.block_editable(block)
         if form is None and block.editable:
-            form = OutcomeReviewForm(initial=outcome_review_initial(block), key=block.key,
-                                     checker_url=_live_check_url(),
-                                     carry_choices=_carry_choices(block.outcome,
-                                                                  self.carry_found),
-                                     auto_id=f"id_{block.key}_%s")
+            form = OutcomeReviewForm(
+                initial=outcome_review_initial(block),
+                key=block.key,
+                checker_url=_live_check_url(),
+                carry_choices=_carry_choices(block.outcome, self.carry_found),
+                auto_id=f"id_{block.key}_%s",
+            )
         block.form = form
         block.form_url = reverse("reviews:outcome", args=[person.pk, review.pk, block.outcome.pk])
-        block.view_form = view_form or PersonViewForm(person=person,
-                                                      auto_id=f"id_{block.key}_view_%s")
-        block.view_url = reverse("reviews:person_view",
-                                 args=[person.pk, review.pk, block.outcome.pk])
+        block.view_form = view_form or PersonViewForm(
+            person=person, auto_id=f"id_{block.key}_view_%s"
+        )
+        block.view_url = reverse(
+            "reviews:person_view", args=[person.pk, review.pk, block.outcome.pk]
+        )
         solution_forms = solution_forms or {}
         for line in block.solutions:
             key = line.solution.pk.hex[:8]
             line.key = key
             line.url = reverse("reviews:solution", args=[person.pk, review.pk, line.solution.pk])
             line.editable = review.is_draft and not (
-                line.review is not None and line.review.decision == "stop")
+                line.review is not None and line.review.decision == "stop"
+            )
             line.form = solution_forms.get(line.solution.pk) or SolutionReviewForm(
-                initial=solution_review_initial(line), auto_id=f"id_s{key}_%s")
+                initial=solution_review_initial(line), auto_id=f"id_s{key}_%s"
+            )
         return block
 
     def finish_initial(self) -> dict:
         review = self.review
         return {
-            "version": review.version, "held_on": review.held_on,
+            "version": review.version,
+            "held_on": review.held_on,
             "what_learned": review.what_learned,
             "next_review_on": review.next_review_on
             or selectors.default_next_review(max(review.held_on, timezone.localdate())),
@@ -294,20 +337,27 @@ class ReviewDetailView(ReviewMixin, TemplateView):
         context["one_at_a_time"] = one_at_a_time
         waiting = [b for b in sheet.blocks if b.this_review is None] or sheet.blocks
         context["start_url"] = self.outcome_url(waiting[0]) if waiting else ""
-        context["missing"] = [{"statement": o.statement, "url": reverse(
-            "reviews:outcome", args=[self.person.pk, self.review.pk, o.pk])}
-            for o in sheet.missing]
+        context["missing"] = [
+            {
+                "statement": o.statement,
+                "url": reverse("reviews:outcome", args=[self.person.pk, self.review.pk, o.pk]),
+            }
+            for o in sheet.missing
+        ]
         context["tasks"] = [
-            {"title": presenters.short(b.outcome.statement, 90),
-             "url": self.outcome_url(b) if one_at_a_time else f"#outcome-{b.key}",
-             "status": "Completed" if b.this_review else "Not started",
-             "hint": b.status_text}
+            {
+                "title": presenters.short(b.outcome.statement, 90),
+                "url": self.outcome_url(b) if one_at_a_time else f"#outcome-{b.key}",
+                "status": "Completed" if b.this_review else "Not started",
+                "hint": b.status_text,
+            }
             for b in sheet.blocks
         ]
         context["finish_form"] = self.finish_form() if self.review.is_draft else None
         context["heading"] = f"Review on {date_text(self.review.held_on)}"
-        context["tasks_intro"] = (f"{sheet.reviewed_count} of {len(sheet.blocks)} reviewed."
-                                  if sheet.blocks else "")
+        context["tasks_intro"] = (
+            f"{sheet.reviewed_count} of {len(sheet.blocks)} reviewed." if sheet.blocks else ""
+        )
         return context
 
 
@@ -330,8 +380,13 @@ class OutcomeReviewView(ReviewBlockFormView):
 
     def get_form_kwargs(self):
         key = self.block.key
-        return {**super().get_form_kwargs(), "key": key, "checker_url": _live_check_url(),
-                "carry_choices": _carry_choices(self.block.outcome), "auto_id": f"id_{key}_%s"}
+        return {
+            **super().get_form_kwargs(),
+            "key": key,
+            "checker_url": _live_check_url(),
+            "carry_choices": _carry_choices(self.block.outcome),
+            "auto_id": f"id_{key}_%s",
+        }
 
     def get_initial(self):
         return outcome_review_initial(self.block)
@@ -350,20 +405,32 @@ class OutcomeReviewView(ReviewBlockFormView):
         rewrite = None
         if data["decision"] == OutcomeDecision.REWRITE:
             rewrite = services.Rewrite(
-                statement=data["statement"], baseline=data["baseline"],
-                measure=data["measure"], target_date=data["target_date"],
-                assessed_need=data["assessed_need"], carry=form.carry_keys())
+                statement=data["statement"],
+                baseline=data["baseline"],
+                measure=data["measure"],
+                target_date=data["target_date"],
+                assessed_need=data["assessed_need"],
+                carry=form.carry_keys(),
+            )
         return services.outcome_review_record(
-            actor=self.request.user, review=self.review, outcome=self.block.outcome,
-            rating=data["rating"], evidence=data["evidence"],
-            decision=data["decision"], new_measure_value=data["new_measure_value"],
-            rewrite=rewrite, expected_version=data["version"])
+            actor=self.request.user,
+            review=self.review,
+            outcome=self.block.outcome,
+            rating=data["rating"],
+            evidence=data["evidence"],
+            decision=data["decision"],
+            new_measure_value=data["new_measure_value"],
+            rewrite=rewrite,
+            expected_version=data["version"],
+        )
 
     def get_success_message(self, result) -> str:
-        return {OutcomeDecision.KEEP: "Review of this outcome saved.",
-                OutcomeDecision.REWRITE: "Outcome rewritten. The old wording is kept in the "
-                                         "record, linked to the new one.",
-                OutcomeDecision.CLOSE: "Review saved and the outcome closed."}[result.decision]
+        return {
+            OutcomeDecision.KEEP: "Review of this outcome saved.",
+            OutcomeDecision.REWRITE: "Outcome rewritten. The old wording is kept in the "
+            "record, linked to the new one.",
+            OutcomeDecision.CLOSE: "Review saved and the outcome closed.",
+        }[result.decision]
 
     def get_stale_values(self, current, form):
         return [
@@ -381,8 +448,11 @@ class PersonViewAddView(ReviewBlockFormView):
     form_class = PersonViewForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "person": self.person,
-                "auto_id": f"id_{self.block.key}_view_%s"}
+        return {
+            **super().get_form_kwargs(),
+            "person": self.person,
+            "auto_id": f"id_{self.block.key}_view_%s",
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -394,9 +464,14 @@ class PersonViewAddView(ReviewBlockFormView):
     def save(self, form):
         data = form.cleaned_data
         return services.person_view_add(
-            actor=self.request.user, review=self.review, outcome=self.block.outcome,
-            in_their_words=data["in_their_words"], rating=data["rating"],
-            whose_words=data["whose_words"], speaker_name=data["speaker_name"])
+            actor=self.request.user,
+            review=self.review,
+            outcome=self.block.outcome,
+            in_their_words=data["in_their_words"],
+            rating=data["rating"],
+            whose_words=data["whose_words"],
+            speaker_name=data["speaker_name"],
+        )
 
     def get_success_message(self, result) -> str:
         return f"{presenters.first_name(self.person)}'s view is saved beside yours."
@@ -405,8 +480,9 @@ class PersonViewAddView(ReviewBlockFormView):
 class SolutionReviewView(ReviewMixin, ServiceFormView):
     template_name = "reviews/review_solution.html"
     form_class = SolutionReviewForm
-    solution = PersonChild(selectors.solution_for, kwarg="solution_id",
-                           missing="No such solution for this person.")
+    solution = PersonChild(
+        selectors.solution_for, kwarg="solution_id", missing="No such solution for this person."
+    )
 
     @cached_property
     def line(self):
@@ -433,8 +509,13 @@ class SolutionReviewView(ReviewMixin, ServiceFormView):
     def save(self, form):
         data = form.cleaned_data
         return services.solution_review_record(
-            actor=self.request.user, review=self.review, solution=self.line[1].solution,
-            decision=data["decision"], why=data["why"], expected_version=data["version"])
+            actor=self.request.user,
+            review=self.review,
+            solution=self.line[1].solution,
+            decision=data["decision"],
+            why=data["why"],
+            expected_version=data["version"],
+        )
 
     def get_success_message(self, result) -> str:
         return f"Decision about “{self.line[1].solution.what}” saved."
@@ -479,15 +560,23 @@ class FinishView(ReviewMixin, ServiceFormView):
         review, actor = self.review, self.request.user
         self.finishing = self.request.POST.get("action") == "finish"
         version = data["version"]
-        if (data["held_on"], data["what_learned"].strip()) != (
-                review.held_on, review.what_learned):
-            services.review_update(actor=actor, review=review, expected_version=version,
-                                   held_on=data["held_on"], what_learned=data["what_learned"])
+        if (data["held_on"], data["what_learned"].strip()) != (review.held_on, review.what_learned):
+            services.review_update(
+                actor=actor,
+                review=review,
+                expected_version=version,
+                held_on=data["held_on"],
+                what_learned=data["what_learned"],
+            )
             version = review.version
         if self.finishing:
-            services.review_complete(actor=actor, review=review, expected_version=version,
-                                     next_review_on=data["next_review_on"],
-                                     what_learned=data["what_learned"])
+            services.review_complete(
+                actor=actor,
+                review=review,
+                expected_version=version,
+                next_review_on=data["next_review_on"],
+                what_learned=data["what_learned"],
+            )
         return review
 
     def get_success_message(self, result) -> str:
@@ -501,8 +590,10 @@ class FinishView(ReviewMixin, ServiceFormView):
         return self.detail_url("finish")
 
     def get_stale_values(self, current, form):
-        return [("Date of the review", date_text(current.held_on)),
-                ("What we learned at this review", current.what_learned)]
+        return [
+            ("Date of the review", date_text(current.held_on)),
+            ("What we learned at this review", current.what_learned),
+        ]
 
 
 # --- Progress and the golden thread -----------------------------------------------------------
@@ -512,7 +603,9 @@ class OutcomeHistoryView(PersonRecordMixin, TemplateView):
     """One outcome's progress across reviews: a chart with its data table (REV-1)."""
 
     template_name = "reviews/outcome_history.html"
-    outcome = PersonChild("outcomes", kwarg="outcome_id", missing="No such outcome for this person.")
+    outcome = PersonChild(
+        "outcomes", kwarg="outcome_id", missing="No such outcome for this person."
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -566,26 +659,38 @@ def _glance(thread, links) -> list[dict]:
         sources += [f"Hope: “{presenters.short(i.text, 60)}”" for i in change.aspirations]
         for entry in change.outcomes:
             kinds = {link.kind for link in getattr(entry, "broken", [])}
-            current = [sol for step in entry.steps for sol in step.solutions
-                       if sol.status in CURRENT_STATUSES]
+            current = [
+                sol
+                for step in entry.steps
+                for sol in step.solutions
+                if sol.status in CURRENT_STATUSES
+            ]
             last = entry.progress[-1] if entry.progress else None
             review_broken = bool(kinds & {LinkKind.NEVER_REVIEWED, LinkKind.PAST_DATE})
-            rows.append({
-                "pk": entry.pk,
-                "change": presenters.short(change.change.text, 80),
-                "sources": sources,
-                "matters_broken": LinkKind.OUTCOME_NOT_LINKED in kinds,
-                "statement": presenters.short(entry.outcome.statement, 120),
-                "status_text": entry.status_text, "status_colour": entry.status_colour,
-                "support": [f"{presenters.short(sol.what, 50)} ({sol.status_text.lower()})"
-                            for sol in current],
-                "support_broken": any(getattr(sol, "broken", False) for sol in current)
-                or any(getattr(line, "broken", False) for line in entry.provision),
-                "review": (f"{last.rating_text}, {date_text(last.held_on)}" if last
-                           else "Not reviewed yet"),
-                "review_broken": review_broken,
-                "broken": bool(kinds) or any(getattr(sol, "broken", False) for sol in current),
-            })
+            rows.append(
+                {
+                    "pk": entry.pk,
+                    "change": presenters.short(change.change.text, 80),
+                    "sources": sources,
+                    "matters_broken": LinkKind.OUTCOME_NOT_LINKED in kinds,
+                    "statement": presenters.short(entry.outcome.statement, 120),
+                    "status_text": entry.status_text,
+                    "status_colour": entry.status_colour,
+                    "support": [
+                        f"{presenters.short(sol.what, 50)} ({sol.status_text.lower()})"
+                        for sol in current
+                    ],
+                    "support_broken": any(getattr(sol, "broken", False) for sol in current)
+                    or any(getattr(line, "broken", False) for line in entry.provision),
+                    "review": (
+                        f"{last.rating_text}, {date_text(last.held_on)}"
+                        if last
+                        else "Not reviewed yet"
+                    ),
+                    "review_broken": review_broken,
+                    "broken": bool(kinds) or any(getattr(sol, "broken", False) for sol in current),
+                }
+            )
     return rows
 
 
@@ -636,12 +741,18 @@ class ReviewsDueView(PermissionRequiredMixin, TemplateView):
         rows = selectors.reviews_due(user, show=show, sort=sort)
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
-            form=form if self.request.GET else DueFilterForm(initial={"show": "all",
-                                                                      "sort": "date"}),
+            form=form
+            if self.request.GET
+            else DueFilterForm(initial={"show": "all", "sort": "date"}),
             filter_errors=form.errors if self.request.GET else {},
-            rows=page.object_list, page_obj=page, count=len(rows), show=show, sort=sort,
+            rows=page.object_list,
+            page_obj=page,
+            count=len(rows),
+            show=show,
+            sort=sort,
             is_team_leader=leads_team,
-            heading="Reviews due for your team" if leads_team
+            heading="Reviews due for your team"
+            if leads_team
             else "Reviews due for the people you work with",
             overdue_count=sum(1 for r in rows if r.is_overdue),
             interval_text=f"{review_interval_days()} days",

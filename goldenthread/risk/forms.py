@@ -15,54 +15,84 @@ from .models import CapacityQuestion, Whose
 class RiskForm(forms.Form):
     about = forms.ChoiceField(
         label="Which outcome or solution is this about?",
-        error_messages={"required": "Choose the outcome or the solution this risk is about.",
-                        "invalid_choice": "Choose one of this person's outcomes or solutions."},
+        error_messages={
+            "required": "Choose the outcome or the solution this risk is about.",
+            "invalid_choice": "Choose one of this person's outcomes or solutions.",
+        },
     )
     activity = forms.CharField(
-        label="What the person wants to do", max_length=300,
+        label="What the person wants to do",
+        max_length=300,
         help_text="In the person's words, for example: 'go to the shops on my own'.",
-        error_messages={"required": "Say what the person wants to do.",
-                        "max_length": "Keep this to 300 characters or fewer."},
+        error_messages={
+            "required": "Say what the person wants to do.",
+            "max_length": "Keep this to 300 characters or fewer.",
+        },
     )
-    could_go_wrong = text_field("What could go wrong", rows=4, max_length=4000,
-                           required_message="Say what could go wrong.")
+    could_go_wrong = text_field(
+        "What could go wrong", rows=4, max_length=4000, required_message="Say what could go wrong."
+    )
     good_it_brings = text_field(
-        "What good it brings", rows=4, max_length=4000,
+        "What good it brings",
+        rows=4,
+        max_length=4000,
         required_message="Say what good it brings to the person (positive risk).",
         help_text="What the person gains: wellbeing, confidence, friendships, independence "
         "(Standard 6.3).",
     )
     least_restrictive = text_field(
-        "The least restrictive option considered", required=False, rows=3, max_length=4000,
+        "The least restrictive option considered",
+        required=False,
+        rows=3,
+        max_length=4000,
         help_text="The option that limits the person's freedom least, and whether it was "
         "chosen (Standard 6.4).",
     )
-    decision = text_field("What was decided", required=False, rows=3, max_length=4000,
-                     help_text="Leave blank if it is not decided yet.")
-    reasons = text_field("Why it was decided", required=False, rows=3, max_length=4000,
-                    help_text="Decisions are proportionate and their reasons recorded "
-                    "(Standard 6.5).")
+    decision = text_field(
+        "What was decided",
+        required=False,
+        rows=3,
+        max_length=4000,
+        help_text="Leave blank if it is not decided yet.",
+    )
+    reasons = text_field(
+        "Why it was decided",
+        required=False,
+        rows=3,
+        max_length=4000,
+        help_text="Decisions are proportionate and their reasons recorded (Standard 6.5).",
+    )
     decided_on = date_field("Date decided", required=False)
     review_on = date_field("When to look at it again", required=False)
     capacity_in_question = radio_field(
         "Is the person's capacity to make this decision in question?",
-        CapacityQuestion.choices, inline=True,
+        CapacityQuestion.choices,
+        inline=True,
         message="Say whether the person's capacity to decide is in question.",
     )
     capacity_notes = text_field("About capacity", required=False, rows=2)
     decision_supported_by = forms.CharField(
-        label="Who supported the person to make the decision", required=False, max_length=300,
+        label="Who supported the person to make the decision",
+        required=False,
+        max_length=300,
         help_text="Supported decision-making comes before anyone decides for the person "
         "(Standard 6.7).",
         error_messages={"max_length": "Keep this to 300 characters or fewer."},
     )
     views_conflict = radio_field(
-        "Does a guardian's or attorney's view conflict with what the person wants?", YES_NO,
-        inline=True, message="Say whether there is a conflict of views.",
+        "Does a guardian's or attorney's view conflict with what the person wants?",
+        YES_NO,
+        inline=True,
+        message="Say whether there is a conflict of views.",
         help_text="Record each view separately after saving, so they are kept side by side.",
     )
-    conflict_handling = text_field("How the conflict is being dealt with", required=False, rows=3,
-                              max_length=4000, help_text="Standard 6.8.")
+    conflict_handling = text_field(
+        "How the conflict is being dealt with",
+        required=False,
+        rows=3,
+        max_length=4000,
+        help_text="Standard 6.8.",
+    )
 
     def __init__(self, *args, person, risk=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,12 +103,32 @@ class RiskForm(forms.Form):
         if risk is not None:
             self.fields["version"] = VersionField()
             about = f"s:{risk.solution_id}" if risk.solution_id else f"o:{risk.outcome_id}"
-            self.initial.update({name: getattr(risk, name) for name in (
-                "activity", "could_go_wrong", "good_it_brings", "least_restrictive",
-                "decision", "reasons", "decided_on", "review_on", "capacity_in_question",
-                "capacity_notes", "decision_supported_by", "conflict_handling")})
-            self.initial.update({"about": about, "version": risk.version,
-                                 "views_conflict": "yes" if risk.views_conflict else "no"})
+            self.initial.update(
+                {
+                    name: getattr(risk, name)
+                    for name in (
+                        "activity",
+                        "could_go_wrong",
+                        "good_it_brings",
+                        "least_restrictive",
+                        "decision",
+                        "reasons",
+                        "decided_on",
+                        "review_on",
+                        "capacity_in_question",
+                        "capacity_notes",
+                        "decision_supported_by",
+                        "conflict_handling",
+                    )
+                }
+            )
+            self.initial.update(
+                {
+                    "about": about,
+                    "version": risk.version,
+                    "views_conflict": "yes" if risk.views_conflict else "no",
+                }
+            )
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -89,17 +139,26 @@ class RiskForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    name = forms.CharField(label="Who", max_length=200,
-                           error_messages={"required": "Enter who agreed.",
-                                           "max_length": "Keep this to 200 characters or fewer."})
-    role = forms.CharField(
-        label="Who they are", max_length=120,
-        help_text="For example: 'Jean herself', 'daughter', 'social worker', 'club secretary'.",
-        error_messages={"required": "Say who they are to the person.",
-                        "max_length": "Keep this to 120 characters or fewer."},
+    name = forms.CharField(
+        label="Who",
+        max_length=200,
+        error_messages={
+            "required": "Enter who agreed.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
     )
-    agreed_to = text_field("What they agreed to do or accept",
-                      required_message="Say what they agreed to.")
+    role = forms.CharField(
+        label="Who they are",
+        max_length=120,
+        help_text="For example: 'Jean herself', 'daughter', 'social worker', 'club secretary'.",
+        error_messages={
+            "required": "Say who they are to the person.",
+            "max_length": "Keep this to 120 characters or fewer.",
+        },
+    )
+    agreed_to = text_field(
+        "What they agreed to do or accept", required_message="Say what they agreed to."
+    )
     agreed_on = date_field("Date agreed")
 
     def __init__(self, *args, **kwargs):
@@ -109,12 +168,21 @@ class AgreementForm(forms.Form):
 
 class ViewForm(forms.Form):
     whose = radio_field("Whose view is this?", Whose.choices, message="Choose whose view this is.")
-    name = forms.CharField(label="Their name", max_length=200,
-                           error_messages={"required": "Enter their name.",
-                                           "max_length": "Keep this to 200 characters or fewer."})
-    view = text_field("Their view, in their words", rows=4, max_length=4000,
-                 required_message="Write their view, in their words.",
-                 help_text="It is kept beside everyone else's view; nothing is overwritten.")
+    name = forms.CharField(
+        label="Their name",
+        max_length=200,
+        error_messages={
+            "required": "Enter their name.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+    view = text_field(
+        "Their view, in their words",
+        rows=4,
+        max_length=4000,
+        required_message="Write their view, in their words.",
+        help_text="It is kept beside everyone else's view; nothing is overwritten.",
+    )
     given_on = date_field("Date given")
 
     def __init__(self, *args, **kwargs):

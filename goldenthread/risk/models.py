@@ -43,16 +43,20 @@ class RiskEnablement(VersionedModel):
         Solution, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
     )
     activity = models.CharField(
-        "What the person wants to do", max_length=300,
+        "What the person wants to do",
+        max_length=300,
         help_text="For example: 'walk to the bowling club on her own'.",
     )
     could_go_wrong = models.TextField("What could go wrong", max_length=4000)
     good_it_brings = models.TextField(
-        "What good it brings", max_length=4000,
+        "What good it brings",
+        max_length=4000,
         help_text="What the person gains: wellbeing, confidence, friendships, independence.",
     )
     least_restrictive = models.TextField(
-        "The least restrictive option considered", max_length=4000, blank=True,
+        "The least restrictive option considered",
+        max_length=4000,
+        blank=True,
         help_text="The option that limits the person's freedom least, and whether it was chosen.",
     )
     decision = models.TextField("What was decided", max_length=4000, blank=True)
@@ -60,12 +64,16 @@ class RiskEnablement(VersionedModel):
     decided_on = models.DateField("Date decided", null=True, blank=True)
     review_on = models.DateField("When to look at it again", null=True, blank=True)
     capacity_in_question = models.CharField(
-        "Is the person's capacity to make this decision in question?", max_length=10,
-        choices=CapacityQuestion.choices, default=CapacityQuestion.NO,
+        "Is the person's capacity to make this decision in question?",
+        max_length=10,
+        choices=CapacityQuestion.choices,
+        default=CapacityQuestion.NO,
     )
     capacity_notes = models.TextField("About capacity", max_length=2000, blank=True)
     decision_supported_by = models.CharField(
-        "Who supported the person to make the decision", max_length=300, blank=True,
+        "Who supported the person to make the decision",
+        max_length=300,
+        blank=True,
         help_text="For example: 'her advocate from Northfield Advocacy', 'her daughter Ann'.",
     )
     views_conflict = models.BooleanField(
@@ -95,7 +103,8 @@ class RiskEnablement(VersionedModel):
                 name="risk_decision_has_reasons_and_date",
             ),
             models.CheckConstraint(
-                condition=Q(review_on__isnull=True) | Q(decided_on__isnull=True)
+                condition=Q(review_on__isnull=True)
+                | Q(decided_on__isnull=True)
                 | Q(review_on__gte=models.F("decided_on")),
                 name="risk_review_after_decision",
             ),
@@ -141,7 +150,8 @@ class RiskAgreement(RiskHistoryRow):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     name = models.CharField("Who", max_length=200)
     role = models.CharField(
-        "Who they are", max_length=120,
+        "Who they are",
+        max_length=120,
         help_text="For example: 'Jean herself', 'daughter', 'social worker', 'club secretary'.",
     )
     agreed_to = models.TextField("What they agreed to do or accept", max_length=2000)
@@ -184,5 +194,7 @@ class RiskView(RiskHistoryRow):
     class Meta:
         ordering = ["given_on", "at"]
         constraints = [
-            models.CheckConstraint(condition=Q(whose__in=Whose.values), name="risk_view_whose_valid"),
+            models.CheckConstraint(
+                condition=Q(whose__in=Whose.values), name="risk_view_whose_valid"
+            ),
         ]

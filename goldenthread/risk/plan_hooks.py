@@ -14,8 +14,10 @@ def risks_section(data: PlanRiskSection):
         return None
     items = []
     for risk in data.risks:
-        parts = [f"What could go wrong: {risk.could_go_wrong}",
-                 f"What good it brings: {risk.good_it_brings}"]
+        parts = [
+            f"What could go wrong: {risk.could_go_wrong}",
+            f"What good it brings: {risk.good_it_brings}",
+        ]
         if risk.least_restrictive:
             parts.append(f"The option that limits you least: {risk.least_restrictive}")
         if risk.decision:
@@ -30,12 +32,20 @@ def risks_section(data: PlanRiskSection):
             parts.append(f"Your {view.whose.lower()} ({view.name}) said: \u201c{view.view}\u201d")
         if risk.views_conflict and risk.conflict_handling:
             parts.append(f"How we are working out the difference: {risk.conflict_handling}")
-        easy = f"{risk.activity}. It could go wrong if: {risk.could_go_wrong} " \
-               f"It is good for me because: {risk.good_it_brings}"
-        items.append(PlanItem(label=risk.activity, text=" ".join(
-            p if p.endswith((".", "\u201d", ")")) else p + "." for p in parts), easy_text=easy))
-    return PlanSection(key="risks", title="Risks we talked about",
-                       easy_title="What could go wrong?", items=items)
+        easy = (
+            f"{risk.activity}. It could go wrong if: {risk.could_go_wrong} "
+            f"It is good for me because: {risk.good_it_brings}"
+        )
+        items.append(
+            PlanItem(
+                label=risk.activity,
+                text=" ".join(p if p.endswith((".", "\u201d", ")")) else p + "." for p in parts),
+                easy_text=easy,
+            )
+        )
+    return PlanSection(
+        key="risks", title="Risks we talked about", easy_title="What could go wrong?", items=items
+    )
 
 
 def contribute_risks(person, plan) -> None:

@@ -26,8 +26,9 @@ def about_text(risk: RiskEnablement) -> str:
     """What the risk is about: the solution and its outcome, or the outcome."""
     solution, outcome = risk.solution, risk.outcome
     if solution is not None:
-        return f"{solution.what} (for: {outcome.statement})" if outcome is not None \
-            else solution.what
+        return (
+            f"{solution.what} (for: {outcome.statement})" if outcome is not None else solution.what
+        )
     return outcome.statement if outcome is not None else ""
 
 
@@ -37,17 +38,20 @@ def summary_rows(risk: RiskEnablement, *, edit_url: str | None = None) -> list[d
         ("About", about_text(risk)),
         ("What could go wrong", risk.could_go_wrong),
         ("What good it brings", risk.good_it_brings),
-        ("The least restrictive option considered",
-         risk.least_restrictive or "Not recorded yet"),
+        ("The least restrictive option considered", risk.least_restrictive or "Not recorded yet"),
         ("What was decided", risk.decision or "Not decided yet"),
     ]
     if risk.decision:
         rows += [("Why", risk.reasons), ("Date decided", date_text(risk.decided_on))]
     if risk.review_on:
         rows.append(("When to look at it again", date_text(risk.review_on)))
-    rows.append(("Capacity to make this decision",
-                 CAPACITY_TEXT[CapacityQuestion(risk.capacity_in_question)]
-                 + (f". {risk.capacity_notes}" if risk.capacity_notes else "")))
+    rows.append(
+        (
+            "Capacity to make this decision",
+            CAPACITY_TEXT[CapacityQuestion(risk.capacity_in_question)]
+            + (f". {risk.capacity_notes}" if risk.capacity_notes else ""),
+        )
+    )
     if risk.decision_supported_by:
         rows.append(("Who supported the person to decide", risk.decision_supported_by))
     if risk.views_conflict:
@@ -64,7 +68,11 @@ def side_by_side(views) -> tuple[list, list]:
     rows = []
     if person and legal:
         for index in range(max(len(person), len(legal))):
-            rows.append((person[index] if index < len(person) else None,
-                         legal[index] if index < len(legal) else None))
+            rows.append(
+                (
+                    person[index] if index < len(person) else None,
+                    legal[index] if index < len(legal) else None,
+                )
+            )
         return rows, others
     return [], [*person, *legal, *others]

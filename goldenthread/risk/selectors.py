@@ -83,8 +83,9 @@ class PlanRiskSection:
 
 
 def _view(v: RiskView) -> PlanView:
-    return PlanView(whose=Whose(v.whose).label, name=v.name, view=v.view,
-                    given_on=date_text(v.given_on))
+    return PlanView(
+        whose=Whose(v.whose).label, name=v.name, view=v.view, given_on=date_text(v.given_on)
+    )
 
 
 def plan_risk_section(person: Person) -> PlanRiskSection:
@@ -92,28 +93,38 @@ def plan_risk_section(person: Person) -> PlanRiskSection:
     section = PlanRiskSection()
     for risk in risks_for(person):
         views = list(risk.views.all())
-        section.risks.append(PlanRisk(
-            activity=risk.activity,
-            about=presenters.about_text(risk),
-            could_go_wrong=risk.could_go_wrong,
-            good_it_brings=risk.good_it_brings,
-            least_restrictive=risk.least_restrictive,
-            decision=risk.decision,
-            reasons=risk.reasons,
-            decided_on=date_text(risk.decided_on),
-            review_on=date_text(risk.review_on),
-            capacity=presenters.CAPACITY_FOR_PERSON[CapacityQuestion(risk.capacity_in_question)],
-            supported_by=risk.decision_supported_by,
-            agreements=[
-                PlanAgreement(who=f"{a.name} ({a.role})", agreed_to=a.agreed_to,
-                              agreed_on=date_text(a.agreed_on))
-                for a in risk.agreements.all()
-            ],
-            person_wishes=[_view(v) for v in views if v.whose == Whose.PERSON],
-            legal_views=[_view(v) for v in views if v.whose in LEGAL_REPRESENTATIVES],
-            other_views=[_view(v) for v in views
-                         if v.whose != Whose.PERSON and v.whose not in LEGAL_REPRESENTATIVES],
-            views_conflict=risk.views_conflict,
-            conflict_handling=risk.conflict_handling,
-        ))
+        section.risks.append(
+            PlanRisk(
+                activity=risk.activity,
+                about=presenters.about_text(risk),
+                could_go_wrong=risk.could_go_wrong,
+                good_it_brings=risk.good_it_brings,
+                least_restrictive=risk.least_restrictive,
+                decision=risk.decision,
+                reasons=risk.reasons,
+                decided_on=date_text(risk.decided_on),
+                review_on=date_text(risk.review_on),
+                capacity=presenters.CAPACITY_FOR_PERSON[
+                    CapacityQuestion(risk.capacity_in_question)
+                ],
+                supported_by=risk.decision_supported_by,
+                agreements=[
+                    PlanAgreement(
+                        who=f"{a.name} ({a.role})",
+                        agreed_to=a.agreed_to,
+                        agreed_on=date_text(a.agreed_on),
+                    )
+                    for a in risk.agreements.all()
+                ],
+                person_wishes=[_view(v) for v in views if v.whose == Whose.PERSON],
+                legal_views=[_view(v) for v in views if v.whose in LEGAL_REPRESENTATIVES],
+                other_views=[
+                    _view(v)
+                    for v in views
+                    if v.whose != Whose.PERSON and v.whose not in LEGAL_REPRESENTATIVES
+                ],
+                views_conflict=risk.views_conflict,
+                conflict_handling=risk.conflict_handling,
+            )
+        )
     return section

@@ -23,12 +23,25 @@ from goldenthread.support.models import Solution
 from .models import CapacityQuestion, RiskAgreement, RiskEnablement, RiskView, Whose
 
 RISK_FIELDS = (
-    "activity", "could_go_wrong", "good_it_brings", "least_restrictive", "decision",
-    "reasons", "decided_on", "review_on", "capacity_in_question", "capacity_notes",
-    "decision_supported_by", "views_conflict", "conflict_handling",
+    "activity",
+    "could_go_wrong",
+    "good_it_brings",
+    "least_restrictive",
+    "decision",
+    "reasons",
+    "decided_on",
+    "review_on",
+    "capacity_in_question",
+    "capacity_notes",
+    "decision_supported_by",
+    "views_conflict",
+    "conflict_handling",
 )
-TEXT_FIELDS = tuple(f for f in RISK_FIELDS if f not in {
-    "decided_on", "review_on", "capacity_in_question", "views_conflict"})
+TEXT_FIELDS = tuple(
+    f
+    for f in RISK_FIELDS
+    if f not in {"decided_on", "review_on", "capacity_in_question", "views_conflict"}
+)
 
 
 def _check_casework(actor: User | None, person: Any) -> None:
@@ -39,8 +52,9 @@ def _date_text(day: datetime.date) -> str:
     return date_text(day)
 
 
-def _risk_errors(person: Person, outcome: Outcome | None, solution: Solution | None,
-                 fields: dict[str, Any]) -> dict[str, str]:
+def _risk_errors(
+    person: Person, outcome: Outcome | None, solution: Solution | None, fields: dict[str, Any]
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if outcome is None and solution is None:
         errors["about"] = "Choose the outcome or the solution this risk is about."
@@ -78,9 +92,7 @@ def _risk_errors(person: Person, outcome: Outcome | None, solution: Solution | N
     if capacity not in CapacityQuestion.values:
         errors["capacity_in_question"] = "Choose one of the answers."
     elif capacity != CapacityQuestion.NO and not fields.get("decision_supported_by", "").strip():
-        errors["decision_supported_by"] = (
-            "Say who supported the person to make this decision."
-        )
+        errors["decision_supported_by"] = "Say who supported the person to make this decision."
     if fields.get("views_conflict") and not fields.get("conflict_handling", "").strip():
         errors["conflict_handling"] = "Say how the conflict is being dealt with."
     return errors
@@ -116,8 +128,9 @@ def risk_record(
     errors = _risk_errors(person, outcome, solution, fields)
     if errors:
         raise ValidationError(errors)
-    risk = RiskEnablement(person=person, outcome=outcome, solution=solution, recorded_by=actor,
-                          **_tidy(fields))
+    risk = RiskEnablement(
+        person=person, outcome=outcome, solution=solution, recorded_by=actor, **_tidy(fields)
+    )
     risk.full_clean()
     with transaction.atomic():
         risk.save(force_insert=True)
@@ -147,9 +160,14 @@ def risk_update(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        audited_update(risk, auditor=Auditor(actor), expected_version=expected_version,
-                       changes={**_tidy(changes), "outcome": outcome, "solution": solution},
-                       fields=[*changes, "outcome_id", "solution_id"], person_id=risk.person_id)
+        audited_update(
+            risk,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes={**_tidy(changes), "outcome": outcome, "solution": solution},
+            fields=[*changes, "outcome_id", "solution_id"],
+            person_id=risk.person_id,
+        )
     return risk
 
 
@@ -165,9 +183,11 @@ def risk_agreement_add(
     """Shared responsibility: who agreed to what."""
     _check_casework(actor, risk.person_id)
     errors: dict[str, str] = {}
-    for field, value, message in (("name", name, "Enter who agreed."),
-                                  ("role", role, "Say who they are to the person."),
-                                  ("agreed_to", agreed_to, "Say what they agreed to.")):
+    for field, value, message in (
+        ("name", name, "Enter who agreed."),
+        ("role", role, "Say who they are to the person."),
+        ("agreed_to", agreed_to, "Say what they agreed to."),
+    ):
         if not value.strip():
             errors[field] = message
     if agreed_on > timezone.localdate():
@@ -175,9 +195,15 @@ def risk_agreement_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        row = RiskAgreement(risk=risk, person_id=risk.person_id, name=name.strip(),
-                            role=role.strip(), agreed_to=agreed_to.strip(), agreed_on=agreed_on,
-                            recorded_by=actor)
+        row = RiskAgreement(
+            risk=risk,
+            person_id=risk.person_id,
+            name=name.strip(),
+            role=role.strip(),
+            agreed_to=agreed_to.strip(),
+            agreed_on=agreed_on,
+            recorded_by=actor,
+        )
         row.save()
         Auditor(actor).created(row, person_id=risk.person_id)
     return row
@@ -206,8 +232,15 @@ def risk_view_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        row = RiskView(risk=risk, person_id=risk.person_id, whose=whose, name=name.strip(),
-                       view=view.strip(), given_on=given_on, recorded_by=actor)
+        row = RiskView(
+            risk=risk,
+            person_id=risk.person_id,
+            whose=whose,
+            name=name.strip(),
+            view=view.strip(),
+            given_on=given_on,
+            recorded_by=actor,
+        )
         row.save()
         Auditor(actor).created(row, person_id=risk.person_id)
     return row

@@ -28,15 +28,20 @@ class RiskListView(PersonRecordMixin, TemplateView):
         for risk in selectors.risks_for(self.person):
             views = list(risk.views.all())
             side_by_side, other_views = presenters.side_by_side(views)
-            items.append({
-                "risk": risk,
-                "rows": presenters.summary_rows(
-                    risk, edit_url=reverse("risk:edit", args=[self.person.pk, risk.pk])
-                    if can_record else None),
-                "agreements": list(risk.agreements.all()),
-                "side_by_side": side_by_side,
-                "other_views": other_views,
-            })
+            items.append(
+                {
+                    "risk": risk,
+                    "rows": presenters.summary_rows(
+                        risk,
+                        edit_url=reverse("risk:edit", args=[self.person.pk, risk.pk])
+                        if can_record
+                        else None,
+                    ),
+                    "agreements": list(risk.agreements.all()),
+                    "side_by_side": side_by_side,
+                    "other_views": other_views,
+                }
+            )
         context["items"] = items
         return context
 
@@ -59,16 +64,19 @@ class RiskFormView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
 class RiskAddView(RiskFormView):
     form_class = RiskForm
     heading_text = "Record a risk talked about openly"
-    intro = ("What could go wrong and what good it brings, the least restrictive option, who "
-             "agreed to what and why (Standard 6).")
+    intro = (
+        "What could go wrong and what good it brings, the least restrictive option, who "
+        "agreed to what and why (Standard 6)."
+    )
     success_message = "The risk is recorded."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "person": self.person}
 
     def save(self, form):
-        risk = services.risk_record(actor=self.request.user, person=self.person,
-                                    **form.service_kwargs())
+        risk = services.risk_record(
+            actor=self.request.user, person=self.person, **form.service_kwargs()
+        )
         self.anchor = f"risk-{risk.pk}"
         return risk
 
@@ -102,9 +110,12 @@ class RiskEditView(RiskItemFormView):
         return [(row["key"], row["value"]) for row in presenters.summary_rows(current)]
 
     def save(self, form):
-        return services.risk_update(actor=self.request.user, risk=self.risk,
-                                    expected_version=form.cleaned_data["version"],
-                                    **form.service_kwargs())
+        return services.risk_update(
+            actor=self.request.user,
+            risk=self.risk,
+            expected_version=form.cleaned_data["version"],
+            **form.service_kwargs(),
+        )
 
 
 class AgreementAddView(RiskItemFormView):
@@ -114,17 +125,19 @@ class AgreementAddView(RiskItemFormView):
     success_message = "Saved."
 
     def save(self, form):
-        return services.risk_agreement_add(actor=self.request.user, risk=self.risk,
-                                           **form.cleaned_data)
+        return services.risk_agreement_add(
+            actor=self.request.user, risk=self.risk, **form.cleaned_data
+        )
 
 
 class ViewAddView(RiskItemFormView):
     form_class = ViewForm
     heading_text = "Add someone's view"
-    intro = ("The person's wishes and a guardian's or attorney's view are kept side by side; "
-             "neither replaces the other.")
+    intro = (
+        "The person's wishes and a guardian's or attorney's view are kept side by side; "
+        "neither replaces the other."
+    )
     success_message = "The view is added."
 
     def save(self, form):
-        return services.risk_view_add(actor=self.request.user, risk=self.risk,
-                                      **form.cleaned_data)
+        return services.risk_view_add(actor=self.request.user, risk=self.risk, **form.cleaned_data)

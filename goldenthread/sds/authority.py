@@ -66,8 +66,11 @@ def is_sole_team_leader(user: User | None, person: Person) -> bool:
         return False
     if user.team_id != person.team_id:
         return False
-    return not User.objects.filter(team_id=person.team_id, role=Role.TEAM_LEADER,
-                                   is_active=True).exclude(pk=user.pk).exists()
+    return (
+        not User.objects.filter(team_id=person.team_id, role=Role.TEAM_LEADER, is_active=True)
+        .exclude(pk=user.pk)
+        .exists()
+    )
 
 
 def requester_why_not(budget_request: BudgetRequest, user: User) -> str:
@@ -78,8 +81,10 @@ def requester_why_not(budget_request: BudgetRequest, user: User) -> str:
         who = "another team leader of the person's team, or you may refer it to the panel"
     else:
         who = "the team leader of the person's team"
-    return ("You sent this request, so you cannot decide it, even within your own delegated "
-            f"limit: someone else must (four eyes, SDS Standard 8). It waits for {who}.")
+    return (
+        "You sent this request, so you cannot decide it, even within your own delegated "
+        f"limit: someone else must (four eyes, SDS Standard 8). It waits for {who}."
+    )
 
 
 @dataclass(frozen=True)
@@ -120,19 +125,24 @@ def authority_for(user: User, budget_request: BudgetRequest, *, sees_person: boo
     limit = limit_for(user)
     may_refer = role == Role.TEAM_LEADER and budget_request.person.team_id == user.team_id
     if role == Role.TEAM_LEADER and not may_refer:
-        return Authority(limit=limit, why_not="Only the team leader of the person's team "
-                                              "may decide this request.")
+        return Authority(
+            limit=limit,
+            why_not="Only the team leader of the person's team may decide this request.",
+        )
     if own:
         # Referring it on to the panel is not deciding it: a team leader may still do that.
-        return Authority(may_refer=may_refer, limit=limit,
-                         why_not=requester_why_not(budget_request, user))
+        return Authority(
+            may_refer=may_refer, limit=limit, why_not=requester_why_not(budget_request, user)
+        )
     if limit is None:
-        return Authority(may_refer=may_refer, why_not="No delegated limit is set for you. "
-                         "An administrator sets limits.")
+        return Authority(
+            may_refer=may_refer,
+            why_not="No delegated limit is set for you. An administrator sets limits.",
+        )
     if budget_request.total_per_year > limit:
         return Authority(
-            may_refer=may_refer, limit=limit,
-            why_not=f"This request is more than your delegated limit of "
-                    f"£{limit:,.2f} a year.",
+            may_refer=may_refer,
+            limit=limit,
+            why_not=f"This request is more than your delegated limit of £{limit:,.2f} a year.",
         )
     return Authority(may_decide=True, may_refer=may_refer, limit=limit)

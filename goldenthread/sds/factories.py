@@ -48,8 +48,9 @@ class DelegatedLimitFactory(factory.django.DjangoModelFactory):
     amount_per_year = Decimal("8000.00")
 
 
-def set_limits(*, practitioner: str | Decimal = "8000.00",
-               team_leader: str | Decimal = "35000.00") -> None:
+def set_limits(
+    *, practitioner: str | Decimal = "8000.00", team_leader: str | Decimal = "35000.00"
+) -> None:
     """The role limits used by the tests and the demo (a year's budget)."""
     for role, amount in ((Role.PRACTITIONER, practitioner), (Role.TEAM_LEADER, team_leader)):
         DelegatedLimit.objects.update_or_create(
@@ -66,9 +67,7 @@ class UnmetNeedFactory(factory.django.DjangoModelFactory):
     category = NeedCategory.GETTING_OUT
     reason = UnmetReason.NO_PROVIDER
     alternative_offered = "A volunteer driver once a fortnight"
-    identified_on = factory.LazyFunction(
-        lambda: timezone.localdate() - datetime.timedelta(days=20)
-    )
+    identified_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
     recorded_by = factory.LazyAttribute(lambda o: _worker(o.person))
 
 
@@ -97,42 +96,68 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.LazyAttribute(lambda o: _worker(o.person))
 
 
-def record_options(person, *, actor=None, chosen: str = SdsOption.OPTION_2,
-                   explained_on: datetime.date | None = None,
-                   reasons: str = "I want to choose who comes, but not be an employer."):
+def record_options(
+    person,
+    *,
+    actor=None,
+    chosen: str = SdsOption.OPTION_2,
+    explained_on: datetime.date | None = None,
+    reasons: str = "I want to choose who comes, but not be an employer.",
+):
     """All four options explained in conversation with a leaflet; `chosen` chosen."""
     actor = actor or _worker(person)
     day = explained_on or timezone.localdate() - datetime.timedelta(days=10)
     explanations = [
-        services.Explanation(option=o.value, explained=True,
-                             ways=frozenset({"in_conversation", "by_leaflet"}), explained_on=day)
+        services.Explanation(
+            option=o.value,
+            explained=True,
+            ways=frozenset({"in_conversation", "by_leaflet"}),
+            explained_on=day,
+        )
         for o in SdsOption
     ]
     return services.sds_options_record(
-        actor=actor, person=person, explanations=explanations, chosen_option=chosen,
-        chosen_on=day if chosen else None, reasons=reasons if chosen else "",
+        actor=actor,
+        person=person,
+        explanations=explanations,
+        chosen_option=chosen,
+        chosen_on=day if chosen else None,
+        reasons=reasons if chosen else "",
     )
 
 
-def make_budget_request(person, *, actor=None, lines=None, start_date=None,
-                        contribution: Decimal = Decimal("0.00"), at=None):
+def make_budget_request(
+    person,
+    *,
+    actor=None,
+    lines=None,
+    start_date=None,
+    contribution: Decimal = Decimal("0.00"),
+    at=None,
+):
     """A budget request sent through the service. `lines`: (description, amount, period)
     or LineInput items; default two lines, £6,240.00 a year."""
     actor = actor or _worker(person)
     items = []
-    for line in lines or [("Personal assistant, 4 hours a week", Decimal("80.00"), "week"),
-                          ("Bowling club membership", Decimal("40.00"), "month")]:
+    for line in lines or [
+        ("Personal assistant, 4 hours a week", Decimal("80.00"), "week"),
+        ("Bowling club membership", Decimal("40.00"), "month"),
+    ]:
         if isinstance(line, services.LineInput):
             items.append(line)
         else:
             description, amount, period = line
-            items.append(services.LineInput(description=description, amount=Decimal(amount),
-                                            period=period))
+            items.append(
+                services.LineInput(description=description, amount=Decimal(amount), period=period)
+            )
     return services.budget_request_submit(
-        actor=actor, person=person, lines=items,
+        actor=actor,
+        person=person,
+        lines=items,
         start_date=start_date or timezone.localdate(),
         case_for_request="To get Jean back to her bowling club with a personal assistant.",
-        contribution=contribution, at=at,
+        contribution=contribution,
+        at=at,
     )
 
 
@@ -144,13 +169,21 @@ def sds_record_kwargs(person) -> dict:
     decision = DecisionFactory(person=person, recorded_by=actor)
     unmet = UnmetNeedFactory(person=person, recorded_by=actor)
     shortfall = services.first_choice_not_delivered_record(
-        actor=actor, person=person, first_choice=SdsOption.OPTION_1,
+        actor=actor,
+        person=person,
+        first_choice=SdsOption.OPTION_1,
         why="No personal assistants are free in the area at the moment.",
         alternative_offered="A care agency visit on Thursdays, arranged by the council",
-        alternative_option=SdsOption.OPTION_3, plan_to_meet_need="Look again in three months.",
-        need="Support to get to the club", category=NeedCategory.GETTING_OUT,
+        alternative_option=SdsOption.OPTION_3,
+        plan_to_meet_need="Look again in three months.",
+        need="Support to get to the club",
+        category=NeedCategory.GETTING_OUT,
         identified_on=timezone.localdate(),
     )
-    return {"request_id": budget_request.pk, "line_id": budget_request.lines.first().pk,
-            "decision_id": decision.pk,
-            "unmet_need_id": unmet.pk, "shortfall_id": shortfall.pk}
+    return {
+        "request_id": budget_request.pk,
+        "line_id": budget_request.lines.first().pk,
+        "decision_id": decision.pk,
+        "unmet_need_id": unmet.pk,
+        "shortfall_id": shortfall.pk,
+    }

@@ -38,7 +38,9 @@ from .services import Explanation, LineInput
 
 def _outcome_field(person, label: str = "The outcome it is for") -> forms.ModelChoiceField:
     field = forms.ModelChoiceField(
-        queryset=open_outcomes(person), required=False, label=label,
+        queryset=open_outcomes(person),
+        required=False,
+        label=label,
         empty_label="Not linked to an outcome",
         error_messages={"invalid_choice": "Choose one of this person's outcomes."},
     )
@@ -59,46 +61,61 @@ class OptionsForm(forms.Form):
             key = option.value
             short = presenters.OPTION_SHORT[option]
             self.fields[f"{key}_explained"] = radio_field(
-                f"Was {short} explained to the person?", YES_NO, inline=True,
+                f"Was {short} explained to the person?",
+                YES_NO,
+                inline=True,
                 message=f"Say whether {short} was explained.",
             )
             self.fields[f"{key}_ways"] = forms.MultipleChoiceField(
-                label=f"How was {short} explained?", choices=presenters.WAY_CHOICES,
-                required=False, widget=forms.CheckboxSelectMultiple,
+                label=f"How was {short} explained?",
+                choices=presenters.WAY_CHOICES,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
                 help_text="Choose all that apply.",
                 error_messages={"invalid_choice": "Choose from the list."},
             )
             self.fields[f"{key}_other_way"] = forms.CharField(
-                label=f"Another way {short} was explained", required=False, max_length=200,
+                label=f"Another way {short} was explained",
+                required=False,
+                max_length=200,
                 help_text="For example: in British Sign Language, with a video.",
                 error_messages={"max_length": "Keep this to 200 characters or fewer."},
             )
             self.fields[f"{key}_on"] = date_field(f"Date {short} was explained", required=False)
-            self.option_groups.append({
-                "option": key, "title": presenters.OPTION_TITLE[option],
-                "meaning": presenters.OPTION_MEANING[option],
-                "fields": [f"{key}_explained", f"{key}_ways", f"{key}_other_way", f"{key}_on"],
-            })
+            self.option_groups.append(
+                {
+                    "option": key,
+                    "title": presenters.OPTION_TITLE[option],
+                    "meaning": presenters.OPTION_MEANING[option],
+                    "fields": [f"{key}_explained", f"{key}_ways", f"{key}_other_way", f"{key}_on"],
+                }
+            )
         self.fields["chosen_option"] = radio_field(
             "Which option did the person choose?",
-            [("", "They have not chosen yet"),
-             *[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption]],
+            [
+                ("", "They have not chosen yet"),
+                *[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption],
+            ],
             required=False,
         )
         self.fields["chosen_on"] = date_field("Date they chose", required=False)
         self.fields["reasons"] = text_field(
-            "Why they chose it, in their own words", required=False, max_length=4000, rows=5,
+            "Why they chose it, in their own words",
+            required=False,
+            max_length=4000,
+            rows=5,
             help_text="Write what the person said. It is shown exactly as typed.",
         )
         conversations = person.conversations.all()
         self.fields["conversation"] = forms.ModelChoiceField(
-            queryset=conversations, required=False,
+            queryset=conversations,
+            required=False,
             label="The conversation where the options were talked about",
             empty_label="Not linked to a conversation",
             error_messages={"invalid_choice": "Choose one of this person's conversations."},
         )
-        self.fields["conversation"].label_from_instance = (
-            lambda c: date_text(c.held_on) + (f", {c.place}" if c.place else "")
+        self.fields["conversation"].label_from_instance = lambda c: (
+            date_text(c.held_on) + (f", {c.place}" if c.place else "")
         )
         if choice is not None:
             self.fields["version"] = VersionField()
@@ -121,8 +138,10 @@ class OptionsForm(forms.Form):
 
 def initial_from_choice(choice) -> dict:
     initial = {
-        "chosen_option": choice.chosen_option, "chosen_on": choice.chosen_on,
-        "reasons": choice.reasons, "conversation": choice.conversation_id,
+        "chosen_option": choice.chosen_option,
+        "chosen_on": choice.chosen_on,
+        "reasons": choice.reasons,
+        "conversation": choice.conversation_id,
     }
     for row in choice.explanations.all():
         initial[f"{row.option}_explained"] = "yes" if row.explained else "no"
@@ -139,21 +158,30 @@ class MixForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.solutions = list(solutions)
         current = {part.solution_id: part.option for part in parts}
-        choices = [("", "Not part of the mix"),
-                   *[(o.value, presenters.OPTION_TITLE[o]) for o in MIX_OPTIONS]]
+        choices = [
+            ("", "Not part of the mix"),
+            *[(o.value, presenters.OPTION_TITLE[o]) for o in MIX_OPTIONS],
+        ]
         self.groups: list[dict] = []
         for solution in self.solutions:
             name = f"solution_{solution.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=solution.what, choices=choices, required=False,
+                label=solution.what,
+                choices=choices,
+                required=False,
                 initial=current.get(solution.pk, ""),
                 # The "who" is stored free text: escaped here, whatever prints the hint (#11).
                 help_text=format_html("Who: {}", solution.who) if solution.who else "",
                 error_messages={"invalid_choice": "Choose option 1, 2 or 3."},
             )
             if not self.groups or self.groups[-1]["outcome_id"] != solution.outcome_id:
-                self.groups.append({"outcome_id": solution.outcome_id,
-                                    "outcome": solution.outcome.statement, "names": []})
+                self.groups.append(
+                    {
+                        "outcome_id": solution.outcome_id,
+                        "outcome": solution.outcome.statement,
+                        "names": [],
+                    }
+                )
             self.groups[-1]["names"].append(name)
         self.fields["version"] = VersionField()
         self.fields["version"].initial = version
@@ -164,34 +192,45 @@ class MixForm(forms.Form):
 
 class FirstChoiceForm(forms.Form):
     first_choice = forms.ChoiceField(
-        label="Their first choice", choices=[(o.value, presenters.OPTION_TITLE[o])
-                                             for o in SdsOption],
+        label="Their first choice",
+        choices=[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the option they chose first."},
     )
-    why = text_field("Why it cannot be delivered",
-                required_message="Say why their first choice cannot be delivered.")
+    why = text_field(
+        "Why it cannot be delivered",
+        required_message="Say why their first choice cannot be delivered.",
+    )
     alternative_offered = text_field(
-        "The alternative offered", required_message="Say what alternative was offered.",
+        "The alternative offered",
+        required_message="Say what alternative was offered.",
         help_text="What was offered instead, even if it is only for now.",
     )
     alternative_option = forms.ChoiceField(
         label="The option offered instead",
-        choices=[("", "None of the options"),
-                 *[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption]],
+        choices=[
+            ("", "None of the options"),
+            *[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption],
+        ],
         required=False,
     )
-    alternative_accepted = radio_field("Did the person accept the alternative?", Accepted.choices,
-                                   message="Say whether the person accepted the alternative.")
+    alternative_accepted = radio_field(
+        "Did the person accept the alternative?",
+        Accepted.choices,
+        message="Say whether the person accepted the alternative.",
+    )
     plan_to_meet_need = text_field(
-        "The plan to meet the need over time", rows=4, max_length=4000,
+        "The plan to meet the need over time",
+        rows=4,
+        max_length=4000,
         required_message="Say how the need will be met over time.",
         help_text="What will happen, who will do it and when, so the first choice can be met "
         "if it becomes possible.",
     )
     need = text_field("What need is left unmet", required_message="Say what need is left unmet.")
     category = forms.ChoiceField(
-        label="Kind of need", choices=[("", "Choose a kind of need"), *NeedCategory.choices],
+        label="Kind of need",
+        choices=[("", "Choose a kind of need"), *NeedCategory.choices],
         error_messages={"required": "Choose the kind of need."},
     )
     identified_on = date_field("Date identified")
@@ -200,25 +239,45 @@ class FirstChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
         self.fields["identified_on"].initial = timezone.localdate()
-        self.order_fields(["first_choice", "why", "alternative_offered", "alternative_option",
-                           "alternative_accepted", "plan_to_meet_need", "need", "category",
-                           "outcome", "identified_on"])
+        self.order_fields(
+            [
+                "first_choice",
+                "why",
+                "alternative_offered",
+                "alternative_option",
+                "alternative_accepted",
+                "plan_to_meet_need",
+                "need",
+                "category",
+                "outcome",
+                "identified_on",
+            ]
+        )
 
     def clean(self):
         data = super().clean()
         if data.get("alternative_option") and data.get("alternative_option") == data.get(
             "first_choice"
         ):
-            self.add_error("alternative_option",
-                           "The option offered instead must differ from their first choice.")
+            self.add_error(
+                "alternative_option",
+                "The option offered instead must differ from their first choice.",
+            )
         return data
 
 
 class FirstChoiceAnswerForm(forms.Form):
-    alternative_accepted = radio_field("Did the person accept the alternative?", Accepted.choices,
-                                   message="Say whether the person accepted the alternative.")
-    plan_to_meet_need = text_field("The plan to meet the need over time", rows=4, max_length=4000,
-                              required_message="Say how the need will be met over time.")
+    alternative_accepted = radio_field(
+        "Did the person accept the alternative?",
+        Accepted.choices,
+        message="Say whether the person accepted the alternative.",
+    )
+    plan_to_meet_need = text_field(
+        "The plan to meet the need over time",
+        rows=4,
+        max_length=4000,
+        required_message="Say how the need will be met over time.",
+    )
     version = VersionField()
 
 
@@ -228,13 +287,17 @@ class FirstChoiceAnswerForm(forms.Form):
 class UnmetNeedForm(forms.Form):
     need = text_field("What need is not met", required_message="Say what need is not met.")
     category = forms.ChoiceField(
-        label="Kind of need", choices=[("", "Choose a kind of need"), *NeedCategory.choices],
+        label="Kind of need",
+        choices=[("", "Choose a kind of need"), *NeedCategory.choices],
         error_messages={"required": "Choose the kind of need."},
     )
-    reason = radio_field("Why it is not met", UnmetReason.choices,
-                     message="Choose why the need is not met.")
+    reason = radio_field(
+        "Why it is not met", UnmetReason.choices, message="Choose why the need is not met."
+    )
     reason_other = forms.CharField(
-        label="The other reason", required=False, max_length=300,
+        label="The other reason",
+        required=False,
+        max_length=300,
         help_text="Only if you chose another reason.",
         error_messages={"max_length": "Keep this to 300 characters or fewer."},
     )
@@ -245,8 +308,17 @@ class UnmetNeedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
         self.fields["identified_on"].initial = timezone.localdate()
-        self.order_fields(["need", "category", "outcome", "reason", "reason_other",
-                           "alternative_offered", "identified_on"])
+        self.order_fields(
+            [
+                "need",
+                "category",
+                "outcome",
+                "reason",
+                "reason_other",
+                "alternative_offered",
+                "identified_on",
+            ]
+        )
 
     def clean(self):
         data = super().clean()
@@ -263,7 +335,8 @@ class UnmetNeedMetForm(forms.Form):
 
 class UnmetNeedFilterForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why it is not met", required=False,
+        label="Why it is not met",
+        required=False,
         choices=[("", "Any reason"), *UnmetReason.choices],
     )
 
@@ -273,16 +346,26 @@ class UnmetNeedFilterForm(forms.Form):
 
 class IndicativeBudgetForm(forms.Form):
     amount = MoneyField(
-        label="The likely budget the person was told", allow_zero=True,
+        label="The likely budget the person was told",
+        allow_zero=True,
         help_text="In pounds and pence, for example 8,500.00.",
         error_messages={"required": "Enter the amount the person was told."},
     )
-    period = radio_field("For how long", BudgetPeriod.choices, inline=True,
-                     message="Choose how long the amount is for.")
+    period = radio_field(
+        "For how long",
+        BudgetPeriod.choices,
+        inline=True,
+        message="Choose how long the amount is for.",
+    )
     told_on = date_field("Date the person was told")
-    how_told = radio_field("How they were told", HowTold.choices, message="Choose how they were told.")
-    notes = text_field("Anything else they were told", required=False,
-                  help_text="For example: that the amount does not depend on the option chosen.")
+    how_told = radio_field(
+        "How they were told", HowTold.choices, message="Choose how they were told."
+    )
+    notes = text_field(
+        "Anything else they were told",
+        required=False,
+        help_text="For example: that the amount does not depend on the option chosen.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,22 +374,30 @@ class IndicativeBudgetForm(forms.Form):
 
 class BudgetRequestForm(forms.Form):
     start_date = date_field("Start date")
-    end_date = date_field("End date", required=False,
-                           help_text="Leave blank if it runs until the next review.")
+    end_date = date_field(
+        "End date", required=False, help_text="Leave blank if it runs until the next review."
+    )
     case_for_request = text_field(
-        "What the budget is for", rows=5, max_length=4000,
+        "What the budget is for",
+        rows=5,
+        max_length=4000,
         required_message="Say what the budget is for and how it meets the outcomes.",
         help_text="How it meets the person's outcomes, and the strengths, family and community "
         "support already counted in.",
     )
     contribution = MoneyField(
-        label="The person's assessed contribution", allow_zero=True, required=False,
+        label="The person's assessed contribution",
+        allow_zero=True,
+        required=False,
         help_text="Leave blank if there is none.",
     )
-    contribution_period = radio_field("How often the contribution is paid", BudgetPeriod.choices,
-                                  inline=True, required=False)
+    contribution_period = radio_field(
+        "How often the contribution is paid", BudgetPeriod.choices, inline=True, required=False
+    )
     contribution_note = forms.CharField(
-        label="About the contribution", required=False, max_length=500,
+        label="About the contribution",
+        required=False,
+        max_length=500,
         error_messages={"max_length": "Keep this to 500 characters or fewer."},
     )
     # One token per form opened: sending the same form twice makes one request, not two.
@@ -323,8 +414,9 @@ class BudgetRequestForm(forms.Form):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The end date must be on or after the start date "
-                                       f"({date_text(start)}).")
+            self.add_error(
+                "end_date", f"The end date must be on or after the start date ({date_text(start)})."
+            )
         if data.get("contribution") and not data.get("contribution_period"):
             self.add_error("contribution_period", "Choose how often the contribution is paid.")
         return data
@@ -332,21 +424,28 @@ class BudgetRequestForm(forms.Form):
 
 class BudgetLineForm(forms.Form):
     description = forms.CharField(
-        label="What it pays for", max_length=300,
+        label="What it pays for",
+        max_length=300,
         help_text="For example: personal assistant, 6 hours a week.",
-        error_messages={"required": "Say what it pays for.",
-                        "max_length": "Keep this to 300 characters or fewer."},
+        error_messages={
+            "required": "Say what it pays for.",
+            "max_length": "Keep this to 300 characters or fewer.",
+        },
     )
     purpose = forms.ChoiceField(
-        label="What it is for", required=False,
+        label="What it is for",
+        required=False,
         error_messages={"invalid_choice": "Choose one of this person's outcomes or solutions."},
     )
     amount = MoneyField(label="Amount", error_messages={"required": "Enter the amount."})
     period = forms.ChoiceField(
-        label="How often", choices=[("", "Choose how often"), *BudgetPeriod.choices],
+        label="How often",
+        choices=[("", "Choose how often"), *BudgetPeriod.choices],
         initial=BudgetPeriod.WEEK,
-        error_messages={"required": "Choose how often it is paid.",
-                        "invalid_choice": "Choose how often it is paid."},
+        error_messages={
+            "required": "Choose how often it is paid.",
+            "invalid_choice": "Choose how often it is paid.",
+        },
     )
 
     def __init__(self, *args, purposes, **kwargs):
@@ -375,23 +474,35 @@ class BaseLineFormSet(forms.BaseFormSet):
             if not form.cleaned_data:
                 continue
             outcome, solution = form.cleaned_data.get("purpose") or (None, None)
-            lines.append(LineInput(
-                description=form.cleaned_data["description"], amount=form.cleaned_data["amount"],
-                period=form.cleaned_data["period"], outcome=outcome, solution=solution,
-            ))
+            lines.append(
+                LineInput(
+                    description=form.cleaned_data["description"],
+                    amount=form.cleaned_data["amount"],
+                    period=form.cleaned_data["period"],
+                    outcome=outcome,
+                    solution=solution,
+                )
+            )
         return lines
 
 
-BudgetLineFormSet = forms.formset_factory(BudgetLineForm, formset=BaseLineFormSet, extra=0,
-                                          min_num=1, validate_min=True, max_num=50,
-                                          validate_max=True)
+BudgetLineFormSet = forms.formset_factory(
+    BudgetLineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=50,
+    validate_max=True,
+)
 
 
 def line_formset(*, person, data=None, lines: int = 3, initial=None):
     """The breakdown lines. On a post the number of lines comes from the form itself;
     otherwise `lines` empty lines (or the `initial` typed values, plus one)."""
-    formset = BudgetLineFormSet(data=data, prefix="line", initial=initial,
-                                form_kwargs={"purposes": purpose_choices(person)})
+    formset = BudgetLineFormSet(
+        data=data, prefix="line", initial=initial, form_kwargs={"purposes": purpose_choices(person)}
+    )
     if data is None:
         formset.extra = max(lines - 1, 0)
     return formset
@@ -400,18 +511,22 @@ def line_formset(*, person, data=None, lines: int = 3, initial=None):
 class DecideForm(forms.Form):
     action = radio_field("Your decision", [], message="Choose your decision.")
     reasons = text_field(
-        "Reasons for the decision", required=False, rows=4, max_length=4000,
+        "Reasons for the decision",
+        required=False,
+        rows=4,
+        max_length=4000,
         help_text="For the record: what was considered and why.",
     )
     reasons_for_person = text_field(
-        "The reasons as they will be explained to the person", required=False, rows=4,
+        "The reasons as they will be explained to the person",
+        required=False,
+        rows=4,
         max_length=4000,
         help_text="In everyday words. The person sees this (Standard 8.11).",
     )
     version = VersionField()
 
-    def __init__(self, *args, may_decide: bool, may_refer: bool, as_panel: bool = False,
-                 **kwargs):
+    def __init__(self, *args, may_decide: bool, may_refer: bool, as_panel: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         choices = []
         if may_decide:
@@ -423,13 +538,19 @@ class DecideForm(forms.Form):
         # Needed for some decisions (the hints say which): never labelled "(optional)".
         reasons.optional_label = for_person.optional_label = False
         if any(value == "refer" for value, _ in choices):
-            reasons.help_text = ("For the record: what was considered and why. Needed if you "
-                                 "do not agree the budget or refer it to the panel.")
-            for_person.help_text = ("In everyday words; the person sees this (Standard 8.11). "
-                                    "Needed unless you refer it to the panel.")
+            reasons.help_text = (
+                "For the record: what was considered and why. Needed if you "
+                "do not agree the budget or refer it to the panel."
+            )
+            for_person.help_text = (
+                "In everyday words; the person sees this (Standard 8.11). "
+                "Needed unless you refer it to the panel."
+            )
         else:
-            reasons.help_text = ("For the record: what was considered and why. Needed if you "
-                                 "do not agree the budget.")
+            reasons.help_text = (
+                "For the record: what was considered and why. Needed if you "
+                "do not agree the budget."
+            )
             for_person.required = True
             for_person.error_messages["required"] = (
                 "Write the reasons as they will be explained to the person."
@@ -442,10 +563,14 @@ class DecideForm(forms.Form):
             self.add_error("reasons", "Give the reasons for not agreeing the budget.")
         if action == "refer" and not (data.get("reasons") or "").strip():
             self.add_error("reasons", "Give the reasons for referring it to the decision panel.")
-        if (action in ("approve", "decline") and "reasons_for_person" not in self.errors
-                and not (data.get("reasons_for_person") or "").strip()):
-            self.add_error("reasons_for_person",
-                           "Write the reasons as they will be explained to the person.")
+        if (
+            action in ("approve", "decline")
+            and "reasons_for_person" not in self.errors
+            and not (data.get("reasons_for_person") or "").strip()
+        ):
+            self.add_error(
+                "reasons_for_person", "Write the reasons as they will be explained to the person."
+            )
         return data
 
 
@@ -453,24 +578,38 @@ class DecideForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    about = radio_field("What the decision is about", DecisionAbout.choices,
-                    message="Choose what the decision is about.")
+    about = radio_field(
+        "What the decision is about",
+        DecisionAbout.choices,
+        message="Choose what the decision is about.",
+    )
     summary = text_field("What was decided", required_message="Say what was decided.")
-    reasons = text_field("The reasons, as explained to the person", rows=4, max_length=4000,
-                    required_message="Give the reasons, as they were explained to the person.")
+    reasons = text_field(
+        "The reasons, as explained to the person",
+        rows=4,
+        max_length=4000,
+        required_message="Give the reasons, as they were explained to the person.",
+    )
     decided_on = date_field("Date decided")
     decided_by = forms.CharField(
-        label="Who decided", max_length=300,
+        label="Who decided",
+        max_length=300,
         help_text="For example: 'Lee Smith, team leader' or 'the person and their daughter'.",
-        error_messages={"required": "Say who made the decision.",
-                        "max_length": "Keep this to 300 characters or fewer."},
+        error_messages={
+            "required": "Say who made the decision.",
+            "max_length": "Keep this to 300 characters or fewer.",
+        },
     )
-    shared = radio_field("Has it been shared with the person?", YES_NO, inline=True,
-                     message="Say whether it has been shared with the person.")
+    shared = radio_field(
+        "Has it been shared with the person?",
+        YES_NO,
+        inline=True,
+        message="Say whether it has been shared with the person.",
+    )
     shared_on = date_field("Date it was shared", required=False)
-    shared_how = forms.ChoiceField(label="How it was shared",
-                                   choices=[("", "Choose how"), *HowTold.choices],
-                                   required=False)
+    shared_how = forms.ChoiceField(
+        label="How it was shared", choices=[("", "Choose how"), *HowTold.choices], required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -488,9 +627,11 @@ class DecisionForm(forms.Form):
 
 class DecisionSharedForm(forms.Form):
     shared_on = date_field("Date it was shared")
-    how = forms.ChoiceField(label="How it was shared",
-                            choices=[("", "Choose how"), *HowTold.choices],
-                            error_messages={"required": "Choose how it was shared."})
+    how = forms.ChoiceField(
+        label="How it was shared",
+        choices=[("", "Choose how"), *HowTold.choices],
+        error_messages={"required": "Choose how it was shared."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -78,16 +78,18 @@ class SdsChoice(VersionedModel):
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="sds_choice")
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Conversation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="The conversation where the options were talked about",
     )
     chosen_option = models.CharField(
         "The option the person chose", max_length=10, choices=SdsOption.choices, blank=True
     )
     chosen_on = models.DateField("Date they chose", null=True, blank=True)
-    reasons = models.TextField(
-        "Why they chose it, in their own words", max_length=4000, blank=True
-    )
+    reasons = models.TextField("Why they chose it, in their own words", max_length=4000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -198,18 +200,18 @@ class NeedCategory(models.TextChoices):
 class UnmetNeed(VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="unmet_needs")
     need = models.TextField("What need is not met", max_length=2000)
-    category = models.CharField(
-        "Kind of need", max_length=20, choices=NeedCategory.choices
-    )
+    category = models.CharField("Kind of need", max_length=20, choices=NeedCategory.choices)
     outcome = models.ForeignKey(
-        Outcome, on_delete=models.PROTECT, null=True, blank=True, related_name="unmet_needs",
+        Outcome,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unmet_needs",
         verbose_name="The outcome it affects",
     )
     reason = models.CharField("Why it is not met", max_length=20, choices=UnmetReason.choices)
     reason_other = models.CharField("The other reason", max_length=300, blank=True)
-    alternative_offered = models.TextField(
-        "The alternative offered", max_length=2000, blank=True
-    )
+    alternative_offered = models.TextField("The alternative offered", max_length=2000, blank=True)
     identified_on = models.DateField("Date identified")
     met_on = models.DateField("Date met", null=True, blank=True)
     how_met = models.TextField("How it was met", max_length=2000, blank=True)
@@ -275,21 +277,19 @@ class FirstChoiceNotDelivered(VersionedModel):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="first_choices_not_delivered"
     )
-    first_choice = models.CharField(
-        "Their first choice", max_length=10, choices=SdsOption.choices
-    )
+    first_choice = models.CharField("Their first choice", max_length=10, choices=SdsOption.choices)
     why = models.TextField("Why it cannot be delivered", max_length=2000)
     alternative_offered = models.TextField("The alternative offered", max_length=2000)
     alternative_option = models.CharField(
         "The option offered instead", max_length=10, choices=SdsOption.choices, blank=True
     )
     alternative_accepted = models.CharField(
-        "Did the person accept the alternative?", max_length=10, choices=Accepted.choices,
+        "Did the person accept the alternative?",
+        max_length=10,
+        choices=Accepted.choices,
         default=Accepted.UNDECIDED,
     )
-    plan_to_meet_need = models.TextField(
-        "The plan to meet the need over time", max_length=4000
-    )
+    plan_to_meet_need = models.TextField("The plan to meet the need over time", max_length=4000)
     unmet_need = models.OneToOneField(
         UnmetNeed, on_delete=models.PROTECT, related_name="first_choice_not_delivered"
     )
@@ -351,9 +351,7 @@ class HowTold(models.TextChoices):
 class IndicativeBudget(HistoryRow):
     """The likely budget the person was told about, whatever option they choose (Std 9.7)."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="indicative_budgets"
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="indicative_budgets")
     amount = models.DecimalField("Amount", max_digits=12, decimal_places=2)
     period = models.CharField("For how long", max_length=10, choices=BudgetPeriod.choices)
     told_on = models.DateField("Date the person was told")
@@ -394,7 +392,8 @@ class BudgetRequest(VersionedModel):
     start_date = models.DateField("Start date")
     end_date = models.DateField("End date", null=True, blank=True)
     case_for_request = models.TextField(
-        "What the budget is for", max_length=4000,
+        "What the budget is for",
+        max_length=4000,
         help_text="How it meets the person's outcomes, and the strengths, family and community "
         "support already counted in.",
     )
@@ -405,9 +404,7 @@ class BudgetRequest(VersionedModel):
     contribution_period = models.CharField(
         max_length=10, choices=BudgetPeriod.choices, default=BudgetPeriod.WEEK
     )
-    contribution_note = models.CharField(
-        "About the contribution", max_length=500, blank=True
-    )
+    contribution_note = models.CharField("About the contribution", max_length=500, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -476,11 +473,19 @@ class BudgetLine(BaseModel):
     position = models.PositiveSmallIntegerField()
     description = models.CharField("What it pays for", max_length=300)
     outcome = models.ForeignKey(
-        Outcome, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_lines",
+        Outcome,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
         verbose_name="The outcome it is for",
     )
     solution = models.ForeignKey(
-        Solution, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_lines",
+        Solution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
         verbose_name="The solution it pays for",
     )
     amount = models.DecimalField("Amount", max_digits=12, decimal_places=2)
@@ -567,19 +572,28 @@ class DelegatedLimit(BaseModel):
 
     role = models.CharField(
         max_length=20,
-        choices=[(Role.PRACTITIONER.value, Role.PRACTITIONER.label),
-                 (Role.TEAM_LEADER.value, Role.TEAM_LEADER.label)],
+        choices=[
+            (Role.PRACTITIONER.value, Role.PRACTITIONER.label),
+            (Role.TEAM_LEADER.value, Role.TEAM_LEADER.label),
+        ],
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="delegated_limit",
         help_text="Leave blank to set the limit for everyone with this role.",
     )
     amount_per_year = models.DecimalField(
-        "Limit for a year's budget", max_digits=12, decimal_places=2,
+        "Limit for a year's budget",
+        max_digits=12,
+        decimal_places=2,
         help_text="Budgets up to and including this amount a year may be agreed.",
     )
-    note = models.CharField(max_length=300, blank=True, help_text="For example: the policy it follows.")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="For example: the policy it follows."
+    )
 
     class Meta:
         ordering = ["role", "user__last_name"]
@@ -685,27 +699,38 @@ class UnderstandingCheck(HistoryRow):
     """Not only that something was explained, but how the worker checked it was understood,
     and, if it was not, what was done. Never edited: a later check is a new row."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT,
-                               related_name="understanding_checks")
-    about = models.CharField("What was explained", max_length=15,
-                             choices=UnderstandingAbout.choices)
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="understanding_checks")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="understanding_checks"
+    )
+    about = models.CharField(
+        "What was explained", max_length=15, choices=UnderstandingAbout.choices
+    )
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="understanding_checks",
+    )
     checked_on = models.DateField("Date checked")
     how_checked = models.TextField("How understanding was checked", max_length=2000)
-    understood = models.CharField("Was it understood?", max_length=10,
-                                  choices=Understood.choices)
-    help_given = models.CharField("What was done", max_length=20,
-                                  choices=UnderstandingHelp.choices, blank=True)
+    understood = models.CharField("Was it understood?", max_length=10, choices=Understood.choices)
+    help_given = models.CharField(
+        "What was done", max_length=20, choices=UnderstandingHelp.choices, blank=True
+    )
     what_done = models.TextField("More about what was done", max_length=2000, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["checked_on", "at"]
         constraints = [
-            models.CheckConstraint(condition=Q(understood__in=Understood.values),
-                                   name="understanding_understood_valid"),
-            models.CheckConstraint(condition=Q(understood=Understood.YES) | ~Q(help_given=""),
-                                   name="understanding_not_understood_has_help"),
+            models.CheckConstraint(
+                condition=Q(understood__in=Understood.values), name="understanding_understood_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(understood=Understood.YES) | ~Q(help_given=""),
+                name="understanding_not_understood_has_help",
+            ),
         ]

@@ -22,29 +22,42 @@ def choices_section(data: PlanSdsSection):
     items = []
     explained = [o for o in data.options if o.explained]
     if explained:
-        items.append(_item(
-            "Options explained to you",
-            "; ".join(f"{o.title} ({o.how.lower()}, {o.explained_on})" for o in explained),
-            "We told you about: " + ", ".join(o.title.split(":")[0] for o in explained) + ".",
-        ))
+        items.append(
+            _item(
+                "Options explained to you",
+                "; ".join(f"{o.title} ({o.how.lower()}, {o.explained_on})" for o in explained),
+                "We told you about: " + ", ".join(o.title.split(":")[0] for o in explained) + ".",
+            )
+        )
     if data.choice:
-        items.append(_item("Your choice", f"{data.choice.title}. {data.choice.meaning}",
-                           data.choice.easy))
-        items.append(_item("Why you chose it, in your words", data.choice.reasons,
-                           data.choice.reasons))
+        items.append(
+            _item("Your choice", f"{data.choice.title}. {data.choice.meaning}", data.choice.easy)
+        )
+        items.append(
+            _item("Why you chose it, in your words", data.choice.reasons, data.choice.reasons)
+        )
     for part in data.mix:
-        items.append(_item(part.part, f"{part.option_title} (for: {part.outcome})",
-                           f"{part.part}: {part.option_title.split(':')[0]}."))
+        items.append(
+            _item(
+                part.part,
+                f"{part.option_title} (for: {part.outcome})",
+                f"{part.part}: {part.option_title.split(':')[0]}.",
+            )
+        )
     for first in data.first_choices:
-        items.append(_item(
-            "Your first choice could not be arranged",
-            f"{first.first_choice}. Why: {first.why} What we offered instead: "
-            f"{first.alternative} {first.accepted} The plan: {first.plan}",
-            f"We could not arrange {first.first_choice.split(':')[0]}. {first.plan}",
-        ))
+        items.append(
+            _item(
+                "Your first choice could not be arranged",
+                f"{first.first_choice}. Why: {first.why} What we offered instead: "
+                f"{first.alternative} {first.accepted} The plan: {first.plan}",
+                f"We could not arrange {first.first_choice.split(':')[0]}. {first.plan}",
+            )
+        )
     return PlanSection(
-        key="sds_choices", title="How your support is arranged",
-        easy_title="How do I want my support arranged?", items=items,
+        key="sds_choices",
+        title="How your support is arranged",
+        easy_title="How do I want my support arranged?",
+        items=items,
         intro="The four Self-directed Support options we talked about, and what you chose.",
     )
 
@@ -54,53 +67,72 @@ def budget_section(data: PlanSdsSection):
         return None
     items = []
     if data.indicative:
-        items.append(_item(
-            "The likely budget you were told",
-            f"{data.indicative.amount}, told on {data.indicative.told_on} "
-            f"({data.indicative.how.lower()}).",
-            f"We told you your budget would be about {data.indicative.amount}.",
-        ))
+        items.append(
+            _item(
+                "The likely budget you were told",
+                f"{data.indicative.amount}, told on {data.indicative.told_on} "
+                f"({data.indicative.how.lower()}).",
+                f"We told you your budget would be about {data.indicative.amount}.",
+            )
+        )
     if data.agreed:
         agreed = data.agreed
-        items.append(_item(
-            "Your agreed budget",
-            f"{agreed.total_per_year} a year. {agreed.period}. Agreed on {agreed.agreed_on}"
-            + (f" by {agreed.agreed_by}" if agreed.agreed_by else "") + ".",
-            f"Your budget is {agreed.total_per_year} a year.",
-        ))
+        items.append(
+            _item(
+                "Your agreed budget",
+                f"{agreed.total_per_year} a year. {agreed.period}. Agreed on {agreed.agreed_on}"
+                + (f" by {agreed.agreed_by}" if agreed.agreed_by else "")
+                + ".",
+                f"Your budget is {agreed.total_per_year} a year.",
+            )
+        )
         for line in agreed.lines:
             what = f" (for: {line.outcome})" if line.outcome else ""
-            items.append(_item(line.description, f"{line.amount}{what}",
-                               f"{line.description}: {line.amount}."))
+            items.append(
+                _item(
+                    line.description, f"{line.amount}{what}", f"{line.description}: {line.amount}."
+                )
+            )
         if agreed.contribution:
-            items.append(_item(
-                "What you pay towards it",
-                f"{agreed.contribution}. The council pays {agreed.paid_by_council} a year.",
-                f"You pay {agreed.contribution}.",
-            ))
+            items.append(
+                _item(
+                    "What you pay towards it",
+                    f"{agreed.contribution}. The council pays {agreed.paid_by_council} a year.",
+                    f"You pay {agreed.contribution}.",
+                )
+            )
     for request in data.open_requests:
-        items.append(_item(
-            "A budget asked for",
-            f"{request.total_per_year} a year, sent on {request.sent_on}: {request.status}."
-            + (f" {request.wait}." if request.wait else ""),
-            f"We asked for {request.total_per_year} a year. We are waiting for an answer.",
-        ))
-    return PlanSection(key="budget", title="Your budget", easy_title="How much money is there?",
-                       items=items)
+        items.append(
+            _item(
+                "A budget asked for",
+                f"{request.total_per_year} a year, sent on {request.sent_on}: {request.status}."
+                + (f" {request.wait}." if request.wait else ""),
+                f"We asked for {request.total_per_year} a year. We are waiting for an answer.",
+            )
+        )
+    return PlanSection(
+        key="budget", title="Your budget", easy_title="How much money is there?", items=items
+    )
 
 
 def decisions_section(data: PlanSdsSection):
     if not data.decisions:
         return None
     items = [
-        _item(f"{d.about}: {d.summary}",
-              f"Why: {d.reasons} Decided on {d.decided_on} by {d.decided_by}."
-              + (f" {d.shared_text}." if d.shared_text else ""),
-              f"{d.summary}. Why: {d.reasons}")
+        _item(
+            f"{d.about}: {d.summary}",
+            f"Why: {d.reasons} Decided on {d.decided_on} by {d.decided_by}."
+            + (f" {d.shared_text}." if d.shared_text else ""),
+            f"{d.summary}. Why: {d.reasons}",
+        )
         for d in data.decisions
     ]
-    return PlanSection(key="decisions", title="Decisions about your choices, support and budget",
-                       easy_title="What was decided, and why?", items=items)
+    return PlanSection(
+        key="decisions",
+        title="Decisions about your choices, support and budget",
+        easy_title="What was decided, and why?",
+        items=items,
+    )
 
 
 def funding(data: PlanSdsSection):
@@ -114,8 +146,7 @@ def funding(data: PlanSdsSection):
     for line in data.agreed.lines:
         if line.solution_id is not None and line.amount_value is not None:
             by_solution.setdefault(line.solution_id, []).append((line.amount_value, line.period))
-    return PlanFunding(agreed_per_year=data.agreed.total_per_year_value,
-                       by_solution=by_solution)
+    return PlanFunding(agreed_per_year=data.agreed.total_per_year_value, by_solution=by_solution)
 
 
 def contribute_sds(person, plan) -> None:

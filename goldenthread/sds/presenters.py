@@ -114,18 +114,24 @@ ABOUT_FOR_PERSON = {
 }
 
 
-def four_eyes_text(own_limit: Decimal | None, *, sole_leader: bool,
-                   is_leader: bool = False) -> str:
+def four_eyes_text(own_limit: Decimal | None, *, sole_leader: bool, is_leader: bool = False) -> str:
     """Why the sender of a budget request does not decide it (Std 8.2), for the request
     form: who decides instead."""
     if sole_leader:
-        return ("You cannot decide a request you send yourself (four eyes). As you are the "
-                "only team leader of the person's team, it goes to the decision panel.")
-    within = (f", even one within your own delegated limit of {money_text(own_limit)} a year"
-              if own_limit is not None else "")
+        return (
+            "You cannot decide a request you send yourself (four eyes). As you are the "
+            "only team leader of the person's team, it goes to the decision panel."
+        )
+    within = (
+        f", even one within your own delegated limit of {money_text(own_limit)} a year"
+        if own_limit is not None
+        else ""
+    )
     who = "Another team leader" if is_leader else "The team leader"
-    return (f"You cannot decide a request you send yourself{within} (four eyes). {who} of "
-            "the person's team decides it, or the decision panel above their limit.")
+    return (
+        f"You cannot decide a request you send yourself{within} (four eyes). {who} of "
+        "the person's team decides it, or the decision panel above their limit."
+    )
 
 
 def ways_text(explanation: OptionExplanation) -> str:
@@ -135,8 +141,7 @@ def ways_text(explanation: OptionExplanation) -> str:
         ways.append(explanation.other_way)
     if not ways:
         return ""
-    words = [ways[0]] + [w[0].lower() + w[1:] if w in WAY_LABELS.values() else w
-                         for w in ways[1:]]
+    words = [ways[0]] + [w[0].lower() + w[1:] if w in WAY_LABELS.values() else w for w in ways[1:]]
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " and " + words[-1]
@@ -169,23 +174,32 @@ class PanelWait:
         unit = "day" if self.days == 1 else "days"
         verb = "Waited" if self.finished else "Waiting"
         if self.over:
-            return (f"{verb} {self.days} {unit}: longer than the agreed maximum of "
-                    f"{self.max_days} days")
+            return (
+                f"{verb} {self.days} {unit}: longer than the agreed maximum of {self.max_days} days"
+            )
         return f"{verb} {self.days} {unit} (the agreed maximum is {self.max_days} days)"
 
 
-def panel_wait(budget_request: BudgetRequest, *, today: datetime.date | None = None,
-               max_days: int | None = None) -> PanelWait | None:
+def panel_wait(
+    budget_request: BudgetRequest,
+    *,
+    today: datetime.date | None = None,
+    max_days: int | None = None,
+) -> PanelWait | None:
     if budget_request.referred_at is None:
         return None
     start = timezone.localdate(budget_request.referred_at)
     finished = budget_request.decided_at is not None
-    end = timezone.localdate(budget_request.decided_at) if finished else (
-        today or timezone.localdate()
+    end = (
+        timezone.localdate(budget_request.decided_at)
+        if finished
+        else (today or timezone.localdate())
     )
-    return PanelWait(days=max((end - start).days, 0),
-                     max_days=max_days if max_days is not None else panel_max_wait_days(),
-                     finished=finished)
+    return PanelWait(
+        days=max((end - start).days, 0),
+        max_days=max_days if max_days is not None else panel_max_wait_days(),
+        finished=finished,
+    )
 
 
 def event_heading(event: BudgetRequestEvent) -> str:
@@ -241,13 +255,18 @@ def request_summary_rows(budget_request: BudgetRequest) -> list[dict]:
         ("Period", period),
     ]
     if budget_request.contribution:
-        rows.append((
-            "Assessed contribution",
-            f"{money_per_period_text(budget_request.contribution, budget_request.contribution_period)}"
-            f" ({money_text(budget_request.contribution_per_year)} a year)"
-            + (f". {budget_request.contribution_note}" if budget_request.contribution_note
-               else ""),
-        ))
+        rows.append(
+            (
+                "Assessed contribution",
+                f"{money_per_period_text(budget_request.contribution, budget_request.contribution_period)}"
+                f" ({money_text(budget_request.contribution_per_year)} a year)"
+                + (
+                    f". {budget_request.contribution_note}"
+                    if budget_request.contribution_note
+                    else ""
+                ),
+            )
+        )
         rows.append(("Paid by the council", f"{money_text(budget_request.net_per_year)} a year"))
     else:
         rows.append(("Assessed contribution", "None"))
@@ -266,7 +285,11 @@ def line_purpose(line) -> str:
 
 def line_rows(lines) -> list[list[str]]:
     return [
-        [line.description, line_purpose(line), money_per_period_text(line.amount, line.period),
-         money_text(line.amount_per_year)]
+        [
+            line.description,
+            line_purpose(line),
+            money_per_period_text(line.amount, line.period),
+            money_text(line.amount_per_year),
+        ]
         for line in lines
     ]

@@ -73,8 +73,10 @@ class SdsOverview:
 
 def _request_queryset(base: QuerySet[BudgetRequest]) -> QuerySet[BudgetRequest]:
     return base.select_related("requested_by").prefetch_related(
-        Prefetch("lines", queryset=BudgetLine.objects.select_related("outcome", "solution")
-                 .order_by("position")),
+        Prefetch(
+            "lines",
+            queryset=BudgetLine.objects.select_related("outcome", "solution").order_by("position"),
+        ),
         Prefetch("events", queryset=BudgetRequestEvent.objects.order_by("at")),
     )
 
@@ -83,12 +85,18 @@ def sds_overview(person: Person) -> SdsOverview:
     """Everything on the person's "Choices and budget" page: a fixed number of queries
     (11), however many requests, lines, decisions or needs there are."""
     choice = (
-        SdsChoice.objects.filter(person=person).select_related("conversation")
+        SdsChoice.objects.filter(person=person)
+        .select_related("conversation")
         .prefetch_related(
             "explanations",
-            Prefetch("mix_parts", queryset=MixPart.objects.select_related("solution__outcome")
-                     .order_by("solution__outcome__created_at", "solution__created_at")),
-        ).first()
+            Prefetch(
+                "mix_parts",
+                queryset=MixPart.objects.select_related("solution__outcome").order_by(
+                    "solution__outcome__created_at", "solution__created_at"
+                ),
+            ),
+        )
+        .first()
     )
     explanations = {e.option: e for e in choice.explanations.all()} if choice else {}
     requests = list(_request_queryset(person.budget_requests.all()).order_by("-submitted_at"))
@@ -115,9 +123,11 @@ def open_outcomes(person: Person):
 def current_solutions(person: Person) -> QuerySet[Solution]:
     """Solutions that are part of the plan now, for open outcomes, outcome by outcome."""
     return (
-        person.support_solutions.filter(status__in=CURRENT_STATUSES,
-                                        outcome__status=OutcomeStatus.OPEN)
-        .select_related("outcome").order_by("outcome__created_at", "outcome_id", "created_at")
+        person.support_solutions.filter(
+            status__in=CURRENT_STATUSES, outcome__status=OutcomeStatus.OPEN
+        )
+        .select_related("outcome")
+        .order_by("outcome__created_at", "outcome_id", "created_at")
     )
 
 
@@ -125,7 +135,8 @@ def mix_solutions(person: Person) -> list[Solution]:
     """The parts of the support an SDS option can arrange: current solutions that cost
     money or are services or paid support (Support Sequence steps 6 and 7)."""
     return [
-        s for s in current_solutions(person)
+        s
+        for s in current_solutions(person)
         if s.cost is not None or s.step in (SupportStep.SERVICES, SupportStep.SUPPORT)
     ]
 
@@ -149,8 +160,11 @@ def purpose_choices(person: Person) -> tuple[list, dict[str, tuple]]:
 
 def budget_line_of(person: Person, line_id) -> BudgetLine | None:
     """One of the person's budget lines, with its request, outcome and solution."""
-    return (BudgetLine.objects.filter(person=person, pk=line_id)
-            .select_related("request", "outcome", "solution").first())
+    return (
+        BudgetLine.objects.filter(person=person, pk=line_id)
+        .select_related("request", "outcome", "solution")
+        .first()
+    )
 
 
 def prefilled_lines(person: Person) -> list[dict[str, str]]:
@@ -160,7 +174,8 @@ def prefilled_lines(person: Person) -> list[dict[str, str]]:
     budget period, so its line asks the worker how often rather than guessing."""
     funded = set(
         BudgetLine.objects.filter(
-            person=person, solution__isnull=False,
+            person=person,
+            solution__isnull=False,
             request__status__in=[*OPEN_STATUSES, RequestStatus.APPROVED],
         ).values_list("solution_id", flat=True)
     )
@@ -169,8 +184,14 @@ def prefilled_lines(person: Person) -> list[dict[str, str]]:
         if solution.pk in funded:
             continue
         period = solution.cost_period if solution.cost_period in BudgetPeriod.values else ""
-        lines.append({"description": solution.what[:300], "purpose": f"s:{solution.pk}",
-                      "amount": f"{solution.cost:.2f}", "period": period})
+        lines.append(
+            {
+                "description": solution.what[:300],
+                "purpose": f"s:{solution.pk}",
+                "amount": f"{solution.cost:.2f}",
+                "period": period,
+            }
+        )
     return lines
 
 
@@ -186,9 +207,11 @@ def _team_people(user) -> QuerySet[Person]:
 def requests_awaiting_team_leader(user) -> QuerySet[BudgetRequest]:
     """Requests of the team leader's team waiting for a decision."""
     return (
-        BudgetRequest.objects.filter(person__in=_team_people(user),
-                                     status=RequestStatus.AWAITING_DECISION)
-        .select_related("person", "requested_by").order_by("submitted_at", "id")
+        BudgetRequest.objects.filter(
+            person__in=_team_people(user), status=RequestStatus.AWAITING_DECISION
+        )
+        .select_related("person", "requested_by")
+        .order_by("submitted_at", "id")
     )
 
 
@@ -196,7 +219,8 @@ def team_requests_at_panel(user) -> QuerySet[BudgetRequest]:
     """The team's requests with the decision panel, so waits can be followed (Std 8.10)."""
     return (
         BudgetRequest.objects.filter(person__in=_team_people(user), status=RequestStatus.AT_PANEL)
-        .select_related("person", "requested_by").order_by("referred_at", "id")
+        .select_related("person", "requested_by")
+        .order_by("referred_at", "id")
     )
 
 
@@ -204,9 +228,12 @@ def team_requests_decided(user, *, limit: int = 100) -> QuerySet[BudgetRequest]:
     """The team's decided requests, newest decision first (#13: the approvals list keeps
     them, so a team leader can look back)."""
     return (
-        BudgetRequest.objects.filter(person__in=_team_people(user),
-                                     status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED))
-        .select_related("person", "requested_by").order_by("-decided_at", "id")[:limit]
+        BudgetRequest.objects.filter(
+            person__in=_team_people(user),
+            status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED),
+        )
+        .select_related("person", "requested_by")
+        .order_by("-decided_at", "id")[:limit]
     )
 
 
@@ -234,8 +261,10 @@ def requests_for_panel(user) -> QuerySet[BudgetRequest]:
 
 def panel_queue(user) -> QuerySet[BudgetRequest]:
     return (
-        requests_for_panel(user).filter(status=RequestStatus.AT_PANEL)
-        .select_related("person__team").order_by("referred_at", "id")
+        requests_for_panel(user)
+        .filter(status=RequestStatus.AT_PANEL)
+        .select_related("person__team")
+        .order_by("referred_at", "id")
     )
 
 
@@ -243,12 +272,14 @@ def panel_recently_decided(user, *, limit: int = 20) -> list[BudgetRequest]:
     """The requests this panel member decided, most recent first, for the anonymised
     "your decisions" list (reference, team, amount, decision): nothing to open."""
     decided_by_them = BudgetRequestEvent.objects.filter(
-        request=OuterRef("pk"), kind=EventKind.PANEL_DECIDED, actor=user)
+        request=OuterRef("pk"), kind=EventKind.PANEL_DECIDED, actor=user
+    )
     return list(
-        requests_for_panel(user).filter(status__in=[RequestStatus.APPROVED,
-                                                    RequestStatus.DECLINED])
+        requests_for_panel(user)
+        .filter(status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED])
         .filter(Exists(decided_by_them))
-        .select_related("person__team").order_by("-decided_at", "id")[:limit]
+        .select_related("person__team")
+        .order_by("-decided_at", "id")[:limit]
     )
 
 
@@ -256,7 +287,8 @@ def panel_request(user, request_id) -> BudgetRequest | None:
     """One request waiting for the panel, with its breakdown (and the outcomes it serves)
     and history. Once it is decided the panel's access ends: None (ADR 0006)."""
     return _request_queryset(
-        requests_for_panel(user).filter(pk=request_id, status=RequestStatus.AT_PANEL)
+        requests_for_panel(user)
+        .filter(pk=request_id, status=RequestStatus.AT_PANEL)
         .select_related("person__team")
     ).first()
 
@@ -264,9 +296,11 @@ def panel_request(user, request_id) -> BudgetRequest | None:
 def panel_access_ended(user, request_id) -> bool:
     """Whether `user` is a panel member refused only because the request, once referred to
     the panel, has since been decided (for the words of the refusal)."""
-    return requests_for_panel(user).filter(
-        pk=request_id, status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED]
-    ).exists()
+    return (
+        requests_for_panel(user)
+        .filter(pk=request_id, status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED])
+        .exists()
+    )
 
 
 def open_request_seen_by(user, person_id, request_id) -> BudgetRequest | None:
@@ -274,9 +308,13 @@ def open_request_seen_by(user, person_id, request_id) -> BudgetRequest | None:
     logs anything (None when there is no such open request, or no relationship)."""
     return (
         BudgetRequest.objects.filter(
-            pk=request_id, person_id=person_id, status__in=OPEN_STATUSES,
+            pk=request_id,
+            person_id=person_id,
+            status__in=OPEN_STATUSES,
             person__in=Person.objects.visible_to(user),
-        ).select_related("person").first()
+        )
+        .select_related("person")
+        .first()
     )
 
 
@@ -398,27 +436,40 @@ class PlanSdsSection:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.options or self.indicative or self.agreed or self.open_requests
-                    or self.decisions or self.unmet_needs or self.first_choices)
+        return not (
+            self.options
+            or self.indicative
+            or self.agreed
+            or self.open_requests
+            or self.decisions
+            or self.unmet_needs
+            or self.first_choices
+        )
 
 
 def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
-    decision_events = [e for e in budget_request.events.all()
-                       if e.kind in (EventKind.APPROVED, EventKind.PANEL_DECIDED)]
+    decision_events = [
+        e
+        for e in budget_request.events.all()
+        if e.kind in (EventKind.APPROVED, EventKind.PANEL_DECIDED)
+    ]
     agreed_by = ""
     if decision_events:
         event = decision_events[-1]
-        agreed_by = ("The decision panel" if event.kind == EventKind.PANEL_DECIDED
-                     else event.actor_name)
+        agreed_by = (
+            "The decision panel" if event.kind == EventKind.PANEL_DECIDED else event.actor_name
+        )
     period = f"From {date_text(budget_request.start_date)}"
     if budget_request.end_date:
         period += f" to {date_text(budget_request.end_date)}"
     return PlanBudget(
         total_per_year=money_text(budget_request.total_per_year),
         period=period,
-        contribution=(money_per_period_text(budget_request.contribution,
-                                                    budget_request.contribution_period)
-                      if budget_request.contribution else ""),
+        contribution=(
+            money_per_period_text(budget_request.contribution, budget_request.contribution_period)
+            if budget_request.contribution
+            else ""
+        ),
         paid_by_council=money_text(budget_request.net_per_year),
         lines=[
             PlanBudgetLine(
@@ -427,7 +478,9 @@ def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
                 solution=line.solution.what if line.solution_id else "",
                 amount=money_per_period_text(line.amount, line.period),
                 per_year=money_text(line.amount_per_year),
-                solution_id=line.solution_id, amount_value=line.amount, period=line.period,
+                solution_id=line.solution_id,
+                amount_value=line.amount,
+                period=line.period,
             )
             for line in budget_request.lines.all()
         ],
@@ -447,31 +500,41 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
         for option in SdsOption:
             explanation = overview.explanations.get(option.value)
             explained = bool(explanation and explanation.explained)
-            section.options.append(PlanOption(
-                option=option.value, title=presenters.OPTION_TITLE[option],
-                meaning=presenters.OPTION_FOR_PERSON[option], easy=presenters.OPTION_EASY[option],
-                explained=explained,
-                how=presenters.ways_text(explanation) if explained else "",
-                explained_on=date_text(explanation.explained_on) if explained else "",
-            ))
+            section.options.append(
+                PlanOption(
+                    option=option.value,
+                    title=presenters.OPTION_TITLE[option],
+                    meaning=presenters.OPTION_FOR_PERSON[option],
+                    easy=presenters.OPTION_EASY[option],
+                    explained=explained,
+                    how=presenters.ways_text(explanation) if explained else "",
+                    explained_on=date_text(explanation.explained_on) if explained else "",
+                )
+            )
         chosen = overview.choice.chosen_option
         if chosen:
             option = SdsOption(chosen)
             section.choice = PlanChoice(
-                option=chosen, title=presenters.OPTION_TITLE[option],
-                meaning=presenters.OPTION_FOR_PERSON[option], easy=presenters.OPTION_EASY[option],
+                option=chosen,
+                title=presenters.OPTION_TITLE[option],
+                meaning=presenters.OPTION_FOR_PERSON[option],
+                easy=presenters.OPTION_EASY[option],
                 reasons=overview.choice.reasons,
                 chosen_on=date_text(overview.choice.chosen_on),
             )
             if option == SdsOption.OPTION_4:
                 section.mix = [
-                    PlanMixPart(part=part.solution.what, outcome=part.solution.outcome.statement,
-                                option_title=presenters.OPTION_TITLE[SdsOption(part.option)])
+                    PlanMixPart(
+                        part=part.solution.what,
+                        outcome=part.solution.outcome.statement,
+                        option_title=presenters.OPTION_TITLE[SdsOption(part.option)],
+                    )
                     for part in overview.mix_parts
                 ]
     section.first_choices = [
         PlanFirstChoice(
-            first_choice=presenters.OPTION_TITLE[SdsOption(f.first_choice)], why=f.why,
+            first_choice=presenters.OPTION_TITLE[SdsOption(f.first_choice)],
+            why=f.why,
             alternative=f.alternative_offered,
             accepted=presenters.ACCEPTED_TEXT[f.alternative_accepted],
             plan=f.plan_to_meet_need,
@@ -489,27 +552,38 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
         section.agreed = _plan_budget(overview.agreed)
     for budget_request in overview.open_requests:
         wait = presenters.panel_wait(budget_request, today=today)
-        section.open_requests.append(PlanRequest(
-            status=presenters.STATUS_FOR_PERSON[budget_request.status],
-            total_per_year=money_text(budget_request.total_per_year),
-            sent_on=date_text(budget_request.submitted_at),
-            wait=wait.text if wait else "",
-        ))
+        section.open_requests.append(
+            PlanRequest(
+                status=presenters.STATUS_FOR_PERSON[budget_request.status],
+                total_per_year=money_text(budget_request.total_per_year),
+                sent_on=date_text(budget_request.submitted_at),
+                wait=wait.text if wait else "",
+            )
+        )
     for decision in overview.decisions:
         sharings = list(decision.sharings.all())
         shared_text = ""
         if sharings:
             first = sharings[0]
-            shared_text = (f"Shared with you on {date_text(first.shared_on)} "
-                           f"({presenters.how_told_text(first.how).lower()})")
-        section.decisions.append(PlanDecision(
-            about=presenters.ABOUT_FOR_PERSON[decision.about], summary=decision.summary,
-            reasons=decision.reasons, decided_on=date_text(decision.decided_on),
-            decided_by=decision.decided_by, shared=bool(sharings), shared_text=shared_text,
-        ))
+            shared_text = (
+                f"Shared with you on {date_text(first.shared_on)} "
+                f"({presenters.how_told_text(first.how).lower()})"
+            )
+        section.decisions.append(
+            PlanDecision(
+                about=presenters.ABOUT_FOR_PERSON[decision.about],
+                summary=decision.summary,
+                reasons=decision.reasons,
+                decided_on=date_text(decision.decided_on),
+                decided_by=decision.decided_by,
+                shared=bool(sharings),
+                shared_text=shared_text,
+            )
+        )
     section.unmet_needs = [
         PlanUnmetNeed(
-            need=u.need, reason=presenters.unmet_reason_text(u.reason, u.reason_other),
+            need=u.need,
+            reason=presenters.unmet_reason_text(u.reason, u.reason_other),
             alternative=u.alternative_offered,
             identified_on=date_text(u.identified_on),
             met_on=date_text(u.met_on),
@@ -530,15 +604,21 @@ def panel_support_sequence(budget_request: BudgetRequest) -> list[dict]:
         SupportStep,
     )
 
-    outcome_ids = list(dict.fromkeys(
-        line.outcome_id for line in budget_request.lines.all() if line.outcome_id))
+    outcome_ids = list(
+        dict.fromkeys(line.outcome_id for line in budget_request.lines.all() if line.outcome_id)
+    )
     if not outcome_ids:
         return []
     outcomes = {o.pk: o for o in Outcome.objects.filter(pk__in=outcome_ids)}
-    solutions = list(Solution.objects.filter(outcome_id__in=outcome_ids)
-                     .order_by("created_at", "id"))
-    nothing_fits = {(e.outcome_id, e.step): e.note for e in StepExploration.objects.filter(
-        outcome_id__in=outcome_ids, state=ExplorationState.NOTHING_SUITABLE)}
+    solutions = list(
+        Solution.objects.filter(outcome_id__in=outcome_ids).order_by("created_at", "id")
+    )
+    nothing_fits = {
+        (e.outcome_id, e.step): e.note
+        for e in StepExploration.objects.filter(
+            outcome_id__in=outcome_ids, state=ExplorationState.NOTHING_SUITABLE
+        )
+    }
     result = []
     for outcome_id in outcome_ids:
         steps = []

@@ -92,20 +92,24 @@ def _created(actor: User, instance: models.Model, person_id: Any) -> None:
     Auditor(actor).created(instance, person_id=person_id)
 
 
-def _not_future(value: datetime.date | None, field_name: str, what: str,
-                errors: dict[str, str]) -> None:
+def _not_future(
+    value: datetime.date | None, field_name: str, what: str, errors: dict[str, str]
+) -> None:
     if value is not None and value > timezone.localdate():
         errors[field_name] = f"{what} must be today or in the past."
 
 
-def _own_outcome(person: Person, outcome: Outcome | None, field_name: str,
-                 errors: dict[str, str]) -> None:
+def _own_outcome(
+    person: Person, outcome: Outcome | None, field_name: str, errors: dict[str, str]
+) -> None:
     if outcome is not None and outcome.person_id != person.pk:
         errors[field_name] = "Choose one of this person's outcomes."
     elif outcome is not None and outcome.status != OutcomeStatus.OPEN:
         # Achieved, closed and rewritten outcomes are history (#16): nothing new hangs on them.
-        errors[field_name] = (f"This outcome is {outcome.get_status_display().lower()}, so "
-                              "nothing new can be linked to it. Choose an open outcome.")
+        errors[field_name] = (
+            f"This outcome is {outcome.get_status_display().lower()}, so "
+            "nothing new can be linked to it. Choose an open outcome."
+        )
 
 
 def _actor_label(actor: User | SystemActor) -> str:
@@ -116,8 +120,9 @@ def _actor_label(actor: User | SystemActor) -> str:
     return f"{name} ({role})" if role else name
 
 
-def _check_money(amount: Decimal, field_name: str, errors: dict[str, str], *,
-                 allow_zero: bool) -> None:
+def _check_money(
+    amount: Decimal, field_name: str, errors: dict[str, str], *, allow_zero: bool
+) -> None:
     if not isinstance(amount, Decimal):
         errors[field_name] = "Amounts must be exact (Decimal), never floating point."
         return
@@ -156,8 +161,9 @@ def _explanation_errors(explanations: Mapping[str, Explanation], errors: dict[st
         if item.explained_on is None:
             errors[f"{option.value}_on"] = f"Enter the date {label} was explained."
         else:
-            _not_future(item.explained_on, f"{option.value}_on",
-                        f"The date {label} was explained", errors)
+            _not_future(
+                item.explained_on, f"{option.value}_on", f"The date {label} was explained", errors
+            )
 
 
 def sds_options_record(
@@ -196,8 +202,9 @@ def sds_options_record(
             errors["chosen_on"] = "Enter the date they chose."
         else:
             _not_future(chosen_on, "chosen_on", "The date they chose", errors)
-            explained_dates = [i.explained_on for i in by_option.values()
-                               if i.explained and i.explained_on]
+            explained_dates = [
+                i.explained_on for i in by_option.values() if i.explained and i.explained_on
+            ]
             if explained_dates and chosen_on < min(explained_dates) and "chosen_on" not in errors:
                 errors["chosen_on"] = (
                     "The date they chose must be on or after the date the options were first "
@@ -216,8 +223,11 @@ def sds_options_record(
         choice = SdsChoice.objects.select_for_update().filter(person=person).first()
         if choice is None:
             choice = SdsChoice(
-                person=person, conversation=conversation, chosen_option=chosen_option,
-                chosen_on=chosen_on if chosen_option else None, reasons=reasons,
+                person=person,
+                conversation=conversation,
+                chosen_option=chosen_option,
+                chosen_on=chosen_on if chosen_option else None,
+                reasons=reasons,
                 recorded_by=actor,
             )
             choice.full_clean()
@@ -228,18 +238,32 @@ def sds_options_record(
             if expected_version is None:
                 raise StaleEditError(choice)
             audited_update(
-                choice, auditor=Auditor(actor), expected_version=expected_version, stored=choice,
-                clean=False, person_id=person.pk,
-                changes={"conversation": conversation, "chosen_option": chosen_option,
-                         "chosen_on": chosen_on if chosen_option else None, "reasons": reasons,
-                         "recorded_by": actor},
-                fields=["conversation_id", "chosen_option", "chosen_on", "reasons",
-                        "recorded_by_id"],
+                choice,
+                auditor=Auditor(actor),
+                expected_version=expected_version,
+                stored=choice,
+                clean=False,
+                person_id=person.pk,
+                changes={
+                    "conversation": conversation,
+                    "chosen_option": chosen_option,
+                    "chosen_on": chosen_on if chosen_option else None,
+                    "reasons": reasons,
+                    "recorded_by": actor,
+                },
+                fields=[
+                    "conversation_id",
+                    "chosen_option",
+                    "chosen_on",
+                    "reasons",
+                    "recorded_by_id",
+                ],
             )
             existing = {row.option: row for row in choice.explanations.all()}
         for option in SdsOption:
-            _save_explanation(actor, choice, existing.get(option.value), option.value,
-                              by_option.get(option.value))
+            _save_explanation(
+                actor, choice, existing.get(option.value), option.value, by_option.get(option.value)
+            )
         if chosen_option != SdsOption.OPTION_4:
             for part in choice.mix_parts.all():
                 Auditor(actor).deleted(part, person_id=person.pk)
@@ -247,8 +271,13 @@ def sds_options_record(
     return choice
 
 
-def _save_explanation(actor: User, choice: SdsChoice, row: OptionExplanation | None,
-                      option: str, item: Explanation | None) -> None:
+def _save_explanation(
+    actor: User,
+    choice: SdsChoice,
+    row: OptionExplanation | None,
+    option: str,
+    item: Explanation | None,
+) -> None:
     explained = bool(item and item.explained)
     values = {
         "explained": explained,
@@ -257,8 +286,7 @@ def _save_explanation(actor: User, choice: SdsChoice, row: OptionExplanation | N
         **{way: bool(explained and item and way in item.ways) for way in EXPLANATION_WAYS},
     }
     if row is None:
-        row = OptionExplanation(choice=choice, person_id=choice.person_id, option=option,
-                                **values)
+        row = OptionExplanation(choice=choice, person_id=choice.person_id, option=option, **values)
         row.full_clean()
         row.save(force_insert=True)
         _created(actor, row, choice.person_id)
@@ -341,10 +369,15 @@ def unmet_need_record(
     if errors:
         raise ValidationError(errors)
     unmet = UnmetNeed(
-        person=person, need=need.strip(), category=category, reason=reason,
+        person=person,
+        need=need.strip(),
+        category=category,
+        reason=reason,
         reason_other=reason_other.strip() if reason == UnmetReason.OTHER else "",
-        outcome=outcome, alternative_offered=alternative_offered.strip(),
-        identified_on=identified_on, recorded_by=actor,
+        outcome=outcome,
+        alternative_offered=alternative_offered.strip(),
+        identified_on=identified_on,
+        recorded_by=actor,
     )
     unmet.full_clean()
     with transaction.atomic():
@@ -375,9 +408,14 @@ def unmet_need_mark_met(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        audited_update(unmet_need, auditor=Auditor(actor), expected_version=expected_version,
-                       changes={"met_on": met_on, "how_met": how_met.strip()}, clean=False,
-                       person_id=unmet_need.person_id)
+        audited_update(
+            unmet_need,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes={"met_on": met_on, "how_met": how_met.strip()},
+            clean=False,
+            person_id=unmet_need.person_id,
+        )
     return unmet_need
 
 
@@ -401,14 +439,15 @@ def first_choice_not_delivered_record(
     _check_casework(actor, person)
     errors: dict[str, str] = {}
     if alternative_option and alternative_option == first_choice:
-        errors["alternative_option"] = "The option offered instead must differ from their first choice."
+        errors["alternative_option"] = (
+            "The option offered instead must differ from their first choice."
+        )
     _not_future(identified_on, "identified_on", "The date identified", errors)
     _own_outcome(person, outcome, "outcome", errors)
     for name, value, message in (
         ("why", why, "Say why their first choice cannot be delivered."),
         ("alternative_offered", alternative_offered, "Say what alternative was offered."),
-        ("plan_to_meet_need", plan_to_meet_need,
-         "Say how the need will be met over time."),
+        ("plan_to_meet_need", plan_to_meet_need, "Say how the need will be met over time."),
         ("need", need, "Say what need is left unmet."),
     ):
         if not value.strip():
@@ -417,15 +456,25 @@ def first_choice_not_delivered_record(
         raise ValidationError(errors)
     with transaction.atomic():
         unmet = unmet_need_record(
-            actor=actor, person=person, need=need, category=category,
-            reason=UnmetReason.FIRST_CHOICE, identified_on=identified_on, outcome=outcome,
+            actor=actor,
+            person=person,
+            need=need,
+            category=category,
+            reason=UnmetReason.FIRST_CHOICE,
+            identified_on=identified_on,
+            outcome=outcome,
             alternative_offered=alternative_offered,
         )
         record = FirstChoiceNotDelivered(
-            person=person, first_choice=first_choice, why=why.strip(),
+            person=person,
+            first_choice=first_choice,
+            why=why.strip(),
             alternative_offered=alternative_offered.strip(),
-            alternative_option=alternative_option, alternative_accepted=alternative_accepted,
-            plan_to_meet_need=plan_to_meet_need.strip(), unmet_need=unmet, recorded_by=actor,
+            alternative_option=alternative_option,
+            alternative_accepted=alternative_accepted,
+            plan_to_meet_need=plan_to_meet_need.strip(),
+            unmet_need=unmet,
+            recorded_by=actor,
         )
         record.full_clean()
         record.save(force_insert=True)
@@ -433,10 +482,13 @@ def first_choice_not_delivered_record(
         # A decision affecting the person's choices (SDS-5): recorded for them to see.
         label = SdsOption(first_choice).label.split(":")[0]
         decision = Decision(
-            person=person, about=DecisionAbout.CHOICES,
+            person=person,
+            about=DecisionAbout.CHOICES,
             summary=f"Their first choice ({label}) cannot be delivered at the moment. "
-                    f"Offered instead: {record.alternative_offered}",
-            reasons=record.why, decided_on=identified_on, decided_by=_actor_label(actor),
+            f"Offered instead: {record.alternative_offered}",
+            reasons=record.why,
+            decided_on=identified_on,
+            decided_by=_actor_label(actor),
             recorded_by=actor,
         )
         decision.save()
@@ -459,10 +511,17 @@ def first_choice_answer_record(
     if alternative_accepted not in Accepted.values:
         raise ValidationError({"alternative_accepted": "Choose one of the answers."})
     with transaction.atomic():
-        audited_update(record, auditor=Auditor(actor), expected_version=expected_version,
-                       changes={"alternative_accepted": alternative_accepted,
-                                "plan_to_meet_need": plan_to_meet_need.strip()},
-                       clean=False, person_id=record.person_id)
+        audited_update(
+            record,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes={
+                "alternative_accepted": alternative_accepted,
+                "plan_to_meet_need": plan_to_meet_need.strip(),
+            },
+            clean=False,
+            person_id=record.person_id,
+        )
     return record
 
 
@@ -490,8 +549,15 @@ def indicative_budget_record(
         errors["how_told"] = "Choose how they were told."
     if errors:
         raise ValidationError(errors)
-    row = IndicativeBudget(person=person, amount=amount, period=period, told_on=told_on,
-                           how_told=how_told, notes=notes.strip(), recorded_by=actor)
+    row = IndicativeBudget(
+        person=person,
+        amount=amount,
+        period=period,
+        told_on=told_on,
+        how_told=how_told,
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
     with transaction.atomic():
         row.save()
         _created(actor, row, person.pk)
@@ -523,8 +589,10 @@ def _line_errors(person: Person, lines: Sequence[LineInput]) -> list[str]:
             if line.solution.person_id != person.pk:
                 errors["solution"] = "Choose one of this person's solutions."
             elif line.solution.outcome.status != OutcomeStatus.OPEN:
-                errors["solution"] = ("This solution is for an outcome that is no longer "
-                                      "open. Move it to an open outcome first.")
+                errors["solution"] = (
+                    "This solution is for an outcome that is no longer "
+                    "open. Move it to an open outcome first."
+                )
             elif line.outcome is not None and line.solution.outcome_id != line.outcome.pk:
                 errors["solution"] = "This solution is for a different outcome."
         problems.extend(f"Line {number}: {message}" for message in errors.values())
@@ -589,10 +657,14 @@ def budget_request_submit(
     if total > LARGEST:
         raise ValidationError({"__all__": ["The total is too large. Check the amounts."]})
     if contribution_year > total:
-        raise ValidationError({"contribution": (
-            f"The contribution ({format_money(contribution_year)} a year) cannot be more than "
-            f"the budget ({format_money(total)} a year)."
-        )})
+        raise ValidationError(
+            {
+                "contribution": (
+                    f"The contribution ({format_money(contribution_year)} a year) cannot be more than "
+                    f"the budget ({format_money(total)} a year)."
+                )
+            }
+        )
     # Four eyes (Std 8.2): the sender never decides their own request. A team leader with
     # no other team leader in the team to decide it sends it to the panel.
     sole_leader = is_sole_team_leader(actor, person)
@@ -601,13 +673,19 @@ def budget_request_submit(
 
     with transaction.atomic():
         budget_request = BudgetRequest(
-            person=person, start_date=start_date, end_date=end_date,
-            case_for_request=case_for_request.strip(), total_per_year=total,
-            contribution=contribution, contribution_period=contribution_period,
-            contribution_note=contribution_note.strip(), requested_by=actor,
+            person=person,
+            start_date=start_date,
+            end_date=end_date,
+            case_for_request=case_for_request.strip(),
+            total_per_year=total,
+            contribution=contribution,
+            contribution_period=contribution_period,
+            contribution_note=contribution_note.strip(),
+            requested_by=actor,
             submitted_at=at,
             status=RequestStatus.AT_PANEL if to_panel else RequestStatus.AWAITING_DECISION,
-            referred_at=at if to_panel else None, submission_token=submission_token,
+            referred_at=at if to_panel else None,
+            submission_token=submission_token,
         )
         budget_request.full_clean(validate_unique=False)
         try:
@@ -615,19 +693,25 @@ def budget_request_submit(
                 budget_request.save(force_insert=True)
         except IntegrityError:
             # The same form, sent twice at once: the other copy was saved first.
-            earlier = (_submitted_earlier(actor, person, submission_token)
-                       if submission_token is not None else None)
+            earlier = (
+                _submitted_earlier(actor, person, submission_token)
+                if submission_token is not None
+                else None
+            )
             if earlier is None:
                 raise
             return earlier
         _created(actor, budget_request, person.pk)
         for position, line in enumerate(lines, start=1):
             row = BudgetLine(
-                request=budget_request, person=person, position=position,
+                request=budget_request,
+                person=person,
+                position=position,
                 description=line.description.strip(),
                 outcome=line.outcome or (line.solution.outcome if line.solution else None),
                 solution=line.solution,
-                amount=line.amount, period=line.period,
+                amount=line.amount,
+                period=line.period,
                 amount_per_year=per_year(line.amount, line.period),
             )
             row.full_clean()
@@ -636,48 +720,78 @@ def budget_request_submit(
         stored = budget_request.lines.aggregate(total=Sum("amount_per_year"))["total"]
         if stored != total:
             raise ValidationError("The breakdown does not add up to the total; nothing was saved.")
-        _event(budget_request, EventKind.REQUESTED, actor=actor, at=at,
-               reasons=budget_request.case_for_request)
+        _event(
+            budget_request,
+            EventKind.REQUESTED,
+            actor=actor,
+            at=at,
+            reasons=budget_request.case_for_request,
+        )
         if to_panel:
             why = (
                 "It was sent by the team leader, and no one decides a request they sent "
                 "(four eyes), so the decision panel decides."
-                if sole_leader else
-                "No delegated limit is set for the team leader, so the decision panel decides."
-                if limit is None else
-                f"{format_money(total)} a year is more than the team leader's delegated limit "
+                if sole_leader
+                else "No delegated limit is set for the team leader, so the decision panel decides."
+                if limit is None
+                else f"{format_money(total)} a year is more than the team leader's delegated limit "
                 f"of {format_money(limit)}, so the decision panel decides."
             )
-            _event(budget_request, EventKind.REFERRED, actor=DELEGATED_LIMITS, at=at,
-                   reasons=why, limit=limit)
+            _event(
+                budget_request,
+                EventKind.REFERRED,
+                actor=DELEGATED_LIMITS,
+                at=at,
+                reasons=why,
+                limit=limit,
+            )
     return budget_request
 
 
-def _submitted_earlier(actor: User, person: Person,
-                       token: uuid.UUID) -> BudgetRequest | None:
+def _submitted_earlier(actor: User, person: Person, token: uuid.UUID) -> BudgetRequest | None:
     """The request this form's token already made, if any. A token that made another
     person's or another worker's request is refused rather than returned."""
     earlier = BudgetRequest.objects.filter(submission_token=token).first()
     if earlier is None:
         return None
     if earlier.person_id != person.pk or earlier.requested_by_id != actor.pk:
-        raise ValidationError({"__all__": [
-            "This form has been used already. Open \"Ask for a budget\" again to send a "
-            "new request."]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    'This form has been used already. Open "Ask for a budget" again to send a '
+                    "new request."
+                ]
+            }
+        )
     earlier.repeated_submission = True
     return earlier
 
 
-def _event(budget_request: BudgetRequest, kind: str, *, actor: User | SystemActor,
-           at: datetime.datetime, reasons: str = "", reasons_for_person: str = "",
-           decision: str = "", limit: Decimal | None = None) -> BudgetRequestEvent:
+def _event(
+    budget_request: BudgetRequest,
+    kind: str,
+    *,
+    actor: User | SystemActor,
+    at: datetime.datetime,
+    reasons: str = "",
+    reasons_for_person: str = "",
+    decision: str = "",
+    limit: Decimal | None = None,
+) -> BudgetRequestEvent:
     person = None if isinstance(actor, SystemActor) else actor
     return BudgetRequestEvent.objects.create(
-        request=budget_request, person_id=budget_request.person_id, kind=kind,
-        decision=decision, actor=person, actor_name=_actor_label(actor),
-        actor_role=person.role if person is not None else "", at=at,
-        reasons=reasons.strip(), reasons_for_person=reasons_for_person.strip(),
-        total_per_year=budget_request.total_per_year, limit_applied=limit,
+        request=budget_request,
+        person_id=budget_request.person_id,
+        kind=kind,
+        decision=decision,
+        actor=person,
+        actor_name=_actor_label(actor),
+        actor_role=person.role if person is not None else "",
+        at=at,
+        reasons=reasons.strip(),
+        reasons_for_person=reasons_for_person.strip(),
+        total_per_year=budget_request.total_per_year,
+        limit_applied=limit,
     )
 
 
@@ -688,14 +802,18 @@ class DecideAction:
     ALL = (APPROVE, DECLINE, REFER)
 
 
-def _refuse(actor: User | None, budget_request: BudgetRequest, why: str,
-            http_request: HttpRequest | None) -> NoReturn:
+def _refuse(
+    actor: User | None, budget_request: BudgetRequest, why: str, http_request: HttpRequest | None
+) -> NoReturn:
     """Log a refused decision in its own transaction, so it survives the refusal."""
     with transaction.atomic():
         access_record(
-            actor=actor, person_id=budget_request.person_id, action=AccessAction.DENIED,
+            actor=actor,
+            person_id=budget_request.person_id,
+            action=AccessAction.DENIED,
             what=f"sds.budget_request_decide {budget_request.reference}",
-            reason=f"Refused: {why}", request=http_request,
+            reason=f"Refused: {why}",
+            request=http_request,
         )
     raise PermissionDenied(why)
 
@@ -715,8 +833,12 @@ def check_decision_allowed(
         # Unknown actions are a form error, not a permission question, when allowed at all.
         if authority.may_decide or authority.may_refer:
             return authority
-        _refuse(actor, budget_request, authority.why_not or "You may not decide this request.",
-                http_request)
+        _refuse(
+            actor,
+            budget_request,
+            authority.why_not or "You may not decide this request.",
+            http_request,
+        )
     allowed = authority.may_refer if action == DecideAction.REFER else authority.may_decide
     if not allowed:
         if action == DecideAction.REFER and authority.as_panel:
@@ -751,19 +873,19 @@ def budget_request_decide(
     if action not in DecideAction.ALL:
         raise ValueError(f"Unknown action {action!r}")
     at = at or timezone.now()
-    authority = check_decision_allowed(actor=actor, budget_request=budget_request,
-                                       action=action, http_request=http_request)
+    authority = check_decision_allowed(
+        actor=actor, budget_request=budget_request, action=action, http_request=http_request
+    )
 
     errors: dict[str, str] = {}
     if action in (DecideAction.DECLINE, DecideAction.REFER) and not reasons.strip():
         errors["reasons"] = (
-            "Give the reasons for not agreeing the budget." if action == DecideAction.DECLINE
+            "Give the reasons for not agreeing the budget."
+            if action == DecideAction.DECLINE
             else "Give the reasons for referring it to the decision panel."
         )
     if action != DecideAction.REFER and not reasons_for_person.strip():
-        errors["reasons_for_person"] = (
-            "Write the reasons as they will be explained to the person."
-        )
+        errors["reasons_for_person"] = "Write the reasons as they will be explained to the person."
     if errors:
         raise ValidationError(errors)
 
@@ -775,8 +897,14 @@ def budget_request_decide(
             budget_request.status = RequestStatus.AT_PANEL
             budget_request.referred_at = at
             fields = ["status", "referred_at"]
-            event = _event(budget_request, EventKind.REFERRED, actor=actor, at=at,
-                           reasons=reasons, limit=authority.limit)
+            event = _event(
+                budget_request,
+                EventKind.REFERRED,
+                actor=actor,
+                at=at,
+                reasons=reasons,
+                limit=authority.limit,
+            )
         else:
             approved = action == DecideAction.APPROVE
             budget_request.status = RequestStatus.APPROVED if approved else RequestStatus.DECLINED
@@ -787,31 +915,56 @@ def budget_request_decide(
                 kind = EventKind.PANEL_DECIDED
             else:
                 kind = EventKind.APPROVED if approved else EventKind.DECLINED
-            event = _event(budget_request, kind, actor=actor, at=at, reasons=reasons,
-                           reasons_for_person=reasons_for_person, decision=decision,
-                           limit=authority.limit)
+            event = _event(
+                budget_request,
+                kind,
+                actor=actor,
+                at=at,
+                reasons=reasons,
+                reasons_for_person=reasons_for_person,
+                decision=decision,
+                limit=authority.limit,
+            )
             total = format_money(budget_request.total_per_year)
-            who = f"Decision panel: {_actor_label(actor)}" if authority.as_panel \
+            who = (
+                f"Decision panel: {_actor_label(actor)}"
+                if authority.as_panel
                 else _actor_label(actor)
+            )
             record = Decision(
-                person_id=budget_request.person_id, about=DecisionAbout.BUDGET,
-                summary=(f"Budget of {total} a year agreed" if approved
-                         else f"Budget of {total} a year not agreed"),
-                reasons=reasons_for_person.strip(), decided_on=timezone.localdate(at),
-                decided_by=who, budget_request=budget_request, recorded_by=actor, at=at,
+                person_id=budget_request.person_id,
+                about=DecisionAbout.BUDGET,
+                summary=(
+                    f"Budget of {total} a year agreed"
+                    if approved
+                    else f"Budget of {total} a year not agreed"
+                ),
+                reasons=reasons_for_person.strip(),
+                decided_on=timezone.localdate(at),
+                decided_by=who,
+                budget_request=budget_request,
+                recorded_by=actor,
+                at=at,
             )
             record.save()
             _created(actor, record, budget_request.person_id)
             if approved:
                 # The support the budget pays for is agreed with it (SS-6): same transaction.
                 solutions_agree_with_budget(
-                    actor=actor, person_id=budget_request.person_id,
+                    actor=actor,
+                    person_id=budget_request.person_id,
                     solution_ids=budget_request.lines.values_list("solution_id", flat=True),
                     reference=budget_request.reference,
                 )
-        audited_update(budget_request, auditor=Auditor(actor), expected_version=expected_version,
-                       stored=current, fields=fields, clean=False,
-                       person_id=budget_request.person_id)
+        audited_update(
+            budget_request,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            stored=current,
+            fields=fields,
+            clean=False,
+            person_id=budget_request.person_id,
+        )
         if action != DecideAction.REFER:
             _tell_decided(budget_request, actor)
     return event
@@ -824,8 +977,13 @@ def _tell_decided(budget_request: BudgetRequest, actor: User) -> None:
     from goldenthread.people.models import Allocation
 
     today = timezone.localdate()
-    workers = [a.worker for a in Allocation.objects.filter(person_id=budget_request.person_id)
-               .select_related("worker") if a.is_active(today)]
+    workers = [
+        a.worker
+        for a in Allocation.objects.filter(person_id=budget_request.person_id).select_related(
+            "worker"
+        )
+        if a.is_active(today)
+    ]
     outcome = "agreed" if budget_request.status == RequestStatus.APPROVED else "not agreed"
     notify(
         [u for u in [budget_request.requested_by, *workers] if u and u.pk != actor.pk],
@@ -870,8 +1028,13 @@ def decision_record(
         raise ValidationError(errors)
     with transaction.atomic():
         decision = Decision(
-            person=person, about=about, summary=summary.strip(), reasons=reasons.strip(),
-            decided_on=decided_on, decided_by=decided_by.strip(), recorded_by=actor,
+            person=person,
+            about=about,
+            summary=summary.strip(),
+            reasons=reasons.strip(),
+            decided_on=decided_on,
+            decided_by=decided_by.strip(),
+            recorded_by=actor,
         )
         decision.save()
         _created(actor, decision, person.pk)
@@ -880,8 +1043,9 @@ def decision_record(
     return decision
 
 
-def _sharing_errors(decided_on: datetime.date, shared_on: datetime.date, how: str,
-                    errors: dict[str, str]) -> None:
+def _sharing_errors(
+    decided_on: datetime.date, shared_on: datetime.date, how: str, errors: dict[str, str]
+) -> None:
     _not_future(shared_on, "shared_on", "The date it was shared", errors)
     if "shared_on" not in errors and shared_on < decided_on:
         errors["shared_on"] = (
@@ -893,8 +1057,13 @@ def _sharing_errors(decided_on: datetime.date, shared_on: datetime.date, how: st
 
 
 def _share(actor: User, decision: Decision, shared_on: datetime.date, how: str) -> DecisionSharing:
-    row = DecisionSharing(decision=decision, person_id=decision.person_id, shared_on=shared_on,
-                          how=how, recorded_by=actor)
+    row = DecisionSharing(
+        decision=decision,
+        person_id=decision.person_id,
+        shared_on=shared_on,
+        how=how,
+        recorded_by=actor,
+    )
     row.save()
     _created(actor, row, decision.person_id)
     return row
@@ -942,8 +1111,6 @@ def delegated_limit_delete(*, actor: User, limit: DelegatedLimit) -> None:
         limit.delete()
 
 
-
-
 # --- Understanding checked (ACC-4) ------------------------------------------------------------
 
 
@@ -977,8 +1144,10 @@ def understanding_check_record(
     if understood not in Understood.values:
         errors["understood"] = "Choose whether it was understood."
     elif understood != Understood.YES and help_given not in UnderstandingHelp.values:
-        errors["help_given"] = "Say what was done to help: easy read, an interpreter, an " \
+        errors["help_given"] = (
+            "Say what was done to help: easy read, an interpreter, an "
             "advocate, another meeting or something else."
+        )
     if help_given == UnderstandingHelp.OTHER and not what_done.strip():
         errors["what_done"] = "Say what was done."
     _not_future(checked_on, "checked_on", "The date checked", errors)
@@ -986,10 +1155,16 @@ def understanding_check_record(
         raise ValidationError(errors)
     with transaction.atomic():
         row = UnderstandingCheck(
-            person=person, about=about, decision=decision, checked_on=checked_on,
-            how_checked=how_checked.strip(), understood=understood,
+            person=person,
+            about=about,
+            decision=decision,
+            checked_on=checked_on,
+            how_checked=how_checked.strip(),
+            understood=understood,
             help_given=help_given if help_given in UnderstandingHelp.values else "",
-            what_done=what_done.strip(), recorded_by=actor)
+            what_done=what_done.strip(),
+            recorded_by=actor,
+        )
         row.save()
         _created(actor, row, person.pk)
     return row
@@ -1007,18 +1182,23 @@ def budget_line_move(*, actor: User, line: BudgetLine, to_outcome: Outcome) -> B
     if to_outcome.person_id != line.person_id:
         raise ValidationError({"outcome": "Choose one of this person's outcomes."})
     with transaction.atomic():
-        stored = BudgetLine.objects.select_for_update().select_related("request").get(
-            pk=line.pk)
+        stored = BudgetLine.objects.select_for_update().select_related("request").get(pk=line.pk)
         if stored.request.status == RequestStatus.DECLINED:
-            raise ValidationError("This budget was not agreed, so its lines are kept as they "
-                                  "were.")
+            raise ValidationError("This budget was not agreed, so its lines are kept as they were.")
         if stored.solution_id is not None and (
-            Solution.objects.filter(pk=stored.solution_id).values_list("outcome_id", flat=True)
-            .get() != to_outcome.pk
+            Solution.objects.filter(pk=stored.solution_id)
+            .values_list("outcome_id", flat=True)
+            .get()
+            != to_outcome.pk
         ):
-            raise ValidationError({"outcome": (
-                "This line pays for a solution that is for a different outcome. Move the "
-                "solution, and the line goes with it.")})
+            raise ValidationError(
+                {
+                    "outcome": (
+                        "This line pays for a solution that is for a different outcome. Move the "
+                        "solution, and the line goes with it."
+                    )
+                }
+            )
         outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
         if outcome.status != OutcomeStatus.OPEN:
             raise ValidationError({"outcome": "Choose an open outcome."})
@@ -1047,7 +1227,14 @@ def unmet_need_move(
         outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
         if outcome.status != OutcomeStatus.OPEN:
             raise ValidationError({"outcome": "Choose an open outcome."})
-        audited_update(need, auditor=Auditor(actor), expected_version=stored.version,
-                       stored=stored, changes={"outcome": to_outcome}, fields=["outcome"],
-                       clean=False, person_id=need.person_id)
+        audited_update(
+            need,
+            auditor=Auditor(actor),
+            expected_version=stored.version,
+            stored=stored,
+            changes={"outcome": to_outcome},
+            fields=["outcome"],
+            clean=False,
+            person_id=need.person_id,
+        )
     return need

@@ -73,61 +73,87 @@ class OverviewView(PersonRecordMixin, TemplateView):
         for option in SdsOption:
             explanation = overview.explanations.get(option.value)
             explained = bool(explanation and explanation.explained)
-            options.append({
-                "title": presenters.OPTION_TITLE[option],
-                "explained": explained,
-                "recorded": explanation is not None,
-                "how": presenters.ways_text(explanation) if explained else "",
-                "on": date_text(explanation.explained_on) if explained else "",
-            })
+            options.append(
+                {
+                    "title": presenters.OPTION_TITLE[option],
+                    "explained": explained,
+                    "recorded": explanation is not None,
+                    "how": presenters.ways_text(explanation) if explained else "",
+                    "on": date_text(explanation.explained_on) if explained else "",
+                }
+            )
         choice = overview.choice
         requests = [
-            {"request": r, "wait": presenters.panel_wait(r, today=today),
-             "colour": presenters.STATUS_COLOUR[r.status],
-             "total": money_text(r.total_per_year)}
+            {
+                "request": r,
+                "wait": presenters.panel_wait(r, today=today),
+                "colour": presenters.STATUS_COLOUR[r.status],
+                "total": money_text(r.total_per_year),
+            }
             for r in overview.requests
         ]
         agreed = overview.agreed
-        context.update({
-            "overview": overview,
-            "options": options,
-            "choice": choice,
-            "chosen_title": presenters.OPTION_TITLE[SdsOption(choice.chosen_option)]
-            if choice and choice.chosen_option else "",
-            "chosen_meaning": presenters.OPTION_MEANING[SdsOption(choice.chosen_option)]
-            if choice and choice.chosen_option else "",
-            "is_mix": bool(choice and choice.chosen_option == SdsOption.OPTION_4),
-            "mix_rows": [[p.solution.outcome.statement, presenters.OPTION_TITLE[SdsOption(p.option)]]
-                         for p in overview.mix_parts],
-            "first_choices": [
-                {"row": f, "first": presenters.OPTION_TITLE[SdsOption(f.first_choice)],
-                 "alternative_option": presenters.OPTION_TITLE[SdsOption(f.alternative_option)]
-                 if f.alternative_option else "",
-                 "accepted": presenters.ACCEPTED_TEXT[f.alternative_accepted]}
-                for f in overview.first_choices
-            ],
-            "indicative_rows": [
-                [money_per_period_text(i.amount, i.period),
-                 date_text(i.told_on), presenters.how_told_text(i.how_told),
-                 i.notes or "None"]
-                for i in overview.indicative_budgets
-            ],
-            "agreed": agreed,
-            "agreed_rows": presenters.request_summary_rows(agreed) if agreed else [],
-            "agreed_lines": presenters.line_rows(agreed.lines.all()) if agreed else [],
-            "requests": requests,
-            "decisions": [
-                {"decision": d, "sharings": list(d.sharings.all()),
-                 "decided_on": date_text(d.decided_on)}
-                for d in overview.decisions
-            ],
-            "unmet_needs": [
-                {"need": u, "reason": presenters.unmet_reason_text(u.reason, u.reason_other),
-                 "identified": date_text(u.identified_on),
-                 "met": date_text(u.met_on)}
-                for u in overview.unmet_needs
-            ],
-        })
+        context.update(
+            {
+                "overview": overview,
+                "options": options,
+                "choice": choice,
+                "chosen_title": presenters.OPTION_TITLE[SdsOption(choice.chosen_option)]
+                if choice and choice.chosen_option
+                else "",
+                "chosen_meaning": presenters.OPTION_MEANING[SdsOption(choice.chosen_option)]
+                if choice and choice.chosen_option
+                else "",
+                "is_mix": bool(choice and choice.chosen_option == SdsOption.OPTION_4),
+                "mix_rows": [
+                    [p.solution.outcome.statement, presenters.OPTION_TITLE[SdsOption(p.option)]]
+                    for p in overview.mix_parts
+                ],
+                "first_choices": [
+                    {
+                        "row": f,
+                        "first": presenters.OPTION_TITLE[SdsOption(f.first_choice)],
+                        "alternative_option": presenters.OPTION_TITLE[
+                            SdsOption(f.alternative_option)
+                        ]
+                        if f.alternative_option
+                        else "",
+                        "accepted": presenters.ACCEPTED_TEXT[f.alternative_accepted],
+                    }
+                    for f in overview.first_choices
+                ],
+                "indicative_rows": [
+                    [
+                        money_per_period_text(i.amount, i.period),
+                        date_text(i.told_on),
+                        presenters.how_told_text(i.how_told),
+                        i.notes or "None",
+                    ]
+                    for i in overview.indicative_budgets
+                ],
+                "agreed": agreed,
+                "agreed_rows": presenters.request_summary_rows(agreed) if agreed else [],
+                "agreed_lines": presenters.line_rows(agreed.lines.all()) if agreed else [],
+                "requests": requests,
+                "decisions": [
+                    {
+                        "decision": d,
+                        "sharings": list(d.sharings.all()),
+                        "decided_on": date_text(d.decided_on),
+                    }
+                    for d in overview.decisions
+                ],
+                "unmet_needs": [
+                    {
+                        "need": u,
+                        "reason": presenters.unmet_reason_text(u.reason, u.reason_other),
+                        "identified": date_text(u.identified_on),
+                        "met": date_text(u.met_on),
+                    }
+                    for u in overview.unmet_needs
+                ],
+            }
+        )
         return context
 
 
@@ -158,8 +184,11 @@ class OptionsView(RecordFormView):
     success_message = "The SDS options and the person's choice are saved."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "person": self.person,
-                "choice": getattr(self.person, "sds_choice", None)}
+        return {
+            **super().get_form_kwargs(),
+            "person": self.person,
+            "choice": getattr(self.person, "sds_choice", None),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -168,8 +197,9 @@ class OptionsView(RecordFormView):
             {**group, "bound": [form[name] for name in group["fields"]]}
             for group in form.option_groups
         ]
-        context["choice_fields"] = [form[n] for n in ("chosen_option", "chosen_on", "reasons",
-                                                      "conversation")]
+        context["choice_fields"] = [
+            form[n] for n in ("chosen_option", "chosen_on", "reasons", "conversation")
+        ]
         return context
 
     def get_stale_values(self, current, form):
@@ -182,9 +212,13 @@ class OptionsView(RecordFormView):
     def save(self, form):
         data = form.cleaned_data
         return services.sds_options_record(
-            actor=self.request.user, person=self.person, explanations=form.explanations(),
-            chosen_option=data.get("chosen_option") or "", chosen_on=data.get("chosen_on"),
-            reasons=data.get("reasons", ""), conversation=data.get("conversation"),
+            actor=self.request.user,
+            person=self.person,
+            explanations=form.explanations(),
+            chosen_option=data.get("chosen_option") or "",
+            chosen_on=data.get("chosen_on"),
+            reasons=data.get("reasons", ""),
+            conversation=data.get("conversation"),
             expected_version=data.get("version"),
         )
 
@@ -193,8 +227,10 @@ class MixView(RecordFormView):
     form_class = MixForm
     template_name = "sds/mix_form.html"
     heading_text = "Option 4: how each part of the support is arranged"
-    intro = ("For each outcome, choose the option its support is arranged by. Outcomes not "
-             "part of the mix are left out.")
+    intro = (
+        "For each outcome, choose the option its support is arranged by. Outcomes not "
+        "part of the mix are left out."
+    )
     anchor = "choice"
     success_message = "How each part of the support is arranged is saved."
 
@@ -213,8 +249,12 @@ class MixView(RecordFormView):
         choice = self.get_choice()
         if choice is None:
             raise Http404("Option 4 is not the person's choice.")
-        return {**super().get_form_kwargs(), "solutions": selectors.mix_solutions(self.person),
-                "parts": choice.mix_parts.all(), "version": choice.version}
+        return {
+            **super().get_form_kwargs(),
+            "solutions": selectors.mix_solutions(self.person),
+            "parts": choice.mix_parts.all(),
+            "version": choice.version,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -232,16 +272,21 @@ class MixView(RecordFormView):
         return context
 
     def save(self, form):
-        return services.sds_mix_record(actor=self.request.user, person=self.person,
-                                       parts=form.parts(),
-                                       expected_version=form.cleaned_data["version"])
+        return services.sds_mix_record(
+            actor=self.request.user,
+            person=self.person,
+            parts=form.parts(),
+            expected_version=form.cleaned_data["version"],
+        )
 
 
 class FirstChoiceView(RecordFormView):
     form_class = FirstChoiceForm
     heading_text = "Their first choice cannot be delivered"
-    intro = ("Record why, the alternative offered and the plan to meet the need over time. "
-             "The need left unmet is recorded too, so it can inform commissioning.")
+    intro = (
+        "Record why, the alternative offered and the plan to meet the need over time. "
+        "The need left unmet is recorded too, so it can inform commissioning."
+    )
     anchor = "first-choice"
     success_message = "Saved. The unmet need is recorded too."
 
@@ -263,20 +308,28 @@ class FirstChoiceAnswerView(RecordFormView):
     heading_text = "Did the person accept the alternative?"
     anchor = "first-choice"
     success_message = "Saved."
-    record = PersonChild("first_choices_not_delivered", kwarg="shortfall_id",
-                         missing="No such record for this person.")
+    record = PersonChild(
+        "first_choices_not_delivered",
+        kwarg="shortfall_id",
+        missing="No such record for this person.",
+    )
 
     def get_initial(self):
         record = self.record
-        return {"alternative_accepted": record.alternative_accepted,
-                "plan_to_meet_need": record.plan_to_meet_need, "version": record.version}
+        return {
+            "alternative_accepted": record.alternative_accepted,
+            "plan_to_meet_need": record.plan_to_meet_need,
+            "version": record.version,
+        }
 
     def save(self, form):
         data = form.cleaned_data
         return services.first_choice_answer_record(
-            actor=self.request.user, record=self.record,
+            actor=self.request.user,
+            record=self.record,
             alternative_accepted=data["alternative_accepted"],
-            plan_to_meet_need=data["plan_to_meet_need"], expected_version=data["version"],
+            plan_to_meet_need=data["plan_to_meet_need"],
+            expected_version=data["version"],
         )
 
 
@@ -291,8 +344,9 @@ class UnmetNeedAddView(RecordFormView):
         return {**super().get_form_kwargs(), "person": self.person}
 
     def save(self, form):
-        return services.unmet_need_record(actor=self.request.user, person=self.person,
-                                          **form.cleaned_data)
+        return services.unmet_need_record(
+            actor=self.request.user, person=self.person, **form.cleaned_data
+        )
 
 
 class UnmetNeedMetView(RecordFormView):
@@ -301,21 +355,27 @@ class UnmetNeedMetView(RecordFormView):
     anchor = "unmet-need"
     submit_label = "Mark as met"
     success_message = "The need is marked as met."
-    need = PersonChild("unmet_needs", kwarg="unmet_need_id",
-                       missing="No such unmet need for this person.")
+    need = PersonChild(
+        "unmet_needs", kwarg="unmet_need_id", missing="No such unmet need for this person."
+    )
 
     def get_initial(self):
         need = self.need
-        return {"met_on": need.met_on or timezone.localdate(), "how_met": need.how_met,
-                "version": need.version}
+        return {
+            "met_on": need.met_on or timezone.localdate(),
+            "how_met": need.how_met,
+            "version": need.version,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         need = self.need
         context["summary_rows"] = [
             {"key": "Need", "value": need.need},
-            {"key": "Why it is not met",
-             "value": presenters.unmet_reason_text(need.reason, need.reason_other)},
+            {
+                "key": "Why it is not met",
+                "value": presenters.unmet_reason_text(need.reason, need.reason_other),
+            },
             {"key": "Date identified", "value": date_text(need.identified_on)},
         ]
         return context
@@ -323,28 +383,36 @@ class UnmetNeedMetView(RecordFormView):
     def save(self, form):
         data = form.cleaned_data
         return services.unmet_need_mark_met(
-            actor=self.request.user, unmet_need=self.need, met_on=data["met_on"],
-            how_met=data["how_met"], expected_version=data["version"])
+            actor=self.request.user,
+            unmet_need=self.need,
+            met_on=data["met_on"],
+            how_met=data["how_met"],
+            expected_version=data["version"],
+        )
 
 
 class IndicativeBudgetView(RecordFormView):
     form_class = IndicativeBudgetForm
     heading_text = "The likely budget the person was told"
-    intro = ("People are told the likely level of the budget whatever option they choose "
-             "(Standard 9.7).")
+    intro = (
+        "People are told the likely level of the budget whatever option they choose (Standard 9.7)."
+    )
     anchor = "budget"
     success_message = "The likely budget is recorded."
 
     def save(self, form):
-        return services.indicative_budget_record(actor=self.request.user, person=self.person,
-                                                 **form.cleaned_data)
+        return services.indicative_budget_record(
+            actor=self.request.user, person=self.person, **form.cleaned_data
+        )
 
 
 class DecisionAddView(RecordFormView):
     form_class = DecisionForm
     heading_text = "Record a decision"
-    intro = ("Every decision that affects the person's choices, support or budget is recorded "
-             "with its reasons, and shared with them.")
+    intro = (
+        "Every decision that affects the person's choices, support or budget is recorded "
+        "with its reasons, and shared with them."
+    )
     anchor = "decisions"
     success_message = "The decision is recorded."
 
@@ -352,9 +420,14 @@ class DecisionAddView(RecordFormView):
         data = form.cleaned_data
         shared = data["shared"] == "yes"
         return services.decision_record(
-            actor=self.request.user, person=self.person, about=data["about"],
-            summary=data["summary"], reasons=data["reasons"], decided_on=data["decided_on"],
-            decided_by=data["decided_by"], shared_on=data["shared_on"] if shared else None,
+            actor=self.request.user,
+            person=self.person,
+            about=data["about"],
+            summary=data["summary"],
+            reasons=data["reasons"],
+            decided_on=data["decided_on"],
+            decided_by=data["decided_by"],
+            shared_on=data["shared_on"] if shared else None,
             shared_how=data["shared_how"] if shared else "",
         )
 
@@ -364,8 +437,9 @@ class DecisionSharedView(RecordFormView):
     heading_text = "Record that the decision was shared with the person"
     anchor = "decisions"
     success_message = "Recorded as shared with the person."
-    decision = PersonChild("sds_decisions", kwarg="decision_id",
-                           missing="No such decision for this person.")
+    decision = PersonChild(
+        "sds_decisions", kwarg="decision_id", missing="No such decision for this person."
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -379,8 +453,10 @@ class DecisionSharedView(RecordFormView):
 
     def save(self, form):
         return services.decision_sharing_record(
-            actor=self.request.user, decision=self.decision,
-            shared_on=form.cleaned_data["shared_on"], how=form.cleaned_data["how"],
+            actor=self.request.user,
+            decision=self.decision,
+            shared_on=form.cleaned_data["shared_on"],
+            how=form.cleaned_data["how"],
         )
 
 
@@ -391,13 +467,17 @@ class BudgetLineMoveView(RecordFormView):
     form_class = MoveToOutcomeForm
     heading_text = "Link this budget line to an outcome"
     submit_label = "Link it"
-    line = PersonChild(selectors.budget_line_of, kwarg="line_id",
-                       missing="No such budget line for this person.")
+    line = PersonChild(
+        selectors.budget_line_of, kwarg="line_id", missing="No such budget line for this person."
+    )
 
     @cached_property
     def open_outcomes(self):
-        return list(self.person.outcomes.filter(status=OutcomeStatus.OPEN)
-                    .exclude(pk=self.line.outcome_id).order_by("created_at", "id"))
+        return list(
+            self.person.outcomes.filter(status=OutcomeStatus.OPEN)
+            .exclude(pk=self.line.outcome_id)
+            .order_by("created_at", "id")
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
@@ -419,12 +499,16 @@ class BudgetLineMoveView(RecordFormView):
             {"key": "What it pays for", "value": line.description},
             {"key": "Amount", "value": money_per_period_text(line.amount, line.period)},
             {"key": "Budget request", "value": line.request.reference},
-            {"key": "Outcome now", "value": line.outcome.statement if line.outcome_id
-             else "Not linked to an outcome"},
+            {
+                "key": "Outcome now",
+                "value": line.outcome.statement if line.outcome_id else "Not linked to an outcome",
+            },
         ]
         if line.solution_id:
-            context["intro"] = (f"This line pays for “{line.solution.what}”: it goes with that "
-                                "support, so move the support and the line follows.")
+            context["intro"] = (
+                f"This line pays for “{line.solution.what}”: it goes with that "
+                "support, so move the support and the line follows."
+            )
         return context
 
     def save(self, form):
@@ -433,12 +517,13 @@ class BudgetLineMoveView(RecordFormView):
         if line.solution_id and line.solution.outcome_id != to_outcome.pk:
             # The support and the line it pays for move together.
             with transaction.atomic():
-                solution_move(actor=self.request.user, solution=line.solution,
-                              to_outcome=to_outcome)
-                return services.budget_line_move(actor=self.request.user, line=line,
-                                                 to_outcome=to_outcome)
-        return services.budget_line_move(actor=self.request.user, line=line,
-                                         to_outcome=to_outcome)
+                solution_move(
+                    actor=self.request.user, solution=line.solution, to_outcome=to_outcome
+                )
+                return services.budget_line_move(
+                    actor=self.request.user, line=line, to_outcome=to_outcome
+                )
+        return services.budget_line_move(actor=self.request.user, line=line, to_outcome=to_outcome)
 
     def get_success_message(self, result) -> str:
         return f"“{result.description}” is now linked to “{result.outcome.statement}”."
@@ -459,8 +544,10 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
         initial = selectors.prefilled_lines(self.person)
         if not initial:
             return self.render_page(BudgetRequestForm(), line_formset(person=self.person))
-        return self.render_page(BudgetRequestForm(), line_formset(
-            person=self.person, lines=len(initial) + 1, initial=initial))
+        return self.render_page(
+            BudgetRequestForm(),
+            line_formset(person=self.person, lines=len(initial) + 1, initial=initial),
+        )
 
     def post(self, request, *args, **kwargs):
         if "add_line" in request.POST:
@@ -472,15 +559,22 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
         data = form.cleaned_data
         lines = formset.line_inputs()
         try:
-            budget_request = services.budget_request_submit(
-                actor=request.user, person=self.person, lines=lines,
-                start_date=data["start_date"], end_date=data.get("end_date"),
-                case_for_request=data["case_for_request"],
-                contribution=data.get("contribution") or Decimal("0.00"),
-                contribution_period=data.get("contribution_period") or "week",
-                contribution_note=data.get("contribution_note", ""),
-                submission_token=data.get("submission_token"),
-            ) if lines else None
+            budget_request = (
+                services.budget_request_submit(
+                    actor=request.user,
+                    person=self.person,
+                    lines=lines,
+                    start_date=data["start_date"],
+                    end_date=data.get("end_date"),
+                    case_for_request=data["case_for_request"],
+                    contribution=data.get("contribution") or Decimal("0.00"),
+                    contribution_period=data.get("contribution_period") or "week",
+                    contribution_note=data.get("contribution_note", ""),
+                    submission_token=data.get("submission_token"),
+                )
+                if lines
+                else None
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return self.render_page(form, formset)
@@ -488,15 +582,21 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
             form.add_error(None, "Add at least one line to the breakdown.")
             return self.render_page(form, formset)
         if budget_request.repeated_submission:
-            messages.info(request, f"Budget request {budget_request.reference} was sent "
-                                   "already. The form was sent twice, so it is shown here "
-                                   "once; nothing new was made.")
+            messages.info(
+                request,
+                f"Budget request {budget_request.reference} was sent "
+                "already. The form was sent twice, so it is shown here "
+                "once; nothing new was made.",
+            )
             return HttpResponseRedirect(
                 reverse("sds:request_detail", args=[self.person.pk, budget_request.pk])
             )
-        where = ("It has gone to the decision panel." if budget_request.referred_at
-                 else "It is waiting for a team leader of the person's team to decide: no "
-                      "one decides a request they sent.")
+        where = (
+            "It has gone to the decision panel."
+            if budget_request.referred_at
+            else "It is waiting for a team leader of the person's team to decide: no "
+            "one decides a request they sent."
+        )
         messages.success(request, f"Budget request {budget_request.reference} sent. {where}")
         return HttpResponseRedirect(
             reverse("sds:request_detail", args=[self.person.pk, budget_request.pk])
@@ -509,8 +609,10 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
         except ValueError:
             count = 1
         initial = [
-            {name: data.get(f"line-{i}-{name}", "")
-             for name in ("description", "purpose", "amount", "period")}
+            {
+                name: data.get(f"line-{i}-{name}", "")
+                for name in ("description", "purpose", "amount", "period")
+            }
             for i in range(count)
         ]
         form = BudgetRequestForm(
@@ -524,18 +626,28 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
         if form.is_bound:
             errors = list(form_error_list(form))
             for number, line_form in enumerate(formset.forms, start=1):
-                errors += [{"text": f"Line {number}: {e['text']}", "href": e["href"]}
-                           for e in form_error_list(line_form)]
-            errors += [{"text": str(e), "href": "#id_line-0-description"}
-                       for e in formset.non_form_errors()]
+                errors += [
+                    {"text": f"Line {number}: {e['text']}", "href": e["href"]}
+                    for e in form_error_list(line_form)
+                ]
+            errors += [
+                {"text": str(e), "href": "#id_line-0-description"}
+                for e in formset.non_form_errors()
+            ]
         limit = limit_for(self.request.user)
-        return self.render_to_response(self.get_context_data(
-            form=form, formset=formset, errors=errors,
-            limit_text=money_text(limit),
-            four_eyes_text=presenters.four_eyes_text(
-                limit, sole_leader=is_sole_team_leader(self.request.user, self.person),
-                is_leader=can(self.request.user, Permission.VIEW_TEAM)),
-        ))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                formset=formset,
+                errors=errors,
+                limit_text=money_text(limit),
+                four_eyes_text=presenters.four_eyes_text(
+                    limit,
+                    sole_leader=is_sole_team_leader(self.request.user, self.person),
+                    is_leader=can(self.request.user, Permission.VIEW_TEAM),
+                ),
+            )
+        )
 
 
 class DecideFormView(ServiceFormView):
@@ -555,25 +667,30 @@ class DecideFormView(ServiceFormView):
 
     def get_form(self, form_class=None, *, data=None):
         if self.request.method == "POST":
-            return DecideForm(data if data is not None else self.request.POST,
-                              **self.posted_choices())
+            return DecideForm(
+                data if data is not None else self.request.POST, **self.posted_choices()
+            )
         choices = self.decision_choices()
         if not (choices["may_decide"] or choices.get("may_refer")):
             return None
         return DecideForm(initial={"version": self.budget_request.version}, **choices)
 
     def form_invalid(self, form):
-        form.fields["action"].choices = DecideForm(**self.decision_choices()).fields[
-            "action"].choices
+        form.fields["action"].choices = (
+            DecideForm(**self.decision_choices()).fields["action"].choices
+        )
         return super().form_invalid(form)
 
     def save(self, form):
         data = form.cleaned_data
         self.action = data["action"]
         return services.budget_request_decide(
-            actor=self.request.user, budget_request=self.budget_request,
-            action=data["action"], reasons=data["reasons"],
-            reasons_for_person=data["reasons_for_person"], expected_version=data["version"],
+            actor=self.request.user,
+            budget_request=self.budget_request,
+            action=data["action"],
+            reasons=data["reasons"],
+            reasons_for_person=data["reasons_for_person"],
+            expected_version=data["version"],
             http_request=self.request,
         )
 
@@ -582,13 +699,20 @@ class BudgetRequestDetailView(PersonRecordMixin, DecideFormView):
     """A request: its breakdown and history; the decision form for whoever may decide."""
 
     template_name = "sds/request_detail.html"
-    budget_request = PersonChild(selectors.budget_request_of, kwarg="request_id",
-                                 missing="No such budget request for this person.")
+    budget_request = PersonChild(
+        selectors.budget_request_of,
+        kwarg="request_id",
+        missing="No such budget request for this person.",
+    )
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST" and request.user.is_authenticated:
-            refuse_decision_not_allowed(request, selectors.open_request_seen_by(
-                request.user, kwargs["person_id"], kwargs["request_id"]))
+            refuse_decision_not_allowed(
+                request,
+                selectors.open_request_seen_by(
+                    request.user, kwargs["person_id"], kwargs["request_id"]
+                ),
+            )
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
@@ -600,28 +724,36 @@ class BudgetRequestDetailView(PersonRecordMixin, DecideFormView):
 
     def post(self, request, *args, **kwargs):
         if not self.budget_request.is_open:
-            messages.warning(request, "This request has already been decided. Its history "
-                                      "below shows the decision.")
+            messages.warning(
+                request,
+                "This request has already been decided. Its history below shows the decision.",
+            )
             return HttpResponseRedirect(request.path)
         return super().post(request, *args, **kwargs)
 
     def get_success_message(self, result) -> str:
-        return {DecideAction.APPROVE: "The budget is agreed.",
-                DecideAction.DECLINE: "The budget is not agreed.",
-                DecideAction.REFER: "The request is referred to the decision panel."}[
-            self.action]
+        return {
+            DecideAction.APPROVE: "The budget is agreed.",
+            DecideAction.DECLINE: "The budget is not agreed.",
+            DecideAction.REFER: "The request is referred to the decision panel.",
+        }[self.action]
 
     def get_success_url(self) -> str:
         return overview_url(self.person, "requests")
 
     def stale_redirect_message(self, current) -> str:
-        return ("Someone else acted on this request after you opened it. Its history below "
-                "shows what happened.")
+        return (
+            "Someone else acted on this request after you opened it. Its history below "
+            "shows what happened."
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(budget_request=self.budget_request, authority=self.authority,
-                       **request_context(self.budget_request))
+        context.update(
+            budget_request=self.budget_request,
+            authority=self.authority,
+            **request_context(self.budget_request),
+        )
         return context
 
 
@@ -630,9 +762,12 @@ def refuse_decision_not_allowed(request, budget_request) -> None:
     refused decision leaves exactly one access-log row, the DENIED one (SEC-2). Raises
     PermissionDenied; does nothing when there is no open request to decide."""
     if budget_request is not None:
-        services.check_decision_allowed(actor=request.user, budget_request=budget_request,
-                                        action=request.POST.get("action", ""),
-                                        http_request=request)
+        services.check_decision_allowed(
+            actor=request.user,
+            budget_request=budget_request,
+            action=request.POST.get("action", ""),
+            http_request=request,
+        )
 
 
 def request_context(budget_request) -> dict:
@@ -642,9 +777,11 @@ def request_context(budget_request) -> dict:
         "events": presenters.event_rows(budget_request.events.all()),
         "wait": presenters.panel_wait(budget_request),
         "status_colour": presenters.STATUS_COLOUR[budget_request.status],
-        "outcomes": list(dict.fromkeys(
-            line.outcome.statement for line in budget_request.lines.all() if line.outcome_id
-        )),
+        "outcomes": list(
+            dict.fromkeys(
+                line.outcome.statement for line in budget_request.lines.all() if line.outcome_id
+            )
+        ),
     }
 
 
@@ -661,33 +798,48 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
         user = self.request.user
         limit = limit_for(user)
         today = timezone.localdate()
-        context.update({
-            "limit_text": money_text(limit),
-            "waiting": [
-                {"request": r, "within": limit is not None and r.total_per_year <= limit,
-                 "total": money_text(r.total_per_year)}
-                for r in selectors.requests_awaiting_team_leader(user)
-            ],
-            "at_panel": [
-                {"request": r, "wait": presenters.panel_wait(r, today=today),
-                 "total": money_text(r.total_per_year)}
-                for r in selectors.team_requests_at_panel(user)
-            ],
-            "max_days": panel_max_wait_days(),
-        })
+        context.update(
+            {
+                "limit_text": money_text(limit),
+                "waiting": [
+                    {
+                        "request": r,
+                        "within": limit is not None and r.total_per_year <= limit,
+                        "total": money_text(r.total_per_year),
+                    }
+                    for r in selectors.requests_awaiting_team_leader(user)
+                ],
+                "at_panel": [
+                    {
+                        "request": r,
+                        "wait": presenters.panel_wait(r, today=today),
+                        "total": money_text(r.total_per_year),
+                    }
+                    for r in selectors.team_requests_at_panel(user)
+                ],
+                "max_days": panel_max_wait_days(),
+            }
+        )
         # Waiting (the default) or decided: the list keeps decided requests (#13).
         show = "decided" if self.request.GET.get("show") == "decided" else "waiting"
         context["show"] = show
         if show == "decided":
             context["decided"] = [
-                {"request": r, "total": money_text(r.total_per_year),
-                 "decided": date_text(r.decided_at)}
+                {
+                    "request": r,
+                    "total": money_text(r.total_per_year),
+                    "decided": date_text(r.decided_at),
+                }
                 for r in selectors.team_requests_decided(user)
             ]
             context["waiting"] = context["at_panel"] = []
-        log_list_view(self.request, [item["request"].person_id
-                                     for item in context["waiting"] + context["at_panel"]
-                                     + context.get("decided", [])])
+        log_list_view(
+            self.request,
+            [
+                item["request"].person_id
+                for item in context["waiting"] + context["at_panel"] + context.get("decided", [])
+            ],
+        )
         return context
 
 
@@ -702,17 +854,22 @@ class UnmetNeedTeamView(PermissionRequiredMixin, TemplateView):
         reason = form.cleaned_data["reason"] if form.is_bound and form.is_valid() else ""
         today = timezone.localdate()
         needs = list(selectors.open_unmet_need_for_team(self.request.user, reason=reason))
-        context.update({
-            "filter_form": form,
-            "needs": [
-                {"need": n, "reason": presenters.unmet_reason_text(n.reason, n.reason_other),
-                 "identified": date_text(n.identified_on),
-                 "days_open": (today - n.identified_on).days}
-                for n in needs
-            ],
-            "reason_label": dict(UnmetNeedFilterForm.base_fields["reason"].choices).get(reason),
-            "team": self.request.user.team,
-        })
+        context.update(
+            {
+                "filter_form": form,
+                "needs": [
+                    {
+                        "need": n,
+                        "reason": presenters.unmet_reason_text(n.reason, n.reason_other),
+                        "identified": date_text(n.identified_on),
+                        "days_open": (today - n.identified_on).days,
+                    }
+                    for n in needs
+                ],
+                "reason_label": dict(UnmetNeedFilterForm.base_fields["reason"].choices).get(reason),
+                "team": self.request.user.team,
+            }
+        )
         log_list_view(self.request, [n.person_id for n in needs])
         return context
 
@@ -732,15 +889,27 @@ class PanelQueueView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
-        context.update({
-            "waiting": [{"request": r, "wait": presenters.panel_wait(r, today=today),
-                         "total": money_text(r.total_per_year)}
-                        for r in selectors.panel_queue(user)],
-            "decided": [{"request": r, "wait": presenters.panel_wait(r, today=today),
-                         "total": money_text(r.total_per_year)}
-                        for r in selectors.panel_recently_decided(user)],
-            "max_days": panel_max_wait_days(),
-        })
+        context.update(
+            {
+                "waiting": [
+                    {
+                        "request": r,
+                        "wait": presenters.panel_wait(r, today=today),
+                        "total": money_text(r.total_per_year),
+                    }
+                    for r in selectors.panel_queue(user)
+                ],
+                "decided": [
+                    {
+                        "request": r,
+                        "wait": presenters.panel_wait(r, today=today),
+                        "total": money_text(r.total_per_year),
+                    }
+                    for r in selectors.panel_recently_decided(user)
+                ],
+                "max_days": panel_max_wait_days(),
+            }
+        )
         return context
 
 
@@ -765,24 +934,39 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
             decided = selectors.panel_access_ended(request.user, request_id)
             with transaction.atomic():
                 access_record(
-                    actor=request.user, person_id=person_id, action=AccessAction.DENIED,
-                    what=what, request=request,
-                    reason=("Decided: the panel's access to this request has ended"
-                            if decided else "Not a panel member, or not referred to the panel"),
+                    actor=request.user,
+                    person_id=person_id,
+                    action=AccessAction.DENIED,
+                    what=what,
+                    request=request,
+                    reason=(
+                        "Decided: the panel's access to this request has ended"
+                        if decided
+                        else "Not a panel member, or not referred to the panel"
+                    ),
                 )
             raise PermissionDenied(
                 "This request has been decided, so the decision panel no longer sees it."
-                if decided else "Only the decision panel sees requests referred to it.")
+                if decided
+                else "Only the decision panel sees requests referred to it."
+            )
         if request.method == "POST":
             refuse_decision_not_allowed(request, self.budget_request)
         action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
-        access_record(actor=request.user, person_id=self.budget_request.person_id,
-                      action=action, what=what, reason=PANEL_REASON, request=request)
+        access_record(
+            actor=request.user,
+            person_id=self.budget_request.person_id,
+            action=action,
+            what=what,
+            reason=PANEL_REASON,
+            request=request,
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def decision_choices(self) -> dict:
-        may_decide = authority_for(self.request.user, self.budget_request,
-                                   sees_person=False).may_decide
+        may_decide = authority_for(
+            self.request.user, self.budget_request, sees_person=False
+        ).may_decide
         return {"may_decide": may_decide, "may_refer": False, "as_panel": True}
 
     def posted_choices(self) -> dict:
@@ -797,9 +981,11 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
         return reverse("sds:panel")
 
     def stale_redirect_message(self, current) -> str:
-        return (f"Another panel member decided {self.budget_request.reference} after you "
-                "opened it, so the panel's access to it has ended. Your decision was not "
-                "recorded.")
+        return (
+            f"Another panel member decided {self.budget_request.reference} after you "
+            "opened it, so the panel's access to it has ended. Your decision was not "
+            "recorded."
+        )
 
     def get_stale_redirect_url(self) -> str:
         return reverse("sds:panel")
@@ -807,9 +993,12 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         budget_request = self.budget_request
-        context.update(budget_request=budget_request,
-                       person_name=budget_request.person.display_name,
-                       team=budget_request.person.team, **request_context(budget_request))
+        context.update(
+            budget_request=budget_request,
+            person_name=budget_request.person.display_name,
+            team=budget_request.person.team,
+            **request_context(budget_request),
+        )
         # The Support Sequence that led to the request, for the outcomes it serves (#13).
         context["support_sequence"] = selectors.panel_support_sequence(budget_request)
         return context

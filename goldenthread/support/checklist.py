@@ -91,9 +91,7 @@ def _personal_budgets(outcome, context: ChecklistContext) -> Suggestion:
         found = source(outcome, context)
         if found is not None:
             return found
-    costed = [
-        s for s in context.solutions if s.step == SupportStep.SUPPORT and s.cost is not None
-    ]
+    costed = [s for s in context.solutions if s.step == SupportStep.SUPPORT and s.cost is not None]
     if costed:
         return Suggestion(
             ChecklistAnswerChoice.YES,

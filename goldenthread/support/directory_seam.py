@@ -31,8 +31,9 @@ RESULTS_LIMIT = 10
 def results_context(query: str, place: str, *, select_url: str) -> dict:
     """Search the directory and present the results with the directory's own presenters,
     for `directory/_results.html`."""
-    return directory_presenters.results_context(query, place, limit=RESULTS_LIMIT,
-                                                select_url=select_url)
+    return directory_presenters.results_context(
+        query, place, limit=RESULTS_LIMIT, select_url=select_url
+    )
 
 
 def search(query: str, place: str = "", *, limit: int = RESULTS_LIMIT) -> list[CommunityResource]:
@@ -58,17 +59,34 @@ _PRICE = re.compile(r"£\s*(\d{1,6}(?:,\d{3})*(?:\.\d{1,2})?)(?!\d)")
 _PERIOD_WORDS = (
     ("week", re.compile(r"^\W{0,3}(?:(?:a|per|each|every|/)\s*(?:week|wk)\b|weekly\b)", re.I)),
     ("month", re.compile(r"^\W{0,3}(?:(?:a|per|each|every|/)\s*month\b|monthly\b)", re.I)),
-    ("year", re.compile(
-        r"^\W{0,3}(?:(?:a|per|each|every|/)\s*(?:year|annum)\b|annual(?:ly)?\b|yearly\b)",
-        re.I)),
+    (
+        "year",
+        re.compile(
+            r"^\W{0,3}(?:(?:a|per|each|every|/)\s*(?:year|annum)\b|annual(?:ly)?\b|yearly\b)", re.I
+        ),
+    ),
     ("one_off", re.compile(r"^\W{0,3}(?:one[- ]off\b|to join\b|joining fee\b|once\b)", re.I)),
-    ("session", re.compile(
-        r"^\W{0,3}(?:(?:a|per|each|every|/)\s*(?:session|class|visit|meal|time|go|entry|"
-        r"lesson|day|ticket|person|shop)\b|entrance\b|entry\b|on the door\b)", re.I)),
+    (
+        "session",
+        re.compile(
+            r"^\W{0,3}(?:(?:a|per|each|every|/)\s*(?:session|class|visit|meal|time|go|entry|"
+            r"lesson|day|ticket|person|shop)\b|entrance\b|entry\b|on the door\b)",
+            re.I,
+        ),
+    ),
 )
-_OPTION_PERIOD = {"week": "week", "weekly": "week", "month": "month", "monthly": "month",
-                  "year": "year", "annual": "year", "yearly": "year", "session": "session",
-                  "one-off": "one_off", "one off": "one_off"}
+_OPTION_PERIOD = {
+    "week": "week",
+    "weekly": "week",
+    "month": "month",
+    "monthly": "month",
+    "year": "year",
+    "annual": "year",
+    "yearly": "year",
+    "session": "session",
+    "one-off": "one_off",
+    "one off": "one_off",
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +127,9 @@ def _from_options(options: list) -> ResourceCost | None:
 
 
 def _from_fees(fees: str) -> ResourceCost | None:
-    found = [(m.group(1), _period_after(fees[m.end():m.end() + 20]))
-             for m in _PRICE.finditer(fees)]
+    found = [
+        (m.group(1), _period_after(fees[m.end() : m.end() + 20])) for m in _PRICE.finditer(fees)
+    ]
     if len({amount for amount, _ in found}) != 1 or not found[0][1]:
         return None
     amount = Decimal(found[0][0].replace(",", "")).quantize(Decimal("0.01"))

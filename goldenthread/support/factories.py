@@ -44,8 +44,11 @@ class StepExplorationFactory(factory.django.DjangoModelFactory):
     step = SupportStep.TECHNOLOGY
     state = ExplorationState.NOTHING_SUITABLE
     note = factory.LazyAttribute(
-        lambda e: "Jean does not want a device at home"
-        if e.state == ExplorationState.NOTHING_SUITABLE else ""
+        lambda e: (
+            "Jean does not want a device at home"
+            if e.state == ExplorationState.NOTHING_SUITABLE
+            else ""
+        )
     )
 
 
@@ -65,9 +68,13 @@ class SolutionFactory(factory.django.DjangoModelFactory):
     notes = ""
 
     class Params:
-        costed = factory.Trait(cost=Decimal("45.00"), cost_period="week",
-                               step=SupportStep.SUPPORT, what="Support worker, 3 hours a week",
-                               who="Northfield Home Support")
+        costed = factory.Trait(
+            cost=Decimal("45.00"),
+            cost_period="week",
+            step=SupportStep.SUPPORT,
+            what="Support worker, 3 hours a week",
+            who="Northfield Home Support",
+        )
 
     @factory.post_generation
     def explored(self, create, extracted, **kwargs):
@@ -78,7 +85,8 @@ class SolutionFactory(factory.django.DjangoModelFactory):
             solution=self, person_id=self.person_id, from_status="", to_status=self.status
         )
         exploration, _ = StepExploration.objects.get_or_create(
-            outcome_id=self.outcome_id, step=self.step,
+            outcome_id=self.outcome_id,
+            step=self.step,
             defaults={"person_id": self.person_id, "state": ExplorationState.EXPLORED},
         )
         if exploration.state == ExplorationState.NOT_YET:

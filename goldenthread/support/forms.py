@@ -34,7 +34,8 @@ COST_ERRORS = {
 class PlanningForm(forms.ModelForm):
     version = VersionField(min_value=0)  # 0: nothing recorded yet
     plan_type_override = forms.ChoiceField(
-        label="Which questions to use for steps 6 and 7", required=False,
+        label="Which questions to use for steps 6 and 7",
+        required=False,
         widget=forms.RadioSelect,
     )
 
@@ -54,30 +55,38 @@ class PlanningForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["plan_type_override"].choices = [
             ("", f"Choose from the person's age (now: {from_age_label.lower()})"),
-            (PlanType.YOUNG_PERSON, "Young person: school or college, the local offer, "
-                                    "specialist support"),
+            (
+                PlanType.YOUNG_PERSON,
+                "Young person: school or college, the local offer, specialist support",
+            ),
             (PlanType.ADULT, "Adult: health and social services, organising support"),
         ]
         self.fields["plan_type_override"].error_messages["invalid_choice"] = (
             "Choose one of the options."
         )
-        self.fields["version"].initial = (
-            0 if self.instance._state.adding else self.instance.version
-        )
+        self.fields["version"].initial = 0 if self.instance._state.adding else self.instance.version
 
 
 class SolutionForm(forms.ModelForm):
     cost = MoneyField(
-        label="Cost (if any)", required=False, allow_zero=True, error_messages=COST_ERRORS,
+        label="Cost (if any)",
+        required=False,
+        allow_zero=True,
+        error_messages=COST_ERRORS,
         help_text="In pounds, for example 12.50. Leave blank if it costs nothing.",
-        widget=forms.TextInput(attrs={"class": "ds_input--fixed-10", "inputmode": "decimal",
-                                      "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"class": "ds_input--fixed-10", "inputmode": "decimal", "autocomplete": "off"}
+        ),
     )
     status = forms.ChoiceField(
-        label="Status", choices=SolutionStatus.choices, widget=forms.RadioSelect,
+        label="Status",
+        choices=SolutionStatus.choices,
+        widget=forms.RadioSelect,
         initial=SolutionStatus.IDEA,
-        error_messages={"required": "Choose a status.",
-                        "invalid_choice": "Choose one of the statuses."},
+        error_messages={
+            "required": "Choose a status.",
+            "invalid_choice": "Choose one of the statuses.",
+        },
     )
 
     class Meta:
@@ -86,8 +95,10 @@ class SolutionForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"notes": "Notes"}
         error_messages = {
-            "what": {"required": "Say what the solution is.",
-                     "max_length": "Keep this to 300 characters or fewer."},
+            "what": {
+                "required": "Say what the solution is.",
+                "max_length": "Keep this to 300 characters or fewer.",
+            },
             "who": {"max_length": "Keep this to 200 characters or fewer."},
             "notes": {"max_length": "Write 4,000 characters or fewer."},
         }
@@ -100,7 +111,9 @@ class SolutionForm(forms.ModelForm):
         if not self.instance._state.adding:
             self.fields["version"] = VersionField(initial=self.instance.version)
             self.fields["status_note"] = forms.CharField(
-                label="Why the status changed (optional)", required=False, max_length=2000,
+                label="Why the status changed (optional)",
+                required=False,
+                max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Kept in the solution's history if you change its status.",
                 error_messages={"max_length": "Write 2,000 characters or fewer."},
@@ -124,7 +137,9 @@ class SolutionForm(forms.ModelForm):
 
 class NothingSuitableForm(forms.Form):
     note = forms.CharField(
-        label="Why is nothing suitable? (optional)", required=False, max_length=2000,
+        label="Why is nothing suitable? (optional)",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: 'no group near enough', 'tried before and it did not help'.",
         error_messages={"max_length": "Write 2,000 characters or fewer."},
@@ -137,10 +152,18 @@ class ReopenForm(forms.Form):
 
 
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(label="What are you looking for?", required=False, max_length=200,
-                        help_text="For example: walking group, lunch club, carers.")
-    place = forms.CharField(label="Where (optional)", required=False, max_length=100,
-                            help_text="A town, area or postcode.")
+    q = forms.CharField(
+        label="What are you looking for?",
+        required=False,
+        max_length=200,
+        help_text="For example: walking group, lunch club, carers.",
+    )
+    place = forms.CharField(
+        label="Where (optional)",
+        required=False,
+        max_length=100,
+        help_text="A town, area or postcode.",
+    )
 
 
 class AddResourceForm(forms.Form):
@@ -158,16 +181,25 @@ CHECKLIST_HEADINGS = {
 }
 
 
-def checklist_form(*, plan_type: str, suggestions: Mapping[str, Suggestion],
-                   stored: Mapping[str, SupportChecklistAnswer], data=None) -> QuestionnaireForm:
+def checklist_form(
+    *,
+    plan_type: str,
+    suggestions: Mapping[str, Suggestion],
+    stored: Mapping[str, SupportChecklistAnswer],
+    data=None,
+) -> QuestionnaireForm:
     """SS-5: one radio group and a note per question, in order, in the wording of the
     plan's variant, with what the record suggests as each hint (core/questionnaires.py,
     ui/questionnaire.py)."""
     questions = [
-        Question(q.value, presenters.checklist_question_text(q, plan_type),
-                 suggestion=suggestions.get(q.value), heading=CHECKLIST_HEADINGS.get(q, ""))
+        Question(
+            q.value,
+            presenters.checklist_question_text(q, plan_type),
+            suggestion=suggestions.get(q.value),
+            heading=CHECKLIST_HEADINGS.get(q, ""),
+        )
         for q in ChecklistQuestion
     ]
-    return QuestionnaireForm(data=data, questions=questions,
-                             choices=ChecklistAnswerChoice.choices, stored=stored)
-
+    return QuestionnaireForm(
+        data=data, questions=questions, choices=ChecklistAnswerChoice.choices, stored=stored
+    )

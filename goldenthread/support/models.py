@@ -73,22 +73,26 @@ ADULT_AGE = 18
 class SupportPlanning(VersionedModel):
     """Before step 1 (SS-2), for one outcome."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="support_plannings"
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="support_plannings")
     outcome = models.OneToOneField(
         Outcome, on_delete=models.PROTECT, related_name="support_planning"
     )
     tried_already = models.TextField(
-        "What has the person tried already?", max_length=4000, blank=True,
+        "What has the person tried already?",
+        max_length=4000,
+        blank=True,
         help_text="In the person's words where you can: what they have tried, and how it went.",
     )
     own_ideas = models.TextField(
-        "What ideas do they have?", max_length=4000, blank=True,
+        "What ideas do they have?",
+        max_length=4000,
+        blank=True,
         help_text="Their own ideas, and those of the people who know them well.",
     )
     plan_type_override = models.CharField(
-        "Which questions to use for steps 6 and 7", max_length=20, blank=True,
+        "Which questions to use for steps 6 and 7",
+        max_length=20,
+        blank=True,
         choices=PlanType.choices,
         help_text="Leave blank to choose from the person's age.",
     )
@@ -129,7 +133,9 @@ class StepExploration(VersionedModel):
         max_length=20, choices=ExplorationState.choices, default=ExplorationState.NOT_YET
     )
     note = models.TextField(
-        "Why nothing is suitable (optional)", max_length=2000, blank=True,
+        "Why nothing is suitable (optional)",
+        max_length=2000,
+        blank=True,
         help_text="For example: 'no group near enough', 'tried before and it did not help'.",
     )
     changed_by = models.ForeignKey(
@@ -166,9 +172,7 @@ class SolutionStatus(models.TextChoices):
 
 
 # Solutions that are part of the plan now (the others are kept as history).
-CURRENT_STATUSES = frozenset(
-    {SolutionStatus.IDEA, SolutionStatus.AGREED, SolutionStatus.IN_PLACE}
-)
+CURRENT_STATUSES = frozenset({SolutionStatus.IDEA, SolutionStatus.AGREED, SolutionStatus.IN_PLACE})
 # Solutions whose cost counts toward the plan's total.
 COSTED_STATUSES = frozenset({SolutionStatus.AGREED, SolutionStatus.IN_PLACE})
 
@@ -196,23 +200,26 @@ PERIODS_PER_YEAR = {
 class Solution(VersionedModel):
     """One way of working toward an outcome, found in one step of the Support Sequence."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="support_solutions"
-    )
-    outcome = models.ForeignKey(
-        Outcome, on_delete=models.PROTECT, related_name="support_solutions"
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="support_solutions")
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="support_solutions")
     step = models.CharField(max_length=20, choices=SupportStep.choices)
     what = models.CharField(
-        "What", max_length=300,
+        "What",
+        max_length=300,
         help_text="For example: 'a tablet with video calling', 'Thursday walking group'.",
     )
     who = models.CharField(
-        "Who provides it or does it", max_length=200, blank=True,
+        "Who provides it or does it",
+        max_length=200,
+        blank=True,
         help_text="For example: 'Jean', 'her daughter Ann', 'Northfield Walking Group'.",
     )
     cost = models.DecimalField(
-        "Cost (if any)", max_digits=12, decimal_places=2, null=True, blank=True,
+        "Cost (if any)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="In pounds, for example 12.50. Leave blank if it costs nothing.",
     )
     cost_period = models.CharField(
@@ -222,7 +229,10 @@ class Solution(VersionedModel):
         max_length=10, choices=SolutionStatus.choices, default=SolutionStatus.IDEA
     )
     community_resource = models.ForeignKey(
-        "directory.CommunityResource", on_delete=models.SET_NULL, null=True, blank=True,
+        "directory.CommunityResource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="solutions",
         help_text="The community resource from the directory, where one is used.",
     )
@@ -269,9 +279,7 @@ class Solution(VersionedModel):
 class SolutionStatusChange(BaseModel):
     """Each status a solution has had, with who changed it and when. Never edited."""
 
-    solution = models.ForeignKey(
-        Solution, on_delete=models.CASCADE, related_name="status_changes"
-    )
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="status_changes")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=10, choices=SolutionStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=SolutionStatus.choices)

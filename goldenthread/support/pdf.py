@@ -34,8 +34,9 @@ def render_plan_pdf(plan, *, context: dict) -> bytes:
     document = HTML(string=html, base_url=str(base), url_fetcher=_refuse_fetch)
     # PDF/UA-1 (#16): tagged (headings, lists, tables and their headers in a structure
     # tree), with the document's language and title, so a screen reader reads it in order.
-    return document.write_pdf(stylesheets=[CSS(filename=_stylesheet_path())],
-                              pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return document.write_pdf(
+        stylesheets=[CSS(filename=_stylesheet_path())], pdf_variant=PDF_VARIANT, pdf_tags=True
+    )
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

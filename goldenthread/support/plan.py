@@ -270,17 +270,30 @@ def _costs(solutions) -> PlanCosts:
         elif solution.status == SolutionStatus.IDEA:
             ideas_year += yearly
     lines = [
-        CostLine(period=p.value, label=p.label, amount=per_period[p],
-                 amount_text=presenters.money(per_period[p]))
-        for p in (CostPeriod.WEEK, CostPeriod.MONTH, CostPeriod.YEAR, CostPeriod.ONE_OFF,
-                  CostPeriod.SESSION)
+        CostLine(
+            period=p.value,
+            label=p.label,
+            amount=per_period[p],
+            amount_text=presenters.money(per_period[p]),
+        )
+        for p in (
+            CostPeriod.WEEK,
+            CostPeriod.MONTH,
+            CostPeriod.YEAR,
+            CostPeriod.ONE_OFF,
+            CostPeriod.SESSION,
+        )
         if p in per_period
     ]
-    return PlanCosts(lines=lines, year_total=year, year_total_text=presenters.money(year),
-                     ideas_year_total=ideas_year,
-                     ideas_year_total_text=presenters.money(ideas_year),
-                     costed_count=costed,
-                     per_session=per_period.get(CostPeriod.SESSION, Decimal("0.00")))
+    return PlanCosts(
+        lines=lines,
+        year_total=year,
+        year_total_text=presenters.money(year),
+        ideas_year_total=ideas_year,
+        ideas_year_total_text=presenters.money(ideas_year),
+        costed_count=costed,
+        per_session=per_period.get(CostPeriod.SESSION, Decimal("0.00")),
+    )
 
 
 def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocument:
@@ -291,24 +304,22 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
         MattersItem.objects.filter(person=person).order_by("conversation__held_on", "created_at")
     )
     who_matters = list(
-        WhoMatters.objects.filter(person=person).select_related("circle_member")
+        WhoMatters.objects.filter(person=person)
+        .select_related("circle_member")
         .order_by("conversation__held_on", "created_at")
     )
     aspirations = list(
         Aspiration.objects.filter(person=person).order_by("conversation__held_on", "created_at")
     )
-    outcomes = list(
-        person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at", "id")
-    )
+    outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at", "id"))
     plannings = {p.outcome_id: p for p in person.support_plannings.all()}
     explorations = {(e.outcome_id, e.step): e for e in person.support_explorations.all()}
     solutions = list(
         person.support_solutions.filter(outcome__status=OutcomeStatus.OPEN)
-        .select_related("community_resource").order_by("created_at", "id")
+        .select_related("community_resource")
+        .order_by("created_at", "id")
     )
-    resource_names = {
-        s.pk: s.community_resource.name for s in solutions if s.community_resource_id
-    }
+    resource_names = {s.pk: s.community_resource.name for s in solutions if s.community_resource_id}
     by_outcome_step: dict[tuple, list] = defaultdict(list)
     for solution in solutions:
         by_outcome_step[(solution.outcome_id, solution.step)].append(solution)
@@ -322,20 +333,31 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
             exploration = explorations.get((outcome.pk, step))
             state = exploration.state if exploration else ExplorationState.NOT_YET
             step_solutions = by_outcome_step.get((outcome.pk, step), [])
-            steps.append(PlanStep(
-                step=step.value, number=step.number, label=step.label,
-                easy_label=presenters.EASY_READ_STEP[step], state=state,
-                status_text=presenters.exploration_status(state, len(step_solutions)),
-                nothing_suitable_note=exploration.note if exploration else "",
-                solutions=[_solution(s, resource_names) for s in step_solutions],
-            ))
-        plan_outcomes.append(PlanOutcome(
-            statement=outcome.statement, baseline=outcome.baseline, measure=outcome.measure,
-            target_date=outcome.target_date, target_date_text=_date_text(outcome.target_date),
-            tried_already=planning.tried_already if planning else "",
-            own_ideas=planning.own_ideas if planning else "",
-            plan_type_label=variant.label, steps=steps,
-        ))
+            steps.append(
+                PlanStep(
+                    step=step.value,
+                    number=step.number,
+                    label=step.label,
+                    easy_label=presenters.EASY_READ_STEP[step],
+                    state=state,
+                    status_text=presenters.exploration_status(state, len(step_solutions)),
+                    nothing_suitable_note=exploration.note if exploration else "",
+                    solutions=[_solution(s, resource_names) for s in step_solutions],
+                )
+            )
+        plan_outcomes.append(
+            PlanOutcome(
+                statement=outcome.statement,
+                baseline=outcome.baseline,
+                measure=outcome.measure,
+                target_date=outcome.target_date,
+                target_date_text=_date_text(outcome.target_date),
+                tried_already=planning.tried_already if planning else "",
+                own_ideas=planning.own_ideas if planning else "",
+                plan_type_label=variant.label,
+                steps=steps,
+            )
+        )
 
     helpers: list[str] = []
     for solution in solutions:
@@ -350,8 +372,7 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
         what_matters=[m.text for m in matters if m.kind == MattersKind.WHAT],
         where_matters=[m.text for m in matters if m.kind == MattersKind.WHERE],
         who_matters=[
-            PlanItem(label=f"{w.circle_member.name} ({w.circle_member.relationship})",
-                     text=w.text)
+            PlanItem(label=f"{w.circle_member.name} ({w.circle_member.relationship})", text=w.text)
             for w in who_matters
         ],
         aspirations=[a.text for a in aspirations],
@@ -373,6 +394,7 @@ def _show_funding(plan: PlanDocument, funding: PlanFunding) -> None:
         for step in outcome.steps:
             step.solutions = [
                 replace(s, funded_text=presenters.funded_text(funding.by_solution[s.pk]))
-                if s.pk in funding.by_solution else s
+                if s.pk in funding.by_solution
+                else s
                 for s in step.solutions
             ]

@@ -60,8 +60,7 @@ VARIANT_PROMPTS: dict[str, dict[str, tuple[str, ...]]] = {
         PlanType.YOUNG_PERSON: ("Could additional specialist support help?",),
         PlanType.ADULT: (
             "Could you organise support that could help?",
-            "If you already have a provider, is there anything they could do or do "
-            "differently?",
+            "If you already have a provider, is there anything they could do or do differently?",
         ),
     },
 }
@@ -75,8 +74,7 @@ VARIANT_CHECKLIST: dict[str, dict[str, str]] = {
         "services that could help and what is available through universal services?",
     },
     ChecklistQuestion.SUPPORT: {
-        PlanType.YOUNG_PERSON: "Did I explore whether additional specialist support could "
-        "help?",
+        PlanType.YOUNG_PERSON: "Did I explore whether additional specialist support could help?",
         PlanType.ADULT: "Did I consider how to organise support that could help? Did I review "
         "whether there is anything an existing provider could do or do differently?",
     },
@@ -112,11 +110,11 @@ STATUS_TAG_COLOUR = {
 _KEPT = "so its Support Sequence is kept as it was"
 CLOSED_OUTCOME_TEXT = {
     OutcomeStatus.ACHIEVED: f"This outcome has been achieved, {_KEPT}: nothing here can be "
-                            "added or changed.",
+    "added or changed.",
     OutcomeStatus.CLOSED: f"This outcome has been closed, {_KEPT}: nothing here can be added "
-                          "or changed.",
+    "or changed.",
     OutcomeStatus.REPLACED: f"This outcome has been rewritten at a review, {_KEPT}: plan "
-                            "support for the outcome that replaced it.",
+    "support for the outcome that replaced it.",
 }
 
 
@@ -252,4 +250,6 @@ def plan_money_words(costs, funding):
             f"Ideas not yet agreed would cost about {costs.ideas_year_total_text} more in a year."
         )
         easy.append("Some ideas would cost more. We have not agreed them yet.")
-    return MoneyWords(costs_money=bool(has_costs or has_budget or per_session), standard=standard, easy=easy)
+    return MoneyWords(
+        costs_money=bool(has_costs or has_budget or per_session), standard=standard, easy=easy
+    )

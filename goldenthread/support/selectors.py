@@ -29,8 +29,7 @@ from .models import (
 def solution_for(person: Person, solution_id) -> Solution | None:
     """One of this person's solutions (with its outcome), or None."""
     return (
-        person.support_solutions.select_related("outcome", "person")
-        .filter(pk=solution_id).first()
+        person.support_solutions.select_related("outcome", "person").filter(pk=solution_id).first()
     )
 
 
@@ -112,20 +111,28 @@ def outcome_support(person: Person, outcome: Outcome) -> OutcomeSupport:
         exploration = exploration_by_step.get(step)
         state = exploration.state if exploration else ExplorationState.NOT_YET
         step_solutions = by_step.get(step, [])
-        steps.append(StepView(
-            step=step,
-            prompts=presenters.step_prompts(step, variant.plan_type),
-            exploration=exploration,
-            solutions=step_solutions,
-            status=presenters.exploration_status(state, len(step_solutions)),
-            tag_colour=presenters.exploration_tag_colour(state, len(step_solutions)),
-            searchable=step in DIRECTORY_STEPS,
-        ))
+        steps.append(
+            StepView(
+                step=step,
+                prompts=presenters.step_prompts(step, variant.plan_type),
+                exploration=exploration,
+                solutions=step_solutions,
+                status=presenters.exploration_status(state, len(step_solutions)),
+                tag_colour=presenters.exploration_tag_colour(state, len(step_solutions)),
+                searchable=step in DIRECTORY_STEPS,
+            )
+        )
     suggestions = checklist.suggest(
         outcome, planning=planning, explorations=explorations, solutions=solutions
     )
-    return OutcomeSupport(outcome=outcome, planning=planning, variant=variant, steps=steps,
-                          suggestions=suggestions, answers=answers)
+    return OutcomeSupport(
+        outcome=outcome,
+        planning=planning,
+        variant=variant,
+        steps=steps,
+        suggestions=suggestions,
+        answers=answers,
+    )
 
 
 @dataclass
@@ -135,8 +142,11 @@ class OutcomeCoverage:
 
     @property
     def explored(self) -> int:
-        return sum(1 for _, state, count, _ in self.steps
-                   if count or state == ExplorationState.NOTHING_SUITABLE)
+        return sum(
+            1
+            for _, state, count, _ in self.steps
+            if count or state == ExplorationState.NOTHING_SUITABLE
+        )
 
     @property
     def solution_count(self) -> int:
@@ -146,10 +156,7 @@ class OutcomeCoverage:
 def support_summary(person: Person) -> list[OutcomeCoverage]:
     """Every open outcome with how far each step has been explored (3 queries)."""
     outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at"))
-    states = {
-        (e.outcome_id, e.step): e.state
-        for e in person.support_explorations.all()
-    }
+    states = {(e.outcome_id, e.step): e.state for e in person.support_explorations.all()}
     counts: dict[tuple, int] = defaultdict(int)
     for outcome_id, step in person.support_solutions.values_list("outcome_id", "step"):
         counts[(outcome_id, step)] += 1
@@ -159,8 +166,12 @@ def support_summary(person: Person) -> list[OutcomeCoverage]:
             steps=[
                 (step, state, count, presenters.exploration_status(state, count))
                 for step in SupportStep.ordered()
-                for state, count in [(states.get((outcome.pk, step), ExplorationState.NOT_YET),
-                                      counts[(outcome.pk, step)])]
+                for state, count in [
+                    (
+                        states.get((outcome.pk, step), ExplorationState.NOT_YET),
+                        counts[(outcome.pk, step)],
+                    )
+                ]
             ],
         )
         for outcome in outcomes

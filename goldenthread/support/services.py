@@ -93,16 +93,25 @@ def support_planning_save(
         current_version = planning.version if planning else 0
         if current_version != expected_version:
             raise StaleEditError(planning if planning else SupportPlanning(outcome=outcome))
-        values = {"tried_already": tried_already.strip(), "own_ideas": own_ideas.strip(),
-                  "plan_type_override": plan_type_override}
+        values = {
+            "tried_already": tried_already.strip(),
+            "own_ideas": own_ideas.strip(),
+            "plan_type_override": plan_type_override,
+        }
         if planning is None:
             planning = SupportPlanning(person=person, outcome=outcome, **values)
             planning.full_clean()
             planning.save(force_insert=True)
             Auditor(actor).created(planning, person_id=person.pk)
             return planning
-        audited_update(planning, auditor=Auditor(actor), expected_version=expected_version,
-                       stored=planning, changes=values, person_id=person.pk)
+        audited_update(
+            planning,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            stored=planning,
+            changes=values,
+            person_id=person.pk,
+        )
     return planning
 
 
@@ -110,22 +119,36 @@ def support_planning_save(
 
 
 def _set_exploration(
-    *, actor, person: Person, outcome: Outcome, step: SupportStep, state: str, note: str = "",
+    *,
+    actor,
+    person: Person,
+    outcome: Outcome,
+    step: SupportStep,
+    state: str,
+    note: str = "",
     exploration: StepExploration | None = None,
 ) -> StepExploration:
     """Write the state of one step (inside the caller's transaction, which has locked
     `exploration`), audited."""
     if exploration is None:
         exploration = StepExploration(
-            person=person, outcome=outcome, step=step, state=state, note=note, changed_by=actor,
+            person=person,
+            outcome=outcome,
+            step=step,
+            state=state,
+            note=note,
+            changed_by=actor,
         )
         exploration.full_clean()
         exploration.save(force_insert=True)
         Auditor(actor).created(exploration, person_id=person.pk)
         return exploration
     return audited_update(
-        exploration, auditor=Auditor(actor), expected_version=exploration.version,
-        stored=exploration, changes={"state": state, "note": note, "changed_by": actor},
+        exploration,
+        auditor=Auditor(actor),
+        expected_version=exploration.version,
+        stored=exploration,
+        changes={"state": state, "note": note, "changed_by": actor},
         person_id=person.pk,
     )
 
@@ -134,8 +157,9 @@ def _locked_exploration(outcome: Outcome, step: str) -> StepExploration | None:
     return StepExploration.objects.select_for_update().filter(outcome=outcome, step=step).first()
 
 
-def _after_solutions_changed(*, actor, person: Person, outcome: Outcome, step: SupportStep,
-                             added_current: bool = False) -> None:
+def _after_solutions_changed(
+    *, actor, person: Person, outcome: Outcome, step: SupportStep, added_current: bool = False
+) -> None:
     """Keep the step's state true to its solutions: a step with solutions is explored; a
     step whose last solution was removed is back to "not yet considered" unless someone
     recorded that nothing is suitable; a new current solution ends "nothing suitable"."""
@@ -149,8 +173,14 @@ def _after_solutions_changed(*, actor, person: Person, outcome: Outcome, step: S
         return
     if exploration is not None and exploration.state == wanted:
         return
-    _set_exploration(actor=actor, person=person, outcome=outcome, step=step, state=wanted,
-                     exploration=exploration)
+    _set_exploration(
+        actor=actor,
+        person=person,
+        outcome=outcome,
+        step=step,
+        state=wanted,
+        exploration=exploration,
+    )
 
 
 def step_mark_nothing_suitable(
@@ -180,8 +210,13 @@ def step_mark_nothing_suitable(
                 "place. Change their status or remove them first."
             )
         return _set_exploration(
-            actor=actor, person=person, outcome=outcome, step=step,
-            state=ExplorationState.NOTHING_SUITABLE, note=note.strip(), exploration=exploration,
+            actor=actor,
+            person=person,
+            outcome=outcome,
+            step=step,
+            state=ExplorationState.NOTHING_SUITABLE,
+            note=note.strip(),
+            exploration=exploration,
         )
 
 
@@ -209,7 +244,10 @@ def step_reopen(
             )
         has_solutions = Solution.objects.filter(outcome=outcome, step=step).exists()
         return _set_exploration(
-            actor=actor, person=person, outcome=outcome, step=step,
+            actor=actor,
+            person=person,
+            outcome=outcome,
+            step=step,
             state=ExplorationState.EXPLORED if has_solutions else ExplorationState.NOT_YET,
             exploration=exploration,
         )
@@ -237,8 +275,14 @@ def solution_add(
     _check_outcome(person, outcome)
     step = _valid_step(step)
     solution = Solution(
-        person=person, outcome=outcome, step=step, what=(what or "").strip(),
-        who=(who or "").strip(), cost=cost, cost_period=cost_period or "", status=status,
+        person=person,
+        outcome=outcome,
+        step=step,
+        what=(what or "").strip(),
+        who=(who or "").strip(),
+        cost=cost,
+        cost_period=cost_period or "",
+        status=status,
         notes=(notes or "").strip(),
     )
     if community_resource is not None:
@@ -249,11 +293,19 @@ def solution_add(
         solution.save(force_insert=True)
         Auditor(actor).created(solution, person_id=person.pk)
         SolutionStatusChange.objects.create(
-            solution=solution, person=person, from_status="", to_status=status,
+            solution=solution,
+            person=person,
+            from_status="",
+            to_status=status,
             changed_by=actor,
         )
-        _after_solutions_changed(actor=actor, person=person, outcome=outcome, step=step,
-                                 added_current=status in CURRENT_STATUSES)
+        _after_solutions_changed(
+            actor=actor,
+            person=person,
+            outcome=outcome,
+            step=step,
+            added_current=status in CURRENT_STATUSES,
+        )
     return solution
 
 
@@ -274,14 +326,24 @@ def solution_add_from_resource(
         resource, what, who = resource_for_solution(resource_id)
     except (ObjectDoesNotExist, ValueError, ValidationError):
         raise ValidationError(
-            {"community_resource": "That community resource is not in the directory. "
-             "Search again and choose from the results."}
+            {
+                "community_resource": "That community resource is not in the directory. "
+                "Search again and choose from the results."
+            }
         ) from None
     cost = resource_cost(resource)
     return solution_add(
-        actor=actor, person=person, outcome=outcome, step=step, what=what, who=who,
-        cost=cost.cost, cost_period=cost.period, notes=cost.note,
-        status=SolutionStatus.IDEA, community_resource=resource,
+        actor=actor,
+        person=person,
+        outcome=outcome,
+        step=step,
+        what=what,
+        who=who,
+        cost=cost.cost,
+        cost_period=cost.period,
+        notes=cost.note,
+        status=SolutionStatus.IDEA,
+        community_resource=resource,
     )
 
 
@@ -302,11 +364,17 @@ def solution_update(
     unknown = set(changes) - set(SOLUTION_FIELDS)
     if unknown:
         raise TypeError(f"solution_update cannot change {sorted(unknown)}")
-    changes = {name: value.strip() if isinstance(value, str) else value
-               for name, value in changes.items()}
+    changes = {
+        name: value.strip() if isinstance(value, str) else value for name, value in changes.items()
+    }
     with transaction.atomic():
-        outcome_open = (Outcome.objects.select_for_update().filter(pk=solution.outcome_id)
-                        .values_list("status", flat=True).get() == OutcomeStatus.OPEN)
+        outcome_open = (
+            Outcome.objects.select_for_update()
+            .filter(pk=solution.outcome_id)
+            .values_list("status", flat=True)
+            .get()
+            == OutcomeStatus.OPEN
+        )
         stored = Solution.objects.select_for_update().get(pk=solution.pk)
         if stored.version != expected_version:
             raise StaleEditError(stored)
@@ -314,17 +382,28 @@ def solution_update(
         after = {name: changes.get(name, getattr(solution, name)) for name in SOLUTION_FIELDS}
         if not outcome_open and not _only_ends(stored, after):
             _check_open(solution.outcome_id)
-        audited_update(solution, auditor=Auditor(actor), expected_version=expected_version,
-                       stored=stored, changes=changes, fields=SOLUTION_FIELDS,
-                       person_id=solution.person_id)
+        audited_update(
+            solution,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            stored=stored,
+            changes=changes,
+            fields=SOLUTION_FIELDS,
+            person_id=solution.person_id,
+        )
         if solution.status != old_status:
             SolutionStatusChange.objects.create(
-                solution=solution, person_id=solution.person_id, from_status=old_status,
-                to_status=solution.status, note=(status_note or "").strip(),
+                solution=solution,
+                person_id=solution.person_id,
+                from_status=old_status,
+                to_status=solution.status,
+                note=(status_note or "").strip(),
                 changed_by=actor,
             )
             _after_solutions_changed(
-                actor=actor, person=solution.person, outcome=solution.outcome,
+                actor=actor,
+                person=solution.person,
+                outcome=solution.outcome,
                 step=SupportStep(solution.step),
                 added_current=solution.status in CURRENT_STATUSES,
             )
@@ -362,19 +441,31 @@ def solutions_agree_with_budget(
     moved = []
     candidates = (
         Solution.objects.select_for_update()
-        .filter(pk__in=ids, person_id=person_id, status=SolutionStatus.IDEA,
-                outcome__status=OutcomeStatus.OPEN)
+        .filter(
+            pk__in=ids,
+            person_id=person_id,
+            status=SolutionStatus.IDEA,
+            outcome__status=OutcomeStatus.OPEN,
+        )
         .order_by("created_at", "id")
     )
     for solution in candidates:
         audited_update(
-            solution, auditor=Auditor(actor), expected_version=solution.version,
-            stored=solution, changes={"status": SolutionStatus.AGREED}, fields=["status"],
-            person_id=person_id, extra={"reason": f"Budget {reference} agreed"},
+            solution,
+            auditor=Auditor(actor),
+            expected_version=solution.version,
+            stored=solution,
+            changes={"status": SolutionStatus.AGREED},
+            fields=["status"],
+            person_id=person_id,
+            extra={"reason": f"Budget {reference} agreed"},
         )
         SolutionStatusChange.objects.create(
-            solution=solution, person_id=person_id, from_status=SolutionStatus.IDEA,
-            to_status=SolutionStatus.AGREED, note=f"Agreed with the budget {reference}.",
+            solution=solution,
+            person_id=person_id,
+            from_status=SolutionStatus.IDEA,
+            to_status=SolutionStatus.AGREED,
+            note=f"Agreed with the budget {reference}.",
             changed_by=actor,
         )
         moved.append(solution)
@@ -405,23 +496,31 @@ def solution_move(
         if stored.status not in CURRENT_STATUSES:
             raise ValidationError(
                 "Only support that is an idea, agreed or in place can be moved: support that "
-                "has ended stays with the outcome it was for.")
+                "has ended stays with the outcome it was for."
+            )
         if stored.outcome_id == to_outcome.pk:
             raise ValidationError({"outcome": "It is already for this outcome."})
         check_outcome_open(outcome_id=to_outcome.pk, what="support cannot be moved to it")
         old_outcome = Outcome.objects.get(pk=stored.outcome_id)
         audited_update(
-            solution, auditor=Auditor(actor), expected_version=stored.version, stored=stored,
-            changes={"outcome": to_outcome}, fields=["outcome"], clean=False,
+            solution,
+            auditor=Auditor(actor),
+            expected_version=stored.version,
+            stored=stored,
+            changes={"outcome": to_outcome},
+            fields=["outcome"],
+            clean=False,
             person_id=solution.person_id,
             extra={"moved_from_outcome": str(old_outcome.pk)},
         )
         step = SupportStep(solution.step)
-        _after_solutions_changed(actor=actor, person=solution.person, outcome=to_outcome,
-                                 step=step, added_current=True)
+        _after_solutions_changed(
+            actor=actor, person=solution.person, outcome=to_outcome, step=step, added_current=True
+        )
         if old_outcome.status == OutcomeStatus.OPEN:
-            _after_solutions_changed(actor=actor, person=solution.person, outcome=old_outcome,
-                                     step=step)
+            _after_solutions_changed(
+                actor=actor, person=solution.person, outcome=old_outcome, step=step
+            )
     return solution
 
 
@@ -429,8 +528,11 @@ def _only_ends(stored: Solution, after: Mapping[str, Any]) -> bool:
     """Whether the one change (to the values `after`) is that support which was part of
     the plan has ended."""
     differs = {name for name in SOLUTION_FIELDS if after[name] != getattr(stored, name)}
-    return (differs == {"status"} and stored.status in CURRENT_STATUSES
-            and after["status"] in ENDED_STATUSES)
+    return (
+        differs == {"status"}
+        and stored.status in CURRENT_STATUSES
+        and after["status"] in ENDED_STATUSES
+    )
 
 
 def solution_remove(*, actor: User, solution: Solution) -> None:
@@ -481,8 +583,13 @@ def checklist_save(
     with transaction.atomic():
         _check_open(outcome.pk)
         return questionnaire_save(
-            auditor=Auditor(actor), model=SupportChecklistAnswer, parent=outcome,
-            person_id=person.pk, answered_by=actor, answers=answers,
-            expected_versions=expected_versions, suggestions=suggestions,
+            auditor=Auditor(actor),
+            model=SupportChecklistAnswer,
+            parent=outcome,
+            person_id=person.pk,
+            answered_by=actor,
+            answers=answers,
+            expected_versions=expected_versions,
+            suggestions=suggestions,
             new_row_fields={"person": person},
         )

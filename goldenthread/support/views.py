@@ -45,15 +45,18 @@ from .readability import measure, text_from_html
 # The SS-5 checklist (ChecklistView) calls the one service-error mapper by this name.
 _form_errors_from = apply_service_errors
 
-STEP_STALE_MESSAGE = ("Someone else changed this step after you opened this page. Check the "
-                      "step again before you save.")
+STEP_STALE_MESSAGE = (
+    "Someone else changed this step after you opened this page. Check the "
+    "step again before you save."
+)
 
 
 class OutcomeMixin(PersonRecordMixin):
     """For pages about one outcome of the person."""
 
-    outcome = PersonChild("outcomes", kwarg="outcome_id",
-                          missing="No such outcome for this person.")
+    outcome = PersonChild(
+        "outcomes", kwarg="outcome_id", missing="No such outcome for this person."
+    )
 
     def page_outcome(self):
         return self.outcome
@@ -86,8 +89,9 @@ class OpenOutcomeFormMixin:
         closed_text = presenters.closed_outcome_text(self.page_outcome())
         if closed_text:
             messages.warning(request, closed_text)
-            return HttpResponseRedirect(reverse(
-                "support:outcome_support", args=[self.person.pk, self.page_outcome().pk]))
+            return HttpResponseRedirect(
+                reverse("support:outcome_support", args=[self.person.pk, self.page_outcome().pk])
+            )
         return super().get(request, *args, **kwargs)
 
 
@@ -129,26 +133,48 @@ class OutcomeSupportView(OutcomeMixin, TemplateView):
         data = selectors.outcome_support(self.person, self.outcome)
         context["data"] = data
         context["contents"] = (
-            [{"label": "Before you start", "url": "#before-you-start",
-              "status": "Recorded" if data.planning else "Not yet recorded"}]
-            + [{"label": presenters.step_heading(s.step), "url": f"#step-{s.step.value}",
-                "status": s.status} for s in data.steps]
-            + [{"label": "How well did I use the Support Sequence?", "url": "#checklist",
-                "status": f"{len(data.answers)} of {len(ChecklistQuestion)} answered"}]
+            [
+                {
+                    "label": "Before you start",
+                    "url": "#before-you-start",
+                    "status": "Recorded" if data.planning else "Not yet recorded",
+                }
+            ]
+            + [
+                {
+                    "label": presenters.step_heading(s.step),
+                    "url": f"#step-{s.step.value}",
+                    "status": s.status,
+                }
+                for s in data.steps
+            ]
+            + [
+                {
+                    "label": "How well did I use the Support Sequence?",
+                    "url": "#checklist",
+                    "status": f"{len(data.answers)} of {len(ChecklistQuestion)} answered",
+                }
+            ]
         )
         context["planning_rows"] = [
-            {"key": "What they have tried already",
-             "value": (data.planning.tried_already if data.planning else "") or "Not recorded",
-             "action_url": reverse("support:planning", args=[self.person.pk, self.outcome.pk]),
-             "action_label": "Change"},
-            {"key": "Their own ideas",
-             "value": (data.planning.own_ideas if data.planning else "") or "Not recorded",
-             "action_url": reverse("support:planning", args=[self.person.pk, self.outcome.pk]),
-             "action_label": "Change"},
-            {"key": "Questions for steps 6 and 7",
-             "value": f"{data.variant.label}. {data.variant.reason}",
-             "action_url": reverse("support:planning", args=[self.person.pk, self.outcome.pk]),
-             "action_label": "Change"},
+            {
+                "key": "What they have tried already",
+                "value": (data.planning.tried_already if data.planning else "") or "Not recorded",
+                "action_url": reverse("support:planning", args=[self.person.pk, self.outcome.pk]),
+                "action_label": "Change",
+            },
+            {
+                "key": "Their own ideas",
+                "value": (data.planning.own_ideas if data.planning else "") or "Not recorded",
+                "action_url": reverse("support:planning", args=[self.person.pk, self.outcome.pk]),
+                "action_label": "Change",
+            },
+            {
+                "key": "Questions for steps 6 and 7",
+                "value": f"{data.variant.label}. {data.variant.reason}",
+                "action_url": reverse("support:planning", args=[self.person.pk, self.outcome.pk]),
+                "action_label": "Change",
+            },
         ]
         if not context["outcome_open"]:  # history: nothing to change
             for row in context["planning_rows"]:
@@ -175,9 +201,12 @@ class PlanningView(OpenOutcomeFormMixin, OutcomeMixin, ServiceFormView):
         age = age_on(self.person.date_of_birth)
         from_age = PlanType.YOUNG_PERSON if age < ADULT_AGE else PlanType.ADULT
         instance = self.planning or SupportPlanning(person=self.person, outcome=self.outcome)
-        return {**super().get_form_kwargs(), "instance": instance,
-                "variant": presenters.plan_variant(self.person, self.planning),
-                "from_age_label": PlanType(from_age).label}
+        return {
+            **super().get_form_kwargs(),
+            "instance": instance,
+            "variant": presenters.plan_variant(self.person, self.planning),
+            "from_age_label": PlanType(from_age).label,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -190,16 +219,22 @@ class PlanningView(OpenOutcomeFormMixin, OutcomeMixin, ServiceFormView):
         return [
             ("What they have tried already", current.tried_already),
             ("Their own ideas", current.own_ideas),
-            ("Questions for steps 6 and 7",
-             current.get_plan_type_override_display() or "From the person's age"),
+            (
+                "Questions for steps 6 and 7",
+                current.get_plan_type_override_display() or "From the person's age",
+            ),
         ]
 
     def save(self, form):
         data = form.cleaned_data
         return services.support_planning_save(
-            actor=self.request.user, person=self.person, outcome=self.outcome,
-            expected_version=data["version"], tried_already=data["tried_already"],
-            own_ideas=data["own_ideas"], plan_type_override=data["plan_type_override"],
+            actor=self.request.user,
+            person=self.person,
+            outcome=self.outcome,
+            expected_version=data["version"],
+            tried_already=data["tried_already"],
+            own_ideas=data["own_ideas"],
+            plan_type_override=data["plan_type_override"],
         )
 
     def get_success_url(self) -> str:
@@ -216,9 +251,16 @@ class SolutionAddView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
     def save(self, form):
         data = form.cleaned_data
         return services.solution_add(
-            actor=self.request.user, person=self.person, outcome=self.outcome,
-            step=self.step, what=data["what"], who=data["who"], cost=data["cost"],
-            cost_period=data["cost_period"], status=data["status"], notes=data["notes"],
+            actor=self.request.user,
+            person=self.person,
+            outcome=self.outcome,
+            step=self.step,
+            what=data["what"],
+            who=data["who"],
+            cost=data["cost"],
+            cost_period=data["cost_period"],
+            status=data["status"],
+            notes=data["notes"],
         )
 
     def get_success_message(self, result) -> str:
@@ -229,8 +271,9 @@ class SolutionAddView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
 
 
 class SolutionMixin(PersonRecordMixin):
-    solution = PersonChild(selectors.solution_for, kwarg="solution_id",
-                           missing="No such solution for this person.")
+    solution = PersonChild(
+        selectors.solution_for, kwarg="solution_id", missing="No such solution for this person."
+    )
 
     def page_outcome(self):
         return self.solution.outcome
@@ -257,25 +300,31 @@ class SolutionEditView(OpenOutcomeFormMixin, SolutionMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["status_history"] = list(
-            self.solution.status_changes.select_related("changed_by")
-        )
+        context["status_history"] = list(self.solution.status_changes.select_related("changed_by"))
         return context
 
     def get_stale_values(self, current, form):
         return [
-            ("What", current.what), ("Who provides it or does it", current.who),
+            ("What", current.what),
+            ("Who provides it or does it", current.who),
             ("Cost", money_per_period_text(current.cost, current.cost_period, none="No cost")),
-            ("Status", current.get_status_display()), ("Notes", current.notes),
+            ("Status", current.get_status_display()),
+            ("Notes", current.notes),
         ]
 
     def save(self, form):
         data = form.cleaned_data
         return services.solution_update(
-            actor=self.request.user, solution=self.solution,
-            expected_version=data["version"], status_note=data.get("status_note", ""),
-            what=data["what"], who=data["who"], cost=data["cost"],
-            cost_period=data["cost_period"], status=data["status"], notes=data["notes"],
+            actor=self.request.user,
+            solution=self.solution,
+            expected_version=data["version"],
+            status_note=data.get("status_note", ""),
+            what=data["what"],
+            who=data["who"],
+            cost=data["cost"],
+            cost_period=data["cost_period"],
+            status=data["status"],
+            notes=data["notes"],
         )
 
     def get_success_message(self, result) -> str:
@@ -313,8 +362,11 @@ class SolutionMoveView(SolutionMixin, ServiceFormView):
 
     @cached_property
     def open_outcomes(self):
-        return list(self.person.outcomes.filter(status=OutcomeStatus.OPEN)
-                    .exclude(pk=self.solution.outcome_id).order_by("created_at", "id"))
+        return list(
+            self.person.outcomes.filter(status=OutcomeStatus.OPEN)
+            .exclude(pk=self.solution.outcome_id)
+            .order_by("created_at", "id")
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
@@ -349,9 +401,11 @@ class SolutionMoveView(SolutionMixin, ServiceFormView):
 
     def save(self, form):
         return services.solution_move(
-            actor=self.request.user, solution=self.solution,
+            actor=self.request.user,
+            solution=self.solution,
             to_outcome=form.cleaned_data["outcome"],
-            expected_version=form.cleaned_data.get("version"))
+            expected_version=form.cleaned_data.get("version"),
+        )
 
     def get_success_message(self, result) -> str:
         return f"“{result.what}” moved to “{result.outcome.statement}”."
@@ -376,8 +430,9 @@ class StepNothingSuitableView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         exploration = self.shown_exploration()
-        context["already"] = (exploration is not None
-                              and exploration.state == ExplorationState.NOTHING_SUITABLE)
+        context["already"] = (
+            exploration is not None and exploration.state == ExplorationState.NOTHING_SUITABLE
+        )
         return context
 
     def get_stale_values(self, current, form):
@@ -385,14 +440,19 @@ class StepNothingSuitableView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
 
     def save(self, form):
         return services.step_mark_nothing_suitable(
-            actor=self.request.user, person=self.person, outcome=self.outcome,
-            step=self.step, expected_version=form.cleaned_data["version"],
+            actor=self.request.user,
+            person=self.person,
+            outcome=self.outcome,
+            step=self.step,
+            expected_version=form.cleaned_data["version"],
             note=form.cleaned_data["note"],
         )
 
     def get_success_message(self, result) -> str:
-        return (f"Step {self.step.number}, {self.step.label}, is recorded as explored with "
-                "nothing suitable.")
+        return (
+            f"Step {self.step.number}, {self.step.label}, is recorded as explored with "
+            "nothing suitable."
+        )
 
     def get_success_url(self) -> str:
         return self.step_url()
@@ -412,14 +472,19 @@ class StepReopenView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["exploration"] = self.exploration
-        context["marked"] = (self.exploration is not None
-                             and self.exploration.state == ExplorationState.NOTHING_SUITABLE)
+        context["marked"] = (
+            self.exploration is not None
+            and self.exploration.state == ExplorationState.NOTHING_SUITABLE
+        )
         return context
 
     def save(self, form):
         return services.step_reopen(
-            actor=self.request.user, person=self.person, outcome=self.outcome,
-            step=self.step, expected_version=form.cleaned_data["version"],
+            actor=self.request.user,
+            person=self.person,
+            outcome=self.outcome,
+            step=self.step,
+            expected_version=form.cleaned_data["version"],
         )
 
     def refused(self, form, exc):
@@ -427,8 +492,10 @@ class StepReopenView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
         return HttpResponseRedirect(self.step_url())
 
     def stale_redirect_message(self, current) -> str:
-        return ("Someone else changed this step after you opened the page. Nothing was "
-                "changed: check the step again.")
+        return (
+            "Someone else changed this step after you opened the page. Nothing was "
+            "changed: check the step again."
+        )
 
     def get_stale_redirect_url(self) -> str:
         return self.step_url()
@@ -465,11 +532,15 @@ class StepDirectoryView(StepMixin, TemplateView):
         query = place = ""
         if form.is_bound and form.is_valid():
             query, place = form.cleaned_data["q"], form.cleaned_data["place"]
-        add_url = reverse("support:step_directory",
-                          args=[self.person.pk, self.outcome.pk, self.step.value])
+        add_url = reverse(
+            "support:step_directory", args=[self.person.pk, self.outcome.pk, self.step.value]
+        )
         context.update(directory_seam.results_context(query, place, select_url=add_url))
-        context.update(search_form=form, add_url=add_url,
-                       htmx_status=bool(getattr(self.request, "htmx", False)))
+        context.update(
+            search_form=form,
+            add_url=add_url,
+            htmx_status=bool(getattr(self.request, "htmx", False)),
+        )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -480,14 +551,20 @@ class StepDirectoryView(StepMixin, TemplateView):
         if form.is_valid():
             try:
                 solution = services.solution_add_from_resource(
-                    actor=request.user, person=self.person, outcome=self.outcome,
-                    step=self.step, resource_id=form.cleaned_data["resource_id"],
+                    actor=request.user,
+                    person=self.person,
+                    outcome=self.outcome,
+                    step=self.step,
+                    resource_id=form.cleaned_data["resource_id"],
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                messages.success(request, f"'{solution.what}' is added to step "
-                                          f"{self.step.number}, {self.step.label}, as an idea.")
+                messages.success(
+                    request,
+                    f"'{solution.what}' is added to step "
+                    f"{self.step.number}, {self.step.label}, as an idea.",
+                )
                 return HttpResponseRedirect(self.support_url(f"step-{self.step.value}"))
         context = self.get_context_data()
         context["add_error"] = error
@@ -514,14 +591,21 @@ class ChecklistView(OutcomeMixin, QuestionnaireViewMixin, FormView):
         self.__dict__.pop("data", None)
 
     def questionnaire_form(self, data=None):
-        return checklist_form(plan_type=self.data.variant.plan_type,
-                              suggestions=self.data.suggestions, stored=self.data.answers,
-                              data=data)
+        return checklist_form(
+            plan_type=self.data.variant.plan_type,
+            suggestions=self.data.suggestions,
+            stored=self.data.answers,
+            data=data,
+        )
 
     def save_answers(self, form):
-        services.checklist_save(actor=self.request.user, person=self.person,
-                                outcome=self.outcome, answers=form.answers(),
-                                expected_versions=form.versions())
+        services.checklist_save(
+            actor=self.request.user,
+            person=self.person,
+            outcome=self.outcome,
+            answers=form.answers(),
+            expected_versions=form.versions(),
+        )
 
     def success_url_for(self) -> str:
         return self.support_url("checklist")
@@ -556,8 +640,7 @@ class PlanView(PersonRecordMixin, TemplateView):
         plan = build_plan(self.person)
         context.update(_plan_context(self.person, plan))
         standard = render_to_string("support/_plan_body.html", _plan_context(self.person, plan))
-        easy = render_to_string("support/_plan_easy_body.html",
-                                _plan_context(self.person, plan))
+        easy = render_to_string("support/_plan_easy_body.html", _plan_context(self.person, plan))
         context["reading_ease"] = measure(text_from_html(standard))
         context["easy_reading_ease"] = measure(text_from_html(easy))
         return context

@@ -23,8 +23,7 @@ def one_time_code_for(user) -> str:
     from goldenthread.accounts.services import second_factor_reset
 
     administrator = AdministratorFactory(username="journey-admin")
-    return second_factor_reset(actor=administrator, user=user,
-                               reason="First sign-in").issued.code
+    return second_factor_reset(actor=administrator, user=user, reason="First sign-in").issued.code
 
 
 def set_up_app(page, axe, code: str) -> None:
@@ -55,9 +54,7 @@ def sign_in(page, axe, user):
     page.wait_for_url(re.compile(r"/people/$"))
 
 
-def test_practitioner_signs_in_opens_a_person_and_edits_details(
-    page, axe, practitioner, person
-):
+def test_practitioner_signs_in_opens_a_person_and_edits_details(page, axe, practitioner, person):
     sign_in(page, axe, practitioner)
     axe.check(page)
     assert page.get_by_role("heading", name="My caseload").is_visible()

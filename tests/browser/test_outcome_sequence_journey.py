@@ -13,9 +13,7 @@ from .helpers import choose
 from .test_foundation_journey import sign_in
 
 
-def test_practitioner_records_a_conversation_over_two_sittings(
-    page, axe, practitioner, person
-):
+def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practitioner, person):
     CircleMemberFactory(person=person, name="Ann Macdonald", relationship="Daughter")
     sign_in(page, axe, practitioner)
 
@@ -28,7 +26,8 @@ def test_practitioner_records_a_conversation_over_two_sittings(
     axe.check(page)
     page.get_by_label("Where it took place").fill("At home")
     page.get_by_label("The person's story, in their own words").fill(
-        "I miss the bowling club <since> my fall.")
+        "I miss the bowling club <since> my fall."
+    )
     page.get_by_role("button", name="Start recording").click()
     page.wait_for_url(re.compile(r"/conversations/[0-9a-f-]+/$"))
     axe.check(page)
@@ -65,7 +64,8 @@ def test_practitioner_records_a_conversation_over_two_sittings(
     page.goto(f"{base}/step-3/")
     axe.check(page)
     page.get_by_label("The positive change the person wants to see").fill(
-        "Getting back to the bowling club")
+        "Getting back to the bowling club"
+    )
     choose(page.get_by_label("I can't get up the bus steps"))
     add_form("change").get_by_role("button", name="Add").click()
     page.get_by_role("link", name="Make this into an outcome").click()
@@ -86,7 +86,8 @@ def test_practitioner_records_a_conversation_over_two_sittings(
 
     page.goto(f"{base}/step-4/")
     page.get_by_label("The outcome", exact=True).fill(
-        "I will walk to the post office on my own by July")
+        "I will walk to the post office on my own by July"
+    )
     page.get_by_label("Starting point").fill("Walks only inside the house with a frame")
     page.get_by_role("button", name="Save outcome").click()
     page.wait_for_url(re.compile(r"/check/$"))
@@ -104,6 +105,8 @@ def test_practitioner_records_a_conversation_over_two_sittings(
     assert "Seeing my friends at the bowling club" in main  # the thread back to what matters
     assert "I can't get up the bus steps" in main
     page.goto(f"{base}/about/")
-    assert page.get_by_label("The person's story, in their own words").input_value() == \
-        "I miss the bowling club <since> my fall."
+    assert (
+        page.get_by_label("The person's story, in their own words").input_value()
+        == "I miss the bowling club <since> my fall."
+    )
     assert not page.console_errors, page.console_errors

@@ -21,13 +21,24 @@ from tests.browser.test_sds_journey import new_page, outcome, sign_in  # noqa: F
 
 
 def test_an_agreed_budget_agrees_the_support_and_the_plan_tells_the_truth(
-    page, new_page, axe, practitioner, team_leader, person, outcome  # noqa: F811
+    page,
+    new_page,  # noqa: F811 (the fixture imported above)
+    axe,
+    practitioner,
+    team_leader,
+    person,
+    outcome,  # noqa: F811
 ):
     set_limits(practitioner="8000.00", team_leader="35000.00")
-    solution = SolutionFactory(outcome=outcome, step="support", status=SolutionStatus.IDEA,
-                               what="Personal assistant on Thursday afternoons",
-                               who="Chosen by Jean", cost=Decimal("183.31"),
-                               cost_period="week")
+    solution = SolutionFactory(
+        outcome=outcome,
+        step="support",
+        status=SolutionStatus.IDEA,
+        what="Personal assistant on Thursday afternoons",
+        who="Chosen by Jean",
+        cost=Decimal("183.31"),
+        cost_period="week",
+    )
 
     # --- The practitioner: the request starts from the costed idea ---------------------------
     sign_in(page, axe, practitioner, r"/people/$")
@@ -36,7 +47,8 @@ def test_an_agreed_budget_agrees_the_support_and_the_plan_tells_the_truth(
     assert page.locator("#id_line-0-description").input_value() == solution.what
     assert page.locator("#id_line-0-amount").input_value() == "183.31"
     page.get_by_label("What the budget is for").fill(
-        "A personal assistant so Jean gets to her club on Thursdays.")
+        "A personal assistant so Jean gets to her club on Thursdays."
+    )
     page.get_by_role("button", name="Send the request").click()
     page.wait_for_url(re.compile(r"/budget/requests/[0-9a-f-]+/$"))
     budget_request = BudgetRequest.objects.get()
@@ -51,7 +63,8 @@ def test_an_agreed_budget_agrees_the_support_and_the_plan_tells_the_truth(
     axe.check(leader)
     choose(leader.get_by_label("Agree the budget", exact=True))
     leader.get_by_label("The reasons as they will be explained to the person").fill(
-        "Getting to your club matters most to you.")
+        "Getting to your club matters most to you."
+    )
     leader.get_by_role("button", name="Record the decision").click()
     leader.wait_for_url(re.compile(r"/choices/"))
     budget_request.refresh_from_db()
@@ -76,8 +89,9 @@ def test_an_agreed_budget_agrees_the_support_and_the_plan_tells_the_truth(
 
     # --- The golden thread at a glance, at a phone's width -------------------------------------
     # A finished review, so the tables that scroll sideways at 375 px are on the pages.
-    review = ReviewFactory(person=person, completed=True,
-                           held_on=timezone.localdate() - datetime.timedelta(days=20))
+    review = ReviewFactory(
+        person=person, completed=True, held_on=timezone.localdate() - datetime.timedelta(days=20)
+    )
     OutcomeReviewFactory(review=review, outcome=outcome, new_measure_value=Decimal("2"))
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"/people/{person.pk}/outcomes/{outcome.pk}/progress/")

@@ -37,16 +37,19 @@ STATEMENTS = (
 @pytest.fixture
 def outcomes(person):
     conversation = ConversationFactory(
-        person=person, held_on=timezone.localdate() - datetime.timedelta(days=120))
+        person=person, held_on=timezone.localdate() - datetime.timedelta(days=120)
+    )
     MattersItemFactory(conversation=conversation, text="Seeing my friends at the club")
-    not_working = WorkingItemFactory(conversation=conversation, is_working=False,
-                                     text="I can't get up the bus steps")
+    not_working = WorkingItemFactory(
+        conversation=conversation, is_working=False, text="I can't get up the bus steps"
+    )
     change = PositiveChangeFactory(conversation=conversation, text="Getting out again")
     change.from_not_working.set([not_working])
     change.from_aspirations.set([AspirationFactory(conversation=conversation)])
     made = [OutcomeFactory(positive_change=change, statement=s) for s in STATEMENTS]
-    SolutionFactory(outcome=made[0], status=SolutionStatus.IN_PLACE,
-                    what="Lift to the club on Thursdays")
+    SolutionFactory(
+        outcome=made[0], status=SolutionStatus.IN_PLACE, what="Lift to the club on Thursdays"
+    )
     return made
 
 
@@ -91,8 +94,10 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/$"))
     summary = page.locator(".ds_error-summary")
     assert "Choose how far the outcome has come." in summary.inner_text()
-    assert page.get_by_label("What shows this, in everyday words").input_value() == \
-        "Went twice, with Ann."
+    assert (
+        page.get_by_label("What shows this, in everyday words").input_value()
+        == "Went twice, with Ann."
+    )
     axe.check(page)
     choose(page.get_by_label("Partly achieved", exact=True).first)
     choose(page.get_by_label("Keep it as it is"))
@@ -104,7 +109,8 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     # Jean's own view of the first outcome differs from the worker's: kept as hers.
     view_form = section(page, outcomes[0]).locator("form.gt_view-form")
     view_form.get_by_label("What Jean said about this outcome").fill(
-        "I've only been twice. I want to go on my own.")
+        "I've only been twice. I want to go on my own."
+    )
     choose(view_form.get_by_label("Not yet", exact=True))
     view_form.get_by_role("button", name="Save Jean's view").click()
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/#outcome-"))
@@ -116,18 +122,27 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     # The second is achieved and closed; the third is rewritten.
     page.get_by_role("link", name="Next outcome").click()
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[1].pk}/$"))
-    review_outcome(page, outcomes[1], rating="Achieved", evidence="Shops every Saturday.",
-                   decision="Close it (as achieved, if you rated it achieved)").get_by_role(
-        "button", name="Save the review of this outcome").click()
+    review_outcome(
+        page,
+        outcomes[1],
+        rating="Achieved",
+        evidence="Shops every Saturday.",
+        decision="Close it (as achieved, if you rated it achieved)",
+    ).get_by_role("button", name="Save the review of this outcome").click()
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[1].pk}/#outcome-"))
     page.get_by_role("link", name="Next outcome").click()
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[2].pk}/$"))
-    form = review_outcome(page, outcomes[2], rating="No longer relevant",
-                          evidence="The choir has stopped meeting.",
-                          decision="Rewrite it (the old wording is kept in the record)")
+    form = review_outcome(
+        page,
+        outcomes[2],
+        rating="No longer relevant",
+        evidence="The choir has stopped meeting.",
+        decision="Rewrite it (the old wording is kept in the record)",
+    )
     form.get_by_label("The new outcome").fill(
         "I will have one evening a week to myself, to go to the reading group at the "
-        "library, by March")
+        "library, by March"
+    )
     form.get_by_label("Starting point now").fill("No evening off since the choir stopped")
     form.get_by_role("button", name="Save the review of this outcome").click()
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[2].pk}/#outcome-"))
@@ -142,7 +157,8 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     next_date = timezone.localdate() + datetime.timedelta(days=120)
     finish = page.locator("#finish")
     finish.get_by_label("What we learned at this review").fill(
-        "Lifts from Ann work; the bus does not. Jean wants to go on her own.")
+        "Lifts from Ann work; the bus does not. Jean wants to go on her own."
+    )
     finish.get_by_label("Date of the next review").fill(next_date.isoformat())
     finish.get_by_role("button", name="Finish the review").click()
     page.wait_for_url(re.compile(rf"/people/{person.pk}/golden-thread/$"))

@@ -67,8 +67,10 @@ def outcome(person):
     from goldenthread.outcomes.factories import OutcomeFactory
 
     conversation = ConversationFactory(person=person)
-    return OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation),
-                          statement="I will be back at my bowling club on Thursday afternoons")
+    return OutcomeFactory(
+        positive_change=PositiveChangeFactory(conversation=conversation),
+        statement="I will be back at my bowling club on Thursday afternoons",
+    )
 
 
 def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
@@ -90,13 +92,18 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     for number in (1, 2, 3, 4):
         group = page.get_by_role("group", name=f"Was Option {number} explained to the person?")
         tick(group.get_by_label("Yes"))
-        tick(page.get_by_role("group", name=f"How was Option {number} explained?")
-             .get_by_label("In conversation"))
+        tick(
+            page.get_by_role("group", name=f"How was Option {number} explained?").get_by_label(
+                "In conversation"
+            )
+        )
         page.get_by_label(f"Date Option {number} was explained").fill(explained_on)
-    tick(page.get_by_role("group", name="How was Option 2 explained?").get_by_label(
-        "In easy read"))
-    tick(page.get_by_role("group", name="Which option did the person choose?").get_by_label(
-        re.compile(r"^Option 2:")))
+    tick(page.get_by_role("group", name="How was Option 2 explained?").get_by_label("In easy read"))
+    tick(
+        page.get_by_role("group", name="Which option did the person choose?").get_by_label(
+            re.compile(r"^Option 2:")
+        )
+    )
     page.get_by_label("Date they chose").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Save").click()
     # A mistake first: no reasons. The message is clear and what was typed is kept.
@@ -105,7 +112,8 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     assert page.get_by_label("Date they chose").input_value() == timezone.localdate().isoformat()
     axe.check(page)
     page.get_by_label("Why they chose it, in their own words").fill(
-        "I want to choose who helps me, but I don't want to be an employer.")
+        "I want to choose who helps me, but I don't want to be an employer."
+    )
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/choices/#options$"))
     main = page.locator("main").inner_text()
@@ -121,7 +129,8 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     page.locator("#id_line-0-purpose").select_option(value=f"o:{outcome.pk}")
     page.locator("#id_line-0-amount").fill("-300")
     page.get_by_label("What the budget is for").fill(
-        "A personal assistant to get Jean to her club; her daughter does the shopping.")
+        "A personal assistant to get Jean to her club; her daughter does the shopping."
+    )
     page.get_by_role("button", name="Send the request").click()
     assert "Line 1: The amount cannot be negative" in page.locator(".ds_error-summary").inner_text()
     assert page.locator("#id_line-0-amount").input_value() == "-300"
@@ -146,7 +155,8 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     axe.check(leader)
     tick(leader.get_by_label("Refer it to the decision panel"))
     leader.get_by_label("Reasons for the decision").fill(
-        "A new kind of support for the team; I want the panel's view.")
+        "A new kind of support for the team; I want the panel's view."
+    )
     leader.get_by_role("button", name="Record the decision").click()
     leader.wait_for_url(re.compile(r"/choices/#requests$"))
     assert "With the decision panel" in leader.locator("main").inner_text()
@@ -165,14 +175,18 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     axe.check(panel)
     tick(panel.get_by_label("Agree the budget", exact=True))
     panel.get_by_role("button", name="Record the panel's decision").click()
-    assert "Write the reasons as they will be explained to the person." in \
-        panel.locator(".ds_error-summary").inner_text()
+    assert (
+        "Write the reasons as they will be explained to the person."
+        in panel.locator(".ds_error-summary").inner_text()
+    )
     axe.check(panel)
     panel.get_by_label("Reasons for the decision").fill(
-        "The assistant replaces two day-centre days the person does not want.")
+        "The assistant replaces two day-centre days the person does not want."
+    )
     panel.get_by_label("The reasons as they will be explained to the person").fill(
         "We agreed your budget because getting to your club matters most to you, and it "
-        "costs less than the day centre.")
+        "costs less than the day centre."
+    )
     panel.get_by_role("button", name="Record the panel's decision").click()
     panel.wait_for_url(re.compile(r"/sds/panel/$"))
     decided = panel.locator("main").inner_text()
@@ -199,8 +213,9 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
         assert not browser_page.console_errors, browser_page.console_errors
 
 
-def test_risk_and_unmet_need_pages_are_accessible(page, new_page, axe, practitioner,
-                                                  team_leader, person, outcome):
+def test_risk_and_unmet_need_pages_are_accessible(
+    page, new_page, axe, practitioner, team_leader, person, outcome
+):
     UnmetNeedFactory(person=person, need="A short break for Ann")
     sign_in(page, axe, practitioner, r"/people/$")
     page.goto(f"/people/{person.pk}/risks/")
@@ -209,14 +224,17 @@ def test_risk_and_unmet_need_pages_are_accessible(page, new_page, axe, practitio
     page.wait_for_url(re.compile(r"/risks/new/$"))
     axe.check(page)
     page.get_by_label("Which outcome or solution is this about?").select_option(
-        value=f"o:{outcome.pk}")
+        value=f"o:{outcome.pk}"
+    )
     page.get_by_label("What the person wants to do").fill("Walk to the club on her own")
     page.get_by_label("What could go wrong").fill("A fall on the uneven pavement")
     page.get_by_label("What good it brings").fill("Friends and feeling like herself")
     tick(page.get_by_role("group", name=re.compile("Does a guardian")).get_by_label("Yes"))
     page.get_by_role("button", name="Save").click()
-    assert "Say how the conflict is being dealt with." in \
-        page.locator(".ds_error-summary").inner_text()
+    assert (
+        "Say how the conflict is being dealt with."
+        in page.locator(".ds_error-summary").inner_text()
+    )
     axe.check(page)
     page.get_by_label("How the conflict is being dealt with").fill("A meeting with her advocate")
     page.get_by_role("button", name="Save").click()

@@ -31,10 +31,14 @@ def bowls_club(transactional_db):
         source="journey", source_id="org-1", name="Northfield Community Trust"
     )
     return CommunityResource.objects.create(
-        source="journey", source_id="svc-1", name="Northfield Bowls and Blether Club",
+        source="journey",
+        source_id="svc-1",
+        name="Northfield Bowls and Blether Club",
         description="A friendly bowling club for older people, with tea and a chat after.",
-        organisation=organisation, search_keywords="bowling club older people social",
-        place_text="Northfield", imported_at=timezone.now(),
+        organisation=organisation,
+        search_keywords="bowling club older people social",
+        place_text="Northfield",
+        imported_at=timezone.now(),
     )
 
 
@@ -61,9 +65,15 @@ def test_practitioner_plans_support_through_the_seven_steps(
     assert page.get_by_role("heading", level=1, name="Support Sequence").is_visible()
     headings = page.locator("main h2").all_inner_texts()
     steps = [h for h in headings if re.match(r"^\d\. ", h)]
-    assert steps == ["1. Yourself", "2. Technology", "3. Equipment and adaptations",
-                     "4. Family, friends and neighbours", "5. Community",
-                     "6. Services or setting", "7. Support"]
+    assert steps == [
+        "1. Yourself",
+        "2. Technology",
+        "3. Equipment and adaptations",
+        "4. Family, friends and neighbours",
+        "5. Community",
+        "6. Services or setting",
+        "7. Support",
+    ]
     axe.check(page)
 
     # Before step 1: what they have tried already and their ideas.
@@ -71,18 +81,25 @@ def test_practitioner_plans_support_through_the_seven_steps(
     page.wait_for_url(re.compile(r"/before-you-start/$"))
     axe.check(page)
     page.get_by_label("What has the person tried already?").fill(
-        "Tried the community bus once; the step was too high.")
+        "Tried the community bus once; the step was too high."
+    )
     page.get_by_label("What ideas do they have?").fill("My neighbour could drive me.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"#before-you-start$"))
     assert "Tried the community bus once" in page.locator("#before-you-start").inner_text()
 
     # Steps 1, 4 and 7: solutions (one with a cost).
-    add_solution(page, axe, "1, Yourself", "Practise the walk to the bus stop", "Jean",
-                 check=True)
+    add_solution(page, axe, "1, Yourself", "Practise the walk to the bus stop", "Jean", check=True)
     add_solution(page, axe, "4, Family", "Lift on Thursdays", "Ann (daughter)")
-    add_solution(page, axe, "7, Support", "Support worker, 3 hours a week",
-                 "Northfield Home Support", cost="45.00", period="A week")
+    add_solution(
+        page,
+        axe,
+        "7, Support",
+        "Support worker, 3 hours a week",
+        "Northfield Home Support",
+        cost="45.00",
+        period="A week",
+    )
     assert "£45.00 a week" in page.locator("#step-support").inner_text()
 
     # Step 2: explored, nothing suitable.
@@ -90,14 +107,16 @@ def test_practitioner_plans_support_through_the_seven_steps(
     page.wait_for_url(re.compile(r"/nothing-suitable/$"))
     axe.check(page)
     page.get_by_label("Why is nothing suitable? (optional)").fill(
-        "Jean does not want a device at home")
+        "Jean does not want a device at home"
+    )
     page.get_by_role("button", name="Record nothing suitable").click()
     page.wait_for_url(re.compile(r"#step-technology$"))
     technology = page.locator("#step-technology")
     assert "Explored, nothing suitable" in technology.inner_text()
     assert "Jean does not want a device at home" in technology.inner_text()
     assert StepExploration.objects.get(outcome=outcome, step="technology").state == (
-        "nothing_suitable")
+        "nothing_suitable"
+    )
     axe.check(page)
 
     # Step 5: search the community directory; the result becomes a solution in one action.

@@ -277,7 +277,8 @@ def test_transition_pages_and_plan(practitioner_client, person):
 def test_a_move_to_another_council_offers_the_plan_to_send(practitioner_client, person):
     TransitionFactory(person=person, kind="between_areas", receiving_details="Riverside Council")
     text = practitioner_client.get(
-        reverse("accountability:overview", args=[person.pk])).content.decode()
+        reverse("accountability:overview", args=[person.pk])
+    ).content.decode()
     assert "Riverside Council" in text
     assert reverse("support:plan_pdf", args=[person.pk]) in text
     assert reverse("api:person_fhir", args=[person.pk]) in text

@@ -341,13 +341,23 @@ def test_challenge_counts_by_stage_outcome_and_escalation(person, practitioner):
     from goldenthread.people.models import Person
 
     first = raise_challenge(practitioner, person)
-    services.challenge_answer(actor=practitioner, challenge=first,
-                              expected_version=first.version, outcome="not_upheld",
-                              answer="No", answered_on=TODAY)
-    services.challenge_escalate(actor=practitioner, challenge=first, body="spso",
-                                escalated_on=TODAY)
+    services.challenge_answer(
+        actor=practitioner,
+        challenge=first,
+        expected_version=first.version,
+        outcome="not_upheld",
+        answer="No",
+        answered_on=TODAY,
+    )
+    services.challenge_escalate(
+        actor=practitioner, challenge=first, body="spso", escalated_on=TODAY
+    )
     raise_challenge(practitioner, person)
     ChallengeFactory()  # someone else's: not counted
     counts = challenge_counts(Person.objects.filter(pk=person.pk))
-    assert counts == {"by_stage": {"frontline": 2}, "by_outcome": {"not_upheld": 1},
-                      "open": 1, "escalated": 1}
+    assert counts == {
+        "by_stage": {"frontline": 2},
+        "by_outcome": {"not_upheld": 1},
+        "open": 1,
+        "escalated": 1,
+    }

@@ -23,7 +23,8 @@ def test_accountability_demo_covers_each_case_and_runs_once(db, pinned_clock):
     assert Challenge.objects.filter(stage=Stage.INVESTIGATION).exists()
     assert Challenge.objects.filter(stage=Stage.FRONTLINE).exists()
     assert Transition.objects.filter(outcomes__isnull=True).exists()
-    kinds = {link.kind for person in Person.objects.all()
-             for link in broken_links(build_thread(person))}
+    kinds = {
+        link.kind for person in Person.objects.all() for link in broken_links(build_thread(person))
+    }
     assert LinkKind.NEVER_AGREED in kinds
     assert load_accountability_demo(random.Random(7)) == 0

@@ -20,12 +20,15 @@ def current_code(device) -> str:
 
 def changes_to(instance) -> list[ChangeRecord]:
     """The change history of one row, oldest first."""
-    return list(ChangeRecord.objects.filter(
-        object_type=instance._meta.label, object_id=str(instance.pk)).order_by("at"))
+    return list(
+        ChangeRecord.objects.filter(
+            object_type=instance._meta.label, object_id=str(instance.pk)
+        ).order_by("at")
+    )
 
 
 def issued_code(response) -> str:
     """The one-time code shown once on the admin's page."""
     text = response.content.decode()
     start = text.index('id="one-time-code">') + len('id="one-time-code">')
-    return text[start:text.index("<", start)]
+    return text[start : text.index("<", start)]

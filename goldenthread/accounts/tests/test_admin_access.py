@@ -38,11 +38,19 @@ pytestmark = pytest.mark.django_db
 
 
 def add_user(admin_client, team, *, role=Role.TEAM_LEADER, username="newlead"):
-    return admin_client.post(reverse("admin:accounts_user_add"), {
-        "username": username, "first_name": "Nia", "last_name": "Ross", "email": "",
-        "role": role, "team": team.pk, "job_title": "Team leader",
-        "reason": "Started as team leader on Monday",
-    })
+    return admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": username,
+            "first_name": "Nia",
+            "last_name": "Ross",
+            "email": "",
+            "role": role,
+            "team": team.pk,
+            "job_title": "Team leader",
+            "reason": "Started as team leader on Monday",
+        },
+    )
 
 
 def test_a_new_team_leader_made_in_the_admin_sees_nothing_until_a_second_person_approves(
@@ -68,10 +76,11 @@ def test_a_new_team_leader_made_in_the_admin_sees_nothing_until_a_second_person_
     # Nothing is visible: the team's person is out of reach until someone else approves.
     assert not Person.objects.visible_to(new).exists()
     # The administrator who asked cannot approve it, on the page or in the admin.
-    admin_client.post(reverse("accounts:access_decide", args=[grant.pk]),
-                      {"decision": "approve"})
-    admin_client.post(reverse("admin:accounts_caseworkaccess_changelist"),
-                      {"action": "approve", "_selected_action": [grant.pk]})
+    admin_client.post(reverse("accounts:access_decide", args=[grant.pk]), {"decision": "approve"})
+    admin_client.post(
+        reverse("admin:accounts_caseworkaccess_changelist"),
+        {"action": "approve", "_selected_action": [grant.pk]},
+    )
     grant.refresh_from_db()
     assert grant.status == AccessStatus.PENDING
     with pytest.raises(PermissionDenied):
@@ -81,8 +90,10 @@ def test_a_new_team_leader_made_in_the_admin_sees_nothing_until_a_second_person_
     leader_client = client_for(team_leader)
     team_page = leader_client.get(reverse("people:team")).content.decode()
     assert "Access waiting for approval" in team_page and "Nia Ross" in team_page
-    response = leader_client.post(reverse("accounts:access_decide", args=[grant.pk]),
-                                  {"decision": "approve", "note": "Checked with Nia"})
+    response = leader_client.post(
+        reverse("accounts:access_decide", args=[grant.pk]),
+        {"decision": "approve", "note": "Checked with Nia"},
+    )
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.status == AccessStatus.APPROVED and grant.decided_by == team_leader
@@ -98,8 +109,14 @@ def test_a_new_team_leader_made_in_the_admin_sees_nothing_until_a_second_person_
 def test_another_administrator_may_approve_but_never_the_grantee(administrator, team):
     other_admin = AdministratorFactory(username="admin2")
     issued = services.user_create(
-        actor=administrator, username="newpat", first_name="Pat", last_name="New",
-        role=Role.PRACTITIONER, team=team, reason="New starter")
+        actor=administrator,
+        username="newpat",
+        first_name="Pat",
+        last_name="New",
+        role=Role.PRACTITIONER,
+        team=team,
+        reason="New starter",
+    )
     grant = CaseworkAccess.objects.get(user=issued.user)
     assert not services.can_decide(issued.user, grant)
     services.casework_access_approve(actor=other_admin, grant=grant)
@@ -110,16 +127,22 @@ def test_another_administrator_may_approve_but_never_the_grantee(administrator, 
 def test_a_team_leader_of_another_team_or_without_approved_access_cannot_approve(
     administrator, team, other_team_leader
 ):
-    unapproved_leader = TeamLeaderFactory(username="pending-lead", team=team,
-                                          casework_access=False)
+    unapproved_leader = TeamLeaderFactory(username="pending-lead", team=team, casework_access=False)
     issued = services.user_create(
-        actor=administrator, username="newpat", first_name="Pat", last_name="New",
-        role=Role.PRACTITIONER, team=team, reason="New starter")
+        actor=administrator,
+        username="newpat",
+        first_name="Pat",
+        last_name="New",
+        role=Role.PRACTITIONER,
+        team=team,
+        reason="New starter",
+    )
     grant = CaseworkAccess.objects.get(user=issued.user)
     assert not services.can_decide(other_team_leader, grant)
     assert not services.can_decide(unapproved_leader, grant)
     response = client_for(other_team_leader).post(
-        reverse("accounts:access_decide", args=[grant.pk]), {"decision": "approve"})
+        reverse("accounts:access_decide", args=[grant.pk]), {"decision": "approve"}
+    )
     assert response.status_code == 404  # not their team's: not even listed
 
 
@@ -127,12 +150,19 @@ def test_the_database_refuses_self_approval(administrator, team):
     from django.db import IntegrityError, transaction
 
     issued = services.user_create(
-        actor=administrator, username="newpat", first_name="Pat", last_name="New",
-        role=Role.PRACTITIONER, team=team, reason="New starter")
+        actor=administrator,
+        username="newpat",
+        first_name="Pat",
+        last_name="New",
+        role=Role.PRACTITIONER,
+        team=team,
+        reason="New starter",
+    )
     grant = CaseworkAccess.objects.get(user=issued.user)
     with pytest.raises(IntegrityError), transaction.atomic():
         CaseworkAccess.objects.filter(pk=grant.pk).update(
-            status=AccessStatus.APPROVED, decided_by=administrator)
+            status=AccessStatus.APPROVED, decided_by=administrator
+        )
 
 
 def test_changing_a_role_or_team_in_the_admin_is_audited_and_needs_approval_again(
@@ -141,13 +171,21 @@ def test_changing_a_role_or_team_in_the_admin_is_audited_and_needs_approval_agai
     assert list(Person.objects.visible_to(practitioner)) == [person]
     admin_client = client_for(administrator)
     url = reverse("admin:accounts_user_change", args=[practitioner.pk])
-    form = {"username": "pat", "first_name": "Pat", "last_name": "Kerr", "email": "",
-            "role": Role.TEAM_LEADER, "team": practitioner.team_id, "job_title": "Team leader",
-            "reason": ""}
+    form = {
+        "username": "pat",
+        "first_name": "Pat",
+        "last_name": "Kerr",
+        "email": "",
+        "role": Role.TEAM_LEADER,
+        "team": practitioner.team_id,
+        "job_title": "Team leader",
+        "reason": "",
+    }
     # A new role needs a reason.
     response = admin_client.post(url, form)
     assert response.status_code == 200 and "Say why the role or team is changing" in (
-        response.content.decode())
+        response.content.decode()
+    )
     practitioner.refresh_from_db()
     assert practitioner.role == Role.PRACTITIONER
     response = admin_client.post(url, {**form, "reason": "Promoted"})
@@ -160,25 +198,31 @@ def test_changing_a_role_or_team_in_the_admin_is_audited_and_needs_approval_agai
     assert update.after["reason"] == "Promoted"
     # The old access ended, the new one waits for a second person: nothing visible now.
     assert not Person.objects.visible_to(practitioner).exists()
-    assert CaseworkAccess.objects.get(user=practitioner, status=AccessStatus.PENDING
-                                      ).granted_by == administrator
+    assert (
+        CaseworkAccess.objects.get(user=practitioner, status=AccessStatus.PENDING).granted_by
+        == administrator
+    )
 
 
 def test_teams_and_areas_changed_in_the_admin_reach_the_change_history(administrator, area):
     admin_client = client_for(administrator)
-    response = admin_client.post(reverse("admin:accounts_team_add"),
-                                 {"name": "Hillside Team", "area": area.pk})
+    response = admin_client.post(
+        reverse("admin:accounts_team_add"), {"name": "Hillside Team", "area": area.pk}
+    )
     assert response.status_code == 302
     team = Team.objects.get(name="Hillside Team")
     assert changes_to(team)[0].actor == administrator
-    admin_client.post(reverse("admin:accounts_team_change", args=[team.pk]),
-                      {"name": "Hillside Adult Team", "area": area.pk})
+    admin_client.post(
+        reverse("admin:accounts_team_change", args=[team.pk]),
+        {"name": "Hillside Adult Team", "area": area.pk},
+    )
     assert changes_to(team)[-1].before["name"] == "Hillside Team"
     admin_client.post(reverse("admin:accounts_team_delete", args=[team.pk]), {"post": "yes"})
     assert not Team.objects.filter(pk=team.pk).exists()
     assert changes_to(team)[-1].action == ChangeAction.DELETE
-    response = admin_client.post(reverse("admin:accounts_area_change", args=[area.pk]),
-                                 {"name": "North Field"})
+    response = admin_client.post(
+        reverse("admin:accounts_area_change", args=[area.pk]), {"name": "North Field"}
+    )
     assert changes_to(area)[-1].after["name"] == "North Field"
 
 
@@ -191,15 +235,16 @@ def test_only_administrators_use_the_accounts_admin(team_leader):
 
 def test_accounts_are_never_deleted_in_the_admin(administrator, practitioner):
     admin_client = client_for(administrator)
-    admin_client.post(reverse("admin:accounts_user_delete", args=[practitioner.pk]),
-                      {"post": "yes"})
+    admin_client.post(
+        reverse("admin:accounts_user_delete", args=[practitioner.pk]), {"post": "yes"}
+    )
     assert User.objects.filter(pk=practitioner.pk).exists()
 
 
 # --- (b) taking over a worker's account ---------------------------------------------------
 
-def test_an_administrator_cannot_take_over_a_workers_account(administrator, practitioner,
-                                                             person):
+
+def test_an_administrator_cannot_take_over_a_workers_account(administrator, practitioner, person):
     """The probe's steps: delete the authenticator, set the password, enrol one's own app,
     read records as the worker. Each is closed."""
     worker_client = client_for(practitioner)
@@ -212,16 +257,20 @@ def test_an_administrator_cannot_take_over_a_workers_account(administrator, prac
     page = admin_client.get(device_url)
     assert page.status_code == 200
     assert device.key not in page.content.decode()
-    admin_client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]),
-                      {"post": "yes"})
+    admin_client.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+    )
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
     assert admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in (
-        302, 404)
+        302,
+        404,
+    )
 
     # The password page sets no password: it resets it, with a reason, and issues a code.
     password_url = reverse("admin:accounts_user_password_change", args=[practitioner.pk])
-    response = admin_client.post(password_url, {"password1": "admin-knows-this-one",
-                                                "password2": "admin-knows-this-one"})
+    response = admin_client.post(
+        password_url, {"password1": "admin-knows-this-one", "password2": "admin-knows-this-one"}
+    )
     assert response.status_code == 200 and "Say why" in response.content.decode()
     practitioner.refresh_from_db()
     assert practitioner.check_password("demo-golden-thread")
@@ -246,9 +295,15 @@ def test_an_administrator_cannot_take_over_a_workers_account(administrator, prac
     intruder = Client()
     intruder.post(reverse("accounts:login"), {"username": "pat", "password": "guess-guess-1"})
     assert "_auth_user_id" not in intruder.session
-    set_up = intruder.post(reverse("accounts:set_up"), {
-        "username": "pat", "code": code, "new_password1": "intruder passphrase",
-        "new_password2": "intruder passphrase"})
+    set_up = intruder.post(
+        reverse("accounts:set_up"),
+        {
+            "username": "pat",
+            "code": code,
+            "new_password1": "intruder passphrase",
+            "new_password2": "intruder passphrase",
+        },
+    )
     assert "The username or code is not right" in set_up.content.decode()
 
     # The worker, with their own password and the code, sets up their new app.
@@ -271,8 +326,9 @@ def test_one_administrator_resetting_both_password_and_app_pauses_access(
     TOTPDevice.objects.create(user=practitioner, name="phone", confirmed=True)
     services.password_reset(actor=administrator, user=practitioner, reason="Forgot it")
     assert Person.objects.visible_to(practitioner).exists()  # still needs the app: safe
-    result = services.second_factor_reset(actor=administrator, user=practitioner,
-                                          reason="And lost phone")
+    result = services.second_factor_reset(
+        actor=administrator, user=practitioner, reason="And lost phone"
+    )
     assert result.access_paused
     practitioner.refresh_from_db()
     assert not Person.objects.visible_to(practitioner).exists()
@@ -288,10 +344,12 @@ def test_resets_by_two_different_administrators_do_not_pause_access(
 ):
     TOTPDevice.objects.create(user=practitioner, name="phone", confirmed=True)
     second = AdministratorFactory(username="admin2")
-    services.account_set_up(username="pat", code=_reset_code(second, practitioner),
-                            password="a passphrase of my own")
-    result = services.second_factor_reset(actor=administrator, user=practitioner,
-                                          reason="Lost phone")
+    services.account_set_up(
+        username="pat", code=_reset_code(second, practitioner), password="a passphrase of my own"
+    )
+    result = services.second_factor_reset(
+        actor=administrator, user=practitioner, reason="Lost phone"
+    )
     assert not result.access_paused
     practitioner.refresh_from_db()
     assert Person.objects.visible_to(practitioner).exists()
@@ -305,14 +363,22 @@ def test_administrators_cannot_reset_themselves_or_change_their_own_role(adminis
     with pytest.raises(PermissionDenied):
         services.second_factor_reset(actor=administrator, user=administrator, reason="x")
     with pytest.raises(PermissionDenied):
-        services.user_update(actor=administrator, user=administrator, role=Role.TEAM_LEADER,
-                             reason="x")
+        services.user_update(
+            actor=administrator, user=administrator, role=Role.TEAM_LEADER, reason="x"
+        )
 
 
 def test_only_administrators_call_the_account_services(practitioner, team_leader, team):
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=team_leader, username="x", first_name="X", last_name="Y",
-                             role=Role.PRACTITIONER, team=team, reason="x")
+        services.user_create(
+            actor=team_leader,
+            username="x",
+            first_name="X",
+            last_name="Y",
+            role=Role.PRACTITIONER,
+            team=team,
+            reason="x",
+        )
     with pytest.raises(PermissionDenied):
         services.second_factor_reset(actor=team_leader, user=practitioner, reason="x")
     with pytest.raises(PermissionDenied):

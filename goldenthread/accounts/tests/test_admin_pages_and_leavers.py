@@ -45,10 +45,12 @@ def test_every_accounts_admin_page_opens(administrator, practitioner, team, area
     ):
         response = admin_client.get(url)
         assert response.status_code == 200, url
-    change_page = admin_client.get(reverse("admin:accounts_user_change",
-                                           args=[practitioner.pk])).content.decode()
+    change_page = admin_client.get(
+        reverse("admin:accounts_user_change", args=[practitioner.pk])
+    ).content.decode()
     assert "Reset authenticator app" in change_page and "Record that this person has left" in (
-        change_page)
+        change_page
+    )
     assert practitioner.password not in change_page  # not even the hash
 
 
@@ -65,11 +67,14 @@ def test_a_leaver_is_closed_signed_out_and_their_people_listed_for_the_team_lead
 
     admin_client = client_for(administrator)
     url = reverse("admin:accounts_user_leave", args=[practitioner.pk])
-    assert "Enter their last working day" in admin_client.post(url, {"reason": "Left"}
-                                                               ).content.decode()
+    assert (
+        "Enter their last working day"
+        in admin_client.post(url, {"reason": "Left"}).content.decode()
+    )
     last_day = timezone.localdate()
-    response = admin_client.post(url, {"reason": "Moved to another council",
-                                       "last_day": last_day.isoformat()})
+    response = admin_client.post(
+        url, {"reason": "Moved to another council", "last_day": last_day.isoformat()}
+    )
     assert response.status_code == 302
 
     practitioner.refresh_from_db()
@@ -96,17 +101,20 @@ def test_a_leaver_is_closed_signed_out_and_their_people_listed_for_the_team_lead
     assert "Sam Reid" in page  # Bea is still allocated to Sam
 
     # Allocating someone to Ada clears the list.
-    people_services.allocation_start(actor=team_leader, person=held, worker=other_practitioner,
-                                     start_date=timezone.localdate())
+    people_services.allocation_start(
+        actor=team_leader, person=held, worker=other_practitioner, start_date=timezone.localdate()
+    )
     page = leader_client.get(reverse("people:team")).content.decode()
     assert "People to allocate again" not in page
 
 
 def test_a_leaver_cannot_sign_in_and_is_told_nothing_more(client, administrator, practitioner):
-    services.user_leave(actor=administrator, user=practitioner,
-                        last_day=timezone.localdate(), reason="Retired")
-    response = client.post(reverse("accounts:login"),
-                           {"username": "pat", "password": "demo-golden-thread"})
+    services.user_leave(
+        actor=administrator, user=practitioner, last_day=timezone.localdate(), reason="Retired"
+    )
+    response = client.post(
+        reverse("accounts:login"), {"username": "pat", "password": "demo-golden-thread"}
+    )
     assert "The username or password is not right" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -114,8 +122,9 @@ def test_a_leaver_cannot_sign_in_and_is_told_nothing_more(client, administrator,
 def test_moving_team_ends_allocations_and_needs_approval_in_the_new_team(
     administrator, practitioner, person, other_team, other_team_leader
 ):
-    services.user_update(actor=administrator, user=practitioner, team=other_team,
-                         reason="Moved to Riverside")
+    services.user_update(
+        actor=administrator, user=practitioner, team=other_team, reason="Moved to Riverside"
+    )
     allocation = person.allocations.get(worker=practitioner)
     assert allocation.end_date == timezone.localdate()
     grant = CaseworkAccess.objects.get(user=practitioner, status=AccessStatus.PENDING)
@@ -124,12 +133,11 @@ def test_moving_team_ends_allocations_and_needs_approval_in_the_new_team(
     assert CaseworkAccess.objects.approved_for(practitioner).exists()
 
 
-def test_the_history_of_a_leaver_is_in_the_append_only_change_record(administrator,
-                                                                     practitioner):
-    services.user_leave(actor=administrator, user=practitioner,
-                        last_day=timezone.localdate(), reason="Retired")
-    rows = ChangeRecord.objects.filter(object_type="accounts.User",
-                                       object_id=str(practitioner.pk))
+def test_the_history_of_a_leaver_is_in_the_append_only_change_record(administrator, practitioner):
+    services.user_leave(
+        actor=administrator, user=practitioner, last_day=timezone.localdate(), reason="Retired"
+    )
+    rows = ChangeRecord.objects.filter(object_type="accounts.User", object_id=str(practitioner.pk))
     assert rows.get().action == ChangeAction.UPDATE
     assert rows.get().after["reason"] == "Left: Retired"
 
@@ -140,12 +148,21 @@ def test_role_change_page_works_for_a_practitioner_becoming_a_panel_member(
     admin_client = client_for(administrator)
     response = admin_client.post(
         reverse("admin:accounts_user_change", args=[practitioner.pk]),
-        {"username": "pat", "first_name": "Pat", "last_name": "Kerr", "email": "",
-         "role": Role.PANEL_MEMBER, "team": "", "job_title": "Panel member",
-         "reason": "Joined the resource panel"})
+        {
+            "username": "pat",
+            "first_name": "Pat",
+            "last_name": "Kerr",
+            "email": "",
+            "role": Role.PANEL_MEMBER,
+            "team": "",
+            "job_title": "Panel member",
+            "reason": "Joined the resource panel",
+        },
+    )
     assert response.status_code == 302
     practitioner.refresh_from_db()
     assert practitioner.role == Role.PANEL_MEMBER and practitioner.team is None
     assert person.allocations.get(worker=practitioner).end_date == timezone.localdate()
     assert not CaseworkAccess.objects.filter(
-        user=practitioner, status__in=[AccessStatus.PENDING, AccessStatus.APPROVED]).exists()
+        user=practitioner, status__in=[AccessStatus.PENDING, AccessStatus.APPROVED]
+    ).exists()

@@ -32,19 +32,20 @@ def signed_in_with_password(username="pat", password=DEMO_PASSWORD) -> Client:
 def test_a_password_alone_never_links_an_app(practitioner):
     client = signed_in_with_password()
     assert client.get(reverse("accounts:setup_second_factor"))["Location"] == reverse(
-        "accounts:enrolment_code")
+        "accounts:enrolment_code"
+    )
     # Posting a code for a device made some other way is refused too.
     device = TOTPDevice.objects.create(user=practitioner, name="sneaky", confirmed=False)
-    response = client.post(reverse("accounts:setup_second_factor"),
-                           {"token": current_code(device)})
+    response = client.post(reverse("accounts:setup_second_factor"), {"token": current_code(device)})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=practitioner, confirmed=True).exists()
     assert client.get(reverse("people:caseload"))["Location"] == reverse("accounts:verify")
 
 
 def issue(administrator, user) -> str:
-    return services.second_factor_reset(actor=administrator, user=user,
-                                        reason="New phone").issued.code
+    return services.second_factor_reset(
+        actor=administrator, user=user, reason="New phone"
+    ).issued.code
 
 
 def enrol(client, user, code):
@@ -66,14 +67,19 @@ def test_the_code_is_stored_hashed_and_works_once(administrator, practitioner):
     row.refresh_from_db()
     assert row.used_at is not None
     # Used: a second use (say by someone who saw it) is refused.
-    assert services.sign_in_code_check(user=practitioner, purpose=CodePurpose.SECOND_FACTOR,
-                                       code=code) is None
+    assert (
+        services.sign_in_code_check(user=practitioner, purpose=CodePurpose.SECOND_FACTOR, code=code)
+        is None
+    )
 
 
 def test_a_code_expires(administrator, practitioner):
     code = issue(administrator, practitioner)
-    later = datetime.datetime.now(tz=datetime.UTC) + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME \
+    later = (
+        datetime.datetime.now(tz=datetime.UTC)
+        + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME
         + datetime.timedelta(minutes=1)
+    )
     with time_machine.travel(later):
         client = signed_in_with_password()
         response = client.post(reverse("accounts:enrolment_code"), {"code": code})
@@ -91,8 +97,9 @@ def test_wrong_tries_are_limited_then_the_code_stops_working(administrator, prac
     assert "That code is not right" in response.content.decode()
 
 
-def test_a_code_issued_to_someone_else_does_not_work(administrator, practitioner,
-                                                     other_practitioner):
+def test_a_code_issued_to_someone_else_does_not_work(
+    administrator, practitioner, other_practitioner
+):
     code = issue(administrator, other_practitioner)
     client = signed_in_with_password("pat")
     enrol(client, practitioner, code)
@@ -103,20 +110,33 @@ def test_a_new_account_sets_its_own_password_then_its_app_with_one_code(
     administrator, team, team_leader, person
 ):
     issued = services.user_create(
-        actor=administrator, username="newpat", first_name="Pat", last_name="New",
-        role=Role.PRACTITIONER, team=team, reason="New starter")
+        actor=administrator,
+        username="newpat",
+        first_name="Pat",
+        last_name="New",
+        role=Role.PRACTITIONER,
+        team=team,
+        reason="New starter",
+    )
     client = Client()
     # Nothing can be done with the username alone.
     client.post(reverse("accounts:login"), {"username": "newpat", "password": ""})
     assert "_auth_user_id" not in client.session
     page = client.get(reverse("accounts:set_up"))
     assert page.status_code == 200
-    response = client.post(reverse("accounts:set_up"), {
-        "username": "newpat", "code": issued.code, "new_password1": "four words of mine",
-        "new_password2": "four words of mine"})
+    response = client.post(
+        reverse("accounts:set_up"),
+        {
+            "username": "newpat",
+            "code": issued.code,
+            "new_password1": "four words of mine",
+            "new_password2": "four words of mine",
+        },
+    )
     assert response["Location"] == reverse("accounts:verify")
     assert client.get(reverse("accounts:verify"))["Location"] == reverse(
-        "accounts:setup_second_factor")
+        "accounts:setup_second_factor"
+    )
     client.get(reverse("accounts:setup_second_factor"))
     device = TOTPDevice.objects.get(user=issued.user)
     client.post(reverse("accounts:setup_second_factor"), {"token": current_code(device)})
@@ -127,28 +147,53 @@ def test_a_new_account_sets_its_own_password_then_its_app_with_one_code(
     # Still nothing to see until a second person approves their access.
     assert not Person.objects.visible_to(user).exists()
     # The code cannot be used again to set another password.
-    again = Client().post(reverse("accounts:set_up"), {
-        "username": "newpat", "code": issued.code, "new_password1": "another set of words",
-        "new_password2": "another set of words"})
+    again = Client().post(
+        reverse("accounts:set_up"),
+        {
+            "username": "newpat",
+            "code": issued.code,
+            "new_password1": "another set of words",
+            "new_password2": "another set of words",
+        },
+    )
     assert "The username or code is not right" in again.content.decode()
 
 
 def test_set_up_says_the_same_for_an_unknown_username_and_a_wrong_code(administrator, team):
-    services.user_create(actor=administrator, username="newpat", first_name="Pat",
-                         last_name="New", role=Role.PRACTITIONER, team=team, reason="New")
+    services.user_create(
+        actor=administrator,
+        username="newpat",
+        first_name="Pat",
+        last_name="New",
+        role=Role.PRACTITIONER,
+        team=team,
+        reason="New",
+    )
     for username in ("newpat", "nobody-at-all"):
-        response = Client().post(reverse("accounts:set_up"), {
-            "username": username, "code": "ABCD-EFGH-JKMN",
-            "new_password1": "four words of mine", "new_password2": "four words of mine"})
+        response = Client().post(
+            reverse("accounts:set_up"),
+            {
+                "username": username,
+                "code": "ABCD-EFGH-JKMN",
+                "new_password1": "four words of mine",
+                "new_password2": "four words of mine",
+            },
+        )
         assert response.status_code == 200
         assert "The username or code is not right" in response.content.decode()
 
 
 def test_an_app_set_up_code_cannot_be_used_to_set_a_password(administrator, practitioner):
     code = issue(administrator, practitioner)
-    response = Client().post(reverse("accounts:set_up"), {
-        "username": "pat", "code": code, "new_password1": "four words of mine",
-        "new_password2": "four words of mine"})
+    response = Client().post(
+        reverse("accounts:set_up"),
+        {
+            "username": "pat",
+            "code": code,
+            "new_password1": "four words of mine",
+            "new_password2": "four words of mine",
+        },
+    )
     assert "The username or code is not right" in response.content.decode()
     practitioner.refresh_from_db()
     assert practitioner.check_password(DEMO_PASSWORD)
@@ -156,15 +201,23 @@ def test_an_app_set_up_code_cannot_be_used_to_set_a_password(administrator, prac
 
 def test_a_password_reset_code_does_not_replace_an_existing_app(administrator, practitioner):
     TOTPDevice.objects.create(user=practitioner, name="phone", confirmed=True)
-    code = services.password_reset(actor=administrator, user=practitioner,
-                                   reason="Forgot it").issued.code
+    code = services.password_reset(
+        actor=administrator, user=practitioner, reason="Forgot it"
+    ).issued.code
     client = Client()
-    client.post(reverse("accounts:set_up"), {
-        "username": "pat", "code": code, "new_password1": "four words of mine",
-        "new_password2": "four words of mine"})
+    client.post(
+        reverse("accounts:set_up"),
+        {
+            "username": "pat",
+            "code": code,
+            "new_password1": "four words of mine",
+            "new_password2": "four words of mine",
+        },
+    )
     # The existing app is still needed: straight to the security code, no new app.
     assert client.get(reverse("accounts:setup_second_factor"))["Location"] == reverse(
-        "accounts:verify")
+        "accounts:verify"
+    )
     assert TOTPDevice.objects.filter(user=practitioner).count() == 1
 
 
@@ -172,4 +225,5 @@ def test_factory_accounts_without_a_code_cannot_link_an_app(team):
     PractitionerFactory(username="fresh", team=team)
     client = signed_in_with_password("fresh")
     assert client.get(reverse("accounts:setup_second_factor"))["Location"] == reverse(
-        "accounts:enrolment_code")
+        "accounts:enrolment_code"
+    )

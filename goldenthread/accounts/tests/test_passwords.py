@@ -14,32 +14,39 @@ from goldenthread.accounts.models import User
 
 @pytest.fixture
 def user():
-    return User(username="pat.kerr", first_name="Pat", last_name="Kerr",
-                email="pat.kerr@example.org")
+    return User(
+        username="pat.kerr", first_name="Pat", last_name="Kerr", email="pat.kerr@example.org"
+    )
 
 
-@pytest.mark.parametrize("password", [
-    "482917305561738",                      # the 15-digit passphrase from the probe
-    "740193582267104839",
-    "correct horse battery staple",
-    "the tide comes in at teatime",
-    "Kettle-Orchard-Lantern-42",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "482917305561738",  # the 15-digit passphrase from the probe
+        "740193582267104839",
+        "correct horse battery staple",
+        "the tide comes in at teatime",
+        "Kettle-Orchard-Lantern-42",
+    ],
+)
 def test_long_passphrases_are_accepted(user, password):
     validate_password(password, user)
 
 
-@pytest.mark.parametrize(("password", "why"), [
-    ("short words", "at least 12 characters"),
-    ("password1234", "too common"),
-    ("123456789012", "plain run"),
-    ("qwertyuiop123", "too common"),
-    ("234567890123456", "plain run"),
-    ("abcdefghijklmnop", "plain run"),
-    ("aaaaaaaaaaaaaaaa", "too few different characters"),
-    ("121212121212121", "too few different characters"),
-    ("pat.kerr@example", "too similar"),
-])
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("short words", "at least 12 characters"),
+        ("password1234", "too common"),
+        ("123456789012", "plain run"),
+        ("qwertyuiop123", "too common"),
+        ("234567890123456", "plain run"),
+        ("abcdefghijklmnop", "plain run"),
+        ("aaaaaaaaaaaaaaaa", "too few different characters"),
+        ("121212121212121", "too few different characters"),
+        ("pat.kerr@example", "too similar"),
+    ],
+)
 def test_guessable_passwords_are_refused_with_a_reason(user, password, why):
     with pytest.raises(ValidationError) as caught:
         validate_password(password, user)

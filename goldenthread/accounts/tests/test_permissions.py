@@ -47,8 +47,14 @@ WHO_MAY = {
     P.RECORD_RISK: {"practitioner", "team_leader"},
     P.RECORD_ACCOUNTABILITY: {"practitioner", "team_leader"},
     # Everyone signed in has their own notifications (#13); not an anonymous visitor.
-    P.VIEW_NOTIFICATIONS: {"practitioner", "team_leader", "panel_member", "commissioner",
-                           "administrator", "superuser"},
+    P.VIEW_NOTIFICATIONS: {
+        "practitioner",
+        "team_leader",
+        "panel_member",
+        "commissioner",
+        "administrator",
+        "superuser",
+    },
     # The person's own record: only a person's or proxy's sign-in (portal tests).
     P.USE_OWN_RECORD: set(),
     P.ANSWER_CORRECTIONS: {"practitioner", "team_leader"},

@@ -24,22 +24,31 @@ TYPED = "Uses British Sign Language <b>book</b> an interpreter"
 
 
 def sign_in_again(client, user):
-    client.post(reverse("accounts:login"), {"username": user.username,
-                                            "password": DEMO_PASSWORD})
+    client.post(reverse("accounts:login"), {"username": user.username, "password": DEMO_PASSWORD})
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     return client.post(reverse("accounts:verify"), {"token": current_code(device)})
 
 
 def edit_form(person, **changes):
-    return {"given_name": person.given_name, "family_name": person.family_name,
-            "preferred_name": "", "date_of_birth": person.date_of_birth.isoformat(),
-            "chi_number": person.chi_number, "communication_needs": TYPED,
-            "area": person.area_id, "version": person.version, **changes}
+    return {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "preferred_name": "",
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "chi_number": person.chi_number,
+        "communication_needs": TYPED,
+        "area": person.area_id,
+        "version": person.version,
+        **changes,
+    }
 
 
 def after_the_session_ends():
-    return (datetime.datetime.now(tz=datetime.UTC) + settings.SESSION_IDLE_TIMEOUT
-            + datetime.timedelta(minutes=5))
+    return (
+        datetime.datetime.now(tz=datetime.UTC)
+        + settings.SESSION_IDLE_TIMEOUT
+        + datetime.timedelta(minutes=5)
+    )
 
 
 def test_what_was_typed_is_kept_and_offered_back_to_the_same_person(practitioner, person):
@@ -108,6 +117,7 @@ def test_a_kept_form_expires(practitioner, person):
     when = after_the_session_ends()
     with time_machine.travel(when, tick=False):
         client.post(reverse("people:edit", args=[person.pk]), edit_form(person))
-    with time_machine.travel(when + settings.GOLDENTHREAD_FORM_STASH_LIFETIME
-                             + datetime.timedelta(minutes=1), tick=False):
+    with time_machine.travel(
+        when + settings.GOLDENTHREAD_FORM_STASH_LIFETIME + datetime.timedelta(minutes=1), tick=False
+    ):
         assert sign_in_again(client, practitioner)["Location"] != reverse("accounts:restore")

@@ -26,12 +26,14 @@ def current_code(device):
 
 
 @pytest.mark.django_db
-def test_first_sign_in_sets_up_app_then_reaches_caseload(client, practitioner, person,
-                                                         administrator):
+def test_first_sign_in_sets_up_app_then_reaches_caseload(
+    client, practitioner, person, administrator
+):
     """#11: setting up the app needs the one-time code issued to this person, as well as
     their password (the password alone never links an app)."""
-    issued = services.second_factor_reset(actor=administrator, user=practitioner,
-                                          reason="New phone").issued
+    issued = services.second_factor_reset(
+        actor=administrator, user=practitioner, reason="New phone"
+    ).issued
     response = post_password(client, "pat")
     assert response.status_code == 302 and response["Location"] == reverse("accounts:verify")
     # Not yet verified: every other page sends you back to the code step.
@@ -43,8 +45,7 @@ def test_first_sign_in_sets_up_app_then_reaches_caseload(client, practitioner, p
     page = client.get(reverse("accounts:setup_second_factor"))
     assert b"<svg" in page.content
     device = TOTPDevice.objects.get(user=practitioner)
-    response = client.post(reverse("accounts:setup_second_factor"),
-                           {"token": current_code(device)})
+    response = client.post(reverse("accounts:setup_second_factor"), {"token": current_code(device)})
     assert response.status_code == 302
     assert client.get(reverse("people:caseload")).status_code == 200
 
@@ -53,9 +54,10 @@ def test_first_sign_in_sets_up_app_then_reaches_caseload(client, practitioner, p
 def test_wrong_code_is_refused_with_a_clear_message(client, practitioner):
     device = TOTPDevice.objects.create(user=practitioner, name="app", confirmed=True)
     post_password(client, "pat")
-    response = client.post(reverse("accounts:verify"), {"token": "000000"
-                                                         if current_code(device) != "000000"
-                                                         else "111111"})
+    response = client.post(
+        reverse("accounts:verify"),
+        {"token": "000000" if current_code(device) != "000000" else "111111"},
+    )
     assert response.status_code == 200
     assert "That security code is not right" in response.content.decode()
     assert client.get(reverse("people:caseload")).status_code == 302
@@ -105,8 +107,7 @@ def _without_tokens(page: str) -> str:
 
 
 def post_from(client, address, username, password="wrong-password"):  # noqa: S107
-    return client.post(LOGIN, {"username": username, "password": password},
-                       REMOTE_ADDR=address)
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 @pytest.mark.django_db
@@ -122,8 +123,7 @@ def test_nobody_can_lock_someone_elses_account_from_another_address(client, prac
 
 
 @pytest.mark.django_db
-def test_spraying_one_password_across_accounts_from_one_address_is_stopped(client,
-                                                                           practitioner):
+def test_spraying_one_password_across_accounts_from_one_address_is_stopped(client, practitioner):
     """#11: one password tried against many usernames was never throttled."""
     from django.conf import settings
 
@@ -155,8 +155,11 @@ def test_a_valid_sign_in_does_not_clear_an_address_count(client, practitioner):
 @pytest.mark.django_db
 def test_session_ends_after_inactivity(practitioner_client, settings):
     assert practitioner_client.get(reverse("people:caseload")).status_code == 200
-    later = datetime.datetime.now(tz=datetime.UTC) + settings.SESSION_IDLE_TIMEOUT + \
-        datetime.timedelta(minutes=1)
+    later = (
+        datetime.datetime.now(tz=datetime.UTC)
+        + settings.SESSION_IDLE_TIMEOUT
+        + datetime.timedelta(minutes=1)
+    )
     with time_machine.travel(later):
         response = practitioner_client.get(reverse("people:caseload"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
@@ -190,15 +193,21 @@ def _run_settings(module, extra_env):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' process only
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def test_production_refuses_to_switch_off_second_factor():
     result = _run_settings(
         "goldenthread.config.settings.production",
-        {"SECRET_KEY": "x" * 60, "GOLDENTHREAD_REQUIRE_2FA": "false",
-         "ALLOWED_HOSTS": "goldenthread.example.org"},
+        {
+            "SECRET_KEY": "x" * 60,
+            "GOLDENTHREAD_REQUIRE_2FA": "false",
+            "ALLOWED_HOSTS": "goldenthread.example.org",
+        },
     )
     assert result.returncode != 0
     assert "second factor" in result.stderr

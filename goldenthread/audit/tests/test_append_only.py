@@ -11,7 +11,10 @@ from goldenthread.people.factories import PersonFactory
 @pytest.fixture
 def log_row(practitioner):
     return access_record(
-        actor=practitioner, person_id=None, action=AccessAction.VIEW, what="test",
+        actor=practitioner,
+        person_id=None,
+        action=AccessAction.VIEW,
+        what="test",
         reason="test",
     )
 
@@ -19,8 +22,9 @@ def log_row(practitioner):
 @pytest.fixture
 def change_row(practitioner):
     person = PersonFactory()
-    return change_record(actor=practitioner, instance=person, action="create", before=None,
-                         person_id=person.pk)
+    return change_record(
+        actor=practitioner, instance=person, action="create", before=None, person_id=person.pk
+    )
 
 
 @pytest.mark.django_db
@@ -64,8 +68,9 @@ def test_change_record_keeps_before_and_after(practitioner):
     person = PersonFactory(given_name="Jean")
     before = snapshot(person)
     person.given_name = "Jeanie"
-    record = change_record(actor=practitioner, instance=person, action="update",
-                           before=before, person_id=person.pk)
+    record = change_record(
+        actor=practitioner, instance=person, action="update", before=before, person_id=person.pk
+    )
     record = ChangeRecord.objects.get(pk=record.pk)
     assert record.before["given_name"] == "Jean"
     assert record.after["given_name"] == "Jeanie"
@@ -98,8 +103,9 @@ def test_a_very_long_name_still_writes_its_access_row(team):
     actor = PractitionerFactory(
         username="u" * 150, first_name="F" * 150, last_name="L" * 150, team=team
     )
-    row = access_record(actor=actor, person_id=None, action=AccessAction.VIEW, what="caseload",
-                        reason="test")
+    row = access_record(
+        actor=actor, person_id=None, action=AccessAction.VIEW, what="caseload", reason="test"
+    )
     row.refresh_from_db()
     assert len(row.actor_name) == 300
     assert row.actor_name.startswith("F" * 150)

@@ -180,14 +180,25 @@ def test_a_change_linked_to_several_items_names_each(client, practitioner, perso
     each (it failed with "is not a valid UUID" on the whole list, #17)."""
     conversation = OutcomeFactory(positive_change__conversation__person=person).conversation
     lonely = conversation_services.step_item_add(
-        actor=practitioner, conversation=conversation, item_type="working",
-        text="Feels lonely at weekends", is_working=False)
+        actor=practitioner,
+        conversation=conversation,
+        item_type="working",
+        text="Feels lonely at weekends",
+        is_working=False,
+    )
     stairs = conversation_services.step_item_add(
-        actor=practitioner, conversation=conversation, item_type="working",
-        text="Cannot manage the stairs", is_working=False)
+        actor=practitioner,
+        conversation=conversation,
+        item_type="working",
+        text="Cannot manage the stairs",
+        is_working=False,
+    )
     conversation_services.positive_change_add(
-        actor=practitioner, conversation=conversation, text="See friends every week",
-        from_not_working=[lonely, stairs])
+        actor=practitioner,
+        conversation=conversation,
+        text="See friends every week",
+        from_not_working=[lonely, stairs],
+    )
     sign_in(client, practitioner)
     response = client.get(changes_url(person))
     assert response.status_code == 200

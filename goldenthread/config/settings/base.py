@@ -162,8 +162,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # digits is welcome (docs/adr/0004-sign-in-security.md).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "goldenthread.accounts.passwords.NotGuessableValidator"},
 ]
@@ -256,7 +258,9 @@ GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
 GOLDENTHREAD_REPORTS_THRESHOLD = int(os.environ.get("GOLDENTHREAD_REPORTS_THRESHOLD", "5"))
 # Each report table's protected counts are kept this long (Django's default cache), so
 # a page or CSV is one cache read per table; a change shows within this time.
-GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(os.environ.get("GOLDENTHREAD_REPORTS_CACHE_SECONDS", "600"))
+GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(
+    os.environ.get("GOLDENTHREAD_REPORTS_CACHE_SECONDS", "600")
+)
 # Reviews: the default time from agreeing a plan (or a review) to the next review.
 GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
 # A CHI number already recorded for someone the worker may not see goes to their team

@@ -31,15 +31,21 @@ def conversation(person, practitioner):
 
 
 def url(name, conversation, **extra):
-    return reverse(name, kwargs={"person_id": conversation.person_id,
-                                 "conversation_id": conversation.pk, **extra})
+    return reverse(
+        name,
+        kwargs={"person_id": conversation.person_id, "conversation_id": conversation.pk, **extra},
+    )
 
 
 def test_start_a_conversation(practitioner_client, person):
     response = practitioner_client.post(
         reverse("conversations:create", args=[person.pk]),
-        {"held_on": timezone.localdate().isoformat(), "place": "At home",
-         "person_took_part": "on", "narrative": "I want to <b>stay</b> in my own home."},
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "place": "At home",
+            "person_took_part": "on",
+            "narrative": "I want to <b>stay</b> in my own home.",
+        },
     )
     assert response.status_code == 302
     conversation = person.conversations.get()
@@ -68,10 +74,15 @@ def test_step_items_are_stored_with_perspective_and_shown_side_by_side(
         ("false", "person", "I can't get up the stairs"),
         ("false", "family", "Mum is lonely since Dad died"),
     ]:
-        response = practitioner_client.post(step2, {
-            "kind": "working", "working-is_working": is_working,
-            "working-perspective": perspective, "working-text": text,
-        })
+        response = practitioner_client.post(
+            step2,
+            {
+                "kind": "working",
+                "working-is_working": is_working,
+                "working-perspective": perspective,
+                "working-text": text,
+            },
+        )
         assert response.status_code == 302
     items = WorkingItem.objects.filter(conversation=conversation)
     assert items.get(text="Mum is lonely since Dad died").perspective == Perspective.FAMILY
@@ -80,9 +91,14 @@ def test_step_items_are_stored_with_perspective_and_shown_side_by_side(
 
 
 def test_step_item_needs_words_and_keeps_the_form(practitioner_client, conversation):
-    response = practitioner_client.post(url("conversations:step1", conversation), {
-        "kind": "matters", "matters-kind": "what", "matters-text": "",
-    })
+    response = practitioner_client.post(
+        url("conversations:step1", conversation),
+        {
+            "kind": "matters",
+            "matters-kind": "what",
+            "matters-text": "",
+        },
+    )
     assert response.status_code == 200
     assert "Write something here." in response.content.decode()
     assert not MattersItem.objects.filter(conversation=conversation).exists()
@@ -92,11 +108,11 @@ def test_who_matters_links_the_circle_only_of_this_person(practitioner_client, c
     mine = CircleMemberFactory(person=conversation.person, name="Ann")
     theirs = CircleMemberFactory(person=PersonFactory(), name="Stranger")
     step1 = url("conversations:step1", conversation)
-    ok = practitioner_client.post(step1, {"kind": "who", "who-circle_member": str(mine.pk),
-                                          "who-text": "Visits on Sundays"})
+    ok = practitioner_client.post(
+        step1, {"kind": "who", "who-circle_member": str(mine.pk), "who-text": "Visits on Sundays"}
+    )
     assert ok.status_code == 302
-    refused = practitioner_client.post(step1, {"kind": "who",
-                                               "who-circle_member": str(theirs.pk)})
+    refused = practitioner_client.post(step1, {"kind": "who", "who-circle_member": str(theirs.pk)})
     assert refused.status_code == 200
     assert "Choose someone from the person's circle." in html.unescape(refused.content.decode())
 
@@ -104,11 +120,15 @@ def test_who_matters_links_the_circle_only_of_this_person(practitioner_client, c
 def test_positive_change_links_to_not_working_and_aspiration(practitioner_client, conversation):
     not_working = WorkingItemFactory(conversation=conversation, is_working=False)
     aspiration = AspirationFactory(conversation=conversation)
-    response = practitioner_client.post(url("conversations:step3", conversation), {
-        "kind": "change", "change-text": "Get back to the bowling club",
-        "change-from_not_working": [str(not_working.pk)],
-        "change-from_aspirations": [str(aspiration.pk)],
-    })
+    response = practitioner_client.post(
+        url("conversations:step3", conversation),
+        {
+            "kind": "change",
+            "change-text": "Get back to the bowling club",
+            "change-from_not_working": [str(not_working.pk)],
+            "change-from_aspirations": [str(aspiration.pk)],
+        },
+    )
     assert response.status_code == 302
     change = PositiveChange.objects.get(conversation=conversation)
     assert list(change.from_not_working.all()) == [not_working]
@@ -119,23 +139,29 @@ def test_positive_change_links_to_not_working_and_aspiration(practitioner_client
 
 def test_positive_change_must_be_linked(practitioner_client, conversation):
     WorkingItemFactory(conversation=conversation, is_working=False)
-    response = practitioner_client.post(url("conversations:step3", conversation), {
-        "kind": "change", "change-text": "Something better",
-    })
+    response = practitioner_client.post(
+        url("conversations:step3", conversation),
+        {
+            "kind": "change",
+            "change-text": "Something better",
+        },
+    )
     assert "so the golden thread is kept" in response.content.decode()
 
 
 def test_positive_change_cannot_link_another_persons_items(practitioner, conversation):
     elsewhere = WorkingItemFactory(is_working=False)
     with pytest.raises(ValidationError):
-        services.positive_change_add(actor=practitioner, conversation=conversation, text="x",
-                                     from_not_working=[elsewhere])
+        services.positive_change_add(
+            actor=practitioner, conversation=conversation, text="x", from_not_working=[elsewhere]
+        )
 
 
 def test_item_with_a_change_built_on_it_cannot_be_removed(practitioner, conversation):
     item = WorkingItemFactory(conversation=conversation, is_working=False)
-    services.positive_change_add(actor=practitioner, conversation=conversation, text="Better",
-                                 from_not_working=[item])
+    services.positive_change_add(
+        actor=practitioner, conversation=conversation, text="Better", from_not_working=[item]
+    )
     with pytest.raises(ValidationError):
         services.step_item_remove(actor=practitioner, item=item)
 
@@ -144,8 +170,13 @@ def test_steps_are_shown_incomplete_not_blocked(practitioner_client, conversatio
     """OS-9: any step can be opened first; progress is shown in words."""
     record = selectors.conversation_record(conversation)
     assert set(record.statuses().values()) == {"Not started"}
-    for name in ["conversations:step3", "outcomes:step5", "conversations:checklist",
-                 "outcomes:step4", "conversations:step1"]:
+    for name in [
+        "conversations:step3",
+        "outcomes:step5",
+        "conversations:checklist",
+        "outcomes:step4",
+        "conversations:step1",
+    ]:
         assert practitioner_client.get(url(name, conversation)).status_code == 200
     WorkingItemFactory(conversation=conversation, is_working=True)
     assert selectors.conversation_record(conversation).statuses()["step2"] == "In progress"
@@ -153,7 +184,8 @@ def test_steps_are_shown_incomplete_not_blocked(practitioner_client, conversatio
 
 def test_checklist_is_prefilled_from_the_record(practitioner_client, conversation):
     body = html.unescape(
-        practitioner_client.get(url("conversations:checklist", conversation)).content.decode())
+        practitioner_client.get(url("conversations:checklist", conversation)).content.decode()
+    )
     assert "The record has no 'what matters, who matters, where matters' entry" in body
     assert "No positive change is recorded yet." in body
     data = {f"{q.value}__answer": "yes" for q in ReflectionQuestion}
@@ -167,15 +199,21 @@ def test_checklist_is_prefilled_from_the_record(practitioner_client, conversatio
 
 def test_autosave_saves_the_story_and_refuses_a_stale_copy(practitioner_client, conversation):
     about = url("conversations:about", conversation)
-    data = {"held_on": conversation.held_on.isoformat(), "place": "At home",
-            "person_took_part": "on", "narrative": "First words", "version": "1"}
+    data = {
+        "held_on": conversation.held_on.isoformat(),
+        "place": "At home",
+        "person_took_part": "on",
+        "narrative": "First words",
+        "version": "1",
+    }
     response = practitioner_client.post(about, data, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Saved at" in response.content.decode()
     assert 'name="version" value="2"' in response.content.decode()
     conversation.refresh_from_db()
     assert conversation.narrative == "First words"
-    stale = practitioner_client.post(about, {**data, "narrative": "Other words"},
-                                     headers={"HX-Request": "true"})
+    stale = practitioner_client.post(
+        about, {**data, "narrative": "Other words"}, headers={"HX-Request": "true"}
+    )
     assert "someone else changed this" in stale.content.decode()
     conversation.refresh_from_db()
     assert conversation.narrative == "First words"
@@ -184,10 +222,18 @@ def test_autosave_saves_the_story_and_refuses_a_stale_copy(practitioner_client, 
 def test_participants(practitioner_client, conversation):
     member = CircleMemberFactory(person=conversation.person, name="Ann")
     add = url("conversations:participant_add", conversation)
-    assert practitioner_client.post(add, {"kind": "circle",
-                                          "circle_member": str(member.pk)}).status_code == 302
-    assert practitioner_client.post(add, {"kind": "interpreter", "name": "Ewa Nowak",
-                                          "role": "Polish interpreter"}).status_code == 302
+    assert (
+        practitioner_client.post(
+            add, {"kind": "circle", "circle_member": str(member.pk)}
+        ).status_code
+        == 302
+    )
+    assert (
+        practitioner_client.post(
+            add, {"kind": "interpreter", "name": "Ewa Nowak", "role": "Polish interpreter"}
+        ).status_code
+        == 302
+    )
     missing = practitioner_client.post(add, {"kind": "advocate"})
     assert "Enter the name of who took part." in missing.content.decode()
     assert conversation.participants.count() == 2

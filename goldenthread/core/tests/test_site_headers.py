@@ -65,8 +65,9 @@ def every_kwarg(full_record, practitioner, outsider_request):
 
     return {
         **full_record,
-        "grant_id": CaseworkAccess.objects.filter(user=practitioner).values_list(
-            "pk", flat=True).first(),
+        "grant_id": CaseworkAccess.objects.filter(user=practitioner)
+        .values_list("pk", flat=True)
+        .first(),
         "duplicate_id": outsider_request.pk,
         "resource_id": CommunityResourceFactory().pk,
         "key": "unmet-need",  # a report table (reports:table_csv)

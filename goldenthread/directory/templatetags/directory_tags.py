@@ -1,7 +1,7 @@
 """{% load directory_tags %}
 
-  {% select_action select_url_name select_kwargs as action %}
-      the URL a "Use this" button posts to: reverse(select_url_name, kwargs=select_kwargs)
+{% select_action select_url_name select_kwargs as action %}
+    the URL a "Use this" button posts to: reverse(select_url_name, kwargs=select_kwargs)
 """
 
 from __future__ import annotations

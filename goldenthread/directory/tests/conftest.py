@@ -11,8 +11,10 @@ from django.db import transaction
 
 # <repo>/goldenthread/directory/tests -> <repo>/../shared/reference (shared/ sits beside the
 # repo); GOLDENTHREAD_REFERENCE_DIR points elsewhere (e.g. from a git worktree).
-REFERENCE = Path(os.environ.get("GOLDENTHREAD_REFERENCE_DIR") or (
-    Path(__file__).resolve().parents[3].parent / "shared" / "reference"))
+REFERENCE = Path(
+    os.environ.get("GOLDENTHREAD_REFERENCE_DIR")
+    or (Path(__file__).resolve().parents[3].parent / "shared" / "reference")
+)
 FEEDS = REFERENCE / "oruk" / "sample-feeds"
 BRISTOL = FEEDS / "bristol-services.json"
 NORTH_LINCS = FEEDS / "north-lincolnshire-services.json"
@@ -20,15 +22,19 @@ HSDS_11_PACKAGE = REFERENCE / "hsds-1.1-sample-datapackage" / "all_resources"
 UK_PROFILE = REFERENCE / "oruk" / "uk-profile-3.0"
 UK_SERVICE_EXAMPLE = UK_PROFILE / "examples" / "service_full.json"
 UK_SERVICE_SCHEMA = UK_PROFILE / "schema" / "compiled" / "service.json"
-HSDS3_SERVICE_SCHEMA = REFERENCE / "hsds-3.0" / "schema" / "compiled" / "service_with_definitions.json"
+HSDS3_SERVICE_SCHEMA = (
+    REFERENCE / "hsds-3.0" / "schema" / "compiled" / "service_with_definitions.json"
+)
 
 
 def need(*paths: Path) -> None:
     """Skip, saying what is missing, when the shared reference data is not there."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        pytest.skip(f"shared reference data not found: {', '.join(missing)} "
-                    "(expected beside the repository, in ../shared/reference)")
+        pytest.skip(
+            f"shared reference data not found: {', '.join(missing)} "
+            "(expected beside the repository, in ../shared/reference)"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +52,12 @@ def real_feeds(django_db_setup, django_db_blocker):
         outer.__enter__()
         try:
             reports = {
-                "bristol": directory_import(actor=COMMAND_LINE_IMPORT, path=BRISTOL, area="Bristol"),
+                "bristol": directory_import(
+                    actor=COMMAND_LINE_IMPORT, path=BRISTOL, area="Bristol"
+                ),
                 "north-lincolnshire": directory_import(
-                    actor=COMMAND_LINE_IMPORT, path=NORTH_LINCS, area="North Lincolnshire"),
+                    actor=COMMAND_LINE_IMPORT, path=NORTH_LINCS, area="North Lincolnshire"
+                ),
             }
             yield reports
         finally:

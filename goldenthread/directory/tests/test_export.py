@@ -35,8 +35,11 @@ def validator(request):
 
 
 def errors(validator, services):
-    return [f"{s.get('name')}: {e.json_path}: {e.message}"
-            for s in services for e in validator.iter_errors(s)]
+    return [
+        f"{s.get('name')}: {e.json_path}: {e.message}"
+        for s in services
+        for e in validator.iter_errors(s)
+    ]
 
 
 def test_the_validator_is_not_vacuous(validator):
@@ -60,7 +63,8 @@ def test_the_30_example_round_trips(validator):
     assert service["cost_options"][0]["amount"] == 35
     assert service["contacts"][0]["name"] == "Ann Persona"
     assert service["attributes"][0]["taxonomy_term"]["id"] == (
-        "3f7b145d-84af-42d7-8fae-eaca714b02b2")
+        "3f7b145d-84af-42d7-8fae-eaca714b02b2"
+    )
     location = service["service_at_locations"][0]["location"]
     assert location["id"] == "3a19ff88-4620-4d17-9830-ac1d859eb5d5"
     assert location["addresses"][0]["city"] == "MyCity"
@@ -80,13 +84,21 @@ def test_the_hsds_11_package_exports_valid_services(validator):
 
 def test_made_up_ids_become_stable_uuids(validator):
     resource = CommunityResourceFactory(
-        source_id="17", name="Lunch Club", is_free=True, phone="01724 000000",
+        source_id="17",
+        name="Lunch Club",
+        is_free=True,
+        phone="01724 000000",
         categories=[{"name": "Older people", "taxonomy": "Target audience"}],
         contacts=[{"name": "Ann", "phones": ["07700 900000"]}],
         cost_options=[{"option": "Meal", "amount": 3.5, "amount_description": "per lunch"}],
     )
-    ResourceLocationFactory(resource=resource, address="Church Hall\nHigh Street",
-                            latitude=53.59, longitude=-0.65, country="")
+    ResourceLocationFactory(
+        resource=resource,
+        address="Church Hall\nHigh Street",
+        latitude=53.59,
+        longitude=-0.65,
+        country="",
+    )
     first = export_services(resources_for_export())
     second = export_services(resources_for_export())
     assert first == second

@@ -24,10 +24,21 @@ pytestmark = pytest.mark.django_db
 
 def service(id_, name, **extra):
     record = {
-        "id": id_, "name": name, "description": f"<p>{name} meets every week.</p>",
-        "url": "", "email": "", "status": "active", "fees": "",
-        "organization": {"id": "org-1", "name": "Westcliff Community Works",
-                         "description": "", "url": "", "logo": "", "uri": ""},
+        "id": id_,
+        "name": name,
+        "description": f"<p>{name} meets every week.</p>",
+        "url": "",
+        "email": "",
+        "status": "active",
+        "fees": "",
+        "organization": {
+            "id": "org-1",
+            "name": "Westcliff Community Works",
+            "description": "",
+            "url": "",
+            "logo": "",
+            "uri": "",
+        },
         "pc_targetAudience": [{"id": "Carers", "audienceType": "Carers "}],
     }
     record.update(extra)
@@ -41,11 +52,14 @@ def write(tmp_path, data, name="feed.json"):
 
 
 def test_oruk_v1_list_imports_and_a_second_import_changes_nothing(tmp_path):
-    path = write(tmp_path, [
-        service("a1", "Lunch Club", fees="£3 for a hot meal"),
-        service("a2", "Walking Group", url="www.example.org/walks", fees="Free"),
-        service("a3", "Knit and Natter", email="knit@example.org"),
-    ])
+    path = write(
+        tmp_path,
+        [
+            service("a1", "Lunch Club", fees="£3 for a hot meal"),
+            service("a2", "Walking Group", url="www.example.org/walks", fees="Free"),
+            service("a3", "Knit and Natter", email="knit@example.org"),
+        ],
+    )
     first = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="westcliff")
     assert first.counts == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0}
     assert first.organisations_created == 1
@@ -68,17 +82,20 @@ def test_oruk_v1_list_imports_and_a_second_import_changes_nothing(tmp_path):
 
 
 def test_malformed_records_are_rejected_with_a_reason_and_the_rest_import(tmp_path):
-    path = write(tmp_path, [
-        service("ok-1", "Befriending"),
-        service("b2", "   "),
-        {"name": "No id here"},
-        "just a string",
-        service("b5", "Closed club", status="open"),
-        service("b6", {"en": "Name in a dict"}),
-        service("ok-1", "Befriending again"),
-        service("b8", "<p><br></p>"),
-        service("ok-9", "Swimming for over 60s"),
-    ])
+    path = write(
+        tmp_path,
+        [
+            service("ok-1", "Befriending"),
+            service("b2", "   "),
+            {"name": "No id here"},
+            "just a string",
+            service("b5", "Closed club", status="open"),
+            service("b6", {"en": "Name in a dict"}),
+            service("ok-1", "Befriending again"),
+            service("b8", "<p><br></p>"),
+            service("ok-9", "Swimming for over 60s"),
+        ],
+    )
     report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="messy")
     assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 7}
     assert [str(r) for r in report.rejected] == [
@@ -107,10 +124,25 @@ def test_a_record_changed_upstream_is_updated_and_search_follows(tmp_path):
 
     records[0]["name"] = "Tea and Tango"
     records[0]["description"] = "<p>Tango lessons with tea.</p>"
-    records[0]["service_at_locations"] = [{"id": "sal-1", "location": {
-        "id": "loc-1", "name": "Westcliff Hall", "latitude": 53.58, "longitude": -0.65,
-        "physical_addresses": [{"address_1": "Church Lane", "city": "Scunthorpe",
-                                "postal_code": "dn16 1aa", "country": "GB"}]}}]
+    records[0]["service_at_locations"] = [
+        {
+            "id": "sal-1",
+            "location": {
+                "id": "loc-1",
+                "name": "Westcliff Hall",
+                "latitude": 53.58,
+                "longitude": -0.65,
+                "physical_addresses": [
+                    {
+                        "address_1": "Church Lane",
+                        "city": "Scunthorpe",
+                        "postal_code": "dn16 1aa",
+                        "country": "GB",
+                    }
+                ],
+            },
+        }
+    ]
     write(tmp_path, records)
     report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="feed")
     assert report.counts == {"created": 0, "updated": 1, "unchanged": 1, "rejected": 0}
@@ -118,7 +150,10 @@ def test_a_record_changed_upstream_is_updated_and_search_follows(tmp_path):
     assert resource.name == "Tea and Tango"
     location = resource.locations.get()
     assert (location.town, location.postcode, location.postcode_district) == (
-        "Scunthorpe", "DN16 1AA", "DN16")
+        "Scunthorpe",
+        "DN16 1AA",
+        "DN16",
+    )
     assert (location.latitude, location.longitude) == (53.58, -0.65)
     change = ChangeRecord.objects.get(object_id=str(resource.pk), action="update")
     assert change.before["name"] == "Tea Dance" and change.after["name"] == "Tea and Tango"
@@ -130,9 +165,12 @@ def test_a_record_changed_upstream_is_updated_and_search_follows(tmp_path):
 def test_a_record_that_fails_to_save_leaves_nothing_behind(tmp_path, monkeypatch):
     records = [
         service("d1", "Art Group"),
-        service("d2", "Choir", organization={"id": "org-2", "name": "Sing Out",
-                                             "description": ""},
-                service_at_locations=[{"location": {"id": "l", "name": "Hall"}}]),
+        service(
+            "d2",
+            "Choir",
+            organization={"id": "org-2", "name": "Sing Out", "description": ""},
+            service_at_locations=[{"location": {"id": "l", "name": "Hall"}}],
+        ),
         service("d3", "Book Club"),
     ]
     path = write(tmp_path, records)
@@ -147,7 +185,8 @@ def test_a_record_that_fails_to_save_leaves_nothing_behind(tmp_path, monkeypatch
     report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="feed")
     assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
     assert str(report.rejected[0]) == (
-        "feed.json: record 2 (id d2): could not be saved (DatabaseError: disk full)")
+        "feed.json: record 2 (id d2): could not be saved (DatabaseError: disk full)"
+    )
     # Neither the service nor its new organisation nor a history row was kept.
     assert not CommunityResource.objects.filter(source_id="d2").exists()
     assert not Organisation.objects.filter(source_id="org-2").exists()
@@ -173,9 +212,16 @@ def test_an_organisation_shared_by_services_is_stable_across_imports(tmp_path):
 
 
 def test_paged_feeds_and_single_services(tmp_path):
-    paged = write(tmp_path, {"totalElements": 2, "total_pages": 3, "number": 1,
-                             "content": [service("p1", "Gardening"), service("p2", "Yoga")]},
-                  name="paged.json")
+    paged = write(
+        tmp_path,
+        {
+            "totalElements": 2,
+            "total_pages": 3,
+            "number": 1,
+            "content": [service("p1", "Gardening"), service("p2", "Yoga")],
+        },
+        name="paged.json",
+    )
     report = directory_import(actor=COMMAND_LINE_IMPORT, path=paged)
     assert report.created == 2 and report.sources == ["paged"]
     assert "paged.json: This file is page 1 of 3; import the other pages too." in report.notes
@@ -193,8 +239,9 @@ def test_hsds_11_tabular_package_imports():
     assert helpline.organisation.name == "Sanctuary Example City"
     assert helpline.eligibility == "adult"
     assert helpline.service_area == "Sample service area"
-    assert helpline.contacts == [{"name": "Contact 1", "title": "Mr",
-                                  "email": "contact1@example.com"}]
+    assert helpline.contacts == [
+        {"name": "Contact 1", "title": "Mr", "email": "contact1@example.com"}
+    ]
     location = helpline.locations.get()
     assert location.name == "Sanctuary on 5th Street" and location.town == "New York City"
     young_minds = CommunityResource.objects.get(name="Yound Minds")
@@ -203,19 +250,22 @@ def test_hsds_11_tabular_package_imports():
     assert bubbles.phone == "(223) 4567 12534"
     assert CommunityResource.objects.get(name="Dear Teacher Skills Refresh").description == (
         "The skills refresh offers teaching staff in Example City free refresher courses in"
-        "\n\n• Digital Skills\n• Childhood Development\n• Languages: Spanish")
+        "\n\n• Digital Skills\n• Childhood Development\n• Languages: Spanish"
+    )
     assert CommunityResource.objects.filter(status="inactive").count() == 3
-    again = directory_import(actor=COMMAND_LINE_IMPORT, path=HSDS_11_PACKAGE / "datapackage.json",
-                             source="hsds-sample")
+    again = directory_import(
+        actor=COMMAND_LINE_IMPORT, path=HSDS_11_PACKAGE / "datapackage.json", source="hsds-sample"
+    )
     assert again.counts["unchanged"] == 13
 
 
 def test_oruk_30_example_imports():
     need(UK_SERVICE_EXAMPLE)
-    report = directory_import(actor=COMMAND_LINE_IMPORT, path=UK_SERVICE_EXAMPLE, source="uk-example")
+    report = directory_import(
+        actor=COMMAND_LINE_IMPORT, path=UK_SERVICE_EXAMPLE, source="uk-example"
+    )
     assert report.counts["created"] == 1 and report.formats == ["ORUK/HSDS 3.0 JSON"]
-    assert any("latitude 100, longitude 101 are not a place on Earth" in w
-               for w in report.warnings)
+    assert any("latitude 100, longitude 101 are not a place on Earth" in w for w in report.warnings)
     resource = CommunityResource.objects.get()
     assert resource.name == "Community Counselling"
     assert (resource.minimum_age, resource.maximum_age) == (12, 100)
@@ -245,8 +295,7 @@ def test_unreadable_input_imports_nothing(tmp_path):
 def test_import_command_prints_the_report_and_export_command_writes_json(tmp_path):
     path = write(tmp_path, [service("f1", "Lunch Club"), service("f2", "")])
     out = StringIO()
-    call_command("import_oruk", str(path), "--source", "cmd", "--area", "Scunthorpe",
-                 stdout=out)
+    call_command("import_oruk", str(path), "--source", "cmd", "--area", "Scunthorpe", stdout=out)
     text = out.getvalue()
     assert "2 records: 1 created, 0 updated, 0 unchanged, 1 rejected." in text
     assert "feed.json: record 2 (id f2): no name" in text
@@ -264,10 +313,17 @@ def test_import_command_prints_the_report_and_export_command_writes_json(tmp_pat
 
 
 def test_odd_shapes_inside_a_record_do_not_stop_it(tmp_path):
-    odd = service("g1", "Craft Café", organization=["not", "an", "object"],
-                  service_at_locations="nowhere", contacts=[{"phones": "0123"}, 7],
-                  cost_options=[{"amount": {"gbp": 3}}], pc_targetAudience=[None, "x"],
-                  minimum_age="ten", maximum_age=-1)
+    odd = service(
+        "g1",
+        "Craft Café",
+        organization=["not", "an", "object"],
+        service_at_locations="nowhere",
+        contacts=[{"phones": "0123"}, 7],
+        cost_options=[{"amount": {"gbp": 3}}],
+        pc_targetAudience=[None, "x"],
+        minimum_age="ten",
+        maximum_age=-1,
+    )
     report = directory_import(actor=COMMAND_LINE_IMPORT, path=write(tmp_path, [odd]), source="odd")
     assert report.counts["created"] == 1
     resource = CommunityResource.objects.get()

@@ -108,7 +108,9 @@ def test_progress_is_reported_after_each_batch(tmp_path):
     path = write_feed(tmp_path / "feed.json", 600)
     calls: list[tuple[int, int]] = []
     directory_import(
-        actor=COMMAND_LINE_IMPORT, path=path, progress=lambda done, total: calls.append((done, total))
+        actor=COMMAND_LINE_IMPORT,
+        path=path,
+        progress=lambda done, total: calls.append((done, total)),
     )
     assert calls[-1] == (600, 600)
     assert len(calls) >= 3 and all(total == 600 for _, total in calls)

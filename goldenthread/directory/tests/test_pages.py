@@ -18,19 +18,32 @@ def lunch_club():
     resource = CommunityResourceFactory(
         name="Westcliff Lunch Club",
         description="A hot lunch every Tuesday.\n\nBring a friend: https://example.org/lunch",
-        url="https://example.org/lunch", fees="£3.50 a meal", is_free=False,
+        url="https://example.org/lunch",
+        fees="£3.50 a meal",
+        is_free=False,
         categories=[{"name": "Older people", "taxonomy": "Target audience"}],
-        eligibility="People over 60", service_area="North Lincolnshire",
+        eligibility="People over 60",
+        service_area="North Lincolnshire",
     )
-    ResourceLocationFactory(resource=resource, name="Westcliff Hall", address="Church Lane",
-                            town="Scunthorpe", postcode="DN16 1AA", postcode_district="DN16",
-                            latitude=53.58, longitude=-0.65)
+    ResourceLocationFactory(
+        resource=resource,
+        name="Westcliff Hall",
+        address="Church Lane",
+        town="Scunthorpe",
+        postcode="DN16 1AA",
+        postcode_district="DN16",
+        latitude=53.58,
+        longitude=-0.65,
+    )
     return resource
 
 
 def test_pages_need_sign_in(client, lunch_club):
-    for url in (reverse("directory:index"), reverse("directory:search") + "?q=lunch",
-                reverse("directory:detail", args=[lunch_club.pk])):
+    for url in (
+        reverse("directory:index"),
+        reverse("directory:search") + "?q=lunch",
+        reverse("directory:detail", args=[lunch_club.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
@@ -40,8 +53,11 @@ def test_pages_are_for_casework_staff_only(client, commissioner, lunch_club):
     from conftest import sign_in
 
     sign_in(client, commissioner)
-    for url in (reverse("directory:index"), reverse("directory:search") + "?q=lunch",
-                reverse("directory:detail", args=[lunch_club.pk])):
+    for url in (
+        reverse("directory:index"),
+        reverse("directory:search") + "?q=lunch",
+        reverse("directory:detail", args=[lunch_club.pk]),
+    ):
         assert client.get(url).status_code == 403
 
 
@@ -58,8 +74,9 @@ def test_search_page_lists_results_with_the_essentials(practitioner_client, lunc
     assert "Community directory" in page and 'name="q"' in page and 'name="place"' in page
     assert "ds_search-results__title" not in page and "No results" not in page
 
-    response = practitioner_client.get(reverse("directory:index"),
-                                       {"q": "lunch club", "place": "Scunthorpe"})
+    response = practitioner_client.get(
+        reverse("directory:index"), {"q": "lunch club", "place": "Scunthorpe"}
+    )
     page = response.content.decode()
     assert "1 result for “lunch club” in or near Scunthorpe" in page
     assert "Westcliff Lunch Club" in page
@@ -82,11 +99,14 @@ def test_feed_text_is_always_escaped(practitioner_client):
     resource = CommunityResourceFactory(
         name='<script>alert("name")</script> Lunch',
         description='Lunch <b>bold</b> <img src=x onerror=alert(1)> & "quotes"',
-        url="javascript:alert(1)", fees="<i>£2</i>",
+        url="javascript:alert(1)",
+        fees="<i>£2</i>",
         categories=[{"name": "<em>Carers</em>", "taxonomy": "x"}],
     )
-    for url, params in ((reverse("directory:index"), {"q": "lunch"}),
-                        (reverse("directory:detail", args=[resource.pk]), {})):
+    for url, params in (
+        (reverse("directory:index"), {"q": "lunch"}),
+        (reverse("directory:detail", args=[resource.pk]), {}),
+    ):
         page = practitioner_client.get(url, params).content.decode()
         assert '<script>alert("name")' not in page
         assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt; Lunch" in page
@@ -101,9 +121,21 @@ def test_detail_page(practitioner_client, lunch_club):
     assert "<h1>Westcliff Lunch Club</h1>" in page
     assert "<p>A hot lunch every Tuesday.</p>" in page
     assert '<a href="https://example.org/lunch" rel="nofollow">' in page  # urlize
-    for text in ("Run by", "Cost", "£3.50 a meal", "Who it is for", "People over 60",
-                 "Older people", "Area covered", "North Lincolnshire", "Westcliff Hall",
-                 "Church Lane", "DN16 1AA", "Show on a map", "From the test-feed directory feed"):
+    for text in (
+        "Run by",
+        "Cost",
+        "£3.50 a meal",
+        "Who it is for",
+        "People over 60",
+        "Older people",
+        "Area covered",
+        "North Lincolnshire",
+        "Westcliff Hall",
+        "Church Lane",
+        "DN16 1AA",
+        "Show on a map",
+        "From the test-feed directory feed",
+    ):
         assert text in page, text
     assert 'href="/directory/?q=lunch"' in page and "Back to search results" in page
     evil = practitioner_client.get(url, {"back": "https://evil.example/"}).content.decode()
@@ -116,8 +148,9 @@ def test_unknown_resource_is_not_found(practitioner_client):
 
 
 def test_htmx_gets_just_the_results(practitioner_client, lunch_club):
-    response = practitioner_client.get(reverse("directory:search"), {"q": "lunch"},
-                                       HTTP_HX_REQUEST="true")
+    response = practitioner_client.get(
+        reverse("directory:search"), {"q": "lunch"}, HTTP_HX_REQUEST="true"
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in page and "<h1>" not in page
@@ -138,23 +171,28 @@ def test_use_this_button_posts_only_to_adding_a_solution_for_a_person_i_may_see(
 
     person_id, outcome_id = full_record["person_id"], full_record["outcome_id"]
     select = reverse("support:step_directory", args=[person_id, outcome_id, "community"])
-    page = practitioner_client.get(reverse("directory:search"),
-                                   {"q": "lunch", "select": select + "?x=1#y"}).content.decode()
+    page = practitioner_client.get(
+        reverse("directory:search"), {"q": "lunch", "select": select + "?x=1#y"}
+    ).content.decode()
     assert f'<form method="post" action="{select}">' in page
     assert f'name="resource_id" value="{lunch_club.pk}"' in page
-    assert "Use this<span class=\"visually-hidden\">: Westcliff Lunch Club</span>" in page
+    assert 'Use this<span class="visually-hidden">: Westcliff Lunch Club</span>' in page
     assert 'name="csrfmiddlewaretoken"' in page
     stranger = PersonFactory(team=other_team)
     for bad in (
-        "https://evil.example/", "//evil.example/x", "/no/such/page/",
+        "https://evil.example/",
+        "//evil.example/x",
+        "/no/such/page/",
         reverse("people:caseload"),
         reverse("support:solution_remove", args=[person_id, full_record["solution_id"]]),
         reverse("people:allocation_end", args=[person_id, full_record["allocation_id"]]),
         reverse("support:step_directory", args=[stranger.pk, outcome_id, "community"]),
-        "/\\evil.example/", "javascript:alert(1)",
+        "/\\evil.example/",
+        "javascript:alert(1)",
     ):
-        page = practitioner_client.get(reverse("directory:search"),
-                                       {"q": "lunch", "select": bad}).content.decode()
+        page = practitioner_client.get(
+            reverse("directory:search"), {"q": "lunch", "select": bad}
+        ).content.decode()
         assert "Use this" not in page, bad
         assert 'method="post" action=' not in page.split('id="directory-results-list"')[1], bad
 
@@ -164,13 +202,13 @@ def test_partial_can_be_included_with_a_url_name(rf, lunch_club, person):
 
     request = rf.get("/")
     request.user = AnonymousUser()
-    context = results_context("lunch", select_url_name="people:detail",
-                              select_kwargs={"person_id": person.pk})
+    context = results_context(
+        "lunch", select_url_name="people:detail", select_kwargs={"person_id": person.pk}
+    )
     html = render_to_string("directory/_results.html", context, request=request)
     assert f'action="{reverse("people:detail", args=[person.pk])}"' in html
     assert "Westcliff Lunch Club" in html and 'name="csrfmiddlewaretoken"' in html
-    plain = render_to_string("directory/_results.html", results_context("lunch"),
-                             request=request)
+    plain = render_to_string("directory/_results.html", results_context("lunch"), request=request)
     assert "Use this" not in plain
 
 
@@ -194,15 +232,14 @@ def test_bad_form_input_gets_a_message(practitioner_client, lunch_club):
     assert "Use 200 characters or fewer." in page
 
 
-def test_results_with_only_some_of_the_words_come_after_a_heading(practitioner_client,
-                                                                   lunch_club):
+def test_results_with_only_some_of_the_words_come_after_a_heading(practitioner_client, lunch_club):
     CommunityResourceFactory(name="Chess Club", description="Chess for all ages.")
-    page = practitioner_client.get(reverse("directory:index"),
-                                   {"q": "lunch club"}).content.decode()
+    page = practitioner_client.get(reverse("directory:index"), {"q": "lunch club"}).content.decode()
     assert "2 results for “lunch club”" in page
     assert page.index("Westcliff Lunch Club") < page.index("These match some of your words")
     assert page.index("These match some of your words") < page.index("Chess Club")
-    page = practitioner_client.get(reverse("directory:index"),
-                                   {"q": "chess tournament"}).content.decode()
+    page = practitioner_client.get(
+        reverse("directory:index"), {"q": "chess tournament"}
+    ).content.decode()
     assert "Nothing matches all your words. These match some of them." in page
     assert "Chess Club" in page and "These match some of your words" not in page

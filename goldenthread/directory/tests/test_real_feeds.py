@@ -36,7 +36,8 @@ def test_descriptions_are_plain_text_with_paragraphs(real_feeds):
     resource = CommunityResource.objects.get(source="bristol", name="1625 Independent People")
     assert "<" not in resource.description and "&nbsp;" not in resource.description
     assert resource.description.startswith(
-        "1625 Independent People works with young people aged 16 to 25 who are")
+        "1625 Independent People works with young people aged 16 to 25 who are"
+    )
     assert "\n\nWe support those who are already homeless" in resource.description
     assert resource.organisation.name == "1625 Independent People"
     assert resource.service_area == "Bristol"
@@ -48,8 +49,10 @@ def test_descriptions_are_plain_text_with_paragraphs(real_feeds):
 def test_importing_again_changes_nothing(real_feeds):
     history = ChangeRecord.objects.count()
     started = time.monotonic()
-    again = [directory_import(actor=COMMAND_LINE_IMPORT, path=path, area=area)
-             for path, area in ((BRISTOL, "Bristol"), (NORTH_LINCS, "North Lincolnshire"))]
+    again = [
+        directory_import(actor=COMMAND_LINE_IMPORT, path=path, area=area)
+        for path, area in ((BRISTOL, "Bristol"), (NORTH_LINCS, "North Lincolnshire"))
+    ]
     assert [r.counts for r in again] == [
         {"created": 0, "updated": 0, "unchanged": 817, "rejected": 2},
         {"created": 0, "updated": 0, "unchanged": 738, "rejected": 0},
@@ -65,8 +68,7 @@ def test_a_service_changed_upstream_is_updated(real_feeds, tmp_path):
     changed.write_text(json.dumps(records), encoding="utf-8")
     report = directory_import(actor=COMMAND_LINE_IMPORT, path=changed, area="North Lincolnshire")
     assert report.counts == {"created": 0, "updated": 1, "unchanged": 737, "rejected": 0}
-    updated = CommunityResource.objects.get(source="north-lincolnshire",
-                                            source_id=records[5]["id"])
+    updated = CommunityResource.objects.get(source="north-lincolnshire", source_id=records[5]["id"])
     assert updated.description == "Now meets on Fridays."
 
 
@@ -74,13 +76,16 @@ def _text(resource):
     return " ".join([resource.name, resource.search_keywords, resource.description]).lower()
 
 
-@pytest.mark.parametrize(("query", "stems"), [
-    ("lunch club", ["lunch", "club"]),
-    ("dementia carers", ["dementia", "carer"]),
-    ("swimming", ["swim"]),
-    ("befriending", ["befriend"]),
-    ("walking group", ["walk", "group"]),
-])
+@pytest.mark.parametrize(
+    ("query", "stems"),
+    [
+        ("lunch club", ["lunch", "club"]),
+        ("dementia carers", ["dementia", "carer"]),
+        ("swimming", ["swim"]),
+        ("befriending", ["befriend"]),
+        ("walking group", ["walk", "group"]),
+    ],
+)
 def test_search_finds_relevant_real_services(real_feeds, query, stems):
     results = search_resources(query, limit=10)
     assert len(results) >= 5
@@ -111,12 +116,14 @@ def test_every_exported_service_validates_against_the_uk_profile(real_feeds):
     for schema_path in (UK_SERVICE_SCHEMA, HSDS3_SERVICE_SCHEMA):
         schema = json.loads(schema_path.read_text(encoding="utf-8"))
         validator_class = jsonschema.validators.validator_for(
-            schema, default=jsonschema.Draft202012Validator)
+            schema, default=jsonschema.Draft202012Validator
+        )
         validator_class.check_schema(schema)
         validator = validator_class(schema, format_checker=jsonschema.FormatChecker())
         errors = [
             f"{s['name']}: {e.json_path}: {e.message}"
-            for s in services for e in validator.iter_errors(s)
+            for s in services
+            for e in validator.iter_errors(s)
         ]
         assert errors == [], errors[:5]
     by_name = {s["name"]: s for s in services}

@@ -15,28 +15,41 @@ pytestmark = pytest.mark.django_db
 def resources():
     made = {
         "lunch": CommunityResourceFactory(
-            name="Westcliff Lunch Club", description="A hot two-course lunch for older people.",
-            search_keywords="Westcliff Community Works\nOlder people"),
+            name="Westcliff Lunch Club",
+            description="A hot two-course lunch for older people.",
+            search_keywords="Westcliff Community Works\nOlder people",
+        ),
         "carers": CommunityResourceFactory(
-            name="Dementia Carers Peer Support", description="Carers of people with dementia "
-            "meet to share what helps.", search_keywords="Carers' Support Service\nCarers"),
+            name="Dementia Carers Peer Support",
+            description="Carers of people with dementia meet to share what helps.",
+            search_keywords="Carers' Support Service\nCarers",
+        ),
         "cafe": CommunityResourceFactory(
-            name="Memory Café", description="A relaxed café for people living with dementia "
-            "and the people who care for them.", search_keywords="Dementia"),
+            name="Memory Café",
+            description="A relaxed café for people living with dementia "
+            "and the people who care for them.",
+            search_keywords="Dementia",
+        ),
         "swim": CommunityResourceFactory(
-            name="Over 60s Swimming", description="Gentle swimming sessions, with a lifeguard.",
-            place_text="Riverside Leisure Centre\nScunthorpe\nDN15 7AB\nDN15"),
+            name="Over 60s Swimming",
+            description="Gentle swimming sessions, with a lifeguard.",
+            place_text="Riverside Leisure Centre\nScunthorpe\nDN15 7AB\nDN15",
+        ),
         "walk": CommunityResourceFactory(
-            name="Riverside Walking Group", description="Short walks for all abilities, "
-            "finishing with a cup of tea.", place_text="Bristol\nBS5"),
+            name="Riverside Walking Group",
+            description="Short walks for all abilities, finishing with a cup of tea.",
+            place_text="Bristol\nBS5",
+        ),
         "closed": CommunityResourceFactory(
-            name="Old Lunch Club", description="A lunch club that has closed.",
-            status="defunct"),
+            name="Old Lunch Club", description="A lunch club that has closed.", status="defunct"
+        ),
         "shed": CommunityResourceFactory(
-            name="Yate Men's Shed", description="Woodwork and company."),
+            name="Yate Men's Shed", description="Woodwork and company."
+        ),
     }
-    ResourceLocationFactory(resource=made["lunch"], town="Scunthorpe", postcode="DN16 1AA",
-                            postcode_district="DN16")
+    ResourceLocationFactory(
+        resource=made["lunch"], town="Scunthorpe", postcode="DN16 1AA", postcode_district="DN16"
+    )
     return made
 
 
@@ -82,8 +95,7 @@ def test_place_filters_by_town_postcode_district_or_area(resources):
     assert names(search_resources("lunch", place="Bristol")) == []
     assert names(search_resources("", place="DN15 7AB")) == ["Over 60s Swimming"]
     assert names(search_resources("", place="dn15")) == ["Over 60s Swimming"]
-    assert names(search_resources("swimming", place="Bristol, Scunthorpe")) == [
-        "Over 60s Swimming"]
+    assert names(search_resources("swimming", place="Bristol, Scunthorpe")) == ["Over 60s Swimming"]
     assert names(search_resources("walks", place="BS5")) == ["Riverside Walking Group"]
 
 
@@ -100,11 +112,41 @@ def test_limit_and_empty_searches(resources):
 
 
 ODD_QUERIES = [
-    '"', "'", '""', "AND", "OR NOT", "NEAR(lunch club)", "NEAR/2", "*", "lunch*", "(club",
-    "club)", '"lunch club', "name:lunch", "{name body}: lunch", "^lunch", "-club", "+club",
-    "lunch AND", "OR lunch", "lunch & club | !x", "club:*", "<->", "💙 lunch", "%", "_",
-    "'; DROP TABLE directory_communityresource; --", "\\", "\x00lunch", "lunch\nclub",
-    "x" * 1000, "a " * 300, "😀" * 50, "lunch:A", "ｌｕｎｃｈ", "ł ø ß",
+    '"',
+    "'",
+    '""',
+    "AND",
+    "OR NOT",
+    "NEAR(lunch club)",
+    "NEAR/2",
+    "*",
+    "lunch*",
+    "(club",
+    "club)",
+    '"lunch club',
+    "name:lunch",
+    "{name body}: lunch",
+    "^lunch",
+    "-club",
+    "+club",
+    "lunch AND",
+    "OR lunch",
+    "lunch & club | !x",
+    "club:*",
+    "<->",
+    "💙 lunch",
+    "%",
+    "_",
+    "'; DROP TABLE directory_communityresource; --",
+    "\\",
+    "\x00lunch",
+    "lunch\nclub",
+    "x" * 1000,
+    "a " * 300,
+    "😀" * 50,
+    "lunch:A",
+    "ｌｕｎｃｈ",
+    "ł ø ß",
 ]
 
 

@@ -52,8 +52,9 @@ def concurrent_writers(target_pk, writers: int = 4, updates: int = 200) -> dict:
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     started = time.perf_counter()
-    processes = [ctx.Process(target=_writer, args=(target_pk, updates, queue))
-                 for _ in range(writers)]
+    processes = [
+        ctx.Process(target=_writer, args=(target_pk, updates, queue)) for _ in range(writers)
+    ]
     for p in processes:
         p.start()
     results = [queue.get(timeout=600) for _ in processes]
@@ -63,8 +64,11 @@ def concurrent_writers(target_pk, writers: int = 4, updates: int = 200) -> dict:
     member = CircleMember.objects.get(pk=target_pk)
     successes = sum(r[0] for r in results)
     return {
-        "writers": writers, "updates_each": updates, "seconds": elapsed,
-        "successful_updates": successes, "stale_retries": sum(r[1] for r in results),
+        "writers": writers,
+        "updates_each": updates,
+        "seconds": elapsed,
+        "successful_updates": successes,
+        "stale_retries": sum(r[1] for r in results),
         "lock_errors": sum(r[2] for r in results),
         "final_value": int(member.notes),
         "lost_updates": successes - int(member.notes),
@@ -111,25 +115,47 @@ def _load(port: int, cookie: str, paths: list[str], seconds: float, threads: int
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - started
-    return {"ok": ok[0], "errors": errors[0], "seconds": elapsed,
-            "pages_per_second": ok[0] / elapsed}
+    return {
+        "ok": ok[0],
+        "errors": errors[0],
+        "seconds": elapsed,
+        "pages_per_second": ok[0] / elapsed,
+    }
 
 
 def _load_in_child(port, cookie, paths, seconds, threads, queue) -> None:
     queue.put(_load(port, cookie, paths, seconds, threads))
 
 
-def throughput(*, cookie: str, paths: list[str], seconds: float = 15, workers: int = 3,
-               threads: int = 16) -> dict:
+def throughput(
+    *, cookie: str, paths: list[str], seconds: float = 15, workers: int = 3, threads: int = 16
+) -> dict:
     """Serve with gunicorn (production-like settings) and load it from a second process."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "goldenthread.config.settings.bench"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    command = [sys.executable, "-m", "gunicorn", "goldenthread.config.wsgi:application",
-               "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level",
-               "warning", "--worker-class", "sync", "--keep-alive", "5"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,  # noqa: S603
-                              stderr=subprocess.PIPE)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "goldenthread.config.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--worker-class",
+        "sync",
+        "--keep-alive",
+        "5",
+    ]
+    server = subprocess.Popen(  # noqa: S603 (our own gunicorn, arguments from this file)
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.perf_counter() + 30
         while time.perf_counter() < deadline:
@@ -141,8 +167,9 @@ def throughput(*, cookie: str, paths: list[str], seconds: float = 15, workers: i
         _load(port, cookie, paths[:5], 2, 2)  # warm up every worker
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
-        client = ctx.Process(target=_load_in_child,
-                             args=(port, cookie, paths, seconds, threads, queue))
+        client = ctx.Process(
+            target=_load_in_child, args=(port, cookie, paths, seconds, threads, queue)
+        )
         client.start()
         result = queue.get(timeout=seconds + 120)
         client.join()

@@ -23,8 +23,9 @@ from .stats import Timings
 def signed_in_client(user) -> Client:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
-        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = time.time()  # as after signing in
@@ -101,8 +102,9 @@ def time_access_log(actor, person_id, repeat: int) -> Timings:
     with transaction.atomic():
         for _ in range(repeat):
             started = time.perf_counter()
-            access_record(actor=actor, person_id=person_id, action="view", what="bench",
-                          reason="Benchmark")
+            access_record(
+                actor=actor, person_id=person_id, action="view", what="bench", reason="Benchmark"
+            )
             seconds.append(time.perf_counter() - started)
         transaction.set_rollback(True)
     return Timings(seconds)

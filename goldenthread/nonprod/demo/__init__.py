@@ -84,19 +84,28 @@ def load_demo_data(seed: int = 2026) -> bool:
         team = TeamFactory(name=team_name, area=area)
         TeamLeaderFactory(
             username="teamleader" if index == 0 else f"teamleader{index + 1}",
-            team=team, password=DEMO_PASSWORD,
+            team=team,
+            password=DEMO_PASSWORD,
         )
         workers = [
-            PractitionerFactory(username=next(staff_usernames), team=team,
-                                password=DEMO_PASSWORD),
-            PractitionerFactory(username=f"sw{index + 1}b", team=team, job_title="Social worker",
-                                password=DEMO_PASSWORD),
-            PractitionerFactory(username=f"ot{index + 1}", team=team,
-                                job_title="Occupational therapist", password=DEMO_PASSWORD),
+            PractitionerFactory(username=next(staff_usernames), team=team, password=DEMO_PASSWORD),
+            PractitionerFactory(
+                username=f"sw{index + 1}b",
+                team=team,
+                job_title="Social worker",
+                password=DEMO_PASSWORD,
+            ),
+            PractitionerFactory(
+                username=f"ot{index + 1}",
+                team=team,
+                job_title="Occupational therapist",
+                password=DEMO_PASSWORD,
+            ),
         ]
         for n in range(20):
             person: Any = PersonFactory(
-                team=team, area=area if n % 5 else AreaFactory(name=rng.choice(OTHER_AREAS)),
+                team=team,
+                area=area if n % 5 else AreaFactory(name=rng.choice(OTHER_AREAS)),
                 communication_needs=rng.choice(COMMUNICATION_NEEDS),
             )
             # The circle fits the person's age (#16): a young adult's circle is parents,
@@ -106,20 +115,26 @@ def load_demo_data(seed: int = 2026) -> bool:
                 if age < 35:
                     # Its own generator: the rest of the demo stays as it was.
                     relationship = random.Random(f"circle-{seed}-{n}").choice(YOUNG_CIRCLE)
-                    CircleMemberFactory(person=person, relationship=relationship,
-                                        is_unpaid_carer=relationship in {"Mother", "Father"})
+                    CircleMemberFactory(
+                        person=person,
+                        relationship=relationship,
+                        is_unpaid_carer=relationship in {"Mother", "Father"},
+                    )
                 else:
                     CircleMemberFactory(person=person)
             if n % 10 == 9:
                 continue  # nobody allocated yet: shows on the team leader's list
             worker = workers[n % len(workers)] if n % 4 else workers[0]
             AllocationFactory(
-                person=person, worker=worker,
+                person=person,
+                worker=worker,
                 start_date=today - datetime.timedelta(days=rng.randint(10, 700)),
             )
             if n % 7 == 0:
                 AllocationFactory(
-                    person=person, worker=workers[2], description="Occupational therapist",
+                    person=person,
+                    worker=workers[2],
+                    description="Occupational therapist",
                     start_date=today - datetime.timedelta(days=400),
                     end_date=today - datetime.timedelta(days=200),
                 )

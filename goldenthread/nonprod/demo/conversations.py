@@ -40,20 +40,27 @@ SCENARIOS = [
         what_matters=["Seeing my friends at the bowling club", "Staying in my own home"],
         where_matters=["The bowling club on Thursdays", "My garden"],
         aspirations=["To play in the club's summer pairs again"],
-        working=[("person", "I manage my own meals and my medicines"),
-                 ("family", "Mum phones me every evening")],
-        not_working=[("person", "I can't get to the club since my fall; the bus steps are "
-                                "too high"),
-                     ("family", "Mum is lonely and low on weekdays")],
-        strengths=[("strength", "Determined, good sense of humour"),
-                   ("community", "Friends at the bowling club ask after her")],
+        working=[
+            ("person", "I manage my own meals and my medicines"),
+            ("family", "Mum phones me every evening"),
+        ],
+        not_working=[
+            ("person", "I can't get to the club since my fall; the bus steps are too high"),
+            ("family", "Mum is lonely and low on weekdays"),
+        ],
+        strengths=[
+            ("strength", "Determined, good sense of humour"),
+            ("community", "Friends at the bowling club ask after her"),
+        ],
         change="Getting back to the bowling club",
         outcomes=[
-            ("I will be back at my bowling club on Thursday afternoons by the end of May",
-             "Has not been to the club since her fall in January",
-             "Goes to the club at least three Thursdays a month", 150),
-            ("To attend the day centre twice a week",
-             "", "", None),
+            (
+                "I will be back at my bowling club on Thursday afternoons by the end of May",
+                "Has not been to the club since her fall in January",
+                "Goes to the club at least three Thursdays a month",
+                150,
+            ),
+            ("To attend the day centre twice a week", "", "", None),
         ],
     ),
     Scenario(
@@ -64,17 +71,24 @@ SCENARIOS = [
         where_matters=["The computer club at the library"],
         aspirations=["To work in a computer repair shop"],
         working=[("person", "I go to college three days a week on the bus by myself")],
-        not_working=[("person", "I don't know how to apply for jobs"),
-                     ("family", "He gets anxious meeting new people")],
-        strengths=[("strength", "Good at fixing phones and laptops"),
-                   ("asset", "Has a bus pass and travels independently")],
+        not_working=[
+            ("person", "I don't know how to apply for jobs"),
+            ("family", "He gets anxious meeting new people"),
+        ],
+        strengths=[
+            ("strength", "Good at fixing phones and laptops"),
+            ("asset", "Has a bus pass and travels independently"),
+        ],
         change="Starting paid work after college",
         outcomes=[
-            ("I will have a paid job, at least 10 hours a week, by the time I leave college "
-             "next June", "No work experience yet; has never applied for a job",
-             "Has a job offer and works at least 10 hours a week", 240),
-            ("Service user to engage with employability services",
-             "", "", 180),
+            (
+                "I will have a paid job, at least 10 hours a week, by the time I leave college "
+                "next June",
+                "No work experience yet; has never applied for a job",
+                "Has a job offer and works at least 10 hours a week",
+                240,
+            ),
+            ("Service user to engage with employability services", "", "", 180),
         ],
     ),
     Scenario(
@@ -84,17 +98,27 @@ SCENARIOS = [
         what_matters=["Dad being safe and settled", "Some time for myself"],
         where_matters=["The choir at St Andrew's church"],
         aspirations=["To sing in the Christmas concert"],
-        working=[("family", "Dad is calm in the mornings and enjoys his paper"),
-                 ("worker", "The district nurse visits weekly")],
-        not_working=[("family", "I never get a break; I am exhausted"),
-                     ("person", "I don't like strangers in the house")],
-        strengths=[("strength", "Organised and caring"),
-                   ("community", "Neighbours offer to sit with Dad sometimes")],
+        working=[
+            ("family", "Dad is calm in the mornings and enjoys his paper"),
+            ("worker", "The district nurse visits weekly"),
+        ],
+        not_working=[
+            ("family", "I never get a break; I am exhausted"),
+            ("person", "I don't like strangers in the house"),
+        ],
+        strengths=[
+            ("strength", "Organised and caring"),
+            ("community", "Neighbours offer to sit with Dad sometimes"),
+        ],
         change="A regular break from caring",
         outcomes=[
-            ("I will have one evening a week to myself, to go to choir practice, starting "
-             "within 8 weeks", "No evening off in the last 12 months",
-             "Goes to choir at least three Tuesdays a month", 56),
+            (
+                "I will have one evening a week to myself, to go to choir practice, starting "
+                "within 8 weeks",
+                "No evening off in the last 12 months",
+                "Goes to choir at least three Tuesdays a month",
+                56,
+            ),
             ("To improve her wellbeing", "", "", None),
         ],
     ),
@@ -106,73 +130,111 @@ SCENARIOS = [
         where_matters=["The Polish shop on Main Street"],
         aspirations=[],
         working=[("person", "My grandson visits on Sundays")],
-        not_working=[("person", "I can't carry the shopping home since my stroke"),
-                     ("worker", "Right-hand grip is weak")],
+        not_working=[
+            ("person", "I can't carry the shopping home since my stroke"),
+            ("worker", "Right-hand grip is weak"),
+        ],
         strengths=[("strength", "Excellent cook"), ("asset", "Lives near the shops")],
         change="Doing her own shopping again",
         outcomes=[
-            ("I will do my own food shopping once a week, on my own, by September",
-             "At the moment her son does all the shopping", "Shops on her own each week", 120),
-            ("Mrs K to be provided with 5 hours of home care per week for ADLs",
-             "", "", 30),
+            (
+                "I will do my own food shopping once a week, on my own, by September",
+                "At the moment her son does all the shopping",
+                "Shops on her own each week",
+                120,
+            ),
+            ("Mrs K to be provided with 5 hours of home care per week for ADLs", "", "", 30),
         ],
     ),
 ]
 
-def _record(person: Person, worker, scenario: Scenario, rng: random.Random,
-            complete: bool) -> Conversation:
+
+def _record(
+    person: Person, worker, scenario: Scenario, rng: random.Random, complete: bool
+) -> Conversation:
     today = timezone.localdate()
     conversation = services.conversation_create(
-        actor=worker, person=person,
+        actor=worker,
+        person=person,
         held_on=today - datetime.timedelta(days=rng.randint(5, 200)),
-        place=scenario.place, narrative=scenario.narrative,
+        place=scenario.place,
+        narrative=scenario.narrative,
     )
     add = services.step_item_add
     for text in scenario.what_matters:
         add(actor=worker, conversation=conversation, item_type="matters", text=text)
     for text in scenario.where_matters:
-        add(actor=worker, conversation=conversation, item_type="matters", text=text,
-            kind="where")
+        add(actor=worker, conversation=conversation, item_type="matters", text=text, kind="where")
     circle = list(person.circle.all())
     for member in circle[:2]:
-        add(actor=worker, conversation=conversation, item_type="who", circle_member=member,
-            text="Someone they see and talk to often")
-    aspirations = [add(actor=worker, conversation=conversation, item_type="aspiration", text=t)
-                   for t in scenario.aspirations]
+        add(
+            actor=worker,
+            conversation=conversation,
+            item_type="who",
+            circle_member=member,
+            text="Someone they see and talk to often",
+        )
+    aspirations = [
+        add(actor=worker, conversation=conversation, item_type="aspiration", text=t)
+        for t in scenario.aspirations
+    ]
     for perspective, text in scenario.working:
-        add(actor=worker, conversation=conversation, item_type="working", text=text,
-            is_working=True, perspective=perspective)
+        add(
+            actor=worker,
+            conversation=conversation,
+            item_type="working",
+            text=text,
+            is_working=True,
+            perspective=perspective,
+        )
     not_working = [
-        add(actor=worker, conversation=conversation, item_type="working", text=text,
-            is_working=False, perspective=perspective)
+        add(
+            actor=worker,
+            conversation=conversation,
+            item_type="working",
+            text=text,
+            is_working=False,
+            perspective=perspective,
+        )
         for perspective, text in scenario.not_working
     ]
     for kind, text in scenario.strengths:
-        add(actor=worker, conversation=conversation, item_type="strength", text=text,
-            kind=kind)
+        add(actor=worker, conversation=conversation, item_type="strength", text=text, kind=kind)
     change = services.positive_change_add(
-        actor=worker, conversation=conversation, text=scenario.change,
-        from_not_working=not_working[:1], from_aspirations=aspirations[:1],
+        actor=worker,
+        conversation=conversation,
+        text=scenario.change,
+        from_not_working=not_working[:1],
+        from_aspirations=aspirations[:1],
     )
     outcomes = scenario.outcomes if complete else scenario.outcomes[:1]
     for statement, baseline, measure, days in outcomes:
         outcome_services.outcome_create(
-            actor=worker, positive_change=change, statement=statement, baseline=baseline,
+            actor=worker,
+            positive_change=change,
+            statement=statement,
+            baseline=baseline,
             measure=measure,
             target_date=today + datetime.timedelta(days=days) if days else None,
         )
     if complete:
-        services.reflection_record(actor=worker, conversation=conversation, answers={
-            q.value: ("yes" if rng.random() > 0.3 else "partly", "") for q in ReflectionQuestion
-        }, expected_versions={})  # the first answers: nothing seen before
+        services.reflection_record(
+            actor=worker,
+            conversation=conversation,
+            answers={
+                q.value: ("yes" if rng.random() > 0.3 else "partly", "") for q in ReflectionQuestion
+            },
+            expected_versions={},
+        )  # the first answers: nothing seen before
     return conversation
 
 
 def load_conversations_demo(rng: random.Random) -> int:
     """Add a conversation with outcomes for about four in five allocated demo people."""
     count = 0
-    people = Person.objects.prefetch_related("allocations__worker").order_by("family_name",
-                                                                           "given_name")
+    people = Person.objects.prefetch_related("allocations__worker").order_by(
+        "family_name", "given_name"
+    )
     for index, person in enumerate(people):
         allocations = [a for a in person.allocations.all() if a.is_active()]
         if not allocations or index % 5 == 4:

@@ -94,8 +94,16 @@ def _open_outcomes(person):
     return list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at", "id"))
 
 
-def _hold_review(person, worker, rng: random.Random, *, held_on: datetime.date, number: int,
-                 of: int, finish: bool = True) -> Review:
+def _hold_review(
+    person,
+    worker,
+    rng: random.Random,
+    *,
+    held_on: datetime.date,
+    number: int,
+    of: int,
+    finish: bool = True,
+) -> Review:
     """One review of every open outcome. Early reviews find less progress; the last of
     three finds the first outcome achieved; the second rewrites a poorly worded one."""
     review = services.review_start(actor=worker, person=person, held_on=held_on)
@@ -109,19 +117,27 @@ def _hold_review(person, worker, rng: random.Random, *, held_on: datetime.date, 
             decision = OutcomeDecision.REWRITE
             rating = Rating.NO_LONGER_RELEVANT if number == 1 else Rating.PARTLY
             rewrite = services.Rewrite(
-                statement=better[0], baseline=better[1], measure=better[2],
+                statement=better[0],
+                baseline=better[1],
+                measure=better[2],
                 target_date=held_on + datetime.timedelta(days=rng.choice([120, 150, 180])),
                 assessed_need=outcome.assessed_need,
                 # The demo's worker carries nothing across yet, so the golden thread shows
                 # support to move ("Move it to another outcome", #16).
-                carry=frozenset())
+                carry=frozenset(),
+            )
         elif rating == Rating.ACHIEVED:
             decision = OutcomeDecision.CLOSE
         services.outcome_review_record(
-            actor=worker, review=review, outcome=outcome, rating=rating,
+            actor=worker,
+            review=review,
+            outcome=outcome,
+            rating=rating,
             evidence=rng.choice(EVIDENCE.get(rating, EVIDENCE[Rating.PARTLY])),
-            decision=decision, rewrite=rewrite,
-            new_measure_value=Decimal(step + index % 2) if outcome.measure else None)
+            decision=decision,
+            rewrite=rewrite,
+            new_measure_value=Decimal(step + index % 2) if outcome.measure else None,
+        )
         # The person's own view: usually their own words, sometimes a different rating,
         # sometimes said for them by someone close.
         their_rating = rating if rating != Rating.NO_LONGER_RELEVANT else Rating.NOT_YET
@@ -130,25 +146,36 @@ def _hold_review(person, worker, rng: random.Random, *, held_on: datetime.date, 
         on_behalf = (index + number) % 4 == 3
         circle = person.circle.first()
         services.person_view_add(
-            actor=worker, review=review, outcome=outcome, rating=their_rating,
+            actor=worker,
+            review=review,
+            outcome=outcome,
+            rating=their_rating,
             in_their_words=THEIR_WORDS[their_rating],
             whose_words=WhoseWords.ON_BEHALF if on_behalf and circle else WhoseWords.PERSON,
-            speaker_name=(f"{circle.name}, {circle.relationship.lower()}"
-                          if on_behalf and circle else ""))
+            speaker_name=(
+                f"{circle.name}, {circle.relationship.lower()}" if on_behalf and circle else ""
+            ),
+        )
         for solution_index, solution in enumerate(
-                outcome.support_solutions.filter(status__in=CURRENT_STATUSES)
-                .order_by("created_at")[:3]):
+            outcome.support_solutions.filter(status__in=CURRENT_STATUSES).order_by("created_at")[:3]
+        ):
             stop = number >= 1 and solution_index == 2 and decision == OutcomeDecision.KEEP
             services.solution_review_record(
-                actor=worker, review=review, solution=solution,
+                actor=worker,
+                review=review,
+                solution=solution,
                 decision=SolutionDecision.STOP if stop else SolutionDecision.KEEP,
-                why="It did not suit: the times clashed with the club." if stop else "")
+                why="It did not suit: the times clashed with the club." if stop else "",
+            )
     if finish:
         review.refresh_from_db()
         services.review_complete(
-            actor=worker, review=review, expected_version=review.version,
+            actor=worker,
+            review=review,
+            expected_version=review.version,
             next_review_on=held_on + datetime.timedelta(days=rng.choice([90, 120, 182])),
-            what_learned=LEARNED[number % len(LEARNED)])
+            what_learned=LEARNED[number % len(LEARNED)],
+        )
     return review
 
 
@@ -159,9 +186,12 @@ def load_reviews_demo(rng: random.Random) -> int:
         return 0
     today = timezone.localdate()
     held = 0
-    people = (Person.objects.filter(outcomes__status=OutcomeStatus.OPEN).distinct()
-              .prefetch_related("allocations__worker").order_by("family_name", "given_name",
-                                                                 "id"))
+    people = (
+        Person.objects.filter(outcomes__status=OutcomeStatus.OPEN)
+        .distinct()
+        .prefetch_related("allocations__worker")
+        .order_by("family_name", "given_name", "id")
+    )
     for index, person in enumerate(people):
         workers = [a.worker for a in person.allocations.all() if a.is_active(today)]
         first = person.conversations.order_by("held_on").values_list("held_on", flat=True)
@@ -176,16 +206,22 @@ def load_reviews_demo(rng: random.Random) -> int:
             if index % 12 == 0:
                 # A review date agreed when the plan was made, now passed with no review
                 # held: the golden thread shows every outcome as never reviewed.
-                services._schedule_write(actor=worker, person=person,
-                                         next_review_on=_day(rng.randint(3, 30)))
+                services._schedule_write(
+                    actor=worker, person=person, next_review_on=_day(rng.randint(3, 30))
+                )
             continue
         if plan == 5:
             outcome = _open_outcomes(person)[0]
             outcome_services.outcome_update(
-                actor=worker, outcome=outcome, expected_version=outcome.version,
-                statement=outcome.statement, baseline=outcome.baseline,
-                measure=outcome.measure, target_date=_day(rng.randint(7, 40)),
-                assessed_need=outcome.assessed_need)
+                actor=worker,
+                outcome=outcome,
+                expected_version=outcome.version,
+                statement=outcome.statement,
+                baseline=outcome.baseline,
+                measure=outcome.measure,
+                target_date=_day(rng.randint(7, 40)),
+                assessed_need=outcome.assessed_need,
+            )
             continue
         # Reviews at least six weeks apart: fewer for people whose plan is recent.
         count = min(plan if plan <= 3 else 1, span // 42)
@@ -194,7 +230,14 @@ def load_reviews_demo(rng: random.Random) -> int:
         gap = span // (count + 1)
         for number in range(count):
             held_on = started + datetime.timedelta(days=gap * (number + 1))
-            _hold_review(person, worker, rng, held_on=min(held_on, today), number=number,
-                         of=count, finish=not (plan == 4))
+            _hold_review(
+                person,
+                worker,
+                rng,
+                held_on=min(held_on, today),
+                number=number,
+                of=count,
+                finish=not (plan == 4),
+            )
             held += 1
     return held

@@ -77,63 +77,95 @@ def _lines(person: Person, rng: random.Random, *, scale: Decimal) -> list[LineIn
     """Two to four lines, tied to the person's outcomes and costed solutions when they have
     them. `scale` sets the size of the request."""
     outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at"))
-    solutions = list(person.support_solutions.filter(status__in=CURRENT_STATUSES,
-                                                     outcome__status=OutcomeStatus.OPEN)
-                     .select_related("outcome").order_by("created_at"))
+    solutions = list(
+        person.support_solutions.filter(
+            status__in=CURRENT_STATUSES, outcome__status=OutcomeStatus.OPEN
+        )
+        .select_related("outcome")
+        .order_by("created_at")
+    )
     hours = rng.choice([4, 6, 8, 10])
     rate = Decimal("21.50")
     costed = next((s for s in solutions if s.cost is not None), None)
-    lines = [LineInput(
-        description=f"Personal assistant, {hours} hours a week",
-        amount=(rate * hours * scale).quantize(Decimal("0.01")), period=BudgetPeriod.WEEK,
-        outcome=costed.outcome if costed else (outcomes[0] if outcomes else None),
-        solution=costed,
-    )]
-    lines.append(LineInput(
-        description="Taxi to and from the club", amount=Decimal(rng.choice([48, 60, 72])),
-        period=BudgetPeriod.MONTH, outcome=outcomes[-1] if outcomes else None,
-    ))
+    lines = [
+        LineInput(
+            description=f"Personal assistant, {hours} hours a week",
+            amount=(rate * hours * scale).quantize(Decimal("0.01")),
+            period=BudgetPeriod.WEEK,
+            outcome=costed.outcome if costed else (outcomes[0] if outcomes else None),
+            solution=costed,
+        )
+    ]
+    lines.append(
+        LineInput(
+            description="Taxi to and from the club",
+            amount=Decimal(rng.choice([48, 60, 72])),
+            period=BudgetPeriod.MONTH,
+            outcome=outcomes[-1] if outcomes else None,
+        )
+    )
     if scale > 1:
-        lines.append(LineInput(
-            description="Overnight support, two nights a week",
-            amount=(Decimal("310.00") * scale).quantize(Decimal("0.01")),
-            period=BudgetPeriod.WEEK, outcome=outcomes[0] if outcomes else None,
-        ))
-        lines.append(LineInput(description="Adapted garden path (one-off)",
-                               amount=Decimal("1850.00"), period=BudgetPeriod.ONE_OFF))
+        lines.append(
+            LineInput(
+                description="Overnight support, two nights a week",
+                amount=(Decimal("310.00") * scale).quantize(Decimal("0.01")),
+                period=BudgetPeriod.WEEK,
+                outcome=outcomes[0] if outcomes else None,
+            )
+        )
+        lines.append(
+            LineInput(
+                description="Adapted garden path (one-off)",
+                amount=Decimal("1850.00"),
+                period=BudgetPeriod.ONE_OFF,
+            )
+        )
     return lines
 
 
 def _options(person, worker, chosen, rng, days_ago=60, conversation=None):
     explained_on = _day(days_ago)
     explanations = [
-        Explanation(option=o.value, explained=True, ways=rng.choice(WAYS), explained_on=explained_on)
+        Explanation(
+            option=o.value, explained=True, ways=rng.choice(WAYS), explained_on=explained_on
+        )
         for o in SdsOption
     ]
     return services.sds_options_record(
-        actor=worker, person=person, explanations=explanations, chosen_option=chosen,
-        chosen_on=_day(days_ago - 7), reasons=REASONS[SdsOption(chosen)],
+        actor=worker,
+        person=person,
+        explanations=explanations,
+        chosen_option=chosen,
+        chosen_on=_day(days_ago - 7),
+        reasons=REASONS[SdsOption(chosen)],
         conversation=conversation,
     )
 
 
 def _request(person, worker, rng, *, scale, days_ago):
     return services.budget_request_submit(
-        actor=worker, person=person, lines=_lines(person, rng, scale=scale),
+        actor=worker,
+        person=person,
+        lines=_lines(person, rng, scale=scale),
         start_date=_day(days_ago - 14),
         case_for_request="Support for the outcomes we agreed, after counting what family, "
         "friends and the bowling club already do. Community transport was tried and the "
         "steps are too high.",
         contribution=Decimal(rng.choice(["0.00", "12.50", "27.80"])),
-        contribution_period=BudgetPeriod.WEEK, at=_at(days_ago),
+        contribution_period=BudgetPeriod.WEEK,
+        at=_at(days_ago),
     )
 
 
 def _decide(actor, budget_request, action, *, reasons, for_person, days_ago):
     budget_request.refresh_from_db()
     services.budget_request_decide(
-        actor=actor, budget_request=budget_request, action=action, reasons=reasons,
-        reasons_for_person=for_person, expected_version=budget_request.version,
+        actor=actor,
+        budget_request=budget_request,
+        action=action,
+        reasons=reasons,
+        reasons_for_person=for_person,
+        expected_version=budget_request.version,
         at=_at(days_ago, hour=15),
     )
 
@@ -145,12 +177,17 @@ def _duty_worker(person, worker, leader):
     service only lets a worker record for someone they are allocated to now."""
     if leader is None:
         return None, None
-    duty = (User.objects.filter(team_id=person.team_id, role=Role.PRACTITIONER, is_active=True)
-            .exclude(pk=worker.pk).order_by("username").first())
+    duty = (
+        User.objects.filter(team_id=person.team_id, role=Role.PRACTITIONER, is_active=True)
+        .exclude(pk=worker.pk)
+        .order_by("username")
+        .first()
+    )
     if duty is None:
         return None, None
     allocation = people_services.allocation_start(
-        actor=leader, person=person, worker=duty, start_date=_day(32), description="Duty worker")
+        actor=leader, person=person, worker=duty, start_date=_day(32), description="Duty worker"
+    )
     return duty, allocation
 
 
@@ -161,7 +198,9 @@ def _risks(person, worker, number: int) -> None:
     circle = list(person.circle.all()[:2])
     relative = circle[0] if circle else None
     risk = risk_services.risk_record(
-        actor=worker, person=person, outcome=outcome,
+        actor=worker,
+        person=person,
+        outcome=outcome,
         activity="Go to the bowling club on her own, by the community bus",
         could_go_wrong="She could fall getting on or off the bus, or get tired and confused "
         "on the way home.",
@@ -172,25 +211,40 @@ def _risks(person, worker, number: int) -> None:
         decision="She goes on her own on Thursdays; the club secretary meets the bus.",
         reasons="She understands the risk, has managed the route for years and going matters "
         "to her a great deal. The meeting at the bus stop covers the worst moment.",
-        decided_on=_day(20), review_on=_day(-70),
+        decided_on=_day(20),
+        review_on=_day(-70),
         capacity_in_question=CapacityQuestion.NO,
     )
     if relative is not None:
         risk_services.risk_agreement_add(
-            actor=worker, risk=risk, name=relative.name, role=relative.relationship,
-            agreed_to="Phone on Thursday evenings to check she got home.", agreed_on=_day(20),
+            actor=worker,
+            risk=risk,
+            name=relative.name,
+            role=relative.relationship,
+            agreed_to="Phone on Thursday evenings to check she got home.",
+            agreed_on=_day(20),
         )
     risk_services.risk_agreement_add(
-        actor=worker, risk=risk, name=person.display_name, role="The person",
-        agreed_to="Carry the phone and ring if she feels unwell.", agreed_on=_day(20),
+        actor=worker,
+        risk=risk,
+        name=person.display_name,
+        role="The person",
+        agreed_to="Carry the phone and ring if she feels unwell.",
+        agreed_on=_day(20),
     )
     risk_services.risk_view_add(
-        actor=worker, risk=risk, whose=Whose.PERSON, name=person.display_name,
-        view="I've taken that bus for years. I'm not giving up my club.", given_on=_day(20),
+        actor=worker,
+        risk=risk,
+        whose=Whose.PERSON,
+        name=person.display_name,
+        view="I've taken that bus for years. I'm not giving up my club.",
+        given_on=_day(20),
     )
     if number % 3 == 1:
         guarded = risk_services.risk_record(
-            actor=worker, person=person, outcome=outcome,
+            actor=worker,
+            person=person,
+            outcome=outcome,
             activity="Manage her own money for the weekly shop",
             could_go_wrong="She could be taken advantage of, as happened last year.",
             good_it_brings="Choosing and paying for her own shopping matters to her dignity.",
@@ -208,13 +262,21 @@ def _risks(person, worker, number: int) -> None:
             "card for three months and review.",
         )
         risk_services.risk_view_add(
-            actor=worker, risk=guarded, whose=Whose.PERSON, name=person.display_name,
-            view="It's my money. I want to pick my own messages.", given_on=_day(14),
+            actor=worker,
+            risk=guarded,
+            whose=Whose.PERSON,
+            name=person.display_name,
+            view="It's my money. I want to pick my own messages.",
+            given_on=_day(14),
         )
         risk_services.risk_view_add(
-            actor=worker, risk=guarded, whose=Whose.GUARDIAN, name="R. Campbell",
+            actor=worker,
+            risk=guarded,
+            whose=Whose.GUARDIAN,
+            name="R. Campbell",
             view="I am worried she will be exploited again. I would rather do the shopping "
-            "for her.", given_on=_day(14),
+            "for her.",
+            given_on=_day(14),
         )
 
 
@@ -222,19 +284,23 @@ def _risks(person, worker, number: int) -> None:
 def load_sds_demo(rng: random.Random) -> bool:
     """Add the SDS and risk demo records; return False if they were there already."""
     people = list(
-        Person.objects.filter(team__name__in=DEMO_TEAM_NAMES)
-        .order_by("team__name", "family_name", "given_name", "id")
+        Person.objects.filter(team__name__in=DEMO_TEAM_NAMES).order_by(
+            "team__name", "family_name", "given_name", "id"
+        )
     )
     if not people or SdsChoice.objects.filter(person__in=people).exists():
         return False
     set_limits(practitioner="8000.00", team_leader="35000.00")
-    panel = (User.objects.filter(role=Role.PANEL_MEMBER, is_active=True).order_by("username").first()
-             or PanelMemberFactory(username="panel", password=DEMO_PASSWORD))
+    panel = User.objects.filter(role=Role.PANEL_MEMBER, is_active=True).order_by(
+        "username"
+    ).first() or PanelMemberFactory(username="panel", password=DEMO_PASSWORD)
     today_allocations = {
         a.person_id: a.worker
-        for a in Allocation.objects.filter(person__in=people, end_date__isnull=True,
-                                           start_date__lte=timezone.localdate())
-        .select_related("worker").order_by("start_date")
+        for a in Allocation.objects.filter(
+            person__in=people, end_date__isnull=True, start_date__lte=timezone.localdate()
+        )
+        .select_related("worker")
+        .order_by("start_date")
     }
     leaders = {u.team_id: u for u in User.objects.filter(role=Role.TEAM_LEADER, is_active=True)}
     by_team: dict = {}
@@ -259,11 +325,13 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
     kind = number % 9
     rng.choice(["6500.00", "9800.00", "14250.00", "38000.00"])  # keeps the demo's sequence
     services.indicative_budget_record(
-        actor=worker, person=person,
+        actor=worker,
+        person=person,
         # Within sight of what is asked for later (#16): a small request, an ordinary one,
         # or one with overnight support that goes to the panel.
         amount=LIKELY_BUDGET.get(kind, Decimal("9800.00")),
-        period=BudgetPeriod.YEAR, told_on=_day(75),
+        period=BudgetPeriod.YEAR,
+        told_on=_day(75),
         how_told=rng.choice([HowTold.CONVERSATION, HowTold.LETTER, HowTold.EASY_READ]),
         notes="Told that this is the likely amount whichever option is chosen.",
     )
@@ -271,86 +339,127 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
     chosen = options[number % 4]
     choice = _options(person, worker, chosen, rng, conversation=conversation)
     if chosen == SdsOption.OPTION_4:
-        parts = {s: [SdsOption.OPTION_1, SdsOption.OPTION_3][i % 2]
-                 for i, s in enumerate(mix_solutions(person))}
+        parts = {
+            s: [SdsOption.OPTION_1, SdsOption.OPTION_3][i % 2]
+            for i, s in enumerate(mix_solutions(person))
+        }
         if parts:
-            services.sds_mix_record(actor=worker, person=person, parts=parts,
-                                    expected_version=choice.version)
+            services.sds_mix_record(
+                actor=worker, person=person, parts=parts, expected_version=choice.version
+            )
 
     duty, duty_allocation = _duty_worker(person, worker, leader) if kind == 0 else (None, None)
     if duty is not None:
         # Agreed by the allocated practitioner within their own limit; sent by a colleague
         # on duty, because no one agrees a request they sent themselves (four eyes).
         budget_request = _request(person, duty, rng, scale=Decimal("0.5"), days_ago=30)
-        people_services.allocation_end(actor=leader, allocation=duty_allocation,
-                                       end_date=_day(28))
+        people_services.allocation_end(actor=leader, allocation=duty_allocation, end_date=_day(28))
         if budget_request.total_per_year <= Decimal("8000.00"):
-            _decide(worker, budget_request, DecideAction.APPROVE, reasons="",
-                    for_person="It meets the outcomes we agreed, within what I can agree.",
-                    days_ago=29)
+            _decide(
+                worker,
+                budget_request,
+                DecideAction.APPROVE,
+                reasons="",
+                for_person="It meets the outcomes we agreed, within what I can agree.",
+                days_ago=29,
+            )
     elif kind == 1 and leader is not None:  # agreed by the team leader
         budget_request = _request(person, worker, rng, scale=Decimal("1"), days_ago=40)
-        _decide(leader, budget_request, DecideAction.APPROVE,
-                reasons="Costs in line with similar plans; community options were explored first.",
-                for_person="Your budget is agreed. It pays for the personal assistant and the "
-                "taxi to the club, which are what you said matter most.", days_ago=36)
+        _decide(
+            leader,
+            budget_request,
+            DecideAction.APPROVE,
+            reasons="Costs in line with similar plans; community options were explored first.",
+            for_person="Your budget is agreed. It pays for the personal assistant and the "
+            "taxi to the club, which are what you said matter most.",
+            days_ago=36,
+        )
     elif kind == 2:  # waiting for the team leader
         _request(person, worker, rng, scale=Decimal("1"), days_ago=3)
     elif kind == 3:  # with the panel, past the agreed maximum wait
         _request(person, worker, rng, scale=Decimal("2.5"), days_ago=35)
     elif kind == 4:  # first choice not delivered; panel decided
         services.first_choice_not_delivered_record(
-            actor=worker, person=person, first_choice=SdsOption.OPTION_1,
+            actor=worker,
+            person=person,
+            first_choice=SdsOption.OPTION_1,
             why="No personal assistants are available in the area at the moment.",
             alternative_offered="A care agency arranged by the council on Tuesdays and "
             "Thursdays, while we keep looking for a personal assistant.",
-            alternative_option=SdsOption.OPTION_3, alternative_accepted=Accepted.YES,
+            alternative_option=SdsOption.OPTION_3,
+            alternative_accepted=Accepted.YES,
             plan_to_meet_need="Advertise through the local PA network; review in 8 weeks.",
             need="Support from someone she chooses to get out on weekday afternoons",
-            category=NeedCategory.GETTING_OUT, identified_on=_day(45),
+            category=NeedCategory.GETTING_OUT,
+            identified_on=_day(45),
         )
         budget_request = _request(person, worker, rng, scale=Decimal("2.5"), days_ago=30)
-        _decide(panel, budget_request, DecideAction.APPROVE,
-                reasons="Overnight support is needed for safety; cheaper options were tried "
-                "and did not work.",
-                for_person="The panel agreed your budget in full. The overnight support is "
-                "needed to keep you safe at home, which is what you told us matters most.",
-                days_ago=12)
+        _decide(
+            panel,
+            budget_request,
+            DecideAction.APPROVE,
+            reasons="Overnight support is needed for safety; cheaper options were tried "
+            "and did not work.",
+            for_person="The panel agreed your budget in full. The overnight support is "
+            "needed to keep you safe at home, which is what you told us matters most.",
+            days_ago=12,
+        )
     elif kind == 5 and leader is not None:  # not agreed by the team leader
         budget_request = _request(person, worker, rng, scale=Decimal("1"), days_ago=20)
-        _decide(leader, budget_request, DecideAction.DECLINE,
-                reasons="The taxi duplicates the community transport now running on "
-                "Thursdays.",
-                for_person="We have not agreed the budget as asked, because the new community "
-                "bus now stops at the club on Thursdays. Your worker will send a new request "
-                "without the taxi.", days_ago=18)
+        _decide(
+            leader,
+            budget_request,
+            DecideAction.DECLINE,
+            reasons="The taxi duplicates the community transport now running on Thursdays.",
+            for_person="We have not agreed the budget as asked, because the new community "
+            "bus now stops at the club on Thursdays. Your worker will send a new request "
+            "without the taxi.",
+            days_ago=18,
+        )
     elif kind == 6:
         services.unmet_need_record(
-            actor=worker, person=person, need="A short break for her husband, who cares "
-            "for her every day", category=NeedCategory.CARER_BREAK,
-            reason=UnmetReason.WAITING_LIST, alternative_offered="A sitting service for one "
-            "afternoon a fortnight until a place is free", identified_on=_day(50),
+            actor=worker,
+            person=person,
+            need="A short break for her husband, who cares for her every day",
+            category=NeedCategory.CARER_BREAK,
+            reason=UnmetReason.WAITING_LIST,
+            alternative_offered="A sitting service for one "
+            "afternoon a fortnight until a place is free",
+            identified_on=_day(50),
         )
         met = services.unmet_need_record(
-            actor=worker, person=person, need="A grab rail by the back door",
-            category=NeedCategory.EQUIPMENT, reason=UnmetReason.NO_PROVIDER,
+            actor=worker,
+            person=person,
+            need="A grab rail by the back door",
+            category=NeedCategory.EQUIPMENT,
+            reason=UnmetReason.NO_PROVIDER,
             identified_on=_day(90),
         )
-        services.unmet_need_mark_met(actor=worker, unmet_need=met, met_on=_day(30),
-                                     how_met="Fitted by the care and repair service.",
-                                     expected_version=met.version)
+        services.unmet_need_mark_met(
+            actor=worker,
+            unmet_need=met,
+            met_on=_day(30),
+            how_met="Fitted by the care and repair service.",
+            expected_version=met.version,
+        )
     elif kind == 7:
         services.unmet_need_record(
-            actor=worker, person=person, need="Help to find voluntary work",
-            category=NeedCategory.WORK_LEARNING, reason=UnmetReason.OTHER,
-            reason_other="The local scheme closed in March", identified_on=_day(25),
+            actor=worker,
+            person=person,
+            need="Help to find voluntary work",
+            category=NeedCategory.WORK_LEARNING,
+            reason=UnmetReason.OTHER,
+            reason_other="The local scheme closed in March",
+            identified_on=_day(25),
         )
     services.decision_record(
-        actor=worker, person=person, about=DecisionAbout.SUPPORT,
+        actor=worker,
+        person=person,
+        about=DecisionAbout.SUPPORT,
         summary="Start with the walking group and a lift from a neighbour before paid support",
         reasons="You said you would rather try the group with someone you know first.",
-        decided_on=_day(50), decided_by=f"{person.display_name} and "
-        f"{worker.get_full_name() or worker.username}",
+        decided_on=_day(50),
+        decided_by=f"{person.display_name} and {worker.get_full_name() or worker.username}",
         shared_on=_day(50) if number % 2 == 0 else None,
         shared_how=HowTold.CONVERSATION if number % 2 == 0 else "",
     )

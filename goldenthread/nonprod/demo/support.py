@@ -52,8 +52,12 @@ THEMES = (
         directory_words="bowling club",
         ideas={
             SupportStep.YOURSELF: (
-                ("Practise the walk to the end of the street each day, a bit further each week",
-                 "Herself", None, ""),
+                (
+                    "Practise the walk to the end of the street each day, a bit further each week",
+                    "Herself",
+                    None,
+                    "",
+                ),
             ),
             SupportStep.TECHNOLOGY: (
                 ("Personal alarm she wears when out", "Telecare service", "3.50", "week"),
@@ -73,8 +77,12 @@ THEMES = (
                 ("Falls prevention exercise class", "NHS physiotherapy", None, ""),
             ),
             SupportStep.SUPPORT: (
-                ("Support worker to go with her for the first four weeks",
-                 "Northfield Home Support", "54.00", "week"),
+                (
+                    "Support worker to go with her for the first four weeks",
+                    "Northfield Home Support",
+                    "54.00",
+                    "week",
+                ),
             ),
         },
         nothing_suitable={
@@ -100,16 +108,24 @@ THEMES = (
                 ("Practise interviews at home", "His mum and his uncle", None, ""),
             ),
             SupportStep.COMMUNITY: (
-                ("Volunteer Saturday mornings at the animal rescue", "Riverside Animal Rescue",
-                 None, ""),
+                (
+                    "Volunteer Saturday mornings at the animal rescue",
+                    "Riverside Animal Rescue",
+                    None,
+                    "",
+                ),
             ),
             SupportStep.SERVICES: (
                 ("Supported employment adviser", "Council employability team", None, ""),
                 ("Work placement through the college", "College transitions team", None, ""),
             ),
             SupportStep.SUPPORT: (
-                ("Job coach for the first month in work", "Inclusive Work Scotland",
-                 "180.00", "month"),
+                (
+                    "Job coach for the first month in work",
+                    "Inclusive Work Scotland",
+                    "180.00",
+                    "month",
+                ),
             ),
         },
         nothing_suitable={
@@ -126,23 +142,35 @@ THEMES = (
                 ("Plan one thing a week just for her, in the diary", "Herself", None, ""),
             ),
             SupportStep.TECHNOLOGY: (
-                ("Door sensor and video call so she can check on Dad", "Telecare service",
-                 "4.20", "week"),
+                (
+                    "Door sensor and video call so she can check on Dad",
+                    "Telecare service",
+                    "4.20",
+                    "week",
+                ),
             ),
             SupportStep.EQUIPMENT: (),
             SupportStep.FAMILY_FRIENDS: (
                 ("Sit with Dad one Tuesday a month", "Neighbours, Jean and Bill", None, ""),
             ),
             SupportStep.COMMUNITY: (
-                ("Carers' group at the library, first Monday of the month",
-                 "Northfield Carers Centre", None, ""),
+                (
+                    "Carers' group at the library, first Monday of the month",
+                    "Northfield Carers Centre",
+                    None,
+                    "",
+                ),
             ),
             SupportStep.SERVICES: (
                 ("Carer's support plan review", "Northfield Carers Centre", None, ""),
             ),
             SupportStep.SUPPORT: (
-                ("Sitter service on Tuesday evenings, 3 hours", "Crossroads Caring Scotland",
-                 "66.00", "week"),
+                (
+                    "Sitter service on Tuesday evenings, 3 hours",
+                    "Crossroads Caring Scotland",
+                    "66.00",
+                    "week",
+                ),
             ),
         },
         nothing_suitable={
@@ -166,17 +194,24 @@ THEMES = (
                 ("Shopping trolley with a seat", "She buys it", "45.00", "one_off"),
             ),
             SupportStep.FAMILY_FRIENDS: (
-                ("Meet for a coffee after the shopping on Saturdays", "Her friend Mary",
-                 None, ""),
+                ("Meet for a coffee after the shopping on Saturdays", "Her friend Mary", None, ""),
             ),
             SupportStep.COMMUNITY: (
-                ("Shopmobility scooter at the shopping centre", "Northfield Shopmobility",
-                 None, ""),
+                (
+                    "Shopmobility scooter at the shopping centre",
+                    "Northfield Shopmobility",
+                    None,
+                    "",
+                ),
             ),
             SupportStep.SERVICES: (),
             SupportStep.SUPPORT: (
-                ("Support to shop for the first six weeks, 2 hours a week",
-                 "Northfield Home Support", "36.00", "week"),
+                (
+                    "Support to shop for the first six weeks, 2 hours a week",
+                    "Northfield Home Support",
+                    "36.00",
+                    "week",
+                ),
             ),
         },
         nothing_suitable={
@@ -186,9 +221,15 @@ THEMES = (
 )
 
 GENERIC = THEMES[0]
-STATUSES = (SolutionStatus.IDEA, SolutionStatus.AGREED, SolutionStatus.AGREED,
-            SolutionStatus.IN_PLACE, SolutionStatus.IN_PLACE, SolutionStatus.TRIED_AND_STOPPED,
-            SolutionStatus.DECLINED)
+STATUSES = (
+    SolutionStatus.IDEA,
+    SolutionStatus.AGREED,
+    SolutionStatus.AGREED,
+    SolutionStatus.IN_PLACE,
+    SolutionStatus.IN_PLACE,
+    SolutionStatus.TRIED_AND_STOPPED,
+    SolutionStatus.DECLINED,
+)
 
 
 def _theme_for(statement: str) -> Theme:
@@ -214,27 +255,35 @@ def load_support_demo(rng: random.Random) -> int:
     added = 0
     for index, outcome in enumerate(outcomes.order_by("created_at", "id")):
         theme = _theme_for(outcome.statement)
-        SupportPlanningFactory(outcome=outcome,
-                               tried_already=theme.tried_already, own_ideas=theme.own_ideas)
+        SupportPlanningFactory(
+            outcome=outcome, tried_already=theme.tried_already, own_ideas=theme.own_ideas
+        )
         # Most outcomes are well explored; every third stops part way (not yet considered).
         last_step = 7 if index % 3 else rng.randint(3, 5)
         for step in SupportStep.ordered()[:last_step]:
             if step in theme.nothing_suitable and rng.random() < 0.8:
-                StepExplorationFactory(outcome=outcome, step=step,
-                                       state=ExplorationState.NOTHING_SUITABLE,
-                                       note=theme.nothing_suitable[step])
+                StepExplorationFactory(
+                    outcome=outcome,
+                    step=step,
+                    state=ExplorationState.NOTHING_SUITABLE,
+                    note=theme.nothing_suitable[step],
+                )
                 continue
             for what, who, cost, period in theme.ideas.get(step, ()):
                 resource = None
                 if step == SupportStep.COMMUNITY:
                     resource = _resource_for(theme, resources)
                 SolutionFactory(
-                    outcome=outcome, step=step,
+                    outcome=outcome,
+                    step=step,
                     what=resource.name if resource else what,
-                    who=(resource.organisation.name if resource and resource.organisation_id
-                         else who),
-                    cost=Decimal(cost) if cost else None, cost_period=period if cost else "",
-                    status=rng.choice(STATUSES), community_resource=resource,
+                    who=(
+                        resource.organisation.name if resource and resource.organisation_id else who
+                    ),
+                    cost=Decimal(cost) if cost else None,
+                    cost_period=period if cost else "",
+                    status=rng.choice(STATUSES),
+                    community_resource=resource,
                 )
                 added += 1
     return added

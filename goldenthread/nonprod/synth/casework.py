@@ -73,10 +73,17 @@ MIDNIGHT = datetime.time(0, 0)
 CURRENT = (SolutionStatus.IDEA, SolutionStatus.AGREED, SolutionStatus.IN_PLACE)
 MIX_STEPS = (SupportStep.SERVICES, SupportStep.SUPPORT)
 OPTIONS = (SdsOption.OPTION_1, SdsOption.OPTION_2, SdsOption.OPTION_3, SdsOption.OPTION_4)
-OPTION_LABEL = {"option_1": "Option 1", "option_2": "Option 2", "option_3": "Option 3",
-                "option_4": "Option 4"}
-ROLE_LABEL = {Role.PRACTITIONER: "Practitioner", Role.TEAM_LEADER: "Team leader",
-              Role.PANEL_MEMBER: "Panel member"}
+OPTION_LABEL = {
+    "option_1": "Option 1",
+    "option_2": "Option 2",
+    "option_3": "Option 3",
+    "option_4": "Option 4",
+}
+ROLE_LABEL = {
+    Role.PRACTITIONER: "Practitioner",
+    Role.TEAM_LEADER: "Team leader",
+    Role.PANEL_MEMBER: "Panel member",
+}
 SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
 PANEL_REASON = "Decision panel"  # as the access log's reasons (people/access.py, sds/views.py)
 LEADER_REASON = "Team leader of the person's team"
@@ -86,18 +93,29 @@ MIN_GAP = datetime.timedelta(days=42)  # reviews at least six weeks apart
 
 REASONS = {
     "option_1": "I want to employ my own personal assistant, someone I know and trust, and "
-                "choose the hours myself.",
+    "choose the hours myself.",
     "option_2": "I want to choose the agency and what they do, but I don't want to be an "
-                "employer or deal with the money.",
+    "employer or deal with the money.",
     "option_3": "I'd rather the council sorted it out. I've enough on my plate.",
     "option_4": "A personal assistant for getting out, and the council to arrange the "
-                "morning visits so I don't have to worry about them.",
+    "morning visits so I don't have to worry about them.",
 }
-EXPLAINED_WAYS = ((True, True, False, False), (True, False, True, False),
-                  (True, False, False, True), (True, False, False, False),
-                  (False, True, False, False))
-HOW_TOLD = (HowTold.CONVERSATION, HowTold.CONVERSATION, HowTold.LETTER, HowTold.PHONE,
-            HowTold.EMAIL, HowTold.EASY_READ, HowTold.WITH_ADVOCATE)
+EXPLAINED_WAYS = (
+    (True, True, False, False),
+    (True, False, True, False),
+    (True, False, False, True),
+    (True, False, False, False),
+    (False, True, False, False),
+)
+HOW_TOLD = (
+    HowTold.CONVERSATION,
+    HowTold.CONVERSATION,
+    HowTold.LETTER,
+    HowTold.PHONE,
+    HowTold.EMAIL,
+    HowTold.EASY_READ,
+    HowTold.WITH_ADVOCATE,
+)
 CASE_FOR_REQUEST = (
     "Support for the outcomes we agreed, after counting what family, friends and the "
     "community already do. Community transport was tried and the steps are too high.",
@@ -106,29 +124,37 @@ CASE_FOR_REQUEST = (
     "He wants to choose who supports him to get out. The walking group covers Tuesdays; the "
     "rest needs paid support.",
 )
-EXTRA_LINES = (("Taxi to and from the club", ("48.00", "60.00", "72.00"), BudgetPeriod.MONTH),
-               ("Membership of the lunch club", ("25.00", "40.00"), BudgetPeriod.MONTH),
-               ("Perching stool and bath board (one-off)", ("180.00", "240.00"), BudgetPeriod.ONE_OFF),
-               ("Short break for her husband, twice a year", ("650.00", "900.00"), BudgetPeriod.YEAR))
+EXTRA_LINES = (
+    ("Taxi to and from the club", ("48.00", "60.00", "72.00"), BudgetPeriod.MONTH),
+    ("Membership of the lunch club", ("25.00", "40.00"), BudgetPeriod.MONTH),
+    ("Perching stool and bath board (one-off)", ("180.00", "240.00"), BudgetPeriod.ONE_OFF),
+    ("Short break for her husband, twice a year", ("650.00", "900.00"), BudgetPeriod.YEAR),
+)
 APPROVE_FOR_PERSON = (
     "It meets the outcomes we agreed, and costs no more than similar support.",
     "Your budget is agreed. It pays for the support you said matters most.",
     "Agreed in full: the support is needed for you to stay safe at home, which you told us "
     "matters most.",
 )
-APPROVE_REASONS = ("Costs in line with similar plans; community options were explored first.",
-                   "Family and community support already counted in; paid hours are modest.",
-                   "")
-DECLINE_REASONS = ("The taxi duplicates the community transport now running on Thursdays.",
-                   "More of this could be met by the lunch club and the walking group.")
+APPROVE_REASONS = (
+    "Costs in line with similar plans; community options were explored first.",
+    "Family and community support already counted in; paid hours are modest.",
+    "",
+)
+DECLINE_REASONS = (
+    "The taxi duplicates the community transport now running on Thursdays.",
+    "More of this could be met by the lunch club and the walking group.",
+)
 DECLINE_FOR_PERSON = (
     "We have not agreed the budget as asked, because the community bus now stops at the "
     "club on Thursdays. Your worker will send a new request without the taxi.",
     "We have not agreed the budget as asked. We think the groups near you could do some of "
     "this; your worker will talk it through with you.",
 )
-REFER_REASONS = ("The overnight support is unusual for this team; the panel should look at it.",
-                 "A long-term commitment; the panel should see the full picture.")
+REFER_REASONS = (
+    "The overnight support is unusual for this team; the panel should look at it.",
+    "A long-term commitment; the panel should see the full picture.",
+)
 FIRST_CHOICE_WHY = {
     "option_1": "No personal assistants are free in the area at the moment.",
     "option_2": "No agency the person chose has space for new people before spring.",
@@ -138,37 +164,71 @@ FIRST_CHOICE_ALTERNATIVE = (
     "A care agency arranged by the council on Tuesdays and Thursdays, while we keep looking.",
     "Visits from the council's own home support team until a place is free.",
 )
-FIRST_CHOICE_PLAN = ("Advertise through the local PA network; review in 8 weeks.",
-                     "Stay on the agency's list; look again at the next review.")
+FIRST_CHOICE_PLAN = (
+    "Advertise through the local PA network; review in 8 weeks.",
+    "Stay on the agency's list; look again at the next review.",
+)
 UNMET = {  # reason: (category, need, alternative offered, how met)
     "no_provider": (
-        ("equipment", "A grab rail by the back door", "", "Fitted by the care and repair "
-         "service."),
-        ("getting_out", "Someone to go with him to the football on Saturdays",
-         "A volunteer driver once a fortnight", "A befriender from the football club."),
+        ("equipment", "A grab rail by the back door", "", "Fitted by the care and repair service."),
+        (
+            "getting_out",
+            "Someone to go with him to the football on Saturdays",
+            "A volunteer driver once a fortnight",
+            "A befriender from the football club.",
+        ),
     ),
     "waiting_list": (
-        ("carer_break", "A short break for her husband, who cares for her every day",
-         "A sitting service for one afternoon a fortnight until a place is free",
-         "A place at the respite house, one week in eight."),
-        ("health", "Physiotherapy to get back on the stairs", "Exercises from the leaflet",
-         "Six sessions at the health centre."),
+        (
+            "carer_break",
+            "A short break for her husband, who cares for her every day",
+            "A sitting service for one afternoon a fortnight until a place is free",
+            "A place at the respite house, one week in eight.",
+        ),
+        (
+            "health",
+            "Physiotherapy to get back on the stairs",
+            "Exercises from the leaflet",
+            "Six sessions at the health centre.",
+        ),
     ),
     "budget": (
-        ("personal_care", "Help to have a bath twice a week", "A strip wash with help from "
-         "her daughter", "Agreed in the new budget request."),
-        ("relationships", "Help to visit her sister in Perth every month", "",
-         "Her nephew drives her, with petrol paid."),
+        (
+            "personal_care",
+            "Help to have a bath twice a week",
+            "A strip wash with help from her daughter",
+            "Agreed in the new budget request.",
+        ),
+        (
+            "relationships",
+            "Help to visit her sister in Perth every month",
+            "",
+            "Her nephew drives her, with petrol paid.",
+        ),
     ),
     "other": (
-        ("work_learning", "Help to find voluntary work", "The jobs club at the library",
-         "A volunteering place at the charity shop."),
-        ("housing", "A ground-floor flat near her family", "A stair lift in the meantime",
-         "Moved to a ground-floor flat in March."),
+        (
+            "work_learning",
+            "Help to find voluntary work",
+            "The jobs club at the library",
+            "A volunteering place at the charity shop.",
+        ),
+        (
+            "housing",
+            "A ground-floor flat near her family",
+            "A stair lift in the meantime",
+            "Moved to a ground-floor flat in March.",
+        ),
     ),
 }
-UNMET_REASONS = (UnmetReason.NO_PROVIDER, UnmetReason.NO_PROVIDER, UnmetReason.WAITING_LIST,
-                 UnmetReason.WAITING_LIST, UnmetReason.BUDGET, UnmetReason.OTHER)
+UNMET_REASONS = (
+    UnmetReason.NO_PROVIDER,
+    UnmetReason.NO_PROVIDER,
+    UnmetReason.WAITING_LIST,
+    UnmetReason.WAITING_LIST,
+    UnmetReason.BUDGET,
+    UnmetReason.OTHER,
+)
 OTHER_REASON = ("The local scheme closed in March", "Housing list is closed for now")
 FIRST_CHOICE_NEEDS = (
     ("getting_out", "Support from someone she chooses to get out on weekday afternoons"),
@@ -176,64 +236,96 @@ FIRST_CHOICE_NEEDS = (
     ("daily_living", "Help with the shopping and cooking from someone he knows"),
 )
 SUPPORT_DECISIONS = (
-    ("support", "Start with the walking group and a lift from a neighbour before paid support",
-     "You said you would rather try the group with someone you know first."),
-    ("choices", "Option 3 for now, and look again at a direct payment in six months",
-     "You said managing the money would be too much while you are settling in."),
-    ("support", "A tablet for video calls with her family instead of an extra visit",
-     "You told us seeing the grandchildren is what matters most, and this is every day."),
+    (
+        "support",
+        "Start with the walking group and a lift from a neighbour before paid support",
+        "You said you would rather try the group with someone you know first.",
+    ),
+    (
+        "choices",
+        "Option 3 for now, and look again at a direct payment in six months",
+        "You said managing the money would be too much while you are settling in.",
+    ),
+    (
+        "support",
+        "A tablet for video calls with her family instead of an extra visit",
+        "You told us seeing the grandchildren is what matters most, and this is every day.",
+    ),
 )
 RISKS = (
-    ("Go to the bowling club on her own, by the community bus",
-     "She could fall getting on or off the bus, or get tired on the way home.",
-     "She sees her friends every week, keeps active and feels like herself again.",
-     "Going on her own with a phone and a bus pass, rather than a taxi and an escort.",
-     "She goes on her own on Thursdays; the club secretary meets the bus.",
-     "She understands the risk and going matters to her a great deal."),
-    ("Cook his own meals on the gas cooker",
-     "He could leave the gas on or burn himself.",
-     "Cooking is what he loves; it keeps his days full and his confidence up.",
-     "A gas safety cut-off and a timer, rather than taking the cooker out.",
-     "He keeps cooking; a safety valve is fitted and his son checks on Sundays.",
-     "The cut-off deals with the worst danger and cooking matters to him."),
-    ("Manage her own money for the weekly shop",
-     "She could be taken advantage of, as happened last year.",
-     "Choosing and paying for her own shopping matters to her dignity.",
-     "A pre-paid card with a weekly limit, rather than someone else doing the shopping.",
-     "A pre-paid card with a weekly amount, topped up each Monday.",
-     "It keeps the choice with her and limits what could be lost."),
-    ("Walk the dog on his own in the park",
-     "He could fall on the wet paths or get lost if he is confused.",
-     "The walks are his exercise and his time out; the dog matters to him.",
-     "A phone with a location app, rather than walking only with family.",
-     "He walks the dog on his own in daylight, on the path he knows.",
-     "He knows the route well and the app means help can find him."),
+    (
+        "Go to the bowling club on her own, by the community bus",
+        "She could fall getting on or off the bus, or get tired on the way home.",
+        "She sees her friends every week, keeps active and feels like herself again.",
+        "Going on her own with a phone and a bus pass, rather than a taxi and an escort.",
+        "She goes on her own on Thursdays; the club secretary meets the bus.",
+        "She understands the risk and going matters to her a great deal.",
+    ),
+    (
+        "Cook his own meals on the gas cooker",
+        "He could leave the gas on or burn himself.",
+        "Cooking is what he loves; it keeps his days full and his confidence up.",
+        "A gas safety cut-off and a timer, rather than taking the cooker out.",
+        "He keeps cooking; a safety valve is fitted and his son checks on Sundays.",
+        "The cut-off deals with the worst danger and cooking matters to him.",
+    ),
+    (
+        "Manage her own money for the weekly shop",
+        "She could be taken advantage of, as happened last year.",
+        "Choosing and paying for her own shopping matters to her dignity.",
+        "A pre-paid card with a weekly limit, rather than someone else doing the shopping.",
+        "A pre-paid card with a weekly amount, topped up each Monday.",
+        "It keeps the choice with her and limits what could be lost.",
+    ),
+    (
+        "Walk the dog on his own in the park",
+        "He could fall on the wet paths or get lost if he is confused.",
+        "The walks are his exercise and his time out; the dog matters to him.",
+        "A phone with a location app, rather than walking only with family.",
+        "He walks the dog on his own in daylight, on the path he knows.",
+        "He knows the route well and the app means help can find him.",
+    ),
 )
 CAPACITY_NOTES = "Assessed as able to decide about everyday matters; larger decisions with help."
-SUPPORTED_BY = ("Her advocate from the local advocacy service, with easy read notes",
-                "His daughter, who knows how he likes things explained")
-CONFLICT_HANDLING = ("Met together with her advocate; her guardian agreed to try it for "
-                     "three months and review.")
+SUPPORTED_BY = (
+    "Her advocate from the local advocacy service, with easy read notes",
+    "His daughter, who knows how he likes things explained",
+)
+CONFLICT_HANDLING = (
+    "Met together with her advocate; her guardian agreed to try it for three months and review."
+)
 GUARDIAN_VIEW = "I am worried about it and would rather things stayed as they are for now."
-PERSON_RISK_VIEW = ("I've done this for years. I'm not giving it up.",
-                    "It's my life. I know the risks and I want to do it.",
-                    "I'll be careful. I just want to be able to do it myself.")
-FAMILY_RISK_VIEW = ("I worry, but I can see how much it means to her.",
-                    "I'd rather he did it with someone, but I'll go along with it.")
+PERSON_RISK_VIEW = (
+    "I've done this for years. I'm not giving it up.",
+    "It's my life. I know the risks and I want to do it.",
+    "I'll be careful. I just want to be able to do it myself.",
+)
+FAMILY_RISK_VIEW = (
+    "I worry, but I can see how much it means to her.",
+    "I'd rather he did it with someone, but I'll go along with it.",
+)
 WORKER_RISK_VIEW = "The plan is proportionate; the benefits outweigh the risks."
 AGREED_TO_PERSON = "Carry the phone and ring if something goes wrong."
 AGREED_TO_FAMILY = "Phone in the evening to check all is well."
 AGREED_TO_WORKER = "Look at it again at the review, or sooner if anything changes."
 
 EVIDENCE = {
-    "not_yet": ("Not yet. The first weeks went on getting the equipment and the lift sorted.",
-                "Nothing has changed yet; the support only started last month."),
-    "partly": ("Getting there: managed it twice this month, both times with family.",
-               "Some weeks yes, some weeks no. The good weeks are the ones with a lift."),
-    "achieved": ("Done: every week for the last two months, and plans it without help now.",
-                 "Achieved. Has kept it up since the spring without any help."),
-    "not_relevant": ("Things have changed since the plan was made; this no longer fits.",
-                     "Moved house, so this is not what matters now."),
+    "not_yet": (
+        "Not yet. The first weeks went on getting the equipment and the lift sorted.",
+        "Nothing has changed yet; the support only started last month.",
+    ),
+    "partly": (
+        "Getting there: managed it twice this month, both times with family.",
+        "Some weeks yes, some weeks no. The good weeks are the ones with a lift.",
+    ),
+    "achieved": (
+        "Done: every week for the last two months, and plans it without help now.",
+        "Achieved. Has kept it up since the spring without any help.",
+    ),
+    "not_relevant": (
+        "Things have changed since the plan was made; this no longer fits.",
+        "Moved house, so this is not what matters now.",
+    ),
 }
 THEIR_WORDS = {
     "not_yet": "It hasn't happened yet, but I'm not giving up.",
@@ -247,10 +339,14 @@ LEARNED = (
     "Small steps worked better than big changes. Having the week written down helped.",
     "The person's own idea worked best. Paid support mattered less than we expected.",
 )
-SOLUTION_CHANGE = ("Moving it to the afternoons, which suit better.",
-                   "Fewer hours now the group covers Tuesdays.")
-SOLUTION_STOP = ("It did not suit: the times clashed with the club.",
-                 "No longer needed now family help on those days.")
+SOLUTION_CHANGE = (
+    "Moving it to the afternoons, which suit better.",
+    "Fewer hours now the group covers Tuesdays.",
+)
+SOLUTION_STOP = (
+    "It did not suit: the times clashed with the club.",
+    "No longer needed now family help on those days.",
+)
 REWRITE_BASELINE = "At the moment this happens rarely"
 RATINGS = (Rating.NOT_YET, Rating.PARTLY, Rating.ACHIEVED, Rating.NO_LONGER_RELEVANT)
 # At the first, second and third review: more progress as time goes on.
@@ -307,47 +403,193 @@ class PersonInfo:
 BASE = ["id", "created_at", "updated_at", "version"]
 COLUMNS: dict[type, list[str]] = {
     ReviewSchedule: [*BASE, "person", "next_review_on", "set_by"],
-    Review: [*BASE, "person", "held_on", "conducted_by", "what_learned", "status",
-             "completed_at", "next_review_on"],
-    OutcomeReview: [*BASE, "review", "outcome", "person", "new_measure_value", "rating",
-                    "evidence", "decision", "new_outcome", "recorded_by"],
-    PersonView: ["id", "at", "review", "outcome", "person", "rating", "in_their_words",
-                 "whose_words", "speaker_name", "recorded_by"],
+    Review: [
+        *BASE,
+        "person",
+        "held_on",
+        "conducted_by",
+        "what_learned",
+        "status",
+        "completed_at",
+        "next_review_on",
+    ],
+    OutcomeReview: [
+        *BASE,
+        "review",
+        "outcome",
+        "person",
+        "new_measure_value",
+        "rating",
+        "evidence",
+        "decision",
+        "new_outcome",
+        "recorded_by",
+    ],
+    PersonView: [
+        "id",
+        "at",
+        "review",
+        "outcome",
+        "person",
+        "rating",
+        "in_their_words",
+        "whose_words",
+        "speaker_name",
+        "recorded_by",
+    ],
     SolutionReview: [*BASE, "review", "solution", "person", "decision", "why", "recorded_by"],
-    SdsChoice: [*BASE, "person", "conversation", "chosen_option", "chosen_on", "reasons",
-                "recorded_by"],
-    OptionExplanation: ["id", "created_at", "updated_at", "choice", "person", "option",
-                        "explained", "in_conversation", "by_leaflet", "by_easy_read",
-                        "with_advocate", "other_way", "explained_on"],
+    SdsChoice: [
+        *BASE,
+        "person",
+        "conversation",
+        "chosen_option",
+        "chosen_on",
+        "reasons",
+        "recorded_by",
+    ],
+    OptionExplanation: [
+        "id",
+        "created_at",
+        "updated_at",
+        "choice",
+        "person",
+        "option",
+        "explained",
+        "in_conversation",
+        "by_leaflet",
+        "by_easy_read",
+        "with_advocate",
+        "other_way",
+        "explained_on",
+    ],
     MixPart: ["id", "created_at", "updated_at", "choice", "person", "solution", "option"],
-    IndicativeBudget: ["id", "at", "person", "amount", "period", "told_on", "how_told",
-                       "notes", "recorded_by"],
-    BudgetRequest: [*BASE, "person", "status", "start_date", "end_date", "case_for_request",
-                    "total_per_year", "contribution", "contribution_period",
-                    "contribution_note", "requested_by", "submitted_at", "referred_at",
-                    "decided_at"],
-    BudgetLine: ["id", "created_at", "updated_at", "request", "person", "position",
-                 "description", "outcome", "solution", "amount", "period", "amount_per_year"],
-    BudgetRequestEvent: ["id", "at", "request", "person", "kind", "decision", "actor",
-                         "actor_name", "actor_role", "reasons", "reasons_for_person",
-                         "total_per_year", "limit_applied"],
-    UnmetNeed: [*BASE, "person", "need", "category", "outcome", "reason", "reason_other",
-                "alternative_offered", "identified_on", "met_on", "how_met", "recorded_by"],
-    FirstChoiceNotDelivered: [*BASE, "person", "first_choice", "why", "alternative_offered",
-                              "alternative_option", "alternative_accepted",
-                              "plan_to_meet_need", "unmet_need", "recorded_by"],
-    Decision: ["id", "at", "person", "about", "summary", "reasons", "decided_on", "decided_by",
-               "budget_request", "recorded_by"],
+    IndicativeBudget: [
+        "id",
+        "at",
+        "person",
+        "amount",
+        "period",
+        "told_on",
+        "how_told",
+        "notes",
+        "recorded_by",
+    ],
+    BudgetRequest: [
+        *BASE,
+        "person",
+        "status",
+        "start_date",
+        "end_date",
+        "case_for_request",
+        "total_per_year",
+        "contribution",
+        "contribution_period",
+        "contribution_note",
+        "requested_by",
+        "submitted_at",
+        "referred_at",
+        "decided_at",
+    ],
+    BudgetLine: [
+        "id",
+        "created_at",
+        "updated_at",
+        "request",
+        "person",
+        "position",
+        "description",
+        "outcome",
+        "solution",
+        "amount",
+        "period",
+        "amount_per_year",
+    ],
+    BudgetRequestEvent: [
+        "id",
+        "at",
+        "request",
+        "person",
+        "kind",
+        "decision",
+        "actor",
+        "actor_name",
+        "actor_role",
+        "reasons",
+        "reasons_for_person",
+        "total_per_year",
+        "limit_applied",
+    ],
+    UnmetNeed: [
+        *BASE,
+        "person",
+        "need",
+        "category",
+        "outcome",
+        "reason",
+        "reason_other",
+        "alternative_offered",
+        "identified_on",
+        "met_on",
+        "how_met",
+        "recorded_by",
+    ],
+    FirstChoiceNotDelivered: [
+        *BASE,
+        "person",
+        "first_choice",
+        "why",
+        "alternative_offered",
+        "alternative_option",
+        "alternative_accepted",
+        "plan_to_meet_need",
+        "unmet_need",
+        "recorded_by",
+    ],
+    Decision: [
+        "id",
+        "at",
+        "person",
+        "about",
+        "summary",
+        "reasons",
+        "decided_on",
+        "decided_by",
+        "budget_request",
+        "recorded_by",
+    ],
     DecisionSharing: ["id", "at", "decision", "person", "shared_on", "how", "recorded_by"],
-    RiskEnablement: [*BASE, "person", "outcome", "solution", "activity", "could_go_wrong",
-                     "good_it_brings", "least_restrictive", "decision", "reasons",
-                     "decided_on", "review_on", "capacity_in_question", "capacity_notes",
-                     "decision_supported_by", "views_conflict", "conflict_handling",
-                     "recorded_by"],
-    RiskAgreement: ["id", "at", "risk", "person", "name", "role", "agreed_to", "agreed_on",
-                    "recorded_by"],
-    RiskView: ["id", "at", "risk", "person", "whose", "name", "view", "given_on",
-               "recorded_by"],
+    RiskEnablement: [
+        *BASE,
+        "person",
+        "outcome",
+        "solution",
+        "activity",
+        "could_go_wrong",
+        "good_it_brings",
+        "least_restrictive",
+        "decision",
+        "reasons",
+        "decided_on",
+        "review_on",
+        "capacity_in_question",
+        "capacity_notes",
+        "decision_supported_by",
+        "views_conflict",
+        "conflict_handling",
+        "recorded_by",
+    ],
+    RiskAgreement: [
+        "id",
+        "at",
+        "risk",
+        "person",
+        "name",
+        "role",
+        "agreed_to",
+        "agreed_on",
+        "recorded_by",
+    ],
+    RiskView: ["id", "at", "risk", "person", "whose", "name", "view", "given_on", "recorded_by"],
 }
 MODELS = tuple(COLUMNS)
 
@@ -391,10 +633,22 @@ class Casework:
 
     def log(self, at, actor, pid, what: str, *, change: bool, reason: str = "Allocated worker"):
         full, username, role = self.ctx.users[actor]
-        self.rows[AccessLog].append((
-            det_uuid(self.rng), at, actor, f"{full} ({username})", role,
-            "change" if change else "view", pid, what, "POST" if change else "GET", reason,
-            False, None))
+        self.rows[AccessLog].append(
+            (
+                det_uuid(self.rng),
+                at,
+                actor,
+                f"{full} ({username})",
+                role,
+                "change" if change else "view",
+                pid,
+                what,
+                "POST" if change else "GET",
+                reason,
+                False,
+                None,
+            )
+        )
 
     def label(self, actor) -> str:
         """As sds.services._actor_label: "Name (Role)"."""
@@ -441,19 +695,22 @@ class Casework:
             finished_at = self.review(p, number, held, due)
             last_held, held_count = held, held_count + 1
         if due <= today + datetime.timedelta(days=21) and rng.random() < 0.3:
-            held = max(today - datetime.timedelta(days=rng.randrange(0, 8)),
-                       (last_held or p.first_held) + DAY)
+            held = max(
+                today - datetime.timedelta(days=rng.randrange(0, 8)),
+                (last_held or p.first_held) + DAY,
+            )
             if held <= today and self.open_outcomes(p, held):
                 self.draft_review(p, held)
-        self.rows[ReviewSchedule].append((
-            det_uuid(rng), planned_at, finished_at, 1 + held_count, p.id, due,
-            p.worker))
+        self.rows[ReviewSchedule].append(
+            (det_uuid(rng), planned_at, finished_at, 1 + held_count, p.id, due, p.worker)
+        )
 
     def open_outcomes(self, p: PersonInfo, held: datetime.date) -> list[OutcomeInfo]:
         return [o for o in p.outcomes if o.status == OutcomeStatus.OPEN and o.opened < held]
 
-    def review(self, p: PersonInfo, number: int, held: datetime.date,
-               next_on: datetime.date) -> datetime.datetime:
+    def review(
+        self, p: PersonInfo, number: int, held: datetime.date, next_on: datetime.date
+    ) -> datetime.datetime:
         """A finished review of every open outcome; returns when it was finished."""
         rng, rows, worker = self.rng, self.rows, p.worker
         review_id = det_uuid(rng)
@@ -463,7 +720,11 @@ class Casework:
             at = min(at + datetime.timedelta(minutes=rng.randrange(2, 12)), self.latest)
             rating = rng.choices(RATINGS, RATING_WEIGHTS[number])[0]
             r = rng.random()
-            keep, rewrite, close = OutcomeDecision.KEEP, OutcomeDecision.REWRITE, OutcomeDecision.CLOSE
+            keep, rewrite, close = (
+                OutcomeDecision.KEEP,
+                OutcomeDecision.REWRITE,
+                OutcomeDecision.CLOSE,
+            )
             if rating == Rating.ACHIEVED:
                 decision = close if r < 0.85 else keep
             elif rating == Rating.NO_LONGER_RELEVANT:
@@ -474,18 +735,47 @@ class Casework:
             if decision == rewrite:
                 new_id = self.rewrite(p, outcome, held, at)
             elif decision == close:
-                self.set_outcome_status(outcome, OutcomeStatus.ACHIEVED if rating == Rating.ACHIEVED
-                                        else OutcomeStatus.CLOSED, held, at)
-            rows[OutcomeReview].append((
-                det_uuid(rng), at, at, 1, review_id, outcome.id, p.id,
-                Decimal(rng.randrange(0, 6)) if rng.random() < 0.2 else None, rating,
-                rng.choice(EVIDENCE[rating]), decision, new_id, worker))
+                self.set_outcome_status(
+                    outcome,
+                    OutcomeStatus.ACHIEVED if rating == Rating.ACHIEVED else OutcomeStatus.CLOSED,
+                    held,
+                    at,
+                )
+            rows[OutcomeReview].append(
+                (
+                    det_uuid(rng),
+                    at,
+                    at,
+                    1,
+                    review_id,
+                    outcome.id,
+                    p.id,
+                    Decimal(rng.randrange(0, 6)) if rng.random() < 0.2 else None,
+                    rating,
+                    rng.choice(EVIDENCE[rating]),
+                    decision,
+                    new_id,
+                    worker,
+                )
+            )
             self.person_view(p, review_id, outcome.id, rating, at)
             self.solution_reviews(p, review_id, outcome, held, at)
         finished = min(at + datetime.timedelta(minutes=rng.randrange(5, 40)), self.latest)
-        rows[Review].append((
-            review_id, started, finished, 2, p.id, held, worker, rng.choice(LEARNED),
-            "completed", finished, next_on))
+        rows[Review].append(
+            (
+                review_id,
+                started,
+                finished,
+                2,
+                p.id,
+                held,
+                worker,
+                rng.choice(LEARNED),
+                "completed",
+                finished,
+                next_on,
+            )
+        )
         self.log(started, worker, p.id, "reviews:start", change=True)
         self.log(finished, worker, p.id, "reviews:finish", change=True)
         if rng.random() < 0.3:
@@ -502,12 +792,27 @@ class Casework:
         for outcome in outcomes[: rng.randrange(0, len(outcomes) + 1)]:
             at = min(at + datetime.timedelta(minutes=rng.randrange(2, 12)), self.latest)
             rating = rng.choice((Rating.NOT_YET, Rating.PARTLY, Rating.PARTLY, Rating.ACHIEVED))
-            rows[OutcomeReview].append((
-                det_uuid(rng), at, at, 1, review_id, outcome.id, p.id, None, rating,
-                rng.choice(EVIDENCE[rating]), OutcomeDecision.KEEP, None, worker))
+            rows[OutcomeReview].append(
+                (
+                    det_uuid(rng),
+                    at,
+                    at,
+                    1,
+                    review_id,
+                    outcome.id,
+                    p.id,
+                    None,
+                    rating,
+                    rng.choice(EVIDENCE[rating]),
+                    OutcomeDecision.KEEP,
+                    None,
+                    worker,
+                )
+            )
             self.person_view(p, review_id, outcome.id, rating, at)
-        rows[Review].append((review_id, started, at, 1, p.id, held, worker, "", "draft",
-                             None, None))
+        rows[Review].append(
+            (review_id, started, at, 1, p.id, held, worker, "", "draft", None, None)
+        )
         self.log(started, worker, p.id, "reviews:start", change=True)
         self.log(started + SECOND, worker, p.id, "reviews:detail", change=False)
 
@@ -520,8 +825,7 @@ class Casework:
             theirs = rating
         elif r < 0.9:  # they see it differently from the worker
             index = RATINGS.index(rating)
-            theirs = RATINGS[index - 1 if 0 < index < 3 and rng.random() < 0.6 else
-                             (index + 1) % 3]
+            theirs = RATINGS[index - 1 if 0 < index < 3 and rng.random() < 0.6 else (index + 1) % 3]
         else:
             theirs = ""
         r = rng.random()
@@ -531,12 +835,24 @@ class Casework:
         elif r < 0.25 and p.circle:
             name, relationship = rng.choice(p.circle)
             whose, speaker = "on_behalf", f"{name}, {relationship.lower()}"
-        self.rows[PersonView].append((
-            det_uuid(rng), at + SECOND, review_id, outcome_id, p.id, theirs,
-            THEIR_WORDS[theirs or rating], whose, speaker, p.worker))
+        self.rows[PersonView].append(
+            (
+                det_uuid(rng),
+                at + SECOND,
+                review_id,
+                outcome_id,
+                p.id,
+                theirs,
+                THEIR_WORDS[theirs or rating],
+                whose,
+                speaker,
+                p.worker,
+            )
+        )
 
-    def solution_reviews(self, p: PersonInfo, review_id, outcome: OutcomeInfo,
-                         held: datetime.date, at) -> None:
+    def solution_reviews(
+        self, p: PersonInfo, review_id, outcome: OutcomeInfo, held: datetime.date, at
+    ) -> None:
         rng = self.rng
         for solution in [s for s in outcome.solutions if s.status in CURRENT][:2]:
             if rng.random() < 0.4:  # not every solution is talked about at every review
@@ -549,23 +865,28 @@ class Casework:
             else:
                 decision, why = "stop", rng.choice(SOLUTION_STOP)
                 self.set_solution_status(solution, "stopped", held, at)
-            self.rows[SolutionReview].append((
-                det_uuid(rng), at, at, 1, review_id, solution.id, p.id, decision, why,
-                p.worker))
+            self.rows[SolutionReview].append(
+                (det_uuid(rng), at, at, 1, review_id, solution.id, p.id, decision, why, p.worker)
+            )
 
-    def set_outcome_status(self, outcome: OutcomeInfo, status: str, day: datetime.date,
-                           at) -> None:
+    def set_outcome_status(self, outcome: OutcomeInfo, status: str, day: datetime.date, at) -> None:
         outcome.status, outcome.closed = status, day
         old = self.rows[Outcome][outcome.row]
-        self.rows[Outcome][outcome.row] = (*old[:2], at, old[3] + 1, *old[4:12], status,
-                                           *old[13:])
+        self.rows[Outcome][outcome.row] = (*old[:2], at, old[3] + 1, *old[4:12], status, *old[13:])
 
-    def set_solution_status(self, solution: SolutionInfo, status: str, day: datetime.date,
-                            at) -> None:
+    def set_solution_status(
+        self, solution: SolutionInfo, status: str, day: datetime.date, at
+    ) -> None:
         solution.status, solution.stopped = status, day
         old = self.rows[Solution][solution.row]
-        self.rows[Solution][solution.row] = (*old[:2], at, old[3] + 1, *old[4:11], status,
-                                             *old[12:])
+        self.rows[Solution][solution.row] = (
+            *old[:2],
+            at,
+            old[3] + 1,
+            *old[4:11],
+            status,
+            *old[12:],
+        )
 
     def rewrite(self, p: PersonInfo, outcome: OutcomeInfo, held: datetime.date, at):
         """As outcomes.services.outcome_rewrite: a new outcome on the same positive change
@@ -574,24 +895,59 @@ class Casework:
         rng, rows = self.rng, self.rows
         text, codes = rng.choice(self.passing)
         if text == outcome.statement:
-            text, codes = self.passing[(self.passing.index((text, codes)) + 1)
-                                       % len(self.passing)]
+            text, codes = self.passing[(self.passing.index((text, codes)) + 1) % len(self.passing)]
         new_id = det_uuid(rng)
         target = held + datetime.timedelta(days=rng.choice((120, 150, 180)))
         measure = "Seen at review"
-        rows[Outcome].append((new_id, at, at, 1, p.id, outcome.conversation, outcome.change,
-                              text, REWRITE_BASELINE, measure, target, "", OutcomeStatus.OPEN,
-                              outcome.id, sorted(codes)))
-        rows[OutcomeWording].append((det_uuid(rng), at, at, new_id, 1, text, REWRITE_BASELINE,
-                                     measure, target, p.worker))
+        rows[Outcome].append(
+            (
+                new_id,
+                at,
+                at,
+                1,
+                p.id,
+                outcome.conversation,
+                outcome.change,
+                text,
+                REWRITE_BASELINE,
+                measure,
+                target,
+                "",
+                OutcomeStatus.OPEN,
+                outcome.id,
+                sorted(codes),
+            )
+        )
+        rows[OutcomeWording].append(
+            (det_uuid(rng), at, at, new_id, 1, text, REWRITE_BASELINE, measure, target, p.worker)
+        )
         for question in CheckQuestion:
-            rows[OutcomeCheckAnswer].append((
-                det_uuid(rng), at, at, 1, new_id, question.value,
-                rng.choice(("yes", "yes", "yes", "not_sure")), "", "", "", p.worker))
+            rows[OutcomeCheckAnswer].append(
+                (
+                    det_uuid(rng),
+                    at,
+                    at,
+                    1,
+                    new_id,
+                    question.value,
+                    rng.choice(("yes", "yes", "yes", "not_sure")),
+                    "",
+                    "",
+                    "",
+                    p.worker,
+                )
+            )
         self.set_outcome_status(outcome, "replaced", held, at)
-        p.outcomes.append(OutcomeInfo(
-            id=new_id, row=len(rows[Outcome]) - 1, conversation=outcome.conversation,
-            change=outcome.change, opened=held, statement=text))
+        p.outcomes.append(
+            OutcomeInfo(
+                id=new_id,
+                row=len(rows[Outcome]) - 1,
+                conversation=outcome.conversation,
+                change=outcome.change,
+                opened=held,
+                statement=text,
+            )
+        )
         return new_id
 
     # --- SDS options, budgets and decisions (SDS-1..SDS-5) -----------------------------------
@@ -600,17 +956,23 @@ class Casework:
         rng, rows, worker = self.rng, self.rows, p.worker
         if rng.random() >= 0.75:
             return
-        explained_on = self.upto_today(p.first_held + datetime.timedelta(
-            days=rng.randrange(0, 22)))
+        explained_on = self.upto_today(p.first_held + datetime.timedelta(days=rng.randrange(0, 22)))
         chosen = ""
         if rng.random() < 0.9:
             chosen = rng.choices(OPTIONS, (18, 17, 45, 20))[0]
-        chosen_on = (self.upto_today(explained_on + datetime.timedelta(
-            days=rng.randrange(0, 15))) if chosen else None)
+        chosen_on = (
+            self.upto_today(explained_on + datetime.timedelta(days=rng.randrange(0, 15)))
+            if chosen
+            else None
+        )
         # Option 4's parts: solutions in the plan then and now (as the page offers them).
-        mixable = [s for o in self.outcomes_open_on(p, chosen_on or explained_on)
-                   if o.status == OutcomeStatus.OPEN for s in o.solutions
-                   if s.status in CURRENT and (s.cost is not None or s.step in MIX_STEPS)]
+        mixable = [
+            s
+            for o in self.outcomes_open_on(p, chosen_on or explained_on)
+            if o.status == OutcomeStatus.OPEN
+            for s in o.solutions
+            if s.status in CURRENT and (s.cost is not None or s.step in MIX_STEPS)
+        ]
         if chosen == "option_4" and not mixable:
             chosen = "option_3"
         choice_id = det_uuid(rng)
@@ -621,19 +983,49 @@ class Casework:
         if chosen == "option_4":
             first = rng.randrange(3)
             for index, solution in enumerate(mixable[:4]):
-                mix.append((det_uuid(rng), updated, updated, choice_id, p.id, solution.id,
-                            ("option_1", "option_2", "option_3")[(first + index) % 3]))
-        rows[SdsChoice].append((
-            choice_id, created, updated, (1 if updated == created else 2) + bool(mix), p.id,
-            p.first_conversation, chosen, chosen_on, REASONS[chosen] if chosen else "",
-            worker))
+                mix.append(
+                    (
+                        det_uuid(rng),
+                        updated,
+                        updated,
+                        choice_id,
+                        p.id,
+                        solution.id,
+                        ("option_1", "option_2", "option_3")[(first + index) % 3],
+                    )
+                )
+        rows[SdsChoice].append(
+            (
+                choice_id,
+                created,
+                updated,
+                (1 if updated == created else 2) + bool(mix),
+                p.id,
+                p.first_conversation,
+                chosen,
+                chosen_on,
+                REASONS[chosen] if chosen else "",
+                worker,
+            )
+        )
         rows[MixPart].extend(mix)
         for option in OPTIONS:
             explained = option == chosen or rng.random() < 0.9
             ways = rng.choice(EXPLAINED_WAYS) if explained else (False,) * 4
-            rows[OptionExplanation].append((
-                det_uuid(rng), created, created, choice_id, p.id, option, explained, *ways,
-                "", explained_on if explained else None))
+            rows[OptionExplanation].append(
+                (
+                    det_uuid(rng),
+                    created,
+                    created,
+                    choice_id,
+                    p.id,
+                    option,
+                    explained,
+                    *ways,
+                    "",
+                    explained_on if explained else None,
+                )
+            )
         self.log(updated, worker, p.id, "sds:options", change=True)
         if mix:
             self.log(updated + SECOND, worker, p.id, "sds:mix", change=True)
@@ -642,10 +1034,10 @@ class Casework:
         if chosen and rng.random() < 0.12 and chosen in FIRST_CHOICE_WHY:
             self.first_choice_not_delivered(p, chosen, chosen_on)
         if chosen and rng.random() < 0.65:
-            submitted = self.upto_today(chosen_on + datetime.timedelta(
-                days=rng.randrange(3, 41)))
-            declined = self.budget_request(p, submitted) if self.outcomes_open_on(
-                p, submitted) else None
+            submitted = self.upto_today(chosen_on + datetime.timedelta(days=rng.randrange(3, 41)))
+            declined = (
+                self.budget_request(p, submitted) if self.outcomes_open_on(p, submitted) else None
+            )
             if declined is not None and rng.random() < 0.4:
                 self.unmet(p, "budget", declined)
         if rng.random() < 0.25:
@@ -653,31 +1045,45 @@ class Casework:
             day = self.upto_today(explained_on + datetime.timedelta(days=rng.randrange(0, 60)))
             at = self.stamp(day)
             full = self.ctx.users[worker][0]
-            self.decision(p, at, about, summary, reasons, day, f"{p.name} and {full}", None,
-                          worker)
+            self.decision(p, at, about, summary, reasons, day, f"{p.name} and {full}", None, worker)
             self.log(at, worker, p.id, "sds:decision_add", change=True)
 
     def indicative_budgets(self, p: PersonInfo, told_on: datetime.date) -> None:
         rng = self.rng
-        weekly = sum((s.cost for o in p.outcomes for s in o.solutions if s.cost is not None),
-                     Decimal("0.00"))
+        weekly = sum(
+            (s.cost for o in p.outcomes for s in o.solutions if s.cost is not None), Decimal("0.00")
+        )
         yearly = weekly * 52 if weekly else Decimal(rng.choice((3000, 6500, 9800, 14250)))
         amount = (yearly * Decimal(rng.choice(("0.9", "1.0", "1.1"))) / 50).quantize(
-            Decimal("1")) * 50
+            Decimal("1")
+        ) * 50
         amount = max(amount, Decimal(1200)).quantize(Decimal("0.01"))
         told = [(told_on, amount)]
         if rng.random() < 0.1:  # told a new figure later: a new row, never an edit
-            told.append((self.upto_today(told_on + datetime.timedelta(
-                days=rng.randrange(30, 200))), (amount * Decimal("1.15")).quantize(
-                Decimal("0.01"))))
+            told.append(
+                (
+                    self.upto_today(told_on + datetime.timedelta(days=rng.randrange(30, 200))),
+                    (amount * Decimal("1.15")).quantize(Decimal("0.01")),
+                )
+            )
         for index, (day, value) in enumerate(told):
             at = self.stamp(day)
             period = BudgetPeriod.YEAR
             if index == 0 and rng.random() < 0.15:
                 value, period = (value / 52).quantize(Decimal("0.01")), BudgetPeriod.WEEK
-            self.rows[IndicativeBudget].append((
-                det_uuid(rng), at, p.id, value, period, day, rng.choice(HOW_TOLD),
-                "Told that this is the likely amount whichever option is chosen.", p.worker))
+            self.rows[IndicativeBudget].append(
+                (
+                    det_uuid(rng),
+                    at,
+                    p.id,
+                    value,
+                    period,
+                    day,
+                    rng.choice(HOW_TOLD),
+                    "Told that this is the likely amount whichever option is chosen.",
+                    p.worker,
+                )
+            )
             self.log(at, p.worker, p.id, "sds:indicative_budget", change=True)
 
     def budget_lines(self, p: PersonInfo, day: datetime.date) -> list[tuple]:
@@ -694,8 +1100,15 @@ class Casework:
         if not lines or rng.random() < 0.4:
             what, amounts, period = rng.choice(EXTRA_LINES)
             outcome = rng.choice(outcomes)
-            lines.append((what, Decimal(rng.choice(amounts)), period,
-                          outcome.id if rng.random() < 0.8 else None, None))
+            lines.append(
+                (
+                    what,
+                    Decimal(rng.choice(amounts)),
+                    period,
+                    outcome.id if rng.random() < 0.8 else None,
+                    None,
+                )
+            )
         return lines
 
     def budget_request(self, p: PersonInfo, submitted: datetime.date):
@@ -706,12 +1119,26 @@ class Casework:
         request_id = det_uuid(rng)
         t0 = self.stamp(submitted)
         lines = self.budget_lines(p, submitted)
-        total = sum((per_year(amount, period) for _, amount, period, _, _ in lines),
-                    Decimal("0.00"))
+        total = sum(
+            (per_year(amount, period) for _, amount, period, _, _ in lines), Decimal("0.00")
+        )
         for position, (what, amount, period, outcome_id, solution_id) in enumerate(lines, 1):
-            rows[BudgetLine].append((
-                det_uuid(rng), t0, t0, request_id, p.id, position, what, outcome_id,
-                solution_id, amount, period, per_year(amount, period)))
+            rows[BudgetLine].append(
+                (
+                    det_uuid(rng),
+                    t0,
+                    t0,
+                    request_id,
+                    p.id,
+                    position,
+                    what,
+                    outcome_id,
+                    solution_id,
+                    amount,
+                    period,
+                    per_year(amount, period),
+                )
+            )
         contribution = Decimal("0.00")
         if rng.random() < 0.3:
             contribution = Decimal(rng.choice(("12.50", "27.80", "40.00")))
@@ -726,10 +1153,12 @@ class Casework:
         if to_panel:
             at = t0 + SECOND
             limit = self.leader_limit
-            why = ("No delegated limit is set for the team leader, so the decision panel "
-                   "decides." if limit is None else
-                   f"{format_money(total)} a year is more than the team leader's delegated "
-                   f"limit of {format_money(limit)}, so the decision panel decides.")
+            why = (
+                "No delegated limit is set for the team leader, so the decision panel decides."
+                if limit is None
+                else f"{format_money(total)} a year is more than the team leader's delegated "
+                f"limit of {format_money(limit)}, so the decision panel decides."
+            )
             events.append((at, EventKind.REFERRED, "", None, why, "", limit))
             status, referred_at = RequestStatus.AT_PANEL, at
         else:
@@ -737,82 +1166,166 @@ class Casework:
             # so the clock never changes what the stream gives to what comes after (#11).
             # The worker sent it, so the team leader decides: no one decides a request they
             # sent (four eyes, Std 8.2; sds.authority).
-            at = t0 + datetime.timedelta(days=rng.randrange(1, 21),
-                                         minutes=rng.randrange(30, 300))
+            at = t0 + datetime.timedelta(days=rng.randrange(1, 21), minutes=rng.randrange(30, 300))
             r = rng.random()
             approve = (rng.choice(APPROVE_REASONS), rng.choice(APPROVE_FOR_PERSON))
             decline = (rng.choice(DECLINE_REASONS), rng.choice(DECLINE_FOR_PERSON))
             refer = rng.choice(REFER_REASONS)
             if at <= self.latest:
-                self.log(at - datetime.timedelta(minutes=5), leader, p.id, "sds:request_detail",
-                         change=False, reason=LEADER_REASON)
-                self.log(at, leader, p.id, "sds:request_detail", change=True,
-                         reason=LEADER_REASON)
+                self.log(
+                    at - datetime.timedelta(minutes=5),
+                    leader,
+                    p.id,
+                    "sds:request_detail",
+                    change=False,
+                    reason=LEADER_REASON,
+                )
+                self.log(at, leader, p.id, "sds:request_detail", change=True, reason=LEADER_REASON)
                 limit = self.leader_limit
                 version += 1
                 if r < 0.75:
-                    events.append((at, EventKind.APPROVED, DecisionOutcome.APPROVED, leader, *approve,
-                                   limit))
+                    events.append(
+                        (at, EventKind.APPROVED, DecisionOutcome.APPROVED, leader, *approve, limit)
+                    )
                     status, decided_at = RequestStatus.APPROVED, at
                 elif r < 0.87:
-                    events.append((at, EventKind.DECLINED, DecisionOutcome.DECLINED, leader, *decline,
-                                   limit))
+                    events.append(
+                        (at, EventKind.DECLINED, DecisionOutcome.DECLINED, leader, *decline, limit)
+                    )
                     status, decided_at = RequestStatus.DECLINED, at
                 else:
                     events.append((at, EventKind.REFERRED, "", leader, refer, "", limit))
                     status, referred_at = RequestStatus.AT_PANEL, at
         if status == RequestStatus.AT_PANEL:
             panel = rng.choice(self.ctx.panel)
-            at = referred_at + datetime.timedelta(days=rng.randrange(5, 46),
-                                                  minutes=rng.randrange(30, 300))
+            at = referred_at + datetime.timedelta(
+                days=rng.randrange(5, 46), minutes=rng.randrange(30, 300)
+            )
             approved = rng.random() < 0.8
             reasons = rng.choice(APPROVE_REASONS[:2] if approved else DECLINE_REASONS)
             for_person = rng.choice(APPROVE_FOR_PERSON if approved else DECLINE_FOR_PERSON)
             if at <= self.latest:
-                self.log(at - datetime.timedelta(minutes=10), panel, p.id, "sds:panel_decide",
-                         change=False, reason=PANEL_REASON)
+                self.log(
+                    at - datetime.timedelta(minutes=10),
+                    panel,
+                    p.id,
+                    "sds:panel_decide",
+                    change=False,
+                    reason=PANEL_REASON,
+                )
                 self.log(at, panel, p.id, "sds:panel_decide", change=True, reason=PANEL_REASON)
-                events.append((at, EventKind.PANEL_DECIDED,
-                               DecisionOutcome.APPROVED if approved else DecisionOutcome.DECLINED,
-                               panel, reasons, for_person, None))
-                status, decided_at = (RequestStatus.APPROVED if approved
-                                       else RequestStatus.DECLINED), at
+                events.append(
+                    (
+                        at,
+                        EventKind.PANEL_DECIDED,
+                        DecisionOutcome.APPROVED if approved else DecisionOutcome.DECLINED,
+                        panel,
+                        reasons,
+                        for_person,
+                        None,
+                    )
+                )
+                status, decided_at = (
+                    (RequestStatus.APPROVED if approved else RequestStatus.DECLINED),
+                    at,
+                )
                 version += 1
         start = submitted + datetime.timedelta(days=rng.randrange(7, 29))
         updated = events[-1][0]
-        rows[BudgetRequest].append((
-            request_id, t0, updated, version, p.id, status, start,
-            start + datetime.timedelta(days=364) if rng.random() < 0.5 else None,
-            events[0][4], total, contribution, BudgetPeriod.WEEK,
-            "Assessed by the financial assessment team." if contribution else "", worker,
-            t0, referred_at, decided_at))
+        rows[BudgetRequest].append(
+            (
+                request_id,
+                t0,
+                updated,
+                version,
+                p.id,
+                status,
+                start,
+                start + datetime.timedelta(days=364) if rng.random() < 0.5 else None,
+                events[0][4],
+                total,
+                contribution,
+                BudgetPeriod.WEEK,
+                "Assessed by the financial assessment team." if contribution else "",
+                worker,
+                t0,
+                referred_at,
+                decided_at,
+            )
+        )
         for at, kind, decision, actor, reasons, for_person, limit in events:
-            rows[BudgetRequestEvent].append((
-                det_uuid(rng), at, request_id, p.id, kind, decision, actor,
-                self.label(actor) if actor else SYSTEM_NAME,
-                self.ctx.users[actor][2] if actor else "", reasons, for_person, total, limit))
+            rows[BudgetRequestEvent].append(
+                (
+                    det_uuid(rng),
+                    at,
+                    request_id,
+                    p.id,
+                    kind,
+                    decision,
+                    actor,
+                    self.label(actor) if actor else SYSTEM_NAME,
+                    self.ctx.users[actor][2] if actor else "",
+                    reasons,
+                    for_person,
+                    total,
+                    limit,
+                )
+            )
             if decision:
                 agreed = decision == DecisionOutcome.APPROVED
-                who = (f"Decision panel: {self.label(actor)}" if kind == EventKind.PANEL_DECIDED
-                       else self.label(actor))
+                who = (
+                    f"Decision panel: {self.label(actor)}"
+                    if kind == EventKind.PANEL_DECIDED
+                    else self.label(actor)
+                )
                 self.decision(
-                    p, at, "budget", f"Budget of {format_money(total)} a year "
-                    f"{'agreed' if agreed else 'not agreed'}", for_person, self.local_day(at),
-                    who, request_id, actor)
+                    p,
+                    at,
+                    "budget",
+                    f"Budget of {format_money(total)} a year "
+                    f"{'agreed' if agreed else 'not agreed'}",
+                    for_person,
+                    self.local_day(at),
+                    who,
+                    request_id,
+                    actor,
+                )
         return self.local_day(decided_at) if status == RequestStatus.DECLINED else None
 
-    def decision(self, p: PersonInfo, at, about, summary, reasons, day, decided_by,
-                 request_id, recorded_by) -> None:
+    def decision(
+        self, p: PersonInfo, at, about, summary, reasons, day, decided_by, request_id, recorded_by
+    ) -> None:
         """A decision the person sees (SDS-5), and usually when it was shared with them."""
         rng = self.rng
         decision_id = det_uuid(rng)
-        self.rows[Decision].append((decision_id, at, p.id, about, summary, reasons, day,
-                                    decided_by, request_id, recorded_by))
+        self.rows[Decision].append(
+            (
+                decision_id,
+                at,
+                p.id,
+                about,
+                summary,
+                reasons,
+                day,
+                decided_by,
+                request_id,
+                recorded_by,
+            )
+        )
         if rng.random() < 0.75:
             shared_on = self.upto_today(day + datetime.timedelta(days=rng.randrange(0, 11)))
             shared_at = max(self.stamp(shared_on), at + SECOND)
-            self.rows[DecisionSharing].append((det_uuid(rng), shared_at, decision_id, p.id,
-                                               shared_on, rng.choice(HOW_TOLD), p.worker))
+            self.rows[DecisionSharing].append(
+                (
+                    det_uuid(rng),
+                    shared_at,
+                    decision_id,
+                    p.id,
+                    shared_on,
+                    rng.choice(HOW_TOLD),
+                    p.worker,
+                )
+            )
             self.log(shared_at, p.worker, p.id, "sds:decision_shared", change=True)
 
     # --- Unmet need (UN-1) and first choice not delivered (SDS-2) ---------------------------
@@ -824,9 +1337,16 @@ class Casework:
         candidates = self.outcomes_open_on(p, day)
         return self.rng.choice(candidates) if candidates else None
 
-    def unmet(self, p: PersonInfo, reason: str, identified: datetime.date, *,
-              need: tuple | None = None, alternative: str | None = None,
-              met_chance: float = 0.35):
+    def unmet(
+        self,
+        p: PersonInfo,
+        reason: str,
+        identified: datetime.date,
+        *,
+        need: tuple | None = None,
+        alternative: str | None = None,
+        met_chance: float = 0.35,
+    ):
         """One unmet need; returns its id."""
         rng, worker = self.rng, p.worker
         category, text, offered, how = need or rng.choice(UNMET[reason])
@@ -843,11 +1363,25 @@ class Casework:
                 updated = max(met_at, created)
                 self.log(updated, worker, p.id, "sds:unmet_need_met", change=True)
         unmet_id = det_uuid(rng)
-        self.rows[UnmetNeed].append((
-            unmet_id, created, updated, version, p.id, text, category,
-            outcome.id if outcome else None, reason,
-            rng.choice(OTHER_REASON) if reason == "other" else "", offered, identified, met_on,
-            how_met, worker))
+        self.rows[UnmetNeed].append(
+            (
+                unmet_id,
+                created,
+                updated,
+                version,
+                p.id,
+                text,
+                category,
+                outcome.id if outcome else None,
+                reason,
+                rng.choice(OTHER_REASON) if reason == "other" else "",
+                offered,
+                identified,
+                met_on,
+                how_met,
+                worker,
+            )
+        )
         if reason != "first_choice":
             self.log(created, worker, p.id, "sds:unmet_need_add", change=True)
         return unmet_id, created
@@ -861,31 +1395,62 @@ class Casework:
             identified = p.first_held + datetime.timedelta(days=rng.randrange(0, span + 1))
             self.unmet(p, rng.choice(UNMET_REASONS), identified)
 
-    def first_choice_not_delivered(self, p: PersonInfo, chosen: str,
-                                   chosen_on: datetime.date) -> None:
+    def first_choice_not_delivered(
+        self, p: PersonInfo, chosen: str, chosen_on: datetime.date
+    ) -> None:
         rng, worker = self.rng, p.worker
         identified = self.upto_today(chosen_on + datetime.timedelta(days=rng.randrange(0, 31)))
         alternative = rng.choice(FIRST_CHOICE_ALTERNATIVE)
         category, need = rng.choice(FIRST_CHOICE_NEEDS)
-        unmet_id, created = self.unmet(p, "first_choice", identified,
-                                       need=(category, need, "", "A personal assistant found "
-                                             "through the local PA network."),
-                                       alternative=alternative, met_chance=0.3)
+        unmet_id, created = self.unmet(
+            p,
+            "first_choice",
+            identified,
+            need=(category, need, "", "A personal assistant found through the local PA network."),
+            alternative=alternative,
+            met_chance=0.3,
+        )
         accepted = rng.choices(("yes", "no", "undecided"), (50, 15, 35))[0]
         updated, version = created, 1
         if accepted != "undecided":
-            updated = max(self.stamp(self.upto_today(identified + datetime.timedelta(
-                days=rng.randrange(1, 15)))), created + SECOND)
+            updated = max(
+                self.stamp(
+                    self.upto_today(identified + datetime.timedelta(days=rng.randrange(1, 15)))
+                ),
+                created + SECOND,
+            )
             version = 2
         why = FIRST_CHOICE_WHY[chosen]
-        self.rows[FirstChoiceNotDelivered].append((
-            det_uuid(rng), created, updated, version, p.id, chosen, why, alternative,
-            "option_3", accepted, rng.choice(FIRST_CHOICE_PLAN), unmet_id, worker))
+        self.rows[FirstChoiceNotDelivered].append(
+            (
+                det_uuid(rng),
+                created,
+                updated,
+                version,
+                p.id,
+                chosen,
+                why,
+                alternative,
+                "option_3",
+                accepted,
+                rng.choice(FIRST_CHOICE_PLAN),
+                unmet_id,
+                worker,
+            )
+        )
         self.log(created, worker, p.id, "sds:first_choice", change=True)
-        self.decision(p, created + SECOND, "choices",
-                      f"Their first choice ({OPTION_LABEL[chosen]}) cannot be delivered at the "
-                      f"moment. Offered instead: {alternative}", why, identified,
-                      self.label(worker), None, worker)
+        self.decision(
+            p,
+            created + SECOND,
+            "choices",
+            f"Their first choice ({OPTION_LABEL[chosen]}) cannot be delivered at the "
+            f"moment. Offered instead: {alternative}",
+            why,
+            identified,
+            self.label(worker),
+            None,
+            worker,
+        )
 
     # --- Risk enablement (RISK-1, RISK-2) ------------------------------------------------------
 
@@ -895,7 +1460,8 @@ class Casework:
             return
         for number in range(2 if rng.random() < 0.15 else 1):
             activity, wrong, good, least, decided, reasons = RISKS[
-                (rng.randrange(len(RISKS)) + number) % len(RISKS)]
+                (rng.randrange(len(RISKS)) + number) % len(RISKS)
+            ]
             day = self.upto_today(p.first_held + datetime.timedelta(days=rng.randrange(7, 61)))
             outcome = self.outcome_open_on(p, day)
             if outcome is None:
@@ -906,17 +1472,37 @@ class Casework:
             undecided = rng.random() < 0.1
             capacity = rng.choices(("no", "yes", "not_sure"), (80, 10, 10))[0]
             conflict = capacity == "yes" and rng.random() < 0.5
-            review_on = (day + datetime.timedelta(days=rng.randrange(60, 181))
-                         if not undecided and rng.random() < 0.8 else None)
+            review_on = (
+                day + datetime.timedelta(days=rng.randrange(60, 181))
+                if not undecided and rng.random() < 0.8
+                else None
+            )
             risk_id = det_uuid(rng)
-            rows[RiskEnablement].append((
-                risk_id, created, created, 1, p.id, outcome.id,
-                solution.id if solution else None, activity, wrong, good, least,
-                "" if undecided else decided, "" if undecided else reasons,
-                None if undecided else day, review_on, capacity,
-                CAPACITY_NOTES if capacity != "no" else "",
-                rng.choice(SUPPORTED_BY) if capacity != "no" else "", conflict,
-                CONFLICT_HANDLING if conflict else "", worker))
+            rows[RiskEnablement].append(
+                (
+                    risk_id,
+                    created,
+                    created,
+                    1,
+                    p.id,
+                    outcome.id,
+                    solution.id if solution else None,
+                    activity,
+                    wrong,
+                    good,
+                    least,
+                    "" if undecided else decided,
+                    "" if undecided else reasons,
+                    None if undecided else day,
+                    review_on,
+                    capacity,
+                    CAPACITY_NOTES if capacity != "no" else "",
+                    rng.choice(SUPPORTED_BY) if capacity != "no" else "",
+                    conflict,
+                    CONFLICT_HANDLING if conflict else "",
+                    worker,
+                )
+            )
             self.log(created, worker, p.id, "risk:add", change=True)
             at = created
             if not undecided:
@@ -925,25 +1511,33 @@ class Casework:
                     name, relationship = rng.choice(p.circle)
                     agreements.append((name, relationship, AGREED_TO_FAMILY))
                 if rng.random() < 0.4:
-                    agreements.append((self.ctx.users[worker][0], "Social worker",
-                                       AGREED_TO_WORKER))
+                    agreements.append(
+                        (self.ctx.users[worker][0], "Social worker", AGREED_TO_WORKER)
+                    )
                 for name, role, agreed_to in agreements:
                     at += SECOND
-                    rows[RiskAgreement].append((det_uuid(rng), at, risk_id, p.id, name, role,
-                                                agreed_to, day, worker))
+                    rows[RiskAgreement].append(
+                        (det_uuid(rng), at, risk_id, p.id, name, role, agreed_to, day, worker)
+                    )
             views = []
             if rng.random() < 0.8:
                 views.append(("person", p.name, rng.choice(PERSON_RISK_VIEW)))
             if conflict:
-                views.append(("guardian", f"{rng.choice(('R.', 'M.', 'J.'))} "
-                              f"{p.name.split()[-1]}", GUARDIAN_VIEW))
+                views.append(
+                    (
+                        "guardian",
+                        f"{rng.choice(('R.', 'M.', 'J.'))} {p.name.split()[-1]}",
+                        GUARDIAN_VIEW,
+                    )
+                )
             if p.circle and rng.random() < 0.4:
                 views.append(("family", rng.choice(p.circle)[0], rng.choice(FAMILY_RISK_VIEW)))
             if rng.random() < 0.2:
                 views.append(("worker", self.ctx.users[worker][0], WORKER_RISK_VIEW))
             for whose, name, view in views:
                 at += SECOND
-                rows[RiskView].append((det_uuid(rng), at, risk_id, p.id, whose, name, view, day,
-                                       worker))
+                rows[RiskView].append(
+                    (det_uuid(rng), at, risk_id, p.id, whose, name, view, day, worker)
+                )
             if views:
                 self.log(at, worker, p.id, "risk:view_add", change=True)

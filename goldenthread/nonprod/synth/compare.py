@@ -19,10 +19,12 @@ def _fresh_ids(columns: list[str], rows: list[tuple]) -> list[tuple]:
     index = columns.index("id") if "id" in columns else None
     if index is None:
         return rows
-    return [(*row[:index], uuid.uuid4(), *row[index + 1:]) for row in rows]
+    return [(*row[:index], uuid.uuid4(), *row[index + 1 :]) for row in rows]
 
 
-def compare(model: type[models.Model], columns: list[str], rows: list[tuple]) -> tuple[float, float]:
+def compare(
+    model: type[models.Model], columns: list[str], rows: list[tuple]
+) -> tuple[float, float]:
     """Rows per second for (our writer, bulk_create) on copies of `rows`."""
     ours = _timed(lambda: BulkWriter().write(model, columns, _fresh_ids(columns, rows)))
     fields = [model._meta.get_field(c) for c in columns]

@@ -71,43 +71,99 @@ TEAMS_PER_PANEL_MEMBER = 10
 # the same figures as the demo.
 ROLE_LIMITS = {Role.PRACTITIONER: Decimal("8000.00"), Role.TEAM_LEADER: Decimal("35000.00")}
 
-FIRST = ("Jean Morag Isla Ailsa Fiona Mhairi Agnes Ewa Amira Priya Grace Chloe Sophie Eilidh "
-         "Margaret Ann Catherine Joan Iain Angus Calum Hamish Euan Tam Jamie Liam Ravi Kofi "
-         "Piotr David John Robert William James Andrew Thomas Hugh Alasdair Ruaridh").split()
-LAST = ("Macdonald Campbell Stewart Robertson Thomson Anderson Reid Murray Taylor Clark Ross "
-        "Young Mitchell Watson Morrison Paterson Fraser Kerr Scott Grant Hamilton Kowalski "
-        "Nowak Ahmed Khan Singh Okafor Mensah Boyle Docherty Gallacher Sinclair Munro").split()
-AREAS = ("Northfield Riverside Kirkton Easthaven Westburn Southmuir Hillhead Bridgend "
-         "Craigton Lochside Portsoy Glenview").split()
-RELATIONSHIPS = ("Daughter Son Wife Husband Neighbour Friend Brother Sister Niece Nephew "
-                 "Grandson Granddaughter").split()
-WHAT_MATTERS = ["Seeing my grandchildren", "Staying in my own home", "My garden",
-                "Going to church on Sundays", "Football with my friends", "My dog, Bess",
-                "Cooking my own meals", "Having my own money", "Music and singing",
-                "Getting out of the house every day"]
-WHERE_MATTERS = ["The bowling club", "The library", "My daughter's house", "The park",
-                 "The community café", "The swimming pool", "The mosque", "The allotment"]
-ASPIRATIONS = ["To get a paid job", "To go on holiday with my sister", "To live in my own flat",
-               "To sing in the choir again", "To learn to drive", "To go to college"]
-WORKING = ["My neighbour checks on me every day", "I manage my own medicines",
-           "I enjoy the lunch club", "My son visits at weekends", "I can get about the house"]
-NOT_WORKING = ["I can't get up the stairs since my fall", "I am lonely during the week",
-               "I can't carry my shopping home", "The bus steps are too high for me",
-               "My carer has no break", "I don't know how to apply for jobs",
-               "I can't manage the bath on my own"]
-STRENGTHS = ["Determined", "Good sense of humour", "Excellent cook", "Good with computers",
-             "Owns a car", "Lives near the shops"]
-CHANGES = ["Getting out more", "Being safe at home", "Having a break from caring",
-           "Starting work", "Doing my own shopping again", "Seeing friends again"]
+FIRST = (
+    "Jean Morag Isla Ailsa Fiona Mhairi Agnes Ewa Amira Priya Grace Chloe Sophie Eilidh "
+    "Margaret Ann Catherine Joan Iain Angus Calum Hamish Euan Tam Jamie Liam Ravi Kofi "
+    "Piotr David John Robert William James Andrew Thomas Hugh Alasdair Ruaridh"
+).split()
+LAST = (
+    "Macdonald Campbell Stewart Robertson Thomson Anderson Reid Murray Taylor Clark Ross "
+    "Young Mitchell Watson Morrison Paterson Fraser Kerr Scott Grant Hamilton Kowalski "
+    "Nowak Ahmed Khan Singh Okafor Mensah Boyle Docherty Gallacher Sinclair Munro"
+).split()
+AREAS = (
+    "Northfield Riverside Kirkton Easthaven Westburn Southmuir Hillhead Bridgend "
+    "Craigton Lochside Portsoy Glenview"
+).split()
+RELATIONSHIPS = (
+    "Daughter Son Wife Husband Neighbour Friend Brother Sister Niece Nephew Grandson Granddaughter"
+).split()
+WHAT_MATTERS = [
+    "Seeing my grandchildren",
+    "Staying in my own home",
+    "My garden",
+    "Going to church on Sundays",
+    "Football with my friends",
+    "My dog, Bess",
+    "Cooking my own meals",
+    "Having my own money",
+    "Music and singing",
+    "Getting out of the house every day",
+]
+WHERE_MATTERS = [
+    "The bowling club",
+    "The library",
+    "My daughter's house",
+    "The park",
+    "The community café",
+    "The swimming pool",
+    "The mosque",
+    "The allotment",
+]
+ASPIRATIONS = [
+    "To get a paid job",
+    "To go on holiday with my sister",
+    "To live in my own flat",
+    "To sing in the choir again",
+    "To learn to drive",
+    "To go to college",
+]
+WORKING = [
+    "My neighbour checks on me every day",
+    "I manage my own medicines",
+    "I enjoy the lunch club",
+    "My son visits at weekends",
+    "I can get about the house",
+]
+NOT_WORKING = [
+    "I can't get up the stairs since my fall",
+    "I am lonely during the week",
+    "I can't carry my shopping home",
+    "The bus steps are too high for me",
+    "My carer has no break",
+    "I don't know how to apply for jobs",
+    "I can't manage the bath on my own",
+]
+STRENGTHS = [
+    "Determined",
+    "Good sense of humour",
+    "Excellent cook",
+    "Good with computers",
+    "Owns a car",
+    "Lives near the shops",
+]
+CHANGES = [
+    "Getting out more",
+    "Being safe at home",
+    "Having a break from caring",
+    "Starting work",
+    "Doing my own shopping again",
+    "Seeing friends again",
+]
 PERSPECTIVES = ["person", "person", "family", "worker", "other"]
 SOLUTIONS = {
     SupportStep.YOURSELF: ["Practise the bus route with a friend", "Use a pill organiser"],
     SupportStep.TECHNOLOGY: ["Video calls on a tablet", "A reminder app on her phone"],
     SupportStep.EQUIPMENT: ["A perching stool in the kitchen", "A second stair rail"],
-    SupportStep.FAMILY_FRIENDS: ["Her daughter drives her on Thursdays",
-                                 "Neighbour checks in each morning"],
-    SupportStep.COMMUNITY: ["The Thursday lunch club", "A befriending volunteer",
-                            "The walking group"],
+    SupportStep.FAMILY_FRIENDS: [
+        "Her daughter drives her on Thursdays",
+        "Neighbour checks in each morning",
+    ],
+    SupportStep.COMMUNITY: [
+        "The Thursday lunch club",
+        "A befriending volunteer",
+        "The walking group",
+    ],
     SupportStep.SERVICES: ["Physiotherapy at the health centre", "Adult learning class"],
     SupportStep.SUPPORT: ["A personal assistant 4 hours a week", "Home support at mornings"],
 }
@@ -167,8 +223,23 @@ def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
 
     def user(username: str, role: str, team_id, job_title: str):
         user_id, first, last = det_uuid(rng), rng.choice(FIRST), rng.choice(LAST)
-        user_rows.append((user_id, password, False, username, first, last, "", False, True,
-                          joined, role, team_id, job_title))
+        user_rows.append(
+            (
+                user_id,
+                password,
+                False,
+                username,
+                first,
+                last,
+                "",
+                False,
+                True,
+                joined,
+                role,
+                team_id,
+                job_title,
+            )
+        )
         ctx.users[user_id] = (f"{first} {last}", username, role)
         return user_id
 
@@ -184,44 +255,113 @@ def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
                 worker_ids.append(user(username, Role.PRACTITIONER, team_id, "Social worker"))
         ctx.teams.append((team_id, area_id, worker_ids))
     for n in range(max(2, teams // TEAMS_PER_PANEL_MEMBER)):
-        ctx.panel.append(user(f"synth-panel-{n + 1:03d}", Role.PANEL_MEMBER, None,
-                              "Resource panel member"))
+        ctx.panel.append(
+            user(f"synth-panel-{n + 1:03d}", Role.PANEL_MEMBER, None, "Resource panel member")
+        )
     writer.write(Team, ["id", "name", "area"], team_rows)
-    writer.write(User, ["id", "password", "is_superuser", "username", "first_name", "last_name",
-                        "email", "is_staff", "is_active", "date_joined", "role", "team",
-                        "job_title", "session_generation"],
-                 [(*row, 0) for row in user_rows])
+    writer.write(
+        User,
+        [
+            "id",
+            "password",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "role",
+            "team",
+            "job_title",
+            "session_generation",
+        ],
+        [(*row, 0) for row in user_rows],
+    )
     # Casework access approved as data set-up, as the factories do (no random draw: the
     # rest of the data stays the same whatever the accounts app records).
-    writer.write(CaseworkAccess, [
-        "id", "user", "role", "team", "status", "reason", "granted_by", "granted_at",
-        "decided_by", "decided_at", "decision_note", "ended_by", "ended_at", "end_reason",
-    ], [
-        (uuid.uuid5(user_id, "casework-access"), user_id, row[10], row[11],
-         AccessStatus.APPROVED, DATA_SET_UP_REASON, None, joined, None, joined, "", None, None,
-         "")
-        for row in user_rows
-        for user_id in (row[0],)
-        if row[10] in (Role.PRACTITIONER, Role.TEAM_LEADER) and row[11] is not None
-    ])
+    writer.write(
+        CaseworkAccess,
+        [
+            "id",
+            "user",
+            "role",
+            "team",
+            "status",
+            "reason",
+            "granted_by",
+            "granted_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "ended_by",
+            "ended_at",
+            "end_reason",
+        ],
+        [
+            (
+                uuid.uuid5(user_id, "casework-access"),
+                user_id,
+                row[10],
+                row[11],
+                AccessStatus.APPROVED,
+                DATA_SET_UP_REASON,
+                None,
+                joined,
+                None,
+                joined,
+                "",
+                None,
+                None,
+                "",
+            )
+            for row in user_rows
+            for user_id in (row[0],)
+            if row[10] in (Role.PRACTITIONER, Role.TEAM_LEADER) and row[11] is not None
+        ],
+    )
     # Delegated limits for the roles (SDS-4), unless an administrator has set them already:
     # the synthetic approvals follow whatever limits the database holds.
     ctx.limits = dict(writer.role_limits())
-    missing = [(det_uuid(rng), ctx.now, ctx.now, role, None, amount,
-                "Synthetic data: the demo's limits")
-               for role, amount in ROLE_LIMITS.items() if role not in ctx.limits]
-    writer.write(DelegatedLimit, ["id", "created_at", "updated_at", "role", "user",
-                                  "amount_per_year", "note"], missing)
+    missing = [
+        (det_uuid(rng), ctx.now, ctx.now, role, None, amount, "Synthetic data: the demo's limits")
+        for role, amount in ROLE_LIMITS.items()
+        if role not in ctx.limits
+    ]
+    writer.write(
+        DelegatedLimit,
+        ["id", "created_at", "updated_at", "role", "user", "amount_per_year", "note"],
+        missing,
+    )
     for row in missing:
         ctx.limits[row[3]] = row[5]
 
 
 def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_chi: set) -> None:
     rng, today = ctx.rng, ctx.today
-    rows: dict[type, list] = {m: [] for m in (
-        Person, CircleMember, Allocation, Conversation, MattersItem, WhoMatters, Aspiration,
-        WorkingItem, Strength, PositiveChange, Outcome, OutcomeWording, OutcomeCheckAnswer,
-        AccessLog, Solution, StepExploration, *casework.MODELS)}
+    rows: dict[type, list] = {
+        m: []
+        for m in (
+            Person,
+            CircleMember,
+            Allocation,
+            Conversation,
+            MattersItem,
+            WhoMatters,
+            Aspiration,
+            WorkingItem,
+            Strength,
+            PositiveChange,
+            Outcome,
+            OutcomeWording,
+            OutcomeCheckAnswer,
+            AccessLog,
+            Solution,
+            StepExploration,
+            *casework.MODELS,
+        )
+    }
     later = Casework(ctx, rows)
     change_links: list[tuple] = []
     aspiration_links: list[tuple] = []
@@ -238,8 +378,22 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
         dob = today - datetime.timedelta(days=age_days)
         pid, created, _, _ = base(rng.randrange(30, 730))
         given, family = rng.choice(FIRST), rng.choice(LAST)
-        rows[Person].append((pid, created, created, 1, given, family, "",
-                             dob, _chi(ctx.stream("chi", n), dob, used_chi), "", area_id, team_id))
+        rows[Person].append(
+            (
+                pid,
+                created,
+                created,
+                1,
+                given,
+                family,
+                "",
+                dob,
+                _chi(ctx.stream("chi", n), dob, used_chi),
+                "",
+                area_id,
+                team_id,
+            )
+        )
         circle, circle_names = [], []
         for _ in range(rng.choice((1, 2, 2, 3, 4))):
             cid = det_uuid(rng)
@@ -247,26 +401,67 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             circle.append(cid)
             circle_names.append((name, rel))
-            rows[CircleMember].append((cid, created, created, 1, pid, name, rel,
-                                       rel in ("Daughter", "Son", "Wife", "Husband"), "", ""))
-        person = PersonInfo(id=pid, name=f"{given} {family}", team=team_id, worker=worker,
-                            first_conversation=None, first_held=today, circle=circle_names)
+            rows[CircleMember].append(
+                (
+                    cid,
+                    created,
+                    created,
+                    1,
+                    pid,
+                    name,
+                    rel,
+                    rel in ("Daughter", "Son", "Wife", "Husband"),
+                    "",
+                    "",
+                )
+            )
+        person = PersonInfo(
+            id=pid,
+            name=f"{given} {family}",
+            team=team_id,
+            worker=worker,
+            first_conversation=None,
+            first_held=today,
+            circle=circle_names,
+        )
         start_date = created.date()
-        rows[Allocation].append((det_uuid(rng), created, created, 1, pid, worker,
-                                 "Allocated worker", start_date, None))
+        rows[Allocation].append(
+            (det_uuid(rng), created, created, 1, pid, worker, "Allocated worker", start_date, None)
+        )
         if rng.random() < 0.15:
             other = worker_ids[(n + 1) % len(worker_ids)]
-            rows[Allocation].append((det_uuid(rng), created, created, 1, pid, other,
-                                     "Occupational therapist", start_date,
-                                     start_date + datetime.timedelta(days=60)))
+            rows[Allocation].append(
+                (
+                    det_uuid(rng),
+                    created,
+                    created,
+                    1,
+                    pid,
+                    other,
+                    "Occupational therapist",
+                    start_date,
+                    start_date + datetime.timedelta(days=60),
+                )
+            )
         for _ in range(rng.choice((1, 1, 2))):
             conv_id = det_uuid(rng)
             held = start_date + datetime.timedelta(days=rng.randrange(0, 20))
             held = min(held, today)
             at = created + datetime.timedelta(days=(held - start_date).days)
-            rows[Conversation].append((conv_id, at, at, 1, pid, held, "At home", True,
-                                       "I want to stay in my own home and see my friends.",
-                                       worker))
+            rows[Conversation].append(
+                (
+                    conv_id,
+                    at,
+                    at,
+                    1,
+                    pid,
+                    held,
+                    "At home",
+                    True,
+                    "I want to stay in my own home and see my friends.",
+                    worker,
+                )
+            )
             if person.first_conversation is None or held < person.first_held:
                 person.first_conversation, person.first_held = conv_id, held
 
@@ -291,79 +486,276 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                 oid = det_uuid(rng)
                 target = held + datetime.timedelta(days=rng.randrange(60, 365))
                 baseline = "" if "no_baseline" in codes else "At the moment this happens rarely"
-                outcome = OutcomeInfo(id=oid, row=len(rows[Outcome]), conversation=conv_id,
-                                      change=change, opened=held, statement=text)
+                outcome = OutcomeInfo(
+                    id=oid,
+                    row=len(rows[Outcome]),
+                    conversation=conv_id,
+                    change=change,
+                    opened=held,
+                    statement=text,
+                )
                 person.outcomes.append(outcome)
-                rows[Outcome].append((oid, at, at, 1, pid, conv_id, change, text, baseline,
-                                      "Seen at review", target, "", OutcomeStatus.OPEN, None, sorted(codes)))
-                rows[OutcomeWording].append((det_uuid(rng), at, at, oid, 1, text, baseline,
-                                             "Seen at review", target, worker))
+                rows[Outcome].append(
+                    (
+                        oid,
+                        at,
+                        at,
+                        1,
+                        pid,
+                        conv_id,
+                        change,
+                        text,
+                        baseline,
+                        "Seen at review",
+                        target,
+                        "",
+                        OutcomeStatus.OPEN,
+                        None,
+                        sorted(codes),
+                    )
+                )
+                rows[OutcomeWording].append(
+                    (
+                        det_uuid(rng),
+                        at,
+                        at,
+                        oid,
+                        1,
+                        text,
+                        baseline,
+                        "Seen at review",
+                        target,
+                        worker,
+                    )
+                )
                 for step in rng.sample(STEP_ORDER, rng.choice((1, 2, 3))):
                     paid = step in (SupportStep.SUPPORT, SupportStep.SERVICES)
                     cost = money(rng.uniform(20, 400)) if paid and rng.random() < 0.7 else None
                     sid, what = det_uuid(rng), rng.choice(SOLUTIONS[step])
-                    status = rng.choice((SolutionStatus.AGREED, SolutionStatus.IN_PLACE,
-                                         SolutionStatus.IDEA))
-                    outcome.solutions.append(SolutionInfo(
-                        id=sid, row=len(rows[Solution]), step=step.value, cost=cost,
-                        status=status.value, what=what))
-                    rows[Solution].append((
-                        sid, at, at, 1, pid, oid, step, what, "", cost,
-                        CostPeriod.WEEK if cost is not None else "", status, None, ""))
-                    rows[StepExploration].append((det_uuid(rng), at, at, 1, pid, oid, step,
-                                                  ExplorationState.EXPLORED, "", worker))
+                    status = rng.choice(
+                        (SolutionStatus.AGREED, SolutionStatus.IN_PLACE, SolutionStatus.IDEA)
+                    )
+                    outcome.solutions.append(
+                        SolutionInfo(
+                            id=sid,
+                            row=len(rows[Solution]),
+                            step=step.value,
+                            cost=cost,
+                            status=status.value,
+                            what=what,
+                        )
+                    )
+                    rows[Solution].append(
+                        (
+                            sid,
+                            at,
+                            at,
+                            1,
+                            pid,
+                            oid,
+                            step,
+                            what,
+                            "",
+                            cost,
+                            CostPeriod.WEEK if cost is not None else "",
+                            status,
+                            None,
+                            "",
+                        )
+                    )
+                    rows[StepExploration].append(
+                        (
+                            det_uuid(rng),
+                            at,
+                            at,
+                            1,
+                            pid,
+                            oid,
+                            step,
+                            ExplorationState.EXPLORED,
+                            "",
+                            worker,
+                        )
+                    )
                 if rng.random() < 0.3:
-                    rows[StepExploration].append((
-                        det_uuid(rng), at, at, 1, pid, oid, "nothing", "", "", worker))
+                    rows[StepExploration].append(
+                        (det_uuid(rng), at, at, 1, pid, oid, "nothing", "", "", worker)
+                    )
                 for question in CheckQuestion:
-                    rows[OutcomeCheckAnswer].append((
-                        det_uuid(rng), at, at, 1, oid, question.value,
-                        rng.choice(("yes", "yes", "no", "not_sure")), "", "", "", worker))
+                    rows[OutcomeCheckAnswer].append(
+                        (
+                            det_uuid(rng),
+                            at,
+                            at,
+                            1,
+                            oid,
+                            question.value,
+                            rng.choice(("yes", "yes", "no", "not_sure")),
+                            "",
+                            "",
+                            "",
+                            worker,
+                        )
+                    )
         # The access log those activities would create: a handful of reads and changes.
         full, username, _ = ctx.users[worker]
         for _ in range(rng.randrange(3, 9)):
             at = _ts(ctx, rng.randrange(0, (today - start_date).days + 1))
             action = rng.choice(("view", "view", "change"))
-            rows[AccessLog].append((det_uuid(rng), at, worker, f"{full} ({username})",
-                                    Role.PRACTITIONER, action, pid,
-                                    "people:detail" if action == "view" else "people:edit",
-                                    "GET" if action == "view" else "POST", "Allocated worker",
-                                    False, None))
+            rows[AccessLog].append(
+                (
+                    det_uuid(rng),
+                    at,
+                    worker,
+                    f"{full} ({username})",
+                    Role.PRACTITIONER,
+                    action,
+                    pid,
+                    "people:detail" if action == "view" else "people:edit",
+                    "GET" if action == "view" else "POST",
+                    "Allocated worker",
+                    False,
+                    None,
+                )
+            )
         # What happened next: reviews, SDS choices and budgets, unmet need, risks.
         later.person(person, n)
-    writer.write(Person, ["id", "created_at", "updated_at", "version", "given_name",
-                          "family_name", "preferred_name", "date_of_birth", "chi_number",
-                          "communication_needs", "area", "team"], rows[Person])
+    writer.write(
+        Person,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "chi_number",
+            "communication_needs",
+            "area",
+            "team",
+        ],
+        rows[Person],
+    )
     step = ["id", "created_at", "updated_at", "version", "person", "conversation", "text"]
-    writer.write(CircleMember, ["id", "created_at", "updated_at", "version", "person", "name",
-                                "relationship", "is_unpaid_carer", "contact", "notes"],
-                 rows[CircleMember])
-    writer.write(Allocation, ["id", "created_at", "updated_at", "version", "person", "worker",
-                              "description", "start_date", "end_date"], rows[Allocation])
-    writer.write(Conversation, ["id", "created_at", "updated_at", "version", "person",
-                                "held_on", "place", "person_took_part", "narrative",
-                                "recorded_by"], rows[Conversation])
+    writer.write(
+        CircleMember,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "person",
+            "name",
+            "relationship",
+            "is_unpaid_carer",
+            "contact",
+            "notes",
+        ],
+        rows[CircleMember],
+    )
+    writer.write(
+        Allocation,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "person",
+            "worker",
+            "description",
+            "start_date",
+            "end_date",
+        ],
+        rows[Allocation],
+    )
+    writer.write(
+        Conversation,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "person",
+            "held_on",
+            "place",
+            "person_took_part",
+            "narrative",
+            "recorded_by",
+        ],
+        rows[Conversation],
+    )
     writer.write(MattersItem, [*step, "kind"], rows[MattersItem])
     writer.write(WhoMatters, [*step, "circle_member"], rows[WhoMatters])
     writer.write(Aspiration, step, rows[Aspiration])
     writer.write(WorkingItem, [*step, "is_working", "perspective"], rows[WorkingItem])
     writer.write(Strength, [*step, "kind"], rows[Strength])
     writer.write(PositiveChange, step, rows[PositiveChange])
-    writer.write(PositiveChange.from_not_working.through, ["positivechange", "workingitem"],
-                 [(c, w) for c, w in change_links])
-    writer.write(PositiveChange.from_aspirations.through, ["positivechange", "aspiration"],
-                 [(c, a) for c, a in aspiration_links])
-    writer.write(Outcome, ["id", "created_at", "updated_at", "version", "person", "conversation",
-                           "positive_change", "statement", "baseline", "measure", "target_date",
-                           "assessed_need", "status", "replaces", "checker_codes"],
-                 rows[Outcome])
-    writer.write(OutcomeWording, ["id", "created_at", "updated_at", "outcome", "number",
-                                  "statement", "baseline", "measure", "target_date",
-                                  "written_by"], rows[OutcomeWording])
-    writer.write(OutcomeCheckAnswer, ["id", "created_at", "updated_at", "version", "outcome",
-                                      "question", "answer", "note", "suggested",
-                                      "suggestion_reason", "answered_by"],
-                 rows[OutcomeCheckAnswer])
+    writer.write(
+        PositiveChange.from_not_working.through,
+        ["positivechange", "workingitem"],
+        [(c, w) for c, w in change_links],
+    )
+    writer.write(
+        PositiveChange.from_aspirations.through,
+        ["positivechange", "aspiration"],
+        [(c, a) for c, a in aspiration_links],
+    )
+    writer.write(
+        Outcome,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "person",
+            "conversation",
+            "positive_change",
+            "statement",
+            "baseline",
+            "measure",
+            "target_date",
+            "assessed_need",
+            "status",
+            "replaces",
+            "checker_codes",
+        ],
+        rows[Outcome],
+    )
+    writer.write(
+        OutcomeWording,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "outcome",
+            "number",
+            "statement",
+            "baseline",
+            "measure",
+            "target_date",
+            "written_by",
+        ],
+        rows[OutcomeWording],
+    )
+    writer.write(
+        OutcomeCheckAnswer,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "outcome",
+            "question",
+            "answer",
+            "note",
+            "suggested",
+            "suggestion_reason",
+            "answered_by",
+        ],
+        rows[OutcomeCheckAnswer],
+    )
     explored: dict = {}
     explorations: list = []
     for row in rows[StepExploration]:
@@ -372,20 +764,70 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             step = next((s for s in STEP_ORDER if s not in taken), None)
             if step is None:
                 continue
-            row = (*row[:6], step, ExplorationState.NOTHING_SUITABLE,
-                   "No group near enough", row[9])
+            row = (
+                *row[:6],
+                step,
+                ExplorationState.NOTHING_SUITABLE,
+                "No group near enough",
+                row[9],
+            )
         explored.setdefault(row[5], set()).add(row[6])
         explorations.append(row)
-    writer.write(Solution, ["id", "created_at", "updated_at", "version", "person", "outcome",
-                            "step", "what", "who", "cost", "cost_period", "status",
-                            "community_resource", "notes"], rows[Solution])
-    writer.write(StepExploration, ["id", "created_at", "updated_at", "version", "person",
-                                   "outcome", "step", "state", "note", "changed_by"],
-                 explorations)
+    writer.write(
+        Solution,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "person",
+            "outcome",
+            "step",
+            "what",
+            "who",
+            "cost",
+            "cost_period",
+            "status",
+            "community_resource",
+            "notes",
+        ],
+        rows[Solution],
+    )
+    writer.write(
+        StepExploration,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "person",
+            "outcome",
+            "step",
+            "state",
+            "note",
+            "changed_by",
+        ],
+        explorations,
+    )
     casework.write(writer, rows)
-    writer.write(AccessLog, ["id", "at", "actor", "actor_name", "actor_role", "action",
-                             "person_id", "what", "method", "reason", "break_glass",
-                             "ip_address"], rows[AccessLog])
+    writer.write(
+        AccessLog,
+        [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "actor_role",
+            "action",
+            "person_id",
+            "what",
+            "method",
+            "reason",
+            "break_glass",
+            "ip_address",
+        ],
+        rows[AccessLog],
+    )
     for extend in EXTENSIONS:
         extend(writer, ctx, rows)
 
@@ -400,14 +842,20 @@ def statement_bank() -> list[tuple[str, frozenset[str]]]:
     return [(ex.text, frozenset(f.code for f in check(ex.text).flags)) for ex in load(DEV_SET)]
 
 
-def generate(writer: BulkWriter, *, people: int, seed: int,
-             progress: Callable[[int], None] | None = None) -> None:
+def generate(
+    writer: BulkWriter, *, people: int, seed: int, progress: Callable[[int], None] | None = None
+) -> None:
     # Everything made happened by the end of yesterday: the time of day never decides
     # whether an event is in the past yet, so only the date moves what is made (#11).
     tz = timezone.get_current_timezone()
     midnight = datetime.datetime.combine(timezone.localdate(), datetime.time(0), tzinfo=tz)
-    ctx = Context(rng=random.Random(seed), today=midnight.date() - datetime.timedelta(days=1),
-                  now=midnight, tz=tz, seed=seed)
+    ctx = Context(
+        rng=random.Random(seed),
+        today=midnight.date() - datetime.timedelta(days=1),
+        now=midnight,
+        tz=tz,
+        seed=seed,
+    )
     ctx.statements = statement_bank()
     organisation(writer, ctx, people)
     used_chi: set[str] = set()

@@ -37,7 +37,8 @@ def _adapter(model_field: models.Field, vendor: str) -> Callable[[Any], Any] | N
         if internal == "DateTimeField":
             return lambda v: (
                 v.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(" ")
-                if v is not None else None
+                if v is not None
+                else None
             )
         if internal == "DateField":
             return lambda v: v.isoformat() if v is not None else None
@@ -68,8 +69,9 @@ class BulkWriter:
     samples: dict[type, tuple[list[str], list[tuple]]] = field(default_factory=dict)
     _prepared: bool = field(default=False, repr=False)
 
-    def write(self, model: type[models.Model], columns: Sequence[str],
-              rows: Iterable[tuple]) -> int:
+    def write(
+        self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]
+    ) -> int:
         rows = list(rows)
         if self.sample_size and model not in self.samples and rows:
             self.samples[model] = (list(columns), rows[: self.sample_size])
@@ -81,8 +83,7 @@ class BulkWriter:
                 return self._write(model, columns, rows)
         return self._write(model, columns, rows)
 
-    def _write(self, model: type[models.Model], columns: Sequence[str],
-               rows: list[tuple]) -> int:
+    def _write(self, model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> int:
         meta = model._meta
         fields = [meta.get_field(name) for name in columns]
         db_columns = [f.column for f in fields]
@@ -90,8 +91,7 @@ class BulkWriter:
         adapters = [_adapter(f, vendor) for f in fields]
         if any(adapters):
             rows = [
-                tuple(a(v) if a else v for a, v in zip(adapters, row, strict=True))
-                for row in rows
+                tuple(a(v) if a else v for a, v in zip(adapters, row, strict=True)) for row in rows
             ]
         if not rows:
             return 0
@@ -115,7 +115,8 @@ class BulkWriter:
                 marks = ", ".join(["%s"] * len(db_columns))
                 cursor.executemany(
                     f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({cols}) "  # noqa: S608
-                    f"VALUES ({marks})", rows,
+                    f"VALUES ({marks})",
+                    rows,
                 )
         stats = self.stats.setdefault(meta.db_table, TableStats())
         stats.rows += len(rows)
@@ -125,8 +126,9 @@ class BulkWriter:
     def role_limits(self) -> dict[str, Decimal]:
         """The delegated limits already set for whole roles (SDS-4), so synthetic approvals
         follow them and none is set twice (one limit per role)."""
-        return dict(DelegatedLimit.objects.filter(user__isnull=True)
-                    .values_list("role", "amount_per_year"))
+        return dict(
+            DelegatedLimit.objects.filter(user__isnull=True).values_list("role", "amount_per_year")
+        )
 
     @property
     def total_rows(self) -> int:

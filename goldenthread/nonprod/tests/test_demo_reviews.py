@@ -25,8 +25,9 @@ from goldenthread.reviews.thread import LinkKind, broken_links, build_thread
 def test_reviews_demo_covers_every_case_and_runs_once(db, pinned_clock):
     load_demo_data()  # conversations, support, SDS and then reviews
     assert Review.objects.count() > 10
-    finished = Counter(Review.objects.filter(status=ReviewStatus.COMPLETED)
-                       .values_list("person_id", flat=True))
+    finished = Counter(
+        Review.objects.filter(status=ReviewStatus.COMPLETED).values_list("person_id", flat=True)
+    )
     assert {1, 2, 3} <= set(finished.values())
     assert Review.objects.filter(status=ReviewStatus.DRAFT).exists()
     assert ReviewSchedule.objects.count() > len(finished)  # and some dates agreed, not kept
@@ -36,13 +37,22 @@ def test_reviews_demo_covers_every_case_and_runs_once(db, pinned_clock):
     assert all(o.replaced_by.replaces_id == o.pk for o in rewritten)
     assert OutcomeReview.objects.filter(new_outcome__isnull=False).count() == rewritten.count()
     assert PersonView.objects.filter(whose_words=WhoseWords.ON_BEHALF).exists()
-    differing = [v for v in PersonView.objects.select_related("review")
-                 if OutcomeReview.objects.filter(review=v.review, outcome=v.outcome)
-                 .exclude(rating=v.rating).exists()]
+    differing = [
+        v
+        for v in PersonView.objects.select_related("review")
+        if OutcomeReview.objects.filter(review=v.review, outcome=v.outcome)
+        .exclude(rating=v.rating)
+        .exists()
+    ]
     assert differing  # the person's view differs from the worker's, kept side by side
     assert SolutionReview.objects.filter(decision="stop").exists()
-    kinds = {link.kind for person in Person.objects.all()
-             for link in broken_links(build_thread(person))}
-    assert {LinkKind.NEVER_REVIEWED, LinkKind.SUPPORT_NO_OUTCOME, LinkKind.PAST_DATE,
-            LinkKind.PROVISION_NO_OUTCOME} <= kinds
+    kinds = {
+        link.kind for person in Person.objects.all() for link in broken_links(build_thread(person))
+    }
+    assert {
+        LinkKind.NEVER_REVIEWED,
+        LinkKind.SUPPORT_NO_OUTCOME,
+        LinkKind.PAST_DATE,
+        LinkKind.PROVISION_NO_OUTCOME,
+    } <= kinds
     assert load_reviews_demo(random.Random(7)) == 0

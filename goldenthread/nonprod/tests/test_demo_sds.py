@@ -26,10 +26,12 @@ def test_demo_covers_the_journeys_and_is_idempotent(db, pinned_clock):
     statuses = set(BudgetRequest.objects.values_list("status", flat=True))
     assert statuses == set(RequestStatus.values)
     assert BudgetRequest.objects.filter(events__kind=EventKind.PANEL_DECIDED).exists()
-    assert BudgetRequest.objects.filter(events__kind=EventKind.APPROVED,
-                                        events__actor__role="practitioner").exists()
-    assert BudgetRequest.objects.filter(events__kind=EventKind.APPROVED,
-                                        events__actor__role="team_leader").exists()
+    assert BudgetRequest.objects.filter(
+        events__kind=EventKind.APPROVED, events__actor__role="practitioner"
+    ).exists()
+    assert BudgetRequest.objects.filter(
+        events__kind=EventKind.APPROVED, events__actor__role="team_leader"
+    ).exists()
     assert FirstChoiceNotDelivered.objects.exists()
     assert UnmetNeed.objects.filter(met_on__isnull=True).exists()
     assert UnmetNeed.objects.filter(met_on__isnull=False).exists()

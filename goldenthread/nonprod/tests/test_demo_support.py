@@ -14,11 +14,11 @@ from goldenthread.support.models import (
 from .conftest import make_outcome
 
 
-def test_demo_fills_every_step_and_state_and_runs_once(person, community_resource,
-                                                      pinned_clock):
+def test_demo_fills_every_step_and_state_and_runs_once(person, community_resource, pinned_clock):
     statements = [theme.keywords[0] for theme in THEMES] * 2
-    outcomes = [make_outcome(person, statement=f"I will get back to my {word} soon")
-                for word in statements]
+    outcomes = [
+        make_outcome(person, statement=f"I will get back to my {word} soon") for word in statements
+    ]
     added = load_support_demo(random.Random(5))
     assert added == Solution.objects.count() > 20
     assert {s.step for s in Solution.objects.all()} == set(SupportStep.values)

@@ -21,8 +21,9 @@ from goldenthread.outcomes.models import Answer, CheckQuestion, Outcome
 @pytest.fixture
 def change(person, practitioner):
     conversation = ConversationFactory(person=person, recorded_by=practitioner)
-    not_working = WorkingItemFactory(conversation=conversation, is_working=False,
-                                     text="Has not been out since her fall")
+    not_working = WorkingItemFactory(
+        conversation=conversation, is_working=False, text="Has not been out since her fall"
+    )
     return PositiveChangeFactory(conversation=conversation, from_not_working=[not_working])
 
 
@@ -31,11 +32,16 @@ def step4(change):
 
 
 def test_outcome_from_a_positive_change_keeps_the_thread(practitioner_client, change):
-    response = practitioner_client.post(step4(change), {
-        "positive_change": str(change.pk),
-        "statement": "Jean wants to receive a package of care",
-        "baseline": "", "measure": "", "target_date": "",
-    })
+    response = practitioner_client.post(
+        step4(change),
+        {
+            "positive_change": str(change.pk),
+            "statement": "Jean wants to receive a package of care",
+            "baseline": "",
+            "measure": "",
+            "target_date": "",
+        },
+    )
     assert response.status_code == 302
     outcome = Outcome.objects.get(positive_change=change)
     assert outcome.person == change.person and outcome.conversation == change.conversation
@@ -43,43 +49,65 @@ def test_outcome_from_a_positive_change_keeps_the_thread(practitioner_client, ch
     answers = {a.question: a for a in outcome.check_answers.all()}
     assert answers[CheckQuestion.EVERYDAY_LANGUAGE].suggested == Answer.NO
     assert answers[CheckQuestion.CHANGES_WHAT_DOESNT].suggested == Answer.YES
-    assert "Has not been out since her fall" in \
-        answers[CheckQuestion.CHANGES_WHAT_DOESNT].suggestion_reason
+    assert (
+        "Has not been out since her fall"
+        in answers[CheckQuestion.CHANGES_WHAT_DOESNT].suggestion_reason
+    )
     page = practitioner_client.get(
-        reverse("outcomes:detail", args=[change.person_id, outcome.pk])).content.decode()
+        reverse("outcomes:detail", args=[change.person_id, outcome.pk])
+    ).content.decode()
     assert "Has not been out since her fall" in page and change.text in page
 
 
 def test_outcome_cannot_point_at_another_persons_change(practitioner_client, change):
     theirs = PositiveChangeFactory()
-    response = practitioner_client.post(step4(change), {
-        "positive_change": str(theirs.pk), "statement": "I will walk to the shop by June",
-    })
+    response = practitioner_client.post(
+        step4(change),
+        {
+            "positive_change": str(theirs.pk),
+            "statement": "I will walk to the shop by June",
+        },
+    )
     assert response.status_code == 200
     assert "Choose one of this person&#x27;s positive changes." in response.content.decode()
     assert not Outcome.objects.filter(positive_change=theirs).exists()
 
 
 def test_rewording_keeps_every_earlier_wording(practitioner, change):
-    outcome = services.outcome_create(actor=practitioner, positive_change=change,
-                                      statement="To attend the day centre")
-    services.outcome_update(actor=practitioner, outcome=outcome, expected_version=1,
-                            statement="I will see my friends at the bowling club on Thursdays",
-                            baseline="Not been since January", measure="Goes most weeks",
-                            target_date=None, assessed_need="")
+    outcome = services.outcome_create(
+        actor=practitioner, positive_change=change, statement="To attend the day centre"
+    )
+    services.outcome_update(
+        actor=practitioner,
+        outcome=outcome,
+        expected_version=1,
+        statement="I will see my friends at the bowling club on Thursdays",
+        baseline="Not been since January",
+        measure="Goes most weeks",
+        target_date=None,
+        assessed_need="",
+    )
     assert [w.statement for w in outcome.wordings.order_by("number")] == [
         "To attend the day centre",
         "I will see my friends at the bowling club on Thursdays",
     ]
 
 
-def test_stale_outcome_edit_is_refused_showing_the_other_version(practitioner_client, change,
-                                                                 practitioner):
-    outcome = services.outcome_create(actor=practitioner, positive_change=change,
-                                      statement="First wording")
+def test_stale_outcome_edit_is_refused_showing_the_other_version(
+    practitioner_client, change, practitioner
+):
+    outcome = services.outcome_create(
+        actor=practitioner, positive_change=change, statement="First wording"
+    )
     edit = reverse("outcomes:edit", args=[change.person_id, outcome.pk])
-    data = {"version": "1", "statement": "Second wording", "baseline": "", "measure": "",
-            "target_date": "", "assessed_need": ""}
+    data = {
+        "version": "1",
+        "statement": "Second wording",
+        "baseline": "",
+        "measure": "",
+        "target_date": "",
+        "assessed_need": "",
+    }
     assert practitioner_client.post(edit, data).status_code == 302
     stale = practitioner_client.post(edit, {**data, "statement": "My own third wording"})
     body = stale.content.decode()
@@ -89,10 +117,12 @@ def test_stale_outcome_edit_is_refused_showing_the_other_version(practitioner_cl
     assert outcome.statement == "Second wording"
 
 
-def test_practitioners_answer_wins_and_the_suggestion_is_kept(practitioner_client, change,
-                                                              practitioner):
-    outcome = services.outcome_create(actor=practitioner, positive_change=change,
-                                      statement="To receive support with meals")
+def test_practitioners_answer_wins_and_the_suggestion_is_kept(
+    practitioner_client, change, practitioner
+):
+    outcome = services.outcome_create(
+        actor=practitioner, positive_change=change, statement="To receive support with meals"
+    )
     check = reverse("outcomes:check", args=[change.person_id, outcome.pk])
     page = practitioner_client.get(check).content.decode()
     assert "The record suggests: No." in page
@@ -106,9 +136,11 @@ def test_practitioners_answer_wins_and_the_suggestion_is_kept(practitioner_clien
 
 
 def test_live_check_returns_feedback_without_a_person(practitioner_client):
-    response = practitioner_client.post(reverse("outcomes:live_check"),
-                                        {"statement": "Service user to attend day centre"},
-                                        headers={"HX-Request": "true"})
+    response = practitioner_client.post(
+        reverse("outcomes:live_check"),
+        {"statement": "Service user to attend day centre"},
+        headers={"HX-Request": "true"},
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "suggestion" in body
@@ -125,8 +157,12 @@ def test_old_target_date_is_refused(practitioner, change):
     import datetime
 
     with pytest.raises(ValidationError):
-        services.outcome_create(actor=practitioner, positive_change=change, statement="x",
-                                target_date=datetime.date(2001, 1, 1))
+        services.outcome_create(
+            actor=practitioner,
+            positive_change=change,
+            statement="x",
+            target_date=datetime.date(2001, 1, 1),
+        )
 
 
 def test_outcome_page_query_count_is_constant(practitioner_client, change, person):
@@ -156,10 +192,12 @@ def test_person_page_query_count_is_constant_with_outcomes(practitioner_client, 
 def test_live_check_counts_a_date_and_ignores_an_unfinished_one(practitioner_client):
     url = reverse("outcomes:live_check")
     statement = "I will walk to the shop on my own, at the moment I can't"
-    with_date = practitioner_client.post(url, {"statement": statement,
-                                               "target_date": "2027-06-01"}).content.decode()
-    half_typed = practitioner_client.post(url, {"statement": statement,
-                                                "target_date": "2027-06-"}).content.decode()
+    with_date = practitioner_client.post(
+        url, {"statement": statement, "target_date": "2027-06-01"}
+    ).content.decode()
+    half_typed = practitioner_client.post(
+        url, {"statement": statement, "target_date": "2027-06-"}
+    ).content.decode()
     assert "No &#x27;by when&#x27;" not in with_date
     assert "No &#x27;by when&#x27;" in half_typed
 

@@ -92,9 +92,11 @@ def test_exactly_one_log_row_per_request(practitioner_client, full_record, pract
         assert response.status_code in (200, 405), name  # 405: a POST-only action
         assert AccessLog.objects.count() == before + 1, name
         row = AccessLog.objects.get(actor=practitioner, what=name)
-        assert row.action == (AccessAction.EXPORT if name in {"support:plan_pdf",
-                                                              "api:person_fhir"}
-                              else AccessAction.VIEW)
+        assert row.action == (
+            AccessAction.EXPORT
+            if name in {"support:plan_pdf", "api:person_fhir"}
+            else AccessAction.VIEW
+        )
         assert row.person_id == full_record["person_id"]
         assert row.reason == "Allocated worker"
 
@@ -117,8 +119,11 @@ def test_ended_allocation_ends_access(client, person, practitioner):
 
 def test_future_allocation_gives_no_access_yet(client, team, practitioner):
     later = PersonFactory(team=team)
-    AllocationFactory(person=later, worker=practitioner,
-                      start_date=timezone.localdate() + datetime.timedelta(days=3))
+    AllocationFactory(
+        person=later,
+        worker=practitioner,
+        start_date=timezone.localdate() + datetime.timedelta(days=3),
+    )
     assert not Person.objects.visible_to(practitioner).filter(pk=later.pk).exists()
 
 

@@ -67,8 +67,7 @@ def test_generated_numbers_validate_unless_check_is_ten(dob, middle):
         assert chi_matches_birth_date(chi, dob)
 
 
-@given(dob=dates, middle=st.integers(0, 999), position=st.integers(6, 9),
-       delta=st.integers(1, 9))
+@given(dob=dates, middle=st.integers(0, 999), position=st.integers(6, 9), delta=st.integers(1, 9))
 def test_any_single_digit_change_is_caught(dob, middle, position, delta):
     first_nine = dob.strftime("%d%m%y") + f"{middle:03d}"
     digit = check_digit(first_nine)

@@ -87,8 +87,9 @@ def test_duplicate_chi_is_refused(practitioner_client, person, practitioner, tea
     AllocationFactory(person=twin, worker=practitioner)  # someone the practitioner sees
     response = practitioner_client.post(
         reverse("people:edit", args=[person.pk]),
-        person_post_data(person, chi_number=twin.chi_number,
-                         date_of_birth=twin.date_of_birth.isoformat()),
+        person_post_data(
+            person, chi_number=twin.chi_number, date_of_birth=twin.date_of_birth.isoformat()
+        ),
     )
     assert "already recorded" in response.content.decode()
     person.refresh_from_db()
@@ -141,10 +142,16 @@ def test_circle_member_needs_a_name(practitioner_client, person):
 
 
 def test_practitioner_adds_a_person_and_is_allocated(practitioner_client, practitioner, area):
-    response = practitioner_client.post(reverse("people:create"), {
-        "given_name": "Morag", "family_name": "Stewart", "date_of_birth": "1948-03-12",
-        "chi_number": "", "area": str(area.pk),
-    })
+    response = practitioner_client.post(
+        reverse("people:create"),
+        {
+            "given_name": "Morag",
+            "family_name": "Stewart",
+            "date_of_birth": "1948-03-12",
+            "chi_number": "",
+            "area": str(area.pk),
+        },
+    )
     assert response.status_code == 302
     morag = Person.objects.visible_to(practitioner).get(family_name="Stewart")
     assert morag.allocations.get().worker == practitioner
@@ -152,25 +159,34 @@ def test_practitioner_adds_a_person_and_is_allocated(practitioner_client, practi
 
 def test_team_leader_allocates_and_ends(team_leader_client, person, other_practitioner):
     url = reverse("people:allocation_add", args=[person.pk])
-    response = team_leader_client.post(url, {
-        "worker": str(other_practitioner.pk), "description": "OT",
-        "start_date": timezone.localdate().isoformat(),
-    })
+    response = team_leader_client.post(
+        url,
+        {
+            "worker": str(other_practitioner.pk),
+            "description": "OT",
+            "start_date": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 302
     allocation = person.allocations.get(worker=other_practitioner)
     end = reverse("people:allocation_end", args=[person.pk, allocation.pk])
-    assert team_leader_client.post(
-        end, {"end_date": timezone.localdate().isoformat()}
-    ).status_code == 302
+    assert (
+        team_leader_client.post(end, {"end_date": timezone.localdate().isoformat()}).status_code
+        == 302
+    )
     allocation.refresh_from_db()
     assert allocation.end_date == timezone.localdate()
 
 
 def test_practitioner_cannot_allocate(practitioner_client, person, other_practitioner):
     url = reverse("people:allocation_add", args=[person.pk])
-    response = practitioner_client.post(url, {
-        "worker": str(other_practitioner.pk), "start_date": timezone.localdate().isoformat(),
-    })
+    response = practitioner_client.post(
+        url,
+        {
+            "worker": str(other_practitioner.pk),
+            "start_date": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 403
     assert not person.allocations.filter(worker=other_practitioner).exists()
 

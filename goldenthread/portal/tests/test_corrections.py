@@ -233,12 +233,23 @@ def test_a_request_older_than_a_month_shows_as_overdue(
     assert "33 of 30" in page and "Overdue" in page
 
 
-def test_the_persons_words_show_beside_the_outcome_on_the_staff_page(me, person, outcome,
-                                                                      practitioner_client):
-    services.comment_add(actor=me, person=person, label="outcomes.Outcome",
-                         item_id=str(outcome.pk), text="I want to go daily")
-    services.correction_ask(actor=me, person=person, label="outcomes.Outcome",
-                            item_id=str(outcome.pk), what_is_wrong="Not the shop")
+def test_the_persons_words_show_beside_the_outcome_on_the_staff_page(
+    me, person, outcome, practitioner_client
+):
+    services.comment_add(
+        actor=me,
+        person=person,
+        label="outcomes.Outcome",
+        item_id=str(outcome.pk),
+        text="I want to go daily",
+    )
+    services.correction_ask(
+        actor=me,
+        person=person,
+        label="outcomes.Outcome",
+        item_id=str(outcome.pk),
+        what_is_wrong="Not the shop",
+    )
     page = practitioner_client.get(reverse("outcomes:detail", args=[person.pk, outcome.pk]))
     text = page.content.decode()
     assert "I want to go daily" in text and "Not the shop" in text

@@ -32,8 +32,9 @@ def make_conversation(person, *, held_days_ago: int = 30, matters: bool = True):
 
 
 def make_change(conversation, *, linked: bool = True, text="Getting back to the club"):
-    not_working = WorkingItemFactory(conversation=conversation, is_working=False,
-                                     text="I can't get up the bus steps")
+    not_working = WorkingItemFactory(
+        conversation=conversation, is_working=False, text="I can't get up the bus steps"
+    )
     change = PositiveChangeFactory(conversation=conversation, text=text)
     if linked:
         change.from_not_working.set([not_working])
@@ -41,8 +42,15 @@ def make_change(conversation, *, linked: bool = True, text="Getting back to the 
     return change
 
 
-def make_outcome(person, *, statement="I will be back at my bowling club on Thursdays by May",
-                 change=None, held_days_ago: int = 30, agreed: bool = True, **fields):
+def make_outcome(
+    person,
+    *,
+    statement="I will be back at my bowling club on Thursdays by May",
+    change=None,
+    held_days_ago: int = 30,
+    agreed: bool = True,
+    **fields,
+):
     """An outcome; with `agreed`, the person agreed it in the meeting (ACC-4), so it is not
     a broken link for want of agreement."""
     if change is None:
@@ -56,8 +64,9 @@ def make_outcome(person, *, statement="I will be back at my bowling club on Thur
 def make_supported_outcome(person, **fields):
     """An outcome with one solution in place, at step 4 (family and friends)."""
     outcome = make_outcome(person, **fields)
-    SolutionFactory(outcome=outcome, step=SupportStep.FAMILY_FRIENDS,
-                    status=SolutionStatus.IN_PLACE)
+    SolutionFactory(
+        outcome=outcome, step=SupportStep.FAMILY_FRIENDS, status=SolutionStatus.IN_PLACE
+    )
     return outcome
 
 

@@ -45,26 +45,46 @@ def review_all(person, actor, *, held_on=None, **overrides):
     review = services.review_start(actor=actor, person=person, held_on=held_on or today())
     for outcome in person.outcomes.filter(status=OutcomeStatus.OPEN):
         services.outcome_review_record(
-            actor=actor, review=review, outcome=outcome,
-            **{"rating": Rating.PARTLY, "evidence": "Some progress.",
-               "decision": OutcomeDecision.KEEP, **overrides})
-    services.review_complete(actor=actor, review=review, expected_version=review.version,
-                             next_review_on=today() + datetime.timedelta(days=90),
-                             what_learned="Going well.")
+            actor=actor,
+            review=review,
+            outcome=outcome,
+            **{
+                "rating": Rating.PARTLY,
+                "evidence": "Some progress.",
+                "decision": OutcomeDecision.KEEP,
+                **overrides,
+            },
+        )
+    services.review_complete(
+        actor=actor,
+        review=review,
+        expected_version=review.version,
+        next_review_on=today() + datetime.timedelta(days=90),
+        what_learned="Going well.",
+    )
     return review
 
 
 def complete_record(person, practitioner):
     """A whole thread: what matters → not working and an aspiration → change → outcome
     with a need → support in place → provision linked to it → a review."""
-    outcome = make_outcome(person, assessed_need="Help to get out of the house",
-                           held_days_ago=60)
-    solution = SolutionFactory(outcome=outcome, step=SupportStep.SUPPORT, costed=True,
-                               status=SolutionStatus.IN_PLACE)
-    make_budget_request(person, actor=practitioner, lines=[
-        LineInput(description="Personal assistant, 3 hours a week",
-                  amount=Decimal("45.00"), period="week", outcome=outcome,
-                  solution=solution)])
+    outcome = make_outcome(person, assessed_need="Help to get out of the house", held_days_ago=60)
+    solution = SolutionFactory(
+        outcome=outcome, step=SupportStep.SUPPORT, costed=True, status=SolutionStatus.IN_PLACE
+    )
+    make_budget_request(
+        person,
+        actor=practitioner,
+        lines=[
+            LineInput(
+                description="Personal assistant, 3 hours a week",
+                amount=Decimal("45.00"),
+                period="week",
+                outcome=outcome,
+                solution=solution,
+            )
+        ],
+    )
     review_all(person, practitioner)
     return outcome
 
@@ -114,17 +134,23 @@ def test_outcome_from_a_conversation_that_recorded_nothing_that_matters(person):
 
 def test_support_still_in_place_for_a_rewritten_outcome(person, practitioner):
     outcome = make_outcome(person)
-    solution = SolutionFactory(outcome=outcome, status=SolutionStatus.IN_PLACE,
-                               what="Lift to the club on Thursdays")
-    SolutionFactory(outcome=outcome, status=SolutionStatus.TRIED_AND_STOPPED,
-                    what="Community bus")
+    solution = SolutionFactory(
+        outcome=outcome, status=SolutionStatus.IN_PLACE, what="Lift to the club on Thursdays"
+    )
+    SolutionFactory(outcome=outcome, status=SolutionStatus.TRIED_AND_STOPPED, what="Community bus")
     review = services.review_start(actor=practitioner, person=person, held_on=today())
     services.outcome_review_record(
-        actor=practitioner, review=review, outcome=outcome, rating=Rating.PARTLY,
-        evidence="Goes with Ann.", decision=OutcomeDecision.REWRITE,
+        actor=practitioner,
+        review=review,
+        outcome=outcome,
+        rating=Rating.PARTLY,
+        evidence="Goes with Ann.",
+        decision=OutcomeDecision.REWRITE,
         # The worker unticked the lift: it stays with the old wording (#16).
-        rewrite=services.Rewrite(statement="I will go to the club on my own by August",
-                                 carry=frozenset()))
+        rewrite=services.Rewrite(
+            statement="I will go to the club on my own by August", carry=frozenset()
+        ),
+    )
     # Jean agrees the new wording (an unagreed one is its own broken link: ACC-4).
     AgreementFactory(outcome=person.outcomes.get(status=OutcomeStatus.OPEN))
     [link] = links_of(person)
@@ -137,22 +163,21 @@ def test_support_still_in_place_for_a_rewritten_outcome(person, practitioner):
 def test_support_still_agreed_for_a_closed_outcome(person, practitioner):
     outcome = make_outcome(person)
     SolutionFactory(outcome=outcome, status=SolutionStatus.AGREED)
-    outcome_services.outcome_close(actor=practitioner, outcome=outcome,
-                                   status=OutcomeStatus.CLOSED)
+    outcome_services.outcome_close(actor=practitioner, outcome=outcome, status=OutcomeStatus.CLOSED)
     [link] = links_of(person)
     assert link.kind == LinkKind.SUPPORT_NO_OUTCOME and "is closed" in link.reason
     # Support for an achieved outcome may carry on keeping it achieved: not broken.
     other = make_outcome(person)
     SolutionFactory(outcome=other, status=SolutionStatus.IN_PLACE)
-    outcome_services.outcome_close(actor=practitioner, outcome=other,
-                                   status=OutcomeStatus.ACHIEVED)
+    outcome_services.outcome_close(actor=practitioner, outcome=other, status=OutcomeStatus.ACHIEVED)
     assert kinds(links_of(person)) == [LinkKind.SUPPORT_NO_OUTCOME]
 
 
 def test_provision_with_no_outcome(person, practitioner):
     make_outcome(person)
-    make_budget_request(person, actor=practitioner, lines=[
-        ("Cleaner, 2 hours a week", Decimal("30.00"), "week")])
+    make_budget_request(
+        person, actor=practitioner, lines=[("Cleaner, 2 hours a week", Decimal("30.00"), "week")]
+    )
     [link] = links_of(person)
     assert link.kind == LinkKind.PROVISION_NO_OUTCOME
     assert link.subject == "Cleaner, 2 hours a week"
@@ -162,11 +187,19 @@ def test_provision_with_no_outcome(person, practitioner):
 
 def test_provision_for_a_closed_outcome(person, practitioner):
     outcome = make_outcome(person)
-    make_budget_request(person, actor=practitioner, lines=[
-        LineInput(description="Bowling club membership", amount=Decimal("40.00"),
-                  period="month", outcome=outcome)])
-    outcome_services.outcome_close(actor=practitioner, outcome=outcome,
-                                   status=OutcomeStatus.CLOSED)
+    make_budget_request(
+        person,
+        actor=practitioner,
+        lines=[
+            LineInput(
+                description="Bowling club membership",
+                amount=Decimal("40.00"),
+                period="month",
+                outcome=outcome,
+            )
+        ],
+    )
+    outcome_services.outcome_close(actor=practitioner, outcome=outcome, status=OutcomeStatus.CLOSED)
     [link] = links_of(person)
     assert link.kind == LinkKind.PROVISION_NO_OUTCOME and "which is closed" in link.reason
 
@@ -175,13 +208,17 @@ def test_declined_budget_request_is_not_provision(person, practitioner, team_lea
     from goldenthread.sds import services as sds_services
 
     make_outcome(person)
-    budget_request = make_budget_request(person, actor=practitioner, lines=[
-        ("Cleaner, 2 hours a week", Decimal("30.00"), "week")])
+    budget_request = make_budget_request(
+        person, actor=practitioner, lines=[("Cleaner, 2 hours a week", Decimal("30.00"), "week")]
+    )
     sds_services.budget_request_decide(
-        actor=team_leader, budget_request=budget_request,
+        actor=team_leader,
+        budget_request=budget_request,
         expected_version=budget_request.version,
-        action=sds_services.DecideAction.DECLINE, reasons="Not eligible",
-        reasons_for_person="This is not something the council pays for.")
+        action=sds_services.DecideAction.DECLINE,
+        reasons="Not eligible",
+        reasons_for_person="This is not something the council pays for.",
+    )
     assert links_of(person) == []
 
 
@@ -225,30 +262,48 @@ def test_a_review_in_progress_does_not_count_until_finished(person, practitioner
     settings.GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 30
     outcome = make_outcome(person, held_days_ago=31)
     review = services.review_start(actor=practitioner, person=person, held_on=today())
-    services.outcome_review_record(actor=practitioner, review=review, outcome=outcome,
-                                   rating=Rating.PARTLY, evidence="Some.",
-                                   decision=OutcomeDecision.KEEP)
+    services.outcome_review_record(
+        actor=practitioner,
+        review=review,
+        outcome=outcome,
+        rating=Rating.PARTLY,
+        evidence="Some.",
+        decision=OutcomeDecision.KEEP,
+    )
     assert kinds(links_of(person)) == [LinkKind.NEVER_REVIEWED]
 
 
-def test_rewritten_outcome_carries_its_progress_and_is_not_flagged(person, practitioner,
-                                                                   settings):
+def test_rewritten_outcome_carries_its_progress_and_is_not_flagged(person, practitioner, settings):
     settings.GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 50
     outcome = make_outcome(person, held_days_ago=200)
     review = services.review_start(actor=practitioner, person=person, held_on=days_ago(10))
     row = services.outcome_review_record(
-        actor=practitioner, review=review, outcome=outcome, rating=Rating.PARTLY,
-        evidence="Goes with Ann.", decision=OutcomeDecision.REWRITE,
+        actor=practitioner,
+        review=review,
+        outcome=outcome,
+        rating=Rating.PARTLY,
+        evidence="Goes with Ann.",
+        decision=OutcomeDecision.REWRITE,
         new_measure_value=Decimal("2"),
-        rewrite=services.Rewrite(statement="I will go to the club on my own by August",
-                                 target_date=today() + datetime.timedelta(days=60)))
-    services.person_view_add(actor=practitioner, review=review, outcome=outcome,
-                             in_their_words="I want to go on my own.",
-                             rating=Rating.NOT_YET)
-    services.review_complete(actor=practitioner, review=review,
-                             expected_version=review.version,
-                             next_review_on=today() + datetime.timedelta(days=40),
-                             what_learned="She wants to go alone.")
+        rewrite=services.Rewrite(
+            statement="I will go to the club on my own by August",
+            target_date=today() + datetime.timedelta(days=60),
+        ),
+    )
+    services.person_view_add(
+        actor=practitioner,
+        review=review,
+        outcome=outcome,
+        in_their_words="I want to go on my own.",
+        rating=Rating.NOT_YET,
+    )
+    services.review_complete(
+        actor=practitioner,
+        review=review,
+        expected_version=review.version,
+        next_review_on=today() + datetime.timedelta(days=40),
+        what_learned="She wants to go alone.",
+    )
     assert kinds(links_of(person)) == [LinkKind.NEVER_AGREED]  # the new wording (ACC-4)
     AgreementFactory(outcome=row.new_outcome)
     thread = build_thread(person)
@@ -283,21 +338,36 @@ def _many(person, practitioner, n: int) -> None:
         outcomes.append(make_outcome(person, change=change, statement=f"Outcome {i} by June"))
     for index, outcome in enumerate(outcomes):
         SolutionFactory(outcome=outcome, status=SolutionStatus.IN_PLACE, costed=index % 2 == 0)
-    make_budget_request(person, actor=practitioner, lines=[
-        LineInput(description=f"Line {i}", amount=Decimal("10.00"), period="week",
-                  outcome=o) for i, o in enumerate(outcomes[:5])] + [
-        LineInput(description="Unlinked", amount=Decimal("5.00"), period="week")])
+    make_budget_request(
+        person,
+        actor=practitioner,
+        lines=[
+            LineInput(description=f"Line {i}", amount=Decimal("10.00"), period="week", outcome=o)
+            for i, o in enumerate(outcomes[:5])
+        ]
+        + [LineInput(description="Unlinked", amount=Decimal("5.00"), period="week")],
+    )
     review = services.review_start(actor=practitioner, person=person, held_on=days_ago(30))
     for index, outcome in enumerate(outcomes):
         services.outcome_review_record(
-            actor=practitioner, review=review, outcome=outcome, rating=Rating.PARTLY,
-            evidence="Some.", decision=OutcomeDecision.KEEP,
-            new_measure_value=Decimal(index))
-        services.person_view_add(actor=practitioner, review=review, outcome=outcome,
-                                 in_their_words="Getting there.")
-    services.review_complete(actor=practitioner, review=review,
-                             expected_version=review.version, next_review_on=today(),
-                             what_learned="Lots learned.")
+            actor=practitioner,
+            review=review,
+            outcome=outcome,
+            rating=Rating.PARTLY,
+            evidence="Some.",
+            decision=OutcomeDecision.KEEP,
+            new_measure_value=Decimal(index),
+        )
+        services.person_view_add(
+            actor=practitioner, review=review, outcome=outcome, in_their_words="Getting there."
+        )
+    services.review_complete(
+        actor=practitioner,
+        review=review,
+        expected_version=review.version,
+        next_review_on=today(),
+        what_learned="Lots learned.",
+    )
 
 
 def test_building_the_thread_costs_the_same_queries_for_1_or_40_outcomes(

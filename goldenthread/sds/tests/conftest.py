@@ -23,8 +23,9 @@ def limits(db):
 
 def make_outcome(person, **fields):
     conversation = ConversationFactory(person=person)
-    return OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation),
-                          **fields)
+    return OutcomeFactory(
+        positive_change=PositiveChangeFactory(conversation=conversation), **fields
+    )
 
 
 @pytest.fixture

@@ -25,17 +25,21 @@ from goldenthread.sds.models import (
 )
 from goldenthread.sds.services import DecideAction, LineInput
 
-SMALL = [("PA", Decimal("100.00"), "week")]     # £5,200 a year: within the practitioner's
-MEDIUM = [("PA", Decimal("300.00"), "week")]    # £15,600: within the team leader's
-LARGE = [("PA", Decimal("900.00"), "week")]     # £46,800: panel
+SMALL = [("PA", Decimal("100.00"), "week")]  # £5,200 a year: within the practitioner's
+MEDIUM = [("PA", Decimal("300.00"), "week")]  # £15,600: within the team leader's
+LARGE = [("PA", Decimal("900.00"), "week")]  # £46,800: panel
 
 
 def decide(actor, budget_request, action=DecideAction.APPROVE, **kwargs):
     budget_request.refresh_from_db()
     defaults = {"reasons": "Considered the plan", "reasons_for_person": "It meets your outcomes."}
     return services.budget_request_decide(
-        actor=actor, budget_request=budget_request, action=action,
-        expected_version=budget_request.version, **{**defaults, **kwargs})
+        actor=actor,
+        budget_request=budget_request,
+        action=action,
+        expected_version=budget_request.version,
+        **{**defaults, **kwargs},
+    )
 
 
 def denied_rows(user):
@@ -53,11 +57,15 @@ def test_above_the_team_leaders_limit_it_goes_to_the_panel(person, limits):
     assert budget_request.status == RequestStatus.AT_PANEL
     assert budget_request.referred_at is not None
     kinds = list(budget_request.events.values_list("kind", "actor_id"))
-    assert kinds == [(EventKind.REQUESTED, budget_request.requested_by_id),
-                     (EventKind.REFERRED, None)]
+    assert kinds == [
+        (EventKind.REQUESTED, budget_request.requested_by_id),
+        (EventKind.REFERRED, None),
+    ]
     referred = budget_request.events.get(kind=EventKind.REFERRED)
-    assert "£46,800.00 a year is more than the team leader's delegated limit of £35,000.00" \
+    assert (
+        "£46,800.00 a year is more than the team leader's delegated limit of £35,000.00"
         in referred.reasons
+    )
     assert referred.limit_applied == Decimal("35000.00")
 
 
@@ -161,13 +169,21 @@ def test_team_leader_refers_then_panel_decides_with_reasons(
     person, team_leader, panel_member, limits
 ):
     budget_request = make_budget_request(person, lines=MEDIUM)
-    decide(team_leader, budget_request, DecideAction.REFER,
-           reasons="An unusual request; the panel should see it.")
+    decide(
+        team_leader,
+        budget_request,
+        DecideAction.REFER,
+        reasons="An unusual request; the panel should see it.",
+    )
     budget_request.refresh_from_db()
     assert budget_request.status == RequestStatus.AT_PANEL and budget_request.referred_at
-    event = decide(panel_member, budget_request, DecideAction.DECLINE,
-                   reasons="Community transport covers the taxi.",
-                   reasons_for_person="The new community bus stops at your club.")
+    event = decide(
+        panel_member,
+        budget_request,
+        DecideAction.DECLINE,
+        reasons="Community transport covers the taxi.",
+        reasons_for_person="The new community bus stops at your club.",
+    )
     assert event.kind == EventKind.PANEL_DECIDED and event.decision == "declined"
     budget_request.refresh_from_db()
     assert budget_request.status == RequestStatus.DECLINED
@@ -188,30 +204,38 @@ def test_panel_member_cannot_decide_a_request_not_referred(person, panel_member,
 def test_decline_needs_reasons_and_reasons_for_the_person(person, team_leader, limits):
     budget_request = make_budget_request(person, lines=SMALL)
     with pytest.raises(ValidationError) as caught:
-        decide(team_leader, budget_request, DecideAction.DECLINE, reasons=" ",
-               reasons_for_person="")
-    assert caught.value.message_dict["reasons"] == [
-        "Give the reasons for not agreeing the budget."]
-    assert "as they will be explained to the person" in \
-        caught.value.message_dict["reasons_for_person"][0]
+        decide(
+            team_leader, budget_request, DecideAction.DECLINE, reasons=" ", reasons_for_person=""
+        )
+    assert caught.value.message_dict["reasons"] == ["Give the reasons for not agreeing the budget."]
+    assert (
+        "as they will be explained to the person"
+        in caught.value.message_dict["reasons_for_person"][0]
+    )
     assert BudgetRequestEvent.objects.filter(request=budget_request).count() == 1
 
 
-def test_a_decision_from_a_stale_copy_is_refused(person, team_leader, practitioner, colleague,
-                                                 limits):
+def test_a_decision_from_a_stale_copy_is_refused(
+    person, team_leader, practitioner, colleague, limits
+):
     budget_request = make_budget_request(person, lines=SMALL, actor=colleague)
     stale_version = budget_request.version
     decide(practitioner, budget_request)
     budget_request.status = RequestStatus.AWAITING_DECISION  # the copy the leader opened
     with pytest.raises(StaleEditError):
         services.budget_request_decide(
-            actor=team_leader, budget_request=budget_request, action=DecideAction.APPROVE,
-            reasons_for_person="x", expected_version=stale_version)
+            actor=team_leader,
+            budget_request=budget_request,
+            action=DecideAction.APPROVE,
+            reasons_for_person="x",
+            expected_version=stale_version,
+        )
     assert Decision.objects.filter(budget_request=budget_request).count() == 1
 
 
-def test_a_decided_request_cannot_be_decided_again(person, practitioner, team_leader,
-                                                   colleague, limits):
+def test_a_decided_request_cannot_be_decided_again(
+    person, practitioner, team_leader, colleague, limits
+):
     budget_request = make_budget_request(person, lines=SMALL, actor=colleague)
     decide(practitioner, budget_request)
     with pytest.raises(PermissionDenied, match="has been decided"):
@@ -221,8 +245,9 @@ def test_a_decided_request_cannot_be_decided_again(person, practitioner, team_le
 # --- Who sees which request -----------------------------------------------------------------
 
 
-def test_requests_for_panel_is_exactly_the_referred_ones(person, team, panel_member,
-                                                         practitioner, limits):
+def test_requests_for_panel_is_exactly_the_referred_ones(
+    person, team, panel_member, practitioner, limits
+):
     referred = make_budget_request(person, lines=LARGE)
     waiting = make_budget_request(person, lines=SMALL)
     other = PersonFactory(team=team)
@@ -237,9 +262,9 @@ def test_requests_for_panel_is_exactly_the_referred_ones(person, team, panel_mem
     assert not Person.objects.visible_to(panel_member).exists()
 
 
-def test_team_leader_queue_is_their_teams_waiting_requests(person, team_leader,
-                                                           other_team_leader, other_team,
-                                                           limits):
+def test_team_leader_queue_is_their_teams_waiting_requests(
+    person, team_leader, other_team_leader, other_team, limits
+):
     waiting = make_budget_request(person, lines=MEDIUM)
     at_panel = make_budget_request(person, lines=LARGE)
     elsewhere = PersonFactory(team=other_team)
@@ -251,8 +276,9 @@ def test_team_leader_queue_is_their_teams_waiting_requests(person, team_leader,
 
 
 def test_factory_line_inputs_are_accepted(person, limits):
-    budget_request = make_budget_request(person, lines=[
-        LineInput(description="PA", amount=Decimal("1.00"), period="year")])
+    budget_request = make_budget_request(
+        person, lines=[LineInput(description="PA", amount=Decimal("1.00"), period="year")]
+    )
     assert budget_request.total_per_year == Decimal("1.00")
 
 
@@ -269,5 +295,4 @@ def test_panel_wait_is_measured_against_the_configured_maximum(person, limits, s
     assert (wait.days, wait.max_days, wait.over) == (12, 28, False)  # the default
     settings.GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 10
     wait = panel_wait(budget_request)
-    assert wait.over and wait.text == (
-        "Waiting 12 days: longer than the agreed maximum of 10 days")
+    assert wait.over and wait.text == ("Waiting 12 days: longer than the agreed maximum of 10 days")

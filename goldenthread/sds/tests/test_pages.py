@@ -46,8 +46,9 @@ def app_urls(*namespaces):
         if getattr(entry, "namespace", None) in namespaces:
             for pattern in entry.url_patterns:
                 if isinstance(pattern, URLPattern):
-                    found.append((f"{entry.namespace}:{pattern.name}",
-                                  sorted(pattern.pattern.converters)))
+                    found.append(
+                        (f"{entry.namespace}:{pattern.name}", sorted(pattern.pattern.converters))
+                    )
     return found
 
 
@@ -67,8 +68,9 @@ def test_every_person_url_is_listed():
 
 @pytest.mark.parametrize(("name", "kwarg_names"), PERSON_URLS, ids=[n for n, _ in PERSON_URLS])
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_unrelated_worker_is_refused_and_logged(client, record, other_practitioner, name,
-                                                kwarg_names, method):
+def test_unrelated_worker_is_refused_and_logged(
+    client, record, other_practitioner, name, kwarg_names, method
+):
     url = reverse(name, kwargs={k: record[k] for k in kwarg_names})
     sign_in(client, other_practitioner)
     before = AccessLog.objects.count()
@@ -108,13 +110,22 @@ def referred(person, limits):
     outcome = make_outcome(person, statement="I will be back at the bowling club by May")
     from goldenthread.sds.services import LineInput
 
-    return make_budget_request(person, lines=[
-        LineInput(description="Overnight support", amount=Decimal("900.00"), period="week",
-                  outcome=outcome)])
+    return make_budget_request(
+        person,
+        lines=[
+            LineInput(
+                description="Overnight support",
+                amount=Decimal("900.00"),
+                period="week",
+                outcome=outcome,
+            )
+        ],
+    )
 
 
-def test_panel_member_sees_only_referred_requests_and_opens_one(client, panel_member, person,
-                                                                 referred, limits):
+def test_panel_member_sees_only_referred_requests_and_opens_one(
+    client, panel_member, person, referred, limits
+):
     waiting = make_budget_request(person, lines=MEDIUM)
     sign_in(client, panel_member)
     queue = client.get(reverse("sds:panel")).content.decode()
@@ -155,8 +166,12 @@ def test_only_panel_members_use_the_panel_pages(request, client, referred, role)
     sign_in(client, user)
     assert client.get(reverse("sds:panel")).status_code == 403
     assert client.get(reverse("sds:panel_decide", args=[referred.pk])).status_code == 403
-    assert client.post(reverse("sds:panel_decide", args=[referred.pk]),
-                       {"action": "approve"}).status_code == 403
+    assert (
+        client.post(
+            reverse("sds:panel_decide", args=[referred.pk]), {"action": "approve"}
+        ).status_code
+        == 403
+    )
     assert AccessLog.objects.filter(actor=user, action=AccessAction.DENIED).count() == 2
     referred.refresh_from_db()
     assert referred.status == RequestStatus.AT_PANEL
@@ -167,21 +182,27 @@ def test_panel_decides_with_reasons_and_the_person_page_shows_them(
 ):
     sign_in(client, panel_member)
     url = reverse("sds:panel_decide", args=[referred.pk])
-    blank = client.post(url, {"action": "decline", "reasons": "", "reasons_for_person": "",
-                              "version": referred.version})
+    blank = client.post(
+        url,
+        {"action": "decline", "reasons": "", "reasons_for_person": "", "version": referred.version},
+    )
     assert "Give the reasons for not agreeing the budget." in blank.content.decode()
-    response = client.post(url, {
-        "action": "approve", "reasons": "Overnight support keeps her safe at home.",
-        "reasons_for_person": "The panel agreed your budget because you told us staying at "
-                              "home matters most.",
-        "version": referred.version})
+    response = client.post(
+        url,
+        {
+            "action": "approve",
+            "reasons": "Overnight support keeps her safe at home.",
+            "reasons_for_person": "The panel agreed your budget because you told us staying at "
+            "home matters most.",
+            "version": referred.version,
+        },
+    )
     assert response.status_code == 302
     referred.refresh_from_db()
     assert referred.status == RequestStatus.APPROVED
     sign_in(client, practitioner)
     body = client.get(reverse("sds:overview", args=[person.pk])).content.decode()
-    assert "The panel agreed your budget because you told us staying at home matters most." \
-        in body
+    assert "The panel agreed your budget because you told us staying at home matters most." in body
     assert "Decision panel" in body and "Not yet shared" in body
 
 
@@ -197,22 +218,30 @@ def test_team_leader_queue_and_decision(team_leader_client, person, limits):
     url = reverse("sds:request_detail", args=[person.pk, waiting.pk])
     page = team_leader_client.get(url).content.decode()
     assert "Agree the budget" in page and "Refer it to the decision panel" in page
-    response = team_leader_client.post(url, {
-        "action": "approve", "reasons": "", "reasons_for_person": "Agreed: it meets your "
-        "outcomes.", "version": waiting.version})
+    response = team_leader_client.post(
+        url,
+        {
+            "action": "approve",
+            "reasons": "",
+            "reasons_for_person": "Agreed: it meets your outcomes.",
+            "version": waiting.version,
+        },
+    )
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == RequestStatus.APPROVED
 
 
-def test_forged_approval_post_above_limit_is_refused_and_logged(team_leader_client,
-                                                                team_leader, person, limits):
+def test_forged_approval_post_above_limit_is_refused_and_logged(
+    team_leader_client, team_leader, person, limits
+):
     at_panel = make_budget_request(person, lines=LARGE)
     page = team_leader_client.get(reverse("sds:request_detail", args=[person.pk, at_panel.pk]))
     assert "Agree the budget" not in page.content.decode()  # nothing offered…
     response = team_leader_client.post(  # …and a forged form is refused by the service
         reverse("sds:request_detail", args=[person.pk, at_panel.pk]),
-        {"action": "approve", "reasons_for_person": "x", "version": at_panel.version})
+        {"action": "approve", "reasons_for_person": "x", "version": at_panel.version},
+    )
     assert response.status_code == 403
     at_panel.refresh_from_db()
     assert at_panel.status == RequestStatus.AT_PANEL
@@ -226,7 +255,8 @@ def test_practitioner_forged_approval_without_reasons_is_still_refused(
     medium = make_budget_request(person, lines=MEDIUM, actor=practitioner)
     response = practitioner_client.post(
         reverse("sds:request_detail", args=[person.pk, medium.pk]),
-        {"action": "approve", "version": medium.version})
+        {"action": "approve", "version": medium.version},
+    )
     assert response.status_code == 403
     assert AccessLog.objects.filter(actor=practitioner, action=AccessAction.DENIED).count() == 1
 
@@ -238,10 +268,12 @@ def test_only_team_leaders_open_the_team_queues(request, client, role):
     assert client.get(reverse("sds:unmet_need_team")).status_code == 403
 
 
-def test_unmet_need_list_for_the_team_filtered_by_reason(team_leader_client, person, team,
-                                                         other_team):
-    waiting = UnmetNeedFactory(person=person, need="Respite for Ann",
-                               reason=UnmetReason.WAITING_LIST)
+def test_unmet_need_list_for_the_team_filtered_by_reason(
+    team_leader_client, person, team, other_team
+):
+    waiting = UnmetNeedFactory(
+        person=person, need="Respite for Ann", reason=UnmetReason.WAITING_LIST
+    )
     UnmetNeedFactory(person=person, need="A day out", reason=UnmetReason.NO_PROVIDER)
     UnmetNeedFactory(person=person, need="Already met", met_on=timezone.localdate())
     elsewhere = PersonFactory(team=other_team)
@@ -263,24 +295,35 @@ def test_unmet_need_list_for_the_team_filtered_by_reason(team_leader_client, per
 
 def request_post(**overrides):
     data = {
-        "line-TOTAL_FORMS": "2", "line-INITIAL_FORMS": "0", "line-MIN_NUM_FORMS": "1",
+        "line-TOTAL_FORMS": "2",
+        "line-INITIAL_FORMS": "0",
+        "line-MIN_NUM_FORMS": "1",
         "line-MAX_NUM_FORMS": "50",
-        "line-0-description": "Personal assistant <b>6 hours</b>", "line-0-purpose": "",
-        "line-0-amount": "£129.00", "line-0-period": "week",
-        "line-1-description": "Club fees", "line-1-purpose": "", "line-1-amount": "1,234.5",
+        "line-0-description": "Personal assistant <b>6 hours</b>",
+        "line-0-purpose": "",
+        "line-0-amount": "£129.00",
+        "line-0-period": "week",
+        "line-1-description": "Club fees",
+        "line-1-purpose": "",
+        "line-1-amount": "1,234.5",
         "line-1-period": "year",
-        "start_date": timezone.localdate().isoformat(), "end_date": "",
-        "case_for_request": "To get back to the club", "contribution": "",
-        "contribution_period": "week", "contribution_note": "",
+        "start_date": timezone.localdate().isoformat(),
+        "end_date": "",
+        "case_for_request": "To get back to the club",
+        "contribution": "",
+        "contribution_period": "week",
+        "contribution_note": "",
     }
     data.update(overrides)
     return data
 
 
-def test_request_amounts_typed_with_pounds_and_commas_are_accepted(practitioner_client,
-                                                                   person, limits):
-    response = practitioner_client.post(reverse("sds:request_create", args=[person.pk]),
-                                        request_post())
+def test_request_amounts_typed_with_pounds_and_commas_are_accepted(
+    practitioner_client, person, limits
+):
+    response = practitioner_client.post(
+        reverse("sds:request_create", args=[person.pk]), request_post()
+    )
     assert response.status_code == 302
     budget_request = BudgetRequest.objects.get()
     amounts = list(budget_request.lines.values_list("amount", flat=True))
@@ -288,21 +331,29 @@ def test_request_amounts_typed_with_pounds_and_commas_are_accepted(practitioner_
     assert budget_request.total_per_year == Decimal("129.00") * 52 + Decimal("1234.50")
 
 
-@pytest.mark.parametrize(("overrides", "field_id", "message"), [
-    ({"line-1-amount": "-50"}, "id_line-1-amount", "Line 2: The amount cannot be negative"),
-    ({"line-0-amount": "12.345"}, "id_line-0-amount", "Line 1: Amounts can only go down to pence"),
-    ({"line-0-amount": "0"}, "id_line-0-amount", "Line 1: Enter an amount more than £0."),
-    ({"line-0-amount": "lots"}, "id_line-0-amount", "numbers only"),
-    ({"end_date": "2000-01-01"}, "id_end_date", "The end date must be on or after the start"),
-    ({"case_for_request": ""}, "id_case_for_request", "Say what the budget is for"),
-    ({"contribution": "-5"}, "id_contribution", "cannot be negative"),
-    ({"contribution": "99999"}, "id_contribution", "cannot be more than the budget"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field_id", "message"),
+    [
+        ({"line-1-amount": "-50"}, "id_line-1-amount", "Line 2: The amount cannot be negative"),
+        (
+            {"line-0-amount": "12.345"},
+            "id_line-0-amount",
+            "Line 1: Amounts can only go down to pence",
+        ),
+        ({"line-0-amount": "0"}, "id_line-0-amount", "Line 1: Enter an amount more than £0."),
+        ({"line-0-amount": "lots"}, "id_line-0-amount", "numbers only"),
+        ({"end_date": "2000-01-01"}, "id_end_date", "The end date must be on or after the start"),
+        ({"case_for_request": ""}, "id_case_for_request", "Say what the budget is for"),
+        ({"contribution": "-5"}, "id_contribution", "cannot be negative"),
+        ({"contribution": "99999"}, "id_contribution", "cannot be more than the budget"),
+    ],
+)
 def test_request_mistakes_are_explained_and_what_was_typed_is_kept(
     practitioner_client, person, limits, overrides, field_id, message
 ):
-    response = practitioner_client.post(reverse("sds:request_create", args=[person.pk]),
-                                        request_post(**overrides))
+    response = practitioner_client.post(
+        reverse("sds:request_create", args=[person.pk]), request_post(**overrides)
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
@@ -314,8 +365,9 @@ def test_request_mistakes_are_explained_and_what_was_typed_is_kept(
 
 
 def test_add_another_line_keeps_everything_typed(practitioner_client, person, limits):
-    response = practitioner_client.post(reverse("sds:request_create", args=[person.pk]),
-                                        {**request_post(), "add_line": "1"})
+    response = practitioner_client.post(
+        reverse("sds:request_create", args=[person.pk]), {**request_post(), "add_line": "1"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'name="line-2-description"' in body and "There is a problem" not in body
@@ -327,18 +379,19 @@ def test_request_line_for_a_solution(practitioner_client, person, limits):
     solution = SolutionFactory(outcome=make_outcome(person), costed=True)
     response = practitioner_client.post(
         reverse("sds:request_create", args=[person.pk]),
-        request_post(**{"line-0-purpose": f"s:{solution.pk}"}))
+        request_post(**{"line-0-purpose": f"s:{solution.pk}"}),
+    )
     assert response.status_code == 302
     line = BudgetRequest.objects.get().lines.get(position=1)
     assert line.solution == solution and line.outcome == solution.outcome
 
 
-def test_a_solution_of_another_person_cannot_be_posted(practitioner_client, person, team,
-                                                       limits):
+def test_a_solution_of_another_person_cannot_be_posted(practitioner_client, person, team, limits):
     stranger = SolutionFactory(outcome=make_outcome(PersonFactory(team=team)), costed=True)
     response = practitioner_client.post(
         reverse("sds:request_create", args=[person.pk]),
-        request_post(**{"line-0-purpose": f"s:{stranger.pk}"}))
+        request_post(**{"line-0-purpose": f"s:{stranger.pk}"}),
+    )
     assert response.status_code == 200
     assert "Choose one of this person&#x27;s outcomes or solutions." in response.content.decode()
 
@@ -347,8 +400,13 @@ def test_decline_with_blank_reasons_is_explained(team_leader_client, person, lim
     waiting = make_budget_request(person, lines=MEDIUM)
     response = team_leader_client.post(
         reverse("sds:request_detail", args=[person.pk, waiting.pk]),
-        {"action": "decline", "reasons": "  ", "reasons_for_person": "Typed for Jean",
-         "version": waiting.version})
+        {
+            "action": "decline",
+            "reasons": "  ",
+            "reasons_for_person": "Typed for Jean",
+            "version": waiting.version,
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Give the reasons for not agreeing the budget." in body
@@ -361,10 +419,22 @@ def options_post(**overrides):
     day = (timezone.localdate() - datetime.timedelta(days=5)).isoformat()
     data = {}
     for option in SdsOption:
-        data.update({f"{option.value}_explained": "yes", f"{option.value}_ways": ["in_conversation"],
-                     f"{option.value}_other_way": "", f"{option.value}_on": day})
-    data.update({"chosen_option": "option_2", "chosen_on": timezone.localdate().isoformat(),
-                 "reasons": "I want to choose who comes", "conversation": ""})
+        data.update(
+            {
+                f"{option.value}_explained": "yes",
+                f"{option.value}_ways": ["in_conversation"],
+                f"{option.value}_other_way": "",
+                f"{option.value}_on": day,
+            }
+        )
+    data.update(
+        {
+            "chosen_option": "option_2",
+            "chosen_on": timezone.localdate().isoformat(),
+            "reasons": "I want to choose who comes",
+            "conversation": "",
+        }
+    )
     data.update(overrides)
     return data
 
@@ -377,18 +447,34 @@ def test_options_form_records_and_shows_on_the_overview(practitioner_client, per
     assert "I want to choose who comes" in body
 
 
-@pytest.mark.parametrize(("overrides", "field_id", "message"), [
-    ({"option_3_explained": "no", "chosen_option": "option_3"}, "id_chosen_option_0",
-     "Option 3 is not recorded as explained"),
-    ({"chosen_on": "2001-01-01"}, "id_chosen_on", "on or after the date the options were first"),
-    ({"option_1_ways": []}, "id_option_1_ways_0", "Say how Option 1 was explained."),
-    ({"option_4_explained": ""}, "id_option_4_explained_0", "Say whether Option 4 was explained"),
-    ({"option_1_on": "2001-02-30"}, "id_option_1_on", "as a real date"),
-])
-def test_options_mistakes_are_explained_beside_the_field(practitioner_client, person,
-                                                         overrides, field_id, message):
-    response = practitioner_client.post(reverse("sds:options", args=[person.pk]),
-                                        options_post(**overrides))
+@pytest.mark.parametrize(
+    ("overrides", "field_id", "message"),
+    [
+        (
+            {"option_3_explained": "no", "chosen_option": "option_3"},
+            "id_chosen_option_0",
+            "Option 3 is not recorded as explained",
+        ),
+        (
+            {"chosen_on": "2001-01-01"},
+            "id_chosen_on",
+            "on or after the date the options were first",
+        ),
+        ({"option_1_ways": []}, "id_option_1_ways_0", "Say how Option 1 was explained."),
+        (
+            {"option_4_explained": ""},
+            "id_option_4_explained_0",
+            "Say whether Option 4 was explained",
+        ),
+        ({"option_1_on": "2001-02-30"}, "id_option_1_on", "as a real date"),
+    ],
+)
+def test_options_mistakes_are_explained_beside_the_field(
+    practitioner_client, person, overrides, field_id, message
+):
+    response = practitioner_client.post(
+        reverse("sds:options", args=[person.pk]), options_post(**overrides)
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert message in body and f'href="#{field_id}"' in body
@@ -410,41 +496,69 @@ def test_unmet_need_met_before_identified_is_explained(practitioner_client, pers
     need = UnmetNeedFactory(person=person)
     url = reverse("sds:unmet_need_met", args=[person.pk, need.pk])
     early = need.identified_on - datetime.timedelta(days=1)
-    response = practitioner_client.post(url, {"met_on": early.isoformat(),
-                                              "how_met": "A driver found", "version": "1"})
+    response = practitioner_client.post(
+        url, {"met_on": early.isoformat(), "how_met": "A driver found", "version": "1"}
+    )
     body = response.content.decode()
     assert "on or after the date it was identified" in body and "A driver found" in body
-    ok = practitioner_client.post(url, {"met_on": timezone.localdate().isoformat(),
-                                        "how_met": "A driver found", "version": "1"})
+    ok = practitioner_client.post(
+        url,
+        {"met_on": timezone.localdate().isoformat(), "how_met": "A driver found", "version": "1"},
+    )
     assert ok.status_code == 302
 
 
 def test_first_choice_page_creates_unmet_need(practitioner_client, person):
     record_options(person, chosen=SdsOption.OPTION_1)
-    response = practitioner_client.post(reverse("sds:first_choice", args=[person.pk]), {
-        "first_choice": "option_1", "why": "No PAs", "alternative_offered": "An agency",
-        "alternative_option": "option_3", "alternative_accepted": "yes",
-        "plan_to_meet_need": "Keep advertising", "need": "A PA she chooses",
-        "category": "getting_out", "outcome": "", "identified_on": timezone.localdate(),
-    })
+    response = practitioner_client.post(
+        reverse("sds:first_choice", args=[person.pk]),
+        {
+            "first_choice": "option_1",
+            "why": "No PAs",
+            "alternative_offered": "An agency",
+            "alternative_option": "option_3",
+            "alternative_accepted": "yes",
+            "plan_to_meet_need": "Keep advertising",
+            "need": "A PA she chooses",
+            "category": "getting_out",
+            "outcome": "",
+            "identified_on": timezone.localdate(),
+        },
+    )
     assert response.status_code == 302
     need = person.unmet_needs.get()
     assert need.reason == UnmetReason.FIRST_CHOICE
 
 
 def test_indicative_budget_page_normalises_the_amount(practitioner_client, person):
-    response = practitioner_client.post(reverse("sds:indicative_budget", args=[person.pk]), {
-        "amount": "£9,500", "period": "year", "told_on": timezone.localdate().isoformat(),
-        "how_told": "conversation", "notes": ""})
+    response = practitioner_client.post(
+        reverse("sds:indicative_budget", args=[person.pk]),
+        {
+            "amount": "£9,500",
+            "period": "year",
+            "told_on": timezone.localdate().isoformat(),
+            "how_told": "conversation",
+            "notes": "",
+        },
+    )
     assert response.status_code == 302
     assert person.indicative_budgets.get().amount == Decimal("9500.00")
 
 
 def test_decision_page_and_sharing(practitioner_client, person):
-    response = practitioner_client.post(reverse("sds:decision_add", args=[person.pk]), {
-        "about": "support", "summary": "Walking group first", "reasons": "You chose it",
-        "decided_on": timezone.localdate().isoformat(), "decided_by": "Jean and Pat",
-        "shared": "yes", "shared_on": "", "shared_how": ""})
+    response = practitioner_client.post(
+        reverse("sds:decision_add", args=[person.pk]),
+        {
+            "about": "support",
+            "summary": "Walking group first",
+            "reasons": "You chose it",
+            "decided_on": timezone.localdate().isoformat(),
+            "decided_by": "Jean and Pat",
+            "shared": "yes",
+            "shared_on": "",
+            "shared_how": "",
+        },
+    )
     body = response.content.decode()
     assert "Enter the date it was shared." in body and "Choose how it was shared." in body
     assert "Walking group first" in body
@@ -467,12 +581,16 @@ def add_sds_data(person, n):
     for _ in range(n):
         from goldenthread.sds.services import LineInput
 
-        make_budget_request(person, lines=[
-            LineInput(description="PA", amount=Decimal("300.00"), period="week",
-                      outcome=outcome),
-            LineInput(description="Taxi", amount=Decimal("60.00"), period="month"),
-            ("Overnight", Decimal("900.00"), "week"),
-        ])
+        make_budget_request(
+            person,
+            lines=[
+                LineInput(
+                    description="PA", amount=Decimal("300.00"), period="week", outcome=outcome
+                ),
+                LineInput(description="Taxi", amount=Decimal("60.00"), period="month"),
+                ("Overnight", Decimal("900.00"), "week"),
+            ],
+        )
         DecisionFactory(person=person)
         UnmetNeedFactory(person=person, outcome=outcome)
         IndicativeBudgetFactory(person=person)
@@ -488,8 +606,9 @@ def test_overview_query_count_does_not_grow(practitioner_client, person, limits)
     assert small <= 25
 
 
-def test_queue_pages_query_counts_do_not_grow(client, team_leader, panel_member, person, team,
-                                              practitioner, limits):
+def test_queue_pages_query_counts_do_not_grow(
+    client, team_leader, panel_member, person, team, practitioner, limits
+):
     def more(n):
         for _ in range(n):
             someone = PersonFactory(team=team)
@@ -510,18 +629,23 @@ def test_queue_pages_query_counts_do_not_grow(client, team_leader, panel_member,
     assert [count_queries(client, url) for url in pages] == small
 
 
-def test_request_and_panel_pages_query_counts_do_not_grow(client, practitioner_client, person,
-                                                          panel_member, limits):
+def test_request_and_panel_pages_query_counts_do_not_grow(
+    client, practitioner_client, person, panel_member, limits
+):
     small_request = make_budget_request(person, lines=LARGE)
-    big_request = make_budget_request(person, lines=[
-        ("Line", Decimal("900.00") + n, "week") for n in range(12)])
-    urls = [reverse("sds:request_detail", args=[person.pk, r.pk])
-            for r in (small_request, big_request)]
-    assert count_queries(practitioner_client, urls[0]) == \
-        count_queries(practitioner_client, urls[1])
+    big_request = make_budget_request(
+        person, lines=[("Line", Decimal("900.00") + n, "week") for n in range(12)]
+    )
+    urls = [
+        reverse("sds:request_detail", args=[person.pk, r.pk]) for r in (small_request, big_request)
+    ]
+    assert count_queries(practitioner_client, urls[0]) == count_queries(
+        practitioner_client, urls[1]
+    )
     sign_in(client, panel_member)
-    assert count_queries(client, reverse("sds:panel_decide", args=[small_request.pk])) == \
-        count_queries(client, reverse("sds:panel_decide", args=[big_request.pk]))
+    assert count_queries(
+        client, reverse("sds:panel_decide", args=[small_request.pk])
+    ) == count_queries(client, reverse("sds:panel_decide", args=[big_request.pk]))
 
 
 # --- Administration of delegated limits -----------------------------------------------------
@@ -531,8 +655,15 @@ def test_administrator_sets_a_limit_in_the_admin_and_it_is_audited(client, admin
     sign_in(client, administrator)
     url = reverse("admin:sds_delegatedlimit_add")
     assert client.get(url).status_code == 200
-    response = client.post(url, {"role": "team_leader", "user": "",
-                                 "amount_per_year": "35000.00", "note": "Council policy"})
+    response = client.post(
+        url,
+        {
+            "role": "team_leader",
+            "user": "",
+            "amount_per_year": "35000.00",
+            "note": "Council policy",
+        },
+    )
     assert response.status_code == 302
     limit = DelegatedLimit.objects.get()
     assert limit.amount_per_year == Decimal("35000.00")
@@ -542,8 +673,10 @@ def test_administrator_sets_a_limit_in_the_admin_and_it_is_audited(client, admin
 
 def test_a_limit_for_a_user_must_match_their_role(client, administrator, practitioner):
     sign_in(client, administrator)
-    response = client.post(reverse("admin:sds_delegatedlimit_add"), {
-        "role": "team_leader", "user": str(practitioner.pk), "amount_per_year": "1.00"})
+    response = client.post(
+        reverse("admin:sds_delegatedlimit_add"),
+        {"role": "team_leader", "user": str(practitioner.pk), "amount_per_year": "1.00"},
+    )
     assert response.status_code == 200
     assert "is not a team leader" in response.content.decode()
     assert not DelegatedLimit.objects.exists()
@@ -561,10 +694,13 @@ def test_unmet_need_stale_save_shows_the_other_version(practitioner_client, pers
     need = UnmetNeedFactory(person=person)
     url = reverse("sds:unmet_need_met", args=[person.pk, need.pk])
     today = timezone.localdate().isoformat()
-    assert practitioner_client.post(url, {"met_on": today, "how_met": "A volunteer driver",
-                                          "version": "1"}).status_code == 302
-    stale = practitioner_client.post(url, {"met_on": today, "how_met": "A taxi",
-                                           "version": "1"})
+    assert (
+        practitioner_client.post(
+            url, {"met_on": today, "how_met": "A volunteer driver", "version": "1"}
+        ).status_code
+        == 302
+    )
+    stale = practitioner_client.post(url, {"met_on": today, "how_met": "A taxi", "version": "1"})
     body = stale.content.decode()
     assert "Someone else saved a change" in body
     assert "A volunteer driver" in body and "A taxi" in body
@@ -573,9 +709,10 @@ def test_unmet_need_stale_save_shows_the_other_version(practitioner_client, pers
 
 
 def test_add_line_with_a_forged_count_does_not_break(practitioner_client, person):
-    response = practitioner_client.post(reverse("sds:request_create", args=[person.pk]),
-                                        {**request_post(), "line-TOTAL_FORMS": "lots",
-                                         "add_line": "1"})
+    response = practitioner_client.post(
+        reverse("sds:request_create", args=[person.pk]),
+        {**request_post(), "line-TOTAL_FORMS": "lots", "add_line": "1"},
+    )
     assert response.status_code == 200
 
 
@@ -589,9 +726,12 @@ def test_overview_shows_an_option_4_mix_by_outcome(practitioner_client, practiti
     outcome = make_outcome(person, statement="I will swim twice a week by summer")
     solution = SolutionFactory(outcome=outcome, step="support", what="A personal assistant")
     choice = record_options(person, actor=practitioner, chosen=SdsOption.OPTION_4)
-    services.sds_mix_record(actor=practitioner, person=person,
-                            parts={solution: SdsOption.OPTION_1.value},
-                            expected_version=choice.version)
+    services.sds_mix_record(
+        actor=practitioner,
+        person=person,
+        parts={solution: SdsOption.OPTION_1.value},
+        expected_version=choice.version,
+    )
     response = practitioner_client.get(reverse("sds:overview", args=[person.pk]))
     assert response.status_code == 200
     assert "I will swim twice a week by summer" in response.content.decode()

@@ -32,19 +32,30 @@ def fill(person, practitioner, n=1):
     outcome = make_outcome(person)
     leader = TeamLeaderFactory(team=person.team)
     for _ in range(n):
-        budget_request = make_budget_request(person, actor=practitioner, lines=[
-            services.LineInput(description="PA", amount=Decimal("100.00"), period="week",
-                               outcome=outcome)])
+        budget_request = make_budget_request(
+            person,
+            actor=practitioner,
+            lines=[
+                services.LineInput(
+                    description="PA", amount=Decimal("100.00"), period="week", outcome=outcome
+                )
+            ],
+        )
         budget_request.refresh_from_db()
         services.budget_request_decide(  # the team leader: no one decides their own
-            actor=leader, budget_request=budget_request, action="approve",
+            actor=leader,
+            budget_request=budget_request,
+            action="approve",
             reasons_for_person="It pays for what matters to you.",
-            expected_version=budget_request.version)
-        make_budget_request(person, actor=practitioner,
-                            lines=[("Overnight", Decimal("900.00"), "week")])
+            expected_version=budget_request.version,
+        )
+        make_budget_request(
+            person, actor=practitioner, lines=[("Overnight", Decimal("900.00"), "week")]
+        )
         decision = DecisionFactory(person=person)
-        services.decision_sharing_record(actor=practitioner, decision=decision,
-                                         shared_on=decision.decided_on, how="letter")
+        services.decision_sharing_record(
+            actor=practitioner, decision=decision, shared_on=decision.decided_on, how="letter"
+        )
         UnmetNeedFactory(person=person, outcome=outcome)
         IndicativeBudgetFactory(person=person)
     return outcome
@@ -53,10 +64,15 @@ def fill(person, practitioner, n=1):
 def test_plan_sds_section_in_everyday_words(person, practitioner, limits):
     outcome = make_outcome(person)
     solution = SolutionFactory(outcome=outcome, costed=True)
-    choice = record_options(person, actor=practitioner, chosen=SdsOption.OPTION_4,
-                            reasons="Some of each, please.")
-    services.sds_mix_record(actor=practitioner, person=person, parts={solution: "option_1"},
-                            expected_version=choice.version)
+    choice = record_options(
+        person, actor=practitioner, chosen=SdsOption.OPTION_4, reasons="Some of each, please."
+    )
+    services.sds_mix_record(
+        actor=practitioner,
+        person=person,
+        parts={solution: "option_1"},
+        expected_version=choice.version,
+    )
     fill(person, practitioner)
     section = plan_sds_section(person)
     assert [o.explained for o in section.options] == [True] * 4
@@ -71,15 +87,17 @@ def test_plan_sds_section_in_everyday_words(person, practitioner, limits):
     assert "(the agreed maximum is 28 days)" in section.open_requests[0].wait
     assert section.indicative.amount == "£9,500.00 a year"
     decisions = {d.summary: d for d in section.decisions}
-    assert decisions["Budget of £5,200.00 a year agreed"].reasons == \
-        "It pays for what matters to you."
+    assert (
+        decisions["Budget of £5,200.00 a year agreed"].reasons == "It pays for what matters to you."
+    )
     shared = [d for d in section.decisions if d.shared]
     assert shared and shared[0].shared_text.startswith("Shared with you on")
     assert section.unmet_needs[0].reason == "No provider available"
 
 
-def test_plan_sds_section_query_count_is_constant(person, practitioner, limits,
-                                                  django_assert_num_queries):
+def test_plan_sds_section_query_count_is_constant(
+    person, practitioner, limits, django_assert_num_queries
+):
     record_options(person, actor=practitioner)
     fill(person, practitioner, 1)
     with django_assert_num_queries(11):

@@ -50,8 +50,10 @@ def days_ago(n: int) -> datetime.date:
 
 
 def all_explained(day=None, ways=frozenset({"in_conversation"})):
-    return [Explanation(option=o.value, explained=True, ways=ways,
-                        explained_on=day or days_ago(5)) for o in SdsOption]
+    return [
+        Explanation(option=o.value, explained=True, ways=ways, explained_on=day or days_ago(5))
+        for o in SdsOption
+    ]
 
 
 # --- SDS-1 options --------------------------------------------------------------------------
@@ -59,16 +61,28 @@ def all_explained(day=None, ways=frozenset({"in_conversation"})):
 
 def test_options_explained_how_and_when_and_the_choice_in_their_words(person, practitioner):
     explanations = [
-        Explanation(option="option_1", explained=True,
-                    ways=frozenset({"in_conversation", "by_easy_read"}), explained_on=days_ago(9)),
-        Explanation(option="option_2", explained=True, ways=frozenset({"with_advocate"}),
-                    other_way="British Sign Language", explained_on=days_ago(9)),
+        Explanation(
+            option="option_1",
+            explained=True,
+            ways=frozenset({"in_conversation", "by_easy_read"}),
+            explained_on=days_ago(9),
+        ),
+        Explanation(
+            option="option_2",
+            explained=True,
+            ways=frozenset({"with_advocate"}),
+            other_way="British Sign Language",
+            explained_on=days_ago(9),
+        ),
         Explanation(option="option_3", explained=False, ways=frozenset({"by_leaflet"})),
         Explanation(option="option_4", explained=False),
     ]
     choice = services.sds_options_record(
-        actor=practitioner, person=person, explanations=explanations,
-        chosen_option=SdsOption.OPTION_2, chosen_on=days_ago(2),
+        actor=practitioner,
+        person=person,
+        explanations=explanations,
+        chosen_option=SdsOption.OPTION_2,
+        chosen_on=days_ago(2),
         reasons="I want to choose who comes, but not be an employer.",
     )
     rows = {row.option: row for row in choice.explanations.all()}
@@ -80,27 +94,39 @@ def test_options_explained_how_and_when_and_the_choice_in_their_words(person, pr
     assert ChangeRecord.objects.filter(object_type="sds.OptionExplanation").count() == 4
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"chosen_option": "option_3"}, "chosen_option", "not recorded as explained"),
-    ({"chosen_on": days_ago(20)}, "chosen_on", "on or after the date the options were first"),
-    ({"reasons": "  "}, "reasons", "in their own words"),
-    ({"chosen_on": None}, "chosen_on", "Enter the date they chose"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"chosen_option": "option_3"}, "chosen_option", "not recorded as explained"),
+        ({"chosen_on": days_ago(20)}, "chosen_on", "on or after the date the options were first"),
+        ({"reasons": "  "}, "reasons", "in their own words"),
+        ({"chosen_on": None}, "chosen_on", "Enter the date they chose"),
+    ],
+)
 def test_options_mistakes_are_explained(person, practitioner, change, field, words):
-    explanations = [Explanation(option="option_1", explained=True,
-                                ways=frozenset({"by_leaflet"}), explained_on=days_ago(9))]
-    kwargs = {"chosen_option": "option_1", "chosen_on": days_ago(2), "reasons": "Mine",
-              **change}
+    explanations = [
+        Explanation(
+            option="option_1",
+            explained=True,
+            ways=frozenset({"by_leaflet"}),
+            explained_on=days_ago(9),
+        )
+    ]
+    kwargs = {"chosen_option": "option_1", "chosen_on": days_ago(2), "reasons": "Mine", **change}
     with pytest.raises(ValidationError) as caught:
-        services.sds_options_record(actor=practitioner, person=person,
-                                    explanations=explanations, **kwargs)
+        services.sds_options_record(
+            actor=practitioner, person=person, explanations=explanations, **kwargs
+        )
     assert words in " ".join(caught.value.message_dict[field])
 
 
 def test_explained_needs_how_and_when(person, practitioner):
     with pytest.raises(ValidationError) as caught:
-        services.sds_options_record(actor=practitioner, person=person, explanations=[
-            Explanation(option="option_1", explained=True)])
+        services.sds_options_record(
+            actor=practitioner,
+            person=person,
+            explanations=[Explanation(option="option_1", explained=True)],
+        )
     assert "Say how Option 1 was explained." in caught.value.message_dict["option_1_ways"]
     assert "Enter the date Option 1" in caught.value.message_dict["option_1_on"][0]
 
@@ -108,15 +134,25 @@ def test_explained_needs_how_and_when(person, practitioner):
 def test_second_save_needs_the_version_and_a_stale_one_is_refused(person, practitioner):
     choice = record_options(person, actor=practitioner)
     with pytest.raises(StaleEditError):
-        services.sds_options_record(actor=practitioner, person=person,
-                                    explanations=all_explained(), expected_version=None)
-    services.sds_options_record(actor=practitioner, person=person,
-                                explanations=all_explained(), chosen_option="option_3",
-                                chosen_on=days_ago(1), reasons="Changed my mind",
-                                expected_version=choice.version)
+        services.sds_options_record(
+            actor=practitioner, person=person, explanations=all_explained(), expected_version=None
+        )
+    services.sds_options_record(
+        actor=practitioner,
+        person=person,
+        explanations=all_explained(),
+        chosen_option="option_3",
+        chosen_on=days_ago(1),
+        reasons="Changed my mind",
+        expected_version=choice.version,
+    )
     with pytest.raises(StaleEditError):
-        services.sds_options_record(actor=practitioner, person=person,
-                                    explanations=all_explained(), expected_version=choice.version)
+        services.sds_options_record(
+            actor=practitioner,
+            person=person,
+            explanations=all_explained(),
+            expected_version=choice.version,
+        )
 
 
 def test_option_4_mix_by_solution_and_cleared_when_the_choice_changes(person, practitioner):
@@ -124,14 +160,23 @@ def test_option_4_mix_by_solution_and_cleared_when_the_choice_changes(person, pr
     paid = SolutionFactory(outcome=outcome, costed=True)
     lift = SolutionFactory(outcome=outcome)
     choice = record_options(person, actor=practitioner, chosen=SdsOption.OPTION_4)
-    services.sds_mix_record(actor=practitioner, person=person,
-                            parts={paid: "option_1", lift: ""},
-                            expected_version=choice.version)
+    services.sds_mix_record(
+        actor=practitioner,
+        person=person,
+        parts={paid: "option_1", lift: ""},
+        expected_version=choice.version,
+    )
     assert list(MixPart.objects.values_list("solution_id", "option")) == [(paid.pk, "option_1")]
     choice.refresh_from_db()
-    services.sds_options_record(actor=practitioner, person=person, explanations=all_explained(),
-                                chosen_option="option_2", chosen_on=days_ago(1),
-                                reasons="Simpler", expected_version=choice.version)
+    services.sds_options_record(
+        actor=practitioner,
+        person=person,
+        explanations=all_explained(),
+        chosen_option="option_2",
+        chosen_on=days_ago(1),
+        reasons="Simpler",
+        expected_version=choice.version,
+    )
     assert not MixPart.objects.exists()
 
 
@@ -141,17 +186,30 @@ def test_mix_refuses_another_persons_solution_and_needs_option_4(person, practit
     stranger_solution = SolutionFactory(outcome=make_outcome(PersonFactory(team=team)))
     choice = record_options(person, actor=practitioner, chosen=SdsOption.OPTION_4)
     with pytest.raises(ValidationError):
-        services.sds_mix_record(actor=practitioner, person=person,
-                                parts={stranger_solution: "option_1"},
-                                expected_version=choice.version)
+        services.sds_mix_record(
+            actor=practitioner,
+            person=person,
+            parts={stranger_solution: "option_1"},
+            expected_version=choice.version,
+        )
     own = SolutionFactory(outcome=make_outcome(person), costed=True)
-    services.sds_options_record(actor=practitioner, person=person, explanations=all_explained(),
-                                chosen_option="option_3", chosen_on=days_ago(1), reasons="x",
-                                expected_version=choice.version)
+    services.sds_options_record(
+        actor=practitioner,
+        person=person,
+        explanations=all_explained(),
+        chosen_option="option_3",
+        chosen_on=days_ago(1),
+        reasons="x",
+        expected_version=choice.version,
+    )
     choice.refresh_from_db()
     with pytest.raises(ValidationError, match="option 4"):
-        services.sds_mix_record(actor=practitioner, person=person, parts={own: "option_1"},
-                                expected_version=choice.version)
+        services.sds_mix_record(
+            actor=practitioner,
+            person=person,
+            parts={own: "option_1"},
+            expected_version=choice.version,
+        )
 
 
 # --- SDS-2 and UN-1 -------------------------------------------------------------------------
@@ -174,7 +232,8 @@ def first_choice_kwargs(**overrides):
 def test_first_choice_not_delivered_records_unmet_need_and_a_decision(person, practitioner):
     outcome = make_outcome(person)
     record = services.first_choice_not_delivered_record(
-        actor=practitioner, person=person, outcome=outcome, **first_choice_kwargs())
+        actor=practitioner, person=person, outcome=outcome, **first_choice_kwargs()
+    )
     unmet = record.unmet_need
     assert unmet.reason == UnmetReason.FIRST_CHOICE
     assert unmet.outcome == outcome and unmet.need.startswith("Someone she chooses")
@@ -192,8 +251,9 @@ def test_first_choice_and_its_unmet_need_save_together_or_not_at_all(
 
     monkeypatch.setattr(FirstChoiceNotDelivered, "save", broken)
     with pytest.raises(DatabaseError):
-        services.first_choice_not_delivered_record(actor=practitioner, person=person,
-                                                   **first_choice_kwargs())
+        services.first_choice_not_delivered_record(
+            actor=practitioner, person=person, **first_choice_kwargs()
+        )
     assert not UnmetNeed.objects.exists()
     assert not ChangeRecord.objects.filter(object_type="sds.UnmetNeed").exists()
 
@@ -201,9 +261,12 @@ def test_first_choice_and_its_unmet_need_save_together_or_not_at_all(
 def test_first_choice_needs_an_alternative_and_a_plan(person, practitioner):
     with pytest.raises(ValidationError) as caught:
         services.first_choice_not_delivered_record(
-            actor=practitioner, person=person,
-            **first_choice_kwargs(alternative_offered=" ", plan_to_meet_need="",
-                                  alternative_option=SdsOption.OPTION_1))
+            actor=practitioner,
+            person=person,
+            **first_choice_kwargs(
+                alternative_offered=" ", plan_to_meet_need="", alternative_option=SdsOption.OPTION_1
+            ),
+        )
     errors = caught.value.message_dict
     assert "Say what alternative was offered." in errors["alternative_offered"]
     assert "Say how the need will be met over time." in errors["plan_to_meet_need"]
@@ -213,20 +276,39 @@ def test_first_choice_needs_an_alternative_and_a_plan(person, practitioner):
 
 def test_unmet_need_other_reason_needs_words_and_met_date_order(person, practitioner):
     with pytest.raises(ValidationError) as caught:
-        services.unmet_need_record(actor=practitioner, person=person, need="Respite",
-                                   category=NeedCategory.CARER_BREAK, reason=UnmetReason.OTHER,
-                                   identified_on=days_ago(10))
+        services.unmet_need_record(
+            actor=practitioner,
+            person=person,
+            need="Respite",
+            category=NeedCategory.CARER_BREAK,
+            reason=UnmetReason.OTHER,
+            identified_on=days_ago(10),
+        )
     assert "Say what the other reason is." in caught.value.message_dict["reason_other"]
-    unmet = services.unmet_need_record(actor=practitioner, person=person, need="Respite",
-                                       category=NeedCategory.CARER_BREAK,
-                                       reason=UnmetReason.WAITING_LIST,
-                                       identified_on=days_ago(10))
+    unmet = services.unmet_need_record(
+        actor=practitioner,
+        person=person,
+        need="Respite",
+        category=NeedCategory.CARER_BREAK,
+        reason=UnmetReason.WAITING_LIST,
+        identified_on=days_ago(10),
+    )
     with pytest.raises(ValidationError) as caught:
-        services.unmet_need_mark_met(actor=practitioner, unmet_need=unmet, met_on=days_ago(11),
-                                     how_met="Place found", expected_version=unmet.version)
+        services.unmet_need_mark_met(
+            actor=practitioner,
+            unmet_need=unmet,
+            met_on=days_ago(11),
+            how_met="Place found",
+            expected_version=unmet.version,
+        )
     assert "on or after the date it was identified" in caught.value.message_dict["met_on"][0]
-    services.unmet_need_mark_met(actor=practitioner, unmet_need=unmet, met_on=days_ago(2),
-                                 how_met="Place found", expected_version=unmet.version)
+    services.unmet_need_mark_met(
+        actor=practitioner,
+        unmet_need=unmet,
+        met_on=days_ago(2),
+        how_met="Place found",
+        expected_version=unmet.version,
+    )
     unmet.refresh_from_db()
     assert unmet.met_on == days_ago(2) and not unmet.is_open
 
@@ -242,15 +324,19 @@ def test_money_is_stored_exactly_and_the_total_adds_up(person, practitioner, lim
         LineInput(description="Rail", amount=Decimal("0.01"), period="year"),
         LineInput(description="Path", amount=Decimal("1850.99"), period="one_off"),
     ]
-    budget_request = make_budget_request(person, actor=practitioner, lines=lines,
-                                         contribution=Decimal("12.50"))
+    budget_request = make_budget_request(
+        person, actor=practitioner, lines=lines, contribution=Decimal("12.50")
+    )
     stored = BudgetRequest.objects.get(pk=budget_request.pk)
-    expected = Decimal("21.37") * 52 + Decimal("33.33") * 12 + Decimal("0.01") + \
-        Decimal("1850.99")
+    expected = Decimal("21.37") * 52 + Decimal("33.33") * 12 + Decimal("0.01") + Decimal("1850.99")
     assert stored.total_per_year == expected == Decimal("3362.20")
     assert sum(line.amount_per_year for line in stored.lines.all()) == stored.total_per_year
     assert [line.amount for line in stored.lines.order_by("position")] == [
-        Decimal("21.37"), Decimal("33.33"), Decimal("0.01"), Decimal("1850.99")]
+        Decimal("21.37"),
+        Decimal("33.33"),
+        Decimal("0.01"),
+        Decimal("1850.99"),
+    ]
     assert stored.contribution_per_year == Decimal("650.00")
     assert stored.net_per_year == Decimal("2712.20")
 
@@ -268,8 +354,10 @@ def test_a_request_and_its_breakdown_save_atomically_failure_on_the_third_line(
         return real_save(self, *args, **kwargs)
 
     monkeypatch.setattr(BudgetLine, "save", fail_on_third)
-    lines = [LineInput(description=f"Line {n}", amount=Decimal("10.00"), period="week")
-             for n in range(1, 5)]
+    lines = [
+        LineInput(description=f"Line {n}", amount=Decimal("10.00"), period="week")
+        for n in range(1, 5)
+    ]
     with pytest.raises(DatabaseError):
         make_budget_request(person, actor=practitioner, lines=lines)
     assert calls["n"] == 3
@@ -280,25 +368,34 @@ def test_a_request_and_its_breakdown_save_atomically_failure_on_the_third_line(
 
 
 def test_a_bad_third_line_is_named_and_nothing_is_saved(person, practitioner, limits):
-    lines = [LineInput(description="A", amount=Decimal("10.00"), period="week"),
-             LineInput(description="B", amount=Decimal("10.00"), period="week"),
-             LineInput(description="C", amount=Decimal("-10.00"), period="week")]
+    lines = [
+        LineInput(description="A", amount=Decimal("10.00"), period="week"),
+        LineInput(description="B", amount=Decimal("10.00"), period="week"),
+        LineInput(description="C", amount=Decimal("-10.00"), period="week"),
+    ]
     with pytest.raises(ValidationError) as caught:
         make_budget_request(person, actor=practitioner, lines=lines)
     assert caught.value.message_dict["lines"] == [
-        "Line 3: The amount cannot be negative. Enter £0 or more."]
+        "Line 3: The amount cannot be negative. Enter £0 or more."
+    ]
     assert not BudgetRequest.objects.exists()
 
 
-@pytest.mark.parametrize(("amount", "words"), [
-    (Decimal("0.00"), "more than £0"),
-    (Decimal("12.345"), "2 decimal places"),
-    (12.5, "never floating point"),
-])
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        (Decimal("0.00"), "more than £0"),
+        (Decimal("12.345"), "2 decimal places"),
+        (12.5, "never floating point"),
+    ],
+)
 def test_line_amounts_must_be_exact_positive_pence(person, practitioner, limits, amount, words):
     with pytest.raises(ValidationError) as caught:
-        make_budget_request(person, actor=practitioner,
-                            lines=[LineInput(description="A", amount=amount, period="week")])
+        make_budget_request(
+            person,
+            actor=practitioner,
+            lines=[LineInput(description="A", amount=amount, period="week")],
+        )
     assert words in caught.value.message_dict["lines"][0]
 
 
@@ -307,14 +404,24 @@ def test_contribution_cannot_exceed_the_budget_and_dates_must_be_in_order(
 ):
     lines = [LineInput(description="A", amount=Decimal("10.00"), period="week")]
     with pytest.raises(ValidationError) as caught:
-        services.budget_request_submit(actor=practitioner, person=person, lines=lines,
-                                       start_date=TODAY(), case_for_request="x",
-                                       contribution=Decimal("11.00"))
+        services.budget_request_submit(
+            actor=practitioner,
+            person=person,
+            lines=lines,
+            start_date=TODAY(),
+            case_for_request="x",
+            contribution=Decimal("11.00"),
+        )
     assert "cannot be more than the budget" in caught.value.message_dict["contribution"][0]
     with pytest.raises(ValidationError) as caught:
-        services.budget_request_submit(actor=practitioner, person=person, lines=lines,
-                                       start_date=TODAY(), end_date=days_ago(1),
-                                       case_for_request="x")
+        services.budget_request_submit(
+            actor=practitioner,
+            person=person,
+            lines=lines,
+            start_date=TODAY(),
+            end_date=days_ago(1),
+            case_for_request="x",
+        )
     assert "on or after the start date" in caught.value.message_dict["end_date"][0]
 
 
@@ -323,30 +430,54 @@ def test_a_line_may_not_point_at_another_persons_outcome(person, practitioner, l
 
     elsewhere = make_outcome(PersonFactory(team=team))
     with pytest.raises(ValidationError, match="this person's outcomes"):
-        make_budget_request(person, actor=practitioner, lines=[
-            LineInput(description="A", amount=Decimal("10.00"), period="week",
-                      outcome=elsewhere)])
+        make_budget_request(
+            person,
+            actor=practitioner,
+            lines=[
+                LineInput(
+                    description="A", amount=Decimal("10.00"), period="week", outcome=elsewhere
+                )
+            ],
+        )
 
 
 def test_a_line_for_a_solution_is_linked_to_its_outcome(person, practitioner, limits):
     solution = SolutionFactory(outcome=make_outcome(person), costed=True)
-    budget_request = make_budget_request(person, actor=practitioner, lines=[
-        LineInput(description="Support worker", amount=Decimal("45.00"), period="week",
-                  solution=solution)])
+    budget_request = make_budget_request(
+        person,
+        actor=practitioner,
+        lines=[
+            LineInput(
+                description="Support worker",
+                amount=Decimal("45.00"),
+                period="week",
+                solution=solution,
+            )
+        ],
+    )
     line = budget_request.lines.get()
     assert line.solution == solution and line.outcome == solution.outcome
 
 
 def test_indicative_budget_is_recorded_whatever_the_option(person, practitioner):
-    row = services.indicative_budget_record(actor=practitioner, person=person,
-                                            amount=Decimal("9500.00"), period="year",
-                                            told_on=days_ago(3), how_told="easy_read")
+    row = services.indicative_budget_record(
+        actor=practitioner,
+        person=person,
+        amount=Decimal("9500.00"),
+        period="year",
+        told_on=days_ago(3),
+        how_told="easy_read",
+    )
     assert IndicativeBudget.objects.get(pk=row.pk).amount == Decimal("9500.00")
     with pytest.raises(ValidationError) as caught:
-        services.indicative_budget_record(actor=practitioner, person=person,
-                                          amount=Decimal("-1.00"), period="year",
-                                          told_on=TODAY() + datetime.timedelta(days=1),
-                                          how_told="letter")
+        services.indicative_budget_record(
+            actor=practitioner,
+            person=person,
+            amount=Decimal("-1.00"),
+            period="year",
+            told_on=TODAY() + datetime.timedelta(days=1),
+            how_told="letter",
+        )
     assert "cannot be negative" in caught.value.message_dict["amount"][0]
     assert "today or in the past" in caught.value.message_dict["told_on"][0]
 
@@ -362,23 +493,37 @@ def test_only_casework_staff_write(person, panel_member, commissioner):
 
 def test_decision_with_reasons_and_when_it_was_shared(person, practitioner):
     decision = services.decision_record(
-        actor=practitioner, person=person, about=DecisionAbout.SUPPORT,
-        summary="Walking group first", reasons="You wanted to try it with your neighbour.",
-        decided_on=days_ago(5), decided_by="Jean and Pat")
+        actor=practitioner,
+        person=person,
+        about=DecisionAbout.SUPPORT,
+        summary="Walking group first",
+        reasons="You wanted to try it with your neighbour.",
+        decided_on=days_ago(5),
+        decided_by="Jean and Pat",
+    )
     assert not decision.sharings.exists()
     with pytest.raises(ValidationError) as caught:
-        services.decision_sharing_record(actor=practitioner, decision=decision,
-                                         shared_on=days_ago(6), how="letter")
+        services.decision_sharing_record(
+            actor=practitioner, decision=decision, shared_on=days_ago(6), how="letter"
+        )
     assert "on or after the date it was decided" in caught.value.message_dict["shared_on"][0]
-    services.decision_sharing_record(actor=practitioner, decision=decision,
-                                     shared_on=days_ago(4), how="letter")
+    services.decision_sharing_record(
+        actor=practitioner, decision=decision, shared_on=days_ago(4), how="letter"
+    )
     assert decision.sharings.get().how == "letter"
 
 
 def test_decision_needs_reasons(person, practitioner):
     with pytest.raises(ValidationError) as caught:
-        services.decision_record(actor=practitioner, person=person, about="budget",
-                                 summary="No", reasons="", decided_on=TODAY(), decided_by="x")
+        services.decision_record(
+            actor=practitioner,
+            person=person,
+            about="budget",
+            summary="No",
+            reasons="",
+            decided_on=TODAY(),
+            decided_by="x",
+        )
     assert "Give the reasons" in caught.value.message_dict["reasons"][0]
 
 
@@ -389,8 +534,9 @@ def test_decision_needs_reasons(person, practitioner):
 def history_rows(person, practitioner, limits):
     budget_request = make_budget_request(person, actor=practitioner)
     decision = DecisionFactory(person=person, recorded_by=practitioner)
-    sharing = services.decision_sharing_record(actor=practitioner, decision=decision,
-                                               shared_on=TODAY(), how="letter")
+    sharing = services.decision_sharing_record(
+        actor=practitioner, decision=decision, shared_on=TODAY(), how="letter"
+    )
     return {
         "event": budget_request.events.first(),
         "decision": decision,

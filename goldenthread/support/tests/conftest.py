@@ -17,8 +17,9 @@ def outcome(person):
 
 def make_outcome(person, **fields):
     conversation = ConversationFactory(person=person)
-    return OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation),
-                          **fields)
+    return OutcomeFactory(
+        positive_change=PositiveChangeFactory(conversation=conversation), **fields
+    )
 
 
 @pytest.fixture
@@ -30,8 +31,13 @@ def community_resource(db):
         source="test", source_id="org-1", name="Northfield Community Trust"
     )
     return CommunityResource.objects.create(
-        source="test", source_id="svc-1", name="Northfield Bowls and Blether Club",
+        source="test",
+        source_id="svc-1",
+        name="Northfield Bowls and Blether Club",
         description="A friendly bowling club for older people, with tea and a chat after.",
-        organisation=organisation, search_keywords="bowling club older people social",
-        place_text="Northfield", fees="£2 a session", imported_at=timezone.now(),
+        organisation=organisation,
+        search_keywords="bowling club older people social",
+        place_text="Northfield",
+        fees="£2 a session",
+        imported_at=timezone.now(),
     )

@@ -27,15 +27,20 @@ def suggestions_for(person, outcome):
     return selectors.outcome_support(person, outcome).suggestions
 
 
-def test_an_empty_record_suggests_not_yet_for_every_step_and_flags_tried_already(
-    person, outcome
-):
+def test_an_empty_record_suggests_not_yet_for_every_step_and_flags_tried_already(person, outcome):
     found = suggestions_for(person, outcome)
     assert list(found) == list(ChecklistQuestion)
     assert found["tried_already"].answer == "not_yet"
     assert "Nothing is recorded yet" in found["tried_already"].reason
-    for question in ("yourself", "technology", "equipment", "family_friends", "community",
-                     "services", "support"):
+    for question in (
+        "yourself",
+        "technology",
+        "equipment",
+        "family_friends",
+        "community",
+        "services",
+        "support",
+    ):
         assert found[question].answer == "not_yet", question
         assert "has not been explored yet" in found[question].reason
     assert found["personal_budgets"].answer == "not_yet"
@@ -78,9 +83,13 @@ def test_personal_budgets_can_be_informed_by_another_module(person, outcome):
 
 def test_practitioner_answer_wins_and_the_suggestion_is_kept(person, outcome, practitioner):
     services.checklist_save(
-        actor=practitioner, person=person, outcome=outcome,
-        answers={"technology": ("yes", "We talked about a video doorbell"),
-                 "involved": ("yes", "")},
+        actor=practitioner,
+        person=person,
+        outcome=outcome,
+        answers={
+            "technology": ("yes", "We talked about a video doorbell"),
+            "involved": ("yes", ""),
+        },
         expected_versions={},
     )
     row = SupportChecklistAnswer.objects.get(outcome=outcome, question="technology")
@@ -91,12 +100,20 @@ def test_practitioner_answer_wins_and_the_suggestion_is_kept(person, outcome, pr
     assert involved.suggested == "" and involved.answer == "yes"
     # A stale save is refused.
     with pytest.raises(StaleEditError):
-        services.checklist_save(actor=practitioner, person=person, outcome=outcome,
-                                answers={"technology": ("partly", "")},
-                                expected_versions={"technology": 0})
-    services.checklist_save(actor=practitioner, person=person, outcome=outcome,
-                            answers={"technology": ("partly", "")},
-                            expected_versions={"technology": row.version})
+        services.checklist_save(
+            actor=practitioner,
+            person=person,
+            outcome=outcome,
+            answers={"technology": ("partly", "")},
+            expected_versions={"technology": 0},
+        )
+    services.checklist_save(
+        actor=practitioner,
+        person=person,
+        outcome=outcome,
+        answers={"technology": ("partly", "")},
+        expected_versions={"technology": row.version},
+    )
     row.refresh_from_db()
     assert row.answer == "partly" and row.version == 2
 
@@ -118,9 +135,15 @@ def _born_years_ago(years: int) -> datetime.date:
     return today.replace(year=today.year - years) - datetime.timedelta(days=1)
 
 
-@pytest.mark.parametrize(("age", "expected"), [(8, PlanType.YOUNG_PERSON),
-                                               (17, PlanType.YOUNG_PERSON),
-                                               (18, PlanType.ADULT), (84, PlanType.ADULT)])
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [
+        (8, PlanType.YOUNG_PERSON),
+        (17, PlanType.YOUNG_PERSON),
+        (18, PlanType.ADULT),
+        (84, PlanType.ADULT),
+    ],
+)
 def test_variant_is_chosen_from_age(person, age, expected):
     person.date_of_birth = _born_years_ago(age)
     variant = presenters.plan_variant(person, None)
@@ -130,8 +153,7 @@ def test_variant_is_chosen_from_age(person, age, expected):
 
 def test_override_wins_and_says_so(person, outcome):
     person.date_of_birth = _born_years_ago(16)
-    planning = SupportPlanning(person=person, outcome=outcome,
-                               plan_type_override=PlanType.ADULT)
+    planning = SupportPlanning(person=person, outcome=outcome, plan_type_override=PlanType.ADULT)
     variant = presenters.plan_variant(person, planning)
     assert variant.plan_type == PlanType.ADULT and variant.overridden
     assert "young person questions" in variant.reason
@@ -147,14 +169,17 @@ def test_step_prompts_use_the_workbook_wording(person, outcome):
     )
     assert steps["support"].prompts == ("Could additional specialist support help?",)
     assert steps["yourself"].prompts[0] == (
-        "How can you build on the strengths and qualities that you already have?")
+        "How can you build on the strengths and qualities that you already have?"
+    )
     SupportPlanningFactory(outcome=outcome, plan_type_override=PlanType.ADULT)
     steps = {s.step.value: s for s in selectors.outcome_support(person, outcome).steps}
     assert steps["services"].prompts[0] == (
-        "Are there any general health or social services that could help?")
+        "Are there any general health or social services that could help?"
+    )
     assert steps["support"].prompts[1].startswith("If you already have a provider")
     assert presenters.checklist_question_text("support", PlanType.YOUNG_PERSON) == (
-        "Did I explore whether additional specialist support could help?")
+        "Did I explore whether additional specialist support could help?"
+    )
 
 
 def test_money_is_shown_in_pounds_with_pence():

@@ -31,8 +31,12 @@ from .conftest import make_outcome
 @pytest.fixture
 def record(person, outcome):
     solution = SolutionFactory(outcome=outcome)
-    return {"person_id": person.pk, "outcome_id": outcome.pk, "step": "community",
-            "solution_id": solution.pk}
+    return {
+        "person_id": person.pk,
+        "outcome_id": outcome.pk,
+        "step": "community",
+        "solution_id": solution.pk,
+    }
 
 
 def support_urls():
@@ -42,7 +46,8 @@ def support_urls():
         if namespace == "support":
             return sorted(
                 (f"support:{p.name}", sorted(p.pattern.converters))
-                for p in sub.url_patterns if isinstance(p, URLPattern)
+                for p in sub.url_patterns
+                if isinstance(p, URLPattern)
             )
     raise AssertionError("support URLs not mounted")
 
@@ -52,14 +57,19 @@ URLS = support_urls()
 
 def test_the_lead_links_to_these_names():
     names = {name for name, _ in URLS}
-    assert {"support:outcome_support", "support:plan", "support:plan_pdf",
-            "support:plan_easy_read"} <= names
+    assert {
+        "support:outcome_support",
+        "support:plan",
+        "support:plan_pdf",
+        "support:plan_easy_read",
+    } <= names
 
 
 @pytest.mark.parametrize(("name", "kwarg_names"), URLS, ids=[n for n, _ in URLS])
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_unrelated_worker_is_refused_and_logged(client, record, other_practitioner, name,
-                                                kwarg_names, method):
+def test_unrelated_worker_is_refused_and_logged(
+    client, record, other_practitioner, name, kwarg_names, method
+):
     url = reverse(name, kwargs={k: record[k] for k in kwarg_names})
     sign_in(client, other_practitioner)
     response = getattr(client, method)(url)
@@ -77,8 +87,9 @@ def test_commissioner_never_sees_a_named_plan(client, record, commissioner, name
 
 
 @pytest.mark.parametrize(("name", "kwarg_names"), URLS, ids=[n for n, _ in URLS])
-def test_allocated_worker_gets_each_page_with_one_log_row(practitioner_client, practitioner,
-                                                          record, name, kwarg_names):
+def test_allocated_worker_gets_each_page_with_one_log_row(
+    practitioner_client, practitioner, record, name, kwarg_names
+):
     url = reverse(name, kwargs={k: record[k] for k in kwarg_names})
     response = practitioner_client.get(url)
     assert response.status_code == 200, name
@@ -87,8 +98,9 @@ def test_allocated_worker_gets_each_page_with_one_log_row(practitioner_client, p
     assert row.what == name and row.action == expected
 
 
-def test_another_persons_outcome_or_solution_is_not_found(practitioner_client, person, team,
-                                                          practitioner):
+def test_another_persons_outcome_or_solution_is_not_found(
+    practitioner_client, person, team, practitioner
+):
     from goldenthread.people.factories import AllocationFactory, PersonFactory
 
     other = PersonFactory(team=team)
@@ -96,23 +108,39 @@ def test_another_persons_outcome_or_solution_is_not_found(practitioner_client, p
     their_outcome = make_outcome(other)
     their_solution = SolutionFactory(outcome=their_outcome)
     # Through my person's URL, their rows do not exist.
-    assert practitioner_client.get(reverse(
-        "support:outcome_support", args=[person.pk, their_outcome.pk])).status_code == 404
-    assert practitioner_client.get(reverse(
-        "support:solution_edit", args=[person.pk, their_solution.pk])).status_code == 404
+    assert (
+        practitioner_client.get(
+            reverse("support:outcome_support", args=[person.pk, their_outcome.pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        practitioner_client.get(
+            reverse("support:solution_edit", args=[person.pk, their_solution.pk])
+        ).status_code
+        == 404
+    )
     response = practitioner_client.post(
         reverse("support:solution_add", args=[person.pk, their_outcome.pk, "yourself"]),
-        {"what": "Sneaky", "status": "idea"})
+        {"what": "Sneaky", "status": "idea"},
+    )
     assert response.status_code == 404
     assert not Solution.objects.filter(what="Sneaky").exists()
 
 
 def test_the_page_walks_the_seven_steps_in_order(practitioner_client, person, outcome):
     body = practitioner_client.get(
-        reverse("support:outcome_support", args=[person.pk, outcome.pk])).content.decode()
-    headings = ["1. Yourself", "2. Technology", "3. Equipment and adaptations",
-                "4. Family, friends and neighbours", "5. Community", "6. Services or setting",
-                "7. Support"]
+        reverse("support:outcome_support", args=[person.pk, outcome.pk])
+    ).content.decode()
+    headings = [
+        "1. Yourself",
+        "2. Technology",
+        "3. Equipment and adaptations",
+        "4. Family, friends and neighbours",
+        "5. Community",
+        "6. Services or setting",
+        "7. Support",
+    ]
     positions = [body.index(f">{h}</h2>") for h in headings]
     assert positions == sorted(positions)
     assert "Are there any apps or technology that could help?" in body
@@ -121,12 +149,19 @@ def test_the_page_walks_the_seven_steps_in_order(practitioner_client, person, ou
     assert body.count('role="search"') == 2  # steps 5 and 6 only
 
 
-def test_add_a_solution_with_a_cost_typed_as_people_type_it(practitioner_client, person,
-                                                            outcome):
+def test_add_a_solution_with_a_cost_typed_as_people_type_it(practitioner_client, person, outcome):
     url = reverse("support:solution_add", args=[person.pk, outcome.pk, "support"])
-    response = practitioner_client.post(url, {
-        "what": "Personal assistant, 4 hours a week", "who": "Employed by Jean",
-        "cost": "£1,234.50", "cost_period": "year", "status": "agreed", "notes": ""})
+    response = practitioner_client.post(
+        url,
+        {
+            "what": "Personal assistant, 4 hours a week",
+            "who": "Employed by Jean",
+            "cost": "£1,234.50",
+            "cost_period": "year",
+            "status": "agreed",
+            "notes": "",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"].endswith("#step-support")
     solution = Solution.objects.get(what="Personal assistant, 4 hours a week")
@@ -147,11 +182,17 @@ def test_add_a_solution_with_a_cost_typed_as_people_type_it(practitioner_client,
         ({"status": "lost"}, "id_status_0", "Choose one of the statuses."),
     ],
 )
-def test_bad_input_is_explained_beside_the_field_and_kept(practitioner_client, person,
-                                                          outcome, overrides, field_id,
-                                                          message):
-    data = {"what": "Tablet", "who": "", "cost": "", "cost_period": "", "status": "idea",
-            "notes": "Typed <i>notes</i> kept"}
+def test_bad_input_is_explained_beside_the_field_and_kept(
+    practitioner_client, person, outcome, overrides, field_id, message
+):
+    data = {
+        "what": "Tablet",
+        "who": "",
+        "cost": "",
+        "cost_period": "",
+        "status": "idea",
+        "notes": "Typed <i>notes</i> kept",
+    }
     data.update(overrides)
     url = reverse("support:solution_add", args=[person.pk, outcome.pk, "technology"])
     response = practitioner_client.post(url, data)
@@ -163,12 +204,18 @@ def test_bad_input_is_explained_beside_the_field_and_kept(practitioner_client, p
     assert not Solution.objects.filter(outcome=outcome).exists()
 
 
-def test_stale_edit_shows_the_other_version_and_keeps_mine(practitioner_client, person,
-                                                           outcome):
+def test_stale_edit_shows_the_other_version_and_keeps_mine(practitioner_client, person, outcome):
     solution = SolutionFactory(outcome=outcome, what="Lift on Thursdays")
     url = reverse("support:solution_edit", args=[person.pk, solution.pk])
-    opened = {"what": "Lift on Thursdays", "who": "Ann", "cost": "", "cost_period": "",
-              "status": "agreed", "notes": "", "version": str(solution.version)}
+    opened = {
+        "what": "Lift on Thursdays",
+        "who": "Ann",
+        "cost": "",
+        "cost_period": "",
+        "status": "agreed",
+        "notes": "",
+        "version": str(solution.version),
+    }
     assert practitioner_client.post(url, {**opened, "what": "Lift on Fridays"}).status_code == 302
     response = practitioner_client.post(url, {**opened, "notes": "My note"})
     body = response.content.decode()
@@ -181,10 +228,19 @@ def test_stale_edit_shows_the_other_version_and_keeps_mine(practitioner_client, 
 def test_status_change_is_recorded_with_its_reason(practitioner_client, person, outcome):
     solution = SolutionFactory(outcome=outcome, status=SolutionStatus.AGREED)
     url = reverse("support:solution_edit", args=[person.pk, solution.pk])
-    response = practitioner_client.post(url, {
-        "what": solution.what, "who": solution.who, "cost": "", "cost_period": "",
-        "status": "stopped", "notes": "", "status_note": "Ann's shifts changed",
-        "version": str(solution.version)})
+    response = practitioner_client.post(
+        url,
+        {
+            "what": solution.what,
+            "who": solution.who,
+            "cost": "",
+            "cost_period": "",
+            "status": "stopped",
+            "notes": "",
+            "status_note": "Ann's shifts changed",
+            "version": str(solution.version),
+        },
+    )
     assert response.status_code == 302
     page = practitioner_client.get(url).content.decode()
     assert "Agreed to Tried and stopped" in page and "Ann&#x27;s shifts changed" in page
@@ -201,8 +257,9 @@ def test_remove_a_solution(practitioner_client, person, outcome):
 def test_mark_nothing_suitable_and_undo(practitioner_client, person, outcome):
     url = reverse("support:step_nothing_suitable", args=[person.pk, outcome.pk, "technology"])
     assert 'name="version" value="0"' in practitioner_client.get(url).content.decode()
-    response = practitioner_client.post(url, {"note": "Jean does not want a device",
-                                              "version": "0"})
+    response = practitioner_client.post(
+        url, {"note": "Jean does not want a device", "version": "0"}
+    )
     assert response.status_code == 302
     page = practitioner_client.get(response["Location"]).content.decode()
     assert "Explored, nothing suitable" in page and "Jean does not want a device" in page
@@ -213,8 +270,7 @@ def test_mark_nothing_suitable_and_undo(practitioner_client, person, outcome):
     assert exploration.state == ExplorationState.NOT_YET
 
 
-def test_nothing_suitable_refused_when_solutions_are_current(practitioner_client, person,
-                                                             outcome):
+def test_nothing_suitable_refused_when_solutions_are_current(practitioner_client, person, outcome):
     SolutionFactory(outcome=outcome, step="community", status=SolutionStatus.IDEA)
     exploration = StepExploration.objects.get(outcome=outcome, step="community")
     url = reverse("support:step_nothing_suitable", args=[person.pk, outcome.pk, "community"])
@@ -223,15 +279,17 @@ def test_nothing_suitable_refused_when_solutions_are_current(practitioner_client
     assert "Change their status or remove them first" in response.content.decode()
 
 
-def test_directory_search_no_js_page_and_htmx_partial(practitioner_client, person, outcome,
-                                                      community_resource):
+def test_directory_search_no_js_page_and_htmx_partial(
+    practitioner_client, person, outcome, community_resource
+):
     url = reverse("support:step_directory", args=[person.pk, outcome.pk, "community"])
     full = practitioner_client.get(url, {"q": "bowling", "place": "Northfield"})
     body = full.content.decode()
     assert "<html" in body and "Northfield Bowls and Blether Club" in body
     assert "1 result for" in body
-    partial = practitioner_client.get(url, {"q": "bowling", "place": "Northfield"},
-                                      headers={"HX-Request": "true"})
+    partial = practitioner_client.get(
+        url, {"q": "bowling", "place": "Northfield"}, headers={"HX-Request": "true"}
+    )
     fragment = partial.content.decode()
     assert "<html" not in fragment and "Northfield Bowls and Blether Club" in fragment
     assert f'name="resource_id" value="{community_resource.pk}"' in fragment
@@ -240,12 +298,17 @@ def test_directory_search_no_js_page_and_htmx_partial(practitioner_client, perso
     nothing = practitioner_client.get(url, {"q": "zzzqqq"}, headers={"HX-Request": "true"})
     assert "No results for" in nothing.content.decode()
     # Not a directory step.
-    assert practitioner_client.get(reverse(
-        "support:step_directory", args=[person.pk, outcome.pk, "yourself"])).status_code == 404
+    assert (
+        practitioner_client.get(
+            reverse("support:step_directory", args=[person.pk, outcome.pk, "yourself"])
+        ).status_code
+        == 404
+    )
 
 
-def test_a_directory_result_becomes_a_solution_in_one_post(practitioner_client, person,
-                                                           outcome, community_resource):
+def test_a_directory_result_becomes_a_solution_in_one_post(
+    practitioner_client, person, outcome, community_resource
+):
     url = reverse("support:step_directory", args=[person.pk, outcome.pk, "community"])
     response = practitioner_client.post(url, {"resource_id": str(community_resource.pk)})
     assert response.status_code == 302 and response["Location"].endswith("#step-community")
@@ -261,17 +324,25 @@ def test_planning_page_shows_the_variant_and_saves(practitioner_client, person, 
     url = reverse("support:planning", args=[person.pk, outcome.pk])
     page = practitioner_client.get(url).content.decode()
     assert "Adult" in page and "From Jean Macdonald&#x27;s age" in page
-    response = practitioner_client.post(url, {
-        "tried_already": "The community bus", "own_ideas": "My neighbour could drive me",
-        "plan_type_override": "young_person", "version": "0"})
+    response = practitioner_client.post(
+        url,
+        {
+            "tried_already": "The community bus",
+            "own_ideas": "My neighbour could drive me",
+            "plan_type_override": "young_person",
+            "version": "0",
+        },
+    )
     assert response.status_code == 302
     planning = SupportPlanning.objects.get(outcome=outcome)
     assert planning.plan_type_override == "young_person"
-    support = practitioner_client.get(reverse(
-        "support:outcome_support", args=[person.pk, outcome.pk])).content.decode()
+    support = practitioner_client.get(
+        reverse("support:outcome_support", args=[person.pk, outcome.pk])
+    ).content.decode()
     assert "What could your school or college do to help?" in support
-    stale = practitioner_client.post(url, {"tried_already": "x", "own_ideas": "",
-                                           "plan_type_override": "", "version": "0"})
+    stale = practitioner_client.post(
+        url, {"tried_already": "x", "own_ideas": "", "plan_type_override": "", "version": "0"}
+    )
     assert "Someone else saved a change" in stale.content.decode()
 
 
@@ -283,11 +354,28 @@ def test_checklist_shows_suggestions_and_saves_answers(practitioner_client, pers
     assert "Am I confident that I involved the person in decision making" in page
     assert "The record suggests: Not yet" in page
     assert "The record suggests: Yes. Step 2 (Technology)" in page
-    data = {f"{q}__version": "0" for q in (
-        "tried_already", "yourself", "technology", "equipment", "family_friends",
-        "community", "services", "support", "personal_budgets", "involved")}
-    data.update({"technology__answer": "yes", "personal_budgets__answer": "not_yet",
-                 "personal_budgets__note": "Talk about a direct payment next visit"})
+    data = {
+        f"{q}__version": "0"
+        for q in (
+            "tried_already",
+            "yourself",
+            "technology",
+            "equipment",
+            "family_friends",
+            "community",
+            "services",
+            "support",
+            "personal_budgets",
+            "involved",
+        )
+    }
+    data.update(
+        {
+            "technology__answer": "yes",
+            "personal_budgets__answer": "not_yet",
+            "personal_budgets__note": "Talk about a direct payment next visit",
+        }
+    )
     assert practitioner_client.post(url, data).status_code == 302
     saved = SupportChecklistAnswer.objects.get(outcome=outcome, question="personal_budgets")
     assert saved.note == "Talk about a direct payment next visit"
@@ -295,8 +383,7 @@ def test_checklist_shows_suggestions_and_saves_answers(practitioner_client, pers
     assert "Someone else saved answers" in again.content.decode()
 
 
-def test_summary_lists_every_open_outcome_with_its_coverage(practitioner_client, person,
-                                                            outcome):
+def test_summary_lists_every_open_outcome_with_its_coverage(practitioner_client, person, outcome):
     SolutionFactory(outcome=outcome, step="family_friends")
     StepExplorationFactory(outcome=outcome, step="technology")
     second = make_outcome(person, statement="I will cook my own tea")
@@ -312,13 +399,15 @@ def test_plan_pages_and_pdf(practitioner_client, person, outcome):
     assert outcome.statement in plan and "£2,340.00" in plan
     assert "Reading ease of this plan:" in plan
     easy = practitioner_client.get(
-        reverse("support:plan_easy_read", args=[person.pk])).content.decode()
+        reverse("support:plan_easy_read", args=[person.pk])
+    ).content.decode()
     assert "What do I want to change?" in easy and "Who will help?" in easy
     pdf = practitioner_client.get(reverse("support:plan_pdf", args=[person.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     # A neutral file name: no name of the person (#11).
-    assert re.fullmatch(r'attachment; filename="support-plan-\d{4}-\d{2}-\d{2}\.pdf"',
-                        pdf["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="support-plan-\d{4}-\d{2}-\d{2}\.pdf"', pdf["Content-Disposition"]
+    )
     assert "jean" not in pdf["Content-Disposition"].lower()
     assert pdf["Cache-Control"] == "no-store"
     assert pdf.content.startswith(b"%PDF-")
@@ -343,8 +432,9 @@ def test_support_page_query_count_does_not_grow(practitioner_client, person, out
     assert small <= 13  # 6 for sign-in, the person and the access log; 7 for the page
 
 
-@pytest.mark.parametrize("name", ["support:summary", "support:plan", "support:plan_easy_read",
-                                  "support:plan_pdf"])
+@pytest.mark.parametrize(
+    "name", ["support:summary", "support:plan", "support:plan_easy_read", "support:plan_pdf"]
+)
 def test_person_page_query_counts_do_not_grow(practitioner_client, person, outcome, name):
     url = reverse(name, args=[person.pk])
     SolutionFactory(outcome=outcome)

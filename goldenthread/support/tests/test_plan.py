@@ -49,32 +49,70 @@ def rich_plan_person(person):
     conversation = ConversationFactory(person=person)
     MattersItemFactory(conversation=conversation, text="Seeing my friends at the club")
     MattersItemFactory(conversation=conversation, text="My own home", kind=MattersKind.WHERE)
-    WhoMattersFactory(conversation=conversation, circle_member__name="Ann",
-                      circle_member__relationship="Daughter", text="She visits on Sundays")
+    WhoMattersFactory(
+        conversation=conversation,
+        circle_member__name="Ann",
+        circle_member__relationship="Daughter",
+        text="She visits on Sundays",
+    )
     AspirationFactory(conversation=conversation, text="A holiday on Arran with my sister")
-    bowls = make_outcome(person, statement=OWN_WORDS,
-                         baseline="Has not been since her fall in January",
-                         measure="Goes most Thursdays")
+    bowls = make_outcome(
+        person,
+        statement=OWN_WORDS,
+        baseline="Has not been since her fall in January",
+        measure="Goes most Thursdays",
+    )
     SupportPlanningFactory(outcome=bowls)
-    SolutionFactory(outcome=bowls, step="yourself", what="Practise the walk to the bus stop",
-                    who="Jean", status=SolutionStatus.IN_PLACE)
-    SolutionFactory(outcome=bowls, step="family_friends", what="Lift on Thursdays",
-                    who="Ann (daughter)")
-    SolutionFactory(outcome=bowls, step="equipment", what="Walking frame for outdoors",
-                    who="Equipment store", cost=Decimal("120.00"), cost_period="one_off")
+    SolutionFactory(
+        outcome=bowls,
+        step="yourself",
+        what="Practise the walk to the bus stop",
+        who="Jean",
+        status=SolutionStatus.IN_PLACE,
+    )
+    SolutionFactory(
+        outcome=bowls, step="family_friends", what="Lift on Thursdays", who="Ann (daughter)"
+    )
+    SolutionFactory(
+        outcome=bowls,
+        step="equipment",
+        what="Walking frame for outdoors",
+        who="Equipment store",
+        cost=Decimal("120.00"),
+        cost_period="one_off",
+    )
     SolutionFactory(outcome=bowls, costed=True)  # £45.00 a week, agreed
-    SolutionFactory(outcome=bowls, step="community", what="Day centre", who="Council",
-                    status=SolutionStatus.DECLINED)
-    SolutionFactory(outcome=bowls, step="services", what="Physio exercises", who="NHS physio",
-                    status=SolutionStatus.IDEA, cost=Decimal("10.00"), cost_period="month")
+    SolutionFactory(
+        outcome=bowls,
+        step="community",
+        what="Day centre",
+        who="Council",
+        status=SolutionStatus.DECLINED,
+    )
+    SolutionFactory(
+        outcome=bowls,
+        step="services",
+        what="Physio exercises",
+        who="NHS physio",
+        status=SolutionStatus.IDEA,
+        cost=Decimal("10.00"),
+        cost_period="month",
+    )
     StepExplorationFactory(outcome=bowls, step="technology", note="Jean does not want a device")
-    cooking = make_outcome(person, statement="I will cook my own tea three nights a week",
-                           baseline="Has a microwave meal every night",
-                           measure="Cooks three nights a week", target_date=None)
-    SolutionFactory(outcome=cooking, step="community", what="Cooking class at the library",
-                    who="Northfield Library")
-    make_outcome(person, statement="An old goal that is achieved",
-                 status=OutcomeStatus.ACHIEVED)
+    cooking = make_outcome(
+        person,
+        statement="I will cook my own tea three nights a week",
+        baseline="Has a microwave meal every night",
+        measure="Cooks three nights a week",
+        target_date=None,
+    )
+    SolutionFactory(
+        outcome=cooking,
+        step="community",
+        what="Cooking class at the library",
+        who="Northfield Library",
+    )
+    make_outcome(person, statement="An old goal that is achieved", status=OutcomeStatus.ACHIEVED)
     return person
 
 
@@ -88,13 +126,21 @@ def test_plan_gathers_what_matters_outcomes_and_solutions(rich_plan_person):
     assert plan.aspirations == ["A holiday on Arran with my sister"]
     # Open outcomes only, in the order they were made.
     assert [o.statement for o in plan.outcomes] == [
-        OWN_WORDS, "I will cook my own tea three nights a week"]
+        OWN_WORDS,
+        "I will cook my own tea three nights a week",
+    ]
     bowls = plan.outcomes[0]
     assert bowls.baseline == "Has not been since her fall in January"
     assert bowls.tried_already.startswith("Tried the community bus")
     assert [s.step for s in bowls.steps] == [
-        "yourself", "technology", "equipment", "family_friends", "community", "services",
-        "support"]
+        "yourself",
+        "technology",
+        "equipment",
+        "family_friends",
+        "community",
+        "services",
+        "support",
+    ]
     by_step = {s.step: s for s in bowls.steps}
     assert by_step["technology"].state == "nothing_suitable"
     assert by_step["technology"].nothing_suitable_note == "Jean does not want a device"
@@ -107,7 +153,9 @@ def test_plan_gathers_what_matters_outcomes_and_solutions(rich_plan_person):
 def test_costs_are_decimal_and_count_agreed_and_in_place_only(rich_plan_person):
     costs = build_plan(rich_plan_person).costs
     assert {line.period: line.amount for line in costs.lines} == {
-        "week": Decimal("45.00"), "one_off": Decimal("120.00")}
+        "week": Decimal("45.00"),
+        "one_off": Decimal("120.00"),
+    }
     # 45 x 52 + 120 = 2,460.00; the £10 a month idea is counted apart (120.00 a year).
     assert costs.year_total == Decimal("2460.00")
     assert costs.year_total_text == "£2,460.00"
@@ -124,9 +172,7 @@ def _plan_with_outcomes(person, count):
         StepExplorationFactory(outcome=outcome, step="technology")
 
 
-def test_plan_costs_the_same_queries_for_1_and_10_outcomes(
-    person, team, django_assert_num_queries
-):
+def test_plan_costs_the_same_queries_for_1_and_10_outcomes(person, team, django_assert_num_queries):
     from goldenthread.people.factories import PersonFactory
 
     other = PersonFactory(team=team)
@@ -147,9 +193,17 @@ def test_plan_costs_the_same_queries_for_1_and_10_outcomes(
 def test_contributors_fill_the_extension_points(person, outcome):
     def risks(person_, plan):
         plan.risks = PlanSection(
-            key="risks", title="Risks we talked about", easy_title="What could go wrong?",
-            items=[PlanItem(label="Falling on the way", text="Walks with a frame; Ann drives",
-                            easy_text="I might fall. Ann will drive me.")])
+            key="risks",
+            title="Risks we talked about",
+            easy_title="What could go wrong?",
+            items=[
+                PlanItem(
+                    label="Falling on the way",
+                    text="Walks with a frame; Ann drives",
+                    easy_text="I might fall. Ann will drive me.",
+                )
+            ],
+        )
 
     register_plan_contributor(risks)
     register_plan_contributor(risks)
@@ -197,8 +251,13 @@ def test_own_words_are_escaped_never_markup(rich_plan_person):
 def test_easy_read_headings_are_questions(rich_plan_person):
     plan = build_plan(rich_plan_person)
     html = render_to_string("support/_plan_easy_body.html", {"plan": plan})
-    for heading in ("What matters to me?", "What do I want to change?", "Who will help?",
-                    "How much will it cost?", "What happens next?"):
+    for heading in (
+        "What matters to me?",
+        "What do I want to change?",
+        "Who will help?",
+        "How much will it cost?",
+        "What happens next?",
+    ):
         assert f">{heading}</h2>" in html
     import re
 
@@ -213,9 +272,11 @@ def test_reading_ease_of_the_generated_plans(rich_plan_person, capsys):
     easy = measure(text_from_html(render_to_string("support/_plan_easy_body.html", context)))
     standard = measure(text_from_html(render_to_string("support/_plan_body.html", context)))
     with capsys.disabled():
-        print(f"\nReading ease: easy read {easy.score} ({easy.band}, {easy.words} words, "
-              f"{easy.sentences} sentences); standard {standard.score} ({standard.band}, "
-              f"{standard.words} words, {standard.sentences} sentences)")
+        print(
+            f"\nReading ease: easy read {easy.score} ({easy.band}, {easy.words} words, "
+            f"{easy.sentences} sentences); standard {standard.score} ({standard.band}, "
+            f"{standard.words} words, {standard.sentences} sentences)"
+        )
     assert easy.score >= EASY_READ_MINIMUM
     assert standard.score >= STANDARD_MINIMUM
     assert easy.score > standard.score

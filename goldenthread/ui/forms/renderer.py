@@ -77,9 +77,12 @@ class DesignSystemBoundField(BoundField):
         that says so already ("Note (optional)" is not "Note (optional) (optional)", #16), nor
         a field that is needed in some cases only (`field.optional_label = False`; its hint
         says when it is needed)."""
-        return (not self.field.required and self.ds_kind != "checkbox"
-                and getattr(self.field, "optional_label", True)
-                and "(optional)" not in str(self.label or self.field.label or "").lower())
+        return (
+            not self.field.required
+            and self.ds_kind != "checkbox"
+            and getattr(self.field, "optional_label", True)
+            and "(optional)" not in str(self.label or self.field.label or "").lower()
+        )
 
     @property
     def error_target_id(self) -> str:
@@ -91,7 +94,6 @@ class DesignSystemBoundField(BoundField):
         if isinstance(self.field.widget, (forms.RadioSelect, forms.MultiWidget)):
             return f"{id_}_0"
         return self.id_for_label or id_
-
 
     def build_widget_attrs(self, attrs, widget=None):
         """Django's attributes, and the page's htmx token on a widget given hx- request

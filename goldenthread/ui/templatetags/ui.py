@@ -62,7 +62,7 @@ def capture(parser, token):
 
 @register.filter
 def lower_first(value) -> str:
-    """"Date of birth" → "date of birth" for "Change date of birth"; a word in capitals
+    """ "Date of birth" → "date of birth" for "Change date of birth"; a word in capitals
     stays ("CHI number")."""
     text = str(value)
     if len(text) > 1 and text[1].isupper():

@@ -18,8 +18,19 @@ def template_files() -> list[tuple[Path, Path]]:
         for path in sorted(folder.rglob("*.html"))
     ]
     assert {folder.parent.name for folder, _ in found} >= {
-        "accounts", "conversations", "core", "directory", "outcomes", "people",
-        "reviews", "risk", "sds", "support", "ui", "history"}
+        "accounts",
+        "conversations",
+        "core",
+        "directory",
+        "outcomes",
+        "people",
+        "reviews",
+        "risk",
+        "sds",
+        "support",
+        "ui",
+        "history",
+    }
     return found
 
 

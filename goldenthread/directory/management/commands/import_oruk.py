@@ -54,24 +54,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", metavar="FILE_OR_DIR")
         parser.add_argument(
-            "--source", default=None,
+            "--source",
+            default=None,
             help="Name of the feed (default: from the file name, e.g. 'bristol').",
         )
         parser.add_argument(
-            "--area", default="",
+            "--area",
+            default="",
             help="Service area for records that give none, e.g. 'Bristol'.",
         )
         parser.add_argument(
-            "--show", type=int, default=50, metavar="N",
+            "--show",
+            type=int,
+            default=50,
+            metavar="N",
             help="Show at most N rejected records and N warnings (default 50).",
         )
         parser.add_argument(
-            "--max-size", type=float, default=None, metavar="MB",
+            "--max-size",
+            type=float,
+            default=None,
+            metavar="MB",
             help="The largest file to read, in megabytes (default: the setting "
-                 "GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB, 50).",
+            "GOLDENTHREAD_DIRECTORY_IMPORT_MAX_MB, 50).",
         )
         parser.add_argument(
-            "--quiet", action="store_true", help="Do not show progress while importing.",
+            "--quiet",
+            action="store_true",
+            help="Do not show progress while importing.",
         )
 
     def handle(self, *args, path, source, area, show, max_size, quiet, **options):
@@ -80,8 +90,14 @@ class Command(BaseCommand):
         max_bytes = int(max_size * 1024 * 1024) if max_size is not None else max_file_bytes()
         progress = None if quiet else ProgressLine(self.stdout)
         try:
-            report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source=source, area=area,
-                                      max_bytes=max_bytes, progress=progress)
+            report = directory_import(
+                actor=COMMAND_LINE_IMPORT,
+                path=path,
+                source=source,
+                area=area,
+                max_bytes=max_bytes,
+                progress=progress,
+            )
         except DirectoryImportError as exc:
             raise CommandError(f"Nothing imported. {exc}") from exc
         finally:

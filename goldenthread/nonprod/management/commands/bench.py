@@ -29,8 +29,14 @@ from goldenthread.outcomes.checker.evaluate import DEV_SET
 from goldenthread.people.models import Allocation, CircleMember, Person
 
 DOC = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
-TARGETS = {"page_raw_pg": 8, "page_raw_sqlite": 12, "list_admin": 0.5, "audit_ms": 1.0,
-           "audit_share": 0.20, "pages_per_second": 400}
+TARGETS = {
+    "page_raw_pg": 8,
+    "page_raw_sqlite": 12,
+    "list_admin": 0.5,
+    "audit_ms": 1.0,
+    "audit_share": 0.20,
+    "pages_per_second": 400,
+}
 
 
 def _url(name: str, *args) -> str | None:
@@ -44,8 +50,11 @@ class Command(BaseCommand):
     help = "Benchmark a database made by `goldenthread synth` and write docs/benchmarks.md."
 
     def add_arguments(self, parser):
-        parser.add_argument("preset", help="the preset the database was made with "
-                                           "(tiny, council, nation); 'checker' times the checker")
+        parser.add_argument(
+            "preset",
+            help="the preset the database was made with "
+            "(tiny, council, nation); 'checker' times the checker",
+        )
         parser.add_argument("--people", type=int, default=20, help="people to sample per page")
         parser.add_argument("--repeat", type=int, default=10, help="requests per sampled page")
         parser.add_argument("--seconds", type=float, default=15, help="length of the load test")
@@ -53,13 +62,14 @@ class Command(BaseCommand):
         parser.add_argument("--updates", type=int, default=200)
         parser.add_argument("--no-docs", action="store_true", help="do not write the docs file")
 
-    def handle(self, *args, preset, people, repeat, seconds, writers, updates, no_docs,
-               **options):
+    def handle(self, *args, preset, people, repeat, seconds, writers, updates, no_docs, **options):
         if preset == "checker":
             return str(bench_main([]) or "")
         if not Allocation.objects.exists():
-            raise CommandError("No people here: run `goldenthread synth --preset "
-                               f"{preset}` on this database first.")
+            raise CommandError(
+                "No people here: run `goldenthread synth --preset "
+                f"{preset}` on this database first."
+            )
         rng = random.Random(7)
         vendor = connection.vendor
         lines: list[str] = []
@@ -68,19 +78,27 @@ class Command(BaseCommand):
             self.stdout.write(text)
             lines.append(text)
 
-        say(f"Golden Thread benchmarks — preset {preset}, {vendor}, "
-            f"{timezone.now():%Y-%m-%d %H:%M} UTC")
-        say(f"Machine: {platform.machine()}, {_cpus()} cores, Python {platform.python_version()}"
-            f", {_db_version()}; {Person.objects.count():,} people")
+        say(
+            f"Golden Thread benchmarks — preset {preset}, {vendor}, "
+            f"{timezone.now():%Y-%m-%d %H:%M} UTC"
+        )
+        say(
+            f"Machine: {platform.machine()}, {_cpus()} cores, Python {platform.python_version()}"
+            f", {_db_version()}; {Person.objects.count():,} people"
+        )
         say("")
         allocations = list(
             Allocation.objects.filter(end_date__isnull=True, worker__role=Role.PRACTITIONER)
-            .select_related("worker").order_by("id")[:5000])
+            .select_related("worker")
+            .order_by("id")[:5000]
+        )
         sample = rng.sample(allocations, min(people, len(allocations)))
 
         # 1. A person's record page (and the golden thread page when it exists).
-        for label, name in (("Person page", "people:detail"),
-                            ("Golden-thread page", "reviews:golden_thread")):
+        for label, name in (
+            ("Person page", "people:detail"),
+            ("Golden-thread page", "reviews:golden_thread"),
+        ):
             if _url(name, sample[0].person_id) is None:
                 say(f"{label}: not built yet, skipped")
                 continue
@@ -97,18 +115,23 @@ class Command(BaseCommand):
             ratio = page.p50 / raw.p50
             say(f"{label}: {page.line()}")
             say(f"  raw-SQL lower bound (same SELECTs, rows fetched): {raw.line()}")
-            say(f"  ratio page/raw at p50: {ratio:.1f}× (target ≤ {target}×) "
+            say(
+                f"  ratio page/raw at p50: {ratio:.1f}× (target ≤ {target}×) "
                 f"{'met' if ratio <= target else 'MISSED'}; queries per page "
-                f"{min(counts)}–{max(counts)} ({'constant' if min(counts) == max(counts) else 'varies'})")
+                f"{min(counts)}–{max(counts)} ({'constant' if min(counts) == max(counts) else 'varies'})"
+            )
             if name == "people:detail":
                 person_page = page
 
         # 2. Lists against the Django admin changelist of the same rows.
         superuser = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
-            "bench-admin", "", None)
+            "bench-admin", "", None
+        )
         workers = list({a.worker_id: a.worker for a in sample}.values())[:10]
-        for label, name in (("Caseload list", "people:caseload"),
-                            ("Reviews-due list", "reviews:due")):
+        for label, name in (
+            ("Caseload list", "people:caseload"),
+            ("Reviews-due list", "reviews:due"),
+        ):
             if _url(name) is None:
                 say(f"{label}: not built yet, skipped")
                 continue
@@ -124,15 +147,19 @@ class Command(BaseCommand):
             ratio = mine.p50 / admin_t.p50
             say(f"{label}: {mine.line()}")
             say(f"  Django admin changelist of the same rows: {admin_t.line()}")
-            say(f"  ratio list/admin at p50: {ratio:.2f}× (target ≤ {TARGETS['list_admin']}×) "
-                f"{'met' if ratio <= TARGETS['list_admin'] else 'MISSED'}")
+            say(
+                f"  ratio list/admin at p50: {ratio:.2f}× (target ≤ {TARGETS['list_admin']}×) "
+                f"{'met' if ratio <= TARGETS['list_admin'] else 'MISSED'}"
+            )
 
         # 3. The access-log write behind every named-record read.
         audit = pages.time_access_log(sample[0].worker, sample[0].person_id, 2000)
         share = audit.p50 / person_page.p50
-        say(f"Access-log row per read: {audit.line()}; {share:.0%} of the person page at p50 "
+        say(
+            f"Access-log row per read: {audit.line()}; {share:.0%} of the person page at p50 "
             f"(targets ≤ {TARGETS['audit_ms']} ms and ≤ {TARGETS['audit_share']:.0%}) "
-            f"{'met' if audit.p50 <= TARGETS['audit_ms'] and share <= TARGETS['audit_share'] else 'MISSED'}")
+            f"{'met' if audit.p50 <= TARGETS['audit_ms'] and share <= TARGETS['audit_share'] else 'MISSED'}"
+        )
 
         # 4. Throughput of audited record pages under load from a second process.
         worker = sample[0].worker
@@ -143,22 +170,31 @@ class Command(BaseCommand):
         session["_auth_user_hash"] = worker.get_session_auth_hash()
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()
-        paths = [reverse("people:detail", args=[pk]) for pk in
-                 Person.objects.visible_to(worker).values_list("pk", flat=True)[:50]]
-        load = concurrency.throughput(cookie=f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
-                                      paths=paths, seconds=seconds)
-        say(f"Throughput of audited person pages: {load['pages_per_second']:,.0f} pages/s "
+        paths = [
+            reverse("people:detail", args=[pk])
+            for pk in Person.objects.visible_to(worker).values_list("pk", flat=True)[:50]
+        ]
+        load = concurrency.throughput(
+            cookie=f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+            paths=paths,
+            seconds=seconds,
+        )
+        say(
+            f"Throughput of audited person pages: {load['pages_per_second']:,.0f} pages/s "
             f"({load['ok']:,} pages, {load['errors']} errors; {load['server']}; {load['client']}) "
             f"(target ≥ {TARGETS['pages_per_second']}) "
-            f"{'met' if load['pages_per_second'] >= TARGETS['pages_per_second'] else 'MISSED'}")
+            f"{'met' if load['pages_per_second'] >= TARGETS['pages_per_second'] else 'MISSED'}"
+        )
 
         # 5. Concurrent version-checked writers.
         member = CircleMember.objects.order_by("id").first()
         result = concurrency.concurrent_writers(member.pk, writers=writers, updates=updates)
-        say(f"{writers} writers × {updates} version-checked updates: "
+        say(
+            f"{writers} writers × {updates} version-checked updates: "
             f"{result['lost_updates']} lost updates, {result['lock_errors']} lock errors "
             f"(targets 0 and 0), {result['stale_retries']} stale-version retries, "
-            f"{result['successful_updates'] / result['seconds']:,.0f} updates/s")
+            f"{result['successful_updates'] / result['seconds']:,.0f} updates/s"
+        )
 
         # 6. Live checker feedback as a practitioner types (OC-5): the htmx round trip.
         client = pages.signed_in_client(sample[0].worker)
@@ -166,14 +202,17 @@ class Command(BaseCommand):
         live = []
         for text in statements[: max(50, repeat * 10)]:
             started = time.perf_counter()
-            response = client.post(reverse("outcomes:live_check"), {"statement": text},
-                                   HTTP_HX_REQUEST="true")
+            response = client.post(
+                reverse("outcomes:live_check"), {"statement": text}, HTTP_HX_REQUEST="true"
+            )
             live.append(time.perf_counter() - started)
             if response.status_code != 200:
                 raise CommandError(f"live check answered {response.status_code}")
         live_t = Timings(live)
-        say(f"Live checker feedback (server time per keystroke batch): {live_t.line()} "
-            f"(target p95 < 50 ms) {'met' if live_t.p95 < 50 else 'MISSED'}")
+        say(
+            f"Live checker feedback (server time per keystroke batch): {live_t.line()} "
+            f"(target p95 < 50 ms) {'met' if live_t.p95 < 50 else 'MISSED'}"
+        )
 
         # 7. The outcome checker.
         buffer = io.StringIO()
@@ -190,8 +229,11 @@ def _checker_line(data: dict) -> str:
     keys = {k: v for k, v in data.items() if isinstance(v, int | float)}
     rate = keys.get("statements_per_second") or keys.get("per_second")
     p99 = keys.get("p99_ms")
-    return (f"{rate:,.0f} statements/s, p99 {p99:.2f} ms (targets 2,000/s and 5 ms)"
-            if rate and p99 is not None else json.dumps(data))
+    return (
+        f"{rate:,.0f} statements/s, p99 {p99:.2f} ms (targets 2,000/s and 5 ms)"
+        if rate and p99 is not None
+        else json.dumps(data)
+    )
 
 
 def _cpus() -> int:
@@ -210,16 +252,19 @@ def _db_version() -> str:
 def _write_doc(vendor: str, preset: str, lines: list[str]) -> None:
     start, end = f"<!-- bench:{vendor}:{preset} -->", f"<!-- /bench:{vendor}:{preset} -->"
     block = "\n".join([start, "```text", *lines, "```", end])
-    text = DOC.read_text() if DOC.exists() else (
-        "# Benchmarks\n\nWritten by `goldenthread bench PRESET` against a database made by "
-        "`goldenthread synth --preset PRESET`. Each figure is printed with the ratio to a "
-        "baseline measured in the same run. These are benchmarks, not tests: CI runs only the "
-        "tiny preset to prove the commands work.\n")
+    text = (
+        DOC.read_text()
+        if DOC.exists()
+        else (
+            "# Benchmarks\n\nWritten by `goldenthread bench PRESET` against a database made by "
+            "`goldenthread synth --preset PRESET`. Each figure is printed with the ratio to a "
+            "baseline measured in the same run. These are benchmarks, not tests: CI runs only the "
+            "tiny preset to prove the commands work.\n"
+        )
+    )
     if start in text:
         before, rest = text.split(start, 1)
         text = before + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     DOC.write_text(text)
-
-

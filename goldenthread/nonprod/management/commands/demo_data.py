@@ -9,8 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--quiet-sign-ins", action="store_true",
-                            help="Do not print the demo sign-ins.")
+        parser.add_argument(
+            "--quiet-sign-ins", action="store_true", help="Do not print the demo sign-ins."
+        )
 
     def handle(self, *args, seed, quiet_sign_ins, **options):
         if load_demo_data(seed=seed):

@@ -25,22 +25,27 @@ class Command(BaseCommand):
         parser.add_argument("--preset", choices=sorted(PRESETS), default="tiny")
         parser.add_argument("--people", type=int, help="override the preset's number of people")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--force", action="store_true",
-                            help="add to a database that already holds people")
+        parser.add_argument(
+            "--force", action="store_true", help="add to a database that already holds people"
+        )
 
     def handle(self, *args, preset, people, seed, force, **options):
         people = people or PRESETS[preset]
         if Person.objects.exists() and not force:
-            raise CommandError("This database already holds people. Use an empty database "
-                               "(or --force to add synthetic people beside them).")
+            raise CommandError(
+                "This database already holds people. Use an empty database "
+                "(or --force to add synthetic people beside them)."
+            )
         writer = BulkWriter(sample_size=5000)
         self.stdout.write(f"Generating {people:,} people (seed {seed}) on {connection.vendor}…")
         started = time.perf_counter()
 
         def progress(done: int) -> None:
             elapsed = time.perf_counter() - started
-            self.stdout.write(f"  {done:,} people, {writer.total_rows:,} rows, "
-                              f"{writer.total_rows / elapsed:,.0f} rows/s")
+            self.stdout.write(
+                f"  {done:,} people, {writer.total_rows:,} rows, "
+                f"{writer.total_rows / elapsed:,.0f} rows/s"
+            )
 
         with transaction.atomic():
             generate(writer, people=people, seed=seed, progress=progress)
@@ -48,18 +53,25 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        self.stdout.write(self.style.SUCCESS(
-            f"Done: {writer.total_rows:,} rows in {elapsed:,.1f} s "
-            f"({writer.total_rows / elapsed:,.0f} rows/s overall; "
-            f"{writer.total_rows / writer.total_seconds:,.0f} rows/s in the database writes)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done: {writer.total_rows:,} rows in {elapsed:,.1f} s "
+                f"({writer.total_rows / elapsed:,.0f} rows/s overall; "
+                f"{writer.total_rows / writer.total_seconds:,.0f} rows/s in the database writes)"
+            )
+        )
         self.stdout.write("Largest tables:")
         for table, stats in sorted(writer.stats.items(), key=lambda kv: -kv[1].rows)[:8]:
-            self.stdout.write(f"  {table:<40} {stats.rows:>12,} rows "
-                              f"{stats.rows / max(stats.seconds, 1e-9):>12,.0f} rows/s")
+            self.stdout.write(
+                f"  {table:<40} {stats.rows:>12,} rows "
+                f"{stats.rows / max(stats.seconds, 1e-9):>12,.0f} rows/s"
+            )
         self.stdout.write("The same rows through Django's bulk_create (rolled back):")
         for model, (columns, rows) in list(writer.samples.items()):
             if model not in COMPARED or len(rows) < 1000:
                 continue
             ours, theirs = compare(model, columns, rows)
-            self.stdout.write(f"  {model._meta.db_table:<40} ours {ours:>10,.0f} rows/s, "
-                              f"bulk_create {theirs:>10,.0f} rows/s: {ours / theirs:.1f}× faster")
+            self.stdout.write(
+                f"  {model._meta.db_table:<40} ours {ours:>10,.0f} rows/s, "
+                f"bulk_create {theirs:>10,.0f} rows/s: {ours / theirs:.1f}× faster"
+            )
