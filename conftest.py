@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -27,6 +28,11 @@ from goldenthread.people.factories import (
 # suite gives the same answer on any date and at any time of day (#11). A weekday, in term,
 # outside British Summer Time changes.
 PINNED_NOW = "2026-06-03 10:30:00+01:00"
+
+# Property tests draw the same examples on every run (tests are deterministic: a failure is
+# reproduced by running again, and a run never takes longer because of an unlucky draw).
+hypothesis_settings.register_profile("goldenthread", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("goldenthread")
 
 
 @pytest.fixture

@@ -86,8 +86,11 @@ def test_no_small_count_is_shown(case):
             assert cube.cell(key).status is Status.SMALL
 
 
+# The attacker's search is exhaustive (exponential in the hidden cells): with rows of four
+# an unlucky draw ran for many minutes, so tables here are up to 3 x 3 and the examples are
+# the same on every run (conftest: derandomize). Larger tables: the named attacks below.
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cubes(max_dims=2, max_len=4, max_value=9))
+@given(cubes(max_dims=2, max_len=3, max_value=9))
 def test_no_small_count_can_be_worked_out(case):
     """The attacker searches every table that agrees with what is shown — row and column
     totals, the grand total, every filter's slice — and with the labels ("fewer than 5"
