@@ -286,7 +286,7 @@ def test_nothing_said_is_not_kept_and_an_unchanged_answer_is_not_written(
 def test_an_answer_that_is_not_offered_is_refused_by_name(conversation, practitioner):
     with pytest.raises(ValidationError) as refused:
         _save_reflection(practitioner, conversation, {"working": ("maybe", "")}, {})
-    assert refused.value.message_dict == {"working": ["Choose yes, partly or no."]}
+    assert refused.value.message_dict == {"working": ["Choose yes, partly or not yet."]}
     with pytest.raises(ValueError, match="Unknown questions"):
         _save_reflection(practitioner, conversation, {"not_a_question": ("yes", "")}, {})
 

@@ -50,6 +50,9 @@ NOT_FREE_TEXT = {
     ("accounts", "Notification", "kind"),
     ("accounts", "Notification", "url"),
     ("accounts", "Notification", "key"),
+    # A national domain code ("framework:code"), checked against the code list (AGG-4).
+    ("conversations", "MattersItem", "domain"),
+    ("outcomes", "Outcome", "domain"),
     ("portal", "Invitation", "code_lookup"),  # a keyed hash of the code
     ("portal", "ItemComment", "item_type"),  # which kind of item ("outcomes.Outcome")
     ("portal", "ItemComment", "item_id"),
