@@ -272,5 +272,9 @@
         }
     });
 
-    restore();
+    // Nothing to keep on a page without boxes (an error page, a read-only page): no
+    // request at all.
+    if (boxes().length) {
+        restore();
+    }
 })();
