@@ -234,9 +234,7 @@ def test_the_review_page_offers_the_choice_and_keeps_it(
 
     old = thread["outcome"]
     # The outcome's own page of the review (one outcome at a time, #16).
-    page = practitioner_client.get(
-        reverse("reviews:outcome", args=[person.pk, review.pk, old.pk])
-    )
+    page = practitioner_client.get(reverse("reviews:outcome", args=[person.pk, review.pk, old.pk]))
     html = page.content.decode()
     assert "What goes on under the new wording" in html
     for key in (
