@@ -16,9 +16,6 @@ from dataclasses import dataclass
 
 from django.db import OperationalError, connections
 
-from goldenthread.core.concurrency import StaleEditError, save_versioned
-from goldenthread.people.models import CircleMember
-
 
 @dataclass
 class WriterResult:
@@ -28,6 +25,11 @@ class WriterResult:
 
 
 def _writer(target_pk, updates: int, queue) -> None:
+    # Imported here, not at the top: the load client below runs in a spawned process
+    # that imports this module without Django set up (it only makes HTTP requests).
+    from goldenthread.core.concurrency import StaleEditError, save_versioned
+    from goldenthread.people.models import CircleMember
+
     connections.close_all()
     result = WriterResult()
     while result.successes < updates:
@@ -45,6 +47,8 @@ def _writer(target_pk, updates: int, queue) -> None:
 
 
 def concurrent_writers(target_pk, writers: int = 4, updates: int = 200) -> dict:
+    from goldenthread.people.models import CircleMember  # see _writer
+
     """`writers` processes each make `updates` version-checked increments of one record."""
     CircleMember.objects.filter(pk=target_pk).update(notes="0")
     start_version = CircleMember.objects.get(pk=target_pk).version

@@ -26,6 +26,7 @@ from goldenthread.nonprod.bench import concurrency, pages
 from goldenthread.nonprod.bench.stats import Timings
 from goldenthread.outcomes.checker.cli import bench_main
 from goldenthread.outcomes.checker.evaluate import DEV_SET
+from goldenthread.outcomes.checker.evaluate import load as load_labelled
 from goldenthread.people.models import Allocation, CircleMember, Person
 
 DOC = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
@@ -198,7 +199,7 @@ class Command(BaseCommand):
 
         # 6. Live checker feedback as a practitioner types (OC-5): the htmx round trip.
         client = pages.signed_in_client(sample[0].worker)
-        statements = [ex.text for ex in load(DEV_SET)]
+        statements = [ex.text for ex in load_labelled(DEV_SET)]
         live = []
         for text in statements[: max(50, repeat * 10)]:
             started = time.perf_counter()
