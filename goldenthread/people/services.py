@@ -365,7 +365,15 @@ def allocation_start(
     return allocation
 
 
-def allocation_end(*, actor: User, allocation: Allocation, end_date: datetime.date) -> Allocation:
+def allocation_end(
+    *,
+    actor: User,
+    allocation: Allocation,
+    end_date: datetime.date,
+    expected_version: int | None = None,
+) -> Allocation:
+    """End an allocation; refused with StaleEditError if `expected_version` (the version the
+    caller read; the one in hand if not given) is no longer the stored one."""
     _check_allocator(actor, allocation.person)
     if end_date < allocation.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
@@ -373,7 +381,7 @@ def allocation_end(*, actor: User, allocation: Allocation, end_date: datetime.da
         audited_update(
             allocation,
             auditor=Auditor(actor),
-            expected_version=allocation.version,
+            expected_version=(allocation.version if expected_version is None else expected_version),
             changes={"end_date": end_date},
             clean=False,
             person_id=allocation.person_id,

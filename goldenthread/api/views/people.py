@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from goldenthread.accounts.models import Area
-from goldenthread.core.concurrency import StaleEditError
 from goldenthread.people import selectors, services
 
 from ..concurrency import expected_version
@@ -266,11 +265,11 @@ def allocation_finish(
     if_match: str | None = IF_MATCH,
 ):
     allocation = one(person_of(request).allocations, allocation_id, "allocation")
-    version = expected_version(request)
-    if version != allocation.version:
-        raise StaleEditError(allocation)
     allocation = services.allocation_end(
-        actor=caller_of(request).user, allocation=allocation, end_date=payload.end_date
+        actor=caller_of(request).user,
+        allocation=allocation,
+        end_date=payload.end_date,
+        expected_version=expected_version(request),
     )
     with_etag(response, allocation.version)
     return allocation
