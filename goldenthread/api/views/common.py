@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, Schema
 
@@ -61,6 +62,17 @@ def one(queryset, pk, what: str):
     item = queryset.filter(pk=pk).first()
     if item is None:
         raise Http404(f"No such {what} for this person.")
+    return item
+
+
+def chosen(queryset, pk, field: str, message: str):
+    """The row a body names by id (`field`), from a queryset that starts from the person:
+    None when no id was sent, otherwise the row or a field error (422) with `message`."""
+    if pk is None:
+        return None
+    item = queryset.filter(pk=pk).first()
+    if item is None:
+        raise ValidationError({field: message})
     return item
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from pydantic import Field
@@ -28,7 +27,7 @@ from ..schemas import (
     WhoMattersIn,
     WorkingIn,
 )
-from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["Conversations"])
@@ -138,10 +137,12 @@ def conversation_item_add(
     data = payload.dict()
     item_type = data.pop("item_type")
     if item_type == "who":
-        member = person.circle.filter(pk=data.pop("circle_member_id")).first()
-        if member is None:
-            raise ValidationError({"circle_member_id": "Choose someone in this person's circle."})
-        data["circle_member"] = member
+        data["circle_member"] = chosen(
+            person.circle,
+            data.pop("circle_member_id"),
+            "circle_member_id",
+            "Choose someone in this person's circle.",
+        )
     item = services.step_item_add(
         actor=caller_of(request).user, conversation=conversation, item_type=item_type, **data
     )

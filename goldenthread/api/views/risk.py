@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
@@ -14,7 +13,7 @@ from goldenthread.risk import services
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
 from ..schemas import RiskIn, RiskOut, RiskPatch
-from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["Risk enablement"])
@@ -49,16 +48,17 @@ def risk_detail(
 
 def _links(person, outcome_id, solution_id) -> dict:
     """The outcome and solution a risk is about: this person's, or a field error."""
-    links: dict = {"outcome": None, "solution": None}
-    if outcome_id is not None:
-        links["outcome"] = person.outcomes.filter(pk=outcome_id).first()
-        if links["outcome"] is None:
-            raise ValidationError({"outcome_id": "Choose one of this person's outcomes."})
-    if solution_id is not None:
-        links["solution"] = person.support_solutions.filter(pk=solution_id).first()
-        if links["solution"] is None:
-            raise ValidationError({"solution_id": "Choose one of this person's solutions."})
-    return links
+    return {
+        "outcome": chosen(
+            person.outcomes, outcome_id, "outcome_id", "Choose one of this person's outcomes."
+        ),
+        "solution": chosen(
+            person.support_solutions,
+            solution_id,
+            "solution_id",
+            "Choose one of this person's solutions.",
+        ),
+    }
 
 
 @router.post(

@@ -34,7 +34,7 @@ from ..schemas import (
     UnmetNeedMet,
     UnmetNeedOut,
 )
-from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["SDS, budgets and unmet need"])
@@ -89,11 +89,12 @@ def sds_record(
     options = [item.option for item in payload.explanations]
     if len(set(options)) != len(options):
         raise ValidationError({"explanations": "Give each option once."})
-    conversation = None
-    if payload.conversation_id is not None:
-        conversation = person.conversations.filter(pk=payload.conversation_id).first()
-        if conversation is None:
-            raise ValidationError({"conversation_id": "Choose one of this person's conversations."})
+    conversation = chosen(
+        person.conversations,
+        payload.conversation_id,
+        "conversation_id",
+        "Choose one of this person's conversations.",
+    )
     explanations = [
         services.Explanation(
             option=item.option,
@@ -323,12 +324,12 @@ def unmet_need_add(
 ):
     person = person_of(request)
     data = payload.dict()
-    outcome_id = data.pop("outcome_id")
-    outcome = None
-    if outcome_id is not None:
-        outcome = person.outcomes.filter(pk=outcome_id).first()
-        if outcome is None:
-            raise ValidationError({"outcome_id": "Choose one of this person's outcomes."})
+    outcome = chosen(
+        person.outcomes,
+        data.pop("outcome_id"),
+        "outcome_id",
+        "Choose one of this person's outcomes.",
+    )
     need = services.unmet_need_record(
         actor=caller_of(request).user, person=person, outcome=outcome, **data
     )
