@@ -12,12 +12,23 @@ export DJANGO_SETTINGS_MODULE ?= goldenthread.config.settings.dev
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml
+CONSTRAINTS := requirements/constraints.txt
+
+$(BIN)/.installed: pyproject.toml $(CONSTRAINTS)
 	@command -v $(PYTHON) >/dev/null || { echo "Needs $(PYTHON) (Python 3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	@touch $@
+
+.PHONY: lock
+lock: ## Refresh requirements/constraints.txt to the newest versions pyproject.toml allows (then run make lint test)
+	rm -rf /tmp/gt-lock && $(PYTHON) -m venv /tmp/gt-lock
+	/tmp/gt-lock/bin/pip install --quiet --upgrade pip
+	/tmp/gt-lock/bin/pip install --quiet -e '.[dev]'
+	{ head -n 2 $(CONSTRAINTS); /tmp/gt-lock/bin/pip freeze --exclude-editable | grep -v '^goldenthread'; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	rm -rf /tmp/gt-lock
 
 .PHONY: install
 install: $(BIN)/.installed ## Create .venv with everything the service and its tests need

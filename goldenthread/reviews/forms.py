@@ -31,9 +31,9 @@ class StartForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
-        self.fields["held_on"].help_text = (
-            "The day you met. Today, unless you are recording a review held earlier."
-        )
+        self.fields[
+            "held_on"
+        ].help_text = "The day you met. Today, unless you are recording a review held earlier."
 
 
 class OutcomeReviewForm(forms.Form):
