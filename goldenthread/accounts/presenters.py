@@ -17,6 +17,13 @@ def _who(user) -> str:
     return f"{user.get_full_name() or user.username} ({user.username})" if user else ""
 
 
+_STATUS_COLOUR: dict[str, str] = {
+    AccessStatus.PENDING: "orange",
+    AccessStatus.APPROVED: "green",
+    AccessStatus.REFUSED: "red",
+}
+
+
 def grant_row(grant: CaseworkAccess) -> dict[str, str]:
     """One line of the "who was given access" report."""
     if grant.was_approved:
@@ -30,11 +37,7 @@ def grant_row(grant: CaseworkAccess) -> dict[str, str]:
         "role": grant.get_role_display(),
         "team": str(grant.team),
         "status": grant.get_status_display(),
-        "status_colour": {
-            AccessStatus.PENDING: "orange",
-            AccessStatus.APPROVED: "green",
-            AccessStatus.REFUSED: "red",
-        }.get(grant.status, "grey"),
+        "status_colour": _STATUS_COLOUR.get(str(grant.status), "grey"),
         "reason": grant.reason,
         "granted_by": _who(grant.granted_by) or DATA_SET_UP,
         "granted_at": _when(grant.granted_at),

@@ -126,16 +126,21 @@ class _Names:
         if model_field is None or not model_field.is_relation or value in (None, ""):
             return
         # A link to several items (many-to-many) is stored as a list of their ids.
+        related = model_field.related_model
+        if not isinstance(related, type):  # "self" is resolved by Django before this runs
+            return
         for one in value if isinstance(value, list) else [value]:
-            self.wanted[model_field.related_model].add(str(one))
+            self.wanted[related].add(str(one))
 
     def load(self) -> None:
         user_model = get_user_model()
         for model, ids in self.wanted.items():
             manager = model._default_manager
             if model is user_model:
-                for user in manager.filter(pk__in=ids):
-                    self.found[(model, str(user.pk))] = user.get_full_name() or user.get_username()
+                for user in user_model._default_manager.filter(pk__in=ids):
+                    self.found[(model, str(user.pk))] = (
+                        user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+                    )
                 continue
             rows = manager.filter(pk__in=ids)
             if model._meta.label == "people.Person":
@@ -148,9 +153,10 @@ class _Names:
                 self.found[(model, str(obj.pk))] = str(obj)
 
     def name(self, model_field: models.Field, value: Any) -> str:
-        return self.found.get(
-            (model_field.related_model, str(value)), "an item no longer in the record"
-        )
+        related = model_field.related_model
+        if not isinstance(related, type):
+            return "an item no longer in the record"
+        return self.found.get((related, str(value)), "an item no longer in the record")
 
 
 def value_text(model_field: models.Field | None, value: Any, names: _Names) -> str:

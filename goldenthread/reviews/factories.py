@@ -114,4 +114,5 @@ def reviews_record_kwargs(person) -> dict:
     """URL kwargs for the review pages of `person` beyond those the access tests'
     full_record fixture has already (person_id, outcome_id, solution_id): review_id, a
     review in progress. Make it after the person's outcomes, as a real review is."""
-    return {"review_id": ReviewFactory(person=person).pk}
+    review = ReviewFactory.create(person=person)
+    return {"review_id": review.pk}

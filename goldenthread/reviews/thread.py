@@ -42,6 +42,7 @@ from goldenthread.outcomes.models import (
     Agreement,
     AgreementWhose,
     CheckQuestion,
+    Outcome,
     OutcomeCheckAnswer,
     OutcomeStatus,
 )
@@ -53,6 +54,7 @@ from . import presenters
 from .models import (
     OutcomeReview,
     PersonView,
+    Review,
     ReviewSchedule,
     ReviewStatus,
     SolutionReview,
@@ -118,7 +120,7 @@ class ProvisionLine:
 
 @dataclass
 class ThreadOutcome:
-    outcome: object
+    outcome: Outcome
     agreed_on: datetime.date
     status_text: str
     status_colour: str
@@ -130,7 +132,7 @@ class ThreadOutcome:
     steps: list[ThreadStep]
     provision: list[ProvisionLine]
     progress: list[ProgressPoint]
-    earlier: list[object]  # earlier wordings (rewritten outcomes), newest first
+    earlier: list[Outcome]  # earlier wordings (rewritten outcomes), newest first
     last_reviewed_on: datetime.date | None
 
     @property
@@ -144,7 +146,7 @@ class ThreadOutcome:
 
 @dataclass
 class ThreadChange:
-    change: object
+    change: PositiveChange
     held_on: datetime.date | None
     not_working: list[ThreadItem]
     aspirations: list[ThreadItem]
@@ -153,7 +155,7 @@ class ThreadChange:
 
 @dataclass
 class ReviewSummary:
-    review: object
+    review: Review
     conducted_by: str
     outcome_count: int
     ratings: dict[str, int]
@@ -188,7 +190,7 @@ class GoldenThread:
 
     @property
     def linked_item_ids(self) -> set:
-        ids = set()
+        ids: set = set()
         for change in self.changes:
             ids.update(i.pk for i in change.not_working)
             ids.update(i.pk for i in change.aspirations)
@@ -305,33 +307,38 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     not_working = {w.pk: item(w, "not_working") for w in working_items if not w.is_working}
     working = [item(w, "working") for w in working_items if w.is_working]
     matters_in_conversation = dict.fromkeys(conversations, False)
-    for row in [*matters, *who]:
-        matters_in_conversation[row.conversation_id] = True
+    for said in [*matters, *who]:
+        matters_in_conversation[said.conversation_id] = True
 
     # Reviews, ratings and the chain of rewritten outcomes.
     outcomes_by_id = {o.pk: o for o in outcomes}
     rewritten_on: dict = {}
     agreed_at_review: dict = {}
-    for row in outcome_reviews:
-        if row.new_outcome_id:
-            rewritten_on[row.outcome_id] = row.review.held_on
-            agreed_at_review[row.new_outcome_id] = row.review.held_on
+    for outcome_review in outcome_reviews:
+        if outcome_review.new_outcome_id:
+            rewritten_on[outcome_review.outcome_id] = outcome_review.review.held_on
+            agreed_at_review[outcome_review.new_outcome_id] = outcome_review.review.held_on
     last_reviewed: dict = {}
-    for row in outcome_reviews:
-        if row.review.status == ReviewStatus.COMPLETED:
-            held = row.review.held_on
-            if row.outcome_id not in last_reviewed or held > last_reviewed[row.outcome_id]:
-                last_reviewed[row.outcome_id] = held
+    for outcome_review in outcome_reviews:
+        if outcome_review.review.status == ReviewStatus.COMPLETED:
+            held = outcome_review.review.held_on
+            reviewed_id = outcome_review.outcome_id
+            if reviewed_id not in last_reviewed or held > last_reviewed[reviewed_id]:
+                last_reviewed[reviewed_id] = held
 
     answered: dict = defaultdict(int)
     for outcome_id, _question in answers:
         answered[outcome_id] += 1
 
     decisions_by_solution: dict = defaultdict(list)
-    for row in solution_reviews:
-        if row.review.status == ReviewStatus.COMPLETED:
-            decisions_by_solution[row.solution_id].append(
-                (row.review.held_on, presenters.SOLUTION_DECISION_TEXT[row.decision], row.why)
+    for solution_review in solution_reviews:
+        if solution_review.review.status == ReviewStatus.COMPLETED:
+            decisions_by_solution[solution_review.solution_id].append(
+                (
+                    solution_review.review.held_on,
+                    presenters.SOLUTION_DECISION_TEXT[solution_review.decision],
+                    solution_review.why,
+                )
             )
 
     def thread_solution(s) -> ThreadSolution:
@@ -445,9 +452,9 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         for r in rows:
             ratings[presenters.rating_text(r.rating)] += 1
         decisions: dict[str, int] = defaultdict(int)
-        for r in solution_reviews:
-            if r.review_id == review.pk:
-                decisions[presenters.SOLUTION_DECISION_TEXT[r.decision]] += 1
+        for decided in solution_reviews:
+            if decided.review_id == review.pk:
+                decisions[presenters.SOLUTION_DECISION_TEXT[decided.decision]] += 1
         by = review.conducted_by
         summaries.append(
             ReviewSummary(
@@ -563,8 +570,10 @@ def broken_links(thread: GoldenThread) -> list[BrokenLink]:
         status = thread.outcome_status.get(outcome_id)
         statement = presenters.short(thread.outcome_statement.get(outcome_id, ""))
         if status == OutcomeStatus.REPLACED:
-            when = thread.rewritten_on.get(outcome_id)
-            ended = "was rewritten" + (f" on {presenters.date_text(when)}" if when else "")
+            rewritten = thread.rewritten_on.get(outcome_id)
+            ended = "was rewritten" + (
+                f" on {presenters.date_text(rewritten)}" if rewritten else ""
+            )
             fix = "Link it to the new wording, or stop it."
         else:
             ended, fix = "is closed", "Stop it, or link it to an open outcome."

@@ -81,7 +81,7 @@ def risk_record_kwargs(person, outcome=None) -> dict:
     if outcome is None:
         conversation = ConversationFactory(person=person)
         outcome = OutcomeFactory(positive_change=PositiveChangeFactory(conversation=conversation))
-    risk = RiskEnablementFactory(outcome=outcome, person=person)
+    risk = RiskEnablementFactory.create(outcome=outcome, person=person)
     RiskAgreementFactory(risk=risk)
     RiskViewFactory(risk=risk)
     return {"risk_id": risk.pk}

@@ -166,8 +166,8 @@ def sds_record_kwargs(person) -> dict:
     tests' full_record fixture): request_id, decision_id, unmet_need_id, shortfall_id."""
     actor = _worker(person)
     budget_request = make_budget_request(person, actor=actor)
-    decision = DecisionFactory(person=person, recorded_by=actor)
-    unmet = UnmetNeedFactory(person=person, recorded_by=actor)
+    decision = DecisionFactory.create(person=person, recorded_by=actor)
+    unmet = UnmetNeedFactory.create(person=person, recorded_by=actor)
     shortfall = services.first_choice_not_delivered_record(
         actor=actor,
         person=person,

@@ -349,7 +349,7 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
             )
 
     duty, duty_allocation = _duty_worker(person, worker, leader) if kind == 0 else (None, None)
-    if duty is not None:
+    if duty is not None and duty_allocation is not None:
         # Agreed by the allocated practitioner within their own limit; sent by a colleague
         # on duty, because no one agrees a request they sent themselves (four eyes).
         budget_request = _request(person, duty, rng, scale=Decimal("0.5"), days_ago=30)

@@ -977,7 +977,7 @@ class Casework:
             chosen = "option_3"
         choice_id = det_uuid(rng)
         created = self.stamp(explained_on)
-        updated = self.stamp(chosen_on) if chosen else created
+        updated = self.stamp(chosen_on) if chosen_on is not None else created
         updated = max(updated, created)
         mix = []
         if chosen == "option_4":
@@ -1031,9 +1031,10 @@ class Casework:
             self.log(updated + SECOND, worker, p.id, "sds:mix", change=True)
         if rng.random() < 0.8:
             self.indicative_budgets(p, explained_on)
-        if chosen and rng.random() < 0.12 and chosen in FIRST_CHOICE_WHY:
+        # chosen_on is set exactly when an option was chosen: the same draws either way.
+        if chosen_on is not None and rng.random() < 0.12 and chosen in FIRST_CHOICE_WHY:
             self.first_choice_not_delivered(p, chosen, chosen_on)
-        if chosen and rng.random() < 0.65:
+        if chosen_on is not None and rng.random() < 0.65:
             submitted = self.upto_today(chosen_on + datetime.timedelta(days=rng.randrange(3, 41)))
             declined = (
                 self.budget_request(p, submitted) if self.outcomes_open_on(p, submitted) else None
@@ -1091,7 +1092,7 @@ class Casework:
         solutions of the outcomes open on `day`, and sometimes a line for something else
         they need."""
         rng = self.rng
-        lines = []
+        lines: list[tuple] = []
         outcomes = self.outcomes_open_on(p, day)
         for outcome in outcomes:
             for s in outcome.solutions:
@@ -1146,7 +1147,9 @@ class Casework:
                 contribution = Decimal("0.00")
         events = [(t0, EventKind.REQUESTED, "", worker, rng.choice(CASE_FOR_REQUEST), "", None)]
         self.log(t0, worker, p.id, "sds:request_create", change=True)
-        status, referred_at, decided_at, version = RequestStatus.AWAITING_DECISION, None, None, 1
+        referred_at: datetime.datetime | None = None
+        decided_at: datetime.datetime | None = None
+        status, version = RequestStatus.AWAITING_DECISION, 1
         leader = self.ctx.leaders[p.team]
         to_panel = self.leader_limit is None or total > self.leader_limit
         at = t0
@@ -1198,6 +1201,7 @@ class Casework:
                     status, referred_at = RequestStatus.AT_PANEL, at
         if status == RequestStatus.AT_PANEL:
             panel = rng.choice(self.ctx.panel)
+            assert referred_at is not None  # set whenever the request went to the panel
             at = referred_at + datetime.timedelta(
                 days=rng.randrange(5, 46), minutes=rng.randrange(30, 300)
             )
@@ -1290,7 +1294,9 @@ class Casework:
                     request_id,
                     actor,
                 )
-        return self.local_day(decided_at) if status == RequestStatus.DECLINED else None
+        if status == RequestStatus.DECLINED and decided_at is not None:
+            return self.local_day(decided_at)
+        return None
 
     def decision(
         self, p: PersonInfo, at, about, summary, reasons, day, decided_by, request_id, recorded_by

@@ -8,7 +8,7 @@ import uuid
 
 from django.db import models, transaction
 
-from .writer import BulkWriter
+from .writer import BulkWriter, _concrete
 
 
 class _Rollback(Exception):
@@ -27,7 +27,7 @@ def compare(
 ) -> tuple[float, float]:
     """Rows per second for (our writer, bulk_create) on copies of `rows`."""
     ours = _timed(lambda: BulkWriter().write(model, columns, _fresh_ids(columns, rows)))
-    fields = [model._meta.get_field(c) for c in columns]
+    fields = [_concrete(model._meta.get_field(c)) for c in columns]
 
     def django_bulk_create() -> None:
         objects = [

@@ -638,7 +638,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
         ],
         rows[Person],
     )
-    step = ["id", "created_at", "updated_at", "version", "person", "conversation", "text"]
+    item_columns = ["id", "created_at", "updated_at", "version", "person", "conversation", "text"]
     writer.write(
         CircleMember,
         [
@@ -686,12 +686,12 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
         ],
         rows[Conversation],
     )
-    writer.write(MattersItem, [*step, "kind"], rows[MattersItem])
-    writer.write(WhoMatters, [*step, "circle_member"], rows[WhoMatters])
-    writer.write(Aspiration, step, rows[Aspiration])
-    writer.write(WorkingItem, [*step, "is_working", "perspective"], rows[WorkingItem])
-    writer.write(Strength, [*step, "kind"], rows[Strength])
-    writer.write(PositiveChange, step, rows[PositiveChange])
+    writer.write(MattersItem, [*item_columns, "kind"], rows[MattersItem])
+    writer.write(WhoMatters, [*item_columns, "circle_member"], rows[WhoMatters])
+    writer.write(Aspiration, item_columns, rows[Aspiration])
+    writer.write(WorkingItem, [*item_columns, "is_working", "perspective"], rows[WorkingItem])
+    writer.write(Strength, [*item_columns, "kind"], rows[Strength])
+    writer.write(PositiveChange, item_columns, rows[PositiveChange])
     writer.write(
         PositiveChange.from_not_working.through,
         ["positivechange", "workingitem"],
@@ -761,12 +761,12 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
     for row in rows[StepExploration]:
         if row[6] == "nothing":  # the first step not already explored: nothing suitable
             taken = explored.setdefault(row[5], set())
-            step = next((s for s in STEP_ORDER if s not in taken), None)
-            if step is None:
+            next_step = next((s for s in STEP_ORDER if s not in taken), None)
+            if next_step is None:
                 continue
             row = (
                 *row[:6],
-                step,
+                next_step,
                 ExplorationState.NOTHING_SUITABLE,
                 "No group near enough",
                 row[9],

@@ -27,9 +27,26 @@ from goldenthread.sds.models import DelegatedLimit
 SQLITE_CACHE_KIB = 512 * 1024  # 512 MiB of page cache while writing, on SQLite
 
 
+def _concrete(field: Any) -> models.Field:
+    """A column's field (the writer writes concrete columns only, never a reverse relation)."""
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ValueError(f"{field!r} is not a column")
+    return field
+
+
+def _column(field: models.Field) -> str:
+    if not field.column:
+        raise ValueError(f"{field!r} has no column")
+    return field.column
+
+
 def _adapter(model_field: models.Field, vendor: str) -> Callable[[Any], Any] | None:
     internal = model_field.get_internal_type()
-    target = model_field.target_field if model_field.is_relation else model_field
+    target = (
+        model_field.target_field  # type: ignore[attr-defined]  # a relation's key field
+        if model_field.is_relation
+        else model_field
+    )
     target_type = target.get_internal_type() if target is not None else internal
     if vendor == "sqlite":
         if target_type == "UUIDField":
@@ -85,8 +102,8 @@ class BulkWriter:
 
     def _write(self, model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> int:
         meta = model._meta
-        fields = [meta.get_field(name) for name in columns]
-        db_columns = [f.column for f in fields]
+        fields = [_concrete(meta.get_field(name)) for name in columns]
+        db_columns = [_column(f) for f in fields]
         vendor = connection.vendor
         adapters = [_adapter(f, vendor) for f in fields]
         if any(adapters):
