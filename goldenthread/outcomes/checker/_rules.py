@@ -30,10 +30,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from lemminflect import getAllLemmas
-
 from . import _lexicon as lx
-from ._lemmas import lemmas
+from ._lemmas import is_english_word, lemmas
 from ._messages import PROVISION_KIND_WORDS, render
 from ._model import CODES, Flag
 from ._text import (
@@ -1348,10 +1346,6 @@ def _english_vocabulary() -> frozenset[str]:
 ENGLISH_VOCABULARY = _english_vocabulary()
 
 
-def _known(word: str) -> bool:
-    return bool(getAllLemmas(word))
-
-
 def _looks_english(reading: Reading) -> bool:
     letters, latin = letters_profile(reading.text)
     if letters and latin / letters < 0.5:
@@ -1364,7 +1358,7 @@ def _looks_english(reading: Reading) -> bool:
         return True
     # Everyday words outside the lists ("After graduation, Alex will live
     # independently."): lemminflect's own English word lists know them.
-    known = sum(1 for w in words if w in ENGLISH_VOCABULARY or len(lemmas(w)) > 1 or _known(w))
+    known = sum(1 for w in words if w in ENGLISH_VOCABULARY or is_english_word(w))
     return known / len(words) >= 0.5
 
 
