@@ -30,6 +30,11 @@ def lemmas(word: str) -> frozenset[str]:
     return result
 
 
+def is_english_word(word: str) -> bool:
+    """True when lemminflect's English word lists know ``word`` (any part of speech)."""
+    return bool(getAllLemmas(word.lower()))
+
+
 def is_a(word: str, wanted: frozenset[str]) -> bool:
     """True when any lemma of ``word`` is in ``wanted``."""
     return not lemmas(word).isdisjoint(wanted)

@@ -83,6 +83,13 @@ SCHOOL_ACTIVITY_WORDS = _set(
     """class classroom lesson lessons whole partner peer peers circle calming discussion
     discussions"""
 )
+# "group" before one of these names how the person's own activity is done, not a
+# group run by a service (issue 18, round 4): "join in group play".
+GROUP_ACTIVITY_WORDS = frozenset("play game games work discussion discussions task tasks".split())
+# "a group activity" is the person's own skill only when what follows measures it
+# ("participate in a group activity ... at a level of 80% independence");
+# "take part in group activities" alone is still activity as outcome.
+SKILL_MEASURE_RE = re.compile(r"\d+\s*%|\d+\s*(?:/|out\s+of)\s*\d+|\bconsecutive\b", re.IGNORECASE)
 RETURN_CUES = _set(
     """again back old usual still continue keep stay remain return rejoin re-join re-joining
     rejoining regular"""
@@ -216,6 +223,19 @@ def token_lemmas(reading: Reading) -> list[frozenset[str]]:
 ALL_TRIGGERS = ACTIVITY_VERBS | GO_VERBS | {"take"}
 
 
+def _group_names_the_activity(
+    reading: Reading, toks: list[Token], lems: list[frozenset[str]], at: int
+) -> bool:
+    if at + 1 >= len(toks) or "group" not in lems[at]:
+        return False
+    following = toks[at + 1].lower
+    if following in GROUP_ACTIVITY_WORDS:
+        return True
+    if following in {"activity", "activities"}:
+        return bool(SKILL_MEASURE_RE.search(reading.text, toks[at].start))
+    return False
+
+
 def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
     """Going to / joining / taking part in / using a service, with no change stated."""
     hits: list[Hit] = []
@@ -263,6 +283,8 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
             continue  # "engage with services", "attend appointments": worded elsewhere
         between = {t.lower for t in toks[verb_end + 1 : noun_at]}
         around = between | {t.lower for t in toks[noun_at : min(n, noun_at + 2)]}
+        if _group_names_the_activity(reading, toks, lems, noun_at):
+            continue  # "joining group play", "a group activity ... 80% of the time"
         if around & SCHOOL_ACTIVITY_WORDS:
             continue  # "take part in class activities": a skill in the classroom
         if between & EDUCATION_WORDS:

@@ -31,7 +31,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from . import _lexicon as lx
-from ._lemmas import lemmas
+from ._lemmas import is_english_word, lemmas
 from ._messages import PROVISION_KIND_WORDS, render
 from ._model import CODES, Flag
 from ._text import (
@@ -235,6 +235,11 @@ CONSTRUCTION_RE = re.compile(
     | \b(?:independently|unaided|unassisted|without\s+(?:help|support|assistance|prompting
         |reminders?|being\s+reminded|stopping|a\s+break))\b
     | \bout\s+of\s+bed\b
+    | \bhav(?:e|es|ing)\s+(?:(?:a|an|some|more|new|two|three|a\s+few|\d+)\s+)?friends?\b
+    | \b(?:have|has|having|get|gets|getting|got)\s+(?:(?:a|an|the|my|his|her|their)\s+)?
+        (?:[\w-]+\s+){1,3}(?:fitted|installed|put\s+in|built)\b
+    | \b(?:get|gets|getting|got|go|goes|going|went|come|comes|coming|came|move|moving)\s+back\s+home\b
+    | \b(?:get|gets|getting|got)\s+from\s+(?:[\w']+\s+){1,3}to\s+(?!be\b|do\b|feel\b)
     | \bdischarged\s+home\b
     | \blet\s+(?:\w+\s+){1,2}know\b
     """,
@@ -384,6 +389,8 @@ CONTEXT_ZONE_RE = re.compile(
       |as(?=\s+(?:i|he|she|they|we)\s+(?:used|did|do|does|had|was|were|have|'ve)\b)
       |like(?=\s+(?:i|he|she|they|we)\s+(?:used|did|do|does)\b)|like\s+before|as\s+before
       |since|now\s+that|which|who|whose|rather\s+than|instead\s+of|without|not\s+like|unlike
+      |(?:as\s+)?measured\s+(?:by|using|with|through|via|on|in)
+      |as\s+(?:evidenced|documented|recorded|observed)\s+by
       |than\s+(?:now|before|at\s+the\s+moment|currently|(?:i|he|she|they|we)\s+(?:do|does|did
       |can)))\b""",
     re.IGNORECASE | re.VERBOSE,
@@ -463,6 +470,39 @@ CAREER_BEFORE_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 COUNTED_BEFORE_RE = re.compile(r"\d\s*%?\s+(?:of\s+(?:the\s+)?)?(?:\w+\s+){0,2}$")
+# A stimulus given as the condition of a test ("when given a picture card or shown a
+# video clip, ... will identify") is what the person responds to, not a how; a
+# support given ("given visual supports", "given verbal prompts") still is.
+CONDITION_BEFORE_RE = re.compile(
+    r"\b(?:given|shown|presented\s+with)\s+(?:(?:a|an|the|\d+|one|two|three)\s+)?(?:[\w/-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+SUPPORT_WORDS_RE = re.compile(
+    r"\b(?:supports?|prompts?|cues?|cueing|aids?|devices?)\b", re.IGNORECASE
+)
+# "across 3 consecutive therapy sessions", "over 8 therapy sessions": a count of
+# sessions is when or how often it is measured, not the how (issue 18, round 4).
+SESSION_AFTER_RE = re.compile(r"\s+(?:sessions?|visits?)\b", re.IGNORECASE)
+SESSION_COUNT_BEFORE_RE = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|each|every|all)\s+(?:consecutive\s+)?$",
+    re.IGNORECASE,
+)
+# A level of help is a measure ("with prompting", "with minimal prompting").
+LEVEL_OF_HELP_BEFORE_RE = re.compile(
+    r"\bwith(?:out)?\s+(?:(?:no|some|minimal|minimum|less|reduced|decreasing|verbal|one|little)\s+)?$",
+    re.IGNORECASE,
+)
+# The person's own action on their needs ("manage personal health care needs",
+# "communicate her care needs") is not the service's wording.
+OWN_NEEDS_VERBS = _words("""manage manages managing managed communicate communicates communicating
+    express expresses expressing explain explains explaining describe describes describing
+    identify identifies identifying recognise recognises recognising recognize recognizes
+    recognizing understand understands understanding""")
+# "engage in mutual touching", "engaged in basic meal prep": an activity the
+# person does; "engage in learning / activities / therapy" still names no change.
+ENGAGE_ABSTRACT_ING = _words("learning training counselling counseling befriending mentoring")
+HELP_BEFORE_FROM = _words("""support help assistance prompt prompts prompting cue cues cueing reminder
+    reminders input guidance encouragement supervision""")
 NEEDS_MET_RE = re.compile(r"\bneeds\s+(?:[\w']+\s+){0,2}met\b", re.IGNORECASE)
 PASSIVE_NEEDLES = ("ed", "given", "kept", "taken", "seen", "fed", "looked after")
 HELP_NEEDLES = (
@@ -626,9 +666,16 @@ BY_ING_SERVICE_NOUN_RE = re.compile(
 
 
 def _by_ing_is_a_service(text: str, verb: str, start: int, end: int) -> bool:
+    phrase = text[start:end]
+    if verb in {"engaging", "participating"}:
+        # "by engaging in cooperative play activities": the person's own action
+        words = re.findall(r"[a-z]+", phrase.lower())[3:6]
+        if any(w in CONCRETE_VERB_FORMS for w in words) and not (
+            BY_ING_SERVICE_NOUN_RE.search(phrase) or PROVISION.search(phrase)
+        ):
+            return False
     if verb in BY_ING_SERVICE_VERBS or GOING_TO_RE.match(text, start):
         return True
-    phrase = text[start:end]
     return bool(BY_ING_SERVICE_NOUN_RE.search(phrase) or PROVISION.search(phrase))
 
 
@@ -683,6 +730,11 @@ def _find_means(
                     continue
         hits.append(Hit("solution_embedded", "means", m.start(), max(end, m.end())))
     for m in _matches(HELPER_RE, text, lower, ("carer", "staff", "worker", "volunteer")):
+        if m.group().lower().startswith("from") and not any(
+            t.lower in HELP_BEFORE_FROM
+            for t in tokens[max(0, index_at.get(m.start(), 0) - 3) : index_at.get(m.start(), 0)]
+        ):
+            continue  # "a greeting from staff": what staff do is not the how
         if core.contains(m.start()):
             hits.append(Hit("solution_embedded", "helper", m.start(), m.end()))
     return hits
@@ -819,6 +871,14 @@ def _find_service_and_solution(reading: Reading) -> list[Hit]:
             continue  # "I don't want to move into a care home", "without my support worker"
 
         kind = entry.field(0, "service")
+        if SESSION_AFTER_RE.match(text, end) and SESSION_COUNT_BEFORE_RE.search(
+            text, max(0, start - 30), start
+        ):
+            continue  # "across 3 consecutive therapy sessions": a measure, not a how
+        if not SUPPORT_WORDS_RE.search(text, start, end) and CONDITION_BEFORE_RE.search(
+            text, max(0, start - 40), start
+        ):
+            continue  # "when given a picture card": the condition of a test, not a how
         if kind == "worker" and CAREER_BEFORE_RE.search(text, max(0, start - 30), start):
             continue  # "become a therapist", "work as a support worker": a job, not a how
         hits.append(
@@ -860,6 +920,8 @@ def _find_service_and_solution(reading: Reading) -> list[Hit]:
         if core.contains(m.start(1)):
             hits.append(Hit("service_language", "passive", m.start(1), m.end(1), {"m": m.group(1)}))
     for m in _matches(ENGAGE_RE, text, lower, ("engag", "access")):
+        if m.group().lower().endswith(" in") and _engages_in_an_action(reading, m.end()):
+            continue  # "engage in mutual touching", "engaged in basic meal prep"
         if core.contains(m.start()):
             hits.append(Hit("service_language", "engage", m.start(), m.end(), {"m": m.group()}))
     for m in _matches(ATTEND_RE, text, lower, ("attend",)):
@@ -876,6 +938,14 @@ def _find_service_and_solution(reading: Reading) -> list[Hit]:
             text, max(0, start - 24), start
         ):
             continue  # "in 80% of opportunities", "4 out of 5 opportunities": a measure
+        if entry.term == "prompting" and LEVEL_OF_HELP_BEFORE_RE.search(
+            text, max(0, start - 30), start
+        ):
+            continue  # "shower with prompting": how independently, a measure (policy)
+        if "need" in entry.term and any(
+            t.lower in OWN_NEEDS_VERBS for t in _preceding_tokens(reading, start, 4)
+        ):
+            continue  # "manage personal health care needs": the person's own action
         if core.contains(start):
             hits.append(
                 Hit(
@@ -888,6 +958,21 @@ def _find_service_and_solution(reading: Reading) -> list[Hit]:
             )
     hits.extend(_find_fragments(reading, hits))
     return hits
+
+
+def _engages_in_an_action(reading: Reading, pos: int) -> bool:
+    """The words after "engage in" name something the person does."""
+    after = [t for t in reading.tokens if t.start >= pos][:4]
+    for tok in after:
+        if tok.lower in {"and", "or", "with", "to", "so", "by", "for", "at", "in", "during"}:
+            break
+        if tok.lower in ENGAGE_ABSTRACT_ING:
+            return False
+        if tok.lower in CONCRETE_VERB_FORMS or (tok.lower.endswith("ing") and len(tok.lower) > 5):
+            return True
+        if CONCRETE_NOUNS.search(tok.text):
+            return True
+    return False
 
 
 def _clause_tokens_before(reading: Reading, pos: int, n: int) -> list[Token]:
@@ -1269,7 +1354,12 @@ def _looks_english(reading: Reading) -> bool:
     if len(words) < 3:
         return True
     known = sum(1 for w in words if w in ENGLISH_VOCABULARY)
-    return known / len(words) >= 0.2
+    if known / len(words) >= 0.2:
+        return True
+    # Everyday words outside the lists ("After graduation, Alex will live
+    # independently."): lemminflect's own English word lists know them.
+    known = sum(1 for w in words if w in ENGLISH_VOCABULARY or is_english_word(w))
+    return known / len(words) >= 0.5
 
 
 PRIORITY = {code: i for i, code in enumerate(CODES)}

@@ -66,7 +66,7 @@ def test_external_corpus_shape() -> None:
     assert len(examples) >= 400
     sources = {ex.source for ex in examples}
     assert len(sources) >= 25
-    assert {ex.batch for ex in examples} == {"1", "2", "3", "4"}
+    assert {ex.batch for ex in examples} == {"1", "2", "3", "4", "5"}
     assert all(ex.source for ex in examples)
     assert len({ex.text for ex in examples}) == len(examples)
     split_of: dict[str, str] = {}
@@ -91,37 +91,22 @@ def test_external_split_follows_the_hash_rule() -> None:
 
 
 def test_external_test_sources_leave_source_out() -> None:
-    """The issue's targets where they are met on the test sources; a floor where not.
+    """The issue's targets on the test sources (leave-source-out).
 
-    Third round (evaluation/README.md): problem found >= 0.90 and good kept
-    clean >= 0.85 are met (the latter on 11 good statements, so its interval is
-    wide); precision >= 0.80 is met for five codes. ``not_measurable``,
-    ``service_language`` and ``solution_embedded`` are not met: they are
-    guarded at the level reached so they cannot fall further unnoticed.
+    Fourth round (evaluation/README.md): problem found >= 0.90, good kept
+    clean >= 0.85 (on 11 good statements, so its interval is wide) and
+    precision >= 0.80 for every code.
     """
     result = evaluate_by_source(load(EXTERNAL_SET), "external")
     test = result.pooled["test"]
-    assert test.total >= 240
+    assert test.total >= 250
     assert test.problem_found_rate is not None and test.problem_found_rate >= 0.90
     assert test.clean_kept_rate is not None and test.clean_kept_rate >= 0.85
     assert test.content_found_rate is not None and test.content_found_rate >= 0.75
-    assert test.content_kept_rate is not None and test.content_kept_rate >= 0.85
-    for code in (
-        "no_baseline",
-        "not_time_bound",
-        "not_person_centred",
-        "vague",
-        "jargon",
-    ):
+    assert test.content_kept_rate is not None and test.content_kept_rate >= 0.90
+    for code in CODES:
         precision = test.codes[code].precision
         assert precision is not None and precision >= 0.80, code
-    for code, floor in (
-        ("not_measurable", 0.75),
-        ("service_language", 0.60),
-        ("solution_embedded", 0.75),
-    ):
-        precision = test.codes[code].precision
-        assert precision is not None and precision >= floor, code
 
 
 def test_external_tune_sources_keep_the_level_they_were_tuned_to() -> None:
