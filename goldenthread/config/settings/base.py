@@ -367,3 +367,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "golden-thread@example
 # writes (exports, backups started from the jobs page) go under GOLDENTHREAD_JOB_FILES.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 GOLDENTHREAD_JOB_FILES = Path(os.environ.get("GOLDENTHREAD_JOB_FILES", VAR_DIR / "jobs"))
+
+# Retention (OPS-7, docs/how-to/retention.md): each record type's period and its source.
+# The council sets these from its own records retention schedule; the default below is a
+# starting point to check, not advice.
+GOLDENTHREAD_RETENTION = {
+    "person-record": {
+        "years": int(os.environ.get("GOLDENTHREAD_RETAIN_PERSON_YEARS", "6")),
+        "source": os.environ.get(
+            "GOLDENTHREAD_RETAIN_PERSON_SOURCE",
+            "default of 6 years after the last allocation ended; set it from the "
+            "council's records retention schedule",
+        ),
+    },
+}

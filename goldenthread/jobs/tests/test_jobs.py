@@ -19,7 +19,9 @@ from goldenthread.jobs import kinds, services
 from goldenthread.jobs.models import Job, JobState
 from goldenthread.jobs.tasks import run_job
 
-pytestmark = pytest.mark.django_db
+# The worker closes a connection left inside a transaction (as after a dropped connection),
+# so these tests commit as the service does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
