@@ -90,9 +90,9 @@ def due(today: datetime.date | None = None) -> list[Due]:
     if not rule:
         return []
     cutoff = _years_before(today, int(rule["years"]))
-    open_allocation = Allocation.objects.filter(
-        person=models.OuterRef("pk")
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+    open_allocation = Allocation.objects.filter(person=models.OuterRef("pk")).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=today)
+    )
     people = (
         Person.objects.annotate(last_ended=Max("allocations__end_date"))
         .filter(last_ended__lt=cutoff)
@@ -141,9 +141,7 @@ def _destroy_person(item: Due, *, actor: Any) -> Tombstone:
         using = router.db_for_write(Person)
         rows = destroy_rows(person, using=using)
         rows["accounts.Notification"] = _raw_delete(
-            models.QuerySet(Notification, using=using).filter(
-                url__contains=f"/{person.pk}/"
-            )
+            models.QuerySet(Notification, using=using).filter(url__contains=f"/{person.pk}/")
         )
         rows = {label: n for label, n in rows.items() if n}
         tombstone = Tombstone.objects.create(
@@ -262,8 +260,10 @@ def _collect(model, pks, using, order, seen) -> None:
 
 def _reverse_relations(model) -> Iterable[Any]:
     for relation in model._meta.get_fields(include_hidden=True):
-        if relation.auto_created and not relation.concrete and (
-            relation.one_to_many or relation.one_to_one
+        if (
+            relation.auto_created
+            and not relation.concrete
+            and (relation.one_to_many or relation.one_to_one)
         ):
             yield relation
 

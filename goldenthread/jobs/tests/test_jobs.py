@@ -132,9 +132,11 @@ def test_a_failure_says_why_without_the_exception_text_and_can_be_tried_again(
         return kinds.Outcome(text="Done the second time.")
 
     monkeypatch.setitem(
-        kinds.KINDS, "fhir-export", kinds.KINDS["fhir-export"].__class__(
+        kinds.KINDS,
+        "fhir-export",
+        kinds.KINDS["fhir-export"].__class__(
             "fhir-export", "Export", kinds.KINDS["fhir-export"].permission, broken
-        )
+        ),
     )
     job = services.job_start(actor=practitioner, kind="fhir-export")
     work_off_the_queue()
@@ -193,8 +195,14 @@ def test_the_command_starts_a_directory_import_and_follows_it(administrator, tmp
     )
     out = io.StringIO()
     call_command(
-        "job", "start", "directory-import", "--as", administrator.username,
-        "--path", str(feed), stdout=out,
+        "job",
+        "start",
+        "directory-import",
+        "--as",
+        administrator.username,
+        "--path",
+        str(feed),
+        stdout=out,
     )
     job = Job.objects.get()
     assert job.started_by == administrator

@@ -57,7 +57,12 @@ def test_destruction_removes_the_whole_record_and_leaves_a_tombstone(
     pk = closed_long_ago.pk
     before = ChangeRecord.objects.count()
     call_command(
-        "retention", "--apply", "--as", administrator.username, "--today", TODAY.isoformat(),
+        "retention",
+        "--apply",
+        "--as",
+        administrator.username,
+        "--today",
+        TODAY.isoformat(),
         stdout=io.StringIO(),
     )
     assert not Person.objects.filter(pk=pk).exists()

@@ -16,9 +16,7 @@ class Command(BaseCommand):
     help = "Run background jobs (exports, backups, imports) as they are queued."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--once", action="store_true", help="run every waiting job, then stop"
-        )
+        parser.add_argument("--once", action="store_true", help="run every waiting job, then stop")
         parser.add_argument(
             "--interval",
             type=float,
