@@ -7,7 +7,7 @@ from goldenthread.core.formatting import datetime_text
 from .kinds import KINDS
 from .models import Job, JobState
 
-STATE_COLOURS = {
+STATE_COLOURS: dict[str, str] = {
     JobState.QUEUED: "grey",
     JobState.RUNNING: "blue",
     JobState.SUCCEEDED: "green",

@@ -245,8 +245,8 @@ def _collect(model, pks, using, order, seen) -> None:
     for relation in _reverse_relations(model):
         child = relation.related_model
         name = relation.field.name
-        rows = models.QuerySet(child, using=using).filter(**{f"{name}__in": pks})
-        if relation.on_delete in (models.SET_NULL,):
+        rows: models.QuerySet = models.QuerySet(child, using=using).filter(**{f"{name}__in": pks})
+        if relation.on_delete is models.SET_NULL:
             rows.update(**{name: None})
             continue
         if relation.on_delete is models.DO_NOTHING:

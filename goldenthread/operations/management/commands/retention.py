@@ -9,6 +9,7 @@ docs/how-to/retention.md.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, apply: bool, username: str | None, today, **options):
-        actor = retention.SCHEDULED_RETENTION
+        actor: Any = retention.SCHEDULED_RETENTION
         if username:
             user = get_user_model()._default_manager.filter(username=username).first()
             if user is None or not user.is_active:
