@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from goldenthread.core.permissions import can
+from goldenthread.operations.readonly import is_read_only
 
 try:  # Django 6 has the framework built in; on 5.2 the django-tasks backport provides it.
     from django.tasks import task  # type: ignore[import-not-found,unused-ignore]
@@ -47,6 +48,11 @@ def run_job(job_id: str) -> str:
     try:
         if kind is None:
             raise JobFailed("This kind of job is no longer run by this service.")
+        if is_read_only():
+            raise JobFailed(
+                "The service is read-only while we do maintenance, so the job did not run. "
+                "Try again when maintenance is over."
+            )
         user = job.started_by
         if not user.is_active or not can(user, kind.permission):
             raise JobFailed("Your role can no longer run this job, so it was not run.")

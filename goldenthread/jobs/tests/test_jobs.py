@@ -221,3 +221,13 @@ def test_the_command_refuses_a_role_that_may_not(practitioner):
 
     with pytest.raises(CommandError, match="cannot start this job"):
         call_command("job", "start", "backup", "--as", practitioner.username)
+
+
+def test_no_job_runs_while_the_service_is_read_only(practitioner, person, settings):
+    job = services.job_start(actor=practitioner, kind="fhir-export")
+    settings.GOLDENTHREAD_READ_ONLY = True
+    work_off_the_queue()
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert "read-only while we do maintenance" in job.error
+    assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
