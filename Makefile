@@ -41,7 +41,11 @@ run: install ## Start the demo on http://127.0.0.1:$(PORT)/ (SQLite under ./var/
 	@echo "Golden Thread is running at http://127.0.0.1:$(PORT)/  (press Ctrl+C to stop)"
 	@# DEBUG off, as in production: the service's own 404 and 500 pages, never Django's debug
 	@# pages (settings, stack frames, every URL). WhiteNoise serves the static files.
-	DEBUG=false $(BIN)/goldenthread runserver 127.0.0.1:$(PORT)
+	@# One background-job worker beside the server (exports, backups: docs/how-to/run-the-worker.md),
+	@# stopped with it. The queue is in the database: no broker to start.
+	DEBUG=false $(BIN)/goldenthread worker --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=false $(BIN)/goldenthread runserver 127.0.0.1:$(PORT)
 
 # `make test` runs the fast suite and the browser suite side by side (two jobs; each one's
 # output is printed whole when it ends). PYTEST_ARGS goes to both, FAST_ARGS to the fast

@@ -5,6 +5,8 @@
   goldenthread bench checker                   checker throughput
   goldenthread demo-data                       load the demo organisation
   goldenthread audit-verify [--anchor FILE]    check the audit logs' hash chains
+  goldenthread worker [--once]                 run background jobs (exports, backups, imports)
+  goldenthread retention [--apply]             records past their retention period
   goldenthread <django command> …              any Django management command (migrate, …)
 
 Settings default to goldenthread.config.settings.dev; set DJANGO_SETTINGS_MODULE to change.

@@ -90,6 +90,10 @@ RULES = {
     Permission.ANSWER_CORRECTIONS: works_with_people,
     Permission.VIEW_REPORTS: is_commissioner | is_team_leader,
     Permission.VIEW_RECORDING_QUALITY: is_team_leader,
+    Permission.VIEW_OWN_JOBS: is_signed_in & ~is_person_or_proxy,
+    Permission.RUN_BACKUP: is_administrator,
+    Permission.IMPORT_DIRECTORY: is_administrator,
+    Permission.APPLY_RETENTION: is_administrator,
 }
 for _permission, _predicate in RULES.items():
     rules.set_rule(str(_permission), _predicate)

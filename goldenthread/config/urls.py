@@ -27,6 +27,8 @@ urlpatterns = [
     path("my-record/", include("goldenthread.portal.urls")),
     path("reports/", include("goldenthread.reports.urls")),
     path("directory/", include("goldenthread.directory.urls")),
+    # Background jobs (OPS-5): goldenthread/jobs, docs/adr/0018.
+    path("jobs/", include("goldenthread.jobs.urls")),
     # The JSON API and FHIR export (IO-1, IO-2): goldenthread/api, docs/adr/0011.
     path("api/v1/", include("goldenthread.api.urls")),
     # Administrators sign in through the same two-step sign-in as everyone else.

@@ -48,6 +48,12 @@ class Permission(StrEnum):
     # Reports: aggregates with disclosure control (AGG-1..3)
     VIEW_REPORTS = "reports.view"
     VIEW_RECORDING_QUALITY = "reports.view_recording_quality"
+    # Background jobs (OPS-5): staff see the jobs they started; administrators run backups
+    # and destroy records past their retention period (OPS-7).
+    VIEW_OWN_JOBS = "jobs.view_own"
+    RUN_BACKUP = "operations.run_backup"
+    IMPORT_DIRECTORY = "directory.import"
+    APPLY_RETENTION = "operations.apply_retention"
 
     # Templates read `Permission.RECORD_SDS`; the class must not be called there.
     do_not_call_in_templates = enum.nonmember(True)

@@ -60,6 +60,19 @@ WHO_MAY = {
     P.ANSWER_CORRECTIONS: {"practitioner", "team_leader"},
     P.VIEW_REPORTS: {"commissioner", "team_leader"},
     P.VIEW_RECORDING_QUALITY: {"team_leader"},
+    # Background jobs (#20): staff see their own; administrators back up, import the
+    # directory and apply retention.
+    P.VIEW_OWN_JOBS: {
+        "practitioner",
+        "team_leader",
+        "panel_member",
+        "commissioner",
+        "administrator",
+        "superuser",
+    },
+    P.RUN_BACKUP: {"administrator"},
+    P.IMPORT_DIRECTORY: {"administrator"},
+    P.APPLY_RETENTION: {"administrator"},
 }
 
 

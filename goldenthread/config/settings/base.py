@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "goldenthread.core",
     "goldenthread.ui",
     "goldenthread.accounts",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "goldenthread.nonprod",
     "goldenthread.portal",
     "goldenthread.reports",
+    "goldenthread.jobs",
 ]
 
 MIDDLEWARE = [
@@ -358,3 +361,23 @@ GOLDENTHREAD_DATA_CONTROLLER = {
 # console (dev.py) and the tests keep it in memory.
 GOLDENTHREAD_SITE_URL = os.environ.get("GOLDENTHREAD_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "golden-thread@example.org")
+
+# Background jobs (OPS-5, docs/adr/0018): django-tasks with its database backend, so the
+# embedded SQLite service needs no broker; `goldenthread worker` runs them. Files a job
+# writes (exports, backups started from the jobs page) go under GOLDENTHREAD_JOB_FILES.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+GOLDENTHREAD_JOB_FILES = Path(os.environ.get("GOLDENTHREAD_JOB_FILES", VAR_DIR / "jobs"))
+
+# Retention (OPS-7, docs/how-to/retention.md): each record type's period and its source.
+# The council sets these from its own records retention schedule; the default below is a
+# starting point to check, not advice.
+GOLDENTHREAD_RETENTION = {
+    "person-record": {
+        "years": int(os.environ.get("GOLDENTHREAD_RETAIN_PERSON_YEARS", "6")),
+        "source": os.environ.get(
+            "GOLDENTHREAD_RETAIN_PERSON_SOURCE",
+            "default of 6 years after the last allocation ended; set it from the "
+            "council's records retention schedule",
+        ),
+    },
+}

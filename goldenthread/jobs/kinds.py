@@ -1,0 +1,186 @@
+"""What each kind of job does, who may start it, and what it says when it ends.
+
+A kind's `run(job, progress)` does the work as the person who started the job (their
+permissions, their access-log rows) and returns an Outcome. It raises JobFailed with a
+message for the starter when the work cannot be done; anything else is logged and shown as
+"something went wrong" with the job's reference. Every kind is safe to run again: a backup
+or an export writes a new file named by the job, a directory import changes nothing the
+second time.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from goldenthread.core.permissions import Permission
+
+Progress = Callable[[int, int, str], None]
+
+
+class JobFailed(Exception):
+    """The job could not do its work; the message is shown to the person who started it.
+    It must name no person and quote no record text."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    text: str
+    file: str = ""  # a path under GOLDENTHREAD_JOB_FILES the starter may download
+    downloadable: bool = False
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: str
+    permission: Permission
+    run: Callable[..., Outcome]
+
+
+def job_files() -> Path:
+    folder = Path(settings.GOLDENTHREAD_JOB_FILES)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# --- Backup (OPS-4) -------------------------------------------------------------------------
+
+
+def run_backup(job, progress: Progress) -> Outcome:
+    from goldenthread.operations import backup, crypto
+
+    folder = job_files() / "backups"
+    folder.mkdir(exist_ok=True)
+    out = folder / f"backup-{job.created_at:%Y%m%d-%H%M%S}-{str(job.pk)[:8]}.gtbackup"
+    steps = 0
+
+    def said(message: str) -> None:
+        nonlocal steps
+        steps += 1
+        progress(steps, 0, message[:200])
+
+    try:
+        key = crypto.key_from_environment(required=False)
+        result = backup.backup(out, key=key, progress=said)
+    except (backup.BackupError, crypto.BackupKeyError) as exc:
+        raise JobFailed(f"The backup was not written: {exc}") from exc
+    sealed = "encrypted" if key else "not encrypted"
+    return Outcome(
+        text=(
+            f"Backed up {result.tables} tables, {result.rows:,} rows ({sealed}) in "
+            f"{result.timings.text()}. The file is on the server at {out}."
+        ),
+        file=str(out),
+        downloadable=False,  # a whole-database backup never leaves through the browser
+    )
+
+
+# --- FHIR export of everyone the starter may open (IO-2) ------------------------------------
+
+
+def run_fhir_export(job, progress: Progress) -> Outcome:
+    from goldenthread.api.fhir.export import bundle_for
+    from goldenthread.audit.models import AccessAction
+    from goldenthread.audit.services import access_record
+    from goldenthread.people.access import access_basis
+    from goldenthread.people.models import Person
+
+    user = job.started_by
+    people = list(
+        Person.objects.visible_to(user)
+        .select_related("team", "area")
+        .order_by("family_name", "given_name", "id")
+    )
+    if not people:
+        raise JobFailed("You may open nobody's record, so there is nothing to export.")
+    out = job_files() / "exports" / f"fhir-{job.pk}.zip"
+    out.parent.mkdir(exist_ok=True)
+    partial = out.with_suffix(".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, person in enumerate(people, start=1):
+            with transaction.atomic():
+                access_record(
+                    actor=user,
+                    person_id=person.pk,
+                    action=AccessAction.EXPORT,
+                    what="Background job: FHIR export",
+                    reason=f"{access_basis(user, person)} (FHIR export)",
+                )
+                bundle = bundle_for(person, exported_by=user)
+            archive.writestr(
+                f"{person.pk}.json", json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+            )
+            progress(done, len(people), "Writing plans as FHIR R4 Bundles")
+    partial.replace(out)  # a retried job replaces its own file whole
+    return Outcome(
+        text=f"{len(people)} plan(s) exported as FHIR R4 Bundles, one file a person.",
+        file=str(out),
+        downloadable=True,
+    )
+
+
+# --- Directory import (SS-4, IO-3) ----------------------------------------------------------
+
+
+def run_directory_import(job, progress: Progress) -> Outcome:
+    from goldenthread.directory.services import DirectoryImportError, directory_import
+
+    path = job.params.get("path", "")
+    try:
+        report = directory_import(
+            actor=job.started_by,
+            path=path,
+            source=job.params.get("source") or None,
+            area=job.params.get("area", ""),
+            progress=lambda done, total: progress(done, total, "Importing directory records"),
+        )
+    except DirectoryImportError as exc:
+        raise JobFailed(f"Nothing imported. {exc}") from exc
+    return Outcome(text=report.as_text(max_lines=50))
+
+
+# --- Retention (OPS-7) ----------------------------------------------------------------------
+
+
+def run_retention(job, progress: Progress) -> Outcome:
+    from goldenthread.operations import retention
+
+    result = retention.apply(
+        actor=job.started_by,
+        dry_run=bool(job.params.get("dry_run", False)),
+        progress=lambda done, total: progress(done, total, "Destroying records past retention"),
+    )
+    return Outcome(text=result.as_text())
+
+
+KINDS: dict[str, JobKind] = {
+    kind.name: kind
+    for kind in (
+        JobKind("backup", "Back up the database", Permission.RUN_BACKUP, run_backup),
+        JobKind(
+            "fhir-export",
+            "Export the plans of everyone you work with (FHIR)",
+            Permission.VIEW_CASELOAD,
+            run_fhir_export,
+        ),
+        JobKind(
+            "directory-import",
+            "Import community directory data",
+            Permission.IMPORT_DIRECTORY,
+            run_directory_import,
+        ),
+        JobKind(
+            "retention",
+            "Destroy records past their retention period",
+            Permission.APPLY_RETENTION,
+            run_retention,
+        ),
+    )
+}

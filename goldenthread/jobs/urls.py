@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("", views.JobListView.as_view(), name="list"),
+    path("start/", views.JobStartView.as_view(), name="start"),
+    path("<uuid:job_id>/", views.JobDetailView.as_view(), name="detail"),
+    path("<uuid:job_id>/try-again/", views.JobRetryView.as_view(), name="retry"),
+    path("<uuid:job_id>/download/", views.JobDownloadView.as_view(), name="download"),
+]

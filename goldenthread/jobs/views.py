@@ -1,0 +1,111 @@
+"""The jobs page: the signed-in user's own jobs, their progress and results (OPS-5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from goldenthread.core.permissions import Permission, can
+from goldenthread.ui.views import PermissionRequiredMixin
+
+from . import presenters, selectors, services
+from .kinds import KINDS, job_files
+from .models import JobState
+
+# Kinds started from the page with one button (the others need a file or options: their
+# commands start them, and they show here all the same).
+BUTTON_KINDS = ("fhir-export", "backup")
+
+
+class JobListView(PermissionRequiredMixin, TemplateView):
+    permission = Permission.VIEW_OWN_JOBS
+    template_name = "jobs/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["rows"] = [presenters.job_row(job) for job in selectors.jobs_for(user)]
+        context["startable"] = [
+            KINDS[name] for name in BUTTON_KINDS if can(user, KINDS[name].permission)
+        ]
+        return context
+
+
+class JobStartView(PermissionRequiredMixin, View):
+    permission = Permission.VIEW_OWN_JOBS
+    http_method_names = ["post"]
+
+    def post(self, request):
+        kind = request.POST.get("kind", "")
+        if kind not in BUTTON_KINDS:
+            raise Http404("No such job")
+        try:
+            job = services.job_start(actor=request.user, kind=kind)
+        except services.JobError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("jobs:list"))
+        messages.success(request, f"Started: {KINDS[kind].label.lower()}.")
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+
+class JobMixin(PermissionRequiredMixin):
+    permission = Permission.VIEW_OWN_JOBS
+
+    def get_job(self):
+        job = selectors.job_for(self.request.user, self.kwargs["job_id"])
+        if job is None:
+            raise Http404("No such job")  # another user's job is as if it did not exist
+        return job
+
+
+class JobDetailView(JobMixin, TemplateView):
+    template_name = "jobs/detail.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False):
+            return [f"{self.template_name}#status"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.get_job()
+        context["row"] = presenters.job_row(job)
+        context["job"] = job
+        context["can_retry"] = job.state == JobState.FAILED
+        return context
+
+
+class JobRetryView(JobMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, job_id):
+        job = self.get_job()
+        try:
+            services.job_retry(actor=request.user, job=job)
+        except services.JobError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The job will be tried again.")
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+
+class JobDownloadView(JobMixin, View):
+    """The file a finished job wrote, for the person who started it only."""
+
+    def get(self, request, job_id):
+        job = self.get_job()
+        if job.state != JobState.SUCCEEDED or not job.result_file:
+            raise Http404("This job has no file to download")
+        folder = job_files().resolve()
+        path = Path(job.result_file).resolve()
+        if folder not in path.parents or not path.is_file():
+            raise Http404("The job's file is no longer kept")
+        if not can(request.user, KINDS[job.kind].permission):
+            raise PermissionDenied("Your role can no longer download this file.")
+        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -1,0 +1,50 @@
+"""goldenthread retention [--apply] [--as USERNAME] [--today YYYY-MM-DD]
+
+Without --apply (a dry run): lists the records past their retention period, for review,
+and destroys nothing. With --apply: destroys them, each leaving a tombstone, as the named
+administrator or, without --as, as the retention schedule (for cron). OPS-7,
+docs/how-to/retention.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from goldenthread.core.permissions import Permission, can
+from goldenthread.operations import retention
+
+
+class Command(BaseCommand):
+    help = "List (or with --apply, destroy) records past their retention period."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--apply", action="store_true", help="destroy them (default: only list them)"
+        )
+        parser.add_argument("--as", dest="username", help="the administrator doing it")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="count periods up to this date (default: today)",
+        )
+
+    def handle(self, *args, apply: bool, username: str | None, today, **options):
+        actor: Any = retention.SCHEDULED_RETENTION
+        if username:
+            user = get_user_model()._default_manager.filter(username=username).first()
+            if user is None or not user.is_active:
+                raise CommandError(f"No active user {username!r}.")
+            if not can(user, Permission.APPLY_RETENTION):
+                raise CommandError(f"{username} is not an administrator, so may not do this.")
+            actor = user
+        try:
+            result = retention.apply(actor=actor, dry_run=not apply, today=today)
+        except retention.RetentionError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(result.as_text())
+        if not apply and result.due:
+            self.stdout.write("Nothing was destroyed (a dry run). Add --apply to destroy them.")
