@@ -323,3 +323,19 @@ def line_rows(lines) -> list[list[str]]:
         ]
         for line in lines
     ]
+
+
+def understanding_text(check) -> str:
+    """How understanding of an explanation was checked, and what was done if it was not
+    (Std 4.1, 4.2): one sentence for the SDS page, the accountability page and the plan."""
+    about = check.get_about_display()
+    if check.decision_id:
+        about += f" ({check.decision.summary})"
+    words = (
+        f"{date_text(check.checked_on)}: {about}. How it was checked: "
+        f"{check.how_checked} {check.get_understood_display()}."
+    )
+    if check.help_given:
+        words += f" What was done: {check.get_help_given_display()}"
+        words += f" ({check.what_done})." if check.what_done else "."
+    return words

@@ -644,3 +644,8 @@ def panel_support_sequence(budget_request: BudgetRequest) -> list[dict]:
             steps.append({"key": f"{step.number}. {step.label}", "value": text})
         result.append({"outcome": outcomes[outcome_id].statement, "steps": steps})
     return result
+
+
+def understanding_checks_of(person: Person) -> list:
+    """How the person's understanding of explanations was checked, oldest first (#13)."""
+    return list(person.understanding_checks.select_related("decision").order_by("checked_on", "at"))

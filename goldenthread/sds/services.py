@@ -34,6 +34,7 @@ from goldenthread.core.services import SystemActor, audited_update, require_sign
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
+from goldenthread.people.person_side import tell_person_side
 from goldenthread.support.models import Solution
 from goldenthread.support.services import solutions_agree_with_budget
 
@@ -915,13 +916,12 @@ def budget_request_decide(
             errors["agreed_per_year"] = "Enter the amount the panel agrees for a year."
         elif agreed_per_year <= 0:
             errors["agreed_per_year"] = (
-                "The amount agreed must be more than £0. To agree nothing, do not agree "
-                "the budget."
+                "The amount agreed must be more than £0. To agree nothing, do not agree the budget."
             )
         elif agreed_per_year == budget_request.total_per_year:
             errors["agreed_per_year"] = (
                 f"This is the amount asked ({format_money(budget_request.total_per_year)} a "
-                "year). Choose \"Agree the budget\" instead."
+                'year). Choose "Agree the budget" instead.'
             )
         elif agreed_per_year != agreed_per_year.quantize(Decimal("0.01")):
             errors["agreed_per_year"] = "Enter the amount in pounds and pence, like 1234.50."
@@ -1100,6 +1100,13 @@ def _tell_returned(budget_request: BudgetRequest, actor: User) -> None:
         "it needs more information before it decides.",
         url=reverse("sds:request_detail", args=[budget_request.person_id, budget_request.pk]),
     )
+    tell_person_side(
+        budget_request.person_id,
+        section="choices",
+        kind=Kind.BUDGET_DECIDED,
+        text="The decision panel needs more information before it decides about your "
+        "budget. Your worker will talk to you about it.",
+    )
 
 
 def _tell_decided(budget_request: BudgetRequest, actor: User) -> None:
@@ -1118,12 +1125,21 @@ def _tell_decided(budget_request: BudgetRequest, actor: User) -> None:
     ]
     outcome = "agreed" if budget_request.status == RequestStatus.APPROVED else "not agreed"
     if budget_request.agreed_per_year is not None:
-        outcome = f"a different amount agreed ({format_money(budget_request.agreed_per_year)} a year)"
+        outcome = (
+            f"a different amount agreed ({format_money(budget_request.agreed_per_year)} a year)"
+        )
     notify(
         [u for u in [budget_request.requested_by, *workers] if u and u.pk != actor.pk],
         kind=Kind.BUDGET_DECIDED,
         text=f"Budget request {budget_request.reference} was decided: {outcome}.",
         url=reverse("sds:request_detail", args=[budget_request.person_id, budget_request.pk]),
+    )
+    tell_person_side(
+        budget_request.person_id,
+        section="choices",
+        kind=Kind.BUDGET_DECIDED,
+        text="A decision about your budget has been made. You can read it, and the "
+        "reasons, in your record.",
     )
 
 

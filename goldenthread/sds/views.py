@@ -34,6 +34,7 @@ from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
 from .authority import authority_for, is_sole_team_leader, limit_for, panel_max_wait_days
+from .decision_notes import decision_notes
 from .forms import (
     BudgetRequestForm,
     DecideForm,
@@ -94,6 +95,8 @@ class OverviewView(PersonRecordMixin, TemplateView):
             for r in overview.requests
         ]
         agreed = overview.agreed
+        # What apps above sds add: challenges on the decisions they challenge (#13).
+        notes = decision_notes(self.person, overview.decisions)
         context.update(
             {
                 "overview": overview,
@@ -141,9 +144,15 @@ class OverviewView(PersonRecordMixin, TemplateView):
                         "decision": d,
                         "sharings": list(d.sharings.all()),
                         "decided_on": date_text(d.decided_on),
+                        "notes": notes.by_decision.get(d.pk, []),
                     }
                     for d in overview.decisions
                 ],
+                "understanding": [
+                    presenters.understanding_text(c)
+                    for c in selectors.understanding_checks_of(self.person)
+                ],
+                "understanding_links": notes.links.get("understanding", []),
                 "unmet_needs": [
                     {
                         "need": u,

@@ -123,9 +123,7 @@ def test_the_panel_agrees_a_different_amount_with_reasons(
     assert "£39,000.00 a year" in texts and "£46,800.00 a year asked for" in texts
     # The worker's page says it in the summary and the history.
     sign_in(client, practitioner)
-    body = client.get(
-        reverse("sds:request_detail", args=[person.pk, referred.pk])
-    ).content.decode()
+    body = client.get(reverse("sds:request_detail", args=[person.pk, referred.pk])).content.decode()
     assert "£39,000.00 a year: a different amount from the one asked" in body
     assert "a different amount from the £46,800.00 a year asked" in body
 
@@ -191,7 +189,9 @@ def test_only_the_panel_agrees_a_different_amount_or_returns(person, team_leader
                 expected_version=small.version,
                 reasons="r",
                 reasons_for_person="r",
-                agreed_per_year=Decimal("10.00") if action == DecideAction.AGREE_DIFFERENT else None,
+                agreed_per_year=Decimal("10.00")
+                if action == DecideAction.AGREE_DIFFERENT
+                else None,
             )
     assert AccessLog.objects.filter(person_id=person.pk, action="denied").count() == 2
     small.refresh_from_db()

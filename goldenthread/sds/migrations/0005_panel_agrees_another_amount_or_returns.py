@@ -4,61 +4,143 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def keep_sqlite_trigger(apps, schema_editor):
+    """SQLite rebuilds a table to change its constraints, which drops its triggers: put the
+    append-only trigger of migration 0002 back (PostgreSQL keeps it)."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(
+            "CREATE TRIGGER IF NOT EXISTS sds_budgetrequestevent_no_update BEFORE UPDATE ON sds_budgetrequestevent "
+            "BEGIN SELECT RAISE(ABORT, 'history rows are never changed'); END;"
+        )
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('people', '0003_draft'),
-        ('sds', '0004_understanding_check'),
+        ("people", "0003_draft"),
+        ("sds", "0004_understanding_check"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='budgetrequest',
-            name='budget_request_status_valid',
+            model_name="budgetrequest",
+            name="budget_request_status_valid",
         ),
         migrations.RemoveConstraint(
-            model_name='budgetrequestevent',
-            name='budget_event_kind_valid',
+            model_name="budgetrequestevent",
+            name="budget_event_kind_valid",
         ),
         migrations.AddField(
-            model_name='budgetrequest',
-            name='agreed_per_year',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='Amount agreed a year'),
+            model_name="budgetrequest",
+            name="agreed_per_year",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=12,
+                null=True,
+                verbose_name="Amount agreed a year",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetrequestevent',
-            name='agreed_per_year',
+            model_name="budgetrequestevent",
+            name="agreed_per_year",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
         ),
         migrations.AlterField(
-            model_name='budgetrequest',
-            name='status',
-            field=models.CharField(choices=[('awaiting', 'Waiting for a decision'), ('at_panel', 'With the decision panel'), ('approved', 'Agreed'), ('declined', 'Not agreed'), ('returned', 'Returned for more information')], default='awaiting', max_length=10),
+            model_name="budgetrequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("awaiting", "Waiting for a decision"),
+                    ("at_panel", "With the decision panel"),
+                    ("approved", "Agreed"),
+                    ("declined", "Not agreed"),
+                    ("returned", "Returned for more information"),
+                ],
+                default="awaiting",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='budgetrequestevent',
-            name='kind',
-            field=models.CharField(choices=[('requested', 'Requested'), ('approved', 'Agreed'), ('declined', 'Not agreed'), ('referred', 'Referred to the decision panel'), ('panel_decided', 'Decided by the decision panel'), ('returned', 'Returned by the decision panel for more information'), ('resubmitted', 'Sent back to the decision panel with more information')], max_length=15),
+            model_name="budgetrequestevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("requested", "Requested"),
+                    ("approved", "Agreed"),
+                    ("declined", "Not agreed"),
+                    ("referred", "Referred to the decision panel"),
+                    ("panel_decided", "Decided by the decision panel"),
+                    ("returned", "Returned by the decision panel for more information"),
+                    ("resubmitted", "Sent back to the decision panel with more information"),
+                ],
+                max_length=15,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['awaiting', 'at_panel', 'approved', 'declined', 'returned'])), name='budget_request_status_valid'),
+            model_name="budgetrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["awaiting", "at_panel", "approved", "declined", "returned"])
+                ),
+                name="budget_request_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('agreed_per_year__isnull', True), models.Q(('status', 'approved'), ('agreed_per_year__gt', 0)), _connector='OR'), name='budget_request_different_amount_agreed'),
+            model_name="budgetrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("agreed_per_year__isnull", True),
+                    models.Q(("status", "approved"), ("agreed_per_year__gt", 0)),
+                    _connector="OR",
+                ),
+                name="budget_request_different_amount_agreed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetrequestevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['requested', 'approved', 'declined', 'referred', 'panel_decided', 'returned', 'resubmitted'])), name='budget_event_kind_valid'),
+            model_name="budgetrequestevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "requested",
+                            "approved",
+                            "declined",
+                            "referred",
+                            "panel_decided",
+                            "returned",
+                            "resubmitted",
+                        ],
+                    )
+                ),
+                name="budget_event_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetrequestevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'returned'), _negated=True), models.Q(models.Q(('reasons', ''), _negated=True), models.Q(('reasons_for_person', ''), _negated=True)), _connector='OR'), name='budget_event_return_complete'),
+            model_name="budgetrequestevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "returned"), _negated=True),
+                    models.Q(
+                        models.Q(("reasons", ""), _negated=True),
+                        models.Q(("reasons_for_person", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="budget_event_return_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetrequestevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'resubmitted'), _negated=True), models.Q(('reasons', ''), _negated=True), _connector='OR'), name='budget_event_resubmit_has_information'),
+            model_name="budgetrequestevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "resubmitted"), _negated=True),
+                    models.Q(("reasons", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="budget_event_resubmit_has_information",
+            ),
         ),
+        migrations.RunPython(keep_sqlite_trigger, migrations.RunPython.noop, elidable=False),
     ]
