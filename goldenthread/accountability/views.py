@@ -5,6 +5,7 @@ worklists that start from the people the user may see (one list row in the acces
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from goldenthread.core.permissions import Permission
@@ -82,19 +83,18 @@ class ChallengeRaiseView(AccountabilityFormView):
     )
     success_message = "The challenge is recorded at stage 1."
 
+    @cached_property
+    def decisions(self):
+        return list(self.person.sds_decisions.order_by("-decided_on")[:50])
+
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "decisions": list(self.person.sds_decisions.order_by("-decided_on")[:50]),
-        }
+        return {**super().get_form_kwargs(), "decisions": self.decisions}
 
     def get_initial(self):
         # "Challenge this decision" on the SDS page names the decision (#13).
         initial = super().get_initial()
         wanted = self.request.GET.get("decision", "")
-        decision = next(
-            (d for d in self.get_form_kwargs()["decisions"] if str(d.pk) == wanted), None
-        )
+        decision = next((d for d in self.decisions if str(d.pk) == wanted), None)
         if decision is not None:
             initial["decision"] = str(decision.pk)
             if decision.about == "budget":

@@ -31,13 +31,12 @@ def test_a_challenge_is_shown_on_the_decision_it_challenges(
         decision=challenged,
     )
     body = practitioner_client.get(reverse("sds:overview", args=[person.pk])).content.decode()
-    challenged_part = body[body.index("Day centre three days a week") :]
-    challenged_part = challenged_part[: challenged_part.index("</div>")]
+    cards = body.split('class="gt_decision"')
+    challenged_part = next(c for c in cards if "Day centre three days a week" in c)
     assert "Challenged: received 3 June 2026 from Jean Macdonald (the person)." in challenged_part
     assert "Stage 1 open, answer due 10 June 2026" in challenged_part
     assert f"#challenge-{challenge.pk}" in challenged_part
-    other_part = body[body.index("Option 2 chosen") :]
-    other_part = other_part[: other_part.index("</div>")]
+    other_part = next(c for c in cards if "Option 2 chosen" in c)
     assert "Challenged" not in other_part
     # Each decision offers to record a challenge to it, with the decision named.
     assert f"?decision={other.pk}" in other_part

@@ -115,8 +115,11 @@ def test_an_answered_correction_reaches_whoever_asked_and_they_can_read_it(
         "Your request for a correction has been answered. You can read the answer in your "
         "record."
     ]
-    # Their own messages list is open to them, and marks what it shows as read.
+    # Their own messages list is open to them, linked from their record, and marks what it
+    # shows as read.
     sign_in(client, me)
+    record = client.get(reverse("portal:record", args=[person.pk])).content.decode()
+    assert reverse("accounts:notifications") in record
     page = client.get(reverse("accounts:notifications"))
     assert page.status_code == 200
     assert "Your request for a correction has been answered." in page.content.decode()

@@ -146,9 +146,8 @@ def test_pending_withholdings_wait_on_the_team_leaders_worklist(
     waiting = body[body.index('id="withholdings"') :]
     assert person.display_name in waiting and practitioner.get_full_name() in waiting
     assert reverse("portal_staff:overview", args=[person.pk]) + "#withholdings" in waiting
-    assert AccessLog.objects.filter(
-        person_id=person.pk, reason="Withholdings waiting for a team leader's agreement"
-    ).exists()
+    listed = AccessLog.objects.get(reason="Withholdings waiting for a team leader's agreement")
+    assert [str(p) for p in listed.people_shown] == [str(person.pk)]
     # Another team's leader does not see it; once agreed it waits no more.
     sign_in(client, other_team_leader)
     other = client.get(worklist).content.decode()
