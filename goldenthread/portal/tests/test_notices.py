@@ -112,8 +112,7 @@ def test_an_answered_correction_reaches_whoever_asked_and_they_can_read_it(
             expected_version=correction.version,
         )
     assert _texts(me) == [
-        "Your request for a correction has been answered. You can read the answer in your "
-        "record."
+        "Your request for a correction has been answered. You can read the answer in your record."
     ]
     # Their own messages list is open to them, linked from their record, and marks what it
     # shows as read.
