@@ -117,6 +117,27 @@ class ChallengeAnswerForm(forms.Form):
         self.fields["answered_on"].initial = timezone.localdate()
 
 
+class ChallengeExtendForm(forms.Form):
+    version = VersionField()
+    due_on = date_field("The new date the answer is due", what="the new date")
+    reason = text_field(
+        "Why more time is needed",
+        rows=4,
+        max_length=4000,
+        help_text="As the person is told it, in plain words.",
+        required_message="Say why more time is needed, as the person will be told.",
+    )
+    agreed_by = forms.CharField(
+        label="The manager who agreed it",
+        max_length=200,
+        help_text="Their name and role, for example 'Lee Smith, service manager'.",
+        error_messages={
+            "required": "Name the manager who agreed the extension.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+
+
 class ChallengeMediationForm(forms.Form):
     version = VersionField()
     mediation = radio_field(

@@ -102,18 +102,20 @@ class Challenge(VersionedModel):
     )
     details = models.TextField("What they are unhappy about, in their words", max_length=4000)
     wanted = models.TextField("What they would like to happen", max_length=4000, blank=True)
-    stage = models.CharField(max_length=15, choices=Stage.choices, default=Stage.FRONTLINE)
+    stage = models.CharField("Stage", max_length=15, choices=Stage.choices, default=Stage.FRONTLINE)
     state = models.CharField(
-        max_length=10, choices=ChallengeState.choices, default=ChallengeState.OPEN
+        "Answered yet", max_length=10, choices=ChallengeState.choices, default=ChallengeState.OPEN
     )
     stage_started_on = models.DateField("Date this stage started")
     due_on = models.DateField("Answer due by")
-    outcome = models.CharField(max_length=12, choices=ChallengeOutcome.choices, blank=True)
+    outcome = models.CharField(
+        "Outcome", max_length=12, choices=ChallengeOutcome.choices, blank=True
+    )
     answer = models.TextField("The answer, as given to the person", max_length=6000, blank=True)
     what_changed = models.TextField("What changed because of it", max_length=4000, blank=True)
     answered_on = models.DateField("Date answered", null=True, blank=True)
     mediation = models.CharField(
-        max_length=12, choices=Mediation.choices, default=Mediation.NOT_OFFERED
+        "Mediation", max_length=12, choices=Mediation.choices, default=Mediation.NOT_OFFERED
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -169,6 +171,7 @@ class EventKind(models.TextChoices):
     ANSWERED = "answered", "Answered"
     MEDIATION = "mediation", "Mediation"
     ESCALATED = "escalated", "Taken to an outside body"
+    EXTENDED = "extended", "Time to answer extended"
 
 
 class ChallengeEvent(HistoryRow):
@@ -176,16 +179,21 @@ class ChallengeEvent(HistoryRow):
 
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="events")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=15, choices=EventKind.choices)
-    stage = models.CharField(max_length=15, choices=Stage.choices)
+    kind = models.CharField("What happened", max_length=15, choices=EventKind.choices)
+    stage = models.CharField("Stage", max_length=15, choices=Stage.choices)
     on = models.DateField("Date")
-    due_on = models.DateField(null=True, blank=True)
-    outcome = models.CharField(max_length=12, choices=ChallengeOutcome.choices, blank=True)
-    mediation = models.CharField(max_length=12, choices=Mediation.choices, blank=True)
-    body = models.CharField(max_length=20, choices=EscalationBody.choices, blank=True)
-    reference = models.CharField(max_length=100, blank=True)
-    text = models.TextField(max_length=6000, blank=True)
-    what_changed = models.TextField(max_length=4000, blank=True)
+    due_on = models.DateField("Answer due by", null=True, blank=True)
+    outcome = models.CharField(
+        "Outcome", max_length=12, choices=ChallengeOutcome.choices, blank=True
+    )
+    mediation = models.CharField("Mediation", max_length=12, choices=Mediation.choices, blank=True)
+    body = models.CharField("Taken to", max_length=20, choices=EscalationBody.choices, blank=True)
+    reference = models.CharField("Their reference", max_length=100, blank=True)
+    text = models.TextField("In words", max_length=6000, blank=True)
+    what_changed = models.TextField("What changed", max_length=4000, blank=True)
+    # An extension: the manager who agreed it, and the due date it replaced (#13).
+    agreed_by = models.CharField("Extension agreed by", max_length=200, blank=True)
+    previous_due_on = models.DateField("Was due by", null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -199,6 +207,17 @@ class ChallengeEvent(HistoryRow):
             models.CheckConstraint(
                 condition=~Q(kind=EventKind.ESCALATED) | ~Q(body=""),
                 name="challenge_escalation_names_body",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="extended")
+                | (
+                    Q(due_on__isnull=False)
+                    & Q(previous_due_on__isnull=False)
+                    & Q(due_on__gt=F("previous_due_on"))
+                    & ~Q(text="")
+                    & ~Q(agreed_by="")
+                ),
+                name="challenge_extension_complete",
             ),
         ]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from goldenthread.core.formatting import date_text
+from goldenthread.sds.presenters import understanding_text  # noqa: F401 - one wording
 
 from .models import (
     Advocacy,
@@ -30,7 +31,8 @@ def due_text(due_on: datetime.date, left: int | None) -> str:
     """ "Due by Wednesday-free words": "due 10 June 2026 (3 working days left)"."""
     when = date_text(due_on)
     if left is None:
-        return when
+        # Past the end of the holiday table: said, never guessed (checks.py warns ahead).
+        return f"{when} (working days left not known: the holiday table does not cover it)"
     if left > 1:
         return f"{when} ({left} working days left)"
     if left == 1:
@@ -60,6 +62,12 @@ def event_text(event: ChallengeEvent) -> str:
         if event.what_changed:
             words += f" What changed: {event.what_changed}"
         return words
+    if event.kind == EventKind.EXTENDED:
+        return (
+            f"{Stage(event.stage).label}: the time to answer was extended from "
+            f"{date_text(event.previous_due_on)} to {date_text(event.due_on)}, agreed by "
+            f"{event.agreed_by}. Why: {event.text}"
+        )
     if event.kind == EventKind.MEDIATION:
         return f"Mediation: {event.get_mediation_display()}." + (
             f" {event.text}" if event.text else ""
@@ -300,17 +308,3 @@ def agreement_rows(overview) -> dict:
             for outcome, rows in overview.outcomes
         ],
     }
-
-
-def understanding_text(check) -> str:
-    about = check.get_about_display()
-    if check.decision_id:
-        about += f" ({check.decision.summary})"
-    words = (
-        f"{date_text(check.checked_on)}: {about}. How it was checked: "
-        f"{check.how_checked} {check.get_understood_display()}."
-    )
-    if check.help_given:
-        words += f" What was done: {check.get_help_given_display()}"
-        words += f" ({check.what_done})." if check.what_done else "."
-    return words

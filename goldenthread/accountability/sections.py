@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from goldenthread.people.sections import RecordSection
+from goldenthread.sds.decision_notes import DecisionNote, DecisionNotes
 
 from . import presenters, selectors
 
@@ -30,4 +31,49 @@ def person_page_section(person, user) -> RecordSection:
         lines.append(words + ".")
     return RecordSection(
         template="accountability/_person_section.html", context={"lines": lines, "person": person}
+    )
+
+
+def decision_notes(person, decisions) -> DecisionNotes:
+    """Each challenge shown on the SDS decision it challenges, with its stage and when the
+    answer is due (#13), and where to record a challenge or a check of understanding. One
+    query, however many decisions."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    overview = reverse("accountability:overview", args=[person.pk])
+    by_decision: dict = {}
+    ids = [d.pk for d in decisions]
+    challenges = selectors.challenges_of_decisions(person, ids) if ids else []
+    for challenge in challenges:
+        status, _colour = presenters.challenge_status(challenge, today)
+        by_decision.setdefault(challenge.decision_id, []).append(
+            DecisionNote(
+                text=f"Challenged: received {presenters.date_text(challenge.raised_on)} from "
+                f"{challenge.raised_by_name} ({challenge.get_raised_by_display().lower()}). "
+                f"{status}.",
+                url=f"{overview}#challenge-{challenge.pk}",
+                link_text="See the challenge",
+            )
+        )
+    raise_url = reverse("accountability:challenge_raise", args=[person.pk])
+    for decision in decisions:
+        by_decision.setdefault(decision.pk, []).append(
+            DecisionNote(
+                text="",
+                url=f"{raise_url}?decision={decision.pk}",
+                link_text="Record a challenge to this decision",
+            )
+        )
+    return DecisionNotes(
+        by_decision=by_decision,
+        links={
+            "understanding": [
+                (
+                    "Record how understanding was checked",
+                    reverse("accountability:understanding_add", args=[person.pk]),
+                )
+            ],
+        },
     )

@@ -278,3 +278,12 @@ def agreement_for(person: Person) -> AgreementOverview:
 
 def understanding_for(person: Person) -> list:
     return list(person.understanding_checks.select_related("decision").order_by("checked_on", "at"))
+
+
+def challenges_of_decisions(person: Person, decision_ids: list) -> list[Challenge]:
+    """The person's challenges to these SDS decisions, oldest first (one query)."""
+    return list(
+        Challenge.objects.filter(person=person, decision_id__in=decision_ids).order_by(
+            "raised_on", "created_at"
+        )
+    )

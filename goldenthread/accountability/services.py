@@ -21,7 +21,11 @@ from goldenthread.core.services import audited_update
 from goldenthread.directory.models import CommunityResource
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import CircleMember, Person
-from goldenthread.people.person_side import require_worker, require_worker_or_person
+from goldenthread.people.person_side import (
+    require_worker,
+    require_worker_or_person,
+    tell_person_side,
+)
 from goldenthread.sds.models import Decision
 
 from .models import (
@@ -41,10 +45,12 @@ from .models import (
     TransitionKind,
 )
 from .working_days import (
+    FRONTLINE_LONGEST_WORKING_DAYS,
     FRONTLINE_WORKING_DAYS,
     INVESTIGATION_WORKING_DAYS,
     OutsideHolidayTable,
     add_working_days,
+    is_working_day,
 )
 
 
@@ -241,6 +247,76 @@ def challenge_answer(
             what_changed=what_changed.strip(),
         )
     _tell_answered(challenge, actor)
+    return challenge
+
+
+def challenge_extend(
+    *,
+    actor: User,
+    challenge: Challenge,
+    expected_version: int,
+    due_on: datetime.date,
+    reason: str,
+    agreed_by: str,
+    on: datetime.date | None = None,
+) -> Challenge:
+    """Extend the time to answer the current stage (the model complaints handling
+    procedure): with the reason the person is given and the manager who agreed it. Stage 1
+    may be extended to at most 10 working days from its start; either stage only to a
+    later working day. The due date it replaces stays in the history."""
+    require_worker(actor, challenge.person_id, doing="extend the time to answer a complaint")
+    on = on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if challenge.state == ChallengeState.ANSWERED:
+        errors["__all__"] = "This stage is already answered, so there is nothing to extend."
+    if not reason.strip():
+        errors["reason"] = "Say why more time is needed, as the person will be told."
+    if not agreed_by.strip():
+        errors["agreed_by"] = "Name the manager who agreed the extension."
+    if due_on <= challenge.due_on:
+        errors["due_on"] = (
+            f"The new date must be after the date it is due now ({date_text(challenge.due_on)})."
+        )
+    else:
+        try:
+            if not is_working_day(due_on):
+                errors["due_on"] = (
+                    "The new date is a weekend or a Scottish public holiday: choose a working day."
+                )
+            elif challenge.stage == Stage.FRONTLINE:
+                longest = add_working_days(
+                    challenge.stage_started_on, FRONTLINE_LONGEST_WORKING_DAYS
+                )
+                if due_on > longest:
+                    errors["due_on"] = (
+                        f"Stage 1 can be extended to at most {FRONTLINE_LONGEST_WORKING_DAYS} "
+                        f"working days ({date_text(longest)}). If it needs longer, move it "
+                        "to stage 2 (investigation)."
+                    )
+        except OutsideHolidayTable as exc:
+            errors["due_on"] = str(exc)
+    _not_future(on, "on", "date of the extension", errors)
+    if errors:
+        raise ValidationError(errors)
+    previous = challenge.due_on
+    with transaction.atomic():
+        audited_update(
+            challenge,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            person_id=challenge.person_id,
+            changes={"due_on": due_on},
+        )
+        _event(
+            challenge,
+            actor,
+            EventKind.EXTENDED,
+            on,
+            due_on=due_on,
+            previous_due_on=previous,
+            text=reason.strip(),
+            agreed_by=agreed_by.strip(),
+        )
     return challenge
 
 
@@ -564,4 +640,11 @@ def _tell_answered(challenge: Challenge, actor: User) -> None:
         f"{challenge.get_outcome_display().lower()}.",
         url=reverse("accountability:overview", args=[challenge.person_id])
         + f"#challenge-{challenge.pk}",
+    )
+    tell_person_side(
+        challenge.person_id,
+        section="choices",
+        kind=Kind.CHALLENGE_ANSWERED,
+        text="Your challenge or complaint has been answered. You can read the answer in "
+        "your record.",
     )

@@ -22,6 +22,11 @@ urlpatterns = [
         name="challenge_answer",
     ),
     path(
+        P + "challenges/<uuid:challenge_id>/extend/",
+        views.ChallengeExtendView.as_view(),
+        name="challenge_extend",
+    ),
+    path(
         P + "challenges/<uuid:challenge_id>/mediation/",
         views.ChallengeMediationView.as_view(),
         name="challenge_mediation",

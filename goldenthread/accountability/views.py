@@ -5,6 +5,7 @@ worklists that start from the people the user may see (one list row in the acces
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from goldenthread.core.permissions import Permission
@@ -19,6 +20,7 @@ from .forms import (
     AgreementForm,
     ChallengeAnswerForm,
     ChallengeEscalateForm,
+    ChallengeExtendForm,
     ChallengeInvestigateForm,
     ChallengeMediationForm,
     ChallengeRaiseForm,
@@ -81,11 +83,23 @@ class ChallengeRaiseView(AccountabilityFormView):
     )
     success_message = "The challenge is recorded at stage 1."
 
+    @cached_property
+    def decisions(self):
+        return list(self.person.sds_decisions.order_by("-decided_on")[:50])
+
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "decisions": list(self.person.sds_decisions.order_by("-decided_on")[:50]),
-        }
+        return {**super().get_form_kwargs(), "decisions": self.decisions}
+
+    def get_initial(self):
+        # "Challenge this decision" on the SDS page names the decision (#13).
+        initial = super().get_initial()
+        wanted = self.request.GET.get("decision", "")
+        decision = next((d for d in self.decisions if str(d.pk) == wanted), None)
+        if decision is not None:
+            initial["decision"] = str(decision.pk)
+            if decision.about == "budget":
+                initial["about"] = "budget"
+        return initial
 
     def save(self, form):
         challenge = services.challenge_raise(
@@ -158,6 +172,35 @@ class ChallengeAnswerView(ChallengeItemView):
             expected_version=data.pop("version"),
             **data,
         )
+
+
+class ChallengeExtendView(ChallengeItemView):
+    form_class = ChallengeExtendForm
+    submit_label = "Extend the time to answer"
+    intro = (
+        "Only when a manager agrees there is a good reason. Stage 1 can be extended to at "
+        "most 10 working days; after that, move it to stage 2. Tell the person why, and "
+        "the new date."
+    )
+
+    @property
+    def heading_text(self):
+        return (
+            f"Extend the time to answer ({Stage(self.challenge.stage).label.lower()}, due "
+            f"{presenters.date_text(self.challenge.due_on)})"
+        )
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        return services.challenge_extend(
+            actor=self.request.user,
+            challenge=self.challenge,
+            expected_version=data.pop("version"),
+            **data,
+        )
+
+    def get_success_message(self, result) -> str:
+        return f"The answer is now due by {presenters.date_text(result.due_on)}."
 
 
 class ChallengeMediationView(ChallengeItemView):

@@ -18,6 +18,10 @@ DATA = Path(__file__).with_name("data") / "scottish_public_holidays.json"
 
 FRONTLINE_WORKING_DAYS = 5
 INVESTIGATION_WORKING_DAYS = 20
+# The model CHP: in exceptional circumstances, a manager may extend stage 1 by up to 5 more
+# working days (10 in all). Stage 2 may be extended where there is a clear reason; there
+# is no fixed limit, but the person is told why and the new date.
+FRONTLINE_LONGEST_WORKING_DAYS = 10
 
 
 class OutsideHolidayTable(LookupError):

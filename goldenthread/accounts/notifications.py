@@ -33,6 +33,7 @@ class Kind:
     BUDGET_DECIDED = "budget_decided"
     CHALLENGE_ANSWERED = "challenge_answered"
     REVIEW_DUE = "review_due"
+    CORRECTION_ANSWERED = "correction_answered"
 
 
 def _send(users: list[Any], kind: str, text: str, url: str, key: str) -> list[Notification]:

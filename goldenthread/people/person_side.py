@@ -43,3 +43,24 @@ def require_worker_or_person(actor: Any, person: Any, *, doing: str) -> None:
     if is_person_side(actor, person):
         return
     require_casework(actor, person, doing=doing)
+
+
+# --- Telling the person (#12, #13) ----------------------------------------------------------
+# The person's own view (portal, above every domain app) registers how to tell the person
+# and their proxies that something happened on their record: who may hear it (a proxy only
+# if the person shares that part of the record with them) and where it leads.
+PersonSideTeller = Callable[..., None]
+_TELLERS: list[PersonSideTeller] = []
+
+
+def register_person_side_teller(teller: PersonSideTeller) -> PersonSideTeller:
+    if teller not in _TELLERS:
+        _TELLERS.append(teller)
+    return teller
+
+
+def tell_person_side(person_id: Any, *, section: str, kind: str, text: str) -> None:
+    """Tell the person and the proxies who see `section` of their record, in plain words,
+    after the current transaction commits. Nothing happens until a teller is registered."""
+    for teller in _TELLERS:
+        teller(person_id, section=section, kind=kind, text=text)

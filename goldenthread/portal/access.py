@@ -37,6 +37,8 @@ OPEN_TO_PORTAL_ACCOUNTS = {
     "accounts:set_up",
     "accounts:logout",
     "accounts:restore",
+    # Their own messages: plain words naming no one, each leading to their record (#12).
+    "accounts:notifications",
 }
 
 

@@ -195,6 +195,60 @@ ITEM_TYPES: tuple[ItemType, ...] = (
         "",
         order=("decided_on",),
     ),
+    # How understanding of an explanation was checked, and what was done (#13, Std 4.2).
+    ItemType(
+        "sds.UnderstandingCheck",
+        S.CHOICES,
+        "a check that you understood",
+        ("checked_on", "about", "how_checked", "understood", "help_given", "what_done"),
+        "",
+        order=("checked_on", "at"),
+    ),
+    # Challenges and complaints, and each step of them (#13, ACC-2): the person sees
+    # their challenge and its progress. Kept as history, so there is nothing to correct.
+    ItemType(
+        "accountability.Challenge",
+        S.CHOICES,
+        "a challenge or complaint",
+        (
+            "raised_on",
+            "raised_by_name",
+            "about",
+            "details",
+            "wanted",
+            "stage",
+            "state",
+            "due_on",
+            "mediation",
+            "outcome",
+            "answer",
+            "what_changed",
+            "answered_on",
+        ),
+        "",
+        order=("raised_on", "created_at"),
+    ),
+    ItemType(
+        "accountability.ChallengeEvent",
+        S.CHOICES,
+        "a step of a challenge or complaint",
+        (
+            "on",
+            "kind",
+            "stage",
+            "due_on",
+            "previous_due_on",
+            "agreed_by",
+            "outcome",
+            "mediation",
+            "body",
+            "reference",
+            "text",
+            "what_changed",
+        ),
+        "",
+        order=("on", "at"),
+    ),
     ItemType(
         "sds.UnmetNeed",
         S.CHOICES,
@@ -296,11 +350,7 @@ NOT_SHOWN_SEPARATELY = {
     # ("What was agreed", "Moves we are planning") until the portal lists them as items.
     "outcomes.Agreement": "whether you agreed each outcome and the plan, in the plan",
     "accountability.Transition": "moves being planned, in the plan",
-    # NOT YET SHOWN to the person (remaining work of #12/#13, written in the closing note):
-    "accountability.Challenge": "not yet on the person's pages: complaints and challenges",
-    "accountability.ChallengeEvent": "not yet on the person's pages: a complaint's stages",
     "accountability.Advocacy": "independent advocacy offered, in the plan",
-    "sds.UnderstandingCheck": "not yet on the person's pages: how understanding was checked",
     # Not part of the record: a worker's own unsaved typing, seen only by them.
     "people.Draft": "not part of the record: a worker's unsaved typing, never shown to anyone",
 }

@@ -242,6 +242,21 @@ def waiting_questions(user) -> QuerySet[AccessQuestion]:
     )
 
 
+def waiting_withholdings(user) -> QuerySet[Withholding]:
+    """Withholdings asked for and not yet agreed, for a team leader's team, oldest first:
+    the team leader's worklist (#12). Those the user asked for themselves are left out, as
+    someone else must agree them."""
+    people = Person.objects.visible_to(user, break_glass=False).filter(team_id=user.team_id)
+    return (
+        Withholding.objects.filter(
+            person__in=people.values("pk"), agreed_at__isnull=True, ended_at__isnull=True
+        )
+        .exclude(withheld_by_id=user.pk)
+        .select_related("person", "withheld_by")
+        .order_by("created_at")
+    )
+
+
 def log_row(person: Person, log_id) -> AccessLog | None:
     return access_for_person(person.pk).filter(pk=log_id).first()
 

@@ -21,9 +21,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
+from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
 from goldenthread.core.services import audited_update, require_signed_in
@@ -448,7 +450,7 @@ def correction_answer(
                 clean=False,
                 extra={"reason": f"Corrected at the person's request: {answer}"},
             )
-        return audited_update(
+        answered = audited_update(
             correction,
             auditor=auditor,
             expected_version=expected_version,
@@ -461,6 +463,15 @@ def correction_answer(
                 "answered_at": timezone.now(),
             },
         )
+        # Whoever asked hears the answer, once it is committed (#13, ACC-3).
+        notify(
+            [correction.asked_by],
+            kind=Kind.CORRECTION_ANSWERED,
+            text="Your request for a correction has been answered. You can read the "
+            "answer in your record.",
+            url=reverse("portal:requests", args=[person.pk]),
+        )
+        return answered
 
 
 # --- Withholding: the exception, itself a record ------------------------------------------

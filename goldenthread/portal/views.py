@@ -491,6 +491,16 @@ class WorklistView(PermissionRequiredMixin, TemplateView):
             reason="Questions about who looked, waiting for an answer",
         )
         context["questions"] = questions
+        withholdings = list(selectors.waiting_withholdings(self.request.user))
+        log_list_view(
+            self.request,
+            [w.person_id for w in withholdings],
+            reason="Withholdings waiting for a team leader's agreement",
+        )
+        context["withholdings"] = [
+            {"row": w, "grounds": w.get_grounds_display(), "asked": w.created_at}
+            for w in withholdings
+        ]
         return context
 
 

@@ -108,6 +108,11 @@ def authority_for(user: User, budget_request: BudgetRequest, *, sees_person: boo
     (the caller has already checked it, so this makes no query of its own for it).
     """
     status = budget_request.status
+    if status == RequestStatus.RETURNED:
+        return Authority(
+            why_not="The decision panel returned this request for more information. "
+            "Once the worker sends it back, the panel decides it."
+        )
     if status not in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL):
         return Authority(why_not="This request has been decided.")
     role = getattr(user, "role", None)

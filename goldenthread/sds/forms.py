@@ -510,6 +510,12 @@ def line_formset(*, person, data=None, lines: int = 3, initial=None):
 
 class DecideForm(forms.Form):
     action = radio_field("Your decision", [], message="Choose your decision.")
+    agreed_per_year = MoneyField(
+        label="The amount the panel agrees, for a year",
+        required=False,
+        help_text="Only if you agree a different amount. In pounds and pence, for example "
+        "8,500.00.",
+    )
     reasons = text_field(
         "Reasons for the decision",
         required=False,
@@ -531,12 +537,36 @@ class DecideForm(forms.Form):
         choices = []
         if may_decide:
             choices += [("approve", "Agree the budget"), ("decline", "Do not agree the budget")]
+        if may_decide and as_panel:
+            # The panel may also agree another amount, or ask for more information (#13).
+            choices += [
+                ("agree_different", "Agree a different amount"),
+                ("return", "Return it to the worker for more information"),
+            ]
         if may_refer and not as_panel:
             choices.append(("refer", "Refer it to the decision panel"))
         self.fields["action"].choices = choices
         reasons, for_person = self.fields["reasons"], self.fields["reasons_for_person"]
         # Needed for some decisions (the hints say which): never labelled "(optional)".
         reasons.optional_label = for_person.optional_label = False
+        if as_panel and may_decide:
+            self.fields["agreed_per_year"].optional_label = False
+            reasons.help_text = (
+                "For the record: what was considered and why. Needed unless you agree the "
+                "budget as asked. If you return it, say what more information the panel needs."
+            )
+            for_person.help_text = (
+                "In everyday words; the person sees this (Standard 8.11). If you return it, "
+                "say what happens next."
+            )
+            for_person.required = True
+            for_person.error_messages["required"] = (
+                "Write, in plain words, what the person will be told."
+            )
+        else:
+            del self.fields["agreed_per_year"]
+        if as_panel and may_decide:
+            return
         if any(value == "refer" for value, _ in choices):
             reasons.help_text = (
                 "For the record: what was considered and why. Needed if you "
@@ -559,12 +589,28 @@ class DecideForm(forms.Form):
     def clean(self):
         data = super().clean()
         action = data.get("action")
-        if action == "decline" and not (data.get("reasons") or "").strip():
+        reasons = (data.get("reasons") or "").strip()
+        if action == "decline" and not reasons:
             self.add_error("reasons", "Give the reasons for not agreeing the budget.")
-        if action == "refer" and not (data.get("reasons") or "").strip():
+        if action == "refer" and not reasons:
             self.add_error("reasons", "Give the reasons for referring it to the decision panel.")
+        if action == "agree_different" and not reasons:
+            self.add_error(
+                "reasons", "Give the reasons for agreeing a different amount from the one asked."
+            )
+        if action == "return" and not reasons:
+            self.add_error("reasons", "Say what more information the panel needs.")
+        if "agreed_per_year" in self.fields and "agreed_per_year" not in self.errors:
+            amount = data.get("agreed_per_year")
+            if action == "agree_different" and amount is None:
+                self.add_error("agreed_per_year", "Enter the amount the panel agrees for a year.")
+            elif action != "agree_different" and amount is not None:
+                self.add_error(
+                    "agreed_per_year",
+                    "Leave the amount empty unless you agree a different amount.",
+                )
         if (
-            action in ("approve", "decline")
+            action in ("approve", "decline", "agree_different", "return")
             and "reasons_for_person" not in self.errors
             and not (data.get("reasons_for_person") or "").strip()
         ):
@@ -572,6 +618,17 @@ class DecideForm(forms.Form):
                 "reasons_for_person", "Write the reasons as they will be explained to the person."
             )
         return data
+
+
+class ResubmitForm(forms.Form):
+    information = text_field(
+        "The information the panel asked for",
+        rows=6,
+        max_length=4000,
+        help_text="The panel reads this beside the request. Do not repeat the whole request.",
+        required_message="Write the information the panel asked for.",
+    )
+    version = VersionField()
 
 
 # --- Decisions ------------------------------------------------------------------------------

@@ -376,9 +376,13 @@ class RequestStatus(models.TextChoices):
     AT_PANEL = "at_panel", "With the decision panel"
     APPROVED = "approved", "Agreed"
     DECLINED = "declined", "Not agreed"
+    # The decision panel asked for more information before deciding (#13): the worker adds
+    # it and sends the request back to the panel.
+    RETURNED = "returned", "Returned for more information"
 
 
-OPEN_STATUSES = (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)
+# Not decided yet: a request returned for more information is still waiting (#13).
+OPEN_STATUSES = (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL, RequestStatus.RETURNED)
 
 
 class BudgetRequest(VersionedModel):
@@ -405,6 +409,10 @@ class BudgetRequest(VersionedModel):
         max_length=10, choices=BudgetPeriod.choices, default=BudgetPeriod.WEEK
     )
     contribution_note = models.CharField("About the contribution", max_length=500, blank=True)
+    # Set only when the decision panel agreed a different amount from the one asked (#13).
+    agreed_per_year = models.DecimalField(
+        "Amount agreed a year", null=True, blank=True, max_digits=12, decimal_places=2
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -442,6 +450,11 @@ class BudgetRequest(VersionedModel):
                 condition=~Q(status__in=["approved", "declined"]) | Q(decided_at__isnull=False),
                 name="budget_request_decided_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(agreed_per_year__isnull=True)
+                | (Q(status="approved") & Q(agreed_per_year__gt=0)),
+                name="budget_request_different_amount_agreed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -459,6 +472,15 @@ class BudgetRequest(VersionedModel):
     @property
     def net_per_year(self) -> Decimal:
         return self.total_per_year - self.contribution_per_year
+
+    @property
+    def agreed_total(self) -> Decimal:
+        """The year's budget agreed: the amount asked, unless the panel agreed another."""
+        return self.agreed_per_year if self.agreed_per_year is not None else self.total_per_year
+
+    @property
+    def agreed_net_per_year(self) -> Decimal:
+        return self.agreed_total - self.contribution_per_year
 
     @property
     def is_open(self) -> bool:
@@ -525,6 +547,8 @@ class EventKind(models.TextChoices):
     DECLINED = "declined", "Not agreed"
     REFERRED = "referred", "Referred to the decision panel"
     PANEL_DECIDED = "panel_decided", "Decided by the decision panel"
+    RETURNED = "returned", "Returned by the decision panel for more information"
+    RESUBMITTED = "resubmitted", "Sent back to the decision panel with more information"
 
 
 class DecisionOutcome(models.TextChoices):
@@ -549,6 +573,7 @@ class BudgetRequestEvent(HistoryRow):
         "The reasons as communicated to the person", max_length=4000, blank=True
     )
     total_per_year = models.DecimalField(max_digits=12, decimal_places=2)
+    agreed_per_year = models.DecimalField(null=True, blank=True, max_digits=12, decimal_places=2)
     limit_applied = models.DecimalField(null=True, blank=True, max_digits=12, decimal_places=2)
 
     class Meta:
@@ -562,6 +587,15 @@ class BudgetRequestEvent(HistoryRow):
                 condition=~Q(kind__in=["approved", "declined", "panel_decided"])
                 | (~Q(decision="") & ~Q(reasons_for_person="")),
                 name="budget_event_decision_complete",
+            ),
+            # Returned: what the panel needs, and what the person is told (#13).
+            models.CheckConstraint(
+                condition=~Q(kind="returned") | (~Q(reasons="") & ~Q(reasons_for_person="")),
+                name="budget_event_return_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="resubmitted") | ~Q(reasons=""),
+                name="budget_event_resubmit_has_information",
             ),
         ]
 

@@ -82,8 +82,19 @@ def budget_section(data: PlanSdsSection):
                 "Your agreed budget",
                 f"{agreed.total_per_year} a year. {agreed.period}. Agreed on {agreed.agreed_on}"
                 + (f" by {agreed.agreed_by}" if agreed.agreed_by else "")
-                + ".",
-                f"Your budget is {agreed.total_per_year} a year.",
+                + "."
+                + (
+                    f" This is different from the {agreed.asked_per_year} a year asked for: "
+                    "the decision explains why."
+                    if agreed.asked_per_year
+                    else ""
+                ),
+                f"Your budget is {agreed.total_per_year} a year."
+                + (
+                    f" We asked for {agreed.asked_per_year} a year."
+                    if agreed.asked_per_year
+                    else ""
+                ),
             )
         )
         for line in agreed.lines:

@@ -92,6 +92,7 @@ STATUS_COLOUR = {
     RequestStatus.AT_PANEL: "purple",
     RequestStatus.APPROVED: "green",
     RequestStatus.DECLINED: "red",
+    RequestStatus.RETURNED: "orange",
 }
 
 STATUS_FOR_PERSON = {
@@ -99,6 +100,7 @@ STATUS_FOR_PERSON = {
     RequestStatus.AT_PANEL: "Waiting for the decision panel",
     RequestStatus.APPROVED: "Agreed",
     RequestStatus.DECLINED: "Not agreed",
+    RequestStatus.RETURNED: "The decision panel asked for more information before it decides",
 }
 
 ACCEPTED_TEXT = {
@@ -211,12 +213,29 @@ def event_heading(event: BudgetRequestEvent) -> str:
         return f"Agreed by {who}"
     if event.kind == EventKind.DECLINED:
         return f"Not agreed by {who}"
+    if event.kind == EventKind.RETURNED:
+        return f"Returned by the decision panel for more information ({who})"
+    if event.kind == EventKind.RESUBMITTED:
+        return f"Sent back to the decision panel with more information by {who}"
     if event.kind == EventKind.REFERRED:
         if event.actor_id is None:
             return "Sent to the decision panel (above the team leader's delegated limit)"
         return f"Referred to the decision panel by {who}"
     result = "agreed" if event.decision == "approved" else "not agreed"
+    if event.agreed_per_year is not None:
+        result = (
+            f"{money_text(event.agreed_per_year)} a year agreed, a different amount from "
+            f"the {money_text(event.total_per_year)} a year asked"
+        )
     return f"Decided by the decision panel: {result} ({who})"
+
+
+def panel_question(budget_request: BudgetRequest) -> str:
+    """What the decision panel asked for, while the request is returned to the worker."""
+    if budget_request.status != RequestStatus.RETURNED:
+        return ""
+    returned = [e for e in budget_request.events.all() if e.kind == EventKind.RETURNED]
+    return returned[-1].reasons if returned else ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +271,17 @@ def request_summary_rows(budget_request: BudgetRequest) -> list[dict]:
         ("Reference", budget_request.reference),
         ("Status", budget_request.get_status_display()),
         ("Total", f"{money_text(budget_request.total_per_year)} a year"),
+        *(
+            [
+                (
+                    "Agreed by the decision panel",
+                    f"{money_text(budget_request.agreed_per_year)} a year: a different amount "
+                    "from the one asked",
+                )
+            ]
+            if budget_request.agreed_per_year is not None
+            else []
+        ),
         ("Period", period),
     ]
     if budget_request.contribution:
@@ -293,3 +323,19 @@ def line_rows(lines) -> list[list[str]]:
         ]
         for line in lines
     ]
+
+
+def understanding_text(check) -> str:
+    """How understanding of an explanation was checked, and what was done if it was not
+    (Std 4.1, 4.2): one sentence for the SDS page, the accountability page and the plan."""
+    about = check.get_about_display()
+    if check.decision_id:
+        about += f" ({check.decision.summary})"
+    words = (
+        f"{date_text(check.checked_on)}: {about}. How it was checked: "
+        f"{check.how_checked} {check.get_understood_display()}."
+    )
+    if check.help_given:
+        words += f" What was done: {check.get_help_given_display()}"
+        words += f" ({check.what_done})." if check.what_done else "."
+    return words

@@ -298,7 +298,10 @@ def panel_access_ended(user, request_id) -> bool:
     the panel, has since been decided (for the words of the refusal)."""
     return (
         requests_for_panel(user)
-        .filter(pk=request_id, status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED])
+        .filter(
+            pk=request_id,
+            status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.RETURNED],
+        )
         .exists()
     )
 
@@ -385,6 +388,8 @@ class PlanBudget:
     agreed_on: str
     agreed_by: str
     total_per_year_value: Decimal = Decimal("0.00")
+    # The amount asked, when the decision panel agreed a different one (#13).
+    asked_per_year: str = ""
 
 
 @dataclass(frozen=True)
@@ -463,14 +468,14 @@ def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
     if budget_request.end_date:
         period += f" to {date_text(budget_request.end_date)}"
     return PlanBudget(
-        total_per_year=money_text(budget_request.total_per_year),
+        total_per_year=money_text(budget_request.agreed_total),
         period=period,
         contribution=(
             money_per_period_text(budget_request.contribution, budget_request.contribution_period)
             if budget_request.contribution
             else ""
         ),
-        paid_by_council=money_text(budget_request.net_per_year),
+        paid_by_council=money_text(budget_request.agreed_net_per_year),
         lines=[
             PlanBudgetLine(
                 description=line.description,
@@ -486,7 +491,12 @@ def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
         ],
         agreed_on=date_text(budget_request.decided_at),
         agreed_by=agreed_by,
-        total_per_year_value=budget_request.total_per_year,
+        total_per_year_value=budget_request.agreed_total,
+        asked_per_year=(
+            money_text(budget_request.total_per_year)
+            if budget_request.agreed_per_year is not None
+            else ""
+        ),
     )
 
 
@@ -634,3 +644,8 @@ def panel_support_sequence(budget_request: BudgetRequest) -> list[dict]:
             steps.append({"key": f"{step.number}. {step.label}", "value": text})
         result.append({"outcome": outcomes[outcome_id].statement, "steps": steps})
     return result
+
+
+def understanding_checks_of(person: Person) -> list:
+    """How the person's understanding of explanations was checked, oldest first (#13)."""
+    return list(person.understanding_checks.select_related("decision").order_by("checked_on", "at"))

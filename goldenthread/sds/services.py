@@ -34,6 +34,7 @@ from goldenthread.core.services import SystemActor, audited_update, require_sign
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
+from goldenthread.people.person_side import tell_person_side
 from goldenthread.support.models import Solution
 from goldenthread.support.services import solutions_agree_with_budget
 
@@ -777,6 +778,7 @@ def _event(
     reasons_for_person: str = "",
     decision: str = "",
     limit: Decimal | None = None,
+    agreed_per_year: Decimal | None = None,
 ) -> BudgetRequestEvent:
     person = None if isinstance(actor, SystemActor) else actor
     return BudgetRequestEvent.objects.create(
@@ -791,6 +793,7 @@ def _event(
         reasons=reasons.strip(),
         reasons_for_person=reasons_for_person.strip(),
         total_per_year=budget_request.total_per_year,
+        agreed_per_year=agreed_per_year,
         limit_applied=limit,
     )
 
@@ -799,7 +802,11 @@ class DecideAction:
     APPROVE = "approve"
     DECLINE = "decline"
     REFER = "refer"
-    ALL = (APPROVE, DECLINE, REFER)
+    # The decision panel only (#13): agree another amount, or ask for more information.
+    AGREE_DIFFERENT = "agree_different"
+    RETURN = "return"
+    ALL = (APPROVE, DECLINE, REFER, AGREE_DIFFERENT, RETURN)
+    PANEL_ONLY = (AGREE_DIFFERENT, RETURN)
 
 
 def _refuse(
@@ -840,8 +847,15 @@ def check_decision_allowed(
             http_request,
         )
     allowed = authority.may_refer if action == DecideAction.REFER else authority.may_decide
+    if action in DecideAction.PANEL_ONLY and not authority.as_panel:
+        allowed = False
     if not allowed:
-        if action == DecideAction.REFER and authority.as_panel:
+        if action in DecideAction.PANEL_ONLY and not authority.as_panel:
+            why = (
+                "Only the decision panel agrees a different amount or returns a request "
+                "for more information."
+            )
+        elif action == DecideAction.REFER and authority.as_panel:
             why = "The decision panel decides this request; it cannot refer it on."
         elif action == DecideAction.REFER:
             why = authority.why_not or "Only the team leader of the person's team may refer it."
@@ -859,10 +873,12 @@ def budget_request_decide(
     expected_version: int,
     reasons: str = "",
     reasons_for_person: str = "",
+    agreed_per_year: Decimal | None = None,
     http_request: HttpRequest | None = None,
     at: datetime.datetime | None = None,
 ) -> BudgetRequestEvent:
-    """Agree, decline or refer a budget request to the decision panel (SDS-4).
+    """Agree, decline or refer a budget request to the decision panel (SDS-4); the panel may
+    also agree a different amount, or return the request for more information (#13).
 
     Who may: the allocated practitioner or the team leader of the person's team, within
     their delegated limit; the team leader may refer any waiting request to the panel; a
@@ -878,14 +894,39 @@ def budget_request_decide(
     )
 
     errors: dict[str, str] = {}
-    if action in (DecideAction.DECLINE, DecideAction.REFER) and not reasons.strip():
-        errors["reasons"] = (
-            "Give the reasons for not agreeing the budget."
-            if action == DecideAction.DECLINE
-            else "Give the reasons for referring it to the decision panel."
-        )
+    if not reasons.strip():
+        needed = {
+            DecideAction.DECLINE: "Give the reasons for not agreeing the budget.",
+            DecideAction.REFER: "Give the reasons for referring it to the decision panel.",
+            DecideAction.AGREE_DIFFERENT: (
+                "Give the reasons for agreeing a different amount from the one asked."
+            ),
+            DecideAction.RETURN: "Say what more information the panel needs.",
+        }
+        if action in needed:
+            errors["reasons"] = needed[action]
     if action != DecideAction.REFER and not reasons_for_person.strip():
-        errors["reasons_for_person"] = "Write the reasons as they will be explained to the person."
+        errors["reasons_for_person"] = (
+            "Write, in plain words, what the person will be told."
+            if action == DecideAction.RETURN
+            else "Write the reasons as they will be explained to the person."
+        )
+    if action == DecideAction.AGREE_DIFFERENT:
+        if agreed_per_year is None:
+            errors["agreed_per_year"] = "Enter the amount the panel agrees for a year."
+        elif agreed_per_year <= 0:
+            errors["agreed_per_year"] = (
+                "The amount agreed must be more than £0. To agree nothing, do not agree the budget."
+            )
+        elif agreed_per_year == budget_request.total_per_year:
+            errors["agreed_per_year"] = (
+                f"This is the amount asked ({format_money(budget_request.total_per_year)} a "
+                'year). Choose "Agree the budget" instead.'
+            )
+        elif agreed_per_year != agreed_per_year.quantize(Decimal("0.01")):
+            errors["agreed_per_year"] = "Enter the amount in pounds and pence, like 1234.50."
+    elif agreed_per_year is not None:
+        errors["agreed_per_year"] = "An amount is only given when agreeing a different amount."
     if errors:
         raise ValidationError(errors)
 
@@ -905,11 +946,25 @@ def budget_request_decide(
                 reasons=reasons,
                 limit=authority.limit,
             )
+        elif action == DecideAction.RETURN:
+            budget_request.status = RequestStatus.RETURNED
+            fields = ["status"]
+            event = _event(
+                budget_request,
+                EventKind.RETURNED,
+                actor=actor,
+                at=at,
+                reasons=reasons,
+                reasons_for_person=reasons_for_person,
+            )
         else:
-            approved = action == DecideAction.APPROVE
+            approved = action in (DecideAction.APPROVE, DecideAction.AGREE_DIFFERENT)
             budget_request.status = RequestStatus.APPROVED if approved else RequestStatus.DECLINED
             budget_request.decided_at = at
             fields = ["status", "decided_at"]
+            if action == DecideAction.AGREE_DIFFERENT:
+                budget_request.agreed_per_year = agreed_per_year
+                fields.append("agreed_per_year")
             decision = DecisionOutcome.APPROVED if approved else DecisionOutcome.DECLINED
             if authority.as_panel:
                 kind = EventKind.PANEL_DECIDED
@@ -924,6 +979,7 @@ def budget_request_decide(
                 reasons_for_person=reasons_for_person,
                 decision=decision,
                 limit=authority.limit,
+                agreed_per_year=agreed_per_year,
             )
             total = format_money(budget_request.total_per_year)
             who = (
@@ -931,14 +987,19 @@ def budget_request_decide(
                 if authority.as_panel
                 else _actor_label(actor)
             )
+            if action == DecideAction.AGREE_DIFFERENT:
+                summary = (
+                    f"Budget of {format_money(agreed_per_year)} a year agreed "
+                    f"({total} a year was asked for)"
+                )
+            elif approved:
+                summary = f"Budget of {total} a year agreed"
+            else:
+                summary = f"Budget of {total} a year not agreed"
             record = Decision(
                 person_id=budget_request.person_id,
                 about=DecisionAbout.BUDGET,
-                summary=(
-                    f"Budget of {total} a year agreed"
-                    if approved
-                    else f"Budget of {total} a year not agreed"
-                ),
+                summary=summary,
                 reasons=reasons_for_person.strip(),
                 decided_on=timezone.localdate(at),
                 decided_by=who,
@@ -965,9 +1026,87 @@ def budget_request_decide(
             clean=False,
             person_id=budget_request.person_id,
         )
-        if action != DecideAction.REFER:
+        if action == DecideAction.RETURN:
+            _tell_returned(budget_request, actor)
+        elif action != DecideAction.REFER:
             _tell_decided(budget_request, actor)
     return event
+
+
+def budget_request_resubmit(
+    *,
+    actor: User,
+    budget_request: BudgetRequest,
+    expected_version: int,
+    information: str,
+    at: datetime.datetime | None = None,
+) -> BudgetRequestEvent:
+    """Send a request the decision panel returned back to it, with the information it asked
+    for (#13). The person's allocated worker or their team leader does this; the request
+    keeps its first referral date, so the person's wait is counted honestly."""
+    _check_casework(actor, budget_request.person_id)
+    at = at or timezone.now()
+    errors: dict[str, str] = {}
+    if budget_request.status != RequestStatus.RETURNED:
+        errors["__all__"] = "Only a request the decision panel returned can be sent back to it."
+    if not information.strip():
+        errors["information"] = "Write the information the panel asked for."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = BudgetRequest.objects.select_for_update().get(pk=budget_request.pk)
+        if current.status != budget_request.status or current.version != expected_version:
+            raise StaleEditError(current)
+        budget_request.status = RequestStatus.AT_PANEL
+        event = _event(
+            budget_request, EventKind.RESUBMITTED, actor=actor, at=at, reasons=information
+        )
+        audited_update(
+            budget_request,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            stored=current,
+            fields=["status"],
+            clean=False,
+            person_id=budget_request.person_id,
+        )
+    return event
+
+
+def _allocated_workers(person_id: Any) -> list[User]:
+    from goldenthread.people.models import Allocation
+
+    today = timezone.localdate()
+    return [
+        a.worker
+        for a in Allocation.objects.filter(person_id=person_id).select_related("worker")
+        if a.is_active(today)
+    ]
+
+
+def _tell_returned(budget_request: BudgetRequest, actor: User) -> None:
+    """The worker who asked and the person's allocated workers hear that the panel wants
+    more information (#13), once it is committed. The words name no one."""
+    from goldenthread.accounts.notifications import Kind, notify
+
+    notify(
+        [
+            u
+            for u in [budget_request.requested_by, *_allocated_workers(budget_request.person_id)]
+            if u and u.pk != actor.pk
+        ],
+        kind=Kind.BUDGET_DECIDED,
+        text=f"The decision panel returned budget request {budget_request.reference}: "
+        "it needs more information before it decides.",
+        url=reverse("sds:request_detail", args=[budget_request.person_id, budget_request.pk]),
+    )
+    tell_person_side(
+        budget_request.person_id,
+        section="choices",
+        kind=Kind.BUDGET_DECIDED,
+        text="The decision panel needs more information before it decides about your "
+        "budget. Your worker will talk to you about it.",
+    )
 
 
 def _tell_decided(budget_request: BudgetRequest, actor: User) -> None:
@@ -985,11 +1124,22 @@ def _tell_decided(budget_request: BudgetRequest, actor: User) -> None:
         if a.is_active(today)
     ]
     outcome = "agreed" if budget_request.status == RequestStatus.APPROVED else "not agreed"
+    if budget_request.agreed_per_year is not None:
+        outcome = (
+            f"a different amount agreed ({format_money(budget_request.agreed_per_year)} a year)"
+        )
     notify(
         [u for u in [budget_request.requested_by, *workers] if u and u.pk != actor.pk],
         kind=Kind.BUDGET_DECIDED,
         text=f"Budget request {budget_request.reference} was decided: {outcome}.",
         url=reverse("sds:request_detail", args=[budget_request.person_id, budget_request.pk]),
+    )
+    tell_person_side(
+        budget_request.person_id,
+        section="choices",
+        kind=Kind.BUDGET_DECIDED,
+        text="A decision about your budget has been made. You can read it, and the "
+        "reasons, in your record.",
     )
 
 

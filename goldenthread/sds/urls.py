@@ -35,6 +35,11 @@ urlpatterns = [
         name="request_detail",
     ),
     path(
+        "<uuid:person_id>/budget/requests/<uuid:request_id>/send-back/",
+        views.BudgetRequestResubmitView.as_view(),
+        name="request_resubmit",
+    ),
+    path(
         "<uuid:person_id>/budget/lines/<uuid:line_id>/outcome/",
         views.BudgetLineMoveView.as_view(),
         name="budget_line_move",

@@ -34,6 +34,7 @@ from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
 from .authority import authority_for, is_sole_team_leader, limit_for, panel_max_wait_days
+from .decision_notes import decision_notes
 from .forms import (
     BudgetRequestForm,
     DecideForm,
@@ -44,6 +45,7 @@ from .forms import (
     IndicativeBudgetForm,
     MixForm,
     OptionsForm,
+    ResubmitForm,
     UnmetNeedFilterForm,
     UnmetNeedForm,
     UnmetNeedMetForm,
@@ -93,6 +95,8 @@ class OverviewView(PersonRecordMixin, TemplateView):
             for r in overview.requests
         ]
         agreed = overview.agreed
+        # What apps above sds add: challenges on the decisions they challenge (#13).
+        notes = decision_notes(self.person, overview.decisions)
         context.update(
             {
                 "overview": overview,
@@ -140,9 +144,15 @@ class OverviewView(PersonRecordMixin, TemplateView):
                         "decision": d,
                         "sharings": list(d.sharings.all()),
                         "decided_on": date_text(d.decided_on),
+                        "notes": notes.by_decision.get(d.pk, []),
                     }
                     for d in overview.decisions
                 ],
+                "understanding": [
+                    presenters.understanding_text(c)
+                    for c in selectors.understanding_checks_of(self.person)
+                ],
+                "understanding_links": notes.links.get("understanding", []),
                 "unmet_needs": [
                     {
                         "need": u,
@@ -690,6 +700,7 @@ class DecideFormView(ServiceFormView):
             action=data["action"],
             reasons=data["reasons"],
             reasons_for_person=data["reasons_for_person"],
+            agreed_per_year=data.get("agreed_per_year"),
             expected_version=data["version"],
             http_request=self.request,
         )
@@ -752,9 +763,61 @@ class BudgetRequestDetailView(PersonRecordMixin, DecideFormView):
         context.update(
             budget_request=self.budget_request,
             authority=self.authority,
+            panel_question=presenters.panel_question(self.budget_request),
+            may_resubmit=can(self.request.user, Permission.RECORD_SDS),
             **request_context(self.budget_request),
         )
         return context
+
+
+class BudgetRequestResubmitView(RecordFormView):
+    """Send a request the decision panel returned back to it, with the information it
+    asked for (#13)."""
+
+    form_class = ResubmitForm
+    heading_text = "Send the request back to the decision panel"
+    submit_label = "Send it back to the panel"
+    success_message = "The request is back with the decision panel."
+    back_text = "Back to the budget request"
+    budget_request = PersonChild(
+        selectors.budget_request_of,
+        kwarg="request_id",
+        missing="No such budget request for this person.",
+    )
+
+    def get_back_url(self) -> str:
+        return reverse("sds:request_detail", args=[self.person.pk, self.budget_request.pk])
+
+    def get_success_url(self) -> str:
+        return self.get_back_url()
+
+    def get_page_label(self) -> str:
+        return self.budget_request.reference
+
+    def get_initial(self):
+        return {"version": self.budget_request.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        returned = presenters.panel_question(self.budget_request)
+        context["intro"] = (
+            f"The panel asked: {returned}" if returned else "The panel has not returned it."
+        )
+        return context
+
+    def stale_redirect_message(self, current) -> str:
+        return "Someone else sent this request back to the panel after you opened it."
+
+    def get_stale_redirect_url(self) -> str:
+        return self.get_back_url()
+
+    def save(self, form):
+        return services.budget_request_resubmit(
+            actor=self.request.user,
+            budget_request=self.budget_request,
+            expected_version=form.cleaned_data["version"],
+            information=form.cleaned_data["information"],
+        )
 
 
 def refuse_decision_not_allowed(request, budget_request) -> None:
@@ -940,13 +1003,14 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
                     what=what,
                     request=request,
                     reason=(
-                        "Decided: the panel's access to this request has ended"
+                        "Decided or returned: the panel's access to this request has ended"
                         if decided
                         else "Not a panel member, or not referred to the panel"
                     ),
                 )
             raise PermissionDenied(
-                "This request has been decided, so the decision panel no longer sees it."
+                "This request has been decided, or returned to the worker for more "
+                "information, so the decision panel does not see it now."
                 if decided
                 else "Only the decision panel sees requests referred to it."
             )

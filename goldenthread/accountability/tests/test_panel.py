@@ -63,3 +63,216 @@ def test_the_panel_sees_the_support_sequence_behind_the_request(client, panel_me
     assert "Explored: nothing suitable (No signal at home)" in body
     assert "Not explored yet" in body
     assert "Not for the panel" not in body  # an outcome the request does not serve
+
+
+# --- The panel agrees a different amount, or returns the request (#13) ----------------------
+
+BIG = [("Overnight support", Decimal("900.00"), "week")]  # £46,800.00 a year: the panel's
+
+
+@pytest.fixture
+def referred(person):
+    set_limits()
+    budget_request = make_budget_request(person, lines=BIG)
+    assert budget_request.status == RequestStatus.AT_PANEL
+    return budget_request
+
+
+def _decide(client, budget_request, **data):
+    return client.post(
+        reverse("sds:panel_decide", args=[budget_request.pk]),
+        {"version": budget_request.version, **data},
+    )
+
+
+def test_the_panel_agrees_a_different_amount_with_reasons(
+    client, panel_member, practitioner, person, referred, django_capture_on_commit_callbacks
+):
+    from goldenthread.accounts.models import Notification
+    from goldenthread.sds.models import Decision, EventKind
+    from goldenthread.support.plan import build_plan
+
+    sign_in(client, panel_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _decide(
+            client,
+            referred,
+            action="agree_different",
+            agreed_per_year="39,000.00",
+            reasons="Six nights a week meets the outcome; the seventh is covered by Ann.",
+            reasons_for_person="We agreed money for six nights a week, as Ann stays one night.",
+        )
+    assert response.status_code == 302
+    referred.refresh_from_db()
+    assert referred.status == RequestStatus.APPROVED
+    assert referred.agreed_per_year == Decimal("39000.00")
+    event = referred.events.get(kind=EventKind.PANEL_DECIDED)
+    assert event.agreed_per_year == Decimal("39000.00")
+    decision = Decision.objects.get(budget_request=referred)
+    assert decision.summary == (
+        "Budget of £39,000.00 a year agreed (£46,800.00 a year was asked for)"
+    )
+    assert decision.reasons.startswith("We agreed money for six nights a week")
+    # The worker is told; the words name no one.
+    note = Notification.objects.get(user=practitioner)
+    assert "a different amount agreed (£39,000.00 a year)" in note.text
+    # The plan tells the truth: the agreed amount, and what was asked.
+    plan = build_plan(person)
+    assert plan.funding.agreed_per_year == Decimal("39000.00")
+    texts = " ".join(i.text for i in plan.budget.items)
+    assert "£39,000.00 a year" in texts and "£46,800.00 a year asked for" in texts
+    # The worker's page says it in the summary and the history.
+    sign_in(client, practitioner)
+    body = client.get(reverse("sds:request_detail", args=[person.pk, referred.pk])).content.decode()
+    assert "£39,000.00 a year: a different amount from the one asked" in body
+    assert "a different amount from the £46,800.00 a year asked" in body
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("", "Enter the amount the panel agrees for a year."),
+        ("46800", "This is the amount asked (£46,800.00 a year)."),
+        ("0", "Enter an amount more than £0."),
+        ("lots", "Enter"),
+    ],
+)
+def test_a_different_amount_needs_a_real_different_amount(
+    client, panel_member, referred, amount, message
+):
+    sign_in(client, panel_member)
+    response = _decide(
+        client,
+        referred,
+        action="agree_different",
+        agreed_per_year=amount,
+        reasons="Why",
+        reasons_for_person="Why, in plain words",
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    referred.refresh_from_db()
+    assert referred.status == RequestStatus.AT_PANEL and referred.agreed_per_year is None
+    assert referred.decisions.count() == 0
+
+
+def test_an_amount_with_another_decision_is_refused(client, panel_member, referred):
+    sign_in(client, panel_member)
+    response = _decide(
+        client,
+        referred,
+        action="approve",
+        agreed_per_year="100",
+        reasons_for_person="Agreed",
+    )
+    assert "Leave the amount empty unless you agree a different amount." in (
+        response.content.decode()
+    )
+    referred.refresh_from_db()
+    assert referred.status == RequestStatus.AT_PANEL
+
+
+def test_only_the_panel_agrees_a_different_amount_or_returns(person, team_leader):
+    from django.core.exceptions import PermissionDenied
+
+    from goldenthread.audit.models import AccessLog
+    from goldenthread.sds.services import DecideAction, budget_request_decide
+
+    set_limits()
+    small = make_budget_request(person)  # within the team leader's limit
+    for action in (DecideAction.AGREE_DIFFERENT, DecideAction.RETURN):
+        with pytest.raises(PermissionDenied, match="Only the decision panel"):
+            budget_request_decide(
+                actor=team_leader,
+                budget_request=small,
+                action=action,
+                expected_version=small.version,
+                reasons="r",
+                reasons_for_person="r",
+                agreed_per_year=Decimal("10.00")
+                if action == DecideAction.AGREE_DIFFERENT
+                else None,
+            )
+    assert AccessLog.objects.filter(person_id=person.pk, action="denied").count() == 2
+    small.refresh_from_db()
+    assert small.status == RequestStatus.AWAITING_DECISION
+
+
+def test_the_panel_returns_a_request_and_the_worker_sends_it_back(
+    client, panel_member, practitioner, person, referred, django_capture_on_commit_callbacks
+):
+    from goldenthread.accounts.models import Notification
+    from goldenthread.sds.models import EventKind
+
+    sign_in(client, panel_member)
+    # Both what the panel needs and what the person is told are needed.
+    response = _decide(client, referred, action="return")
+    body = response.content.decode()
+    assert "Say what more information the panel needs." in body
+    assert "Write, in plain words, what the person will be told." in body
+    referred.refresh_from_db()
+    assert referred.status == RequestStatus.AT_PANEL
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _decide(
+            client,
+            referred,
+            action="return",
+            reasons="How many nights does Ann stay now?",
+            reasons_for_person="The panel needs to know more before it decides. "
+            "Your worker will ask you.",
+        )
+    assert response.status_code == 302
+    referred.refresh_from_db()
+    assert referred.status == RequestStatus.RETURNED
+    assert referred.decided_at is None and referred.decisions.count() == 0
+    # While it is back with the worker, the panel's access has ended.
+    assert client.get(reverse("sds:panel_decide", args=[referred.pk])).status_code == 403
+    note = Notification.objects.get(user=practitioner)
+    assert "returned budget request" in note.text and "more information" in note.text
+
+    # The worker sees the question and sends it back with the information.
+    sign_in(client, practitioner)
+    detail = reverse("sds:request_detail", args=[person.pk, referred.pk])
+    body = client.get(detail).content.decode()
+    assert "How many nights does Ann stay now?" in body
+    resubmit = reverse("sds:request_resubmit", args=[person.pk, referred.pk])
+    response = client.post(resubmit, {"version": referred.version, "information": "  "})
+    assert "Write the information the panel asked for." in response.content.decode()
+    response = client.post(
+        resubmit, {"version": referred.version, "information": "Ann stays one night a week."}
+    )
+    assert response.status_code == 302
+    referred.refresh_from_db()
+    assert referred.status == RequestStatus.AT_PANEL
+    assert [e.kind for e in referred.events.all()][-2:] == [
+        EventKind.RETURNED,
+        EventKind.RESUBMITTED,
+    ]
+    # Sent twice (a stale page): refused, nothing more recorded.
+    response = client.post(resubmit, {"version": referred.version - 1, "information": "again"})
+    assert referred.events.filter(kind=EventKind.RESUBMITTED).count() == 1
+
+    # The panel sees it again, with the information.
+    sign_in(client, panel_member)
+    body = client.get(reverse("sds:panel_decide", args=[referred.pk])).content.decode()
+    assert "Ann stays one night a week." in body
+    assert "Returned by the decision panel for more information" in body
+
+
+def test_the_person_is_told_in_plain_words_while_it_is_returned(panel_member, person, referred):
+    from goldenthread.sds.selectors import plan_sds_section
+    from goldenthread.sds.services import DecideAction, budget_request_decide
+
+    budget_request_decide(
+        actor=panel_member,
+        budget_request=referred,
+        action=DecideAction.RETURN,
+        expected_version=referred.version,
+        reasons="How many nights?",
+        reasons_for_person="The panel needs to know more.",
+    )
+    section = plan_sds_section(person)
+    assert [r.status for r in section.open_requests] == [
+        "The decision panel asked for more information before it decides"
+    ]

@@ -80,7 +80,7 @@ def test_the_table_has_its_source():
     assert "St Andrew's Day Bank Holiday (Scotland) Act 2007" in table.source
 
 
-@pytest.mark.parametrize("year", [2025, 2026, 2027, 2028])
+@pytest.mark.parametrize("year", [2025, 2026, 2027, 2028, 2029, 2030])
 def test_the_table_follows_the_rules(year):
     table = holiday_table()
     in_table = {day for day in table.holidays if day.year == year}
@@ -143,5 +143,43 @@ def test_days_left_and_days_over():
 
 
 def test_a_date_outside_the_table_is_refused_not_guessed():
-    with pytest.raises(OutsideHolidayTable, match="2025 to 2028"):
-        add_working_days(D(2028, 12, 28), 5)
+    with pytest.raises(OutsideHolidayTable, match="2025 to 2030"):
+        add_working_days(D(2030, 12, 28), 5)
+
+
+def test_the_years_worked_out_from_the_rules_say_so():
+    table = holiday_table()
+    assert table.last_year == 2030
+    assert "2029 and 2030 are worked out from the rules" in table.source
+    # St Andrew's Day 2030 is a Saturday: Monday 2 December instead.
+    assert table.holidays[D(2030, 12, 2)] == "St Andrew's Day (substitute day)"
+    # Across Christmas 2029: 25 and 26 December, 1 and 2 January 2030.
+    assert add_working_days(D(2029, 12, 21), FRONTLINE_WORKING_DAYS) == D(2030, 1, 3)
+
+
+@pytest.mark.parametrize(
+    ("today", "ids"),
+    [
+        (D(2026, 12, 3), []),
+        (D(2030, 1, 15), ["accountability.W001"]),  # less than a year of table left
+        (D(2031, 1, 1), ["accountability.E001"]),  # the table has ended
+    ],
+)
+def test_the_system_check_fails_loudly_as_the_table_runs_out(today, ids):
+    from goldenthread.accountability.checks import holiday_table_messages
+
+    messages = holiday_table_messages(today)
+    assert [m.id for m in messages] == ids
+    for message in messages:
+        assert "scottish_public_holidays.json" in message.hint
+
+
+def test_a_due_date_past_the_table_is_said_not_guessed():
+    from goldenthread.accountability.presenters import due_text
+    from goldenthread.accountability.selectors import days_left
+
+    left = days_left(D(2031, 1, 10), D(2030, 12, 20))
+    assert left is None
+    assert due_text(D(2031, 1, 10), left) == (
+        "10 January 2031 (working days left not known: the holiday table does not cover it)"
+    )

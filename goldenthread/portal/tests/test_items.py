@@ -68,6 +68,42 @@ def every_item(full_record, person):
     SolutionReviewFactory(
         review=review, solution=Solution.objects.get(pk=full_record["solution_id"]), person=person
     )
+    # A challenge with its steps, and a check of understanding (#13).
+    from django.utils import timezone
+
+    from goldenthread.accountability import services as accountability
+    from goldenthread.accountability.working_days import add_working_days
+    from goldenthread.sds.services import understanding_check_record
+
+    worker = person.allocations.get().worker
+    challenge = accountability.challenge_raise(
+        actor=worker,
+        person=person,
+        raised_by="person",
+        raised_by_name="Jean Macdonald",
+        raised_on=timezone.localdate(),
+        about="budget",
+        details="The budget leaves out Thursday afternoons.",
+        wanted="Thursdays covered",
+    )
+    accountability.challenge_extend(
+        actor=worker,
+        challenge=challenge,
+        expected_version=challenge.version,
+        due_on=add_working_days(challenge.due_on, 1),
+        reason="The provider is away this week.",
+        agreed_by="Lee Smith, service manager",
+    )
+    understanding_check_record(
+        actor=worker,
+        person=person,
+        about="sds_options",
+        checked_on=timezone.localdate(),
+        how_checked="Jean told me in her own words what option 2 means.",
+        understood="partly",
+        help_given="easy_read",
+        what_done="An easy read leaflet about option 2",
+    )
     return full_record
 
 

@@ -131,3 +131,37 @@ def test_the_staff_pages_for_withholding(client, person, outcomes, practitioner,
     )
     row.refresh_from_db()
     assert row.agreed_by == team_leader
+
+
+def test_pending_withholdings_wait_on_the_team_leaders_worklist(
+    client, person, outcomes, practitioner, team_leader, other_team_leader
+):
+    from goldenthread.audit.models import AccessLog
+
+    worklist = reverse("portal_staff:worklist")
+    sign_in(client, team_leader)
+    assert "Withholdings waiting for your agreement" in client.get(worklist).content.decode()
+    row = propose(practitioner, person, outcomes[0])
+    body = client.get(worklist).content.decode()
+    waiting = body[body.index('id="withholdings"') :]
+    assert person.display_name in waiting and practitioner.get_full_name() in waiting
+    assert reverse("portal_staff:overview", args=[person.pk]) + "#withholdings" in waiting
+    listed = AccessLog.objects.get(reason="Withholdings waiting for a team leader's agreement")
+    assert [str(p) for p in listed.people_shown] == [str(person.pk)]
+    # Another team's leader does not see it; once agreed it waits no more.
+    sign_in(client, other_team_leader)
+    other = client.get(worklist).content.decode()
+    assert person.display_name not in other[other.index('id="withholdings"') :]
+    services.withholding_agree(actor=team_leader, withholding=row)
+    sign_in(client, team_leader)
+    body = client.get(worklist).content.decode()
+    assert person.display_name not in body[body.index('id="withholdings"') :]
+
+
+def test_a_team_leader_does_not_wait_on_their_own_withholding(
+    client, person, outcomes, team_leader
+):
+    from goldenthread.portal.selectors import waiting_withholdings
+
+    propose(team_leader, person, outcomes[0])
+    assert list(waiting_withholdings(team_leader)) == []
