@@ -91,7 +91,7 @@ def current_worker_names(person_ids, *, today=None) -> dict:
     names: dict = {}
     rows = (
         Allocation.objects.filter(active_on(today), person_id__in=list(person_ids))
-        .order_by(*Allocation._meta.ordering, "id")
+        .order_by("-start_date", "id")  # Allocation's own ordering (newest first), then id
         .values_list("person_id", "worker__first_name", "worker__last_name", "worker__username")
     )
     for person_id, first, last, username in rows:

@@ -6,6 +6,8 @@ session, user and second-factor lookups, CSP, the read-only and budget checks). 
 module names this file: no deployed site serves it (administrators never see named records
 in the real admin)."""
 
+from typing import cast
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -34,7 +36,7 @@ class BenchPersonAdmin(admin.ModelAdmin):
 
 site = admin.AdminSite(name="bench")
 site.register(Person, BenchPersonAdmin)
-person_admin: BenchPersonAdmin = site._registry[Person]
+person_admin = cast(BenchPersonAdmin, site._registry[Person])
 
 urlpatterns = [
     path(ADMIN_PREFIX, site.urls),
