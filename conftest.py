@@ -59,6 +59,15 @@ def sign_in(client, user):
 
 
 @pytest.fixture
+def no_template_queries():
+    """Fails the test if rendering any template runs a query (goldenthread/ui/testing.py)."""
+    from goldenthread.ui.testing import templates_run_no_queries
+
+    with templates_run_no_queries() as seen:
+        yield seen
+
+
+@pytest.fixture
 def area(db):
     return AreaFactory(name="Northfield")
 

@@ -15,6 +15,27 @@ def format_chi(chi: str) -> str:
     return f"{chi[:6]} {chi[6:]}" if len(chi) == 10 else chi
 
 
+def caseload_rows(values, workers: dict, *, detail_url) -> list[dict]:
+    """Caseload rows with every cell written out, from `selectors.caseload_values` and
+    `selectors.current_worker_names`: the template only prints them (no queries, no
+    filters, no URL reversal per row)."""
+    rows = []
+    for v in values:
+        chi = v["chi_number"]
+        rows.append(
+            {
+                "pk": v["pk"],
+                "url": detail_url(v["pk"]),
+                "name": f"{v['preferred_name'] or v['given_name']} {v['family_name']}",
+                "date_of_birth": date_text(v["date_of_birth"], short_month=True),
+                "chi": format_chi(chi) if chi else "Not known",
+                "area": v["area__name"] or "",
+                "workers": ", ".join(workers.get(v["pk"], ())) or "Nobody",
+            }
+        )
+    return rows
+
+
 def age_on(date_of_birth: datetime.date, day: datetime.date | None = None) -> int:
     day = day or timezone.localdate()
     return (

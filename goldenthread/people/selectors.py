@@ -62,6 +62,43 @@ def caseload(user, *, query: str = "") -> QuerySet[Person]:
     )
 
 
+# The columns of a caseload row: plain values, no model objects (#19).
+CASELOAD_FIELDS = (
+    "pk",
+    "given_name",
+    "preferred_name",
+    "family_name",
+    "date_of_birth",
+    "chi_number",
+    "area__name",
+)
+
+
+def caseload_values(user, *, query: str = "") -> QuerySet:
+    """The caseload's rows as values, in the caseload's order; page it in SQL (a slice)."""
+    return (
+        Person.objects.visible_to(user)
+        .search(query)
+        .order_by("family_name", "given_name", "id")
+        .values(*CASELOAD_FIELDS)
+    )
+
+
+def current_worker_names(person_ids, *, today=None) -> dict:
+    """{person id: ["Pat Smith", ...]} of the workers allocated now, in the order of the
+    allocations (newest first), one query for the whole page."""
+    today = today or timezone.localdate()
+    names: dict = {}
+    rows = (
+        Allocation.objects.filter(active_on(today), person_id__in=list(person_ids))
+        .order_by("-start_date", "id")  # Allocation's own ordering (newest first), then id
+        .values_list("person_id", "worker__first_name", "worker__last_name", "worker__username")
+    )
+    for person_id, first, last, username in rows:
+        names.setdefault(person_id, []).append(f"{first} {last}".strip() or username)
+    return names
+
+
 # --- Possible duplicates (#11) ----------------------------------------------------------
 
 

@@ -9,12 +9,18 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from goldenthread.core.formatting import date_text
+from goldenthread.core.sql import AddDays, SortKey
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
-from goldenthread.people.models import Allocation, Person, active_on
+from goldenthread.people.models import Person
+from goldenthread.people.selectors import current_worker_names
 from goldenthread.support.models import CURRENT_STATUSES, Solution, SupportStep
+from goldenthread.ui.links import id_url
 
 from . import presenters
 from .models import (
@@ -246,31 +252,47 @@ SOON_DAYS = 30
 
 @dataclass
 class DueRow:
-    person: Person
-    workers: list[str]
+    """One row of the worklist, every cell written out for the template (#19)."""
+
+    person_id: object
+    name: str
+    url: str
+    workers: str  # "Pat Smith, Sam Jones" or "Nobody allocated"
     due_on: datetime.date
+    due_text: str
     scheduled: bool  # a date was set; otherwise worked out from the review interval
     days: int  # until due; negative when overdue
-    last_review_on: datetime.date | None
+    days_text: str
+    last_review_text: str  # "Never reviewed" when there is none
     in_progress: bool
-
-    @property
-    def days_text(self) -> str:
-        return presenters.days_text(self.days)
 
     @property
     def is_overdue(self) -> bool:
         return self.days < 0
 
+    @property
+    def is_soon(self) -> bool:
+        return 0 <= self.days <= SOON_DAYS
 
-def reviews_due(
+
+@dataclass
+class DuePage:
+    rows: list[DueRow]
+    page: Page  # a Django Page over the count, for the pagination links
+    count: int  # people shown by the filter, on every page
+    overdue_count: int
+
+
+def reviews_due_queryset(
     user, *, show: str = "all", sort: str = "date", today: datetime.date | None = None
-) -> list[DueRow]:
-    """The people this user may see who have a review to hold: those with a review date
-    set, or with open outcomes (due one review interval after the first was agreed, or
-    after the last review). Two queries, however many people."""
+):
+    """The people this user may see who have a review to hold, with the due date worked out
+    in SQL: the date set at the last review; else the review interval after the last
+    completed review; else the interval after the first open outcome was agreed. Filtered
+    by `show` and ordered by `sort` in SQL (both databases): by due date, then name (lower
+    case, code-point order, as Python sorts), then id."""
     today = today or timezone.localdate()
-    interval = datetime.timedelta(days=review_interval_days())
+    interval = review_interval_days()
     last_review = (
         Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.COMPLETED)
         .order_by("-held_on")
@@ -287,69 +309,85 @@ def reviews_due(
         .annotate(
             scheduled_on=F("review_schedule__next_review_on"),
             last_review_on=Subquery(last_review),
-            first_open_on=Subquery(first_open),
-            review_in_progress=Exists(in_progress),
         )
-        .filter(
-            Q(scheduled_on__isnull=False)
-            | Q(last_review_on__isnull=False)
-            | Q(first_open_on__isnull=False)
-        )
-        .prefetch_related(
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.filter(active_on(today)).select_related("worker"),
-                to_attr="current_allocations",
+        .annotate(
+            # Only when neither of the others is set: the subquery runs for those alone.
+            due_on=Coalesce(
+                F("scheduled_on"),
+                AddDays(F("last_review_on"), interval),
+                AddDays(Subquery(first_open), interval),
+                output_field=DateField(),
             )
         )
+        .filter(due_on__isnull=False)
     )
+    if show == "overdue":
+        people = people.filter(due_on__lt=today)
+    elif show == "soon":
+        people = people.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(SOON_DAYS))
+    by_name = (SortKey("family_name"), SortKey("given_name"), "id")
+    return people.annotate(review_in_progress=Exists(in_progress)).order_by(
+        *(by_name if sort == "name" else ("due_on", *by_name))
+    )
+
+
+def reviews_due_page(
+    user,
+    *,
+    show: str = "all",
+    sort: str = "date",
+    page_number=1,
+    per_page: int = 25,
+    today: datetime.date | None = None,
+) -> DuePage:
+    """A page of the worklist: three queries however many people (the count and overdue
+    count, the page's rows with LIMIT/OFFSET, their workers)."""
+    today = today or timezone.localdate()
+    people = reviews_due_queryset(user, show=show, sort=sort, today=today)
+    totals = people.order_by().aggregate(
+        count=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    )
+    page = Paginator(range(totals["count"]), per_page).get_page(page_number)
+    values = list(
+        people.values(
+            "pk",
+            "given_name",
+            "preferred_name",
+            "family_name",
+            "due_on",
+            "scheduled_on",
+            "last_review_on",
+            "review_in_progress",
+        )[page.start_index() - 1 if totals["count"] else 0 : page.end_index()]
+    )
+    workers = current_worker_names(v["pk"] for v in values)
+    review_list_url = id_url("reviews:list")
     rows = []
-    for person in people:
-        if person.scheduled_on is not None:
-            due_on, scheduled = person.scheduled_on, True
-        elif person.last_review_on is not None:
-            due_on, scheduled = person.last_review_on + interval, False
-        elif person.first_open_on is not None:
-            due_on, scheduled = person.first_open_on + interval, False
-        else:
-            continue
+    for v in values:
+        due_on = _as_date(v["due_on"])
         days = (due_on - today).days
-        if show == "overdue" and days >= 0:
-            continue
-        if show == "soon" and not 0 <= days <= SOON_DAYS:
-            continue
         rows.append(
             DueRow(
-                person=person,
-                workers=[
-                    a.worker.get_full_name() or a.worker.username
-                    for a in person.current_allocations
-                ],
+                person_id=v["pk"],
+                name=f"{v['preferred_name'] or v['given_name']} {v['family_name']}",
+                url=review_list_url(v["pk"]),
+                workers=", ".join(workers.get(v["pk"], ())) or "Nobody allocated",
                 due_on=due_on,
-                scheduled=scheduled,
+                due_text=date_text(due_on, short_month=True),
+                scheduled=v["scheduled_on"] is not None,
                 days=days,
-                last_review_on=person.last_review_on,
-                in_progress=person.review_in_progress,
+                days_text=presenters.days_text(days),
+                last_review_text=date_text(v["last_review_on"], short_month=True)
+                or "Never reviewed",
+                in_progress=v["review_in_progress"],
             )
         )
-    if sort == "name":
-        rows.sort(
-            key=lambda r: (
-                r.person.family_name.lower(),
-                r.person.given_name.lower(),
-                str(r.person.pk),
-            )
-        )
-    else:
-        rows.sort(
-            key=lambda r: (
-                r.due_on,
-                r.person.family_name.lower(),
-                r.person.given_name.lower(),
-                str(r.person.pk),
-            )
-        )
-    return rows
+    return DuePage(rows=rows, page=page, count=totals["count"], overdue_count=totals["overdue"])
+
+
+def _as_date(value) -> datetime.date:
+    """SQLite hands back a computed date as text."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def default_next_review(held_on: datetime.date) -> datetime.date:

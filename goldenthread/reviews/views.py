@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -730,7 +729,7 @@ class ReviewsDueView(PermissionRequiredMixin, TemplateView):
     template_name = "reviews/due.html"
     permission = Permission.VIEW_CASELOAD
     permission_denied_message = "Only practitioners and team leaders hold reviews."
-    paginate_by = 50
+    paginate_by = 25  # as the admin's changelist
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -738,24 +737,29 @@ class ReviewsDueView(PermissionRequiredMixin, TemplateView):
         leads_team = can(user, Permission.VIEW_TEAM)
         form = DueFilterForm(data=self.request.GET or None)
         show, sort = form.values() if self.request.GET else ("all", "date")
-        rows = selectors.reviews_due(user, show=show, sort=sort)
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        due = selectors.reviews_due_page(
+            user,
+            show=show,
+            sort=sort,
+            page_number=self.request.GET.get("page"),
+            per_page=self.paginate_by,
+        )
         context.update(
             form=form
             if self.request.GET
             else DueFilterForm(initial={"show": "all", "sort": "date"}),
             filter_errors=form.errors if self.request.GET else {},
-            rows=page.object_list,
-            page_obj=page,
-            count=len(rows),
+            rows=due.rows,
+            page_obj=due.page,
+            count=due.count,
             show=show,
             sort=sort,
             is_team_leader=leads_team,
             heading="Reviews due for your team"
             if leads_team
             else "Reviews due for the people you work with",
-            overdue_count=sum(1 for r in rows if r.is_overdue),
+            overdue_count=due.overdue_count,
             interval_text=f"{review_interval_days()} days",
         )
-        log_list_view(self.request, [row.person.pk for row in page.object_list])
+        log_list_view(self.request, [row.person_id for row in due.rows])
         return context

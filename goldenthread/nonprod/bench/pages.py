@@ -1,23 +1,35 @@
-"""Page timings in process: the page, its raw-SQL lower bound, and the admin changelist."""
+"""Page timings in process, all through the same Django test client and middleware stack:
+our pages, the page floor (the site layout for a signed-in user), the raw-SQL lower bound
+and the Django admin changelist of the same rows.
+
+Fair by construction (#19):
+- every page, ours or the admin's, is a GET through the full middleware stack with the
+  same signed-in session (session, user and second-factor lookups included);
+- the SQL a page runs is captured on an untimed request; timed requests capture nothing;
+- each request's wall-clock and CPU time (`time.process_time`) are both kept, so a busy
+  machine shows up as wall time without CPU time.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from contextlib import contextmanager
 
-from django.contrib import admin
-from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection, transaction
-from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from goldenthread.audit.services import access_record
-from goldenthread.people.models import Person
 
 from .stats import Timings
+
+# A real page whose content is a few static paragraphs: what every signed-in page costs
+# before its own work (middleware, session, user, second factor, navigation, layout).
+PAGE_FLOOR_URL_NAME = "core:accessibility"
 
 
 def signed_in_client(user) -> Client:
@@ -33,19 +45,58 @@ def signed_in_client(user) -> Client:
     return client
 
 
-def time_page(client: Client, url: str, repeat: int) -> tuple[Timings, list[int], list[str]]:
-    """Server time of GET url (in process), query counts, and the SQL of the last run."""
-    seconds, counts, sql = [], [], []
+class PageTimes:
+    """Wall-clock and CPU seconds of the timed requests, query counts of the untimed ones."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+        self.counts: list[int] = []
+
+    def extend(self, other: PageTimes) -> None:
+        self.wall += other.wall
+        self.cpu += other.cpu
+        self.counts += other.counts
+
+    @property
+    def wall_t(self) -> Timings:
+        return Timings(self.wall)
+
+    @property
+    def cpu_t(self) -> Timings:
+        return Timings(self.cpu)
+
+
+def _get(client: Client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return response
+
+
+def capture_sql(client: Client, url: str) -> list[str]:
+    """One untimed request with the queries captured: the SQL the page runs."""
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def time_page(client: Client, url: str, repeat: int) -> tuple[PageTimes, list[str]]:
+    """Time GET url `repeat` times with nothing captured; the SQL and query count come from
+    an untimed request before them (which also warms the session)."""
+    sql = capture_sql(client, url)
+    times = PageTimes()
+    times.counts.append(len(sql))
     for _ in range(repeat):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            seconds.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        counts.append(len(queries))
-        sql = [q["sql"] for q in queries.captured_queries]
-    return Timings(seconds), counts, sql
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        _get(client, url)
+        times.wall.append(time.perf_counter() - wall0)
+        times.cpu.append(time.process_time() - cpu0)
+    return times, sql
+
+
+def page_floor_url() -> str:
+    return reverse(PAGE_FLOOR_URL_NAME)
 
 
 def time_raw_sql(statements: list[str], repeat: int) -> Timings:
@@ -63,48 +114,38 @@ def time_raw_sql(statements: list[str], repeat: int) -> Timings:
     return Timings(seconds)
 
 
-class _BenchPersonAdmin(admin.ModelAdmin):
-    list_display = ("family_name", "given_name", "date_of_birth", "chi_number", "area")
-    list_select_related = ("area",)
-    list_per_page = 25
-    change_list_template = "bench/change_list.html"
-    ordering = ("family_name", "given_name", "id")
-    ids: list = []
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(pk__in=self.ids)
+@contextmanager
+def admin_changelist_served():
+    """While inside: the private admin changelist of people (bench/urls.py) is served at
+    /bench-admin/people/person/ in this process, behind the same middleware as our pages."""
+    with override_settings(ROOT_URLCONF="goldenthread.nonprod.bench.urls"):
+        yield
 
 
-def admin_changelist_timer(person_ids: list, superuser) -> Callable[[], float]:
-    """The Django admin changelist of the same rows, on a private admin site that no URL
-    serves (administrators never see named records in the real admin)."""
-    site = admin.AdminSite(name="bench")
-    model_admin = _BenchPersonAdmin(Person, site)
-    model_admin.ids = person_ids
-    factory = RequestFactory()
+def admin_changelist_url(page: int = 1) -> str:
+    from . import urls
 
-    def run() -> float:
-        request = factory.get("/bench/people/person/")
-        superuser.is_verified = lambda: True  # as django_otp's middleware would set
-        request.user = superuser
-        request.session = {}
-        request._messages = FallbackStorage(request)
-        started = time.perf_counter()
-        response = model_admin.changelist_view(request)
-        response.render()
-        return time.perf_counter() - started
-
-    return run
+    url = f"/{urls.ADMIN_PREFIX}people/person/"
+    return url if page == 1 else f"{url}?p={page}"
 
 
-def time_access_log(actor, person_id, repeat: int) -> Timings:
-    seconds = []
-    with transaction.atomic():
-        for _ in range(repeat):
-            started = time.perf_counter()
+def set_admin_scope(worker) -> None:
+    """List the people `worker` may see (the same rows as their caseload)."""
+    from . import urls
+
+    urls.person_admin.scope_user = worker
+
+
+def time_access_log(actor, person_id, repeat: int) -> PageTimes:
+    """The access-log row each named-record read writes, each in its own transaction and
+    timed with its commit, as a page writes it (the rows stay: the log is append-only)."""
+    times = PageTimes()
+    for _ in range(repeat):
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        with transaction.atomic():
             access_record(
                 actor=actor, person_id=person_id, action="view", what="bench", reason="Benchmark"
             )
-            seconds.append(time.perf_counter() - started)
-        transaction.set_rollback(True)
-    return Timings(seconds)
+        times.wall.append(time.perf_counter() - wall0)
+        times.cpu.append(time.process_time() - cpu0)
+    return times
