@@ -92,6 +92,7 @@ def access_record(
         break_glass=break_glass,
         ip_address=_client_ip(request),
         people_shown=[str(p) for p in shown] if shown is not None else None,
+        api_token_name=_api_token_name(request),
         **actor_fields,
     )
     if not shown:
@@ -101,6 +102,13 @@ def access_record(
         row.save()
         _index_people_shown(row, shown)
     return row
+
+
+def _api_token_name(request: HttpRequest | None) -> str | None:
+    """The name of the API token the request was made with (set on the request by the
+    API's gate, goldenthread.api.auth), or None for a page or a session call."""
+    name = getattr(request, "api_token_name", None) if request is not None else None
+    return str(name)[:60] if name else None
 
 
 def _index_people_shown(row: AccessLog, people: list[uuid.UUID]) -> None:
