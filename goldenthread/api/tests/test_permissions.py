@@ -46,7 +46,9 @@ def test_routes_are_found():
     assert ("GET", "/api/v1/people") in ROUTES
     assert ("PATCH", "/api/v1/people/{uuidstr:person_id}") in ROUTES
     assert ("GET", "/api/v1/people/{uuidstr:person_id}/fhir") in ROUTES
-    assert len(PERSON_ROUTES) == len(ROUTES) - 2  # all but listing and adding people
+    assert ("GET", "/api/v1/reports") in ROUTES
+    # All but listing and adding people, and the reports (which name no one).
+    assert len(PERSON_ROUTES) == len(ROUTES) - 3
 
 
 OUTSIDERS = ["other_practitioner", "commissioner", "panel_member", "administrator"]
