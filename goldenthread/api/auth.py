@@ -11,8 +11,8 @@ In order, for every call:
 2. How often: the rate limit for the token (or the session's user): 429 and Retry-After.
 3. Whose record: a route with a person's id opens the record through the one door
    (`people.access.open_person_record`: `Person.objects.visible_to(user)`), which writes
-   exactly one access-log row (DENIED for a refusal). The token's name is in the row's
-   own `api_token_name` column, so the person's access log shows which token read or
+   exactly one access-log row (DENIED for a refusal). The token's name and prefix are in
+   the row's own columns (`api_token_name`, `api_token_prefix`), so the person's access log shows which token read or
    changed their record.
    Calls that name no person are logged once too (no person).
 4. Write or read: an unsafe method needs a token with write scope whose owner may change
@@ -108,6 +108,7 @@ def _from_token(request: HttpRequest, header: str) -> Caller:
     request.user = owner
     # Every access-log row of this call names the token (audit.services.access_record).
     request.api_token_name = token.name  # type: ignore[attr-defined]
+    request.api_token_prefix = token.prefix  # type: ignore[attr-defined]
     services.token_used(token)
     return Caller(user=owner, token=token)
 

@@ -215,6 +215,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 # --- The routes -------------------------------------------------------------------------
 
 from .views import (  # noqa: E402  (the routers register on `api`)
+    accountability,
     conversations,
     fhir,
     outcomes,
@@ -226,7 +227,18 @@ from .views import (  # noqa: E402  (the routers register on `api`)
     support,
 )
 
-for _module in (people, conversations, outcomes, support, sds, risk, reviews, fhir, reports):
+for _module in (
+    people,
+    conversations,
+    outcomes,
+    support,
+    sds,
+    risk,
+    reviews,
+    accountability,
+    fhir,
+    reports,
+):
     api.add_router("", _module.router)
 
 __all__ = ["api"]

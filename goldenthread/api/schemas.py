@@ -41,16 +41,13 @@ class Strict(Schema):
 
 
 def patch_of(
-    source: type[Schema],
-    name: str,
-    *,
-    leave_out: tuple[str, ...] = (),
-    doc: str = "",
-    **more: tuple,
+    source: type[Schema], *, leave_out: tuple[str, ...] = (), **more: tuple
 ) -> type[Strict]:
-    """The schema of a change (PATCH) made from the schema of a new record: the same fields
-    with the same limits, each optional (null or left out: leave it as it is), less the
-    ones that cannot change (`leave_out`), plus `more` (name=(type, default))."""
+    """The base of the schema of a change (PATCH), made from the schema of a new record:
+    the same fields with the same limits, each optional (null or left out: leave it as it
+    is), less the ones that cannot change (`leave_out`), plus `more` (name=(type, default)).
+    Subclass it (`class PersonPatch(patch_of(PersonIn)): ...`) so that the change schema
+    is a class with its own name and description."""
     fields: dict[str, tuple] = {}
     for field_name, info in source.model_fields.items():
         if field_name in leave_out:
@@ -59,15 +56,9 @@ def patch_of(
         optional.default = None
         optional.default_factory = None
         fields[field_name] = (info.annotation | None, optional)  # type: ignore[operator]
-    model = create_model(  # type: ignore[call-overload]
-        name,
-        __base__=Strict,
-        __module__=__name__,
-        __doc__=doc or f"A change to {source.__name__}: send only what changes.",
-        **fields,
-        **more,
+    return create_model(  # type: ignore[call-overload]
+        f"{source.__name__}Changes", __base__=Strict, __module__=__name__, **fields, **more
     )
-    return model
 
 
 # --- People --------------------------------------------------------------------------
@@ -138,7 +129,8 @@ class PersonIn(Strict):
     area_id: int
 
 
-PersonPatch = patch_of(PersonIn, "PersonPatch")
+class PersonPatch(patch_of(PersonIn)):  # type: ignore[misc]
+    """A change to a person's details: send only what changes."""
 
 
 class AllocationOut(Schema):
@@ -173,7 +165,9 @@ class CircleMemberIn(Strict):
     notes: str = Field("", max_length=2000)
 
 
-CircleMemberPatch = patch_of(CircleMemberIn, "CircleMemberPatch")
+class CircleMemberPatch(patch_of(CircleMemberIn)):  # type: ignore[misc]
+    """A change to someone in the person's circle: send only what changes."""
+
 
 # --- Conversations -------------------------------------------------------------------
 
@@ -246,7 +240,8 @@ class ConversationIn(Strict):
     narrative: str = Field("", max_length=20000)
 
 
-ConversationPatch = patch_of(ConversationIn, "ConversationPatch")
+class ConversationPatch(patch_of(ConversationIn)):  # type: ignore[misc]
+    """A change to a conversation's details or story: send only what changes."""
 
 
 class MattersIn(Strict):
@@ -386,7 +381,9 @@ class OutcomeIn(Strict):
     assessed_need: str = Field("", max_length=2000)
 
 
-OutcomePatch = patch_of(OutcomeIn, "OutcomePatch", leave_out=("positive_change_id",))
+class OutcomePatch(patch_of(OutcomeIn, leave_out=("positive_change_id",))):  # type: ignore[misc]
+    """A change to an outcome: send only what changes."""
+
 
 # --- Support Sequence ----------------------------------------------------------------
 
@@ -442,14 +439,12 @@ class SolutionIn(Strict):
     notes: str = Field("", max_length=4000)
 
 
-SolutionPatch = patch_of(
-    SolutionIn,
-    "SolutionPatch",
-    leave_out=("step",),
-    doc="A change to a solution: send only what changes. A change of status is kept in "
-    "its history, with `status_note`.",
-    status_note=(str, Field("", max_length=2000)),
-)
+class SolutionPatch(  # type: ignore[misc]
+    patch_of(SolutionIn, leave_out=("step",), status_note=(str, Field("", max_length=2000)))
+):
+    """A change to a solution: send only what changes. A change of status is kept in its
+    history, with `status_note`."""
+
 
 # --- SDS, budgets, decisions, unmet need ---------------------------------------------
 
@@ -699,13 +694,9 @@ class RiskIn(Strict):
     conflict_handling: str = Field("", max_length=4000)
 
 
-RiskPatch = patch_of(
-    RiskIn,
-    "RiskPatch",
-    leave_out=("outcome_id", "solution_id"),
-    doc="A change to a risk: send only what changes; it stays linked to the same outcome "
-    "or solution.",
-)
+class RiskPatch(patch_of(RiskIn, leave_out=("outcome_id", "solution_id"))):  # type: ignore[misc]
+    """A change to a risk: send only what changes; it stays linked to the same outcome or
+    solution."""
 
 
 class RiskAgreementOut(Schema):

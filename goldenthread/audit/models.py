@@ -127,6 +127,14 @@ class AccessLog(ChainedModel):
         blank=True,
         help_text="The name of the personal API token the call was made with, if any.",
     )
+    api_token_prefix = models.CharField(  # noqa: DJ001
+        "API token prefix",
+        max_length=16,
+        null=True,
+        blank=True,
+        help_text="Which token it was (names need not differ): the start of the token, "
+        "which is not secret.",
+    )
 
     class Meta:
         ordering = ["-at"]

@@ -92,7 +92,8 @@ def access_record(
         break_glass=break_glass,
         ip_address=_client_ip(request),
         people_shown=[str(p) for p in shown] if shown is not None else None,
-        api_token_name=_api_token_name(request),
+        api_token_name=_request_text(request, "api_token_name", 60),
+        api_token_prefix=_request_text(request, "api_token_prefix", 16),
         **actor_fields,
     )
     if not shown:
@@ -104,11 +105,11 @@ def access_record(
     return row
 
 
-def _api_token_name(request: HttpRequest | None) -> str | None:
-    """The name of the API token the request was made with (set on the request by the
-    API's gate, goldenthread.api.auth), or None for a page or a session call."""
-    name = getattr(request, "api_token_name", None) if request is not None else None
-    return str(name)[:60] if name else None
+def _request_text(request: HttpRequest | None, name: str, length: int) -> str | None:
+    """The API token's name or prefix, set on the request by the API's gate
+    (goldenthread.api.auth); None for a page or a session call."""
+    value = getattr(request, name, None) if request is not None else None
+    return str(value)[:length] if value else None
 
 
 def _index_people_shown(row: AccessLog, people: list[uuid.UUID]) -> None:

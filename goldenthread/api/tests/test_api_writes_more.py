@@ -371,3 +371,98 @@ def test_a_decision_is_shared(api, reader, full_record, stranger):
     assert shared.status_code == 201, shared.content
     assert {"shared_on": today(), "how": "easy_read"} in shared.json()["sharings"]
     assert DecisionSharing.objects.count() == before + 1
+
+
+# --- Accountability: agreement, advocacy, challenges ----------------------------------------
+
+
+def test_agreement_to_an_outcome_is_recorded(api, reader, full_record, stranger):
+    from goldenthread.outcomes.factories import OutcomeFactory
+    from goldenthread.outcomes.models import Agreement
+
+    body = {
+        "outcome_id": str(full_record["outcome_id"]),
+        "whose": "person",
+        "name": "Jean",
+        "agreed": "partly",
+        "agreed_on": today(),
+        "how": "meeting",
+        "not_agreed": "Not the taxi on Sundays",
+    }
+    before = Agreement.objects.count()
+    assert reader("post", "/agreements", body).status_code == 403
+    assert fields(api("post", "/agreements", {**body, "not_agreed": ""})) == {"not_agreed"}
+    theirs = OutcomeFactory(
+        person=stranger,
+        positive_change__person=stranger,
+        positive_change__conversation__person=stranger,
+        statement="Zsecret outcome",
+    )
+    across = api("post", "/agreements", {**body, "outcome_id": str(theirs.pk)})
+    assert fields(across) == {"outcome_id"} and "Zsecret" not in across.content.decode()
+    assert Agreement.objects.count() == before
+    added = api("post", "/agreements", body)
+    assert added.status_code == 201, added.content
+    assert added.json()["not_agreed"] == "Not the taxi on Sundays"
+    assert changes("outcomes.Agreement") >= 1 and Agreement.objects.count() == before + 1
+
+
+def test_advocacy_is_recorded_and_changed(api, reader, full_record, stranger):
+    from goldenthread.accountability.models import Advocacy
+
+    body = {"identified_on": today(-2), "identified_by": "Pat", "why": "Her son speaks for her."}
+    before = Advocacy.objects.count()
+    assert reader("post", "/advocacy", body).status_code == 403
+    assert fields(api("post", "/advocacy", {**body, "answer": "accepted"})) == {"offered_on"}
+    assert Advocacy.objects.count() == before
+    added = api("post", "/advocacy", body)
+    assert added.status_code == 201, added.content
+    path = f"/advocacy/{added.json()['id']}"
+    offered = {"offered_on": today(), "answer": "accepted"}
+    assert api("patch", path, offered).status_code == 428
+    changed = api("patch", path, offered, if_match=added["ETag"])
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["answer"] == "accepted" and changed.json()["why"] == body["why"]
+    assert api("patch", path, {"answer": "declined"}, if_match=added["ETag"]).status_code == 412
+    started = api("patch", path, {"started_on": today()}, if_match=changed["ETag"])
+    assert fields(started) == {"started_on"}
+    assert reader("patch", path, {"why": "x"}, if_match=changed["ETag"]).status_code == 403
+    assert changes("accountability.Advocacy", "update") == 1
+    from goldenthread.accountability.services import advocacy_record
+    from goldenthread.people.factories import AllocationFactory
+
+    worker = AllocationFactory(person=stranger).worker
+    theirs = advocacy_record(
+        actor=worker,
+        person=stranger,
+        identified_on=timezone.localdate(),
+        identified_by="Zsecret",
+        why="Zsecret reason",
+    )
+    elsewhere = api("patch", f"/advocacy/{theirs.pk}", {"why": "x"}, if_match='"1"')
+    assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+
+
+def test_a_challenge_is_recorded(api, reader, full_record, stranger):
+    from goldenthread.accountability.models import Challenge
+    from goldenthread.sds.factories import DecisionFactory
+
+    body = {
+        "raised_by": "family",
+        "raised_by_name": "Ann",
+        "raised_on": today(),
+        "about": "budget",
+        "details": "The budget does not cover Sundays.",
+        "decision_id": str(full_record["decision_id"]),
+    }
+    before = Challenge.objects.count()
+    assert reader("post", "/challenges", body).status_code == 403
+    assert fields(api("post", "/challenges", {**body, "raised_on": today(1)})) == {"raised_on"}
+    theirs = DecisionFactory(person=stranger, summary="Zsecret decision")
+    across = api("post", "/challenges", {**body, "decision_id": str(theirs.pk)})
+    assert fields(across) == {"decision_id"} and "Zsecret" not in across.content.decode()
+    assert Challenge.objects.count() == before
+    added = api("post", "/challenges", body)
+    assert added.status_code == 201, added.content
+    assert added.json()["stage"] and added.json()["due_on"] > today()
+    assert changes("accountability.Challenge") >= 1

@@ -1,5 +1,5 @@
-"""The API token's name in its own column of the access log (IO-1, #15), no longer packed
-into `what`. Nullable with no default: adding it rewrites no row (the append-only triggers
+"""The API token's name and prefix in their own columns of the access log (IO-1, #15), no
+longer packed into `what`. Nullable with no default: adding it rewrites no row (the append-only triggers
 of 0002/0004 stay as they are; SQLite adds the column in place), and a NULL column is left
 out of a row's hash, so every row written before keeps its hash (chain.py)."""
 
@@ -13,6 +13,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="accesslog",
+            name="api_token_prefix",
+            field=models.CharField(
+                blank=True,
+                help_text="Which token it was (names need not differ): the start of the token, which is not secret.",
+                max_length=16,
+                null=True,
+                verbose_name="API token prefix",
+            ),
+        ),
         migrations.AddField(
             model_name='accesslog',
             name='api_token_name',

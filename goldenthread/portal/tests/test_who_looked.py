@@ -83,6 +83,7 @@ def test_a_look_through_the_api_names_the_token(client, person, practitioner):
     assert call(client, "get", f"/api/v1/people/{person.pk}", token).status_code == 200
     row = AccessLog.objects.filter(actor=practitioner).latest("seq")
     assert row.api_token_name == "Finance <system>" and row.what == "api:person"
+    assert row.api_token_prefix and token.startswith(f"gt_{row.api_token_prefix}_")
     me = RecordLinkFactory(person=person).user
     sign_in(client, me)
     page = client.get(reverse("portal:who_looked", args=[person.pk])).content.decode()
