@@ -4,7 +4,10 @@ commissioners (the council) and team leaders (their team) only."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from goldenthread.api.tests.helpers import call, token_for
 from goldenthread.people.factories import AllocationFactory, PersonFactory
@@ -13,12 +16,18 @@ pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 @pytest.fixture
-def people(team, other_team):
+def people(team, other_team, pinned_clock):
     """Seven people in one team and two in another: some counts are shown, some small."""
     for _ in range(7):
         AllocationFactory(person=PersonFactory(team=team))
     for _ in range(2):
         AllocationFactory(person=PersonFactory(team=other_team))
+    # Recorded two months ago: inside the rolling twelve months the reports show.
+    from goldenthread.people.models import Person
+
+    Person.objects.filter(team__in=[team, other_team]).update(
+        created_at=timezone.now() - datetime.timedelta(days=60)
+    )
 
 
 def cells(body):
@@ -35,7 +44,7 @@ def test_a_commissioner_reads_the_reports_with_small_counts_withheld(
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert body["threshold"] == 5 and body["message"] == ""
-    assert {t["key"] for t in body["tables"]} >= {"outcomes_by_domain"} or body["tables"]
+    assert body["tables"] and all(t["rows"] or t["withheld"] for t in body["tables"])
     found = list(cells(body))
     assert any(c["status"] == "shown" and c["value"] for c in found)
     for cell in found:
@@ -70,9 +79,8 @@ def test_reports_refuse_caseworkers_and_bad_filters(client, practitioner, commis
 
 
 def test_a_team_leader_sees_their_own_team_only(client, team_leader, other_team, people):
-    own = call(client, "get", "/api/v1/reports", token_for(team_leader)).json()
-    asked = call(
-        client, "get", f"/api/v1/reports?team={other_team.pk}", token_for(team_leader)
-    ).json()
+    token = token_for(team_leader)
+    own = call(client, "get", "/api/v1/reports", token).json()
+    asked = call(client, "get", f"/api/v1/reports?team={other_team.pk}", token).json()
     assert own == asked  # the other team is not theirs to choose
     assert team_leader.team.name in own["selection"]
