@@ -11,8 +11,9 @@ In order, for every call:
 2. How often: the rate limit for the token (or the session's user): 429 and Retry-After.
 3. Whose record: a route with a person's id opens the record through the one door
    (`people.access.open_person_record`: `Person.objects.visible_to(user)`), which writes
-   exactly one access-log row (DENIED for a refusal). The token's name is in the row's
-   `what`, so the person's access log shows which token read or changed their record.
+   exactly one access-log row (DENIED for a refusal). The token's name and prefix are in
+   the row's own columns (`api_token_name`, `api_token_prefix`), so the person's access log shows which token read or
+   changed their record.
    Calls that name no person are logged once too (no person).
 4. Write or read: an unsafe method needs a token with write scope whose owner may change
    records now (practitioner or team leader). The owner's role, team, casework access and
@@ -48,7 +49,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Routes whose view logs the access itself, after a check it must make first (a budget
 # decision: a refused decision leaves exactly one row, the DENIED one; ADR 0006).
 DEFERRED_LOGGING = frozenset({"api:budget_request_decision"})
-TOKEN_NAME_IN_LOG = 60
 
 
 @dataclass
@@ -71,13 +71,9 @@ class Caller:
 
 
 def what(request: HttpRequest) -> str:
-    """What the access log says was used: the route's name, and the token's name."""
-    name = request.resolver_match.view_name if request.resolver_match else request.path
-    caller = getattr(request, "gt_caller", None)
-    if caller is not None and caller.token is not None:
-        token = caller.token
-        return f"{name} with API token “{token.name[:TOKEN_NAME_IN_LOG]}” ({token.prefix})"
-    return name
+    """What the access log says was used: the route's name. The token's name has its own
+    column (`AccessLog.api_token_name`, from `request.api_token_name`)."""
+    return request.resolver_match.view_name if request.resolver_match else request.path
 
 
 def _unauthorised(detail: str) -> ApiProblem:
@@ -110,6 +106,9 @@ def _from_token(request: HttpRequest, header: str) -> Caller:
     # The token stands in for the owner's signed-in, second-factor session.
     owner.is_verified = lambda: True  # type: ignore[attr-defined]
     request.user = owner
+    # Every access-log row of this call names the token (audit.services.access_record).
+    request.api_token_name = token.name  # type: ignore[attr-defined]
+    request.api_token_prefix = token.prefix  # type: ignore[attr-defined]
     services.token_used(token)
     return Caller(user=owner, token=token)
 

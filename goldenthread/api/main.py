@@ -61,7 +61,9 @@ for each token; more answer 429 with `Retry-After`.
 **FHIR R4**: `GET /api/v1/people/{person_id}/fhir` gives the person's plan as a FHIR R4
 Bundle (docs/fhir-mapping.md).
 
-Reports (aggregates with disclosure control) are not in the API yet.
+**Reports**: `GET /api/v1/reports` gives the report pages' tables (commissioners: the
+council; team leaders: their team), with the same disclosure control: a count that could
+reveal a few people is shown as words, never as a number.
 """
 
 
@@ -213,17 +215,30 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 # --- The routes -------------------------------------------------------------------------
 
 from .views import (  # noqa: E402  (the routers register on `api`)
+    accountability,
     conversations,
     fhir,
     outcomes,
     people,
+    reports,
     reviews,
     risk,
     sds,
     support,
 )
 
-for _module in (people, conversations, outcomes, support, sds, risk, reviews, fhir):
+for _module in (
+    people,
+    conversations,
+    outcomes,
+    support,
+    sds,
+    risk,
+    reviews,
+    accountability,
+    fhir,
+    reports,
+):
     api.add_router("", _module.router)
 
 __all__ = ["api"]

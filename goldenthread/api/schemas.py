@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import uuid
 from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, create_model
 
 from goldenthread.conversations.models import MattersKind, Perspective, StrengthKind
 from goldenthread.outcomes.models import CheckQuestion
 from goldenthread.reviews.models import OutcomeDecision, Rating, WhoseWords
-from goldenthread.risk.models import CapacityQuestion
+from goldenthread.risk.models import CapacityQuestion, Whose
 from goldenthread.sds.models import (
     EXPLANATION_WAYS,
+    MIX_OPTIONS,
+    Accepted,
     BudgetPeriod,
+    HowTold,
     NeedCategory,
     SdsOption,
     UnmetReason,
@@ -34,6 +38,27 @@ class Strict(Schema):
     """Inputs: unknown fields are refused (a typo never silently does nothing)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def patch_of(
+    source: type[Schema], *, leave_out: tuple[str, ...] = (), **more: tuple
+) -> type[Strict]:
+    """The base of the schema of a change (PATCH), made from the schema of a new record:
+    the same fields with the same limits, each optional (null or left out: leave it as it
+    is), less the ones that cannot change (`leave_out`), plus `more` (name=(type, default)).
+    Subclass it (`class PersonPatch(patch_of(PersonIn)): ...`) so that the change schema
+    is a class with its own name and description."""
+    fields: dict[str, tuple] = {}
+    for field_name, info in source.model_fields.items():
+        if field_name in leave_out:
+            continue
+        optional = copy.deepcopy(info)
+        optional.default = None
+        optional.default_factory = None
+        fields[field_name] = (info.annotation | None, optional)  # type: ignore[operator]
+    return create_model(  # type: ignore[call-overload]
+        f"{source.__name__}Changes", __base__=Strict, __module__=__name__, **fields, **more
+    )
 
 
 # --- People --------------------------------------------------------------------------
@@ -82,16 +107,6 @@ class PersonOut(PersonSummary):
         return list(obj.plan_transfers.select_related("imported_by"))
 
 
-class PersonPatch(Strict):
-    given_name: str | None = Field(None, max_length=100)
-    family_name: str | None = Field(None, max_length=100)
-    preferred_name: str | None = Field(None, max_length=100)
-    date_of_birth: datetime.date | None = None
-    chi_number: str | None = Field(None, max_length=20)
-    communication_needs: str | None = Field(None, max_length=2000)
-    area_id: int | None = None
-
-
 class CircleMemberOut(Schema):
     id: uuid.UUID
     version: int
@@ -112,6 +127,10 @@ class PersonIn(Strict):
     chi_number: str = Field("", max_length=20)
     communication_needs: str = Field("", max_length=2000)
     area_id: int
+
+
+class PersonPatch(patch_of(PersonIn)):  # type: ignore[misc]
+    """A change to a person's details: send only what changes."""
 
 
 class AllocationOut(Schema):
@@ -146,12 +165,8 @@ class CircleMemberIn(Strict):
     notes: str = Field("", max_length=2000)
 
 
-class CircleMemberPatch(Strict):
-    name: str | None = Field(None, max_length=200)
-    relationship: str | None = Field(None, max_length=100)
-    is_unpaid_carer: bool | None = None
-    contact: str | None = Field(None, max_length=300)
-    notes: str | None = Field(None, max_length=2000)
+class CircleMemberPatch(patch_of(CircleMemberIn)):  # type: ignore[misc]
+    """A change to someone in the person's circle: send only what changes."""
 
 
 # --- Conversations -------------------------------------------------------------------
@@ -225,11 +240,8 @@ class ConversationIn(Strict):
     narrative: str = Field("", max_length=20000)
 
 
-class ConversationPatch(Strict):
-    held_on: datetime.date | None = None
-    place: str | None = Field(None, max_length=200)
-    person_took_part: bool | None = None
-    narrative: str | None = Field(None, max_length=20000)
+class ConversationPatch(patch_of(ConversationIn)):  # type: ignore[misc]
+    """A change to a conversation's details or story: send only what changes."""
 
 
 class MattersIn(Strict):
@@ -369,12 +381,8 @@ class OutcomeIn(Strict):
     assessed_need: str = Field("", max_length=2000)
 
 
-class OutcomePatch(Strict):
-    statement: str | None = Field(None, max_length=2000)
-    baseline: str | None = Field(None, max_length=2000)
-    measure: str | None = Field(None, max_length=1000)
-    target_date: datetime.date | None = None
-    assessed_need: str | None = Field(None, max_length=2000)
+class OutcomePatch(patch_of(OutcomeIn, leave_out=("positive_change_id",))):  # type: ignore[misc]
+    """A change to an outcome: send only what changes."""
 
 
 # --- Support Sequence ----------------------------------------------------------------
@@ -431,14 +439,11 @@ class SolutionIn(Strict):
     notes: str = Field("", max_length=4000)
 
 
-class SolutionPatch(Strict):
-    what: str | None = Field(None, max_length=300)
-    who: str | None = Field(None, max_length=200)
-    cost: Decimal | None = Money
-    cost_period: Literal[tuple(["", *CostPeriod.values])] | None = None  # type: ignore[valid-type]
-    status: SolutionStatusCode | None = None
-    notes: str | None = Field(None, max_length=4000)
-    status_note: str = Field("", max_length=2000)
+class SolutionPatch(  # type: ignore[misc]
+    patch_of(SolutionIn, leave_out=("step",), status_note=(str, Field("", max_length=2000)))
+):
+    """A change to a solution: send only what changes. A change of status is kept in its
+    history, with `status_note`."""
 
 
 # --- SDS, budgets, decisions, unmet need ---------------------------------------------
@@ -689,20 +694,9 @@ class RiskIn(Strict):
     conflict_handling: str = Field("", max_length=4000)
 
 
-class RiskPatch(Strict):
-    activity: str | None = Field(None, max_length=300)
-    could_go_wrong: str | None = Field(None, max_length=4000)
-    good_it_brings: str | None = Field(None, max_length=4000)
-    least_restrictive: str | None = Field(None, max_length=4000)
-    decision: str | None = Field(None, max_length=4000)
-    reasons: str | None = Field(None, max_length=4000)
-    decided_on: datetime.date | None = None
-    review_on: datetime.date | None = None
-    capacity_in_question: Literal[tuple(CapacityQuestion.values)] | None = None  # type: ignore[valid-type]
-    capacity_notes: str | None = Field(None, max_length=2000)
-    decision_supported_by: str | None = Field(None, max_length=300)
-    views_conflict: bool | None = None
-    conflict_handling: str | None = Field(None, max_length=4000)
+class RiskPatch(patch_of(RiskIn, leave_out=("outcome_id", "solution_id"))):  # type: ignore[misc]
+    """A change to a risk: send only what changes; it stays linked to the same outcome or
+    solution."""
 
 
 class RiskAgreementOut(Schema):
@@ -838,3 +832,95 @@ class OutcomeReviewIn(Strict):
 
 
 __all__ = ["WhoseWords"]
+
+
+# --- Writes added for #15: the records each page writes ------------------------------
+
+
+class RiskAgreementIn(Strict):
+    """Shared responsibility: who agreed to what (a row added beside the others)."""
+
+    name: str = Field(..., max_length=200)
+    role: str = Field(..., max_length=120)
+    agreed_to: str = Field(..., max_length=2000)
+    agreed_on: datetime.date
+
+
+class RiskViewIn(Strict):
+    """Someone's view of the risk, in their words (added beside the others)."""
+
+    whose: Literal[tuple(Whose.values)]  # type: ignore[valid-type]
+    name: str = Field(..., max_length=200)
+    view: str = Field(..., max_length=4000)
+    given_on: datetime.date
+
+
+class ReviewStartIn(Strict):
+    held_on: datetime.date
+
+
+class ReviewFinishIn(Strict):
+    """Finish the review: what was learned (the draft's words when left out) and the date
+    of the next review."""
+
+    next_review_on: datetime.date | None = None
+    what_learned: str | None = Field(None, max_length=20000)
+
+
+class StepItemPatch(Strict):
+    """A change to an item of steps 1 to 3. Only the fields its kind has may be sent:
+    `kind` (what or where matters; a strength's kind) and `perspective` (whose view of
+    what is working or not)."""
+
+    text: str | None = Field(None, min_length=1, max_length=4000)
+    kind: str | None = Field(None, max_length=20)
+    perspective: Literal[tuple(Perspective.values)] | None = None  # type: ignore[valid-type]
+
+
+class PositiveChangeIn(Strict):
+    """Step 3: a positive change and what it comes from (things not working, aspirations:
+    ids from this person's conversations)."""
+
+    text: str = Field(..., min_length=1, max_length=4000)
+    from_not_working: list[uuid.UUID] = Field([], max_length=50)
+    from_aspirations: list[uuid.UUID] = Field([], max_length=50)
+
+
+class IndicativeBudgetIn(Strict):
+    amount: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    period: PeriodCode
+    told_on: datetime.date
+    how_told: Literal[tuple(HowTold.values)]  # type: ignore[valid-type]
+    notes: str = Field("", max_length=2000)
+
+
+class FirstChoiceIn(Strict):
+    """Why the person's first choice cannot be delivered, the alternative, the plan; the
+    unmet need it leaves is recorded with it."""
+
+    first_choice: Literal[tuple(SdsOption.values)]  # type: ignore[valid-type]
+    why: str = Field(..., max_length=2000)
+    alternative_offered: str = Field(..., max_length=2000)
+    alternative_option: Literal[tuple(["", *SdsOption.values])] = ""  # type: ignore[valid-type]
+    alternative_accepted: Literal[tuple(Accepted.values)] = Accepted.UNDECIDED.value  # type: ignore[valid-type]
+    plan_to_meet_need: str = Field(..., max_length=4000)
+    need: str = Field(..., max_length=2000)
+    category: Literal[tuple(NeedCategory.values)]  # type: ignore[valid-type]
+    identified_on: datetime.date
+    outcome_id: uuid.UUID | None = None
+
+
+class MixPartIn(Strict):
+    solution_id: uuid.UUID
+    option: Literal[tuple(["", *(o.value for o in MIX_OPTIONS)])]  # type: ignore[valid-type]
+
+
+class MixIn(Strict):
+    """Option 4: which parts of the support go by which option ("" leaves one out)."""
+
+    parts: list[MixPartIn] = Field(..., min_length=1, max_length=200)
+
+
+class SharingIn(Strict):
+    shared_on: datetime.date
+    how: Literal[tuple(HowTold.values)]  # type: ignore[valid-type]

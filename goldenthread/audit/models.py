@@ -118,6 +118,23 @@ class AccessLog(ChainedModel):
     people_shown = models.JSONField(
         null=True, blank=True, help_text="On a list view: the ids of the people it showed."
     )
+    # NULL (not "") when no token was used: a NULL column is left out of the row's hash
+    # (chain.py), so the rows written before this column existed keep their hashes.
+    api_token_name = models.CharField(  # noqa: DJ001
+        "API token",
+        max_length=60,
+        null=True,
+        blank=True,
+        help_text="The name of the personal API token the call was made with, if any.",
+    )
+    api_token_prefix = models.CharField(  # noqa: DJ001
+        "API token prefix",
+        max_length=16,
+        null=True,
+        blank=True,
+        help_text="Which token it was (names need not differ): the start of the token, "
+        "which is not secret.",
+    )
 
     class Meta:
         ordering = ["-at"]

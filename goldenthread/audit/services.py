@@ -92,6 +92,8 @@ def access_record(
         break_glass=break_glass,
         ip_address=_client_ip(request),
         people_shown=[str(p) for p in shown] if shown is not None else None,
+        api_token_name=_request_text(request, "api_token_name", 60),
+        api_token_prefix=_request_text(request, "api_token_prefix", 16),
         **actor_fields,
     )
     if not shown:
@@ -101,6 +103,13 @@ def access_record(
         row.save()
         _index_people_shown(row, shown)
     return row
+
+
+def _request_text(request: HttpRequest | None, name: str, length: int) -> str | None:
+    """The API token's name or prefix, set on the request by the API's gate
+    (goldenthread.api.auth); None for a page or a session call."""
+    value = getattr(request, name, None) if request is not None else None
+    return str(value)[:length] if value else None
 
 
 def _index_people_shown(row: AccessLog, people: list[uuid.UUID]) -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from pydantic import Field
 
-from goldenthread.conversations import services
+from goldenthread.conversations import selectors, services
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
@@ -23,6 +24,9 @@ from ..schemas import (
     ConversationSummary,
     ItemOut,
     MattersIn,
+    PositiveChangeIn,
+    PositiveChangeOut,
+    StepItemPatch,
     StrengthIn,
     WhoMattersIn,
     WorkingIn,
@@ -148,3 +152,185 @@ def conversation_item_add(
     )
     with_etag(response, item.version)
     return Status(201, item)
+
+
+# --- One item of steps 1 to 3: read, change, remove ------------------------------------
+
+# The kinds an item address may name, and the fields (besides its words) each kind has.
+ITEM_KINDS = ("matters", "who", "aspiration", "working", "strength", "change")
+ITEM_FIELDS = {"matters": {"kind"}, "strength": {"kind"}, "working": {"perspective"}}
+
+
+class StepItemOut(ItemOut):
+    item_type: str
+
+
+def _item(conversation, item_id) -> tuple[str, object]:
+    """The item of this conversation with this id, whatever its kind, or 404."""
+    for kind in ITEM_KINDS:
+        item = selectors.conversation_item(conversation, kind, item_id)
+        if item is not None:
+            return kind, item
+    raise Http404("No such item in this conversation.")
+
+
+def _item_out(kind: str, item, response: HttpResponse) -> dict:
+    with_etag(response, item.version)  # type: ignore[attr-defined]
+    return {
+        "id": item.pk,  # type: ignore[attr-defined]
+        "version": item.version,  # type: ignore[attr-defined]
+        "text": item.text,  # type: ignore[attr-defined]
+        "item_type": kind,
+    }
+
+
+@router.get(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/items/{uuid:item_id}",
+    response=answers({200: StepItemOut}),
+    url_name="conversation_item",
+    summary="One item of steps 1 to 3, with its kind (item_type) and version",
+)
+def conversation_item_detail(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    item_id: uuid.UUID,
+    response: HttpResponse,
+):
+    conversation = one(person_of(request).conversations, conversation_id, "conversation")
+    kind, item = _item(conversation, item_id)
+    return _item_out(kind, item, response)
+
+
+@router.patch(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/items/{uuid:item_id}",
+    response=answers({200: StepItemOut}, write=True),
+    url_name="conversation_item",
+    summary="Change an item's words, or its kind or whose view it is where it has one "
+    "(If-Match). A positive change is changed at its own address (positive-changes)",
+)
+def conversation_item_change(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    item_id: uuid.UUID,
+    payload: StepItemPatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    conversation = one(person_of(request).conversations, conversation_id, "conversation")
+    kind, item = _item(conversation, item_id)
+    if kind == "change":
+        raise ValidationError(
+            "A positive change is changed with PUT .../positive-changes/{id}, "
+            "with what it comes from."
+        )
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    foreign = sorted(set(changes) - {"text"} - ITEM_FIELDS.get(kind, set()))
+    if foreign:
+        raise ValidationError({name: "This kind of item has no such field." for name in foreign})
+    version = expected_version(request)
+    item = services.step_item_update(
+        actor=caller_of(request).user, item=item, expected_version=version, **changes
+    )
+    return _item_out(kind, item, response)
+
+
+@router.delete(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/items/{uuid:item_id}",
+    response=answers({204: None}, write=True),
+    url_name="conversation_item",
+    summary="Remove an item of steps 1 to 3 (refused while an outcome or positive change "
+    "comes from it)",
+)
+def conversation_item_remove(
+    request: HttpRequest, person_id: uuid.UUID, conversation_id: uuid.UUID, item_id: uuid.UUID
+):
+    conversation = one(person_of(request).conversations, conversation_id, "conversation")
+    _kind, item = _item(conversation, item_id)
+    services.step_item_remove(actor=caller_of(request).user, item=item)
+    return Status(204, None)
+
+
+# --- Positive changes (step 3) -----------------------------------------------------------
+
+
+def _links(person, payload: PositiveChangeIn) -> dict:
+    """The items a positive change comes from: this person's, or field errors."""
+    links, errors = {}, {}
+    for field, kind, message in (
+        ("from_not_working", "not_working", "Choose things that are not working for this person."),
+        ("from_aspirations", "aspiration", "Choose this person's own aspirations."),
+    ):
+        wanted = set(getattr(payload, field))
+        found = list(selectors.person_items(person, kind).filter(pk__in=wanted))
+        if len(found) != len(wanted):
+            errors[field] = message
+        links[field] = found
+    if errors:
+        raise ValidationError(errors)
+    return links
+
+
+def _change_out(conversation, change, response: HttpResponse):
+    change = conversation.positivechange_set.prefetch_related(
+        "from_not_working", "from_aspirations"
+    ).get(pk=change.pk)
+    with_etag(response, change.version)
+    return change
+
+
+@router.post(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/positive-changes",
+    response=answers({201: PositiveChangeOut}, write=True),
+    url_name="conversation_changes",
+    summary="Step 3: add a positive change, and what is not working and the aspirations "
+    "it comes from",
+)
+def positive_change_add(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    payload: PositiveChangeIn,
+    response: HttpResponse,
+):
+    person = person_of(request)
+    conversation = one(person.conversations, conversation_id, "conversation")
+    change = services.positive_change_add(
+        actor=caller_of(request).user,
+        conversation=conversation,
+        text=payload.text,
+        **_links(person, payload),
+    )
+    return Status(201, _change_out(conversation, change, response))
+
+
+@router.put(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/positive-changes/{uuid:item_id}",
+    response=answers({200: PositiveChangeOut}, write=True),
+    url_name="conversation_change",
+    summary="Change a positive change's words and what it comes from (If-Match); the "
+    "change history keeps the links before and after",
+)
+def positive_change_relink(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    item_id: uuid.UUID,
+    payload: PositiveChangeIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    conversation = one(person.conversations, conversation_id, "conversation")
+    change = one(conversation.positivechange_set, item_id, "positive change")
+    links = _links(person, payload)
+    version = expected_version(request)
+    change = services.positive_change_relink(
+        actor=caller_of(request).user,
+        change=change,
+        expected_version=version,
+        text=payload.text,
+        **links,
+    )
+    return _change_out(conversation, change, response)

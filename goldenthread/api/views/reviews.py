@@ -10,13 +10,20 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from goldenthread.reviews import services
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
-from ..schemas import OutcomeAtReviewOut, OutcomeReviewIn, ReviewOut, ReviewSummary
+from ..schemas import (
+    OutcomeAtReviewOut,
+    OutcomeReviewIn,
+    ReviewFinishIn,
+    ReviewOut,
+    ReviewStartIn,
+    ReviewSummary,
+)
 from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 from .people import PageParams
 
@@ -41,6 +48,54 @@ def review_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PagePa
         limit=params.limit,
         cursor=params.cursor,
     )
+
+
+@router.post(
+    "/people/{uuid:person_id}/reviews",
+    response=answers({201: ReviewOut}, write=True),
+    url_name="reviews",
+    summary="Start recording a review (one review is in progress at a time)",
+)
+def review_start(
+    request: HttpRequest, person_id: uuid.UUID, payload: ReviewStartIn, response: HttpResponse
+):
+    person = person_of(request)
+    review = services.review_start(
+        actor=caller_of(request).user, person=person, held_on=payload.held_on
+    )
+    with_etag(response, review.version)
+    return Status(201, one(reviews_of(person), review.pk, "review"))
+
+
+@router.post(
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}/finish",
+    response=answers({200: ReviewOut}, write=True),
+    url_name="review_finish",
+    summary="Finish a review in progress (If-Match: the review's ETag): every open outcome "
+    "reviewed, what was learned written, the next review date set. A finished review is "
+    "never changed",
+)
+def review_finish(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    review_id: uuid.UUID,
+    payload: ReviewFinishIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    review = one(reviews_of(person), review_id, "review")
+    version = expected_version(request)
+    services.review_complete(
+        actor=caller_of(request).user,
+        review=review,
+        expected_version=version,
+        next_review_on=payload.next_review_on,
+        what_learned=payload.what_learned,
+    )
+    review = one(reviews_of(person), review.pk, "review")
+    with_etag(response, review.version)
+    return review
 
 
 @router.get(

@@ -12,7 +12,7 @@ from goldenthread.risk import services
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
-from ..schemas import RiskIn, RiskOut, RiskPatch
+from ..schemas import RiskAgreementIn, RiskIn, RiskOut, RiskPatch, RiskViewIn
 from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
 from .people import PageParams
 
@@ -103,3 +103,49 @@ def risk_change(
     )
     with_etag(response, risk.version)
     return risk
+
+
+def _risk_after_adding(person, risk, response: HttpResponse):
+    risk = one(person.risks.prefetch_related("agreements", "views"), risk.pk, "risk")
+    with_etag(response, risk.version)
+    return Status(201, risk)
+
+
+@router.post(
+    "/people/{uuid:person_id}/risks/{uuid:risk_id}/agreements",
+    response=answers({201: RiskOut}, write=True),
+    url_name="risk_agreements",
+    summary="Record who agreed to what (shared responsibility), beside the agreements "
+    "already recorded; answers with the whole risk",
+)
+def risk_agreement_add(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    risk_id: uuid.UUID,
+    payload: RiskAgreementIn,
+    response: HttpResponse,
+):
+    person = person_of(request)
+    risk = one(person.risks, risk_id, "risk")
+    services.risk_agreement_add(actor=caller_of(request).user, risk=risk, **payload.dict())
+    return _risk_after_adding(person, risk, response)
+
+
+@router.post(
+    "/people/{uuid:person_id}/risks/{uuid:risk_id}/views",
+    response=answers({201: RiskOut}, write=True),
+    url_name="risk_views",
+    summary="Add someone's view of the risk in their words, beside the others (never "
+    "replacing one); answers with the whole risk",
+)
+def risk_view_add(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    risk_id: uuid.UUID,
+    payload: RiskViewIn,
+    response: HttpResponse,
+):
+    person = person_of(request)
+    risk = one(person.risks, risk_id, "risk")
+    services.risk_view_add(actor=caller_of(request).user, risk=risk, **payload.dict())
+    return _risk_after_adding(person, risk, response)

@@ -28,8 +28,14 @@ from ..schemas import (
     DecideIn,
     DecisionAuthorityOut,
     DecisionOut,
+    FirstChoiceIn,
+    FirstChoiceOut,
+    IndicativeBudgetIn,
+    IndicativeBudgetOut,
+    MixIn,
     SdsChoiceIn,
     SdsOut,
+    SharingIn,
     UnmetNeedIn,
     UnmetNeedMet,
     UnmetNeedOut,
@@ -116,6 +122,79 @@ def sds_record(
         expected_version=version if stored is not None else None,
     )
     return _sds_of(person, choice, response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/sds/mix",
+    response=answers({200: SdsOut}, write=True),
+    url_name="sds_mix",
+    summary='Option 4 (a mix): which parts of the support go by which option; "" leaves a '
+    "part out (If-Match: the ETag of the SDS record)",
+)
+def sds_mix_record(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    payload: MixIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    version = expected_version(request)
+    wanted = [part.solution_id for part in payload.parts]
+    if len(set(wanted)) != len(wanted):
+        raise ValidationError({"parts": "Give each part of the support once."})
+    solutions = {s.pk: s for s in person.support_solutions.filter(pk__in=wanted)}
+    unknown = [n for n, pk in enumerate(wanted) if pk not in solutions]
+    if unknown:
+        raise ValidationError(
+            {f"parts.{n}.solution_id": "Choose one of this person's solutions." for n in unknown}
+        )
+    choice = services.sds_mix_record(
+        actor=caller_of(request).user,
+        person=person,
+        parts={solutions[part.solution_id]: part.option for part in payload.parts},
+        expected_version=version,
+    )
+    return _sds_of(person, choice, response)
+
+
+@router.post(
+    "/people/{uuid:person_id}/sds/indicative-budgets",
+    response=answers({201: IndicativeBudgetOut}, write=True),
+    url_name="indicative_budgets",
+    summary="Record the likely budget the person was told, whatever option they choose",
+)
+def indicative_budget_add(request: HttpRequest, person_id: uuid.UUID, payload: IndicativeBudgetIn):
+    budget = services.indicative_budget_record(
+        actor=caller_of(request).user, person=person_of(request), **payload.dict()
+    )
+    return Status(201, budget)
+
+
+@router.post(
+    "/people/{uuid:person_id}/sds/first-choices-not-delivered",
+    response=answers({201: FirstChoiceOut}, write=True),
+    url_name="first_choices_not_delivered",
+    summary="Record that the person's first choice cannot be delivered: why, the "
+    "alternative, the plan; the unmet need it leaves and a decision for the person are "
+    "recorded with it",
+)
+def first_choice_not_delivered_add(
+    request: HttpRequest, person_id: uuid.UUID, payload: FirstChoiceIn, response: HttpResponse
+):
+    person = person_of(request)
+    data = payload.dict()
+    outcome = chosen(
+        person.outcomes,
+        data.pop("outcome_id"),
+        "outcome_id",
+        "Choose one of this person's outcomes.",
+    )
+    record = services.first_choice_not_delivered_record(
+        actor=caller_of(request).user, person=person, outcome=outcome, **data
+    )
+    with_etag(response, record.version)
+    return Status(201, record)
 
 
 # --- Budget requests ---------------------------------------------------------------------
@@ -292,6 +371,27 @@ def decision_list(request: HttpRequest, person_id: uuid.UUID, params: Query[Page
     return paginate(
         request, decisions, order=("at", "id"), limit=params.limit, cursor=params.cursor
     )
+
+
+@router.post(
+    "/people/{uuid:person_id}/decisions/{uuid:decision_id}/sharings",
+    response=answers({201: DecisionOut}, write=True),
+    url_name="decision_sharings",
+    summary="Record that a decision and its reasons were shown or explained to the "
+    "person: when and how",
+)
+def decision_sharing_add(
+    request: HttpRequest, person_id: uuid.UUID, decision_id: uuid.UUID, payload: SharingIn
+):
+    decisions = person_of(request).sds_decisions.prefetch_related("sharings")
+    decision = one(decisions, decision_id, "decision")
+    services.decision_sharing_record(
+        actor=caller_of(request).user,
+        decision=decision,
+        shared_on=payload.shared_on,
+        how=payload.how,
+    )
+    return Status(201, one(decisions, decision_id, "decision"))
 
 
 # --- Unmet need --------------------------------------------------------------------------

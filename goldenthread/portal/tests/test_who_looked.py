@@ -72,3 +72,19 @@ def test_a_question_about_another_persons_log_is_refused(person, team, practitio
     with pytest.raises(Exception):  # noqa: B017 - ValidationError
         services.question_ask(actor=me, person=person, log_id=row.pk, question="Why?")
     assert not AccessQuestion.objects.exists()
+
+
+def test_a_look_through_the_api_names_the_token(client, person, practitioner):
+    """IO-1: a call with a personal API token is logged with the token's name in its own
+    column, and the person sees which token it was."""
+    from goldenthread.api.tests.helpers import call, token_for
+
+    token = token_for(practitioner, name="Finance <system>")
+    assert call(client, "get", f"/api/v1/people/{person.pk}", token).status_code == 200
+    row = AccessLog.objects.filter(actor=practitioner).latest("seq")
+    assert row.api_token_name == "Finance <system>" and row.what == "api:person"
+    assert row.api_token_prefix and token.startswith(f"gt_{row.api_token_prefix}_")
+    me = RecordLinkFactory(person=person).user
+    sign_in(client, me)
+    page = client.get(reverse("portal:who_looked", args=[person.pk])).content.decode()
+    assert "with the API token named “Finance &lt;system&gt;”" in page

@@ -1,0 +1,99 @@
+"""AGG-1..3 through the API (IO-1, #15): the report pages' own tables, with the same
+disclosure control — a count that could reveal a few people is never a number — for
+commissioners (the council) and team leaders (their team) only."""
+
+from __future__ import annotations
+
+import datetime
+import html
+
+import pytest
+from django.utils import timezone
+
+from goldenthread.api.tests.helpers import call, token_for
+from goldenthread.people.factories import AllocationFactory, PersonFactory
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
+
+@pytest.fixture
+def people(team, other_team, pinned_clock):
+    """Seven people in one team and two in another, each with need not met: some counts
+    are shown, some small."""
+    from goldenthread.sds.factories import UnmetNeedFactory
+    from goldenthread.sds.models import NeedCategory, UnmetReason
+
+    born = datetime.date(1970, 5, 1)  # all aged 18 to 64
+    for i in range(7):
+        person = PersonFactory(team=team, date_of_birth=born + datetime.timedelta(days=3 * i))
+        AllocationFactory(person=person)
+        UnmetNeedFactory(
+            person=person,
+            category=NeedCategory.CARER_BREAK,
+            reason=UnmetReason.BUDGET,
+            identified_on=timezone.localdate() - datetime.timedelta(days=40),
+        )
+    for _ in range(2):
+        AllocationFactory(person=PersonFactory(team=other_team))
+    # Recorded two months ago: inside the rolling twelve months the reports show.
+    from goldenthread.people.models import Person
+
+    Person.objects.filter(team__in=[team, other_team]).update(
+        created_at=timezone.now() - datetime.timedelta(days=60)
+    )
+
+
+def cells(body):
+    for table in body["tables"]:
+        for row in table["rows"]:
+            yield from row["cells"]
+
+
+def test_a_commissioner_reads_the_reports_with_small_counts_withheld(
+    client, commissioner, people, settings
+):
+    settings.GOLDENTHREAD_REPORTS_THRESHOLD = 5
+    answer = call(client, "get", "/api/v1/reports", token_for(commissioner))
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["threshold"] == 5 and body["message"] == ""
+    assert body["tables"] and all(t["rows"] or t["withheld"] for t in body["tables"])
+    found = list(cells(body))
+    assert any(c["status"] == "shown" and c["value"] for c in found)
+    for cell in found:
+        if cell["status"] != "shown":
+            assert cell["value"] is None
+        elif cell["value"] is not None:
+            assert cell["value"] == 0 or cell["value"] >= 5, cell
+    # The page shows the same numbers: the same tables, the same words in each cell.
+    from conftest import sign_in
+
+    sign_in(client, commissioner)
+    page = html.unescape(client.get("/reports/").content.decode())
+    for table in body["tables"]:
+        assert table["title"] in page
+
+
+def test_a_narrow_selection_gives_words_not_numbers(client, commissioner, other_team, people):
+    answer = call(client, "get", f"/api/v1/reports?team={other_team.pk}", token_for(commissioner))
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["message"] and body["tables"] == []
+    assert "2" not in body["message"]
+
+
+def test_reports_refuse_caseworkers_and_bad_filters(client, practitioner, commissioner):
+    refused = call(client, "get", "/api/v1/reports", token_for(practitioner))
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Reports are for commissioners and team leaders."
+    bad = call(client, "get", "/api/v1/reports?period=last-century", token_for(commissioner))
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "period"
+
+
+def test_a_team_leader_sees_their_own_team_only(client, team_leader, other_team, people):
+    token = token_for(team_leader)
+    own = call(client, "get", "/api/v1/reports", token).json()
+    asked = call(client, "get", f"/api/v1/reports?team={other_team.pk}", token).json()
+    assert own == asked  # the other team is not theirs to choose
+    assert team_leader.team.name in own["selection"]
