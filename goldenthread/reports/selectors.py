@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 
 from goldenthread.accounts.models import Area, Team
@@ -53,6 +52,7 @@ from goldenthread.sds.models import (
 )
 from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 
+from . import snapshots
 from .disclosure import Dim, ProtectedCube, protect_counts
 from .periods import AGE_GROUPS, MONTHS, Period, age_group
 
@@ -127,6 +127,48 @@ def area_code(area_id) -> str:
     return f"area:{area_id}"
 
 
+def snapshot_key(
+    measure: Measure, period: Period, today: datetime.date, axes: FilterAxes, limit: int
+) -> str:
+    """What a table's figures depend on besides the records: the table, the period (up
+    to today), the threshold and the teams in their areas."""
+    return hashlib.sha256(
+        repr(
+            (
+                measure.key,
+                period.code,
+                period.start,
+                min(period.end, today),
+                limit,
+                axes.teams,
+                sorted(axes.team_area.items()),
+            )
+        ).encode()
+    ).hexdigest()
+
+
+def figures(
+    measure: Measure,
+    period: Period,
+    today: datetime.date,
+    axes: FilterAxes,
+    limit: int | None = None,
+    *,
+    mark: int | None = None,
+) -> snapshots.Figures:
+    """The protected cube of one table for one period, as stored by `refresh` or the
+    last request that computed it, with when it was computed (snapshots.py): the same
+    cube for every filter, role and CSV."""
+    limit = limit or threshold()
+    return snapshots.figures(
+        snapshot_key(measure, period, today, axes, limit),
+        measure.key,
+        period.code,
+        lambda: _build(measure, period, today, axes, limit),
+        mark=mark,
+    )
+
+
 def build(
     measure: Measure,
     period: Period,
@@ -134,34 +176,7 @@ def build(
     axes: FilterAxes,
     limit: int | None = None,
 ) -> ProtectedCube:
-    """The protected cube of one table for one period, kept in the cache for
-    GOLDENTHREAD_REPORTS_CACHE_SECONDS (the same cube for every filter, role and CSV)."""
-    seconds = int(getattr(settings, "GOLDENTHREAD_REPORTS_CACHE_SECONDS", 0))
-    limit = limit or threshold()
-    key = (
-        "reports:"
-        + hashlib.sha256(
-            repr(
-                (
-                    measure.key,
-                    period.code,
-                    period.start,
-                    min(period.end, today),
-                    limit,
-                    axes.teams,
-                    sorted(axes.team_area.items()),
-                )
-            ).encode()
-        ).hexdigest()
-    )
-    if seconds:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    cube = _build(measure, period, today, axes, limit)
-    if seconds:
-        cache.set(key, cube, seconds)
-    return cube
+    return figures(measure, period, today, axes, limit).cube
 
 
 def _build(
