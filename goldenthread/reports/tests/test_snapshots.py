@@ -157,9 +157,7 @@ def test_refresh_covers_every_period_offered(db, stored, needs):
     )
 
 
-def test_after_refresh_the_page_computes_nothing(
-    client, commissioner, stored, needs, monkeypatch
-):
+def test_after_refresh_the_page_computes_nothing(client, commissioner, stored, needs, monkeypatch):
     refresh_reports(today=TODAY, periods=["2026Q2"])
     cache.clear()
 
