@@ -8,6 +8,7 @@ reader can choose whose records have changed since they were computed.
 from __future__ import annotations
 
 import datetime
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ def refresh_reports(
                 key,
                 measure.key,
                 period.code,
-                lambda m=measure, p=period: selectors._build(m, p, today, axes, limit),
+                functools.partial(selectors._build, measure, period, today, axes, limit),
                 mark=mark,
                 force=force,
             )

@@ -19,13 +19,16 @@ turns the store off: every request computes (the tests of the counts do this).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,6 +36,8 @@ from goldenthread.audit.models import ChangeRecord
 
 from .disclosure import Dim, ProtectedCube
 from .models import ReportSnapshot
+
+logger = logging.getLogger(__name__)
 
 # A claim to recompute older than this is taken to have died with its process.
 CLAIM_LIFETIME = datetime.timedelta(minutes=15)
@@ -104,7 +109,13 @@ def _cache_key(key: str) -> str:
 def _claim(row: ReportSnapshot, now: datetime.datetime) -> bool:
     """Take the right to recompute `row`; False when another process holds it."""
     free = Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=now - CLAIM_LIFETIME)
-    return ReportSnapshot.objects.filter(pk=row.pk).filter(free).update(refreshing_since=now) == 1
+    try:
+        with transaction.atomic():
+            claimed = ReportSnapshot.objects.filter(pk=row.pk).filter(free)
+            return claimed.update(refreshing_since=now) == 1
+    except DatabaseError:  # a database refusing writes (maintenance): serve what is stored
+        logger.warning("Could not claim report figures to recompute", exc_info=True)
+        return False
 
 
 def _compute_and_store(
@@ -113,20 +124,26 @@ def _compute_and_store(
     try:
         cube = compute()
     except BaseException:
-        ReportSnapshot.objects.filter(key=key).update(refreshing_since=None)
+        with contextlib.suppress(DatabaseError):
+            ReportSnapshot.objects.filter(key=key).update(refreshing_since=None)
         raise
     now = timezone.now()
-    ReportSnapshot.objects.update_or_create(
-        key=key,
-        defaults={
-            "measure": measure,
-            "period_code": period_code,
-            "computed_at": now,
-            "data_mark": mark,
-            "cube": to_json(cube),
-            "refreshing_since": None,
-        },
-    )
+    try:
+        with transaction.atomic():
+            ReportSnapshot.objects.update_or_create(
+                key=key,
+                defaults={
+                    "measure": measure,
+                    "period_code": period_code,
+                    "computed_at": now,
+                    "data_mark": mark,
+                    "cube": to_json(cube),
+                    "refreshing_since": None,
+                },
+            )
+    except DatabaseError:
+        # Not stored (a database refusing writes): the figures are still right to show.
+        logger.warning("Could not store report figures", exc_info=True)
     cache.set(_cache_key(key), (cube, now, mark), cache_seconds())
     return Figures(cube, now, True)
 

@@ -197,3 +197,17 @@ def test_the_command_shows_progress(db, stored, needs, capsys):
     call_command("refresh_reports", "--period", "2026Q2")
     out = capsys.readouterr().out
     assert "1/1 April to June 2026" in out and "1 periods:" in out
+
+
+def test_figures_are_still_shown_when_the_database_refuses_to_store_them(
+    db, stored, pinned_clock, monkeypatch
+):
+    from django.db import DatabaseError
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("cannot execute INSERT in a read-only transaction")
+
+    monkeypatch.setattr(ReportSnapshot.objects, "update_or_create", refuse)
+    found = snapshots.figures("k", "m", "2026Q2", Counter(_cube()))
+    assert found.current and found.cube.published() == _cube().published()
+    assert not ReportSnapshot.objects.exists()
