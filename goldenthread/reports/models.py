@@ -10,16 +10,18 @@ from django.db import models
 
 
 class ReportSnapshot(models.Model):
-    key = models.CharField(max_length=64, unique=True)  # measure, period, threshold, teams
-    measure = models.CharField(max_length=80)
-    period_code = models.CharField(max_length=20)
-    computed_at = models.DateTimeField()
+    """Written by the reports code only, never typed by anyone (so not editable)."""
+
+    key = models.CharField(max_length=64, unique=True, editable=False)  # table, period, …
+    measure = models.CharField(max_length=80, editable=False)
+    period_code = models.CharField(max_length=20, editable=False)
+    computed_at = models.DateTimeField(editable=False)
     # The change log's last place (audit ChangeRecord.seq) read before the counts were: a
     # higher one now means records have changed since.
-    data_mark = models.BigIntegerField()
-    cube = models.JSONField()
+    data_mark = models.BigIntegerField(editable=False)
+    cube = models.JSONField(editable=False)
     # Set while one process recomputes the figures, so others serve these meanwhile.
-    refreshing_since = models.DateTimeField(null=True, blank=True)
+    refreshing_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["period_code", "measure"], name="report_snapshot_period")]
