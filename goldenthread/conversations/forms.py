@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from goldenthread.core.domains import domain_choices
 from goldenthread.core.questionnaires import Suggestion
 from goldenthread.ui.forms import DateInput, VersionField, text_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
@@ -128,6 +129,20 @@ class MattersForm(forms.Form):
         "'my garden', 'Sunday lunch at my daughter's', 'the bowling club'.",
         several=True,
     )
+    domain = forms.ChoiceField(
+        label="National outcome domain (optional)",
+        required=False,
+        help_text="What this is about, in the national framework: Talking Points for adults, "
+        "the wellbeing indicators (SHANARRI) for children and young people. It lets what "
+        "matters be counted in the reports.",
+        error_messages={"invalid_choice": "Choose a domain from the list, or leave it blank."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        domain = self.fields["domain"]
+        assert isinstance(domain, forms.ChoiceField)
+        domain.choices = [("", "Not coded to a domain"), *domain_choices()]
 
 
 class WhoMattersForm(forms.Form):

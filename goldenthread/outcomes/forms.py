@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
+from goldenthread.core.domains import domain_choices
 from goldenthread.core.questionnaires import Suggestion
 from goldenthread.ui.forms import VersionField, date_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
@@ -63,6 +64,15 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    domain = forms.ChoiceField(
+        label="National outcome domain (optional)",
+        required=False,
+        help_text="What the outcome is about, in the national framework: Talking Points for "
+        "adults, the wellbeing indicators (SHANARRI) for children and young people. It lets "
+        "outcomes be counted in the reports.",
+        error_messages={"invalid_choice": "Choose a domain from the list, or leave it blank."},
+    )
+
     def __init__(self, *args, changes=None, **kwargs):
         super().__init__(*args, **kwargs)
         if changes is None:
@@ -70,6 +80,9 @@ class OutcomeForm(forms.Form):
         else:
             self.fields["positive_change"].queryset = changes
             self.fields["positive_change"].label_from_instance = lambda change: change.text
+        domain = self.fields["domain"]
+        assert isinstance(domain, forms.ChoiceField)
+        domain.choices = [("", "Not coded to a domain"), *domain_choices()]
         url = reverse("outcomes:live_check")
         statement = self.fields["statement"].widget
         statement.attrs.update({**LIVE_CHECK_ATTRS, "hx-post": url})

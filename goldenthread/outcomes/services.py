@@ -131,8 +131,10 @@ def outcome_create(
     measure: str = "",
     target_date: datetime.date | None = None,
     assessed_need: str = "",
+    domain: str = "",
 ) -> Outcome:
-    """Step 4: an outcome made from a positive change (and so linked to what matters)."""
+    """Step 4: an outcome made from a positive change (and so linked to what matters).
+    `domain`: the national outcome domain the practitioner coded it to (AGG-4), or ""."""
     _check_casework(actor, positive_change.person_id)
     _validate_date(target_date, today=timezone.localdate())
     outcome = Outcome(
@@ -144,6 +146,7 @@ def outcome_create(
         measure=measure.strip(),
         target_date=target_date,
         assessed_need=assessed_need.strip(),
+        domain=domain,
     )
     outcome.full_clean()
     with transaction.atomic():
@@ -173,8 +176,10 @@ def outcome_update(
     measure: str,
     target_date: datetime.date | None,
     assessed_need: str,
+    domain: str | None = None,
 ) -> Outcome:
-    """Change an outcome. A change of wording adds a new wording; earlier ones are kept."""
+    """Change an outcome. A change of wording adds a new wording; earlier ones are kept.
+    `domain` None leaves the national outcome domain as it is."""
     _check_casework(actor, outcome.person_id)
     _validate_date(target_date, today=timezone.localdate())
     with transaction.atomic():
@@ -186,6 +191,8 @@ def outcome_update(
             measure.strip(),
         )
         outcome.target_date, outcome.assessed_need = target_date, assessed_need.strip()
+        if domain is not None:
+            outcome.domain = domain
         outcome.full_clean()
         wording_changed = any(getattr(stored, f) != getattr(outcome, f) for f in WORDING_FIELDS)
         _refresh_suggestions(outcome=outcome)  # sets outcome.checker_codes
@@ -196,7 +203,12 @@ def outcome_update(
             stored=stored,
             clean=False,
             person_id=outcome.person_id,
-            fields=[*WORDING_FIELDS, "assessed_need", "checker_codes"],
+            fields=[
+                *WORDING_FIELDS,
+                "assessed_need",
+                "checker_codes",
+                *(["domain"] if domain is not None else []),
+            ],
         )
         if wording_changed:
             number = outcome.wordings.count() + 1

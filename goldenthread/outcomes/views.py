@@ -193,6 +193,7 @@ class OutcomeEditView(CheckWordingMixin, OutcomeMixin, ServiceFormView):
             "measure": outcome.measure,
             "target_date": outcome.target_date,
             "assessed_need": outcome.assessed_need,
+            "domain": outcome.domain,
         }
 
     def get_context_data(self, **kwargs):

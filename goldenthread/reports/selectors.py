@@ -21,9 +21,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 
+from goldenthread.accountability.models import (
+    Advocacy,
+    AdvocacyAnswer,
+    Challenge,
+    ChallengeOutcome,
+    ChallengeState,
+    Stage,
+)
 from goldenthread.accounts.models import Area, Team
 from goldenthread.conversations.models import MattersItem, MattersKind
 from goldenthread.core.domains import domain_labels, domains
@@ -53,7 +60,8 @@ from goldenthread.sds.models import (
 )
 from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 
-from .disclosure import Dim, ProtectedCube, protect_counts
+from . import snapshots
+from .disclosure import Dim, ProtectedCube, build_cube, protect_counts
 from .periods import AGE_GROUPS, MONTHS, Period, age_group
 
 # (team_id, area_id, date_of_birth, row[, column])
@@ -86,6 +94,9 @@ class Measure:
     columns: Axis | None = None
     note: str = ""
     chart: bool = True
+    # Money: `units` end with an amount, and `columns` is MONEY_COLUMNS (how many, and
+    # their sum); each sum is shown exactly where its count is (`_money_cube`).
+    money: bool = False
 
     def row_axis(self, period: Period) -> Axis:
         return self.rows(period) if callable(self.rows) else self.rows
@@ -127,6 +138,48 @@ def area_code(area_id) -> str:
     return f"area:{area_id}"
 
 
+def snapshot_key(
+    measure: Measure, period: Period, today: datetime.date, axes: FilterAxes, limit: int
+) -> str:
+    """What a table's figures depend on besides the records: the table, the period (up
+    to today), the threshold and the teams in their areas."""
+    return hashlib.sha256(
+        repr(
+            (
+                measure.key,
+                period.code,
+                period.start,
+                min(period.end, today),
+                limit,
+                axes.teams,
+                sorted(axes.team_area.items()),
+            )
+        ).encode()
+    ).hexdigest()
+
+
+def figures(
+    measure: Measure,
+    period: Period,
+    today: datetime.date,
+    axes: FilterAxes,
+    limit: int | None = None,
+    *,
+    mark: int | None = None,
+) -> snapshots.Figures:
+    """The protected cube of one table for one period, as stored by `refresh` or the
+    last request that computed it, with when it was computed (snapshots.py): the same
+    cube for every filter, role and CSV."""
+    limit = limit or threshold()
+    return snapshots.figures(
+        snapshot_key(measure, period, today, axes, limit),
+        measure.key,
+        period.code,
+        lambda: _build(measure, period, today, axes, limit),
+        mark=mark,
+    )
+
+
 def build(
     measure: Measure,
     period: Period,
@@ -134,34 +187,7 @@ def build(
     axes: FilterAxes,
     limit: int | None = None,
 ) -> ProtectedCube:
-    """The protected cube of one table for one period, kept in the cache for
-    GOLDENTHREAD_REPORTS_CACHE_SECONDS (the same cube for every filter, role and CSV)."""
-    seconds = int(getattr(settings, "GOLDENTHREAD_REPORTS_CACHE_SECONDS", 0))
-    limit = limit or threshold()
-    key = (
-        "reports:"
-        + hashlib.sha256(
-            repr(
-                (
-                    measure.key,
-                    period.code,
-                    period.start,
-                    min(period.end, today),
-                    limit,
-                    axes.teams,
-                    sorted(axes.team_area.items()),
-                )
-            ).encode()
-        ).hexdigest()
-    )
-    if seconds:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    cube = _build(measure, period, today, axes, limit)
-    if seconds:
-        cache.set(key, cube, seconds)
-    return cube
+    return figures(measure, period, today, axes, limit).cube
 
 
 def _build(
@@ -169,6 +195,8 @@ def _build(
 ) -> ProtectedCube:
     row_axis = measure.row_axis(period)
     dims = [*axes.dims(), row_axis.dim()]
+    if measure.money:
+        return _money_cube(measure, period, today, dims, limit)
     if measure.columns is not None:
         dims.append(measure.columns.dim())
     end = min(period.end, today)
@@ -177,6 +205,39 @@ def _build(
         team_id, _area_id, born, *rest = unit  # the area is the team's (FilterAxes)
         counts[(str(team_id), age_group(born, end), *rest)] += 1
     return protect_counts(dims, counts, limit)
+
+
+def _money_cube(
+    measure: Measure, period: Period, today: datetime.date, dims: list[Dim], limit: int
+) -> ProtectedCube:
+    """Counts and sums (whole pounds) in one cube with a last, non-additive dimension
+    ("count", "amount"). The counts are protected as any table's; each sum is hidden
+    exactly where its count is (a count from 1 to threshold-1, or hidden so that one cannot
+    be worked out, or the whole table withheld). The hypercube moves that keep a small
+    count from being worked out keep its sum from being worked out too: moving an amount
+    round the same corners changes no published sum."""
+    end = min(period.end, today)
+    counts: Counter = Counter()
+    sums: Counter = Counter()
+    for team_id, _area_id, born, *rest, amount in measure.units(period, today):
+        key = (str(team_id), age_group(born, end), *rest)
+        counts[key] += 1
+        sums[key] += int(amount)
+    counted = protect_counts(dims, counts, limit)
+    summed = build_cube(dims, sums)
+    values: dict = {}
+    for key, n in counted.values.items():
+        values[(*key, "count")] = n
+        values[(*key, "amount")] = summed[key]
+    both = ("count", "amount")
+    return ProtectedCube(
+        dims=(*counted.dims, MONEY_COLUMNS.dim()),
+        threshold=counted.threshold,
+        values=values,
+        small=frozenset((*k, w) for k in counted.small for w in both),
+        hidden=frozenset((*k, w) for k in counted.hidden for w in both),
+        withheld=counted.withheld,
+    )
 
 
 # -- What is counted ---------------------------------------------------------------
@@ -675,6 +736,109 @@ PANEL_WAITS = Measure(
     note="Requests the decision panel decided in the period (Standard 8.10).",
 )
 
+ADVOCACY_STAGES = ("identified", "offered", "accepted", "referred", "started")
+ADVOCACY_LABELS = {
+    "identified": "Need for independent advocacy identified",
+    "offered": "Advocacy offered",
+    "accepted": "Offer accepted",
+    "referred": "Referred to an advocacy provider",
+    "started": "An advocate started",
+}
+
+
+def advocacy_units(period: Period, today: datetime.date):
+    """Each need for advocacy identified in the period, at every stage it has reached
+    (as accountability.selectors.advocacy_counts counts them)."""
+    rows = Advocacy.objects.filter(_in(period, "identified_on")).values_list(
+        *_P, "answer", "referred_on", "started_on"
+    )
+    for team, area, born, answer, referred, started in rows.iterator(chunk_size=5000):
+        yield (team, area, born, "identified")
+        if answer != AdvocacyAnswer.NOT_OFFERED:
+            yield (team, area, born, "offered")
+        if answer == AdvocacyAnswer.ACCEPTED:
+            yield (team, area, born, "accepted")
+        if referred is not None:
+            yield (team, area, born, "referred")
+        if started is not None:
+            yield (team, area, born, "started")
+
+
+ADVOCACY = Measure(
+    key="advocacy",
+    title="Independent advocacy: identified, offered, accepted, referred and started",
+    counted="needs for advocacy",
+    rows=Axis("stage", ADVOCACY_STAGES, ADVOCACY_LABELS, additive=False),
+    units=advocacy_units,
+    note="Needs identified in the period, at each stage they have reached so far, so these "
+    "rows do not add up (Standard 1.11).",
+)
+
+CHALLENGE_ANSWERS = ("open", *ChallengeOutcome.values)
+
+
+def challenge_units(period: Period, today: datetime.date):
+    rows = Challenge.objects.filter(_in(period, "raised_on")).values_list(
+        *_P, "stage", "state", "outcome"
+    )
+    for team, area, born, stage, state, outcome in rows.iterator(chunk_size=5000):
+        answered = state == ChallengeState.ANSWERED and outcome in ChallengeOutcome.values
+        yield (team, area, born, stage, outcome if answered else "open")
+
+
+CHALLENGES = Measure(
+    key="challenges",
+    title="Challenges and complaints, by stage and outcome",
+    counted="challenges",
+    rows=Axis("stage", tuple(Stage.values), dict(Stage.choices)),
+    columns=Axis(
+        "answer",
+        CHALLENGE_ANSWERS,
+        {"open": "Not answered yet", **dict(ChallengeOutcome.choices)},
+        heading="Outcome",
+    ),
+    units=challenge_units,
+    note="Challenges received in the period, by the stage they have reached (Standard 5.11).",
+)
+
+MONEY_COLUMNS = Axis(
+    "money",
+    ("count", "amount"),
+    {"count": "Number of requests", "amount": "Their budgets, £ a year"},
+    additive=False,
+    heading="",
+)
+
+
+def budget_amount_units(period: Period, today: datetime.date):
+    """Budgets decided in the period: agreed ones at the amount agreed (a request is agreed
+    as asked), and not agreed ones; the total is what was requested."""
+    rows = BudgetRequest.objects.filter(
+        status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED),
+        decided_at__date__gte=period.start,
+        decided_at__date__lte=period.end,
+    ).values_list(*_P, "status", "total_per_year")
+    for team, area, born, status, total in rows.iterator(chunk_size=5000):
+        yield (team, area, born, status, round(total))
+
+
+BUDGET_AMOUNTS = Measure(
+    key="budget-amounts",
+    title="Budgets agreed against budgets requested",
+    counted="budget requests and pounds a year",
+    rows=Axis(
+        "decision",
+        (RequestStatus.APPROVED.value, RequestStatus.DECLINED.value),
+        {"approved": "Agreed", "declined": "Not agreed"},
+    ),
+    columns=MONEY_COLUMNS,
+    units=budget_amount_units,
+    money=True,
+    chart=False,
+    note="Requests decided in the period, each at its yearly total to the nearest pound; "
+    "the total row is everything requested. A sum is not shown wherever the number of requests behind it is not shown.",
+)
+
 MEASURES: tuple[Measure, ...] = (
     WHAT_MATTERS_DOMAINS,
     OUTCOME_DOMAINS,
@@ -692,6 +856,9 @@ MEASURES: tuple[Measure, ...] = (
     REVIEW_PROGRESS,
     REVIEW_TIMELINESS,
     BUDGET_DECISIONS,
+    BUDGET_AMOUNTS,
     PANEL_WAITS,
+    ADVOCACY,
+    CHALLENGES,
 )
 BY_KEY = {m.key: m for m in (PEOPLE, *MEASURES)}

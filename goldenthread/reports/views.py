@@ -21,7 +21,7 @@ from goldenthread.accounts.rules import can
 from goldenthread.core.permissions import Permission
 from goldenthread.ui.views import PermissionRequiredMixin
 
-from . import presenters, selectors
+from . import presenters, selectors, snapshots
 from .disclosure import TOTAL, Cell, Status
 from .forms import ReportFilterForm
 from .periods import AGE_GROUP_LABELS, Period, parse_period
@@ -81,10 +81,40 @@ class ReportMixin(PermissionRequiredMixin):
             where = selectors.area_code(area) if area else TOTAL
         return Selection(period, {"team": where, "age": age}, ", ".join(words))
 
+    @cached_property
+    def mark(self) -> int | None:
+        """The change log's place, read once for the request's tables."""
+        return snapshots.data_mark() if snapshots.enabled() else None
+
+    @cached_property
+    def seen(self) -> list[snapshots.Figures]:
+        return []
+
+    def figures(self, measure: selectors.Measure) -> snapshots.Figures:
+        found = selectors.figures(
+            measure, self.selection.period, self.today, self.axes, mark=self.mark
+        )
+        self.seen.append(found)
+        return found
+
+    def freshness(self) -> str:
+        """When the figures shown were computed, and whether records have changed since."""
+        if not self.seen:
+            return ""
+        oldest = min(f.computed_at for f in self.seen)
+        words = f"Figures computed at {timezone.localtime(oldest):%H:%M on %-d %B %Y}."
+        if not all(f.current for f in self.seen):
+            minutes = max(1, snapshots.cache_seconds() // 60)
+            words += (
+                " Records have changed since then; the figures are recomputed within "
+                f"{minutes} minutes of a change."
+            )
+        return words
+
     def population(self):
         if not self.selection.fixed["team"]:
             return Cell(0, Status.SHOWN)
-        cube = selectors.build(selectors.PEOPLE, self.selection.period, self.today, self.axes)
+        cube = self.figures(selectors.PEOPLE).cube
         s = self.selection.fixed
         return cube.cell((s["team"], s["age"], "people"))
 
@@ -109,7 +139,7 @@ class ReportMixin(PermissionRequiredMixin):
 
     def table(self, measure: selectors.Measure) -> presenters.Table:
         period = self.selection.period
-        cube = selectors.build(measure, period, self.today, self.axes)
+        cube = self.figures(measure).cube
         return presenters.table_for(measure, cube, measure.row_axis(period), self.selection.fixed)
 
     def query_string(self) -> str:
@@ -128,6 +158,7 @@ class ReportsView(ReportMixin, TemplateView):
             selection=self.selection,
             message=message,
             tables=[] if message else [self.table(m) for m in selectors.MEASURES],
+            freshness=self.freshness(),
             explanation=presenters.explanation(threshold),
             query=self.query_string(),
             own_team_name=self.axes.team_labels.get(self.own_team or "", ""),
@@ -149,7 +180,8 @@ class TableCsvView(ReportMixin, View):
         message = self.population_message()
         if message:
             return [[measure.title], [self.selection.words], [message]]
-        return presenters.csv_rows(self.table(measure), self.selection.words)
+        rows = presenters.csv_rows(self.table(measure), self.selection.words)
+        return [*rows, [], [self.freshness()]]
 
 
 class BundleView(TableCsvView):
@@ -158,12 +190,13 @@ class BundleView(TableCsvView):
     def get(self, request):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-            bundle.writestr(
-                "README.txt",
-                f"{self.selection.words}\n\n{presenters.explanation(selectors.threshold())}\n",
-            )
             for measure in selectors.MEASURES:
                 bundle.writestr(f"{measure.key}.csv", presenters.csv_text(self._rows(measure)))
+            bundle.writestr(
+                "README.txt",
+                f"{self.selection.words}\n\n{presenters.explanation(selectors.threshold())}"
+                f"\n\n{self.freshness()}\n",
+            )
         response = HttpResponse(buffer.getvalue(), content_type="application/zip")
         name = slugify(f"reports {self.selection.period.code}")
         response["Content-Disposition"] = f'attachment; filename="{name}.zip"'

@@ -131,3 +131,36 @@ def test_next_cannot_leave_the_persons_record(practitioner_client, conversation)
             add, {"name": "Bob", "relationship": "Friend", "next": elsewhere}
         )
         assert response["Location"].endswith("#circle"), elsewhere
+
+
+def test_what_matters_can_be_coded_to_a_national_domain(practitioner_client, conversation):
+    """AGG-4 (#14): the practitioner chooses the domain; the reports count it."""
+    page = practitioner_client.get(url("conversations:step1", conversation)).content.decode()
+    assert "National outcome domain (optional)" in page and "adult:feeling_safe" in page
+    response = practitioner_client.post(
+        url("conversations:step1", conversation),
+        {
+            "kind": "matters",
+            "matters-kind": "what",
+            "matters-text": "Feeling safe at home\nSeeing my grandson",
+            "matters-domain": "adult:feeling_safe",
+        },
+    )
+    assert response.status_code == 302
+    items = MattersItem.objects.filter(conversation=conversation)
+    assert sorted(i.domain for i in items) == ["adult:feeling_safe", "adult:feeling_safe"]
+
+
+def test_a_domain_not_in_the_list_is_refused(practitioner_client, conversation):
+    response = practitioner_client.post(
+        url("conversations:step1", conversation),
+        {
+            "kind": "matters",
+            "matters-kind": "what",
+            "matters-text": "My garden",
+            "matters-domain": "adult:made_up",
+        },
+    )
+    assert response.status_code == 200
+    assert "Choose a domain from the list, or leave it blank." in response.content.decode()
+    assert not MattersItem.objects.filter(conversation=conversation).exists()

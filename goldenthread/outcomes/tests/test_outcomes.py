@@ -205,3 +205,54 @@ def test_live_check_counts_a_date_and_ignores_an_unfinished_one(practitioner_cli
 def seen_versions(page: str) -> dict[str, str]:
     """The hidden "version I saw" fields of a questions form, as the browser sends them."""
     return dict(re.findall(r'name="(\w+__version)" value="(\d+)"', page))
+
+
+def test_the_practitioner_codes_an_outcome_to_a_national_domain(
+    practitioner_client, change, practitioner
+):
+    """AGG-4 (#14): chosen on the outcome form, kept on edit, changed or cleared there."""
+    page = practitioner_client.get(step4(change)).content.decode()
+    assert "National outcome domain (optional)" in page and "child:safe" in page
+    response = practitioner_client.post(
+        step4(change),
+        {
+            "positive_change": str(change.pk),
+            "statement": "Jean goes to the lunch club on Thursdays",
+            "domain": "adult:seeing_people",
+        },
+    )
+    assert response.status_code == 302
+    outcome = Outcome.objects.get(positive_change=change)
+    assert outcome.domain == "adult:seeing_people"
+    edit = reverse("outcomes:edit", args=[change.person_id, outcome.pk])
+    form = practitioner_client.get(edit).context["form"]
+    assert form.initial["domain"] == "adult:seeing_people"
+    data = {"version": str(outcome.version), "statement": outcome.statement, "domain": ""}
+    assert practitioner_client.post(edit, data).status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.domain == ""
+    # A service caller that says nothing of the domain leaves it as it is.
+    Outcome.objects.filter(pk=outcome.pk).update(domain="adult:feeling_safe")
+    outcome.refresh_from_db()
+    services.outcome_update(
+        actor=practitioner,
+        outcome=outcome,
+        expected_version=outcome.version,
+        statement="Jean goes to the lunch club every Thursday",
+        baseline="",
+        measure="",
+        target_date=None,
+        assessed_need="",
+    )
+    outcome.refresh_from_db()
+    assert outcome.domain == "adult:feeling_safe"
+
+
+def test_an_outcome_domain_not_in_the_list_is_refused(practitioner_client, change):
+    response = practitioner_client.post(
+        step4(change),
+        {"positive_change": str(change.pk), "statement": "Jean sees her friends", "domain": "x"},
+    )
+    assert response.status_code == 200
+    assert "Choose a domain from the list, or leave it blank." in response.content.decode()
+    assert not Outcome.objects.filter(positive_change=change).exists()

@@ -305,3 +305,70 @@ def test_domain_code_lists_are_data_with_sources():
     validate_domain("")
     with pytest.raises(ValidationError):
         validate_domain("adult:nonsense")
+
+
+def test_advocacy_stages_agree_with_accountability(team, other_team):
+    from goldenthread.accountability.factories import AdvocacyFactory
+    from goldenthread.accountability.models import AdvocacyAnswer
+    from goldenthread.accountability.selectors import advocacy_counts
+
+    offered = IN_Q3 + datetime.timedelta(days=2)
+    AdvocacyFactory(person=PersonFactory(team=team), identified_on=IN_Q3)
+    AdvocacyFactory(
+        person=PersonFactory(team=team),
+        identified_on=IN_Q3,
+        offered_on=offered,
+        answer=AdvocacyAnswer.DECLINED,
+    )
+    for n in range(3):
+        AdvocacyFactory(
+            person=PersonFactory(team=other_team),
+            identified_on=IN_Q3,
+            offered_on=offered,
+            answer=AdvocacyAnswer.ACCEPTED,
+            referred_on=offered,
+            provider_name="Speak Up Advocacy",
+            started_on=offered + datetime.timedelta(days=5) if n else None,
+        )
+    AdvocacyFactory(person=PersonFactory(team=team), identified_on=datetime.date(2026, 5, 1))
+    m = selectors.ADVOCACY
+    assert [count(m, s) for s in selectors.ADVOCACY_STAGES] == [5, 4, 3, 3, 2]
+    assert [count(m, s, team=str(team.pk)) for s in ("identified", "offered", "started")] == [
+        2,
+        1,
+        0,
+    ]
+    theirs = advocacy_counts(selectors.Person.objects.all(), since=Q3.start, until=Q3.end)
+    assert (theirs.identified, theirs.offered, theirs.accepted) == (5, 4, 3)
+    assert (theirs.referred, theirs.started) == (3, 2)
+
+
+def test_challenges_by_stage_and_outcome(team, other_team):
+    from goldenthread.accountability.factories import ChallengeFactory
+    from goldenthread.accountability.models import ChallengeOutcome, ChallengeState, Stage
+
+    ChallengeFactory(person=PersonFactory(team=team), raised_on=IN_Q3)
+    ChallengeFactory(
+        person=PersonFactory(team=team),
+        raised_on=IN_Q3,
+        state=ChallengeState.ANSWERED,
+        outcome=ChallengeOutcome.UPHELD,
+        answered_on=IN_Q3,
+        answer="We agree and will change the plan.",
+    )
+    ChallengeFactory(
+        person=PersonFactory(team=other_team),
+        raised_on=IN_Q3,
+        stage=Stage.INVESTIGATION,
+        state=ChallengeState.ANSWERED,
+        outcome=ChallengeOutcome.NOT_UPHELD,
+        answered_on=IN_Q3,
+        answer="The decision stands, for these reasons.",
+    )
+    ChallengeFactory(person=PersonFactory(team=team), raised_on=datetime.date(2026, 10, 2))
+    m = selectors.CHALLENGES
+    assert count(m, "frontline", "open") == 1
+    assert count(m, "frontline", "upheld") == 1
+    assert count(m, "investigation", "not_upheld") == 1
+    assert count(m, TOTAL, TOTAL) == 3
+    assert count(m, TOTAL, TOTAL, team=str(other_team.pk)) == 1

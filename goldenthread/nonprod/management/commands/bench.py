@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import Role, User
 from goldenthread.nonprod.bench import concurrency, pages
+from goldenthread.nonprod.bench import reports as reports_bench
 from goldenthread.nonprod.bench.stats import Timings
 from goldenthread.outcomes.checker.cli import bench_main
 from goldenthread.outcomes.checker.evaluate import DEV_SET
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "preset",
             help="the preset the database was made with "
-            "(tiny, council, nation); 'checker' times the checker",
+            "(tiny, council, nation); 'checker' times the checker, 'reports' the reports",
         )
         parser.add_argument("--people", type=int, default=20, help="people to sample per page")
         parser.add_argument("--repeat", type=int, default=10, help="requests per sampled page")
@@ -67,6 +68,16 @@ class Command(BaseCommand):
     def handle(self, *args, preset, people, repeat, seconds, writers, updates, no_docs, **options):
         if preset == "checker":
             return str(bench_main([]) or "")
+        if preset == "reports" and Allocation.objects.exists():
+            lines = [
+                f"Golden Thread reports benchmark, {connection.vendor}, {timezone.now():%Y-%m-%d %H:%M} UTC; {Person.objects.count():,} people"
+            ]
+            reports_bench.run(
+                lambda text: (self.stdout.write(text), lines.append(text)), repeat=repeat * 2
+            )
+            if not no_docs:
+                _write_doc(connection.vendor, "reports", lines)
+            return None
         if not Allocation.objects.exists():
             raise CommandError(
                 "No people here: run `goldenthread synth --preset "

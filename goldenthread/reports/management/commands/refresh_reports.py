@@ -1,0 +1,45 @@
+"""goldenthread refresh-reports: recompute the reports' stored figures whose records have
+changed, for every period a reader can choose (OPS-3)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from goldenthread.reports.refresh import refresh_reports
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the reports' figures for the periods whose records have changed since "
+        "they were computed (run it every few minutes so pages read ready figures)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--period",
+            action="append",
+            dest="periods",
+            metavar="CODE",
+            help="only this period: 2026-11, 2026Q3, 2026 or rolling (repeatable)",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="recompute even when nothing has changed"
+        )
+
+    def handle(self, *args, periods, force, **options):
+        try:
+            summary = refresh_reports(
+                periods=periods,
+                force=force,
+                progress=None if options["verbosity"] < 1 else self.stdout.write,
+            )
+        except ValueError as error:
+            raise CommandError(
+                f"Not a period: {error}. Use a month (2026-11), a quarter (2026Q3), "
+                "a year (2026) or rolling."
+            ) from error
+        self.stdout.write(
+            f"{len(summary.periods)} periods: {summary.recomputed} tables recomputed, "
+            f"{summary.unchanged} unchanged, {summary.forgotten} old ones forgotten, "
+            f"in {summary.seconds:.1f} s."
+        )

@@ -1,0 +1,30 @@
+"""Stored report figures (OPS-3): each table's protected cube for one period, so a page
+reads figures computed before it was asked for (docs/adr/0015, snapshots.py).
+
+A row holds counts and suppression marks only: category codes and numbers, never a name,
+an id of a person or any free text."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ReportSnapshot(models.Model):
+    """Written by the reports code only, never typed by anyone (so not editable)."""
+
+    key = models.CharField(max_length=64, unique=True, editable=False)  # table, period, …
+    measure = models.CharField(max_length=80, editable=False)
+    period_code = models.CharField(max_length=20, editable=False)
+    computed_at = models.DateTimeField(editable=False)
+    # The change log's last place (audit ChangeRecord.seq) read before the counts were: a
+    # higher one now means records have changed since.
+    data_mark = models.BigIntegerField(editable=False)
+    cube = models.JSONField(editable=False)
+    # Set while one process recomputes the figures, so others serve these meanwhile.
+    refreshing_since = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["period_code", "measure"], name="report_snapshot_period")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.period_code} at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,79 @@
+"""Keep the reports' figures ready (OPS-3): recompute the stored figures of every period a
+reader can choose whose records have changed since they were computed.
+
+`refresh_reports()` is a plain function for a background job or a timer; the command
+`goldenthread refresh-reports` calls it and shows progress. Run it every few minutes
+(docs/how-to or cron): a reader's first request for a period then reads stored figures."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from . import selectors, snapshots
+from .periods import parse_period, period_choices
+
+# Stored figures not refreshed by a run and older than this are forgotten (a period no
+# longer offered, or a current period's figures for a day gone by).
+KEEP_UNUSED = datetime.timedelta(days=2)
+
+
+@dataclass
+class RefreshSummary:
+    periods: list[str] = field(default_factory=list)
+    recomputed: int = 0
+    unchanged: int = 0
+    forgotten: int = 0
+    seconds: float = 0.0
+
+
+def refresh_reports(
+    *,
+    today: datetime.date | None = None,
+    periods: Iterable[str] | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RefreshSummary:
+    """Recompute the figures of `periods` (default: every period the filter offers) whose
+    records have changed since they were computed; `force` recomputes them all."""
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    codes = list(periods) if periods else [code for code, _ in period_choices(today)]
+    parsed = [parse_period(code, today) for code in codes]  # ValueError for a bad code
+    axes = selectors.FilterAxes.load()
+    limit = selectors.threshold()
+    mark = snapshots.data_mark()  # read before any count, so a change during the run shows
+    summary = RefreshSummary(periods=codes)
+    keep: set[str] = set()
+    measures = (selectors.PEOPLE, *selectors.MEASURES)
+    for n, period in enumerate(parsed, start=1):
+        before = summary.recomputed
+        for measure in measures:
+            key = selectors.snapshot_key(measure, period, today, axes, limit)
+            keep.add(key)
+            done = snapshots.refresh_one(
+                key,
+                measure.key,
+                period.code,
+                functools.partial(selectors._build, measure, period, today, axes, limit),
+                mark=mark,
+                force=force,
+            )
+            if done:
+                summary.recomputed += 1
+            else:
+                summary.unchanged += 1
+        if progress:
+            progress(
+                f"{n}/{len(parsed)} {period.label}: {summary.recomputed - before} of "
+                f"{len(measures)} tables recomputed ({time.perf_counter() - started:.1f} s)"
+            )
+    if periods is None:
+        summary.forgotten = snapshots.prune(keep, KEEP_UNUSED)
+    summary.seconds = time.perf_counter() - started
+    return summary

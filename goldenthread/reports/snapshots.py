@@ -1,0 +1,210 @@
+"""Report figures computed ahead of the request and stored (OPS-3, docs/adr/0015).
+
+Protecting a table's cube for a period takes seconds at council size, so a page must not
+compute it while someone waits. Each table's protected cube for a period is stored as a
+`ReportSnapshot` row with when it was computed and the change log's last place
+(`ChangeRecord.seq`, one index read) at that moment:
+
+* the same place now: no record has changed since, the figures are current;
+* a later place: records have changed. Within GOLDENTHREAD_REPORTS_CACHE_SECONDS of being
+  computed, or while another process is recomputing them, the stored figures are served
+  and the page says when they were computed; after that the request that finds them
+  claims them (one process at a time) and recomputes them.
+
+`refresh()` (and `goldenthread refresh-reports`, for a timer or a background job)
+recomputes the offered periods whose records have changed, so a reader's first request
+for a period finds its figures ready. Setting GOLDENTHREAD_REPORTS_CACHE_SECONDS to 0
+turns the store off: every request computes (the tests of the counts do this).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import itertools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from goldenthread.audit.models import ChangeRecord
+
+from .disclosure import Dim, ProtectedCube
+from .models import ReportSnapshot
+
+logger = logging.getLogger(__name__)
+
+# A claim to recompute older than this is taken to have died with its process.
+CLAIM_LIFETIME = datetime.timedelta(minutes=15)
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "GOLDENTHREAD_REPORTS_CACHE_SECONDS", 0))
+
+
+def enabled() -> bool:
+    return cache_seconds() > 0
+
+
+def data_mark() -> int:
+    """The change log's last place: it moves whenever a record is created, changed or
+    removed through a service (every write is audited)."""
+    return ChangeRecord.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+@dataclass(frozen=True)
+class Figures:
+    cube: ProtectedCube
+    computed_at: datetime.datetime
+    current: bool  # no recorded change since they were computed
+
+
+# -- Storing a cube: category codes and numbers only --------------------------------
+
+
+def to_json(cube: ProtectedCube) -> dict:
+    return {
+        "dims": [
+            [d.name, list(d.categories), d.additive, [[g, list(m)] for g, m in d.groups]]
+            for d in cube.dims
+        ],
+        "threshold": cube.threshold,
+        "values": [[list(k), v] for k, v in cube.values.items() if v],
+        "small": sorted(list(k) for k in cube.small),
+        "hidden": sorted(list(k) for k in cube.hidden),
+        "withheld": cube.withheld,
+    }
+
+
+def from_json(data: dict) -> ProtectedCube:
+    dims = tuple(
+        Dim(name, tuple(categories), additive, tuple((g, tuple(m)) for g, m in groups))
+        for name, categories, additive, groups in data["dims"]
+    )
+    values = dict.fromkeys(itertools.product(*(d.coords for d in dims)), 0)
+    for key, value in data["values"]:
+        values[tuple(key)] = value
+    return ProtectedCube(
+        dims=dims,
+        threshold=data["threshold"],
+        values=values,
+        small=frozenset(tuple(k) for k in data["small"]),
+        hidden=frozenset(tuple(k) for k in data["hidden"]),
+        withheld=data["withheld"],
+    )
+
+
+# -- Serving and refreshing ---------------------------------------------------------
+
+
+def _cache_key(key: str) -> str:
+    return f"reports:snapshot:{key}"
+
+
+def _claim(row: ReportSnapshot, now: datetime.datetime) -> bool:
+    """Take the right to recompute `row`; False when another process holds it."""
+    free = Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=now - CLAIM_LIFETIME)
+    try:
+        with transaction.atomic():
+            claimed = ReportSnapshot.objects.filter(pk=row.pk).filter(free)
+            return claimed.update(refreshing_since=now) == 1
+    except DatabaseError:  # a database refusing writes (maintenance): serve what is stored
+        logger.warning("Could not claim report figures to recompute", exc_info=True)
+        return False
+
+
+def _compute_and_store(
+    key: str, measure: str, period_code: str, compute: Callable[[], ProtectedCube], mark: int
+) -> Figures:
+    try:
+        cube = compute()
+    except BaseException:
+        with contextlib.suppress(DatabaseError):
+            ReportSnapshot.objects.filter(key=key).update(refreshing_since=None)
+        raise
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ReportSnapshot.objects.update_or_create(
+                key=key,
+                defaults={
+                    "measure": measure,
+                    "period_code": period_code,
+                    "computed_at": now,
+                    "data_mark": mark,
+                    "cube": to_json(cube),
+                    "refreshing_since": None,
+                },
+            )
+    except DatabaseError:
+        # Not stored (a database refusing writes): the figures are still right to show.
+        logger.warning("Could not store report figures", exc_info=True)
+    cache.set(_cache_key(key), (cube, now, mark), cache_seconds())
+    return Figures(cube, now, True)
+
+
+def figures(
+    key: str,
+    measure: str,
+    period_code: str,
+    compute: Callable[[], ProtectedCube],
+    *,
+    mark: int | None = None,
+) -> Figures:
+    """A table's figures for a request: stored ones when there are any (saying when they
+    were computed), computed now only when there are none or they are out of date and no
+    one else is recomputing them."""
+    if not enabled():
+        return Figures(compute(), timezone.now(), True)
+    mark = data_mark() if mark is None else mark
+    held = cache.get(_cache_key(key))
+    if held is not None and held[2] == mark:
+        return Figures(held[0], held[1], True)
+    row = ReportSnapshot.objects.filter(key=key).first()
+    if row is None:
+        return _compute_and_store(key, measure, period_code, compute, mark)
+    cube = from_json(row.cube)
+    if row.data_mark == mark:
+        cache.set(_cache_key(key), (cube, row.computed_at, mark), cache_seconds())
+        return Figures(cube, row.computed_at, True)
+    now = timezone.now()
+    young = now - row.computed_at < datetime.timedelta(seconds=cache_seconds())
+    if young or not _claim(row, now):
+        # Out of date, but recent or being recomputed elsewhere: served, with its time.
+        return Figures(cube, row.computed_at, False)
+    return _compute_and_store(key, measure, period_code, compute, mark)
+
+
+def refresh_one(
+    key: str,
+    measure: str,
+    period_code: str,
+    compute: Callable[[], ProtectedCube],
+    *,
+    mark: int,
+    force: bool = False,
+) -> bool:
+    """Recompute one table's figures if records have changed since (or `force`).
+    True when it recomputed them."""
+    row = ReportSnapshot.objects.filter(key=key).first()
+    if row is not None and row.data_mark == mark and not force:
+        return False
+    if row is not None and not _claim(row, timezone.now()):
+        return False  # another process is at it
+    _compute_and_store(key, measure, period_code, compute, mark)
+    return True
+
+
+def prune(keep: set[str], older_than: datetime.timedelta) -> int:
+    """Forget figures not refreshed in this run and computed more than `older_than` ago
+    (periods no longer offered; a current period's figures for days gone by)."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = (
+        ReportSnapshot.objects.filter(computed_at__lt=cutoff).exclude(key__in=keep).delete()
+    )
+    return deleted

@@ -1,0 +1,106 @@
+"""Money sums (budgets agreed against requested, #14): each sum is shown exactly where the
+count of requests behind it is, so no amount for fewer than the threshold is shown, and a
+hidden amount cannot be worked out from the others (the counts' hypercube moves)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from goldenthread.reports import selectors
+from goldenthread.reports.disclosure import TOTAL, Status
+from goldenthread.reports.periods import parse_period
+
+TODAY = datetime.date(2026, 12, 3)
+Q3 = parse_period("2026Q3", TODAY)
+ADULT = datetime.date(1970, 5, 1)
+AXES = selectors.FilterAxes(
+    teams=("t1", "t2", "t3"),
+    areas=("a1", "a2"),
+    team_labels={"t1": "One", "t2": "Two", "t3": "Three"},
+    area_labels={"a1": "North", "a2": "South"},
+    team_area={"t1": "area:a1", "t2": "area:a1", "t3": "area:a2"},
+)
+
+
+def measure_of(units):
+    return selectors.Measure(
+        key="test-money",
+        title="Test",
+        counted="requests",
+        rows=selectors.BUDGET_AMOUNTS.rows,
+        columns=selectors.MONEY_COLUMNS,
+        units=lambda period, today: iter(units),
+        money=True,
+    )
+
+
+def cube_of(units, limit=5):
+    return selectors._build(measure_of(units), Q3, TODAY, AXES, limit)
+
+
+def test_a_small_cell_hides_its_sum_and_a_large_one_shows_it():
+    units = [("t1", None, ADULT, "approved", 1000)] * 7 + [("t1", None, ADULT, "declined", 500)]
+    units += [("t2", None, ADULT, "approved", 300)] * 6 + [("t2", None, ADULT, "declined", 200)] * 6
+    cube = cube_of(units)
+    small = cube.cell(("t1", TOTAL, "declined", "amount"))
+    assert small.status is Status.SMALL and small.value is None
+    assert cube.cell(("t1", TOTAL, "declined", "count")).status is Status.SMALL
+    total = cube.cell(("area:a1", TOTAL, TOTAL, "amount"))
+    assert total.status in (Status.SHOWN, Status.HIDDEN)
+    if total.shown:
+        assert total.value == 7 * 1000 + 500 + 6 * 300 + 6 * 200
+
+
+def test_with_nothing_hidden_the_sums_are_the_amounts():
+    units = [("t1", None, ADULT, "approved", 1000)] * 5 + [("t3", None, ADULT, "declined", 250)] * 5
+    cube = cube_of(units, limit=1)
+    assert cube.cell(("t1", TOTAL, "approved", "amount")).value == 5000
+    assert cube.cell(("area:a2", TOTAL, "declined", "amount")).value == 1250
+    assert cube.cell((TOTAL, TOTAL, TOTAL, "amount")).value == 6250
+    assert cube.cell((TOTAL, TOTAL, TOTAL, "count")).value == 10
+
+
+UNIT = st.tuples(
+    st.sampled_from(AXES.teams),
+    st.none(),
+    st.sampled_from((ADULT, datetime.date(1950, 1, 1), datetime.date(2010, 1, 1))),
+    st.sampled_from(("approved", "declined")),
+    st.integers(min_value=0, max_value=50_000),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(UNIT, max_size=40))
+def test_a_sum_is_shown_exactly_where_its_count_is(units):
+    cube = cube_of(units)
+    keys = {key[:-1] for key in cube.values}
+    for key in keys:
+        count, amount = cube.cell((*key, "count")), cube.cell((*key, "amount"))
+        assert count.status is amount.status
+        if count.shown:
+            assert count.value == 0 or count.value >= 5
+            members = [
+                u
+                for u in units
+                if key[0] in (TOTAL, u[0], AXES.team_area[u[0]])
+                and key[2] in (TOTAL, u[3])
+                and key[1] in (TOTAL, selectors.age_group(u[2], Q3.end))
+            ]
+            assert count.value == len(members)
+            assert amount.value == sum(u[4] for u in members)
+
+
+def test_the_stored_form_keeps_the_money_pattern():
+    from goldenthread.reports import snapshots
+
+    units = [("t1", None, ADULT, "approved", 1000)] * 7 + [("t1", None, ADULT, "declined", 500)]
+    cube = cube_of(units)
+    again = snapshots.from_json(snapshots.to_json(cube))
+    assert again.published() == cube.published()
+    assert all(
+        again.cell(k).status is cube.cell(k).status for k in itertools.islice(cube.values, 0, None)
+    )

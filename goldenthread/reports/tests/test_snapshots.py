@@ -1,0 +1,213 @@
+"""Stored report figures (OPS-3, #14): computed ahead of the request by refresh, served
+with when they were computed, recomputed when records change, one process at a time."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from conftest import sign_in
+from goldenthread.audit.services import Auditor
+from goldenthread.people.factories import PersonFactory
+from goldenthread.reports import selectors, snapshots
+from goldenthread.reports.disclosure import Dim, protect_counts
+from goldenthread.reports.models import ReportSnapshot
+from goldenthread.reports.periods import parse_period
+from goldenthread.reports.refresh import refresh_reports
+from goldenthread.sds.factories import UnmetNeedFactory
+from goldenthread.sds.models import NeedCategory, UnmetReason
+
+TODAY = datetime.date(2026, 6, 3)  # the pinned clock's day
+Q2 = parse_period("2026Q2", TODAY)
+
+
+@pytest.fixture
+def stored(settings):
+    settings.GOLDENTHREAD_REPORTS_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def needs(team, pinned_clock):
+    born = datetime.date(1970, 5, 1)
+    for i in range(12):
+        UnmetNeedFactory(
+            person=PersonFactory(team=team, date_of_birth=born + datetime.timedelta(days=i)),
+            category=NeedCategory.CARER_BREAK if i < 9 else NeedCategory.HOUSING,
+            reason=UnmetReason.BUDGET,
+            identified_on=TODAY - datetime.timedelta(days=40),
+        )
+
+
+def _change(user, team):
+    """A recorded change (the change log moves), as any service writes."""
+    person = PersonFactory(team=team)
+    Auditor(user).created(person, person_id=person.pk)
+
+
+class Counter:
+    def __init__(self, cube):
+        self.cube, self.calls = cube, 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.cube
+
+
+def _cube(n=3):
+    dims = [Dim("team", ("a", "b")), Dim("what", ("x", "y"))]
+    return protect_counts(dims, {("a", "x"): n, ("a", "y"): 7, ("b", "x"): 9, ("b", "y"): 8}, 5)
+
+
+def test_a_stored_cube_reads_back_the_same():
+    cube = _cube()
+    again = snapshots.from_json(snapshots.to_json(cube))
+    assert again.published() == cube.published()
+    assert again.dims == cube.dims and again.values == cube.values
+    assert again.small == cube.small and again.hidden == cube.hidden
+
+
+def test_the_stored_form_holds_codes_and_numbers_only():
+    data = snapshots.to_json(_cube())
+    assert set(data) == {"dims", "threshold", "values", "small", "hidden", "withheld"}
+
+
+def test_figures_are_computed_once_then_read(db, stored, pinned_clock):
+    compute = Counter(_cube())
+    first = snapshots.figures("k", "m", "2026Q2", compute)
+    cache.clear()  # another process: only the database row
+    second = snapshots.figures("k", "m", "2026Q2", compute)
+    assert compute.calls == 1
+    assert second.current and second.computed_at == first.computed_at
+    assert second.cube.published() == first.cube.published()
+
+
+def test_after_a_change_recent_figures_are_served_saying_when(
+    db, stored, pinned_clock, team, commissioner
+):
+    compute = Counter(_cube())
+    first = snapshots.figures("k", "m", "2026Q2", compute)
+    _change(commissioner, team)
+    pinned_clock.shift(datetime.timedelta(seconds=300))
+    later = snapshots.figures("k", "m", "2026Q2", compute)
+    assert compute.calls == 1
+    assert not later.current and later.computed_at == first.computed_at
+
+
+def test_old_figures_after_a_change_are_recomputed(db, stored, pinned_clock, team, commissioner):
+    compute = Counter(_cube())
+    snapshots.figures("k", "m", "2026Q2", compute)
+    _change(commissioner, team)
+    pinned_clock.shift(datetime.timedelta(seconds=601))
+    later = snapshots.figures("k", "m", "2026Q2", compute)
+    assert compute.calls == 2 and later.current
+    assert ReportSnapshot.objects.get(key="k").refreshing_since is None
+
+
+def test_while_another_process_recomputes_the_stored_figures_are_served(
+    db, stored, pinned_clock, team, commissioner
+):
+    compute = Counter(_cube())
+    snapshots.figures("k", "m", "2026Q2", compute)
+    _change(commissioner, team)
+    pinned_clock.shift(datetime.timedelta(seconds=601))
+    row = ReportSnapshot.objects.get(key="k")
+    assert snapshots._claim(row, datetime.datetime.now(datetime.UTC))  # the other process
+    later = snapshots.figures("k", "m", "2026Q2", compute)
+    assert compute.calls == 1 and not later.current
+
+
+def test_a_failed_recompute_gives_up_its_claim(db, stored, pinned_clock, team, commissioner):
+    snapshots.figures("k", "m", "2026Q2", Counter(_cube()))
+    _change(commissioner, team)
+    pinned_clock.shift(datetime.timedelta(seconds=601))
+
+    def broken():
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        snapshots.figures("k", "m", "2026Q2", broken)
+    assert ReportSnapshot.objects.get(key="k").refreshing_since is None
+
+
+def test_refresh_recomputes_only_what_changed(db, stored, needs, team, commissioner):
+    tables = 1 + len(selectors.MEASURES)
+    first = refresh_reports(today=TODAY, periods=["2026Q2"])
+    assert (first.recomputed, first.unchanged) == (tables, 0)
+    again = refresh_reports(today=TODAY, periods=["2026Q2"])
+    assert (again.recomputed, again.unchanged) == (0, tables)
+    _change(commissioner, team)
+    changed = refresh_reports(today=TODAY, periods=["2026Q2"])
+    assert changed.recomputed == tables
+    forced = refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
+    assert forced.recomputed == tables
+
+
+def test_refresh_covers_every_period_offered(db, stored, needs):
+    summary = refresh_reports(today=TODAY)
+    assert "rolling" in summary.periods and "2026Q2" in summary.periods
+    assert ReportSnapshot.objects.filter(period_code="rolling").count() == 1 + len(
+        selectors.MEASURES
+    )
+
+
+def test_after_refresh_the_page_computes_nothing(client, commissioner, stored, needs, monkeypatch):
+    refresh_reports(today=TODAY, periods=["2026Q2"])
+    cache.clear()
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("the page computed figures")
+
+    monkeypatch.setattr(selectors, "_build", no_computing)
+    sign_in(client, commissioner)
+    page = client.get(reverse("reports:index"), {"period": "2026Q2"}).content.decode()
+    assert "Figures computed at 10:30 on 3 June 2026." in page
+    assert "Records have changed" not in page
+    assert "fewer than 5" in page  # the 3 housing needs, from the stored cube
+
+
+def test_the_page_says_when_records_changed_since(
+    client, commissioner, stored, needs, team, pinned_clock
+):
+    refresh_reports(today=TODAY, periods=["2026Q2"])
+    _change(commissioner, team)
+    pinned_clock.shift(datetime.timedelta(minutes=2))
+    sign_in(client, commissioner)
+    page = client.get(reverse("reports:index"), {"period": "2026Q2"}).content.decode()
+    assert "Figures computed at 10:30 on 3 June 2026." in page
+    assert "Records have changed since then" in page
+    csv_text = client.get(
+        reverse("reports:table_csv", args=["unmet-need"]), {"period": "2026Q2"}
+    ).content.decode()
+    assert "Records have changed since then" in csv_text
+
+
+def test_the_command_refuses_a_period_it_cannot_read(db, stored):
+    with pytest.raises(CommandError, match="Not a period"):
+        call_command("refresh_reports", "--period", "2026Q5")
+
+
+def test_the_command_shows_progress(db, stored, needs, capsys):
+    call_command("refresh_reports", "--period", "2026Q2")
+    out = capsys.readouterr().out
+    assert "1/1 April to June 2026" in out and "1 periods:" in out
+
+
+def test_figures_are_still_shown_when_the_database_refuses_to_store_them(
+    db, stored, pinned_clock, monkeypatch
+):
+    from django.db import DatabaseError
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("cannot execute INSERT in a read-only transaction")
+
+    monkeypatch.setattr(ReportSnapshot.objects, "update_or_create", refuse)
+    found = snapshots.figures("k", "m", "2026Q2", Counter(_cube()))
+    assert found.current and found.cube.published() == _cube().published()
+    assert not ReportSnapshot.objects.exists()
