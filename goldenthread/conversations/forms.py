@@ -245,3 +245,44 @@ def reflection_form(
     return QuestionnaireForm(
         data=data, questions=questions, choices=ReflectionAnswerChoice.choices, stored=stored
     )
+
+
+# The add form of each kind of item of steps 1 to 3, which its change form starts from.
+ADD_FORMS: dict[str, type[forms.Form]] = {
+    "matters": MattersForm,
+    "who": WhoMattersForm,
+    "aspiration": AspirationForm,
+    "working": WorkingItemForm,
+    "strength": StrengthForm,
+    "change": PositiveChangeForm,
+}
+_SEVERAL_HINT = " To add several, put each on a line of its own."
+
+
+def item_edit_form_class(kind: str) -> type[forms.Form]:
+    """The form that changes one item (#16): the add form's questions, one item's words
+    (not one per line), and the version the editor started from (SEC-5)."""
+    base = ADD_FORMS[kind]
+    attrs: dict[str, Any] = {"version": VersionField()}
+    if kind in SEVERAL_AT_ONCE:
+        text = base.base_fields["text"]
+        attrs["text"] = _text(str(text.label), str(text.help_text).replace(_SEVERAL_HINT, ""))
+    return type(f"{base.__name__}Change", (base,), attrs)
+
+
+def item_initial(kind: str, item) -> dict[str, Any]:
+    """What the change form shows first: the item as stored."""
+    initial: dict[str, Any] = {"version": item.version, "text": item.text}
+    if kind == "matters":
+        initial["kind"] = item.kind
+    elif kind == "who":
+        initial["circle_member"] = item.circle_member_id
+    elif kind == "working":
+        initial["is_working"] = "true" if item.is_working else "false"
+        initial["perspective"] = item.perspective
+    elif kind == "strength":
+        initial["kind"] = item.kind
+    elif kind == "change":
+        initial["from_not_working"] = list(item.from_not_working.values_list("pk", flat=True))
+        initial["from_aspirations"] = list(item.from_aspirations.values_list("pk", flat=True))
+    return initial

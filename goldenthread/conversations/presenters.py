@@ -88,6 +88,20 @@ def step_url_for_kind(kind: str, person, conversation) -> str:
     return reverse(url_name, args=[person.pk, conversation.pk])
 
 
+ITEM_EDIT_HEADINGS = {
+    "matters": "Change what matters",
+    "who": "Change who matters",
+    "aspiration": "Change an aspiration",
+    "working": "Change what is working or not working",
+    "strength": "Change a strength, asset or support",
+    "change": "Change the positive change and what it comes from",
+}
+
+
+def item_edit_heading(kind: str) -> str:
+    return ITEM_EDIT_HEADINGS[kind]
+
+
 def participant_link_words(participant) -> str:
     """Why a circle member cannot be removed: "took part in the conversation on 3 May 2026"."""
     return f"took part in the conversation on {date_text(participant.conversation.held_on)}"

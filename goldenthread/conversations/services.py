@@ -166,11 +166,28 @@ def step_items_add(
 
 
 def step_item_update(*, actor: User, item: Any, expected_version: int, **changes: Any) -> Any:
-    """Change an item of step 1, 2 or 3; refused if someone saved first."""
+    """Change an item of step 1, 2 or 3; refused if someone saved first. A positive change
+    is changed by positive_change_relink."""
     _check_casework(actor, item.person_id)
+    if isinstance(item, PositiveChange | Participant):
+        raise ValueError("use positive_change_relink or a participant service")
     changes = {
         name: value.strip() if isinstance(value, str) else value for name, value in changes.items()
     }
+    if (
+        isinstance(item, WorkingItem)
+        and changes.get("is_working") is True
+        and not item.is_working
+        and item.changes.exists()
+    ):
+        raise ValidationError(
+            {
+                "is_working": "A positive change comes from this as something not working. "
+                "Change what the positive change comes from first."
+            }
+        )
+    if "circle_member" in changes and changes["circle_member"].person_id != item.person_id:
+        raise ValidationError({"circle_member": "Choose someone from the person's circle."})
     with transaction.atomic():
         audited_update(
             item,

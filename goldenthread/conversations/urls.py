@@ -19,6 +19,11 @@ urlpatterns = [
     path(f"{C}/step-3/", views.Step3View.as_view(), name="step3"),
     path(f"{C}/checklist/", views.ReflectionView.as_view(), name="checklist"),
     path(
+        f"{C}/items/<str:kind>/<uuid:item_id>/change/",
+        views.ItemEditView.as_view(),
+        name="item_edit",
+    ),
+    path(
         f"{C}/items/<str:kind>/<uuid:item_id>/remove/",
         views.ItemRemoveView.as_view(),
         name="item_remove",

@@ -24,6 +24,8 @@ from .forms import (
     StrengthForm,
     WhoMattersForm,
     WorkingItemForm,
+    item_edit_form_class,
+    item_initial,
     reflection_form,
 )
 from .pages import ConversationMixin
@@ -207,6 +209,91 @@ class Step3View(StepView):
     template_name = "conversations/step3.html"
     step_key = "step3"
     forms = {"change": PositiveChangeForm}
+
+
+# Kinds of item the change page takes (people who took part are changed on "About").
+EDITABLE_KINDS = frozenset({"matters", "who", "aspiration", "working", "strength", "change"})
+
+
+class ItemEditView(ConversationMixin, ServiceFormView):
+    """Change an item of steps 1 to 3, and for a positive change what it comes from: a
+    change linked to the wrong thing is moved, not removed and typed again (#16). Checked
+    against the version the worker opened (SEC-5) and kept in the change history."""
+
+    template_name = "conversations/item_edit.html"
+    submit_label = "Save this change"
+
+    @property
+    def kind(self) -> str:
+        kind = self.kwargs["kind"]
+        if kind not in EDITABLE_KINDS:
+            raise Http404("Unknown kind of item.")
+        return kind
+
+    @property
+    def item(self):
+        if not hasattr(self, "_item"):
+            item = selectors.conversation_item(self.conversation, self.kind, self.kwargs["item_id"])
+            if item is None:
+                raise Http404("No such item in this conversation.")
+            self._item = item
+        return self._item
+
+    def get_form_class(self):
+        return item_edit_form_class(self.kind)
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "initial": item_initial(self.kind, self.item)}
+        person = self.person
+        if self.kind == "who":
+            kwargs["circle"] = person.circle.all()
+        elif self.kind == "change":
+            kwargs["not_working"] = selectors.person_items(person, "not_working")
+            kwargs["aspirations"] = selectors.person_items(person, "aspiration")
+        return kwargs
+
+    def get_back_url(self) -> str:
+        return presenters.step_url_for_kind(self.kind, self.person, self.conversation)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["item"] = self.item
+        context["kind"] = self.kind
+        context["heading_text"] = presenters.item_edit_heading(self.kind)
+        return context
+
+    def get_stale_values(self, current, form):
+        if self.kind != "change":
+            return super().get_stale_values(current, form)
+        return [
+            ("The positive change", current.text),
+            (
+                "What is not working that this would change",
+                "; ".join(item.text for item in current.from_not_working.all()),
+            ),
+            (
+                "Aspirations this moves towards",
+                "; ".join(item.text for item in current.from_aspirations.all()),
+            ),
+        ]
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        actor = self.request.user
+        if self.kind == "change":
+            return services.positive_change_relink(
+                actor=actor, change=self.item, expected_version=version, **data
+            )
+        return services.step_item_update(
+            actor=actor, item=self.item, expected_version=version, **data
+        )
+
+    def get_success_message(self, result) -> str:
+        return "Your change is saved."
+
+    def get_success_url(self) -> str:
+        return self.get_back_url() + f"#{self.kind}"
 
 
 class ItemRemoveView(ConversationMixin, TemplateView):

@@ -37,6 +37,16 @@ NOTE_MAX_LENGTH = 2000
 _CLEAN = {"validate_unique": False, "validate_constraints": False}
 
 
+class YesNoNotSure(models.TextChoices):
+    """The one answer scale for a question of fact (#16): step 5's eight questions about an
+    outcome, and whether a person's capacity to decide is in question (risk). Always in
+    this order and these words, drawn by the same inline radios (ui.forms.radio_field)."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "Not sure"
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """What the record suggests for one question: an answer ("" when only the practitioner

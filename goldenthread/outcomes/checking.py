@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
+from django.core.exceptions import ValidationError
+
 from goldenthread.core.questionnaires import Suggestion  # answer: an Answer value, or ""
 from goldenthread.outcomes.checker import CheckResult, check
 
@@ -100,3 +103,19 @@ def suggest_answers(
             "", "No assessed need is recorded for this outcome."
         )
     return suggestions
+
+
+MAX_LIVE_CHARS = 5000
+
+
+def check_typed(data) -> CheckResult | None:
+    """The checker's result for the words typed (not saved): statement, starting point and
+    date, as the live checker and every "Check wording" button read them (None: nothing
+    typed yet)."""
+    statement = data.get("statement", "")[:MAX_LIVE_CHARS]
+    baseline = data.get("baseline", "")[:MAX_LIVE_CHARS]
+    try:  # an unfinished or odd date is simply not counted yet
+        due = forms.DateField(required=False).clean(data.get("target_date", ""))
+    except ValidationError:
+        due = None
+    return run_checker(statement, baseline=baseline, target_date=due) if statement.strip() else None

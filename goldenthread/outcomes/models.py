@@ -16,7 +16,7 @@ from goldenthread.audit.models import AppendOnlyModel
 from goldenthread.conversations.models import Conversation, PositiveChange
 from goldenthread.core.domains import validate_domain
 from goldenthread.core.models import BaseModel, VersionedModel
-from goldenthread.core.questionnaires import SuggestedAnswer
+from goldenthread.core.questionnaires import SuggestedAnswer, YesNoNotSure
 from goldenthread.people.models import Person
 
 
@@ -148,10 +148,8 @@ class CheckQuestion(models.TextChoices):
     NO_SOLUTION = "no_solution", "Is there a solution embedded in the outcome?"
 
 
-class Answer(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    NOT_SURE = "not_sure", "Not sure"
+# Step 5's answers: the one scale for a question of fact, shared with risk (#16).
+Answer = YesNoNotSure
 
 
 class OutcomeCheckAnswer(SuggestedAnswer):

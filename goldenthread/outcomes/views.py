@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
@@ -16,10 +14,8 @@ from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
-from .checking import run_checker
+from .checking import check_typed, run_checker
 from .forms import OutcomeForm, check_form
-
-MAX_LIVE_CHARS = 5000
 
 
 class LiveCheckView(PermissionRequiredMixin, View):
@@ -30,24 +26,12 @@ class LiveCheckView(PermissionRequiredMixin, View):
     permission_denied_message = "Only practitioners and team leaders check outcomes."
 
     def post(self, request):
-        result = _check_typed(request.POST)
+        result = check_typed(request.POST)
         return TemplateResponse(
             request,
             "outcomes/_checker_feedback.html",
             {"result": result, "items": presenters.flag_items(result)},
         )
-
-
-def _check_typed(data) -> object:
-    """The checker's result for the words typed (not saved): statement, starting point and
-    date, as the live checker reads them."""
-    statement = data.get("statement", "")[:MAX_LIVE_CHARS]
-    baseline = data.get("baseline", "")[:MAX_LIVE_CHARS]
-    try:  # an unfinished or odd date is simply not counted yet
-        due = forms.DateField(required=False).clean(data.get("target_date", ""))
-    except ValidationError:
-        due = None
-    return run_checker(statement, baseline=baseline, target_date=due) if statement.strip() else None
 
 
 class CheckWordingMixin:
@@ -58,7 +42,7 @@ class CheckWordingMixin:
     def post(self, request, *args, **kwargs):
         if "check_wording" not in request.POST:
             return super().post(request, *args, **kwargs)
-        result = _check_typed(request.POST)
+        result = check_typed(request.POST)
         items = presenters.flag_items(result)
         if getattr(request, "htmx", False):
             response = TemplateResponse(

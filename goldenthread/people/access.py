@@ -43,6 +43,7 @@ from goldenthread.audit.services import access_record, break_glass_record
 from goldenthread.core.permissions import Permission, can
 from goldenthread.ui.views import ChildOr404
 
+from .frame import record_frame
 from .models import Person
 
 BREAK_GLASS_SALT = "goldenthread.break-glass"
@@ -275,6 +276,7 @@ class PersonRecordMixin(LoginRequiredMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["person"] = self.person
+        context["record_frame"] = record_frame(self.request, self.person)
         return context
 
 

@@ -3,9 +3,11 @@ person is a PersonRecordMixin view: scoped to people the user may see, and logge
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -13,6 +15,8 @@ from django.views.generic import TemplateView
 
 from goldenthread.core.formatting import date_text
 from goldenthread.core.permissions import Permission, can
+from goldenthread.outcomes import presenters as outcome_presenters
+from goldenthread.outcomes.checking import check_typed
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
@@ -389,6 +393,29 @@ class OutcomeReviewView(ReviewBlockFormView):
 
     def get_initial(self):
         return outcome_review_initial(self.block)
+
+    def post(self, request, *args, **kwargs):
+        """ "Check wording" on the rewrite box (OC-5, #16): without JavaScript the page comes
+        back with everything typed kept and the checker's suggestions for the new wording;
+        with htmx only the suggestions. Nothing is saved."""
+        if "check_wording" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        result = check_typed(request.POST)
+        items = outcome_presenters.flag_items(result)
+        if getattr(request, "htmx", False):
+            return TemplateResponse(
+                request, "outcomes/_checker_feedback.html", {"result": result, "items": items}
+            )
+        form = self.get_form_class()(**{**self.get_form_kwargs(), "data": None, "files": None})
+        for name, field in form.fields.items():  # what was typed, not yet judged
+            if name in request.POST or isinstance(field.widget, forms.CheckboxSelectMultiple):
+                multiple = isinstance(field, forms.MultipleChoiceField)
+                form.initial[name] = (
+                    request.POST.getlist(name) if multiple else request.POST.get(name, "")
+                )
+        return self.render_to_response(
+            self.get_context_data(form=form, checker=result, checker_items=items)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -23,15 +23,13 @@ from django.utils import timezone
 
 from goldenthread.audit.models import AppendOnlyModel
 from goldenthread.core.models import VersionedModel
+from goldenthread.core.questionnaires import YesNoNotSure
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
 
-
-class CapacityQuestion(models.TextChoices):
-    NO = "no", "No"
-    YES = "yes", "Yes"
-    NOT_SURE = "not_sure", "Not sure"
+# Is capacity in question: the one scale for a question of fact, as step 5's (#16).
+CapacityQuestion = YesNoNotSure
 
 
 class RiskEnablement(VersionedModel):

@@ -58,6 +58,11 @@ urlpatterns = [
         views.UnmetNeedMetView.as_view(),
         name="unmet_need_met",
     ),
+    path(
+        "<uuid:person_id>/unmet-need/<uuid:unmet_need_id>/outcome/",
+        views.UnmetNeedMoveView.as_view(),
+        name="unmet_need_move",
+    ),
     # Staff-wide pages.
     path("sds/approvals/", views.ApprovalsView.as_view(), name="approvals"),
     path("sds/unmet-need/", views.UnmetNeedTeamView.as_view(), name="unmet_need_team"),

@@ -359,6 +359,68 @@ class UnmetNeedAddView(RecordFormView):
         )
 
 
+class UnmetNeedMoveView(RecordFormView):
+    """Move an open unmet need to another open outcome (#16, REV-2): linked to the wrong
+    outcome, or left under one that was closed or rewritten. Only the link changes; the
+    need, why it is not met and when it was found are kept. Version checked and audited."""
+
+    form_class = MoveToOutcomeForm
+    heading_text = "Move this unmet need to another outcome"
+    submit_label = "Move it"
+    anchor = "unmet-need"
+    need = PersonChild(
+        "unmet_needs", kwarg="unmet_need_id", missing="No such unmet need for this person."
+    )
+
+    @cached_property
+    def open_outcomes(self):
+        return list(
+            self.person.outcomes.filter(status=OutcomeStatus.OPEN)
+            .exclude(pk=self.need.outcome_id)
+            .order_by("created_at", "id")
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
+
+    def get_initial(self):
+        initial = {"version": self.need.version}
+        newer = open_replacement(self.need.outcome) if self.need.outcome_id else None
+        if newer is not None:
+            initial["outcome"] = str(newer.pk)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        need = self.need
+        context["summary_rows"] = [
+            {"key": "Need", "value": need.need},
+            {
+                "key": "Outcome now",
+                "value": need.outcome.statement if need.outcome_id else "Not linked to an outcome",
+            },
+        ]
+        if not need.is_open:
+            context["intro"] = "This need has been met, so it is kept as it was."
+        elif not self.open_outcomes:
+            context["intro"] = "There is no other open outcome to move it to yet."
+        return context
+
+    def get_stale_values(self, current, form):
+        return [("Outcome", current.outcome.statement if current.outcome_id else "None")]
+
+    def save(self, form):
+        return services.unmet_need_move(
+            actor=self.request.user,
+            need=self.need,
+            to_outcome=form.cleaned_data["outcome"],
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def get_success_message(self, result) -> str:
+        return f"The unmet need is moved to “{result.outcome.statement}”."
+
+
 class UnmetNeedMetView(RecordFormView):
     form_class = UnmetNeedMetForm
     heading_text = "Mark the need as met"

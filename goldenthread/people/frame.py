@@ -1,0 +1,94 @@
+"""The frame around every page of a person's record (#16): whose record it is, and where
+in it the worker is.
+
+`PersonRecordMixin` puts `record_frame` in every such page's context; ui/base.html draws
+the person's name bar above the heading and the record's side navigation, with the
+current section marked (aria-current), beside whatever the page puts in its own sidebar.
+The foundation knows no people: it only includes the template named here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+# A view's section, by "namespace:name" first, then by namespace.
+SECTION_BY_VIEW = {
+    "outcomes:step4": "conversations",
+    "outcomes:step5": "conversations",
+    "support:plan": "plan",
+    "support:plan_easy_read": "plan",
+    "reviews:golden_thread": "thread",
+}
+SECTION_BY_NAMESPACE = {
+    "people": "details",
+    "conversations": "conversations",
+    "outcomes": "outcomes",
+    "support": "support",
+    "sds": "sds",
+    "risk": "risk",
+    "reviews": "reviews",
+    "accountability": "accountability",
+    "portal_staff": "own_access",
+    "audit": "changes",
+}
+
+
+# The record's parts, in the order of the job: (section, view name, label).
+RECORD_NAV = (
+    ("details", "people:detail", "Details and circle"),
+    ("conversations", "conversations:list", "Conversations"),
+    ("outcomes", "outcomes:list", "Outcomes"),
+    ("support", "support:summary", "Support Sequence"),
+    ("plan", "support:plan", "Support plan"),
+    ("sds", "sds:overview", "Choices and budget"),
+    ("risk", "risk:list", "Risks"),
+    ("reviews", "reviews:list", "Reviews"),
+    ("accountability", "accountability:overview", "Challenges, advocacy and moves"),
+    ("thread", "reviews:golden_thread", "Golden thread"),
+    ("own_access", "portal_staff:overview", "Their own access"),
+    ("changes", "audit:changes", "Changes to this record"),
+)
+
+
+def record_section(resolver_match: Any) -> str:
+    """The part of the record a page belongs to ("" when none)."""
+    if resolver_match is None:
+        return ""
+    view_name = resolver_match.view_name or ""
+    if view_name in SECTION_BY_VIEW:
+        return SECTION_BY_VIEW[view_name]
+    return SECTION_BY_NAMESPACE.get(resolver_match.namespace or "", "")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool  # the section this page belongs to
+    is_page: bool  # this very page
+
+
+@dataclass(frozen=True)
+class RecordFrame:
+    person: Any
+    section: str
+    nav: tuple[NavItem, ...]
+    template: str = "people/_record_frame.html"
+    nav_template: str = "people/_record_nav.html"
+
+
+def record_frame(request, person) -> RecordFrame:
+    section = record_section(getattr(request, "resolver_match", None))
+    items = []
+    for key, view_name, label in RECORD_NAV:
+        try:
+            url = reverse(view_name, args=[person.pk])
+        except NoReverseMatch:  # a part not installed here
+            continue
+        items.append(
+            NavItem(label=label, url=url, current=key == section, is_page=url == request.path)
+        )
+    return RecordFrame(person=person, section=section, nav=tuple(items))
