@@ -1,7 +1,7 @@
 """Pages per second of the audited person page under each server set-up (docs/deployment.md).
 
 Uses the bench's own load client (goldenthread.nonprod.bench.concurrency: a second process,
-16 threads, keep-alive) against gunicorn started with goldenthread/config/gunicorn.conf.py
+16 threads, keep-alive) against gunicorn started with goldenthread/config/gunicorn_conf.py
 and the bench settings, on a database made by `goldenthread synth`. Each set-up is run
 --rounds times, interleaved, and the best and median are printed with the ratio to the
 first set-up (the bench's own: 3 sync workers, a new database connection per request).
@@ -63,7 +63,7 @@ def _serve_and_load(extra_env: dict, cookie: str, paths: list[str], seconds: flo
             "-m",
             "gunicorn",
             "-c",
-            str(ROOT / "goldenthread/config/gunicorn.conf.py"),
+            str(ROOT / "goldenthread/config/gunicorn_conf.py"),
         ],
         env=env,
         cwd=ROOT,

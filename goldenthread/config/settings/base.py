@@ -339,9 +339,8 @@ GOLDENTHREAD_AUDIT_FLUSH_ALLOWED = False
 
 # --- The API (IO-1) and FHIR (IO-2) ---------------------------------------------
 # Calls a minute for each API token (and each signed-in user's own session calls); more
-# answer 429 with Retry-After. Counted in this cache (Django's CACHES; the default is in
-# memory, per process: set a shared cache such as Redis or the database cache when running
-# several processes).
+# answer 429 with Retry-After. Counted in this cache (Django's CACHES: Redis when CACHE_URL
+# is set, as production requires; else memory in each process, right for one process).
 GOLDENTHREAD_API_RATE_PER_MINUTE = int(os.environ.get("GOLDENTHREAD_API_RATE_PER_MINUTE", "120"))
 GOLDENTHREAD_API_RATE_CACHE = os.environ.get("GOLDENTHREAD_API_RATE_CACHE", "default")
 # The longest an API token may last.

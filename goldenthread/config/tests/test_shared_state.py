@@ -1,7 +1,7 @@
 """Several app processes behind one database and one Redis (issue #19, parts 1 and 4).
 
 Two gunicorn servers, each its own process, started with the production-like bench
-settings and goldenthread/config/gunicorn.conf.py, share the test database and a Redis at
+settings and goldenthread/config/gunicorn_conf.py, share the test database and a Redis at
 127.0.0.1:6379 (database 15, a key prefix of this run's own). A person signs in through
 one; whatever ends their session -- signing out through the other, the session running
 out, a password change, leaving, removing their authenticator app, each made by a third
@@ -152,7 +152,7 @@ def shared(tmp_path):
                         "-m",
                         "gunicorn",
                         "-c",
-                        str(Path(settings.BASE_DIR) / "goldenthread/config/gunicorn.conf.py"),
+                        str(Path(settings.BASE_DIR) / "goldenthread/config/gunicorn_conf.py"),
                         "--bind",
                         f"127.0.0.1:{port}",
                     ],

@@ -1,6 +1,6 @@
 """gunicorn settings for Golden Thread (docs/deployment.md; issue #19).
 
-    gunicorn -c goldenthread/config/gunicorn.conf.py goldenthread.config.wsgi:application
+    gunicorn -c goldenthread/config/gunicorn_conf.py goldenthread.config.wsgi:application
 
 Every value can be changed by an environment variable, and gunicorn's own command-line
 flags win over this file. The work is CPU-bound Python (templates, the ORM) with short
