@@ -86,8 +86,10 @@ def _device_key(user_id: Any, generation: str, persistent_id: str) -> str:
 
 
 def forget(user_id: Any) -> None:
-    """A user or one of their devices changed: every worker reads them afresh."""
-    if not enabled() or user_id is None:
+    """A user or one of their devices changed: every worker reads them afresh. Done even
+    where this process does not read from the cache (a command run with the cache off must
+    still reach the servers that have it on)."""
+    if user_id is None:
         return
     key = _generation_key(user_id)
     cache.delete(key)
@@ -104,8 +106,8 @@ def _generation(request: HttpRequest, user_id: Any) -> str:
     memo = getattr(request, _REQUEST_ATTR, None)
     if memo is not None and memo[0] == user_id:
         return memo[1]
-    generation = cache.get_or_set(
-        _generation_key(user_id), lambda: secrets.token_hex(8), GENERATION_SECONDS
+    generation = str(
+        cache.get_or_set(_generation_key(user_id), lambda: secrets.token_hex(8), GENERATION_SECONDS)
     )
     setattr(request, _REQUEST_ATTR, (user_id, generation))
     return generation
