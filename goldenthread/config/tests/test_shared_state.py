@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -123,6 +124,11 @@ def shared(tmp_path):
         name: PractitionerFactory(username=f"shared-{name}")
         for name in ("signout", "expiry", "password", "leaver", "device")
     }
+    # The servers run the production password hashers, not the test settings' fast MD5:
+    # store the password as they would (fewer rounds: this is a test).
+    for user in users.values():
+        user.password = PBKDF2PasswordHasher().encode(DEMO_PASSWORD, "sharedstate", 1000)
+        user.save(update_fields=["password"])
     devices = {
         name: TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
         for name, user in users.items()
