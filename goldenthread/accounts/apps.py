@@ -8,4 +8,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # One `rules` rule per Permission (core.permissions.can asks them).
-        from . import rules  # noqa: F401
+        from . import (
+            rules,  # noqa: F401
+            sign_in_cache,
+        )
+
+        # A changed user or authenticator app is read afresh by every worker.
+        sign_in_cache.connect()

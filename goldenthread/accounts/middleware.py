@@ -10,14 +10,18 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
-from . import services
+from . import services, sign_in_cache
 
 SIGNED_IN_AT = "gt_signed_in_at"
 # Who was signed in when this browser's session ran out: a form (or words kept as they were
@@ -166,3 +170,40 @@ def _second_factor_problem(request: HttpRequest) -> HttpResponse:
         "detail": "Finish signing in with your authenticator app, or use an API token.",
     }
     return HttpResponse(json.dumps(body), status=401, content_type="application/problem+json")
+
+
+# --- The signed-in user and device from the shared cache (issue #19) -------------------
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, with the session's user read from the shared
+    cache when GOLDENTHREAD_SIGN_IN_CACHE is on (accounts/sign_in_cache.py)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)  # its checks, and request.auser for async code
+        request.user = SimpleLazyObject(lambda: _user(request))
+
+
+def _user(request: HttpRequest):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = sign_in_cache.get_user(request)  # type: ignore[attr-defined]
+    return request._cached_user  # type: ignore[attr-defined]
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware, with the session's device read from the shared cache.
+    The device must still belong to the user and be confirmed (OTPMiddleware's own check)."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = (
+                sign_in_cache.get_device(
+                    request, user, self._normalize_persistent_id(persistent_id)
+                )
+                if persistent_id
+                else None
+            )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user

@@ -34,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import change_record, snapshot
 
+from . import sign_in_cache
 from .models import (
     CASEWORK_ROLES,
     AccessStatus,
@@ -134,6 +135,7 @@ def _end_sessions(user: User) -> None:
     """End every session the user has: the session hash Django checks on each request
     includes this number (User._get_session_auth_hash)."""
     User.objects.filter(pk=user.pk).update(session_generation=models.F("session_generation") + 1)
+    sign_in_cache.forget(user.pk)  # update() sends no signal
     user.refresh_from_db(fields=["session_generation"])
 
 

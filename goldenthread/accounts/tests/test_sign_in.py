@@ -189,7 +189,12 @@ def test_sign_out_is_a_post(practitioner_client):
 
 
 def _run_settings(module, extra_env):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": module, **extra_env}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": module,
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
+        **extra_env,
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' process only
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],

@@ -87,8 +87,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Django's and django-otp's, reading the user and device from the shared cache when
+    # there is one (goldenthread/accounts/sign_in_cache.py).
+    "goldenthread.accounts.middleware.CachedAuthenticationMiddleware",
+    "goldenthread.accounts.middleware.CachedOTPMiddleware",
     # Read-only mode (OPS-6): writes answer a maintenance page; reads fail closed.
     "goldenthread.operations.readonly.ReadOnlyMiddleware",
     # Expensive pages: at most N at once per process, else 429 (OPS-6).
@@ -129,10 +131,15 @@ FORM_RENDERER = "goldenthread.ui.forms.renderer.DesignSystemRenderer"
 
 # --- Database -------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# CONN_MAX_AGE: seconds a worker keeps its database connection between requests (0 opens
+# and closes one per request). Production and bench keep them for 60 s (docs/deployment.md);
+# behind PgBouncer in transaction mode set 0. Health checks test a kept connection before
+# its first use in a request, so a restarted database costs one failed check, not an error.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'goldenthread.sqlite3'}",
-        conn_max_age=0,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -149,6 +156,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, shared by every process (docs/deployment.md) ---------------------------------
+# CACHE_URL (or REDIS_URL): redis://[:password@]host:port/db, rediss://… (TLS) or
+# unix:///path/redis.sock?db=N selects Redis, shared by every worker and host; "locmem://"
+# or unset is memory inside each process, right for `make run` (one process, no Redis).
+# Several processes need Redis: sessions, sign-in and API rate counts and the report cache
+# live here, and production refuses to start without it (production.py).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "gt")
+SHARED_CACHE_SCHEMES = ("redis", "rediss", "unix")
+
+
+def cache_from_url(url: str, key_prefix: str) -> dict:
+    """Django's CACHES entry for a CACHE_URL (Django's own Redis backend, redis-py)."""
+    scheme = url.partition("://")[0].lower() if url else "locmem"
+    if scheme in SHARED_CACHE_SCHEMES:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            # A Redis that stops answering fails a request in seconds, not at the worker
+            # timeout; every worker keeps a small pool of connections.
+            "OPTIONS": {
+                "socket_connect_timeout": 2,
+                "socket_timeout": 2,
+                "health_check_interval": 30,
+            },
+        }
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"goldenthread-{key_prefix}",
+            "KEY_PREFIX": key_prefix,
+        }
+    raise ValueError(
+        f"CACHE_URL must start with redis://, rediss://, unix:// or locmem://, not {scheme}://"
+    )
+
+
+CACHES = {"default": cache_from_url(CACHE_URL, CACHE_KEY_PREFIX)}
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"].endswith("RedisCache")
 
 # --- Accounts and sign-in (SEC-1) -----------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -203,6 +251,18 @@ if AXES_IPWARE_PROXY_COUNT:
 # Sessions end after 60 minutes without activity and 10 hours after sign-in. A form posted
 # after that is kept on the server for its author for a while and offered back after they
 # sign in again (goldenthread.accounts.middleware).
+#
+# Where sessions live: with a shared cache, in it and in the database ("cached_db": a page
+# reads the session from Redis, a write goes to both, a sign-out deletes both at once for
+# every worker); without one, in the database only, so a second process never reads an
+# out-of-date copy. The user and their authenticator app behind a session are cached the
+# same way (goldenthread.accounts.sign_in_cache; GOLDENTHREAD_SIGN_IN_CACHE).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_IS_SHARED
+    else "django.contrib.sessions.backends.db"
+)
+GOLDENTHREAD_SIGN_IN_CACHE = env_bool("GOLDENTHREAD_SIGN_IN_CACHE", CACHE_IS_SHARED)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
@@ -282,9 +342,8 @@ GOLDENTHREAD_AUDIT_FLUSH_ALLOWED = False
 
 # --- The API (IO-1) and FHIR (IO-2) ---------------------------------------------
 # Calls a minute for each API token (and each signed-in user's own session calls); more
-# answer 429 with Retry-After. Counted in this cache (Django's CACHES; the default is in
-# memory, per process: set a shared cache such as Redis or the database cache when running
-# several processes).
+# answer 429 with Retry-After. Counted in this cache (Django's CACHES: Redis when CACHE_URL
+# is set, as production requires; else memory in each process, right for one process).
 GOLDENTHREAD_API_RATE_PER_MINUTE = int(os.environ.get("GOLDENTHREAD_API_RATE_PER_MINUTE", "120"))
 GOLDENTHREAD_API_RATE_CACHE = os.environ.get("GOLDENTHREAD_API_RATE_CACHE", "default")
 # The longest an API token may last.

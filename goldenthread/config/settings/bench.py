@@ -5,6 +5,9 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "k7Q-x9" * 10)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# As in production, a shared cache: the Redis on this machine, in a key space of its own.
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("CACHE_KEY_PREFIX", "gt-bench")
 
 from .production import *  # noqa: E402, F403
 

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import CACHE_KEY_PREFIX, SHARED_CACHE_SCHEMES, cache_from_url, env_bool
 
 DEBUG = False
 if "SECRET_KEY" not in os.environ or len(os.environ["SECRET_KEY"]) < 50:
@@ -16,6 +16,21 @@ if not env_bool("GOLDENTHREAD_REQUIRE_2FA", True):
         "Production requires a second factor for staff; remove GOLDENTHREAD_REQUIRE_2FA=false."
     )
 GOLDENTHREAD_REQUIRE_2FA = True
+# Several workers, often on several hosts: sessions, failed sign-in and rate counts and
+# caches must be where every one of them sees them (docs/deployment.md).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL.partition("://")[0].lower() not in SHARED_CACHE_SCHEMES:
+    raise ImproperlyConfigured(
+        "Set CACHE_URL (or REDIS_URL) to a shared Redis, e.g. redis://127.0.0.1:6379/0: "
+        "every worker must see the same sessions, sign-in state and rate counts."
+    )
+CACHES = {"default": cache_from_url(CACHE_URL, CACHE_KEY_PREFIX)}
+CACHE_IS_SHARED = True
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+GOLDENTHREAD_SIGN_IN_CACHE = env_bool("GOLDENTHREAD_SIGN_IN_CACHE", True)
+# Keep each worker's database connection between requests (docs/deployment.md); 0 behind
+# PgBouncer in transaction mode.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()

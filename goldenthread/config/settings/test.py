@@ -18,6 +18,13 @@ STORAGES = {
 # Read-only mode's flag file: one no developer's `goldenthread read-only on` can have made.
 GOLDENTHREAD_READ_ONLY = False
 GOLDENTHREAD_READ_ONLY_FLAG = str(VAR_DIR / f"test-read-only-{os.getpid()}")  # noqa: F405
+# Memory in this process, whatever CACHE_URL the shell has; sessions in the database.
+CACHES = {"default": cache_from_url("locmem://", "gt-test")}  # noqa: F405
+CACHE_IS_SHARED = False
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The signed-in user and device are cached in every test, as in production (in this
+# process's memory: tests that need Redis and two processes set CACHE_URL themselves).
+GOLDENTHREAD_SIGN_IN_CACHE = True
 # Report counts are computed afresh in tests (each test has its own records).
 GOLDENTHREAD_REPORTS_CACHE_SECONDS = 0
 

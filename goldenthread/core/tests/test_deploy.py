@@ -28,7 +28,11 @@ from django.test import override_settings
 from goldenthread.core.checks import check_allowed_hosts, check_host_prefixed_cookies
 
 ROOT = Path(__file__).resolve().parents[3]
-PRODUCTION_ENV = {"SECRET_KEY": "k" * 20 + "Q7-x" * 10, "ALLOWED_HOSTS": "goldenthread.example.org"}
+PRODUCTION_ENV = {
+    "SECRET_KEY": "k" * 20 + "Q7-x" * 10,
+    "ALLOWED_HOSTS": "goldenthread.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/15",  # production refuses a per-process cache
+}
 
 
 def ids(errors) -> list[str]:

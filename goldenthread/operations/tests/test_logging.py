@@ -112,6 +112,7 @@ def test_production_settings_write_json(monkeypatch):
     import importlib
 
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/15")  # never connected to here
     production = importlib.import_module("goldenthread.config.settings.production")
     production = importlib.reload(production)
     console = production.LOGGING["handlers"]["console"]

@@ -1,0 +1,209 @@
+"""The signed-in user and their authenticator app, read from the shared cache instead of
+the database on every page (issue #19; docs/adr/0019-shared-cache-and-sessions.md).
+
+Django looks up the session's user, and django-otp the session's device, with a query each
+on every request. With GOLDENTHREAD_SIGN_IN_CACHE on (the default when CACHE_URL names
+Redis), both come from the cache, and a change to either reaches every worker at once:
+
+- Each user has a *generation*: a random token in the cache. Entries are stored under the
+  user's id and the generation read before the database was read. Any save or delete of the
+  user or one of their devices deletes the generation (at once, and again when the
+  transaction commits), so every worker's next request misses and reads the database.
+  An entry written by a request that read the database before that commit sits under the
+  old generation, which nobody reads any more: no stale entry can win a race.
+- Only rows read outside a transaction are stored, so nothing uncommitted (and perhaps
+  rolled back) is ever shared.
+- The password hash and the authenticator key are never put in the cache: the user entry
+  holds the other fields and Django's session hash (an HMAC under SECRET_KEY); the device
+  entry holds its id, owner, name and whether it is confirmed. Anything else is read from
+  the database if some code asks for it (deferred fields).
+- If the session's hash does not match the cached one, the request goes Django's own way
+  (fallback keys, flushing the session), reading the database.
+
+Writes that bypass save() (QuerySet.update) must call `forget(user_id)` themselves, as
+accounts.services._end_sessions does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+    load_backend,
+)
+from django.contrib.auth import get_user as django_get_user
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import connections, router, transaction
+from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare
+
+log = logging.getLogger(__name__)
+
+# How long a generation and an entry live. A missing generation is simply a new one, so
+# these bound memory, not correctness; the entry's lifetime also bounds how long a change
+# made by some path that forgot to call `forget` could go unseen.
+GENERATION_SECONDS = 24 * 3600
+ENTRY_SECONDS = 120
+DEVICE_FIELDS = ("id", "user_id", "name", "confirmed")
+NO_DEVICE = "none"
+_REQUEST_ATTR = "_gt_sign_in_generation"
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "GOLDENTHREAD_SIGN_IN_CACHE", False))
+
+
+def _generation_key(user_id: Any) -> str:
+    return f"signin:gen:{user_id}"
+
+
+def _user_fields() -> list[str]:
+    """Every stored field of the user but the password hash."""
+    return [f.attname for f in get_user_model()._meta.concrete_fields if f.attname != "password"]
+
+
+def _schema() -> str:
+    """A different set of fields (a new release) never reads an older release's entries."""
+    return hashlib.sha256(",".join(_user_fields()).encode()).hexdigest()[:10]
+
+
+def _user_key(user_id: Any, generation: str) -> str:
+    return f"signin:user:{_schema()}:{user_id}:{generation}"
+
+
+def _device_key(user_id: Any, generation: str, persistent_id: str) -> str:
+    return f"signin:device:{user_id}:{generation}:{persistent_id}"
+
+
+def forget(user_id: Any) -> None:
+    """A user or one of their devices changed: every worker reads them afresh. Done even
+    where this process does not read from the cache (a command run with the cache off must
+    still reach the servers that have it on)."""
+    if user_id is None:
+        return
+    key = _generation_key(user_id)
+    cache.delete(key)
+    # Again once the change is visible to other connections: a worker that read the old
+    # row meanwhile stored it under a generation that this removes.
+    transaction.on_commit(lambda: _delete_after_commit(key), robust=True)
+
+
+def _delete_after_commit(key: str) -> None:
+    cache.delete(key)
+
+
+def _generation(request: HttpRequest, user_id: Any) -> str:
+    memo = getattr(request, _REQUEST_ATTR, None)
+    if memo is not None and memo[0] == user_id:
+        return memo[1]
+    generation = str(
+        cache.get_or_set(_generation_key(user_id), lambda: secrets.token_hex(8), GENERATION_SECONDS)
+    )
+    setattr(request, _REQUEST_ATTR, (user_id, generation))
+    return generation
+
+
+def _outside_transaction() -> bool:
+    return not connections[router.db_for_read(get_user_model())].in_atomic_block
+
+
+def _cacheable_backend(backend_path: str) -> bool:
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return False
+    return type(load_backend(backend_path)).get_user is ModelBackend.get_user
+
+
+def get_user(request: HttpRequest):
+    """`django.contrib.auth.get_user`, served from the cache when the session's user and
+    hash match an entry; otherwise Django's own lookup, whose result is then stored."""
+    if not enabled():
+        return django_get_user(request)
+    session = request.session
+    raw_id, backend_path = session.get(SESSION_KEY), session.get(BACKEND_SESSION_KEY)
+    if raw_id is None or backend_path is None or not _cacheable_backend(backend_path):
+        return django_get_user(request)
+    User = get_user_model()
+    try:
+        user_id = User._meta.pk.to_python(raw_id)
+    except Exception:  # noqa: BLE001 - Django's own lookup gives the same answer: nobody
+        return django_get_user(request)
+    generation = _generation(request, user_id)
+    key = _user_key(user_id, generation)
+    entry = cache.get(key)
+    session_hash = session.get(HASH_SESSION_KEY)
+    if entry is not None and session_hash and constant_time_compare(session_hash, entry["hash"]):
+        return User.from_db(router.db_for_read(User), _user_fields(), entry["values"])
+    user = django_get_user(request)
+    if (
+        user.is_authenticated
+        and user.pk == user_id
+        and user.is_active
+        and _outside_transaction()
+        and session.get(HASH_SESSION_KEY)
+    ):
+        values = tuple(getattr(user, name) for name in _user_fields())
+        cache.set(key, {"values": values, "hash": user.get_session_auth_hash()}, ENTRY_SECONDS)
+    return user
+
+
+def get_device(request: HttpRequest, user, persistent_id: str):
+    """django-otp's `Device.from_persistent_id`, served from the cache. The device comes
+    back with only its id, owner, name and confirmation loaded (never its key)."""
+    from django_otp.models import Device
+
+    if not enabled():
+        return Device.from_persistent_id(persistent_id)
+    generation = _generation(request, user.pk)
+    key = _device_key(user.pk, generation, persistent_id)
+    entry = cache.get(key)
+    if entry == NO_DEVICE:
+        return None
+    if entry is not None:
+        label, values = entry
+        model = apps.get_model(label)
+        return model.from_db(router.db_for_read(model), list(DEVICE_FIELDS), values)
+    device = Device.from_persistent_id(persistent_id)
+    if _outside_transaction():
+        if device is None:
+            cache.set(key, NO_DEVICE, ENTRY_SECONDS)
+        elif all(hasattr(device, name) for name in DEVICE_FIELDS):
+            values = tuple(getattr(device, name) for name in DEVICE_FIELDS)
+            cache.set(key, (device._meta.label_lower, values), ENTRY_SECONDS)
+    return device
+
+
+# --- Keeping entries current ------------------------------------------------------------
+
+
+def _user_changed(sender, instance, **kwargs) -> None:
+    forget(instance.pk)
+
+
+def _device_changed(sender, instance, **kwargs) -> None:
+    forget(getattr(instance, "user_id", None))
+
+
+def connect() -> None:
+    """Called from AccountsConfig.ready: every save or delete of a user or of any kind of
+    django-otp device forgets that user's entries."""
+    from django.db.models.signals import post_delete, post_save
+    from django_otp.models import Device
+
+    User = get_user_model()
+    post_save.connect(_user_changed, sender=User, dispatch_uid="signin-cache-user-save")
+    post_delete.connect(_user_changed, sender=User, dispatch_uid="signin-cache-user-delete")
+    for model in apps.get_models():
+        if issubclass(model, Device):
+            uid = f"signin-cache-{model._meta.label_lower}"
+            post_save.connect(_device_changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_device_changed, sender=model, dispatch_uid=f"{uid}-delete")

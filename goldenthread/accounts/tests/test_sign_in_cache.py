@@ -1,0 +1,165 @@
+"""The signed-in user and authenticator app come from the cache, and any change to either is
+seen by the next request (issue #19; accounts/sign_in_cache.py). In one process here, on
+the test settings' in-memory cache; goldenthread/config/tests/test_shared_state.py proves
+the same across separate processes on Redis."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import sign_in
+from goldenthread.accounts import services, sign_in_cache
+from goldenthread.accounts.factories import AdministratorFactory, PractitionerFactory
+
+# Cached entries are only written from rows read outside a transaction, so these tests
+# commit their rows (as a server's requests do).
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HOME = "/account/notifications/"  # a page any signed-in worker may see
+SIGN_IN_TABLES = ('"django_session"', '"otp_totp_totpdevice"')
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def cached_sessions(settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.GOLDENTHREAD_SIGN_IN_CACHE = True
+
+
+def _queries(client: Client, path: str = HOME) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response.status_code, [q["sql"] for q in captured.captured_queries]
+
+
+def _user_by_id(sql: list[str], user) -> list[str]:
+    ids = (str(user.pk), user.pk.hex)  # PostgreSQL's uuid, SQLite's char(32)
+    return [q for q in sql if 'FROM "accounts_user"' in q and any(i in q for i in ids)]
+
+
+def test_a_page_reads_no_session_user_or_device_row_once_cached(cached_sessions):
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    status, first = _queries(client)
+    assert status == 200
+    # The first page reads the user and device (sign_in() already put the session in
+    # the cache) and fills the cache.
+    assert any('"otp_totp_totpdevice"' in q for q in first)
+    assert _user_by_id(first, user)
+    status, second = _queries(client)
+    assert status == 200
+    assert not [q for q in second if any(t in q for t in SIGN_IN_TABLES)], second
+    assert not _user_by_id(second, user), second
+    assert len(first) - len(second) == 2  # the user and the device
+
+
+def test_without_the_cache_every_page_reads_them(settings):
+    settings.GOLDENTHREAD_SIGN_IN_CACHE = False
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    _queries(client)
+    status, sql = _queries(client)
+    assert status == 200
+    assert [q for q in sql if '"otp_totp_totpdevice"' in q]
+    assert _user_by_id(sql, user)
+
+
+def test_a_password_changed_elsewhere_ends_the_session_at_once(cached_sessions):
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert _queries(client)[0] == 200
+    user.set_password("a whole new passphrase 4 me")
+    user.save()
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_leaver_is_signed_out_at_once(cached_sessions):
+    admin, user = AdministratorFactory(), PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert client.get(HOME).status_code == 200
+    services.user_leave(actor=admin, user=user, last_day=user.date_joined.date(), reason="Left")
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_deactivated_account_is_refused_even_without_ending_sessions(cached_sessions):
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert client.get(HOME).status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get(HOME).status_code == 302
+
+
+def test_a_removed_authenticator_app_needs_the_second_factor_again(cached_sessions):
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert client.get(HOME).status_code == 200
+    TOTPDevice.objects.filter(user=user).delete()
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:verify")
+
+
+def test_ending_sessions_by_update_is_seen_at_once(cached_sessions):
+    """_end_sessions raises the generation with QuerySet.update, which sends no signal."""
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert client.get(HOME).status_code == 200
+    services._end_sessions(user)
+    assert client.get(HOME).status_code == 302
+
+
+def test_nothing_read_inside_a_transaction_is_shared(cached_sessions):
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    with transaction.atomic():
+        assert client.get(HOME).status_code == 200
+    assert not [k for k in cache._cache if "signin:user" in k]  # type: ignore[attr-defined]
+    assert client.get(HOME).status_code == 200
+    assert [k for k in cache._cache if "signin:user" in k]  # type: ignore[attr-defined]
+
+
+def test_an_entry_written_from_a_read_before_a_change_is_never_read_after_it(cached_sessions):
+    """The race: a worker reads the old row, the change commits and forgets, then that
+    worker stores what it read. Its entry is under the old generation, which nobody reads."""
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert client.get(HOME).status_code == 200
+    old_generation = cache.get(sign_in_cache._generation_key(user.pk))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    # The slow worker now stores the active user it read before the change.
+    cache.set(
+        sign_in_cache._user_key(user.pk, old_generation),
+        {"values": (), "hash": "x"},
+        60,
+    )
+    assert cache.get(sign_in_cache._generation_key(user.pk)) != old_generation
+    assert client.get(HOME).status_code == 302
+
+
+def test_the_cache_holds_no_password_hash_or_authenticator_key(cached_sessions):
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert client.get(HOME).status_code == 200
+    device = TOTPDevice.objects.get(user=user)
+    stored = repr([cache.get(k.split(":", 2)[2]) for k in list(cache._cache)])  # type: ignore[attr-defined]
+    assert "signin" in repr(list(cache._cache))  # type: ignore[attr-defined]
+    assert user.password not in stored
+    assert device.key not in stored

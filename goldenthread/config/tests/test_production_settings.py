@@ -1,0 +1,150 @@
+"""Production keeps nothing in one process's memory that every worker must share (issue #19,
+part 4; docs/deployment.md lists what is shared and where): sessions, sign-in throttling,
+rate counts and caches are in Redis or the database, and the settings refuse to start
+without a shared cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from goldenthread.config.settings.base import cache_from_url
+
+PROCESS_LOCAL_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    # A file cache is one host's disk: not shared by a second host.
+    "django.core.cache.backends.filebased.FileBasedCache",
+)
+PER_PROCESS_SESSIONS = (
+    "django.contrib.sessions.backends.cache",  # checked against its cache below
+    "django.contrib.sessions.backends.file",
+)
+
+SCRIPT = """
+import json
+from django.conf import settings
+import django
+django.setup()
+from axes.handlers.database import AxesDatabaseHandler
+from django.utils.module_loading import import_string
+handler = import_string(settings.AXES_HANDLER)
+print(json.dumps({
+    "caches": {k: v["BACKEND"] for k, v in settings.CACHES.items()},
+    "session_engine": settings.SESSION_ENGINE,
+    "session_cache": getattr(settings, "SESSION_CACHE_ALIAS", "default"),
+    "axes_database": issubclass(handler, AxesDatabaseHandler),
+    "axes_cache": getattr(settings, "AXES_CACHE", "default"),
+    "api_rate_cache": settings.GOLDENTHREAD_API_RATE_CACHE,
+    "sign_in_cache": settings.GOLDENTHREAD_SIGN_IN_CACHE,
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "message_storage": settings.MESSAGE_STORAGE,
+}))
+"""
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "goldenthread.config.settings.production",
+    "SECRET_KEY": "k" * 20 + "Q7-x" * 10,
+    "ALLOWED_HOSTS": "goldenthread.example.org",
+}
+
+
+def _production(**env: str) -> subprocess.CompletedProcess:
+    full = {**os.environ, **PRODUCTION_ENV, **env}
+    for name in ("CACHE_URL", "REDIS_URL", "CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        if name not in env:
+            full.pop(name, None)
+    return subprocess.run(  # noqa: S603 - our own settings, a fixed script
+        [sys.executable, "-c", SCRIPT],
+        env=full,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    for env in ({}, {"CACHE_URL": "locmem://"}):
+        result = _production(**env)
+        assert result.returncode != 0
+        assert "Set CACHE_URL (or REDIS_URL) to a shared Redis" in result.stderr
+
+
+def test_production_keeps_sessions_throttles_and_counts_where_every_worker_sees_them():
+    result = _production(REDIS_URL="redis://10.0.0.5:6379/2")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    for alias, backend in found["caches"].items():
+        assert backend not in PROCESS_LOCAL_CACHES, alias
+    assert found["caches"]["default"] == "django.core.cache.backends.redis.RedisCache"
+    # Sessions: in the database, read through the shared cache.
+    assert found["session_engine"] == "django.contrib.sessions.backends.cached_db"
+    assert found["session_engine"] not in PER_PROCESS_SESSIONS
+    assert found["caches"][found["session_cache"]] not in PROCESS_LOCAL_CACHES
+    # Failed sign-ins: django-axes' database handler (ours adds the per-address limit).
+    assert found["axes_database"]
+    # API rate counts and the sign-in cache: the shared cache.
+    assert found["caches"][found["api_rate_cache"]] not in PROCESS_LOCAL_CACHES
+    assert found["sign_in_cache"] is True
+    # Flash messages ride in the session, never in one process.
+    assert found["message_storage"].endswith("SessionStorage")
+    # Persistent, health-checked database connections (0 behind PgBouncer).
+    assert found["conn_max_age"] == 60
+    assert found["health_checks"] is True
+
+
+def test_conn_max_age_comes_from_the_environment():
+    result = _production(CACHE_URL="redis://127.0.0.1:6379/0", CONN_MAX_AGE="0")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["conn_max_age"] == 0
+
+
+def test_the_cache_url_chooses_the_backend():
+    redis = cache_from_url("rediss://:secret@cache.internal:6380/3", "gt")
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "rediss://:secret@cache.internal:6380/3"
+    assert redis["KEY_PREFIX"] == "gt"
+    assert cache_from_url("unix:///run/redis.sock?db=1", "gt")["BACKEND"].endswith("RedisCache")
+    assert cache_from_url("", "gt")["BACKEND"].endswith("LocMemCache")
+    assert cache_from_url("locmem://", "gt")["BACKEND"].endswith("LocMemCache")
+    with pytest.raises(ValueError, match="memcached://"):
+        cache_from_url("memcached://127.0.0.1:11211", "gt")
+
+
+def test_make_run_needs_no_redis():
+    """The demo's settings: memory cache, sessions in the database, no sign-in cache."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "goldenthread.config.settings.dev",
+    }
+    for name in ("CACHE_URL", "REDIS_URL", "CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.GOLDENTHREAD_SIGN_IN_CACHE, "
+        "s.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+        "False",
+        "0",
+    ]
