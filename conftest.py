@@ -35,6 +35,17 @@ hypothesis_settings.register_profile("goldenthread", derandomize=True, print_blo
 hypothesis_settings.load_profile("goldenthread")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: figures, sign-in lookups and throttles cached
+    by one test (whose database rows are rolled back) never reach the next."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
+    yield
+
+
 @pytest.fixture
 def pinned_clock():
     """Time stands still at PINNED_NOW for the test (time-machine; tick=False)."""

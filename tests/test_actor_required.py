@@ -223,6 +223,12 @@ def _calls(r, actor=None):
             reasons_for_person="Agreed",
             expected_version=r["request"].version,
         ),
+        "budget_request_resubmit": lambda: sds.budget_request_resubmit(
+            actor=actor,
+            budget_request=r["request"],
+            expected_version=r["request"].version,
+            information="Three nights a week",
+        ),
         "budget_line_move": lambda: sds.budget_line_move(
             actor=actor, line=r["line"], to_outcome=r["other_outcome"]
         ),
@@ -436,6 +442,14 @@ def _calls(r, actor=None):
             expected_version=r["challenge"].version,
             mediation="offered",
             on=TODAY,
+        ),
+        "challenge_extend": lambda: accountability.challenge_extend(
+            actor=actor,
+            challenge=r["challenge"],
+            expected_version=r["challenge"].version,
+            due_on=TODAY + datetime.timedelta(days=3),
+            reason="The person's advocate is away this week",
+            agreed_by="Service manager",
         ),
         "challenge_escalate": lambda: accountability.challenge_escalate(
             actor=actor,

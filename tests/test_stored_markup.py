@@ -11,6 +11,7 @@ support plan PDF must show the marker as literal text.
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -60,6 +61,25 @@ NOT_FREE_TEXT = {
     ("portal", "CorrectionRequest", "item_id"),
     ("portal", "Withholding", "item_type"),
     ("portal", "Withholding", "item_id"),
+    # A job's kind, parameters, file path and queue id are the system's (the job page shows
+    # its step, result and error, which are filled in the record).
+    ("jobs", "Job", "kind"),
+    ("jobs", "Job", "params"),
+    ("jobs", "Job", "result_file"),
+    ("jobs", "Job", "task_result_id"),
+    # Stored report figures: codes and counts computed by the service, never anyone's words.
+    ("reports", "ReportSnapshot", "key"),
+    ("reports", "ReportSnapshot", "measure"),
+    ("reports", "ReportSnapshot", "period_code"),
+    ("reports", "ReportSnapshot", "cube"),
+    # What retention destroyed: the rule, ids and counts, written by the service; no page
+    # shows a person's words from it.
+    ("operations", "Tombstone", "rule"),
+    ("operations", "Tombstone", "rule_text"),
+    ("operations", "Tombstone", "record_type"),
+    ("operations", "Tombstone", "record_id"),
+    ("operations", "Tombstone", "destroyed_by_name"),
+    ("operations", "Tombstone", "rows"),
 }
 # A user's names and username are copied together into 300-character columns (the audit
 # log's actor_name: "full name (username)"), so they carry the shorter marker.
@@ -558,6 +578,32 @@ def _build_record(request) -> dict:
         what_changed="Nothing yet",
         recorded_by=practitioner,
     )
+    ChallengeEvent.objects.create(
+        challenge=challenge,
+        person=person,
+        kind="extended",
+        stage="frontline",
+        on=today,
+        due_on=today + datetime.timedelta(days=7),
+        previous_due_on=today,
+        text="The advocate is away this week",
+        agreed_by="Morag the service manager",
+        recorded_by=practitioner,
+    )
+    # A background job of the practitioner's (the jobs page shows its step, result and
+    # error): their own job page is crawled.
+    from goldenthread.jobs.models import Job, JobState
+
+    job = Job.objects.create(
+        kind="fhir-export",
+        started_by=practitioner,
+        state=JobState.FAILED,
+        created_at=timezone.now(),
+        step="Writing the bundle",
+        result_text="Exported 1 record",
+        error="Could not write the file",
+    )
+    ids["job_id"] = job.pk
     AdvocacyFactory(
         person=person,
         offered_on=today,

@@ -559,10 +559,6 @@ class DecideForm(forms.Form):
                 "In everyday words; the person sees this (Standard 8.11). If you return it, "
                 "say what happens next."
             )
-            for_person.required = True
-            for_person.error_messages["required"] = (
-                "Write, in plain words, what the person will be told."
-            )
         else:
             del self.fields["agreed_per_year"]
         if as_panel and may_decide:
@@ -615,7 +611,11 @@ class DecideForm(forms.Form):
             and not (data.get("reasons_for_person") or "").strip()
         ):
             self.add_error(
-                "reasons_for_person", "Write the reasons as they will be explained to the person."
+                "reasons_for_person",
+                # The service's words for each action (sds.services.budget_request_decide).
+                "Write, in plain words, what the person will be told."
+                if action == "return"
+                else "Write the reasons as they will be explained to the person.",
             )
         return data
 

@@ -1,6 +1,6 @@
 """Reports through the API (AGG-1..3, UN-2): the same protected tables as the report pages
 and their CSVs — the same cubes, slices and disclosure control (reports/disclosure.py),
-worked out by the pages' own code (reports.views.ReportMixin), never counted here. A
+worked out by the pages' own code (reports.reading.ReportReader), never counted here. A
 commissioner sees the council, a team leader their own team; numbers that could reveal a
 small count are words, never numbers (`value` is null)."""
 
@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from goldenthread.accounts.rules import can
 from goldenthread.core.permissions import Permission
 from goldenthread.reports import selectors
-from goldenthread.reports.views import ReportMixin
+from goldenthread.reports.reading import ReportReader
 
 from .common import answers
 
@@ -64,7 +64,7 @@ class ReportOut(Schema):
     tables: list[ReportTableOut]
 
 
-class _Report(ReportMixin):
+class _Report(ReportReader):
     """The report pages' selection and tables, for one API call."""
 
     def __init__(self, request: HttpRequest) -> None:

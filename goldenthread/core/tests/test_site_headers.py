@@ -15,6 +15,7 @@ import re
 import pytest
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import sign_in
 from goldenthread.core.logging import RequestIdFilter
@@ -59,11 +60,14 @@ def test_the_crawl_finds_the_pages_with_personal_data():
 
 
 @pytest.fixture
-def every_kwarg(full_record, practitioner, outsider_request):
+def every_kwarg(full_record, practitioner, team_leader, outsider_request):
     from goldenthread.accounts.models import CaseworkAccess
     from goldenthread.directory.factories import CommunityResourceFactory
+    from goldenthread.jobs.models import Job
 
+    job = Job.objects.create(kind="fhir-export", started_by=team_leader, created_at=timezone.now())
     return {
+        "job_id": job.pk,
         **full_record,
         "grant_id": CaseworkAccess.objects.filter(user=practitioner)
         .values_list("pk", flat=True)

@@ -307,11 +307,11 @@ def load_sds_demo(rng: random.Random) -> bool:
     for person in people:
         if person.pk in today_allocations:
             by_team.setdefault(person.team_id, []).append(person)
-    for team_people in by_team.values():
+    for team_number, team_people in enumerate(by_team.values()):
         for number, person in enumerate(team_people[:9]):
             worker = today_allocations[person.pk]
             leader = leaders.get(person.team_id)
-            _person_demo(person, worker, leader, panel, number, rng)
+            _person_demo(person, worker, leader, panel, number, rng, returned=team_number == 1)
     return True
 
 
@@ -320,7 +320,9 @@ def load_sds_demo(rng: random.Random) -> bool:
 LIKELY_BUDGET = {0: Decimal("5000.00"), 3: Decimal("62000.00"), 4: Decimal("62000.00")}
 
 
-def _person_demo(person, worker, leader, panel, number, rng) -> None:
+def _person_demo(person, worker, leader, panel, number, rng, *, returned=False) -> None:
+    """One person's SDS story; `returned`: the second team's request with the panel was
+    returned by the panel for more information (#13)."""
     conversation = person.conversations.order_by("-held_on").first()
     kind = number % 9
     rng.choice(["6500.00", "9800.00", "14250.00", "38000.00"])  # keeps the demo's sequence
@@ -376,8 +378,19 @@ def _person_demo(person, worker, leader, panel, number, rng) -> None:
         )
     elif kind == 2:  # waiting for the team leader
         _request(person, worker, rng, scale=Decimal("1"), days_ago=3)
-    elif kind == 3:  # with the panel, past the agreed maximum wait
-        _request(person, worker, rng, scale=Decimal("2.5"), days_ago=35)
+    elif kind == 3:  # with the panel, past the agreed maximum wait (or returned by it)
+        budget_request = _request(person, worker, rng, scale=Decimal("2.5"), days_ago=35)
+        if returned:
+            _decide(
+                panel,
+                budget_request,
+                DecideAction.RETURN,
+                reasons="We need to know how many nights a week the overnight support is "
+                "needed, and what the district nurse advised.",
+                for_person="The panel needs a little more information before it decides: "
+                "how many nights you need support. Your worker will be in touch.",
+                days_ago=20,
+            )
     elif kind == 4:  # first choice not delivered; panel decided
         services.first_choice_not_delivered_record(
             actor=worker,
