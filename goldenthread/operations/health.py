@@ -5,15 +5,17 @@ and the access log: no authentication is needed, nothing is logged as an access,
 answers carry no personal data (a word per check, nothing else).
 
 - /healthz: the process is up and answering (no database).
-- /readyz: the database answers, every migration is applied, and an audit row could be
-  written (an insert into the change history inside a transaction that is rolled back).
-  503 with the failing check's name otherwise.
+- /readyz: the database answers, every migration is applied, an audit row could be
+  written (an insert into the change history inside a transaction that is rolled back),
+  and the shared cache (Redis in production: sessions and sign-in lookups live there)
+  stores and returns a value. 503 with the failing check's name otherwise.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -72,10 +74,23 @@ def check_audit_writable() -> None:
         return
 
 
+def check_cache() -> None:
+    """A value written to the default cache and read back (sessions and the signed-in user
+    are kept there in production; a worker that cannot reach it cannot serve pages)."""
+    from django.core.cache import cache
+
+    key, value = "readyz:probe", secrets.token_hex(8)
+    cache.set(key, value, timeout=10)
+    if cache.get(key) != value:
+        raise RuntimeError("the cache did not return what was stored")
+    cache.delete(key)
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "migrations": check_migrations,
     "audit_writable": check_audit_writable,
+    "cache": check_cache,
 }
 
 

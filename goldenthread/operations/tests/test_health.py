@@ -26,6 +26,7 @@ def test_readyz_checks_database_migrations_and_audit(client, person):
         "database": "ok",
         "migrations": "ok",
         "audit_writable": "ok",
+        "cache": "ok",
     }
     assert AccessLog.objects.count() == before
     body = response.content.decode()
@@ -67,3 +68,24 @@ def test_the_audit_check_writes_no_row():
     before = AccessLog.objects.count(), ChangeRecord.objects.count()
     health.check_audit_writable()
     assert (AccessLog.objects.count(), ChangeRecord.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_readyz_fails_when_the_shared_cache_cannot_be_reached(client, settings):
+    """Production keeps sessions in Redis: a worker that cannot reach it is not ready."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    try:
+        response = client.get("/readyz")
+    finally:
+        caches["default"].close()
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "failed"
+    assert "127.0.0.1" not in response.content.decode()
