@@ -824,9 +824,8 @@ def evidence(
     writing": a better something is not something you could see.
     """
     text = reading.text
-    zone = reading.outcome.minus(
-        SpanSet(reading.means + reading.named_services + (leave_out or []))
-    )
+    named = reading.named_services
+    zone = reading.outcome.minus(SpanSet(reading.means + named + (leave_out or [])))
     found: list[tuple[int, int]] = []
 
     def ok(start: int) -> bool:
@@ -837,7 +836,6 @@ def evidence(
             found.append((m.start(), m.end()))
             if first_only:
                 return found
-    service_starts = {s for s, _e in reading.named_services}
     tokens = reading.tokens
     for i, tok in enumerate(tokens):
         if (
@@ -847,8 +845,10 @@ def evidence(
         ):
             # "using low tech AAC": using a service is the how, not something the person
             # will be seen doing.
-            if tok.lower in USE_FORMS and any(
-                t.start in service_starts for t in tokens[i + 1 : i + 4]
+            if (
+                tok.lower in USE_FORMS
+                and named
+                and any(s == t.start for s, _e in named for t in tokens[i + 1 : i + 4])
             ):
                 continue
             found.append((tok.start, tok.end))
@@ -1423,8 +1423,10 @@ def _amounts_of_provision(reading: Reading) -> list[tuple[int, int]]:
 
     The amount says what is given, not what will be different for the person.
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
     text = reading.text
+    if not reading.provision_hits or " of " not in reading.lower:
+        return spans
     for s, e in reading.named_services:
         m = AMOUNT_OF_RE.search(text, max(0, s - 60), s)
         if m is not None:
