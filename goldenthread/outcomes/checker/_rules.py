@@ -497,7 +497,8 @@ SESSION_COUNT_BEFORE_RE = re.compile(
 )
 # A level of help is a measure ("with prompting", "with minimal prompting").
 LEVEL_OF_HELP_BEFORE_RE = re.compile(
-    r"\bwith(?:out)?\s+(?:(?:no|some|minimal|minimum|less|reduced|decreasing|verbal|one|little)\s+)?$",
+    r"\bwith(?:out)?\s+(?:(?:no|some|minimal|minimum|less|reduced|decreasing|verbal|one|little)\s+)?"
+    r"(?:(?:a\s+)?(?:minimum|maximum|little|bit)\s+of\s+)?$",
     re.IGNORECASE,
 )
 # The person's own action on their needs ("manage personal health care needs",

@@ -197,3 +197,36 @@ def test_every_new_flag_keeps_a_span_and_a_suggestion() -> None:
         for flag in check(text).flags:
             assert flag.end > flag.start or flag.code == "not_measurable"
             assert flag.suggestion
+
+
+# ----------------------------------------------------------------------------- batch 7 tune sources
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("By June, Sam will adhere to his exercise plan.", "adhere"),
+        ("By May, Jo will walk up stairs reciprocally.", "reciprocally"),
+        ("Manage co-morbid conditions by June.", "co-morbid"),
+        ("By July, Ali will manage his musculoskeletal pain.", "musculoskeletal"),
+        ("Using a task analysis, Kim will make tea by June.", "task analysis"),
+        ("By June, Ed will name 5 pictures with min/mod cues.", "min/mod"),
+        ("By June, Ed will name 5 pictures with tactile cues.", "tactile"),
+    ],
+)
+def test_clinical_words_from_batch_7_are_jargon(text: str, word: str) -> None:
+    assert any(word.lower() in s.lower() for s in spans(text, "jargon")), spans(text, "jargon")
+
+
+def test_a_minimum_of_prompting_is_a_level_of_help() -> None:
+    assert not has("By May, Tom will get dressed with a minimum of prompting.", "service_language")
+    assert not has("By May, Tom will get dressed with minimum of prompting.", "service_language")
+    assert has("By May, Tom will get prompting to get dressed.", "service_language")
+
+
+def test_fewer_tablets_can_be_counted() -> None:
+    assert not has("By June, I will reduce my pain medication.", "not_measurable")
+    assert not has("By March, Pat will cut down on his sleeping tablets.", "not_measurable")
+    # Medication as a service word is still not something the person does.
+    assert has("Non-compliant with medication.", "not_measurable")
+    assert has("Has the help they need with medicines.", "not_measurable")
