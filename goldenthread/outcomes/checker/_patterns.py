@@ -124,7 +124,7 @@ GET_OUT = re.compile(r"(?i)\b(?:get|gets|getting|got|go|goes|going|went)\s+(?:ou
 VAGUE_FILLERS = _set("things stuff it life out about around myself himself herself themselves")
 LIFE_PURPOSE_RE = re.compile(
     r"(?i)\b(?:in\s+order\s+to|so\s+(?:that|as\s+to)|so(?=\s+(?:i|he|she|they|we)\b)|to\s+be\s+able\s+to"
-    r"|to\s+(?:aid|help|improve\s+(?:the\s+)?(?:patient's|his|her|their|my)\s+ability))\b"
+    r"|to\s+(?:aid|help|enable|allow|improve\s+(?:the\s+)?(?:patient's|his|her|their|my)\s+ability))\b"
 )
 
 

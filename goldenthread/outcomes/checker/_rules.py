@@ -163,7 +163,7 @@ PROVISION_VERBS = _words("""support help assist ensure provide prompt monitor en
     supervise give take visit check facilitate enable offer refer deliver work liaise review
     assess shower wash dress feed escort accompany transport manage attend""")
 ALWAYS_TASK = _words("""ensure provide facilitate administer monitor supervise prompt signpost liaise refer
-    deliver arrange coordinate co-ordinate observe assess""")
+    deliver arrange coordinate co-ordinate observe assess reassess review""")
 OBJECT_TASK = _words("""support assist help encourage enable promote maintain improve increase reduce develop
     maximise maximize enhance manage remind take give offer check keep teach work build
     minimise minimize""")
@@ -262,6 +262,9 @@ TIME_RE = re.compile(
         \s+school|college|university)\b
     | \b(?:after|upon|on|following|before)\s+(?:leaving|exiting|finishing|completing)\s+school\b
     | \b(?:after|upon|on|following)\s+graduation\b
+    | \b(?:for|before|by|after|until)\s+(?:my|his|her|their|the)\s+(?:transition|move)\s+(?:to|into|up\s+to)
+        \s+(?:(?:the|a)\s+)?(?:(?:high|secondary|middle|junior|senior|primary|upper|big|new)\s+school
+        |college|university|nursery|year\s+\d+|[ps]\d)\b
     | \b(?:by|before|on|at|upon|after|until)\s+(?:my\s+|his\s+|her\s+|their\s+|the\s+)?discharge\b
     | \b{NUM}\s+(?:days?|weeks?|wks?|months?|years?|yrs?)\s+(?:after|from|post)\s
     | \b(?:at|by|before|for)\s+(?:my|his|her|their|the)\s+(?:next\s+)?(?:annual\s+)?review\b
@@ -461,7 +464,12 @@ HAVE_SUPPORT_RE = re.compile(
       |therapy|intervention|respite)\b(?!\s+(?:worker|plan|group|network|staff|home))""",
     re.IGNORECASE | re.VERBOSE,
 )
-FRAGMENT_START_RE = re.compile(r"\s*(?:support|help|assistance)\s+(?:with|to|for)\b", re.IGNORECASE)
+FRAGMENT_START_RE = re.compile(
+    r"""\s*(?:(?:support|help|assistance)\s+(?:with|to|for)\b
+    | support\s+(?!me\b|us\b)\w+ing\b
+    | supported\s+(?!by\b|with\b|to\b|me\b|us\b)[a-z]\w+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
 LEADING_JUNK_RE = re.compile(r"\s*(?:[-*•·>]+|\(?\d+[.)]|\(?[a-z][.)](?=\s))?\s*[\"']?\s*")
 
 CAREER_BEFORE_RE = re.compile(
@@ -489,7 +497,8 @@ SESSION_COUNT_BEFORE_RE = re.compile(
 )
 # A level of help is a measure ("with prompting", "with minimal prompting").
 LEVEL_OF_HELP_BEFORE_RE = re.compile(
-    r"\bwith(?:out)?\s+(?:(?:no|some|minimal|minimum|less|reduced|decreasing|verbal|one|little)\s+)?$",
+    r"\bwith(?:out)?\s+(?:(?:no|some|minimal|minimum|less|reduced|decreasing|verbal|one|little)\s+)?"
+    r"(?:(?:a\s+)?(?:minimum|maximum|little|bit)\s+of\s+)?$",
     re.IGNORECASE,
 )
 # The person's own action on their needs ("manage personal health care needs",
@@ -518,6 +527,12 @@ HELP_NEEDLES = (
 )
 SHOUTING_RATIO = 0.6
 GENERIC_ACRONYM_RE = re.compile(r"(?<![\w'])[A-Z]{2,6}(?:s)?(?![\w'])")
+# An unknown acronym named as a place or group the person goes to is an organisation's
+# name, not a professional term: "volunteers at the SPCA", "joins the YMCA".
+ORGANISATION_BEFORE_RE = re.compile(
+    r"\b(?:at|join|joins|joined|joining)\s+(?:the|a|an|local)\s+$",
+    re.IGNORECASE,
+)
 
 
 # --------------------------------------------------------------------------- analysis
@@ -794,6 +809,9 @@ def _digit_counts(text: str, m: re.Match[str]) -> bool:
     return not NOT_COUNT_AFTER_RE.match(text, m.end())
 
 
+USE_FORMS = _words("using")
+
+
 def evidence(
     reading: Reading,
     *,
@@ -807,9 +825,8 @@ def evidence(
     writing": a better something is not something you could see.
     """
     text = reading.text
-    zone = reading.outcome.minus(
-        SpanSet(reading.means + reading.named_services + (leave_out or []))
-    )
+    named = reading.named_services
+    zone = reading.outcome.minus(SpanSet(reading.means + named + (leave_out or [])))
     found: list[tuple[int, int]] = []
 
     def ok(start: int) -> bool:
@@ -820,12 +837,21 @@ def evidence(
             found.append((m.start(), m.end()))
             if first_only:
                 return found
-    for tok in reading.tokens:
+    tokens = reading.tokens
+    for i, tok in enumerate(tokens):
         if (
             tok.lower in CONCRETE_VERB_FORMS
             and ok(tok.start)
             and NOT_CONCRETE_AFTER_RE.match(text, tok.end)
         ):
+            # "using low tech AAC": using a service is the how, not something the person
+            # will be seen doing.
+            if (
+                tok.lower in USE_FORMS
+                and named
+                and any(s == t.start for s, _e in named for t in tokens[i + 1 : i + 4])
+            ):
+                continue
             found.append((tok.start, tok.end))
             if first_only:
                 return found
@@ -1037,6 +1063,13 @@ def _find_fragments(reading: Reading, existing: list[Hit]) -> list[Hit]:
         m2 = PROVISION.regex.match(text, main[lead].start)
         if m2 is None:
             m2 = SERVICE_PHRASES.regex.match(text, main[lead].start)
+        if m2 is None and len(main) - lead <= 3:
+            # A short verbless phrase whose last word is a service: "phonological therapy".
+            for tok in main[lead + 1 :]:
+                m3 = PROVISION.regex.match(text, tok.start)
+                if m3 is not None and m3.end() >= main[-1].end:
+                    m2 = m3
+                    break
         if m2 is not None:
             hits.append(Hit("service_language", "fragment", start, main[-1].end, {}))
     return hits
@@ -1123,7 +1156,12 @@ def _find_subject_problems(reading: Reading) -> list[Hit]:
             task = (verb in ALWAYS_TASK and not nxt_first and not nxt_prep) or (
                 verb in OBJECT_TASK and _is_third_person_object(toks, v + 1)
             )
-            if task and (v == i0 and toks[v].text[:1].isupper() or v > i0):
+            # A list item in lower case ("assess higher level language functions") starts
+            # the statement as surely as a capital does.
+            at_start = v == i0 and (
+                toks[v].text[:1].isupper() or toks[v].start == reading.tokens[0].start
+            )
+            if task and (at_start or v > i0):
                 obj = v + 1
                 if obj < len(toks) and toks[obj].lower in TITLES and obj + 1 < len(toks):
                     obj += 1
@@ -1259,6 +1297,8 @@ def _find_jargon(reading: Reading, taken: list[tuple[int, int]]) -> list[Hit]:
             continue
         if covered.contains(m.start()):
             continue
+        if ORGANISATION_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()):
+            continue
         hits.append(Hit("jargon", "acronym", m.start(), m.end(), {"m": word}))
     return hits
 
@@ -1372,6 +1412,29 @@ MAX_PER_CODE = {
 }
 
 
+AMOUNT_OF_RE = re.compile(
+    rf"""\b{NUM}\s+(?:hours?|hrs?|minutes?|mins?|sessions?|visits?)\s+
+      (?:(?:a|per|each)\s+(?:day|week|fortnight|month)\s+)?of\s+(?:[\w:-]+\s+){{0,3}}$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _amounts_of_provision(reading: Reading) -> list[tuple[int, int]]:
+    """Amounts of a service ("three hours of speech and language therapy").
+
+    The amount says what is given, not what will be different for the person.
+    """
+    spans: list[tuple[int, int]] = []
+    text = reading.text
+    if not reading.provision_hits or " of " not in reading.lower:
+        return spans
+    for s, e in reading.named_services:
+        m = AMOUNT_OF_RE.search(text, max(0, s - 60), s)
+        if m is not None:
+            spans.append((m.start(), e))
+    return spans
+
+
 def _dedupe(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     by_code: dict[str, list[Hit]] = {}
@@ -1405,7 +1468,7 @@ def analyse(original: str, *, has_baseline_field: bool, has_due_field: bool) -> 
     hits: list[Hit] = []
     lems = _patterns.token_lemmas(reading)
     improving = _patterns.improve_spans(reading, lems)
-    found = evidence(reading, first_only=True, leave_out=improving)
+    found = evidence(reading, first_only=True, leave_out=improving + _amounts_of_provision(reading))
     if not found:
         hits.append(Hit("not_measurable", "none", whole_start, whole_end))
     if not has_baseline_field and not _has_baseline(reading):
