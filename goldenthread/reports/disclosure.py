@@ -19,6 +19,13 @@ Rules (docs/adr/0015-reports-and-disclosure-control.md):
   cell stays at threshold or more). Two different tables then agree with everything
   published, with different values in the small cell: it cannot be worked out, whether
   from the row and column totals, the grand total, or another filter's page.
+* Where every such box would hide a grand total (every filter and row at its total: the
+  whole council's count with no filter), or there is none, a *transfer* is tried too
+  (#14): one unit moved from one finest cell to another, outside the small cell. Every
+  cell that holds exactly one of the two moves by one, the grand totals hold both and do
+  not move; so complementary team and age cells are hidden instead of the grand total,
+  and a small table is withheld less often. The move with the fewest grand totals hidden,
+  then the least loss, is taken.
 * A cell that cannot be protected like that withholds the whole cube (nothing shown).
 * Shares (percentages) built from a hidden count are hidden.
 """
@@ -39,6 +46,9 @@ Key = tuple[str, ...]
 # fuller search will try for one cell before the cube is withheld.
 FIRST_SEARCH_OPTIONS = 4
 FULL_SEARCH_LIMIT = 5_000
+# The most partner cells a transfer tries for each finest cell under a small one (the
+# nearest first: the fewest coordinates different).
+TRANSFER_PARTNERS = 300
 
 
 @dataclass(frozen=True)
@@ -279,6 +289,69 @@ def _find_hypercube(
     return search(ranked)
 
 
+def _is_grand(key: Key, dims: Sequence[Dim]) -> bool:
+    """A grand total: every additive dimension at its total."""
+    return all(c == TOTAL for c, d in zip(key, dims, strict=True) if d.additive)
+
+
+def _move_cost(
+    corners: list[tuple[Key, int]], dims: Sequence[Dim], values: Mapping[Key, int], suppressed
+) -> tuple[int, int, int]:
+    """What a move hides that is not hidden yet: grand totals first, then the loss (a
+    total counts 4 times its value per total coordinate), then how many cells."""
+    new = [c for c, _ in corners if c not in suppressed]
+    return (
+        sum(1 for c in new if _is_grand(c, dims)),
+        sum(values[c] * 4 ** c.count(TOTAL) for c in new),
+        len(new),
+    )
+
+
+def _over(leaf: Key, dims: Sequence[Dim]) -> set[Key]:
+    """Every cell that counts `leaf`: the leaf and each total and subtotal above it."""
+    return set(itertools.product(*(d.chain(c) for c, d in zip(leaf, dims, strict=True))))
+
+
+def _covers(key: Key, leaf: Key, dims: Sequence[Dim]) -> bool:
+    return all(k in d.chain(c) for k, c, d in zip(key, leaf, dims, strict=True))
+
+
+def _find_transfer(
+    key: Key,
+    dims: Sequence[Dim],
+    values: Mapping[Key, int],
+    small: set[Key],
+    suppressed: set[Key],
+    threshold: int,
+    leaves: list[Key],
+) -> list[tuple[Key, int]] | None:
+    """Move one unit from a finest cell `y` outside `key` to a finest cell `x` inside it
+    (or back): the cells counting x but not y move by +1, those counting y but not x by
+    −1, every other cell — the grand totals among them — stays. `leaves`: the non-zero
+    finest cells."""
+    best, best_cost = None, None
+    fixed = [i for i, d in enumerate(dims) if not d.additive]
+    for x in (leaf for leaf in leaves if _covers(key, leaf, dims)):
+        over_x = _over(x, dims)
+        partners = [
+            y
+            for y in leaves
+            if y != x and all(y[i] == x[i] for i in fixed) and not _covers(key, y, dims)
+        ]
+        partners.sort(key=lambda y: (sum(a != b for a, b in zip(x, y, strict=True)), y))
+        for y in partners[:TRANSFER_PARTNERS]:
+            over_y = _over(y, dims)
+            corners = [(c, 1) for c in over_x - over_y] + [(c, -1) for c in over_y - over_x]
+            if any(values[c] == 0 for c, _ in corners):
+                continue
+            if not _feasible_moves(corners, values, small, threshold):
+                continue
+            cost = _move_cost(corners, dims, values, suppressed)
+            if best_cost is None or cost < best_cost:
+                best, best_cost = corners, cost
+    return best
+
+
 def protect(dims: Sequence[Dim], values: Mapping[Key, int], threshold: int) -> ProtectedCube:
     """Primary and secondary suppression of a whole cube (from `build_cube`)."""
     if threshold < 1:
@@ -288,9 +361,21 @@ def protect(dims: Sequence[Dim], values: Mapping[Key, int], threshold: int) -> P
     small = {key for key, v in values.items() if 1 <= v < threshold}
     suppressed = set(small)
     withheld = False
+    leaves: list[Key] | None = None
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
     for key in sorted(small, key=lambda k: (values[k], k)):
         corners = _find_hypercube(key, dims, values, small, suppressed, threshold)
+        if corners is None or _move_cost(corners, dims, values, suppressed)[0]:
+            # No box, or only one that hides a grand total: try a transfer (#14).
+            if leaves is None:
+                leaves = sorted(k for k in leaf_keys(dims) if values.get(k, 0) > 0)
+            moved = _find_transfer(key, dims, values, small, suppressed, threshold, leaves)
+            if moved is not None and (
+                corners is None
+                or _move_cost(moved, dims, values, suppressed)
+                < _move_cost(corners, dims, values, suppressed)
+            ):
+                corners = moved
         if corners is None:
             withheld = True
             break

@@ -248,3 +248,86 @@ def test_groups_must_cover_the_categories():
         Dim("team", ("A", "B"), groups=(("North", ("A",)),))
     with pytest.raises(ValueError):
         Dim("team", ("A",), groups=(("A", ("A",)),))
+
+
+# --- Less withholding at small sizes: complementary cells before the grand total (#14) ---
+
+AGES = ("0-15", "16-17", "18-64")
+
+
+def _people_dims(one_area: bool):
+    """The population table: teams in areas, age groups, and one non-additive row."""
+    groups = (("North", ("A", "B")),) if one_area else (("North", ("A",)), ("South", ("B",)))
+    return [
+        Dim("team", ("A", "B"), groups=groups),
+        Dim("age", AGES),
+        Dim("what", ("people",), additive=False),
+    ]
+
+
+def _grand_totals(cube):
+    return [
+        k
+        for k in cube.values
+        if all(c == TOTAL for c, d in zip(k, cube.dims, strict=True) if d.additive)
+    ]
+
+
+def _with_grand_totals_shown(cube):
+    """The same cube with its grand totals shown (what the reader would learn if they were)."""
+    from dataclasses import replace
+
+    return replace(cube, hidden=cube.hidden - set(_grand_totals(cube)))
+
+
+@pytest.mark.parametrize("one_area", [True, False])
+def test_a_team_of_seven_and_a_team_of_two_keep_the_council_total(one_area):
+    """The case from the brief: team A has 7 people (all children), team B 2 (one child,
+    one 16-17). Every box that protects B's 16-17-year-old passes through the grand total;
+    moving one person from A's children to B's 16-17s does not, so the whole council's 9
+    is shown and B's cells, A's children and their totals are hidden instead."""
+    counts = {("A", "0-15", "people"): 7, ("B", "0-15", "people"): 1}
+    counts[("B", "16-17", "people")] = 1
+    cube = protect_counts(_people_dims(one_area), counts, THRESHOLD)
+    assert not cube.withheld
+    assert cube.cell((TOTAL, TOTAL, "people")) == Cell(9, Status.SHOWN)
+    assert cube.cell(("B", TOTAL, "people")).status is Status.SMALL
+    assert cube.cell(("A", TOTAL, "people")).status is Status.HIDDEN
+    for key, values in possible_values(cube, cap=16).items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+@st.composite
+def two_team_tables(draw):
+    one_area = draw(st.booleans())
+    dims = _people_dims(one_area)
+    leaves = list(itertools.product(*(d.categories for d in dims)))
+    counts = draw(
+        st.lists(
+            st.one_of(st.integers(0, 3), st.integers(0, 9)),
+            min_size=len(leaves),
+            max_size=len(leaves),
+        )
+    )
+    return dims, dict(zip(leaves, counts, strict=True))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(two_team_tables())
+def test_the_grand_total_is_hidden_only_when_showing_it_would_give_a_small_count_away(case):
+    """Random two-team tables (one area or two) by age. No small cell can be worked out
+    from what is shown; and the grand total, when it is at the threshold or more, is shown
+    unless showing it would let the attacker pin a small cell down."""
+    dims, counts = case
+    cube = protect_counts(dims, counts, THRESHOLD)
+    cap = max(counts.values(), default=0) + THRESHOLD + 2
+    if cube.withheld:
+        return
+    for key, values in possible_values(cube, cap=cap).items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+    grand = cube.cell((TOTAL, TOTAL, "people"))
+    if cube.values[(TOTAL, TOTAL, "people")] >= THRESHOLD and not grand.shown:
+        seen = possible_values(_with_grand_totals_shown(cube), cap=cap)
+        assert any(len(values) < 2 for values in seen.values()), (
+            "the grand total was hidden although showing it gives nothing away"
+        )
