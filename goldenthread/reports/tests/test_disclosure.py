@@ -331,3 +331,69 @@ def test_the_grand_total_is_hidden_only_when_showing_it_would_give_a_small_count
         assert any(len(values) < 2 for values in seen.values()), (
             "the grand total was hidden although showing it gives nothing away"
         )
+
+
+# --- Dimensions kept apart: team and main reason for support are never narrowed together --
+
+
+@st.composite
+def apart_tables(draw):
+    """Team (two or three, sometimes in areas) by reason (two or three) by age (one or
+    two): the team-and-reason cells are never published."""
+    n_team = draw(st.integers(2, 3))
+    n_reason = draw(st.integers(2, 3))
+    n_age = draw(st.integers(1, 2))
+    teams = tuple(f"t{i}" for i in range(n_team))
+    grouped = draw(st.booleans())
+    groups = (("g0", teams[:1]), ("g1", teams[1:])) if grouped else ()
+    dims = [
+        Dim("team", teams, groups=groups),
+        Dim("reason", tuple(f"r{i}" for i in range(n_reason))),
+        Dim("age", tuple(f"a{i}" for i in range(n_age))),
+    ]
+    leaves = list(itertools.product(*(d.categories for d in dims)))
+    counts = draw(
+        st.lists(
+            st.one_of(st.integers(0, 3), st.integers(0, 9)),
+            min_size=len(leaves),
+            max_size=len(leaves),
+        )
+    )
+    return dims, dict(zip(leaves, counts, strict=True))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(apart_tables())
+def test_dimensions_kept_apart_publish_two_faces_and_nothing_small_can_be_worked_out(case):
+    """The attacker sees every team by all reasons and every reason by all teams (and the
+    totals), not the team-and-reason cells, and still cannot pin a small count down."""
+    dims, counts = case
+    cube = protect_counts(dims, counts, THRESHOLD, apart=(("team", "reason"),))
+    joint = [k for k in cube.values if k[0] != TOTAL and k[1] != TOTAL]
+    assert joint and all(cube.cell(k).status is not Status.SHOWN for k in joint)
+    assert not set(joint) & set(cube.published())
+    if cube.withheld:
+        return
+    _check_never_shown(cube)
+    cap = max(counts.values(), default=0) + THRESHOLD + 2
+    for key, values in possible_values(cube, cap=cap).items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+def test_kept_apart_a_small_reason_is_hidden_without_hiding_the_teams():
+    """Team A: 6 people with dementia; team B: 7 with dementia and 2 with autism. Autism
+    (2, all teams) is small; the team totals can stay shown, since which team the two are
+    in is never published."""
+    dims = [Dim("team", ("A", "B")), Dim("reason", ("dementia", "autism"))]
+    counts = {("A", "dementia"): 6, ("B", "dementia"): 7, ("B", "autism"): 2}
+    cube = protect_counts(dims, counts, THRESHOLD, apart=(("team", "reason"),))
+    assert cube.cell((TOTAL, "autism")).status is Status.SMALL
+    assert cube.cell(("A", TOTAL)) == Cell(6, Status.SHOWN)
+    assert cube.cell((TOTAL, TOTAL)) == Cell(15, Status.SHOWN)
+    assert not cube.cell((TOTAL, "dementia")).shown  # else 15 - 13 = 2
+    for key, values in possible_values(cube, cap=20).items():
+        assert len(values) >= 2, key
+    from goldenthread.reports import snapshots
+
+    again = snapshots.from_json(snapshots.to_json(cube))
+    assert again.published() == cube.published() and again.apart == cube.apart
