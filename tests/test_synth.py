@@ -523,3 +523,21 @@ def test_the_clock_never_changes_who_is_made_or_what_they_have(instant):
     )
     missing = [label for label, found in _examples(writer).items() if not found]
     assert not missing, missing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_synthetic_people_have_a_main_reason_for_support(synthetic):
+    """#14: the reports filter on the main reason for support (the Source client groups);
+    synthetic people carry one that fits their age, a few none yet."""
+    import datetime as _dt
+
+    from goldenthread.people.models import SupportReason
+
+    rows = list(Person.objects.values_list("support_reason", "date_of_birth"))
+    reasons = [r for r, _ in rows]
+    assert set(reasons) <= {"", *SupportReason.values}
+    assert 0 < reasons.count("") < PEOPLE // 4
+    assert len(set(reasons) - {""}) >= 8
+    today = _dt.date(2026, 6, 3)
+    young = {r for r, born in rows if (today - born).days // 365 < 60}
+    assert SupportReason.FRAILTY not in young and SupportReason.DEMENTIA not in young

@@ -104,6 +104,31 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+class SupportReason(models.TextChoices):
+    """The person's main reason for support: one of the client groups of Public Health
+    Scotland's Social Care (Source) dataset, section 2 "Client information" (its yes/no
+    fields dementia, mental_health_problems, learning_disability,
+    physical_and_sensory_disability, drugs, alcohol, palliative_care, carer, elder_frail,
+    neurological_condition, autism, other_vulnerable_groups — the codes here are those field
+    names; shared/reference/national-returns/scotland-source-social-care-fields.csv, from
+    PHS's source-linkage-files R/read_lookup_sc_client.R). Source records every group that
+    applies; the reports filter on the main one, as England's client-level data does with
+    its Primary_Support_Reason. "" is not recorded."""
+
+    DEMENTIA = "dementia", "Dementia"
+    MENTAL_HEALTH = "mental_health_problems", "Mental health"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability"
+    PHYSICAL_AND_SENSORY = "physical_and_sensory_disability", "Physical or sensory disability"
+    DRUGS = "drugs", "Drugs"
+    ALCOHOL = "alcohol", "Alcohol"
+    PALLIATIVE_CARE = "palliative_care", "Palliative care"
+    CARER = "carer", "Caring for someone (an unpaid carer)"
+    FRAILTY = "elder_frail", "Frailty in older age"
+    NEUROLOGICAL = "neurological_condition", "Neurological condition"
+    AUTISM = "autism", "Autism"
+    OTHER = "other_vulnerable_groups", "Another reason"
+
+
 class Person(VersionedModel):
     given_name = models.CharField("First name", max_length=100)
     family_name = models.CharField("Last name", max_length=100)
@@ -128,12 +153,25 @@ class Person(VersionedModel):
     )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="people")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="people")
+    # For the reports' filter (#14); a database default too, so bulk writers need no change.
+    support_reason = models.CharField(
+        "Main reason for support",
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        choices=SupportReason.choices,
+    )
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["family_name", "given_name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(support_reason__in=["", *SupportReason.values]),
+                name="person_support_reason_valid",
+            ),
             models.UniqueConstraint(
                 fields=["chi_number"],
                 condition=~Q(chi_number=""),

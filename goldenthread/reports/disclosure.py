@@ -19,6 +19,18 @@ Rules (docs/adr/0015-reports-and-disclosure-control.md):
   cell stays at threshold or more). Two different tables then agree with everything
   published, with different values in the small cell: it cannot be worked out, whether
   from the row and column totals, the grand total, or another filter's page.
+* Where every such box would hide a grand total (every filter and row at its total: the
+  whole council's count with no filter), or there is none, a *transfer* is tried too
+  (#14): one unit moved from one finest cell to another, outside the small cell. Every
+  cell that holds exactly one of the two moves by one, the grand totals hold both and do
+  not move; so complementary team and age cells are hidden instead of the grand total,
+  and a small table is withheld less often. The move with the fewest grand totals hidden,
+  then the least loss, is taken.
+* Linked filters (#14): two dimensions may be *apart* — never both narrowed at once (team
+  and main reason for support). The cells with both off their totals are never published
+  and are not constraints on a move (a reader knows only that they are not negative);
+  the two published faces (every team by all reasons, every reason by all teams) are
+  protected together, in one pattern.
 * A cell that cannot be protected like that withholds the whole cube (nothing shown).
 * Shares (percentages) built from a hidden count are hidden.
 """
@@ -39,6 +51,9 @@ Key = tuple[str, ...]
 # fuller search will try for one cell before the cube is withheld.
 FIRST_SEARCH_OPTIONS = 4
 FULL_SEARCH_LIMIT = 5_000
+# The most partner cells a transfer tries for each finest cell under a small one (the
+# nearest first: the fewest coordinates different).
+TRANSFER_PARTNERS = 300
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,21 @@ def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> dict[Key,
     return values
 
 
+Apart = tuple[tuple[str, str], ...]
+
+
+def unpublished_test(dims: Sequence[Dim], apart: Apart):
+    """A function telling whether a cell is never published: for some pair of dimensions
+    kept apart, both coordinates are off their totals."""
+    index = {d.name: i for i, d in enumerate(dims)}
+    pairs = [(index[a], index[b]) for a, b in apart]
+
+    def unpublished(key: Key) -> bool:
+        return any(key[i] != TOTAL and key[j] != TOTAL for i, j in pairs)
+
+    return unpublished
+
+
 @dataclass
 class ProtectedCube:
     dims: tuple[Dim, ...]
@@ -130,10 +160,17 @@ class ProtectedCube:
     small: frozenset[Key]
     hidden: frozenset[Key]
     withheld: bool
+    # Pairs of dimensions never narrowed together: those cells are never published.
+    apart: Apart = ()
+
+    def is_published(self, key: Key) -> bool:
+        return not (self.apart and unpublished_test(self.dims, self.apart)(key))
 
     def cell(self, key: Key) -> Cell:
         if self.withheld:
             return Cell(None, Status.WITHHELD)
+        if not self.is_published(key):
+            return Cell(None, Status.HIDDEN)
         if key in self.small:
             return Cell(None, Status.SMALL)
         if key in self.hidden:
@@ -142,7 +179,8 @@ class ProtectedCube:
 
     def published(self) -> dict[Key, Cell]:
         """Every cell as a reader could see it, on some filter's page."""
-        return {key: self.cell(key) for key in self.values}
+        test = unpublished_test(self.dims, self.apart)
+        return {key: self.cell(key) for key in self.values if not test(key)}
 
     def key(self, **coords: str) -> Key:
         """A cell's key from coordinates by dimension name; unnamed dimensions are TOTAL."""
@@ -153,15 +191,22 @@ class ProtectedCube:
 
 
 def _feasible_moves(
-    corners: list[tuple[Key, int]], values: Mapping[Key, int], small: set[Key], threshold: int
+    corners: list[tuple[Key, int]],
+    values: Mapping[Key, int],
+    small: set[Key],
+    threshold: int,
+    unpublished=None,
 ) -> bool:
     """Whether moving every corner by sign*t, for t = +1 or t = −1, keeps every corner
-    within what a reader knows of it (small: 1..threshold−1; other hidden: ≥ threshold)."""
+    within what a reader knows of it (small: 1..threshold−1; other hidden: ≥ threshold;
+    never published: not negative)."""
     for t in (1, -1):
         ok = True
         for key, sign in corners:
             new = values[key] + sign * t
-            if key in small:
+            if unpublished is not None and unpublished(key):
+                ok = new >= 0
+            elif key in small:
                 ok = 1 <= new <= threshold - 1
             else:
                 ok = new >= threshold
@@ -230,8 +275,10 @@ def _find_hypercube(
     small: set[Key],
     suppressed: set[Key],
     threshold: int,
+    unpublished=None,
 ) -> list[tuple[Key, int]] | None:
     axes = [_axis_options(dim, coord) for dim, coord in zip(dims, key, strict=True)]
+    hidden_anyway = unpublished or (lambda _k: False)
 
     def option_cost(axis: int, option: list[tuple[str, int]]) -> float:
         # The cell reached by moving along this axis alone.
@@ -241,7 +288,7 @@ def _find_hypercube(
             next((c for c, _ in option if c != key[axis]), key[axis]),
         )
         cell = tuple(moved)
-        if cell in suppressed:
+        if cell in suppressed or hidden_anyway(cell):
             return 0
         return values[cell] if values[cell] else float("inf")
 
@@ -250,11 +297,11 @@ def _find_hypercube(
         best_cost: tuple[int, int] | None = None
         for choice in itertools.product(*options_per_axis):
             corners = _corners(key, choice)
-            if any(values[c] == 0 for c, _ in corners):
+            if any(values[c] == 0 and not hidden_anyway(c) for c, _ in corners):
                 continue  # a shown zero cannot move
-            if not _feasible_moves(corners, values, small, threshold):
+            if not _feasible_moves(corners, values, small, threshold, unpublished):
                 continue
-            new = [c for c, _ in corners if c not in suppressed]
+            new = [c for c, _ in corners if c not in suppressed and not hidden_anyway(c)]
             # Hide as little as possible, and totals last: a total hidden blanks a
             # whole row, column or filter page.
             cost = (sum(values[c] * 4 ** c.count(TOTAL) for c in new), len(new))
@@ -279,22 +326,119 @@ def _find_hypercube(
     return search(ranked)
 
 
-def protect(dims: Sequence[Dim], values: Mapping[Key, int], threshold: int) -> ProtectedCube:
-    """Primary and secondary suppression of a whole cube (from `build_cube`)."""
+def _is_grand(key: Key, dims: Sequence[Dim]) -> bool:
+    """A grand total: every additive dimension at its total."""
+    return all(c == TOTAL for c, d in zip(key, dims, strict=True) if d.additive)
+
+
+def _move_cost(
+    corners: list[tuple[Key, int]],
+    dims: Sequence[Dim],
+    values: Mapping[Key, int],
+    suppressed,
+    unpublished=None,
+) -> tuple[int, int, int]:
+    """What a move hides that is not hidden yet: grand totals first, then the loss (a
+    total counts 4 times its value per total coordinate), then how many cells."""
+    new = [
+        c
+        for c, _ in corners
+        if c not in suppressed and not (unpublished is not None and unpublished(c))
+    ]
+    return (
+        sum(1 for c in new if _is_grand(c, dims)),
+        sum(values[c] * 4 ** c.count(TOTAL) for c in new),
+        len(new),
+    )
+
+
+def _over(leaf: Key, dims: Sequence[Dim]) -> set[Key]:
+    """Every cell that counts `leaf`: the leaf and each total and subtotal above it."""
+    return set(itertools.product(*(d.chain(c) for c, d in zip(leaf, dims, strict=True))))
+
+
+def _covers(key: Key, leaf: Key, dims: Sequence[Dim]) -> bool:
+    return all(k in d.chain(c) for k, c, d in zip(key, leaf, dims, strict=True))
+
+
+def _find_transfer(
+    key: Key,
+    dims: Sequence[Dim],
+    values: Mapping[Key, int],
+    small: set[Key],
+    suppressed: set[Key],
+    threshold: int,
+    leaves: list[Key],
+    unpublished=None,
+) -> list[tuple[Key, int]] | None:
+    """Move one unit from a finest cell `y` outside `key` to a finest cell `x` inside it
+    (or back): the cells counting x but not y move by +1, those counting y but not x by
+    −1, every other cell — the grand totals among them — stays. `leaves`: the non-zero
+    finest cells."""
+    best, best_cost = None, None
+    fixed = [i for i, d in enumerate(dims) if not d.additive]
+    for x in (leaf for leaf in leaves if _covers(key, leaf, dims)):
+        over_x = _over(x, dims)
+        partners = [
+            y
+            for y in leaves
+            if y != x and all(y[i] == x[i] for i in fixed) and not _covers(key, y, dims)
+        ]
+        partners.sort(key=lambda y: (sum(a != b for a, b in zip(x, y, strict=True)), y))
+        for y in partners[:TRANSFER_PARTNERS]:
+            over_y = _over(y, dims)
+            corners = [(c, 1) for c in over_x - over_y] + [(c, -1) for c in over_y - over_x]
+            if any(
+                values[c] == 0 and not (unpublished is not None and unpublished(c))
+                for c, _ in corners
+            ):
+                continue
+            if not _feasible_moves(corners, values, small, threshold, unpublished):
+                continue
+            cost = _move_cost(corners, dims, values, suppressed, unpublished)
+            if best_cost is None or cost < best_cost:
+                best, best_cost = corners, cost
+    return best
+
+
+def protect(
+    dims: Sequence[Dim], values: Mapping[Key, int], threshold: int, *, apart: Apart = ()
+) -> ProtectedCube:
+    """Primary and secondary suppression of a whole cube (from `build_cube`). `apart`:
+    pairs of dimensions never narrowed together (their joint cells are never published)."""
     if threshold < 1:
         raise ValueError("The threshold must be at least 1")
     dims = tuple(dims)
     values = dict(values)
-    small = {key for key, v in values.items() if 1 <= v < threshold}
+    unpublished = unpublished_test(dims, apart) if apart else None
+    small = {
+        key
+        for key, v in values.items()
+        if 1 <= v < threshold and not (unpublished is not None and unpublished(key))
+    }
     suppressed = set(small)
     withheld = False
+    leaves: list[Key] | None = None
+
+    def cost(corners):
+        return _move_cost(corners, dims, values, suppressed, unpublished)
+
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
     for key in sorted(small, key=lambda k: (values[k], k)):
-        corners = _find_hypercube(key, dims, values, small, suppressed, threshold)
+        corners = _find_hypercube(key, dims, values, small, suppressed, threshold, unpublished)
+        if corners is None or cost(corners)[0]:
+            # No box, or only one that hides a grand total: try a transfer (#14).
+            if leaves is None:
+                leaves = sorted(k for k in leaf_keys(dims) if values.get(k, 0) > 0)
+            moved = _find_transfer(
+                key, dims, values, small, suppressed, threshold, leaves, unpublished
+            )
+            if moved is not None and (corners is None or cost(moved) < cost(corners)):
+                corners = moved
         if corners is None:
             withheld = True
             break
-        suppressed.update(c for c, _ in corners)
+        suppressed.update(c for c, _ in corners if not (unpublished is not None and unpublished(c)))
     return ProtectedCube(
         dims=dims,
         threshold=threshold,
@@ -302,13 +446,14 @@ def protect(dims: Sequence[Dim], values: Mapping[Key, int], threshold: int) -> P
         small=frozenset(small),
         hidden=frozenset(suppressed - small),
         withheld=withheld,
+        apart=tuple(apart),
     )
 
 
 def protect_counts(
-    dims: Sequence[Dim], leaf_counts: Mapping[Key, int], threshold: int
+    dims: Sequence[Dim], leaf_counts: Mapping[Key, int], threshold: int, *, apart: Apart = ()
 ) -> ProtectedCube:
-    return protect(dims, build_cube(dims, leaf_counts), threshold)
+    return protect(dims, build_cube(dims, leaf_counts), threshold, apart=apart)
 
 
 def share(numerator: Cell, denominator: Cell) -> float | None:

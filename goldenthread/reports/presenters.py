@@ -70,10 +70,23 @@ class Table:
 
 
 def _labels(axis: Axis) -> list[tuple[str, str]]:
-    out = [(c, axis.labels.get(c, c)) for c in axis.categories]
+    """The axis's lines in order: each group's subtotal just before its categories (a group
+    of one category is that category, so it has no line of its own), then the total."""
+    out: list[tuple[str, str]] = []
+    groups = dict(axis.groups)
+    for c in axis.categories:
+        group = next((g for g, members in axis.groups if c in members), None)
+        if group is not None and len(groups[group]) > 1 and groups[group][0] == c:
+            out.append((group, axis.labels.get(group, group)))
+        out.append((c, axis.labels.get(c, c)))
     if axis.additive:
         out.append((TOTAL, "Total"))
     return out
+
+
+def _subtotal(axis: Axis, code: str) -> bool:
+    """Whether the line is a total or a group's subtotal (not one more category)."""
+    return code == TOTAL or code in dict(axis.groups)
 
 
 def table_for(
@@ -102,13 +115,13 @@ def table_for(
                         Status.SHOWN if pct is not None else Status.HIDDEN,
                     )
                 )
-            rows.append(Row(label, cells, is_total=code == TOTAL))
+            rows.append(Row(label, cells, is_total=_subtotal(row_axis, code)))
     else:
         col_labels = _labels(measure.columns)
         columns = [label for _, label in col_labels]
         for code, label in _labels(row_axis):
             cells = [cell_text(cube.cell((*base, code, col)), t) for col, _ in col_labels]
-            rows.append(Row(label, cells, is_total=code == TOTAL))
+            rows.append(Row(label, cells, is_total=_subtotal(row_axis, code)))
     table = Table(measure, columns, rows, withheld=cube.withheld)
     if measure.chart and not cube.withheld:
         table.chart_svg = bar_chart(measure, table)

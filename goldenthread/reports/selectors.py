@@ -79,9 +79,13 @@ class Axis:
     labels: dict[str, str]
     additive: bool = True
     heading: str = ""
+    # Subtotals within the axis: (group, (category, …)), each category in exactly one
+    # group; a group's label is in `labels`. A group of one category is its category, so
+    # it gets no line of its own (presenters).
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def dim(self) -> Dim:
-        return Dim(self.name, self.categories, self.additive)
+        return Dim(self.name, self.categories, self.additive, self.groups)
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,9 @@ class Measure:
     columns: Axis | None = None
     note: str = ""
     chart: bool = True
-    # Money: `units` end with an amount, and `columns` is MONEY_COLUMNS (how many, and
-    # their sum); each sum is shown exactly where its count is (`_money_cube`).
+    # Money: `columns` is "count" then one column per amount (MONEY_COLUMNS: how many,
+    # and their sum), and `units` end with those amounts; each sum is shown exactly where
+    # its count is (`_money_cube`).
     money: bool = False
 
     def row_axis(self, period: Period) -> Axis:
@@ -147,6 +152,9 @@ def snapshot_key(
         repr(
             (
                 measure.key,
+                # The table's shape: figures stored for another shape are not read.
+                measure.row_axis(period).dim(),
+                measure.columns.dim() if measure.columns else None,
                 period.code,
                 period.start,
                 min(period.end, today),
@@ -216,26 +224,31 @@ def _money_cube(
     be worked out, or the whole table withheld). The hypercube moves that keep a small
     count from being worked out keep its sum from being worked out too: moving an amount
     round the same corners changes no published sum."""
+    columns = measure.columns or MONEY_COLUMNS
+    amounts = columns.categories[1:]  # after "count": one sum per amount in each unit
     end = min(period.end, today)
     counts: Counter = Counter()
-    sums: Counter = Counter()
-    for team_id, _area_id, born, *rest, amount in measure.units(period, today):
+    sums: dict[str, Counter] = {a: Counter() for a in amounts}
+    for unit in measure.units(period, today):
+        team_id, _area_id, born, *rest = unit[: len(unit) - len(amounts)]
         key = (str(team_id), age_group(born, end), *rest)
         counts[key] += 1
-        sums[key] += int(amount)
+        for name, amount in zip(amounts, unit[len(unit) - len(amounts) :], strict=True):
+            sums[name][key] += int(amount)
     counted = protect_counts(dims, counts, limit)
-    summed = build_cube(dims, sums)
+    summed = {a: build_cube(dims, sums[a]) for a in amounts}
     values: dict = {}
     for key, n in counted.values.items():
         values[(*key, "count")] = n
-        values[(*key, "amount")] = summed[key]
-    both = ("count", "amount")
+        for a in amounts:
+            values[(*key, a)] = summed[a][key]
+    every = columns.categories
     return ProtectedCube(
-        dims=(*counted.dims, MONEY_COLUMNS.dim()),
+        dims=(*counted.dims, columns.dim()),
         threshold=counted.threshold,
         values=values,
-        small=frozenset((*k, w) for k in counted.small for w in both),
-        hidden=frozenset((*k, w) for k in counted.hidden for w in both),
+        small=frozenset((*k, w) for k in counted.small for w in every),
+        hidden=frozenset((*k, w) for k in counted.hidden for w in every),
         withheld=counted.withheld,
     )
 
@@ -678,14 +691,49 @@ def _decision_band(days: int) -> str:
     return "7" if days <= 7 else "28" if days <= 28 else "56" if days <= 56 else "more"
 
 
-def decision_units(period: Period, today: datetime.date):
-    rows = BudgetRequest.objects.filter(
+# The answer to a budget request (#13, #14): agreed as asked, or the decision panel agreed a
+# different amount — both agreed, each with its own line and "Agreed" their subtotal — or
+# not agreed. (Not agreed is a group of one, so it has no subtotal line of its own.)
+AGREED_DIFFERENT = "agreed_different"
+DECISION_AXIS = Axis(
+    "decision",
+    (RequestStatus.APPROVED.value, AGREED_DIFFERENT, RequestStatus.DECLINED.value),
+    {
+        RequestStatus.APPROVED.value: "Agreed as asked",
+        AGREED_DIFFERENT: "Agreed, a different amount",
+        "agreed": "Agreed",
+        RequestStatus.DECLINED.value: "Not agreed",
+        "not_agreed": "Not agreed",
+    },
+    heading="Decision",
+    groups=(
+        ("agreed", (RequestStatus.APPROVED.value, AGREED_DIFFERENT)),
+        ("not_agreed", (RequestStatus.DECLINED.value,)),
+    ),
+)
+
+
+def _answer(status: str, agreed_per_year) -> str:
+    if status == RequestStatus.APPROVED and agreed_per_year is not None:
+        return AGREED_DIFFERENT
+    return status
+
+
+def _decided_requests(period: Period):
+    return BudgetRequest.objects.filter(
         status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED),
         decided_at__date__gte=period.start,
         decided_at__date__lte=period.end,
-    ).values_list(*_P, "submitted_at", "decided_at", "status")
-    for team, area, born, submitted, decided, status in rows.iterator(chunk_size=5000):
-        yield (team, area, born, _decision_band((decided - submitted).days), status)
+    )
+
+
+def decision_units(period: Period, today: datetime.date):
+    rows = _decided_requests(period).values_list(
+        *_P, "submitted_at", "decided_at", "status", "agreed_per_year"
+    )
+    for team, area, born, submitted, decided, status, agreed in rows.iterator(chunk_size=5000):
+        band = _decision_band((decided - submitted).days)
+        yield (team, area, born, band, _answer(status, agreed))
 
 
 BUDGET_DECISIONS = Measure(
@@ -693,14 +741,10 @@ BUDGET_DECISIONS = Measure(
     title="Budget decisions: how long they took, and the answer",
     counted="budget requests",
     rows=Axis("wait", DECISION_BANDS, DECISION_LABELS),
-    columns=Axis(
-        "decision",
-        (RequestStatus.APPROVED.value, RequestStatus.DECLINED.value),
-        {"approved": "Agreed", "declined": "Not agreed"},
-        heading="Decision",
-    ),
+    columns=DECISION_AXIS,
     units=decision_units,
-    note="Requests decided in the period, from the day they were made.",
+    note="Requests decided in the period, from the day they were made. A budget the "
+    "decision panel agreed at a different amount from the one asked is agreed.",
 )
 
 
@@ -810,33 +854,46 @@ MONEY_COLUMNS = Axis(
 )
 
 
+BUDGET_MONEY_COLUMNS = Axis(
+    "money",
+    ("count", "requested", "agreed_amount"),
+    {
+        "count": "Number of requests",
+        "requested": "Budgets asked for, £ a year",
+        "agreed_amount": "Budgets agreed, £ a year",
+    },
+    additive=False,
+    heading="",
+)
+
+
 def budget_amount_units(period: Period, today: datetime.date):
-    """Budgets decided in the period: agreed ones at the amount agreed (a request is agreed
-    as asked), and not agreed ones; the total is what was requested."""
-    rows = BudgetRequest.objects.filter(
-        status__in=(RequestStatus.APPROVED, RequestStatus.DECLINED),
-        decided_at__date__gte=period.start,
-        decided_at__date__lte=period.end,
-    ).values_list(*_P, "status", "total_per_year")
-    for team, area, born, status, total in rows.iterator(chunk_size=5000):
-        yield (team, area, born, status, round(total))
+    """Budgets decided in the period, each with the yearly amount asked for and the yearly
+    amount agreed: the amount asked, or the different amount the decision panel agreed; £0
+    for a budget not agreed."""
+    rows = _decided_requests(period).values_list(*_P, "status", "agreed_per_year", "total_per_year")
+    for team, area, born, status, agreed, total in rows.iterator(chunk_size=5000):
+        answer = _answer(status, agreed)
+        if answer == RequestStatus.DECLINED:
+            granted = 0
+        else:
+            granted = round(agreed if agreed is not None else total)
+        yield (team, area, born, answer, round(total), granted)
 
 
 BUDGET_AMOUNTS = Measure(
     key="budget-amounts",
     title="Budgets agreed against budgets requested",
     counted="budget requests and pounds a year",
-    rows=Axis(
-        "decision",
-        (RequestStatus.APPROVED.value, RequestStatus.DECLINED.value),
-        {"approved": "Agreed", "declined": "Not agreed"},
-    ),
-    columns=MONEY_COLUMNS,
+    rows=DECISION_AXIS,
+    columns=BUDGET_MONEY_COLUMNS,
     units=budget_amount_units,
     money=True,
     chart=False,
-    note="Requests decided in the period, each at its yearly total to the nearest pound; "
-    "the total row is everything requested. A sum is not shown wherever the number of requests behind it is not shown.",
+    note="Requests decided in the period, with the yearly amount asked for and the yearly "
+    "amount agreed, each to the nearest pound: the panel may agree a different amount "
+    "from the one asked. A sum is not shown wherever the number of requests behind it is "
+    "not shown.",
 )
 
 MEASURES: tuple[Measure, ...] = (

@@ -78,6 +78,7 @@ def to_json(cube: ProtectedCube) -> dict:
         "small": sorted(list(k) for k in cube.small),
         "hidden": sorted(list(k) for k in cube.hidden),
         "withheld": cube.withheld,
+        "apart": [list(pair) for pair in cube.apart],
     }
 
 
@@ -96,6 +97,7 @@ def from_json(data: dict) -> ProtectedCube:
         small=frozenset(tuple(k) for k in data["small"]),
         hidden=frozenset(tuple(k) for k in data["hidden"]),
         withheld=data["withheld"],
+        apart=tuple((a, b) for a, b in data.get("apart", [])),
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role
@@ -221,6 +221,18 @@ def team_requests_at_panel(user) -> QuerySet[BudgetRequest]:
         BudgetRequest.objects.filter(person__in=_team_people(user), status=RequestStatus.AT_PANEL)
         .select_related("person", "requested_by")
         .order_by("referred_at", "id")
+    )
+
+
+def team_requests_returned(user) -> QuerySet[BudgetRequest]:
+    """The team's requests the decision panel returned for more information (#13). They are
+    not waiting for the team leader nor with the panel: they are back with the worker who
+    sent them, to add what the panel asked and send them back. `returned_at` is when."""
+    return (
+        BudgetRequest.objects.filter(person__in=_team_people(user), status=RequestStatus.RETURNED)
+        .annotate(returned_at=Max("events__at", filter=Q(events__kind=EventKind.RETURNED)))
+        .select_related("person", "requested_by")
+        .order_by("returned_at", "id")
     )
 
 

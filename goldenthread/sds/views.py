@@ -942,6 +942,16 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
                     }
                     for r in selectors.team_requests_at_panel(user)
                 ],
+                # Returned by the panel (#13): not waiting for this team leader, but shown
+                # so they can see where it is — back with the worker who sent it.
+                "returned": [
+                    {
+                        "request": r,
+                        "total": money_text(r.total_per_year),
+                        "returned": date_text(r.returned_at),
+                    }
+                    for r in selectors.team_requests_returned(user)
+                ],
                 "max_days": panel_max_wait_days(),
             }
         )
@@ -957,13 +967,11 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
                 }
                 for r in selectors.team_requests_decided(user)
             ]
-            context["waiting"] = context["at_panel"] = []
+            context["waiting"] = context["at_panel"] = context["returned"] = []
+        shown = context["waiting"] + context["at_panel"] + context["returned"]
         log_list_view(
             self.request,
-            [
-                item["request"].person_id
-                for item in context["waiting"] + context["at_panel"] + context.get("decided", [])
-            ],
+            [item["request"].person_id for item in shown + context.get("decided", [])],
         )
         return context
 

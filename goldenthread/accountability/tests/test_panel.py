@@ -276,3 +276,108 @@ def test_the_person_is_told_in_plain_words_while_it_is_returned(panel_member, pe
     assert [r.status for r in section.open_requests] == [
         "The decision panel asked for more information before it decides"
     ]
+
+
+# --- A returned request leaves the team leader's approvals list, which says where it is ----
+
+
+def _sections(body: str) -> dict[str, str]:
+    """The approvals page cut at its h2 headings: {heading id: the markup under it}."""
+    import re
+
+    parts = re.split(r'<h2 id="([a-z-]+)">', body)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def test_a_returned_request_leaves_the_approvals_queue_and_shows_where_it_is(
+    client, panel_member, practitioner, team_leader, person, referred
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from goldenthread.people.factories import AllocationFactory, PersonFactory
+    from goldenthread.sds.services import (
+        DecideAction,
+        budget_request_decide,
+        budget_request_resubmit,
+    )
+
+    url = reverse("sds:approvals")
+    sign_in(client, team_leader)
+    client.get(url)  # the first request after signing in writes the session
+    sections = _sections(client.get(url).content.decode())
+    assert referred.reference in sections["at-panel"]
+    assert referred.reference not in sections["returned"]
+    assert "requests have been returned by the panel." in sections["returned"]
+
+    budget_request_decide(
+        actor=panel_member,
+        budget_request=referred,
+        action=DecideAction.RETURN,
+        expected_version=referred.version,
+        reasons="How many nights?",
+        reasons_for_person="The panel needs to know more.",
+    )
+    with CaptureQueriesContext(connection) as one:
+        body = client.get(url).content.decode()
+    sections = _sections(body)
+    # Not waiting for the team leader, not with the panel: back with the worker who sent it.
+    assert referred.reference not in sections["waiting"]
+    assert referred.reference not in sections["at-panel"]
+    row = sections["returned"]
+    assert referred.reference in row and "Jean Macdonald" in row
+    assert "With Pat Kerr, to send back to the panel" in row
+    assert "3 June 2026" in row  # returned on the pinned day
+    assert "How many nights?" not in body  # the panel's words stay on the request's page
+    # Nor among the decided ones: it is not decided.
+    decided = client.get(url + "?show=decided").content.decode()
+    assert referred.reference not in decided
+
+    # More returned requests of the team cost no more queries.
+    for _ in range(3):
+        someone = PersonFactory(team=person.team)
+        AllocationFactory(person=someone, worker=practitioner)
+        more = make_budget_request(someone, lines=BIG)
+        budget_request_decide(
+            actor=panel_member,
+            budget_request=more,
+            action=DecideAction.RETURN,
+            expected_version=more.version,
+            reasons="How many nights?",
+            reasons_for_person="The panel needs to know more.",
+        )
+    with CaptureQueriesContext(connection) as four:
+        body = client.get(url).content.decode()
+    assert _sections(body)["returned"].count("to send back to the panel</td>") == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
+
+    # Sent back with the information: with the panel again, no longer "returned".
+    referred.refresh_from_db()
+    budget_request_resubmit(
+        actor=practitioner,
+        budget_request=referred,
+        expected_version=referred.version,
+        information="One night a week.",
+    )
+    sections = _sections(client.get(url).content.decode())
+    assert referred.reference in sections["at-panel"]
+    assert referred.reference not in sections["returned"]
+
+
+def test_returned_requests_are_the_team_leaders_own_teams_only(
+    panel_member, team_leader, other_team_leader, referred
+):
+    from goldenthread.sds.selectors import team_requests_returned
+    from goldenthread.sds.services import DecideAction, budget_request_decide
+
+    budget_request_decide(
+        actor=panel_member,
+        budget_request=referred,
+        action=DecideAction.RETURN,
+        expected_version=referred.version,
+        reasons="How many nights?",
+        reasons_for_person="The panel needs to know more.",
+    )
+    assert list(team_requests_returned(team_leader)) == [referred]
+    assert not team_requests_returned(other_team_leader).exists()
+    assert not team_requests_returned(panel_member).exists()

@@ -30,6 +30,7 @@ from goldenthread.nonprod.demo.directory import load_directory_demo
 from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.nonprod.demo.support import load_support_demo
+from goldenthread.nonprod.synth.generate import support_reason
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
 from goldenthread.portal.demo import PORTAL_SIGN_INS, load_portal_demo
 
@@ -111,6 +112,10 @@ def load_demo_data(seed: int = 2026) -> bool:
             # The circle fits the person's age (#16): a young adult's circle is parents,
             # brothers and sisters and friends, not a daughter or a wife.
             age = (today - person.date_of_birth).days // 365
+            # Their main reason for support (#14), from a generator of its own so the rest
+            # of the demo stays as it was.
+            person.support_reason = support_reason(random.Random(f"reason-{seed}-{n}"), age)
+            person.save(update_fields=["support_reason"])
             for _ in range(rng.randint(1, 4)):
                 if age < 35:
                     # Its own generator: the rest of the demo stays as it was.

@@ -47,7 +47,7 @@ from goldenthread.outcomes.models import (
     OutcomeWording,
 )
 from goldenthread.people.chi import check_digit
-from goldenthread.people.models import Allocation, CircleMember, Person
+from goldenthread.people.models import Allocation, CircleMember, Person, SupportReason
 from goldenthread.sds.models import DelegatedLimit
 from goldenthread.support.models import (
     CostPeriod,
@@ -190,6 +190,37 @@ class Context:
         with a stream per part, that never shifts what any other part or person gets, so a
         seed makes the same people whatever the date and time of day (#11)."""
         return random.Random(":".join(str(p) for p in (self.seed, *parts)))
+
+
+_R = SupportReason
+# Main reasons for support by age (made-up weights for synthetic people, not national
+# figures); one in twelve has none recorded yet (#14).
+_REASONS_BY_AGE = (
+    (
+        75,
+        ((_R.FRAILTY, 5), (_R.DEMENTIA, 3), (_R.PHYSICAL_AND_SENSORY, 3))
+        + ((_R.PALLIATIVE_CARE, 1), (_R.CARER, 1), (_R.MENTAL_HEALTH, 1)),
+    ),
+    (
+        65,
+        ((_R.PHYSICAL_AND_SENSORY, 4), (_R.DEMENTIA, 2), (_R.FRAILTY, 2), (_R.MENTAL_HEALTH, 1))
+        + ((_R.NEUROLOGICAL, 1), (_R.CARER, 1), (_R.PALLIATIVE_CARE, 1)),
+    ),
+    (
+        0,
+        ((_R.LEARNING_DISABILITY, 4), (_R.PHYSICAL_AND_SENSORY, 3), (_R.MENTAL_HEALTH, 3))
+        + ((_R.AUTISM, 2), (_R.NEUROLOGICAL, 1), (_R.DRUGS, 1), (_R.ALCOHOL, 1))
+        + ((_R.CARER, 1), (_R.OTHER, 1)),
+    ),
+)
+
+
+def support_reason(rng: random.Random, age_years: int) -> str:
+    """A synthetic person's main reason for support, likely for their age."""
+    if rng.randrange(12) == 0:
+        return ""
+    weights = next(w for least, w in _REASONS_BY_AGE if age_years >= least)
+    return str(rng.choices([r for r, _ in weights], [n for _, n in weights])[0])
 
 
 def _ts(ctx: Context, days_ago: int) -> datetime.datetime:
@@ -392,6 +423,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                 "",
                 area_id,
                 team_id,
+                support_reason(ctx.stream("support-reason", n), age_days // 365),
             )
         )
         circle, circle_names = [], []
@@ -635,6 +667,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "communication_needs",
             "area",
             "team",
+            "support_reason",
         ],
         rows[Person],
     )

@@ -25,13 +25,15 @@ def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True
     """{key: set of values seen} for each SMALL cell over tables consistent with what is
     published. Leaf values are searched from 0 to `cap`."""
     published = cube.published()
+    # Every finest cell, published or not (cells of dimensions kept apart are never
+    # published: the attacker knows only that they are not negative).
     leaves = [
         k
-        for k in published
+        for k in cube.values
         if all(c in dim.categories for c, dim in zip(k, cube.dims, strict=True))
     ]
-    unknown = [k for k in leaves if not published[k].shown]
-    known = {k: published[k].value for k in leaves if published[k].shown}
+    unknown = [k for k in leaves if k not in published or not published[k].shown]
+    known = {k: published[k].value for k in leaves if k in published and published[k].shown}
     constraints = []  # (leaves, kind, a, b)
     for key, cell in published.items():
         under = _leaves_under(cube, key)

@@ -372,3 +372,89 @@ def test_challenges_by_stage_and_outcome(team, other_team):
     assert count(m, "investigation", "not_upheld") == 1
     assert count(m, TOTAL, TOTAL) == 3
     assert count(m, TOTAL, TOTAL, team=str(other_team.pk)) == 1
+
+
+def test_a_different_amount_the_panel_agreed_is_agreed_with_its_own_line(
+    person, team_leader, panel_member
+):
+    """#13/#14: the panel agreeing a different amount is an agreed budget (its own line
+    under "Agreed"), never "not agreed" or left out; the money table shows the amount
+    asked and the amount agreed. A request the panel returned is not decided."""
+    from decimal import Decimal
+
+    from goldenthread.reports.presenters import table_for
+    from goldenthread.sds.factories import make_budget_request, set_limits
+    from goldenthread.sds.services import DecideAction, budget_request_decide
+
+    set_limits()
+    sent = datetime.datetime(2026, 8, 3, 10, 0, tzinfo=datetime.UTC)
+    decided = datetime.datetime(2026, 8, 10, 10, 0, tzinfo=datetime.UTC)  # 7 days on
+
+    def request(weekly: str):
+        return make_budget_request(person, lines=[("PA", Decimal(weekly), "week")], at=sent)
+
+    def decide(actor, budget_request, action, **kw):
+        budget_request_decide(
+            actor=actor,
+            budget_request=budget_request,
+            action=action,
+            expected_version=budget_request.version,
+            reasons="Considered the plan",
+            reasons_for_person="Here is what we decided, and why.",
+            at=decided,
+            **kw,
+        )
+
+    for _ in range(2):  # £15,600 a year each, within the team leader's limit
+        decide(team_leader, request("300.00"), DecideAction.APPROVE)
+    decide(  # £46,800 asked, £40,000 agreed by the panel
+        panel_member,
+        request("900.00"),
+        DecideAction.AGREE_DIFFERENT,
+        agreed_per_year=Decimal("40000.00"),
+    )
+    decide(panel_member, request("800.00"), DecideAction.DECLINE)  # £41,600 asked
+    decide(panel_member, request("700.00"), DecideAction.RETURN)  # not decided
+
+    m = selectors.BUDGET_DECISIONS
+    assert count(m, TOTAL, "approved") == 2
+    assert count(m, TOTAL, "agreed_different") == 1
+    assert count(m, TOTAL, "agreed") == 3
+    assert count(m, TOTAL, "declined") == 1
+    assert count(m, "7", TOTAL) == 4 and count(m, TOTAL, TOTAL) == 4
+
+    money = selectors.BUDGET_AMOUNTS
+    assert count(money, "agreed_different", "count") == 1
+    assert count(money, "agreed_different", "requested") == 46_800
+    assert count(money, "agreed_different", "agreed_amount") == 40_000
+    assert count(money, "agreed", "agreed_amount") == 2 * 15_600 + 40_000
+    assert count(money, "declined", "requested") == 41_600
+    assert count(money, "declined", "agreed_amount") == 0
+    assert count(money, TOTAL, "requested") == 2 * 15_600 + 46_800 + 41_600
+    assert count(money, TOTAL, "agreed_amount") == 2 * 15_600 + 40_000
+
+    # Both panel decisions count in the panel's waits; the returned one does not.
+    assert count(selectors.PANEL_WAITS, TOTAL) == 2
+
+    # On the page: "Agreed" then its two lines, then "Not agreed" and the total.
+    axes = selectors.FilterAxes.load()
+    cube = selectors.build(m, Q3, TODAY, axes, limit=1)
+    table = table_for(m, cube, m.row_axis(Q3), {})
+    assert table.columns == [
+        "Agreed",
+        "Agreed as asked",
+        "Agreed, a different amount",
+        "Not agreed",
+        "Total",
+    ]
+    seven = next(r for r in table.rows if r.label == "Within 7 days")
+    assert [c.text for c in seven.cells] == ["3", "2", "1", "1", "4"]
+    cube = selectors.build(money, Q3, TODAY, axes, limit=1)
+    table = table_for(money, cube, money.row_axis(Q3), {})
+    assert [(r.label, r.is_total) for r in table.rows] == [
+        ("Agreed", True),
+        ("Agreed as asked", False),
+        ("Agreed, a different amount", False),
+        ("Not agreed", False),
+        ("Total", True),
+    ]

@@ -248,3 +248,152 @@ def test_groups_must_cover_the_categories():
         Dim("team", ("A", "B"), groups=(("North", ("A",)),))
     with pytest.raises(ValueError):
         Dim("team", ("A",), groups=(("A", ("A",)),))
+
+
+# --- Less withholding at small sizes: complementary cells before the grand total (#14) ---
+
+AGES = ("0-15", "16-17", "18-64")
+
+
+def _people_dims(one_area: bool):
+    """The population table: teams in areas, age groups, and one non-additive row."""
+    groups = (("North", ("A", "B")),) if one_area else (("North", ("A",)), ("South", ("B",)))
+    return [
+        Dim("team", ("A", "B"), groups=groups),
+        Dim("age", AGES),
+        Dim("what", ("people",), additive=False),
+    ]
+
+
+def _grand_totals(cube):
+    return [
+        k
+        for k in cube.values
+        if all(c == TOTAL for c, d in zip(k, cube.dims, strict=True) if d.additive)
+    ]
+
+
+def _with_grand_totals_shown(cube):
+    """The same cube with its grand totals shown (what the reader would learn if they were)."""
+    from dataclasses import replace
+
+    return replace(cube, hidden=cube.hidden - set(_grand_totals(cube)))
+
+
+@pytest.mark.parametrize("one_area", [True, False])
+def test_a_team_of_seven_and_a_team_of_two_keep_the_council_total(one_area):
+    """The case from the brief: team A has 7 people (all children), team B 2 (one child,
+    one 16-17). Every box that protects B's 16-17-year-old passes through the grand total;
+    moving one person from A's children to B's 16-17s does not, so the whole council's 9
+    is shown and B's cells, A's children and their totals are hidden instead."""
+    counts = {("A", "0-15", "people"): 7, ("B", "0-15", "people"): 1}
+    counts[("B", "16-17", "people")] = 1
+    cube = protect_counts(_people_dims(one_area), counts, THRESHOLD)
+    assert not cube.withheld
+    assert cube.cell((TOTAL, TOTAL, "people")) == Cell(9, Status.SHOWN)
+    assert cube.cell(("B", TOTAL, "people")).status is Status.SMALL
+    assert cube.cell(("A", TOTAL, "people")).status is Status.HIDDEN
+    for key, values in possible_values(cube, cap=16).items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+@st.composite
+def two_team_tables(draw):
+    one_area = draw(st.booleans())
+    dims = _people_dims(one_area)
+    leaves = list(itertools.product(*(d.categories for d in dims)))
+    counts = draw(
+        st.lists(
+            st.one_of(st.integers(0, 3), st.integers(0, 9)),
+            min_size=len(leaves),
+            max_size=len(leaves),
+        )
+    )
+    return dims, dict(zip(leaves, counts, strict=True))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(two_team_tables())
+def test_the_grand_total_is_hidden_only_when_showing_it_would_give_a_small_count_away(case):
+    """Random two-team tables (one area or two) by age. No small cell can be worked out
+    from what is shown; and the grand total, when it is at the threshold or more, is shown
+    unless showing it would let the attacker pin a small cell down."""
+    dims, counts = case
+    cube = protect_counts(dims, counts, THRESHOLD)
+    cap = max(counts.values(), default=0) + THRESHOLD + 2
+    if cube.withheld:
+        return
+    for key, values in possible_values(cube, cap=cap).items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+    grand = cube.cell((TOTAL, TOTAL, "people"))
+    if cube.values[(TOTAL, TOTAL, "people")] >= THRESHOLD and not grand.shown:
+        seen = possible_values(_with_grand_totals_shown(cube), cap=cap)
+        assert any(len(values) < 2 for values in seen.values()), (
+            "the grand total was hidden although showing it gives nothing away"
+        )
+
+
+# --- Dimensions kept apart: team and main reason for support are never narrowed together --
+
+
+@st.composite
+def apart_tables(draw):
+    """Team (two or three, sometimes in areas) by reason (two or three) by age (one or
+    two): the team-and-reason cells are never published."""
+    n_team = draw(st.integers(2, 3))
+    n_reason = draw(st.integers(2, 3))
+    n_age = draw(st.integers(1, 2))
+    teams = tuple(f"t{i}" for i in range(n_team))
+    grouped = draw(st.booleans())
+    groups = (("g0", teams[:1]), ("g1", teams[1:])) if grouped else ()
+    dims = [
+        Dim("team", teams, groups=groups),
+        Dim("reason", tuple(f"r{i}" for i in range(n_reason))),
+        Dim("age", tuple(f"a{i}" for i in range(n_age))),
+    ]
+    leaves = list(itertools.product(*(d.categories for d in dims)))
+    counts = draw(
+        st.lists(
+            st.one_of(st.integers(0, 3), st.integers(0, 9)),
+            min_size=len(leaves),
+            max_size=len(leaves),
+        )
+    )
+    return dims, dict(zip(leaves, counts, strict=True))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(apart_tables())
+def test_dimensions_kept_apart_publish_two_faces_and_nothing_small_can_be_worked_out(case):
+    """The attacker sees every team by all reasons and every reason by all teams (and the
+    totals), not the team-and-reason cells, and still cannot pin a small count down."""
+    dims, counts = case
+    cube = protect_counts(dims, counts, THRESHOLD, apart=(("team", "reason"),))
+    joint = [k for k in cube.values if k[0] != TOTAL and k[1] != TOTAL]
+    assert joint and all(cube.cell(k).status is not Status.SHOWN for k in joint)
+    assert not set(joint) & set(cube.published())
+    if cube.withheld:
+        return
+    _check_never_shown(cube)
+    cap = max(counts.values(), default=0) + THRESHOLD + 2
+    for key, values in possible_values(cube, cap=cap).items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+def test_kept_apart_a_small_reason_is_hidden_without_hiding_the_teams():
+    """Team A: 6 people with dementia; team B: 7 with dementia and 2 with autism. Autism
+    (2, all teams) is small; the team totals can stay shown, since which team the two are
+    in is never published."""
+    dims = [Dim("team", ("A", "B")), Dim("reason", ("dementia", "autism"))]
+    counts = {("A", "dementia"): 6, ("B", "dementia"): 7, ("B", "autism"): 2}
+    cube = protect_counts(dims, counts, THRESHOLD, apart=(("team", "reason"),))
+    assert cube.cell((TOTAL, "autism")).status is Status.SMALL
+    assert cube.cell(("A", TOTAL)) == Cell(6, Status.SHOWN)
+    assert cube.cell((TOTAL, TOTAL)) == Cell(15, Status.SHOWN)
+    assert not cube.cell((TOTAL, "dementia")).shown  # else 15 - 13 = 2
+    for key, values in possible_values(cube, cap=20).items():
+        assert len(values) >= 2, key
+    from goldenthread.reports import snapshots
+
+    again = snapshots.from_json(snapshots.to_json(cube))
+    assert again.published() == cube.published() and again.apart == cube.apart

@@ -26,6 +26,9 @@ AXES = selectors.FilterAxes(
 )
 
 
+ROWS = selectors.DECISION_AXIS.dim()
+
+
 def measure_of(units):
     return selectors.Measure(
         key="test-money",
@@ -68,7 +71,7 @@ UNIT = st.tuples(
     st.sampled_from(AXES.teams),
     st.none(),
     st.sampled_from((ADULT, datetime.date(1950, 1, 1), datetime.date(2010, 1, 1))),
-    st.sampled_from(("approved", "declined")),
+    st.sampled_from(("approved", "agreed_different", "declined")),
     st.integers(min_value=0, max_value=50_000),
 )
 
@@ -87,7 +90,7 @@ def test_a_sum_is_shown_exactly_where_its_count_is(units):
                 u
                 for u in units
                 if key[0] in (TOTAL, u[0], AXES.team_area[u[0]])
-                and key[2] in (TOTAL, u[3])
+                and key[2] in ROWS.chain(u[3])  # its line, its subtotal, the total
                 and key[1] in (TOTAL, selectors.age_group(u[2], Q3.end))
             ]
             assert count.value == len(members)

@@ -75,7 +75,8 @@ def test_a_stored_cube_reads_back_the_same():
 
 def test_the_stored_form_holds_codes_and_numbers_only():
     data = snapshots.to_json(_cube())
-    assert set(data) == {"dims", "threshold", "values", "small", "hidden", "withheld"}
+    assert set(data) == {"dims", "threshold", "values", "small", "hidden", "withheld", "apart"}
+    assert data["apart"] == []  # dimension names only, when some are kept apart
 
 
 def test_figures_are_computed_once_then_read(db, stored, pinned_clock):
