@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from goldenthread.audit.services import Auditor
+from goldenthread.core.formatting import datetime_text
 from goldenthread.core.permissions import can
 from goldenthread.core.services import require_signed_in
 
@@ -64,3 +68,44 @@ def _enqueue(job: Job) -> None:
     # The immediate backend (tests, or a setting) has already run the job by now.
     Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id)[:64])
     job.refresh_from_db()
+
+
+def _silent_since(cutoff: datetime.datetime) -> Q:
+    return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+
+
+def lost_reason(last_heard: datetime.datetime | None) -> str:
+    heard = f" (last heard from {datetime_text(last_heard)})" if last_heard else ""
+    return (
+        "The worker running this job stopped before the job finished" + heard + ": it was "
+        "probably restarted or shut down. Nothing more will happen to this job. It is safe "
+        "to run again: choose Try again."
+    )
+
+
+def recover_stale(
+    *, jobs: QuerySet[Job] | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Mark failed every running job whose worker has not been heard from for
+    GOLDENTHREAD_JOB_STALE_AFTER_SECONDS (it was killed mid-job), saying why; each can then
+    be tried again. Returns how many. Each is one conditional UPDATE: a job whose worker
+    beats in the meantime, or that finishes, is left alone, and a worker that comes back
+    late cannot put its result over this (tasks.this_attempt)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.GOLDENTHREAD_JOB_STALE_AFTER_SECONDS)
+    silent = _silent_since(cutoff)
+    candidates = (jobs if jobs is not None else Job.objects.all()).filter(
+        silent, state=JobState.RUNNING
+    )
+    marked = 0
+    for pk, attempts, heartbeat_at, started_at in candidates.values_list(
+        "pk", "attempts", "heartbeat_at", "started_at"
+    ):
+        marked += Job.objects.filter(
+            silent, pk=pk, state=JobState.RUNNING, attempts=attempts
+        ).update(
+            state=JobState.FAILED,
+            finished_at=now,
+            error=lost_reason(heartbeat_at or started_at),
+        )
+    return marked

@@ -12,15 +12,23 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from goldenthread.core.permissions import Permission, can
+from goldenthread.operations.readonly import is_read_only
 from goldenthread.ui.views import PermissionRequiredMixin
 
 from . import presenters, selectors, services
 from .kinds import KINDS, job_files
-from .models import JobState
+from .models import Job, JobState
 
 # Kinds started from the page with one button (the others need a file or options: their
 # commands start them, and they show here all the same).
 BUTTON_KINDS = ("fhir-export", "backup")
+
+
+def recover_own_stale(user) -> None:
+    """A job of the user's whose worker was killed shows as failed, with why, as soon as
+    they look (the worker also does this for every job when it starts)."""
+    if not is_read_only():
+        services.recover_stale(jobs=Job.objects.started_by(user))
 
 
 class JobListView(PermissionRequiredMixin, TemplateView):
@@ -30,6 +38,7 @@ class JobListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        recover_own_stale(user)
         context["rows"] = [presenters.job_row(job) for job in selectors.jobs_for(user)]
         context["startable"] = [
             KINDS[name] for name in BUTTON_KINDS if can(user, KINDS[name].permission)
@@ -58,6 +67,7 @@ class JobMixin(PermissionRequiredMixin):
     permission = Permission.VIEW_OWN_JOBS
 
     def get_job(self):
+        recover_own_stale(self.request.user)
         job = selectors.job_for(self.request.user, self.kwargs["job_id"])
         if job is None:
             raise Http404("No such job")  # another user's job is as if it did not exist

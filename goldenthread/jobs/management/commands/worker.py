@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from goldenthread.jobs.services import recover_stale
+
 
 class Command(BaseCommand):
     help = "Run background jobs (exports, backups, imports) as they are queued."
@@ -25,6 +27,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, interval: float, **options):
+        lost = recover_stale()
+        if lost and options.get("verbosity", 1) >= 1:
+            self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
         arguments = ["--interval", str(interval)]
         if once:
             arguments += ["--batch", "--no-startup-delay"]
