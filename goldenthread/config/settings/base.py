@@ -433,6 +433,9 @@ GOLDENTHREAD_JOB_HEARTBEAT_SECONDS = 30
 GOLDENTHREAD_JOB_STALE_AFTER_SECONDS = int(
     os.environ.get("GOLDENTHREAD_JOB_STALE_AFTER_SECONDS", "600")
 )
+# A file a job wrote for its starter (an export, a PDF pack) is kept this many days after
+# the job finished, then deleted; it holds people's records.
+GOLDENTHREAD_JOB_FILE_DAYS = int(os.environ.get("GOLDENTHREAD_JOB_FILE_DAYS", "7"))
 
 # Retention (OPS-7, docs/how-to/retention.md): each record type's period and its source.
 # The council sets these from its own records retention schedule; the default below is a

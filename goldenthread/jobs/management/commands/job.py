@@ -4,8 +4,9 @@
 Queue a background job as a named user (their permissions, their access-log rows), as the
 jobs page does; it shows on that user's jobs page. `--wait` follows it with a progress
 line until it ends (a worker must be running, or run `goldenthread worker --once`).
-`recover` marks failed every running job whose worker was killed (for cron; the worker
-does it when it starts, and the jobs page for its user's jobs).
+`recover` marks failed every running job whose worker was killed, and deletes job files
+past their keeping period (for cron; the worker does both when it starts, and the jobs
+page for its user's jobs).
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, kind, username, wait, **options):
         if action == "recover":
-            lost = services.recover_stale()
+            lost, expired = services.recover_stale(), services.expire_files()
             self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
+            self.stdout.write(f"{expired} job file(s) past their keeping period deleted.")
             return
         if not kind or not username:
             raise CommandError("Say which kind of job and as whom: job start KIND --as USERNAME.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from goldenthread.jobs.services import recover_stale
+from goldenthread.jobs.services import expire_files, recover_stale
 
 
 class Command(BaseCommand):
@@ -27,9 +27,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, interval: float, **options):
-        lost = recover_stale()
-        if lost and options.get("verbosity", 1) >= 1:
-            self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
+        lost, expired = recover_stale(), expire_files()
+        if options.get("verbosity", 1) >= 1:
+            if lost:
+                self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
+            if expired:
+                self.stdout.write(f"{expired} job file(s) past their keeping period deleted.")
         arguments = ["--interval", str(interval)]
         if once:
             arguments += ["--batch", "--no-startup-delay"]
