@@ -126,6 +126,64 @@ def run_fhir_export(job, progress: Progress) -> Outcome:
     )
 
 
+# --- Support plans as PDFs, for everyone the starter works with (SS-6) ---------------------
+
+
+def people_file(pack: Path) -> Path:
+    """Beside a pack: the ids of the people whose records it holds (for the access log when
+    it is downloaded, and to check the downloader may still see every one of them)."""
+    return pack.with_name(pack.name + ".people.json")
+
+
+def run_plan_pdfs(job, progress: Progress) -> Outcome:
+    from goldenthread.audit.models import AccessAction
+    from goldenthread.audit.services import access_record
+    from goldenthread.people.access import access_basis
+    from goldenthread.people.models import Person
+    from goldenthread.support.pdf import render_plan_pdf
+    from goldenthread.support.plan import build_plan
+    from goldenthread.support.presenters import STATUS_TAG_COLOUR
+
+    user = job.started_by
+    # Only records the starter has a relationship with: a record opened by break-glass is
+    # opened one at a time, for its reason, never swept into a pack.
+    people = Person.objects.visible_to(user, break_glass=False).select_related("team", "area")
+    wanted = job.params.get("person")
+    if wanted:
+        people = people.filter(pk=wanted)
+    chosen = list(people.order_by("family_name", "given_name", "id"))
+    if not chosen:
+        raise JobFailed("You may open nobody's record here, so there is no plan to put in a pack.")
+    out = job_files() / "packs" / f"plans-{job.pk}.zip"
+    out.parent.mkdir(exist_ok=True)
+    partial = out.with_suffix(".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+        for done, person in enumerate(chosen, start=1):
+            with transaction.atomic():
+                access_record(
+                    actor=user,
+                    person_id=person.pk,
+                    action=AccessAction.EXPORT,
+                    what="Background job: support plan PDF pack",
+                    reason=f"{access_basis(user, person)} (PDF pack)",
+                )
+                plan = build_plan(person)
+            pdf = render_plan_pdf(
+                plan,
+                context={"person": person, "plan": plan, "status_colours": STATUS_TAG_COLOUR},
+            )
+            # Named by record id, never by name (file names are seen by whoever looks).
+            archive.writestr(f"support-plan-{person.pk}.pdf", pdf)
+            progress(done, len(chosen), "Drawing support plans as PDFs")
+    people_file(out).write_text(json.dumps([str(person.pk) for person in chosen]))
+    partial.replace(out)  # a retried job replaces its own file whole
+    return Outcome(
+        text=f"{len(chosen)} support plan(s) as PDFs, one file a person, in one zip file.",
+        file=str(out),
+        downloadable=True,
+    )
+
+
 # --- Directory import (SS-4, IO-3) ----------------------------------------------------------
 
 
@@ -169,6 +227,12 @@ KINDS: dict[str, JobKind] = {
             "Export the plans of everyone you work with (FHIR)",
             Permission.VIEW_CASELOAD,
             run_fhir_export,
+        ),
+        JobKind(
+            "plan-pdfs",
+            "Support plans of everyone you work with (PDF pack)",
+            Permission.VIEW_CASELOAD,
+            run_plan_pdfs,
         ),
         JobKind(
             "directory-import",

@@ -40,6 +40,9 @@ class Job(models.Model):
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the worker running it was last heard from (it beats while it runs); a running
+    # job silent for too long lost its worker (services.recover_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     # Progress: `done` of `total` items (total 0 while unknown), and the current step in words.
     done = models.PositiveIntegerField(default=0)

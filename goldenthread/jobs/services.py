@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from goldenthread.audit.services import Auditor
+from goldenthread.core.formatting import datetime_text
 from goldenthread.core.permissions import can
 from goldenthread.core.services import require_signed_in
 
@@ -64,3 +70,154 @@ def _enqueue(job: Job) -> None:
     # The immediate backend (tests, or a setting) has already run the job by now.
     Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id)[:64])
     job.refresh_from_db()
+
+
+def _silent_since(cutoff: datetime.datetime) -> Q:
+    return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+
+
+def lost_reason(last_heard: datetime.datetime | None) -> str:
+    heard = f" (last heard from {datetime_text(last_heard)})" if last_heard else ""
+    return (
+        "The worker running this job stopped before the job finished" + heard + ": it was "
+        "probably restarted or shut down. Nothing more will happen to this job. It is safe "
+        "to run again: choose Try again."
+    )
+
+
+def recover_stale(
+    *, jobs: QuerySet[Job] | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Mark failed every running job whose worker has not been heard from for
+    GOLDENTHREAD_JOB_STALE_AFTER_SECONDS (it was killed mid-job), saying why; each can then
+    be tried again. Returns how many. Each is one conditional UPDATE: a job whose worker
+    beats in the meantime, or that finishes, is left alone, and a worker that comes back
+    late cannot put its result over this (tasks.this_attempt)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.GOLDENTHREAD_JOB_STALE_AFTER_SECONDS)
+    silent = _silent_since(cutoff)
+    candidates = (jobs if jobs is not None else Job.objects.all()).filter(
+        silent, state=JobState.RUNNING
+    )
+    marked = 0
+    for pk, attempts, heartbeat_at, started_at in candidates.values_list(
+        "pk", "attempts", "heartbeat_at", "started_at"
+    ):
+        marked += Job.objects.filter(
+            silent, pk=pk, state=JobState.RUNNING, attempts=attempts
+        ).update(
+            state=JobState.FAILED,
+            finished_at=now,
+            error=lost_reason(heartbeat_at or started_at),
+        )
+    return marked
+
+
+def file_expires_at(job: Job) -> datetime.datetime | None:
+    """Until when a finished job's file may be downloaded (None: it has no file)."""
+    if job.state != JobState.SUCCEEDED or not job.result_file or job.finished_at is None:
+        return None
+    return job.finished_at + datetime.timedelta(days=settings.GOLDENTHREAD_JOB_FILE_DAYS)
+
+
+def expire_files(*, jobs: QuerySet[Job] | None = None, now: datetime.datetime | None = None) -> int:
+    """Delete the files of jobs finished more than GOLDENTHREAD_JOB_FILE_DAYS ago (they
+    hold people's records) and say so on the job. Returns how many."""
+    from .kinds import job_files, people_file
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.GOLDENTHREAD_JOB_FILE_DAYS)
+    due = (
+        (jobs if jobs is not None else Job.objects.all())
+        .filter(state=JobState.SUCCEEDED, finished_at__lt=cutoff)
+        .exclude(result_file="")
+    )
+    folder = job_files().resolve()
+    expired = 0
+    for job in due:
+        path = Path(job.result_file).resolve()
+        if folder in path.parents:
+            path.unlink(missing_ok=True)
+            people_file(path).unlink(missing_ok=True)
+        expired += Job.objects.filter(pk=job.pk, result_file=job.result_file).update(
+            result_file="",
+            result_text=(
+                f"{job.result_text}\nThe file was deleted "
+                f"{settings.GOLDENTHREAD_JOB_FILE_DAYS} days after the job finished. "
+                "Start the job again for a new one."
+            ).strip(),
+        )
+    return expired
+
+
+def record_download(*, actor: Any, job: Job, request: Any = None) -> None:
+    """Before a pack of people's records is handed over: the downloader must still have a
+    relationship with every person in it (an allocation may have ended since it was made),
+    and each person's access log gets a row for the download."""
+    from goldenthread.audit.models import AccessAction
+    from goldenthread.audit.services import access_record
+    from goldenthread.people.models import Person
+
+    from .kinds import people_file
+
+    listed = people_file(Path(job.result_file))
+    if not listed.is_file():
+        return
+    people = json.loads(listed.read_text())
+    still = {
+        str(pk)
+        for pk in Person.objects.visible_to(actor, break_glass=False)
+        .filter(pk__in=people)
+        .values_list("pk", flat=True)
+    }
+    if set(people) - still:
+        raise PermissionDenied(
+            "You no longer work with everyone whose record is in this file, so it cannot be "
+            "downloaded. Start the job again for a file of the people you work with now."
+        )
+    with transaction.atomic():
+        for person_id in people:
+            access_record(
+                actor=actor,
+                person_id=person_id,
+                action=AccessAction.EXPORT,
+                what="Downloaded the file of a background job",
+                reason="Downloaded the file of a job they started",
+                request=request,
+            )
+
+
+class UploadRefused(Exception):
+    """An uploaded feed that cannot be read; the message says why, naming the file only."""
+
+
+def store_upload(upload: Any) -> Path:
+    """Keep an uploaded directory feed under GOLDENTHREAD_JOB_FILES/uploads for its import
+    job, after reading it once: a file that is not a feed is refused now, with the reason,
+    not by a failed job later."""
+    import re
+    import shutil
+    import uuid
+
+    from goldenthread.directory import oruk
+    from goldenthread.directory.services import max_file_bytes
+
+    from .kinds import job_files
+
+    original = Path(upload.name).name
+    # The file name gives the feed's default name (bristol-services.json: "bristol").
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", original).strip(".-")[:100] or "feed.json"
+    if not safe.lower().endswith(".json"):
+        safe += ".json"
+    folder = job_files() / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    path = folder / safe
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    try:
+        oruk.read_path(path, max_bytes=max_file_bytes())
+    except oruk.ImportFormatError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UploadRefused(str(exc).replace(str(path), original)) from exc
+    return path

@@ -5,22 +5,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from goldenthread.core.formatting import datetime_text
 from goldenthread.core.permissions import Permission, can
-from goldenthread.ui.views import PermissionRequiredMixin
+from goldenthread.operations.readonly import is_read_only
+from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
+from .forms import DirectoryUploadForm
 from .kinds import KINDS, job_files
-from .models import JobState
+from .models import Job, JobState
 
 # Kinds started from the page with one button (the others need a file or options: their
 # commands start them, and they show here all the same).
-BUTTON_KINDS = ("fhir-export", "backup")
+BUTTON_KINDS = ("fhir-export", "plan-pdfs", "backup")
+
+
+def recover_own_stale(user) -> None:
+    """A job of the user's whose worker was killed shows as failed, with why, and a file
+    past its keeping period is gone, as soon as they look (the worker also does both for
+    every job when it starts)."""
+    if not is_read_only():
+        mine = Job.objects.started_by(user)
+        services.recover_stale(jobs=mine)
+        services.expire_files(jobs=mine)
 
 
 class JobListView(PermissionRequiredMixin, TemplateView):
@@ -30,10 +43,12 @@ class JobListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        recover_own_stale(user)
         context["rows"] = [presenters.job_row(job) for job in selectors.jobs_for(user)]
         context["startable"] = [
             KINDS[name] for name in BUTTON_KINDS if can(user, KINDS[name].permission)
         ]
+        context["may_import_directory"] = can(user, Permission.IMPORT_DIRECTORY)
         return context
 
 
@@ -58,6 +73,7 @@ class JobMixin(PermissionRequiredMixin):
     permission = Permission.VIEW_OWN_JOBS
 
     def get_job(self):
+        recover_own_stale(self.request.user)
         job = selectors.job_for(self.request.user, self.kwargs["job_id"])
         if job is None:
             raise Http404("No such job")  # another user's job is as if it did not exist
@@ -78,6 +94,7 @@ class JobDetailView(JobMixin, TemplateView):
         context["row"] = presenters.job_row(job)
         context["job"] = job
         context["can_retry"] = job.state == JobState.FAILED
+        context["file_until"] = datetime_text(services.file_expires_at(job))
         return context
 
 
@@ -108,4 +125,43 @@ class JobDownloadView(JobMixin, View):
             raise Http404("The job's file is no longer kept")
         if not can(request.user, KINDS[job.kind].permission):
             raise PermissionDenied("Your role can no longer download this file.")
+        services.record_download(actor=request.user, job=job, request=request)
         return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+class DirectoryImportUploadView(PermissionRequiredMixin, ServiceFormView):
+    """Upload an ORUK/HSDS feed; it is read here (so a file that cannot be read is refused
+    at once, with why) and imported by the worker, in short transactions, with progress on
+    the job's page."""
+
+    permission = Permission.IMPORT_DIRECTORY
+    form_class = DirectoryUploadForm
+    template_name = "jobs/directory_import.html"
+    heading_text = "Import community directory data"
+    intro = (
+        "Upload a feed of services from Open Referral UK or HSDS. The import runs in the "
+        "background: pages keep working while it runs, and its page shows how far it has "
+        "got and, at the end, what was added, changed and refused."
+    )
+    submit_label = "Start the import"
+    success_message = "The import has started."
+    service_error_field = "feed"
+
+    def save(self, form):
+        upload = form.cleaned_data["feed"]
+        try:
+            path = services.store_upload(upload)
+        except services.UploadRefused as exc:
+            raise ValidationError({"feed": str(exc)}) from exc
+        return services.job_start(
+            actor=self.request.user,
+            kind="directory-import",
+            params={
+                "path": str(path),
+                "source": form.cleaned_data["source"].strip(),
+                "area": form.cleaned_data["area"].strip(),
+            },
+        )
+
+    def get_success_url(self):
+        return reverse("jobs:detail", args=[self.result.pk])

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import os
 import secrets
+import shutil
 import struct
 from pathlib import Path
 from typing import BinaryIO
@@ -67,43 +69,108 @@ def is_encrypted(path: Path) -> bool:
         return handle.read(len(MAGIC)) == MAGIC
 
 
+class SealingWriter(io.RawIOBase):
+    """A write-only stream that seals what is written to `sink`, chunk by chunk, in the
+    format above (so a backup is archived and sealed in one pass, never written twice).
+    A chunk is sealed only when more data follows it or on close, which marks the last."""
+
+    def __init__(self, sink: BinaryIO, key: bytes):
+        super().__init__()
+        self._sink = sink
+        self._aead = AESGCM(key)
+        self._prefix = secrets.token_bytes(7)
+        self._index = 0
+        self._buffer = bytearray()
+        sink.write(MAGIC + self._prefix)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        self._buffer += data
+        sealed = 0
+        with memoryview(self._buffer) as view:
+            while len(view) - sealed > CHUNK:
+                self._seal(view[sealed : sealed + CHUNK], last=False)
+                sealed += CHUNK
+        if sealed:
+            del self._buffer[:sealed]
+        return len(data)
+
+    def _seal(self, chunk, *, last: bool) -> None:
+        data = self._aead.encrypt(_nonce(self._prefix, self._index, last), chunk, MAGIC)
+        self._sink.write(_LENGTH.pack(len(data)))
+        self._sink.write(data)
+        self._index += 1
+
+    def close(self) -> None:
+        if not self.closed:
+            self._seal(bytes(self._buffer), last=True)
+            self._buffer.clear()
+        super().close()
+
+
+class OpeningReader(io.RawIOBase):
+    """A read-only stream of what `source` (a sealed file) holds, opened chunk by chunk;
+    every chunk is authenticated before any of its bytes are returned."""
+
+    def __init__(self, source: BinaryIO, key: bytes):
+        super().__init__()
+        if source.read(len(MAGIC)) != MAGIC:
+            raise BackupKeyError("This file is not an encrypted Golden Thread backup.")
+        self._source = source
+        self._aead = AESGCM(key)
+        self._prefix = source.read(7)
+        self._index = 0
+        self._finished = False
+        self._buffer = b""
+        self._offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _next_chunk(self) -> bool:
+        header = self._source.read(_LENGTH.size)
+        if not header:
+            if not self._finished:
+                raise BackupKeyError("The backup is cut short: its last chunk is missing.")
+            return False
+        if self._finished:
+            raise BackupKeyError("The backup has data after its last chunk.")
+        (length,) = _LENGTH.unpack(header)
+        data = _read_exactly(self._source, length)
+        self._buffer, self._finished = _open_chunk(self._aead, self._prefix, self._index, data)
+        self._offset = 0
+        self._index += 1
+        return True
+
+    def readinto(self, target) -> int:  # type: ignore[override]
+        view = memoryview(target).cast("B")
+        while self._offset >= len(self._buffer):
+            if not self._next_chunk():
+                return 0
+        count = min(len(view), len(self._buffer) - self._offset)
+        view[:count] = self._buffer[self._offset : self._offset + count]
+        self._offset += count
+        return count
+
+    def finish(self) -> None:
+        """Read to the end: a file cut short, or with data after its last chunk, fails here
+        even if the reader needed no more of it."""
+        while self._next_chunk():
+            pass
+
+
 def encrypt_file(source: Path, target: Path, key: bytes) -> None:
-    aead = AESGCM(key)
-    prefix = secrets.token_bytes(7)
     with source.open("rb") as plain, target.open("wb") as sealed:
-        sealed.write(MAGIC + prefix)
-        index = 0
-        chunk = plain.read(CHUNK)
-        while True:
-            following = plain.read(CHUNK)
-            last = not following
-            data = aead.encrypt(_nonce(prefix, index, last), chunk, MAGIC)
-            sealed.write(_LENGTH.pack(len(data)) + data)
-            if last:
-                break
-            chunk, index = following, index + 1
+        writer = SealingWriter(sealed, key)
+        shutil.copyfileobj(plain, writer, CHUNK)
+        writer.close()
 
 
 def decrypt_file(source: Path, target: Path, key: bytes) -> None:
-    aead = AESGCM(key)
     with source.open("rb") as sealed, target.open("wb") as plain:
-        if sealed.read(len(MAGIC)) != MAGIC:
-            raise BackupKeyError("This file is not an encrypted Golden Thread backup.")
-        prefix = sealed.read(7)
-        index, finished = 0, False
-        while True:
-            header = sealed.read(_LENGTH.size)
-            if not header:
-                break
-            if finished:
-                raise BackupKeyError("The backup has data after its last chunk.")
-            (length,) = _LENGTH.unpack(header)
-            data = _read_exactly(sealed, length)
-            opened, finished = _open_chunk(aead, prefix, index, data)
-            plain.write(opened)
-            index += 1
-        if not finished:
-            raise BackupKeyError("The backup is cut short: its last chunk is missing.")
+        shutil.copyfileobj(OpeningReader(sealed, key), plain, CHUNK)
 
 
 def _open_chunk(aead: AESGCM, prefix: bytes, index: int, data: bytes) -> tuple[bytes, bool]:

@@ -426,6 +426,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "golden-thread@example
 # writes (exports, backups started from the jobs page) go under GOLDENTHREAD_JOB_FILES.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 GOLDENTHREAD_JOB_FILES = Path(os.environ.get("GOLDENTHREAD_JOB_FILES", VAR_DIR / "jobs"))
+# A running job's worker says it is alive every HEARTBEAT seconds (and at each step); a
+# running job not heard from for STALE_AFTER seconds had its worker killed: it is marked
+# failed, with the reason, and can be tried again (docs/how-to/run-the-worker.md).
+GOLDENTHREAD_JOB_HEARTBEAT_SECONDS = 30
+GOLDENTHREAD_JOB_STALE_AFTER_SECONDS = int(
+    os.environ.get("GOLDENTHREAD_JOB_STALE_AFTER_SECONDS", "600")
+)
+# A file a job wrote for its starter (an export, a PDF pack) is kept this many days after
+# the job finished, then deleted; it holds people's records.
+GOLDENTHREAD_JOB_FILE_DAYS = int(os.environ.get("GOLDENTHREAD_JOB_FILE_DAYS", "7"))
 
 # Retention (OPS-7, docs/how-to/retention.md): each record type's period and its source.
 # The council sets these from its own records retention schedule; the default below is a

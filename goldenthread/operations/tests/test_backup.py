@@ -147,3 +147,63 @@ def test_backup_and_restore_commands_on_sqlite_files(tmp_path):
     live = sqlite3.connect(tmp_path / "live.sqlite3")
     restored = sqlite3.connect(tmp_path / "restored.sqlite3")
     assert backup.sqlite_digests(live) == backup.sqlite_digests(restored)
+
+
+def test_a_row_changed_after_restore_is_found_by_its_tables_hash(records, tmp_path, scratch_alias):
+    """The format 2 table hashes (SQLite: the table's pages; PostgreSQL: the server's hash of
+    every row) see one changed value, and only in its own table."""
+    made = backup.backup(tmp_path / "b.gtbackup")
+    assert made.manifest["digest"] == backup.DIGESTS[connections["default"].vendor]
+    backup.restore(tmp_path / "b.gtbackup", alias=scratch_alias)
+    backup.verify(made.manifest, alias=scratch_alias)
+    change = "UPDATE people_person SET given_name = 'Morag9' WHERE given_name = 'Morag1'"
+    settings = connections[scratch_alias].settings_dict
+    if connections[scratch_alias].vendor == "sqlite":
+        db = sqlite3.connect(settings["NAME"])
+        with db:
+            db.execute(change)
+        db.close()
+    else:
+        with backup._postgresql_connect(settings, autocommit=True) as conn:
+            conn.execute(change)
+    with pytest.raises(backup.BackupError) as failure:
+        backup.verify(made.manifest, alias=scratch_alias)
+    assert "people_person: 3 rows restored, 3 in the backup, or their contents differ" in str(
+        failure.value
+    )
+    assert "audit_" not in str(failure.value)
+
+
+def test_a_format_1_backup_still_restores(records, tmp_path, scratch_alias):
+    """Format 1: the manifest first in the tar, rows hashed in Python."""
+    if connections["default"].vendor != "sqlite":
+        pytest.skip("the format 1 file is built here with SQLite's VACUUM INTO")
+    import hashlib
+    import json
+    import tarfile
+
+    member = tmp_path / "database.sqlite3"
+    connections["default"].ensure_connection()
+    connections["default"].connection.execute("VACUUM INTO ?", [str(member)])
+    db = sqlite3.connect(member)
+    digests = backup.sqlite_digests(db)
+    db.close()
+    manifest = {
+        "format": 1,
+        "engine": "sqlite",
+        "created_at": "2026-12-01T10:00:00+00:00",
+        "member": member.name,
+        "member_sha256": hashlib.sha256(member.read_bytes()).hexdigest(),
+        "member_bytes": member.stat().st_size,
+        "migrations": {},
+        "tables": backup._as_manifest_tables(digests),
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    old = tmp_path / "old.gtbackup"
+    with tarfile.open(old, "w", format=tarfile.PAX_FORMAT) as tar:
+        tar.add(tmp_path / "manifest.json", arcname="manifest.json")
+        tar.add(member, arcname=member.name)
+
+    restored = backup.restore(old, alias=scratch_alias)
+    assert restored.manifest["format"] == 1
+    assert backup.records_in(scratch_alias)["people_person"] == records

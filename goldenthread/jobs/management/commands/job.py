@@ -1,9 +1,12 @@
 """goldenthread job start KIND --as USERNAME [--path FILE] [--source NAME] [--area TEXT]
-[--dry-run] [--wait]
+[--dry-run] [--wait]; goldenthread job recover
 
 Queue a background job as a named user (their permissions, their access-log rows), as the
 jobs page does; it shows on that user's jobs page. `--wait` follows it with a progress
 line until it ends (a worker must be running, or run `goldenthread worker --once`).
+`recover` marks failed every running job whose worker was killed, and deletes job files
+past their keeping period (for cron; the worker does both when it starts, and the jobs
+page for its user's jobs).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ class Command(BaseCommand):
     help = "Start a background job as a named user, and optionally wait for it."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["start"])
-        parser.add_argument("kind", choices=sorted(KINDS))
-        parser.add_argument("--as", dest="username", required=True, help="the user starting it")
+        parser.add_argument("action", choices=["start", "recover"])
+        parser.add_argument("kind", nargs="?", choices=sorted(KINDS))
+        parser.add_argument("--as", dest="username", help="the user starting it")
         parser.add_argument("--path", help="directory-import: the file or folder to read")
         parser.add_argument("--source", help="directory-import: the feed's name")
         parser.add_argument("--area", default="", help="directory-import: the service area")
@@ -35,6 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="follow the job until it ends")
 
     def handle(self, *args, action, kind, username, wait, **options):
+        if action == "recover":
+            lost, expired = services.recover_stale(), services.expire_files()
+            self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
+            self.stdout.write(f"{expired} job file(s) past their keeping period deleted.")
+            return
+        if not kind or not username:
+            raise CommandError("Say which kind of job and as whom: job start KIND --as USERNAME.")
         user = get_user_model()._default_manager.filter(username=username).first()
         if user is None or not user.is_active:
             raise CommandError(f"No active user {username!r}.")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from goldenthread.jobs.services import expire_files, recover_stale
+
 
 class Command(BaseCommand):
     help = "Run background jobs (exports, backups, imports) as they are queued."
@@ -25,6 +27,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, interval: float, **options):
+        lost, expired = recover_stale(), expire_files()
+        if options.get("verbosity", 1) >= 1:
+            if lost:
+                self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
+            if expired:
+                self.stdout.write(f"{expired} job file(s) past their keeping period deleted.")
         arguments = ["--interval", str(interval)]
         if once:
             arguments += ["--batch", "--no-startup-delay"]

@@ -1,0 +1,49 @@
+"""The directory import upload form (SS-4, IO-3, #20)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from goldenthread.directory.services import max_file_bytes
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+class DirectoryUploadForm(forms.Form):
+    feed = forms.FileField(
+        label="The feed file",
+        help_text="Open Referral UK (ORUK) or HSDS services, as one JSON file.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+    source = forms.CharField(
+        label="Name of the feed (optional)",
+        help_text="Records keep this name, so the next import of the same feed updates them. "
+        "Leave it empty to use the file's name.",
+        required=False,
+        max_length=100,
+    )
+    area = forms.CharField(
+        label="Service area, for records that give none (optional)",
+        help_text="For example, Aberdeen City.",
+        required=False,
+        max_length=200,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["feed"].help_text += f" At most {megabytes(max_file_bytes())}."
+
+    def clean_feed(self):
+        upload = self.cleaned_data["feed"]
+        limit = max_file_bytes()
+        if upload.size > limit:
+            raise ValidationError(
+                f"The file is {megabytes(upload.size)}; the largest this service imports is "
+                f"{megabytes(limit)}. Split the feed into smaller files."
+            )
+        if not upload.name.lower().endswith(".json"):
+            raise ValidationError("Choose a JSON file: its name ends in .json.")
+        return upload
