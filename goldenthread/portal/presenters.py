@@ -55,6 +55,13 @@ STAFF_AREA_WORDS = {
 }
 
 
+STAFF_ACTION_WORDS: dict[str, str] = {
+    AccessAction.CHANGE: "Changed",
+    AccessAction.CREATE: "Added to",
+    AccessAction.EXPORT: "Exported or sent",
+}
+
+
 def staff_page_words(what: str, action: str) -> str:
     area = (what or "").split(":", 1)[0]
     place = STAFF_AREA_WORDS.get(area, "the record")
@@ -62,12 +69,7 @@ def staff_page_words(what: str, action: str) -> str:
         return "Saw the person in a list"
     if action == AccessAction.DENIED:
         return f"Tried to open {place}, and was refused"
-    verb = {
-        AccessAction.CHANGE: "Changed",
-        AccessAction.CREATE: "Added to",
-        AccessAction.EXPORT: "Exported or sent",
-    }.get(action, "Looked at")
-    return f"{verb} {place}"
+    return f"{STAFF_ACTION_WORDS.get(action, 'Looked at')} {place}"
 
 
 def plan_without(plan, texts: set[str]) -> bool:
