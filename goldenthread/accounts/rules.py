@@ -13,6 +13,8 @@ The rules are registered when the accounts app is ready (apps.py). `can` and
 from __future__ import annotations
 
 import rules
+from django.db.models import Q
+from django.utils import timezone
 
 from goldenthread.core.permissions import Permission, UnknownPermission, can
 
@@ -68,6 +70,20 @@ def leads_persons_team(user, person) -> bool:
     return bool(is_team_leader(user) and person is not None and person.team_id == user.team_id)
 
 
+@rules.predicate
+def allocated_to_person(user, person) -> bool:
+    """Allocated to work with the person today (through the person's reverse relation:
+    accounts sits below people)."""
+    if person is None or not works_with_people(user):
+        return False
+    today = timezone.localdate()
+    return bool(
+        person.allocations.filter(worker_id=user.pk, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .exists()
+    )
+
+
 # Rules, not Django permissions: a superuser gets every Django permission, but being a
 # superuser must never open a named record or a caseload (SPEC section 0).
 RULES = {
@@ -78,6 +94,7 @@ RULES = {
     Permission.VIEW_TEAM: is_team_leader,
     Permission.VIEW_CASEWORK_ACCESS: is_administrator | is_team_leader,
     Permission.REVIEW_BREAK_GLASS: is_team_leader,
+    Permission.VIEW_ACCESS_LOG: leads_persons_team | allocated_to_person,
     Permission.RECORD_SDS: works_with_people,
     Permission.VIEW_BUDGET_APPROVALS: is_team_leader,
     Permission.VIEW_TEAM_UNMET_NEED: is_team_leader,

@@ -61,6 +61,10 @@ for each token; more answer 429 with `Retry-After`.
 **FHIR R4**: `GET /api/v1/people/{person_id}/fhir` gives the person's plan as a FHIR R4
 Bundle (docs/fhir-mapping.md).
 
+**Who looked**: `GET /api/v1/people/{person_id}/access-log` gives the record's access log
+(who looked at or changed it, with which token), for the team leader of the person's team
+and the worker allocated to them; reading it is logged too.
+
 **Reports**: `GET /api/v1/reports` gives the report pages' tables (commissioners: the
 council; team leaders: their team), with the same disclosure control: a count that could
 reveal a few people is shown as words, never as a number.
@@ -215,6 +219,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 # --- The routes -------------------------------------------------------------------------
 
 from .views import (  # noqa: E402  (the routers register on `api`)
+    access_log,
     accountability,
     conversations,
     fhir,
@@ -236,6 +241,7 @@ for _module in (
     risk,
     reviews,
     accountability,
+    access_log,
     fhir,
     reports,
 ):

@@ -58,11 +58,12 @@ def decode_cursor(route: str, cursor: str, size: int) -> list[Any]:
     return values
 
 
-def _after(order: Sequence[str], values: Sequence[Any]) -> Q:
-    """Rows strictly after `values` in the (ascending) order `order`."""
+def _after(order: Sequence[str], values: Sequence[Any], *, descending: bool = False) -> Q:
+    """Rows strictly after `values` in the order `order` (ascending, or descending)."""
     condition = Q()
+    beyond = "lt" if descending else "gt"
     for index, field in enumerate(order):
-        step = Q(**{f"{field}__gt": values[index]})
+        step = Q(**{f"{field}__{beyond}": values[index]})
         for earlier, value in zip(order[:index], values[:index], strict=False):
             step &= Q(**{earlier: value})
         condition |= step
@@ -77,13 +78,18 @@ def paginate(
     limit: int,
     cursor: str | None,
     serialize: Callable[[Any], Any] = lambda item: item,
+    descending: bool = False,
 ) -> dict[str, Any]:
+    """One page of `queryset` in the order of the fields `order` (ascending; `descending`
+    for newest first), which together must be unique."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiProblem(400, f"limit must be from 1 to {MAX_LIMIT}.")
     route = request.resolver_match.view_name if request.resolver_match else request.path
-    queryset = queryset.order_by(*order)
+    queryset = queryset.order_by(*(f"-{f}" if descending else f for f in order))
     if cursor:
-        queryset = queryset.filter(_after(order, decode_cursor(route, cursor, len(order))))
+        queryset = queryset.filter(
+            _after(order, decode_cursor(route, cursor, len(order)), descending=descending)
+        )
     rows = list(queryset[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

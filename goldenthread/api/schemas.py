@@ -527,6 +527,7 @@ class SdsOut(Schema):
 
 
 class BudgetLineOut(Schema):
+    id: uuid.UUID
     position: int
     description: str
     outcome_id: uuid.UUID | None
@@ -853,6 +854,16 @@ class RiskViewIn(Strict):
     name: str = Field(..., max_length=200)
     view: str = Field(..., max_length=4000)
     given_on: datetime.date
+
+
+class PersonViewIn(Strict):
+    """The person's own view of an outcome at a review, in their words; `speaker_name`
+    when someone spoke for them (whose_words: on_behalf)."""
+
+    in_their_words: str = Field(..., max_length=4000)
+    rating: Literal[tuple(["", *Rating.values])] = ""  # type: ignore[valid-type]
+    whose_words: Literal[tuple(WhoseWords.values)] = WhoseWords.PERSON.value  # type: ignore[valid-type]
+    speaker_name: str = Field("", max_length=200)
 
 
 class ReviewStartIn(Strict):

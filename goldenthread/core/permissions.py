@@ -30,6 +30,9 @@ class Permission(StrEnum):
     VIEW_TEAM = "accounts.view_team"
     VIEW_CASEWORK_ACCESS = "accounts.view_casework_access"
     REVIEW_BREAK_GLASS = "audit.review_break_glass"
+    # Who looked at a person's record (the access log): the person's team leader and their
+    # allocated worker, never by break-glass (#15). Object: the person.
+    VIEW_ACCESS_LOG = "audit.view_access_log"
     # Self-directed Support
     RECORD_SDS = "sds.record"
     VIEW_BUDGET_APPROVALS = "sds.view_approvals"

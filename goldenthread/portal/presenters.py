@@ -38,6 +38,40 @@ def page_words(what: str, action: str) -> str:
     return f"{verb} {place}"
 
 
+# The same areas, for staff reading the log of someone's record (#15).
+STAFF_AREA_WORDS = {
+    "people": "the person's details",
+    "conversations": "conversations",
+    "outcomes": "outcomes",
+    "support": "the support plan",
+    "sds": "choices and budget",
+    "risk": "risks",
+    "reviews": "reviews",
+    "accountability": "challenges, advocacy and moves",
+    "audit": "the record's history",
+    "portal": "the person's own record pages",
+    "portal_staff": "their own access",
+    "api": "the record through the API",
+}
+
+
+STAFF_ACTION_WORDS: dict[str, str] = {
+    AccessAction.CHANGE: "Changed",
+    AccessAction.CREATE: "Added to",
+    AccessAction.EXPORT: "Exported or sent",
+}
+
+
+def staff_page_words(what: str, action: str) -> str:
+    area = (what or "").split(":", 1)[0]
+    place = STAFF_AREA_WORDS.get(area, "the record")
+    if action == AccessAction.LIST:
+        return "Saw the person in a list"
+    if action == AccessAction.DENIED:
+        return f"Tried to open {place}, and was refused"
+    return f"{STAFF_ACTION_WORDS.get(action, 'Looked at')} {place}"
+
+
 def plan_without(plan, texts: set[str]) -> bool:
     """Leave the withheld items' words out of the person's copy of the plan (built by the
     same builder as the staff plan). Returns whether anything was left out."""

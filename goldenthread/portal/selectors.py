@@ -172,23 +172,35 @@ ROLE_WORDS = {
 }
 
 
-def who_looked(person: Person, *, limit: int = 200) -> list[LookRow]:
-    """From the access log (SEC-3): who looked at or changed the record, newest first."""
-    from .presenters import page_words
+# The same log read by the person's team leader or allocated worker (#15).
+STAFF_ROLE_WORDS = {
+    **ROLE_WORDS,
+    "person": "The person",
+    "proxy": "Acting for the person (proxy)",
+}
 
-    rows = list(access_for_person(person.pk)[:limit])
-    out = []
-    for row in rows:
-        name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
-        out.append(
-            LookRow(
-                row=row,
-                who=name,
-                role=ROLE_WORDS.get(row.actor_role, ""),
-                what=page_words(row.what, row.action),
-            )
-        )
-    return out
+
+def look_row(row: AccessLog, *, for_staff: bool = False) -> LookRow:
+    """One row of the access log in words: for the person (their own record, "your
+    details"), or for staff (whose record is plain; `what` names the page or API route)."""
+    from .presenters import page_words, staff_page_words
+
+    name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
+    roles = STAFF_ROLE_WORDS if for_staff else ROLE_WORDS
+    words = staff_page_words if for_staff else page_words
+    return LookRow(
+        row=row, who=name, role=roles.get(row.actor_role, ""), what=words(row.what, row.action)
+    )
+
+
+def who_looked(person: Person, *, limit: int = 200, for_staff: bool = False) -> list[LookRow]:
+    """From the access log (SEC-3): who looked at or changed the record, newest first."""
+    return [look_row(row, for_staff=for_staff) for row in access_for_person(person.pk)[:limit]]
+
+
+def access_log_of(person: Person) -> QuerySet[AccessLog]:
+    """Every access-log row about the person, newest first (for a page of the log)."""
+    return access_for_person(person.pk)
 
 
 def withholdings_for(person: Person) -> QuerySet[Withholding]:

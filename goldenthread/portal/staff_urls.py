@@ -9,6 +9,11 @@ app_name = "portal_staff"
 urlpatterns = [
     path("corrections/", views.WorklistView.as_view(), name="worklist"),
     path("<uuid:person_id>/own-access/", views.OwnAccessView.as_view(), name="overview"),
+    path(
+        "<uuid:person_id>/own-access/who-looked/",
+        views.StaffWhoLookedView.as_view(),
+        name="who_looked",
+    ),
     path("<uuid:person_id>/own-access/invite/", views.InviteView.as_view(), name="invite"),
     path(
         "<uuid:person_id>/own-access/corrections/<uuid:correction_id>/",

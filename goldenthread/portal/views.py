@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.views.generic import TemplateView, View
 from goldenthread.audit.models import AccessAction
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.formatting import datetime_text
-from goldenthread.core.permissions import Permission
+from goldenthread.core.permissions import Permission, can
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.support.plan import build_plan
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
@@ -380,6 +381,34 @@ class OwnAccessView(PersonRecordMixin, TemplateView):
         context["links"] = selectors.links_for(self.person)
         context["invitations"] = selectors.invitations_for(self.person)[:10]
         context["withholdings"] = selectors.withholdings_for(self.person)
+        context["may_see_access_log"] = can(
+            self.request.user, Permission.VIEW_ACCESS_LOG, self.person
+        )
+        return context
+
+
+class StaffWhoLookedView(PersonRecordMixin, PermissionRequiredMixin, TemplateView):
+    """Who looked at or changed the record (#15, SEC-3), for the person's team leader and
+    their allocated worker: the person's own page's rows (selectors.look_row), in staff
+    words, with the page or API route and the token used. Opening it is logged like any
+    page of the record (PersonRecordMixin), so it is in the log it shows."""
+
+    permission = Permission.VIEW_ACCESS_LOG
+    permission_denied_message = (
+        "Only the team leader of the person's team and the worker allocated to them see "
+        "who looked at the record."
+    )
+    template_name = "portal/staff_who_looked.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(selectors.access_log_of(self.person), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
+        context["page_obj"] = page
+        context["rows"] = [selectors.look_row(row, for_staff=True) for row in page.object_list]
+        context["questions"] = selectors.questions_for(self.person)
         return context
 
 

@@ -18,6 +18,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role
+from goldenthread.audit.models import ChangeRecord
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
@@ -661,3 +662,13 @@ def panel_support_sequence(budget_request: BudgetRequest) -> list[dict]:
 def understanding_checks_of(person: Person) -> list:
     """How the person's understanding of explanations was checked, oldest first (#13)."""
     return list(person.understanding_checks.select_related("decision").order_by("checked_on", "at"))
+
+
+def budget_line_version(line: BudgetLine) -> int:
+    """A budget line's version, for optimistic concurrency on moving it to another outcome
+    (services.budget_line_move). A line has no version column: it is never edited, only
+    linked to another outcome, and each link is one change record (audited). So its version
+    is the number of its change records: 1 when it was made, one more for each move."""
+    return ChangeRecord.objects.filter(
+        object_type=BudgetLine._meta.label, object_id=str(line.pk)
+    ).count()

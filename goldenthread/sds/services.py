@@ -69,6 +69,7 @@ from .models import (
     UnmetReason,
     per_year,
 )
+from .selectors import budget_line_version
 
 SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
 # Who sends a request on to the decision panel when it is above the limits (no person does).
@@ -1323,16 +1324,31 @@ def understanding_check_record(
 # --- Moving provision and unmet need to another outcome (#16, REV-2) -----------------------
 
 
-def budget_line_move(*, actor: User, line: BudgetLine, to_outcome: Outcome) -> BudgetLine:
+def budget_line_move(
+    *,
+    actor: User,
+    line: BudgetLine,
+    to_outcome: Outcome,
+    expected_version: int | None = None,
+) -> BudgetLine:
     """Link a budget line of a waiting or agreed request to another open outcome of the
     same person (after a rewrite, the new wording). Only the link changes: what was asked
     for and agreed is kept as it was. Audited. A line that pays for a solution follows the
-    solution: move the solution (support.services.solution_move) with it."""
+    solution: move the solution (support.services.solution_move) with it.
+    `expected_version`: the line's version the caller read (selectors.budget_line_version;
+    None when the move is part of a rewrite, inside its transaction): a line someone moved
+    meanwhile is refused (StaleEditError), never moved again over their move."""
     _check_casework(actor, line.person_id)
     if to_outcome.person_id != line.person_id:
         raise ValidationError({"outcome": "Choose one of this person's outcomes."})
     with transaction.atomic():
         stored = BudgetLine.objects.select_for_update().select_related("request").get(pk=line.pk)
+        if expected_version is not None:
+            # Under the line's lock: every move takes it before writing its change record.
+            current = budget_line_version(stored)
+            if current != expected_version:
+                stored.version = current  # type: ignore[attr-defined]  # for the 412's ETag
+                raise StaleEditError(stored)
         if stored.request.status == RequestStatus.DECLINED:
             raise ValidationError("This budget was not agreed, so its lines are kept as they were.")
         if stored.solution_id is not None and (

@@ -535,13 +535,21 @@ def _only_ends(stored: Solution, after: Mapping[str, Any]) -> bool:
     )
 
 
-def solution_remove(*, actor: User, solution: Solution) -> None:
+def solution_remove(
+    *, actor: User, solution: Solution, expected_version: int | None = None
+) -> None:
     """Remove a solution recorded by mistake (the change history keeps what it said).
     To record that it was tried or turned down, change its status instead. A solution that
-    other records use (for example a budget line or an SDS option 4 part) is not removed."""
+    other records use (for example a budget line or an SDS option 4 part) is not removed.
+    `expected_version`: the version the caller read; a solution changed since is not
+    removed (StaleEditError), so nobody removes what they have not seen."""
     _check_casework(actor, solution.person_id)
     try:
         with transaction.atomic():
+            if expected_version is not None:
+                stored = Solution.objects.select_for_update().get(pk=solution.pk)
+                if stored.version != expected_version:
+                    raise StaleEditError(stored)
             _check_open(solution.outcome_id)
             person, outcome = solution.person, solution.outcome
             step = SupportStep(solution.step)

@@ -81,3 +81,34 @@ def test_the_api_docs_page(browser, live_server, transactional_db, axe, practiti
         assert not errors  # nothing refused by the Content Security Policy
     finally:
         context.close()
+
+
+def test_the_allocated_worker_sees_who_looked_at_the_record(
+    browser, live_server, transactional_db, axe, practitioner, person
+):
+    """#15: the record's access log for staff, from "Their own access", with the token a
+    system used; keyboard only, axe on the page."""
+    from goldenthread.api.tests.helpers import token_for
+
+    token = token_for(practitioner, name="Finance system")
+    assert (
+        Client().get(f"/api/v1/people/{person.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    ).status_code == 200
+    context, page = signed_in_context(browser, live_server, practitioner)
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        page.goto(f"/people/{person.pk}/own-access/")
+        link = page.get_by_role("link", name="Who has looked at or changed the record")
+        link.focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Who has looked at or changed the record"
+        )
+        row = page.get_by_role("row", name=re.compile("Finance system"))
+        expect(row).to_contain_text("Looked at the record through the API")
+        expect(row).to_contain_text("Allocated worker")
+        axe.check(page)
+        assert not errors
+    finally:
+        context.close()

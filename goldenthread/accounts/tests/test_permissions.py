@@ -3,8 +3,11 @@ name is an error, never a quiet "no"; templates use the same names."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 import rules
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 
@@ -93,7 +96,8 @@ def test_who_may_do_what(
         ),
         "anonymous": AnonymousUser(),
     }
-    assert set(WHO_MAY) | {P.MANAGE_ALLOCATIONS} == set(Permission)
+    # The two that are about one person are tested with a person below.
+    assert set(WHO_MAY) | {P.MANAGE_ALLOCATIONS, P.VIEW_ACCESS_LOG} == set(Permission)
     for permission, allowed in WHO_MAY.items():
         got = {role for role, user in users.items() if can(user, permission)}
         expected = allowed | ({"superuser"} if "administrator" in allowed else set())
@@ -108,6 +112,24 @@ def test_allocating_is_for_the_team_leader_of_the_persons_team(
     assert not can(other_team_leader, P.MANAGE_ALLOCATIONS, person)
     assert not can(practitioner, P.MANAGE_ALLOCATIONS, person)
     assert not can(team_leader, P.MANAGE_ALLOCATIONS, None)
+
+
+@pytest.mark.django_db
+def test_who_looked_is_for_the_persons_team_leader_and_allocated_worker(
+    person, team_leader, other_team_leader, practitioner, other_practitioner, commissioner
+):
+    """#15: the access log of a record, for the team leader of the person's team and the
+    worker allocated to them now; nobody else, whatever else they may see."""
+    assert can(team_leader, P.VIEW_ACCESS_LOG, person)
+    assert can(practitioner, P.VIEW_ACCESS_LOG, person)
+    for user in (other_team_leader, other_practitioner, commissioner):
+        assert not can(user, P.VIEW_ACCESS_LOG, person), user.role
+    assert not can(team_leader, P.VIEW_ACCESS_LOG, None)
+    allocation = person.allocations.get(worker=practitioner)
+    allocation.end_date = allocation.start_date
+    allocation.save()
+    with time_machine.travel(allocation.start_date + datetime.timedelta(days=1)):
+        assert not can(practitioner, P.VIEW_ACCESS_LOG, person)
 
 
 def render(source: str, user) -> str:

@@ -1,6 +1,11 @@
 """Accountability: agreement to the plan or an outcome, independent advocacy, challenges
-and complaints received — through the same services as the pages (the same checks,
-versions and change history)."""
+and complaints through both stages, and transitions (moves the person makes) — through the
+same services as the pages (the same checks, versions and change history).
+
+A challenge's steps after it is received (stage 2, the answer, an extension of the time
+to answer, mediation) change the challenge, so they need its ETag in If-Match; an
+escalation to an outside body only adds a step to its history, as a person's view does.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,28 @@ import datetime
 import uuid
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from goldenthread.accountability import services
-from goldenthread.accountability.models import AdvocacyAnswer, ChallengeAbout, RaisedBy
+from goldenthread.accountability.models import (
+    AdvocacyAnswer,
+    ChallengeAbout,
+    ChallengeOutcome,
+    EscalationBody,
+    Mediation,
+    RaisedBy,
+    TransitionKind,
+)
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Agreed, AgreedHow, AgreementWhose
 
 from ..concurrency import expected_version
+from ..pagination import page_of, paginate
 from ..schemas import Strict, patch_of
 from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
+from .people import PageParams
 
 router = Router(tags=["Accountability"])
 
@@ -179,6 +195,25 @@ class ChallengeIn(Strict):
     decision_id: uuid.UUID | None = None
 
 
+class ChallengeEventOut(Schema):
+    """One step of a challenge, as it happened (never changed)."""
+
+    id: uuid.UUID
+    kind: str
+    stage: str
+    on: datetime.date
+    due_on: datetime.date | None
+    previous_due_on: datetime.date | None
+    outcome: str
+    mediation: str
+    body: str
+    reference: str
+    text: str
+    what_changed: str
+    agreed_by: str
+    at: datetime.datetime
+
+
 class ChallengeOut(Schema):
     id: uuid.UUID
     version: int
@@ -191,7 +226,38 @@ class ChallengeOut(Schema):
     wanted: str
     stage: str
     state: str
+    stage_started_on: datetime.date
     due_on: datetime.date
+    outcome: str
+    answer: str
+    what_changed: str
+    answered_on: datetime.date | None
+    mediation: str
+    events: list[ChallengeEventOut]
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.order_by("on", "at", "id"))
+
+
+def challenges_of(person):
+    return person.challenges.prefetch_related("events")
+
+
+@router.get(
+    "/people/{uuid:person_id}/challenges",
+    response=answers({200: page_of(ChallengeOut)}),
+    url_name="challenges",
+    summary="The person's challenges and complaints, oldest first, each with its history",
+)
+def challenge_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        challenges_of(person_of(request)),
+        order=("raised_on", "created_at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
 
 
 @router.post(
@@ -217,3 +283,347 @@ def challenge_add(
     )
     with_etag(response, challenge.version)
     return Status(201, challenge)
+
+
+@router.get(
+    "/people/{uuid:person_id}/challenges/{uuid:challenge_id}",
+    response=answers({200: ChallengeOut}),
+    url_name="challenge",
+    summary="A challenge or complaint: its stage, what is due when, the answer and every "
+    "step so far",
+)
+def challenge_detail(
+    request: HttpRequest, person_id: uuid.UUID, challenge_id: uuid.UUID, response: HttpResponse
+):
+    challenge = one(challenges_of(person_of(request)), challenge_id, "challenge")
+    with_etag(response, challenge.version)
+    return challenge
+
+
+class InvestigationIn(Strict):
+    """Stage 2: because it is complex, or because the person is not satisfied with the
+    stage 1 answer."""
+
+    started_on: datetime.date
+    reason: str = Field(..., max_length=4000)
+
+
+class ChallengeAnswerIn(Strict):
+    outcome: Literal[tuple(ChallengeOutcome.values)]  # type: ignore[valid-type]
+    answer: str = Field(..., max_length=6000)
+    answered_on: datetime.date
+    what_changed: str = Field("", max_length=4000)
+
+
+class ExtensionIn(Strict):
+    """More time to answer the current stage: the new date (a working day), the reason
+    the person is given and the manager who agreed it."""
+
+    due_on: datetime.date
+    reason: str = Field(..., max_length=6000)
+    agreed_by: str = Field(..., max_length=200)
+    on: datetime.date | None = None
+
+
+class MediationIn(Strict):
+    mediation: Literal[tuple(m for m in Mediation.values if m != Mediation.NOT_OFFERED)]  # type: ignore[valid-type]
+    on: datetime.date
+    note: str = Field("", max_length=6000)
+
+
+class EscalationIn(Strict):
+    """Taken to an outside body: the SPSO after stage 2, or the Care Inspectorate or the
+    SSSC about a care service or a worker (`other`: say which in `note`)."""
+
+    body: Literal[tuple(EscalationBody.values)]  # type: ignore[valid-type]
+    escalated_on: datetime.date
+    reference: str = Field("", max_length=100)
+    note: str = Field("", max_length=6000)
+
+
+def _challenge_step(request: HttpRequest, challenge_id: uuid.UUID, response: HttpResponse, step):
+    """Run one step that changes the challenge (If-Match), and answer with it as it is now."""
+    challenges = challenges_of(person_of(request))
+    challenge = one(challenges, challenge_id, "challenge")
+    version = expected_version(request)
+    step(actor=caller_of(request).user, challenge=challenge, expected_version=version)
+    challenge = one(challenges, challenge_id, "challenge")
+    with_etag(response, challenge.version)
+    return challenge
+
+
+@router.post(
+    "/people/{uuid:person_id}/challenges/{uuid:challenge_id}/investigation",
+    response=answers({200: ChallengeOut}, write=True),
+    url_name="challenge_investigation",
+    summary="Move the challenge to stage 2 (investigation), due 20 working days after it "
+    "starts; the stage 1 answer stays in its history (If-Match)",
+)
+def challenge_to_investigation(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    challenge_id: uuid.UUID,
+    payload: InvestigationIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    return _challenge_step(
+        request,
+        challenge_id,
+        response,
+        lambda **common: services.challenge_to_investigation(**common, **payload.dict()),
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/challenges/{uuid:challenge_id}/answer",
+    response=answers({200: ChallengeOut}, write=True),
+    url_name="challenge_answer",
+    summary="Answer the challenge at its current stage: upheld, partly or not, the answer "
+    "as given and what changed because of it (If-Match)",
+)
+def challenge_answer(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    challenge_id: uuid.UUID,
+    payload: ChallengeAnswerIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    return _challenge_step(
+        request,
+        challenge_id,
+        response,
+        lambda **common: services.challenge_answer(**common, **payload.dict()),
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/challenges/{uuid:challenge_id}/extension",
+    response=answers({200: ChallengeOut}, write=True),
+    url_name="challenge_extension",
+    summary="Extend the time to answer the current stage, with the reason and who agreed "
+    "it; stage 1 to at most 10 working days (If-Match)",
+)
+def challenge_extend(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    challenge_id: uuid.UUID,
+    payload: ExtensionIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    return _challenge_step(
+        request,
+        challenge_id,
+        response,
+        lambda **common: services.challenge_extend(**common, **payload.dict()),
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/challenges/{uuid:challenge_id}/mediation",
+    response=answers({200: ChallengeOut}, write=True),
+    url_name="challenge_mediation",
+    summary="Record that mediation was offered, and the person's answer (If-Match)",
+)
+def challenge_mediation(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    challenge_id: uuid.UUID,
+    payload: MediationIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    return _challenge_step(
+        request,
+        challenge_id,
+        response,
+        lambda **common: services.challenge_mediation(**common, **payload.dict()),
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/challenges/{uuid:challenge_id}/escalations",
+    response=answers({201: ChallengeOut}, write=True),
+    url_name="challenge_escalations",
+    summary="Record that the complaint was taken to an outside body (a step added to its "
+    "history; no If-Match)",
+)
+def challenge_escalate(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    challenge_id: uuid.UUID,
+    payload: EscalationIn,
+    response: HttpResponse,
+):
+    challenges = challenges_of(person_of(request))
+    challenge = one(challenges, challenge_id, "challenge")
+    services.challenge_escalate(
+        actor=caller_of(request).user, challenge=challenge, **payload.dict()
+    )
+    challenge = one(challenges, challenge_id, "challenge")
+    with_etag(response, challenge.version)
+    return Status(201, challenge)
+
+
+# --- Transitions (TR-1) -----------------------------------------------------------------------
+
+
+class TransitionIn(Strict):
+    """A move the person is making or will make, the outcomes it serves and who from
+    their circle is part of it."""
+
+    kind: Literal[tuple(TransitionKind.values)]  # type: ignore[valid-type]
+    planned_on: datetime.date
+    actual_on: datetime.date | None = None
+    other_agencies: str = Field("", max_length=2000)
+    receiving_details: str = Field("", max_length=2000)
+    notes: str = Field("", max_length=4000)
+    outcome_ids: list[uuid.UUID] = Field([], max_length=100)
+    circle_member_ids: list[uuid.UUID] = Field([], max_length=100)
+
+
+class TransitionPatch(patch_of(TransitionIn)):  # type: ignore[misc]
+    """A change to a move: send only what changes. The lists, when sent, replace the
+    outcomes and circle members it names; `actual_on: null` clears the date it happened."""
+
+
+class TransitionOut(Schema):
+    id: uuid.UUID
+    version: int
+    kind: str
+    planned_on: datetime.date
+    actual_on: datetime.date | None
+    other_agencies: str
+    receiving_details: str
+    notes: str
+    outcome_ids: list[uuid.UUID]
+    circle_member_ids: list[uuid.UUID]
+
+    @staticmethod
+    def resolve_outcome_ids(obj) -> list:
+        return sorted((o.pk for o in obj.outcomes.all()), key=str)
+
+    @staticmethod
+    def resolve_circle_member_ids(obj) -> list:
+        return sorted((m.pk for m in obj.circle_members.all()), key=str)
+
+
+def transitions_of(person):
+    return person.transitions.prefetch_related("outcomes", "circle_members")
+
+
+def _linked(person, outcome_ids, member_ids) -> tuple[list, list]:
+    """The outcomes and circle members a body names, each one of this person's, or 422
+    naming the field and the place in the list."""
+    problems: dict[str, str] = {}
+    outcomes = {o.pk: o for o in person.outcomes.filter(pk__in=outcome_ids)}
+    members = {m.pk: m for m in person.circle.filter(pk__in=member_ids)}
+    for n, pk in enumerate(outcome_ids):
+        if pk not in outcomes:
+            problems[f"outcome_ids.{n}"] = "Choose one of this person's outcomes."
+    for n, pk in enumerate(member_ids):
+        if pk not in members:
+            problems[f"circle_member_ids.{n}"] = "Choose someone from this person's circle."
+    if len(set(outcome_ids)) != len(outcome_ids):
+        problems["outcome_ids"] = "Give each outcome once."
+    if len(set(member_ids)) != len(member_ids):
+        problems["circle_member_ids"] = "Give each member of the circle once."
+    if problems:
+        raise ValidationError(problems)
+    return [outcomes[pk] for pk in outcome_ids], [members[pk] for pk in member_ids]
+
+
+@router.get(
+    "/people/{uuid:person_id}/transitions",
+    response=answers({200: page_of(TransitionOut)}),
+    url_name="transitions",
+    summary="The moves the person is making or made, by planned date",
+)
+def transition_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        transitions_of(person_of(request)),
+        order=("planned_on", "created_at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/transitions",
+    response=answers({201: TransitionOut}, write=True),
+    url_name="transitions",
+    summary="Record a move the person is making or will make, and the outcomes it serves",
+)
+def transition_add(
+    request: HttpRequest, person_id: uuid.UUID, payload: TransitionIn, response: HttpResponse
+):
+    person = person_of(request)
+    data = payload.dict()
+    outcomes, members = _linked(person, data.pop("outcome_ids"), data.pop("circle_member_ids"))
+    transition = services.transition_record(
+        actor=caller_of(request).user,
+        person=person,
+        outcomes=outcomes,
+        circle_members=members,
+        **data,
+    )
+    transition = one(transitions_of(person), transition.pk, "move")
+    with_etag(response, transition.version)
+    return Status(201, transition)
+
+
+@router.get(
+    "/people/{uuid:person_id}/transitions/{uuid:transition_id}",
+    response=answers({200: TransitionOut}),
+    url_name="transition",
+    summary="One move",
+)
+def transition_detail(
+    request: HttpRequest, person_id: uuid.UUID, transition_id: uuid.UUID, response: HttpResponse
+):
+    transition = one(transitions_of(person_of(request)), transition_id, "move")
+    with_etag(response, transition.version)
+    return transition
+
+
+@router.patch(
+    "/people/{uuid:person_id}/transitions/{uuid:transition_id}",
+    response=answers({200: TransitionOut}, write=True),
+    url_name="transition",
+    summary="Change a move: its dates, who is involved, the outcomes it serves (If-Match)",
+)
+def transition_change(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    transition_id: uuid.UUID,
+    payload: TransitionPatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    transition = one(transitions_of(person), transition_id, "move")
+    version = expected_version(request)
+    sent = payload.dict(exclude_unset=True)
+    outcome_ids = sent.pop("outcome_ids", None)
+    member_ids = sent.pop("circle_member_ids", None)
+    outcomes, members = _linked(
+        person,
+        [o.pk for o in transition.outcomes.all()] if outcome_ids is None else outcome_ids,
+        [m.pk for m in transition.circle_members.all()] if member_ids is None else member_ids,
+    )
+    # null clears the date it happened; for anything else it leaves the field as it is.
+    changes = {k: v for k, v in sent.items() if v is not None or k == "actual_on"}
+    services.transition_update(
+        actor=caller_of(request).user,
+        transition=transition,
+        expected_version=version,
+        outcomes=outcomes,
+        circle_members=members,
+        **changes,
+    )
+    transition = one(transitions_of(person), transition_id, "move")
+    with_etag(response, transition.version)
+    return transition

@@ -3,6 +3,8 @@
 An outcome at a review is one address: GET says what is recorded for it (nothing yet:
 version 0), PUT records or changes the practitioner's review of it (If-Match: the version
 read, "0" when nothing was recorded yet) through the same service as the review page.
+The person's own views of it (REV-1) are added beside the practitioner's, never changed:
+a later view is a new one, so adding one needs no If-Match.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..pagination import page_of, paginate
 from ..schemas import (
     OutcomeAtReviewOut,
     OutcomeReviewIn,
+    PersonViewIn,
     ReviewFinishIn,
     ReviewOut,
     ReviewStartIn,
@@ -182,3 +185,27 @@ def review_outcome_record(
     data = _outcome_at_review(review, outcome)
     with_etag(response, data["outcome_review"].version)
     return data
+
+
+@router.post(
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}/outcomes/{uuid:outcome_id}/views",
+    response=answers({201: OutcomeAtReviewOut}, write=True),
+    url_name="review_outcome_views",
+    summary="Add the person's own view of an outcome at a review, in their words (or of "
+    "someone speaking for them); kept beside the practitioner's and never changed. May be "
+    "added after the review is finished",
+)
+def person_view_add(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    review_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: PersonViewIn,
+):
+    person = person_of(request)
+    review = one(reviews_of(person), review_id, "review")
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    services.person_view_add(
+        actor=caller_of(request).user, review=review, outcome=outcome, **payload.dict()
+    )
+    return Status(201, _outcome_at_review(review, outcome))

@@ -1,5 +1,10 @@
 """SDS choices, budgets and their decisions, decisions shared with the person, unmet need.
 
+After a rewrite at a review (#16) a budget line and an unmet need can be linked to the
+outcome they serve now; a line that pays for a solution moves with the solution, as on
+its page. A budget line has no version column (it is never edited, only relinked): its
+ETag is its number of change records (sds.selectors.budget_line_version).
+
 A budget request is decided here as on its page: the service decides who may (delegated
 limits, four eyes: whoever sent a request never agrees or declines it) and a refused
 decision leaves exactly one access-log row, the DENIED one (ADR 0006): the gate defers the
@@ -9,13 +14,18 @@ call's own row until the decision is known to be allowed (auth.DEFERRED_LOGGING)
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from goldenthread.sds import services
 from goldenthread.sds.authority import authority_for
+from goldenthread.sds.models import Accepted
+from goldenthread.sds.selectors import budget_line_version
+from goldenthread.support.services import solution_move
 
 from ..auth import log_pending_access
 from ..concurrency import expected_version
@@ -36,6 +46,7 @@ from ..schemas import (
     SdsChoiceIn,
     SdsOut,
     SharingIn,
+    Strict,
     UnmetNeedIn,
     UnmetNeedMet,
     UnmetNeedOut,
@@ -476,3 +487,207 @@ def unmet_need_met(
     )
     with_etag(response, need.version)
     return need
+
+
+# --- A first choice not delivered: the person's answer, the plan as it stands ------------
+
+
+class FirstChoiceAnswerIn(Strict):
+    """Whether the person accepted the alternative, and the plan to meet the need as it
+    now stands."""
+
+    alternative_accepted: Literal[tuple(Accepted.values)]  # type: ignore[valid-type]
+    plan_to_meet_need: str = Field(..., max_length=4000)
+
+
+@router.get(
+    "/people/{uuid:person_id}/sds/first-choices-not-delivered/{uuid:shortfall_id}",
+    response=answers({200: FirstChoiceOut}),
+    url_name="first_choice_not_delivered",
+    summary="One first choice that cannot be delivered",
+)
+def first_choice_not_delivered_detail(
+    request: HttpRequest, person_id: uuid.UUID, shortfall_id: uuid.UUID, response: HttpResponse
+):
+    record = one(person_of(request).first_choices_not_delivered, shortfall_id, "first choice")
+    with_etag(response, record.version)
+    return record
+
+
+@router.patch(
+    "/people/{uuid:person_id}/sds/first-choices-not-delivered/{uuid:shortfall_id}",
+    response=answers({200: FirstChoiceOut}, write=True),
+    url_name="first_choice_not_delivered",
+    summary="Record whether the person accepted the alternative, and the plan as it now "
+    "stands (If-Match)",
+)
+def first_choice_answer(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    shortfall_id: uuid.UUID,
+    payload: FirstChoiceAnswerIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    record = one(person_of(request).first_choices_not_delivered, shortfall_id, "first choice")
+    version = expected_version(request)
+    record = services.first_choice_answer_record(
+        actor=caller_of(request).user,
+        record=record,
+        alternative_accepted=payload.alternative_accepted,
+        plan_to_meet_need=payload.plan_to_meet_need,
+        expected_version=version,
+    )
+    with_etag(response, record.version)
+    return record
+
+
+# --- Moving a budget line or an unmet need to the outcome it serves now -------------------
+
+
+class MoveIn(Strict):
+    """The open outcome of this person it serves now (after a rewrite, the new wording)."""
+
+    outcome_id: uuid.UUID
+
+
+class BudgetLineMovedOut(Schema):
+    id: uuid.UUID
+    version: int
+    request_id: uuid.UUID
+    position: int
+    description: str
+    outcome_id: uuid.UUID | None
+    solution_id: uuid.UUID | None
+
+
+def _line_of(person, request_id: uuid.UUID, line_id: uuid.UUID):
+    budget_request = one(person.budget_requests, request_id, "budget request")
+    return one(budget_request.lines.select_related("request", "solution"), line_id, "budget line")
+
+
+def _line_out(line, response: HttpResponse) -> dict:
+    version = budget_line_version(line)
+    with_etag(response, version)
+    return {
+        "id": line.pk,
+        "version": version,
+        "request_id": line.request_id,
+        "position": line.position,
+        "description": line.description,
+        "outcome_id": line.outcome_id,
+        "solution_id": line.solution_id,
+    }
+
+
+@router.get(
+    "/people/{uuid:person_id}/budget-requests/{uuid:request_id}/lines/{uuid:line_id}",
+    response=answers({200: BudgetLineMovedOut}),
+    url_name="budget_line",
+    summary="One line of a budget request, with the outcome it is linked to now",
+)
+def budget_line_detail(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    request_id: uuid.UUID,
+    line_id: uuid.UUID,
+    response: HttpResponse,
+):
+    return _line_out(_line_of(person_of(request), request_id, line_id), response)
+
+
+@router.post(
+    "/people/{uuid:person_id}/budget-requests/{uuid:request_id}/lines/{uuid:line_id}/move",
+    response=answers({200: BudgetLineMovedOut}, write=True),
+    url_name="budget_line_move",
+    summary="Link a budget line to another open outcome; what was asked for and agreed is "
+    "kept. A line that pays for a solution moves with it: the solution is moved too "
+    "(If-Match: the line's ETag)",
+)
+def budget_line_move(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    request_id: uuid.UUID,
+    line_id: uuid.UUID,
+    payload: MoveIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    line = _line_of(person, request_id, line_id)
+    version = expected_version(request)
+    outcome = chosen(
+        person.outcomes, payload.outcome_id, "outcome_id", "Choose one of this person's outcomes."
+    )
+    actor = caller_of(request).user
+    with transaction.atomic():
+        if line.solution_id and line.solution.outcome_id != outcome.pk:
+            # The support and the line it pays for move together (as on the line's page).
+            solution_move(actor=actor, solution=line.solution, to_outcome=outcome)
+        services.budget_line_move(
+            actor=actor, line=line, to_outcome=outcome, expected_version=version
+        )
+    return _line_out(_line_of(person, request_id, line_id), response)
+
+
+@router.post(
+    "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}/move",
+    response=answers({200: UnmetNeedOut}, write=True),
+    url_name="unmet_need_move",
+    summary="Link need not yet met to another open outcome of the person (If-Match)",
+)
+def unmet_need_move(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    unmet_need_id: uuid.UUID,
+    payload: MoveIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    need = one(person.unmet_needs, unmet_need_id, "unmet need")
+    version = expected_version(request)
+    outcome = chosen(
+        person.outcomes, payload.outcome_id, "outcome_id", "Choose one of this person's outcomes."
+    )
+    need = services.unmet_need_move(
+        actor=caller_of(request).user, need=need, to_outcome=outcome, expected_version=version
+    )
+    with_etag(response, need.version)
+    return need
+
+
+# --- A request the panel returned, sent back to it ------------------------------------------
+
+
+class ResubmitIn(Strict):
+    information: str = Field(..., max_length=6000)
+
+
+@router.post(
+    "/people/{uuid:person_id}/budget-requests/{uuid:request_id}/resubmission",
+    response=answers({200: BudgetRequestOut}, write=True),
+    url_name="budget_request_resubmission",
+    summary="Send a request the decision panel returned back to it, with the information "
+    "it asked for; it keeps its first referral date (If-Match)",
+)
+def budget_request_resubmit(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    request_id: uuid.UUID,
+    payload: ResubmitIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    budget_request = one(requests_of(person), request_id, "budget request")
+    version = expected_version(request)
+    services.budget_request_resubmit(
+        actor=caller_of(request).user,
+        budget_request=budget_request,
+        expected_version=version,
+        information=payload.information,
+    )
+    budget_request = requests_of(person).get(pk=budget_request.pk)
+    with_etag(response, budget_request.version)
+    return budget_request

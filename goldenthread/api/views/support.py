@@ -1,4 +1,5 @@
-"""The Support Sequence's solutions for each outcome, and their status history."""
+"""The Support Sequence's solutions for each outcome, and their status history; moving
+support to another outcome, and removing a solution recorded by mistake."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from goldenthread.support import services
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
-from ..schemas import SolutionIn, SolutionOut, SolutionPatch
-from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from ..schemas import SolutionIn, SolutionOut, SolutionPatch, Strict
+from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
 from .people import PageParams
 
 router = Router(tags=["Support Sequence"])
@@ -129,3 +130,69 @@ def solution_update(
     solution = solutions_of(person).get(pk=solution.pk)
     with_etag(response, solution.version)
     return solution
+
+
+class SolutionMoveIn(Strict):
+    """The open outcome the support serves now (after a rewrite, the new wording)."""
+
+    outcome_id: uuid.UUID
+
+
+@router.post(
+    "/people/{uuid:person_id}/solutions/{uuid:solution_id}/move",
+    response=answers({200: SolutionOut}, write=True),
+    url_name="solution_move",
+    summary="Move support (an idea, agreed or in place) to another open outcome of the "
+    "person, keeping its step, status and cost; the record keeps where it was (If-Match)",
+)
+def solution_move(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    solution_id: uuid.UUID,
+    payload: SolutionMoveIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    solution = one(
+        person.support_solutions.select_related("outcome", "person"), solution_id, "solution"
+    )
+    version = expected_version(request)
+    outcome = chosen(
+        person.outcomes, payload.outcome_id, "outcome_id", "Choose one of this person's outcomes."
+    )
+    services.solution_move(
+        actor=caller_of(request).user,
+        solution=solution,
+        to_outcome=outcome,
+        expected_version=version,
+    )
+    solution = solutions_of(person).get(pk=solution.pk)
+    with_etag(response, solution.version)
+    return solution
+
+
+@router.delete(
+    "/people/{uuid:person_id}/solutions/{uuid:solution_id}",
+    response=answers({204: None}, write=True),
+    url_name="solution",
+    summary="Remove a solution recorded by mistake (If-Match); the change history keeps "
+    "what it said. To record that it was tried or turned down, change its status instead. "
+    "Support the budget or the SDS choice uses is not removed (422)",
+)
+def solution_remove(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    solution_id: uuid.UUID,
+    if_match: str | None = IF_MATCH,
+):
+    solution = one(
+        person_of(request).support_solutions.select_related("outcome", "person"),
+        solution_id,
+        "solution",
+    )
+    version = expected_version(request)
+    services.solution_remove(
+        actor=caller_of(request).user, solution=solution, expected_version=version
+    )
+    return Status(204, None)
