@@ -49,7 +49,9 @@ run: install ## Start the demo on http://127.0.0.1:$(PORT)/ (SQLite under ./var/
 
 # `make test` runs the fast suite and the browser suite side by side (two jobs; each one's
 # output is printed whole when it ends). PYTEST_ARGS goes to both, FAST_ARGS to the fast
-# suite only (CI: coverage). On PostgreSQL the browser suite uses its own test database
+# suite only (CI: coverage). The fast suite's workers take work from each other when one
+# runs out (--dist worksteal), so a slow test near the end does not leave a core idle. On
+# PostgreSQL the browser suite uses its own test database
 # (DATABASE_URL + "_browser"), so the two never meet.
 FAST_WORKERS ?= 2
 BROWSER_WORKERS ?= 1
@@ -61,7 +63,7 @@ test: install ## Run the whole test suite: test-fast and test-browser in paralle
 
 .PHONY: test-fast
 test-fast: install ## Run every test except the browser tests
-	$(TEST_ENV) $(BIN)/pytest -n $(FAST_WORKERS) -m "not browser" $(FAST_ARGS) $(PYTEST_ARGS) \
+	$(TEST_ENV) $(BIN)/pytest -n $(FAST_WORKERS) --dist worksteal -m "not browser" $(FAST_ARGS) $(PYTEST_ARGS) \
 	  || { status=$$?; [ $$status -eq 5 ] && echo "(no fast test among those chosen)"; [ $$status -eq 5 ] || exit $$status; }
 
 .PHONY: test-browser

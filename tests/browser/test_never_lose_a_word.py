@@ -91,7 +91,9 @@ def boxes(page):
 
 
 def type_into_every_box(page, words: str) -> list[str]:
-    """Type into every box; wait until the page has kept it."""
+    """Type into every box; wait until the page has kept it. Most of the words arrive as
+    one input (as when pasting) and the last few key by key, so the page hears both kinds
+    of input event without a round trip to the browser for every letter."""
     restored(page)
     typed = []
     found = boxes(page)
@@ -101,8 +103,8 @@ def type_into_every_box(page, words: str) -> list[str]:
         for index in range(count):
             text = f"{words} {index} {uuid.uuid4().hex[:6]}"
             box = found.nth(index)
-            box.fill("")
-            box.press_sequentially(text, delay=0)
+            box.fill(text[:-3])
+            box.press_sequentially(text[-3:], delay=0)
             typed.append(text)
     return typed
 
@@ -216,21 +218,28 @@ def test_every_box_on_every_editing_page_keeps_its_words(page, axe, demo_person)
     assert page.console_errors == []
 
 
-@pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_nothing_on_any_page_of_a_persons_record(page, axe, demo_person, width):
+WIDTHS = (1280, 375)
+
+
+def test_axe_finds_nothing_on_any_page_of_a_persons_record(page, axe, demo_person):
     """#16: axe at 1280 px and 375 px on one page of each kind of a demo person's record,
     found by following links (tables that scroll sideways are reachable by keyboard)."""
     practitioner, person = demo_person
-    page.set_viewport_size({"width": width, "height": 900})
-    sign_in(page, axe, practitioner)
+    page.set_viewport_size({"width": WIDTHS[-1], "height": 900})
+    sign_in(page, axe, practitioner)  # the sign-in pages on a phone (other journeys: wide)
     pages = crawl(page, person, every_kind=True)
     assert len(pages) >= 20, pages
     problems = []
     for path in pages:
-        page.goto(path)
-        try:
-            axe.check(page)
-        except AssertionError as found:
-            problems.append(str(found)[:1500])
-    print(f"\naxe at {width} px: {len(pages)} pages, {len(problems)} with problems")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            if width == WIDTHS[0]:
+                page.goto(path)
+            else:
+                page.reload()  # laid out afresh at this width, as a phone opens it
+            try:
+                axe.check(page)
+            except AssertionError as found:
+                problems.append(f"at {width} px: {str(found)[:1500]}")
+    print(f"\naxe at {WIDTHS} px: {len(pages)} pages, {len(problems)} with problems")
     assert not problems, "\n\n".join(problems)

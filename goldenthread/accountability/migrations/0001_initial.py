@@ -48,6 +48,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-raised_on', '-created_at'],
+                'indexes': [models.Index(fields=['person', 'raised_on'], name='challenge_person_raised'), models.Index(fields=['state', 'due_on'], name='challenge_state_due')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('about__in', ['budget', 'option_not_delivered', 'eligibility', 'record', 'support', 'other'])), name='challenge_about_valid'), models.CheckConstraint(condition=models.Q(('raised_by__in', ['person', 'family', 'proxy', 'advocate', 'other'])), name='challenge_raised_by_valid'), models.CheckConstraint(condition=models.Q(('stage__in', ['frontline', 'investigation'])), name='challenge_stage_valid'), models.CheckConstraint(condition=models.Q(('mediation__in', ['not_offered', 'offered', 'accepted', 'declined'])), name='challenge_mediation_valid'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'open'), ('outcome', ''), ('answered_on__isnull', True)), models.Q(('state', 'answered'), ('outcome__in', ['upheld', 'partly', 'not_upheld']), ('answered_on__isnull', False), models.Q(('answer', ''), _negated=True)), _connector='OR'), name='challenge_answered_has_outcome'), models.CheckConstraint(condition=models.Q(('stage_started_on__gte', models.F('raised_on'))), name='challenge_stage_after_raised'), models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('stage_started_on'))), name='challenge_due_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -71,6 +73,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['on', 'at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['raised', 'investigation', 'answered', 'mediation', 'escalated'])), name='challenge_event_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'escalated'), _negated=True), models.Q(('body', ''), _negated=True), _connector='OR'), name='challenge_escalation_names_body')],
             },
         ),
         migrations.CreateModel(
@@ -93,6 +96,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['planned_on', 'created_at'],
+                'indexes': [models.Index(fields=['planned_on'], name='transition_planned')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['into_adult_services', 'school_to_adult_life', 'into_residential', 'out_of_residential', 'between_areas', 'hospital_discharge'])), name='transition_kind_valid')],
             },
         ),
         migrations.CreateModel(
@@ -120,57 +125,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-identified_on', '-created_at'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('answer__in', ['not_offered', 'waiting', 'accepted', 'declined'])), name='advocacy_answer_valid'), models.CheckConstraint(condition=models.Q(('offered_on__isnull', True), ('offered_on__gte', models.F('identified_on')), _connector='OR'), name='advocacy_offered_after_identified'), models.CheckConstraint(condition=models.Q(('referred_on__isnull', True), ('referred_on__gte', models.F('identified_on')), _connector='OR'), name='advocacy_referred_after_identified'), models.CheckConstraint(condition=models.Q(('started_on__isnull', True), models.Q(('referred_on__isnull', False), ('started_on__gte', models.F('referred_on'))), _connector='OR'), name='advocacy_started_after_referral'), models.CheckConstraint(condition=models.Q(('referred_on__isnull', True), models.Q(('provider_name', ''), _negated=True), _connector='OR'), name='advocacy_referral_names_provider')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='challenge',
-            index=models.Index(fields=['person', 'raised_on'], name='challenge_person_raised'),
-        ),
-        migrations.AddIndex(
-            model_name='challenge',
-            index=models.Index(fields=['state', 'due_on'], name='challenge_state_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(('about__in', ['budget', 'option_not_delivered', 'eligibility', 'record', 'support', 'other'])), name='challenge_about_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(('raised_by__in', ['person', 'family', 'proxy', 'advocate', 'other'])), name='challenge_raised_by_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['frontline', 'investigation'])), name='challenge_stage_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(('mediation__in', ['not_offered', 'offered', 'accepted', 'declined'])), name='challenge_mediation_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'open'), ('outcome', ''), ('answered_on__isnull', True)), models.Q(('state', 'answered'), ('outcome__in', ['upheld', 'partly', 'not_upheld']), ('answered_on__isnull', False), models.Q(('answer', ''), _negated=True)), _connector='OR'), name='challenge_answered_has_outcome'),
-        ),
-        migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(('stage_started_on__gte', models.F('raised_on'))), name='challenge_stage_after_raised'),
-        ),
-        migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('stage_started_on'))), name='challenge_due_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='challengeevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['raised', 'investigation', 'answered', 'mediation', 'escalated'])), name='challenge_event_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='challengeevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'escalated'), _negated=True), models.Q(('body', ''), _negated=True), _connector='OR'), name='challenge_escalation_names_body'),
-        ),
-        migrations.AddIndex(
-            model_name='transition',
-            index=models.Index(fields=['planned_on'], name='transition_planned'),
-        ),
-        migrations.AddConstraint(
-            model_name='transition',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['into_adult_services', 'school_to_adult_life', 'into_residential', 'out_of_residential', 'between_areas', 'hospital_discharge'])), name='transition_kind_valid'),
         ),
     ]

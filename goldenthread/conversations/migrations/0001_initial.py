@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-held_on', '-created_at'],
+                'indexes': [models.Index(fields=['person', '-held_on'], name='conversation_person_date')],
             },
         ),
         migrations.CreateModel(
@@ -98,6 +99,9 @@ class Migration(migrations.Migration):
                 ('answered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reflection_answers', to='conversations.conversation')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('conversation', 'question'), name='reflection_answer_unique')],
+            },
         ),
         migrations.CreateModel(
             name='Strength',
@@ -168,13 +172,5 @@ class Migration(migrations.Migration):
                 'ordering': ['created_at'],
                 'abstract': False,
             },
-        ),
-        migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['person', '-held_on'], name='conversation_person_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='reflectionanswer',
-            constraint=models.UniqueConstraint(fields=('conversation', 'question'), name='reflection_answer_unique'),
         ),
     ]

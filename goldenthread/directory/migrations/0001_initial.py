@@ -69,6 +69,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
+                'indexes': [models.Index(fields=['name'], name='directory_resource_name'), models.Index(fields=['status', 'name'], name='directory_resource_status')],
+                'constraints': [models.UniqueConstraint(fields=('source', 'source_id'), name='directory_resource_source_id')],
             },
         ),
         migrations.CreateModel(
@@ -93,26 +95,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['resource', 'position'],
+                'indexes': [models.Index(fields=['town'], name='directory_location_town'), models.Index(fields=['postcode_district'], name='directory_location_district')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='communityresource',
-            index=models.Index(fields=['name'], name='directory_resource_name'),
-        ),
-        migrations.AddIndex(
-            model_name='communityresource',
-            index=models.Index(fields=['status', 'name'], name='directory_resource_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='communityresource',
-            constraint=models.UniqueConstraint(fields=('source', 'source_id'), name='directory_resource_source_id'),
-        ),
-        migrations.AddIndex(
-            model_name='resourcelocation',
-            index=models.Index(fields=['town'], name='directory_location_town'),
-        ),
-        migrations.AddIndex(
-            model_name='resourcelocation',
-            index=models.Index(fields=['postcode_district'], name='directory_location_district'),
         ),
     ]

@@ -110,6 +110,7 @@ def _copy_test_database(target: Path) -> bool:
     return True
 
 
+@pytest.mark.sqlite_files
 @pytest.mark.django_db(transaction=True)
 def test_person_pages_are_not_held_up_by_an_import_on_a_sqlite_file(tmp_path):
     """The finding itself, on a database file with the service's SQLite settings: while a

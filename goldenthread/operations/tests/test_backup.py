@@ -105,6 +105,7 @@ def test_the_command_line_drill_restores_and_walks_the_audit_chain(records):
     assert "Drill passed on postgresql" in out.getvalue()
 
 
+@pytest.mark.sqlite_files
 def test_backup_and_restore_commands_on_sqlite_files(tmp_path):
     """The commands as an operator runs them, on SQLite files: backup, restore, verify
     (audit chain and integrity check included), refusal and --force."""

@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at'],
+                'indexes': [models.Index(fields=['person', 'status'], name='outcome_person_status')],
             },
         ),
         migrations.CreateModel(
@@ -55,6 +56,9 @@ class Migration(migrations.Migration):
                 ('answered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_answers', to='outcomes.outcome')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('outcome', 'question'), name='check_answer_unique')],
+            },
         ),
         migrations.CreateModel(
             name='OutcomeWording',
@@ -72,18 +76,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['outcome', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('outcome', 'number'), name='wording_number_unique')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='outcome',
-            index=models.Index(fields=['person', 'status'], name='outcome_person_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='outcomecheckanswer',
-            constraint=models.UniqueConstraint(fields=('outcome', 'question'), name='check_answer_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='outcomewording',
-            constraint=models.UniqueConstraint(fields=('outcome', 'number'), name='wording_number_unique'),
         ),
     ]

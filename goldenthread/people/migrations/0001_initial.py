@@ -34,6 +34,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['family_name', 'given_name'],
+                'indexes': [models.Index(fields=['family_name', 'given_name'], name='person_name')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('chi_number', ''), _negated=True), fields=('chi_number',), name='person_chi_unique', violation_error_message='A person with this CHI number is already recorded.')],
             },
         ),
         migrations.CreateModel(
@@ -69,22 +71,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-start_date'],
+                'indexes': [models.Index(fields=['worker', 'person'], name='allocation_worker_person')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='allocation_ends_after_start')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_name', 'given_name'], name='person_name'),
-        ),
-        migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('chi_number', ''), _negated=True), fields=('chi_number',), name='person_chi_unique', violation_error_message='A person with this CHI number is already recorded.'),
-        ),
-        migrations.AddIndex(
-            model_name='allocation',
-            index=models.Index(fields=['worker', 'person'], name='allocation_worker_person'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='allocation_ends_after_start'),
         ),
     ]

@@ -36,6 +36,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-held_on', '-created_at'],
+                'indexes': [models.Index(fields=['person', 'status', '-held_on'], name='review_person_status_held')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'completed'])), name='review_status_valid'), models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('completed_at__isnull', False), ('next_review_on__isnull', False)), _connector='OR'), name='review_completed_has_next_date'), models.CheckConstraint(condition=models.Q(('next_review_on__isnull', True), ('next_review_on__gt', models.F('held_on')), _connector='OR'), name='review_next_after_held'), models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('person',), name='review_one_draft_per_person')],
             },
         ),
         migrations.CreateModel(
@@ -54,6 +56,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('rating', ''), ('rating__in', ['achieved', 'partly', 'not_yet', 'not_relevant']), _connector='OR'), name='person_view_rating_valid'), models.CheckConstraint(condition=models.Q(('whose_words__in', ['person', 'with_support', 'on_behalf'])), name='person_view_whose_valid'), models.CheckConstraint(condition=models.Q(models.Q(('whose_words', 'on_behalf'), _negated=True), models.Q(('speaker_name', ''), _negated=True), _connector='OR'), name='person_view_on_behalf_named')],
             },
         ),
         migrations.CreateModel(
@@ -75,6 +78,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at'],
+                'constraints': [models.UniqueConstraint(fields=('review', 'outcome'), name='outcome_review_once_per_review'), models.CheckConstraint(condition=models.Q(('rating__in', ['achieved', 'partly', 'not_yet', 'not_relevant'])), name='outcome_review_rating_valid'), models.CheckConstraint(condition=models.Q(('decision__in', ['keep', 'rewrite', 'close'])), name='outcome_review_decision_valid'), models.CheckConstraint(condition=models.Q(models.Q(('decision', 'rewrite'), ('new_outcome__isnull', False)), models.Q(models.Q(('decision', 'rewrite'), _negated=True), ('new_outcome__isnull', True)), _connector='OR'), name='outcome_review_rewrite_has_new_outcome')],
             },
         ),
         migrations.CreateModel(
@@ -108,66 +112,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at'],
+                'constraints': [models.UniqueConstraint(fields=('review', 'solution'), name='solution_review_once_per_review'), models.CheckConstraint(condition=models.Q(('decision__in', ['keep', 'change', 'stop'])), name='solution_review_decision_valid'), models.CheckConstraint(condition=models.Q(('decision', 'keep'), models.Q(('why', ''), _negated=True), _connector='OR'), name='solution_review_change_or_stop_has_why')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['person', 'status', '-held_on'], name='review_person_status_held'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'completed'])), name='review_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('completed_at__isnull', False), ('next_review_on__isnull', False)), _connector='OR'), name='review_completed_has_next_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('next_review_on__isnull', True), ('next_review_on__gt', models.F('held_on')), _connector='OR'), name='review_next_after_held'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('person',), name='review_one_draft_per_person'),
-        ),
-        migrations.AddConstraint(
-            model_name='personview',
-            constraint=models.CheckConstraint(condition=models.Q(('rating', ''), ('rating__in', ['achieved', 'partly', 'not_yet', 'not_relevant']), _connector='OR'), name='person_view_rating_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='personview',
-            constraint=models.CheckConstraint(condition=models.Q(('whose_words__in', ['person', 'with_support', 'on_behalf'])), name='person_view_whose_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='personview',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('whose_words', 'on_behalf'), _negated=True), models.Q(('speaker_name', ''), _negated=True), _connector='OR'), name='person_view_on_behalf_named'),
-        ),
-        migrations.AddConstraint(
-            model_name='outcomereview',
-            constraint=models.UniqueConstraint(fields=('review', 'outcome'), name='outcome_review_once_per_review'),
-        ),
-        migrations.AddConstraint(
-            model_name='outcomereview',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__in', ['achieved', 'partly', 'not_yet', 'not_relevant'])), name='outcome_review_rating_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='outcomereview',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__in', ['keep', 'rewrite', 'close'])), name='outcome_review_decision_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='outcomereview',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'rewrite'), ('new_outcome__isnull', False)), models.Q(models.Q(('decision', 'rewrite'), _negated=True), ('new_outcome__isnull', True)), _connector='OR'), name='outcome_review_rewrite_has_new_outcome'),
-        ),
-        migrations.AddConstraint(
-            model_name='solutionreview',
-            constraint=models.UniqueConstraint(fields=('review', 'solution'), name='solution_review_once_per_review'),
-        ),
-        migrations.AddConstraint(
-            model_name='solutionreview',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__in', ['keep', 'change', 'stop'])), name='solution_review_decision_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='solutionreview',
-            constraint=models.CheckConstraint(condition=models.Q(('decision', 'keep'), models.Q(('why', ''), _negated=True), _connector='OR'), name='solution_review_change_or_stop_has_why'),
         ),
     ]

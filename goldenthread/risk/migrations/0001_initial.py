@@ -46,6 +46,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at'],
+                'indexes': [models.Index(fields=['person', 'created_at'], name='risk_person_created')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('outcome__isnull', False), ('solution__isnull', False), _connector='OR'), name='risk_about_outcome_or_solution'), models.CheckConstraint(condition=models.Q(('capacity_in_question__in', ['no', 'yes', 'not_sure'])), name='risk_capacity_valid'), models.CheckConstraint(condition=models.Q(('decision', ''), models.Q(models.Q(('reasons', ''), _negated=True), ('decided_on__isnull', False)), _connector='OR'), name='risk_decision_has_reasons_and_date'), models.CheckConstraint(condition=models.Q(('review_on__isnull', True), ('decided_on__isnull', True), ('review_on__gte', models.F('decided_on')), _connector='OR'), name='risk_review_after_decision'), models.CheckConstraint(condition=models.Q(('views_conflict', False), models.Q(('conflict_handling', ''), _negated=True), _connector='OR'), name='risk_conflict_has_handling')],
             },
         ),
         migrations.CreateModel(
@@ -80,34 +82,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['given_on', 'at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('whose__in', ['person', 'guardian', 'attorney', 'family', 'worker', 'other'])), name='risk_view_whose_valid')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='riskenablement',
-            index=models.Index(fields=['person', 'created_at'], name='risk_person_created'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskenablement',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__isnull', False), ('solution__isnull', False), _connector='OR'), name='risk_about_outcome_or_solution'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskenablement',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_in_question__in', ['no', 'yes', 'not_sure'])), name='risk_capacity_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskenablement',
-            constraint=models.CheckConstraint(condition=models.Q(('decision', ''), models.Q(models.Q(('reasons', ''), _negated=True), ('decided_on__isnull', False)), _connector='OR'), name='risk_decision_has_reasons_and_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskenablement',
-            constraint=models.CheckConstraint(condition=models.Q(('review_on__isnull', True), ('decided_on__isnull', True), ('review_on__gte', models.F('decided_on')), _connector='OR'), name='risk_review_after_decision'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskenablement',
-            constraint=models.CheckConstraint(condition=models.Q(('views_conflict', False), models.Q(('conflict_handling', ''), _negated=True), _connector='OR'), name='risk_conflict_has_handling'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskview',
-            constraint=models.CheckConstraint(condition=models.Q(('whose__in', ['person', 'guardian', 'attorney', 'family', 'worker', 'other'])), name='risk_view_whose_valid'),
         ),
     ]

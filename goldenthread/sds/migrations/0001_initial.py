@@ -44,6 +44,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-submitted_at'],
+                'indexes': [models.Index(fields=['status', 'referred_at'], name='budget_request_status'), models.Index(fields=['person', '-submitted_at'], name='budget_request_person')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['awaiting', 'at_panel', 'approved', 'declined'])), name='budget_request_status_valid'), models.CheckConstraint(condition=models.Q(('total_per_year__gt', 0)), name='budget_request_total_positive'), models.CheckConstraint(condition=models.Q(('contribution__gte', 0)), name='budget_request_contribution_positive'), models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='budget_request_ends_after_start'), models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'declined']), _negated=True), ('decided_at__isnull', False), _connector='OR'), name='budget_request_decided_has_time')],
             },
         ),
         migrations.CreateModel(
@@ -64,6 +66,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['request', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('request', 'position'), name='budget_line_position'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='budget_line_amount_positive'), models.CheckConstraint(condition=models.Q(('period__in', ['week', 'month', 'year', 'one_off'])), name='budget_line_period_valid')],
             },
         ),
         migrations.CreateModel(
@@ -85,6 +88,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['requested', 'approved', 'declined', 'referred', 'panel_decided'])), name='budget_event_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['approved', 'declined', 'panel_decided']), _negated=True), models.Q(models.Q(('decision', ''), _negated=True), models.Q(('reasons_for_person', ''), _negated=True)), _connector='OR'), name='budget_event_decision_complete')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +107,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-decided_on', '-at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('about__in', ['choices', 'support', 'budget'])), name='decision_about_valid')],
             },
         ),
         migrations.CreateModel(
@@ -133,6 +138,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['role', 'user__last_name'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('user__isnull', True)), fields=('role',), name='one_limit_per_role'), models.CheckConstraint(condition=models.Q(('amount_per_year__gte', 0)), name='delegated_limit_not_negative'), models.CheckConstraint(condition=models.Q(('role__in', ['practitioner', 'team_leader'])), name='delegated_limit_role_valid')],
             },
         ),
         migrations.CreateModel(
@@ -150,6 +156,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-told_on', '-at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='indicative_not_negative'), models.CheckConstraint(condition=models.Q(('period__in', ['week', 'month', 'year', 'one_off'])), name='indicative_period_valid')],
             },
         ),
         migrations.CreateModel(
@@ -166,6 +173,9 @@ class Migration(migrations.Migration):
                 ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='sds_choice', to='people.person')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
+            options={
+                'constraints': [models.CheckConstraint(condition=models.Q(('chosen_option__in', ['', 'option_1', 'option_2', 'option_3', 'option_4'])), name='sds_choice_option_valid'), models.CheckConstraint(condition=models.Q(models.Q(('chosen_option', ''), ('chosen_on__isnull', True)), models.Q(models.Q(('chosen_option', ''), _negated=True), ('chosen_on__isnull', False), models.Q(('reasons', ''), _negated=True)), _connector='OR'), name='sds_choice_complete')],
+            },
         ),
         migrations.CreateModel(
             name='OptionExplanation',
@@ -186,6 +196,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['option'],
+                'constraints': [models.UniqueConstraint(fields=('choice', 'option'), name='option_explained_once'), models.CheckConstraint(condition=models.Q(('option__in', ['option_1', 'option_2', 'option_3', 'option_4'])), name='option_explanation_option_valid'), models.CheckConstraint(condition=models.Q(('explained', False), ('explained_on__isnull', False), _connector='OR'), name='option_explanation_has_date')],
             },
         ),
         migrations.CreateModel(
@@ -201,6 +212,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at'],
+                'constraints': [models.UniqueConstraint(fields=('choice', 'solution'), name='mix_part_once'), models.CheckConstraint(condition=models.Q(('option__in', ['option_1', 'option_2', 'option_3'])), name='mix_part_option_1_2_or_3')],
             },
         ),
         migrations.CreateModel(
@@ -224,6 +236,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-identified_on', '-created_at'],
+                'indexes': [models.Index(fields=['person', 'met_on'], name='unmet_need_person_met'), models.Index(fields=['reason', 'identified_on'], name='unmet_need_reason_date')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('reason__in', ['no_provider', 'waiting_list', 'budget', 'first_choice', 'other'])), name='unmet_need_reason_valid'), models.CheckConstraint(condition=models.Q(('category__in', ['personal_care', 'daily_living', 'getting_out', 'relationships', 'carer_break', 'equipment', 'housing', 'work_learning', 'health', 'other'])), name='unmet_need_category_valid'), models.CheckConstraint(condition=models.Q(models.Q(('reason', 'other'), _negated=True), models.Q(('reason_other', ''), _negated=True), _connector='OR'), name='unmet_need_other_reason_given'), models.CheckConstraint(condition=models.Q(('met_on__isnull', True), ('met_on__gte', models.F('identified_on')), _connector='OR'), name='unmet_need_met_after_identified')],
             },
         ),
         migrations.CreateModel(
@@ -245,142 +259,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('first_choice__in', ['option_1', 'option_2', 'option_3', 'option_4'])), name='first_choice_option_valid'), models.CheckConstraint(condition=models.Q(('alternative_option__in', ['', 'option_1', 'option_2', 'option_3', 'option_4'])), name='first_choice_alternative_valid'), models.CheckConstraint(condition=models.Q(('alternative_option', models.F('first_choice')), _negated=True), name='first_choice_alternative_differs')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='budgetrequest',
-            index=models.Index(fields=['status', 'referred_at'], name='budget_request_status'),
-        ),
-        migrations.AddIndex(
-            model_name='budgetrequest',
-            index=models.Index(fields=['person', '-submitted_at'], name='budget_request_person'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['awaiting', 'at_panel', 'approved', 'declined'])), name='budget_request_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('total_per_year__gt', 0)), name='budget_request_total_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('contribution__gte', 0)), name='budget_request_contribution_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='budget_request_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'declined']), _negated=True), ('decided_at__isnull', False), _connector='OR'), name='budget_request_decided_has_time'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.UniqueConstraint(fields=('request', 'position'), name='budget_line_position'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='budget_line_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('period__in', ['week', 'month', 'year', 'one_off'])), name='budget_line_period_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetrequestevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['requested', 'approved', 'declined', 'referred', 'panel_decided'])), name='budget_event_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='budgetrequestevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['approved', 'declined', 'panel_decided']), _negated=True), models.Q(models.Q(('decision', ''), _negated=True), models.Q(('reasons_for_person', ''), _negated=True)), _connector='OR'), name='budget_event_decision_complete'),
-        ),
-        migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('about__in', ['choices', 'support', 'budget'])), name='decision_about_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='delegatedlimit',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', True)), fields=('role',), name='one_limit_per_role'),
-        ),
-        migrations.AddConstraint(
-            model_name='delegatedlimit',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_per_year__gte', 0)), name='delegated_limit_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='delegatedlimit',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['practitioner', 'team_leader'])), name='delegated_limit_role_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='indicativebudget',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='indicative_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='indicativebudget',
-            constraint=models.CheckConstraint(condition=models.Q(('period__in', ['week', 'month', 'year', 'one_off'])), name='indicative_period_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='sdschoice',
-            constraint=models.CheckConstraint(condition=models.Q(('chosen_option__in', ['', 'option_1', 'option_2', 'option_3', 'option_4'])), name='sds_choice_option_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='sdschoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('chosen_option', ''), ('chosen_on__isnull', True)), models.Q(models.Q(('chosen_option', ''), _negated=True), ('chosen_on__isnull', False), models.Q(('reasons', ''), _negated=True)), _connector='OR'), name='sds_choice_complete'),
-        ),
-        migrations.AddConstraint(
-            model_name='optionexplanation',
-            constraint=models.UniqueConstraint(fields=('choice', 'option'), name='option_explained_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='optionexplanation',
-            constraint=models.CheckConstraint(condition=models.Q(('option__in', ['option_1', 'option_2', 'option_3', 'option_4'])), name='option_explanation_option_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='optionexplanation',
-            constraint=models.CheckConstraint(condition=models.Q(('explained', False), ('explained_on__isnull', False), _connector='OR'), name='option_explanation_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='mixpart',
-            constraint=models.UniqueConstraint(fields=('choice', 'solution'), name='mix_part_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='mixpart',
-            constraint=models.CheckConstraint(condition=models.Q(('option__in', ['option_1', 'option_2', 'option_3'])), name='mix_part_option_1_2_or_3'),
-        ),
-        migrations.AddIndex(
-            model_name='unmetneed',
-            index=models.Index(fields=['person', 'met_on'], name='unmet_need_person_met'),
-        ),
-        migrations.AddIndex(
-            model_name='unmetneed',
-            index=models.Index(fields=['reason', 'identified_on'], name='unmet_need_reason_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='unmetneed',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__in', ['no_provider', 'waiting_list', 'budget', 'first_choice', 'other'])), name='unmet_need_reason_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='unmetneed',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['personal_care', 'daily_living', 'getting_out', 'relationships', 'carer_break', 'equipment', 'housing', 'work_learning', 'health', 'other'])), name='unmet_need_category_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='unmetneed',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reason', 'other'), _negated=True), models.Q(('reason_other', ''), _negated=True), _connector='OR'), name='unmet_need_other_reason_given'),
-        ),
-        migrations.AddConstraint(
-            model_name='unmetneed',
-            constraint=models.CheckConstraint(condition=models.Q(('met_on__isnull', True), ('met_on__gte', models.F('identified_on')), _connector='OR'), name='unmet_need_met_after_identified'),
-        ),
-        migrations.AddConstraint(
-            model_name='firstchoicenotdelivered',
-            constraint=models.CheckConstraint(condition=models.Q(('first_choice__in', ['option_1', 'option_2', 'option_3', 'option_4'])), name='first_choice_option_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='firstchoicenotdelivered',
-            constraint=models.CheckConstraint(condition=models.Q(('alternative_option__in', ['', 'option_1', 'option_2', 'option_3', 'option_4'])), name='first_choice_alternative_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='firstchoicenotdelivered',
-            constraint=models.CheckConstraint(condition=models.Q(('alternative_option', models.F('first_choice')), _negated=True), name='first_choice_alternative_differs'),
         ),
     ]

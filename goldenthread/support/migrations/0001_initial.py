@@ -38,6 +38,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at'],
+                'indexes': [models.Index(fields=['outcome', 'step'], name='solution_outcome_step')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('step__in', ['yourself', 'technology', 'equipment', 'family_friends', 'community', 'services', 'support'])), name='solution_step_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['idea', 'agreed', 'in_place', 'stopped', 'declined'])), name='solution_status_valid'), models.CheckConstraint(condition=models.Q(('cost__isnull', True), ('cost__gte', 0), _connector='OR'), name='solution_cost_not_negative'), models.CheckConstraint(condition=models.Q(models.Q(('cost__isnull', True), ('cost_period', '')), models.Q(('cost__isnull', False), ('cost_period__in', ['one_off', 'week', 'month', 'year'])), _connector='OR'), name='solution_cost_has_period')],
             },
         ),
         migrations.CreateModel(
@@ -71,6 +73,9 @@ class Migration(migrations.Migration):
                 ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_explorations', to='outcomes.outcome')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_explorations', to='people.person')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('outcome', 'step'), name='step_exploration_unique'), models.CheckConstraint(condition=models.Q(('step__in', ['yourself', 'technology', 'equipment', 'family_friends', 'community', 'services', 'support'])), name='step_exploration_step_valid'), models.CheckConstraint(condition=models.Q(('state__in', ['not_yet', 'explored', 'nothing_suitable'])), name='step_exploration_state_valid'), models.CheckConstraint(condition=models.Q(('state', 'nothing_suitable'), ('note', ''), _connector='OR'), name='step_exploration_note_only_when_nothing_suitable')],
+            },
         ),
         migrations.CreateModel(
             name='SupportChecklistAnswer',
@@ -88,6 +93,9 @@ class Migration(migrations.Migration):
                 ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_checklist_answers', to='outcomes.outcome')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_checklist_answers', to='people.person')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('outcome', 'question'), name='support_checklist_answer_unique'), models.CheckConstraint(condition=models.Q(('question__in', ['tried_already', 'yourself', 'technology', 'equipment', 'family_friends', 'community', 'services', 'support', 'personal_budgets', 'involved'])), name='support_checklist_question_valid')],
+            },
         ),
         migrations.CreateModel(
             name='SupportPlanning',
@@ -102,53 +110,8 @@ class Migration(migrations.Migration):
                 ('outcome', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='support_planning', to='outcomes.outcome')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='support_plannings', to='people.person')),
             ],
-        ),
-        migrations.AddIndex(
-            model_name='solution',
-            index=models.Index(fields=['outcome', 'step'], name='solution_outcome_step'),
-        ),
-        migrations.AddConstraint(
-            model_name='solution',
-            constraint=models.CheckConstraint(condition=models.Q(('step__in', ['yourself', 'technology', 'equipment', 'family_friends', 'community', 'services', 'support'])), name='solution_step_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='solution',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['idea', 'agreed', 'in_place', 'stopped', 'declined'])), name='solution_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='solution',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__isnull', True), ('cost__gte', 0), _connector='OR'), name='solution_cost_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='solution',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cost__isnull', True), ('cost_period', '')), models.Q(('cost__isnull', False), ('cost_period__in', ['one_off', 'week', 'month', 'year'])), _connector='OR'), name='solution_cost_has_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepexploration',
-            constraint=models.UniqueConstraint(fields=('outcome', 'step'), name='step_exploration_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepexploration',
-            constraint=models.CheckConstraint(condition=models.Q(('step__in', ['yourself', 'technology', 'equipment', 'family_friends', 'community', 'services', 'support'])), name='step_exploration_step_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepexploration',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['not_yet', 'explored', 'nothing_suitable'])), name='step_exploration_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepexploration',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'nothing_suitable'), ('note', ''), _connector='OR'), name='step_exploration_note_only_when_nothing_suitable'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportchecklistanswer',
-            constraint=models.UniqueConstraint(fields=('outcome', 'question'), name='support_checklist_answer_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportchecklistanswer',
-            constraint=models.CheckConstraint(condition=models.Q(('question__in', ['tried_already', 'yourself', 'technology', 'equipment', 'family_friends', 'community', 'services', 'support', 'personal_budgets', 'involved'])), name='support_checklist_question_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='supportplanning',
-            constraint=models.CheckConstraint(condition=models.Q(('plan_type_override__in', ['', 'young_person', 'adult'])), name='support_planning_plan_type_valid'),
+            options={
+                'constraints': [models.CheckConstraint(condition=models.Q(('plan_type_override__in', ['', 'young_person', 'adult'])), name='support_planning_plan_type_valid')],
+            },
         ),
     ]
