@@ -354,3 +354,54 @@ class AboutMe(VersionedModel):
 
 
 ABOUT_ME_FIELDS = ("what_matters", "admired", "how_to_support", "communication", "important_people")
+
+
+def person_media_storage():
+    """Where images, audio and video for About me are kept: never under the web root, and
+    never given an address of their own (GOLDENTHREAD_PERSON_MEDIA_STORAGE: a local folder
+    by default; any Django storage backend, such as an S3-compatible one, by setting)."""
+    from django.core.files.storage import storages
+
+    return storages.create_storage(settings.GOLDENTHREAD_PERSON_MEDIA_STORAGE)
+
+
+class MediaKind(models.TextChoices):
+    IMAGE = "image", "Picture"
+    AUDIO = "audio", "Sound recording"
+    VIDEO = "video", "Video"
+
+
+class AboutMeMedia(BaseModel):
+    """A picture, sound recording or video on the person's About me page (P-4, Std 4.3).
+    Its type is what its content is (portal/uploads.py), never what its name says; a
+    picture is stored re-made, without its metadata (such as where it was taken). It is
+    served only through a permission-checked, access-logged view, as a download."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="about_me_media")
+    kind = models.CharField(max_length=10, choices=MediaKind.choices)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    file = models.FileField(storage=person_media_storage, max_length=300)
+    description = models.CharField("What it shows", max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "About me picture, sound or video"
+        verbose_name_plural = "About me pictures, sounds and videos"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MediaKind.values), name="portal_media_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on About me ({self.created_at:%Y-%m-%d})"

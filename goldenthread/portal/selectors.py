@@ -279,6 +279,13 @@ def about_me(person: Person):
     return AboutMe.objects.filter(person=person).select_related("changed_by").first()
 
 
+def about_me_media(person: Person) -> list:
+    """The pictures, sound and video on About me, oldest first (not those taken off)."""
+    from .models import AboutMeMedia
+
+    return list(AboutMeMedia.objects.filter(person=person, removed_at__isnull=True))
+
+
 def about_me_history(person: Person, about) -> list:
     """Earlier versions, newest first, from the change history (SEC-4)."""
     from goldenthread.audit.selectors import changes_for_person

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -34,6 +34,7 @@ from . import presenters, selectors, services
 from .access import PortalRecordMixin
 from .forms import (
     AboutMeForm,
+    AboutMeMediaForm,
     AnswerForm,
     CommentForm,
     CorrectionForm,
@@ -695,6 +696,9 @@ class AboutMeMixin(ServiceFormView):
         context = super().get_context_data(**kwargs)
         context["about"] = self.about
         context["history"] = selectors.about_me_history(self.person, self.about)
+        context["media"] = selectors.about_me_media(self.person)
+        context["media_url_name"] = self.media_url_name
+        context["add_media_url"] = reverse(self.add_media_url_name, args=[self.person.pk])
         return context
 
     def save(self, form):
@@ -710,6 +714,8 @@ class AboutMeMixin(ServiceFormView):
 
 class AboutMeView(PortalRecordMixin, AboutMeMixin):
     back_text = "Back to your record"
+    media_url_name = "portal:about_me_media"
+    add_media_url_name = "portal:about_me_media_add"
 
     def get_back_url(self) -> str:
         return reverse("portal:record", args=[self.person.pk])
@@ -718,6 +724,98 @@ class AboutMeView(PortalRecordMixin, AboutMeMixin):
 class StaffAboutMeView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMixin):
     permission = Permission.ANSWER_CORRECTIONS
     back_text = "Their own access"
+    media_url_name = "portal_staff:about_me_media"
+    add_media_url_name = "portal_staff:about_me_media_add"
 
     def get_back_url(self) -> str:
         return reverse("portal_staff:overview", args=[self.person.pk])
+
+
+# --- About me: pictures, sound and video ---------------------------------------------------
+
+
+class AboutMeMediaAddMixin(ServiceFormView):
+    form_class = AboutMeMediaForm
+    template_name = "portal/about_me_media_add.html"
+    heading_text = "Add a picture, sound recording or video"
+    submit_label = "Add it to About me"
+    success_message = "It is added to About me."
+    service_error_field = "upload"
+
+    def save(self, form):
+        return services.about_me_media_add(
+            actor=self.request.user,
+            person=self.person,
+            upload=form.cleaned_data["upload"],
+            description=form.cleaned_data["description"],
+        )
+
+    def get_success_url(self) -> str:
+        return self.get_back_url()
+
+
+class AboutMeMediaAddView(PortalRecordMixin, AboutMeMediaAddMixin):
+    back_text = "Back to About me"
+
+    def get_back_url(self) -> str:
+        return reverse("portal:about_me", args=[self.person.pk])
+
+
+class StaffAboutMeMediaAddView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMediaAddMixin):
+    permission = Permission.ANSWER_CORRECTIONS
+    back_text = "Back to About me"
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:about_me", args=[self.person.pk])
+
+
+class AboutMeMediaMixin(View):
+    """GET: the file, as a download (shown in the page by <img>, <audio> or <video>), never
+    as a page: its checked type, Content-Disposition, nosniff and a sandbox. POST: take it
+    off About me. The record was opened (and the access logged) by the record mixin."""
+
+    http_method_names = ["get", "post"]
+
+    @property
+    def media(self):
+        from .models import AboutMeMedia
+
+        found = AboutMeMedia.objects.filter(
+            person=self.person, pk=self.kwargs["media_id"], removed_at__isnull=True
+        ).first()
+        if found is None:
+            raise Http404("No such picture, sound or video on this record.")
+        return found
+
+    def get(self, request, *args, **kwargs):
+        media = self.media
+        extension = media.file.name.rsplit(".", 1)[-1]
+        response = FileResponse(
+            media.file.open("rb"),
+            content_type=media.content_type,
+            as_attachment=True,
+            filename=f"about-me-{media.created_at:%Y-%m-%d}-{str(media.pk)[:8]}.{extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        response["Cross-Origin-Resource-Policy"] = "same-origin"
+        return response
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.about_me_media_remove(actor=request.user, media=self.media)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "It is taken off About me.")
+        return redirect(self.back_url_name, self.person.pk)
+
+
+class AboutMeMediaView(PortalRecordMixin, AboutMeMediaMixin):
+    back_url_name = "portal:about_me"
+
+
+class StaffAboutMeMediaView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMediaMixin):
+    permission = Permission.ANSWER_CORRECTIONS
+    back_url_name = "portal_staff:about_me"
