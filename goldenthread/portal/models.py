@@ -378,12 +378,14 @@ class AboutMeMedia(BaseModel):
     served only through a permission-checked, access-logged view, as a download."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="about_me_media")
-    kind = models.CharField(max_length=10, choices=MediaKind.choices)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
+    # Set by code from the checked content (portal/uploads.py), never typed.
+    kind = models.CharField(max_length=10, choices=MediaKind.choices, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
     file = models.FileField(storage=person_media_storage, max_length=300)
     description = models.CharField("What it shows", max_length=300)
-    original_name = models.CharField(max_length=255, blank=True)
+    # The name the file had on the uploader's device: kept for the history, never shown.
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

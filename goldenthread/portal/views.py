@@ -222,7 +222,7 @@ class WhoLookedView(PortalRecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = selectors.who_looked(self.person)
-        context["questions"] = selectors.questions_for(self.person)
+        context["questions"] = selectors.questions_shown_to_person(self.person)
         return context
 
 
@@ -242,7 +242,7 @@ class AskWhyView(PortalRecordMixin, ServiceFormView):
         if row is None:
             raise Http404("No such entry.")
         context["summary_rows"] = [
-            {"key": "Who", "value": row.actor_name.rsplit(" (", 1)[0]},
+            {"key": "Who", "value": selectors.log_row_name(row)},
             {"key": "When", "value": datetime_text(row.at)},
             {"key": "Why they gave", "value": row.reason},
         ]
@@ -695,7 +695,9 @@ class AboutMeMixin(ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["about"] = self.about
-        context["history"] = selectors.about_me_history(self.person, self.about)
+        context["history"] = selectors.about_me_history_rows(
+            self.person, self.about, for_person=self.for_person
+        )
         context["media"] = selectors.about_me_media(self.person)
         context["media_url_name"] = self.media_url_name
         context["add_media_url"] = reverse(self.add_media_url_name, args=[self.person.pk])
@@ -714,6 +716,7 @@ class AboutMeMixin(ServiceFormView):
 
 class AboutMeView(PortalRecordMixin, AboutMeMixin):
     back_text = "Back to your record"
+    for_person = True
     media_url_name = "portal:about_me_media"
     add_media_url_name = "portal:about_me_media_add"
 
@@ -724,6 +727,7 @@ class AboutMeView(PortalRecordMixin, AboutMeMixin):
 class StaffAboutMeView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMixin):
     permission = Permission.ANSWER_CORRECTIONS
     back_text = "Their own access"
+    for_person = False
     media_url_name = "portal_staff:about_me_media"
     add_media_url_name = "portal_staff:about_me_media_add"
 

@@ -340,6 +340,15 @@ GOLDENTHREAD_PERSON_MEDIA_STORAGE = {
         "directory_permissions_mode": 0o700,
     },
 }
+# Where a person sees who looked at or wrote in their record, staff of these roles are
+# named by their team instead ("Someone from Northfield Community Care Team"): the
+# council's policy, as role names separated by commas (for example "panel_member,
+# commissioner"); empty names everyone (#12, P-3).
+GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES = [
+    role.strip()
+    for role in os.environ.get("GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES", "").split(",")
+    if role.strip()
+]
 GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES = int(
     os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES", str(20 * 1024 * 1024))
 )

@@ -98,8 +98,7 @@ def test_person_adds_a_photo_stored_without_its_location_and_served_as_a_downloa
     assert "sandbox" in response["Content-Security-Policy"]
     assert AccessLog.objects.filter(person_id=person.pk).count() == before + 1
     assert (
-        AccessLog.objects.filter(person_id=person.pk).latest("at").what
-        == "portal:about_me_media"
+        AccessLog.objects.filter(person_id=person.pk).latest("at").what == "portal:about_me_media"
     )
 
 
@@ -125,7 +124,9 @@ def test_a_disguised_page_or_unknown_type_is_refused_and_nothing_stored(
     client, person, me, name, content, claimed
 ):
     response = add(
-        client, reverse("portal:about_me_media_add", args=[person.pk]), upload(name, content, claimed)
+        client,
+        reverse("portal:about_me_media_add", args=[person.pk]),
+        upload(name, content, claimed),
     )
     assert response.status_code == 200
     page = response.content.decode()
