@@ -145,6 +145,11 @@ class RecordLink(VersionedModel):
     def shows(self, section: str) -> bool:
         return self.kind == LinkKind.SELF or section not in (self.hidden_sections or [])
 
+    def hidden_section_names(self) -> list[str]:
+        """The parts of the record kept from this proxy, in words."""
+        names = dict(Section.choices)
+        return [str(names.get(key, key)) for key in self.hidden_sections or []]
+
 
 class Invitation(BaseModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="portal_invitations")

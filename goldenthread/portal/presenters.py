@@ -61,6 +61,32 @@ def page_words(what: str, action: str) -> str:
     return f"{verb} {place}"
 
 
+def plan_for_link(plan, link) -> bool:
+    """Leave out of a proxy's copy of the plan the parts of the record the person has not
+    shared with them (the plan gathers several parts). Returns whether anything was left
+    out. The person themselves sees everything."""
+    from .models import LinkKind, Section
+
+    if link is None or link.kind == LinkKind.SELF or not link.hidden_sections:
+        return False
+    hidden = set(link.hidden_sections)
+    if Section.RISKS in hidden:
+        plan.risks = None
+        plan.sections = [s for s in plan.sections if s.key != "risks"]
+    if Section.CHOICES in hidden:
+        plan.sds_choices = plan.budget = plan.decisions = None
+        plan.sections = [
+            s for s in plan.sections if s.key not in ("sds_choices", "budget", "decisions")
+        ]
+    if Section.CONVERSATIONS in hidden:
+        plan.what_matters, plan.where_matters, plan.aspirations = [], [], []
+        plan.who_matters = []
+    if Section.OUTCOMES in hidden:
+        plan.outcomes = []
+        plan.sections = [s for s in plan.sections if s.key != "agreement"]
+    return True
+
+
 def plan_without(plan, texts: set[str]) -> bool:
     """Leave the withheld items' words out of the person's copy of the plan (built by the
     same builder as the staff plan). Returns whether anything was left out."""

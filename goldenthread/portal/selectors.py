@@ -358,6 +358,14 @@ def about_me_media(person: Person) -> list:
     return list(AboutMeMedia.objects.filter(person=person, removed_at__isnull=True))
 
 
+def about_me_media_item(person: Person, media_id):
+    """One picture, sound or video on this person's About me (None if not theirs, or
+    taken off)."""
+    from .models import AboutMeMedia
+
+    return AboutMeMedia.objects.filter(person=person, pk=media_id, removed_at__isnull=True).first()
+
+
 def about_me_history(person: Person, about) -> list:
     """Earlier versions, newest first, from the change history (SEC-4)."""
     from goldenthread.audit.selectors import changes_for_person

@@ -146,9 +146,9 @@ def _remade_image(data: bytes) -> tuple[bytes, str, str]:
             if width * height > MAX_PIXELS:
                 raise ValidationError("This picture is too large. Use a smaller one.")
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.seek(0)  # the first frame of an animation
-            image = ImageOps.exif_transpose(image)
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.seek(0)  # the first frame of an animation
+            image: Image.Image = ImageOps.exif_transpose(opened)
             out = io.BytesIO()
             if image.mode in ("RGBA", "LA", "P") and (
                 image.mode != "P" or "transparency" in image.info

@@ -93,10 +93,12 @@ def _plan_context(person, plan) -> dict:
     return {"person": person, "plan": plan}
 
 
-def _persons_plan(person):
-    """The support plan from the staff plan's builder, less anything withheld."""
+def _persons_plan(person, link=None):
+    """The support plan from the staff plan's builder, less anything withheld, and for a
+    proxy less the parts of the record not shared with them."""
     plan = build_plan(person)
     plan.withheld = presenters.plan_without(plan, selectors.withheld_texts(person))
+    plan.parts_not_shared = presenters.plan_for_link(plan, link)
     return plan
 
 
@@ -109,7 +111,7 @@ class PlanView(PortalRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = _persons_plan(self.person)
+        plan = _persons_plan(self.person, self.link)
         context.update(_plan_context(self.person, plan))
         context["easy"] = self.easy
         return context
@@ -122,7 +124,7 @@ class PlanPdfView(PortalRecordMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         from goldenthread.support.pdf import render_plan_pdf
 
-        plan = _persons_plan(self.person)
+        plan = _persons_plan(self.person, self.link)
         pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -782,11 +784,7 @@ class AboutMeMediaMixin(View):
 
     @property
     def media(self):
-        from .models import AboutMeMedia
-
-        found = AboutMeMedia.objects.filter(
-            person=self.person, pk=self.kwargs["media_id"], removed_at__isnull=True
-        ).first()
+        found = selectors.about_me_media_item(self.person, self.kwargs["media_id"])
         if found is None:
             raise Http404("No such picture, sound or video on this record.")
         return found

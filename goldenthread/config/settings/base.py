@@ -332,9 +332,7 @@ WHITENOISE_USE_FINDERS = True
 GOLDENTHREAD_PERSON_MEDIA_STORAGE = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {
-        "location": os.environ.get(
-            "GOLDENTHREAD_PERSON_MEDIA_DIR", str(VAR_DIR / "person-media")
-        ),
+        "location": os.environ.get("GOLDENTHREAD_PERSON_MEDIA_DIR", str(VAR_DIR / "person-media")),
         "base_url": "/no-public-address/",
         "file_permissions_mode": 0o600,
         "directory_permissions_mode": 0o700,
