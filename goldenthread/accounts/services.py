@@ -721,8 +721,9 @@ def email_codes_start(*, user: User, email: str, code_id: str | None) -> EmailDe
                 user=user, name="E-mail codes", email=email, confirmed=False
             )
         elif device.email != email:
-            device.email = email
-            device.save(update_fields=["email"])
+            # A code sent to the old address must not prove the new one.
+            device.email, device.token = email, None
+            device.save(update_fields=["email", "token"])
     email_code_send(user=user, device=device)
     return device
 

@@ -89,6 +89,11 @@ def _send_email_code(request, device: EmailDevice) -> bool:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return False
+    except OSError:  # the mail server did not take it (smtplib's errors are OSErrors)
+        messages.error(
+            request, "We could not send the e-mail just now. Wait a minute and ask again."
+        )
+        return False
     messages.info(
         request, f"We have sent a 6-digit code to {services.masked_email(device.email or '')}."
     )

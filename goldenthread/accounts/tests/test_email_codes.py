@@ -229,3 +229,33 @@ def test_a_bad_address_is_refused_with_a_clear_message(practitioner, person):
     assert response.status_code == 200
     assert "Enter an e-mail address like name@example.org." in response.content.decode()
     assert not EmailDevice.objects.filter(user=user).exists()
+
+
+@time_machine.travel(START, tick=False)
+def test_a_code_sent_to_one_address_does_not_prove_another(practitioner, person):
+    client, user = joined(practitioner, person)
+    mail.outbox.clear()
+    client.post(reverse("accounts:setup_email_codes"), {"email": "jean@example.org"})
+    first = code_in(mail.outbox[-1])
+    # Within the minute: the address changes, no new code can be sent yet.
+    response = client.post(reverse("accounts:setup_email_codes"), {"email": "someone@example.org"})
+    assert "less than a minute ago" in response.content.decode()
+    response = client.post(reverse("accounts:confirm_email_codes"), {"token": first})
+    assert response.status_code == 200
+    assert not EmailDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@time_machine.travel(START, tick=False)
+def test_a_mail_server_failure_is_said_plainly(practitioner, person, monkeypatch):
+    client, _ = joined(practitioner, person)
+    set_up_email_codes(client)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    with time_machine.travel(START + datetime.timedelta(hours=1), tick=False):
+        monkeypatch.setattr(EmailDevice, "send_mail", refuse)
+        browser = Client()
+        browser.post(reverse("accounts:login"), {"username": "jean", "password": PASSWORD})
+        page = browser.get(reverse("accounts:verify")).content.decode()
+        assert "We could not send the e-mail just now" in page

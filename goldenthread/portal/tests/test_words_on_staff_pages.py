@@ -17,7 +17,7 @@ from goldenthread.portal.factories import RecordLinkFactory
 from goldenthread.portal.models import CorrectionRequest
 from goldenthread.reviews.models import Review
 from goldenthread.risk.models import RiskEnablement
-from goldenthread.sds.models import Decision
+from goldenthread.sds.models import BudgetRequest, Decision
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def commented(person, full_record):
         "decision": Decision.objects.get(pk=full_record["decision_id"]),
         "strength": strength,
         "review": Review.objects.get(pk=full_record["review_id"]),
+        "budget request": BudgetRequest.objects.get(pk=full_record["request_id"]),
     }
     for name, obj in items.items():
         comment(me, person, obj, f"My <b>words</b> on the {name}")
@@ -60,6 +61,7 @@ def commented(person, full_record):
         ("sds:overview", ("person_id",), "decision"),
         ("conversations:step2", ("person_id", "conversation_id"), "strength"),
         ("reviews:detail", ("person_id", "review_id"), "review"),
+        ("sds:request_detail", ("person_id", "request_id"), "budget request"),
     ],
 )
 def test_the_persons_words_are_beside_the_item_on_the_staff_page(
