@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
+from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.core.formatting import date_text
@@ -220,12 +221,14 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
 
     @admin.display(description="Sign-in")
     def sign_in(self, user):
-        app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        app = services.confirmed_device(user)
         app_text = (
             f"set up {date_text(app.created_at)}"
             if app and app.created_at
             else ("set up" if app else "not set up")
         )
+        if isinstance(app, EmailDevice):
+            app_text = f"codes by e-mail, {app_text}"
         return format_html(
             "Password: {}. Authenticator app: {}.<br>"
             '<a href="{}">Reset password</a> · <a href="{}">Reset authenticator app</a> · '
@@ -515,10 +518,11 @@ class CaseworkAccessAdmin(AdministratorOnly, admin.ModelAdmin):
 
 # --- Authenticator apps: seen, never changed here (no key, no QR code) ---------------------
 
-try:
-    admin.site.unregister(TOTPDevice)
-except NotRegistered:  # pragma: no cover - django_otp's admin not loaded
-    pass
+for _device_model in (TOTPDevice, EmailDevice):
+    try:
+        admin.site.unregister(_device_model)
+    except NotRegistered:  # pragma: no cover - django_otp's admin not loaded
+        pass
 
 
 @admin.register(TOTPDevice)
@@ -548,3 +552,13 @@ class AuthenticatorAppAdmin(AdministratorOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EmailDevice)
+class EmailCodesAdmin(AuthenticatorAppAdmin):
+    """Which accounts get sign-in codes by e-mail (people and proxies only): seen, never
+    changed here, and never the code."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = ("user_link", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields

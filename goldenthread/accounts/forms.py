@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django_otp.plugins.otp_email.models import EmailDevice
+
+from . import services
 
 
 class SignInForm(AuthenticationForm):
@@ -43,6 +46,8 @@ class TokenForm(forms.Form):
     def __init__(self, *args, device=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.device = device
+        if isinstance(device, EmailDevice):
+            self.fields["token"].help_text = "The 6-digit code in the e-mail we sent you."
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].strip().replace(" ", "")
@@ -50,6 +55,13 @@ class TokenForm(forms.Form):
             raise forms.ValidationError("The security code is 6 digits, with no letters.")
         if self.device is None:
             raise forms.ValidationError("Set up your authenticator app first.")
+        if isinstance(self.device, EmailDevice):
+            problem = services.email_code_check(
+                user=self.device.user, device=self.device, token=token
+            )
+            if problem:
+                raise forms.ValidationError(problem)
+            return token
         allowed, _ = self.device.verify_is_allowed()
         if not allowed:
             raise forms.ValidationError(
@@ -110,6 +122,20 @@ class AccountSetUpForm(forms.Form):
                 "new_password2", "The two passwords are different. Type the same password twice."
             )
         return cleaned
+
+
+class EmailCodesForm(forms.Form):
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        help_text="We send a 6-digit code here each time you sign in. Only you should "
+        "be able to read this e-mail.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your e-mail address.",
+            "invalid": "Enter an e-mail address like name@example.org.",
+        },
+    )
 
 
 class EnrolmentCodeForm(forms.Form):

@@ -134,6 +134,9 @@ class RequireSecondFactorMiddleware:
             "accounts:verify",
             "accounts:setup_second_factor",
             "accounts:enrolment_code",
+            "accounts:setup_email_codes",
+            "accounts:confirm_email_codes",
+            "accounts:send_email_code",
             "accounts:set_up",
         }
     )

@@ -26,12 +26,15 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from goldenthread.audit.models import ChangeAction
+from goldenthread.audit.models import ChangeAction, ChangeRecord
 from goldenthread.audit.services import change_record, snapshot
 
 from . import sign_in_cache
@@ -105,6 +108,8 @@ def _redacted(instance: models.Model) -> models.Model:
         clone.password = "set" if instance.has_usable_password() else "not set"
     if isinstance(clone, TOTPDevice):
         clone.key = "(secret)"
+    if isinstance(clone, EmailDevice):
+        clone.token = "(secret)" if instance.token else None  # type: ignore[attr-defined]
     if isinstance(clone, SignInCode):
         clone.code_hash = "(kept hashed, not in the history)"
     return clone
@@ -393,7 +398,7 @@ def _hand_over(
 def _may_hold_every_factor(actor: User, user: User) -> bool:
     """Whether `actor` could now know every way into `user`'s account: the password is
     unset or was set through a code `actor` issued, and the app likewise."""
-    has_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    has_app = has_second_factor(user)
     password_open = not user.has_usable_password() or user.password_set_by_id == actor.pk
     app_open = not has_app or user.second_factor_set_by_id == actor.pk
     return password_open and app_open
@@ -439,7 +444,11 @@ def second_factor_reset(*, actor: User, user: User, reason: str) -> ResetResult:
         raise PermissionDenied("Ask another administrator to reset your own app.")
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=user.pk)
-        for device in TOTPDevice.objects.filter(user=stored):
+        devices: list[Device] = [
+            *TOTPDevice.objects.filter(user=stored),
+            *EmailDevice.objects.filter(user=stored),
+        ]
+        for device in devices:
             change_record(
                 actor=actor,
                 instance=_redacted(device),
@@ -554,14 +563,15 @@ def enrolment_allowed(*, user: User, code_id: str | None) -> SignInCode | None:
     if (
         row.used_at is not None
         and now - row.used_at <= ENROL_AFTER_SET_UP
-        and not (TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+        and not has_second_factor(user)
     ):
         return row
     return None
 
 
-def second_factor_enrol(*, user: User, device: TOTPDevice, code_id: str | None) -> TOTPDevice:
-    """Confirm the app the person has just linked; the code is used up."""
+def second_factor_enrol(*, user: User, device: Device, code_id: str | None) -> Device:
+    """Confirm the app (or the e-mail address for codes) the person has just linked; the
+    code is used up."""
     with transaction.atomic():
         row = enrolment_allowed(user=user, code_id=code_id)
         if row is None:
@@ -572,8 +582,8 @@ def second_factor_enrol(*, user: User, device: TOTPDevice, code_id: str | None) 
                 raise PermissionDenied("That code has already been used or has expired.")
             row.used_at = timezone.now()
             row.save(update_fields=["used_at"])
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            raise PermissionDenied("An authenticator app is already set up.")
+        if has_second_factor(user):
+            raise PermissionDenied("A way to get sign-in codes is already set up.")
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         stored = User.objects.select_for_update().get(pk=user.pk)
@@ -587,13 +597,145 @@ def second_factor_enrol(*, user: User, device: TOTPDevice, code_id: str | None) 
             before=None,
             person_id=None,
         )
+        what = "e-mail codes" if isinstance(device, EmailDevice) else "their authenticator app"
         _record(
             user,
             stored,
             ChangeAction.UPDATE,
             before,
-            reason="Set up their authenticator app with a one-time code",
+            reason=f"Set up {what} with a one-time code",
         )
+    return device
+
+
+# --- The second factor: an app, or (people and proxies) codes by e-mail --------------------
+
+# Staff always use an authenticator app (ADR 4). A person or a proxy may choose codes by
+# e-mail instead, for those without a smartphone (issue #12).
+EMAIL_CODE_ROLES = frozenset({Role.PERSON, Role.PROXY})
+CODE_SENT = "A sign-in code was sent by e-mail"
+WRONG_CODE = "A wrong sign-in code was entered"
+
+
+def confirmed_device(user: User) -> Device | None:
+    """The device this account signs in with: its app, or else its e-mail codes."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        or EmailDevice.objects.filter(user=user, confirmed=True).first()
+    )
+
+
+def has_second_factor(user: User) -> bool:
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or EmailDevice.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def may_use_email_codes(user: Any) -> bool:
+    return getattr(user, "role", None) in EMAIL_CODE_ROLES
+
+
+def masked_email(address: str) -> str:
+    """Enough of the address to recognise it, not enough to learn it: p•••@example.org."""
+    local, _, domain = (address or "").partition("@")
+    if not local or not domain:
+        return "your e-mail address"
+    return f"{local[0]}•••@{domain}"
+
+
+def email_code_send(*, user: User, device: EmailDevice) -> None:
+    """Send a new code to the device's address (the last one stops working). Refused
+    (ValidationError, in words for the person) within a minute of the last code, and after
+    GOLDENTHREAD_EMAIL_CODES_PER_HOUR codes in an hour. Each code sent is in the history
+    (never the code itself)."""
+    now = timezone.now()
+    with transaction.atomic():
+        device = EmailDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        allowed, _ = device.generate_is_allowed()
+        if not allowed:
+            raise ValidationError(
+                "A code was sent less than a minute ago. Check your e-mail, or wait a "
+                "minute and ask for a new code."
+            )
+        sent_this_hour = ChangeRecord.objects.filter(
+            object_type=EmailDevice._meta.label,
+            object_id=str(device.pk),
+            at__gt=now - datetime.timedelta(hours=1),
+            after__event=CODE_SENT,
+        ).count()
+        if sent_this_hour >= settings.GOLDENTHREAD_EMAIL_CODES_PER_HOUR:
+            raise ValidationError(
+                "Too many codes have been sent in the last hour. Wait an hour and try "
+                "again, or ask your worker for help."
+            )
+        before = _snapshot(device)
+        device.throttle_reset(commit=False)  # a new code gets its own tries
+        minutes = settings.OTP_EMAIL_TOKEN_VALIDITY // 60
+        device.generate_challenge({"name": user.first_name or user.username, "minutes": minutes})
+        _record(user, device, ChangeAction.UPDATE, before, event=CODE_SENT)
+
+
+def email_code_check(*, user: User, device: EmailDevice, token: str) -> str | None:
+    """None if `token` is the live code of this device (then used up); otherwise what to
+    tell the person. A code stops working after its time or GOLDENTHREAD_EMAIL_CODE_TRIES
+    wrong tries; each wrong try is in the history."""
+    now = timezone.now()
+    with transaction.atomic():
+        device = EmailDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        if not device.token or device.valid_until <= now:
+            return "That code has expired. Ask for a new code."
+        if device.throttling_failure_count >= settings.GOLDENTHREAD_EMAIL_CODE_TRIES:
+            return "Too many wrong codes. Ask for a new code."
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            return "Too many wrong codes. Wait a minute, then try again."
+        before = _snapshot(device)
+        if device.verify_token(token):
+            return None
+        _record(user, device, ChangeAction.UPDATE, before, event=WRONG_CODE)
+        left = settings.GOLDENTHREAD_EMAIL_CODE_TRIES - device.throttling_failure_count
+        if left <= 0:
+            return "That code is not right, and it has now stopped working. Ask for a new code."
+        return "That code is not right. Check the newest e-mail we sent you."
+
+
+def email_codes_start(*, user: User, email: str, code_id: str | None) -> EmailDevice:
+    """A person or proxy chooses codes by e-mail while setting up their sign-in: the
+    address is proved by the code sent to it (email_codes_confirm)."""
+    if not may_use_email_codes(user):
+        raise PermissionDenied("Staff sign in with an authenticator app.")
+    if enrolment_allowed(user=user, code_id=code_id) is None:
+        raise PermissionDenied("Setting up sign-in codes needs a one-time code.")
+    if has_second_factor(user):
+        raise PermissionDenied("A way to get sign-in codes is already set up.")
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter an e-mail address like name@example.org."}) from None
+    with transaction.atomic():
+        device = EmailDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = EmailDevice.objects.create(
+                user=user, name="E-mail codes", email=email, confirmed=False
+            )
+        elif device.email != email:
+            # A code sent to the old address must not prove the new one.
+            device.email, device.token = email, None
+            device.save(update_fields=["email", "token"])
+    email_code_send(user=user, device=device)
+    return device
+
+
+def email_codes_confirm(*, user: User, token: str, code_id: str | None) -> EmailDevice:
+    device = EmailDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        raise ValidationError({"token": "Enter your e-mail address first."})
+    problem = email_code_check(user=user, device=device, token=token)
+    if problem:
+        raise ValidationError({"token": problem})
+    second_factor_enrol(user=user, device=device, code_id=code_id)
     return device
 
 

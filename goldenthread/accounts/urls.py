@@ -10,6 +10,13 @@ urlpatterns = [
     path("sign-in/security-code/", views.VerifyView.as_view(), name="verify"),
     path("sign-in/app-code/", views.EnrolmentCodeView.as_view(), name="enrolment_code"),
     path("sign-in/set-up-app/", views.SetupSecondFactorView.as_view(), name="setup_second_factor"),
+    path("sign-in/set-up-email/", views.SetupEmailCodesView.as_view(), name="setup_email_codes"),
+    path(
+        "sign-in/set-up-email/code/",
+        views.ConfirmEmailCodesView.as_view(),
+        name="confirm_email_codes",
+    ),
+    path("sign-in/email-code/", views.SendEmailCodeView.as_view(), name="send_email_code"),
     path("set-up/", views.AccountSetUpView.as_view(), name="set_up"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # The team view moved to people (it names people); the old address still leads there.

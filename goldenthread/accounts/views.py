@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView, View
 from django_otp import login as otp_login
+from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.core.permissions import Permission, can
@@ -32,6 +33,7 @@ from . import selectors as account_selectors
 from .forms import (
     AccessDecisionForm,
     AccountSetUpForm,
+    EmailCodesForm,
     EnrolmentCodeForm,
     SignInForm,
     TokenForm,
@@ -72,10 +74,30 @@ class SignInView(auth_views.LoginView):
         response = super().form_valid(form)  # rotates the session key
         if settings.GOLDENTHREAD_REQUIRE_2FA:
             self.request.session[NEXT_SESSION_KEY] = self.get_redirect_url()
+            device = services.confirmed_device(self.request.user)
+            if isinstance(device, EmailDevice):
+                _send_email_code(self.request, device)
             return redirect("accounts:verify")
         if services.form_stash_waiting(user=self.request.user):
             return redirect("accounts:restore")
         return response
+
+
+def _send_email_code(request, device: EmailDevice) -> bool:
+    try:
+        services.email_code_send(user=request.user, device=device)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    except OSError:  # the mail server did not take it (smtplib's errors are OSErrors)
+        messages.error(
+            request, "We could not send the e-mail just now. Wait a minute and ask again."
+        )
+        return False
+    messages.info(
+        request, f"We have sent a 6-digit code to {services.masked_email(device.email or '')}."
+    )
+    return True
 
 
 class SignOutView(auth_views.LogoutView):
@@ -90,13 +112,20 @@ class VerifyView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+            self.device = services.confirmed_device(request.user)
             if self.device is None:
                 return redirect("accounts:setup_second_factor")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "device": self.device}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if isinstance(self.device, EmailDevice):
+            context["email_to"] = services.masked_email(self.device.email or "")
+            context["minutes"] = settings.OTP_EMAIL_TOKEN_VALIDITY // 60
+        return context
 
     def form_valid(self, form):
         otp_login(self.request, self.device)
@@ -112,10 +141,7 @@ class EnrolmentCodeView(LoginRequiredMixin, FormView):
     form_class = EnrolmentCodeForm
 
     def dispatch(self, request, *args, **kwargs):
-        if (
-            request.user.is_authenticated
-            and TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
-        ):
+        if request.user.is_authenticated and services.has_second_factor(request.user):
             return redirect("accounts:verify")
         return super().dispatch(request, *args, **kwargs)
 
@@ -146,7 +172,7 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
+            if services.has_second_factor(request.user):
                 return redirect("accounts:verify")
             self.code_id = request.session.get(ENROL_CODE_SESSION_KEY)
             if services.enrolment_allowed(user=request.user, code_id=self.code_id) is None:
@@ -169,6 +195,7 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
         context["qr_svg"] = segno.make(self.device.config_url, error="m").svg_inline(
             scale=5, title="QR code for your authenticator app", border=2
         )
+        context["email_codes_allowed"] = services.may_use_email_codes(self.request.user)
         return context
 
     def form_valid(self, form):
@@ -188,6 +215,115 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
         otp_login(self.request, self.device)
         messages.success(self.request, "Your authenticator app is set up.")
         return _finish_sign_in(self.request, self.request.session.pop(NEXT_SESSION_KEY, None))
+
+
+class EmailCodesMixin(LoginRequiredMixin):
+    """Only a person or proxy, with the one-time code that lets them set up sign-in codes
+    in this session, and no way set up yet."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if services.has_second_factor(request.user):
+                return redirect("accounts:verify")
+            if not services.may_use_email_codes(request.user):
+                messages.info(request, "Staff sign in with an authenticator app.")
+                return redirect("accounts:setup_second_factor")
+            self.code_id = request.session.get(ENROL_CODE_SESSION_KEY)
+            if services.enrolment_allowed(user=request.user, code_id=self.code_id) is None:
+                request.session.pop(ENROL_CODE_SESSION_KEY, None)
+                return redirect("accounts:enrolment_code")
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class SetupEmailCodesView(EmailCodesMixin, FormView):
+    """No smartphone: a person or proxy gets each sign-in code by e-mail. First their
+    address, proved by the code sent to it."""
+
+    template_name = "accounts/setup_email_codes.html"
+    form_class = EmailCodesForm
+
+    def get_initial(self):
+        device = EmailDevice.objects.filter(user=self.request.user, confirmed=False).first()
+        return {"email": (device.email if device else "") or self.request.user.email}
+
+    def form_valid(self, form):
+        try:
+            services.email_codes_start(
+                user=self.request.user, email=form.cleaned_data["email"], code_id=self.code_id
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("email", message)
+            return self.form_invalid(form)
+        messages.info(
+            self.request,
+            f"We have sent a 6-digit code to {services.masked_email(form.cleaned_data['email'])}.",
+        )
+        return redirect("accounts:confirm_email_codes")
+
+
+@method_decorator([never_cache, sensitive_post_parameters("token")], name="dispatch")
+class ConfirmEmailCodesView(EmailCodesMixin, FormView):
+    template_name = "accounts/confirm_email_codes.html"
+    form_class = TokenForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.device = EmailDevice.objects.filter(user=request.user, confirmed=False).first()
+            if self.device is None:
+                return redirect("accounts:setup_email_codes")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "device": self.device}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["email_to"] = services.masked_email(self.device.email or "")
+        context["minutes"] = settings.OTP_EMAIL_TOKEN_VALIDITY // 60
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.second_factor_enrol(
+                user=self.request.user, device=self.device, code_id=self.code_id
+            )
+        except PermissionDenied:
+            self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
+            messages.error(
+                self.request,
+                "That one-time code has been used or has expired. Ask your worker for a new one.",
+            )
+            return redirect("accounts:enrolment_code")
+        self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
+        otp_login(self.request, self.device)
+        messages.success(self.request, "Sign-in codes by e-mail are set up.")
+        return _finish_sign_in(self.request, self.request.session.pop(NEXT_SESSION_KEY, None))
+
+
+class SendEmailCodeView(LoginRequiredMixin, View):
+    """POST: send a new sign-in code by e-mail (signing in, or setting codes up)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        device = services.confirmed_device(request.user)
+        if isinstance(device, EmailDevice):
+            if not request.user.is_verified():
+                _send_email_code(request, device)
+            return redirect("accounts:verify")
+        pending = EmailDevice.objects.filter(user=request.user, confirmed=False).first()
+        code_id = request.session.get(ENROL_CODE_SESSION_KEY)
+        if (
+            device is None
+            and pending is not None
+            and services.may_use_email_codes(request.user)
+            and services.enrolment_allowed(user=request.user, code_id=code_id) is not None
+        ):
+            _send_email_code(request, pending)
+            return redirect("accounts:confirm_email_codes")
+        return redirect("accounts:verify")
 
 
 @method_decorator(

@@ -100,4 +100,24 @@ def load_portal_demo() -> bool:
         what_is_wrong="Mum does not use a hearing aid any more.",
         should_say="No special needs for talking, but speak clearly.",
     )
+    services.about_me_media_add(
+        actor=me, person=person, upload=_demo_picture(), description=f"{first}'s garden in May"
+    )
     return True
+
+
+def _demo_picture():
+    """A small picture for the demo's About me, added through the same checks as any."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 200), (182, 215, 168))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 140, 320, 200), fill=(96, 150, 72))
+    for x in range(30, 300, 60):
+        draw.ellipse((x, 100, x + 30, 130), fill=(230, 120, 150))
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    return SimpleUploadedFile("garden.jpg", out.getvalue(), content_type="image/jpeg")

@@ -182,10 +182,37 @@ def portal_record_kwargs(person) -> dict:
         important_people="Ann, my daughter",
         changed_by=own.user,
     )
+    media = about_me_picture(person, own.user)
     return {
+        "media_id": media.pk,
         "log_id": log.pk,
         "question_id": question.pk,
         "link_id": proxy.pk,
         "correction_id": correction.pk,
         "withholding_id": withholding.pk,
     }
+
+
+def about_me_picture(person, added_by, description: str = "Me in my garden"):
+    """A picture on About me, stored as the upload service stores one."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from .models import AboutMeMedia, MediaKind
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (40, 120, 40)).save(out, format="PNG")
+    media = AboutMeMedia(
+        person=person,
+        kind=MediaKind.IMAGE,
+        content_type="image/png",
+        size=len(out.getvalue()),
+        description=description,
+        original_name="garden.png",
+        added_by=added_by,
+    )
+    media.file.save(f"{person.pk}/{media.pk}.png", ContentFile(out.getvalue()), save=False)
+    media.save()
+    return media

@@ -241,3 +241,23 @@ class AboutMeForm(forms.Form):
     communication = text_field("How I communicate", required=False, max_length=4000)
     important_people = text_field("Important people", required=False, max_length=4000)
     version = VersionField(min_value=0)
+
+
+class AboutMeMediaForm(forms.Form):
+    upload = forms.FileField(
+        label="Picture, sound recording or video",
+        help_text="A photo (JPEG, PNG, GIF or WebP), a sound recording (MP3, M4A, WAV, Ogg "
+        "or FLAC) or a video up to 5 minutes (MP4 or MOV). Up to 20 MB. Where a photo "
+        "was taken is removed from it.",
+        error_messages={"required": "Choose a file to add.", "empty": "This file is empty."},
+    )
+    description = forms.CharField(
+        label="What it shows or is",
+        max_length=300,
+        help_text="A few words for people who cannot see or hear it, for example "
+        "“Me at the beach with my sister”.",
+        error_messages={
+            "required": "Say in a few words what it shows or is.",
+            "max_length": "Keep this under 300 characters.",
+        },
+    )

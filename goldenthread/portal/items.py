@@ -344,6 +344,7 @@ NOT_SHOWN_SEPARATELY = {
     "portal.ItemComment": "your comments, beside each item",
     "portal.CorrectionRequest": "your requests for corrections",
     "portal.AboutMe": "the About me page, in the person's own words, with its history",
+    "portal.AboutMeMedia": "pictures, sound and video on the About me page",
     "portal.AccessQuestion": "your questions about who looked, on 'who looked'",
     "portal.Withholding": "shown as 'something is withheld', with its review date",
     # Accountability (#13): on the person's own pages through the plan's sections

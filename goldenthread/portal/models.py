@@ -145,6 +145,11 @@ class RecordLink(VersionedModel):
     def shows(self, section: str) -> bool:
         return self.kind == LinkKind.SELF or section not in (self.hidden_sections or [])
 
+    def hidden_section_names(self) -> list[str]:
+        """The parts of the record kept from this proxy, in words."""
+        names = dict(Section.choices)
+        return [str(names.get(key, key)) for key in self.hidden_sections or []]
+
 
 class Invitation(BaseModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="portal_invitations")
@@ -354,3 +359,56 @@ class AboutMe(VersionedModel):
 
 
 ABOUT_ME_FIELDS = ("what_matters", "admired", "how_to_support", "communication", "important_people")
+
+
+def person_media_storage():
+    """Where images, audio and video for About me are kept: never under the web root, and
+    never given an address of their own (GOLDENTHREAD_PERSON_MEDIA_STORAGE: a local folder
+    by default; any Django storage backend, such as an S3-compatible one, by setting)."""
+    from django.core.files.storage import storages
+
+    return storages.create_storage(settings.GOLDENTHREAD_PERSON_MEDIA_STORAGE)
+
+
+class MediaKind(models.TextChoices):
+    IMAGE = "image", "Picture"
+    AUDIO = "audio", "Sound recording"
+    VIDEO = "video", "Video"
+
+
+class AboutMeMedia(BaseModel):
+    """A picture, sound recording or video on the person's About me page (P-4, Std 4.3).
+    Its type is what its content is (portal/uploads.py), never what its name says; a
+    picture is stored re-made, without its metadata (such as where it was taken). It is
+    served only through a permission-checked, access-logged view, as a download."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="about_me_media")
+    # Set by code from the checked content (portal/uploads.py), never typed.
+    kind = models.CharField(max_length=10, choices=MediaKind.choices, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    file = models.FileField(storage=person_media_storage, max_length=300)
+    description = models.CharField("What it shows", max_length=300)
+    # The name the file had on the uploader's device: kept for the history, never shown.
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "About me picture, sound or video"
+        verbose_name_plural = "About me pictures, sounds and videos"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MediaKind.values), name="portal_media_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on About me ({self.created_at:%Y-%m-%d})"

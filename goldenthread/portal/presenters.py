@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from goldenthread.audit.models import AccessAction
+
+SOMEONE_FROM_STAFF = "A member of staff"
+
+
+def named_by_team(role: str | None) -> bool:
+    """Whether the council's policy names staff of this role by their team, to the person."""
+    return bool(role) and role in settings.GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES
+
+
+def staff_name(user, *, role: str | None = None, name: str | None = None) -> str:
+    """How the person sees a member of staff who looked or wrote: their name, or their team
+    when the council's policy says so for their role (GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES).
+    `user` may be None (an account since removed): then `name`, or "A member of staff"."""
+    role = role if role is not None else getattr(user, "role", "")
+    if named_by_team(role):
+        team = getattr(user, "team", None) if user is not None else None
+        return f"Someone from {team.name}" if team is not None else SOMEONE_FROM_STAFF
+    if user is not None and not name:
+        return user.get_full_name() or user.username
+    return name or SOMEONE_FROM_STAFF
+
 
 # What a page of the record is, in everyday words, by its URL name's first part.
 AREA_WORDS = {
@@ -70,6 +93,32 @@ def staff_page_words(what: str, action: str) -> str:
     if action == AccessAction.DENIED:
         return f"Tried to open {place}, and was refused"
     return f"{STAFF_ACTION_WORDS.get(action, 'Looked at')} {place}"
+
+
+def plan_for_link(plan, link) -> bool:
+    """Leave out of a proxy's copy of the plan the parts of the record the person has not
+    shared with them (the plan gathers several parts). Returns whether anything was left
+    out. The person themselves sees everything."""
+    from .models import LinkKind, Section
+
+    if link is None or link.kind == LinkKind.SELF or not link.hidden_sections:
+        return False
+    hidden = set(link.hidden_sections)
+    if Section.RISKS in hidden:
+        plan.risks = None
+        plan.sections = [s for s in plan.sections if s.key != "risks"]
+    if Section.CHOICES in hidden:
+        plan.sds_choices = plan.budget = plan.decisions = None
+        plan.sections = [
+            s for s in plan.sections if s.key not in ("sds_choices", "budget", "decisions")
+        ]
+    if Section.CONVERSATIONS in hidden:
+        plan.what_matters, plan.where_matters, plan.aspirations = [], [], []
+        plan.who_matters = []
+    if Section.OUTCOMES in hidden:
+        plan.outcomes = []
+        plan.sections = [s for s in plan.sections if s.key != "agreement"]
+    return True
 
 
 def plan_without(plan, texts: set[str]) -> bool:

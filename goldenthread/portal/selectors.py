@@ -112,7 +112,7 @@ def record_item(person: Person, ref: str) -> RecordItem | None:
 def corrections_for(person: Person) -> QuerySet[CorrectionRequest]:
     return (
         CorrectionRequest.objects.filter(person=person)
-        .select_related("asked_by", "answered_by")
+        .select_related("asked_by", "answered_by__team")
         .order_by("-asked_at")
     )
 
@@ -180,12 +180,15 @@ STAFF_ROLE_WORDS = {
 }
 
 
-def look_row(row: AccessLog, *, for_staff: bool = False) -> LookRow:
+def look_row(row: AccessLog, *, for_staff: bool = False, teams: dict | None = None) -> LookRow:
     """One row of the access log in words: for the person (their own record, "your
-    details"), or for staff (whose record is plain; `what` names the page or API route)."""
-    from .presenters import page_words, staff_page_words
+    details"; staff of the roles the council names by their team, from `teams`, as
+    `look_rows` reads them), or for staff (names kept; `what` names the page or API route)."""
+    from .presenters import page_words, staff_name, staff_page_words
 
     name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
+    if not for_staff and named_by_team(row.actor_role):
+        name = staff_name((teams or {}).get(row.actor_id), role=row.actor_role, name=name)
     roles = STAFF_ROLE_WORDS if for_staff else ROLE_WORDS
     words = staff_page_words if for_staff else page_words
     return LookRow(
@@ -193,14 +196,60 @@ def look_row(row: AccessLog, *, for_staff: bool = False) -> LookRow:
     )
 
 
+def look_rows(rows, *, for_staff: bool = False) -> list[LookRow]:
+    """Rows of the access log in words, the staff named by team read in one query."""
+    rows = list(rows)
+    teams = (
+        {}
+        if for_staff
+        else _staff_by_id(row.actor_id for row in rows if named_by_team(row.actor_role))
+    )
+    return [look_row(row, for_staff=for_staff, teams=teams) for row in rows]
+
+
 def who_looked(person: Person, *, limit: int = 200, for_staff: bool = False) -> list[LookRow]:
     """From the access log (SEC-3): who looked at or changed the record, newest first."""
-    return [look_row(row, for_staff=for_staff) for row in access_for_person(person.pk)[:limit]]
+    return look_rows(access_for_person(person.pk)[:limit], for_staff=for_staff)
 
 
 def access_log_of(person: Person) -> QuerySet[AccessLog]:
     """Every access-log row about the person, newest first (for a page of the log)."""
     return access_for_person(person.pk)
+
+
+def _staff_by_id(ids) -> dict:
+    """The accounts named, with their teams, in one query."""
+    from goldenthread.accounts.models import User
+
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.pk: u for u in User.objects.filter(pk__in=wanted).select_related("team")}
+
+
+def named_by_team(role: str | None) -> bool:
+    from .presenters import named_by_team as by_team
+
+    return by_team(role)
+
+
+def about_me_history_rows(person: Person, about, *, for_person: bool) -> list[tuple]:
+    """(when, what was done, by whom) for About me's versions: for the person's own pages,
+    staff named as the council's policy says (presenters.staff_name)."""
+    from .presenters import staff_name
+
+    changes = about_me_history(person, about)
+    if not for_person:
+        return [(c.at, c.get_action_display(), c.actor_name.rsplit(" (", 1)[0]) for c in changes]
+    staff = _staff_by_id(c.actor_id for c in changes)
+    return [
+        (
+            c.at,
+            c.get_action_display(),
+            staff_name(staff.get(c.actor_id), name=c.actor_name.rsplit(" (", 1)[0]),
+        )
+        for c in changes
+    ]
 
 
 def withholdings_for(person: Person) -> QuerySet[Withholding]:
@@ -238,7 +287,41 @@ def staff_item(person: Person, ref: str) -> RecordItem | None:
 
 
 def questions_for(person: Person) -> QuerySet[AccessQuestion]:
-    return AccessQuestion.objects.filter(person=person).select_related("answered_by")
+    return AccessQuestion.objects.filter(person=person).select_related("answered_by__team")
+
+
+def log_row_name(row) -> str:
+    """Who one access-log row names, as the person sees it."""
+    from .presenters import staff_name
+
+    name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
+    if named_by_team(row.actor_role):
+        staff = _staff_by_id([row.actor_id])
+        return staff_name(staff.get(row.actor_id), role=row.actor_role, name=name)
+    return name
+
+
+def questions_shown_to_person(person: Person) -> list[tuple[AccessQuestion, str]]:
+    """The person's questions about who looked, each with who it is about as the person
+    sees it (their team, where the council's policy says so)."""
+    from goldenthread.audit.selectors import access_for_person
+
+    from .presenters import staff_name
+
+    questions = list(questions_for(person))
+    logs = {
+        row.pk: row
+        for row in access_for_person(person.pk).filter(pk__in=[q.log_id for q in questions])
+    }
+    staff = _staff_by_id(r.actor_id for r in logs.values() if named_by_team(r.actor_role))
+    out = []
+    for q in questions:
+        name = q.about.rsplit(" (", 1)[0]
+        row = logs.get(q.log_id)
+        if row is not None and named_by_team(row.actor_role):
+            name = staff_name(staff.get(row.actor_id), role=row.actor_role, name=name)
+        out.append((q, name))
+    return out
 
 
 def waiting_questions(user) -> QuerySet[AccessQuestion]:
@@ -288,7 +371,22 @@ def outcomes_for_views(review) -> list:
 def about_me(person: Person):
     from .models import AboutMe
 
-    return AboutMe.objects.filter(person=person).select_related("changed_by").first()
+    return AboutMe.objects.filter(person=person).select_related("changed_by__team").first()
+
+
+def about_me_media(person: Person) -> list:
+    """The pictures, sound and video on About me, oldest first (not those taken off)."""
+    from .models import AboutMeMedia
+
+    return list(AboutMeMedia.objects.filter(person=person, removed_at__isnull=True))
+
+
+def about_me_media_item(person: Person, media_id):
+    """One picture, sound or video on this person's About me (None if not theirs, or
+    taken off)."""
+    from .models import AboutMeMedia
+
+    return AboutMeMedia.objects.filter(person=person, pk=media_id, removed_at__isnull=True).first()
 
 
 def about_me_history(person: Person, about) -> list:

@@ -39,6 +39,7 @@ from .models import (
     LEGAL_BASES,
     YOUNG_PERSON_AGE,
     AboutMe,
+    AboutMeMedia,
     AccessQuestion,
     CorrectionRequest,
     CorrectionStatus,
@@ -684,3 +685,73 @@ def about_me_save(*, actor, person: Person, expected_version: int, **words: str)
             stored=current,
             clean=False,
         )
+
+
+# --- About me: pictures, sound and video (P-4, Std 4.3) -------------------------------------
+
+
+def _about_me_actor(actor, person: Person) -> bool:
+    """The person, their proxy, or a worker for the person; True for a proxy."""
+    link = portal_link(actor, person)
+    if link is not None:
+        require_portal(actor, person)
+        return link.kind == LinkKind.PROXY
+    require_casework(actor, person)
+    return False
+
+
+def about_me_media_add(*, actor, person: Person, upload, description: str) -> AboutMeMedia:
+    """Add a picture, sound recording or video to About me: its type known from its content
+    (uploads.check_upload), a picture stored re-made without its metadata, the file under
+    the record's own storage. Nothing is stored if any check fails."""
+    from django.core.files.base import ContentFile
+
+    from .uploads import check_upload
+
+    on_behalf = _about_me_actor(actor, person)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": "Say in a few words what it shows or is."})
+    try:
+        checked = check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"upload": exc.messages}) from None
+    auditor = Auditor(actor)
+    media = AboutMeMedia(
+        person=person,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        description=description[:300],
+        original_name=(getattr(upload, "name", "") or "")[:255],
+        added_by=actor,
+        on_behalf=on_behalf,
+    )
+    name = f"{person.pk}/{media.pk}.{checked.extension}"
+    with transaction.atomic():
+        media.file.save(name, ContentFile(checked.content), save=False)
+        try:
+            media.save()
+            auditor.created(media, person_id=person.pk)
+        except Exception:
+            media.file.storage.delete(media.file.name)
+            raise
+    return media
+
+
+def about_me_media_remove(*, actor, media: AboutMeMedia) -> AboutMeMedia:
+    """Take a picture, sound or video off About me: the file is deleted; the history keeps
+    who added it, who took it off and when."""
+    _about_me_actor(actor, media.person)
+    auditor = Auditor(actor)
+    with transaction.atomic():
+        stored = AboutMeMedia.objects.select_for_update().get(pk=media.pk)
+        if stored.removed_at is not None:
+            return stored
+        before = auditor.snapshot(stored)
+        stored.removed_at, stored.removed_by = timezone.now(), actor
+        stored.save(update_fields=["removed_at", "removed_by"])
+        auditor.updated(stored, before=before, person_id=stored.person_id)
+        name = stored.file.name
+        transaction.on_commit(lambda: stored.file.storage.delete(name))
+    return stored

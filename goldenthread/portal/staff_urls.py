@@ -34,4 +34,14 @@ urlpatterns = [
     path(
         "<uuid:person_id>/own-access/about-me/", views.StaffAboutMeView.as_view(), name="about_me"
     ),
+    path(
+        "<uuid:person_id>/own-access/about-me/add/",
+        views.StaffAboutMeMediaAddView.as_view(),
+        name="about_me_media_add",
+    ),
+    path(
+        "<uuid:person_id>/own-access/about-me/files/<uuid:media_id>/",
+        views.StaffAboutMeMediaView.as_view(),
+        name="about_me_media",
+    ),
 ]

@@ -26,6 +26,16 @@ urlpatterns = [
         name="review_view",
     ),
     path("<uuid:person_id>/about-me/", views.AboutMeView.as_view(), name="about_me"),
+    path(
+        "<uuid:person_id>/about-me/add/",
+        views.AboutMeMediaAddView.as_view(),
+        name="about_me_media_add",
+    ),
+    path(
+        "<uuid:person_id>/about-me/files/<uuid:media_id>/",
+        views.AboutMeMediaView.as_view(),
+        name="about_me_media",
+    ),
     path("<uuid:person_id>/access/", views.AccessView.as_view(), name="access"),
     path(
         "<uuid:person_id>/access/<uuid:link_id>/end/",

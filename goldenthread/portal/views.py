@@ -15,7 +15,7 @@ from django.contrib.auth import login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -35,6 +35,7 @@ from . import presenters, selectors, services
 from .access import PortalRecordMixin
 from .forms import (
     AboutMeForm,
+    AboutMeMediaForm,
     AnswerForm,
     CommentForm,
     CorrectionForm,
@@ -93,10 +94,12 @@ def _plan_context(person, plan) -> dict:
     return {"person": person, "plan": plan}
 
 
-def _persons_plan(person):
-    """The support plan from the staff plan's builder, less anything withheld."""
+def _persons_plan(person, link=None):
+    """The support plan from the staff plan's builder, less anything withheld, and for a
+    proxy less the parts of the record not shared with them."""
     plan = build_plan(person)
     plan.withheld = presenters.plan_without(plan, selectors.withheld_texts(person))
+    plan.parts_not_shared = presenters.plan_for_link(plan, link)
     return plan
 
 
@@ -109,7 +112,7 @@ class PlanView(PortalRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = _persons_plan(self.person)
+        plan = _persons_plan(self.person, self.link)
         context.update(_plan_context(self.person, plan))
         context["easy"] = self.easy
         return context
@@ -122,7 +125,7 @@ class PlanPdfView(PortalRecordMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         from goldenthread.support.pdf import render_plan_pdf
 
-        plan = _persons_plan(self.person)
+        plan = _persons_plan(self.person, self.link)
         pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -222,7 +225,7 @@ class WhoLookedView(PortalRecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = selectors.who_looked(self.person)
-        context["questions"] = selectors.questions_for(self.person)
+        context["questions"] = selectors.questions_shown_to_person(self.person)
         return context
 
 
@@ -242,7 +245,7 @@ class AskWhyView(PortalRecordMixin, ServiceFormView):
         if row is None:
             raise Http404("No such entry.")
         context["summary_rows"] = [
-            {"key": "Who", "value": row.actor_name.rsplit(" (", 1)[0]},
+            {"key": "Who", "value": selectors.log_row_name(row)},
             {"key": "When", "value": datetime_text(row.at)},
             {"key": "Why they gave", "value": row.reason},
         ]
@@ -407,7 +410,7 @@ class StaffWhoLookedView(PersonRecordMixin, PermissionRequiredMixin, TemplateVie
             self.request.GET.get("page")
         )
         context["page_obj"] = page
-        context["rows"] = [selectors.look_row(row, for_staff=True) for row in page.object_list]
+        context["rows"] = selectors.look_rows(page.object_list, for_staff=True)
         context["questions"] = selectors.questions_for(self.person)
         return context
 
@@ -723,7 +726,12 @@ class AboutMeMixin(ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["about"] = self.about
-        context["history"] = selectors.about_me_history(self.person, self.about)
+        context["history"] = selectors.about_me_history_rows(
+            self.person, self.about, for_person=self.for_person
+        )
+        context["media"] = selectors.about_me_media(self.person)
+        context["media_url_name"] = self.media_url_name
+        context["add_media_url"] = reverse(self.add_media_url_name, args=[self.person.pk])
         return context
 
     def save(self, form):
@@ -739,6 +747,9 @@ class AboutMeMixin(ServiceFormView):
 
 class AboutMeView(PortalRecordMixin, AboutMeMixin):
     back_text = "Back to your record"
+    for_person = True
+    media_url_name = "portal:about_me_media"
+    add_media_url_name = "portal:about_me_media_add"
 
     def get_back_url(self) -> str:
         return reverse("portal:record", args=[self.person.pk])
@@ -747,6 +758,95 @@ class AboutMeView(PortalRecordMixin, AboutMeMixin):
 class StaffAboutMeView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMixin):
     permission = Permission.ANSWER_CORRECTIONS
     back_text = "Their own access"
+    for_person = False
+    media_url_name = "portal_staff:about_me_media"
+    add_media_url_name = "portal_staff:about_me_media_add"
 
     def get_back_url(self) -> str:
         return reverse("portal_staff:overview", args=[self.person.pk])
+
+
+# --- About me: pictures, sound and video ---------------------------------------------------
+
+
+class AboutMeMediaAddMixin(ServiceFormView):
+    form_class = AboutMeMediaForm
+    template_name = "portal/about_me_media_add.html"
+    heading_text = "Add a picture, sound recording or video"
+    submit_label = "Add it to About me"
+    success_message = "It is added to About me."
+    service_error_field = "upload"
+
+    def save(self, form):
+        return services.about_me_media_add(
+            actor=self.request.user,
+            person=self.person,
+            upload=form.cleaned_data["upload"],
+            description=form.cleaned_data["description"],
+        )
+
+    def get_success_url(self) -> str:
+        return self.get_back_url()
+
+
+class AboutMeMediaAddView(PortalRecordMixin, AboutMeMediaAddMixin):
+    back_text = "Back to About me"
+
+    def get_back_url(self) -> str:
+        return reverse("portal:about_me", args=[self.person.pk])
+
+
+class StaffAboutMeMediaAddView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMediaAddMixin):
+    permission = Permission.ANSWER_CORRECTIONS
+    back_text = "Back to About me"
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:about_me", args=[self.person.pk])
+
+
+class AboutMeMediaMixin(View):
+    """GET: the file, as a download (shown in the page by <img>, <audio> or <video>), never
+    as a page: its checked type, Content-Disposition, nosniff and a sandbox. POST: take it
+    off About me. The record was opened (and the access logged) by the record mixin."""
+
+    http_method_names = ["get", "post"]
+
+    @property
+    def media(self):
+        found = selectors.about_me_media_item(self.person, self.kwargs["media_id"])
+        if found is None:
+            raise Http404("No such picture, sound or video on this record.")
+        return found
+
+    def get(self, request, *args, **kwargs):
+        media = self.media
+        extension = media.file.name.rsplit(".", 1)[-1]
+        response = FileResponse(
+            media.file.open("rb"),
+            content_type=media.content_type,
+            as_attachment=True,
+            filename=f"about-me-{media.created_at:%Y-%m-%d}-{str(media.pk)[:8]}.{extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        response["Cross-Origin-Resource-Policy"] = "same-origin"
+        return response
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.about_me_media_remove(actor=request.user, media=self.media)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "It is taken off About me.")
+        return redirect(self.back_url_name, self.person.pk)
+
+
+class AboutMeMediaView(PortalRecordMixin, AboutMeMediaMixin):
+    back_url_name = "portal:about_me"
+
+
+class StaffAboutMeMediaView(PersonRecordMixin, PermissionRequiredMixin, AboutMeMediaMixin):
+    permission = Permission.ANSWER_CORRECTIONS
+    back_url_name = "portal_staff:about_me"

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # One-time codes by e-mail: a second factor for people and proxies without a
+    # smartphone (issue #12), chosen when they set up their sign-in; staff use an app.
+    "django_otp.plugins.otp_email",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
@@ -229,6 +232,15 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 GOLDENTHREAD_SIGN_IN_CODE_LIFETIME = timedelta(days=3)
 # Administrators never see authenticator keys or QR codes in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# E-mail codes (accounts.services "E-mail codes"): a code works for 10 minutes and for
+# 5 tries; a new one may be sent a minute after the last, and at most 5 in an hour.
+OTP_EMAIL_TOKEN_VALIDITY = 600
+OTP_EMAIL_COOLDOWN_DURATION = 60
+OTP_EMAIL_THROTTLE_FACTOR = 1
+OTP_EMAIL_SUBJECT = "Your Golden Thread sign-in code"
+OTP_EMAIL_BODY_TEMPLATE_PATH = "accounts/email/sign_in_code.txt"
+GOLDENTHREAD_EMAIL_CODE_TRIES = 5
+GOLDENTHREAD_EMAIL_CODES_PER_HOUR = 5
 
 # Failed sign-ins (docs/adr/0004-sign-in-security.md): 5 per username from one address, and
 # 30 per address across all usernames, in 15 minutes; the same page whether or not the
@@ -314,6 +326,33 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --- Product settings -------------------------------------------------------
+# Pictures, sound and video on a person's About me page (#12, Std 4.3): kept outside the
+# web root (no address of their own), served only by a permission-checked view. Any Django
+# storage backend may be named here (an S3-compatible one needs its package installed).
+GOLDENTHREAD_PERSON_MEDIA_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": os.environ.get("GOLDENTHREAD_PERSON_MEDIA_DIR", str(VAR_DIR / "person-media")),
+        "base_url": "/no-public-address/",
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+# Where a person sees who looked at or wrote in their record, staff of these roles are
+# named by their team instead ("Someone from Northfield Community Care Team"): the
+# council's policy, as role names separated by commas (for example "panel_member,
+# commissioner"); empty names everyone (#12, P-3).
+GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES = [
+    role.strip()
+    for role in os.environ.get("GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES", "").split(",")
+    if role.strip()
+]
+GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES = int(
+    os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES", str(20 * 1024 * 1024))
+)
+GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS = int(
+    os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS", "300")
+)
 GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 # Standard 8.10: the most days a person should wait for a decision panel.
 GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28

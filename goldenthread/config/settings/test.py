@@ -15,6 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+GOLDENTHREAD_PERSON_MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
 # Read-only mode's flag file: one no developer's `goldenthread read-only on` can have made.
 GOLDENTHREAD_READ_ONLY = False
 GOLDENTHREAD_READ_ONLY_FLAG = str(VAR_DIR / f"test-read-only-{os.getpid()}")  # noqa: F405

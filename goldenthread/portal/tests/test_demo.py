@@ -7,7 +7,7 @@ from django.urls import reverse
 from conftest import sign_in
 from goldenthread.accounts.models import Role, User
 from goldenthread.portal.demo import load_portal_demo
-from goldenthread.portal.models import CorrectionRequest, ItemComment
+from goldenthread.portal.models import AboutMeMedia, CorrectionRequest, ItemComment
 
 
 def test_the_demo_person_and_proxy_see_the_record(pinned_clock, client, full_record, practitioner):
@@ -20,6 +20,7 @@ def test_the_demo_person_and_proxy_see_the_record(pinned_clock, client, full_rec
     assert (
         ItemComment.objects.exists() and CorrectionRequest.objects.filter(asked_by=proxy).exists()
     )
+    assert AboutMeMedia.objects.get(added_by=person).kind == "image"
     for user in (person, proxy):
         sign_in(client, user)
         assert (

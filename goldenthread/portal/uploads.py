@@ -1,0 +1,203 @@
+"""What an upload to About me really is (P-4, Std 4.3): known by its content (its first
+bytes and, for video, its structure), never by its name or the type the browser sent.
+
+- Pictures (JPEG, PNG, GIF, WebP) are opened and made again as PNG or JPEG: only the
+  pixels are kept, so metadata such as where a photo was taken is gone, and anything else
+  hidden in the file (a "polyglot" that is also a web page) goes with it.
+- Sound (MP3, M4A, WAV, Ogg, FLAC) and video (MP4, MOV) cannot be made again here; they
+  are refused if any part of them looks like a web page or script, and a video longer
+  than the limit (read from the file's own header) is refused.
+- Everything else, SVG and HTML included, is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .models import MediaKind
+
+# Markers of a page or a script: a file carrying any of them is not stored.
+MARKUP_MARKERS = (
+    b"<html",
+    b"<!doctype",
+    b"<script",
+    b"<svg",
+    b"<?xml",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+    b"<body",
+    b"<head",
+    b"javascript:",
+)
+CHUNK = 1024 * 1024
+MAX_PIXELS = 40_000_000  # a larger picture is refused rather than decoded
+
+WRONG_TYPE = (
+    "This file is not a picture, sound recording or video we can take. Use a photo "
+    "(JPEG, PNG, GIF or WebP), a sound recording (MP3, M4A, WAV, Ogg or FLAC) or a "
+    "video (MP4 or MOV)."
+)
+
+
+@dataclass(frozen=True)
+class Checked:
+    kind: MediaKind
+    content_type: str
+    extension: str
+    content: bytes
+
+
+def _sniff(head: bytes) -> tuple[MediaKind, str, str] | None:
+    """(kind, content type, extension) from the first bytes, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return MediaKind.IMAGE, "image/jpeg", "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return MediaKind.IMAGE, "image/png", "png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return MediaKind.IMAGE, "image/gif", "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return MediaKind.IMAGE, "image/webp", "webp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return MediaKind.AUDIO, "audio/wav", "wav"
+    if head.startswith(b"OggS"):
+        return MediaKind.AUDIO, "audio/ogg", "ogg"
+    if head.startswith(b"fLaC"):
+        return MediaKind.AUDIO, "audio/flac", "flac"
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return MediaKind.AUDIO, "audio/mpeg", "mp3"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"M4A ", b"M4B "):
+            return MediaKind.AUDIO, "audio/mp4", "m4a"
+        if brand == b"qt  ":
+            return MediaKind.VIDEO, "video/quicktime", "mov"
+        if brand in (b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"3gp4"):
+            return MediaKind.VIDEO, "video/mp4", "mp4"
+    return None
+
+
+def _has_markup(upload) -> bool:
+    """Whether any part of the file carries a page or script marker (a marker split across
+    two chunks is caught by the overlap)."""
+    upload.seek(0)
+    longest = max(len(m) for m in MARKUP_MARKERS)
+    tail = b""
+    while True:
+        chunk = upload.read(CHUNK)
+        if not chunk:
+            return False
+        window = (tail + chunk).lower()
+        if any(marker in window for marker in MARKUP_MARKERS):
+            return True
+        tail = window[-longest:]
+
+
+def _boxes(data: bytes, start: int, end: int):
+    """The ISO base media (MP4/MOV) boxes between start and end: (type, body start, end)."""
+    at = start
+    while at + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[at : at + 8])
+        header = 8
+        if size == 1:
+            if at + 16 > end:
+                return
+            size = struct.unpack(">Q", data[at + 8 : at + 16])[0]
+            header = 16
+        elif size == 0:
+            size = end - at
+        if size < header or at + size > end:
+            return
+        yield kind, at + header, at + size
+        at += size
+
+
+def video_seconds(data: bytes) -> float | None:
+    """A video's length from its movie header (mvhd), or None if it has none."""
+    for kind, body, end in _boxes(data, 0, len(data)):
+        if kind != b"moov":
+            continue
+        for inner, ibody, iend in _boxes(data, body, end):
+            if inner != b"mvhd" or iend - ibody < 20:
+                continue
+            version = data[ibody]
+            if version == 1:
+                if iend - ibody < 32:
+                    return None
+                timescale, duration = struct.unpack(">IQ", data[ibody + 20 : ibody + 32])
+            else:
+                timescale, duration = struct.unpack(">II", data[ibody + 12 : ibody + 20])
+            return duration / timescale if timescale else None
+    return None
+
+
+def _remade_image(data: bytes) -> tuple[bytes, str, str]:
+    """The picture made again from its pixels (turned the way it was taken), as PNG when
+    it has transparency, otherwise JPEG. No metadata is carried over."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+            if width * height > MAX_PIXELS:
+                raise ValidationError("This picture is too large. Use a smaller one.")
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.seek(0)  # the first frame of an animation
+            image: Image.Image = ImageOps.exif_transpose(opened)
+            out = io.BytesIO()
+            if image.mode in ("RGBA", "LA", "P") and (
+                image.mode != "P" or "transparency" in image.info
+            ):
+                image.convert("RGBA").save(out, format="PNG", optimize=True)
+                return out.getvalue(), "image/png", "png"
+            image.convert("RGB").save(out, format="JPEG", quality=88)
+            return out.getvalue(), "image/jpeg", "jpg"
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError("This picture could not be opened. Try another copy of it.") from None
+
+
+def check_upload(upload) -> Checked:
+    """The upload's kind, type and the content to store; ValidationError (in words for the
+    person) when it is too big, not a kind we take, or looks like a page or script."""
+    limit = settings.GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"This file is {upload.size / 1_048_576:.1f} MB. The most we can take is "
+            f"{limit / 1_048_576:.0f} MB."
+        )
+    if upload.size == 0:
+        raise ValidationError("This file is empty.")
+    upload.seek(0)
+    head = upload.read(64)
+    sniffed = _sniff(head)
+    if sniffed is None:
+        raise ValidationError(WRONG_TYPE)
+    kind, content_type, extension = sniffed
+    upload.seek(0)
+    data = upload.read()
+    if kind == MediaKind.IMAGE:
+        content, content_type, extension = _remade_image(data)
+        return Checked(kind, content_type, extension, content)
+    if _has_markup(upload):
+        raise ValidationError(
+            "This file has parts of a web page or script inside it, so we cannot take it. "
+            "Try another copy of the recording."
+        )
+    if kind == MediaKind.VIDEO:
+        seconds = video_seconds(data)
+        if seconds is None:
+            raise ValidationError("This video could not be read. Try another copy of it.")
+        most = settings.GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS
+        if seconds > most:
+            raise ValidationError(
+                f"This video is {seconds / 60:.1f} minutes long. The most we can take is "
+                f"{most / 60:.0f} minutes."
+            )
+    return Checked(kind, content_type, extension, data)
