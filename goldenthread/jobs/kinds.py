@@ -93,8 +93,10 @@ def run_fhir_export(job, progress: Progress) -> Outcome:
     from goldenthread.people.models import Person
 
     user = job.started_by
+    # As the PDF pack: records the starter has a relationship with, never one opened by
+    # break-glass (opened one at a time, for its stated reason, not swept into an export).
     people = list(
-        Person.objects.visible_to(user)
+        Person.objects.visible_to(user, break_glass=False)
         .select_related("team", "area")
         .order_by("family_name", "given_name", "id")
     )

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 import goldenthread
 from goldenthread.audit.models import ChangeRecord
+from goldenthread.core.testing import copy_test_database
 from goldenthread.directory import services
 from goldenthread.directory.models import CommunityResource, ResourceLocation
 from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
@@ -97,19 +97,6 @@ def test_an_import_stopped_part_way_keeps_its_batches_and_a_rerun_finishes(
     assert CommunityResource.objects.count() == 600
 
 
-def _copy_test_database(target: Path) -> bool:
-    """Copy the (migrated) SQLite test database to a file; False on another database."""
-    if connection.vendor != "sqlite":
-        return False
-    connection.ensure_connection()
-    destination = sqlite3.connect(target)
-    try:
-        connection.connection.backup(destination)
-    finally:
-        destination.close()
-    return True
-
-
 @pytest.mark.sqlite_files
 @pytest.mark.django_db(transaction=True)
 def test_person_pages_are_not_held_up_by_an_import_on_a_sqlite_file(tmp_path):
@@ -118,7 +105,7 @@ def test_person_pages_are_not_held_up_by_an_import_on_a_sqlite_file(tmp_path):
     (writing an access-log row each time). No opening fails, and none waits for more than
     a short batch; before the fix one waited for the whole import."""
     database = tmp_path / "service.sqlite3"
-    migrate = not _copy_test_database(database)
+    migrate = not copy_test_database(database)
     feed = write_feed(tmp_path / "big.json", 2000)
     repository = Path(goldenthread.__file__).resolve().parents[1]
     env = {

@@ -231,3 +231,29 @@ def test_no_job_runs_while_the_service_is_read_only(practitioner, person, settin
     assert job.state == JobState.FAILED
     assert "read-only while we do maintenance" in job.error
     assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
+
+
+@pytest.mark.parametrize("kind", ["fhir-export", "plan-pdfs"])
+def test_a_record_opened_by_break_glass_is_never_swept_into_a_bulk_export(
+    kind, practitioner, person, other_team
+):
+    """SEC-3: break-glass opens one record, for its stated reason; an export of "everyone
+    you may open" started meanwhile holds only the records the starter works with."""
+    from goldenthread.people.access import break_glass_start
+    from goldenthread.people.factories import PersonFactory
+
+    stranger = PersonFactory(team=other_team)
+    break_glass_start(
+        actor=practitioner,
+        person_id=stranger.pk,
+        reason="Police at the door asking whether she is safe tonight",
+    )
+    job = services.job_start(actor=practitioner, kind=kind)
+    work_off_the_queue()
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.error
+    with zipfile.ZipFile(job.result_file) as archive:
+        names = archive.namelist()
+    assert any(str(person.pk) in name for name in names)
+    assert not any(str(stranger.pk) in name for name in names)
+    assert not AccessLog.objects.filter(person_id=stranger.pk, action=AccessAction.EXPORT).exists()

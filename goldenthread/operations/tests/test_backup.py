@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from goldenthread.audit.models import ChangeRecord
+from goldenthread.core.testing import copy_test_database
 from goldenthread.operations import backup, crypto
 from goldenthread.people import services as people_services
 from goldenthread.people.models import Person
@@ -125,7 +126,8 @@ def test_backup_and_restore_commands_on_sqlite_files(tmp_path):
             text=True,
         )
 
-    assert run(source, "migrate", "--noinput", "-v0").returncode == 0
+    if not copy_test_database(tmp_path / "live.sqlite3"):  # migrated already, and empty
+        assert run(source, "migrate", "--noinput", "-v0").returncode == 0
     seeded = run(source, "demo_data", "--quiet-sign-ins")
     assert seeded.returncode == 0, seeded.stderr
     file = tmp_path / "live.gtbackup"
