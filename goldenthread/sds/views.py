@@ -555,8 +555,17 @@ class BudgetLineMoveView(RecordFormView):
         return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
 
     def get_initial(self):
+        # The line's version as read (SEC-5): a move someone made meanwhile is never
+        # silently moved again over (services.budget_line_move refuses it).
+        initial = {"version": selectors.budget_line_version(self.line)}
         newer = open_replacement(self.line.outcome) if self.line.outcome_id else None
-        return {"outcome": str(newer.pk)} if newer is not None else {}
+        if newer is not None:
+            initial["outcome"] = str(newer.pk)
+        return initial
+
+    def get_stale_values(self, current, form):
+        outcome = current.outcome
+        return [("Outcome", outcome.statement if outcome is not None else "Not linked")]
 
     def get_back_url(self) -> str:
         return reverse("reviews:golden_thread", args=[self.person.pk])
@@ -586,16 +595,23 @@ class BudgetLineMoveView(RecordFormView):
     def save(self, form):
         line = self.line
         to_outcome = form.cleaned_data["outcome"]
+        version = form.cleaned_data.get("version")
         if line.solution_id and line.solution.outcome_id != to_outcome.pk:
             # The support and the line it pays for move together.
+            # A line moved meanwhile refuses its move, and the support's is undone with it.
             with transaction.atomic():
                 solution_move(
                     actor=self.request.user, solution=line.solution, to_outcome=to_outcome
                 )
                 return services.budget_line_move(
-                    actor=self.request.user, line=line, to_outcome=to_outcome
+                    actor=self.request.user,
+                    line=line,
+                    to_outcome=to_outcome,
+                    expected_version=version,
                 )
-        return services.budget_line_move(actor=self.request.user, line=line, to_outcome=to_outcome)
+        return services.budget_line_move(
+            actor=self.request.user, line=line, to_outcome=to_outcome, expected_version=version
+        )
 
     def get_success_message(self, result) -> str:
         return f"“{result.description}” is now linked to “{result.outcome.statement}”."

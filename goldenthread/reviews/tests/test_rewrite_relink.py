@@ -299,6 +299,35 @@ def test_the_golden_thread_broken_link_can_be_acted_on(
     assert f'href="{move_url}"' not in html and f'href="{line_url}"' not in html
 
 
+def test_a_budget_line_moved_meanwhile_is_not_moved_again_over_it(
+    practitioner_client, person, practitioner, review, thread
+):
+    """SEC-5: the move page carries the line's version as read; a move someone made after
+    the page was opened refuses this one, shows where the line is now, and keeps the choice."""
+    from django.urls import reverse
+
+    from goldenthread.sds import services as sds_services
+
+    row = rewrite(practitioner, review, thread["outcome"], carry=frozenset())
+    new, other = row.new_outcome, make_outcome(person)
+    line = thread["club_line"]
+    url = reverse("sds:budget_line_move", args=[person.pk, line.pk])
+    page = practitioner_client.get(url).content.decode()
+    assert 'name="version" value="1"' in page  # made, never moved
+    sds_services.budget_line_move(actor=practitioner, line=line, to_outcome=new)  # meanwhile
+    response = practitioner_client.post(url, {"outcome": str(other.pk), "version": "1"})
+    assert response.status_code == 200
+    answer = response.content.decode()
+    assert "Someone else saved a change after you opened this page" in answer
+    assert 'name="version" value="2"' in answer
+    _refresh(line)
+    assert line.outcome == new
+    again = practitioner_client.post(url, {"outcome": str(other.pk), "version": "2"})
+    assert again.status_code == 302  # saving again is a deliberate choice
+    _refresh(line)
+    assert line.outcome == other
+
+
 def test_nothing_new_hangs_on_a_finished_outcome(person, practitioner, review, thread):
     """History is history: after a rewrite, a budget line or unmet need cannot be linked
     to the old wording, and its Support Sequence refuses changes."""
