@@ -82,7 +82,7 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
     page.get_by_role("button", name="Save outcome").click()
     page.wait_for_url(re.compile(r"/check/$"))
     axe.check(page)
-    page.get_by_role("button", name="Save check").click()
+    page.get_by_role("button", name="Check and save").click()
 
     page.goto(f"{base}/step-4/")
     page.get_by_label("The outcome", exact=True).fill(
@@ -91,7 +91,7 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
     page.get_by_label("Starting point").fill("Walks only inside the house with a frame")
     page.get_by_role("button", name="Save outcome").click()
     page.wait_for_url(re.compile(r"/check/$"))
-    page.get_by_role("button", name="Save check").click()
+    page.get_by_role("button", name="Check and save").click()
     assert Outcome.objects.filter(person=person).count() == 2
 
     page.goto(f"{base}/checklist/")
