@@ -30,7 +30,12 @@ from goldenthread.core.concurrency import StaleEditError, save_versioned
 from goldenthread.core.formatting import PENNY, date_text
 from goldenthread.core.formatting import money_text as format_money
 from goldenthread.core.money import LARGEST
-from goldenthread.core.services import SystemActor, audited_update, require_signed_in
+from goldenthread.core.services import (
+    SystemActor,
+    audited_create,
+    audited_update,
+    require_signed_in,
+)
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
@@ -231,9 +236,7 @@ def sds_options_record(
                 reasons=reasons,
                 recorded_by=actor,
             )
-            choice.full_clean()
-            choice.save(force_insert=True)
-            _created(actor, choice, person.pk)
+            audited_create(choice, auditor=Auditor(actor), person_id=person.pk)
             existing: dict[str, OptionExplanation] = {}
         else:
             if expected_version is None:
@@ -288,9 +291,7 @@ def _save_explanation(
     }
     if row is None:
         row = OptionExplanation(choice=choice, person_id=choice.person_id, option=option, **values)
-        row.full_clean()
-        row.save(force_insert=True)
-        _created(actor, row, choice.person_id)
+        audited_create(row, auditor=Auditor(actor), person_id=choice.person_id)
         return
     if all(getattr(row, name) == value for name, value in values.items()):
         return
@@ -380,10 +381,8 @@ def unmet_need_record(
         identified_on=identified_on,
         recorded_by=actor,
     )
-    unmet.full_clean()
     with transaction.atomic():
-        unmet.save(force_insert=True)
-        _created(actor, unmet, person.pk)
+        audited_create(unmet, auditor=Auditor(actor), person_id=person.pk)
     return unmet
 
 
@@ -477,9 +476,7 @@ def first_choice_not_delivered_record(
             unmet_need=unmet,
             recorded_by=actor,
         )
-        record.full_clean()
-        record.save(force_insert=True)
-        _created(actor, record, person.pk)
+        audited_create(record, auditor=Auditor(actor), person_id=person.pk)
         # A decision affecting the person's choices (SDS-5): recorded for them to see.
         label = SdsOption(first_choice).label.split(":")[0]
         decision = Decision(
@@ -715,9 +712,7 @@ def budget_request_submit(
                 period=line.period,
                 amount_per_year=per_year(line.amount, line.period),
             )
-            row.full_clean()
-            row.save(force_insert=True)
-            _created(actor, row, person.pk)
+            audited_create(row, auditor=Auditor(actor), person_id=person.pk)
         stored = budget_request.lines.aggregate(total=Sum("amount_per_year"))["total"]
         if stored != total:
             raise ValidationError("The breakdown does not add up to the total; nothing was saved.")

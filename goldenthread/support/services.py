@@ -20,7 +20,7 @@ from goldenthread.accounts.models import Role, User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_update, require_signed_in
+from goldenthread.core.services import audited_create, audited_update, require_signed_in
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.outcomes.services import check_outcome_open
 from goldenthread.people.guards import require_casework
@@ -100,9 +100,7 @@ def support_planning_save(
         }
         if planning is None:
             planning = SupportPlanning(person=person, outcome=outcome, **values)
-            planning.full_clean()
-            planning.save(force_insert=True)
-            Auditor(actor).created(planning, person_id=person.pk)
+            audited_create(planning, auditor=Auditor(actor), person_id=person.pk)
             return planning
         audited_update(
             planning,
@@ -139,9 +137,7 @@ def _set_exploration(
             note=note,
             changed_by=actor,
         )
-        exploration.full_clean()
-        exploration.save(force_insert=True)
-        Auditor(actor).created(exploration, person_id=person.pk)
+        audited_create(exploration, auditor=Auditor(actor), person_id=person.pk)
         return exploration
     return audited_update(
         exploration,
