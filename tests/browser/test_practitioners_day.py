@@ -23,6 +23,7 @@ import re
 from decimal import Decimal
 
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.factories import CircleMemberFactory
@@ -74,6 +75,16 @@ def counted(page) -> tuple[int, int]:
     return count["clicks"], count["loads"]
 
 
+def arrive(page, pattern: str) -> None:
+    """Wait for the page a step leads to; if the page stays, say what it says instead."""
+    try:
+        page.wait_for_url(re.compile(pattern))
+    except PlaywrightTimeout:
+        summary = page.locator(".ds_error-summary")
+        said = summary.inner_text() if summary.count() else page.locator("main").inner_text()
+        raise AssertionError(f"Still on {page.url}, which says:\n{said[:2000]}") from None
+
+
 def record_part(page, person, label: str) -> None:
     """Go to a part of the record by its side navigation, as a person does."""
     nav = page.get_by_role("navigation", name=f"{person.display_name}'s record")
@@ -107,7 +118,7 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     page.get_by_role("button", name="Start recording").click()
 
     # --- Steps 1 to 3: several things at once, and on in order -------------------------------
-    page.wait_for_url(re.compile(r"/conversations/[0-9a-f-]+/step-1/$"))
+    arrive(page, r"/conversations/[0-9a-f-]+/step-1/$")
     page.get_by_text("Add what or where matters").click()
     page.get_by_label("What matters, or where").fill(
         "Seeing my friends at the bowling club\nMy garden"
@@ -115,19 +126,19 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     page.locator("form:has(input[name=kind][value=matters])").get_by_role(
         "button", name="Add", exact=True
     ).click()
-    page.wait_for_url(re.compile(r"/step-1/#matters$"))
+    arrive(page, r"/step-1/#matters$")
     page.get_by_text("Add who matters").click()
     page.get_by_label("Who matters").select_option(label="Ann Macdonald (Daughter)")
     page.locator("form:has(input[name=kind][value=who])").get_by_role(
         "button", name=re.compile(r"^Add and continue")
     ).click()
-    page.wait_for_url(re.compile(r"/step-2/"))
+    arrive(page, r"/step-2/")
     choose(page.get_by_label("Not working"))
     page.get_by_label("What they said").first.fill("I can't get up the bus steps")
     page.locator("form:has(input[name=kind][value=working])").get_by_role(
         "button", name=re.compile(r"^Add and continue")
     ).click()
-    page.wait_for_url(re.compile(r"/step-3/"))
+    arrive(page, r"/step-3/")
     page.get_by_label("The positive change the person wants to see").fill(
         "Getting back to the bowling club"
     )
@@ -135,7 +146,7 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     page.locator("form:has(input[name=kind][value=change])").get_by_role(
         "button", name="Add", exact=True
     ).click()
-    page.wait_for_url(re.compile(r"/step-3/#change$"))
+    arrive(page, r"/step-3/#change$")
 
     # --- Step 4, step 5 and the checklist ------------------------------------------------------
     page.get_by_role("link", name="Make this into an outcome").click()
@@ -145,36 +156,36 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     page.get_by_label("Starting point").fill("Has not been since her fall in January")
     page.get_by_label("How we will know").fill("Goes most Thursdays")
     page.get_by_role("button", name="Save outcome").click()
-    page.wait_for_url(re.compile(r"/check/$"))
+    arrive(page, r"/check/$")
     page.get_by_role("button", name="Check and save").click()
-    page.wait_for_url(re.compile(r"/checklist/$"))  # the one outcome checked: on to the checklist
+    arrive(page, r"/checklist/$")  # the one outcome checked: on to the checklist
     page.get_by_role("button", name="Save checklist").click()
-    page.wait_for_url(re.compile(r"/conversations/[0-9a-f-]+/$"))
+    arrive(page, r"/conversations/[0-9a-f-]+/$")
     outcome = Outcome.objects.get(person=person)
 
     # --- The Support Sequence, with the directory ----------------------------------------------
     record_part(page, person, "Support Sequence")
     page.get_by_role("link", name="Plan support for outcome 1").click()
-    page.wait_for_url(re.compile(r"/support/$"))
+    arrive(page, r"/support/$")
     page.get_by_role("link", name=re.compile(r"^Add a solution to step 7, Support")).click()
     page.get_by_label("What", exact=True).fill("Support worker, 3 hours a week")
     page.get_by_label("Who provides it or does it").fill("Northfield Home Support")
     page.get_by_label("Cost (if any)").fill("300.00")
     page.get_by_label("How often this cost is paid").select_option(label="A week")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/support/#step-"))
+    arrive(page, r"/support/#step-")
     community = page.locator("#step-community")
     community.get_by_label("What are you looking for?").fill("bowling")
     community.get_by_role("button", name="Search the community directory").click()
     results = page.locator("#directory-results-community")
     results.get_by_role("button", name=re.compile(r"^Use this\s*: Northfield Bowls")).click()
-    page.wait_for_url(re.compile(r"#step-community$"))
+    arrive(page, r"#step-community$")
     assert Solution.objects.filter(outcome=outcome).count() == 2
 
     # --- SDS: the options explained and the choice, then a budget ------------------------------
     record_part(page, person, "Choices and budget")
     page.get_by_role("link", name="Record the options explained and the choice").click()
-    page.wait_for_url(re.compile(r"/choices/options/$"))
+    arrive(page, r"/choices/options/$")
     explained_on = (today - datetime.timedelta(days=7)).isoformat()
     for number in (1, 2, 3, 4):
         choose(
@@ -198,16 +209,16 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
         "I want to choose who helps me, but I don't want to be an employer."
     )
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/choices/#options$"))
+    arrive(page, r"/choices/#options$")
     page.get_by_role("link", name="Ask for a budget").click()
-    page.wait_for_url(re.compile(r"/budget/requests/new/$"))
+    arrive(page, r"/budget/requests/new/$")
     # The costed solution is the request's first line already: nothing typed again.
     assert page.locator("#id_line-0-amount").input_value() == "300.00"
     page.get_by_label("What the budget is for").fill(
         "A support worker to get Jean to her club; her daughter does the shopping."
     )
     page.get_by_role("button", name="Send the request").click()
-    page.wait_for_url(re.compile(r"/budget/requests/[0-9a-f-]+/$"))
+    arrive(page, r"/budget/requests/[0-9a-f-]+/$")
     budget_request = BudgetRequest.objects.get()
     assert budget_request.total_per_year == Decimal("15600.00")
 
@@ -218,11 +229,11 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     start_counting(leader)
     leader.get_by_role("link", name="Budget requests", exact=True).click()
     leader.get_by_role("link", name=re.compile(budget_request.reference)).click()
-    leader.wait_for_url(re.compile(r"/budget/requests/"))
+    arrive(leader, r"/budget/requests/")
     choose(leader.get_by_label("Refer it to the decision panel"))
     leader.get_by_label("Reasons for the decision").fill("A new kind of support for the team.")
     leader.get_by_role("button", name="Record the decision").click()
-    leader.wait_for_url(re.compile(r"/choices/#requests$"))
+    arrive(leader, r"/choices/#requests$")
 
     # --- The panel agrees it ----------------------------------------------------------------------
     panel = new_page()
@@ -231,7 +242,7 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     start_counting(panel)
     panel.get_by_role("link", name="Decision panel", exact=True).click()
     panel.get_by_role("link", name=f"Open request {budget_request.reference}").click()
-    panel.wait_for_url(re.compile(r"/sds/panel/[0-9a-f-]+/$"))
+    arrive(panel, r"/sds/panel/[0-9a-f-]+/$")
     choose(panel.get_by_label("Agree the budget", exact=True))
     panel.get_by_label("Reasons for the decision").fill(
         "The support worker replaces two day-centre days the person does not want."
@@ -240,14 +251,14 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
         "We agreed your budget because getting to your club matters most to you."
     )
     panel.get_by_role("button", name="Record the panel's decision").click()
-    panel.wait_for_url(re.compile(r"/sds/panel/$"))
+    arrive(panel, r"/sds/panel/$")
     budget_request.refresh_from_db()
     assert budget_request.status == RequestStatus.APPROVED
 
     # --- Back to the practitioner: a risk, an unmet need ----------------------------------------
     record_part(page, person, "Risks")
     page.get_by_role("link", name="Record a risk").click()
-    page.wait_for_url(re.compile(r"/risks/new/$"))
+    arrive(page, r"/risks/new/$")
     page.get_by_label("Which outcome or solution is this about?").select_option(
         value=f"o:{outcome.pk}"
     )
@@ -256,30 +267,30 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     page.get_by_label("What good it brings").fill("Friends and feeling like herself")
     choose(page.get_by_role("group", name=re.compile("Does a guardian")).get_by_label("No"))
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/risks/#risk-"))
+    arrive(page, r"/risks/#risk-")
     record_part(page, person, "Choices and budget")
     page.get_by_role("link", name="Record unmet need").click()
-    page.wait_for_url(re.compile(r"/unmet-need/new/$"))
+    arrive(page, r"/unmet-need/new/$")
     page.get_by_label("What need is not met").fill("A short break for Ann")
     page.get_by_label("Kind of need").select_option(index=1)
     page.get_by_label("The outcome it affects").select_option(value=str(outcome.pk))
     choose(page.get_by_role("group", name="Why it is not met").get_by_role("radio").first)
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(r"/choices/#unmet-need$"))
+    arrive(page, r"/choices/#unmet-need$")
     assert UnmetNeed.objects.filter(person=person).count() == 1
 
     # --- The review, the golden thread, the plan ------------------------------------------------
     record_part(page, person, "Reviews")
     page.get_by_role("link", name="Start a review").click()
     page.get_by_role("button", name="Start the review").click()
-    page.wait_for_url(re.compile(rf"/outcomes/{outcome.pk}/$"))
+    arrive(page, rf"/outcomes/{outcome.pk}/$")
     choose(page.get_by_label("Partly achieved", exact=True).first)
     page.get_by_label("What shows this, in everyday words").fill("Went twice, with Ann.")
     choose(page.get_by_label("Keep it as it is"))
     page.get_by_role("button", name="Save the review of this outcome").click()
-    page.wait_for_url(re.compile(rf"/outcomes/{outcome.pk}/#outcome-"))
+    arrive(page, rf"/outcomes/{outcome.pk}/#outcome-")
     page.get_by_role("link", name="Finish the review").click()
-    page.wait_for_url(re.compile(r"#finish$"))
+    arrive(page, r"#finish$")
     finish = page.locator("#finish")
     finish.get_by_label("What we learned at this review").fill(
         "Lifts from Ann work; the bus does not."
@@ -287,10 +298,10 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     next_review = today + datetime.timedelta(days=120)
     finish.get_by_label("Date of the next review").fill(next_review.isoformat())
     finish.get_by_role("button", name="Finish the review").click()
-    page.wait_for_url(re.compile(rf"/people/{person.pk}/golden-thread/$"))
+    arrive(page, rf"/people/{person.pk}/golden-thread/$")
     assert "Support worker, 3 hours a week" in page.locator("main").inner_text()
     record_part(page, person, "Support plan")
-    page.wait_for_url(re.compile(r"/support/plan/$"))
+    arrive(page, r"/support/plan/$")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the plan (PDF)").click()
     assert download_info.value.suggested_filename.endswith(".pdf")
