@@ -34,6 +34,7 @@ from goldenthread.core.services import (
     SystemActor,
     audited_create,
     audited_update,
+    locked,
     require_signed_in,
 )
 from goldenthread.outcomes.factories import OutcomeFactory
@@ -234,6 +235,16 @@ def test_audited_update_refuses_an_anonymous_auditor_before_locking(member):
             changes={"name": "Nobody"},
             person_id=member.person_id,
         )
+
+
+def test_locked_gives_the_stored_copy_or_refuses_a_stale_one(member, practitioner):
+    seen = member.version
+    with transaction.atomic():
+        CircleMember.objects.filter(pk=member.pk).update(version=seen + 1, notes="Theirs")
+        assert locked(member).notes == "Theirs"  # no version asked about: the stored copy
+        with pytest.raises(StaleEditError) as refused:
+            locked(member, expected_version=seen)
+    assert refused.value.current.notes == "Theirs"
 
 
 # --- audited_create ----------------------------------------------------------------------

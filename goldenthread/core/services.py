@@ -106,9 +106,7 @@ def audited_update(
     Any error leaves nothing written: the caller's transaction rolls back the lot.
     """
     _require_atomic("audited_update")
-    model = type(instance)
-    if stored is None:
-        stored = model._default_manager.select_for_update().get(pk=instance.pk)
+    stored = locked(instance, expected_version=expected_version) if stored is None else stored
     if stored.version != expected_version:
         raise StaleEditError(stored)
     before = auditor.snapshot(stored)
@@ -160,3 +158,14 @@ def _validate(instance: models.Model, clean: bool | Mapping[str, bool]) -> None:
             validate_unique=clean.get("validate_unique", True),
             validate_constraints=clean.get("validate_constraints", True),
         )
+
+
+def locked(instance: V, *, expected_version: int | None = None) -> V:
+    """The stored copy of a versioned record, locked until the service's transaction ends
+    (SELECT … FOR UPDATE); StaleEditError(stored) when `expected_version` is given and
+    someone has saved it since. For a service that must look at the stored row before it
+    changes it; `audited_update(…, stored=…)` then takes this copy."""
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and stored.version != expected_version:
+        raise StaleEditError(stored)
+    return stored

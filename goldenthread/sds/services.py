@@ -34,6 +34,7 @@ from goldenthread.core.services import (
     SystemActor,
     audited_create,
     audited_update,
+    locked,
     require_signed_in,
 )
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
@@ -1364,9 +1365,7 @@ def unmet_need_move(
     if to_outcome.person_id != need.person_id:
         raise ValidationError({"outcome": "Choose one of this person's outcomes."})
     with transaction.atomic():
-        stored = UnmetNeed.objects.select_for_update().get(pk=need.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleEditError(stored)
+        stored = locked(need, expected_version=expected_version)
         if not stored.is_open:
             raise ValidationError("This need has been met, so it is kept as it was.")
         outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
