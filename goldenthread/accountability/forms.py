@@ -20,6 +20,7 @@ from .models import (
     RaisedBy,
     TransitionKind,
 )
+from .services import ADVOCACY_FIELDS
 
 
 def _short(
@@ -210,17 +211,8 @@ class AdvocacyForm(forms.Form):
             self.initial.update(
                 {
                     name: getattr(advocacy, name)
-                    for name in (
-                        "identified_on",
-                        "identified_by",
-                        "why",
-                        "offered_on",
-                        "answer",
-                        "declined_reason",
-                        "referred_on",
-                        "provider_name",
-                        "started_on",
-                    )
+                    for name in ADVOCACY_FIELDS
+                    if name != "provider"  # a choice by id, below
                 }
             )
             self.initial.update(

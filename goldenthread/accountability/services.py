@@ -17,7 +17,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.formatting import date_text
-from goldenthread.core.services import audited_update
+from goldenthread.core.services import audited_create, audited_update
 from goldenthread.directory.models import CommunityResource
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import CircleMember, Person
@@ -132,9 +132,7 @@ def challenge_raise(
             due_on=due_on,
             recorded_by=actor,
         )
-        challenge.full_clean()
-        challenge.save(force_insert=True)
-        Auditor(actor).created(challenge, person_id=person.pk)
+        audited_create(challenge, auditor=Auditor(actor), person_id=person.pk)
         _event(challenge, actor, EventKind.RAISED, raised_on, due_on=due_on, text=details.strip())
     return challenge
 
@@ -481,9 +479,7 @@ def advocacy_record(*, actor: User, person: Person, **fields: Any) -> Advocacy:
         raise ValidationError(errors)
     with transaction.atomic():
         advocacy = Advocacy(person=person, recorded_by=actor, **_advocacy_tidy(fields))
-        advocacy.full_clean()
-        advocacy.save(force_insert=True)
-        Auditor(actor).created(advocacy, person_id=person.pk)
+        audited_create(advocacy, auditor=Auditor(actor), person_id=person.pk)
     return advocacy
 
 

@@ -6,6 +6,8 @@ from django_otp.plugins.otp_email.models import EmailDevice
 
 from . import services
 
+from goldenthread.ui.forms import NewPasswordForm
+
 
 class SignInForm(AuthenticationForm):
     """Username and password. One message for every failure, so it never tells
@@ -82,9 +84,14 @@ CODE_WIDGET_ATTRS = {
 }
 
 
-class AccountSetUpForm(forms.Form):
+class AccountSetUpForm(NewPasswordForm):
     """A new account, or a forgotten password: the person chooses their own password with
     the one-time code an administrator gave them."""
+
+    hint_for_choosing = (
+        "At least 12 characters. A few words you will remember, with spaces between them, "
+        "make a good password."
+    )
 
     username = forms.CharField(
         label="Username",
@@ -99,29 +106,6 @@ class AccountSetUpForm(forms.Form):
         widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS),
         error_messages={"required": "Enter the one-time code you were given."},
     )
-    new_password1 = forms.CharField(
-        label="Choose a password",
-        strip=False,
-        help_text="At least 12 characters. A few words you will remember, with spaces "
-        "between them, make a good password.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Choose a password."},
-    )
-    new_password2 = forms.CharField(
-        label="Type the password again",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the password again."},
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        one, two = cleaned.get("new_password1"), cleaned.get("new_password2")
-        if one and two and one != two:
-            self.add_error(
-                "new_password2", "The two passwords are different. Type the same password twice."
-            )
-        return cleaned
 
 
 class EmailCodesForm(forms.Form):

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_update
+from goldenthread.core.services import audited_create, audited_update
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import CircleMember, Person
 
@@ -41,10 +41,6 @@ def _check_casework(actor: User | None, person: Any) -> None:
     require_casework(actor, person, doing="record conversations")
 
 
-def _created(actor: User, instance: models.Model, person_id) -> None:
-    Auditor(actor).created(instance, person_id=person_id)
-
-
 def conversation_create(
     *,
     actor: User,
@@ -65,10 +61,8 @@ def conversation_create(
         narrative=narrative,
         recorded_by=actor,
     )
-    conversation.full_clean()
     with transaction.atomic():
-        conversation.save(force_insert=True)
-        _created(actor, conversation, person.pk)
+        audited_create(conversation, auditor=Auditor(actor), person_id=person.pk)
     return conversation
 
 
@@ -111,10 +105,8 @@ def participant_add(
         name=name.strip(),
         role=role.strip(),
     )
-    participant.full_clean()
     with transaction.atomic():
-        participant.save(force_insert=True)
-        _created(actor, participant, conversation.person_id)
+        audited_create(participant, auditor=Auditor(actor), person_id=conversation.person_id)
     return participant
 
 
@@ -143,10 +135,8 @@ def step_item_add(
     item = model(
         person_id=conversation.person_id, conversation=conversation, text=text.strip(), **fields
     )
-    item.full_clean()
     with transaction.atomic():
-        item.save(force_insert=True)
-        _created(actor, item, conversation.person_id)
+        audited_create(item, auditor=Auditor(actor), person_id=conversation.person_id)
     return item
 
 

@@ -53,7 +53,8 @@ class ConversationCreateView(PersonRecordMixin, ServiceFormView):
         )
 
     def get_success_url(self) -> str:
-        return reverse("conversations:detail", args=[self.person.pk, self.result.pk])
+        """On to step 1: "About the conversation" is what was just filled in (#16, OS-9)."""
+        return reverse("conversations:step1", args=[self.person.pk, self.result.pk])
 
 
 class ConversationDetailView(ConversationMixin, TemplateView):

@@ -29,6 +29,7 @@ from .concurrency import StaleEditError, save_versioned
 from .models import VersionedModel
 
 V = TypeVar("V", bound=VersionedModel)
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -104,13 +105,8 @@ def audited_update(
 
     Any error leaves nothing written: the caller's transaction rolls back the lot.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise TransactionManagementError(
-            "audited_update runs inside the service's transaction.atomic()."
-        )
-    model = type(instance)
-    if stored is None:
-        stored = model._default_manager.select_for_update().get(pk=instance.pk)
+    _require_atomic("audited_update")
+    stored = locked(instance, expected_version=expected_version) if stored is None else stored
     if stored.version != expected_version:
         raise StaleEditError(stored)
     before = auditor.snapshot(stored)
@@ -119,17 +115,57 @@ def audited_update(
     changes = changes or {}
     for name, value in changes.items():
         setattr(instance, name, value)
+    _validate(instance, clean)
+    to_write = list(changes) if fields is None else list(fields)
+    save_versioned(instance, expected_version=expected_version, fields=to_write)
+    auditor.updated(instance, before=before, person_id=person_id, extra=extra)
+    return instance
+
+
+def audited_create(
+    instance: M,
+    *,
+    auditor: ChangeAuditor,
+    person_id: Any,
+    clean: bool | Mapping[str, bool] = True,
+    extra: Mapping[str, Any] | None = None,
+) -> M:
+    """Add a new record and write its change history, or add nothing (#17): the other half
+    of `audited_update`, for the validate → insert → "created" row pattern every service
+    repeated. Inside the service's `transaction.atomic()`: validate (`instance.full_clean()`,
+    with the options given, or not if False), INSERT, record it through `auditor`."""
+    _require_atomic("audited_create")
+    _validate(instance, clean)
+    instance.save(force_insert=True)
+    auditor.created(instance, person_id=person_id, extra=extra)
+    return instance
+
+
+def _require_atomic(name: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(f"{name} runs inside the service's transaction.atomic().")
+
+
+def _validate(instance: models.Model, clean: bool | Mapping[str, bool]) -> None:
+    """`clean`: True for `full_clean()`, False for none, or which of its checks to run."""
     if clean is True:
         instance.full_clean()
     elif clean:
         unknown = set(clean) - {"validate_unique", "validate_constraints"}
         if unknown:
-            raise TypeError(f"audited_update cannot clean with {sorted(unknown)}")
+            raise TypeError(f"cannot clean with {sorted(unknown)}")
         instance.full_clean(
             validate_unique=clean.get("validate_unique", True),
             validate_constraints=clean.get("validate_constraints", True),
         )
-    to_write = list(changes) if fields is None else list(fields)
-    save_versioned(instance, expected_version=expected_version, fields=to_write)
-    auditor.updated(instance, before=before, person_id=person_id, extra=extra)
-    return instance
+
+
+def locked(instance: V, *, expected_version: int | None = None) -> V:
+    """The stored copy of a versioned record, locked until the service's transaction ends
+    (SELECT … FOR UPDATE); StaleEditError(stored) when `expected_version` is given and
+    someone has saved it since. For a service that must look at the stored row before it
+    changes it; `audited_update(…, stored=…)` then takes this copy."""
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and stored.version != expected_version:
+        raise StaleEditError(stored)
+    return stored

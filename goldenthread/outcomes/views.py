@@ -16,6 +16,7 @@ from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 from . import presenters, selectors, services
 from .checking import check_typed, run_checker
 from .forms import OutcomeForm, check_form
+from .models import OutcomeStatus
 
 
 class LiveCheckView(PermissionRequiredMixin, View):
@@ -224,7 +225,23 @@ class OutcomeCheckView(OutcomeMixin, QuestionnaireViewMixin, FormView):
         )
 
     def success_url_for(self) -> str:
-        return reverse("conversations:detail", args=[self.person.pk, self.outcome.conversation_id])
+        """On in the workbook's order (#16): the next open outcome of the conversation (made
+        after this one) not fully checked yet, or else the conversation's checklist. Never
+        back to an earlier one: an answer left for later does not send the worker round."""
+        in_order = list(
+            self.outcome.conversation.outcomes.with_check_progress()
+            .filter(status=OutcomeStatus.OPEN)
+            .order_by("created_at", "id")
+        )
+        later = next(
+            (in_order[i + 1 :] for i, o in enumerate(in_order) if o.pk == self.outcome.pk), []
+        )
+        waiting = next((o for o in later if not o.all_checked), None)
+        if waiting is not None:
+            return reverse("outcomes:check", args=[self.person.pk, waiting.pk])
+        return reverse(
+            "conversations:checklist", args=[self.person.pk, self.outcome.conversation_id]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,6 +9,7 @@ from goldenthread.ui.forms import DateInput, VersionField, date_field
 
 from .chi import InvalidCHI, validate_chi
 from .models import CircleMember, Person
+from .services import PERSON_FIELDS
 
 # What may be typed in the CHI box: 10 digits with spaces or hyphens between groups.
 CHI_TYPED_MAX_LENGTH = 14
@@ -19,15 +20,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "given_name",
-            "family_name",
-            "preferred_name",
-            "date_of_birth",
-            "chi_number",
-            "communication_needs",
-            "area",
-        ]
+        fields = list(PERSON_FIELDS)
         widgets = {
             "date_of_birth": DateInput(),
             "chi_number": forms.TextInput(

@@ -19,7 +19,7 @@ from goldenthread.accounts.models import Area, Handover, HandoverReason, Role, T
 from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
-from goldenthread.core.services import audited_update, require_signed_in
+from goldenthread.core.services import audited_create, audited_update, require_signed_in
 
 from .chi import normalise_chi
 from .guards import NEW_PERSON, require_casework
@@ -173,10 +173,8 @@ def person_create(
         chi_number=chi_number,
         communication_needs=communication_needs,
     )
-    person.full_clean()
     with transaction.atomic():
-        person.save(force_insert=True)
-        Auditor(actor).created(person, person_id=person.pk)
+        audited_create(person, auditor=Auditor(actor), person_id=person.pk)
         if allocate_to is not None:
             allocation_start(
                 actor=actor,
@@ -243,10 +241,8 @@ def circle_member_add(*, actor: User, person: Person, **fields: Any) -> CircleMe
         **{k: fields.get(k, "") for k in CIRCLE_FIELDS if k != "is_unpaid_carer"},
         is_unpaid_carer=bool(fields.get("is_unpaid_carer", False)),
     )
-    member.full_clean()
     with transaction.atomic():
-        member.save(force_insert=True)
-        Auditor(actor).created(member, person_id=person.pk)
+        audited_create(member, auditor=Auditor(actor), person_id=person.pk)
     return member
 
 

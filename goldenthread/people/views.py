@@ -148,17 +148,22 @@ def chi_refused(view, form, exc: Exception):
     return view.form_invalid(form)
 
 
-class PersonCreateView(PermissionRequiredMixin, ServiceFormView):
+class ChiRefusedMixin:
+    """On the pages that save a CHI number: a number already recorded is answered by
+    `chi_refused`, not by an error page."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)  # type: ignore[misc]
+        except CHI_REFUSALS as exc:
+            return chi_refused(self, form, exc)
+
+
+class PersonCreateView(ChiRefusedMixin, PermissionRequiredMixin, ServiceFormView):
     template_name = "people/person_form.html"
     form_class = PersonForm
     permission = Permission.ADD_PERSON
     permission_denied_message = "Only practitioners and team leaders add a person."
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except CHI_REFUSALS as exc:
-            return chi_refused(self, form, exc)
 
     def save(self, form):
         user = self.request.user
@@ -176,19 +181,13 @@ class PersonCreateView(PermissionRequiredMixin, ServiceFormView):
         return reverse("people:detail", kwargs={"person_id": self.result.pk})
 
 
-class PersonEditView(PersonRecordMixin, ServiceFormView):
+class PersonEditView(ChiRefusedMixin, PersonRecordMixin, ServiceFormView):
     template_name = "people/person_form.html"
     form_class = PersonForm
     success_message = "Details saved."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.person}
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except CHI_REFUSALS as exc:
-            return chi_refused(self, form, exc)
 
     def save(self, form):
         changes = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from goldenthread.ui.forms import VersionField, date_field, radio_field, text_field
+from goldenthread.ui.forms import (
+    NewPasswordForm,
+    VersionField,
+    date_field,
+    radio_field,
+    text_field,
+)
 
 from .models import Channel, LinkKind, ProxyBasis, Section, WithholdingGrounds
 
@@ -72,7 +78,7 @@ class InvitationForm(forms.Form):
     )
 
 
-class JoinForm(forms.Form):
+class JoinForm(NewPasswordForm):
     code = forms.CharField(
         label="Your code",
         max_length=40,
@@ -87,28 +93,6 @@ class JoinForm(forms.Form):
         help_text="You will type this to sign in. Letters and numbers are best.",
         error_messages={"required": "Choose a username."},
     )
-    new_password1 = forms.CharField(
-        label="Choose a password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. A few words you will remember make a good password.",
-        error_messages={"required": "Choose a password."},
-    )
-    new_password2 = forms.CharField(
-        label="Type the password again",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the password again."},
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        one, two = cleaned.get("new_password1"), cleaned.get("new_password2")
-        if one and two and one != two:
-            self.add_error(
-                "new_password2", "The two passwords are different. Type the same password twice."
-            )
-        return cleaned
 
 
 class CommentForm(forms.Form):

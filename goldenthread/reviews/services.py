@@ -20,7 +20,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
-from goldenthread.core.services import audited_update
+from goldenthread.core.services import audited_create, audited_update
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import require_casework
@@ -187,9 +187,12 @@ def review_start(*, actor: User, person: Person, held_on: datetime.date) -> Revi
         if in_progress is not None:
             raise ReviewInProgress(in_progress)
         review = Review(person=person, held_on=held_on, conducted_by=actor)
-        review.full_clean(validate_constraints=False)
-        review.save(force_insert=True)
-        Auditor(actor).created(review, person_id=person.pk)
+        audited_create(
+            review,
+            auditor=Auditor(actor),
+            person_id=person.pk,
+            clean={"validate_constraints": False},
+        )
     return review
 
 
@@ -441,9 +444,12 @@ def outcome_review_record(
                 new_outcome_id=new_outcome_id,
                 recorded_by=actor,
             )
-            row.full_clean(validate_constraints=False)
-            row.save(force_insert=True)
-            Auditor(actor).created(row, person_id=review.person_id)
+            audited_create(
+                row,
+                auditor=Auditor(actor),
+                person_id=review.person_id,
+                clean={"validate_constraints": False},
+            )
             return row
         audited_update(
             existing,
@@ -577,9 +583,12 @@ def solution_review_record(
                 why=why,
                 recorded_by=actor,
             )
-            row.full_clean(validate_constraints=False)
-            row.save(force_insert=True)
-            Auditor(actor).created(row, person_id=review.person_id)
+            audited_create(
+                row,
+                auditor=Auditor(actor),
+                person_id=review.person_id,
+                clean={"validate_constraints": False},
+            )
             return row
         audited_update(
             existing,

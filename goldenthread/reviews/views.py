@@ -148,7 +148,16 @@ class StartView(PersonRecordMixin, ServiceFormView):
         return f"Review started. Go through each outcome with {presenters.first_name(self.person)}."
 
     def get_success_url(self) -> str:
-        return reverse("reviews:detail", args=[self.person.pk, self.result.pk])
+        """Straight to the first outcome to review, on its own page (#16: one page load and
+        one click fewer than the summary first); the summary when there is none."""
+        first = (
+            self.person.outcomes.filter(status=OutcomeStatus.OPEN)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if first is None:
+            return reverse("reviews:detail", args=[self.person.pk, self.result.pk])
+        return reverse("reviews:outcome", args=[self.person.pk, self.result.pk, first.pk])
 
 
 # --- One review --------------------------------------------------------------------------------

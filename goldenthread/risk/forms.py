@@ -10,6 +10,7 @@ from goldenthread.sds.selectors import purpose_choices
 from goldenthread.ui.forms import YES_NO, VersionField, date_field, radio_field, text_field
 
 from .models import CapacityQuestion, Whose
+from .services import RISK_FIELDS
 
 
 class RiskForm(forms.Form):
@@ -103,25 +104,7 @@ class RiskForm(forms.Form):
         if risk is not None:
             self.fields["version"] = VersionField()
             about = f"s:{risk.solution_id}" if risk.solution_id else f"o:{risk.outcome_id}"
-            self.initial.update(
-                {
-                    name: getattr(risk, name)
-                    for name in (
-                        "activity",
-                        "could_go_wrong",
-                        "good_it_brings",
-                        "least_restrictive",
-                        "decision",
-                        "reasons",
-                        "decided_on",
-                        "review_on",
-                        "capacity_in_question",
-                        "capacity_notes",
-                        "decision_supported_by",
-                        "conflict_handling",
-                    )
-                }
-            )
+            self.initial.update({name: getattr(risk, name) for name in RISK_FIELDS})
             self.initial.update(
                 {
                     "about": about,

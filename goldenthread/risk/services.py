@@ -14,7 +14,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.formatting import date_text
-from goldenthread.core.services import audited_update
+from goldenthread.core.services import audited_create, audited_update
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
@@ -131,10 +131,8 @@ def risk_record(
     risk = RiskEnablement(
         person=person, outcome=outcome, solution=solution, recorded_by=actor, **_tidy(fields)
     )
-    risk.full_clean()
     with transaction.atomic():
-        risk.save(force_insert=True)
-        Auditor(actor).created(risk, person_id=person.pk)
+        audited_create(risk, auditor=Auditor(actor), person_id=person.pk)
     return risk
 
 

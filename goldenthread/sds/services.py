@@ -30,7 +30,13 @@ from goldenthread.core.concurrency import StaleEditError, save_versioned
 from goldenthread.core.formatting import PENNY, date_text
 from goldenthread.core.formatting import money_text as format_money
 from goldenthread.core.money import LARGEST
-from goldenthread.core.services import SystemActor, audited_update, require_signed_in
+from goldenthread.core.services import (
+    SystemActor,
+    audited_create,
+    audited_update,
+    locked,
+    require_signed_in,
+)
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
@@ -232,9 +238,7 @@ def sds_options_record(
                 reasons=reasons,
                 recorded_by=actor,
             )
-            choice.full_clean()
-            choice.save(force_insert=True)
-            _created(actor, choice, person.pk)
+            audited_create(choice, auditor=Auditor(actor), person_id=person.pk)
             existing: dict[str, OptionExplanation] = {}
         else:
             if expected_version is None:
@@ -289,9 +293,7 @@ def _save_explanation(
     }
     if row is None:
         row = OptionExplanation(choice=choice, person_id=choice.person_id, option=option, **values)
-        row.full_clean()
-        row.save(force_insert=True)
-        _created(actor, row, choice.person_id)
+        audited_create(row, auditor=Auditor(actor), person_id=choice.person_id)
         return
     if all(getattr(row, name) == value for name, value in values.items()):
         return
@@ -381,10 +383,8 @@ def unmet_need_record(
         identified_on=identified_on,
         recorded_by=actor,
     )
-    unmet.full_clean()
     with transaction.atomic():
-        unmet.save(force_insert=True)
-        _created(actor, unmet, person.pk)
+        audited_create(unmet, auditor=Auditor(actor), person_id=person.pk)
     return unmet
 
 
@@ -478,9 +478,7 @@ def first_choice_not_delivered_record(
             unmet_need=unmet,
             recorded_by=actor,
         )
-        record.full_clean()
-        record.save(force_insert=True)
-        _created(actor, record, person.pk)
+        audited_create(record, auditor=Auditor(actor), person_id=person.pk)
         # A decision affecting the person's choices (SDS-5): recorded for them to see.
         label = SdsOption(first_choice).label.split(":")[0]
         decision = Decision(
@@ -716,9 +714,7 @@ def budget_request_submit(
                 period=line.period,
                 amount_per_year=per_year(line.amount, line.period),
             )
-            row.full_clean()
-            row.save(force_insert=True)
-            _created(actor, row, person.pk)
+            audited_create(row, auditor=Auditor(actor), person_id=person.pk)
         stored = budget_request.lines.aggregate(total=Sum("amount_per_year"))["total"]
         if stored != total:
             raise ValidationError("The breakdown does not add up to the total; nothing was saved.")
@@ -1385,9 +1381,7 @@ def unmet_need_move(
     if to_outcome.person_id != need.person_id:
         raise ValidationError({"outcome": "Choose one of this person's outcomes."})
     with transaction.atomic():
-        stored = UnmetNeed.objects.select_for_update().get(pk=need.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleEditError(stored)
+        stored = locked(need, expected_version=expected_version)
         if not stored.is_open:
             raise ValidationError("This need has been met, so it is kept as it was.")
         outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)

@@ -20,7 +20,7 @@ from goldenthread.accounts.models import Role, User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_update, require_signed_in
+from goldenthread.core.services import audited_create, audited_update, locked, require_signed_in
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.outcomes.services import check_outcome_open
 from goldenthread.people.guards import require_casework
@@ -100,9 +100,7 @@ def support_planning_save(
         }
         if planning is None:
             planning = SupportPlanning(person=person, outcome=outcome, **values)
-            planning.full_clean()
-            planning.save(force_insert=True)
-            Auditor(actor).created(planning, person_id=person.pk)
+            audited_create(planning, auditor=Auditor(actor), person_id=person.pk)
             return planning
         audited_update(
             planning,
@@ -139,9 +137,7 @@ def _set_exploration(
             note=note,
             changed_by=actor,
         )
-        exploration.full_clean()
-        exploration.save(force_insert=True)
-        Auditor(actor).created(exploration, person_id=person.pk)
+        audited_create(exploration, auditor=Auditor(actor), person_id=person.pk)
         return exploration
     return audited_update(
         exploration,
@@ -375,9 +371,7 @@ def solution_update(
             .get()
             == OutcomeStatus.OPEN
         )
-        stored = Solution.objects.select_for_update().get(pk=solution.pk)
-        if stored.version != expected_version:
-            raise StaleEditError(stored)
+        stored = locked(solution, expected_version=expected_version)
         old_status = stored.status
         after = {name: changes.get(name, getattr(solution, name)) for name in SOLUTION_FIELDS}
         if not outcome_open and not _only_ends(stored, after):
@@ -490,9 +484,7 @@ def solution_move(
     if to_outcome.person_id != solution.person_id:
         raise ValidationError({"outcome": "Choose one of this person's outcomes."})
     with transaction.atomic():
-        stored = Solution.objects.select_for_update().get(pk=solution.pk)
-        if expected_version is not None and stored.version != expected_version:
-            raise StaleEditError(stored)
+        stored = locked(solution, expected_version=expected_version)
         if stored.status not in CURRENT_STATUSES:
             raise ValidationError(
                 "Only support that is an idea, agreed or in place can be moved: support that "

@@ -51,6 +51,10 @@ STEP_STALE_MESSAGE = (
 )
 
 
+# What the solution form gives the services, as typed (adding and changing alike).
+SOLUTION_FIELDS = ("what", "who", "cost", "cost_period", "status", "notes")
+
+
 class OutcomeMixin(PersonRecordMixin):
     """For pages about one outcome of the person."""
 
@@ -255,12 +259,7 @@ class SolutionAddView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
             person=self.person,
             outcome=self.outcome,
             step=self.step,
-            what=data["what"],
-            who=data["who"],
-            cost=data["cost"],
-            cost_period=data["cost_period"],
-            status=data["status"],
-            notes=data["notes"],
+            **{name: data[name] for name in SOLUTION_FIELDS},
         )
 
     def get_success_message(self, result) -> str:
@@ -319,12 +318,7 @@ class SolutionEditView(OpenOutcomeFormMixin, SolutionMixin, ServiceFormView):
             solution=self.solution,
             expected_version=data["version"],
             status_note=data.get("status_note", ""),
-            what=data["what"],
-            who=data["who"],
-            cost=data["cost"],
-            cost_period=data["cost_period"],
-            status=data["status"],
-            notes=data["notes"],
+            **{name: data[name] for name in SOLUTION_FIELDS},
         )
 
     def get_success_message(self, result) -> str:

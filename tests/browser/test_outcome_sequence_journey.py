@@ -29,7 +29,7 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
         "I miss the bowling club <since> my fall."
     )
     page.get_by_role("button", name="Start recording").click()
-    page.wait_for_url(re.compile(r"/conversations/[0-9a-f-]+/$"))
+    page.wait_for_url(re.compile(r"/conversations/[0-9a-f-]+/step-1/$"))  # on in order
     axe.check(page)
     conversation = Conversation.objects.get(person=person)
     base = f"/people/{person.pk}/conversations/{conversation.pk}"
@@ -82,7 +82,8 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
     page.get_by_role("button", name="Save outcome").click()
     page.wait_for_url(re.compile(r"/check/$"))
     axe.check(page)
-    page.get_by_role("button", name="Save check").click()
+    page.get_by_role("button", name="Check and save").click()
+    page.wait_for_url(re.compile(r"/checklist/$"))  # the workbook's order: on to the checklist
 
     page.goto(f"{base}/step-4/")
     page.get_by_label("The outcome", exact=True).fill(
@@ -91,7 +92,8 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
     page.get_by_label("Starting point").fill("Walks only inside the house with a frame")
     page.get_by_role("button", name="Save outcome").click()
     page.wait_for_url(re.compile(r"/check/$"))
-    page.get_by_role("button", name="Save check").click()
+    page.get_by_role("button", name="Check and save").click()
+    page.wait_for_url(re.compile(r"/checklist/$"))
     assert Outcome.objects.filter(person=person).count() == 2
 
     page.goto(f"{base}/checklist/")

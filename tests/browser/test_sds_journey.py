@@ -13,6 +13,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from goldenthread.conversations.factories import ConversationFactory, PositiveChangeFactory
+from goldenthread.outcomes.factories import OutcomeFactory
 from goldenthread.sds.factories import UnmetNeedFactory, set_limits
 from goldenthread.sds.models import BudgetRequest, RequestStatus
 from tests.browser.conftest import BROWSER_WAIT_MS
@@ -262,3 +264,33 @@ def test_risk_and_unmet_need_pages_are_accessible(
     leader.goto("/people/sds/unmet-need/")
     assert "A short break for Ann" in leader.locator("main").inner_text()
     axe.check(leader)
+
+
+def test_the_unmet_need_move_page_is_accessible_at_both_widths(
+    page, axe, practitioner, person, outcome
+):
+    """Moving an open unmet need to another outcome (#16, REV-2): axe at 1280 px and at
+    375 px, then the move made by keyboard-reachable controls."""
+    other = OutcomeFactory(
+        positive_change=PositiveChangeFactory(conversation=ConversationFactory(person=person)),
+        statement="I will go to the lunch club on Tuesdays with my neighbour",
+    )
+    need = UnmetNeedFactory(person=person, outcome=outcome, need="A short break for Ann")
+    sign_in(page, axe, practitioner, r"/people/$")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/people/{person.pk}/choices/")
+    page.get_by_role("link", name=re.compile(r"^Move to another outcome\s*: A short break")).click()
+    page.wait_for_url(re.compile(rf"/unmet-need/{need.pk}/outcome/$"))
+    assert page.locator("h1").inner_text() == "Move this unmet need to another outcome"
+    axe.check(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    axe.check(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    tick(page.get_by_label(other.statement))
+    page.get_by_role("button", name="Move it").click()
+    page.wait_for_url(re.compile(r"/choices/#unmet-need$"))
+    assert f"The unmet need is moved to “{other.statement}”." in page.locator("main").inner_text()
+    need.refresh_from_db()
+    assert need.outcome_id == other.pk
+    axe.check(page)
+    assert not page.console_errors, page.console_errors

@@ -178,6 +178,16 @@ def test_advocacy_page(practitioner_client, person):
     assert "Need identified, not offered yet" in text
 
 
+def test_the_advocacy_change_page_starts_from_what_is_stored(practitioner_client, person):
+    advocacy = AdvocacyFactory(
+        person=person, identified_by="Ann, her daughter", why="Someone on her side"
+    )
+    url = reverse("accountability:advocacy_edit", args=[person.pk, advocacy.pk])
+    page = practitioner_client.get(url).content.decode()
+    assert 'value="Ann, her daughter"' in page and "Someone on her side" in page
+    assert f'name="version" value="{advocacy.version}"' in page
+
+
 # --- Transitions -----------------------------------------------------------------------------
 
 

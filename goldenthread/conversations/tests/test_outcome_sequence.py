@@ -49,6 +49,7 @@ def test_start_a_conversation(practitioner_client, person):
     )
     assert response.status_code == 302
     conversation = person.conversations.get()
+    assert response["Location"] == url("conversations:step1", conversation)  # on in order
     assert conversation.narrative == "I want to <b>stay</b> in my own home."
     page = practitioner_client.get(url("conversations:about", conversation)).content.decode()
     assert "I want to &lt;b&gt;stay&lt;/b&gt; in my own home." in page  # exactly as typed

@@ -42,6 +42,7 @@ from goldenthread.reviews.models import (
     SolutionReview,
 )
 from goldenthread.risk.models import RiskAgreement, RiskEnablement, RiskView
+from goldenthread.risk.services import RISK_FIELDS
 from goldenthread.sds.models import (
     BudgetLine,
     BudgetPeriod,
@@ -563,19 +564,7 @@ COLUMNS: dict[type, list[str]] = {
         "person",
         "outcome",
         "solution",
-        "activity",
-        "could_go_wrong",
-        "good_it_brings",
-        "least_restrictive",
-        "decision",
-        "reasons",
-        "decided_on",
-        "review_on",
-        "capacity_in_question",
-        "capacity_notes",
-        "decision_supported_by",
-        "views_conflict",
-        "conflict_handling",
+        *RISK_FIELDS,
         "recorded_by",
     ],
     RiskAgreement: [

@@ -139,6 +139,14 @@ def test_a_plain_post_to_the_edit_page_changes_nothing(practitioner_client, fini
     assert unchanged(finished) == before
 
 
+def test_an_open_outcomes_check_page_asks_to_check_then_save(practitioner_client, open_outcome):
+    """Step 5 of the workbook is "Now check it": the button says Check before Save (#16)."""
+    args = [open_outcome.person_id, open_outcome.pk]
+    check = practitioner_client.get(reverse("outcomes:check", args=args)).content.decode()
+    assert '<button type="submit" class="ds_button">Check and save</button>' in check
+    assert "Save check" not in check
+
+
 def test_the_pages_of_a_finished_outcome_offer_no_change(practitioner_client, finished):
     args = [finished.person_id, finished.pk]
     detail = practitioner_client.get(reverse("outcomes:detail", args=args)).content.decode()
@@ -148,7 +156,7 @@ def test_the_pages_of_a_finished_outcome_offer_no_change(practitioner_client, fi
     edit = practitioner_client.get(reverse("outcomes:edit", args=args)).content.decode()
     assert 'name="statement"' not in edit and MESSAGES[finished.status] in edit
     check = practitioner_client.get(reverse("outcomes:check", args=args)).content.decode()
-    assert "Save check" not in check and MESSAGES[finished.status] in check
+    assert "Check and save" not in check and MESSAGES[finished.status] in check
 
 
 def test_the_check_of_a_finished_outcome_cannot_change(

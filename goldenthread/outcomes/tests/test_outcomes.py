@@ -256,3 +256,46 @@ def test_an_outcome_domain_not_in_the_list_is_refused(practitioner_client, chang
     assert response.status_code == 200
     assert "Choose a domain from the list, or leave it blank." in response.content.decode()
     assert not Outcome.objects.filter(positive_change=change).exists()
+
+
+def test_saving_a_check_leads_on_in_the_workbooks_order(practitioner_client, change, practitioner):
+    """Step 5 for each outcome of the conversation still to check, then the checklist
+    (#16: no stop at the conversation's summary between them)."""
+    first, second = (
+        services.outcome_create(actor=practitioner, positive_change=change, statement=statement)
+        for statement in (
+            "I will be back at my bowling club on Thursdays by the end of May",
+            "I will walk to the post office on my own by July",
+        )
+    )
+    locations = []
+    for outcome in (first, second):
+        check = reverse("outcomes:check", args=[change.person_id, outcome.pk])
+        data = {f"{q.value}__answer": "yes" for q in CheckQuestion}
+        data.update(seen_versions(practitioner_client.get(check).content.decode()))
+        locations.append(practitioner_client.post(check, data)["Location"])
+    assert locations == [
+        reverse("outcomes:check", args=[change.person_id, second.pk]),
+        reverse("conversations:checklist", args=[change.person_id, change.conversation_id]),
+    ]
+
+
+def test_saving_a_later_check_never_sends_the_worker_back(
+    practitioner_client, change, practitioner
+):
+    """An earlier outcome's check left unfinished does not bring the worker round again:
+    the last outcome leads to the checklist."""
+    first, second = (
+        services.outcome_create(actor=practitioner, positive_change=change, statement=statement)
+        for statement in (
+            "I will be back at my bowling club on Thursdays by the end of May",
+            "I will walk to the post office on my own by July",
+        )
+    )
+    check = reverse("outcomes:check", args=[change.person_id, second.pk])
+    data = {f"{q.value}__answer": "yes" for q in CheckQuestion}
+    data.update(seen_versions(practitioner_client.get(check).content.decode()))
+    assert practitioner_client.post(check, data)["Location"] == reverse(
+        "conversations:checklist", args=[change.person_id, change.conversation_id]
+    )
+    assert first.check_answers.exclude(answer="").count() < len(CheckQuestion)  # not done

@@ -63,6 +63,9 @@ def test_every_page_of_the_record_has_the_frame(request, client, full_record, wh
         label, current = frame_of(html)
         assert label == "Jean Macdonald's record", name
         assert 'class="gt_record-bar"' in html and ">Jean Macdonald</a>" in html, name
+        # Whose record is said once above the heading: by the frame, not again by the page.
+        above_heading = html[html.index("<main") : html.index("<h1")]
+        assert above_heading.count("Jean Macdonald") == 1, f"{name}: the name twice"
         assert len(current) == 1, f"{name}: {len(current)} parts marked current"
         framed.add(name)
     # The crawl saw the pages of every part of the record.

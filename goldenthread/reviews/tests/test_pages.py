@@ -195,12 +195,15 @@ def test_start_a_review_from_the_reviews_page(practitioner_client, person, outco
         reverse("reviews:start", args=[person.pk]), {"held_on": str(today())}
     )
     review = Review.objects.get()
-    assert response["Location"] == reverse("reviews:detail", args=[person.pk, review.pk])
+    # Straight to the first outcome, on its own page (#16).
+    assert response["Location"] == reverse(
+        "reviews:outcome", args=[person.pk, review.pk, outcome.pk]
+    )
     # Starting again goes to the review in progress.
     again = practitioner_client.post(
         reverse("reviews:start", args=[person.pk]), {"held_on": str(today())}
     )
-    assert again["Location"] == response["Location"]
+    assert again["Location"] == reverse("reviews:detail", args=[person.pk, review.pk])
     assert Review.objects.count() == 1
 
 

@@ -4,6 +4,7 @@ fields, widgets and error mapping every app's forms share."""
 from .errors import apply_service_errors
 from .fields import YES_NO, MoneyField, VersionField, date_field, radio_field, text_field
 from .move import MoveToOutcomeForm
+from .password import NewPasswordForm
 from .widgets import DateInput, MoneyInput
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "MoneyField",
     "MoneyInput",
     "MoveToOutcomeForm",
+    "NewPasswordForm",
     "VersionField",
     "apply_service_errors",
     "date_field",

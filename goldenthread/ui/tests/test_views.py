@@ -349,11 +349,18 @@ def test_on_a_persons_page_the_record_is_opened_and_logged_before_the_role_check
 
 
 @pytest.mark.django_db
-def test_a_form_page_on_a_persons_record_is_captioned_with_their_name(practitioner_client, person):
+def test_a_form_page_on_a_persons_record_names_them_once_above_the_heading(
+    practitioner_client, person
+):
+    """The record's frame says whose record it is; the form page's caption (their name)
+    is not drawn again under it (#16)."""
     page = practitioner_client.get(reverse("sds:unmet_need_add", args=[person.pk]))
     body = page.content.decode()
     assert f"<title>Record unmet need – {person.display_name}" in body
-    assert (
-        f'<span class="ds_page-header__label ds_content-label">{person.display_name}</span>'
-    ) in body
+    header = body[body.index('<div class="ds_layout__header">') : body.index("<h1")]
+    assert f'class="gt_record-bar__name" href="/people/{person.pk}/">{person.display_name}</a>' in (
+        header
+    )
+    assert header.count(person.display_name) == 1
+    assert "ds_page-header__label" not in header
     assert 'class="ds_back-link">Back to choices and budget</a>' in body
