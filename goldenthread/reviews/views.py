@@ -61,7 +61,7 @@ class ReviewListView(PersonRecordMixin, TemplateView):
         context["in_progress"] = next(
             (r.review for r in rows if r.review.status == ReviewStatus.DRAFT), None
         )
-        schedule = getattr_or_none(person, "review_schedule")
+        schedule = date_set(person)
         context["schedule"] = schedule
         context["schedule_form"] = kwargs.get("schedule_form") or ScheduleForm(
             initial={
@@ -82,6 +82,13 @@ def getattr_or_none(person, name: str):
         return None
 
 
+def date_set(person):
+    """The person's review schedule when someone has set a date, else None (a schedule row
+    may hold only the due date worked out from the records, #19)."""
+    schedule = getattr_or_none(person, "review_schedule")
+    return schedule if schedule is not None and schedule.next_review_on is not None else None
+
+
 class ScheduleView(PersonRecordMixin, ServiceFormView):
     """Set the date of the person's next review (REV-3)."""
 
@@ -90,7 +97,7 @@ class ScheduleView(PersonRecordMixin, ServiceFormView):
 
     @cached_property
     def schedule(self):
-        return getattr_or_none(self.person, "review_schedule")
+        return date_set(self.person)
 
     def get_initial(self):
         schedule = self.schedule
