@@ -48,7 +48,6 @@ from goldenthread.outcomes.models import (
 )
 from goldenthread.people.chi import check_digit
 from goldenthread.people.models import Allocation, CircleMember, Person
-from goldenthread.reviews.due import refresh_all_review_due
 from goldenthread.sds.models import DelegatedLimit
 from goldenthread.support.models import (
     CostPeriod,
@@ -864,9 +863,6 @@ def generate(
         people_chunk(writer, ctx, start, min(CHUNK, people - start), used_chi)
         if progress:
             progress(min(start + CHUNK, people))
-    # The rows above bypass the services, so each person's stored "next review due" (#19)
-    # is worked out once at the end, as `goldenthread refresh-review-due` does.
-    refresh_all_review_due()
 
 
 def money(value: float) -> Decimal:
