@@ -169,11 +169,13 @@ SHARED_CACHE_SCHEMES = ("redis", "rediss", "unix")
 
 
 def cache_from_url(url: str, key_prefix: str) -> dict:
-    """Django's CACHES entry for a CACHE_URL (Django's own Redis backend, redis-py)."""
+    """Django's CACHES entry for a CACHE_URL (Django's own Redis backend, redis-py; one
+    client per pool, core/redis_cache.py)."""
     scheme = url.partition("://")[0].lower() if url else "locmem"
     if scheme in SHARED_CACHE_SCHEMES:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, keeping one redis-py client per pool (#19).
+            "BACKEND": "goldenthread.core.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": key_prefix,
             # A Redis that stops answering fails a request in seconds, not at the worker
