@@ -273,6 +273,12 @@ class DueRow:
     def is_soon(self) -> bool:
         return 0 <= self.days <= SOON_DAYS
 
+    @property
+    def tag_colour(self) -> str:
+        """The SGDS tag's colour for the "when" cell: red overdue, yellow within 30 days,
+        none (plain text) later."""
+        return "red" if self.days < 0 else "yellow" if self.days <= SOON_DAYS else ""
+
 
 @dataclass
 class DuePage:

@@ -229,3 +229,20 @@ def test_the_worklist_page_reads_rows_and_counts_in_one_query(person, practition
     assert [r.person_id for r in past.rows] == [r.person_id for r in last.rows]
     assert selectors.reviews_due_page(practitioner, page_number="x").page.number == 1
     assert timezone.localdate() == TODAY.date()
+
+
+def test_the_when_cell_is_tagged_by_how_soon(person, practitioner, practitioner_client):
+    """Overdue in a red tag, within 30 days in a yellow one, later as plain text."""
+    for held_days_ago, days in ((200, -18), (170, 12), (100, 82)):
+        someone = PersonFactory(team=person.team)
+        AllocationFactory(person=someone, worker=practitioner)
+        outcome_services.outcome_create(
+            actor=practitioner,
+            positive_change=make_change(make_conversation(someone, held_days_ago=held_days_ago)),
+            statement="I will be back at my bowling club on Thursdays by May",
+        )
+        assert (stored(someone)[0] - timezone.localdate()).days == days
+    body = practitioner_client.get(reverse("reviews:due")).content.decode()
+    assert '<strong class="ds_tag ds_tag--red">18 days overdue</strong>' in body
+    assert '<strong class="ds_tag ds_tag--yellow">Due in 12 days</strong>' in body
+    assert "<td>Due in 82 days</td>" in body
