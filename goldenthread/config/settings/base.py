@@ -326,7 +326,9 @@ GOLDENTHREAD_REPORTS_THRESHOLD = int(os.environ.get("GOLDENTHREAD_REPORTS_THRESH
 GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(
     os.environ.get("GOLDENTHREAD_REPORTS_CACHE_SECONDS", "600")
 )
-# Reviews: the default time from agreeing a plan (or a review) to the next review.
+# Reviews: the default time from agreeing a plan (or a review) to the next review. The
+# worklist reads each person's due date stored with it: after changing this, run
+# `goldenthread refresh-review-due` (#19).
 GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
 # A CHI number already recorded for someone the worker may not see goes to their team
 # leader as a "possible duplicate" (people/services.py). After this many in the window,
