@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.views.generic import TemplateView
 
 from goldenthread.core.formatting import date_text
@@ -757,6 +758,30 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
 # --- Reviews due (REV-3) ------------------------------------------------------------------------
 
 
+# The worklist's filter fields as rendered HTML, by the values they show (#19): the same
+# few radio buttons and options on every request, rendered once per process for each of
+# the few valid combinations. A form with errors (its messages, the values as typed) is
+# rendered afresh every time.
+_FILTER_FIELDS: dict[tuple, SafeString] = {}
+
+
+def filter_fields_html(form: DueFilterForm) -> SafeString:
+    if form.is_bound and form.errors:
+        return _render_filter_fields(form)
+    key = (form.is_bound, form["show"].value(), form["sort"].value())
+    html = _FILTER_FIELDS.get(key)
+    if html is None:
+        html = _FILTER_FIELDS[key] = _render_filter_fields(form)
+    return html
+
+
+def _render_filter_fields(form: DueFilterForm) -> SafeString:
+    """Django's own rendering of the two fields (each escaped by Django: SafeString)."""
+    html = form["show"].as_field_group() + form["sort"].as_field_group()
+    assert isinstance(html, SafeString)
+    return html
+
+
 class ReviewsDueView(PermissionRequiredMixin, TemplateView):
     """The reviews a practitioner (their people) or team leader (their team) has to hold."""
 
@@ -783,6 +808,9 @@ class ReviewsDueView(PermissionRequiredMixin, TemplateView):
             if self.request.GET
             else DueFilterForm(initial={"show": "all", "sort": "date"}),
             filter_errors=form.errors if self.request.GET else {},
+            filter_fields=filter_fields_html(
+                form if self.request.GET else DueFilterForm(initial={"show": "all", "sort": "date"})
+            ),
             rows=due.rows,
             page_obj=due.page,
             count=due.count,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import re
 
 import pytest
 import time_machine
@@ -246,3 +247,20 @@ def test_the_when_cell_is_tagged_by_how_soon(person, practitioner, practitioner_
     assert '<strong class="ds_tag ds_tag--red">18 days overdue</strong>' in body
     assert '<strong class="ds_tag ds_tag--yellow">Due in 12 days</strong>' in body
     assert "<td>Due in 82 days</td>" in body
+
+
+def test_the_filter_fields_show_the_choice_made_each_time(practitioner_client):
+    """The filter's fields are rendered once per combination of values: each request still
+    shows its own choice, and a wrong value its message."""
+    url = reverse("reviews:due")
+    for _ in range(2):
+        for show in ("overdue", "soon", "all"):
+            body = practitioner_client.get(url, {"show": show, "sort": "name"}).content.decode()
+            checked = re.findall(r'<input[^>]*name="show"[^>]*value="(\w+)"[^>]*checked', body)
+            checked += re.findall(r'<input[^>]*checked[^>]*name="show"[^>]*value="(\w+)"', body)
+            assert checked == [show]
+            assert re.search(r'<option value="name"[^>]*selected', body)
+        body = practitioner_client.get(url).content.decode()
+        assert re.search(r'<option value="date"[^>]*selected', body)
+        wrong = practitioner_client.get(url, {"show": "everyone"}).content.decode()
+        assert "Choose which reviews to show." in wrong
