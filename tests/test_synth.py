@@ -22,6 +22,7 @@ from goldenthread.nonprod.synth.writer import BulkWriter, det_uuid
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.chi import is_valid_chi
 from goldenthread.people.models import Allocation, Person
+from goldenthread.reviews.due import as_date, derived_due
 from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
@@ -76,6 +77,13 @@ def test_tiny_preset_is_consistent_and_deterministic(synthetic):
     assert not PositiveChange.objects.filter(from_not_working__isnull=True).exists()
     assert not Allocation.objects.exclude(worker__team=F("person__team")).exists()
     assert AccessLog.objects.filter(person_id__isnull=False).count() >= PEOPLE * 3
+    # Each person's stored "next review due" is the one worked out from the records (#19).
+    stored = dict(ReviewSchedule.objects.values_list("person_id", "due_on"))
+    derived = {pk: as_date(due) for pk, due, _ in derived_due(Person.objects.all())}
+    assert {pk: due for pk, due in derived.items() if due} == {
+        pk: due for pk, due in stored.items() if due
+    }
+    assert any(derived.values())
     # The bulk-written access log carries a whole hash chain (#11): audit-verify passes.
     call_command("audit_verify", stdout=open("/dev/null", "w"))
     assert (

@@ -82,7 +82,7 @@ class ChainedModel(AppendOnlyModel):
             return
         with chain.in_transaction():
             chain.link(self, chain.head(type(self)))
-            super().save(*args, **kwargs)
+            chain.insert_sqlite(self)
 
 
 class AccessAction(models.TextChoices):

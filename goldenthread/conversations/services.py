@@ -33,6 +33,7 @@ from .models import (
     WhoMatters,
     WorkingItem,
 )
+from .signals import conversation_redated
 
 CONVERSATION_FIELDS = ("held_on", "place", "person_took_part", "narrative")
 
@@ -76,6 +77,7 @@ def conversation_update(
         raise TypeError(f"conversation_update cannot change {sorted(unknown)}")
     if "held_on" in changes and changes["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
+    redated = "held_on" in changes and changes["held_on"] != conversation.held_on
     with transaction.atomic():
         audited_update(
             conversation,
@@ -84,6 +86,8 @@ def conversation_update(
             changes=changes,
             person_id=conversation.person_id,
         )
+        if redated:
+            conversation_redated.send(sender=Conversation, person_id=conversation.person_id)
     return conversation
 
 

@@ -33,6 +33,7 @@ from .models import (
     OutcomeStatus,
     OutcomeWording,
 )
+from .signals import open_outcomes_changed
 
 WORDING_FIELDS = ("statement", "baseline", "measure", "target_date")
 
@@ -163,6 +164,7 @@ def outcome_create(
         _refresh_suggestions(outcome=outcome)
         Outcome.objects.filter(pk=outcome.pk).update(checker_codes=outcome.checker_codes)
         Auditor(actor).created(outcome, person_id=outcome.person_id)
+        open_outcomes_changed.send(sender=Outcome, person_id=outcome.person_id)
     return outcome
 
 
@@ -311,6 +313,7 @@ def outcome_rewrite(
             person_id=old.person_id,
             extra={"replaced_by": str(new.pk)},
         )
+        open_outcomes_changed.send(sender=Outcome, person_id=old.person_id)
     outcome.refresh_from_db()
     return new
 
@@ -341,6 +344,7 @@ def outcome_close(*, actor: User, outcome: Outcome, status: str) -> Outcome:
             clean=False,
             person_id=stored.person_id,
         )
+        open_outcomes_changed.send(sender=Outcome, person_id=stored.person_id)
     outcome.refresh_from_db()
     return outcome
 

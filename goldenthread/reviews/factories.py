@@ -15,6 +15,7 @@ from django.utils import timezone
 from goldenthread.accounts.factories import PractitionerFactory
 from goldenthread.people.factories import PersonFactory
 
+from .due import refresh_review_due
 from .models import (
     OutcomeDecision,
     OutcomeReview,
@@ -36,16 +37,32 @@ def _worker(person):
     return PractitionerFactory(team=person.team)
 
 
+def _refresh_due(obj, create, extracted, **kwargs):
+    """What the services do in their transaction: the person's stored due date (#19)."""
+    if create:
+        refresh_review_due([obj.person_id])
+
+
 class ReviewScheduleFactory(factory.django.DjangoModelFactory):
+    """The date set for the person's next review (one row per person: a row that holds only
+    the worked-out due date is given the date)."""
+
     class Meta:
         model = ReviewSchedule
-        django_get_or_create = ("person",)
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(PersonFactory)
     next_review_on = factory.LazyFunction(
         lambda: timezone.localdate() + datetime.timedelta(days=90)
     )
     set_by = factory.LazyAttribute(lambda o: _worker(o.person))
+    due = factory.PostGeneration(_refresh_due)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        person = kwargs.pop("person")
+        schedule, _ = model_class.objects.update_or_create(person=person, defaults=kwargs)
+        return schedule
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):
@@ -53,12 +70,14 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Review
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(PersonFactory)
     held_on = factory.LazyFunction(timezone.localdate)
     conducted_by = factory.LazyAttribute(lambda o: _worker(o.person))
     what_learned = ""
     status = ReviewStatus.DRAFT
+    due = factory.PostGeneration(_refresh_due)
 
     class Params:
         completed = factory.Trait(

@@ -44,13 +44,32 @@ def review_interval_days() -> int:
 
 
 class ReviewSchedule(VersionedModel):
-    """When the person's next review is due. Every change is in the change history."""
+    """When the person's next review is due. Every change of the date set is in the change
+    history.
+
+    `next_review_on` is the date someone set (at a review, or on its own); empty when
+    nobody has set one. `due_on` and `last_review_on` are worked out from the records and
+    stored for the reviews-due worklist (#19), so that it reads an index instead of working
+    the date out for every person it may show: `due_on` is the date set, else the review
+    interval after the last finished review, else the interval after the first open outcome
+    was agreed (the date of its conversation). They are kept up to date by `reviews.due`,
+    inside the transaction of every service that changes what they are worked out from;
+    `goldenthread refresh-review-due` works them out again for everyone (after a bulk load
+    or a change of GOLDENTHREAD_REVIEW_INTERVAL_DAYS). A row with no date set holds only
+    these two (it is not a change of the record, so it is not in the change history)."""
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="review_schedule")
-    next_review_on = models.DateField("Date of the next review")
+    next_review_on = models.DateField("Date of the next review", null=True, blank=True)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    due_on = models.DateField("Next review due", null=True, blank=True, editable=False)
+    last_review_on = models.DateField(
+        "Date of the last finished review", null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["due_on"], name="review_schedule_due_on")]
 
     def __str__(self) -> str:
         return f"Next review {date_text(self.next_review_on)}"

@@ -39,18 +39,18 @@ def notify_reviews_due(
     with transaction.atomic():
         for schedule in schedules:
             workers = by_person.get(schedule.person_id, [])
-            when = date_text(schedule.next_review_on)
+            due_on = schedule.next_review_on
+            assert due_on is not None  # the filter above: rows with a date set
+            when = date_text(due_on)
             text = (
-                f"A review was due on {when}."
-                if schedule.next_review_on < today
-                else f"A review is due on {when}."
+                f"A review was due on {when}." if due_on < today else f"A review is due on {when}."
             )
             notify(
                 workers,
                 kind=Kind.REVIEW_DUE,
                 text=text,
                 url=reverse("reviews:list", args=[schedule.person_id]),
-                key=f"review-due:{schedule.person_id}:{schedule.next_review_on}",
+                key=f"review-due:{schedule.person_id}:{due_on}",
             )
             count += len(workers)
     return count

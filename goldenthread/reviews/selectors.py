@@ -10,12 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When, Window
 from django.utils import timezone
 
 from goldenthread.core.formatting import date_text
-from goldenthread.core.sql import AddDays, SortKey
+from goldenthread.core.sql import SortKey
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
 from goldenthread.people.selectors import current_worker_names
@@ -274,6 +273,12 @@ class DueRow:
     def is_soon(self) -> bool:
         return 0 <= self.days <= SOON_DAYS
 
+    @property
+    def tag_colour(self) -> str:
+        """The SGDS tag's colour for the "when" cell: red overdue, yellow within 30 days,
+        none (plain text) later."""
+        return "red" if self.days < 0 else "yellow" if self.days <= SOON_DAYS else ""
+
 
 @dataclass
 class DuePage:
@@ -286,40 +291,22 @@ class DuePage:
 def reviews_due_queryset(
     user, *, show: str = "all", sort: str = "date", today: datetime.date | None = None
 ):
-    """The people this user may see who have a review to hold, with the due date worked out
-    in SQL: the date set at the last review; else the review interval after the last
-    completed review; else the interval after the first open outcome was agreed. Filtered
-    by `show` and ordered by `sort` in SQL (both databases): by due date, then name (lower
-    case, code-point order, as Python sorts), then id."""
+    """The people this user may see who have a review to hold, with the due date stored on
+    their review schedule (`reviews.due`: the date set at the last review or on its own;
+    else the review interval after the last finished review; else the interval after the
+    first open outcome was agreed), read from its index (#19). Filtered by `show` and
+    ordered by `sort` in SQL (both databases): by due date, then name (lower case,
+    code-point order, as Python sorts), then id."""
     today = today or timezone.localdate()
-    interval = review_interval_days()
-    last_review = (
-        Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.COMPLETED)
-        .order_by("-held_on")
-        .values("held_on")[:1]
-    )
-    first_open = (
-        Outcome.objects.filter(person=OuterRef("pk"), status=OutcomeStatus.OPEN)
-        .order_by("conversation__held_on")
-        .values("conversation__held_on")[:1]
-    )
     in_progress = Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.DRAFT)
     people = (
         Person.objects.visible_to(user)
+        .filter(review_schedule__due_on__isnull=False)
         .annotate(
+            due_on=F("review_schedule__due_on"),
             scheduled_on=F("review_schedule__next_review_on"),
-            last_review_on=Subquery(last_review),
+            last_review_on=F("review_schedule__last_review_on"),
         )
-        .annotate(
-            # Only when neither of the others is set: the subquery runs for those alone.
-            due_on=Coalesce(
-                F("scheduled_on"),
-                AddDays(F("last_review_on"), interval),
-                AddDays(Subquery(first_open), interval),
-                output_field=DateField(),
-            )
-        )
-        .filter(due_on__isnull=False)
     )
     if show == "overdue":
         people = people.filter(due_on__lt=today)
@@ -328,6 +315,29 @@ def reviews_due_queryset(
     by_name = (SortKey("family_name"), SortKey("given_name"), "id")
     return people.annotate(review_in_progress=Exists(in_progress)).order_by(
         *(by_name if sort == "name" else ("due_on", *by_name))
+    )
+
+
+ROW_FIELDS = (
+    "pk",
+    "given_name",
+    "preferred_name",
+    "family_name",
+    "due_on",
+    "scheduled_on",
+    "last_review_on",
+    "review_in_progress",
+)
+
+
+def _page_values(people, *, today: datetime.date, offset: int, per_page: int) -> list[dict]:
+    """One page of value rows, each carrying the filter's count and overdue count (window
+    functions over the whole filtered set), so no separate count query is needed (#19)."""
+    return list(
+        people.annotate(
+            total=Window(Count("pk")),
+            overdue=Window(Sum(Case(When(due_on__lt=today, then=1), default=0))),
+        ).values(*ROW_FIELDS, "total", "overdue")[offset : offset + per_page]
     )
 
 
@@ -340,26 +350,37 @@ def reviews_due_page(
     per_page: int = 25,
     today: datetime.date | None = None,
 ) -> DuePage:
-    """A page of the worklist: three queries however many people (the count and overdue
-    count, the page's rows with LIMIT/OFFSET, their workers)."""
+    """A page of the worklist: two queries however many people (the page's rows with
+    LIMIT/OFFSET, each carrying the count and overdue count; their workers). A page number
+    past the end (or not a number) gets the last (or first) page, as Django's
+    `Paginator.get_page`; only then is a third query, a count, needed."""
     today = today or timezone.localdate()
     people = reviews_due_queryset(user, show=show, sort=sort, today=today)
-    totals = people.order_by().aggregate(
-        count=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    try:
+        wanted = int(page_number)
+    except (TypeError, ValueError):
+        wanted = 1
+    values = (
+        _page_values(people, today=today, offset=(wanted - 1) * per_page, per_page=per_page)
+        if wanted >= 1
+        else []
     )
-    page = Paginator(range(totals["count"]), per_page).get_page(page_number)
-    values = list(
-        people.values(
-            "pk",
-            "given_name",
-            "preferred_name",
-            "family_name",
-            "due_on",
-            "scheduled_on",
-            "last_review_on",
-            "review_in_progress",
-        )[page.start_index() - 1 if totals["count"] else 0 : page.end_index()]
-    )
+    if values:
+        count, overdue = values[0]["total"], int(values[0]["overdue"] or 0)
+        page = Paginator(range(count), per_page).get_page(wanted)
+    elif wanted == 1:
+        count = overdue = 0
+        page = Paginator(range(0), per_page).get_page(1)
+    else:  # past the end: Paginator.get_page gives the last page
+        totals = people.order_by().aggregate(
+            count=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+        )
+        count, overdue = totals["count"], totals["overdue"]
+        page = Paginator(range(count), per_page).get_page(wanted)
+        if count:
+            values = _page_values(
+                people, today=today, offset=page.start_index() - 1, per_page=per_page
+            )
     workers = current_worker_names(v["pk"] for v in values)
     review_list_url = id_url("reviews:list")
     rows = []
@@ -382,7 +403,7 @@ def reviews_due_page(
                 in_progress=v["review_in_progress"],
             )
         )
-    return DuePage(rows=rows, page=page, count=totals["count"], overdue_count=totals["overdue"])
+    return DuePage(rows=rows, page=page, count=count, overdue_count=overdue)
 
 
 def _as_date(value) -> datetime.date:

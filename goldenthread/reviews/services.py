@@ -28,7 +28,7 @@ from goldenthread.people.models import Person
 from goldenthread.support import services as support_services
 from goldenthread.support.models import CURRENT_STATUSES, Solution, SolutionStatus
 
-from . import presenters, selectors
+from . import due, presenters, selectors
 from .models import (
     OutcomeDecision,
     OutcomeReview,
@@ -126,25 +126,28 @@ def _schedule_write(
     next_review_on: datetime.date,
     expected_version: int | None = None,
 ) -> ReviewSchedule:
+    """Set the date; the stored due date follows in the same transaction (#19)."""
     schedule = ReviewSchedule.objects.select_for_update().filter(person=person).first()
     if schedule is None:
         schedule = ReviewSchedule(person=person, next_review_on=next_review_on, set_by=actor)
         schedule.save(force_insert=True)
         Auditor(actor).created(schedule, person_id=person.pk)
-        return schedule
-    if expected_version is not None and schedule.version != expected_version:
+    elif expected_version is not None and schedule.version != expected_version:
         raise StaleEditError(schedule)
-    if schedule.next_review_on == next_review_on:
-        return schedule
-    return audited_update(
-        schedule,
-        auditor=Auditor(actor),
-        expected_version=schedule.version,
-        stored=schedule,
-        clean=False,
-        person_id=person.pk,
-        changes={"next_review_on": next_review_on, "set_by": actor},
-    )
+    elif schedule.next_review_on != next_review_on:
+        # A row that held only the worked-out due date (no date set) is changed the same
+        # way: the change history shows the date going from "not set" to the new one.
+        audited_update(
+            schedule,
+            auditor=Auditor(actor),
+            expected_version=schedule.version,
+            stored=schedule,
+            clean=False,
+            person_id=person.pk,
+            changes={"next_review_on": next_review_on, "set_by": actor},
+        )
+    due.refresh_review_due([person.pk])
+    return schedule
 
 
 # --- The schedule (REV-3) -------------------------------------------------------------------
@@ -657,4 +660,5 @@ def review_complete(
         ).exists()
         if not later:  # a review recorded late does not move the date a later one set
             _schedule_write(actor=actor, person=review.person, next_review_on=next_review_on)
+        due.refresh_review_due([review.person_id])
     return review

@@ -279,7 +279,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     solution_reviews = list(
         SolutionReview.objects.filter(person=person).select_related("review").order_by("created_at")
     )
-    schedule = ReviewSchedule.objects.filter(person=person).first()
+    schedule = ReviewSchedule.objects.filter(person=person, next_review_on__isnull=False).first()
 
     def item(row, kind: str, text: str | None = None) -> ThreadItem:
         return ThreadItem(

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.views.generic import TemplateView
 
 from goldenthread.core.formatting import date_text
@@ -61,7 +62,7 @@ class ReviewListView(PersonRecordMixin, TemplateView):
         context["in_progress"] = next(
             (r.review for r in rows if r.review.status == ReviewStatus.DRAFT), None
         )
-        schedule = getattr_or_none(person, "review_schedule")
+        schedule = date_set(person)
         context["schedule"] = schedule
         context["schedule_form"] = kwargs.get("schedule_form") or ScheduleForm(
             initial={
@@ -82,6 +83,13 @@ def getattr_or_none(person, name: str):
         return None
 
 
+def date_set(person):
+    """The person's review schedule when someone has set a date, else None (a schedule row
+    may hold only the due date worked out from the records, #19)."""
+    schedule = getattr_or_none(person, "review_schedule")
+    return schedule if schedule is not None and schedule.next_review_on is not None else None
+
+
 class ScheduleView(PersonRecordMixin, ServiceFormView):
     """Set the date of the person's next review (REV-3)."""
 
@@ -90,7 +98,7 @@ class ScheduleView(PersonRecordMixin, ServiceFormView):
 
     @cached_property
     def schedule(self):
-        return getattr_or_none(self.person, "review_schedule")
+        return date_set(self.person)
 
     def get_initial(self):
         schedule = self.schedule
@@ -759,6 +767,30 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
 # --- Reviews due (REV-3) ------------------------------------------------------------------------
 
 
+# The worklist's filter fields as rendered HTML, by the values they show (#19): the same
+# few radio buttons and options on every request, rendered once per process for each of
+# the few valid combinations. A form with errors (its messages, the values as typed) is
+# rendered afresh every time.
+_FILTER_FIELDS: dict[tuple, SafeString] = {}
+
+
+def filter_fields_html(form: DueFilterForm) -> SafeString:
+    if form.is_bound and form.errors:
+        return _render_filter_fields(form)
+    key = (form.is_bound, form["show"].value(), form["sort"].value())
+    html = _FILTER_FIELDS.get(key)
+    if html is None:
+        html = _FILTER_FIELDS[key] = _render_filter_fields(form)
+    return html
+
+
+def _render_filter_fields(form: DueFilterForm) -> SafeString:
+    """Django's own rendering of the two fields (each escaped by Django: SafeString)."""
+    html = form["show"].as_field_group() + form["sort"].as_field_group()
+    assert isinstance(html, SafeString)
+    return html
+
+
 class ReviewsDueView(PermissionRequiredMixin, TemplateView):
     """The reviews a practitioner (their people) or team leader (their team) has to hold."""
 
@@ -785,6 +817,9 @@ class ReviewsDueView(PermissionRequiredMixin, TemplateView):
             if self.request.GET
             else DueFilterForm(initial={"show": "all", "sort": "date"}),
             filter_errors=form.errors if self.request.GET else {},
+            filter_fields=filter_fields_html(
+                form if self.request.GET else DueFilterForm(initial={"show": "all", "sort": "date"})
+            ),
             rows=due.rows,
             page_obj=due.page,
             count=due.count,

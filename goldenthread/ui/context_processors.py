@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 
 from goldenthread.core.permissions import Permission, can
+from goldenthread.ui.links import fixed_url
 
 # (label, url name, the permission that shows it), in the order they are shown.
 NAVIGATION = (
@@ -33,12 +33,12 @@ def site(request: HttpRequest) -> dict:
     items: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated and not _needs_second_factor(user):
         items = [
-            (label, reverse(url_name))
+            (label, fixed_url(url_name))
             for label, url_name, permission in NAVIGATION
             if can(user, permission)
         ]
         if user.is_staff:
-            items.append(("Administration", reverse("admin:index")))
+            items.append(("Administration", fixed_url("admin:index")))
     path = request.path
     # The current item is the one whose address is the longest start of this page's.
     matches = [url for _, url in items if path.startswith(url)]

@@ -1,4 +1,5 @@
-"""Row links for long lists: each URL pattern is reversed once per process (#19).
+"""Row links for long lists, and the navigation's addresses: each URL pattern is reversed
+once per process (#19).
 
 A list of 25 people would otherwise call `reverse()` 25 times for the same pattern;
 `id_url("people:detail")` reverses it once with a placeholder id, keeps the text before
@@ -29,6 +30,17 @@ def _parts(name: str, urlconf: str, prefix: str) -> tuple[str, str]:
     if not found:
         raise ValueError(f"{name} does not take one UUID argument")
     return head, tail
+
+
+@functools.lru_cache(maxsize=256)
+def _address(name: str, urlconf: str, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def fixed_url(name: str) -> str:
+    """The address of a pattern that takes no arguments (the navigation's), reversed once
+    per process for each URL configuration and script prefix (#19)."""
+    return _address(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 def id_url(name: str) -> Callable[[uuid.UUID | str], str]:

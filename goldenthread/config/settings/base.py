@@ -172,11 +172,13 @@ SHARED_CACHE_SCHEMES = ("redis", "rediss", "unix")
 
 
 def cache_from_url(url: str, key_prefix: str) -> dict:
-    """Django's CACHES entry for a CACHE_URL (Django's own Redis backend, redis-py)."""
+    """Django's CACHES entry for a CACHE_URL (Django's own Redis backend, redis-py; one
+    client per pool, core/redis_cache.py)."""
     scheme = url.partition("://")[0].lower() if url else "locmem"
     if scheme in SHARED_CACHE_SCHEMES:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, keeping one redis-py client per pool (#19).
+            "BACKEND": "goldenthread.core.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": key_prefix,
             # A Redis that stops answering fails a request in seconds, not at the worker
@@ -363,7 +365,9 @@ GOLDENTHREAD_REPORTS_THRESHOLD = int(os.environ.get("GOLDENTHREAD_REPORTS_THRESH
 GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(
     os.environ.get("GOLDENTHREAD_REPORTS_CACHE_SECONDS", "600")
 )
-# Reviews: the default time from agreeing a plan (or a review) to the next review.
+# Reviews: the default time from agreeing a plan (or a review) to the next review. The
+# worklist reads each person's due date stored with it: after changing this, run
+# `goldenthread refresh-review-due` (#19).
 GOLDENTHREAD_REVIEW_INTERVAL_DAYS = 182
 # A CHI number already recorded for someone the worker may not see goes to their team
 # leader as a "possible duplicate" (people/services.py). After this many in the window,

@@ -84,7 +84,7 @@ def test_production_keeps_sessions_throttles_and_counts_where_every_worker_sees_
     found = json.loads(result.stdout)
     for alias, backend in found["caches"].items():
         assert backend not in PROCESS_LOCAL_CACHES, alias
-    assert found["caches"]["default"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["caches"]["default"] == "goldenthread.core.redis_cache.RedisCache"
     # Sessions: in the database, read through the shared cache.
     assert found["session_engine"] == "django.contrib.sessions.backends.cached_db"
     assert found["session_engine"] not in PER_PROCESS_SESSIONS
@@ -109,7 +109,7 @@ def test_conn_max_age_comes_from_the_environment():
 
 def test_the_cache_url_chooses_the_backend():
     redis = cache_from_url("rediss://:secret@cache.internal:6380/3", "gt")
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "goldenthread.core.redis_cache.RedisCache"
     assert redis["LOCATION"] == "rediss://:secret@cache.internal:6380/3"
     assert redis["KEY_PREFIX"] == "gt"
     assert cache_from_url("unix:///run/redis.sock?db=1", "gt")["BACKEND"].endswith("RedisCache")

@@ -6,13 +6,16 @@ from __future__ import annotations
 import http.client
 import multiprocessing
 import os
+import runpy
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import OperationalError, connections
 
@@ -131,34 +134,57 @@ def _load_in_child(port, cookie, paths, seconds, threads, queue) -> None:
     queue.put(_load(port, cookie, paths, seconds, threads))
 
 
-def throughput(
-    *, cookie: str, paths: list[str], seconds: float = 15, workers: int = 3, threads: int = 16
-) -> dict:
-    """Serve with gunicorn (production-like settings) and load it from a second process."""
+def gunicorn_conf_path() -> Path:
+    """The production gunicorn settings (docs/deployment.md)."""
+    import goldenthread.config
+
+    return Path(goldenthread.config.__file__).resolve().parent / "gunicorn_conf.py"
+
+
+def _conf_values(env: dict) -> dict:
+    """What gunicorn_conf.py sets under `env`, read the way gunicorn reads it (the file run
+    as a script), for the report."""
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        return runpy.run_path(str(gunicorn_conf_path()))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def throughput(*, cookie: str, paths: list[str], seconds: float = 15, threads: int = 16) -> dict:
+    """Serve with gunicorn started as production starts it (`-c gunicorn_conf.py`: its
+    workers, worker class, threads and keep-alive, each changeable by the same environment
+    variables) and load it from a second process. Only the address and the log level are
+    the bench's own (GUNICORN_BIND, GUNICORN_LOG_LEVEL: settings the file reads)."""
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "goldenthread.config.settings.bench"}
+    package_root = str(gunicorn_conf_path().parents[2])  # this checkout's code, not another
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "goldenthread.config.settings.bench",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_LOG_LEVEL": "warning",
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p
+        ),
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    conf = _conf_values(env)
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "goldenthread.config.wsgi:application",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "--worker-class",
-        "sync",
-        "--keep-alive",
-        "5",
+        "-c",
+        str(gunicorn_conf_path()),
     ]
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - read and closed below
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, arguments from this file)
         command,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
         deadline = time.perf_counter() + 30
@@ -183,6 +209,13 @@ def throughput(
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    result["server"] = f"gunicorn, {workers} sync workers, bench settings (DEBUG off)"
+    log.seek(0)
+    result["server_log"] = log.read().decode(errors="replace")[-2000:]
+    log.close()
+    result["server"] = (
+        f"gunicorn -c gunicorn_conf.py: {conf['workers']} {conf['worker_class']} workers"
+        f" × {conf['threads']} threads, keep-alive {conf['keepalive']} s,"
+        " bench settings (DEBUG off)"
+    )
     result["client"] = f"second process, {threads} threads, keep-alive, {seconds:.0f} s"
     return result

@@ -16,6 +16,7 @@ from goldenthread.conversations.factories import (
     WorkingItemFactory,
 )
 from goldenthread.outcomes.factories import AgreementFactory, OutcomeFactory
+from goldenthread.reviews.due import refresh_review_due
 from goldenthread.support.factories import SolutionFactory
 from goldenthread.support.models import SolutionStatus, SupportStep
 
@@ -58,6 +59,7 @@ def make_outcome(
     outcome = OutcomeFactory(positive_change=change, statement=statement, **fields)
     if agreed:
         AgreementFactory(outcome=outcome)
+    refresh_review_due([person.pk])  # as outcome_create does (#19)
     return outcome
 
 

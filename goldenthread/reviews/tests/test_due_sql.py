@@ -37,7 +37,7 @@ def reference_rows(user, *, show: str, sort: str, today: datetime.date) -> list[
             .values_list("conversation__held_on", flat=True)
             .first()
         )
-        if schedule is not None:
+        if schedule is not None and schedule.next_review_on is not None:
             due_on, scheduled = schedule.next_review_on, True
         elif last is not None:
             due_on, scheduled = last + interval, False

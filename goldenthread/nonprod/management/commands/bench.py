@@ -218,6 +218,8 @@ class Command(BaseCommand):
             f"(target ≥ {TARGETS['pages_per_second']}) "
             f"{'met' if load['pages_per_second'] >= TARGETS['pages_per_second'] else 'MISSED'}"
         )
+        if load["errors"]:
+            self.stderr.write(f"gunicorn's log (the end):\n{load['server_log']}")
 
         # 5. Concurrent version-checked writers.
         member = CircleMember.objects.order_by("id").first()

@@ -13,6 +13,7 @@ from goldenthread.nonprod.synth.compare import compare
 from goldenthread.nonprod.synth.generate import PRESETS, generate
 from goldenthread.nonprod.synth.writer import BulkWriter
 from goldenthread.people.models import CircleMember, Person
+from goldenthread.reviews.due import refresh_all_review_due
 
 # Tables whose rows can be written twice (no unique column but the fresh id).
 COMPARED = (CircleMember, WorkingItem, AccessLog)
@@ -49,6 +50,9 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             generate(writer, people=people, seed=seed, progress=progress)
+            # The rows bypass the services, so each person's stored "next review due"
+            # (#19) is worked out once here, as `goldenthread refresh-review-due` does.
+            refresh_all_review_due()
         elapsed = time.perf_counter() - started
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
