@@ -4,9 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django_otp.plugins.otp_email.models import EmailDevice
 
-from . import services
-
 from goldenthread.ui.forms import NewPasswordForm
+
+from . import services
 
 
 class SignInForm(AuthenticationForm):
