@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from goldenthread.accountability.models import (
     Advocacy,
@@ -30,12 +30,14 @@ from goldenthread.accountability.models import (
     ChallengeOutcome,
     ChallengeState,
     Stage,
+    Transition,
+    TransitionKind,
 )
 from goldenthread.accounts.models import Area, Team
 from goldenthread.conversations.models import MattersItem, MattersKind
 from goldenthread.core.domains import domain_labels, domains
 from goldenthread.outcomes.checker import CODE_LABELS
-from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.outcomes.models import Agreed, Agreement, Outcome, OutcomeStatus
 from goldenthread.people.models import Person
 from goldenthread.reviews.models import (
     OutcomeReview,
@@ -845,6 +847,99 @@ CHALLENGES = Measure(
     note="Challenges received in the period, by the stage they have reached (Standard 5.11).",
 )
 
+TRANSITION_STATES = ("made", "planned")
+
+
+def _transitions(period: Period, today: datetime.date):
+    """Moves planned for the period, by kind, whether each has happened yet and whether it
+    is planned around one of the person's outcomes (Standard 10; a move with no outcome is
+    a broken link on the golden thread)."""
+    rows = Transition.objects.filter(_in(period, "planned_on")).values_list(
+        *_P, "kind", "actual_on", "pk"
+    )
+    rows = list(rows.iterator(chunk_size=5000))
+    linked = set(
+        Transition.outcomes.through.objects.filter(
+            transition_id__in=[pk for *_, pk in rows]
+        ).values_list("transition_id", flat=True)
+    )
+    for team, area, born, kind, actual, pk in rows:
+        state = "made" if actual is not None and actual <= today else "planned"
+        yield (team, area, born, kind, state, "linked" if pk in linked else "no_outcome")
+
+
+def transition_units(period: Period, today: datetime.date):
+    for *unit, _linked in _transitions(period, today):
+        yield tuple(unit)
+
+
+def transition_link_units(period: Period, today: datetime.date):
+    for team, area, born, _kind, _state, linked in _transitions(period, today):
+        yield (team, area, born, linked)
+
+
+TRANSITIONS = Measure(
+    key="transitions",
+    title="Moves planned around outcomes: into adult services, care homes, other areas",
+    counted="moves",
+    rows=Axis("kind", tuple(TransitionKind.values), dict(TransitionKind.choices)),
+    columns=Axis(
+        "state",
+        TRANSITION_STATES,
+        {"made": "Happened", "planned": "Still to happen"},
+        heading="The move",
+    ),
+    units=transition_units,
+    note="Moves planned for a date in the period, by whether they have happened yet "
+    "(Standard 10). The next table says how many are planned around an outcome.",
+)
+
+TRANSITIONS_LINKED = Measure(
+    key="transitions-outcomes",
+    title="Moves planned around one of the person's outcomes",
+    counted="moves",
+    rows=Axis(
+        "linked",
+        ("linked", "no_outcome"),
+        {"linked": "Linked to an outcome", "no_outcome": "Linked to no outcome"},
+    ),
+    units=transition_link_units,
+    chart=False,
+    note="A move planned around none of the person's outcomes is a broken link on the "
+    "golden thread (Standard 10).",
+)
+
+AGREEMENT_ANSWERS = (*Agreed.values, "not_recorded")
+
+
+def agreement_units(period: Period, today: datetime.date):
+    """Outcomes recorded in the period, by whether the person (or their family or proxy)
+    agreed them, as the newest agreement recorded says (Standards 4.1, 4.2)."""
+    newest = (
+        Agreement.objects.filter(outcome=OuterRef("pk"))
+        .order_by("-agreed_on", "-at")
+        .values("agreed")[:1]
+    )
+    rows = _outcomes(period).annotate(agreed_now=Subquery(newest)).values_list(*_P, "agreed_now")
+    for team, area, born, agreed in rows.iterator(chunk_size=5000):
+        yield (team, area, born, agreed or "not_recorded")
+
+
+OUTCOME_AGREEMENT = Measure(
+    key="outcome-agreement",
+    title="Outcomes agreed with the person",
+    counted="outcomes",
+    rows=Axis(
+        "agreed",
+        AGREEMENT_ANSWERS,
+        {**dict(Agreed.choices), "not_recorded": "Agreement not recorded"},
+    ),
+    units=agreement_units,
+    note="Outcomes from conversations held in the period, by the newest answer recorded "
+    "for each: the person, their family or a proxy agreed it, agreed some of it, did not, "
+    "or no answer is recorded yet (Standards 4.1, 4.2).",
+)
+
 MONEY_COLUMNS = Axis(
     "money",
     ("count", "amount"),
@@ -917,5 +1012,8 @@ MEASURES: tuple[Measure, ...] = (
     PANEL_WAITS,
     ADVOCACY,
     CHALLENGES,
+    TRANSITIONS,
+    TRANSITIONS_LINKED,
+    OUTCOME_AGREEMENT,
 )
 BY_KEY = {m.key: m for m in (PEOPLE, *MEASURES)}

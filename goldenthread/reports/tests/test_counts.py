@@ -458,3 +458,67 @@ def test_a_different_amount_the_panel_agreed_is_agreed_with_its_own_line(
         ("Not agreed", False),
         ("Total", True),
     ]
+
+
+def test_moves_by_kind_whether_made_and_planned_around_an_outcome(team, other_team):
+    """TR-1, ACC (#13): moves planned for the period are counted by kind, happened or not,
+    and whether they are planned around an outcome (a broken link when not)."""
+    from goldenthread.accountability.factories import TransitionFactory
+    from goldenthread.accountability.models import TransitionKind
+
+    a, b = adult(team), adult(other_team)
+    made = TransitionFactory(
+        person=a,
+        kind=TransitionKind.HOSPITAL_DISCHARGE,
+        planned_on=IN_Q3,
+        actual_on=IN_Q3 + datetime.timedelta(days=3),
+    )
+    made.outcomes.add(_outcome(a))
+    TransitionFactory(person=b, kind=TransitionKind.HOSPITAL_DISCHARGE, planned_on=IN_Q3)
+    TransitionFactory(person=b, kind=TransitionKind.BETWEEN_AREAS, planned_on=IN_Q3)
+    TransitionFactory(person=b, kind=TransitionKind.BETWEEN_AREAS, planned_on=TODAY)  # Q4
+    m = selectors.TRANSITIONS
+    assert count(m, "hospital_discharge", "made") == 1
+    assert count(m, "hospital_discharge", "planned") == 1
+    assert count(m, "between_areas", TOTAL) == 1
+    assert count(m, TOTAL, TOTAL) == 3
+    assert count(m, TOTAL, TOTAL, team=str(other_team.pk)) == 2
+    linked = selectors.TRANSITIONS_LINKED
+    assert (count(linked, "linked"), count(linked, "no_outcome")) == (1, 2)
+
+
+def test_outcomes_by_the_newest_agreement_recorded(team, other_team, practitioner):
+    """ACC (#13, Std 4.1): each outcome counts once, by the newest answer recorded; an
+    outcome with none is counted as not recorded."""
+    from goldenthread.outcomes.factories import AgreementFactory
+    from goldenthread.outcomes.models import Agreed
+
+    a, b = adult(team), adult(other_team)
+    changed_mind = _outcome(a)
+    AgreementFactory(
+        person=a,
+        outcome=changed_mind,
+        agreed=Agreed.NO,
+        not_agreed="Not the swimming, I said.",
+        agreed_on=IN_Q3,
+    )
+    AgreementFactory(
+        person=a, outcome=changed_mind, agreed=Agreed.YES, agreed_on=IN_Q3 + datetime.timedelta(1)
+    )
+    partly = _outcome(b)
+    AgreementFactory(
+        person=b,
+        outcome=partly,
+        agreed=Agreed.PARTLY,
+        not_agreed="Not on Sundays.",
+        agreed_on=IN_Q3,
+    )
+    _outcome(b)  # nothing recorded yet
+    AgreementFactory(person=b, outcome=None, agreed=Agreed.NO, not_agreed="The plan as a whole.")
+    m = selectors.OUTCOME_AGREEMENT
+    assert count(m, "yes") == 1
+    assert count(m, "partly") == 1
+    assert count(m, "no") == 0
+    assert count(m, "not_recorded") == 1
+    assert count(m, TOTAL) == 3
+    assert count(m, "not_recorded", team=str(other_team.pk)) == 1
