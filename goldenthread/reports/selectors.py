@@ -854,16 +854,14 @@ def _transitions(period: Period, today: datetime.date):
     """Moves planned for the period, by kind, whether each has happened yet and whether it
     is planned around one of the person's outcomes (Standard 10; a move with no outcome is
     a broken link on the golden thread)."""
-    rows = Transition.objects.filter(_in(period, "planned_on")).values_list(
-        *_P, "kind", "actual_on", "pk"
-    )
-    rows = list(rows.iterator(chunk_size=5000))
+    planned = Transition.objects.filter(_in(period, "planned_on"))
     linked = set(
         Transition.outcomes.through.objects.filter(
-            transition_id__in=[pk for *_, pk in rows]
+            transition_id__in=planned.values("pk")
         ).values_list("transition_id", flat=True)
     )
-    for team, area, born, kind, actual, pk in rows:
+    rows = planned.values_list(*_P, "kind", "actual_on", "pk")
+    for team, area, born, kind, actual, pk in rows.iterator(chunk_size=5000):
         state = "made" if actual is not None and actual <= today else "planned"
         yield (team, area, born, kind, state, "linked" if pk in linked else "no_outcome")
 
