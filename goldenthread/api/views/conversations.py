@@ -5,6 +5,7 @@ as the pages (conversations.services: the same checks, versions and audit rows).
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -13,9 +14,16 @@ from ninja import Query, Router, Status
 from pydantic import Field
 
 from goldenthread.conversations import selectors, services
+from goldenthread.conversations.models import ReflectionAnswer
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
+from ..questionnaires import (
+    QuestionnaireIn,
+    QuestionnaireOut,
+    questionnaire_read,
+    questionnaire_write,
+)
 from ..schemas import (
     AspirationIn,
     ConversationIn,
@@ -334,3 +342,47 @@ def positive_change_relink(
         **links,
     )
     return _change_out(conversation, change, response)
+
+
+# --- "How well did I use the Outcome Sequence?" (OS-8) -----------------------------------
+
+
+@router.get(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/reflection",
+    response=answers({200: QuestionnaireOut}),
+    url_name="conversation_reflection",
+    summary="OS-8: the practitioner's answers on how well they used the Outcome Sequence "
+    "in a conversation (ETag: the reflection's version)",
+)
+def reflection_detail(
+    request: HttpRequest, person_id: uuid.UUID, conversation_id: uuid.UUID, response: HttpResponse
+):
+    conversation = one(person_of(request).conversations, conversation_id, "conversation")
+    return questionnaire_read(ReflectionAnswer, conversation.reflection_answers.all(), response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/reflection",
+    response=answers({200: QuestionnaireOut}, write=True),
+    url_name="conversation_reflection",
+    summary="Answer OS-8's questions about a conversation (If-Match: the reflection's ETag)",
+)
+def reflection_save(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    payload: QuestionnaireIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    conversation = one(person_of(request).conversations, conversation_id, "conversation")
+    return questionnaire_write(
+        request,
+        response,
+        model=ReflectionAnswer,
+        rows=lambda: conversation.reflection_answers.all(),
+        payload=payload,
+        save=partial(
+            services.reflection_record, actor=caller_of(request).user, conversation=conversation
+        ),
+    )

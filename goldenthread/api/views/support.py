@@ -4,14 +4,22 @@ support to another outcome, and removing a solution recorded by mistake."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from goldenthread.support import services
+from goldenthread.support.models import SupportChecklistAnswer
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
+from ..questionnaires import (
+    QuestionnaireIn,
+    QuestionnaireOut,
+    questionnaire_read,
+    questionnaire_write,
+)
 from ..schemas import SolutionIn, SolutionOut, SolutionPatch, Strict
 from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
 from .people import PageParams
@@ -196,3 +204,51 @@ def solution_remove(
         actor=caller_of(request).user, solution=solution, expected_version=version
     )
     return Status(204, None)
+
+
+# --- "How well did I use the Support Sequence?" (SS-5) -----------------------------------
+
+
+@router.get(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-checklist",
+    response=answers({200: QuestionnaireOut}),
+    url_name="support_checklist",
+    summary="SS-5: how well the Support Sequence was used for an outcome, the "
+    "practitioner's answers beside what the record suggests (ETag: the checklist's version)",
+)
+def support_checklist_detail(
+    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    rows = person.support_checklist_answers.filter(outcome=outcome)
+    return questionnaire_read(SupportChecklistAnswer, rows, response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-checklist",
+    response=answers({200: QuestionnaireOut}, write=True),
+    url_name="support_checklist",
+    summary="Answer SS-5's questions for an open outcome (If-Match: the checklist's ETag); "
+    "what the record suggests now is kept beside each answer",
+)
+def support_checklist_save(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: QuestionnaireIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    return questionnaire_write(
+        request,
+        response,
+        model=SupportChecklistAnswer,
+        rows=lambda: person.support_checklist_answers.filter(outcome=outcome),
+        payload=payload,
+        save=partial(
+            services.checklist_save, actor=caller_of(request).user, person=person, outcome=outcome
+        ),
+    )

@@ -1,0 +1,234 @@
+"""IO-1 (#15): writes a page can make and the API could not, through the page's own
+service — the practitioner's questionnaires (step 5's check of an outcome, SS-5, OS-8).
+
+For each: it is written (with its change record), a read-only token is refused and
+nothing is written, another person's items are never reached (404, nothing of theirs in
+the answer), a stale ETag answers 412 and writes nothing, a missing If-Match answers 428,
+and bad input answers 422 naming the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from goldenthread.api.models import TokenScope
+from goldenthread.api.tests.helpers import call, token_for
+from goldenthread.audit.models import ChangeRecord
+from goldenthread.people.factories import PersonFactory
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
+
+@pytest.fixture
+def base(full_record):
+    return f"/api/v1/people/{full_record['person_id']}"
+
+
+@pytest.fixture
+def api(client, base, practitioner):
+    token = token_for(practitioner)
+
+    def do(method, path="", body=None, **headers):
+        return call(client, method, base + path, token, body, **headers)
+
+    return do
+
+
+@pytest.fixture
+def reader(client, base, practitioner):
+    token = token_for(practitioner, scope=TokenScope.READ, name="Read only")
+
+    def do(method, path="", body=None, **headers):
+        return call(client, method, base + path, token, body, **headers)
+
+    return do
+
+
+@pytest.fixture
+def stranger(other_team):
+    """Someone whose record the practitioner may not open."""
+    return PersonFactory(team=other_team, family_name="Zstranger")
+
+
+def fields(answer) -> set[str]:
+    assert answer.status_code == 422, answer.content
+    return {error["field"] for error in answer.json()["errors"]}
+
+
+def changes(object_type: str, action: str = "create") -> int:
+    return ChangeRecord.objects.filter(object_type=object_type, action=action).count()
+
+
+def by_question(body) -> dict:
+    return {q["question"]: q for q in body["questions"]}
+
+
+# --- The practitioner's questionnaires -------------------------------------------------------
+
+
+def _questionnaire_journey(api, reader, path, *, model, question, answer, other_answer, label):
+    """One questionnaire, read and saved through the API as its page saves it."""
+    read = api("get", path)
+    assert read.status_code == 200, read.content
+    body = read.json()
+    assert read["ETag"] == f'"{body["version"]}"'
+    assert [c["value"] for c in body["choices"]] == [v for v, _ in model.answer.field.choices]
+    assert question in by_question(body)
+    assert by_question(body)[question]["question_text"] == label
+    rows_before = model.objects.count()
+
+    change = {"answers": {question: {"answer": answer, "note": "We talked it through."}}}
+    assert api("put", path, change).status_code == 428
+    assert reader("put", path, change, if_match=read["ETag"]).status_code == 403
+    assert fields(
+        api("put", path, {"answers": {question: {"answer": "perhaps"}}}, if_match=read["ETag"])
+    ) == {f"answers.{question}.answer"}
+    assert fields(
+        api("put", path, {"answers": {"nosuch": {"answer": answer}}}, if_match=read["ETag"])
+    ) == {"answers.nosuch"}
+    assert fields(api("put", path, {"answers": {}}, if_match=read["ETag"])) == {"answers"}
+    assert fields(
+        api(
+            "put",
+            path,
+            {"answers": {question: {"answer": answer, "extra": 1}}},
+            if_match=read["ETag"],
+        )
+    ) == {f"answers.{question}.extra"}
+    assert model.objects.count() == rows_before
+
+    saved = api("put", path, change, if_match=read["ETag"])
+    assert saved.status_code == 200, saved.content
+    mine = by_question(saved.json())[question]
+    assert (mine["answer"], mine["note"]) == (answer, "We talked it through.")
+    assert saved["ETag"] == f'"{saved.json()["version"]}"' and saved["ETag"] != read["ETag"]
+    assert api("get", path).json() == saved.json()
+
+    # Saved from the old read: refused with the questionnaire as it is now; nothing written.
+    stale = api(
+        "put", path, {"answers": {question: {"answer": other_answer}}}, if_match=read["ETag"]
+    )
+    assert stale.status_code == 412 and stale["ETag"] == saved["ETag"]
+    assert stale.json()["current_version"] == saved.json()["version"]
+    assert by_question(stale.json()["current"])[question]["answer"] == answer
+    assert by_question(api("get", path).json())[question]["answer"] == answer
+
+    again = api(
+        "put", path, {"answers": {question: {"answer": other_answer}}}, if_match=saved["ETag"]
+    )
+    assert again.status_code == 200, again.content
+    assert by_question(again.json())[question]["answer"] == other_answer
+    assert by_question(again.json())[question]["note"] == ""
+    return saved, again
+
+
+def test_the_outcome_check_is_answered(api, reader, full_record, stranger):
+    from goldenthread.outcomes.factories import OutcomeFactory
+    from goldenthread.outcomes.models import CheckQuestion, OutcomeCheckAnswer
+
+    path = f"/outcomes/{full_record['outcome_id']}/check"
+    updates = changes("outcomes.OutcomeCheckAnswer", "update")
+    creates = changes("outcomes.OutcomeCheckAnswer")
+    saved, again = _questionnaire_journey(
+        api,
+        reader,
+        path,
+        model=OutcomeCheckAnswer,
+        question="achievable",
+        answer="yes",
+        other_answer="not_sure",
+        label=str(CheckQuestion.ACHIEVABLE.label),
+    )
+    assert len(saved.json()["questions"]) == len(CheckQuestion.values)
+    row = OutcomeCheckAnswer.objects.get(
+        outcome_id=full_record["outcome_id"], question="achievable"
+    )
+    assert row.answer == "not_sure" and row.answered_by.role == "practitioner"
+    assert (
+        changes("outcomes.OutcomeCheckAnswer", "update") + changes("outcomes.OutcomeCheckAnswer")
+        == updates + creates + 2
+    )
+    # The detail of the outcome shows the same answer.
+    checks = {
+        c["question"]: c
+        for c in api("get", f"/outcomes/{full_record['outcome_id']}").json()["checks"]
+    }
+    assert checks["achievable"]["answer"] == "not_sure"
+
+    theirs = OutcomeFactory(positive_change__conversation__person=stranger, statement="Zsecret")
+    for method in ("get", "put"):
+        elsewhere = api(
+            method,
+            f"/outcomes/{theirs.pk}/check",
+            {"answers": {"achievable": {"answer": "yes"}}} if method == "put" else None,
+            if_match='"0"',
+        )
+        assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert not OutcomeCheckAnswer.objects.filter(outcome=theirs, answer="yes").exists()
+
+
+def test_the_support_checklist_is_answered(api, reader, full_record, stranger):
+    from goldenthread.outcomes.factories import OutcomeFactory
+    from goldenthread.support.models import ChecklistQuestion, SupportChecklistAnswer
+
+    path = f"/outcomes/{full_record['outcome_id']}/support-checklist"
+    creates = changes("support.SupportChecklistAnswer")
+    _questionnaire_journey(
+        api,
+        reader,
+        path,
+        model=SupportChecklistAnswer,
+        question="tried_already",
+        answer="partly",
+        other_answer="yes",
+        label=str(ChecklistQuestion.TRIED_ALREADY.label),
+    )
+    assert changes("support.SupportChecklistAnswer") == creates + 1
+    assert changes("support.SupportChecklistAnswer", "update") >= 1
+    row = SupportChecklistAnswer.objects.get(
+        outcome_id=full_record["outcome_id"], question="tried_already"
+    )
+    assert row.person_id == full_record["person_id"] and row.answer == "yes"
+
+    theirs = OutcomeFactory(positive_change__conversation__person=stranger, statement="Zsecret")
+    elsewhere = api(
+        "put",
+        f"/outcomes/{theirs.pk}/support-checklist",
+        {"answers": {"tried_already": {"answer": "yes"}}},
+        if_match='"0"',
+    )
+    assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert not SupportChecklistAnswer.objects.filter(outcome=theirs).exists()
+
+
+def test_the_reflection_on_a_conversation_is_answered(api, reader, full_record, stranger):
+    from goldenthread.conversations.factories import ConversationFactory
+    from goldenthread.conversations.models import ReflectionAnswer, ReflectionQuestion
+
+    path = f"/conversations/{full_record['conversation_id']}/reflection"
+    creates = changes("conversations.ReflectionAnswer")
+    updates = changes("conversations.ReflectionAnswer", "update")
+    read = api("get", path)
+    assert read["ETag"] == '"0"'
+    assert all(q["version"] == 0 for q in read.json()["questions"])
+    _questionnaire_journey(
+        api,
+        reader,
+        path,
+        model=ReflectionAnswer,
+        question="working",
+        answer="partly",
+        other_answer="no",
+        label=str(ReflectionQuestion.WORKING.label),
+    )
+    assert changes("conversations.ReflectionAnswer") == creates + 1
+    assert changes("conversations.ReflectionAnswer", "update") == updates + 1
+
+    theirs = ConversationFactory(person=stranger)
+    elsewhere = api(
+        "put",
+        f"/conversations/{theirs.pk}/reflection",
+        {"answers": {"working": {"answer": "yes"}}},
+        if_match='"0"',
+    )
+    assert elsewhere.status_code == 404
+    assert not ReflectionAnswer.objects.filter(conversation=theirs).exists()
