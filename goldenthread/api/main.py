@@ -134,10 +134,10 @@ def _invalid_record(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(StaleEditError)
 def _stale(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
     current = exc.current
-    version = getattr(current, "version", 0) or 0
-    representation = (
-        snapshot(current) if current.pk is not None and not current._state.adding else None
-    )
+    stored = current.pk is not None and not current._state.adding
+    # A record not made yet (someone else made it, or it is still to be made) is version 0.
+    version = (getattr(current, "version", 0) or 0) if stored else 0
+    representation = snapshot(current) if stored else None
     return problem(
         request,
         412,

@@ -232,3 +232,107 @@ def test_the_reflection_on_a_conversation_is_answered(api, reader, full_record, 
     )
     assert elsewhere.status_code == 404
     assert not ReflectionAnswer.objects.filter(conversation=theirs).exists()
+
+
+# --- The Support Sequence: before step 1, and steps with nothing suitable -------------------
+
+
+def test_what_the_person_has_tried_is_recorded_before_step_1(api, reader, full_record, stranger):
+    from goldenthread.outcomes.factories import OutcomeFactory
+    from goldenthread.support.models import SupportPlanning
+
+    path = f"/outcomes/{full_record['outcome_id']}/support-planning"
+    read = api("get", path)
+    assert read.status_code == 200 and read["ETag"] == '"0"'
+    assert read.json() == {
+        "version": 0,
+        "tried_already": "",
+        "own_ideas": "",
+        "plan_type_override": "",
+    }
+    body = {"tried_already": "A day centre, which was too noisy.", "own_ideas": "Bowling"}
+    assert api("put", path, body).status_code == 428
+    assert reader("put", path, body, if_match='"0"').status_code == 403
+    assert fields(api("put", path, {**body, "plan_type_override": "elder"}, if_match='"0"')) == {
+        "plan_type_override"
+    }
+    assert fields(api("put", path, {**body, "tried_already": "x" * 4001}, if_match='"0"')) == {
+        "tried_already"
+    }
+    stale = api("put", path, body, if_match='"1"')
+    assert stale.status_code == 412 and stale.json()["current_version"] == 0
+    assert not SupportPlanning.objects.filter(outcome_id=full_record["outcome_id"]).exists()
+
+    made = api("put", path, body, if_match='"0"')
+    assert made.status_code == 200, made.content
+    assert made["ETag"] == '"1"' and made.json()["own_ideas"] == "Bowling"
+    assert changes("support.SupportPlanning") == 1
+    changed = api("put", path, {**body, "plan_type_override": "adult"}, if_match='"1"')
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["plan_type_override"] == "adult" and changed["ETag"] == '"2"'
+    again = api("put", path, {"own_ideas": "Swimming"}, if_match='"1"')
+    assert again.status_code == 412 and again.json()["current_version"] == 2
+    assert api("get", path).json()["own_ideas"] == "Bowling"
+    assert changes("support.SupportPlanning", "update") == 1
+
+    theirs = OutcomeFactory(positive_change__conversation__person=stranger, statement="Zsecret")
+    elsewhere = api("put", f"/outcomes/{theirs.pk}/support-planning", body, if_match='"0"')
+    assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert not SupportPlanning.objects.filter(outcome=theirs).exists()
+
+
+def test_a_step_is_marked_nothing_suitable_and_reopened(api, reader, full_record, stranger):
+    from goldenthread.outcomes.factories import OutcomeFactory
+    from goldenthread.support.models import StepExploration
+
+    steps_path = f"/outcomes/{full_record['outcome_id']}/support-steps"
+    steps = api("get", steps_path)
+    assert steps.status_code == 200
+    assert [s["step"] for s in steps.json()][:2] == ["yourself", "technology"]
+    community = {s["step"]: s for s in steps.json()}["community"]
+    assert (community["state"], community["version"]) == ("not_yet", 0)
+    family = {s["step"]: s for s in steps.json()}["family_friends"]
+    assert family["state"] == "explored"  # it holds the agreed lift to the bowling club
+    before = StepExploration.objects.count()
+
+    mark = steps_path + "/nothing-suitable"
+    reopen = steps_path + "/reopen"
+    body = {"step": "community", "note": "No group near enough."}
+    assert api("post", mark, body).status_code == 428
+    assert reader("post", mark, body, if_match='"0"').status_code == 403
+    assert fields(api("post", mark, {"step": "garden"}, if_match='"0"')) == {"step"}
+    # A step holding agreed support is not "nothing suitable".
+    busy = api("post", mark, {"step": "family_friends"}, if_match=f'"{family["version"]}"')
+    assert busy.status_code == 422 and "Change their status" in busy.json()["detail"]
+    assert StepExploration.objects.count() == before
+    assert (
+        StepExploration.objects.get(
+            outcome_id=full_record["outcome_id"], step="family_friends"
+        ).state
+        == "explored"
+    )
+
+    marked = api("post", mark, body, if_match='"0"')
+    assert marked.status_code == 200, marked.content
+    assert marked.json()["state"] == "nothing_suitable" and marked["ETag"] == '"1"'
+    assert marked.json()["note"] == "No group near enough."
+    assert changes("support.StepExploration") == 1
+    stale = api("post", mark, body, if_match='"0"')
+    assert stale.status_code == 412 and stale.json()["current_version"] == 1
+
+    assert api("post", reopen, {"step": "community"}).status_code == 428
+    assert reader("post", reopen, {"step": "community"}, if_match='"1"').status_code == 403
+    assert fields(api("post", reopen, {"step": ""}, if_match='"1"')) == {"step"}
+    reopened = api("post", reopen, {"step": "community"}, if_match='"1"')
+    assert reopened.status_code == 200, reopened.content
+    assert reopened.json()["state"] == "not_yet" and reopened["ETag"] == '"2"'
+    twice = api("post", reopen, {"step": "community"}, if_match='"2"')
+    assert twice.status_code == 422 and "not marked as nothing suitable" in twice.json()["detail"]
+    assert {s["step"]: s for s in api("get", steps_path).json()}["community"]["version"] == 2
+
+    theirs = OutcomeFactory(positive_change__conversation__person=stranger, statement="Zsecret")
+    elsewhere = api(
+        "post", f"/outcomes/{theirs.pk}/support-steps/nothing-suitable", body, if_match='"0"'
+    )
+    assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert not StepExploration.objects.filter(outcome=theirs).exists()
