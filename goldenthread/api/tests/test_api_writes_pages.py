@@ -336,3 +336,119 @@ def test_a_step_is_marked_nothing_suitable_and_reopened(api, reader, full_record
     )
     assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
     assert not StepExploration.objects.filter(outcome=theirs).exists()
+
+
+# --- SDS: decisions with their reasons, and checks that the person understood ---------------
+
+
+def today(days: int = 0) -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return str(timezone.localdate() + datetime.timedelta(days=days))
+
+
+def test_a_decision_is_recorded_with_its_reasons(api, reader, full_record):
+    from goldenthread.sds.models import Decision, DecisionSharing
+
+    body = {
+        "about": "support",
+        "summary": "Two afternoons at the bowling club, with a support worker.",
+        "reasons": "Jean said this is what matters most; the club is near.",
+        "decided_on": today(-1),
+        "decided_by": "Lee Smith, team leader",
+    }
+    before = Decision.objects.count()
+    recorded = changes("sds.Decision")
+    assert reader("post", "/decisions", body).status_code == 403
+    assert fields(api("post", "/decisions", {**body, "about": "money"})) == {"about"}
+    assert fields(api("post", "/decisions", {**body, "reasons": "  "})) == {"reasons"}
+    assert fields(api("post", "/decisions", {**body, "decided_on": today(1)})) == {"decided_on"}
+    assert fields(api("post", "/decisions", {**body, "decided_on": "yesterday"})) == {"decided_on"}
+    assert fields(api("post", "/decisions", {**body, "shared_on": today(-2)})) == {
+        "shared_on",
+        "shared_how",
+    }
+    assert Decision.objects.count() == before
+    assert not DecisionSharing.objects.filter(decision__summary=body["summary"]).exists()
+
+    made = api("post", "/decisions", {**body, "shared_on": today(), "shared_how": "letter"})
+    assert made.status_code == 201, made.content
+    decision = made.json()
+    assert decision["about"] == "support" and decision["reasons"] == body["reasons"]
+    assert decision["sharings"] == [{"shared_on": today(), "how": "letter"}]
+    assert changes("sds.Decision") == recorded + 1
+    listed = api("get", "/decisions").json()["items"]
+    assert decision["id"] in {d["id"] for d in listed}
+    assert Decision.objects.get(pk=decision["id"]).person_id == full_record["person_id"]
+
+
+def test_a_check_that_the_person_understood_is_recorded(api, reader, full_record, stranger):
+    from goldenthread.sds.models import Decision, UnderstandingCheck
+
+    decision = api(
+        "post",
+        "/decisions",
+        {
+            "about": "budget",
+            "summary": "A budget of £120 a week.",
+            "reasons": "What the support costs.",
+            "decided_on": today(),
+            "decided_by": "Panel",
+        },
+    ).json()
+    body = {
+        "about": "decision",
+        "decision_id": decision["id"],
+        "checked_on": today(),
+        "how_checked": "Jean told me in her own words what the budget pays for.",
+        "understood": "partly",
+        "help_given": "easy_read",
+    }
+    assert reader("post", "/understanding-checks", body).status_code == 403
+    assert fields(api("post", "/understanding-checks", {**body, "decision_id": None})) == {
+        "decision_id"
+    }
+    theirs = Decision.objects.create(
+        person=stranger,
+        about="budget",
+        summary="Zsecret",
+        reasons="Zsecret",
+        decided_on=today(),
+        decided_by="Panel",
+    )
+    across = api("post", "/understanding-checks", {**body, "decision_id": str(theirs.pk)})
+    assert fields(across) == {"decision_id"} and "Zsecret" not in across.content.decode()
+    assert fields(api("post", "/understanding-checks", {**body, "help_given": ""})) == {
+        "help_given"
+    }
+    assert fields(api("post", "/understanding-checks", {**body, "help_given": "other"})) == {
+        "what_done"
+    }
+    assert fields(api("post", "/understanding-checks", {**body, "understood": "maybe"})) == {
+        "understood"
+    }
+    assert fields(api("post", "/understanding-checks", {**body, "checked_on": today(1)})) == {
+        "checked_on"
+    }
+    assert not UnderstandingCheck.objects.exists()
+
+    made = api("post", "/understanding-checks", body)
+    assert made.status_code == 201, made.content
+    assert made.json()["decision_id"] == decision["id"]
+    assert (made.json()["understood"], made.json()["help_given"]) == ("partly", "easy_read")
+    plain = api(
+        "post",
+        "/understanding-checks",
+        {
+            "about": "sds_options",
+            "checked_on": today(),
+            "how_checked": "Asked",
+            "understood": "yes",
+        },
+    )
+    assert plain.status_code == 201, plain.content
+    assert changes("sds.UnderstandingCheck") == 2
+    listed = api("get", "/understanding-checks").json()["items"]
+    assert {c["id"] for c in listed} == {made.json()["id"], plain.json()["id"]}
