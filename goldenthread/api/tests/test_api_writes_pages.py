@@ -8,7 +8,10 @@ and bad input answers 422 naming the field."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from goldenthread.api.models import TokenScope
 from goldenthread.api.tests.helpers import call, token_for
@@ -342,10 +345,6 @@ def test_a_step_is_marked_nothing_suitable_and_reopened(api, reader, full_record
 
 
 def today(days: int = 0) -> str:
-    import datetime
-
-    from django.utils import timezone
-
     return str(timezone.localdate() + datetime.timedelta(days=days))
 
 
@@ -452,3 +451,124 @@ def test_a_check_that_the_person_understood_is_recorded(api, reader, full_record
     assert changes("sds.UnderstandingCheck") == 2
     listed = api("get", "/understanding-checks").json()["items"]
     assert {c["id"] for c in listed} == {made.json()["id"], plain.json()["id"]}
+
+
+# --- Reviews: the next review date, a review in progress, solutions at a review -----------
+
+
+def test_the_next_review_date_is_set(api, reader, full_record):
+    from goldenthread.reviews.models import ReviewSchedule
+
+    read = api("get", "/review-schedule")
+    assert read.status_code == 200, read.content
+    etag = read["ETag"]
+    assert etag == f'"{read.json()["version"]}"' and read.json()["next_review_on"] is None
+    body = {"next_review_on": today(90)}
+    assert api("put", "/review-schedule", body).status_code == 428
+    assert reader("put", "/review-schedule", body, if_match=etag).status_code == 403
+    assert fields(api("put", "/review-schedule", {"next_review_on": today(-1)}, if_match=etag)) == {
+        "next_review_on"
+    }
+    assert fields(api("put", "/review-schedule", {}, if_match=etag)) == {"next_review_on"}
+    wrong = '"0"' if etag != '"0"' else '"5"'
+    stale = api("put", "/review-schedule", body, if_match=wrong)
+    assert stale.status_code == 412 and stale["ETag"] == etag
+    assert not ReviewSchedule.objects.filter(
+        person_id=full_record["person_id"], next_review_on__isnull=False
+    ).exists()
+
+    done = api("put", "/review-schedule", body, if_match=etag)
+    assert done.status_code == 200, done.content
+    assert done.json()["next_review_on"] == today(90) and done.json()["due_on"] == today(90)
+    assert done["ETag"] != etag
+    assert api("get", "/review-schedule").json() == done.json()
+    late = api("put", "/review-schedule", {"next_review_on": today(30)}, if_match=etag)
+    assert late.status_code == 412
+    assert api("get", "/review-schedule").json()["next_review_on"] == today(90)
+
+
+def test_a_review_in_progress_is_changed(api, reader, full_record, stranger):
+    from goldenthread.reviews.factories import ReviewFactory
+    from goldenthread.reviews.models import Review
+
+    path = f"/reviews/{full_record['review_id']}"
+    read = api("get", path)
+    etag = read["ETag"]
+    body = {"what_learned": "Jean goes to the club most weeks now."}
+    assert api("patch", path, body).status_code == 428
+    assert reader("patch", path, body, if_match=etag).status_code == 403
+    assert fields(api("patch", path, {"held_on": today(1)}, if_match=etag)) == {"held_on"}
+    assert fields(api("patch", path, {"held_on": "1900-01-01"}, if_match=etag)) == {"held_on"}
+    assert fields(api("patch", path, {"status": "done"}, if_match=etag)) == {"status"}
+
+    changed = api("patch", path, body, if_match=etag)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["what_learned"] == body["what_learned"]
+    assert changed.json()["held_on"] == read.json()["held_on"]  # left as it was
+    moved = api("patch", path, {"held_on": today(-2)}, if_match=changed["ETag"])
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["held_on"] == today(-2)
+    assert moved.json()["what_learned"] == body["what_learned"]
+    stale = api("patch", path, {"what_learned": "Overwritten"}, if_match=etag)
+    assert stale.status_code == 412 and stale["ETag"] == moved["ETag"]
+    assert Review.objects.get(pk=full_record["review_id"]).what_learned == body["what_learned"]
+    assert changes("reviews.Review", "update") == 2
+
+    theirs = ReviewFactory(person=stranger, what_learned="Zsecret")
+    elsewhere = api("patch", f"/reviews/{theirs.pk}", body, if_match='"1"')
+    assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert Review.objects.get(pk=theirs.pk).what_learned == "Zsecret"
+    finished = ReviewFactory(
+        person=Review.objects.get(pk=full_record["review_id"]).person,
+        completed=True,
+        held_on=timezone.localdate() - datetime.timedelta(days=100),
+    )
+    refused = api("patch", f"/reviews/{finished.pk}", body, if_match='"1"')
+    assert refused.status_code == 422, refused.content
+
+
+def test_a_solution_is_kept_changed_or_stopped_at_a_review(api, reader, full_record, stranger):
+    from goldenthread.reviews.models import SolutionReview
+    from goldenthread.support.factories import SolutionFactory
+    from goldenthread.support.models import Solution
+
+    path = f"/reviews/{full_record['review_id']}/solutions/{full_record['solution_id']}"
+    read = api("get", path)
+    assert read.status_code == 200 and read["ETag"] == '"0"'
+    assert read.json()["solution_review"] is None
+    body = {"decision": "keep"}
+    assert api("put", path, body).status_code == 428
+    assert reader("put", path, body, if_match='"0"').status_code == 403
+    assert fields(api("put", path, {"decision": "pause"}, if_match='"0"')) == {"decision"}
+    assert fields(api("put", path, {"decision": "stop"}, if_match='"0"')) == {"why"}
+    assert not SolutionReview.objects.exists()
+
+    kept = api("put", path, body, if_match='"0"')
+    assert kept.status_code == 200, kept.content
+    assert kept.json()["solution_review"]["decision"] == "keep" and kept["ETag"] == '"1"'
+    again = api("put", path, {"decision": "change", "why": "Fridays"}, if_match='"0"')
+    assert again.status_code == 412 and again["ETag"] == '"1"'
+    stopped = api(
+        "put", path, {"decision": "stop", "why": "Jean has stopped going."}, if_match='"1"'
+    )
+    assert stopped.status_code == 200, stopped.content
+    assert stopped.json()["solution_review"]["why"] == "Jean has stopped going."
+    assert Solution.objects.get(pk=full_record["solution_id"]).status == "stopped"
+    restart = api("put", path, {"decision": "keep"}, if_match=stopped["ETag"])
+    assert fields(restart) == {"decision"}
+    assert changes("reviews.SolutionReview") == 1
+    assert changes("reviews.SolutionReview", "update") == 1
+    review = api("get", f"/reviews/{full_record['review_id']}").json()
+    assert [r["decision"] for r in review["solution_reviews"]] == ["stop"]
+
+    theirs = SolutionFactory(
+        outcome__positive_change__conversation__person=stranger, what="Zsecret"
+    )
+    elsewhere = api(
+        "put",
+        f"/reviews/{full_record['review_id']}/solutions/{theirs.pk}",
+        body,
+        if_match='"0"',
+    )
+    assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert SolutionReview.objects.count() == 1
