@@ -572,3 +572,87 @@ def test_a_solution_is_kept_changed_or_stopped_at_a_review(api, reader, full_rec
     )
     assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
     assert SolutionReview.objects.count() == 1
+
+
+# --- The circle, and who took part in a conversation ---------------------------------------
+
+
+def test_who_took_part_is_added_to_a_conversation(api, reader, full_record, stranger):
+    from goldenthread.conversations.factories import ConversationFactory
+    from goldenthread.conversations.models import Participant
+    from goldenthread.people.factories import CircleMemberFactory
+
+    path = f"/conversations/{full_record['conversation_id']}/participants"
+    member = {"kind": "circle", "circle_member_id": str(full_record["member_id"])}
+    before = Participant.objects.count()
+    assert reader("post", path, member).status_code == 403
+    assert fields(api("post", path, {"kind": "circle"})) == {"circle_member_id"}
+    theirs = CircleMemberFactory(person=stranger, name="Zsecret friend")
+    across = api("post", path, {"kind": "circle", "circle_member_id": str(theirs.pk)})
+    assert fields(across) == {"circle_member_id"} and "Zsecret" not in across.content.decode()
+    assert fields(api("post", path, {"kind": "advocate", "name": " "})) == {"name"}
+    assert fields(api("post", path, {"kind": "friend", "name": "Bob"})) == {"kind"}
+    assert fields(api("post", path, {"kind": "other", "name": "x" * 201})) == {"name"}
+    assert Participant.objects.count() == before
+
+    added = api("post", path, member)
+    assert added.status_code == 201, added.content
+    assert added.json()["name"] == "Ann Macdonald" and added.json()["kind"] == "circle"
+    interpreter = api(
+        "post", path, {"kind": "interpreter", "name": "Sam Reid", "role": "BSL interpreter"}
+    )
+    assert interpreter.status_code == 201, interpreter.content
+    assert changes("conversations.Participant") >= 2
+    conversation = api("get", f"/conversations/{full_record['conversation_id']}").json()
+    names = {p["name"] for p in conversation["participants"]}
+    assert {"Ann Macdonald", "Sam Reid"} <= names
+
+    elsewhere = api(
+        "post",
+        f"/conversations/{ConversationFactory(person=stranger).pk}/participants",
+        {"kind": "worker", "name": "Zsecret"},
+    )
+    assert elsewhere.status_code == 404
+    assert Participant.objects.count() == before + 2
+
+
+def test_someone_added_to_the_circle_by_mistake_is_removed(api, reader, full_record, stranger):
+    from goldenthread.conversations.factories import ConversationFactory
+    from goldenthread.conversations.models import Participant
+    from goldenthread.people.factories import CircleMemberFactory
+    from goldenthread.people.models import CircleMember
+
+    made = api("post", "/circle", {"name": "Bob Typo", "relationship": "Neighbour"})
+    assert made.status_code == 201, made.content
+    path = f"/circle/{made.json()['id']}"
+    etag = made["ETag"]
+    assert api("delete", path).status_code == 428
+    assert reader("delete", path, if_match=etag).status_code == 403
+    changed = api("patch", path, {"relationship": "Friend"}, if_match=etag)
+    assert changed.status_code == 200
+    stale = api("delete", path, if_match=etag)
+    assert stale.status_code == 412 and stale["ETag"] == changed["ETag"]
+    assert CircleMember.objects.filter(pk=made.json()["id"]).exists()
+
+    removed = api("delete", path, if_match=changed["ETag"])
+    assert removed.status_code == 204, removed.content
+    assert not CircleMember.objects.filter(pk=made.json()["id"]).exists()
+    assert changes("people.CircleMember", "delete") == 1
+    assert api("get", path).status_code == 404
+
+    # Someone who took part in a conversation stays: the record refers to them.
+    took_part = CircleMemberFactory(person_id=full_record["person_id"], name="Cara Part")
+    Participant.objects.create(
+        conversation=ConversationFactory(person_id=full_record["person_id"]),
+        person_id=full_record["person_id"],
+        kind="circle",
+        circle_member=took_part,
+    )
+    kept = api("delete", f"/circle/{took_part.pk}", if_match=f'"{took_part.version}"')
+    assert kept.status_code == 422, kept.content
+    assert CircleMember.objects.filter(pk=took_part.pk).exists()
+
+    theirs = CircleMemberFactory(person=stranger, name="Zsecret friend")
+    elsewhere = api("delete", f"/circle/{theirs.pk}", if_match='"1"')
+    assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert CircleMember.objects.filter(pk=theirs.pk).exists()

@@ -32,10 +32,12 @@ from ..schemas import (
     ConversationSummary,
     ItemOut,
     MattersIn,
+    ParticipantOut,
     PositiveChangeIn,
     PositiveChangeOut,
     StepItemPatch,
     StrengthIn,
+    Strict,
     WhoMattersIn,
     WorkingIn,
 )
@@ -342,6 +344,61 @@ def positive_change_relink(
         **links,
     )
     return _change_out(conversation, change, response)
+
+
+# --- Who took part --------------------------------------------------------------------
+
+
+class ParticipantIn(Strict):
+    """Someone from the person's circle (kind circle, circle_member_id), or an advocate,
+    interpreter, worker or someone else, by name."""
+
+    kind: str = Field(
+        ..., max_length=20, description="circle, advocate, interpreter, worker or other."
+    )
+    circle_member_id: uuid.UUID | None = None
+    name: str = Field("", max_length=200)
+    role: str = Field("", max_length=120, description="For example: BSL interpreter.")
+
+
+@router.post(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/participants",
+    response=answers({201: ParticipantOut}, write=True),
+    url_name="conversation_participants",
+    summary="Add who took part in a conversation: someone from the person's circle, or an "
+    "advocate, interpreter, worker or someone else by name",
+)
+def participant_add(
+    request: HttpRequest, person_id: uuid.UUID, conversation_id: uuid.UUID, payload: ParticipantIn
+):
+    person = person_of(request)
+    conversation = one(person.conversations, conversation_id, "conversation")
+    member = chosen(
+        person.circle,
+        payload.circle_member_id,
+        "circle_member_id",
+        "Choose someone from this person's circle.",
+    )
+    try:
+        participant = services.participant_add(
+            actor=caller_of(request).user,
+            conversation=conversation,
+            kind=payload.kind,
+            circle_member=member,
+            name=payload.name,
+            role=payload.role,
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        # The body names the member of the circle by id.
+        raise ValidationError(
+            {
+                ("circle_member_id" if k == "circle_member" else k): v
+                for k, v in exc.message_dict.items()
+            }
+        ) from None
+    return Status(201, participant)
 
 
 # --- "How well did I use the Outcome Sequence?" (OS-8) -----------------------------------
