@@ -243,13 +243,14 @@ def _stored_schedule(person):
 
 def _schedule_of(person, response: HttpResponse) -> dict:
     schedule = _stored_schedule(person)
+    version: int = schedule.version if schedule else 0
     body = {
-        "version": schedule.version if schedule else 0,
+        "version": version,
         "next_review_on": schedule.next_review_on if schedule else None,
         "due_on": schedule.due_on if schedule else None,
         "last_review_on": schedule.last_review_on if schedule else None,
     }
-    with_etag(response, body["version"])
+    with_etag(response, version)
     return body
 
 

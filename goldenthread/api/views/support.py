@@ -281,13 +281,14 @@ class SupportPlanningIn(Strict):
 
 def _planning_of(person, outcome, response: HttpResponse) -> dict:
     planning = person.support_plannings.filter(outcome=outcome).first()
+    version: int = planning.version if planning else 0
     body = {
-        "version": planning.version if planning else 0,
+        "version": version,
         "tried_already": planning.tried_already if planning else "",
         "own_ideas": planning.own_ideas if planning else "",
         "plan_type_override": planning.plan_type_override if planning else "",
     }
-    with_etag(response, body["version"])
+    with_etag(response, version)
     return body
 
 
