@@ -52,7 +52,9 @@ of this site may call the API with the signed-in session instead (unsafe methods
 **Changing a record.** Every versioned record answers with an `ETag` (its version). Send
 it back in `If-Match` when you change the record: without it the answer is 428; if someone
 changed the record after you read it the answer is 412 with its current version and
-nothing is written.
+nothing is written. A record not made yet (for example a step of the Support Sequence
+nobody has marked) has the ETag `"0"`. A questionnaire (an outcome's check, the Support
+and Outcome Sequence checklists) has one ETag for all its answers.
 
 **Errors** are RFC 9457 problem details (`application/problem+json`). **Lists** are paged
 by cursor: pass `next_cursor` back as `cursor`. **Rate limit**: a number of calls a minute
@@ -134,10 +136,10 @@ def _invalid_record(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(StaleEditError)
 def _stale(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
     current = exc.current
-    version = getattr(current, "version", 0) or 0
-    representation = (
-        snapshot(current) if current.pk is not None and not current._state.adding else None
-    )
+    stored = current.pk is not None and not current._state.adding
+    # A record not made yet (someone else made it, or it is still to be made) is version 0.
+    version = (getattr(current, "version", 0) or 0) if stored else 0
+    representation = snapshot(current) if stored else None
     return problem(
         request,
         412,

@@ -19,6 +19,7 @@ from goldenthread.accounts.models import Area, Handover, HandoverReason, Role, T
 from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
+from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.services import audited_create, audited_update, require_signed_in
 
 from .chi import normalise_chi
@@ -309,15 +310,23 @@ def circle_member_removal_refused(member: CircleMember) -> str:
     return _why_not_removed(member, links) if links else ""
 
 
-def circle_member_remove(*, actor: User, member: CircleMember) -> None:
+def circle_member_remove(
+    *, actor: User, member: CircleMember, expected_version: int | None = None
+) -> None:
     """Remove someone added to the circle by mistake. Someone the record refers to (for
-    example, they took part in a conversation) is not removed: ValidationError says why."""
+    example, they took part in a conversation) is not removed: ValidationError says why.
+    With `expected_version` (the version the caller read; the API's If-Match), a member
+    changed since is not removed: StaleEditError carries them as they are now (SEC-5)."""
     require_casework(actor, member.person_id)
     refused = circle_member_removal_refused(member)
     if refused:
         raise ValidationError(refused)
     try:
         with transaction.atomic():
+            if expected_version is not None:
+                stored = CircleMember.objects.select_for_update().get(pk=member.pk)
+                if stored.version != expected_version:
+                    raise StaleEditError(stored)
             Auditor(actor).deleted(member, person_id=member.person_id)
             member.delete()
     except ProtectedError as exc:  # a link made since the check: still nothing removed

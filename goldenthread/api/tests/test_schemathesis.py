@@ -185,3 +185,39 @@ def test_the_new_routes_keep_to_the_document_and_the_scope(
         wsgi_app, full_record, practitioner, other_practitioner, only=NEW_ROUTES, examples=5
     )
     assert set(ran) == NEW_ROUTES  # every one is in the document, and ran
+
+
+# The routes for the pages' writes the API still lacked (#15, test_api_writes_pages.py).
+PAGE_WRITE_ROUTES = {
+    "GET /api/v1/people/{person_id}/outcomes/{outcome_id}/check",
+    "PUT /api/v1/people/{person_id}/outcomes/{outcome_id}/check",
+    "GET /api/v1/people/{person_id}/outcomes/{outcome_id}/support-checklist",
+    "PUT /api/v1/people/{person_id}/outcomes/{outcome_id}/support-checklist",
+    "GET /api/v1/people/{person_id}/conversations/{conversation_id}/reflection",
+    "PUT /api/v1/people/{person_id}/conversations/{conversation_id}/reflection",
+    "GET /api/v1/people/{person_id}/outcomes/{outcome_id}/support-planning",
+    "PUT /api/v1/people/{person_id}/outcomes/{outcome_id}/support-planning",
+    "GET /api/v1/people/{person_id}/outcomes/{outcome_id}/support-steps",
+    "POST /api/v1/people/{person_id}/outcomes/{outcome_id}/support-steps/nothing-suitable",
+    "POST /api/v1/people/{person_id}/outcomes/{outcome_id}/support-steps/reopen",
+    "POST /api/v1/people/{person_id}/decisions",
+    "GET /api/v1/people/{person_id}/understanding-checks",
+    "POST /api/v1/people/{person_id}/understanding-checks",
+    "GET /api/v1/people/{person_id}/review-schedule",
+    "PUT /api/v1/people/{person_id}/review-schedule",
+    "PATCH /api/v1/people/{person_id}/reviews/{review_id}",
+    "GET /api/v1/people/{person_id}/reviews/{review_id}/solutions/{solution_id}",
+    "PUT /api/v1/people/{person_id}/reviews/{review_id}/solutions/{solution_id}",
+    "DELETE /api/v1/people/{person_id}/circle/{member_id}",
+    "POST /api/v1/people/{person_id}/conversations/{conversation_id}/participants",
+}
+
+
+def test_the_page_write_routes_keep_to_the_document_and_the_scope(
+    wsgi_app, full_record, practitioner, other_practitioner, settings
+):
+    settings.GOLDENTHREAD_API_RATE_PER_MINUTE = 100_000
+    ran = _exercise_the_document(
+        wsgi_app, full_record, practitioner, other_practitioner, only=PAGE_WRITE_ROUTES, examples=5
+    )
+    assert set(ran) == PAGE_WRITE_ROUTES  # every one is in the document, and ran

@@ -5,6 +5,7 @@ as the pages (conversations.services: the same checks, versions and audit rows).
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -13,9 +14,16 @@ from ninja import Query, Router, Status
 from pydantic import Field
 
 from goldenthread.conversations import selectors, services
+from goldenthread.conversations.models import ReflectionAnswer
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
+from ..questionnaires import (
+    QuestionnaireIn,
+    QuestionnaireOut,
+    questionnaire_read,
+    questionnaire_write,
+)
 from ..schemas import (
     AspirationIn,
     ConversationIn,
@@ -24,10 +32,12 @@ from ..schemas import (
     ConversationSummary,
     ItemOut,
     MattersIn,
+    ParticipantOut,
     PositiveChangeIn,
     PositiveChangeOut,
     StepItemPatch,
     StrengthIn,
+    Strict,
     WhoMattersIn,
     WorkingIn,
 )
@@ -334,3 +344,102 @@ def positive_change_relink(
         **links,
     )
     return _change_out(conversation, change, response)
+
+
+# --- Who took part --------------------------------------------------------------------
+
+
+class ParticipantIn(Strict):
+    """Someone from the person's circle (kind circle, circle_member_id), or an advocate,
+    interpreter, worker or someone else, by name."""
+
+    kind: str = Field(
+        ..., max_length=20, description="circle, advocate, interpreter, worker or other."
+    )
+    circle_member_id: uuid.UUID | None = None
+    name: str = Field("", max_length=200)
+    role: str = Field("", max_length=120, description="For example: BSL interpreter.")
+
+
+@router.post(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/participants",
+    response=answers({201: ParticipantOut}, write=True),
+    url_name="conversation_participants",
+    summary="Add who took part in a conversation: someone from the person's circle, or an "
+    "advocate, interpreter, worker or someone else by name",
+)
+def participant_add(
+    request: HttpRequest, person_id: uuid.UUID, conversation_id: uuid.UUID, payload: ParticipantIn
+):
+    person = person_of(request)
+    conversation = one(person.conversations, conversation_id, "conversation")
+    member = chosen(
+        person.circle,
+        payload.circle_member_id,
+        "circle_member_id",
+        "Choose someone from this person's circle.",
+    )
+    try:
+        participant = services.participant_add(
+            actor=caller_of(request).user,
+            conversation=conversation,
+            kind=payload.kind,
+            circle_member=member,
+            name=payload.name,
+            role=payload.role,
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        # The body names the member of the circle by id.
+        raise ValidationError(
+            {
+                ("circle_member_id" if k == "circle_member" else k): v
+                for k, v in exc.message_dict.items()
+            }
+        ) from None
+    return Status(201, participant)
+
+
+# --- "How well did I use the Outcome Sequence?" (OS-8) -----------------------------------
+
+
+@router.get(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/reflection",
+    response=answers({200: QuestionnaireOut}),
+    url_name="conversation_reflection",
+    summary="OS-8: the practitioner's answers on how well they used the Outcome Sequence "
+    "in a conversation (ETag: the reflection's version)",
+)
+def reflection_detail(
+    request: HttpRequest, person_id: uuid.UUID, conversation_id: uuid.UUID, response: HttpResponse
+):
+    conversation = one(person_of(request).conversations, conversation_id, "conversation")
+    return questionnaire_read(ReflectionAnswer, conversation.reflection_answers.all(), response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/reflection",
+    response=answers({200: QuestionnaireOut}, write=True),
+    url_name="conversation_reflection",
+    summary="Answer OS-8's questions about a conversation (If-Match: the reflection's ETag)",
+)
+def reflection_save(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    payload: QuestionnaireIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    conversation = one(person_of(request).conversations, conversation_id, "conversation")
+    return questionnaire_write(
+        request,
+        response,
+        model=ReflectionAnswer,
+        rows=lambda: conversation.reflection_answers.all(),
+        payload=payload,
+        save=partial(
+            services.reflection_record, actor=caller_of(request).user, conversation=conversation
+        ),
+    )

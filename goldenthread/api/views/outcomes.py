@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from goldenthread.outcomes import services
+from goldenthread.outcomes.models import OutcomeCheckAnswer
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
+from ..questionnaires import (
+    QuestionnaireIn,
+    QuestionnaireOut,
+    questionnaire_read,
+    questionnaire_write,
+)
 from ..schemas import OutcomeIn, OutcomeOut, OutcomePatch, OutcomeSummary
 from ..selectors import positive_change_of
 from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
@@ -107,3 +115,43 @@ def outcome_update(
     outcome = outcomes_of(person).get(pk=outcome.pk)
     with_etag(response, outcome.version)
     return outcome
+
+
+@router.get(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/check",
+    response=answers({200: QuestionnaireOut}),
+    url_name="outcome_check",
+    summary="Step 5: the eight questions about an outcome, the practitioner's answers "
+    "beside what the checker suggests (ETag: the check's version)",
+)
+def outcome_check_detail(
+    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
+):
+    outcome = one(person_of(request).outcomes, outcome_id, "outcome")
+    return questionnaire_read(OutcomeCheckAnswer, outcome.check_answers.all(), response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/check",
+    response=answers({200: QuestionnaireOut}, write=True),
+    url_name="outcome_check",
+    summary="Answer step 5's questions about an open outcome (If-Match: the check's ETag); "
+    "the practitioner's answer wins, the checker's suggestion stays beside it",
+)
+def outcome_check_save(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: QuestionnaireIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    outcome = one(person_of(request).outcomes, outcome_id, "outcome")
+    return questionnaire_write(
+        request,
+        response,
+        model=OutcomeCheckAnswer,
+        rows=lambda: outcome.check_answers.all(),
+        payload=payload,
+        save=partial(services.outcome_check_record, actor=caller_of(request).user, outcome=outcome),
+    )

@@ -203,6 +203,28 @@ def circle_member_update(
     return member
 
 
+@router.delete(
+    "/people/{uuid:person_id}/circle/{uuid:member_id}",
+    response=answers({204: None}, write=True),
+    url_name="circle_member",
+    summary="Remove someone added to the circle by mistake (If-Match); the change history "
+    "keeps who they were. Someone the record refers to (for example, who took part in a "
+    "conversation) is not removed (422)",
+)
+def circle_member_remove(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    if_match: str | None = IF_MATCH,
+):
+    member = one(person_of(request).circle, member_id, "member of the circle")
+    version = expected_version(request)
+    services.circle_member_remove(
+        actor=caller_of(request).user, member=member, expected_version=version
+    )
+    return Status(204, None)
+
+
 # --- Allocations -------------------------------------------------------------------------
 
 

@@ -9,12 +9,16 @@ a later view is a new one, so adding one needs no If-Match.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
+from goldenthread.core.concurrency import StaleEditError
 from goldenthread.reviews import services
+from goldenthread.reviews.models import SolutionDecision
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
@@ -26,6 +30,8 @@ from ..schemas import (
     ReviewOut,
     ReviewStartIn,
     ReviewSummary,
+    SolutionReviewOut,
+    Strict,
 )
 from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 from .people import PageParams
@@ -209,3 +215,200 @@ def person_view_add(
         actor=caller_of(request).user, review=review, outcome=outcome, **payload.dict()
     )
     return Status(201, _outcome_at_review(review, outcome))
+
+
+# --- When the next review is due --------------------------------------------------------
+
+
+class ReviewScheduleOut(Schema):
+    version: int = Field(..., description="0 when no date has been set yet.")
+    next_review_on: datetime.date | None = Field(..., description="The date set, if any.")
+    due_on: datetime.date | None = Field(
+        ..., description="When the next review is due: the date set, or worked out."
+    )
+    last_review_on: datetime.date | None
+
+
+class ReviewScheduleIn(Strict):
+    next_review_on: datetime.date
+
+
+def _stored_schedule(person):
+    """The person's schedule row as stored now (not the copy cached on `person`)."""
+    relation = type(person).review_schedule.related
+    if relation.is_cached(person):
+        relation.delete_cached_value(person)
+    return getattr(person, "review_schedule", None)
+
+
+def _schedule_of(person, response: HttpResponse) -> dict:
+    schedule = _stored_schedule(person)
+    version: int = schedule.version if schedule else 0
+    body = {
+        "version": version,
+        "next_review_on": schedule.next_review_on if schedule else None,
+        "due_on": schedule.due_on if schedule else None,
+        "last_review_on": schedule.last_review_on if schedule else None,
+    }
+    with_etag(response, version)
+    return body
+
+
+@router.get(
+    "/people/{uuid:person_id}/review-schedule",
+    response=answers({200: ReviewScheduleOut}),
+    url_name="review_schedule",
+    summary="When the person's next review is due (version and ETag 0 when nothing is "
+    "recorded yet)",
+)
+def review_schedule_detail(request: HttpRequest, person_id: uuid.UUID, response: HttpResponse):
+    return _schedule_of(person_of(request), response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/review-schedule",
+    response=answers({200: ReviewScheduleOut}, write=True),
+    url_name="review_schedule",
+    summary='Set the date of the person\'s next review, today or later (If-Match; "0" when '
+    "nothing was recorded yet)",
+)
+def review_schedule_put(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    payload: ReviewScheduleIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    version = expected_version(request)
+    if version == 0:
+        # "Nothing recorded yet", as the page's None: refused if a row has been made since.
+        schedule = _stored_schedule(person)
+        if schedule is not None:
+            raise StaleEditError(schedule)
+    services.review_schedule_set(
+        actor=caller_of(request).user,
+        person=person,
+        next_review_on=payload.next_review_on,
+        expected_version=version or None,
+    )
+    return _schedule_of(person, response)
+
+
+# --- A review in progress: its date and what was learned -----------------------------------
+
+
+class ReviewPatch(Strict):
+    """Left out (or null): left as it is."""
+
+    held_on: datetime.date | None = None
+    what_learned: str | None = Field(None, max_length=20000)
+
+
+@router.patch(
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}",
+    response=answers({200: ReviewOut}, write=True),
+    url_name="review",
+    summary="Change the date of a review in progress, or what was learned (If-Match)",
+)
+def review_update(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    review_id: uuid.UUID,
+    payload: ReviewPatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    review = one(reviews_of(person), review_id, "review")
+    version = expected_version(request)
+    services.review_update(
+        actor=caller_of(request).user,
+        review=review,
+        expected_version=version,
+        held_on=payload.held_on if payload.held_on is not None else review.held_on,
+        what_learned=(
+            payload.what_learned if payload.what_learned is not None else review.what_learned
+        ),
+    )
+    review = one(reviews_of(person), review.pk, "review")
+    with_etag(response, review.version)
+    return review
+
+
+# --- A solution at a review: keep, change or stop it (REV-2) --------------------------------
+
+
+class SolutionAtReviewOut(Schema):
+    review_id: uuid.UUID
+    solution_id: uuid.UUID
+    solution_review: SolutionReviewOut | None
+
+
+class SolutionReviewIn(Strict):
+    decision: str = Field(..., max_length=10, description="keep, change or stop.")
+    why: str = Field("", max_length=4000, description="Needed to change or stop it.")
+
+
+def _solution_at_review(review, solution, response: HttpResponse) -> dict:
+    solution_review = review.solution_reviews.filter(solution=solution).first()
+    with_etag(response, solution_review.version if solution_review else 0)
+    return {
+        "review_id": review.pk,
+        "solution_id": solution.pk,
+        "solution_review": solution_review,
+    }
+
+
+@router.get(
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}/solutions/{uuid:solution_id}",
+    response=answers({200: SolutionAtReviewOut}),
+    url_name="review_solution",
+    summary="Whether a solution was kept, changed or stopped at a review, and why "
+    "(version 0: nothing yet)",
+)
+def review_solution_detail(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    review_id: uuid.UUID,
+    solution_id: uuid.UUID,
+    response: HttpResponse,
+):
+    person = person_of(request)
+    review = one(reviews_of(person), review_id, "review")
+    solution = one(person.support_solutions, solution_id, "solution")
+    return _solution_at_review(review, solution, response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}/solutions/{uuid:solution_id}",
+    response=answers({200: SolutionAtReviewOut}, write=True),
+    url_name="review_solution",
+    summary="Keep, change or stop a solution at a review in progress, and why (If-Match: "
+    f'the version read, "0" for none yet). Stop marks it {SolutionDecision.STOP.label!r} '
+    "in the Support Sequence: tried and stopped, with the reason in its history",
+)
+def review_solution_record(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    review_id: uuid.UUID,
+    solution_id: uuid.UUID,
+    payload: SolutionReviewIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    review = one(reviews_of(person), review_id, "review")
+    solution = one(person.support_solutions, solution_id, "solution")
+    version = expected_version(request)
+    if version == 0 and review.solution_reviews.filter(solution=solution).exists():
+        raise StaleEditError(review.solution_reviews.get(solution=solution))
+    services.solution_review_record(
+        actor=caller_of(request).user,
+        review=review,
+        solution=solution,
+        decision=payload.decision,
+        why=payload.why,
+        expected_version=version or None,
+    )
+    return _solution_at_review(review, solution, response)

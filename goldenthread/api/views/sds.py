@@ -13,6 +13,7 @@ call's own row until the decision is known to be allowed (auth.DEFERRED_LOGGING)
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Literal
 
@@ -403,6 +404,120 @@ def decision_sharing_add(
         how=payload.how,
     )
     return Status(201, one(decisions, decision_id, "decision"))
+
+
+class DecisionIn(Strict):
+    """A decision about the person's choices, support or budget, with the reasons as they
+    were explained to them; and, if it has been shared already, when and how."""
+
+    about: str = Field(..., max_length=10, description="choices, support or budget.")
+    summary: str = Field(..., max_length=2000, description="What was decided.")
+    reasons: str = Field(..., max_length=4000)
+    decided_on: datetime.date
+    decided_by: str = Field(..., max_length=300)
+    shared_on: datetime.date | None = None
+    shared_how: str = Field(
+        "", max_length=20, description="How it was shared (with shared_on), e.g. letter."
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/decisions",
+    response=answers({201: DecisionOut}, write=True),
+    url_name="decisions",
+    summary="Record a decision about the person's choices, support or budget, with its "
+    "reasons (and, if it was shared with them already, when and how)",
+)
+def decision_add(request: HttpRequest, person_id: uuid.UUID, payload: DecisionIn):
+    person = person_of(request)
+    decision = services.decision_record(
+        actor=caller_of(request).user, person=person, **payload.dict()
+    )
+    return Status(
+        201, one(person.sds_decisions.prefetch_related("sharings"), decision.pk, "decision")
+    )
+
+
+# --- Checks that the person understood (Std 4.1, 4.2) -------------------------------------
+
+
+class UnderstandingCheckOut(Schema):
+    id: uuid.UUID
+    about: str
+    decision_id: uuid.UUID | None
+    checked_on: datetime.date
+    how_checked: str
+    understood: str
+    help_given: str
+    what_done: str
+
+
+class UnderstandingCheckIn(Strict):
+    about: str = Field(..., max_length=15, description="sds_options, decision or budget.")
+    decision_id: uuid.UUID | None = Field(
+        None, description="The decision explained (needed when about is decision)."
+    )
+    checked_on: datetime.date
+    how_checked: str = Field(..., max_length=2000)
+    understood: str = Field(..., max_length=10, description="yes, partly or no.")
+    help_given: str = Field(
+        "",
+        max_length=20,
+        description="Unless understood: easy_read, interpreter, advocate, another_meeting "
+        "or other.",
+    )
+    what_done: str = Field("", max_length=2000, description="Needed when help_given is other.")
+
+
+@router.get(
+    "/people/{uuid:person_id}/understanding-checks",
+    response=answers({200: page_of(UnderstandingCheckOut)}),
+    url_name="understanding_checks",
+    summary="How the worker checked that the person understood an explanation (the SDS "
+    "options, a decision, their budget), and what was done if not",
+)
+def understanding_check_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
+    return paginate(
+        request,
+        person_of(request).understanding_checks.all(),
+        order=("at", "id"),
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/understanding-checks",
+    response=answers({201: UnderstandingCheckOut}, write=True),
+    url_name="understanding_checks",
+    summary="Record how the worker checked that the person understood an explanation and, "
+    "if not, what was done to help",
+)
+def understanding_check_add(
+    request: HttpRequest, person_id: uuid.UUID, payload: UnderstandingCheckIn
+):
+    person = person_of(request)
+    decision = chosen(
+        person.sds_decisions,
+        payload.decision_id,
+        "decision_id",
+        "Choose one of this person's decisions.",
+    )
+    try:
+        check = services.understanding_check_record(
+            actor=caller_of(request).user,
+            person=person,
+            decision=decision,
+            **payload.dict(exclude={"decision_id"}),
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        # The body names the decision by its id.
+        raise ValidationError(
+            {("decision_id" if k == "decision" else k): v for k, v in exc.message_dict.items()}
+        ) from None
+    return Status(201, check)
 
 
 # --- Unmet need --------------------------------------------------------------------------

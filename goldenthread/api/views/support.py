@@ -4,14 +4,27 @@ support to another outcome, and removing a solution recorded by mistake."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from goldenthread.support import services
+from goldenthread.support.models import (
+    ExplorationState,
+    SupportChecklistAnswer,
+    SupportStep,
+)
 
 from ..concurrency import expected_version
 from ..pagination import page_of, paginate
+from ..questionnaires import (
+    QuestionnaireIn,
+    QuestionnaireOut,
+    questionnaire_read,
+    questionnaire_write,
+)
 from ..schemas import SolutionIn, SolutionOut, SolutionPatch, Strict
 from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
 from .people import PageParams
@@ -196,3 +209,241 @@ def solution_remove(
         actor=caller_of(request).user, solution=solution, expected_version=version
     )
     return Status(204, None)
+
+
+# --- "How well did I use the Support Sequence?" (SS-5) -----------------------------------
+
+
+@router.get(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-checklist",
+    response=answers({200: QuestionnaireOut}),
+    url_name="support_checklist",
+    summary="SS-5: how well the Support Sequence was used for an outcome, the "
+    "practitioner's answers beside what the record suggests (ETag: the checklist's version)",
+)
+def support_checklist_detail(
+    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    rows = person.support_checklist_answers.filter(outcome=outcome)
+    return questionnaire_read(SupportChecklistAnswer, rows, response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-checklist",
+    response=answers({200: QuestionnaireOut}, write=True),
+    url_name="support_checklist",
+    summary="Answer SS-5's questions for an open outcome (If-Match: the checklist's ETag); "
+    "what the record suggests now is kept beside each answer",
+)
+def support_checklist_save(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: QuestionnaireIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    return questionnaire_write(
+        request,
+        response,
+        model=SupportChecklistAnswer,
+        rows=lambda: person.support_checklist_answers.filter(outcome=outcome),
+        payload=payload,
+        save=partial(
+            services.checklist_save, actor=caller_of(request).user, person=person, outcome=outcome
+        ),
+    )
+
+
+# --- Before step 1 (SS-2): what the person has tried, their ideas ------------------------
+
+
+class SupportPlanningOut(Schema):
+    version: int = Field(..., description="0 when nothing is recorded yet.")
+    tried_already: str
+    own_ideas: str
+    plan_type_override: str = Field(
+        ..., description="young_person or adult; empty: chosen from the person's age."
+    )
+
+
+class SupportPlanningIn(Strict):
+    tried_already: str = Field("", max_length=4000)
+    own_ideas: str = Field("", max_length=4000)
+    plan_type_override: str = Field(
+        "", max_length=20, description="young_person, adult, or empty (by the person's age)."
+    )
+
+
+def _planning_of(person, outcome, response: HttpResponse) -> dict:
+    planning = person.support_plannings.filter(outcome=outcome).first()
+    version: int = planning.version if planning else 0
+    body = {
+        "version": version,
+        "tried_already": planning.tried_already if planning else "",
+        "own_ideas": planning.own_ideas if planning else "",
+        "plan_type_override": planning.plan_type_override if planning else "",
+    }
+    with_etag(response, version)
+    return body
+
+
+@router.get(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-planning",
+    response=answers({200: SupportPlanningOut}),
+    url_name="support_planning",
+    summary="Before step 1 (SS-2): what the person has tried already and their own ideas "
+    "for an outcome (version and ETag 0 when nothing is recorded yet)",
+)
+def support_planning_detail(
+    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    return _planning_of(person, outcome, response)
+
+
+@router.put(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-planning",
+    response=answers({200: SupportPlanningOut}, write=True),
+    url_name="support_planning",
+    summary="Record what the person has tried already and their ideas for an open outcome, "
+    'and which wording of steps 6 and 7 to use (If-Match; "0" the first time)',
+)
+def support_planning_put(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: SupportPlanningIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    version = expected_version(request)
+    services.support_planning_save(
+        actor=caller_of(request).user,
+        person=person,
+        outcome=outcome,
+        expected_version=version,
+        **payload.dict(),
+    )
+    return _planning_of(person, outcome, response)
+
+
+# --- The seven steps: explored, or nothing suitable (SS-3) ---------------------------------
+
+
+class StepOut(Schema):
+    step: str
+    label: str
+    state: str = Field(..., description="not_yet, explored or nothing_suitable.")
+    note: str
+    version: int = Field(..., description="0 when the step has no record yet.")
+
+
+class StepNothingSuitableIn(Strict):
+    step: str = Field(..., max_length=20, description="One of the seven steps, e.g. community.")
+    note: str = Field("", max_length=2000, description="Why nothing is suitable (optional).")
+
+
+class StepReopenIn(Strict):
+    step: str = Field(..., max_length=20)
+
+
+def _steps_of(person, outcome) -> list[dict]:
+    stored = {e.step: e for e in person.support_explorations.filter(outcome=outcome)}
+    steps = []
+    for step in SupportStep:
+        exploration = stored.get(step.value)
+        steps.append(
+            {
+                "step": step.value,
+                "label": str(step.label),
+                "state": exploration.state if exploration else ExplorationState.NOT_YET.value,
+                "note": exploration.note if exploration else "",
+                "version": exploration.version if exploration else 0,
+            }
+        )
+    return steps
+
+
+def _step_answer(person, outcome, step: str, response: HttpResponse) -> dict:
+    item = next(s for s in _steps_of(person, outcome) if s["step"] == step)
+    with_etag(response, item["version"])
+    return item
+
+
+@router.get(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-steps",
+    response=answers({200: list[StepOut]}),
+    url_name="support_steps",
+    summary="The seven steps of an outcome's Support Sequence, how far each is explored, "
+    "with each step's version (send it in If-Match to change the step)",
+)
+def support_step_list(request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    return _steps_of(person, outcome)
+
+
+@router.post(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-steps/nothing-suitable",
+    response=answers({200: StepOut}, write=True),
+    url_name="support_step_nothing_suitable",
+    summary="Record that a step was explored and nothing fits, with an optional reason "
+    '(If-Match: the step\'s version, "0" when it has no record yet); refused while the '
+    "step has ideas, agreed or in-place solutions",
+)
+def support_step_nothing_suitable(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: StepNothingSuitableIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    version = expected_version(request)
+    exploration = services.step_mark_nothing_suitable(
+        actor=caller_of(request).user,
+        person=person,
+        outcome=outcome,
+        step=payload.step,
+        expected_version=version,
+        note=payload.note,
+    )
+    return _step_answer(person, outcome, exploration.step, response)
+
+
+@router.post(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-steps/reopen",
+    response=answers({200: StepOut}, write=True),
+    url_name="support_step_reopen",
+    summary='Undo "nothing suitable" for a step (If-Match: the step\'s version): explored '
+    "again if it holds solutions, otherwise not yet considered",
+)
+def support_step_reopen(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: StepReopenIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    version = expected_version(request)
+    exploration = services.step_reopen(
+        actor=caller_of(request).user,
+        person=person,
+        outcome=outcome,
+        step=payload.step,
+        expected_version=version,
+    )
+    return _step_answer(person, outcome, exploration.step, response)
