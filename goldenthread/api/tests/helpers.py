@@ -30,3 +30,16 @@ def call(client, method: str, url: str, token: str | None = None, body=None, **h
     if body is not None:
         kwargs = {"data": json.dumps(body), "content_type": "application/json"}
     return getattr(client, method.lower())(url, **kwargs, **extra)
+
+
+def fields(answer) -> set[str]:
+    """The fields a 422 answer names."""
+    assert answer.status_code == 422, answer.content
+    return {error["field"] for error in answer.json()["errors"]}
+
+
+def changes(object_type: str, action: str = "create") -> int:
+    """How many change records of this kind the audit holds."""
+    from goldenthread.audit.models import ChangeRecord
+
+    return ChangeRecord.objects.filter(object_type=object_type, action=action).count()

@@ -13,52 +13,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from goldenthread.api.models import TokenScope
-from goldenthread.api.tests.helpers import call, token_for
-from goldenthread.audit.models import ChangeRecord
-from goldenthread.people.factories import PersonFactory
+from goldenthread.api.tests.helpers import changes, fields
 
 pytestmark = pytest.mark.usefixtures("pinned_clock")
-
-
-@pytest.fixture
-def base(full_record):
-    return f"/api/v1/people/{full_record['person_id']}"
-
-
-@pytest.fixture
-def api(client, base, practitioner):
-    token = token_for(practitioner)
-
-    def do(method, path="", body=None, **headers):
-        return call(client, method, base + path, token, body, **headers)
-
-    return do
-
-
-@pytest.fixture
-def reader(client, base, practitioner):
-    token = token_for(practitioner, scope=TokenScope.READ, name="Read only")
-
-    def do(method, path="", body=None, **headers):
-        return call(client, method, base + path, token, body, **headers)
-
-    return do
-
-
-@pytest.fixture
-def stranger(other_team):
-    """Someone whose record the practitioner may not open."""
-    return PersonFactory(team=other_team, family_name="Zstranger")
-
-
-def fields(answer) -> set[str]:
-    assert answer.status_code == 422, answer.content
-    return {error["field"] for error in answer.json()["errors"]}
-
-
-def changes(object_type: str, action: str = "create") -> int:
-    return ChangeRecord.objects.filter(object_type=object_type, action=action).count()
 
 
 def by_question(body) -> dict:
