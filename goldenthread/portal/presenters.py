@@ -36,6 +36,8 @@ AREA_WORDS = {
     "sds": "your choices and budget",
     "risk": "risks talked about",
     "reviews": "your reviews",
+    "accountability": "your challenges, advocacy and moves",
+    "history": "the history of your record",
     "audit": "the history of your record",
     "portal": "your own record pages",
     "portal_staff": "your comments and requests",

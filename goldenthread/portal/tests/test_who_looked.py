@@ -88,3 +88,20 @@ def test_a_look_through_the_api_names_the_token(client, person, practitioner):
     sign_in(client, me)
     page = client.get(reverse("portal:who_looked", args=[person.pk])).content.decode()
     assert "with the API token named “Finance &lt;system&gt;”" in page
+
+
+def test_every_part_of_a_record_is_named_in_the_persons_own_words():
+    """P-3: each page of a person's record logs its URL name ("accountability:challenge"),
+    and the person reads where someone looked by its part ("your challenges, advocacy and
+    moves"), never the catch-all "your record". A new part of the record needs its words."""
+    from goldenthread.core.tests.test_site_headers import url_patterns
+    from goldenthread.portal.presenters import AREA_WORDS, STAFF_AREA_WORDS
+
+    parts = {
+        name.split(":", 1)[0]
+        for name, kwargs in url_patterns()
+        if "person_id" in kwargs and ":" in name
+    }
+    assert parts, "no page of a person's record found"
+    assert parts <= set(AREA_WORDS), sorted(parts - set(AREA_WORDS))
+    assert parts <= set(STAFF_AREA_WORDS), sorted(parts - set(STAFF_AREA_WORDS))
