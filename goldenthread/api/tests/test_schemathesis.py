@@ -221,3 +221,19 @@ def test_the_page_write_routes_keep_to_the_document_and_the_scope(
         wsgi_app, full_record, practitioner, other_practitioner, only=PAGE_WRITE_ROUTES, examples=5
     )
     assert set(ran) == PAGE_WRITE_ROUTES  # every one is in the document, and ran
+
+
+# The routes for the staff pages' writes the API still lacked (#15, test_api_writes_staff.py).
+STAFF_WRITE_ROUTES = {
+    "POST /api/v1/people/{person_id}/outcomes/{outcome_id}/solutions/from-directory",
+}
+
+
+def test_the_staff_write_routes_keep_to_the_document_and_the_scope(
+    wsgi_app, full_record, practitioner, other_practitioner, settings
+):
+    settings.GOLDENTHREAD_API_RATE_PER_MINUTE = 100_000
+    ran = _exercise_the_document(
+        wsgi_app, full_record, practitioner, other_practitioner, only=STAFF_WRITE_ROUTES, examples=5
+    )
+    assert set(ran) == STAFF_WRITE_ROUTES  # every one is in the document, and ran
