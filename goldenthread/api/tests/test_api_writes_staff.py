@@ -1,9 +1,12 @@
 """IO-1 (#15): staff page writes the API could not make, through the page's own service —
-a community resource from the directory becomes a solution (SS-3, SS-4).
+a community resource from the directory becomes a solution (SS-3, SS-4); the staff side
+of the person's own record: answering a request for a correction or a question about who
+looked, and withholding an item (P-2, P-3).
 
 For each: it is written (with its change record), a read-only token is refused and
 nothing is written, another person's items are never reached (404, nothing of theirs in
-the answer), and bad input answers 422 naming the field."""
+the answer), bad input answers 422 naming the field, and a versioned record needs If-Match (428
+without, 412 stale, nothing written)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,13 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from goldenthread.api.tests.helpers import changes, fields
+from goldenthread.api.tests.conftest import _caller
+from goldenthread.api.tests.helpers import changes, fields, token_for
 from goldenthread.directory.models import CommunityResource, Organisation
 from goldenthread.outcomes.factories import OutcomeFactory
+from goldenthread.people.models import Person
+from goldenthread.portal.factories import CorrectionRequestFactory
+from goldenthread.portal.models import AccessQuestion, CorrectionRequest, Withholding
 from goldenthread.support.models import Solution
 
 pytestmark = pytest.mark.usefixtures("pinned_clock")
@@ -43,9 +50,7 @@ def test_a_directory_resource_becomes_a_solution(api, reader, full_record, stran
 
     assert reader("post", path, body).status_code == 403
     assert fields(api("post", path, {**body, "step": "yourself"})) == {"step"}
-    assert fields(api("post", path, {**body, "resource_id": str(uuid.uuid4())})) == {
-        "resource_id"
-    }
+    assert fields(api("post", path, {**body, "resource_id": str(uuid.uuid4())})) == {"resource_id"}
     assert fields(api("post", path, {**body, "resource_id": "nope"})) == {"resource_id"}
     assert fields(api("post", path, {**body, "what": "Typed"})) == {"what"}
     assert (Solution.objects.count(), changes("support.Solution")) == (rows, records)
@@ -67,3 +72,90 @@ def test_a_directory_resource_becomes_a_solution(api, reader, full_record, stran
     elsewhere = api("post", f"/outcomes/{theirs.pk}/solutions/from-directory", body)
     assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
     assert not Solution.objects.filter(outcome=theirs).exists()
+
+
+# --- The staff side of the person's own record ---------------------------------------------
+
+
+@pytest.fixture
+def leader(client, base, team_leader):
+    """Calls with a write token of a team leader of the person's team."""
+    return _caller(client, base, token_for(team_leader, name="Leader's system"))
+
+
+def test_a_request_for_a_correction_is_answered(api, reader, full_record, stranger):
+    cid = full_record["correction_id"]
+    path = f"/correction-requests/{cid}"
+    read = api("get", path)
+    assert read.status_code == 200, read.content
+    assert read.json()["status"] == "waiting" and read["ETag"] == f'"{read.json()["version"]}"'
+    decline = {"decision": "decline", "answer": "It was right: we checked with you."}
+
+    assert api("post", path + "/answer", decline).status_code == 428
+    assert api("post", path + "/answer", decline, if_match='"99"').status_code == 412
+    assert reader("post", path + "/answer", decline, if_match=read["ETag"]).status_code == 403
+    assert fields(
+        api("post", path + "/answer", {**decline, "answer": "  "}, if_match=read["ETag"])
+    ) == {"answer"}
+    assert fields(
+        api("post", path + "/answer", {**decline, "decision": "maybe"}, if_match=read["ETag"])
+    ) == {"decision"}
+    assert CorrectionRequest.objects.get(pk=cid).status == "waiting"
+
+    answered = api("post", path + "/answer", decline, if_match=read["ETag"])
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["status"] == "declined"
+    assert answered.json()["answer"] == decline["answer"]
+    assert answered["ETag"] != read["ETag"]
+    # Answered once only.
+    again = api("post", path + "/answer", decline, if_match=answered["ETag"])
+    assert again.status_code == 422
+
+    # Accepting changes the item the person asked about, through the same service.
+    person = Person.objects.get(pk=full_record["person_id"])
+    mine = CorrectionRequestFactory(person=person, asked_by=person.allocations.get().worker)
+    read = api("get", f"/correction-requests/{mine.pk}")
+    accepted = api(
+        "post",
+        f"/correction-requests/{mine.pk}/answer",
+        {"decision": "accept", "answer": "Changed.", "new_text": "Reads large print"},
+        if_match=read["ETag"],
+    )
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["status"] == "accepted"
+    person.refresh_from_db()
+    assert person.communication_needs == "Reads large print"
+
+    theirs = CorrectionRequestFactory(
+        person=stranger, asked_by=person.allocations.get().worker, what_is_wrong="Zsecret"
+    )
+    for method, suffix in (("get", ""), ("post", "/answer")):
+        sent = decline if method == "post" else None
+        elsewhere = api(method, f"/correction-requests/{theirs.pk}{suffix}", sent, if_match='"1"')
+        assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert CorrectionRequest.objects.get(pk=theirs.pk).status == "waiting"
+
+
+def test_a_question_about_who_looked_is_answered_by_a_team_leader(
+    api, leader, full_record, stranger
+):
+    qid = full_record["question_id"]
+    path = f"/access-questions/{qid}"
+    read = leader("get", path)
+    assert read.status_code == 200, read.content
+    body = {"answer": "Your worker looked to prepare your review."}
+
+    # The page asks a team leader of the person's team: the worker is refused.
+    assert api("post", path + "/answer", body, if_match=read["ETag"]).status_code == 403
+    assert leader("post", path + "/answer", body).status_code == 428
+    assert leader("post", path + "/answer", body, if_match='"99"').status_code == 412
+    assert fields(leader("post", path + "/answer", {"answer": " "}, if_match=read["ETag"])) == {
+        "answer"
+    }
+    assert AccessQuestion.objects.get(pk=qid).answered_at is None
+
+    answered = leader("post", path + "/answer", body, if_match=read["ETag"])
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["answer"] == body["answer"]
+    assert answered.json()["answered_at"] is not None
+    assert leader("post", path + "/answer", body, if_match=answered["ETag"]).status_code == 422
