@@ -10,6 +10,7 @@ without, 412 stale, nothing written)."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import pytest
@@ -159,3 +160,70 @@ def test_a_question_about_who_looked_is_answered_by_a_team_leader(
     assert answered.json()["answer"] == body["answer"]
     assert answered.json()["answered_at"] is not None
     assert leader("post", path + "/answer", body, if_match=answered["ETag"]).status_code == 422
+
+
+def test_an_item_is_withheld_only_when_a_team_leader_agrees(
+    api, reader, leader, full_record, stranger
+):
+    person_id = full_record["person_id"]
+    body = {
+        "item_type": "people.Person",
+        "item_id": str(person_id),
+        "grounds": "serious_harm",
+        "reason": "It names the address of someone who has not agreed.",
+        "review_on": "2026-09-01",
+    }
+    rows = Withholding.objects.count()
+    assert reader("post", "/withholdings", body).status_code == 403
+    assert fields(api("post", "/withholdings", {**body, "item_id": str(uuid.uuid4())})) == {
+        "item_id"
+    }
+    assert fields(api("post", "/withholdings", {**body, "grounds": "because"})) == {"grounds"}
+    assert fields(api("post", "/withholdings", {**body, "review_on": "2026-01-01"})) == {
+        "review_on"
+    }
+    assert fields(api("post", "/withholdings", {**body, "reason": " "})) == {"reason"}
+    assert Withholding.objects.count() == rows
+
+    proposed = api("post", "/withholdings", body)
+    assert proposed.status_code == 201, proposed.content
+    made = proposed.json()
+    assert made["agreed_at"] is None and made["grounds"] == "serious_harm"
+    path = f"/withholdings/{made['id']}"
+    assert api("get", path).json() == made
+
+    # Only a team leader of the person's team agrees, with the version read.
+    assert api("post", path + "/agreement", if_match=proposed["ETag"]).status_code == 403
+    assert leader("post", path + "/agreement").status_code == 428
+    assert leader("post", path + "/agreement", if_match='"99"').status_code == 412
+    assert Withholding.objects.get(pk=made["id"]).agreed_at is None
+    agreed = leader("post", path + "/agreement", if_match=proposed["ETag"])
+    assert agreed.status_code == 200, agreed.content
+    assert agreed.json()["agreed_at"] is not None
+    assert leader("post", path + "/agreement", if_match=agreed["ETag"]).status_code == 422
+
+    # Reconsidered: the worker ends it; a stale version writes nothing.
+    assert reader("post", path + "/end", if_match=agreed["ETag"]).status_code == 403
+    assert api("post", path + "/end", if_match=proposed["ETag"]).status_code == 412
+    ended = api("post", path + "/end", if_match=agreed["ETag"])
+    assert ended.status_code == 200, ended.content
+    assert ended.json()["ended_at"] is not None
+    assert api("post", path + "/end", if_match=ended["ETag"]).status_code == 422
+
+    theirs = Withholding.objects.create(
+        person=stranger,
+        item_type="people.Person",
+        item_id=str(stranger.pk),
+        grounds="third_party",
+        reason="Zsecret",
+        review_on=datetime.date(2026, 9, 1),
+        withheld_by=Person.objects.get(pk=person_id).allocations.get().worker,
+    )
+    for method, suffix in (("get", ""), ("post", "/agreement"), ("post", "/end")):
+        elsewhere = leader(method, f"/withholdings/{theirs.pk}{suffix}", if_match='"1"')
+        assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert fields(api("post", "/withholdings", {**body, "item_id": str(stranger.pk)})) == {
+        "item_id"
+    }
+    theirs.refresh_from_db()
+    assert theirs.agreed_at is None and theirs.ended_at is None

@@ -214,7 +214,13 @@ def withholding_propose(
     if selectors.staff_item(person, f"{payload.item_type}:{payload.item_id}") is None:
         raise ValidationError({"item_id": "There is no such item on this person's record."})
     row = services.withholding_propose(
-        actor=caller_of(request).user, person=person, **payload.dict()
+        actor=caller_of(request).user,
+        person=person,
+        label=payload.item_type,
+        item_id=payload.item_id,
+        grounds=payload.grounds,
+        reason=payload.reason,
+        review_on=payload.review_on,
     )
     with_etag(response, row.version)
     return Status(201, person.withholdings.get(pk=row.pk))
