@@ -227,3 +227,48 @@ def test_an_item_is_withheld_only_when_a_team_leader_agrees(
     }
     theirs.refresh_from_db()
     assert theirs.agreed_at is None and theirs.ended_at is None
+
+
+def test_an_invitation_code_is_in_the_answer_once(api, reader, full_record, mailoutbox):
+    from goldenthread.portal.models import Invitation
+    from goldenthread.portal.services import code_lookup, invitation_find
+
+    body = {"kind": "self", "name": "Morag", "channel": "in_person"}
+    rows = Invitation.objects.count()
+    assert reader("post", "/invitations", body).status_code == 403
+    assert fields(api("post", "/invitations", {**body, "name": " "})) == {"name"}
+    assert fields(api("post", "/invitations", {**body, "kind": "friend"})) == {"kind"}
+    assert fields(api("post", "/invitations", {**body, "channel": "email"})) == {"email"}
+    assert fields(
+        api("post", "/invitations", {**body, "channel": "email", "email": "not-an-address"})
+    ) == {"email"}
+    proxy = {**body, "kind": "proxy", "name": "Ann Macdonald"}
+    assert fields(api("post", "/invitations", proxy)) == {"relationship", "basis"}
+    assert Invitation.objects.count() == rows and not mailoutbox
+
+    issued = api("post", "/invitations", body)
+    assert issued.status_code == 201, issued.content
+    made = issued.json()
+    assert "no-store" in issued["Cache-Control"]
+    assert (made["kind"], made["name"], made["channel"]) == ("self", "Morag", "in_person")
+    invitation = Invitation.objects.get(pk=made["id"])
+    # Only the keyed hash is kept; the code finds the invitation.
+    assert invitation.code_lookup == code_lookup(made["code"])
+    assert made["code"] not in str(Invitation.objects.filter(pk=made["id"]).values().get())
+    assert invitation_find(made["code"]).pk == invitation.pk
+    assert changes("portal.Invitation") >= 1
+
+    # By e-mail: the code goes to the address, and is in this answer only.
+    sent = api(
+        "post",
+        "/invitations",
+        {
+            **proxy,
+            "relationship": "Daughter",
+            "basis": "authorised",
+            "channel": "email",
+            "email": "ann@example.org",
+        },
+    )
+    assert sent.status_code == 201, sent.content
+    assert len(mailoutbox) == 1 and sent.json()["code"] in mailoutbox[0].body

@@ -2,7 +2,8 @@
 requests for a correction and their questions about who looked, and withholding an item
 from them, through the same services as the staff pages (portal.services). Each asks
 what its page asks (Permission.ANSWER_CORRECTIONS; a team leader of the person's team
-answers questions and agrees to withholding)."""
+answers questions and agrees to withholding). An invitation's one-time code is in the
+answer that makes it, once, as on the page: only its keyed hash is kept."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import uuid
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -290,3 +292,77 @@ def withholding_end(
     if_match: str | None = IF_MATCH,
 ):
     return _decide(request, withholding_id, response, services.withholding_end)
+
+
+# --- Inviting the person, or someone acting for them (P-1) -----------------------------------
+
+
+class InvitationIn(Strict):
+    kind: Literal["self", "proxy"] = Field(
+        ..., description="self: the person; proxy: someone acting for them."
+    )
+    name: str = Field(..., max_length=200)
+    channel: Literal["in_person", "email"] = Field(
+        ..., description="in_person: you give the code; email: it is sent to `email`."
+    )
+    email: str = Field("", max_length=254, description="For channel email.")
+    relationship: str = Field("", max_length=100, description="A proxy's: who they are.")
+    basis: Literal["", "authorised", "parent", "guardian", "attorney"] = Field(
+        "", description="A proxy's right to act for the person."
+    )
+    legal_reference: str = Field("", max_length=200)
+    valid_until: datetime.date | None = None
+    hidden_sections: list[str] = Field(
+        default_factory=list, max_length=20, description="Sections a proxy does not see."
+    )
+    young_person_agreed_on: datetime.date | None = None
+    young_person_agreement: str = Field("", max_length=300)
+
+
+class InvitationIssuedOut(Schema):
+    id: uuid.UUID
+    kind: str
+    name: str
+    channel: str
+    expires_at: datetime.datetime
+    code: str = Field(
+        ...,
+        description="The one-time code, in this answer only: it is never readable again. "
+        "Give it to them, or it has been e-mailed.",
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/invitations",
+    response=answers({201: InvitationIssuedOut}, write=True),
+    url_name="invitations",
+    summary="Invite the person, or someone acting for them, to see the record: a one-time "
+    "code, valid 14 days, in this answer only (a newer invitation for the same name "
+    "replaces an older one)",
+)
+def invitation_issue(
+    request: HttpRequest, person_id: uuid.UUID, payload: InvitationIn, response: HttpResponse
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    if payload.email:
+        try:
+            validate_email(payload.email)
+        except ValidationError:
+            raise ValidationError({"email": "Enter a valid e-mail address."}) from None
+    issued = services.invitation_issue(
+        actor=caller_of(request).user, person=person, **payload.dict()
+    )
+    response["Cache-Control"] = "no-store"
+    invitation = issued.invitation
+    return Status(
+        201,
+        {
+            "id": invitation.pk,
+            "kind": invitation.kind,
+            "name": invitation.name,
+            "channel": invitation.channel,
+            "expires_at": invitation.expires_at,
+            "code": issued.code,
+        },
+    )
