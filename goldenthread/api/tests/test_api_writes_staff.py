@@ -272,3 +272,52 @@ def test_an_invitation_code_is_in_the_answer_once(api, reader, full_record, mail
     )
     assert sent.status_code == 201, sent.content
     assert len(mailoutbox) == 1 and sent.json()["code"] in mailoutbox[0].body
+
+
+# --- A possible duplicate (#11) ----------------------------------------------------------------
+
+
+def test_a_team_leader_records_what_was_done_about_a_possible_duplicate(
+    client, practitioner, team_leader, other_team_leader, stranger, full_record
+):
+    from goldenthread.api.models import TokenScope
+    from goldenthread.api.tests.helpers import call
+    from goldenthread.people.models import PossibleDuplicate
+
+    raised = PossibleDuplicate.objects.create(
+        requested_by=practitioner,
+        team=practitioner.team,
+        given_name="Morag",
+        family_name="Zduplicate",
+        date_of_birth=datetime.date(1950, 1, 1),
+        chi_number="0101501234",
+        existing_person_id=stranger.pk,
+        existing_team=stranger.team,
+    )
+    url = f"/api/v1/possible-duplicates/{raised.pk}/resolution"
+    body = {"resolution": "I asked the other team's leader; it is the same person."}
+    leader, worker = token_for(team_leader), token_for(practitioner)
+    read_only = token_for(team_leader, scope=TokenScope.READ, name="Read only")
+
+    assert call(client, "post", url, worker, body).status_code == 403
+    assert call(client, "post", url, read_only, body).status_code == 403
+    elsewhere = call(client, "post", url, token_for(other_team_leader), body)
+    assert elsewhere.status_code == 404 and "Zduplicate" not in elsewhere.content.decode()
+    missing = f"/api/v1/possible-duplicates/{uuid.uuid4()}/resolution"
+    assert call(client, "post", missing, leader, body).status_code == 404
+    assert fields(call(client, "post", url, leader, {"resolution": "  "})) == {"resolution"}
+    raised.refresh_from_db()
+    assert raised.status == PossibleDuplicate.Status.OPEN
+
+    done = call(client, "post", url, leader, body)
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "resolved"
+    assert done.json()["resolution"] == body["resolution"]
+    assert str(stranger.pk) not in done.content.decode()
+    raised.refresh_from_db()
+    assert raised.resolved_by == team_leader
+    # Dealt with once: a second answer is refused and changes nothing.
+    again = call(client, "post", url, leader, {"resolution": "Something else"})
+    assert again.status_code == 422
+    raised.refresh_from_db()
+    assert raised.resolution == body["resolution"]
