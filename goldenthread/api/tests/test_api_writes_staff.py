@@ -321,3 +321,37 @@ def test_a_team_leader_records_what_was_done_about_a_possible_duplicate(
     assert again.status_code == 422
     raised.refresh_from_db()
     assert raised.resolution == body["resolution"]
+
+
+def test_someones_access_to_the_record_is_ended(api, reader, full_record, stranger):
+    from goldenthread.portal.factories import ProxyLinkFactory
+    from goldenthread.portal.models import RecordLink
+
+    path = f"/record-links/{full_record['link_id']}"
+    read = api("get", path)
+    assert read.status_code == 200, read.content
+    assert read.json()["ended_at"] is None
+    body = {"reason": "The power of attorney has ended."}
+    assert api("post", path + "/end", body).status_code == 428
+    assert api("post", path + "/end", body, if_match='"99"').status_code == 412
+    assert reader("post", path + "/end", body, if_match=read["ETag"]).status_code == 403
+    assert fields(api("post", path + "/end", {"reason": " "}, if_match=read["ETag"])) == {"reason"}
+    assert RecordLink.objects.get(pk=full_record["link_id"]).ended_at is None
+
+    ended = api("post", path + "/end", body, if_match=read["ETag"])
+    assert ended.status_code == 200, ended.content
+    assert ended.json()["ended_at"] is not None
+    assert ended.json()["end_reason"] == body["reason"]
+    assert api("post", path + "/end", body, if_match=ended["ETag"]).status_code == 422
+
+    theirs = ProxyLinkFactory(person=stranger, relationship="Zsecret")
+    for method in ("get", "post"):
+        suffix = "/end" if method == "post" else ""
+        elsewhere = api(
+            method,
+            f"/record-links/{theirs.pk}{suffix}",
+            body if method == "post" else None,
+            if_match='"1"',
+        )
+        assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert RecordLink.objects.get(pk=theirs.pk).ended_at is None

@@ -366,3 +366,65 @@ def invitation_issue(
             "code": issued.code,
         },
     )
+
+
+# --- Ending someone's access to the record (P-1) ---------------------------------------------
+
+
+class RecordLinkOut(Schema):
+    id: uuid.UUID
+    version: int
+    kind: str
+    relationship: str
+    valid_from: datetime.date
+    valid_until: datetime.date | None
+    ended_at: datetime.datetime | None
+    end_reason: str
+
+
+class LinkEndIn(Strict):
+    reason: str = Field(..., max_length=300, description="Why their access is ending.")
+
+
+@router.get(
+    "/people/{uuid:person_id}/record-links/{uuid:link_id}",
+    response=answers({200: RecordLinkOut}),
+    url_name="record_link",
+    summary="One sign-in to the person's record: the person's own or a proxy's (ETag)",
+)
+def link_detail(
+    request: HttpRequest, person_id: uuid.UUID, link_id: uuid.UUID, response: HttpResponse
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    link = one(person.portal_links, link_id, "sign-in to this record")
+    with_etag(response, link.version)
+    return link
+
+
+@router.post(
+    "/people/{uuid:person_id}/record-links/{uuid:link_id}/end",
+    response=answers({200: RecordLinkOut}, write=True),
+    url_name="record_link_end",
+    summary="End someone's access to the person's record, with the reason (If-Match)",
+)
+def link_end(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    link_id: uuid.UUID,
+    payload: LinkEndIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    link = one(person.portal_links.select_related("person"), link_id, "sign-in to this record")
+    version = expected_version(request)
+    if version != link.version:
+        raise StaleEditError(link)
+    if link.ended_at is not None:
+        raise ValidationError("Their access has already ended.")
+    services.link_end(actor=caller_of(request).user, link=link, reason=payload.reason)
+    link = person.portal_links.get(pk=link.pk)
+    with_etag(response, link.version)
+    return link
