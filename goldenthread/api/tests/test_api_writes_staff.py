@@ -355,3 +355,38 @@ def test_someones_access_to_the_record_is_ended(api, reader, full_record, strang
         )
         assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
     assert RecordLink.objects.get(pk=theirs.pk).ended_at is None
+
+
+# --- Several items of steps 1 to 3 at once (#16) ------------------------------------------------
+
+
+def test_several_items_are_added_at_once_or_none(api, reader, full_record, stranger):
+    from goldenthread.conversations.factories import ConversationFactory
+    from goldenthread.conversations.models import Strength
+
+    cid = full_record["conversation_id"]
+    path = f"/conversations/{cid}/items/several"
+    words = ["Good with people", "Keeps a garden", "Cooks for friends"]
+    body = {"items": [{"item_type": "strength", "text": t} for t in words]}
+    rows, records = Strength.objects.count(), changes("conversations.Strength")
+
+    assert reader("post", path, body).status_code == 403
+    mixed = {"items": [*body["items"], {"item_type": "aspiration", "text": "To travel"}]}
+    assert fields(api("post", path, mixed)) == {"items"}
+    long = {"items": [*body["items"], {"item_type": "strength", "text": "x" * 4001}]}
+    assert fields(api("post", path, long)) == {"items.3.strength.text"}
+    assert fields(api("post", path, {"items": []})) == {"items"}
+    who = {"items": [{"item_type": "who", "circle_member_id": str(full_record["member_id"])}]}
+    assert api("post", path, who).status_code == 422
+    assert Strength.objects.count() == rows
+
+    added = api("post", path, body)
+    assert added.status_code == 201, added.content
+    assert [i["text"] for i in added.json()] == words
+    assert Strength.objects.count() == rows + 3
+    assert changes("conversations.Strength") == records + 3
+
+    theirs = ConversationFactory(person=stranger, narrative="Zsecret")
+    elsewhere = api("post", f"/conversations/{theirs.pk}/items/several", body)
+    assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
+    assert Strength.objects.count() == rows + 3

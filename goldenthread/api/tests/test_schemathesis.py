@@ -235,6 +235,7 @@ STAFF_WRITE_ROUTES = {
     "POST /api/v1/people/{person_id}/withholdings/{withholding_id}/agreement",
     "POST /api/v1/people/{person_id}/withholdings/{withholding_id}/end",
     "POST /api/v1/people/{person_id}/invitations",
+    "POST /api/v1/people/{person_id}/conversations/{conversation_id}/items/several",
     "GET /api/v1/people/{person_id}/record-links/{link_id}",
     "POST /api/v1/people/{person_id}/record-links/{link_id}/end",
     "POST /api/v1/possible-duplicates/{duplicate_id}/resolution",
