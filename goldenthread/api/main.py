@@ -226,6 +226,7 @@ from .views import (  # noqa: E402  (the routers register on `api`)
     conversations,
     fhir,
     outcomes,
+    own_record,
     people,
     reports,
     reviews,
@@ -244,6 +245,7 @@ for _module in (
     reviews,
     accountability,
     access_log,
+    own_record,
     fhir,
     reports,
 ):

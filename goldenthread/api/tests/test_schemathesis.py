@@ -221,3 +221,48 @@ def test_the_page_write_routes_keep_to_the_document_and_the_scope(
         wsgi_app, full_record, practitioner, other_practitioner, only=PAGE_WRITE_ROUTES, examples=5
     )
     assert set(ran) == PAGE_WRITE_ROUTES  # every one is in the document, and ran
+
+
+# The routes for the staff pages' writes the API still lacked (#15, test_api_writes_staff.py).
+STAFF_WRITE_ROUTES = {
+    "POST /api/v1/people/{person_id}/outcomes/{outcome_id}/solutions/from-directory",
+    "GET /api/v1/people/{person_id}/correction-requests/{correction_id}",
+    "POST /api/v1/people/{person_id}/correction-requests/{correction_id}/answer",
+    "GET /api/v1/people/{person_id}/access-questions/{question_id}",
+    "POST /api/v1/people/{person_id}/access-questions/{question_id}/answer",
+    "POST /api/v1/people/{person_id}/withholdings",
+    "GET /api/v1/people/{person_id}/withholdings/{withholding_id}",
+    "POST /api/v1/people/{person_id}/withholdings/{withholding_id}/agreement",
+    "POST /api/v1/people/{person_id}/withholdings/{withholding_id}/end",
+    "POST /api/v1/people/{person_id}/invitations",
+    "POST /api/v1/people/{person_id}/conversations/{conversation_id}/items/several",
+    "GET /api/v1/people/{person_id}/record-links/{link_id}",
+    "POST /api/v1/people/{person_id}/record-links/{link_id}/end",
+    "POST /api/v1/possible-duplicates/{duplicate_id}/resolution",
+}
+
+
+def test_the_staff_write_routes_keep_to_the_document_and_the_scope(
+    wsgi_app, full_record, practitioner, other_practitioner, settings
+):
+    import datetime
+
+    from goldenthread.people.models import Person, PossibleDuplicate
+
+    settings.GOLDENTHREAD_API_RATE_PER_MINUTE = 100_000
+    person = Person.objects.get(pk=full_record["person_id"])
+    raised = PossibleDuplicate.objects.create(
+        requested_by=practitioner,
+        team=practitioner.team,
+        given_name="Morag",
+        family_name="Brown",
+        date_of_birth=datetime.date(1950, 1, 1),
+        chi_number="0101501234",
+        existing_person_id=person.pk,
+        existing_team=person.team,
+    )
+    record = {**full_record, "duplicate_id": raised.pk}
+    ran = _exercise_the_document(
+        wsgi_app, record, practitioner, other_practitioner, only=STAFF_WRITE_ROUTES, examples=5
+    )
+    assert set(ran) == STAFF_WRITE_ROUTES  # every one is in the document, and ran

@@ -164,6 +164,58 @@ def conversation_item_add(
     return Status(201, item)
 
 
+SeveralItemIn = Annotated[
+    MattersIn | AspirationIn | WorkingIn | StrengthIn,
+    Field(discriminator="item_type"),
+]
+
+
+class SeveralItemsIn(Strict):
+    """Several items of one kind, as typed one per line on the page (#16)."""
+
+    items: list[SeveralItemIn] = Field(
+        ...,
+        min_length=1,
+        max_length=50,
+        description="One kind (matters, aspiration, working or strength), the same kind, "
+        "is_working and perspective for each; only the words differ.",
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/items/several",
+    response=answers({201: list[ItemOut]}, write=True),
+    url_name="conversation_items_several",
+    summary="Add several items of one kind to steps 1 to 3 at once, as the page does with "
+    "one per line: all are added, or none",
+)
+def conversation_items_add(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    payload: SeveralItemsIn,
+):
+    person = person_of(request)
+    conversation = one(person.conversations, conversation_id, "conversation")
+    rows = [item.dict() for item in payload.items]
+    shared = {k: v for k, v in rows[0].items() if k != "text"}
+    if any({k: v for k, v in row.items() if k != "text"} != shared for row in rows):
+        raise ValidationError(
+            {
+                "items": "Send items of one kind, with the same details, and only the words differing."
+            }
+        )
+    item_type = shared.pop("item_type")
+    added = services.step_items_add(
+        actor=caller_of(request).user,
+        conversation=conversation,
+        item_type=item_type,
+        texts=[row["text"] for row in rows],
+        **shared,
+    )
+    return Status(201, added)
+
+
 # --- One item of steps 1 to 3: read, change, remove ------------------------------------
 
 # The kinds an item address may name, and the fields (besides its words) each kind has.

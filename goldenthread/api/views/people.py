@@ -4,14 +4,17 @@ by the gate (auth.py → people.access.open_person_record) before the view runs.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from goldenthread.accounts.models import Area
+from goldenthread.core.permissions import Permission, can
 from goldenthread.people import selectors, services
 
 from ..concurrency import expected_version
@@ -27,6 +30,7 @@ from ..schemas import (
     PersonOut,
     PersonPatch,
     PersonSummary,
+    Strict,
 )
 from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 
@@ -295,3 +299,40 @@ def allocation_finish(
     )
     with_etag(response, allocation.version)
     return allocation
+
+
+# --- A possible duplicate (#11): the team leader records what was done -----------------------
+
+
+class PossibleDuplicateResolveIn(Strict):
+    resolution: str = Field(
+        ..., max_length=2000, description="What was done, for example who you asked."
+    )
+
+
+class PossibleDuplicateOut(Schema):
+    id: uuid.UUID
+    status: str
+    resolution: str
+    resolved_at: datetime.datetime | None
+
+
+@router.post(
+    "/possible-duplicates/{uuid:duplicate_id}/resolution",
+    response=answers({200: PossibleDuplicateOut}, write=True),
+    url_name="possible_duplicate_resolution",
+    summary="Record what was done about a possible duplicate raised in your team: a team "
+    "leader of the team that raised it, once (422 if it is already dealt with)",
+)
+def possible_duplicate_resolve(
+    request: HttpRequest, duplicate_id: uuid.UUID, payload: PossibleDuplicateResolveIn
+):
+    user = caller_of(request).user
+    if not can(user, Permission.REVIEW_POSSIBLE_DUPLICATES):
+        raise PermissionDenied("Only team leaders check possible duplicates.")
+    duplicate = selectors.possible_duplicate_for(user, duplicate_id)
+    if duplicate is None:
+        raise Http404("No such possible duplicate for your team.")
+    return services.possible_duplicate_resolve(
+        actor=user, possible_duplicate=duplicate, resolution=payload.resolution
+    )

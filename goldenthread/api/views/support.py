@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from goldenthread.support import services
 from goldenthread.support.models import (
+    DIRECTORY_STEPS,
     ExplorationState,
     SupportChecklistAnswer,
     SupportStep,
@@ -70,6 +72,50 @@ def solution_add(
     solution = services.solution_add(
         actor=caller_of(request).user, person=person, outcome=outcome, **payload.dict()
     )
+    with_etag(response, solution.version)
+    return Status(201, solutions_of(person).get(pk=solution.pk))
+
+
+class SolutionFromResourceIn(Strict):
+    """A community resource found in the directory, added to step 5 or 6 as an idea."""
+
+    step: str = Field(..., max_length=20, description="community or services (steps 5 and 6).")
+    resource_id: uuid.UUID = Field(..., description="The directory's id of the resource.")
+
+
+@router.post(
+    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/solutions/from-directory",
+    response=answers({201: SolutionOut}, write=True),
+    url_name="outcome_solution_from_directory",
+    summary="Add a community resource from the directory to step 5 or 6 as an idea, its "
+    "name, provider, and cost when the directory states it filled in (SS-3, SS-4)",
+)
+def solution_add_from_directory(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    outcome_id: uuid.UUID,
+    payload: SolutionFromResourceIn,
+    response: HttpResponse,
+):
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    if payload.step not in {step.value for step in DIRECTORY_STEPS}:
+        raise ValidationError(
+            {"step": "The directory is searched in steps 5 and 6: community or services."}
+        )
+    try:
+        solution = services.solution_add_from_resource(
+            actor=caller_of(request).user,
+            person=person,
+            outcome=outcome,
+            step=payload.step,
+            resource_id=payload.resource_id,
+        )
+    except ValidationError as exc:
+        # The service names the solution's field; the body names the resource by id.
+        if hasattr(exc, "error_dict") and "community_resource" in exc.error_dict:
+            exc.error_dict["resource_id"] = exc.error_dict.pop("community_resource")
+        raise
     with_etag(response, solution.version)
     return Status(201, solutions_of(person).get(pk=solution.pk))
 

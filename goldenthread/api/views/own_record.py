@@ -1,0 +1,430 @@
+"""The staff side of the person's own record (P-2, P-3, #15): answering the person's
+requests for a correction and their questions about who looked, and withholding an item
+from them, through the same services as the staff pages (portal.services). Each asks
+what its page asks (Permission.ANSWER_CORRECTIONS; a team leader of the person's team
+answers questions and agrees to withholding). An invitation's one-time code is in the
+answer that makes it, once, as on the page: only its keyed hash is kept."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.permissions import Permission, can
+from goldenthread.portal import selectors, services
+
+from ..concurrency import expected_version
+from ..schemas import Strict
+from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+
+router = Router(tags=["The person's own record"])
+
+
+def _may_answer(request: HttpRequest, person) -> None:
+    if not can(caller_of(request).user, Permission.ANSWER_CORRECTIONS, person):
+        raise PermissionDenied("Only staff who work with the person answer for their record.")
+
+
+# --- Requests for a correction (P-2) ------------------------------------------------------
+
+
+class CorrectionOut(Schema):
+    id: uuid.UUID
+    version: int
+    item_type: str
+    item_id: str
+    item_text: str
+    what_is_wrong: str
+    should_say: str
+    asked_at: datetime.datetime
+    status: str
+    answer: str
+    answered_at: datetime.datetime | None
+
+
+class CorrectionAnswerIn(Strict):
+    decision: Literal["accept", "decline"] = Field(
+        ..., description="accept: the item is changed; decline: the reasons are needed."
+    )
+    answer: str = Field(
+        ..., max_length=4000, description="What you did and why, in the person's words."
+    )
+    new_text: str = Field(
+        "", max_length=4000, description="When accepting: what the item says now."
+    )
+
+
+@router.get(
+    "/people/{uuid:person_id}/correction-requests/{uuid:correction_id}",
+    response=answers({200: CorrectionOut}),
+    url_name="correction_request",
+    summary="One of the person's requests for a correction (ETag: its version)",
+)
+def correction_detail(
+    request: HttpRequest, person_id: uuid.UUID, correction_id: uuid.UUID, response: HttpResponse
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    correction = one(person.correction_requests, correction_id, "request for a correction")
+    with_etag(response, correction.version)
+    return correction
+
+
+@router.post(
+    "/people/{uuid:person_id}/correction-requests/{uuid:correction_id}/answer",
+    response=answers({200: CorrectionOut}, write=True),
+    url_name="correction_request_answer",
+    summary="Answer the person's request for a correction (If-Match): accepting changes "
+    "the item, its history keeping what it said; declining needs the reasons",
+)
+def correction_answer(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    correction_id: uuid.UUID,
+    payload: CorrectionAnswerIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    correction = one(
+        person.correction_requests.select_related("person"),
+        correction_id,
+        "request for a correction",
+    )
+    version = expected_version(request)
+    services.correction_answer(
+        actor=caller_of(request).user,
+        correction=correction,
+        accept=payload.decision == "accept",
+        answer=payload.answer,
+        new_text=payload.new_text,
+        expected_version=version,
+    )
+    correction = person.correction_requests.get(pk=correction.pk)
+    with_etag(response, correction.version)
+    return correction
+
+
+# --- "Why did this person look?" (P-3) ------------------------------------------------------
+
+
+class QuestionOut(Schema):
+    id: uuid.UUID
+    version: int
+    about: str = Field(..., description="Who looked.")
+    looked_at: datetime.datetime
+    question: str
+    asked_at: datetime.datetime
+    answer: str
+    answered_at: datetime.datetime | None
+
+
+class QuestionAnswerIn(Strict):
+    answer: str = Field(..., max_length=4000)
+
+
+@router.get(
+    "/people/{uuid:person_id}/access-questions/{uuid:question_id}",
+    response=answers({200: QuestionOut}),
+    url_name="access_question",
+    summary="One of the person's questions about who looked at their record (ETag)",
+)
+def question_detail(
+    request: HttpRequest, person_id: uuid.UUID, question_id: uuid.UUID, response: HttpResponse
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    question = one(person.access_questions, question_id, "question")
+    with_etag(response, question.version)
+    return question
+
+
+@router.post(
+    "/people/{uuid:person_id}/access-questions/{uuid:question_id}/answer",
+    response=answers({200: QuestionOut}, write=True),
+    url_name="access_question_answer",
+    summary="Answer the person's question about why someone looked (If-Match); a team "
+    "leader of the person's team answers",
+)
+def question_answer(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    question_id: uuid.UUID,
+    payload: QuestionAnswerIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    question = one(person.access_questions.select_related("person"), question_id, "question")
+    version = expected_version(request)
+    services.question_answer(
+        actor=caller_of(request).user,
+        question=question,
+        answer=payload.answer,
+        expected_version=version,
+    )
+    question = person.access_questions.get(pk=question.pk)
+    with_etag(response, question.version)
+    return question
+
+
+# --- Withholding an item from the person (P-2) ------------------------------------------------
+
+
+class WithholdingOut(Schema):
+    id: uuid.UUID
+    version: int
+    item_type: str
+    item_id: str
+    grounds: str
+    reason: str
+    review_on: datetime.date
+    agreed_at: datetime.datetime | None
+    ended_at: datetime.datetime | None
+
+
+class WithholdingIn(Strict):
+    item_type: str = Field(..., max_length=100, description="The item's kind, e.g. risk.Risk.")
+    item_id: str = Field(..., max_length=64)
+    grounds: str = Field(..., max_length=15, description="serious_harm or third_party.")
+    reason: str = Field(..., max_length=2000)
+    review_on: datetime.date = Field(..., description="A date in the future to look again.")
+
+
+@router.post(
+    "/people/{uuid:person_id}/withholdings",
+    response=answers({201: WithholdingOut}, write=True),
+    url_name="withholdings",
+    summary="Propose to keep one item of the record from the person; nothing is hidden "
+    "until a team leader other than you agrees",
+)
+def withholding_propose(
+    request: HttpRequest, person_id: uuid.UUID, payload: WithholdingIn, response: HttpResponse
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    if selectors.staff_item(person, f"{payload.item_type}:{payload.item_id}") is None:
+        raise ValidationError({"item_id": "There is no such item on this person's record."})
+    row = services.withholding_propose(
+        actor=caller_of(request).user,
+        person=person,
+        label=payload.item_type,
+        item_id=payload.item_id,
+        grounds=payload.grounds,
+        reason=payload.reason,
+        review_on=payload.review_on,
+    )
+    with_etag(response, row.version)
+    return Status(201, person.withholdings.get(pk=row.pk))
+
+
+@router.get(
+    "/people/{uuid:person_id}/withholdings/{uuid:withholding_id}",
+    response=answers({200: WithholdingOut}),
+    url_name="withholding",
+    summary="One item withheld, or proposed to be withheld, from the person (ETag)",
+)
+def withholding_detail(
+    request: HttpRequest, person_id: uuid.UUID, withholding_id: uuid.UUID, response: HttpResponse
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    row = one(person.withholdings, withholding_id, "withholding")
+    with_etag(response, row.version)
+    return row
+
+
+def _decide(request: HttpRequest, withholding_id: uuid.UUID, response: HttpResponse, service):
+    person = person_of(request)
+    _may_answer(request, person)
+    row = one(person.withholdings.select_related("person"), withholding_id, "withholding")
+    version = expected_version(request)
+    if version != row.version:
+        raise StaleEditError(row)
+    if row.ended_at is not None:
+        raise ValidationError("This withholding has ended: the person sees the item.")
+    if service is services.withholding_agree and row.agreed_at is not None:
+        raise ValidationError("A team leader has already agreed to this withholding.")
+    service(actor=caller_of(request).user, withholding=row)
+    row = person.withholdings.get(pk=row.pk)
+    with_etag(response, row.version)
+    return row
+
+
+@router.post(
+    "/people/{uuid:person_id}/withholdings/{uuid:withholding_id}/agreement",
+    response=answers({200: WithholdingOut}, write=True),
+    url_name="withholding_agreement",
+    summary="Agree to withhold the item (If-Match): a team leader of the person's team, "
+    "other than the worker who proposed it",
+)
+def withholding_agree(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    withholding_id: uuid.UUID,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    return _decide(request, withholding_id, response, services.withholding_agree)
+
+
+@router.post(
+    "/people/{uuid:person_id}/withholdings/{uuid:withholding_id}/end",
+    response=answers({200: WithholdingOut}, write=True),
+    url_name="withholding_end",
+    summary="End a withholding, reconsidered (If-Match): the person sees the item again",
+)
+def withholding_end(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    withholding_id: uuid.UUID,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    return _decide(request, withholding_id, response, services.withholding_end)
+
+
+# --- Inviting the person, or someone acting for them (P-1) -----------------------------------
+
+
+class InvitationIn(Strict):
+    kind: Literal["self", "proxy"] = Field(
+        ..., description="self: the person; proxy: someone acting for them."
+    )
+    name: str = Field(..., max_length=200)
+    channel: Literal["in_person", "email"] = Field(
+        ..., description="in_person: you give the code; email: it is sent to `email`."
+    )
+    email: str = Field("", max_length=254, description="For channel email.")
+    relationship: str = Field("", max_length=100, description="A proxy's: who they are.")
+    basis: Literal["", "authorised", "parent", "guardian", "attorney"] = Field(
+        "", description="A proxy's right to act for the person."
+    )
+    legal_reference: str = Field("", max_length=200)
+    valid_until: datetime.date | None = None
+    hidden_sections: list[str] = Field(
+        default_factory=list, max_length=20, description="Sections a proxy does not see."
+    )
+    young_person_agreed_on: datetime.date | None = None
+    young_person_agreement: str = Field("", max_length=300)
+
+
+class InvitationIssuedOut(Schema):
+    id: uuid.UUID
+    kind: str
+    name: str
+    channel: str
+    expires_at: datetime.datetime
+    code: str = Field(
+        ...,
+        description="The one-time code, in this answer only: it is never readable again. "
+        "Give it to them, or it has been e-mailed.",
+    )
+
+
+@router.post(
+    "/people/{uuid:person_id}/invitations",
+    response=answers({201: InvitationIssuedOut}, write=True),
+    url_name="invitations",
+    summary="Invite the person, or someone acting for them, to see the record: a one-time "
+    "code, valid 14 days, in this answer only (a newer invitation for the same name "
+    "replaces an older one)",
+)
+def invitation_issue(
+    request: HttpRequest, person_id: uuid.UUID, payload: InvitationIn, response: HttpResponse
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    if payload.email:
+        try:
+            validate_email(payload.email)
+        except ValidationError:
+            raise ValidationError({"email": "Enter a valid e-mail address."}) from None
+    issued = services.invitation_issue(
+        actor=caller_of(request).user, person=person, **payload.dict()
+    )
+    response["Cache-Control"] = "no-store"
+    invitation = issued.invitation
+    return Status(
+        201,
+        {
+            "id": invitation.pk,
+            "kind": invitation.kind,
+            "name": invitation.name,
+            "channel": invitation.channel,
+            "expires_at": invitation.expires_at,
+            "code": issued.code,
+        },
+    )
+
+
+# --- Ending someone's access to the record (P-1) ---------------------------------------------
+
+
+class RecordLinkOut(Schema):
+    id: uuid.UUID
+    version: int
+    kind: str
+    relationship: str
+    valid_from: datetime.date
+    valid_until: datetime.date | None
+    ended_at: datetime.datetime | None
+    end_reason: str
+
+
+class LinkEndIn(Strict):
+    reason: str = Field(..., max_length=300, description="Why their access is ending.")
+
+
+@router.get(
+    "/people/{uuid:person_id}/record-links/{uuid:link_id}",
+    response=answers({200: RecordLinkOut}),
+    url_name="record_link",
+    summary="One sign-in to the person's record: the person's own or a proxy's (ETag)",
+)
+def link_detail(
+    request: HttpRequest, person_id: uuid.UUID, link_id: uuid.UUID, response: HttpResponse
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    link = one(person.portal_links, link_id, "sign-in to this record")
+    with_etag(response, link.version)
+    return link
+
+
+@router.post(
+    "/people/{uuid:person_id}/record-links/{uuid:link_id}/end",
+    response=answers({200: RecordLinkOut}, write=True),
+    url_name="record_link_end",
+    summary="End someone's access to the person's record, with the reason (If-Match)",
+)
+def link_end(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    link_id: uuid.UUID,
+    payload: LinkEndIn,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
+):
+    person = person_of(request)
+    _may_answer(request, person)
+    link = one(person.portal_links.select_related("person"), link_id, "sign-in to this record")
+    version = expected_version(request)
+    if version != link.version:
+        raise StaleEditError(link)
+    if link.ended_at is not None:
+        raise ValidationError("Their access has already ended.")
+    services.link_end(actor=caller_of(request).user, link=link, reason=payload.reason)
+    link = person.portal_links.get(pk=link.pk)
+    with_etag(response, link.version)
+    return link
