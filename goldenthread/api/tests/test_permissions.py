@@ -48,7 +48,8 @@ def test_routes_are_found():
     assert ("GET", "/api/v1/people/{uuidstr:person_id}/fhir") in ROUTES
     assert ("GET", "/api/v1/reports") in ROUTES
     # All but listing and adding people, and the reports (which name no one).
-    assert len(PERSON_ROUTES) == len(ROUTES) - 3
+    assert ("POST", "/api/v1/possible-duplicates/{uuidstr:duplicate_id}/resolution") in ROUTES
+    assert len(PERSON_ROUTES) == len(ROUTES) - 4
 
 
 OUTSIDERS = ["other_practitioner", "commissioner", "panel_member", "administrator"]

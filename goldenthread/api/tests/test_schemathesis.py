@@ -141,11 +141,33 @@ def _exercise_the_document(
     return ran
 
 
+def _with_a_possible_duplicate(full_record, practitioner) -> dict:
+    """The record's ids, and a possible duplicate the practitioner raised about its person
+    (the one route whose address names no person)."""
+    import datetime
+
+    from goldenthread.people.models import Person, PossibleDuplicate
+
+    person = Person.objects.get(pk=full_record["person_id"])
+    raised = PossibleDuplicate.objects.create(
+        requested_by=practitioner,
+        team=practitioner.team,
+        given_name="Morag",
+        family_name="Brown",
+        date_of_birth=datetime.date(1950, 1, 1),
+        chi_number="0101501234",
+        existing_person_id=person.pk,
+        existing_team=person.team,
+    )
+    return {**full_record, "duplicate_id": raised.pk}
+
+
 def test_the_api_keeps_to_its_openapi_document_and_its_scope(
     wsgi_app, full_record, practitioner, other_practitioner, settings
 ):
     settings.GOLDENTHREAD_API_RATE_PER_MINUTE = 100_000
-    ran = _exercise_the_document(wsgi_app, full_record, practitioner, other_practitioner)
+    record = _with_a_possible_duplicate(full_record, practitioner)
+    ran = _exercise_the_document(wsgi_app, record, practitioner, other_practitioner)
     assert len(ran) >= 30
 
 
@@ -245,23 +267,8 @@ STAFF_WRITE_ROUTES = {
 def test_the_staff_write_routes_keep_to_the_document_and_the_scope(
     wsgi_app, full_record, practitioner, other_practitioner, settings
 ):
-    import datetime
-
-    from goldenthread.people.models import Person, PossibleDuplicate
-
     settings.GOLDENTHREAD_API_RATE_PER_MINUTE = 100_000
-    person = Person.objects.get(pk=full_record["person_id"])
-    raised = PossibleDuplicate.objects.create(
-        requested_by=practitioner,
-        team=practitioner.team,
-        given_name="Morag",
-        family_name="Brown",
-        date_of_birth=datetime.date(1950, 1, 1),
-        chi_number="0101501234",
-        existing_person_id=person.pk,
-        existing_team=person.team,
-    )
-    record = {**full_record, "duplicate_id": raised.pk}
+    record = _with_a_possible_duplicate(full_record, practitioner)
     ran = _exercise_the_document(
         wsgi_app, record, practitioner, other_practitioner, only=STAFF_WRITE_ROUTES, examples=5
     )

@@ -113,8 +113,12 @@ def solution_add_from_directory(
         )
     except ValidationError as exc:
         # The service names the solution's field; the body names the resource by id.
-        if hasattr(exc, "error_dict") and "community_resource" in exc.error_dict:
-            exc.error_dict["resource_id"] = exc.error_dict.pop("community_resource")
+        fields = exc.message_dict if hasattr(exc, "message_dict") else {}
+        if "community_resource" in fields:
+            renamed = {
+                ("resource_id" if k == "community_resource" else k): v for k, v in fields.items()
+            }
+            raise ValidationError(renamed) from exc
         raise
     with_etag(response, solution.version)
     return Status(201, solutions_of(person).get(pk=solution.pk))
