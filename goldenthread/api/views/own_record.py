@@ -28,9 +28,13 @@ from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
 router = Router(tags=["The person's own record"])
 
 
-def _may_answer(request: HttpRequest, person) -> None:
+def _person_to_answer_for(request: HttpRequest):
+    """The person of the address, for staff who answer for their own record (as the pages
+    ask: Permission.ANSWER_CORRECTIONS); anyone else is refused."""
+    person = person_of(request)
     if not can(caller_of(request).user, Permission.ANSWER_CORRECTIONS, person):
         raise PermissionDenied("Only staff who work with the person answer for their record.")
+    return person
 
 
 # --- Requests for a correction (P-2) ------------------------------------------------------
@@ -71,8 +75,7 @@ class CorrectionAnswerIn(Strict):
 def correction_detail(
     request: HttpRequest, person_id: uuid.UUID, correction_id: uuid.UUID, response: HttpResponse
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     correction = one(person.correction_requests, correction_id, "request for a correction")
     with_etag(response, correction.version)
     return correction
@@ -93,8 +96,7 @@ def correction_answer(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     correction = one(
         person.correction_requests.select_related("person"),
         correction_id,
@@ -141,8 +143,7 @@ class QuestionAnswerIn(Strict):
 def question_detail(
     request: HttpRequest, person_id: uuid.UUID, question_id: uuid.UUID, response: HttpResponse
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     question = one(person.access_questions, question_id, "question")
     with_etag(response, question.version)
     return question
@@ -163,8 +164,7 @@ def question_answer(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     question = one(person.access_questions.select_related("person"), question_id, "question")
     version = expected_version(request)
     services.question_answer(
@@ -211,8 +211,7 @@ class WithholdingIn(Strict):
 def withholding_propose(
     request: HttpRequest, person_id: uuid.UUID, payload: WithholdingIn, response: HttpResponse
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     if selectors.staff_item(person, f"{payload.item_type}:{payload.item_id}") is None:
         raise ValidationError({"item_id": "There is no such item on this person's record."})
     row = services.withholding_propose(
@@ -237,16 +236,14 @@ def withholding_propose(
 def withholding_detail(
     request: HttpRequest, person_id: uuid.UUID, withholding_id: uuid.UUID, response: HttpResponse
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     row = one(person.withholdings, withholding_id, "withholding")
     with_etag(response, row.version)
     return row
 
 
 def _decide(request: HttpRequest, withholding_id: uuid.UUID, response: HttpResponse, service):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     row = one(person.withholdings.select_related("person"), withholding_id, "withholding")
     version = expected_version(request)
     if version != row.version:
@@ -343,8 +340,7 @@ class InvitationIssuedOut(Schema):
 def invitation_issue(
     request: HttpRequest, person_id: uuid.UUID, payload: InvitationIn, response: HttpResponse
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     if payload.email:
         try:
             validate_email(payload.email)
@@ -395,8 +391,7 @@ class LinkEndIn(Strict):
 def link_detail(
     request: HttpRequest, person_id: uuid.UUID, link_id: uuid.UUID, response: HttpResponse
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     link = one(person.portal_links, link_id, "sign-in to this record")
     with_etag(response, link.version)
     return link
@@ -416,8 +411,7 @@ def link_end(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    _may_answer(request, person)
+    person = _person_to_answer_for(request)
     link = one(person.portal_links.select_related("person"), link_id, "sign-in to this record")
     version = expected_version(request)
     if version != link.version:
