@@ -45,7 +45,7 @@ from goldenthread.support import services as support_services
 
 from ..models import PlanTransfer, ReceivedRecord
 from . import codes as c
-from .validate import schema_errors
+from .validate import bundle_errors
 
 MAX_DEPTH = 64
 MAX_ENTRIES = 5000
@@ -99,7 +99,7 @@ def read_bundle(raw: bytes) -> dict:
         raise ImportRefused('This is not a FHIR Bundle: its resourceType must be "Bundle".')
     if len(bundle.get("entry") or []) > MAX_ENTRIES:
         raise ImportRefused(f"The Bundle has more than {MAX_ENTRIES} entries.")
-    problems = schema_errors(bundle)
+    problems = bundle_errors(bundle)
     if problems:
         raise ImportRefused("The Bundle is not valid FHIR R4:\n  " + "\n  ".join(problems))
     return bundle
