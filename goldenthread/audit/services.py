@@ -23,6 +23,7 @@ from django.db import connection, models
 from django.http import HttpRequest
 from django.utils import timezone
 
+from goldenthread.core.client_address import client_address
 from goldenthread.core.services import SystemActor
 
 from . import chain
@@ -59,9 +60,7 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return None if request is None else client_address(request)
 
 
 def access_record(

@@ -24,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView, View
 
 from goldenthread.audit.models import AccessAction
+from goldenthread.core.client_address import client_address
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.formatting import datetime_text
 from goldenthread.core.permissions import Permission, can
@@ -330,7 +331,7 @@ class JoinView(ServiceFormView):
     service_error_field = "new_password1"
 
     def _throttle_key(self) -> str:
-        return f"portal-join:{self.request.META.get('REMOTE_ADDR', '')}"
+        return f"portal-join:{client_address(self.request) or ''}"
 
     def post(self, request, *args, **kwargs):
         if cache.get(self._throttle_key(), 0) >= JOIN_TRIES:

@@ -256,11 +256,11 @@ AXES_LOCKOUT_TEMPLATE = "ui/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
-# Behind a reverse proxy, the client's address is the proxy's unless this says how many
-# proxies add themselves to X-Forwarded-For (else every sign-in shares one address).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("GOLDENTHREAD_PROXY_COUNT", "0")) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind reverse proxies, the client's address is the proxy's unless this says how many
+# proxies of ours add to X-Forwarded-For (else every sign-in shares one address). One rule
+# for axes, the access log and the invitation throttle: core/client_address.py.
+GOLDENTHREAD_PROXY_COUNT = int(os.environ.get("GOLDENTHREAD_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "goldenthread.core.client_address.client_address"
 
 # Sessions end after 60 minutes without activity and 10 hours after sign-in. A form posted
 # after that is kept on the server for its author for a while and offered back after they
