@@ -69,8 +69,14 @@ WEAK_NOUNS = _set("group club activity")
 ANY_SERVICE_NOUN = SERVICE_ACTIVITY_NOUNS | GENERIC_SERVICE_NOUNS
 LEISURE_BEFORE_NOUN = _set(
     """book bowling football golf walking hiking running cycling swimming chess drama art music
-    singing choir gardening knitting fishing"""
+    singing choir gardening knitting fishing yoga dance dancing pilates gymnastics"""
 )
+# Places and classes someone is sent to (issue 18, round 6): "use the gym", "attend an
+# exercise class". A class needs a name in front ("a falls prevention class"); a bare
+# "class" is the school class. The gym names no particular provision, so going there
+# is service wording but not a solution.
+CLASS_NOUN = "class"
+GYM_NOUN = "gym"
 # Education places: enrolling in a college programme or a degree course is a goal in
 # a transition plan, not a service offered as the outcome (issue 18, round 3).
 EDUCATION_WORDS = _set(
@@ -117,6 +123,8 @@ IMPROVE_STOP = _set(
     """to by so in with through from within before until when while because and or at on for
     during after without which who"""
 )
+# After "improve <something>": "when speaking", "in talking", "while reading".
+IMPROVE_SETTING = frozenset({"when", "while", "in"})
 COMPARATIVES = _set("more better less worse")
 VAGUE_HEADS = _set("do enjoy socialise socialize cope mix communicate feel engage participate")
 GET_GO = _set("get gets getting got go goes going went")
@@ -266,6 +274,9 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
             low = toks[j].lower
             if low in {"to", "so", "because", "and", "but", "with", "by"} and j > verb_end + 1:
                 break
+            if CLASS_NOUN in lems[j] or GYM_NOUN in lems[j]:
+                noun_at = j
+                break
             if not lems[j].isdisjoint(ANY_SERVICE_NOUN):
                 noun_at = j
                 if (
@@ -278,11 +289,16 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
         if noun_at < 0:
             continue
         noun_lemmas = lems[noun_at]
-        generic = not noun_lemmas & SERVICE_ACTIVITY_NOUNS
-        if generic and lem & {"engage", "access", "attend"}:
-            continue  # "engage with services", "attend appointments": worded elsewhere
         between = {t.lower for t in toks[verb_end + 1 : noun_at]}
-        around = between | {t.lower for t in toks[noun_at : min(n, noun_at + 2)]}
+        place = CLASS_NOUN in noun_lemmas or GYM_NOUN in noun_lemmas
+        if place and not _place_is_the_outcome(reading, tok.start, between, noun_lemmas):
+            continue
+        generic = not noun_lemmas & SERVICE_ACTIVITY_NOUNS and CLASS_NOUN not in noun_lemmas
+        if generic and lem & {"engage", "access", "attend"} and not place:
+            continue  # "engage with services", "attend appointments": worded elsewhere
+        # A class is named by the words before it; only what follows can make it school work.
+        after_noun = noun_at + 1 if CLASS_NOUN in noun_lemmas else noun_at
+        around = between | {t.lower for t in toks[after_noun : min(n, noun_at + 2)]}
         if _group_names_the_activity(reading, toks, lems, noun_at):
             continue  # "joining group play", "a group activity ... 80% of the time"
         if around & SCHOOL_ACTIVITY_WORDS:
@@ -328,6 +344,20 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
 # "learn to", "start"): they state no change in the person's life, so "being able
 # to join a lunch club" is still a service offered as the outcome (issue 18, round 3).
 _WEAK_BASELINE_RE = re.compile(r"(?i)^(?:able\s+to|learn\w*\s+(?:to|how)|start\w*|begin\w*)$")
+
+
+_NOT_A_CLASS_NAME = frozenset({"a", "an", "the", "my", "his", "her", "their", "in", "to", "at"})
+
+
+def _place_is_the_outcome(
+    reading: Reading, start: int, between: set[str], noun_lemmas: frozenset[str]
+) -> bool:
+    """A named class or the gym, not inside a "by going to..." stretch (that is the how)."""
+    if any(s <= start < e for s, e in reading.means):
+        return False
+    if CLASS_NOUN in noun_lemmas:
+        return bool(between - _NOT_A_CLASS_NAME - POSSESSIVES)
+    return True
 
 
 def _states_a_change(text: str, start: int, end: int) -> bool:
@@ -593,18 +623,41 @@ def improve_spans(reading: Reading, lems: list[frozenset[str]]) -> list[tuple[in
         j = i + 1
         while j < n and j <= i + 5:
             t = toks[j]
+            if _joins_a_gerund(toks, j):
+                end = t.end  # "improve reading comprehension and writing skills": one object
+                j += 1
+                continue
             if t.lower in IMPROVE_STOP or reading.text[end : t.start].strip(" ") not in {"", "'"}:
                 break
             end = t.end
             j += 1
         if end == tok.end:
             continue
+        # "improve intelligibility when speaking", "improve confidence in talking": the
+        # activity says where the improvement is wanted, not something you would see.
+        if (
+            j + 1 < n
+            and toks[j].lower in IMPROVE_SETTING
+            and toks[j + 1].lower.endswith("ing")
+            and reading.text[end : toks[j].start].strip(" ") == ""
+        ):
+            end = toks[j + 1].end
         if DIGITS_RE.search(reading.text, tok.start, end) or QUANTITY_RE.search(
             reading.text, tok.start, end
         ):
             continue
         spans.append((tok.start, end))
     return spans
+
+
+def _joins_a_gerund(toks: list[Token], j: int) -> bool:
+    """``toks[j]`` is "and"/"or" followed by a gerund, inside the object of "improve"."""
+    return (
+        toks[j].lower in {"and", "or"}
+        and j + 1 < len(toks)
+        and toks[j + 1].lower.endswith("ing")
+        and len(toks[j + 1].lower) > 5
+    )
 
 
 def find_vague_verbs(

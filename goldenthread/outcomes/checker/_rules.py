@@ -477,7 +477,11 @@ CAREER_BEFORE_RE = re.compile(
       |qualifies|job|career|apprenticeship)\s+(?:as\s+)?(?:an?\s+)?(?:\w+\s+)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
-COUNTED_BEFORE_RE = re.compile(r"\d\s*%?\s+(?:of\s+(?:the\s+)?)?(?:\w+\s+){0,2}$")
+COUNTED_BEFORE_RE = re.compile(
+    r"(?:\d\s*%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s+"
+    r"(?:of\s+(?:the\s+)?)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # A stimulus given as the condition of a test ("when given a picture card or shown a
 # video clip, ... will identify") is what the person responds to, not a how; a
 # support given ("given visual supports", "given verbal prompts") still is.
