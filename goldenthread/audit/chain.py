@@ -368,6 +368,9 @@ def verify(
         runs[run.first] = run
     expected, prev, count = 1, GENESIS, 0
 
+    def broken_at(seq: int, problem: str) -> Result:
+        return Result(table, count, (expected - 1, prev), Break(table, seq, problem))
+
     def skip_removed(before: int) -> Break | None:
         """Step over the purged runs that start where the chain has got to."""
         nonlocal expected, prev
@@ -396,15 +399,8 @@ def verify(
     for seq, prev_hash, row_hash, *values in _rows(model, chunk):
         count += 1
         if seq is None:
-            return Result(
-                table,
-                count,
-                (expected - 1, prev),
-                Break(
-                    table,
-                    expected,
-                    "a row has no place in the chain (written without a sequence number)",
-                ),
+            return broken_at(
+                expected, "a row has no place in the chain (written without a sequence number)"
             )
         broken = skip_removed(seq)
         if broken is not None:
@@ -415,17 +411,10 @@ def verify(
                 if seq == expected + 1
                 else f"rows {expected} to {seq - 1} are missing"
             )
-            return Result(table, count, (expected - 1, prev), Break(table, expected, missing))
+            return broken_at(expected, missing)
         if seq < expected:
-            return Result(
-                table,
-                count,
-                (expected - 1, prev),
-                Break(
-                    table,
-                    seq,
-                    "two rows have this sequence number (the chain was forked or a row was copied)",
-                ),
+            return broken_at(
+                seq, "two rows have this sequence number (the chain was forked or a row was copied)"
             )
         if prev_hash != prev:
             if seq == 1:
@@ -434,21 +423,11 @@ def verify(
                     "missing, or it was altered)"
                 )
                 return Result(table, count, (0, prev), Break(table, 1, problem))
-            return Result(
-                table,
-                count,
-                (expected - 1, prev),
-                Break(
-                    table, seq - 1, f"row altered or replaced: row {seq} no longer names its hash"
-                ),
+            return broken_at(
+                seq - 1, f"row altered or replaced: row {seq} no longer names its hash"
             )
         if compute_hash(table, seq, prev_hash, canonical_content(fields, values)) != row_hash:
-            return Result(
-                table,
-                count,
-                (expected - 1, prev),
-                Break(table, seq, "row altered: its content no longer matches its hash"),
-            )
+            return broken_at(seq, "row altered: its content no longer matches its hash")
         expected, prev = seq + 1, row_hash
         if anchor is not None and seq == anchor[0] and row_hash != anchor[1]:
             return Result(
@@ -459,28 +438,16 @@ def verify(
             )
     if runs:  # a purge never removes a chain's head, so no run is left after the last row
         run = min(runs.values(), key=lambda r: r.first)
-        return Result(
-            table,
-            count,
-            (expected - 1, prev),
-            Break(
-                table,
-                run.first,
-                f"a purge checkpoint says rows {run.first} to {run.last} were removed, but the "
-                "chain does not account for them there (rows still present, or checkpoint "
-                "or rows altered)",
-            ),
+        return broken_at(
+            run.first,
+            f"a purge checkpoint says rows {run.first} to {run.last} were removed, but the "
+            "chain does not account for them there (rows still present, or checkpoint "
+            "or rows altered)",
         )
     if anchor is not None and expected - 1 < anchor[0]:
-        return Result(
-            table,
-            count,
-            (expected - 1, prev),
-            Break(
-                table,
-                expected,
-                f"rows {expected} to {anchor[0]} are missing (the chain ends "
-                "before the head recorded in the anchor)",
-            ),
+        return broken_at(
+            expected,
+            f"rows {expected} to {anchor[0]} are missing (the chain ends "
+            "before the head recorded in the anchor)",
         )
     return Result(table, count, (expected - 1, prev), None)

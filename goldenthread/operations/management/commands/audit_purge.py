@@ -10,13 +10,10 @@ the named administrator or, without --as, as the audit log's retention schedule 
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from goldenthread.core.permissions import Permission, can
 from goldenthread.operations import audit_retention
+from goldenthread.operations.management.commands.retention import retention_actor
 
 
 class Command(BaseCommand):
@@ -29,14 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", help="the administrator doing it")
 
     def handle(self, *args, apply: bool, username: str | None, **options):
-        actor: Any = audit_retention.SCHEDULED_AUDIT_RETENTION
-        if username:
-            user = get_user_model()._default_manager.filter(username=username).first()
-            if user is None or not user.is_active:
-                raise CommandError(f"No active user {username!r}.")
-            if not can(user, Permission.APPLY_RETENTION):
-                raise CommandError(f"{username} is not an administrator, so may not do this.")
-            actor = user
+        actor = retention_actor(username, default=audit_retention.SCHEDULED_AUDIT_RETENTION)
         rule = audit_retention.rule()
         self.stdout.write(
             f"Audit log retention: {rule['years']} years; {rule['destroyed_person_years']} "
