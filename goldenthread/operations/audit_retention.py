@@ -81,7 +81,8 @@ class AuditRetentionResult:
             f"before {self.destroyed_before:%d %B %Y}:"
         ]
         lines += [f"- {table}: {n:,}" for table, n in self.rows.items()]
-        lines.append(f"- list-view index rows: {self.index_rows:,}")
+        if not self.dry_run:
+            lines.append(f"- list-view index rows: {self.index_rows:,}")
         if self.checkpoint is not None:
             lines.append(
                 f"Checkpoint {self.checkpoint.seq} ({self.checkpoint.row_hash}) accounts "

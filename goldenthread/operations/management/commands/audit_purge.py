@@ -13,23 +13,23 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from goldenthread.operations import audit_retention
-from goldenthread.operations.management.commands.retention import retention_actor
+from goldenthread.operations.management.commands.retention import (
+    add_retention_arguments,
+    retention_actor,
+)
 
 
 class Command(BaseCommand):
     help = "Count (or with --apply, remove) audit-log rows past their retention period."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--apply", action="store_true", help="remove them (default: only count them)"
-        )
-        parser.add_argument("--as", dest="username", help="the administrator doing it")
+        add_retention_arguments(parser, does="remove them")
 
     def handle(self, *args, apply: bool, username: str | None, **options):
         actor = retention_actor(username, default=audit_retention.SCHEDULED_AUDIT_RETENTION)
         rule = audit_retention.rule()
         self.stdout.write(
-            f"Audit log retention: {rule['years']} years; {rule['destroyed_person_years']} "
+            f"Audit log retention: {rule['years']} year(s); {rule['destroyed_person_years']} "
             f"year(s) after a person's record was destroyed (source: {rule.get('source')})."
         )
         try:

@@ -31,14 +31,17 @@ def retention_actor(username: str | None, *, default: Any) -> Any:
     return user
 
 
+def add_retention_arguments(parser, *, does: str) -> None:
+    """--apply (`does` what, e.g. "destroy them") and --as, for this and `audit-purge`."""
+    parser.add_argument("--apply", action="store_true", help=f"{does} (default: only list them)")
+    parser.add_argument("--as", dest="username", help="the administrator doing it")
+
+
 class Command(BaseCommand):
     help = "List (or with --apply, destroy) records past their retention period."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--apply", action="store_true", help="destroy them (default: only list them)"
-        )
-        parser.add_argument("--as", dest="username", help="the administrator doing it")
+        add_retention_arguments(parser, does="destroy them")
         parser.add_argument(
             "--today",
             type=datetime.date.fromisoformat,
