@@ -314,47 +314,107 @@ def _rows(model: type[models.Model], chunk: int) -> Iterator[tuple]:
     return model._default_manager.order_by("seq").values_list(*names).iterator(chunk_size=chunk)
 
 
+@dataclass(frozen=True)
+class Removed:
+    """A run of consecutive rows a purge removed, as its checkpoint accounts for them
+    (models.AuditCheckpoint): the chain must arrive at `first` with `prev_hash` and leave
+    `last` with `last_hash`."""
+
+    first: int
+    last: int
+    prev_hash: str
+    last_hash: str
+
+
+def removed_runs(removed: dict, table: str) -> list[Removed]:
+    """The runs one checkpoint's `removed` records for `table`."""
+    return [
+        Removed(int(first), int(last), prev_hash, last_hash)
+        for first, last, prev_hash, last_hash, *_ in removed.get(table, {}).get("runs", [])
+    ]
+
+
+def runs_digest(row_hashes: Iterable[str]) -> str:
+    """SHA-256 of the removed rows' hashes in order, one a line: with an older backup of
+    the log, anyone can check exactly which rows a purge removed."""
+    digest = hashlib.sha256()
+    for row_hash in row_hashes:
+        digest.update(row_hash.encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
 def verify(
-    model: type[models.Model], *, anchor: tuple[int, str] | None = None, chunk: int = 5000
+    model: type[models.Model],
+    *,
+    anchor: tuple[int, str] | None = None,
+    removed: Sequence[Removed] = (),
+    chunk: int = 5000,
 ) -> Result:
     """Walk the table's chain in order; the first broken link, if any.
 
-    Missing row: a gap in the sequence numbers, or (with `anchor`, a head recorded
-    earlier) a chain that no longer reaches that head. Altered row: its content no longer
-    gives its hash, or the next row no longer names its hash."""
+    Missing row: a gap in the sequence numbers that no purge checkpoint accounts for
+    (`removed`), or (with `anchor`, a head recorded earlier) a chain that no longer reaches
+    that head. Altered row: its content no longer gives its hash, or the next row no longer
+    names its hash. A checkpoint's run must join the chain exactly (the hash before it and
+    its last hash), and the rows it says were removed must be gone."""
     table = model._meta.db_table
     fields = content_fields(model)
+    runs: dict[int, Removed] = {}
+    for run in removed:
+        if run.first in runs or run.last < run.first:
+            return Result(
+                table, 0, (0, GENESIS), Break(table, run.first, "purge checkpoints overlap")
+            )
+        runs[run.first] = run
     expected, prev, count = 1, GENESIS, 0
+
+    def broken_at(seq: int, problem: str) -> Result:
+        return Result(table, count, (expected - 1, prev), Break(table, seq, problem))
+
+    def skip_removed(before: int) -> Break | None:
+        """Step over the purged runs that start where the chain has got to."""
+        nonlocal expected, prev
+        while before > expected and expected in runs:
+            run = runs.pop(expected)
+            if run.prev_hash != prev:
+                return Break(
+                    table,
+                    run.first,
+                    f"rows {run.first} to {run.last} were removed by a purge, but its "
+                    "checkpoint does not join the chain here (checkpoint or row altered)",
+                )
+            if run.last >= before:
+                return Break(
+                    table,
+                    before,
+                    f"row {before} is present but a purge checkpoint says it was removed",
+                )
+            expected, prev = run.last + 1, run.last_hash
+            if anchor is not None and run.last == anchor[0] and run.last_hash != anchor[1]:
+                return Break(
+                    table, run.last, "row altered: its hash differs from the recorded anchor"
+                )
+        return None
+
     for seq, prev_hash, row_hash, *values in _rows(model, chunk):
         count += 1
         if seq is None:
-            return Result(
-                table,
-                count,
-                (expected - 1, prev),
-                Break(
-                    table,
-                    expected,
-                    "a row has no place in the chain (written without a sequence number)",
-                ),
+            return broken_at(
+                expected, "a row has no place in the chain (written without a sequence number)"
             )
+        broken = skip_removed(seq)
+        if broken is not None:
+            return Result(table, count, (expected - 1, prev), broken)
         if seq > expected:
             missing = (
                 f"row {expected} is missing"
                 if seq == expected + 1
                 else f"rows {expected} to {seq - 1} are missing"
             )
-            return Result(table, count, (expected - 1, prev), Break(table, expected, missing))
+            return broken_at(expected, missing)
         if seq < expected:
-            return Result(
-                table,
-                count,
-                (expected - 1, prev),
-                Break(
-                    table,
-                    seq,
-                    "two rows have this sequence number (the chain was forked or a row was copied)",
-                ),
+            return broken_at(
+                seq, "two rows have this sequence number (the chain was forked or a row was copied)"
             )
         if prev_hash != prev:
             if seq == 1:
@@ -363,21 +423,11 @@ def verify(
                     "missing, or it was altered)"
                 )
                 return Result(table, count, (0, prev), Break(table, 1, problem))
-            return Result(
-                table,
-                count,
-                (expected - 1, prev),
-                Break(
-                    table, seq - 1, f"row altered or replaced: row {seq} no longer names its hash"
-                ),
+            return broken_at(
+                seq - 1, f"row altered or replaced: row {seq} no longer names its hash"
             )
         if compute_hash(table, seq, prev_hash, canonical_content(fields, values)) != row_hash:
-            return Result(
-                table,
-                count,
-                (expected - 1, prev),
-                Break(table, seq, "row altered: its content no longer matches its hash"),
-            )
+            return broken_at(seq, "row altered: its content no longer matches its hash")
         expected, prev = seq + 1, row_hash
         if anchor is not None and seq == anchor[0] and row_hash != anchor[1]:
             return Result(
@@ -386,16 +436,18 @@ def verify(
                 (seq, row_hash),
                 Break(table, seq, "row altered: its hash differs from the recorded anchor"),
             )
+    if runs:  # a purge never removes a chain's head, so no run is left after the last row
+        run = min(runs.values(), key=lambda r: r.first)
+        return broken_at(
+            run.first,
+            f"a purge checkpoint says rows {run.first} to {run.last} were removed, but the "
+            "chain does not account for them there (rows still present, or checkpoint "
+            "or rows altered)",
+        )
     if anchor is not None and expected - 1 < anchor[0]:
-        return Result(
-            table,
-            count,
-            (expected - 1, prev),
-            Break(
-                table,
-                expected,
-                f"rows {expected} to {anchor[0]} are missing (the chain ends "
-                "before the head recorded in the anchor)",
-            ),
+        return broken_at(
+            expected,
+            f"rows {expected} to {anchor[0]} are missing (the chain ends "
+            "before the head recorded in the anchor)",
         )
     return Result(table, count, (expected - 1, prev), None)

@@ -231,3 +231,49 @@ class BreakGlassReview(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} reviewed by {self.reviewer_name}"
+
+
+class AuditCheckpoint(ChainedModel):
+    """The audit log's own retention (docs/adr/0002-audit.md, "Retention of the audit log"):
+    a purge removed these rows from the access log and the change history, and this row
+    accounts for them so `audit-verify` still proves nothing else went.
+
+    `removed` holds, per chained table, how many rows went, the table's head when they went
+    (`head`: seq and hash), and each run of consecutive rows removed as
+    ``[first seq, last seq, hash before the first, hash of the last, SHA-256 of their hashes]``:
+    the kept row after a run must name the run's last hash, and the run must start from the
+    hash of the row before it. Checkpoints are themselves a hash chain, never removed, and
+    each one's creation is a change-history row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=300)
+    rule_text = models.CharField("Rule", max_length=500)
+    older_than = models.DateTimeField("Rows written before")
+    destroyed_before = models.DateTimeField(
+        "Rows about people whose record was destroyed before", null=True, blank=True
+    )
+    removed = models.JSONField(default=dict)
+    index_rows = models.PositiveIntegerField("List-view index rows removed", default=0)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} audit rows removed by {self.actor_name}"
+
+
+class PurgePermit(models.Model):
+    """While a row exists here the database lets DELETE through on the access log, the
+    change history and the list-view index (the only exception to their append-only
+    triggers). Only the audit purge (operations/audit_retention.py) writes one, inside its
+    own transaction, and removes it before that transaction ends, so no other connection
+    ever sees one; `audit-verify` fails if one was left behind."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    def __str__(self) -> str:
+        return f"audit purge permit {self.id}"

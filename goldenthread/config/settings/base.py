@@ -493,3 +493,21 @@ GOLDENTHREAD_RETENTION = {
         ),
     },
 }
+
+# The audit log's own retention (OPS-7, SEC-2; docs/how-to/retention.md, docs/adr/0002):
+# access-log and change-history rows written more than `years` ago, and those about a
+# person whose record was destroyed more than `destroyed_person_years` ago, may be removed
+# by `goldenthread audit-purge --apply`, leaving a checkpoint. The council decides both
+# periods from its records retention schedule (its entry for audit trails); the defaults
+# are a starting point to check, not advice.
+GOLDENTHREAD_AUDIT_RETENTION = {
+    "years": int(os.environ.get("GOLDENTHREAD_AUDIT_RETAIN_YEARS", "7")),
+    "destroyed_person_years": int(
+        os.environ.get("GOLDENTHREAD_AUDIT_RETAIN_DESTROYED_PERSON_YEARS", "1")
+    ),
+    "source": os.environ.get(
+        "GOLDENTHREAD_AUDIT_RETAIN_SOURCE",
+        "defaults of 7 years, and 1 year after a person's record was destroyed; set them "
+        "from the council's records retention schedule",
+    ),
+}

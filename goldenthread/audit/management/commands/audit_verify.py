@@ -9,6 +9,11 @@ A chain proves nothing was removed from its middle; rows removed from its end le
 shorter chain that is still whole. `--anchor FILE` closes that gap: the file (JSON) holds
 each table's head from an earlier run; the chains must still reach those heads, and the file
 is then updated with today's heads. Keep it somewhere the database's users cannot write.
+
+Rows removed by the audit log's own retention (operations/audit_retention.py) are
+accounted for by the purge checkpoints, a chain of their own checked first: a gap is
+accepted only where a checkpoint records exactly that run of rows, joining the chain on
+both sides. A purge permit left behind (DELETE open on the audit tables) is a failure too.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from goldenthread.audit import chain
-from goldenthread.audit.models import AccessLog, ChangeRecord
+from goldenthread.audit.models import AccessLog, AuditCheckpoint, ChangeRecord, PurgePermit
 from goldenthread.audit.selectors import list_index_mismatch
 
 CHAINED = (AccessLog, ChangeRecord)
+CHECKPOINTS = AuditCheckpoint
 
 
 class Command(BaseCommand):
@@ -40,10 +46,17 @@ class Command(BaseCommand):
         anchors = self._read_anchor(anchor)
         failures = []
         heads = {}
-        for model in CHAINED:
+        removed: dict[str, list[chain.Removed]] = {}
+        for model in (CHECKPOINTS, *CHAINED):
             table = model._meta.db_table
             recorded = anchors.get(table)
-            result = chain.verify(model, anchor=tuple(recorded) if recorded else None)
+            result = chain.verify(
+                model,
+                anchor=tuple(recorded) if recorded else None,
+                removed=removed.get(table, ()),
+            )
+            if model is CHECKPOINTS and result.broken is None:
+                removed = self._removed_runs()
             heads[table] = list(result.head)
             if result.broken is not None:
                 failures.append(str(result.broken))
@@ -53,6 +66,12 @@ class Command(BaseCommand):
                     f"{table}: {result.rows:,} rows, chain intact, head "
                     f"{result.head[0]} {result.head[1]}"
                 )
+        if PurgePermit.objects.exists():
+            failures.append(
+                "audit_purgepermit: a purge permit was left behind (the database lets rows "
+                "of the audit log be deleted until it is removed)"
+            )
+            self.stderr.write(self.style.ERROR(failures[-1]))
         problem = list_index_mismatch()
         if problem:
             failures.append(problem)
@@ -63,6 +82,14 @@ class Command(BaseCommand):
             anchor.write_text(json.dumps(heads, indent=2) + "\n")
             self.stdout.write(f"Heads recorded in {anchor}.")
         self.stdout.write(self.style.SUCCESS("The audit log is intact."))
+
+    @staticmethod
+    def _removed_runs() -> dict[str, list[chain.Removed]]:
+        runs: dict[str, list[chain.Removed]] = {}
+        for removed in CHECKPOINTS.objects.order_by("seq").values_list("removed", flat=True):
+            for table in removed:
+                runs.setdefault(table, []).extend(chain.removed_runs(removed, table))
+        return runs
 
     def _read_anchor(self, anchor: Path | None) -> dict:
         if anchor is None or not anchor.exists():

@@ -26,6 +26,9 @@ from goldenthread.operations import backup, crypto
 
 class Command(BaseCommand):
     help = "Back up this database, restore it into a scratch database, verify, and time it."
+    # Database work: Django's system checks would import every URLconf (the API's schemas
+    # most of all) and took most of a small drill's time (#20); `goldenthread check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--keep", type=Path, help="also keep the backup file here")

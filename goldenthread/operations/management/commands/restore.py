@@ -19,6 +19,9 @@ from goldenthread.operations import backup, crypto
 
 class Command(BaseCommand):
     help = "Restore a backup made by `goldenthread backup`, then verify it."
+    # Database work: Django's system checks would import every URLconf (the API's schemas
+    # most of all) and took most of a small drill's time (#20); `goldenthread check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

@@ -1,0 +1,252 @@
+"""The audit log's own retention (OPS-7, SEC-2; #20): access-log and change-history rows past
+the council's period are removed, leaving a checkpoint that accounts for every one, so
+`goldenthread audit-verify` still proves nothing else was removed or altered. Never
+silently: the checkpoint and a change-history row about it are written in the same
+transaction as the removal. docs/adr/0002-audit.md ("Retention of the audit log"),
+docs/how-to/retention.md.
+
+What may go (settings.GOLDENTHREAD_AUDIT_RETENTION, with its source):
+- rows written more than `years` ago;
+- rows about a person whose record was destroyed (a Tombstone) more than
+  `destroyed_person_years` ago, whatever their age;
+- with their list-view index rows (AccessLogPerson).
+What always stays: each chain's head row (the next row is chained to it), the change
+history's rows recording a destruction (Tombstone) or a purge (AuditCheckpoint), the
+checkpoints themselves, break-glass rows.
+
+How the database lets the rows go: the purge's transaction inserts a `PurgePermit` row,
+deletes, then deletes the permit. The append-only triggers let DELETE through on the three
+purgeable tables only while a permit row is visible (migration audit/0006), and none is
+ever visible outside this transaction. This module is the only code that writes one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from goldenthread.audit import chain
+from goldenthread.audit.models import (
+    AccessLog,
+    AccessLogPerson,
+    AuditCheckpoint,
+    ChangeRecord,
+    PurgePermit,
+)
+from goldenthread.audit.services import Auditor
+from goldenthread.core.services import SystemActor
+
+from .models import Tombstone
+from .retention import _actor_name
+
+SCHEDULED_AUDIT_RETENTION = SystemActor("Golden Thread (audit log retention)")
+
+PURGED = (AccessLog, ChangeRecord)
+# The change history's records of destructions and purges outlive the rows they account for.
+KEPT_OBJECT_TYPES = ("operations.Tombstone", "audit.AuditCheckpoint")
+
+
+class AuditRetentionError(Exception):
+    """The purge could not be done safely; nothing was removed."""
+
+
+@dataclass
+class AuditRetentionResult:
+    dry_run: bool
+    older_than: datetime.datetime
+    destroyed_before: datetime.datetime
+    destroyed_people: int
+    rows: dict[str, int] = field(default_factory=dict)
+    index_rows: int = 0
+    checkpoint: AuditCheckpoint | None = None
+
+    def as_text(self) -> str:
+        total = sum(self.rows.values())
+        if not total:
+            return "No audit row is past its retention period."
+        verb = "Would remove" if self.dry_run else "Removed"
+        lines = [
+            f"{verb} {total:,} audit row(s) written before {self.older_than:%d %B %Y}, or "
+            f"about the {self.destroyed_people:,} person(s) whose record was destroyed "
+            f"before {self.destroyed_before:%d %B %Y}:"
+        ]
+        lines += [f"- {table}: {n:,}" for table, n in self.rows.items()]
+        if not self.dry_run:
+            lines.append(f"- list-view index rows: {self.index_rows:,}")
+        if self.checkpoint is not None:
+            lines.append(
+                f"Checkpoint {self.checkpoint.seq} ({self.checkpoint.row_hash}) accounts "
+                "for them; `goldenthread audit-verify` checks it."
+            )
+        return "\n".join(lines)
+
+
+def rule() -> dict[str, Any]:
+    return dict(settings.GOLDENTHREAD_AUDIT_RETENTION)
+
+
+def cutoffs(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """(rows written before this go, rows about people destroyed before this go)."""
+    current = rule()
+    return (
+        _years_before(now, int(current["years"])),
+        _years_before(now, int(current["destroyed_person_years"])),
+    )
+
+
+def _years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def apply(
+    *, actor: Any, dry_run: bool, now: datetime.datetime | None = None
+) -> AuditRetentionResult:
+    """Remove the audit rows past retention (or, dry_run, only count them), all in one
+    transaction with the checkpoint that accounts for them and its change-history row."""
+    auditor = Auditor(actor)  # refuse an anonymous actor before anything is read
+    now = now or timezone.now()
+    older_than, destroyed_before = cutoffs(now)
+    people = _destroyed_people(destroyed_before)
+    result = AuditRetentionResult(
+        dry_run=dry_run,
+        older_than=older_than,
+        destroyed_before=destroyed_before,
+        destroyed_people=len(people),
+    )
+    if dry_run:
+        for model in PURGED:
+            result.rows[model._meta.db_table] = len(_rows_to_remove(model, older_than, people))
+        return result
+    _verify_first()
+    with transaction.atomic():
+        # One purge at a time (PostgreSQL: the checkpoint chain's lock, held to commit;
+        # SQLite: the write lock BEGIN IMMEDIATE took).
+        chain.head(AuditCheckpoint)
+        removed: dict[str, dict[str, Any]] = {}
+        plans = {}
+        for model in PURGED:
+            table = model._meta.db_table
+            rows = _rows_to_remove(model, older_than, people)
+            plans[model] = runs = _runs(table, rows)
+            result.rows[table] = len(rows)
+            if rows:
+                removed[table] = {"count": len(rows), "head": _head(model), "runs": runs}
+        if not removed:
+            return result
+        permit = PurgePermit.objects.create()
+        for first, last, *_ in plans[AccessLog]:
+            result.index_rows += _raw_delete(
+                AccessLogPerson.objects.filter(
+                    log_id__in=AccessLog.objects.filter(seq__range=(first, last)).values("pk")
+                )
+            )
+        for model, runs in plans.items():
+            for first, last, *_ in runs:
+                deleted = _raw_delete(model.objects.filter(seq__range=(first, last)))
+                if deleted != last - first + 1:
+                    raise AuditRetentionError(
+                        f"{model._meta.db_table}: rows {first} to {last} changed while they "
+                        "were being removed; nothing was removed."
+                    )
+        _raw_delete(PurgePermit.objects.filter(pk=permit.pk))
+        current = rule()
+        result.checkpoint = checkpoint = AuditCheckpoint.objects.create(
+            at=now,
+            actor=actor if isinstance(actor, get_user_model()) else None,
+            actor_name=_actor_name(actor),
+            rule_text=(
+                f"{current['years']} years; {current['destroyed_person_years']} year(s) after "
+                f"a person's record was destroyed (source: {current.get('source', 'not stated')})"
+            )[:500],
+            older_than=older_than,
+            destroyed_before=destroyed_before,
+            removed=removed,
+            index_rows=result.index_rows,
+        )
+        auditor.created(checkpoint, person_id=None)
+    return result
+
+
+def _verify_first() -> None:
+    """Refuse to purge a log that does not verify: a purge must not launder a removal."""
+    try:
+        call_command("audit_verify", stdout=io.StringIO(), stderr=io.StringIO())
+    except CommandError as exc:
+        raise AuditRetentionError(f"{exc} Nothing was removed.") from exc
+
+
+def _destroyed_people(before: datetime.datetime) -> list[str]:
+    return list(
+        Tombstone.objects.filter(record_type="people.Person", destroyed_at__lt=before)
+        .order_by("record_id")
+        .values_list("record_id", flat=True)
+    )
+
+
+def _rows_to_remove(
+    model: type[AccessLog] | type[ChangeRecord], older_than: datetime.datetime, people: list[str]
+) -> list[tuple[int, str, str]]:
+    """(seq, prev_hash, row_hash) of each row to remove, in chain order; never the head."""
+    kept: models.QuerySet = model.objects.all()
+    if model is ChangeRecord:
+        kept = kept.exclude(object_type__in=KEPT_OBJECT_TYPES)
+    found: dict[int, tuple[str, str]] = {}
+    columns = ("seq", "prev_hash", "row_hash")
+    queries = [kept.filter(at__lt=older_than)]
+    queries += [
+        kept.filter(person_id__in=people[start : start + 500])
+        for start in range(0, len(people), 500)
+    ]
+    for query in queries:
+        for seq, prev_hash, row_hash in query.values_list(*columns).iterator(chunk_size=5000):
+            found[seq] = (prev_hash, row_hash)
+    head = model.objects.aggregate(head=Max("seq"))["head"]
+    found.pop(head, None)
+    return [(seq, *found[seq]) for seq in sorted(found)]
+
+
+def _runs(table: str, rows: Iterable[tuple[int, str, str]]) -> list[list[Any]]:
+    """Consecutive rows as [first, last, hash before first, hash of last, digest]."""
+    runs: list[list[Any]] = []
+    hashes: list[str] = []
+    for seq, prev_hash, row_hash in rows:
+        if runs and seq == runs[-1][1] + 1:
+            if prev_hash != runs[-1][3]:
+                raise AuditRetentionError(
+                    f"{table}: row {seq} does not name the hash of the row before it; "
+                    "nothing was removed."
+                )
+            runs[-1][1], runs[-1][3] = seq, row_hash
+        else:
+            if runs:
+                runs[-1].append(chain.runs_digest(hashes))
+            runs.append([seq, seq, prev_hash, row_hash])
+            hashes = []
+        hashes.append(row_hash)
+    if runs:
+        runs[-1].append(chain.runs_digest(hashes))
+    return runs
+
+
+def _head(model: type[models.Model]) -> list[Any]:
+    seq, row_hash = model._default_manager.order_by("-seq").values_list("seq", "row_hash")[0]
+    return [seq, row_hash]
+
+
+def _raw_delete(queryset: models.QuerySet) -> int:
+    # A plain DELETE, as retention.py does: no model guard and no cascade. The database
+    # lets it through only while the permit exists.
+    return queryset._raw_delete(queryset.db) or 0
