@@ -162,6 +162,12 @@ class StepView(ConversationMixin, TemplateView):
                 )
                 if "and_continue" in request.POST and next_step:
                     return HttpResponseRedirect(next_step["url"])
+                if kind == "change" and "and_outcome" in request.POST:
+                    # Straight on to step 4 with the new change chosen (#16).
+                    return HttpResponseRedirect(
+                        reverse("outcomes:step4", args=[self.person.pk, self.conversation.pk])
+                        + f"?change={self.change.pk}"
+                    )
                 return HttpResponseRedirect(request.path + f"#{kind}")
         return self.render_to_response(self.get_context_data(**{f"{kind}_form": form}))
 
@@ -169,7 +175,9 @@ class StepView(ConversationMixin, TemplateView):
         actor, conversation = self.request.user, self.conversation
         self.added = 1
         if kind == "change":
-            services.positive_change_add(actor=actor, conversation=conversation, **data)
+            self.change = services.positive_change_add(
+                actor=actor, conversation=conversation, **data
+            )
         elif kind in SEVERAL_AT_ONCE:
             # Several typed one per line: each its own item, all or none (#16).
             fields = {k: v for k, v in data.items() if k != "text"}
@@ -355,5 +363,21 @@ class ReflectionView(ConversationMixin, QuestionnaireViewMixin, FormView):
             expected_versions=form.versions(),
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["support_outcome"] = self.first_outcome()
+        return context
+
+    def first_outcome(self):
+        """The first outcome written in this conversation: where its Support Sequence
+        starts (None when it has none yet)."""
+        return self.record.outcomes[0] if self.record.outcomes else None
+
     def success_url_for(self) -> str:
+        """ "Save and continue" goes on to the Support Sequence for the conversation's first
+        outcome (#16, one page instead of the conversation, the summary and the outcome's
+        support page); "Save checklist" back to the conversation."""
+        outcome = self.first_outcome()
+        if "and_continue" in self.request.POST and outcome is not None:
+            return reverse("support:outcome_support", args=[self.person.pk, outcome.pk])
         return reverse("conversations:detail", args=[self.person.pk, self.conversation.pk])

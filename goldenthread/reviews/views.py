@@ -70,6 +70,8 @@ class ReviewListView(PersonRecordMixin, TemplateView):
                 "next_review_on": schedule.next_review_on if schedule else None,
             }
         )
+        # Started from here, with the day it is held (#16: no page load before it starts).
+        context["start_form"] = StartForm()
         context["interval_days"] = review_interval_days()
         context["outcomes"] = list(person.outcomes.order_by("status", "created_at"))
         return context
@@ -328,6 +330,24 @@ class ReviewMixin(PersonRecordMixin):
     def finish_form(self, data=None):
         return FinishForm(data=data, auto_id="id_finish_%s", initial=self.finish_initial())
 
+    def missing_outcomes(self) -> list[dict]:
+        """Open outcomes this review has not reviewed yet, each with its page."""
+        return [
+            {
+                "statement": o.statement,
+                "url": reverse("reviews:outcome", args=[self.person.pk, self.review.pk, o.pk]),
+            }
+            for o in self.sheet.missing
+        ]
+
+    def finish_context(self, block) -> dict:
+        """On the last outcome's page of a review in progress, the review's finish form
+        (#16: no page load between the last outcome and finishing)."""
+        last = self.sheet.blocks and self.sheet.blocks[-1].outcome.pk == block.outcome.pk
+        if not (last and self.review.is_draft):
+            return {"finish_form": None}
+        return {"finish_form": self.finish_form(), "missing": self.missing_outcomes()}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["review"] = self.review
@@ -357,13 +377,7 @@ class ReviewDetailView(ReviewMixin, TemplateView):
         context["one_at_a_time"] = one_at_a_time
         waiting = [b for b in sheet.blocks if b.this_review is None] or sheet.blocks
         context["start_url"] = self.outcome_url(waiting[0]) if waiting else ""
-        context["missing"] = [
-            {
-                "statement": o.statement,
-                "url": reverse("reviews:outcome", args=[self.person.pk, self.review.pk, o.pk]),
-            }
-            for o in sheet.missing
-        ]
+        context["missing"] = self.missing_outcomes()
         context["tasks"] = [
             {
                 "title": presenters.short(b.outcome.statement, 90),
@@ -440,7 +454,7 @@ class OutcomeReviewView(ReviewBlockFormView):
         if self.request.method != "POST" and not self.block_editable(self.block):
             form = None  # nothing to change: the block shows what was recorded
         context["entry"] = self.decorate(self.block, form=form)
-        context.update(self.neighbours(self.block))
+        context.update(self.neighbours(self.block), **self.finish_context(self.block))
         return context
 
     def save(self, form):
@@ -500,7 +514,7 @@ class PersonViewAddView(ReviewBlockFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["entry"] = self.decorate(self.block, view_form=context["form"])
-        context.update(self.neighbours(self.block))
+        context.update(self.neighbours(self.block), **self.finish_context(self.block))
         context["focus"] = "view"
         return context
 

@@ -43,6 +43,12 @@ class RiskListView(PersonRecordMixin, TemplateView):
                 }
             )
         context["items"] = items
+        # Recorded here, in a fold (#16: no page load for the form); a refused form comes
+        # back on the risk's own page with its messages.
+        context["risk_form"] = (
+            RiskForm(person=self.person, auto_id="id_new_risk_%s") if can_record else None
+        )
+        context["risk_intro"] = RiskAddView.intro
         return context
 
 

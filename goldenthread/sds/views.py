@@ -162,6 +162,10 @@ class OverviewView(PersonRecordMixin, TemplateView):
                     }
                     for u in overview.unmet_needs
                 ],
+                # Recorded here, in a fold (#16: no page load for the form); a refused
+                # form comes back on the unmet-need page with its messages.
+                "unmet_need_form": UnmetNeedForm(person=self.person, auto_id="id_unmet_%s"),
+                "unmet_need_intro": UnmetNeedAddView.intro,
             }
         )
         return context
@@ -211,6 +215,13 @@ class OptionsView(RecordFormView):
             form[n] for n in ("chosen_option", "chosen_on", "reasons", "conversation")
         ]
         return context
+
+    def get_success_url(self) -> str:
+        """ "Save and ask for a budget" goes straight on to the request (#16: one page load
+        instead of the overview and then the request)."""
+        if "and_continue" in self.request.POST:
+            return reverse("sds:request_create", args=[self.person.pk])
+        return super().get_success_url()
 
     def get_stale_values(self, current, form):
         return [

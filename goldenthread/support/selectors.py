@@ -58,6 +58,7 @@ class StepView:
     tag_colour: str
     searchable: bool
     search_form: object = None  # the directory search form, set by the page for steps 5, 6
+    add_form: object = None  # the add-a-solution form, set by the page
 
     @property
     def number(self) -> int:

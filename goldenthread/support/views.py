@@ -186,6 +186,9 @@ class OutcomeSupportView(OutcomeMixin, TemplateView):
         for step in data.steps:
             if step.searchable:
                 step.search_form = DirectorySearchForm(auto_id=f"id_{step.step.value}_%s")
+            # Added here, in a fold, without a page of its own (#16); the add page stays
+            # for a refused form.
+            step.add_form = SolutionForm(auto_id=f"id_add_{step.step.value}_%s")
         context["status_colours"] = presenters.STATUS_TAG_COLOUR
         return context
 

@@ -107,7 +107,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
         )
     )
     page.get_by_label("Date they chose").fill(timezone.localdate().isoformat())
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     # A mistake first: no reasons. The message is clear and what was typed is kept.
     summary = page.locator(".ds_error-summary")
     assert "Write why they chose it, in their own words." in summary.inner_text()
@@ -116,7 +116,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     page.get_by_label("Why they chose it, in their own words").fill(
         "I want to choose who helps me, but I don't want to be an employer."
     )
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/choices/#options$"))
     main = page.locator("main").inner_text()
     assert "I want to choose who helps me, but I don't want to be an employer." in main
@@ -222,8 +222,7 @@ def test_risk_and_unmet_need_pages_are_accessible(
     sign_in(page, axe, practitioner, r"/people/$")
     page.goto(f"/people/{person.pk}/risks/")
     axe.check(page)
-    page.get_by_role("link", name="Record a risk").click()
-    page.wait_for_url(re.compile(r"/risks/new/$"))
+    page.get_by_text("Record a risk", exact=True).click()  # the fold on the risks page (#16)
     axe.check(page)
     page.get_by_label("Which outcome or solution is this about?").select_option(
         value=f"o:{outcome.pk}"
@@ -232,10 +231,15 @@ def test_risk_and_unmet_need_pages_are_accessible(
     page.get_by_label("What could go wrong").fill("A fall on the uneven pavement")
     page.get_by_label("What good it brings").fill("Friends and feeling like herself")
     tick(page.get_by_role("group", name=re.compile("Does a guardian")).get_by_label("Yes"))
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save the risk").click()
+    # Refused: the risk's own page, with the message and everything typed kept.
+    page.wait_for_url(re.compile(r"/risks/new/$"))
     assert (
         "Say how the conflict is being dealt with."
         in page.locator(".ds_error-summary").inner_text()
+    )
+    assert page.get_by_label("What the person wants to do").input_value() == (
+        "Walk to the club on her own"
     )
     axe.check(page)
     page.get_by_label("How the conflict is being dealt with").fill("A meeting with her advocate")

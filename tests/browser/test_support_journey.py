@@ -43,16 +43,18 @@ def bowls_club(transactional_db):
 
 
 def add_solution(page, axe, step_label, what, who, *, cost="", period="", check=False):
-    page.get_by_role("link", name=re.compile(rf"^Add a solution to step {step_label}")).click()
-    page.wait_for_url(re.compile(r"/add/$"))
+    # Added in the step's fold on the outcome's page, with no page of its own (#16).
+    summary = page.get_by_text(re.compile(rf"^Add a solution to step {step_label}"))
+    summary.click()
+    fold = page.locator("details", has=summary)
     if check:
         axe.check(page)
-    page.get_by_label("What", exact=True).fill(what)
-    page.get_by_label("Who provides it or does it").fill(who)
+    fold.get_by_label("What", exact=True).fill(what)
+    fold.get_by_label("Who provides it or does it").fill(who)
     if cost:
-        page.get_by_label("Cost (if any)").fill(cost)
-        page.get_by_label("How often this cost is paid").select_option(label=period)
-    page.get_by_role("button", name="Save").click()
+        fold.get_by_label("Cost (if any)").fill(cost)
+        fold.get_by_label("How often this cost is paid").select_option(label=period)
+    fold.get_by_role("button", name=re.compile(r"^Save")).click()
     page.wait_for_url(re.compile(r"/support/#step-"))
     assert f"'{what}' is added" in page.locator("main").inner_text()
 

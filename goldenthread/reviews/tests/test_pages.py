@@ -190,7 +190,9 @@ def outcome_url(person, review, outcome, suffix=""):
 
 def test_start_a_review_from_the_reviews_page(practitioner_client, person, outcome):
     page = practitioner_client.get(reverse("reviews:list", args=[person.pk])).content.decode()
-    assert "Start a review" in page and "No reviews recorded yet." in page
+    # The start form is on the reviews page itself (#16: no page load before it starts).
+    assert "Start the review" in page and "No reviews recorded yet." in page
+    assert f'action="{reverse("reviews:start", args=[person.pk])}"' in page
     response = practitioner_client.post(
         reverse("reviews:start", args=[person.pk]), {"held_on": str(today())}
     )
