@@ -72,8 +72,7 @@ class _Compiled:
     compiler: Any
     iterable: type
     model: type
-    names: list  # the columns' names, in the order of the SELECT (values() keys)
-    fields: list  # the order values_list() gives them in
+    names: list  # values(): the keys; values_list(named=True): the fields
 
 
 class PreparedQuery:
@@ -82,6 +81,8 @@ class PreparedQuery:
         self._samples = samples or ()
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._lock = threading.Lock()
+        self._model: type | None = None
+        self._built: QuerySet | None = None  # the sample build, until it is compiled
 
     def queryset(self, *args: Any) -> QuerySet:
         """The queryset itself, built with these arguments (for tests and one-off use)."""
@@ -89,7 +90,8 @@ class PreparedQuery:
 
     def _compile(self, alias: str, samples: tuple) -> _Compiled:
         connection = connections[alias]
-        queryset = self._build(*samples)
+        queryset = self._built if self._built is not None else self._build(*samples)
+        self._built = None
         if queryset._iterable_class not in _SUPPORTED:
             raise ImproperlyConfigured(f"PreparedQuery cannot run {queryset._iterable_class}")
         if queryset._prefetch_related_lookups or queryset._known_related_objects:
@@ -119,14 +121,15 @@ class PreparedQuery:
                 "PreparedQuery: an argument does not reach the SQL as a parameter "
                 f"({sorted(set(range(len(samples))) - found)})"
             )
+        # The names as Django's own iterables take them (django/db/models/query.py).
         query = queryset.query
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        fields = names
-        if queryset._fields:
-            fields = [
-                *queryset._fields,
-                *(f for f in query.annotation_select if f not in queryset._fields),
-            ]
+        names = list(query.selected or ()) or [
+            *query.extra_select,
+            *query.values_select,
+            *query.annotation_select,
+        ]
+        if queryset._iterable_class is NamedValuesListIterable and queryset._fields:
+            names = list(queryset._fields)
         return _Compiled(
             sql=sql,
             params=list(params),
@@ -135,7 +138,6 @@ class PreparedQuery:
             iterable=queryset._iterable_class,
             model=queryset.model,
             names=names,
-            fields=fields,
         )
 
     def _get(self, alias: str) -> _Compiled:
@@ -154,8 +156,9 @@ class PreparedQuery:
             raise TypeError(f"expected {len(self._samples)} arguments, got {len(args)}")
         if any(a is None for a in args):
             raise ValueError("PreparedQuery arguments cannot be None (that is IS NULL in SQL)")
-        compiled = self._get(using or self._alias())
-        connection = connections[using or self._alias()]
+        alias = using or self._alias()
+        compiled = self._get(alias)
+        connection = connections[alias]
         adapted = [_adapt(a, connection) for a in args]
         params = [p if s is None else adapted[s] for p, s in zip(compiled.params, compiled.slots)]
         with connection.cursor() as cursor:
@@ -164,9 +167,10 @@ class PreparedQuery:
         return _rows(compiled, fetched, connection.alias)
 
     def _alias(self) -> str:
-        compiled = next(iter(self._compiled.values()), None)
-        model = compiled.model if compiled else self._build(*self._samples).model
-        return router.db_for_read(model)
+        if self._model is None:
+            self._built = self._build(*self._samples)
+            self._model = self._built.model
+        return router.db_for_read(self._model)
 
 
 def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
@@ -175,14 +179,11 @@ def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     iterable = compiled.iterable
     if iterable is FlatValuesListIterable:
         return [row[0] for row in rows]
-    if iterable in (ValuesListIterable, NamedValuesListIterable):
-        if compiled.fields != compiled.names:
-            order = [compiled.names.index(f) for f in compiled.fields]
-            rows = ([row[i] for i in order] for row in rows)
-        if iterable is NamedValuesListIterable:
-            tuple_class = create_namedtuple_class(*compiled.fields)
-            return [tuple_class(*row) for row in rows]
+    if iterable is ValuesListIterable:
         return [tuple(row) for row in rows]
+    if iterable is NamedValuesListIterable:
+        tuple_class = create_namedtuple_class(*compiled.names)
+        return [tuple_class(*row) for row in rows]
     if iterable is ValuesIterable:
         return [dict(zip(compiled.names, row, strict=True)) for row in rows]
     # ModelIterable, as Django's own (django/db/models/query.py), without re-compiling.
