@@ -31,6 +31,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
+from django.db.models import query as django_query
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -38,7 +39,6 @@ from django.db.models.query import (
     QuerySet,
     ValuesIterable,
     ValuesListIterable,
-    get_related_populators,
 )
 from django.db.models.utils import create_namedtuple_class
 
@@ -90,7 +90,9 @@ class PreparedQuery:
 
     def _compile(self, alias: str, samples: tuple) -> _Compiled:
         connection = connections[alias]
-        queryset = self._built if self._built is not None else self._build(*samples)
+        # Any: the queryset's private parts (_fields, _iterable_class) are read as Django's
+        # own iterables read them.
+        queryset: Any = self._built if self._built is not None else self._build(*samples)
         self._built = None
         if queryset._iterable_class not in _SUPPORTED:
             raise ImproperlyConfigured(f"PreparedQuery cannot run {queryset._iterable_class}")
@@ -160,7 +162,10 @@ class PreparedQuery:
         compiled = self._get(alias)
         connection = connections[alias]
         adapted = [_adapt(a, connection) for a in args]
-        params = [p if s is None else adapted[s] for p, s in zip(compiled.params, compiled.slots)]
+        params = [
+            p if s is None else adapted[s]
+            for p, s in zip(compiled.params, compiled.slots, strict=True)
+        ]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
@@ -196,7 +201,7 @@ def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     select_fields = klass_info["select_fields"]
     start, end = select_fields[0], select_fields[-1] + 1
     init_list = [f[0].target.attname for f in select[start:end]]
-    populators = get_related_populators(klass_info, select, db)
+    populators = django_query.get_related_populators(klass_info, select, db)  # type: ignore[attr-defined]
     objects = []
     for row in rows:
         obj = model_cls.from_db(db, init_list, row[start:end])

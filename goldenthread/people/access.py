@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -158,7 +159,7 @@ def scoped_person(user, person_id, *, now: datetime.datetime) -> Person | None:
     """The person `user` may see with this id (area and team loaded, and
     `break_glass_reason` set), or None."""
     today = timezone.localdate(now)
-    key = (getattr(user, "role", None), getattr(user, "team_id", None) is not None)
+    key: Any = (getattr(user, "role", None), getattr(user, "team_id", None) is not None)
     prepared = _SCOPED_FETCH.get(key)
     if prepared is None or not (user.is_authenticated and user.is_active):
         return next(iter(_scoped_person_queryset(user, person_id, today=today, now=now)), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -196,8 +197,9 @@ def handovers_to_reassign(leader) -> list[HandoverView]:
 # apps sit above this one (docs/architecture.md).
 
 
-def _related(name: str):
-    return Person._meta.get_field(name).related_model._default_manager
+def _related(name: str) -> Any:
+    model: Any = Person._meta.get_field(name).related_model
+    return model._default_manager
 
 
 def page_circle_queryset(person_id) -> QuerySet:

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _people(team, practitioner):
-    older = PersonFactory(team=team, family_name="Anderson", date_of_birth=datetime.date(1940, 1, 2))
+    older = PersonFactory(
+        team=team, family_name="Anderson", date_of_birth=datetime.date(1940, 1, 2)
+    )
     younger = PersonFactory(team=team, family_name="Brown", date_of_birth=datetime.date(1990, 5, 6))
     for p in (older, younger):
         AllocationFactory(person=p, worker=practitioner)
@@ -36,17 +38,19 @@ def _shapes():
         )
 
     return {
-        "models with select_related and an annotation": lambda t, d: base(t, d)
-        .select_related("area", "team")
-        .annotate(members=Count("circle"), shout=F("family_name")),
+        "models with select_related and an annotation": lambda t, d: (
+            base(t, d)
+            .select_related("area", "team")
+            .annotate(members=Count("circle"), shout=F("family_name"))
+        ),
         "values": lambda t, d: base(t, d).values("family_name", "area__name"),
-        "values with an annotation": lambda t, d: base(t, d)
-        .annotate(members=Count("circle"))
-        .values("members", "family_name"),
+        "values with an annotation": lambda t, d: (
+            base(t, d).annotate(members=Count("circle")).values("members", "family_name")
+        ),
         "values_list": lambda t, d: base(t, d).values_list("date_of_birth", "pk"),
-        "values_list, annotation first": lambda t, d: base(t, d)
-        .annotate(members=Count("circle"))
-        .values_list("members", "family_name"),
+        "values_list, annotation first": lambda t, d: (
+            base(t, d).annotate(members=Count("circle")).values_list("members", "family_name")
+        ),
         "flat": lambda t, d: base(t, d).values_list("pk", flat=True),
         "named": lambda t, d: base(t, d).values_list("family_name", "chi_number", named=True),
     }

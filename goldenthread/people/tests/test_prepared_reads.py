@@ -111,9 +111,7 @@ def test_person_page_reads_match_the_related_querysets(person, practitioner, ful
     assert len(page.circle) == 2
     listed = list(person.conversations.listed()[:5])
     assert page.recent_conversations == listed and len(listed) == 5
-    assert [c.outcome_count for c in page.recent_conversations] == [
-        c.outcome_count for c in listed
-    ]
+    assert [c.outcome_count for c in page.recent_conversations] == [c.outcome_count for c in listed]
     assert [c.recorded_by.username for c in page.recent_conversations] == [
         c.recorded_by.username for c in listed
     ]
