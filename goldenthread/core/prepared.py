@@ -73,6 +73,7 @@ class _Compiled:
     iterable: type
     model: type
     names: list  # values(): the keys; values_list(named=True): the fields
+    converters: dict  # column → the database's and the fields' converters, as Django's
 
 
 class PreparedQuery:
@@ -132,7 +133,11 @@ class PreparedQuery:
         ]
         if queryset._iterable_class is NamedValuesListIterable and queryset._fields:
             names = list(queryset._fields)
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ImproperlyConfigured("PreparedQuery does not read composite fields")
         return _Compiled(
+            converters=compiler.get_converters(fields),
             sql=sql,
             params=list(params),
             slots=slots,
@@ -178,9 +183,26 @@ class PreparedQuery:
         return router.db_for_read(self._model)
 
 
+def _converted(fetched: list, converters: dict, connection) -> list:
+    """As compiler.apply_converters(), with the converters found once at compile time and
+    this thread's connection."""
+    if not converters:
+        return fetched
+    items = list(converters.items())
+    rows = []
+    for row in map(list, fetched):
+        for position, (functions, expression) in items:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        rows.append(row)
+    return rows
+
+
 def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     compiler = compiled.compiler
-    rows = compiler.results_iter([fetched])
+    rows: Any = _converted(fetched, compiled.converters, connections[db])
     iterable = compiled.iterable
     if iterable is FlatValuesListIterable:
         return [row[0] for row in rows]

@@ -197,6 +197,7 @@ def open_person_record(
     ):
         reason, break_glass = person.break_glass_reason, True
     person.opened_by_break_glass = break_glass
+    person.opened_for = user.pk  # people.guards.may_record_for: seen in this request
     access_record(
         actor=user,
         person_id=person.pk,
