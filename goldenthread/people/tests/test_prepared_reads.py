@@ -124,3 +124,24 @@ def test_person_page_reads_match_the_related_querysets(person, practitioner, ful
     ]
     other = PersonFactory(team=person.team)
     assert selectors.person_page(other).circle == []
+
+
+def test_may_record_for_trusts_the_requests_own_fetch_only_for_its_user(
+    person, practitioner, other_practitioner
+):
+    """The golden-thread page asks may_record_for about the person its scoped fetch just
+    opened: no second query for that user; anyone else is still asked of the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from goldenthread.people.guards import may_record_for
+
+    opened = scoped_person(practitioner, person.pk, now=timezone.now())
+    assert not hasattr(opened, "opened_for")  # set by open_person_record, with its log row
+    opened.opened_for = practitioner.pk
+    with CaptureQueriesContext(connection) as queries:
+        assert may_record_for(practitioner, opened) is True
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert may_record_for(other_practitioner, opened) is False
+    assert len(queries) == 1
