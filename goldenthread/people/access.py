@@ -177,7 +177,8 @@ def open_person_record(
 ) -> Person:
     """Return the person if the user may see them, logging the access or the refusal."""
     user = request.user
-    person = scoped_person(user, person_id, now=timezone.now())
+    # Any: the fetch adds break_glass_reason, and this sets the request's own marks.
+    person: Any = scoped_person(user, person_id, now=timezone.now())
     if person is None:
         with transaction.atomic():
             access_record(
