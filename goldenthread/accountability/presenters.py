@@ -22,7 +22,7 @@ from .models import (
     Transition,
     TransitionKind,
 )
-from .selectors import days_left
+from .selectors import LatestAdvocacy, days_left
 
 __all__ = ["date_text"]
 
@@ -159,7 +159,7 @@ def open_challenge_row(row) -> dict:
     }
 
 
-def advocacy_status(advocacy: Advocacy) -> str:
+def advocacy_status(advocacy: Advocacy | LatestAdvocacy) -> str:
     if advocacy.started_on:
         return f"Advocate started {date_text(advocacy.started_on)}"
     if advocacy.referred_on:

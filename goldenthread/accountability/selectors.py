@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime
 import statistics
+import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from goldenthread.core.prepared import PreparedQuery
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
 
@@ -203,11 +206,22 @@ def transitions_due(user, *, today: datetime.date | None = None) -> list[Transit
 
 
 @dataclass(frozen=True)
+class LatestAdvocacy:
+    """What the person's page says about the latest advocacy (presenters.advocacy_status)."""
+
+    pk: object
+    started_on: datetime.date | None
+    referred_on: datetime.date | None
+    provider_name: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class AccountabilitySummary:
     open_challenges: int
     challenges: int
     next_due: datetime.date | None
-    advocacy: Advocacy | None
+    advocacy: LatestAdvocacy | None
     transitions_planned: int
     transitions_unlinked: int
 
@@ -216,28 +230,65 @@ class AccountabilitySummary:
         return not (self.challenges or self.advocacy or self.transitions_planned)
 
 
-def summary_for(person: Person) -> AccountabilitySummary:
-    """What the person's page shows about challenges, advocacy and moves (three queries)."""
-    from django.db.models import Min
+def _count(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a queryset filtered by OuterRef("pk"), as a scalar subquery."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("person_id").annotate(n=Count("*")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
 
-    challenge_totals = person.challenges.aggregate(
-        all=Count("id"),
-        open=Count("id", filter=Q(state=ChallengeState.OPEN)),
-        next_due=Min("due_on", filter=Q(state=ChallengeState.OPEN)),
+
+ADVOCACY_FIELDS = ("id", "started_on", "referred_on", "provider_name", "answer")
+
+
+def summary_queryset(person_id) -> QuerySet:
+    """The person's page summary of challenges, advocacy and moves as one row (one
+    query): counts and the latest advocacy's fields as scalar subqueries of the person."""
+    challenges = Challenge.objects.filter(person_id=OuterRef("pk"))
+    open_challenges = challenges.filter(state=ChallengeState.OPEN)
+    planned = Transition.objects.filter(person_id=OuterRef("pk"), actual_on__isnull=True)
+    latest = Advocacy.objects.filter(person_id=OuterRef("pk")).order_by(
+        "-identified_on", "-created_at"
     )
-    advocacy = person.advocacy.order_by("-identified_on", "-created_at").first()
-    moves = list(
-        person.transitions.filter(actual_on__isnull=True)
-        .annotate(linked=Count("outcomes"))
-        .values_list("linked", flat=True)
+    return Person.objects.filter(pk=person_id).values(
+        summary_challenges=_count(challenges),
+        summary_open_challenges=_count(open_challenges),
+        summary_next_due=Subquery(
+            open_challenges.filter(due_on__isnull=False).order_by("due_on").values("due_on")[:1]
+        ),
+        summary_transitions_planned=_count(planned),
+        summary_transitions_unlinked=_count(planned.filter(outcomes__isnull=True)),
+        **{f"advocacy_{f}": Subquery(latest.values(f)[:1]) for f in ADVOCACY_FIELDS},
     )
+
+
+_SUMMARY = PreparedQuery(summary_queryset, uuid.uuid4())
+
+
+def summary_for(person: Person) -> AccountabilitySummary:
+    """What the person's page shows about challenges, advocacy and moves (one query,
+    compiled once per process: core/prepared.py)."""
+    rows = _SUMMARY(person.pk)
+    row = rows[0] if rows else {}
+    advocacy = None
+    if row.get("advocacy_id") is not None:
+        advocacy = LatestAdvocacy(
+            pk=row["advocacy_id"],
+            started_on=row["advocacy_started_on"],
+            referred_on=row["advocacy_referred_on"],
+            provider_name=row["advocacy_provider_name"],
+            answer=row["advocacy_answer"],
+        )
     return AccountabilitySummary(
-        open_challenges=challenge_totals["open"],
-        challenges=challenge_totals["all"],
-        next_due=challenge_totals["next_due"],
+        open_challenges=row.get("summary_open_challenges", 0),
+        challenges=row.get("summary_challenges", 0),
+        next_due=row.get("summary_next_due"),
         advocacy=advocacy,
-        transitions_planned=len(moves),
-        transitions_unlinked=sum(1 for n in moves if n == 0),
+        transitions_planned=row.get("summary_transitions_planned", 0),
+        transitions_unlinked=row.get("summary_transitions_unlinked", 0),
     )
 
 

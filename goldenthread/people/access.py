@@ -23,8 +23,10 @@ the record by the id in the address, or 404.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -36,11 +38,12 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from goldenthread.accounts.models import Role
+from goldenthread.accounts.models import Role, User
 from goldenthread.audit.forms import BREAK_GLASS_MIN_REASON, BreakGlassForm
 from goldenthread.audit.models import AccessAction, BreakGlassAccess
 from goldenthread.audit.services import access_record, break_glass_record
 from goldenthread.core.permissions import Permission, can
+from goldenthread.core.prepared import PreparedQuery
 from goldenthread.ui.views import ChildOr404
 
 from .frame import record_frame
@@ -84,12 +87,9 @@ def may_break_glass(user) -> bool:
     )
 
 
-def open_person_record(
-    request: HttpRequest, person_id, *, what: str, action: AccessAction | None = None
-) -> Person:
-    """Return the person if the user may see them, logging the access or the refusal."""
-    user = request.user
-    now = timezone.now()
+def _scoped_person_queryset(user, person_id, *, today, now):
+    """The person if `user` may see them, with area, team and the reason of any
+    break-glass use in force (one query)."""
     # In the same query as the person: the reason of a break-glass use in force, if any.
     active_grant = (
         BreakGlassAccess.objects.filter(
@@ -101,13 +101,84 @@ def open_person_record(
         .order_by("-at")
         .values("reason")[:1]
     )
-    person = (
-        Person.objects.visible_to(user)
+    return (
+        Person.objects.visible_to(user, today=today, now=now)
         .select_related("area", "team")
         .annotate(break_glass_reason=Subquery(active_grant))
-        .filter(pk=person_id)
-        .first()
+        .filter(pk=person_id)[:1]
     )
+
+
+def _sample_user(role: str, user_id, team_id):
+    """A user of `role` in `team_id`, unsaved, standing in for the signed-in one while a
+    prepared fetch is compiled."""
+    user = User(pk=user_id, role=role, team_id=team_id, is_active=True)
+    user._state.adding = False
+    return user
+
+
+_SAMPLE_DAY = datetime.date(1901, 2, 3)
+_SAMPLE_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+
+
+def _prepare_scoped_fetch(role: str, with_team: bool) -> PreparedQuery:
+    if with_team:
+        return PreparedQuery(
+            lambda user_id, team_id, person_id, today, now: _scoped_person_queryset(
+                _sample_user(role, user_id, team_id), person_id, today=today, now=now
+            ),
+            uuid.uuid4(),
+            uuid.uuid4(),
+            uuid.uuid4(),
+            _SAMPLE_DAY,
+            _SAMPLE_NOW,
+        )
+    return PreparedQuery(
+        lambda user_id, person_id, today, now: _scoped_person_queryset(
+            _sample_user(role, user_id, None), person_id, today=today, now=now
+        ),
+        uuid.uuid4(),
+        uuid.uuid4(),
+        _SAMPLE_DAY,
+        _SAMPLE_NOW,
+    )
+
+
+# The scoped fetch of the casework roles, compiled once per process for each role and
+# whether the user has a team (#19): the same SQL as `_scoped_person_queryset`, with the
+# user, team, person, day and time as its parameters (people/tests/test_prepared_fetch.py).
+_SCOPED_FETCH = {
+    (role, with_team): _prepare_scoped_fetch(role, with_team)
+    for role in (Role.PRACTITIONER, Role.TEAM_LEADER)
+    for with_team in (True, False)
+    if with_team or role == Role.PRACTITIONER  # a team leader with no team sees no one
+}
+
+
+def scoped_person(user, person_id, *, now: datetime.datetime) -> Person | None:
+    """The person `user` may see with this id (area and team loaded, and
+    `break_glass_reason` set), or None."""
+    today = timezone.localdate(now)
+    key: Any = (getattr(user, "role", None), getattr(user, "team_id", None) is not None)
+    prepared = _SCOPED_FETCH.get(key)
+    if prepared is None or not (user.is_authenticated and user.is_active):
+        return next(iter(_scoped_person_queryset(user, person_id, today=today, now=now)), None)
+    try:
+        person_id = person_id if isinstance(person_id, uuid.UUID) else uuid.UUID(str(person_id))
+    except ValueError:
+        return None
+    args = (user.pk, user.team_id, person_id) if key[1] else (user.pk, person_id)
+    found = prepared(*args, today, now)
+    return found[0] if found else None
+
+
+def open_person_record(
+    request: HttpRequest, person_id, *, what: str, action: AccessAction | None = None
+) -> Person:
+    """Return the person if the user may see them, logging the access or the refusal."""
+    user = request.user
+    # Any: the fetch adds break_glass_reason, and this sets the request's own marks.
+    person: Any = scoped_person(user, person_id, now=timezone.now())
     if person is None:
         with transaction.atomic():
             access_record(
@@ -127,6 +198,7 @@ def open_person_record(
     ):
         reason, break_glass = person.break_glass_reason, True
     person.opened_by_break_glass = break_glass
+    person.opened_for = user.pk  # people.guards.may_record_for: seen in this request
     access_record(
         actor=user,
         person_id=person.pk,

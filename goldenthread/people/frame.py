@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+
+from goldenthread.ui.links import id_url
 
 # A view's section, by "namespace:name" first, then by namespace.
 SECTION_BY_VIEW = {
@@ -85,7 +87,7 @@ def record_frame(request, person) -> RecordFrame:
     items = []
     for key, view_name, label in RECORD_NAV:
         try:
-            url = reverse(view_name, args=[person.pk])
+            url = id_url(view_name)(person.pk)  # each pattern reversed once per process (#19)
         except NoReverseMatch:  # a part not installed here
             continue
         items.append(

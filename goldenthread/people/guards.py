@@ -50,10 +50,14 @@ def may_record_for(actor: Any, person: Person | uuid.UUID) -> bool:
         require_signed_in(actor)
     except PermissionDenied:
         return False
+    if not works_with_people(actor):
+        return False
+    if isinstance(person, Person) and getattr(person, "opened_for", None) == actor.pk:
+        # Opened for this actor by this request's scoped fetch (people/access.py), which
+        # is the same visible_to test: no second query (#19).
+        return True
     person_id = person.pk if isinstance(person, Person) else person
-    return bool(
-        works_with_people(actor) and Person.objects.visible_to(actor).filter(pk=person_id).exists()
-    )
+    return Person.objects.visible_to(actor).filter(pk=person_id).exists()
 
 
 def require_casework(

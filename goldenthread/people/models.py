@@ -23,16 +23,25 @@ def active_on(day: datetime.date) -> Q:
     return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-def _with_break_glass(person_ids: models.QuerySet, user, enabled: bool) -> models.QuerySet:
+def _with_break_glass(
+    person_ids: models.QuerySet, user, enabled: bool, now: datetime.datetime | None = None
+) -> models.QuerySet:
     """SEC-3: `person_ids` (a values queryset) and the people `user` opened by break-glass,
     while that lasts. One IN (… UNION ALL …) keeps the plan starting from the indexes."""
     if not enabled:
         return person_ids
-    return person_ids.order_by().union(active_break_glass_person_ids(user), all=True)
+    return person_ids.order_by().union(active_break_glass_person_ids(user, now=now), all=True)
 
 
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user, *, break_glass: bool = True) -> PersonQuerySet:
+    def visible_to(
+        self,
+        user,
+        *,
+        break_glass: bool = True,
+        today: datetime.date | None = None,
+        now: datetime.datetime | None = None,
+    ) -> PersonQuerySet:
         """The only way into a named record (SPEC section 0).
 
         Practitioners: people allocated to them now. Team leaders: people of their team and
@@ -48,6 +57,9 @@ class PersonQuerySet(models.QuerySet):
         Break-glass (SEC-3): a practitioner or team leader also sees, while it lasts, anyone
         whose record they opened by stating a reason (people/access.py); `break_glass=False`
         leaves those out (the relationship alone).
+
+        `today` and `now` default to the current day and time; a prepared fetch
+        (people/access.py) passes them so that they are parameters of its SQL.
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -65,14 +77,14 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         # One condition inside the same query (no extra round trip on any page).
         approved = self.filter(Exists(CaseworkAccess.objects.approved_for(user)))
-        today = timezone.localdate()
+        today = today or timezone.localdate()
         # IN (allocations of this worker / team) lets the database start from the
         # allocation index instead of testing every person (measured: docs/benchmarks.md).
         allocated = Allocation.objects.filter(active_on(today))
         if user.role == Role.PRACTITIONER:
             return approved.filter(
                 pk__in=_with_break_glass(
-                    allocated.filter(worker=user).values("person_id"), user, break_glass
+                    allocated.filter(worker=user).values("person_id"), user, break_glass, now
                 )
             )
         if user.role == Role.TEAM_LEADER and user.team_id:
@@ -82,6 +94,7 @@ class PersonQuerySet(models.QuerySet):
                 allocated.filter(worker_id__in=team_members.values("pk")).values("person_id"),
                 user,
                 break_glass,
+                now,
             )
             return approved.filter(Q(team_id=user.team_id) | Q(pk__in=team_allocated))
         return self.none()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from goldenthread.accounts.models import Handover, Role, Team, User
+from goldenthread.core.prepared import PreparedQuery
 
-from .models import Allocation, Person, PossibleDuplicate, active_on
+from .models import Allocation, CircleMember, Person, PossibleDuplicate, active_on
 
 
 def team_members_with_caseloads(team: Team) -> QuerySet[User]:
@@ -186,3 +189,53 @@ def handovers_to_reassign(leader) -> list[HandoverView]:
         if view.waiting:
             result.append(view)
     return result
+
+
+# --- The person's page (#19) --------------------------------------------------------------------
+# Each of its reads is a fixed query, compiled once per process (core/prepared.py); the
+# conversations and outcomes are reached through the person's reverse relations, since those
+# apps sit above this one (docs/architecture.md).
+
+
+def _related(name: str) -> Any:
+    model: Any = Person._meta.get_field(name).related_model
+    return model._default_manager
+
+
+def page_circle_queryset(person_id) -> QuerySet:
+    return CircleMember.objects.filter(person_id=person_id).order_by("name")
+
+
+def page_conversations_queryset(person_id) -> QuerySet:
+    """The five newest conversations, with who recorded each and their outcome count."""
+    return _related("conversations").filter(person_id=person_id).listed()[:5]
+
+
+def page_outcomes_queryset(person_id) -> QuerySet:
+    return _related("outcomes").filter(person_id=person_id).order_by("status", "created_at")
+
+
+def page_allocations_queryset(person_id) -> QuerySet:
+    return Allocation.objects.filter(person_id=person_id).select_related("worker")
+
+
+_PAGE_READS = {
+    "circle": PreparedQuery(page_circle_queryset, uuid.uuid4()),
+    "recent_conversations": PreparedQuery(page_conversations_queryset, uuid.uuid4()),
+    "outcomes": PreparedQuery(page_outcomes_queryset, uuid.uuid4()),
+    "allocations": PreparedQuery(page_allocations_queryset, uuid.uuid4()),
+}
+
+
+@dataclass
+class PersonPage:
+    circle: list
+    recent_conversations: list
+    outcomes: list
+    allocations: list
+
+
+def person_page(person: Person) -> PersonPage:
+    """What the person's page lists (four queries), for a person already opened through
+    `open_person_record`."""
+    return PersonPage(**{name: read(person.pk) for name, read in _PAGE_READS.items()})

@@ -99,10 +99,11 @@ class PersonDetailView(PersonRecordMixin, TemplateView):
         context["summary_rows"] = presenters.person_summary_rows(
             person, edit_url=reverse("people:edit", args=[person.pk])
         )
-        context["circle"] = list(person.circle.all())
-        context["recent_conversations"] = list(person.conversations.listed()[:5])
-        context["outcomes"] = list(person.outcomes.order_by("status", "created_at"))
-        allocations = list(person.allocations.select_related("worker"))
+        page = selectors.person_page(person)
+        context["circle"] = page.circle
+        context["recent_conversations"] = page.recent_conversations
+        context["outcomes"] = page.outcomes
+        allocations = page.allocations
         today = timezone.localdate()
         context["current_allocations"] = [a for a in allocations if a.is_active(today)]
         context["past_allocations"] = [a for a in allocations if not a.is_active(today)]

@@ -21,6 +21,7 @@ in plain words, where the thread is broken:
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,6 +37,7 @@ from goldenthread.conversations.models import (
     WhoMatters,
     WorkingItem,
 )
+from goldenthread.core.prepared import PreparedQuery
 from goldenthread.outcomes.checker import CODE_LABELS
 from goldenthread.outcomes.models import (
     Agreed,
@@ -46,6 +48,7 @@ from goldenthread.outcomes.models import (
     OutcomeCheckAnswer,
     OutcomeStatus,
 )
+from goldenthread.people.models import Person
 from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed
 from goldenthread.support.models import SolutionStatus, SupportStep
 from goldenthread.support.presenters import cost_text
@@ -213,6 +216,75 @@ class GoldenThread:
         ]
 
 
+# --- The reads: each a fixed query of the person's rows, compiled once per process ----------
+# (core/prepared.py, #19); reviews/tests/test_thread_reads.py compares each with the
+# queryset it is built from.
+
+
+def _person_rows(person_id):
+    """The thread's reads as querysets of one person's rows, by name."""
+    related = Person._meta.get_field
+    return {
+        "conversations": related("conversations")
+        .related_model._default_manager.filter(person_id=person_id)
+        .values_list("id", "held_on"),
+        "matters": MattersItem.objects.filter(person_id=person_id).order_by("created_at"),
+        "who": WhoMatters.objects.filter(person_id=person_id)
+        .select_related("circle_member")
+        .order_by("created_at"),
+        "aspirations": Aspiration.objects.filter(person_id=person_id).order_by("created_at"),
+        "working_items": WorkingItem.objects.filter(person_id=person_id).order_by("created_at"),
+        "changes": PositiveChange.objects.filter(person_id=person_id).order_by("created_at"),
+        "change_not_working": PositiveChange.from_not_working.through.objects.filter(
+            positivechange__person_id=person_id
+        ).values_list("positivechange_id", "workingitem_id"),
+        "change_aspirations": PositiveChange.from_aspirations.through.objects.filter(
+            positivechange__person_id=person_id
+        ).values_list("positivechange_id", "aspiration_id"),
+        "outcomes": Outcome.objects.filter(person_id=person_id).order_by("created_at", "id"),
+        "answers": OutcomeCheckAnswer.objects.filter(outcome__person_id=person_id)
+        .exclude(answer="")
+        .values_list("outcome_id", "question"),
+        "solutions": related("support_solutions")
+        .related_model._default_manager.filter(person_id=person_id)
+        .order_by("created_at", "id"),
+        "lines": BudgetLine.objects.filter(person_id=person_id)
+        .select_related("request")
+        .order_by("request__submitted_at", "position"),
+        "unmet": UnmetNeed.objects.filter(person_id=person_id, met_on__isnull=True).order_by(
+            "identified_on"
+        ),
+        "reviews": Review.objects.filter(person_id=person_id)
+        .select_related("conducted_by")
+        .order_by("held_on", "created_at"),
+        "outcome_reviews": OutcomeReview.objects.filter(person_id=person_id)
+        .select_related("review")
+        .order_by("created_at"),
+        "views": PersonView.objects.filter(person_id=person_id).order_by("at"),
+        "solution_reviews": SolutionReview.objects.filter(person_id=person_id)
+        .select_related("review")
+        .order_by("created_at"),
+        "schedule": ReviewSchedule.objects.filter(
+            person_id=person_id, next_review_on__isnull=False
+        ).order_by("pk")[:1],
+        "agreement": Agreement.objects.filter(
+            person_id=person_id,
+            outcome__isnull=False,
+            whose__in=(AgreementWhose.PERSON, AgreementWhose.PROXY),
+        ).order_by("agreed_on", "at"),
+    }
+
+
+def _prepared_read(name: str) -> PreparedQuery:
+    return PreparedQuery(lambda person_id: _person_rows(person_id)[name], uuid.uuid4())
+
+
+THREAD_READS = {
+    name: _prepared_read(name) for name in _person_rows(uuid.uuid4()) if name != "agreement"
+}
+AGREEMENT_READ = _prepared_read("agreement")
+
+
 # --- Reading it ---------------------------------------------------------------------------
 
 
@@ -236,50 +308,25 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     today = today or timezone.localdate()
     interval = review_interval_days()
 
-    conversations = dict(person.conversations.values_list("id", "held_on"))
-    matters = list(MattersItem.objects.filter(person=person).order_by("created_at"))
-    who = list(
-        WhoMatters.objects.filter(person=person)
-        .select_related("circle_member")
-        .order_by("created_at")
-    )
-    aspirations = list(Aspiration.objects.filter(person=person).order_by("created_at"))
-    working_items = list(WorkingItem.objects.filter(person=person).order_by("created_at"))
-    changes = list(PositiveChange.objects.filter(person=person).order_by("created_at"))
-    change_not_working = list(
-        PositiveChange.from_not_working.through.objects.filter(
-            positivechange__person=person
-        ).values_list("positivechange_id", "workingitem_id")
-    )
-    change_aspirations = list(
-        PositiveChange.from_aspirations.through.objects.filter(
-            positivechange__person=person
-        ).values_list("positivechange_id", "aspiration_id")
-    )
-    outcomes = list(person.outcomes.order_by("created_at", "id"))
-    answers = list(
-        OutcomeCheckAnswer.objects.filter(outcome__person=person)
-        .exclude(answer="")
-        .values_list("outcome_id", "question")
-    )
-    solutions = list(person.support_solutions.order_by("created_at", "id"))
-    lines = list(
-        BudgetLine.objects.filter(person=person)
-        .select_related("request")
-        .order_by("request__submitted_at", "position")
-    )
-    unmet = list(
-        UnmetNeed.objects.filter(person=person, met_on__isnull=True).order_by("identified_on")
-    )
-    reviews = list(person.reviews.select_related("conducted_by").order_by("held_on", "created_at"))
-    outcome_reviews = list(
-        OutcomeReview.objects.filter(person=person).select_related("review").order_by("created_at")
-    )
-    views = list(PersonView.objects.filter(person=person).order_by("at"))
-    solution_reviews = list(
-        SolutionReview.objects.filter(person=person).select_related("review").order_by("created_at")
-    )
-    schedule = ReviewSchedule.objects.filter(person=person, next_review_on__isnull=False).first()
+    read = {name: prepared(person.pk) for name, prepared in THREAD_READS.items()}
+    conversations = dict(read["conversations"])
+    matters = read["matters"]
+    who = read["who"]
+    aspirations = read["aspirations"]
+    working_items = read["working_items"]
+    changes = read["changes"]
+    change_not_working = read["change_not_working"]
+    change_aspirations = read["change_aspirations"]
+    outcomes = read["outcomes"]
+    answers = read["answers"]
+    solutions = read["solutions"]
+    lines = read["lines"]
+    unmet = read["unmet"]
+    reviews = read["reviews"]
+    outcome_reviews = read["outcome_reviews"]
+    views = read["views"]
+    solution_reviews = read["solution_reviews"]
+    schedule = read["schedule"][0] if read["schedule"] else None
 
     def item(row, kind: str, text: str | None = None) -> ThreadItem:
         return ThreadItem(
@@ -685,12 +732,7 @@ def _interval_words(days: int) -> str:
 
 def latest_agreement(person) -> dict:
     """Outcome id → the newest agreement row from the person or their proxy (one query)."""
-    rows = Agreement.objects.filter(
-        person=person,
-        outcome__isnull=False,
-        whose__in=(AgreementWhose.PERSON, AgreementWhose.PROXY),
-    ).order_by("agreed_on", "at")
-    return {row.outcome_id: row for row in rows}
+    return {row.outcome_id: row for row in AGREEMENT_READ(person.pk)}
 
 
 def agreement_links(thread: GoldenThread) -> list[BrokenLink]:

@@ -403,3 +403,21 @@ def test_an_outcome_never_agreed_is_a_broken_link(person, practitioner):
     assert "Not on Thursdays" in link.reason
     AgreementFactory(outcome=outcome, agreed=Agreed.PARTLY, not_agreed="Not the bus")
     assert links_of(person) == []
+
+
+def test_each_prepared_read_gives_its_querysets_rows(person, practitioner, team):
+    """#19: the thread's reads are compiled once per process (core/prepared.py); each gives
+    exactly the rows of the queryset it is built from, for a full record and an empty one."""
+    from goldenthread.people.factories import PersonFactory
+    from goldenthread.reviews.thread import AGREEMENT_READ, THREAD_READS, _person_rows
+
+    _many(person, practitioner, 3)
+    empty = PersonFactory(team=team)
+    for who in (person, empty):
+        querysets = _person_rows(who.pk)
+        for name, prepared in [*THREAD_READS.items(), ("agreement", AGREEMENT_READ)]:
+            assert prepared(who.pk) == list(querysets[name]), name
+    assert len(THREAD_READS) + 1 == THREAD_QUERIES
+    full = _person_rows(person.pk)
+    for name in ("outcomes", "solutions", "reviews", "lines", "outcome_reviews", "views"):
+        assert len(full[name]), name

@@ -1,0 +1,239 @@
+"""Fixed reads compiled once per process (#19).
+
+Building a queryset (`filter`, `annotate`, `select_related`) and compiling it to SQL costs
+more CPU on a record's page than the database spends answering it. A `PreparedQuery` holds
+a function that builds a queryset from its arguments; it is built and compiled once per
+process and database, with sample arguments, and each call then runs the same SQL with
+the real arguments put where the samples were, through Django's own converters and model
+loading. The rows are exactly what iterating the queryset would give (model instances,
+with `select_related` objects and annotations; `values()` dicts; `values_list()` tuples,
+flat or named): each use is kept beside a test comparing it with the queryset itself.
+
+    _circle = PreparedQuery(lambda person_id: CircleMember.objects.filter(person_id=person_id))
+    members = _circle(person.pk)
+
+Rules for `build`: its arguments are scalars (a UUID, a date, a date-and-time, text) that
+it only compares with (`filter(x=arg)`); it never branches on their values, since it runs
+once with the samples. Build one `PreparedQuery` per shape (per role, say), not per call.
+The queries go through the connection's cursor as any other, so the access log, query
+counts and `CaptureQueriesContext` see them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
+from django.db.models import query as django_query
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    NamedValuesListIterable,
+    QuerySet,
+    ValuesIterable,
+    ValuesListIterable,
+)
+from django.db.models.utils import create_namedtuple_class
+
+_SUPPORTED = (
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+    FlatValuesListIterable,
+    NamedValuesListIterable,
+)
+
+
+def _adapt(value: Any, connection) -> Any:
+    """A value as the compiler passes it to the database for a model field."""
+    if isinstance(value, uuid.UUID):
+        return value if connection.features.has_native_uuid_field else value.hex
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, Decimal):
+        return connection.ops.adapt_decimalfield_value(value)
+    return value
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    params: list
+    slots: list  # for each parameter: the argument it comes from, or None (a constant)
+    compiler: Any
+    iterable: type
+    model: type
+    names: list  # values(): the keys; values_list(named=True): the fields
+    converters: dict  # column → the database's and the fields' converters, as Django's
+
+
+class PreparedQuery:
+    def __init__(self, build: Callable[..., QuerySet], *samples: Any) -> None:
+        self._build = build
+        self._samples = samples or ()
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._lock = threading.Lock()
+        self._model: type | None = None
+        self._built: QuerySet | None = None  # the sample build, until it is compiled
+
+    def queryset(self, *args: Any) -> QuerySet:
+        """The queryset itself, built with these arguments (for tests and one-off use)."""
+        return self._build(*args)
+
+    def _compile(self, alias: str, samples: tuple) -> _Compiled:
+        connection = connections[alias]
+        # Any: the queryset's private parts (_fields, _iterable_class) are read as Django's
+        # own iterables read them.
+        queryset: Any = self._built if self._built is not None else self._build(*samples)
+        self._built = None
+        if queryset._iterable_class not in _SUPPORTED:
+            raise ImproperlyConfigured(f"PreparedQuery cannot run {queryset._iterable_class}")
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ImproperlyConfigured(
+                "PreparedQuery runs one query from a model's manager: no prefetch_related, "
+                "no related manager (filter by the id instead)"
+            )
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        adapted = [_adapt(s, connection) for s in samples]
+        slots: list = []
+        found: set[int] = set()
+        for param in params:
+            slot = next(
+                (
+                    i
+                    for i, a in enumerate(adapted)
+                    if type(a) is type(param) and a == param  # noqa: E721 - 1 is not True
+                ),
+                None,
+            )
+            slots.append(slot)
+            if slot is not None:
+                found.add(slot)
+        if len(found) != len(samples):
+            raise ImproperlyConfigured(
+                "PreparedQuery: an argument does not reach the SQL as a parameter "
+                f"({sorted(set(range(len(samples))) - found)})"
+            )
+        # The names as Django's own iterables take them (django/db/models/query.py).
+        query = queryset.query
+        names = list(query.selected or ()) or [
+            *query.extra_select,
+            *query.values_select,
+            *query.annotation_select,
+        ]
+        if queryset._iterable_class is NamedValuesListIterable and queryset._fields:
+            names = list(queryset._fields)
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ImproperlyConfigured("PreparedQuery does not read composite fields")
+        return _Compiled(
+            converters=compiler.get_converters(fields),
+            sql=sql,
+            params=list(params),
+            slots=slots,
+            compiler=compiler,
+            iterable=queryset._iterable_class,
+            model=queryset.model,
+            names=names,
+        )
+
+    def _get(self, alias: str) -> _Compiled:
+        key = (alias, connections[alias].vendor)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(key)
+                if compiled is None:
+                    samples = self._samples or ()
+                    compiled = self._compiled[key] = self._compile(alias, samples)
+        return compiled
+
+    def __call__(self, *args: Any, using: str | None = None) -> list:
+        if len(args) != len(self._samples):
+            raise TypeError(f"expected {len(self._samples)} arguments, got {len(args)}")
+        if any(a is None for a in args):
+            raise ValueError("PreparedQuery arguments cannot be None (that is IS NULL in SQL)")
+        alias = using or self._alias()
+        compiled = self._get(alias)
+        connection = connections[alias]
+        adapted = [_adapt(a, connection) for a in args]
+        params = [
+            p if s is None else adapted[s]
+            for p, s in zip(compiled.params, compiled.slots, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        return _rows(compiled, fetched, connection.alias)
+
+    def _alias(self) -> str:
+        if self._model is None:
+            self._built = self._build(*self._samples)
+            self._model = self._built.model
+        return router.db_for_read(self._model)
+
+
+def _converted(fetched: list, converters: dict, connection) -> list:
+    """As compiler.apply_converters(), with the converters found once at compile time and
+    this thread's connection."""
+    if not converters:
+        return fetched
+    items = list(converters.items())
+    rows = []
+    for row in map(list, fetched):
+        for position, (functions, expression) in items:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        rows.append(row)
+    return rows
+
+
+def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
+    compiler = compiled.compiler
+    rows: Any = _converted(fetched, compiled.converters, connections[db])
+    iterable = compiled.iterable
+    if iterable is FlatValuesListIterable:
+        return [row[0] for row in rows]
+    if iterable is ValuesListIterable:
+        return [tuple(row) for row in rows]
+    if iterable is NamedValuesListIterable:
+        tuple_class = create_namedtuple_class(*compiled.names)
+        return [tuple_class(*row) for row in rows]
+    if iterable is ValuesIterable:
+        return [dict(zip(compiled.names, row, strict=True)) for row in rows]
+    # ModelIterable, as Django's own (django/db/models/query.py), without re-compiling.
+    select, klass_info, annotation_col_map = (
+        compiler.select,
+        compiler.klass_info,
+        compiler.annotation_col_map,
+    )
+    model_cls = klass_info["model"]
+    select_fields = klass_info["select_fields"]
+    start, end = select_fields[0], select_fields[-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    populators = django_query.get_related_populators(klass_info, select, db)  # type: ignore[attr-defined]
+    objects = []
+    for row in rows:
+        obj = model_cls.from_db(db, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        if annotation_col_map:
+            for name, position in annotation_col_map.items():
+                setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects
+
+
+__all__ = ["PreparedQuery"]
