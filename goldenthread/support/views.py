@@ -15,6 +15,7 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.core.formatting import money_per_period_text
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin
+from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.people.presenters import age_on
 from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
@@ -129,7 +130,7 @@ class StepMixin(OutcomeMixin):
 # --- The Support Sequence for one outcome ---------------------------------------------------
 
 
-class OutcomeSupportView(OutcomeMixin, TemplateView):
+class OutcomeSupportView(PersonsWordsMixin, OutcomeMixin, TemplateView):
     template_name = "support/outcome_support.html"
 
     def get_context_data(self, **kwargs):
