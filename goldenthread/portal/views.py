@@ -91,7 +91,8 @@ class RecordView(PortalRecordMixin, TemplateView):
 
 
 def _plan_context(person, plan) -> dict:
-    return {"person": person, "plan": plan}
+    """The plan, and the person's own words beside its items (#12), loaded here."""
+    return {"person": person, "plan": plan, "persons_words": presenters.PersonsWords(person)}
 
 
 def _persons_plan(person, link=None):

@@ -28,6 +28,19 @@ def persons_words(context, person, item) -> dict:
     return {"person": person, "comments": comments, "waiting": waiting}
 
 
+@register.inclusion_tag("portal/_plan_words.html", takes_context=True)
+def plan_words(context, item, easy=False) -> dict:
+    """The person's own words beside a part of the support plan (screen, easy read, PDF)
+    that names its item (`words_ref`): a document, so no link to answer a correction. The
+    plan's pages and its PDF load the words (support and portal `_plan_context`,
+    `render_plan_pdf`); the plan drawn without them (its reading ease) shows none."""
+    words = context.get("persons_words")
+    comments, waiting = words.beside(item) if words is not None and item else ([], [])
+    plan = context.get("plan")
+    name = getattr(plan, "person_name", "") or "the person"
+    return {"comments": comments, "waiting": waiting, "name": name, "easy": easy}
+
+
 @register.filter
 def shown_to_person(user) -> str:
     """{{ user|shown_to_person }}: a staff member's name as the person sees it, or their

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from conftest import sign_in
 from goldenthread.conversations.factories import StrengthFactory
 from goldenthread.conversations.models import Conversation
+from goldenthread.outcomes.models import Outcome
 from goldenthread.portal import services
 from goldenthread.portal.factories import RecordLinkFactory
 from goldenthread.portal.items import ITEM_TYPES
@@ -201,3 +202,74 @@ def test_a_page_showing_the_words_without_loading_them_fails_loudly():
     template = engines["django"].from_string("{% load portal %}{% persons_words person item %}")
     with pytest.raises(PersonsWordsNotLoaded, match="PersonsWordsMixin"):
         template.render({"person": object(), "item": object()})
+
+
+# The kinds of item the support plan shows, each beside the person's words about it.
+PLAN_KINDS = (
+    "people.Person",
+    "conversations.MattersItem",
+    "conversations.WhoMatters",
+    "conversations.Aspiration",
+    "outcomes.Outcome",
+    "support.SupportPlanning",
+    "support.Solution",
+    "sds.SdsChoice",
+    "sds.Decision",
+    "risk.RiskEnablement",
+)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(BytesIO(pdf)).pages
+    )
+
+
+def test_the_persons_words_are_beside_the_items_of_the_plan_on_screen_easy_read_and_pdf(
+    client, practitioner, person, every_item
+):
+    """P-2 (#12): the person's comments, and a correction they asked for, are in the
+    support plan beside the item (staff screen, easy read and PDF; and the person's own copy),
+    escaped, with no link to answer in a document. (The easy read leaves out what they
+    have tried and their ideas, so the words about those are not in it.)"""
+    me = RecordLinkFactory(person=person, user__first_name="Jean").user
+    texts = []
+    for label in PLAN_KINDS:
+        kind = next(k for k in ITEM_TYPES if k.label == label)
+        obj = kind.queryset(person).first()
+        text = f"Jean on {label} <i>plan</i>"
+        comment(me, person, obj, text)
+        texts.append(text)
+    outcome = Outcome.objects.get(pk=every_item["outcome_id"])
+    asked = services.correction_ask(
+        actor=me,
+        person=person,
+        label="outcomes.Outcome",
+        item_id=str(outcome.pk),
+        what_is_wrong="It is Tuesdays, not Thursdays",
+    )
+    answer = reverse("portal_staff:answer", args=[person.pk, asked.pk])
+    sign_in(client, practitioner)
+    for name in ("support:plan", "support:plan_easy_read"):
+        html = client.get(reverse(name, args=[person.pk])).content.decode()
+        shown = texts if name == "support:plan" else [t for t in texts if "Planning" not in t]
+        missing = [t for t in shown if escape(t) not in html]
+        assert not missing, (name, missing)
+        assert "<i>plan</i>" not in html
+        assert "It is Tuesdays, not Thursdays" in html
+        assert answer not in html  # a document: the answer is given on the worklist
+    response = client.get(reverse("support:plan_pdf", args=[person.pk]))
+    pdf = _pdf_text(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    for text in texts:
+        # (a line of the PDF may wrap anywhere: compared without spaces)
+        assert text.replace(" ", "") in pdf.replace(" ", ""), text
+    assert "It is Tuesdays, not Thursdays" in pdf
+    sign_in(client, me)
+    own = client.get(reverse("portal:plan", args=[person.pk])).content.decode()
+    assert not [t for t in texts if escape(t) not in own]
