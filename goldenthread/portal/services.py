@@ -28,7 +28,7 @@ from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
-from goldenthread.core.services import audited_update, require_signed_in
+from goldenthread.core.services import audited_update, locked, require_signed_in
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
@@ -327,9 +327,12 @@ def require_portal(actor, person: Person, *, section: str | None = None) -> Reco
     return link
 
 
-def link_end(*, actor, link: RecordLink, reason: str) -> RecordLink:
+def link_end(
+    *, actor, link: RecordLink, reason: str, expected_version: int | None = None
+) -> RecordLink:
     """End someone's access: the person ends a proxy's, anyone ends their own, or a worker
-    for the record ends it (with a reason)."""
+    for the record ends it (with a reason). Refused when it has ended already (a second
+    press, another tab, another caller): checked on the stored row, locked."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": "Say why their access is ending."})
@@ -338,12 +341,17 @@ def link_end(*, actor, link: RecordLink, reason: str) -> RecordLink:
     may = own is not None and (own.kind == LinkKind.SELF or own.pk == link.pk)
     if not may:
         require_casework(actor, person)
+    version = link.version if expected_version is None else expected_version
     with transaction.atomic():
+        stored = locked(link, expected_version=version)
+        if stored.ended_at is not None:
+            raise ValidationError("Their access has already ended.")
         return audited_update(
             link,
             auditor=Auditor(actor),
-            expected_version=link.version,
+            expected_version=version,
             person_id=person.pk,
+            stored=stored,
             changes={"ended_at": timezone.now(), "ended_by": actor, "end_reason": reason[:300]},
             clean=False,
         )
@@ -515,7 +523,21 @@ def withholding_propose(
     return row
 
 
-def withholding_agree(*, actor, withholding: Withholding) -> Withholding:
+def _withholding_open(withholding: Withholding, expected_version: int | None, *, agreeing: bool):
+    """The stored withholding, locked: refused if it has ended, or (agreeing) if a team
+    leader has agreed already, whichever page or caller asks twice."""
+    version = withholding.version if expected_version is None else expected_version
+    stored = locked(withholding, expected_version=version)
+    if stored.ended_at is not None:
+        raise ValidationError("This withholding has ended: the person sees the item.")
+    if agreeing and stored.agreed_at is not None:
+        raise ValidationError("A team leader has already agreed to this withholding.")
+    return stored, version
+
+
+def withholding_agree(
+    *, actor, withholding: Withholding, expected_version: int | None = None
+) -> Withholding:
     """The person's team leader, not the worker who proposed it, agrees."""
     from goldenthread.accounts.rules import leads_persons_team
 
@@ -527,25 +549,31 @@ def withholding_agree(*, actor, withholding: Withholding) -> Withholding:
             "who asked, agrees to withholding."
         )
     with transaction.atomic():
+        stored, version = _withholding_open(withholding, expected_version, agreeing=True)
         return audited_update(
             withholding,
             auditor=Auditor(actor),
-            expected_version=withholding.version,
+            expected_version=version,
             person_id=person.pk,
+            stored=stored,
             changes={"agreed_by": actor, "agreed_at": timezone.now()},
             clean=False,
         )
 
 
-def withholding_end(*, actor, withholding: Withholding) -> Withholding:
-    """Reconsidered: the item is shown to the person again."""
+def withholding_end(
+    *, actor, withholding: Withholding, expected_version: int | None = None
+) -> Withholding:
+    """Reconsidered: the item is shown to the person again (once)."""
     require_casework(actor, withholding.person)
     with transaction.atomic():
+        stored, version = _withholding_open(withholding, expected_version, agreeing=False)
         return audited_update(
             withholding,
             auditor=Auditor(actor),
-            expected_version=withholding.version,
+            expected_version=version,
             person_id=withholding.person_id,
+            stored=stored,
             changes={"ended_by": actor, "ended_at": timezone.now()},
             clean=False,
         )

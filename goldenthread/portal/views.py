@@ -293,9 +293,8 @@ class EndAccessView(PortalRecordMixin, ServiceFormView):
     @property
     def target(self):
         link = (
-            selectors.links_for(self.person)
-            .filter(pk=self.kwargs["link_id"], ended_at__isnull=True)
-            .first()
+            # An ended one too: ending it again is refused by the service, with a message.
+            selectors.links_for(self.person).filter(pk=self.kwargs["link_id"]).first()
         )
         if link is None:
             raise Http404("No such access.")
@@ -649,6 +648,8 @@ class WithholdingDecideView(PersonRecordMixin, PermissionRequiredMixin, View):
                 messages.success(request, "The person can see the item again.")
         except (PermissionDenied, StaleEditError) as exc:
             messages.error(request, str(exc) or "That could not be done. Try again.")
+        except ValidationError as exc:  # ended already, or agreed already
+            messages.error(request, " ".join(exc.messages))
         return redirect("portal_staff:overview", self.person.pk)
 
 
