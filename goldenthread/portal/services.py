@@ -24,6 +24,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from goldenthread.accountability.models import ChallengeAbout, RaisedBy
+from goldenthread.accountability.services import challenge_raise
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.audit.models import AccessAction, ChangeAction
@@ -309,6 +311,15 @@ def portal_link(actor, person: Person) -> RecordLink | None:
     return RecordLink.objects.current().filter(user_id=actor.pk, person_id=person.pk).first()
 
 
+def is_persons_own(actor, person) -> bool:
+    """Registered as the person-side check (people.person_side): the actor is the person
+    (`person` or its id), or a proxy in force for them. Sections are checked by the page."""
+    if getattr(actor, "role", None) not in (Role.PERSON, Role.PROXY):
+        return False
+    person_id = getattr(person, "pk", person)
+    return RecordLink.objects.current().filter(user_id=actor.pk, person_id=person_id).exists()
+
+
 def require_portal(actor, person: Person, *, section: str | None = None) -> RecordLink:
     """The actor is the person, or a proxy in force for them (who may see `section`).
     A refusal is written to the person's access log."""
@@ -395,6 +406,27 @@ def comment_add(*, actor, person: Person, label: str, item_id: str, text: str) -
         comment.save()
         Auditor(actor).created(comment, person_id=person.pk)
     return comment
+
+
+def decision_challenge(*, actor, person: Person, item_id: str, details: str, wanted: str = ""):
+    """The person, or their proxy, challenges a decision (P-2, #12): recorded as an
+    accountability challenge about that decision (stage 1, its answer due in 5 working
+    days, on the open challenges worklist), never as a correction request."""
+    _kind, decision = _item(person, "sds.Decision", item_id, for_person=True)
+    link = require_portal(actor, person, section=Section.CHOICES)
+    proxy = link.kind == LinkKind.PROXY
+    about = ChallengeAbout.BUDGET if decision.about == "budget" else ChallengeAbout.SUPPORT
+    return challenge_raise(
+        actor=actor,
+        person=person,
+        raised_by=RaisedBy.PROXY if proxy else RaisedBy.PERSON,
+        raised_by_name=actor.get_full_name() or actor.username,
+        raised_on=timezone.localdate(),
+        about=about,
+        details=details or "",
+        wanted=wanted or "",
+        decision=decision,
+    )
 
 
 def correction_ask(

@@ -37,6 +37,7 @@ from .forms import (
     AboutMeForm,
     AboutMeMediaForm,
     AnswerForm,
+    ChallengeForm,
     CommentForm,
     CorrectionForm,
     EndAccessForm,
@@ -179,6 +180,33 @@ class CommentView(ItemMixin, ServiceFormView):
             label=self.item.kind.label,
             item_id=str(self.item.obj.pk),
             text=form.cleaned_data["text"],
+        )
+
+
+class ChallengeView(ItemMixin, ServiceFormView):
+    """Challenge a decision: recorded as a challenge (accountability), answered within 5
+    working days at the first stage, on the team's open challenges list (#12, ACC-2)."""
+
+    form_class = ChallengeForm
+    template_name = "portal/item_form.html"
+    heading_text = "Challenge this decision"
+    intro = (
+        "Your worker or their team leader must answer within 5 working days. "
+        "If you are still unhappy, it can go further."
+    )
+    submit_label = "Send my challenge"
+    back_text = "Back to your record"
+    success_message = "Your challenge is sent. You will see the answer on your record."
+
+    def save(self, form):
+        if self.item.kind.label != "sds.Decision":
+            raise ValidationError("Only a decision can be challenged here.")
+        return services.decision_challenge(
+            actor=self.request.user,
+            person=self.person,
+            item_id=str(self.item.obj.pk),
+            details=form.cleaned_data["details"],
+            wanted=form.cleaned_data["wanted"],
         )
 
 
