@@ -85,7 +85,8 @@ class ChallengeCard:
     status: str
     colour: str
     rows: list[dict]
-    history: list[tuple[str, str]]
+    # (when, what, the step itself: the person's own words are shown beside it)
+    history: list[tuple[str, str, ChallengeEvent]]
     can_investigate: bool
     can_answer: bool
     anchor: str = field(default="")
@@ -139,7 +140,7 @@ def challenge_card(challenge: Challenge, *, today: datetime.date | None = None) 
         status=status,
         colour=colour,
         rows=rows,
-        history=[(date_text(e.on), event_text(e)) for e in challenge.events.all()],
+        history=[(date_text(e.on), event_text(e), e) for e in challenge.events.all()],
         can_investigate=challenge.stage == Stage.FRONTLINE,
         can_answer=challenge.state == ChallengeState.OPEN,
         anchor=f"challenge-{challenge.pk}",

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from goldenthread.core.permissions import Permission
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.sds import services as sds_services
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
@@ -34,7 +35,7 @@ def overview_url(person, anchor: str = "") -> str:
     return reverse("accountability:overview", args=[person.pk]) + (f"#{anchor}" if anchor else "")
 
 
-class OverviewView(PersonRecordMixin, TemplateView):
+class OverviewView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
     """The person's challenges and complaints, advocacy and moves, on one page."""
 
     template_name = "accountability/overview.html"
@@ -52,7 +53,7 @@ class OverviewView(PersonRecordMixin, TemplateView):
         ]
         context["agreement"] = presenters.agreement_rows(selectors.agreement_for(self.person))
         context["understanding"] = [
-            presenters.understanding_text(c) for c in selectors.understanding_for(self.person)
+            (presenters.understanding_text(c), c) for c in selectors.understanding_for(self.person)
         ]
         return context
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from goldenthread.people.access import PersonRecordMixin
+from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.forms import apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 from goldenthread.ui.views import ServiceFormView
@@ -57,11 +58,11 @@ class ConversationCreateView(PersonRecordMixin, ServiceFormView):
         return reverse("conversations:step1", args=[self.person.pk, self.result.pk])
 
 
-class ConversationDetailView(ConversationMixin, TemplateView):
+class ConversationDetailView(PersonsWordsMixin, ConversationMixin, TemplateView):
     template_name = "conversations/conversation_detail.html"
 
 
-class ConversationAboutView(ConversationMixin, ServiceFormView):
+class ConversationAboutView(PersonsWordsMixin, ConversationMixin, ServiceFormView):
     """Date, place, who took part and the person's story. The story saves as it is typed."""
 
     template_name = "conversations/about.html"
@@ -120,7 +121,7 @@ class ParticipantAddView(ConversationMixin, TemplateView):
         )
 
 
-class StepView(ConversationMixin, TemplateView):
+class StepView(PersonsWordsMixin, ConversationMixin, TemplateView):
     """Steps 1 to 3: items added one at a time, each saved as soon as it is added."""
 
     step_key: str

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 from goldenthread.conversations.pages import ConversationMixin
 from goldenthread.core.permissions import Permission
 from goldenthread.people.access import PersonChild, PersonRecordMixin
+from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
@@ -142,7 +143,7 @@ class OutcomeListView(PersonRecordMixin, TemplateView):
         return context
 
 
-class OutcomeDetailView(OutcomeMixin, TemplateView):
+class OutcomeDetailView(PersonsWordsMixin, OutcomeMixin, TemplateView):
     """An outcome with its thread back to what matters, its check, and every wording."""
 
     template_name = "outcomes/outcome_detail.html"

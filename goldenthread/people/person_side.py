@@ -64,3 +64,44 @@ def tell_person_side(person_id: Any, *, section: str, kind: str, text: str) -> N
     after the current transaction commits. Nothing happens until a teller is registered."""
     for teller in _TELLERS:
         teller(person_id, section=section, kind=kind, text=text)
+
+
+# --- The person's own words beside items on staff pages (#12, P-2) -------------------------
+# The person's own record (portal, above every domain app) registers how to load, once per
+# page, the person's comments and their waiting correction requests by item. A staff view
+# whose page shows items of the record adds `PersonsWordsMixin`; the page's template puts
+# them beside each item with `{% load portal %}{% persons_words person item %}`, which only
+# reads what the view loaded (no query from a template).
+PersonsWordsLoader = Callable[[Any], Any]
+_WORDS_LOADERS: list[PersonsWordsLoader] = []
+
+
+class NoPersonsWords:
+    """What a page gets when no loader is registered: nothing beside any item."""
+
+    def beside(self, item: Any) -> tuple[list, list]:
+        return [], []
+
+
+def register_persons_words_loader(loader: PersonsWordsLoader) -> PersonsWordsLoader:
+    if loader not in _WORDS_LOADERS:
+        _WORDS_LOADERS.append(loader)
+    return loader
+
+
+def persons_words_for(person: Any) -> Any:
+    """The person's own words by item (`.beside(item)` → (comments, waiting corrections)),
+    loaded now by the registered loader."""
+    for loader in _WORDS_LOADERS:
+        return loader(person)
+    return NoPersonsWords()
+
+
+class PersonsWordsMixin:
+    """On a view after `people.access.PersonRecordMixin` whose page shows items of the
+    record: `persons_words` in the context, loaded once (a fixed number of queries)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["persons_words"] = persons_words_for(self.person)  # type: ignore[attr-defined]
+        return context

@@ -30,6 +30,7 @@ from .forms import (
     PersonForm,
     PossibleDuplicateResolveForm,
 )
+from .person_side import PersonsWordsMixin
 from .sections import record_sections
 
 CASELOAD_QUERY_KEY = "gt_caseload_query"
@@ -90,7 +91,7 @@ class CaseloadView(PermissionRequiredMixin, ListView):
         return context
 
 
-class PersonDetailView(PersonRecordMixin, TemplateView):
+class PersonDetailView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
     template_name = "people/person_detail.html"
 
     def get_context_data(self, **kwargs):

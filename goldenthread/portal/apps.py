@@ -8,8 +8,18 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Decisions, answers and corrections reach the person and their proxies (#12).
-        from goldenthread.people.person_side import register_person_side_teller
+        from goldenthread.people.person_side import (
+            register_person_side_check,
+            register_person_side_teller,
+            register_persons_words_loader,
+        )
 
         from .notices import tell
+        from .presenters import PersonsWords
+        from .services import is_persons_own
 
         register_person_side_teller(tell)
+        # The person or their proxy may raise a challenge themselves (#12, ACC-2).
+        register_person_side_check(is_persons_own)
+        # The person's own words beside items on staff pages and in the plan (P-2).
+        register_persons_words_loader(PersonsWords)

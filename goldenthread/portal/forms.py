@@ -106,6 +106,21 @@ class CommentForm(forms.Form):
     )
 
 
+class ChallengeForm(forms.Form):
+    """Challenge a decision (#12): the same challenge a worker records for the person."""
+
+    details = text_field(
+        "What are you unhappy about?",
+        max_length=4000,
+        rows=5,
+        help_text="Say it in your own words.",
+        required_message="Say what you are unhappy about.",
+    )
+    wanted = text_field(
+        "What would you like to happen? (optional)", max_length=4000, rows=3, required=False
+    )
+
+
 class CorrectionForm(forms.Form):
     what_is_wrong = text_field(
         "What is wrong?", max_length=4000, rows=4, required_message="Say what is wrong."

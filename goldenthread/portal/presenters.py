@@ -161,3 +161,42 @@ def plan_without(plan, texts: set[str]) -> bool:
         changed = changed or len(items) != len(section.items)
         section.items = items
     return changed
+
+
+class PersonsWords:
+    """The person's own comments and their correction requests waiting for an answer, by
+    item (P-2, #12), for staff pages and the plan: `beside(item)` → (comments, waiting).
+    Loaded by the view in two queries, however many items the page shows."""
+
+    def __init__(self, person) -> None:
+        from .models import CorrectionRequest, CorrectionStatus, ItemComment
+
+        self.by_item: dict[tuple[str, str], tuple[list, list]] = {}
+        comments = (
+            ItemComment.objects.filter(person=person)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+        for c in comments:
+            self.by_item.setdefault((c.item_type, c.item_id), ([], []))[0].append(c)
+        waiting = CorrectionRequest.objects.filter(
+            person=person, status=CorrectionStatus.WAITING
+        ).order_by("asked_at", "pk")
+        for r in waiting:
+            self.by_item.setdefault((r.item_type, r.item_id), ([], []))[1].append(r)
+
+    @staticmethod
+    def key(item) -> tuple[str, str] | None:
+        """(app_label.Model, pk) of a model instance, or of anything that names one with
+        `words_ref` (the plan's items)."""
+        ref = getattr(item, "words_ref", None)
+        if ref:
+            return (ref[0], str(ref[1]))
+        label = getattr(getattr(item, "_meta", None), "label", None)
+        if label is None or getattr(item, "pk", None) is None:
+            return None
+        return (label, str(item.pk))
+
+    def beside(self, item) -> tuple[list, list]:
+        key = self.key(item)
+        return self.by_item.get(key, ([], [])) if key else ([], [])

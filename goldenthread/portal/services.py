@@ -24,11 +24,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from goldenthread.accountability.models import ChallengeAbout, RaisedBy
+from goldenthread.accountability.services import challenge_raise
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
-from goldenthread.core.services import audited_update, require_signed_in
+from goldenthread.core.services import audited_update, locked, require_signed_in
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
@@ -309,6 +311,15 @@ def portal_link(actor, person: Person) -> RecordLink | None:
     return RecordLink.objects.current().filter(user_id=actor.pk, person_id=person.pk).first()
 
 
+def is_persons_own(actor, person) -> bool:
+    """Registered as the person-side check (people.person_side): the actor is the person
+    (`person` or its id), or a proxy in force for them. Sections are checked by the page."""
+    if getattr(actor, "role", None) not in (Role.PERSON, Role.PROXY):
+        return False
+    person_id = getattr(person, "pk", person)
+    return RecordLink.objects.current().filter(user_id=actor.pk, person_id=person_id).exists()
+
+
 def require_portal(actor, person: Person, *, section: str | None = None) -> RecordLink:
     """The actor is the person, or a proxy in force for them (who may see `section`).
     A refusal is written to the person's access log."""
@@ -327,9 +338,12 @@ def require_portal(actor, person: Person, *, section: str | None = None) -> Reco
     return link
 
 
-def link_end(*, actor, link: RecordLink, reason: str) -> RecordLink:
+def link_end(
+    *, actor, link: RecordLink, reason: str, expected_version: int | None = None
+) -> RecordLink:
     """End someone's access: the person ends a proxy's, anyone ends their own, or a worker
-    for the record ends it (with a reason)."""
+    for the record ends it (with a reason). Refused when it has ended already (a second
+    press, another tab, another caller): checked on the stored row, locked."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": "Say why their access is ending."})
@@ -338,12 +352,17 @@ def link_end(*, actor, link: RecordLink, reason: str) -> RecordLink:
     may = own is not None and (own.kind == LinkKind.SELF or own.pk == link.pk)
     if not may:
         require_casework(actor, person)
+    version = link.version if expected_version is None else expected_version
     with transaction.atomic():
+        stored = locked(link, expected_version=version)
+        if stored.ended_at is not None:
+            raise ValidationError("Their access has already ended.")
         return audited_update(
             link,
             auditor=Auditor(actor),
-            expected_version=link.version,
+            expected_version=version,
             person_id=person.pk,
+            stored=stored,
             changes={"ended_at": timezone.now(), "ended_by": actor, "end_reason": reason[:300]},
             clean=False,
         )
@@ -387,6 +406,27 @@ def comment_add(*, actor, person: Person, label: str, item_id: str, text: str) -
         comment.save()
         Auditor(actor).created(comment, person_id=person.pk)
     return comment
+
+
+def decision_challenge(*, actor, person: Person, item_id: str, details: str, wanted: str = ""):
+    """The person, or their proxy, challenges a decision (P-2, #12): recorded as an
+    accountability challenge about that decision (stage 1, its answer due in 5 working
+    days, on the open challenges worklist), never as a correction request."""
+    _kind, decision = _item(person, "sds.Decision", item_id, for_person=True)
+    link = require_portal(actor, person, section=Section.CHOICES)
+    proxy = link.kind == LinkKind.PROXY
+    about = ChallengeAbout.BUDGET if decision.about == "budget" else ChallengeAbout.SUPPORT
+    return challenge_raise(
+        actor=actor,
+        person=person,
+        raised_by=RaisedBy.PROXY if proxy else RaisedBy.PERSON,
+        raised_by_name=actor.get_full_name() or actor.username,
+        raised_on=timezone.localdate(),
+        about=about,
+        details=details or "",
+        wanted=wanted or "",
+        decision=decision,
+    )
 
 
 def correction_ask(
@@ -515,7 +555,21 @@ def withholding_propose(
     return row
 
 
-def withholding_agree(*, actor, withholding: Withholding) -> Withholding:
+def _withholding_open(withholding: Withholding, expected_version: int | None, *, agreeing: bool):
+    """The stored withholding, locked: refused if it has ended, or (agreeing) if a team
+    leader has agreed already, whichever page or caller asks twice."""
+    version = withholding.version if expected_version is None else expected_version
+    stored = locked(withholding, expected_version=version)
+    if stored.ended_at is not None:
+        raise ValidationError("This withholding has ended: the person sees the item.")
+    if agreeing and stored.agreed_at is not None:
+        raise ValidationError("A team leader has already agreed to this withholding.")
+    return stored, version
+
+
+def withholding_agree(
+    *, actor, withholding: Withholding, expected_version: int | None = None
+) -> Withholding:
     """The person's team leader, not the worker who proposed it, agrees."""
     from goldenthread.accounts.rules import leads_persons_team
 
@@ -527,25 +581,31 @@ def withholding_agree(*, actor, withholding: Withholding) -> Withholding:
             "who asked, agrees to withholding."
         )
     with transaction.atomic():
+        stored, version = _withholding_open(withholding, expected_version, agreeing=True)
         return audited_update(
             withholding,
             auditor=Auditor(actor),
-            expected_version=withholding.version,
+            expected_version=version,
             person_id=person.pk,
+            stored=stored,
             changes={"agreed_by": actor, "agreed_at": timezone.now()},
             clean=False,
         )
 
 
-def withholding_end(*, actor, withholding: Withholding) -> Withholding:
-    """Reconsidered: the item is shown to the person again."""
+def withholding_end(
+    *, actor, withholding: Withholding, expected_version: int | None = None
+) -> Withholding:
+    """Reconsidered: the item is shown to the person again (once)."""
     require_casework(actor, withholding.person)
     with transaction.atomic():
+        stored, version = _withholding_open(withholding, expected_version, agreeing=False)
         return audited_update(
             withholding,
             auditor=Auditor(actor),
-            expected_version=withholding.version,
+            expected_version=version,
             person_id=withholding.person_id,
+            stored=stored,
             changes={"ended_by": actor, "ended_at": timezone.now()},
             clean=False,
         )

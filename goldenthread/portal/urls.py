@@ -15,6 +15,7 @@ urlpatterns = [
     path("<uuid:person_id>/plan.pdf", views.PlanPdfView.as_view(), name="plan_pdf"),
     path("<uuid:person_id>/comment/", views.CommentView.as_view(), name="comment"),
     path("<uuid:person_id>/correction/", views.CorrectionView.as_view(), name="correction"),
+    path("<uuid:person_id>/challenge/", views.ChallengeView.as_view(), name="challenge"),
     path("<uuid:person_id>/requests/", views.RequestsView.as_view(), name="requests"),
     path("<uuid:person_id>/who-looked/", views.WhoLookedView.as_view(), name="who_looked"),
     path(

@@ -38,6 +38,7 @@ from .forms import (
     AboutMeForm,
     AboutMeMediaForm,
     AnswerForm,
+    ChallengeForm,
     CommentForm,
     CorrectionForm,
     EndAccessForm,
@@ -92,7 +93,8 @@ class RecordView(PortalRecordMixin, TemplateView):
 
 
 def _plan_context(person, plan) -> dict:
-    return {"person": person, "plan": plan}
+    """The plan, and the person's own words beside its items (#12), loaded here."""
+    return {"person": person, "plan": plan, "persons_words": presenters.PersonsWords(person)}
 
 
 def _persons_plan(person, link=None):
@@ -179,6 +181,33 @@ class CommentView(ItemMixin, ServiceFormView):
             label=self.item.kind.label,
             item_id=str(self.item.obj.pk),
             text=form.cleaned_data["text"],
+        )
+
+
+class ChallengeView(ItemMixin, ServiceFormView):
+    """Challenge a decision: recorded as a challenge (accountability), answered within 5
+    working days at the first stage, on the team's open challenges list (#12, ACC-2)."""
+
+    form_class = ChallengeForm
+    template_name = "portal/item_form.html"
+    heading_text = "Challenge this decision"
+    intro = (
+        "Your worker or their team leader must answer within 5 working days. "
+        "If you are still unhappy, it can go further."
+    )
+    submit_label = "Send my challenge"
+    back_text = "Back to your record"
+    success_message = "Your challenge is sent. You will see the answer on your record."
+
+    def save(self, form):
+        if self.item.kind.label != "sds.Decision":
+            raise ValidationError("Only a decision can be challenged here.")
+        return services.decision_challenge(
+            actor=self.request.user,
+            person=self.person,
+            item_id=str(self.item.obj.pk),
+            details=form.cleaned_data["details"],
+            wanted=form.cleaned_data["wanted"],
         )
 
 
@@ -293,9 +322,8 @@ class EndAccessView(PortalRecordMixin, ServiceFormView):
     @property
     def target(self):
         link = (
-            selectors.links_for(self.person)
-            .filter(pk=self.kwargs["link_id"], ended_at__isnull=True)
-            .first()
+            # An ended one too: ending it again is refused by the service, with a message.
+            selectors.links_for(self.person).filter(pk=self.kwargs["link_id"]).first()
         )
         if link is None:
             raise Http404("No such access.")
@@ -649,6 +677,8 @@ class WithholdingDecideView(PersonRecordMixin, PermissionRequiredMixin, View):
                 messages.success(request, "The person can see the item again.")
         except (PermissionDenied, StaleEditError) as exc:
             messages.error(request, str(exc) or "That could not be done. Try again.")
+        except ValidationError as exc:  # ended already, or agreed already
+            messages.error(request, " ".join(exc.messages))
         return redirect("portal_staff:overview", self.person.pk)
 
 

@@ -22,6 +22,8 @@ class ViewLine:
     rating_text: str
     words: str
     at: datetime.datetime
+    # The view itself: the person's comments on it are shown beside it (#12).
+    view: PersonView | None = None
 
 
 @dataclass
@@ -69,6 +71,7 @@ def view_lines(views: Iterable[PersonView], person) -> list[ViewLine]:
             rating_text=presenters.rating_text(v.rating) if v.rating else "",
             words=v.in_their_words,
             at=v.at,
+            view=v,
         )
         for v in views
     ]

@@ -20,6 +20,7 @@ from goldenthread.outcomes import presenters as outcome_presenters
 from goldenthread.outcomes.checking import check_typed
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
@@ -207,7 +208,7 @@ def solution_review_initial(line) -> dict:
     )
 
 
-class ReviewMixin(PersonRecordMixin):
+class ReviewMixin(PersonsWordsMixin, PersonRecordMixin):
     review = PersonChild(
         selectors.review_for, kwarg="review_id", missing="No such review for this person."
     )

@@ -38,6 +38,7 @@ def risks_section(data: PlanRiskSection):
         )
         items.append(
             PlanItem(
+                words_ref=("risk.RiskEnablement", risk.pk) if risk.pk is not None else None,
                 label=risk.activity,
                 text=" ".join(p if p.endswith((".", "\u201d", ")")) else p + "." for p in parts),
                 easy_text=easy,

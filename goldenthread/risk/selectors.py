@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -71,6 +72,7 @@ class PlanRisk:
     other_views: list[PlanView] = field(default_factory=list)
     views_conflict: bool = False
     conflict_handling: str = ""
+    pk: Any = None  # the risk's: the person's words about it are shown beside it (#12)
 
 
 @dataclass
@@ -95,6 +97,7 @@ def plan_risk_section(person: Person) -> PlanRiskSection:
         views = list(risk.views.all())
         section.risks.append(
             PlanRisk(
+                pk=risk.pk,
                 activity=risk.activity,
                 about=presenters.about_text(risk),
                 could_go_wrong=risk.could_go_wrong,

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from goldenthread.core.permissions import Permission, can
 from goldenthread.people.access import PersonChild, PersonRecordMixin
+from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
@@ -18,7 +19,7 @@ def list_url(person, anchor: str = "") -> str:
     return reverse("risk:list", args=[person.pk]) + (f"#{anchor}" if anchor else "")
 
 
-class RiskListView(PersonRecordMixin, TemplateView):
+class RiskListView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
     template_name = "risk/list.html"
 
     def get_context_data(self, **kwargs):

@@ -12,8 +12,9 @@ from goldenthread.support.plan import PlanItem, PlanSection
 from .selectors import PlanSdsSection, plan_sds_section
 
 
-def _item(label: str, text: str, easy: str = ""):
-    return PlanItem(label=label, text=text, easy_text=easy)
+def _item(label: str, text: str, easy: str = "", *, ref=None):
+    """`ref`: (app_label.Model, pk) of the item shown, for the person's words beside it."""
+    return PlanItem(label=label, text=text, easy_text=easy, words_ref=ref)
 
 
 def choices_section(data: PlanSdsSection):
@@ -34,7 +35,12 @@ def choices_section(data: PlanSdsSection):
             _item("Your choice", f"{data.choice.title}. {data.choice.meaning}", data.choice.easy)
         )
         items.append(
-            _item("Why you chose it, in your words", data.choice.reasons, data.choice.reasons)
+            _item(
+                "Why you chose it, in your words",
+                data.choice.reasons,
+                data.choice.reasons,
+                ref=("sds.SdsChoice", data.choice.pk) if data.choice.pk is not None else None,
+            )
         )
     for part in data.mix:
         items.append(
@@ -135,6 +141,7 @@ def decisions_section(data: PlanSdsSection):
             f"Why: {d.reasons} Decided on {d.decided_on} by {d.decided_by}."
             + (f" {d.shared_text}." if d.shared_text else ""),
             f"{d.summary}. Why: {d.reasons}",
+            ref=("sds.Decision", d.pk) if d.pk is not None else None,
         )
         for d in data.decisions
     ]

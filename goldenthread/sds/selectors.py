@@ -361,6 +361,7 @@ class PlanChoice:
     easy: str
     reasons: str
     chosen_on: str
+    pk: Any = None  # the choice's: the person's words about it are beside it (#12)
 
 
 @dataclass(frozen=True)
@@ -429,6 +430,7 @@ class PlanDecision:
     decided_by: str
     shared: bool
     shared_text: str
+    pk: Any = None  # the decision's: the person's words about it are beside it (#12)
 
 
 @dataclass(frozen=True)
@@ -544,6 +546,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
                 easy=presenters.OPTION_EASY[option],
                 reasons=overview.choice.reasons,
                 chosen_on=date_text(overview.choice.chosen_on),
+                pk=overview.choice.pk,
             )
             if option == SdsOption.OPTION_4:
                 section.mix = [
@@ -601,6 +604,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
                 decided_by=decision.decided_by,
                 shared=bool(sharings),
                 shared_text=shared_text,
+                pk=decision.pk,
             )
         )
     section.unmet_needs = [

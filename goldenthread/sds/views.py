@@ -26,6 +26,7 @@ from goldenthread.core.formatting import date_text, money_per_period_text, money
 from goldenthread.core.permissions import Permission, can
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.support.selectors import open_replacement
 from goldenthread.support.services import solution_move
 from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors
@@ -64,7 +65,7 @@ def overview_url(person, anchor: str = "") -> str:
 # --- The person's "Choices and budget" page -----------------------------------------------
 
 
-class OverviewView(PersonRecordMixin, TemplateView):
+class OverviewView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
     template_name = "sds/overview.html"
 
     def get_context_data(self, **kwargs):
@@ -126,12 +127,14 @@ class OverviewView(PersonRecordMixin, TemplateView):
                     }
                     for f in overview.first_choices
                 ],
+                # The cells, and the budget told itself (the person's words beside it).
                 "indicative_rows": [
                     [
                         money_per_period_text(i.amount, i.period),
                         date_text(i.told_on),
                         presenters.how_told_text(i.how_told),
                         i.notes or "None",
+                        i,
                     ]
                     for i in overview.indicative_budgets
                 ],
@@ -149,7 +152,7 @@ class OverviewView(PersonRecordMixin, TemplateView):
                     for d in overview.decisions
                 ],
                 "understanding": [
-                    presenters.understanding_text(c)
+                    (presenters.understanding_text(c), c)
                     for c in selectors.understanding_checks_of(self.person)
                 ],
                 "understanding_links": notes.links.get("understanding", []),
@@ -795,7 +798,7 @@ class DecideFormView(ServiceFormView):
         )
 
 
-class BudgetRequestDetailView(PersonRecordMixin, DecideFormView):
+class BudgetRequestDetailView(PersonsWordsMixin, PersonRecordMixin, DecideFormView):
     """A request: its breakdown and history; the decision form for whoever may decide."""
 
     template_name = "sds/request_detail.html"

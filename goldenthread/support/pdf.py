@@ -13,6 +13,8 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from goldenthread.people.person_side import NoPersonsWords, persons_words_for
+
 STYLESHEET = "support/plan-print.css"
 PDF_VARIANT = "pdf/ua-1"
 
@@ -29,7 +31,13 @@ def render_plan_pdf(plan, *, context: dict) -> bytes:
     from the app's static folder and the document has no images or links to load."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string("support/plan_pdf.html", {**context, "plan": plan})
+    context = {**context, "plan": plan}
+    if "persons_words" not in context:
+        # The person's own words beside each item (#12), loaded before drawing.
+        context["persons_words"] = (
+            persons_words_for(context["person"]) if context.get("person") else NoPersonsWords()
+        )
+    html = render_to_string("support/plan_pdf.html", context)
     base = Path(_stylesheet_path()).parent
     document = HTML(string=html, base_url=str(base), url_fetcher=_refuse_fetch)
     # PDF/UA-1 (#16): tagged (headings, lists, tables and their headers in a structure

@@ -59,10 +59,31 @@ from .models import (
 
 
 @dataclass(frozen=True)
+class PlanRef:
+    """Names the item of the record a part of the plan shows, (app_label.Model, pk), so the
+    person's own words about it are shown beside it (#12, P-2)."""
+
+    words_ref: tuple[str, Any]
+
+
+class PlanText(str):
+    """A line of the plan in the words recorded (it is the string), naming its item."""
+
+    words_ref: tuple[str, Any] | None
+
+    def __new__(cls, text: str, words_ref: tuple[str, Any] | None = None) -> PlanText:
+        made = super().__new__(cls, text)
+        made.words_ref = words_ref
+        return made
+
+
+@dataclass(frozen=True)
 class PlanItem:
     label: str
     text: str
     easy_text: str = ""
+    # Which item it shows (not part of what it says, so not compared).
+    words_ref: tuple[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -94,6 +115,10 @@ class PlanSolution:
     funded_text: str = ""
 
     @property
+    def words_ref(self) -> tuple[str, Any] | None:
+        return ("support.Solution", self.pk) if self.pk is not None else None
+
+    @property
     def is_current(self) -> bool:
         return self.status in CURRENT_STATUSES
 
@@ -121,6 +146,13 @@ class PlanOutcome:
     own_ideas: str
     plan_type_label: str
     steps: list[PlanStep]
+    pk: Any = None
+    # What they have tried and their ideas (support.SupportPlanning), when recorded.
+    planning: PlanRef | None = None
+
+    @property
+    def words_ref(self) -> tuple[str, Any] | None:
+        return ("outcomes.Outcome", self.pk) if self.pk is not None else None
 
     @property
     def current_solutions(self) -> list[PlanSolution]:
@@ -203,6 +235,8 @@ class PlanDocument:
     decisions: PlanSection | None = None
     sections: list[PlanSection] = field(default_factory=list)
     funding: PlanFunding | None = None
+    # The person's details (how to communicate with them): their words about it beside it.
+    details: PlanRef | None = None
 
     @property
     def money(self) -> MoneyWords:
@@ -228,6 +262,14 @@ def register_plan_contributor(contributor: PlanContributor) -> PlanContributor:
     if contributor not in _CONTRIBUTORS:
         _CONTRIBUTORS.append(contributor)
     return contributor
+
+
+def _ref(obj) -> tuple[str, Any]:
+    return (obj._meta.label, obj.pk)
+
+
+def _text(obj) -> PlanText:
+    return PlanText(obj.text, _ref(obj))
 
 
 def _date_text(day: datetime.date | None) -> str:
@@ -356,6 +398,8 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
                 own_ideas=planning.own_ideas if planning else "",
                 plan_type_label=variant.label,
                 steps=steps,
+                pk=outcome.pk,
+                planning=PlanRef(("support.SupportPlanning", planning.pk)) if planning else None,
             )
         )
 
@@ -369,16 +413,21 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
         full_name=f"{person.given_name} {person.family_name}",
         communication_needs=person.communication_needs,
         prepared_on=day,
-        what_matters=[m.text for m in matters if m.kind == MattersKind.WHAT],
-        where_matters=[m.text for m in matters if m.kind == MattersKind.WHERE],
+        what_matters=[_text(m) for m in matters if m.kind == MattersKind.WHAT],
+        where_matters=[_text(m) for m in matters if m.kind == MattersKind.WHERE],
         who_matters=[
-            PlanItem(label=f"{w.circle_member.name} ({w.circle_member.relationship})", text=w.text)
+            PlanItem(
+                label=f"{w.circle_member.name} ({w.circle_member.relationship})",
+                text=w.text,
+                words_ref=_ref(w),
+            )
             for w in who_matters
         ],
-        aspirations=[a.text for a in aspirations],
+        aspirations=[_text(a) for a in aspirations],
         outcomes=plan_outcomes,
         costs=_costs(solutions),
         helpers=helpers,
+        details=PlanRef(_ref(person)),
     )
     for contributor in _CONTRIBUTORS:
         contributor(person, plan)

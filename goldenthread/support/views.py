@@ -15,6 +15,7 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.core.formatting import money_per_period_text
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin
+from goldenthread.people.person_side import NoPersonsWords, PersonsWordsMixin, persons_words_for
 from goldenthread.people.presenters import age_on
 from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireViewMixin
@@ -129,7 +130,7 @@ class StepMixin(OutcomeMixin):
 # --- The Support Sequence for one outcome ---------------------------------------------------
 
 
-class OutcomeSupportView(OutcomeMixin, TemplateView):
+class OutcomeSupportView(PersonsWordsMixin, OutcomeMixin, TemplateView):
     template_name = "support/outcome_support.html"
 
     def get_context_data(self, **kwargs):
@@ -625,8 +626,15 @@ class SupportSummaryView(PersonRecordMixin, TemplateView):
         return context
 
 
-def _plan_context(person, plan) -> dict:
-    return {"person": person, "plan": plan, "status_colours": presenters.STATUS_TAG_COLOUR}
+def _plan_context(person, plan, words=None) -> dict:
+    """`words`: the person's own words by item (#12), loaded once by the view; the reading
+    ease is measured on the plan alone (NoPersonsWords)."""
+    return {
+        "person": person,
+        "plan": plan,
+        "status_colours": presenters.STATUS_TAG_COLOUR,
+        "persons_words": words if words is not None else persons_words_for(person),
+    }
 
 
 class PlanView(PersonRecordMixin, TemplateView):
@@ -636,8 +644,9 @@ class PlanView(PersonRecordMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = build_plan(self.person)
         context.update(_plan_context(self.person, plan))
-        standard = render_to_string("support/_plan_body.html", _plan_context(self.person, plan))
-        easy = render_to_string("support/_plan_easy_body.html", _plan_context(self.person, plan))
+        alone = _plan_context(self.person, plan, NoPersonsWords())
+        standard = render_to_string("support/_plan_body.html", alone)
+        easy = render_to_string("support/_plan_easy_body.html", alone)
         context["reading_ease"] = measure(text_from_html(standard))
         context["easy_reading_ease"] = measure(text_from_html(easy))
         return context

@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.permissions import Permission, can
 from goldenthread.portal import selectors, services
 
@@ -245,14 +244,10 @@ def withholding_detail(
 def _decide(request: HttpRequest, withholding_id: uuid.UUID, response: HttpResponse, service):
     person = _person_to_answer_for(request)
     row = one(person.withholdings.select_related("person"), withholding_id, "withholding")
-    version = expected_version(request)
-    if version != row.version:
-        raise StaleEditError(row)
-    if row.ended_at is not None:
-        raise ValidationError("This withholding has ended: the person sees the item.")
-    if service is services.withholding_agree and row.agreed_at is not None:
-        raise ValidationError("A team leader has already agreed to this withholding.")
-    service(actor=caller_of(request).user, withholding=row)
+    # The service refuses a stale version, an ended withholding and a second agreement.
+    service(
+        actor=caller_of(request).user, withholding=row, expected_version=expected_version(request)
+    )
     row = person.withholdings.get(pk=row.pk)
     with_etag(response, row.version)
     return row
@@ -413,12 +408,12 @@ def link_end(
 ):
     person = _person_to_answer_for(request)
     link = one(person.portal_links.select_related("person"), link_id, "sign-in to this record")
-    version = expected_version(request)
-    if version != link.version:
-        raise StaleEditError(link)
-    if link.ended_at is not None:
-        raise ValidationError("Their access has already ended.")
-    services.link_end(actor=caller_of(request).user, link=link, reason=payload.reason)
+    services.link_end(  # refuses a stale version and access that has ended already
+        actor=caller_of(request).user,
+        link=link,
+        reason=payload.reason,
+        expected_version=expected_version(request),
+    )
     link = person.portal_links.get(pk=link.pk)
     with_etag(response, link.version)
     return link

@@ -1,43 +1,44 @@
 """`{% load portal %}{% persons_words person item %}`: on a staff page, the person's own
 comments on an item and their waiting correction requests, beside it (P-2). Read-only:
-no staff page edits what the person wrote."""
+no staff page edits what the person wrote. The view loads them (PersonsWordsMixin)."""
 
 from __future__ import annotations
 
 from django import template
+from django.core.exceptions import ImproperlyConfigured
 
 register = template.Library()
 
 
-_WORDS_ATTR = "_portal_persons_words"
+class PersonsWordsNotLoaded(ImproperlyConfigured):
+    """A page shows the person's words without its view loading them."""
 
 
-def _words_for(person) -> dict:
-    """Every comment and waiting correction request of the person, by item, loaded once per
-    page (two queries, however many items the page shows) and kept on the person object."""
-    from goldenthread.portal.models import CorrectionRequest, CorrectionStatus, ItemComment
-
-    words = getattr(person, _WORDS_ATTR, None)
+@register.inclusion_tag("portal/_persons_words.html", takes_context=True)
+def persons_words(context, person, item) -> dict:
+    """The person's own words beside `item` (a model instance of their record, or a plan
+    item naming one), from `persons_words` in the context: the view loads them once
+    (`people.person_side.PersonsWordsMixin`), so a template never queries for them."""
+    words = context.get("persons_words")
     if words is None:
-        words = {}
-        for c in ItemComment.objects.filter(person=person).select_related("author"):
-            words.setdefault((c.item_type, c.item_id), ([], []))[0].append(c)
-        for r in CorrectionRequest.objects.filter(
-            person=person, status=CorrectionStatus.WAITING
-        ).order_by("asked_at"):
-            words.setdefault((r.item_type, r.item_id), ([], []))[1].append(r)
-        setattr(person, _WORDS_ATTR, words)
-    return words
-
-
-@register.inclusion_tag("portal/_persons_words.html")
-def persons_words(person, item) -> dict:
-    """The person's own words beside `item` (any model instance of their record)."""
-    label = getattr(getattr(item, "_meta", None), "label", None)
-    if person is None or label is None:
-        return {"person": person, "comments": [], "waiting": []}
-    comments, waiting = _words_for(person).get((label, str(item.pk)), ([], []))
+        raise PersonsWordsNotLoaded(
+            "This page shows the person's own words: add PersonsWordsMixin to its view."
+        )
+    comments, waiting = words.beside(item) if person is not None else ([], [])
     return {"person": person, "comments": comments, "waiting": waiting}
+
+
+@register.inclusion_tag("portal/_plan_words.html", takes_context=True)
+def plan_words(context, item, easy=False) -> dict:
+    """The person's own words beside a part of the support plan (screen, easy read, PDF)
+    that names its item (`words_ref`): a document, so no link to answer a correction. The
+    plan's pages and its PDF load the words (support and portal `_plan_context`,
+    `render_plan_pdf`); the plan drawn without them (its reading ease) shows none."""
+    words = context.get("persons_words")
+    comments, waiting = words.beside(item) if words is not None and item else ([], [])
+    plan = context.get("plan")
+    name = getattr(plan, "person_name", "") or "the person"
+    return {"comments": comments, "waiting": waiting, "name": name, "easy": easy}
 
 
 @register.filter

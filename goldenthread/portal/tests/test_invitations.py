@@ -217,3 +217,24 @@ def test_a_proxy_cannot_end_someone_elses_access(person):
     one, two = ProxyLinkFactory(person=person), ProxyLinkFactory(person=person)
     with pytest.raises(PermissionDenied):
         services.link_end(actor=one.user, link=two, reason="No")
+
+
+def test_access_is_ended_once(client, person):
+    """#12: ending access that has ended already (a second press, another tab, the API) is
+    refused by the service, with the reason on the page; nothing more is written."""
+    from goldenthread.portal.factories import RecordLinkFactory
+
+    me = RecordLinkFactory(person=person).user
+    proxy = ProxyLinkFactory(person=person)
+    services.link_end(actor=me, link=proxy, reason="Not now")
+    stale = RecordLink.objects.get(pk=proxy.pk)
+    with pytest.raises(ValidationError, match="already ended"):
+        services.link_end(actor=me, link=stale, reason="Again")
+    assert ChangeRecord.objects.filter(object_id=str(proxy.pk)).count() == 1
+    sign_in(client, me)
+    response = client.post(
+        reverse("portal:end_access", args=[person.pk, proxy.pk]), {"reason": "Again"}
+    )
+    assert response.status_code == 200
+    assert "Their access has already ended." in response.content.decode()
+    assert RecordLink.objects.get(pk=proxy.pk).end_reason == "Not now"

@@ -165,3 +165,31 @@ def test_a_team_leader_does_not_wait_on_their_own_withholding(
 
     propose(team_leader, person, outcomes[0])
     assert list(waiting_withholdings(team_leader)) == []
+
+
+def test_each_decision_about_a_withholding_is_taken_once(
+    client, person, outcomes, practitioner, team_leader
+):
+    """#12: agreeing twice, ending twice, or agreeing once ended is refused by the service
+    (whichever page or API caller asks), on the stored row; the page says why."""
+    from goldenthread.portal.models import Withholding
+
+    row = propose(practitioner, person, outcomes[0])
+    services.withholding_agree(actor=team_leader, withholding=row)
+    again = Withholding.objects.get(pk=row.pk)
+    with pytest.raises(ValidationError, match="already agreed"):
+        services.withholding_agree(actor=team_leader, withholding=again)
+    services.withholding_end(actor=practitioner, withholding=again)
+    ended = Withholding.objects.get(pk=row.pk)
+    with pytest.raises(ValidationError, match="has ended"):
+        services.withholding_end(actor=practitioner, withholding=ended)
+    with pytest.raises(ValidationError, match="has ended"):
+        services.withholding_agree(actor=team_leader, withholding=ended)
+    # Proposed, agreed, ended: nothing more was written.
+    assert ChangeRecord.objects.filter(object_id=str(row.pk)).count() == 3
+    assert Withholding.objects.get(pk=row.pk).version == ended.version
+    sign_in(client, practitioner)
+    url = reverse("portal_staff:withholding_decide", args=[person.pk, row.pk])
+    page = client.post(url, {"action": "end"}, follow=True).content.decode()
+    assert "This withholding has ended: the person sees the item." in page
+    assert ChangeRecord.objects.filter(object_id=str(row.pk)).count() == 3
