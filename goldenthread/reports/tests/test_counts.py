@@ -34,7 +34,7 @@ def count(measure, *coords, period=Q3, **fixed):
     axes = selectors.FilterAxes.load()
     cube = selectors.build(measure, period, TODAY, axes, limit=1)
     where = fixed.get("team") or (selectors.area_code(fixed["area"]) if "area" in fixed else TOTAL)
-    key = (where, fixed.get("age", TOTAL), *coords)
+    key = (where, fixed.get("age", TOTAL), fixed.get("reason", TOTAL), *coords)
     cell = cube.cell(key)
     assert cell.shown
     return cell.value
