@@ -119,7 +119,10 @@ class ReportReader:
         return cube.cell((s["team"], s["age"], s["reason"], "people"))
 
     def population_message(self) -> str:
-        """Words instead of numbers when the filters narrow the population too far."""
+        """Words instead of numbers when the filters narrow the population too far, or
+        cannot be chosen together (a team or area with a main reason for support)."""
+        if self.form.is_bound and not self.form.is_valid():
+            return " ".join(str(m) for messages in self.form.errors.values() for m in messages)
         cell = self.population()
         t = selectors.threshold()
         if cell.status is Status.SHOWN and cell.value == 0:
