@@ -8,7 +8,7 @@ from goldenthread.accounts.models import Area, Role, User
 from goldenthread.ui.forms import DateInput, VersionField, date_field
 
 from .chi import InvalidCHI, validate_chi
-from .models import CircleMember, Person
+from .models import CircleMember, Person, SupportReason
 from .services import PERSON_FIELDS
 
 # What may be typed in the CHI box: 10 digits with spaces or hyphens between groups.
@@ -51,12 +51,20 @@ class PersonForm(forms.ModelForm):
             "communication_needs": {
                 "max_length": "Communication needs must be 2,000 characters or fewer."
             },
+            "support_reason": {"invalid_choice": "Choose a main reason for support from the list."},
+        }
+        help_texts = {
+            # For the reports (#14): counted by reason, never shown with a name.
+            "support_reason": "The main reason the person needs support, as the national "
+            "social care return counts it. Leave as 'Not recorded' if you do not know yet.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.all()
         self.fields["area"].empty_label = "Choose an area"
+        reason = self._choice("support_reason")
+        reason.choices = [("", "Not recorded"), *SupportReason.choices]
         # Spaces and hyphens are allowed while typing ("150350 1000", as the hint shows):
         # the 10-character limit of the stored number applies after they are taken out
         # (clean_chi_number), never to what was typed.
@@ -71,6 +79,11 @@ class PersonForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
     def clean_chi_number(self) -> str:
         value = self.cleaned_data.get("chi_number", "")

@@ -34,6 +34,7 @@ PERSON_FIELDS = (
     "chi_number",
     "communication_needs",
     "area",
+    "support_reason",
 )
 CIRCLE_FIELDS = ("name", "relationship", "is_unpaid_carer", "contact", "notes")
 
@@ -143,6 +144,7 @@ def person_create(
     preferred_name: str = "",
     chi_number: str = "",
     communication_needs: str = "",
+    support_reason: str = "",
     allocate_to: User | None = None,
     http_request: HttpRequest | None = None,
 ) -> Person:
@@ -173,6 +175,7 @@ def person_create(
         preferred_name=preferred_name,
         chi_number=chi_number,
         communication_needs=communication_needs,
+        support_reason=support_reason,
     )
     with transaction.atomic():
         audited_create(person, auditor=Auditor(actor), person_id=person.pk)

@@ -258,13 +258,20 @@ def _grouped_axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
     return options
 
 
-def _corners(key: Key, choice: Sequence[list[tuple[str, int]]]) -> list[tuple[Key, int]]:
+def _corners(
+    key: Key, choice: Sequence[list[tuple[str, int]]], blocked: set[Key] | None = None
+) -> list[tuple[Key, int]] | None:
+    """The box's corners with their signs; None as soon as one is in `blocked`."""
+    coords = [[c for c, _ in option] for option in choice]
+    signs = [[s for _, s in option] for option in choice]
     out = []
-    for combo in itertools.product(*choice):
+    for cell, combo in zip(itertools.product(*coords), itertools.product(*signs), strict=True):
+        if blocked is not None and cell in blocked:
+            return None
         sign = 1
-        for _, s in combo:
+        for s in combo:
             sign *= s
-        out.append((tuple(c for c, _ in combo), sign))
+        out.append((cell, sign))
     return out
 
 
@@ -276,9 +283,12 @@ def _find_hypercube(
     suppressed: set[Key],
     threshold: int,
     unpublished=None,
+    blocked: set[Key] | None = None,
 ) -> list[tuple[Key, int]] | None:
     axes = [_axis_options(dim, coord) for dim, coord in zip(dims, key, strict=True)]
     hidden_anyway = unpublished or (lambda _k: False)
+    if blocked is None:
+        blocked = _blocked(values, unpublished)
 
     def option_cost(axis: int, option: list[tuple[str, int]]) -> float:
         # The cell reached by moving along this axis alone.
@@ -296,8 +306,8 @@ def _find_hypercube(
         best = None
         best_cost: tuple[int, int] | None = None
         for choice in itertools.product(*options_per_axis):
-            corners = _corners(key, choice)
-            if any(values[c] == 0 and not hidden_anyway(c) for c, _ in corners):
+            corners = _corners(key, choice, blocked)
+            if corners is None:
                 continue  # a shown zero cannot move
             if not _feasible_moves(corners, values, small, threshold, unpublished):
                 continue
@@ -324,6 +334,11 @@ def _find_hypercube(
     if size > FULL_SEARCH_LIMIT or all(len(o) <= FIRST_SEARCH_OPTIONS for o in ranked):
         return None
     return search(ranked)
+
+
+def _blocked(values: Mapping[Key, int], unpublished=None) -> set[Key]:
+    """The cells no move can change: a zero that is shown."""
+    return {c for c, v in values.items() if v == 0 and not (unpublished and unpublished(c))}
 
 
 def _is_grand(key: Key, dims: Sequence[Dim]) -> bool:
@@ -410,7 +425,12 @@ def protect(
         raise ValueError("The threshold must be at least 1")
     dims = tuple(dims)
     values = dict(values)
-    unpublished = unpublished_test(dims, apart) if apart else None
+    unpublished = None
+    if apart:
+        # Worked out once: the search asks about the same cells again and again.
+        test = unpublished_test(dims, apart)
+        unpublished = frozenset(k for k in values if test(k)).__contains__
+    blocked = _blocked(values, unpublished)
     small = {
         key
         for key, v in values.items()
@@ -425,7 +445,9 @@ def protect(
 
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
     for key in sorted(small, key=lambda k: (values[k], k)):
-        corners = _find_hypercube(key, dims, values, small, suppressed, threshold, unpublished)
+        corners = _find_hypercube(
+            key, dims, values, small, suppressed, threshold, unpublished, blocked
+        )
         if corners is None or cost(corners)[0]:
             # No box, or only one that hides a grand total: try a transfer (#14).
             if leaves is None:

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 
 from .periods import AGE_GROUP_LABELS, AGE_GROUPS, period_choices
-from .selectors import FilterAxes
+from .selectors import SUPPORT_REASON_LABELS, SUPPORT_REASONS, FilterAxes
 
 
 class ReportFilterForm(forms.Form):
@@ -19,6 +19,14 @@ class ReportFilterForm(forms.Form):
         required=False,
         choices=[("", "All ages"), *((g, AGE_GROUP_LABELS[g]) for g in AGE_GROUPS)],
     )
+    reason = forms.ChoiceField(
+        label="Main reason for support",
+        required=False,
+        help_text="All teams and areas only: a team's or an area's numbers are not split "
+        "by reason, so that small counts cannot be worked out.",
+        choices=[("", "All reasons"), *((r, SUPPORT_REASON_LABELS[r]) for r in SUPPORT_REASONS)],
+        error_messages={"invalid_choice": "Choose a main reason for support from the list."},
+    )
 
     def __init__(
         self, *args, axes: FilterAxes, today: datetime.date, own_team: str | None, **kwargs
@@ -28,10 +36,23 @@ class ReportFilterForm(forms.Form):
         if own_team is None:
             self._choice("team").choices = [("", "All teams"), *axes.team_labels.items()]
         else:
+            # A team leader's reports are their team's: never split by reason (APART).
             del self.fields["team"]
+            del self.fields["reason"]
         self._choice("area").choices = [("", "All areas"), *axes.area_labels.items()]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds_select")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") and (data.get("team") or data.get("area")):
+            # Team and reason are kept apart (docs/adr/0015): never narrowed together.
+            self.add_error(
+                "reason",
+                "Choose a main reason for support with all teams and all areas, or a team "
+                "or an area with all reasons: not both.",
+            )
+        return data
 
     def _choice(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]

@@ -84,6 +84,10 @@ def _labels(axis: Axis) -> list[tuple[str, str]]:
     return out
 
 
+# The page's filters: the first dimensions of every cube (selectors.FilterAxes.dims).
+FILTERS = ("team", "age", "reason")
+
+
 def _subtotal(axis: Axis, code: str) -> bool:
     """Whether the line is a total or a group's subtotal (not one more category)."""
     return code == TOTAL or code in dict(axis.groups)
@@ -93,9 +97,9 @@ def table_for(
     measure: Measure, cube: ProtectedCube, row_axis: Axis, fixed: dict[str, str]
 ) -> Table:
     """The slice of `cube` at the filters in `fixed` (team — a team, an area's code or
-    TOTAL — and age: a category or TOTAL)."""
+    TOTAL — age and main reason for support: a category or TOTAL)."""
     t = cube.threshold
-    base = [fixed.get(name, TOTAL) for name in ("team", "age")]
+    base = [fixed.get(name, TOTAL) for name in FILTERS]
     rows: list[Row] = []
     if measure.columns is None:
         columns = ["Number", "Share of the total" if row_axis.additive else ""]

@@ -68,6 +68,9 @@ class ReportReader:
         words.append(self.axes.area_labels[area] if area else "All areas")
         age = data.get("age") or TOTAL
         words.append(f"Aged {AGE_GROUP_LABELS[age]}" if age != TOTAL else "All ages")
+        reason = data.get("reason") or TOTAL
+        if reason != TOTAL:
+            words.append(f"Main reason for support: {selectors.SUPPORT_REASON_LABELS[reason]}")
         if team:
             # A team and another area's name cover nobody.
             where = (
@@ -75,7 +78,7 @@ class ReportReader:
             )
         else:
             where = selectors.area_code(area) if area else TOTAL
-        return Selection(period, {"team": where, "age": age}, ", ".join(words))
+        return Selection(period, {"team": where, "age": age, "reason": reason}, ", ".join(words))
 
     @cached_property
     def mark(self) -> int | None:
@@ -113,10 +116,13 @@ class ReportReader:
             return Cell(0, Status.SHOWN)
         cube = self.figures(selectors.PEOPLE).cube
         s = self.selection.fixed
-        return cube.cell((s["team"], s["age"], "people"))
+        return cube.cell((s["team"], s["age"], s["reason"], "people"))
 
     def population_message(self) -> str:
-        """Words instead of numbers when the filters narrow the population too far."""
+        """Words instead of numbers when the filters narrow the population too far, or
+        cannot be chosen together (a team or area with a main reason for support)."""
+        if self.form.is_bound and not self.form.is_valid():
+            return " ".join(str(m) for messages in self.form.errors.values() for m in messages)
         cell = self.population()
         t = selectors.threshold()
         if cell.status is Status.SHOWN and cell.value == 0:

@@ -6,10 +6,11 @@ a named person and never return one. They start from the models, not from
 codes and counts — no names, ids or free text — and every number reaches a page only
 through `disclosure.protect` (docs/adr/0015-reports-and-disclosure-control.md).
 
-A table's cube has the page's filters as its first two dimensions (team, grouped into
-the areas the teams serve, and age group at the end of the period) and then the table's
-rows (and columns). Each filter
-combination a reader can choose is a slice of that one cube.
+A table's cube has the page's filters as its first three dimensions (team, grouped into
+the areas the teams serve; age group at the end of the period; the person's main reason
+for support) and then the table's rows (and columns). Each filter combination a reader can
+choose is a slice of that one cube. Team and reason are kept apart (#14): never narrowed
+together, so their joint cells are never published (`disclosure.protect(apart=…)`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from goldenthread.conversations.models import MattersItem, MattersKind
 from goldenthread.core.domains import domain_labels, domains
 from goldenthread.outcomes.checker import CODE_LABELS
 from goldenthread.outcomes.models import Agreed, Agreement, Outcome, OutcomeStatus
-from goldenthread.people.models import Person
+from goldenthread.people.models import Person, SupportReason
 from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
@@ -66,8 +67,20 @@ from . import snapshots
 from .disclosure import Dim, ProtectedCube, build_cube, protect_counts
 from .periods import AGE_GROUPS, MONTHS, Period, age_group
 
-# (team_id, area_id, date_of_birth, row[, column])
+# (team_id, support_reason, date_of_birth, row[, column])
 Unit = tuple
+
+NOT_RECORDED = "none"
+"""The reason dimension's category for people with no main reason for support recorded."""
+SUPPORT_REASONS = (*SupportReason.values, NOT_RECORDED)
+SUPPORT_REASON_LABELS = {**dict(SupportReason.choices), NOT_RECORDED: "Not recorded"}
+# Team and main reason for support are never narrowed together (docs/adr/0015): crossed,
+# they multiply the small cells; kept apart, each face is protected in one pattern.
+APART = (("team", "reason"),)
+
+
+def reason_code(value: str) -> str:
+    return value or NOT_RECORDED
 
 
 def threshold() -> int:
@@ -111,8 +124,9 @@ class Measure:
 
 @dataclass
 class FilterAxes:
-    """The page's filters as the cube's first two dimensions: teams, grouped by the area
-    each team serves (so an area's count is the sum of its teams'), and age group."""
+    """The page's filters as the cube's first three dimensions: teams, grouped by the area
+    each team serves (so an area's count is the sum of its teams'), age group and main
+    reason for support (kept apart from team: APART)."""
 
     teams: tuple[str, ...]
     areas: tuple[str, ...]
@@ -138,7 +152,11 @@ class FilterAxes:
             for a in self.areas
             if (members := tuple(t for t in self.teams if self.team_area[t] == area_code(a)))
         )
-        return [Dim("team", self.teams, groups=groups), Dim("age", AGE_GROUPS)]
+        return [
+            Dim("team", self.teams, groups=groups),
+            Dim("age", AGE_GROUPS),
+            Dim("reason", SUPPORT_REASONS),
+        ]
 
 
 def area_code(area_id) -> str:
@@ -163,6 +181,8 @@ def snapshot_key(
                 limit,
                 axes.teams,
                 sorted(axes.team_area.items()),
+                SUPPORT_REASONS,
+                APART,
             )
         ).encode()
     ).hexdigest()
@@ -212,9 +232,9 @@ def _build(
     end = min(period.end, today)
     counts: Counter = Counter()
     for unit in measure.units(period, today):
-        team_id, _area_id, born, *rest = unit  # the area is the team's (FilterAxes)
-        counts[(str(team_id), age_group(born, end), *rest)] += 1
-    return protect_counts(dims, counts, limit)
+        team_id, reason, born, *rest = unit  # the area is the team's (FilterAxes)
+        counts[(str(team_id), age_group(born, end), reason_code(reason), *rest)] += 1
+    return protect_counts(dims, counts, limit, apart=APART)
 
 
 def _money_cube(
@@ -232,12 +252,12 @@ def _money_cube(
     counts: Counter = Counter()
     sums: dict[str, Counter] = {a: Counter() for a in amounts}
     for unit in measure.units(period, today):
-        team_id, _area_id, born, *rest = unit[: len(unit) - len(amounts)]
-        key = (str(team_id), age_group(born, end), *rest)
+        team_id, reason, born, *rest = unit[: len(unit) - len(amounts)]
+        key = (str(team_id), age_group(born, end), reason_code(reason), *rest)
         counts[key] += 1
         for name, amount in zip(amounts, unit[len(unit) - len(amounts) :], strict=True):
             sums[name][key] += int(amount)
-    counted = protect_counts(dims, counts, limit)
+    counted = protect_counts(dims, counts, limit, apart=APART)
     summed = {a: build_cube(dims, sums[a]) for a in amounts}
     values: dict = {}
     for key, n in counted.values.items():
@@ -252,12 +272,14 @@ def _money_cube(
         small=frozenset((*k, w) for k in counted.small for w in every),
         hidden=frozenset((*k, w) for k in counted.hidden for w in every),
         withheld=counted.withheld,
+        apart=counted.apart,
     )
 
 
 # -- What is counted ---------------------------------------------------------------
 
-_P = ("person__team_id", "person__area_id", "person__date_of_birth")
+# Each unit starts with the person's team, main reason for support and date of birth.
+_P = ("person__team_id", "person__support_reason", "person__date_of_birth")
 
 
 def _in(period: Period, field_name: str) -> Q:
@@ -269,7 +291,7 @@ def people_units(period: Period, today: datetime.date):
     end = min(period.end, today)
     for row in (
         Person.objects.filter(created_at__date__lte=end)
-        .values_list("team_id", "area_id", "date_of_birth")
+        .values_list("team_id", "support_reason", "date_of_birth")
         .iterator(chunk_size=5000)
     ):
         yield (*row, "people")
@@ -548,9 +570,9 @@ def unmet_trend_units(period: Period, today: datetime.date):
         *_P, "identified_on", "met_on"
     )
     end = min(period.end, today)
-    for team, area, born, identified, met in rows.iterator(chunk_size=5000):
+    for team, reason, born, identified, met in rows.iterator(chunk_size=5000):
         month = f"{identified.year}-{identified.month:02d}"
-        yield (team, area, born, month, "met" if met and met <= end else "not_met")
+        yield (team, reason, born, month, "met" if met and met <= end else "not_met")
 
 
 UNMET_TREND = Measure(
@@ -585,9 +607,9 @@ def time_to_met_units(period: Period, today: datetime.date):
     rows = UnmetNeed.objects.filter(_in(period, "identified_on")).values_list(
         *_P, "identified_on", "met_on"
     )
-    for team, area, born, identified, met in rows.iterator(chunk_size=5000):
+    for team, reason, born, identified, met in rows.iterator(chunk_size=5000):
         band = _band((met - identified).days) if met and met <= today else "not_met"
-        yield (team, area, born, band)
+        yield (team, reason, born, band)
 
 
 UNMET_TIME = Measure(
@@ -617,8 +639,8 @@ def progress_units(period: Period, today: datetime.date):
     rows = OutcomeReview.objects.filter(review__in=reviews).values_list(
         "review_id", "outcome_id", *_P, "rating"
     )
-    for review_id, outcome_id, team, area, born, rating in rows.iterator(chunk_size=5000):
-        yield (team, area, born, rating, theirs.get((review_id, outcome_id), "not_asked"))
+    for review_id, outcome_id, team, reason, born, rating in rows.iterator(chunk_size=5000):
+        yield (team, reason, born, rating, theirs.get((review_id, outcome_id), "not_asked"))
 
 
 REVIEW_PROGRESS = Measure(
@@ -663,12 +685,14 @@ def timeliness_units(period: Period, today: datetime.date):
         .values_list("person_id", "next_review_on")
     ):
         latest_next[pid] = next_on
-    for pid, team, area, born in people.values_list("id", "team_id", "area_id", "date_of_birth"):
+    for pid, team, reason, born in people.values_list(
+        "id", "team_id", "support_reason", "date_of_birth"
+    ):
         if pid not in reviewed:
-            yield (team, area, born, "never")
+            yield (team, reason, born, "never")
             continue
         next_on = latest_next.get(pid) or due.get(pid)
-        yield (team, area, born, "overdue" if next_on and next_on < end else "on_time")
+        yield (team, reason, born, "overdue" if next_on and next_on < end else "on_time")
 
 
 REVIEW_TIMELINESS = Measure(
@@ -733,9 +757,9 @@ def decision_units(period: Period, today: datetime.date):
     rows = _decided_requests(period).values_list(
         *_P, "submitted_at", "decided_at", "status", "agreed_per_year"
     )
-    for team, area, born, submitted, decided, status, agreed in rows.iterator(chunk_size=5000):
+    for team, reason, born, submitted, decided, status, agreed in rows.iterator(chunk_size=5000):
         band = _decision_band((decided - submitted).days)
-        yield (team, area, born, band, _answer(status, agreed))
+        yield (team, reason, born, band, _answer(status, agreed))
 
 
 BUDGET_DECISIONS = Measure(
@@ -757,8 +781,8 @@ def panel_units(period: Period, today: datetime.date):
         decided_at__date__gte=period.start,
         decided_at__date__lte=period.end,
     ).values_list(*_P, "referred_at", "decided_at")
-    for team, area, born, referred, decided in rows.iterator(chunk_size=5000):
-        yield (team, area, born, "within" if (decided - referred).days <= limit else "over")
+    for team, reason, born, referred, decided in rows.iterator(chunk_size=5000):
+        yield (team, reason, born, "within" if (decided - referred).days <= limit else "over")
 
 
 def _panel_axis(period: Period) -> Axis:
@@ -798,16 +822,16 @@ def advocacy_units(period: Period, today: datetime.date):
     rows = Advocacy.objects.filter(_in(period, "identified_on")).values_list(
         *_P, "answer", "referred_on", "started_on"
     )
-    for team, area, born, answer, referred, started in rows.iterator(chunk_size=5000):
-        yield (team, area, born, "identified")
+    for team, reason, born, answer, referred, started in rows.iterator(chunk_size=5000):
+        yield (team, reason, born, "identified")
         if answer != AdvocacyAnswer.NOT_OFFERED:
-            yield (team, area, born, "offered")
+            yield (team, reason, born, "offered")
         if answer == AdvocacyAnswer.ACCEPTED:
-            yield (team, area, born, "accepted")
+            yield (team, reason, born, "accepted")
         if referred is not None:
-            yield (team, area, born, "referred")
+            yield (team, reason, born, "referred")
         if started is not None:
-            yield (team, area, born, "started")
+            yield (team, reason, born, "started")
 
 
 ADVOCACY = Measure(
@@ -827,9 +851,9 @@ def challenge_units(period: Period, today: datetime.date):
     rows = Challenge.objects.filter(_in(period, "raised_on")).values_list(
         *_P, "stage", "state", "outcome"
     )
-    for team, area, born, stage, state, outcome in rows.iterator(chunk_size=5000):
+    for team, reason, born, stage, state, outcome in rows.iterator(chunk_size=5000):
         answered = state == ChallengeState.ANSWERED and outcome in ChallengeOutcome.values
-        yield (team, area, born, stage, outcome if answered else "open")
+        yield (team, reason, born, stage, outcome if answered else "open")
 
 
 CHALLENGES = Measure(
@@ -861,9 +885,9 @@ def _transitions(period: Period, today: datetime.date):
         ).values_list("transition_id", flat=True)
     )
     rows = planned.values_list(*_P, "kind", "actual_on", "pk")
-    for team, area, born, kind, actual, pk in rows.iterator(chunk_size=5000):
+    for team, reason, born, kind, actual, pk in rows.iterator(chunk_size=5000):
         state = "made" if actual is not None and actual <= today else "planned"
-        yield (team, area, born, kind, state, "linked" if pk in linked else "no_outcome")
+        yield (team, reason, born, kind, state, "linked" if pk in linked else "no_outcome")
 
 
 def transition_units(period: Period, today: datetime.date):
@@ -872,8 +896,8 @@ def transition_units(period: Period, today: datetime.date):
 
 
 def transition_link_units(period: Period, today: datetime.date):
-    for team, area, born, _kind, _state, linked in _transitions(period, today):
-        yield (team, area, born, linked)
+    for team, reason, born, _kind, _state, linked in _transitions(period, today):
+        yield (team, reason, born, linked)
 
 
 TRANSITIONS = Measure(
@@ -919,8 +943,8 @@ def agreement_units(period: Period, today: datetime.date):
         .values("agreed")[:1]
     )
     rows = _outcomes(period).annotate(agreed_now=Subquery(newest)).values_list(*_P, "agreed_now")
-    for team, area, born, agreed in rows.iterator(chunk_size=5000):
-        yield (team, area, born, agreed or "not_recorded")
+    for team, reason, born, agreed in rows.iterator(chunk_size=5000):
+        yield (team, reason, born, agreed or "not_recorded")
 
 
 OUTCOME_AGREEMENT = Measure(
@@ -965,13 +989,13 @@ def budget_amount_units(period: Period, today: datetime.date):
     amount agreed: the amount asked, or the different amount the decision panel agreed; £0
     for a budget not agreed."""
     rows = _decided_requests(period).values_list(*_P, "status", "agreed_per_year", "total_per_year")
-    for team, area, born, status, agreed, total in rows.iterator(chunk_size=5000):
+    for team, reason, born, status, agreed, total in rows.iterator(chunk_size=5000):
         answer = _answer(status, agreed)
         if answer == RequestStatus.DECLINED:
             granted = 0
         else:
             granted = round(agreed if agreed is not None else total)
-        yield (team, area, born, answer, round(total), granted)
+        yield (team, reason, born, answer, round(total), granted)
 
 
 BUDGET_AMOUNTS = Measure(

@@ -104,3 +104,51 @@ def test_a_team_leader_sees_their_own_team_only(client, team_leader, other_team,
     asked = call(client, "get", f"/api/v1/reports?team={other_team.pk}", token).json()
     assert own == asked  # the other team is not theirs to choose
     assert team_leader.team.name in own["selection"]
+
+
+@pytest.fixture
+def reasons(team, other_team, pinned_clock):
+    """#14: by main reason for support, 7 people with dementia and 6 with autism in one
+    team, 2 with alcohol in the other."""
+    from goldenthread.people.models import Person
+
+    born = datetime.date(1970, 5, 1)
+    for i, (where, reason) in enumerate(
+        [(team, "dementia")] * 7 + [(team, "autism")] * 6 + [(other_team, "alcohol")] * 2
+    ):
+        PersonFactory(
+            team=where, support_reason=reason, date_of_birth=born + datetime.timedelta(days=i)
+        )
+    Person.objects.update(created_at=timezone.now() - datetime.timedelta(days=60))
+
+
+def test_the_reports_filter_by_main_reason_for_support(client, commissioner, reasons):
+    """#14 (AGG-1, AGG-2): the council's figures for one reason; a reason with fewer people
+    than the threshold gives words, never its number."""
+    token = token_for(commissioner)
+    dementia = call(client, "get", "/api/v1/reports?reason=dementia", token)
+    assert dementia.status_code == 200, dementia.content
+    body = dementia.json()
+    assert "Main reason for support: Dementia" in body["selection"]
+    assert body["message"] == "" and body["tables"]
+    alcohol = call(client, "get", "/api/v1/reports?reason=alcohol", token).json()
+    assert alcohol["tables"] == [] and "fewer than 5" in alcohol["message"]
+    assert "2" not in alcohol["message"]
+
+
+def test_a_team_and_a_reason_together_are_refused(client, commissioner, team, reasons):
+    """#14 (AGG-2): team and main reason for support are never narrowed together."""
+    answer = call(
+        client, "get", f"/api/v1/reports?team={team.pk}&reason=dementia", token_for(commissioner)
+    )
+    assert answer.status_code == 422
+    error = answer.json()["errors"][0]
+    assert error["field"] == "reason" and "not both" in error["message"]
+
+
+def test_a_team_leader_cannot_split_their_team_by_reason(client, team_leader, reasons):
+    """#14: a team leader's reports are their team's, never split by reason."""
+    token = token_for(team_leader)
+    own = call(client, "get", "/api/v1/reports", token).json()
+    asked = call(client, "get", "/api/v1/reports?reason=dementia", token).json()
+    assert own == asked and "Main reason" not in asked["selection"]

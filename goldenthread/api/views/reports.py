@@ -29,6 +29,12 @@ class ReportParams(Schema):
     team: str = Field("", description="A team's id (commissioners only).", max_length=40)
     area: str = Field("", description="An area's id.", max_length=40)
     age: str = Field("", description="An age group code.", max_length=20)
+    reason: str = Field(
+        "",
+        description="A main reason for support (a Social Care (Source) client group code, or "
+        "'none' for not recorded). All teams and areas only: not with team or area.",
+        max_length=40,
+    )
 
 
 class ReportCellOut(Schema):
@@ -96,7 +102,8 @@ def _table(table) -> dict:
     "/reports",
     response=answers({200: ReportOut}),
     url_name="reports",
-    summary="Every report table for the chosen period, area, team and age group, with "
+    summary="Every report table for the chosen period, area, team, age group and main reason "
+    "for support, with "
     "disclosure control: small counts are words, never numbers",
 )
 def report_tables(request: HttpRequest, params: Query[ReportParams]):

@@ -70,10 +70,13 @@ def run(say: Callable[[str], None], *, repeat: int = 20, seed: int = 7) -> None:
         filtered = []
         for _ in range(repeat):
             query = {"period": code}
-            if rng.random() < 0.5 and axes.teams:
+            where = rng.random()
+            if where < 0.4 and axes.teams:
                 query["team"] = rng.choice(axes.teams)
-            elif axes.areas:
+            elif where < 0.7 and axes.areas:
                 query["area"] = rng.choice(axes.areas)
+            else:  # main reason for support: all teams and areas only (#14)
+                query["reason"] = rng.choice(selectors.SUPPORT_REASONS)
             if rng.random() < 0.5:
                 query["age"] = rng.choice(("18-64", "65-74", "75-84", "85+"))
             params = "&".join(f"{k}={v}" for k, v in query.items())

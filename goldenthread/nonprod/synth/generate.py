@@ -48,7 +48,6 @@ from goldenthread.outcomes.models import (
 )
 from goldenthread.people.chi import check_digit
 from goldenthread.people.models import Allocation, CircleMember, Person, SupportReason
-from goldenthread.people.services import PERSON_FIELDS
 from goldenthread.sds.models import DelegatedLimit
 from goldenthread.support.models import (
     CostPeriod,
@@ -660,7 +659,14 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "created_at",
             "updated_at",
             "version",
-            *PERSON_FIELDS,
+            # In the order of the rows above (not PERSON_FIELDS, which may change order).
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "chi_number",
+            "communication_needs",
+            "area",
             "team",
             "support_reason",
         ],

@@ -226,3 +226,44 @@ def test_caseload_search_by_name_and_chi(practitioner_client, person):
     assert person.family_name in by_chi.content.decode()
     none = practitioner_client.post(url, {"q": "Zzyzx"}, follow=True)
     assert person.family_name not in none.content.decode()
+
+
+def test_the_worker_records_the_main_reason_for_support(practitioner_client, person, practitioner):
+    """#14 (AGG-1): the main reason for support is chosen on the details page, saved through
+    the people service with the version check, and audited."""
+    url = reverse("people:edit", args=[person.pk])
+    page = practitioner_client.get(url).content.decode()
+    assert "Main reason for support" in page and ">Not recorded</option>" in page
+    response = practitioner_client.post(
+        url, person_post_data(person, support_reason="learning_disability")
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.support_reason == "learning_disability" and person.version == 2
+    change = ChangeRecord.objects.get(object_id=str(person.pk), action="update")
+    assert change.before["support_reason"] == ""
+    assert change.after["support_reason"] == "learning_disability"
+    assert change.actor == practitioner
+
+
+def test_a_reason_not_in_the_list_is_refused_and_nothing_is_saved(practitioner_client, person):
+    """#14: a value that is not one of the national return's groups gets a clear message."""
+    url = reverse("people:edit", args=[person.pk])
+    response = practitioner_client.post(url, person_post_data(person, support_reason="bananas"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose a main reason for support from the list." in body
+    assert 'href="#id_support_reason"' in body
+    person.refresh_from_db()
+    assert person.support_reason == "" and person.version == 1
+
+
+def test_a_stale_reason_is_refused(practitioner_client, person):
+    """#14 (SEC-5): a reason chosen on a form opened before someone else saved is refused."""
+    url = reverse("people:edit", args=[person.pk])
+    opened = person_post_data(person)
+    assert practitioner_client.post(url, {**opened, "preferred_name": "Jeanie"}).status_code == 302
+    response = practitioner_client.post(url, {**opened, "support_reason": "dementia"})
+    assert "Someone else saved a change" in response.content.decode()
+    person.refresh_from_db()
+    assert person.support_reason == ""

@@ -34,7 +34,7 @@ def count(measure, *coords, period=Q3, **fixed):
     axes = selectors.FilterAxes.load()
     cube = selectors.build(measure, period, TODAY, axes, limit=1)
     where = fixed.get("team") or (selectors.area_code(fixed["area"]) if "area" in fixed else TOTAL)
-    key = (where, fixed.get("age", TOTAL), *coords)
+    key = (where, fixed.get("age", TOTAL), fixed.get("reason", TOTAL), *coords)
     cell = cube.cell(key)
     assert cell.shown
     return cell.value
@@ -522,3 +522,30 @@ def test_outcomes_by_the_newest_agreement_recorded(team, other_team, practitione
     assert count(m, "not_recorded") == 1
     assert count(m, TOTAL) == 3
     assert count(m, "not_recorded", team=str(other_team.pk)) == 1
+
+
+def test_counts_by_main_reason_for_support(team, other_team):
+    """#14 (AGG-1): every table is filtered by the person's main reason for support, across
+    the teams ("none": not recorded); a team's cells are never split by reason."""
+    dementia_here, dementia_there = (
+        adult(team, support_reason="dementia"),
+        adult(other_team, support_reason="dementia"),
+    )
+    autism, unrecorded = adult(team, support_reason="autism"), adult(team)
+    _outcome(dementia_here, checker_codes=[])
+    _outcome(dementia_there, checker_codes=["vague"])
+    _outcome(autism, checker_codes=["vague"])
+    _outcome(unrecorded, checker_codes=[])
+    _outcome(unrecorded, checker_codes=[])
+    assert count(selectors.OUTCOME_QUALITY, TOTAL, reason="dementia") == 2
+    assert count(selectors.OUTCOME_QUALITY, "flagged", reason="dementia") == 1
+    assert count(selectors.OUTCOME_QUALITY, "flagged", reason="autism") == 1
+    assert count(selectors.OUTCOME_QUALITY, "well_written", reason="none") == 2
+    assert count(selectors.OUTCOME_QUALITY, TOTAL, reason="alcohol") == 0
+    from goldenthread.people.models import Person
+
+    Person.objects.update(created_at=datetime.datetime(2026, 8, 1, tzinfo=datetime.UTC))
+    assert count(selectors.PEOPLE, "people", reason="dementia") == 2
+    cube = selectors.build(selectors.OUTCOME_QUALITY, Q3, TODAY, selectors.FilterAxes.load(), 1)
+    joint = cube.cell((str(team.pk), TOTAL, "dementia", TOTAL))
+    assert not joint.shown and joint.value is None  # never published (kept apart)

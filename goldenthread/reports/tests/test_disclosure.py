@@ -397,3 +397,54 @@ def test_kept_apart_a_small_reason_is_hidden_without_hiding_the_teams():
 
     again = snapshots.from_json(snapshots.to_json(cube))
     assert again.published() == cube.published() and again.apart == cube.apart
+
+
+def test_two_reason_filters_that_differ_by_one_person():
+    """#14, differencing with the reason filter: 18–64 with dementia has 19 people and 1 aged
+    65–74. "Dementia, all ages" and "dementia, 18–64" would differ by one person; the team
+    pages (never split by reason) must not give the one away either."""
+    dims = [
+        Dim("team", ("A", "B")),
+        Dim("age", ("18-64", "65-74")),
+        Dim("reason", ("dementia", "autism")),
+    ]
+    counts = {
+        ("A", "18-64", "dementia"): 11,
+        ("B", "18-64", "dementia"): 8,
+        ("B", "65-74", "dementia"): 1,
+        ("A", "18-64", "autism"): 9,
+        ("B", "18-64", "autism"): 6,
+        ("A", "65-74", "autism"): 7,
+    }
+    cube = protect_counts(dims, counts, THRESHOLD, apart=(("team", "reason"),))
+    assert not cube.withheld
+    assert cube.cell(cube.key(age="65-74", reason="dementia")).status is Status.SMALL
+    all_ages = cube.cell(cube.key(reason="dementia"))
+    working_age = cube.cell(cube.key(age="18-64", reason="dementia"))
+    assert not (all_ages.shown and working_age.shown)
+    seen = possible_values(cube, cap=30)
+    assert len(seen[cube.key(age="65-74", reason="dementia")]) >= 2
+    for key, values in seen.items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+def test_a_small_reason_cannot_be_worked_out_from_the_teams_totals():
+    """#14, differencing across the two faces: every team's total is published (by all
+    reasons) and every reason's (by all teams); 2 with alcohol must stay unknown."""
+    dims = [
+        Dim("team", ("A", "B", "C"), groups=(("north", ("A", "B")), ("south", ("C",)))),
+        Dim("reason", ("dementia", "autism", "alcohol")),
+    ]
+    counts = {
+        ("A", "dementia"): 6,
+        ("B", "dementia"): 5,
+        ("C", "autism"): 9,
+        ("A", "autism"): 3,
+        ("C", "alcohol"): 2,
+    }
+    cube = protect_counts(dims, counts, THRESHOLD, apart=(("team", "reason"),))
+    assert not cube.withheld
+    assert cube.cell(cube.key(reason="alcohol")).status is Status.SMALL
+    seen = possible_values(cube, cap=30)
+    for key, values in seen.items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"

@@ -49,10 +49,10 @@ def test_a_small_cell_hides_its_sum_and_a_large_one_shows_it():
     units = [("t1", None, ADULT, "approved", 1000)] * 7 + [("t1", None, ADULT, "declined", 500)]
     units += [("t2", None, ADULT, "approved", 300)] * 6 + [("t2", None, ADULT, "declined", 200)] * 6
     cube = cube_of(units)
-    small = cube.cell(("t1", TOTAL, "declined", "amount"))
+    small = cube.cell(("t1", TOTAL, TOTAL, "declined", "amount"))
     assert small.status is Status.SMALL and small.value is None
-    assert cube.cell(("t1", TOTAL, "declined", "count")).status is Status.SMALL
-    total = cube.cell(("area:a1", TOTAL, TOTAL, "amount"))
+    assert cube.cell(("t1", TOTAL, TOTAL, "declined", "count")).status is Status.SMALL
+    total = cube.cell(("area:a1", TOTAL, TOTAL, TOTAL, "amount"))
     assert total.status in (Status.SHOWN, Status.HIDDEN)
     if total.shown:
         assert total.value == 7 * 1000 + 500 + 6 * 300 + 6 * 200
@@ -61,15 +61,15 @@ def test_a_small_cell_hides_its_sum_and_a_large_one_shows_it():
 def test_with_nothing_hidden_the_sums_are_the_amounts():
     units = [("t1", None, ADULT, "approved", 1000)] * 5 + [("t3", None, ADULT, "declined", 250)] * 5
     cube = cube_of(units, limit=1)
-    assert cube.cell(("t1", TOTAL, "approved", "amount")).value == 5000
-    assert cube.cell(("area:a2", TOTAL, "declined", "amount")).value == 1250
-    assert cube.cell((TOTAL, TOTAL, TOTAL, "amount")).value == 6250
-    assert cube.cell((TOTAL, TOTAL, TOTAL, "count")).value == 10
+    assert cube.cell(("t1", TOTAL, TOTAL, "approved", "amount")).value == 5000
+    assert cube.cell(("area:a2", TOTAL, TOTAL, "declined", "amount")).value == 1250
+    assert cube.cell((TOTAL, TOTAL, TOTAL, TOTAL, "amount")).value == 6250
+    assert cube.cell((TOTAL, TOTAL, TOTAL, TOTAL, "count")).value == 10
 
 
 UNIT = st.tuples(
     st.sampled_from(AXES.teams),
-    st.none(),
+    st.sampled_from(("", "dementia", "autism")),  # main reason for support (#14)
     st.sampled_from((ADULT, datetime.date(1950, 1, 1), datetime.date(2010, 1, 1))),
     st.sampled_from(("approved", "agreed_different", "declined")),
     st.integers(min_value=0, max_value=50_000),
@@ -90,8 +90,9 @@ def test_a_sum_is_shown_exactly_where_its_count_is(units):
                 u
                 for u in units
                 if key[0] in (TOTAL, u[0], AXES.team_area[u[0]])
-                and key[2] in ROWS.chain(u[3])  # its line, its subtotal, the total
+                and key[3] in ROWS.chain(u[3])  # its line, its subtotal, the total
                 and key[1] in (TOTAL, selectors.age_group(u[2], Q3.end))
+                and key[2] in (TOTAL, selectors.reason_code(u[1]))
             ]
             assert count.value == len(members)
             assert amount.value == sum(u[4] for u in members)

@@ -103,7 +103,14 @@ def test_no_named_record_is_reachable_from_any_report(request, client, needs, ro
         if role == "commissioner":
             assert client.get(_url(name, kwargs)).status_code == 403
         return
-    for query in ("", "?period=2026Q2", "?period=2026Q2&age=18-64", "?period=2026-04"):
+    for query in (
+        "",
+        "?period=2026Q2",
+        "?period=2026Q2&age=18-64",
+        "?period=2026-04",
+        "?period=2026Q2&reason=none",  # main reason for support (#14)
+        "?period=2026Q2&reason=dementia&age=18-64",
+    ):
         response = client.get(_url(name, kwargs) + query)
         assert response.status_code == 200
         if response["Content-Type"].startswith("application/zip"):
@@ -237,3 +244,39 @@ def test_recording_quality_per_worker_links_only_to_records_the_leader_may_open(
 def test_recording_quality_is_for_team_leaders(request, client, role):
     sign_in(client, request.getfixturevalue(role))
     assert client.get(reverse("reports:recording_quality")).status_code == 403
+
+
+def test_the_reason_filter_is_offered_alone_and_refused_with_a_team(
+    client, commissioner, team, needs
+):
+    """#14 (AGG-1, AGG-2): a commissioner filters by main reason for support; with a team
+    the page says why and shows no numbers (team and reason are never narrowed together),
+    and so does the table's CSV."""
+    sign_in(client, commissioner)
+    body = client.get(
+        reverse("reports:index"), {"period": "2026Q2", "reason": "none"}
+    ).content.decode()
+    assert 'name="reason"' in body and "Main reason for support: Not recorded" in body
+    assert 'class="report-table"' in body
+    query = {"period": "2026Q2", "reason": "dementia", "team": str(team.pk)}
+    refused = client.get(reverse("reports:index"), query).content.decode()
+    assert "ds_question--error" in refused and "not both" in refused
+    assert "No numbers for this selection" in refused and 'class="report-table"' not in refused
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("reports:table_csv", args=["unmet-need"]), query
+                ).content.decode()
+            )
+        )
+    )
+    assert any("not both" in " ".join(r) for r in rows)
+    assert not any(cell.isdigit() for r in rows for cell in r)
+
+
+def test_team_leaders_have_no_reason_filter(client, team_leader, needs):
+    """#14: a team leader's reports are their team's, never split by reason."""
+    sign_in(client, team_leader)
+    body = client.get(reverse("reports:index"), {"reason": "none"}).content.decode()
+    assert 'name="reason"' not in body and "Main reason" not in body
