@@ -7,8 +7,8 @@ being refused by the application (AppendOnlyModel) because SQLite's test flush i
 
 `append_only_guards` (below; the audit tables since #11): UPDATE and DELETE refused on both
 databases and TRUNCATE on PostgreSQL; the test flush gets through with
-`removal_guards_suspended`. Other apps' history tables can move to it with a migration that
-drops their old triggers and adds these.
+`removal_guards_suspended`. Every history table is on the guards since #17
+(`move_to_append_only_guards`: one migration per app drops the old triggers and adds these).
 """
 
 from __future__ import annotations
@@ -160,6 +160,42 @@ def drop_append_only_triggers(
     restore = append_only_triggers(prefix=restore_prefix, tables=tables, message=restore_message)
 
     return migrations.RunPython(forwards, restore.code, elidable=False)
+
+
+def move_to_append_only_guards(
+    *,
+    prefix: str,
+    tables: Sequence[str],
+    message: str,
+    old: Sequence[tuple[str, Sequence[str], str]],
+) -> migrations.RunPython:
+    """A migration operation: `tables` leave `append_only_triggers` for `append_only_guards`.
+
+    `old` lists each earlier `append_only_triggers(prefix=..., tables=..., message=...)` call
+    as (prefix, tables, message). Forwards drops those triggers and their functions, then
+    adds the guards; backwards drops the guards and puts the old triggers back."""
+    guards = append_only_guards(prefix=prefix, tables=tables, message=message)
+    restores = [append_only_triggers(prefix=p, tables=t, message=m).code for p, t, m in old]
+
+    def forwards(apps, schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        for old_prefix, old_tables, _ in old:
+            for table in old_tables:
+                if vendor == "postgresql":
+                    schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+                elif vendor == "sqlite":
+                    schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+            if vendor == "postgresql":
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {old_prefix}_refuse_change();")
+        guards.code(apps, schema_editor)
+
+    def backwards(apps, schema_editor) -> None:
+        assert guards.reverse_code is not None
+        guards.reverse_code(apps, schema_editor)
+        for restore in restores:
+            restore(apps, schema_editor)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
 
 
 @contextmanager
