@@ -1,8 +1,7 @@
 """The database refuses UPDATE, DELETE and (PostgreSQL) TRUNCATE on the SDS history rows
 (SDS-4, SDS-5, ACC-4, #17, #11): budget request events, decisions, when decisions were
 shared, the likely budgets people were told and checks of understanding. The old triggers
-of 0002 and 0004 (PostgreSQL row triggers; SQLite refused UPDATE only, and lost that on
-sds_budgetrequestevent when 0005 rebuilt the table) give way to the guards the audit
+of 0002 and 0004 (PostgreSQL row triggers; SQLite refused UPDATE only) give way to the guards the audit
 tables use (core/append_only.py). Reversible: the way back puts the old triggers back."""
 
 from django.db import migrations
