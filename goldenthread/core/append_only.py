@@ -167,33 +167,31 @@ def move_to_append_only_guards(
     prefix: str,
     tables: Sequence[str],
     message: str,
-    old: Sequence[tuple[str, Sequence[str], str]],
+    old: Sequence[tuple[str, Sequence[str], str]] | None = None,
 ) -> migrations.RunPython:
     """A migration operation: `tables` leave `append_only_triggers` for `append_only_guards`.
 
     `old` lists each earlier `append_only_triggers(prefix=..., tables=..., message=...)` call
-    as (prefix, tables, message). Forwards drops those triggers and their functions, then
-    adds the guards; backwards drops the guards and puts the old triggers back."""
+    as (prefix, tables, message); by default one call with this prefix, tables and message.
+    Forwards drops those triggers and their functions, then adds the guards; backwards
+    drops the guards and puts the old triggers back."""
     guards = append_only_guards(prefix=prefix, tables=tables, message=message)
-    restores = [append_only_triggers(prefix=p, tables=t, message=m).code for p, t, m in old]
+    earlier = [
+        append_only_triggers(prefix=p, tables=t, message=m)
+        for p, t, m in (old if old is not None else [(prefix, tables, message)])
+    ]
 
     def forwards(apps, schema_editor) -> None:
-        vendor = schema_editor.connection.vendor
-        for old_prefix, old_tables, _ in old:
-            for table in old_tables:
-                if vendor == "postgresql":
-                    schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-                elif vendor == "sqlite":
-                    schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
-            if vendor == "postgresql":
-                schema_editor.execute(f"DROP FUNCTION IF EXISTS {old_prefix}_refuse_change();")
+        for operation in earlier:
+            assert operation.reverse_code is not None
+            operation.reverse_code(apps, schema_editor)
         guards.code(apps, schema_editor)
 
     def backwards(apps, schema_editor) -> None:
         assert guards.reverse_code is not None
         guards.reverse_code(apps, schema_editor)
-        for restore in restores:
-            restore(apps, schema_editor)
+        for operation in earlier:
+            operation.code(apps, schema_editor)
 
     return migrations.RunPython(forwards, backwards, elidable=False)
 

@@ -19,6 +19,5 @@ class Migration(migrations.Migration):
             prefix="accountability",
             tables=TABLES,
             message=MESSAGE,
-            old=[("accountability", TABLES, MESSAGE)],
         )
     ]

@@ -19,6 +19,5 @@ class Migration(migrations.Migration):
             prefix="outcomes",
             tables=TABLES,
             message=MESSAGE,
-            old=[("outcomes", TABLES, MESSAGE)],
         )
     ]

@@ -19,6 +19,5 @@ class Migration(migrations.Migration):
             prefix="reviews",
             tables=TABLES,
             message=MESSAGE,
-            old=[("reviews", TABLES, MESSAGE)],
         )
     ]

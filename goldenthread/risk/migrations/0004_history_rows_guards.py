@@ -19,6 +19,5 @@ class Migration(migrations.Migration):
             prefix="risk",
             tables=TABLES,
             message=MESSAGE,
-            old=[("risk", TABLES, MESSAGE)],
         )
     ]
