@@ -7,8 +7,8 @@ being refused by the application (AppendOnlyModel) because SQLite's test flush i
 
 `append_only_guards` (below; the audit tables since #11): UPDATE and DELETE refused on both
 databases and TRUNCATE on PostgreSQL; the test flush gets through with
-`removal_guards_suspended`. Other apps' history tables can move to it with a migration that
-drops their old triggers and adds these.
+`removal_guards_suspended`. Every history table is on the guards since #17
+(`move_to_append_only_guards`: one migration per app drops the old triggers and adds these).
 """
 
 from __future__ import annotations
@@ -160,6 +160,40 @@ def drop_append_only_triggers(
     restore = append_only_triggers(prefix=restore_prefix, tables=tables, message=restore_message)
 
     return migrations.RunPython(forwards, restore.code, elidable=False)
+
+
+def move_to_append_only_guards(
+    *,
+    prefix: str,
+    tables: Sequence[str],
+    message: str,
+    old: Sequence[tuple[str, Sequence[str], str]] | None = None,
+) -> migrations.RunPython:
+    """A migration operation: `tables` leave `append_only_triggers` for `append_only_guards`.
+
+    `old` lists each earlier `append_only_triggers(prefix=..., tables=..., message=...)` call
+    as (prefix, tables, message); by default one call with this prefix, tables and message.
+    Forwards drops those triggers and their functions, then adds the guards; backwards
+    drops the guards and puts the old triggers back."""
+    guards = append_only_guards(prefix=prefix, tables=tables, message=message)
+    earlier = [
+        append_only_triggers(prefix=p, tables=t, message=m)
+        for p, t, m in (old if old is not None else [(prefix, tables, message)])
+    ]
+
+    def forwards(apps, schema_editor) -> None:
+        for operation in earlier:
+            assert operation.reverse_code is not None
+            operation.reverse_code(apps, schema_editor)
+        guards.code(apps, schema_editor)
+
+    def backwards(apps, schema_editor) -> None:
+        assert guards.reverse_code is not None
+        guards.reverse_code(apps, schema_editor)
+        for operation in earlier:
+            operation.code(apps, schema_editor)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
 
 
 @contextmanager
