@@ -44,8 +44,8 @@ def rows_in(table: str) -> int:
 def one_of_each(full_record, person, practitioner, team_leader, rf):
     """A row in every append-only table (row triggers fire only on rows): the person's
     full record and the history rows it lacks (SDS, risk, reviews, outcomes,
-    accountability), the audit tables (a list view, a break-glass use and its review) and
-    a tombstone."""
+    accountability), the audit tables (a list view, a break-glass use and its review, an
+    audit checkpoint) and a tombstone."""
     from goldenthread.accountability.factories import ChallengeFactory
     from goldenthread.accountability.models import ChallengeEvent
     from goldenthread.operations.models import Tombstone
@@ -111,6 +111,15 @@ def one_of_each(full_record, person, practitioner, team_leader, rf):
         destroyed_at=timezone.now(),
         destroyed_by_name="Golden Thread (retention schedule)",
         rows={"people.Person": 1},
+    )
+    from goldenthread.audit.models import AuditCheckpoint
+
+    AuditCheckpoint.objects.create(
+        at=timezone.now(),
+        actor_name="Golden Thread (audit retention)",
+        rule_text="7 years (source: test)",
+        older_than=timezone.now() - datetime.timedelta(days=7 * 365),
+        removed={},
     )
 
 
