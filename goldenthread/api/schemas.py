@@ -6,7 +6,7 @@ import copy
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
@@ -387,9 +387,19 @@ class OutcomePatch(patch_of(OutcomeIn, leave_out=("positive_change_id",))):  # t
 
 # --- Support Sequence ----------------------------------------------------------------
 
-StepCode = Literal[tuple(SupportStep.values)]  # type: ignore[valid-type]
-SolutionStatusCode = Literal[tuple(SolutionStatus.values)]  # type: ignore[valid-type]
-CostPeriodCode = Literal[tuple(CostPeriod.values)]  # type: ignore[valid-type]
+# The codes a field accepts, from the model's choices: a Literal for pydantic (it refuses
+# anything else, and the OpenAPI document lists them); a str for the type checker, which
+# cannot read a Literal made at import.
+if TYPE_CHECKING:
+    StepCode: TypeAlias = str
+    SolutionStatusCode: TypeAlias = str
+    CostPeriodCode: TypeAlias = str
+    PeriodCode: TypeAlias = str
+else:
+    StepCode = Literal[tuple(SupportStep.values)]
+    SolutionStatusCode = Literal[tuple(SolutionStatus.values)]
+    CostPeriodCode = Literal[tuple(CostPeriod.values)]
+    PeriodCode = Literal[tuple(BudgetPeriod.values)]
 Money = Field(None, ge=0, max_digits=12, decimal_places=2)
 
 
@@ -439,8 +449,8 @@ class SolutionIn(Strict):
     notes: str = Field("", max_length=4000)
 
 
-class SolutionPatch(  # type: ignore[misc]
-    patch_of(SolutionIn, leave_out=("step",), status_note=(str, Field("", max_length=2000)))
+class SolutionPatch(
+    patch_of(SolutionIn, leave_out=("step",), status_note=(str, Field("", max_length=2000)))  # type: ignore[misc]
 ):
     """A change to a solution: send only what changes. A change of status is kept in its
     history, with `status_note`."""
@@ -581,9 +591,6 @@ class BudgetRequestOut(BudgetRequestSummary):
     @staticmethod
     def resolve_events(obj) -> list:
         return list(obj.events.order_by("at", "id"))
-
-
-PeriodCode = Literal[tuple(BudgetPeriod.values)]  # type: ignore[valid-type]
 
 
 class BudgetLineIn(Strict):

@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -50,12 +51,12 @@ def may_hold_token(user: User) -> bool:
     )
 
 
-def may_write(user: User) -> bool:
+def may_write(user: User | AnonymousUser) -> bool:
     """Only practitioners and team leaders (casework) change records, through the API as on
     the pages. Panel members, commissioners and administrators read only: none of them
     writes a person's record on the pages either (a panel member's decision is made on the
-    panel's own page)."""
-    return bool(user is not None and user.role in CASEWORK_ROLES)
+    panel's own page). No one who is not signed in."""
+    return isinstance(user, User) and user.role in CASEWORK_ROLES
 
 
 @dataclass(frozen=True)

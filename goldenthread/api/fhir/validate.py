@@ -17,6 +17,10 @@ import functools
 import gzip
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jsonschema import Draft6Validator
 
 SCHEMA_PATH = Path(__file__).with_name("fhir.schema.json.gz")
 
@@ -28,13 +32,13 @@ def r4_schema() -> dict:
 
 
 @functools.cache
-def _validator():
+def _validator() -> Draft6Validator:
     from jsonschema import Draft6Validator
 
     return Draft6Validator(r4_schema())
 
 
-def _resource_validator(resource_type: str):
+def _resource_validator(resource_type: str) -> Draft6Validator:
     """A validator for one resource type: much faster than the schema's root, which tries
     every one of the 146 resource types for each resource (oneOf)."""
     from jsonschema import Draft6Validator
@@ -45,7 +49,7 @@ def _resource_validator(resource_type: str):
     )
 
 
-_VALIDATORS: dict[str, object] = {}
+_VALIDATORS: dict[str, Draft6Validator] = {}
 
 
 def schema_errors(bundle: dict, *, limit: int = 20) -> list[str]:

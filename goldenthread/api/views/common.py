@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, Schema
 
+from goldenthread.people.models import Person
+
+from ..auth import Caller, gated
 from ..concurrency import etag
 
 PROBLEM_STATUSES = (400, 401, 403, 404, 422, 429)
@@ -48,13 +51,13 @@ def answers(ok: dict[int, Any], *, write: bool = False) -> dict[int, Any]:
     return {**ok, **{status: Problem for status in statuses}}
 
 
-def person_of(request: HttpRequest):
+def person_of(request: HttpRequest) -> Person:
     """The person the gate opened for this call (people.access: visible_to, logged)."""
-    return request.gt_person  # type: ignore[attr-defined]
+    return gated(request).gt_person
 
 
-def caller_of(request: HttpRequest):
-    return request.gt_caller  # type: ignore[attr-defined]
+def caller_of(request: HttpRequest) -> Caller:
+    return gated(request).gt_caller
 
 
 def one(queryset, pk, what: str):

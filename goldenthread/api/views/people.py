@@ -73,6 +73,8 @@ def people_list(request: HttpRequest, params: Query[PeopleParams]):
 )
 def person_add(request: HttpRequest, payload: PersonIn, response: HttpResponse):
     user = caller_of(request).user
+    if user.team is None:
+        raise PermissionDenied("You can add people to your own team only.")
     data = payload.dict()
     area = Area.objects.filter(pk=data.pop("area_id")).first()
     if area is None:
