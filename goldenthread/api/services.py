@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import CASEWORK_ROLES, STAFF_ROLES, User
 from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
+from goldenthread.audit.services import Auditor, change_record, snapshot
 from goldenthread.core.formatting import date_text
+from goldenthread.core.services import audited_create
 
 from .models import ApiToken, TokenScope
 
@@ -114,16 +115,7 @@ def api_token_create(
             scope=scope,
             expires_at=expires_at,
         )
-        token.full_clean()
-        token.save(force_insert=True)
-        change_record(
-            actor=actor,
-            instance=token,
-            action=ChangeAction.CREATE,
-            before=None,
-            person_id=None,
-            extra=REDACTED,
-        )
+        audited_create(token, auditor=Auditor(actor), person_id=None, extra=REDACTED)
     return IssuedToken(token=token, secret=secret)
 
 

@@ -31,7 +31,7 @@ from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Agreed, AgreedHow, AgreementWhose
 
 from ..pagination import page_of
-from ..schemas import Strict, patch_of
+from ..schemas import Strict, in_order, patch_of
 from .common import (
     IF_MATCH,
     PageParams,
@@ -239,9 +239,7 @@ class ChallengeOut(Schema):
     mediation: str
     events: list[ChallengeEventOut]
 
-    @staticmethod
-    def resolve_events(obj) -> list:
-        return list(obj.events.order_by("on", "at", "id"))
+    resolve_events = in_order("events", "on", "at", "id")
 
 
 def challenges_of(person):

@@ -54,6 +54,13 @@ def reviews_of(person):
     return person.reviews.select_related("conducted_by")
 
 
+def _review_change(request: HttpRequest, review_id: uuid.UUID, response: HttpResponse, change):
+    """Change a review (If-Match), and answer with it as it is now."""
+    return change_one(
+        request, response, reviews_of(person_of(request)), review_id, "review", change
+    )
+
+
 @router.get(
     "/people/{uuid:person_id}/reviews",
     response=answers({200: page_of(ReviewSummary)}),
@@ -94,17 +101,12 @@ def review_finish(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    return change_one(
+    return _review_change(
         request,
-        response,
-        reviews_of(person_of(request)),
         review_id,
-        "review",
+        response,
         lambda review, **common: services.review_complete(
-            review=review,
-            next_review_on=payload.next_review_on,
-            what_learned=payload.what_learned,
-            **common,
+            review=review, **common, **payload.dict()
         ),
     )
 
@@ -319,12 +321,10 @@ def review_update(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    return change_one(
+    return _review_change(
         request,
-        response,
-        reviews_of(person_of(request)),
         review_id,
-        "review",
+        response,
         lambda review, **common: services.review_update(
             review=review,
             held_on=payload.held_on if payload.held_on is not None else review.held_on,

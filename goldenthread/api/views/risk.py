@@ -107,9 +107,15 @@ def risk_change(
     )
 
 
-def _risk_after_adding(person, risk, response: HttpResponse):
-    risk = one(person.risks.prefetch_related("agreements", "views"), risk.pk, "risk")
-    return created(response, risk)
+def _add_to_risk(request: HttpRequest, risk_id: uuid.UUID, response: HttpResponse, add, payload):
+    """Add a row beside the risk's others (nothing is replaced, so no If-Match), and answer
+    with the whole risk."""
+    person = person_of(request)
+    risk = one(person.risks, risk_id, "risk")
+    add(actor=actor_of(request), risk=risk, **payload.dict())
+    return created(
+        response, one(person.risks.prefetch_related("agreements", "views"), risk.pk, "risk")
+    )
 
 
 @router.post(
@@ -126,10 +132,7 @@ def risk_agreement_add(
     payload: RiskAgreementIn,
     response: HttpResponse,
 ):
-    person = person_of(request)
-    risk = one(person.risks, risk_id, "risk")
-    services.risk_agreement_add(actor=actor_of(request), risk=risk, **payload.dict())
-    return _risk_after_adding(person, risk, response)
+    return _add_to_risk(request, risk_id, response, services.risk_agreement_add, payload)
 
 
 @router.post(
@@ -146,7 +149,4 @@ def risk_view_add(
     payload: RiskViewIn,
     response: HttpResponse,
 ):
-    person = person_of(request)
-    risk = one(person.risks, risk_id, "risk")
-    services.risk_view_add(actor=actor_of(request), risk=risk, **payload.dict())
-    return _risk_after_adding(person, risk, response)
+    return _add_to_risk(request, risk_id, response, services.risk_view_add, payload)

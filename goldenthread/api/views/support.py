@@ -55,6 +55,20 @@ def _solutions_to_change(person):
     return person.support_solutions.select_related("outcome", "person")
 
 
+def _solution_change(request: HttpRequest, solution_id: uuid.UUID, response: HttpResponse, change):
+    """Change one solution (If-Match), and answer with it and its status history."""
+    person = person_of(request)
+    return change_one(
+        request,
+        response,
+        _solutions_to_change(person),
+        solution_id,
+        "solution",
+        change,
+        read_back=solutions_of(person),
+    )
+
+
 @router.get(
     "/people/{uuid:person_id}/solutions",
     response=answers({200: page_of(SolutionOut)}),
@@ -166,22 +180,18 @@ def solution_update(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
     changes = payload.dict(exclude_unset=True)
     status_note = changes.pop("status_note", "")
     for name in ("what", "who", "cost_period", "status", "notes"):
         if name in changes and changes[name] is None:
             changes.pop(name)
-    return change_one(
+    return _solution_change(
         request,
-        response,
-        _solutions_to_change(person),
         solution_id,
-        "solution",
+        response,
         lambda solution, **common: services.solution_update(
             solution=solution, status_note=status_note, **common, **changes
         ),
-        read_back=solutions_of(person),
     )
 
 
@@ -207,16 +217,13 @@ def solution_move(
     if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
-    return change_one(
+    return _solution_change(
         request,
-        response,
-        _solutions_to_change(person),
         solution_id,
-        "solution",
+        response,
         lambda solution, **common: services.solution_move(
             solution=solution, to_outcome=chosen_outcome(person, payload.outcome_id), **common
         ),
-        read_back=solutions_of(person),
     )
 
 
