@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +23,18 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
 from . import services, sign_in_cache
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
+
+
+class _OTPUser(Protocol):
+    """The signed-in user as django-otp's OTPMiddleware leaves it: with is_verified()."""
+
+    def is_verified(self) -> bool: ...
+
 
 SIGNED_IN_AT = "gt_signed_in_at"
 # Who was signed in when this browser's session ran out: a form (or words kept as they were
@@ -59,14 +72,14 @@ def _csrf_ok(request: HttpRequest) -> bool:
     return checker.process_view(request, view, (), {}) is None
 
 
-def _keep_form(request: HttpRequest, user=None) -> bool:
+def _keep_form(request: HttpRequest, user: User) -> bool:
     """Keep what was typed into the form being posted when the session ended."""
     if request.method != "POST" or request.headers.get("HX-Request") or not _csrf_ok(request):
         return False
     fields = _kept_fields(request)
     if not fields:
         return False
-    services.form_stash_save(user=user or request.user, path=request.path, fields=fields)
+    services.form_stash_save(user=user, path=request.path, fields=fields)
     return True
 
 
@@ -90,7 +103,8 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        user = request.user
+        if user.is_authenticated:
             now = timezone.now().timestamp()
             signed_in = request.session.get(SIGNED_IN_AT)
             last_seen = request.session.get(LAST_SEEN_AT)
@@ -99,8 +113,8 @@ class SessionLifetimeMiddleware:
             if signed_in is None:
                 request.session[SIGNED_IN_AT] = now
             elif (last_seen is not None and now - last_seen > idle) or now - signed_in > lifetime:
-                kept = _keep_form(request)
-                user_id = request.user.pk
+                kept = _keep_form(request, user)
+                user_id = user.pk
                 logout(request)
                 request.session[ENDED_FOR] = str(user_id)
                 messages.info(
@@ -148,7 +162,7 @@ class RequireSecondFactorMiddleware:
         if (
             settings.GOLDENTHREAD_REQUIRE_2FA
             and request.user.is_authenticated
-            and not request.user.is_verified()
+            and not cast(_OTPUser, request.user).is_verified()
             and not request.path.startswith(settings.STATIC_URL)
         ):
             match = getattr(request, "resolver_match", None)
@@ -184,7 +198,8 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)  # its checks, and request.auser for async code
-        request.user = SimpleLazyObject(lambda: _user(request))
+        # The lazy object stands in for the user it reads, as in Django's own middleware.
+        request.user = cast("User | AnonymousUser", SimpleLazyObject(lambda: _user(request)))
 
 
 def _user(request: HttpRequest):

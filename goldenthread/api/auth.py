@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import NoReturn, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -38,6 +39,7 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.core.formatting import date_text
 from goldenthread.people.access import access_basis, open_person_record
+from goldenthread.people.models import Person
 from goldenthread.people.selectors import visible_person
 
 from . import services
@@ -68,6 +70,21 @@ class Caller:
 
     def __bool__(self) -> bool:  # django-ninja treats a falsy result as "not signed in"
         return True
+
+
+class GatedRequest(HttpRequest):
+    """A request as the gate leaves it: what it sets, named for the type checker. The views
+    read them through views/common.py (person_of, caller_of)."""
+
+    gt_caller: Caller
+    gt_person: Person  # on a route with a person's id, once the record is opened
+    gt_access_pending: bool  # DEFERRED_LOGGING: the access row is still to be written
+    api_token_name: str  # a token's call: its name and prefix go in each access-log row
+    api_token_prefix: str
+
+
+def gated(request: HttpRequest) -> GatedRequest:
+    return cast(GatedRequest, request)
 
 
 def what(request: HttpRequest) -> str:
@@ -107,8 +124,8 @@ def _from_token(request: HttpRequest, header: str) -> Caller:
     owner.is_verified = lambda: True  # type: ignore[attr-defined]
     request.user = owner
     # Every access-log row of this call names the token (audit.services.access_record).
-    request.api_token_name = token.name  # type: ignore[attr-defined]
-    request.api_token_prefix = token.prefix  # type: ignore[attr-defined]
+    gated(request).api_token_name = token.name
+    gated(request).api_token_prefix = token.prefix
     services.token_used(token)
     return Caller(user=owner, token=token)
 
@@ -181,7 +198,7 @@ class ApiAuth:
     def __call__(self, request: HttpRequest) -> Caller:
         header = request.headers.get("Authorization")
         caller = _from_token(request, header) if header else _from_session(request)
-        request.gt_caller = caller  # type: ignore[attr-defined]
+        gated(request).gt_caller = caller
         if caller.user.role not in STAFF_ROLES:
             raise ApiProblem(403, "The API is for staff.")
         key = f"token:{caller.token.pk}" if caller.token else f"user:{caller.user.pk}"
@@ -204,22 +221,28 @@ class ApiAuth:
         if view_name in DEFERRED_LOGGING and writing:
             person = visible_person(caller.user, person_id)
             if person is None:
-                _open(request, person_id)  # logs the refusal and raises
+                _refuse_unseen(request, person_id)
             if not caller.may_write:
                 _refuse_write(request, caller, person_id)
-            request.gt_person = person  # type: ignore[attr-defined]
-            request.gt_access_pending = True  # type: ignore[attr-defined]
+            gated(request).gt_person = person
+            gated(request).gt_access_pending = True
             return caller
         if writing and not caller.may_write:
             # Refused whether or not they may see the person: one DENIED row either way.
             if visible_person(caller.user, person_id) is None:
-                _open(request, person_id)
+                _refuse_unseen(request, person_id)
             _refuse_write(request, caller, person_id)
-        request.gt_person = _open(request, person_id)  # type: ignore[attr-defined]
+        gated(request).gt_person = _open(request, person_id)
         return caller
 
 
-def _open(request: HttpRequest, person_id):
+def _refuse_unseen(request: HttpRequest, person_id) -> NoReturn:
+    """Refuse a person the caller may not see: the one door logs the refusal (DENIED)."""
+    _open(request, person_id)
+    raise ApiProblem(403, "You do not have access to this person's record.")
+
+
+def _open(request: HttpRequest, person_id) -> Person:
     action = None
     view_name = request.resolver_match.view_name if request.resolver_match else ""
     if view_name == "api:person_fhir":
@@ -232,15 +255,16 @@ def _open(request: HttpRequest, person_id):
 
 def log_pending_access(request: HttpRequest) -> None:
     """Write the access row a deferred route owes (see DEFERRED_LOGGING), once."""
-    if getattr(request, "gt_access_pending", False):
-        request.gt_access_pending = False  # type: ignore[attr-defined]
-        person = request.gt_person  # type: ignore[attr-defined]
+    gate = gated(request)
+    if getattr(gate, "gt_access_pending", False):
+        gate.gt_access_pending = False
+        person = gate.gt_person
         access_record(
-            actor=request.gt_caller.user,
-            person_id=person.pk,  # type: ignore[attr-defined]
+            actor=gate.gt_caller.user,
+            person_id=person.pk,
             action=AccessAction.CHANGE,
             what=what(request),
-            reason=access_basis(request.gt_caller.user, person),  # type: ignore[attr-defined]
+            reason=access_basis(gate.gt_caller.user, person),
             request=request,
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from .models import TokenScope
@@ -31,10 +33,9 @@ class TokenForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, may_write: bool, **kwargs):
+    def __init__(self, *args, may_write: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not may_write:
-            self.fields["scope"].choices = [(TokenScope.READ.value, TokenScope.READ.label)]
-            self.fields[
-                "scope"
-            ].help_text = "Only practitioners and team leaders may have a token that writes."
+            scope = cast(forms.ChoiceField, self.fields["scope"])
+            scope.choices = [(TokenScope.READ.value, TokenScope.READ.label)]
+            scope.help_text = "Only practitioners and team leaders may have a token that writes."

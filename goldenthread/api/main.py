@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from goldenthread.audit.services import snapshot
 from goldenthread.core.concurrency import StaleEditError
@@ -78,7 +79,7 @@ class GoldenThreadApi(NinjaAPI):
         """The view's own name (person_update), not its module path."""
         return operation.view_func.__name__
 
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict:
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
         """Errors are documented as application/problem+json."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for methods in schema.get("paths", {}).values():

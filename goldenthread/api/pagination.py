@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Sequence
+from types import GenericAlias
 from typing import Any
 
 from django.core import signing
@@ -105,10 +106,12 @@ _PAGES: dict[type, type] = {}
 def page_of(item_schema: type) -> type:
     """The response schema of a page of `item_schema`."""
     if item_schema not in _PAGES:
+        # list[item_schema], made at run time: the type checker cannot read it as a type.
+        items: Any = GenericAlias(list, (item_schema,))
         _PAGES[item_schema] = create_model(
             f"{item_schema.__name__}Page",
             __base__=Schema,
-            items=(list[item_schema], ...),
+            items=(items, ...),
             next_cursor=(str | None, None),
         )
     return _PAGES[item_schema]

@@ -6,7 +6,7 @@ import copy
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
@@ -32,6 +32,16 @@ def _name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
+
+
+def in_order(relation: str, *order: str) -> staticmethod:
+    """A resolver (`resolve_<field> = in_order(...)`): the rows of `relation` in `order`."""
+    return staticmethod(lambda obj: list(getattr(obj, relation).order_by(*order)))
+
+
+def name_of(field: str) -> staticmethod:
+    """A resolver: the full name of the user in `field` ("" when there is none)."""
+    return staticmethod(lambda obj: _name(getattr(obj, field)))
 
 
 class Strict(Schema):
@@ -81,9 +91,7 @@ class Received(Schema):
     received_at: datetime.datetime = Field(..., alias="created_at")
     imported_by: str
 
-    @staticmethod
-    def resolve_imported_by(obj) -> str:
-        return _name(obj.imported_by)
+    resolve_imported_by = name_of("imported_by")
 
 
 class PersonOut(PersonSummary):
@@ -142,9 +150,7 @@ class AllocationOut(Schema):
     start_date: datetime.date
     end_date: datetime.date | None
 
-    @staticmethod
-    def resolve_worker(obj) -> str:
-        return _name(obj.worker)
+    resolve_worker = name_of("worker")
 
 
 class AllocationIn(Strict):
@@ -180,9 +186,7 @@ class ConversationSummary(Schema):
     person_took_part: bool
     recorded_by: str
 
-    @staticmethod
-    def resolve_recorded_by(obj) -> str:
-        return _name(obj.recorded_by)
+    resolve_recorded_by = name_of("recorded_by")
 
 
 class ParticipantOut(Schema):
@@ -288,25 +292,15 @@ class ConversationOut(ConversationSummary):
     def resolve_participants(obj) -> list:
         return list(obj.participants.select_related("circle_member"))
 
-    @staticmethod
-    def resolve_what_matters(obj) -> list:
-        return list(obj.mattersitem_set.order_by("created_at", "id"))
+    resolve_what_matters = in_order("mattersitem_set", "created_at", "id")
 
-    @staticmethod
-    def resolve_who_matters(obj) -> list:
-        return list(obj.whomatters_set.order_by("created_at", "id"))
+    resolve_who_matters = in_order("whomatters_set", "created_at", "id")
 
-    @staticmethod
-    def resolve_aspirations(obj) -> list:
-        return list(obj.aspiration_set.order_by("created_at", "id"))
+    resolve_aspirations = in_order("aspiration_set", "created_at", "id")
 
-    @staticmethod
-    def resolve_working(obj) -> list:
-        return list(obj.workingitem_set.order_by("created_at", "id"))
+    resolve_working = in_order("workingitem_set", "created_at", "id")
 
-    @staticmethod
-    def resolve_strengths(obj) -> list:
-        return list(obj.strength_set.order_by("created_at", "id"))
+    resolve_strengths = in_order("strength_set", "created_at", "id")
 
     @staticmethod
     def resolve_positive_changes(obj) -> list:
@@ -367,9 +361,7 @@ class OutcomeOut(OutcomeSummary):
     def resolve_checks(obj) -> list:
         return sorted(obj.check_answers.all(), key=lambda a: CheckQuestion.values.index(a.question))
 
-    @staticmethod
-    def resolve_wordings(obj) -> list:
-        return list(obj.wordings.order_by("number"))
+    resolve_wordings = in_order("wordings", "number")
 
 
 class OutcomeIn(Strict):
@@ -387,9 +379,19 @@ class OutcomePatch(patch_of(OutcomeIn, leave_out=("positive_change_id",))):  # t
 
 # --- Support Sequence ----------------------------------------------------------------
 
-StepCode = Literal[tuple(SupportStep.values)]  # type: ignore[valid-type]
-SolutionStatusCode = Literal[tuple(SolutionStatus.values)]  # type: ignore[valid-type]
-CostPeriodCode = Literal[tuple(CostPeriod.values)]  # type: ignore[valid-type]
+# The codes a field accepts, from the model's choices: a Literal for pydantic (it refuses
+# anything else, and the OpenAPI document lists them); a str for the type checker, which
+# cannot read a Literal made at import.
+if TYPE_CHECKING:
+    StepCode: TypeAlias = str
+    SolutionStatusCode: TypeAlias = str
+    CostPeriodCode: TypeAlias = str
+    PeriodCode: TypeAlias = str
+else:
+    StepCode = Literal[tuple(SupportStep.values)]
+    SolutionStatusCode = Literal[tuple(SolutionStatus.values)]
+    CostPeriodCode = Literal[tuple(CostPeriod.values)]
+    PeriodCode = Literal[tuple(BudgetPeriod.values)]
 Money = Field(None, ge=0, max_digits=12, decimal_places=2)
 
 
@@ -400,9 +402,7 @@ class StatusChangeOut(Schema):
     at: datetime.datetime = Field(..., alias="created_at")
     changed_by: str
 
-    @staticmethod
-    def resolve_changed_by(obj) -> str:
-        return _name(obj.changed_by)
+    resolve_changed_by = name_of("changed_by")
 
 
 class SolutionOut(Schema):
@@ -439,8 +439,8 @@ class SolutionIn(Strict):
     notes: str = Field("", max_length=4000)
 
 
-class SolutionPatch(  # type: ignore[misc]
-    patch_of(SolutionIn, leave_out=("step",), status_note=(str, Field("", max_length=2000)))
+class SolutionPatch(
+    patch_of(SolutionIn, leave_out=("step",), status_note=(str, Field("", max_length=2000)))  # type: ignore[misc]
 ):
     """A change to a solution: send only what changes. A change of status is kept in its
     history, with `status_note`."""
@@ -471,13 +471,9 @@ class SdsChoiceOut(Schema):
     explanations: list[ExplanationOut]
     mix_parts: list[MixPartOut]
 
-    @staticmethod
-    def resolve_explanations(obj) -> list:
-        return list(obj.explanations.order_by("option"))
+    resolve_explanations = in_order("explanations", "option")
 
-    @staticmethod
-    def resolve_mix_parts(obj) -> list:
-        return list(obj.mix_parts.order_by("created_at", "id"))
+    resolve_mix_parts = in_order("mix_parts", "created_at", "id")
 
 
 class FirstChoiceOut(Schema):
@@ -570,20 +566,11 @@ class BudgetRequestOut(BudgetRequestSummary):
     lines: list[BudgetLineOut]
     events: list[BudgetEventOut]
 
-    @staticmethod
-    def resolve_requested_by(obj) -> str:
-        return _name(obj.requested_by)
+    resolve_requested_by = name_of("requested_by")
 
-    @staticmethod
-    def resolve_lines(obj) -> list:
-        return list(obj.lines.order_by("position"))
+    resolve_lines = in_order("lines", "position")
 
-    @staticmethod
-    def resolve_events(obj) -> list:
-        return list(obj.events.order_by("at", "id"))
-
-
-PeriodCode = Literal[tuple(BudgetPeriod.values)]  # type: ignore[valid-type]
+    resolve_events = in_order("events", "at", "id")
 
 
 class BudgetLineIn(Strict):
@@ -640,9 +627,7 @@ class DecisionOut(Schema):
     budget_request_id: uuid.UUID | None
     sharings: list[SharingOut]
 
-    @staticmethod
-    def resolve_sharings(obj) -> list:
-        return list(obj.sharings.order_by("shared_on", "at"))
+    resolve_sharings = in_order("sharings", "shared_on", "at")
 
 
 class UnmetNeedOut(Schema):
@@ -735,13 +720,9 @@ class RiskOut(Schema):
     agreements: list[RiskAgreementOut]
     views: list[RiskViewOut]
 
-    @staticmethod
-    def resolve_agreements(obj) -> list:
-        return list(obj.agreements.order_by("agreed_on", "at"))
+    resolve_agreements = in_order("agreements", "agreed_on", "at")
 
-    @staticmethod
-    def resolve_views(obj) -> list:
-        return list(obj.views.order_by("given_on", "at"))
+    resolve_views = in_order("views", "given_on", "at")
 
 
 # --- Reviews -------------------------------------------------------------------------
@@ -784,9 +765,7 @@ class ReviewSummary(Schema):
     conducted_by: str
     next_review_on: datetime.date | None
 
-    @staticmethod
-    def resolve_conducted_by(obj) -> str:
-        return _name(obj.conducted_by)
+    resolve_conducted_by = name_of("conducted_by")
 
 
 class ReviewOut(ReviewSummary):
@@ -796,17 +775,11 @@ class ReviewOut(ReviewSummary):
     person_views: list[PersonViewOut]
     solution_reviews: list[SolutionReviewOut]
 
-    @staticmethod
-    def resolve_outcome_reviews(obj) -> list:
-        return list(obj.outcome_reviews.order_by("created_at", "id"))
+    resolve_outcome_reviews = in_order("outcome_reviews", "created_at", "id")
 
-    @staticmethod
-    def resolve_person_views(obj) -> list:
-        return list(obj.person_views.order_by("at", "id"))
+    resolve_person_views = in_order("person_views", "at", "id")
 
-    @staticmethod
-    def resolve_solution_reviews(obj) -> list:
-        return list(obj.solution_reviews.order_by("created_at", "id"))
+    resolve_solution_reviews = in_order("solution_reviews", "created_at", "id")
 
 
 class OutcomeAtReviewOut(Schema):

@@ -16,14 +16,16 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import CASEWORK_ROLES, STAFF_ROLES, User
 from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import change_record, snapshot
+from goldenthread.audit.services import Auditor, change_record, snapshot
 from goldenthread.core.formatting import date_text
+from goldenthread.core.services import audited_create
 
 from .models import ApiToken, TokenScope
 
@@ -50,12 +52,12 @@ def may_hold_token(user: User) -> bool:
     )
 
 
-def may_write(user: User) -> bool:
+def may_write(user: User | AnonymousUser) -> bool:
     """Only practitioners and team leaders (casework) change records, through the API as on
     the pages. Panel members, commissioners and administrators read only: none of them
     writes a person's record on the pages either (a panel member's decision is made on the
-    panel's own page)."""
-    return bool(user is not None and user.role in CASEWORK_ROLES)
+    panel's own page). No one who is not signed in."""
+    return isinstance(user, User) and user.role in CASEWORK_ROLES
 
 
 @dataclass(frozen=True)
@@ -113,16 +115,7 @@ def api_token_create(
             scope=scope,
             expires_at=expires_at,
         )
-        token.full_clean()
-        token.save(force_insert=True)
-        change_record(
-            actor=actor,
-            instance=token,
-            action=ChangeAction.CREATE,
-            before=None,
-            person_id=None,
-            extra=REDACTED,
-        )
+        audited_create(token, auditor=Auditor(actor), person_id=None, extra=REDACTED)
     return IssuedToken(token=token, secret=secret)
 
 

@@ -185,8 +185,8 @@ class Plan:
     reviews: list[dict]
     observations: dict[str, dict]
     transfer: dict | None
-    sent_by: str = ""
-    sent_at: datetime.datetime | None = None
+    sent_by: str
+    sent_at: datetime.datetime
     warnings: list[str] = field(default_factory=list)
 
 
@@ -232,7 +232,15 @@ def understand(bundle: dict) -> Plan:
         ),
         None,
     )
-    plan = Plan(
+    sent_by, sent_at = "", None
+    if transfer is not None:
+        sent_by = "; ".join(
+            a.get("who", {}).get("display", "")
+            for a in transfer.get("agent", [])
+            if a.get("who", {}).get("display")
+        )
+        sent_at = _instant(transfer.get("recorded"))
+    return Plan(
         bundle=bundle,
         patient=patient,
         related=by_type["RelatedPerson"],
@@ -242,17 +250,9 @@ def understand(bundle: dict) -> Plan:
         reviews=reviews,
         observations=observations,
         transfer=transfer,
+        sent_by=sent_by or "Not said in the Bundle",
+        sent_at=sent_at or _instant(bundle.get("timestamp")) or timezone.now(),
     )
-    if transfer is not None:
-        plan.sent_by = "; ".join(
-            a.get("who", {}).get("display", "")
-            for a in transfer.get("agent", [])
-            if a.get("who", {}).get("display")
-        )
-        plan.sent_at = _instant(transfer.get("recorded"))
-    plan.sent_by = plan.sent_by or "Not said in the Bundle"
-    plan.sent_at = plan.sent_at or _instant(bundle.get("timestamp")) or timezone.now()
-    return plan
 
 
 # --- Writing it, through the services -----------------------------------------------------
@@ -281,13 +281,14 @@ class _Writer:
             for item in o.get("extension", []) or []
             if item.get("url") == c.EXT_REWRITTEN_AS
         }
-        self.activities_by_goal: dict[str, list[dict]] = defaultdict(list)
+        # understand() checked that each activity names one of the Bundle's Goals.
+        self.activities_by_goal: dict[str | None, list[dict]] = defaultdict(list)
         for detail in plan.activities:
             self.activities_by_goal[_ref_id(detail["goal"][0])].append(detail)
 
     def keep(self, instance: models.Model, source: str, note: str = "") -> None:
         self.received.append((instance, source, note))
-        self.counts[instance._meta.verbose_name_plural] += 1
+        self.counts[str(instance._meta.verbose_name_plural)] += 1
 
     # The person and their circle
 
@@ -297,14 +298,14 @@ class _Writer:
             (n for n in patient.get("name", []) if n.get("use") == "official"),
             (patient.get("name") or [{}])[0],
         )
-        usual = next((n for n in patient.get("name", []) if n.get("use") == "usual"), {})
+        usual: dict[str, Any] = next(
+            (n for n in patient.get("name", []) if n.get("use") == "usual"), {}
+        )
         given = " ".join(official.get("given", []) or [])
         family = official.get("family", "")
         if not given or not family:
             raise ImportRefused("The Patient needs a family name and a given name.")
-        birth = _date(patient.get("birthDate"), "Patient.birthDate")
-        if birth is None:
-            raise ImportRefused("The Patient needs a birth date.")
+        birth = _birth_date(patient)
         chi = next(
             (
                 i.get("value", "")
@@ -416,7 +417,7 @@ class _Writer:
             )
             if status is None:
                 status = {v: k for k, v in c.SOLUTION_ACTIVITY_STATUS.items()}.get(
-                    detail.get("status"), "idea"
+                    detail.get("status") or "", "idea"
                 )
             cost, period = None, ""
             cost_ext = _ext(detail, c.EXT_SOLUTION_COST)
@@ -452,15 +453,26 @@ class _Writer:
 
     def review(self, person: Person, observation: dict) -> None:
         held_on = _date(observation.get("effectiveDateTime"), "A review's date")
+        if held_on is None:
+            raise ImportRefused(
+                f"Observation {observation.get('id')} is a review without its date "
+                "(effectiveDateTime)."
+            )
         review = review_services.review_start(actor=self.actor, person=person, held_on=held_on)
         self.keep(review, _source(observation))
         members = [
-            self.plan.observations.get(_ref_id(m)) for m in observation.get("hasMember", []) or []
+            self.plan.observations.get(_ref_id(m) or "")
+            for m in observation.get("hasMember", []) or []
         ]
         for member in [m for m in members if m and _kind(m) == c.KIND_OUTCOME_REVIEW]:
             self.outcome_review(person, review, member)
         for member in [m for m in members if m and _kind(m) == c.KIND_PERSON_VIEW]:
             goal_id = _ref_id((member.get("focus") or [{}])[0])
+            if goal_id is None or goal_id not in self.outcomes:
+                raise ImportRefused(
+                    f"Observation {member.get('id')} gives a view of a Goal the Bundle does "
+                    "not have, or one written later."
+                )
             rating = _component(member, c.KIND_RATING)
             whose = _component(member, c.KIND_WHOSE_WORDS)
             performer = (member.get("performer") or [{}])[0]
@@ -500,7 +512,7 @@ class _Writer:
 
     def outcome_review(self, person: Person, review, member: dict) -> None:
         goal_id = _ref_id((member.get("focus") or [{}])[0])
-        if goal_id not in self.outcomes:
+        if goal_id is None or goal_id not in self.outcomes:
             raise ImportRefused(
                 f"Observation {member.get('id')} reviews a Goal the Bundle does "
                 "not have, or one written later."
@@ -514,10 +526,10 @@ class _Writer:
         )
         measure = _component(member, c.KIND_MEASURE_NOW)
         rewrite = None
-        new_goal_id = _ref_id(_ext_value(member, c.EXT_REWRITTEN_AS, "valueReference"))
+        new_goal_id = _ref_id(_ext_value(member, c.EXT_REWRITTEN_AS, "valueReference")) or ""
         note = ""
         if decision == "rewrite":
-            new_goal = self.plan.goals.get(new_goal_id or "")
+            new_goal = self.plan.goals.get(new_goal_id)
             if new_goal is None:
                 raise ImportRefused(
                     f"Observation {member.get('id')} rewrites an outcome but "
@@ -544,6 +556,8 @@ class _Writer:
         self.keep(row, _source(member))
         if rewrite is not None:
             new_outcome = row.new_outcome
+            # outcome_review_record writes the new wording of every rewrite it records.
+            assert new_outcome is not None
             self.outcomes[new_goal_id] = new_outcome
             self.keep(new_outcome, f"Goal/{new_goal_id}", note)
             self.solutions(person, new_goal_id, new_outcome)
@@ -574,7 +588,8 @@ class _Writer:
             for member in observation.get("hasMember", []) or []:
                 reviewed = self.plan.observations.get(_ref_id(member) or "")
                 for focus in (reviewed or {}).get("focus", []) or []:
-                    first_review.setdefault(_ref_id(focus), index)
+                    if focused := _ref_id(focus):
+                        first_review.setdefault(focused, index)
         roots = [g for g in self.plan.goals.values() if g["id"] not in self.rewritten_at_review]
         for index, observation in enumerate(reviews):
             for goal in roots:
@@ -608,7 +623,7 @@ class _Writer:
                 status = {
                     "completed": OutcomeStatus.ACHIEVED,
                     "cancelled": OutcomeStatus.CLOSED,
-                }.get(goal.get("lifecycleStatus"), OutcomeStatus.OPEN)
+                }.get(goal.get("lifecycleStatus") or "", OutcomeStatus.OPEN)
             outcome.refresh_from_db()
             if outcome.status == status:
                 continue
@@ -703,7 +718,14 @@ def check_actor(actor: User, team: Team) -> None:
         raise PermissionDenied(f"{actor.username} is not in the team {team.name}.")
 
 
-def _check_not_known(plan: Plan, actor: User) -> None:
+def _birth_date(patient: dict) -> datetime.date:
+    birth = _date(patient.get("birthDate"), "Patient.birthDate")
+    if birth is None:
+        raise ImportRefused("The Patient needs a birth date.")
+    return birth
+
+
+def _check_not_known(plan: Plan, actor: User, team: Team) -> None:
     """A CHI number already recorded here: refuse before anything is written. For someone
     the importer may not see, the service records the possible duplicate for their team
     leader (and nothing about that record is shown)."""
@@ -728,11 +750,11 @@ def _check_not_known(plan: Plan, actor: User) -> None:
         # that person's access log) and shows nothing of the existing record.
         people_services.person_create(
             actor=actor,
-            team=actor.team,
-            area=actor.team.area,
+            team=team,
+            area=team.area,
             given_name=" ".join(official.get("given", []) or []) or "Not given",
             family_name=official.get("family", "") or "Not given",
-            date_of_birth=_date(plan.patient.get("birthDate"), "Patient.birthDate"),
+            date_of_birth=_birth_date(plan.patient),
             chi_number=chi,
         )
     except (people_services.PersonMayBeKnown, people_services.TooManyPossibleDuplicates):
@@ -748,7 +770,7 @@ def import_plan(*, actor: User, team: Team, raw: bytes) -> Imported:
     """Import a plan Bundle (bytes of a file) into `team`, as `actor`."""
     check_actor(actor, team)
     plan = understand(read_bundle(raw))
-    _check_not_known(plan, actor)
+    _check_not_known(plan, actor, team)
     try:
         with transaction.atomic():
             return _Writer(plan, actor, team, raw).run()

@@ -8,16 +8,14 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from goldenthread.core.permissions import Permission, can
+from goldenthread.core.permissions import Permission
 from goldenthread.portal.selectors import access_log_of, look_row
 
 from ..pagination import page_of, paginate
-from .common import answers, caller_of, person_of
-from .people import PageParams
+from .common import PageParams, answers, person_allowed
 
 router = Router(tags=["Who looked"])
 
@@ -61,12 +59,12 @@ def _row(row) -> dict:
     "the team leader of the person's team and the worker allocated to them",
 )
 def access_log_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    person = person_of(request)
-    if not can(caller_of(request).user, Permission.VIEW_ACCESS_LOG, person):
-        raise PermissionDenied(
-            "Only the team leader of the person's team and the worker allocated to them see "
-            "who looked at the record."
-        )
+    person = person_allowed(
+        request,
+        Permission.VIEW_ACCESS_LOG,
+        "Only the team leader of the person's team and the worker allocated to them see "
+        "who looked at the record.",
+    )
     return paginate(
         request,
         access_log_of(person),

@@ -30,11 +30,22 @@ from goldenthread.accountability.models import (
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Agreed, AgreedHow, AgreementWhose
 
-from ..concurrency import expected_version
-from ..pagination import page_of, paginate
-from ..schemas import Strict, patch_of
-from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
-from .people import PageParams
+from ..pagination import page_of
+from ..schemas import Strict, in_order, patch_of
+from .common import (
+    IF_MATCH,
+    PageParams,
+    actor_of,
+    answers,
+    change_one,
+    chosen,
+    chosen_outcome,
+    created,
+    one,
+    paged,
+    person_of,
+    tagged,
+)
 
 router = Router(tags=["Accountability"])
 
@@ -75,14 +86,9 @@ class AgreementOut(Schema):
 def agreement_add(request: HttpRequest, person_id: uuid.UUID, payload: AgreementIn):
     person = person_of(request)
     data = payload.dict()
-    outcome = chosen(
-        person.outcomes,
-        data.pop("outcome_id"),
-        "outcome_id",
-        "Choose one of this person's outcomes.",
-    )
+    outcome = chosen_outcome(person, data.pop("outcome_id"))
     row = outcome_services.agreement_record(
-        actor=caller_of(request).user, person=person, outcome=outcome, **data
+        actor=actor_of(request), person=person, outcome=outcome, **data
     )
     return Status(201, row)
 
@@ -134,10 +140,9 @@ def advocacy_add(
     request: HttpRequest, person_id: uuid.UUID, payload: AdvocacyIn, response: HttpResponse
 ):
     advocacy = services.advocacy_record(
-        actor=caller_of(request).user, person=person_of(request), **payload.dict()
+        actor=actor_of(request), person=person_of(request), **payload.dict()
     )
-    with_etag(response, advocacy.version)
-    return Status(201, advocacy)
+    return created(response, advocacy)
 
 
 @router.get(
@@ -149,9 +154,7 @@ def advocacy_add(
 def advocacy_detail(
     request: HttpRequest, person_id: uuid.UUID, advocacy_id: uuid.UUID, response: HttpResponse
 ):
-    advocacy = one(person_of(request).advocacy, advocacy_id, "advocacy record")
-    with_etag(response, advocacy.version)
-    return advocacy
+    return tagged(response, one(person_of(request).advocacy, advocacy_id, "advocacy record"))
 
 
 @router.patch(
@@ -168,16 +171,17 @@ def advocacy_change(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    advocacy = one(person_of(request).advocacy, advocacy_id, "advocacy record")
-    version = expected_version(request)
     sent = payload.dict(exclude_unset=True)
     # null clears a date that may be empty; for anything else it leaves the field as it is.
     changes = {k: v for k, v in sent.items() if v is not None or k in CLEARABLE_DATES}
-    advocacy = services.advocacy_update(
-        actor=caller_of(request).user, advocacy=advocacy, expected_version=version, **changes
+    return change_one(
+        request,
+        response,
+        person_of(request).advocacy,
+        advocacy_id,
+        "advocacy record",
+        lambda advocacy, **common: services.advocacy_update(advocacy=advocacy, **common, **changes),
     )
-    with_etag(response, advocacy.version)
-    return advocacy
 
 
 # --- Challenges and complaints ---------------------------------------------------------------
@@ -235,9 +239,7 @@ class ChallengeOut(Schema):
     mediation: str
     events: list[ChallengeEventOut]
 
-    @staticmethod
-    def resolve_events(obj) -> list:
-        return list(obj.events.order_by("on", "at", "id"))
+    resolve_events = in_order("events", "on", "at", "id")
 
 
 def challenges_of(person):
@@ -251,12 +253,8 @@ def challenges_of(person):
     summary="The person's challenges and complaints, oldest first, each with its history",
 )
 def challenge_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        challenges_of(person_of(request)),
-        order=("raised_on", "created_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
+    return paged(
+        request, params, challenges_of(person_of(request)), "raised_on", "created_at", "id"
     )
 
 
@@ -279,10 +277,9 @@ def challenge_add(
         "Choose one of this person's decisions.",
     )
     challenge = services.challenge_raise(
-        actor=caller_of(request).user, person=person, decision=decision, **data
+        actor=actor_of(request), person=person, decision=decision, **data
     )
-    with_etag(response, challenge.version)
-    return Status(201, challenge)
+    return created(response, challenge)
 
 
 @router.get(
@@ -295,9 +292,7 @@ def challenge_add(
 def challenge_detail(
     request: HttpRequest, person_id: uuid.UUID, challenge_id: uuid.UUID, response: HttpResponse
 ):
-    challenge = one(challenges_of(person_of(request)), challenge_id, "challenge")
-    with_etag(response, challenge.version)
-    return challenge
+    return tagged(response, one(challenges_of(person_of(request)), challenge_id, "challenge"))
 
 
 class InvestigationIn(Strict):
@@ -341,15 +336,18 @@ class EscalationIn(Strict):
     note: str = Field("", max_length=6000)
 
 
-def _challenge_step(request: HttpRequest, challenge_id: uuid.UUID, response: HttpResponse, step):
+def _challenge_step(
+    request: HttpRequest, challenge_id: uuid.UUID, response: HttpResponse, step, payload: Strict
+):
     """Run one step that changes the challenge (If-Match), and answer with it as it is now."""
-    challenges = challenges_of(person_of(request))
-    challenge = one(challenges, challenge_id, "challenge")
-    version = expected_version(request)
-    step(actor=caller_of(request).user, challenge=challenge, expected_version=version)
-    challenge = one(challenges, challenge_id, "challenge")
-    with_etag(response, challenge.version)
-    return challenge
+    return change_one(
+        request,
+        response,
+        challenges_of(person_of(request)),
+        challenge_id,
+        "challenge",
+        lambda challenge, **common: step(challenge=challenge, **common, **payload.dict()),
+    )
 
 
 @router.post(
@@ -368,10 +366,7 @@ def challenge_to_investigation(
     if_match: str | None = IF_MATCH,
 ):
     return _challenge_step(
-        request,
-        challenge_id,
-        response,
-        lambda **common: services.challenge_to_investigation(**common, **payload.dict()),
+        request, challenge_id, response, services.challenge_to_investigation, payload
     )
 
 
@@ -390,12 +385,7 @@ def challenge_answer(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    return _challenge_step(
-        request,
-        challenge_id,
-        response,
-        lambda **common: services.challenge_answer(**common, **payload.dict()),
-    )
+    return _challenge_step(request, challenge_id, response, services.challenge_answer, payload)
 
 
 @router.post(
@@ -413,12 +403,7 @@ def challenge_extend(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    return _challenge_step(
-        request,
-        challenge_id,
-        response,
-        lambda **common: services.challenge_extend(**common, **payload.dict()),
-    )
+    return _challenge_step(request, challenge_id, response, services.challenge_extend, payload)
 
 
 @router.post(
@@ -435,12 +420,7 @@ def challenge_mediation(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    return _challenge_step(
-        request,
-        challenge_id,
-        response,
-        lambda **common: services.challenge_mediation(**common, **payload.dict()),
-    )
+    return _challenge_step(request, challenge_id, response, services.challenge_mediation, payload)
 
 
 @router.post(
@@ -459,12 +439,9 @@ def challenge_escalate(
 ):
     challenges = challenges_of(person_of(request))
     challenge = one(challenges, challenge_id, "challenge")
-    services.challenge_escalate(
-        actor=caller_of(request).user, challenge=challenge, **payload.dict()
-    )
+    services.challenge_escalate(actor=actor_of(request), challenge=challenge, **payload.dict())
     challenge = one(challenges, challenge_id, "challenge")
-    with_etag(response, challenge.version)
-    return Status(201, challenge)
+    return created(response, challenge)
 
 
 # --- Transitions (TR-1) -----------------------------------------------------------------------
@@ -542,12 +519,8 @@ def _linked(person, outcome_ids, member_ids) -> tuple[list, list]:
     summary="The moves the person is making or made, by planned date",
 )
 def transition_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        transitions_of(person_of(request)),
-        order=("planned_on", "created_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
+    return paged(
+        request, params, transitions_of(person_of(request)), "planned_on", "created_at", "id"
     )
 
 
@@ -564,15 +537,14 @@ def transition_add(
     data = payload.dict()
     outcomes, members = _linked(person, data.pop("outcome_ids"), data.pop("circle_member_ids"))
     transition = services.transition_record(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         outcomes=outcomes,
         circle_members=members,
         **data,
     )
     transition = one(transitions_of(person), transition.pk, "move")
-    with_etag(response, transition.version)
-    return Status(201, transition)
+    return created(response, transition)
 
 
 @router.get(
@@ -584,9 +556,7 @@ def transition_add(
 def transition_detail(
     request: HttpRequest, person_id: uuid.UUID, transition_id: uuid.UUID, response: HttpResponse
 ):
-    transition = one(transitions_of(person_of(request)), transition_id, "move")
-    with_etag(response, transition.version)
-    return transition
+    return tagged(response, one(transitions_of(person_of(request)), transition_id, "move"))
 
 
 @router.patch(
@@ -604,26 +574,20 @@ def transition_change(
     if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
-    transition = one(transitions_of(person), transition_id, "move")
-    version = expected_version(request)
     sent = payload.dict(exclude_unset=True)
     outcome_ids = sent.pop("outcome_ids", None)
     member_ids = sent.pop("circle_member_ids", None)
-    outcomes, members = _linked(
-        person,
-        [o.pk for o in transition.outcomes.all()] if outcome_ids is None else outcome_ids,
-        [m.pk for m in transition.circle_members.all()] if member_ids is None else member_ids,
-    )
     # null clears the date it happened; for anything else it leaves the field as it is.
     changes = {k: v for k, v in sent.items() if v is not None or k == "actual_on"}
-    services.transition_update(
-        actor=caller_of(request).user,
-        transition=transition,
-        expected_version=version,
-        outcomes=outcomes,
-        circle_members=members,
-        **changes,
-    )
-    transition = one(transitions_of(person), transition_id, "move")
-    with_etag(response, transition.version)
-    return transition
+
+    def change(transition, **common):
+        outcomes, members = _linked(
+            person,
+            [o.pk for o in transition.outcomes.all()] if outcome_ids is None else outcome_ids,
+            [m.pk for m in transition.circle_members.all()] if member_ids is None else member_ids,
+        )
+        services.transition_update(
+            transition=transition, outcomes=outcomes, circle_members=members, **common, **changes
+        )
+
+    return change_one(request, response, transitions_of(person), transition_id, "move", change)

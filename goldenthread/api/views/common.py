@@ -1,15 +1,27 @@
 """What every API view module shares: the person the gate opened, responses with an ETag,
-and the documented answers of each operation."""
+and the documented answers of each operation; the one way a route reads an item of the
+person's record (`one`), answers with its version (`tagged`, `created`), changes it
+(`change_one`), pages a list (`paged`) and renames a service's fields to the body's
+(`fields_renamed`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeAlias
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Manager, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Header, Schema
+from ninja import Header, Schema, Status
 
-from ..concurrency import etag
+from goldenthread.accounts.models import User
+from goldenthread.core.permissions import Permission, can
+from goldenthread.people.models import Person
+
+from ..auth import Caller, gated
+from ..concurrency import etag, expected_version
+from ..pagination import DEFAULT_LIMIT, paginate
 
 PROBLEM_STATUSES = (400, 401, 403, 404, 422, 429)
 WRITE_PROBLEM_STATUSES = (409, 412, 428)
@@ -48,13 +60,27 @@ def answers(ok: dict[int, Any], *, write: bool = False) -> dict[int, Any]:
     return {**ok, **{status: Problem for status in statuses}}
 
 
-def person_of(request: HttpRequest):
+def person_of(request: HttpRequest) -> Person:
     """The person the gate opened for this call (people.access: visible_to, logged)."""
-    return request.gt_person  # type: ignore[attr-defined]
+    return gated(request).gt_person
 
 
-def caller_of(request: HttpRequest):
-    return request.gt_caller  # type: ignore[attr-defined]
+def caller_of(request: HttpRequest) -> Caller:
+    return gated(request).gt_caller
+
+
+def actor_of(request: HttpRequest) -> User:
+    """Who the services are told is acting: the token's owner, or the signed-in user."""
+    return gated(request).gt_caller.user
+
+
+def person_allowed(request: HttpRequest, permission: Permission, refusal: str) -> Person:
+    """The person of the address, for a route that asks what its page asks (`permission`,
+    about this person); anyone else is refused with `refusal` (403)."""
+    person = person_of(request)
+    if not can(actor_of(request), permission, person):
+        raise PermissionDenied(refusal)
+    return person
 
 
 def one(queryset, pk, what: str):
@@ -76,5 +102,77 @@ def chosen(queryset, pk, field: str, message: str):
     return item
 
 
+def chosen_outcome(person: Person, pk: Any) -> Any:
+    """The outcome of this person a body names by `outcome_id` (None when it names none),
+    or 422."""
+    return chosen(person.outcomes, pk, "outcome_id", "Choose one of this person's outcomes.")
+
+
 def with_etag(response: HttpResponse, version: int) -> None:
     response["ETag"] = etag(version)
+
+
+def tagged(response: HttpResponse, record: Any) -> Any:
+    """`record`, its version the answer's ETag."""
+    with_etag(response, record.version)
+    return record
+
+
+def created(response: HttpResponse, record: Any) -> Status:
+    """201 with the record made, its version the answer's ETag."""
+    return Status(201, tagged(response, record))
+
+
+# What a route reads an item from: a queryset or a related manager starting from the person.
+Rows: TypeAlias = "QuerySet[Any] | Manager[Any]"
+
+
+class Change(Protocol):
+    def __call__(self, item: Any, /, *, actor: User, expected_version: int) -> object: ...
+
+
+def change_one(
+    request: HttpRequest,
+    response: HttpResponse,
+    items: Rows,
+    pk: Any,
+    what: str,
+    change: Change,
+    *,
+    read_back: Rows | None = None,
+) -> Any:
+    """The one way a route changes an item of the person's record (If-Match): the item from
+    `items` (a queryset that starts from the person) or 404; the version the client read
+    (428 or 400 without one); `change(item, actor=…, expected_version=…)`, which calls the
+    service (a stale version: 412, nothing written); then the item as it is now, read again
+    from `read_back` (`items` unless named), its version the answer's ETag."""
+    item = one(items, pk, what)
+    version = expected_version(request)
+    change(item, actor=actor_of(request), expected_version=version)
+    return tagged(response, one(items if read_back is None else read_back, pk, what))
+
+
+class PageParams(Schema):
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+
+
+def paged(request: HttpRequest, params: PageParams, items: QuerySet, *order: str) -> dict:
+    """A page of `items` in `order` (oldest first), from the cursor the client sent."""
+    return paginate(request, items, order=order, limit=params.limit, cursor=params.cursor)
+
+
+@contextmanager
+def fields_renamed(names: Mapping[str, str] | Callable[[str], str]) -> Iterator[None]:
+    """A service's refusal, with each field it names renamed to the body's (the service
+    names the member of the circle; the body its id, circle_member_id). A refusal that
+    names no field goes as it is."""
+    rename = names if callable(names) else (lambda name: names.get(name, name))
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {rename(name): messages for name, messages in exc.message_dict.items()}
+        ) from None

@@ -17,7 +17,7 @@ from goldenthread.conversations import selectors, services
 from goldenthread.conversations.models import ReflectionAnswer
 
 from ..concurrency import expected_version
-from ..pagination import page_of, paginate
+from ..pagination import page_of
 from ..questionnaires import (
     QuestionnaireIn,
     QuestionnaireOut,
@@ -41,8 +41,21 @@ from ..schemas import (
     WhoMattersIn,
     WorkingIn,
 )
-from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
-from .people import PageParams
+from .common import (
+    IF_MATCH,
+    PageParams,
+    actor_of,
+    answers,
+    change_one,
+    chosen,
+    created,
+    fields_renamed,
+    one,
+    paged,
+    person_of,
+    tagged,
+    with_etag,
+)
 
 router = Router(tags=["Conversations"])
 
@@ -55,13 +68,7 @@ router = Router(tags=["Conversations"])
 )
 def conversation_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
     conversations = person_of(request).conversations.select_related("recorded_by")
-    return paginate(
-        request,
-        conversations,
-        order=("held_on", "created_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    return paged(request, params, conversations, "held_on", "created_at", "id")
 
 
 @router.get(
@@ -74,13 +81,14 @@ def conversation_list(request: HttpRequest, person_id: uuid.UUID, params: Query[
 def conversation_detail(
     request: HttpRequest, person_id: uuid.UUID, conversation_id: uuid.UUID, response: HttpResponse
 ):
-    conversation = one(
-        person_of(request).conversations.select_related("recorded_by"),
-        conversation_id,
-        "conversation",
+    return tagged(
+        response,
+        one(
+            person_of(request).conversations.select_related("recorded_by"),
+            conversation_id,
+            "conversation",
+        ),
     )
-    with_etag(response, conversation.version)
-    return conversation
 
 
 @router.post(
@@ -93,10 +101,9 @@ def conversation_add(
     request: HttpRequest, person_id: uuid.UUID, payload: ConversationIn, response: HttpResponse
 ):
     conversation = services.conversation_create(
-        actor=caller_of(request).user, person=person_of(request), **payload.dict()
+        actor=actor_of(request), person=person_of(request), **payload.dict()
     )
-    with_etag(response, conversation.version)
-    return Status(201, conversation)
+    return created(response, conversation)
 
 
 @router.patch(
@@ -113,17 +120,17 @@ def conversation_change(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    conversation = one(person_of(request).conversations, conversation_id, "conversation")
-    version = expected_version(request)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    conversation = services.conversation_update(
-        actor=caller_of(request).user,
-        conversation=conversation,
-        expected_version=version,
-        **changes,
+    return change_one(
+        request,
+        response,
+        person_of(request).conversations,
+        conversation_id,
+        "conversation",
+        lambda conversation, **common: services.conversation_update(
+            conversation=conversation, **common, **changes
+        ),
     )
-    with_etag(response, conversation.version)
-    return conversation
 
 
 StepItemIn = Annotated[
@@ -158,10 +165,9 @@ def conversation_item_add(
             "Choose someone in this person's circle.",
         )
     item = services.step_item_add(
-        actor=caller_of(request).user, conversation=conversation, item_type=item_type, **data
+        actor=actor_of(request), conversation=conversation, item_type=item_type, **data
     )
-    with_etag(response, item.version)
-    return Status(201, item)
+    return created(response, item)
 
 
 SeveralItemIn = Annotated[
@@ -207,7 +213,7 @@ def conversation_items_add(
         )
     item_type = shared.pop("item_type")
     added = services.step_items_add(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         conversation=conversation,
         item_type=item_type,
         texts=[row["text"] for row in rows],
@@ -293,7 +299,7 @@ def conversation_item_change(
         raise ValidationError({name: "This kind of item has no such field." for name in foreign})
     version = expected_version(request)
     item = services.step_item_update(
-        actor=caller_of(request).user, item=item, expected_version=version, **changes
+        actor=actor_of(request), item=item, expected_version=version, **changes
     )
     return _item_out(kind, item, response)
 
@@ -310,7 +316,7 @@ def conversation_item_remove(
 ):
     conversation = one(person_of(request).conversations, conversation_id, "conversation")
     _kind, item = _item(conversation, item_id)
-    services.step_item_remove(actor=caller_of(request).user, item=item)
+    services.step_item_remove(actor=actor_of(request), item=item)
     return Status(204, None)
 
 
@@ -338,8 +344,7 @@ def _change_out(conversation, change, response: HttpResponse):
     change = conversation.positivechange_set.prefetch_related(
         "from_not_working", "from_aspirations"
     ).get(pk=change.pk)
-    with_etag(response, change.version)
-    return change
+    return tagged(response, change)
 
 
 @router.post(
@@ -359,7 +364,7 @@ def positive_change_add(
     person = person_of(request)
     conversation = one(person.conversations, conversation_id, "conversation")
     change = services.positive_change_add(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         conversation=conversation,
         text=payload.text,
         **_links(person, payload),
@@ -389,7 +394,7 @@ def positive_change_relink(
     links = _links(person, payload)
     version = expected_version(request)
     change = services.positive_change_relink(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         change=change,
         expected_version=version,
         text=payload.text,
@@ -431,25 +436,16 @@ def participant_add(
         "circle_member_id",
         "Choose someone from this person's circle.",
     )
-    try:
+    # The body names the member of the circle by id.
+    with fields_renamed({"circle_member": "circle_member_id"}):
         participant = services.participant_add(
-            actor=caller_of(request).user,
+            actor=actor_of(request),
             conversation=conversation,
             kind=payload.kind,
             circle_member=member,
             name=payload.name,
             role=payload.role,
         )
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        # The body names the member of the circle by id.
-        raise ValidationError(
-            {
-                ("circle_member_id" if k == "circle_member" else k): v
-                for k, v in exc.message_dict.items()
-            }
-        ) from None
     return Status(201, participant)
 
 
@@ -492,6 +488,6 @@ def reflection_save(
         rows=lambda: conversation.reflection_answers.all(),
         payload=payload,
         save=partial(
-            services.reflection_record, actor=caller_of(request).user, conversation=conversation
+            services.reflection_record, actor=actor_of(request), conversation=conversation
         ),
     )

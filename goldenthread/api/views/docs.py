@@ -4,6 +4,8 @@ elsewhere (our Content Security Policy allows neither), so it cannot drift from 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
@@ -28,11 +30,15 @@ def _type_text(schema: dict, components: dict) -> str:
     return f"{kind} ({fmt})" if fmt else kind
 
 
-def _body_name(operation: dict) -> str:
-    content = operation.get("requestBody", {}).get("content", {})
+def _first_schema(content: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The schema of a body's or an answer's first media type ({} when it has none)."""
     for media in content.values():
-        return _type_text(media.get("schema", {}), {})
-    return ""
+        return media.get("schema", {})
+    return {}
+
+
+def _body_name(operation: dict) -> str:
+    return _type_text(_first_schema(operation.get("requestBody", {}).get("content", {})), {})
 
 
 def document(schema: dict) -> dict:
@@ -46,9 +52,7 @@ def document(schema: dict) -> dict:
             ok = [
                 (
                     code,
-                    _type_text(
-                        next(iter(r.get("content", {}).values()), {}).get("schema", {}), components
-                    ),
+                    _type_text(_first_schema(r.get("content", {})), components),
                 )
                 for code, r in operation.get("responses", {}).items()
                 if str(code).startswith("2")

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
 from ..fhir.export import bundle_for
-from .common import answers, caller_of, person_of
+from .common import actor_of, answers, person_of
 
 router = Router(tags=["FHIR R4"])
 
@@ -32,5 +32,5 @@ FHIR_JSON = "application/fhir+json"
     },
 )
 def person_fhir(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    bundle = bundle_for(person_of(request), exported_by=caller_of(request).user)
+    bundle = bundle_for(person_of(request), exported_by=actor_of(request))
     return JsonResponse(bundle, content_type=FHIR_JSON, json_dumps_params={"ensure_ascii": False})

@@ -7,13 +7,12 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from goldenthread.outcomes import services
 from goldenthread.outcomes.models import OutcomeCheckAnswer
 
-from ..concurrency import expected_version
-from ..pagination import page_of, paginate
+from ..pagination import page_of
 from ..questionnaires import (
     QuestionnaireIn,
     QuestionnaireOut,
@@ -22,8 +21,18 @@ from ..questionnaires import (
 )
 from ..schemas import OutcomeIn, OutcomeOut, OutcomePatch, OutcomeSummary
 from ..selectors import positive_change_of
-from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
-from .people import PageParams
+from .common import (
+    IF_MATCH,
+    PageParams,
+    actor_of,
+    answers,
+    change_one,
+    created,
+    one,
+    paged,
+    person_of,
+    tagged,
+)
 
 router = Router(tags=["Outcomes"])
 
@@ -39,13 +48,7 @@ def outcomes_of(person):
     summary="The person's outcomes (every status), oldest first",
 )
 def outcome_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        person_of(request).outcomes.all(),
-        order=("created_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    return paged(request, params, person_of(request).outcomes.all(), "created_at", "id")
 
 
 @router.post(
@@ -64,9 +67,8 @@ def outcome_create(
             {"positive_change_id": "Choose one of this person's positive changes."}
         )
     data = payload.dict(exclude={"positive_change_id"})
-    outcome = services.outcome_create(actor=caller_of(request).user, positive_change=change, **data)
-    with_etag(response, outcome.version)
-    return Status(201, outcomes_of(person).get(pk=outcome.pk))
+    outcome = services.outcome_create(actor=actor_of(request), positive_change=change, **data)
+    return created(response, outcomes_of(person).get(pk=outcome.pk))
 
 
 @router.get(
@@ -79,9 +81,7 @@ def outcome_create(
 def outcome_detail(
     request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
 ):
-    outcome = one(outcomes_of(person_of(request)), outcome_id, "outcome")
-    with_etag(response, outcome.version)
-    return outcome
+    return tagged(response, one(outcomes_of(person_of(request)), outcome_id, "outcome"))
 
 
 @router.patch(
@@ -99,22 +99,27 @@ def outcome_update(
     if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
-    outcome = one(person.outcomes, outcome_id, "outcome")
-    version = expected_version(request)
     changes = payload.dict(exclude_unset=True)
-    values = {
-        name: changes.get(name, getattr(outcome, name))
-        for name in ("statement", "baseline", "measure", "target_date", "assessed_need")
-    }
-    for name in ("statement", "baseline", "measure", "assessed_need"):
-        if values[name] is None:
-            values[name] = getattr(outcome, name)
-    services.outcome_update(
-        actor=caller_of(request).user, outcome=outcome, expected_version=version, **values
+
+    def change(outcome, **common):
+        values = {
+            name: changes.get(name, getattr(outcome, name))
+            for name in ("statement", "baseline", "measure", "target_date", "assessed_need")
+        }
+        for name in ("statement", "baseline", "measure", "assessed_need"):
+            if values[name] is None:
+                values[name] = getattr(outcome, name)
+        services.outcome_update(outcome=outcome, **common, **values)
+
+    return change_one(
+        request,
+        response,
+        person.outcomes,
+        outcome_id,
+        "outcome",
+        change,
+        read_back=outcomes_of(person),
     )
-    outcome = outcomes_of(person).get(pk=outcome.pk)
-    with_etag(response, outcome.version)
-    return outcome
 
 
 @router.get(
@@ -153,5 +158,5 @@ def outcome_check_save(
         model=OutcomeCheckAnswer,
         rows=lambda: outcome.check_answers.all(),
         payload=payload,
-        save=partial(services.outcome_check_record, actor=caller_of(request).user, outcome=outcome),
+        save=partial(services.outcome_check_record, actor=actor_of(request), outcome=outcome),
     )

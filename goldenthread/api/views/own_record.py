@@ -11,18 +11,17 @@ import datetime
 import uuid
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from goldenthread.core.permissions import Permission, can
+from goldenthread.core.permissions import Permission
 from goldenthread.portal import selectors, services
 
-from ..concurrency import expected_version
 from ..schemas import Strict
-from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .common import IF_MATCH, actor_of, answers, change_one, created, one, person_allowed, tagged
 
 router = Router(tags=["The person's own record"])
 
@@ -30,10 +29,11 @@ router = Router(tags=["The person's own record"])
 def _person_to_answer_for(request: HttpRequest):
     """The person of the address, for staff who answer for their own record (as the pages
     ask: Permission.ANSWER_CORRECTIONS); anyone else is refused."""
-    person = person_of(request)
-    if not can(caller_of(request).user, Permission.ANSWER_CORRECTIONS, person):
-        raise PermissionDenied("Only staff who work with the person answer for their record.")
-    return person
+    return person_allowed(
+        request,
+        Permission.ANSWER_CORRECTIONS,
+        "Only staff who work with the person answer for their record.",
+    )
 
 
 # --- Requests for a correction (P-2) ------------------------------------------------------
@@ -75,9 +75,9 @@ def correction_detail(
     request: HttpRequest, person_id: uuid.UUID, correction_id: uuid.UUID, response: HttpResponse
 ):
     person = _person_to_answer_for(request)
-    correction = one(person.correction_requests, correction_id, "request for a correction")
-    with_etag(response, correction.version)
-    return correction
+    return tagged(
+        response, one(person.correction_requests, correction_id, "request for a correction")
+    )
 
 
 @router.post(
@@ -95,24 +95,20 @@ def correction_answer(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = _person_to_answer_for(request)
-    correction = one(
-        person.correction_requests.select_related("person"),
+    return change_one(
+        request,
+        response,
+        _person_to_answer_for(request).correction_requests.select_related("person"),
         correction_id,
         "request for a correction",
+        lambda correction, **common: services.correction_answer(
+            correction=correction,
+            accept=payload.decision == "accept",
+            answer=payload.answer,
+            new_text=payload.new_text,
+            **common,
+        ),
     )
-    version = expected_version(request)
-    services.correction_answer(
-        actor=caller_of(request).user,
-        correction=correction,
-        accept=payload.decision == "accept",
-        answer=payload.answer,
-        new_text=payload.new_text,
-        expected_version=version,
-    )
-    correction = person.correction_requests.get(pk=correction.pk)
-    with_etag(response, correction.version)
-    return correction
 
 
 # --- "Why did this person look?" (P-3) ------------------------------------------------------
@@ -143,9 +139,7 @@ def question_detail(
     request: HttpRequest, person_id: uuid.UUID, question_id: uuid.UUID, response: HttpResponse
 ):
     person = _person_to_answer_for(request)
-    question = one(person.access_questions, question_id, "question")
-    with_etag(response, question.version)
-    return question
+    return tagged(response, one(person.access_questions, question_id, "question"))
 
 
 @router.post(
@@ -163,18 +157,16 @@ def question_answer(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = _person_to_answer_for(request)
-    question = one(person.access_questions.select_related("person"), question_id, "question")
-    version = expected_version(request)
-    services.question_answer(
-        actor=caller_of(request).user,
-        question=question,
-        answer=payload.answer,
-        expected_version=version,
+    return change_one(
+        request,
+        response,
+        _person_to_answer_for(request).access_questions.select_related("person"),
+        question_id,
+        "question",
+        lambda question, **common: services.question_answer(
+            question=question, answer=payload.answer, **common
+        ),
     )
-    question = person.access_questions.get(pk=question.pk)
-    with_etag(response, question.version)
-    return question
 
 
 # --- Withholding an item from the person (P-2) ------------------------------------------------
@@ -214,7 +206,7 @@ def withholding_propose(
     if selectors.staff_item(person, f"{payload.item_type}:{payload.item_id}") is None:
         raise ValidationError({"item_id": "There is no such item on this person's record."})
     row = services.withholding_propose(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         label=payload.item_type,
         item_id=payload.item_id,
@@ -222,8 +214,7 @@ def withholding_propose(
         reason=payload.reason,
         review_on=payload.review_on,
     )
-    with_etag(response, row.version)
-    return Status(201, person.withholdings.get(pk=row.pk))
+    return created(response, person.withholdings.get(pk=row.pk))
 
 
 @router.get(
@@ -236,21 +227,22 @@ def withholding_detail(
     request: HttpRequest, person_id: uuid.UUID, withholding_id: uuid.UUID, response: HttpResponse
 ):
     person = _person_to_answer_for(request)
-    row = one(person.withholdings, withholding_id, "withholding")
-    with_etag(response, row.version)
-    return row
+    return tagged(response, one(person.withholdings, withholding_id, "withholding"))
 
 
 def _decide(request: HttpRequest, withholding_id: uuid.UUID, response: HttpResponse, service):
-    person = _person_to_answer_for(request)
-    row = one(person.withholdings.select_related("person"), withholding_id, "withholding")
-    # The service refuses a stale version, an ended withholding and a second agreement.
-    service(
-        actor=caller_of(request).user, withholding=row, expected_version=expected_version(request)
+    def decide(row, *, actor, expected_version):
+        # The service refuses a stale version, an ended withholding and a second agreement.
+        service(actor=actor, withholding=row, expected_version=expected_version)
+
+    return change_one(
+        request,
+        response,
+        _person_to_answer_for(request).withholdings.select_related("person"),
+        withholding_id,
+        "withholding",
+        decide,
     )
-    row = person.withholdings.get(pk=row.pk)
-    with_etag(response, row.version)
-    return row
 
 
 @router.post(
@@ -341,9 +333,7 @@ def invitation_issue(
             validate_email(payload.email)
         except ValidationError:
             raise ValidationError({"email": "Enter a valid e-mail address."}) from None
-    issued = services.invitation_issue(
-        actor=caller_of(request).user, person=person, **payload.dict()
-    )
+    issued = services.invitation_issue(actor=actor_of(request), person=person, **payload.dict())
     response["Cache-Control"] = "no-store"
     invitation = issued.invitation
     return Status(
@@ -387,9 +377,7 @@ def link_detail(
     request: HttpRequest, person_id: uuid.UUID, link_id: uuid.UUID, response: HttpResponse
 ):
     person = _person_to_answer_for(request)
-    link = one(person.portal_links, link_id, "sign-in to this record")
-    with_etag(response, link.version)
-    return link
+    return tagged(response, one(person.portal_links, link_id, "sign-in to this record"))
 
 
 @router.post(
@@ -406,14 +394,17 @@ def link_end(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = _person_to_answer_for(request)
-    link = one(person.portal_links.select_related("person"), link_id, "sign-in to this record")
-    services.link_end(  # refuses a stale version and access that has ended already
-        actor=caller_of(request).user,
-        link=link,
-        reason=payload.reason,
-        expected_version=expected_version(request),
+    def end(link, *, actor, expected_version):
+        # The service refuses a stale version and access that has ended already.
+        services.link_end(
+            actor=actor, link=link, reason=payload.reason, expected_version=expected_version
+        )
+
+    return change_one(
+        request,
+        response,
+        _person_to_answer_for(request).portal_links.select_related("person"),
+        link_id,
+        "sign-in to this record",
+        end,
     )
-    link = person.portal_links.get(pk=link.pk)
-    with_etag(response, link.version)
-    return link

@@ -18,7 +18,7 @@ from goldenthread.core.permissions import Permission, can
 from goldenthread.people import selectors, services
 
 from ..concurrency import expected_version
-from ..pagination import DEFAULT_LIMIT, page_of, paginate
+from ..pagination import page_of
 from ..schemas import (
     AllocationEnd,
     AllocationIn,
@@ -32,14 +32,20 @@ from ..schemas import (
     PersonSummary,
     Strict,
 )
-from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
+from .common import (
+    IF_MATCH,
+    PageParams,
+    actor_of,
+    answers,
+    change_one,
+    created,
+    one,
+    paged,
+    person_of,
+    tagged,
+)
 
 router = Router(tags=["People"])
-
-
-class PageParams(Schema):
-    limit: int = DEFAULT_LIMIT
-    cursor: str | None = None
 
 
 class PeopleParams(PageParams):
@@ -53,14 +59,8 @@ class PeopleParams(PageParams):
     summary="The people you may see (your caseload; a team leader's team too)",
 )
 def people_list(request: HttpRequest, params: Query[PeopleParams]):
-    people = selectors.caseload(caller_of(request).user, query=params.q)
-    return paginate(
-        request,
-        people,
-        order=("family_name", "given_name", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    people = selectors.caseload(actor_of(request), query=params.q)
+    return paged(request, params, people, "family_name", "given_name", "id")
 
 
 @router.post(
@@ -72,7 +72,9 @@ def people_list(request: HttpRequest, params: Query[PeopleParams]):
     "person, otherwise 409 'may already be known' and your team leader is asked to check",
 )
 def person_add(request: HttpRequest, payload: PersonIn, response: HttpResponse):
-    user = caller_of(request).user
+    user = actor_of(request)
+    if user.team is None:
+        raise PermissionDenied("You can add people to your own team only.")
     data = payload.dict()
     area = Area.objects.filter(pk=data.pop("area_id")).first()
     if area is None:
@@ -85,8 +87,7 @@ def person_add(request: HttpRequest, payload: PersonIn, response: HttpResponse):
         http_request=request,
         **data,
     )
-    with_etag(response, person.version)
-    return Status(201, person)
+    return created(response, person)
 
 
 @router.get(
@@ -97,8 +98,7 @@ def person_add(request: HttpRequest, payload: PersonIn, response: HttpResponse):
 )
 def person_detail(request: HttpRequest, person_id: uuid.UUID, response: HttpResponse):
     person = person_of(request)
-    with_etag(response, person.version)
-    return person
+    return tagged(response, person)
 
 
 @router.patch(
@@ -124,14 +124,13 @@ def person_update(
         changes["area"] = area
     changes = {k: v for k, v in changes.items() if v is not None or k == "area"}
     person = services.person_update(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         expected_version=version,
         http_request=request,
         **changes,
     )
-    with_etag(response, person.version)
-    return person
+    return tagged(response, person)
 
 
 # --- Circle ------------------------------------------------------------------------------
@@ -144,13 +143,7 @@ def person_update(
     summary="Who matters to the person",
 )
 def circle_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        person_of(request).circle.all(),
-        order=("name", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    return paged(request, params, person_of(request).circle.all(), "name", "id")
 
 
 @router.post(
@@ -163,10 +156,9 @@ def circle_add(
     request: HttpRequest, person_id: uuid.UUID, payload: CircleMemberIn, response: HttpResponse
 ):
     member = services.circle_member_add(
-        actor=caller_of(request).user, person=person_of(request), **payload.dict()
+        actor=actor_of(request), person=person_of(request), **payload.dict()
     )
-    with_etag(response, member.version)
-    return Status(201, member)
+    return created(response, member)
 
 
 @router.get(
@@ -178,9 +170,7 @@ def circle_add(
 def circle_member_detail(
     request: HttpRequest, person_id: uuid.UUID, member_id: uuid.UUID, response: HttpResponse
 ):
-    member = one(person_of(request).circle, member_id, "member of the circle")
-    with_etag(response, member.version)
-    return member
+    return tagged(response, one(person_of(request).circle, member_id, "member of the circle"))
 
 
 @router.patch(
@@ -197,14 +187,15 @@ def circle_member_update(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    member = one(person_of(request).circle, member_id, "member of the circle")
-    version = expected_version(request)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    member = services.circle_member_update(
-        actor=caller_of(request).user, member=member, expected_version=version, **changes
+    return change_one(
+        request,
+        response,
+        person_of(request).circle,
+        member_id,
+        "member of the circle",
+        lambda member, **common: services.circle_member_update(member=member, **common, **changes),
     )
-    with_etag(response, member.version)
-    return member
 
 
 @router.delete(
@@ -223,9 +214,7 @@ def circle_member_remove(
 ):
     member = one(person_of(request).circle, member_id, "member of the circle")
     version = expected_version(request)
-    services.circle_member_remove(
-        actor=caller_of(request).user, member=member, expected_version=version
-    )
+    services.circle_member_remove(actor=actor_of(request), member=member, expected_version=version)
     return Status(204, None)
 
 
@@ -239,12 +228,8 @@ def circle_member_remove(
     summary="Who is allocated to work with the person, past and present",
 )
 def allocation_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        person_of(request).allocations.select_related("worker"),
-        order=("start_date", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
+    return paged(
+        request, params, person_of(request).allocations.select_related("worker"), "start_date", "id"
     )
 
 
@@ -266,14 +251,13 @@ def allocation_add(
     if worker is None:
         raise ValidationError({"worker_id": "Choose someone from the person's team."})
     allocation = services.allocation_start(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         worker=worker,
         start_date=payload.start_date,
         description=payload.description,
     )
-    with_etag(response, allocation.version)
-    return Status(201, allocation)
+    return created(response, allocation)
 
 
 @router.patch(
@@ -290,15 +274,16 @@ def allocation_finish(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    allocation = one(person_of(request).allocations, allocation_id, "allocation")
-    allocation = services.allocation_end(
-        actor=caller_of(request).user,
-        allocation=allocation,
-        end_date=payload.end_date,
-        expected_version=expected_version(request),
+    return change_one(
+        request,
+        response,
+        person_of(request).allocations,
+        allocation_id,
+        "allocation",
+        lambda allocation, **common: services.allocation_end(
+            allocation=allocation, end_date=payload.end_date, **common
+        ),
     )
-    with_etag(response, allocation.version)
-    return allocation
 
 
 # --- A possible duplicate (#11): the team leader records what was done -----------------------
@@ -327,7 +312,7 @@ class PossibleDuplicateOut(Schema):
 def possible_duplicate_resolve(
     request: HttpRequest, duplicate_id: uuid.UUID, payload: PossibleDuplicateResolveIn
 ):
-    user = caller_of(request).user
+    user = actor_of(request)
     if not can(user, Permission.REVIEW_POSSIBLE_DUPLICATES):
         raise PermissionDenied("Only team leaders check possible duplicates.")
     duplicate = selectors.possible_duplicate_for(user, duplicate_id)

@@ -21,7 +21,7 @@ from goldenthread.reviews import services
 from goldenthread.reviews.models import SolutionDecision
 
 from ..concurrency import expected_version
-from ..pagination import page_of, paginate
+from ..pagination import page_of
 from ..schemas import (
     OutcomeAtReviewOut,
     OutcomeReviewIn,
@@ -33,14 +33,32 @@ from ..schemas import (
     SolutionReviewOut,
     Strict,
 )
-from .common import IF_MATCH, answers, caller_of, one, person_of, with_etag
-from .people import PageParams
+from .common import (
+    IF_MATCH,
+    PageParams,
+    actor_of,
+    answers,
+    change_one,
+    created,
+    one,
+    paged,
+    person_of,
+    tagged,
+    with_etag,
+)
 
 router = Router(tags=["Reviews"])
 
 
 def reviews_of(person):
     return person.reviews.select_related("conducted_by")
+
+
+def _review_change(request: HttpRequest, review_id: uuid.UUID, response: HttpResponse, change):
+    """Change a review (If-Match), and answer with it as it is now."""
+    return change_one(
+        request, response, reviews_of(person_of(request)), review_id, "review", change
+    )
 
 
 @router.get(
@@ -50,13 +68,7 @@ def reviews_of(person):
     summary="The person's reviews, oldest first",
 )
 def review_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        reviews_of(person_of(request)),
-        order=("held_on", "created_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    return paged(request, params, reviews_of(person_of(request)), "held_on", "created_at", "id")
 
 
 @router.post(
@@ -69,11 +81,8 @@ def review_start(
     request: HttpRequest, person_id: uuid.UUID, payload: ReviewStartIn, response: HttpResponse
 ):
     person = person_of(request)
-    review = services.review_start(
-        actor=caller_of(request).user, person=person, held_on=payload.held_on
-    )
-    with_etag(response, review.version)
-    return Status(201, one(reviews_of(person), review.pk, "review"))
+    review = services.review_start(actor=actor_of(request), person=person, held_on=payload.held_on)
+    return created(response, one(reviews_of(person), review.pk, "review"))
 
 
 @router.post(
@@ -92,19 +101,14 @@ def review_finish(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    review = one(reviews_of(person), review_id, "review")
-    version = expected_version(request)
-    services.review_complete(
-        actor=caller_of(request).user,
-        review=review,
-        expected_version=version,
-        next_review_on=payload.next_review_on,
-        what_learned=payload.what_learned,
+    return _review_change(
+        request,
+        review_id,
+        response,
+        lambda review, **common: services.review_complete(
+            review=review, **common, **payload.dict()
+        ),
     )
-    review = one(reviews_of(person), review.pk, "review")
-    with_etag(response, review.version)
-    return review
 
 
 @router.get(
@@ -118,9 +122,7 @@ def review_finish(
 def review_detail(
     request: HttpRequest, person_id: uuid.UUID, review_id: uuid.UUID, response: HttpResponse
 ):
-    review = one(reviews_of(person_of(request)), review_id, "review")
-    with_etag(response, review.version)
-    return review
+    return tagged(response, one(reviews_of(person_of(request)), review_id, "review"))
 
 
 def _outcome_at_review(review, outcome) -> dict:
@@ -177,7 +179,7 @@ def review_outcome_record(
     version = expected_version(request)
     rewrite = services.Rewrite(**payload.rewrite.dict()) if payload.rewrite else None
     services.outcome_review_record(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         review=review,
         outcome=outcome,
         rating=payload.rating,
@@ -212,7 +214,7 @@ def person_view_add(
     review = one(reviews_of(person), review_id, "review")
     outcome = one(person.outcomes, outcome_id, "outcome")
     services.person_view_add(
-        actor=caller_of(request).user, review=review, outcome=outcome, **payload.dict()
+        actor=actor_of(request), review=review, outcome=outcome, **payload.dict()
     )
     return Status(201, _outcome_at_review(review, outcome))
 
@@ -287,7 +289,7 @@ def review_schedule_put(
         if schedule is not None:
             raise StaleEditError(schedule)
     services.review_schedule_set(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         next_review_on=payload.next_review_on,
         expected_version=version or None,
@@ -319,21 +321,19 @@ def review_update(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    review = one(reviews_of(person), review_id, "review")
-    version = expected_version(request)
-    services.review_update(
-        actor=caller_of(request).user,
-        review=review,
-        expected_version=version,
-        held_on=payload.held_on if payload.held_on is not None else review.held_on,
-        what_learned=(
-            payload.what_learned if payload.what_learned is not None else review.what_learned
+    return _review_change(
+        request,
+        review_id,
+        response,
+        lambda review, **common: services.review_update(
+            review=review,
+            held_on=payload.held_on if payload.held_on is not None else review.held_on,
+            what_learned=(
+                payload.what_learned if payload.what_learned is not None else review.what_learned
+            ),
+            **common,
         ),
     )
-    review = one(reviews_of(person), review.pk, "review")
-    with_etag(response, review.version)
-    return review
 
 
 # --- A solution at a review: keep, change or stop it (REV-2) --------------------------------
@@ -404,7 +404,7 @@ def review_solution_record(
     if version == 0 and review.solution_reviews.filter(solution=solution).exists():
         raise StaleEditError(review.solution_reviews.get(solution=solution))
     services.solution_review_record(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         review=review,
         solution=solution,
         decision=payload.decision,

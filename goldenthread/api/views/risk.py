@@ -6,15 +6,26 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from goldenthread.risk import services
 
-from ..concurrency import expected_version
-from ..pagination import page_of, paginate
+from ..pagination import page_of
 from ..schemas import RiskAgreementIn, RiskIn, RiskOut, RiskPatch, RiskViewIn
-from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
-from .people import PageParams
+from .common import (
+    IF_MATCH,
+    PageParams,
+    actor_of,
+    answers,
+    change_one,
+    chosen,
+    chosen_outcome,
+    created,
+    one,
+    paged,
+    person_of,
+    tagged,
+)
 
 router = Router(tags=["Risk enablement"])
 
@@ -27,9 +38,7 @@ router = Router(tags=["Risk enablement"])
 )
 def risk_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
     risks = person_of(request).risks.prefetch_related("agreements", "views")
-    return paginate(
-        request, risks, order=("created_at", "id"), limit=params.limit, cursor=params.cursor
-    )
+    return paged(request, params, risks, "created_at", "id")
 
 
 @router.get(
@@ -41,17 +50,13 @@ def risk_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PagePara
 def risk_detail(
     request: HttpRequest, person_id: uuid.UUID, risk_id: uuid.UUID, response: HttpResponse
 ):
-    risk = one(person_of(request).risks, risk_id, "risk")
-    with_etag(response, risk.version)
-    return risk
+    return tagged(response, one(person_of(request).risks, risk_id, "risk"))
 
 
 def _links(person, outcome_id, solution_id) -> dict:
     """The outcome and solution a risk is about: this person's, or a field error."""
     return {
-        "outcome": chosen(
-            person.outcomes, outcome_id, "outcome_id", "Choose one of this person's outcomes."
-        ),
+        "outcome": chosen_outcome(person, outcome_id),
         "solution": chosen(
             person.support_solutions,
             solution_id,
@@ -71,9 +76,8 @@ def risk_add(request: HttpRequest, person_id: uuid.UUID, payload: RiskIn, respon
     person = person_of(request)
     data = payload.dict()
     links = _links(person, data.pop("outcome_id"), data.pop("solution_id"))
-    risk = services.risk_record(actor=caller_of(request).user, person=person, **links, **data)
-    with_etag(response, risk.version)
-    return Status(201, risk)
+    risk = services.risk_record(actor=actor_of(request), person=person, **links, **data)
+    return created(response, risk)
 
 
 @router.patch(
@@ -90,25 +94,28 @@ def risk_change(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    risk = one(person_of(request).risks, risk_id, "risk")
-    version = expected_version(request)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    risk = services.risk_update(
-        actor=caller_of(request).user,
-        risk=risk,
-        expected_version=version,
-        outcome=risk.outcome,
-        solution=risk.solution,
-        **changes,
+    return change_one(
+        request,
+        response,
+        person_of(request).risks,
+        risk_id,
+        "risk",
+        lambda risk, **common: services.risk_update(
+            risk=risk, outcome=risk.outcome, solution=risk.solution, **common, **changes
+        ),
     )
-    with_etag(response, risk.version)
-    return risk
 
 
-def _risk_after_adding(person, risk, response: HttpResponse):
-    risk = one(person.risks.prefetch_related("agreements", "views"), risk.pk, "risk")
-    with_etag(response, risk.version)
-    return Status(201, risk)
+def _add_to_risk(request: HttpRequest, risk_id: uuid.UUID, response: HttpResponse, add, payload):
+    """Add a row beside the risk's others (nothing is replaced, so no If-Match), and answer
+    with the whole risk."""
+    person = person_of(request)
+    risk = one(person.risks, risk_id, "risk")
+    add(actor=actor_of(request), risk=risk, **payload.dict())
+    return created(
+        response, one(person.risks.prefetch_related("agreements", "views"), risk.pk, "risk")
+    )
 
 
 @router.post(
@@ -125,10 +132,7 @@ def risk_agreement_add(
     payload: RiskAgreementIn,
     response: HttpResponse,
 ):
-    person = person_of(request)
-    risk = one(person.risks, risk_id, "risk")
-    services.risk_agreement_add(actor=caller_of(request).user, risk=risk, **payload.dict())
-    return _risk_after_adding(person, risk, response)
+    return _add_to_risk(request, risk_id, response, services.risk_agreement_add, payload)
 
 
 @router.post(
@@ -145,7 +149,4 @@ def risk_view_add(
     payload: RiskViewIn,
     response: HttpResponse,
 ):
-    person = person_of(request)
-    risk = one(person.risks, risk_id, "risk")
-    services.risk_view_add(actor=caller_of(request).user, risk=risk, **payload.dict())
-    return _risk_after_adding(person, risk, response)
+    return _add_to_risk(request, risk_id, response, services.risk_view_add, payload)

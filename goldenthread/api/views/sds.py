@@ -31,7 +31,7 @@ from goldenthread.support.services import solution_move
 from ..auth import log_pending_access
 from ..concurrency import expected_version
 from ..errors import ApiProblem
-from ..pagination import page_of, paginate
+from ..pagination import page_of
 from ..schemas import (
     BudgetRequestIn,
     BudgetRequestOut,
@@ -52,8 +52,22 @@ from ..schemas import (
     UnmetNeedMet,
     UnmetNeedOut,
 )
-from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
-from .people import PageParams
+from .common import (
+    IF_MATCH,
+    PageParams,
+    actor_of,
+    answers,
+    change_one,
+    chosen,
+    chosen_outcome,
+    created,
+    fields_renamed,
+    one,
+    paged,
+    person_of,
+    tagged,
+    with_etag,
+)
 
 router = Router(tags=["SDS, budgets and unmet need"])
 
@@ -124,7 +138,7 @@ def sds_record(
         for item in payload.explanations
     ]
     choice = services.sds_options_record(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         explanations=explanations,
         chosen_option=payload.chosen_option,
@@ -162,7 +176,7 @@ def sds_mix_record(
             {f"parts.{n}.solution_id": "Choose one of this person's solutions." for n in unknown}
         )
     choice = services.sds_mix_record(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         parts={solutions[part.solution_id]: part.option for part in payload.parts},
         expected_version=version,
@@ -178,7 +192,7 @@ def sds_mix_record(
 )
 def indicative_budget_add(request: HttpRequest, person_id: uuid.UUID, payload: IndicativeBudgetIn):
     budget = services.indicative_budget_record(
-        actor=caller_of(request).user, person=person_of(request), **payload.dict()
+        actor=actor_of(request), person=person_of(request), **payload.dict()
     )
     return Status(201, budget)
 
@@ -196,17 +210,11 @@ def first_choice_not_delivered_add(
 ):
     person = person_of(request)
     data = payload.dict()
-    outcome = chosen(
-        person.outcomes,
-        data.pop("outcome_id"),
-        "outcome_id",
-        "Choose one of this person's outcomes.",
-    )
+    outcome = chosen_outcome(person, data.pop("outcome_id"))
     record = services.first_choice_not_delivered_record(
-        actor=caller_of(request).user, person=person, outcome=outcome, **data
+        actor=actor_of(request), person=person, outcome=outcome, **data
     )
-    with_etag(response, record.version)
-    return Status(201, record)
+    return created(response, record)
 
 
 # --- Budget requests ---------------------------------------------------------------------
@@ -223,13 +231,7 @@ def requests_of(person):
     summary="The person's budget requests, oldest first",
 )
 def budget_request_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        requests_of(person_of(request)),
-        order=("submitted_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    return paged(request, params, requests_of(person_of(request)), "submitted_at", "id")
 
 
 @router.post(
@@ -273,7 +275,7 @@ def budget_request_create(
     if problems:
         raise ValidationError(problems)
     budget_request = services.budget_request_submit(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         lines=lines,
         start_date=payload.start_date,
@@ -298,13 +300,11 @@ def budget_request_create(
 def budget_request_detail(
     request: HttpRequest, person_id: uuid.UUID, request_id: uuid.UUID, response: HttpResponse
 ):
-    budget_request = one(requests_of(person_of(request)), request_id, "budget request")
-    with_etag(response, budget_request.version)
-    return budget_request
+    return tagged(response, one(requests_of(person_of(request)), request_id, "budget request"))
 
 
 def _authority(request: HttpRequest, budget_request) -> dict:
-    authority = authority_for(caller_of(request).user, budget_request, sees_person=True)
+    authority = authority_for(actor_of(request), budget_request, sees_person=True)
     return {
         "request_id": budget_request.pk,
         "version": budget_request.version,
@@ -347,7 +347,7 @@ def budget_request_decide(
 ):
     person = person_of(request)
     budget_request = one(requests_of(person), request_id, "budget request")
-    actor = caller_of(request).user
+    actor = actor_of(request)
     # A refused decision writes its one DENIED row here (and nothing else).
     services.check_decision_allowed(
         actor=actor, budget_request=budget_request, action=payload.action, http_request=request
@@ -380,9 +380,7 @@ def budget_request_decide(
 )
 def decision_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
     decisions = person_of(request).sds_decisions.prefetch_related("sharings")
-    return paginate(
-        request, decisions, order=("at", "id"), limit=params.limit, cursor=params.cursor
-    )
+    return paged(request, params, decisions, "at", "id")
 
 
 @router.post(
@@ -398,7 +396,7 @@ def decision_sharing_add(
     decisions = person_of(request).sds_decisions.prefetch_related("sharings")
     decision = one(decisions, decision_id, "decision")
     services.decision_sharing_record(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         decision=decision,
         shared_on=payload.shared_on,
         how=payload.how,
@@ -430,9 +428,7 @@ class DecisionIn(Strict):
 )
 def decision_add(request: HttpRequest, person_id: uuid.UUID, payload: DecisionIn):
     person = person_of(request)
-    decision = services.decision_record(
-        actor=caller_of(request).user, person=person, **payload.dict()
-    )
+    decision = services.decision_record(actor=actor_of(request), person=person, **payload.dict())
     return Status(
         201, one(person.sds_decisions.prefetch_related("sharings"), decision.pk, "decision")
     )
@@ -477,13 +473,7 @@ class UnderstandingCheckIn(Strict):
     "options, a decision, their budget), and what was done if not",
 )
 def understanding_check_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        person_of(request).understanding_checks.all(),
-        order=("at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    return paged(request, params, person_of(request).understanding_checks.all(), "at", "id")
 
 
 @router.post(
@@ -503,20 +493,13 @@ def understanding_check_add(
         "decision_id",
         "Choose one of this person's decisions.",
     )
-    try:
+    with fields_renamed({"decision": "decision_id"}):
         check = services.understanding_check_record(
-            actor=caller_of(request).user,
+            actor=actor_of(request),
             person=person,
             decision=decision,
             **payload.dict(exclude={"decision_id"}),
         )
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        # The body names the decision by its id.
-        raise ValidationError(
-            {("decision_id" if k == "decision" else k): v for k, v in exc.message_dict.items()}
-        ) from None
     return Status(201, check)
 
 
@@ -530,12 +513,8 @@ def understanding_check_add(
     summary="Need that is not met (and when it came to be met)",
 )
 def unmet_need_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        person_of(request).unmet_needs.all(),
-        order=("identified_on", "created_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
+    return paged(
+        request, params, person_of(request).unmet_needs.all(), "identified_on", "created_at", "id"
     )
 
 
@@ -550,17 +529,11 @@ def unmet_need_add(
 ):
     person = person_of(request)
     data = payload.dict()
-    outcome = chosen(
-        person.outcomes,
-        data.pop("outcome_id"),
-        "outcome_id",
-        "Choose one of this person's outcomes.",
-    )
+    outcome = chosen_outcome(person, data.pop("outcome_id"))
     need = services.unmet_need_record(
-        actor=caller_of(request).user, person=person, outcome=outcome, **data
+        actor=actor_of(request), person=person, outcome=outcome, **data
     )
-    with_etag(response, need.version)
-    return Status(201, need)
+    return created(response, need)
 
 
 @router.get(
@@ -572,9 +545,7 @@ def unmet_need_add(
 def unmet_need_detail(
     request: HttpRequest, person_id: uuid.UUID, unmet_need_id: uuid.UUID, response: HttpResponse
 ):
-    need = one(person_of(request).unmet_needs, unmet_need_id, "unmet need")
-    with_etag(response, need.version)
-    return need
+    return tagged(response, one(person_of(request).unmet_needs, unmet_need_id, "unmet need"))
 
 
 @router.patch(
@@ -591,17 +562,16 @@ def unmet_need_met(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    need = one(person_of(request).unmet_needs, unmet_need_id, "unmet need")
-    version = expected_version(request)
-    need = services.unmet_need_mark_met(
-        actor=caller_of(request).user,
-        unmet_need=need,
-        met_on=payload.met_on,
-        how_met=payload.how_met,
-        expected_version=version,
+    return change_one(
+        request,
+        response,
+        person_of(request).unmet_needs,
+        unmet_need_id,
+        "unmet need",
+        lambda need, **common: services.unmet_need_mark_met(
+            unmet_need=need, met_on=payload.met_on, how_met=payload.how_met, **common
+        ),
     )
-    with_etag(response, need.version)
-    return need
 
 
 # --- A first choice not delivered: the person's answer, the plan as it stands ------------
@@ -624,9 +594,9 @@ class FirstChoiceAnswerIn(Strict):
 def first_choice_not_delivered_detail(
     request: HttpRequest, person_id: uuid.UUID, shortfall_id: uuid.UUID, response: HttpResponse
 ):
-    record = one(person_of(request).first_choices_not_delivered, shortfall_id, "first choice")
-    with_etag(response, record.version)
-    return record
+    return tagged(
+        response, one(person_of(request).first_choices_not_delivered, shortfall_id, "first choice")
+    )
 
 
 @router.patch(
@@ -644,17 +614,16 @@ def first_choice_answer(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    record = one(person_of(request).first_choices_not_delivered, shortfall_id, "first choice")
-    version = expected_version(request)
-    record = services.first_choice_answer_record(
-        actor=caller_of(request).user,
-        record=record,
-        alternative_accepted=payload.alternative_accepted,
-        plan_to_meet_need=payload.plan_to_meet_need,
-        expected_version=version,
+    return change_one(
+        request,
+        response,
+        person_of(request).first_choices_not_delivered,
+        shortfall_id,
+        "first choice",
+        lambda record, **common: services.first_choice_answer_record(
+            record=record, **common, **payload.dict()
+        ),
     )
-    with_etag(response, record.version)
-    return record
 
 
 # --- Moving a budget line or an unmet need to the outcome it serves now -------------------
@@ -731,10 +700,8 @@ def budget_line_move(
     person = person_of(request)
     line = _line_of(person, request_id, line_id)
     version = expected_version(request)
-    outcome = chosen(
-        person.outcomes, payload.outcome_id, "outcome_id", "Choose one of this person's outcomes."
-    )
-    actor = caller_of(request).user
+    outcome = chosen_outcome(person, payload.outcome_id)
+    actor = actor_of(request)
     with transaction.atomic():
         if line.solution_id and line.solution.outcome_id != outcome.pk:
             # The support and the line it pays for move together (as on the line's page).
@@ -760,16 +727,16 @@ def unmet_need_move(
     if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
-    need = one(person.unmet_needs, unmet_need_id, "unmet need")
-    version = expected_version(request)
-    outcome = chosen(
-        person.outcomes, payload.outcome_id, "outcome_id", "Choose one of this person's outcomes."
+    return change_one(
+        request,
+        response,
+        person.unmet_needs,
+        unmet_need_id,
+        "unmet need",
+        lambda need, **common: services.unmet_need_move(
+            need=need, to_outcome=chosen_outcome(person, payload.outcome_id), **common
+        ),
     )
-    need = services.unmet_need_move(
-        actor=caller_of(request).user, need=need, to_outcome=outcome, expected_version=version
-    )
-    with_etag(response, need.version)
-    return need
 
 
 # --- A request the panel returned, sent back to it ------------------------------------------
@@ -794,15 +761,13 @@ def budget_request_resubmit(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    budget_request = one(requests_of(person), request_id, "budget request")
-    version = expected_version(request)
-    services.budget_request_resubmit(
-        actor=caller_of(request).user,
-        budget_request=budget_request,
-        expected_version=version,
-        information=payload.information,
+    return change_one(
+        request,
+        response,
+        requests_of(person_of(request)),
+        request_id,
+        "budget request",
+        lambda budget_request, **common: services.budget_request_resubmit(
+            budget_request=budget_request, information=payload.information, **common
+        ),
     )
-    budget_request = requests_of(person).get(pk=budget_request.pk)
-    with_etag(response, budget_request.version)
-    return budget_request

@@ -20,7 +20,7 @@ from goldenthread.support.models import (
 )
 
 from ..concurrency import expected_version
-from ..pagination import page_of, paginate
+from ..pagination import page_of
 from ..questionnaires import (
     QuestionnaireIn,
     QuestionnaireOut,
@@ -28,14 +28,45 @@ from ..questionnaires import (
     questionnaire_write,
 )
 from ..schemas import SolutionIn, SolutionOut, SolutionPatch, Strict
-from .common import IF_MATCH, answers, caller_of, chosen, one, person_of, with_etag
-from .people import PageParams
+from .common import (
+    IF_MATCH,
+    PageParams,
+    actor_of,
+    answers,
+    change_one,
+    chosen_outcome,
+    created,
+    fields_renamed,
+    one,
+    paged,
+    person_of,
+    tagged,
+    with_etag,
+)
 
 router = Router(tags=["Support Sequence"])
 
 
 def solutions_of(person):
     return person.support_solutions.prefetch_related("status_changes__changed_by")
+
+
+def _solutions_to_change(person):
+    return person.support_solutions.select_related("outcome", "person")
+
+
+def _solution_change(request: HttpRequest, solution_id: uuid.UUID, response: HttpResponse, change):
+    """Change one solution (If-Match), and answer with it and its status history."""
+    person = person_of(request)
+    return change_one(
+        request,
+        response,
+        _solutions_to_change(person),
+        solution_id,
+        "solution",
+        change,
+        read_back=solutions_of(person),
+    )
 
 
 @router.get(
@@ -45,13 +76,7 @@ def solutions_of(person):
     summary="Every solution of the person's Support Sequence",
 )
 def solution_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paginate(
-        request,
-        solutions_of(person_of(request)),
-        order=("created_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    return paged(request, params, solutions_of(person_of(request)), "created_at", "id")
 
 
 @router.post(
@@ -70,10 +95,9 @@ def solution_add(
     person = person_of(request)
     outcome = one(person.outcomes, outcome_id, "outcome")
     solution = services.solution_add(
-        actor=caller_of(request).user, person=person, outcome=outcome, **payload.dict()
+        actor=actor_of(request), person=person, outcome=outcome, **payload.dict()
     )
-    with_etag(response, solution.version)
-    return Status(201, solutions_of(person).get(pk=solution.pk))
+    return created(response, solutions_of(person).get(pk=solution.pk))
 
 
 class SolutionFromResourceIn(Strict):
@@ -103,25 +127,16 @@ def solution_add_from_directory(
         raise ValidationError(
             {"step": "The directory is searched in steps 5 and 6: community or services."}
         )
-    try:
+    # The service names the solution's field; the body names the resource by id.
+    with fields_renamed({"community_resource": "resource_id"}):
         solution = services.solution_add_from_resource(
-            actor=caller_of(request).user,
+            actor=actor_of(request),
             person=person,
             outcome=outcome,
             step=payload.step,
             resource_id=payload.resource_id,
         )
-    except ValidationError as exc:
-        # The service names the solution's field; the body names the resource by id.
-        fields = exc.message_dict if hasattr(exc, "message_dict") else {}
-        if "community_resource" in fields:
-            renamed = {
-                ("resource_id" if k == "community_resource" else k): v for k, v in fields.items()
-            }
-            raise ValidationError(renamed) from exc
-        raise
-    with_etag(response, solution.version)
-    return Status(201, solutions_of(person).get(pk=solution.pk))
+    return created(response, solutions_of(person).get(pk=solution.pk))
 
 
 @router.get(
@@ -135,13 +150,7 @@ def outcome_solution_list(
 ):
     person = person_of(request)
     outcome = one(person.outcomes, outcome_id, "outcome")
-    return paginate(
-        request,
-        solutions_of(person).filter(outcome=outcome),
-        order=("created_at", "id"),
-        limit=params.limit,
-        cursor=params.cursor,
-    )
+    return paged(request, params, solutions_of(person).filter(outcome=outcome), "created_at", "id")
 
 
 @router.get(
@@ -153,9 +162,7 @@ def outcome_solution_list(
 def solution_detail(
     request: HttpRequest, person_id: uuid.UUID, solution_id: uuid.UUID, response: HttpResponse
 ):
-    solution = one(solutions_of(person_of(request)), solution_id, "solution")
-    with_etag(response, solution.version)
-    return solution
+    return tagged(response, one(solutions_of(person_of(request)), solution_id, "solution"))
 
 
 @router.patch(
@@ -173,26 +180,19 @@ def solution_update(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    solution = one(
-        person.support_solutions.select_related("outcome", "person"), solution_id, "solution"
-    )
-    version = expected_version(request)
     changes = payload.dict(exclude_unset=True)
     status_note = changes.pop("status_note", "")
     for name in ("what", "who", "cost_period", "status", "notes"):
         if name in changes and changes[name] is None:
             changes.pop(name)
-    services.solution_update(
-        actor=caller_of(request).user,
-        solution=solution,
-        expected_version=version,
-        status_note=status_note,
-        **changes,
+    return _solution_change(
+        request,
+        solution_id,
+        response,
+        lambda solution, **common: services.solution_update(
+            solution=solution, status_note=status_note, **common, **changes
+        ),
     )
-    solution = solutions_of(person).get(pk=solution.pk)
-    with_etag(response, solution.version)
-    return solution
 
 
 class SolutionMoveIn(Strict):
@@ -217,22 +217,14 @@ def solution_move(
     if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
-    solution = one(
-        person.support_solutions.select_related("outcome", "person"), solution_id, "solution"
+    return _solution_change(
+        request,
+        solution_id,
+        response,
+        lambda solution, **common: services.solution_move(
+            solution=solution, to_outcome=chosen_outcome(person, payload.outcome_id), **common
+        ),
     )
-    version = expected_version(request)
-    outcome = chosen(
-        person.outcomes, payload.outcome_id, "outcome_id", "Choose one of this person's outcomes."
-    )
-    services.solution_move(
-        actor=caller_of(request).user,
-        solution=solution,
-        to_outcome=outcome,
-        expected_version=version,
-    )
-    solution = solutions_of(person).get(pk=solution.pk)
-    with_etag(response, solution.version)
-    return solution
 
 
 @router.delete(
@@ -249,15 +241,9 @@ def solution_remove(
     solution_id: uuid.UUID,
     if_match: str | None = IF_MATCH,
 ):
-    solution = one(
-        person_of(request).support_solutions.select_related("outcome", "person"),
-        solution_id,
-        "solution",
-    )
+    solution = one(_solutions_to_change(person_of(request)), solution_id, "solution")
     version = expected_version(request)
-    services.solution_remove(
-        actor=caller_of(request).user, solution=solution, expected_version=version
-    )
+    services.solution_remove(actor=actor_of(request), solution=solution, expected_version=version)
     return Status(204, None)
 
 
@@ -304,7 +290,7 @@ def support_checklist_save(
         rows=lambda: person.support_checklist_answers.filter(outcome=outcome),
         payload=payload,
         save=partial(
-            services.checklist_save, actor=caller_of(request).user, person=person, outcome=outcome
+            services.checklist_save, actor=actor_of(request), person=person, outcome=outcome
         ),
     )
 
@@ -376,7 +362,7 @@ def support_planning_put(
     outcome = one(person.outcomes, outcome_id, "outcome")
     version = expected_version(request)
     services.support_planning_save(
-        actor=caller_of(request).user,
+        actor=actor_of(request),
         person=person,
         outcome=outcome,
         expected_version=version,
@@ -422,8 +408,22 @@ def _steps_of(person, outcome) -> list[dict]:
     return steps
 
 
-def _step_answer(person, outcome, step: str, response: HttpResponse) -> dict:
-    item = next(s for s in _steps_of(person, outcome) if s["step"] == step)
+def _step_change(
+    request: HttpRequest, outcome_id: uuid.UUID, response: HttpResponse, service, **fields
+) -> dict:
+    """Change one step of an outcome's Support Sequence (If-Match: the step's version), and
+    answer with the step as it is now."""
+    person = person_of(request)
+    outcome = one(person.outcomes, outcome_id, "outcome")
+    version = expected_version(request)
+    exploration = service(
+        actor=actor_of(request),
+        person=person,
+        outcome=outcome,
+        expected_version=version,
+        **fields,
+    )
+    item = next(s for s in _steps_of(person, outcome) if s["step"] == exploration.step)
     with_etag(response, item["version"])
     return item
 
@@ -457,18 +457,9 @@ def support_step_nothing_suitable(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    outcome = one(person.outcomes, outcome_id, "outcome")
-    version = expected_version(request)
-    exploration = services.step_mark_nothing_suitable(
-        actor=caller_of(request).user,
-        person=person,
-        outcome=outcome,
-        step=payload.step,
-        expected_version=version,
-        note=payload.note,
+    return _step_change(
+        request, outcome_id, response, services.step_mark_nothing_suitable, **payload.dict()
     )
-    return _step_answer(person, outcome, exploration.step, response)
 
 
 @router.post(
@@ -486,14 +477,4 @@ def support_step_reopen(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    outcome = one(person.outcomes, outcome_id, "outcome")
-    version = expected_version(request)
-    exploration = services.step_reopen(
-        actor=caller_of(request).user,
-        person=person,
-        outcome=outcome,
-        step=payload.step,
-        expected_version=version,
-    )
-    return _step_answer(person, outcome, exploration.step, response)
+    return _step_change(request, outcome_id, response, services.step_reopen, **payload.dict())
