@@ -29,7 +29,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -44,7 +43,7 @@ from goldenthread.audit.models import AccessAction, BreakGlassAccess
 from goldenthread.audit.services import access_record, break_glass_record
 from goldenthread.core.permissions import Permission, can
 from goldenthread.core.prepared import PreparedQuery
-from goldenthread.ui.views import ChildOr404
+from goldenthread.ui.views import ChildOr404, SignedInMixin
 
 from .frame import record_frame
 from .models import Person
@@ -311,7 +310,7 @@ def break_glass_offer(request: HttpRequest, person_id) -> TemplateResponse:
     )
 
 
-class PersonRecordMixin(LoginRequiredMixin):
+class PersonRecordMixin(SignedInMixin):
     """For views under /people/<person_id>/…: sets self.person, logged."""
 
     person: Person

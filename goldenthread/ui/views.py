@@ -1,6 +1,9 @@
 """The parts every page is built from (#17): one way to check a role, one way to reach an
 item of the page's record, and one form page.
 
+- `SignedInMixin`: the page is for signed-in users; `self.actor` is the user, typed as
+  the `User` a service's `actor` takes (#17 item 8: request.user is typed
+  `User | AnonymousUser`).
 - `PermissionRequiredMixin`: a signed-in user without `permission` is refused (403);
   anyone else is asked to sign in. Permissions are the `Permission` enum (accounts).
 - `ChildOr404`: `view.need` is the item named in the address that belongs to the page's
@@ -20,11 +23,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -35,6 +38,9 @@ from goldenthread.core.formatting import date_text
 from goldenthread.core.permissions import Permission, can
 
 from .forms.errors import apply_service_errors
+
+if TYPE_CHECKING:  # accounts sits above ui: the type only (docs/architecture.md)
+    from goldenthread.accounts.models import User
 
 STALE_MESSAGE = (
     "Someone else saved a change after you opened this page. Their version is shown below. "
@@ -80,7 +86,25 @@ def display_value(instance, name: str) -> str:
 # --- Roles --------------------------------------------------------------------------------
 
 
-class PermissionRequiredMixin(LoginRequiredMixin):
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user, who must be signed in: the one who acts on a staff page."""
+    user = request.user
+    if not user.is_authenticated:  # the mixins' dispatch() sent them to sign in already
+        raise PermissionDenied("Sign in to use this page.")
+    return user
+
+
+class SignedInMixin(LoginRequiredMixin):
+    """A page for signed-in users only; `actor` is who acts (for a service's `actor`)."""
+
+    request: HttpRequest
+
+    @property
+    def actor(self) -> User:
+        return signed_in_user(self.request)
+
+
+class PermissionRequiredMixin(SignedInMixin):
     """The one role check on a page: `can(user, permission, get_permission_object())`.
 
     On a person's page put it after PersonRecordMixin: the record is opened and the access

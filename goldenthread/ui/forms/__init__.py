@@ -2,7 +2,17 @@
 fields, widgets and error mapping every app's forms share."""
 
 from .errors import apply_service_errors
-from .fields import YES_NO, MoneyField, VersionField, date_field, radio_field, text_field
+from .fields import (
+    YES_NO,
+    MoneyField,
+    VersionField,
+    WordedModelChoiceField,
+    choice_field,
+    date_field,
+    needed_sometimes,
+    radio_field,
+    text_field,
+)
 from .move import MoveToOutcomeForm
 from .password import NewPasswordForm
 from .widgets import DateInput, MoneyInput
@@ -15,8 +25,11 @@ __all__ = [
     "MoveToOutcomeForm",
     "NewPasswordForm",
     "VersionField",
+    "WordedModelChoiceField",
     "apply_service_errors",
+    "choice_field",
     "date_field",
+    "needed_sometimes",
     "radio_field",
     "text_field",
 ]

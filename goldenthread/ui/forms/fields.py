@@ -7,7 +7,9 @@ list of questions: `when = date_field("Date decided")`, `why = text_field("Why",
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -136,3 +138,35 @@ def radio_field(
             "invalid_choice": "Choose one of the answers.",
         },
     )
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field by name, as a ChoiceField (`form.fields` are typed as Field):
+    for setting its choices in `__init__`. Any other kind of field is a mistake."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a choice field")
+    return field
+
+
+class WordedModelChoiceField(forms.ModelChoiceField):
+    """A choice of records, each option worded by `label_from(record)` (a statement cut
+    short, a date and place) instead of the record's `str()`."""
+
+    def __init__(self, *args: Any, label_from: Callable[[Any], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_from = label_from
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.label_from(obj)
+
+
+# The attribute the renderer reads (renderer.BoundField.is_optional).
+OPTIONAL_LABEL = "optional_label"
+
+
+def needed_sometimes(*fields: forms.Field) -> None:
+    """Fields that are needed in some cases only, as their hints say: their labels never
+    say "(optional)"."""
+    for field in fields:
+        setattr(field, OPTIONAL_LABEL, False)

@@ -20,6 +20,8 @@ from django.utils.functional import cached_property
 
 from goldenthread.ui import htmx
 
+from .fields import OPTIONAL_LABEL
+
 _INPUT = "ui/forms/widgets/input.html"
 
 WIDGET_TEMPLATES = {
@@ -80,7 +82,7 @@ class DesignSystemBoundField(BoundField):
         return (
             not self.field.required
             and self.ds_kind != "checkbox"
-            and getattr(self.field, "optional_label", True)
+            and getattr(self.field, OPTIONAL_LABEL, True)
             and "(optional)" not in str(self.label or self.field.label or "").lower()
         )
 
