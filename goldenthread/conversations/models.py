@@ -195,11 +195,29 @@ class Strength(StepItem):
     )
 
 
+class PositiveChangeQuerySet(models.QuerySet):
+    def with_links(self) -> PositiveChangeQuerySet:
+        """Each change with how many not-working items (`nw`) and aspirations (`asp`) it
+        comes from and how many outcomes were made from it (`outcome_count`), with what it
+        comes from read alongside: the counts of step 3's page and its checklist."""
+        return self.annotate(
+            nw=models.Count("from_not_working", distinct=True),
+            asp=models.Count("from_aspirations", distinct=True),
+            outcome_count=models.Count("outcomes", distinct=True),
+        ).prefetch_related("from_not_working", "from_aspirations")
+
+
 class PositiveChange(StepItem):
     """Step 3: the change the person wants, from what is not working or an aspiration."""
 
+    objects = PositiveChangeQuerySet.as_manager()
+
     from_not_working = models.ManyToManyField(WorkingItem, blank=True, related_name="changes")
     from_aspirations = models.ManyToManyField(Aspiration, blank=True, related_name="changes")
+    nw: int  # these three are set by PositiveChangeQuerySet.with_links()
+    asp: int
+    outcome_count: int
+    linked: bool  # set by selectors.conversation_record(): it comes from something
 
 
 class ReflectionQuestion(models.TextChoices):

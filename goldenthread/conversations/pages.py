@@ -21,7 +21,7 @@ class ConversationMixin(PersonRecordMixin):
     step_key: str | None = None
 
     @property
-    def record(self):
+    def record(self) -> selectors.ConversationRecord:
         """What the conversation's steps hold, read once per request."""
         if not hasattr(self, "_record"):
             self._record = selectors.conversation_record(self.conversation)

@@ -3,20 +3,25 @@ the record says about the practitioner checklist (OS-8, OS-9). A fixed number of
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import QuerySet
+
+from goldenthread.people.models import Person
 
 from .models import (
     Aspiration,
     Conversation,
     MattersItem,
     MattersKind,
+    Participant,
     Perspective,
     PositiveChange,
     ReflectionAnswer,
     ReflectionQuestion,
+    StepItem,
     Strength,
     WhoMatters,
     WorkingItem,
@@ -85,16 +90,10 @@ def conversation_record(conversation: Conversation) -> ConversationRecord:
         )
     record.who_matters = list(conversation.whomatters_set.select_related("circle_member"))
     record.aspirations = list(conversation.aspiration_set.all())
-    for item in conversation.workingitem_set.all():
-        (record.working if item.is_working else record.not_working).append(item)
+    for working_item in conversation.workingitem_set.all():
+        (record.working if working_item.is_working else record.not_working).append(working_item)
     record.strengths = list(conversation.strength_set.all())
-    record.changes = list(
-        conversation.positivechange_set.annotate(
-            nw=Count("from_not_working", distinct=True),
-            asp=Count("from_aspirations", distinct=True),
-            outcome_count=Count("outcomes", distinct=True),
-        ).prefetch_related("from_not_working", "from_aspirations")
-    )
+    record.changes = list(conversation.positivechange_set.with_links())
     for change in record.changes:
         change.linked = bool(change.nw or change.asp)
     record.outcomes = list(
@@ -103,7 +102,7 @@ def conversation_record(conversation: Conversation) -> ConversationRecord:
     return record
 
 
-def perspectives_side_by_side(items: list[WorkingItem]) -> list[dict]:
+def perspectives_side_by_side(items: list[WorkingItem]) -> list[dict[str, Any]]:
     """Step 2 as a table: one row per perspective, working and not working side by side."""
     rows = []
     for value, label in Perspective.choices:
@@ -192,7 +191,7 @@ def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
     return s
 
 
-def conversation_of(person, conversation_id) -> Conversation | None:
+def conversation_of(person: Person, conversation_id: uuid.UUID | str) -> Conversation | None:
     """One of the person's conversations, with what its pages show, or None."""
     return (
         person.conversations.select_related("recorded_by")
@@ -202,12 +201,12 @@ def conversation_of(person, conversation_id) -> Conversation | None:
     )
 
 
-def conversations_for_person(person):
+def conversations_for_person(person: Person) -> QuerySet[Conversation]:
     """The person's conversations, newest first, with counts for the list page."""
     return person.conversations.listed()
 
 
-def person_items(person, kind: str):
+def person_items(person: Person, kind: str) -> QuerySet[WorkingItem] | QuerySet[Aspiration]:
     """A person's not-working items or aspirations from all their conversations, for linking
     a positive change (step 3)."""
     if kind == "not_working":
@@ -217,7 +216,9 @@ def person_items(person, kind: str):
     raise ValueError(kind)
 
 
-def conversation_item(conversation: Conversation, kind: str, item_id):
+def conversation_item(
+    conversation: Conversation, kind: str, item_id: uuid.UUID | str
+) -> StepItem | Participant | None:
     model = STEP_MODELS[kind]
     if kind == "participant":
         return conversation.participants.filter(pk=item_id).first()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.forms import apply_service_errors
-from goldenthread.ui.questionnaire import QuestionnaireViewMixin
+from goldenthread.ui.questionnaire import QuestionnaireForm, QuestionnaireViewMixin
 from goldenthread.ui.views import ServiceFormView
 
 from . import presenters, selectors, services
@@ -29,13 +32,17 @@ from .forms import (
     item_initial,
     reflection_form,
 )
+from .models import Conversation, Participant, PositiveChange, StepItem
 from .pages import ConversationMixin
+
+if TYPE_CHECKING:  # outcomes sits above conversations (docs/architecture.md)
+    from goldenthread.outcomes.models import Outcome
 
 
 class ConversationListView(PersonRecordMixin, TemplateView):
     template_name = "conversations/conversation_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["conversations"] = selectors.conversations_for_person(self.person)
         return context
@@ -48,9 +55,9 @@ class ConversationCreateView(PersonRecordMixin, ServiceFormView):
         "Conversation started. Work through the steps in any order; everything is saved as you go."
     )
 
-    def save(self, form):
+    def save(self, form: BaseForm) -> Conversation:
         return services.conversation_create(
-            actor=self.request.user, person=self.person, **form.cleaned_data
+            actor=self.actor, person=self.person, **form.cleaned_data
         )
 
     def get_success_url(self) -> str:
@@ -71,18 +78,18 @@ class ConversationAboutView(PersonsWordsMixin, ConversationMixin, ServiceFormVie
     autosave = True
     success_message = "Saved."
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "instance": self.conversation}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("participant_form", ParticipantForm(circle=self.person.circle.all()))
         context["participants"] = list(self.conversation.participants.all())
         return context
 
-    def save(self, form):
+    def save(self, form: BaseForm) -> Conversation:
         return services.conversation_update(
-            actor=self.request.user,
+            actor=self.actor,
             conversation=self.conversation,
             expected_version=form.cleaned_data["version"],
             **{k: form.cleaned_data[k] for k in services.CONVERSATION_FIELDS},
@@ -100,11 +107,11 @@ class ConversationAboutView(PersonsWordsMixin, ConversationMixin, ServiceFormVie
 class ParticipantAddView(ConversationMixin, TemplateView):
     http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = ParticipantForm(request.POST, circle=self.person.circle.all())
         if form.is_valid():
             services.participant_add(
-                actor=request.user, conversation=self.conversation, **form.cleaned_data
+                actor=self.actor, conversation=self.conversation, **form.cleaned_data
             )
             messages.success(request, "Added to who took part.")
             return HttpResponseRedirect(
@@ -127,7 +134,7 @@ class StepView(PersonsWordsMixin, ConversationMixin, TemplateView):
     step_key: str
     forms: dict[str, type]
 
-    def form_kwargs(self, kind: str) -> dict:
+    def form_kwargs(self, kind: str) -> dict[str, Any]:
         person = self.person
         if kind in ("who",):
             return {"circle": person.circle.all()}
@@ -138,7 +145,7 @@ class StepView(PersonsWordsMixin, ConversationMixin, TemplateView):
             }
         return {}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         for kind, form_class in self.forms.items():
             key = f"{kind}_form"
@@ -146,7 +153,7 @@ class StepView(PersonsWordsMixin, ConversationMixin, TemplateView):
                 context[key] = form_class(prefix=kind, **self.form_kwargs(kind))
         return context
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         kind = request.POST.get("kind", "")
         if kind not in self.forms:
             raise Http404("Unknown kind of item.")
@@ -172,8 +179,8 @@ class StepView(PersonsWordsMixin, ConversationMixin, TemplateView):
                 return HttpResponseRedirect(request.path + f"#{kind}")
         return self.render_to_response(self.get_context_data(**{f"{kind}_form": form}))
 
-    def save(self, kind: str, data: dict) -> None:
-        actor, conversation = self.request.user, self.conversation
+    def save(self, kind: str, data: dict[str, Any]) -> None:
+        actor, conversation = self.actor, self.conversation
         self.added = 1
         if kind == "change":
             self.change = services.positive_change_add(
@@ -206,7 +213,7 @@ class Step2View(StepView):
     step_key = "step2"
     forms = {"working": WorkingItemForm, "strength": StrengthForm}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         record = context["record"]
         context["perspective_rows"] = selectors.perspectives_side_by_side(
@@ -241,18 +248,18 @@ class ItemEditView(ConversationMixin, ServiceFormView):
         return kind
 
     @property
-    def item(self):
+    def item(self) -> StepItem:
         if not hasattr(self, "_item"):
             item = selectors.conversation_item(self.conversation, self.kind, self.kwargs["item_id"])
-            if item is None:
+            if item is None or isinstance(item, Participant):  # participants: on "About"
                 raise Http404("No such item in this conversation.")
             self._item = item
         return self._item
 
-    def get_form_class(self):
+    def get_form_class(self) -> type[BaseForm]:
         return item_edit_form_class(self.kind)
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = {**super().get_form_kwargs(), "initial": item_initial(self.kind, self.item)}
         person = self.person
         if self.kind == "who":
@@ -265,14 +272,14 @@ class ItemEditView(ConversationMixin, ServiceFormView):
     def get_back_url(self) -> str:
         return presenters.step_url_for_kind(self.kind, self.person, self.conversation)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["item"] = self.item
         context["kind"] = self.kind
         context["heading_text"] = presenters.item_edit_heading(self.kind)
         return context
 
-    def get_stale_values(self, current, form):
+    def get_stale_values(self, current: Any, form: BaseForm) -> list[tuple[str, str]]:
         if self.kind != "change":
             return super().get_stale_values(current, form)
         return [
@@ -287,19 +294,22 @@ class ItemEditView(ConversationMixin, ServiceFormView):
             ),
         ]
 
-    def save(self, form):
+    def save(self, form: BaseForm) -> StepItem:
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        actor = self.request.user
+        actor = self.actor
         if self.kind == "change":
             return services.positive_change_relink(
-                actor=actor, change=self.item, expected_version=version, **data
+                actor=actor,
+                change=cast(PositiveChange, self.item),
+                expected_version=version,
+                **data,
             )
         return services.step_item_update(
             actor=actor, item=self.item, expected_version=version, **data
         )
 
-    def get_success_message(self, result) -> str:
+    def get_success_message(self, result: object) -> str:
         return "Your change is saved."
 
     def get_success_url(self) -> str:
@@ -311,7 +321,7 @@ class ItemRemoveView(ConversationMixin, TemplateView):
 
     template_name = "conversations/item_remove.html"
 
-    def get_item(self):
+    def get_item(self) -> StepItem | Participant:
         kind = self.kwargs["kind"]
         if kind not in services.STEP_MODELS:
             raise Http404("Unknown kind of item.")
@@ -320,7 +330,7 @@ class ItemRemoveView(ConversationMixin, TemplateView):
             raise Http404("No such item in this conversation.")
         return item
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["item"] = self.get_item()
         context["back_url"] = presenters.step_url_for_kind(
@@ -328,11 +338,11 @@ class ItemRemoveView(ConversationMixin, TemplateView):
         )
         return context
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         item = self.get_item()
         back = presenters.step_url_for_kind(self.kwargs["kind"], self.person, self.conversation)
         try:
-            services.step_item_remove(actor=request.user, item=item)
+            services.step_item_remove(actor=self.actor, item=item)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -349,27 +359,27 @@ class ReflectionView(ConversationMixin, QuestionnaireViewMixin, FormView):
     step_key = "checklist"
     success_message = "Checklist saved."
 
-    def questionnaire_form(self, data=None):
+    def questionnaire_form(self, data: Any = None) -> QuestionnaireForm:
         return reflection_form(
             selectors.reflection_answers(self.conversation),
             selectors.reflection_suggestions(self.record),
             data=data,
         )
 
-    def save_answers(self, form):
+    def save_answers(self, form: QuestionnaireForm) -> None:
         services.reflection_record(
-            actor=self.request.user,
+            actor=self.actor,
             conversation=self.conversation,
             answers=form.answers(),
             expected_versions=form.versions(),
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["support_outcome"] = self.first_outcome()
         return context
 
-    def first_outcome(self):
+    def first_outcome(self) -> Outcome | None:
         """The first outcome written in this conversation: where its Support Sequence
         starts (None when it has none yet)."""
         return self.record.outcomes[0] if self.record.outcomes else None

@@ -6,17 +6,25 @@ typed; the services decide what is allowed, and their messages are put beside th
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
 from goldenthread.core.formatting import date_text
+from goldenthread.outcomes.models import Outcome
+from goldenthread.people.models import Person
+from goldenthread.support.models import Solution
 from goldenthread.ui.forms import (
     YES_NO,
     MoneyField,
     VersionField,
+    WordedModelChoiceField,
+    choice_field,
     date_field,
+    needed_sometimes,
     radio_field,
     text_field,
 )
@@ -28,7 +36,9 @@ from .models import (
     BudgetPeriod,
     DecisionAbout,
     HowTold,
+    MixPart,
     NeedCategory,
+    SdsChoice,
     SdsOption,
     UnmetReason,
 )
@@ -36,16 +46,15 @@ from .selectors import open_outcomes, purpose_choices
 from .services import Explanation, LineInput
 
 
-def _outcome_field(person, label: str = "The outcome it is for") -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(
+def _outcome_field(person: Person, label: str = "The outcome it is for") -> forms.ModelChoiceField:
+    return WordedModelChoiceField(
         queryset=open_outcomes(person),
         required=False,
         label=label,
         empty_label="Not linked to an outcome",
         error_messages={"invalid_choice": "Choose one of this person's outcomes."},
+        label_from=lambda outcome: outcome.statement[:120],
     )
-    field.label_from_instance = lambda outcome: outcome.statement[:120]
-    return field
 
 
 # --- SDS options ----------------------------------------------------------------------------
@@ -54,9 +63,11 @@ def _outcome_field(person, label: str = "The outcome it is for") -> forms.ModelC
 class OptionsForm(forms.Form):
     """For each of the four options: explained?, how, when; then the choice and why."""
 
-    def __init__(self, *args, person, choice=None, **kwargs):
+    def __init__(
+        self, *args: Any, person: Person, choice: SdsChoice | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.option_groups = []
+        self.option_groups: list[dict[str, Any]] = []
         for option in SdsOption:
             key = option.value
             short = presenters.OPTION_SHORT[option]
@@ -107,22 +118,20 @@ class OptionsForm(forms.Form):
             help_text="Write what the person said. It is shown exactly as typed.",
         )
         conversations = person.conversations.all()
-        self.fields["conversation"] = forms.ModelChoiceField(
+        self.fields["conversation"] = WordedModelChoiceField(
             queryset=conversations,
             required=False,
             label="The conversation where the options were talked about",
             empty_label="Not linked to a conversation",
             error_messages={"invalid_choice": "Choose one of this person's conversations."},
-        )
-        self.fields["conversation"].label_from_instance = lambda c: (
-            date_text(c.held_on) + (f", {c.place}" if c.place else "")
+            label_from=lambda c: date_text(c.held_on) + (f", {c.place}" if c.place else ""),
         )
         if choice is not None:
             self.fields["version"] = VersionField()
             self.fields["version"].initial = choice.version
             self.initial.update(initial_from_choice(choice))
 
-    def explanations(self):
+    def explanations(self) -> list[Explanation]:
         data = self.cleaned_data
         return [
             Explanation(
@@ -136,8 +145,8 @@ class OptionsForm(forms.Form):
         ]
 
 
-def initial_from_choice(choice) -> dict:
-    initial = {
+def initial_from_choice(choice: SdsChoice) -> dict[str, Any]:
+    initial: dict[str, Any] = {
         "chosen_option": choice.chosen_option,
         "chosen_on": choice.chosen_on,
         "reasons": choice.reasons,
@@ -154,7 +163,14 @@ def initial_from_choice(choice) -> dict:
 class MixForm(forms.Form):
     """Option 4: for each part of the support (solution), the option it is arranged by."""
 
-    def __init__(self, *args, solutions, parts, version, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        solutions: Iterable[Solution],
+        parts: Iterable[MixPart],
+        version: int,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.solutions = list(solutions)
         current = {part.solution_id: part.option for part in parts}
@@ -162,7 +178,7 @@ class MixForm(forms.Form):
             ("", "Not part of the mix"),
             *[(o.value, presenters.OPTION_TITLE[o]) for o in MIX_OPTIONS],
         ]
-        self.groups: list[dict] = []
+        self.groups: list[dict[str, Any]] = []
         for solution in self.solutions:
             name = f"solution_{solution.pk}"
             self.fields[name] = forms.ChoiceField(
@@ -186,7 +202,7 @@ class MixForm(forms.Form):
         self.fields["version"] = VersionField()
         self.fields["version"].initial = version
 
-    def parts(self):
+    def parts(self) -> dict[Solution, str]:
         return {s: self.cleaned_data.get(f"solution_{s.pk}", "") for s in self.solutions}
 
 
@@ -235,7 +251,7 @@ class FirstChoiceForm(forms.Form):
     )
     identified_on = date_field("Date identified")
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
         self.fields["identified_on"].initial = timezone.localdate()
@@ -254,8 +270,9 @@ class FirstChoiceForm(forms.Form):
             ]
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("alternative_option") and data.get("alternative_option") == data.get(
             "first_choice"
         ):
@@ -304,7 +321,7 @@ class UnmetNeedForm(forms.Form):
     alternative_offered = text_field("The alternative offered", required=False)
     identified_on = date_field("Date identified")
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
         self.fields["identified_on"].initial = timezone.localdate()
@@ -320,8 +337,9 @@ class UnmetNeedForm(forms.Form):
             ]
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("reason") == UnmetReason.OTHER and not (data.get("reason_other") or "").strip():
             self.add_error("reason_other", "Say what the other reason is.")
         return data
@@ -334,11 +352,8 @@ class UnmetNeedMetForm(forms.Form):
 
 
 class UnmetNeedFilterForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why it is not met",
-        required=False,
-        choices=[("", "Any reason"), *UnmetReason.choices],
-    )
+    REASONS = [("", "Any reason"), *UnmetReason.choices]
+    reason = forms.ChoiceField(label="Why it is not met", required=False, choices=REASONS)
 
 
 # --- Budgets --------------------------------------------------------------------------------
@@ -367,7 +382,7 @@ class IndicativeBudgetForm(forms.Form):
         help_text="For example: that the amount does not depend on the option chosen.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["told_on"].initial = timezone.localdate()
 
@@ -403,15 +418,16 @@ class BudgetRequestForm(forms.Form):
     # One token per form opened: sending the same form twice makes one request, not two.
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["start_date"].initial = timezone.localdate()
         self.fields["contribution_period"].initial = BudgetPeriod.WEEK
         if not self.is_bound and not self.initial.get("submission_token"):
             self.initial["submission_token"] = uuid.uuid4()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error(
@@ -448,12 +464,17 @@ class BudgetLineForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, purposes, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        purposes: tuple[list[Any], dict[str, tuple[Outcome, Solution | None]]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices, self.purpose_lookup = purposes
-        self.fields["purpose"].choices = choices
+        choice_field(self, "purpose").choices = choices
 
-    def clean_purpose(self):
+    def clean_purpose(self) -> tuple[Outcome | None, Solution | None]:
         value = self.cleaned_data.get("purpose") or ""
         return self.purpose_lookup.get(value, (None, None))
 
@@ -464,11 +485,11 @@ class BaseLineFormSet(forms.BaseFormSet):
         "too_many_forms": "A request can have at most %(num)d lines.",
     }
 
-    def initial_form_count(self):
+    def initial_form_count(self) -> int:
         # Lines are never "existing" rows: every line past the first may be left blank.
         return 0 if not self.is_bound else super().initial_form_count()
 
-    def line_inputs(self):
+    def line_inputs(self) -> list[LineInput]:
         lines = []
         for form in self.forms:
             if not form.cleaned_data:
@@ -486,7 +507,8 @@ class BaseLineFormSet(forms.BaseFormSet):
         return lines
 
 
-BudgetLineFormSet = forms.formset_factory(
+# django-stubs types formset_factory() as returning BaseFormSet, whatever `formset` is.
+BudgetLineFormSet: type[BaseLineFormSet] = forms.formset_factory(  # type: ignore[assignment]
     BudgetLineForm,
     formset=BaseLineFormSet,
     extra=0,
@@ -497,7 +519,13 @@ BudgetLineFormSet = forms.formset_factory(
 )
 
 
-def line_formset(*, person, data=None, lines: int = 3, initial=None):
+def line_formset(
+    *,
+    person: Person,
+    data: Mapping[str, Any] | None = None,
+    lines: int = 3,
+    initial: list[dict[str, Any]] | None = None,
+) -> BaseLineFormSet:
     """The breakdown lines. On a post the number of lines comes from the form itself;
     otherwise `lines` empty lines (or the `initial` typed values, plus one)."""
     formset = BudgetLineFormSet(
@@ -532,9 +560,16 @@ class DecideForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, may_decide: bool, may_refer: bool, as_panel: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        may_decide: bool,
+        may_refer: bool,
+        as_panel: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices = []
+        choices: list[tuple[str, str]] = []
         if may_decide:
             choices += [("approve", "Agree the budget"), ("decline", "Do not agree the budget")]
         if may_decide and as_panel:
@@ -545,12 +580,12 @@ class DecideForm(forms.Form):
             ]
         if may_refer and not as_panel:
             choices.append(("refer", "Refer it to the decision panel"))
-        self.fields["action"].choices = choices
+        choice_field(self, "action").choices = choices
         reasons, for_person = self.fields["reasons"], self.fields["reasons_for_person"]
         # Needed for some decisions (the hints say which): never labelled "(optional)".
-        reasons.optional_label = for_person.optional_label = False
+        needed_sometimes(reasons, for_person)
         if as_panel and may_decide:
-            self.fields["agreed_per_year"].optional_label = False
+            needed_sometimes(self.fields["agreed_per_year"])
             reasons.help_text = (
                 "For the record: what was considered and why. Needed unless you agree the "
                 "budget as asked. If you return it, say what more information the panel needs."
@@ -582,8 +617,9 @@ class DecideForm(forms.Form):
                 "Write the reasons as they will be explained to the person."
             )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         action = data.get("action")
         reasons = (data.get("reasons") or "").strip()
         if action == "decline" and not reasons:
@@ -668,12 +704,13 @@ class DecisionForm(forms.Form):
         label="How it was shared", choices=[("", "Choose how"), *HowTold.choices], required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decided_on"].initial = timezone.localdate()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("shared") == "yes":
             if not data.get("shared_on") and "shared_on" not in self.errors:
                 self.add_error("shared_on", "Enter the date it was shared.")
@@ -690,6 +727,6 @@ class DecisionSharedForm(forms.Form):
         error_messages={"required": "Choose how it was shared."},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["shared_on"].initial = timezone.localdate()

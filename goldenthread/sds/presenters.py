@@ -87,7 +87,7 @@ WAY_LABELS = {
 }
 WAY_CHOICES = [(way, WAY_LABELS[way]) for way in EXPLANATION_WAYS]
 
-STATUS_COLOUR = {
+STATUS_COLOUR: dict[str, str] = {
     RequestStatus.AWAITING_DECISION: "blue",
     RequestStatus.AT_PANEL: "purple",
     RequestStatus.APPROVED: "green",
@@ -95,7 +95,7 @@ STATUS_COLOUR = {
     RequestStatus.RETURNED: "orange",
 }
 
-STATUS_FOR_PERSON = {
+STATUS_FOR_PERSON: dict[str, str] = {
     RequestStatus.AWAITING_DECISION: "Waiting for a decision",
     RequestStatus.AT_PANEL: "Waiting for the decision panel",
     RequestStatus.APPROVED: "Agreed",
@@ -103,13 +103,13 @@ STATUS_FOR_PERSON = {
     RequestStatus.RETURNED: "The decision panel asked for more information before it decides",
 }
 
-ACCEPTED_TEXT = {
+ACCEPTED_TEXT: dict[str, str] = {
     Accepted.YES: "The person accepted the alternative.",
     Accepted.NO: "The person did not accept the alternative.",
     Accepted.UNDECIDED: "The person is still deciding about the alternative.",
 }
 
-ABOUT_FOR_PERSON = {
+ABOUT_FOR_PERSON: dict[str, str] = {
     DecisionAbout.CHOICES: "Your choices",
     DecisionAbout.SUPPORT: "Your support",
     DecisionAbout.BUDGET: "Your budget",

@@ -10,19 +10,27 @@ have no allocation, so they reach exactly the requests referred to the panel thr
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from goldenthread.accounts.models import Role
+from goldenthread.accounts.models import Role, User
 from goldenthread.audit.models import ChangeRecord
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
-from goldenthread.support.models import CURRENT_STATUSES, Solution, SupportStep
+from goldenthread.support.models import (
+    CURRENT_STATUSES,
+    ExplorationState,
+    Solution,
+    StepExploration,
+    SupportStep,
+)
 
 from . import presenters
 from .models import (
@@ -36,20 +44,36 @@ from .models import (
     FirstChoiceNotDelivered,
     IndicativeBudget,
     MixPart,
+    OptionExplanation,
     RequestStatus,
     SdsChoice,
     SdsOption,
+    UnderstandingCheck,
     UnmetNeed,
     UnmetReason,
 )
 
+if TYPE_CHECKING:  # a development tool (django-stubs): the type only
+    from django_stubs_ext import WithAnnotations
+
 # --- A person's "Choices and budget" --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionExplained:
+    """Whether, how and when one SDS option was explained to the person (Std 3.3)."""
+
+    option: SdsOption
+    recorded: bool
+    explained: bool
+    how: str = ""
+    explained_on: str = ""
 
 
 @dataclass
 class SdsOverview:
     choice: SdsChoice | None
-    explanations: dict[str, object]
+    explanations: dict[str, OptionExplanation]
     mix_parts: list[MixPart]
     first_choices: list[FirstChoiceNotDelivered]
     indicative_budgets: list[IndicativeBudget]
@@ -60,8 +84,34 @@ class SdsOverview:
     @property
     def agreed(self) -> BudgetRequest | None:
         """The budget agreed most recently."""
-        agreed = [r for r in self.requests if r.status == RequestStatus.APPROVED]
-        return max(agreed, key=lambda r: r.decided_at) if agreed else None
+        agreed = [
+            (r.decided_at, r)
+            for r in self.requests
+            if r.status == RequestStatus.APPROVED and r.decided_at is not None
+        ]
+        return max(agreed, key=lambda pair: pair[0])[1] if agreed else None
+
+    def options_explained(self) -> list[OptionExplained]:
+        """Each of the four options, in order, with its explanation as recorded: the page
+        and the support plan say the same."""
+        rows = []
+        for option in SdsOption:
+            explanation = self.explanations.get(option.value)
+            if explanation is not None and explanation.explained:
+                rows.append(
+                    OptionExplained(
+                        option,
+                        recorded=True,
+                        explained=True,
+                        how=presenters.ways_text(explanation),
+                        explained_on=date_text(explanation.explained_on),
+                    )
+                )
+            else:
+                rows.append(
+                    OptionExplained(option, recorded=explanation is not None, explained=False)
+                )
+        return rows
 
     @property
     def open_requests(self) -> list[BudgetRequest]:
@@ -113,11 +163,11 @@ def sds_overview(person: Person) -> SdsOverview:
     )
 
 
-def budget_request_of(person: Person, request_id) -> BudgetRequest | None:
+def budget_request_of(person: Person, request_id: uuid.UUID | str) -> BudgetRequest | None:
     return _request_queryset(person.budget_requests.filter(pk=request_id)).first()
 
 
-def open_outcomes(person: Person):
+def open_outcomes(person: Person) -> QuerySet[Outcome]:
     return person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at", "id")
 
 
@@ -142,13 +192,15 @@ def mix_solutions(person: Person) -> list[Solution]:
     ]
 
 
-def purpose_choices(person: Person) -> tuple[list, dict[str, tuple]]:
+def purpose_choices(
+    person: Person,
+) -> tuple[list[Any], dict[str, tuple[Outcome, Solution | None]]]:
     """Choices for "what it is for" on a budget line: each open outcome, and its current
     solutions grouped under it. Returns (choices, {value: (outcome, solution)})."""
     outcomes = list(open_outcomes(person))
     solutions = list(current_solutions(person))
-    lookup: dict[str, tuple] = {}
-    choices: list = [("", "Not linked to an outcome")]
+    lookup: dict[str, tuple[Outcome, Solution | None]] = {}
+    choices: list[Any] = [("", "Not linked to an outcome")]
     for outcome in outcomes:
         group = [(f"o:{outcome.pk}", f"The outcome as a whole: {outcome.statement[:90]}")]
         lookup[f"o:{outcome.pk}"] = (outcome, None)
@@ -159,7 +211,7 @@ def purpose_choices(person: Person) -> tuple[list, dict[str, tuple]]:
     return choices, lookup
 
 
-def budget_line_of(person: Person, line_id) -> BudgetLine | None:
+def budget_line_of(person: Person, line_id: uuid.UUID | str) -> BudgetLine | None:
     """One of the person's budget lines, with its request, outcome and solution."""
     return (
         BudgetLine.objects.filter(person=person, pk=line_id)
@@ -199,13 +251,13 @@ def prefilled_lines(person: Person) -> list[dict[str, str]]:
 # --- Team leader queues -------------------------------------------------------------------
 
 
-def _team_people(user) -> QuerySet[Person]:
+def _team_people(user: User) -> QuerySet[Person]:
     if user.role != Role.TEAM_LEADER or not user.team_id:
         return Person.objects.none()
     return Person.objects.visible_to(user).filter(team_id=user.team_id)
 
 
-def requests_awaiting_team_leader(user) -> QuerySet[BudgetRequest]:
+def requests_awaiting_team_leader(user: User) -> QuerySet[BudgetRequest]:
     """Requests of the team leader's team waiting for a decision."""
     return (
         BudgetRequest.objects.filter(
@@ -216,7 +268,7 @@ def requests_awaiting_team_leader(user) -> QuerySet[BudgetRequest]:
     )
 
 
-def team_requests_at_panel(user) -> QuerySet[BudgetRequest]:
+def team_requests_at_panel(user: User) -> QuerySet[BudgetRequest]:
     """The team's requests with the decision panel, so waits can be followed (Std 8.10)."""
     return (
         BudgetRequest.objects.filter(person__in=_team_people(user), status=RequestStatus.AT_PANEL)
@@ -225,7 +277,13 @@ def team_requests_at_panel(user) -> QuerySet[BudgetRequest]:
     )
 
 
-def team_requests_returned(user) -> QuerySet[BudgetRequest]:
+class ReturnedAt(TypedDict):
+    returned_at: datetime.datetime | None
+
+
+def team_requests_returned(
+    user: User,
+) -> QuerySet[WithAnnotations[BudgetRequest, ReturnedAt]]:
     """The team's requests the decision panel returned for more information (#13). They are
     not waiting for the team leader nor with the panel: they are back with the worker who
     sent them, to add what the panel asked and send them back. `returned_at` is when."""
@@ -237,7 +295,7 @@ def team_requests_returned(user) -> QuerySet[BudgetRequest]:
     )
 
 
-def team_requests_decided(user, *, limit: int = 100) -> QuerySet[BudgetRequest]:
+def team_requests_decided(user: User, *, limit: int = 100) -> QuerySet[BudgetRequest]:
     """The team's decided requests, newest decision first (#13: the approvals list keeps
     them, so a team leader can look back)."""
     return (
@@ -250,7 +308,7 @@ def team_requests_decided(user, *, limit: int = 100) -> QuerySet[BudgetRequest]:
     )
 
 
-def open_unmet_need_for_team(user, *, reason: str = "") -> QuerySet[UnmetNeed]:
+def open_unmet_need_for_team(user: User, *, reason: str = "") -> QuerySet[UnmetNeed]:
     """Open unmet need of the team leader's team, oldest first, optionally by reason."""
     queryset = UnmetNeed.objects.filter(person__in=_team_people(user), met_on__isnull=True)
     if reason in UnmetReason.values:
@@ -261,7 +319,7 @@ def open_unmet_need_for_team(user, *, reason: str = "") -> QuerySet[UnmetNeed]:
 # --- The decision panel -------------------------------------------------------------------
 
 
-def requests_for_panel(user) -> QuerySet[BudgetRequest]:
+def requests_for_panel(user: User | AnonymousUser | None) -> QuerySet[BudgetRequest]:
     """Every request ever referred to the decision panel — for panel members only.
     Nothing else of the person's record is reachable from here."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -272,7 +330,7 @@ def requests_for_panel(user) -> QuerySet[BudgetRequest]:
     return BudgetRequest.objects.filter(Exists(referred))
 
 
-def panel_queue(user) -> QuerySet[BudgetRequest]:
+def panel_queue(user: User) -> QuerySet[BudgetRequest]:
     return (
         requests_for_panel(user)
         .filter(status=RequestStatus.AT_PANEL)
@@ -281,7 +339,7 @@ def panel_queue(user) -> QuerySet[BudgetRequest]:
     )
 
 
-def panel_recently_decided(user, *, limit: int = 20) -> list[BudgetRequest]:
+def panel_recently_decided(user: User, *, limit: int = 20) -> list[BudgetRequest]:
     """The requests this panel member decided, most recent first, for the anonymised
     "your decisions" list (reference, team, amount, decision): nothing to open."""
     decided_by_them = BudgetRequestEvent.objects.filter(
@@ -296,7 +354,7 @@ def panel_recently_decided(user, *, limit: int = 20) -> list[BudgetRequest]:
     )
 
 
-def panel_request(user, request_id) -> BudgetRequest | None:
+def panel_request(user: User, request_id: uuid.UUID | str) -> BudgetRequest | None:
     """One request waiting for the panel, with its breakdown (and the outcomes it serves)
     and history. Once it is decided the panel's access ends: None (ADR 0006)."""
     return _request_queryset(
@@ -306,7 +364,7 @@ def panel_request(user, request_id) -> BudgetRequest | None:
     ).first()
 
 
-def panel_access_ended(user, request_id) -> bool:
+def panel_access_ended(user: User, request_id: uuid.UUID | str) -> bool:
     """Whether `user` is a panel member refused only because the request, once referred to
     the panel, has since been decided (for the words of the refusal)."""
     return (
@@ -319,7 +377,9 @@ def panel_access_ended(user, request_id) -> bool:
     )
 
 
-def open_request_seen_by(user, person_id, request_id) -> BudgetRequest | None:
+def open_request_seen_by(
+    user: User, person_id: uuid.UUID | str, request_id: uuid.UUID | str
+) -> BudgetRequest | None:
     """An open request of a person `user` may see, to check a decision before the page
     logs anything (None when there is no such open request, or no relationship)."""
     return (
@@ -334,7 +394,7 @@ def open_request_seen_by(user, person_id, request_id) -> BudgetRequest | None:
     )
 
 
-def person_id_of_request(request_id):
+def person_id_of_request(request_id: uuid.UUID | str) -> uuid.UUID | None:
     """Only to log a refused attempt against the right person."""
     return BudgetRequest.objects.filter(pk=request_id).values_list("person_id", flat=True).first()
 
@@ -494,8 +554,8 @@ def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
         lines=[
             PlanBudgetLine(
                 description=line.description,
-                outcome=line.outcome.statement if line.outcome_id else "",
-                solution=line.solution.what if line.solution_id else "",
+                outcome=line.outcome.statement if line.outcome is not None else "",
+                solution=line.solution.what if line.solution is not None else "",
                 amount=money_per_period_text(line.amount, line.period),
                 per_year=money_text(line.amount_per_year),
                 solution_id=line.solution_id,
@@ -522,18 +582,17 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
     overview = sds_overview(person)
     section = PlanSdsSection()
     if overview.choice is not None:
-        for option in SdsOption:
-            explanation = overview.explanations.get(option.value)
-            explained = bool(explanation and explanation.explained)
+        for row in overview.options_explained():
+            option = row.option
             section.options.append(
                 PlanOption(
                     option=option.value,
                     title=presenters.OPTION_TITLE[option],
                     meaning=presenters.OPTION_FOR_PERSON[option],
                     easy=presenters.OPTION_EASY[option],
-                    explained=explained,
-                    how=presenters.ways_text(explanation) if explained else "",
-                    explained_on=date_text(explanation.explained_on) if explained else "",
+                    explained=row.explained,
+                    how=row.how,
+                    explained_on=row.explained_on,
                 )
             )
         chosen = overview.choice.chosen_option
@@ -620,17 +679,10 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
     return section
 
 
-def panel_support_sequence(budget_request: BudgetRequest) -> list[dict]:
+def panel_support_sequence(budget_request: BudgetRequest) -> list[dict[str, Any]]:
     """For the panel (#13): the Support Sequence that led to the request — for each outcome
     the request serves, each of the seven steps with what was found or that nothing fitted —
     and nothing else of the record. Three queries."""
-    from goldenthread.support.models import (
-        ExplorationState,
-        Solution,
-        StepExploration,
-        SupportStep,
-    )
-
     outcome_ids = list(
         dict.fromkeys(line.outcome_id for line in budget_request.lines.all() if line.outcome_id)
     )
@@ -646,7 +698,7 @@ def panel_support_sequence(budget_request: BudgetRequest) -> list[dict]:
             outcome_id__in=outcome_ids, state=ExplorationState.NOTHING_SUITABLE
         )
     }
-    result = []
+    result: list[dict[str, Any]] = []
     for outcome_id in outcome_ids:
         steps = []
         for step in SupportStep.ordered():
@@ -663,7 +715,7 @@ def panel_support_sequence(budget_request: BudgetRequest) -> list[dict]:
     return result
 
 
-def understanding_checks_of(person: Person) -> list:
+def understanding_checks_of(person: Person) -> list[UnderstandingCheck]:
     """How the person's understanding of explanations was checked, oldest first (#13)."""
     return list(person.understanding_checks.select_related("decision").order_by("checked_on", "at"))
 

@@ -9,12 +9,14 @@ every read and decision with the reason "Decision panel".
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -24,19 +26,26 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.core.permissions import Permission, can
-from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.people.models import Person
 from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.support.selectors import open_replacement
 from goldenthread.support.services import solution_move
-from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors
+from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors, choice_field
 from goldenthread.ui.templatetags.ui import form_error_list
-from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
+from goldenthread.ui.views import (
+    PermissionRequiredMixin,
+    ServiceFormView,
+    SignedInMixin,
+    signed_in_user,
+)
 
 from . import presenters, selectors, services
-from .authority import authority_for, is_sole_team_leader, limit_for, panel_max_wait_days
+from .authority import Authority, authority_for, is_sole_team_leader, limit_for, panel_max_wait_days
 from .decision_notes import decision_notes
 from .forms import (
+    BaseLineFormSet,
     BudgetRequestForm,
     DecideForm,
     DecisionForm,
@@ -52,13 +61,24 @@ from .forms import (
     UnmetNeedMetForm,
     line_formset,
 )
-from .models import SdsOption
+from .models import (
+    BudgetLine,
+    BudgetRequest,
+    BudgetRequestEvent,
+    Decision,
+    DecisionSharing,
+    FirstChoiceNotDelivered,
+    IndicativeBudget,
+    SdsChoice,
+    SdsOption,
+    UnmetNeed,
+)
 from .services import DecideAction
 
 PANEL_REASON = "Decision panel"
 
 
-def overview_url(person, anchor: str = "") -> str:
+def overview_url(person: Person, anchor: str = "") -> str:
     return reverse("sds:overview", args=[person.pk]) + (f"#{anchor}" if anchor else "")
 
 
@@ -68,23 +88,20 @@ def overview_url(person, anchor: str = "") -> str:
 class OverviewView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
     template_name = "sds/overview.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         overview = selectors.sds_overview(self.person)
         today = timezone.localdate()
-        options = []
-        for option in SdsOption:
-            explanation = overview.explanations.get(option.value)
-            explained = bool(explanation and explanation.explained)
-            options.append(
-                {
-                    "title": presenters.OPTION_TITLE[option],
-                    "explained": explained,
-                    "recorded": explanation is not None,
-                    "how": presenters.ways_text(explanation) if explained else "",
-                    "on": date_text(explanation.explained_on) if explained else "",
-                }
-            )
+        options = [
+            {
+                "title": presenters.OPTION_TITLE[row.option],
+                "explained": row.explained,
+                "recorded": row.recorded,
+                "how": row.how,
+                "on": row.explained_on,
+            }
+            for row in overview.options_explained()
+        ]
         choice = overview.choice
         requests = [
             {
@@ -200,14 +217,14 @@ class OptionsView(RecordFormView):
     anchor = "options"
     success_message = "The SDS options and the person's choice are saved."
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {
             **super().get_form_kwargs(),
             "person": self.person,
             "choice": getattr(self.person, "sds_choice", None),
         }
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = context["form"]
         context["groups"] = [
@@ -226,17 +243,17 @@ class OptionsView(RecordFormView):
             return reverse("sds:request_create", args=[self.person.pk])
         return super().get_success_url()
 
-    def get_stale_values(self, current, form):
+    def get_stale_values(self, current: Any, form: BaseForm) -> list[tuple[str, str]]:
         return [
             ("Chosen option", current.get_chosen_option_display() or "None"),
             ("Date they chose", date_text(current.chosen_on)),
             ("Why", current.reasons),
         ]
 
-    def save(self, form):
+    def save(self, form: OptionsForm) -> SdsChoice:
         data = form.cleaned_data
         return services.sds_options_record(
-            actor=self.request.user,
+            actor=self.actor,
             person=self.person,
             explanations=form.explanations(),
             chosen_option=data.get("chosen_option") or "",
@@ -258,18 +275,18 @@ class MixView(RecordFormView):
     anchor = "choice"
     success_message = "How each part of the support is arranged is saved."
 
-    def get_choice(self):
+    def get_choice(self) -> SdsChoice | None:
         choice = getattr(self.person, "sds_choice", None)
         if choice is None or choice.chosen_option != SdsOption.OPTION_4:
             return None
         return choice
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.get_choice() is None:
             return self.render_to_response(self.get_context_data(form=None))
         return super().get(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         choice = self.get_choice()
         if choice is None:
             raise Http404("Option 4 is not the person's choice.")
@@ -280,7 +297,7 @@ class MixView(RecordFormView):
             "version": choice.version,
         }
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = context.get("form")
         if form is None:
@@ -295,9 +312,9 @@ class MixView(RecordFormView):
             ]
         return context
 
-    def save(self, form):
+    def save(self, form: MixForm) -> SdsChoice:
         return services.sds_mix_record(
-            actor=self.request.user,
+            actor=self.actor,
             person=self.person,
             parts=form.parts(),
             expected_version=form.cleaned_data["version"],
@@ -314,16 +331,16 @@ class FirstChoiceView(RecordFormView):
     anchor = "first-choice"
     success_message = "Saved. The unmet need is recorded too."
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "person": self.person}
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         choice = getattr(self.person, "sds_choice", None)
         return {"first_choice": choice.chosen_option} if choice and choice.chosen_option else {}
 
-    def save(self, form):
+    def save(self, form: FirstChoiceForm) -> FirstChoiceNotDelivered:
         return services.first_choice_not_delivered_record(
-            actor=self.request.user, person=self.person, **form.cleaned_data
+            actor=self.actor, person=self.person, **form.cleaned_data
         )
 
 
@@ -338,7 +355,7 @@ class FirstChoiceAnswerView(RecordFormView):
         missing="No such record for this person.",
     )
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         record = self.record
         return {
             "alternative_accepted": record.alternative_accepted,
@@ -346,10 +363,10 @@ class FirstChoiceAnswerView(RecordFormView):
             "version": record.version,
         }
 
-    def save(self, form):
+    def save(self, form: FirstChoiceAnswerForm) -> FirstChoiceNotDelivered:
         data = form.cleaned_data
         return services.first_choice_answer_record(
-            actor=self.request.user,
+            actor=self.actor,
             record=self.record,
             alternative_accepted=data["alternative_accepted"],
             plan_to_meet_need=data["plan_to_meet_need"],
@@ -364,13 +381,11 @@ class UnmetNeedAddView(RecordFormView):
     anchor = "unmet-need"
     success_message = "The unmet need is recorded."
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "person": self.person}
 
-    def save(self, form):
-        return services.unmet_need_record(
-            actor=self.request.user, person=self.person, **form.cleaned_data
-        )
+    def save(self, form: UnmetNeedForm) -> UnmetNeed:
+        return services.unmet_need_record(actor=self.actor, person=self.person, **form.cleaned_data)
 
 
 class UnmetNeedMoveView(RecordFormView):
@@ -387,24 +402,24 @@ class UnmetNeedMoveView(RecordFormView):
     )
 
     @cached_property
-    def open_outcomes(self):
+    def open_outcomes(self) -> list[Outcome]:
         return list(
             self.person.outcomes.filter(status=OutcomeStatus.OPEN)
             .exclude(pk=self.need.outcome_id)
             .order_by("created_at", "id")
         )
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         initial = {"version": self.need.version}
         newer = open_replacement(self.need.outcome) if self.need.outcome_id else None
         if newer is not None:
             initial["outcome"] = str(newer.pk)
         return initial
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         need = self.need
         context["summary_rows"] = [
@@ -420,18 +435,19 @@ class UnmetNeedMoveView(RecordFormView):
             context["intro"] = "There is no other open outcome to move it to yet."
         return context
 
-    def get_stale_values(self, current, form):
+    def get_stale_values(self, current: Any, form: BaseForm) -> list[tuple[str, str]]:
         return [("Outcome", current.outcome.statement if current.outcome_id else "None")]
 
-    def save(self, form):
+    def save(self, form: MoveToOutcomeForm) -> UnmetNeed:
         return services.unmet_need_move(
-            actor=self.request.user,
+            actor=self.actor,
             need=self.need,
             to_outcome=form.cleaned_data["outcome"],
             expected_version=form.cleaned_data.get("version"),
         )
 
-    def get_success_message(self, result) -> str:
+    def get_success_message(self, result: UnmetNeed) -> str:
+        assert result.outcome is not None  # moved to an outcome: the form asks for one
         return f"The unmet need is moved to “{result.outcome.statement}”."
 
 
@@ -445,7 +461,7 @@ class UnmetNeedMetView(RecordFormView):
         "unmet_needs", kwarg="unmet_need_id", missing="No such unmet need for this person."
     )
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         need = self.need
         return {
             "met_on": need.met_on or timezone.localdate(),
@@ -453,7 +469,7 @@ class UnmetNeedMetView(RecordFormView):
             "version": need.version,
         }
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         need = self.need
         context["summary_rows"] = [
@@ -466,10 +482,10 @@ class UnmetNeedMetView(RecordFormView):
         ]
         return context
 
-    def save(self, form):
+    def save(self, form: UnmetNeedMetForm) -> UnmetNeed:
         data = form.cleaned_data
         return services.unmet_need_mark_met(
-            actor=self.request.user,
+            actor=self.actor,
             unmet_need=self.need,
             met_on=data["met_on"],
             how_met=data["how_met"],
@@ -486,9 +502,9 @@ class IndicativeBudgetView(RecordFormView):
     anchor = "budget"
     success_message = "The likely budget is recorded."
 
-    def save(self, form):
+    def save(self, form: IndicativeBudgetForm) -> IndicativeBudget:
         return services.indicative_budget_record(
-            actor=self.request.user, person=self.person, **form.cleaned_data
+            actor=self.actor, person=self.person, **form.cleaned_data
         )
 
 
@@ -502,11 +518,11 @@ class DecisionAddView(RecordFormView):
     anchor = "decisions"
     success_message = "The decision is recorded."
 
-    def save(self, form):
+    def save(self, form: DecisionForm) -> Decision:
         data = form.cleaned_data
         shared = data["shared"] == "yes"
         return services.decision_record(
-            actor=self.request.user,
+            actor=self.actor,
             person=self.person,
             about=data["about"],
             summary=data["summary"],
@@ -527,7 +543,7 @@ class DecisionSharedView(RecordFormView):
         "sds_decisions", kwarg="decision_id", missing="No such decision for this person."
     )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         decision = self.decision
         context["summary_rows"] = [
@@ -537,9 +553,9 @@ class DecisionSharedView(RecordFormView):
         ]
         return context
 
-    def save(self, form):
+    def save(self, form: DecisionSharedForm) -> DecisionSharing:
         return services.decision_sharing_record(
-            actor=self.request.user,
+            actor=self.actor,
             decision=self.decision,
             shared_on=form.cleaned_data["shared_on"],
             how=form.cleaned_data["how"],
@@ -558,26 +574,26 @@ class BudgetLineMoveView(RecordFormView):
     )
 
     @cached_property
-    def open_outcomes(self):
+    def open_outcomes(self) -> list[Outcome]:
         return list(
             self.person.outcomes.filter(status=OutcomeStatus.OPEN)
             .exclude(pk=self.line.outcome_id)
             .order_by("created_at", "id")
         )
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         # The line's version as read (SEC-5): a move someone made meanwhile is never
         # silently moved again over (services.budget_line_move refuses it).
-        initial = {"version": selectors.budget_line_version(self.line)}
+        initial: dict[str, Any] = {"version": selectors.budget_line_version(self.line)}
         newer = open_replacement(self.line.outcome) if self.line.outcome_id else None
         if newer is not None:
             initial["outcome"] = str(newer.pk)
         return initial
 
-    def get_stale_values(self, current, form):
+    def get_stale_values(self, current: Any, form: BaseForm) -> list[tuple[str, str]]:
         outcome = current.outcome
         return [("Outcome", outcome.statement if outcome is not None else "Not linked")]
 
@@ -587,7 +603,7 @@ class BudgetLineMoveView(RecordFormView):
     def get_success_url(self) -> str:
         return reverse("reviews:golden_thread", args=[self.person.pk])
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         line = self.line
         context["summary_rows"] = [
@@ -606,7 +622,7 @@ class BudgetLineMoveView(RecordFormView):
             )
         return context
 
-    def save(self, form):
+    def save(self, form: MoveToOutcomeForm) -> BudgetLine:
         line = self.line
         to_outcome = form.cleaned_data["outcome"]
         version = form.cleaned_data.get("version")
@@ -614,20 +630,19 @@ class BudgetLineMoveView(RecordFormView):
             # The support and the line it pays for move together.
             # A line moved meanwhile refuses its move, and the support's is undone with it.
             with transaction.atomic():
-                solution_move(
-                    actor=self.request.user, solution=line.solution, to_outcome=to_outcome
-                )
+                solution_move(actor=self.actor, solution=line.solution, to_outcome=to_outcome)
                 return services.budget_line_move(
-                    actor=self.request.user,
+                    actor=self.actor,
                     line=line,
                     to_outcome=to_outcome,
                     expected_version=version,
                 )
         return services.budget_line_move(
-            actor=self.request.user, line=line, to_outcome=to_outcome, expected_version=version
+            actor=self.actor, line=line, to_outcome=to_outcome, expected_version=version
         )
 
-    def get_success_message(self, result) -> str:
+    def get_success_message(self, result: BudgetLine) -> str:
+        assert result.outcome is not None  # linked to an outcome: the form asks for one
         return f"“{result.description}” is now linked to “{result.outcome.statement}”."
 
 
@@ -641,7 +656,7 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
     permission = Permission.RECORD_SDS
     permission_denied_message = "Only practitioners and team leaders record this."
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Costed solutions are not typed again: the breakdown starts from them (#16).
         initial = selectors.prefilled_lines(self.person)
         if not initial:
@@ -651,7 +666,7 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
             line_formset(person=self.person, lines=len(initial) + 1, initial=initial),
         )
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "add_line" in request.POST:
             return self.render_page(*self.with_another_line(request.POST))
         form = BudgetRequestForm(request.POST)
@@ -663,7 +678,7 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
         try:
             budget_request = (
                 services.budget_request_submit(
-                    actor=request.user,
+                    actor=self.actor,
                     person=self.person,
                     lines=lines,
                     start_date=data["start_date"],
@@ -704,7 +719,7 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
             reverse("sds:request_detail", args=[self.person.pk, budget_request.pk])
         )
 
-    def with_another_line(self, data):
+    def with_another_line(self, data: QueryDict) -> tuple[BudgetRequestForm, BaseLineFormSet]:
         """Keep everything typed and add one empty line, without checking anything yet."""
         try:
             count = min(max(int(data.get("line-TOTAL_FORMS") or 1), 1), 49)
@@ -723,8 +738,8 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
         formset = line_formset(person=self.person, lines=count + 1, initial=initial)
         return form, formset
 
-    def render_page(self, form, formset):
-        errors = []
+    def render_page(self, form: BudgetRequestForm, formset: BaseLineFormSet) -> HttpResponse:
+        errors: list[dict[str, str]] = []
         if form.is_bound:
             errors = list(form_error_list(form))
             for number, line_form in enumerate(formset.forms, start=1):
@@ -736,7 +751,7 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
                 {"text": str(e), "href": "#id_line-0-description"}
                 for e in formset.non_form_errors()
             ]
-        limit = limit_for(self.request.user)
+        limit = limit_for(self.actor)
         return self.render_to_response(
             self.get_context_data(
                 form=form,
@@ -745,29 +760,33 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
                 limit_text=money_text(limit),
                 four_eyes_text=presenters.four_eyes_text(
                     limit,
-                    sole_leader=is_sole_team_leader(self.request.user, self.person),
-                    is_leader=can(self.request.user, Permission.VIEW_TEAM),
+                    sole_leader=is_sole_team_leader(self.actor, self.person),
+                    is_leader=can(self.actor, Permission.VIEW_TEAM),
                 ),
             )
         )
 
 
-class DecideFormView(ServiceFormView):
+class DecideFormView(SignedInMixin, ServiceFormView):
     """Agree, decline or refer a budget request (the team leader's page and the panel's).
     A decision someone else took meanwhile leaves nothing to decide again: the page goes
     back, saying so, and nothing is recorded (SEC-5)."""
 
-    def decision_choices(self) -> dict:
+    budget_request: BudgetRequest  # the request decided: read by the page before the form
+
+    def decision_choices(self) -> dict[str, bool]:
         """Which decisions the page offers this user."""
         raise NotImplementedError  # pragma: no cover
 
-    def posted_choices(self) -> dict:
+    def posted_choices(self) -> dict[str, bool]:
         """Which decisions a posted form may carry. A decision the user may not take was
         refused (and logged) in dispatch, before anything was read from the form; the
         service checks again, whatever the page offered."""
         return {"may_decide": True, "may_refer": True}
 
-    def get_form(self, form_class=None, *, data=None):
+    def get_form(
+        self, form_class: type[BaseForm] | None = None, *, data: QueryDict | None = None
+    ) -> DecideForm | None:
         if self.request.method == "POST":
             return DecideForm(
                 data if data is not None else self.request.POST, **self.posted_choices()
@@ -777,17 +796,17 @@ class DecideFormView(ServiceFormView):
             return None
         return DecideForm(initial={"version": self.budget_request.version}, **choices)
 
-    def form_invalid(self, form):
-        form.fields["action"].choices = (
-            DecideForm(**self.decision_choices()).fields["action"].choices
-        )
+    def form_invalid(self, form: DecideForm) -> HttpResponse:
+        choice_field(form, "action").choices = choice_field(
+            DecideForm(**self.decision_choices()), "action"
+        ).choices
         return super().form_invalid(form)
 
-    def save(self, form):
+    def save(self, form: BaseForm) -> BudgetRequestEvent:
         data = form.cleaned_data
         self.action = data["action"]
         return services.budget_request_decide(
-            actor=self.request.user,
+            actor=self.actor,
             budget_request=self.budget_request,
             action=data["action"],
             reasons=data["reasons"],
@@ -808,7 +827,7 @@ class BudgetRequestDetailView(PersonsWordsMixin, PersonRecordMixin, DecideFormVi
         missing="No such budget request for this person.",
     )
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST" and request.user.is_authenticated:
             refuse_decision_not_allowed(
                 request,
@@ -819,13 +838,13 @@ class BudgetRequestDetailView(PersonsWordsMixin, PersonRecordMixin, DecideFormVi
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
-    def authority(self):
-        return authority_for(self.request.user, self.budget_request, sees_person=True)
+    def authority(self) -> Authority:
+        return authority_for(self.actor, self.budget_request, sees_person=True)
 
-    def decision_choices(self) -> dict:
+    def decision_choices(self) -> dict[str, bool]:
         return {"may_decide": self.authority.may_decide, "may_refer": self.authority.may_refer}
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.budget_request.is_open:
             messages.warning(
                 request,
@@ -834,7 +853,7 @@ class BudgetRequestDetailView(PersonsWordsMixin, PersonRecordMixin, DecideFormVi
             return HttpResponseRedirect(request.path)
         return super().post(request, *args, **kwargs)
 
-    def get_success_message(self, result) -> str:
+    def get_success_message(self, result: BudgetRequestEvent) -> str:
         return {
             DecideAction.APPROVE: "The budget is agreed.",
             DecideAction.DECLINE: "The budget is not agreed.",
@@ -844,19 +863,19 @@ class BudgetRequestDetailView(PersonsWordsMixin, PersonRecordMixin, DecideFormVi
     def get_success_url(self) -> str:
         return overview_url(self.person, "requests")
 
-    def stale_redirect_message(self, current) -> str:
+    def stale_redirect_message(self, current: object) -> str:
         return (
             "Someone else acted on this request after you opened it. Its history below "
             "shows what happened."
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
             budget_request=self.budget_request,
             authority=self.authority,
             panel_question=presenters.panel_question(self.budget_request),
-            may_resubmit=can(self.request.user, Permission.RECORD_SDS),
+            may_resubmit=can(self.actor, Permission.RECORD_SDS),
             **request_context(self.budget_request),
         )
         return context
@@ -886,10 +905,10 @@ class BudgetRequestResubmitView(RecordFormView):
     def get_page_label(self) -> str:
         return self.budget_request.reference
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         return {"version": self.budget_request.version}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         returned = presenters.panel_question(self.budget_request)
         context["intro"] = (
@@ -897,35 +916,35 @@ class BudgetRequestResubmitView(RecordFormView):
         )
         return context
 
-    def stale_redirect_message(self, current) -> str:
+    def stale_redirect_message(self, current: object) -> str:
         return "Someone else sent this request back to the panel after you opened it."
 
     def get_stale_redirect_url(self) -> str:
         return self.get_back_url()
 
-    def save(self, form):
+    def save(self, form: ResubmitForm) -> BudgetRequestEvent:
         return services.budget_request_resubmit(
-            actor=self.request.user,
+            actor=self.actor,
             budget_request=self.budget_request,
             expected_version=form.cleaned_data["version"],
             information=form.cleaned_data["information"],
         )
 
 
-def refuse_decision_not_allowed(request, budget_request) -> None:
+def refuse_decision_not_allowed(request: HttpRequest, budget_request: BudgetRequest | None) -> None:
     """Refuse a decision the user may not take before the page logs anything else, so a
     refused decision leaves exactly one access-log row, the DENIED one (SEC-2). Raises
     PermissionDenied; does nothing when there is no open request to decide."""
     if budget_request is not None:
         services.check_decision_allowed(
-            actor=request.user,
+            actor=signed_in_user(request),
             budget_request=budget_request,
             action=request.POST.get("action", ""),
             http_request=request,
         )
 
 
-def request_context(budget_request) -> dict:
+def request_context(budget_request: BudgetRequest) -> dict[str, Any]:
     return {
         "summary_rows": presenters.request_summary_rows(budget_request),
         "line_rows": presenters.line_rows(budget_request.lines.all()),
@@ -934,7 +953,9 @@ def request_context(budget_request) -> dict:
         "status_colour": presenters.STATUS_COLOUR[budget_request.status],
         "outcomes": list(
             dict.fromkeys(
-                line.outcome.statement for line in budget_request.lines.all() if line.outcome_id
+                line.outcome.statement
+                for line in budget_request.lines.all()
+                if line.outcome is not None
             )
         ),
     }
@@ -948,9 +969,9 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
     permission = Permission.VIEW_BUDGET_APPROVALS
     permission_denied_message = "This page is for team leaders."
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = self.actor
         limit = limit_for(user)
         today = timezone.localdate()
         context.update(
@@ -1011,12 +1032,12 @@ class UnmetNeedTeamView(PermissionRequiredMixin, TemplateView):
     permission = Permission.VIEW_TEAM_UNMET_NEED
     permission_denied_message = "This page is for team leaders."
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = UnmetNeedFilterForm(self.request.GET or None)
         reason = form.cleaned_data["reason"] if form.is_bound and form.is_valid() else ""
         today = timezone.localdate()
-        needs = list(selectors.open_unmet_need_for_team(self.request.user, reason=reason))
+        needs = list(selectors.open_unmet_need_for_team(self.actor, reason=reason))
         context.update(
             {
                 "filter_form": form,
@@ -1029,8 +1050,8 @@ class UnmetNeedTeamView(PermissionRequiredMixin, TemplateView):
                     }
                     for n in needs
                 ],
-                "reason_label": dict(UnmetNeedFilterForm.base_fields["reason"].choices).get(reason),
-                "team": self.request.user.team,
+                "reason_label": dict(UnmetNeedFilterForm.REASONS).get(reason),
+                "team": self.actor.team,
             }
         )
         log_list_view(self.request, [n.person_id for n in needs])
@@ -1048,9 +1069,9 @@ class PanelQueueView(PermissionRequiredMixin, TemplateView):
     permission = Permission.VIEW_DECISION_PANEL
     permission_denied_message = "This page is for members of the decision panel."
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = self.actor
         today = timezone.localdate()
         context.update(
             {
@@ -1076,7 +1097,7 @@ class PanelQueueView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class PanelDecideView(LoginRequiredMixin, DecideFormView):
+class PanelDecideView(DecideFormView):
     """One referred request for the panel, while it waits for the panel: the request, its
     breakdown, the outcomes it serves and the person's name — nothing else of their record.
     Every read and decision is logged with the reason "Decision panel"; anyone else, and a
@@ -1084,13 +1105,14 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
 
     template_name = "sds/panel_decide.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         request_id = kwargs["request_id"]
-        self.budget_request = selectors.panel_request(request.user, request_id)
+        budget_request = selectors.panel_request(request.user, request_id)
+        assert request.resolver_match is not None  # resolved before any view runs
         what = request.resolver_match.view_name
-        if self.budget_request is None:
+        if budget_request is None:
             person_id = selectors.person_id_of_request(request_id)
             if person_id is None:
                 raise Http404("No such budget request.")
@@ -1114,12 +1136,13 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
                 if decided
                 else "Only the decision panel sees requests referred to it."
             )
+        self.budget_request = budget_request
         if request.method == "POST":
-            refuse_decision_not_allowed(request, self.budget_request)
+            refuse_decision_not_allowed(request, budget_request)
         action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
         access_record(
             actor=request.user,
-            person_id=self.budget_request.person_id,
+            person_id=budget_request.person_id,
             action=action,
             what=what,
             reason=PANEL_REASON,
@@ -1127,24 +1150,22 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
         )
         return super().dispatch(request, *args, **kwargs)
 
-    def decision_choices(self) -> dict:
-        may_decide = authority_for(
-            self.request.user, self.budget_request, sees_person=False
-        ).may_decide
+    def decision_choices(self) -> dict[str, bool]:
+        may_decide = authority_for(self.actor, self.budget_request, sees_person=False).may_decide
         return {"may_decide": may_decide, "may_refer": False, "as_panel": True}
 
-    def posted_choices(self) -> dict:
+    def posted_choices(self) -> dict[str, bool]:
         # Only open requests referred to the panel reach here, and a decision the member
         # may not take was refused (and logged) in dispatch.
         return {"may_decide": True, "may_refer": False, "as_panel": True}
 
-    def get_success_message(self, result) -> str:
+    def get_success_message(self, result: BudgetRequestEvent) -> str:
         return f"Decision on {self.budget_request.reference} recorded."
 
     def get_success_url(self) -> str:
         return reverse("sds:panel")
 
-    def stale_redirect_message(self, current) -> str:
+    def stale_redirect_message(self, current: object) -> str:
         return (
             f"Another panel member decided {self.budget_request.reference} after you "
             "opened it, so the panel's access to it has ended. Your decision was not "
@@ -1154,7 +1175,7 @@ class PanelDecideView(LoginRequiredMixin, DecideFormView):
     def get_stale_redirect_url(self) -> str:
         return reverse("sds:panel")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         budget_request = self.budget_request
         context.update(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 
 from goldenthread.core.questionnaires import Suggestion
-from goldenthread.ui.forms import MoneyField, VersionField
+from goldenthread.ui.forms import MoneyField, VersionField, choice_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from . import presenters
@@ -51,9 +52,11 @@ class PlanningForm(forms.ModelForm):
             "own_ideas": {"max_length": "Write 4,000 characters or fewer."},
         }
 
-    def __init__(self, *args, variant: presenters.Variant, from_age_label: str, **kwargs):
+    def __init__(
+        self, *args: Any, variant: presenters.Variant, from_age_label: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan_type_override"].choices = [
+        choice_field(self, "plan_type_override").choices = [
             ("", f"Choose from the person's age (now: {from_age_label.lower()})"),
             (
                 PlanType.YOUNG_PERSON,
@@ -103,9 +106,9 @@ class SolutionForm(forms.ModelForm):
             "notes": {"max_length": "Write 4,000 characters or fewer."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cost_period"].choices = [("", "No cost"), *CostPeriod.choices]
+        choice_field(self, "cost_period").choices = [("", "No cost"), *CostPeriod.choices]
         self.fields["cost_period"].label = "How often this cost is paid"
         self.fields["cost_period"].error_messages["invalid_choice"] = "Choose from the list."
         if not self.instance._state.adding:
@@ -119,8 +122,9 @@ class SolutionForm(forms.ModelForm):
                 error_messages={"max_length": "Write 2,000 characters or fewer."},
             )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         cost, period = cleaned.get("cost"), cleaned.get("cost_period")
         if cost == 0 and not period:
             cleaned["cost"] = cost = None  # £0 and "No cost" say the same thing (#16)
@@ -130,7 +134,7 @@ class SolutionForm(forms.ModelForm):
             self.add_error("cost", "Enter the cost, or choose 'No cost'.")
         return cleaned
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         # The model's own clean() is run by the service, with the person and outcome set.
         pass
 
@@ -186,7 +190,7 @@ def checklist_form(
     plan_type: str,
     suggestions: Mapping[str, Suggestion],
     stored: Mapping[str, SupportChecklistAnswer],
-    data=None,
+    data: Mapping[str, Any] | None = None,
 ) -> QuestionnaireForm:
     """SS-5: one radio group and a note per question, in order, in the wording of the
     plan's variant, with what the record suggests as each hint (core/questionnaires.py,

@@ -200,6 +200,8 @@ PERIODS_PER_YEAR = {
 class Solution(VersionedModel):
     """One way of working toward an outcome, found in one step of the Support Sequence."""
 
+    cost_display: str  # set by selectors.outcome_support()
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="support_solutions")
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="support_solutions")
     step = models.CharField(max_length=20, choices=SupportStep.choices)

@@ -34,14 +34,21 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
-from goldenthread.conversations.models import Aspiration, MattersItem, MattersKind, WhoMatters
+from goldenthread.conversations.models import (
+    Aspiration,
+    MattersItem,
+    MattersKind,
+    StepItem,
+    WhoMatters,
+)
 from goldenthread.core.formatting import date_text
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
@@ -53,6 +60,7 @@ from .models import (
     PERIODS_PER_YEAR,
     CostPeriod,
     ExplorationState,
+    Solution,
     SolutionStatus,
     SupportStep,
 )
@@ -264,11 +272,11 @@ def register_plan_contributor(contributor: PlanContributor) -> PlanContributor:
     return contributor
 
 
-def _ref(obj) -> tuple[str, Any]:
+def _ref(obj: Model) -> tuple[str, Any]:
     return (obj._meta.label, obj.pk)
 
 
-def _text(obj) -> PlanText:
+def _text(obj: StepItem) -> PlanText:
     return PlanText(obj.text, _ref(obj))
 
 
@@ -276,7 +284,7 @@ def _date_text(day: datetime.date | None) -> str:
     return date_text(day)
 
 
-def _solution(solution, resource_names: dict) -> PlanSolution:
+def _solution(solution: Solution, resource_names: dict[Any, str]) -> PlanSolution:
     step = SupportStep(solution.step)
     return PlanSolution(
         what=solution.what,
@@ -295,7 +303,7 @@ def _solution(solution, resource_names: dict) -> PlanSolution:
     )
 
 
-def _costs(solutions) -> PlanCosts:
+def _costs(solutions: Iterable[Solution]) -> PlanCosts:
     per_period: dict[str, Decimal] = defaultdict(Decimal)
     year = Decimal("0.00")
     ideas_year = Decimal("0.00")
@@ -361,7 +369,9 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
         .select_related("community_resource")
         .order_by("created_at", "id")
     )
-    resource_names = {s.pk: s.community_resource.name for s in solutions if s.community_resource_id}
+    resource_names = {
+        s.pk: s.community_resource.name for s in solutions if s.community_resource is not None
+    }
     by_outcome_step: dict[tuple, list] = defaultdict(list)
     for solution in solutions:
         by_outcome_step[(solution.outcome_id, solution.step)].append(solution)

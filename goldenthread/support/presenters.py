@@ -91,7 +91,7 @@ EASY_READ_STEP = {
     SupportStep.SUPPORT: "Paid support",
 }
 
-EASY_READ_STATUS = {
+EASY_READ_STATUS: dict[str, str] = {
     SolutionStatus.IDEA: "This is an idea. We have not agreed it yet.",
     SolutionStatus.AGREED: "We have agreed this.",
     SolutionStatus.IN_PLACE: "This is happening now.",

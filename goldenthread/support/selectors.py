@@ -4,6 +4,7 @@ number of queries however many outcomes, steps and solutions there are."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from .models import (
 )
 
 
-def solution_for(person: Person, solution_id) -> Solution | None:
+def solution_for(person: Person, solution_id: uuid.UUID | str) -> Solution | None:
     """One of this person's solutions (with its outcome), or None."""
     return (
         person.support_solutions.select_related("outcome", "person").filter(pk=solution_id).first()
@@ -179,12 +180,10 @@ def support_summary(person: Person) -> list[OutcomeCoverage]:
     ]
 
 
-def open_replacement(outcome):
+def open_replacement(outcome: Outcome) -> Outcome | None:
     """The open outcome that replaced this one, following rewrites (None if there is none)."""
-    from goldenthread.outcomes.models import Outcome, OutcomeStatus
-
-    seen = set()
-    current = outcome
+    seen: set[uuid.UUID] = set()
+    current: Outcome | None = outcome
     while current is not None and current.pk not in seen:
         seen.add(current.pk)
         current = Outcome.objects.filter(replaces=current).first()

@@ -13,9 +13,12 @@ Fair by construction (#19):
 from __future__ import annotations
 
 import time
+import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
@@ -23,6 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from goldenthread.accounts.models import User
 from goldenthread.audit.services import access_record
 
 from .stats import Timings
@@ -32,7 +36,7 @@ from .stats import Timings
 PAGE_FLOOR_URL_NAME = "core:accessibility"
 
 
-def signed_in_client(user) -> Client:
+def signed_in_client(user: User) -> Client:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     device = TOTPDevice.objects.filter(
@@ -67,7 +71,7 @@ class PageTimes:
         return Timings(self.cpu)
 
 
-def _get(client: Client, url: str):
+def _get(client: Client, url: str) -> HttpResponseBase:
     response = client.get(url)
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
@@ -115,7 +119,7 @@ def time_raw_sql(statements: list[str], repeat: int) -> Timings:
 
 
 @contextmanager
-def admin_changelist_served():
+def admin_changelist_served() -> Iterator[None]:
     """While inside: the private admin changelist of people (bench/urls.py) is served at
     /bench-admin/people/person/ in this process, behind the same middleware as our pages."""
     with override_settings(ROOT_URLCONF="goldenthread.nonprod.bench.urls"):
@@ -129,14 +133,14 @@ def admin_changelist_url(page: int = 1) -> str:
     return url if page == 1 else f"{url}?p={page}"
 
 
-def set_admin_scope(worker) -> None:
+def set_admin_scope(worker: User) -> None:
     """List the people `worker` may see (the same rows as their caseload)."""
     from . import urls
 
     urls.person_admin.scope_user = worker
 
 
-def time_access_log(actor, person_id, repeat: int) -> PageTimes:
+def time_access_log(actor: User, person_id: uuid.UUID, repeat: int) -> PageTimes:
     """The access-log row each named-record read writes, each in its own transaction and
     timed with its commit, as a page writes it (the rows stay: the log is append-only)."""
     times = PageTimes()

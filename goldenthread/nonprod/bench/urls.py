@@ -11,6 +11,7 @@ from typing import cast
 from django.contrib import admin
 from django.urls import include, path
 
+from goldenthread.accounts.models import User
 from goldenthread.people.models import Person
 
 ADMIN_PREFIX = "bench-admin/"
@@ -25,7 +26,7 @@ class BenchPersonAdmin(admin.ModelAdmin):
     list_per_page = 25
     change_list_template = "bench/change_list.html"
     ordering = ("family_name", "given_name", "id")
-    scope_user = None  # the worker whose rows are listed; set by the bench before timing
+    scope_user: User | None = None  # whose rows are listed; set by the bench before timing
 
     def get_queryset(self, request):
         return Person.objects.visible_to(self.scope_user).select_related("area")
