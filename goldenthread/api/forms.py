@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
+
+from goldenthread.ui.forms import choice_field
 
 from .models import TokenScope
 
@@ -36,6 +36,6 @@ class TokenForm(forms.Form):
     def __init__(self, *args, may_write: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not may_write:
-            scope = cast(forms.ChoiceField, self.fields["scope"])
+            scope = choice_field(self, "scope")
             scope.choices = [(TokenScope.READ.value, TokenScope.READ.label)]
             scope.help_text = "Only practitioners and team leaders may have a token that writes."

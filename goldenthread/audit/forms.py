@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from goldenthread.ui.forms import choice_field
+
 BREAK_GLASS_MIN_REASON = 20
 BREAK_GLASS_MAX_REASON = 500
 
@@ -54,6 +56,5 @@ class ChangesFilterForm(forms.Form):
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        kind = self.fields["kind"]
-        assert isinstance(kind, forms.ChoiceField)
+        kind = choice_field(self, "kind")
         kind.choices = [("", "Everything"), *kinds]

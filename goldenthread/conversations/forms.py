@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from goldenthread.core.domains import domain_choices
 from goldenthread.core.questionnaires import Suggestion
-from goldenthread.ui.forms import DateInput, VersionField, text_field
+from goldenthread.ui.forms import DateInput, VersionField, choice_field, text_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from .models import (
@@ -140,8 +140,7 @@ class MattersForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        domain = self.fields["domain"]
-        assert isinstance(domain, forms.ChoiceField)
+        domain = choice_field(self, "domain")
         domain.choices = [("", "Not coded to a domain"), *domain_choices()]
 
 

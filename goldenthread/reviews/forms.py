@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from goldenthread.outcomes.checking import LIVE_CHECK_ATTRS
-from goldenthread.ui.forms import VersionField, date_field
+from goldenthread.ui.forms import VersionField, choice_field, date_field
 
 from . import presenters
 from .models import OutcomeDecision, Rating, SolutionDecision, WhoseWords
@@ -139,8 +139,7 @@ class OutcomeReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.key = key
         choices = list(carry_choices)
-        carry = self.fields["carry"]
-        assert isinstance(carry, forms.ChoiceField)
+        carry = choice_field(self, "carry")
         carry.choices = choices
         if choices:
             self.fields["carry"].initial = [value for value, _ in choices]

@@ -206,7 +206,26 @@ class MixForm(forms.Form):
         return {s: self.cleaned_data.get(f"solution_{s.pk}", "") for s in self.solutions}
 
 
-class FirstChoiceForm(forms.Form):
+class UnmetNeedFields(forms.Form):
+    """What a first choice not delivered and an unmet need both say of the need left
+    unmet: its kind, the person's open outcome it affects, and when it was identified
+    (today unless changed); in the order of the form's `field_order`."""
+
+    category = forms.ChoiceField(
+        label="Kind of need",
+        choices=[("", "Choose a kind of need"), *NeedCategory.choices],
+        error_messages={"required": "Choose the kind of need."},
+    )
+    identified_on = date_field("Date identified")
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
+        self.fields["identified_on"].initial = timezone.localdate()
+        self.order_fields(self.field_order)
+
+
+class FirstChoiceForm(UnmetNeedFields):
     first_choice = forms.ChoiceField(
         label="Their first choice",
         choices=[(o.value, presenters.OPTION_TITLE[o]) for o in SdsOption],
@@ -244,31 +263,18 @@ class FirstChoiceForm(forms.Form):
         "if it becomes possible.",
     )
     need = text_field("What need is left unmet", required_message="Say what need is left unmet.")
-    category = forms.ChoiceField(
-        label="Kind of need",
-        choices=[("", "Choose a kind of need"), *NeedCategory.choices],
-        error_messages={"required": "Choose the kind of need."},
-    )
-    identified_on = date_field("Date identified")
-
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
-        self.fields["identified_on"].initial = timezone.localdate()
-        self.order_fields(
-            [
-                "first_choice",
-                "why",
-                "alternative_offered",
-                "alternative_option",
-                "alternative_accepted",
-                "plan_to_meet_need",
-                "need",
-                "category",
-                "outcome",
-                "identified_on",
-            ]
-        )
+    field_order = [
+        "first_choice",
+        "why",
+        "alternative_offered",
+        "alternative_option",
+        "alternative_accepted",
+        "plan_to_meet_need",
+        "need",
+        "category",
+        "outcome",
+        "identified_on",
+    ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -301,13 +307,8 @@ class FirstChoiceAnswerForm(forms.Form):
 # --- Unmet need -----------------------------------------------------------------------------
 
 
-class UnmetNeedForm(forms.Form):
+class UnmetNeedForm(UnmetNeedFields):
     need = text_field("What need is not met", required_message="Say what need is not met.")
-    category = forms.ChoiceField(
-        label="Kind of need",
-        choices=[("", "Choose a kind of need"), *NeedCategory.choices],
-        error_messages={"required": "Choose the kind of need."},
-    )
     reason = radio_field(
         "Why it is not met", UnmetReason.choices, message="Choose why the need is not met."
     )
@@ -319,23 +320,15 @@ class UnmetNeedForm(forms.Form):
         error_messages={"max_length": "Keep this to 300 characters or fewer."},
     )
     alternative_offered = text_field("The alternative offered", required=False)
-    identified_on = date_field("Date identified")
-
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"] = _outcome_field(person, "The outcome it affects")
-        self.fields["identified_on"].initial = timezone.localdate()
-        self.order_fields(
-            [
-                "need",
-                "category",
-                "outcome",
-                "reason",
-                "reason_other",
-                "alternative_offered",
-                "identified_on",
-            ]
-        )
+    field_order = [
+        "need",
+        "category",
+        "outcome",
+        "reason",
+        "reason_other",
+        "alternative_offered",
+        "identified_on",
+    ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

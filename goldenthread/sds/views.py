@@ -26,7 +26,7 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.core.permissions import Permission, can
-from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.outcomes.models import Outcome
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.people.models import Person
 from goldenthread.people.person_side import PersonsWordsMixin
@@ -403,11 +403,7 @@ class UnmetNeedMoveView(RecordFormView):
 
     @cached_property
     def open_outcomes(self) -> list[Outcome]:
-        return list(
-            self.person.outcomes.filter(status=OutcomeStatus.OPEN)
-            .exclude(pk=self.need.outcome_id)
-            .order_by("created_at", "id")
-        )
+        return list(selectors.open_outcomes(self.person).exclude(pk=self.need.outcome_id))
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
@@ -575,11 +571,7 @@ class BudgetLineMoveView(RecordFormView):
 
     @cached_property
     def open_outcomes(self) -> list[Outcome]:
-        return list(
-            self.person.outcomes.filter(status=OutcomeStatus.OPEN)
-            .exclude(pk=self.line.outcome_id)
-            .order_by("created_at", "id")
-        )
+        return list(selectors.open_outcomes(self.person).exclude(pk=self.line.outcome_id))
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "outcomes": self.open_outcomes}
