@@ -29,6 +29,7 @@ from goldenthread.ui.views import (
     STALE_MESSAGE,
     PermissionRequiredMixin,
     ServiceFormView,
+    signed_in_user,
 )
 
 # --- the service-error mapper ------------------------------------------------------------
@@ -324,6 +325,19 @@ def test_a_superuser_is_not_let_in_by_being_a_superuser(django_user_model):
     boss = django_user_model.objects.create_superuser("boss", password="x" * 20)
     with pytest.raises(PermissionDenied):
         get(TeamPage.as_view(), boss)
+
+
+@pytest.mark.django_db
+def test_the_one_who_acts_is_the_signed_in_user_and_never_anyone_else(practitioner):
+    """#17 item 8: `self.actor` (SignedInMixin) is what every staff page passes to a
+    service's `actor`; an anonymous request never gets one, even where a page's own
+    dispatch forgot to ask for a sign-in."""
+    request = RequestFactory().get("/team/")
+    request.user = practitioner
+    assert signed_in_user(request) == practitioner
+    request.user = AnonymousUser()
+    with pytest.raises(PermissionDenied):
+        signed_in_user(request)
 
 
 class Unnamed(PermissionRequiredMixin, TemplateView):
