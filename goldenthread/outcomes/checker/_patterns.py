@@ -106,6 +106,12 @@ POPULATION_NOUNS = _set(
     learner adult user customer tenant member citizen carer parent person"""
 )
 SUBJECT_DETERMINERS = _set("all the our local these many more most some young older disabled")
+# A school year in front of the group ("Grade 4 students", "Year 9 pupils", "P7 pupils")
+# names which group, not one person (issue 18, round 7).
+SCHOOL_YEAR_WORDS = frozenset({"grade", "year", "stage", "primary", "secondary", "form", "p", "s"})
+# "70 percent of ...", "80% of ...": a share of a group does not count against the
+# subject's four words.
+SHARE_WORDS = frozenset({"percent", "per", "cent"})
 ORG_AIM_VERBS = _set(
     """increase improve promote maximise maximize enhance foster boost strengthen support
     encourage enable facilitate develop build widen"""
@@ -405,6 +411,10 @@ def _subject_start(reading: Reading, c_start: int, c_end: int) -> list[Token]:
         "using",
     }:
         comma = reading.text.find(",", toks[0].end, c_end)
+        # "By April 10, 2011, ...": the year is still part of the date
+        year = re.match(r",\s*\d{4}\s*,", reading.text[comma:c_end]) if comma != -1 else None
+        if year:
+            comma += year.end() - 1
         if comma != -1:
             toks = [t for t in toks if t.start > comma]
     return toks
@@ -422,11 +432,20 @@ def find_population_subject(reading: Reading, lems: list[frozenset[str]]) -> lis
         if len(toks) < 2:
             continue
         # up to four words of subject, ending in a plural population noun
+        limit = 4
+        if toks[0].lower.isdigit():
+            j = 1
+            while j < len(toks) and toks[j].lower in SHARE_WORDS:
+                j += 1
+            if j < len(toks) and toks[j].lower == "of":
+                limit += j + 1
         head = -1
-        for k in range(min(4, len(toks) - 1)):
+        for k in range(min(limit, len(toks) - 1)):
             low = toks[k].lower
             if low in POSSESSIVES - {"our"} or low in FIRST_PERSON:
                 break
+            if low.isdigit() and k > 0 and toks[k - 1].lower in SCHOOL_YEAR_WORDS:
+                continue
             if is_a(low, POPULATION_NOUNS) and is_plural_noun(low):
                 head = k
                 # "Children and families ..."
