@@ -37,6 +37,7 @@ from goldenthread.conversations.models import (
     WhoMatters,
     WorkingItem,
 )
+from goldenthread.core.formatting import date_text
 from goldenthread.core.prepared import PreparedQuery
 from goldenthread.outcomes.checker import CODE_LABELS
 from goldenthread.outcomes.models import (
@@ -52,6 +53,7 @@ from goldenthread.people.models import Person
 from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed
 from goldenthread.support.models import SolutionStatus, SupportStep
 from goldenthread.support.presenters import cost_text
+from goldenthread.ui.links import id_url
 
 from . import presenters
 from .models import (
@@ -98,8 +100,8 @@ class ThreadSolution:
     status_text: str
     cost_text: str
     outcome_id: object
-    reviews: list[tuple[datetime.date, str, str]] = field(default_factory=list)
-    # (review date, decision text, why)
+    reviews: list[tuple[str, str, str]] = field(default_factory=list)
+    # (review date as "3 Mar 2026", decision text, why)
 
 
 @dataclass
@@ -137,6 +139,7 @@ class ThreadOutcome:
     progress: list[ProgressPoint]
     earlier: list[Outcome]  # earlier wordings (rewritten outcomes), newest first
     last_reviewed_on: datetime.date | None
+    target_text: str = ""  # the date it should be achieved by, "3 March 2026"; "" for none
 
     @property
     def pk(self):
@@ -154,6 +157,7 @@ class ThreadChange:
     not_working: list[ThreadItem]
     aspirations: list[ThreadItem]
     outcomes: list[ThreadOutcome]
+    held_on_text: str = ""  # the conversation's date, "3 March 2026"
 
 
 @dataclass
@@ -163,6 +167,10 @@ class ReviewSummary:
     outcome_count: int
     ratings: dict[str, int]
     solution_decisions: dict[str, int]
+    # Written once here, not by template filters and {% url %} per row (#19).
+    held_on_text: str = ""
+    next_review_text: str = ""  # "Not set" when there is none
+    url: str = ""
 
 
 @dataclass
@@ -190,6 +198,8 @@ class GoldenThread:
     rewritten_on: dict[object, datetime.date]  # earlier wording → date of the review
     # outcome id → the person's (or proxy's) latest word on it (ACC-4); none: never agreed
     agreement: dict[object, Agreement] = field(default_factory=dict)
+    today_text: str = ""  # "3 March 2026"
+    next_review_text: str = ""  # the schedule's next review date; "" when none is set
 
     @property
     def linked_item_ids(self) -> set:
@@ -382,7 +392,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         if solution_review.review.status == ReviewStatus.COMPLETED:
             decisions_by_solution[solution_review.solution_id].append(
                 (
-                    solution_review.review.held_on,
+                    date_text(solution_review.review.held_on, short_month=True),
                     presenters.SOLUTION_DECISION_TEXT[solution_review.decision],
                     solution_review.why,
                 )
@@ -461,6 +471,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             progress=progress_points(chain, outcome_reviews, views, person),
             earlier=list(reversed(chain[:-1])),
             last_reviewed_on=last_reviewed.get(outcome.pk),
+            target_text=date_text(outcome.target_date),
         )
 
     heads = [o for o in outcomes if o.pk not in replaced_by]
@@ -477,6 +488,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         ThreadChange(
             change=c,
             held_on=conversations.get(c.conversation_id),
+            held_on_text=date_text(conversations.get(c.conversation_id)),
             not_working=links_nw.get(c.pk, []),
             aspirations=links_asp.get(c.pk, []),
             outcomes=[thread_outcomes[o.pk] for o in heads if o.positive_change_id == c.pk],
@@ -493,6 +505,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     ]
 
     summaries = []
+    review_url = id_url("reviews:detail", ids=2)
     for review in reversed(reviews):
         rows = [r for r in outcome_reviews if r.review_id == review.pk]
         ratings: dict[str, int] = defaultdict(int)
@@ -510,6 +523,9 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
                 outcome_count=len(rows),
                 ratings=dict(ratings),
                 solution_decisions=dict(decisions),
+                held_on_text=date_text(review.held_on),
+                next_review_text=date_text(review.next_review_on) or "Not set",
+                url=review_url(person.pk, review.pk),
             )
         )
 
@@ -534,6 +550,8 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         outcome_statement={o.pk: o.statement for o in outcomes},
         solution_outcome=solution_outcome,
         rewritten_on=rewritten_on,
+        today_text=date_text(today),
+        next_review_text=date_text(schedule.next_review_on) if schedule else "",
     )
     thread.agreement = latest_agreement(person)
     return thread
