@@ -25,6 +25,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -50,7 +51,7 @@ from goldenthread.outcomes.models import (
     OutcomeStatus,
 )
 from goldenthread.people.models import Person
-from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed
+from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed, request_reference
 from goldenthread.support.models import SolutionStatus, SupportStep
 from goldenthread.support.presenters import cost_text
 from goldenthread.ui.links import id_url
@@ -72,6 +73,8 @@ IN_PLACE_STATUSES = frozenset({SolutionStatus.AGREED, SolutionStatus.IN_PLACE})
 ENDED_OUTCOME_STATUSES = frozenset({OutcomeStatus.CLOSED, OutcomeStatus.REPLACED})
 
 PERSPECTIVE_TEXT = dict(Perspective.choices)
+SOLUTION_STATUS_TEXT = {value: str(label) for value, label in SolutionStatus.choices}
+REQUEST_STATUS_TEXT = {value: str(label) for value, label in RequestStatus.choices}
 
 THREAD_QUERIES = 19
 
@@ -152,7 +155,7 @@ class ThreadOutcome:
 
 @dataclass
 class ThreadChange:
-    change: PositiveChange
+    change: Any  # the positive change's row: pk, text, conversation_id
     held_on: datetime.date | None
     not_working: list[ThreadItem]
     aspirations: list[ThreadItem]
@@ -238,13 +241,29 @@ def _person_rows(person_id):
         "conversations": related("conversations")
         .related_model._default_manager.filter(person_id=person_id)
         .values_list("id", "held_on"),
-        "matters": MattersItem.objects.filter(person_id=person_id).order_by("created_at"),
+        # Value rows of the columns the thread shows (#19): no model objects to make.
+        "matters": MattersItem.objects.filter(person_id=person_id)
+        .order_by("created_at")
+        .values_list("pk", "text", "kind", "conversation_id", named=True),
         "who": WhoMatters.objects.filter(person_id=person_id)
-        .select_related("circle_member")
-        .order_by("created_at"),
-        "aspirations": Aspiration.objects.filter(person_id=person_id).order_by("created_at"),
-        "working_items": WorkingItem.objects.filter(person_id=person_id).order_by("created_at"),
-        "changes": PositiveChange.objects.filter(person_id=person_id).order_by("created_at"),
+        .order_by("created_at")
+        .values_list(
+            "pk",
+            "text",
+            "conversation_id",
+            "circle_member__name",
+            "circle_member__relationship",
+            named=True,
+        ),
+        "aspirations": Aspiration.objects.filter(person_id=person_id)
+        .order_by("created_at")
+        .values_list("pk", "text", "conversation_id", named=True),
+        "working_items": WorkingItem.objects.filter(person_id=person_id)
+        .order_by("created_at")
+        .values_list("pk", "text", "perspective", "conversation_id", "is_working", named=True),
+        "changes": PositiveChange.objects.filter(person_id=person_id)
+        .order_by("created_at")
+        .values_list("pk", "text", "conversation_id", named=True),
         "change_not_working": PositiveChange.from_not_working.through.objects.filter(
             positivechange__person_id=person_id
         ).values_list("positivechange_id", "workingitem_id"),
@@ -257,13 +276,28 @@ def _person_rows(person_id):
         .values_list("outcome_id", "question"),
         "solutions": related("support_solutions")
         .related_model._default_manager.filter(person_id=person_id)
-        .order_by("created_at", "id"),
-        "lines": BudgetLine.objects.filter(person_id=person_id)
-        .select_related("request")
-        .order_by("request__submitted_at", "position"),
-        "unmet": UnmetNeed.objects.filter(person_id=person_id, met_on__isnull=True).order_by(
-            "identified_on"
+        .order_by("created_at", "id")
+        .values_list(
+            "pk", "step", "what", "who", "status", "cost", "cost_period", "outcome_id", named=True
         ),
+        "lines": BudgetLine.objects.filter(person_id=person_id)
+        .order_by("request__submitted_at", "position")
+        .values_list(
+            "pk",
+            "description",
+            "amount",
+            "period",
+            "outcome_id",
+            "solution_id",
+            "request_id",
+            "request__status",
+            "request__decided_at",
+            "request__submitted_at",
+            named=True,
+        ),
+        "unmet": UnmetNeed.objects.filter(person_id=person_id, met_on__isnull=True)
+        .order_by("identified_on")
+        .values_list("outcome_id", "need"),
         "reviews": Review.objects.filter(person_id=person_id)
         .select_related("conducted_by")
         .order_by("held_on", "created_at"),
@@ -272,8 +306,16 @@ def _person_rows(person_id):
         .order_by("created_at"),
         "views": PersonView.objects.filter(person_id=person_id).order_by("at"),
         "solution_reviews": SolutionReview.objects.filter(person_id=person_id)
-        .select_related("review")
-        .order_by("created_at"),
+        .order_by("created_at")
+        .values_list(
+            "solution_id",
+            "review_id",
+            "decision",
+            "why",
+            "review__status",
+            "review__held_on",
+            named=True,
+        ),
         "schedule": ReviewSchedule.objects.filter(
             person_id=person_id, next_review_on__isnull=False
         ).order_by("pk")[:1],
@@ -300,16 +342,23 @@ AGREEMENT_READ = _prepared_read("agreement")
 
 def _current_requests(requests: dict) -> set:
     """The budget requests that are provision now: the one agreed most recently, and any
-    still waiting for a decision."""
+    still waiting for a decision. `requests`: id → a budget line's row (its request's
+    status, decided_at and submitted_at)."""
     current = {
         pk
         for pk, r in requests.items()
-        if r.status in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)
+        if r.request__status in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)
     }
-    agreed = [r for r in requests.values() if r.status == RequestStatus.APPROVED]
+    agreed = [(pk, r) for pk, r in requests.items() if r.request__status == RequestStatus.APPROVED]
     if agreed:
-        latest = max(agreed, key=lambda r: (r.decided_at or r.submitted_at, r.submitted_at))
-        current.add(latest.pk)
+        latest, _ = max(
+            agreed,
+            key=lambda a: (
+                a[1].request__decided_at or a[1].request__submitted_at,
+                a[1].request__submitted_at,
+            ),
+        )
+        current.add(latest)
     return current
 
 
@@ -355,7 +404,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         item(
             w,
             "who",
-            f"{w.circle_member.name} ({w.circle_member.relationship})"
+            f"{w.circle_member__name} ({w.circle_member__relationship})"
             + (f": {w.text}" if w.text else ""),
         )
         for w in who
@@ -389,10 +438,10 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
 
     decisions_by_solution: dict = defaultdict(list)
     for solution_review in solution_reviews:
-        if solution_review.review.status == ReviewStatus.COMPLETED:
+        if solution_review.review__status == ReviewStatus.COMPLETED:
             decisions_by_solution[solution_review.solution_id].append(
                 (
-                    date_text(solution_review.review.held_on, short_month=True),
+                    date_text(solution_review.review__held_on, short_month=True),
                     presenters.SOLUTION_DECISION_TEXT[solution_review.decision],
                     solution_review.why,
                 )
@@ -405,7 +454,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             what=s.what,
             who=s.who,
             status=s.status,
-            status_text=s.get_status_display(),
+            status_text=SOLUTION_STATUS_TEXT.get(s.status, s.status),
             cost_text=cost_text(s.cost, s.cost_period),
             outcome_id=s.outcome_id,
             reviews=decisions_by_solution.get(s.pk, []),
@@ -416,15 +465,15 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         solutions_by_outcome[s.outcome_id].append(thread_solution(s))
     solution_outcome = {s.pk: s.outcome_id for s in solutions}
 
-    requests = {line.request_id: line.request for line in lines}
+    requests = {line.request_id: line for line in lines}
     current_requests = _current_requests(requests)
     provision = [
         ProvisionLine(
             pk=line.pk,
             description=line.description,
             amount_text=_amount_text(line.amount, line.period),
-            request_reference=line.request.reference,
-            request_status=line.request.get_status_display(),
+            request_reference=request_reference(line.request_id),
+            request_status=REQUEST_STATUS_TEXT.get(line.request__status, line.request__status),
             outcome_id=line.outcome_id or solution_outcome.get(line.solution_id),
             solution_id=line.solution_id,
         )
@@ -436,8 +485,8 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         if line.outcome_id is not None:
             provision_by_outcome[line.outcome_id].append(line)
     unmet_by_outcome: dict = defaultdict(list)
-    for need in unmet:
-        unmet_by_outcome[need.outcome_id].append(need.need)
+    for outcome_id, need in unmet:
+        unmet_by_outcome[outcome_id].append(need)
 
     replaced_by = {o.replaces_id: o.pk for o in outcomes if o.replaces_id}
 
