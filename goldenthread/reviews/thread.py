@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F, Value
 from django.utils import timezone
 
 from goldenthread.conversations.models import (
@@ -76,7 +77,7 @@ PERSPECTIVE_TEXT = dict(Perspective.choices)
 SOLUTION_STATUS_TEXT = {value: str(label) for value, label in SolutionStatus.choices}
 REQUEST_STATUS_TEXT = {value: str(label) for value, label in RequestStatus.choices}
 
-THREAD_QUERIES = 19
+THREAD_QUERIES = 14
 
 
 # --- What the thread holds ------------------------------------------------------------------
@@ -241,35 +242,24 @@ def _person_rows(person_id):
         "conversations": related("conversations")
         .related_model._default_manager.filter(person_id=person_id)
         .values_list("id", "held_on"),
-        # Value rows of the columns the thread shows (#19): no model objects to make.
-        "matters": MattersItem.objects.filter(person_id=person_id)
-        .order_by("created_at")
-        .values_list("pk", "text", "kind", "conversation_id", named=True),
-        "who": WhoMatters.objects.filter(person_id=person_id)
-        .order_by("created_at")
-        .values_list(
-            "pk",
-            "text",
-            "conversation_id",
-            "circle_member__name",
-            "circle_member__relationship",
-            named=True,
+        # Value rows of the columns the thread shows (#19): no model objects to make, and
+        # small reads of the same shape merged into one statement (UNION ALL).
+        "items": _step_items(person_id),
+        "change_links": PositiveChange.from_not_working.through.objects.filter(
+            positivechange__person_id=person_id
+        )
+        .order_by()
+        .annotate(to_aspiration=Value(False))
+        .values_list("positivechange_id", "workingitem_id", "to_aspiration")
+        .union(
+            PositiveChange.from_aspirations.through.objects.filter(
+                positivechange__person_id=person_id
+            )
+            .order_by()
+            .annotate(to_aspiration=Value(True))
+            .values_list("positivechange_id", "aspiration_id", "to_aspiration"),
+            all=True,
         ),
-        "aspirations": Aspiration.objects.filter(person_id=person_id)
-        .order_by("created_at")
-        .values_list("pk", "text", "conversation_id", named=True),
-        "working_items": WorkingItem.objects.filter(person_id=person_id)
-        .order_by("created_at")
-        .values_list("pk", "text", "perspective", "conversation_id", "is_working", named=True),
-        "changes": PositiveChange.objects.filter(person_id=person_id)
-        .order_by("created_at")
-        .values_list("pk", "text", "conversation_id", named=True),
-        "change_not_working": PositiveChange.from_not_working.through.objects.filter(
-            positivechange__person_id=person_id
-        ).values_list("positivechange_id", "workingitem_id"),
-        "change_aspirations": PositiveChange.from_aspirations.through.objects.filter(
-            positivechange__person_id=person_id
-        ).values_list("positivechange_id", "aspiration_id"),
         "outcomes": Outcome.objects.filter(person_id=person_id).order_by("created_at", "id"),
         "answers": OutcomeCheckAnswer.objects.filter(outcome__person_id=person_id)
         .exclude(answer="")
@@ -327,6 +317,67 @@ def _person_rows(person_id):
     }
 
 
+# The parts of the step-items read, in the order the thread takes them.
+ITEM_PARTS = ("working", "matters", "who", "aspiration", "change")
+
+
+def _step_items(person_id):
+    """What matters, who matters, aspirations, working items and positive changes: one
+    UNION ALL of their rows, each part in the order recorded. Each row: part, pk, text,
+    conversation_id, kind (what matters: what or where), perspective, is_working, and for
+    who matters the circle member's name and relationship; "" or False where a part has
+    no such column. The first part names the columns and their types (working items have
+    them all but the name, relationship and kind)."""
+    blank, no = Value(""), Value(False)
+    columns = (
+        "part",
+        "pk",
+        "text",
+        "conversation_id",
+        "kind_",
+        "perspective_",
+        "is_working_",
+        "name",
+        "relationship",
+        "created_at",
+    )
+
+    def part(queryset, number: int, **values):
+        found = {
+            "kind_": blank,
+            "perspective_": blank,
+            "is_working_": no,
+            "name": blank,
+            "relationship": blank,
+        }
+        found.update(values)
+        return (
+            queryset.filter(person_id=person_id)
+            .order_by()  # a part of a UNION has no order of its own
+            .annotate(part=Value(number), **found)
+        )
+
+    parts = [
+        part(
+            WorkingItem.objects,
+            0,
+            perspective_=F("perspective"),
+            is_working_=F("is_working"),
+        ),
+        part(MattersItem.objects, 1, kind_=F("kind")),
+        part(
+            WhoMatters.objects,
+            2,
+            name=F("circle_member__name"),
+            relationship=F("circle_member__relationship"),
+        ),
+        part(Aspiration.objects, 3),
+        part(PositiveChange.objects, 4),
+    ]
+    first, *rest = (p.values_list(*columns, named=True) for p in parts)
+    return first.union(*rest, all=True).order_by("part", "created_at")
+
+
 def _prepared_read(name: str) -> PreparedQuery:
     return PreparedQuery(lambda person_id: _person_rows(person_id)[name], uuid.uuid4())
 
@@ -369,13 +420,15 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
 
     read = {name: prepared(person.pk) for name, prepared in THREAD_READS.items()}
     conversations = dict(read["conversations"])
-    matters = read["matters"]
-    who = read["who"]
-    aspirations = read["aspirations"]
-    working_items = read["working_items"]
-    changes = read["changes"]
-    change_not_working = read["change_not_working"]
-    change_aspirations = read["change_aspirations"]
+    by_part: dict[int, list] = {number: [] for number in range(len(ITEM_PARTS))}
+    for row in read["items"]:
+        by_part[row.part].append(row)
+    working_items, matters, who, aspirations, changes = (
+        by_part[ITEM_PARTS.index(name)]
+        for name in ("working", "matters", "who", "aspiration", "change")
+    )
+    change_not_working = [(c, i) for c, i, aspiration in read["change_links"] if not aspiration]
+    change_aspirations = [(c, i) for c, i, aspiration in read["change_links"] if aspiration]
     outcomes = read["outcomes"]
     answers = read["answers"]
     solutions = read["solutions"]
@@ -392,26 +445,25 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             pk=row.pk,
             text=row.text if text is None else text,
             kind=kind,
-            perspective=getattr(row, "perspective", ""),
-            perspective_text=PERSPECTIVE_TEXT.get(getattr(row, "perspective", ""), ""),
+            perspective=row.perspective_,
+            perspective_text=PERSPECTIVE_TEXT.get(row.perspective_, ""),
             conversation_id=row.conversation_id,
             held_on=conversations.get(row.conversation_id),
         )
 
-    what_matters = [item(m, "what") for m in matters if m.kind == MattersKind.WHAT]
-    where_matters = [item(m, "where") for m in matters if m.kind == MattersKind.WHERE]
+    what_matters = [item(m, "what") for m in matters if m.kind_ == MattersKind.WHAT]
+    where_matters = [item(m, "where") for m in matters if m.kind_ == MattersKind.WHERE]
     who_matters = [
         item(
             w,
             "who",
-            f"{w.circle_member__name} ({w.circle_member__relationship})"
-            + (f": {w.text}" if w.text else ""),
+            f"{w.name} ({w.relationship})" + (f": {w.text}" if w.text else ""),
         )
         for w in who
     ]
     aspiration_items = {a.pk: item(a, "aspiration") for a in aspirations}
-    not_working = {w.pk: item(w, "not_working") for w in working_items if not w.is_working}
-    working = [item(w, "working") for w in working_items if w.is_working]
+    not_working = {w.pk: item(w, "not_working") for w in working_items if not w.is_working_}
+    working = [item(w, "working") for w in working_items if w.is_working_]
     matters_in_conversation = dict.fromkeys(conversations, False)
     for said in [*matters, *who]:
         matters_in_conversation[said.conversation_id] = True
