@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from goldenthread.conversations.models import (
@@ -77,7 +77,7 @@ PERSPECTIVE_TEXT = dict(Perspective.choices)
 SOLUTION_STATUS_TEXT = {value: str(label) for value, label in SolutionStatus.choices}
 REQUEST_STATUS_TEXT = {value: str(label) for value, label in RequestStatus.choices}
 
-THREAD_QUERIES = 14
+THREAD_QUERIES = 13
 
 
 # --- What the thread holds ------------------------------------------------------------------
@@ -260,10 +260,20 @@ def _person_rows(person_id):
             .values_list("positivechange_id", "aspiration_id", "to_aspiration"),
             all=True,
         ),
-        "outcomes": Outcome.objects.filter(person_id=person_id).order_by("created_at", "id"),
-        "answers": OutcomeCheckAnswer.objects.filter(outcome__person_id=person_id)
-        .exclude(answer="")
-        .values_list("outcome_id", "question"),
+        # Each outcome with how many of the check's questions are answered (#19: one read).
+        "outcomes": Outcome.objects.filter(person_id=person_id)
+        .annotate(
+            answered_count=Subquery(
+                OutcomeCheckAnswer.objects.filter(outcome_id=OuterRef("pk"))
+                .exclude(answer="")
+                .order_by()
+                .values("outcome_id")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("created_at", "id"),
         "solutions": related("support_solutions")
         .related_model._default_manager.filter(person_id=person_id)
         .order_by("created_at", "id")
@@ -430,7 +440,6 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     change_not_working = [(c, i) for c, i, aspiration in read["change_links"] if not aspiration]
     change_aspirations = [(c, i) for c, i, aspiration in read["change_links"] if aspiration]
     outcomes = read["outcomes"]
-    answers = read["answers"]
     solutions = read["solutions"]
     lines = read["lines"]
     unmet = read["unmet"]
@@ -484,9 +493,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             if reviewed_id not in last_reviewed or held > last_reviewed[reviewed_id]:
                 last_reviewed[reviewed_id] = held
 
-    answered: dict = defaultdict(int)
-    for outcome_id, _question in answers:
-        answered[outcome_id] += 1
+    answered = {o.pk: o.answered_count or 0 for o in outcomes}
 
     decisions_by_solution: dict = defaultdict(list)
     for solution_review in solution_reviews:
