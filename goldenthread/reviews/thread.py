@@ -104,8 +104,10 @@ class ThreadSolution:
     status_text: str
     cost_text: str
     outcome_id: object
-    reviews: list[tuple[str, str, str]] = field(default_factory=list)
-    # (review date as "3 Mar 2026", decision text, why)
+    # Each completed review's decision: "Review 3 Mar 2026: Kept. Why".
+    reviews: list[str] = field(default_factory=list)
+    # "What (who): Status, cost", as the page writes it (plain text: the template escapes it).
+    summary: str = ""
 
 
 @dataclass
@@ -498,25 +500,27 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     decisions_by_solution: dict = defaultdict(list)
     for solution_review in solution_reviews:
         if solution_review.review__status == ReviewStatus.COMPLETED:
+            why = solution_review.why
             decisions_by_solution[solution_review.solution_id].append(
-                (
-                    date_text(solution_review.review__held_on, short_month=True),
-                    presenters.SOLUTION_DECISION_TEXT[solution_review.decision],
-                    solution_review.why,
-                )
+                f"Review {date_text(solution_review.review__held_on, short_month=True)}: "
+                f"{presenters.SOLUTION_DECISION_TEXT[solution_review.decision]}"
+                + (f". {why}" if why else "")
             )
 
     def thread_solution(s) -> ThreadSolution:
+        status_text = SOLUTION_STATUS_TEXT.get(s.status, s.status)
+        cost = cost_text(s.cost, s.cost_period)
         return ThreadSolution(
             pk=s.pk,
             step=s.step,
             what=s.what,
             who=s.who,
             status=s.status,
-            status_text=SOLUTION_STATUS_TEXT.get(s.status, s.status),
-            cost_text=cost_text(s.cost, s.cost_period),
+            status_text=status_text,
+            cost_text=cost,
             outcome_id=s.outcome_id,
             reviews=decisions_by_solution.get(s.pk, []),
+            summary=f"{s.what}{f' ({s.who})' if s.who else ''}: {status_text}, {cost.lower()}",
         )
 
     solutions_by_outcome: dict = defaultdict(list)
