@@ -15,6 +15,24 @@ from django.utils import timezone
 
 PENNY = Decimal("0.01")
 
+# The service writes English (en-gb): month names from these, not from strftime, whose
+# names follow the process's locale (and which costs more, #19).
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTHS_SHORT = tuple(month[:3] for month in MONTHS)
+
 # How often an amount is paid, as said after it: "£12.50 a week". The keys are the stored
 # values of every period enum (sds.BudgetPeriod, support.CostPeriod).
 PERIOD_PHRASE = {
@@ -38,7 +56,8 @@ def date_text(day: datetime.date | datetime.datetime | None, *, short_month: boo
         return ""
     if isinstance(day, datetime.datetime):
         day = _local(day).date()
-    return f"{day.day} {day:%b %Y}" if short_month else f"{day.day} {day:%B %Y}"
+    months = MONTHS_SHORT if short_month else MONTHS
+    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 def datetime_text(moment: datetime.datetime | None, *, joiner: str = " at ") -> str:

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from goldenthread.core.formatting import date_text
+
 from . import presenters
 from .models import OutcomeReview, PersonView, ReviewStatus
 
@@ -41,6 +43,11 @@ class ProgressPoint:
     statement: str
     earlier_wording: bool
     views: list[ViewLine] = field(default_factory=list)
+
+    @property
+    def held_on_text(self) -> str:
+        """ "3 Mar 2026", as the progress table writes it."""
+        return date_text(self.held_on, short_month=True)
 
     @property
     def their_rating_text(self) -> str:

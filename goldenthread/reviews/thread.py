@@ -25,7 +25,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from goldenthread.conversations.models import (
@@ -37,6 +39,7 @@ from goldenthread.conversations.models import (
     WhoMatters,
     WorkingItem,
 )
+from goldenthread.core.formatting import date_text
 from goldenthread.core.prepared import PreparedQuery
 from goldenthread.outcomes.checker import CODE_LABELS
 from goldenthread.outcomes.models import (
@@ -49,9 +52,10 @@ from goldenthread.outcomes.models import (
     OutcomeStatus,
 )
 from goldenthread.people.models import Person
-from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed
+from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed, request_reference
 from goldenthread.support.models import SolutionStatus, SupportStep
 from goldenthread.support.presenters import cost_text
+from goldenthread.ui.links import id_url
 
 from . import presenters
 from .models import (
@@ -70,8 +74,10 @@ IN_PLACE_STATUSES = frozenset({SolutionStatus.AGREED, SolutionStatus.IN_PLACE})
 ENDED_OUTCOME_STATUSES = frozenset({OutcomeStatus.CLOSED, OutcomeStatus.REPLACED})
 
 PERSPECTIVE_TEXT = dict(Perspective.choices)
+SOLUTION_STATUS_TEXT = {value: str(label) for value, label in SolutionStatus.choices}
+REQUEST_STATUS_TEXT = {value: str(label) for value, label in RequestStatus.choices}
 
-THREAD_QUERIES = 19
+THREAD_QUERIES = 13
 
 
 # --- What the thread holds ------------------------------------------------------------------
@@ -98,8 +104,10 @@ class ThreadSolution:
     status_text: str
     cost_text: str
     outcome_id: object
-    reviews: list[tuple[datetime.date, str, str]] = field(default_factory=list)
-    # (review date, decision text, why)
+    # Each completed review's decision: "Review 3 Mar 2026: Kept. Why".
+    reviews: list[str] = field(default_factory=list)
+    # "What (who): Status, cost", as the page writes it (plain text: the template escapes it).
+    summary: str = ""
 
 
 @dataclass
@@ -137,6 +145,7 @@ class ThreadOutcome:
     progress: list[ProgressPoint]
     earlier: list[Outcome]  # earlier wordings (rewritten outcomes), newest first
     last_reviewed_on: datetime.date | None
+    target_text: str = ""  # the date it should be achieved by, "3 March 2026"; "" for none
 
     @property
     def pk(self):
@@ -149,11 +158,12 @@ class ThreadOutcome:
 
 @dataclass
 class ThreadChange:
-    change: PositiveChange
+    change: Any  # the positive change's row: pk, text, conversation_id
     held_on: datetime.date | None
     not_working: list[ThreadItem]
     aspirations: list[ThreadItem]
     outcomes: list[ThreadOutcome]
+    held_on_text: str = ""  # the conversation's date, "3 March 2026"
 
 
 @dataclass
@@ -163,6 +173,10 @@ class ReviewSummary:
     outcome_count: int
     ratings: dict[str, int]
     solution_decisions: dict[str, int]
+    # Written once here, not by template filters and {% url %} per row (#19).
+    held_on_text: str = ""
+    next_review_text: str = ""  # "Not set" when there is none
+    url: str = ""
 
 
 @dataclass
@@ -190,6 +204,8 @@ class GoldenThread:
     rewritten_on: dict[object, datetime.date]  # earlier wording → date of the review
     # outcome id → the person's (or proxy's) latest word on it (ACC-4); none: never agreed
     agreement: dict[object, Agreement] = field(default_factory=dict)
+    today_text: str = ""  # "3 March 2026"
+    next_review_text: str = ""  # the schedule's next review date; "" when none is set
 
     @property
     def linked_item_ids(self) -> set:
@@ -228,32 +244,62 @@ def _person_rows(person_id):
         "conversations": related("conversations")
         .related_model._default_manager.filter(person_id=person_id)
         .values_list("id", "held_on"),
-        "matters": MattersItem.objects.filter(person_id=person_id).order_by("created_at"),
-        "who": WhoMatters.objects.filter(person_id=person_id)
-        .select_related("circle_member")
-        .order_by("created_at"),
-        "aspirations": Aspiration.objects.filter(person_id=person_id).order_by("created_at"),
-        "working_items": WorkingItem.objects.filter(person_id=person_id).order_by("created_at"),
-        "changes": PositiveChange.objects.filter(person_id=person_id).order_by("created_at"),
-        "change_not_working": PositiveChange.from_not_working.through.objects.filter(
+        # Value rows of the columns the thread shows (#19): no model objects to make, and
+        # small reads of the same shape merged into one statement (UNION ALL).
+        "items": _step_items(person_id),
+        "change_links": PositiveChange.from_not_working.through.objects.filter(
             positivechange__person_id=person_id
-        ).values_list("positivechange_id", "workingitem_id"),
-        "change_aspirations": PositiveChange.from_aspirations.through.objects.filter(
-            positivechange__person_id=person_id
-        ).values_list("positivechange_id", "aspiration_id"),
-        "outcomes": Outcome.objects.filter(person_id=person_id).order_by("created_at", "id"),
-        "answers": OutcomeCheckAnswer.objects.filter(outcome__person_id=person_id)
-        .exclude(answer="")
-        .values_list("outcome_id", "question"),
+        )
+        .order_by()
+        .annotate(to_aspiration=Value(False))
+        .values_list("positivechange_id", "workingitem_id", "to_aspiration")
+        .union(
+            PositiveChange.from_aspirations.through.objects.filter(
+                positivechange__person_id=person_id
+            )
+            .order_by()
+            .annotate(to_aspiration=Value(True))
+            .values_list("positivechange_id", "aspiration_id", "to_aspiration"),
+            all=True,
+        ),
+        # Each outcome with how many of the check's questions are answered (#19: one read).
+        "outcomes": Outcome.objects.filter(person_id=person_id)
+        .annotate(
+            answered_count=Subquery(
+                OutcomeCheckAnswer.objects.filter(outcome_id=OuterRef("pk"))
+                .exclude(answer="")
+                .order_by()
+                .values("outcome_id")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("created_at", "id"),
         "solutions": related("support_solutions")
         .related_model._default_manager.filter(person_id=person_id)
-        .order_by("created_at", "id"),
-        "lines": BudgetLine.objects.filter(person_id=person_id)
-        .select_related("request")
-        .order_by("request__submitted_at", "position"),
-        "unmet": UnmetNeed.objects.filter(person_id=person_id, met_on__isnull=True).order_by(
-            "identified_on"
+        .order_by("created_at", "id")
+        .values_list(
+            "pk", "step", "what", "who", "status", "cost", "cost_period", "outcome_id", named=True
         ),
+        "lines": BudgetLine.objects.filter(person_id=person_id)
+        .order_by("request__submitted_at", "position")
+        .values_list(
+            "pk",
+            "description",
+            "amount",
+            "period",
+            "outcome_id",
+            "solution_id",
+            "request_id",
+            "request__status",
+            "request__decided_at",
+            "request__submitted_at",
+            named=True,
+        ),
+        "unmet": UnmetNeed.objects.filter(person_id=person_id, met_on__isnull=True)
+        .order_by("identified_on")
+        .values_list("outcome_id", "need"),
         "reviews": Review.objects.filter(person_id=person_id)
         .select_related("conducted_by")
         .order_by("held_on", "created_at"),
@@ -262,8 +308,16 @@ def _person_rows(person_id):
         .order_by("created_at"),
         "views": PersonView.objects.filter(person_id=person_id).order_by("at"),
         "solution_reviews": SolutionReview.objects.filter(person_id=person_id)
-        .select_related("review")
-        .order_by("created_at"),
+        .order_by("created_at")
+        .values_list(
+            "solution_id",
+            "review_id",
+            "decision",
+            "why",
+            "review__status",
+            "review__held_on",
+            named=True,
+        ),
         "schedule": ReviewSchedule.objects.filter(
             person_id=person_id, next_review_on__isnull=False
         ).order_by("pk")[:1],
@@ -273,6 +327,67 @@ def _person_rows(person_id):
             whose__in=(AgreementWhose.PERSON, AgreementWhose.PROXY),
         ).order_by("agreed_on", "at"),
     }
+
+
+# The parts of the step-items read, in the order the thread takes them.
+ITEM_PARTS = ("working", "matters", "who", "aspiration", "change")
+
+
+def _step_items(person_id):
+    """What matters, who matters, aspirations, working items and positive changes: one
+    UNION ALL of their rows, each part in the order recorded. Each row: part, pk, text,
+    conversation_id, kind (what matters: what or where), perspective, is_working, and for
+    who matters the circle member's name and relationship; "" or False where a part has
+    no such column. The first part names the columns and their types (working items have
+    them all but the name, relationship and kind)."""
+    blank, no = Value(""), Value(False)
+    columns = (
+        "part",
+        "pk",
+        "text",
+        "conversation_id",
+        "kind_",
+        "perspective_",
+        "is_working_",
+        "name",
+        "relationship",
+        "created_at",
+    )
+
+    def part(queryset, number: int, **values):
+        found = {
+            "kind_": blank,
+            "perspective_": blank,
+            "is_working_": no,
+            "name": blank,
+            "relationship": blank,
+        }
+        found.update(values)
+        return (
+            queryset.filter(person_id=person_id)
+            .order_by()  # a part of a UNION has no order of its own
+            .annotate(part=Value(number), **found)
+        )
+
+    parts = [
+        part(
+            WorkingItem.objects,
+            0,
+            perspective_=F("perspective"),
+            is_working_=F("is_working"),
+        ),
+        part(MattersItem.objects, 1, kind_=F("kind")),
+        part(
+            WhoMatters.objects,
+            2,
+            name=F("circle_member__name"),
+            relationship=F("circle_member__relationship"),
+        ),
+        part(Aspiration.objects, 3),
+        part(PositiveChange.objects, 4),
+    ]
+    first, *rest = (p.values_list(*columns, named=True) for p in parts)
+    return first.union(*rest, all=True).order_by("part", "created_at")
 
 
 def _prepared_read(name: str) -> PreparedQuery:
@@ -290,16 +405,23 @@ AGREEMENT_READ = _prepared_read("agreement")
 
 def _current_requests(requests: dict) -> set:
     """The budget requests that are provision now: the one agreed most recently, and any
-    still waiting for a decision."""
+    still waiting for a decision. `requests`: id → a budget line's row (its request's
+    status, decided_at and submitted_at)."""
     current = {
         pk
         for pk, r in requests.items()
-        if r.status in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)
+        if r.request__status in (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL)
     }
-    agreed = [r for r in requests.values() if r.status == RequestStatus.APPROVED]
+    agreed = [(pk, r) for pk, r in requests.items() if r.request__status == RequestStatus.APPROVED]
     if agreed:
-        latest = max(agreed, key=lambda r: (r.decided_at or r.submitted_at, r.submitted_at))
-        current.add(latest.pk)
+        latest, _ = max(
+            agreed,
+            key=lambda a: (
+                a[1].request__decided_at or a[1].request__submitted_at,
+                a[1].request__submitted_at,
+            ),
+        )
+        current.add(latest)
     return current
 
 
@@ -310,15 +432,16 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
 
     read = {name: prepared(person.pk) for name, prepared in THREAD_READS.items()}
     conversations = dict(read["conversations"])
-    matters = read["matters"]
-    who = read["who"]
-    aspirations = read["aspirations"]
-    working_items = read["working_items"]
-    changes = read["changes"]
-    change_not_working = read["change_not_working"]
-    change_aspirations = read["change_aspirations"]
+    by_part: dict[int, list] = {number: [] for number in range(len(ITEM_PARTS))}
+    for row in read["items"]:
+        by_part[row.part].append(row)
+    working_items, matters, who, aspirations, changes = (
+        by_part[ITEM_PARTS.index(name)]
+        for name in ("working", "matters", "who", "aspiration", "change")
+    )
+    change_not_working = [(c, i) for c, i, aspiration in read["change_links"] if not aspiration]
+    change_aspirations = [(c, i) for c, i, aspiration in read["change_links"] if aspiration]
     outcomes = read["outcomes"]
-    answers = read["answers"]
     solutions = read["solutions"]
     lines = read["lines"]
     unmet = read["unmet"]
@@ -333,26 +456,25 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             pk=row.pk,
             text=row.text if text is None else text,
             kind=kind,
-            perspective=getattr(row, "perspective", ""),
-            perspective_text=PERSPECTIVE_TEXT.get(getattr(row, "perspective", ""), ""),
+            perspective=row.perspective_,
+            perspective_text=PERSPECTIVE_TEXT.get(row.perspective_, ""),
             conversation_id=row.conversation_id,
             held_on=conversations.get(row.conversation_id),
         )
 
-    what_matters = [item(m, "what") for m in matters if m.kind == MattersKind.WHAT]
-    where_matters = [item(m, "where") for m in matters if m.kind == MattersKind.WHERE]
+    what_matters = [item(m, "what") for m in matters if m.kind_ == MattersKind.WHAT]
+    where_matters = [item(m, "where") for m in matters if m.kind_ == MattersKind.WHERE]
     who_matters = [
         item(
             w,
             "who",
-            f"{w.circle_member.name} ({w.circle_member.relationship})"
-            + (f": {w.text}" if w.text else ""),
+            f"{w.name} ({w.relationship})" + (f": {w.text}" if w.text else ""),
         )
         for w in who
     ]
     aspiration_items = {a.pk: item(a, "aspiration") for a in aspirations}
-    not_working = {w.pk: item(w, "not_working") for w in working_items if not w.is_working}
-    working = [item(w, "working") for w in working_items if w.is_working]
+    not_working = {w.pk: item(w, "not_working") for w in working_items if not w.is_working_}
+    working = [item(w, "working") for w in working_items if w.is_working_]
     matters_in_conversation = dict.fromkeys(conversations, False)
     for said in [*matters, *who]:
         matters_in_conversation[said.conversation_id] = True
@@ -373,32 +495,32 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             if reviewed_id not in last_reviewed or held > last_reviewed[reviewed_id]:
                 last_reviewed[reviewed_id] = held
 
-    answered: dict = defaultdict(int)
-    for outcome_id, _question in answers:
-        answered[outcome_id] += 1
+    answered = {o.pk: o.answered_count or 0 for o in outcomes}
 
     decisions_by_solution: dict = defaultdict(list)
     for solution_review in solution_reviews:
-        if solution_review.review.status == ReviewStatus.COMPLETED:
+        if solution_review.review__status == ReviewStatus.COMPLETED:
+            why = solution_review.why
             decisions_by_solution[solution_review.solution_id].append(
-                (
-                    solution_review.review.held_on,
-                    presenters.SOLUTION_DECISION_TEXT[solution_review.decision],
-                    solution_review.why,
-                )
+                f"Review {date_text(solution_review.review__held_on, short_month=True)}: "
+                f"{presenters.SOLUTION_DECISION_TEXT[solution_review.decision]}"
+                + (f". {why}" if why else "")
             )
 
     def thread_solution(s) -> ThreadSolution:
+        status_text = SOLUTION_STATUS_TEXT.get(s.status, s.status)
+        cost = cost_text(s.cost, s.cost_period)
         return ThreadSolution(
             pk=s.pk,
             step=s.step,
             what=s.what,
             who=s.who,
             status=s.status,
-            status_text=s.get_status_display(),
-            cost_text=cost_text(s.cost, s.cost_period),
+            status_text=status_text,
+            cost_text=cost,
             outcome_id=s.outcome_id,
             reviews=decisions_by_solution.get(s.pk, []),
+            summary=f"{s.what}{f' ({s.who})' if s.who else ''}: {status_text}, {cost.lower()}",
         )
 
     solutions_by_outcome: dict = defaultdict(list)
@@ -406,15 +528,15 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         solutions_by_outcome[s.outcome_id].append(thread_solution(s))
     solution_outcome = {s.pk: s.outcome_id for s in solutions}
 
-    requests = {line.request_id: line.request for line in lines}
+    requests = {line.request_id: line for line in lines}
     current_requests = _current_requests(requests)
     provision = [
         ProvisionLine(
             pk=line.pk,
             description=line.description,
             amount_text=_amount_text(line.amount, line.period),
-            request_reference=line.request.reference,
-            request_status=line.request.get_status_display(),
+            request_reference=request_reference(line.request_id),
+            request_status=REQUEST_STATUS_TEXT.get(line.request__status, line.request__status),
             outcome_id=line.outcome_id or solution_outcome.get(line.solution_id),
             solution_id=line.solution_id,
         )
@@ -426,8 +548,8 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         if line.outcome_id is not None:
             provision_by_outcome[line.outcome_id].append(line)
     unmet_by_outcome: dict = defaultdict(list)
-    for need in unmet:
-        unmet_by_outcome[need.outcome_id].append(need.need)
+    for outcome_id, need in unmet:
+        unmet_by_outcome[outcome_id].append(need)
 
     replaced_by = {o.replaces_id: o.pk for o in outcomes if o.replaces_id}
 
@@ -461,6 +583,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             progress=progress_points(chain, outcome_reviews, views, person),
             earlier=list(reversed(chain[:-1])),
             last_reviewed_on=last_reviewed.get(outcome.pk),
+            target_text=date_text(outcome.target_date),
         )
 
     heads = [o for o in outcomes if o.pk not in replaced_by]
@@ -477,6 +600,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         ThreadChange(
             change=c,
             held_on=conversations.get(c.conversation_id),
+            held_on_text=date_text(conversations.get(c.conversation_id)),
             not_working=links_nw.get(c.pk, []),
             aspirations=links_asp.get(c.pk, []),
             outcomes=[thread_outcomes[o.pk] for o in heads if o.positive_change_id == c.pk],
@@ -493,6 +617,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
     ]
 
     summaries = []
+    review_url = id_url("reviews:detail", ids=2)
     for review in reversed(reviews):
         rows = [r for r in outcome_reviews if r.review_id == review.pk]
         ratings: dict[str, int] = defaultdict(int)
@@ -510,6 +635,9 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
                 outcome_count=len(rows),
                 ratings=dict(ratings),
                 solution_decisions=dict(decisions),
+                held_on_text=date_text(review.held_on),
+                next_review_text=date_text(review.next_review_on) or "Not set",
+                url=review_url(person.pk, review.pk),
             )
         )
 
@@ -534,6 +662,8 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         outcome_statement={o.pk: o.statement for o in outcomes},
         solution_outcome=solution_outcome,
         rewritten_on=rewritten_on,
+        today_text=date_text(today),
+        next_review_text=date_text(schedule.next_review_on) if schedule else "",
     )
     thread.agreement = latest_agreement(person)
     return thread

@@ -673,16 +673,29 @@ class OutcomeHistoryView(PersonRecordMixin, TemplateView):
         context["outcome"] = outcome
         context["current"] = history.chain[-1]
         context["first_name"] = presenters.first_name(self.person)
-        context["charts"] = _charts(history.points, key="history")
+        context["charts"] = _charts(
+            history.points, key="history", caption="Ratings and measures at each review"
+        )
         return context
 
 
-def _charts(points, *, key: str) -> dict:
-    return {
+def _charts(points, *, key: str, caption: str) -> dict:
+    """The two progress charts of reviews/_progress.html, each with its SVG written out
+    (`caption` is the data table's, which the charts' titles name)."""
+    charts: dict = {
         "key": key,
         "rating": presenters.rating_chart(points, title="Rating at each review"),
         "measure": presenters.measure_chart(points, title="The measure at each review"),
     }
+    table_id = f"progress-table-{key}"
+    for name in ("rating", "measure"):
+        chart = charts[name]
+        charts[f"{name}_svg"] = (
+            chart.svg(chart_id=f"{name}-chart-{key}", table_id=table_id, caption=caption)
+            if chart
+            else ""
+        )
+    return charts
 
 
 def _link_actions(user, person, links) -> list[dict]:
@@ -763,7 +776,9 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
         links = broken_links(thread)
         anchors = {link.anchor for link in links}
         for entry in thread.outcomes:
-            entry.charts = _charts(entry.progress, key=entry.outcome.pk.hex[:8])
+            entry.charts = _charts(
+                entry.progress, key=entry.outcome.pk.hex[:8], caption="Reviews of this outcome"
+            )
             entry.broken = [link for link in links if link.anchor == f"outcome-{entry.pk}"]
             for step in entry.steps:
                 for solution in step.solutions:

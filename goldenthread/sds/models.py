@@ -385,6 +385,11 @@ class RequestStatus(models.TextChoices):
 OPEN_STATUSES = (RequestStatus.AWAITING_DECISION, RequestStatus.AT_PANEL, RequestStatus.RETURNED)
 
 
+def request_reference(pk: uuid.UUID) -> str:
+    """A budget request's short reference from its id, BR-3F2A9C (for value rows, #19)."""
+    return f"BR-{pk.hex[:6].upper()}"
+
+
 class BudgetRequest(VersionedModel):
     """A budget asked for, with its breakdown (lines). The total is always the sum of the
     lines as a year's cost, worked out by the service that saves them together."""
@@ -463,7 +468,7 @@ class BudgetRequest(VersionedModel):
     @property
     def reference(self) -> str:
         """A short reference people can read out: BR-3F2A9C."""
-        return f"BR-{self.pk.hex[:6].upper()}"
+        return request_reference(self.pk)
 
     @property
     def contribution_per_year(self) -> Decimal:

@@ -7,8 +7,9 @@ and after it, and returns a function that puts each row's id in between. The cac
 keyed on the URL configuration and script prefix in force, so a test that overrides
 ROOT_URLCONF, or a site served under a prefix, gets its own addresses.
 
-Only for patterns whose one argument is a UUID (`<uuid:...>`): the id is written as a
-UUID's canonical text, so nothing in it needs quoting.
+Only for patterns whose arguments are UUIDs (`<uuid:...>`): each id is written as a
+UUID's canonical text, so nothing in it needs quoting. A pattern of two ids (a person's
+review, say) takes `id_url(name, ids=2)` and is called with both.
 """
 
 from __future__ import annotations
@@ -21,15 +22,21 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _PLACEHOLDER = uuid.UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f")
+_PLACEHOLDERS = (_PLACEHOLDER, uuid.UUID("1e1e1e1e-1e1e-4e1e-8e1e-1e1e1e1e1e1e"))
 
 
 @functools.lru_cache(maxsize=512)
-def _parts(name: str, urlconf: str, prefix: str) -> tuple[str, str]:
-    url = reverse(name, args=[_PLACEHOLDER], urlconf=urlconf)
-    head, found, tail = url.partition(str(_PLACEHOLDER))
-    if not found:
-        raise ValueError(f"{name} does not take one UUID argument")
-    return head, tail
+def _parts(name: str, urlconf: str, prefix: str, ids: int = 1) -> tuple[str, ...]:
+    """The text around each id: `ids + 1` pieces, the ids in order between them."""
+    url = reverse(name, args=list(_PLACEHOLDERS[:ids]), urlconf=urlconf)
+    pieces = []
+    for placeholder in _PLACEHOLDERS[:ids]:
+        head, found, url = url.partition(str(placeholder))
+        if not found:
+            raise ValueError(f"{name} does not take {ids} UUID argument{'s' if ids > 1 else ''}")
+        pieces.append(head)
+    pieces.append(url)
+    return tuple(pieces)
 
 
 @functools.lru_cache(maxsize=256)
@@ -43,11 +50,26 @@ def fixed_url(name: str) -> str:
     return _address(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
-def id_url(name: str) -> Callable[[uuid.UUID | str], str]:
-    """A function from an id to the address of `name` for it; reverse() called once."""
-    head, tail = _parts(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+def _uuid_text(pk: uuid.UUID | str) -> str:
+    return str(pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)))
 
-    def url(pk: uuid.UUID | str) -> str:
-        return f"{head}{pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))}{tail}"
 
-    return url
+def id_url(name: str, *, ids: int = 1) -> Callable[..., str]:
+    """A function from an id (or `ids` ids, in the pattern's order) to the address of
+    `name` for them; reverse() called once per process."""
+    if ids not in (1, 2):
+        raise ValueError("id_url takes patterns of one or two ids")
+    pieces = _parts(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), ids)
+    if ids == 1:
+        head, tail = pieces
+
+        def url(pk: uuid.UUID | str) -> str:
+            return f"{head}{_uuid_text(pk)}{tail}"
+
+        return url
+    head, middle, tail = pieces
+
+    def url2(first: uuid.UUID | str, second: uuid.UUID | str) -> str:
+        return f"{head}{_uuid_text(first)}{middle}{_uuid_text(second)}{tail}"
+
+    return url2

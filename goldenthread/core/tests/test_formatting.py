@@ -102,3 +102,14 @@ def test_nothing_in_the_code_base_uses_a_glibc_only_date_directive():
         if directive.search(line)
     ]
     assert not offenders, offenders
+
+
+def test_dates_are_written_as_the_templates_date_filter_wrote_them():
+    """#19: pages now print date_text's strings where templates used |date:"j F Y" and
+    |date:"j M Y"; every month and a one-digit and two-digit day are the same."""
+    from django.utils.dateformat import format as django_format
+
+    for month in range(1, 13):
+        for day in (datetime.date(2026, month, 3), datetime.date(1999, month, 28)):
+            assert date_text(day) == django_format(day, "j F Y")
+            assert date_text(day, short_month=True) == django_format(day, "j M Y")

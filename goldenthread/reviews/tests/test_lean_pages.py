@@ -99,6 +99,26 @@ def test_a_row_link_is_reversed_once_and_matches_reverse(person, monkeypatch, se
         links.id_url("people:caseload")  # takes no id
 
 
+def test_a_two_id_link_is_reversed_once_and_matches_reverse(person, monkeypatch):
+    """#19: patterns of two ids (a person's review on the golden thread page) too."""
+    import uuid
+
+    links._parts.cache_clear()
+    calls = []
+    real = links.reverse
+    monkeypatch.setattr(links, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    review = uuid.uuid4()
+    url = links.id_url("reviews:detail", ids=2)
+    again = links.id_url("reviews:detail", ids=2)
+    expected = reverse("reviews:detail", args=[person.pk, review])
+    assert url(person.pk, review) == again(str(person.pk), str(review)) == expected
+    assert len(calls) == 1
+    with pytest.raises(NoReverseMatch):
+        links.id_url("people:detail", ids=2)  # one id only
+    with pytest.raises(ValueError):
+        links.id_url("reviews:detail", ids=3)
+
+
 def test_a_row_link_follows_the_url_configuration_in_force(person, settings):
     before = links.id_url("people:detail")(person.pk)
     settings.ROOT_URLCONF = "goldenthread.nonprod.bench.urls"  # the site under the same paths

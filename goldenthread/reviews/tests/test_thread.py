@@ -421,3 +421,18 @@ def test_each_prepared_read_gives_its_querysets_rows(person, practitioner, team)
     full = _person_rows(person.pk)
     for name in ("outcomes", "solutions", "reviews", "lines", "outcome_reviews", "views"):
         assert len(full[name]), name
+
+
+def test_questions_answered_counts_only_answered_questions(person):
+    """#19, REV-4: the check's answered count now comes with the outcomes read (one query
+    fewer); a blank answer is not counted, another outcome's answers are not either."""
+    from goldenthread.outcomes.models import CheckQuestion, OutcomeCheckAnswer
+
+    first = make_outcome(person)
+    second = make_outcome(person, statement="I will cook a meal for my sister by June")
+    questions = list(CheckQuestion)
+    for question, answer in zip(questions[:3], ("yes", "no", ""), strict=True):
+        OutcomeCheckAnswer.objects.create(outcome=first, question=question, answer=answer)
+    OutcomeCheckAnswer.objects.create(outcome=second, question=questions[0], answer="yes")
+    answered = {e.pk: e.questions_answered for e in build_thread(person).outcomes}
+    assert answered == {first.pk: 2, second.pk: 1}
