@@ -150,12 +150,27 @@ def test_refresh_recomputes_only_what_changed(db, stored, needs, team, commissio
     assert forced.recomputed == tables
 
 
-def test_refresh_covers_every_period_offered(db, stored, needs):
+def test_refresh_covers_every_period_offered(db, stored, monkeypatch):
+    """#14, OPS-3: every table of every period the filter offers is computed and stored.
+    Which periods, not what they count (the other tests), so each table is a small cube
+    here: computing the real ones for some thirty periods took seconds of CI."""
+    from goldenthread.reports.periods import period_choices
+
+    built = []
+
+    def small_cube(measure, period, today, axes, limit):
+        built.append((measure.key, period.code))
+        return _cube()
+
+    monkeypatch.setattr(selectors, "_build", small_cube)
     summary = refresh_reports(today=TODAY)
+    offered = [code for code, _ in period_choices(TODAY)]
     assert "rolling" in summary.periods and "2026Q2" in summary.periods
-    assert ReportSnapshot.objects.filter(period_code="rolling").count() == 1 + len(
-        selectors.MEASURES
-    )
+    assert summary.periods == offered
+    measures = [m.key for m in (selectors.PEOPLE, *selectors.MEASURES)]
+    assert sorted(built) == sorted((m, code) for m in measures for code in offered)
+    for code in offered:
+        assert ReportSnapshot.objects.filter(period_code=code).count() == len(measures)
 
 
 def test_after_refresh_the_page_computes_nothing(client, commissioner, stored, needs, monkeypatch):
