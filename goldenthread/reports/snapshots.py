@@ -28,8 +28,9 @@ import contextlib
 import datetime
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -81,12 +82,12 @@ def _still_current(row: ReportSnapshot, mark: int, kinds=changed_kinds) -> bool:
 
 
 @contextlib.contextmanager
-def reading_tables():
+def reading_tables() -> Iterator[set[str]]:
     """Collect the model labels of every table the queries inside name (read, joined or
     in a subquery), in a set yielded at the start and filled as they run."""
     seen_sql: list[str] = []
 
-    def note(execute, sql, params, many, context):
+    def note(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         seen_sql.append(sql)
         return execute(sql, params, many, context)
 
