@@ -363,9 +363,8 @@ def apart_tables(draw):
     return dims, dict(zip(leaves, counts, strict=True))
 
 
-# 25 in the suite: the named cases below (a small reason beside shown teams, two reason
-# filters one person apart, a small reason from the teams' totals) are tried every run.
-@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 60 in the suite, as before: the attacker now keeps running sums, 1.3 s CPU (was 3.3 s).
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(apart_tables())
 def test_dimensions_kept_apart_publish_two_faces_and_nothing_small_can_be_worked_out(case):
     """The attacker sees every team by all reasons and every reason by all teams (and the
