@@ -330,10 +330,10 @@ def _find_hypercube(
 
     def search(options_per_axis: list[list[list[tuple[str, int]]]]):
         """The first box, in the order of `itertools.product(*options_per_axis)`, that can
-        move and hides the least (as `_corners`, `_feasible_moves` and the cost below
-        would find it, one box at a time). The corners are built axis by axis, so the
-        boxes sharing their first axes share that work, and a box is dropped at its first
-        corner that cannot move."""
+        move (`_Moves`) and hides the least: the box the search found before #14's
+        speed-up, when it built and tried every box whole. The corners are built axis by
+        axis, so the boxes sharing their first axes share that work, and a box is dropped
+        at its first corner that cannot move."""
         last = len(options_per_axis) - 1
         best: list | None = None
         best_cost: tuple[int, int] | None = None
