@@ -32,6 +32,11 @@ PINNED_NOW = "2026-06-03 10:30:00+01:00"
 # Property tests draw the same examples on every run (tests are deterministic: a failure is
 # reproduced by running again, and a run never takes longer because of an unlucky draw).
 hypothesis_settings.register_profile("goldenthread", derandomize=True, print_blob=True)
+# Before a release or after a change to the disclosure rules: ten times the examples, fresh
+# ones each run (`pytest --hypothesis-profile goldenthread-thorough goldenthread/reports`).
+hypothesis_settings.register_profile(
+    "goldenthread-thorough", derandomize=False, print_blob=True, max_examples=1000
+)
 hypothesis_settings.load_profile("goldenthread")
 
 

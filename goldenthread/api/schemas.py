@@ -13,6 +13,7 @@ from pydantic import ConfigDict, create_model
 
 from goldenthread.conversations.models import MattersKind, Perspective, StrengthKind
 from goldenthread.outcomes.models import CheckQuestion
+from goldenthread.people.models import SupportReason
 from goldenthread.reviews.models import OutcomeDecision, Rating, WhoseWords
 from goldenthread.risk.models import CapacityQuestion, Whose
 from goldenthread.sds.models import (
@@ -73,6 +74,18 @@ def patch_of(
 
 # --- People --------------------------------------------------------------------------
 
+# The main reason for support (#14): a client group of PHS Social Care (Source), its field
+# name as the code, or "" for not recorded (people.SupportReason; the details form's list).
+if TYPE_CHECKING:
+    SupportReasonCode: TypeAlias = str
+else:
+    SupportReasonCode = Literal[("", *SupportReason.values)]
+_SUPPORT_REASON = (
+    "The person's main reason for support: a client group of Public Health Scotland's "
+    'Social Care (Source) dataset, by its field name; "" when not recorded. The reports '
+    "can be filtered by it."
+)
+
 
 class PersonSummary(Schema):
     id: uuid.UUID
@@ -96,6 +109,7 @@ class Received(Schema):
 
 class PersonOut(PersonSummary):
     communication_needs: str
+    support_reason: SupportReasonCode = Field(..., description=_SUPPORT_REASON)
     area_id: int
     area: str
     team_id: uuid.UUID
@@ -135,6 +149,7 @@ class PersonIn(Strict):
     chi_number: str = Field("", max_length=20)
     communication_needs: str = Field("", max_length=2000)
     area_id: int
+    support_reason: SupportReasonCode = Field("", description=_SUPPORT_REASON)
 
 
 class PersonPatch(patch_of(PersonIn)):  # type: ignore[misc]

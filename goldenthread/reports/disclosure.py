@@ -152,6 +152,20 @@ def unpublished_test(dims: Sequence[Dim], apart: Apart):
     return unpublished
 
 
+def _unpublished_cells(dims: Sequence[Dim], apart: Apart) -> frozenset[Key]:
+    """Every cell `unpublished_test` says is never published, built pair by pair."""
+    index = {d.name: i for i, d in enumerate(dims)}
+    cells: set[Key] = set()
+    for a, b in apart:
+        i, j = index[a], index[b]
+        axes = [
+            [c for c in d.coords if c != TOTAL] if n in (i, j) else d.coords
+            for n, d in enumerate(dims)
+        ]
+        cells.update(itertools.product(*axes))
+    return frozenset(cells)
+
+
 @dataclass
 class ProtectedCube:
     dims: tuple[Dim, ...]
@@ -188,33 +202,6 @@ class ProtectedCube:
         if unknown:
             raise KeyError(f"No dimension {sorted(unknown)!r}")
         return tuple(coords.get(d.name, TOTAL) for d in self.dims)
-
-
-def _feasible_moves(
-    corners: list[tuple[Key, int]],
-    values: Mapping[Key, int],
-    small: set[Key],
-    threshold: int,
-    unpublished=None,
-) -> bool:
-    """Whether moving every corner by sign*t, for t = +1 or t = −1, keeps every corner
-    within what a reader knows of it (small: 1..threshold−1; other hidden: ≥ threshold;
-    never published: not negative)."""
-    for t in (1, -1):
-        ok = True
-        for key, sign in corners:
-            new = values[key] + sign * t
-            if unpublished is not None and unpublished(key):
-                ok = new >= 0
-            elif key in small:
-                ok = 1 <= new <= threshold - 1
-            else:
-                ok = new >= threshold
-            if not ok:
-                break
-        if ok:
-            return True
-    return False
 
 
 def _axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
@@ -258,21 +245,58 @@ def _grouped_axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
     return options
 
 
-def _corners(
-    key: Key, choice: Sequence[list[tuple[str, int]]], blocked: set[Key] | None = None
-) -> list[tuple[Key, int]] | None:
-    """The box's corners with their signs; None as soon as one is in `blocked`."""
-    coords = [[c for c, _ in option] for option in choice]
-    signs = [[s for _, s in option] for option in choice]
-    out = []
-    for cell, combo in zip(itertools.product(*coords), itertools.product(*signs), strict=True):
-        if blocked is not None and cell in blocked:
-            return None
-        sign = 1
-        for s in combo:
-            sign *= s
-        out.append((cell, sign))
-    return out
+class _Moves:
+    """What a move may do to each cell of one cube, worked out once per `protect` (the
+    search asks about the same cells again and again): two bits per cell, 1 when the cell
+    may go up by one and 2 when it may go down by one, keeping it within what a reader
+    knows of it: a small cell stays in 1..threshold−1, any other hidden cell at threshold
+    or more, a never-published cell not negative; a shown zero may do neither. A box (or
+    a transfer) is feasible when every corner can move by sign*t, for t = +1 or t = −1.
+    And each cell's loss when hidden (a total counts 4 times its value per total
+    coordinate)."""
+
+    def __init__(self, values: Mapping[Key, int], small: set[Key], threshold: int, unpublished):
+        self.values, self.small, self.threshold = values, small, threshold
+        self.unpublished = unpublished
+        # Filled as the search reaches the cells (most of a large cube it never does).
+        self.by_sign = {1: _Lazy(self, 0), -1: _Lazy(self, 1)}
+        self.loss = {key: v * 4 ** key.count(TOTAL) for key, v in values.items() if v}
+
+    def bits(self, key: Key) -> tuple[int, int]:
+        """The bits for a corner moving with the box (sign +1), then against it (−1)."""
+        v = self.values[key]
+        if self.unpublished is not None and self.unpublished(key):
+            bits = 1 | (2 if v >= 1 else 0)
+        elif key in self.small:
+            bits = (1 if v + 1 <= self.threshold - 1 else 0) | (2 if v - 1 >= 1 else 0)
+        elif v == 0:
+            bits = 0  # a shown zero cannot move
+        else:
+            bits = (1 if v + 1 >= self.threshold else 0) | (2 if v - 1 >= self.threshold else 0)
+        return bits, ((bits & 1) << 1) | (bits >> 1)
+
+    def feasible(self, corners: Iterable[tuple[Key, int]]) -> bool:
+        """Whether the box can move by +1 or by −1 (bit 1: every corner's sign*t fits for
+        t = +1; bit 2: for t = −1)."""
+        bits = 3
+        by_sign = self.by_sign
+        for key, sign in corners:
+            bits &= by_sign[sign][key]
+            if not bits:
+                return False
+        return True
+
+
+class _Lazy(dict):
+    """One sign's bits of `_Moves`, each cell's worked out when first asked for."""
+
+    def __init__(self, moves: _Moves, which: int):
+        super().__init__()
+        self.moves, self.which = moves, which
+
+    def __missing__(self, key: Key) -> int:
+        bits = self[key] = self.moves.bits(key)[self.which]
+        return bits
 
 
 def _find_hypercube(
@@ -283,12 +307,14 @@ def _find_hypercube(
     suppressed: set[Key],
     threshold: int,
     unpublished=None,
-    blocked: set[Key] | None = None,
+    moves: _Moves | None = None,
 ) -> list[tuple[Key, int]] | None:
     axes = [_axis_options(dim, coord) for dim, coord in zip(dims, key, strict=True)]
     hidden_anyway = unpublished or (lambda _k: False)
-    if blocked is None:
-        blocked = _blocked(values, unpublished)
+    if moves is None:
+        moves = _Moves(values, small, threshold, unpublished)
+    by_sign = moves.by_sign
+    loss = moves.loss
 
     def option_cost(axis: int, option: list[tuple[str, int]]) -> float:
         # The cell reached by moving along this axis alone.
@@ -303,22 +329,66 @@ def _find_hypercube(
         return values[cell] if values[cell] else float("inf")
 
     def search(options_per_axis: list[list[list[tuple[str, int]]]]):
-        best = None
+        """The first box, in the order of `itertools.product(*options_per_axis)`, that can
+        move (`_Moves`) and hides the least: the box the search found before #14's
+        speed-up, when it built and tried every box whole. The corners are built axis by
+        axis, so the boxes sharing their first axes share that work, and a box is dropped
+        at its first corner that cannot move."""
+        last = len(options_per_axis) - 1
+        best: list | None = None
         best_cost: tuple[int, int] | None = None
-        for choice in itertools.product(*options_per_axis):
-            corners = _corners(key, choice, blocked)
-            if corners is None:
-                continue  # a shown zero cannot move
-            if not _feasible_moves(corners, values, small, threshold, unpublished):
-                continue
-            new = [c for c, _ in corners if c not in suppressed and not hidden_anyway(c)]
-            # Hide as little as possible, and totals last: a total hidden blanks a
-            # whole row, column or filter page.
-            cost = (sum(values[c] * 4 ** c.count(TOTAL) for c in new), len(new))
-            if best_cost is None or cost < best_cost:
-                best, best_cost = corners, cost
-                if cost == (0, 0):
-                    break
+
+        def walk(axis: int, partial: list[tuple[Key, int]], bits: int) -> bool:
+            # Every option holds the cell's own coordinate (sign +1), so the box's corners
+            # include each partial corner with the cell's own coordinates after it: when
+            # one of those cannot move, no box that starts so can, and the rest of the
+            # product from here is skipped (it would find nothing).
+            nonlocal best, best_cost
+            own = key[axis]
+            for option in options_per_axis[axis]:
+                if axis < last:
+                    rest = key[axis + 1 :]
+                    grown = []
+                    held = bits
+                    for k, s in partial:
+                        for c, t in option:
+                            cell = k + (c,)
+                            sign = s * t
+                            if c != own:
+                                held &= by_sign[sign][cell + rest]
+                            grown.append((cell, sign))
+                        if not held:
+                            break
+                    if held and walk(axis + 1, grown, held):
+                        return True
+                    continue
+                held = bits
+                corners = []
+                for k, s in partial:
+                    for c, t in option:
+                        cell = k + (c,)
+                        sign = s * t
+                        held &= by_sign[sign][cell]
+                        if not held:
+                            break
+                        corners.append((cell, sign))
+                    if not held:
+                        break
+                if not held:
+                    continue
+                # Hide as little as possible, and totals last: a total hidden blanks a
+                # whole row, column or filter page.
+                new = [c for c, _ in corners if c not in suppressed and not hidden_anyway(c)]
+                cost = (sum(loss.get(c, 0) for c in new), len(new))
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = corners, cost
+                    if cost == (0, 0):
+                        return True
+            return False
+
+        if last < 0:  # a cube of no dimensions: its one cell alone
+            return [((), 1)] if moves.feasible([((), 1)]) else None
+        walk(0, [((), 1)], by_sign[1][key])
         return best
 
     ranked = [
@@ -336,11 +406,6 @@ def _find_hypercube(
     return search(ranked)
 
 
-def _blocked(values: Mapping[Key, int], unpublished=None) -> set[Key]:
-    """The cells no move can change: a zero that is shown."""
-    return {c for c, v in values.items() if v == 0 and not (unpublished and unpublished(c))}
-
-
 def _is_grand(key: Key, dims: Sequence[Dim]) -> bool:
     """A grand total: every additive dimension at its total."""
     return all(c == TOTAL for c, d in zip(key, dims, strict=True) if d.additive)
@@ -352,6 +417,7 @@ def _move_cost(
     values: Mapping[Key, int],
     suppressed,
     unpublished=None,
+    grand: frozenset[Key] | None = None,
 ) -> tuple[int, int, int]:
     """What a move hides that is not hidden yet: grand totals first, then the loss (a
     total counts 4 times its value per total coordinate), then how many cells."""
@@ -361,7 +427,7 @@ def _move_cost(
         if c not in suppressed and not (unpublished is not None and unpublished(c))
     ]
     return (
-        sum(1 for c in new if _is_grand(c, dims)),
+        sum(1 for c in new if (c in grand if grand is not None else _is_grand(c, dims))),
         sum(values[c] * 4 ** c.count(TOTAL) for c in new),
         len(new),
     )
@@ -385,32 +451,35 @@ def _find_transfer(
     threshold: int,
     leaves: list[Key],
     unpublished=None,
+    moves: _Moves | None = None,
+    over: dict[Key, frozenset[Key]] | None = None,
+    grand: frozenset[Key] | None = None,
 ) -> list[tuple[Key, int]] | None:
     """Move one unit from a finest cell `y` outside `key` to a finest cell `x` inside it
     (or back): the cells counting x but not y move by +1, those counting y but not x by
     −1, every other cell — the grand totals among them — stays. `leaves`: the non-zero
-    finest cells."""
+    finest cells; `over`: each leaf's cells (`_over`), kept between calls."""
+    if moves is None:
+        moves = _Moves(values, small, threshold, unpublished)
+    if over is None:
+        over = {}
     best, best_cost = None, None
     fixed = [i for i, d in enumerate(dims) if not d.additive]
-    for x in (leaf for leaf in leaves if _covers(key, leaf, dims)):
-        over_x = _over(x, dims)
+    inside = [_covers(key, leaf, dims) for leaf in leaves]
+    for x in (leaf for leaf, covered in zip(leaves, inside, strict=True) if covered):
+        over_x = over.get(x) or over.setdefault(x, frozenset(_over(x, dims)))
         partners = [
             y
-            for y in leaves
-            if y != x and all(y[i] == x[i] for i in fixed) and not _covers(key, y, dims)
+            for y, covered in zip(leaves, inside, strict=True)
+            if not covered and y != x and all(y[i] == x[i] for i in fixed)
         ]
         partners.sort(key=lambda y: (sum(a != b for a, b in zip(x, y, strict=True)), y))
         for y in partners[:TRANSFER_PARTNERS]:
-            over_y = _over(y, dims)
+            over_y = over.get(y) or over.setdefault(y, frozenset(_over(y, dims)))
             corners = [(c, 1) for c in over_x - over_y] + [(c, -1) for c in over_y - over_x]
-            if any(
-                values[c] == 0 and not (unpublished is not None and unpublished(c))
-                for c, _ in corners
-            ):
-                continue
-            if not _feasible_moves(corners, values, small, threshold, unpublished):
-                continue
-            cost = _move_cost(corners, dims, values, suppressed, unpublished)
+            if not moves.feasible(corners):
+                continue  # a shown zero, or a cell pushed past what a reader knows of it
+            cost = _move_cost(corners, dims, values, suppressed, unpublished, grand)
             if best_cost is None or cost < best_cost:
                 best, best_cost = corners, cost
     return best
@@ -428,9 +497,7 @@ def protect(
     unpublished = None
     if apart:
         # Worked out once: the search asks about the same cells again and again.
-        test = unpublished_test(dims, apart)
-        unpublished = frozenset(k for k in values if test(k)).__contains__
-    blocked = _blocked(values, unpublished)
+        unpublished = _unpublished_cells(dims, apart).__contains__
     small = {
         key
         for key, v in values.items()
@@ -439,21 +506,34 @@ def protect(
     suppressed = set(small)
     withheld = False
     leaves: list[Key] | None = None
+    moves = _Moves(values, small, threshold, unpublished) if small else None
+    over: dict[Key, frozenset[Key]] = {}
+    grand = frozenset(itertools.product(*((TOTAL,) if d.additive else d.categories for d in dims)))
 
     def cost(corners):
-        return _move_cost(corners, dims, values, suppressed, unpublished)
+        return _move_cost(corners, dims, values, suppressed, unpublished, grand)
 
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
     for key in sorted(small, key=lambda k: (values[k], k)):
         corners = _find_hypercube(
-            key, dims, values, small, suppressed, threshold, unpublished, blocked
+            key, dims, values, small, suppressed, threshold, unpublished, moves
         )
         if corners is None or cost(corners)[0]:
             # No box, or only one that hides a grand total: try a transfer (#14).
             if leaves is None:
                 leaves = sorted(k for k in leaf_keys(dims) if values.get(k, 0) > 0)
             moved = _find_transfer(
-                key, dims, values, small, suppressed, threshold, leaves, unpublished
+                key,
+                dims,
+                values,
+                small,
+                suppressed,
+                threshold,
+                leaves,
+                unpublished,
+                moves,
+                over,
+                grand,
             )
             if moved is not None and (corners is None or cost(moved) < cost(corners)):
                 corners = moved

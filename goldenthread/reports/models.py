@@ -20,6 +20,9 @@ class ReportSnapshot(models.Model):
     # higher one now means records have changed since.
     data_mark = models.BigIntegerField(editable=False)
     cube = models.JSONField(editable=False)
+    # The records the counts were read from, as the change log names them (model labels,
+    # "sds.UnmetNeed"): a change to none of them leaves the figures current (#14).
+    reads = models.JSONField(default=list, editable=False)
     # Set while one process recomputes the figures, so others serve these meanwhile.
     refreshing_since = models.DateTimeField(null=True, blank=True, editable=False)
 

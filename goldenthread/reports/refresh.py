@@ -49,6 +49,9 @@ def refresh_reports(
     limit = selectors.threshold()
     mark = snapshots.data_mark()  # read before any count, so a change during the run shows
     summary = RefreshSummary(periods=codes)
+    # What changed since each stored place: asked once per place in a run (most of the
+    # stored figures share a place: the last run's).
+    kinds = functools.cache(snapshots.changed_kinds)
     keep: set[str] = set()
     measures = (selectors.PEOPLE, *selectors.MEASURES)
     for n, period in enumerate(parsed, start=1):
@@ -63,6 +66,7 @@ def refresh_reports(
                 functools.partial(selectors._build, measure, period, today, axes, limit),
                 mark=mark,
                 force=force,
+                kinds=kinds,
             )
             if done:
                 summary.recomputed += 1

@@ -6,7 +6,12 @@ compute it while someone waits. Each table's protected cube for a period is stor
 (`ChangeRecord.seq`, one index read) at that moment:
 
 * the same place now: no record has changed since, the figures are current;
-* a later place: records have changed. Within GOLDENTHREAD_REPORTS_CACHE_SECONDS of being
+* a later place, but every change since is to records of kinds the table does not read
+  (`reads`: the model labels of the tables its queries named when it was computed, as
+  the change log names them): the figures are still current, and refresh moves their
+  place on without recomputing them (#14: an edit to an unmet need recomputes the unmet
+  need tables, not the outcome ones);
+* a later place, with a change the table reads: records have changed. Within GOLDENTHREAD_REPORTS_CACHE_SECONDS of being
   computed, or while another process is recomputing them, the stored figures are served
   and the page says when they were computed; after that the request that finds them
   claims them (one process at a time) and recomputes them.
@@ -23,12 +28,14 @@ import contextlib
 import datetime
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -55,6 +62,43 @@ def data_mark() -> int:
     """The change log's last place: it moves whenever a record is created, changed or
     removed through a service (every write is audited)."""
     return ChangeRecord.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def changed_kinds(since: int, mark: int) -> frozenset[str]:
+    """The kinds of record (model labels) changed after place `since`, up to `mark`."""
+    if since >= mark:
+        return frozenset()
+    rows = ChangeRecord.objects.filter(seq__gt=since, seq__lte=mark)
+    return frozenset(rows.values_list("object_type", flat=True).distinct())
+
+
+def _still_current(row: ReportSnapshot, mark: int, kinds=changed_kinds) -> bool:
+    """Whether no change up to `mark` touches what the row's figures were read from."""
+    if row.data_mark == mark:
+        return True
+    if not row.reads or row.data_mark > mark:
+        return False  # stored before reads were kept: recompute
+    return not (kinds(row.data_mark, mark) & set(row.reads))
+
+
+@contextlib.contextmanager
+def reading_tables() -> Iterator[set[str]]:
+    """Collect the model labels of every table the queries inside name (read, joined or
+    in a subquery), in a set yielded at the start and filled as they run."""
+    seen_sql: list[str] = []
+
+    def note(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen_sql.append(sql)
+        return execute(sql, params, many, context)
+
+    labels: set[str] = set()
+    with connection.execute_wrapper(note):
+        yield labels
+    quoted = connection.ops.quote_name
+    text = "\n".join(seen_sql)
+    for model in apps.get_models(include_auto_created=True):
+        if quoted(model._meta.db_table) in text:
+            labels.add(model._meta.label)
 
 
 @dataclass(frozen=True)
@@ -124,7 +168,8 @@ def _compute_and_store(
     key: str, measure: str, period_code: str, compute: Callable[[], ProtectedCube], mark: int
 ) -> Figures:
     try:
-        cube = compute()
+        with reading_tables() as reads:
+            cube = compute()
     except BaseException:
         with contextlib.suppress(DatabaseError):
             ReportSnapshot.objects.filter(key=key).update(refreshing_since=None)
@@ -140,6 +185,7 @@ def _compute_and_store(
                     "computed_at": now,
                     "data_mark": mark,
                     "cube": to_json(cube),
+                    "reads": sorted(reads),
                     "refreshing_since": None,
                 },
             )
@@ -171,7 +217,7 @@ def figures(
     if row is None:
         return _compute_and_store(key, measure, period_code, compute, mark)
     cube = from_json(row.cube)
-    if row.data_mark == mark:
+    if _still_current(row, mark):
         cache.set(_cache_key(key), (cube, row.computed_at, mark), cache_seconds())
         return Figures(cube, row.computed_at, True)
     now = timezone.now()
@@ -190,11 +236,16 @@ def refresh_one(
     *,
     mark: int,
     force: bool = False,
+    kinds=changed_kinds,
 ) -> bool:
-    """Recompute one table's figures if records have changed since (or `force`).
-    True when it recomputed them."""
+    """Recompute one table's figures if records it reads have changed since (or `force`).
+    True when it recomputed them. `kinds`: `changed_kinds`, or a memo of it for a run."""
     row = ReportSnapshot.objects.filter(key=key).first()
-    if row is not None and row.data_mark == mark and not force:
+    if row is not None and not force and _still_current(row, mark, kinds):
+        if row.data_mark != mark:
+            # Nothing it reads has changed: current as of `mark`, without recomputing.
+            ReportSnapshot.objects.filter(pk=row.pk, data_mark=row.data_mark).update(data_mark=mark)
+            cache.delete(_cache_key(key))
         return False
     if row is not None and not _claim(row, timezone.now()):
         return False  # another process is at it

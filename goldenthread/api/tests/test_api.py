@@ -60,6 +60,30 @@ def test_a_write_needs_if_match_and_a_stale_one_is_refused(api, full_record, pra
     assert change.actor == practitioner and change.after["preferred_name"] == "Jeannie"
 
 
+def test_main_reason_for_support_read_and_changed_as_on_the_details_page(
+    api, full_record, practitioner
+):
+    """#14 (AGG-1, IO-1): the person's main reason for support on the person routes: read,
+    changed through the details form's service (If-Match, the change history), a stale
+    change refused, a code not on the list refused, and cleared with ""."""
+    read = api("get")
+    assert read.json()["support_reason"] == ""
+    bad = api("patch", body={"support_reason": "sad"}, if_match=read["ETag"])
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"support_reason"}
+    ok = api("patch", body={"support_reason": "dementia"}, if_match=read["ETag"])
+    assert ok.status_code == 200 and ok.json()["support_reason"] == "dementia"
+    assert Person.objects.get(pk=full_record["person_id"]).support_reason == "dementia"
+    change = ChangeRecord.objects.get(object_type="people.Person", action="update")
+    assert change.actor == practitioner
+    assert (change.before["support_reason"], change.after["support_reason"]) == ("", "dementia")
+    stale = api("patch", body={"support_reason": "carer"}, if_match=read["ETag"])
+    assert stale.status_code == 412
+    assert stale.json()["current"]["support_reason"] == "dementia"
+    cleared = api("patch", body={"support_reason": ""}, if_match=ok["ETag"])
+    assert cleared.status_code == 200 and cleared.json()["support_reason"] == ""
+
+
 def test_validation_errors_name_the_fields(api):
     read = api("get")
     response = api(
@@ -393,3 +417,11 @@ def test_openapi_document(client, db):
     responses = document["paths"]["/api/v1/people/{person_id}"]["patch"]["responses"]
     assert "application/problem+json" in responses["412"]["content"]
     assert document["components"]["securitySchemes"]["ApiAuth"]["scheme"] == "bearer"
+    # The main reason for support (#14): its codes listed wherever a person is read or written.
+    schemas = document["components"]["schemas"]
+    for name in ("PersonOut", "PersonIn", "PersonPatch"):
+        field = schemas[name]["properties"]["support_reason"]
+        codes = field.get("enum") or next(
+            option["enum"] for option in field["anyOf"] if "enum" in option
+        )
+        assert {"", "dementia", "carer"} <= set(codes), name

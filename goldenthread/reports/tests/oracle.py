@@ -43,36 +43,55 @@ def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True
             constraints.append((under, "range", 1, cube.threshold - 1))
         else:
             constraints.append((under, "range", cube.threshold, None))
-    # Constraints by the last unknown leaf they need (checked when it is assigned).
+    # Each constraint's sum is kept up to date as leaves are assigned (a leaf's value
+    # added to the sums of the constraints over it), so a check is one comparison.
     order = {k: i for i, k in enumerate(unknown)}
-    by_last: dict[int, list] = {}
-    partial: dict[int, list] = {}
-    for c in constraints:
+    sums = [sum(known.get(k, 0) for k in c[0]) for c in constraints]
+    over: list[list[int]] = [[] for _ in unknown]  # the constraints over each unknown leaf
+    by_last: dict[int, list[int]] = {}
+    partial: dict[int, list[int]] = {}
+    for n, c in enumerate(constraints):
         idx = [order[k] for k in c[0] if k in order]
+        for i in idx:
+            over[i].append(n)
         last = max(idx) if idx else -1
-        by_last.setdefault(last, []).append(c)
+        by_last.setdefault(last, []).append(n)
         if c[1] == "eq" or c[3] is not None:
             for i in set(idx):
                 if i != last:
-                    partial.setdefault(i, []).append(c)
+                    partial.setdefault(i, []).append(n)
+    # The check that stops raising a leaf: the bounded constraints it is in.
+    bounded = {
+        i: [
+            n
+            for n in partial.get(i, []) + by_last.get(i, [])
+            if constraints[n][1] == "eq" or constraints[n][3] is not None
+        ]
+        for i in range(len(unknown))
+    }
     small_keys = [k for k, cell in published.items() if cell.status is Status.SMALL]
+    own = {key: n for n, key in enumerate(published)}  # a published cell's own constraint
     seen: dict = {k: set() for k in small_keys}
-    assignment: dict = dict(known)
+    value = [0] * len(unknown)
 
-    def total(under):
-        return sum(assignment.get(k, 0) for k in under)
-
-    def ok(c, complete):
-        under, kind, a, b = c
-        s = total(under)
+    def ok(n, complete):
+        _, kind, a, b = constraints[n]
+        s = sums[n]
         if kind == "eq":
             return s == a if complete else s <= a
         if complete:
             return s >= a and (b is None or s <= b)
         return b is None or s <= b
 
-    for c in by_last.get(-1, []):
-        assert ok(c, True), "what is shown does not agree with itself"
+    def assign(i, v):
+        delta = v - value[i]
+        if delta:
+            value[i] = v
+            for n in over[i]:
+                sums[n] += delta
+
+    for n in by_last.get(-1, []):
+        assert ok(n, True), "what is shown does not agree with itself"
 
     def done():
         return stop_when_two and all(len(v) >= 2 for v in seen.values())
@@ -82,24 +101,19 @@ def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True
             return True
         if i == len(unknown):
             for k in small_keys:
-                seen[k].add(total(_leaves_under(cube, k)))
+                seen[k].add(sums[own[k]])
             return done()
-        key = unknown[i]
         for v in range(cap + 1):
-            assignment[key] = v
-            if all(ok(c, True) for c in by_last.get(i, [])) and all(
-                ok(c, False) for c in partial.get(i, [])
+            assign(i, v)
+            if all(ok(n, True) for n in by_last.get(i, [])) and all(
+                ok(n, False) for n in partial.get(i, [])
             ):
                 if dfs(i + 1):
                     return True
             # partial sums only grow with v: stop once an upper bound is passed
-            if not all(
-                ok(c, False)
-                for c in partial.get(i, []) + by_last.get(i, [])
-                if c[1] == "eq" or c[3] is not None
-            ):
+            if not all(ok(n, False) for n in bounded[i]):
                 break
-        del assignment[key]
+        assign(i, 0)
         return False
 
     dfs(0)

@@ -20,6 +20,7 @@ from goldenthread.reports.disclosure import (
     share,
 )
 
+from .budget import examples
 from .oracle import possible_values
 
 THRESHOLD = 5
@@ -74,7 +75,7 @@ def _check_never_shown(cube):
             assert cell.value is None
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cubes())
 def test_no_small_count_is_shown(case):
     dims, counts, threshold = case
@@ -89,7 +90,7 @@ def test_no_small_count_is_shown(case):
 # The attacker's search is exhaustive (exponential in the hidden cells): with rows of four
 # an unlucky draw ran for many minutes, so tables here are up to 3 x 3 and the examples are
 # the same on every run (conftest: derandomize). Larger tables: the named attacks below.
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cubes(max_dims=2, max_len=3, max_value=9))
 def test_no_small_count_can_be_worked_out(case):
     """The attacker searches every table that agrees with what is shown — row and column
@@ -106,7 +107,7 @@ def test_no_small_count_can_be_worked_out(case):
         assert len(values) >= 2, f"{key} can be worked out as {values}"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cubes(max_dims=3, max_len=2, max_value=9))
 def test_filters_cannot_be_differenced(case):
     """Three dimensions: two are the page's filters, one the table's rows. A reader who
@@ -312,7 +313,7 @@ def two_team_tables(draw):
     return dims, dict(zip(leaves, counts, strict=True))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(two_team_tables())
 def test_the_grand_total_is_hidden_only_when_showing_it_would_give_a_small_count_away(case):
     """Random two-team tables (one area or two) by age. No small cell can be worked out
@@ -362,7 +363,8 @@ def apart_tables(draw):
     return dims, dict(zip(leaves, counts, strict=True))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 60 in the suite, as before: the attacker now keeps running sums, 1.3 s CPU (was 3.3 s).
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(apart_tables())
 def test_dimensions_kept_apart_publish_two_faces_and_nothing_small_can_be_worked_out(case):
     """The attacker sees every team by all reasons and every reason by all teams (and the

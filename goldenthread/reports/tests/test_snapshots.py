@@ -14,7 +14,7 @@ from conftest import sign_in
 from goldenthread.audit.services import Auditor
 from goldenthread.people.factories import PersonFactory
 from goldenthread.reports import selectors, snapshots
-from goldenthread.reports.disclosure import Dim, protect_counts
+from goldenthread.reports.disclosure import TOTAL, Dim, protect_counts
 from goldenthread.reports.models import ReportSnapshot
 from goldenthread.reports.periods import parse_period
 from goldenthread.reports.refresh import refresh_reports
@@ -150,12 +150,79 @@ def test_refresh_recomputes_only_what_changed(db, stored, needs, team, commissio
     assert forced.recomputed == tables
 
 
-def test_refresh_covers_every_period_offered(db, stored, needs):
+def _stored(period_code):
+    return {
+        row.measure: (row.cube, row.data_mark)
+        for row in ReportSnapshot.objects.filter(period_code=period_code)
+    }
+
+
+def test_an_edit_recomputes_only_the_tables_that_read_it_and_equals_a_full_rebuild(
+    db, stored, needs, commissioner
+):
+    """#14, OPS-3: refresh recomputes only the tables whose records changed since the last
+    run. A person's unmet need moves from "a break for a carer" to housing: the tables
+    that read unmet needs are recomputed, every other table is current without being
+    recomputed, and every figure equals a forced full rebuild's."""
+    from goldenthread.sds.models import UnmetNeed
+
+    refresh_reports(today=TODAY, periods=["2026Q2"])
+    before = _stored("2026Q2")
+    need = UnmetNeed.objects.filter(category=NeedCategory.CARER_BREAK).first()
+    auditor = Auditor(commissioner)
+    was = auditor.snapshot(need)
+    need.category = NeedCategory.HOUSING
+    need.save(update_fields=["category", "updated_at"])
+    auditor.updated(need, before=was, person_id=need.person_id)
+    mark = snapshots.data_mark()
+
+    progress = []
+    changed = refresh_reports(today=TODAY, periods=["2026Q2"], progress=progress.append)
+    reading = {
+        row.measure
+        for row in ReportSnapshot.objects.filter(period_code="2026Q2")
+        if "sds.UnmetNeed" in row.reads
+    }
+    assert reading >= {"unmet-need", "unmet-need-trend", "unmet-need-time-to-met"}
+    assert "outcome-quality" not in reading and "people" not in reading
+    assert changed.recomputed == len(reading)
+    assert changed.unchanged == 1 + len(selectors.MEASURES) - len(reading)
+    assert f"{len(reading)} of {1 + len(selectors.MEASURES)} tables recomputed" in progress[0]
+    after = _stored("2026Q2")
+    for measure, (cube, data_mark) in after.items():
+        assert data_mark == mark  # every table current as of the edit
+        if measure not in reading:
+            assert cube == before[measure][0]
+    housing = (TOTAL, TOTAL, TOTAL, NeedCategory.HOUSING, TOTAL)
+    values = dict((tuple(k), v) for k, v in after["unmet-need"][0]["values"])
+    assert values[housing] == 4  # was 3: the edit is counted
+
+    refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
+    rebuilt = _stored("2026Q2")
+    assert {m: c for m, (c, _) in rebuilt.items()} == {m: c for m, (c, _) in after.items()}
+
+
+def test_refresh_covers_every_period_offered(db, stored, monkeypatch):
+    """#14, OPS-3: every table of every period the filter offers is computed and stored.
+    Which periods, not what they count (the other tests), so each table is a small cube
+    here: computing the real ones for some thirty periods took seconds of CI."""
+    from goldenthread.reports.periods import period_choices
+
+    built = []
+
+    def small_cube(measure, period, today, axes, limit):
+        built.append((measure.key, period.code))
+        return _cube()
+
+    monkeypatch.setattr(selectors, "_build", small_cube)
     summary = refresh_reports(today=TODAY)
+    offered = [code for code, _ in period_choices(TODAY)]
     assert "rolling" in summary.periods and "2026Q2" in summary.periods
-    assert ReportSnapshot.objects.filter(period_code="rolling").count() == 1 + len(
-        selectors.MEASURES
-    )
+    assert summary.periods == offered
+    measures = [m.key for m in (selectors.PEOPLE, *selectors.MEASURES)]
+    assert sorted(built) == sorted((m, code) for m in measures for code in offered)
+    for code in offered:
+        assert ReportSnapshot.objects.filter(period_code=code).count() == len(measures)
 
 
 def test_after_refresh_the_page_computes_nothing(client, commissioner, stored, needs, monkeypatch):
