@@ -61,8 +61,11 @@ def _synthesized(django_db_setup, django_db_blocker):
     """The tiny preset, made once for this module's tests (on each test worker that runs
     them) and committed; emptied again (flush) when the last of them has run. Making it
     took 15 s or more for every test that read it."""
-    with django_db_blocker.unblock(), time_machine.travel(PINNED_NOW, tick=False):
-        call_command("synth", preset="tiny", people=PEOPLE, seed=5, stdout=open("/dev/null", "w"))
+    with django_db_blocker.unblock():
+        with time_machine.travel(PINNED_NOW, tick=False):
+            call_command(
+                "synth", preset="tiny", people=PEOPLE, seed=5, stdout=open("/dev/null", "w")
+            )
         try:
             yield
         finally:
