@@ -259,8 +259,7 @@ def test_the_later_routes_are_in_the_document(wsgi_app):
     lists). Exercising them again on their own only repeated that work."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     listed = {
-        f"{result.ok().method.upper()} {result.ok().path}"
-        for result in schema.get_all_operations()
+        f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
     }
     for routes in (NEW_ROUTES, PAGE_WRITE_ROUTES, STAFF_WRITE_ROUTES):
         assert routes <= listed, sorted(routes - listed)
