@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import functools
 import random
 import uuid
 from collections import Counter, defaultdict
@@ -13,7 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import sign_in
+from conftest import PINNED_NOW, sign_in
 from goldenthread.accounts.models import Role, User
 from goldenthread.audit.models import AccessLog
 from goldenthread.conversations.models import PositiveChange
@@ -55,9 +56,27 @@ from goldenthread.support.models import Solution
 PEOPLE = 300
 
 
+@pytest.fixture(scope="module")
+def _synthesized(django_db_setup, django_db_blocker):
+    """The tiny preset, made once for this module's tests (on each test worker that runs
+    them) and committed; emptied again (flush) when the last of them has run. Making it
+    took 15 s or more for every test that read it."""
+    with django_db_blocker.unblock():
+        with time_machine.travel(PINNED_NOW, tick=False):
+            call_command(
+                "synth", preset="tiny", people=PEOPLE, seed=5, stdout=open("/dev/null", "w")
+            )
+        try:
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def synthetic(transactional_db, pinned_clock):
-    call_command("synth", preset="tiny", people=PEOPLE, seed=5, stdout=open("/dev/null", "w"))
+def synthetic(_synthesized, db, pinned_clock):
+    """The synthetic records; each test runs in a transaction rolled back at its end (the
+    `db` fixture), so what one test writes (pages' access rows, sessions) is gone before
+    the next reads."""
 
 
 def _none(queryset) -> None:
@@ -65,7 +84,6 @@ def _none(queryset) -> None:
     assert list(queryset[:3]) == []
 
 
-@pytest.mark.django_db(transaction=True)
 def test_tiny_preset_is_consistent_and_deterministic(synthetic):
     assert Person.objects.count() == PEOPLE
     first = sorted(Person.objects.values_list("chi_number", flat=True))
@@ -98,7 +116,6 @@ def test_tiny_preset_is_consistent_and_deterministic(synthetic):
         call_command("synth", preset="tiny", people=10, seed=5, stdout=open("/dev/null", "w"))
 
 
-@pytest.mark.django_db(transaction=True)
 def test_sds_records_are_consistent(synthetic):
     # Delegated limits set once for the roles.
     assert sorted(
@@ -209,7 +226,6 @@ def test_sds_records_are_consistent(synthetic):
     )
 
 
-@pytest.mark.django_db(transaction=True)
 def test_risks_are_consistent(synthetic):
     assert RiskEnablement.objects.exists()
     _none(RiskEnablement.objects.exclude(outcome__person=F("person")))
@@ -227,7 +243,6 @@ def test_risks_are_consistent(synthetic):
     _none(RiskEnablement.objects.filter(review_on__lt=F("decided_on")))
 
 
-@pytest.mark.django_db(transaction=True)
 def test_reviews_are_consistent(synthetic):
     today = timezone.localdate()
     # A schedule for every person with outcomes; some overdue, some due soon, most later.
@@ -320,7 +335,6 @@ def test_reviews_are_consistent(synthetic):
             assert reviewed[review.pk] <= open_then
 
 
-@pytest.mark.django_db(transaction=True)
 def test_nothing_points_at_something_made_after_it(synthetic):
     """Budget lines, option 4's parts, unmet need, risks and reviews refer only to outcomes
     and solutions that existed then (a day's leeway for the time of day), and nothing is
@@ -353,7 +367,6 @@ def test_nothing_points_at_something_made_after_it(synthetic):
         _none(model.objects.filter(**{f"{field}__gt": latest}))
 
 
-@pytest.mark.django_db(transaction=True)
 def test_access_log_matches_who_did_what(synthetic):
     rows = AccessLog.objects.filter(what__startswith="reviews:")
     assert rows.exists()
@@ -379,7 +392,6 @@ def test_access_log_matches_who_did_what(synthetic):
         assert names[actor_id] == name
 
 
-@pytest.mark.django_db(transaction=True)
 def test_pages_of_a_synthetic_person_answer(synthetic, client):
     people = Person.objects.order_by("pk")
     examples = {
@@ -422,7 +434,6 @@ def test_pages_of_a_synthetic_person_answer(synthetic, client):
     assert response.status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
 def test_sds_overview_of_an_option_4_person(synthetic, client):
     part = MixPart.objects.select_related("person").order_by("pk").first()
     worker = Allocation.objects.get(person_id=part.person_id, end_date__isnull=True).worker
@@ -509,13 +520,20 @@ def _examples(writer) -> dict[str, bool]:
     }
 
 
+@functools.cache
+def _reference() -> CapturingWriter:
+    """What the first instant makes: made once for every instant compared with it."""
+    reference = CapturingWriter()
+    with time_machine.travel(INSTANTS[0], tick=False):
+        generate(reference, people=PEOPLE, seed=5)
+    return reference
+
+
 @pytest.mark.parametrize("instant", INSTANTS)
 def test_the_clock_never_changes_who_is_made_or_what_they_have(instant):
     """The same seed gives the same people, and every kind of record the page tests need,
     whatever the date and time of day; dates move with the clock, nothing else does."""
-    reference = CapturingWriter()
-    with time_machine.travel(INSTANTS[0], tick=False):
-        generate(reference, people=PEOPLE, seed=5)
+    reference = _reference()
     writer = CapturingWriter()
     with time_machine.travel(instant, tick=False):
         generate(writer, people=PEOPLE, seed=5)
@@ -533,7 +551,6 @@ def test_the_clock_never_changes_who_is_made_or_what_they_have(instant):
     assert not missing, missing
 
 
-@pytest.mark.django_db(transaction=True)
 def test_synthetic_people_have_a_main_reason_for_support(synthetic):
     """#14: the reports filter on the main reason for support (the Source client groups);
     synthetic people carry one that fits their age, a few none yet."""

@@ -6,17 +6,7 @@ from __future__ import annotations
 import random
 
 from goldenthread.nonprod.synth.generate import support_reason
-from goldenthread.people.models import Person, SupportReason
-
-
-def test_demo_people_have_a_main_reason_for_support(db, pinned_clock):
-    from goldenthread.nonprod.demo import load_demo_data
-
-    load_demo_data()
-    reasons = list(Person.objects.values_list("support_reason", flat=True))
-    assert set(reasons) <= {"", *SupportReason.values}
-    assert len(set(reasons) - {""}) >= 5
-    assert reasons.count("") < len(reasons) // 3
+from goldenthread.people.models import SupportReason
 
 
 def test_the_reason_fits_the_age_and_is_the_same_for_a_seed():
