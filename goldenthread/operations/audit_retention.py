@@ -35,7 +35,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from goldenthread.audit import chain
+from goldenthread.audit import chain, signing
 from goldenthread.audit.models import (
     AccessLog,
     AccessLogPerson,
@@ -130,6 +130,10 @@ def apply(
         for model in PURGED:
             result.rows[model._meta.db_table] = len(_rows_to_remove(model, older_than, people))
         return result
+    try:
+        signing.signing_key()  # no key, no purge: the checkpoint could not be signed
+    except signing.AuditKeyError as exc:
+        raise AuditRetentionError(str(exc)) from exc
     _verify_first()
     with transaction.atomic():
         # One purge at a time (PostgreSQL: the checkpoint chain's lock, held to commit;

@@ -54,6 +54,10 @@ def purge(actor, **options) -> audit_retention.AuditRetentionResult:
 
 @pytest.fixture
 def old_and_new(practitioner, rf):
+    return write_old_and_new(practitioner, rf)
+
+
+def write_old_and_new(practitioner, rf):
     """Three access rows and a change row written long ago (one a list view), then two
     access rows and a change row this year."""
     person = PersonFactory()
