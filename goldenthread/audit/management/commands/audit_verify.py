@@ -47,14 +47,16 @@ class Command(BaseCommand):
         anchors = self._read_anchor(anchor)
         failures = []
         heads = {}
-        removed: dict[str, list[chain.Removed]] = {}
+        removed: dict[str, chain.Accounted] = {}
         for model in (CHECKPOINTS, *CHAINED):
             table = model._meta.db_table
             recorded = anchors.get(table)
+            accounted = removed.get(table, chain.Accounted([], {}))
             result = chain.verify(
                 model,
                 anchor=tuple(recorded) if recorded else None,
-                removed=removed.get(table, ()),
+                removed=accounted.runs,
+                joins=accounted.joins,
             )
             if model is CHECKPOINTS and result.broken is None:
                 failures += self._check_signatures()
@@ -99,12 +101,8 @@ class Command(BaseCommand):
         return problems
 
     @staticmethod
-    def _removed_runs() -> dict[str, list[chain.Removed]]:
-        runs: dict[str, list[chain.Removed]] = {}
-        for removed in CHECKPOINTS.objects.order_by("seq").values_list("removed", flat=True):
-            for table in removed:
-                runs.setdefault(table, []).extend(chain.removed_runs(removed, table))
-        return runs
+    def _removed_runs() -> dict[str, chain.Accounted]:
+        return chain.accounted(CHECKPOINTS.objects.order_by("seq").values_list("seq", "removed"))
 
     def _read_anchor(self, anchor: Path | None) -> dict:
         if anchor is None or not anchor.exists():
