@@ -18,9 +18,11 @@ The key: 32 random bytes as URL-safe base64 (`goldenthread audit-key new` prints
 - `GOLDENTHREAD_AUDIT_KEY`: the key that signs new checkpoints (from the secret store,
   never the database);
 - `GOLDENTHREAD_AUDIT_OLD_KEYS`: retired keys, oldest first, comma-separated, kept only to
-  check the checkpoints they signed. Along the chain a checkpoint may never be signed with
-  an older key than the one before it, so a retired key cannot sign a new checkpoint that
-  `audit-verify` accepts once its successor has signed one;
+  check the checkpoints they signed; `KEY@N` says N was the last checkpoint it signed
+  (`goldenthread audit-key id` prints the checkpoint head to write there). Along the chain
+  a checkpoint may never be signed with an older key than the one before it, so a retired
+  key cannot sign a new checkpoint that `audit-verify` accepts once its successor has
+  signed one, nor (with @N) after N at all;
 - without `GOLDENTHREAD_AUDIT_KEY`, the key file `GOLDENTHREAD_AUDIT_KEY_FILE` (the demo's
   `var/audit-key`, made with mode 0600 the first time a checkpoint is signed, when
   `GOLDENTHREAD_AUDIT_KEY_FILE_CREATE` is true; production never makes one).
@@ -58,6 +60,7 @@ class AuditKey:
     id: str
     secret: bytes = b""
     rank: int = 0  # 0 the oldest retired key … the current key last
+    last_seq: int | None = None  # a retired key given as KEY@N signs no checkpoint after N
 
     def __repr__(self) -> str:  # never print the secret
         return f"AuditKey(id={self.id!r}, rank={self.rank})"
@@ -108,8 +111,14 @@ def keys() -> dict[str, AuditKey]:
     """Every key that may check a signature, by id: the retired ones, then the current."""
     old = [t for t in getattr(settings, "GOLDENTHREAD_AUDIT_OLD_KEYS", ()) if t.strip()]
     found: dict[str, AuditKey] = {}
-    for rank, text in enumerate(old):
-        key = parse_key(text, name=f"{OLD_KEYS_VARIABLE} (key {rank + 1})", rank=rank)
+    for rank, entry in enumerate(old):
+        text, _, last = entry.partition("@")
+        name = f"{OLD_KEYS_VARIABLE} (key {rank + 1})"
+        key = parse_key(text, name=name, rank=rank)
+        if last:
+            if not last.strip().isdigit():
+                raise AuditKeyError(f"{name}: after @ comes the last checkpoint it signed.")
+            key = AuditKey(key.id, key.secret, rank, int(last))
         found[key.id] = key
     current = _current_text(create=False)
     if current:
@@ -185,6 +194,13 @@ def check(model: type[models.Model]) -> Iterator[SignatureProblem]:
         if not hmac.compare_digest(expected, signature):
             yield SignatureProblem(
                 seq, "its signature does not match (forged, or altered and re-chained)"
+            )
+            continue
+        if key.last_seq is not None and seq > key.last_seq:
+            yield SignatureProblem(
+                seq,
+                f"signed with retired key {key_id}, which signs nothing after checkpoint "
+                f"{key.last_seq}",
             )
             continue
         if key.rank < highest:

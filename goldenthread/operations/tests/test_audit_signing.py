@@ -86,7 +86,8 @@ def test_keys_rotate_and_a_retired_key_cannot_sign_after_its_successor(
     verify_output()
     out = io.StringIO()
     call_command("audit_key", "id", stdout=out)
-    assert out.getvalue().split() == [ids[0], "retired", ids[1], "current"]
+    assert out.getvalue().splitlines()[:2] == [f"{ids[0]} retired", f"{ids[1]} current"]
+    assert "Checkpoint head: 2 (when retiring the current key" in out.getvalue()
 
     # Someone who kept a copy of the retired key signs with it (skipping the purge's own
     # check first): refused, since its successor has signed.
@@ -98,6 +99,28 @@ def test_keys_rotate_and_a_retired_key_cannot_sign_after_its_successor(
     purge(practitioner)
     settings.GOLDENTHREAD_AUDIT_KEY, settings.GOLDENTHREAD_AUDIT_OLD_KEYS = second, [first]
     with pytest.raises(CommandError, match="checkpoint 3: signed with retired key"):
+        verify_output()
+
+
+def test_a_retired_key_with_its_last_checkpoint_signs_nothing_after_it(
+    old_and_new, practitioner, settings, monkeypatch
+):
+    """Retired as KEY@N before its successor has signed anything: a leaked copy still
+    cannot add checkpoint N + 1."""
+    first = settings.GOLDENTHREAD_AUDIT_KEY
+    purge(practitioner)  # checkpoint 1
+    with time_machine.travel(LONG_AGO, tick=False):
+        view(practitioner)
+        view(practitioner)
+    monkeypatch.setattr(audit_retention, "_verify_first", lambda: None)
+    purge(practitioner)  # checkpoint 2, made with the leaked key after it was retired
+    settings.GOLDENTHREAD_AUDIT_KEY = signing.new_key()
+    settings.GOLDENTHREAD_AUDIT_OLD_KEYS = [f"{first}@2"]
+    verify_output()
+    settings.GOLDENTHREAD_AUDIT_OLD_KEYS = [f"{first}@1"]
+    with pytest.raises(
+        CommandError, match="checkpoint 2: signed with retired key .* after checkpoint 1"
+    ):
         verify_output()
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from goldenthread.audit import signing
+from goldenthread.audit.models import AuditCheckpoint
 
 
 class Command(BaseCommand):
@@ -34,4 +35,11 @@ class Command(BaseCommand):
         current = len(settings.GOLDENTHREAD_AUDIT_OLD_KEYS)
         for key in held:
             state = "current" if key.rank == current else "retired"
+            if key.last_seq is not None:
+                state += f" (signs nothing after checkpoint {key.last_seq})"
             self.stdout.write(f"{key.id} {state}")
+        head = AuditCheckpoint.objects.order_by("-seq").values_list("seq", flat=True).first()
+        self.stdout.write(
+            f"Checkpoint head: {head or 0} (when retiring the current key, list it in "
+            f"{signing.OLD_KEYS_VARIABLE} as KEY@{head or 0})."
+        )
