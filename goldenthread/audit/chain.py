@@ -332,7 +332,11 @@ def _sqlite_json(value: Any) -> Any:
     return _whole(json.loads(value)) if isinstance(value, str) else _json(value)
 
 
-_SQLITE_RAW = {_uuid: _sqlite_uuid, _datetime: _sqlite_datetime, _json: _sqlite_json}
+_SQLITE_RAW: dict[Callable[[Any], Any], Callable[[Any], Any]] = {
+    _uuid: _sqlite_uuid,
+    _datetime: _sqlite_datetime,
+    _json: _sqlite_json,
+}
 
 
 def _rows(model: type[models.Model], chunk: int) -> Iterator[tuple[Any, Any, Any, dict]]:

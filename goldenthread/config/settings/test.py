@@ -12,7 +12,7 @@ AXES_ENABLED = True
 GOLDENTHREAD_AUDIT_FLUSH_ALLOWED = True
 # Audit checkpoints are signed with this fixed test key (audit/signing.py); no key file.
 GOLDENTHREAD_AUDIT_KEY = "dGVzdC1vbmx5LWF1ZGl0LWtleS1ub3QtZm9yLXVzZSE="
-GOLDENTHREAD_AUDIT_OLD_KEYS: list[str] = []
+GOLDENTHREAD_AUDIT_OLD_KEYS = []
 GOLDENTHREAD_AUDIT_KEY_FILE = ""
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
