@@ -735,9 +735,14 @@ def verify(
         threads.append(
             threading.Thread(target=guarded(integrity_check), name="backup-integrity", daemon=True)
         )
-    # Connect here first: on SQLite the first connection switches a restored file to WAL,
-    # which must not wait behind the integrity check's long read.
-    connections[alias].ensure_connection()
+    if engine(alias) == "sqlite":
+        # The service's connections switch the file to WAL (settings' init_command), which
+        # needs the file to themselves: do it now, not behind the integrity check's read.
+        db = sqlite3.connect(_sqlite_path(_settings(alias)))
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        finally:
+            db.close()
     for thread in threads:
         thread.start()
     audit_failure: BaseException | None = None
