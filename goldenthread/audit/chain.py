@@ -308,35 +308,141 @@ class Result:
     broken: Break | None
 
 
-def _rows(model: type[models.Model], chunk: int) -> Iterator[tuple]:
+def _sqlite_uuid(value: Any) -> str:
+    """SQLite keeps a UUID as 32 hex digits: written out directly (uuid.UUID and Django's
+    converter were a third of a council-sized walk, #20)."""
+    if isinstance(value, str) and len(value) == 32:
+        v = value.lower()
+        return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+    return _uuid(value)
+
+
+def _sqlite_datetime(value: Any) -> str:
+    """SQLite keeps an aware date-time as naive UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]":
+    the same text _datetime makes of it, without parsing it."""
+    if isinstance(value, str) and value[10:11] == " ":
+        if len(value) == 26:
+            return f"{value[:10]}T{value[11:]}+00:00"
+        if len(value) == 19:
+            return f"{value[:10]}T{value[11:]}.000000+00:00"
+    return _datetime(value)
+
+
+def _sqlite_json(value: Any) -> Any:
+    return _whole(json.loads(value)) if isinstance(value, str) else _json(value)
+
+
+_SQLITE_RAW: dict[Callable[[Any], Any], Callable[[Any], Any]] = {
+    _uuid: _sqlite_uuid,
+    _datetime: _sqlite_datetime,
+    _json: _sqlite_json,
+}
+
+
+def _rows(model: type[models.Model], chunk: int) -> Iterator[tuple[Any, Any, Any, dict]]:
+    """(seq, prev_hash, row_hash, canonical content) of every row in chain order.
+
+    SQLite: a plain cursor, each column's stored text put in its canonical form directly
+    (no Django converters, no UUID or datetime objects); the same content as
+    canonical_content gives for the model's values, which the test suite checks on every
+    walk it makes. PostgreSQL: the ORM's values (psycopg's own types), converted once."""
     fields = content_fields(model)
-    names = ["seq", "prev_hash", "row_hash", *(f.attname for f in fields)]
-    return model._default_manager.order_by("seq").values_list(*names).iterator(chunk_size=chunk)
+    if connection.vendor != "sqlite":
+        names = ["seq", "prev_hash", "row_hash", *(f.attname for f in fields)]
+        query = model._default_manager.order_by("seq").values_list(*names)
+        for seq, prev_hash, row_hash, *values in query.iterator(chunk_size=chunk):
+            yield seq, prev_hash, row_hash, canonical_content(fields, values)
+        return
+    pairs = [(f.column, _SQLITE_RAW.get(_converter(f), _converter(f))) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("seq", "prev_hash", "row_hash", *(c for c, _ in pairs)))
+    # Table and column names come from the model, never from input.
+    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} ORDER BY seq"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(chunk):
+            for seq, prev_hash, row_hash, *values in batch:
+                content = {
+                    column: convert(value)
+                    for (column, convert), value in zip(pairs, values, strict=True)
+                    if value is not None
+                }
+                yield seq, prev_hash, row_hash, content
 
 
 @dataclass(frozen=True)
 class Removed:
     """A run of consecutive rows a purge removed, as its checkpoint accounts for them
     (models.AuditCheckpoint): the chain must arrive at `first` with `prev_hash` and leave
-    `last` with `last_hash`."""
+    `last` with `last_hash`. In the compact form (format 2) a hash the checkpoint does not
+    write out is None: the chain's own hash there is collected while walking, and all of a
+    checkpoint's are checked at once against its `joins` digest."""
 
     first: int
     last: int
-    prev_hash: str
-    last_hash: str
+    prev_hash: str | None
+    last_hash: str | None
+    checkpoint: int = 0
 
 
-def removed_runs(removed: dict, table: str) -> list[Removed]:
-    """The runs one checkpoint's `removed` records for `table`."""
+@dataclass(frozen=True)
+class Accounted:
+    """What the checkpoints account for in one table: its runs, and each compact
+    checkpoint's `joins` digest by the checkpoint's sequence number."""
+
+    runs: list[Removed]
+    joins: dict[int, str]
+
+
+def format_ranges(runs: Iterable[tuple[int, int]]) -> str:
+    """[(1, 3), (5, 5), (9, 12)] -> "1-3,5,9-12"."""
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def parse_ranges(text: str) -> list[tuple[int, int]]:
+    runs = []
+    for part in filter(None, text.split(",")):
+        first, _, last = part.partition("-")
+        runs.append((int(first), int(last or first)))
+    return runs
+
+
+def removed_runs(removed: dict, table: str, checkpoint: int = 0) -> list[Removed]:
+    """The runs one checkpoint's `removed` records for `table`: format 1 (`runs`, every
+    run with its hashes) or format 2 (`ranges`, with `edges`: the hashes of rows whose
+    neighbour was already gone when the purge ran, by sequence number)."""
+    entry = removed.get(table, {})
+    if "ranges" in entry:
+        edges = entry.get("edges", {})
+        return [
+            Removed(first, last, edges.get(str(first - 1)), edges.get(str(last)), checkpoint)
+            for first, last in parse_ranges(entry["ranges"])
+        ]
     return [
-        Removed(int(first), int(last), prev_hash, last_hash)
-        for first, last, prev_hash, last_hash, *_ in removed.get(table, {}).get("runs", [])
+        Removed(int(first), int(last), prev_hash, last_hash, checkpoint)
+        for first, last, prev_hash, last_hash, *_ in entry.get("runs", [])
     ]
+
+
+def accounted(checkpoints: Iterable[tuple[int, dict]]) -> dict[str, Accounted]:
+    """Every table's runs and joins from (checkpoint seq, removed) in chain order."""
+    found: dict[str, Accounted] = {}
+    for seq, removed in checkpoints:
+        for table, entry in removed.items():
+            runs = removed_runs(removed, table, seq)
+            if not runs:
+                continue
+            into = found.setdefault(table, Accounted([], {}))
+            into.runs.extend(runs)
+            if "joins" in entry:
+                into.joins[seq] = entry["joins"]
+    return found
 
 
 def runs_digest(row_hashes: Iterable[str]) -> str:
     """SHA-256 of the removed rows' hashes in order, one a line: with an older backup of
-    the log, anyone can check exactly which rows a purge removed."""
+    the log, anyone can check exactly which rows a purge removed. Also the `joins` digest
+    of the hashes on either side of a compact checkpoint's runs."""
     digest = hashlib.sha256()
     for row_hash in row_hashes:
         digest.update(row_hash.encode("ascii") + b"\n")
@@ -348,6 +454,7 @@ def verify(
     *,
     anchor: tuple[int, str] | None = None,
     removed: Sequence[Removed] = (),
+    joins: dict[int, str] | None = None,
     chunk: int = 5000,
 ) -> Result:
     """Walk the table's chain in order; the first broken link, if any.
@@ -356,9 +463,9 @@ def verify(
     (`removed`), or (with `anchor`, a head recorded earlier) a chain that no longer reaches
     that head. Altered row: its content no longer gives its hash, or the next row no longer
     names its hash. A checkpoint's run must join the chain exactly (the hash before it and
-    its last hash), and the rows it says were removed must be gone."""
+    its last hash, written out or, compact, in its `joins` digest), and the rows it says
+    were removed must be gone."""
     table = model._meta.db_table
-    fields = content_fields(model)
     runs: dict[int, Removed] = {}
     for run in removed:
         if run.first in runs or run.last < run.first:
@@ -366,17 +473,52 @@ def verify(
                 table, 0, (0, GENESIS), Break(table, run.first, "purge checkpoints overlap")
             )
         runs[run.first] = run
-    expected, prev, count = 1, GENESIS, 0
+    first_run = {}
+    for run in sorted(removed, key=lambda r: r.first, reverse=True):
+        first_run[run.checkpoint] = run.first
+    collected: dict[int, list[str]] = {}
+    expected, count = 1, 0
+    # The hash of row expected - 1; None while it is owed by `pending`, a compact run whose
+    # last hash the next kept row (or a run written out) gives.
+    prev: str | None = GENESIS
+    pending: Removed | None = None
 
     def broken_at(seq: int, problem: str) -> Result:
-        return Result(table, count, (expected - 1, prev), Break(table, seq, problem))
+        return Result(table, count, (expected - 1, prev or ""), Break(table, seq, problem))
+
+    def settle(last_hash: str) -> Break | None:
+        """The hash owed by the pending run is known now."""
+        nonlocal pending, prev
+        run, pending, prev = pending, None, last_hash
+        if run is not None and run.last_hash is None:
+            collected.setdefault(run.checkpoint, []).append(last_hash)
+        if run is not None and anchor is not None and run.last == anchor[0]:
+            if last_hash != anchor[1]:
+                return Break(
+                    table, run.last, "row altered: its hash differs from the recorded anchor"
+                )
+        return None
 
     def skip_removed(before: int) -> Break | None:
         """Step over the purged runs that start where the chain has got to."""
-        nonlocal expected, prev
+        nonlocal expected, prev, pending
         while before > expected and expected in runs:
             run = runs.pop(expected)
-            if run.prev_hash != prev:
+            if run.prev_hash is None:
+                if prev is None:
+                    return Break(
+                        table,
+                        run.first,
+                        f"rows {run.first} to {run.last} were removed by a purge, but no "
+                        "checkpoint records the hash joining them to the rows removed "
+                        "before them (checkpoint altered)",
+                    )
+                collected.setdefault(run.checkpoint, []).append(prev)
+            elif prev is None:
+                broken = settle(run.prev_hash)
+                if broken is not None:
+                    return broken
+            elif run.prev_hash != prev:
                 return Break(
                     table,
                     run.first,
@@ -389,14 +531,18 @@ def verify(
                     before,
                     f"row {before} is present but a purge checkpoint says it was removed",
                 )
-            expected, prev = run.last + 1, run.last_hash
+            expected = run.last + 1
+            if run.last_hash is None:
+                prev, pending = None, run
+                continue
+            prev = run.last_hash
             if anchor is not None and run.last == anchor[0] and run.last_hash != anchor[1]:
                 return Break(
                     table, run.last, "row altered: its hash differs from the recorded anchor"
                 )
         return None
 
-    for seq, prev_hash, row_hash, *values in _rows(model, chunk):
+    for seq, prev_hash, row_hash, content in _rows(model, chunk):
         count += 1
         if seq is None:
             return broken_at(
@@ -404,7 +550,7 @@ def verify(
             )
         broken = skip_removed(seq)
         if broken is not None:
-            return Result(table, count, (expected - 1, prev), broken)
+            return Result(table, count, (expected - 1, prev or ""), broken)
         if seq > expected:
             missing = (
                 f"row {expected} is missing"
@@ -416,17 +562,21 @@ def verify(
             return broken_at(
                 seq, "two rows have this sequence number (the chain was forked or a row was copied)"
             )
+        if prev is None:  # the row after a compact run names the run's last hash
+            broken = settle(prev_hash)
+            if broken is not None:
+                return Result(table, count, (expected - 1, prev or ""), broken)
         if prev_hash != prev:
             if seq == 1:
                 problem = (
                     "the first row does not start the chain (rows before it are "
                     "missing, or it was altered)"
                 )
-                return Result(table, count, (0, prev), Break(table, 1, problem))
+                return Result(table, count, (0, prev or ""), Break(table, 1, problem))
             return broken_at(
                 seq - 1, f"row altered or replaced: row {seq} no longer names its hash"
             )
-        if compute_hash(table, seq, prev_hash, canonical_content(fields, values)) != row_hash:
+        if compute_hash(table, seq, prev_hash, content) != row_hash:
             return broken_at(seq, "row altered: its content no longer matches its hash")
         expected, prev = seq + 1, row_hash
         if anchor is not None and seq == anchor[0] and row_hash != anchor[1]:
@@ -436,18 +586,26 @@ def verify(
                 (seq, row_hash),
                 Break(table, seq, "row altered: its hash differs from the recorded anchor"),
             )
-    if runs:  # a purge never removes a chain's head, so no run is left after the last row
-        run = min(runs.values(), key=lambda r: r.first)
+    last_run = min(runs.values(), key=lambda r: r.first) if runs else pending
+    if last_run is not None:  # a purge never removes a chain's head
+        run = last_run
         return broken_at(
             run.first,
             f"a purge checkpoint says rows {run.first} to {run.last} were removed, but the "
             "chain does not account for them there (rows still present, or checkpoint "
             "or rows altered)",
         )
+    for checkpoint, digest in sorted((joins or {}).items()):
+        if runs_digest(collected.get(checkpoint, [])) != digest:
+            return broken_at(
+                first_run.get(checkpoint, 0),
+                f"the rows either side of the runs purge checkpoint {checkpoint} removed no "
+                "longer match it (a kept row beside a purged run altered or replaced)",
+            )
     if anchor is not None and expected - 1 < anchor[0]:
         return broken_at(
             expected,
             f"rows {expected} to {anchor[0]} are missing (the chain ends "
             "before the head recorded in the anchor)",
         )
-    return Result(table, count, (expected - 1, prev), None)
+    return Result(table, count, (expected - 1, prev or GENESIS), None)

@@ -10,13 +10,16 @@ What may go (settings.GOLDENTHREAD_AUDIT_RETENTION, with its source):
 - rows about a person whose record was destroyed (a Tombstone) more than
   `destroyed_person_years` ago, whatever their age;
 - with their list-view index rows (AccessLogPerson).
+- break-glass uses (and their reviews) that ended more than `years` ago and have been
+  reviewed, or are about a person destroyed more than `destroyed_person_years` ago.
 What always stays: each chain's head row (the next row is chained to it), the change
 history's rows recording a destruction (Tombstone) or a purge (AuditCheckpoint), the
-checkpoints themselves, break-glass rows.
+checkpoints themselves, break-glass uses not yet reviewed by their team leader.
 
 How the database lets the rows go: the purge's transaction inserts a `PurgePermit` row,
-deletes, then deletes the permit. The append-only triggers let DELETE through on the three
-purgeable tables only while a permit row is visible (migration audit/0006), and none is
+deletes, then deletes the permit. The append-only triggers let DELETE through on the
+purgeable tables (access log, change history, list-view index, break-glass uses and their
+reviews) only while a permit row is visible (migrations audit/0006, 0007), and none is
 ever visible outside this transaction. This module is the only code that writes one.
 """
 
@@ -35,11 +38,13 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from goldenthread.audit import chain
+from goldenthread.audit import chain, signing
 from goldenthread.audit.models import (
     AccessLog,
     AccessLogPerson,
     AuditCheckpoint,
+    BreakGlassAccess,
+    BreakGlassReview,
     ChangeRecord,
     PurgePermit,
 )
@@ -68,12 +73,22 @@ class AuditRetentionResult:
     destroyed_people: int
     rows: dict[str, int] = field(default_factory=dict)
     index_rows: int = 0
+    # Break-glass uses (and their reviews) past the period, and those kept only because
+    # their team leader has not reviewed them yet.
+    break_glass: dict[str, int] = field(default_factory=dict)
+    break_glass_unreviewed: int = 0
     checkpoint: AuditCheckpoint | None = None
 
     def as_text(self) -> str:
-        total = sum(self.rows.values())
+        total = sum(self.rows.values()) + sum(self.break_glass.values())
+        waiting = (
+            f"{self.break_glass_unreviewed:,} break-glass use(s) past the period are kept "
+            "until their team leader reviews them."
+            if self.break_glass_unreviewed
+            else ""
+        )
         if not total:
-            return "No audit row is past its retention period."
+            return "\n".join(filter(None, ["No audit row is past its retention period.", waiting]))
         verb = "Would remove" if self.dry_run else "Removed"
         lines = [
             f"{verb} {total:,} audit row(s) written before {self.older_than:%d %B %Y}, or "
@@ -83,6 +98,9 @@ class AuditRetentionResult:
         lines += [f"- {table}: {n:,}" for table, n in self.rows.items()]
         if not self.dry_run:
             lines.append(f"- list-view index rows: {self.index_rows:,}")
+        lines += [f"- {table}: {n:,}" for table, n in self.break_glass.items()]
+        if waiting:
+            lines.append(waiting)
         if self.checkpoint is not None:
             lines.append(
                 f"Checkpoint {self.checkpoint.seq} ({self.checkpoint.row_hash}) accounts "
@@ -129,12 +147,19 @@ def apply(
     if dry_run:
         for model in PURGED:
             result.rows[model._meta.db_table] = len(_rows_to_remove(model, older_than, people))
+        uses, result.break_glass_unreviewed = _break_glass_to_remove(older_than, people)
+        result.break_glass = _break_glass_counts(uses)
         return result
+    try:
+        signing.signing_key()  # no key, no purge: the checkpoint could not be signed
+    except signing.AuditKeyError as exc:
+        raise AuditRetentionError(str(exc)) from exc
     _verify_first()
     with transaction.atomic():
         # One purge at a time (PostgreSQL: the checkpoint chain's lock, held to commit;
         # SQLite: the write lock BEGIN IMMEDIATE took).
         chain.head(AuditCheckpoint)
+        uses, result.break_glass_unreviewed = _break_glass_to_remove(older_than, people)
         removed: dict[str, dict[str, Any]] = {}
         plans = {}
         for model in PURGED:
@@ -143,7 +168,9 @@ def apply(
             plans[model] = runs = _runs(table, rows)
             result.rows[table] = len(rows)
             if rows:
-                removed[table] = {"count": len(rows), "head": _head(model), "runs": runs}
+                removed[table] = _account(model, rows, runs)
+        removed.update(_break_glass_account(uses))
+        result.break_glass = _break_glass_counts(uses)
         if not removed:
             return result
         permit = PurgePermit.objects.create()
@@ -161,6 +188,10 @@ def apply(
                         f"{model._meta.db_table}: rows {first} to {last} changed while they "
                         "were being removed; nothing was removed."
                     )
+        for start in range(0, len(uses), 500):
+            chunk = uses[start : start + 500]
+            _raw_delete(BreakGlassReview.objects.filter(access_id__in=chunk))
+            _raw_delete(BreakGlassAccess.objects.filter(pk__in=chunk))
         _raw_delete(PurgePermit.objects.filter(pk=permit.pk))
         current = rule()
         result.checkpoint = checkpoint = AuditCheckpoint.objects.create(
@@ -219,9 +250,8 @@ def _rows_to_remove(
 
 
 def _runs(table: str, rows: Iterable[tuple[int, str, str]]) -> list[list[Any]]:
-    """Consecutive rows as [first, last, hash before first, hash of last, digest]."""
+    """Consecutive rows as [first, last, hash before first, hash of last]."""
     runs: list[list[Any]] = []
-    hashes: list[str] = []
     for seq, prev_hash, row_hash in rows:
         if runs and seq == runs[-1][1] + 1:
             if prev_hash != runs[-1][3]:
@@ -231,14 +261,99 @@ def _runs(table: str, rows: Iterable[tuple[int, str, str]]) -> list[list[Any]]:
                 )
             runs[-1][1], runs[-1][3] = seq, row_hash
         else:
-            if runs:
-                runs[-1].append(chain.runs_digest(hashes))
             runs.append([seq, seq, prev_hash, row_hash])
-            hashes = []
-        hashes.append(row_hash)
-    if runs:
-        runs[-1].append(chain.runs_digest(hashes))
     return runs
+
+
+def _account(
+    model: type[AccessLog] | type[ChangeRecord],
+    rows: list[tuple[int, str, str]],
+    runs: list[list[Any]],
+) -> dict[str, Any]:
+    """One table's part of the checkpoint, compact (format 2; docs/adr/0002-audit.md):
+    the runs as ranges ("1-3,5,9-12"); the hashes joining each run to the chain written
+    out only where the neighbouring row is already gone (`edges`, by the sequence number
+    of the row whose hash it is), the others in one `joins` digest that audit-verify
+    recomputes from the kept rows either side; and a digest of every removed row's hash."""
+    neighbours = {first - 1 for first, *_ in runs if first > 1} | {last + 1 for _, last, *_ in runs}
+    present: set[int] = set()
+    wanted = sorted(neighbours)
+    for start in range(0, len(wanted), 500):
+        present.update(
+            model.objects.filter(seq__in=wanted[start : start + 500]).values_list("seq", flat=True)
+        )
+    edges: dict[str, str] = {}
+    joins: list[str] = []
+    for first, last, before, last_hash in runs:
+        if first > 1 and first - 1 not in present:
+            edges[str(first - 1)] = before
+        else:
+            joins.append(before)
+        if last + 1 not in present:
+            edges[str(last)] = last_hash
+        else:
+            joins.append(last_hash)
+    return {
+        "count": len(rows),
+        "head": _head(model),
+        "ranges": chain.format_ranges((first, last) for first, last, *_ in runs),
+        "edges": edges,
+        "joins": chain.runs_digest(joins),
+        "rows": chain.runs_digest(row_hash for _, _, row_hash in rows),
+    }
+
+
+def _break_glass_to_remove(
+    older_than: datetime.datetime, people: list[str]
+) -> tuple[list[Any], int]:
+    """(ids of break-glass uses past retention, how many past it are kept unreviewed).
+
+    A use goes with the audit log's period counted from its end (`until`), once its team
+    leader has reviewed it: an unreviewed use stays until it is reviewed. Uses about a
+    person destroyed before the cut-off go whatever their age or review."""
+    past = BreakGlassAccess.objects.filter(until__lt=older_than)
+    ids = set(past.filter(review__isnull=False).values_list("pk", flat=True))
+    for start in range(0, len(people), 500):
+        ids.update(
+            BreakGlassAccess.objects.filter(person_id__in=people[start : start + 500]).values_list(
+                "pk", flat=True
+            )
+        )
+    unreviewed = past.filter(review__isnull=True).exclude(pk__in=list(ids)).count()
+    return sorted(ids, key=str), unreviewed
+
+
+def _break_glass_counts(uses: list[Any]) -> dict[str, int]:
+    if not uses:
+        return {}
+    reviews = sum(
+        BreakGlassReview.objects.filter(access_id__in=uses[i : i + 500]).count()
+        for i in range(0, len(uses), 500)
+    )
+    return {
+        BreakGlassAccess._meta.db_table: len(uses),
+        BreakGlassReview._meta.db_table: reviews,
+    }
+
+
+def _break_glass_account(uses: list[Any]) -> dict[str, dict[str, Any]]:
+    """The break-glass rows' part of the checkpoint: how many, and a digest of their content
+    (chain.py's canonical form, in id order), so anyone holding an older backup can prove
+    exactly which went. These tables are not chained: the count and digest are the record."""
+    account: dict[str, dict[str, Any]] = {}
+    for model, key in ((BreakGlassAccess, "pk__in"), (BreakGlassReview, "access_id__in")):
+        fields = chain.content_fields(model)
+        digests = []
+        for start in range(0, len(uses), 500):
+            query = model.objects.filter(**{key: uses[start : start + 500]}).order_by("pk")
+            for values in query.values_list(*(f.attname for f in fields)):
+                digests.append(chain.content_digest(chain.canonical_content(fields, values)))
+        if digests:
+            account[model._meta.db_table] = {
+                "count": len(digests),
+                "rows": chain.runs_digest(sorted(digests)),
+            }
+    return account
 
 
 def _head(model: type[models.Model]) -> list[Any]:

@@ -4,12 +4,14 @@ never fork the chain."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import threading
 import uuid
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -337,3 +339,33 @@ def test_migration_chains_existing_rows_in_the_order_they_were_written(practitio
     log(practitioner, 1)  # new rows continue the chain
     assert AccessLog.objects.order_by("-seq").first().seq == 4
     verify_output()
+
+
+@pytest.mark.django_db
+def test_the_walk_reads_each_row_as_the_writer_hashed_it(practitioner, rf):
+    """audit-verify's fast SQLite reader (chain._rows: stored text straight to canonical
+    form) gives the content the writer hashed, for every kind of column: a date-time with
+    and without microseconds, UUIDs, a list view's JSON, an IP address, a NULL (#20, SEC-3)."""
+    request = rf.get("/people/", REMOTE_ADDR="::ffff:10.0.0.1")
+    for moment in (
+        datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC),
+    ):
+        with time_machine.travel(moment, tick=False):
+            access_record(
+                actor=practitioner,
+                person_id=None,
+                action=AccessAction.LIST,
+                what="caseload",
+                reason="caseload",
+                request=request,
+                people_shown=[uuid.uuid4(), uuid.uuid4()],
+            )
+    fields = chain.content_fields(AccessLog)
+    written = {
+        seq: chain.canonical_content(fields, values)
+        for seq, *values in AccessLog.objects.values_list("seq", *(f.attname for f in fields))
+    }
+    read = {seq: content for seq, _, _, content in chain._rows(AccessLog, 1)}
+    assert read == written
+    assert {c["at"][-13:] for c in read.values()} == {".000000+00:00", ".678901+00:00"}

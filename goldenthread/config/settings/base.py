@@ -511,3 +511,18 @@ GOLDENTHREAD_AUDIT_RETENTION = {
         "from the council's records retention schedule",
     ),
 }
+# Each purge checkpoint is signed (HMAC-SHA-256) with a key held apart from the database, so
+# someone who can write only to the database cannot forge one (audit/signing.py, ADR 0002).
+# GOLDENTHREAD_AUDIT_KEY from the secret store (`goldenthread audit-key new` prints one);
+# GOLDENTHREAD_AUDIT_OLD_KEYS, comma-separated, oldest first: retired keys, kept to check the
+# checkpoints they signed. Without the variable the key file below is read, and the demo
+# (`make run`) makes it, mode 0600, the first time a checkpoint is signed; production
+# settings never make one.
+GOLDENTHREAD_AUDIT_KEY = os.environ.get("GOLDENTHREAD_AUDIT_KEY", "")
+GOLDENTHREAD_AUDIT_OLD_KEYS = [
+    k.strip() for k in os.environ.get("GOLDENTHREAD_AUDIT_OLD_KEYS", "").split(",") if k.strip()
+]
+GOLDENTHREAD_AUDIT_KEY_FILE = os.environ.get("GOLDENTHREAD_AUDIT_KEY_FILE") or str(
+    VAR_DIR / "audit-key"
+)
+GOLDENTHREAD_AUDIT_KEY_FILE_CREATE = True

@@ -16,6 +16,10 @@ if not env_bool("GOLDENTHREAD_REQUIRE_2FA", True):
         "Production requires a second factor for staff; remove GOLDENTHREAD_REQUIRE_2FA=false."
     )
 GOLDENTHREAD_REQUIRE_2FA = True
+# The audit key comes from the secret store (GOLDENTHREAD_AUDIT_KEY) or a file the operator
+# names; production never makes one of its own beside the database (audit/signing.py).
+GOLDENTHREAD_AUDIT_KEY_FILE = os.environ.get("GOLDENTHREAD_AUDIT_KEY_FILE", "")
+GOLDENTHREAD_AUDIT_KEY_FILE_CREATE = False
 # Several workers, often on several hosts: sessions, failed sign-in and rate counts and
 # caches must be where every one of them sees them (docs/deployment.md).
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""

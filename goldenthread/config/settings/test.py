@@ -10,6 +10,10 @@ GOLDENTHREAD_REQUIRE_2FA = True
 AXES_ENABLED = True
 # The test suite's flush empties the append-only audit tables between tests.
 GOLDENTHREAD_AUDIT_FLUSH_ALLOWED = True
+# Audit checkpoints are signed with this fixed test key (audit/signing.py); no key file.
+GOLDENTHREAD_AUDIT_KEY = "dGVzdC1vbmx5LWF1ZGl0LWtleS1ub3QtZm9yLXVzZSE="
+GOLDENTHREAD_AUDIT_OLD_KEYS = []
+GOLDENTHREAD_AUDIT_KEY_FILE = ""
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
+import random
 import uuid
 from pathlib import Path
 
@@ -20,10 +22,18 @@ from goldenthread.audit.models import (
     AccessLog,
     AccessLogPerson,
     AuditCheckpoint,
+    BreakGlassAccess,
+    BreakGlassReview,
     ChangeRecord,
     PurgePermit,
 )
-from goldenthread.audit.services import Auditor, access_record, change_record
+from goldenthread.audit.services import (
+    Auditor,
+    access_record,
+    break_glass_record,
+    break_glass_review,
+    change_record,
+)
 from goldenthread.audit.tests.test_chain import raw, verify_output
 from goldenthread.operations import audit_retention
 from goldenthread.operations.models import Tombstone
@@ -54,6 +64,10 @@ def purge(actor, **options) -> audit_retention.AuditRetentionResult:
 
 @pytest.fixture
 def old_and_new(practitioner, rf):
+    return write_old_and_new(practitioner, rf)
+
+
+def write_old_and_new(practitioner, rf):
     """Three access rows and a change row written long ago (one a list view), then two
     access rows and a change row this year."""
     person = PersonFactory()
@@ -108,11 +122,15 @@ def test_purge_then_verify_passes_and_the_checkpoint_accounts_for_every_row(
     assert not AccessLogPerson.objects.exists()
     checkpoint = AuditCheckpoint.objects.get()
     access = checkpoint.removed["audit_accesslog"]
-    assert access["count"] == 3
-    assert access["runs"] == [
-        [1, 3, before_first, removed_hashes[-1], audit_retention.chain.runs_digest(removed_hashes)]
-    ]
-    assert access["head"] == list(kept[-1])
+    digest = audit_retention.chain.runs_digest
+    assert access == {
+        "count": 3,
+        "head": list(kept[-1]),
+        "ranges": "1-3",
+        "edges": {},  # both neighbours were there: the joining hashes are in `joins`
+        "joins": digest([before_first, removed_hashes[-1]]),
+        "rows": digest(removed_hashes),
+    }
     assert checkpoint.actor == administrator
     assert checkpoint.older_than == datetime.datetime(2019, 6, 3, 12, 0, tzinfo=datetime.UTC)
     assert "source:" in checkpoint.rule_text
@@ -161,8 +179,7 @@ def test_rows_about_a_destroyed_person_go_whatever_their_age(practitioner):
     assert not AccessLog.objects.filter(person_id=gone).exists()
     assert AccessLog.objects.filter(person_id=other).count() == 3
     assert ChangeRecord.objects.filter(object_type="operations.Tombstone").exists()
-    runs = AuditCheckpoint.objects.get().removed["audit_accesslog"]["runs"]
-    assert [(first, last) for first, last, *_ in runs] == [(1, 1), (3, 4), (6, 6)]
+    assert AuditCheckpoint.objects.get().removed["audit_accesslog"]["ranges"] == "1,3-4,6"
     verify_output()
 
 
@@ -198,8 +215,8 @@ def test_a_checkpoint_altered_to_cover_another_removal_is_found(old_and_new, pra
     checkpoint = AuditCheckpoint.objects.get()
     removed = checkpoint.removed
     row4 = AccessLog.objects.get(seq=4)
-    removed["audit_accesslog"]["runs"][0][1] = 4
-    removed["audit_accesslog"]["runs"][0][3] = row4.row_hash
+    removed["audit_accesslog"]["ranges"] = "1-4"
+    removed["audit_accesslog"]["edges"] = {"4": row4.row_hash}
     import json
 
     with connection.cursor() as cursor:
@@ -317,3 +334,152 @@ def test_only_the_purge_writes_a_permit():
         "audit/models.py",
         "operations/audit_retention.py",
     ]
+
+
+# --- Break-glass uses (#20, OPS-7, SEC-3) --------------------------------------------------
+
+
+def _break_glass(worker, person_id, *, at, reviewer=None):
+    with time_machine.travel(at, tick=False):
+        use = break_glass_record(actor=worker, person_id=person_id, reason="urgent", hours=4)
+        if reviewer is not None:
+            break_glass_review(actor=reviewer, access=use, note="seen")
+    return use
+
+
+def test_break_glass_uses_go_with_the_audit_log_once_reviewed(
+    practitioner, team_leader, administrator
+):
+    """A use that ended more than the audit period ago goes once its team leader has
+    reviewed it (with its review); an unreviewed one stays, and the report says so; a
+    recent one stays; one about a person destroyed past their period goes whatever its age.
+    The checkpoint counts them with a digest of what went; audit-verify still passes."""
+    gone = uuid.uuid4()
+    old_reviewed = _break_glass(practitioner, uuid.uuid4(), at=LONG_AGO, reviewer=team_leader)
+    old_unreviewed = _break_glass(practitioner, uuid.uuid4(), at=LONG_AGO)
+    recent = _break_glass(practitioner, uuid.uuid4(), at=LAST_YEAR, reviewer=team_leader)
+    destroyed = _break_glass(practitioner, gone, at=LAST_YEAR)
+    with time_machine.travel(LAST_YEAR, tick=False):
+        Tombstone.objects.create(
+            rule="person-record",
+            rule_text="6 years",
+            record_type="people.Person",
+            record_id=str(gone),
+            counted_from=datetime.date(2018, 1, 1),
+            destroyed_at=LAST_YEAR,
+            destroyed_by_name="test",
+        )
+    with time_machine.travel(NOW, tick=False):
+        dry = audit_retention.apply(actor=administrator, dry_run=True)
+    assert dry.break_glass == {"audit_breakglassaccess": 2, "audit_breakglassreview": 1}
+    assert dry.break_glass_unreviewed == 1
+    assert "1 break-glass use(s) past the period are kept until" in dry.as_text()
+
+    result = purge(administrator)
+
+    assert result.break_glass == {"audit_breakglassaccess": 2, "audit_breakglassreview": 1}
+    kept = set(BreakGlassAccess.objects.values_list("pk", flat=True))
+    assert kept == {old_unreviewed.pk, recent.pk}
+    assert BreakGlassReview.objects.get().access_id == recent.pk
+    removed = AuditCheckpoint.objects.get().removed
+    assert removed["audit_breakglassaccess"]["count"] == 2
+    assert removed["audit_breakglassreview"]["count"] == 1
+    assert len(removed["audit_breakglassaccess"]["rows"]) == 64
+    assert old_reviewed.pk not in kept and destroyed.pk not in kept
+    verify_output()
+
+
+def test_break_glass_rows_refuse_delete_without_the_purge_permit(practitioner, team_leader):
+    _break_glass(practitioner, uuid.uuid4(), at=LONG_AGO, reviewer=team_leader)
+    for table in ("audit_breakglassreview", "audit_breakglassaccess"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+            c.execute(f"DELETE FROM {table}")  # noqa: S608 (a constant)
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+            PurgePermit.objects.create()
+            c.execute(f"UPDATE {table} SET at = at")  # noqa: S608
+    assert BreakGlassReview.objects.count() == 1
+
+
+# --- The checkpoint's size on rows removed out of order (#20) ------------------------------
+
+
+def _shuffled_log(actor, count: int, *, seed: int = 20) -> list[bool]:
+    """`count` access rows in chain order, each written long ago or this year at random
+    (as synthetic data is: not in time order); which are old, in chain order."""
+    rng = random.Random(seed)
+    old = [rng.random() < 0.5 for _ in range(count)]
+    rows = [
+        AccessLog(
+            at=(LONG_AGO if is_old else NOW - datetime.timedelta(days=1)),
+            actor=actor,
+            actor_name="a worker",
+            action=AccessAction.VIEW,
+            person_id=uuid.uuid4(),
+            what="test page",
+            reason="allocated worker",
+        )
+        for is_old in old
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return old
+
+
+def test_a_shuffled_purge_records_its_runs_compactly(practitioner):
+    """400 rows, half old, in random order: about 100 runs. Each run costs a few bytes of
+    ranges (format 1 wrote two hashes and a digest for each: 64 hex characters each)."""
+    old = _shuffled_log(practitioner, 400)
+    old[-1] = False  # the head stays whatever its age
+    purge(practitioner)
+    entry = AuditCheckpoint.objects.get().removed["audit_accesslog"]
+    runs = audit_retention.chain.parse_ranges(entry["ranges"])
+    assert entry["count"] == sum(old)
+    assert [seq for first, last in runs for seq in range(first, last + 1)] == [
+        i + 1 for i, is_old in enumerate(old) if is_old
+    ]
+    size = len(json.dumps(entry, separators=(",", ":")))
+    assert len(runs) > 90
+    assert size < 400 + 8 * len(runs)  # head, digests: ~330 bytes; format 1: ~215 a run
+    verify_output()
+
+
+def test_runs_next_to_an_earlier_purge_write_their_joining_hashes_out(practitioner):
+    """A second purge whose runs meet the first's: the hash where they meet is written out
+    (`edges`), since the row that gave it is gone; audit-verify walks both."""
+    rows = _shuffled_log(practitioner, 12, seed=1)
+    with time_machine.travel(LONG_AGO, tick=False):
+        view(practitioner)
+    purge(practitioner)  # removes the old rows among 1 to 12
+    first_ranges = AuditCheckpoint.objects.get().removed["audit_accesslog"]["ranges"]
+    with time_machine.travel(NOW.replace(year=NOW.year + 8), tick=False):
+        view(practitioner)  # a new head
+        audit_retention.apply(actor=practitioner, dry_run=False)  # now 1 to 13 are all old
+    second = AuditCheckpoint.objects.order_by("seq").last().removed["audit_accesslog"]
+    assert first_ranges != second["ranges"]
+    assert second["edges"]  # it meets the first purge's runs
+    assert list(AccessLog.objects.values_list("seq", flat=True)) == [14]
+    assert sum(rows) < 12
+    verify_output()
+
+
+def test_a_kept_row_beside_a_compact_run_re_chained_is_found(old_and_new, practitioner):
+    """Row 4 (after the purged run 1 to 3) replaced, and every row after it re-chained, so
+    each row's own hash checks: only the checkpoint's `joins` digest still knows row 3's
+    hash, which the new row 4 no longer names."""
+    purge(practitioner)
+    rows = list(
+        AccessLog.objects.filter(seq__gte=4)
+        .order_by("seq")
+        .values_list("seq", *(f.attname for f in audit_retention.chain.content_fields(AccessLog)))
+    )
+    fields = audit_retention.chain.content_fields(AccessLog)
+    prev = "f" * 64
+    for seq, *values in rows:
+        content = audit_retention.chain.canonical_content(fields, values)
+        row_hash = audit_retention.chain.compute_hash("audit_accesslog", seq, prev, content)
+        raw(
+            "UPDATE audit_accesslog SET prev_hash = %s, row_hash = %s WHERE seq = %s",
+            [prev, row_hash, seq],
+        )
+        prev = row_hash
+    with pytest.raises(CommandError, match="no longer match it"):
+        verify_output()

@@ -11,9 +11,10 @@ each table's head from an earlier run; the chains must still reach those heads, 
 is then updated with today's heads. Keep it somewhere the database's users cannot write.
 
 Rows removed by the audit log's own retention (operations/audit_retention.py) are
-accounted for by the purge checkpoints, a chain of their own checked first: a gap is
-accepted only where a checkpoint records exactly that run of rows, joining the chain on
-both sides. A purge permit left behind (DELETE open on the audit tables) is a failure too.
+accounted for by the purge checkpoints, a chain of their own checked first, each signed
+with the audit key held apart from the database (audit/signing.py: an unsigned, forged or
+wrongly keyed checkpoint fails): a gap is accepted only where a checkpoint records exactly
+that run of rows, joining the chain on both sides. A purge permit left behind (DELETE open on the audit tables) is a failure too.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from goldenthread.audit import chain
+from goldenthread.audit import chain, signing
 from goldenthread.audit.models import AccessLog, AuditCheckpoint, ChangeRecord, PurgePermit
 from goldenthread.audit.selectors import list_index_mismatch
 
@@ -46,16 +47,19 @@ class Command(BaseCommand):
         anchors = self._read_anchor(anchor)
         failures = []
         heads = {}
-        removed: dict[str, list[chain.Removed]] = {}
+        removed: dict[str, chain.Accounted] = {}
         for model in (CHECKPOINTS, *CHAINED):
             table = model._meta.db_table
             recorded = anchors.get(table)
+            accounted = removed.get(table, chain.Accounted([], {}))
             result = chain.verify(
                 model,
                 anchor=tuple(recorded) if recorded else None,
-                removed=removed.get(table, ()),
+                removed=accounted.runs,
+                joins=accounted.joins,
             )
             if model is CHECKPOINTS and result.broken is None:
+                failures += self._check_signatures()
                 removed = self._removed_runs()
             heads[table] = list(result.head)
             if result.broken is not None:
@@ -83,13 +87,22 @@ class Command(BaseCommand):
             self.stdout.write(f"Heads recorded in {anchor}.")
         self.stdout.write(self.style.SUCCESS("The audit log is intact."))
 
+    def _check_signatures(self) -> list[str]:
+        """Each checkpoint signed with a key held apart from the database (signing.py)."""
+        table = CHECKPOINTS._meta.db_table
+        try:
+            problems = [
+                f"{table}: checkpoint {p.seq}: {p.problem}" for p in signing.check(CHECKPOINTS)
+            ]
+        except signing.AuditKeyError as exc:
+            problems = [f"{table}: the checkpoints' signatures cannot be checked: {exc}"]
+        for problem in problems:
+            self.stderr.write(self.style.ERROR(problem))
+        return problems
+
     @staticmethod
-    def _removed_runs() -> dict[str, list[chain.Removed]]:
-        runs: dict[str, list[chain.Removed]] = {}
-        for removed in CHECKPOINTS.objects.order_by("seq").values_list("removed", flat=True):
-            for table in removed:
-                runs.setdefault(table, []).extend(chain.removed_runs(removed, table))
-        return runs
+    def _removed_runs() -> dict[str, chain.Accounted]:
+        return chain.accounted(CHECKPOINTS.objects.order_by("seq").values_list("seq", "removed"))
 
     def _read_anchor(self, anchor: Path | None) -> dict:
         if anchor is None or not anchor.exists():
