@@ -101,7 +101,9 @@ def _persons_plan(person, link=None):
     """The support plan from the staff plan's builder, less anything withheld, and for a
     proxy less the parts of the record not shared with them."""
     plan = build_plan(person)
-    plan.withheld = presenters.plan_without(plan, selectors.withheld_texts(person))
+    plan.withheld = presenters.plan_without(
+        plan, selectors.withheld_texts(person), set(selectors.withheld_keys(person))
+    )
     plan.parts_not_shared = presenters.plan_for_link(plan, link)
     return plan
 
