@@ -360,6 +360,10 @@ GOLDENTHREAD_PLAN_PDF_MAX_PICTURES = int(os.environ.get("GOLDENTHREAD_PLAN_PDF_M
 GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS = int(
     os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS", "300")
 )
+# The longest sound recording About me takes, when its length can be read (#12).
+GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS = int(
+    os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS", "300")
+)
 GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 # Standard 8.10: the most days a person should wait for a decision panel.
 GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
