@@ -48,7 +48,8 @@ def plan_pictures(plan) -> tuple[list[PdfPicture], list]:
     GOLDENTHREAD_PLAN_PDF_MAX_PICTURES of them."""
     limit = settings.GOLDENTHREAD_PLAN_PDF_PICTURE_MAX_BYTES
     most = settings.GOLDENTHREAD_PLAN_PDF_MAX_PICTURES
-    pictures, recordings = [], []
+    pictures: list[PdfPicture] = []
+    recordings: list = []
     for media in getattr(plan, "about_me_media", []):
         if media.kind != "image":
             recordings.append(media)
