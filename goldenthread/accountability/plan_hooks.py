@@ -30,6 +30,7 @@ def contribute_accountability(person, plan) -> None:
                     label=move.get_kind_display(),
                     text=text,
                     easy_text=f"{move.get_kind_display()} on {date_text(move.planned_on)}.",
+                    words_ref=(move._meta.label, move.pk),
                 )
             )
         plan.sections.append(
@@ -54,9 +55,22 @@ def contribute_accountability(person, plan) -> None:
                 key="advocacy",
                 title="Independent advocacy",
                 easy_title="Who helps me speak up?",
-                items=[PlanItem(label="Your advocate", text=text, easy_text=text)],
+                items=[
+                    PlanItem(
+                        label="Your advocate",
+                        text=text,
+                        easy_text=text,
+                        words_ref=(advocacy._meta.label, advocacy.pk),
+                    )
+                ],
             )
         )
+
+
+def _newest(rows):
+    """The agreement row the plan shows (the newest), for the person's words beside it
+    (#12); None when nothing is recorded yet."""
+    return (rows[-1]._meta.label, rows[-1].pk) if rows else None
 
 
 def contribute_agreement(person, plan) -> None:
@@ -74,6 +88,7 @@ def contribute_agreement(person, plan) -> None:
             label="This plan",
             text=" ".join([f"{status}."] + [agreement_line(r) for r in overview.plan[-1:]]),
             easy_text=f"Did I agree this plan? {status}.",
+            words_ref=_newest(overview.plan),
         )
     )
     for outcome, rows in overview.outcomes:
@@ -83,6 +98,7 @@ def contribute_agreement(person, plan) -> None:
                 label=outcome.statement,
                 text=" ".join([f"{status}."] + [agreement_line(r) for r in rows[-1:]]),
                 easy_text=f"{outcome.statement}: {status}.",
+                words_ref=_newest(rows),
             )
         )
     plan.sections.append(

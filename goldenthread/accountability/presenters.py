@@ -297,14 +297,15 @@ def agreement_rows(overview) -> dict:
         "plan": {
             "status": plan_status,
             "colour": plan_colour,
-            "lines": [agreement_line(r) for r in overview.plan],
+            # (words, row): the row for the person's own words beside it (#12).
+            "lines": [(agreement_line(r), r) for r in overview.plan],
         },
         "outcomes": [
             {
                 "outcome": outcome,
                 "status": agreement_state(rows)[0],
                 "colour": agreement_state(rows)[1],
-                "lines": [agreement_line(r) for r in rows],
+                "lines": [(agreement_line(r), r) for r in rows],
             }
             for outcome, rows in overview.outcomes
         ],

@@ -145,6 +145,16 @@ ITEM_TYPES: tuple[ItemType, ...] = (
         ("statement", "baseline", "measure", "target_date", "status"),
         "statement",
     ),
+    # Whether the person agreed an outcome or the plan (#13, ACC-4): kept as history, a
+    # changed mind being a new row, so there is nothing to correct.
+    ItemType(
+        "outcomes.Agreement",
+        S.OUTCOMES,
+        "whether you agreed",
+        ("outcome", "whose", "name", "agreed", "agreed_on", "how", "not_agreed"),
+        "",
+        order=("agreed_on", "at"),
+    ),
     ItemType(
         "support.SupportPlanning",
         S.PLAN,
@@ -256,6 +266,32 @@ ITEM_TYPES: tuple[ItemType, ...] = (
         ("need", "category", "reason", "alternative_offered", "how_met"),
         "need",
     ),
+    # Advocacy and moves (#13, ACC-1, TR-1): shown in the plan, so part of it here (#12).
+    ItemType(
+        "accountability.Advocacy",
+        S.PLAN,
+        "independent advocacy",
+        (
+            "identified_on",
+            "why",
+            "offered_on",
+            "answer",
+            "declined_reason",
+            "referred_on",
+            "provider_name",
+            "started_on",
+        ),
+        "why",
+        order=("identified_on", "created_at"),
+    ),
+    ItemType(
+        "accountability.Transition",
+        S.PLAN,
+        "a move",
+        ("kind", "planned_on", "actual_on", "other_agencies", "receiving_details", "notes"),
+        "notes",
+        order=("planned_on", "created_at"),
+    ),
     ItemType(
         "risk.RiskEnablement",
         S.RISKS,
@@ -347,11 +383,6 @@ NOT_SHOWN_SEPARATELY = {
     "portal.AboutMeMedia": "pictures, sound and video on the About me page",
     "portal.AccessQuestion": "your questions about who looked, on 'who looked'",
     "portal.Withholding": "shown as 'something is withheld', with its review date",
-    # Accountability (#13): on the person's own pages through the plan's sections
-    # ("What was agreed", "Moves we are planning") until the portal lists them as items.
-    "outcomes.Agreement": "whether you agreed each outcome and the plan, in the plan",
-    "accountability.Transition": "moves being planned, in the plan",
-    "accountability.Advocacy": "independent advocacy offered, in the plan",
     # Not part of the record: a worker's own unsaved typing, seen only by them.
     "people.Draft": "not part of the record: a worker's unsaved typing, never shown to anyone",
 }

@@ -112,7 +112,9 @@ def plan_for_link(plan, link) -> bool:
     if Section.CHOICES in hidden:
         plan.sds_choices = plan.budget = plan.decisions = None
         plan.sections = [
-            s for s in plan.sections if s.key not in ("sds_choices", "budget", "decisions")
+            s
+            for s in plan.sections
+            if s.key not in ("sds_choices", "budget", "decisions", "unmet_needs")
         ]
     if Section.CONVERSATIONS in hidden:
         plan.what_matters, plan.where_matters, plan.aspirations = [], [], []
@@ -123,31 +125,39 @@ def plan_for_link(plan, link) -> bool:
     return True
 
 
-def plan_without(plan, texts: set[str]) -> bool:
-    """Leave the withheld items' words out of the person's copy of the plan (built by the
-    same builder as the staff plan). Returns whether anything was left out."""
-    if not texts:
+def plan_without(plan, texts: set[str], refs: set[tuple[str, str]] | None = None) -> bool:
+    """Leave the withheld items out of the person's copy of the plan (built by the same
+    builder as the staff plan): a part of the plan naming a withheld item (`words_ref`,
+    #12), or saying a withheld item's words. Returns whether anything was left out."""
+    refs = refs or set()
+    if not (texts or refs):
         return False
     changed = False
 
-    def keep(values: list[str]) -> list[str]:
+    def withheld(part, *words: str) -> bool:
+        ref = getattr(part, "words_ref", None)
+        if ref and (ref[0], str(ref[1])) in refs:
+            return True
+        return any(w in texts for w in words if w)
+
+    def keep(values: list) -> list:
         nonlocal changed
-        kept = [v for v in values if v not in texts]
+        kept = [v for v in values if not withheld(v, v)]
         changed = changed or len(kept) != len(values)
         return kept
 
     plan.what_matters = keep(plan.what_matters)
     plan.where_matters = keep(plan.where_matters)
     plan.aspirations = keep(plan.aspirations)
-    who = [w for w in plan.who_matters if w.text not in texts]
+    who = [w for w in plan.who_matters if not withheld(w, w.text)]
     changed = changed or len(who) != len(plan.who_matters)
     plan.who_matters = who
-    outcomes = [o for o in plan.outcomes if o.statement not in texts]
+    outcomes = [o for o in plan.outcomes if not withheld(o, o.statement)]
     changed = changed or len(outcomes) != len(plan.outcomes)
     plan.outcomes = outcomes
     for outcome in plan.outcomes:
         for step in outcome.steps:
-            solutions = [s for s in step.solutions if s.what not in texts]
+            solutions = [s for s in step.solutions if not withheld(s, s.what)]
             changed = changed or len(solutions) != len(step.solutions)
             step.solutions = solutions
     for section in [plan.risks, plan.sds_choices, plan.budget, plan.decisions, *plan.sections]:
@@ -155,9 +165,7 @@ def plan_without(plan, texts: set[str]) -> bool:
             continue
         # A withheld item's words may be an item's label (the agreement to an outcome is
         # labelled with the outcome's words) as well as its text.
-        items = [
-            i for i in section.items if i.text not in texts and getattr(i, "label", "") not in texts
-        ]
+        items = [i for i in section.items if not withheld(i, i.text, getattr(i, "label", ""))]
         changed = changed or len(items) != len(section.items)
         section.items = items
     return changed

@@ -4,9 +4,11 @@ bytes and, for video, its structure), never by its name or the type the browser 
 - Pictures (JPEG, PNG, GIF, WebP) are opened and made again as PNG or JPEG: only the
   pixels are kept, so metadata such as where a photo was taken is gone, and anything else
   hidden in the file (a "polyglot" that is also a web page) goes with it.
-- Sound (MP3, M4A, WAV, Ogg, FLAC) and video (MP4, MOV) cannot be made again here; they
-  are refused if any part of them looks like a web page or script, and a video longer
-  than the limit (read from the file's own header) is refused.
+- Sound (MP3, M4A, WAV, Ogg, FLAC, WebM) and video (MP4, MOV, WebM) cannot be made again
+  here; they are refused if any part of them looks like a web page or script. A video
+  longer than its limit is refused, and so is a sound recording whose length can be read
+  (M4A, WAV, WebM: from the file's own header) and is over its limit; a video or a WebM
+  file whose length cannot be read is refused.
 - Everything else, SVG and HTML included, is refused.
 """
 
@@ -21,6 +23,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import MediaKind
+from .webm import webm_info
 
 # Markers of a page or a script: a file carrying any of them is not stored.
 MARKUP_MARKERS = (
@@ -41,8 +44,8 @@ MAX_PIXELS = 40_000_000  # a larger picture is refused rather than decoded
 
 WRONG_TYPE = (
     "This file is not a picture, sound recording or video we can take. Use a photo "
-    "(JPEG, PNG, GIF or WebP), a sound recording (MP3, M4A, WAV, Ogg or FLAC) or a "
-    "video (MP4 or MOV)."
+    "(JPEG, PNG, GIF or WebP), a sound recording (MP3, M4A, WAV, Ogg, FLAC or WebM) or a "
+    "video (MP4, MOV or WebM)."
 )
 
 
@@ -72,6 +75,9 @@ def _sniff(head: bytes) -> tuple[MediaKind, str, str] | None:
         return MediaKind.AUDIO, "audio/flac", "flac"
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return MediaKind.AUDIO, "audio/mpeg", "mp3"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        # EBML: WebM if its document type says so; sound or video by its tracks (webm.py).
+        return MediaKind.VIDEO, "video/webm", "webm"
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in (b"M4A ", b"M4B "):
@@ -137,6 +143,33 @@ def video_seconds(data: bytes) -> float | None:
     return None
 
 
+def wav_seconds(data: bytes) -> float | None:
+    """A WAV recording's length from its RIFF chunks (fmt's byte rate, data's size)."""
+    at, byte_rate, size = 12, None, None
+    while at + 8 <= len(data) and (byte_rate is None or size is None):
+        kind, length = struct.unpack("<4sI", data[at : at + 8])
+        if kind == b"fmt " and length >= 16 and at + 24 <= len(data):
+            byte_rate = struct.unpack("<I", data[at + 16 : at + 20])[0]
+        elif kind == b"data":
+            size = min(length, len(data) - at - 8)
+        at += 8 + length + (length & 1)
+    if not byte_rate or size is None:
+        return None
+    return size / byte_rate
+
+
+def _too_long(kind: MediaKind, seconds: float) -> None:
+    if kind == MediaKind.VIDEO:
+        most, what = settings.GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS, "video"
+    else:
+        most, what = settings.GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS, "sound recording"
+    if seconds > most:
+        raise ValidationError(
+            f"This {what} is {seconds / 60:.1f} minutes long. The most we can take is "
+            f"{most / 60:.0f} minutes."
+        )
+
+
 def _remade_image(data: bytes) -> tuple[bytes, str, str]:
     """The picture made again from its pixels (turned the way it was taken), as PNG when
     it has transparency, otherwise JPEG. No metadata is carried over."""
@@ -190,14 +223,22 @@ def check_upload(upload) -> Checked:
             "This file has parts of a web page or script inside it, so we cannot take it. "
             "Try another copy of the recording."
         )
-    if kind == MediaKind.VIDEO:
+    seconds: float | None
+    if extension == "webm":
+        info = webm_info(data)
+        if info is None or info.seconds is None:
+            raise ValidationError("This recording could not be read. Try another copy of it.")
+        if not info.has_video:
+            kind, content_type = MediaKind.AUDIO, "audio/webm"
+        seconds = info.seconds
+    elif kind == MediaKind.VIDEO or extension == "m4a":
         seconds = video_seconds(data)
-        if seconds is None:
-            raise ValidationError("This video could not be read. Try another copy of it.")
-        most = settings.GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS
-        if seconds > most:
-            raise ValidationError(
-                f"This video is {seconds / 60:.1f} minutes long. The most we can take is "
-                f"{most / 60:.0f} minutes."
-            )
+    elif extension == "wav":
+        seconds = wav_seconds(data)
+    else:
+        seconds = None  # MP3, Ogg, FLAC: their length is not read here
+    if kind == MediaKind.VIDEO and seconds is None:
+        raise ValidationError("This video could not be read. Try another copy of it.")
+    if seconds is not None:
+        _too_long(kind, seconds)
     return Checked(kind, content_type, extension, data)

@@ -101,7 +101,9 @@ def _persons_plan(person, link=None):
     """The support plan from the staff plan's builder, less anything withheld, and for a
     proxy less the parts of the record not shared with them."""
     plan = build_plan(person)
-    plan.withheld = presenters.plan_without(plan, selectors.withheld_texts(person))
+    plan.withheld = presenters.plan_without(
+        plan, selectors.withheld_texts(person), set(selectors.withheld_keys(person))
+    )
     plan.parts_not_shared = presenters.plan_for_link(plan, link)
     return plan
 
@@ -129,7 +131,14 @@ class PlanPdfView(PortalRecordMixin, TemplateView):
         from goldenthread.support.pdf import render_plan_pdf
 
         plan = _persons_plan(self.person, self.link)
-        pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
+        about_me = reverse("portal:about_me", args=[self.person.pk])
+        pdf = render_plan_pdf(
+            plan,
+            context={
+                **_plan_context(self.person, plan),
+                "about_me_url": request.build_absolute_uri(about_me),
+            },
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="support-plan-{plan.prepared_on:%Y-%m-%d}.pdf"'

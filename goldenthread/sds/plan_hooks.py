@@ -17,6 +17,12 @@ def _item(label: str, text: str, easy: str = "", *, ref=None):
     return PlanItem(label=label, text=text, easy_text=easy, words_ref=ref)
 
 
+def _ref(label: str, pk):
+    """The item a row of the plan shows, (app_label.Model, pk), or None for a row built
+    without one (#12)."""
+    return (label, pk) if pk is not None else None
+
+
 def choices_section(data: PlanSdsSection):
     if not (data.options or data.first_choices):
         return None
@@ -39,7 +45,7 @@ def choices_section(data: PlanSdsSection):
                 "Why you chose it, in your words",
                 data.choice.reasons,
                 data.choice.reasons,
-                ref=("sds.SdsChoice", data.choice.pk) if data.choice.pk is not None else None,
+                ref=_ref("sds.SdsChoice", data.choice.pk),
             )
         )
     for part in data.mix:
@@ -57,6 +63,7 @@ def choices_section(data: PlanSdsSection):
                 f"{first.first_choice}. Why: {first.why} What we offered instead: "
                 f"{first.alternative} {first.accepted} The plan: {first.plan}",
                 f"We could not arrange {first.first_choice.split(':')[0]}. {first.plan}",
+                ref=_ref("sds.FirstChoiceNotDelivered", first.pk),
             )
         )
     return PlanSection(
@@ -79,6 +86,7 @@ def budget_section(data: PlanSdsSection):
                 f"{data.indicative.amount}, told on {data.indicative.told_on} "
                 f"({data.indicative.how.lower()}).",
                 f"We told you your budget would be about {data.indicative.amount}.",
+                ref=_ref("sds.IndicativeBudget", data.indicative.pk),
             )
         )
     if data.agreed:
@@ -101,6 +109,7 @@ def budget_section(data: PlanSdsSection):
                     if agreed.asked_per_year
                     else ""
                 ),
+                ref=_ref("sds.BudgetRequest", agreed.pk),
             )
         )
         for line in agreed.lines:
@@ -125,6 +134,7 @@ def budget_section(data: PlanSdsSection):
                 f"{request.total_per_year} a year, sent on {request.sent_on}: {request.status}."
                 + (f" {request.wait}." if request.wait else ""),
                 f"We asked for {request.total_per_year} a year. We are waiting for an answer.",
+                ref=_ref("sds.BudgetRequest", request.pk),
             )
         )
     return PlanSection(
@@ -141,7 +151,7 @@ def decisions_section(data: PlanSdsSection):
             f"Why: {d.reasons} Decided on {d.decided_on} by {d.decided_by}."
             + (f" {d.shared_text}." if d.shared_text else ""),
             f"{d.summary}. Why: {d.reasons}",
-            ref=("sds.Decision", d.pk) if d.pk is not None else None,
+            ref=_ref("sds.Decision", d.pk),
         )
         for d in data.decisions
     ]
@@ -150,6 +160,35 @@ def decisions_section(data: PlanSdsSection):
         title="Decisions about your choices, support and budget",
         easy_title="What was decided, and why?",
         items=items,
+    )
+
+
+def unmet_needs_section(data: PlanSdsSection):
+    """Needs not met yet (UN-1, SDS-2): what, why and what was offered instead, each
+    beside the person's words about it (#12). A need since met is no longer in the plan
+    (it stays in the record, with the date it was met)."""
+    waiting = [need for need in data.unmet_needs if not need.met_on]
+    if not waiting:
+        return None
+    items = []
+    for need in waiting:
+        text = f"Why: {need.reason}. Noted on {need.identified_on}."
+        if need.alternative:
+            text += f" What we offered instead: {need.alternative}"
+        items.append(
+            _item(
+                need.need,
+                text,
+                f"I cannot get this help yet: {need.need}.",
+                ref=_ref("sds.UnmetNeed", need.pk),
+            )
+        )
+    return PlanSection(
+        key="unmet_needs",
+        title="Needs not met yet",
+        easy_title="What help can I not get yet?",
+        items=items,
+        intro="Needs we could not meet yet, why, and what we offered instead.",
     )
 
 
@@ -169,9 +208,12 @@ def funding(data: PlanSdsSection):
 
 def contribute_sds(person, plan) -> None:
     """A support-plan contributor: fills plan.funding, plan.sds_choices, plan.budget,
-    plan.decisions."""
+    plan.decisions, and adds the needs not met yet to plan.sections."""
     data = plan_sds_section(person)
     plan.funding = funding(data)
     plan.sds_choices = choices_section(data)
     plan.budget = budget_section(data)
     plan.decisions = decisions_section(data)
+    unmet = unmet_needs_section(data)
+    if unmet is not None:
+        plan.sections.append(unmet)

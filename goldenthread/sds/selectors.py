@@ -438,6 +438,7 @@ class PlanFirstChoice:
     alternative: str
     accepted: str
     plan: str
+    pk: Any = None  # the row's: the person's words about it are beside it (#12)
 
 
 @dataclass(frozen=True)
@@ -464,6 +465,7 @@ class PlanBudget:
     total_per_year_value: Decimal = Decimal("0.00")
     # The amount asked, when the decision panel agreed a different one (#13).
     asked_per_year: str = ""
+    pk: Any = None  # the budget request's: the person's words about it beside it (#12)
 
 
 @dataclass(frozen=True)
@@ -471,6 +473,7 @@ class PlanIndicative:
     amount: str
     told_on: str
     how: str
+    pk: Any = None  # the row's: the person's words about it are beside it (#12)
 
 
 @dataclass(frozen=True)
@@ -479,6 +482,7 @@ class PlanRequest:
     total_per_year: str
     sent_on: str
     wait: str
+    pk: Any = None  # the budget request's: the person's words about it beside it (#12)
 
 
 @dataclass(frozen=True)
@@ -500,6 +504,7 @@ class PlanUnmetNeed:
     alternative: str
     identified_on: str
     met_on: str
+    pk: Any = None  # the row's: the person's words about it are beside it (#12)
 
 
 @dataclass
@@ -572,6 +577,7 @@ def _plan_budget(budget_request: BudgetRequest) -> PlanBudget:
             if budget_request.agreed_per_year is not None
             else ""
         ),
+        pk=budget_request.pk,
     )
 
 
@@ -623,6 +629,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
             alternative=f.alternative_offered,
             accepted=presenters.ACCEPTED_TEXT[f.alternative_accepted],
             plan=f.plan_to_meet_need,
+            pk=f.pk,
         )
         for f in overview.first_choices
     ]
@@ -632,6 +639,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
             amount=money_per_period_text(indicative.amount, indicative.period),
             told_on=date_text(indicative.told_on),
             how=presenters.how_told_text(indicative.how_told),
+            pk=indicative.pk,
         )
     if overview.agreed is not None:
         section.agreed = _plan_budget(overview.agreed)
@@ -643,6 +651,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
                 total_per_year=money_text(budget_request.total_per_year),
                 sent_on=date_text(budget_request.submitted_at),
                 wait=wait.text if wait else "",
+                pk=budget_request.pk,
             )
         )
     for decision in overview.decisions:
@@ -673,6 +682,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
             alternative=u.alternative_offered,
             identified_on=date_text(u.identified_on),
             met_on=date_text(u.met_on),
+            pk=u.pk,
         )
         for u in overview.unmet_needs
     ]

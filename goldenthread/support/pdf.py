@@ -8,8 +8,11 @@ libpangoft2-1.0-0, libharfbuzz0b, libharfbuzz-subset0) and a font (fonts-dejavu-
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
@@ -26,12 +29,52 @@ def _stylesheet_path() -> str:
     return str(found)
 
 
+# Pictures embedded in the PDF: only the types About me stores (a picture is re-made as
+# PNG or JPEG at upload, portal/uploads.py), each known again by its first bytes.
+PICTURE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+
+
+@dataclass(frozen=True)
+class PdfPicture:
+    src: str  # a data: URI of the bytes read through the storage API
+    description: str
+
+
+def plan_pictures(plan) -> tuple[list[PdfPicture], list]:
+    """(pictures to embed, sound and video to name) from the plan's About me media. A
+    picture is read through the storage API, never fetched by address: refused (left out)
+    if its stored type is not PNG or JPEG, its bytes do not start as that type says, or it
+    is larger than GOLDENTHREAD_PLAN_PDF_PICTURE_MAX_BYTES; at most
+    GOLDENTHREAD_PLAN_PDF_MAX_PICTURES of them."""
+    limit = settings.GOLDENTHREAD_PLAN_PDF_PICTURE_MAX_BYTES
+    most = settings.GOLDENTHREAD_PLAN_PDF_MAX_PICTURES
+    pictures: list[PdfPicture] = []
+    recordings: list = []
+    for media in getattr(plan, "about_me_media", []):
+        if media.kind != "image":
+            recordings.append(media)
+            continue
+        magic = PICTURE_TYPES.get(media.content_type)
+        if magic is None or len(pictures) >= most:
+            continue
+        data = media.read(limit)
+        if not data or not data.startswith(magic):
+            continue
+        src = f"data:{media.content_type};base64,{base64.b64encode(data).decode('ascii')}"
+        pictures.append(PdfPicture(src=src, description=media.description))
+    return pictures, recordings
+
+
 def render_plan_pdf(plan, *, context: dict) -> bytes:
     """PDF bytes of the plan. Nothing is fetched from outside: the stylesheet is read
-    from the app's static folder and the document has no images or links to load."""
+    from the app's static folder, and the only pictures are About me's, embedded as data:
+    URIs read through the storage API (plan_pictures); anything else the document names
+    (an address in stored text, a file) is refused by the fetcher."""
     from weasyprint import CSS, HTML
 
     context = {**context, "plan": plan}
+    pictures, recordings = plan_pictures(plan)
+    context["about_me_pictures"], context["about_me_recordings"] = pictures, recordings
     if "persons_words" not in context:
         # The person's own words beside each item (#12), loaded before drawing.
         context["persons_words"] = (
@@ -39,7 +82,7 @@ def render_plan_pdf(plan, *, context: dict) -> bytes:
         )
     html = render_to_string("support/plan_pdf.html", context)
     base = Path(_stylesheet_path()).parent
-    document = HTML(string=html, base_url=str(base), url_fetcher=_refuse_fetch)
+    document = HTML(string=html, base_url=str(base), url_fetcher=pictures_only(pictures))
     # PDF/UA-1 (#16): tagged (headings, lists, tables and their headers in a structure
     # tree), with the document's language and title, so a screen reader reads it in order.
     return document.write_pdf(
@@ -47,5 +90,22 @@ def render_plan_pdf(plan, *, context: dict) -> bytes:
     )
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"The plan PDF loads nothing from outside ({url}).")
+def pictures_only(pictures: list[PdfPicture]):
+    """WeasyPrint's fetcher for the plan: answers only for the data: URIs of the pictures
+    embedded here (exactly those strings); any other address — http(s), file, another
+    data: URI — is refused, and WeasyPrint leaves it out."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = {p.src for p in pictures}
+
+    class PicturesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url not in allowed:
+                raise ValueError(f"The plan PDF loads nothing from outside ({url[:80]}).")
+            header, _, payload = url.partition(",")
+            mime = header[len("data:") :].split(";", 1)[0]
+            return URLFetcherResponse(
+                url, base64.b64decode(payload), headers={"Content-Type": mime}
+            )
+
+    return PicturesOnly(allowed_protocols=("data",))

@@ -223,6 +223,19 @@ class MoneyWords:
     easy: list[str]
 
 
+@dataclass(frozen=True)
+class PlanMedia:
+    """A picture, sound recording or video from the person's About me (P-4, Std 4.3), for
+    the plan: what it shows in their words, its checked type (set at upload from its
+    content), and `read`, which returns its bytes through the storage API (never a URL
+    or a path), at most `limit` bytes, or None when it is larger or gone."""
+
+    kind: str  # "image", "audio" or "video"
+    description: str
+    content_type: str
+    read: Callable[[int], bytes | None] = field(compare=False, repr=False)
+
+
 @dataclass
 class PlanDocument:
     person_name: str
@@ -245,6 +258,8 @@ class PlanDocument:
     funding: PlanFunding | None = None
     # The person's details (how to communicate with them): their words about it beside it.
     details: PlanRef | None = None
+    # About me's pictures, sound and video (filled by the person's own record, #12).
+    about_me_media: list[PlanMedia] = field(default_factory=list)
 
     @property
     def money(self) -> MoneyWords:

@@ -668,7 +668,14 @@ class PlanPdfView(PersonRecordMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         plan = build_plan(self.person)
-        pdf = render_plan_pdf(plan, context=_plan_context(self.person, plan))
+        about_me = reverse("portal_staff:about_me", args=[self.person.pk])
+        pdf = render_plan_pdf(
+            plan,
+            context={
+                **_plan_context(self.person, plan),
+                "about_me_url": request.build_absolute_uri(about_me),
+            },
+        )
         # No name in the file name: downloads folders, e-mail attachments and print queues
         # show file names to whoever looks (#11).
         filename = f"support-plan-{plan.prepared_on:%Y-%m-%d}.pdf"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .media_storage import person_media_storage
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 PACKAGE_DIR = BASE_DIR / "goldenthread"
 VAR_DIR = Path(os.environ.get("GOLDENTHREAD_VAR_DIR", BASE_DIR / "var"))
@@ -329,17 +331,10 @@ WHITENOISE_USE_FINDERS = True
 
 # --- Product settings -------------------------------------------------------
 # Pictures, sound and video on a person's About me page (#12, Std 4.3): kept outside the
-# web root (no address of their own), served only by a permission-checked view. Any Django
-# storage backend may be named here (an S3-compatible one needs its package installed).
-GOLDENTHREAD_PERSON_MEDIA_STORAGE = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {
-        "location": os.environ.get("GOLDENTHREAD_PERSON_MEDIA_DIR", str(VAR_DIR / "person-media")),
-        "base_url": "/no-public-address/",
-        "file_permissions_mode": 0o600,
-        "directory_permissions_mode": 0o700,
-    },
-}
+# web root (no address of their own), served only by a permission-checked view: a private
+# folder, or a private S3-compatible bucket when GOLDENTHREAD_PERSON_MEDIA_S3_BUCKET is set
+# (media_storage.py). Any other Django storage backend may be named here.
+GOLDENTHREAD_PERSON_MEDIA_STORAGE = person_media_storage(os.environ, VAR_DIR)
 # Where a person sees who looked at or wrote in their record, staff of these roles are
 # named by their team instead ("Someone from Northfield Community Care Team"): the
 # council's policy, as role names separated by commas (for example "panel_member,
@@ -352,8 +347,17 @@ GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES = [
 GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES = int(
     os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES", str(20 * 1024 * 1024))
 )
+# About me's pictures in the plan's PDF (#12): each at most this size, at most this many.
+GOLDENTHREAD_PLAN_PDF_PICTURE_MAX_BYTES = int(
+    os.environ.get("GOLDENTHREAD_PLAN_PDF_PICTURE_MAX_BYTES", str(5 * 1024 * 1024))
+)
+GOLDENTHREAD_PLAN_PDF_MAX_PICTURES = int(os.environ.get("GOLDENTHREAD_PLAN_PDF_MAX_PICTURES", "12"))
 GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS = int(
     os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS", "300")
+)
+# The longest sound recording About me takes, when its length can be read (#12).
+GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS = int(
+    os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS", "300")
 )
 GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 # Standard 8.10: the most days a person should wait for a decision panel.

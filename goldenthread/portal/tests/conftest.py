@@ -92,4 +92,24 @@ def every_item(full_record, person):
         help_given="easy_read",
         what_done="An easy read leaflet about option 2",
     )
+    # Agreement to the outcome and to the plan, and advocacy under way (#13): in the
+    # plan, so beside the person's words there too (#12).
+    from goldenthread.accountability.models import Advocacy
+    from goldenthread.outcomes.factories import AgreementFactory
+
+    AgreementFactory(outcome=outcome, recorded_by=worker)
+    AgreementFactory(
+        outcome=None,
+        person=person,
+        recorded_by=worker,
+        name="Jean",
+        agreed="partly",
+        not_agreed="The Sunday visits",
+    )
+    Advocacy.objects.filter(pk=full_record["advocacy_id"]).update(
+        answer="accepted",
+        offered_on=timezone.localdate(),
+        referred_on=timezone.localdate(),
+        provider_name="Speak Up Advocacy",
+    )
     return full_record

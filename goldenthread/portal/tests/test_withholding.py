@@ -193,3 +193,32 @@ def test_each_decision_about_a_withholding_is_taken_once(
     page = client.post(url, {"action": "end"}, follow=True).content.decode()
     assert "This withholding has ended: the person sees the item." in page
     assert ChangeRecord.objects.filter(object_id=str(row.pk)).count() == 3
+
+
+def test_a_withheld_item_is_left_out_of_the_plan_by_what_it_is_not_only_its_words(
+    client, person, practitioner, team_leader
+):
+    """P-1 (#12): the plan's rows name their item (words_ref), so a withheld move is left
+    out of the person's plan though the plan says it in other words than the record."""
+    from goldenthread.accountability.factories import TransitionFactory
+
+    hidden = TransitionFactory(person=person, notes="Moving nearer to Tam in Oak House")
+    TransitionFactory(person=person, notes="Moving to a flat with a lift")
+    me = RecordLinkFactory(person=person).user
+    row = services.withholding_propose(
+        actor=practitioner,
+        person=person,
+        label="accountability.Transition",
+        item_id=str(hidden.pk),
+        grounds="third_party",
+        reason="Names Tam, who has not agreed",
+        review_on=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    services.withholding_agree(actor=team_leader, withholding=row)
+    sign_in(client, me)
+    plan = client.get(reverse("portal:plan", args=[person.pk])).content.decode()
+    assert "Oak House" not in plan
+    assert "a flat with a lift" in plan
+    assert "Part of this plan has been withheld" in plan
+    sign_in(client, practitioner)
+    assert "Oak House" in client.get(reverse("support:plan", args=[person.pk])).content.decode()

@@ -141,6 +141,9 @@ STAFF_PAGES = {
     "sds.UnderstandingCheck": [("sds:overview", _person), ("accountability:overview", _person)],
     "sds.UnmetNeed": [("sds:overview", _person)],
     "accountability.Challenge": [("accountability:overview", _person)],
+    "accountability.Advocacy": [("accountability:overview", _person)],
+    "accountability.Transition": [("accountability:overview", _person)],
+    "outcomes.Agreement": [("accountability:overview", _person)],
     "accountability.ChallengeEvent": [("accountability:overview", _person)],
     "risk.RiskEnablement": [("risk:list", _person)],
     "risk.RiskAgreement": [("risk:list", _person)],
@@ -214,8 +217,15 @@ PLAN_KINDS = (
     "support.SupportPlanning",
     "support.Solution",
     "sds.SdsChoice",
+    "sds.FirstChoiceNotDelivered",
+    "sds.IndicativeBudget",
+    "sds.BudgetRequest",
     "sds.Decision",
+    "sds.UnmetNeed",
     "risk.RiskEnablement",
+    "accountability.Advocacy",
+    "accountability.Transition",
+    "outcomes.Agreement",
 )
 
 
