@@ -6,20 +6,29 @@ bytes and, for video, its structure), never by its name or the type the browser 
   hidden in the file (a "polyglot" that is also a web page) goes with it.
 - Sound (MP3, M4A, WAV, Ogg, FLAC, WebM) and video (MP4, MOV, WebM) cannot be made again
   here; they are refused if any part of them looks like a web page or script. A video
-  longer than its limit is refused, and so is a sound recording whose length can be read
-  (M4A, WAV, WebM: from the file's own header) and is over its limit; a video or a WebM
-  file whose length cannot be read is refused.
+  longer than its limit is refused, and so is a sound recording over its limit (its length
+  from the file's own header: M4A, WAV and WebM here, MP3, Ogg and FLAC by mutagen); a
+  video, or a WebM, MP3, Ogg or FLAC recording, whose length cannot be read is refused.
 - Everything else, SVG and HTML included, is refused.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import struct
 from dataclasses import dataclass
 
+import mutagen
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from mutagen import MutagenError
+from mutagen.flac import FLAC
+from mutagen.mp3 import MPEGInfo
+from mutagen.oggflac import OggFLAC
+from mutagen.oggopus import OggOpus
+from mutagen.oggspeex import OggSpeex
+from mutagen.oggvorbis import OggVorbis
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import MediaKind
@@ -158,6 +167,35 @@ def wav_seconds(data: bytes) -> float | None:
     return size / byte_rate
 
 
+# The sound codecs an Ogg file may carry (not Theora: Ogg video is not taken).
+OGG_SOUND = [OggVorbis, OggOpus, OggFLAC, OggSpeex]
+
+
+def sound_seconds(data: bytes, extension: str) -> float | None:
+    """An MP3, Ogg or FLAC recording's length, read by mutagen, or None when it cannot be
+    read (no frames or stream header found, a header mutagen cannot make sense of, an MP3
+    with too few frames in a row to be sure it is one, or a length of nothing)."""
+    stream = io.BytesIO(data)
+    try:
+        if extension == "mp3":
+            # The first frames (after any ID3 tags): a Xing/VBRI header's frame count, or
+            # the stream's size over its bit rate. The tags themselves are not read.
+            mpeg = MPEGInfo(stream)
+            seconds = None if mpeg.sketchy else mpeg.length
+        elif extension == "flac":
+            seconds = FLAC(stream).info.length  # STREAMINFO's samples over its rate
+        else:
+            # The codec known by its first packet's marker (as mutagen.File scores it); the
+            # length from that stream's header and its last page's granule position.
+            ogg = mutagen.File(stream, options=OGG_SOUND)
+            seconds = None if ogg is None else ogg.info.length
+    except (MutagenError, EOFError, ValueError, IndexError, struct.error, OverflowError):
+        return None
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        return None  # FLAC's "total samples unknown" is 0, so it is not known either
+    return float(seconds)
+
+
 def _too_long(kind: MediaKind, seconds: float) -> None:
     if kind == MediaKind.VIDEO:
         most, what = settings.GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS, "video"
@@ -236,7 +274,9 @@ def check_upload(upload) -> Checked:
     elif extension == "wav":
         seconds = wav_seconds(data)
     else:
-        seconds = None  # MP3, Ogg, FLAC: their length is not read here
+        seconds = sound_seconds(data, extension)  # MP3, Ogg, FLAC
+        if seconds is None:
+            raise ValidationError("This recording could not be read. Try another copy of it.")
     if kind == MediaKind.VIDEO and seconds is None:
         raise ValidationError("This video could not be read. Try another copy of it.")
     if seconds is not None:
