@@ -245,9 +245,9 @@ class AboutMeForm(forms.Form):
 class AboutMeMediaForm(forms.Form):
     upload = forms.FileField(
         label="Picture, sound recording or video",
-        help_text="A photo (JPEG, PNG, GIF or WebP), a sound recording (MP3, M4A, WAV, Ogg "
-        "or FLAC) or a video up to 5 minutes (MP4 or MOV). Up to 20 MB. Where a photo "
-        "was taken is removed from it.",
+        help_text="A photo (JPEG, PNG, GIF or WebP), a sound recording (MP3, M4A, WAV, Ogg, "
+        "FLAC or WebM) or a video (MP4, MOV or WebM), each recording up to 5 minutes. Up to "
+        "20 MB. Where a photo was taken is removed from it.",
         error_messages={"required": "Choose a file to add.", "empty": "This file is empty."},
     )
     description = forms.CharField(

@@ -355,7 +355,9 @@ GOLDENTHREAD_PLAN_PDF_MAX_PICTURES = int(os.environ.get("GOLDENTHREAD_PLAN_PDF_M
 GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS = int(
     os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS", "300")
 )
-# The longest sound recording About me takes, when its length can be read (#12).
+# The longest sound recording About me takes (#12): its length is read from the file (M4A,
+# WAV, WebM here; MP3, Ogg, FLAC by mutagen); a WebM, MP3, Ogg or FLAC one that cannot be read
+# is refused.
 GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS = int(
     os.environ.get("GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS", "300")
 )
