@@ -210,3 +210,42 @@ def test_a_format_1_backup_still_restores(records, tmp_path, scratch_alias):
     restored = backup.restore(old, alias=scratch_alias)
     assert restored.manifest["format"] == 1
     assert backup.records_in(scratch_alias)["people_person"] == records
+
+
+def test_a_restore_whose_migrations_differ_from_the_code_is_not_verified(tmp_path, scratch_alias):
+    """#20, OPS-4: after a restore, django_migrations is compared with the code's migration
+    graph; a migration the code has and the database lacks ("missing"), and one the
+    database lists that the code does not know ("unknown"), are both named, and the restore
+    is refused as verified."""
+    made = backup.backup(tmp_path / "b.gtbackup")
+    backup.restore(tmp_path / "b.gtbackup", alias=scratch_alias)
+    assert backup.migration_differences(scratch_alias) == ([], [])
+    assert backup.migration_problem(scratch_alias) == ""
+
+    tamper = [
+        "DELETE FROM django_migrations WHERE app = 'jobs' AND name = '0002_job_heartbeat'",
+        "INSERT INTO django_migrations (app, name, applied) "
+        "VALUES ('people', '9999_from_a_newer_release', CURRENT_TIMESTAMP)",
+    ]
+    settings = connections[scratch_alias].settings_dict
+    if connections[scratch_alias].vendor == "sqlite":
+        db = sqlite3.connect(settings["NAME"])
+        with db:
+            for sql in tamper:
+                db.execute(sql)
+        db.close()
+    else:
+        with backup._postgresql_connect(settings, autocommit=True) as conn:
+            for sql in tamper:
+                conn.execute(sql)
+
+    missing, unknown = backup.migration_differences(scratch_alias)
+    assert missing == ["jobs.0002_job_heartbeat"]
+    assert unknown == ["people.9999_from_a_newer_release"]
+    with pytest.raises(backup.BackupError) as failure:
+        backup.verify(made.manifest, alias=scratch_alias)
+    said = str(failure.value)
+    assert "migrations do not match this code" in said
+    assert "Missing (" in said and "jobs.0002_job_heartbeat" in said
+    assert "Unknown (1;" in said and "people.9999_from_a_newer_release" in said
+    assert "not verified" in said
