@@ -94,12 +94,29 @@ def test_a_dry_run_removes_nothing_and_removing_needs_the_confirmation(
 
 
 def test_an_unconfirmed_removal_is_refused_by_the_job_itself(administrator):
-    """#20: a job asked to remove rows without the confirmation removes nothing."""
+    """#20: a job asked to remove rows without the confirmation removes nothing; `goldenthread
+    job start audit-purge` is a dry run unless --apply."""
     job = services.job_start(actor=administrator, kind="audit-purge", params={"dry_run": False})
     work_off_the_queue()
     job.refresh_from_db()
     assert job.state == JobState.FAILED
     assert "needs the confirmation" in job.error
+    # From the command line: a dry run unless --apply, which is the confirmation.
+    for extra, params in (
+        ([], {"dry_run": True, "confirmed": False}),
+        (["--apply"], {"dry_run": False, "confirmed": True}),
+    ):
+        before = set(Job.objects.values_list("pk", flat=True))
+        call_command(
+            "job",
+            "start",
+            "audit-purge",
+            "--as",
+            administrator.username,
+            *extra,
+            stdout=io.StringIO(),
+        )
+        assert Job.objects.exclude(pk__in=before).get().params == params
 
 
 def test_a_retry_removes_nothing_more_and_names_the_earlier_checkpoint(
