@@ -1,4 +1,5 @@
-"""The directory import upload form (SS-4, IO-3, #20)."""
+"""The directory import upload form (SS-4, IO-3, #20) and the audit purge's start form (OPS-7,
+#20)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,34 @@ class DirectoryUploadForm(forms.Form):
         if not upload.name.lower().endswith(".json"):
             raise ValidationError("Choose a JSON file: its name ends in .json.")
         return upload
+
+
+class AuditPurgeForm(forms.Form):
+    """A dry run unless the administrator chooses to remove the rows and confirms it."""
+
+    DRY_RUN = "dry-run"
+    APPLY = "apply"
+
+    mode = forms.ChoiceField(
+        label="What the job does",
+        choices=[
+            (DRY_RUN, "Count the rows that would be removed, and remove nothing"),
+            (APPLY, "Remove the rows past their retention period"),
+        ],
+        initial=DRY_RUN,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label="I confirm the rows past their retention period are to be removed. This cannot "
+        "be undone; a checkpoint will account for every row removed.",
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == self.APPLY and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm",
+                "Confirm that the rows are to be removed, or choose to count them only.",
+            )
+        return cleaned

@@ -220,6 +220,58 @@ def run_retention(job, progress: Progress) -> Outcome:
     return Outcome(text=result.as_text())
 
 
+# --- The audit log's own retention (OPS-7, SEC-2; #20) -------------------------------------
+
+
+def run_audit_purge(job, progress: Progress) -> Outcome:
+    """`goldenthread audit-purge` as a job: a dry run (the default) counts what would go; an
+    apply, confirmed by the administrator when they started it, removes it with the
+    checkpoint that accounts for every row (operations/audit_retention.py).
+
+    Safe to run again: the periods are counted back from when the job was started, so a
+    retry removes exactly what the first attempt would have; if that attempt had already
+    removed them (its worker stopped after the commit), the retry finds nothing left and
+    names the checkpoint that accounts for them."""
+    from goldenthread.audit.models import AuditCheckpoint
+    from goldenthread.operations import audit_retention
+
+    dry_run = job.params.get("dry_run", True) is not False
+    if not dry_run and job.params.get("confirmed") is not True:
+        raise JobFailed(
+            "Nothing was removed: removing audit rows needs the confirmation on the start page."
+        )
+    progress(
+        0,
+        1,
+        "Counting audit rows past their retention period"
+        if dry_run
+        else ("Checking the audit log, then removing the rows past their retention period"),
+    )
+    try:
+        result = audit_retention.apply(actor=job.started_by, dry_run=dry_run, as_of=job.created_at)
+    except audit_retention.AuditRetentionError as exc:
+        raise JobFailed(f"Nothing was removed. {exc}") from exc
+    progress(1, 1, "Done")
+    lines = [result.as_text()]
+    if dry_run:
+        lines.append("Nothing was removed (a dry run).")
+    elif result.checkpoint is None:
+        earlier = (
+            AuditCheckpoint.objects.filter(
+                older_than=result.older_than, destroyed_before=result.destroyed_before
+            )
+            .order_by("-seq")
+            .first()
+        )
+        if earlier is not None:
+            lines.append(
+                f"Checkpoint {earlier.seq} ({earlier.row_hash}), written "
+                f"{earlier.at:%d %B %Y %H:%M} UTC, already accounts for the rows this job "
+                "was to remove: nothing more was removed."
+            )
+    return Outcome(text="\n".join(lines))
+
+
 KINDS: dict[str, JobKind] = {
     kind.name: kind
     for kind in (
@@ -247,6 +299,12 @@ KINDS: dict[str, JobKind] = {
             "Destroy records past their retention period",
             Permission.APPLY_RETENTION,
             run_retention,
+        ),
+        JobKind(
+            "audit-purge",
+            "Remove audit log rows past their retention period",
+            Permission.APPLY_RETENTION,
+            run_audit_purge,
         ),
     )
 }

@@ -17,7 +17,7 @@ from goldenthread.operations.readonly import is_read_only
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
-from .forms import DirectoryUploadForm
+from .forms import AuditPurgeForm, DirectoryUploadForm
 from .kinds import KINDS, job_files
 from .models import Job, JobState
 
@@ -49,6 +49,7 @@ class JobListView(PermissionRequiredMixin, TemplateView):
             KINDS[name] for name in BUTTON_KINDS if can(user, KINDS[name].permission)
         ]
         context["may_import_directory"] = can(user, Permission.IMPORT_DIRECTORY)
+        context["may_purge_audit"] = can(user, KINDS["audit-purge"].permission)
         return context
 
 
@@ -161,6 +162,38 @@ class DirectoryImportUploadView(PermissionRequiredMixin, ServiceFormView):
                 "source": form.cleaned_data["source"].strip(),
                 "area": form.cleaned_data["area"].strip(),
             },
+        )
+
+    def get_success_url(self):
+        return reverse("jobs:detail", args=[self.result.pk])
+
+
+class AuditPurgeStartView(PermissionRequiredMixin, ServiceFormView):
+    """Start the audit log's own retention as a job (OPS-7, #20): a dry run by default;
+    removing rows needs the confirmation box ticked. Administrators only."""
+
+    permission = Permission.APPLY_RETENTION
+    form_class = AuditPurgeForm
+    heading_text = "Remove audit log rows past their retention period"
+    intro = (
+        "Access-log and change-history rows older than the council's retention period, and "
+        "rows about people whose record was destroyed long enough ago, can be removed. The "
+        "audit log is checked first; a checkpoint then accounts for every row removed, so "
+        "the audit log still verifies. Count them first: a dry run removes nothing."
+    )
+    submit_label = "Start the job"
+    back_text = "Your jobs"
+    success_message = "The job has started."
+
+    def get_back_url(self) -> str:
+        return reverse("jobs:list")
+
+    def save(self, form):
+        apply = form.cleaned_data["mode"] == AuditPurgeForm.APPLY
+        return services.job_start(
+            actor=self.request.user,
+            kind="audit-purge",
+            params={"dry_run": not apply, "confirmed": apply and form.cleaned_data["confirm"]},
         )
 
     def get_success_url(self):

@@ -130,13 +130,21 @@ def _years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
 
 
 def apply(
-    *, actor: Any, dry_run: bool, now: datetime.datetime | None = None
+    *,
+    actor: Any,
+    dry_run: bool,
+    now: datetime.datetime | None = None,
+    as_of: datetime.datetime | None = None,
 ) -> AuditRetentionResult:
     """Remove the audit rows past retention (or, dry_run, only count them), all in one
-    transaction with the checkpoint that accounts for them and its change-history row."""
+    transaction with the checkpoint that accounts for them and its change-history row.
+
+    `as_of` (default: now) fixes the moment the periods are counted back from: a job run
+    again counts from when it was started, so it removes exactly what the first attempt
+    would have and nothing more (jobs/kinds.py, #20)."""
     auditor = Auditor(actor)  # refuse an anonymous actor before anything is read
     now = now or timezone.now()
-    older_than, destroyed_before = cutoffs(now)
+    older_than, destroyed_before = cutoffs(as_of or now)
     people = _destroyed_people(destroyed_before)
     result = AuditRetentionResult(
         dry_run=dry_run,

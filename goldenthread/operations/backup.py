@@ -681,6 +681,74 @@ def _table_problems(manifest: dict[str, Any], alias: str) -> list[str]:
     return problems
 
 
+def recorded_migrations(alias: str = "default") -> set[tuple[str, str]]:
+    """The (app, name) rows of the database's django_migrations (none if it has no such
+    table), read over a connection of its own as the other checks here are."""
+    query = "SELECT app, name FROM django_migrations"
+    if engine(alias) == "sqlite":
+        db = sqlite3.connect(f"file:{_sqlite_path(_settings(alias))}?mode=ro", uri=True)
+        try:
+            listed = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+            ).fetchone()
+            return {tuple(row) for row in db.execute(query)} if listed else set()
+        finally:
+            db.close()
+    with _postgresql_connect(_settings(alias)) as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('django_migrations')")
+        if cursor.fetchone()[0] is None:
+            return set()
+        cursor.execute(query)
+        return {tuple(row) for row in cursor.fetchall()}
+
+
+def migration_differences(alias: str = "default") -> tuple[list[str], list[str]]:
+    """(missing, unknown): the migrations in this code's graph that the database's
+    django_migrations does not list as applied, and the rows it lists that this code has no
+    migration for (a backup from a newer or a different release). A squashed migration
+    counts as applied when everything it replaces is, as `migrate` counts it (#20)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    recorded = recorded_migrations(alias)
+    # Without a connection the loader reads the code only: its graph has each squashed
+    # migration in place of the ones it replaces.
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    applied = set(recorded)
+    for squashed, migration in loader.replacements.items():
+        if all(tuple(replaced) in recorded for replaced in migration.replaces):
+            applied.add(squashed)
+    missing = sorted(
+        f"{app}.{name}" for app, name in loader.graph.nodes if (app, name) not in applied
+    )
+    unknown = sorted(
+        f"{app}.{name}" for app, name in recorded if (app, name) not in loader.disk_migrations
+    )
+    return missing, unknown
+
+
+def migration_problem(alias: str = "default") -> str:
+    """Why the database's migrations do not match this code, in plain words ("" if they do)."""
+    missing, unknown = migration_differences(alias)
+    if not missing and not unknown:
+        return ""
+    parts = ["The restored database's migrations do not match this code."]
+    if missing:
+        parts.append(
+            f"Missing ({len(missing)}; in this code but not applied to the restored database: "
+            f"run `goldenthread migrate` if the backup is from an older release): "
+            + ", ".join(missing)
+            + "."
+        )
+    if unknown:
+        parts.append(
+            f"Unknown ({len(unknown)}; applied to the restored database but not in this "
+            "code: the backup is from a newer or a different release; restore it with the "
+            "code that made it): " + ", ".join(unknown) + "."
+        )
+    parts.append("The restore is not verified until they match.")
+    return " ".join(parts)
+
+
 def _sqlite_integrity(alias: str) -> str:
     db = sqlite3.connect(f"file:{_sqlite_path(_settings(alias))}?mode=ro", uri=True)
     try:
@@ -699,7 +767,8 @@ def verify(
     progress: Progress = _quiet,
 ) -> None:
     """Every table's rows and hash equal the manifest's, SQLite's integrity check passes,
-    and (with `verify_audit`) the audit chains verify.
+    the database's applied migrations are exactly this code's (migration_problem), and
+    (with `verify_audit`) the audit chains verify.
 
     The database's own checks (the table hashes; SQLite's integrity check) each run in a
     thread of their own while the audit chains are walked here: the database does that work
@@ -756,9 +825,15 @@ def verify(
             thread.join()
     if failures:
         raise failures[0]
+    refused = []
     if problems:
-        raise BackupError("The restored database does not match the backup: " + "; ".join(problems))
+        refused.append("The restored database does not match the backup: " + "; ".join(problems))
     if integrity and integrity[0] != "ok":
-        raise BackupError(f"SQLite's integrity check failed: {integrity[0]}")
+        refused.append(f"SQLite's integrity check failed: {integrity[0]}")
+    migrations = migration_problem(alias)
+    if migrations:
+        refused.append(migrations)
+    if refused:
+        raise BackupError(" ".join(refused))
     if audit_failure is not None:
         raise audit_failure

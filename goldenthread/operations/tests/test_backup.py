@@ -152,29 +152,63 @@ def test_backup_and_restore_commands_on_sqlite_files(tmp_path):
     assert backup.sqlite_digests(live) == backup.sqlite_digests(restored)
 
 
+def _run_sql(alias, *statements):
+    settings = connections[alias].settings_dict
+    if connections[alias].vendor == "sqlite":
+        db = sqlite3.connect(settings["NAME"])
+        with db:
+            for sql in statements:
+                db.execute(sql)
+        db.close()
+    else:
+        with backup._postgresql_connect(settings, autocommit=True) as conn:
+            for sql in statements:
+                conn.execute(sql)
+
+
 def test_a_row_changed_after_restore_is_found_by_its_tables_hash(records, tmp_path, scratch_alias):
     """The format 2 table hashes (SQLite: the table's pages; PostgreSQL: the server's hash of
-    every row) see one changed value, and only in its own table."""
+    every row) see one changed value, and only in its own table.
+
+    And (#20, OPS-4) the restored database's django_migrations is compared with the code's
+    migration graph: one the code has and the database lacks ("missing") and one the
+    database lists that the code does not know ("unknown") are both named, and the restore
+    is not called verified. (One test, so one backup and restore, for CI's time.)"""
     made = backup.backup(tmp_path / "b.gtbackup")
     assert made.manifest["digest"] == backup.DIGESTS[connections["default"].vendor]
     backup.restore(tmp_path / "b.gtbackup", alias=scratch_alias)
     backup.verify(made.manifest, alias=scratch_alias)
-    change = "UPDATE people_person SET given_name = 'Morag9' WHERE given_name = 'Morag1'"
-    settings = connections[scratch_alias].settings_dict
-    if connections[scratch_alias].vendor == "sqlite":
-        db = sqlite3.connect(settings["NAME"])
-        with db:
-            db.execute(change)
-        db.close()
-    else:
-        with backup._postgresql_connect(settings, autocommit=True) as conn:
-            conn.execute(change)
+    assert backup.migration_differences(scratch_alias) == ([], [])
+    assert backup.migration_problem(scratch_alias) == ""
+    _run_sql(
+        scratch_alias, "UPDATE people_person SET given_name = 'Morag9' WHERE given_name = 'Morag1'"
+    )
     with pytest.raises(backup.BackupError) as failure:
         backup.verify(made.manifest, alias=scratch_alias)
     assert "people_person: 3 rows restored, 3 in the backup, or their contents differ" in str(
         failure.value
     )
     assert "audit_" not in str(failure.value)
+    assert "migrations" not in str(failure.value)
+
+    _run_sql(
+        scratch_alias,
+        "DELETE FROM django_migrations WHERE app = 'jobs' AND name = '0002_job_heartbeat'",
+        "INSERT INTO django_migrations (app, name, applied) "
+        "VALUES ('people', '9999_from_a_newer_release', CURRENT_TIMESTAMP)",
+    )
+    assert backup.migration_differences(scratch_alias) == (
+        ["jobs.0002_job_heartbeat"],
+        ["people.9999_from_a_newer_release"],
+    )
+    with pytest.raises(backup.BackupError) as failure:
+        backup.verify(made.manifest, alias=scratch_alias)
+    said = str(failure.value)
+    assert "The restored database's migrations do not match this code." in said
+    assert "Missing (1; in this code but not applied" in said and "jobs.0002_job_heartbeat" in said
+    assert "Unknown (1; applied to the restored database" in said
+    assert "people.9999_from_a_newer_release" in said
+    assert "The restore is not verified until they match." in said
 
 
 def test_a_format_1_backup_still_restores(records, tmp_path, scratch_alias):

@@ -1,5 +1,5 @@
 """goldenthread job start KIND --as USERNAME [--path FILE] [--source NAME] [--area TEXT]
-[--dry-run] [--wait]; goldenthread job recover
+[--dry-run] [--apply] [--wait]; goldenthread job recover
 
 Queue a background job as a named user (their permissions, their access-log rows), as the
 jobs page does; it shows on that user's jobs page. `--wait` follows it with a progress
@@ -35,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="retention: list, destroy nothing"
         )
+        parser.add_argument(
+            "--apply",
+            action="store_true",
+            help="audit-purge: remove the rows (the confirmation; default: only count them)",
+        )
         parser.add_argument("--wait", action="store_true", help="follow the job until it ends")
 
     def handle(self, *args, action, kind, username, wait, **options):
@@ -59,6 +64,8 @@ class Command(BaseCommand):
             }
         elif kind == "retention":
             params = {"dry_run": options["dry_run"]}
+        elif kind == "audit-purge":
+            params = {"dry_run": not options["apply"], "confirmed": options["apply"]}
         try:
             job = services.job_start(actor=user, kind=kind, params=params)
         except (services.JobError, PermissionDenied) as exc:

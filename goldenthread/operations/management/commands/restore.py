@@ -2,8 +2,9 @@
 
 Refuses a database that already holds records unless --force (which replaces everything
 in it). Afterwards every table's row count and hash must equal the backup's manifest,
-SQLite's integrity check must pass, and the audit logs' hash chains must verify; otherwise
-the command fails (exit status 1). Stop the service (or put it in read-only mode and stop
+SQLite's integrity check must pass, the database's applied migrations must be exactly
+this code's (the missing and unknown ones are named), and the audit logs' hash chains must
+verify; otherwise the command fails (exit status 1). Stop the service (or put it in read-only mode and stop
 its writers) before restoring over a live database.
 """
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Restored {result.tables} tables, {result.rows:,} rows, from {file} "
                 f"(taken {result.manifest['created_at']}); every table matches the "
-                f"manifest. {result.timings.text()}."
+                f"manifest and its migrations match this code. {result.timings.text()}."
             )
         )
 
