@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import CASEWORK_ROLES, STAFF_ROLES, User
+from goldenthread.accounts.rules import is_administrator
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import Auditor, change_record, snapshot
 from goldenthread.core.formatting import date_text
@@ -122,7 +123,7 @@ def api_token_create(
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Stop a token working now. Its owner revokes it; so may an administrator (for a
     leaver or a token that has leaked)."""
-    if actor is None or not (token.user_id == actor.pk or actor.role == "administrator"):
+    if actor is None or not (token.user_id == actor.pk or is_administrator(actor)):
         raise PermissionDenied("Only the token's owner or an administrator revokes it.")
     with transaction.atomic():
         stored = ApiToken.objects.select_for_update().get(pk=token.pk)

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from goldenthread.core.domains import domain_choices
 from goldenthread.core.questionnaires import Suggestion
-from goldenthread.ui.forms import DateInput, VersionField, choice_field, text_field
+from goldenthread.ui.forms import (
+    DateInput,
+    VersionField,
+    WordedModelMultipleChoiceField,
+    choice_field,
+    text_field,
+)
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from .models import (
@@ -197,30 +203,35 @@ class StrengthForm(forms.Form):
     )
 
 
+def _item_text(item: Any) -> str:
+    """An item in full, in the person's words (its `str()` is cut at 80 characters)."""
+    return item.text
+
+
 class PositiveChangeForm(forms.Form):
     text = _text(
         "The positive change the person wants to see",
         "Changing something that is not working, or moving towards an aspiration.",
     )
-    from_not_working: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    from_not_working: forms.ModelMultipleChoiceField[Any] = WordedModelMultipleChoiceField(
         label="What is not working that this would change",
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        label_from=_item_text,
     )
-    from_aspirations: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    from_aspirations: forms.ModelMultipleChoiceField[Any] = WordedModelMultipleChoiceField(
         label="Aspirations this moves towards",
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        label_from=_item_text,
     )
 
     def __init__(self, *args, not_working=None, aspirations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from_not_working"].queryset = not_working
-        self.fields["from_not_working"].label_from_instance = lambda item: item.text
         self.fields["from_aspirations"].queryset = aspirations
-        self.fields["from_aspirations"].label_from_instance = lambda item: item.text
 
     def clean(self):
         data = super().clean()

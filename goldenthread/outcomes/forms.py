@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from goldenthread.core.domains import domain_choices
 from goldenthread.core.questionnaires import Suggestion
-from goldenthread.ui.forms import VersionField, date_field
+from goldenthread.ui.forms import VersionField, WordedModelChoiceField, date_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from .checking import LIVE_CHECK_ATTRS
@@ -17,10 +17,11 @@ from .models import Answer, CheckQuestion, OutcomeCheckAnswer
 
 class OutcomeForm(forms.Form):
     version = VersionField(required=False, min_value=0)  # none when it is a new outcome
-    positive_change: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    positive_change: forms.ModelChoiceField[Any] = WordedModelChoiceField(
         label="Which positive change is this outcome for?",
         queryset=None,
         widget=forms.RadioSelect,
+        label_from=lambda change: change.text,  # in full: its str() is cut at 80
         error_messages={
             "required": "Choose the positive change this outcome is for.",
             "invalid_choice": "Choose one of this person's positive changes.",
@@ -79,7 +80,6 @@ class OutcomeForm(forms.Form):
             del self.fields["positive_change"]
         else:
             self.fields["positive_change"].queryset = changes
-            self.fields["positive_change"].label_from_instance = lambda change: change.text
         domain = self.fields["domain"]
         assert isinstance(domain, forms.ChoiceField)
         domain.choices = [("", "Not coded to a domain"), *domain_choices()]

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from goldenthread.audit.models import AccessLog
@@ -306,7 +307,7 @@ def questions_shown_to_person(person: Person) -> list[tuple[AccessQuestion, str]
     sees it (their team, where the council's policy says so)."""
     from goldenthread.audit.selectors import access_for_person
 
-    from .presenters import staff_name
+    from .presenters import SOMEONE_FROM_STAFF, staff_name
 
     questions = list(questions_for(person))
     logs = {
@@ -316,9 +317,16 @@ def questions_shown_to_person(person: Person) -> list[tuple[AccessQuestion, str]
     staff = _staff_by_id(r.actor_id for r in logs.values() if named_by_team(r.actor_role))
     out = []
     for q in questions:
+        # `about` is the log row's actor name, "Name (username)", copied when asked: as
+        # the log row never changes, it never goes stale; the username is never shown.
         name = q.about.rsplit(" (", 1)[0]
         row = logs.get(q.log_id)
-        if row is not None and named_by_team(row.actor_role):
+        if row is None:
+            # The row is gone (the audit log's retention, OPS-7) and its role with it: when
+            # the council names some roles by their team, no name is safe to show (#17).
+            if settings.GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES:
+                name = SOMEONE_FROM_STAFF
+        elif named_by_team(row.actor_role):
             name = staff_name(staff.get(row.actor_id), role=row.actor_role, name=name)
         out.append((q, name))
     return out

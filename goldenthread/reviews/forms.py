@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from goldenthread.outcomes.checking import LIVE_CHECK_ATTRS
-from goldenthread.ui.forms import VersionField, choice_field, date_field
+from goldenthread.ui.forms import VersionField, choice_field, date_field, needed_sometimes
 
 from . import presenters
 from .models import OutcomeDecision, Rating, SolutionDecision, WhoseWords
@@ -300,8 +300,7 @@ class FinishForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Kept while the review is in progress, needed to finish it: never "(optional)".
-        self.fields["what_learned"].optional_label = False
-        self.fields["next_review_on"].optional_label = False
+        needed_sometimes(self.fields["what_learned"], self.fields["next_review_on"])
 
 
 class DueFilterForm(forms.Form):

@@ -392,6 +392,25 @@ def test_someone_elses_token_cannot_be_revoked(client, practitioner, other_pract
     assert theirs.revoked_at is None
 
 
+def test_an_administrator_revokes_a_leavers_token_and_a_team_leader_does_not(
+    practitioner, team_leader, administrator
+):
+    """#17 (SEC-1): besides its owner, only an administrator (the Role, through the rules
+    predicate) revokes a token."""
+    from django.core.exceptions import PermissionDenied
+
+    from goldenthread.api.services import api_token_revoke
+
+    token_for(practitioner)
+    stored = ApiToken.objects.get()
+    with pytest.raises(PermissionDenied):
+        api_token_revoke(actor=team_leader, token=stored)
+    stored.refresh_from_db()
+    assert stored.revoked_at is None
+    assert api_token_revoke(actor=administrator, token=stored).revoked_at is not None
+    assert ChangeRecord.objects.filter(object_type="api.ApiToken", actor=administrator).exists()
+
+
 def test_a_commissioner_may_hold_only_read_tokens(client, commissioner):
     sign_in(client, commissioner)
     page = client.get("/account/api-tokens/").content.decode()

@@ -55,9 +55,9 @@ def test_database_refuses_update_even_with_raw_sql(request, row_fixture):
 
 
 @pytest.mark.django_db
-def test_database_refuses_delete_on_postgresql(log_row):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite refuses deletes in the application (docs/adr/0002-audit.md)")
+def test_database_refuses_delete_even_with_raw_sql(log_row):
+    """SEC-3, #17: PostgreSQL and SQLite alike (a BEFORE DELETE trigger on each, lifted only
+    by the audit purge's permit: audit migrations 0004 and 0006)."""
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_accesslog")
     assert AccessLog.objects.filter(pk=log_row.pk).exists()

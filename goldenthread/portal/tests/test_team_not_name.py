@@ -97,3 +97,21 @@ def test_the_policy_names_only_the_roles_it_lists(client, person, looked_and_wro
     page = pages(client, person, me)
     assert "Pat Kerr" in page and "Lee Smith" not in page
     assert TEAM_WORDS in page
+
+
+def test_a_question_whose_log_row_is_gone_shows_no_name_the_policy_may_hide(
+    person, looked_and_wrote, settings
+):
+    """#17 (P-3, OPS-7): once the audit log's retention has removed the row asked about, its
+    role is unknown: the person sees "A member of staff" while the council names any role
+    by its team, and the name (never the username) otherwise."""
+    import uuid
+
+    from goldenthread.portal.models import AccessQuestion
+    from goldenthread.portal.selectors import questions_shown_to_person
+
+    AccessQuestion.objects.filter(person=person).update(log_id=uuid.uuid4())
+    settings.GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES = ["practitioner"]
+    assert [name for _, name in questions_shown_to_person(person)] == ["A member of staff"]
+    settings.GOLDENTHREAD_PORTAL_TEAM_NOT_NAME_ROLES = []
+    assert [name for _, name in questions_shown_to_person(person)] == ["Pat Kerr"]

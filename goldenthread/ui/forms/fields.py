@@ -161,6 +161,18 @@ class WordedModelChoiceField(forms.ModelChoiceField):
         return self.label_from(obj)
 
 
+class WordedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records, as ticks, each worded by `label_from(record)` (as
+    WordedModelChoiceField for one)."""
+
+    def __init__(self, *args: Any, label_from: Callable[[Any], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_from = label_from
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.label_from(obj)
+
+
 # The attribute the renderer reads (renderer.BoundField.is_optional).
 OPTIONAL_LABEL = "optional_label"
 

@@ -83,3 +83,34 @@ def test_a_cost_of_nothing_with_no_cost_is_accepted(person):
     )
     assert not form.is_valid()
     assert Decimal("3.50") == form.cleaned_data["cost"]
+
+
+@pytest.mark.django_db
+def test_linked_items_are_offered_in_full_in_the_persons_words(person):
+    """#17 (OS-4, OS-5): the positive change's links and the outcome's positive change are
+    worded by the item's text in full (an item's `str()` stops at 80 characters), escaped,
+    through ui's worded choice fields."""
+    from goldenthread.conversations.factories import (
+        AspirationFactory,
+        ConversationFactory,
+        PositiveChangeFactory,
+        WorkingItemFactory,
+    )
+    from goldenthread.conversations.forms import PositiveChangeForm
+    from goldenthread.conversations.models import Aspiration, PositiveChange, WorkingItem
+    from goldenthread.outcomes.forms import OutcomeForm
+
+    said = "x" * 90 + " <b>and the bus</b>"
+    conversation = ConversationFactory(person=person)
+    WorkingItemFactory(conversation=conversation, text=f"Not working {said}")
+    AspirationFactory(conversation=conversation, text=f"Aspiration {said}")
+    PositiveChangeFactory(conversation=conversation, text=f"Change {said}")
+    change_form = PositiveChangeForm(
+        not_working=WorkingItem.objects.all(), aspirations=Aspiration.objects.all()
+    )
+    outcome_form = OutcomeForm(changes=PositiveChange.objects.all())
+
+    html = str(change_form) + str(outcome_form)
+    assert "<b>" not in html
+    options = {label.all_text().strip() for label in parse(html).find_all("label")}
+    assert {f"Not working {said}", f"Aspiration {said}", f"Change {said}"} <= options
