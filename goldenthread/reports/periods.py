@@ -6,20 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from goldenthread.core.formatting import MONTHS
 
 
 @dataclass(frozen=True)
