@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from goldenthread.accountability.models import Challenge, ChallengeState, Stage, Transition
 from goldenthread.accountability.working_days import add_working_days
@@ -74,7 +75,9 @@ def test_a_complaint_through_two_stages(page, axe, practitioner, person):
     )
     page.get_by_role("button", name="Save the answer").click()
     page.wait_for_url(re.compile(r"/accountability/#challenge-"))
-    assert "Stage 1 answered: not upheld" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Stage 1 answered: not upheld", use_inner_text=True
+    )
 
     # Ann is not satisfied: stage 2, then partly upheld.
     page.get_by_role("link", name=re.compile(r"^Move to stage 2")).click()
@@ -119,12 +122,12 @@ def test_a_move_planned_around_an_outcome(page, axe, practitioner, person, outco
     page.get_by_label("Planned date").fill(planned.isoformat())
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/accountability/#transition-"))
-    assert "Broken link: no outcome" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Broken link: no outcome", use_inner_text=True)
     axe.check(page)
 
     page.get_by_role("link", name="Moves due").click()
     page.wait_for_url(re.compile(r"/people/transitions/due/$"))
-    assert person.display_name in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(person.display_name, use_inner_text=True)
     axe.check(page)
 
     page.goto(f"/people/{person.pk}/accountability/")

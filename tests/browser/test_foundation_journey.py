@@ -7,6 +7,7 @@ import re
 
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from goldenthread.accounts.factories import DEMO_PASSWORD
 
@@ -72,7 +73,7 @@ def test_practitioner_signs_in_opens_a_person_and_edits_details(page, axe, pract
     # The mistake is explained beside the field and in the summary; what was typed stays.
     summary = page.locator(".ds_error-summary")
     assert summary.is_visible()
-    assert "not a valid CHI number" in summary.inner_text()
+    expect(summary).to_contain_text("not a valid CHI number", use_inner_text=True)
     assert page.get_by_label("Preferred name").input_value() == "Jeanie"
     axe.check(page)
 
@@ -80,7 +81,7 @@ def test_practitioner_signs_in_opens_a_person_and_edits_details(page, axe, pract
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(rf"/people/{person.pk}/$"))
     assert "Details saved" in page.content()
-    assert "Jeanie" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Jeanie", use_inner_text=True)
     axe.check(page)
     assert not page.console_errors, page.console_errors
 
@@ -88,7 +89,7 @@ def test_practitioner_signs_in_opens_a_person_and_edits_details(page, axe, pract
 def test_team_leader_team_view_is_accessible(page, axe, team_leader, person):
     sign_in(page, axe, team_leader)
     page.goto("/people/team/")
-    assert page.get_by_role("heading", level=1).inner_text() == team_leader.team.name
+    expect(page.get_by_role("heading", level=1)).to_have_text(team_leader.team.name)
     axe.check(page)
     page.goto(f"/people/{person.pk}/allocations/add/")
     axe.check(page)

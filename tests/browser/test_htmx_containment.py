@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from goldenthread.directory.models import CommunityResource
 
 from .test_foundation_journey import sign_in
@@ -53,7 +55,7 @@ def test_htmx_ignores_elements_it_did_not_render(page, axe, practitioner, transa
     with page.expect_response(re.compile(r"/directory/search/\?")):
         page.get_by_role("button", name="Search").click()
     results = page.locator("#directory-results")
-    assert "Northfield Lunch Club" in results.inner_text()
+    expect(results).to_contain_text("Northfield Lunch Club", use_inner_text=True)
     # ...and an element carrying this page's token is acted on (what the server renders).
     with page.expect_response(re.compile(r"/directory/search/\?q=marked")):
         page.evaluate(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from goldenthread.conversations.models import Conversation
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.factories import CircleMemberFactory
@@ -42,7 +44,7 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
     page.get_by_text("Add who matters").click()
     page.get_by_label("Who matters").select_option(label="Ann Macdonald (Daughter)")
     add_form("who").get_by_role("button", name="Add", exact=True).click()
-    assert "Ann Macdonald" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Ann Macdonald", use_inner_text=True)
 
     page.goto(f"{base}/step-2/")
     axe.check(page)
@@ -74,7 +76,7 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
     statement.fill("To attend the day centre with a support worker")
     feedback = page.locator("#checker-feedback")
     feedback.get_by_text("suggestion").first.wait_for()
-    assert "suggestion" in feedback.inner_text()
+    expect(feedback).to_contain_text("suggestion", use_inner_text=True)
     axe.check(page)
     statement.fill("I will be back at the bowling club on Thursdays by the end of May")
     page.get_by_label("Starting point").fill("Has not been since her fall in January")

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from goldenthread.reviews.factories import OutcomeReviewFactory, ReviewFactory
 from goldenthread.sds.factories import set_limits
@@ -103,7 +104,9 @@ def test_an_agreed_budget_agrees_the_support_and_the_plan_tells_the_truth(
             assert table.get_attribute("tabindex") == "0"
     page.goto(f"/people/{person.pk}/golden-thread/")
     glance = page.locator(".gt_glance__row").first
-    assert "Personal assistant on Thursday afternoons (agreed)" in glance.inner_text()
+    expect(glance).to_contain_text(
+        "Personal assistant on Thursday afternoons (agreed)", use_inner_text=True
+    )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     axe.check(page)
     scrolling = page.locator("table.js-is-scrolling")

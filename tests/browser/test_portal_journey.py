@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from goldenthread.conversations.factories import ConversationFactory
 from goldenthread.outcomes.factories import OutcomeFactory
@@ -64,12 +65,12 @@ def test_person_reads_comments_asks_for_a_correction_and_sees_the_answer(
     mine.get_by_role("button", name=re.compile("Confirm")).click()
     mine.wait_for_url(re.compile(rf"/my-record/{person.pk}/$"))
     axe.check(mine)
-    assert STATEMENT in mine.locator("main").inner_text()
+    expect(mine.locator("main")).to_contain_text(STATEMENT, use_inner_text=True)
 
     mine.get_by_role("link", name="Support plan in easy read").click()
     mine.wait_for_url(re.compile(r"/plan/easy-read/$"))
     axe.check(mine)
-    assert STATEMENT in mine.locator("main").inner_text()
+    expect(mine.locator("main")).to_contain_text(STATEMENT, use_inner_text=True)
 
     mine.goto(f"/my-record/{person.pk}/")
     item = mine.locator(f"#item-{outcome.pk}")
@@ -78,7 +79,9 @@ def test_person_reads_comments_asks_for_a_correction_and_sees_the_answer(
     mine.get_by_label("Your comment").fill("I want to start in April.")
     mine.get_by_role("button", name="Add my comment").click()
     mine.wait_for_url(re.compile(rf"/my-record/{person.pk}/"))
-    assert "I want to start in April." in mine.locator(f"#item-{outcome.pk}").inner_text()
+    expect(mine.locator(f"#item-{outcome.pk}")).to_contain_text(
+        "I want to start in April.", use_inner_text=True
+    )
 
     mine.locator(f"#item-{outcome.pk}").get_by_role(
         "link", name=re.compile("Ask for a correction")
@@ -88,7 +91,9 @@ def test_person_reads_comments_asks_for_a_correction_and_sees_the_answer(
     mine.get_by_label("What should it say?").fill(STATEMENT.replace("shop", "post office"))
     mine.get_by_role("button", name="Send my request").click()
     mine.wait_for_url(re.compile(rf"/my-record/{person.pk}/"))
-    assert "Waiting for an answer" in mine.locator(f"#item-{outcome.pk}").inner_text()
+    expect(mine.locator(f"#item-{outcome.pk}")).to_contain_text(
+        "Waiting for an answer", use_inner_text=True
+    )
 
     # The practitioner sees it on the worklist and answers.
     page.goto("/people/corrections/")
@@ -101,13 +106,13 @@ def test_person_reads_comments_asks_for_a_correction_and_sees_the_answer(
     )
     page.get_by_role("button", name="Send the answer").click()
     page.wait_for_url(re.compile(r"/own-access/$"))
-    assert "I want to start in April." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("I want to start in April.", use_inner_text=True)
 
     # The person sees the answer and the corrected words.
     mine.reload()
     text = mine.locator("main").inner_text()
     assert "Thank you, I have changed it." in text
-    assert "post office" in mine.locator(f"#item-{outcome.pk}").inner_text()
+    expect(mine.locator(f"#item-{outcome.pk}")).to_contain_text("post office", use_inner_text=True)
     axe.check(mine)
 
     # At 375 px wide, by keyboard: the record still reads, nothing scrolls sideways.

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core import mail
 from PIL import Image
+from playwright.sync_api import expect
 
 from goldenthread.conversations.factories import ConversationFactory
 from goldenthread.outcomes.factories import OutcomeFactory
@@ -131,6 +132,8 @@ def test_proxy_joins_with_email_codes_sees_what_is_shared_and_comments_on_behalf
 
     # The worker sees her comment beside the outcome.
     page.goto(f"/people/{person.pk}/outcomes/{outcome.pk}/")
-    assert "Mum would like to start in April." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Mum would like to start in April.", use_inner_text=True
+    )
     axe.check(page)
     context.close()

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.factories import CircleMemberFactory
@@ -290,7 +291,9 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     finish.get_by_label("Date of the next review").fill(next_review.isoformat())
     finish.get_by_role("button", name="Finish the review").click()
     arrive(page, rf"/people/{person.pk}/golden-thread/$")
-    assert "Support worker, 3 hours a week" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Support worker, 3 hours a week", use_inner_text=True
+    )
     record_part(page, person, "Support plan")
     arrive(page, r"/support/plan/$")
     with page.expect_download() as download_info:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from goldenthread.conversations.factories import (
     AspirationFactory,
@@ -76,7 +77,7 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     # One outcome at a time (#16): starting leads straight to the first outcome's own page.
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/$"))
     review = Review.objects.get(person=person)
-    assert "outcome 1 of 3" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("outcome 1 of 3", use_inner_text=True)
     axe.check(page)
 
     # A mistake first: no rating. The problem is explained and the words typed are kept.
@@ -86,7 +87,7 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     form.get_by_role("button", name="Save the review of this outcome").click()
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/$"))
     summary = page.locator(".ds_error-summary")
-    assert "Choose how far the outcome has come." in summary.inner_text()
+    expect(summary).to_contain_text("Choose how far the outcome has come.", use_inner_text=True)
     assert (
         page.get_by_label("What shows this, in everyday words").input_value()
         == "Went twice, with Ann."
@@ -97,7 +98,9 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     page.get_by_label("The measure now, as a number").fill("2")
     page.get_by_role("button", name="Save the review of this outcome").click()
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/#outcome-"))
-    assert "Review of this outcome saved." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Review of this outcome saved.", use_inner_text=True
+    )
 
     # Jean's own view of the first outcome differs from the worker's: kept as hers.
     view_form = section(page, outcomes[0]).locator("form.gt_view-form")
@@ -139,14 +142,16 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     form.get_by_label("Starting point now").fill("No evening off since the choir stopped")
     form.get_by_role("button", name="Save the review of this outcome").click()
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[2].pk}/#outcome-"))
-    assert "Outcome rewritten. The old wording is kept" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Outcome rewritten. The old wording is kept", use_inner_text=True
+    )
     axe.check(page)
 
     # What was learned, and the next review date: on the last outcome's page (#16), with
     # every outcome reviewed (none listed as still to review).
     next_date = timezone.localdate() + datetime.timedelta(days=120)
     finish = page.locator("#finish")
-    assert "Not reviewed yet" not in finish.inner_text()
+    expect(finish).not_to_contain_text("Not reviewed yet", use_inner_text=True)
     finish.get_by_label("What we learned at this review").fill(
         "Lifts from Ann work; the bus does not. Jean wants to go on her own."
     )
@@ -174,7 +179,7 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     page.goto(f"/people/{person.pk}/outcomes/{outcomes[0].pk}/progress/")
     axe.check(page)
     page.goto("/people/reviews/due/")
-    assert person.display_name in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(person.display_name, use_inner_text=True)
     axe.check(page)
     page.goto("/people/reviews/due/?show=overdue&sort=name")
     axe.check(page)

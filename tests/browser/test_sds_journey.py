@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from goldenthread.conversations.factories import ConversationFactory, PositiveChangeFactory
 from goldenthread.outcomes.factories import OutcomeFactory
@@ -89,7 +90,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     axe.check(page)
     page.get_by_role("link", name="Record the options explained and the choice").click()
     page.wait_for_url(re.compile(r"/choices/options/$"))
-    assert page.locator("h1").inner_text() == "SDS options explained and the person's choice"
+    expect(page.locator("h1")).to_have_text("SDS options explained and the person's choice")
     axe.check(page)
     for number in (1, 2, 3, 4):
         group = page.get_by_role("group", name=f"Was Option {number} explained to the person?")
@@ -110,7 +111,9 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     page.get_by_role("button", name="Save", exact=True).click()
     # A mistake first: no reasons. The message is clear and what was typed is kept.
     summary = page.locator(".ds_error-summary")
-    assert "Write why they chose it, in their own words." in summary.inner_text()
+    expect(summary).to_contain_text(
+        "Write why they chose it, in their own words.", use_inner_text=True
+    )
     assert page.get_by_label("Date they chose").input_value() == timezone.localdate().isoformat()
     axe.check(page)
     page.get_by_label("Why they chose it, in their own words").fill(
@@ -134,7 +137,9 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
         "A personal assistant to get Jean to her club; her daughter does the shopping."
     )
     page.get_by_role("button", name="Send the request").click()
-    assert "Line 1: The amount cannot be negative" in page.locator(".ds_error-summary").inner_text()
+    expect(page.locator(".ds_error-summary")).to_contain_text(
+        "Line 1: The amount cannot be negative", use_inner_text=True
+    )
     assert page.locator("#id_line-0-amount").input_value() == "-300"
     axe.check(page)
     page.locator("#id_line-0-amount").fill("£300")
@@ -161,7 +166,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     )
     leader.get_by_role("button", name="Record the decision").click()
     leader.wait_for_url(re.compile(r"/choices/#requests$"))
-    assert "With the decision panel" in leader.locator("main").inner_text()
+    expect(leader.locator("main")).to_contain_text("With the decision panel", use_inner_text=True)
     axe.check(leader)
 
     # --- The panel member: the referred request only; a decision with reasons ---------------
@@ -169,11 +174,13 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     sign_in(panel, axe, panel_member, r"/$")
     panel.goto("/people/sds/panel/")
     axe.check(panel)
-    assert person.family_name not in panel.locator("main").inner_text()
+    expect(panel.locator("main")).not_to_contain_text(person.family_name, use_inner_text=True)
     panel.get_by_role("link", name=f"Open request {budget_request.reference}").click()
     panel.wait_for_url(re.compile(r"/sds/panel/[0-9a-f-]+/$"))
-    assert person.display_name in panel.locator("h1").inner_text()
-    assert "I will be back at my bowling club" in panel.locator("main").inner_text()
+    expect(panel.locator("h1")).to_contain_text(person.display_name, use_inner_text=True)
+    expect(panel.locator("main")).to_contain_text(
+        "I will be back at my bowling club", use_inner_text=True
+    )
     axe.check(panel)
     tick(panel.get_by_label("Agree the budget", exact=True))
     panel.get_by_role("button", name="Record the panel's decision").click()
@@ -259,14 +266,14 @@ def test_risk_and_unmet_need_pages_are_accessible(
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/risks/#risk-"))
     table = page.get_by_role("table", name=re.compile("What the person wants, beside"))
-    assert "I want to go on my own." in table.inner_text()
-    assert "She should be escorted." in table.inner_text()
+    expect(table).to_contain_text("I want to go on my own.", use_inner_text=True)
+    expect(table).to_contain_text("She should be escorted.", use_inner_text=True)
     axe.check(page)
 
     leader = new_page()
     sign_in(leader, axe, team_leader, r"/people/$")
     leader.goto("/people/sds/unmet-need/")
-    assert "A short break for Ann" in leader.locator("main").inner_text()
+    expect(leader.locator("main")).to_contain_text("A short break for Ann", use_inner_text=True)
     axe.check(leader)
 
 
@@ -285,7 +292,7 @@ def test_the_unmet_need_move_page_is_accessible_at_both_widths(
     page.goto(f"/people/{person.pk}/choices/")
     page.get_by_role("link", name=re.compile(r"^Move to another outcome\s*: A short break")).click()
     page.wait_for_url(re.compile(rf"/unmet-need/{need.pk}/outcome/$"))
-    assert page.locator("h1").inner_text() == "Move this unmet need to another outcome"
+    expect(page.locator("h1")).to_have_text("Move this unmet need to another outcome")
     axe.check(page)
     page.set_viewport_size({"width": 375, "height": 800})
     axe.check(page)
@@ -293,7 +300,9 @@ def test_the_unmet_need_move_page_is_accessible_at_both_widths(
     tick(page.get_by_label(other.statement))
     page.get_by_role("button", name="Move it").click()
     page.wait_for_url(re.compile(r"/choices/#unmet-need$"))
-    assert f"The unmet need is moved to “{other.statement}”." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        f"The unmet need is moved to “{other.statement}”.", use_inner_text=True
+    )
     need.refresh_from_db()
     assert need.outcome_id == other.pk
     axe.check(page)

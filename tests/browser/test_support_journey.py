@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from goldenthread.conversations.factories import ConversationFactory, PositiveChangeFactory
 from goldenthread.directory.models import CommunityResource, Organisation
@@ -56,7 +57,7 @@ def add_solution(page, axe, step_label, what, who, *, cost="", period="", check=
         fold.get_by_label("How often this cost is paid").select_option(label=period)
     fold.get_by_role("button", name=re.compile(r"^Save")).click()
     page.wait_for_url(re.compile(r"/support/#step-"))
-    assert f"'{what}' is added" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(f"'{what}' is added", use_inner_text=True)
 
 
 def test_practitioner_plans_support_through_the_seven_steps(
@@ -88,7 +89,9 @@ def test_practitioner_plans_support_through_the_seven_steps(
     page.get_by_label("What ideas do they have?").fill("My neighbour could drive me.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"#before-you-start$"))
-    assert "Tried the community bus once" in page.locator("#before-you-start").inner_text()
+    expect(page.locator("#before-you-start")).to_contain_text(
+        "Tried the community bus once", use_inner_text=True
+    )
 
     # Steps 1, 4 and 7: solutions (one with a cost).
     add_solution(page, axe, "1, Yourself", "Practise the walk to the bus stop", "Jean", check=True)
@@ -102,7 +105,7 @@ def test_practitioner_plans_support_through_the_seven_steps(
         cost="45.00",
         period="A week",
     )
-    assert "£45.00 a week" in page.locator("#step-support").inner_text()
+    expect(page.locator("#step-support")).to_contain_text("£45.00 a week", use_inner_text=True)
 
     # Step 2: explored, nothing suitable.
     page.get_by_role("link", name="Explored, nothing suitable in step 2, Technology").click()
@@ -114,8 +117,8 @@ def test_practitioner_plans_support_through_the_seven_steps(
     page.get_by_role("button", name="Record nothing suitable").click()
     page.wait_for_url(re.compile(r"#step-technology$"))
     technology = page.locator("#step-technology")
-    assert "Explored, nothing suitable" in technology.inner_text()
-    assert "Jean does not want a device at home" in technology.inner_text()
+    expect(technology).to_contain_text("Explored, nothing suitable", use_inner_text=True)
+    expect(technology).to_contain_text("Jean does not want a device at home", use_inner_text=True)
     assert StepExploration.objects.get(outcome=outcome, step="technology").state == (
         "nothing_suitable"
     )
@@ -132,11 +135,13 @@ def test_practitioner_plans_support_through_the_seven_steps(
     assert page.url == url_before  # no page reload: htmx drew the results
     status = page.locator("#directory-results-status")  # the live region screen readers hear
     assert status.get_attribute("aria-live") == "polite"
-    assert status.inner_text().startswith("1 result for")
+    expect(status).to_have_text(re.compile(r"^1 result for"), use_inner_text=True)
     axe.check(page)
     results.get_by_role("button", name=re.compile(r"^Use this\s*: Northfield Bowls")).click()
     page.wait_for_url(re.compile(r"#step-community$"))
-    assert "Northfield Bowls and Blether Club" in page.locator("#step-community").inner_text()
+    expect(page.locator("#step-community")).to_contain_text(
+        "Northfield Bowls and Blether Club", use_inner_text=True
+    )
     solution = Solution.objects.get(outcome=outcome, step="community")
     assert solution.community_resource_id == bowls_club.pk
     axe.check(page)
@@ -144,7 +149,9 @@ def test_practitioner_plans_support_through_the_seven_steps(
     # The checklist, pre-filled from the record.
     page.get_by_role("link", name="Answer the checklist").click()
     page.wait_for_url(re.compile(r"/checklist/$"))
-    assert "Did we consider personal budgets?" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "Did we consider personal budgets?", use_inner_text=True
+    )
     axe.check(page)
 
     # The plan: on screen, easy read, and as a PDF.
