@@ -368,9 +368,7 @@ def _place_is_the_outcome(
     return True
 
 
-def _class_at_a_place_to_learn(
-    toks: list[Token], lems: list[frozenset[str]], noun_at: int
-) -> bool:
+def _class_at_a_place_to_learn(toks: list[Token], lems: list[frozenset[str]], noun_at: int) -> bool:
     """ "classes ... at Bronx Community College": a course where the person studies (round 8)."""
     if CLASS_NOUN not in lems[noun_at] and "course" not in lems[noun_at]:
         return False

@@ -522,7 +522,9 @@ OWN_NEEDS_VERBS = _words("""manage manages managing managed communicate communic
 ENGAGE_ABSTRACT_ING = _words("learning training counselling counseling befriending mentoring")
 # "engage in positive conversations with her friends": talking is something the person
 # does, not a service they engage with (issue 18, round 8).
-ENGAGE_ACTION_NOUNS = _words("conversation conversations conversational discussion discussions chat")
+ENGAGE_ACTION_NOUNS = _words(
+    "conversation conversations conversational discussion discussions chat"
+)
 # "receive his High School Equivalency diploma", "receive an award": something the
 # person achieves, not a service they are given (issue 18, round 8).
 ACHIEVEMENT_AFTER_RE = re.compile(
