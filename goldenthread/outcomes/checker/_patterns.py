@@ -280,6 +280,8 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
             low = toks[j].lower
             if low in {"to", "so", "because", "and", "but", "with", "by"} and j > verb_end + 1:
                 break
+            if low in {"before", "after", "during"}:  # "use the toilet before therapy"
+                break
             if CLASS_NOUN in lems[j] or GYM_NOUN in lems[j]:
                 noun_at = j
                 break
@@ -309,7 +311,7 @@ def find_activity(reading: Reading, lems: list[frozenset[str]]) -> list[Hit]:
             continue  # "joining group play", "a group activity ... 80% of the time"
         if around & SCHOOL_ACTIVITY_WORDS:
             continue  # "take part in class activities": a skill in the classroom
-        if between & EDUCATION_WORDS:
+        if between & EDUCATION_WORDS or _class_at_a_place_to_learn(toks, lems, noun_at):
             continue  # "enroll in a community college program": a place to learn, not a service
         if between & LEISURE_BEFORE_NOUN or (noun_lemmas & WEAK_NOUNS and between & POSSESSIVES):
             continue  # "join a walking group", "go to my book group": the activity itself
@@ -364,6 +366,18 @@ def _place_is_the_outcome(
     if CLASS_NOUN in noun_lemmas:
         return bool(between - _NOT_A_CLASS_NAME - POSSESSIVES)
     return True
+
+
+def _class_at_a_place_to_learn(toks: list[Token], lems: list[frozenset[str]], noun_at: int) -> bool:
+    """ "classes ... at Bronx Community College": a course where the person studies (round 8)."""
+    if CLASS_NOUN not in lems[noun_at] and "course" not in lems[noun_at]:
+        return False
+    for j in range(noun_at + 1, min(len(toks), noun_at + 12)):
+        if toks[j].lower in {"to", "so", "because", "but", "with", "by"}:
+            return False
+        if lems[j] & EDUCATION_WORDS:
+            return True
+    return False
 
 
 def _states_a_change(text: str, start: int, end: int) -> bool:

@@ -205,6 +205,7 @@ QUANTITY_RE = re.compile(
     | \bo'clock\b
     | \b(?:half|quarter)\s+(?:a|an|of)\b
     | \bthe\s+number\s+of\b
+    | \bscores?\b(?!\s+(?:a|an|the|goals?|points?|runs?)\b)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -495,6 +496,11 @@ SUPPORT_WORDS_RE = re.compile(
 # "across 3 consecutive therapy sessions", "over 8 therapy sessions": a count of
 # sessions is when or how often it is measured, not the how (issue 18, round 4).
 SESSION_AFTER_RE = re.compile(r"\s+(?:sessions?|visits?)\b", re.IGNORECASE)
+# "before physical therapy sessions": the sessions say when, not how (issue 18, round 8).
+SESSION_TIME_BEFORE_RE = re.compile(
+    r"\b(?:before|after|during|between)\s+(?:(?:the|each|every|my|his|her|their)\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 SESSION_COUNT_BEFORE_RE = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|each|every|all)\s+(?:consecutive\s+)?$",
     re.IGNORECASE,
@@ -514,6 +520,19 @@ OWN_NEEDS_VERBS = _words("""manage manages managing managed communicate communic
 # "engage in mutual touching", "engaged in basic meal prep": an activity the
 # person does; "engage in learning / activities / therapy" still names no change.
 ENGAGE_ABSTRACT_ING = _words("learning training counselling counseling befriending mentoring")
+# "engage in positive conversations with her friends": talking is something the person
+# does, not a service they engage with (issue 18, round 8).
+ENGAGE_ACTION_NOUNS = _words(
+    "conversation conversations conversational discussion discussions chat"
+)
+# "receive his High School Equivalency diploma", "receive an award": something the
+# person achieves, not a service they are given (issue 18, round 8).
+ACHIEVEMENT_AFTER_RE = re.compile(
+    r"""\s+(?:(?:a|an|the|his|her|their|my|your)\s+)?(?:(?!to\b|from\b|for\b|with\b|support|help|care)[\w'-]+\s+){0,3}?
+      (?:diploma|certificate|qualification|degree|award|medal|prize|trophy|badge|licen[cs]e
+      |wages?|salary|pay\s*(?:rise|slip|check|cheque))s?\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
 HELP_BEFORE_FROM = _words("""support help assistance prompt prompts prompting cue cues cueing reminder
     reminders input guidance encouragement supervision""")
 NEEDS_MET_RE = re.compile(r"\bneeds\s+(?:[\w']+\s+){0,2}met\b", re.IGNORECASE)
@@ -816,6 +835,11 @@ def _digit_counts(text: str, m: re.Match[str]) -> bool:
 USE_FORMS = _words("using")
 
 
+def _self_verb(word: str) -> bool:
+    """ "self-feed", "self-dress": the person doing an everyday action themselves (round 8)."""
+    return word.startswith("self-") and word[5:] in CONCRETE_VERB_FORMS
+
+
 def evidence(
     reading: Reading,
     *,
@@ -844,7 +868,7 @@ def evidence(
     tokens = reading.tokens
     for i, tok in enumerate(tokens):
         if (
-            tok.lower in CONCRETE_VERB_FORMS
+            (tok.lower in CONCRETE_VERB_FORMS or _self_verb(tok.lower))
             and ok(tok.start)
             and NOT_CONCRETE_AFTER_RE.match(text, tok.end)
         ):
@@ -905,6 +929,10 @@ def _find_service_and_solution(reading: Reading) -> list[Hit]:
             text, max(0, start - 30), start
         ):
             continue  # "across 3 consecutive therapy sessions": a measure, not a how
+        if SESSION_AFTER_RE.match(text, end) and SESSION_TIME_BEFORE_RE.search(
+            text, max(0, start - 30), start
+        ):
+            continue  # "before physical therapy sessions": a time of day, not a how
         if not SUPPORT_WORDS_RE.search(text, start, end) and CONDITION_BEFORE_RE.search(
             text, max(0, start - 40), start
         ):
@@ -936,6 +964,8 @@ def _find_service_and_solution(reading: Reading) -> list[Hit]:
             )
     # Receiving, being done to, engaging, accessing.
     for m in _matches(RECEIVE_RE, text, lower, ("receiv", "receipt")):
+        if ACHIEVEMENT_AFTER_RE.match(text, m.end()):
+            continue  # "receive his diploma": an achievement the person earns, not a service
         if core.contains(m.start()):
             hits.append(Hit("service_language", "receive", m.start(), m.end(), {"m": m.group()}))
     for m in _matches(PASSIVE_RE, text, lower, PASSIVE_NEEDLES):
@@ -998,6 +1028,8 @@ def _engages_in_an_action(reading: Reading, pos: int) -> bool:
             break
         if tok.lower in ENGAGE_ABSTRACT_ING:
             return False
+        if tok.lower in ENGAGE_ACTION_NOUNS:
+            return True
         if tok.lower in CONCRETE_VERB_FORMS or (tok.lower.endswith("ing") and len(tok.lower) > 5):
             return True
         if CONCRETE_NOUNS.search(tok.text):
