@@ -85,9 +85,7 @@ def s3(monkeypatch):
 
 def objects(client) -> dict[str, bytes]:
     listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    return {
-        o["Key"]: client.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read() for o in listed
-    }
+    return {o["Key"]: client.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read() for o in listed}
 
 
 @pytest.mark.django_db
