@@ -17,8 +17,8 @@ from conftest import sign_in
 from goldenthread.audit.models import AccessAction, AccessLog, ChangeRecord
 from goldenthread.people.factories import PersonFactory
 from goldenthread.portal import uploads
-from goldenthread.portal.forms import AboutMeMediaForm
 from goldenthread.portal.factories import ProxyLinkFactory, RecordLinkFactory
+from goldenthread.portal.forms import AboutMeMediaForm
 from goldenthread.portal.models import AboutMeMedia
 from goldenthread.portal.tests.media_files import mp4, wav
 
