@@ -245,9 +245,6 @@ class AboutMeForm(forms.Form):
 class AboutMeMediaForm(forms.Form):
     upload = forms.FileField(
         label="Picture, sound recording or video",
-        help_text="A photo (JPEG, PNG, GIF or WebP), a sound recording (MP3, M4A, WAV, Ogg, "
-        "FLAC or WebM) or a video (MP4, MOV or WebM), each recording up to 5 minutes. Up to "
-        "20 MB. Where a photo was taken is removed from it.",
         error_messages={"required": "Choose a file to add.", "empty": "This file is empty."},
     )
     description = forms.CharField(
@@ -260,3 +257,9 @@ class AboutMeMediaForm(forms.Form):
             "max_length": "Keep this under 300 characters.",
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .uploads import limits_words  # the limits as set (GOLDENTHREAD_PERSON_MEDIA_*)
+
+        self.fields["upload"].help_text = limits_words()

@@ -54,6 +54,8 @@ class Section(models.TextChoices):
     CHOICES = "choices", "Choices, budget and decisions"
     RISKS = "risks", "Risks"
     REVIEWS = "reviews", "Reviews"
+    # The About me page, its pictures, sound and video, and those in the plan (#12, P-4).
+    ABOUT_ME = "about_me", "About me"
     WHO_LOOKED = "who_looked", "Who looked at the record"
 
 

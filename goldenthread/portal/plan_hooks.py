@@ -1,6 +1,6 @@
 """About me in the support plan (P-4, Std 4.3, #12): the pictures, sound and video on the
-person's About me page, for the plan's PDF (pictures shown, sound and video named with
-where to find them). One query, however many there are. Registered from PortalConfig.ready().
+person's About me page, for every copy of the plan (support/plan_media.py: pictures shown,
+sound and video named with where to find them). One query, however many there are. Registered from PortalConfig.ready().
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def contribute_about_me(person, plan) -> None:
             description=m.description,
             content_type=m.content_type,
             read=_reader(m),
+            media_id=m.pk,
         )
         for m in AboutMeMedia.objects.filter(person=person, removed_at__isnull=True).order_by(
             "created_at", "id"

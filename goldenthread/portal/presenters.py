@@ -122,6 +122,8 @@ def plan_for_link(plan, link) -> bool:
     if Section.OUTCOMES in hidden:
         plan.outcomes = []
         plan.sections = [s for s in plan.sections if s.key != "agreement"]
+    if Section.ABOUT_ME in hidden:
+        plan.about_me_media = []  # as the About me page and its files are refused them
     return True
 
 

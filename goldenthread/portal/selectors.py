@@ -95,7 +95,7 @@ def record_sections(person: Person, link: RecordLink | None = None) -> list[Reco
     return [
         RecordSection(key=k, title=SECTION_TITLES[k], items=v, withheld=withheld[k])
         for k, v in sections.items()
-        if k != "who_looked"
+        if k not in ("who_looked", "about_me")  # each has its own page
     ]
 
 

@@ -722,7 +722,7 @@ def about_me_save(*, actor, person: Person, expected_version: int, **words: str)
     from a stale copy is refused (StaleEditError carrying the stored version); every
     version is kept in the change history."""
     if portal_link(actor, person) is not None:
-        require_portal(actor, person)
+        require_portal(actor, person, section=Section.ABOUT_ME)
     else:
         require_casework(actor, person)
     changes = {name: (words.get(name) or "").strip() for name in ABOUT_ME_FIELDS}
@@ -754,7 +754,7 @@ def _about_me_actor(actor, person: Person) -> bool:
     """The person, their proxy, or a worker for the person; True for a proxy."""
     link = portal_link(actor, person)
     if link is not None:
-        require_portal(actor, person)
+        require_portal(actor, person, section=Section.ABOUT_ME)
         return link.kind == LinkKind.PROXY
     require_casework(actor, person)
     return False

@@ -7,8 +7,8 @@ bytes and, for video, its structure), never by its name or the type the browser 
 - Sound (MP3, M4A, WAV, Ogg, FLAC, WebM) and video (MP4, MOV, WebM) cannot be made again
   here; they are refused if any part of them looks like a web page or script. A video
   longer than its limit is refused, and so is a sound recording over its limit (its length
-  from the file's own header: M4A, WAV and WebM here, MP3, Ogg and FLAC by mutagen); a
-  video, or a WebM, MP3, Ogg or FLAC recording, whose length cannot be read is refused.
+  from the file: M4A, WAV and WebM here, Ogg and FLAC by mutagen, MP3 by mutagen and by
+  counting its frames, mp3.py); one whose length cannot be read is refused, of any kind.
 - Everything else, SVG and HTML included, is refused.
 """
 
@@ -32,6 +32,7 @@ from mutagen.oggvorbis import OggVorbis
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import MediaKind
+from .mp3 import frames_seconds
 from .webm import webm_info
 
 # Markers of a page or a script: a file carrying any of them is not stored.
@@ -152,17 +153,32 @@ def video_seconds(data: bytes) -> float | None:
     return None
 
 
+# WAV's uncompressed codes (PCM, IEEE float, A-law, mu-law, "extensible"): a second of
+# sound is its sample rate times channels times bytes a sample, whatever fmt's byte rate says.
+WAV_UNCOMPRESSED = {1, 3, 6, 7, 0xFFFE}
+
+
 def wav_seconds(data: bytes) -> float | None:
-    """A WAV recording's length from its RIFF chunks (fmt's byte rate, data's size)."""
+    """A WAV recording's length from its RIFF chunks, or None without fmt and data. Neither
+    header is believed where it could say less than is there: the sound is taken to run from
+    the data chunk to the end of the file (a player may play past a short data size), and an
+    uncompressed recording's byte rate is worked out from its sample rate, channels and
+    sample size (fmt's own byte rate only for a compressed codec)."""
     at, byte_rate, size = 12, None, None
     while at + 8 <= len(data) and (byte_rate is None or size is None):
         kind, length = struct.unpack("<4sI", data[at : at + 8])
         if kind == b"fmt " and length >= 16 and at + 24 <= len(data):
-            byte_rate = struct.unpack("<I", data[at + 16 : at + 20])[0]
+            code, channels, rate, declared, _, bits = struct.unpack(
+                "<HHIIHH", data[at + 8 : at + 24]
+            )
+            if code in WAV_UNCOMPRESSED:
+                byte_rate = rate * channels * ((bits + 7) // 8)
+            else:
+                byte_rate = declared
         elif kind == b"data":
-            size = min(length, len(data) - at - 8)
+            size = len(data) - at - 8
         at += 8 + length + (length & 1)
-    if not byte_rate or size is None:
+    if not byte_rate or not size or size < 0:
         return None
     return size / byte_rate
 
@@ -179,9 +195,11 @@ def sound_seconds(data: bytes, extension: str) -> float | None:
     try:
         if extension == "mp3":
             # The first frames (after any ID3 tags): a Xing/VBRI header's frame count, or
-            # the stream's size over its bit rate. The tags themselves are not read.
+            # the stream's size over its bit rate. The tags themselves are not read. Not
+            # believed alone: every frame is counted too (mp3.py), and the longer is kept.
             mpeg = MPEGInfo(stream)
-            seconds = None if mpeg.sketchy else mpeg.length
+            counted = frames_seconds(data)
+            seconds = None if mpeg.sketchy or counted is None else max(mpeg.length, counted)
         elif extension == "flac":
             seconds = FLAC(stream).info.length  # STREAMINFO's samples over its rate
         else:
@@ -196,6 +214,37 @@ def sound_seconds(data: bytes, extension: str) -> float | None:
     return float(seconds)
 
 
+def duration_words(seconds: int) -> str:
+    """A limit in plain words: "5 minutes", "1 minute and 30 seconds", "45 seconds"."""
+    minutes, rest = divmod(int(seconds), 60)
+    parts = [f"{minutes} minute{'' if minutes == 1 else 's'}"] if minutes else []
+    if rest or not minutes:
+        parts.append(f"{rest} second{'' if rest == 1 else 's'}")
+    return " and ".join(parts)
+
+
+def size_words(size: int) -> str:
+    """A size in plain words: "20 MB", "2.5 MB", "900 KB"."""
+    value, unit = (size / 1_048_576, "MB") if size >= 1_048_576 else (size / 1024, "KB")
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+
+
+def limits_words() -> str:
+    """What the upload takes, with the limits as set (GOLDENTHREAD_PERSON_MEDIA_*)."""
+    sound = duration_words(settings.GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS)
+    video = duration_words(settings.GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS)
+    kinds = (
+        "A photo (JPEG, PNG, GIF or WebP), a sound recording (MP3, M4A, WAV, Ogg, FLAC or "
+        "WebM) or a video (MP4, MOV or WebM), "
+    )
+    if sound == video:
+        kinds += f"each recording up to {sound}."
+    else:
+        kinds += f"a sound recording up to {sound} and a video up to {video}."
+    size = size_words(settings.GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES)
+    return f"{kinds} Up to {size}. Where a photo was taken is removed from it."
+
+
 def _too_long(kind: MediaKind, seconds: float) -> None:
     if kind == MediaKind.VIDEO:
         most, what = settings.GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS, "video"
@@ -204,7 +253,7 @@ def _too_long(kind: MediaKind, seconds: float) -> None:
     if seconds > most:
         raise ValidationError(
             f"This {what} is {seconds / 60:.1f} minutes long. The most we can take is "
-            f"{most / 60:.0f} minutes."
+            f"{duration_words(most)}."
         )
 
 
@@ -240,8 +289,7 @@ def check_upload(upload) -> Checked:
     limit = settings.GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            f"This file is {upload.size / 1_048_576:.1f} MB. The most we can take is "
-            f"{limit / 1_048_576:.0f} MB."
+            f"This file is {size_words(upload.size)}. The most we can take is {size_words(limit)}."
         )
     if upload.size == 0:
         raise ValidationError("This file is empty.")
@@ -264,21 +312,18 @@ def check_upload(upload) -> Checked:
     seconds: float | None
     if extension == "webm":
         info = webm_info(data)
-        if info is None or info.seconds is None:
-            raise ValidationError("This recording could not be read. Try another copy of it.")
-        if not info.has_video:
+        seconds = None if info is None else info.seconds
+        if info is not None and not info.has_video:
             kind, content_type = MediaKind.AUDIO, "audio/webm"
-        seconds = info.seconds
     elif kind == MediaKind.VIDEO or extension == "m4a":
         seconds = video_seconds(data)
     elif extension == "wav":
         seconds = wav_seconds(data)
     else:
         seconds = sound_seconds(data, extension)  # MP3, Ogg, FLAC
-        if seconds is None:
-            raise ValidationError("This recording could not be read. Try another copy of it.")
-    if kind == MediaKind.VIDEO and seconds is None:
-        raise ValidationError("This video could not be read. Try another copy of it.")
-    if seconds is not None:
-        _too_long(kind, seconds)
+    if seconds is None:
+        # Its length is not known, so it could be any length: not taken, whatever the kind.
+        what = "video" if kind == MediaKind.VIDEO and extension != "webm" else "recording"
+        raise ValidationError(f"This {what} could not be read. Try another copy of it.")
+    _too_long(kind, seconds)
     return Checked(kind, content_type, extension, data)

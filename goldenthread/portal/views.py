@@ -30,6 +30,7 @@ from goldenthread.core.formatting import datetime_text
 from goldenthread.core.permissions import Permission, can
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
 from goldenthread.support.plan import build_plan
+from goldenthread.support.plan_media import about_me_on_page
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
@@ -97,6 +98,16 @@ def _plan_context(person, plan) -> dict:
     return {"person": person, "plan": plan, "persons_words": presenters.PersonsWords(person)}
 
 
+def _about_me_on_page(person, plan) -> dict:
+    """About me's pictures in the plan's page, through the portal's own file view (the
+    plan's About me is left out already for a proxy not shown About me, plan_for_link)."""
+    return about_me_on_page(
+        plan,
+        file_url=lambda media_id: reverse("portal:about_me_media", args=[person.pk, media_id]),
+        about_me_url=reverse("portal:about_me", args=[person.pk]),
+    )
+
+
 def _persons_plan(person, link=None):
     """The support plan from the staff plan's builder, less anything withheld, and for a
     proxy less the parts of the record not shared with them."""
@@ -119,6 +130,7 @@ class PlanView(PortalRecordMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = _persons_plan(self.person, self.link)
         context.update(_plan_context(self.person, plan))
+        context.update(_about_me_on_page(self.person, plan))
         context["easy"] = self.easy
         return context
 
@@ -786,6 +798,7 @@ class AboutMeMixin(ServiceFormView):
 
 
 class AboutMeView(PortalRecordMixin, AboutMeMixin):
+    section = Section.ABOUT_ME
     back_text = "Back to your record"
     for_person = True
     media_url_name = "portal:about_me_media"
@@ -830,6 +843,7 @@ class AboutMeMediaAddMixin(ServiceFormView):
 
 
 class AboutMeMediaAddView(PortalRecordMixin, AboutMeMediaAddMixin):
+    section = Section.ABOUT_ME
     back_text = "Back to About me"
 
     def get_back_url(self) -> str:
@@ -884,6 +898,7 @@ class AboutMeMediaMixin(View):
 
 
 class AboutMeMediaView(PortalRecordMixin, AboutMeMediaMixin):
+    section = Section.ABOUT_ME
     back_url_name = "portal:about_me"
 
 

@@ -9,7 +9,6 @@ libpangoft2-1.0-0, libharfbuzz0b, libharfbuzz-subset0) and a font (fonts-dejavu-
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +16,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from goldenthread.people.person_side import NoPersonsWords, persons_words_for
+
+from .plan_media import PICTURE_TYPES, PlanPicture, about_me_shown
 
 STYLESHEET = "support/plan-print.css"
 PDF_VARIANT = "pdf/ua-1"
@@ -29,40 +30,21 @@ def _stylesheet_path() -> str:
     return str(found)
 
 
-# Pictures embedded in the PDF: only the types About me stores (a picture is re-made as
-# PNG or JPEG at upload, portal/uploads.py), each known again by its first bytes.
-PICTURE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
-
-
-@dataclass(frozen=True)
-class PdfPicture:
-    src: str  # a data: URI of the bytes read through the storage API
-    description: str
-
-
-def plan_pictures(plan) -> tuple[list[PdfPicture], list]:
-    """(pictures to embed, sound and video to name) from the plan's About me media. A
-    picture is read through the storage API, never fetched by address: refused (left out)
-    if its stored type is not PNG or JPEG, its bytes do not start as that type says, or it
-    is larger than GOLDENTHREAD_PLAN_PDF_PICTURE_MAX_BYTES; at most
-    GOLDENTHREAD_PLAN_PDF_MAX_PICTURES of them."""
+def plan_pictures(plan) -> tuple[list[PlanPicture], list]:
+    """(pictures to embed, sound and video to name) from the plan's About me media, as
+    every copy of the plan chooses them (plan_media.about_me_shown). A picture is read
+    through the storage API, never fetched by address: left out if its bytes do not start
+    as its stored type says, or it is larger than GOLDENTHREAD_PLAN_PDF_PICTURE_MAX_BYTES."""
     limit = settings.GOLDENTHREAD_PLAN_PDF_PICTURE_MAX_BYTES
-    most = settings.GOLDENTHREAD_PLAN_PDF_MAX_PICTURES
-    pictures: list[PdfPicture] = []
-    recordings: list = []
-    for media in getattr(plan, "about_me_media", []):
-        if media.kind != "image":
-            recordings.append(media)
-            continue
-        magic = PICTURE_TYPES.get(media.content_type)
-        if magic is None or len(pictures) >= most:
-            continue
+
+    def embedded(media) -> PlanPicture | None:
         data = media.read(limit)
-        if not data or not data.startswith(magic):
-            continue
+        if not data or not data.startswith(PICTURE_TYPES[media.content_type]):
+            return None
         src = f"data:{media.content_type};base64,{base64.b64encode(data).decode('ascii')}"
-        pictures.append(PdfPicture(src=src, description=media.description))
-    return pictures, recordings
+        return PlanPicture(src=src, description=media.description)
+
+    return about_me_shown(plan, embedded)
 
 
 def render_plan_pdf(plan, *, context: dict) -> bytes:
@@ -90,7 +72,7 @@ def render_plan_pdf(plan, *, context: dict) -> bytes:
     )
 
 
-def pictures_only(pictures: list[PdfPicture]):
+def pictures_only(pictures: list[PlanPicture]):
     """WeasyPrint's fetcher for the plan: answers only for the data: URIs of the pictures
     embedded here (exactly those strings); any other address — http(s), file, another
     data: URI — is refused, and WeasyPrint leaves it out."""

@@ -234,6 +234,8 @@ class PlanMedia:
     description: str
     content_type: str
     read: Callable[[int], bytes | None] = field(compare=False, repr=False)
+    # Its id on the record, for the record's own permission-checked, logged file view.
+    media_id: Any = None
 
 
 @dataclass

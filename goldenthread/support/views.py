@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from goldenthread.audit.models import AccessAction
 from goldenthread.core.formatting import money_per_period_text
+from goldenthread.core.permissions import Permission, can
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.access import PersonChild, PersonRecordMixin
 from goldenthread.people.person_side import NoPersonsWords, PersonsWordsMixin, persons_words_for
@@ -41,6 +42,7 @@ from .models import (
 )
 from .pdf import render_plan_pdf
 from .plan import build_plan
+from .plan_media import about_me_on_page
 from .readability import measure, text_from_html
 
 # The SS-5 checklist (ChecklistView) calls the one service-error mapper by this name.
@@ -637,6 +639,20 @@ def _plan_context(person, plan, words=None) -> dict:
     }
 
 
+def _about_me_on_page(request, person, plan) -> dict:
+    """About me's pictures on a staff page of the plan (#12), through the staff file view
+    for a reader who may open it (its own check); named in words for anyone else."""
+    if not can(request.user, Permission.ANSWER_CORRECTIONS, person):
+        return about_me_on_page(plan, file_url=None, about_me_url="")
+    return about_me_on_page(
+        plan,
+        file_url=lambda media_id: reverse(
+            "portal_staff:about_me_media", args=[person.pk, media_id]
+        ),
+        about_me_url=reverse("portal_staff:about_me", args=[person.pk]),
+    )
+
+
 class PlanView(PersonRecordMixin, TemplateView):
     template_name = "support/plan.html"
 
@@ -644,6 +660,7 @@ class PlanView(PersonRecordMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = build_plan(self.person)
         context.update(_plan_context(self.person, plan))
+        context.update(_about_me_on_page(self.request, self.person, plan))
         alone = _plan_context(self.person, plan, NoPersonsWords())
         standard = render_to_string("support/_plan_body.html", alone)
         easy = render_to_string("support/_plan_easy_body.html", alone)
@@ -657,7 +674,9 @@ class PlanEasyReadView(PersonRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_plan_context(self.person, build_plan(self.person)))
+        plan = build_plan(self.person)
+        context.update(_plan_context(self.person, plan))
+        context.update(_about_me_on_page(self.request, self.person, plan))
         return context
 
 

@@ -129,6 +129,12 @@ def test_proxy_joins_with_email_codes_sees_what_is_shared_and_comments_on_behalf
     served = ann.request.get(image.get_attribute("src"))
     assert served.headers["content-disposition"].startswith("attachment")
     assert served.headers["x-content-type-options"] == "nosniff"
+    # And in the plan in easy read, through the same file view (#12).
+    ann.goto(f"/my-record/{person.pk}/plan/easy-read/")
+    in_plan = ann.get_by_role("img", name="Mum in her garden")
+    expect(in_plan).to_have_attribute("src", image.get_attribute("src"))
+    assert ann.evaluate("(img) => img.complete && img.naturalWidth", in_plan.element_handle()) == 60
+    axe.check(ann)
 
     # The worker sees her comment beside the outcome.
     page.goto(f"/people/{person.pk}/outcomes/{outcome.pk}/")

@@ -16,9 +16,10 @@ from PIL import Image
 from conftest import sign_in
 from goldenthread.portal import services
 from goldenthread.portal.factories import RecordLinkFactory
-from goldenthread.portal.tests.test_about_me_media import mp4
+from goldenthread.portal.tests.media_files import mp4
 from goldenthread.support import pdf
 from goldenthread.support.plan import PlanMedia
+from goldenthread.support.plan_media import PlanPicture
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
 
@@ -60,7 +61,7 @@ def test_only_stored_picture_types_within_the_limit_are_embedded(settings):
 
 def test_the_pdf_fetcher_answers_only_for_the_embedded_pictures():
     """An address in stored text, a local file or another data: URI is refused (#12)."""
-    picture = pdf.PdfPicture(
+    picture = PlanPicture(
         src="data:image/png;base64," + base64.b64encode(PNG).decode(), description=""
     )
     fetch = pdf.pictures_only([picture])

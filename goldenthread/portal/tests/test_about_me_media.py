@@ -7,7 +7,6 @@ is refused and nothing is stored."""
 from __future__ import annotations
 
 import io
-import struct
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +18,9 @@ from goldenthread.audit.models import AccessAction, AccessLog, ChangeRecord
 from goldenthread.people.factories import PersonFactory
 from goldenthread.portal import uploads
 from goldenthread.portal.factories import ProxyLinkFactory, RecordLinkFactory
+from goldenthread.portal.forms import AboutMeMediaForm
 from goldenthread.portal.models import AboutMeMedia
+from goldenthread.portal.tests.media_files import mp4, wav
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +35,6 @@ def jpeg_with_location() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
-
-
-def mp4(seconds: int, timescale: int = 1000) -> bytes:
-    """The smallest MP4 the checks read: ftyp, and moov with a movie header (mvhd)."""
-    ftyp = struct.pack(">I4s4sI4s4s", 24, b"ftyp", b"isom", 512, b"isom", b"mp41")
-    mvhd_body = bytes([0, 0, 0, 0]) + struct.pack(">IIII", 0, 0, timescale, seconds * timescale)
-    mvhd_body += bytes(80)
-    mvhd = struct.pack(">I4s", 8 + len(mvhd_body), b"mvhd") + mvhd_body
-    moov = struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
-    return ftyp + moov
 
 
 def upload(name, content, content_type="application/octet-stream"):
@@ -193,7 +184,7 @@ def test_a_proxy_adds_on_behalf_and_a_worker_adds_too(client, person, practition
     response = add(
         client,
         reverse("portal_staff:about_me_media_add", args=[person.pk]),
-        upload("b.wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40), "audio/wav"),
+        upload("b.wav", wav(1), "audio/wav"),
         "Her favourite song",
     )
     assert response.status_code == 302
@@ -260,3 +251,43 @@ def test_taking_it_off_deletes_the_file_and_keeps_the_history(
         object_type="portal.AboutMeMedia", object_id=str(media.pk), action="update"
     ).exists()
     assert not storage.exists(name)
+
+
+@pytest.mark.parametrize(
+    ("sound", "video", "size", "words"),
+    [
+        (300, 300, 20 * 1_048_576, "each recording up to 5 minutes. Up to 20 MB."),
+        (
+            90,
+            600,
+            5 * 1_048_576 // 2,
+            "a sound recording up to 1 minute and 30 seconds and a video up to 10 minutes. "
+            "Up to 2.5 MB.",
+        ),
+        (45, 45, 900 * 1024, "each recording up to 45 seconds. Up to 900 KB."),
+    ],
+)
+def test_the_upload_help_says_the_limits_as_set(settings, sound, video, size, words):
+    """#12: the words follow GOLDENTHREAD_PERSON_MEDIA_* (not "5 minutes", "20 MB" typed in)."""
+    settings.GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS = sound
+    settings.GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS = video
+    settings.GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES = size
+    assert words in AboutMeMediaForm().fields["upload"].help_text
+
+
+def test_the_add_page_and_its_refusals_say_the_limits_as_set(client, person, me, settings):
+    settings.GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS = 120
+    settings.GOLDENTHREAD_PERSON_MEDIA_MAX_VIDEO_SECONDS = 120
+    settings.GOLDENTHREAD_PERSON_MEDIA_MAX_BYTES = 1_048_576
+    url = reverse("portal:about_me_media_add", args=[person.pk])
+    assert "each recording up to 2 minutes. Up to 1 MB." in client.get(url).content.decode()
+    page = add(client, url, upload("long.mp4", mp4(121), "video/mp4")).content.decode()
+    assert "The most we can take is 2 minutes." in page
+    page = add(client, url, upload("big.wav", wav(140), "audio/wav")).content.decode()
+    assert "This file is 1.1 MB. The most we can take is 1 MB." in page
+    # A WAV whose length cannot be read (fmt of no size, no sound) was taken until #12's
+    # last part; now refused as every kind is, and nothing stored.
+    empty_wav = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40)
+    page = add(client, url, upload("b.wav", empty_wav, "audio/wav")).content.decode()
+    assert "This recording could not be read" in page
+    assert not AboutMeMedia.objects.exists()

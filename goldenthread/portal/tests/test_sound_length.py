@@ -1,7 +1,9 @@
-"""P-4 (#12): an MP3, Ogg or FLAC recording's length is read (by mutagen) and one over
-GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS is refused in words, as M4A, WAV and WebM are;
-one whose length cannot be read is refused, never stored. Every file is made here, a few
-hundred bytes to a few KB: the smallest headers and frames the reader needs."""
+"""P-4 (#12): a sound recording's length is read (MP3, Ogg, FLAC by mutagen, WAV and M4A
+here) and one over GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS is refused in words, as
+WebM is; one whose length cannot be read is refused, never stored, of any kind. A header
+that says less than the file holds is not believed (an MP3's Xing/VBRI frame count, a WAV's
+data size or byte rate). Every file is made here, a few hundred bytes to a few KB: the
+smallest headers and frames the reader needs."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from mutagen.ogg import OggPage
 
+from goldenthread.portal import mp3 as mp3_reader
 from goldenthread.portal import uploads
+from goldenthread.portal.tests.media_files import m4a, mp4, wav
 
 # MPEG-1 Layer III, 32 kbit/s, 32 kHz, mono, no CRC: 144 bytes a frame, 4,000 bytes a second.
 MP3_HEADER = b"\xff\xfb\x18\xc0"
@@ -83,6 +87,7 @@ MAKERS = {
     "ogg vorbis": ogg,
     "ogg opus": lambda s: ogg(s, "opus"),
 }
+LENGTH_HERE = {"wav": (wav, uploads.wav_seconds), "m4a": (m4a, uploads.video_seconds)}
 
 
 @pytest.mark.parametrize("what", MAKERS)
@@ -93,6 +98,17 @@ def test_a_short_recording_is_taken_and_a_long_one_refused(settings, what):
     short = check(make(1.5))
     assert short.kind == "audio" and short.extension == what.split()[0]
     assert uploads.sound_seconds(make(1.5), short.extension) == pytest.approx(1.5, abs=0.04)
+    with pytest.raises(ValidationError, match="This sound recording is .* minutes long"):
+        check(make(3))
+
+
+@pytest.mark.parametrize("what", LENGTH_HERE)
+def test_wav_and_m4a_a_short_recording_is_taken_and_a_long_one_refused(settings, what):
+    settings.GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS = 2
+    make, length = LENGTH_HERE[what]
+    short = check(make(1.5))
+    assert short.kind == "audio" and short.extension == what
+    assert length(make(1.5)) == pytest.approx(1.5, abs=0.01)
     with pytest.raises(ValidationError, match="This sound recording is .* minutes long"):
         check(make(3))
 
@@ -117,6 +133,15 @@ def test_the_five_minute_limit_as_set():
         ogg(10)[:60],  # the comment header and the end are missing
         ogg(10).replace(b"vorbis", b"theora"),  # not a sound codec we read
         b"OggS" + bytes(200),
+        # Until #12's last part a WAV or M4A whose length could not be read was taken: now,
+        # as for every other kind, a length not known could be any length, so it is refused.
+        b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40),  # fmt of no size, no data chunk
+        wav(1)[:36],  # fmt, and no data chunk
+        wav(1).replace(b"fmt ", b"junk"),  # data, and no fmt
+        wav(0),  # no sound at all
+        m4a(10)[:24] + bytes(100),  # ftyp, and no movie header
+        m4a(10).replace(b"mvhd", b"free"),  # a movie with no header
+        mp4(10, timescale=0).replace(b"isom", b"M4A ", 1),  # a header with no time scale
     ],
     ids=[
         "mp3 tags only",
@@ -127,6 +152,13 @@ def test_the_five_minute_limit_as_set():
         "ogg cut short",
         "ogg theora",
         "ogg no page",
+        "wav fmt of no size",
+        "wav no data",
+        "wav no fmt",
+        "wav empty",
+        "m4a no moov",
+        "m4a no mvhd",
+        "m4a no timescale",
     ],
 )
 def test_a_recording_whose_length_cannot_be_read_is_refused(content):
@@ -148,3 +180,49 @@ def test_a_damaged_file_is_read_or_refused_never_an_error(good, at, noise):
         check(damaged)
     except ValidationError:
         pass
+
+
+SILENT_FRAMES = (MP3_HEADER + bytes(MP3_FRAME - 4)) * round(10 * 4000 / MP3_FRAME)  # 10 s
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        mp3_xing(1)[:MP3_FRAME] + SILENT_FRAMES,  # Xing: "1 second", then 10 s of frames
+        mp3_xing(1)[:MP3_FRAME] + b"not a frame" * 50 + SILENT_FRAMES,  # found past junk
+        ID3_EMPTY + mp3_xing(1)[:MP3_FRAME] + bytes(333) + SILENT_FRAMES,
+        wav(10, data_says=1),  # data: "1 second" of a file holding 10
+        wav(10, byte_rate=80_000),  # fmt: ten times the bytes a second it holds
+    ],
+    ids=["mp3 xing", "mp3 xing then junk", "mp3 id3 xing padding", "wav data", "wav byte rate"],
+)
+def test_a_header_saying_it_is_short_is_not_believed(settings, content):
+    """P-4, #12: each says it lasts a second; it holds 10, so it is refused as too long."""
+    settings.GOLDENTHREAD_PERSON_MEDIA_MAX_AUDIO_SECONDS = 2
+    with pytest.raises(ValidationError, match="This sound recording is 0.2 minutes long"):
+        check(content)
+
+
+def test_an_mp3_whose_frames_cannot_be_counted_within_the_bound_is_refused(monkeypatch):
+    """P-4, #12: past MAX_SKIPS places that are not a frame, the length is not known."""
+    monkeypatch.setattr(mp3_reader, "MAX_SKIPS", 50)
+    content = mp3(1) + b"\xff" * 200 + mp3(1)
+    with pytest.raises(ValidationError, match="This recording could not be read"):
+        check(content)
+    monkeypatch.setattr(mp3_reader, "MAX_SKIPS", 500)
+    assert mp3_reader.frames_seconds(content) == pytest.approx(2 * 28 * 0.036)
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=1, max_value=120),
+    st.floats(min_value=0.1, max_value=600),
+    st.binary(max_size=300),
+    st.booleans(),
+)
+def test_an_mp3_is_never_read_as_shorter_than_the_frames_it_holds(frames, claim, junk, id3):
+    """P-4, #12: whatever its Xing header claims and whatever lies between its frames."""
+    held = (MP3_HEADER + bytes(MP3_FRAME - 4)) * frames
+    content = (ID3_EMPTY if id3 else b"") + mp3_xing(claim)[:MP3_FRAME] + junk + held
+    seconds = uploads.sound_seconds(content, "mp3")
+    assert seconds is None or seconds >= frames * 1152 / 32000
