@@ -26,6 +26,14 @@ def _or(value: Any, default: str) -> str:
     return _e(value or default)
 
 
+def _list(texts: list, head: str, each: str, tail: str) -> str:
+    """As `{% if texts %}head{% for t in texts %}each{% endfor %}tail{% endif %}`, each
+    text escaped into `each`'s "{}"."""
+    if not texts:
+        return ""
+    return head + "".join(each.format(_e(text)) for text in texts) + tail
+
+
 def _progress(points: list, charts: dict, *, first_name: str, caption: str) -> str:
     """reviews/_progress.html for one outcome."""
     if not points:
@@ -136,13 +144,7 @@ def outcome_block(entry: Any, *, first_name: str) -> SafeString:
         f"{_e(link.reason)}</p>"
         for link in getattr(entry, "broken", [])
     )
-    unmet = (
-        "<ul>"
-        + "".join(f"<li>Not met yet: {_e(need)}</li>" for need in entry.unmet_needs)
-        + "</ul>"
-        if entry.unmet_needs
-        else ""
-    )
+    unmet = _list(entry.unmet_needs, "<ul>", "<li>Not met yet: {}</li>", "</ul>")
     flags = (
         "The outcome checker suggests looking again at: "
         + ", ".join(_e(flag) for flag in entry.checker_flags)
@@ -150,12 +152,11 @@ def outcome_block(entry: Any, *, first_name: str) -> SafeString:
         if entry.checker_flags
         else "The outcome checker has no suggestions."
     )
-    earlier = (
-        "<li><strong>Rewritten from:</strong>\n                <ul>"
-        + "".join(f"<li>“{_e(o.statement)}”</li>" for o in entry.earlier)
-        + "</ul></li>"
-        if entry.earlier
-        else ""
+    earlier = _list(
+        [o.statement for o in entry.earlier],
+        "<li><strong>Rewritten from:</strong>\n                <ul>",
+        "<li>“{}”</li>",
+        "</ul></li>",
     )
     html = (
         f'\n          <li class="gt_thread__outcome" id="outcome-{_e(entry.pk)}">\n'
