@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from goldenthread.people.sections import RecordSection
 from goldenthread.sds.decision_notes import DecisionNote, DecisionNotes
+from goldenthread.ui.links import id_url
 
 from . import presenters, selectors
 
@@ -30,7 +31,13 @@ def person_page_section(person, user) -> RecordSection:
             words += f", {summary.transitions_unlinked} with no outcome linked"
         lines.append(words + ".")
     return RecordSection(
-        template="accountability/_person_section.html", context={"lines": lines, "person": person}
+        template="accountability/_person_section.html",
+        context={
+            "lines": lines,
+            "person": person,
+            # reversed once per process (#19), not by {% url %} on every person's page
+            "overview_url": id_url("accountability:overview")(person.pk),
+        },
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch
 
+from goldenthread.core.formatting import date_text
 from goldenthread.ui.links import id_url
 
 # A view's section, by "namespace:name" first, then by namespace.
@@ -80,6 +81,9 @@ class RecordFrame:
     nav: tuple[NavItem, ...]
     template: str = "people/_record_frame.html"
     nav_template: str = "people/_record_nav.html"
+    # Written once here, not by {% url %} and |date in the frame's template (#19).
+    home_url: str = ""
+    born_text: str = ""
 
 
 def record_frame(request, person) -> RecordFrame:
@@ -93,4 +97,10 @@ def record_frame(request, person) -> RecordFrame:
         items.append(
             NavItem(label=label, url=url, current=key == section, is_page=url == request.path)
         )
-    return RecordFrame(person=person, section=section, nav=tuple(items))
+    return RecordFrame(
+        person=person,
+        section=section,
+        nav=tuple(items),
+        home_url=id_url("people:detail")(person.pk),
+        born_text=date_text(person.date_of_birth),
+    )

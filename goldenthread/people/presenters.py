@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
+from typing import Any
 
 from django.utils import timezone
 
 from goldenthread.core.formatting import date_text, datetime_text
+from goldenthread.ui.links import id_url
 
 from .models import Person
 
@@ -69,6 +72,89 @@ def person_summary_rows(person: Person, *, edit_url: str | None) -> list[dict]:
         }
         for key, value in rows
     ]
+
+
+@functools.cache
+def _outcome_status_text() -> dict[str, str]:
+    """An outcome's status in words, as `get_status_display` (people imports no app above)."""
+    related: Any = Person._meta.get_field("outcomes").related_model
+    return {value: str(label) for value, label in related._meta.get_field("status").flatchoices}
+
+
+def _worker_name(first: str, last: str) -> str:
+    """As `User.get_full_name()`."""
+    return f"{first} {last}".strip()
+
+
+def person_page_lists(person: Person, page: Any, *, today: datetime.date) -> dict[str, Any]:
+    """The person's page's lists and links with every cell written out (#19): from
+    `selectors.person_page`'s rows, each pattern reversed once per process, dates written
+    by `date_text`; the template only prints them."""
+    pk = person.pk
+    conversation_url = id_url("conversations:detail", ids=2)
+    outcome_url = id_url("outcomes:detail", ids=2)
+    circle_edit, circle_remove = (
+        id_url("people:circle_edit", ids=2),
+        id_url("people:circle_remove", ids=2),
+    )
+    allocation_end = id_url("people:allocation_end", ids=2)
+    status_text = _outcome_status_text()
+    current, past = [], []
+    for a in page.allocations:
+        row = {
+            "worker_name": _worker_name(a.worker__first_name, a.worker__last_name)
+            or a.worker__username,
+            "full_name": _worker_name(a.worker__first_name, a.worker__last_name),
+            "description": a.description,
+            "start_text": date_text(a.start_date, short_month=True),
+        }
+        if a.start_date <= today and (a.end_date is None or a.end_date >= today):
+            row["end_url"] = allocation_end(pk, a.pk)
+            current.append(row)
+        else:
+            row["end_text"] = date_text(a.end_date, short_month=True)
+            past.append(row)
+    return {
+        "recent_conversations": [
+            {
+                "url": conversation_url(pk, c.pk),
+                "held_on_text": date_text(c.held_on),
+                "place": c.place,
+                "outcomes_text": f"{c.outcome_count} outcome{'' if c.outcome_count == 1 else 's'}",
+            }
+            for c in page.recent_conversations
+        ],
+        "outcomes": [
+            {
+                "url": outcome_url(pk, o.pk),
+                "statement": o.statement,
+                "status_text": status_text.get(o.status, o.status),
+                "target_text": date_text(o.target_date, short_month=True),
+            }
+            for o in page.outcomes
+        ],
+        "circle": [
+            {
+                "member": m,
+                "edit_url": circle_edit(pk, m.pk),
+                "remove_url": circle_remove(pk, m.pk),
+            }
+            for m in page.circle
+        ],
+        "current_allocations": current,
+        "past_allocations": past,
+        "links": {
+            name: id_url(view_name)(pk)
+            for name, view_name in (
+                ("edit", "people:edit"),
+                ("changes", "audit:changes"),
+                ("conversations", "conversations:list"),
+                ("new_conversation", "conversations:create"),
+                ("circle_add", "people:circle_add"),
+                ("allocation_add", "people:allocation_add"),
+            )
+        },
+    }
 
 
 def draft_saved_text(moment: datetime.datetime) -> str:

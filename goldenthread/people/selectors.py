@@ -206,17 +206,42 @@ def page_circle_queryset(person_id) -> QuerySet:
     return CircleMember.objects.filter(person_id=person_id).order_by("name")
 
 
+# The page's lists other than the circle are value rows of the columns it shows (#19): no
+# model objects to make (the circle's members are objects: the person's words sit beside
+# each, found by the member's model and id).
+
+
 def page_conversations_queryset(person_id) -> QuerySet:
-    """The five newest conversations, with who recorded each and their outcome count."""
-    return _related("conversations").filter(person_id=person_id).listed()[:5]
+    """The five newest conversations: id, date, place and their outcome count."""
+    return (
+        _related("conversations")
+        .filter(person_id=person_id)
+        .listed()
+        .values_list("pk", "held_on", "place", "outcome_count", named=True)[:5]
+    )
 
 
 def page_outcomes_queryset(person_id) -> QuerySet:
-    return _related("outcomes").filter(person_id=person_id).order_by("status", "created_at")
+    return (
+        _related("outcomes")
+        .filter(person_id=person_id)
+        .order_by("status", "created_at")
+        .values_list("pk", "statement", "status", "target_date", named=True)
+    )
 
 
 def page_allocations_queryset(person_id) -> QuerySet:
-    return Allocation.objects.filter(person_id=person_id).select_related("worker")
+    """The person's allocations, newest first, with the worker's names."""
+    return Allocation.objects.filter(person_id=person_id).values_list(
+        "pk",
+        "description",
+        "start_date",
+        "end_date",
+        "worker__first_name",
+        "worker__last_name",
+        "worker__username",
+        named=True,
+    )
 
 
 _PAGE_READS = {

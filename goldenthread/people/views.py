@@ -97,17 +97,13 @@ class PersonDetailView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.person
-        context["summary_rows"] = presenters.person_summary_rows(
-            person, edit_url=reverse("people:edit", args=[person.pk])
+        lists = presenters.person_page_lists(
+            person, selectors.person_page(person), today=timezone.localdate()
         )
-        page = selectors.person_page(person)
-        context["circle"] = page.circle
-        context["recent_conversations"] = page.recent_conversations
-        context["outcomes"] = page.outcomes
-        allocations = page.allocations
-        today = timezone.localdate()
-        context["current_allocations"] = [a for a in allocations if a.is_active(today)]
-        context["past_allocations"] = [a for a in allocations if not a.is_active(today)]
+        context.update(lists)
+        context["summary_rows"] = presenters.person_summary_rows(
+            person, edit_url=lists["links"]["edit"]
+        )
         context["can_manage_allocations"] = can(
             self.request.user, Permission.MANAGE_ALLOCATIONS, person
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 
 from goldenthread.audit.models import AccessAction
+from goldenthread.core.prepared import PreparedQuery
 
 SOMEONE_FROM_STAFF = "A member of staff"
 
@@ -173,26 +176,42 @@ def plan_without(plan, texts: set[str], refs: set[tuple[str, str]] | None = None
     return changed
 
 
+def comments_queryset(person_id):
+    """The person's comments on items of their record, oldest first, with their authors."""
+    from .models import ItemComment
+
+    return (
+        ItemComment.objects.filter(person_id=person_id)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def waiting_corrections_queryset(person_id):
+    """The person's correction requests waiting for an answer, oldest first."""
+    from .models import CorrectionRequest, CorrectionStatus
+
+    return CorrectionRequest.objects.filter(
+        person_id=person_id, status=CorrectionStatus.WAITING
+    ).order_by("asked_at", "pk")
+
+
+# Read on every staff page of a record: compiled once per process (core/prepared.py, #19);
+# portal/tests/test_words_prepared.py compares each with its queryset.
+_COMMENTS = PreparedQuery(comments_queryset, uuid.uuid4())
+_WAITING = PreparedQuery(waiting_corrections_queryset, uuid.uuid4())
+
+
 class PersonsWords:
     """The person's own comments and their correction requests waiting for an answer, by
     item (P-2, #12), for staff pages and the plan: `beside(item)` → (comments, waiting).
     Loaded by the view in two queries, however many items the page shows."""
 
     def __init__(self, person) -> None:
-        from .models import CorrectionRequest, CorrectionStatus, ItemComment
-
         self.by_item: dict[tuple[str, str], tuple[list, list]] = {}
-        comments = (
-            ItemComment.objects.filter(person=person)
-            .select_related("author")
-            .order_by("created_at", "pk")
-        )
-        for c in comments:
+        for c in _COMMENTS(person.pk):
             self.by_item.setdefault((c.item_type, c.item_id), ([], []))[0].append(c)
-        waiting = CorrectionRequest.objects.filter(
-            person=person, status=CorrectionStatus.WAITING
-        ).order_by("asked_at", "pk")
-        for r in waiting:
+        for r in _WAITING(person.pk):
             self.by_item.setdefault((r.item_type, r.item_id), ([], []))[1].append(r)
 
     @staticmethod

@@ -23,7 +23,7 @@ from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_
 from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
-from . import presenters, selectors, services
+from . import presenters, selectors, services, thread_html
 from .forms import (
     DueFilterForm,
     FinishForm,
@@ -785,12 +785,15 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
                     solution.broken = f"solution-{solution.pk}" in anchors
             for line in entry.provision:
                 line.broken = f"provision-{line.pk}" in anchors
+        first_name = presenters.first_name(self.person)
+        for entry in thread.outcomes:
+            entry.html = thread_html.outcome_block(entry, first_name=first_name)
         context["thread"] = thread
         context["links"] = links
         context["link_rows"] = _link_actions(self.request.user, self.person, links)
         context["glance"] = _glance(thread, links)
         context["link_titles"] = LINK_KIND_TITLE
-        context["first_name"] = presenters.first_name(self.person)
+        context["first_name"] = first_name
         return context
 
 

@@ -1,0 +1,187 @@
+"""Each outcome's block on the golden-thread page (REV-4), written out here rather than by
+the template (#19): the block's loops, filters and include of reviews/_progress.html were
+two thirds of the page's own template time. The HTML is byte for byte what
+reviews/golden_thread.html and reviews/_progress.html wrote; every stored or typed text is
+escaped (docs/adr/0007). reviews/tests/test_thread_html.py keeps the template as the
+reference and compares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+PROGRESS_CAPTION = "Reviews of this outcome"
+_BROKEN_CLASS = ' class="gt_broken"'
+_BROKEN_WORDS = "<strong>Broken link:</strong> "
+
+
+def _e(value: Any) -> str:
+    return str(conditional_escape(value))
+
+
+def _or(value: Any, default: str) -> str:
+    """As `{{ value|default:"…" }}`: the default for any false value."""
+    return _e(value or default)
+
+
+def _list(texts: list, head: str, each: str, tail: str) -> str:
+    """As `{% if texts %}head{% for t in texts %}each{% endfor %}tail{% endif %}`, each
+    text escaped into `each`'s "{}"."""
+    if not texts:
+        return ""
+    return head + "".join(each.format(_e(text)) for text in texts) + tail
+
+
+def _progress(points: list, charts: dict, *, first_name: str, caption: str) -> str:
+    """reviews/_progress.html for one outcome."""
+    if not points:
+        return "\n<p>Not reviewed yet.</p>\n\n"
+    name = _e(first_name)
+    parts = [
+        '\n<div class="gt_progress">\n  <div class="gt_progress__charts">\n    ',
+        str(charts["rating_svg"]) if charts.get("rating") else "",
+        "\n    ",
+        str(charts["measure_svg"]) if charts.get("measure") else "",
+        "\n  </div>\n"
+        f'  <table class="ds_table gt_progress__table" id="progress-table-{_e(charts["key"])}" '
+        'data-smallscreen="scrolling">\n'
+        f"    <caption>{_e(caption)}</caption>\n"
+        "    <thead>\n"
+        '      <tr><th scope="col">Review</th><th scope="col">Rating</th><th scope="col">'
+        f'The measure</th><th scope="col">{name}\'s view</th><th scope="col">What shows '
+        "this</th></tr>\n"
+        "    </thead>\n    <tbody>\n      ",
+    ]
+    for point in points:
+        earlier = (
+            f'<br><span class="ds_hint-text">Earlier wording: “{_e(point.statement)}”</span>'
+            if point.earlier_wording
+            else ""
+        )
+        decision = (
+            f'<br><span class="ds_hint-text">{_e(point.decision_text)}</span>'
+            if point.decision_text
+            else ""
+        )
+        views = (
+            "".join(
+                f'<p class="gt_their-words">{_e(view.attribution)}: “{_e(view.words)}”'
+                + (f" ({name}'s rating: {_e(view.rating_text)})" if view.rating else "")
+                + "</p>"
+                for view in point.views
+            )
+            or "Not recorded"
+        )
+        parts.append(
+            "\n      <tr>\n"
+            f'        <th scope="row">{_e(point.held_on_text)}{earlier}</th>\n'
+            f"        <td>{_e(point.rating_text)}{decision}</td>\n"
+            f"        <td>{_e(point.measure_text)}</td>\n"
+            f"        <td>{views}</td>\n"
+            f"        <td>{_e(point.evidence)}</td>\n"
+            "      </tr>\n      "
+        )
+    parts.append("\n    </tbody>\n  </table>\n</div>\n\n")
+    return "".join(parts)
+
+
+def _steps(entry: Any) -> str:
+    if not entry.steps:
+        return "<p>No support planned yet.</p>"
+    parts = ['\n                <ol class="gt_thread__steps">\n                  ']
+    for step in entry.steps:
+        parts.append(
+            f'\n                  <li value="{_e(step.number)}">{_e(step.label)}\n'
+            "                    <ul>\n                      "
+        )
+        for solution in step.solutions:
+            broken = getattr(solution, "broken", False)
+            earlier = (
+                ' <span class="ds_hint-text">(for the earlier wording)</span>'
+                if solution.outcome_id != entry.pk
+                else ""
+            )
+            decided = "".join(
+                f'<br><span class="ds_hint-text">{_e(text)}</span>' for text in solution.reviews
+            )
+            parts.append(
+                f'\n                      <li id="solution-{_e(solution.pk)}"'
+                f"{_BROKEN_CLASS if broken else ''}>{_BROKEN_WORDS if broken else ''}"
+                f"{_e(solution.summary)}{earlier}\n"
+                f"                        {decided}</li>\n                      "
+            )
+        parts.append("\n                    </ul>\n                  </li>\n                  ")
+    parts.append("\n                </ol>\n                ")
+    return "".join(parts)
+
+
+def _provision(entry: Any) -> str:
+    if not entry.provision:
+        return ""
+    lines = []
+    for line in entry.provision:
+        broken = getattr(line, "broken", False)
+        lines.append(
+            f'<li id="provision-{_e(line.pk)}"{_BROKEN_CLASS if broken else ""}>'
+            f"{_BROKEN_WORDS if broken else ''}"
+            f"{_e(line.description)}: {_e(line.amount_text)} "
+            f'<span class="ds_hint-text">(budget request {_e(line.request_reference)}, '
+            f"{_e(str(line.request_status).lower())})</span></li>"
+        )
+    return (
+        f"<li><strong>Provision (budget)</strong>\n                <ul>{''.join(lines)}</ul></li>"
+    )
+
+
+def outcome_block(entry: Any, *, first_name: str) -> SafeString:
+    """One outcome of section 2 (a `thread.ThreadOutcome` with the view's `broken` links
+    and `charts`), as the page's loop over a change's outcomes wrote it."""
+    outcome = entry.outcome
+    broken = "".join(
+        f'<p class="gt_broken"><strong>Broken link ({_e(str(link.title).lower())}):</strong> '
+        f"{_e(link.reason)}</p>"
+        for link in getattr(entry, "broken", [])
+    )
+    unmet = _list(entry.unmet_needs, "<ul>", "<li>Not met yet: {}</li>", "</ul>")
+    flags = (
+        "The outcome checker suggests looking again at: "
+        + ", ".join(_e(flag) for flag in entry.checker_flags)
+        + "."
+        if entry.checker_flags
+        else "The outcome checker has no suggestions."
+    )
+    earlier = _list(
+        [o.statement for o in entry.earlier],
+        "<li><strong>Rewritten from:</strong>\n                <ul>",
+        "<li>“{}”</li>",
+        "</ul></li>",
+    )
+    html = (
+        f'\n          <li class="gt_thread__outcome" id="outcome-{_e(entry.pk)}">\n'
+        f'            <h4 class="gt_thread__heading">“{_e(outcome.statement)}” \n'
+        f'<strong class="ds_tag ds_tag--{_e(entry.status_colour)}">{_e(entry.status_text)}'
+        "</strong>\n</h4>\n"
+        f"            {broken}\n"
+        '            <ul class="gt_thread__layers">\n'
+        f"              <li><strong>Need it meets:</strong> "
+        f"{_or(entry.need, 'No assessed need recorded')}\n"
+        f"                {unmet}</li>\n"
+        f"              <li><strong>Starting point:</strong> {_or(outcome.baseline, 'Not recorded')}"
+        f". <strong>How we will know:</strong> {_or(outcome.measure, 'Not recorded')}. "
+        f"<strong>By:</strong> {_or(entry.target_text, 'no date recorded')}.</li>\n"
+        f"              <li><strong>Check:</strong> {_e(entry.questions_answered)} of "
+        f"{_e(entry.questions_total)} questions answered.\n"
+        f"                {flags}</li>\n"
+        f"              {earlier}\n"
+        "              <li><strong>Support, by step of the Support Sequence</strong>\n"
+        f"                {_steps(entry)}\n"
+        "              </li>\n"
+        f"              {_provision(entry)}\n"
+        "              <li><strong>Review results over time</strong>\n"
+        "                "
+        + _progress(entry.progress, entry.charts, first_name=first_name, caption=PROGRESS_CAPTION)
+        + "\n              </li>\n            </ul>\n          </li>\n          "
+    )
+    return mark_safe(html)  # noqa: S308 - every text above is escaped
