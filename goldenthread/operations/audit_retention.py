@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import datetime
 import io
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from goldenthread.audit import chain, signing
@@ -57,6 +59,10 @@ from .retention import _actor_name
 SCHEDULED_AUDIT_RETENTION = SystemActor("Golden Thread (audit log retention)")
 
 PURGED = (AccessLog, ChangeRecord)
+# Parameters in one statement of the purge: under SQLite's oldest limit (999, which Django
+# assumes), and at most 450 ranges OR'd together, under SQLite's expression depth (1,000).
+# The rows go in bounded batches: about 130 DELETEs at council scale, not 108,000.
+BATCH_PARAMETERS = 900
 # The change history's records of destructions and purges outlive the rows they account for.
 KEPT_OBJECT_TYPES = ("operations.Tombstone", "audit.AuditCheckpoint")
 
@@ -182,19 +188,19 @@ def apply(
         if not removed:
             return result
         permit = PurgePermit.objects.create()
-        for first, last, *_ in plans[AccessLog]:
+        for batch in _batches(plans[AccessLog]):
             result.index_rows += _raw_delete(
                 AccessLogPerson.objects.filter(
-                    log_id__in=AccessLog.objects.filter(seq__range=(first, last)).values("pk")
+                    log_id__in=AccessLog.objects.filter(_seqs(batch)).values("pk")
                 )
             )
         for model, runs in plans.items():
-            for first, last, *_ in runs:
-                deleted = _raw_delete(model.objects.filter(seq__range=(first, last)))
-                if deleted != last - first + 1:
+            for batch in _batches(runs):
+                deleted = _raw_delete(model.objects.filter(_seqs(batch)))
+                if deleted != sum(last - first + 1 for first, last, *_ in batch):
                     raise AuditRetentionError(
-                        f"{model._meta.db_table}: rows {first} to {last} changed while they "
-                        "were being removed; nothing was removed."
+                        f"{model._meta.db_table}: rows {batch[0][0]} to {batch[-1][1]} changed "
+                        "while they were being removed; nothing was removed."
                     )
         for start in range(0, len(uses), 500):
             chunk = uses[start : start + 500]
@@ -273,6 +279,31 @@ def _runs(table: str, rows: Iterable[tuple[int, str, str]]) -> list[list[Any]]:
     return runs
 
 
+def _batches(runs: list[list[Any]]) -> Iterable[list[list[Any]]]:
+    """The runs in groups removed by one DELETE each: a run of one row costs the statement
+    one parameter, a longer run two (its range), up to BATCH_PARAMETERS. A council's log
+    removed by age is mostly runs of one row (synthetic data and imports are not written in
+    time order), so one statement per run made about 108,000 statements (#20)."""
+    batch: list[list[Any]] = []
+    size = 0
+    for run in runs:
+        cost = 1 if run[0] == run[1] else 2
+        if size + cost > BATCH_PARAMETERS:
+            yield batch
+            batch, size = [], 0
+        batch.append(run)
+        size += cost
+    if batch:
+        yield batch
+
+
+def _seqs(batch: list[list[Any]]) -> Q:
+    """The rows of these runs: single rows by an IN list, longer runs each by its range."""
+    singles = [first for first, last, *_ in batch if first == last]
+    ranges = [Q(seq__range=(first, last)) for first, last, *_ in batch if first != last]
+    return reduce(operator.or_, ranges + ([Q(seq__in=singles)] if singles else []))
+
+
 def _account(
     model: type[AccessLog] | type[ChangeRecord],
     rows: list[tuple[int, str, str]],
@@ -286,10 +317,9 @@ def _account(
     neighbours = {first - 1 for first, *_ in runs if first > 1} | {last + 1 for _, last, *_ in runs}
     present: set[int] = set()
     wanted = sorted(neighbours)
-    for start in range(0, len(wanted), 500):
-        present.update(
-            model.objects.filter(seq__in=wanted[start : start + 500]).values_list("seq", flat=True)
-        )
+    for start in range(0, len(wanted), BATCH_PARAMETERS):
+        chunk = wanted[start : start + BATCH_PARAMETERS]
+        present.update(model.objects.filter(seq__in=chunk).values_list("seq", flat=True))
     edges: dict[str, str] = {}
     joins: list[str] = []
     for first, last, before, last_hash in runs:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import sqlite3
@@ -207,14 +208,29 @@ def sqlite_page_digests(path: Path) -> dict[str, TableDigest]:
     finally:
         db.close()
     result = {}
-    with path.open("rb") as handle:
-        for table in tables:
-            digest = hashlib.sha256()
-            for page in sorted(pages[table]):
-                handle.seek((page - 1) * page_size)
-                digest.update(handle.read(page_size))
-            result[table] = TableDigest(rows[table], digest.hexdigest())
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        with memoryview(m) as view:
+            for table in tables:
+                digest = hashlib.sha256()
+                # A table's pages mostly lie side by side (VACUUM INTO writes each b-tree
+                # in one piece): each stretch of them is hashed in one call, not page by
+                # page (half a million calls at council size, #20). The same bytes in the
+                # same order, so the same digest.
+                for first, last in _stretches(sorted(pages[table])):
+                    digest.update(view[(first - 1) * page_size : last * page_size])
+                result[table] = TableDigest(rows[table], digest.hexdigest())
     return result
+
+
+def _stretches(pages: list[int]) -> list[tuple[int, int]]:
+    """Sorted page numbers as (first, last) of each stretch of consecutive ones."""
+    stretches: list[list[int]] = []
+    for page in pages:
+        if stretches and page == stretches[-1][1] + 1:
+            stretches[-1][1] = page
+        else:
+            stretches.append([page, page])
+    return [(first, last) for first, last in stretches]
 
 
 # Row text is written by the server in one form whatever the session's defaults.

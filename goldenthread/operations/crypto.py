@@ -144,13 +144,32 @@ class OpeningReader(io.RawIOBase):
         self._index += 1
         return True
 
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes of the chunk being read (all of the rest of the file if
+        `size` is negative). A reader asking for a whole chunk (the restore's tar reader
+        asks for 1 MiB) gets the opened chunk itself, not a copy of it: a council-sized
+        restore opens 2 GB, and each copy of it cost CPU (#20)."""
+        if size is None or size < 0:
+            return self.readall()
+        while self._offset >= len(self._buffer):
+            if not self._next_chunk():
+                return b""
+        if self._offset == 0 and size >= len(self._buffer):
+            self._offset = len(self._buffer)
+            return self._buffer
+        with memoryview(self._buffer) as view:
+            data = bytes(view[self._offset : self._offset + size])
+        self._offset += len(data)
+        return data
+
     def readinto(self, target) -> int:  # type: ignore[override]
         view = memoryview(target).cast("B")
         while self._offset >= len(self._buffer):
             if not self._next_chunk():
                 return 0
         count = min(len(view), len(self._buffer) - self._offset)
-        view[:count] = self._buffer[self._offset : self._offset + count]
+        with memoryview(self._buffer) as chunk:
+            view[:count] = chunk[self._offset : self._offset + count]
         self._offset += count
         return count
 

@@ -483,3 +483,39 @@ def test_a_kept_row_beside_a_compact_run_re_chained_is_found(old_and_new, practi
         prev = row_hash
     with pytest.raises(CommandError, match="no longer match it"):
         verify_output()
+
+
+# --- Removal in bounded batches (#20) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("budget", [10, audit_retention.BATCH_PARAMETERS])
+def test_the_rows_go_in_a_few_bounded_statements_not_one_a_run(practitioner, monkeypatch, budget):
+    """About 100 runs (mostly of one row, as a council's log removed by age is): removed in
+    batches of at most `budget` parameters a statement, not a DELETE a run (at council
+    scale that was about 108,000 statements), and the log still verifies."""
+    monkeypatch.setattr(audit_retention, "BATCH_PARAMETERS", budget)
+    old = _shuffled_log(practitioner, 400)
+    old[-1] = False
+    statements: list[tuple[str, tuple]] = []
+
+    def spy(execute, sql, params, many, context):
+        statements.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        purge(practitioner)
+    entry = AuditCheckpoint.objects.get().removed["audit_accesslog"]
+    runs = audit_retention.chain.parse_ranges(entry["ranges"])
+    deletes = [(sql, params) for sql, params in statements if sql.startswith("DELETE")]
+    by_table = [sql.split()[2].strip('"') for sql, _ in deletes]
+    singles = sum(1 for first, last in runs if first == last)
+    least = -(-(singles + 2 * (len(runs) - singles)) // budget)  # the parameters, in batches
+    assert len(runs) > 90
+    assert by_table.count("audit_accesslog") == least
+    assert by_table.count("audit_accesslogperson") == least  # the list-view index, alike
+    assert all(len(params) <= budget for _, params in deletes)
+    assert entry["count"] == sum(old)
+    assert list(AccessLog.objects.order_by("seq").values_list("seq", flat=True)) == [
+        i + 1 for i, is_old in enumerate(old) if not is_old
+    ]
+    verify_output()

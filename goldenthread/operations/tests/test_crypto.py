@@ -57,3 +57,18 @@ def test_the_key_must_be_32_bytes_of_base64(monkeypatch):
     assert crypto.key_from_environment(required=False) is None
     with pytest.raises(crypto.BackupKeyError, match="encrypted"):
         crypto.key_from_environment(required=True)
+
+
+def test_reads_of_any_size_give_the_bytes_in_order(tmp_path, key):
+    """A whole chunk is handed over as it is (#20); part of one, or across chunks, as much
+    as asked for; readinto and read to the end alike."""
+    data = os.urandom(crypto.CHUNK * 2 + 5)
+    sealed = _seal(tmp_path, key, data)
+    with sealed.open("rb") as handle:
+        reader = crypto.OpeningReader(handle, key)
+        parts = [reader.read(7), reader.read(crypto.CHUNK), reader.read(crypto.CHUNK)]
+        into = bytearray(3)
+        parts.append(bytes(into[: reader.readinto(into)]))
+        parts += [reader.read(), reader.read(5)]
+    assert [len(p) for p in parts] == [7, crypto.CHUNK - 7, crypto.CHUNK, 3, 2, 0]
+    assert b"".join(parts) == data
