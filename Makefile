@@ -55,8 +55,9 @@ run: install ## Start the demo on http://127.0.0.1:$(PORT)/ (SQLite under ./var/
 # (DATABASE_URL + "_browser"), so the two never meet. The browser suite has two workers too:
 # its longest test (never lose a word) takes about half of it, so one worker alone left the
 # suite finishing minutes after the fast suite (14.6 min with two workers and axe asked for
-# violations only, 24.3 with one before that, both at load 10-12); each worker has its own
-# live server and test database.
+# violations only, 24.3 with one before that, both at load 10-12); it starts first
+# (tests/browser/conftest.py) so the other worker runs the rest beside it. Each worker has
+# its own live server and test database.
 FAST_WORKERS ?= 2
 BROWSER_WORKERS ?= 2
 TEST_ENV := DJANGO_SETTINGS_MODULE=goldenthread.config.settings.test

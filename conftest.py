@@ -85,6 +85,27 @@ def sign_in(client, user):
     return client
 
 
+@pytest.fixture(scope="module")
+def demo_data_for_module(django_db_setup, django_db_blocker):
+    """The demo data (OPS-1), loaded at PINNED_NOW once for a module's tests (on each test
+    worker that runs them) and committed; emptied (flush) after the module's last test. Ask
+    for `db` too: each test reads (and writes) it inside its own transaction, rolled back at
+    its end, so what one test writes is gone before the next reads. Loading the demo takes
+    10-20 s of CPU: once per module, not once per test."""
+    import time_machine
+    from django.core.management import call_command
+
+    from goldenthread.nonprod.demo import load_demo_data
+
+    with django_db_blocker.unblock():
+        with time_machine.travel(PINNED_NOW, tick=False):
+            load_demo_data()
+        try:
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def no_template_queries():
     """Fails the test if rendering any template runs a query (goldenthread/ui/testing.py)."""

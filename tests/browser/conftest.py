@@ -19,10 +19,17 @@ BROWSER_WAIT_MS = 20_000
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+# The longest browser test (several minutes: a whole record crawled, axe on each kind of
+# page, words typed into every kind of box) starts first, so with two workers the other
+# worker runs the rest beside it instead of the suite waiting for it at the end.
+LONGEST_FIRST = "test_never_lose_a_word.py"
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.fspath.basename != LONGEST_FIRST)  # stable: else as found
 
 
 @pytest.fixture(scope="session")

@@ -12,3 +12,12 @@ def choose(control: Locator) -> None:
     control_id = control.get_attribute("id")
     control.page.locator(f"label[for='{control_id}']").click()
     expect(control).to_be_checked()
+
+
+def follow(control: Locator) -> None:
+    """Click a link (or a button that sends a form) that opens another page, and wait until
+    that page has loaded: what is checked next (axe, a text, a count) is on the new page,
+    never on the one being left. For an address that does not tell the two pages apart (a
+    form that answers on its own address), or a link whose address the test does not name."""
+    with control.page.expect_navigation():
+        control.click()

@@ -11,7 +11,7 @@ from goldenthread.conversations.models import Conversation
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.factories import CircleMemberFactory
 
-from .helpers import choose
+from .helpers import choose, follow
 from .test_foundation_journey import sign_in
 
 
@@ -24,7 +24,7 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
 
     # Sitting one: start the conversation, steps 1 and 2, then leave.
     page.goto(f"/people/{person.pk}/")
-    page.get_by_role("link", name="Record a new conversation").first.click()
+    follow(page.get_by_role("link", name="Record a new conversation").first)
     axe.check(page)
     page.get_by_label("Where it took place").fill("At home")
     page.get_by_label("The person's story, in their own words").fill(
@@ -40,24 +40,25 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
     axe.check(page)
     page.get_by_text("Add what or where matters").click()
     page.get_by_label("What matters, or where").fill("Seeing my friends at the bowling club")
-    add_form("matters").get_by_role("button", name="Add", exact=True).click()
+    follow(add_form("matters").get_by_role("button", name="Add", exact=True))
     page.get_by_text("Add who matters").click()
     page.get_by_label("Who matters").select_option(label="Ann Macdonald (Daughter)")
-    add_form("who").get_by_role("button", name="Add", exact=True).click()
+    follow(add_form("who").get_by_role("button", name="Add", exact=True))
     expect(page.locator("main")).to_contain_text("Ann Macdonald", use_inner_text=True)
 
     page.goto(f"{base}/step-2/")
     axe.check(page)
     choose(page.get_by_label("Not working"))
     page.get_by_label("What they said").first.fill("I can't get up the bus steps")
-    add_form("working").get_by_role("button", name="Add", exact=True).click()
+    # The same address before and after: wait for the page the form answers with.
+    follow(add_form("working").get_by_role("button", name="Add", exact=True))
     page.wait_for_url(re.compile(r"/step-2/"))
     axe.check(page)
 
     # Leave mid-way; come back later from the person's page.
     page.goto("/people/")
-    page.get_by_role("link", name=person.display_name).click()
-    page.get_by_role("link", name=re.compile(r"\d+ \w+ \d{4}")).first.click()
+    follow(page.get_by_role("link", name=person.display_name))
+    follow(page.get_by_role("link", name=re.compile(r"\d+ \w+ \d{4}")).first)
     task_list = page.locator(".ds_task-list").inner_text()
     assert "Completed" in task_list or "In progress" in task_list
     assert "Not started" in task_list  # incomplete steps shown, not blocked
@@ -69,8 +70,8 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
         "Getting back to the bowling club"
     )
     choose(page.get_by_label("I can't get up the bus steps"))
-    add_form("change").get_by_role("button", name="Add", exact=True).click()
-    page.get_by_role("link", name="Make this into an outcome").click()
+    follow(add_form("change").get_by_role("button", name="Add", exact=True))
+    follow(page.get_by_role("link", name="Make this into an outcome"))
     axe.check(page)
     statement = page.get_by_label("The outcome", exact=True)
     statement.fill("To attend the day centre with a support worker")
@@ -100,7 +101,7 @@ def test_practitioner_records_a_conversation_over_two_sittings(page, axe, practi
 
     page.goto(f"{base}/checklist/")
     axe.check(page)
-    page.get_by_role("button", name="Save checklist").click()
+    follow(page.get_by_role("button", name="Save checklist"))  # saved before leaving
 
     outcome = Outcome.objects.filter(person=person).order_by("created_at").first()
     page.goto(f"/people/{person.pk}/outcomes/{outcome.pk}/")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from goldenthread.conversations.factories import ConversationFactory
 from goldenthread.outcomes.factories import OutcomeFactory
 
-from .helpers import choose
+from .helpers import choose, follow
 from .test_foundation_journey import code_for, sign_in
 
 STATEMENT = "Jean walks to the shop on her own twice a week by the summer"
@@ -36,7 +36,7 @@ def test_person_reads_comments_asks_for_a_correction_and_sees_the_answer(
     sign_in(page, axe, practitioner)
     page.goto(f"/people/{person.pk}/own-access/")
     axe.check(page)
-    page.get_by_role("link", name="Invite them to see their record").click()
+    follow(page.get_by_role("link", name="Invite them to see their record"))
     axe.check(page)
     choose(page.get_by_label("The person themselves"))
     page.get_by_label("Their name").fill("Jean Macdonald")
@@ -74,7 +74,7 @@ def test_person_reads_comments_asks_for_a_correction_and_sees_the_answer(
 
     mine.goto(f"/my-record/{person.pk}/")
     item = mine.locator(f"#item-{outcome.pk}")
-    item.get_by_role("link", name=re.compile("Add a comment")).click()
+    follow(item.get_by_role("link", name=re.compile("Add a comment")))
     axe.check(mine)
     mine.get_by_label("Your comment").fill("I want to start in April.")
     mine.get_by_role("button", name="Add my comment").click()
@@ -83,9 +83,11 @@ def test_person_reads_comments_asks_for_a_correction_and_sees_the_answer(
         "I want to start in April.", use_inner_text=True
     )
 
-    mine.locator(f"#item-{outcome.pk}").get_by_role(
-        "link", name=re.compile("Ask for a correction")
-    ).click()
+    follow(
+        mine.locator(f"#item-{outcome.pk}").get_by_role(
+            "link", name=re.compile("Ask for a correction")
+        )
+    )
     axe.check(mine)
     mine.get_by_label("What is wrong?").fill("It is the post office, not the shop.")
     mine.get_by_label("What should it say?").fill(STATEMENT.replace("shop", "post office"))
@@ -98,7 +100,7 @@ def test_person_reads_comments_asks_for_a_correction_and_sees_the_answer(
     # The practitioner sees it on the worklist and answers.
     page.goto("/people/corrections/")
     axe.check(page)
-    page.get_by_role("link", name=re.compile("Answer")).click()
+    follow(page.get_by_role("link", name=re.compile("Answer")))
     axe.check(page)
     choose(page.get_by_label("Correct the record"))
     page.get_by_label("Your answer to the person, with reasons").fill(

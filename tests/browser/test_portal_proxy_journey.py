@@ -17,7 +17,7 @@ from goldenthread.conversations.factories import ConversationFactory
 from goldenthread.outcomes.factories import OutcomeFactory
 from goldenthread.risk.factories import RiskEnablementFactory
 
-from .helpers import choose
+from .helpers import choose, follow
 from .test_foundation_journey import sign_in
 
 STATEMENT = "Jean walks to the shop on her own twice a week by the summer"
@@ -52,7 +52,7 @@ def test_proxy_joins_with_email_codes_sees_what_is_shared_and_comments_on_behalf
     RiskEnablementFactory(outcome=outcome, person=person, activity=RISK)
     sign_in(page, axe, practitioner)
     page.goto(f"/people/{person.pk}/own-access/")
-    page.get_by_role("link", name="Invite them to see their record").click()
+    follow(page.get_by_role("link", name="Invite them to see their record"))
     axe.check(page)
     choose(page.get_by_label("Someone acting for the person (proxy)"))
     page.get_by_label("Their name").fill("Ann Macdonald")
@@ -100,10 +100,11 @@ def test_proxy_joins_with_email_codes_sees_what_is_shared_and_comments_on_behalf
     assert RISK not in response.text()
 
     # A comment on behalf of the person, recorded as hers.
-    ann.locator(f"#item-{outcome.pk}").get_by_role("link", name=re.compile("Add a comment")).click()
+    follow(ann.locator(f"#item-{outcome.pk}").get_by_role("link", name=re.compile("Add a comment")))
     axe.check(ann)
     ann.get_by_label("Your comment").fill("Mum would like to start in April.")
-    ann.get_by_role("button", name="Add my comment").click()
+    # The comment page's address starts the same: wait for the page the form answers with.
+    follow(ann.get_by_role("button", name="Add my comment"))
     ann.wait_for_url(re.compile(rf"/my-record/{person.pk}/"))
     item_text = ann.locator(f"#item-{outcome.pk}").inner_text()
     assert "Mum would like to start in April." in item_text
@@ -117,7 +118,7 @@ def test_proxy_joins_with_email_codes_sees_what_is_shared_and_comments_on_behalf
     # A photo on About me, shown in the page and served as a download.
     ann.goto(f"/my-record/{person.pk}/about-me/")
     axe.check(ann)
-    ann.get_by_role("link", name="Add a picture, sound recording or video").click()
+    follow(ann.get_by_role("link", name="Add a picture, sound recording or video"))
     axe.check(ann)
     ann.get_by_label("Picture, sound recording or video").set_input_files(photo(tmp_path))
     ann.get_by_label("What it shows or is").fill("Mum in her garden")

@@ -25,7 +25,7 @@ from goldenthread.reviews.models import PersonView, Review, ReviewStatus
 from goldenthread.support.factories import SolutionFactory
 from goldenthread.support.models import SolutionStatus
 
-from .helpers import choose
+from .helpers import choose, follow
 from .test_foundation_journey import sign_in
 
 STATEMENTS = (
@@ -108,7 +108,8 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
         "I've only been twice. I want to go on my own."
     )
     choose(view_form.get_by_label("Not yet", exact=True))
-    view_form.get_by_role("button", name="Save Jean's view").click()
+    # The address is already the one the form answers with: wait for the new page itself.
+    follow(view_form.get_by_role("button", name="Save Jean's view"))
     page.wait_for_url(re.compile(rf"/outcomes/{outcomes[0].pk}/#outcome-"))
     first = section(page, outcomes[0]).inner_text()
     assert "In Jean's words: “I've only been twice. I want to go on my own.”" in first

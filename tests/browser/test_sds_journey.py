@@ -21,15 +21,9 @@ from goldenthread.sds.models import BudgetRequest, RequestStatus
 from tests.browser.conftest import BROWSER_WAIT_MS
 from tests.browser.test_foundation_journey import code_for, one_time_code_for, set_up_app
 
+from .helpers import choose
+
 DEMO_PASSWORD = "demo-golden-thread"  # noqa: S105 - the factories' demo password
-
-
-def tick(control):
-    """Check an SGDS radio or checkbox the way a person does: by its label (SGDS draws the
-    label over the native input)."""
-    control_id = control.get_attribute("id")
-    control.page.locator(f"label[for='{control_id}']").click()
-    assert control.is_checked()
 
 
 def sign_in(page, axe, user, landing: str):
@@ -94,15 +88,17 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     axe.check(page)
     for number in (1, 2, 3, 4):
         group = page.get_by_role("group", name=f"Was Option {number} explained to the person?")
-        tick(group.get_by_label("Yes"))
-        tick(
+        choose(group.get_by_label("Yes"))
+        choose(
             page.get_by_role("group", name=f"How was Option {number} explained?").get_by_label(
                 "In conversation"
             )
         )
         page.get_by_label(f"Date Option {number} was explained").fill(explained_on)
-    tick(page.get_by_role("group", name="How was Option 2 explained?").get_by_label("In easy read"))
-    tick(
+    choose(
+        page.get_by_role("group", name="How was Option 2 explained?").get_by_label("In easy read")
+    )
+    choose(
         page.get_by_role("group", name="Which option did the person choose?").get_by_label(
             re.compile(r"^Option 2:")
         )
@@ -160,7 +156,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     leader.get_by_role("link", name=re.compile(budget_request.reference)).click()
     leader.wait_for_url(re.compile(r"/budget/requests/"))
     axe.check(leader)
-    tick(leader.get_by_label("Refer it to the decision panel"))
+    choose(leader.get_by_label("Refer it to the decision panel"))
     leader.get_by_label("Reasons for the decision").fill(
         "A new kind of support for the team; I want the panel's view."
     )
@@ -182,7 +178,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
         "I will be back at my bowling club", use_inner_text=True
     )
     axe.check(panel)
-    tick(panel.get_by_label("Agree the budget", exact=True))
+    choose(panel.get_by_label("Agree the budget", exact=True))
     panel.get_by_role("button", name="Record the panel's decision").click()
     assert (
         "Write the reasons as they will be explained to the person."
@@ -237,7 +233,7 @@ def test_risk_and_unmet_need_pages_are_accessible(
     page.get_by_label("What the person wants to do").fill("Walk to the club on her own")
     page.get_by_label("What could go wrong").fill("A fall on the uneven pavement")
     page.get_by_label("What good it brings").fill("Friends and feeling like herself")
-    tick(page.get_by_role("group", name=re.compile("Does a guardian")).get_by_label("Yes"))
+    choose(page.get_by_role("group", name=re.compile("Does a guardian")).get_by_label("Yes"))
     page.get_by_role("button", name="Save the risk").click()
     # Refused: the risk's own page, with the message and everything typed kept.
     page.wait_for_url(re.compile(r"/risks/new/$"))
@@ -254,13 +250,13 @@ def test_risk_and_unmet_need_pages_are_accessible(
     page.wait_for_url(re.compile(r"/risks/#risk-"))
     axe.check(page)
     page.get_by_role("link", name=re.compile("Add someone's view")).click()
-    tick(page.get_by_label("Welfare guardian"))
+    choose(page.get_by_label("Welfare guardian"))
     page.get_by_label("Their name").fill("R. Campbell")
     page.get_by_label("Their view, in their words").fill("She should be escorted.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/risks/#risk-"))
     page.get_by_role("link", name=re.compile("Add someone's view")).click()
-    tick(page.get_by_label("The person", exact=True))
+    choose(page.get_by_label("The person", exact=True))
     page.get_by_label("Their name").fill(person.display_name)
     page.get_by_label("Their view, in their words").fill("I want to go on my own.")
     page.get_by_role("button", name="Save").click()
@@ -297,7 +293,7 @@ def test_the_unmet_need_move_page_is_accessible_at_both_widths(
     page.set_viewport_size({"width": 375, "height": 800})
     axe.check(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    tick(page.get_by_label(other.statement))
+    choose(page.get_by_label(other.statement))
     page.get_by_role("button", name="Move it").click()
     page.wait_for_url(re.compile(r"/choices/#unmet-need$"))
     expect(page.locator("main")).to_contain_text(

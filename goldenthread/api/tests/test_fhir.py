@@ -59,10 +59,8 @@ def r4_validator(r4_schema):
 
 
 @pytest.fixture
-def demo(db, pinned_clock):
-    from goldenthread.nonprod.demo import load_demo_data
-
-    load_demo_data()
+def demo(demo_data_for_module, db, pinned_clock):
+    """The demo people (loaded once for this module's tests: conftest.py)."""
     return list(Person.objects.select_related("team", "area").order_by("family_name", "id"))
 
 

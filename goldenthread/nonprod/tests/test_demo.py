@@ -9,11 +9,7 @@ import random
 from collections import Counter
 
 import pytest
-import time_machine
-from django.core.management import call_command
 
-from conftest import PINNED_NOW
-from goldenthread.nonprod.demo import load_demo_data
 from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
@@ -41,19 +37,8 @@ from goldenthread.sds.models import (
 )
 
 
-@pytest.fixture(scope="module")
-def _demo_loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with time_machine.travel(PINNED_NOW, tick=False):
-            load_demo_data()  # conversations, support, SDS and then reviews
-        try:
-            yield
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-
-
 @pytest.fixture
-def demo(_demo_loaded, db, pinned_clock):
+def demo(demo_data_for_module, db, pinned_clock):
     """The demo records, read (and written) inside the test's own rolled-back transaction."""
 
 
