@@ -552,7 +552,10 @@ UNMET_NEED = Measure(
     title="Unmet need, by kind of need and reason",
     counted="needs",
     rows=Axis("category", CATEGORIES, dict(NeedCategory.choices)),
-    columns=Axis("reason", REASONS, dict(UnmetReason.choices), heading="Why it is not met"),
+    # Not "reason": that is the main reason for support, a filter kept apart from team.
+    columns=Axis(
+        "unmet_reason", REASONS, dict(UnmetReason.choices), heading="Why it is not met"
+    ),
     units=unmet_units,
     note="Needs identified in the period.",
 )

@@ -32,8 +32,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "outcomes",
         "Outcomes and recording quality",
-        "Outcomes recorded, what the outcome checker found, and outcomes agreed with the "
-        "person.",
+        "Outcomes recorded, what the outcome checker found, and outcomes agreed with the person.",
         (selectors.OUTCOME_QUALITY, selectors.OUTCOME_FLAGS, selectors.OUTCOME_AGREEMENT),
     ),
     Topic(
@@ -85,8 +84,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "moves",
         "Moves and transitions",
-        "Moves planned around outcomes: into adult services, into care homes and to other "
-        "areas.",
+        "Moves planned around outcomes: into adult services, into care homes and to other areas.",
         (selectors.TRANSITIONS, selectors.TRANSITIONS_LINKED),
     ),
 )

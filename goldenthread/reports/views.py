@@ -47,6 +47,7 @@ class ReportsView(_PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        self.prefetch(())
         context.update(self.page_context(self.population_message()), topics=topics.TOPICS)
         context["freshness"] = self.freshness()
         return context
@@ -62,6 +63,7 @@ class TopicView(_PageMixin, TemplateView):
         if topic is None:
             raise Http404("No such report.")
         context = super().get_context_data(**kwargs)
+        self.prefetch(topic.measures)
         message = self.population_message()
         context.update(
             self.page_context(message),
@@ -77,6 +79,7 @@ class TableCsvView(ReportMixin, View):
         measure = selectors.BY_KEY.get(key)
         if measure is None or measure is selectors.PEOPLE:
             raise Http404("No such table.")
+        self.prefetch([measure])
         rows = self._rows(measure)
         response = HttpResponse(presenters.csv_text(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{key}.csv"'
@@ -94,6 +97,7 @@ class BundleView(TableCsvView):
     """The whole report: one CSV per table in a zip, with a README of the rules."""
 
     def get(self, request):
+        self.prefetch(selectors.MEASURES)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
             for measure in selectors.MEASURES:
