@@ -72,6 +72,8 @@ NOT_FREE_TEXT = {
     ("reports", "ReportSnapshot", "measure"),
     ("reports", "ReportSnapshot", "period_code"),
     ("reports", "ReportSnapshot", "cube"),
+    ("reports", "ReportSlice", "selection"),
+    ("reports", "ReportSlice", "cells"),
     # What retention destroyed: the rule, ids and counts, written by the service; no page
     # shows a person's words from it.
     ("operations", "Tombstone", "rule"),
@@ -635,6 +637,7 @@ def _build_record(request) -> dict:
 
     ids["resource_id"] = resource.pk
     ids["key"] = "unmet-need"  # a report table's CSV (reports:table_csv)
+    ids["topic"] = "unmet-need"  # a topic's page of tables (reports:topic)
     return ids
 
 

@@ -493,6 +493,9 @@ def protect(
     if threshold < 1:
         raise ValueError("The threshold must be at least 1")
     dims = tuple(dims)
+    if len({d.name for d in dims}) != len(dims):
+        # `apart` names dimensions: two of one name would keep the wrong one apart (#14).
+        raise ValueError("Each dimension needs a name of its own")
     values = dict(values)
     unpublished = None
     if apart:

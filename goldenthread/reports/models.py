@@ -23,6 +23,8 @@ class ReportSnapshot(models.Model):
     # The records the counts were read from, as the change log names them (model labels,
     # "sds.UnmetNeed"): a change to none of them leaves the figures current (#14).
     reads = models.JSONField(default=list, editable=False)
+    # The whole table withheld (no slices stored): read without the cube (#14).
+    withheld = models.BooleanField(default=False, editable=False)
     # Set while one process recomputes the figures, so others serve these meanwhile.
     refreshing_since = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -31,3 +33,27 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.period_code} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ReportSlice(models.Model):
+    """One filter selection's cells of a stored table (#14, OPS-3): what a page shows for
+    that team or area, age group and main reason for support, taken from the protected
+    cube when it was stored, so a request reads a few cells, not the whole cube. Status
+    and number per cell only (`snapshots.slice_cells`)."""
+
+    snapshot = models.ForeignKey(
+        ReportSnapshot, on_delete=models.CASCADE, related_name="slices", editable=False
+    )
+    # The filters' coordinates, "team|age|reason" (a team, an area's code or the total).
+    selection = models.CharField(max_length=200, editable=False)
+    cells = models.JSONField(editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "selection"], name="report_slice_one_per_selection"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} {self.selection}"

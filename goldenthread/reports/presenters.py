@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from .disclosure import TOTAL, Cell, ProtectedCube, Status, share
 from .selectors import Axis, Measure
+from .snapshots import SliceCube
 
 # Okabe and Ito's colour-blind-safe palette (blue, then orange for a second series).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
@@ -94,7 +95,7 @@ def _subtotal(axis: Axis, code: str) -> bool:
 
 
 def table_for(
-    measure: Measure, cube: ProtectedCube, row_axis: Axis, fixed: dict[str, str]
+    measure: Measure, cube: ProtectedCube | SliceCube, row_axis: Axis, fixed: dict[str, str]
 ) -> Table:
     """The slice of `cube` at the filters in `fixed` (team — a team, an area's code or
     TOTAL — age and main reason for support: a category or TOTAL)."""

@@ -217,7 +217,9 @@ def build(
     axes: FilterAxes,
     limit: int | None = None,
 ) -> ProtectedCube:
-    return figures(measure, period, today, axes, limit).cube
+    cube = figures(measure, period, today, axes, limit).cube
+    assert isinstance(cube, ProtectedCube)  # a whole cube: only a page reads slices
+    return cube
 
 
 def _build(
@@ -552,7 +554,8 @@ UNMET_NEED = Measure(
     title="Unmet need, by kind of need and reason",
     counted="needs",
     rows=Axis("category", CATEGORIES, dict(NeedCategory.choices)),
-    columns=Axis("reason", REASONS, dict(UnmetReason.choices), heading="Why it is not met"),
+    # Not "reason": that is the main reason for support, a filter kept apart from team.
+    columns=Axis("unmet_reason", REASONS, dict(UnmetReason.choices), heading="Why it is not met"),
     units=unmet_units,
     note="Needs identified in the period.",
 )

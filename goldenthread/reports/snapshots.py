@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import itertools
 import logging
 from collections.abc import Callable, Iterator
@@ -41,8 +42,8 @@ from django.utils import timezone
 
 from goldenthread.audit.models import ChangeRecord
 
-from .disclosure import Dim, ProtectedCube
-from .models import ReportSnapshot
+from .disclosure import Cell, Dim, Key, ProtectedCube, Status, unpublished_test
+from .models import ReportSlice, ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +102,64 @@ def reading_tables() -> Iterator[set[str]]:
             labels.add(model._meta.label)
 
 
+# The page's filters: the first three dimensions of every cube (selectors.FilterAxes).
+FILTER_DIMS = 3
+
+
+def selection_code(base: Key) -> str:
+    return "|".join(base)
+
+
+def slice_cells(cube: ProtectedCube) -> dict[str, dict[str, int | str]]:
+    """Every published filter selection of `cube` and its cells, as `cube.cell` gives
+    them: a number where shown, "s" where small, "h" where hidden. Nothing for a withheld
+    cube, nor for a selection never published (team and reason both narrowed)."""
+    if cube.withheld:
+        return {}
+    unpublished = unpublished_test(cube.dims, cube.apart)
+    bases = itertools.product(*(d.coords for d in cube.dims[:FILTER_DIMS]))
+    rests = list(itertools.product(*(d.coords for d in cube.dims[FILTER_DIMS:])))
+    out: dict[str, dict[str, int | str]] = {}
+    for base in bases:
+        if unpublished(base + rests[0]):
+            continue  # the filters' own cells decide: a never-published selection
+        cells: dict[str, int | str] = {}
+        for rest in rests:
+            key = base + rest
+            cells["|".join(rest)] = (
+                "s" if key in cube.small else "h" if key in cube.hidden else cube.values[key]
+            )
+        out[selection_code(base)] = cells
+    return out
+
+
+_STATUS = {"s": Status.SMALL, "h": Status.HIDDEN}
+
+
+@dataclass(frozen=True)
+class SliceCube:
+    """One selection's cells of a stored cube, read without the cube (#14): answers
+    `cell` as the cube would, for keys at that selection."""
+
+    base: Key
+    cells: dict[str, int | str]
+    threshold: int
+    withheld: bool
+
+    def cell(self, key: Key) -> Cell:
+        if self.withheld:
+            return Cell(None, Status.WITHHELD)
+        if key[:FILTER_DIMS] != self.base:
+            raise KeyError(f"{key!r} is not in the selection {self.base!r}")
+        value = self.cells["|".join(key[FILTER_DIMS:])]
+        if isinstance(value, str):
+            return Cell(None, _STATUS[value])
+        return Cell(value, Status.SHOWN)
+
+
 @dataclass(frozen=True)
 class Figures:
-    cube: ProtectedCube
+    cube: ProtectedCube | SliceCube
     computed_at: datetime.datetime
     current: bool  # no recorded change since they were computed
 
@@ -186,14 +242,65 @@ def _compute_and_store(
                     "data_mark": mark,
                     "cube": to_json(cube),
                     "reads": sorted(reads),
+                    "withheld": cube.withheld,
                     "refreshing_since": None,
                 },
             )
+            _store_slices(key, cube)
     except DatabaseError:
         # Not stored (a database refusing writes): the figures are still right to show.
         logger.warning("Could not store report figures", exc_info=True)
     cache.set(_cache_key(key), (cube, now, mark), cache_seconds())
     return Figures(cube, now, True)
+
+
+def _store_slices(key: str, cube: ProtectedCube) -> None:
+    snapshot = ReportSnapshot.objects.only("pk").get(key=key)
+    ReportSlice.objects.filter(snapshot=snapshot).delete()
+    ReportSlice.objects.bulk_create(
+        (
+            ReportSlice(snapshot=snapshot, selection=code, cells=cells)
+            for code, cells in slice_cells(cube).items()
+        ),
+        batch_size=500,
+    )
+
+
+def selection_figures(
+    keys: dict[str, str], base: Key, *, mark: int, threshold: int
+) -> dict[str, Figures]:
+    """The stored figures of several tables at one selection of the filters, without
+    reading their cubes (#14, OPS-3): `keys` maps a table's name to its snapshot key. A
+    table is left out when its figures are not stored for that selection, or are out of
+    date and due to be recomputed: `figures` serves those."""
+    rows = list(
+        ReportSnapshot.objects.filter(key__in=keys.values()).only(
+            "key", "computed_at", "data_mark", "reads", "withheld", "refreshing_since"
+        )
+    )
+    if not rows:
+        return {}
+    code = selection_code(base)
+    found = dict(
+        ReportSlice.objects.filter(snapshot__in=[r.pk for r in rows], selection=code).values_list(
+            "snapshot_id", "cells"
+        )
+    )
+    now = timezone.now()
+    kinds = functools.cache(changed_kinds)
+    by_key = {v: k for k, v in keys.items()}
+    out: dict[str, Figures] = {}
+    for row in rows:
+        if not row.withheld and row.pk not in found:
+            continue
+        current = _still_current(row, mark, kinds)
+        young = now - row.computed_at < datetime.timedelta(seconds=cache_seconds())
+        claimed = row.refreshing_since is not None and row.refreshing_since > now - CLAIM_LIFETIME
+        if not (current or young or claimed):
+            continue  # out of date: `figures` claims and recomputes it
+        cube = SliceCube(base, found.get(row.pk, {}), threshold, row.withheld)
+        out[by_key[row.key]] = Figures(cube, row.computed_at, current)
+    return out
 
 
 def figures(

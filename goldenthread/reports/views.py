@@ -16,7 +16,7 @@ from django.views.generic import TemplateView, View
 from goldenthread.core.permissions import Permission
 from goldenthread.ui.views import PermissionRequiredMixin
 
-from . import presenters, selectors
+from . import presenters, selectors, topics
 from .reading import ReportReader
 
 
@@ -24,23 +24,53 @@ class ReportMixin(ReportReader, PermissionRequiredMixin):
     permission = Permission.VIEW_REPORTS
 
 
-class ReportsView(ReportMixin, TemplateView):
+class _PageMixin(ReportMixin):
+    """What the index and a topic's page share: the filters, the selection's words, the
+    rules and when the figures shown were computed."""
+
+    def page_context(self, message: str) -> dict:
+        return {
+            "form": self.form,
+            "selection": self.selection,
+            "message": message,
+            "explanation": presenters.explanation(selectors.threshold()),
+            "query": self.query_string(),
+            "own_team_name": self.axes.team_labels.get(self.own_team or "", ""),
+        }
+
+
+class ReportsView(_PageMixin, TemplateView):
+    """The index: the filters and every topic with its tables, each linking to the topic's
+    page with the filters chosen (#14: a page of ~20 tables was too slow at council size)."""
+
     template_name = "reports/index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        self.prefetch(())
+        context.update(self.page_context(self.population_message()), topics=topics.TOPICS)
+        context["freshness"] = self.freshness()
+        return context
+
+
+class TopicView(_PageMixin, TemplateView):
+    """One topic's tables, each chart beside its data table, with its CSV link."""
+
+    template_name = "reports/topic.html"
+
+    def get_context_data(self, **kwargs):
+        topic = topics.BY_SLUG.get(kwargs["topic"])
+        if topic is None:
+            raise Http404("No such report.")
+        context = super().get_context_data(**kwargs)
+        self.prefetch(topic.measures)
         message = self.population_message()
-        threshold = selectors.threshold()
         context.update(
-            form=self.form,
-            selection=self.selection,
-            message=message,
-            tables=[] if message else [self.table(m) for m in selectors.MEASURES],
-            freshness=self.freshness(),
-            explanation=presenters.explanation(threshold),
-            query=self.query_string(),
-            own_team_name=self.axes.team_labels.get(self.own_team or "", ""),
+            self.page_context(message),
+            topic=topic,
+            tables=[] if message else [self.table(m) for m in topic.measures],
         )
+        context["freshness"] = self.freshness()
         return context
 
 
@@ -49,6 +79,7 @@ class TableCsvView(ReportMixin, View):
         measure = selectors.BY_KEY.get(key)
         if measure is None or measure is selectors.PEOPLE:
             raise Http404("No such table.")
+        self.prefetch([measure])
         rows = self._rows(measure)
         response = HttpResponse(presenters.csv_text(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{key}.csv"'
@@ -66,6 +97,7 @@ class BundleView(TableCsvView):
     """The whole report: one CSV per table in a zip, with a README of the rules."""
 
     def get(self, request):
+        self.prefetch(selectors.MEASURES)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
             for measure in selectors.MEASURES:

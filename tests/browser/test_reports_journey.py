@@ -1,5 +1,6 @@
 """Issue 14 journeys in a real browser, axe on each page: a commissioner lands on the
-reports, filters them by keyboard and sees tables beside their charts and CSV links; a
+reports' index, filters them by keyboard, opens a topic and sees tables beside their
+charts and CSV links; a
 team leader sees their team's reports and the recording-quality review."""
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ def test_commissioner_reports_by_keyboard(
         )
         page.get_by_role("button", name="Show").focus()
         page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_contain_text("All teams")
+        # Each topic on its own page (#14), reached with the filters chosen.
+        page.get_by_role("link", name="Unmet need", exact=True).focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Unmet need")
         expect(page.get_by_role("status")).to_contain_text("All teams")
         section = page.locator("section#unmet-need, section[aria-labelledby='unmet-need']")
         expect(section.get_by_role("table")).to_be_visible()

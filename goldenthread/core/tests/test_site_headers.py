@@ -75,6 +75,7 @@ def every_kwarg(full_record, practitioner, team_leader, outsider_request):
         "duplicate_id": outsider_request.pk,
         "resource_id": CommunityResourceFactory().pk,
         "key": "unmet-need",  # a report table (reports:table_csv)
+        "topic": "unmet-need",  # a topic's page of tables (reports:topic)
     }
 
 

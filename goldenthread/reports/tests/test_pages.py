@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import sign_in
 from goldenthread.people.factories import PersonFactory
+from goldenthread.reports.selectors import MEASURES
+from goldenthread.reports.topics import TOPICS
 from goldenthread.sds.factories import UnmetNeedFactory
 from goldenthread.sds.models import NeedCategory, UnmetReason
 
@@ -36,8 +38,22 @@ def report_urls():
 URLS = report_urls()
 
 
+def _urls(name, kwargs):
+    """The pattern's URLs: every topic's page (#14); one table's CSV (every CSV is the
+    same view, and the bundle holds them all)."""
+    if "key" in kwargs:
+        return [reverse(name, kwargs={"key": "unmet-need"})]
+    if "topic" in kwargs:
+        return [reverse(name, kwargs={"topic": t.slug}) for t in TOPICS]
+    return [reverse(name)]
+
+
 def _url(name, kwargs):
-    return reverse(name, kwargs={"key": "unmet-need"} if "key" in kwargs else {})
+    return _urls(name, kwargs)[0]
+
+
+def _topic(slug="unmet-need"):
+    return reverse("reports:topic", args=[slug])
 
 
 @pytest.fixture
@@ -76,7 +92,17 @@ def needs(team, other_team, pinned_clock):
 
 
 def test_reports_urls_are_found():
-    assert {name for name, _ in URLS} >= {"reports:index", "reports:table_csv", "reports:bundle"}
+    assert {name for name, _ in URLS} >= {
+        "reports:index",
+        "reports:topic",
+        "reports:table_csv",
+        "reports:bundle",
+    }
+
+
+def test_every_table_is_in_one_topic():
+    keys = [m.key for t in TOPICS for m in t.measures]
+    assert sorted(keys) == sorted(m.key for m in MEASURES)
 
 
 def test_commissioner_lands_on_reports(client, commissioner):
@@ -103,15 +129,16 @@ def test_no_named_record_is_reachable_from_any_report(request, client, needs, ro
         if role == "commissioner":
             assert client.get(_url(name, kwargs)).status_code == 403
         return
-    for query in (
+    queries = (
         "",
         "?period=2026Q2",
         "?period=2026Q2&age=18-64",
         "?period=2026-04",
         "?period=2026Q2&reason=none",  # main reason for support (#14)
         "?period=2026Q2&reason=dementia&age=18-64",
-    ):
-        response = client.get(_url(name, kwargs) + query)
+    )
+    for url, query in ((u, q) for u in _urls(name, kwargs) for q in queries):
+        response = client.get(url + query)
         assert response.status_code == 200
         if response["Content-Type"].startswith("application/zip"):
             with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
@@ -126,7 +153,7 @@ def test_no_named_record_is_reachable_from_any_report(request, client, needs, ro
 
 def test_page_shows_counts_with_small_ones_suppressed(client, commissioner, needs):
     sign_in(client, commissioner)
-    response = client.get(reverse("reports:index"), {"period": "2026Q2"})
+    response = client.get(_topic(), {"period": "2026Q2"})
     body = response.content.decode()
     assert "Unmet need, by kind of need and reason" in body, body.split("Showing")[1][:1500]
     assert "fewer than 5" in body  # housing: 2
@@ -153,7 +180,7 @@ def test_csv_carries_the_same_suppression(client, commissioner, needs):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     housing = next(r for r in rows if r and r[0] == "Housing")
     assert "2" not in housing and "fewer than 5" in housing
-    page = client.get(reverse("reports:index"), {"period": "2026Q2"}).content.decode()
+    page = client.get(_topic(), {"period": "2026Q2"}).content.decode()
     section = page.split('id="unmet-need"')[1].split("</section>")[0]
     for cell in housing[1:]:
         assert f"<td>{cell}</td>" in section
@@ -176,11 +203,10 @@ def test_filters_narrowing_below_the_threshold_show_a_message(
     for i in range(9):
         PersonFactory(team=other_team, date_of_birth=born - datetime.timedelta(days=i + 1))
     sign_in(client, commissioner)
-    body = client.get(
-        reverse("reports:index"), {"team": str(team.pk), "period": "2026Q2"}
-    ).content.decode()
-    assert "No numbers for this selection" in body and "Choose a wider selection" in body
-    assert 'class="report-table"' not in body
+    for url in (reverse("reports:index"), _topic()):
+        body = client.get(url, {"team": str(team.pk), "period": "2026Q2"}).content.decode()
+        assert "No numbers for this selection" in body and "Choose a wider selection" in body
+        assert 'class="report-table"' not in body
     rows = list(
         csv.reader(
             io.StringIO(
@@ -197,10 +223,12 @@ def test_filters_narrowing_below_the_threshold_show_a_message(
 
 def test_team_leader_sees_their_team_only(client, team_leader, needs, other_team):
     sign_in(client, team_leader)
-    body = client.get(
+    index = client.get(
         reverse("reports:index"), {"team": str(other_team.pk), "period": "2026Q2"}
     ).content.decode()
-    assert "Reports for your team" in body
+    assert "Reports for your team" in index
+    body = client.get(_topic(), {"team": str(other_team.pk), "period": "2026Q2"}).content.decode()
+    assert team_leader.team.name in body
     assert 'name="team"' not in body
     section = body.split('id="unmet-need"')[1].split("</section>")[0]
     assert "<td>19</td>" not in section  # the council's total is not the team's
@@ -253,13 +281,11 @@ def test_the_reason_filter_is_offered_alone_and_refused_with_a_team(
     the page says why and shows no numbers (team and reason are never narrowed together),
     and so does the table's CSV."""
     sign_in(client, commissioner)
-    body = client.get(
-        reverse("reports:index"), {"period": "2026Q2", "reason": "none"}
-    ).content.decode()
+    body = client.get(_topic(), {"period": "2026Q2", "reason": "none"}).content.decode()
     assert 'name="reason"' in body and "Main reason for support: Not recorded" in body
     assert 'class="report-table"' in body
     query = {"period": "2026Q2", "reason": "dementia", "team": str(team.pk)}
-    refused = client.get(reverse("reports:index"), query).content.decode()
+    refused = client.get(_topic(), query).content.decode()
     assert "ds_question--error" in refused and "not both" in refused
     assert "No numbers for this selection" in refused and 'class="report-table"' not in refused
     rows = list(

@@ -4,10 +4,13 @@ with when they were computed, recomputed when records change, one process at a t
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import sign_in
@@ -23,6 +26,7 @@ from goldenthread.sds.models import NeedCategory, UnmetReason
 
 TODAY = datetime.date(2026, 6, 3)  # the pinned clock's day
 Q2 = parse_period("2026Q2", TODAY)
+UNMET_PAGE = "/reports/unmet-need/"
 
 
 @pytest.fixture
@@ -234,7 +238,7 @@ def test_after_refresh_the_page_computes_nothing(client, commissioner, stored, n
 
     monkeypatch.setattr(selectors, "_build", no_computing)
     sign_in(client, commissioner)
-    page = client.get(reverse("reports:index"), {"period": "2026Q2"}).content.decode()
+    page = client.get(UNMET_PAGE, {"period": "2026Q2"}).content.decode()
     assert "Figures computed at 10:30 on 3 June 2026." in page
     assert "Records have changed" not in page
     assert "fewer than 5" in page  # the 3 housing needs, from the stored cube
@@ -247,7 +251,7 @@ def test_the_page_says_when_records_changed_since(
     _change(commissioner, team)
     pinned_clock.shift(datetime.timedelta(minutes=2))
     sign_in(client, commissioner)
-    page = client.get(reverse("reports:index"), {"period": "2026Q2"}).content.decode()
+    page = client.get(UNMET_PAGE, {"period": "2026Q2"}).content.decode()
     assert "Figures computed at 10:30 on 3 June 2026." in page
     assert "Records have changed since then" in page
     csv_text = client.get(
@@ -279,3 +283,59 @@ def test_figures_are_still_shown_when_the_database_refuses_to_store_them(
     found = snapshots.figures("k", "m", "2026Q2", Counter(_cube()))
     assert found.current and found.cube.published() == _cube().published()
     assert not ReportSnapshot.objects.exists()
+
+
+def _grouped_cube(seed: int):
+    """A cube shaped as the reports' (teams in areas, age, reason kept apart from team,
+    rows), with many small counts."""
+    import random
+
+    rng = random.Random(seed)
+    dims = [
+        Dim("team", ("t1", "t2", "t3"), groups=(("a1", ("t1", "t2")), ("a2", ("t3",)))),
+        Dim("age", ("young", "old")),
+        Dim("reason", ("r1", "r2")),
+        Dim("what", ("x", "y")),
+    ]
+    counts = {
+        key: rng.choice((0, 1, 2, 3, 6, 9, 14))
+        for key in itertools.product(*(d.categories for d in dims))
+    }
+    return protect_counts(dims, counts, 5, apart=(("team", "reason"),))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_selection_reads_every_cell_as_the_cube_gives_it(seed):
+    """#14: a page reads its selection's cells, stored when the cube was: the same status
+    and number for every published cell, nothing for a selection never published."""
+    cube = _grouped_cube(seed)
+    stored = snapshots.slice_cells(cube)
+    published = cube.published()
+    bases = {key[:3] for key in published}
+    assert set(stored) == {snapshots.selection_code(b) for b in bases} or cube.withheld
+    for key, cell in published.items():
+        if cube.withheld:
+            assert not stored
+            break
+        found = snapshots.SliceCube(key[:3], stored[snapshots.selection_code(key[:3])], 5, False)
+        assert found.cell(key) == cell, key
+    assert not any("t1" in code and "r1" in code for code in stored)
+
+
+def test_a_topic_page_reads_its_selection_not_the_cubes(
+    client, commissioner, stored, needs, team, settings
+):
+    """#14 (OPS-3): after refresh a topic's page reads the chosen filters' cells (two
+    queries), never a whole cube, and shows exactly what the cubes give."""
+    refresh_reports(today=TODAY, periods=["2026Q2"])
+    cache.clear()
+    sign_in(client, commissioner)
+    query = {"period": "2026Q2", "area": str(team.area_id), "age": "18-64"}
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(UNMET_PAGE, query).content.decode()
+    assert "fewer than 5" in page
+    assert not [q["sql"][:300] for q in queries.captured_queries if '"cube"' in q["sql"]]
+    settings.GOLDENTHREAD_REPORTS_CACHE_SECONDS = 0  # computed in the request, whole cubes
+    computed = client.get(UNMET_PAGE, query).content.decode()
+    tables = page.split('<section class="report-table"')[1:]
+    assert tables and tables == computed.split('<section class="report-table"')[1:]
