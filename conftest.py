@@ -259,13 +259,20 @@ def pytest_collection_modifyitems(config, items):
     GT_DATABASE_TESTS_ONLY=1 (CI's second database, .ci/run): the tests that touch no
     database (the checker library, static checks of the code, settings) and those about
     SQLite files whatever the configured database (marker sqlite_files) already ran on the
-    first database and give the same answer on any: they are left out of this run."""
+    first database and give the same answer on any: they are left out of this run. So are
+    the browser tests about what the browser itself does with the pages (marker
+    browser_side: the crawl that keeps every typed word and runs axe on every page); every
+    form they save is saved on PostgreSQL by the fast suite."""
     import os
 
     if os.environ.get("GT_DATABASE_TESTS_ONLY"):
 
         def once(item) -> bool:
-            return not _touches_the_database(item) or item.get_closest_marker("sqlite_files")
+            return (
+                not _touches_the_database(item)
+                or item.get_closest_marker("sqlite_files") is not None
+                or item.get_closest_marker("browser_side") is not None
+            )
 
         kept = [item for item in items if not once(item)]
         left = [item for item in items if once(item)]

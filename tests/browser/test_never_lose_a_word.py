@@ -244,6 +244,7 @@ def axe_problems(page, axe, pages: list[str]) -> list[str]:
     return problems
 
 
+@pytest.mark.browser_side  # CI runs it once, on SQLite (conftest.py, GT_DATABASE_TESTS_ONLY)
 def test_every_page_of_a_persons_record_passes_axe_and_keeps_every_word(page, axe, demo_person):
     """#16: one crawl of a demo person's record for two checks.
 
