@@ -22,6 +22,7 @@ from goldenthread.portal import selectors, services
 
 from ..schemas import Strict
 from .common import IF_MATCH, actor_of, answers, change_one, created, one, person_allowed, tagged
+from .routes import detail_route
 
 router = Router(tags=["The person's own record"])
 
@@ -129,17 +130,18 @@ class QuestionAnswerIn(Strict):
     answer: str = Field(..., max_length=4000)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/access-questions/{uuid:question_id}",
-    response=answers({200: QuestionOut}),
+    name="question_detail",
     url_name="access_question",
     summary="One of the person's questions about who looked at their record (ETag)",
+    item=QuestionOut,
+    key="question_id",
+    rows=lambda person: person.access_questions,
+    what="question",
+    person=_person_to_answer_for,
 )
-def question_detail(
-    request: HttpRequest, person_id: uuid.UUID, question_id: uuid.UUID, response: HttpResponse
-):
-    person = _person_to_answer_for(request)
-    return tagged(response, one(person.access_questions, question_id, "question"))
 
 
 @router.post(
@@ -217,17 +219,18 @@ def withholding_propose(
     return created(response, person.withholdings.get(pk=row.pk))
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/withholdings/{uuid:withholding_id}",
-    response=answers({200: WithholdingOut}),
+    name="withholding_detail",
     url_name="withholding",
     summary="One item withheld, or proposed to be withheld, from the person (ETag)",
+    item=WithholdingOut,
+    key="withholding_id",
+    rows=lambda person: person.withholdings,
+    what="withholding",
+    person=_person_to_answer_for,
 )
-def withholding_detail(
-    request: HttpRequest, person_id: uuid.UUID, withholding_id: uuid.UUID, response: HttpResponse
-):
-    person = _person_to_answer_for(request)
-    return tagged(response, one(person.withholdings, withholding_id, "withholding"))
 
 
 def _decide(request: HttpRequest, withholding_id: uuid.UUID, response: HttpResponse, service):
@@ -367,17 +370,18 @@ class LinkEndIn(Strict):
     reason: str = Field(..., max_length=300, description="Why their access is ending.")
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/record-links/{uuid:link_id}",
-    response=answers({200: RecordLinkOut}),
+    name="link_detail",
     url_name="record_link",
     summary="One sign-in to the person's record: the person's own or a proxy's (ETag)",
+    item=RecordLinkOut,
+    key="link_id",
+    rows=lambda person: person.portal_links,
+    what="sign-in to this record",
+    person=_person_to_answer_for,
 )
-def link_detail(
-    request: HttpRequest, person_id: uuid.UUID, link_id: uuid.UUID, response: HttpResponse
-):
-    person = _person_to_answer_for(request)
-    return tagged(response, one(person.portal_links, link_id, "sign-in to this record"))
 
 
 @router.post(

@@ -44,6 +44,7 @@ from .common import (
     person_of,
     tagged,
 )
+from .routes import add_route, detail_route, list_route
 
 router = Router(tags=["People"])
 
@@ -136,41 +137,41 @@ def person_update(
 # --- Circle ------------------------------------------------------------------------------
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/circle",
-    response=answers({200: page_of(CircleMemberOut)}),
+    name="circle_list",
     url_name="circle",
     summary="Who matters to the person",
+    item=CircleMemberOut,
+    rows=lambda person: person.circle.all(),
+    order=("name", "id"),
 )
-def circle_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(request, params, person_of(request).circle.all(), "name", "id")
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/circle",
-    response=answers({201: CircleMemberOut}, write=True),
+    name="circle_add",
     url_name="circle",
     summary="Add someone to the person's circle",
+    item=CircleMemberOut,
+    body=CircleMemberIn,
+    service=services.circle_member_add,
 )
-def circle_add(
-    request: HttpRequest, person_id: uuid.UUID, payload: CircleMemberIn, response: HttpResponse
-):
-    member = services.circle_member_add(
-        actor=actor_of(request), person=person_of(request), **payload.dict()
-    )
-    return created(response, member)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/circle/{uuid:member_id}",
-    response=answers({200: CircleMemberOut}),
+    name="circle_member_detail",
     url_name="circle_member",
     summary="One member of the circle",
+    item=CircleMemberOut,
+    key="member_id",
+    rows=lambda person: person.circle,
+    what="member of the circle",
 )
-def circle_member_detail(
-    request: HttpRequest, person_id: uuid.UUID, member_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(person_of(request).circle, member_id, "member of the circle"))
 
 
 @router.patch(
@@ -221,16 +222,16 @@ def circle_member_remove(
 # --- Allocations -------------------------------------------------------------------------
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/allocations",
-    response=answers({200: page_of(AllocationOut)}),
+    name="allocation_list",
     url_name="allocations",
     summary="Who is allocated to work with the person, past and present",
+    item=AllocationOut,
+    rows=lambda person: person.allocations.select_related("worker"),
+    order=("start_date", "id"),
 )
-def allocation_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(
-        request, params, person_of(request).allocations.select_related("worker"), "start_date", "id"
-    )
 
 
 @router.post(

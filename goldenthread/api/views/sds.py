@@ -60,7 +60,6 @@ from .common import (
     change_one,
     chosen,
     chosen_outcome,
-    created,
     fields_renamed,
     one,
     paged,
@@ -68,6 +67,7 @@ from .common import (
     tagged,
     with_etag,
 )
+from .routes import add_route, detail_route, list_route
 
 router = Router(tags=["SDS, budgets and unmet need"])
 
@@ -197,24 +197,19 @@ def indicative_budget_add(request: HttpRequest, person_id: uuid.UUID, payload: I
     return Status(201, budget)
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/sds/first-choices-not-delivered",
-    response=answers({201: FirstChoiceOut}, write=True),
+    name="first_choice_not_delivered_add",
     url_name="first_choices_not_delivered",
     summary="Record that the person's first choice cannot be delivered: why, the "
     "alternative, the plan; the unmet need it leaves and a decision for the person are "
     "recorded with it",
+    item=FirstChoiceOut,
+    body=FirstChoiceIn,
+    service=services.first_choice_not_delivered_record,
+    outcome=True,
 )
-def first_choice_not_delivered_add(
-    request: HttpRequest, person_id: uuid.UUID, payload: FirstChoiceIn, response: HttpResponse
-):
-    person = person_of(request)
-    data = payload.dict()
-    outcome = chosen_outcome(person, data.pop("outcome_id"))
-    record = services.first_choice_not_delivered_record(
-        actor=actor_of(request), person=person, outcome=outcome, **data
-    )
-    return created(response, record)
 
 
 # --- Budget requests ---------------------------------------------------------------------
@@ -371,16 +366,17 @@ def budget_request_decide(
 # --- Decisions shared with the person ----------------------------------------------------
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/decisions",
-    response=answers({200: page_of(DecisionOut)}),
+    name="decision_list",
     url_name="decisions",
     summary="Decisions about the person's choices, support or budget, with reasons and "
     "when they were shared",
+    item=DecisionOut,
+    rows=lambda person: person.sds_decisions.prefetch_related("sharings"),
+    order=("at", "id"),
 )
-def decision_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    decisions = person_of(request).sds_decisions.prefetch_related("sharings")
-    return paged(request, params, decisions, "at", "id")
 
 
 @router.post(
@@ -465,15 +461,17 @@ class UnderstandingCheckIn(Strict):
     what_done: str = Field("", max_length=2000, description="Needed when help_given is other.")
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/understanding-checks",
-    response=answers({200: page_of(UnderstandingCheckOut)}),
+    name="understanding_check_list",
     url_name="understanding_checks",
     summary="How the worker checked that the person understood an explanation (the SDS "
     "options, a decision, their budget), and what was done if not",
+    item=UnderstandingCheckOut,
+    rows=lambda person: person.understanding_checks.all(),
+    order=("at", "id"),
 )
-def understanding_check_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(request, params, person_of(request).understanding_checks.all(), "at", "id")
 
 
 @router.post(
@@ -506,46 +504,42 @@ def understanding_check_add(
 # --- Unmet need --------------------------------------------------------------------------
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/unmet-need",
-    response=answers({200: page_of(UnmetNeedOut)}),
+    name="unmet_need_list",
     url_name="unmet_needs",
     summary="Need that is not met (and when it came to be met)",
+    item=UnmetNeedOut,
+    rows=lambda person: person.unmet_needs.all(),
+    order=("identified_on", "created_at", "id"),
 )
-def unmet_need_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(
-        request, params, person_of(request).unmet_needs.all(), "identified_on", "created_at", "id"
-    )
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/unmet-need",
-    response=answers({201: UnmetNeedOut}, write=True),
+    name="unmet_need_add",
     url_name="unmet_needs",
     summary="Record unmet need",
+    item=UnmetNeedOut,
+    body=UnmetNeedIn,
+    service=services.unmet_need_record,
+    outcome=True,
 )
-def unmet_need_add(
-    request: HttpRequest, person_id: uuid.UUID, payload: UnmetNeedIn, response: HttpResponse
-):
-    person = person_of(request)
-    data = payload.dict()
-    outcome = chosen_outcome(person, data.pop("outcome_id"))
-    need = services.unmet_need_record(
-        actor=actor_of(request), person=person, outcome=outcome, **data
-    )
-    return created(response, need)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}",
-    response=answers({200: UnmetNeedOut}),
+    name="unmet_need_detail",
     url_name="unmet_need",
     summary="One unmet need",
+    item=UnmetNeedOut,
+    key="unmet_need_id",
+    rows=lambda person: person.unmet_needs,
+    what="unmet need",
 )
-def unmet_need_detail(
-    request: HttpRequest, person_id: uuid.UUID, unmet_need_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(person_of(request).unmet_needs, unmet_need_id, "unmet need"))
 
 
 @router.patch(
@@ -585,18 +579,17 @@ class FirstChoiceAnswerIn(Strict):
     plan_to_meet_need: str = Field(..., max_length=4000)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/sds/first-choices-not-delivered/{uuid:shortfall_id}",
-    response=answers({200: FirstChoiceOut}),
+    name="first_choice_not_delivered_detail",
     url_name="first_choice_not_delivered",
     summary="One first choice that cannot be delivered",
+    item=FirstChoiceOut,
+    key="shortfall_id",
+    rows=lambda person: person.first_choices_not_delivered,
+    what="first choice",
 )
-def first_choice_not_delivered_detail(
-    request: HttpRequest, person_id: uuid.UUID, shortfall_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(
-        response, one(person_of(request).first_choices_not_delivered, shortfall_id, "first choice")
-    )
 
 
 @router.patch(

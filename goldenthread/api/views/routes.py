@@ -1,0 +1,199 @@
+"""The routes every part of a person's record has, made one way: a list (a page, oldest
+first), an addition through the service, one item with its ETag, and a questionnaire read
+and answered. Each maker registers its view on the app's router under the name, address and
+words it is given, with the parameters a hand-written view would have (the OpenAPI document
+is the same); what the view does is in `common` (`one`, `tagged`, `created`, `paged`)."""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from goldenthread.core.questionnaires import QuestionnaireAnswer
+from goldenthread.people.models import Person
+
+from ..pagination import page_of
+from ..questionnaires import QuestionnaireIn, QuestionnaireOut, questionnaire_read
+from ..questionnaires import questionnaire_write as _questionnaire_write
+from .common import (
+    IF_MATCH,
+    PageParams,
+    Rows,
+    actor_of,
+    answers,
+    chosen_outcome,
+    created,
+    one,
+    paged,
+    person_of,
+    tagged,
+)
+
+View = Callable[..., Any]
+# How a route finds the person whose record it reads (`person_of`, or a stricter gate).
+PersonOf = Callable[[HttpRequest], Person]
+
+
+def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty):
+    return inspect.Parameter(
+        name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation, default=default
+    )
+
+
+def _view(name: str, run: View, **parameters: Any) -> View:
+    """A view called `name` (its operation id) taking the request, the person's id and
+    `parameters` (name: annotation, or (annotation, default)), which runs `run`."""
+
+    def view(request: HttpRequest, person_id: uuid.UUID, **values: Any) -> Any:
+        return run(request, **values)
+
+    view.__name__ = view.__qualname__ = name
+    view.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [_parameter("request", HttpRequest), _parameter("person_id", uuid.UUID)]
+        + [
+            _parameter(key, *(value if isinstance(value, tuple) else (value,)))
+            for key, value in parameters.items()
+        ]
+    )
+    return view
+
+
+def list_route(
+    router: Router,
+    path: str,
+    *,
+    name: str,
+    url_name: str,
+    summary: str,
+    item: type,
+    rows: Callable[[Person], Any],
+    order: tuple[str, ...],
+) -> View:
+    """GET `path`: a page of `rows(person)` in `order`."""
+
+    def run(request: HttpRequest, params: PageParams) -> dict:
+        return paged(request, params, rows(person_of(request)), *order)
+
+    return router.get(
+        path, response=answers({200: page_of(item)}), url_name=url_name, summary=summary
+    )(_view(name, run, params=Query[PageParams]))
+
+
+def detail_route(
+    router: Router,
+    path: str,
+    *,
+    name: str,
+    url_name: str,
+    summary: str,
+    item: type,
+    key: str,
+    rows: Callable[[Person], Rows],
+    what: str,
+    person: PersonOf = person_of,
+) -> View:
+    """GET `path`: the item `key` names from `rows(person)` or 404, with its ETag."""
+
+    def run(request: HttpRequest, response: HttpResponse, **values: Any) -> Any:
+        return tagged(response, one(rows(person(request)), values[key], what))
+
+    return router.get(path, response=answers({200: item}), url_name=url_name, summary=summary)(
+        _view(name, run, **{key: uuid.UUID}, response=HttpResponse)
+    )
+
+
+def add_route(
+    router: Router,
+    path: str,
+    *,
+    name: str,
+    url_name: str,
+    summary: str,
+    item: type,
+    body: type,
+    service: Callable[..., Any],
+    outcome: bool = False,
+) -> View:
+    """POST `path`: `service(actor=…, person=…, **body)` (with `outcome`, the outcome of
+    this person the body names by `outcome_id`, or 422), 201 with what it made."""
+
+    def run(request: HttpRequest, payload: Any, response: HttpResponse) -> Any:
+        person = person_of(request)
+        data = payload.dict()
+        if outcome:
+            data["outcome"] = chosen_outcome(person, data.pop("outcome_id"))
+        return created(response, service(actor=actor_of(request), person=person, **data))
+
+    return router.post(
+        path, response=answers({201: item}, write=True), url_name=url_name, summary=summary
+    )(_view(name, run, payload=body, response=HttpResponse))
+
+
+# What a questionnaire is about (an outcome, a conversation) and its rows, and the service
+# that saves its answers: given the person and that parent.
+Parent = Callable[[Person, uuid.UUID], Any]
+AnswersOf = Callable[[Person, Any], Any]
+Save = Callable[..., Any]
+
+
+def questionnaire_routes(
+    router: Router,
+    path: str,
+    *,
+    names: tuple[str, str],
+    url_name: str,
+    summaries: tuple[str, str],
+    key: str,
+    model: type[QuestionnaireAnswer],
+    parent: Parent,
+    rows: AnswersOf,
+    save: Callable[[HttpRequest, Person, Any], Save],
+) -> tuple[View, View]:
+    """GET and PUT `path` (If-Match): a questionnaire about `parent(person, key)`, its
+    answers `rows(person, parent)`, saved by `save(request, person, parent)`."""
+
+    def read(request: HttpRequest, response: HttpResponse, **values: Any) -> Any:
+        person = person_of(request)
+        return questionnaire_read(model, rows(person, parent(person, values[key])), response)
+
+    def write(
+        request: HttpRequest, payload: QuestionnaireIn, response: HttpResponse, **values: Any
+    ) -> Any:
+        person = person_of(request)
+        about = parent(person, values[key])
+        return _questionnaire_write(
+            request,
+            response,
+            model=model,
+            rows=lambda: rows(person, about),
+            payload=payload,
+            save=save(request, person, about),
+        )
+
+    detail = router.get(
+        path,
+        response=answers({200: QuestionnaireOut}),
+        url_name=url_name,
+        summary=summaries[0],
+    )(_view(names[0], read, **{key: uuid.UUID}, response=HttpResponse))
+    change = router.put(
+        path,
+        response=answers({200: QuestionnaireOut}, write=True),
+        url_name=url_name,
+        summary=summaries[1],
+    )(
+        _view(
+            names[1],
+            write,
+            **{key: uuid.UUID},
+            payload=QuestionnaireIn,
+            response=HttpResponse,
+            if_match=(str | None, IF_MATCH),
+        )
+    )
+    return detail, change
