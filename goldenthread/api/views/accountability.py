@@ -42,7 +42,7 @@ from .common import (
     one,
     person_of,
 )
-from .routes import add_route, detail_route, list_route
+from .routes import add_route, change_route, detail_route, list_route, patched
 
 router = Router(tags=["Accountability"])
 
@@ -152,31 +152,24 @@ detail_route(
 )
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/advocacy/{uuid:advocacy_id}",
-    response=answers({200: AdvocacyOut}, write=True),
+    name="advocacy_change",
     url_name="advocacy",
     summary="Record the offer, the answer, the referral or the start (If-Match)",
-)
-def advocacy_change(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    advocacy_id: uuid.UUID,
-    payload: AdvocacyPatch,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    sent = payload.dict(exclude_unset=True)
+    item=AdvocacyOut,
+    key="advocacy_id",
+    body=AdvocacyPatch,
+    rows=lambda person: person.advocacy,
+    what="advocacy record",
     # null clears a date that may be empty; for anything else it leaves the field as it is.
-    changes = {k: v for k, v in sent.items() if v is not None or k in CLEARABLE_DATES}
-    return change_one(
-        request,
-        response,
-        person_of(request).advocacy,
-        advocacy_id,
-        "advocacy record",
-        lambda advocacy, **common: services.advocacy_update(advocacy=advocacy, **common, **changes),
-    )
+    change=lambda payload, person: (
+        lambda advocacy, **common: services.advocacy_update(
+            advocacy=advocacy, **common, **patched(payload, CLEARABLE_DATES)
+        )
+    ),
+)
 
 
 # --- Challenges and complaints ---------------------------------------------------------------

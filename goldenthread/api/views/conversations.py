@@ -38,7 +38,6 @@ from .common import (
     IF_MATCH,
     actor_of,
     answers,
-    change_one,
     chosen,
     created,
     fields_renamed,
@@ -47,7 +46,7 @@ from .common import (
     tagged,
     with_etag,
 )
-from .routes import add_route, list_route, questionnaire_routes
+from .routes import add_route, change_route, list_route, patched, questionnaire_routes
 
 router = Router(tags=["Conversations"])
 
@@ -96,31 +95,23 @@ add_route(
 )
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/conversations/{uuid:conversation_id}",
-    response=answers({200: ConversationOut}, write=True),
+    name="conversation_change",
     url_name="conversation",
     summary="Change a conversation's details or story (If-Match)",
-)
-def conversation_change(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    conversation_id: uuid.UUID,
-    payload: ConversationPatch,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    return change_one(
-        request,
-        response,
-        person_of(request).conversations,
-        conversation_id,
-        "conversation",
+    item=ConversationOut,
+    key="conversation_id",
+    body=ConversationPatch,
+    rows=lambda person: person.conversations,
+    what="conversation",
+    change=lambda payload, person: (
         lambda conversation, **common: services.conversation_update(
-            conversation=conversation, **common, **changes
-        ),
-    )
+            conversation=conversation, **common, **patched(payload)
+        )
+    ),
+)
 
 
 StepItemIn = Annotated[

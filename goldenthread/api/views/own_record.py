@@ -22,7 +22,7 @@ from goldenthread.portal import selectors, services
 
 from ..schemas import Strict
 from .common import IF_MATCH, actor_of, answers, change_one, created, one, person_allowed, tagged
-from .routes import detail_route
+from .routes import change_route, detail_route
 
 router = Router(tags=["The person's own record"])
 
@@ -81,35 +81,30 @@ def correction_detail(
     )
 
 
-@router.post(
+change_route(
+    router,
     "/people/{uuid:person_id}/correction-requests/{uuid:correction_id}/answer",
-    response=answers({200: CorrectionOut}, write=True),
+    name="correction_answer",
     url_name="correction_request_answer",
     summary="Answer the person's request for a correction (If-Match): accepting changes "
     "the item, its history keeping what it said; declining needs the reasons",
-)
-def correction_answer(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    correction_id: uuid.UUID,
-    payload: CorrectionAnswerIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        _person_to_answer_for(request).correction_requests.select_related("person"),
-        correction_id,
-        "request for a correction",
+    item=CorrectionOut,
+    key="correction_id",
+    body=CorrectionAnswerIn,
+    rows=lambda person: person.correction_requests.select_related("person"),
+    what="request for a correction",
+    change=lambda payload, person: (
         lambda correction, **common: services.correction_answer(
             correction=correction,
             accept=payload.decision == "accept",
             answer=payload.answer,
             new_text=payload.new_text,
             **common,
-        ),
-    )
+        )
+    ),
+    method="post",
+    person=_person_to_answer_for,
+)
 
 
 # --- "Why did this person look?" (P-3) ------------------------------------------------------
@@ -144,31 +139,26 @@ detail_route(
 )
 
 
-@router.post(
+change_route(
+    router,
     "/people/{uuid:person_id}/access-questions/{uuid:question_id}/answer",
-    response=answers({200: QuestionOut}, write=True),
+    name="question_answer",
     url_name="access_question_answer",
     summary="Answer the person's question about why someone looked (If-Match); a team "
     "leader of the person's team answers",
-)
-def question_answer(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    question_id: uuid.UUID,
-    payload: QuestionAnswerIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        _person_to_answer_for(request).access_questions.select_related("person"),
-        question_id,
-        "question",
+    item=QuestionOut,
+    key="question_id",
+    body=QuestionAnswerIn,
+    rows=lambda person: person.access_questions.select_related("person"),
+    what="question",
+    change=lambda payload, person: (
         lambda question, **common: services.question_answer(
             question=question, answer=payload.answer, **common
-        ),
-    )
+        )
+    ),
+    method="post",
+    person=_person_to_answer_for,
+)
 
 
 # --- Withholding an item from the person (P-2) ------------------------------------------------

@@ -37,14 +37,13 @@ from .common import (
     PageParams,
     actor_of,
     answers,
-    change_one,
     created,
     one,
     paged,
     person_of,
     tagged,
 )
-from .routes import add_route, detail_route, list_route
+from .routes import add_route, change_route, detail_route, list_route, patched
 
 router = Router(tags=["People"])
 
@@ -174,29 +173,23 @@ detail_route(
 )
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/circle/{uuid:member_id}",
-    response=answers({200: CircleMemberOut}, write=True),
+    name="circle_member_update",
     url_name="circle_member",
     summary="Change a member of the circle (If-Match)",
+    item=CircleMemberOut,
+    key="member_id",
+    body=CircleMemberPatch,
+    rows=lambda person: person.circle,
+    what="member of the circle",
+    change=lambda payload, person: (
+        lambda member, **common: services.circle_member_update(
+            member=member, **common, **patched(payload)
+        )
+    ),
 )
-def circle_member_update(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    member_id: uuid.UUID,
-    payload: CircleMemberPatch,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    return change_one(
-        request,
-        response,
-        person_of(request).circle,
-        member_id,
-        "member of the circle",
-        lambda member, **common: services.circle_member_update(member=member, **common, **changes),
-    )
 
 
 @router.delete(
@@ -261,30 +254,23 @@ def allocation_add(
     return created(response, allocation)
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/allocations/{uuid:allocation_id}",
-    response=answers({200: AllocationOut}, write=True),
+    name="allocation_finish",
     url_name="allocation",
     summary="End an allocation (the team leader of the person's team; If-Match)",
-)
-def allocation_finish(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    allocation_id: uuid.UUID,
-    payload: AllocationEnd,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        person_of(request).allocations,
-        allocation_id,
-        "allocation",
+    item=AllocationOut,
+    key="allocation_id",
+    body=AllocationEnd,
+    rows=lambda person: person.allocations,
+    what="allocation",
+    change=lambda payload, person: (
         lambda allocation, **common: services.allocation_end(
             allocation=allocation, end_date=payload.end_date, **common
-        ),
-    )
+        )
+    ),
+)
 
 
 # --- A possible duplicate (#11): the team leader records what was done -----------------------

@@ -12,17 +12,15 @@ from goldenthread.risk import services
 
 from ..schemas import RiskAgreementIn, RiskIn, RiskOut, RiskPatch, RiskViewIn
 from .common import (
-    IF_MATCH,
     actor_of,
     answers,
-    change_one,
     chosen,
     chosen_outcome,
     created,
     one,
     person_of,
 )
-from .routes import detail_route, list_route
+from .routes import change_route, detail_route, list_route, patched
 
 router = Router(tags=["Risk enablement"])
 
@@ -79,31 +77,23 @@ def risk_add(request: HttpRequest, person_id: uuid.UUID, payload: RiskIn, respon
     return created(response, risk)
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/risks/{uuid:risk_id}",
-    response=answers({200: RiskOut}, write=True),
+    name="risk_change",
     url_name="risk",
     summary="Change a risk (If-Match); it stays linked to the same outcome or solution",
-)
-def risk_change(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    risk_id: uuid.UUID,
-    payload: RiskPatch,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    return change_one(
-        request,
-        response,
-        person_of(request).risks,
-        risk_id,
-        "risk",
+    item=RiskOut,
+    key="risk_id",
+    body=RiskPatch,
+    rows=lambda person: person.risks,
+    what="risk",
+    change=lambda payload, person: (
         lambda risk, **common: services.risk_update(
-            risk=risk, outcome=risk.outcome, solution=risk.solution, **common, **changes
-        ),
-    )
+            risk=risk, outcome=risk.outcome, solution=risk.solution, **common, **patched(payload)
+        )
+    ),
+)
 
 
 def _add_to_risk(request: HttpRequest, risk_id: uuid.UUID, response: HttpResponse, add, payload):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -22,10 +22,12 @@ from ..questionnaires import QuestionnaireIn, QuestionnaireOut, questionnaire_re
 from ..questionnaires import questionnaire_write as _questionnaire_write
 from .common import (
     IF_MATCH,
+    Change,
     PageParams,
     Rows,
     actor_of,
     answers,
+    change_one,
     chosen_outcome,
     created,
     one,
@@ -197,3 +199,48 @@ def questionnaire_routes(
         )
     )
     return detail, change
+
+
+def patched(payload: Any, clearable: Collection[str] = ()) -> dict[str, Any]:
+    """The fields a PATCH sent: null leaves a field as it is, except the `clearable` ones
+    (a date that may be empty), which null clears."""
+    sent = payload.dict(exclude_unset=True)
+    return {k: v for k, v in sent.items() if v is not None or k in clearable}
+
+
+def change_route(
+    router: Router,
+    path: str,
+    *,
+    name: str,
+    url_name: str,
+    summary: str,
+    item: type,
+    key: str,
+    body: type,
+    rows: Callable[[Person], Rows],
+    what: str,
+    change: Callable[[Any, Person], Change],
+    method: str = "patch",
+    person: PersonOf = person_of,
+) -> View:
+    """PATCH (or `method`) `path` with If-Match: `change(payload, person)` made to the item
+    `key` names from `rows(person)` (`common.change_one`), 200 with it as it is now."""
+
+    def run(request: HttpRequest, payload: Any, response: HttpResponse, **values: Any) -> Any:
+        who = person(request)
+        return change_one(request, response, rows(who), values[key], what, change(payload, who))
+
+    operation = getattr(router, method)
+    return operation(
+        path, response=answers({200: item}, write=True), url_name=url_name, summary=summary
+    )(
+        _view(
+            name,
+            run,
+            **{key: uuid.UUID},
+            payload=body,
+            response=HttpResponse,
+            if_match=(str | None, IF_MATCH),
+        )
+    )

@@ -57,7 +57,6 @@ from .common import (
     PageParams,
     actor_of,
     answers,
-    change_one,
     chosen,
     chosen_outcome,
     fields_renamed,
@@ -67,7 +66,7 @@ from .common import (
     tagged,
     with_etag,
 )
-from .routes import add_route, detail_route, list_route
+from .routes import add_route, change_route, detail_route, list_route
 
 router = Router(tags=["SDS, budgets and unmet need"])
 
@@ -542,30 +541,23 @@ detail_route(
 )
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}",
-    response=answers({200: UnmetNeedOut}, write=True),
+    name="unmet_need_met",
     url_name="unmet_need",
     summary="Record when, and how, the need came to be met (If-Match)",
-)
-def unmet_need_met(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    unmet_need_id: uuid.UUID,
-    payload: UnmetNeedMet,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        person_of(request).unmet_needs,
-        unmet_need_id,
-        "unmet need",
+    item=UnmetNeedOut,
+    key="unmet_need_id",
+    body=UnmetNeedMet,
+    rows=lambda person: person.unmet_needs,
+    what="unmet need",
+    change=lambda payload, person: (
         lambda need, **common: services.unmet_need_mark_met(
             unmet_need=need, met_on=payload.met_on, how_met=payload.how_met, **common
-        ),
-    )
+        )
+    ),
+)
 
 
 # --- A first choice not delivered: the person's answer, the plan as it stands ------------
@@ -592,31 +584,24 @@ detail_route(
 )
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/sds/first-choices-not-delivered/{uuid:shortfall_id}",
-    response=answers({200: FirstChoiceOut}, write=True),
+    name="first_choice_answer",
     url_name="first_choice_not_delivered",
     summary="Record whether the person accepted the alternative, and the plan as it now "
     "stands (If-Match)",
-)
-def first_choice_answer(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    shortfall_id: uuid.UUID,
-    payload: FirstChoiceAnswerIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        person_of(request).first_choices_not_delivered,
-        shortfall_id,
-        "first choice",
+    item=FirstChoiceOut,
+    key="shortfall_id",
+    body=FirstChoiceAnswerIn,
+    rows=lambda person: person.first_choices_not_delivered,
+    what="first choice",
+    change=lambda payload, person: (
         lambda record, **common: services.first_choice_answer_record(
             record=record, **common, **payload.dict()
-        ),
-    )
+        )
+    ),
+)
 
 
 # --- Moving a budget line or an unmet need to the outcome it serves now -------------------
@@ -705,31 +690,24 @@ def budget_line_move(
     return _line_out(_line_of(person, request_id, line_id), response)
 
 
-@router.post(
+change_route(
+    router,
     "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}/move",
-    response=answers({200: UnmetNeedOut}, write=True),
+    name="unmet_need_move",
     url_name="unmet_need_move",
     summary="Link need not yet met to another open outcome of the person (If-Match)",
-)
-def unmet_need_move(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    unmet_need_id: uuid.UUID,
-    payload: MoveIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    person = person_of(request)
-    return change_one(
-        request,
-        response,
-        person.unmet_needs,
-        unmet_need_id,
-        "unmet need",
+    item=UnmetNeedOut,
+    key="unmet_need_id",
+    body=MoveIn,
+    rows=lambda person: person.unmet_needs,
+    what="unmet need",
+    change=lambda payload, person: (
         lambda need, **common: services.unmet_need_move(
             need=need, to_outcome=chosen_outcome(person, payload.outcome_id), **common
-        ),
-    )
+        )
+    ),
+    method="post",
+)
 
 
 # --- A request the panel returned, sent back to it ------------------------------------------
@@ -739,28 +717,22 @@ class ResubmitIn(Strict):
     information: str = Field(..., max_length=6000)
 
 
-@router.post(
+change_route(
+    router,
     "/people/{uuid:person_id}/budget-requests/{uuid:request_id}/resubmission",
-    response=answers({200: BudgetRequestOut}, write=True),
+    name="budget_request_resubmit",
     url_name="budget_request_resubmission",
     summary="Send a request the decision panel returned back to it, with the information "
     "it asked for; it keeps its first referral date (If-Match)",
-)
-def budget_request_resubmit(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    request_id: uuid.UUID,
-    payload: ResubmitIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        requests_of(person_of(request)),
-        request_id,
-        "budget request",
+    item=BudgetRequestOut,
+    key="request_id",
+    body=ResubmitIn,
+    rows=lambda person: requests_of(person),
+    what="budget request",
+    change=lambda payload, person: (
         lambda budget_request, **common: services.budget_request_resubmit(
             budget_request=budget_request, information=payload.information, **common
-        ),
-    )
+        )
+    ),
+    method="post",
+)
