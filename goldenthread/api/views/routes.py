@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 import uuid
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
@@ -41,6 +41,15 @@ View = Callable[..., Any]
 PersonOf = Callable[[HttpRequest], Person]
 
 
+class Declared(TypedDict):
+    """What the OpenAPI document and the URLs call a route: its operation id (`name`, the
+    view's name), its URL name and its summary."""
+
+    name: str
+    url_name: str
+    summary: str
+
+
 def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty):
     return inspect.Parameter(
         name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation, default=default
@@ -65,47 +74,60 @@ def _view(name: str, run: View, **parameters: Any) -> View:
     return view
 
 
+def _declare(
+    operation: Callable[..., Any],
+    path: str,
+    ok: dict[int, Any],
+    declared: Declared,
+    run: View,
+    **parameters: Any,
+) -> View:
+    """Register a view running `run` as `operation` (router.get, .post, …) of `path`, with
+    its success `ok` and the problems it may answer with (a change's too, if it takes
+    If-Match)."""
+    return operation(
+        path,
+        response=answers(ok, write=operation.__name__ != "get"),
+        url_name=declared["url_name"],
+        summary=declared["summary"],
+    )(_view(declared["name"], run, **parameters))
+
+
 def list_route(
     router: Router,
     path: str,
     *,
-    name: str,
-    url_name: str,
-    summary: str,
     item: type,
     rows: Callable[[Person], Any],
     order: tuple[str, ...],
+    **declared: Unpack[Declared],
 ) -> View:
     """GET `path`: a page of `rows(person)` in `order`."""
 
     def run(request: HttpRequest, params: PageParams) -> dict:
         return paged(request, params, rows(person_of(request)), *order)
 
-    return router.get(
-        path, response=answers({200: page_of(item)}), url_name=url_name, summary=summary
-    )(_view(name, run, params=Query[PageParams]))
+    return _declare(router.get, path, {200: page_of(item)}, declared, run, params=Query[PageParams])
 
 
 def detail_route(
     router: Router,
     path: str,
     *,
-    name: str,
-    url_name: str,
-    summary: str,
     item: type,
     key: str,
     rows: Callable[[Person], Rows],
     what: str,
     person: PersonOf = person_of,
+    **declared: Unpack[Declared],
 ) -> View:
     """GET `path`: the item `key` names from `rows(person)` or 404, with its ETag."""
 
     def run(request: HttpRequest, response: HttpResponse, **values: Any) -> Any:
         return tagged(response, one(rows(person(request)), values[key], what))
 
-    return router.get(path, response=answers({200: item}), url_name=url_name, summary=summary)(
-        _view(name, run, **{key: uuid.UUID}, response=HttpResponse)
+    return _declare(
+        router.get, path, {200: item}, declared, run, **{key: uuid.UUID}, response=HttpResponse
     )
 
 
@@ -113,13 +135,11 @@ def add_route(
     router: Router,
     path: str,
     *,
-    name: str,
-    url_name: str,
-    summary: str,
     item: type,
     body: type,
     service: Callable[..., Any],
     outcome: bool = False,
+    **declared: Unpack[Declared],
 ) -> View:
     """POST `path`: `service(actor=…, person=…, **body)` (with `outcome`, the outcome of
     this person the body names by `outcome_id`, or 422), 201 with what it made."""
@@ -131,9 +151,9 @@ def add_route(
             data["outcome"] = chosen_outcome(person, data.pop("outcome_id"))
         return created(response, service(actor=actor_of(request), person=person, **data))
 
-    return router.post(
-        path, response=answers({201: item}, write=True), url_name=url_name, summary=summary
-    )(_view(name, run, payload=body, response=HttpResponse))
+    return _declare(
+        router.post, path, {201: item}, declared, run, payload=body, response=HttpResponse
+    )
 
 
 # What a questionnaire is about (an outcome, a conversation) and its rows, and the service
@@ -177,26 +197,25 @@ def questionnaire_routes(
             save=save(request, person, about),
         )
 
-    detail = router.get(
+    detail = _declare(
+        router.get,
         path,
-        response=answers({200: QuestionnaireOut}),
-        url_name=url_name,
-        summary=summaries[0],
-    )(_view(names[0], read, **{key: uuid.UUID}, response=HttpResponse))
-    change = router.put(
+        {200: QuestionnaireOut},
+        Declared(name=names[0], url_name=url_name, summary=summaries[0]),
+        read,
+        **{key: uuid.UUID},
+        response=HttpResponse,
+    )
+    change = _declare(
+        router.put,
         path,
-        response=answers({200: QuestionnaireOut}, write=True),
-        url_name=url_name,
-        summary=summaries[1],
-    )(
-        _view(
-            names[1],
-            write,
-            **{key: uuid.UUID},
-            payload=QuestionnaireIn,
-            response=HttpResponse,
-            if_match=(str | None, IF_MATCH),
-        )
+        {200: QuestionnaireOut},
+        Declared(name=names[1], url_name=url_name, summary=summaries[1]),
+        write,
+        **{key: uuid.UUID},
+        payload=QuestionnaireIn,
+        response=HttpResponse,
+        if_match=(str | None, IF_MATCH),
     )
     return detail, change
 
@@ -212,9 +231,6 @@ def change_route(
     router: Router,
     path: str,
     *,
-    name: str,
-    url_name: str,
-    summary: str,
     item: type,
     key: str,
     body: type,
@@ -223,6 +239,7 @@ def change_route(
     change: Callable[[Any, Person], Change],
     method: str = "patch",
     person: PersonOf = person_of,
+    **declared: Unpack[Declared],
 ) -> View:
     """PATCH (or `method`) `path` with If-Match: `change(payload, person)` made to the item
     `key` names from `rows(person)` (`common.change_one`), 200 with it as it is now."""
@@ -231,16 +248,14 @@ def change_route(
         who = person(request)
         return change_one(request, response, rows(who), values[key], what, change(payload, who))
 
-    operation = getattr(router, method)
-    return operation(
-        path, response=answers({200: item}, write=True), url_name=url_name, summary=summary
-    )(
-        _view(
-            name,
-            run,
-            **{key: uuid.UUID},
-            payload=body,
-            response=HttpResponse,
-            if_match=(str | None, IF_MATCH),
-        )
+    return _declare(
+        getattr(router, method),
+        path,
+        {200: item},
+        declared,
+        run,
+        **{key: uuid.UUID},
+        payload=body,
+        response=HttpResponse,
+        if_match=(str | None, IF_MATCH),
     )
