@@ -135,7 +135,7 @@ add_route(
     "referral and start as is known",
     item=AdvocacyOut,
     body=AdvocacyIn,
-    service=services.advocacy_record,
+    service=lambda **made: services.advocacy_record(**made),
 )
 
 

@@ -91,7 +91,7 @@ add_route(
     summary="Record a good conversation (its date, place and the person's story)",
     item=ConversationOut,
     body=ConversationIn,
-    service=services.conversation_create,
+    service=lambda **made: services.conversation_create(**made),
 )
 
 

@@ -156,7 +156,7 @@ add_route(
     summary="Add someone to the person's circle",
     item=CircleMemberOut,
     body=CircleMemberIn,
-    service=services.circle_member_add,
+    service=lambda **made: services.circle_member_add(**made),
 )
 
 

@@ -142,7 +142,8 @@ def add_route(
     **declared: Unpack[Declared],
 ) -> View:
     """POST `path`: `service(actor=…, person=…, **body)` (with `outcome`, the outcome of
-    this person the body names by `outcome_id`, or 422), 201 with what it made."""
+    this person the body names by `outcome_id`, or 422), 201 with what it made. Name the
+    service in a lambda, so that it is looked up when called, as in a view written out."""
 
     def run(request: HttpRequest, payload: Any, response: HttpResponse) -> Any:
         person = person_of(request)

@@ -206,7 +206,7 @@ add_route(
     "recorded with it",
     item=FirstChoiceOut,
     body=FirstChoiceIn,
-    service=services.first_choice_not_delivered_record,
+    service=lambda **made: services.first_choice_not_delivered_record(**made),
     outcome=True,
 )
 
@@ -523,7 +523,7 @@ add_route(
     summary="Record unmet need",
     item=UnmetNeedOut,
     body=UnmetNeedIn,
-    service=services.unmet_need_record,
+    service=lambda **made: services.unmet_need_record(**made),
     outcome=True,
 )
 
