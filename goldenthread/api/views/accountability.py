@@ -164,10 +164,8 @@ change_route(
     rows=lambda person: person.advocacy,
     what="advocacy record",
     # null clears a date that may be empty; for anything else it leaves the field as it is.
-    change=lambda payload, person: (
-        lambda advocacy, **common: services.advocacy_update(
-            advocacy=advocacy, **common, **patched(payload, CLEARABLE_DATES)
-        )
+    change=lambda advocacy, payload, person, **common: services.advocacy_update(
+        advocacy=advocacy, **common, **patched(payload, CLEARABLE_DATES)
     ),
 )
 

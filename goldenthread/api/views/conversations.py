@@ -106,10 +106,8 @@ change_route(
     body=ConversationPatch,
     rows=lambda person: person.conversations,
     what="conversation",
-    change=lambda payload, person: (
-        lambda conversation, **common: services.conversation_update(
-            conversation=conversation, **common, **patched(payload)
-        )
+    change=lambda conversation, payload, person, **common: services.conversation_update(
+        conversation=conversation, **common, **patched(payload)
     ),
 )
 

@@ -93,14 +93,12 @@ change_route(
     body=CorrectionAnswerIn,
     rows=lambda person: person.correction_requests.select_related("person"),
     what="request for a correction",
-    change=lambda payload, person: (
-        lambda correction, **common: services.correction_answer(
-            correction=correction,
-            accept=payload.decision == "accept",
-            answer=payload.answer,
-            new_text=payload.new_text,
-            **common,
-        )
+    change=lambda correction, payload, person, **common: services.correction_answer(
+        correction=correction,
+        accept=payload.decision == "accept",
+        answer=payload.answer,
+        new_text=payload.new_text,
+        **common,
     ),
     method="post",
     person=_person_to_answer_for,
@@ -151,10 +149,8 @@ change_route(
     body=QuestionAnswerIn,
     rows=lambda person: person.access_questions.select_related("person"),
     what="question",
-    change=lambda payload, person: (
-        lambda question, **common: services.question_answer(
-            question=question, answer=payload.answer, **common
-        )
+    change=lambda question, payload, person, **common: services.question_answer(
+        question=question, answer=payload.answer, **common
     ),
     method="post",
     person=_person_to_answer_for,

@@ -184,10 +184,8 @@ change_route(
     body=CircleMemberPatch,
     rows=lambda person: person.circle,
     what="member of the circle",
-    change=lambda payload, person: (
-        lambda member, **common: services.circle_member_update(
-            member=member, **common, **patched(payload)
-        )
+    change=lambda member, payload, person, **common: services.circle_member_update(
+        member=member, **common, **patched(payload)
     ),
 )
 
@@ -265,10 +263,8 @@ change_route(
     body=AllocationEnd,
     rows=lambda person: person.allocations,
     what="allocation",
-    change=lambda payload, person: (
-        lambda allocation, **common: services.allocation_end(
-            allocation=allocation, end_date=payload.end_date, **common
-        )
+    change=lambda allocation, payload, person, **common: services.allocation_end(
+        allocation=allocation, end_date=payload.end_date, **common
     ),
 )
 

@@ -88,10 +88,8 @@ change_route(
     body=RiskPatch,
     rows=lambda person: person.risks,
     what="risk",
-    change=lambda payload, person: (
-        lambda risk, **common: services.risk_update(
-            risk=risk, outcome=risk.outcome, solution=risk.solution, **common, **patched(payload)
-        )
+    change=lambda risk, payload, person, **common: services.risk_update(
+        risk=risk, outcome=risk.outcome, solution=risk.solution, **common, **patched(payload)
     ),
 )
 

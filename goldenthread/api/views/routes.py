@@ -22,7 +22,6 @@ from ..questionnaires import QuestionnaireIn, QuestionnaireOut, questionnaire_re
 from ..questionnaires import questionnaire_write as _questionnaire_write
 from .common import (
     IF_MATCH,
-    Change,
     PageParams,
     Rows,
     actor_of,
@@ -164,6 +163,10 @@ AnswersOf = Callable[[Person, Any], Any]
 Save = Callable[..., Any]
 
 
+# What a PUT takes beside the address: the body, and the version it was made from.
+_WRITE = {"payload": QuestionnaireIn, "if_match": (str | None, IF_MATCH)}
+
+
 def questionnaire_routes(
     router: Router,
     path: str,
@@ -198,25 +201,21 @@ def questionnaire_routes(
             save=save(request, person, about),
         )
 
-    detail = _declare(
-        router.get,
-        path,
-        {200: QuestionnaireOut},
-        Declared(name=names[0], url_name=url_name, summary=summaries[0]),
-        read,
-        **{key: uuid.UUID},
-        response=HttpResponse,
-    )
-    change = _declare(
-        router.put,
-        path,
-        {200: QuestionnaireOut},
-        Declared(name=names[1], url_name=url_name, summary=summaries[1]),
-        write,
-        **{key: uuid.UUID},
-        payload=QuestionnaireIn,
-        response=HttpResponse,
-        if_match=(str | None, IF_MATCH),
+    detail, change = (
+        _declare(
+            operation,
+            path,
+            {200: QuestionnaireOut},
+            Declared(name=name, url_name=url_name, summary=summary),
+            run,
+            **{key: uuid.UUID},
+            response=HttpResponse,
+            **more,
+        )
+        for operation, name, summary, run, more in (
+            (router.get, names[0], summaries[0], read, {}),
+            (router.put, names[1], summaries[1], write, _WRITE),
+        )
     )
     return detail, change
 
@@ -237,17 +236,22 @@ def change_route(
     body: type,
     rows: Callable[[Person], Rows],
     what: str,
-    change: Callable[[Any, Person], Change],
+    change: Callable[..., object],
     method: str = "patch",
     person: PersonOf = person_of,
     **declared: Unpack[Declared],
 ) -> View:
-    """PATCH (or `method`) `path` with If-Match: `change(payload, person)` made to the item
-    `key` names from `rows(person)` (`common.change_one`), 200 with it as it is now."""
+    """PATCH (or `method`) `path` with If-Match: `change(item, payload, person, actor=…,
+    expected_version=…)` made to the item `key` names from `rows(person)`
+    (`common.change_one`), 200 with it as it is now."""
 
     def run(request: HttpRequest, payload: Any, response: HttpResponse, **values: Any) -> Any:
         who = person(request)
-        return change_one(request, response, rows(who), values[key], what, change(payload, who))
+
+        def made(item: Any, **common: Any) -> object:
+            return change(item, payload, who, **common)
+
+        return change_one(request, response, rows(who), values[key], what, made)
 
     return _declare(
         getattr(router, method),

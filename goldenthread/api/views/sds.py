@@ -552,10 +552,8 @@ change_route(
     body=UnmetNeedMet,
     rows=lambda person: person.unmet_needs,
     what="unmet need",
-    change=lambda payload, person: (
-        lambda need, **common: services.unmet_need_mark_met(
-            unmet_need=need, met_on=payload.met_on, how_met=payload.how_met, **common
-        )
+    change=lambda need, payload, person, **common: services.unmet_need_mark_met(
+        unmet_need=need, met_on=payload.met_on, how_met=payload.how_met, **common
     ),
 )
 
@@ -596,10 +594,8 @@ change_route(
     body=FirstChoiceAnswerIn,
     rows=lambda person: person.first_choices_not_delivered,
     what="first choice",
-    change=lambda payload, person: (
-        lambda record, **common: services.first_choice_answer_record(
-            record=record, **common, **payload.dict()
-        )
+    change=lambda record, payload, person, **common: services.first_choice_answer_record(
+        record=record, **common, **payload.dict()
     ),
 )
 
@@ -701,10 +697,8 @@ change_route(
     body=MoveIn,
     rows=lambda person: person.unmet_needs,
     what="unmet need",
-    change=lambda payload, person: (
-        lambda need, **common: services.unmet_need_move(
-            need=need, to_outcome=chosen_outcome(person, payload.outcome_id), **common
-        )
+    change=lambda need, payload, person, **common: services.unmet_need_move(
+        need=need, to_outcome=chosen_outcome(person, payload.outcome_id), **common
     ),
     method="post",
 )
@@ -729,10 +723,8 @@ change_route(
     body=ResubmitIn,
     rows=lambda person: requests_of(person),
     what="budget request",
-    change=lambda payload, person: (
-        lambda budget_request, **common: services.budget_request_resubmit(
-            budget_request=budget_request, information=payload.information, **common
-        )
+    change=lambda budget_request, payload, person, **common: services.budget_request_resubmit(
+        budget_request=budget_request, information=payload.information, **common
     ),
     method="post",
 )
