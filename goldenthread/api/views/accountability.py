@@ -15,7 +15,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from goldenthread.accountability import services
 from goldenthread.accountability.models import (
@@ -30,11 +30,9 @@ from goldenthread.accountability.models import (
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Agreed, AgreedHow, AgreementWhose
 
-from ..pagination import page_of
 from ..schemas import Strict, in_order, patch_of
 from .common import (
     IF_MATCH,
-    PageParams,
     actor_of,
     answers,
     change_one,
@@ -42,10 +40,9 @@ from .common import (
     chosen_outcome,
     created,
     one,
-    paged,
     person_of,
-    tagged,
 )
+from .routes import add_route, change_route, detail_route, list_route, patched
 
 router = Router(tags=["Accountability"])
 
@@ -129,59 +126,48 @@ class AdvocacyOut(Schema):
     started_on: datetime.date | None
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/advocacy",
-    response=answers({201: AdvocacyOut}, write=True),
+    name="advocacy_add",
     url_name="advocacy_list",
     summary="Record that the person needs independent advocacy, and as much of the offer, "
     "referral and start as is known",
+    item=AdvocacyOut,
+    body=AdvocacyIn,
+    service=lambda **made: services.advocacy_record(**made),
 )
-def advocacy_add(
-    request: HttpRequest, person_id: uuid.UUID, payload: AdvocacyIn, response: HttpResponse
-):
-    advocacy = services.advocacy_record(
-        actor=actor_of(request), person=person_of(request), **payload.dict()
-    )
-    return created(response, advocacy)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/advocacy/{uuid:advocacy_id}",
-    response=answers({200: AdvocacyOut}),
+    name="advocacy_detail",
     url_name="advocacy",
     summary="One record of independent advocacy",
+    item=AdvocacyOut,
+    key="advocacy_id",
+    rows=lambda person: person.advocacy,
+    what="advocacy record",
 )
-def advocacy_detail(
-    request: HttpRequest, person_id: uuid.UUID, advocacy_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(person_of(request).advocacy, advocacy_id, "advocacy record"))
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/advocacy/{uuid:advocacy_id}",
-    response=answers({200: AdvocacyOut}, write=True),
+    name="advocacy_change",
     url_name="advocacy",
     summary="Record the offer, the answer, the referral or the start (If-Match)",
-)
-def advocacy_change(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    advocacy_id: uuid.UUID,
-    payload: AdvocacyPatch,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    sent = payload.dict(exclude_unset=True)
+    item=AdvocacyOut,
+    key="advocacy_id",
+    body=AdvocacyPatch,
+    rows=lambda person: person.advocacy,
+    what="advocacy record",
     # null clears a date that may be empty; for anything else it leaves the field as it is.
-    changes = {k: v for k, v in sent.items() if v is not None or k in CLEARABLE_DATES}
-    return change_one(
-        request,
-        response,
-        person_of(request).advocacy,
-        advocacy_id,
-        "advocacy record",
-        lambda advocacy, **common: services.advocacy_update(advocacy=advocacy, **common, **changes),
-    )
+    change=lambda advocacy, payload, person, **common: services.advocacy_update(
+        advocacy=advocacy, **common, **patched(payload, CLEARABLE_DATES)
+    ),
+)
 
 
 # --- Challenges and complaints ---------------------------------------------------------------
@@ -246,16 +232,16 @@ def challenges_of(person):
     return person.challenges.prefetch_related("events")
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/challenges",
-    response=answers({200: page_of(ChallengeOut)}),
+    name="challenge_list",
     url_name="challenges",
     summary="The person's challenges and complaints, oldest first, each with its history",
+    item=ChallengeOut,
+    rows=lambda person: challenges_of(person),
+    order=("raised_on", "created_at", "id"),
 )
-def challenge_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(
-        request, params, challenges_of(person_of(request)), "raised_on", "created_at", "id"
-    )
 
 
 @router.post(
@@ -282,17 +268,18 @@ def challenge_add(
     return created(response, challenge)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/challenges/{uuid:challenge_id}",
-    response=answers({200: ChallengeOut}),
+    name="challenge_detail",
     url_name="challenge",
     summary="A challenge or complaint: its stage, what is due when, the answer and every "
     "step so far",
+    item=ChallengeOut,
+    key="challenge_id",
+    rows=lambda person: challenges_of(person),
+    what="challenge",
 )
-def challenge_detail(
-    request: HttpRequest, person_id: uuid.UUID, challenge_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(challenges_of(person_of(request)), challenge_id, "challenge"))
 
 
 class InvestigationIn(Strict):
@@ -512,16 +499,16 @@ def _linked(person, outcome_ids, member_ids) -> tuple[list, list]:
     return [outcomes[pk] for pk in outcome_ids], [members[pk] for pk in member_ids]
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/transitions",
-    response=answers({200: page_of(TransitionOut)}),
+    name="transition_list",
     url_name="transitions",
     summary="The moves the person is making or made, by planned date",
+    item=TransitionOut,
+    rows=lambda person: transitions_of(person),
+    order=("planned_on", "created_at", "id"),
 )
-def transition_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(
-        request, params, transitions_of(person_of(request)), "planned_on", "created_at", "id"
-    )
 
 
 @router.post(
@@ -547,16 +534,17 @@ def transition_add(
     return created(response, transition)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/transitions/{uuid:transition_id}",
-    response=answers({200: TransitionOut}),
+    name="transition_detail",
     url_name="transition",
     summary="One move",
+    item=TransitionOut,
+    key="transition_id",
+    rows=lambda person: transitions_of(person),
+    what="move",
 )
-def transition_detail(
-    request: HttpRequest, person_id: uuid.UUID, transition_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(transitions_of(person_of(request)), transition_id, "move"))
 
 
 @router.patch(

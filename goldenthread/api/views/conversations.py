@@ -10,20 +10,13 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Router, Status
 from pydantic import Field
 
 from goldenthread.conversations import selectors, services
 from goldenthread.conversations.models import ReflectionAnswer
 
 from ..concurrency import expected_version
-from ..pagination import page_of
-from ..questionnaires import (
-    QuestionnaireIn,
-    QuestionnaireOut,
-    questionnaire_read,
-    questionnaire_write,
-)
 from ..schemas import (
     AspirationIn,
     ConversationIn,
@@ -43,32 +36,31 @@ from ..schemas import (
 )
 from .common import (
     IF_MATCH,
-    PageParams,
     actor_of,
     answers,
-    change_one,
     chosen,
     created,
     fields_renamed,
     one,
-    paged,
     person_of,
     tagged,
     with_etag,
 )
+from .routes import add_route, change_route, list_route, patched, questionnaire_routes
 
 router = Router(tags=["Conversations"])
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/conversations",
-    response=answers({200: page_of(ConversationSummary)}),
+    name="conversation_list",
     url_name="conversations",
     summary="The person's good conversations, oldest first",
+    item=ConversationSummary,
+    rows=lambda person: person.conversations.select_related("recorded_by"),
+    order=("held_on", "created_at", "id"),
 )
-def conversation_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    conversations = person_of(request).conversations.select_related("recorded_by")
-    return paged(request, params, conversations, "held_on", "created_at", "id")
 
 
 @router.get(
@@ -91,46 +83,33 @@ def conversation_detail(
     )
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/conversations",
-    response=answers({201: ConversationOut}, write=True),
+    name="conversation_add",
     url_name="conversations",
     summary="Record a good conversation (its date, place and the person's story)",
+    item=ConversationOut,
+    body=ConversationIn,
+    service=lambda **made: services.conversation_create(**made),
 )
-def conversation_add(
-    request: HttpRequest, person_id: uuid.UUID, payload: ConversationIn, response: HttpResponse
-):
-    conversation = services.conversation_create(
-        actor=actor_of(request), person=person_of(request), **payload.dict()
-    )
-    return created(response, conversation)
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/conversations/{uuid:conversation_id}",
-    response=answers({200: ConversationOut}, write=True),
+    name="conversation_change",
     url_name="conversation",
     summary="Change a conversation's details or story (If-Match)",
+    item=ConversationOut,
+    key="conversation_id",
+    body=ConversationPatch,
+    rows=lambda person: person.conversations,
+    what="conversation",
+    change=lambda conversation, payload, person, **common: services.conversation_update(
+        conversation=conversation, **common, **patched(payload)
+    ),
 )
-def conversation_change(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    conversation_id: uuid.UUID,
-    payload: ConversationPatch,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    return change_one(
-        request,
-        response,
-        person_of(request).conversations,
-        conversation_id,
-        "conversation",
-        lambda conversation, **common: services.conversation_update(
-            conversation=conversation, **common, **changes
-        ),
-    )
 
 
 StepItemIn = Annotated[
@@ -452,42 +431,21 @@ def participant_add(
 # --- "How well did I use the Outcome Sequence?" (OS-8) -----------------------------------
 
 
-@router.get(
+questionnaire_routes(
+    router,
     "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/reflection",
-    response=answers({200: QuestionnaireOut}),
+    names=("reflection_detail", "reflection_save"),
     url_name="conversation_reflection",
-    summary="OS-8: the practitioner's answers on how well they used the Outcome Sequence "
-    "in a conversation (ETag: the reflection's version)",
+    summaries=(
+        "OS-8: the practitioner's answers on how well they used the Outcome Sequence "
+        "in a conversation (ETag: the reflection's version)",
+        "Answer OS-8's questions about a conversation (If-Match: the reflection's ETag)",
+    ),
+    key="conversation_id",
+    model=ReflectionAnswer,
+    parent=lambda person, pk: one(person.conversations, pk, "conversation"),
+    rows=lambda person, conversation: conversation.reflection_answers.all(),
+    save=lambda request, person, conversation: partial(
+        services.reflection_record, actor=actor_of(request), conversation=conversation
+    ),
 )
-def reflection_detail(
-    request: HttpRequest, person_id: uuid.UUID, conversation_id: uuid.UUID, response: HttpResponse
-):
-    conversation = one(person_of(request).conversations, conversation_id, "conversation")
-    return questionnaire_read(ReflectionAnswer, conversation.reflection_answers.all(), response)
-
-
-@router.put(
-    "/people/{uuid:person_id}/conversations/{uuid:conversation_id}/reflection",
-    response=answers({200: QuestionnaireOut}, write=True),
-    url_name="conversation_reflection",
-    summary="Answer OS-8's questions about a conversation (If-Match: the reflection's ETag)",
-)
-def reflection_save(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    conversation_id: uuid.UUID,
-    payload: QuestionnaireIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    conversation = one(person_of(request).conversations, conversation_id, "conversation")
-    return questionnaire_write(
-        request,
-        response,
-        model=ReflectionAnswer,
-        rows=lambda: conversation.reflection_answers.all(),
-        payload=payload,
-        save=partial(
-            services.reflection_record, actor=actor_of(request), conversation=conversation
-        ),
-    )

@@ -7,32 +7,23 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Router
 
 from goldenthread.outcomes import services
 from goldenthread.outcomes.models import OutcomeCheckAnswer
 
-from ..pagination import page_of
-from ..questionnaires import (
-    QuestionnaireIn,
-    QuestionnaireOut,
-    questionnaire_read,
-    questionnaire_write,
-)
 from ..schemas import OutcomeIn, OutcomeOut, OutcomePatch, OutcomeSummary
 from ..selectors import positive_change_of
 from .common import (
     IF_MATCH,
-    PageParams,
     actor_of,
     answers,
     change_one,
     created,
     one,
-    paged,
     person_of,
-    tagged,
 )
+from .routes import detail_route, list_route, questionnaire_routes
 
 router = Router(tags=["Outcomes"])
 
@@ -41,14 +32,16 @@ def outcomes_of(person):
     return person.outcomes.prefetch_related("check_answers", "wordings")
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/outcomes",
-    response=answers({200: page_of(OutcomeSummary)}),
+    name="outcome_list",
     url_name="outcomes",
     summary="The person's outcomes (every status), oldest first",
+    item=OutcomeSummary,
+    rows=lambda person: person.outcomes.all(),
+    order=("created_at", "id"),
 )
-def outcome_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(request, params, person_of(request).outcomes.all(), "created_at", "id")
 
 
 @router.post(
@@ -71,17 +64,18 @@ def outcome_create(
     return created(response, outcomes_of(person).get(pk=outcome.pk))
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}",
-    response=answers({200: OutcomeOut}),
+    name="outcome_detail",
     url_name="outcome",
     summary="An outcome, its checks (the practitioner's answers beside the checker's "
     "suggestions) and its wordings",
+    item=OutcomeOut,
+    key="outcome_id",
+    rows=lambda person: outcomes_of(person),
+    what="outcome",
 )
-def outcome_detail(
-    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(outcomes_of(person_of(request)), outcome_id, "outcome"))
 
 
 @router.patch(
@@ -122,41 +116,22 @@ def outcome_update(
     )
 
 
-@router.get(
+questionnaire_routes(
+    router,
     "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/check",
-    response=answers({200: QuestionnaireOut}),
+    names=("outcome_check_detail", "outcome_check_save"),
     url_name="outcome_check",
-    summary="Step 5: the eight questions about an outcome, the practitioner's answers "
-    "beside what the checker suggests (ETag: the check's version)",
+    summaries=(
+        "Step 5: the eight questions about an outcome, the practitioner's answers "
+        "beside what the checker suggests (ETag: the check's version)",
+        "Answer step 5's questions about an open outcome (If-Match: the check's ETag); "
+        "the practitioner's answer wins, the checker's suggestion stays beside it",
+    ),
+    key="outcome_id",
+    model=OutcomeCheckAnswer,
+    parent=lambda person, pk: one(person.outcomes, pk, "outcome"),
+    rows=lambda person, outcome: outcome.check_answers.all(),
+    save=lambda request, person, outcome: partial(
+        services.outcome_check_record, actor=actor_of(request), outcome=outcome
+    ),
 )
-def outcome_check_detail(
-    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
-):
-    outcome = one(person_of(request).outcomes, outcome_id, "outcome")
-    return questionnaire_read(OutcomeCheckAnswer, outcome.check_answers.all(), response)
-
-
-@router.put(
-    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/check",
-    response=answers({200: QuestionnaireOut}, write=True),
-    url_name="outcome_check",
-    summary="Answer step 5's questions about an open outcome (If-Match: the check's ETag); "
-    "the practitioner's answer wins, the checker's suggestion stays beside it",
-)
-def outcome_check_save(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    outcome_id: uuid.UUID,
-    payload: QuestionnaireIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    outcome = one(person_of(request).outcomes, outcome_id, "outcome")
-    return questionnaire_write(
-        request,
-        response,
-        model=OutcomeCheckAnswer,
-        rows=lambda: outcome.check_answers.all(),
-        payload=payload,
-        save=partial(services.outcome_check_record, actor=actor_of(request), outcome=outcome),
-    )

@@ -22,6 +22,7 @@ from goldenthread.portal import selectors, services
 
 from ..schemas import Strict
 from .common import IF_MATCH, actor_of, answers, change_one, created, one, person_allowed, tagged
+from .routes import change_route, detail_route
 
 router = Router(tags=["The person's own record"])
 
@@ -80,35 +81,28 @@ def correction_detail(
     )
 
 
-@router.post(
+change_route(
+    router,
     "/people/{uuid:person_id}/correction-requests/{uuid:correction_id}/answer",
-    response=answers({200: CorrectionOut}, write=True),
+    name="correction_answer",
     url_name="correction_request_answer",
     summary="Answer the person's request for a correction (If-Match): accepting changes "
     "the item, its history keeping what it said; declining needs the reasons",
+    item=CorrectionOut,
+    key="correction_id",
+    body=CorrectionAnswerIn,
+    rows=lambda person: person.correction_requests.select_related("person"),
+    what="request for a correction",
+    change=lambda correction, payload, person, **common: services.correction_answer(
+        correction=correction,
+        accept=payload.decision == "accept",
+        answer=payload.answer,
+        new_text=payload.new_text,
+        **common,
+    ),
+    method="post",
+    person=_person_to_answer_for,
 )
-def correction_answer(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    correction_id: uuid.UUID,
-    payload: CorrectionAnswerIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        _person_to_answer_for(request).correction_requests.select_related("person"),
-        correction_id,
-        "request for a correction",
-        lambda correction, **common: services.correction_answer(
-            correction=correction,
-            accept=payload.decision == "accept",
-            answer=payload.answer,
-            new_text=payload.new_text,
-            **common,
-        ),
-    )
 
 
 # --- "Why did this person look?" (P-3) ------------------------------------------------------
@@ -129,44 +123,38 @@ class QuestionAnswerIn(Strict):
     answer: str = Field(..., max_length=4000)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/access-questions/{uuid:question_id}",
-    response=answers({200: QuestionOut}),
+    name="question_detail",
     url_name="access_question",
     summary="One of the person's questions about who looked at their record (ETag)",
+    item=QuestionOut,
+    key="question_id",
+    rows=lambda person: person.access_questions,
+    what="question",
+    person=_person_to_answer_for,
 )
-def question_detail(
-    request: HttpRequest, person_id: uuid.UUID, question_id: uuid.UUID, response: HttpResponse
-):
-    person = _person_to_answer_for(request)
-    return tagged(response, one(person.access_questions, question_id, "question"))
 
 
-@router.post(
+change_route(
+    router,
     "/people/{uuid:person_id}/access-questions/{uuid:question_id}/answer",
-    response=answers({200: QuestionOut}, write=True),
+    name="question_answer",
     url_name="access_question_answer",
     summary="Answer the person's question about why someone looked (If-Match); a team "
     "leader of the person's team answers",
+    item=QuestionOut,
+    key="question_id",
+    body=QuestionAnswerIn,
+    rows=lambda person: person.access_questions.select_related("person"),
+    what="question",
+    change=lambda question, payload, person, **common: services.question_answer(
+        question=question, answer=payload.answer, **common
+    ),
+    method="post",
+    person=_person_to_answer_for,
 )
-def question_answer(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    question_id: uuid.UUID,
-    payload: QuestionAnswerIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        _person_to_answer_for(request).access_questions.select_related("person"),
-        question_id,
-        "question",
-        lambda question, **common: services.question_answer(
-            question=question, answer=payload.answer, **common
-        ),
-    )
 
 
 # --- Withholding an item from the person (P-2) ------------------------------------------------
@@ -217,17 +205,18 @@ def withholding_propose(
     return created(response, person.withholdings.get(pk=row.pk))
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/withholdings/{uuid:withholding_id}",
-    response=answers({200: WithholdingOut}),
+    name="withholding_detail",
     url_name="withholding",
     summary="One item withheld, or proposed to be withheld, from the person (ETag)",
+    item=WithholdingOut,
+    key="withholding_id",
+    rows=lambda person: person.withholdings,
+    what="withholding",
+    person=_person_to_answer_for,
 )
-def withholding_detail(
-    request: HttpRequest, person_id: uuid.UUID, withholding_id: uuid.UUID, response: HttpResponse
-):
-    person = _person_to_answer_for(request)
-    return tagged(response, one(person.withholdings, withholding_id, "withholding"))
 
 
 def _decide(request: HttpRequest, withholding_id: uuid.UUID, response: HttpResponse, service):
@@ -367,17 +356,18 @@ class LinkEndIn(Strict):
     reason: str = Field(..., max_length=300, description="Why their access is ending.")
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/record-links/{uuid:link_id}",
-    response=answers({200: RecordLinkOut}),
+    name="link_detail",
     url_name="record_link",
     summary="One sign-in to the person's record: the person's own or a proxy's (ETag)",
+    item=RecordLinkOut,
+    key="link_id",
+    rows=lambda person: person.portal_links,
+    what="sign-in to this record",
+    person=_person_to_answer_for,
 )
-def link_detail(
-    request: HttpRequest, person_id: uuid.UUID, link_id: uuid.UUID, response: HttpResponse
-):
-    person = _person_to_answer_for(request)
-    return tagged(response, one(person.portal_links, link_id, "sign-in to this record"))
 
 
 @router.post(

@@ -37,13 +37,13 @@ from .common import (
     PageParams,
     actor_of,
     answers,
-    change_one,
     created,
     one,
     paged,
     person_of,
     tagged,
 )
+from .routes import add_route, change_route, detail_route, list_route, patched
 
 router = Router(tags=["People"])
 
@@ -136,66 +136,58 @@ def person_update(
 # --- Circle ------------------------------------------------------------------------------
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/circle",
-    response=answers({200: page_of(CircleMemberOut)}),
+    name="circle_list",
     url_name="circle",
     summary="Who matters to the person",
+    item=CircleMemberOut,
+    rows=lambda person: person.circle.all(),
+    order=("name", "id"),
 )
-def circle_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(request, params, person_of(request).circle.all(), "name", "id")
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/circle",
-    response=answers({201: CircleMemberOut}, write=True),
+    name="circle_add",
     url_name="circle",
     summary="Add someone to the person's circle",
+    item=CircleMemberOut,
+    body=CircleMemberIn,
+    service=lambda **made: services.circle_member_add(**made),
 )
-def circle_add(
-    request: HttpRequest, person_id: uuid.UUID, payload: CircleMemberIn, response: HttpResponse
-):
-    member = services.circle_member_add(
-        actor=actor_of(request), person=person_of(request), **payload.dict()
-    )
-    return created(response, member)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/circle/{uuid:member_id}",
-    response=answers({200: CircleMemberOut}),
+    name="circle_member_detail",
     url_name="circle_member",
     summary="One member of the circle",
+    item=CircleMemberOut,
+    key="member_id",
+    rows=lambda person: person.circle,
+    what="member of the circle",
 )
-def circle_member_detail(
-    request: HttpRequest, person_id: uuid.UUID, member_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(person_of(request).circle, member_id, "member of the circle"))
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/circle/{uuid:member_id}",
-    response=answers({200: CircleMemberOut}, write=True),
+    name="circle_member_update",
     url_name="circle_member",
     summary="Change a member of the circle (If-Match)",
+    item=CircleMemberOut,
+    key="member_id",
+    body=CircleMemberPatch,
+    rows=lambda person: person.circle,
+    what="member of the circle",
+    change=lambda member, payload, person, **common: services.circle_member_update(
+        member=member, **common, **patched(payload)
+    ),
 )
-def circle_member_update(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    member_id: uuid.UUID,
-    payload: CircleMemberPatch,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    return change_one(
-        request,
-        response,
-        person_of(request).circle,
-        member_id,
-        "member of the circle",
-        lambda member, **common: services.circle_member_update(member=member, **common, **changes),
-    )
 
 
 @router.delete(
@@ -221,16 +213,16 @@ def circle_member_remove(
 # --- Allocations -------------------------------------------------------------------------
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/allocations",
-    response=answers({200: page_of(AllocationOut)}),
+    name="allocation_list",
     url_name="allocations",
     summary="Who is allocated to work with the person, past and present",
+    item=AllocationOut,
+    rows=lambda person: person.allocations.select_related("worker"),
+    order=("start_date", "id"),
 )
-def allocation_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(
-        request, params, person_of(request).allocations.select_related("worker"), "start_date", "id"
-    )
 
 
 @router.post(
@@ -260,30 +252,21 @@ def allocation_add(
     return created(response, allocation)
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/allocations/{uuid:allocation_id}",
-    response=answers({200: AllocationOut}, write=True),
+    name="allocation_finish",
     url_name="allocation",
     summary="End an allocation (the team leader of the person's team; If-Match)",
+    item=AllocationOut,
+    key="allocation_id",
+    body=AllocationEnd,
+    rows=lambda person: person.allocations,
+    what="allocation",
+    change=lambda allocation, payload, person, **common: services.allocation_end(
+        allocation=allocation, end_date=payload.end_date, **common
+    ),
 )
-def allocation_finish(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    allocation_id: uuid.UUID,
-    payload: AllocationEnd,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        person_of(request).allocations,
-        allocation_id,
-        "allocation",
-        lambda allocation, **common: services.allocation_end(
-            allocation=allocation, end_date=payload.end_date, **common
-        ),
-    )
 
 
 # --- A possible duplicate (#11): the team leader records what was done -----------------------

@@ -13,7 +13,7 @@ import datetime
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from goldenthread.core.concurrency import StaleEditError
@@ -21,7 +21,6 @@ from goldenthread.reviews import services
 from goldenthread.reviews.models import SolutionDecision
 
 from ..concurrency import expected_version
-from ..pagination import page_of
 from ..schemas import (
     OutcomeAtReviewOut,
     OutcomeReviewIn,
@@ -35,17 +34,15 @@ from ..schemas import (
 )
 from .common import (
     IF_MATCH,
-    PageParams,
     actor_of,
     answers,
     change_one,
     created,
     one,
-    paged,
     person_of,
-    tagged,
     with_etag,
 )
+from .routes import detail_route, list_route
 
 router = Router(tags=["Reviews"])
 
@@ -61,14 +58,16 @@ def _review_change(request: HttpRequest, review_id: uuid.UUID, response: HttpRes
     )
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/reviews",
-    response=answers({200: page_of(ReviewSummary)}),
+    name="review_list",
     url_name="reviews",
     summary="The person's reviews, oldest first",
+    item=ReviewSummary,
+    rows=lambda person: reviews_of(person),
+    order=("held_on", "created_at", "id"),
 )
-def review_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(request, params, reviews_of(person_of(request)), "held_on", "created_at", "id")
 
 
 @router.post(
@@ -111,18 +110,19 @@ def review_finish(
     )
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/reviews/{uuid:review_id}",
-    response=answers({200: ReviewOut}),
+    name="review_detail",
     url_name="review",
     summary="A review: what was learned, each outcome's rating, evidence and "
     "decision, the person's own views, and the solutions kept, changed or "
     "stopped",
+    item=ReviewOut,
+    key="review_id",
+    rows=lambda person: reviews_of(person),
+    what="review",
 )
-def review_detail(
-    request: HttpRequest, person_id: uuid.UUID, review_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(reviews_of(person_of(request)), review_id, "review"))
 
 
 def _outcome_at_review(review, outcome) -> dict:

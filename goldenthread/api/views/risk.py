@@ -6,51 +6,48 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Router
 
 from goldenthread.risk import services
 
-from ..pagination import page_of
 from ..schemas import RiskAgreementIn, RiskIn, RiskOut, RiskPatch, RiskViewIn
 from .common import (
-    IF_MATCH,
-    PageParams,
     actor_of,
     answers,
-    change_one,
     chosen,
     chosen_outcome,
     created,
     one,
-    paged,
     person_of,
-    tagged,
 )
+from .routes import change_route, detail_route, list_route, patched
 
 router = Router(tags=["Risk enablement"])
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/risks",
-    response=answers({200: page_of(RiskOut)}),
+    name="risk_list",
     url_name="risks",
     summary="Risks talked about openly, with agreements and views",
+    item=RiskOut,
+    rows=lambda person: person.risks.prefetch_related("agreements", "views"),
+    order=("created_at", "id"),
 )
-def risk_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    risks = person_of(request).risks.prefetch_related("agreements", "views")
-    return paged(request, params, risks, "created_at", "id")
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/risks/{uuid:risk_id}",
-    response=answers({200: RiskOut}),
+    name="risk_detail",
     url_name="risk",
     summary="One risk, with who agreed to what and each view",
+    item=RiskOut,
+    key="risk_id",
+    rows=lambda person: person.risks,
+    what="risk",
 )
-def risk_detail(
-    request: HttpRequest, person_id: uuid.UUID, risk_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(person_of(request).risks, risk_id, "risk"))
 
 
 def _links(person, outcome_id, solution_id) -> dict:
@@ -80,31 +77,21 @@ def risk_add(request: HttpRequest, person_id: uuid.UUID, payload: RiskIn, respon
     return created(response, risk)
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/risks/{uuid:risk_id}",
-    response=answers({200: RiskOut}, write=True),
+    name="risk_change",
     url_name="risk",
     summary="Change a risk (If-Match); it stays linked to the same outcome or solution",
+    item=RiskOut,
+    key="risk_id",
+    body=RiskPatch,
+    rows=lambda person: person.risks,
+    what="risk",
+    change=lambda risk, payload, person, **common: services.risk_update(
+        risk=risk, outcome=risk.outcome, solution=risk.solution, **common, **patched(payload)
+    ),
 )
-def risk_change(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    risk_id: uuid.UUID,
-    payload: RiskPatch,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    return change_one(
-        request,
-        response,
-        person_of(request).risks,
-        risk_id,
-        "risk",
-        lambda risk, **common: services.risk_update(
-            risk=risk, outcome=risk.outcome, solution=risk.solution, **common, **changes
-        ),
-    )
 
 
 def _add_to_risk(request: HttpRequest, risk_id: uuid.UUID, response: HttpResponse, add, payload):

@@ -57,10 +57,8 @@ from .common import (
     PageParams,
     actor_of,
     answers,
-    change_one,
     chosen,
     chosen_outcome,
-    created,
     fields_renamed,
     one,
     paged,
@@ -68,6 +66,7 @@ from .common import (
     tagged,
     with_etag,
 )
+from .routes import add_route, change_route, detail_route, list_route
 
 router = Router(tags=["SDS, budgets and unmet need"])
 
@@ -197,24 +196,19 @@ def indicative_budget_add(request: HttpRequest, person_id: uuid.UUID, payload: I
     return Status(201, budget)
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/sds/first-choices-not-delivered",
-    response=answers({201: FirstChoiceOut}, write=True),
+    name="first_choice_not_delivered_add",
     url_name="first_choices_not_delivered",
     summary="Record that the person's first choice cannot be delivered: why, the "
     "alternative, the plan; the unmet need it leaves and a decision for the person are "
     "recorded with it",
+    item=FirstChoiceOut,
+    body=FirstChoiceIn,
+    service=lambda **made: services.first_choice_not_delivered_record(**made),
+    outcome=True,
 )
-def first_choice_not_delivered_add(
-    request: HttpRequest, person_id: uuid.UUID, payload: FirstChoiceIn, response: HttpResponse
-):
-    person = person_of(request)
-    data = payload.dict()
-    outcome = chosen_outcome(person, data.pop("outcome_id"))
-    record = services.first_choice_not_delivered_record(
-        actor=actor_of(request), person=person, outcome=outcome, **data
-    )
-    return created(response, record)
 
 
 # --- Budget requests ---------------------------------------------------------------------
@@ -371,16 +365,17 @@ def budget_request_decide(
 # --- Decisions shared with the person ----------------------------------------------------
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/decisions",
-    response=answers({200: page_of(DecisionOut)}),
+    name="decision_list",
     url_name="decisions",
     summary="Decisions about the person's choices, support or budget, with reasons and "
     "when they were shared",
+    item=DecisionOut,
+    rows=lambda person: person.sds_decisions.prefetch_related("sharings"),
+    order=("at", "id"),
 )
-def decision_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    decisions = person_of(request).sds_decisions.prefetch_related("sharings")
-    return paged(request, params, decisions, "at", "id")
 
 
 @router.post(
@@ -465,15 +460,17 @@ class UnderstandingCheckIn(Strict):
     what_done: str = Field("", max_length=2000, description="Needed when help_given is other.")
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/understanding-checks",
-    response=answers({200: page_of(UnderstandingCheckOut)}),
+    name="understanding_check_list",
     url_name="understanding_checks",
     summary="How the worker checked that the person understood an explanation (the SDS "
     "options, a decision, their budget), and what was done if not",
+    item=UnderstandingCheckOut,
+    rows=lambda person: person.understanding_checks.all(),
+    order=("at", "id"),
 )
-def understanding_check_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(request, params, person_of(request).understanding_checks.all(), "at", "id")
 
 
 @router.post(
@@ -506,72 +503,59 @@ def understanding_check_add(
 # --- Unmet need --------------------------------------------------------------------------
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/unmet-need",
-    response=answers({200: page_of(UnmetNeedOut)}),
+    name="unmet_need_list",
     url_name="unmet_needs",
     summary="Need that is not met (and when it came to be met)",
+    item=UnmetNeedOut,
+    rows=lambda person: person.unmet_needs.all(),
+    order=("identified_on", "created_at", "id"),
 )
-def unmet_need_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(
-        request, params, person_of(request).unmet_needs.all(), "identified_on", "created_at", "id"
-    )
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/unmet-need",
-    response=answers({201: UnmetNeedOut}, write=True),
+    name="unmet_need_add",
     url_name="unmet_needs",
     summary="Record unmet need",
+    item=UnmetNeedOut,
+    body=UnmetNeedIn,
+    service=lambda **made: services.unmet_need_record(**made),
+    outcome=True,
 )
-def unmet_need_add(
-    request: HttpRequest, person_id: uuid.UUID, payload: UnmetNeedIn, response: HttpResponse
-):
-    person = person_of(request)
-    data = payload.dict()
-    outcome = chosen_outcome(person, data.pop("outcome_id"))
-    need = services.unmet_need_record(
-        actor=actor_of(request), person=person, outcome=outcome, **data
-    )
-    return created(response, need)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}",
-    response=answers({200: UnmetNeedOut}),
+    name="unmet_need_detail",
     url_name="unmet_need",
     summary="One unmet need",
+    item=UnmetNeedOut,
+    key="unmet_need_id",
+    rows=lambda person: person.unmet_needs,
+    what="unmet need",
 )
-def unmet_need_detail(
-    request: HttpRequest, person_id: uuid.UUID, unmet_need_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(person_of(request).unmet_needs, unmet_need_id, "unmet need"))
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}",
-    response=answers({200: UnmetNeedOut}, write=True),
+    name="unmet_need_met",
     url_name="unmet_need",
     summary="Record when, and how, the need came to be met (If-Match)",
+    item=UnmetNeedOut,
+    key="unmet_need_id",
+    body=UnmetNeedMet,
+    rows=lambda person: person.unmet_needs,
+    what="unmet need",
+    change=lambda need, payload, person, **common: services.unmet_need_mark_met(
+        unmet_need=need, met_on=payload.met_on, how_met=payload.how_met, **common
+    ),
 )
-def unmet_need_met(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    unmet_need_id: uuid.UUID,
-    payload: UnmetNeedMet,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        person_of(request).unmet_needs,
-        unmet_need_id,
-        "unmet need",
-        lambda need, **common: services.unmet_need_mark_met(
-            unmet_need=need, met_on=payload.met_on, how_met=payload.how_met, **common
-        ),
-    )
 
 
 # --- A first choice not delivered: the person's answer, the plan as it stands ------------
@@ -585,45 +569,35 @@ class FirstChoiceAnswerIn(Strict):
     plan_to_meet_need: str = Field(..., max_length=4000)
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/sds/first-choices-not-delivered/{uuid:shortfall_id}",
-    response=answers({200: FirstChoiceOut}),
+    name="first_choice_not_delivered_detail",
     url_name="first_choice_not_delivered",
     summary="One first choice that cannot be delivered",
+    item=FirstChoiceOut,
+    key="shortfall_id",
+    rows=lambda person: person.first_choices_not_delivered,
+    what="first choice",
 )
-def first_choice_not_delivered_detail(
-    request: HttpRequest, person_id: uuid.UUID, shortfall_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(
-        response, one(person_of(request).first_choices_not_delivered, shortfall_id, "first choice")
-    )
 
 
-@router.patch(
+change_route(
+    router,
     "/people/{uuid:person_id}/sds/first-choices-not-delivered/{uuid:shortfall_id}",
-    response=answers({200: FirstChoiceOut}, write=True),
+    name="first_choice_answer",
     url_name="first_choice_not_delivered",
     summary="Record whether the person accepted the alternative, and the plan as it now "
     "stands (If-Match)",
+    item=FirstChoiceOut,
+    key="shortfall_id",
+    body=FirstChoiceAnswerIn,
+    rows=lambda person: person.first_choices_not_delivered,
+    what="first choice",
+    change=lambda record, payload, person, **common: services.first_choice_answer_record(
+        record=record, **common, **payload.dict()
+    ),
 )
-def first_choice_answer(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    shortfall_id: uuid.UUID,
-    payload: FirstChoiceAnswerIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        person_of(request).first_choices_not_delivered,
-        shortfall_id,
-        "first choice",
-        lambda record, **common: services.first_choice_answer_record(
-            record=record, **common, **payload.dict()
-        ),
-    )
 
 
 # --- Moving a budget line or an unmet need to the outcome it serves now -------------------
@@ -712,31 +686,22 @@ def budget_line_move(
     return _line_out(_line_of(person, request_id, line_id), response)
 
 
-@router.post(
+change_route(
+    router,
     "/people/{uuid:person_id}/unmet-need/{uuid:unmet_need_id}/move",
-    response=answers({200: UnmetNeedOut}, write=True),
+    name="unmet_need_move",
     url_name="unmet_need_move",
     summary="Link need not yet met to another open outcome of the person (If-Match)",
+    item=UnmetNeedOut,
+    key="unmet_need_id",
+    body=MoveIn,
+    rows=lambda person: person.unmet_needs,
+    what="unmet need",
+    change=lambda need, payload, person, **common: services.unmet_need_move(
+        need=need, to_outcome=chosen_outcome(person, payload.outcome_id), **common
+    ),
+    method="post",
 )
-def unmet_need_move(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    unmet_need_id: uuid.UUID,
-    payload: MoveIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    person = person_of(request)
-    return change_one(
-        request,
-        response,
-        person.unmet_needs,
-        unmet_need_id,
-        "unmet need",
-        lambda need, **common: services.unmet_need_move(
-            need=need, to_outcome=chosen_outcome(person, payload.outcome_id), **common
-        ),
-    )
 
 
 # --- A request the panel returned, sent back to it ------------------------------------------
@@ -746,28 +711,20 @@ class ResubmitIn(Strict):
     information: str = Field(..., max_length=6000)
 
 
-@router.post(
+change_route(
+    router,
     "/people/{uuid:person_id}/budget-requests/{uuid:request_id}/resubmission",
-    response=answers({200: BudgetRequestOut}, write=True),
+    name="budget_request_resubmit",
     url_name="budget_request_resubmission",
     summary="Send a request the decision panel returned back to it, with the information "
     "it asked for; it keeps its first referral date (If-Match)",
+    item=BudgetRequestOut,
+    key="request_id",
+    body=ResubmitIn,
+    rows=lambda person: requests_of(person),
+    what="budget request",
+    change=lambda budget_request, payload, person, **common: services.budget_request_resubmit(
+        budget_request=budget_request, information=payload.information, **common
+    ),
+    method="post",
 )
-def budget_request_resubmit(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    request_id: uuid.UUID,
-    payload: ResubmitIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    return change_one(
-        request,
-        response,
-        requests_of(person_of(request)),
-        request_id,
-        "budget request",
-        lambda budget_request, **common: services.budget_request_resubmit(
-            budget_request=budget_request, information=payload.information, **common
-        ),
-    )

@@ -21,12 +21,6 @@ from goldenthread.support.models import (
 
 from ..concurrency import expected_version
 from ..pagination import page_of
-from ..questionnaires import (
-    QuestionnaireIn,
-    QuestionnaireOut,
-    questionnaire_read,
-    questionnaire_write,
-)
 from ..schemas import SolutionIn, SolutionOut, SolutionPatch, Strict
 from .common import (
     IF_MATCH,
@@ -40,9 +34,9 @@ from .common import (
     one,
     paged,
     person_of,
-    tagged,
     with_etag,
 )
+from .routes import detail_route, list_route, questionnaire_routes
 
 router = Router(tags=["Support Sequence"])
 
@@ -69,14 +63,16 @@ def _solution_change(request: HttpRequest, solution_id: uuid.UUID, response: Htt
     )
 
 
-@router.get(
+list_route(
+    router,
     "/people/{uuid:person_id}/solutions",
-    response=answers({200: page_of(SolutionOut)}),
+    name="solution_list",
     url_name="solutions",
     summary="Every solution of the person's Support Sequence",
+    item=SolutionOut,
+    rows=lambda person: solutions_of(person),
+    order=("created_at", "id"),
 )
-def solution_list(request: HttpRequest, person_id: uuid.UUID, params: Query[PageParams]):
-    return paged(request, params, solutions_of(person_of(request)), "created_at", "id")
 
 
 @router.post(
@@ -153,16 +149,17 @@ def outcome_solution_list(
     return paged(request, params, solutions_of(person).filter(outcome=outcome), "created_at", "id")
 
 
-@router.get(
+detail_route(
+    router,
     "/people/{uuid:person_id}/solutions/{uuid:solution_id}",
-    response=answers({200: SolutionOut}),
+    name="solution_detail",
     url_name="solution",
     summary="One solution",
+    item=SolutionOut,
+    key="solution_id",
+    rows=lambda person: solutions_of(person),
+    what="solution",
 )
-def solution_detail(
-    request: HttpRequest, person_id: uuid.UUID, solution_id: uuid.UUID, response: HttpResponse
-):
-    return tagged(response, one(solutions_of(person_of(request)), solution_id, "solution"))
 
 
 @router.patch(
@@ -250,49 +247,25 @@ def solution_remove(
 # --- "How well did I use the Support Sequence?" (SS-5) -----------------------------------
 
 
-@router.get(
+questionnaire_routes(
+    router,
     "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-checklist",
-    response=answers({200: QuestionnaireOut}),
+    names=("support_checklist_detail", "support_checklist_save"),
     url_name="support_checklist",
-    summary="SS-5: how well the Support Sequence was used for an outcome, the "
-    "practitioner's answers beside what the record suggests (ETag: the checklist's version)",
+    summaries=(
+        "SS-5: how well the Support Sequence was used for an outcome, the "
+        "practitioner's answers beside what the record suggests (ETag: the checklist's version)",
+        "Answer SS-5's questions for an open outcome (If-Match: the checklist's ETag); "
+        "what the record suggests now is kept beside each answer",
+    ),
+    key="outcome_id",
+    model=SupportChecklistAnswer,
+    parent=lambda person, pk: one(person.outcomes, pk, "outcome"),
+    rows=lambda person, outcome: person.support_checklist_answers.filter(outcome=outcome),
+    save=lambda request, person, outcome: partial(
+        services.checklist_save, actor=actor_of(request), person=person, outcome=outcome
+    ),
 )
-def support_checklist_detail(
-    request: HttpRequest, person_id: uuid.UUID, outcome_id: uuid.UUID, response: HttpResponse
-):
-    person = person_of(request)
-    outcome = one(person.outcomes, outcome_id, "outcome")
-    rows = person.support_checklist_answers.filter(outcome=outcome)
-    return questionnaire_read(SupportChecklistAnswer, rows, response)
-
-
-@router.put(
-    "/people/{uuid:person_id}/outcomes/{uuid:outcome_id}/support-checklist",
-    response=answers({200: QuestionnaireOut}, write=True),
-    url_name="support_checklist",
-    summary="Answer SS-5's questions for an open outcome (If-Match: the checklist's ETag); "
-    "what the record suggests now is kept beside each answer",
-)
-def support_checklist_save(
-    request: HttpRequest,
-    person_id: uuid.UUID,
-    outcome_id: uuid.UUID,
-    payload: QuestionnaireIn,
-    response: HttpResponse,
-    if_match: str | None = IF_MATCH,
-):
-    person = person_of(request)
-    outcome = one(person.outcomes, outcome_id, "outcome")
-    return questionnaire_write(
-        request,
-        response,
-        model=SupportChecklistAnswer,
-        rows=lambda: person.support_checklist_answers.filter(outcome=outcome),
-        payload=payload,
-        save=partial(
-            services.checklist_save, actor=actor_of(request), person=person, outcome=outcome
-        ),
-    )
 
 
 # --- Before step 1 (SS-2): what the person has tried, their ideas ------------------------
