@@ -51,6 +51,14 @@ JUSTIFIED = {
     ): "the report bar chart (SVG): format_html escapes each label (our code lists, team "
     "and area names) and the numbers; the outer call wraps the escaped bars",
     (
+        "reviews/thread_html.py",
+        "mark_safe",
+    ): "each outcome's block on the golden-thread page (#19): every stored or typed text "
+    "(statements, needs, measures, views, evidence, summaries, reasons) goes through "
+    "conditional_escape before it is joined; the charts are the presenter's SVG (below); "
+    "reviews/tests/test_thread_html.py compares it with the template it replaced, stored "
+    "markup included",
+    (
         "reviews/presenters.py",
         "mark_safe",
     ): "the progress chart (SVG, #19): every text in it (the chart's title, the table's "
