@@ -34,7 +34,7 @@ def send(client, url: str, form: Element, fill: dict[str, str]):
     filled ones changed, to the form's action (or the page itself)."""
     data = {i.attrs["name"]: i.attrs.get("value", "") for i in form.find_all("input")}
     data.update({t.attrs["name"]: t.text for t in form.find_all("textarea")})
-    assert set(fill) <= set(data), (set(fill) - set(data))
+    assert set(fill) <= set(data), set(fill) - set(data)
     data.update(fill)
     data.pop("csrfmiddlewaretoken", None)
     response = client.post(urljoin(url, form.attrs.get("action") or url), data)
