@@ -106,7 +106,8 @@ class PortalRecordMixin(LoginRequiredMixin):
             .filter(user_id=request.user.pk, person_id=person_id)
             .first()
         )
-        if link is not None and self.section and not link.shows(self.section):
+        section = self.requested_section(request)
+        if link is not None and section and not link.shows(section):
             with transaction.atomic():
                 access_record(
                     actor=request.user,
@@ -121,6 +122,11 @@ class PortalRecordMixin(LoginRequiredMixin):
         self.person = open_person_record(request, person_id, what=what, action=self.access_action)
         self.link = link
         return super().dispatch(request, *args, **kwargs)
+
+    def requested_section(self, request) -> str | None:
+        """The part of the record this request is about, checked against a proxy's scope
+        before the record is opened (so a refusal is one DENIED row, never a VIEW row)."""
+        return self.section
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -166,6 +166,14 @@ class ItemMixin(PortalRecordMixin):
         self.item_ref = request.GET.get("item") or request.POST.get("item") or ""
         return super().dispatch(request, *args, **kwargs)
 
+    def requested_section(self, request) -> str | None:
+        """The section of the item named, so a proxy asking about an item of a part not
+        shared with them is refused before the record is opened (#12)."""
+        from .items import item_type
+
+        kind = item_type(self.item_ref.partition(":")[0])
+        return kind.section if kind else self.section
+
     @property
     def item(self):
         if not hasattr(self, "_item"):
