@@ -51,7 +51,7 @@ def test_a_complaint_through_two_stages(page, axe, practitioner, person):
     expect(page.locator(".ds_error-summary")).to_contain_text(
         "Write what they are unhappy about, in their words."
     )
-    assert page.get_by_label("Their name").input_value() == "Ann Macdonald"
+    expect(page.get_by_label("Their name")).to_have_value("Ann Macdonald")
     axe.check(page)
     page.get_by_label("What they are unhappy about, in their words").fill(
         "Mum's budget does not cover Thursday afternoons at the club."

@@ -58,11 +58,11 @@ def sign_in(page, axe, user):
 def test_practitioner_signs_in_opens_a_person_and_edits_details(page, axe, practitioner, person):
     sign_in(page, axe, practitioner)
     axe.check(page)
-    assert page.get_by_role("heading", name="My caseload").is_visible()
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
 
     page.get_by_role("link", name=person.display_name).click()
     page.wait_for_url(re.compile(rf"/people/{person.pk}/$"))
-    assert page.get_by_role("heading", level=1, name=person.display_name).is_visible()
+    expect(page.get_by_role("heading", level=1, name=person.display_name)).to_be_visible()
     axe.check(page)
 
     page.goto(f"/people/{person.pk}/edit/")
@@ -72,9 +72,9 @@ def test_practitioner_signs_in_opens_a_person_and_edits_details(page, axe, pract
     page.get_by_role("button", name="Save").click()
     # The mistake is explained beside the field and in the summary; what was typed stays.
     summary = page.locator(".ds_error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     expect(summary).to_contain_text("not a valid CHI number", use_inner_text=True)
-    assert page.get_by_label("Preferred name").input_value() == "Jeanie"
+    expect(page.get_by_label("Preferred name")).to_have_value("Jeanie")
     axe.check(page)
 
     page.get_by_label("CHI number").fill(person.chi_number)

@@ -45,8 +45,8 @@ def test_an_agreed_budget_agrees_the_support_and_the_plan_tells_the_truth(
     sign_in(page, axe, practitioner, r"/people/$")
     page.goto(f"/people/{person.pk}/budget/requests/new/")
     axe.check(page)
-    assert page.locator("#id_line-0-description").input_value() == solution.what
-    assert page.locator("#id_line-0-amount").input_value() == "183.31"
+    expect(page.locator("#id_line-0-description")).to_have_value(solution.what)
+    expect(page.locator("#id_line-0-amount")).to_have_value("183.31")
     page.get_by_label("What the budget is for").fill(
         "A personal assistant so Jean gets to her club on Thursdays."
     )

@@ -210,7 +210,7 @@ def test_a_practitioners_day_is_counted_and_takes_at_most_half_the_clicks(
     page.get_by_role("button", name="Save and ask for a budget").click()
     arrive(page, r"/budget/requests/new/$")
     # The costed solution is the request's first line already: nothing typed again.
-    assert page.locator("#id_line-0-amount").input_value() == "300.00"
+    expect(page.locator("#id_line-0-amount")).to_have_value("300.00")
     page.get_by_label("What the budget is for").fill(
         "A support worker to get Jean to her club; her daughter does the shopping."
     )

@@ -175,7 +175,7 @@ def test_practitioner_reviews_three_outcomes_and_sees_the_golden_thread(
     assert "Lift to the club on Thursdays" in main
     assert "Seeing my friends at the club" in main
     assert page.locator("svg[role=img][aria-describedby]").count() >= 2
-    assert page.locator("ol.gt_thread > li").count() == 1  # a nested list, not a picture
+    expect(page.locator("ol.gt_thread > li")).to_have_count(1)  # a nested list, not a picture
 
     page.goto(f"/people/{person.pk}/outcomes/{outcomes[0].pk}/progress/")
     axe.check(page)

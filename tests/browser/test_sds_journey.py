@@ -80,7 +80,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     # --- The practitioner: options explained, the choice and why ----------------------------
     sign_in(page, axe, practitioner, r"/people/$")
     page.goto(choices_url)
-    assert page.get_by_role("heading", level=1, name="Choices and budget").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Choices and budget")).to_be_visible()
     axe.check(page)
     page.get_by_role("link", name="Record the options explained and the choice").click()
     page.wait_for_url(re.compile(r"/choices/options/$"))
@@ -110,7 +110,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     expect(summary).to_contain_text(
         "Write why they chose it, in their own words.", use_inner_text=True
     )
-    assert page.get_by_label("Date they chose").input_value() == timezone.localdate().isoformat()
+    expect(page.get_by_label("Date they chose")).to_have_value(timezone.localdate().isoformat())
     axe.check(page)
     page.get_by_label("Why they chose it, in their own words").fill(
         "I want to choose who helps me, but I don't want to be an employer."
@@ -136,7 +136,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     expect(page.locator(".ds_error-summary")).to_contain_text(
         "Line 1: The amount cannot be negative", use_inner_text=True
     )
-    assert page.locator("#id_line-0-amount").input_value() == "-300"
+    expect(page.locator("#id_line-0-amount")).to_have_value("-300")
     axe.check(page)
     page.locator("#id_line-0-amount").fill("£300")
     page.get_by_role("button", name="Send the request").click()
@@ -197,7 +197,7 @@ def test_options_budget_team_leader_panel_and_the_decision_on_the_persons_page(
     decided = panel.locator("main").inner_text()
     assert "Your decisions" in decided and budget_request.reference in decided
     # Once decided, the panel's access to the request ends: nothing left to open.
-    assert panel.get_by_role("link", name=re.compile(budget_request.reference)).count() == 0
+    expect(panel.get_by_role("link", name=re.compile(budget_request.reference))).to_have_count(0)
     axe.check(panel)
     assert not panel.console_errors, panel.console_errors
     # The person's record stays closed to the panel.

@@ -65,7 +65,7 @@ def test_practitioner_plans_support_through_the_seven_steps(
 ):
     sign_in(page, axe, practitioner)
     page.goto(f"/people/{person.pk}/outcomes/{outcome.pk}/support/")
-    assert page.get_by_role("heading", level=1, name="Support Sequence").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Support Sequence")).to_be_visible()
     headings = page.locator("main h2").all_inner_texts()
     steps = [h for h in headings if re.match(r"^\d\. ", h)]
     assert steps == [
@@ -170,7 +170,7 @@ def test_practitioner_plans_support_through_the_seven_steps(
         assert pdf.read(5) == b"%PDF-"
     page.get_by_role("link", name="Easy read version").click()
     page.wait_for_url(re.compile(r"/easy-read/$"))
-    assert page.get_by_role("heading", name="What do I want to change?").is_visible()
-    assert page.get_by_role("heading", name="How much will it cost?").is_visible()
+    expect(page.get_by_role("heading", name="What do I want to change?")).to_be_visible()
+    expect(page.get_by_role("heading", name="How much will it cost?")).to_be_visible()
     axe.check(page)
     assert not page.console_errors, page.console_errors
