@@ -141,6 +141,8 @@ PERIOD = (
     r"|holidays?|weekend|financial\s+year|academic\s+year|session)"
 )
 NUM = rf"(?:\d+|{NUMWORD}|a|an|one|a\s+few|a\s+couple\s+of)"
+# "4-6 months", "3 to 6 weeks": a range of periods ends the same way as one number.
+RANGE_END = rf"(?:\s*(?:-|\u2013|to)\s*(?:\d+|{NUMWORD}))?"
 
 PRONOUNS = _words("i he she they we you it")
 FIRST_PERSON = _words("i me my mine myself")
@@ -275,13 +277,15 @@ TIME_RE = re.compile(
         (?:the\s+|this\s+|next\s+|my\s+|his\s+|her\s+|their\s+)?(?:new\s+|school\s+|summer\s+)?
         (?:{PERIOD}|{MONTH}|[ps]\d|year\s+\d+|key\s+stage\s+\d|ks\s*\d|primary|secondary
         |school|college|course|nursery|university)\b
-    | \b(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming|following)\s+(?:{NUM}\s+)?
+    | \b(?:within|in|over|during)\s+(?:the\s+)?(?:next|coming|following)\s+(?:{NUM}{RANGE_END}\s+)?
         (?:days?|weeks?|fortnights?|months?|years?|terms?)\b
-    | \b(?:within|in|over|during)\s+(?:the\s+)?{NUM}\s+(?:(?:academic|school|calendar)\s+)?
+    | \b(?:within|in|over|during)\s+(?:the\s+)?{NUM}{RANGE_END}\s+(?:(?:academic|school|calendar)\s+)?
         (?:days?|weeks?|wks?|fortnights?|months?|years?|yrs?|terms?)\b
     | \bwithin\s+(?:days|weeks|months)\b
-    | \bfor\s+(?:at\s+least\s+)?the\s+(?:next|coming)\s+(?:{NUM}\s+)?
+    | \bfor\s+(?:at\s+least\s+)?the\s+(?:next|coming)\s+(?:{NUM}{RANGE_END}\s+)?
         (?:days?|weeks?|months?|years?)\b
+    | \bfor\s+(?:at\s+least\s+)?{NUM}{RANGE_END}\s+(?:more\s+)?(?:weeks?|months?|years?|terms?)\b
+        (?!\s+(?:now|already|before|ago|since))
     | \b(?:next|this|coming)\s+(?:{PERIOD}|{MONTH}|{DAYNAME})\b
     | \b(?:by|in|before|during|until|from|end\s+of|start\s+of)\s+
         (?:(?:the\s+)?(?:{SEASON}|{MONTH})\s+(?:of\s+)?)?(?:19|20)\d\d\b
