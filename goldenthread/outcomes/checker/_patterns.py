@@ -132,7 +132,10 @@ IMPROVE_STOP = _set(
 # After "improve <something>": "when speaking", "in talking", "while reading".
 IMPROVE_SETTING = frozenset({"when", "while", "in"})
 COMPARATIVES = _set("more better less worse")
-VAGUE_HEADS = _set("do enjoy socialise socialize cope mix communicate feel engage participate")
+VAGUE_HEADS = _set("do enjoy socialise socialize cope mix communicate feel engage participate manage")
+# "manage her money better", "enjoy my time more": the head's own object does not say what
+# you would see either (issue 18, batch 15 tune sources); "do my shopping more often" names it.
+OBJECT_HEADS = _set("manage enjoy communicate cope")
 GET_GO = _set("get gets getting got go goes going went")
 GET_OUT = re.compile(r"(?i)\b(?:get|gets|getting|got|go|goes|going|went)\s+(?:out|about|around)\b")
 VAGUE_FILLERS = _set("things stuff it life out about around myself himself herself themselves")
@@ -750,6 +753,14 @@ def _vague_verbs(reading: Reading, evidence_found: bool, spans: list[tuple[int, 
         k = j
         while k < n and k <= j + 2 and toks[k].lower in VAGUE_FILLERS:
             k += 1
+        if (
+            k == j
+            and k + 2 < n
+            and is_a(tok.lower, OBJECT_HEADS)
+            and toks[k].lower in POSSESSIVES
+            and toks[k + 1].lower.isalpha()
+        ):
+            k += 2
         if k < n and toks[k].lower in COMPARATIVES:
             after = toks[k + 1].lower if k + 1 < n else ""
             if after == "than":
