@@ -567,6 +567,8 @@ CLINICAL_NEEDLES = (
     "degree",
     "°",
     "strength",
+    "tone",
+    "pain",
     "/5",
     "mmt",
     "postural",
