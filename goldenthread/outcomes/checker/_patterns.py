@@ -132,7 +132,9 @@ IMPROVE_STOP = _set(
 # After "improve <something>": "when speaking", "in talking", "while reading".
 IMPROVE_SETTING = frozenset({"when", "while", "in"})
 COMPARATIVES = _set("more better less worse")
-VAGUE_HEADS = _set("do enjoy socialise socialize cope mix communicate feel engage participate manage")
+VAGUE_HEADS = _set(
+    "do enjoy socialise socialize cope mix communicate feel engage participate manage"
+)
 # "manage her money better", "enjoy my time more": the head's own object does not say what
 # you would see either (issue 18, batch 15 tune sources); "do my shopping more often" names it.
 OBJECT_HEADS = _set("manage enjoy communicate cope")
