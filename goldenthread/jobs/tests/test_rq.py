@@ -288,3 +288,35 @@ def test_the_long_running_worker_is_rqs_forking_worker(rq_queue, monkeypatch):
     assert type(worker) is Worker
     assert [queue.name for queue in worker.queues] == [rq_queue.name]
     assert options["burst"] is False
+
+
+def test_no_job_runs_from_redis_while_the_service_is_read_only(
+    rq_queue, practitioner, monkeypatch, settings
+):
+    use_kind(monkeypatch, two_steps)
+    job = services.job_start(actor=practitioner, kind="fhir-export")
+    settings.GOLDENTHREAD_READ_ONLY = True
+    work_off_the_queue()
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert "read-only while we do maintenance" in job.error
+
+
+def test_rqs_forking_worker_runs_a_job_in_a_child_process(rq_queue, practitioner, monkeypatch):
+    """The production worker forks a child per job, which opens its own database connection
+    (PostgreSQL: an in-memory SQLite test database is not shared with a child process)."""
+    from django.db import connection
+    from django_rq.utils import reset_db_connections
+    from django_rq.workers import get_worker
+    from django_tasks_rq import Job as RQJob
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a forked child cannot see an in-memory SQLite test database")
+    use_kind(monkeypatch, two_steps)
+    job = services.job_start(actor=practitioner, kind="fhir-export")
+    worker = get_worker(rq_queue.name, job_class=RQJob, worker_class="rq.Worker")
+    reset_db_connections()
+    worker.work(burst=True, logging_level="WARNING")
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.error
+    assert (job.done, job.total, job.result_text) == (2, 2, "Both halves done.")
