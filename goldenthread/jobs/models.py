@@ -1,9 +1,10 @@
 """A job: one piece of long work someone started, what it has done so far, and how it ended.
 
-The queue itself is django-tasks (its database backend by default): the task row says
-"run job X"; this row is what people see. A job is run by `jobs.tasks.run_job`, which
-refuses to run a job twice at once and never re-runs one that succeeded, so a task
-delivered twice (a worker restarted mid-run, a retry) does no harm.
+The queue itself is django-tasks (its database backend by default, RQ on Redis when
+TASKS_URL says so): the task says "run job X"; this row is what people see. A job is run
+by `jobs.tasks.run_job`, which refuses to run a job twice at once and never re-runs one
+that succeeded, so a task delivered twice (a worker restarted mid-run, a retry, a job
+published again by services.requeue_lost) does no harm.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class Job(models.Model):
     params = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=20, choices=JobState.choices, default=JobState.QUEUED)
     created_at = models.DateTimeField()
+    # When it was last put in the queue (started, or tried again): with a queue outside the
+    # database, a job waiting long after this with no task in the queue is published again
+    # (services.requeue_lost).
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # When the worker running it was last heard from (it beats while it runs); a running

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from goldenthread.audit.services import Auditor
 from goldenthread.core.formatting import datetime_text
@@ -22,14 +25,18 @@ from .kinds import KINDS
 from .models import Job, JobState
 from .tasks import run_job
 
+logger = logging.getLogger(__name__)
+
 
 class JobError(Exception):
     """The job cannot be started or tried again; the message says why."""
 
 
 def job_start(*, actor: Any, kind: str, params: dict[str, Any] | None = None) -> Job:
-    """Queue a job of `kind` for `actor`. The job row, its change-history row and the queue's
-    task row are written in one transaction: a job is never queued half-way."""
+    """Queue a job of `kind` for `actor`. The job row and its change-history row are written
+    in one transaction; the task is queued in it too when the queue is in the database, or
+    just after it commits when the queue is on Redis (a job never runs before its row
+    exists; one whose task was never published is published again by requeue_lost)."""
     require_signed_in(actor)
     job_kind = KINDS.get(kind)
     if job_kind is None:
@@ -38,8 +45,9 @@ def job_start(*, actor: Any, kind: str, params: dict[str, Any] | None = None) ->
         raise PermissionDenied(f"Your role cannot start this job ({job_kind.label.lower()}).")
     auditor = Auditor(actor)
     with transaction.atomic():
+        now = timezone.now()
         job = Job.objects.create(
-            kind=kind, started_by=actor, params=params or {}, created_at=timezone.now()
+            kind=kind, started_by=actor, params=params or {}, created_at=now, queued_at=now
         )
         _enqueue(job)
         auditor.created(job, person_id=None)
@@ -55,7 +63,11 @@ def job_retry(*, actor: Any, job: Job) -> Job:
     with transaction.atomic():
         before = auditor.snapshot(job)
         updated = Job.objects.filter(pk=job.pk, state=JobState.FAILED).update(
-            state=JobState.QUEUED, error="", finished_at=None
+            state=JobState.QUEUED,
+            error="",
+            finished_at=None,
+            queued_at=timezone.now(),
+            task_result_id="",
         )
         if not updated:
             raise JobError("Only a failed job can be tried again; this one has not failed.")
@@ -65,11 +77,78 @@ def job_retry(*, actor: Any, job: Job) -> Job:
     return job
 
 
+def queue_in_database() -> bool:
+    """Is the queue in the service's own database (django-tasks-db), so that a task is
+    written in the same transaction as its job? Otherwise (RQ on Redis) it is published
+    after the commit."""
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(run_job.get_backend(), DatabaseBackend)
+
+
 def _enqueue(job: Job) -> None:
-    result = run_job.enqueue(str(job.pk))
+    if queue_in_database():
+        _publish(job.pk)
+        job.refresh_from_db()
+    else:
+        # Never before the job's row commits: a worker on Redis could take the task at once
+        # and find no job (or an old state) to run. If this process dies after the commit
+        # and before the publish, the job waits, and requeue_lost publishes it.
+        transaction.on_commit(partial(_publish_after_commit, job.pk))
+
+
+def _publish(job_id: Any) -> None:
+    result = run_job.using(queue_name=settings.GOLDENTHREAD_TASKS_QUEUE).enqueue(str(job_id))
     # The immediate backend (tests, or a setting) has already run the job by now.
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id)[:64])
-    job.refresh_from_db()
+    Job.objects.filter(pk=job_id).update(task_result_id=str(result.id)[:64])
+
+
+def _publish_after_commit(job_id: Any) -> None:
+    try:
+        _publish(job_id)
+    except RedisError:
+        # The job is saved and waiting; the person sees it waiting. Published again when
+        # the queue can be reached (requeue_lost: the worker, `job recover`, the jobs page).
+        logger.warning("Job %s saved but not queued (the queue cannot be reached)", job_id)
+
+
+def _task_waiting(task_result_id: str) -> bool:
+    """Is the job's task still in the queue, waiting or being taken by a worker?"""
+    from django_tasks import TaskResultStatus
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    if not task_result_id:
+        return False
+    try:
+        result = run_job.get_backend().get_result(task_result_id)
+    except TaskResultDoesNotExist:
+        return False
+    return result.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
+def requeue_lost(*, jobs: QuerySet[Job] | None = None, now: datetime.datetime | None = None) -> int:
+    """Publish again every job waiting for longer than GOLDENTHREAD_JOB_REQUEUE_AFTER_SECONDS
+    whose task is not in the queue: the process died between the job's commit and the
+    publish, the queue could not be reached then, or Redis lost the task (a restart without
+    persistence, an eviction). Returns how many. Publishing twice is harmless: the first
+    task claims the job and the other finds it no longer waiting (tasks.run_job). Nothing
+    to do when the queue is in the database: the task commits with its job."""
+    if queue_in_database():
+        return 0
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.GOLDENTHREAD_JOB_REQUEUE_AFTER_SECONDS)
+    waiting = (jobs if jobs is not None else Job.objects.all()).filter(
+        Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff),
+        state=JobState.QUEUED,
+    )
+    published = 0
+    for pk, task_result_id in waiting.values_list("pk", "task_result_id"):
+        if _task_waiting(task_result_id):
+            continue
+        _publish(pk)
+        logger.warning("Job %s was waiting with no task in the queue: queued again", pk)
+        published += 1
+    return published
 
 
 def _silent_since(cutoff: datetime.datetime) -> Q:

@@ -67,7 +67,7 @@ def heartbeat(job_id: str, attempt: int) -> Iterator[None]:
         thread.join()
 
 
-@task()
+@task(queue_name=settings.GOLDENTHREAD_TASKS_QUEUE)
 def run_job(job_id: str) -> str:
     """Run the job once. Safe to deliver twice: only a waiting job is claimed (one UPDATE
     that a second delivery, or a second worker, finds already done), so a job never runs
@@ -111,19 +111,11 @@ def run_job(job_id: str) -> str:
     except JobFailed as exc:
         _finish(job_id, attempt, state=JobState.FAILED, error=str(exc))
         return "failed"
-    except Exception:
+    except Exception as exc:
         # The exception's message may hold record text: log it with the reference, show
         # only the reference (docs/adr/0012, logs).
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
-        _finish(
-            job_id,
-            attempt,
-            state=JobState.FAILED,
-            error=(
-                "Something went wrong, so the job stopped. Tell your system administrator "
-                f"the reference {job.pk}."
-            ),
-        )
+        _finish(job_id, attempt, state=JobState.FAILED, error=_unexpected(exc, job.pk))
         return "failed"
     finished = _finish(
         job_id,
@@ -138,6 +130,20 @@ def run_job(job_id: str) -> str:
         logger.warning("Job %s finished after it was marked as lost; result not kept", job_id)
         return "lost: result not kept"
     return "succeeded"
+
+
+def _unexpected(exc: Exception, reference: object) -> str:
+    if type(exc).__name__ == "JobTimeoutException":  # RQ stopped it (rq.timeouts)
+        hours = settings.GOLDENTHREAD_JOB_TIMEOUT_SECONDS / 3600
+        return (
+            f"The job took longer than the limit of {hours:g} hours, so it was stopped. "
+            f"Try again; if it stops again, tell your system administrator the reference "
+            f"{reference}."
+        )
+    return (
+        "Something went wrong, so the job stopped. Tell your system administrator "
+        f"the reference {reference}."
+    )
 
 
 def _finish(job_id: str, attempt: int, **fields) -> int:

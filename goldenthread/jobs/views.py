@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
+from redis.exceptions import RedisError
 
 from goldenthread.core.formatting import datetime_text
 from goldenthread.core.permissions import Permission, can
@@ -21,19 +23,26 @@ from .forms import AuditPurgeForm, DirectoryUploadForm
 from .kinds import KINDS, job_files
 from .models import Job, JobState
 
+logger = logging.getLogger(__name__)
+
 # Kinds started from the page with one button (the others need a file or options: their
 # commands start them, and they show here all the same).
 BUTTON_KINDS = ("fhir-export", "plan-pdfs", "backup")
 
 
 def recover_own_stale(user) -> None:
-    """A job of the user's whose worker was killed shows as failed, with why, and a file
-    past its keeping period is gone, as soon as they look (the worker also does both for
-    every job when it starts)."""
+    """A job of the user's whose worker was killed shows as failed, with why, a file past
+    its keeping period is gone, and a job whose task never reached the queue (RQ) is queued
+    again, as soon as they look (the worker also does all three for every job when it
+    starts)."""
     if not is_read_only():
         mine = Job.objects.started_by(user)
         services.recover_stale(jobs=mine)
         services.expire_files(jobs=mine)
+        try:
+            services.requeue_lost(jobs=mine)
+        except RedisError:
+            logger.warning("The queue cannot be reached: waiting jobs not checked")
 
 
 class JobListView(PermissionRequiredMixin, TemplateView):

@@ -470,10 +470,37 @@ GOLDENTHREAD_DATA_CONTROLLER = {
 GOLDENTHREAD_SITE_URL = os.environ.get("GOLDENTHREAD_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "golden-thread@example.org")
 
-# Background jobs (OPS-5, docs/adr/0018): django-tasks with its database backend, so the
-# embedded SQLite service needs no broker; `goldenthread worker` runs them. Files a job
-# writes (exports, backups started from the jobs page) go under GOLDENTHREAD_JOB_FILES.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background jobs (OPS-5, docs/adr/0018 and 0021): django-tasks. TASKS_URL says where the
+# queue is: unset (or "database") is the service's own database (django-tasks-db), so the
+# embedded SQLite service needs no broker; redis://…, rediss://… or unix://… is RQ on that
+# Redis (production's default: production.py). `goldenthread worker` runs the worker the
+# queue needs. TASKS_QUEUE names the queue (two services can then share one Redis). Files
+# a job writes (exports, backups started from the jobs page) go under GOLDENTHREAD_JOB_FILES.
+TASKS_URL = os.environ.get("TASKS_URL", "")
+GOLDENTHREAD_TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
+# RQ stops a job that runs longer than this (the database worker has no limit): it fails
+# with that reason and can be tried again.
+GOLDENTHREAD_JOB_TIMEOUT_SECONDS = int(os.environ.get("GOLDENTHREAD_JOB_TIMEOUT_SECONDS", "21600"))
+
+
+def tasks_from_url(url: str, queue: str, timeout: int) -> tuple[dict, dict]:
+    """TASKS and django-rq's RQ_QUEUES for a TASKS_URL (docs/adr/0021)."""
+    scheme = url.partition("://")[0].lower() if url else "database"
+    if scheme == "database":
+        return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [queue]}}, {}
+    if scheme in SHARED_CACHE_SCHEMES:
+        redis = {"URL": url, "DEFAULT_TIMEOUT": timeout}
+        backend = {"BACKEND": "goldenthread.jobs.rq_backend.RQBackend", "QUEUES": [queue]}
+        # django-tasks-rq reads a task's result through django-rq's "default" connection.
+        return {"default": backend}, {queue: redis, "default": redis}
+    raise ValueError(
+        f"TASKS_URL must be database, or start with redis://, rediss:// or unix://, not {scheme}://"
+    )
+
+
+TASKS, RQ_QUEUES = tasks_from_url(
+    TASKS_URL, GOLDENTHREAD_TASKS_QUEUE, GOLDENTHREAD_JOB_TIMEOUT_SECONDS
+)
 GOLDENTHREAD_JOB_FILES = Path(os.environ.get("GOLDENTHREAD_JOB_FILES", VAR_DIR / "jobs"))
 # A running job's worker says it is alive every HEARTBEAT seconds (and at each step); a
 # running job not heard from for STALE_AFTER seconds had its worker killed: it is marked
@@ -481,6 +508,12 @@ GOLDENTHREAD_JOB_FILES = Path(os.environ.get("GOLDENTHREAD_JOB_FILES", VAR_DIR /
 GOLDENTHREAD_JOB_HEARTBEAT_SECONDS = 30
 GOLDENTHREAD_JOB_STALE_AFTER_SECONDS = int(
     os.environ.get("GOLDENTHREAD_JOB_STALE_AFTER_SECONDS", "600")
+)
+# With a queue outside the database (RQ), a job is published after its row commits; one
+# still waiting after this many seconds with no task in the queue (the process died between
+# the two, or Redis lost it) is published again (services.requeue_lost).
+GOLDENTHREAD_JOB_REQUEUE_AFTER_SECONDS = int(
+    os.environ.get("GOLDENTHREAD_JOB_REQUEUE_AFTER_SECONDS", "60")
 )
 # A file a job wrote for its starter (an export, a PDF pack) is kept this many days after
 # the job finished, then deleted; it holds people's records.

@@ -5,7 +5,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHE_KEY_PREFIX, SHARED_CACHE_SCHEMES, cache_from_url, env_bool
+from .base import (
+    CACHE_KEY_PREFIX,
+    GOLDENTHREAD_JOB_TIMEOUT_SECONDS,
+    GOLDENTHREAD_TASKS_QUEUE,
+    SHARED_CACHE_SCHEMES,
+    cache_from_url,
+    env_bool,
+    tasks_from_url,
+)
 
 DEBUG = False
 if "SECRET_KEY" not in os.environ or len(os.environ["SECRET_KEY"]) < 50:
@@ -32,6 +40,12 @@ CACHES = {"default": cache_from_url(CACHE_URL, CACHE_KEY_PREFIX)}
 CACHE_IS_SHARED = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 GOLDENTHREAD_SIGN_IN_CACHE = env_bool("GOLDENTHREAD_SIGN_IN_CACHE", True)
+# Background jobs' queue: RQ on the Redis above unless TASKS_URL names another Redis, or
+# "database" to keep the queue in the database (docs/adr/0021, docs/deployment.md).
+TASKS_URL = os.environ.get("TASKS_URL") or CACHE_URL
+TASKS, RQ_QUEUES = tasks_from_url(
+    TASKS_URL, GOLDENTHREAD_TASKS_QUEUE, GOLDENTHREAD_JOB_TIMEOUT_SECONDS
+)
 # Keep each worker's database connection between requests (docs/deployment.md); 0 behind
 # PgBouncer in transaction mode.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405

@@ -13,7 +13,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from goldenthread.config.settings.base import cache_from_url
+from goldenthread.config.settings.base import cache_from_url, tasks_from_url
 
 PROCESS_LOCAL_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -45,6 +45,9 @@ print(json.dumps({
     "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
     "message_storage": settings.MESSAGE_STORAGE,
+    "tasks": settings.TASKS["default"]["BACKEND"],
+    "tasks_queues": settings.TASKS["default"]["QUEUES"],
+    "rq_urls": {name: queue["URL"] for name, queue in settings.RQ_QUEUES.items()},
 }))
 """
 
@@ -55,9 +58,13 @@ PRODUCTION_ENV = {
 }
 
 
+# Variables the settings read that a developer's shell may have set.
+ENVIRONMENT = ("CACHE_URL", "REDIS_URL", "CONN_MAX_AGE", "TASKS_URL", "TASKS_QUEUE")
+
+
 def _production(**env: str) -> subprocess.CompletedProcess:
     full = {**os.environ, **PRODUCTION_ENV, **env}
-    for name in ("CACHE_URL", "REDIS_URL", "CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+    for name in (*ENVIRONMENT, "DJANGO_ALLOW_ASYNC_UNSAFE"):
         if name not in env:
             full.pop(name, None)
     return subprocess.run(  # noqa: S603 - our own settings, a fixed script
@@ -125,12 +132,12 @@ def test_make_run_needs_no_redis():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "goldenthread.config.settings.dev",
     }
-    for name in ("CACHE_URL", "REDIS_URL", "CONN_MAX_AGE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+    for name in (*ENVIRONMENT, "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     script = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.GOLDENTHREAD_SIGN_IN_CACHE, "
-        "s.DATABASES['default']['CONN_MAX_AGE'])"
+        "s.DATABASES['default']['CONN_MAX_AGE'], s.TASKS['default']['BACKEND'])"
     )
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", script],
@@ -147,4 +154,44 @@ def test_make_run_needs_no_redis():
         "django.contrib.sessions.backends.db",
         "False",
         "0",
+        "django_tasks_db.DatabaseBackend",  # the queue in the database: no broker (ADR 0021)
     ]
+
+
+def test_production_queues_jobs_on_its_redis_unless_told_otherwise():
+    """ADR 0021 (#20): RQ on the Redis production already has; TASKS_URL names another
+    Redis, or "database" keeps the queue in the database."""
+    rq = "goldenthread.jobs.rq_backend.RQBackend"
+    found = json.loads(_production(REDIS_URL="redis://10.0.0.5:6379/2").stdout)
+    assert found["tasks"] == rq
+    assert found["tasks_queues"] == ["default"]
+    assert found["rq_urls"] == {"default": "redis://10.0.0.5:6379/2"}
+    found = json.loads(
+        _production(
+            CACHE_URL="redis://10.0.0.5:6379/2",
+            TASKS_URL="redis://10.0.0.6:6379/1",
+            TASKS_QUEUE="council-a",
+        ).stdout
+    )
+    assert (found["tasks"], found["tasks_queues"]) == (rq, ["council-a"])
+    assert found["rq_urls"] == {
+        "council-a": "redis://10.0.0.6:6379/1",
+        "default": "redis://10.0.0.6:6379/1",
+    }
+    found = json.loads(
+        _production(CACHE_URL="redis://10.0.0.5:6379/2", TASKS_URL="database").stdout
+    )
+    assert (found["tasks"], found["rq_urls"]) == ("django_tasks_db.DatabaseBackend", {})
+
+
+def test_the_tasks_url_chooses_the_queue():
+    tasks, rq_queues = tasks_from_url("unix:///run/redis.sock?db=3", "gt", 600)
+    assert tasks["default"]["BACKEND"].endswith("RQBackend")
+    assert rq_queues["gt"] == {"URL": "unix:///run/redis.sock?db=3", "DEFAULT_TIMEOUT": 600}
+    for url in ("", "database", "database://"):
+        assert tasks_from_url(url, "default", 600) == (
+            {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
+            {},
+        )
+    with pytest.raises(ValueError, match="amqp://"):
+        tasks_from_url("amqp://127.0.0.1", "default", 600)

@@ -4,8 +4,9 @@
 Queue a background job as a named user (their permissions, their access-log rows), as the
 jobs page does; it shows on that user's jobs page. `--wait` follows it with a progress
 line until it ends (a worker must be running, or run `goldenthread worker --once`).
-`recover` marks failed every running job whose worker was killed, and deletes job files
-past their keeping period (for cron; the worker does both when it starts, and the jobs
+`recover` marks failed every running job whose worker was killed, deletes job files past
+their keeping period and, with the queue on Redis, queues again every waiting job whose
+task is not in the queue (for cron; the worker does all three when it starts, and the jobs
 page for its user's jobs).
 """
 
@@ -47,6 +48,11 @@ class Command(BaseCommand):
             lost, expired = services.recover_stale(), services.expire_files()
             self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
             self.stdout.write(f"{expired} job file(s) past their keeping period deleted.")
+            if not services.queue_in_database():
+                requeued = services.requeue_lost()
+                self.stdout.write(
+                    f"{requeued} waiting job(s) missing from the queue (RQ) queued again."
+                )
             return
         if not kind or not username:
             raise CommandError("Say which kind of job and as whom: job start KIND --as USERNAME.")
