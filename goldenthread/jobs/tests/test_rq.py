@@ -53,9 +53,14 @@ def _use(settings, url: str, queue: str) -> None:
 def rq_queue(settings, tmp_path):
     """The RQ backend on a queue of this test's own; its keys are removed afterwards (any
     left, such as a worker's, expire by RQ's own time limits)."""
+    import signal
+
     import django_rq
 
     _redis_or_skip()
+    # An RQ worker installs its own SIGINT/SIGTERM handlers in the process it runs in (here,
+    # pytest's): put pytest's back afterwards, so a later test's interrupt behaves as usual.
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     name = f"gt-test-{uuid.uuid4().hex[:12]}"
     _use(settings, REDIS_URL, name)
     settings.GOLDENTHREAD_JOB_FILES = tmp_path / "jobs"
@@ -69,6 +74,8 @@ def rq_queue(settings, tmp_path):
     if keys:
         redis.delete(*keys)
     redis.srem("rq:queues", queue.key)
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
 
 
 def use_kind(monkeypatch, run) -> None:
