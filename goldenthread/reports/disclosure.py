@@ -31,6 +31,17 @@ Rules (docs/adr/0015-reports-and-disclosure-control.md):
   and are not constraints on a move (a reader knows only that they are not negative);
   the two published faces (every team by all reasons, every reason by all teams) are
   protected together, in one pattern.
+* Withholding the failing slice only (#14): when a cube's first `selectable` dimensions
+  are the page's filters, a small cell that no box or transfer protects withholds its
+  *selection* (its filters' coordinates: every cell of that team or area × age group ×
+  reason), not the whole cube. A withheld selection's cells are not published, so the
+  reader knows only that they are not negative; the cell is then protected again, with
+  them free. Withholding a slice alone does not stop differencing (the team's "all ages"
+  minus its other age groups gives it back), so every small cell of a withheld selection
+  must still be protected by a box or transfer as published small cells are; one that
+  still cannot be withholds the selections above it too (each filter one step up its
+  chain: team → area → all). Only when the grand selection (every filter at its total)
+  would have to be withheld is the whole cube withheld.
 * A cell that cannot be protected like that withholds the whole cube (nothing shown).
 * Shares (percentages) built from a hidden count are hidden.
 """
@@ -176,12 +187,20 @@ class ProtectedCube:
     withheld: bool
     # Pairs of dimensions never narrowed together: those cells are never published.
     apart: Apart = ()
+    # Selections withheld (#14): coordinates of the first `selectable` dimensions whose
+    # cells are all withheld, the rest of the cube being published.
+    withheld_selections: frozenset[Key] = frozenset()
+    selectable: int = 0
 
     def is_published(self, key: Key) -> bool:
         return not (self.apart and unpublished_test(self.dims, self.apart)(key))
 
+    def selection_withheld(self, key: Key) -> bool:
+        """Whether `key` (a cell, or a selection's coordinates) is in a withheld selection."""
+        return bool(self.withheld_selections) and key[: self.selectable] in self.withheld_selections
+
     def cell(self, key: Key) -> Cell:
-        if self.withheld:
+        if self.withheld or self.selection_withheld(key):
             return Cell(None, Status.WITHHELD)
         if not self.is_published(key):
             return Cell(None, Status.HIDDEN)
@@ -465,47 +484,89 @@ def _find_transfer(
         over = {}
     best, best_cost = None, None
     fixed = [i for i, d in enumerate(dims) if not d.additive]
-    inside = [_covers(key, leaf, dims) for leaf in leaves]
+    # The categories under each of `key`'s coordinates: a leaf is inside when each of its
+    # coordinates is (as `_covers`, worked out once per dimension).
+    under = [
+        frozenset(c for c in d.categories if coord in d.chain(c))
+        for coord, d in zip(key, dims, strict=True)
+    ]
+    inside = [all(c in u for c, u in zip(leaf, under, strict=True)) for leaf in leaves]
+    outside = [y for y, covered in zip(leaves, inside, strict=True) if not covered]
+    up, down = moves.by_sign[1], moves.by_sign[-1]
+    loss = moves.loss
+    hidden_anyway = unpublished or (lambda _k: False)
     for x in (leaf for leaf, covered in zip(leaves, inside, strict=True) if covered):
+        # Every cell between x and `key` (x and `key` among them) counts x and not y,
+        # whatever y is (y is outside `key`): each moves up with the transfer.
+        x_bits = 3
+        between = []
+        for v, k, d in zip(x, key, dims, strict=True):
+            chain = d.chain(v)
+            between.append(chain[: chain.index(k) + 1])
+        for c in itertools.product(*between):
+            x_bits &= up[c]
+            if not x_bits:
+                break
+        if not x_bits:
+            continue
         over_x = over.get(x) or over.setdefault(x, frozenset(_over(x, dims)))
-        partners = [
-            y
-            for y, covered in zip(leaves, inside, strict=True)
-            if not covered and y != x and all(y[i] == x[i] for i in fixed)
-        ]
+        partners = [y for y in outside if all(y[i] == x[i] for i in fixed)]
         partners.sort(key=lambda y: (sum(a != b for a, b in zip(x, y, strict=True)), y))
         for y in partners[:TRANSFER_PARTNERS]:
+            if not x_bits & down[y]:  # and y itself always moves down
+                continue
             over_y = over.get(y) or over.setdefault(y, frozenset(_over(y, dims)))
             corners = [(c, 1) for c in over_x - over_y] + [(c, -1) for c in over_y - over_x]
             if not moves.feasible(corners):
                 continue  # a shown zero, or a cell pushed past what a reader knows of it
-            cost = _move_cost(corners, dims, values, suppressed, unpublished, grand)
+            # As `_move_cost`: grand totals hidden, then the loss, then how many cells.
+            new = [c for c, _ in corners if c not in suppressed and not hidden_anyway(c)]
+            cost = (
+                sum(1 for c in new if c in grand)
+                if grand is not None
+                else sum(1 for c in new if _is_grand(c, dims)),
+                sum(loss.get(c, 0) for c in new),
+                len(new),
+            )
             if best_cost is None or cost < best_cost:
                 best, best_cost = corners, cost
     return best
 
 
 def protect(
-    dims: Sequence[Dim], values: Mapping[Key, int], threshold: int, *, apart: Apart = ()
+    dims: Sequence[Dim],
+    values: Mapping[Key, int],
+    threshold: int,
+    *,
+    apart: Apart = (),
+    selectable: int = 0,
 ) -> ProtectedCube:
     """Primary and secondary suppression of a whole cube (from `build_cube`). `apart`:
-    pairs of dimensions never narrowed together (their joint cells are never published)."""
+    pairs of dimensions never narrowed together (their joint cells are never published).
+    `selectable`: how many leading dimensions are the page's filters; a small cell that
+    cannot be protected then withholds its selection of them (and, if need be, the
+    selections above it), not the whole cube (#14)."""
     if threshold < 1:
         raise ValueError("The threshold must be at least 1")
     dims = tuple(dims)
     if len({d.name for d in dims}) != len(dims):
         # `apart` names dimensions: two of one name would keep the wrong one apart (#14).
         raise ValueError("Each dimension needs a name of its own")
+    if not 0 <= selectable <= len(dims):
+        raise ValueError("selectable: at most the number of dimensions")
     values = dict(values)
-    unpublished = None
-    if apart:
-        # Worked out once: the search asks about the same cells again and again.
-        unpublished = _unpublished_cells(dims, apart).__contains__
-    small = {
-        key
-        for key, v in values.items()
-        if 1 <= v < threshold and not (unpublished is not None and unpublished(key))
-    }
+    kept_apart: frozenset[Key] = _unpublished_cells(dims, apart) if apart else frozenset()
+    # Selections withheld so far (#14): their cells are not published either.
+    chosen: set[Key] = set()
+
+    def unpublished_now():
+        if not chosen:
+            # Worked out once: the search asks about the same cells again and again.
+            return kept_apart.__contains__ if apart else None
+        return lambda k: k in kept_apart or k[:selectable] in chosen
+
+    unpublished = unpublished_now()
+    small = {key for key, v in values.items() if 1 <= v < threshold and key not in kept_apart}
     suppressed = set(small)
     withheld = False
     leaves: list[Key] | None = None
@@ -517,15 +578,95 @@ def protect(
         return _move_cost(corners, dims, values, suppressed, unpublished, grand)
 
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
-    for key in sorted(small, key=lambda k: (values[k], k)):
-        corners = _find_hypercube(
-            key, dims, values, small, suppressed, threshold, unpublished, moves
-        )
-        if corners is None or cost(corners)[0]:
-            # No box, or only one that hides a grand total: try a transfer (#14).
-            if leaves is None:
-                leaves = sorted(k for k in leaf_keys(dims) if values.get(k, 0) > 0)
-            moved = _find_transfer(
+    pending = sorted(small, key=lambda k: (values[k], k))
+    if selectable and _unfiltered_cannot_be_protected(
+        [k for k in pending if _is_grand(k[:selectable], dims[:selectable])],
+        dims,
+        values,
+        small,
+        suppressed,
+        threshold,
+        unpublished,
+        moves,
+        over,
+        grand,
+    ):
+        # A small count of the unfiltered table that nothing protects: found first, so
+        # the whole cube is withheld without protecting every other slice first.
+        pending, withheld = [], True
+    while pending:
+        failed: list[Key] = []
+        for key in pending:
+            corners = _find_hypercube(
+                key, dims, values, small, suppressed, threshold, unpublished, moves
+            )
+            if corners is None or cost(corners)[0]:
+                # No box, or only one that hides a grand total: try a transfer (#14).
+                if leaves is None:
+                    leaves = sorted(k for k in leaf_keys(dims) if values.get(k, 0) > 0)
+                moved = _find_transfer(
+                    key,
+                    dims,
+                    values,
+                    small,
+                    suppressed,
+                    threshold,
+                    leaves,
+                    unpublished,
+                    moves,
+                    over,
+                    grand,
+                )
+                if moved is not None and (corners is None or cost(moved) < cost(corners)):
+                    corners = moved
+            if corners is None:
+                failed.append(key)
+                if not selectable or _is_grand(key[:selectable], dims[:selectable]):
+                    # Only the whole cube would do: no need to look further.
+                    break
+                continue
+            suppressed.update(
+                c for c, _ in corners if not (unpublished is not None and unpublished(c))
+            )
+        if not failed:
+            break
+        more = _selections_to_withhold(failed, dims, selectable, chosen)
+        if not more:
+            withheld = True
+            break
+        # Withholding only frees cells (a published cell's bounds become "not negative"),
+        # so every box found so far can still move: only the failed cells are tried again.
+        chosen |= more
+        unpublished = unpublished_now()
+        moves = _Moves(values, small, threshold, unpublished)
+        pending = failed
+    return ProtectedCube(
+        dims=dims,
+        threshold=threshold,
+        values=values,
+        small=frozenset(small),
+        hidden=frozenset(suppressed - small),
+        withheld=withheld,
+        apart=tuple(apart),
+        withheld_selections=frozenset() if withheld else frozenset(chosen),
+        selectable=selectable,
+    )
+
+
+def _unfiltered_cannot_be_protected(
+    cells, dims, values, small, suppressed, threshold, unpublished, moves, over, grand
+) -> bool:
+    """Whether one of `cells` (small counts at the grand selection: every filter at its
+    total) has no box and no transfer. Whether a move exists does not depend on what is
+    hidden already (only its cost does), so this is known before the search proper."""
+    leaves: list[Key] | None = None
+    for key in cells:
+        if _find_hypercube(key, dims, values, small, suppressed, threshold, unpublished, moves):
+            continue
+        if leaves is None:
+            leaves = sorted(k for k in leaf_keys(dims) if values.get(k, 0) > 0)
+        if (
+            _find_transfer(
                 key,
                 dims,
                 values,
@@ -538,27 +679,50 @@ def protect(
                 over,
                 grand,
             )
-            if moved is not None and (corners is None or cost(moved) < cost(corners)):
-                corners = moved
-        if corners is None:
-            withheld = True
-            break
-        suppressed.update(c for c, _ in corners if not (unpublished is not None and unpublished(c)))
-    return ProtectedCube(
-        dims=dims,
-        threshold=threshold,
-        values=values,
-        small=frozenset(small),
-        hidden=frozenset(suppressed - small),
-        withheld=withheld,
-        apart=tuple(apart),
-    )
+            is None
+        ):
+            return True
+    return False
+
+
+def _selections_to_withhold(
+    failed: Iterable[Key], dims: Sequence[Dim], selectable: int, chosen: set[Key]
+) -> set[Key]:
+    """The selections to withhold for small cells no move protects: each cell's own
+    selection, or where that is withheld already, the selections one step up each filter's
+    chain (team → area → all; the differencing a withheld slice leaves open goes through
+    them). Empty when the whole cube must be withheld instead: nothing new to withhold, or
+    the grand selection (every additive filter at its total) would be."""
+    if not selectable:
+        return set()
+    more: set[Key] = set()
+    for key in failed:
+        base = key[:selectable]
+        if base not in chosen:
+            more.add(base)
+            continue
+        for i, (coord, dim) in enumerate(zip(base, dims[:selectable], strict=True)):
+            if not dim.additive or coord == TOTAL:
+                continue
+            up = dim.chain(coord)[1] if coord in dim.categories else TOTAL
+            more.add((*base[:i], up, *base[i + 1 :]))
+    more -= chosen
+    if not more or any(_is_grand(b, dims[:selectable]) for b in more):
+        return set()
+    return more
 
 
 def protect_counts(
-    dims: Sequence[Dim], leaf_counts: Mapping[Key, int], threshold: int, *, apart: Apart = ()
+    dims: Sequence[Dim],
+    leaf_counts: Mapping[Key, int],
+    threshold: int,
+    *,
+    apart: Apart = (),
+    selectable: int = 0,
 ) -> ProtectedCube:
-    return protect(dims, build_cube(dims, leaf_counts), threshold, apart=apart)
+    return protect(
+        dims, build_cube(dims, leaf_counts), threshold, apart=apart, selectable=selectable
+    )
 
 
 def share(numerator: Cell, denominator: Cell) -> float | None:

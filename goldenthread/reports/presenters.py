@@ -63,6 +63,8 @@ class Table:
     columns: list[str]
     rows: list[Row]
     withheld: bool
+    # Withheld at this selection of the filters only; other selections show it (#14).
+    withheld_here: bool = False
     chart_svg: str = ""
 
     @property
@@ -127,8 +129,11 @@ def table_for(
         for code, label in _labels(row_axis):
             cells = [cell_text(cube.cell((*base, code, col)), t) for col, _ in col_labels]
             rows.append(Row(label, cells, is_total=_subtotal(row_axis, code)))
-    table = Table(measure, columns, rows, withheld=cube.withheld)
-    if measure.chart and not cube.withheld:
+    # A table withheld whole, or only at this selection (#14): a message, no numbers.
+    here = not cube.withheld and cube.selection_withheld(tuple(base))
+    withheld = cube.withheld or here
+    table = Table(measure, columns, rows, withheld=withheld, withheld_here=here)
+    if measure.chart and not withheld:
         table.chart_svg = bar_chart(measure, table)
     return table
 
@@ -193,10 +198,19 @@ def _safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def withheld_words(table: Table) -> str:
+    if table.withheld_here:
+        return (
+            "Not shown for these filters: these numbers could not be shown without revealing "
+            "small counts. A wider selection (all ages, or the team's whole area) may show them."
+        )
+    return "Not shown: these numbers could not be shown without revealing small counts."
+
+
 def csv_rows(table: Table, filters_text: str) -> list[list[str]]:
     out = [[table.measure.title], [filters_text]]
     if table.withheld:
-        out.append(["Not shown: these numbers could not be shown without revealing small counts."])
+        out.append([withheld_words(table)])
         return out
     out.append(["", *table.columns])
     for row in table.rows:

@@ -10,7 +10,9 @@ A table's cube has the page's filters as its first three dimensions (team, group
 the areas the teams serve; age group at the end of the period; the person's main reason
 for support) and then the table's rows (and columns). Each filter combination a reader can
 choose is a slice of that one cube. Team and reason are kept apart (#14): never narrowed
-together, so their joint cells are never published (`disclosure.protect(apart=…)`).
+together, so their joint cells are never published (`disclosure.protect(apart=…)`). A
+small count that cannot be protected withholds its selection of the filters, not the
+table (`disclosure.protect(selectable=FILTERS)`, #14).
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ SUPPORT_REASON_LABELS = {**dict(SupportReason.choices), NOT_RECORDED: "Not recor
 # Team and main reason for support are never narrowed together (docs/adr/0015): crossed,
 # they multiply the small cells; kept apart, each face is protected in one pattern.
 APART = (("team", "reason"),)
+# The filters are the first three dimensions of every cube (FilterAxes.dims): a small
+# count that cannot be protected withholds its selection of them, not the table (#14).
+FILTERS = 3
 
 
 def reason_code(value: str) -> str:
@@ -236,7 +241,7 @@ def _build(
     for unit in measure.units(period, today):
         team_id, reason, born, *rest = unit  # the area is the team's (FilterAxes)
         counts[(str(team_id), age_group(born, end), reason_code(reason), *rest)] += 1
-    return protect_counts(dims, counts, limit, apart=APART)
+    return protect_counts(dims, counts, limit, apart=APART, selectable=FILTERS)
 
 
 def _money_cube(
@@ -259,7 +264,7 @@ def _money_cube(
         counts[key] += 1
         for name, amount in zip(amounts, unit[len(unit) - len(amounts) :], strict=True):
             sums[name][key] += int(amount)
-    counted = protect_counts(dims, counts, limit, apart=APART)
+    counted = protect_counts(dims, counts, limit, apart=APART, selectable=FILTERS)
     summed = {a: build_cube(dims, sums[a]) for a in amounts}
     values: dict = {}
     for key, n in counted.values.items():
@@ -275,6 +280,8 @@ def _money_cube(
         hidden=frozenset((*k, w) for k in counted.hidden for w in every),
         withheld=counted.withheld,
         apart=counted.apart,
+        withheld_selections=counted.withheld_selections,
+        selectable=counted.selectable,
     )
 
 

@@ -110,10 +110,15 @@ def selection_code(base: Key) -> str:
     return "|".join(base)
 
 
+# A withheld selection's stored cells (#14): no numbers, one mark.
+WITHHELD_CELLS: dict[str, int | str] = {"*": "w"}
+
+
 def slice_cells(cube: ProtectedCube) -> dict[str, dict[str, int | str]]:
     """Every published filter selection of `cube` and its cells, as `cube.cell` gives
-    them: a number where shown, "s" where small, "h" where hidden. Nothing for a withheld
-    cube, nor for a selection never published (team and reason both narrowed)."""
+    them: a number where shown, "s" where small, "h" where hidden; a withheld selection
+    (#14) is `WITHHELD_CELLS`. Nothing for a withheld cube, nor for a selection never
+    published (team and reason both narrowed)."""
     if cube.withheld:
         return {}
     unpublished = unpublished_test(cube.dims, cube.apart)
@@ -123,6 +128,9 @@ def slice_cells(cube: ProtectedCube) -> dict[str, dict[str, int | str]]:
     for base in bases:
         if unpublished(base + rests[0]):
             continue  # the filters' own cells decide: a never-published selection
+        if cube.selection_withheld(base):
+            out[selection_code(base)] = WITHHELD_CELLS
+            continue
         cells: dict[str, int | str] = {}
         for rest in rests:
             key = base + rest
@@ -146,8 +154,11 @@ class SliceCube:
     threshold: int
     withheld: bool
 
+    def selection_withheld(self, key: Key) -> bool:
+        return key[:FILTER_DIMS] == self.base and self.cells == WITHHELD_CELLS
+
     def cell(self, key: Key) -> Cell:
-        if self.withheld:
+        if self.withheld or self.selection_withheld(key):
             return Cell(None, Status.WITHHELD)
         if key[:FILTER_DIMS] != self.base:
             raise KeyError(f"{key!r} is not in the selection {self.base!r}")
@@ -179,6 +190,8 @@ def to_json(cube: ProtectedCube) -> dict:
         "hidden": sorted(list(k) for k in cube.hidden),
         "withheld": cube.withheld,
         "apart": [list(pair) for pair in cube.apart],
+        "withheld_selections": sorted(list(k) for k in cube.withheld_selections),
+        "selectable": cube.selectable,
     }
 
 
@@ -198,6 +211,8 @@ def from_json(data: dict) -> ProtectedCube:
         hidden=frozenset(tuple(k) for k in data["hidden"]),
         withheld=data["withheld"],
         apart=tuple((a, b) for a, b in data.get("apart", [])),
+        withheld_selections=frozenset(tuple(k) for k in data.get("withheld_selections", [])),
+        selectable=data.get("selectable", 0),
     )
 
 

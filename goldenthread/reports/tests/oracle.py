@@ -23,8 +23,18 @@ def _leaves_under(cube: ProtectedCube, key):
 
 def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True):
     """{key: set of values seen} for each SMALL cell over tables consistent with what is
-    published. Leaf values are searched from 0 to `cap`."""
-    published = cube.published()
+    published, and for each cell of a withheld selection (#14) whose count is small: the
+    attacker learns nothing from a withheld cell but may work it out from the rest (its
+    team's "all ages" minus the other age groups). Leaf values are searched from 0 to
+    `cap`."""
+    everything = cube.published()
+    # A withheld selection's cells say nothing (not even "at least the threshold").
+    published = {k: c for k, c in everything.items() if c.status is not Status.WITHHELD}
+    targets = [
+        k
+        for k, c in everything.items()
+        if c.status is Status.WITHHELD and 1 <= cube.values[k] < cube.threshold
+    ]
     # Every finest cell, published or not (cells of dimensions kept apart are never
     # published: the attacker knows only that they are not negative).
     leaves = [
@@ -43,6 +53,8 @@ def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True
             constraints.append((under, "range", 1, cube.threshold - 1))
         else:
             constraints.append((under, "range", cube.threshold, None))
+    for key in targets:  # no constraint: a sum followed, to see the values it takes
+        constraints.append((_leaves_under(cube, key), "range", 0, None))
     # Each constraint's sum is kept up to date as leaves are assigned (a leaf's value
     # added to the sums of the constraints over it), so a check is one comparison.
     order = {k: i for i, k in enumerate(unknown)}
@@ -69,8 +81,8 @@ def possible_values(cube: ProtectedCube, *, cap: int, stop_when_two: bool = True
         ]
         for i in range(len(unknown))
     }
-    small_keys = [k for k, cell in published.items() if cell.status is Status.SMALL]
-    own = {key: n for n, key in enumerate(published)}  # a published cell's own constraint
+    small_keys = [k for k, cell in published.items() if cell.status is Status.SMALL] + targets
+    own = {key: n for n, key in enumerate([*published, *targets])}  # each cell's constraint
     seen: dict = {k: set() for k in small_keys}
     value = [0] * len(unknown)
 

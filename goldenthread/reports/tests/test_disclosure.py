@@ -450,3 +450,122 @@ def test_a_small_reason_cannot_be_worked_out_from_the_teams_totals():
     seen = possible_values(cube, cap=30)
     for key, values in seen.items():
         assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+# --- Withholding the failing slice only (#14, AGG-2) --------------------------------------
+
+
+def _attacker_finds_nothing(cube, counts, threshold):
+    """The attacker (oracle) sees every published slice and nothing of a withheld one, and
+    must not pin down any small count: shown-as-small ones, nor small ones in a withheld
+    selection (the slice's team "all ages" minus its other age groups...)."""
+    cap = max(counts.values(), default=0) + threshold + 2
+    for key, values in possible_values(cube, cap=cap).items():
+        assert len(values) >= 2, f"{key} can be worked out as {values}"
+
+
+@st.composite
+def filtered_cubes(draw):
+    """Random cubes (as `cubes`) whose leading one or two dimensions are the page's
+    filters, the rest the table's rows."""
+    dims, counts, threshold = draw(cubes(max_dims=3, max_len=2, max_value=9))
+    selectable = draw(st.integers(1, max(1, len(dims) - 1)))
+    return dims, counts, threshold, selectable
+
+
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(filtered_cubes())
+def test_a_withheld_slice_cannot_be_worked_out_from_the_rest(case):
+    """AGG-2 as a property with slices withheld (#14): whatever is published — every
+    other selection, the totals above the withheld one, the unfiltered table — leaves each
+    small count (published or in a withheld selection) with two possible values. And
+    withholding by slice never withholds more than before: the whole cube only when the
+    old rule withheld it too, the same pattern when nothing failed."""
+    dims, counts, threshold, selectable = case
+    whole = protect_counts(dims, counts, threshold)
+    cube = protect_counts(dims, counts, threshold, selectable=selectable)
+    assert not cube.withheld or whole.withheld
+    if not whole.withheld:
+        assert (cube.small, cube.hidden, cube.withheld_selections) == (
+            whole.small,
+            whole.hidden,
+            frozenset(),
+        )
+    if cube.withheld:
+        return
+    _check_never_shown(cube)
+    grand = tuple(TOTAL if d.additive else None for d in dims[:selectable])
+    for base in cube.withheld_selections:
+        assert len(base) == selectable
+        assert not all(c == g for c, g in zip(base, grand, strict=True))  # never the whole
+        cells = [k for k in cube.values if k[:selectable] == base]
+        assert all(cube.cell(k).status is Status.WITHHELD for k in cells)
+    _attacker_finds_nothing(cube, counts, threshold)
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(apart_tables(), st.sampled_from([1, 2]))
+def test_a_withheld_slice_with_dimensions_kept_apart(case, selectable):
+    """Team and reason kept apart, as the reports' cubes: with the team (or team and
+    reason) as the filters, a withheld selection gives nothing small away either."""
+    dims, counts = case
+    cube = protect_counts(
+        dims, counts, THRESHOLD, apart=(("team", "reason"),), selectable=selectable
+    )
+    if cube.withheld:
+        assert protect_counts(dims, counts, THRESHOLD, apart=(("team", "reason"),)).withheld
+        return
+    _check_never_shown(cube)
+    _attacker_finds_nothing(cube, counts, THRESHOLD)
+
+
+def test_a_small_team_withholds_its_own_slice_not_the_table():
+    """#14: the one older person of team B counted in r1 cannot be protected by any box or
+    transfer in the whole table, which used to be withheld. Now only team B's "old"
+    selection is withheld; every other team, age group and the council's totals still show
+    protected numbers, and B's small counts cannot be worked out from them (B's all-ages
+    row minus its young row, the council's old row minus A's and C's)."""
+    dims = [Dim("team", ("A", "B", "C")), Dim("age", ("young", "old")), Dim("row", ("r1", "r2"))]
+    counts = {
+        ("A", "young", "r2"): 6,
+        ("B", "young", "r1"): 3,
+        ("B", "young", "r2"): 3,
+        ("B", "old", "r1"): 1,
+        ("B", "old", "r2"): 8,
+        ("C", "old", "r1"): 3,
+        ("C", "old", "r2"): 1,
+    }
+    assert protect_counts(dims, counts, THRESHOLD).withheld  # the old rule: all of it
+    cube = protect_counts(dims, counts, THRESHOLD, selectable=2)
+    assert not cube.withheld
+    assert cube.withheld_selections == {("B", "old")}
+    assert cube.cell(("B", "old", "r1")).status is Status.WITHHELD
+    assert cube.cell(("A", "young", "r2")) == Cell(6, Status.SHOWN)
+    assert cube.cell((TOTAL, TOTAL, TOTAL)).shown
+    _attacker_finds_nothing(cube, counts, THRESHOLD)
+    from goldenthread.reports import snapshots
+
+    again = snapshots.from_json(snapshots.to_json(cube))
+    assert again.published() == cube.published()
+    assert (again.withheld_selections, again.selectable) == ({("B", "old")}, 2)
+
+
+def test_withholding_climbs_to_the_selections_above_and_never_withholds_the_whole_slice():
+    """A team whose every person is in one age group: its age slice equals its all-ages
+    slice, so withholding the age slice alone would give nothing (the all-ages row says
+    it). The selection above (the team, all ages) is withheld too, or the table."""
+    dims = [Dim("team", ("A", "B")), Dim("age", ("young", "old")), Dim("row", ("r1", "r2"))]
+    counts = {
+        ("A", "young", "r1"): 9,
+        ("A", "young", "r2"): 7,
+        ("A", "old", "r1"): 8,
+        ("A", "old", "r2"): 6,
+        ("B", "old", "r1"): 2,
+        ("B", "old", "r2"): 9,
+    }
+    cube = protect_counts(dims, counts, THRESHOLD, selectable=2)
+    if not cube.withheld:
+        if ("B", "old") in cube.withheld_selections:
+            # B's all-ages row is B's older row: it must not be shown either.
+            assert not cube.cell(("B", TOTAL, "r1")).shown
+    _attacker_finds_nothing(cube, counts, THRESHOLD)

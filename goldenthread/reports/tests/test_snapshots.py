@@ -17,7 +17,7 @@ from conftest import sign_in
 from goldenthread.audit.services import Auditor
 from goldenthread.people.factories import PersonFactory
 from goldenthread.reports import selectors, snapshots
-from goldenthread.reports.disclosure import TOTAL, Dim, protect_counts
+from goldenthread.reports.disclosure import TOTAL, Dim, Status, protect_counts
 from goldenthread.reports.models import ReportSnapshot
 from goldenthread.reports.periods import parse_period
 from goldenthread.reports.refresh import refresh_reports
@@ -79,7 +79,17 @@ def test_a_stored_cube_reads_back_the_same():
 
 def test_the_stored_form_holds_codes_and_numbers_only():
     data = snapshots.to_json(_cube())
-    assert set(data) == {"dims", "threshold", "values", "small", "hidden", "withheld", "apart"}
+    assert set(data) == {
+        "dims",
+        "threshold",
+        "values",
+        "small",
+        "hidden",
+        "withheld",
+        "apart",
+        "withheld_selections",  # filter coordinates only (#14)
+        "selectable",
+    }
     assert data["apart"] == []  # dimension names only, when some are kept apart
 
 
@@ -285,7 +295,7 @@ def test_figures_are_still_shown_when_the_database_refuses_to_store_them(
     assert not ReportSnapshot.objects.exists()
 
 
-def _grouped_cube(seed: int):
+def _grouped_cube(seed: int, selectable: int = 0):
     """A cube shaped as the reports' (teams in areas, age, reason kept apart from team,
     rows), with many small counts."""
     import random
@@ -301,14 +311,16 @@ def _grouped_cube(seed: int):
         key: rng.choice((0, 1, 2, 3, 6, 9, 14))
         for key in itertools.product(*(d.categories for d in dims))
     }
-    return protect_counts(dims, counts, 5, apart=(("team", "reason"),))
+    return protect_counts(dims, counts, 5, apart=(("team", "reason"),), selectable=selectable)
 
 
+@pytest.mark.parametrize("selectable", [0, 3])
 @pytest.mark.parametrize("seed", range(6))
-def test_a_selection_reads_every_cell_as_the_cube_gives_it(seed):
+def test_a_selection_reads_every_cell_as_the_cube_gives_it(seed, selectable):
     """#14: a page reads its selection's cells, stored when the cube was: the same status
-    and number for every published cell, nothing for a selection never published."""
-    cube = _grouped_cube(seed)
+    and number for every published cell, nothing for a selection never published; with
+    slices withheld (selectable=3, as the reports), a withheld selection reads withheld."""
+    cube = _grouped_cube(seed, selectable)
     stored = snapshots.slice_cells(cube)
     published = cube.published()
     bases = {key[:3] for key in published}
@@ -319,6 +331,7 @@ def test_a_selection_reads_every_cell_as_the_cube_gives_it(seed):
             break
         found = snapshots.SliceCube(key[:3], stored[snapshots.selection_code(key[:3])], 5, False)
         assert found.cell(key) == cell, key
+        assert found.selection_withheld(key) == cube.selection_withheld(key)
     assert not any("t1" in code and "r1" in code for code in stored)
 
 
@@ -339,3 +352,32 @@ def test_a_topic_page_reads_its_selection_not_the_cubes(
     computed = client.get(UNMET_PAGE, query).content.decode()
     tables = page.split('<section class="report-table"')[1:]
     assert tables and tables == computed.split('<section class="report-table"')[1:]
+
+
+def test_a_withheld_selection_reads_as_a_message_on_the_page_and_in_the_csv():
+    """#14: a table withheld at one selection only says so there (page, CSV and API read
+    the same `Table`), and still shows its numbers at the other selections."""
+    from goldenthread.reports import presenters
+
+    cube = next(
+        c
+        for c in (_grouped_cube(seed, 3) for seed in range(40))
+        if not c.withheld and c.withheld_selections
+    )
+    base = sorted(cube.withheld_selections)[0]
+    measure = selectors.Measure(
+        key="t",
+        title="T",
+        counted="people",
+        rows=selectors.Axis("what", ("x", "y"), {}),
+        units=lambda p, d: (),
+    )
+    fixed = dict(zip(("team", "age", "reason"), base, strict=True))
+    table = presenters.table_for(measure, cube, measure.row_axis(None), fixed)
+    assert table.withheld and table.withheld_here and not table.chart_svg
+    assert {c.status for r in table.rows for c in r.cells if c.value is None} >= {Status.WITHHELD}
+    assert all(c.value is None for r in table.rows for c in r.cells)
+    rows = presenters.csv_rows(table, "filters")
+    assert rows[-1][0].startswith("Not shown for these filters")
+    whole = presenters.table_for(measure, cube, measure.row_axis(None), {})
+    assert not whole.withheld and any(c.value for r in whole.rows for c in r.cells)
