@@ -408,8 +408,8 @@ def test_an_outcome_never_agreed_is_a_broken_link(person, practitioner):
 def test_each_prepared_read_gives_its_querysets_rows(person, practitioner, team):
     """#19: the thread's reads are compiled once per process (core/prepared.py); each gives
     exactly the rows of the queryset it is built from, for a full record and an empty one."""
-    from goldenthread.people.factories import PersonFactory
     from goldenthread.core.tests.test_prepared import _same
+    from goldenthread.people.factories import PersonFactory
     from goldenthread.reviews.thread import AGREEMENT_READ, THREAD_BATCH, THREAD_READS, _person_rows
 
     _many(person, practitioner, 3)
