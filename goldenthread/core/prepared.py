@@ -252,6 +252,7 @@ def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
 # of each use check. Values that JSON cannot carry exactly (binary data, durations) are
 # refused when the statement is built; a float on SQLite keeps 15 significant digits.
 
+BATCH_SQL_START = "WITH q0("  # how every batch's statement starts (the bench looks for it)
 _MAX_COLUMNS = 100  # PostgreSQL's limit on a function's arguments (json_build_array)
 
 
@@ -341,6 +342,7 @@ class PreparedBatch:
             slots += compiled.slots
             parts.append((name, compiled, found))
         sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selects)}"
+        assert sql.startswith(BATCH_SQL_START)
         return _Batch(sql=sql, params=params, slots=slots, parts=parts)
 
     def _get(self, alias: str) -> _Batch:
@@ -384,4 +386,4 @@ class PreparedBatch:
         return result
 
 
-__all__ = ["PreparedBatch", "PreparedQuery"]
+__all__ = ["BATCH_SQL_START", "PreparedBatch", "PreparedQuery"]
