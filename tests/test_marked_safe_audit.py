@@ -57,7 +57,9 @@ JUSTIFIED = {
     "(statements, needs, measures, views, evidence, summaries, reasons) goes through "
     "conditional_escape before it is joined; the charts are the presenter's SVG (below); "
     "reviews/tests/test_thread_html.py compares it with the template it replaced, stored "
-    "markup included",
+    "markup included; the same for the thread at a glance and the reviews over time "
+    "(#19: changes, statements, sources, support, names and what was learned escaped, "
+    "what was learned through Django's own linebreaksbr with autoescape)",
     (
         "reviews/presenters.py",
         "mark_safe",
@@ -72,7 +74,11 @@ JUSTIFIED = {
 
 
 # Places with more than one use, each looked at.
-USES = {("accounts/admin.py", "format_html"): 2, ("reports/presenters.py", "format_html"): 2}
+USES = {
+    ("accounts/admin.py", "format_html"): 2,
+    ("reports/presenters.py", "format_html"): 2,
+    ("reviews/thread_html.py", "mark_safe"): 3,  # an outcome's block, the glance, the reviews
+}
 
 
 def _found() -> Counter:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -185,3 +186,76 @@ def outcome_block(entry: Any, *, first_name: str) -> SafeString:
         + "\n              </li>\n            </ul>\n          </li>\n          "
     )
     return mark_safe(html)  # noqa: S308 - every text above is escaped
+
+
+# --- The thread at a glance and the reviews over time (#19) ---------------------------------
+# Written out as the template wrote them (its loops over each row were a third of the page's
+# own template time); reviews/tests/test_thread_html.py keeps the loops as the reference.
+
+
+def _if(condition: Any, text: str) -> str:
+    return text if condition else ""
+
+
+def glance_html(rows: list[dict]) -> SafeString:
+    """The rows of `{% for row in glance %}` in reviews/golden_thread.html."""
+    parts = []
+    for row in rows:
+        sources = _list(row["sources"], '<ul class="gt_glance__list">', "<li>{}</li>", "</ul>")
+        support = (
+            _list(row["support"], '<ul class="gt_glance__list">', "<li>{}</li>", "</ul>")
+            or "None planned yet"
+        )
+        parts.append(
+            f'\n  <li class="gt_glance__row{_if(row["broken"], " gt_glance__row--broken")}">\n'
+            f'    <div class="gt_glance__cell{_if(row["matters_broken"], " gt_broken")}">\n'
+            '      <span class="gt_glance__label">What matters</span>\n'
+            f"      {_if(row['matters_broken'], '<strong>Broken: </strong>')}“{_e(row['change'])}”\n"
+            f"      {sources}\n"
+            "    </div>\n"
+            '    <div class="gt_glance__cell">\n'
+            '      <span class="gt_glance__label">Outcome</span>\n'
+            f'      <a href="#outcome-{_e(row["pk"])}">“{_e(row["statement"])}”</a> \n'
+            f'<strong class="ds_tag ds_tag--{_e(row["status_colour"])}">'
+            f"{_e(row['status_text'])}</strong>\n\n"
+            "    </div>\n"
+            f'    <div class="gt_glance__cell{_if(row["support_broken"], " gt_broken")}">\n'
+            '      <span class="gt_glance__label">Support</span>\n'
+            f"      {_if(row['support_broken'], '<strong>Broken: </strong>')}\n"
+            f"      {support}\n"
+            "    </div>\n"
+            f'    <div class="gt_glance__cell{_if(row["review_broken"], " gt_broken")}">\n'
+            '      <span class="gt_glance__label">Review</span>\n'
+            f"      {_if(row['review_broken'], '<strong>Broken: </strong>')}{_e(row['review'])}\n"
+            "    </div>\n"
+            "  </li>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+_IN_PROGRESS = '<br><span class="ds_hint-text">In progress</span>'
+
+
+def reviews_html(summaries: list) -> SafeString:
+    """The rows of `{% for summary in thread.reviews %}` in reviews/golden_thread.html."""
+    parts = []
+    for summary in summaries:
+        review = summary.review
+        ratings = "".join(f"<br>{_e(label)}: {_e(n)}" for label, n in summary.ratings.items())
+        decisions = (
+            "<br>".join(f"{_e(label)}: {_e(n)}" for label, n in summary.solution_decisions.items())
+            or "None recorded"
+        )
+        learned = linebreaksbr(review.what_learned or "Not written yet", autoescape=True)
+        parts.append(
+            "\n    <tr>\n"
+            f'      <th scope="row"><a href="{_e(summary.url)}">{_e(summary.held_on_text)}</a>'
+            f"{_if(review.is_draft, _IN_PROGRESS)}</th>\n"
+            f"      <td>{_e(summary.conducted_by)}</td>\n"
+            f"      <td>{_e(summary.outcome_count)} reviewed{ratings}</td>\n"
+            f"      <td>{decisions}</td>\n"
+            f"      <td>{learned}</td>\n"
+            f"      <td>{_e(summary.next_review_text)}</td>\n"
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -791,7 +791,9 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
         context["thread"] = thread
         context["links"] = links
         context["link_rows"] = _link_actions(self.request.user, self.person, links)
-        context["glance"] = _glance(thread, links)
+        context["glance"] = glance = _glance(thread, links)
+        context["glance_html"] = thread_html.glance_html(glance)
+        context["reviews_html"] = thread_html.reviews_html(thread.reviews)
         context["link_titles"] = LINK_KIND_TITLE
         context["first_name"] = first_name
         return context

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
-from goldenthread.core.prepared import PreparedQuery
+from goldenthread.core.prepared import PreparedBatch, PreparedQuery
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
 from goldenthread.people.models import Allocation, CircleMember, Person
 
@@ -123,3 +123,80 @@ def test_misuse_is_refused(person):
         prepared(None)
     with pytest.raises(TypeError):
         prepared()
+
+
+def _same(got, expected) -> bool:
+    """Equal, and every value of the same type (model instances: every attribute, and the
+    objects select_related loaded)."""
+    if hasattr(expected, "_state"):
+        mine = {k: v for k, v in vars(got).items() if k != "_state"}
+        theirs = {k: v for k, v in vars(expected).items() if k != "_state"}
+        cached, wanted = got._state.fields_cache, expected._state.fields_cache
+        return (
+            type(got) is type(expected)
+            and mine.keys() == theirs.keys()
+            and all(_same(mine[k], theirs[k]) for k in theirs)
+            and cached.keys() == wanted.keys()
+            and all(_same(cached[k], wanted[k]) for k in wanted)
+        )
+    if isinstance(expected, tuple | list | dict):
+        if isinstance(expected, dict):
+            return (
+                type(got) is dict
+                and got.keys() == expected.keys()
+                and all(_same(got[k], expected[k]) for k in expected)
+            )
+        return (
+            type(got) is type(expected)
+            and len(got) == len(expected)
+            and all(_same(a, b) for a, b in zip(got, expected, strict=True))
+        )
+    if isinstance(expected, datetime.datetime):
+        return got == expected and got.utcoffset() == expected.utcoffset()
+    return type(got) is type(expected) and got == expected
+
+
+def test_a_batch_gives_each_reads_rows_in_one_statement(team, other_team, practitioner):
+    """#19: several prepared reads of the same arguments run as one statement (their rows
+    carried as JSON), each read's rows exactly the queryset's: values, their types and
+    order, model objects with what select_related loaded, empty reads."""
+    older, younger = _people(team, practitioner)
+    shapes = _shapes()
+    shapes["date-and-times and nulls"] = lambda t, d: Person.objects.filter(
+        team_id=t, date_of_birth__gt=d
+    ).values_list("created_at", "updated_at", "preferred_name", "pk", named=True)
+    batch = PreparedBatch(
+        {
+            name: PreparedQuery(build, uuid.uuid4(), datetime.date(1901, 2, 3))
+            for name, build in shapes.items()
+        }
+    )
+    for team_id, born_after in [
+        (team.pk, datetime.date(1900, 1, 1)),
+        (team.pk, datetime.date(1950, 1, 1)),
+        (other_team.pk, datetime.date(1900, 1, 1)),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            got = batch(team_id, born_after)
+        assert len(queries) == 1
+        assert list(got) == list(shapes)
+        for name, build in shapes.items():
+            expected = list(build(team_id, born_after))
+            assert got[name] == expected, name
+            assert _same(got[name], expected), name
+    assert len(batch(team.pk, datetime.date(1900, 1, 1))["flat"]) == 2
+
+
+def test_a_batch_refuses_reads_of_different_arguments(person):
+    one = PreparedQuery(lambda pk: Person.objects.filter(pk=pk), uuid.uuid4())
+    two = PreparedQuery(
+        lambda pk, d: Person.objects.filter(pk=pk, date_of_birth=d),
+        uuid.uuid4(),
+        datetime.date(1901, 2, 3),
+    )
+    with pytest.raises(ImproperlyConfigured, match="same arguments"):
+        PreparedBatch({"one": one, "two": two})
+    batch = PreparedBatch({"one": one})
+    with pytest.raises(ValueError, match="cannot be None"):
+        batch(None)
+    assert batch(person.pk)["one"] == [person]

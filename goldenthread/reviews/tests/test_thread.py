@@ -408,16 +408,23 @@ def test_an_outcome_never_agreed_is_a_broken_link(person, practitioner):
 def test_each_prepared_read_gives_its_querysets_rows(person, practitioner, team):
     """#19: the thread's reads are compiled once per process (core/prepared.py); each gives
     exactly the rows of the queryset it is built from, for a full record and an empty one."""
+    from goldenthread.core.tests.test_prepared import _same
     from goldenthread.people.factories import PersonFactory
-    from goldenthread.reviews.thread import AGREEMENT_READ, THREAD_READS, _person_rows
+    from goldenthread.reviews.thread import AGREEMENT_READ, THREAD_BATCH, THREAD_READS, _person_rows
 
     _many(person, practitioner, 3)
     empty = PersonFactory(team=team)
     for who in (person, empty):
         querysets = _person_rows(who.pk)
+        # #19: all of them as one statement (THREAD_BATCH), each read's rows the same.
+        with CaptureQueriesContext(connection) as queries:
+            batch = THREAD_BATCH(who.pk)
+        assert len(queries) == THREAD_QUERIES == 1
         for name, prepared in [*THREAD_READS.items(), ("agreement", AGREEMENT_READ)]:
-            assert prepared(who.pk) == list(querysets[name]), name
-    assert len(THREAD_READS) + 1 == THREAD_QUERIES
+            expected = list(querysets[name])
+            assert prepared(who.pk) == expected, name
+            assert batch[name] == expected, name
+            assert _same(batch[name], expected), name
     full = _person_rows(person.pk)
     for name in ("outcomes", "solutions", "reviews", "lines", "outcome_reviews", "views"):
         assert len(full[name]), name

@@ -176,3 +176,72 @@ def test_outcome_block_is_the_old_template_output():
             new = thread_html.outcome_block(entry, first_name=first_name)
             assert str(new) == _old(entry, first_name)
     assert "<b>" not in thread_html.outcome_block(cases[0], first_name="Jo")  # all escaped
+
+
+# --- The glance and the reviews over time (#19) ----------------------------------------------
+
+# The loops of reviews/golden_thread.html that thread_html.glance_html and reviews_html replaced.
+OLD_GLANCE = '{% for row in glance %}\n  <li class="gt_glance__row{% if row.broken %} gt_glance__row--broken{% endif %}">\n    <div class="gt_glance__cell{% if row.matters_broken %} gt_broken{% endif %}">\n      <span class="gt_glance__label">What matters</span>\n      {% if row.matters_broken %}<strong>Broken: </strong>{% endif %}“{{ row.change }}”\n      {% if row.sources %}<ul class="gt_glance__list">{% for source in row.sources %}<li>{{ source }}</li>{% endfor %}</ul>{% endif %}\n    </div>\n    <div class="gt_glance__cell">\n      <span class="gt_glance__label">Outcome</span>\n      <a href="#outcome-{{ row.pk }}">“{{ row.statement }}”</a> {# The SGDS tag (ui/components/tag.html) written out, as it renders (#19). #}\n<strong class="ds_tag ds_tag--{{ row.status_colour }}">{{ row.status_text }}</strong>\n\n    </div>\n    <div class="gt_glance__cell{% if row.support_broken %} gt_broken{% endif %}">\n      <span class="gt_glance__label">Support</span>\n      {% if row.support_broken %}<strong>Broken: </strong>{% endif %}\n      {% if row.support %}<ul class="gt_glance__list">{% for item in row.support %}<li>{{ item }}</li>{% endfor %}</ul>{% else %}None planned yet{% endif %}\n    </div>\n    <div class="gt_glance__cell{% if row.review_broken %} gt_broken{% endif %}">\n      <span class="gt_glance__label">Review</span>\n      {% if row.review_broken %}<strong>Broken: </strong>{% endif %}{{ row.review }}\n    </div>\n  </li>\n  {% endfor %}'
+
+OLD_REVIEWS = '{% for summary in thread.reviews %}\n    <tr>\n      <th scope="row"><a href="{{ summary.url }}">{{ summary.held_on_text }}</a>{% if summary.review.is_draft %}<br><span class="ds_hint-text">In progress</span>{% endif %}</th>\n      <td>{{ summary.conducted_by }}</td>\n      <td>{{ summary.outcome_count }} reviewed{% for label, n in summary.ratings.items %}<br>{{ label }}: {{ n }}{% endfor %}</td>\n      <td>{% for label, n in summary.solution_decisions.items %}{{ label }}: {{ n }}{% if not forloop.last %}<br>{% endif %}{% empty %}None recorded{% endfor %}</td>\n      <td>{{ summary.review.what_learned|default:"Not written yet"|linebreaksbr }}</td>\n      <td>{{ summary.next_review_text }}</td>\n    </tr>\n  {% endfor %}'
+
+
+def _glance_row(flags: int, n_sources: int, n_support: int) -> dict:
+    return {
+        "pk": uuid.uuid4(),
+        "change": NASTY,
+        "sources": [f"Not working: “{NASTY}” {i}" for i in range(n_sources)],
+        "matters_broken": bool(flags & 1),
+        "statement": NASTY,
+        "status_text": "Open & <agreed>",
+        "status_colour": "green",
+        "support": [f"{NASTY} (in place) {i}" for i in range(n_support)],
+        "support_broken": bool(flags & 2),
+        "review": f"Partly achieved, {NASTY}",
+        "review_broken": bool(flags & 4),
+        "broken": bool(flags & 8),
+    }
+
+
+def test_the_glance_is_the_templates():
+    """#19: every combination of broken parts, with and without sources and support."""
+    rows = [_glance_row(flags, flags % 3, (flags + 1) % 3) for flags in range(16)]
+    for chosen in ([], rows[:1], rows):
+        old = engines["django"].from_string(OLD_GLANCE).render({"glance": chosen})
+        assert str(thread_html.glance_html(chosen)) == old
+
+
+def _summary(*, draft: bool, ratings: dict, decisions: dict, learned: str) -> Row:
+    return Row(
+        url=f"/people/{uuid.uuid4()}/reviews/{uuid.uuid4()}/?a=1&b=2",
+        held_on_text="3 March 2026",
+        review=Row(is_draft=draft, what_learned=learned),
+        conducted_by=NASTY,
+        outcome_count=3,
+        ratings=ratings,
+        solution_decisions=decisions,
+        next_review_text="Not set",
+    )
+
+
+def test_the_reviews_over_time_are_the_templates():
+    """#19: drafts, ratings and decisions (none, one, several), what was learned over
+    several lines with text to escape, and none written."""
+    summaries = [
+        _summary(draft=True, ratings={}, decisions={}, learned=""),
+        _summary(
+            draft=False,
+            ratings={"Partly achieved": 2, NASTY: 1},
+            decisions={"Kept": 1},
+            learned=f"Line one\n{NASTY}\r\nline three",
+        ),
+        _summary(
+            draft=False,
+            ratings={"Achieved": 1},
+            decisions={"Kept": 2, "Stopped & <ended>": 1, "Changed": 3},
+            learned="Lots learned.",
+        ),
+    ]
+    for chosen in ([], summaries[:1], summaries):
+        old = engines["django"].from_string(OLD_REVIEWS).render({"thread": Row(reviews=chosen)})
+        assert str(thread_html.reviews_html(chosen)) == old
