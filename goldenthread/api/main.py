@@ -8,6 +8,7 @@ before its body is read; every answer that is not a success is problem+json
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
@@ -75,13 +76,38 @@ reveal a few people is shown as words, never as a number.
 
 
 class GoldenThreadApi(NinjaAPI):
+    _openapi_schemas: dict[str, dict[str, Any]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._openapi_schemas = {}
+
     def get_openapi_operation_id(self, operation: Any) -> str:
         """The view's own name (person_update), not its module path."""
         return operation.view_func.__name__
 
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
-        """Errors are documented as application/problem+json."""
-        schema = super().get_openapi_schema(*args, **kwargs)
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Errors are documented as application/problem+json.
+
+        Made once per process and path prefix, then copied: the document follows from the
+        code alone (routes and schemas, fixed at import), and making it takes seconds of CPU
+        (pydantic's JSON schemas), which every visit to the docs page and to openapi.json
+        paid (the stored-markup crawl paid it four times a role)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        made = self._openapi_schemas.get(path_prefix)
+        if made is None:
+            made = self._openapi_schemas[path_prefix] = self._make_openapi_schema(path_prefix)
+        # A copy for each caller (a caller may change it), without OpenAPISchema's __init__
+        # (which makes the document again).
+        schema = OpenAPISchema.__new__(OpenAPISchema)
+        schema.update(copy.deepcopy(made))
+        return schema
+
+    def _make_openapi_schema(self, path_prefix: str) -> dict[str, Any]:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
                 for status, response in operation.get("responses", {}).items():
@@ -89,7 +115,7 @@ class GoldenThreadApi(NinjaAPI):
                         response["content"] = {
                             PROBLEM_CONTENT_TYPE: response["content"]["application/json"]
                         }
-        return schema
+        return dict(schema)
 
 
 api = GoldenThreadApi(

@@ -1,19 +1,25 @@
 """The demo data (OPS-1), loaded once for this module's tests (on each test worker that
 runs them) and committed; emptied (flush) when the last has run. Each test runs in a
 transaction rolled back at its end, so what one writes is gone before the next reads.
-Loading the demo took 10-20 s for every test that read it."""
+Loading the demo took 10-20 s for every test that read it. The accountability demo (#13)
+and the demo's story (#16) are checked here too, on the same load (they loaded their own)."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
 
+from goldenthread.accountability.demo import load_accountability_demo
+from goldenthread.accountability.models import Advocacy, Challenge, Stage, Transition
 from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
-from goldenthread.outcomes.models import Outcome, OutcomeStatus
-from goldenthread.people.models import Person, SupportReason
+from goldenthread.outcomes.models import Agreement, Outcome, OutcomeStatus
+from goldenthread.people.models import CircleMember, Person, SupportReason
 from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
@@ -35,6 +41,7 @@ from goldenthread.sds.models import (
     SdsOption,
     UnmetNeed,
 )
+from goldenthread.support.plan import build_plan
 
 
 @pytest.fixture
@@ -111,3 +118,56 @@ def test_reviews_demo_covers_every_case_and_runs_once(demo):
         LinkKind.PROVISION_NO_OUTCOME,
     } <= kinds
     assert load_reviews_demo(random.Random(7)) == 0
+
+
+def test_accountability_demo_covers_each_case_and_runs_once(demo):
+    """The accountability demo (#13): agreement for most outcomes (some never asked, one said
+    no in their own words), advocacy identified and started, a complaint at stage 2, a move
+    with no outcome linked; loading it twice adds nothing."""
+    assert Agreement.objects.filter(outcome__isnull=False, agreed="yes").count() > 10
+    assert Agreement.objects.filter(agreed="no").exclude(not_agreed="").exists()
+    assert Agreement.objects.filter(outcome__isnull=True).exists()
+    assert Advocacy.objects.filter(started_on__isnull=False).exists()
+    assert Challenge.objects.filter(stage=Stage.INVESTIGATION).exists()
+    assert Challenge.objects.filter(stage=Stage.FRONTLINE).exists()
+    assert Transition.objects.filter(outcomes__isnull=True).exists()
+    kinds = {
+        link.kind for person in Person.objects.all() for link in broken_links(build_thread(person))
+    }
+    assert LinkKind.NEVER_AGREED in kinds
+    assert load_accountability_demo(random.Random(7)) == 0
+
+
+def test_the_demo_story_holds_together(demo):
+    """The demo tells a coherent story (#16): budgets asked for are within sight of the
+    likely budget each person was told; a young adult's circle fits their age; and the plan
+    of every demo person with an agreed budget never says its support costs nothing."""
+    today = timezone.localdate()
+    checked = 0
+    for person in Person.objects.filter(indicative_budgets__isnull=False).distinct():
+        likely = person.indicative_budgets.order_by("-told_on").first().amount
+        for budget_request in person.budget_requests.all():
+            ratio = budget_request.total_per_year / likely
+            assert Decimal("0.4") <= ratio <= Decimal("1.6"), (
+                person.pk,
+                budget_request.total_per_year,
+                likely,
+            )
+            checked += 1
+    assert checked >= 5
+    for member in CircleMember.objects.select_related("person"):
+        born = member.person.date_of_birth
+        age = (today - born).days // 365
+        if age < 35:
+            assert member.relationship not in {"Daughter", "Son", "Wife", "Husband"}, (
+                age,
+                member.relationship,
+            )
+    agreed = Person.objects.filter(budget_requests__status=RequestStatus.APPROVED).distinct()
+    assert agreed.exists()
+    for person in agreed:
+        plan = build_plan(person)
+        html = render_to_string("support/_plan_body.html", {"plan": plan, "person": person})
+        easy = render_to_string("support/_plan_easy_body.html", {"plan": plan})
+        assert "None of the agreed support costs money" not in html
+        assert "does not cost money" not in easy
