@@ -46,6 +46,7 @@ from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
+from django_otp import DEVICE_ID_SESSION_KEY
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ ENTRY_SECONDS = 120
 DEVICE_FIELDS = ("id", "user_id", "name", "confirmed")
 NO_DEVICE = "none"
 _REQUEST_ATTR = "_gt_sign_in_generation"
+_DEVICE_ATTR = "_gt_sign_in_device_entry"
+_ABSENT = object()
 
 
 def enabled() -> bool:
@@ -139,7 +142,20 @@ def get_user(request: HttpRequest):
         return django_get_user(request)
     generation = _generation(request, user_id)
     key = _user_key(user_id, generation)
-    entry = cache.get(key)
+    # The session's device entry comes in the same round trip as the user's (read under the
+    # same generation, as get_device would a moment later): one call to the cache, not two.
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    if isinstance(persistent_id, str) and persistent_id:
+        device_key = _device_key(user_id, generation, persistent_id)
+        found = cache.get_many([key, device_key])
+        entry = found.get(key)
+        setattr(
+            request,
+            _DEVICE_ATTR,
+            (user_id, generation, persistent_id, found.get(device_key, _ABSENT)),
+        )
+    else:
+        entry = cache.get(key)
     session_hash = session.get(HASH_SESSION_KEY)
     if entry is not None and session_hash and constant_time_compare(session_hash, entry["hash"]):
         return User.from_db(router.db_for_read(User), _user_fields(), entry["values"])
@@ -165,7 +181,11 @@ def get_device(request: HttpRequest, user, persistent_id: str):
         return Device.from_persistent_id(persistent_id)
     generation = _generation(request, user.pk)
     key = _device_key(user.pk, generation, persistent_id)
-    entry = cache.get(key)
+    fetched = getattr(request, _DEVICE_ATTR, None)
+    if fetched is not None and fetched[:3] == (user.pk, generation, persistent_id):
+        entry = None if fetched[3] is _ABSENT else fetched[3]
+    else:
+        entry = cache.get(key)
     if entry == NO_DEVICE:
         return None
     if entry is not None:

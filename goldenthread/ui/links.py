@@ -19,7 +19,10 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _PLACEHOLDER = uuid.UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f")
 _PLACEHOLDERS = (_PLACEHOLDER, uuid.UUID("1e1e1e1e-1e1e-4e1e-8e1e-1e1e1e1e1e1e"))
@@ -48,6 +51,42 @@ def fixed_url(name: str) -> str:
     """The address of a pattern that takes no arguments (the navigation's), reversed once
     per process for each URL configuration and script prefix (#19)."""
     return _address(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _optional_address(name: str, urlconf: str, prefix: str) -> str:
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return ""
+
+
+def optional_fixed_url(name: str) -> str:
+    """As `fixed_url`, but "" when the pattern is not installed: what `{% url name as x %}`
+    gives, without a reverse() on every page (the layout's sign-in, sign-out, footer and
+    account links, #19)."""
+    return _optional_address(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _static(path: str, prefix: str) -> str:
+    return static(path)
+
+
+def static_url(path: str) -> str:
+    """`{% static path %}` worked out once per process for each path and script prefix: the
+    layout's stylesheets, scripts and icons (#19). The storage's answer for a path does not
+    change while a process runs (the manifest is read at start); a settings change in a test
+    forgets them (below)."""
+    return _static(path, get_script_prefix())
+
+
+@receiver(setting_changed)
+def _forget_static(*, setting: str, **kwargs) -> None:
+    if setting in {"STATIC_URL", "STORAGES", "STATICFILES_STORAGE", "ROOT_URLCONF"}:
+        _static.cache_clear()
+        _optional_address.cache_clear()
+        _address.cache_clear()
 
 
 def _uuid_text(pk: uuid.UUID | str) -> str:

@@ -163,3 +163,39 @@ def test_the_cache_holds_no_password_hash_or_authenticator_key(cached_sessions):
     assert "signin" in repr(list(cache._cache))  # type: ignore[attr-defined]
     assert user.password not in stored
     assert device.key not in stored
+
+
+class _CacheSpy:
+    """The cache, with the keys of every read recorded."""
+
+    def __init__(self, real):
+        self.real = real
+        self.reads: list[tuple[str, list[str]]] = []
+
+    def get(self, key, *args, **kwargs):
+        self.reads.append(("get", [key]))
+        return self.real.get(key, *args, **kwargs)
+
+    def get_many(self, keys, *args, **kwargs):
+        self.reads.append(("get_many", list(keys)))
+        return self.real.get_many(keys, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_the_user_and_device_come_in_one_cache_call(cached_sessions, monkeypatch):
+    """#19: a signed-in page's user and authenticator entries are read in one round trip
+    to the cache (after the generation), and still nothing from the database."""
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert _queries(client)[0] == 200  # fills the cache
+    spy = _CacheSpy(cache)
+    monkeypatch.setattr(sign_in_cache, "cache", spy)
+    status, sql = _queries(client)
+    assert status == 200
+    assert not _user_by_id(sql, user)
+    assert not [q for q in sql if '"otp_totp_totpdevice"' in q]
+    # The generation comes from get_or_set (not recorded); then the one read of both.
+    assert [kind for kind, _ in spy.reads] == ["get_many"], spy.reads
+    assert [key.split(":")[1] for key in spy.reads[0][1]] == ["user", "device"]

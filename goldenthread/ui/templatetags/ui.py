@@ -3,6 +3,9 @@
 {% load ui %}
   {% capture as name %}...{% endcapture %}   render a block into a variable
   {% icon_href "close" %}                     URL of an icon in the vendored SGDS sprite
+  {% asset "ui/css/app.css" %}                {% static %} worked out once per process
+  {% fixed_url "accounts:logout" as url %}    {% url %} of a pattern without arguments,
+                                              reversed once per process ("" if not installed)
   {% form_error_list form as errors %}        [{text, href}] for the error summary
   {% pagination_links page_obj as pages %}    previous/next/page links for pagination.html
   {{ value|is_list }}                         true for a list or tuple
@@ -20,12 +23,11 @@ import json
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
-from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from goldenthread.core.permissions import can as user_can
-from goldenthread.ui import htmx
+from goldenthread.ui import htmx, links
 
 register = template.Library()
 
@@ -79,7 +81,20 @@ def is_list(value) -> bool:
 @register.simple_tag
 def icon_href(name: str) -> str:
     """The href for <svg><use href="..."></svg> pointing into the SGDS icon sprite."""
-    return f"{static(ICON_SPRITE)}#{name}"
+    return f"{links.static_url(ICON_SPRITE)}#{name}"
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """The layout's `{% static %}` addresses, worked out once per process (#19)."""
+    return links.static_url(path)
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% url name as x %}` for a pattern without arguments, reversed once per process;
+    "" when the pattern is not installed, as `{% url ... as x %}` gives (#19)."""
+    return links.optional_fixed_url(name)
 
 
 def _target_id(bound_field) -> str:
