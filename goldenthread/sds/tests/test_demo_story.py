@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from goldenthread.people.models import CircleMember, Person
+from goldenthread.record.plan import build_plan
 from goldenthread.sds.models import RequestStatus
-from goldenthread.support.plan import build_plan
 
 
 def test_the_demo_story_holds_together(db, pinned_clock):
