@@ -7,18 +7,14 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "Accountability: challenges, advocacy and transitions"
 
     def ready(self) -> None:
-        # The person's page summarises challenges, advocacy and moves; the support plan
-        # shows them (ACC-1, ACC-2, TR-1).
+        # The person's page summarises challenges, advocacy and moves (ACC-1, ACC-2, TR-1);
+        # the support plan reads them itself (record/plan_accountability.py).
         from goldenthread.people.sections import register_record_section
         from goldenthread.sds.decision_notes import register_decision_notes
-        from goldenthread.support.plan import register_plan_contributor
 
         from . import checks  # noqa: F401 - registers the holiday table check
-        from .plan_hooks import contribute_accountability, contribute_agreement
         from .sections import decision_notes, person_page_section
 
         register_record_section(person_page_section)
-        register_plan_contributor(contribute_accountability)
-        register_plan_contributor(contribute_agreement)
         # A challenge is shown on the SDS decision it challenges (#13).
         register_decision_notes(decision_notes)

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from goldenthread.record.urls import support_plan_urlpatterns
+from goldenthread.support import urls as support_urls
+
 # The 500 page carries the request's reference id (OPS-8); 404 uses the default handler
 # with templates/404.html.
 handler500 = "goldenthread.core.views.server_error"
@@ -16,7 +19,12 @@ urlpatterns = [
     path("people/", include("goldenthread.people.urls")),
     path("people/", include("goldenthread.conversations.urls")),
     path("people/", include("goldenthread.outcomes.urls")),
-    path("people/", include("goldenthread.support.urls")),
+    # The Support Sequence and the support plan's pages, one "support" namespace: the plan
+    # reads every domain app, so its views are in the record app (docs/adr/0009-layers.md).
+    path(
+        "people/",
+        include((support_urls.urlpatterns + support_plan_urlpatterns, support_urls.app_name)),
+    ),
     path("people/", include("goldenthread.sds.urls")),
     path("people/", include("goldenthread.risk.urls")),
     path("people/", include("goldenthread.reviews.urls")),

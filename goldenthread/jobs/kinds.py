@@ -142,8 +142,8 @@ def run_plan_pdfs(job, progress: Progress) -> Outcome:
     from goldenthread.audit.services import access_record
     from goldenthread.people.access import access_basis
     from goldenthread.people.models import Person
-    from goldenthread.support.pdf import render_plan_pdf
-    from goldenthread.support.plan import build_plan
+    from goldenthread.record.pdf import render_plan_pdf
+    from goldenthread.record.plan import build_plan
     from goldenthread.support.presenters import STATUS_TAG_COLOUR
 
     user = job.started_by

@@ -23,9 +23,5 @@ class PortalConfig(AppConfig):
         register_person_side_check(is_persons_own)
         # The person's own words beside items on staff pages and in the plan (P-2).
         register_persons_words_loader(PersonsWords)
-        # About me's pictures, sound and video in the plan's PDF (P-4, Std 4.3).
-        from goldenthread.support.plan import register_plan_contributor
-
-        from .plan_hooks import contribute_about_me
-
-        register_plan_contributor(contribute_about_me)
+        # About me's pictures, sound and video in the plan are read by the record app
+        # (record/plan_about_me.py), by model: nothing to register here.

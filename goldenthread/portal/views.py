@@ -29,8 +29,9 @@ from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.formatting import datetime_text
 from goldenthread.core.permissions import Permission, can
 from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
-from goldenthread.support.plan import build_plan
-from goldenthread.support.plan_media import about_me_on_page
+from goldenthread.record.pdf import render_plan_pdf
+from goldenthread.record.plan import build_plan
+from goldenthread.record.plan_media import about_me_on_page
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
 from . import presenters, selectors, services
@@ -120,7 +121,7 @@ def _persons_plan(person, link=None):
 
 
 class PlanView(PortalRecordMixin, TemplateView):
-    """The support plan, the same document as the staff page (support.plan.build_plan)."""
+    """The support plan, the same document as the staff page (record.plan.build_plan)."""
 
     section = Section.PLAN
     template_name = "portal/plan.html"
@@ -140,8 +141,6 @@ class PlanPdfView(PortalRecordMixin, TemplateView):
     access_action = AccessAction.EXPORT
 
     def get(self, request, *args, **kwargs):
-        from goldenthread.support.pdf import render_plan_pdf
-
         plan = _persons_plan(self.person, self.link)
         about_me = reverse("portal:about_me", args=[self.person.pk])
         pdf = render_plan_pdf(

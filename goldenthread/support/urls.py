@@ -3,6 +3,10 @@
 kwargs: person_id (UUID), outcome_id (UUID, one of the person's outcomes), step (one of
 yourself, technology, equipment, family_friends, community, services, support; the
 directory page answers only for community and services), solution_id (UUID).
+
+The plan's pages (support:plan, support:plan_easy_read, support:plan_pdf) are in the same
+namespace, from record/urls.py: config/urls.py joins the two (the plan reads every domain
+app, so it sits above them in the record app).
 """
 
 from django.urls import path
@@ -16,13 +20,6 @@ STEP = OUTCOME + "steps/<slug:step>/"
 
 urlpatterns = [
     path("<uuid:person_id>/support/", views.SupportSummaryView.as_view(), name="summary"),
-    path("<uuid:person_id>/support/plan/", views.PlanView.as_view(), name="plan"),
-    path("<uuid:person_id>/support/plan/pdf/", views.PlanPdfView.as_view(), name="plan_pdf"),
-    path(
-        "<uuid:person_id>/support/plan/easy-read/",
-        views.PlanEasyReadView.as_view(),
-        name="plan_easy_read",
-    ),
     path(OUTCOME, views.OutcomeSupportView.as_view(), name="outcome_support"),
     path(OUTCOME + "before-you-start/", views.PlanningView.as_view(), name="planning"),
     path(OUTCOME + "checklist/", views.ChecklistView.as_view(), name="checklist"),

@@ -21,7 +21,7 @@ from goldenthread.directory.factories import CommunityResourceFactory
 from goldenthread.outcomes.factories import OutcomeFactory
 from goldenthread.people.factories import CircleMemberFactory, PersonFactory
 from goldenthread.people.models import Person
-from goldenthread.support.plan import build_plan
+from goldenthread.record.plan import build_plan
 
 D = datetime.date
 TODAY = D(2026, 6, 3)

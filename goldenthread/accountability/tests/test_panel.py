@@ -89,8 +89,8 @@ def test_the_panel_agrees_a_different_amount_with_reasons(
     client, panel_member, practitioner, person, referred, django_capture_on_commit_callbacks
 ):
     from goldenthread.accounts.models import Notification
+    from goldenthread.record.plan import build_plan
     from goldenthread.sds.models import Decision, EventKind
-    from goldenthread.support.plan import build_plan
 
     sign_in(client, panel_member)
     with django_capture_on_commit_callbacks(execute=True):

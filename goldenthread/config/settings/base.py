@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "goldenthread.reviews",
     "goldenthread.history",
     "goldenthread.accountability",
+    "goldenthread.record",
     "goldenthread.api",
     "goldenthread.operations",
     "goldenthread.nonprod",

@@ -20,6 +20,7 @@ from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.outcomes.models import Agreement, Outcome, OutcomeStatus
 from goldenthread.people.models import CircleMember, Person, SupportReason
+from goldenthread.record.plan import build_plan
 from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
@@ -41,7 +42,6 @@ from goldenthread.sds.models import (
     SdsOption,
     UnmetNeed,
 )
-from goldenthread.support.plan import build_plan
 
 
 @pytest.fixture

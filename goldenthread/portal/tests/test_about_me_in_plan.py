@@ -19,9 +19,9 @@ from goldenthread.portal import services
 from goldenthread.portal.factories import ProxyLinkFactory, RecordLinkFactory, about_me_picture
 from goldenthread.portal.tests.media_files import wav
 from goldenthread.portal.views import _persons_plan
-from goldenthread.support import pdf
-from goldenthread.support.plan import build_plan
-from goldenthread.support.plan_media import about_me_on_page
+from goldenthread.record import pdf
+from goldenthread.record.plan import build_plan
+from goldenthread.record.plan_media import about_me_on_page
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from conftest import sign_in
 from goldenthread.portal import services
 from goldenthread.portal.factories import RecordLinkFactory
 from goldenthread.portal.tests.media_files import mp4
-from goldenthread.support import pdf
-from goldenthread.support.plan import PlanMedia
-from goldenthread.support.plan_media import PlanPicture
+from goldenthread.record import pdf
+from goldenthread.record.plan_document import PlanMedia
+from goldenthread.record.plan_media import PlanPicture
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(40)
 

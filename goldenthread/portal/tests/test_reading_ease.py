@@ -2,7 +2,7 @@
 
 The words the service itself puts on the person's pages (headings, explanations, labels,
 buttons) must score at least "plain English" on the Flesch scale, the threshold the
-standard plan is held to (support/tests/test_plan.py). What workers recorded is theirs,
+standard plan is held to (record/tests/test_plan.py). What workers recorded is theirs,
 in their words, so it is taken out before measuring: every value written on the record,
 every comment, request and answer, every name."""
 
@@ -17,8 +17,8 @@ from conftest import sign_in
 from goldenthread.audit.models import AccessLog
 from goldenthread.portal import selectors
 from goldenthread.portal.models import AboutMe, AboutMeMedia, AccessQuestion, CorrectionRequest
+from goldenthread.record.tests.test_plan import STANDARD_MINIMUM
 from goldenthread.support.readability import measure, text_from_html
-from goldenthread.support.tests.test_plan import STANDARD_MINIMUM
 
 PAGES = ["record", "about_me", "requests", "who_looked", "access"]
 ITEM_PAGES = ["comment", "correction"]

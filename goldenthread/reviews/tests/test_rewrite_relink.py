@@ -15,6 +15,7 @@ from django.utils import timezone
 from goldenthread.audit.models import ChangeRecord
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.factories import PersonFactory
+from goldenthread.record.plan import build_plan
 from goldenthread.reviews import services
 from goldenthread.reviews.models import OutcomeDecision, Rating
 from goldenthread.reviews.thread import LinkKind, broken_links, build_thread
@@ -23,7 +24,6 @@ from goldenthread.sds.services import LineInput
 from goldenthread.support import services as support_services
 from goldenthread.support.factories import SolutionFactory
 from goldenthread.support.models import SolutionStatus, SupportStep
-from goldenthread.support.plan import build_plan
 
 from .conftest import make_outcome
 

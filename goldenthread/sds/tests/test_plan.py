@@ -1,5 +1,5 @@
 """SS-6 hooks: the SDS and risk parts of the support plan as plain data in everyday words,
-with a fixed number of queries; and the contributors that fill the plan's extension points."""
+with a fixed number of queries; and record/plan_sds.py, plan_risk.py that put them in the plan (#17)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from goldenthread.accounts.factories import TeamLeaderFactory
+from goldenthread.record import plan_risk, plan_sds
 from goldenthread.risk.factories import RiskEnablementFactory, RiskViewFactory
 from goldenthread.risk.models import Whose
-from goldenthread.risk.plan_hooks import contribute_risks
 from goldenthread.sds import services
 from goldenthread.sds.factories import (
     DecisionFactory,
@@ -21,7 +21,6 @@ from goldenthread.sds.factories import (
     record_options,
 )
 from goldenthread.sds.models import SdsOption
-from goldenthread.sds.plan_hooks import contribute_sds
 from goldenthread.sds.selectors import plan_sds_section
 from goldenthread.support.factories import SolutionFactory
 
@@ -112,16 +111,16 @@ def test_empty_plan_section(person):
     assert section.is_empty and section.choice is None and section.agreed is None
 
 
-def test_contributors_fill_the_plans_extension_points(person, practitioner, limits):
-    from goldenthread.support.plan import build_plan
+def test_the_sds_and_risk_parts_fill_the_plan(person, practitioner, limits):
+    from goldenthread.record.plan import build_plan
 
     record_options(person, actor=practitioner)
     outcome = fill(person, practitioner)
     risk = RiskEnablementFactory(outcome=outcome)
     RiskViewFactory(risk=risk, whose=Whose.GUARDIAN, name="R. Campbell", view="Escort her")
     plan = build_plan(person)
-    contribute_sds(person, plan)
-    contribute_risks(person, plan)
+    plan_sds.add_to_plan(person, plan)
+    plan_risk.add_to_plan(person, plan)
     assert plan.sds_choices.title == "How your support is arranged"
     assert any("Option 2" in item.text for item in plan.sds_choices.items)
     assert plan.budget.items[0].label == "The likely budget you were told"
@@ -131,20 +130,20 @@ def test_contributors_fill_the_plans_extension_points(person, practitioner, limi
     assert all(item.easy_text for section in plan.extra_sections for item in section.items)
 
     with CaptureQueriesContext(connection) as small:
-        contribute_sds(person, plan)
-        contribute_risks(person, plan)
+        plan_sds.add_to_plan(person, plan)
+        plan_risk.add_to_plan(person, plan)
     fill(person, practitioner, 3)
     with CaptureQueriesContext(connection) as big:
-        contribute_sds(person, plan)
-        contribute_risks(person, plan)
+        plan_sds.add_to_plan(person, plan)
+        plan_risk.add_to_plan(person, plan)
     assert len(small.captured_queries) == len(big.captured_queries) == 14
 
 
 def test_nothing_recorded_means_no_sections(person):
-    from goldenthread.support.plan import build_plan
+    from goldenthread.record.plan import build_plan
 
     plan = build_plan(person)
-    contribute_sds(person, plan)
-    contribute_risks(person, plan)
+    plan_sds.add_to_plan(person, plan)
+    plan_risk.add_to_plan(person, plan)
     assert plan.sds_choices is None and plan.budget is None and plan.decisions is None
     assert plan.risks is None

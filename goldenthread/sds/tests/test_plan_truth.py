@@ -16,13 +16,13 @@ import pytest
 from django.template.loader import render_to_string
 
 from goldenthread.audit.models import ChangeRecord
+from goldenthread.record.plan import build_plan
 from goldenthread.sds import services
 from goldenthread.sds.factories import make_budget_request
 from goldenthread.sds.models import RequestStatus
 from goldenthread.sds.services import DecideAction, LineInput
 from goldenthread.support.factories import SolutionFactory
 from goldenthread.support.models import SolutionStatus, SolutionStatusChange
-from goldenthread.support.plan import build_plan
 
 from .conftest import make_outcome
 
@@ -209,7 +209,7 @@ def test_a_solution_already_in_place_or_ended_keeps_its_status(
 def test_the_pdf_says_the_same_about_money(person, outcome, team_leader, limits):
     from pypdf import PdfReader
 
-    from goldenthread.support.pdf import render_plan_pdf
+    from goldenthread.record.pdf import render_plan_pdf
 
     solution = _idea(outcome, cost=None, what="Personal assistant on Thursdays")
     decide(team_leader, _request_for(person, solution, Decimal("183.31"), "week"))

@@ -13,10 +13,10 @@ from django.template.loader import render_to_string
 from goldenthread.directory.models import CommunityResource
 from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
 from goldenthread.directory.tests.conftest import BRISTOL, NORTH_LINCS, need
+from goldenthread.record.plan import build_plan
 from goldenthread.support import services
 from goldenthread.support.directory_seam import resource_cost
 from goldenthread.support.models import CostPeriod, SolutionStatus
-from goldenthread.support.plan import build_plan
 
 
 def use_this(practitioner, person, outcome, resource):

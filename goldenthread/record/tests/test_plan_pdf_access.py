@@ -8,15 +8,14 @@ import re
 
 from pypdf import PdfReader
 
+from goldenthread.record.pdf import render_plan_pdf
+from goldenthread.record.plan import build_plan
 from goldenthread.support.factories import (
     SolutionFactory,
     StepExplorationFactory,
     SupportPlanningFactory,
 )
-from goldenthread.support.pdf import render_plan_pdf
-from goldenthread.support.plan import build_plan
-
-from .conftest import make_outcome
+from goldenthread.support.tests.conftest import make_outcome
 
 
 def _long_plan_pdf(person, outcomes=9):

@@ -1,15 +1,16 @@
-"""Fill the support plan's `risks` extension point (SPEC SS-6, RISK-1, RISK-2) from
-`plan_risk_section`. The lead registers it once: register_plan_contributor(contribute_risks).
-Three queries, however many risks there are."""
+"""The support plan's `risks` part (SPEC SS-6, RISK-1, RISK-2), read from the risk app's
+`plan_risk_section` by record/plan.py::build_plan. Three queries, however many risks
+there are."""
 
 from __future__ import annotations
 
-from goldenthread.support.plan import PlanItem, PlanSection
+from goldenthread.people.models import Person
+from goldenthread.risk.selectors import PlanRiskSection, plan_risk_section
 
-from .selectors import PlanRiskSection, plan_risk_section
+from .plan_document import PlanDocument, PlanItem, PlanSection
 
 
-def risks_section(data: PlanRiskSection):
+def risks_section(data: PlanRiskSection) -> PlanSection | None:
     if data.is_empty:
         return None
     items = []
@@ -49,5 +50,5 @@ def risks_section(data: PlanRiskSection):
     )
 
 
-def contribute_risks(person, plan) -> None:
+def add_to_plan(person: Person, plan: PlanDocument) -> None:
     plan.risks = risks_section(plan_risk_section(person))

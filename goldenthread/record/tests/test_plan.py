@@ -16,23 +16,17 @@ from goldenthread.conversations.factories import (
 )
 from goldenthread.conversations.models import MattersKind
 from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.record.pdf import render_plan_pdf
+from goldenthread.record.plan import build_plan
+from goldenthread.record.plan_document import PlanItem, PlanSection
 from goldenthread.support.factories import (
     SolutionFactory,
     StepExplorationFactory,
     SupportPlanningFactory,
 )
 from goldenthread.support.models import SolutionStatus
-from goldenthread.support.pdf import render_plan_pdf
-from goldenthread.support.plan import (
-    _CONTRIBUTORS,
-    PlanItem,
-    PlanSection,
-    build_plan,
-    register_plan_contributor,
-)
 from goldenthread.support.readability import measure, text_from_html
-
-from .conftest import make_outcome
+from goldenthread.support.tests.conftest import make_outcome
 
 OWN_WORDS = 'I want to get back to <b>my</b> bowling club & see "the girls"'
 
@@ -183,36 +177,32 @@ def test_plan_costs_the_same_queries_for_1_and_10_outcomes(person, team, django_
 
     with CaptureQueriesContext(connection) as base:
         one = build_plan(person)
-    # 7 for the plan itself, plus a fixed number for each registered contributor (SDS, risk).
+    # 7 for the plan itself, plus a fixed number for each other app's part (SDS, risk, ...).
     with django_assert_num_queries(len(base)):
         ten = build_plan(other)
     assert (len(one.outcomes), len(ten.outcomes)) == (1, 10)
     assert ten.solution_count == 20
 
 
-def test_contributors_fill_the_extension_points(person, outcome):
-    def risks(person_, plan):
-        plan.risks = PlanSection(
-            key="risks",
-            title="Risks we talked about",
-            easy_title="What could go wrong?",
-            items=[
-                PlanItem(
-                    label="Falling on the way",
-                    text="Walks with a frame; Ann drives",
-                    easy_text="I might fall. Ann will drive me.",
-                )
-            ],
-        )
-
-    register_plan_contributor(risks)
-    register_plan_contributor(risks)
-    try:
-        assert _CONTRIBUTORS.count(risks) == 1
-        plan = build_plan(person)
-    finally:
-        _CONTRIBUTORS.remove(risks)
+def test_a_section_from_another_app_is_shown_in_every_copy(person, outcome):
+    """#17 step 5: build_plan reads the other apps itself (no contributor registry). With
+    nothing recorded only "what was agreed" is there; a section set on the plan is shown."""
+    plan = build_plan(person)
     # Agreement is always shown (ACC-4, #13): "not agreed yet" is worth saying.
+    assert [s.key for s in plan.extra_sections] == ["agreement"]
+    assert plan.risks is None and plan.sds_choices is None and plan.about_me_media == []
+    plan.risks = PlanSection(
+        key="risks",
+        title="Risks we talked about",
+        easy_title="What could go wrong?",
+        items=[
+            PlanItem(
+                label="Falling on the way",
+                text="Walks with a frame; Ann drives",
+                easy_text="I might fall. Ann will drive me.",
+            )
+        ],
+    )
     assert [s for s in plan.extra_sections if s.key != "agreement"] == [plan.risks]
     html = render_to_string("support/_plan_easy_body.html", {"plan": plan, "person": person})
     assert "What could go wrong?" in html and "I might fall. Ann will drive me." in html

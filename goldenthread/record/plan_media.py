@@ -1,7 +1,7 @@
 """About me's pictures, sound and video in the support plan (P-4, Std 4.3, #12): which are
 shown, the same for every copy of the plan (on screen, easy read, PDF). The plan holds them
-as `PlanMedia` (filled by the person's own record); each copy says how a picture is reached:
-the PDF embeds its bytes read through the storage API (support/pdf.py), a page points at the
+as `PlanMedia` (read by record/plan_about_me.py); each copy says how a picture is reached:
+the PDF embeds its bytes read through the storage API (record/pdf.py), a page points at the
 record's own permission-checked, access-logged file view. Sound and video are named, with a
 link to the About me page where they can be played.
 """

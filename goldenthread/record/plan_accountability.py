@@ -1,16 +1,27 @@
-"""The support plan's sections for moves and advocacy (SS-6, TR-1, ACC-1): a fixed number
-of queries however many there are. Registered from AccountabilityConfig.ready()."""
+"""The support plan's sections for moves, advocacy and what was agreed (SS-6, TR-1, ACC-1,
+ACC-4), read from the accountability app by record/plan.py::build_plan: a fixed number of
+queries however many there are."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from goldenthread.accountability.models import AdvocacyAnswer
+from goldenthread.accountability.presenters import agreement_line, agreement_state
+from goldenthread.accountability.selectors import agreement_for
 from goldenthread.core.formatting import date_text
+from goldenthread.people.models import Person
 
-from .models import AdvocacyAnswer
+from .plan_document import PlanDocument, PlanItem, PlanSection
 
 
-def contribute_accountability(person, plan) -> None:
-    from goldenthread.support.plan import PlanItem, PlanSection
+def add_to_plan(person: Person, plan: PlanDocument) -> None:
+    """Moves and advocacy, then what was agreed (in this order on the plan)."""
+    _add_moves_and_advocacy(person, plan)
+    _add_agreement(person, plan)
 
+
+def _add_moves_and_advocacy(person: Person, plan: PlanDocument) -> None:
     moves = list(
         person.transitions.filter(actual_on__isnull=True)
         .prefetch_related("outcomes")
@@ -67,19 +78,14 @@ def contribute_accountability(person, plan) -> None:
         )
 
 
-def _newest(rows):
+def _newest(rows: list[Any]) -> tuple[str, Any] | None:
     """The agreement row the plan shows (the newest), for the person's words beside it
     (#12); None when nothing is recorded yet."""
     return (rows[-1]._meta.label, rows[-1].pk) if rows else None
 
 
-def contribute_agreement(person, plan) -> None:
+def _add_agreement(person: Person, plan: PlanDocument) -> None:
     """Whether the plan and each outcome were agreed, in the person's words (two queries)."""
-    from goldenthread.support.plan import PlanItem, PlanSection
-
-    from .presenters import agreement_line, agreement_state
-    from .selectors import agreement_for
-
     overview = agreement_for(person)
     items = []
     status, _ = agreement_state(overview.plan)

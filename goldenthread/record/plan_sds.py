@@ -1,29 +1,31 @@
-"""Fill the support plan's SDS extension points (SPEC SS-6) from `plan_sds_section`.
-
-The lead registers it once:  register_plan_contributor(contribute_sds)
-(goldenthread/support/plan.py). Eleven queries, however much is recorded. Standard text
-speaks to the person ("you"); easy-read text is short first-person sentences.
+"""The support plan's SDS parts (SPEC SS-6, SDS-1..5, UN-1), read from the SDS app's
+`plan_sds_section` by record/plan.py::build_plan. Eleven queries, however much is
+recorded. Standard text speaks to the person ("you"); easy-read text is short
+first-person sentences.
 """
 
 from __future__ import annotations
 
-from goldenthread.support.plan import PlanItem, PlanSection
+from typing import Any
 
-from .selectors import PlanSdsSection, plan_sds_section
+from goldenthread.people.models import Person
+from goldenthread.sds.selectors import PlanSdsSection, plan_sds_section
+
+from .plan_document import PlanDocument, PlanFunding, PlanItem, PlanSection
 
 
-def _item(label: str, text: str, easy: str = "", *, ref=None):
+def _item(label: str, text: str, easy: str = "", *, ref: tuple[str, Any] | None = None) -> PlanItem:
     """`ref`: (app_label.Model, pk) of the item shown, for the person's words beside it."""
     return PlanItem(label=label, text=text, easy_text=easy, words_ref=ref)
 
 
-def _ref(label: str, pk):
+def _ref(label: str, pk: Any) -> tuple[str, Any] | None:
     """The item a row of the plan shows, (app_label.Model, pk), or None for a row built
     without one (#12)."""
     return (label, pk) if pk is not None else None
 
 
-def choices_section(data: PlanSdsSection):
+def choices_section(data: PlanSdsSection) -> PlanSection | None:
     if not (data.options or data.first_choices):
         return None
     items = []
@@ -75,7 +77,7 @@ def choices_section(data: PlanSdsSection):
     )
 
 
-def budget_section(data: PlanSdsSection):
+def budget_section(data: PlanSdsSection) -> PlanSection | None:
     if not (data.indicative or data.agreed or data.open_requests):
         return None
     items = []
@@ -142,7 +144,7 @@ def budget_section(data: PlanSdsSection):
     )
 
 
-def decisions_section(data: PlanSdsSection):
+def decisions_section(data: PlanSdsSection) -> PlanSection | None:
     if not data.decisions:
         return None
     items = [
@@ -163,7 +165,7 @@ def decisions_section(data: PlanSdsSection):
     )
 
 
-def unmet_needs_section(data: PlanSdsSection):
+def unmet_needs_section(data: PlanSdsSection) -> PlanSection | None:
     """Needs not met yet (UN-1, SDS-2): what, why and what was offered instead, each
     beside the person's words about it (#12). A need since met is no longer in the plan
     (it stays in the record, with the date it was met)."""
@@ -192,11 +194,9 @@ def unmet_needs_section(data: PlanSdsSection):
     )
 
 
-def funding(data: PlanSdsSection):
+def funding(data: PlanSdsSection) -> PlanFunding | None:
     """The agreed budget in numbers, for the plan's sentences about money (None if no
     budget is agreed)."""
-    from goldenthread.support.plan import PlanFunding
-
     if data.agreed is None:
         return None
     by_solution: dict = {}
@@ -206,9 +206,9 @@ def funding(data: PlanSdsSection):
     return PlanFunding(agreed_per_year=data.agreed.total_per_year_value, by_solution=by_solution)
 
 
-def contribute_sds(person, plan) -> None:
-    """A support-plan contributor: fills plan.funding, plan.sds_choices, plan.budget,
-    plan.decisions, and adds the needs not met yet to plan.sections."""
+def add_to_plan(person: Person, plan: PlanDocument) -> None:
+    """Fill plan.funding, plan.sds_choices, plan.budget, plan.decisions, and add the needs
+    not met yet to plan.sections."""
     data = plan_sds_section(person)
     plan.funding = funding(data)
     plan.sds_choices = choices_section(data)
