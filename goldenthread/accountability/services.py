@@ -83,6 +83,29 @@ def _event(
     return event
 
 
+def _challenge_step(
+    challenge: Challenge,
+    actor: User,
+    *,
+    expected_version: int,
+    changes: dict[str, Any],
+    kind: str,
+    on: datetime.date,
+    **event_fields: Any,
+) -> Challenge:
+    """One step of a challenge, in the caller's transaction: change the challenge (refused
+    if stale, audited) and add the history row that says what happened."""
+    audited_update(
+        challenge,
+        auditor=Auditor(actor),
+        expected_version=expected_version,
+        person_id=challenge.person_id,
+        changes=changes,
+    )
+    _event(challenge, actor, kind, on, **event_fields)
+    return challenge
+
+
 # --- Challenges and complaints (ACC-2) -----------------------------------------------------
 
 
@@ -164,11 +187,10 @@ def challenge_to_investigation(
         raise ValidationError(errors)
     due_on = _due(started_on, INVESTIGATION_WORKING_DAYS, "started_on")
     with transaction.atomic():
-        audited_update(
+        _challenge_step(
             challenge,
-            auditor=Auditor(actor),
+            actor,
             expected_version=expected_version,
-            person_id=challenge.person_id,
             changes={
                 "stage": Stage.INVESTIGATION,
                 "state": ChallengeState.OPEN,
@@ -179,12 +201,8 @@ def challenge_to_investigation(
                 "what_changed": "",
                 "answered_on": None,
             },
-        )
-        _event(
-            challenge,
-            actor,
-            EventKind.INVESTIGATION,
-            started_on,
+            kind=EventKind.INVESTIGATION,
+            on=started_on,
             due_on=due_on,
             text=reason.strip(),
         )
@@ -222,11 +240,10 @@ def challenge_answer(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        audited_update(
+        _challenge_step(
             challenge,
-            auditor=Auditor(actor),
+            actor,
             expected_version=expected_version,
-            person_id=challenge.person_id,
             changes={
                 "state": ChallengeState.ANSWERED,
                 "outcome": outcome,
@@ -234,12 +251,8 @@ def challenge_answer(
                 "what_changed": what_changed.strip(),
                 "answered_on": answered_on,
             },
-        )
-        _event(
-            challenge,
-            actor,
-            EventKind.ANSWERED,
-            answered_on,
+            kind=EventKind.ANSWERED,
+            on=answered_on,
             outcome=outcome,
             text=answer.strip(),
             what_changed=what_changed.strip(),
@@ -298,18 +311,13 @@ def challenge_extend(
         raise ValidationError(errors)
     previous = challenge.due_on
     with transaction.atomic():
-        audited_update(
-            challenge,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            person_id=challenge.person_id,
-            changes={"due_on": due_on},
-        )
-        _event(
+        _challenge_step(
             challenge,
             actor,
-            EventKind.EXTENDED,
-            on,
+            expected_version=expected_version,
+            changes={"due_on": due_on},
+            kind=EventKind.EXTENDED,
+            on=on,
             due_on=due_on,
             previous_due_on=previous,
             text=reason.strip(),
@@ -338,14 +346,16 @@ def challenge_mediation(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        audited_update(
+        _challenge_step(
             challenge,
-            auditor=Auditor(actor),
+            actor,
             expected_version=expected_version,
-            person_id=challenge.person_id,
             changes={"mediation": mediation},
+            kind=EventKind.MEDIATION,
+            on=on,
+            mediation=mediation,
+            text=note.strip(),
         )
-        _event(challenge, actor, EventKind.MEDIATION, on, mediation=mediation, text=note.strip())
     return challenge
 
 

@@ -73,6 +73,27 @@ class ServiceWrites:
             )
 
 
+class SavedByServices(ServiceWrites):
+    """Adding, changing and deleting go through the accounts services named after
+    `saved_as` (`<saved_as>_save`, `<saved_as>_delete`), with the signed-in user as actor:
+    one at a time, so each gets its own audit row."""
+
+    saved_as = ""
+
+    def _service(self, verb: str):
+        return getattr(services, f"{self.saved_as}_{verb}")
+
+    def save_model(self, request, obj, form, change):
+        self._service("save")(actor=request.user, **{self.saved_as: obj})
+
+    def delete_model(self, request, obj):
+        self._service("delete")(actor=request.user, **{self.saved_as: obj})
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 # --- Users ---------------------------------------------------------------------------------
 
 REASON_HELP = "Kept in the change history, which nobody can edit."
@@ -101,16 +122,8 @@ class UserAddForm(_UserFormChecks, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = (
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "role",
-            "team",
-            "job_title",
-            "is_staff",
-        )
+        # Adding an account never makes a superuser.
+        fields = tuple(name for name in services.USER_FIELDS if name != "is_superuser")
 
 
 class UserChangeForm(_UserFormChecks, forms.ModelForm):
@@ -123,17 +136,7 @@ class UserChangeForm(_UserFormChecks, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = (
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "role",
-            "team",
-            "job_title",
-            "is_staff",
-            "is_superuser",
-        )
+        fields = services.USER_FIELDS
 
     def clean(self):
         cleaned = super().clean()
@@ -435,34 +438,16 @@ class UserAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
+class TeamAdmin(AdministratorOnly, SavedByServices, admin.ModelAdmin):
     list_display = ("name", "area")
     search_fields = ("name",)
-
-    def save_model(self, request, obj, form, change):
-        services.team_save(actor=request.user, team=obj)
-
-    def delete_model(self, request, obj):
-        services.team_delete(actor=request.user, team=obj)
-
-    def delete_queryset(self, request, queryset):
-        for team in queryset:
-            services.team_delete(actor=request.user, team=team)
+    saved_as = "team"
 
 
 @admin.register(Area)
-class AreaAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
+class AreaAdmin(AdministratorOnly, SavedByServices, admin.ModelAdmin):
     search_fields = ("name",)
-
-    def save_model(self, request, obj, form, change):
-        services.area_save(actor=request.user, area=obj)
-
-    def delete_model(self, request, obj):
-        services.area_delete(actor=request.user, area=obj)
-
-    def delete_queryset(self, request, queryset):
-        for area in queryset:
-            services.area_delete(actor=request.user, area=area)
+    saved_as = "area"
 
 
 # --- Casework access: the report, and approval by a second person --------------------------

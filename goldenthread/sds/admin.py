@@ -6,41 +6,20 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from goldenthread.accounts.admin import ServiceWrites
-from goldenthread.accounts.models import Role
+from goldenthread.accounts.admin import AdministratorOnly, ServiceWrites
 from goldenthread.audit.services import snapshot
 
 from . import services
 from .models import DelegatedLimit
 
 
-def _is_administrator(request) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR)
-
-
 @admin.register(DelegatedLimit)
-class DelegatedLimitAdmin(ServiceWrites, admin.ModelAdmin):
+class DelegatedLimitAdmin(AdministratorOnly, ServiceWrites, admin.ModelAdmin):
     list_display = ("__str__", "role", "user", "amount_per_year", "updated_at")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
     autocomplete_fields = ("user",)
     fields = ("role", "user", "amount_per_year", "note")
-
-    def has_module_permission(self, request):
-        return _is_administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_administrator(request)
-
-    def has_add_permission(self, request):
-        return _is_administrator(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _is_administrator(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return _is_administrator(request)
 
     def save_model(self, request, obj, form, change):
         before = snapshot(DelegatedLimit.objects.get(pk=obj.pk)) if change else None
@@ -54,4 +33,4 @@ class DelegatedLimitAdmin(ServiceWrites, admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            services.delegated_limit_delete(actor=request.user, limit=obj)
+            self.delete_model(request, obj)

@@ -100,6 +100,14 @@ def _created(actor: User, instance: models.Model, person_id: Any) -> None:
     Auditor(actor).created(instance, person_id=person_id)
 
 
+def _decision_add(actor: User, **fields: Any) -> Decision:
+    """Add a decision (SDS-5) with its "created" audit row, in the caller's transaction."""
+    decision = Decision(recorded_by=actor, **fields)
+    return audited_create(
+        decision, auditor=Auditor(actor), person_id=decision.person_id, clean=False
+    )
+
+
 def _not_future(
     value: datetime.date | None, field_name: str, what: str, errors: dict[str, str]
 ) -> None:
@@ -340,8 +348,7 @@ def sds_mix_record(
                     part.delete()
             elif part is None:
                 part = MixPart(choice=choice, person=person, solution=solution, option=option)
-                part.save(force_insert=True)
-                _created(actor, part, person.pk)
+                audited_create(part, auditor=Auditor(actor), person_id=person.pk, clean=False)
             elif part.option != option:
                 auditor = Auditor(actor)
                 before = auditor.snapshot(part)
@@ -481,7 +488,8 @@ def first_choice_not_delivered_record(
         audited_create(record, auditor=Auditor(actor), person_id=person.pk)
         # A decision affecting the person's choices (SDS-5): recorded for them to see.
         label = SdsOption(first_choice).label.split(":")[0]
-        decision = Decision(
+        _decision_add(
+            actor,
             person=person,
             about=DecisionAbout.CHOICES,
             summary=f"Their first choice ({label}) cannot be delivered at the moment. "
@@ -489,10 +497,7 @@ def first_choice_not_delivered_record(
             reasons=record.why,
             decided_on=identified_on,
             decided_by=_actor_label(actor),
-            recorded_by=actor,
         )
-        decision.save()
-        _created(actor, decision, person.pk)
     return record
 
 
@@ -559,8 +564,7 @@ def indicative_budget_record(
         recorded_by=actor,
     )
     with transaction.atomic():
-        row.save()
-        _created(actor, row, person.pk)
+        audited_create(row, auditor=Auditor(actor), person_id=person.pk, clean=False)
     return row
 
 
@@ -993,7 +997,8 @@ def budget_request_decide(
                 summary = f"Budget of {total} a year agreed"
             else:
                 summary = f"Budget of {total} a year not agreed"
-            record = Decision(
+            _decision_add(
+                actor,
                 person_id=budget_request.person_id,
                 about=DecisionAbout.BUDGET,
                 summary=summary,
@@ -1001,11 +1006,8 @@ def budget_request_decide(
                 decided_on=timezone.localdate(at),
                 decided_by=who,
                 budget_request=budget_request,
-                recorded_by=actor,
                 at=at,
             )
-            record.save()
-            _created(actor, record, budget_request.person_id)
             if approved:
                 # The support the budget pays for is agreed with it (SS-6): same transaction.
                 solutions_agree_with_budget(
@@ -1174,17 +1176,15 @@ def decision_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        decision = Decision(
+        decision = _decision_add(
+            actor,
             person=person,
             about=about,
             summary=summary.strip(),
             reasons=reasons.strip(),
             decided_on=decided_on,
             decided_by=decided_by.strip(),
-            recorded_by=actor,
         )
-        decision.save()
-        _created(actor, decision, person.pk)
         if shared_on is not None:
             _share(actor, decision, shared_on, shared_how)
     return decision
@@ -1211,8 +1211,7 @@ def _share(actor: User, decision: Decision, shared_on: datetime.date, how: str) 
         how=how,
         recorded_by=actor,
     )
-    row.save()
-    _created(actor, row, decision.person_id)
+    audited_create(row, auditor=Auditor(actor), person_id=decision.person_id, clean=False)
     return row
 
 
@@ -1312,8 +1311,7 @@ def understanding_check_record(
             what_done=what_done.strip(),
             recorded_by=actor,
         )
-        row.save()
-        _created(actor, row, person.pk)
+        audited_create(row, auditor=Auditor(actor), person_id=person.pk, clean=False)
     return row
 
 

@@ -125,6 +125,13 @@ detail_route(
 )
 
 
+def _at_review(request: HttpRequest, review_id: uuid.UUID, related: str, pk: uuid.UUID, what: str):
+    """The review named in the path and the person's `related` row (an outcome or a
+    solution) named beside it, or 404."""
+    person = person_of(request)
+    return one(reviews_of(person), review_id, "review"), one(getattr(person, related), pk, what)
+
+
 def _outcome_at_review(review, outcome) -> dict:
     outcome_review = review.outcome_reviews.filter(outcome=outcome).first()
     return {
@@ -148,9 +155,7 @@ def review_outcome_detail(
     outcome_id: uuid.UUID,
     response: HttpResponse,
 ):
-    person = person_of(request)
-    review = one(reviews_of(person), review_id, "review")
-    outcome = one(person.outcomes, outcome_id, "outcome")
+    review, outcome = _at_review(request, review_id, "outcomes", outcome_id, "outcome")
     data = _outcome_at_review(review, outcome)
     with_etag(response, data["outcome_review"].version if data["outcome_review"] else 0)
     return data
@@ -173,9 +178,7 @@ def review_outcome_record(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    review = one(reviews_of(person), review_id, "review")
-    outcome = one(person.outcomes, outcome_id, "outcome")
+    review, outcome = _at_review(request, review_id, "outcomes", outcome_id, "outcome")
     version = expected_version(request)
     rewrite = services.Rewrite(**payload.rewrite.dict()) if payload.rewrite else None
     services.outcome_review_record(
@@ -210,9 +213,7 @@ def person_view_add(
     outcome_id: uuid.UUID,
     payload: PersonViewIn,
 ):
-    person = person_of(request)
-    review = one(reviews_of(person), review_id, "review")
-    outcome = one(person.outcomes, outcome_id, "outcome")
+    review, outcome = _at_review(request, review_id, "outcomes", outcome_id, "outcome")
     services.person_view_add(
         actor=actor_of(request), review=review, outcome=outcome, **payload.dict()
     )
@@ -374,9 +375,7 @@ def review_solution_detail(
     solution_id: uuid.UUID,
     response: HttpResponse,
 ):
-    person = person_of(request)
-    review = one(reviews_of(person), review_id, "review")
-    solution = one(person.support_solutions, solution_id, "solution")
+    review, solution = _at_review(request, review_id, "support_solutions", solution_id, "solution")
     return _solution_at_review(review, solution, response)
 
 
@@ -397,9 +396,7 @@ def review_solution_record(
     response: HttpResponse,
     if_match: str | None = IF_MATCH,
 ):
-    person = person_of(request)
-    review = one(reviews_of(person), review_id, "review")
-    solution = one(person.support_solutions, solution_id, "solution")
+    review, solution = _at_review(request, review_id, "support_solutions", solution_id, "solution")
     version = expected_version(request)
     if version == 0 and review.solution_reviews.filter(solution=solution).exists():
         raise StaleEditError(review.solution_reviews.get(solution=solution))
