@@ -51,12 +51,12 @@ JUSTIFIED = {
     ): "the report bar chart (SVG): format_html escapes each label (our code lists, team "
     "and area names) and the numbers; the outer call wraps the escaped bars",
     (
-        "reviews/thread_html.py",
+        "record/thread_html.py",
         "mark_safe",
     ): "each outcome's block on the golden-thread page (#19): every stored or typed text "
     "(statements, needs, measures, views, evidence, summaries, reasons) goes through "
     "conditional_escape before it is joined; the charts are the presenter's SVG (below); "
-    "reviews/tests/test_thread_html.py compares it with the template it replaced, stored "
+    "record/tests/test_thread_html.py compares it with the template it replaced, stored "
     "markup included; the same for the thread at a glance and the reviews over time "
     "(#19: changes, statements, sources, support, names and what was learned escaped, "
     "what was learned through Django's own linebreaksbr with autoescape)",
@@ -77,7 +77,7 @@ JUSTIFIED = {
 USES = {
     ("accounts/admin.py", "format_html"): 2,
     ("reports/presenters.py", "format_html"): 2,
-    ("reviews/thread_html.py", "mark_safe"): 3,  # an outcome's block, the glance, the reviews
+    ("record/thread_html.py", "mark_safe"): 3,  # an outcome's block, the glance, the reviews
 }
 
 

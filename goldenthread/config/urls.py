@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from goldenthread.record.urls import support_plan_urlpatterns
+from goldenthread.record.urls import golden_thread_urlpatterns, support_plan_urlpatterns
+from goldenthread.reviews import urls as reviews_urls
 from goldenthread.support import urls as support_urls
 
 # The 500 page carries the request's reference id (OPS-8); 404 uses the default handler
@@ -27,7 +28,11 @@ urlpatterns = [
     ),
     path("people/", include("goldenthread.sds.urls")),
     path("people/", include("goldenthread.risk.urls")),
-    path("people/", include("goldenthread.reviews.urls")),
+    # Reviews, and the golden thread's page (record/views.py), one "reviews" namespace.
+    path(
+        "people/",
+        include((reviews_urls.urlpatterns + golden_thread_urlpatterns, reviews_urls.app_name)),
+    ),
     path("people/", include("goldenthread.accountability.urls")),
     path("people/", include("goldenthread.history.urls")),
     path("people/", include("goldenthread.portal.staff_urls")),

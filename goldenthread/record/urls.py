@@ -1,5 +1,6 @@
-"""The support plan's staff pages, under /people/ in the "support" namespace (the URLs and
-names they have always had: config/urls.py includes these with support.urls).
+"""The support plan's staff pages, under /people/ in the "support" namespace, and the golden
+thread's page in the "reviews" namespace (the URLs and names they have always had:
+config/urls.py includes these with support.urls and reviews.urls).
 
 kwargs: person_id (UUID).
 """
@@ -16,4 +17,8 @@ support_plan_urlpatterns = [
         views.PlanEasyReadView.as_view(),
         name="plan_easy_read",
     ),
+]
+
+golden_thread_urlpatterns = [
+    path("<uuid:person_id>/golden-thread/", views.GoldenThreadView.as_view(), name="golden_thread"),
 ]

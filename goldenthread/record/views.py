@@ -5,6 +5,10 @@ Their URLs stay with the Support Sequence's, under the "support" namespace
 record/urls.py's patterns to support's). Each view reaches the person through the one door
 (PersonRecordMixin: the scoped queryset, the access logged; the PDF logged as an export).
 The person's own copies are the portal's (portal/views.py), from the same `build_plan`.
+
+The golden thread's page (REV-4) is here too, under the "reviews" namespace where it has
+always been (`reviews:golden_thread`; config/urls.py joins record/urls.py's
+golden_thread_urlpatterns to reviews'), from record/thread.py's `build_thread`.
 """
 
 from __future__ import annotations
@@ -15,15 +19,21 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from goldenthread.audit.models import AccessAction
+from goldenthread.core.formatting import date_text
 from goldenthread.core.permissions import Permission, can
 from goldenthread.people.access import PersonRecordMixin
+from goldenthread.people.guards import may_record_for
 from goldenthread.people.person_side import NoPersonsWords, persons_words_for
+from goldenthread.reviews import presenters as review_presenters
 from goldenthread.support import presenters
+from goldenthread.support.models import CURRENT_STATUSES
 from goldenthread.support.readability import measure, text_from_html
 
+from . import thread_html
 from .pdf import render_plan_pdf
 from .plan import build_plan
 from .plan_media import about_me_on_page
+from .thread import LINK_KIND_TITLE, LinkKind, broken_links, build_thread
 
 
 def _plan_context(person, plan, words=None) -> dict:
@@ -100,3 +110,105 @@ class PlanPdfView(PersonRecordMixin, TemplateView):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+# --- The golden thread (REV-4): reviews:golden_thread -------------------------------------------
+
+
+def _link_actions(user, person, links) -> list[dict]:
+    """Each broken link, with what can be done about it here (#16): support or a budget
+    line left with an outcome that was rewritten or closed can be moved to an open one."""
+    may_record = may_record_for(user, person)
+    rows = []
+    for link in links:
+        url = text = ""
+        kind, _, pk = link.anchor.partition("-")
+        if may_record and link.kind == LinkKind.SUPPORT_NO_OUTCOME and kind == "solution":
+            url = reverse("support:solution_move", args=[person.pk, pk])
+            text = "Move it to another outcome"
+        elif may_record and link.kind == LinkKind.PROVISION_NO_OUTCOME and kind == "provision":
+            url = reverse("sds:budget_line_move", args=[person.pk, pk])
+            text = "Link it to an outcome"
+        rows.append({"link": link, "action_url": url, "action_text": text})
+    return rows
+
+
+def _glance(thread, links) -> list[dict]:
+    """The thread at a glance (#16): one row per outcome in the thread, what matters →
+    outcome → support → review, each step saying whether its link holds. Built from the
+    thread already read: no queries."""
+    rows = []
+    for change in thread.changes:
+        sources = [
+            f"Not working: “{review_presenters.short(i.text, 60)}”" for i in change.not_working
+        ]
+        sources += [f"Hope: “{review_presenters.short(i.text, 60)}”" for i in change.aspirations]
+        for entry in change.outcomes:
+            kinds = {link.kind for link in getattr(entry, "broken", [])}
+            current = [
+                sol
+                for step in entry.steps
+                for sol in step.solutions
+                if sol.status in CURRENT_STATUSES
+            ]
+            last = entry.progress[-1] if entry.progress else None
+            review_broken = bool(kinds & {LinkKind.NEVER_REVIEWED, LinkKind.PAST_DATE})
+            rows.append(
+                {
+                    "pk": entry.pk,
+                    "change": review_presenters.short(change.change.text, 80),
+                    "sources": sources,
+                    "matters_broken": LinkKind.OUTCOME_NOT_LINKED in kinds,
+                    "statement": review_presenters.short(entry.outcome.statement, 120),
+                    "status_text": entry.status_text,
+                    "status_colour": entry.status_colour,
+                    "support": [
+                        f"{review_presenters.short(sol.what, 50)} ({sol.status_text.lower()})"
+                        for sol in current
+                    ],
+                    "support_broken": any(getattr(sol, "broken", False) for sol in current)
+                    or any(getattr(line, "broken", False) for line in entry.provision),
+                    "review": (
+                        f"{last.rating_text}, {date_text(last.held_on)}"
+                        if last
+                        else "Not reviewed yet"
+                    ),
+                    "review_broken": review_broken,
+                    "broken": bool(kinds) or any(getattr(sol, "broken", False) for sol in current),
+                }
+            )
+    return rows
+
+
+class GoldenThreadView(PersonRecordMixin, TemplateView):
+    """REV-4: one page from what matters to review results, with every broken link."""
+
+    template_name = "reviews/golden_thread.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        thread = build_thread(self.person)
+        links = broken_links(thread)
+        anchors = {link.anchor for link in links}
+        for entry in thread.outcomes:
+            entry.charts = review_presenters.progress_charts(
+                entry.progress, key=entry.outcome.pk.hex[:8], caption="Reviews of this outcome"
+            )
+            entry.broken = [link for link in links if link.anchor == f"outcome-{entry.pk}"]
+            for step in entry.steps:
+                for solution in step.solutions:
+                    solution.broken = f"solution-{solution.pk}" in anchors
+            for line in entry.provision:
+                line.broken = f"provision-{line.pk}" in anchors
+        first_name = review_presenters.first_name(self.person)
+        for entry in thread.outcomes:
+            entry.html = thread_html.outcome_block(entry, first_name=first_name)
+        context["thread"] = thread
+        context["links"] = links
+        context["link_rows"] = _link_actions(self.request.user, self.person, links)
+        context["glance"] = glance = _glance(thread, links)
+        context["glance_html"] = thread_html.glance_html(glance)
+        context["reviews_html"] = thread_html.reviews_html(thread.reviews)
+        context["link_titles"] = LINK_KIND_TITLE
+        context["first_name"] = first_name
+        return context

@@ -242,3 +242,22 @@ def measure_chart(points: Sequence, *, title: str) -> Chart | None:
         )
         chart.x_labels.append((x, date_text(point.held_on, short_month=True)))
     return chart
+
+
+def progress_charts(points: Sequence, *, key: str, caption: str) -> dict:
+    """The two progress charts of reviews/_progress.html, each with its SVG written out
+    (`caption` is the data table's, which the charts' titles name)."""
+    charts: dict = {
+        "key": key,
+        "rating": rating_chart(points, title="Rating at each review"),
+        "measure": measure_chart(points, title="The measure at each review"),
+    }
+    table_id = f"progress-table-{key}"
+    for name in ("rating", "measure"):
+        chart = charts[name]
+        charts[f"{name}_svg"] = (
+            chart.svg(chart_id=f"{name}-chart-{key}", table_id=table_id, caption=caption)
+            if chart
+            else ""
+        )
+    return charts

@@ -26,5 +26,4 @@ urlpatterns = [
         views.OutcomeHistoryView.as_view(),
         name="outcome_history",
     ),
-    path("<uuid:person_id>/golden-thread/", views.GoldenThreadView.as_view(), name="golden_thread"),
 ]

@@ -23,7 +23,7 @@ from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_
 from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.views import PermissionRequiredMixin, ServiceFormView
 
-from . import presenters, selectors, services, thread_html
+from . import presenters, selectors, services
 from .forms import (
     DueFilterForm,
     FinishForm,
@@ -34,7 +34,6 @@ from .forms import (
     StartForm,
 )
 from .models import OutcomeDecision, ReviewStatus, review_interval_days
-from .thread import LINK_KIND_TITLE, LinkKind, broken_links, build_thread
 
 
 def _live_check_url() -> str:
@@ -654,7 +653,7 @@ class FinishView(ReviewMixin, ServiceFormView):
         ]
 
 
-# --- Progress and the golden thread -----------------------------------------------------------
+# --- Progress (the golden thread's page: record/views.py) ---------------------------------------
 
 
 class OutcomeHistoryView(PersonRecordMixin, TemplateView):
@@ -673,129 +672,9 @@ class OutcomeHistoryView(PersonRecordMixin, TemplateView):
         context["outcome"] = outcome
         context["current"] = history.chain[-1]
         context["first_name"] = presenters.first_name(self.person)
-        context["charts"] = _charts(
+        context["charts"] = presenters.progress_charts(
             history.points, key="history", caption="Ratings and measures at each review"
         )
-        return context
-
-
-def _charts(points, *, key: str, caption: str) -> dict:
-    """The two progress charts of reviews/_progress.html, each with its SVG written out
-    (`caption` is the data table's, which the charts' titles name)."""
-    charts: dict = {
-        "key": key,
-        "rating": presenters.rating_chart(points, title="Rating at each review"),
-        "measure": presenters.measure_chart(points, title="The measure at each review"),
-    }
-    table_id = f"progress-table-{key}"
-    for name in ("rating", "measure"):
-        chart = charts[name]
-        charts[f"{name}_svg"] = (
-            chart.svg(chart_id=f"{name}-chart-{key}", table_id=table_id, caption=caption)
-            if chart
-            else ""
-        )
-    return charts
-
-
-def _link_actions(user, person, links) -> list[dict]:
-    """Each broken link, with what can be done about it here (#16): support or a budget
-    line left with an outcome that was rewritten or closed can be moved to an open one."""
-    from goldenthread.people.guards import may_record_for
-
-    may_record = may_record_for(user, person)
-    rows = []
-    for link in links:
-        url = text = ""
-        kind, _, pk = link.anchor.partition("-")
-        if may_record and link.kind == LinkKind.SUPPORT_NO_OUTCOME and kind == "solution":
-            url = reverse("support:solution_move", args=[person.pk, pk])
-            text = "Move it to another outcome"
-        elif may_record and link.kind == LinkKind.PROVISION_NO_OUTCOME and kind == "provision":
-            url = reverse("sds:budget_line_move", args=[person.pk, pk])
-            text = "Link it to an outcome"
-        rows.append({"link": link, "action_url": url, "action_text": text})
-    return rows
-
-
-def _glance(thread, links) -> list[dict]:
-    """The thread at a glance (#16): one row per outcome in the thread, what matters →
-    outcome → support → review, each step saying whether its link holds. Built from the
-    thread already read: no queries."""
-    from goldenthread.support.models import CURRENT_STATUSES
-
-    rows = []
-    for change in thread.changes:
-        sources = [f"Not working: “{presenters.short(i.text, 60)}”" for i in change.not_working]
-        sources += [f"Hope: “{presenters.short(i.text, 60)}”" for i in change.aspirations]
-        for entry in change.outcomes:
-            kinds = {link.kind for link in getattr(entry, "broken", [])}
-            current = [
-                sol
-                for step in entry.steps
-                for sol in step.solutions
-                if sol.status in CURRENT_STATUSES
-            ]
-            last = entry.progress[-1] if entry.progress else None
-            review_broken = bool(kinds & {LinkKind.NEVER_REVIEWED, LinkKind.PAST_DATE})
-            rows.append(
-                {
-                    "pk": entry.pk,
-                    "change": presenters.short(change.change.text, 80),
-                    "sources": sources,
-                    "matters_broken": LinkKind.OUTCOME_NOT_LINKED in kinds,
-                    "statement": presenters.short(entry.outcome.statement, 120),
-                    "status_text": entry.status_text,
-                    "status_colour": entry.status_colour,
-                    "support": [
-                        f"{presenters.short(sol.what, 50)} ({sol.status_text.lower()})"
-                        for sol in current
-                    ],
-                    "support_broken": any(getattr(sol, "broken", False) for sol in current)
-                    or any(getattr(line, "broken", False) for line in entry.provision),
-                    "review": (
-                        f"{last.rating_text}, {date_text(last.held_on)}"
-                        if last
-                        else "Not reviewed yet"
-                    ),
-                    "review_broken": review_broken,
-                    "broken": bool(kinds) or any(getattr(sol, "broken", False) for sol in current),
-                }
-            )
-    return rows
-
-
-class GoldenThreadView(PersonRecordMixin, TemplateView):
-    """REV-4: one page from what matters to review results, with every broken link."""
-
-    template_name = "reviews/golden_thread.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        thread = build_thread(self.person)
-        links = broken_links(thread)
-        anchors = {link.anchor for link in links}
-        for entry in thread.outcomes:
-            entry.charts = _charts(
-                entry.progress, key=entry.outcome.pk.hex[:8], caption="Reviews of this outcome"
-            )
-            entry.broken = [link for link in links if link.anchor == f"outcome-{entry.pk}"]
-            for step in entry.steps:
-                for solution in step.solutions:
-                    solution.broken = f"solution-{solution.pk}" in anchors
-            for line in entry.provision:
-                line.broken = f"provision-{line.pk}" in anchors
-        first_name = presenters.first_name(self.person)
-        for entry in thread.outcomes:
-            entry.html = thread_html.outcome_block(entry, first_name=first_name)
-        context["thread"] = thread
-        context["links"] = links
-        context["link_rows"] = _link_actions(self.request.user, self.person, links)
-        context["glance"] = glance = _glance(thread, links)
-        context["glance_html"] = thread_html.glance_html(glance)
-        context["reviews_html"] = thread_html.reviews_html(thread.reviews)
-        context["link_titles"] = LINK_KIND_TITLE
-        context["first_name"] = first_name
         return context
 
 

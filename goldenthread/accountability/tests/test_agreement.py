@@ -18,7 +18,7 @@ from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.factories import OutcomeFactory
 from goldenthread.outcomes.models import Agreement
 from goldenthread.record.plan import build_plan
-from goldenthread.reviews.thread import LinkKind, broken_links, build_thread
+from goldenthread.record.thread import LinkKind, broken_links, build_thread
 from goldenthread.sds import services as sds_services
 from goldenthread.sds.factories import DecisionFactory
 from goldenthread.sds.models import UnderstandingCheck

@@ -21,6 +21,7 @@ from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.outcomes.models import Agreement, Outcome, OutcomeStatus
 from goldenthread.people.models import CircleMember, Person, SupportReason
 from goldenthread.record.plan import build_plan
+from goldenthread.record.thread import LinkKind, broken_links, build_thread
 from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
@@ -30,7 +31,6 @@ from goldenthread.reviews.models import (
     SolutionReview,
     WhoseWords,
 )
-from goldenthread.reviews.thread import LinkKind, broken_links, build_thread
 from goldenthread.risk.models import RiskEnablement, RiskView, Whose
 from goldenthread.sds.models import (
     BudgetRequest,

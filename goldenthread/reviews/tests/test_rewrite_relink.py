@@ -16,9 +16,9 @@ from goldenthread.audit.models import ChangeRecord
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.factories import PersonFactory
 from goldenthread.record.plan import build_plan
+from goldenthread.record.thread import LinkKind, broken_links, build_thread
 from goldenthread.reviews import services
 from goldenthread.reviews.models import OutcomeDecision, Rating
-from goldenthread.reviews.thread import LinkKind, broken_links, build_thread
 from goldenthread.sds.factories import UnmetNeedFactory, make_budget_request
 from goldenthread.sds.services import LineInput
 from goldenthread.support import services as support_services

@@ -16,10 +16,10 @@ from goldenthread.conversations.factories import WhoMattersFactory
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.factories import AgreementFactory
 from goldenthread.outcomes.models import OutcomeStatus
+from goldenthread.record.thread import THREAD_QUERIES, LinkKind, broken_links, build_thread
 from goldenthread.reviews import services
 from goldenthread.reviews.factories import ReviewScheduleFactory
 from goldenthread.reviews.models import OutcomeDecision, Rating
-from goldenthread.reviews.thread import THREAD_QUERIES, LinkKind, broken_links, build_thread
 from goldenthread.sds.factories import make_budget_request
 from goldenthread.sds.services import LineInput
 from goldenthread.support.factories import SolutionFactory
@@ -410,7 +410,7 @@ def test_each_prepared_read_gives_its_querysets_rows(person, practitioner, team)
     exactly the rows of the queryset it is built from, for a full record and an empty one."""
     from goldenthread.core.tests.test_prepared import _same
     from goldenthread.people.factories import PersonFactory
-    from goldenthread.reviews.thread import AGREEMENT_READ, THREAD_BATCH, THREAD_READS, _person_rows
+    from goldenthread.record.thread import AGREEMENT_READ, THREAD_BATCH, THREAD_READS, _person_rows
 
     _many(person, practitioner, 3)
     empty = PersonFactory(team=team)

@@ -2,7 +2,7 @@
 the template (#19): the block's loops, filters and include of reviews/_progress.html were
 two thirds of the page's own template time. The HTML is byte for byte what
 reviews/golden_thread.html and reviews/_progress.html wrote; every stored or typed text is
-escaped (docs/adr/0007). reviews/tests/test_thread_html.py keeps the template as the
+escaped (docs/adr/0007). record/tests/test_thread_html.py keeps the template as the
 reference and compares."""
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ def outcome_block(entry: Any, *, first_name: str) -> SafeString:
 
 # --- The thread at a glance and the reviews over time (#19) ---------------------------------
 # Written out as the template wrote them (its loops over each row were a third of the page's
-# own template time); reviews/tests/test_thread_html.py keeps the loops as the reference.
+# own template time); record/tests/test_thread_html.py keeps the loops as the reference.
 
 
 def _if(condition: Any, text: str) -> str:

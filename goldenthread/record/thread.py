@@ -52,13 +52,8 @@ from goldenthread.outcomes.models import (
     OutcomeStatus,
 )
 from goldenthread.people.models import Person
-from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed, request_reference
-from goldenthread.support.models import SolutionStatus, SupportStep
-from goldenthread.support.presenters import cost_text
-from goldenthread.ui.links import id_url
-
-from . import presenters
-from .models import (
+from goldenthread.reviews import presenters
+from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
     Review,
@@ -67,7 +62,11 @@ from .models import (
     SolutionReview,
     review_interval_days,
 )
-from .progress import ProgressPoint, chain_of, progress_points
+from goldenthread.reviews.progress import ProgressPoint, chain_of, progress_points
+from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed, request_reference
+from goldenthread.support.models import SolutionStatus, SupportStep
+from goldenthread.support.presenters import cost_text
+from goldenthread.ui.links import id_url
 
 # Support agreed or happening now: "still in place" for the broken-link check.
 IN_PLACE_STATUSES = frozenset({SolutionStatus.AGREED, SolutionStatus.IN_PLACE})
@@ -233,7 +232,7 @@ class GoldenThread:
 
 
 # --- The reads: each a fixed query of the person's rows, compiled once per process ----------
-# (core/prepared.py, #19); reviews/tests/test_thread_reads.py compares each with the
+# (core/prepared.py, #19); reviews/tests/test_thread.py compares each with the
 # queryset it is built from.
 
 

@@ -1,4 +1,4 @@
-"""Each outcome's block on the golden-thread page, written out by reviews/thread_html.py, is
+"""Each outcome's block on the golden-thread page, written out by record/thread_html.py, is
 the same HTML as the template loop it replaced (#19, REV-4): the loop's body is kept here
 as the reference, with reviews/_progress.html (still the outcome history's) included."""
 
@@ -10,7 +10,7 @@ from types import SimpleNamespace as Row
 from django.template import engines
 from django.utils.safestring import mark_safe
 
-from goldenthread.reviews import thread_html
+from goldenthread.record import thread_html
 
 # The body of `{% for entry in change.outcomes %}` in reviews/golden_thread.html, as it was.
 OLD_BLOCK = """
