@@ -430,61 +430,128 @@ def _current_requests(requests: dict) -> set:
 
 
 def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
-    """Everything on the golden-thread page, in THREAD_QUERIES queries."""
+    """Everything on the golden-thread page, in THREAD_QUERIES queries: one read of the
+    batch, then each section of the thread built from its rows (#17 step 5)."""
     today = today or timezone.localdate()
     interval = review_interval_days()
-
     read = THREAD_BATCH(person.pk)
     conversations = dict(read["conversations"])
+    said = _what_was_said(read, conversations)
+    outcomes = read["outcomes"]
+    history = _review_history(read["outcome_reviews"])
+    decisions_by_solution = _solution_decisions(read["solution_reviews"])
+    solutions_by_outcome: dict = defaultdict(list)
+    for s in read["solutions"]:
+        solutions_by_outcome[s.outcome_id].append(_thread_solution(s, decisions_by_solution))
+    solution_outcome = {s.pk: s.outcome_id for s in read["solutions"]}
+    provision = _provision(read["lines"], solution_outcome)
+    replaced_by = {o.replaces_id: o.pk for o in outcomes if o.replaces_id}
+    heads = [o for o in outcomes if o.pk not in replaced_by]
+    thread_outcomes = _thread_outcomes(
+        person, read, heads, conversations, history, solutions_by_outcome, provision
+    )
+    schedule = read["schedule"][0] if read["schedule"] else None
+    thread = GoldenThread(
+        person=person,
+        today=today,
+        interval_days=interval,
+        schedule=schedule,
+        what_matters=said.what_matters,
+        who_matters=said.who_matters,
+        where_matters=said.where_matters,
+        aspirations=list(said.aspirations.values()),
+        not_working=list(said.not_working.values()),
+        working=said.working,
+        changes=_changes(read, conversations, said, heads, thread_outcomes),
+        outcomes=list(thread_outcomes.values()),
+        ended_support=_ended_support(read["solutions"], decisions_by_solution, outcomes),
+        provision=provision,
+        reviews=_review_summaries(person, read),
+        matters_in_conversation=said.matters_in_conversation,
+        outcome_status={o.pk: o.status for o in outcomes},
+        outcome_statement={o.pk: o.statement for o in outcomes},
+        solution_outcome=solution_outcome,
+        rewritten_on=history.rewritten_on,
+        today_text=date_text(today),
+        next_review_text=date_text(schedule.next_review_on) if schedule else "",
+    )
+    thread.agreement = {row.outcome_id: row for row in read["agreement"]}
+    return thread
+
+
+# --- The thread's sections, each from the batch's rows ------------------------------------
+
+
+def _item(row, kind: str, conversations: dict, text: str | None = None) -> ThreadItem:
+    return ThreadItem(
+        pk=row.pk,
+        text=row.text if text is None else text,
+        kind=kind,
+        perspective=row.perspective_,
+        perspective_text=PERSPECTIVE_TEXT.get(row.perspective_, ""),
+        conversation_id=row.conversation_id,
+        held_on=conversations.get(row.conversation_id),
+    )
+
+
+@dataclass
+class _Said:
+    """What the conversations recorded: what matters, aspirations, what is (not) working."""
+
+    what_matters: list[ThreadItem]
+    where_matters: list[ThreadItem]
+    who_matters: list[ThreadItem]
+    aspirations: dict  # id → ThreadItem
+    not_working: dict  # id → ThreadItem
+    working: list[ThreadItem]
+    matters_in_conversation: dict  # conversation id → whether it recorded what matters
+
+
+def _what_was_said(read: dict, conversations: dict) -> _Said:
     by_part: dict[int, list] = {number: [] for number in range(len(ITEM_PARTS))}
     for row in read["items"]:
         by_part[row.part].append(row)
-    working_items, matters, who, aspirations, changes = (
-        by_part[ITEM_PARTS.index(name)]
-        for name in ("working", "matters", "who", "aspiration", "change")
+    working_items, matters, who, aspirations = (
+        by_part[ITEM_PARTS.index(name)] for name in ("working", "matters", "who", "aspiration")
     )
-    change_not_working = [(c, i) for c, i, aspiration in read["change_links"] if not aspiration]
-    change_aspirations = [(c, i) for c, i, aspiration in read["change_links"] if aspiration]
-    outcomes = read["outcomes"]
-    solutions = read["solutions"]
-    lines = read["lines"]
-    unmet = read["unmet"]
-    reviews = read["reviews"]
-    outcome_reviews = read["outcome_reviews"]
-    views = read["views"]
-    solution_reviews = read["solution_reviews"]
-    schedule = read["schedule"][0] if read["schedule"] else None
-
-    def item(row, kind: str, text: str | None = None) -> ThreadItem:
-        return ThreadItem(
-            pk=row.pk,
-            text=row.text if text is None else text,
-            kind=kind,
-            perspective=row.perspective_,
-            perspective_text=PERSPECTIVE_TEXT.get(row.perspective_, ""),
-            conversation_id=row.conversation_id,
-            held_on=conversations.get(row.conversation_id),
-        )
-
-    what_matters = [item(m, "what") for m in matters if m.kind_ == MattersKind.WHAT]
-    where_matters = [item(m, "where") for m in matters if m.kind_ == MattersKind.WHERE]
-    who_matters = [
-        item(
-            w,
-            "who",
-            f"{w.name} ({w.relationship})" + (f": {w.text}" if w.text else ""),
-        )
-        for w in who
-    ]
-    aspiration_items = {a.pk: item(a, "aspiration") for a in aspirations}
-    not_working = {w.pk: item(w, "not_working") for w in working_items if not w.is_working_}
-    working = [item(w, "working") for w in working_items if w.is_working_]
     matters_in_conversation = dict.fromkeys(conversations, False)
     for said in [*matters, *who]:
         matters_in_conversation[said.conversation_id] = True
+    return _Said(
+        what_matters=[
+            _item(m, "what", conversations) for m in matters if m.kind_ == MattersKind.WHAT
+        ],
+        where_matters=[
+            _item(m, "where", conversations) for m in matters if m.kind_ == MattersKind.WHERE
+        ],
+        who_matters=[
+            _item(
+                w,
+                "who",
+                conversations,
+                f"{w.name} ({w.relationship})" + (f": {w.text}" if w.text else ""),
+            )
+            for w in who
+        ],
+        aspirations={a.pk: _item(a, "aspiration", conversations) for a in aspirations},
+        not_working={
+            w.pk: _item(w, "not_working", conversations) for w in working_items if not w.is_working_
+        },
+        working=[_item(w, "working", conversations) for w in working_items if w.is_working_],
+        matters_in_conversation=matters_in_conversation,
+    )
 
-    # Reviews, ratings and the chain of rewritten outcomes.
-    outcomes_by_id = {o.pk: o for o in outcomes}
+
+@dataclass
+class _ReviewHistory:
+    """The chain of rewritten outcomes and when each outcome was last reviewed."""
+
+    rewritten_on: dict  # outcome id → the day of the review that rewrote it
+    agreed_at_review: dict  # new outcome id → the day of the review that agreed it
+    last_reviewed: dict  # outcome id → the day of its last completed review
+
+
+def _review_history(outcome_reviews: list) -> _ReviewHistory:
     rewritten_on: dict = {}
     agreed_at_review: dict = {}
     for outcome_review in outcome_reviews:
@@ -498,9 +565,28 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             reviewed_id = outcome_review.outcome_id
             if reviewed_id not in last_reviewed or held > last_reviewed[reviewed_id]:
                 last_reviewed[reviewed_id] = held
+    return _ReviewHistory(rewritten_on, agreed_at_review, last_reviewed)
 
-    answered = {o.pk: o.answered_count or 0 for o in outcomes}
 
+def _thread_solution(s, decisions_by_solution: dict) -> ThreadSolution:
+    status_text = SOLUTION_STATUS_TEXT.get(s.status, s.status)
+    cost = cost_text(s.cost, s.cost_period)
+    return ThreadSolution(
+        pk=s.pk,
+        step=s.step,
+        what=s.what,
+        who=s.who,
+        status=s.status,
+        status_text=status_text,
+        cost_text=cost,
+        outcome_id=s.outcome_id,
+        reviews=decisions_by_solution.get(s.pk, []),
+        summary=f"{s.what}{f' ({s.who})' if s.who else ''}: {status_text}, {cost.lower()}",
+    )
+
+
+def _solution_decisions(solution_reviews: list) -> dict:
+    """What each completed review decided about each solution, by solution id."""
     decisions_by_solution: dict = defaultdict(list)
     for solution_review in solution_reviews:
         if solution_review.review__status == ReviewStatus.COMPLETED:
@@ -510,31 +596,14 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
                 f"{presenters.SOLUTION_DECISION_TEXT[solution_review.decision]}"
                 + (f". {why}" if why else "")
             )
+    return decisions_by_solution
 
-    def thread_solution(s) -> ThreadSolution:
-        status_text = SOLUTION_STATUS_TEXT.get(s.status, s.status)
-        cost = cost_text(s.cost, s.cost_period)
-        return ThreadSolution(
-            pk=s.pk,
-            step=s.step,
-            what=s.what,
-            who=s.who,
-            status=s.status,
-            status_text=status_text,
-            cost_text=cost,
-            outcome_id=s.outcome_id,
-            reviews=decisions_by_solution.get(s.pk, []),
-            summary=f"{s.what}{f' ({s.who})' if s.who else ''}: {status_text}, {cost.lower()}",
-        )
 
-    solutions_by_outcome: dict = defaultdict(list)
-    for s in solutions:
-        solutions_by_outcome[s.outcome_id].append(thread_solution(s))
-    solution_outcome = {s.pk: s.outcome_id for s in solutions}
-
+def _provision(lines: list, solution_outcome: dict) -> list[ProvisionLine]:
+    """The budget lines of the requests that are provision now."""
     requests = {line.request_id: line for line in lines}
     current_requests = _current_requests(requests)
-    provision = [
+    return [
         ProvisionLine(
             pk=line.pk,
             description=line.description,
@@ -547,15 +616,28 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         for line in lines
         if line.request_id in current_requests
     ]
+
+
+def _thread_outcomes(
+    person,
+    read: dict,
+    heads: list,
+    conversations: dict,
+    history: _ReviewHistory,
+    solutions_by_outcome: dict,
+    provision: list[ProvisionLine],
+) -> dict:
+    """Each outcome that was not rewritten (its earlier wordings in its chain), by id."""
+    outcomes = read["outcomes"]
+    outcomes_by_id = {o.pk: o for o in outcomes}
+    answered = {o.pk: o.answered_count or 0 for o in outcomes}
     provision_by_outcome: dict = defaultdict(list)
     for line in provision:
         if line.outcome_id is not None:
             provision_by_outcome[line.outcome_id].append(line)
     unmet_by_outcome: dict = defaultdict(list)
-    for outcome_id, need in unmet:
+    for outcome_id, need in read["unmet"]:
         unmet_by_outcome[outcome_id].append(need)
-
-    replaced_by = {o.replaces_id: o.pk for o in outcomes if o.replaces_id}
 
     def thread_outcome(outcome) -> ThreadOutcome:
         chain = chain_of(outcome, outcomes_by_id)
@@ -572,7 +654,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
                 )
         return ThreadOutcome(
             outcome=outcome,
-            agreed_on=agreed_at_review.get(outcome.pk)
+            agreed_on=history.agreed_at_review.get(outcome.pk)
             or conversations.get(outcome.conversation_id)
             or timezone.localtime(outcome.created_at).date(),
             status_text=outcome.get_status_display(),
@@ -584,23 +666,29 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
             checker_flags=[CODE_LABELS.get(code, code) for code in outcome.checker_codes or []],
             steps=steps,
             provision=[line for o in chain for line in provision_by_outcome.get(o.pk, [])],
-            progress=progress_points(chain, outcome_reviews, views, person),
+            progress=progress_points(chain, read["outcome_reviews"], read["views"], person),
             earlier=list(reversed(chain[:-1])),
-            last_reviewed_on=last_reviewed.get(outcome.pk),
+            last_reviewed_on=history.last_reviewed.get(outcome.pk),
             target_text=date_text(outcome.target_date),
         )
 
-    heads = [o for o in outcomes if o.pk not in replaced_by]
-    thread_outcomes = {o.pk: thread_outcome(o) for o in heads}
+    return {o.pk: thread_outcome(o) for o in heads}
+
+
+def _changes(
+    read: dict, conversations: dict, said: _Said, heads: list, thread_outcomes: dict
+) -> list[ThreadChange]:
+    """Each positive change with what is not working and the aspirations it links, and its
+    outcomes."""
     links_nw: dict = defaultdict(list)
-    for change_id, item_id in change_not_working:
-        if item_id in not_working:
-            links_nw[change_id].append(not_working[item_id])
     links_asp: dict = defaultdict(list)
-    for change_id, item_id in change_aspirations:
-        if item_id in aspiration_items:
-            links_asp[change_id].append(aspiration_items[item_id])
-    thread_changes = [
+    for change_id, item_id, aspiration in read["change_links"]:
+        if not aspiration and item_id in said.not_working:
+            links_nw[change_id].append(said.not_working[item_id])
+        elif aspiration and item_id in said.aspirations:
+            links_asp[change_id].append(said.aspirations[item_id])
+    changes = [row for row in read["items"] if row.part == ITEM_PARTS.index("change")]
+    return [
         ThreadChange(
             change=c,
             held_on=conversations.get(c.conversation_id),
@@ -612,17 +700,27 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
         for c in changes
     ]
 
-    ended_support = [
-        thread_solution(s)
-        for s in solutions
+
+def _ended_support(rows: list, decisions_by_solution: dict, outcomes: list) -> list[ThreadSolution]:
+    """Support still agreed or in place for an outcome that was closed or rewritten (each
+    its own ThreadSolution: the page marks the ones in the outcomes' steps)."""
+    outcomes_by_id = {o.pk: o for o in outcomes}
+    return [
+        _thread_solution(s, decisions_by_solution)
+        for s in rows
         if s.status in IN_PLACE_STATUSES
         and outcomes_by_id.get(s.outcome_id) is not None
         and outcomes_by_id[s.outcome_id].status in ENDED_OUTCOME_STATUSES
     ]
 
+
+def _review_summaries(person, read: dict) -> list[ReviewSummary]:
+    """Every review, the latest first: its ratings and what it decided about support."""
+    outcome_reviews = read["outcome_reviews"]
+    solution_reviews = read["solution_reviews"]
     summaries = []
     review_url = id_url("reviews:detail", ids=2)
-    for review in reversed(reviews):
+    for review in reversed(read["reviews"]):
         rows = [r for r in outcome_reviews if r.review_id == review.pk]
         ratings: dict[str, int] = defaultdict(int)
         for r in rows:
@@ -644,33 +742,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
                 url=review_url(person.pk, review.pk),
             )
         )
-
-    thread = GoldenThread(
-        person=person,
-        today=today,
-        interval_days=interval,
-        schedule=schedule,
-        what_matters=what_matters,
-        who_matters=who_matters,
-        where_matters=where_matters,
-        aspirations=list(aspiration_items.values()),
-        not_working=list(not_working.values()),
-        working=working,
-        changes=thread_changes,
-        outcomes=list(thread_outcomes.values()),
-        ended_support=ended_support,
-        provision=provision,
-        reviews=summaries,
-        matters_in_conversation=matters_in_conversation,
-        outcome_status={o.pk: o.status for o in outcomes},
-        outcome_statement={o.pk: o.statement for o in outcomes},
-        solution_outcome=solution_outcome,
-        rewritten_on=rewritten_on,
-        today_text=date_text(today),
-        next_review_text=date_text(schedule.next_review_on) if schedule else "",
-    )
-    thread.agreement = {row.outcome_id: row for row in read["agreement"]}
-    return thread
+    return summaries
 
 
 def _amount_text(amount: Decimal, period: str) -> str:
