@@ -66,7 +66,7 @@ def test_external_corpus_shape() -> None:
     assert len(examples) >= 400
     sources = {ex.source for ex in examples}
     assert len(sources) >= 25
-    assert {ex.batch for ex in examples} == {str(n) for n in range(1, 17)}
+    assert {ex.batch for ex in examples} == {str(n) for n in range(1, 18)}
     assert all(ex.source for ex in examples)
     assert len({ex.text for ex in examples}) == len(examples)
     split_of: dict[str, str] = {}
