@@ -30,7 +30,7 @@ from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
-from goldenthread.core.services import audited_update, locked, require_signed_in
+from goldenthread.core.services import audited_update, audited_upsert, locked, require_signed_in
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
@@ -727,22 +727,18 @@ def about_me_save(*, actor, person: Person, expected_version: int, **words: str)
         require_casework(actor, person)
     changes = {name: (words.get(name) or "").strip() for name in ABOUT_ME_FIELDS}
     changes["changed_by"] = actor
-    auditor = Auditor(actor)
     with transaction.atomic():
         current = AboutMe.objects.select_for_update().filter(person=person).first()
-        if current is None:
-            if expected_version not in (0, None):
-                raise ValidationError("Someone removed this page. Reload it.")
-            made = AboutMe.objects.create(person=person, **changes)
-            auditor.created(made, person_id=person.pk)
-            return made
-        return audited_update(
+        if current is None and expected_version not in (0, None):
+            raise ValidationError("Someone removed this page. Reload it.")
+        return audited_upsert(
+            AboutMe,
             current,
-            auditor=auditor,
-            expected_version=expected_version,
+            auditor=Auditor(actor),
             person_id=person.pk,
+            new={"person": person},
             changes=changes,
-            stored=current,
+            expected_version=expected_version,
             clean=False,
         )
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
-from goldenthread.core.services import audited_create, audited_update
+from goldenthread.core.services import audited_create, audited_update, audited_upsert
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import require_casework
@@ -435,32 +435,12 @@ def outcome_review_record(
                 ),
             )
 
-        if existing is None:
-            row = OutcomeReview(
-                review=review,
-                outcome=outcome,
-                person_id=review.person_id,
-                rating=rating,
-                evidence=evidence,
-                decision=decision,
-                new_measure_value=new_measure_value,
-                new_outcome_id=new_outcome_id,
-                recorded_by=actor,
-            )
-            audited_create(
-                row,
-                auditor=Auditor(actor),
-                person_id=review.person_id,
-                clean={"validate_constraints": False},
-            )
-            return row
-        audited_update(
+        return audited_upsert(
+            OutcomeReview,
             existing,
             auditor=Auditor(actor),
-            expected_version=existing.version,
-            stored=existing,
             person_id=review.person_id,
-            clean={"validate_constraints": False},
+            new={"review": review, "outcome": outcome, "person_id": review.person_id},
             changes={
                 "rating": rating,
                 "evidence": evidence,
@@ -469,8 +449,8 @@ def outcome_review_record(
                 "new_outcome_id": new_outcome_id,
                 "recorded_by": actor,
             },
+            clean={"validate_constraints": False},
         )
-    return existing
 
 
 def person_view_add(
@@ -577,32 +557,16 @@ def solution_review_record(
                 status_note=f"Stopped at the review on {presenters.date_text(review.held_on)}: "
                 f"{why}",
             )
-        if existing is None:
-            row = SolutionReview(
-                review=review,
-                solution=solution,
-                person_id=review.person_id,
-                decision=decision,
-                why=why,
-                recorded_by=actor,
-            )
-            audited_create(
-                row,
-                auditor=Auditor(actor),
-                person_id=review.person_id,
-                clean={"validate_constraints": False},
-            )
-            return row
-        audited_update(
+        return audited_upsert(
+            SolutionReview,
             existing,
             auditor=Auditor(actor),
-            expected_version=existing.version,
-            stored=existing,
-            clean=False,
             person_id=review.person_id,
+            new={"review": review, "solution": solution, "person_id": review.person_id},
             changes={"decision": decision, "why": why, "recorded_by": actor},
+            clean={"validate_constraints": False},
+            update_clean=False,
         )
-    return existing
 
 
 def review_complete(
