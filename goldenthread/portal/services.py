@@ -555,18 +555,6 @@ def withholding_propose(
     return row
 
 
-def _withholding_open(withholding: Withholding, expected_version: int | None, *, agreeing: bool):
-    """The stored withholding, locked: refused if it has ended, or (agreeing) if a team
-    leader has agreed already, whichever page or caller asks twice."""
-    version = withholding.version if expected_version is None else expected_version
-    stored = locked(withholding, expected_version=version)
-    if stored.ended_at is not None:
-        raise ValidationError("This withholding has ended: the person sees the item.")
-    if agreeing and stored.agreed_at is not None:
-        raise ValidationError("A team leader has already agreed to this withholding.")
-    return stored, version
-
-
 def withholding_agree(
     *, actor, withholding: Withholding, expected_version: int | None = None
 ) -> Withholding:
@@ -580,17 +568,7 @@ def withholding_agree(
             "A team leader of the person's team, other than the worker "
             "who asked, agrees to withholding."
         )
-    with transaction.atomic():
-        stored, version = _withholding_open(withholding, expected_version, agreeing=True)
-        return audited_update(
-            withholding,
-            auditor=Auditor(actor),
-            expected_version=version,
-            person_id=person.pk,
-            stored=stored,
-            changes={"agreed_by": actor, "agreed_at": timezone.now()},
-            clean=False,
-        )
+    return _withholding_close(actor, withholding, expected_version, agreeing=True)
 
 
 def withholding_end(
@@ -598,15 +576,30 @@ def withholding_end(
 ) -> Withholding:
     """Reconsidered: the item is shown to the person again (once)."""
     require_casework(actor, withholding.person)
+    return _withholding_close(actor, withholding, expected_version, agreeing=False)
+
+
+def _withholding_close(
+    actor, withholding: Withholding, expected_version: int | None, *, agreeing: bool
+) -> Withholding:
+    """Record who agreed to an open withholding (`agreeing`), or who ended it, and when.
+    The stored withholding is locked first: refused if it has ended, or (agreeing) if a
+    team leader has agreed already, whichever page or caller asks twice."""
+    version = withholding.version if expected_version is None else expected_version
     with transaction.atomic():
-        stored, version = _withholding_open(withholding, expected_version, agreeing=False)
+        stored = locked(withholding, expected_version=version)
+        if stored.ended_at is not None:
+            raise ValidationError("This withholding has ended: the person sees the item.")
+        if agreeing and stored.agreed_at is not None:
+            raise ValidationError("A team leader has already agreed to this withholding.")
+        by, at = ("agreed_by", "agreed_at") if agreeing else ("ended_by", "ended_at")
         return audited_update(
             withholding,
             auditor=Auditor(actor),
             expected_version=version,
             person_id=withholding.person_id,
             stored=stored,
-            changes={"ended_by": actor, "ended_at": timezone.now()},
+            changes={by: actor, at: timezone.now()},
             clean=False,
         )
 
