@@ -11,11 +11,13 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts import services
 from goldenthread.accounts.factories import DEMO_PASSWORD, PractitionerFactory
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
+from goldenthread.accounts.views import ENROL_CODE_SESSION_KEY
 from goldenthread.people.models import Person
 
 from .helpers import current_code
@@ -227,3 +229,32 @@ def test_factory_accounts_without_a_code_cannot_link_an_app(team):
     assert client.get(reverse("accounts:setup_second_factor"))["Location"] == reverse(
         "accounts:enrolment_code"
     )
+
+
+def test_a_code_used_up_while_the_app_is_linked_sends_them_back_for_a_new_one(
+    administrator, practitioner, monkeypatch
+):
+    """The code is checked again as the app is linked: used meanwhile (say in another
+    tab), nothing is linked, the session forgets it, and the page says whom to ask."""
+    code = issue(administrator, practitioner)
+    client = signed_in_with_password()
+    client.post(reverse("accounts:enrolment_code"), {"code": code})
+    client.get(reverse("accounts:setup_second_factor"))
+    device = TOTPDevice.objects.get(user=practitioner, confirmed=False)
+    enrol_now = services.second_factor_enrol
+
+    def used_meanwhile(**kwargs):
+        SignInCode.objects.filter(user=practitioner).update(used_at=timezone.now())
+        return enrol_now(**kwargs)
+
+    monkeypatch.setattr(services, "second_factor_enrol", used_meanwhile)
+    response = client.post(
+        reverse("accounts:setup_second_factor"), {"token": current_code(device)}, follow=True
+    )
+    assert response.redirect_chain == [(reverse("accounts:enrolment_code"), 302)]
+    assert (
+        "That one-time code has been used or has expired. Ask an administrator for a new one."
+        in response.content.decode()
+    )
+    assert ENROL_CODE_SESSION_KEY not in client.session
+    assert not TOTPDevice.objects.filter(user=practitioner, confirmed=True).exists()
