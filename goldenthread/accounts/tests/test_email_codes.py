@@ -21,9 +21,10 @@ from django_otp.plugins.otp_email.models import EmailDevice
 from goldenthread.accounts import services
 from goldenthread.accounts.factories import DEMO_PASSWORD
 from goldenthread.accounts.models import SignInCode, User
-from goldenthread.accounts.views import ENROL_CODE_SESSION_KEY
 from goldenthread.audit.models import ChangeRecord
 from goldenthread.portal import services as portal_services
+
+from .helpers import refused_mid_enrolment
 
 PASSWORD = "four words of my own"
 START = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
@@ -271,21 +272,13 @@ def test_a_set_up_code_too_old_by_the_time_the_address_is_proved_sends_them_back
     client, user = joined(practitioner, person)
     mail.outbox.clear()
     client.post(reverse("accounts:setup_email_codes"), {"email": "jean@example.org"})
-    enrol_now = services.second_factor_enrol
-
-    def stale_meanwhile(**kwargs):
-        long_ago = timezone.now() - services.ENROL_AFTER_SET_UP - datetime.timedelta(minutes=1)
-        SignInCode.objects.filter(user=user).update(used_at=long_ago)
-        return enrol_now(**kwargs)
-
-    monkeypatch.setattr(services, "second_factor_enrol", stale_meanwhile)
-    response = client.post(
-        reverse("accounts:confirm_email_codes"), {"token": code_in(mail.outbox[-1])}, follow=True
+    long_ago = timezone.now() - services.ENROL_AFTER_SET_UP - datetime.timedelta(minutes=1)
+    page = refused_mid_enrolment(
+        client,
+        monkeypatch,
+        reverse("accounts:confirm_email_codes"),
+        code_in(mail.outbox[-1]),
+        spoil=lambda: SignInCode.objects.filter(user=user).update(used_at=long_ago),
     )
-    assert response.redirect_chain == [(reverse("accounts:enrolment_code"), 302)]
-    assert (
-        "That one-time code has been used or has expired. Ask your worker for a new one."
-        in response.content.decode()
-    )
-    assert ENROL_CODE_SESSION_KEY not in client.session
+    assert "has been used or has expired. Ask your worker for a new one." in page
     assert not EmailDevice.objects.filter(user=user, confirmed=True).exists()

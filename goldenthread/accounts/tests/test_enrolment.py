@@ -17,10 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from goldenthread.accounts import services
 from goldenthread.accounts.factories import DEMO_PASSWORD, PractitionerFactory
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
-from goldenthread.accounts.views import ENROL_CODE_SESSION_KEY
 from goldenthread.people.models import Person
 
-from .helpers import current_code
+from .helpers import current_code, refused_mid_enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -241,20 +240,12 @@ def test_a_code_used_up_while_the_app_is_linked_sends_them_back_for_a_new_one(
     client.post(reverse("accounts:enrolment_code"), {"code": code})
     client.get(reverse("accounts:setup_second_factor"))
     device = TOTPDevice.objects.get(user=practitioner, confirmed=False)
-    enrol_now = services.second_factor_enrol
-
-    def used_meanwhile(**kwargs):
-        SignInCode.objects.filter(user=practitioner).update(used_at=timezone.now())
-        return enrol_now(**kwargs)
-
-    monkeypatch.setattr(services, "second_factor_enrol", used_meanwhile)
-    response = client.post(
-        reverse("accounts:setup_second_factor"), {"token": current_code(device)}, follow=True
+    page = refused_mid_enrolment(
+        client,
+        monkeypatch,
+        reverse("accounts:setup_second_factor"),
+        current_code(device),
+        spoil=lambda: SignInCode.objects.filter(user=practitioner).update(used_at=timezone.now()),
     )
-    assert response.redirect_chain == [(reverse("accounts:enrolment_code"), 302)]
-    assert (
-        "That one-time code has been used or has expired. Ask an administrator for a new one."
-        in response.content.decode()
-    )
-    assert ENROL_CODE_SESSION_KEY not in client.session
+    assert "has been used or has expired. Ask an administrator for a new one." in page
     assert not TOTPDevice.objects.filter(user=practitioner, confirmed=True).exists()
