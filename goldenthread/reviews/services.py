@@ -128,23 +128,19 @@ def _schedule_write(
 ) -> ReviewSchedule:
     """Set the date; the stored due date follows in the same transaction (#19)."""
     schedule = ReviewSchedule.objects.select_for_update().filter(person=person).first()
-    if schedule is None:
-        schedule = ReviewSchedule(person=person, next_review_on=next_review_on, set_by=actor)
-        schedule.save(force_insert=True)
-        Auditor(actor).created(schedule, person_id=person.pk)
-    elif expected_version is not None and schedule.version != expected_version:
+    if schedule is not None and expected_version not in (None, schedule.version):
         raise StaleEditError(schedule)
-    elif schedule.next_review_on != next_review_on:
+    if schedule is None or schedule.next_review_on != next_review_on:
         # A row that held only the worked-out due date (no date set) is changed the same
         # way: the change history shows the date going from "not set" to the new one.
-        audited_update(
+        schedule = audited_upsert(
+            ReviewSchedule,
             schedule,
             auditor=Auditor(actor),
-            expected_version=schedule.version,
-            stored=schedule,
-            clean=False,
             person_id=person.pk,
+            new={"person": person},
             changes={"next_review_on": next_review_on, "set_by": actor},
+            clean=False,
         )
     due.refresh_review_due([person.pk])
     return schedule
