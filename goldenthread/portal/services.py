@@ -28,6 +28,7 @@ from goldenthread.accountability.models import ChallengeAbout, RaisedBy
 from goldenthread.accountability.services import challenge_raise
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
+from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
 from goldenthread.core.services import audited_update, audited_upsert, locked, require_signed_in
@@ -555,19 +556,25 @@ def withholding_propose(
     return row
 
 
+def _require_team_leader(actor, person: Person, refusal: str, *, other_than=None) -> None:
+    """Casework on the person, by a team leader of their team (not the user `other_than`
+    names): otherwise PermissionDenied(`refusal`)."""
+    require_casework(actor, person)
+    if not leads_persons_team(actor, person) or (other_than is not None and actor.pk == other_than):
+        raise PermissionDenied(refusal)
+
+
 def withholding_agree(
     *, actor, withholding: Withholding, expected_version: int | None = None
 ) -> Withholding:
     """The person's team leader, not the worker who proposed it, agrees."""
-    from goldenthread.accounts.rules import leads_persons_team
-
-    person = withholding.person
-    require_casework(actor, person)
-    if not leads_persons_team(actor, person) or actor.pk == withholding.withheld_by_id:
-        raise PermissionDenied(
-            "A team leader of the person's team, other than the worker "
-            "who asked, agrees to withholding."
-        )
+    _require_team_leader(
+        actor,
+        withholding.person,
+        "A team leader of the person's team, other than the worker who asked, agrees to "
+        "withholding.",
+        other_than=withholding.withheld_by_id,
+    )
     return _withholding_close(actor, withholding, expected_version, agreeing=True)
 
 
@@ -636,12 +643,8 @@ def question_answer(
     *, actor, question: AccessQuestion, answer: str, expected_version: int
 ) -> AccessQuestion:
     """A team leader of the person's team answers."""
-    from goldenthread.accounts.rules import leads_persons_team
-
     person = question.person
-    require_casework(actor, person)
-    if not leads_persons_team(actor, person):
-        raise PermissionDenied("A team leader of the person's team answers this.")
+    _require_team_leader(actor, person, "A team leader of the person's team answers this.")
     if question.answered_at is not None:
         raise ValidationError("This question has already been answered.")
     answer = (answer or "").strip()
