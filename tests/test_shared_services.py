@@ -34,6 +34,7 @@ from goldenthread.core.services import (
     SystemActor,
     audited_create,
     audited_update,
+    audited_upsert,
     locked,
     require_signed_in,
 )
@@ -283,6 +284,45 @@ def test_audited_create_runs_only_inside_the_services_transaction(person, practi
             person_id=person.pk,
         )
     assert not CircleMember.objects.filter(person=person).exists()
+
+
+def test_audited_upsert_adds_the_row_once_then_changes_the_stored_copy(person, practitioner):
+    """Nothing stored: a new row with what it belongs to (`new`). Stored: that row changed,
+    refused unless at the version the editor saw, validated as `update_clean` says."""
+
+    def upsert(name: str, **options):
+        with transaction.atomic():
+            stored = (
+                CircleMember.objects.select_for_update()
+                .filter(person=person, relationship="Neighbour")
+                .first()
+            )
+            return audited_upsert(
+                CircleMember,
+                stored,
+                auditor=Auditor(practitioner),
+                person_id=person.pk,
+                new={"person": person, "relationship": "Neighbour"},
+                changes={"name": name},
+                **options,
+            )
+
+    added = upsert("Ann")
+    assert (added.relationship, added.version) == ("Neighbour", 1)
+    assert upsert("Ann Macdonald", expected_version=1).pk == added.pk
+    with pytest.raises(StaleEditError):
+        upsert("Annie", expected_version=1)
+    with pytest.raises(ValidationError):
+        upsert("")  # validated as a new row would be: a name is needed
+    upsert("", update_clean=False)
+    stored = CircleMember.objects.get(pk=added.pk)
+    assert (stored.name, stored.version) == ("", 3)
+    history = ChangeRecord.objects.filter(object_id=str(added.pk))
+    assert sorted((r.after["version"], r.action, r.after["name"]) for r in history) == [
+        (1, "create", "Ann"),
+        (2, "update", "Ann Macdonald"),
+        (3, "update", ""),
+    ]
 
 
 # --- The questionnaire save ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from goldenthread.core.formatting import date_text
+from goldenthread.core.models import optional_user_link
 
 
 class Role(models.TextChoices):
@@ -156,30 +157,12 @@ class CaseworkAccess(models.Model):
     reason = models.CharField(max_length=300, help_text="Why the access was given.")
     # Null only for rows made by test, demo or synthetic data and by the migration that
     # recorded the access people already had.
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    granted_by = optional_user_link()
     granted_at = models.DateTimeField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = optional_user_link()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=300, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    ended_by = optional_user_link()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=300, blank=True)
 
@@ -239,13 +222,7 @@ class SignInCode(models.Model):
     purpose = models.CharField(max_length=20, choices=CodePurpose.choices)
     code_hash = models.CharField(max_length=128)
     reason = models.CharField(max_length=300)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    issued_by = optional_user_link()
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

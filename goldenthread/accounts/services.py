@@ -216,6 +216,16 @@ class IssuedCode:
     expires_at: datetime.datetime
 
 
+def _issued(user: User, code: str, purpose: CodePurpose) -> IssuedCode:
+    """The code just issued, to show once, with when it stops working."""
+    return IssuedCode(
+        user=user,
+        code=code,
+        purpose=purpose,
+        expires_at=timezone.now() + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
+    )
+
+
 def _check_role_and_team(role: str, team: Team | None, is_staff: bool) -> None:
     errors: dict[str, str] = {}
     if role not in Role.values:
@@ -272,12 +282,7 @@ def user_create(
             purpose=CodePurpose.ACCOUNT_SET_UP,
             reason=f"New account: {reason}",
         )
-    return IssuedCode(
-        user=user,
-        code=code,
-        purpose=CodePurpose.ACCOUNT_SET_UP,
-        expires_at=timezone.now() + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
-    )
+    return _issued(user, code, CodePurpose.ACCOUNT_SET_UP)
 
 
 def user_update(*, actor: User, user: User, reason: str = "", **changes: Any) -> User:
@@ -470,12 +475,7 @@ def second_factor_reset(*, actor: User, user: User, reason: str) -> ResetResult:
             actor=actor, user=stored, purpose=CodePurpose.SECOND_FACTOR, reason=reason
         )
     return ResetResult(
-        issued=IssuedCode(
-            user=stored,
-            code=code,
-            purpose=CodePurpose.SECOND_FACTOR,
-            expires_at=timezone.now() + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
-        ),
+        issued=_issued(stored, code, CodePurpose.SECOND_FACTOR),
         access_paused=paused,
     )
 
@@ -503,12 +503,7 @@ def password_reset(*, actor: User, user: User, reason: str) -> ResetResult:
             reason=f"Password reset: {reason}",
         )
     return ResetResult(
-        issued=IssuedCode(
-            user=stored,
-            code=code,
-            purpose=CodePurpose.ACCOUNT_SET_UP,
-            expires_at=timezone.now() + settings.GOLDENTHREAD_SIGN_IN_CODE_LIFETIME,
-        ),
+        issued=_issued(stored, code, CodePurpose.ACCOUNT_SET_UP),
         access_paused=paused,
     )
 

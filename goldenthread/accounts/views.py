@@ -162,6 +162,23 @@ class EnrolmentCodeView(LoginRequiredMixin, FormView):
         return redirect("accounts:setup_second_factor")
 
 
+def _enrol(view, *, ask_again: str, done: str):
+    """Make the device the view has confirmed (`view.device`) the person's second factor,
+    with the one-time code held in this session (`view.code_id`), and finish signing in;
+    back to the code page when that code has been used or has expired meanwhile."""
+    request = view.request
+    try:
+        services.second_factor_enrol(user=request.user, device=view.device, code_id=view.code_id)
+    except PermissionDenied:
+        request.session.pop(ENROL_CODE_SESSION_KEY, None)
+        messages.error(request, f"That one-time code has been used or has expired. {ask_again}")
+        return redirect("accounts:enrolment_code")
+    request.session.pop(ENROL_CODE_SESSION_KEY, None)
+    otp_login(request, view.device)
+    messages.success(request, done)
+    return _finish_sign_in(request, request.session.pop(NEXT_SESSION_KEY, None))
+
+
 @method_decorator(never_cache, name="dispatch")
 class SetupSecondFactorView(LoginRequiredMixin, FormView):
     """Link an authenticator app by scanning a QR code or typing the key: only with a
@@ -199,22 +216,11 @@ class SetupSecondFactorView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
-        try:
-            services.second_factor_enrol(
-                user=self.request.user, device=self.device, code_id=self.code_id
-            )
-        except PermissionDenied:
-            self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
-            messages.error(
-                self.request,
-                "That one-time code has been used or has expired. "
-                "Ask an administrator for a new one.",
-            )
-            return redirect("accounts:enrolment_code")
-        self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
-        otp_login(self.request, self.device)
-        messages.success(self.request, "Your authenticator app is set up.")
-        return _finish_sign_in(self.request, self.request.session.pop(NEXT_SESSION_KEY, None))
+        return _enrol(
+            self,
+            ask_again="Ask an administrator for a new one.",
+            done="Your authenticator app is set up.",
+        )
 
 
 class EmailCodesMixin(LoginRequiredMixin):
@@ -285,21 +291,11 @@ class ConfirmEmailCodesView(EmailCodesMixin, FormView):
         return context
 
     def form_valid(self, form):
-        try:
-            services.second_factor_enrol(
-                user=self.request.user, device=self.device, code_id=self.code_id
-            )
-        except PermissionDenied:
-            self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
-            messages.error(
-                self.request,
-                "That one-time code has been used or has expired. Ask your worker for a new one.",
-            )
-            return redirect("accounts:enrolment_code")
-        self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
-        otp_login(self.request, self.device)
-        messages.success(self.request, "Sign-in codes by e-mail are set up.")
-        return _finish_sign_in(self.request, self.request.session.pop(NEXT_SESSION_KEY, None))
+        return _enrol(
+            self,
+            ask_again="Ask your worker for a new one.",
+            done="Sign-in codes by e-mail are set up.",
+        )
 
 
 class SendEmailCodeView(LoginRequiredMixin, View):

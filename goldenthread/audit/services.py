@@ -204,14 +204,7 @@ class Auditor:
         person_id: uuid.UUID | None,
         extra: Mapping[str, Any] | None = None,
     ) -> ChangeRecord:
-        return change_record(
-            actor=self.actor,
-            instance=instance,
-            action=ChangeAction.CREATE,
-            before=None,
-            person_id=person_id,
-            extra=dict(extra) if extra else None,
-        )
+        return self._record(instance, ChangeAction.CREATE, None, person_id, extra)
 
     def updated(
         self,
@@ -221,23 +214,27 @@ class Auditor:
         person_id: uuid.UUID | None,
         extra: Mapping[str, Any] | None = None,
     ) -> ChangeRecord:
-        return change_record(
-            actor=self.actor,
-            instance=instance,
-            action=ChangeAction.UPDATE,
-            before=before,
-            person_id=person_id,
-            extra=dict(extra) if extra else None,
-        )
+        return self._record(instance, ChangeAction.UPDATE, before, person_id, extra)
 
     def deleted(self, instance: models.Model, *, person_id: uuid.UUID | None) -> ChangeRecord:
         """Record a removal; call before deleting (the row's content is the "before")."""
+        return self._record(instance, ChangeAction.DELETE, snapshot(instance), person_id)
+
+    def _record(
+        self,
+        instance: models.Model,
+        action: ChangeAction,
+        before: dict[str, Any] | None,
+        person_id: uuid.UUID | None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> ChangeRecord:
         return change_record(
             actor=self.actor,
             instance=instance,
-            action=ChangeAction.DELETE,
-            before=snapshot(instance),
+            action=action,
+            before=before,
             person_id=person_id,
+            extra=dict(extra) if extra else None,
         )
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from goldenthread.accounts.models import User
 
 
 class BaseModel(models.Model):
@@ -26,3 +31,16 @@ class VersionedModel(BaseModel):
 
     class Meta:
         abstract = True
+
+
+def optional_user_link() -> models.ForeignKey[User | None, User | None]:
+    """Who did something to a record (granted, decided, ended, resolved it), empty until
+    someone has, or where no one signed in did it. The user is never deleted while a
+    record names them (PROTECT), and has no reverse accessor ("+")."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )

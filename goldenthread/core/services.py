@@ -8,7 +8,9 @@
 - `audited_update()`: the one path for changing a versioned record: lock the stored row,
   refuse a stale copy (StaleEditError carrying the stored copy), take the "before"
   snapshot, apply the changes, validate, write one versioned UPDATE, and hand the change
-  to the Auditor, all in the service's transaction.
+  to the Auditor, all in the service's transaction. `audited_create()` is its other half
+  (a new record), and `audited_upsert()` the one or the other, for a row kept one per
+  something.
 
 Core knows the Auditor only by its shape (`ChangeAuditor`); the audit app's `Auditor`
 (audit/services.py) is the one every service passes in. So core sits at the bottom of the
@@ -139,6 +141,42 @@ def audited_create(
     instance.save(force_insert=True)
     auditor.created(instance, person_id=person_id, extra=extra)
     return instance
+
+
+def audited_upsert(
+    model: type[V],
+    stored: V | None,
+    *,
+    auditor: ChangeAuditor,
+    person_id: Any,
+    changes: Mapping[str, Any],
+    new: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+    clean: bool | Mapping[str, bool] = True,
+    update_clean: bool | Mapping[str, bool] | None = None,
+) -> V:
+    """Add the record, or change the stored one (#17): the create-or-update step of a row
+    kept one per something (a review's rating of an outcome, a person's About me page).
+
+    `stored`: the caller's copy, already locked (`select_for_update()`) in the service's
+    transaction, or None when there is none yet. None: a new `model` with `new` (what it
+    belongs to) and `changes`, through `audited_create`. Otherwise `changes` are set on
+    `stored` through `audited_update`, refused unless it is at `expected_version` (default:
+    its own version, for a caller that has checked it already). `update_clean`: how the
+    change is validated, when not as the new row (`clean`)."""
+    if stored is None:
+        return audited_create(
+            model(**(new or {}), **changes), auditor=auditor, person_id=person_id, clean=clean
+        )
+    return audited_update(
+        stored,
+        auditor=auditor,
+        expected_version=stored.version if expected_version is None else expected_version,
+        stored=stored,
+        person_id=person_id,
+        changes=changes,
+        clean=clean if update_clean is None else update_clean,
+    )
 
 
 def _require_atomic(name: str) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 
 from goldenthread.audit.models import AppendOnlyModel
+from goldenthread.core.models import optional_user_link
 
 
 class Tombstone(AppendOnlyModel):
@@ -22,13 +22,7 @@ class Tombstone(AppendOnlyModel):
     record_id = models.CharField(max_length=64, db_index=True)
     counted_from = models.DateField()
     destroyed_at = models.DateTimeField()
-    destroyed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    destroyed_by = optional_user_link()
     destroyed_by_name = models.CharField(max_length=300)
     rows = models.JSONField(default=dict)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import Area, CaseworkAccess, Role, Team
 from goldenthread.audit.selectors import active_break_glass_person_ids
-from goldenthread.core.models import BaseModel, VersionedModel
+from goldenthread.core.models import BaseModel, VersionedModel, optional_user_link
 
 from .chi import InvalidCHI, chi_matches_birth_date, validate_chi
 
@@ -318,13 +318,7 @@ class PossibleDuplicate(BaseModel):
     existing_person_id = models.UUIDField()
     existing_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    resolved_by = optional_user_link()
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.TextField("What was done", blank=True, max_length=2000)
 

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from goldenthread.core.models import BaseModel, VersionedModel
+from goldenthread.core.models import BaseModel, VersionedModel, optional_user_link
 from goldenthread.people.models import Person
 
 # UK GDPR Article 12(3): an answer to a rectification request within one month.
@@ -116,13 +116,7 @@ class RecordLink(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     ended_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    ended_by = optional_user_link()
     end_reason = models.CharField(max_length=300, blank=True)
 
     objects = LinkQuerySet.as_manager()

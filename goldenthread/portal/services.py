@@ -28,9 +28,10 @@ from goldenthread.accountability.models import ChallengeAbout, RaisedBy
 from goldenthread.accountability.services import challenge_raise
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
+from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
-from goldenthread.core.services import audited_update, locked, require_signed_in
+from goldenthread.core.services import audited_update, audited_upsert, locked, require_signed_in
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
@@ -555,42 +556,26 @@ def withholding_propose(
     return row
 
 
-def _withholding_open(withholding: Withholding, expected_version: int | None, *, agreeing: bool):
-    """The stored withholding, locked: refused if it has ended, or (agreeing) if a team
-    leader has agreed already, whichever page or caller asks twice."""
-    version = withholding.version if expected_version is None else expected_version
-    stored = locked(withholding, expected_version=version)
-    if stored.ended_at is not None:
-        raise ValidationError("This withholding has ended: the person sees the item.")
-    if agreeing and stored.agreed_at is not None:
-        raise ValidationError("A team leader has already agreed to this withholding.")
-    return stored, version
+def _require_team_leader(actor, person: Person, refusal: str, *, other_than=None) -> None:
+    """Casework on the person, by a team leader of their team (not the user `other_than`
+    names): otherwise PermissionDenied(`refusal`)."""
+    require_casework(actor, person)
+    if not leads_persons_team(actor, person) or (other_than is not None and actor.pk == other_than):
+        raise PermissionDenied(refusal)
 
 
 def withholding_agree(
     *, actor, withholding: Withholding, expected_version: int | None = None
 ) -> Withholding:
     """The person's team leader, not the worker who proposed it, agrees."""
-    from goldenthread.accounts.rules import leads_persons_team
-
-    person = withholding.person
-    require_casework(actor, person)
-    if not leads_persons_team(actor, person) or actor.pk == withholding.withheld_by_id:
-        raise PermissionDenied(
-            "A team leader of the person's team, other than the worker "
-            "who asked, agrees to withholding."
-        )
-    with transaction.atomic():
-        stored, version = _withholding_open(withholding, expected_version, agreeing=True)
-        return audited_update(
-            withholding,
-            auditor=Auditor(actor),
-            expected_version=version,
-            person_id=person.pk,
-            stored=stored,
-            changes={"agreed_by": actor, "agreed_at": timezone.now()},
-            clean=False,
-        )
+    _require_team_leader(
+        actor,
+        withholding.person,
+        "A team leader of the person's team, other than the worker who asked, agrees to "
+        "withholding.",
+        other_than=withholding.withheld_by_id,
+    )
+    return _withholding_close(actor, withholding, expected_version, agreeing=True)
 
 
 def withholding_end(
@@ -598,15 +583,30 @@ def withholding_end(
 ) -> Withholding:
     """Reconsidered: the item is shown to the person again (once)."""
     require_casework(actor, withholding.person)
+    return _withholding_close(actor, withholding, expected_version, agreeing=False)
+
+
+def _withholding_close(
+    actor, withholding: Withholding, expected_version: int | None, *, agreeing: bool
+) -> Withholding:
+    """Record who agreed to an open withholding (`agreeing`), or who ended it, and when.
+    The stored withholding is locked first: refused if it has ended, or (agreeing) if a
+    team leader has agreed already, whichever page or caller asks twice."""
+    version = withholding.version if expected_version is None else expected_version
     with transaction.atomic():
-        stored, version = _withholding_open(withholding, expected_version, agreeing=False)
+        stored = locked(withholding, expected_version=version)
+        if stored.ended_at is not None:
+            raise ValidationError("This withholding has ended: the person sees the item.")
+        if agreeing and stored.agreed_at is not None:
+            raise ValidationError("A team leader has already agreed to this withholding.")
+        by, at = ("agreed_by", "agreed_at") if agreeing else ("ended_by", "ended_at")
         return audited_update(
             withholding,
             auditor=Auditor(actor),
             expected_version=version,
             person_id=withholding.person_id,
             stored=stored,
-            changes={"ended_by": actor, "ended_at": timezone.now()},
+            changes={by: actor, at: timezone.now()},
             clean=False,
         )
 
@@ -643,12 +643,8 @@ def question_answer(
     *, actor, question: AccessQuestion, answer: str, expected_version: int
 ) -> AccessQuestion:
     """A team leader of the person's team answers."""
-    from goldenthread.accounts.rules import leads_persons_team
-
     person = question.person
-    require_casework(actor, person)
-    if not leads_persons_team(actor, person):
-        raise PermissionDenied("A team leader of the person's team answers this.")
+    _require_team_leader(actor, person, "A team leader of the person's team answers this.")
     if question.answered_at is not None:
         raise ValidationError("This question has already been answered.")
     answer = (answer or "").strip()
@@ -727,22 +723,18 @@ def about_me_save(*, actor, person: Person, expected_version: int, **words: str)
         require_casework(actor, person)
     changes = {name: (words.get(name) or "").strip() for name in ABOUT_ME_FIELDS}
     changes["changed_by"] = actor
-    auditor = Auditor(actor)
     with transaction.atomic():
         current = AboutMe.objects.select_for_update().filter(person=person).first()
-        if current is None:
-            if expected_version not in (0, None):
-                raise ValidationError("Someone removed this page. Reload it.")
-            made = AboutMe.objects.create(person=person, **changes)
-            auditor.created(made, person_id=person.pk)
-            return made
-        return audited_update(
+        if current is None and expected_version not in (0, None):
+            raise ValidationError("Someone removed this page. Reload it.")
+        return audited_upsert(
+            AboutMe,
             current,
-            auditor=auditor,
-            expected_version=expected_version,
+            auditor=Auditor(actor),
             person_id=person.pk,
+            new={"person": person},
             changes=changes,
-            stored=current,
+            expected_version=expected_version,
             clean=False,
         )
 

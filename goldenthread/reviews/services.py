@@ -20,7 +20,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
-from goldenthread.core.services import audited_create, audited_update
+from goldenthread.core.services import audited_create, audited_update, audited_upsert
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import require_casework
@@ -128,23 +128,19 @@ def _schedule_write(
 ) -> ReviewSchedule:
     """Set the date; the stored due date follows in the same transaction (#19)."""
     schedule = ReviewSchedule.objects.select_for_update().filter(person=person).first()
-    if schedule is None:
-        schedule = ReviewSchedule(person=person, next_review_on=next_review_on, set_by=actor)
-        schedule.save(force_insert=True)
-        Auditor(actor).created(schedule, person_id=person.pk)
-    elif expected_version is not None and schedule.version != expected_version:
+    if schedule is not None and expected_version not in (None, schedule.version):
         raise StaleEditError(schedule)
-    elif schedule.next_review_on != next_review_on:
+    if schedule is None or schedule.next_review_on != next_review_on:
         # A row that held only the worked-out due date (no date set) is changed the same
         # way: the change history shows the date going from "not set" to the new one.
-        audited_update(
+        schedule = audited_upsert(
+            ReviewSchedule,
             schedule,
             auditor=Auditor(actor),
-            expected_version=schedule.version,
-            stored=schedule,
-            clean=False,
             person_id=person.pk,
+            new={"person": person},
             changes={"next_review_on": next_review_on, "set_by": actor},
+            clean=False,
         )
     due.refresh_review_due([person.pk])
     return schedule
@@ -435,32 +431,12 @@ def outcome_review_record(
                 ),
             )
 
-        if existing is None:
-            row = OutcomeReview(
-                review=review,
-                outcome=outcome,
-                person_id=review.person_id,
-                rating=rating,
-                evidence=evidence,
-                decision=decision,
-                new_measure_value=new_measure_value,
-                new_outcome_id=new_outcome_id,
-                recorded_by=actor,
-            )
-            audited_create(
-                row,
-                auditor=Auditor(actor),
-                person_id=review.person_id,
-                clean={"validate_constraints": False},
-            )
-            return row
-        audited_update(
+        return audited_upsert(
+            OutcomeReview,
             existing,
             auditor=Auditor(actor),
-            expected_version=existing.version,
-            stored=existing,
             person_id=review.person_id,
-            clean={"validate_constraints": False},
+            new={"review": review, "outcome": outcome, "person_id": review.person_id},
             changes={
                 "rating": rating,
                 "evidence": evidence,
@@ -469,8 +445,8 @@ def outcome_review_record(
                 "new_outcome_id": new_outcome_id,
                 "recorded_by": actor,
             },
+            clean={"validate_constraints": False},
         )
-    return existing
 
 
 def person_view_add(
@@ -577,32 +553,16 @@ def solution_review_record(
                 status_note=f"Stopped at the review on {presenters.date_text(review.held_on)}: "
                 f"{why}",
             )
-        if existing is None:
-            row = SolutionReview(
-                review=review,
-                solution=solution,
-                person_id=review.person_id,
-                decision=decision,
-                why=why,
-                recorded_by=actor,
-            )
-            audited_create(
-                row,
-                auditor=Auditor(actor),
-                person_id=review.person_id,
-                clean={"validate_constraints": False},
-            )
-            return row
-        audited_update(
+        return audited_upsert(
+            SolutionReview,
             existing,
             auditor=Auditor(actor),
-            expected_version=existing.version,
-            stored=existing,
-            clean=False,
             person_id=review.person_id,
+            new={"review": review, "solution": solution, "person_id": review.person_id},
             changes={"decision": decision, "why": why, "recorded_by": actor},
+            clean={"validate_constraints": False},
+            update_clean=False,
         )
-    return existing
 
 
 def review_complete(

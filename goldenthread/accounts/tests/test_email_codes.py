@@ -15,13 +15,16 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from goldenthread.accounts import services
 from goldenthread.accounts.factories import DEMO_PASSWORD
-from goldenthread.accounts.models import User
+from goldenthread.accounts.models import SignInCode, User
 from goldenthread.audit.models import ChangeRecord
 from goldenthread.portal import services as portal_services
+
+from .helpers import refused_mid_enrolment
 
 PASSWORD = "four words of my own"
 START = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
@@ -259,3 +262,23 @@ def test_a_mail_server_failure_is_said_plainly(practitioner, person, monkeypatch
         browser.post(reverse("accounts:login"), {"username": "jean", "password": PASSWORD})
         page = browser.get(reverse("accounts:verify")).content.decode()
         assert "We could not send the e-mail just now" in page
+
+
+def test_a_set_up_code_too_old_by_the_time_the_address_is_proved_sends_them_back(
+    practitioner, person, monkeypatch
+):
+    """The code that lets them set up sign-in is checked again as the address is proved:
+    gone stale meanwhile, nothing is set up, and the page says whom to ask."""
+    client, user = joined(practitioner, person)
+    mail.outbox.clear()
+    client.post(reverse("accounts:setup_email_codes"), {"email": "jean@example.org"})
+    long_ago = timezone.now() - services.ENROL_AFTER_SET_UP - datetime.timedelta(minutes=1)
+    page = refused_mid_enrolment(
+        client,
+        monkeypatch,
+        reverse("accounts:confirm_email_codes"),
+        code_in(mail.outbox[-1]),
+        spoil=lambda: SignInCode.objects.filter(user=user).update(used_at=long_ago),
+    )
+    assert "has been used or has expired. Ask your worker for a new one." in page
+    assert not EmailDevice.objects.filter(user=user, confirmed=True).exists()

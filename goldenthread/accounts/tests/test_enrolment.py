@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts import services
@@ -18,7 +19,7 @@ from goldenthread.accounts.factories import DEMO_PASSWORD, PractitionerFactory
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.people.models import Person
 
-from .helpers import current_code
+from .helpers import current_code, refused_mid_enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +228,24 @@ def test_factory_accounts_without_a_code_cannot_link_an_app(team):
     assert client.get(reverse("accounts:setup_second_factor"))["Location"] == reverse(
         "accounts:enrolment_code"
     )
+
+
+def test_a_code_used_up_while_the_app_is_linked_sends_them_back_for_a_new_one(
+    administrator, practitioner, monkeypatch
+):
+    """The code is checked again as the app is linked: used meanwhile (say in another
+    tab), nothing is linked, the session forgets it, and the page says whom to ask."""
+    code = issue(administrator, practitioner)
+    client = signed_in_with_password()
+    client.post(reverse("accounts:enrolment_code"), {"code": code})
+    client.get(reverse("accounts:setup_second_factor"))
+    device = TOTPDevice.objects.get(user=practitioner, confirmed=False)
+    page = refused_mid_enrolment(
+        client,
+        monkeypatch,
+        reverse("accounts:setup_second_factor"),
+        current_code(device),
+        spoil=lambda: SignInCode.objects.filter(user=practitioner).update(used_at=timezone.now()),
+    )
+    assert "has been used or has expired. Ask an administrator for a new one." in page
+    assert not TOTPDevice.objects.filter(user=practitioner, confirmed=True).exists()

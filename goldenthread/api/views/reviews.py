@@ -37,14 +37,19 @@ from .common import (
     actor_of,
     answers,
     change_one,
-    created,
     one,
     person_of,
     with_etag,
 )
-from .routes import detail_route, list_route
+from .routes import add_route, detail_route, list_route
 
 router = Router(tags=["Reviews"])
+
+# One outcome, or one solution, at one review: read (GET) and recorded (PUT) at one address.
+OUTCOME_AT_REVIEW = "/people/{uuid:person_id}/reviews/{uuid:review_id}/outcomes/{uuid:outcome_id}"
+SOLUTION_AT_REVIEW = (
+    "/people/{uuid:person_id}/reviews/{uuid:review_id}/solutions/{uuid:solution_id}"
+)
 
 
 def reviews_of(person):
@@ -70,18 +75,16 @@ list_route(
 )
 
 
-@router.post(
+add_route(
+    router,
     "/people/{uuid:person_id}/reviews",
-    response=answers({201: ReviewOut}, write=True),
+    name="review_start",
     url_name="reviews",
     summary="Start recording a review (one review is in progress at a time)",
+    item=ReviewOut,
+    body=ReviewStartIn,
+    service=lambda **made: services.review_start(**made),
 )
-def review_start(
-    request: HttpRequest, person_id: uuid.UUID, payload: ReviewStartIn, response: HttpResponse
-):
-    person = person_of(request)
-    review = services.review_start(actor=actor_of(request), person=person, held_on=payload.held_on)
-    return created(response, one(reviews_of(person), review.pk, "review"))
 
 
 @router.post(
@@ -132,8 +135,11 @@ def _at_review(request: HttpRequest, review_id: uuid.UUID, related: str, pk: uui
     return one(reviews_of(person), review_id, "review"), one(getattr(person, related), pk, what)
 
 
-def _outcome_at_review(review, outcome) -> dict:
+def _outcome_at_review(review, outcome, response: HttpResponse | None = None) -> dict:
+    """What is recorded for the outcome at the review; with its ETag on `response`."""
     outcome_review = review.outcome_reviews.filter(outcome=outcome).first()
+    if response is not None:
+        with_etag(response, outcome_review.version if outcome_review else 0)
     return {
         "review_id": review.pk,
         "outcome": outcome,
@@ -143,7 +149,7 @@ def _outcome_at_review(review, outcome) -> dict:
 
 
 @router.get(
-    "/people/{uuid:person_id}/reviews/{uuid:review_id}/outcomes/{uuid:outcome_id}",
+    OUTCOME_AT_REVIEW,
     response=answers({200: OutcomeAtReviewOut}),
     url_name="review_outcome",
     summary="What is recorded for one outcome at one review (version 0: nothing yet)",
@@ -156,13 +162,11 @@ def review_outcome_detail(
     response: HttpResponse,
 ):
     review, outcome = _at_review(request, review_id, "outcomes", outcome_id, "outcome")
-    data = _outcome_at_review(review, outcome)
-    with_etag(response, data["outcome_review"].version if data["outcome_review"] else 0)
-    return data
+    return _outcome_at_review(review, outcome, response)
 
 
 @router.put(
-    "/people/{uuid:person_id}/reviews/{uuid:review_id}/outcomes/{uuid:outcome_id}",
+    OUTCOME_AT_REVIEW,
     response=answers({200: OutcomeAtReviewOut}, write=True),
     url_name="review_outcome",
     summary="Record the rating, evidence and decision for an outcome at a review in "
@@ -193,13 +197,11 @@ def review_outcome_record(
         expected_version=version or None,
     )
     outcome.refresh_from_db()
-    data = _outcome_at_review(review, outcome)
-    with_etag(response, data["outcome_review"].version)
-    return data
+    return _outcome_at_review(review, outcome, response)
 
 
 @router.post(
-    "/people/{uuid:person_id}/reviews/{uuid:review_id}/outcomes/{uuid:outcome_id}/views",
+    f"{OUTCOME_AT_REVIEW}/views",
     response=answers({201: OutcomeAtReviewOut}, write=True),
     url_name="review_outcome_views",
     summary="Add the person's own view of an outcome at a review, in their words (or of "
@@ -362,7 +364,7 @@ def _solution_at_review(review, solution, response: HttpResponse) -> dict:
 
 
 @router.get(
-    "/people/{uuid:person_id}/reviews/{uuid:review_id}/solutions/{uuid:solution_id}",
+    SOLUTION_AT_REVIEW,
     response=answers({200: SolutionAtReviewOut}),
     url_name="review_solution",
     summary="Whether a solution was kept, changed or stopped at a review, and why "
@@ -380,7 +382,7 @@ def review_solution_detail(
 
 
 @router.put(
-    "/people/{uuid:person_id}/reviews/{uuid:review_id}/solutions/{uuid:solution_id}",
+    SOLUTION_AT_REVIEW,
     response=answers({200: SolutionAtReviewOut}, write=True),
     url_name="review_solution",
     summary="Keep, change or stop a solution at a review in progress, and why (If-Match: "
