@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import Role
 from goldenthread.config.settings.base import tasks_from_url
+from goldenthread.core.testing import redis_or_skip
 from goldenthread.jobs import kinds, services
 from goldenthread.jobs.models import Job, JobState
 from goldenthread.jobs.rq_backend import RQBackend
@@ -31,17 +32,6 @@ from goldenthread.jobs.tasks import run_job
 REDIS_URL = os.environ.get("GT_TEST_TASKS_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs Redis at {REDIS_URL} for the RQ queue tests")
-        pytest.skip(f"no Redis at {REDIS_URL}")
 
 
 def _use(settings, url: str, queue: str) -> None:
@@ -57,7 +47,7 @@ def rq_queue(settings, tmp_path):
 
     import django_rq
 
-    _redis_or_skip()
+    redis_or_skip(REDIS_URL, "the RQ queue tests")
     # An RQ worker installs its own SIGINT/SIGTERM handlers in the process it runs in (here,
     # pytest's): put pytest's back afterwards, so a later test's interrupt behaves as usual.
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
