@@ -81,12 +81,29 @@ def static_url(path: str) -> str:
     return _static(path, get_script_prefix())
 
 
+# The settings an address above depends on. The caches are keyed on the URL configuration
+# in force and the script prefix, but a storage or a URL configuration of the same name
+# can change under them (override_settings in a test): any of these changing forgets every
+# address, as Django forgets its own storage and URL caches for them.
+_ADDRESS_SETTINGS = frozenset(
+    {
+        "STATIC_URL",
+        "STATIC_ROOT",  # where a manifest storage reads its hashed names
+        "STORAGES",
+        "STATICFILES_STORAGE",
+        "ROOT_URLCONF",
+        "FORCE_SCRIPT_NAME",
+    }
+)
+
+
 @receiver(setting_changed)
-def _forget_static(*, setting: str, **kwargs) -> None:
-    if setting in {"STATIC_URL", "STORAGES", "STATICFILES_STORAGE", "ROOT_URLCONF"}:
+def _forget_addresses(*, setting: str, **kwargs: object) -> None:
+    if setting in _ADDRESS_SETTINGS:
         _static.cache_clear()
         _optional_address.cache_clear()
         _address.cache_clear()
+        _parts.cache_clear()
 
 
 def _uuid_text(pk: uuid.UUID | str) -> str:
