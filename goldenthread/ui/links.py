@@ -81,10 +81,11 @@ def static_url(path: str) -> str:
     return _static(path, get_script_prefix())
 
 
-# The settings an address above depends on. The caches are keyed on the URL configuration
-# in force and the script prefix, but a storage or a URL configuration of the same name
-# can change under them (override_settings in a test): any of these changing forgets every
-# address, as Django forgets its own storage and URL caches for them.
+# The settings a cached address depends on. The caches are keyed on the URL configuration
+# in force and the script prefix, but a storage (its manifest under STATIC_ROOT) can change
+# under them (override_settings in a test): any of these changing forgets the addresses, as
+# Django forgets its own storage and URL caches for them. The row links (_parts) need no
+# forgetting: keyed on the URL configuration, each one's are kept apart.
 _ADDRESS_SETTINGS = frozenset(
     {
         "STATIC_URL",
@@ -103,7 +104,6 @@ def _forget_addresses(*, setting: str, **kwargs: object) -> None:
         _static.cache_clear()
         _optional_address.cache_clear()
         _address.cache_clear()
-        _parts.cache_clear()
 
 
 def _uuid_text(pk: uuid.UUID | str) -> str:
