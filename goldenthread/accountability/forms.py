@@ -20,7 +20,7 @@ from .models import (
     RaisedBy,
     TransitionKind,
 )
-from .services import ADVOCACY_FIELDS
+from .services import ADVOCACY_FIELDS, TRANSITION_FIELDS
 
 
 def _short(
@@ -268,19 +268,7 @@ class TransitionForm(forms.Form):
             del self.fields["circle_members"]
         if transition is not None:
             self.fields["version"] = VersionField()
-            self.initial.update(
-                {
-                    name: getattr(transition, name)
-                    for name in (
-                        "kind",
-                        "planned_on",
-                        "actual_on",
-                        "other_agencies",
-                        "receiving_details",
-                        "notes",
-                    )
-                }
-            )
+            self.initial.update({name: getattr(transition, name) for name in TRANSITION_FIELDS})
             self.initial.update(
                 {
                     "version": transition.version,

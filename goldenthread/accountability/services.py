@@ -93,17 +93,26 @@ def _challenge_step(
     on: datetime.date,
     **event_fields: Any,
 ) -> Challenge:
-    """One step of a challenge, in the caller's transaction: change the challenge (refused
-    if stale, audited) and add the history row that says what happened."""
-    audited_update(
-        challenge,
-        auditor=Auditor(actor),
-        expected_version=expected_version,
-        person_id=challenge.person_id,
-        changes=changes,
-    )
-    _event(challenge, actor, kind, on, **event_fields)
+    """One step of a challenge, in one transaction: change the challenge (refused if stale,
+    audited) and add the history row that says what happened."""
+    with transaction.atomic():
+        audited_update(
+            challenge,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            person_id=challenge.person_id,
+            changes=changes,
+        )
+        _event(challenge, actor, kind, on, **event_fields)
     return challenge
+
+
+def _refuse_unknown(fields: dict[str, Any], known: tuple[str, ...], refusal: str) -> None:
+    """A field the service does not set is the caller's mistake, not the user's: TypeError
+    ("advocacy_update cannot change ['person']")."""
+    unknown = set(fields) - set(known)
+    if unknown:
+        raise TypeError(f"{refusal} {sorted(unknown)}")
 
 
 # --- Challenges and complaints (ACC-2) -----------------------------------------------------
@@ -186,27 +195,25 @@ def challenge_to_investigation(
     if errors:
         raise ValidationError(errors)
     due_on = _due(started_on, INVESTIGATION_WORKING_DAYS, "started_on")
-    with transaction.atomic():
-        _challenge_step(
-            challenge,
-            actor,
-            expected_version=expected_version,
-            changes={
-                "stage": Stage.INVESTIGATION,
-                "state": ChallengeState.OPEN,
-                "stage_started_on": started_on,
-                "due_on": due_on,
-                "outcome": "",
-                "answer": "",
-                "what_changed": "",
-                "answered_on": None,
-            },
-            kind=EventKind.INVESTIGATION,
-            on=started_on,
-            due_on=due_on,
-            text=reason.strip(),
-        )
-    return challenge
+    return _challenge_step(
+        challenge,
+        actor,
+        expected_version=expected_version,
+        changes={
+            "stage": Stage.INVESTIGATION,
+            "state": ChallengeState.OPEN,
+            "stage_started_on": started_on,
+            "due_on": due_on,
+            "outcome": "",
+            "answer": "",
+            "what_changed": "",
+            "answered_on": None,
+        },
+        kind=EventKind.INVESTIGATION,
+        on=started_on,
+        due_on=due_on,
+        text=reason.strip(),
+    )
 
 
 def challenge_answer(
@@ -239,24 +246,23 @@ def challenge_answer(
         )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        _challenge_step(
-            challenge,
-            actor,
-            expected_version=expected_version,
-            changes={
-                "state": ChallengeState.ANSWERED,
-                "outcome": outcome,
-                "answer": answer.strip(),
-                "what_changed": what_changed.strip(),
-                "answered_on": answered_on,
-            },
-            kind=EventKind.ANSWERED,
-            on=answered_on,
-            outcome=outcome,
-            text=answer.strip(),
-            what_changed=what_changed.strip(),
-        )
+    _challenge_step(
+        challenge,
+        actor,
+        expected_version=expected_version,
+        changes={
+            "state": ChallengeState.ANSWERED,
+            "outcome": outcome,
+            "answer": answer.strip(),
+            "what_changed": what_changed.strip(),
+            "answered_on": answered_on,
+        },
+        kind=EventKind.ANSWERED,
+        on=answered_on,
+        outcome=outcome,
+        text=answer.strip(),
+        what_changed=what_changed.strip(),
+    )
     _tell_answered(challenge, actor)
     return challenge
 
@@ -310,20 +316,18 @@ def challenge_extend(
     if errors:
         raise ValidationError(errors)
     previous = challenge.due_on
-    with transaction.atomic():
-        _challenge_step(
-            challenge,
-            actor,
-            expected_version=expected_version,
-            changes={"due_on": due_on},
-            kind=EventKind.EXTENDED,
-            on=on,
-            due_on=due_on,
-            previous_due_on=previous,
-            text=reason.strip(),
-            agreed_by=agreed_by.strip(),
-        )
-    return challenge
+    return _challenge_step(
+        challenge,
+        actor,
+        expected_version=expected_version,
+        changes={"due_on": due_on},
+        kind=EventKind.EXTENDED,
+        on=on,
+        due_on=due_on,
+        previous_due_on=previous,
+        text=reason.strip(),
+        agreed_by=agreed_by.strip(),
+    )
 
 
 def challenge_mediation(
@@ -345,18 +349,16 @@ def challenge_mediation(
         errors["on"] = "The date must be on or after the complaint was received."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        _challenge_step(
-            challenge,
-            actor,
-            expected_version=expected_version,
-            changes={"mediation": mediation},
-            kind=EventKind.MEDIATION,
-            on=on,
-            mediation=mediation,
-            text=note.strip(),
-        )
-    return challenge
+    return _challenge_step(
+        challenge,
+        actor,
+        expected_version=expected_version,
+        changes={"mediation": mediation},
+        kind=EventKind.MEDIATION,
+        on=on,
+        mediation=mediation,
+        text=note.strip(),
+    )
 
 
 def challenge_escalate(
@@ -480,9 +482,7 @@ def advocacy_record(*, actor: User, person: Person, **fields: Any) -> Advocacy:
     """Record that the person needs independent advocacy, and as much of the offer,
     referral and start as is known."""
     require_worker(actor, person, doing="record advocacy")
-    unknown = set(fields) - set(ADVOCACY_FIELDS)
-    if unknown:
-        raise TypeError(f"advocacy_record cannot set {sorted(unknown)}")
+    _refuse_unknown(fields, ADVOCACY_FIELDS, "advocacy_record cannot set")
     fields.setdefault("answer", AdvocacyAnswer.NOT_OFFERED)
     errors = _advocacy_errors(fields)
     if errors:
@@ -498,11 +498,8 @@ def advocacy_update(
 ) -> Advocacy:
     """Record the offer, the answer, the referral or the start; refused if stale."""
     require_worker(actor, advocacy.person_id, doing="record advocacy")
-    unknown = set(changes) - set(ADVOCACY_FIELDS)
-    if unknown:
-        raise TypeError(f"advocacy_update cannot change {sorted(unknown)}")
-    merged = {name: getattr(advocacy, name) for name in ADVOCACY_FIELDS}
-    merged.update(changes)
+    _refuse_unknown(changes, ADVOCACY_FIELDS, "advocacy_update cannot change")
+    merged = {name: getattr(advocacy, name) for name in ADVOCACY_FIELDS} | changes
     errors = _advocacy_errors(merged)
     if errors:
         raise ValidationError(errors)
@@ -571,9 +568,7 @@ def transition_record(
 ) -> Transition:
     """Record a move the person is making or will make, and the outcomes it serves."""
     require_worker(actor, person, doing="record a transition")
-    unknown = set(fields) - set(TRANSITION_FIELDS)
-    if unknown:
-        raise TypeError(f"transition_record cannot set {sorted(unknown)}")
+    _refuse_unknown(fields, TRANSITION_FIELDS, "transition_record cannot set")
     outcomes, circle_members = list(outcomes or []), list(circle_members or [])
     errors = _transition_errors(person.pk, fields, outcomes, circle_members)
     if errors:
@@ -599,11 +594,8 @@ def transition_update(
     **changes: Any,
 ) -> Transition:
     require_worker(actor, transition.person_id, doing="record a transition")
-    unknown = set(changes) - set(TRANSITION_FIELDS)
-    if unknown:
-        raise TypeError(f"transition_update cannot change {sorted(unknown)}")
-    merged = {name: getattr(transition, name) for name in TRANSITION_FIELDS}
-    merged.update(changes)
+    _refuse_unknown(changes, TRANSITION_FIELDS, "transition_update cannot change")
+    merged = {name: getattr(transition, name) for name in TRANSITION_FIELDS} | changes
     errors = _transition_errors(transition.person_id, merged, list(outcomes), list(circle_members))
     if errors:
         raise ValidationError(errors)

@@ -1,7 +1,8 @@
-"""Helpers for tests that run the service's commands in another process on a SQLite file."""
+"""Helpers for tests: a SQLite file another process can open, and a Redis to test with."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -21,3 +22,17 @@ def copy_test_database(target: Path) -> bool:
     finally:
         destination.close()
     return True
+
+
+def redis_or_skip(url: str, needed_for: str) -> None:
+    """Skip the test when no Redis answers at `url` on a developer's machine; in CI (the
+    CI variable set) fail it instead, saying the Redis is needed for `needed_for`."""
+    import pytest
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs Redis at {url} for {needed_for}")
+        pytest.skip(f"no Redis at {url}")

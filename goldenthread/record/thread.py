@@ -27,11 +27,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Manager,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from goldenthread.conversations.models import (
     Aspiration,
+    Conversation,
     MattersItem,
     MattersKind,
     Perspective,
@@ -64,7 +75,7 @@ from goldenthread.reviews.models import (
 )
 from goldenthread.reviews.progress import ProgressPoint, chain_of, progress_points
 from goldenthread.sds.models import BudgetLine, RequestStatus, UnmetNeed, request_reference
-from goldenthread.support.models import SolutionStatus, SupportStep
+from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 from goldenthread.support.presenters import cost_text
 from goldenthread.ui.links import id_url
 
@@ -147,7 +158,7 @@ class ThreadOutcome:
     target_text: str = ""  # the date it should be achieved by, "3 March 2026"; "" for none
 
     @property
-    def pk(self):
+    def pk(self) -> uuid.UUID:
         return self.outcome.pk
 
     @property
@@ -236,29 +247,30 @@ class GoldenThread:
 # queryset it is built from.
 
 
-def _person_rows(person_id):
+def _person_rows(person_id: uuid.UUID) -> dict[str, QuerySet[Any, Any]]:
     """The thread's reads as querysets of one person's rows, by name."""
-    related = Person._meta.get_field
     return {
-        "conversations": related("conversations")
-        .related_model._default_manager.filter(person_id=person_id)
-        .values_list("id", "held_on"),
+        "conversations": Conversation.objects.filter(person_id=person_id).values_list(
+            "id", "held_on"
+        ),
         # Value rows of the columns the thread shows (#19): no model objects to make, and
         # small reads of the same shape merged into one statement (UNION ALL).
         "items": _step_items(person_id),
+        # (django-stubs does not see an annotation on an auto-created through model: the
+        # two `type: ignore`s below.)
         "change_links": PositiveChange.from_not_working.through.objects.filter(
             positivechange__person_id=person_id
         )
         .order_by()
         .annotate(to_aspiration=Value(False))
-        .values_list("positivechange_id", "workingitem_id", "to_aspiration")
+        .values_list("positivechange_id", "workingitem_id", "to_aspiration")  # type: ignore[misc]
         .union(
             PositiveChange.from_aspirations.through.objects.filter(
                 positivechange__person_id=person_id
             )
             .order_by()
             .annotate(to_aspiration=Value(True))
-            .values_list("positivechange_id", "aspiration_id", "to_aspiration"),
+            .values_list("positivechange_id", "aspiration_id", "to_aspiration"),  # type: ignore[misc]
             all=True,
         ),
         # Each outcome with how many of the check's questions are answered (#19: one read).
@@ -275,8 +287,7 @@ def _person_rows(person_id):
             )
         )
         .order_by("created_at", "id"),
-        "solutions": related("support_solutions")
-        .related_model._default_manager.filter(person_id=person_id)
+        "solutions": Solution.objects.filter(person_id=person_id)
         .order_by("created_at", "id")
         .values_list(
             "pk", "step", "what", "who", "status", "cost", "cost_period", "outcome_id", named=True
@@ -332,7 +343,7 @@ def _person_rows(person_id):
 ITEM_PARTS = ("working", "matters", "who", "aspiration", "change")
 
 
-def _step_items(person_id):
+def _step_items(person_id: uuid.UUID) -> QuerySet[Any, Any]:
     """What matters, who matters, aspirations, working items and positive changes: one
     UNION ALL of their rows, each part in the order recorded. Each row: part, pk, text,
     conversation_id, kind (what matters: what or where), perspective, is_working, and for
@@ -353,8 +364,8 @@ def _step_items(person_id):
         "created_at",
     )
 
-    def part(queryset, number: int, **values):
-        found = {
+    def part(queryset: Manager[Any], number: int, **values: Combinable) -> QuerySet[Any, Any]:
+        found: dict[str, Combinable] = {
             "kind_": blank,
             "perspective_": blank,
             "is_working_": no,
@@ -429,7 +440,7 @@ def _current_requests(requests: dict) -> set:
     return current
 
 
-def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
+def build_thread(person: Person, *, today: datetime.date | None = None) -> GoldenThread:
     """Everything on the golden-thread page, in THREAD_QUERIES queries: one read of the
     batch, then each section of the thread built from its rows (#17 step 5)."""
     today = today or timezone.localdate()
@@ -482,7 +493,7 @@ def build_thread(person, *, today: datetime.date | None = None) -> GoldenThread:
 # --- The thread's sections, each from the batch's rows ------------------------------------
 
 
-def _item(row, kind: str, conversations: dict, text: str | None = None) -> ThreadItem:
+def _item(row: Any, kind: str, conversations: dict, text: str | None = None) -> ThreadItem:
     return ThreadItem(
         pk=row.pk,
         text=row.text if text is None else text,
@@ -568,7 +579,7 @@ def _review_history(outcome_reviews: list) -> _ReviewHistory:
     return _ReviewHistory(rewritten_on, agreed_at_review, last_reviewed)
 
 
-def _thread_solution(s, decisions_by_solution: dict) -> ThreadSolution:
+def _thread_solution(s: Any, decisions_by_solution: dict) -> ThreadSolution:
     status_text = SOLUTION_STATUS_TEXT.get(s.status, s.status)
     cost = cost_text(s.cost, s.cost_period)
     return ThreadSolution(
@@ -619,7 +630,7 @@ def _provision(lines: list, solution_outcome: dict) -> list[ProvisionLine]:
 
 
 def _thread_outcomes(
-    person,
+    person: Person,
     read: dict,
     heads: list,
     conversations: dict,
@@ -639,7 +650,7 @@ def _thread_outcomes(
     for outcome_id, need in read["unmet"]:
         unmet_by_outcome[outcome_id].append(need)
 
-    def thread_outcome(outcome) -> ThreadOutcome:
+    def thread_outcome(outcome: Outcome) -> ThreadOutcome:
         chain = chain_of(outcome, outcomes_by_id)
         steps = []
         for step in SupportStep:
@@ -714,7 +725,7 @@ def _ended_support(rows: list, decisions_by_solution: dict, outcomes: list) -> l
     ]
 
 
-def _review_summaries(person, read: dict) -> list[ReviewSummary]:
+def _review_summaries(person: Person, read: dict) -> list[ReviewSummary]:
     """Every review, the latest first: its ratings and what it decided about support."""
     outcome_reviews = read["outcome_reviews"]
     solution_reviews = read["solution_reviews"]
@@ -936,7 +947,7 @@ def _interval_words(days: int) -> str:
 # --- Agreement (ACC-4, #13) -------------------------------------------------------------------
 
 
-def latest_agreement(person) -> dict:
+def latest_agreement(person: Person) -> dict:
     """Outcome id → the newest agreement row from the person or their proxy (one query)."""
     return {row.outcome_id: row for row in AGREEMENT_READ(person.pk)}
 

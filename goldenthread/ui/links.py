@@ -81,9 +81,26 @@ def static_url(path: str) -> str:
     return _static(path, get_script_prefix())
 
 
+# The settings a cached address depends on. The caches are keyed on the URL configuration
+# in force and the script prefix, but a storage (its manifest under STATIC_ROOT) can change
+# under them (override_settings in a test): any of these changing forgets the addresses, as
+# Django forgets its own storage and URL caches for them. The row links (_parts) need no
+# forgetting: keyed on the URL configuration, each one's are kept apart.
+_ADDRESS_SETTINGS = frozenset(
+    {
+        "STATIC_URL",
+        "STATIC_ROOT",  # where a manifest storage reads its hashed names
+        "STORAGES",
+        "STATICFILES_STORAGE",
+        "ROOT_URLCONF",
+        "FORCE_SCRIPT_NAME",
+    }
+)
+
+
 @receiver(setting_changed)
-def _forget_static(*, setting: str, **kwargs) -> None:
-    if setting in {"STATIC_URL", "STORAGES", "STATICFILES_STORAGE", "ROOT_URLCONF"}:
+def _forget_addresses(*, setting: str, **kwargs: object) -> None:
+    if setting in _ADDRESS_SETTINGS:
         _static.cache_clear()
         _optional_address.cache_clear()
         _address.cache_clear()

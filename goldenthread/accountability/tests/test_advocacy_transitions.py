@@ -284,6 +284,29 @@ def test_transition_pages_and_plan(practitioner_client, person):
     assert "1 move planned." in detail
 
 
+def test_the_transition_change_page_starts_from_what_is_stored(practitioner_client, person):
+    transition = TransitionFactory(
+        person=person,
+        kind="between_areas",
+        actual_on=D(2026, 5, 1),
+        other_agencies="Ward 3 discharge team",
+        receiving_details="Riverside Council, by secure email",
+        notes="Keep her Friday art group",
+    )
+    url = reverse("accountability:transition_edit", args=[person.pk, transition.pk])
+    response = practitioner_client.get(url)
+    initial = response.context["form"].initial
+    assert {name: initial[name] for name in ("kind", "planned_on", "actual_on")} == {
+        "kind": "between_areas",
+        "planned_on": transition.planned_on,
+        "actual_on": D(2026, 5, 1),
+    }
+    page = response.content.decode()
+    assert "Ward 3 discharge team" in page and "Keep her Friday art group" in page
+    assert "Riverside Council, by secure email" in page
+    assert f'name="version" value="{transition.version}"' in page
+
+
 def test_a_move_to_another_council_offers_the_plan_to_send(practitioner_client, person):
     TransitionFactory(person=person, kind="between_areas", receiving_details="Riverside Council")
     text = practitioner_client.get(

@@ -33,6 +33,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.factories import DEMO_PASSWORD, AdministratorFactory, PractitionerFactory
+from goldenthread.core.testing import redis_or_skip
 
 REDIS_URL = os.environ.get("GT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 HOME = "/account/notifications/"  # a page any signed-in worker may see
@@ -41,17 +42,6 @@ VERIFY = "/account/sign-in/security-code/"
 SIGN_OUT = "/account/sign-out/"
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs Redis at {REDIS_URL} for the several-process tests")
-        pytest.skip(f"no Redis at {REDIS_URL}")
 
 
 def _free_port() -> int:
@@ -118,7 +108,7 @@ class Browser:
 @pytest.fixture
 def shared(tmp_path):
     """Two servers, and a way to run code in a third process, on one database and Redis."""
-    _redis_or_skip()
+    redis_or_skip(REDIS_URL, "the several-process tests")
     admin = AdministratorFactory(username="shared-admin")
     users = {
         name: PractitionerFactory(username=f"shared-{name}")

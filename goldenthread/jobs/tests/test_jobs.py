@@ -18,6 +18,7 @@ from goldenthread.audit.models import AccessAction, AccessLog, ChangeRecord
 from goldenthread.jobs import kinds, services
 from goldenthread.jobs.models import Job, JobState
 from goldenthread.jobs.tasks import run_job
+from goldenthread.jobs.tests.worker import error_when_worked_off, work_off_the_queue
 
 # The worker closes a connection left inside a transaction (as after a dropped connection),
 # so these tests commit as the service does.
@@ -28,10 +29,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def job_files(settings, tmp_path):
     settings.GOLDENTHREAD_JOB_FILES = tmp_path / "jobs"
     return settings.GOLDENTHREAD_JOB_FILES
-
-
-def work_off_the_queue():
-    call_command("worker", "--once", verbosity=0)
 
 
 def test_an_export_is_queued_by_the_page_and_run_by_the_worker(client, practitioner, person):
@@ -109,14 +106,9 @@ def test_a_role_may_start_only_its_own_kinds(client, practitioner, administrator
         services.job_start(actor=administrator, kind="nonsense")
 
 
-def test_a_job_checks_the_role_again_when_it_runs(practitioner, person):
-    job = services.job_start(actor=practitioner, kind="fhir-export")
-    practitioner.role = Role.COMMISSIONER
-    practitioner.save()
-    work_off_the_queue()
-    job.refresh_from_db()
-    assert job.state == JobState.FAILED
-    assert job.error == "Your role can no longer run this job, so it was not run."
+def test_a_job_checks_the_role_again_when_it_runs(job_of_a_demoted_starter, person):
+    job = job_of_a_demoted_starter
+    assert error_when_worked_off(job) == "Your role can no longer run this job, so it was not run."
     assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
 
 
@@ -139,10 +131,7 @@ def test_a_failure_says_why_without_the_exception_text_and_can_be_tried_again(
         ),
     )
     job = services.job_start(actor=practitioner, kind="fhir-export")
-    work_off_the_queue()
-    job.refresh_from_db()
-    assert job.state == JobState.FAILED
-    assert str(job.pk) in job.error
+    assert str(job.pk) in error_when_worked_off(job)
     assert "Morag" not in job.error
     sign_in(client, practitioner)
     page = client.get(reverse("jobs:detail", args=[job.pk])).text
@@ -173,10 +162,9 @@ def test_a_job_delivered_twice_runs_once(practitioner, person):
 
 def test_an_export_with_nobody_to_export_fails_with_a_reason(practitioner):
     job = services.job_start(actor=practitioner, kind="fhir-export")
-    work_off_the_queue()
-    job.refresh_from_db()
-    assert job.state == JobState.FAILED
-    assert job.error == "You may open nobody's record, so there is nothing to export."
+    assert error_when_worked_off(job) == (
+        "You may open nobody's record, so there is nothing to export."
+    )
 
 
 def test_the_command_starts_a_directory_import_and_follows_it(administrator, tmp_path):
@@ -226,10 +214,7 @@ def test_the_command_refuses_a_role_that_may_not(practitioner):
 def test_no_job_runs_while_the_service_is_read_only(practitioner, person, settings):
     job = services.job_start(actor=practitioner, kind="fhir-export")
     settings.GOLDENTHREAD_READ_ONLY = True
-    work_off_the_queue()
-    job.refresh_from_db()
-    assert job.state == JobState.FAILED
-    assert "read-only while we do maintenance" in job.error
+    assert "read-only while we do maintenance" in error_when_worked_off(job)
     assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
 
 

@@ -21,27 +21,17 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.accounts.models import Role
 from goldenthread.config.settings.base import tasks_from_url
+from goldenthread.core.testing import redis_or_skip
 from goldenthread.jobs import kinds, services
 from goldenthread.jobs.models import Job, JobState
 from goldenthread.jobs.rq_backend import RQBackend
 from goldenthread.jobs.tasks import run_job
+from goldenthread.jobs.tests.worker import error_when_worked_off, work_off_the_queue
 
 REDIS_URL = os.environ.get("GT_TEST_TASKS_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _redis_or_skip() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs Redis at {REDIS_URL} for the RQ queue tests")
-        pytest.skip(f"no Redis at {REDIS_URL}")
 
 
 def _use(settings, url: str, queue: str) -> None:
@@ -57,7 +47,7 @@ def rq_queue(settings, tmp_path):
 
     import django_rq
 
-    _redis_or_skip()
+    redis_or_skip(REDIS_URL, "the RQ queue tests")
     # An RQ worker installs its own SIGINT/SIGTERM handlers in the process it runs in (here,
     # pytest's): put pytest's back afterwards, so a later test's interrupt behaves as usual.
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -91,10 +81,6 @@ def two_steps(job, progress) -> kinds.Outcome:
     progress(1, 2, "First half")
     progress(2, 2, "Second half")
     return kinds.Outcome(text="Both halves done.")
-
-
-def work_off_the_queue() -> None:
-    call_command("worker", "--once", verbosity=0)
 
 
 def test_the_backend_is_rq_on_the_tests_queue(rq_queue):
@@ -161,19 +147,15 @@ def test_a_failure_says_why_and_try_again_runs_it_once_more(
 
     use_kind(monkeypatch, fails_then_breaks_then_works)
     job = services.job_start(actor=practitioner, kind="fhir-export")
-    work_off_the_queue()
-    job.refresh_from_db()
-    assert (job.state, job.error) == (JobState.FAILED, "The feed has no services in it.")
+    assert error_when_worked_off(job) == "The feed has no services in it."
 
     first_task = job.task_result_id
     job = services.job_retry(actor=practitioner, job=job)
     assert job.state == JobState.QUEUED
     job.refresh_from_db()
     assert job.task_result_id and job.task_result_id != first_task
-    work_off_the_queue()
-    job.refresh_from_db()
-    assert job.state == JobState.FAILED
-    assert job.error.startswith("Something went wrong") and str(job.pk) in job.error
+    error = error_when_worked_off(job)
+    assert error.startswith("Something went wrong") and str(job.pk) in error
     assert "Morag" not in job.error
 
     services.job_retry(actor=practitioner, job=job)
@@ -204,15 +186,18 @@ def test_a_task_delivered_twice_runs_the_job_once(rq_queue, practitioner, monkey
     )
 
 
-def test_the_role_is_checked_again_when_the_rq_worker_runs_it(rq_queue, practitioner, monkeypatch):
+@pytest.fixture
+def job_of_a_demoted_starter(rq_queue, job_of_a_demoted_starter):
+    """The job (conftest.py) started on this test's RQ queue: the queue is set up first."""
+    return job_of_a_demoted_starter
+
+
+def test_the_role_is_checked_again_when_the_rq_worker_runs_it(
+    job_of_a_demoted_starter, monkeypatch
+):
     use_kind(monkeypatch, two_steps)
-    job = services.job_start(actor=practitioner, kind="fhir-export")
-    practitioner.role = Role.COMMISSIONER
-    practitioner.save()
-    work_off_the_queue()
-    job.refresh_from_db()
-    assert job.state == JobState.FAILED
-    assert job.error == "Your role can no longer run this job, so it was not run."
+    job = job_of_a_demoted_starter
+    assert error_when_worked_off(job) == "Your role can no longer run this job, so it was not run."
 
 
 def test_a_job_whose_task_never_reached_the_queue_is_queued_again(
@@ -303,10 +288,7 @@ def test_no_job_runs_from_redis_while_the_service_is_read_only(
     use_kind(monkeypatch, two_steps)
     job = services.job_start(actor=practitioner, kind="fhir-export")
     settings.GOLDENTHREAD_READ_ONLY = True
-    work_off_the_queue()
-    job.refresh_from_db()
-    assert job.state == JobState.FAILED
-    assert "read-only while we do maintenance" in job.error
+    assert "read-only while we do maintenance" in error_when_worked_off(job)
 
 
 def test_rqs_forking_worker_runs_a_job_in_a_child_process(rq_queue, practitioner, monkeypatch):

@@ -57,41 +57,30 @@ def rich_plan_person(person):
         measure="Goes most Thursdays",
     )
     SupportPlanningFactory(outcome=bowls)
-    SolutionFactory(
-        outcome=bowls,
-        step="yourself",
-        what="Practise the walk to the bus stop",
-        who="Jean",
-        status=SolutionStatus.IN_PLACE,
-    )
-    SolutionFactory(
-        outcome=bowls, step="family_friends", what="Lift on Thursdays", who="Ann (daughter)"
-    )
-    SolutionFactory(
-        outcome=bowls,
-        step="equipment",
-        what="Walking frame for outdoors",
-        who="Equipment store",
-        cost=Decimal("120.00"),
+
+    def solution(step, what, who, status=SolutionStatus.AGREED, cost=None, cost_period=""):
+        SolutionFactory(
+            outcome=bowls,
+            step=step,
+            what=what,
+            who=who,
+            status=status,
+            cost=None if cost is None else Decimal(cost),
+            cost_period=cost_period,
+        )
+
+    solution("yourself", "Practise the walk to the bus stop", "Jean", SolutionStatus.IN_PLACE)
+    solution("family_friends", "Lift on Thursdays", "Ann (daughter)")
+    solution(
+        "equipment",
+        "Walking frame for outdoors",
+        "Equipment store",
+        cost="120.00",
         cost_period="one_off",
     )
     SolutionFactory(outcome=bowls, costed=True)  # £45.00 a week, agreed
-    SolutionFactory(
-        outcome=bowls,
-        step="community",
-        what="Day centre",
-        who="Council",
-        status=SolutionStatus.DECLINED,
-    )
-    SolutionFactory(
-        outcome=bowls,
-        step="services",
-        what="Physio exercises",
-        who="NHS physio",
-        status=SolutionStatus.IDEA,
-        cost=Decimal("10.00"),
-        cost_period="month",
-    )
+    solution("community", "Day centre", "Council", SolutionStatus.DECLINED)
+    solution("services", "Physio exercises", "NHS physio", SolutionStatus.IDEA, "10.00", "month")
     StepExplorationFactory(outcome=bowls, step="technology", note="Jean does not want a device")
     cooking = make_outcome(
         person,

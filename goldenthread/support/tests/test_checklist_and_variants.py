@@ -20,6 +20,7 @@ from goldenthread.support.models import (
     PlanType,
     SupportChecklistAnswer,
     SupportPlanning,
+    SupportStep,
 )
 
 
@@ -32,15 +33,7 @@ def test_an_empty_record_suggests_not_yet_for_every_step_and_flags_tried_already
     assert list(found) == list(ChecklistQuestion)
     assert found["tried_already"].answer == "not_yet"
     assert "Nothing is recorded yet" in found["tried_already"].reason
-    for question in (
-        "yourself",
-        "technology",
-        "equipment",
-        "family_friends",
-        "community",
-        "services",
-        "support",
-    ):
+    for question in SupportStep.values:  # a checklist question for each of the seven steps
         assert found[question].answer == "not_yet", question
         assert "has not been explored yet" in found[question].reason
     assert found["personal_budgets"].answer == "not_yet"

@@ -17,6 +17,7 @@ from goldenthread.support.factories import (
     SupportPlanningFactory,
 )
 from goldenthread.support.models import (
+    ChecklistQuestion,
     ExplorationState,
     Solution,
     SolutionStatus,
@@ -354,21 +355,7 @@ def test_checklist_shows_suggestions_and_saves_answers(practitioner_client, pers
     assert "Am I confident that I involved the person in decision making" in page
     assert "The record suggests: Not yet" in page
     assert "The record suggests: Yes. Step 2 (Technology)" in page
-    data = {
-        f"{q}__version": "0"
-        for q in (
-            "tried_already",
-            "yourself",
-            "technology",
-            "equipment",
-            "family_friends",
-            "community",
-            "services",
-            "support",
-            "personal_budgets",
-            "involved",
-        )
-    }
+    data = {f"{q}__version": "0" for q in ChecklistQuestion.values}
     data.update(
         {
             "technology__answer": "yes",
