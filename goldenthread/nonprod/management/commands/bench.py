@@ -214,11 +214,13 @@ class Command(BaseCommand):
         )
         say(
             f"Throughput of audited person pages: {load['pages_per_second']:,.0f} pages/s "
-            f"({load['ok']:,} pages, {load['errors']} errors; {load['server']}; {load['client']}) "
+            f"({load['ok']:,} pages, {load['errors']} errors; {load['server']}, answering "
+            f"{load['started_in']:.1f} s after start; {load['client']}) "
             f"(target ≥ {TARGETS['pages_per_second']}) "
             f"{'met' if load['pages_per_second'] >= TARGETS['pages_per_second'] else 'MISSED'}"
         )
         if load["errors"]:
+            self.stderr.write(f"The first failed request: {load['first_error']}")
             self.stderr.write(f"gunicorn's log (the end):\n{load['server_log']}")
 
         # 5. Concurrent version-checked writers.
