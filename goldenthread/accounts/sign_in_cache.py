@@ -5,12 +5,14 @@ Django looks up the session's user, and django-otp the session's device, with a 
 on every request. With GOLDENTHREAD_SIGN_IN_CACHE on (the default when CACHE_URL names
 Redis), both come from the cache, and a change to either reaches every worker at once:
 
-- Each user has a *generation*: a random token in the cache. Entries are stored under the
-  user's id and the generation read before the database was read. Any save or delete of the
-  user or one of their devices deletes the generation (at once, and again when the
-  transaction commits), so every worker's next request misses and reads the database.
-  An entry written by a request that read the database before that commit sits under the
-  old generation, which nobody reads any more: no stale entry can win a race.
+- Each user has a *generation*: a random token in the cache. Each entry is stored under the
+  user's id with the generation read before the database was read inside it, and is used
+  only while that is still the user's generation. Any save or delete of the user or one of
+  their devices deletes the generation (at once, and again when the transaction commits),
+  so every worker's next request misses and reads the database. An entry written by a
+  request that read the database before that commit carries the old generation, which no
+  longer matches: no stale entry can win a race. The generation, the user's entry and the
+  session's device entry are read in one call to the cache (#19).
 - Only rows read outside a transaction are stored, so nothing uncommitted (and perhaps
   rolled back) is ever shared.
 - The password hash and the authenticator key are never put in the cache: the user entry
@@ -80,12 +82,19 @@ def _schema() -> str:
     return hashlib.sha256(",".join(_user_fields()).encode()).hexdigest()[:10]
 
 
-def _user_key(user_id: Any, generation: str) -> str:
-    return f"signin:user:{_schema()}:{user_id}:{generation}"
+def _user_key(user_id: Any) -> str:
+    return f"signin:user:{_schema()}:{user_id}"
 
 
-def _device_key(user_id: Any, generation: str, persistent_id: str) -> str:
-    return f"signin:device:{user_id}:{generation}:{persistent_id}"
+def _device_key(user_id: Any, persistent_id: str) -> str:
+    return f"signin:device:{user_id}:{persistent_id}"
+
+
+def _current(stored: Any, generation: str) -> Any:
+    """What an entry holds if it was written under `generation`, else None."""
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation:
+        return stored[1]
+    return None
 
 
 def forget(user_id: Any) -> None:
@@ -105,13 +114,17 @@ def _delete_after_commit(key: str) -> None:
     cache.delete(key)
 
 
-def _generation(request: HttpRequest, user_id: Any) -> str:
+def _generation(request: HttpRequest, user_id: Any, found: Any = None) -> str:
+    """The user's generation: remembered for the request, or `found` (read with the
+    entries), or read from the cache, or a new one if there is none."""
     memo = getattr(request, _REQUEST_ATTR, None)
     if memo is not None and memo[0] == user_id:
         return memo[1]
-    generation = str(
-        cache.get_or_set(_generation_key(user_id), lambda: secrets.token_hex(8), GENERATION_SECONDS)
-    )
+    if found is None:
+        found = cache.get_or_set(
+            _generation_key(user_id), lambda: secrets.token_hex(8), GENERATION_SECONDS
+        )
+    generation = str(found)
     setattr(request, _REQUEST_ATTR, (user_id, generation))
     return generation
 
@@ -140,22 +153,25 @@ def get_user(request: HttpRequest):
         user_id = User._meta.pk.to_python(raw_id)
     except Exception:  # noqa: BLE001 - Django's own lookup gives the same answer: nobody
         return django_get_user(request)
-    generation = _generation(request, user_id)
-    key = _user_key(user_id, generation)
-    # The session's device entry comes in the same round trip as the user's (read under the
-    # same generation, as get_device would a moment later): one call to the cache, not two.
+    # The generation, the user's entry and the session's device entry (as get_device would
+    # read it a moment later) in one round trip to the cache, not three (#19).
+    generation_key, key = _generation_key(user_id), _user_key(user_id)
     persistent_id = session.get(DEVICE_ID_SESSION_KEY)
-    if isinstance(persistent_id, str) and persistent_id:
-        device_key = _device_key(user_id, generation, persistent_id)
-        found = cache.get_many([key, device_key])
-        entry = found.get(key)
+    device_key = (
+        _device_key(user_id, persistent_id)
+        if isinstance(persistent_id, str) and persistent_id
+        else None
+    )
+    found = cache.get_many([generation_key, key, *([device_key] if device_key else [])])
+    generation = _generation(request, user_id, found.get(generation_key))
+    entry = _current(found.get(key), generation)
+    if device_key is not None:
+        device_entry = _current(found.get(device_key), generation)
         setattr(
             request,
             _DEVICE_ATTR,
-            (user_id, generation, persistent_id, found.get(device_key, _ABSENT)),
+            (user_id, generation, persistent_id, _ABSENT if device_entry is None else device_entry),
         )
-    else:
-        entry = cache.get(key)
     session_hash = session.get(HASH_SESSION_KEY)
     if entry is not None and session_hash and constant_time_compare(session_hash, entry["hash"]):
         return User.from_db(router.db_for_read(User), _user_fields(), entry["values"])
@@ -168,7 +184,8 @@ def get_user(request: HttpRequest):
         and session.get(HASH_SESSION_KEY)
     ):
         values = tuple(getattr(user, name) for name in _user_fields())
-        cache.set(key, {"values": values, "hash": user.get_session_auth_hash()}, ENTRY_SECONDS)
+        entry = {"values": values, "hash": user.get_session_auth_hash()}
+        cache.set(key, (generation, entry), ENTRY_SECONDS)
     return user
 
 
@@ -180,12 +197,12 @@ def get_device(request: HttpRequest, user, persistent_id: str):
     if not enabled():
         return Device.from_persistent_id(persistent_id)
     generation = _generation(request, user.pk)
-    key = _device_key(user.pk, generation, persistent_id)
+    key = _device_key(user.pk, persistent_id)
     fetched = getattr(request, _DEVICE_ATTR, None)
     if fetched is not None and fetched[:3] == (user.pk, generation, persistent_id):
         entry = None if fetched[3] is _ABSENT else fetched[3]
     else:
-        entry = cache.get(key)
+        entry = _current(cache.get(key), generation)
     if entry == NO_DEVICE:
         return None
     if entry is not None:
@@ -195,10 +212,10 @@ def get_device(request: HttpRequest, user, persistent_id: str):
     device = Device.from_persistent_id(persistent_id)
     if _outside_transaction():
         if device is None:
-            cache.set(key, NO_DEVICE, ENTRY_SECONDS)
+            cache.set(key, (generation, NO_DEVICE), ENTRY_SECONDS)
         elif all(hasattr(device, name) for name in DEVICE_FIELDS):
             values = tuple(getattr(device, name) for name in DEVICE_FIELDS)
-            cache.set(key, (device._meta.label_lower, values), ENTRY_SECONDS)
+            cache.set(key, (generation, (device._meta.label_lower, values)), ENTRY_SECONDS)
     return device
 
 

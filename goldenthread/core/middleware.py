@@ -9,14 +9,26 @@
   Static files never reach it (WhiteNoise answers them earlier) and may be cached.
 - `PermissionsPolicyMiddleware`: the browser features the service never uses are switched
   off for every page (camera, microphone, location, payment, ...).
+- `CSPMiddleware`: django-csp's Content-Security-Policy, its header built once per process
+  for pages that use the settings' policy as it is.
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 
+import csp.middleware
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
 from .logging import current_request, current_request_id
@@ -112,4 +124,61 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+# The response attributes through which django-csp's decorators change one page's policy.
+_PER_RESPONSE_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+
+
+@functools.lru_cache(maxsize=2)
+def _settings_policy(report_only: bool) -> tuple[str, tuple[str, ...]]:
+    """The header django-csp builds from the settings alone (no nonce, no decorator), and
+    the path prefixes it leaves out: worked out once per process (#19)."""
+    name = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+    prefixes = tuple((getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+    return build_policy(report_only=report_only), prefixes
+
+
+@receiver(setting_changed)
+def _forget_policy(*, setting: str, **kwargs) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _settings_policy.cache_clear()
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's middleware, but a page whose policy is the settings' own (no nonce used,
+    no csp decorator) gets a header built once per process instead of on every response
+    (#19). Any other page is django-csp's own work, unchanged."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _PER_RESPONSE_POLICY
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for header, exempt, report_only in (
+            (CSP_HEADER, "_csp_exempt", False),
+            (CSP_HEADER_REPORT_ONLY, "_csp_exempt_ro", True),
+        ):
+            policy, excluded = _settings_policy(report_only)
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(excluded)
+            ):
+                response[header] = policy
+        # As django-csp: the nonce cannot be asked for once the header is written.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf
 
 from goldenthread.core.permissions import Permission, can
 from goldenthread.ui.links import fixed_url
@@ -30,21 +33,54 @@ NAVIGATION = (
 
 def site(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    items: list[tuple[str, str]] = []
+    items: tuple[tuple[str, str], ...] = ()
     if user is not None and user.is_authenticated and not _needs_second_factor(user):
-        items = [
-            (label, fixed_url(url_name))
-            for label, url_name, permission in NAVIGATION
-            if can(user, permission)
-        ]
-        if user.is_staff:
-            items.append(("Administration", fixed_url("admin:index")))
+        items = _items(user)
     path = request.path
     # The current item is the one whose address is the longest start of this page's.
     matches = [url for _, url in items if path.startswith(url)]
     current = max(matches, key=len) if matches else None
     nav = [{"label": label, "url": url, "current": url == current} for label, url in items]
     return {"site_nav": nav, "Permission": Permission}
+
+
+def nav_key(user) -> tuple:
+    """What the navigation of a signed-in user depends on: the NAVIGATION permissions are
+    role rules (accounts/rules.py) that read only the role and whether the user has a team,
+    and the Administration link reads is_staff. Users with the same key see the same
+    items (`test_context_processors.py` checks every role against `can` itself)."""
+    return (str(user.role), bool(user.team_id), bool(user.is_staff))
+
+
+# The items for each nav_key, URL configuration and script prefix: worked out once per
+# process, not on every page (#19). A handful of entries (roles × team × staff).
+_ITEMS: dict[tuple, tuple[tuple[str, str], ...]] = {}
+
+
+def _items(user) -> tuple[tuple[str, str], ...]:
+    key = (nav_key(user), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    items = _ITEMS.get(key)
+    if items is None:
+        items = _ITEMS[key] = navigation_items(user)
+    return items
+
+
+def navigation_items(user) -> tuple[tuple[str, str], ...]:
+    """(label, address) of each navigation item `user` may use, asked of `can` each time."""
+    items = [
+        (label, fixed_url(url_name))
+        for label, url_name, permission in NAVIGATION
+        if can(user, permission)
+    ]
+    if user.is_staff:
+        items.append(("Administration", fixed_url("admin:index")))
+    return tuple(items)
+
+
+@receiver(setting_changed)
+def _forget_items(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _ITEMS.clear()
 
 
 def _needs_second_factor(user) -> bool:

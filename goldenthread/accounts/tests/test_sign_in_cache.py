@@ -137,21 +137,20 @@ def test_nothing_read_inside_a_transaction_is_shared(cached_sessions):
 
 def test_an_entry_written_from_a_read_before_a_change_is_never_read_after_it(cached_sessions):
     """The race: a worker reads the old row, the change commits and forgets, then that
-    worker stores what it read. Its entry is under the old generation, which nobody reads."""
+    worker stores what it read. Its entry carries the old generation, which no longer
+    matches, so it is never used."""
     user = PractitionerFactory()
     client = sign_in(Client(), user)
     assert client.get(HOME).status_code == 200
     old_generation = cache.get(sign_in_cache._generation_key(user.pk))
+    stored = cache.get(sign_in_cache._user_key(user.pk))
+    assert stored[0] == old_generation  # the active user, as read before the change
     user.is_active = False
     user.save(update_fields=["is_active"])
     # The slow worker now stores the active user it read before the change.
-    cache.set(
-        sign_in_cache._user_key(user.pk, old_generation),
-        {"values": (), "hash": "x"},
-        60,
-    )
-    assert cache.get(sign_in_cache._generation_key(user.pk)) != old_generation
+    cache.set(sign_in_cache._user_key(user.pk), stored, 60)
     assert client.get(HOME).status_code == 302
+    assert cache.get(sign_in_cache._generation_key(user.pk)) != old_generation
 
 
 def test_the_cache_holds_no_password_hash_or_authenticator_key(cached_sessions):
@@ -180,13 +179,17 @@ class _CacheSpy:
         self.reads.append(("get_many", list(keys)))
         return self.real.get_many(keys, *args, **kwargs)
 
+    def get_or_set(self, key, *args, **kwargs):
+        self.reads.append(("get_or_set", [key]))
+        return self.real.get_or_set(key, *args, **kwargs)
+
     def __getattr__(self, name):
         return getattr(self.real, name)
 
 
 def test_the_user_and_device_come_in_one_cache_call(cached_sessions, monkeypatch):
-    """#19: a signed-in page's user and authenticator entries are read in one round trip
-    to the cache (after the generation), and still nothing from the database."""
+    """#19: a signed-in page's generation, user and authenticator entries are read in one
+    round trip to the cache, and still nothing from the database."""
     user = PractitionerFactory()
     client = sign_in(Client(), user)
     assert _queries(client)[0] == 200  # fills the cache
@@ -196,6 +199,6 @@ def test_the_user_and_device_come_in_one_cache_call(cached_sessions, monkeypatch
     assert status == 200
     assert not _user_by_id(sql, user)
     assert not [q for q in sql if '"otp_totp_totpdevice"' in q]
-    # The generation comes from get_or_set (not recorded); then the one read of both.
+    # One read of all three; no get_or_set of the generation on its own.
     assert [kind for kind, _ in spy.reads] == ["get_many"], spy.reads
-    assert [key.split(":")[1] for key in spy.reads[0][1]] == ["user", "device"]
+    assert [key.split(":")[1] for key in spy.reads[0][1]] == ["gen", "user", "device"]

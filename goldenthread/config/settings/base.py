@@ -89,7 +89,8 @@ MIDDLEWARE = [
     # Below WhiteNoise, so static files keep their long cache lifetime (SEC-8).
     "goldenthread.core.middleware.PermissionsPolicyMiddleware",
     "goldenthread.core.middleware.PrivateCacheMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' header built once per process (#19).
+    "goldenthread.core.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

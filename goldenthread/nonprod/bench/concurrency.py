@@ -92,6 +92,17 @@ def _free_port() -> int:
 def _load(port: int, cookie: str, paths: list[str], seconds: float, threads: int) -> dict:
     ok, errors, stop = [0], [0], time.perf_counter() + seconds
     lock = threading.Lock()
+    first_error: dict = {}
+
+    def note_error(path: str, sent: float, **what) -> None:
+        """Count one failed request; keep what the first one was (#19: a run of only
+        errors must say why)."""
+        with lock:
+            errors[0] += 1
+            if not first_error:
+                first_error.update(
+                    path=path, after_seconds=round(time.perf_counter() - sent, 3), **what
+                )
 
     def worker(index: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -99,18 +110,24 @@ def _load(port: int, cookie: str, paths: list[str], seconds: float, threads: int
         while time.perf_counter() < stop:
             path = paths[n % len(paths)]
             n += threads
+            sent = time.perf_counter()
             try:
                 conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
                 response = conn.getresponse()
-                response.read()
-                with lock:
-                    if response.status == 200:
+                body = response.read()
+                if response.status == 200:
+                    with lock:
                         ok[0] += 1
-                    else:
-                        errors[0] += 1
-            except (OSError, http.client.HTTPException):
-                with lock:
-                    errors[0] += 1
+                else:
+                    note_error(
+                        path,
+                        sent,
+                        status=response.status,
+                        location=response.getheader("Location") or "",
+                        body=body[:300].decode(errors="replace"),
+                    )
+            except (OSError, http.client.HTTPException) as error:
+                note_error(path, sent, exception=repr(error))
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.close()
@@ -125,9 +142,39 @@ def _load(port: int, cookie: str, paths: list[str], seconds: float, threads: int
     return {
         "ok": ok[0],
         "errors": errors[0],
+        "first_error": first_error,
         "seconds": elapsed,
         "pages_per_second": ok[0] / elapsed,
     }
+
+
+def _get_once(port: int, cookie: str, path: str, timeout: float) -> dict:
+    """One GET: its status and the start of its body, or the exception it raised."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        return {"status": response.status, "body": body[:300].decode(errors="replace")}
+    except (OSError, http.client.HTTPException) as error:
+        return {"exception": repr(error)}
+    finally:
+        conn.close()
+
+
+def wait_until_serving(port: int, cookie: str, path: str, deadline: float = 120) -> float:
+    """Seconds until the server answers `path` with 200. gunicorn's master listens before
+    its workers have loaded the application, so an open port is not a server that answers:
+    on a busy machine the workers' start can outlast a short load test, which then counts
+    only errors (#19). Raises, saying what the last answer was, if none is 200 in time."""
+    started = time.perf_counter()
+    last: dict = {}
+    while time.perf_counter() - started < deadline:
+        last = _get_once(port, cookie, path, timeout=max(1.0, deadline / 4))
+        if last.get("status") == 200:
+            return time.perf_counter() - started
+        time.sleep(0.2)
+    raise RuntimeError(f"The server did not answer {path} with 200 in {deadline:.0f} s: {last}")
 
 
 def _load_in_child(port, cookie, paths, seconds, threads, queue) -> None:
@@ -186,15 +233,14 @@ def throughput(*, cookie: str, paths: list[str], seconds: float = 15, threads: i
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
+    not_serving = ""
     try:
-        deadline = time.perf_counter() + 30
-        while time.perf_counter() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        _load(port, cookie, paths[:5], 2, 2)  # warm up every worker
+        try:
+            started_in = wait_until_serving(port, cookie, paths[0])
+        except RuntimeError as error:
+            not_serving = str(error)
+            raise
+        warm_up = _load(port, cookie, paths[:5], 2, 4)  # warm up both workers' threads
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
         client = ctx.Process(
@@ -209,13 +255,19 @@ def throughput(*, cookie: str, paths: list[str], seconds: float = 15, threads: i
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    log.seek(0)
-    result["server_log"] = log.read().decode(errors="replace")[-2000:]
-    log.close()
+        log.seek(0)
+        server_log = log.read().decode(errors="replace")[-2000:]
+        log.close()
+        if not_serving:
+            # The start failed: say why, with gunicorn's own words, instead of a rate of 0.
+            raise RuntimeError(f"{not_serving}\ngunicorn's log (the end):\n{server_log}")
+    result["server_log"] = server_log
     result["server"] = (
         f"gunicorn -c gunicorn_conf.py: {conf['workers']} {conf['worker_class']} workers"
         f" × {conf['threads']} threads, keep-alive {conf['keepalive']} s,"
         " bench settings (DEBUG off)"
     )
     result["client"] = f"second process, {threads} threads, keep-alive, {seconds:.0f} s"
+    result["started_in"] = started_in
+    result["warm_up_errors"] = warm_up["errors"]
     return result

@@ -1,0 +1,79 @@
+"""The bench's load test says why requests failed, and waits for a server that answers
+(#19: a run on SQLite reported "0 pages/s, 16 errors" and nothing else)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from goldenthread.nonprod.bench import concurrency
+
+
+@contextmanager
+def serving(answers: list[int]) -> Iterator[int]:
+    """A local server answering each GET with the next status in `answers` (the last one
+    for ever after), the status in its body; yields its port."""
+    remaining = list(answers)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status = remaining.pop(0) if len(remaining) > 1 else remaining[0]
+            body = f"answered {status} for {self.path}".encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_first_failed_request_is_kept_with_its_status_and_body():
+    with serving([500]) as port:
+        result = concurrency._load(port, "sessionid=x", ["/people/1/"], 0.2, 2)
+    assert result["ok"] == 0
+    assert result["errors"] >= 2
+    first = result["first_error"]
+    assert first["status"] == 500
+    assert first["body"] == "answered 500 for /people/1/"
+    assert first["path"] == "/people/1/"
+    assert first["after_seconds"] >= 0
+
+
+def test_a_request_that_raises_is_kept_with_its_exception():
+    port = concurrency._free_port()  # nothing listens there
+    result = concurrency._load(port, "sessionid=x", ["/people/1/"], 0.1, 1)
+    assert result["ok"] == 0
+    assert "ConnectionRefusedError" in result["first_error"]["exception"]
+
+
+def test_pages_that_answer_count_and_leave_no_error():
+    with serving([200]) as port:
+        result = concurrency._load(port, "sessionid=x", ["/a/", "/b/"], 0.2, 2)
+    assert result["ok"] >= 2
+    assert result["errors"] == 0
+    assert result["first_error"] == {}
+
+
+def test_waiting_for_the_server_goes_on_until_a_page_answers_200():
+    with serving([503, 503, 200]) as port:
+        seconds = concurrency.wait_until_serving(port, "sessionid=x", "/people/1/", deadline=30)
+    assert seconds >= 0.4  # two refusals, 0.2 s apart
+
+
+def test_a_server_that_never_answers_200_is_an_error_not_a_rate():
+    with serving([500]) as port, pytest.raises(RuntimeError, match="answered 500"):
+        concurrency.wait_until_serving(port, "sessionid=x", "/people/1/", deadline=0.5)
