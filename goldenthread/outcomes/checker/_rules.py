@@ -38,6 +38,7 @@ from ._text import (
     Span,
     SpanSet,
     Token,
+    at_word_start,
     letters_profile,
     normalise,
     sentences,
@@ -187,7 +188,7 @@ NOT_VERB_AFTER = _words("""worker workers assistant assistants staff plan plans 
 
 # --------------------------------------------------------------------------- patterns
 
-QUANTITY_RE = re.compile(
+QUANTITY_RE = at_word_start(
     rf"""
       \b(?:once|twice|thrice)\b
     | \b{NUMWORD}\b
@@ -221,7 +222,7 @@ NOT_COUNT_BEFORE_RE = re.compile(
 )
 NOT_COUNT_AFTER_RE = re.compile(r"^\s*(?:-?\s*years?[\s-]+old|yo\b|y/o)", re.IGNORECASE)
 
-CONSTRUCTION_RE = re.compile(
+CONSTRUCTION_RE = at_word_start(
     r"""
       \b(?:liv|stay|remain)(?:e|es|ed|ing|s)?\s+(?:\w+\s+)?
         (?:at|in|with|on\s+(?:my|his|her|their)\s+own|by\s+(?:my|him|her|them)sel(?:f|ves)
@@ -334,7 +335,7 @@ def find_times(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
 
 
 _PAST_ALT = "|".join(e.source for e in PAST_EVENTS.entries)
-BASELINE_RE = re.compile(
+BASELINE_RE = at_word_start(
     rf"""
       \b(?:currently|current|at\s+the\s+moment|at\s+present|presently|just\s+now|right\s+now
         |at\s+the\s+minute|these\s+days|nowadays|so\s+far|yet)\b
@@ -375,7 +376,7 @@ FROM_TO_RE = re.compile(
 )
 
 # A clause with one of these (and no sign of an outcome) only describes the present.
-STATE_RE = re.compile(
+STATE_RE = at_word_start(
     r"""
       \b(?:currently|at\s+the\s+moment|at\s+present|presently|just\s+now|right\s+now
         |at\s+the\s+minute|these\s+days|nowadays|now|since|used\s+to|no\s+longer|yet)\b
@@ -1326,8 +1327,8 @@ def _find_jargon(reading: Reading, taken: list[tuple[int, int]]) -> list[Hit]:
         )
         for s, e, entry in JARGON.scan(text, reading.starts)
     ]
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(1 for c in letters if c.isupper())
+    letters = "".join(filter(str.isalpha, text))
+    upper = sum(map(str.isupper, letters))
     if letters and upper / len(letters) > SHOUTING_RATIO:
         return hits
     covered = SpanSet([(h.start, h.end) for h in hits] + taken)

@@ -1,0 +1,85 @@
+"""Speed-ups that must not change what the checker finds (issue 18, speed).
+
+``_text.at_word_start`` puts a guard in front of a big alternation so the
+regex engine only tries it where a word starts or at an apostrophe. That is
+only right while every alternative of the regex begins with ``\\b`` and a
+letter or digit (or with an apostrophe); a new alternative that begins some
+other way would silently stop matching. These tests compare each guarded
+regex with the same regex unguarded.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from goldenthread.outcomes.checker import _rules, _text
+from goldenthread.outcomes.checker.evaluate import DEV_SET, EXTERNAL_SET, HOLDOUT_SET, load
+
+# Statements that start a match in awkward places: after an apostrophe, a
+# hyphen, a digit, an underscore, at the very start and end of the text.
+EDGE_CASES = [
+    "I've been unable to go out; she's only stayed in since May.",
+    "He'd like to go back to work, but hasn't been able to since his fall.",
+    "x'd've once-weekly twice_daily 3times only_now now-and-then re-start",
+    "'ve's'only",
+    "only",
+    "ONLY ONCE A WEEK, NOT ANY MORE",
+    "currently-at home, keeping—busy (nowadays) [yet] \"since\" 'used to'",
+    "Ich möchte wieder arbeiten; één keer per week; 再次 once again",
+]
+
+
+def _statements() -> list[str]:
+    texts = list(EDGE_CASES)
+    for path in (DEV_SET, HOLDOUT_SET, EXTERNAL_SET):
+        texts.extend(ex.text for ex in load(path))
+    return texts
+
+
+def _spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in regex.finditer(text)]
+
+
+def test_every_big_alternation_is_guarded() -> None:
+    assert set(_text.GUARDED) >= {
+        _rules.QUANTITY_RE,
+        _rules.CONSTRUCTION_RE,
+        _rules.BASELINE_RE,
+        _rules.STATE_RE,
+    }
+
+
+@pytest.mark.parametrize("regex", _text.GUARDED, ids=lambda r: r.pattern[40:80].strip())
+def test_the_word_start_guard_changes_no_match(regex: re.Pattern[str]) -> None:
+    plain = _text.unguarded(regex)
+    assert plain.pattern != regex.pattern
+    for raw in _statements():
+        text = _text.normalise(raw)
+        for variant in (text, text.lower(), text.upper()):
+            assert _spans(regex, variant) == _spans(plain, variant), variant
+        # a search that starts part-way through a word, as the rules do for a clause
+        for start in range(1, len(text), 11):
+            found = regex.search(text, start)
+            expected = plain.search(text, start)
+            assert (found and found.span()) == (expected and expected.span()), text
+
+
+def test_unguarded_refuses_a_regex_that_has_no_guard() -> None:
+    with pytest.raises(ValueError):
+        _text.unguarded(re.compile(r"\bonly\b"))
+
+
+def test_tokens_are_the_same_named_tuples() -> None:
+    tokens = _text.tokenise("Mrs O'Neill's step-down bed, 1:1 twice.")
+    assert tokens[0] == _text.Token("Mrs", "mrs", 0, 3)
+    assert all(type(t) is _text.Token for t in tokens)
+    assert [t.text for t in tokens] == ["Mrs", "O'Neill's", "step-down", "bed", "1:1", "twice"]
+
+
+def test_letters_profile_counts_latin_letters_beyond_ascii() -> None:
+    assert _text.letters_profile("Zoë will swim 2 lengths") == (18, 18)
+    assert _text.letters_profile("abc") == (3, 3)
+    assert _text.letters_profile("он хочет abc") == (10, 3)
+    assert _text.letters_profile("123 !!") == (0, 0)
