@@ -5,7 +5,8 @@ regex engine only tries it where a word starts or at an apostrophe. That is
 only right while every alternative of the regex begins with ``\\b`` and a
 letter or digit (or with an apostrophe); a new alternative that begins some
 other way would silently stop matching. These tests compare each guarded
-regex with the same regex unguarded.
+regex with the same regex unguarded, and the phrasal verbs grouped by first
+letter (``_rules._by_first_letter``) with the plain alternation.
 """
 
 from __future__ import annotations
@@ -83,3 +84,31 @@ def test_letters_profile_counts_latin_letters_beyond_ascii() -> None:
     assert _text.letters_profile("abc") == (3, 3)
     assert _text.letters_profile("он хочет abc") == (10, 3)
     assert _text.letters_profile("123 !!") == (0, 0)
+
+
+def _flat_and_grouped(alternatives: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def build(body: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w'-])(?:{body})(?![\w'-])", re.IGNORECASE)
+
+    return build("|".join(alternatives)), build(_rules._by_first_letter(alternatives))
+
+
+def test_phrases_grouped_by_first_letter_match_what_the_plain_alternation_matches() -> None:
+    words = sorted(_rules.CONCRETE_VERB_FORMS, key=lambda f: (-len(f), f))
+    flat, grouped = _flat_and_grouped([re.escape(w) for w in words])
+    assert grouped.pattern != flat.pattern
+    for raw in _statements():
+        text = _text.normalise(raw)
+        for variant in (text, text.upper()):
+            assert _spans(grouped, variant) == _spans(flat, variant), variant
+    # the first phrase that matches still wins, as in the plain alternation
+    flat, grouped = _flat_and_grouped(["get", r"get\s+up", "go", r"got\s+up", "got"])
+    for text in ("I get up and got up", "GET UP", "get-up", "go got"):
+        assert _spans(grouped, text) == _spans(flat, text)
+    assert [m.group() for m in grouped.finditer("I get up")] == ["get"]
+
+
+def test_grouping_is_left_alone_when_an_alternative_does_not_start_with_a_small_letter() -> None:
+    assert _rules._by_first_letter(["Stay", "sit"]) == "Stay|sit"
+    assert _rules._by_first_letter([r"\bgo", "get"]) == r"\bgo|get"
+    assert _rules._by_first_letter(["go", "get", "sit"]) == "g(?:o|et)|s(?:it)"
