@@ -6,7 +6,8 @@ only right while every alternative of the regex begins with ``\\b`` and a
 letter or digit (or with an apostrophe); a new alternative that begins some
 other way would silently stop matching. These tests compare each guarded
 regex with the same regex unguarded, and the phrasal verbs grouped by first
-letter (``_rules._by_first_letter``) with the plain alternation.
+letter (``_rules._by_first_letter``) and each word list's ``re:`` terms grouped
+by first character (``_lexicon.by_first_char``) with the plain alternation.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 
 import pytest
 
-from goldenthread.outcomes.checker import _rules, _text
+from goldenthread.outcomes.checker import _lexicon, _rules, _text
 from goldenthread.outcomes.checker.evaluate import DEV_SET, EXTERNAL_SET, HOLDOUT_SET, load
 
 # Statements that start a match in awkward places: after an apostrophe, a
@@ -112,3 +113,48 @@ def test_grouping_is_left_alone_when_an_alternative_does_not_start_with_a_small_
     assert _rules._by_first_letter(["Stay", "sit"]) == "Stay|sit"
     assert _rules._by_first_letter([r"\bgo", "get"]) == r"\bgo|get"
     assert _rules._by_first_letter(["go", "get", "sit"]) == "g(?:o|et)|s(?:it)"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"\bphysio\b", {"p"}),
+        (r"\bAAC(?:\s+device)?\b", {"a"}),
+        (r"\b(?:a|the)\s+nurse\b", {"a", "t"}),
+        (r"\b(?:rolling\s+)?walker\b", {"r", "w"}),
+        (r"(?<!tv\s)(?<!radio\s)programmes?", {"p"}),
+        (r"\b\d:\d\b", {_lexicon.DIGIT}),
+        (r"\b[0-5][+-]?/5\b", {_lexicon.DIGIT}),
+        (r"\b(?:\d+|one|two)\s+hours?", {_lexicon.DIGIT, "o", "t"}),
+        (r"\bco-?morbid\w*", {"c"}),
+        (r"x?\d", None),  # the first letter may be missing
+        (r"(?:the\s+)*setting", {"t", "s"}),
+        (r"(?:the\s+){0,2}setting", None),
+        (r"\w+ing", None),
+        (r"(?i:care)", None),
+        (r"\bcare|\s+needs", None),
+        (r"(?:|care)", None),  # could match nothing
+        (r"é\w+", None),  # outside ASCII: case folding is not simple
+    ],
+)
+def test_first_chars(source: str, expected: set[str] | None) -> None:
+    found = _lexicon.first_chars(source)
+    assert found == (None if expected is None else frozenset(expected))
+
+
+def test_every_lexicon_scans_the_same_with_its_terms_grouped_by_first_character() -> None:
+    texts = [_text.normalise(raw) for raw in _statements()]
+    grouped = 0
+    for path in sorted(_lexicon.LEXICON_DIR.glob("*.tsv")):
+        lexicon = _lexicon.load(path.stem)
+        if lexicon._raw_regex is None:
+            continue
+        raw = [e.term[3:] for e in lexicon.entries if e.term.startswith("re:")]
+        plain = re.compile(
+            rf"(?<![\w'])(?:{'|'.join(f'(?:{s})' for s in raw)})(?![\w])", re.IGNORECASE
+        )
+        grouped += lexicon._raw_regex.pattern != plain.pattern
+        for text in texts:
+            for variant in (text, text.upper()):
+                assert _spans(lexicon._raw_regex, variant) == _spans(plain, variant), variant
+    assert grouped >= 5  # provision, jargon, service_phrases, ... are grouped
