@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ from ._text import (
     Span,
     SpanSet,
     Token,
+    at_word_start,
     letters_profile,
     normalise,
     sentences,
@@ -99,11 +101,28 @@ def _verb_forms() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     )
     del alternation
     phrasal = sorted((f for f in forms if " " in f), key=lambda f: (-len(f), f))
-    phrasal_alt = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in phrasal)
+    phrasal_alt = _by_first_letter([re.escape(f).replace(r"\ ", r"\s+") for f in phrasal])
     regex = re.compile(rf"(?<![\w'-])(?:{phrasal_alt})(?![\w'-]){not_after}", re.IGNORECASE)
     # "Following the review," is a preposition far more often than an action.
     single = frozenset(f for f in forms if " " not in f) - {"following"}
     return single, regex, re.compile(not_after, re.IGNORECASE)
+
+
+def _by_first_letter(alternatives: list[str]) -> str:
+    """``"|".join(alternatives)``, with the alternatives that start with the same
+    letter gathered under it: "s(?:tay\\s+over|it\\s+down)|g(?:et\\s+up)".
+
+    In a regex that ignores case it matches exactly what the plain alternation
+    matches (two alternatives that start with different letters never match at
+    the same place, and the order within a letter is kept), but at each place
+    the engine tries one branch per letter instead of every phrase (issue 18, speed).
+    """
+    if not all(a[:1] in string.ascii_lowercase for a in alternatives):
+        return "|".join(alternatives)
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 def _phrasal(irregular: str) -> set[str]:
@@ -187,7 +206,7 @@ NOT_VERB_AFTER = _words("""worker workers assistant assistants staff plan plans 
 
 # --------------------------------------------------------------------------- patterns
 
-QUANTITY_RE = re.compile(
+QUANTITY_RE = at_word_start(
     rf"""
       \b(?:once|twice|thrice)\b
     | \b{NUMWORD}\b
@@ -221,7 +240,7 @@ NOT_COUNT_BEFORE_RE = re.compile(
 )
 NOT_COUNT_AFTER_RE = re.compile(r"^\s*(?:-?\s*years?[\s-]+old|yo\b|y/o)", re.IGNORECASE)
 
-CONSTRUCTION_RE = re.compile(
+CONSTRUCTION_RE = at_word_start(
     r"""
       \b(?:liv|stay|remain)(?:e|es|ed|ing|s)?\s+(?:\w+\s+)?
         (?:at|in|with|on\s+(?:my|his|her|their)\s+own|by\s+(?:my|him|her|them)sel(?:f|ves)
@@ -334,7 +353,7 @@ def find_times(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
 
 
 _PAST_ALT = "|".join(e.source for e in PAST_EVENTS.entries)
-BASELINE_RE = re.compile(
+BASELINE_RE = at_word_start(
     rf"""
       \b(?:currently|current|at\s+the\s+moment|at\s+present|presently|just\s+now|right\s+now
         |at\s+the\s+minute|these\s+days|nowadays|so\s+far|yet)\b
@@ -375,7 +394,7 @@ FROM_TO_RE = re.compile(
 )
 
 # A clause with one of these (and no sign of an outcome) only describes the present.
-STATE_RE = re.compile(
+STATE_RE = at_word_start(
     r"""
       \b(?:currently|at\s+the\s+moment|at\s+present|presently|just\s+now|right\s+now
         |at\s+the\s+minute|these\s+days|nowadays|now|since|used\s+to|no\s+longer|yet)\b
@@ -1326,8 +1345,8 @@ def _find_jargon(reading: Reading, taken: list[tuple[int, int]]) -> list[Hit]:
         )
         for s, e, entry in JARGON.scan(text, reading.starts)
     ]
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(1 for c in letters if c.isupper())
+    letters = "".join(filter(str.isalpha, text))
+    upper = sum(map(str.isupper, letters))
     if letters and upper / len(letters) > SHOUTING_RATIO:
         return hits
     covered = SpanSet([(h.start, h.end) for h in hits] + taken)

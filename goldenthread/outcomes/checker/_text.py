@@ -34,6 +34,7 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def normalise(text: str) -> str:
@@ -45,7 +46,7 @@ def normalise(text: str) -> str:
     if len(out) != len(text):  # pragma: no cover - the table maps 1:1
         raise AssertionError("normalise changed the length of the text")
     # Lone surrogates (from bad decoding) cannot be matched sensibly; blank them.
-    if any("\ud800" <= ch <= "\udfff" for ch in out):
+    if _SURROGATE_RE.search(out):
         out = "".join(" " if "\ud800" <= ch <= "\udfff" else ch for ch in out)
     return out
 
@@ -62,10 +63,46 @@ class Token(NamedTuple):
 
 def tokenise(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     stop = len(text) if end is None else end
+    # tuple.__new__ makes the same Token as Token(...) without the Python-level
+    # __new__ call (this runs once per word of every statement).
+    new = tuple.__new__
     return [
-        Token(m.group(), m.group().lower(), m.start(), m.end())
+        new(Token, (word, word.lower(), m.start(), m.end()))
         for m in WORD_RE.finditer(text, start, stop)
+        for word in (m.group(),)
     ]
+
+
+# A match of the big alternations built with ``at_word_start`` (QUANTITY_RE,
+# BASELINE_RE, ...) can only start where a word starts or at an apostrophe: every
+# alternative begins with ``\b`` and a letter ("\bonly\b"), or with "'" ("'ve").
+# Saying so first lets the engine reject every other position with one test
+# instead of trying each alternative there, which is most of the time these
+# regexes take. tests/test_checker_speed.py checks that the guard changes no match.
+WORD_START_GUARD = r"(?:(?<!\w)|(?='))"
+GUARDED: list[re.Pattern[str]] = []
+
+
+def at_word_start(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    r"""``re.compile(pattern, flags)``, tried only where a word starts or at an apostrophe.
+
+    Only for patterns whose every alternative begins (after any look-behind)
+    with ``\b`` and a letter or digit, or with an apostrophe.
+    """
+    # In a verbose pattern a new line ends a trailing comment before the ")".
+    end = "\n)" if flags & re.VERBOSE else ")"
+    regex = re.compile(f"{WORD_START_GUARD}(?:{pattern}{end}", flags)
+    GUARDED.append(regex)
+    return regex
+
+
+def unguarded(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """The regex ``at_word_start`` was given (for the test that the guard changes nothing)."""
+    prefix = f"{WORD_START_GUARD}(?:"
+    end = "\n)" if regex.flags & re.VERBOSE else ")"
+    if not (regex.pattern.startswith(prefix) and regex.pattern.endswith(end)):
+        raise ValueError("not made by at_word_start")
+    return re.compile(regex.pattern[len(prefix) : -len(end)], regex.flags)
 
 
 def word_starts(text: str, tokens: list[Token]) -> list[tuple[int, str]]:
@@ -198,6 +235,9 @@ class SpanSet:
 
 def letters_profile(text: str) -> tuple[int, int]:
     """(number of letters, number of Latin-script letters)."""
+    alpha = "".join(filter(str.isalpha, text))
+    if alpha.isascii():  # every ASCII letter is Latin
+        return len(alpha), len(alpha)
     letters = 0
     latin = 0
     for ch in text:
