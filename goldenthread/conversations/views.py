@@ -15,7 +15,7 @@ from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.forms import apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireForm, QuestionnaireViewMixin
-from goldenthread.ui.views import ServiceFormView
+from goldenthread.ui.views import ReadChoicesMixin, ServiceFormView
 
 from . import presenters, selectors, services
 from .forms import (
@@ -44,7 +44,7 @@ class ConversationListView(PersonRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["conversations"] = selectors.conversations_for_person(self.person)
+        context["conversations"] = list(selectors.conversations_for_person(self.person))
         return context
 
 
@@ -128,7 +128,7 @@ class ParticipantAddView(ConversationMixin, TemplateView):
         )
 
 
-class StepView(PersonsWordsMixin, ConversationMixin, TemplateView):
+class StepView(ReadChoicesMixin, PersonsWordsMixin, ConversationMixin, TemplateView):
     """Steps 1 to 3: items added one at a time, each saved as soon as it is added."""
 
     step_key: str

@@ -151,6 +151,8 @@ class BreakGlassReviewView(PermissionRequiredMixin, TemplateView):
                 1 for u in uses if u.person_id in people and getattr(u, "review", None) is None
             ),
             days=REVIEW_DAYS,
+            # Read here, not by the template (#19): the caption above the heading.
+            team_name=self.actor.team.name if self.actor.team is not None else "",
         )
         return context
 

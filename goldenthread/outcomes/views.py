@@ -139,7 +139,7 @@ class OutcomeListView(PersonRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["outcomes"] = selectors.outcomes_summary(self.person)
+        context["outcomes"] = list(selectors.outcomes_summary(self.person))
         return context
 
 

@@ -429,10 +429,10 @@ class TeamView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["team"] = user.team
-        context["members"] = selectors.team_members_with_caseloads(user.team)
+        context["members"] = list(selectors.team_members_with_caseloads(user.team))
         context["people_count"] = selectors.team_people_count(user)
         context["unallocated"] = unallocated = list(selectors.unallocated_people(user))
-        context["pending_access"] = account_selectors.pending_access_for(user)
+        context["pending_access"] = list(account_selectors.pending_access_for(user))
         context["handovers"] = handovers = selectors.handovers_to_reassign(user)
         # Everyone named on the page, in one row (SEC-3).
         handed_over = [person for h in handovers for person, _ in h.people]

@@ -270,7 +270,7 @@ class RequestsView(PortalRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["corrections"] = selectors.corrections_for(self.person)
+        context["corrections"] = list(selectors.corrections_for(self.person))
         return context
 
 
@@ -437,10 +437,10 @@ class OwnAccessView(PersonRecordMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         sections = selectors.record_sections(self.person)
         context["commented"] = [i for s in sections for i in s.items if i.comments]
-        context["corrections"] = selectors.corrections_for(self.person)
-        context["links"] = selectors.links_for(self.person)
-        context["invitations"] = selectors.invitations_for(self.person)[:10]
-        context["withholdings"] = selectors.withholdings_for(self.person)
+        context["corrections"] = list(selectors.corrections_for(self.person))
+        context["links"] = list(selectors.links_for(self.person))
+        context["invitations"] = list(selectors.invitations_for(self.person)[:10])
+        context["withholdings"] = list(selectors.withholdings_for(self.person))
         context["may_see_access_log"] = can(
             self.request.user, Permission.VIEW_ACCESS_LOG, self.person
         )
@@ -468,7 +468,7 @@ class StaffWhoLookedView(PersonRecordMixin, PermissionRequiredMixin, TemplateVie
         )
         context["page_obj"] = page
         context["rows"] = selectors.look_rows(page.object_list, for_staff=True)
-        context["questions"] = selectors.questions_for(self.person)
+        context["questions"] = list(selectors.questions_for(self.person))
         return context
 
 

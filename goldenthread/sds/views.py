@@ -36,6 +36,7 @@ from goldenthread.ui.forms import MoveToOutcomeForm, apply_service_errors, choic
 from goldenthread.ui.templatetags.ui import form_error_list
 from goldenthread.ui.views import (
     PermissionRequiredMixin,
+    ReadChoicesMixin,
     ServiceFormView,
     SignedInMixin,
     signed_in_user,
@@ -85,7 +86,7 @@ def overview_url(person: Person, anchor: str = "") -> str:
 # --- The person's "Choices and budget" page -----------------------------------------------
 
 
-class OverviewView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
+class OverviewView(ReadChoicesMixin, PersonsWordsMixin, PersonRecordMixin, TemplateView):
     template_name = "sds/overview.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -1001,6 +1002,8 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
         # Waiting (the default) or decided: the list keeps decided requests (#13).
         show = "decided" if self.request.GET.get("show") == "decided" else "waiting"
         context["show"] = show
+        # Read here, not by the template (#19): the caption above the heading.
+        context["team_name"] = user.team.name if user.team is not None else ""
         if show == "decided":
             context["decided"] = [
                 {

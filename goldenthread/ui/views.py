@@ -37,6 +37,7 @@ from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.formatting import date_text
 from goldenthread.core.permissions import Permission, can
 
+from .forms.choices import read_choices_in
 from .forms.errors import apply_service_errors
 
 if TYPE_CHECKING:  # accounts sits above ui: the type only (docs/architecture.md)
@@ -178,7 +179,16 @@ class ChildOr404:
 # --- The form page ------------------------------------------------------------------------
 
 
-class ServiceFormView(FormView):
+class ReadChoicesMixin:
+    """The page's forms have their record choices read before the template renders (#19,
+    ui/forms/choices.py): no query runs from inside the template."""
+
+    def render_to_response(self, context, **response_kwargs):
+        read_choices_in(context)
+        return super().render_to_response(context, **response_kwargs)  # type: ignore[misc]
+
+
+class ServiceFormView(ReadChoicesMixin, FormView):
     """scope → form → service → redirect.
 
     A subclass gives the form (`form_class`, `get_form_kwargs`) and `save(form)`, which
