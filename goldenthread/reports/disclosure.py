@@ -561,12 +561,17 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
         frozenset(c for c in d.categories if coord in d.chain(c))
         for coord, d in zip(key, dims, strict=True)
     ]
+    # Only the dimensions `key` narrows decide (its totals cover every category): the
+    # leaf's coordinates in those, one tuple, against every such tuple under `key`.
     narrowed = [
-        (i, u)
-        for i, (u, d) in enumerate(zip(under, dims, strict=True))
-        if len(u) < len(d.categories)
+        i for i, (u, d) in enumerate(zip(under, dims, strict=True)) if len(u) < len(d.categories)
     ]
-    inside = [all(leaf[i] in u for i, u in narrowed) for leaf in leaves]
+    if not narrowed:
+        inside = [True] * len(leaves)
+    else:
+        coords = operator.itemgetter(*narrowed, narrowed[0])  # the first again: a tuple for one
+        allowed = {(*t, t[0]) for t in itertools.product(*(under[i] for i in narrowed))}
+        inside = [coords(leaf) in allowed for leaf in leaves]
     outside = [y for y, covered in zip(leaves, inside, strict=True) if not covered]
     up, down = moves.by_sign[1], moves.by_sign[-1]
     loss = moves.loss
