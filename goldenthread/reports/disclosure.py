@@ -49,7 +49,9 @@ Rules (docs/adr/0015-reports-and-disclosure-control.md):
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -280,6 +282,9 @@ class _Moves:
         # Filled as the search reaches the cells (most of a large cube it never does).
         self.by_sign = {1: _Lazy(self, 0), -1: _Lazy(self, 1)}
         self.loss = {key: v * 4 ** key.count(TOTAL) for key, v in values.items() if v}
+        # What each side of a transfer allows, moving up and down, and its cells that
+        # are published, by leaf and shape (`_find_transfer`).
+        self.transfer_sides: tuple[dict, dict, dict] = ({}, {}, {})
 
     def bits(self, key: Key) -> tuple[int, int]:
         """The bits for a corner moving with the box (sign +1), then against it (−1)."""
@@ -461,40 +466,162 @@ def _covers(key: Key, leaf: Key, dims: Sequence[Dim]) -> bool:
     return all(k in d.chain(c) for k, c, d in zip(key, leaf, dims, strict=True))
 
 
-def _find_transfer(
-    key: Key,
-    dims: Sequence[Dim],
-    values: Mapping[Key, int],
-    small: set[Key],
-    suppressed: set[Key],
-    threshold: int,
-    leaves: list[Key],
-    unpublished=None,
-    moves: _Moves | None = None,
-    over: dict[Key, frozenset[Key]] | None = None,
-    grand: frozenset[Key] | None = None,
-) -> list[tuple[Key, int]] | None:
+@functools.cache
+def _shared_above(dim: Dim) -> dict[tuple[str, str], int]:
+    """For two categories of `dim`: how many cells their chains share (the totals above
+    both, and the category itself when they are one)."""
+    return {
+        (a, b): len(set(dim.chain(a)) & set(dim.chain(b)))
+        for a in dim.categories
+        for b in dim.categories
+    }
+
+
+class _Search:
+    """What every search for a move in one `protect` shares: the cube, what is hidden so
+    far, which cells are not published (kept apart, or in a withheld selection) and their
+    `_Moves`, and what is worked out once and kept between searches: the non-zero finest
+    cells (`leaves`, when a transfer is first tried), each leaf's cells (`over`, `_over`),
+    and the cells of a leaf that a transfer moves (`apart_from`)."""
+
+    def __init__(
+        self,
+        dims: tuple[Dim, ...],
+        values: Mapping[Key, int],
+        small: set[Key],
+        suppressed: set[Key],
+        threshold: int,
+        unpublished,
+    ):
+        self.dims, self.values, self.small = dims, values, small
+        self.suppressed, self.threshold = suppressed, threshold
+        self.grand = frozenset(
+            itertools.product(*((TOTAL,) if d.additive else d.categories for d in dims))
+        )
+        self.over: dict[Key, frozenset[Key]] = {}
+        # (leaf, shape) -> the leaf's cells that do not count the other leaf of a transfer,
+        # `shape` saying how many cells of each dimension's chain the two leaves share.
+        self.apart_from: dict[tuple[Key, tuple[int, ...]], frozenset[Key]] = {}
+        self._leaves: list[Key] | None = None
+        self.unpublished = unpublished
+        self.moves = _Moves(values, small, threshold, unpublished)
+
+    def withhold(self, unpublished) -> None:
+        """More cells are not published (selections withheld): their bounds change."""
+        self.unpublished = unpublished
+        self.moves = _Moves(self.values, self.small, self.threshold, unpublished)
+
+    @property
+    def leaves(self) -> list[Key]:
+        if self._leaves is None:
+            self._leaves = sorted(k for k in leaf_keys(self.dims) if self.values.get(k, 0) > 0)
+        return self._leaves
+
+    def hypercube(self, key: Key) -> list[tuple[Key, int]] | None:
+        return _find_hypercube(
+            key,
+            self.dims,
+            self.values,
+            self.small,
+            self.suppressed,
+            self.threshold,
+            self.unpublished,
+            self.moves,
+        )
+
+    def transfer(self, key: Key) -> list[tuple[Key, int]] | None:
+        return _find_transfer(key, self)
+
+    def cost(self, corners: list[tuple[Key, int]]) -> tuple[int, int, int]:
+        return _move_cost(
+            corners, self.dims, self.values, self.suppressed, self.unpublished, self.grand
+        )
+
+
+def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     """Move one unit from a finest cell `y` outside `key` to a finest cell `x` inside it
     (or back): the cells counting x but not y move by +1, those counting y but not x by
-    −1, every other cell — the grand totals among them — stays. `leaves`: the non-zero
-    finest cells; `over`: each leaf's cells (`_over`), kept between calls."""
-    if moves is None:
-        moves = _Moves(values, small, threshold, unpublished)
-    if over is None:
-        over = {}
+    −1, every other cell — the grand totals among them — stays. Each x tries its
+    `TRANSFER_PARTNERS` nearest y (the fewest coordinates different, then in order), and
+    the move with the fewest grand totals hidden, then the least loss, then the fewest
+    cells, the first found of those, is taken.
+
+    x's cells that move depend only on x and how many cells of each dimension's chain x
+    and y share (the pair's *shape*; likewise y's), so what each side allows (`_Moves`)
+    and hides is worked out once per leaf and shape, not once per pair."""
+    dims, moves, over = search.dims, search.moves, search.over
+    apart_from, grand = search.apart_from, search.grand
+    leaves = search.leaves
     best, best_cost = None, None
     fixed = [i for i, d in enumerate(dims) if not d.additive]
+    shared = [_shared_above(d) for d in dims]
     # The categories under each of `key`'s coordinates: a leaf is inside when each of its
     # coordinates is (as `_covers`, worked out once per dimension).
     under = [
         frozenset(c for c in d.categories if coord in d.chain(c))
         for coord, d in zip(key, dims, strict=True)
     ]
-    inside = [all(c in u for c, u in zip(leaf, under, strict=True)) for leaf in leaves]
+    # Only the dimensions `key` narrows decide (its totals cover every category): the
+    # leaf's coordinates in those, one tuple, against every such tuple under `key`.
+    narrowed = [
+        i for i, (u, d) in enumerate(zip(under, dims, strict=True)) if len(u) < len(d.categories)
+    ]
+    if not narrowed:
+        inside = [True] * len(leaves)
+    else:
+        coords = operator.itemgetter(*narrowed, narrowed[0])  # the first again: a tuple for one
+        allowed = {(*t, t[0]) for t in itertools.product(*(under[i] for i in narrowed))}
+        inside = [coords(leaf) in allowed for leaf in leaves]
     outside = [y for y, covered in zip(leaves, inside, strict=True) if not covered]
     up, down = moves.by_sign[1], moves.by_sign[-1]
     loss = moves.loss
-    hidden_anyway = unpublished or (lambda _k: False)
+    suppressed = search.suppressed
+    hidden_anyway = search.unpublished or (lambda _k: False)
+    # What each side of a transfer allows (bits, as `_Moves.feasible`), kept with the
+    # `_Moves` they come from; and what it hides, for this search (`suppressed` grows).
+    up_bits, down_bits, shown = moves.transfer_sides
+    hides: dict[tuple[Key, tuple[int, ...]], tuple[int, int, int]] = {}
+
+    def side(leaf: Key, shape: tuple[int, ...], other: Key) -> frozenset[Key]:
+        cells = apart_from.get((leaf, shape))
+        if cells is None:
+            over_leaf = over.get(leaf) or over.setdefault(leaf, frozenset(_over(leaf, dims)))
+            over_other = over.get(other) or over.setdefault(other, frozenset(_over(other, dims)))
+            cells = apart_from[leaf, shape] = over_leaf - over_other
+        return cells
+
+    def allows(leaf: Key, shape: tuple[int, ...], other: Key, bits_of, cache) -> int:
+        bits = cache.get((leaf, shape))
+        if bits is None:
+            bits = 3
+            for c in side(leaf, shape, other):
+                bits &= bits_of[c]
+                if not bits:
+                    break
+            cache[leaf, shape] = bits
+        return bits
+
+    def hidden_by(leaf: Key, shape: tuple[int, ...], other: Key) -> tuple[int, int, int]:
+        # As `_move_cost`: grand totals hidden, then the loss, then how many cells.
+        cost = hides.get((leaf, shape))
+        if cost is None:
+            published = shown.get((leaf, shape))
+            if published is None:
+                published = shown[leaf, shape] = [
+                    (c, c in grand, loss.get(c, 0))
+                    for c in side(leaf, shape, other)
+                    if not hidden_anyway(c)
+                ]
+            grands = lost = cells = 0
+            for c, is_grand, lose in published:
+                if c not in suppressed:
+                    grands += is_grand
+                    lost += lose
+                    cells += 1
+            cost = hides[leaf, shape] = (grands, lost, cells)
+        return cost
+
+    ne = operator.ne
     for x in (leaf for leaf, covered in zip(leaves, inside, strict=True) if covered):
         # Every cell between x and `key` (x and `key` among them) counts x and not y,
         # whatever y is (y is outside `key`): each moves up with the transfer.
@@ -509,28 +636,28 @@ def _find_transfer(
                 break
         if not x_bits:
             continue
-        over_x = over.get(x) or over.setdefault(x, frozenset(_over(x, dims)))
-        partners = [y for y in outside if all(y[i] == x[i] for i in fixed)]
-        partners.sort(key=lambda y: (sum(a != b for a, b in zip(x, y, strict=True)), y))
-        for y in partners[:TRANSFER_PARTNERS]:
+        # The nearest partners first (then in order: `outside` is sorted).
+        nearest: list[list[Key]] = [[] for _ in range(len(dims) + 1)]
+        for y in outside:
+            if not fixed or all(y[i] == x[i] for i in fixed):
+                nearest[sum(map(ne, x, y))].append(y)
+        for y in itertools.islice(itertools.chain.from_iterable(nearest), TRANSFER_PARTNERS):
             if not x_bits & down[y]:  # and y itself always moves down
                 continue
-            over_y = over.get(y) or over.setdefault(y, frozenset(_over(y, dims)))
-            corners = [(c, 1) for c in over_x - over_y] + [(c, -1) for c in over_y - over_x]
-            if not moves.feasible(corners):
+            shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
+            hx = hidden_by(x, shape, y)
+            if best_cost is not None and hx >= best_cost:
+                continue  # y's side only adds to what x's hides: no better than the best
+            if not allows(x, shape, y, up, up_bits) & allows(y, shape, x, down, down_bits):
                 continue  # a shown zero, or a cell pushed past what a reader knows of it
-            # As `_move_cost`: grand totals hidden, then the loss, then how many cells.
-            new = [c for c, _ in corners if c not in suppressed and not hidden_anyway(c)]
-            cost = (
-                sum(1 for c in new if c in grand)
-                if grand is not None
-                else sum(1 for c in new if _is_grand(c, dims)),
-                sum(loss.get(c, 0) for c in new),
-                len(new),
-            )
+            hy = hidden_by(y, shape, x)
+            cost = (hx[0] + hy[0], hx[1] + hy[1], hx[2] + hy[2])
             if best_cost is None or cost < best_cost:
-                best, best_cost = corners, cost
-    return best
+                best, best_cost = (x, y, shape), cost
+    if best is None:
+        return None
+    x, y, shape = best
+    return [(c, 1) for c in apart_from[x, shape]] + [(c, -1) for c in apart_from[y, shape]]
 
 
 def protect(
@@ -565,59 +692,34 @@ def protect(
             return kept_apart.__contains__ if apart else None
         return lambda k: k in kept_apart or k[:selectable] in chosen
 
-    unpublished = unpublished_now()
     small = {key for key, v in values.items() if 1 <= v < threshold and key not in kept_apart}
     suppressed = set(small)
     withheld = False
-    leaves: list[Key] | None = None
-    moves = _Moves(values, small, threshold, unpublished) if small else None
-    over: dict[Key, frozenset[Key]] = {}
-    grand = frozenset(itertools.product(*((TOTAL,) if d.additive else d.categories for d in dims)))
-
-    def cost(corners):
-        return _move_cost(corners, dims, values, suppressed, unpublished, grand)
-
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
     pending = sorted(small, key=lambda k: (values[k], k))
-    if selectable and _unfiltered_cannot_be_protected(
-        [k for k in pending if _is_grand(k[:selectable], dims[:selectable])],
-        dims,
-        values,
-        small,
-        suppressed,
-        threshold,
-        unpublished,
-        moves,
-        over,
-        grand,
+    search = (
+        _Search(dims, values, small, suppressed, threshold, unpublished_now()) if small else None
+    )
+    if (
+        search
+        and selectable
+        and _unfiltered_cannot_be_protected(
+            [k for k in pending if _is_grand(k[:selectable], dims[:selectable])], search
+        )
     ):
         # A small count of the unfiltered table that nothing protects: found first, so
         # the whole cube is withheld without protecting every other slice first.
         pending, withheld = [], True
-    while pending:
+    while search and pending:
         failed: list[Key] = []
         for key in pending:
-            corners = _find_hypercube(
-                key, dims, values, small, suppressed, threshold, unpublished, moves
-            )
-            if corners is None or cost(corners)[0]:
+            corners = search.hypercube(key)
+            if corners is None or search.cost(corners)[0]:
                 # No box, or only one that hides a grand total: try a transfer (#14).
-                if leaves is None:
-                    leaves = sorted(k for k in leaf_keys(dims) if values.get(k, 0) > 0)
-                moved = _find_transfer(
-                    key,
-                    dims,
-                    values,
-                    small,
-                    suppressed,
-                    threshold,
-                    leaves,
-                    unpublished,
-                    moves,
-                    over,
-                    grand,
-                )
-                if moved is not None and (corners is None or cost(moved) < cost(corners)):
+                moved = search.transfer(key)
+                if moved is not None and (
+                    corners is None or search.cost(moved) < search.cost(corners)
+                ):
                     corners = moved
             if corners is None:
                 failed.append(key)
@@ -625,6 +727,7 @@ def protect(
                     # Only the whole cube would do: no need to look further.
                     break
                 continue
+            unpublished = search.unpublished
             suppressed.update(
                 c for c, _ in corners if not (unpublished is not None and unpublished(c))
             )
@@ -637,8 +740,7 @@ def protect(
         # Withholding only frees cells (a published cell's bounds become "not negative"),
         # so every box found so far can still move: only the failed cells are tried again.
         chosen |= more
-        unpublished = unpublished_now()
-        moves = _Moves(values, small, threshold, unpublished)
+        search.withhold(unpublished_now())
         pending = failed
     return ProtectedCube(
         dims=dims,
@@ -653,36 +755,11 @@ def protect(
     )
 
 
-def _unfiltered_cannot_be_protected(
-    cells, dims, values, small, suppressed, threshold, unpublished, moves, over, grand
-) -> bool:
+def _unfiltered_cannot_be_protected(cells: Iterable[Key], search: _Search) -> bool:
     """Whether one of `cells` (small counts at the grand selection: every filter at its
     total) has no box and no transfer. Whether a move exists does not depend on what is
     hidden already (only its cost does), so this is known before the search proper."""
-    leaves: list[Key] | None = None
-    for key in cells:
-        if _find_hypercube(key, dims, values, small, suppressed, threshold, unpublished, moves):
-            continue
-        if leaves is None:
-            leaves = sorted(k for k in leaf_keys(dims) if values.get(k, 0) > 0)
-        if (
-            _find_transfer(
-                key,
-                dims,
-                values,
-                small,
-                suppressed,
-                threshold,
-                leaves,
-                unpublished,
-                moves,
-                over,
-                grand,
-            )
-            is None
-        ):
-            return True
-    return False
+    return any(search.hypercube(key) is None and search.transfer(key) is None for key in cells)
 
 
 def _selections_to_withhold(
