@@ -6,14 +6,18 @@ many outcomes, reviews or people there are."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from goldenthread.accounts.models import Role, User
 from goldenthread.core.formatting import date_text
+from goldenthread.core.prepared import PreparedQuery
 from goldenthread.core.sql import SortKey
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
@@ -289,18 +293,28 @@ class DuePage:
 
 
 def reviews_due_queryset(
-    user, *, show: str = "all", sort: str = "date", today: datetime.date | None = None
+    user,
+    *,
+    show: str = "all",
+    sort: str = "date",
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+    soon_until: datetime.date | None = None,
+    visible_on: datetime.date | None = None,
 ):
     """The people this user may see who have a review to hold, with the due date stored on
     their review schedule (`reviews.due`: the date set at the last review or on its own;
     else the review interval after the last finished review; else the interval after the
     first open outcome was agreed), read from its index (#19). Filtered by `show` and
     ordered by `sort` in SQL (both databases): by due date, then name (lower case,
-    code-point order, as Python sorts), then id."""
+    code-point order, as Python sorts), then id. `visible_on` and `now` (whom the user may
+    see: allocations on that day, break-glass at that time) and `soon_until` (the end of
+    "soon") default to the current day and time and `today` + SOON_DAYS; the prepared page
+    query passes them so that they are parameters of its SQL."""
     today = today or timezone.localdate()
     in_progress = Review.objects.filter(person=OuterRef("pk"), status=ReviewStatus.DRAFT)
     people = (
-        Person.objects.visible_to(user)
+        Person.objects.visible_to(user, today=visible_on, now=now)
         .filter(review_schedule__due_on__isnull=False)
         .annotate(
             due_on=F("review_schedule__due_on"),
@@ -311,11 +325,15 @@ def reviews_due_queryset(
     if show == "overdue":
         people = people.filter(due_on__lt=today)
     elif show == "soon":
-        people = people.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(SOON_DAYS))
+        if soon_until is None:
+            soon_until = today + datetime.timedelta(SOON_DAYS)
+        people = people.filter(due_on__gte=today, due_on__lte=soon_until)
+    return people.annotate(review_in_progress=Exists(in_progress)).order_by(*_due_order(sort))
+
+
+def _due_order(sort: str) -> tuple:
     by_name = (SortKey("family_name"), SortKey("given_name"), "id")
-    return people.annotate(review_in_progress=Exists(in_progress)).order_by(
-        *(by_name if sort == "name" else ("due_on", *by_name))
-    )
+    return by_name if sort == "name" else ("due_on", *by_name)
 
 
 ROW_FIELDS = (
@@ -341,6 +359,134 @@ def _page_values(people, *, today: datetime.date, offset: int, per_page: int) ->
     )
 
 
+def _due_page_queryset(
+    user,
+    *,
+    show: str,
+    sort: str,
+    today: datetime.date,
+    visible_on: datetime.date,
+    now: datetime.datetime,
+    soon_until: datetime.date,
+    after: int,
+    last: int,
+):
+    """Rows `after` + 1 to `last` of the worklist, as `_page_values` gives them, with the
+    page's bounds as parameters (a row number) instead of LIMIT/OFFSET, which Django writes
+    into the SQL as numbers: so one compiled statement serves every page (#19)."""
+    people = reviews_due_queryset(
+        user,
+        show=show,
+        sort=sort,
+        today=today,
+        now=now,
+        soon_until=soon_until,
+        visible_on=visible_on,
+    )
+    return (
+        people.annotate(
+            total=Window(Count("pk")),
+            overdue=Window(Sum(Case(When(due_on__lt=today, then=1), default=0))),
+            row_number=Window(RowNumber(), order_by=list(_due_order(sort))),
+        )
+        .filter(row_number__gt=after, row_number__lte=last)
+        .values(*ROW_FIELDS, "total", "overdue")
+    )
+
+
+def _sample_user(role: str, user_id, team_id) -> User:
+    """A user of `role` in `team_id`, unsaved, standing in for the signed-in one while the
+    page query is compiled (as people/access.py does for the scoped fetch)."""
+    user = User(pk=user_id, role=role, team_id=team_id, is_active=True)
+    user._state.adding = False
+    return user
+
+
+# Sample arguments: values that cannot be mistaken for the query's own constants.
+_SAMPLE_TODAY = datetime.date(1901, 2, 3)
+_SAMPLE_VISIBLE_ON = datetime.date(1902, 3, 4)
+_SAMPLE_SOON_UNTIL = datetime.date(1903, 4, 5)
+_SAMPLE_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+_SAMPLE_AFTER, _SAMPLE_LAST = 987_654_321, 987_654_346
+
+
+def _prepare_due_page(role: str, with_team: bool, show: str, sort: str) -> PreparedQuery:
+    """The page query of one shape (role, whether the user has a team, filter, sort),
+    compiled once per process: its arguments are the user (and team), the days, the time
+    and the page's bounds; the end of "soon" only where the filter uses it."""
+    soon = show == "soon"
+
+    def build(*args):
+        user_id, *rest = args
+        team_id = rest.pop(0) if with_team else None
+        today, visible_on, now, *rest = rest
+        soon_until = rest.pop(0) if soon else today + datetime.timedelta(SOON_DAYS)
+        after, last = rest
+        return _due_page_queryset(
+            _sample_user(role, user_id, team_id),
+            show=show,
+            sort=sort,
+            today=today,
+            visible_on=visible_on,
+            now=now,
+            soon_until=soon_until,
+            after=after,
+            last=last,
+        )
+
+    samples = [
+        uuid.uuid4(),
+        *([uuid.uuid4()] if with_team else []),
+        _SAMPLE_TODAY,
+        _SAMPLE_VISIBLE_ON,
+        _SAMPLE_NOW,
+        *([_SAMPLE_SOON_UNTIL] if soon else []),
+        _SAMPLE_AFTER,
+        _SAMPLE_LAST,
+    ]
+    return PreparedQuery(build, *samples)
+
+
+# Every shape the page can take, compiled on first use (reviews/tests/test_due_sql.py
+# compares each with the queryset it is built from).
+_DUE_PAGE: dict[tuple[str | None, bool, str, str], PreparedQuery] = {
+    (role, with_team, show, sort): _prepare_due_page(role, with_team, show, sort)
+    for role in (Role.PRACTITIONER, Role.TEAM_LEADER)
+    for with_team in (True, False)
+    if with_team or role == Role.PRACTITIONER  # a team leader with no team sees no one
+    for show, _ in SHOW_CHOICES
+    for sort, _ in SORT_CHOICES
+}
+
+
+def _prepared_page_values(
+    user, *, show: str, sort: str, today: datetime.date, offset: int, per_page: int
+) -> list[dict] | None:
+    """`_page_values` of the worklist through its prepared query, or None where there is
+    none for this user (not a signed-in, active practitioner or team leader)."""
+    key: tuple[str | None, bool, str, str] = (
+        getattr(user, "role", None),
+        getattr(user, "team_id", None) is not None,
+        show,
+        sort,
+    )
+    prepared = _DUE_PAGE.get(key)
+    if prepared is None or not (user.is_authenticated and user.is_active):
+        return None
+    now = timezone.now()
+    args = [
+        user.pk,
+        *([user.team_id] if key[1] else []),
+        today,
+        timezone.localdate(now),
+        now,
+        *([today + datetime.timedelta(SOON_DAYS)] if show == "soon" else []),
+        offset,
+        offset + per_page,
+    ]
+    return prepared(*args)
+
+
 def reviews_due_page(
     user,
     *,
@@ -350,21 +496,31 @@ def reviews_due_page(
     per_page: int = 25,
     today: datetime.date | None = None,
 ) -> DuePage:
-    """A page of the worklist: two queries however many people (the page's rows with
-    LIMIT/OFFSET, each carrying the count and overdue count; their workers). A page number
-    past the end (or not a number) gets the last (or first) page, as Django's
+    """A page of the worklist: two queries however many people (the page's rows, each
+    carrying the count and overdue count, through the prepared page query; their workers).
+    A page number past the end (or not a number) gets the last (or first) page, as Django's
     `Paginator.get_page`; only then is a third query, a count, needed."""
     today = today or timezone.localdate()
-    people = reviews_due_queryset(user, show=show, sort=sort, today=today)
     try:
         wanted = int(page_number)
     except (TypeError, ValueError):
         wanted = 1
-    values = (
-        _page_values(people, today=today, offset=(wanted - 1) * per_page, per_page=per_page)
-        if wanted >= 1
-        else []
-    )
+    values: list[dict] = []
+    if wanted >= 1:
+        offset = (wanted - 1) * per_page
+        prepared = _prepared_page_values(
+            user, show=show, sort=sort, today=today, offset=offset, per_page=per_page
+        )
+        values = (
+            prepared
+            if prepared is not None
+            else _page_values(
+                reviews_due_queryset(user, show=show, sort=sort, today=today),
+                today=today,
+                offset=offset,
+                per_page=per_page,
+            )
+        )
     if values:
         count, overdue = values[0]["total"], int(values[0]["overdue"] or 0)
         page = Paginator(range(count), per_page).get_page(wanted)
@@ -372,6 +528,7 @@ def reviews_due_page(
         count = overdue = 0
         page = Paginator(range(0), per_page).get_page(1)
     else:  # past the end: Paginator.get_page gives the last page
+        people = reviews_due_queryset(user, show=show, sort=sort, today=today)
         totals = people.order_by().aggregate(
             count=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
         )

@@ -162,3 +162,65 @@ def test_worklist_pages_by_25_as_the_admin(client, practitioner, team, no_templa
     # a page past the end shows the last page, as Django's paginator does
     beyond = client.get(reverse("reviews:due"), {"sort": "name", "page": 9}).content.decode()
     assert re.findall(links, beyond) == ["Name25", "Name26"]
+
+
+@pytest.fixture
+def other_team_person_opened_by_break_glass(practitioner, team_leader, other_team):
+    """Someone seen only through break-glass (SEC-3), with a review date, for both users."""
+    from goldenthread.audit.services import break_glass_record
+
+    person = PersonFactory(team=other_team, given_name="Bo", family_name="Glass")
+    ReviewScheduleFactory(person=person, next_review_on=timezone.localdate())
+    for user in (practitioner, team_leader):
+        break_glass_record(actor=user, person_id=person.pk, reason="Urgent", hours=1)
+    return person
+
+
+@pytest.mark.parametrize("role", ["practitioner", "team_leader"])
+def test_prepared_page_query_matches_the_queryset(
+    request, varied, other_team_person_opened_by_break_glass, role
+):
+    """The page query compiled once per process (`_DUE_PAGE`) gives the same rows, counts
+    and order as the queryset it is built from, for every filter, sort, page and day, for
+    a practitioner and a team leader, break-glass included (#19)."""
+    user = request.getfixturevalue(role)
+    today = timezone.localdate()
+    for day in (today, today + datetime.timedelta(days=45)):
+        for show, _ in selectors.SHOW_CHOICES:
+            for sort, _ in selectors.SORT_CHOICES:
+                people = selectors.reviews_due_queryset(user, show=show, sort=sort, today=day)
+                every = selectors._page_values(people, today=day, offset=0, per_page=100)
+                assert every or day != today, (show, sort)  # rows for every filter today
+                if show == "all":
+                    assert other_team_person_opened_by_break_glass.pk in {v["pk"] for v in every}
+                for offset, per_page in (
+                    (0, 4),
+                    (4, 4),
+                    (8, 25),
+                    (max(len(every) - 1, 0), 4),
+                    (99, 4),
+                ):
+                    prepared = selectors._prepared_page_values(
+                        user, show=show, sort=sort, today=day, offset=offset, per_page=per_page
+                    )
+                    assert prepared == selectors._page_values(
+                        people, today=day, offset=offset, per_page=per_page
+                    ), (show, sort, day, offset)
+                    assert prepared == every[offset : offset + per_page]
+
+
+def test_prepared_page_query_is_not_used_without_a_shape(
+    varied, commissioner, team_leader, practitioner
+):
+    """Other roles, a team leader with no team and an inactive account take the queryset
+    (which gives them nobody)."""
+    team_leader.team_id = None
+    practitioner.is_active = False
+    for user in (commissioner, team_leader, practitioner):
+        assert (
+            selectors._prepared_page_values(
+                user, show="all", sort="date", today=timezone.localdate(), offset=0, per_page=25
+            )
+            is None
+        )
+        assert selectors.reviews_due_page(user).rows == []
