@@ -11,7 +11,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Sum,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -368,8 +379,8 @@ def _due_page_queryset(
     visible_on: datetime.date,
     now: datetime.datetime,
     soon_until: datetime.date,
-    after: int,
-    last: int,
+    after: float,
+    last: float,
 ):
     """Rows `after` + 1 to `last` of the worklist, as `_page_values` gives them, with the
     page's bounds as parameters (a row number) instead of LIMIT/OFFSET, which Django writes
@@ -387,7 +398,12 @@ def _due_page_queryset(
         people.annotate(
             total=Window(Count("pk")),
             overdue=Window(Sum(Case(When(due_on__lt=today, then=1), default=0))),
-            row_number=Window(RowNumber(), order_by=list(_due_order(sort))),
+            # Compared as a float: PostgreSQL's backend sends integers to the database
+            # wrapped in a type of their own, which a prepared query cannot match with its
+            # sample arguments; a float goes as it is (a page's bounds are far below 2**53).
+            row_number=Window(
+                RowNumber(), order_by=list(_due_order(sort)), output_field=FloatField()
+            ),
         )
         .filter(row_number__gt=after, row_number__lte=last)
         .values(*ROW_FIELDS, "total", "overdue")
@@ -407,7 +423,7 @@ _SAMPLE_TODAY = datetime.date(1901, 2, 3)
 _SAMPLE_VISIBLE_ON = datetime.date(1902, 3, 4)
 _SAMPLE_SOON_UNTIL = datetime.date(1903, 4, 5)
 _SAMPLE_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
-_SAMPLE_AFTER, _SAMPLE_LAST = 987_654_321, 987_654_346
+_SAMPLE_AFTER, _SAMPLE_LAST = 987_654_321.0, 987_654_346.0
 
 
 def _prepare_due_page(role: str, with_team: bool, show: str, sort: str) -> PreparedQuery:
@@ -481,8 +497,8 @@ def _prepared_page_values(
         timezone.localdate(now),
         now,
         *([today + datetime.timedelta(SOON_DAYS)] if show == "soon" else []),
-        offset,
-        offset + per_page,
+        float(offset),
+        float(offset + per_page),
     ]
     return prepared(*args)
 
