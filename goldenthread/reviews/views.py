@@ -717,8 +717,12 @@ class ReviewsDueView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         leads_team = can(user, Permission.VIEW_TEAM)
-        form = DueFilterForm(data=self.request.GET or None)
-        show, sort = form.values() if self.request.GET else ("all", "date")
+        if self.request.GET:
+            form = DueFilterForm(data=self.request.GET)
+            show, sort = form.values()
+        else:  # one unbound form with the defaults, for the page and its fields
+            form = DueFilterForm(initial={"show": "all", "sort": "date"})
+            show, sort = "all", "date"
         due = selectors.reviews_due_page(
             user,
             show=show,
@@ -727,13 +731,9 @@ class ReviewsDueView(PermissionRequiredMixin, TemplateView):
             per_page=self.paginate_by,
         )
         context.update(
-            form=form
-            if self.request.GET
-            else DueFilterForm(initial={"show": "all", "sort": "date"}),
+            form=form,
             filter_errors=form.errors if self.request.GET else {},
-            filter_fields=filter_fields_html(
-                form if self.request.GET else DueFilterForm(initial={"show": "all", "sort": "date"})
-            ),
+            filter_fields=filter_fields_html(form),
             rows=due.rows,
             page_obj=due.page,
             count=due.count,
