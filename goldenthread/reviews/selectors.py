@@ -424,6 +424,7 @@ _SAMPLE_VISIBLE_ON = datetime.date(1902, 3, 4)
 _SAMPLE_SOON_UNTIL = datetime.date(1903, 4, 5)
 _SAMPLE_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
 _SAMPLE_AFTER, _SAMPLE_LAST = 987_654_321.0, 987_654_346.0
+_EXACT_FLOAT = 2**53  # page bounds up to here are exact as floats; beyond, the queryset
 
 
 def _prepare_due_page(role: str, with_team: bool, show: str, sort: str) -> PreparedQuery:
@@ -488,6 +489,8 @@ def _prepared_page_values(
     )
     prepared = _DUE_PAGE.get(key)
     if prepared is None or not (user.is_authenticated and user.is_active):
+        return None
+    if offset + per_page > _EXACT_FLOAT:  # a page number typed far past any list
         return None
     now = timezone.now()
     args = [

@@ -216,6 +216,17 @@ def test_prepared_page_query_is_not_used_without_a_shape(
     (which gives them nobody)."""
     team_leader.team_id = None
     practitioner.is_active = False
+    assert (
+        selectors._prepared_page_values(
+            practitioner,
+            show="all",
+            sort="date",
+            today=timezone.localdate(),
+            offset=2**53,
+            per_page=25,
+        )
+        is None
+    )
     for user in (commissioner, team_leader, practitioner):
         assert (
             selectors._prepared_page_values(
