@@ -506,6 +506,11 @@ def _prepared_page_values(
     return prepared(*args)
 
 
+# A page number past this is answered as past the end (the last page), without asking the
+# database for rows at its offset: an offset past the database's integers is an error there.
+_FURTHEST_PAGE_READ = 1_000_000
+
+
 def reviews_due_page(
     user,
     *,
@@ -525,7 +530,7 @@ def reviews_due_page(
     except (TypeError, ValueError):
         wanted = 1
     values: list[dict] = []
-    if wanted >= 1:
+    if 1 <= wanted <= _FURTHEST_PAGE_READ:
         offset = (wanted - 1) * per_page
         prepared = _prepared_page_values(
             user, show=show, sort=sort, today=today, offset=offset, per_page=per_page
