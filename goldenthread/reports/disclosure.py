@@ -50,9 +50,10 @@ from __future__ import annotations
 
 import enum
 import functools
+import heapq
 import itertools
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 TOTAL = "__total__"
@@ -481,8 +482,9 @@ class _Search:
     """What every search for a move in one `protect` shares: the cube, what is hidden so
     far, which cells are not published (kept apart, or in a withheld selection) and their
     `_Moves`, and what is worked out once and kept between searches: the non-zero finest
-    cells (`leaves`, when a transfer is first tried), each leaf's cells (`over`, `_over`),
-    and the cells of a leaf that a transfer moves (`apart_from`)."""
+    cells (`leaves`, when a transfer is first tried) and the same grouped by some of their
+    coordinates (`alike`), each leaf's cells (`over`, `_over`), and the cells of a leaf
+    that a transfer moves (`apart_from`)."""
 
     def __init__(
         self,
@@ -503,6 +505,10 @@ class _Search:
         # `shape` saying how many cells of each dimension's chain the two leaves share.
         self.apart_from: dict[tuple[Key, tuple[int, ...]], frozenset[Key]] = {}
         self._leaves: list[Key] | None = None
+        # The dimensions a transfer's partner may differ in (those that add up), and for a
+        # set of them, the leaves by their coordinates in every other dimension (`nearest`).
+        self.free = tuple(i for i, d in enumerate(dims) if d.additive)
+        self._alike: dict[tuple[int, ...], tuple[Callable[[Key], object], dict]] = {}
         self.unpublished = unpublished
         self.moves = _Moves(values, small, threshold, unpublished)
 
@@ -516,6 +522,58 @@ class _Search:
         if self._leaves is None:
             self._leaves = sorted(k for k in leaf_keys(self.dims) if self.values.get(k, 0) > 0)
         return self._leaves
+
+    def alike(self, differ: tuple[int, ...]) -> tuple[Callable[[Key], object], dict]:
+        """The leaves, in order, by their coordinates outside `differ` (dimensions), and the
+        function giving a key's coordinates there; built once per set of dimensions."""
+        found = self._alike.get(differ)
+        if found is None:
+            rest = [i for i in range(len(self.dims)) if i not in differ]
+            coords = operator.itemgetter(*rest) if rest else (lambda _k: ())
+            groups: dict[object, list[Key]] = {}
+            for leaf in self.leaves:  # in order, so each group is too
+                groups.setdefault(coords(leaf), []).append(leaf)
+            found = self._alike[differ] = (coords, groups)
+        return found
+
+    def inside(self, narrowed: list[int], under: list[frozenset[str]]) -> list[Key]:
+        """The non-zero leaves under a cell, in order: those whose coordinate in each of the
+        `narrowed` dimensions is one of `under` it (the cell covers every category of the
+        others). Gathered from `alike`'s groups, or, where there would be more groups to
+        look up than leaves, by testing every leaf."""
+        ways = 1
+        for i in narrowed:
+            ways *= len(under[i])
+        if ways > len(self.leaves):
+            return [x for x in self.leaves if all(x[i] in under[i] for i in narrowed)]
+        others = tuple(i for i in range(len(self.dims)) if i not in narrowed)
+        coords, groups = self.alike(others)
+        probe = [TOTAL] * len(self.dims)
+        found: list[Key] = []
+        for combination in itertools.product(*(under[i] for i in narrowed)):
+            for i, coord in zip(narrowed, combination, strict=True):
+                probe[i] = coord
+            found += groups.get(coords(tuple(probe)), ())
+        return sorted(found) if len(found) > 1 else found
+
+    def nearest(self, x: Key, outside: Mapping[int, frozenset[str]]) -> Iterator[Key]:
+        """The non-zero leaves outside a cell with x's coordinates in the dimensions that do
+        not add up: those differing from x in one coordinate, then in two, …, each distance
+        in order — as sorting them all by distance, but reaching only the ones asked for.
+        `outside`: for each dimension the cell narrows, the categories it does not cover (a
+        leaf is outside when one of its coordinates is among them; x is inside the cell)."""
+        for distance in range(1, len(self.free) + 1):
+            runs = []
+            for differ in itertools.combinations(self.free, distance):
+                # Differing only where the cell covers every category, y would be inside.
+                decide = [(i, outside[i]) for i in differ if i in outside]
+                if not decide:
+                    continue
+                coords, groups = self.alike(differ)
+                group = groups.get(coords(x))
+                if group:
+                    runs.append(_differing(group, x, differ, decide))
+            yield from heapq.merge(*runs)
 
     def hypercube(self, key: Key) -> list[tuple[Key, int]] | None:
         return _find_hypercube(
@@ -538,6 +596,16 @@ class _Search:
         )
 
 
+def _differing(
+    group: list[Key], x: Key, differ: tuple[int, ...], decide: list[tuple[int, frozenset[str]]]
+) -> Iterator[Key]:
+    """The leaves of `group` (alike x outside `differ`) that differ from x in every
+    dimension of `differ` and are outside the cell (`decide`: see `_Search.nearest`)."""
+    for y in group:
+        if all(y[i] != x[i] for i in differ) and any(y[i] in cats for i, cats in decide):
+            yield y
+
+
 def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     """Move one unit from a finest cell `y` outside `key` to a finest cell `x` inside it
     (or back): the cells counting x but not y move by +1, those counting y but not x by
@@ -548,12 +616,11 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
 
     x's cells that move depend only on x and how many cells of each dimension's chain x
     and y share (the pair's *shape*; likewise y's), so what each side allows (`_Moves`)
-    and hides is worked out once per leaf and shape, not once per pair."""
+    and hides is worked out once per leaf and shape, not once per pair. The nearest y are
+    reached by changing x's coordinates (`_Search.nearest`), not by scoring every leaf."""
     dims, moves, over = search.dims, search.moves, search.over
     apart_from, grand = search.apart_from, search.grand
-    leaves = search.leaves
     best, best_cost = None, None
-    fixed = [i for i, d in enumerate(dims) if not d.additive]
     shared = [_shared_above(d) for d in dims]
     # The categories under each of `key`'s coordinates: a leaf is inside when each of its
     # coordinates is (as `_covers`, worked out once per dimension).
@@ -561,18 +628,14 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
         frozenset(c for c in d.categories if coord in d.chain(c))
         for coord, d in zip(key, dims, strict=True)
     ]
-    # Only the dimensions `key` narrows decide (its totals cover every category): the
-    # leaf's coordinates in those, one tuple, against every such tuple under `key`.
+    # Only the dimensions `key` narrows decide (its totals cover every category).
     narrowed = [
         i for i, (u, d) in enumerate(zip(under, dims, strict=True)) if len(u) < len(d.categories)
     ]
     if not narrowed:
-        inside = [True] * len(leaves)
-    else:
-        coords = operator.itemgetter(*narrowed, narrowed[0])  # the first again: a tuple for one
-        allowed = {(*t, t[0]) for t in itertools.product(*(under[i] for i in narrowed))}
-        inside = [coords(leaf) in allowed for leaf in leaves]
-    outside = [y for y, covered in zip(leaves, inside, strict=True) if not covered]
+        return None  # `key` covers every leaf: there is no y outside it
+    # For each dimension `key` narrows, the categories it does not cover.
+    outside = {i: frozenset(dims[i].categories) - under[i] for i in narrowed}
     up, down = moves.by_sign[1], moves.by_sign[-1]
     loss = moves.loss
     suppressed = search.suppressed
@@ -621,8 +684,7 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             cost = hides[leaf, shape] = (grands, lost, cells)
         return cost
 
-    ne = operator.ne
-    for x in (leaf for leaf, covered in zip(leaves, inside, strict=True) if covered):
+    for x in search.inside(narrowed, under):
         # Every cell between x and `key` (x and `key` among them) counts x and not y,
         # whatever y is (y is outside `key`): each moves up with the transfer.
         x_bits = 3
@@ -636,12 +698,8 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 break
         if not x_bits:
             continue
-        # The nearest partners first (then in order: `outside` is sorted).
-        nearest: list[list[Key]] = [[] for _ in range(len(dims) + 1)]
-        for y in outside:
-            if not fixed or all(y[i] == x[i] for i in fixed):
-                nearest[sum(map(ne, x, y))].append(y)
-        for y in itertools.islice(itertools.chain.from_iterable(nearest), TRANSFER_PARTNERS):
+        # The nearest partners first (the fewest coordinates different, then in order).
+        for y in itertools.islice(search.nearest(x, outside), TRANSFER_PARTNERS):
             if not x_bits & down[y]:  # and y itself always moves down
                 continue
             shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])

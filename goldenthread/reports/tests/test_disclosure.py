@@ -14,6 +14,7 @@ from goldenthread.reports.disclosure import (
     Cell,
     Dim,
     Status,
+    _Search,
     build_cube,
     protect,
     protect_counts,
@@ -64,6 +65,43 @@ def cubes(draw, max_dims=3, max_len=3, max_value=12):
     )
     threshold = draw(st.sampled_from([THRESHOLD, THRESHOLD, 3, 10]))
     return dims, dict(zip(leaves, counts, strict=True)), threshold
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cubes(max_dims=4, max_len=4, max_value=2))
+def test_a_transfer_reaches_its_partners_nearest_first_in_order(case):
+    """A transfer's leaves x under a cell, and x's partners, reached through the leaves
+    grouped by their coordinates (#14): every non-zero leaf outside the cell with x's
+    coordinates where they do not add up, the fewest coordinates different first, then in
+    order — as testing and sorting them all."""
+    dims, counts, threshold = case
+    values = build_cube(dims, counts)
+    search = _Search(tuple(dims), values, set(), set(), threshold, None)
+    fixed = [i for i, d in enumerate(dims) if not d.additive]
+    for key in values:
+        under = [
+            frozenset(c for c in d.categories if k in d.chain(c))
+            for k, d in zip(key, dims, strict=True)
+        ]
+        outside = {
+            i: frozenset(d.categories) - under[i]
+            for i, d in enumerate(dims)
+            if len(under[i]) < len(d.categories)
+        }
+        inside = [x for x in search.leaves if not any(x[i] in c for i, c in outside.items())]
+        if outside:
+            assert search.inside(sorted(outside), under) == inside
+        for x in inside:
+            expected = sorted(
+                (
+                    y
+                    for y in search.leaves
+                    if any(y[i] in cats for i, cats in outside.items())
+                    and all(y[i] == x[i] for i in fixed)
+                ),
+                key=lambda y, x=x: (sum(a != b for a, b in zip(x, y, strict=True)), y),
+            )
+            assert list(search.nearest(x, outside)) == expected
 
 
 def _check_never_shown(cube):
