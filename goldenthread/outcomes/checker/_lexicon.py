@@ -90,8 +90,10 @@ def _class_end(source: str, i: int) -> int:
     return j + 1
 
 
-def _group_end(source: str, i: int) -> int:
-    """Index just after the group that opens at ``source[i] == "("``."""
+def _structure(source: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """The characters of a regular expression from ``source[i]`` that shape it: each
+    ``(``, ``)`` and ``|`` outside a character class and not escaped, with its index and
+    the group depth after it (escapes and classes are stepped over whole)."""
     depth = 0
     while i < len(source):
         ch = source[i]
@@ -105,34 +107,27 @@ def _group_end(source: str, i: int) -> int:
             depth += 1
         elif ch == ")":
             depth -= 1
-            if depth == 0:
-                return i + 1
+        if ch in "()|":
+            yield i, ch, depth
         i += 1
+
+
+def _group_end(source: str, i: int) -> int:
+    """Index just after the group that opens at ``source[i] == "("``."""
+    for j, ch, depth in _structure(source, i):
+        if ch == ")" and depth == 0:
+            return j + 1
     raise ValueError(f"unbalanced group in {source!r}")
 
 
 def _alternatives(source: str) -> list[str]:
     """The top-level alternatives of a regular expression."""
     parts: list[str] = []
-    depth = 0
     start = 0
-    i = 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            i = _class_end(source, i)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    for i, ch, depth in _structure(source):
+        if ch == "|" and depth == 0:
             parts.append(source[start:i])
             start = i + 1
-        i += 1
     parts.append(source[start:])
     return parts
 
