@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf
 
@@ -53,7 +51,8 @@ def nav_key(user) -> tuple:
 
 
 # The items for each nav_key, URL configuration and script prefix: worked out once per
-# process, not on every page (#19). A handful of entries (roles × team × staff).
+# process, not on every page (#19). A handful of entries (roles × team × staff); a changed
+# ROOT_URLCONF or prefix is another key, so nothing needs forgetting.
 _ITEMS: dict[tuple, tuple[tuple[str, str], ...]] = {}
 
 
@@ -75,12 +74,6 @@ def navigation_items(user) -> tuple[tuple[str, str], ...]:
     if user.is_staff:
         items.append(("Administration", fixed_url("admin:index")))
     return tuple(items)
-
-
-@receiver(setting_changed)
-def _forget_items(*, setting: str, **kwargs) -> None:
-    if setting == "ROOT_URLCONF":
-        _ITEMS.clear()
 
 
 def _needs_second_factor(user) -> bool:
