@@ -13,6 +13,12 @@ def _when(value) -> str:
     return datetime_text(value, joiner=", ")
 
 
+def team_name(user) -> str:
+    """The name of the user's team, or "" for someone in no team: the caption above a team
+    page's heading, read by the view, not the template (#19)."""
+    return user.team.name if user.team is not None else ""
+
+
 def _who(user) -> str:
     return f"{user.get_full_name() or user.username} ({user.username})" if user else ""
 

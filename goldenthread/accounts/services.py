@@ -36,6 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.audit.models import ChangeAction, ChangeRecord
 from goldenthread.audit.services import change_record, snapshot
+from goldenthread.core.services import refuse_unknown_fields
 
 from . import sign_in_cache
 from .models import (
@@ -290,9 +291,7 @@ def user_update(*, actor: User, user: User, reason: str = "", **changes: Any) ->
     access the old one had and asks for new access (approved by a second person); leaving
     the team or casework ends their allocations, listed for the team leader to reassign."""
     _require_administrator(actor, "change accounts")
-    unknown = set(changes) - set(USER_FIELDS)
-    if unknown:
-        raise TypeError(f"user_update cannot change {sorted(unknown)}")
+    refuse_unknown_fields("user_update", changes, USER_FIELDS)
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=user.pk)
         before = _snapshot(stored)

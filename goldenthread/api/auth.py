@@ -29,14 +29,13 @@ from typing import NoReturn, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.utils import check_csrf
 
 from goldenthread.accounts.models import STAFF_ROLES, User
 from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_record
+from goldenthread.audit.services import access_denied, access_record
 from goldenthread.core.formatting import date_text
 from goldenthread.people.access import access_basis, open_person_record
 from goldenthread.people.models import Person
@@ -162,15 +161,13 @@ def _refuse_write(request: HttpRequest, caller: Caller, person_id) -> None:
     else:
         why = "Only practitioners and team leaders change records, through the API as on the pages."
     if person_id is not None:
-        with transaction.atomic():
-            access_record(
-                actor=caller.user,
-                person_id=person_id,
-                action=AccessAction.DENIED,
-                what=what(request),
-                reason=f"Refused: {why}",
-                request=request,
-            )
+        access_denied(
+            actor=caller.user,
+            person_id=person_id,
+            what=what(request),
+            reason=f"Refused: {why}",
+            request=request,
+        )
     raise ApiProblem(403, why)
 
 

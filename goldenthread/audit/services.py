@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -102,6 +102,28 @@ def access_record(
         row.save()
         _index_people_shown(row, shown)
     return row
+
+
+def access_denied(
+    *,
+    actor: Any,
+    person_id: uuid.UUID | None,
+    what: str,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> AccessLog:
+    """Log a refused attempt on a person's record (AccessAction.DENIED) in an atomic block
+    of its own (a savepoint, inside a caller's transaction); the caller raises its refusal
+    next."""
+    with transaction.atomic():
+        return access_record(
+            actor=actor,
+            person_id=person_id,
+            action=AccessAction.DENIED,
+            what=what,
+            reason=reason,
+            request=request,
+        )
 
 
 def _request_text(request: HttpRequest | None, name: str, length: int) -> str | None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_create, audited_update
+from goldenthread.core.services import audited_create, audited_update, refuse_unknown_fields
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import CircleMember, Person
 
@@ -72,9 +72,7 @@ def conversation_update(
 ) -> Conversation:
     """Change the conversation's details or story; refused if someone saved first."""
     _check_casework(actor, conversation.person_id)
-    unknown = set(changes) - set(CONVERSATION_FIELDS)
-    if unknown:
-        raise TypeError(f"conversation_update cannot change {sorted(unknown)}")
+    refuse_unknown_fields("conversation_update", changes, CONVERSATION_FIELDS)
     if "held_on" in changes and changes["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
     redated = "held_on" in changes and changes["held_on"] != conversation.held_on

@@ -47,16 +47,21 @@ def append_only_triggers(
                 )
 
     def backwards(apps, schema_editor) -> None:
-        vendor = schema_editor.connection.vendor
-        for table in tables:
-            if vendor == "postgresql":
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-            elif vendor == "sqlite":
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
-        if vendor == "postgresql":
+        _drop_triggers(schema_editor, tables)
+        if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}();")
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def _drop_triggers(schema_editor, tables: Sequence[str]) -> None:
+    """Drop the triggers `append_only_triggers` made on `tables` (not its function)."""
+    vendor = schema_editor.connection.vendor
+    for table in tables:
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+        elif vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
 
 
 # --- Full guards: updates, deletes and (PostgreSQL) TRUNCATE ---------------------------------
@@ -150,12 +155,7 @@ def drop_append_only_triggers(
     migration that must fill new columns); backwards puts them back."""
 
     def forwards(apps, schema_editor) -> None:
-        vendor = schema_editor.connection.vendor
-        for table in tables:
-            if vendor == "postgresql":
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-            elif vendor == "sqlite":
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+        _drop_triggers(schema_editor, tables)
 
     restore = append_only_triggers(prefix=restore_prefix, tables=tables, message=restore_message)
 

@@ -11,6 +11,8 @@
   to the Auditor, all in the service's transaction. `audited_create()` is its other half
   (a new record), and `audited_upsert()` the one or the other, for a row kept one per
   something.
+- `refuse_unknown_fields()`: an update service's refusal of a field it does not change
+  (a TypeError: the caller's mistake, not the user's).
 
 Core knows the Auditor only by its shape (`ChangeAuditor`); the audit app's `Auditor`
 (audit/services.py) is the one every service passes in. So core sits at the bottom of the
@@ -77,6 +79,14 @@ class ChangeAuditor(Protocol):
         person_id: Any,
         extra: Mapping[str, Any] | None = None,
     ) -> object: ...
+
+
+def refuse_unknown_fields(service: str, changes: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse (TypeError: a programming error, not the user's) a change to a field the
+    service `service` does not change."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"{service} cannot change {sorted(unknown)}")
 
 
 def audited_update(

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from goldenthread.accounts.presenters import team_name
 from goldenthread.audit import presenters, selectors, services
 from goldenthread.audit.forms import BreakGlassForm, BreakGlassReviewForm, ChangesFilterForm
 from goldenthread.core.formatting import datetime_text
@@ -152,7 +153,7 @@ class BreakGlassReviewView(PermissionRequiredMixin, TemplateView):
             ),
             days=REVIEW_DAYS,
             # Read here, not by the template (#19): the caption above the heading.
-            team_name=self.actor.team.name if self.actor.team is not None else "",
+            team_name=team_name(self.actor),
         )
         return context
 

@@ -40,7 +40,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import Role, User
 from goldenthread.audit.forms import BREAK_GLASS_MIN_REASON, BreakGlassForm
 from goldenthread.audit.models import AccessAction, BreakGlassAccess
-from goldenthread.audit.services import access_record, break_glass_record
+from goldenthread.audit.services import access_denied, access_record, break_glass_record
 from goldenthread.core.permissions import Permission, can
 from goldenthread.core.prepared import PreparedQuery
 from goldenthread.ui.views import ChildOr404, SignedInMixin
@@ -179,15 +179,13 @@ def open_person_record(
     # Any: the fetch adds break_glass_reason, and this sets the request's own marks.
     person: Any = scoped_person(user, person_id, now=timezone.now())
     if person is None:
-        with transaction.atomic():
-            access_record(
-                actor=user,
-                person_id=person_id,
-                action=AccessAction.DENIED,
-                what=what,
-                reason="No relationship to the person",
-                request=request,
-            )
+        access_denied(
+            actor=user,
+            person_id=person_id,
+            what=what,
+            reason="No relationship to the person",
+            request=request,
+        )
         raise NoRelationship(person_id)
     if action is None:
         action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
@@ -262,15 +260,13 @@ def break_glass_start(
     they give (SEC-3). Refused (PermissionDenied, logged) for anyone who may not break
     glass and for a record that does not exist."""
     if not may_break_glass(actor):
-        with transaction.atomic():
-            access_record(
-                actor=actor,
-                person_id=person_id,
-                action=AccessAction.DENIED,
-                what="audit:break_glass",
-                request=request,
-                reason="Break-glass refused: not a practitioner or team leader",
-            )
+        access_denied(
+            actor=actor,
+            person_id=person_id,
+            what="audit:break_glass",
+            request=request,
+            reason="Break-glass refused: not a practitioner or team leader",
+        )
         raise PermissionDenied("Your role cannot open a record without a relationship.")
     reason = " ".join((reason or "").split())
     if len(reason) < BREAK_GLASS_MIN_REASON:

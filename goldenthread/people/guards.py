@@ -24,11 +24,9 @@ import uuid
 from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
 from goldenthread.accounts.rules import works_with_people
-from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_record
+from goldenthread.audit.services import access_denied
 from goldenthread.core.services import require_signed_in
 
 from .access import NoRelationship
@@ -78,12 +76,10 @@ def require_casework(
     person_id = person.pk if isinstance(person, Person) else person
     if Person.objects.visible_to(actor).filter(pk=person_id).exists():
         return
-    with transaction.atomic():
-        access_record(
-            actor=actor,
-            person_id=person_id,
-            action=AccessAction.DENIED,
-            what=f"services: {doing}"[:200],
-            reason="No relationship to the person",
-        )
+    access_denied(
+        actor=actor,
+        person_id=person_id,
+        what=f"services: {doing}"[:200],
+        reason="No relationship to the person",
+    )
     raise NoRelationship(person_id)

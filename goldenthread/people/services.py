@@ -20,7 +20,12 @@ from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import Auditor, access_record, change_record
 from goldenthread.core.concurrency import StaleEditError
-from goldenthread.core.services import audited_create, audited_update, require_signed_in
+from goldenthread.core.services import (
+    audited_create,
+    audited_update,
+    refuse_unknown_fields,
+    require_signed_in,
+)
 
 from .chi import normalise_chi
 from .guards import NEW_PERSON, require_casework
@@ -202,9 +207,7 @@ def person_update(
     """Change a person's details; refused with StaleEditError if someone saved first.
     A new CHI number already recorded is refused as in person_create."""
     require_casework(actor, person)
-    unknown = set(changes) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"person_update cannot change {sorted(unknown)}")
+    refuse_unknown_fields("person_update", changes, PERSON_FIELDS)
     # From the database: a form may already have put the new values on `person`.
     stored_chi = Person.objects.filter(pk=person.pk).values_list("chi_number", flat=True).get()
     new_chi = normalise_chi(changes.get("chi_number", stored_chi))
@@ -254,9 +257,7 @@ def circle_member_update(
     *, actor: User, member: CircleMember, expected_version: int, **changes: Any
 ) -> CircleMember:
     require_casework(actor, member.person_id)
-    unknown = set(changes) - set(CIRCLE_FIELDS)
-    if unknown:
-        raise TypeError(f"circle_member_update cannot change {sorted(unknown)}")
+    refuse_unknown_fields("circle_member_update", changes, CIRCLE_FIELDS)
     with transaction.atomic():
         audited_update(
             member,

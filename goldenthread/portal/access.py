@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
 from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_record
+from goldenthread.audit.services import access_denied
 from goldenthread.people.access import NoRelationship, open_person_record
 
 from .models import RecordLink
@@ -67,15 +66,13 @@ class PortalBoundaryMiddleware:
         if "portal" in match.namespaces or match.view_name in OPEN_TO_PORTAL_ACCOUNTS:
             return None
         person_id = view_kwargs.get("person_id")
-        with transaction.atomic():
-            access_record(
-                actor=request.user,
-                person_id=person_id,
-                action=AccessAction.DENIED,
-                what=match.view_name or request.path[:200],
-                request=request,
-                reason="A staff page: not open to a person's or proxy's sign-in",
-            )
+        access_denied(
+            actor=request.user,
+            person_id=person_id,
+            what=match.view_name or request.path[:200],
+            request=request,
+            reason="A staff page: not open to a person's or proxy's sign-in",
+        )
         raise PermissionDenied("This page is for staff.")
 
 
@@ -91,15 +88,13 @@ class PortalRecordMixin(LoginRequiredMixin):
         what = request.resolver_match.view_name
         person_id = kwargs["person_id"]
         if not is_portal_account(request.user):
-            with transaction.atomic():
-                access_record(
-                    actor=request.user,
-                    person_id=person_id,
-                    action=AccessAction.DENIED,
-                    what=what,
-                    request=request,
-                    reason="The person's own pages: staff use the record pages",
-                )
+            access_denied(
+                actor=request.user,
+                person_id=person_id,
+                what=what,
+                request=request,
+                reason="The person's own pages: staff use the record pages",
+            )
             raise NoRelationship(person_id)
         link = (
             RecordLink.objects.current()
@@ -108,15 +103,13 @@ class PortalRecordMixin(LoginRequiredMixin):
         )
         section = self.requested_section(request)
         if link is not None and section and not link.shows(section):
-            with transaction.atomic():
-                access_record(
-                    actor=request.user,
-                    person_id=person_id,
-                    action=AccessAction.DENIED,
-                    what=what,
-                    request=request,
-                    reason="A part of the record the person has not shared",
-                )
+            access_denied(
+                actor=request.user,
+                person_id=person_id,
+                what=what,
+                request=request,
+                reason="A part of the record the person has not shared",
+            )
             raise PermissionDenied("The person has not shared this part of their record.")
         # The one door: Person.objects.visible_to, and one access row (or a refusal).
         self.person = open_person_record(request, person_id, what=what, action=self.access_action)

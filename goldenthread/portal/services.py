@@ -29,8 +29,8 @@ from goldenthread.accountability.services import challenge_raise
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.accounts.rules import leads_persons_team
-from goldenthread.audit.models import AccessAction, ChangeAction
-from goldenthread.audit.services import Auditor, access_record, change_record
+from goldenthread.audit.models import ChangeAction
+from goldenthread.audit.services import Auditor, access_denied, change_record
 from goldenthread.core.services import audited_update, audited_upsert, locked, require_signed_in
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
@@ -327,14 +327,12 @@ def require_portal(actor, person: Person, *, section: str | None = None) -> Reco
     require_signed_in(actor)
     link = portal_link(actor, person)
     if link is None or (section and not link.shows(section)):
-        with transaction.atomic():
-            access_record(
-                actor=actor,
-                person_id=person.pk,
-                action=AccessAction.DENIED,
-                what="portal",
-                reason="Not linked to this record",
-            )
+        access_denied(
+            actor=actor,
+            person_id=person.pk,
+            what="portal",
+            reason="Not linked to this record",
+        )
         raise PermissionDenied("You cannot do this on this record.")
     return link
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.formatting import date_text
-from goldenthread.core.services import audited_create, audited_update
+from goldenthread.core.services import audited_create, audited_update, refuse_unknown_fields
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
@@ -147,9 +147,7 @@ def risk_update(
 ) -> RiskEnablement:
     """Change a risk; refused with StaleEditError if someone saved first (SEC-5)."""
     _check_casework(actor, risk.person_id)
-    unknown = set(changes) - set(RISK_FIELDS)
-    if unknown:
-        raise TypeError(f"risk_update cannot change {sorted(unknown)}")
+    refuse_unknown_fields("risk_update", changes, RISK_FIELDS)
     if solution is not None and outcome is None:
         outcome = solution.outcome
     merged = {name: getattr(risk, name) for name in RISK_FIELDS}

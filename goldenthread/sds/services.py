@@ -23,8 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role, User
-from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import Auditor, access_record
+from goldenthread.audit.services import Auditor, access_denied
 from goldenthread.conversations.models import Conversation
 from goldenthread.core.concurrency import StaleEditError, save_versioned
 from goldenthread.core.formatting import PENNY, date_text
@@ -814,15 +813,13 @@ def _refuse(
     actor: User | None, budget_request: BudgetRequest, why: str, http_request: HttpRequest | None
 ) -> NoReturn:
     """Log a refused decision in its own transaction, so it survives the refusal."""
-    with transaction.atomic():
-        access_record(
-            actor=actor,
-            person_id=budget_request.person_id,
-            action=AccessAction.DENIED,
-            what=f"sds.budget_request_decide {budget_request.reference}",
-            reason=f"Refused: {why}",
-            request=http_request,
-        )
+    access_denied(
+        actor=actor,
+        person_id=budget_request.person_id,
+        what=f"sds.budget_request_decide {budget_request.reference}",
+        reason=f"Refused: {why}",
+        request=http_request,
+    )
     raise PermissionDenied(why)
 
 

@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
+from goldenthread.accounts.presenters import team_name
 from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_record
+from goldenthread.audit.services import access_denied, access_record
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.core.permissions import Permission, can
 from goldenthread.outcomes.models import Outcome
@@ -1003,7 +1004,7 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
         show = "decided" if self.request.GET.get("show") == "decided" else "waiting"
         context["show"] = show
         # Read here, not by the template (#19): the caption above the heading.
-        context["team_name"] = user.team.name if user.team is not None else ""
+        context["team_name"] = team_name(user)
         if show == "decided":
             context["decided"] = [
                 {
@@ -1112,19 +1113,17 @@ class PanelDecideView(DecideFormView):
             if person_id is None:
                 raise Http404("No such budget request.")
             decided = selectors.panel_access_ended(request.user, request_id)
-            with transaction.atomic():
-                access_record(
-                    actor=request.user,
-                    person_id=person_id,
-                    action=AccessAction.DENIED,
-                    what=what,
-                    request=request,
-                    reason=(
-                        "Decided or returned: the panel's access to this request has ended"
-                        if decided
-                        else "Not a panel member, or not referred to the panel"
-                    ),
-                )
+            access_denied(
+                actor=request.user,
+                person_id=person_id,
+                what=what,
+                request=request,
+                reason=(
+                    "Decided or returned: the panel's access to this request has ended"
+                    if decided
+                    else "Not a panel member, or not referred to the panel"
+                ),
+            )
             raise PermissionDenied(
                 "This request has been decided, or returned to the worker for more "
                 "information, so the decision panel does not see it now."

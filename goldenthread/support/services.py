@@ -20,7 +20,13 @@ from goldenthread.accounts.models import Role, User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_create, audited_update, locked, require_signed_in
+from goldenthread.core.services import (
+    audited_create,
+    audited_update,
+    locked,
+    refuse_unknown_fields,
+    require_signed_in,
+)
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.outcomes.services import check_outcome_open
 from goldenthread.people.guards import require_casework
@@ -357,9 +363,7 @@ def solution_update(
     change still recorded is that support which was part of the plan has ended (stopped
     or declined, for example at the review that closed the outcome)."""
     _check_casework(actor, solution.person_id)
-    unknown = set(changes) - set(SOLUTION_FIELDS)
-    if unknown:
-        raise TypeError(f"solution_update cannot change {sorted(unknown)}")
+    refuse_unknown_fields("solution_update", changes, SOLUTION_FIELDS)
     changes = {
         name: value.strip() if isinstance(value, str) else value for name, value in changes.items()
     }

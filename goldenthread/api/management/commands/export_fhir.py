@@ -19,7 +19,7 @@ from django.db import transaction
 
 from goldenthread.api.fhir.export import bundle_for
 from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_record
+from goldenthread.audit.services import access_denied, access_record
 from goldenthread.people.access import access_basis
 from goldenthread.people.models import Person
 
@@ -70,14 +70,12 @@ class Command(BaseCommand):
         chosen = people.filter(pk=person).first() if _is_uuid(person) else None
         if chosen is None:
             if _is_uuid(person) and Person.objects.filter(pk=person).exists():
-                with transaction.atomic():
-                    access_record(
-                        actor=user,
-                        person_id=person,
-                        action=AccessAction.DENIED,
-                        what=WHAT,
-                        reason="No relationship to the person",
-                    )
+                access_denied(
+                    actor=user,
+                    person_id=person,
+                    what=WHAT,
+                    reason="No relationship to the person",
+                )
             raise CommandError(
                 f"{username} may not open the record of person {person}, or "
                 "there is no such person."
