@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -82,14 +83,49 @@ def run_backup(job, progress: Progress) -> Outcome:
     )
 
 
+# --- One file a person, in a zip file (the FHIR export, the PDF pack) ------------------------
+
+
+def _zip_each_person(
+    partial: Path,
+    user,
+    people: list,
+    *,
+    compression: int,
+    what: str,
+    why: str,
+    read: Callable[[Any], Any],
+    entry: Callable[[Any, Any], tuple[str, str | bytes]],
+    progress: Callable[[int, int], None],
+) -> None:
+    """Write one file a person into the zip file `partial`: each person's record is read
+    (`read`) in the transaction that logs the export in the access log, as `user`, with
+    the basis of their access and `why`; `entry` makes the file's name and content from
+    what was read, outside it. The caller moves the finished file into place."""
+    from goldenthread.audit.models import AccessAction
+    from goldenthread.audit.services import access_record
+    from goldenthread.people.access import access_basis
+
+    with zipfile.ZipFile(partial, "w", compression=compression) as archive:
+        for done, person in enumerate(people, start=1):
+            with transaction.atomic():
+                access_record(
+                    actor=user,
+                    person_id=person.pk,
+                    action=AccessAction.EXPORT,
+                    what=what,
+                    reason=f"{access_basis(user, person)} ({why})",
+                )
+                record = read(person)
+            archive.writestr(*entry(person, record))
+            progress(done, len(people))
+
+
 # --- FHIR export of everyone the starter may open (IO-2) ------------------------------------
 
 
 def run_fhir_export(job, progress: Progress) -> Outcome:
     from goldenthread.api.fhir.export import bundle_for
-    from goldenthread.audit.models import AccessAction
-    from goldenthread.audit.services import access_record
-    from goldenthread.people.access import access_basis
     from goldenthread.people.models import Person
 
     user = job.started_by
@@ -105,21 +141,20 @@ def run_fhir_export(job, progress: Progress) -> Outcome:
     out = job_files() / "exports" / f"fhir-{job.pk}.zip"
     out.parent.mkdir(exist_ok=True)
     partial = out.with_suffix(".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for done, person in enumerate(people, start=1):
-            with transaction.atomic():
-                access_record(
-                    actor=user,
-                    person_id=person.pk,
-                    action=AccessAction.EXPORT,
-                    what="Background job: FHIR export",
-                    reason=f"{access_basis(user, person)} (FHIR export)",
-                )
-                bundle = bundle_for(person, exported_by=user)
-            archive.writestr(
-                f"{person.pk}.json", json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
-            )
-            progress(done, len(people), "Writing plans as FHIR R4 Bundles")
+    _zip_each_person(
+        partial,
+        user,
+        people,
+        compression=zipfile.ZIP_DEFLATED,
+        what="Background job: FHIR export",
+        why="FHIR export",
+        read=lambda person: bundle_for(person, exported_by=user),
+        entry=lambda person, bundle: (
+            f"{person.pk}.json",
+            json.dumps(bundle, indent=2, ensure_ascii=False) + "\n",
+        ),
+        progress=lambda done, total: progress(done, total, "Writing plans as FHIR R4 Bundles"),
+    )
     partial.replace(out)  # a retried job replaces its own file whole
     return Outcome(
         text=f"{len(people)} plan(s) exported as FHIR R4 Bundles, one file a person.",
@@ -138,9 +173,6 @@ def people_file(pack: Path) -> Path:
 
 
 def run_plan_pdfs(job, progress: Progress) -> Outcome:
-    from goldenthread.audit.models import AccessAction
-    from goldenthread.audit.services import access_record
-    from goldenthread.people.access import access_basis
     from goldenthread.people.models import Person
     from goldenthread.record.pdf import render_plan_pdf
     from goldenthread.record.plan import build_plan
@@ -159,24 +191,24 @@ def run_plan_pdfs(job, progress: Progress) -> Outcome:
     out = job_files() / "packs" / f"plans-{job.pk}.zip"
     out.parent.mkdir(exist_ok=True)
     partial = out.with_suffix(".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
-        for done, person in enumerate(chosen, start=1):
-            with transaction.atomic():
-                access_record(
-                    actor=user,
-                    person_id=person.pk,
-                    action=AccessAction.EXPORT,
-                    what="Background job: support plan PDF pack",
-                    reason=f"{access_basis(user, person)} (PDF pack)",
-                )
-                plan = build_plan(person)
-            pdf = render_plan_pdf(
+    _zip_each_person(
+        partial,
+        user,
+        chosen,
+        compression=zipfile.ZIP_STORED,
+        what="Background job: support plan PDF pack",
+        why="PDF pack",
+        read=build_plan,
+        # Named by record id, never by name (file names are seen by whoever looks).
+        entry=lambda person, plan: (
+            f"support-plan-{person.pk}.pdf",
+            render_plan_pdf(
                 plan,
                 context={"person": person, "plan": plan, "status_colours": STATUS_TAG_COLOUR},
-            )
-            # Named by record id, never by name (file names are seen by whoever looks).
-            archive.writestr(f"support-plan-{person.pk}.pdf", pdf)
-            progress(done, len(chosen), "Drawing support plans as PDFs")
+            ),
+        ),
+        progress=lambda done, total: progress(done, total, "Drawing support plans as PDFs"),
+    )
     people_file(out).write_text(json.dumps([str(person.pk) for person in chosen]))
     partial.replace(out)  # a retried job replaces its own file whole
     return Outcome(

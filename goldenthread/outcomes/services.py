@@ -123,6 +123,24 @@ def _validate_date(target_date: datetime.date | None, *, today: datetime.date) -
         )
 
 
+def _insert_with_first_wording(outcome: Outcome, actor: User) -> None:
+    """Insert a new outcome with its first wording (number 1) and the checker's suggestions
+    on it, its checker codes stored (outcome_create, outcome_rewrite). In the caller's
+    transaction."""
+    outcome.save(force_insert=True)
+    OutcomeWording.objects.create(
+        outcome=outcome,
+        number=1,
+        statement=outcome.statement,
+        baseline=outcome.baseline,
+        measure=outcome.measure,
+        target_date=outcome.target_date,
+        written_by=actor,
+    )
+    _refresh_suggestions(outcome=outcome)
+    Outcome.objects.filter(pk=outcome.pk).update(checker_codes=outcome.checker_codes)
+
+
 def outcome_create(
     *,
     actor: User,
@@ -151,18 +169,7 @@ def outcome_create(
     )
     outcome.full_clean()
     with transaction.atomic():
-        outcome.save(force_insert=True)
-        OutcomeWording.objects.create(
-            outcome=outcome,
-            number=1,
-            statement=outcome.statement,
-            baseline=outcome.baseline,
-            measure=outcome.measure,
-            target_date=outcome.target_date,
-            written_by=actor,
-        )
-        _refresh_suggestions(outcome=outcome)
-        Outcome.objects.filter(pk=outcome.pk).update(checker_codes=outcome.checker_codes)
+        _insert_with_first_wording(outcome, actor)
         Auditor(actor).created(outcome, person_id=outcome.person_id)
         open_outcomes_changed.send(sender=Outcome, person_id=outcome.person_id)
     return outcome
@@ -290,18 +297,7 @@ def outcome_rewrite(
             replaces=old,
         )
         new.full_clean()
-        new.save(force_insert=True)
-        OutcomeWording.objects.create(
-            outcome=new,
-            number=1,
-            statement=new.statement,
-            baseline=new.baseline,
-            measure=new.measure,
-            target_date=new.target_date,
-            written_by=actor,
-        )
-        _refresh_suggestions(outcome=new)
-        Outcome.objects.filter(pk=new.pk).update(checker_codes=new.checker_codes)
+        _insert_with_first_wording(new, actor)
         auditor.created(new, person_id=new.person_id, extra={"replaces": str(old.pk)})
         audited_update(
             old,

@@ -517,12 +517,27 @@ class InviteView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
         )
 
 
-class CorrectionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+class _AnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    """A worker answers what the person asked (a correction, a question about who looked
+    at their record): what they asked is shown above the form, a row a line."""
+
     permission = Permission.ANSWER_CORRECTIONS
-    form_class = AnswerForm
-    heading_text = "Answer a request for a correction"
     submit_label = "Send the answer"
     success_message = "Your answer is recorded. The person will see it."
+
+    def asked(self) -> list[tuple[str, str]]:
+        """What the person asked, as (key, value) rows."""
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary_rows"] = [{"key": k, "value": v} for k, v in self.asked()]
+        return context
+
+
+class CorrectionAnswerView(_AnswerView):
+    form_class = AnswerForm
+    heading_text = "Answer a request for a correction"
     correction = PersonChild(
         "correction_requests", kwarg="correction_id", missing="No such request for this person."
     )
@@ -530,16 +545,14 @@ class CorrectionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFo
     def get_initial(self):
         return {"version": self.correction.version, "new_text": self.correction.should_say}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def asked(self) -> list[tuple[str, str]]:
         c = self.correction
-        context["summary_rows"] = [
-            {"key": "What it said", "value": c.item_text},
-            {"key": "What is wrong", "value": c.what_is_wrong},
-            {"key": "What they say it should say", "value": c.should_say or "Not given"},
-            {"key": "Days waited", "value": f"{c.days_waited()} of {ANSWER_DUE_DAYS}"},
+        return [
+            ("What it said", c.item_text),
+            ("What is wrong", c.what_is_wrong),
+            ("What they say it should say", c.should_say or "Not given"),
+            ("Days waited", f"{c.days_waited()} of {ANSWER_DUE_DAYS}"),
         ]
-        return context
 
     def get_back_url(self) -> str:
         return reverse("portal_staff:overview", args=[self.person.pk])
@@ -565,26 +578,24 @@ class WorklistView(PermissionRequiredMixin, TemplateView):
     permission = Permission.ANSWER_CORRECTIONS
     template_name = "portal/worklist.html"
 
+    def logged(self, waiting, reason: str) -> list:
+        """The rows `waiting(user)` reads, the people they are about logged as seen in a
+        list, with `reason`."""
+        rows = list(waiting(self.request.user))
+        log_list_view(self.request, [r.person_id for r in rows], reason=reason)
+        return rows
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = list(selectors.waiting_corrections(self.request.user))
-        log_list_view(
-            self.request, [r.person_id for r in rows], reason="Corrections waiting for an answer"
+        context["rows"] = self.logged(
+            selectors.waiting_corrections, "Corrections waiting for an answer"
         )
-        context["rows"] = rows
         context["due_days"] = ANSWER_DUE_DAYS
-        questions = list(selectors.waiting_questions(self.request.user))
-        log_list_view(
-            self.request,
-            [q.person_id for q in questions],
-            reason="Questions about who looked, waiting for an answer",
+        context["questions"] = self.logged(
+            selectors.waiting_questions, "Questions about who looked, waiting for an answer"
         )
-        context["questions"] = questions
-        withholdings = list(selectors.waiting_withholdings(self.request.user))
-        log_list_view(
-            self.request,
-            [w.person_id for w in withholdings],
-            reason="Withholdings waiting for a team leader's agreement",
+        withholdings = self.logged(
+            selectors.waiting_withholdings, "Withholdings waiting for a team leader's agreement"
         )
         context["withholdings"] = [
             {"row": w, "grounds": w.get_grounds_display(), "asked": w.created_at}
@@ -593,12 +604,9 @@ class WorklistView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class QuestionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
-    permission = Permission.ANSWER_CORRECTIONS
+class QuestionAnswerView(_AnswerView):
     form_class = QuestionAnswerForm
     heading_text = "Answer: why did this person look?"
-    submit_label = "Send the answer"
-    success_message = "Your answer is recorded. The person will see it."
     question = PersonChild(
         "access_questions", kwarg="question_id", missing="No such question for this person."
     )
@@ -606,15 +614,13 @@ class QuestionAnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceForm
     def get_initial(self):
         return {"version": self.question.version}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def asked(self) -> list[tuple[str, str]]:
         q = self.question
-        context["summary_rows"] = [
-            {"key": "Who looked", "value": q.about},
-            {"key": "When", "value": datetime_text(q.looked_at)},
-            {"key": "The question", "value": q.question},
+        return [
+            ("Who looked", q.about),
+            ("When", datetime_text(q.looked_at)),
+            ("The question", q.question),
         ]
-        return context
 
     def get_back_url(self) -> str:
         return reverse("portal_staff:worklist")

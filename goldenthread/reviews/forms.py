@@ -7,7 +7,14 @@ from django import forms
 from django.utils import timezone
 
 from goldenthread.outcomes.checking import LIVE_CHECK_ATTRS
-from goldenthread.ui.forms import VersionField, choice_field, date_field, needed_sometimes
+from goldenthread.ui.forms import (
+    VersionField,
+    choice_field,
+    date_field,
+    needed_sometimes,
+    radio_field,
+    text_field,
+)
 
 from . import presenters
 from .models import OutcomeDecision, Rating, SolutionDecision, WhoseWords
@@ -54,39 +61,29 @@ class OutcomeReviewForm(forms.Form):
             "max_whole_digits": "Enter a number with no more than 10 digits before the point.",
         },
     )
-    rating = forms.ChoiceField(
-        label="How far has it come?",
-        choices=RATING_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how far the outcome has come.",
-            "invalid_choice": "Choose one of the ratings.",
-        },
+    rating = radio_field(
+        "How far has it come?",
+        RATING_CHOICES,
+        message="Choose how far the outcome has come.",
+        invalid_message="Choose one of the ratings.",
     )
-    evidence = forms.CharField(
-        label="What shows this, in everyday words",
+    evidence = text_field(
+        "What shows this, in everyday words",
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What has happened since the last review; what the person and the people "
         "around them have noticed.",
-        error_messages={
-            "required": "Say what shows this, in everyday words: what has happened, what the "
-            "person and others have seen.",
-            "max_length": "Keep this to 4,000 characters or fewer.",
-        },
+        required_message="Say what shows this, in everyday words: what has happened, what the "
+        "person and others have seen.",
     )
-    decision = forms.ChoiceField(
-        label="What happens to this outcome now?",
-        widget=forms.RadioSelect,
-        choices=[
+    decision = radio_field(
+        "What happens to this outcome now?",
+        [
             (OutcomeDecision.KEEP.value, "Keep it as it is"),
             (OutcomeDecision.REWRITE.value, "Rewrite it (the old wording is kept in the record)"),
             (OutcomeDecision.CLOSE.value, "Close it (as achieved, if you rated it achieved)"),
         ],
-        error_messages={
-            "required": "Choose whether to keep, rewrite or close this outcome.",
-            "invalid_choice": "Choose keep, rewrite or close.",
-        },
+        message="Choose whether to keep, rewrite or close this outcome.",
+        invalid_message="Choose keep, rewrite or close.",
     )
     statement = forms.CharField(
         label="The new outcome",
@@ -188,16 +185,12 @@ class OutcomeReviewForm(forms.Form):
 class PersonViewForm(forms.Form):
     """The person's own view, in their words. Saved as a new row; never edits an earlier one."""
 
-    in_their_words = forms.CharField(
-        label="What they said about this outcome",
+    in_their_words = text_field(
+        "What they said about this outcome",
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Write it as they said it. It is shown as theirs, beside your rating, and "
         "is never changed.",
-        error_messages={
-            "required": "Write what the person said about this outcome.",
-            "max_length": "Keep this to 4,000 characters or fewer.",
-        },
+        required_message="Write what the person said about this outcome.",
     )
     rating = forms.ChoiceField(
         label="Their own rating",
@@ -249,26 +242,18 @@ class PersonViewForm(forms.Form):
 
 class SolutionReviewForm(forms.Form):
     version = VersionField(required=False)  # empty until the first save
-    decision = forms.ChoiceField(
-        label="Keep, change or stop it?",
-        widget=forms.RadioSelect,
-        choices=[
+    decision = radio_field(
+        "Keep, change or stop it?",
+        [
             (SolutionDecision.KEEP.value, "Keep it"),
             (SolutionDecision.CHANGE.value, "Change it"),
             (SolutionDecision.STOP.value, "Stop it"),
         ],
-        error_messages={
-            "required": "Choose whether to keep, change or stop it.",
-            "invalid_choice": "Choose keep, change or stop.",
-        },
+        message="Choose whether to keep, change or stop it.",
+        invalid_message="Choose keep, change or stop.",
     )
-    why = forms.CharField(
-        label="Why",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed if it is changing or stopping.",
-        error_messages={"max_length": "Keep this to 2,000 characters or fewer."},
+    why = text_field(
+        "Why", required=False, rows=2, help_text="Needed if it is changing or stopping."
     )
 
     def clean(self):

@@ -403,22 +403,25 @@ def person_id_of_request(request_id: uuid.UUID | str) -> uuid.UUID | None:
 
 
 @dataclass(frozen=True)
-class PlanOption:
+class PlanOptionWords:
+    """An SDS option in the plan's words: its title, what it means for the person and its
+    easy-read text (the first fields of an option explained and of the option chosen)."""
+
     option: str
     title: str
     meaning: str
     easy: str
+
+
+@dataclass(frozen=True)
+class PlanOption(PlanOptionWords):
     explained: bool
     how: str
     explained_on: str
 
 
 @dataclass(frozen=True)
-class PlanChoice:
-    option: str
-    title: str
-    meaning: str
-    easy: str
+class PlanChoice(PlanOptionWords):
     reasons: str
     chosen_on: str
     pk: Any = None  # the choice's: the person's words about it are beside it (#12)

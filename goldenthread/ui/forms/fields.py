@@ -124,8 +124,11 @@ def radio_field(
     message: str = "",
     inline: bool = False,
     help_text: str = "",
+    invalid_message: str = "",
 ) -> forms.ChoiceField:
-    """One answer from a few, as radios (side by side with `inline`)."""
+    """One answer from a few, as radios (side by side with `inline`). Messages: `message`
+    when none is chosen, `invalid_message` for an answer not offered (each "Choose one of
+    the answers." unless given)."""
     attrs = {"class": "ds_field-group--inline"} if inline else {}
     return forms.ChoiceField(
         label=label,
@@ -135,7 +138,7 @@ def radio_field(
         widget=forms.RadioSelect(attrs=attrs),
         error_messages={
             "required": message or "Choose one of the answers.",
-            "invalid_choice": "Choose one of the answers.",
+            "invalid_choice": invalid_message or "Choose one of the answers.",
         },
     )
 
