@@ -272,19 +272,20 @@ def break_glass_start(
     if len(reason) < BREAK_GLASS_MIN_REASON:
         raise ValueError(f"Say why in at least {BREAK_GLASS_MIN_REASON} characters.")
     with transaction.atomic():
-        if not Person.objects.filter(pk=person_id).exists():
-            access_record(
-                actor=actor,
-                person_id=person_id,
-                action=AccessAction.DENIED,
-                what="audit:break_glass",
-                request=request,
-                reason=f"Break-glass for a record that does not exist: {reason}",
+        if Person.objects.filter(pk=person_id).exists():
+            return break_glass_record(
+                actor=actor, person_id=person_id, reason=reason[:500], hours=break_glass_hours()
             )
-            raise PermissionDenied("There is no record at this address.")
-        return break_glass_record(
-            actor=actor, person_id=person_id, reason=reason[:500], hours=break_glass_hours()
-        )
+    # Logged in its own transaction, after the one above: a denial row written inside a
+    # block that the refusal then leaves would be rolled back with it.
+    access_denied(
+        actor=actor,
+        person_id=person_id,
+        what="audit:break_glass",
+        request=request,
+        reason=f"Break-glass for a record that does not exist: {reason}",
+    )
+    raise PermissionDenied("There is no record at this address.")
 
 
 def break_glass_offer(request: HttpRequest, person_id) -> TemplateResponse:

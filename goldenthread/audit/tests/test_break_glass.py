@@ -238,3 +238,21 @@ def test_allocation_during_break_glass_ends_the_flag(client, stranger, person):
     client.get(reverse("people:detail", args=[person.pk]))
     row = AccessLog.objects.filter(actor=stranger).latest("seq")
     assert not row.break_glass and row.reason == "Allocated worker"
+
+
+@pytest.mark.django_db
+def test_break_glass_for_a_record_that_does_not_exist_is_refused_and_logged(client, stranger):
+    """A signed token for a record that is not there (deleted since, or never was): refused,
+    nothing opened, and the attempt stays in the access log (it was written inside the block
+    the refusal left, so it was rolled back with it)."""
+    import uuid
+
+    missing = uuid.uuid4()
+    sign_in(client, stranger)
+    token = break_glass_token(missing, f"/people/{missing}/")
+    response = client.post(reverse("audit:break_glass"), {"token": token, "reason": REASON})
+    assert response.status_code == 403
+    assert not BreakGlassAccess.objects.exists()
+    denied = AccessLog.objects.get(actor=stranger, person_id=missing)
+    assert denied.action == AccessAction.DENIED and denied.what == "audit:break_glass"
+    assert denied.reason.startswith("Break-glass for a record that does not exist")
