@@ -59,7 +59,9 @@ JUSTIFIED = {
     "record/tests/test_thread_html.py compares it with the template it replaced, stored "
     "markup included; the same for the thread at a glance and the reviews over time "
     "(#19: changes, statements, sources, support, names and what was learned escaped, "
-    "what was learned through Django's own linebreaksbr with autoescape)",
+    "what was learned through Django's own linebreaksbr with autoescape); the same for the "
+    "broken links and sections 1-3 (#19: subjects, reasons, actions, what matters, changes, "
+    "unlinked items and provision escaped; each outcome's block is outcome_block's)",
     (
         "reviews/presenters.py",
         "mark_safe",
@@ -77,7 +79,8 @@ JUSTIFIED = {
 USES = {
     ("accounts/admin.py", "format_html"): 2,
     ("reports/presenters.py", "format_html"): 2,
-    ("record/thread_html.py", "mark_safe"): 3,  # an outcome's block, the glance, the reviews
+    # an outcome's block, the glance, the reviews, and the broken links with sections 1-3
+    ("record/thread_html.py", "mark_safe"): 4,
 }
 
 

@@ -7,6 +7,8 @@ reference and compares."""
 
 from __future__ import annotations
 
+import uuid
+from html import escape as _html_escape
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
@@ -19,6 +21,15 @@ _BROKEN_WORDS = "<strong>Broken link:</strong> "
 
 
 def _e(value: Any) -> str:
+    """`conditional_escape(value)` as text. Plain text (exactly `str`: never a SafeString,
+    a subclass, nor a lazy translation) and ids go straight to `html.escape`, which is what
+    Django's `escape` calls, without its lazy-argument wrapper: a third of this module's time
+    was that wrapper (#19). record/tests/test_thread_html.py checks both paths agree."""
+    kind = type(value)
+    if kind is str:
+        return _html_escape(value)
+    if kind is uuid.UUID:
+        return str(value)  # hexadecimal digits and hyphens: nothing to escape
     return str(conditional_escape(value))
 
 
@@ -259,3 +270,165 @@ def reviews_html(summaries: list) -> SafeString:
             "    </tr>\n  "
         )
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+# --- The broken links, sections 1, 2 and 3 (#19) ----------------------------------------------
+# The rest of the page's loops, written out as the template wrote them;
+# record/tests/test_thread_html.py keeps each block of the template as the reference.
+
+_NO_BROKEN_LINKS = (
+    "\n<p>No broken links. Every open outcome comes from something that matters, all the "
+    "support and provision is for an outcome, and every outcome has been reviewed when it "
+    "should be.</p>\n"
+)
+
+
+def _broken_links(link_rows: list[dict]) -> str:
+    """`{% if links %}…{% endif %}` under "Broken links": each link with its action."""
+    if not link_rows:
+        return _NO_BROKEN_LINKS
+    count = len(link_rows)
+    parts = [
+        f"\n<p>{count} link{' is' if count == 1 else 's are'} broken in the thread. Each says "
+        'why.</p>\n<ul class="gt_thread__broken">\n  '
+    ]
+    for row in link_rows:
+        link = row["link"]
+        subject = _e(link.subject)
+        action = (
+            f' <a href="{_e(row["action_url"])}">{_e(row["action_text"])}'
+            f'<span class="visually-hidden">: “{subject}”</span></a>'
+            if row["action_url"]
+            else ""
+        )
+        parts.append(
+            f'\n  <li><strong>{_e(link.title)}:</strong> <a href="#{_e(link.anchor)}">'
+            f"“{subject}”</a>. {_e(link.reason)}{action}</li>\n  "
+        )
+    parts.append("\n</ul>\n")
+    return "".join(parts)
+
+
+def _items(items: list, head: str, *, hint: bool = False, quoted: bool = False) -> str:
+    """One `{% if items %}<li><strong>head</strong>\\n    <ul>…</ul></li>{% endif %}` of
+    sections 1 and 3: each item's text (quoted or not), and its perspective when `hint`."""
+    if not items:
+        return ""
+    open_, close = ("“", "”") if quoted else ("", "")
+    each = [
+        f"<li>{open_}{_e(item.text)}{close}"
+        + (f' <span class="ds_hint-text">({_e(item.perspective_text)})</span>' if hint else "")
+        + "</li>"
+        for item in items
+    ]
+    return f"<li><strong>{head}</strong>\n    <ul>{''.join(each)}</ul></li>"
+
+
+def _matters(thread: Any, first_name: str) -> str:
+    """Section 1, "What matters": `{% if thread.what_matters or … %}…{% endif %}`."""
+    if not (thread.what_matters or thread.who_matters or thread.where_matters):
+        return (
+            f"\n<p>Nothing recorded yet about what, who or where matters to {_e(first_name)}.</p>\n"
+        )
+    parts = (
+        _items(thread.what_matters, "What matters"),
+        _items(thread.who_matters, "Who matters"),
+        _items(thread.where_matters, "Where matters"),
+        _items(thread.working, "What is working now", hint=True),
+    )
+    return '\n<ul class="gt_thread__matters">\n  ' + "\n  ".join(parts) + "\n</ul>\n"
+
+
+_NOT_LINKED = (
+    '<li class="gt_broken"><strong>Broken link:</strong> not linked to anything that is not '
+    "working, or to an aspiration.</li>"
+)
+
+
+def _changes(changes: list) -> str:
+    """Section 2: `{% if thread.changes %}…{% endif %}`, each change with its outcomes'
+    blocks (`entry.html`, outcome_block's) as they are."""
+    if not changes:
+        return "\n<p>No positive change recorded yet, so there are no outcomes to follow.</p>\n"
+    parts = ['\n<ol class="gt_thread">\n  ']
+    for change in changes:
+        held = (
+            f'<p class="ds_hint-text">From the conversation on {_e(change.held_on_text)}.</p>'
+            if change.held_on
+            else ""
+        )
+        not_working = "".join(
+            f"<li>Not working: “{_e(item.text)}” "
+            f'<span class="ds_hint-text">({_e(item.perspective_text)})</span></li>'
+            for item in change.not_working
+        )
+        aspirations = "".join(
+            f"<li>Aspiration: “{_e(item.text)}”</li>" for item in change.aspirations
+        )
+        outcomes = (
+            '\n        <ol class="gt_thread__outcomes">\n          '
+            + "".join(str(conditional_escape(entry.html)) for entry in change.outcomes)
+            + "\n        </ol>\n        "
+            if change.outcomes
+            else "\n        <p>No outcome made from this change yet.</p>\n        "
+        )
+        parts.append(
+            f'\n  <li class="gt_thread__change" id="change-{_e(change.change.pk)}">\n'
+            f'    <h3 class="gt_thread__heading">The change wanted: “{_e(change.change.text)}”'
+            f"</h3>\n    {held}\n"
+            '    <ul class="gt_thread__layers">\n'
+            "      <li><strong>Where it comes from</strong>\n"
+            f"        <ul>\n          {not_working}\n          {aspirations}\n          "
+            f"{'' if change.not_working or change.aspirations else _NOT_LINKED}\n"
+            "        </ul>\n      </li>\n"
+            f"      <li><strong>Outcomes</strong>\n        {outcomes}\n"
+            "      </li>\n    </ul>\n  </li>\n  "
+        )
+    parts.append("\n</ol>\n")
+    return "".join(parts)
+
+
+def _loose(thread: Any) -> str:
+    """Section 3, "Not yet part of the thread": `{% if thread.unlinked_not_working or … %}…
+    {% endif %}`."""
+    not_working, aspirations = thread.unlinked_not_working, thread.unlinked_aspirations
+    provision = thread.provision_without_outcome
+    if not (not_working or aspirations or provision):
+        return "\n<p>Everything recorded is part of the thread.</p>\n"
+    lines = (
+        "<li><strong>Provision with no outcome</strong>\n    <ul>"
+        + "".join(
+            f'<li id="provision-{_e(line.pk)}" class="gt_broken">{_BROKEN_WORDS}'
+            f"{_e(line.description)}: {_e(line.amount_text)} "
+            f'<span class="ds_hint-text">(budget request {_e(line.request_reference)}, '
+            f"{_e(str(line.request_status).lower())})</span></li>"
+            for line in provision
+        )
+        + "</ul></li>"
+        if provision
+        else ""
+    )
+    parts = (
+        _items(
+            not_working,
+            "Not working, with no change wanted linked to it yet",
+            hint=True,
+            quoted=True,
+        ),
+        _items(aspirations, "Aspirations with no change wanted linked to them yet", quoted=True),
+        lines,
+    )
+    return '\n<ul class="gt_thread__loose">\n  ' + "\n  ".join(parts) + "\n</ul>\n"
+
+
+def sections_html(thread: Any, link_rows: list[dict], *, first_name: str) -> dict[str, SafeString]:
+    """The broken links and sections 1, 2 and 3 of reviews/golden_thread.html, by the name
+    the template prints each under. Section 2 takes each outcome's block from `entry.html`
+    (outcome_block's, set by the view)."""
+    parts = {
+        "broken_links_html": _broken_links(link_rows),
+        "matters_html": _matters(thread, first_name),
+        "changes_html": _changes(thread.changes),
+        "loose_html": _loose(thread),
+    }
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - escaped above

@@ -28,6 +28,7 @@ from goldenthread.reviews import presenters as review_presenters
 from goldenthread.support import presenters
 from goldenthread.support.models import CURRENT_STATUSES
 from goldenthread.support.readability import measure, text_from_html
+from goldenthread.ui.links import id_url
 
 from . import thread_html
 from .pdf import render_plan_pdf
@@ -120,14 +121,17 @@ def _link_actions(user, person, links) -> list[dict]:
     line left with an outcome that was rewritten or closed can be moved to an open one."""
     may_record = may_record_for(user, person)
     rows = []
+    # Each address reversed once per process (ui.links.id_url, #19), as reverse() wrote it.
+    solution_move = id_url("support:solution_move", ids=2)
+    line_move = id_url("sds:budget_line_move", ids=2)
     for link in links:
         url = text = ""
         kind, _, pk = link.anchor.partition("-")
         if may_record and link.kind == LinkKind.SUPPORT_NO_OUTCOME and kind == "solution":
-            url = reverse("support:solution_move", args=[person.pk, pk])
+            url = solution_move(person.pk, pk)
             text = "Move it to another outcome"
         elif may_record and link.kind == LinkKind.PROVISION_NO_OUTCOME and kind == "provision":
-            url = reverse("sds:budget_line_move", args=[person.pk, pk])
+            url = line_move(person.pk, pk)
             text = "Link it to an outcome"
         rows.append({"link": link, "action_url": url, "action_text": text})
     return rows
@@ -205,10 +209,11 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
             entry.html = thread_html.outcome_block(entry, first_name=first_name)
         context["thread"] = thread
         context["links"] = links
-        context["link_rows"] = _link_actions(self.request.user, self.person, links)
+        context["link_rows"] = link_rows = _link_actions(self.request.user, self.person, links)
         context["glance"] = glance = _glance(thread, links)
         context["glance_html"] = thread_html.glance_html(glance)
         context["reviews_html"] = thread_html.reviews_html(thread.reviews)
+        context.update(thread_html.sections_html(thread, link_rows, first_name=first_name))
         context["link_titles"] = LINK_KIND_TITLE
         context["first_name"] = first_name
         return context

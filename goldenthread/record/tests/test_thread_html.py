@@ -5,6 +5,7 @@ as the reference, with reviews/_progress.html (still the outcome history's) incl
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from types import SimpleNamespace as Row
 
 from django.template import engines
@@ -245,3 +246,165 @@ def test_the_reviews_over_time_are_the_templates():
     for chosen in ([], summaries[:1], summaries):
         old = engines["django"].from_string(OLD_REVIEWS).render({"thread": Row(reviews=chosen)})
         assert str(thread_html.reviews_html(chosen)) == old
+
+
+# --- The broken links and sections 1, 2 and 3 (#19) ----------------------------------------
+# The blocks of reviews/golden_thread.html that thread_html.sections_html replaced, as they were.
+OLD_BROKEN_LINKS = '{% if links %}\n<p>{{ links|length }} link{{ links|length|pluralize:" is,s are" }} broken in the thread. Each says why.</p>\n<ul class="gt_thread__broken">\n  {% for row in link_rows %}{% with link=row.link %}\n  <li><strong>{{ link.title }}:</strong> <a href="#{{ link.anchor }}">“{{ link.subject }}”</a>. {{ link.reason }}{% if row.action_url %} <a href="{{ row.action_url }}">{{ row.action_text }}<span class="visually-hidden">: “{{ link.subject }}”</span></a>{% endif %}</li>\n  {% endwith %}{% endfor %}\n</ul>\n{% else %}\n<p>No broken links. Every open outcome comes from something that matters, all the support and provision is for an outcome, and every outcome has been reviewed when it should be.</p>\n{% endif %}'
+
+OLD_MATTERS = '{% if thread.what_matters or thread.who_matters or thread.where_matters %}\n<ul class="gt_thread__matters">\n  {% if thread.what_matters %}<li><strong>What matters</strong>\n    <ul>{% for item in thread.what_matters %}<li>{{ item.text }}</li>{% endfor %}</ul></li>{% endif %}\n  {% if thread.who_matters %}<li><strong>Who matters</strong>\n    <ul>{% for item in thread.who_matters %}<li>{{ item.text }}</li>{% endfor %}</ul></li>{% endif %}\n  {% if thread.where_matters %}<li><strong>Where matters</strong>\n    <ul>{% for item in thread.where_matters %}<li>{{ item.text }}</li>{% endfor %}</ul></li>{% endif %}\n  {% if thread.working %}<li><strong>What is working now</strong>\n    <ul>{% for item in thread.working %}<li>{{ item.text }} <span class="ds_hint-text">({{ item.perspective_text }})</span></li>{% endfor %}</ul></li>{% endif %}\n</ul>\n{% else %}\n<p>Nothing recorded yet about what, who or where matters to {{ first_name }}.</p>\n{% endif %}'
+
+OLD_CHANGES = '{% if thread.changes %}\n<ol class="gt_thread">\n  {% for change in thread.changes %}\n  <li class="gt_thread__change" id="change-{{ change.change.pk }}">\n    <h3 class="gt_thread__heading">The change wanted: “{{ change.change.text }}”</h3>\n    {% if change.held_on %}<p class="ds_hint-text">From the conversation on {{ change.held_on_text }}.</p>{% endif %}\n    <ul class="gt_thread__layers">\n      <li><strong>Where it comes from</strong>\n        <ul>\n          {% for item in change.not_working %}<li>Not working: “{{ item.text }}” <span class="ds_hint-text">({{ item.perspective_text }})</span></li>{% endfor %}\n          {% for item in change.aspirations %}<li>Aspiration: “{{ item.text }}”</li>{% endfor %}\n          {% if not change.not_working and not change.aspirations %}<li class="gt_broken"><strong>Broken link:</strong> not linked to anything that is not working, or to an aspiration.</li>{% endif %}\n        </ul>\n      </li>\n      <li><strong>Outcomes</strong>\n        {% if change.outcomes %}\n        <ol class="gt_thread__outcomes">\n          {% for entry in change.outcomes %}{{ entry.html }}{% endfor %}{# record/thread_html.py (#19) #}\n        </ol>\n        {% else %}\n        <p>No outcome made from this change yet.</p>\n        {% endif %}\n      </li>\n    </ul>\n  </li>\n  {% endfor %}\n</ol>\n{% else %}\n<p>No positive change recorded yet, so there are no outcomes to follow.</p>\n{% endif %}'
+
+OLD_LOOSE = '{% if thread.unlinked_not_working or thread.unlinked_aspirations or thread.provision_without_outcome %}\n<ul class="gt_thread__loose">\n  {% if thread.unlinked_not_working %}<li><strong>Not working, with no change wanted linked to it yet</strong>\n    <ul>{% for item in thread.unlinked_not_working %}<li>“{{ item.text }}” <span class="ds_hint-text">({{ item.perspective_text }})</span></li>{% endfor %}</ul></li>{% endif %}\n  {% if thread.unlinked_aspirations %}<li><strong>Aspirations with no change wanted linked to them yet</strong>\n    <ul>{% for item in thread.unlinked_aspirations %}<li>“{{ item.text }}”</li>{% endfor %}</ul></li>{% endif %}\n  {% if thread.provision_without_outcome %}<li><strong>Provision with no outcome</strong>\n    <ul>{% for line in thread.provision_without_outcome %}<li id="provision-{{ line.pk }}" class="gt_broken"><strong>Broken link:</strong> {{ line.description }}: {{ line.amount_text }} <span class="ds_hint-text">(budget request {{ line.request_reference }}, {{ line.request_status|lower }})</span></li>{% endfor %}</ul></li>{% endif %}\n</ul>\n{% else %}\n<p>Everything recorded is part of the thread.</p>\n{% endif %}'
+
+
+def _item(text: str = NASTY, perspective: str = "Jo's <view>") -> Row:
+    return Row(pk=uuid.uuid4(), text=text, perspective_text=perspective)
+
+
+def _link_row(*, action: bool) -> dict:
+    link = Row(
+        title="Support with <no> outcome",
+        subject=NASTY,
+        reason=f"It is in place, but “{NASTY}” is closed.",
+        anchor=f"solution-{uuid.uuid4()}",
+    )
+    return {
+        "link": link,
+        "action_url": f"/people/{uuid.uuid4()}/move/?a=1&b=2" if action else "",
+        "action_text": "Move it to <another> outcome" if action else "",
+    }
+
+
+def _change(*, held: bool, not_working: int, aspirations: int, outcomes: int) -> Row:
+    return Row(
+        change=Row(pk=uuid.uuid4(), text=NASTY),
+        held_on=date(2026, 3, 3) if held else None,
+        held_on_text="3 March 2026" if held else "",
+        not_working=[_item(f"{NASTY} {i}") for i in range(not_working)],
+        aspirations=[_item(f"{NASTY} {i}") for i in range(aspirations)],
+        outcomes=[Row(html=mark_safe("<li>A block & co</li>")) for _ in range(outcomes)],
+    )
+
+
+def _provision_line() -> Row:
+    return Row(
+        pk=uuid.uuid4(),
+        description=NASTY,
+        amount_text="£25.00 a week",
+        request_reference="BR-0001",
+        request_status="Agreed <NOW>",
+    )
+
+
+def _render(source: str, context: dict) -> str:
+    return engines["django"].from_string(source).render(context)
+
+
+def _sections(thread: Row, link_rows: list, first_name: str) -> dict:
+    return thread_html.sections_html(thread, link_rows, first_name=first_name)
+
+
+def _thread(**parts) -> Row:
+    empty = {
+        name: []
+        for name in (
+            "what_matters",
+            "who_matters",
+            "where_matters",
+            "working",
+            "changes",
+            "unlinked_not_working",
+            "unlinked_aspirations",
+            "provision_without_outcome",
+        )
+    }
+    return Row(**{**empty, **parts})
+
+
+def test_the_broken_links_are_the_templates():
+    """#19: none, one (singular words), several; with and without an action; text to
+    escape in every field."""
+    rows = [_link_row(action=True), _link_row(action=False), _link_row(action=True)]
+    for chosen in ([], rows[:1], rows[1:2], rows):
+        links = [row["link"] for row in chosen]
+        old = _render(OLD_BROKEN_LINKS, {"links": links, "link_rows": chosen})
+        assert str(_sections(_thread(), chosen, "Jo")["broken_links_html"]) == old
+
+
+def test_section_one_is_the_templates():
+    """#19: each of the four lists present or absent in turn (16 combinations: what is
+    working alone shows the "nothing recorded" words, as the template did), a name to
+    escape."""
+    lists = ("what_matters", "who_matters", "where_matters", "working")
+    for present in range(16):
+        thread = _thread(
+            **{
+                name: [_item(), _item("Walks & <talks>")] if present & (1 << i) else []
+                for i, name in enumerate(lists)
+            }
+        )
+        for first_name in ("Jo", "O'Neil <b>"):
+            old = _render(OLD_MATTERS, {"thread": thread, "first_name": first_name})
+            assert str(_sections(thread, [], first_name)["matters_html"]) == old
+
+
+def test_section_two_is_the_templates():
+    """#19: changes with and without a date, sources (none, what is not working,
+    aspirations, both) and outcomes; no changes at all."""
+    changes = [
+        _change(held=held, not_working=nw, aspirations=asp, outcomes=outcomes)
+        for held in (True, False)
+        for nw, asp in ((0, 0), (2, 0), (0, 1), (1, 2))
+        for outcomes in (0, 2)
+    ]
+    for chosen in ([], changes[:1], changes):
+        thread = _thread(changes=chosen)
+        old = _render(OLD_CHANGES, {"thread": thread})
+        assert str(_sections(thread, [], "Jo")["changes_html"]) == old
+
+
+def test_section_three_is_the_templates():
+    """#19: each of the three lists present or absent in turn, with text to escape."""
+    for present in range(8):
+        thread = _thread(
+            unlinked_not_working=[_item(), _item("x")] if present & 1 else [],
+            unlinked_aspirations=[_item()] if present & 2 else [],
+            provision_without_outcome=[_provision_line(), _provision_line()] if present & 4 else [],
+        )
+        old = _render(OLD_LOOSE, {"thread": thread})
+        assert str(_sections(thread, [], "Jo")["loose_html"]) == old
+
+
+def test_the_sections_escape_stored_text():
+    thread = _thread(
+        what_matters=[_item()],
+        changes=[_change(held=True, not_working=1, aspirations=1, outcomes=0)],
+        unlinked_aspirations=[_item()],
+        provision_without_outcome=[_provision_line()],
+    )
+    for html in _sections(thread, [_link_row(action=True)], "<b>Jo</b>").values():
+        assert "<b>" not in str(html) and "&lt;b&gt;" in str(html)
+
+
+def test_the_quick_escape_is_djangos():
+    """#19: plain text and ids take a short path to html.escape; the result is
+    conditional_escape's for every kind of value the blocks print, marked-safe text
+    included (left as it is)."""
+    from django.utils.html import conditional_escape
+    from django.utils.translation import gettext_lazy
+
+    values = [
+        NASTY,
+        "",
+        "plain",
+        "«quotes» ‘and’ \"these\" & 'those' <b>",
+        uuid.uuid4(),
+        3,
+        mark_safe("<svg>already html</svg>"),
+        gettext_lazy("Open & <agreed>"),
+        date(2026, 3, 3),
+    ]
+    for value in values:
+        assert thread_html._e(value) == str(conditional_escape(value))
