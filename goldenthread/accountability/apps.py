@@ -14,7 +14,9 @@ class AccountabilityConfig(AppConfig):
 
         from . import checks  # noqa: F401 - registers the holiday table check
         from .sections import decision_notes, person_page_section
+        from .selectors import SUMMARY_READ, summary_read
 
-        register_record_section(person_page_section)
+        # Its one read runs in the person's page's one statement (#19).
+        register_record_section(person_page_section, reads={SUMMARY_READ: summary_read()})
         # A challenge is shown on the SDS decision it challenges (#13).
         register_decision_notes(decision_notes)

@@ -9,8 +9,11 @@ from goldenthread.ui.links import id_url
 from . import presenters, selectors
 
 
-def person_page_section(person, user) -> RecordSection:
-    summary = selectors.summary_for(person)
+def person_page_section(person, user, *, rows: dict | None = None) -> RecordSection:
+    """`rows`: the summary's read already run by the person's page (people.sections)."""
+    summary = selectors.summary_for(
+        person, rows=rows[selectors.SUMMARY_READ] if rows is not None else None
+    )
     lines = []
     if summary.challenges:
         words = f"{summary.open_challenges} open challenge or complaint" + (

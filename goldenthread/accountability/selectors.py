@@ -266,12 +266,18 @@ def summary_queryset(person_id) -> QuerySet:
 
 
 _SUMMARY = PreparedQuery(summary_queryset, uuid.uuid4())
+SUMMARY_READ = "accountability_summary"
 
 
-def summary_for(person: Person) -> AccountabilitySummary:
+def summary_read() -> PreparedQuery:
+    """The summary's prepared read (the person's page runs it with its own, #19)."""
+    return _SUMMARY
+
+
+def summary_for(person: Person, *, rows: list | None = None) -> AccountabilitySummary:
     """What the person's page shows about challenges, advocacy and moves (one query,
-    compiled once per process: core/prepared.py)."""
-    rows = _SUMMARY(person.pk)
+    compiled once per process: core/prepared.py); `rows`: that read's rows, already run."""
+    rows = _SUMMARY(person.pk) if rows is None else rows
     row = rows[0] if rows else {}
     advocacy = None
     if row.get("advocacy_id") is not None:

@@ -84,6 +84,23 @@ class RecordFrame:
     # Written once here, not by {% url %} and |date in the frame's template (#19).
     home_url: str = ""
     born_text: str = ""
+    # The side navigation's links as the template prints them: plain dicts (a template
+    # looks a key up in one step) with the class and aria-current worked out here (#19).
+    nav_links: tuple[dict[str, str], ...] = ()
+
+
+def nav_link(item: NavItem) -> dict[str, str]:
+    """What `_record_nav.html` prints for an item: aria-current "page" on its own page,
+    "true" on a page inside its part, none elsewhere."""
+    return {
+        "label": item.label,
+        "url": item.url,
+        "link_class": NAV_LINK_CLASS[item.current],
+        "aria_current": "page" if item.is_page else ("true" if item.current else ""),
+    }
+
+
+NAV_LINK_CLASS = {False: "ds_side-navigation__link", True: "ds_side-navigation__link ds_current"}
 
 
 def record_frame(request, person) -> RecordFrame:
@@ -101,6 +118,7 @@ def record_frame(request, person) -> RecordFrame:
         person=person,
         section=section,
         nav=tuple(items),
+        nav_links=tuple(nav_link(item) for item in items),
         home_url=id_url("people:detail")(person.pk),
         born_text=date_text(person.date_of_birth),
     )

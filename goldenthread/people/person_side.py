@@ -72,8 +72,9 @@ def tell_person_side(person_id: Any, *, section: str, kind: str, text: str) -> N
 # whose page shows items of the record adds `PersonsWordsMixin`; the page's template puts
 # them beside each item with `{% load portal %}{% persons_words person item %}`, which only
 # reads what the view loaded (no query from a template).
-PersonsWordsLoader = Callable[[Any], Any]
+PersonsWordsLoader = Callable[..., Any]
 _WORDS_LOADERS: list[PersonsWordsLoader] = []
+_WORDS_READS: dict[PersonsWordsLoader, dict[str, Any]] = {}  # loader → its reads by name
 
 
 class NoPersonsWords:
@@ -83,16 +84,34 @@ class NoPersonsWords:
         return [], []
 
 
-def register_persons_words_loader(loader: PersonsWordsLoader) -> PersonsWordsLoader:
+def register_persons_words_loader(
+    loader: PersonsWordsLoader, *, reads: dict[str, Any] | None = None
+) -> PersonsWordsLoader:
+    """`loader(person)` loads the words itself. With `reads` ({name: a PreparedQuery of the
+    person's id}), a page that has already run them (the person's page runs them in its
+    one statement, people.selectors.person_page) calls `loader(person, rows={name: rows})`
+    instead."""
     if loader not in _WORDS_LOADERS:
         _WORDS_LOADERS.append(loader)
+    if reads:
+        _WORDS_READS[loader] = dict(reads)
     return loader
 
 
-def persons_words_for(person: Any) -> Any:
-    """The person's own words by item (`.beside(item)` → (comments, waiting corrections)),
-    loaded now by the registered loader."""
+def persons_words_reads() -> dict[str, Any]:
+    """The reads of the loader `persons_words_for` uses, by name ({} if it has none)."""
     for loader in _WORDS_LOADERS:
+        return dict(_WORDS_READS.get(loader, {}))
+    return {}
+
+
+def persons_words_for(person: Any, *, rows: dict[str, list] | None = None) -> Any:
+    """The person's own words by item (`.beside(item)` → (comments, waiting corrections)),
+    loaded now by the registered loader, or made from its reads' `rows` already run."""
+    for loader in _WORDS_LOADERS:
+        reads = _WORDS_READS.get(loader)
+        if reads and rows is not None and all(name in rows for name in reads):
+            return loader(person, rows={name: rows[name] for name in reads})
         return loader(person)
     return NoPersonsWords()
 

@@ -6,13 +6,16 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from goldenthread.accounts.models import Handover, Role, Team, User
-from goldenthread.core.prepared import PreparedQuery
+from goldenthread.core.prepared import PreparedBatch, PreparedQuery
 
 from .models import Allocation, CircleMember, Person, PossibleDuplicate, active_on
+from .person_side import persons_words_reads
+from .sections import section_reads
 
 
 def team_members_with_caseloads(team: Team) -> QuerySet[User]:
@@ -258,9 +261,33 @@ class PersonPage:
     recent_conversations: list
     outcomes: list
     allocations: list
+    # The registered reads of the apps above (people.sections, people.person_side), by name.
+    rows: dict[str, list] = field(default_factory=dict)
+
+
+_BATCHES: dict[tuple, PreparedBatch] = {}
+
+
+def _page_batch() -> PreparedBatch:
+    """The page's lists and the registered sections' and person's words' reads as one
+    statement (core.prepared.PreparedBatch): on PostgreSQL each statement costs this
+    process a round trip through Django's cursor and the driver. Built once for each set
+    of registered reads (registration happens in AppConfig.ready())."""
+    reads: dict[str, PreparedQuery] = dict(_PAGE_READS)
+    for name, read in [*section_reads().items(), *persons_words_reads().items()]:
+        if name in reads and reads[name] is not read:
+            raise ImproperlyConfigured(f"Two reads of the person's page are named {name!r}")
+        reads[name] = read
+    key = tuple((name, id(read)) for name, read in reads.items())
+    batch = _BATCHES.get(key)
+    if batch is None:
+        batch = _BATCHES[key] = PreparedBatch(reads)
+    return batch
 
 
 def person_page(person: Person) -> PersonPage:
-    """What the person's page lists (four queries), for a person already opened through
-    `open_person_record`."""
-    return PersonPage(**{name: read(person.pk) for name, read in _PAGE_READS.items()})
+    """What the person's page lists, with the registered sections' and person's words'
+    reads, in one query (#19), for a person already opened through `open_person_record`."""
+    rows = _page_batch()(person.pk)
+    own = {name: rows.pop(name) for name in _PAGE_READS}
+    return PersonPage(**own, rows=rows)

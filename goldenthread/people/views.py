@@ -30,7 +30,7 @@ from .forms import (
     PersonForm,
     PossibleDuplicateResolveForm,
 )
-from .person_side import PersonsWordsMixin
+from .person_side import persons_words_for
 from .sections import record_sections
 
 CASELOAD_QUERY_KEY = "gt_caseload_query"
@@ -91,15 +91,16 @@ class CaseloadView(PermissionRequiredMixin, ListView):
         return context
 
 
-class PersonDetailView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
+class PersonDetailView(PersonRecordMixin, TemplateView):
     template_name = "people/person_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.person
-        lists = presenters.person_page_lists(
-            person, selectors.person_page(person), today=timezone.localdate()
-        )
+        # The page's reads, the person's words' and the sections' in one query (#19).
+        page = selectors.person_page(person)
+        context["persons_words"] = persons_words_for(person, rows=page.rows)
+        lists = presenters.person_page_lists(person, page, today=timezone.localdate())
         context.update(lists)
         context["summary_rows"] = presenters.person_summary_rows(
             person, edit_url=lists["links"]["edit"]
@@ -107,7 +108,7 @@ class PersonDetailView(PersonsWordsMixin, PersonRecordMixin, TemplateView):
         context["can_manage_allocations"] = can(
             self.request.user, Permission.MANAGE_ALLOCATIONS, person
         )
-        context["record_sections"] = record_sections(person, self.request.user)
+        context["record_sections"] = record_sections(person, self.request.user, rows=page.rows)
         return context
 
 

@@ -200,18 +200,24 @@ def waiting_corrections_queryset(person_id):
 # portal/tests/test_words_prepared.py compares each with its queryset.
 _COMMENTS = PreparedQuery(comments_queryset, uuid.uuid4())
 _WAITING = PreparedQuery(waiting_corrections_queryset, uuid.uuid4())
+COMMENTS_READ, WAITING_READ = "portal_comments", "portal_waiting_corrections"
+PAGE_READS = {COMMENTS_READ: _COMMENTS, WAITING_READ: _WAITING}
 
 
 class PersonsWords:
     """The person's own comments and their correction requests waiting for an answer, by
     item (P-2, #12), for staff pages and the plan: `beside(item)` → (comments, waiting).
-    Loaded by the view in two queries, however many items the page shows."""
+    Loaded by the view in two queries, however many items the page shows; or from those
+    two reads' `rows` when the page ran them already (the person's page runs them with its
+    own in one statement: PAGE_READS, people.person_side)."""
 
-    def __init__(self, person) -> None:
+    def __init__(self, person, *, rows: dict[str, list] | None = None) -> None:
         self.by_item: dict[tuple[str, str], tuple[list, list]] = {}
-        for c in _COMMENTS(person.pk):
+        comments = rows[COMMENTS_READ] if rows is not None else _COMMENTS(person.pk)
+        waiting = rows[WAITING_READ] if rows is not None else _WAITING(person.pk)
+        for c in comments:
             self.by_item.setdefault((c.item_type, c.item_id), ([], []))[0].append(c)
-        for r in _WAITING(person.pk):
+        for r in waiting:
             self.by_item.setdefault((r.item_type, r.item_id), ([], []))[1].append(r)
 
     @staticmethod

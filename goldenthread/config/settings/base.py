@@ -11,9 +11,12 @@ Environment variables:
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -202,6 +205,21 @@ def cache_from_url(url: str, key_prefix: str) -> dict:
     raise ValueError(
         f"CACHE_URL must start with redis://, rediss://, unix:// or locmem://, not {scheme}://"
     )
+
+
+def bench_cache_prefix(database: Mapping[str, Any]) -> str:
+    """The bench's cache key space for one database (settings/bench.py):
+    "gt-bench-<vendor>-<file or database name>-<hash of engine, host, port and name>". Two
+    benches of different databases on one Redis never read each other's sessions or sign-in
+    entries, and a bench and its load test's gunicorn (the same DATABASE_URL) share one
+    (#19)."""
+    engine = str(database.get("ENGINE", ""))
+    name = str(database.get("NAME", ""))
+    place = "|".join(str(database.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+    digest = hashlib.sha256(place.encode()).hexdigest()[:10]
+    vendor = engine.rsplit(".", 1)[-1]
+    short = "".join(c if c.isalnum() or c in "._" else "_" for c in os.path.basename(name))
+    return f"gt-bench-{vendor}-{short[:40]}-{digest}"
 
 
 CACHES = {"default": cache_from_url(CACHE_URL, CACHE_KEY_PREFIX)}

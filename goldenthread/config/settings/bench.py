@@ -7,9 +7,17 @@ os.environ.setdefault("SECRET_KEY", "bench-only-" + "k7Q-x9" * 10)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 # As in production, a shared cache: the Redis on this machine, in a key space of its own.
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/0")
-os.environ.setdefault("CACHE_KEY_PREFIX", "gt-bench")
+# Not put in the environment: the load test's gunicorn works out the same key space from
+# the same DATABASE_URL (base.bench_cache_prefix).
+_PREFIX_GIVEN = "CACHE_KEY_PREFIX" in os.environ
 
+from .base import bench_cache_prefix, cache_from_url  # noqa: E402
 from .production import *  # noqa: E402, F403
+from .production import CACHE_URL, DATABASES  # noqa: E402
+
+if not _PREFIX_GIVEN:  # CACHE_KEY_PREFIX set by the caller is kept as it is
+    CACHE_KEY_PREFIX = bench_cache_prefix(DATABASES["default"])
+    CACHES = {"default": cache_from_url(CACHE_URL, CACHE_KEY_PREFIX)}
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -4,8 +4,12 @@ no staff page edits what the person wrote. The view loads them (PersonsWordsMixi
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django import template
 from django.core.exceptions import ImproperlyConfigured
+from django.template import Template
+from django.template.library import InclusionNode, parse_bits
 
 register = template.Library()
 
@@ -14,8 +18,10 @@ class PersonsWordsNotLoaded(ImproperlyConfigured):
     """A page shows the person's words without its view loading them."""
 
 
-@register.inclusion_tag("portal/_persons_words.html", takes_context=True)
-def persons_words(context, person, item) -> dict:
+PERSONS_WORDS_TEMPLATE = "portal/_persons_words.html"
+
+
+def _persons_words(context, person, item) -> dict:
     """The person's own words beside `item` (a model instance of their record, or a plan
     item naming one), from `persons_words` in the context: the view loads them once
     (`people.person_side.PersonsWordsMixin`), so a template never queries for them."""
@@ -26,6 +32,62 @@ def persons_words(context, person, item) -> dict:
         )
     comments, waiting = words.beside(item) if person is not None else ([], [])
     return {"person": person, "comments": comments, "waiting": waiting}
+
+
+class PersonsWordsNode(InclusionNode):
+    """Most items have no words beside them: then the template's output is the same
+    whatever the page (its text outside `{% if comments or waiting %}`), so it is rendered
+    once for each loaded template and reused, not drawn in a new context per item (#19).
+    Items with words are rendered as any inclusion tag's."""
+
+    _nothing: ClassVar[dict[int, tuple[Template, str]]] = {}
+
+    def render(self, context):
+        args, kwargs = self.get_resolved_arguments(context)
+        data = self.func(*args, **kwargs)
+        if data["comments"] or data["waiting"]:
+            return self._render_with(context, data)
+        template = self._template(context)
+        found = self._nothing.get(id(template))
+        if found is None or found[0] is not template:
+            nothing = template.render(context.new({"person": None, "comments": [], "waiting": []}))
+            found = self._nothing[id(template)] = (template, nothing)
+        return found[1]
+
+    def _template(self, context) -> Template:
+        template = context.render_context.get(self)
+        if template is None:
+            template = context.render_context[self] = context.template.engine.get_template(
+                self.filename
+            )
+        return template
+
+    def _render_with(self, context, data: dict) -> str:
+        """As InclusionNode.render, with the data already worked out."""
+        new_context = context.new(data)
+        csrf_token = context.get("csrf_token")
+        if csrf_token is not None:
+            new_context["csrf_token"] = csrf_token
+        return self._template(context).render(new_context)
+
+
+@register.tag(name="persons_words")
+def persons_words(parser, token):
+    """{% persons_words person item %}: the person's own words beside `item`."""
+    bits = token.split_contents()[1:]
+    args, kwargs = parse_bits(
+        parser,
+        bits,
+        ["context", "person", "item"],
+        None,
+        None,
+        None,
+        [],
+        {},
+        True,
+        "persons_words",
+    )
+    return PersonsWordsNode(_persons_words, True, args, kwargs, PERSONS_WORDS_TEMPLATE)
 
 
 @register.inclusion_tag("portal/_plan_words.html", takes_context=True)
