@@ -66,7 +66,7 @@ from goldenthread.sds.models import (
 from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 
 from . import snapshots
-from .disclosure import Dim, ProtectedCube, build_cube, protect_counts
+from .disclosure import TOTAL, Dim, ProtectedCube, build_cube, protect_counts
 from .periods import AGE_GROUPS, MONTHS, Period, age_group
 
 # (team_id, support_reason, date_of_birth, row[, column])
@@ -122,6 +122,10 @@ class Measure:
     # and their sum), and `units` end with those amounts; each sum is shown exactly where
     # its count is (`_money_cube`).
     money: bool = False
+    # Tables that count the same things (#14): this table's counts are the cells of
+    # `counts_as`'s cube at the total of its rows, and are published as that table
+    # publishes them (one pattern), so neither can be played off against the other.
+    counts_as: Measure | None = None
 
     def row_axis(self, period: Period) -> Axis:
         return self.rows(period) if callable(self.rows) else self.rows
@@ -188,6 +192,8 @@ def snapshot_key(
                 sorted(axes.team_area.items()),
                 SUPPORT_REASONS,
                 APART,
+                # A table whose counts are another's: figures stored before are not read.
+                *((f"counts as {measure.counts_as.key}",) if measure.counts_as else ()),
             )
         ).encode()
     ).hexdigest()
@@ -233,7 +239,13 @@ def _build(
     row_axis = measure.row_axis(period)
     dims = [*axes.dims(), row_axis.dim()]
     if measure.money:
-        return _money_cube(measure, period, today, dims, limit)
+        counted = None
+        if measure.counts_as is not None:
+            # Its counts with the other table's pattern (#14, AGG-2); protected on their
+            # own when that table is withheld whole (it publishes nothing to compare).
+            shared = _build(measure.counts_as, period, today, axes, limit)
+            counted = None if shared.withheld else _face(shared, FILTERS)
+        return _money_cube(measure, period, today, dims, limit, counted)
     if measure.columns is not None:
         dims.append(measure.columns.dim())
     end = min(period.end, today)
@@ -244,15 +256,47 @@ def _build(
     return protect_counts(dims, counts, limit, apart=APART, selectable=FILTERS)
 
 
+def _face(cube: ProtectedCube, axis: int) -> ProtectedCube:
+    """The cells of `cube` at the total of its dimension `axis` (a table's rows, after the
+    filters), as a cube of their own with the statuses they have in `cube` (#14): a table
+    whose counts are another table's column totals publishes them exactly as that table
+    does. (Protecting them again on their own gave a second pattern: a count hidden in
+    one and shown in the other undid the first one's boxes, and small counts of budget
+    decisions could be worked out from the two tables together.)"""
+    if axis < cube.selectable or not cube.dims[axis].additive:
+        raise ValueError("A face is taken at the total of an additive dimension after the filters")
+
+    def drop(key):
+        return (*key[:axis], *key[axis + 1 :])
+
+    return ProtectedCube(
+        dims=(*cube.dims[:axis], *cube.dims[axis + 1 :]),
+        threshold=cube.threshold,
+        values={drop(k): v for k, v in cube.values.items() if k[axis] == TOTAL},
+        small=frozenset(drop(k) for k in cube.small if k[axis] == TOTAL),
+        hidden=frozenset(drop(k) for k in cube.hidden if k[axis] == TOTAL),
+        withheld=cube.withheld,
+        apart=cube.apart,
+        withheld_selections=cube.withheld_selections,
+        selectable=cube.selectable,
+    )
+
+
 def _money_cube(
-    measure: Measure, period: Period, today: datetime.date, dims: list[Dim], limit: int
+    measure: Measure,
+    period: Period,
+    today: datetime.date,
+    dims: list[Dim],
+    limit: int,
+    counted: ProtectedCube | None = None,
 ) -> ProtectedCube:
     """Counts and sums (whole pounds) in one cube with a last, non-additive dimension
     ("count", "amount"). The counts are protected as any table's; each sum is hidden
     exactly where its count is (a count from 1 to threshold-1, or hidden so that one cannot
     be worked out, or the whole table withheld). The hypercube moves that keep a small
     count from being worked out keep its sum from being worked out too: moving an amount
-    round the same corners changes no published sum."""
+    round the same corners changes no published sum. `counted`: the counts already
+    protected, as another table publishes them (`Measure.counts_as`)."""
     columns = measure.columns or MONEY_COLUMNS
     amounts = columns.categories[1:]  # after "count": one sum per amount in each unit
     end = min(period.end, today)
@@ -264,7 +308,10 @@ def _money_cube(
         counts[key] += 1
         for name, amount in zip(amounts, unit[len(unit) - len(amounts) :], strict=True):
             sums[name][key] += int(amount)
-    counted = protect_counts(dims, counts, limit, apart=APART, selectable=FILTERS)
+    if counted is None:
+        counted = protect_counts(dims, counts, limit, apart=APART, selectable=FILTERS)
+    elif counted.dims != tuple(dims):
+        raise ValueError(f"{measure.key}: its counts are not {measure.counts_as} by {dims}")
     summed = {a: build_cube(dims, sums[a]) for a in amounts}
     values: dict = {}
     for key, n in counted.values.items():
@@ -1016,6 +1063,8 @@ BUDGET_AMOUNTS = Measure(
     columns=BUDGET_MONEY_COLUMNS,
     units=budget_amount_units,
     money=True,
+    # The number of requests is budget decisions' column totals: published as they are.
+    counts_as=BUDGET_DECISIONS,
     chart=False,
     note="Requests decided in the period, with the yearly amount asked for and the yearly "
     "amount agreed, each to the nearest pound: the panel may agree a different amount "

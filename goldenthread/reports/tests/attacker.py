@@ -1,0 +1,408 @@
+"""An attacker across tables and periods (#14, AGG-2), for the tests and for a run against a
+whole database's reports.
+
+`oracle.possible_values` searches every table of whole numbers that agrees with one cube;
+that is exact but small. This attacker is the other way round: it reads *everything* a
+reader can see at once — every cell of every table, for every period the filter offers —
+as linear facts, and narrows what each hidden cell can be by interval propagation:
+
+* each cell not shown is an unknown with the bounds its label gives ("fewer than 5":
+  1..threshold−1; hidden so that a small count cannot be worked out: threshold or more;
+  never published, or in a withheld selection or table: not negative);
+* each additive dimension gives an equation per cell at a total or subtotal (the cell is
+  the sum of the cells under it, one step down that dimension);
+* `link` adds an equation between cells of different cubes: two tables counting the same
+  population (outcomes recorded, by quality and by domain), or a year and its months;
+* `propagate` tightens every unknown from every equation it is in (for a·x + rest = c:
+  x lies between (c − max rest)/a and (c − min rest)/a, rounded inwards to whole numbers)
+  until nothing moves.
+
+This is sound, not complete: every bound found holds in every table that agrees with what
+is published (so any small count it pins is a real leak), but a leak that needs linear
+programming proper may be missed. It finds what a reader with a spreadsheet finds: a total
+minus the other cells, a year minus eleven months, one table's total put in another
+table's hidden cell, and chains of those."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+from goldenthread.reports.disclosure import TOTAL, Key, ProtectedCube, Status
+
+INF = math.inf
+Ref = tuple[Hashable, Key]
+"""A cell of a named cube: (cube name, key)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    ref: Ref
+    label: str  # what the reader was told: small, hidden, unpublished, withheld, derived
+    low: float
+    high: float
+    value: int  # the true value (the attacker does not use it; the report does)
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
+
+
+class Attacker:
+    def __init__(self, threshold: int):
+        self.threshold = threshold
+        self.index: dict[Ref, int] = {}
+        self.low: list[float] = []
+        self.high: list[float] = []
+        self.labels: list[str] = []
+        self.truth: list[int] = []
+        self.refs: list[Ref] = []
+        self.shown: dict[Ref, int] = {}
+        self.equations: list[tuple[list[tuple[int, int]], int]] = []
+        self.cubes: dict[Hashable, ProtectedCube] = {}
+        self.inconsistent: list[str] = []
+
+    # -- facts -------------------------------------------------------------------
+
+    def _unknown(self, ref: Ref, label: str, low: float, high: float, truth: int) -> int:
+        i = len(self.low)
+        self.index[ref] = i
+        self.refs.append(ref)
+        self.low.append(low)
+        self.high.append(high)
+        self.labels.append(label)
+        self.truth.append(truth)
+        return i
+
+    def add_cube(self, name: Hashable, cube: ProtectedCube, *, only: dict[int, str] | None = None):
+        """Every cell of `cube` a reader sees (or knows to exist), and the equations its
+        additive dimensions give. `only` keeps the cells with these coordinates (a money
+        table's "count" column)."""
+        self.cubes[name] = cube
+        only = only or {}
+        t = self.threshold
+        keys = [k for k in cube.values if all(k[i] == c for i, c in only.items())]
+        for key in keys:
+            ref = (name, key)
+            truth = cube.values[key]
+            if not cube.is_published(key):
+                if cube.withheld or cube.selection_withheld(key):
+                    self._unknown(ref, "withheld", 0, INF, truth)
+                else:
+                    self._unknown(ref, "unpublished", 0, INF, truth)
+                continue
+            cell = cube.cell(key)
+            if cell.status is Status.SHOWN:
+                assert cell.value is not None
+                self.shown[ref] = cell.value
+            elif cell.status is Status.SMALL:
+                self._unknown(ref, "small", 1, t - 1, truth)
+            elif cell.status is Status.HIDDEN:
+                self._unknown(ref, "hidden", t, INF, truth)
+            else:
+                self._unknown(ref, "withheld", 0, INF, truth)
+        wanted = set(keys)
+        for key in keys:
+            for i, dim in enumerate(cube.dims):
+                if not dim.additive or i in only:
+                    continue
+                coord = key[i]
+                if coord == TOTAL:
+                    below = [g for g, _ in dim.groups] or list(dim.categories)
+                elif coord in dict(dim.groups):
+                    below = list(dict(dim.groups)[coord])
+                else:
+                    continue
+                parts = [(*key[:i], b, *key[i + 1 :]) for b in below]
+                assert all(p in wanted for p in parts)
+                self.link([((name, key), 1), *(((name, p), -1) for p in parts)])
+
+    def derived(self, name: Hashable, truth: int) -> Ref:
+        """A count that is no cell of any table (people added in a month, as the difference
+        of two cumulative tables): not negative."""
+        ref: Ref = ("derived", (str(name),))
+        self._unknown(ref, "derived", 0, INF, truth)
+        return ref
+
+    def link(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
+        """sum(coefficient × cell) = constant, for cells of any cubes added."""
+        unknown: dict[int, int] = {}
+        rest = constant
+        for ref, coef in terms:
+            if ref in self.shown:
+                rest -= coef * self.shown[ref]
+            else:
+                i = self.index[ref]
+                unknown[i] = unknown.get(i, 0) + coef
+        unknown = {i: c for i, c in unknown.items() if c}
+        if not unknown:
+            if rest:
+                self.inconsistent.append(f"{list(terms)!r} = {constant}")
+            return
+        self.equations.append((list(unknown.items()), rest))
+
+    def has(self, ref: Ref) -> bool:
+        return ref in self.shown or ref in self.index
+
+    # -- reasoning ---------------------------------------------------------------
+
+    def propagate(self) -> None:
+        low, high = self.low, self.high
+        over: list[list[int]] = [[] for _ in low]
+        for n, (terms, _) in enumerate(self.equations):
+            for i, _c in terms:
+                over[i].append(n)
+        pending = list(range(len(self.equations)))
+        queued = set(pending)
+        while pending:
+            n = pending.pop()
+            queued.discard(n)
+            terms, constant = self.equations[n]
+            lows, highs = [], []
+            for i, c in terms:
+                a, b = (c * low[i], c * high[i]) if c > 0 else (c * high[i], c * low[i])
+                lows.append(a)
+                highs.append(b)
+            lo_inf = sum(1 for a in lows if a == -INF)
+            hi_inf = sum(1 for b in highs if b == INF)
+            lo_sum = sum(a for a in lows if a != -INF)
+            hi_sum = sum(b for b in highs if b != INF)
+            for (i, c), a, b in zip(terms, lows, highs, strict=True):
+                # The rest of the equation, without this term.
+                if lo_inf - (a == -INF):
+                    rest_low = -INF
+                else:
+                    rest_low = lo_sum - (a if a != -INF else 0)
+                if hi_inf - (b == INF):
+                    rest_high = INF
+                else:
+                    rest_high = hi_sum - (b if b != INF else 0)
+                # c·x = constant − rest
+                top, bottom = constant - rest_low, constant - rest_high
+                if c > 0:
+                    new_low, new_high = bottom / c, top / c
+                else:
+                    new_low, new_high = top / c, bottom / c
+                changed = False
+                if new_low != -INF and math.ceil(new_low - 1e-9) > low[i]:
+                    low[i] = math.ceil(new_low - 1e-9)
+                    changed = True
+                if new_high != INF and math.floor(new_high + 1e-9) < high[i]:
+                    high[i] = math.floor(new_high + 1e-9)
+                    changed = True
+                if low[i] > high[i]:
+                    self.inconsistent.append(f"{self.refs[i]!r}: {low[i]}..{high[i]}")
+                    return
+                if changed:
+                    for m in over[i]:
+                        if m not in queued:
+                            queued.add(m)
+                            pending.append(m)
+
+    # -- what it learnt ------------------------------------------------------------
+
+    def findings(self) -> list[Finding]:
+        return [
+            Finding(self.refs[i], self.labels[i], self.low[i], self.high[i], self.truth[i])
+            for i in range(len(self.low))
+        ]
+
+    def leaks(self) -> list[Finding]:
+        """Counts from 1 to threshold−1 the reader works out exactly: a small cell, or a
+        hidden, withheld or never-published one, or a count that is no cell (people
+        added in a month). (A cell only narrowed to 1..threshold−1 is what "fewer than 5"
+        says already: a never-published team-and-reason cell under a small team's count
+        is one; `narrowed` lists them.)"""
+        t = self.threshold
+        out = []
+        for f in self.findings():
+            assert f.low <= f.value <= f.high, f"unsound: {f}"
+            if f.exact and 1 <= f.value < t:
+                out.append(f)
+        return out
+
+    def narrowed(self) -> list[Finding]:
+        """Cells not labelled small that the reader narrows to 1..threshold−1."""
+        t = self.threshold
+        return [
+            f
+            for f in self.findings()
+            if f.label != "small" and not f.exact and f.low >= 1 and f.high <= t - 1
+        ]
+
+    def pinned(self) -> list[Finding]:
+        """Hidden cells worked out exactly, whatever their value (a box that does not hold)."""
+        return [f for f in self.findings() if f.exact and f.label in ("small", "hidden")]
+
+
+def cells_at(cube: ProtectedCube, fixed: dict[int, str]) -> Sequence[Key]:
+    return [k for k in cube.values if all(k[i] == c for i, c in fixed.items())]
+
+
+# -- Every table and period of a database's reports --------------------------------
+
+# Tables that count the same population (#14): cells of one and cells of another that
+# must be equal, for every filter selection. (table, its part of the key after the
+# filters) pairs; "*" stands for the decision axis's coordinates, matched one to one.
+SAME_POPULATION: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
+    (
+        ("outcome-quality", (TOTAL,)),
+        ("outcome-domains", (TOTAL,)),
+        ("outcome-agreement", (TOTAL,)),
+    ),
+    (
+        ("unmet-need", (TOTAL, TOTAL)),
+        ("unmet-need-trend", (TOTAL, TOTAL)),
+        ("unmet-need-time-to-met", (TOTAL,)),
+    ),
+    (("sds-chosen", ("option_4",)), ("sds-mixes", (TOTAL,))),
+    (("transitions", (TOTAL, TOTAL)), ("transitions-outcomes", (TOTAL,))),
+)
+
+# Tables whose cells add up over periods (events dated in the period, sorted by what
+# they are today): at all ages, a year is the sum of its months and of its quarters.
+# Not: people with a record (cumulative: see `attack_database`), review timeliness (as
+# it stood at the end of the period).
+NOT_ADDITIVE_OVER_PERIODS = {"people", "review-timeliness"}
+
+
+def _filters_of(cube: ProtectedCube, n: int = 3) -> list[Key]:
+    import itertools
+
+    return list(itertools.product(*(d.coords for d in cube.dims[:n])))
+
+
+def attack_database(
+    today,
+    *,
+    keys: Iterable[str] | None = None,
+    codes: Iterable[str] | None = None,
+    across_tables: bool = True,
+    across_periods: bool = True,
+    progress=print,
+) -> Attacker:
+    """Every table a commissioner can read, for every period the filter offers, with the
+    links between tables and between periods; propagated. `keys` limits the tables (and
+    their links) to some, `codes` the periods."""
+    from goldenthread.reports import selectors
+    from goldenthread.reports.periods import parse_period, period_choices
+
+    axes = selectors.FilterAxes.load()
+    limit = selectors.threshold()
+    offered = [code for code, _ in period_choices(today)]
+    periods = [parse_period(code, today) for code in (codes or offered)]
+    wanted = set(keys) if keys else set(selectors.BY_KEY)
+    attacker = Attacker(limit)
+    for period in periods:
+        for measure in (selectors.PEOPLE, *selectors.MEASURES):
+            if measure.key not in wanted:
+                continue
+            cube = selectors.build(measure, period, today, axes, limit)
+            only = {len(cube.dims) - 1: "count"} if measure.money else None
+            attacker.add_cube((measure.key, period.code), cube, only=only)
+        progress(f"read {period.code}: {len(attacker.low)} unknowns")
+    filters = _filters_of(next(iter(attacker.cubes.values())))
+    codes = {p.code: p for p in periods}
+    # Across tables, same period.
+    for group in SAME_POPULATION if across_tables else ():
+        present = [(k, tail) for k, tail in group if k in wanted]
+        for period in periods:
+            for f in filters:
+                first = ((present[0][0], period.code), (*f, *present[0][1])) if present else None
+                for k, tail in present[1:]:
+                    attacker.link([(first, 1), (((k, period.code), (*f, *tail)), -1)])
+    if across_tables and {"budget-decisions", "budget-amounts"} <= wanted:
+        decision = selectors.DECISION_AXIS.dim().coords
+        for period in periods:
+            for f in filters:
+                for d in decision:
+                    attacker.link(
+                        [
+                            ((("budget-decisions", period.code), (*f, TOTAL, d)), 1),
+                            ((("budget-amounts", period.code), (*f, d, "count")), -1),
+                        ]
+                    )
+    if across_tables and {"unmet-need-trend", "unmet-need-time-to-met"} <= wanted:
+        for period in periods:
+            if period.end >= today:  # "met by the end of the period" is "met by today"
+                for f in filters:
+                    attacker.link(
+                        [
+                            ((("unmet-need-trend", period.code), (*f, TOTAL, "not_met")), 1),
+                            ((("unmet-need-time-to-met", period.code), (*f, "not_met")), -1),
+                        ]
+                    )
+    # Across periods: at all ages (a person's age group is at the end of each period).
+    months = {(p.start.year, p.start.month): p.code for p in periods if len(p.months()) == 1}
+
+    def parts_of(period):
+        """Offered periods that tile `period`, and the months of it not offered."""
+        found = []
+        for p in periods:
+            if p is not period and p.start >= period.start and p.end <= period.end:
+                found.append(p)
+        return found
+
+    for key in sorted(wanted - NOT_ADDITIVE_OVER_PERIODS) if across_periods else ():
+        for period in periods:
+            cube = attacker.cubes.get((key, period.code))
+            if cube is None or len(period.months()) == 1:
+                continue
+            inside = parts_of(period)
+            # Tilings: by months, and by quarters (each a whole tiling or none).
+            tilings = []
+            month_parts = [codes[months[m]] for m in period.months() if m in months]
+            missing = [m for m in period.months() if m not in months]
+            tilings.append((month_parts, missing))
+            quarters = [p for p in inside if len(p.months()) == 3]
+            if sum(len(q.months()) for q in quarters) == len(period.months()):
+                tilings.append((quarters, []))
+            for parts, missing in tilings:
+                if not parts:
+                    continue
+                for k in attacker.cubes[(key, period.code)].values:
+                    if k[1] != TOTAL or not attacker.has(((key, period.code), k)):
+                        continue
+                    if key == "unmet-need-trend":
+                        # Rows are months; only "all", met or not, adds up.
+                        if k[-1] != TOTAL:
+                            continue
+                        terms = []
+                        for p in parts:
+                            row = k[3]
+                            if row != TOTAL and row not in {f"{y}-{m:02d}" for y, m in p.months()}:
+                                continue
+                            terms.append((((key, p.code), k), -1))
+                    else:
+                        terms = [(((key, p.code), k), -1) for p in parts]
+                    if not all(attacker.has(r) for r, _ in terms):
+                        continue
+                    if missing:
+                        rest = attacker.derived(
+                            f"{key} {period.code} {k} months {missing}",
+                            _truth_missing(attacker, key, period, parts, k, terms),
+                        )
+                        terms.append((rest, -1))
+                    attacker.link([(((key, period.code), k), 1), *terms])
+    # People with a record are counted to the end of each period: one period's count
+    # minus an earlier one's is the people added between (at all ages).
+    if across_periods and "people" in wanted:
+        ends = sorted({p.end if p.end < today else today: p for p in periods}.items())
+        for (_, before), (_, after) in zip(ends, ends[1:], strict=False):
+            cube = attacker.cubes[("people", after.code)]
+            for k in cube.values:
+                if k[1] != TOTAL:
+                    continue
+                a, b = (("people", after.code), k), (("people", before.code), k)
+                truth = cube.values[k] - attacker.cubes[("people", before.code)].values[k]
+                new = attacker.derived(f"people added {before.code}..{after.code} {k}", truth)
+                attacker.link([(a, 1), (b, -1), (new, -1)])
+    progress(f"{len(attacker.equations)} equations; propagating")
+    attacker.propagate()
+    return attacker
+
+
+def _truth_missing(attacker, key, period, parts, k, terms) -> int:
+    whole = attacker.cubes[(key, period.code)].values[k]
+    return whole - sum(attacker.cubes[r[0]].values[r[1]] for r, _ in terms)
