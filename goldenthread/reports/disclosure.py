@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import heapq
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -601,8 +600,15 @@ class _Search:
                 coords, groups = self.alike(differ)
                 group = groups.get(coords(x))
                 if group:
-                    runs.append(_differing(group, x, differ, decide))
-            yield from heapq.merge(*runs)
+                    found = _differing(group, x, differ, decide)
+                    if found:
+                        runs.append(found)
+            if len(runs) == 1:
+                yield from runs[0]
+            elif runs:
+                # One distance's runs are in order and apart (a leaf differs from x in one
+                # set of dimensions): sorting them together merges them (#14).
+                yield from sorted(itertools.chain.from_iterable(runs))
 
     def hypercube(self, key: Key) -> list[tuple[Key, int]] | None:
         return _find_hypercube(
@@ -627,12 +633,28 @@ class _Search:
 
 def _differing(
     group: list[Key], x: Key, differ: tuple[int, ...], decide: list[tuple[int, frozenset[str]]]
-) -> Iterator[Key]:
+) -> list[Key]:
     """The leaves of `group` (alike x outside `differ`) that differ from x in every
-    dimension of `differ` and are outside the cell (`decide`: see `_Search.nearest`)."""
-    for y in group:
-        if all(y[i] != x[i] for i in differ) and any(y[i] in cats for i, cats in decide):
-            yield y
+    dimension of `differ` and are outside the cell (`decide`: see `_Search.nearest`), in
+    order. One and two dimensions, the most asked for, are written out (#14)."""
+    if len(differ) == 1:
+        (i,) = differ
+        xi = x[i]
+        ((_, cats),) = decide
+        return [y for y in group if y[i] != xi and y[i] in cats]
+    if len(differ) == 2:
+        i, j = differ
+        xi, xj = x[i], x[j]
+        if len(decide) == 1:
+            ((k, cats),) = decide
+            return [y for y in group if y[i] != xi and y[j] != xj and y[k] in cats]
+        ci, cj = decide[0][1], decide[1][1]
+        return [y for y in group if y[i] != xi and y[j] != xj and (y[i] in ci or y[j] in cj)]
+    return [
+        y
+        for y in group
+        if all(y[i] != x[i] for i in differ) and any(y[i] in cats for i, cats in decide)
+    ]
 
 
 def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
@@ -732,12 +754,21 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             if not x_bits & down[y]:  # and y itself always moves down
                 continue
             shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
-            hx = hidden_by(x, shape, y)
+            # The kept figures read here, worked out (the functions above) when missing.
+            hx = hides.get((x, shape)) or hidden_by(x, shape, y)
             if best_cost is not None and hx >= best_cost:
                 continue  # y's side only adds to what x's hides: no better than the best
-            if not allows(x, shape, y, up, up_bits) & allows(y, shape, x, down, down_bits):
+            bits = up_bits.get((x, shape))
+            if bits is None:
+                bits = allows(x, shape, y, up, up_bits)
+            if bits:
+                y_bits = down_bits.get((y, shape))
+                if y_bits is None:
+                    y_bits = allows(y, shape, x, down, down_bits)
+                bits &= y_bits  # the move by +1 or by −1 must fit both sides
+            if not bits:
                 continue  # a shown zero, or a cell pushed past what a reader knows of it
-            hy = hidden_by(y, shape, x)
+            hy = hides.get((y, shape)) or hidden_by(y, shape, x)
             cost = (hx[0] + hy[0], hx[1] + hy[1], hx[2] + hy[2])
             if best_cost is None or cost < best_cost:
                 best, best_cost = (x, y, shape), cost
