@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import heapq
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -89,6 +88,25 @@ class Dim:
                 raise ValueError(f"{self.name}: each category must be in exactly one group")
             if {g for g, _ in self.groups} & {*self.categories, TOTAL}:
                 raise ValueError(f"{self.name}: a group has the name of a category")
+        # Each category's group and chain, worked out once: the searches ask for them
+        # millions of times in a large cube (#14). Not fields: equality and hashing are
+        # the categories' and groups'.
+        group_of = {c: g for g, cs in self.groups for c in cs}
+        object.__setattr__(self, "_group_of", group_of)
+        object.__setattr__(
+            self,
+            "_chains",
+            {
+                c: (
+                    (c,)
+                    if not self.additive
+                    else (c, group_of[c], TOTAL)
+                    if c in group_of
+                    else (c, TOTAL)
+                )
+                for c in self.categories
+            },
+        )
 
     @property
     def coords(self) -> tuple[str, ...]:
@@ -97,17 +115,15 @@ class Dim:
         return (*self.categories, *(g for g, _ in self.groups), TOTAL)
 
     def group_of(self, category: str) -> str | None:
-        for group, members in self.groups:
-            if category in members:
-                return group
-        return None
+        return self._group_of.get(category)  # type: ignore[attr-defined]
 
     def chain(self, category: str) -> tuple[str, ...]:
         """The category and every total above it."""
-        if not self.additive:
-            return (category,)
-        group = self.group_of(category)
-        return (category, group, TOTAL) if group else (category, TOTAL)
+        found = self._chains.get(category)  # type: ignore[attr-defined]
+        if found is not None:
+            return found
+        # Not a category (a group, or the total): as a category in no group.
+        return (category,) if not self.additive else (category, TOTAL)
 
 
 class Status(enum.Enum):
@@ -267,6 +283,21 @@ def _grouped_axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
     return options
 
 
+@functools.lru_cache(maxsize=4096)
+def _ordered_options(dim: Dim, coord: str) -> tuple[tuple[str, list[tuple[str, int]]], ...]:
+    """`_axis_options` in order (as sorting the lists themselves), each with the coordinate
+    a move along this axis alone reaches (`_find_hypercube`'s ranking): worked out once per
+    dimension and coordinate, not once per search (#14). The lists are shared: read only."""
+    ordered = []
+    for option in sorted(_axis_options(dim, coord)):
+        target = next(
+            (c for c, sign in option if sign == -1),
+            next((c for c, _ in option if c != coord), coord),
+        )
+        ordered.append((target, option))
+    return tuple(ordered)
+
+
 class _Moves:
     """What a move may do to each cell of one cube, worked out once per `protect` (the
     search asks about the same cells again and again): two bits per cell, 1 when the cell
@@ -334,24 +365,28 @@ def _find_hypercube(
     unpublished=None,
     moves: _Moves | None = None,
 ) -> list[tuple[Key, int]] | None:
-    axes = [_axis_options(dim, coord) for dim, coord in zip(dims, key, strict=True)]
     hidden_anyway = unpublished or (lambda _k: False)
     if moves is None:
         moves = _Moves(values, small, threshold, unpublished)
     by_sign = moves.by_sign
     loss = moves.loss
 
-    def option_cost(axis: int, option: list[tuple[str, int]]) -> float:
-        # The cell reached by moving along this axis alone.
-        moved = list(key)
-        moved[axis] = next(
-            (c for c, sign in option if sign == -1),
-            next((c for c, _ in option if c != key[axis]), key[axis]),
-        )
-        cell = tuple(moved)
+    def target_cost(axis: int, target: str) -> float:
+        # The cell reached by moving along this axis alone, to `target`.
+        cell = (*key[:axis], target, *key[axis + 1 :])
         if cell in suppressed or hidden_anyway(cell):
             return 0
         return values[cell] if values[cell] else float("inf")
+
+    def rank(axis: int) -> list[list[tuple[str, int]]]:
+        """The axis's options by the cost of the cell each reaches, then in order (the
+        options come in order, and the sort is stable: as sorting by (cost, option))."""
+        ordered = _ordered_options(dims[axis], key[axis])
+        costs: dict[str, float] = {}
+        for target, _ in ordered:
+            if target not in costs:
+                costs[target] = target_cost(axis, target)
+        return [option for _, option in sorted(ordered, key=lambda t: costs[t[0]])]
 
     def search(options_per_axis: list[list[list[tuple[str, int]]]]):
         """The first box, in the order of `itertools.product(*options_per_axis)`, that can
@@ -416,10 +451,7 @@ def _find_hypercube(
         walk(0, [((), 1)], by_sign[1][key])
         return best
 
-    ranked = [
-        sorted(opts, key=lambda o, a=axis: (option_cost(a, o), o))  # type: ignore[misc]
-        for axis, opts in enumerate(axes)
-    ]
+    ranked = [rank(axis) for axis in range(len(dims))]
     first = search([opts[:FIRST_SEARCH_OPTIONS] for opts in ranked])
     if first is not None:
         return first
@@ -461,10 +493,6 @@ def _move_cost(
 def _over(leaf: Key, dims: Sequence[Dim]) -> set[Key]:
     """Every cell that counts `leaf`: the leaf and each total and subtotal above it."""
     return set(itertools.product(*(d.chain(c) for c, d in zip(leaf, dims, strict=True))))
-
-
-def _covers(key: Key, leaf: Key, dims: Sequence[Dim]) -> bool:
-    return all(k in d.chain(c) for k, c, d in zip(key, leaf, dims, strict=True))
 
 
 @functools.cache
@@ -572,8 +600,15 @@ class _Search:
                 coords, groups = self.alike(differ)
                 group = groups.get(coords(x))
                 if group:
-                    runs.append(_differing(group, x, differ, decide))
-            yield from heapq.merge(*runs)
+                    found = _differing(group, x, differ, decide)
+                    if found:
+                        runs.append(found)
+            if len(runs) == 1:
+                yield from runs[0]
+            elif runs:
+                # One distance's runs are in order and apart (a leaf differs from x in one
+                # set of dimensions): sorting them together merges them (#14).
+                yield from sorted(itertools.chain.from_iterable(runs))
 
     def hypercube(self, key: Key) -> list[tuple[Key, int]] | None:
         return _find_hypercube(
@@ -598,12 +633,28 @@ class _Search:
 
 def _differing(
     group: list[Key], x: Key, differ: tuple[int, ...], decide: list[tuple[int, frozenset[str]]]
-) -> Iterator[Key]:
+) -> list[Key]:
     """The leaves of `group` (alike x outside `differ`) that differ from x in every
-    dimension of `differ` and are outside the cell (`decide`: see `_Search.nearest`)."""
-    for y in group:
-        if all(y[i] != x[i] for i in differ) and any(y[i] in cats for i, cats in decide):
-            yield y
+    dimension of `differ` and are outside the cell (`decide`: see `_Search.nearest`), in
+    order. One and two dimensions, the most asked for, are written out (#14)."""
+    if len(differ) == 1:
+        (i,) = differ
+        xi = x[i]
+        ((_, cats),) = decide
+        return [y for y in group if y[i] != xi and y[i] in cats]
+    if len(differ) == 2:
+        i, j = differ
+        xi, xj = x[i], x[j]
+        if len(decide) == 1:
+            ((k, cats),) = decide
+            return [y for y in group if y[i] != xi and y[j] != xj and y[k] in cats]
+        ci, cj = decide[0][1], decide[1][1]
+        return [y for y in group if y[i] != xi and y[j] != xj and (y[i] in ci or y[j] in cj)]
+    return [
+        y
+        for y in group
+        if all(y[i] != x[i] for i in differ) and any(y[i] in cats for i, cats in decide)
+    ]
 
 
 def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
@@ -623,7 +674,7 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     best, best_cost = None, None
     shared = [_shared_above(d) for d in dims]
     # The categories under each of `key`'s coordinates: a leaf is inside when each of its
-    # coordinates is (as `_covers`, worked out once per dimension).
+    # coordinates is (worked out once per dimension).
     under = [
         frozenset(c for c in d.categories if coord in d.chain(c))
         for coord, d in zip(key, dims, strict=True)
@@ -703,15 +754,28 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             if not x_bits & down[y]:  # and y itself always moves down
                 continue
             shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
-            hx = hidden_by(x, shape, y)
+            # The kept figures read here, worked out (the functions above) when missing.
+            hx = hides.get((x, shape)) or hidden_by(x, shape, y)
             if best_cost is not None and hx >= best_cost:
                 continue  # y's side only adds to what x's hides: no better than the best
-            if not allows(x, shape, y, up, up_bits) & allows(y, shape, x, down, down_bits):
+            bits = up_bits.get((x, shape))
+            if bits is None:
+                bits = allows(x, shape, y, up, up_bits)
+            if bits:
+                y_bits = down_bits.get((y, shape))
+                if y_bits is None:
+                    y_bits = allows(y, shape, x, down, down_bits)
+                bits &= y_bits  # the move by +1 or by −1 must fit both sides
+            if not bits:
                 continue  # a shown zero, or a cell pushed past what a reader knows of it
-            hy = hidden_by(y, shape, x)
+            hy = hides.get((y, shape)) or hidden_by(y, shape, x)
             cost = (hx[0] + hy[0], hx[1] + hy[1], hx[2] + hy[2])
             if best_cost is None or cost < best_cost:
                 best, best_cost = (x, y, shape), cost
+                if cost == (0, 0, 0):
+                    break  # hides nothing new: no later pair can be cheaper (#14)
+        if best_cost == (0, 0, 0):
+            break
     if best is None:
         return None
     x, y, shape = best
