@@ -23,7 +23,7 @@ from goldenthread.nonprod.synth.writer import BulkWriter, det_uuid
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.chi import is_valid_chi
 from goldenthread.people.models import Allocation, Person
-from goldenthread.reviews.due import as_date, derived_due
+from goldenthread.reviews.due import as_date, derived_due, refresh_all_review_due
 from goldenthread.reviews.models import (
     OutcomeReview,
     PersonView,
@@ -102,6 +102,10 @@ def test_tiny_preset_is_consistent_and_deterministic(synthetic):
         pk: due for pk, due in stored.items() if due
     }
     assert any(derived.values())
+    # The generator writes both stored dates itself (#14): working them out again from the
+    # records, as `goldenthread refresh-review-due` does, changes nothing.
+    assert refresh_all_review_due() == 0
+    assert ReviewSchedule.objects.filter(last_review_on__isnull=False).exists()
     # The bulk-written access log carries a whole hash chain (#11): audit-verify passes.
     call_command("audit_verify", stdout=open("/dev/null", "w"))
     assert (

@@ -13,8 +13,9 @@ inside the transaction of every service that changes what it is worked out from:
 - conversations: `conversation_redated` (the date of a conversation changed).
 
 `refresh_all_review_due()` (the command `goldenthread refresh-review-due`) does it for
-everyone: after a bulk load (synthetic data) and when GOLDENTHREAD_REVIEW_INTERVAL_DAYS
-changes. The stored values are a copy of audited facts, so writing them is not audited
+everyone: after a bulk load and when GOLDENTHREAD_REVIEW_INTERVAL_DAYS changes. (The
+synthetic data writes both dates itself, #14; tests/test_synth.py checks that this refresh
+then changes nothing.) The stored values are a copy of audited facts, so writing them is not audited
 and does not change the schedule's version (an editor's copy of the date stays current).
 """
 

@@ -403,7 +403,9 @@ class PersonInfo:
 
 BASE = ["id", "created_at", "updated_at", "version"]
 COLUMNS: dict[type, list[str]] = {
-    ReviewSchedule: [*BASE, "person", "next_review_on", "set_by"],
+    # `due_on` and `last_review_on` as reviews.due works them out (#19): the date set (always
+    # set here), and the last finished review (tests/test_synth.py checks they agree).
+    ReviewSchedule: [*BASE, "person", "next_review_on", "set_by", "due_on", "last_review_on"],
     Review: [
         *BASE,
         "person",
@@ -691,7 +693,17 @@ class Casework:
             if held <= today and self.open_outcomes(p, held):
                 self.draft_review(p, held)
         self.rows[ReviewSchedule].append(
-            (det_uuid(rng), planned_at, finished_at, 1 + held_count, p.id, due, p.worker)
+            (
+                det_uuid(rng),
+                planned_at,
+                finished_at,
+                1 + held_count,
+                p.id,
+                due,
+                p.worker,
+                due,
+                last_held,
+            )
         )
 
     def open_outcomes(self, p: PersonInfo, held: datetime.date) -> list[OutcomeInfo]:
