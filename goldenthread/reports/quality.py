@@ -1,5 +1,6 @@
 """Recording quality per worker, for a team leader (AGG-5): outcomes with open checker
-flags, support checklists not completed, reviews overdue — for the people each worker is
+flags, support checklists not completed, plans the person has never agreed, reviews
+overdue — for the people each worker is
 allocated to now, within what the team leader may open (`Person.objects.visible_to`).
 
 This is the one report that names people: it is for the team leader of those people,
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from goldenthread.accounts.models import Role, User
-from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.outcomes.models import Agreed, Agreement, Outcome, OutcomeStatus
 from goldenthread.people.models import Allocation, Person, active_on
 from goldenthread.reviews.models import ReviewSchedule
 from goldenthread.support.models import ChecklistQuestion
@@ -22,6 +23,7 @@ from goldenthread.support.models import ChecklistQuestion
 ISSUES = (
     ("flagged", "Open outcomes with checker flags"),
     ("checklist", "Open outcomes with the support checklist not completed"),
+    ("unagreed", "Plans the person has never agreed"),
     ("overdue", "Reviews overdue"),
 )
 
@@ -67,13 +69,30 @@ def recording_quality(user, today: datetime.date) -> list[WorkerQuality]:
         .filter(answered__lt=len(ChecklistQuestion.values))
         .values_list("person_id", flat=True)
     )
+    # A plan (open outcomes) with no agreement of the plan as a whole (ACC-4) that says
+    # "Agreed" or "Agreed with some of it", by the person, their family or a proxy.
+    with_plan = set(open_outcomes.values_list("person_id", flat=True))
+    agreed = set(
+        Agreement.objects.filter(
+            person_id__in=list(with_plan),
+            outcome__isnull=True,
+            agreed__in=[Agreed.YES, Agreed.PARTLY],
+        ).values_list("person_id", flat=True)
+    )
+    unagreed = with_plan - agreed
     overdue = set(
         ReviewSchedule.objects.filter(
             person_id__in=list(people), next_review_on__lt=today
         ).values_list("person_id", flat=True)
     )
     rows = {w.pk: WorkerQuality(w, {issue: [] for issue, _ in ISSUES}) for w in workers}
-    for issue, found in (("flagged", flagged), ("checklist", checklist), ("overdue", overdue)):
+    found_by_issue = {
+        "flagged": flagged,
+        "checklist": checklist,
+        "unagreed": unagreed,
+        "overdue": overdue,
+    }
+    for issue, found in found_by_issue.items():
         for person_id in sorted(found, key=lambda pid: people[pid].display_name):
             for worker_id in workers_of[person_id]:
                 rows[worker_id].people[issue].append(people[person_id])

@@ -268,6 +268,44 @@ def test_recording_quality_per_worker_links_only_to_records_the_leader_may_open(
     assert {str(i).replace("-", "") for i in row.people_shown} == {mine.pk.hex, late.pk.hex}
 
 
+def test_recording_quality_lists_plans_the_person_has_never_agreed(
+    client, team_leader, practitioner, team, pinned_clock
+):
+    """#14 (AGG-5, ACC-4): a plan (open outcomes) with no agreement of the plan as a whole
+    that says "Agreed" or "Agreed with some of it" is listed; an outcome's own agreement, or
+    a plan the person did not agree, does not count as agreed; no plan, nothing to agree."""
+    from goldenthread.outcomes.factories import AgreementFactory, OutcomeFactory
+    from goldenthread.outcomes.models import Agreed
+    from goldenthread.people.factories import AllocationFactory
+
+    def person_with_plan(given):
+        person = PersonFactory(team=team, given_name=given, family_name="Plan")
+        AllocationFactory(person=person, worker=practitioner)
+        outcome = OutcomeFactory(positive_change__conversation__person=person)
+        return person, outcome
+
+    agreed, _ = person_with_plan("Agreed")
+    AgreementFactory(outcome=None, person=agreed, agreed=Agreed.YES)
+    partly, _ = person_with_plan("Partly")
+    AgreementFactory(
+        outcome=None, person=partly, agreed=Agreed.PARTLY, not_agreed="Not the day centre."
+    )
+    refused, _ = person_with_plan("Refused")
+    AgreementFactory(outcome=None, person=refused, agreed=Agreed.NO, not_agreed="None of it.")
+    only_outcome, outcome = person_with_plan("OutcomeOnly")
+    AgreementFactory(outcome=outcome, person=only_outcome, agreed=Agreed.YES)
+    never, _ = person_with_plan("Never")
+    no_plan = PersonFactory(team=team, given_name="NoPlan", family_name="Plan")
+    AllocationFactory(person=no_plan, worker=practitioner)
+
+    sign_in(client, team_leader)
+    body = client.get(reverse("reports:recording_quality")).content.decode()
+    pat = body.split("Pat Kerr</h2>")[1].split("</section>")[0]
+    listed = pat.split("Plans the person has never agreed</h3>")[1].split("<h3>")[0]
+    names = set(re.findall(r">(\w+) Plan</a>", listed))
+    assert names == {"Refused", "OutcomeOnly", "Never"}
+
+
 @pytest.mark.parametrize("role", ["commissioner", "practitioner"])
 def test_recording_quality_is_for_team_leaders(request, client, role):
     sign_in(client, request.getfixturevalue(role))
