@@ -16,6 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from goldenthread.audit.models import AccessAction, AccessLog, AccessLogPerson
+from goldenthread.audit.selectors import access_for_person
 from goldenthread.people.factories import PersonFactory
 from goldenthread.reports import selectors, source_extract
 from goldenthread.reports.disclosure import TOTAL
@@ -184,6 +185,17 @@ def test_the_command_writes_the_file_summary_and_access_log(records, staff, tmp_
         str(p) for p in AccessLogPerson.objects.filter(log=log).values_list("person_id", flat=True)
     }
     assert logged == {row["social_care_id"] for row in written}
+    # Each person's own access history shows the export; a person left out has none.
+    assert access_for_person(records["a"]).filter(pk=log.pk).exists()
+    assert not access_for_person(records["f"]).filter(pk=log.pk).exists()
+
+
+def test_the_selection_is_three_queries_whatever_the_number_of_people(
+    records, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # choices, mix parts, agreed budgets
+        extract = source_extract.build(Q3, "230")
+    assert len(extract.rows) == 6
 
 
 @pytest.mark.parametrize("period", ["2026Q5", "2026-08", "2026", "rolling", "Q3"])
