@@ -68,6 +68,7 @@ from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 from . import snapshots
 from .disclosure import TOTAL, Dim, ProtectedCube, build_cube, protect_counts
 from .periods import AGE_GROUPS, MONTHS, Period, age_group
+from .source_extract import chosen_choices
 
 # (team_id, support_reason, date_of_birth, row[, column])
 Unit = tuple
@@ -527,7 +528,8 @@ SDS_EXPLAINED = Measure(
 
 
 def chosen_units(period: Period, today: datetime.date):
-    rows = SdsChoice.objects.exclude(chosen_option="").filter(_in(period, "chosen_on"))
+    # The selection the national SDS return is drawn from too (source_extract, #14).
+    rows = chosen_choices().filter(_in(period, "chosen_on"))
     yield from rows.values_list(*_P, "chosen_option").iterator(chunk_size=5000)
 
 

@@ -386,6 +386,9 @@ GOLDENTHREAD_DISCLOSURE_THRESHOLD = 5
 GOLDENTHREAD_PANEL_MAX_WAIT_DAYS = 28
 # Reports (AGG-2, docs/adr/0015): no count from 1 to threshold-1 is shown or exported.
 GOLDENTHREAD_REPORTS_THRESHOLD = int(os.environ.get("GOLDENTHREAD_REPORTS_THRESHOLD", "5"))
+# The council's Source sending location code, given by Public Health Scotland: the first
+# field of the national SDS return (goldenthread extract-source, #14). Empty: not set.
+GOLDENTHREAD_SENDING_LOCATION = os.environ.get("GOLDENTHREAD_SENDING_LOCATION", "")
 # Each report table's protected counts are kept this long (Django's default cache), so
 # a page or CSV is one cache read per table; a change shows within this time.
 GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(
