@@ -4,8 +4,6 @@ no staff page edits what the person wrote. The view loads them (PersonsWordsMixi
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django import template
 from django.core.exceptions import ImproperlyConfigured
 from django.template import Template
@@ -38,9 +36,10 @@ class PersonsWordsNode(InclusionNode):
     """Most items have no words beside them: then the template's output is the same
     whatever the page (its text outside `{% if comments or waiting %}`), so it is rendered
     once for each loaded template and reused, not drawn in a new context per item (#19).
-    Items with words are rendered as any inclusion tag's."""
+    Items with words are rendered as any inclusion tag's. The output is kept on the node
+    (it lives as long as the page's compiled template), with the template it came from."""
 
-    _nothing: ClassVar[dict[int, tuple[Template, str]]] = {}
+    _nothing: tuple[Template, str] | None = None
 
     def render(self, context):
         args, kwargs = self.get_resolved_arguments(context)
@@ -48,10 +47,10 @@ class PersonsWordsNode(InclusionNode):
         if data["comments"] or data["waiting"]:
             return self._render_with(context, data)
         template = self._template(context)
-        found = self._nothing.get(id(template))
+        found = self._nothing
         if found is None or found[0] is not template:
             nothing = template.render(context.new({"person": None, "comments": [], "waiting": []}))
-            found = self._nothing[id(template)] = (template, nothing)
+            found = self._nothing = (template, nothing)
         return found[1]
 
     def _template(self, context) -> Template:
