@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 
+from ._domains import DomainSuggestion, Trigger, suggest_domains
 from ._model import CODE_LABELS, CODES, QUESTION_FOR_CODE, QUESTIONS, CheckResult, Flag
 from ._rules import analyse
 
@@ -34,8 +35,11 @@ __all__ = [
     "QUESTIONS",
     "QUESTION_FOR_CODE",
     "CheckResult",
+    "DomainSuggestion",
     "Flag",
+    "Trigger",
     "check",
+    "suggest_domains",
 ]
 
 

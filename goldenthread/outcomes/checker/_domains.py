@@ -4,7 +4,7 @@ The practitioner chooses the domain; this only suggests one, and says which word
 think so. No suggestion is better than a wrong one, so it stays quiet unless the words are
 clear:
 
-* The word list is ``lexicons/domains.tsv``: each term names one or more domains
+* The word lists are ``lexicons/domains_adult.tsv`` and ``domains_child.tsv``: each term names one or more domains
   (``framework:code``, the codes of ``core/data/outcome_domains.csv``) and a weight, 2 for a
   word that is a clear sign on its own ("friends", "lonely", "walk", "safe") and 1 for one
   that only counts with another sign ("sister", "breakfast", "independent"): family is
@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ._lexicon import LEXICON_DIR, Entry, Lexicon, parse_lines, term_to_regex
+from ._lexicon import Entry, Lexicon, rows, term_to_regex
 from ._text import normalise, tokenise, word_starts
 
 FRAMEWORKS = ("adult", "child")
@@ -80,26 +80,27 @@ class _Term:
 
 @cache
 def _lexicons() -> dict[str, tuple[Lexicon, dict[str, _Term]]]:
-    """One compiled list per framework (a term can name domains of both, e.g. "safe")."""
-    path = LEXICON_DIR / f"{LEXICON}.tsv"
-    entries: dict[str, list[Entry]] = {f: [] for f in FRAMEWORKS}
-    terms: dict[str, dict[str, _Term]] = {f: {} for f in FRAMEWORKS}
-    for term, fields in parse_lines(path.read_text(encoding="utf-8").splitlines()):
-        if len(fields) < 3:
-            raise ValueError(f"{LEXICON}.tsv: {term!r} needs domains, a weight and a reason")
-        domains, weight = tuple(fields[0].split()), int(fields[1])
-        if weight not in (1, CLEAR) or not domains:
-            raise ValueError(f"{LEXICON}.tsv: {term!r} needs domains and a weight of 1 or 2")
-        for framework in FRAMEWORKS:
-            mine = tuple(d for d in domains if d.split(":", 1)[0] == framework)
-            if not mine:
-                continue
-            if term in terms[framework]:
-                raise ValueError(f"{LEXICON}.tsv: {term!r} is listed twice for {framework}")
+    """One compiled list per framework (``lexicons/domains_adult.tsv``, ``domains_child.tsv``)."""
+    found = {}
+    for framework in FRAMEWORKS:
+        name = f"{LEXICON}_{framework}"
+        entries: list[Entry] = []
+        terms: dict[str, _Term] = {}
+        for term, fields in rows(name):
+            if len(fields) < 3 or not fields[2].strip():
+                raise ValueError(f"{name}.tsv: {term!r} needs domains, a weight and a reason")
+            domains, weight = tuple(fields[0].split()), int(fields[1])
+            if weight not in (1, CLEAR) or not domains:
+                raise ValueError(f"{name}.tsv: {term!r} needs domains and a weight of 1 or 2")
+            if any(d.split(":", 1)[0] != framework for d in domains):
+                raise ValueError(f"{name}.tsv: {term!r} names a domain of another framework")
+            if term in terms:
+                raise ValueError(f"{name}.tsv: {term!r} is listed twice")
             source = term_to_regex(term)
-            entries[framework].append(Entry(term, fields, source, re.compile(source)))
-            terms[framework][term] = _Term(mine, weight)
-    return {f: (Lexicon(f"{LEXICON}-{f}", entries[f]), terms[f]) for f in FRAMEWORKS}
+            entries.append(Entry(term, fields, source, re.compile(source)))
+            terms[term] = _Term(domains, weight)
+        found[framework] = (Lexicon(name, entries), terms)
+    return found
 
 
 def domain_words() -> dict[str, tuple[str, ...]]:
@@ -135,9 +136,7 @@ def suggest_domains(
                 if (domain, entry.term) not in seen:  # a term counts once
                     seen.add((domain, entry.term))
                     weights[domain] = weights.get(domain, 0) + info.weight
-    clear = sorted(
-        (d for d, w in weights.items() if w >= CLEAR), key=lambda d: (-weights[d], d)
-    )
+    clear = sorted((d for d, w in weights.items() if w >= CLEAR), key=lambda d: (-weights[d], d))
     if not clear:
         return ()
     top = weights[clear[0]]

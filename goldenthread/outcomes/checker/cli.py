@@ -37,6 +37,12 @@ from .evaluate import (
     format_source_report,
     load,
 )
+from .evaluate_domains import (
+    DOMAIN_SET,
+    evaluate_domains,
+    format_domain_report,
+    load_domain_set,
+)
 
 TARGET_PER_SECOND = 2000
 TARGET_P99_MS = 5.0
@@ -227,7 +233,8 @@ def eval_main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) 
         description=(
             "Measure the outcome checker on a labelled CSV (columns text, expected_codes). "
             "FILE may also be 'dev', 'holdout' or 'external' for the sets kept in the "
-            "repository. Every rate has a 95% Wilson interval."
+            "repository, or 'domains' for the domain suggestion's labelled set (--split "
+            "tune|test). Every rate has a 95% Wilson interval."
         ),
         out=out,
     )
@@ -266,6 +273,8 @@ def eval_main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) 
     args = _run_parser(parser, argv)
     if isinstance(args, int):
         return args
+    if args.file == "domains":
+        return _eval_domains(args, out)
     path = _resolve_set(args.file)
     try:
         examples = load(path)
@@ -294,6 +303,30 @@ def eval_main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None) 
         out.write(json.dumps(data, indent=2) + "\n")
     else:
         out.write(format_report(report, show_mistakes=args.mistakes) + "\n")
+    return 0
+
+
+def _eval_domains(args: argparse.Namespace, out: IO[str]) -> int:
+    """``check-outcome-eval domains [--split test|tune] [--batch N] [--json] [--mistakes]``: the domain
+    suggestion's precision and coverage on evaluation/domain_set.csv (AGG-4)."""
+    examples = load_domain_set(DOMAIN_SET)
+    source = "evaluation/domain_set.csv"
+    if args.split is not None:
+        examples = [ex for ex in examples if ex.split == args.split]
+        source += f" ({args.split})"
+    if args.batch is not None:
+        examples = [ex for ex in examples if ex.batch == args.batch]
+        source += f" (batch {args.batch})"
+    report = evaluate_domains(examples, source=source)
+    if args.json:
+        data = report.to_dict()
+        if args.mistakes:
+            data["mistakes"] = [
+                {"text": m.example.text, "wrong": list(m.wrong)} for m in report.mistakes
+            ]
+        out.write(json.dumps(data, indent=2) + "\n")
+    else:
+        out.write(format_domain_report(report, show_mistakes=args.mistakes) + "\n")
     return 0
 
 
