@@ -6,13 +6,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from goldenthread.core.domains import domain_choices
+from goldenthread.core.domains import SUGGESTION_REGION_ID, domain_choices
 from goldenthread.core.questionnaires import Suggestion
 from goldenthread.ui.forms import (
     DateInput,
     VersionField,
     WordedModelMultipleChoiceField,
     choice_field,
+    described_also_by,
     text_field,
 )
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
@@ -148,6 +149,8 @@ class MattersForm(forms.Form):
         super().__init__(*args, **kwargs)
         domain = choice_field(self, "domain")
         domain.choices = [("", "Not coded to a domain"), *domain_choices()]
+        # Read with the suggestion beside it (ui/components/domain_suggestion.html).
+        described_also_by(self, "domain", SUGGESTION_REGION_ID)
 
 
 class WhoMattersForm(forms.Form):
@@ -285,6 +288,7 @@ def item_initial(kind: str, item) -> dict[str, Any]:
     initial: dict[str, Any] = {"version": item.version, "text": item.text}
     if kind == "matters":
         initial["kind"] = item.kind
+        initial["domain"] = item.domain  # else a change of words would uncode it (AGG-4)
     elif kind == "who":
         initial["circle_member"] = item.circle_member_id
     elif kind == "working":

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from goldenthread.core import domains
 from goldenthread.people.access import PersonRecordMixin
 from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.forms import apply_service_errors
@@ -128,6 +130,20 @@ class ParticipantAddView(ConversationMixin, TemplateView):
         )
 
 
+def domain_region(person, form: BaseForm) -> dict[str, object]:
+    """The suggested national domain beside a "what matters" item's domain select (AGG-4):
+    for the words as they stand on the page served, and asked again as they are typed
+    (the outcomes app answers: its checker's word lists suggest)."""
+    return domains.suggestion_region(
+        url=reverse("outcomes:suggest_domain"),
+        framework=domains.framework_for(person.date_of_birth, timezone.localdate()),
+        text_id=form["text"].auto_id,
+        domain_id=form["domain"].auto_id,
+        text=str(form["text"].value() or ""),
+        chosen=str(form["domain"].value() or ""),
+    )
+
+
 class StepView(ReadChoicesMixin, PersonsWordsMixin, ConversationMixin, TemplateView):
     """Steps 1 to 3: items added one at a time, each saved as soon as it is added."""
 
@@ -151,12 +167,16 @@ class StepView(ReadChoicesMixin, PersonsWordsMixin, ConversationMixin, TemplateV
             key = f"{kind}_form"
             if key not in context:
                 context[key] = form_class(prefix=kind, **self.form_kwargs(kind))
+        if "matters_form" in context:
+            context["matters_domain"] = domain_region(self.person, context["matters_form"])
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         kind = request.POST.get("kind", "")
         if kind not in self.forms:
             raise Http404("Unknown kind of item.")
+        if kind == "matters" and "suggest_domain" in request.POST:
+            return self.suggest_domain(request)
         form = self.forms[kind](request.POST, prefix=kind, **self.form_kwargs(kind))
         if form.is_valid():
             try:
@@ -178,6 +198,15 @@ class StepView(ReadChoicesMixin, PersonsWordsMixin, ConversationMixin, TemplateV
                     )
                 return HttpResponseRedirect(request.path + f"#{kind}")
         return self.render_to_response(self.get_context_data(**{f"{kind}_form": form}))
+
+    def suggest_domain(self, request: HttpRequest) -> HttpResponse:
+        """ "Suggest a domain" without JavaScript (AGG-4): the page comes back with what was
+        typed kept, the form open and a suggestion for the words. Nothing is saved."""
+        typed = {
+            name: request.POST.get(f"matters-{name}", "") for name in ("kind", "text", "domain")
+        }
+        form = self.forms["matters"](initial=typed, prefix="matters")
+        return self.render_to_response(self.get_context_data(matters_form=form, matters_open=True))
 
     def save(self, kind: str, data: dict[str, Any]) -> None:
         actor, conversation = self.actor, self.conversation
@@ -276,6 +305,8 @@ class ItemEditView(ConversationMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         context["item"] = self.item
         context["kind"] = self.kind
+        if self.kind == "matters":
+            context["matters_domain"] = domain_region(self.person, context["form"])
         context["heading_text"] = presenters.item_edit_heading(self.kind)
         return context
 

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goldenthread.core.questionnaires import Suggestion  # answer: an Answer value, or ""
-from goldenthread.outcomes.checker import CheckResult, check
+from goldenthread.outcomes.checker import CheckResult, check, suggest_domains
 
 from .models import Answer, CheckQuestion
 
@@ -119,3 +119,11 @@ def check_typed(data) -> CheckResult | None:
     except ValidationError:
         due = None
     return run_checker(statement, baseline=baseline, target_date=due) if statement.strip() else None
+
+
+def domain_suggestions(text: str, framework: str | None) -> list[tuple[str, tuple[str, ...]]]:
+    """The checker's suggested national domains for `text` (AGG-4), each with the words that
+    triggered it, for core.domains.suggest."""
+    return [
+        (s.domain, s.words) for s in suggest_domains(text[:MAX_LIVE_CHARS], framework=framework)
+    ]

@@ -6,9 +6,14 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from goldenthread.core.domains import domain_choices
+from goldenthread.core.domains import SUGGESTION_REGION_ID, domain_choices
 from goldenthread.core.questionnaires import Suggestion
-from goldenthread.ui.forms import VersionField, WordedModelChoiceField, date_field
+from goldenthread.ui.forms import (
+    VersionField,
+    WordedModelChoiceField,
+    date_field,
+    described_also_by,
+)
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from .checking import LIVE_CHECK_ATTRS
@@ -83,6 +88,8 @@ class OutcomeForm(forms.Form):
         domain = self.fields["domain"]
         assert isinstance(domain, forms.ChoiceField)
         domain.choices = [("", "Not coded to a domain"), *domain_choices()]
+        # Read with the suggestion beside it (ui/components/domain_suggestion.html).
+        described_also_by(self, "domain", SUGGESTION_REGION_ID)
         url = reverse("outcomes:live_check")
         statement = self.fields["statement"].widget
         statement.attrs.update({**LIVE_CHECK_ATTRS, "hx-post": url})

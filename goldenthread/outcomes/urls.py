@@ -9,6 +9,7 @@ O = "<uuid:person_id>/outcomes/<uuid:outcome_id>"  # noqa: E741
 
 urlpatterns = [
     path("check-outcome/", views.LiveCheckView.as_view(), name="live_check"),
+    path("suggest-domain/", views.DomainSuggestionView.as_view(), name="suggest_domain"),
     path(f"{C}/step-4/", views.Step4View.as_view(), name="step4"),
     path(f"{C}/step-5/", views.Step5View.as_view(), name="step5"),
     path("<uuid:person_id>/outcomes/", views.OutcomeListView.as_view(), name="list"),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from goldenthread.conversations.pages import ConversationMixin
+from goldenthread.core import domains
 from goldenthread.core.permissions import Permission
 from goldenthread.people.access import PersonChild, PersonRecordMixin
 from goldenthread.people.person_side import PersonsWordsMixin
@@ -34,6 +36,51 @@ class LiveCheckView(PermissionRequiredMixin, View):
             "outcomes/_checker_feedback.html",
             {"result": result, "items": presenters.flag_items(result)},
         )
+
+
+class DomainSuggestionView(PermissionRequiredMixin, View):
+    """AGG-4 (#14): the national domain the words typed seem to be about, as live feedback
+    beside the domain select (htmx; ui/components/domain_suggestion.html). A suggestion
+    only: nothing is chosen or saved. Reads no person's record (the page says which
+    framework, adult or child, from the person's age), so it writes no access-log row."""
+
+    permission = Permission.VIEW_CASELOAD
+    permission_denied_message = "Only practitioners and team leaders code outcomes."
+    # The words and the domain, as the outcome form and the "what matters" forms name them.
+    TEXT_FIELDS = ("statement", "matters-text", "text")
+    DOMAIN_FIELDS = ("domain", "matters-domain")
+
+    def post(self, request):
+        text = next((request.POST[f] for f in self.TEXT_FIELDS if f in request.POST), "")
+        chosen = next((request.POST[f] for f in self.DOMAIN_FIELDS if f in request.POST), "")
+        framework = request.POST.get("framework")
+        suggestions = domains.suggestions_unless_chosen(
+            text, framework if framework in domains.FRAMEWORK_LABELS else None, chosen
+        )
+        return TemplateResponse(
+            request, "ui/components/_domain_suggestion_text.html", {"suggestions": suggestions}
+        )
+
+
+class DomainRegionMixin:
+    """The suggested domain beside the outcome form's domain select, for the words as they
+    stand on the page served (typed and sent back, or stored): seen without JavaScript
+    after "Check wording" or a save that needs correcting, and asked again as they are
+    typed with it (AGG-4)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        if form is not None and "domain" in form.fields:
+            context["domain_region"] = domains.suggestion_region(
+                url=reverse("outcomes:suggest_domain"),
+                framework=domains.framework_for(self.person.date_of_birth, timezone.localdate()),
+                text_id=form["statement"].auto_id,
+                domain_id=form["domain"].auto_id,
+                text=str(form["statement"].value() or ""),
+                chosen=str(form["domain"].value() or ""),
+            )
+        return context
 
 
 class CheckWordingMixin:
@@ -66,6 +113,7 @@ class CheckWordingMixin:
                 "measure",
                 "target_date",
                 "assessed_need",
+                "domain",  # the practitioner's choice is kept too (AGG-4)
             )
         }
         form = self.get_form_class()(initial=typed, **kwargs_)
@@ -76,7 +124,7 @@ class CheckWordingMixin:
         )
 
 
-class Step4View(CheckWordingMixin, ConversationMixin, ServiceFormView):
+class Step4View(CheckWordingMixin, DomainRegionMixin, ConversationMixin, ServiceFormView):
     """Step 4: make a positive change into a specific outcome."""
 
     template_name = "outcomes/step4.html"
@@ -162,7 +210,7 @@ class OutcomeDetailView(PersonsWordsMixin, OutcomeMixin, TemplateView):
         return context
 
 
-class OutcomeEditView(CheckWordingMixin, OutcomeMixin, ServiceFormView):
+class OutcomeEditView(CheckWordingMixin, DomainRegionMixin, OutcomeMixin, ServiceFormView):
     """Change an outcome's wording (earlier wordings are kept); saves as it is typed."""
 
     template_name = "outcomes/outcome_edit.html"
