@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-from . import CODE_LABELS, CheckResult, check
+from . import CODE_LABELS, CheckResult, DomainSuggestion, check, suggest_domains
 from .evaluate import (
     DEV_SET,
     EXTERNAL_SET,
@@ -186,10 +186,17 @@ def check_outcome_main(
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument("--baseline", metavar="B", help="the outcome's starting point, if known")
     parser.add_argument("--due", metavar="D", help="when it should be achieved (a date)")
+    parser.add_argument(
+        "--domain",
+        choices=["adult", "child", "any"],
+        help="also suggest a national outcome domain (AGG-4): adult (Talking Points), child "
+        '(SHANARRI) or any; with --json each object gains "domains"',
+    )
     parser.add_argument("texts", nargs="*", metavar="TEXT", help="outcome statement, or -")
     args = _run_parser(parser, argv)
     if isinstance(args, int):
         return args
+    framework = None if args.domain in (None, "any") else args.domain
     try:
         due = parse_due(args.due) if args.due is not None else None
         statements = _statements(args.texts, stdin if stdin is not None else sys.stdin)
@@ -203,13 +210,29 @@ def check_outcome_main(
     for number, statement in enumerate(statements, start=1):
         result = check(statement, baseline=args.baseline, due=due)
         any_flags = any_flags or not result.passed
+        found = suggest_domains(statement, framework=framework) if args.domain else None
         if args.json:
-            out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            data: dict[str, Any] = result.to_dict()
+            if found is not None:
+                data["domains"] = [s.to_dict() for s in found]
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
             if number > 1:
                 out.write("\n")
             out.write(format_result(result, number if len(statements) > 1 else None) + "\n")
+            if found is not None:
+                out.write(format_domains(found) + "\n")
     return 1 if any_flags else 0
+
+
+def format_domains(found: Sequence[DomainSuggestion]) -> str:
+    """The suggested domains, each with the words that triggered it (or that none is)."""
+    if not found:
+        return "  Domain: none suggested (the words are not clear enough)."
+    return "\n".join(
+        f"  Domain suggested: {s.domain} ({', '.join(repr(w) for w in dict.fromkeys(s.words))})"
+        for s in found
+    )
 
 
 # --------------------------------------------------------------------------- check-outcome-eval

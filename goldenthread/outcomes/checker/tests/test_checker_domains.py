@@ -198,3 +198,22 @@ def test_the_evaluation_command_reports_the_domain_set() -> None:
     assert eval_main(["domains", "--mistakes"], text) == 0
     assert "Precision (suggestions that are right)" in text.getvalue()
     assert str(DOMAIN_SET.name) in text.getvalue()
+
+
+def test_check_outcome_prints_the_suggestion_when_asked() -> None:
+    from goldenthread.outcomes.checker.cli import check_outcome_main
+
+    out = io.StringIO()
+    check_outcome_main(["--domain", "adult", "I'd like to see my friends every week."], None, out)
+    assert "Domain suggested: adult:seeing_people ('see my', 'friends')" in out.getvalue()
+    quiet = io.StringIO()
+    check_outcome_main(["--domain", "any", "Mr Brown to receive home care."], None, quiet)
+    assert "Domain: none suggested" in quiet.getvalue()
+    plain = io.StringIO()
+    check_outcome_main(["--json", "I'd like to see my friends."], None, plain)
+    assert "domains" not in json.loads(plain.getvalue())  # OC-4's objects, unchanged
+    asked = io.StringIO()
+    check_outcome_main(["--json", "--domain", "child", "Ali is aggressive at school"], None, asked)
+    assert json.loads(asked.getvalue())["domains"] == [
+        {"domain": "child:responsible", "words": [{"start": 7, "end": 17, "text": "aggressive"}]}
+    ]
