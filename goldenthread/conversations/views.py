@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from goldenthread.core import domains
 from goldenthread.people.access import PersonRecordMixin
+from goldenthread.people.models import Person
 from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.ui.forms import apply_service_errors
 from goldenthread.ui.questionnaire import QuestionnaireForm, QuestionnaireViewMixin
@@ -130,7 +131,7 @@ class ParticipantAddView(ConversationMixin, TemplateView):
         )
 
 
-def domain_region(person, form: BaseForm) -> dict[str, object]:
+def domain_region(person: Person, form: BaseForm) -> dict[str, object]:
     """The suggested national domain beside a "what matters" item's domain select (AGG-4):
     for the words as they stand on the page served, and asked again as they are typed
     (the outcomes app answers: its checker's word lists suggest)."""
