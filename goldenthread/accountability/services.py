@@ -17,7 +17,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.formatting import date_text
-from goldenthread.core.services import audited_create, audited_update
+from goldenthread.core.services import audited_create, audited_update, not_future
 from goldenthread.directory.models import CommunityResource
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import CircleMember, Person
@@ -52,11 +52,6 @@ from .working_days import (
     add_working_days,
     is_working_day,
 )
-
-
-def _not_future(day: datetime.date | None, field: str, what: str, errors: dict[str, str]) -> None:
-    if day is not None and day > timezone.localdate():
-        errors[field] = f"The {what} must be today or in the past."
 
 
 def _due(start: datetime.date, days: int, field: str) -> datetime.date:
@@ -144,7 +139,7 @@ def challenge_raise(
         errors["details"] = "Write what they are unhappy about, in their words."
     if decision is not None and decision.person_id != person.pk:
         errors["decision"] = "Choose one of this person's decisions."
-    _not_future(raised_on, "raised_on", "date received", errors)
+    not_future(raised_on, "raised_on", "The date received", errors)
     if errors:
         raise ValidationError(errors)
     due_on = _due(raised_on, FRONTLINE_WORKING_DAYS, "raised_on")
@@ -186,7 +181,7 @@ def challenge_to_investigation(
         errors["__all__"] = "This complaint is already at stage 2 (investigation)."
     if not reason.strip():
         errors["reason"] = "Say why it is being investigated."
-    _not_future(started_on, "started_on", "date the investigation started", errors)
+    not_future(started_on, "started_on", "The date the investigation started", errors)
     if started_on < challenge.raised_on:
         errors["started_on"] = (
             f"The investigation cannot start before the complaint was received "
@@ -238,7 +233,7 @@ def challenge_answer(
         errors["answer"] = "Write the answer as it was given to the person."
     if outcome in (ChallengeOutcome.UPHELD, ChallengeOutcome.PARTLY) and not what_changed.strip():
         errors["what_changed"] = "Say what changed because of it."
-    _not_future(answered_on, "answered_on", "date answered", errors)
+    not_future(answered_on, "answered_on", "The date answered", errors)
     if answered_on < challenge.stage_started_on:
         errors["answered_on"] = (
             f"The date answered must be on or after the stage started "
@@ -312,7 +307,7 @@ def challenge_extend(
                     )
         except OutsideHolidayTable as exc:
             errors["due_on"] = str(exc)
-    _not_future(on, "on", "date of the extension", errors)
+    not_future(on, "on", "The date of the extension", errors)
     if errors:
         raise ValidationError(errors)
     previous = challenge.due_on
@@ -344,7 +339,7 @@ def challenge_mediation(
     errors: dict[str, str] = {}
     if mediation not in set(Mediation.values) - {Mediation.NOT_OFFERED}:
         errors["mediation"] = "Choose what happened about mediation."
-    _not_future(on, "on", "date", errors)
+    not_future(on, "on", "The date", errors)
     if on < challenge.raised_on:
         errors["on"] = "The date must be on or after the complaint was received."
     if errors:
@@ -378,7 +373,7 @@ def challenge_escalate(
         errors["body"] = "Choose who it was taken to."
     if body == EscalationBody.OTHER and not note.strip():
         errors["note"] = "Say which body it was taken to."
-    _not_future(escalated_on, "escalated_on", "date", errors)
+    not_future(escalated_on, "escalated_on", "The date", errors)
     if escalated_on < challenge.raised_on:
         errors["escalated_on"] = "The date must be on or after the complaint was received."
     if errors:
@@ -444,12 +439,12 @@ def _advocacy_errors(fields: dict[str, Any]) -> dict[str, str]:
     if started_on is not None and referred_on is None:
         errors["started_on"] = "Enter the referral date before the date the advocate started."
     for name, what in (
-        ("offered_on", "date offered"),
-        ("referred_on", "date referred"),
-        ("started_on", "date the advocate started"),
-        ("identified_on", "date identified"),
+        ("offered_on", "The date offered"),
+        ("referred_on", "The date referred"),
+        ("started_on", "The date the advocate started"),
+        ("identified_on", "The date identified"),
     ):
-        _not_future(fields.get(name), name, what, errors)
+        not_future(fields.get(name), name, what, errors)
     if identified_on:
         for name, what in (("offered_on", "offered"), ("referred_on", "referred")):
             day = fields.get(name)
@@ -536,7 +531,7 @@ def _transition_errors(
         errors["kind"] = "Choose the type of move."
     if fields.get("planned_on") is None:
         errors["planned_on"] = "Enter the planned date."
-    _not_future(fields.get("actual_on"), "actual_on", "date it happened", errors)
+    not_future(fields.get("actual_on"), "actual_on", "The date it happened", errors)
     if any(o.person_id != person_id for o in outcomes):
         errors["outcomes"] = "Choose this person's outcomes."
     if any(m.person_id != person_id for m in members):

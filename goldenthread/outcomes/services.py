@@ -18,7 +18,7 @@ from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.conversations.models import PositiveChange
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_update
+from goldenthread.core.services import audited_update, not_future
 from goldenthread.people.guards import require_casework
 from goldenthread.people.person_side import require_worker_or_person
 
@@ -377,8 +377,7 @@ def agreement_record(
         errors["not_agreed"] = "Write what they did not agree with, in their words."
     if how not in AgreedHow.values:
         errors["how"] = "Choose how they said so."
-    if agreed_on > timezone.localdate():
-        errors["agreed_on"] = "The date must be today or in the past."
+    not_future(agreed_on, "agreed_on", "The date", errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
