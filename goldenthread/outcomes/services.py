@@ -113,6 +113,13 @@ def check_outcome_open(*, outcome_id: Any, what: str) -> Outcome:
     return outcome
 
 
+def check_persons_outcome(outcome: Outcome, person_id: Any) -> None:
+    """For a service that moves a row of the person's record to `outcome` (a solution, a
+    budget line, an unmet need): refuse an outcome of someone else, on the outcome field."""
+    if outcome.person_id != person_id:
+        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+
+
 def _validate_date(target_date: datetime.date | None, *, today: datetime.date) -> None:
     if target_date is not None and target_date < today - datetime.timedelta(days=366):
         raise ValidationError(

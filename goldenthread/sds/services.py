@@ -39,6 +39,7 @@ from goldenthread.core.services import (
     require_text,
 )
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.outcomes.services import check_persons_outcome
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.people.person_side import tell_person_side
@@ -1308,6 +1309,13 @@ def understanding_check_record(
 # --- Moving provision and unmet need to another outcome (#16, REV-2) -----------------------
 
 
+def _lock_open_outcome(outcome: Outcome) -> None:
+    """Lock the outcome a budget line or an unmet need moves to (so it cannot be closed
+    meanwhile) and refuse it unless it is open. Inside the move's transaction."""
+    if Outcome.objects.select_for_update().get(pk=outcome.pk).status != OutcomeStatus.OPEN:
+        raise ValidationError({"outcome": "Choose an open outcome."})
+
+
 def budget_line_move(
     *,
     actor: User,
@@ -1323,8 +1331,7 @@ def budget_line_move(
     None when the move is part of a rewrite, inside its transaction): a line someone moved
     meanwhile is refused (StaleEditError), never moved again over their move."""
     _check_casework(actor, line.person_id)
-    if to_outcome.person_id != line.person_id:
-        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    check_persons_outcome(to_outcome, line.person_id)
     with transaction.atomic():
         stored = BudgetLine.objects.select_for_update().select_related("request").get(pk=line.pk)
         if expected_version is not None:
@@ -1349,9 +1356,7 @@ def budget_line_move(
                     )
                 }
             )
-        outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
-        if outcome.status != OutcomeStatus.OPEN:
-            raise ValidationError({"outcome": "Choose an open outcome."})
+        _lock_open_outcome(to_outcome)
         auditor = Auditor(actor)
         before = auditor.snapshot(stored)
         BudgetLine.objects.filter(pk=stored.pk).update(outcome=to_outcome)
@@ -1366,15 +1371,12 @@ def unmet_need_move(
 ) -> UnmetNeed:
     """Link an open unmet need to another open outcome of the same person. Audited."""
     _check_casework(actor, need.person_id)
-    if to_outcome.person_id != need.person_id:
-        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    check_persons_outcome(to_outcome, need.person_id)
     with transaction.atomic():
         stored = locked(need, expected_version=expected_version)
         if not stored.is_open:
             raise ValidationError("This need has been met, so it is kept as it was.")
-        outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
-        if outcome.status != OutcomeStatus.OPEN:
-            raise ValidationError({"outcome": "Choose an open outcome."})
+        _lock_open_outcome(to_outcome)
         audited_update(
             need,
             auditor=Auditor(actor),
