@@ -17,7 +17,12 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.formatting import date_text
-from goldenthread.core.services import audited_create, audited_update, not_future
+from goldenthread.core.services import (
+    audited_create,
+    audited_update,
+    not_future,
+    refuse_unknown_fields,
+)
 from goldenthread.directory.models import CommunityResource
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import CircleMember, Person
@@ -100,14 +105,6 @@ def _challenge_step(
         )
         _event(challenge, actor, kind, on, **event_fields)
     return challenge
-
-
-def _refuse_unknown(fields: dict[str, Any], known: tuple[str, ...], refusal: str) -> None:
-    """A field the service does not set is the caller's mistake, not the user's: TypeError
-    ("advocacy_update cannot change ['person']")."""
-    unknown = set(fields) - set(known)
-    if unknown:
-        raise TypeError(f"{refusal} {sorted(unknown)}")
 
 
 # --- Challenges and complaints (ACC-2) -----------------------------------------------------
@@ -477,7 +474,7 @@ def advocacy_record(*, actor: User, person: Person, **fields: Any) -> Advocacy:
     """Record that the person needs independent advocacy, and as much of the offer,
     referral and start as is known."""
     require_worker(actor, person, doing="record advocacy")
-    _refuse_unknown(fields, ADVOCACY_FIELDS, "advocacy_record cannot set")
+    refuse_unknown_fields("advocacy_record", fields, ADVOCACY_FIELDS, verb="set")
     fields.setdefault("answer", AdvocacyAnswer.NOT_OFFERED)
     errors = _advocacy_errors(fields)
     if errors:
@@ -493,7 +490,7 @@ def advocacy_update(
 ) -> Advocacy:
     """Record the offer, the answer, the referral or the start; refused if stale."""
     require_worker(actor, advocacy.person_id, doing="record advocacy")
-    _refuse_unknown(changes, ADVOCACY_FIELDS, "advocacy_update cannot change")
+    refuse_unknown_fields("advocacy_update", changes, ADVOCACY_FIELDS)
     merged = {name: getattr(advocacy, name) for name in ADVOCACY_FIELDS} | changes
     errors = _advocacy_errors(merged)
     if errors:
@@ -563,7 +560,7 @@ def transition_record(
 ) -> Transition:
     """Record a move the person is making or will make, and the outcomes it serves."""
     require_worker(actor, person, doing="record a transition")
-    _refuse_unknown(fields, TRANSITION_FIELDS, "transition_record cannot set")
+    refuse_unknown_fields("transition_record", fields, TRANSITION_FIELDS, verb="set")
     outcomes, circle_members = list(outcomes or []), list(circle_members or [])
     errors = _transition_errors(person.pk, fields, outcomes, circle_members)
     if errors:
@@ -589,7 +586,7 @@ def transition_update(
     **changes: Any,
 ) -> Transition:
     require_worker(actor, transition.person_id, doing="record a transition")
-    _refuse_unknown(changes, TRANSITION_FIELDS, "transition_update cannot change")
+    refuse_unknown_fields("transition_update", changes, TRANSITION_FIELDS)
     merged = {name: getattr(transition, name) for name in TRANSITION_FIELDS} | changes
     errors = _transition_errors(transition.person_id, merged, list(outcomes), list(circle_members))
     if errors:

@@ -99,12 +99,15 @@ class ChangeAuditor(Protocol):
     ) -> object: ...
 
 
-def refuse_unknown_fields(service: str, changes: Iterable[str], allowed: Iterable[str]) -> None:
+def refuse_unknown_fields(
+    service: str, changes: Iterable[str], allowed: Iterable[str], *, verb: str = "change"
+) -> None:
     """Refuse (TypeError: a programming error, not the user's) a change to a field the
-    service `service` does not change."""
+    service `service` does not change ("advocacy_update cannot change ['person']"); a
+    recording service says `verb="set"`."""
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise TypeError(f"{service} cannot change {sorted(unknown)}")
+        raise TypeError(f"{service} cannot {verb} {sorted(unknown)}")
 
 
 def audited_update(

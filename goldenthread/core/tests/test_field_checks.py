@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 import time_machine
 
-from goldenthread.core.services import not_future, require_text
+from goldenthread.core.services import not_future, refuse_unknown_fields, require_text
 
 TODAY = datetime.date(2026, 3, 3)
 
@@ -35,3 +36,11 @@ def test_require_text_names_each_blank_field_and_keeps_other_errors():
         "summary": "Say what was decided.",
         "decided_by": "Say who made the decision.",
     }
+
+
+def test_refuse_unknown_fields_names_the_service_and_the_fields():
+    refuse_unknown_fields("advocacy_update", ["notes"], ["notes", "started_on"])
+    with pytest.raises(TypeError, match=r"^advocacy_update cannot change \['person'\]$"):
+        refuse_unknown_fields("advocacy_update", ["person", "notes"], ["notes"])
+    with pytest.raises(TypeError, match=r"^advocacy_record cannot set \['a', 'b'\]$"):
+        refuse_unknown_fields("advocacy_record", ["b", "a"], [], verb="set")
