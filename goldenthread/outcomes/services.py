@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.conversations.models import PositiveChange
+from goldenthread.core.models import VersionedModel
 from goldenthread.core.questionnaires import questionnaire_save
 from goldenthread.core.services import audited_update, not_future
 from goldenthread.people.guards import require_casework
@@ -34,6 +35,8 @@ from .models import (
     OutcomeWording,
 )
 from .signals import open_outcomes_changed
+
+V = TypeVar("V", bound=VersionedModel)
 
 WORDING_FIELDS = ("statement", "baseline", "measure", "target_date")
 
@@ -118,6 +121,30 @@ def check_persons_outcome(outcome: Outcome, person_id: Any) -> None:
     budget line, an unmet need): refuse an outcome of someone else, on the outcome field."""
     if outcome.person_id != person_id:
         raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+
+
+def move_to_outcome(
+    row: V,
+    *,
+    actor: User,
+    stored: V,
+    to_outcome: Outcome,
+    extra: Mapping[str, Any] | None = None,
+) -> V:
+    """Link a row of the person's record (a solution, an unmet need), locked as `stored`,
+    to `to_outcome`: only the link changes, in its change history (REV-2). In the move's
+    transaction, after its checks (check_persons_outcome, the outcome open)."""
+    return audited_update(
+        row,
+        auditor=Auditor(actor),
+        expected_version=stored.version,
+        stored=stored,
+        changes={"outcome": to_outcome},
+        fields=["outcome"],
+        clean=False,
+        person_id=row.person_id,  # type: ignore[attr-defined]
+        extra=extra,
+    )
 
 
 def _validate_date(target_date: datetime.date | None, *, today: datetime.date) -> None:

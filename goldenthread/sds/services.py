@@ -39,7 +39,7 @@ from goldenthread.core.services import (
     require_text,
 )
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
-from goldenthread.outcomes.services import check_persons_outcome
+from goldenthread.outcomes.services import check_persons_outcome, move_to_outcome
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.people.person_side import tell_person_side
@@ -1377,14 +1377,5 @@ def unmet_need_move(
         if not stored.is_open:
             raise ValidationError("This need has been met, so it is kept as it was.")
         _lock_open_outcome(to_outcome)
-        audited_update(
-            need,
-            auditor=Auditor(actor),
-            expected_version=stored.version,
-            stored=stored,
-            changes={"outcome": to_outcome},
-            fields=["outcome"],
-            clean=False,
-            person_id=need.person_id,
-        )
+        move_to_outcome(need, actor=actor, stored=stored, to_outcome=to_outcome)
     return need

@@ -28,7 +28,11 @@ from goldenthread.core.services import (
     require_signed_in,
 )
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
-from goldenthread.outcomes.services import check_outcome_open, check_persons_outcome
+from goldenthread.outcomes.services import (
+    check_outcome_open,
+    check_persons_outcome,
+    move_to_outcome,
+)
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
@@ -497,15 +501,11 @@ def solution_move(
             raise ValidationError({"outcome": "It is already for this outcome."})
         check_outcome_open(outcome_id=to_outcome.pk, what="support cannot be moved to it")
         old_outcome = Outcome.objects.get(pk=stored.outcome_id)
-        audited_update(
+        move_to_outcome(
             solution,
-            auditor=Auditor(actor),
-            expected_version=stored.version,
+            actor=actor,
             stored=stored,
-            changes={"outcome": to_outcome},
-            fields=["outcome"],
-            clean=False,
-            person_id=solution.person_id,
+            to_outcome=to_outcome,
             extra={"moved_from_outcome": str(old_outcome.pk)},
         )
         step = SupportStep(solution.step)
