@@ -126,17 +126,18 @@ def check_persons_outcome(outcome: Outcome, person_id: Any) -> None:
 def move_to_outcome(
     row: V,
     *,
-    actor: User,
+    auditor: Auditor,
     stored: V,
     to_outcome: Outcome,
     extra: Mapping[str, Any] | None = None,
 ) -> V:
     """Link a row of the person's record (a solution, an unmet need), locked as `stored`,
     to `to_outcome`: only the link changes, in its change history (REV-2). In the move's
-    transaction, after its checks (check_persons_outcome, the outcome open)."""
+    transaction, after the service's casework guard and checks (check_persons_outcome, the
+    outcome open): it takes the service's Auditor, never an actor of its own."""
     return audited_update(
         row,
-        auditor=Auditor(actor),
+        auditor=auditor,
         expected_version=stored.version,
         stored=stored,
         changes={"outcome": to_outcome},

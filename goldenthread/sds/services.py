@@ -1377,5 +1377,5 @@ def unmet_need_move(
         if not stored.is_open:
             raise ValidationError("This need has been met, so it is kept as it was.")
         _lock_open_outcome(to_outcome)
-        move_to_outcome(need, actor=actor, stored=stored, to_outcome=to_outcome)
+        move_to_outcome(need, auditor=Auditor(actor), stored=stored, to_outcome=to_outcome)
     return need

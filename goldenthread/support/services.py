@@ -503,7 +503,7 @@ def solution_move(
         old_outcome = Outcome.objects.get(pk=stored.outcome_id)
         move_to_outcome(
             solution,
-            actor=actor,
+            auditor=Auditor(actor),
             stored=stored,
             to_outcome=to_outcome,
             extra={"moved_from_outcome": str(old_outcome.pk)},
