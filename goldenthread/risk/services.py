@@ -70,13 +70,16 @@ def _risk_errors(
             errors["about"] = "Choose one of this person's solutions."
         elif outcome is not None and solution.outcome_id != outcome.pk:
             errors["about"] = "This solution is for a different outcome."
-    for name, message in (
-        ("activity", "Say what the person wants to do."),
-        ("could_go_wrong", "Say what could go wrong."),
-        ("good_it_brings", "Say what good it brings to the person (positive risk)."),
-    ):
-        if not fields.get(name, "").strip():
-            errors[name] = message
+    require_text(
+        errors,
+        ("activity", fields.get("activity", ""), "Say what the person wants to do."),
+        ("could_go_wrong", fields.get("could_go_wrong", ""), "Say what could go wrong."),
+        (
+            "good_it_brings",
+            fields.get("good_it_brings", ""),
+            "Say what good it brings to the person (positive risk).",
+        ),
+    )
     decision, reasons = fields.get("decision", "").strip(), fields.get("reasons", "").strip()
     decided_on, review_on = fields.get("decided_on"), fields.get("review_on")
     if decision and not reasons:
