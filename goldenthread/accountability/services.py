@@ -17,7 +17,12 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.formatting import date_text
-from goldenthread.core.services import audited_create, audited_update
+from goldenthread.core.services import (
+    audited_create,
+    audited_update,
+    not_future,
+    refuse_unknown_fields,
+)
 from goldenthread.directory.models import CommunityResource
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import CircleMember, Person
@@ -52,11 +57,6 @@ from .working_days import (
     add_working_days,
     is_working_day,
 )
-
-
-def _not_future(day: datetime.date | None, field: str, what: str, errors: dict[str, str]) -> None:
-    if day is not None and day > timezone.localdate():
-        errors[field] = f"The {what} must be today or in the past."
 
 
 def _due(start: datetime.date, days: int, field: str) -> datetime.date:
@@ -107,14 +107,6 @@ def _challenge_step(
     return challenge
 
 
-def _refuse_unknown(fields: dict[str, Any], known: tuple[str, ...], refusal: str) -> None:
-    """A field the service does not set is the caller's mistake, not the user's: TypeError
-    ("advocacy_update cannot change ['person']")."""
-    unknown = set(fields) - set(known)
-    if unknown:
-        raise TypeError(f"{refusal} {sorted(unknown)}")
-
-
 # --- Challenges and complaints (ACC-2) -----------------------------------------------------
 
 
@@ -144,7 +136,7 @@ def challenge_raise(
         errors["details"] = "Write what they are unhappy about, in their words."
     if decision is not None and decision.person_id != person.pk:
         errors["decision"] = "Choose one of this person's decisions."
-    _not_future(raised_on, "raised_on", "date received", errors)
+    not_future(raised_on, "raised_on", "The date received", errors)
     if errors:
         raise ValidationError(errors)
     due_on = _due(raised_on, FRONTLINE_WORKING_DAYS, "raised_on")
@@ -186,7 +178,7 @@ def challenge_to_investigation(
         errors["__all__"] = "This complaint is already at stage 2 (investigation)."
     if not reason.strip():
         errors["reason"] = "Say why it is being investigated."
-    _not_future(started_on, "started_on", "date the investigation started", errors)
+    not_future(started_on, "started_on", "The date the investigation started", errors)
     if started_on < challenge.raised_on:
         errors["started_on"] = (
             f"The investigation cannot start before the complaint was received "
@@ -238,7 +230,7 @@ def challenge_answer(
         errors["answer"] = "Write the answer as it was given to the person."
     if outcome in (ChallengeOutcome.UPHELD, ChallengeOutcome.PARTLY) and not what_changed.strip():
         errors["what_changed"] = "Say what changed because of it."
-    _not_future(answered_on, "answered_on", "date answered", errors)
+    not_future(answered_on, "answered_on", "The date answered", errors)
     if answered_on < challenge.stage_started_on:
         errors["answered_on"] = (
             f"The date answered must be on or after the stage started "
@@ -312,7 +304,7 @@ def challenge_extend(
                     )
         except OutsideHolidayTable as exc:
             errors["due_on"] = str(exc)
-    _not_future(on, "on", "date of the extension", errors)
+    not_future(on, "on", "The date of the extension", errors)
     if errors:
         raise ValidationError(errors)
     previous = challenge.due_on
@@ -344,7 +336,7 @@ def challenge_mediation(
     errors: dict[str, str] = {}
     if mediation not in set(Mediation.values) - {Mediation.NOT_OFFERED}:
         errors["mediation"] = "Choose what happened about mediation."
-    _not_future(on, "on", "date", errors)
+    not_future(on, "on", "The date", errors)
     if on < challenge.raised_on:
         errors["on"] = "The date must be on or after the complaint was received."
     if errors:
@@ -378,7 +370,7 @@ def challenge_escalate(
         errors["body"] = "Choose who it was taken to."
     if body == EscalationBody.OTHER and not note.strip():
         errors["note"] = "Say which body it was taken to."
-    _not_future(escalated_on, "escalated_on", "date", errors)
+    not_future(escalated_on, "escalated_on", "The date", errors)
     if escalated_on < challenge.raised_on:
         errors["escalated_on"] = "The date must be on or after the complaint was received."
     if errors:
@@ -444,12 +436,12 @@ def _advocacy_errors(fields: dict[str, Any]) -> dict[str, str]:
     if started_on is not None and referred_on is None:
         errors["started_on"] = "Enter the referral date before the date the advocate started."
     for name, what in (
-        ("offered_on", "date offered"),
-        ("referred_on", "date referred"),
-        ("started_on", "date the advocate started"),
-        ("identified_on", "date identified"),
+        ("offered_on", "The date offered"),
+        ("referred_on", "The date referred"),
+        ("started_on", "The date the advocate started"),
+        ("identified_on", "The date identified"),
     ):
-        _not_future(fields.get(name), name, what, errors)
+        not_future(fields.get(name), name, what, errors)
     if identified_on:
         for name, what in (("offered_on", "offered"), ("referred_on", "referred")):
             day = fields.get(name)
@@ -482,7 +474,7 @@ def advocacy_record(*, actor: User, person: Person, **fields: Any) -> Advocacy:
     """Record that the person needs independent advocacy, and as much of the offer,
     referral and start as is known."""
     require_worker(actor, person, doing="record advocacy")
-    _refuse_unknown(fields, ADVOCACY_FIELDS, "advocacy_record cannot set")
+    refuse_unknown_fields("advocacy_record", fields, ADVOCACY_FIELDS, verb="set")
     fields.setdefault("answer", AdvocacyAnswer.NOT_OFFERED)
     errors = _advocacy_errors(fields)
     if errors:
@@ -498,7 +490,7 @@ def advocacy_update(
 ) -> Advocacy:
     """Record the offer, the answer, the referral or the start; refused if stale."""
     require_worker(actor, advocacy.person_id, doing="record advocacy")
-    _refuse_unknown(changes, ADVOCACY_FIELDS, "advocacy_update cannot change")
+    refuse_unknown_fields("advocacy_update", changes, ADVOCACY_FIELDS)
     merged = {name: getattr(advocacy, name) for name in ADVOCACY_FIELDS} | changes
     errors = _advocacy_errors(merged)
     if errors:
@@ -536,7 +528,7 @@ def _transition_errors(
         errors["kind"] = "Choose the type of move."
     if fields.get("planned_on") is None:
         errors["planned_on"] = "Enter the planned date."
-    _not_future(fields.get("actual_on"), "actual_on", "date it happened", errors)
+    not_future(fields.get("actual_on"), "actual_on", "The date it happened", errors)
     if any(o.person_id != person_id for o in outcomes):
         errors["outcomes"] = "Choose this person's outcomes."
     if any(m.person_id != person_id for m in members):
@@ -568,7 +560,7 @@ def transition_record(
 ) -> Transition:
     """Record a move the person is making or will make, and the outcomes it serves."""
     require_worker(actor, person, doing="record a transition")
-    _refuse_unknown(fields, TRANSITION_FIELDS, "transition_record cannot set")
+    refuse_unknown_fields("transition_record", fields, TRANSITION_FIELDS, verb="set")
     outcomes, circle_members = list(outcomes or []), list(circle_members or [])
     errors = _transition_errors(person.pk, fields, outcomes, circle_members)
     if errors:
@@ -594,7 +586,7 @@ def transition_update(
     **changes: Any,
 ) -> Transition:
     require_worker(actor, transition.person_id, doing="record a transition")
-    _refuse_unknown(changes, TRANSITION_FIELDS, "transition_update cannot change")
+    refuse_unknown_fields("transition_update", changes, TRANSITION_FIELDS)
     merged = {name: getattr(transition, name) for name in TRANSITION_FIELDS} | changes
     errors = _transition_errors(transition.person_id, merged, list(outcomes), list(circle_members))
     if errors:

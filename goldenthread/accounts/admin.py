@@ -56,6 +56,20 @@ class AdministratorOnly:
         return _is_administrator(request)
 
 
+class SeenOnly(AdministratorOnly):
+    """Administrators see these records here and never add, change or remove them (the
+    pages and services that do it ask for a reason and audit it)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceWrites:
     """The service saved everything the form holds in save_model. These forms have no
     many-to-many fields or inlines; one added later must get its own service, so refuse
@@ -454,7 +468,7 @@ class AreaAdmin(AdministratorOnly, SavedByServices, admin.ModelAdmin):
 
 
 @admin.register(CaseworkAccess)
-class CaseworkAccessAdmin(AdministratorOnly, admin.ModelAdmin):
+class CaseworkAccessAdmin(SeenOnly, admin.ModelAdmin):
     """Who was given access to records: read-only here; decisions are made on the
     "Who was given access" page (or with the action below), always by a second person."""
 
@@ -473,15 +487,6 @@ class CaseworkAccessAdmin(AdministratorOnly, admin.ModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name")
     actions = ("approve",)
     readonly_fields = [f.name for f in CaseworkAccess._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(
         description="Approve the selected access (you must not be the one who asked for it)"
@@ -511,7 +516,7 @@ for _device_model in (TOTPDevice, EmailDevice):
 
 
 @admin.register(TOTPDevice)
-class AuthenticatorAppAdmin(AdministratorOnly, admin.ModelAdmin):
+class AuthenticatorAppAdmin(SeenOnly, admin.ModelAdmin):
     """Which accounts have an app and when it was last used. Resetting one is done on the
     account's page (with a reason, audited, and a one-time code for the person)."""
 
@@ -528,15 +533,6 @@ class AuthenticatorAppAdmin(AdministratorOnly, admin.ModelAdmin):
             reverse("admin:accounts_user_change", args=[device.user_id]),
             device.user,
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EmailDevice)

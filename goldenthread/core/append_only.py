@@ -210,22 +210,43 @@ def removal_guards_suspended(connection) -> Iterator[None]:
                 [f"%{NO_TRUNCATE_SUFFIX}"],
             )
             guards = cursor.fetchall()
-            for table, trigger in guards:
-                cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger}"')
         elif vendor == "sqlite":
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
                 [f"%{NO_DELETE_SUFFIX}"],
             )
             guards = cursor.fetchall()
-            for name, _ in guards:
-                cursor.execute(f'DROP TRIGGER "{name}"')
         else:
             guards = []
-    yield
+    with triggers_off(connection, guards):
+        yield
+
+
+@contextmanager
+def triggers_off(
+    connection, guards: Sequence[tuple[str, str]], *, constraints_immediate: bool = False
+) -> Iterator[None]:
+    """The guard triggers `guards` off, then back on, inside the caller's transaction (a
+    rollback puts them back too: PostgreSQL's ALTER TABLE and SQLite's DDL are
+    transactional). On PostgreSQL each is (table, trigger), disabled and enabled again
+    (with `constraints_immediate`, deferred foreign-key checks are run first each time:
+    ALTER TABLE waits for none); on SQLite each is (name, the SQL that made it), dropped
+    and made again. The one way to lift a guard: the test suite's flush
+    (`removal_guards_suspended`) and retention's destruction (operations/retention.py)
+    choose which."""
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for first, second in guards:
-            if vendor == "postgresql":
+            if postgresql:
+                cursor.execute(f'ALTER TABLE "{first}" DISABLE TRIGGER "{second}"')
+            else:
+                cursor.execute(f'DROP TRIGGER "{first}"')
+    yield
+    with connection.cursor() as cursor:
+        if postgresql and constraints_immediate:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for first, second in guards:
+            if postgresql:
                 cursor.execute(f'ALTER TABLE "{first}" ENABLE TRIGGER "{second}"')
             else:
                 cursor.execute(second)

@@ -11,6 +11,8 @@
   to the Auditor, all in the service's transaction. `audited_create()` is its other half
   (a new record), and `audited_upsert()` the one or the other, for a row kept one per
   something.
+- `not_future()` and `require_text()`: the two field checks every recording service
+  makes, each adding its message to the service's `errors` by field.
 - `refuse_unknown_fields()`: an update service's refusal of a field it does not change
   (a TypeError: the caller's mistake, not the user's).
 
@@ -21,6 +23,7 @@ layers and the audit app, which imports core, sits above it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -28,6 +31,7 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
+from django.utils import timezone
 
 from .concurrency import StaleEditError, save_versioned
 from .models import VersionedModel
@@ -62,6 +66,20 @@ def require_signed_in(actor: Any, message: str = "Sign in to do this.") -> None:
         raise PermissionDenied(message)
 
 
+def not_future(day: datetime.date | None, field: str, what: str, errors: dict[str, str]) -> None:
+    """A date that cannot be later than today: "<what> must be today or in the past." on
+    `field` (None, not given, passes)."""
+    if day is not None and day > timezone.localdate():
+        errors[field] = f"{what} must be today or in the past."
+
+
+def require_text(errors: dict[str, str], *checks: tuple[str, str, str]) -> None:
+    """For each (field, value, message): the message on the field when the text is blank."""
+    for field, value, message in checks:
+        if not value.strip():
+            errors[field] = message
+
+
 class ChangeAuditor(Protocol):
     """What core's shared writers need of the Auditor (audit.services.Auditor)."""
 
@@ -81,12 +99,15 @@ class ChangeAuditor(Protocol):
     ) -> object: ...
 
 
-def refuse_unknown_fields(service: str, changes: Iterable[str], allowed: Iterable[str]) -> None:
+def refuse_unknown_fields(
+    service: str, changes: Iterable[str], allowed: Iterable[str], *, verb: str = "change"
+) -> None:
     """Refuse (TypeError: a programming error, not the user's) a change to a field the
-    service `service` does not change."""
+    service `service` does not change ("advocacy_update cannot change ['person']"); a
+    recording service says `verb="set"`."""
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise TypeError(f"{service} cannot change {sorted(unknown)}")
+        raise TypeError(f"{service} cannot {verb} {sorted(unknown)}")
 
 
 def audited_update(

@@ -102,20 +102,12 @@ def _zip_each_person(
     (`read`) in the transaction that logs the export in the access log, as `user`, with
     the basis of their access and `why`; `entry` makes the file's name and content from
     what was read, outside it. The caller moves the finished file into place."""
-    from goldenthread.audit.models import AccessAction
-    from goldenthread.audit.services import access_record
-    from goldenthread.people.access import access_basis
+    from goldenthread.people.access import log_export
 
     with zipfile.ZipFile(partial, "w", compression=compression) as archive:
         for done, person in enumerate(people, start=1):
             with transaction.atomic():
-                access_record(
-                    actor=user,
-                    person_id=person.pk,
-                    action=AccessAction.EXPORT,
-                    what=what,
-                    reason=f"{access_basis(user, person)} ({why})",
-                )
+                log_export(user, person, what=what, why=why)
                 record = read(person)
             archive.writestr(*entry(person, record))
             progress(done, len(people))

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import Notification
 from goldenthread.audit.services import Auditor
+from goldenthread.core.append_only import triggers_off
 from goldenthread.core.services import SystemActor
 from goldenthread.people.models import Allocation, Person
 
@@ -204,8 +205,6 @@ def _delete_guards_suspended(connection, tables: list[str]) -> Iterator[None]:
                 [tables, "%\\_append\\_only", "%\\_no\\_change"],
             )
             guards = cursor.fetchall()
-            for table, trigger in guards:
-                cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger}"')
         elif connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
@@ -213,19 +212,10 @@ def _delete_guards_suspended(connection, tables: list[str]) -> Iterator[None]:
                 ["%\\_no\\_delete"],
             )
             guards = [(n, sql) for n, sql in cursor.fetchall() if _on_table(sql, tables)]
-            for name, _ in guards:
-                cursor.execute(f'DROP TRIGGER "{name}"')
         else:
             guards = []
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for first, second in guards:
-            if connection.vendor == "postgresql":
-                cursor.execute(f'ALTER TABLE "{first}" ENABLE TRIGGER "{second}"')
-            else:
-                cursor.execute(second)
+    with triggers_off(connection, guards, constraints_immediate=True):
+        yield
 
 
 def _on_table(sql: str, tables: list[str]) -> bool:

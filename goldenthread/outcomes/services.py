@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,8 +17,9 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.conversations.models import PositiveChange
+from goldenthread.core.models import VersionedModel
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_update
+from goldenthread.core.services import audited_update, not_future
 from goldenthread.people.guards import require_casework
 from goldenthread.people.person_side import require_worker_or_person
 
@@ -34,6 +35,8 @@ from .models import (
     OutcomeWording,
 )
 from .signals import open_outcomes_changed
+
+V = TypeVar("V", bound=VersionedModel)
 
 WORDING_FIELDS = ("statement", "baseline", "measure", "target_date")
 
@@ -111,6 +114,38 @@ def check_outcome_open(*, outcome_id: Any, what: str) -> Outcome:
     outcome = Outcome.objects.select_for_update().get(pk=outcome_id)
     _check_still_open(outcome, what)
     return outcome
+
+
+def check_persons_outcome(outcome: Outcome, person_id: Any) -> None:
+    """For a service that moves a row of the person's record to `outcome` (a solution, a
+    budget line, an unmet need): refuse an outcome of someone else, on the outcome field."""
+    if outcome.person_id != person_id:
+        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+
+
+def move_to_outcome(
+    row: V,
+    *,
+    auditor: Auditor,
+    stored: V,
+    to_outcome: Outcome,
+    extra: Mapping[str, Any] | None = None,
+) -> V:
+    """Link a row of the person's record (a solution, an unmet need), locked as `stored`,
+    to `to_outcome`: only the link changes, in its change history (REV-2). In the move's
+    transaction, after the service's casework guard and checks (check_persons_outcome, the
+    outcome open): it takes the service's Auditor, never an actor of its own."""
+    return audited_update(
+        row,
+        auditor=auditor,
+        expected_version=stored.version,
+        stored=stored,
+        changes={"outcome": to_outcome},
+        fields=["outcome"],
+        clean=False,
+        person_id=row.person_id,  # type: ignore[attr-defined]
+        extra=extra,
+    )
 
 
 def _validate_date(target_date: datetime.date | None, *, today: datetime.date) -> None:
@@ -377,8 +412,7 @@ def agreement_record(
         errors["not_agreed"] = "Write what they did not agree with, in their words."
     if how not in AgreedHow.values:
         errors["how"] = "Choose how they said so."
-    if agreed_on > timezone.localdate():
-        errors["agreed_on"] = "The date must be today or in the past."
+    not_future(agreed_on, "agreed_on", "The date", errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

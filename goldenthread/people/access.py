@@ -75,6 +75,19 @@ def access_basis(user, person: Person) -> str:
     return "Relationship to the person"
 
 
+def log_export(user, person: Person, *, what: str, why: str) -> None:
+    """One access-log row (EXPORT) for a person's record read to leave the service (a FHIR
+    bundle, a job's file), as `user`: the basis of their access and `why` ("FHIR export").
+    Call it in the transaction that reads the record."""
+    access_record(
+        actor=user,
+        person_id=person.pk,
+        action=AccessAction.EXPORT,
+        what=what,
+        reason=f"{access_basis(user, person)} ({why})",
+    )
+
+
 def may_break_glass(user) -> bool:
     """Only practitioners and team leaders (casework roles), never a superuser."""
     return bool(

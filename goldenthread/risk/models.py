@@ -26,7 +26,7 @@ from goldenthread.core.models import VersionedModel
 from goldenthread.core.questionnaires import YesNoNotSure
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
-from goldenthread.support.models import Solution
+from goldenthread.support.models import Solution, outcome_and_solution_errors
 
 # Is capacity in question: the one scale for a question of fact, as step 5's (#16).
 CapacityQuestion = YesNoNotSure
@@ -116,16 +116,7 @@ class RiskEnablement(VersionedModel):
         return self.activity
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        outcome = self.outcome if self.outcome_id else None
-        solution = self.solution if self.solution_id else None
-        if outcome is not None and outcome.person_id != self.person_id:
-            errors["outcome"] = "This outcome belongs to someone else."
-        if solution is not None:
-            if solution.person_id != self.person_id:
-                errors["solution"] = "This solution belongs to someone else."
-            elif outcome is not None and solution.outcome_id != outcome.pk:
-                errors["solution"] = "This solution is for a different outcome."
+        errors = outcome_and_solution_errors(self)
         if errors:
             raise ValidationError(errors)
 

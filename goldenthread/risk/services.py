@@ -9,12 +9,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.formatting import date_text
-from goldenthread.core.services import audited_create, audited_update, refuse_unknown_fields
+from goldenthread.core.services import (
+    audited_create,
+    audited_update,
+    not_future,
+    refuse_unknown_fields,
+    require_text,
+)
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
@@ -65,24 +70,25 @@ def _risk_errors(
             errors["about"] = "Choose one of this person's solutions."
         elif outcome is not None and solution.outcome_id != outcome.pk:
             errors["about"] = "This solution is for a different outcome."
-    for name, message in (
-        ("activity", "Say what the person wants to do."),
-        ("could_go_wrong", "Say what could go wrong."),
-        ("good_it_brings", "Say what good it brings to the person (positive risk)."),
-    ):
-        if not fields.get(name, "").strip():
-            errors[name] = message
+    require_text(
+        errors,
+        ("activity", fields.get("activity", ""), "Say what the person wants to do."),
+        ("could_go_wrong", fields.get("could_go_wrong", ""), "Say what could go wrong."),
+        (
+            "good_it_brings",
+            fields.get("good_it_brings", ""),
+            "Say what good it brings to the person (positive risk).",
+        ),
+    )
     decision, reasons = fields.get("decision", "").strip(), fields.get("reasons", "").strip()
     decided_on, review_on = fields.get("decided_on"), fields.get("review_on")
-    today = timezone.localdate()
     if decision and not reasons:
         errors["reasons"] = "Say why this was decided."
     if decision and decided_on is None:
         errors["decided_on"] = "Enter the date it was decided."
     if not decision and (reasons or decided_on):
         errors["decision"] = "Say what was decided, or clear the reasons and the date."
-    if decided_on and decided_on > today:
-        errors["decided_on"] = "The date decided must be today or in the past."
+    not_future(decided_on, "decided_on", "The date decided", errors)
     if review_on and decided_on and review_on < decided_on and "decided_on" not in errors:
         errors["review_on"] = (
             "The date to look at it again must be on or after the date it was decided "
@@ -179,15 +185,13 @@ def risk_agreement_add(
     """Shared responsibility: who agreed to what."""
     _check_casework(actor, risk.person_id)
     errors: dict[str, str] = {}
-    for field, value, message in (
+    require_text(
+        errors,
         ("name", name, "Enter who agreed."),
         ("role", role, "Say who they are to the person."),
         ("agreed_to", agreed_to, "Say what they agreed to."),
-    ):
-        if not value.strip():
-            errors[field] = message
-    if agreed_on > timezone.localdate():
-        errors["agreed_on"] = "The date agreed must be today or in the past."
+    )
+    not_future(agreed_on, "agreed_on", "The date agreed", errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -223,8 +227,7 @@ def risk_view_add(
         errors["name"] = "Enter their name."
     if not view.strip():
         errors["view"] = "Write their view, in their words."
-    if given_on > timezone.localdate():
-        errors["given_on"] = "The date must be today or in the past."
+    not_future(given_on, "given_on", "The date", errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -225,6 +225,26 @@ class UnmetNeedFields(forms.Form):
         self.order_fields(self.field_order)
 
 
+def _alternative_accepted_field() -> forms.ChoiceField:
+    """Whether the person accepted the alternative: when the first choice is recorded and
+    when it is answered later (FirstChoiceAnswerForm)."""
+    return radio_field(
+        "Did the person accept the alternative?",
+        Accepted.choices,
+        message="Say whether the person accepted the alternative.",
+    )
+
+
+def _plan_to_meet_need_field(help_text: str = "") -> forms.CharField:
+    return text_field(
+        "The plan to meet the need over time",
+        rows=4,
+        max_length=4000,
+        required_message="Say how the need will be met over time.",
+        help_text=help_text,
+    )
+
+
 class FirstChoiceForm(UnmetNeedFields):
     first_choice = forms.ChoiceField(
         label="Their first choice",
@@ -249,18 +269,10 @@ class FirstChoiceForm(UnmetNeedFields):
         ],
         required=False,
     )
-    alternative_accepted = radio_field(
-        "Did the person accept the alternative?",
-        Accepted.choices,
-        message="Say whether the person accepted the alternative.",
-    )
-    plan_to_meet_need = text_field(
-        "The plan to meet the need over time",
-        rows=4,
-        max_length=4000,
-        required_message="Say how the need will be met over time.",
+    alternative_accepted = _alternative_accepted_field()
+    plan_to_meet_need = _plan_to_meet_need_field(
         help_text="What will happen, who will do it and when, so the first choice can be met "
-        "if it becomes possible.",
+        "if it becomes possible."
     )
     need = text_field("What need is left unmet", required_message="Say what need is left unmet.")
     field_order = [
@@ -290,17 +302,8 @@ class FirstChoiceForm(UnmetNeedFields):
 
 
 class FirstChoiceAnswerForm(forms.Form):
-    alternative_accepted = radio_field(
-        "Did the person accept the alternative?",
-        Accepted.choices,
-        message="Say whether the person accepted the alternative.",
-    )
-    plan_to_meet_need = text_field(
-        "The plan to meet the need over time",
-        rows=4,
-        max_length=4000,
-        required_message="Say how the need will be met over time.",
-    )
+    alternative_accepted = _alternative_accepted_field()
+    plan_to_meet_need = _plan_to_meet_need_field()
     version = VersionField()
 
 

@@ -42,7 +42,7 @@ from goldenthread.core.formatting import date_text
 from goldenthread.core.models import BaseModel, VersionedModel
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
-from goldenthread.support.models import Solution
+from goldenthread.support.models import Solution, outcome_and_solution_errors
 
 
 class HistoryRow(AppendOnlyModel):
@@ -533,15 +533,7 @@ class BudgetLine(BaseModel):
         return self.description
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        outcome = self.outcome if self.outcome_id else None
-        solution = self.solution if self.solution_id else None
-        if outcome is not None and outcome.person_id != self.person_id:
-            errors["outcome"] = "This outcome belongs to someone else."
-        if solution is not None and solution.person_id != self.person_id:
-            errors["solution"] = "This solution belongs to someone else."
-        elif solution is not None and outcome is not None and solution.outcome_id != outcome.pk:
-            errors["solution"] = "This solution is for a different outcome."
+        errors = outcome_and_solution_errors(self)
         if errors:
             raise ValidationError(errors)
 

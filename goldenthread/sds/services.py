@@ -34,9 +34,12 @@ from goldenthread.core.services import (
     audited_create,
     audited_update,
     locked,
+    not_future,
     require_signed_in,
+    require_text,
 )
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
+from goldenthread.outcomes.services import check_persons_outcome, move_to_outcome
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.people.person_side import tell_person_side
@@ -107,13 +110,6 @@ def _decision_add(actor: User, **fields: Any) -> Decision:
     )
 
 
-def _not_future(
-    value: datetime.date | None, field_name: str, what: str, errors: dict[str, str]
-) -> None:
-    if value is not None and value > timezone.localdate():
-        errors[field_name] = f"{what} must be today or in the past."
-
-
 def _own_outcome(
     person: Person, outcome: Outcome | None, field_name: str, errors: dict[str, str]
 ) -> None:
@@ -176,7 +172,7 @@ def _explanation_errors(explanations: Mapping[str, Explanation], errors: dict[st
         if item.explained_on is None:
             errors[f"{option.value}_on"] = f"Enter the date {label} was explained."
         else:
-            _not_future(
+            not_future(
                 item.explained_on, f"{option.value}_on", f"The date {label} was explained", errors
             )
 
@@ -216,7 +212,7 @@ def sds_options_record(
         if chosen_on is None:
             errors["chosen_on"] = "Enter the date they chose."
         else:
-            _not_future(chosen_on, "chosen_on", "The date they chose", errors)
+            not_future(chosen_on, "chosen_on", "The date they chose", errors)
             explained_dates = [
                 i.explained_on for i in by_option.values() if i.explained and i.explained_on
             ]
@@ -374,7 +370,7 @@ def unmet_need_record(
 ) -> UnmetNeed:
     _check_casework(actor, person)
     errors: dict[str, str] = {}
-    _not_future(identified_on, "identified_on", "The date identified", errors)
+    not_future(identified_on, "identified_on", "The date identified", errors)
     _own_outcome(person, outcome, "outcome", errors)
     if errors:
         raise ValidationError(errors)
@@ -405,7 +401,7 @@ def unmet_need_mark_met(
     """Record when, and how, an unmet need came to be met."""
     _check_casework(actor, unmet_need.person_id)
     errors: dict[str, str] = {}
-    _not_future(met_on, "met_on", "The date the need was met", errors)
+    not_future(met_on, "met_on", "The date the need was met", errors)
     if met_on < unmet_need.identified_on:
         errors["met_on"] = (
             "The date the need was met must be on or after the date it was identified "
@@ -450,16 +446,15 @@ def first_choice_not_delivered_record(
         errors["alternative_option"] = (
             "The option offered instead must differ from their first choice."
         )
-    _not_future(identified_on, "identified_on", "The date identified", errors)
+    not_future(identified_on, "identified_on", "The date identified", errors)
     _own_outcome(person, outcome, "outcome", errors)
-    for name, value, message in (
+    require_text(
+        errors,
         ("why", why, "Say why their first choice cannot be delivered."),
         ("alternative_offered", alternative_offered, "Say what alternative was offered."),
         ("plan_to_meet_need", plan_to_meet_need, "Say how the need will be met over time."),
         ("need", need, "Say what need is left unmet."),
-    ):
-        if not value.strip():
-            errors[name] = message
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -546,7 +541,7 @@ def indicative_budget_record(
     _check_casework(actor, person)
     errors: dict[str, str] = {}
     _check_money(amount, "amount", errors, allow_zero=True)
-    _not_future(told_on, "told_on", "The date they were told", errors)
+    not_future(told_on, "told_on", "The date they were told", errors)
     if period not in BudgetPeriod.values:
         errors["period"] = "Choose how long the amount is for."
     if how_told not in HowTold.values:
@@ -1160,14 +1155,13 @@ def decision_record(
     errors: dict[str, str] = {}
     if about not in DecisionAbout.values:
         errors["about"] = "Choose what the decision is about."
-    for name, value, message in (
+    require_text(
+        errors,
         ("summary", summary, "Say what was decided."),
         ("reasons", reasons, "Give the reasons, as they were explained to the person."),
         ("decided_by", decided_by, "Say who made the decision."),
-    ):
-        if not value.strip():
-            errors[name] = message
-    _not_future(decided_on, "decided_on", "The date decided", errors)
+    )
+    not_future(decided_on, "decided_on", "The date decided", errors)
     if shared_on is not None:
         _sharing_errors(decided_on, shared_on, shared_how, errors)
     if errors:
@@ -1190,7 +1184,7 @@ def decision_record(
 def _sharing_errors(
     decided_on: datetime.date, shared_on: datetime.date, how: str, errors: dict[str, str]
 ) -> None:
-    _not_future(shared_on, "shared_on", "The date it was shared", errors)
+    not_future(shared_on, "shared_on", "The date it was shared", errors)
     if "shared_on" not in errors and shared_on < decided_on:
         errors["shared_on"] = (
             "The date it was shared must be on or after the date it was decided "
@@ -1293,7 +1287,7 @@ def understanding_check_record(
         )
     if help_given == UnderstandingHelp.OTHER and not what_done.strip():
         errors["what_done"] = "Say what was done."
-    _not_future(checked_on, "checked_on", "The date checked", errors)
+    not_future(checked_on, "checked_on", "The date checked", errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -1315,6 +1309,13 @@ def understanding_check_record(
 # --- Moving provision and unmet need to another outcome (#16, REV-2) -----------------------
 
 
+def _lock_open_outcome(outcome: Outcome) -> None:
+    """Lock the outcome a budget line or an unmet need moves to (so it cannot be closed
+    meanwhile) and refuse it unless it is open. Inside the move's transaction."""
+    if Outcome.objects.select_for_update().get(pk=outcome.pk).status != OutcomeStatus.OPEN:
+        raise ValidationError({"outcome": "Choose an open outcome."})
+
+
 def budget_line_move(
     *,
     actor: User,
@@ -1330,8 +1331,7 @@ def budget_line_move(
     None when the move is part of a rewrite, inside its transaction): a line someone moved
     meanwhile is refused (StaleEditError), never moved again over their move."""
     _check_casework(actor, line.person_id)
-    if to_outcome.person_id != line.person_id:
-        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    check_persons_outcome(to_outcome, line.person_id)
     with transaction.atomic():
         stored = BudgetLine.objects.select_for_update().select_related("request").get(pk=line.pk)
         if expected_version is not None:
@@ -1356,9 +1356,7 @@ def budget_line_move(
                     )
                 }
             )
-        outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
-        if outcome.status != OutcomeStatus.OPEN:
-            raise ValidationError({"outcome": "Choose an open outcome."})
+        _lock_open_outcome(to_outcome)
         auditor = Auditor(actor)
         before = auditor.snapshot(stored)
         BudgetLine.objects.filter(pk=stored.pk).update(outcome=to_outcome)
@@ -1373,23 +1371,11 @@ def unmet_need_move(
 ) -> UnmetNeed:
     """Link an open unmet need to another open outcome of the same person. Audited."""
     _check_casework(actor, need.person_id)
-    if to_outcome.person_id != need.person_id:
-        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    check_persons_outcome(to_outcome, need.person_id)
     with transaction.atomic():
         stored = locked(need, expected_version=expected_version)
         if not stored.is_open:
             raise ValidationError("This need has been met, so it is kept as it was.")
-        outcome = Outcome.objects.select_for_update().get(pk=to_outcome.pk)
-        if outcome.status != OutcomeStatus.OPEN:
-            raise ValidationError({"outcome": "Choose an open outcome."})
-        audited_update(
-            need,
-            auditor=Auditor(actor),
-            expected_version=stored.version,
-            stored=stored,
-            changes={"outcome": to_outcome},
-            fields=["outcome"],
-            clean=False,
-            person_id=need.person_id,
-        )
+        _lock_open_outcome(to_outcome)
+        move_to_outcome(need, auditor=Auditor(actor), stored=stored, to_outcome=to_outcome)
     return need

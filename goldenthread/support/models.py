@@ -24,6 +24,7 @@ belong to the same person) and every query can be scoped from the person.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -195,6 +196,24 @@ PERIODS_PER_YEAR = {
     CostPeriod.YEAR: Decimal(1),
     CostPeriod.ONE_OFF: Decimal(1),
 }
+
+
+def outcome_and_solution_errors(row: Any) -> dict[str, str]:
+    """For `clean()` of a row of a person's record that may name one of their outcomes and
+    one of their solutions (a budget line, a risk enablement): both must be the person's,
+    and the solution must be for that outcome. The errors by field (none: {})."""
+    errors: dict[str, str] = {}
+    outcome = row.outcome if row.outcome_id else None
+    solution = row.solution if row.solution_id else None
+    person_id = row.person_id
+    if outcome is not None and outcome.person_id != person_id:
+        errors["outcome"] = "This outcome belongs to someone else."
+    if solution is not None:
+        if solution.person_id != person_id:
+            errors["solution"] = "This solution belongs to someone else."
+        elif outcome is not None and solution.outcome_id != outcome.pk:
+            errors["solution"] = "This solution is for a different outcome."
+    return errors
 
 
 class Solution(VersionedModel):

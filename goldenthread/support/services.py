@@ -28,7 +28,11 @@ from goldenthread.core.services import (
     require_signed_in,
 )
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
-from goldenthread.outcomes.services import check_outcome_open
+from goldenthread.outcomes.services import (
+    check_outcome_open,
+    check_persons_outcome,
+    move_to_outcome,
+)
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
@@ -485,8 +489,7 @@ def solution_move(
     (and the one it leaves, if still open). `expected_version`: the version the worker saw
     (None when the move is part of a rewrite, inside its transaction)."""
     _check_casework(actor, solution.person_id)
-    if to_outcome.person_id != solution.person_id:
-        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    check_persons_outcome(to_outcome, solution.person_id)
     with transaction.atomic():
         stored = locked(solution, expected_version=expected_version)
         if stored.status not in CURRENT_STATUSES:
@@ -498,15 +501,11 @@ def solution_move(
             raise ValidationError({"outcome": "It is already for this outcome."})
         check_outcome_open(outcome_id=to_outcome.pk, what="support cannot be moved to it")
         old_outcome = Outcome.objects.get(pk=stored.outcome_id)
-        audited_update(
+        move_to_outcome(
             solution,
             auditor=Auditor(actor),
-            expected_version=stored.version,
             stored=stored,
-            changes={"outcome": to_outcome},
-            fields=["outcome"],
-            clean=False,
-            person_id=solution.person_id,
+            to_outcome=to_outcome,
             extra={"moved_from_outcome": str(old_outcome.pk)},
         )
         step = SupportStep(solution.step)

@@ -18,9 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from goldenthread.api.fhir.export import bundle_for
-from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_denied, access_record
-from goldenthread.people.access import access_basis
+from goldenthread.audit.services import access_denied
+from goldenthread.people.access import log_export
 from goldenthread.people.models import Person
 
 WHAT = "goldenthread export-fhir"
@@ -89,13 +88,7 @@ class Command(BaseCommand):
 
     def _bundle(self, user, person) -> dict:
         with transaction.atomic():
-            access_record(
-                actor=user,
-                person_id=person.pk,
-                action=AccessAction.EXPORT,
-                what=WHAT,
-                reason=f"{access_basis(user, person)} (FHIR export)",
-            )
+            log_export(user, person, what=WHAT, why="FHIR export")
             return bundle_for(person, exported_by=user)
 
     def _write(self, user, person, path: Path) -> None:
