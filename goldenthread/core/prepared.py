@@ -22,6 +22,7 @@ counts and `CaptureQueriesContext` see them.
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
 import threading
 import uuid
@@ -42,6 +43,8 @@ from django.db.models.query import (
     ValuesIterable,
     ValuesListIterable,
 )
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.db.models.utils import create_namedtuple_class
 
 _SUPPORTED = (
@@ -327,6 +330,66 @@ def _converted(fetched: list, compiled: _Compiled, connection) -> list:
     return rows
 
 
+# --- Model objects made cheaper (#19) -----------------------------------------------------
+#
+# Model.from_db → Model.__init__ sends pre_init and post_init and sets each field through
+# setattr; for a model that overrides none of it, with every column loaded and no signal
+# receivers, that comes to: a new object whose __dict__ holds its state (not adding, this
+# database) and each field's value by its attname. Each read's model is checked once
+# (`_plain_model`); any receiver of pre_init or post_init, connected at any time, sends
+# every object back through Django's own from_db. The related objects of select_related
+# are always made by Django (its populators). core/tests/test_prepared.py compares the
+# objects made both ways.
+
+
+def _plain_model(model_cls: type, init_list: list) -> bool:
+    """Whether Model.from_db would do nothing more for this model than _maker's function."""
+    from django.db.models import Model
+    from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+
+    opts: Any = model_cls._meta  # type: ignore[attr-defined]
+    if opts.abstract or [f.attname for f in opts.concrete_fields] != list(init_list):
+        return False  # deferred or extra columns: Django's from_db fills them in
+    if (
+        model_cls.__init__ is not Model.__init__
+        or model_cls.from_db.__func__ is not Model.from_db.__func__  # type: ignore[attr-defined]
+        or model_cls.__setattr__ is not Model.__setattr__
+    ):
+        return False
+    for name in init_list:
+        found = inspect.getattr_static(model_cls, name, None)
+        # A descriptor that sets the value itself (other than a foreign key's id, which
+        # only forgets a cached object, and a new object has none).
+        if hasattr(type(found), "__set__") and type(found) is not ForeignKeyDeferredAttribute:
+            return False
+    return True
+
+
+def _maker(compiled: _Compiled, model_cls: type, init_list: list) -> Callable | None:
+    """A function (db, values) → the model object, as Model.from_db makes it, or None to
+    use Model.from_db (any receiver of pre_init or post_init; a model that is not plain)."""
+    if pre_init.receivers or post_init.receivers:
+        return None
+    plain = compiled.plans.get("plain model")
+    if plain is None:
+        plain = compiled.plans["plain model"] = _plain_model(model_cls, init_list)
+    if not plain:
+        return None
+    names = tuple(init_list)
+
+    def make(db: str, values: Any) -> Any:
+        found = _new_object(model_cls)
+        state = ModelState()
+        state.adding = False
+        state.db = db
+        attributes = found.__dict__
+        attributes["_state"] = state
+        attributes.update(zip(names, values, strict=True))
+        return found
+
+    return make
+
+
 def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     compiler = compiled.compiler
     rows: Any = _converted(fetched, compiled, connections[db])
@@ -351,9 +414,12 @@ def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     start, end = select_fields[0], select_fields[-1] + 1
     init_list = [f[0].target.attname for f in select[start:end]]
     populators = django_query.get_related_populators(klass_info, select, db)  # type: ignore[attr-defined]
+    make = _maker(compiled, model_cls, init_list)
     objects = []
     for row in rows:
-        obj = model_cls.from_db(db, init_list, row[start:end])
+        obj = (
+            make(db, row[start:end]) if make else model_cls.from_db(db, init_list, row[start:end])
+        )
         for populator in populators:
             populator.populate(row, obj)
         if annotation_col_map:

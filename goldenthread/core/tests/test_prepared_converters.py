@@ -124,3 +124,76 @@ def test_other_converters_are_left_to_django():
 
     function = _sqlite_converter(_field(UUIDField))
     assert prepared._quick(function, None, _Postgresql()) is None
+
+
+# --- Model objects (core.prepared._maker) ------------------------------------------------------
+
+
+def _state(obj):
+    found = dict(vars(obj))
+    state = dict(vars(found.pop("_state")))
+    if state.get("fields_cache") == {}:
+        del state["fields_cache"]  # made on first use (ModelStateFieldsCacheDescriptor)
+    return found, state, type(obj)
+
+
+@pytest.mark.django_db
+def test_model_objects_are_made_as_from_db_makes_them(person, practitioner):
+    from django.db.models.signals import post_init
+
+    from goldenthread.core.prepared import PreparedBatch, PreparedQuery
+    from goldenthread.people.factories import CircleMemberFactory
+    from goldenthread.people.models import CircleMember, Person
+
+    CircleMemberFactory(person=person, name="Zoe")
+    CircleMemberFactory(person=person, name="Amy")
+    members = PreparedQuery(
+        lambda pk: CircleMember.objects.filter(person_id=pk).order_by("name"), uuid.uuid4()
+    )
+    people = PreparedQuery(
+        lambda pk: Person.objects.filter(pk=pk).select_related("team"), uuid.uuid4()
+    )
+    expected = list(members.queryset(person.pk))
+    got = members(person.pk)
+    assert [_state(o) for o in got] == [_state(o) for o in expected]
+    assert got[0]._state.adding is False and got[0]._state.db == "default"
+    # Each made by the quick path: no receivers, a plain model.
+    compiled = members._get("default")
+    assert prepared._maker(compiled, CircleMember, [f.attname for f in compiled.model._meta.concrete_fields])
+    [found] = people(person.pk)
+    [django] = people.queryset(person.pk)
+    assert _state(found) == _state(django)
+    assert found.team == django.team and found.team.name == django.team.name
+    batch = PreparedBatch({"members": members})
+    assert [_state(o) for o in batch(person.pk)["members"]] == [_state(o) for o in expected]
+
+    # A receiver of post_init: every object goes through Django's own from_db again.
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=CircleMember)
+    try:
+        again = members(person.pk)
+    finally:
+        post_init.disconnect(receiver, sender=CircleMember)
+    assert seen == again and len(seen) == 2
+
+
+def test_a_model_that_is_not_plain_uses_from_db():
+    from goldenthread.people.models import CircleMember
+
+    fields = [f.attname for f in CircleMember._meta.concrete_fields]
+    assert prepared._plain_model(CircleMember, fields)
+    assert not prepared._plain_model(CircleMember, fields[:-1])  # a deferred column
+
+    class Tracked(CircleMember):
+        def __setattr__(self, name, value):
+            super().__setattr__(name, value)
+
+        class Meta:
+            proxy = True
+            app_label = "people"
+
+    assert not prepared._plain_model(Tracked, fields)
