@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import query as django_query
+from django.db.models.base import ModelState
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -43,7 +44,6 @@ from django.db.models.query import (
     ValuesIterable,
     ValuesListIterable,
 )
-from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.db.models.utils import create_namedtuple_class
 
@@ -229,9 +229,10 @@ def _uuid_from_text(text: Any) -> Any:
 
 
 def _sqlite_operations() -> Any:
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    # Through the backend's base: its operations module alone imports in a cycle.
+    from django.db.backends.sqlite3.base import DatabaseWrapper
 
-    return DatabaseOperations
+    return DatabaseWrapper.ops_class
 
 
 def _quick(function: Callable, expression: Any, connection: Any) -> Callable | None:
@@ -417,9 +418,7 @@ def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     make = _maker(compiled, model_cls, init_list)
     objects = []
     for row in rows:
-        obj = (
-            make(db, row[start:end]) if make else model_cls.from_db(db, init_list, row[start:end])
-        )
+        obj = make(db, row[start:end]) if make else model_cls.from_db(db, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
         if annotation_col_map:

@@ -9,7 +9,6 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.db.backends.sqlite3.operations import DatabaseOperations
 from django.db.models import BooleanField, DateField, DateTimeField, UUIDField
 from django.test.utils import override_settings
 
@@ -48,7 +47,7 @@ DATETIMES = [
     "2026-12-05",
     "not a date",
     "2026-02-30 00:00:00",
-    datetime.datetime(2026, 12, 5, 1, 2, 3),
+    datetime.datetime(2026, 12, 5, 1, 2, 3),  # noqa: DTZ001 - a naive value, as SQLite may give
     datetime.datetime(2026, 12, 5, 1, 2, 3, tzinfo=datetime.UTC),
 ]
 DATES = ["2026-12-05", "20261205", "2026-1-5", "not a date", datetime.date(2026, 12, 5)]
@@ -64,7 +63,7 @@ def _outcome(call):
 
 
 def _sqlite_converter(field):
-    ops = DatabaseOperations(connection)
+    ops = prepared._sqlite_operations()(connection)  # on PostgreSQL too
     [function] = ops.get_db_converters(field.get_col("t"))
     return function
 
@@ -159,7 +158,9 @@ def test_model_objects_are_made_as_from_db_makes_them(person, practitioner):
     assert got[0]._state.adding is False and got[0]._state.db == "default"
     # Each made by the quick path: no receivers, a plain model.
     compiled = members._get("default")
-    assert prepared._maker(compiled, CircleMember, [f.attname for f in compiled.model._meta.concrete_fields])
+    assert prepared._maker(
+        compiled, CircleMember, [f.attname for f in compiled.model._meta.concrete_fields]
+    )
     [found] = people(person.pk)
     [django] = people.queryset(person.pk)
     assert _state(found) == _state(django)

@@ -25,7 +25,7 @@ VALUES = [
     [],
     "Not given",
 ]
-URLS = [None, "", "/people/1/edit/?a=1&b=<2>\"", "/x/"]
+URLS = [None, "", '/people/1/edit/?a=1&b=<2>"', "/x/"]
 LABELS = [None, "", "Change", "Add <one>"]
 
 
