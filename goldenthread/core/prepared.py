@@ -348,13 +348,14 @@ def _plain_model(model_cls: type, init_list: list) -> bool:
     from django.db.models import Model
     from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 
-    opts: Any = model_cls._meta  # type: ignore[attr-defined]
+    model: Any = model_cls  # its _meta and class attributes, read as Django reads them
+    opts = model._meta
     if opts.abstract or [f.attname for f in opts.concrete_fields] != list(init_list):
         return False  # deferred or extra columns: Django's from_db fills them in
     if (
-        model_cls.__init__ is not Model.__init__
-        or model_cls.from_db.__func__ is not Model.from_db.__func__  # type: ignore[attr-defined]
-        or model_cls.__setattr__ is not Model.__setattr__
+        model.__init__ is not Model.__init__
+        or model.from_db.__func__ is not getattr(Model.from_db, "__func__", None)
+        or model.__setattr__ is not Model.__setattr__
     ):
         return False
     for name in init_list:
@@ -379,7 +380,7 @@ def _maker(compiled: _Compiled, model_cls: type, init_list: list) -> Callable | 
     names = tuple(init_list)
 
     def make(db: str, values: Any) -> Any:
-        found = _new_object(model_cls)
+        found: Any = _new_object(model_cls)
         state = ModelState()
         state.adding = False
         state.db = db
