@@ -22,17 +22,20 @@ counts and `CaptureQueriesContext` see them.
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import query as django_query
+from django.db.models.base import ModelState
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -41,6 +44,7 @@ from django.db.models.query import (
     ValuesIterable,
     ValuesListIterable,
 )
+from django.db.models.signals import post_init, pre_init
 from django.db.models.utils import create_namedtuple_class
 
 _SUPPORTED = (
@@ -75,6 +79,7 @@ class _Compiled:
     model: type
     names: list  # values(): the keys; values_list(named=True): the fields
     converters: dict  # column → the database's and the fields' converters, as Django's
+    plans: dict = field(default_factory=dict)  # _plan's, by connection and time zone
 
 
 class PreparedQuery:
@@ -184,15 +189,140 @@ class PreparedQuery:
         return router.db_for_read(self._model)
 
 
-def _converted(fetched: list, converters: dict, connection) -> list:
+# --- The converters, made cheaper (#19) ----------------------------------------------------
+#
+# Django's converters take (value, expression, connection) and each reads what it needs
+# again for every value (settings.USE_TZ through the lazy settings object, say): on a
+# record's page of a dozen reads they were a tenth of the page's CPU. The ones the page's
+# reads meet most (SQLite's UUIDs, date-and-times, dates and true/false; PostgreSQL's UUIDs
+# in a batch's JSON) are done here as one call of one argument, giving the same value, and
+# handing anything they do not expect (not text, text the quick parse refuses) to Django's
+# own. Every other converter (a field's from_db_value, a decimal's) is called as before.
+# core/tests/test_prepared.py compares each with Django's on the values a database gives.
+
+_new_object = object.__new__
+_set_slot = object.__setattr__
+_UUID_UNKNOWN = uuid.SafeUUID.unknown
+
+
+def _uuid_from_hex(value: Any) -> Any:
+    """uuid.UUID(value) for 32 hex digits (how SQLite keeps a UUID; and what a canonical
+    UUID's text is without its hyphens), without the text clean-up uuid.UUID does first:
+    the same int(hex, 16) on the same text, which is all it comes to then."""
+    if value.__class__ is str and len(value) == 32 and value.isalnum():
+        try:
+            number = int(value, 16)
+        except ValueError:
+            return uuid.UUID(value)  # raises as uuid.UUID does
+        found = _new_object(uuid.UUID)
+        _set_slot(found, "int", number)
+        _set_slot(found, "is_safe", _UUID_UNKNOWN)
+        return found
+    return uuid.UUID(value)
+
+
+def _uuid_from_text(text: Any) -> Any:
+    """uuid.UUID(text) for a UUID's canonical text (PostgreSQL's, in JSON)."""
+    if text.__class__ is str and len(text) == 36 and text.count("-") == 4:
+        return _uuid_from_hex(text.replace("-", ""))
+    return uuid.UUID(text)
+
+
+def _sqlite_operations() -> Any:
+    # Through the backend's base: its operations module alone imports in a cycle.
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    return DatabaseWrapper.ops_class
+
+
+def _quick(function: Callable, expression: Any, connection: Any) -> Callable | None:
+    """A one-argument function doing what `function(value, expression, connection)` does
+    for a value that is not None (each of these gives None for None), or None when there is
+    none here for it. Called once per read and call, not per value."""
+    operations = getattr(function, "__self__", None)
+    method = getattr(function, "__func__", None)
+    if method is None or operations is None or connection.vendor != "sqlite":
+        return None
+    sqlite = _sqlite_operations()
+    if method is sqlite.convert_uuidfield_value:
+        return _uuid_from_hex
+    if method is sqlite.convert_booleanfield_value:
+        return _boolean
+    if method is sqlite.convert_datefield_value:
+        from_text = datetime.date.fromisoformat
+
+        def date(value: Any) -> Any:
+            if value.__class__ is str:
+                try:
+                    return from_text(value)
+                except ValueError:
+                    pass  # Django's parse_date tries its pattern next
+            return function(value, expression, connection)
+
+        return date
+    if method is sqlite.convert_datetimefield_value:
+        # Read once here, as Django's reads them for each value: make_aware(value,
+        # self.connection.timezone) when USE_TZ, for a value that is not aware.
+        zone = operations.connection.timezone if settings.USE_TZ else None
+        parse = datetime.datetime.fromisoformat
+
+        def date_time(value: Any) -> Any:
+            if value.__class__ is str:
+                try:
+                    found = parse(value)
+                except ValueError:
+                    return function(value, expression, connection)
+                if zone is not None and found.tzinfo is None:
+                    return found.replace(tzinfo=zone)
+                return found
+            return function(value, expression, connection)
+
+        return date_time
+    return None
+
+
+def _boolean(value: Any) -> Any:
+    return bool(value) if value in (1, 0) else value
+
+
+def _plan(compiled: _Compiled, connection) -> tuple[list, list]:
+    """(quick, other): for each converted column, its position and one function of the
+    value; the quick ones are not called for None (they give None), the others always.
+    Worked out once for each connection and time-zone setting (a test may change them)."""
+    key = (connection, settings.USE_TZ, connection.settings_dict.get("TIME_ZONE"))
+    plan = compiled.plans.get(key)
+    if plan is None:
+        if len(compiled.plans) > 64:  # connections come and go with threads
+            compiled.plans.clear()
+        plan = compiled.plans[key] = _make_plan(compiled.converters, connection)
+    return plan
+
+
+def _make_plan(converters: dict, connection) -> tuple[list, list]:
+    quick: list = []
+    other: list = []
+    for position, (functions, expression) in converters.items():
+        one = _quick(functions[0], expression, connection) if len(functions) == 1 else None
+        if one is not None:
+            quick.append((position, one))
+        else:
+            other.append((position, functions, expression))
+    return quick, other
+
+
+def _converted(fetched: list, compiled: _Compiled, connection) -> list:
     """As compiler.apply_converters(), with the converters found once at compile time and
-    this thread's connection."""
-    if not converters:
+    this thread's connection; the commonest done in one call (above)."""
+    if not compiled.converters:
         return fetched
-    items = list(converters.items())
+    quick, other = _plan(compiled, connection)
     rows = []
     for row in map(list, fetched):
-        for position, (functions, expression) in items:
+        for position, convert in quick:
+            value = row[position]
+            if value is not None:
+                row[position] = convert(value)
+        for position, functions, expression in other:
             value = row[position]
             for function in functions:
                 value = function(value, expression, connection)
@@ -201,9 +331,70 @@ def _converted(fetched: list, converters: dict, connection) -> list:
     return rows
 
 
+# --- Model objects made cheaper (#19) -----------------------------------------------------
+#
+# Model.from_db → Model.__init__ sends pre_init and post_init and sets each field through
+# setattr; for a model that overrides none of it, with every column loaded and no signal
+# receivers, that comes to: a new object whose __dict__ holds its state (not adding, this
+# database) and each field's value by its attname. Each read's model is checked once
+# (`_plain_model`); any receiver of pre_init or post_init, connected at any time, sends
+# every object back through Django's own from_db. The related objects of select_related
+# are always made by Django (its populators). core/tests/test_prepared.py compares the
+# objects made both ways.
+
+
+def _plain_model(model_cls: type, init_list: list) -> bool:
+    """Whether Model.from_db would do nothing more for this model than _maker's function."""
+    from django.db.models import Model
+    from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+
+    model: Any = model_cls  # its _meta and class attributes, read as Django reads them
+    opts = model._meta
+    if opts.abstract or [f.attname for f in opts.concrete_fields] != list(init_list):
+        return False  # deferred or extra columns: Django's from_db fills them in
+    if (
+        model.__init__ is not Model.__init__
+        or model.from_db.__func__ is not getattr(Model.from_db, "__func__", None)
+        or model.__setattr__ is not Model.__setattr__
+    ):
+        return False
+    for name in init_list:
+        found = inspect.getattr_static(model_cls, name, None)
+        # A descriptor that sets the value itself (other than a foreign key's id, which
+        # only forgets a cached object, and a new object has none).
+        if hasattr(type(found), "__set__") and type(found) is not ForeignKeyDeferredAttribute:
+            return False
+    return True
+
+
+def _maker(compiled: _Compiled, model_cls: type, init_list: list) -> Callable | None:
+    """A function (db, values) → the model object, as Model.from_db makes it, or None to
+    use Model.from_db (any receiver of pre_init or post_init; a model that is not plain)."""
+    if pre_init.receivers or post_init.receivers:
+        return None
+    plain = compiled.plans.get("plain model")
+    if plain is None:
+        plain = compiled.plans["plain model"] = _plain_model(model_cls, init_list)
+    if not plain:
+        return None
+    names = tuple(init_list)
+
+    def make(db: str, values: Any) -> Any:
+        found: Any = _new_object(model_cls)
+        state = ModelState()
+        state.adding = False
+        state.db = db
+        attributes = found.__dict__
+        attributes["_state"] = state
+        attributes.update(zip(names, values, strict=True))
+        return found
+
+    return make
+
+
 def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     compiler = compiled.compiler
-    rows: Any = _converted(fetched, compiled.converters, connections[db])
+    rows: Any = _converted(fetched, compiled, connections[db])
     iterable = compiled.iterable
     if iterable is FlatValuesListIterable:
         return [row[0] for row in rows]
@@ -225,9 +416,10 @@ def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     start, end = select_fields[0], select_fields[-1] + 1
     init_list = [f[0].target.attname for f in select[start:end]]
     populators = django_query.get_related_populators(klass_info, select, db)  # type: ignore[attr-defined]
+    make = _maker(compiled, model_cls, init_list)
     objects = []
     for row in rows:
-        obj = model_cls.from_db(db, init_list, row[start:end])
+        obj = make(db, row[start:end]) if make else model_cls.from_db(db, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
         if annotation_col_map:
@@ -268,7 +460,7 @@ def _db_type(expression) -> str:
 def _json_loader(db_type: str, connection) -> Callable[[Any], Any] | None:
     """For PostgreSQL: JSON's value of a column → the value psycopg gives for it."""
     if db_type == "UUIDField":
-        return uuid.UUID
+        return _uuid_from_text
     if db_type == "DateTimeField":
         tz = connection.timezone
         return lambda text: datetime.datetime.fromisoformat(text).astimezone(tz)

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -266,13 +267,18 @@ class PersonPage:
 
 
 _BATCHES: dict[tuple, PreparedBatch] = {}
+# The batch once the apps are ready: registration happens in AppConfig.ready(), so the set
+# of reads does not change after it, and a page need not merge them again (#19).
+_READY: list[PreparedBatch] = []
 
 
 def _page_batch() -> PreparedBatch:
     """The page's lists and the registered sections' and person's words' reads as one
     statement (core.prepared.PreparedBatch): on PostgreSQL each statement costs this
-    process a round trip through Django's cursor and the driver. Built once for each set
-    of registered reads (registration happens in AppConfig.ready())."""
+    process a round trip through Django's cursor and the driver. Worked out once, after
+    the apps are ready (registration happens in AppConfig.ready())."""
+    if _READY:
+        return _READY[0]
     reads: dict[str, PreparedQuery] = dict(_PAGE_READS)
     for name, read in [*section_reads().items(), *persons_words_reads().items()]:
         if name in reads and reads[name] is not read:
@@ -282,6 +288,8 @@ def _page_batch() -> PreparedBatch:
     batch = _BATCHES.get(key)
     if batch is None:
         batch = _BATCHES[key] = PreparedBatch(reads)
+    if apps.ready:
+        _READY[:] = [batch]
     return batch
 
 

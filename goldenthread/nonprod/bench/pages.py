@@ -100,6 +100,37 @@ def time_page(client: Client, url: str, repeat: int) -> tuple[PageTimes, list[st
     return times, sql
 
 
+def _timed(client: Client, url: str, into: PageTimes) -> None:
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    _get(client, url)
+    into.wall.append(time.perf_counter() - wall0)
+    into.cpu.append(time.process_time() - cpu0)
+
+
+def time_with_floor(
+    client: Client, floor_url: str, urls: dict[str, str], repeat: int
+) -> tuple[PageTimes, dict[str, PageTimes], dict[str, list[str]]]:
+    """The page floor and each page of `urls` timed in turn, request by request (floor,
+    first page, floor, second page, … `repeat` rounds), so that a machine busy with other
+    work slows the floor and the pages alike and their ratio holds (#19: the floor timed in a
+    block of its own swung the ratios by ±0.7× under load). Nothing is captured while timed:
+    each page's SQL and query count, and the floor's, come from an untimed request first.
+    Returns (the floor's times, each page's times, each page's SQL)."""
+    floor = PageTimes()
+    floor.counts.append(len(capture_sql(client, floor_url)))
+    times: dict[str, PageTimes] = {}
+    sql: dict[str, list[str]] = {}
+    for name, url in urls.items():
+        sql[name] = capture_sql(client, url)
+        times[name] = PageTimes()
+        times[name].counts.append(len(sql[name]))
+    for _ in range(repeat):
+        for name, url in urls.items():
+            _timed(client, floor_url, floor)
+            _timed(client, url, times[name])
+    return floor, times, sql
+
+
 def page_floor_url() -> str:
     return reverse(PAGE_FLOOR_URL_NAME)
 

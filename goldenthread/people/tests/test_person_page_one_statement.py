@@ -124,3 +124,20 @@ def test_words_drawn_once_for_items_without_any_are_the_templates_own(busy):
         )
         assert shown == expected
         assert shown.count("Not my daughter") == 1 and shown.count("Mine") == 2
+
+
+def test_the_pages_reads_are_merged_once_after_the_apps_are_ready(monkeypatch):
+    """Registration happens in AppConfig.ready(): after it, a page reuses the one batch and
+    does not merge the registered reads again (#19)."""
+    first = selectors._page_batch()
+    assert set(first.reads) == {*selectors._PAGE_READS, *section_reads(), *persons_words_reads()}
+
+    def merged_again():
+        raise AssertionError("the registered reads were merged again")
+
+    monkeypatch.setattr(selectors, "section_reads", merged_again)
+    monkeypatch.setattr(selectors, "persons_words_reads", merged_again)
+    assert selectors._page_batch() is first
+    monkeypatch.setattr(selectors, "_READY", [])  # before the apps were ready: merged
+    with pytest.raises(AssertionError, match="merged again"):
+        selectors._page_batch()

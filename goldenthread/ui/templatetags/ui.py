@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 from django import template
@@ -187,3 +188,101 @@ def htmx_allowed(context) -> str:
     widgets given hx- attributes in Python get it without asking (ui/forms/renderer.py)."""
     token = htmx.token_for(context.get("request"), holder=context)
     return format_html('{}="{}"', htmx.MARK_ATTRIBUTE, token)
+
+
+# --- The summary list component written once (#19) -------------------------------------------
+#
+# ui/components/summary_list.html is used on many pages (the person's page's details, a
+# plan's, a review's…); drawn by the template engine its rows cost about 0.3 ms of the
+# person's page. {% summary_list %} writes the same bytes from the included context (rows,
+# id_prefix, borderless) for the rows it knows: a list or tuple of plain dicts whose key is
+# text, whose value is text or a list or tuple of text, whose action_url and action_label are
+# text or None. Text is escaped as {{ }} escapes it (html.escape, what Django's escape
+# calls). Anything else (marked-safe or lazy text, numbers, dates, other objects, autoescape
+# off) is drawn by the component's template as before (_summary_list_template.html), which
+# ui/tests/test_summary_list.py also compares with, byte for byte.
+
+SUMMARY_LIST_TEMPLATE = "ui/components/_summary_list_template.html"
+
+
+def _plain_text(value) -> bool:
+    return value.__class__ is str
+
+
+def _summary_rows_written(rows, prefix: str, borderless: bool) -> str | None:
+    """The component's HTML for these rows, or None for rows it does not write itself."""
+    if rows.__class__ not in (list, tuple):
+        return None
+    escape = html.escape
+    prefix_text = escape(prefix)
+    parts = [
+        '\n<ol class="ds_summary-list',
+        " ds_summary-list--no-border" if borderless else "",
+        '">\n  ',
+    ]
+    for number, row in enumerate(rows, start=1):
+        if row.__class__ is not dict:
+            return None
+        key = row.get("key", "")
+        value = row.get("value", "")
+        url = row.get("action_url")
+        label = row.get("action_label")
+        if not _plain_text(key) or not (url is None or _plain_text(url)):
+            return None
+        if not (label is None or _plain_text(label)):
+            return None
+        parts.append(
+            '\n  <li class="ds_summary-list__item">\n'
+            f'    <span class="ds_summary-list__key" id="{prefix_text}-{number}-key">'
+            f'{escape(key)}</span>\n    <span class="ds_summary-list__value">\n      '
+        )
+        if value.__class__ in (list, tuple):
+            if not all(_plain_text(v) for v in value):
+                return None
+            answers = "".join(
+                f'<li><q class="ds_summary-list__answer">{escape(v)}</q></li>' for v in value
+            )
+            parts.append(
+                f'\n      <ul class="ds_no-bullets">\n        {answers}\n      </ul>\n      '
+            )
+        elif _plain_text(value):
+            parts.append(f'\n      <q class="ds_summary-list__answer">{escape(value)}</q>\n      ')
+        else:
+            return None
+        parts.append("\n    </span>\n    ")
+        if url:
+            parts.append(
+                '\n    <div class="ds_summary-list__actions">\n'
+                f'      <a href="{escape(url)}" class="ds_link" >{escape(label or "Change")}'
+                f'<span class="visually-hidden"> {escape(lower_first(key))}</span></a>\n'
+                "    </div>\n    "
+            )
+        parts.append("\n  </li>\n  ")
+    parts.append("\n</ol>\n")
+    return "".join(parts)
+
+
+class SummaryListNode(template.Node):
+    def render(self, context):
+        prefix = context.get("id_prefix") or "summary"
+        borderless = context.get("borderless")
+        written = None
+        if (
+            context.autoescape
+            and _plain_text(prefix)
+            and (borderless is None or borderless.__class__ in (bool, str, int))
+        ):
+            written = _summary_rows_written(context.get("rows"), prefix, bool(borderless))
+        if written is not None:
+            return written
+        found = context.template.engine.get_template(SUMMARY_LIST_TEMPLATE)
+        # As {% include %} draws a template in the context it was given.
+        return found.render(context).removesuffix("\n")
+
+
+@register.tag
+def summary_list(parser, token):
+    """{% summary_list %}: ui/components/summary_list.html's rows, from its context (#19)."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% summary_list %} takes no arguments")
+    return SummaryListNode()

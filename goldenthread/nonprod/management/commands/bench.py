@@ -107,37 +107,51 @@ class Command(BaseCommand):
         )
         sample = rng.sample(allocations, min(people, len(allocations)))
 
-        # 0. The page floor: the site layout for a signed-in user, through the same stack.
+        # 0 and 1. A person's record page and the golden-thread page, each timed in turn with
+        # the page floor (the site layout for a signed-in user, through the same stack):
+        # floor, person page, floor, golden-thread page, … request by request (#19).
+        record_pages = {
+            label: name
+            for label, name in (
+                ("Person page", "people:detail"),
+                ("Golden-thread page", "reviews:golden_thread"),
+            )
+            if _url(name, sample[0].person_id) is not None
+        }
         floor = pages.PageTimes()
+        timed = {label: pages.PageTimes() for label in record_pages}
+        raw_t: dict[str, list[float]] = {label: [] for label in record_pages}
         clients = {}
         for allocation in sample:
             if allocation.worker_id not in clients:
                 clients[allocation.worker_id] = pages.signed_in_client(allocation.worker)
-            t, _ = pages.time_page(clients[allocation.worker_id], pages.page_floor_url(), repeat)
-            floor.extend(t)
+            floor_t, page_t, sql = pages.time_with_floor(
+                clients[allocation.worker_id],
+                pages.page_floor_url(),
+                {
+                    label: reverse(name, args=[allocation.person_id])
+                    for label, name in record_pages.items()
+                },
+                repeat,
+            )
+            floor.extend(floor_t)
+            for label in record_pages:
+                timed[label].extend(page_t[label])
+                raw_t[label] += pages.time_raw_sql(sql[label], repeat).seconds
         say(
             f"Page floor (the site layout for a signed-in practitioner, "
-            f"{pages.PAGE_FLOOR_URL_NAME}, same middleware): {_both(floor)}; "
-            f"queries {_counts(floor)}"
+            f"{pages.PAGE_FLOOR_URL_NAME}, same middleware, timed in turn with each page "
+            f"below): {_both(floor)}; queries {_counts(floor)}"
         )
-
-        # 1. A person's record page (and the golden thread page when it exists).
         person_page = None
         for label, name in (
             ("Person page", "people:detail"),
             ("Golden-thread page", "reviews:golden_thread"),
         ):
-            if _url(name, sample[0].person_id) is None:
+            if label not in record_pages:
                 say(f"{label}: not built yet, skipped")
                 continue
-            page, raw_t = pages.PageTimes(), []
-            for allocation in sample:
-                client = clients[allocation.worker_id]
-                url = reverse(name, args=[allocation.person_id])
-                t, sql = pages.time_page(client, url, repeat)
-                page.extend(t)
-                raw_t += pages.time_raw_sql(sql, repeat).seconds
-            raw = Timings(raw_t)
+            page, raw = timed[label], Timings(raw_t[label])
             target = TARGETS["page_raw_pg" if vendor == "postgresql" else "page_raw_sqlite"]
             ratio = page.wall_t.p50 / raw.p50
             say(f"{label}: {_both(page)}")
@@ -148,7 +162,7 @@ class Command(BaseCommand):
             )
             say(
                 "  "
-                + _ratio_line("page/page floor", page, floor, TARGETS["page_floor"], decimals=1)
+                + _ratio_line("page/page floor", page, floor, TARGETS["page_floor"], decimals=2)
             )
             if name == "people:detail":
                 person_page = page
