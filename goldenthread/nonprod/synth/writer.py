@@ -113,6 +113,7 @@ def references_checked_at_end(writer: BulkWriter):
             return
         cursor.execute("SET LOCAL session_replication_role = replica")
     yield
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = origin")
         cursor.execute(_FOREIGN_KEYS, [sorted(writer.stats)])
@@ -130,6 +131,7 @@ def references_checked_at_end(writer: BulkWriter):
                 raise DanglingReference(
                     f"{table}.{column} = {missing[0]} is not in {target} ({name})"
                 )
+    writer.reference_seconds += time.perf_counter() - started
 
 
 # A table's secondary indexes: neither behind a constraint (primary key, unique, or the key a
@@ -227,7 +229,8 @@ class BulkWriter:
     _heads: dict[type, tuple[int, str]] = field(default_factory=dict, repr=False)
     # Secondary indexes dropped for the load (overlapped mode), table → definitions.
     _deferred: dict[str, list[str]] | None = field(default=None, repr=False)
-    index_seconds: float = 0.0
+    index_seconds: float = 0.0  # building the deferred indexes again
+    reference_seconds: float = 0.0  # checking the references at the end (ADR 0022)
 
     @contextlib.contextmanager
     def overlapped(self, *, defer_indexes: bool = False):
@@ -376,6 +379,9 @@ _UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
 _new = object.__new__
 _set = object.__setattr__
+# Looked up once: reading an enum member through its class costs a descriptor call, which
+# was a fifth of det_uuid's own time (cProfile, 5,000 people, #14).
+_UNKNOWN = uuid.SafeUUID.unknown
 
 
 def det_uuid(rng) -> uuid.UUID:
@@ -386,7 +392,7 @@ def det_uuid(rng) -> uuid.UUID:
     spent making rows (tests/test_synth.py checks the two agree)."""
     value = _new(uuid.UUID)
     _set(value, "int", (rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
-    _set(value, "is_safe", uuid.SafeUUID.unknown)
+    _set(value, "is_safe", _UNKNOWN)
     return value
 
 

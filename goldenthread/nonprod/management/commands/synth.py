@@ -81,8 +81,9 @@ class Command(BaseCommand):
         # Where the time went: the commit checks the rows' references (PostgreSQL defers
         # them to the end of the transaction); ANALYZE is outside the figures above.
         self.stdout.write(
-            f"Generation and writes {generated:,.1f} s (indexes built again at the end: "
-            f"{writer.index_seconds:,.1f} s), commit {elapsed - generated:,.1f} s, "
+            f"Generation and writes {generated:,.1f} s (of which indexes built again at the "
+            f"end {writer.index_seconds:,.1f} s, references checked at the end "
+            f"{writer.reference_seconds:,.1f} s), commit {elapsed - generated:,.1f} s, "
             f"ANALYZE {analysed:,.1f} s"
         )
         self.stdout.write("Largest tables:")
