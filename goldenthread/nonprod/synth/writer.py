@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -111,6 +113,7 @@ def references_checked_at_end(writer: BulkWriter):
             return
         cursor.execute("SET LOCAL session_replication_role = replica")
     yield
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = origin")
         cursor.execute(_FOREIGN_KEYS, [sorted(writer.stats)])
@@ -128,12 +131,88 @@ def references_checked_at_end(writer: BulkWriter):
                 raise DanglingReference(
                     f"{table}.{column} = {missing[0]} is not in {target} ({name})"
                 )
+    writer.reference_seconds += time.perf_counter() - started
+
+
+# A table's secondary indexes: neither behind a constraint (primary key, unique, or the key a
+# foreign key points at) nor unique. Those stay while the rows are written; these are
+# dropped and built again once at the end (`BulkWriter.overlapped(defer_indexes=True)`).
+_SECONDARY_INDEXES = """
+SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+WHERE i.indrelid = %s::regclass AND NOT i.indisunique
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+ORDER BY 1
+"""
+# Memory for each index build at the end (SET LOCAL: this transaction only).
+INDEX_BUILD_MEMORY = "512MB"
 
 
 @dataclass
 class TableStats:
     rows: int = 0
     seconds: float = 0.0
+
+
+# How many COPYs may wait for the writer thread: a chunk's worth of tables (about 45), so
+# the generator makes the next chunk while the database takes this one, and no more than
+# about two chunks' rows are held in memory.
+PIPE_DEPTH = 64
+_STOP = object()
+
+
+class _CopyPipe:
+    """A thread that runs the COPYs handed to it, one after another, on the command's own
+    PostgreSQL connection (so in its transaction), while the caller makes the next rows.
+
+    psycopg releases the interpreter lock while it waits on the socket, and the server
+    parses and stores the rows on another core, so making rows (Python) and storing them
+    (PostgreSQL) overlap instead of taking turns (#14, ADR 0022). The caller must not use
+    the connection while COPYs are in flight: it calls `drain()` first (BulkWriter does,
+    before every query of its own)."""
+
+    def __init__(self, raw_connection: Any) -> None:
+        self.raw = raw_connection
+        self.queue: queue.Queue = queue.Queue(maxsize=PIPE_DEPTH)
+        self.error: BaseException | None = None
+        self.cancelled = False  # the caller failed: the rest is let through, not written
+        self.thread = threading.Thread(target=self._run, name="synth-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is _STOP:
+                    return
+                if self.error is None and not self.cancelled:
+                    sql, rows, stats = item
+                    started = time.perf_counter()
+                    with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                    stats.seconds += time.perf_counter() - started
+            except BaseException as exc:  # noqa: BLE001  # handed to the caller in check()
+                self.error = exc
+            finally:
+                self.queue.task_done()
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, sql: str, rows: list[tuple], stats: TableStats) -> None:
+        self.check()
+        self.queue.put((sql, rows, stats))
+
+    def drain(self) -> None:
+        """Wait until every COPY handed over has finished; raise the first failure."""
+        self.queue.join()
+        self.check()
+
+    def stop(self) -> None:
+        self.queue.put(_STOP)
+        self.thread.join()
 
 
 @dataclass
@@ -144,6 +223,72 @@ class BulkWriter:
     sample_size: int = 0
     samples: dict[type, tuple[list[str], list[tuple]]] = field(default_factory=dict)
     _prepared: bool = field(default=False, repr=False)
+    _pipe: _CopyPipe | None = field(default=None, repr=False)
+    # Each chained table's head as this writer left it (overlapped mode: the table's chain
+    # lock is held to the end of the transaction, so nobody else moves it).
+    _heads: dict[type, tuple[int, str]] = field(default_factory=dict, repr=False)
+    # Secondary indexes dropped for the load (overlapped mode), table → definitions.
+    _deferred: dict[str, list[str]] | None = field(default=None, repr=False)
+    index_seconds: float = 0.0  # building the deferred indexes again
+    reference_seconds: float = 0.0  # checking the references at the end (ADR 0022)
+
+    @contextlib.contextmanager
+    def overlapped(self, *, defer_indexes: bool = False):
+        """Inside a transaction on PostgreSQL: the COPYs run on a second thread while the
+        caller makes the next rows (`_CopyPipe`). Every COPY has finished, and any failure
+        has been raised, when the block ends. Elsewhere it changes nothing.
+
+        With `defer_indexes`, each table's secondary indexes (`_SECONDARY_INDEXES`) are
+        dropped before its first rows and built again, each in one sort, when the block
+        ends: in the same transaction, so a failure anywhere restores them. The primary
+        keys and unique indexes stay, so keys are still checked row by row. DROP INDEX
+        locks the table to the end of the transaction: for loading, not a live service."""
+        if connection.vendor != "postgresql" or not connection.in_atomic_block:
+            yield
+            return
+        connection.ensure_connection()
+        pipe = self._pipe = _CopyPipe(connection.connection)
+        self._deferred = {} if defer_indexes else None
+        try:
+            yield
+            pipe.drain()
+            self._rebuild_indexes()
+        except BaseException:
+            pipe.cancelled = True
+            raise
+        finally:
+            self._pipe = None
+            self._deferred = None
+            pipe.stop()
+            self._heads.clear()
+
+    def _defer_indexes(self, table: str) -> None:
+        """Drop `table`'s secondary indexes for the load, once (overlapped mode)."""
+        if self._deferred is None or table in self._deferred:
+            return
+        self.drain()
+        with connection.cursor() as cursor:
+            cursor.execute(_SECONDARY_INDEXES, [connection.ops.quote_name(table)])
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {name}")  # a name from the catalogue
+        self._deferred[table] = [definition for _, definition in indexes]
+
+    def _rebuild_indexes(self) -> None:
+        if not self._deferred:
+            return
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+            for definitions in self._deferred.values():
+                for definition in definitions:
+                    cursor.execute(definition)  # pg_get_indexdef's own statement
+        self.index_seconds += time.perf_counter() - started
+
+    def drain(self) -> None:
+        """Wait for the COPYs in flight (overlapped mode), before using the connection."""
+        if self._pipe is not None:
+            self._pipe.drain()
 
     def write(
         self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]
@@ -155,7 +300,13 @@ class BulkWriter:
             # Audit rows join their table's hash chain in the order given, after the
             # current head, under the chain's lock (audit/chain.py).
             with chain.in_transaction():
-                columns, rows, _ = chain.chain_rows(model, columns, rows, chain.head(model))
+                after = self._heads.get(model) if self._pipe is not None else None
+                if after is None:
+                    self.drain()
+                    after = chain.head(model)  # takes the chain's lock to the end
+                columns, rows, after = chain.chain_rows(model, columns, rows, after)
+                if self._pipe is not None:
+                    self._heads[model] = after
                 return self._write(model, columns, rows)
         return self._write(model, columns, rows)
 
@@ -171,6 +322,14 @@ class BulkWriter:
             ]
         if not rows:
             return 0
+        stats = self.stats.setdefault(meta.db_table, TableStats())
+        if self._pipe is not None:
+            self._defer_indexes(meta.db_table)
+            cols = ", ".join(connection.ops.quote_name(c) for c in db_columns)
+            table = connection.ops.quote_name(meta.db_table)
+            self._pipe.put(f"COPY {table} ({cols}) FROM STDIN", rows, stats)
+            stats.rows += len(rows)
+            return len(rows)
         started = time.perf_counter()
         with connection.cursor() as cursor:
             if vendor == "sqlite" and not self._prepared:
@@ -194,7 +353,6 @@ class BulkWriter:
                     f"VALUES ({marks})",
                     rows,
                 )
-        stats = self.stats.setdefault(meta.db_table, TableStats())
         stats.rows += len(rows)
         stats.seconds += time.perf_counter() - started
         return len(rows)
@@ -202,6 +360,7 @@ class BulkWriter:
     def role_limits(self) -> dict[str, Decimal]:
         """The delegated limits already set for whole roles (SDS-4), so synthetic approvals
         follow them and none is set twice (one limit per role)."""
+        self.drain()
         return dict(
             DelegatedLimit.objects.filter(user__isnull=True).values_list("role", "amount_per_year")
         )
@@ -220,6 +379,9 @@ _UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
 _new = object.__new__
 _set = object.__setattr__
+# Looked up once: reading an enum member through its class costs a descriptor call, which
+# was a fifth of det_uuid's own time (cProfile, 5,000 people, #14).
+_UNKNOWN = uuid.SafeUUID.unknown
 
 
 def det_uuid(rng) -> uuid.UUID:
@@ -230,7 +392,7 @@ def det_uuid(rng) -> uuid.UUID:
     spent making rows (tests/test_synth.py checks the two agree)."""
     value = _new(uuid.UUID)
     _set(value, "int", (rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
-    _set(value, "is_safe", uuid.SafeUUID.unknown)
+    _set(value, "is_safe", _UNKNOWN)
     return value
 
 
