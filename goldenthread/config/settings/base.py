@@ -294,9 +294,8 @@ AXES_CLIENT_IP_CALLABLE = "goldenthread.core.client_address.client_address"
 # out-of-date copy. The user and their authenticator app behind a session are cached the
 # same way (goldenthread.accounts.sign_in_cache; GOLDENTHREAD_SIGN_IN_CACHE).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHE_IS_SHARED
-    else "django.contrib.sessions.backends.db"
+    # Django's cached_db, reading the session with its user's entries (accounts/sessions.py).
+    "goldenthread.accounts.sessions" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
 )
 GOLDENTHREAD_SIGN_IN_CACHE = env_bool("GOLDENTHREAD_SIGN_IN_CACHE", CACHE_IS_SHARED)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=60)

@@ -38,7 +38,7 @@ if CACHE_URL.partition("://")[0].lower() not in SHARED_CACHE_SCHEMES:
     )
 CACHES = {"default": cache_from_url(CACHE_URL, CACHE_KEY_PREFIX)}
 CACHE_IS_SHARED = True
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "goldenthread.accounts.sessions"  # cached_db, one round trip (#19)
 GOLDENTHREAD_SIGN_IN_CACHE = env_bool("GOLDENTHREAD_SIGN_IN_CACHE", True)
 # Background jobs' queue: RQ on the Redis above unless TASKS_URL names another Redis, or
 # "database" to keep the queue in the database (docs/adr/0021, docs/deployment.md).

@@ -93,7 +93,8 @@ def test_production_keeps_sessions_throttles_and_counts_where_every_worker_sees_
         assert backend not in PROCESS_LOCAL_CACHES, alias
     assert found["caches"]["default"] == "goldenthread.core.redis_cache.RedisCache"
     # Sessions: in the database, read through the shared cache.
-    assert found["session_engine"] == "django.contrib.sessions.backends.cached_db"
+    # Django's cached_db, reading the session with the user's entries (#19).
+    assert found["session_engine"] == "goldenthread.accounts.sessions"
     assert found["session_engine"] not in PER_PROCESS_SESSIONS
     assert found["caches"][found["session_cache"]] not in PROCESS_LOCAL_CACHES
     # Failed sign-ins: django-axes' database handler (ours adds the per-address limit).
