@@ -355,6 +355,27 @@ def _get_once(port: int, cookie: str, path: str, timeout: float) -> dict:
         conn.close()
 
 
+def browser_cookies(port: int, cookie: str, path: str) -> str:
+    """`cookie` with the cookies the server sets on a first answer to `path` (the CSRF
+    cookie), as a browser would send them on: without it every page under load would make
+    and set a new CSRF secret, which no browser's second page does (#19)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        response.read()
+        given = [
+            value.split(";", 1)[0].strip()
+            for name, value in response.getheaders()
+            if name.lower() == "set-cookie"
+        ]
+    finally:
+        conn.close()
+    kept = {c.split("=", 1)[0]: c for c in cookie.split("; ") if c}
+    kept.update({c.split("=", 1)[0]: c for c in given if "=" in c})
+    return "; ".join(kept.values())
+
+
 def wait_until_serving(port: int, cookie: str, path: str, deadline: float = 120) -> float:
     """Seconds until the server answers `path` with 200. gunicorn's master listens before
     its workers have loaded the application, so an open port is not a server that answers:
@@ -516,6 +537,7 @@ def throughput(
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, arguments from this file)
         command,
         env=env,
+        cwd=package_root,  # a worktree's own code, whatever the caller's directory
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
@@ -526,6 +548,7 @@ def throughput(
         except RuntimeError as error:
             not_serving = str(error)
             raise
+        cookie = browser_cookies(port, cookie, paths[0])
         warm_up = _load(port, cookie, paths, 2, threads)  # every worker thread's connection
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
