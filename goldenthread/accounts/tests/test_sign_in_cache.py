@@ -247,15 +247,21 @@ def _kinds(keys: list[str]) -> list[str]:
     return ["session" if "sessions" in k else k.split(":")[1] for k in keys]
 
 
-def test_the_session_user_and_device_come_in_one_round_trip(settings, monkeypatch):
-    """#19: with accounts/sessions.py, a page of a session this process has served before
-    reads the session, the user's generation, the user and the device in ONE call to the
-    cache, and nothing of them from the database."""
+def _signed_in_on_one_trip(settings):
+    """A practitioner signed in, on accounts/sessions.py with the sign-in cache on, and
+    nothing remembered by this process yet."""
     settings.SESSION_ENGINE = ONE_TRIP
     settings.GOLDENTHREAD_SIGN_IN_CACHE = True
     sign_in_cache._REMEMBERED.clear()
     user = PractitionerFactory()
-    client = sign_in(Client(), user)
+    return sign_in(Client(), user), user
+
+
+def test_the_session_user_and_device_come_in_one_round_trip(settings, monkeypatch):
+    """#19: with accounts/sessions.py, a page of a session this process has served before
+    reads the session, the user's generation, the user and the device in ONE call to the
+    cache, and nothing of them from the database."""
+    client, user = _signed_in_on_one_trip(settings)
     assert _queries(client)[0] == 200  # fills the cache, and this process learns the keys
     trips = _Trips(monkeypatch)
     status, sql = _queries(client)
@@ -282,11 +288,7 @@ def test_a_guess_that_no_longer_fits_the_session_is_not_used(settings, monkeypat
     """The keys remembered for a session are only a guess: when the session names another
     device (signed in again with another authenticator app) the entries fetched with it
     are left, and the right ones read."""
-    settings.SESSION_ENGINE = ONE_TRIP
-    settings.GOLDENTHREAD_SIGN_IN_CACHE = True
-    sign_in_cache._REMEMBERED.clear()
-    user = PractitionerFactory()
-    client = sign_in(Client(), user)
+    client, user = _signed_in_on_one_trip(settings)
     assert client.get(HOME).status_code == 200
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     generation, user_key, _ = sign_in_cache._REMEMBERED[session_key]
@@ -302,11 +304,7 @@ def test_a_guess_that_no_longer_fits_the_session_is_not_used(settings, monkeypat
 def test_a_remembered_session_signed_out_elsewhere_is_refused(settings):
     """Sign-out deletes the session from the cache and the database; the keys this process
     remembers for it fetch nothing that could stand in for it."""
-    settings.SESSION_ENGINE = ONE_TRIP
-    settings.GOLDENTHREAD_SIGN_IN_CACHE = True
-    sign_in_cache._REMEMBERED.clear()
-    user = PractitionerFactory()
-    client = sign_in(Client(), user)
+    client, user = _signed_in_on_one_trip(settings)
     assert client.get(HOME).status_code == 200
     assert client.get(HOME).status_code == 200  # read in one round trip
     key = client.cookies[settings.SESSION_COOKIE_NAME].value

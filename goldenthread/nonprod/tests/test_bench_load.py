@@ -19,19 +19,31 @@ def serving(answers: list[int]) -> Iterator[int]:
     for ever after), the status in its body; yields its port."""
     remaining = list(answers)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(_Quiet):
         def do_GET(self) -> None:
             status = remaining.pop(0) if len(remaining) > 1 else remaining[0]
-            body = f"answered {status} for {self.path}".encode()
             self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_sized(f"answered {status} for {self.path}".encode())
 
-        def log_message(self, *args) -> None:
-            pass
+    with _running(Handler) as port:
+        yield port
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+class _Quiet(BaseHTTPRequestHandler):
+    def send_sized(self, body: bytes) -> None:
+        """The headers' end and `body`, with its length."""
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def _running(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """A threaded local server with this handler; yields its port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -86,7 +98,7 @@ def serving_kept_alive(*, chunked: bool = False) -> Iterator[dict]:
     a CSRF cookie set on each."""
     seen = {"connections": 0, "requests": 0, "cookies": []}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(_Quiet):
         protocol_version = "HTTP/1.1"
 
         def setup(self) -> None:
@@ -106,22 +118,11 @@ def serving_kept_alive(*, chunked: bool = False) -> Iterator[dict]:
                     self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
                 self.wfile.write(b"0\r\n\r\n")
             else:
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.send_sized(body)
 
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        seen["port"] = server.server_address[1]
+    with _running(Handler) as port:
+        seen["port"] = port
         yield seen
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("chunked", [False, True])
