@@ -22,7 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.core.cache import caches
 
 from . import sign_in_cache
 
@@ -32,12 +34,13 @@ class SessionStore(CachedDBStore):
     cache_key_prefix = CachedDBStore.cache_key_prefix
 
     def load(self) -> dict[str, Any]:
-        guessed = sign_in_cache.remembered_keys(self.session_key, self._cache)
+        cache = caches[settings.SESSION_CACHE_ALIAS]  # Django's store keeps it as _cache
+        guessed = sign_in_cache.remembered_keys(self.session_key, cache)
         if not guessed:
             return super().load()
         key = self.cache_key
         try:
-            found = self._cache.get_many([key, *guessed])
+            found = cache.get_many([key, *guessed])
         except Exception:  # noqa: BLE001 - as Django's load: an unreadable key is no session
             found = {}
         data = found.pop(key, None)

@@ -165,6 +165,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL: parameters bound by the server, not written into the SQL by psycopg, so a
+    # statement a connection runs again is prepared once and planned once (psycopg
+    # prepares after 5 uses; the person page's reads are one large statement, #19).
+    # Off where prepared statements cannot be kept (PgBouncer in transaction mode before
+    # 1.21): DATABASE_SERVER_SIDE_BINDING=false. Production and bench turn it on.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "DATABASE_SERVER_SIDE_BINDING", False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, shared by every process (docs/deployment.md) ---------------------------------

@@ -49,6 +49,11 @@ TASKS, RQ_QUEUES = tasks_from_url(
 # Keep each worker's database connection between requests (docs/deployment.md); 0 behind
 # PgBouncer in transaction mode.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+if "server_side_binding" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405 - PostgreSQL
+    # Each kept connection prepares the statements it runs again (base.py; #19).
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool(  # noqa: F405
+        "DATABASE_SERVER_SIDE_BINDING", True
+    )
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()

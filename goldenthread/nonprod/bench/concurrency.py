@@ -417,7 +417,7 @@ def _proc_cpu(pid: int, *, reaped: bool = False) -> float:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
+    found: list[int] = []
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
