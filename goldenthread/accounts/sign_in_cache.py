@@ -44,7 +44,7 @@ from django.contrib.auth import (
 )
 from django.contrib.auth import get_user as django_get_user
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
@@ -114,6 +114,45 @@ def _delete_after_commit(key: str) -> None:
     cache.delete(key)
 
 
+# --- The session read with its user's entries (accounts/sessions.py, #19) -----------------
+
+# Session key -> the cache keys its user's generation, user and device entries were read
+# under: a guess of what to fetch with the session, never a value (see accounts/sessions.py).
+_REMEMBERED: dict[str, tuple[str, ...]] = {}
+REMEMBER_AT_MOST = 20_000  # sessions; then forgotten all at once (a few MB at most)
+_PREFETCHED_ATTR = "_gt_sign_in_prefetched"
+
+
+def remembered_keys(session_key: str | None, session_cache: Any) -> tuple[str, ...]:
+    """The keys to read with this session, if its user's were read here before and the
+    session lives in the same cache as the entries."""
+    if not session_key or not enabled() or session_cache is not caches[DEFAULT_CACHE_ALIAS]:
+        return ()
+    return _REMEMBERED.get(session_key, ())
+
+
+def prefetched(store: Any, keys: tuple[str, ...], found: dict[str, Any]) -> None:
+    """What the session store read with the session under `keys` (absent keys: no entry)."""
+    setattr(store, _PREFETCHED_ATTR, (keys, found))
+
+
+def _prefetched(session: Any, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """The entries read with the session, if they were these keys (used once)."""
+    stored = getattr(session, _PREFETCHED_ATTR, None)
+    if stored is None:
+        return None
+    delattr(session, _PREFETCHED_ATTR)
+    return stored[1] if stored[0] == keys else None
+
+
+def _remember(session_key: str | None, keys: tuple[str, ...]) -> None:
+    if not session_key or _REMEMBERED.get(session_key) == keys:
+        return
+    if len(_REMEMBERED) >= REMEMBER_AT_MOST:
+        _REMEMBERED.clear()
+    _REMEMBERED[session_key] = keys
+
+
 def _generation(request: HttpRequest, user_id: Any, found: Any = None) -> str:
     """The user's generation: remembered for the request, or `found` (read with the
     entries), or read from the cache, or a new one if there is none."""
@@ -154,7 +193,9 @@ def get_user(request: HttpRequest):
     except Exception:  # noqa: BLE001 - Django's own lookup gives the same answer: nobody
         return django_get_user(request)
     # The generation, the user's entry and the session's device entry (as get_device would
-    # read it a moment later) in one round trip to the cache, not three (#19).
+    # read it a moment later) in one round trip to the cache, not three (#19); or in the
+    # same round trip as the session itself (accounts/sessions.py), when this process has
+    # seen the session before and guessed these keys.
     generation_key, key = _generation_key(user_id), _user_key(user_id)
     persistent_id = session.get(DEVICE_ID_SESSION_KEY)
     device_key = (
@@ -162,7 +203,11 @@ def get_user(request: HttpRequest):
         if isinstance(persistent_id, str) and persistent_id
         else None
     )
-    found = cache.get_many([generation_key, key, *([device_key] if device_key else [])])
+    keys = (generation_key, key, *([device_key] if device_key else []))
+    found = _prefetched(session, keys)
+    if found is None:
+        found = cache.get_many(keys)
+    _remember(session.session_key, keys)
     generation = _generation(request, user_id, found.get(generation_key))
     entry = _current(found.get(key), generation)
     if device_key is not None:

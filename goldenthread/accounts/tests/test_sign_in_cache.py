@@ -6,7 +6,7 @@ the same across separate processes on Redis."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conftest import sign_in
 from goldenthread.accounts import services, sign_in_cache
 from goldenthread.accounts.factories import AdministratorFactory, PractitionerFactory
+from goldenthread.accounts.sessions import SessionStore
 
 # Cached entries are only written from rows read outside a transaction, so these tests
 # commit their rows (as a server's requests do).
@@ -32,10 +33,19 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def cached_sessions(settings):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+DJANGO_CACHED_DB = "django.contrib.sessions.backends.cached_db"
+ONE_TRIP = "goldenthread.accounts.sessions"  # cached_db read with the user's entries
+
+
+@pytest.fixture(params=[DJANGO_CACHED_DB, ONE_TRIP])
+def cached_sessions(settings, request):
+    """Every test below on Django's cached_db and on ours (accounts/sessions.py), which
+    reads the session with the user's entries: sign-out and every change seen at once."""
+    settings.SESSION_ENGINE = request.param
     settings.GOLDENTHREAD_SIGN_IN_CACHE = True
+    sign_in_cache._REMEMBERED.clear()
+    yield request.param
+    sign_in_cache._REMEMBERED.clear()
 
 
 def _queries(client: Client, path: str = HOME) -> tuple[int, list[str]]:
@@ -187,9 +197,12 @@ class _CacheSpy:
         return getattr(self.real, name)
 
 
-def test_the_user_and_device_come_in_one_cache_call(cached_sessions, monkeypatch):
+def test_the_user_and_device_come_in_one_cache_call(settings, monkeypatch):
     """#19: a signed-in page's generation, user and authenticator entries are read in one
-    round trip to the cache, and still nothing from the database."""
+    round trip to the cache, and still nothing from the database (Django's cached_db: the
+    session is a round trip of its own)."""
+    settings.SESSION_ENGINE = DJANGO_CACHED_DB
+    settings.GOLDENTHREAD_SIGN_IN_CACHE = True
     user = PractitionerFactory()
     client = sign_in(Client(), user)
     assert _queries(client)[0] == 200  # fills the cache
@@ -202,3 +215,102 @@ def test_the_user_and_device_come_in_one_cache_call(cached_sessions, monkeypatch
     # One read of all three; no get_or_set of the generation on its own.
     assert [kind for kind, _ in spy.reads] == ["get_many"], spy.reads
     assert [key.split(":")[1] for key in spy.reads[0][1]] == ["gen", "user", "device"]
+
+
+class _Trips:
+    """Every read of the cache behind both the session store and the sign-in cache (the
+    same backend object in this thread), recorded with its keys."""
+
+    def __init__(self, monkeypatch):
+        self.reads: list[tuple[str, list[str]]] = []
+        self.depth = 0  # the in-memory cache's get_many calls its get: one read, not many
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        for name in ("get", "get_many", "get_or_set"):
+            real = getattr(backend, name)
+            monkeypatch.setattr(backend, name, self._spy(name, real))
+
+    def _spy(self, name, real):
+        def read(key_or_keys, *args, **kwargs):
+            if self.depth == 0:
+                keys = [key_or_keys] if isinstance(key_or_keys, str) else list(key_or_keys)
+                self.reads.append((name, keys))
+            self.depth += 1
+            try:
+                return real(key_or_keys, *args, **kwargs)
+            finally:
+                self.depth -= 1
+
+        return read
+
+
+def _kinds(keys: list[str]) -> list[str]:
+    return ["session" if "sessions" in k else k.split(":")[1] for k in keys]
+
+
+def _signed_in_on_one_trip(settings):
+    """A practitioner signed in, on accounts/sessions.py with the sign-in cache on, and
+    nothing remembered by this process yet."""
+    settings.SESSION_ENGINE = ONE_TRIP
+    settings.GOLDENTHREAD_SIGN_IN_CACHE = True
+    sign_in_cache._REMEMBERED.clear()
+    user = PractitionerFactory()
+    return sign_in(Client(), user), user
+
+
+def test_the_session_user_and_device_come_in_one_round_trip(settings, monkeypatch):
+    """#19: with accounts/sessions.py, a page of a session this process has served before
+    reads the session, the user's generation, the user and the device in ONE call to the
+    cache, and nothing of them from the database."""
+    client, user = _signed_in_on_one_trip(settings)
+    assert _queries(client)[0] == 200  # fills the cache, and this process learns the keys
+    trips = _Trips(monkeypatch)
+    status, sql = _queries(client)
+    assert status == 200
+    assert not [q for q in sql if any(t in q for t in SIGN_IN_TABLES)], sql
+    assert not _user_by_id(sql, user)
+    assert [kind for kind, _ in trips.reads] == ["get_many"], trips.reads
+    assert _kinds(trips.reads[0][1]) == ["session", "gen", "user", "device"]
+
+
+def test_with_django_cached_db_the_same_page_takes_two_round_trips(settings, monkeypatch):
+    """The baseline the test above improves on (and so a test that can fail)."""
+    settings.SESSION_ENGINE = DJANGO_CACHED_DB
+    settings.GOLDENTHREAD_SIGN_IN_CACHE = True
+    user = PractitionerFactory()
+    client = sign_in(Client(), user)
+    assert _queries(client)[0] == 200
+    trips = _Trips(monkeypatch)
+    assert _queries(client)[0] == 200
+    assert [kind for kind, _ in trips.reads] == ["get", "get_many"], trips.reads
+
+
+def test_a_guess_that_no_longer_fits_the_session_is_not_used(settings, monkeypatch):
+    """The keys remembered for a session are only a guess: when the session names another
+    device (signed in again with another authenticator app) the entries fetched with it
+    are left, and the right ones read."""
+    client, user = _signed_in_on_one_trip(settings)
+    assert client.get(HOME).status_code == 200
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    generation, user_key, _ = sign_in_cache._REMEMBERED[session_key]
+    # Another session's device (another user's app) guessed for this session.
+    sign_in_cache._REMEMBERED[session_key] = (generation, user_key, "signin:device:x:y")
+    trips = _Trips(monkeypatch)
+    assert client.get(HOME).status_code == 200
+    assert [kind for kind, _ in trips.reads] == ["get_many", "get_many"], trips.reads
+    assert _kinds(trips.reads[1][1]) == ["gen", "user", "device"]
+    assert sign_in_cache._REMEMBERED[session_key][2] != "signin:device:x:y"  # learnt again
+
+
+def test_a_remembered_session_signed_out_elsewhere_is_refused(settings):
+    """Sign-out deletes the session from the cache and the database; the keys this process
+    remembers for it fetch nothing that could stand in for it."""
+    client, user = _signed_in_on_one_trip(settings)
+    assert client.get(HOME).status_code == 200
+    assert client.get(HOME).status_code == 200  # read in one round trip
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert key in sign_in_cache._REMEMBERED
+    # Signed out by another worker: the session's own store deletes it from both.
+    SessionStore(session_key=key).delete()
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))

@@ -165,6 +165,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL: parameters bound by the server, not written into the SQL by psycopg, so a
+    # statement a connection runs again is prepared once and planned once (psycopg
+    # prepares after 5 uses; the person page's reads are one large statement, #19).
+    # Off where prepared statements cannot be kept (PgBouncer in transaction mode before
+    # 1.21): DATABASE_SERVER_SIDE_BINDING=false. Production and bench turn it on.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "DATABASE_SERVER_SIDE_BINDING", False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, shared by every process (docs/deployment.md) ---------------------------------
@@ -294,9 +303,8 @@ AXES_CLIENT_IP_CALLABLE = "goldenthread.core.client_address.client_address"
 # out-of-date copy. The user and their authenticator app behind a session are cached the
 # same way (goldenthread.accounts.sign_in_cache; GOLDENTHREAD_SIGN_IN_CACHE).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHE_IS_SHARED
-    else "django.contrib.sessions.backends.db"
+    # Django's cached_db, reading the session with its user's entries (accounts/sessions.py).
+    "goldenthread.accounts.sessions" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
 )
 GOLDENTHREAD_SIGN_IN_CACHE = env_bool("GOLDENTHREAD_SIGN_IN_CACHE", CACHE_IS_SHARED)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=60)

@@ -38,7 +38,7 @@ if CACHE_URL.partition("://")[0].lower() not in SHARED_CACHE_SCHEMES:
     )
 CACHES = {"default": cache_from_url(CACHE_URL, CACHE_KEY_PREFIX)}
 CACHE_IS_SHARED = True
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "goldenthread.accounts.sessions"  # cached_db, one round trip (#19)
 GOLDENTHREAD_SIGN_IN_CACHE = env_bool("GOLDENTHREAD_SIGN_IN_CACHE", True)
 # Background jobs' queue: RQ on the Redis above unless TASKS_URL names another Redis, or
 # "database" to keep the queue in the database (docs/adr/0021, docs/deployment.md).
@@ -49,6 +49,11 @@ TASKS, RQ_QUEUES = tasks_from_url(
 # Keep each worker's database connection between requests (docs/deployment.md); 0 behind
 # PgBouncer in transaction mode.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+if "server_side_binding" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405 - PostgreSQL
+    # Each kept connection prepares the statements it runs again (base.py; #19).
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool(  # noqa: F405
+        "DATABASE_SERVER_SIDE_BINDING", True
+    )
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()

@@ -44,6 +44,9 @@ print(json.dumps({
     "sign_in_cache": settings.GOLDENTHREAD_SIGN_IN_CACHE,
     "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "server_side_binding": settings.DATABASES["default"].get("OPTIONS", {}).get(
+        "server_side_binding"
+    ),
     "message_storage": settings.MESSAGE_STORAGE,
     "tasks": settings.TASKS["default"]["BACKEND"],
     "tasks_queues": settings.TASKS["default"]["QUEUES"],
@@ -59,7 +62,15 @@ PRODUCTION_ENV = {
 
 
 # Variables the settings read that a developer's shell may have set.
-ENVIRONMENT = ("CACHE_URL", "REDIS_URL", "CONN_MAX_AGE", "TASKS_URL", "TASKS_QUEUE")
+ENVIRONMENT = (
+    "CACHE_URL",
+    "REDIS_URL",
+    "CONN_MAX_AGE",
+    "TASKS_URL",
+    "TASKS_QUEUE",
+    "DATABASE_URL",
+    "DATABASE_SERVER_SIDE_BINDING",
+)
 
 
 def _production(**env: str) -> subprocess.CompletedProcess:
@@ -93,7 +104,8 @@ def test_production_keeps_sessions_throttles_and_counts_where_every_worker_sees_
         assert backend not in PROCESS_LOCAL_CACHES, alias
     assert found["caches"]["default"] == "goldenthread.core.redis_cache.RedisCache"
     # Sessions: in the database, read through the shared cache.
-    assert found["session_engine"] == "django.contrib.sessions.backends.cached_db"
+    # Django's cached_db, reading the session with the user's entries (#19).
+    assert found["session_engine"] == "goldenthread.accounts.sessions"
     assert found["session_engine"] not in PER_PROCESS_SESSIONS
     assert found["caches"][found["session_cache"]] not in PROCESS_LOCAL_CACHES
     # Failed sign-ins: django-axes' database handler (ours adds the per-address limit).
@@ -195,3 +207,17 @@ def test_the_tasks_url_chooses_the_queue():
         )
     with pytest.raises(ValueError, match="amqp://"):
         tasks_from_url("amqp://127.0.0.1", "default", 600)
+
+
+def test_production_on_postgresql_prepares_what_a_kept_connection_runs_again():
+    """#19: server-side binding (psycopg prepares a statement a connection runs again), on
+    unless DATABASE_SERVER_SIDE_BINDING=false (PgBouncer in transaction mode); never on
+    SQLite."""
+    pg = {"REDIS_URL": "redis://10.0.0.5:6379/2", "DATABASE_URL": "postgres://u@db:5432/gt"}
+    on = _production(**pg)
+    assert on.returncode == 0, on.stderr
+    assert json.loads(on.stdout)["server_side_binding"] is True
+    off = _production(**pg, DATABASE_SERVER_SIDE_BINDING="false")
+    assert json.loads(off.stdout)["server_side_binding"] is False
+    sqlite = _production(REDIS_URL="redis://10.0.0.5:6379/2", DATABASE_URL="sqlite:///x.db")
+    assert json.loads(sqlite.stdout)["server_side_binding"] is None

@@ -19,19 +19,31 @@ def serving(answers: list[int]) -> Iterator[int]:
     for ever after), the status in its body; yields its port."""
     remaining = list(answers)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(_Quiet):
         def do_GET(self) -> None:
             status = remaining.pop(0) if len(remaining) > 1 else remaining[0]
-            body = f"answered {status} for {self.path}".encode()
             self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_sized(f"answered {status} for {self.path}".encode())
 
-        def log_message(self, *args) -> None:
-            pass
+    with _running(Handler) as port:
+        yield port
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+class _Quiet(BaseHTTPRequestHandler):
+    def send_sized(self, body: bytes) -> None:
+        """The headers' end and `body`, with its length."""
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def _running(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """A threaded local server with this handler; yields its port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -77,3 +89,67 @@ def test_waiting_for_the_server_goes_on_until_a_page_answers_200():
 def test_a_server_that_never_answers_200_is_an_error_not_a_rate():
     with serving([500]) as port, pytest.raises(RuntimeError, match="answered 500"):
         concurrency.wait_until_serving(port, "sessionid=x", "/people/1/", deadline=0.5)
+
+
+@contextmanager
+def serving_kept_alive(*, chunked: bool = False) -> Iterator[dict]:
+    """An HTTP/1.1 server that keeps connections open (as gunicorn's gthread worker does),
+    counting connections and requests; its answers chunked or with a Content-Length, and
+    a CSRF cookie set on each."""
+    seen = {"connections": 0, "requests": 0, "cookies": []}
+
+    class Handler(_Quiet):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            seen["connections"] += 1
+
+        def do_GET(self) -> None:
+            seen["requests"] += 1
+            seen["cookies"].append(self.headers.get("Cookie", ""))
+            body = f"page {self.path}".encode() * 50
+            self.send_response(200)
+            self.send_header("Set-Cookie", "csrftoken=abc123; Path=/; SameSite=Lax")
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for part in (body[:100], body[100:]):
+                    self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                self.send_sized(body)
+
+    with _running(Handler) as port:
+        seen["port"] = port
+        yield seen
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_the_lean_client_keeps_each_connection_for_many_pages(chunked):
+    """#19: one thread, `threads` connections kept alive, every answer read to its end
+    (by its length or its chunks), latency and its own CPU reported."""
+    with serving_kept_alive(chunked=chunked) as seen:
+        result = concurrency._load(seen["port"], "sessionid=x", ["/a/", "/b/"], 0.5, 3)
+    assert result["errors"] == 0, result["first_error"]
+    assert result["ok"] >= 6
+    assert seen["connections"] == 3  # not one a page
+    assert seen["requests"] >= result["ok"]
+    assert 0 < result["p50_ms"] <= result["p95_ms"]
+    assert result["client_cpu_seconds"] > 0
+
+
+def test_the_load_is_sent_with_the_cookies_a_browser_would_keep():
+    with serving_kept_alive() as seen:
+        cookie = concurrency.browser_cookies(seen["port"], "sessionid=x", "/a/")
+    assert cookie == "sessionid=x; csrftoken=abc123"
+
+
+def test_cpu_is_read_for_a_process_and_the_machine():
+    import os
+
+    before = concurrency.server_cpu(os.getpid())
+    sum(i * i for i in range(1_000_000))  # some CPU in this process (ticks are 10 ms)
+    after = concurrency.server_cpu(os.getpid())
+    assert concurrency._cpu_used(before, after) > 0
+    assert concurrency.machine_busy_seconds() > 0

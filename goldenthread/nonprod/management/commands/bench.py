@@ -239,6 +239,15 @@ class Command(BaseCommand):
                 f"(target ≥ {TARGETS['pages_per_second']}) "
                 f"{'met' if rate >= TARGETS['pages_per_second'] else 'MISSED'}"
             )
+            database = load["database_cpu_ms"]
+            say(
+                f"  under that load: wall p50 {load['p50_ms']:7.2f} ms  p95 {load['p95_ms']:7.2f}"
+                f" ms; CPU per page: server {load['server_cpu_ms']:.2f} ms, load client "
+                f"{load['client_cpu_ms']:.2f} ms"
+                + (f", database {database:.2f} ms" if database is not None else "")
+                + f", whole machine {load['machine_cpu_ms']:.2f} ms (other processes too; "
+                f"load average {os.getloadavg()[0]:.1f})"
+            )
             if load["errors"]:
                 self.stderr.write(f"The first failed request: {load['first_error']}")
                 self.stderr.write(f"gunicorn's log (the end):\n{load['server_log']}")
