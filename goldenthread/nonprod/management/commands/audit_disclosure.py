@@ -43,8 +43,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--milp-limit",
             type=int,
-            default=3000,
+            default=500,
             help="whole-number programming only for components of at most this many unknowns",
+        )
+        parser.add_argument(
+            "--whole-limit",
+            type=int,
+            default=2000,
+            help="bound each cell over its whole component up to this many unknowns",
         )
         parser.add_argument(
             "--radius",
@@ -117,6 +123,7 @@ class Command(BaseCommand):
                     candidates,
                     milp_limit=options["milp_limit"],
                     radius=options["radius"],
+                    whole_limit=options["whole_limit"],
                     progress=None if quiet else say,
                 )
                 for i in result.pinned():
