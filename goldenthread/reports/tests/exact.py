@@ -368,6 +368,15 @@ def _audit_component(comp, targets, decided, milp_limit, batch_rounds, rng) -> N
         if status == 0:
             r = comp.certified(x)
             witness(x if r is None else r, r is not None)
+
+    def bound(solve, c, sign):
+        """The cell's greatest (sign −1) or least (+1) value; a whole-number optimum is a
+        witness for every cell it gives another value."""
+        status, value, x = solve(c)
+        if status == 0 and (r := comp.certified(x)) is not None:
+            witness(r, True)
+        return status, (math.inf if status == 3 else sign * value)
+
     # One by one: the relaxation's bounds, whole numbers where they are fractional.
     for j in sorted(undecided):
         if j not in undecided:
@@ -378,12 +387,7 @@ def _audit_component(comp, targets, decided, milp_limit, batch_rounds, rng) -> N
         for sign in (-1.0, 1.0):  # maximise, then minimise
             c = np.zeros(comp.size)
             c[n] = sign
-            status, value, x = comp.relaxation(c)
-            best = math.inf if status == 3 else sign * value
-            if status == 0:
-                r = comp.certified(x)
-                if r is not None:
-                    witness(r, True)
+            status, best = bound(comp.relaxation, c, sign)
             if j not in undecided:
                 break
             if status == 3:
@@ -399,12 +403,7 @@ def _audit_component(comp, targets, decided, milp_limit, batch_rounds, rng) -> N
             if comp.size > milp_limit:
                 sides.append(LP_OPEN)
                 continue
-            status, value, x = comp.whole(c)
-            best = math.inf if status == 3 else sign * value
-            if status == 0:
-                r = comp.certified(x)
-                if r is not None:
-                    witness(r, True)
+            status, best = bound(comp.whole, c, sign)
             if j not in undecided:
                 break
             # milp's optimum is a whole number within its tolerance
