@@ -60,6 +60,10 @@ class Attacker:
         self.refs: list[Ref] = []
         self.shown: dict[Ref, int] = {}
         self.equations: list[tuple[list[tuple[int, int]], int]] = []
+        # sum(coefficient × unknown) <= constant (`at_most`): what a reader knows as an
+        # inequality (outcomes with a flag are at most the outcomes flagged; people with a
+        # record by a later day are at least those by an earlier one).
+        self.inequalities: list[tuple[list[tuple[int, int]], int]] = []
         self.cubes: dict[Hashable, ProtectedCube] = {}
         self.inconsistent: list[str] = []
 
@@ -127,6 +131,13 @@ class Attacker:
 
     def link(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
         """sum(coefficient × cell) = constant, for cells of any cubes added."""
+        self._fact(list(terms), constant, self.equations)
+
+    def at_most(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
+        """sum(coefficient × cell) <= constant, for cells of any cubes added."""
+        self._fact(list(terms), constant, self.inequalities)
+
+    def _fact(self, terms: list[tuple[Ref, int]], constant: int, into: list) -> None:
         unknown: dict[int, int] = {}
         rest = constant
         for ref, coef in terms:
@@ -137,10 +148,24 @@ class Attacker:
                 unknown[i] = unknown.get(i, 0) + coef
         unknown = {i: c for i, c in unknown.items() if c}
         if not unknown:
-            if rest:
-                self.inconsistent.append(f"{list(terms)!r} = {constant}")
+            if rest < 0 or (rest and into is self.equations):
+                sign = "=" if into is self.equations else "<="
+                self.inconsistent.append(f"{terms!r} {sign} {constant}")
             return
-        self.equations.append((list(unknown.items()), rest))
+        into.append((list(unknown.items()), rest))
+
+    def untrue(self) -> list[str]:
+        """Facts the true counts do not satisfy: a link that is not a fact (the attacker's
+        bounds would then be wrong). Empty for a correct set of links."""
+        truth = self.truth
+        out = []
+        for sign, rows in (("=", self.equations), ("<=", self.inequalities)):
+            for terms, constant in rows:
+                value = sum(c * truth[i] for i, c in terms)
+                if value != constant if sign == "=" else value > constant:
+                    named = [(self.refs[i], c) for i, c in terms]
+                    out.append(f"{named!r} {sign} {constant} (true: {value})")
+        return out
 
     def has(self, ref: Ref) -> bool:
         return ref in self.shown or ref in self.index
@@ -149,16 +174,19 @@ class Attacker:
 
     def propagate(self) -> None:
         low, high = self.low, self.high
+        rows = [*self.equations, *self.inequalities]
+        equalities = len(self.equations)
         over: list[list[int]] = [[] for _ in low]
-        for n, (terms, _) in enumerate(self.equations):
+        for n, (terms, _) in enumerate(rows):
             for i, _c in terms:
                 over[i].append(n)
-        pending = list(range(len(self.equations)))
+        pending = list(range(len(rows)))
         queued = set(pending)
         while pending:
             n = pending.pop()
             queued.discard(n)
-            terms, constant = self.equations[n]
+            terms, constant = rows[n]
+            equation = n < equalities
             lows, highs = [], []
             for i, c in terms:
                 a, b = (c * low[i], c * high[i]) if c > 0 else (c * high[i], c * low[i])
@@ -174,11 +202,13 @@ class Attacker:
                     rest_low = -INF
                 else:
                     rest_low = lo_sum - (a if a != -INF else 0)
-                if hi_inf - (b == INF):
+                if not equation:
+                    rest_high = INF  # c·x <= constant − rest: no floor from above
+                elif hi_inf - (b == INF):
                     rest_high = INF
                 else:
                     rest_high = hi_sum - (b if b != INF else 0)
-                # c·x = constant − rest
+                # c·x = constant − rest (or <=)
                 top, bottom = constant - rest_low, constant - rest_high
                 if c > 0:
                     new_low, new_high = bottom / c, top / c
@@ -241,36 +271,25 @@ def cells_at(cube: ProtectedCube, fixed: dict[int, str]) -> Sequence[Key]:
 
 
 # -- Every table and period of a database's reports --------------------------------
-
-# Tables that count the same population (#14): cells of one and cells of another that
-# must be equal, for every filter selection. (table, its part of the key after the
-# filters) pairs; "*" stands for the decision axis's coordinates, matched one to one.
-SAME_POPULATION: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
-    (
-        ("outcome-quality", (TOTAL,)),
-        ("outcome-domains", (TOTAL,)),
-        ("outcome-agreement", (TOTAL,)),
-    ),
-    (
-        ("unmet-need", (TOTAL, TOTAL)),
-        ("unmet-need-trend", (TOTAL, TOTAL)),
-        ("unmet-need-time-to-met", (TOTAL,)),
-    ),
-    (("sds-chosen", ("option_4",)), ("sds-mixes", (TOTAL,))),
-    (("transitions", (TOTAL, TOTAL)), ("transitions-outcomes", (TOTAL,))),
-)
-
-# Tables whose cells add up over periods (events dated in the period, sorted by what
-# they are today): at all ages, a year is the sum of its months and of its quarters.
-# Not: people with a record (cumulative: see `attack_database`), review timeliness (as
-# it stood at the end of the period).
-NOT_ADDITIVE_OVER_PERIODS = {"people", "review-timeliness"}
+# What links the tables and periods is data, in `links.py` (every table classified).
 
 
 def _filters_of(cube: ProtectedCube, n: int = 3) -> list[Key]:
     import itertools
 
     return list(itertools.product(*(d.coords for d in cube.dims[:n])))
+
+
+def _expand(tail: tuple[str, ...]) -> list[tuple[str, ...]]:
+    from goldenthread.reports import selectors
+
+    from . import links
+
+    out: list[tuple[str, ...]] = [()]
+    for c in tail:
+        options = selectors.FLAG_CODES if c == links.FLAG_CODES_FOR_LINKS else (c,)
+        out = [(*t, o) for t in out for o in options]
+    return out
 
 
 def attack_database(
@@ -280,13 +299,16 @@ def attack_database(
     codes: Iterable[str] | None = None,
     across_tables: bool = True,
     across_periods: bool = True,
+    propagate: bool = True,
     progress=print,
 ) -> Attacker:
     """Every table a commissioner can read, for every period the filter offers, with the
-    links between tables and between periods; propagated. `keys` limits the tables (and
-    their links) to some, `codes` the periods."""
+    links between tables and between periods (`links.py`); propagated. `keys` limits the
+    tables (and their links) to some, `codes` the periods."""
     from goldenthread.reports import selectors
     from goldenthread.reports.periods import parse_period, period_choices
+
+    from . import links
 
     axes = selectors.FilterAxes.load()
     limit = selectors.threshold()
@@ -302,54 +324,91 @@ def attack_database(
             only = {len(cube.dims) - 1: "count"} if measure.money else None
             attacker.add_cube((measure.key, period.code), cube, only=only)
         progress(f"read {period.code}: {len(attacker.low)} unknowns")
+    if not attacker.cubes:
+        return attacker
     filters = _filters_of(next(iter(attacker.cubes.values())))
     codes = {p.code: p for p in periods}
-    # Across tables, same period.
-    for group in SAME_POPULATION if across_tables else ():
-        present = [(k, tail) for k, tail in group if k in wanted]
+
+    def end(p):
+        return min(p.end, today)
+
+    def ref(key: str, period, f: Key, tail: tuple[str, ...]) -> Ref:
+        return ((key, period.code), (*f, *tail))
+
+    # Across tables, same period (links.SAME, links.AT_MOST).
+    for same in links.SAME if across_tables else ():
+        cells = [(k, tail) for k, tail in same.cells if k in wanted]
+        if len(cells) < 2:
+            continue
+        for period in periods:
+            if same.when == "to-today" and period.end < today:
+                continue
+            for f in filters:
+                first = ref(cells[0][0], period, f, cells[0][1])
+                for k, tail in cells[1:]:
+                    other = ref(k, period, f, tail)
+                    if attacker.has(first) and attacker.has(other):
+                        attacker.link([(first, 1), (other, -1)])
+    for most in links.AT_MOST if across_tables else ():
+        (small, small_tail), (large, large_tail) = most.small, most.large
+        if not {small, large} <= wanted:
+            continue
         for period in periods:
             for f in filters:
-                first = ((present[0][0], period.code), (*f, *present[0][1])) if present else None
-                for k, tail in present[1:]:
-                    attacker.link([(first, 1), (((k, period.code), (*f, *tail)), -1)])
-    if across_tables and {"budget-decisions", "budget-amounts"} <= wanted:
-        decision = selectors.DECISION_AXIS.dim().coords
-        for period in periods:
-            for f in filters:
-                for d in decision:
-                    attacker.link(
-                        [
-                            ((("budget-decisions", period.code), (*f, TOTAL, d)), 1),
-                            ((("budget-amounts", period.code), (*f, d, "count")), -1),
-                        ]
-                    )
-    if across_tables and {"unmet-need-trend", "unmet-need-time-to-met"} <= wanted:
-        for period in periods:
-            if period.end >= today:  # "met by the end of the period" is "met by today"
-                for f in filters:
-                    attacker.link(
-                        [
-                            ((("unmet-need-trend", period.code), (*f, TOTAL, "not_met")), 1),
-                            ((("unmet-need-time-to-met", period.code), (*f, "not_met")), -1),
-                        ]
-                    )
-    # Across periods: at all ages (a person's age group is at the end of each period).
+                big = ref(large, period, f, large_tail)
+                for tail in _expand(small_tail):
+                    little = ref(small, period, f, tail)
+                    if attacker.has(little) and attacker.has(big):
+                        attacker.at_most([(little, 1), (big, -1)])
+    # Across periods: at all ages (a person's age group is at the end of each period),
+    # or at every age where two periods end on the same day.
     months = {(p.start.year, p.start.month): p.code for p in periods if len(p.months()) == 1}
 
     def parts_of(period):
-        """Offered periods that tile `period`, and the months of it not offered."""
-        found = []
-        for p in periods:
-            if p is not period and p.start >= period.start and p.end <= period.end:
-                found.append(p)
-        return found
+        """Offered periods inside `period` (not itself)."""
+        return [
+            p
+            for p in periods
+            if p is not period and p.start >= period.start and p.end <= period.end
+        ]
 
-    for key in sorted(wanted - NOT_ADDITIVE_OVER_PERIODS) if across_periods else ():
+    by_kind = {
+        kind: sorted(k for k in wanted if links.OVER_PERIODS[k] == kind)
+        for kind in set(links.OVER_PERIODS.values())
+    }
+    additive = sorted(by_kind[links.EVENTS] + by_kind[links.EVENTS_AS_AT_END])
+    for key in additive if across_periods else ():
+        trend = links.OVER_PERIODS[key] == links.EVENTS_AS_AT_END
         for period in periods:
             cube = attacker.cubes.get((key, period.code))
-            if cube is None or len(period.months()) == 1:
+            if cube is None:
                 continue
             inside = parts_of(period)
+            # Inside and ending on the same day: the same ages (and, for the monthly
+            # table, the same "met by the end"): a cell at most the whole's, at every age;
+            # the monthly table's rows of the part's months equal.
+            for part in inside:
+                if (key, part.code) not in attacker.cubes:
+                    continue
+                same_end = end(part) == end(period)
+                part_cube = attacker.cubes[(key, part.code)]
+                for k in part_cube.values:
+                    mine, whole = ((key, part.code), k), ((key, period.code), k)
+                    if not (attacker.has(mine) and attacker.has(whole)):
+                        continue
+                    if trend:
+                        if k[3] == TOTAL:
+                            continue
+                        if same_end:
+                            attacker.link([(whole, 1), (mine, -1)])
+                        elif k[1] == TOTAL and k[-1] == "met":
+                            attacker.at_most([(mine, 1), (whole, -1)])
+                        elif k[1] == TOTAL and k[-1] == "not_met":
+                            attacker.at_most([(whole, 1), (mine, -1)])
+                    elif same_end:
+                        attacker.at_most([(mine, 1), (whole, -1)])
+            if len(period.months()) == 1:
+                continue
             # Tilings: by months, and by quarters (each a whole tiling or none).
             tilings = []
             month_parts = [codes[months[m]] for m in period.months() if m in months]
@@ -361,21 +420,14 @@ def attack_database(
             for parts, missing in tilings:
                 if not parts:
                     continue
-                for k in attacker.cubes[(key, period.code)].values:
+                for k in cube.values:
                     if k[1] != TOTAL or not attacker.has(((key, period.code), k)):
                         continue
-                    if key == "unmet-need-trend":
-                        # Rows are months; only "all", met or not, adds up.
-                        if k[-1] != TOTAL:
-                            continue
-                        terms = []
-                        for p in parts:
-                            row = k[3]
-                            if row != TOTAL and row not in {f"{y}-{m:02d}" for y, m in p.months()}:
-                                continue
-                            terms.append((((key, p.code), k), -1))
-                    else:
-                        terms = [(((key, p.code), k), -1) for p in parts]
+                    if trend and (k[-1] != TOTAL or k[3] != TOTAL):
+                        # Rows are months: only the total of all months, met or not,
+                        # adds up over the parts (a month's row: linked part by part).
+                        continue
+                    terms = [(((key, p.code), k), -1) for p in parts]
                     if not all(attacker.has(r) for r, _ in terms):
                         continue
                     if missing:
@@ -385,21 +437,52 @@ def attack_database(
                         )
                         terms.append((rest, -1))
                     attacker.link([(((key, period.code), k), 1), *terms])
-    # People with a record are counted to the end of each period: one period's count
-    # minus an earlier one's is the people added between (at all ages).
-    if across_periods and "people" in wanted:
-        ends = sorted({p.end if p.end < today else today: p for p in periods}.items())
-        for (_, before), (_, after) in zip(ends, ends[1:], strict=False):
-            cube = attacker.cubes[("people", after.code)]
+            if trend:
+                # A month row equals that month's own row at all ages, "met or not".
+                for part in inside:
+                    for k in attacker.cubes.get((key, part.code), cube).values:
+                        if k[1] != TOTAL or k[3] == TOTAL or k[-1] != TOTAL:
+                            continue
+                        mine, whole = ((key, part.code), k), ((key, period.code), k)
+                        if end(part) != end(period) and attacker.has(mine) and attacker.has(whole):
+                            attacker.link([(whole, 1), (mine, -1)])
+    # Counted to the end of each period (people with a record; review timeliness):
+    # periods ending on the same day agree in every cell; a later end counts at least as
+    # many at all ages (people: the people added between, a count of its own).
+    for key in (by_kind[links.CUMULATIVE] + by_kind[links.AS_AT_END]) if across_periods else ():
+        present = [p for p in periods if (key, p.code) in attacker.cubes]
+        ends: dict = {}
+        for p in present:
+            ends.setdefault(end(p), []).append(p)
+        for same in ends.values():
+            first = attacker.cubes[(key, same[0].code)]
+            for other in same[1:]:
+                for k in first.values:
+                    a, b = ((key, same[0].code), k), ((key, other.code), k)
+                    if attacker.has(a) and attacker.has(b):
+                        attacker.link([(a, 1), (b, -1)])
+        ordered = [ends[e][0] for e in sorted(ends)]
+        cumulative = links.OVER_PERIODS[key] == links.CUMULATIVE
+        for before, after in zip(ordered, ordered[1:], strict=False):
+            cube = attacker.cubes[(key, after.code)]
             for k in cube.values:
-                if k[1] != TOTAL:
+                if k[1] != TOTAL or (not cumulative and k[3] != TOTAL):
                     continue
-                a, b = (("people", after.code), k), (("people", before.code), k)
-                truth = cube.values[k] - attacker.cubes[("people", before.code)].values[k]
-                new = attacker.derived(f"people added {before.code}..{after.code} {k}", truth)
-                attacker.link([(a, 1), (b, -1), (new, -1)])
-    progress(f"{len(attacker.equations)} equations; propagating")
-    attacker.propagate()
+                a, b = ((key, after.code), k), ((key, before.code), k)
+                if not (attacker.has(a) and attacker.has(b)):
+                    continue
+                if cumulative:
+                    truth = cube.values[k] - attacker.cubes[(key, before.code)].values[k]
+                    new = attacker.derived(f"{key} added {before.code}..{after.code} {k}", truth)
+                    attacker.link([(a, 1), (b, -1), (new, -1)])
+                else:
+                    attacker.at_most([(b, 1), (a, -1)])
+    progress(
+        f"{len(attacker.equations)} equations, {len(attacker.inequalities)} inequalities"
+        + ("; propagating" if propagate else "")
+    )
+    if propagate:
+        attacker.propagate()
     return attacker
 
 

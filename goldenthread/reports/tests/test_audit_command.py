@@ -1,0 +1,70 @@
+"""`goldenthread audit-disclosure` (#14, AGG-2) against a database: every link of a link
+group holds on the true counts, and the command prints per table what a reader can work
+out; a link that is not a fact stops it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from goldenthread.people.factories import PersonFactory
+from goldenthread.reports.disclosure import TOTAL
+from goldenthread.sds.factories import UnmetNeedFactory
+from goldenthread.sds.models import NeedCategory, UnmetReason
+
+from . import links
+
+TODAY = datetime.date(2026, 6, 3)  # the pinned clock's day
+UNMET = ["unmet-need", "unmet-need-trend", "unmet-need-time-to-met", "first-choice-not-delivered"]
+
+
+@pytest.fixture
+def needs(team, pinned_clock):
+    born = datetime.date(1970, 5, 1)
+    for i in range(12):
+        UnmetNeedFactory(
+            person=PersonFactory(team=team, date_of_birth=born + datetime.timedelta(days=i)),
+            category=NeedCategory.CARER_BREAK if i < 9 else NeedCategory.HOUSING,
+            reason=UnmetReason.BUDGET,
+            identified_on=TODAY - datetime.timedelta(days=40 + 20 * (i % 3)),
+        )
+
+
+def _run(*args) -> list[str]:
+    out = io.StringIO()
+    # A quarter and its months (the needs are in April and May), not all 19 periods.
+    periods = [
+        a for code in ("2026-04", "2026-05", "2026-06", "2026Q2") for a in ("--period", code)
+    ]
+    call_command(
+        "audit_disclosure",
+        "--today",
+        TODAY.isoformat(),
+        "--table",
+        "unmet-need",
+        *periods,
+        *args,
+        stdout=out,
+    )
+    return out.getvalue().splitlines()
+
+
+def test_the_audit_reads_every_period_and_the_links_hold(db, needs):
+    lines = _run("--exact")
+    rows = {line.split(" | ")[0]: line.split(" | ") for line in lines if " | " in line}
+    assert set(UNMET) | {"all"} <= set(rows)
+    assert int(rows["unmet-need"][1]) > 0  # unknowns read, in the four periods
+    assert len(rows["unmet-need"]) == 7  # with the LP's columns
+
+
+def test_a_link_that_is_not_a_fact_stops_the_audit(db, needs, monkeypatch):
+    wrong = links.Equal(
+        (("unmet-need", (TOTAL, TOTAL)), ("unmet-need-time-to-met", ("30",))),
+        "not a fact: every need met within 30 days",
+    )
+    monkeypatch.setattr(links, "SAME", (*links.SAME, wrong))
+    with pytest.raises(CommandError, match="do not satisfy"):
+        _run()

@@ -1,0 +1,108 @@
+"""Every report table is classified in `links.py` (#14, AGG-2): how it behaves over
+periods, and linked to other tables or listed as independent with the reason. A table
+added to the reports without that fails here; a link naming a cell a table does not have
+fails here too. The attacker's use of the links is tested on hand-built cubes below."""
+
+from __future__ import annotations
+
+import datetime
+
+from goldenthread.reports import selectors
+from goldenthread.reports.disclosure import Dim, protect_counts
+from goldenthread.reports.periods import parse_period
+
+from . import links
+from .attacker import Attacker, _expand
+
+TODAY = datetime.date(2026, 12, 3)
+
+
+def test_every_table_is_classified_over_periods_and_across_tables():
+    tables = set(selectors.BY_KEY)
+    assert set(links.OVER_PERIODS) == tables
+    assert set(links.OVER_PERIODS.values()) <= {
+        links.EVENTS,
+        links.EVENTS_AS_AT_END,
+        links.CUMULATIVE,
+        links.AS_AT_END,
+    }
+    linked = links.linked_tables()
+    assert linked <= tables and set(links.INDEPENDENT) <= tables
+    unclassified = tables - linked - set(links.INDEPENDENT)
+    assert not unclassified, f"link these tables or list them as independent: {unclassified}"
+    assert all(len(why) > 20 for why in links.INDEPENDENT.values())
+    # A table listed as independent is not linked to another table as well.
+    assert not (set(links.INDEPENDENT) & linked)
+
+
+def test_a_new_table_would_fail_the_classification(monkeypatch):
+    extra = selectors.Measure(
+        key="new-table",
+        title="New",
+        counted="things",
+        rows=selectors.Axis("row", ("a",), {"a": "A"}),
+        units=lambda period, today: iter(()),
+    )
+    monkeypatch.setattr(selectors, "BY_KEY", {**selectors.BY_KEY, "new-table": extra})
+    try:
+        test_every_table_is_classified_over_periods_and_across_tables()
+    except AssertionError:
+        return
+    raise AssertionError("an unclassified table passed")
+
+
+def _coords(key: str) -> list[tuple[str, ...]]:
+    """Each dimension's coordinates after the filters, for a period."""
+    measure = selectors.BY_KEY[key]
+    period = parse_period("2026Q3", TODAY)
+    dims = [measure.row_axis(period).dim()]
+    if measure.columns is not None:
+        dims.append(measure.columns.dim())
+    return [d.coords for d in dims]
+
+
+def test_every_linked_cell_exists():
+    cells = [c for same in links.SAME for c in same.cells]
+    cells += [c for most in links.AT_MOST for c in (most.small, most.large)]
+    for key, tail in cells:
+        coords = _coords(key)
+        for full in _expand(tail):
+            assert len(full) == len(coords), (key, tail)
+            assert all(c in cs for c, cs in zip(full, coords, strict=True)), (key, full)
+    # The budget decisions' answers are every coordinate of the decision axis.
+    answers = {same.cells[0][1][1] for same in links.SAME if same.cells[0][0] == "budget-decisions"}
+    assert answers == set(selectors.DECISION_AXIS.dim().coords)
+
+
+def test_groups_cover_every_table_once():
+    groups = links.groups()
+    every = [k for g in groups for k in g]
+    assert sorted(every) == sorted(selectors.BY_KEY)
+    assert {"outcome-quality", "outcome-flags", "met-without-paid-support"} <= next(
+        g for g in groups if "outcome-domains" in g
+    )
+
+
+def test_an_inequality_narrows_what_an_equation_leaves_open():
+    """Outcomes with a flag are at most the outcomes flagged: with the flagged count
+    shown as 2, a flag's "fewer than 5" is 1..2; with it shown as 1, exactly 1."""
+    for shown in (1, 2):
+        attacker = Attacker(5)
+        ref = ("flags", ("a", "f1"))
+        attacker._unknown(ref, "small", 1, 4, 1)
+        attacker.at_most([(ref, 1)], shown)
+        attacker.propagate()
+        assert not attacker.untrue() and not attacker.inconsistent
+        i = attacker.index[ref]
+        assert (attacker.low[i], attacker.high[i]) == (1, shown)
+        assert [f.ref for f in attacker.leaks()] == ([ref] if shown == 1 else [])
+
+
+def test_a_link_the_true_counts_break_is_reported():
+    dims = [Dim("team", ("a", "b")), Dim("row", ("x", "y"))]
+    one = protect_counts(dims, {("a", "x"): 2, ("a", "y"): 9, ("b", "x"): 7, ("b", "y"): 8}, 5)
+    attacker = Attacker(5)
+    attacker.add_cube("one", one)
+    attacker.at_most([(("one", ("a", "x")), 1)], 1)  # not a fact: the count is 2
+    assert attacker.untrue()
+    assert not Attacker(5).untrue()
