@@ -291,7 +291,7 @@ def links(
     if {MONEY_COUNTS, MONEY} <= wanted:
         for period in periods:
             money = cubes.get((MONEY, period.code))
-            if money is None:
+            if money is None or len(money.dims) < 5:  # filters, decision, count and sums
                 continue
             for f in filters:
                 for d in money.dims[3].coords:
@@ -423,6 +423,15 @@ def withhold(cube: ProtectedCube) -> ProtectedCube:
     return replace(cube, withheld=True, withheld_selections=frozenset())
 
 
+def _withhold(cubes, names: Sequence[Name], summary: LinkedSummary, progress) -> None:
+    for name in names:
+        if not cubes[name].withheld:
+            cubes[name] = withhold(cubes[name])
+            summary.withheld_whole.append(name)
+    if progress:
+        progress(f"withheld {', '.join('/'.join(n) for n in names)}")
+
+
 def _months(name: Name, periods: Sequence[Period]) -> list:
     return next((p.months() for p in periods if p.code == name[1]), [])
 
@@ -468,8 +477,8 @@ def protect_linked(
             for ref, _ in terms:
                 by_ref.setdefault(ref, []).append(n)
         before = {n: c.small | c.hidden for n, c in mine.items()}
-        last = math.inf
-        for step in range(rounds + len(mine) + 1):  # each step hides more: it ends
+        last = last_withheld = math.inf
+        for step in range(rounds + 2 * len(mine) + 1):  # each step hides more: it ends
             found = audit(mine, linked, threshold, only=only)
             if found.inconsistent:
                 # The cubes disagree (counted from records that changed while they were
@@ -510,24 +519,27 @@ def protect_linked(
                     else:
                         mine[name] = reprotect(mine[name], more)
                     summary.reprotected += 1
-            else:
+            elif wholes or (parts and len(pinned) < last_withheld):
                 # Withhold a cube a pinned count is still linked to (each cube on its own
                 # gives nothing away): the whole period rather than its parts, the other
                 # table rather than the one the count is in; the one most pinned counts
-                # go through, one at a time.
-                last = 0
+                # go through, one at a time (a part, only while that helps).
+                last, last_withheld = 0, len(pinned)
                 stuck = wholes or parts
-                if not stuck:
-                    stuck.update(r[0] for r in pinned if r[0] != "derived")  # type: ignore[misc]
                 name = max(stuck, key=lambda n: (stuck[n], len(_months(n, periods)), n))
-                mine[name] = withhold(mine[name])
-                summary.withheld_whole.append(name)
-                if progress:
-                    progress(f"withheld {name}; pinned {pinned[:4]}")
+                _withhold(mine, [name], summary, progress)
+            else:
+                # Last resort: every cube a pinned count is in or linked to.
+                last = last_withheld = 0
+                names = {r[0] for r in pinned if r[0] != "derived"} | set(wholes) | set(parts)
+                _withhold(mine, sorted(names), summary, progress)  # type: ignore[arg-type]
             if follow is not None:
                 follow(mine)
         else:
-            raise AssertionError(f"{group}: {len(pinned)} small counts still pinned")
+            # Not reached in practice: the whole group withheld, nothing can be pinned
+            # (every unknown not negative, with no number shown to bound it).
+            _withhold(mine, sorted(mine), summary, progress)
+            pinned = []
         summary.pinned_after += len(pinned)
         for name, cube in mine.items():
             if not cube.withheld:
