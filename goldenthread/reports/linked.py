@@ -39,12 +39,13 @@ import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .disclosure import TOTAL, Key, ProtectedCube, Status, protect
 from .periods import Period
 
 INF = math.inf
-Ref = tuple[Hashable, Key]
+Ref = tuple[Any, Any]
 """A cell of a named cube: ((table key, period code), key)."""
 Name = tuple[str, str]
 """A cube's name: (table key, period code)."""
@@ -331,27 +332,27 @@ def links(
             for parts, missing in tilings:
                 if not parts:
                     continue
-                for k in cube.values:
-                    whole = ((key, period.code), k)
-                    if k[1] != TOTAL or not has(whole):
+                for cell in cube.values:
+                    whole = ((key, period.code), cell)
+                    if cell[1] != TOTAL or not has(whole):
                         continue
                     if key == "unmet-need-trend":
                         # Rows are months, then met or not: only "all" adds up.
-                        if len(k) < 5 or k[-1] != TOTAL:
+                        if len(cell) < 5 or cell[-1] != TOTAL:
                             continue
-                        terms = []
+                        terms: list[tuple[Ref, int]] = []
                         for p in parts:
-                            row = k[3]
+                            row = cell[3]
                             if row != TOTAL and row not in {f"{y}-{m:02d}" for y, m in p.months()}:
                                 continue
-                            terms.append((((key, p.code), k), -1))
+                            terms.append((((key, p.code), cell), -1))
                     else:
-                        terms = [(((key, p.code), k), -1) for p in parts]
+                        terms = [(((key, p.code), cell), -1) for p in parts]
                     if not all(has(r) for r, _ in terms):
                         continue
                     if missing:
-                        rest: Ref = ("derived", (f"{key} {period.code} {k} months {missing}",))
-                        out.derived[rest] = cube.values[k] - sum(
+                        rest: Ref = ("derived", (f"{key} {period.code} {cell} months {missing}",))
+                        out.derived[rest] = cube.values[cell] - sum(
                             cubes[r[0]].values[r[1]]  # type: ignore[index]
                             for r, _ in terms
                         )
@@ -363,12 +364,12 @@ def links(
             cube, earlier = cubes.get(("people", after.code)), cubes.get(("people", before.code))
             if cube is None or earlier is None:
                 continue
-            for k in cube.values:
-                if k[1] != TOTAL:
+            for cell in cube.values:
+                if cell[1] != TOTAL:
                     continue
-                new: Ref = ("derived", (f"people added {before.code}..{after.code} {k}",))
-                out.derived[new] = cube.values[k] - earlier.values[k]
-                a, b = (("people", after.code), k), (("people", before.code), k)
+                new: Ref = ("derived", (f"people added {before.code}..{after.code} {cell}",))
+                out.derived[new] = cube.values[cell] - earlier.values[cell]
+                a, b = (("people", after.code), cell), (("people", before.code), cell)
                 out.equations.append([(a, 1), (b, -1), (new, -1)])
     return out
 
@@ -531,8 +532,8 @@ def protect_linked(
             else:
                 # Last resort: every cube a pinned count is in or linked to.
                 last = last_withheld = 0
-                names = {r[0] for r in pinned if r[0] != "derived"} | set(wholes) | set(parts)
-                _withhold(mine, sorted(names), summary, progress)  # type: ignore[arg-type]
+                linked_to = {r[0] for r in pinned if r[0] != "derived"} | set(wholes) | set(parts)
+                _withhold(mine, sorted(linked_to), summary, progress)
             if follow is not None:
                 follow(mine)
         else:

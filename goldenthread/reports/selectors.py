@@ -382,14 +382,16 @@ def linked_rebuild(cubes: dict, name: tuple[str, str], extra: set) -> None:
         cubes[name] = linked.reprotect(cube, extra)
         return
     counts = _counts_of(cube)
-    shared = measure.counts_as and cubes.get((measure.counts_as.key, code))
+    mine = {k[:-1] for k in extra if k[-1] == "count"}  # the counts' keys
+    other = measure.counts_as.key if measure.counts_as else None
+    shared = cubes.get((other, code)) if other else None
     if shared is not None and not shared.withheld:
         at = len(shared.dims) - 2  # the other table's rows: its counts are their total
-        more = {(*k[:at], TOTAL, *k[at:]) for k in extra}
-        cubes[(measure.counts_as.key, code)] = linked.reprotect(shared, more)
+        more = {(*k[:at], TOTAL, *k[at:]) for k in mine}
+        cubes[(other, code)] = linked.reprotect(shared, more)
         linked_follow(cubes)
         return
-    cubes[name] = _with_counts(cube.values, cube.dims[-1], linked.reprotect(counts, extra))
+    cubes[name] = _with_counts(cube.values, cube.dims[-1], linked.reprotect(counts, mine))
 
 
 def linked_follow(cubes: dict) -> None:
