@@ -210,6 +210,10 @@ class ProtectedCube:
     # cells are all withheld, the rest of the cube being published.
     withheld_selections: frozenset[Key] = frozenset()
     selectable: int = 0
+    # Cells hidden and protected because another table or period publishes them too
+    # (`protect(..., extra=...)`, reports/linked.py, #14): kept so that protecting the
+    # cube again keeps them.
+    extra: frozenset[Key] = frozenset()
 
     def is_published(self, key: Key) -> bool:
         return not (self.apart and unpublished_test(self.dims, self.apart)(key))
@@ -789,12 +793,18 @@ def protect(
     *,
     apart: Apart = (),
     selectable: int = 0,
+    extra: Iterable[Key] = (),
 ) -> ProtectedCube:
     """Primary and secondary suppression of a whole cube (from `build_cube`). `apart`:
     pairs of dimensions never narrowed together (their joint cells are never published).
     `selectable`: how many leading dimensions are the page's filters; a small cell that
     cannot be protected then withholds its selection of them (and, if need be, the
-    selections above it), not the whole cube (#14)."""
+    selections above it), not the whole cube (#14).
+    `extra`: cells of threshold or more to hide as well and protect as a small cell is
+    (each a corner of a box or transfer, so that it cannot be worked out from this cube
+    either): cells another table or period must not be played off against
+    (`reports/linked.py`, #14 AGG-2). A cell of `extra` below the threshold is ignored
+    (small already, or a zero, which is shown)."""
     if threshold < 1:
         raise ValueError("The threshold must be at least 1")
     dims = tuple(dims)
@@ -819,8 +829,13 @@ def protect(
     withheld = False
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
     pending = sorted(small, key=lambda k: (values[k], k))
+    more_hidden = sorted(
+        k for k in set(extra) if values.get(k, 0) >= threshold and k not in kept_apart
+    )
+    suppressed.update(more_hidden)
+    pending += more_hidden
     search = (
-        _Search(dims, values, small, suppressed, threshold, unpublished_now()) if small else None
+        _Search(dims, values, small, suppressed, threshold, unpublished_now()) if pending else None
     )
     if (
         search
@@ -874,6 +889,7 @@ def protect(
         apart=tuple(apart),
         withheld_selections=frozenset() if withheld else frozenset(chosen),
         selectable=selectable,
+        extra=frozenset(more_hidden),
     )
 
 

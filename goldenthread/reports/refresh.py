@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from . import selectors, snapshots
+from . import linked, selectors, snapshots
 from .periods import parse_period, period_choices
 
 # Stored figures not refreshed by a run and older than this are forgotten (a period no
@@ -28,6 +28,7 @@ class RefreshSummary:
     periods: list[str] = field(default_factory=list)
     recomputed: int = 0
     unchanged: int = 0
+    linked: linked.LinkedSummary | None = None
     forgotten: int = 0
     seconds: float = 0.0
 
@@ -54,6 +55,7 @@ def refresh_reports(
     kinds = functools.cache(snapshots.changed_kinds)
     keep: set[str] = set()
     measures = (selectors.PEOPLE, *selectors.MEASURES)
+    changed: set[str] = set()
     for n, period in enumerate(parsed, start=1):
         before = summary.recomputed
         for measure in measures:
@@ -70,6 +72,7 @@ def refresh_reports(
             )
             if done:
                 summary.recomputed += 1
+                changed.add(measure.key)
             else:
                 summary.unchanged += 1
         if progress:
@@ -77,7 +80,51 @@ def refresh_reports(
                 f"{n}/{len(parsed)} {period.label}: {summary.recomputed - before} of "
                 f"{len(measures)} tables recomputed ({time.perf_counter() - started:.1f} s)"
             )
+    if changed:
+        summary.linked = protect_across(today, axes, limit, changed, progress)
     if periods is None:
         summary.forgotten = snapshots.prune(keep, KEEP_UNUSED)
     summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def protect_across(
+    today: datetime.date,
+    axes: selectors.FilterAxes,
+    limit: int,
+    changed: set[str],
+    progress: Callable[[str], None] | None = None,
+) -> linked.LinkedSummary:
+    """Protect the stored cubes of every offered period together (#14, AGG-2,
+    reports/linked.py): each group of linked tables with a table recomputed in this run
+    is audited across its tables and every period offered, and hidden more until no
+    small count can be worked out; the cubes that change are stored again (with their
+    slices), and every cube of the group is marked as protected together, so that no
+    request recomputes it on its own (only this does, after `refresh_one`)."""
+    periods = [parse_period(code, today) for code, _ in period_choices(today)]
+    measures = (selectors.PEOPLE, *selectors.MEASURES)
+    names = {
+        selectors.snapshot_key(m, p, today, axes, limit): (m.key, p.code)
+        for m in measures
+        for p in periods
+    }
+    every = sorted(m.key for m in measures)
+    keys = {k for group in linked.groups(every) if changed & set(group) for k in group}
+    mine = {key: name for key, name in names.items() if name[0] in keys}
+    cubes = snapshots.stored_cubes(mine)
+    before = dict(cubes)
+    summary = linked.protect_linked(
+        cubes,
+        periods,
+        today,
+        limit,
+        keys=sorted(keys),
+        rebuild=selectors.linked_rebuild,
+        follow=selectors.linked_follow,
+        only=selectors.linked_only(cubes),
+        progress=progress,
+    )
+    for key, name in mine.items():
+        if name in cubes:
+            snapshots.store_linked(key, cubes[name], changed=cubes[name] != before[name])
     return summary

@@ -65,7 +65,7 @@ from goldenthread.sds.models import (
 )
 from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 
-from . import snapshots
+from . import linked, snapshots
 from .disclosure import TOTAL, Dim, ProtectedCube, build_cube, protect_counts
 from .periods import AGE_GROUPS, MONTHS, Period, age_group
 from .source_extract import chosen_choices
@@ -319,9 +319,15 @@ def _money_cube(
         values[(*key, "count")] = n
         for a in amounts:
             values[(*key, a)] = summed[a][key]
+    return _with_counts(values, columns.dim(), counted)
+
+
+def _with_counts(values: dict, columns: Dim, counted: ProtectedCube) -> ProtectedCube:
+    """A money cube (`values`, its last dimension `columns`: "count" then the sums) with
+    each cell's status its count's in `counted`."""
     every = columns.categories
     return ProtectedCube(
-        dims=(*counted.dims, columns.dim()),
+        dims=(*counted.dims, columns),
         threshold=counted.threshold,
         values=values,
         small=frozenset((*k, w) for k in counted.small for w in every),
@@ -330,7 +336,74 @@ def _money_cube(
         apart=counted.apart,
         withheld_selections=counted.withheld_selections,
         selectable=counted.selectable,
+        extra=counted.extra,
     )
+
+
+def _counts_of(money: ProtectedCube) -> ProtectedCube:
+    """The count column of a money cube as a cube of its own, with its statuses."""
+
+    def drop(key):
+        return key[:-1]
+
+    return ProtectedCube(
+        dims=money.dims[:-1],
+        threshold=money.threshold,
+        values={drop(k): v for k, v in money.values.items() if k[-1] == "count"},
+        small=frozenset(drop(k) for k in money.small if k[-1] == "count"),
+        hidden=frozenset(drop(k) for k in money.hidden if k[-1] == "count"),
+        withheld=money.withheld,
+        apart=money.apart,
+        withheld_selections=money.withheld_selections,
+        selectable=money.selectable,
+        extra=money.extra,
+    )
+
+
+# -- Across tables and periods (#14, AGG-2: reports/linked.py) ------------------------
+
+
+def linked_only(cubes: dict) -> dict[str, dict[int, str]]:
+    """The cells of each money table a reader can play off against others: its counts."""
+    return {
+        key: {len(cube.dims) - 1: "count"} for (key, _), cube in cubes.items() if BY_KEY[key].money
+    }
+
+
+def linked_rebuild(cubes: dict, name: tuple[str, str], extra: set) -> None:
+    """Protect cube `name` again with `extra` hidden too (`linked.protect_linked`). The
+    money table's counts are its `counts_as` table's face: the extra cells go to that
+    table (at the total of its rows), unless it is withheld whole and the counts are
+    protected on their own."""
+    key, code = name
+    measure = BY_KEY[key]
+    cube = cubes[name]
+    if not measure.money:
+        cubes[name] = linked.reprotect(cube, extra)
+        return
+    counts = _counts_of(cube)
+    mine = {k[:-1] for k in extra if k[-1] == "count"}  # the counts' keys
+    other = measure.counts_as.key if measure.counts_as else None
+    shared = cubes.get((other, code)) if other else None
+    if shared is not None and not shared.withheld:
+        at = len(shared.dims) - 2  # the other table's rows: its counts are their total
+        more = {(*k[:at], TOTAL, *k[at:]) for k in mine}
+        cubes[(other, code)] = linked.reprotect(shared, more)
+        linked_follow(cubes)
+        return
+    cubes[name] = _with_counts(cube.values, cube.dims[-1], linked.reprotect(counts, mine))
+
+
+def linked_follow(cubes: dict) -> None:
+    """Make the money tables' counts their `counts_as` table's face again."""
+    for (key, code), cube in list(cubes.items()):
+        measure = BY_KEY[key]
+        if not (measure.money and measure.counts_as):
+            continue
+        shared = cubes.get((measure.counts_as.key, code))
+        if shared is None or shared.withheld or cube.withheld:
+            continue
+        cubes[(key, code)] = _with_counts(cube.values, cube.dims[-1], _face(shared, FILTERS))
 
 
 # -- What is counted ---------------------------------------------------------------
@@ -955,8 +1028,8 @@ def transition_units(period: Period, today: datetime.date):
 
 
 def transition_link_units(period: Period, today: datetime.date):
-    for team, reason, born, _kind, _state, linked in _transitions(period, today):
-        yield (team, reason, born, linked)
+    for team, reason, born, _kind, _state, link in _transitions(period, today):
+        yield (team, reason, born, link)
 
 
 TRANSITIONS = Measure(

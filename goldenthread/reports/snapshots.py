@@ -192,6 +192,7 @@ def to_json(cube: ProtectedCube) -> dict:
         "apart": [list(pair) for pair in cube.apart],
         "withheld_selections": sorted(list(k) for k in cube.withheld_selections),
         "selectable": cube.selectable,
+        **({"extra": sorted(list(k) for k in cube.extra)} if cube.extra else {}),
     }
 
 
@@ -213,6 +214,7 @@ def from_json(data: dict) -> ProtectedCube:
         apart=tuple((a, b) for a, b in data.get("apart", [])),
         withheld_selections=frozenset(tuple(k) for k in data.get("withheld_selections", [])),
         selectable=data.get("selectable", 0),
+        extra=frozenset(tuple(k) for k in data.get("extra", [])),
     )
 
 
@@ -344,7 +346,10 @@ def figures(
         return Figures(cube, row.computed_at, True)
     now = timezone.now()
     young = now - row.computed_at < datetime.timedelta(seconds=cache_seconds())
-    if young or not _claim(row, now):
+    if young or row.cube.get(LINKED) or not _claim(row, now):
+        # Protected with the other tables and periods (#14, `store_linked`): a cube
+        # computed again on its own would drop what hides it from them; only
+        # `refresh-reports` (every period at once) recomputes it.
         # Out of date, but recent or being recomputed elsewhere: served, with its time.
         return Figures(cube, row.computed_at, False)
     return _compute_and_store(key, measure, period_code, compute, mark)
@@ -373,6 +378,29 @@ def refresh_one(
         return False  # another process is at it
     _compute_and_store(key, measure, period_code, compute, mark)
     return True
+
+
+# Set in a stored cube's JSON when `refresh-reports` has protected it together with the
+# other tables and periods (reports/linked.py, #14 AGG-2).
+LINKED = "linked"
+
+
+def stored_cubes(keys: dict[str, tuple[str, str]]) -> dict[tuple[str, str], ProtectedCube]:
+    """The stored cubes of `keys` (snapshot key -> (table, period code))."""
+    rows = ReportSnapshot.objects.filter(key__in=keys).values_list("key", "cube")
+    return {keys[key]: from_json(cube) for key, cube in rows}
+
+
+def store_linked(key: str, cube: ProtectedCube, *, changed: bool) -> None:
+    """Store `cube` as protected across tables and periods, keeping when its counts were
+    computed and their place in the change log; its slices again when `changed`."""
+    with transaction.atomic():
+        ReportSnapshot.objects.filter(key=key).update(
+            cube={**to_json(cube), LINKED: True}, withheld=cube.withheld
+        )
+        if changed:
+            _store_slices(key, cube)
+    cache.delete(_cache_key(key))
 
 
 def prune(keep: set[str], older_than: datetime.timedelta) -> int:

@@ -47,3 +47,10 @@ class Command(BaseCommand):
             f"{summary.unchanged} unchanged, {summary.forgotten} old ones forgotten, "
             f"in {summary.seconds:.1f} s."
         )
+        if summary.linked is not None:
+            done = summary.linked
+            self.stdout.write(
+                f"Across tables and periods: {done.pinned_before} small counts could be "
+                f"worked out, {done.pinned_after} now; {done.hidden_more} more cells "
+                f"hidden, {len(done.withheld_whole)} tables withheld for a period."
+            )

@@ -1,0 +1,549 @@
+"""Protection across tables and periods (#14, AGG-2): an audit of everything a reader can
+open at once, and more suppression until it works out no small count.
+
+Each table is protected for each period as its own cube (`disclosure.protect`), and on
+its own none gives a small count away. But a reader opens several: a quarter is its three
+months at all ages, a year its months and its quarters, the rolling year its months; the
+three outcome tables count the same outcomes per selection of the filters. A count hidden
+in one and shown in another undoes the first one's boxes (ADR 0015, "Known limits").
+
+`protect_linked` is an *audit-and-fix loop*, run over every period the filter offers:
+
+1. `Audit` reads every published cell of every cube of a group of linked tables, for
+   every period, as linear facts (a shown number; a "fewer than 5" between 1 and
+   threshold−1; a hidden cell at threshold or more; a withheld or never-published cell
+   not negative), with the equations each cube's totals give and the equations between
+   cubes (`links`: tables of the same population, a period and the periods it is made
+   of, people with a record between two period ends), and narrows every unknown by
+   interval propagation until nothing moves. It is sound: any small count it pins down
+   is one a reader with a spreadsheet can work out.
+2. For each small count it pins, every number still shown in an equation between cubes
+   that the count is in is hidden in its own cube as well, and protected there as a
+   small cell is (a corner of a box or transfer: `protect(..., extra=...)`), so it cannot
+   be worked out from its own table either; the cube is protected again, and the audit
+   runs again.
+3. After `ROUNDS` rounds, a cube that a pinned count is still linked to is withheld
+   whole (each cube on its own gives nothing away, and withholding only takes facts
+   away), until the audit pins nothing.
+
+Hiding more never lets the audit learn more (every bound it starts from is wider or the
+same, and propagation is monotone), so the loop ends, with no small count pinned. The
+audit is interval propagation, not linear programming: "nothing pinned" is what a reader
+with a spreadsheet and the patience to chain differences finds, not a proof against an
+exact search (the test attacker's `oracle.possible_values` is exact on tiny cubes).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .disclosure import TOTAL, Key, ProtectedCube, Status, protect
+from .periods import Period
+
+INF = math.inf
+Ref = tuple[Any, Any]
+"""A cell of a named cube: ((table key, period code), key)."""
+Name = tuple[str, str]
+"""A cube's name: (table key, period code)."""
+
+ROUNDS = 4
+
+
+# -- The audit ------------------------------------------------------------------------
+
+
+class Audit:
+    """Every published cell of some cubes as linear facts, narrowed by interval
+    propagation (the reader's spreadsheet). The publisher knows each cell's true value
+    (`truth`) and uses it only to say which pinned cells are small."""
+
+    def __init__(self, threshold: int):
+        self.threshold = threshold
+        self.index: dict[Ref, int] = {}
+        self.low: list[float] = []
+        self.high: list[float] = []
+        self.truth: list[int] = []
+        self.refs: list[Ref] = []
+        self.shown: dict[Ref, int] = {}
+        self.equations: list[tuple[list[tuple[int, int]], int]] = []
+        self.inconsistent: list[str] = []
+
+    def _unknown(self, ref: Ref, low: float, high: float, truth: int) -> int:
+        i = len(self.low)
+        self.index[ref] = i
+        self.refs.append(ref)
+        self.low.append(low)
+        self.high.append(high)
+        self.truth.append(truth)
+        return i
+
+    def add_cube(self, name: Hashable, cube: ProtectedCube, *, only: dict[int, str] | None = None):
+        """Every cell of `cube` a reader sees or knows to exist, and the equations its
+        additive dimensions give. `only`: keep the cells with these coordinates."""
+        only = only or {}
+        t = self.threshold
+        keys = [k for k in cube.values if all(k[i] == c for i, c in only.items())]
+        for key in keys:
+            ref = (name, key)
+            truth = cube.values[key]
+            if not cube.is_published(key):
+                self._unknown(ref, 0, INF, truth)
+                continue
+            cell = cube.cell(key)
+            if cell.status is Status.SHOWN:
+                assert cell.value is not None
+                self.shown[ref] = cell.value
+            elif cell.status is Status.SMALL:
+                self._unknown(ref, 1, t - 1, truth)
+            elif cell.status is Status.HIDDEN:
+                self._unknown(ref, t, INF, truth)
+            else:
+                self._unknown(ref, 0, INF, truth)
+        members = [dict(d.groups) for d in cube.dims]
+        for key in keys:
+            for i, dim in enumerate(cube.dims):
+                if not dim.additive or i in only:
+                    continue
+                coord = key[i]
+                if coord == TOTAL:
+                    below = [g for g, _ in dim.groups] or list(dim.categories)
+                elif coord in members[i]:
+                    below = list(members[i][coord])
+                else:
+                    continue
+                parts = [(*key[:i], b, *key[i + 1 :]) for b in below]
+                self.link([((name, key), 1), *(((name, p), -1) for p in parts)])
+
+    def derived(self, name: str, truth: int) -> Ref:
+        """A count that is no cell (people added between two period ends): not negative."""
+        ref: Ref = ("derived", (name,))
+        self._unknown(ref, 0, INF, truth)
+        return ref
+
+    def has(self, ref: Ref) -> bool:
+        return ref in self.shown or ref in self.index
+
+    def link(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
+        """sum(coefficient × cell) = constant."""
+        unknown: dict[int, int] = {}
+        rest = constant
+        for ref, coef in terms:
+            if ref in self.shown:
+                rest -= coef * self.shown[ref]
+            else:
+                i = self.index[ref]
+                unknown[i] = unknown.get(i, 0) + coef
+        unknown = {i: c for i, c in unknown.items() if c}
+        if not unknown:
+            if rest:
+                self.inconsistent.append(f"{list(terms)!r} = {constant}")
+            return
+        self.equations.append((list(unknown.items()), rest))
+
+    def propagate(self) -> None:
+        low, high = self.low, self.high
+        over: list[list[int]] = [[] for _ in low]
+        for n, (terms, _) in enumerate(self.equations):
+            for i, _c in terms:
+                over[i].append(n)
+        pending = list(range(len(self.equations)))
+        queued = set(pending)
+        while pending:
+            n = pending.pop()
+            queued.discard(n)
+            terms, constant = self.equations[n]
+            lows, highs = [], []
+            for i, c in terms:
+                a, b = (c * low[i], c * high[i]) if c > 0 else (c * high[i], c * low[i])
+                lows.append(a)
+                highs.append(b)
+            lo_inf = sum(1 for a in lows if a == -INF)
+            hi_inf = sum(1 for b in highs if b == INF)
+            lo_sum = sum(a for a in lows if a != -INF)
+            hi_sum = sum(b for b in highs if b != INF)
+            for (i, c), a, b in zip(terms, lows, highs, strict=True):
+                rest_low = -INF if lo_inf - (a == -INF) else lo_sum - (a if a != -INF else 0)
+                rest_high = INF if hi_inf - (b == INF) else hi_sum - (b if b != INF else 0)
+                top, bottom = constant - rest_low, constant - rest_high
+                new_low, new_high = (bottom / c, top / c) if c > 0 else (top / c, bottom / c)
+                changed = False
+                if new_low != -INF and math.ceil(new_low - 1e-9) > low[i]:
+                    low[i] = math.ceil(new_low - 1e-9)
+                    changed = True
+                if new_high != INF and math.floor(new_high + 1e-9) < high[i]:
+                    high[i] = math.floor(new_high + 1e-9)
+                    changed = True
+                if low[i] > high[i]:
+                    self.inconsistent.append(f"{self.refs[i]!r}: {low[i]}..{high[i]}")
+                    return
+                if changed:
+                    for m in over[i]:
+                        if m not in queued:
+                            queued.add(m)
+                            pending.append(m)
+
+    def leaks(self) -> list[Ref]:
+        """Counts from 1 to threshold−1 worked out exactly (whatever the reader was told)."""
+        t = self.threshold
+        return [
+            self.refs[i]
+            for i in range(len(self.low))
+            if self.low[i] == self.high[i] and 1 <= self.truth[i] < t
+        ]
+
+
+# -- What links the cubes -------------------------------------------------------------
+
+# Tables that count the same population (#14): (table, its part of the key after the
+# filters) — the cells of each equal for every selection of the filters.
+SAME_POPULATION: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
+    (
+        ("outcome-quality", (TOTAL,)),
+        ("outcome-domains", (TOTAL,)),
+        ("outcome-agreement", (TOTAL,)),
+    ),
+    (
+        ("unmet-need", (TOTAL, TOTAL)),
+        ("unmet-need-trend", (TOTAL, TOTAL)),
+        ("unmet-need-time-to-met", (TOTAL,)),
+    ),
+    (("sds-chosen", ("option_4",)), ("sds-mixes", (TOTAL,))),
+    (("transitions", (TOTAL, TOTAL)), ("transitions-outcomes", (TOTAL,))),
+)
+# Not additive over periods: people with a record are counted to the end of each period
+# (linked by their differences), review timeliness is as it stood then.
+NOT_ADDITIVE_OVER_PERIODS = frozenset({"people", "review-timeliness"})
+MONEY = "budget-amounts"
+MONEY_COUNTS = "budget-decisions"
+
+
+def groups(keys: Iterable[str]) -> list[list[str]]:
+    """The tables that must be audited together (linked across tables); each other table
+    on its own (linked across its periods only)."""
+    keys = list(keys)
+    out: list[list[str]] = []
+    seen: set[str] = set()
+    bundles = [[k for k, _ in g] for g in SAME_POPULATION] + [[MONEY_COUNTS, MONEY]]
+    for bundle in bundles:
+        present = [k for k in bundle if k in keys]
+        if present:
+            out.append(present)
+            seen.update(present)
+    out += [[k] for k in keys if k not in seen]
+    return out
+
+
+@dataclass
+class Links:
+    """The equations between cubes: lists of (ref, coefficient) summing to zero; a
+    `derived` term is a count that is no cell ("people added between")."""
+
+    equations: list[list[tuple[Ref, int]]] = field(default_factory=list)
+    derived: dict[Ref, int] = field(default_factory=dict)
+
+
+def _filters(cube: ProtectedCube, n: int = 3) -> list[Key]:
+    import itertools
+
+    return list(itertools.product(*(d.coords for d in cube.dims[:n])))
+
+
+def links(
+    cubes: Mapping[Name, ProtectedCube],
+    periods: Sequence[Period],
+    today,
+    keys: Iterable[str],
+    *,
+    only: Mapping[str, dict[int, str]] | None = None,
+) -> Links:
+    """Every equation a reader can write between the cubes of tables `keys` over
+    `periods` (the test attacker's, reports/tests/attacker.py)."""
+    only = only or {}
+    wanted = set(keys)
+    out = Links()
+
+    def has(ref: Ref) -> bool:
+        name, key = ref
+        cube = cubes.get(name)  # type: ignore[call-overload]
+        if cube is None or key not in cube.values:
+            return False
+        fixed = only.get(name[0], {})  # type: ignore[index]
+        return all(key[i] == c for i, c in fixed.items())
+
+    some = next((c for (k, _), c in cubes.items() if k in wanted), None)
+    if some is None:
+        return out
+    filters = _filters(some)
+    for group in SAME_POPULATION:
+        present = [(k, tail) for k, tail in group if k in wanted]
+        for period in periods:
+            for f in filters:
+                if len(present) < 2:
+                    continue
+                first = ((present[0][0], period.code), (*f, *present[0][1]))
+                for k, tail in present[1:]:
+                    other = ((k, period.code), (*f, *tail))
+                    if has(first) and has(other):
+                        out.equations.append([(first, 1), (other, -1)])
+    if {MONEY_COUNTS, MONEY} <= wanted:
+        for period in periods:
+            money = cubes.get((MONEY, period.code))
+            if money is None or len(money.dims) < 5:  # filters, decision, count and sums
+                continue
+            for f in filters:
+                for d in money.dims[3].coords:
+                    a = ((MONEY_COUNTS, period.code), (*f, TOTAL, d))
+                    b = ((MONEY, period.code), (*f, d, "count"))
+                    if has(a) and has(b):
+                        out.equations.append([(a, 1), (b, -1)])
+    if {"unmet-need-trend", "unmet-need-time-to-met"} <= wanted:
+        for period in periods:
+            if period.end >= today:  # "met by the end of the period" is "met by today"
+                for f in filters:
+                    a = (("unmet-need-trend", period.code), (*f, TOTAL, "not_met"))
+                    b = (("unmet-need-time-to-met", period.code), (*f, "not_met"))
+                    if has(a) and has(b):
+                        out.equations.append([(a, 1), (b, -1)])
+    by_code = {p.code: p for p in periods}
+    months = {(p.start.year, p.start.month): p.code for p in periods if len(p.months()) == 1}
+    for key in sorted(wanted - NOT_ADDITIVE_OVER_PERIODS):
+        for period in periods:
+            cube = cubes.get((key, period.code))
+            if cube is None or len(period.months()) == 1:
+                continue
+            tilings = []
+            month_parts = [by_code[months[m]] for m in period.months() if m in months]
+            missing = [m for m in period.months() if m not in months]
+            tilings.append((month_parts, missing))
+            quarters = [
+                p
+                for p in periods
+                if p is not period
+                and len(p.months()) == 3
+                and p.start >= period.start
+                and p.end <= period.end
+            ]
+            if sum(len(q.months()) for q in quarters) == len(period.months()):
+                tilings.append((quarters, []))
+            for parts, missing in tilings:
+                if not parts:
+                    continue
+                for cell in cube.values:
+                    whole = ((key, period.code), cell)
+                    if cell[1] != TOTAL or not has(whole):
+                        continue
+                    if key == "unmet-need-trend":
+                        # Rows are months, then met or not: only "all" adds up.
+                        if len(cell) < 5 or cell[-1] != TOTAL:
+                            continue
+                        terms: list[tuple[Ref, int]] = []
+                        for p in parts:
+                            row = cell[3]
+                            if row != TOTAL and row not in {f"{y}-{m:02d}" for y, m in p.months()}:
+                                continue
+                            terms.append((((key, p.code), cell), -1))
+                    else:
+                        terms = [(((key, p.code), cell), -1) for p in parts]
+                    if not all(has(r) for r, _ in terms):
+                        continue
+                    if missing:
+                        rest: Ref = ("derived", (f"{key} {period.code} {cell} months {missing}",))
+                        out.derived[rest] = cube.values[cell] - sum(
+                            cubes[r[0]].values[r[1]]  # type: ignore[index]
+                            for r, _ in terms
+                        )
+                        terms.append((rest, -1))
+                    out.equations.append([(whole, 1), *terms])
+    if "people" in wanted:
+        ends = sorted({p.end if p.end < today else today: p for p in periods}.items())
+        for (_, before), (_, after) in zip(ends, ends[1:], strict=False):
+            cube, earlier = cubes.get(("people", after.code)), cubes.get(("people", before.code))
+            if cube is None or earlier is None:
+                continue
+            for cell in cube.values:
+                if cell[1] != TOTAL:
+                    continue
+                new: Ref = ("derived", (f"people added {before.code}..{after.code} {cell}",))
+                out.derived[new] = cube.values[cell] - earlier.values[cell]
+                a, b = (("people", after.code), cell), (("people", before.code), cell)
+                out.equations.append([(a, 1), (b, -1), (new, -1)])
+    return out
+
+
+def audit(
+    cubes: Mapping[Name, ProtectedCube],
+    linked: Links,
+    threshold: int,
+    *,
+    only: Mapping[str, dict[int, str]] | None = None,
+) -> Audit:
+    only = only or {}
+    found = Audit(threshold)
+    for name, cube in cubes.items():
+        found.add_cube(name, cube, only=only.get(name[0]))
+    for ref, truth in linked.derived.items():
+        found._unknown(ref, 0, INF, truth)
+    for terms in linked.equations:
+        found.link(terms)
+    found.propagate()
+    return found
+
+
+# -- The fix ----------------------------------------------------------------------------
+
+
+@dataclass
+class LinkedSummary:
+    rounds: int = 0
+    pinned_before: int = 0
+    pinned_after: int = 0
+    hidden_more: int = 0  # cells hidden by the linked protection (extra and their boxes)
+    withheld_whole: list[Name] = field(default_factory=list)
+    reprotected: int = 0
+    inconsistent: list[str] = field(default_factory=list)  # groups not audited
+
+
+def reprotect(cube: ProtectedCube, extra: Iterable[Key]) -> ProtectedCube:
+    """`cube` protected again from its counts, with `extra` (and what it hid as extra
+    before) hidden and protected as well."""
+    return protect(
+        cube.dims,
+        cube.values,
+        cube.threshold,
+        apart=cube.apart,
+        selectable=cube.selectable,
+        extra=cube.extra | frozenset(extra),
+    )
+
+
+def withhold(cube: ProtectedCube) -> ProtectedCube:
+    return replace(cube, withheld=True, withheld_selections=frozenset())
+
+
+def _withhold(cubes, names: Sequence[Name], summary: LinkedSummary, progress) -> None:
+    for name in names:
+        if not cubes[name].withheld:
+            cubes[name] = withhold(cubes[name])
+            summary.withheld_whole.append(name)
+    if progress:
+        progress(f"withheld {', '.join('/'.join(n) for n in names)}")
+
+
+def _months(name: Name, periods: Sequence[Period]) -> list:
+    return next((p.months() for p in periods if p.code == name[1]), [])
+
+
+def _to_withhold(ref: Ref, terms: list[tuple[Ref, int]], cubes) -> tuple[set[Name], set[Name]]:
+    """The cubes to withhold for a count `ref` pinned through the equation `terms`: the
+    whole (the period made of the others, or the first table of a group) when `ref` is
+    not in it, and the other cubes of the equation; never one withheld already."""
+    (whole, _), *parts = terms
+    mine = ref[0]
+    wholes = {whole[0]} if whole[0] != mine and not cubes[whole[0]].withheld else set()
+    others = {r[0] for r, _ in parts if r[0] != mine and not cubes[r[0]].withheld}
+    return wholes, others
+
+
+def protect_linked(
+    cubes: dict[Name, ProtectedCube],
+    periods: Sequence[Period],
+    today,
+    threshold: int,
+    *,
+    keys: Iterable[str] | None = None,
+    rounds: int = ROUNDS,
+    rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None] | None = None,
+    follow: Callable[[dict[Name, ProtectedCube]], None] | None = None,
+    only: Mapping[str, dict[int, str]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LinkedSummary:
+    """Hide more in `cubes` (changed in place) until the audit over `periods` pins no
+    small count. `keys`: the tables, audited in their linked groups (default: every
+    table in `cubes`). `rebuild(cubes, name, extra)`: protect cube `name` again with
+    `extra` hidden too, in `cubes` (default `reprotect`; the money table's counts are
+    budget decisions': `selectors.linked_rebuild`); `follow(cubes)`: make again the cubes
+    whose statuses follow another's. `only`: the cells of a table the audit reads (the
+    money table's counts)."""
+    summary = LinkedSummary()
+    names = sorted({k for k, _ in cubes})
+    for group in groups(keys or names):
+        mine = {n: c for n, c in cubes.items() if n[0] in group}
+        linked = links(mine, periods, today, group, only=only)
+        by_ref: dict[Ref, list[int]] = {}
+        for n, terms in enumerate(linked.equations):
+            for ref, _ in terms:
+                by_ref.setdefault(ref, []).append(n)
+        before = {n: c.small | c.hidden for n, c in mine.items()}
+        last = last_withheld = math.inf
+        for step in range(rounds + 2 * len(mine) + 1):  # each step hides more: it ends
+            found = audit(mine, linked, threshold, only=only)
+            if found.inconsistent:
+                # The cubes disagree (counted from records that changed while they were
+                # computed): nothing can be audited; the next refresh sees the change and
+                # does it again.
+                summary.inconsistent.append("+".join(group))
+                pinned = []
+                break
+            pinned = found.leaks()
+            if step == 0:
+                summary.pinned_before += len(pinned)
+            if progress:
+                progress(f"{'+'.join(group)}: round {step + 1}, {len(pinned)} small counts pinned")
+            if not pinned:
+                break
+            summary.rounds = max(summary.rounds, step + 1)
+            extra: dict[Name, set[Key]] = {}
+            wholes: Counter[Name] = Counter()
+            parts: Counter[Name] = Counter()
+            for ref in pinned:
+                for n in by_ref.get(ref, ()):
+                    terms = [(r, c) for r, c in linked.equations[n] if r[0] != "derived"]
+                    for (name, key), _ in terms:
+                        cube = mine[name]  # type: ignore[index]
+                        if (name, key) == ref or cube.withheld:
+                            continue
+                        if cube.cell(key).status is Status.SHOWN and key not in cube.extra:
+                            if cube.values[key] >= threshold:
+                                extra.setdefault(name, set()).add(key)  # type: ignore[arg-type]
+                    whole, others = _to_withhold(ref, terms, mine)
+                    wholes.update(whole)
+                    parts.update(others)
+            if step < rounds and extra and len(pinned) < last:
+                last = len(pinned)
+                for name, more in sorted(extra.items()):
+                    if rebuild is not None:
+                        rebuild(mine, name, more)
+                    else:
+                        mine[name] = reprotect(mine[name], more)
+                    summary.reprotected += 1
+            elif wholes or (parts and len(pinned) < last_withheld):
+                # Withhold a cube a pinned count is still linked to (each cube on its own
+                # gives nothing away): the whole period rather than its parts, the other
+                # table rather than the one the count is in; the one most pinned counts
+                # go through, one at a time (a part, only while that helps).
+                last, last_withheld = 0, len(pinned)
+                stuck = wholes or parts
+                name = max(stuck, key=lambda n: (stuck[n], len(_months(n, periods)), n))
+                _withhold(mine, [name], summary, progress)
+            else:
+                # Last resort: every cube a pinned count is in or linked to.
+                last = last_withheld = 0
+                linked_to = {r[0] for r in pinned if r[0] != "derived"} | set(wholes) | set(parts)
+                _withhold(mine, sorted(linked_to), summary, progress)
+            if follow is not None:
+                follow(mine)
+        else:
+            # Not reached in practice: the whole group withheld, nothing can be pinned
+            # (every unknown not negative, with no number shown to bound it).
+            _withhold(mine, sorted(mine), summary, progress)
+            pinned = []
+        summary.pinned_after += len(pinned)
+        for name, cube in mine.items():
+            if not cube.withheld:
+                summary.hidden_more += len((cube.small | cube.hidden) - before[name])
+            cubes[name] = cube
+    return summary

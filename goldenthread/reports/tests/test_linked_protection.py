@@ -1,0 +1,293 @@
+"""Protection across tables and periods (#14, AGG-2; reports/linked.py).
+
+Each table and period protected on its own gives small counts away to a reader who opens
+several (a quarter minus its other months; one table's total in another's hidden cell).
+After `linked.protect_linked`, the test attacker (tests/attacker.py, written apart from
+the product's audit) reading every cube with every link pins none, and on tiny tables an
+exhaustive search over every table of whole numbers agreeing with all that is published
+finds two values for every small count."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from goldenthread.reports import linked
+from goldenthread.reports.disclosure import TOTAL, Dim, Status, protect, protect_counts
+from goldenthread.reports.periods import parse_period
+
+from .attacker import Attacker
+from .budget import examples
+from .oracle import possible_values
+
+THRESHOLD = 5
+TODAY = datetime.date(2027, 1, 15)
+MONTHS = [parse_period(c, TODAY) for c in ("2026-10", "2026-11", "2026-12")]
+QUARTER = parse_period("2026Q4", TODAY)
+PERIODS = [*MONTHS, QUARTER]
+TABLES = ("outcome-quality", "outcome-agreement")  # the same outcomes (SAME_POPULATION)
+
+
+def _dims(rows: tuple[str, ...], teams=("t1", "t2", "t3")) -> list[Dim]:
+    return [
+        Dim("team", teams, groups=(("area:a", teams[:2]), ("area:b", teams[2:]))),
+        Dim("age", ("young", "old")),
+        Dim("reason", ("r1", "r2")),
+        Dim("row", rows),
+    ]
+
+
+ROWS = {"outcome-quality": ("well", "flagged"), "outcome-agreement": ("agreed", "not", "asked")}
+
+
+def _cubes(units):
+    """Each table for each month and the quarter, protected on its own (as the reports
+    do): a unit is (month index, team, age in the month, age at the quarter's end,
+    reason, quality row, agreement row)."""
+    cubes = {}
+    for key in TABLES:
+        dims = _dims(ROWS[key])
+        row = 5 if key == "outcome-quality" else 6
+        for i, period in enumerate(PERIODS):
+            counts = Counter(
+                (u[1], u[2] if period is not QUARTER else u[3], u[4], u[row])
+                for u in units
+                if period is QUARTER or u[0] == i
+            )
+            cubes[(key, period.code)] = protect_counts(
+                dims, counts, THRESHOLD, apart=(("team", "reason"),), selectable=3
+            )
+    return cubes
+
+
+def _attack(cubes):
+    """The test attacker over every cube, linked as a reader links them: the two tables'
+    totals per selection, and the quarter as its months at all ages."""
+    attacker = Attacker(THRESHOLD)
+    for name, cube in cubes.items():
+        attacker.add_cube(name, cube)
+    some = cubes[(TABLES[0], QUARTER.code)]
+    for f in itertools.product(*(d.coords for d in some.dims[:3])):
+        for period in PERIODS:
+            attacker.link(
+                [
+                    (((TABLES[0], period.code), (*f, TOTAL)), 1),
+                    (((TABLES[1], period.code), (*f, TOTAL)), -1),
+                ]
+            )
+    for key in TABLES:
+        for k in cubes[(key, QUARTER.code)].values:
+            if k[1] == TOTAL:
+                attacker.link(
+                    [(((key, QUARTER.code), k), 1)] + [(((key, m.code), k), -1) for m in MONTHS]
+                )
+    attacker.propagate()
+    assert not attacker.inconsistent
+    return attacker
+
+
+UNIT = st.tuples(
+    st.integers(0, 2),
+    st.sampled_from(("t1", "t2", "t3")),
+    st.sampled_from(("young", "old")),
+    st.sampled_from(("young", "old")),
+    st.sampled_from(("r1", "r2")),
+    st.sampled_from(ROWS["outcome-quality"]),
+    st.sampled_from(ROWS["outcome-agreement"]),
+)
+
+
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(UNIT, min_size=1, max_size=60))
+def test_after_linked_protection_no_small_count_is_pinned_across_tables_and_periods(units):
+    """Random months, their quarter and two tables of the same outcomes: protected
+    together, the attacker reading all eight cubes with every link pins no small count,
+    and what each cube publishes on its own is still safe (the exhaustive oracle on the
+    quarter of the first table)."""
+    cubes = _cubes(units)
+    summary = linked.protect_linked(cubes, PERIODS, TODAY, THRESHOLD)
+    assert summary.pinned_after == 0
+    assert _attack(cubes).leaks() == []
+    for cube in cubes.values():
+        # Nothing that was hidden is shown again; the counts are unchanged.
+        assert cube.withheld or all(
+            cube.cell(k).status is not Status.SHOWN for k in cube.small | cube.hidden
+        )
+
+
+def test_a_month_is_no_longer_its_quarter_minus_the_other_months():
+    """The ADR's reproduction in small: November's small count for a team is the quarter
+    minus October and December when each period is protected alone; not after."""
+    units = []
+    for month, n in ((0, 9), (1, 1), (2, 0)):
+        units += [(month, "t1", "old", "old", "r1", "well", "agreed")] * n
+    for month in range(3):
+        units += [(month, "t2", "old", "old", "r1", "well", "agreed")] * 7
+        units += [(month, "t3", "old", "old", "r2", "flagged", "not")] * 6
+    cubes = _cubes(units)
+    before = _attack(cubes).leaks()
+    assert any(f.ref[0][1] == "2026-11" and f.value == 1 for f in before)
+    summary = linked.protect_linked(cubes, PERIODS, TODAY, THRESHOLD)
+    assert summary.pinned_before >= 1
+    assert _attack(cubes).leaks() == []
+
+
+# -- Exhaustive, on tiny tables -------------------------------------------------------
+
+# Age (the second dimension) has one group: the months add up at every cell.
+TINY = [Dim("team", ("a", "b")), Dim("age", ("all",)), Dim("row", ("x", "y"))]
+
+
+def _tiny_cubes(jan, feb):
+    dims = TINY
+    cubes = {
+        ("support-steps", "2026-10"): protect_counts(dims, jan, THRESHOLD),
+        ("support-steps", "2026-11"): protect_counts(dims, feb, THRESHOLD),
+        ("support-steps", "2026-12"): protect_counts(dims, {}, THRESHOLD),  # nothing
+    }
+    both = {k: jan.get(k, 0) + feb.get(k, 0) for k in set(jan) | set(feb)}
+    cubes[("support-steps", "2026Q4")] = protect_counts(dims, both, THRESHOLD)
+    return cubes
+
+
+def _agrees(cube, values) -> bool:
+    for key, cell in cube.published().items():
+        v = values[key]
+        if cell.status is Status.SHOWN and v != cell.value:
+            return False
+        if cell.status is Status.SMALL and not 1 <= v < THRESHOLD:
+            return False
+        if cell.status is Status.HIDDEN and v < THRESHOLD:
+            return False
+    return True
+
+
+def _full(dims, leaves):
+    from goldenthread.reports.disclosure import build_cube
+
+    return build_cube(dims, leaves)
+
+
+def _every_table(cubes, cap=9):
+    """Every pair of months (leaf counts 0..cap) that agrees with all three cubes as
+    published: {(cube name, key): values seen} for each small count."""
+    jan, feb = cubes[("support-steps", "2026-10")], cubes[("support-steps", "2026-11")]
+    quarter = cubes[("support-steps", "2026Q4")]
+    leaves = list(itertools.product(*(d.categories for d in TINY)))
+    seen: dict = {}
+    targets = [
+        (name, k)
+        for name, c in cubes.items()
+        for k in c.values
+        if 1 <= c.values[k] < THRESHOLD and c.cell(k).status is not Status.SHOWN
+    ]
+    # The months' leaves, each month narrowed first on its own (fewer combinations).
+    options = []
+    for month in (jan, feb):
+        fits = []
+        for combo in itertools.product(range(cap + 1), repeat=len(leaves)):
+            values = _full(TINY, dict(zip(leaves, combo, strict=True)))
+            if month.withheld or _agrees(month, values):
+                fits.append(values)
+        options.append(fits)
+    for a, b in itertools.product(*options):
+        q = {k: a[k] + b[k] for k in a}
+        if not (quarter.withheld or _agrees(quarter, q)):
+            continue
+        for name, k in targets:
+            source = {"2026-10": a, "2026-11": b, "2026Q4": q}[name[1]]
+            seen.setdefault((name, k), set()).add(source[k])
+    return targets, seen
+
+
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(0, 7), min_size=4, max_size=4),
+    st.lists(st.integers(0, 7), min_size=4, max_size=4),
+)
+def test_tiny_months_and_their_quarter_give_nothing_away_exhaustively(jan, feb):
+    """Two months of a 2×2 table and the period they make: after linked protection,
+    every small count (shown as "fewer than 5", or hidden, or withheld) takes at least
+    two values over every pair of months that agrees with all that is published."""
+    leaves = list(itertools.product(*(d.categories for d in TINY)))
+    cubes = _tiny_cubes(dict(zip(leaves, jan, strict=True)), dict(zip(leaves, feb, strict=True)))
+    periods = [parse_period(c, TODAY) for c in ("2026-10", "2026-11", "2026-12", "2026Q4")]
+    linked.protect_linked(cubes, periods, TODAY, THRESHOLD)
+    targets, seen = _every_table(cubes)
+    for target in targets:
+        assert len(seen.get(target, set())) >= 2, target
+
+
+def test_extra_cells_are_hidden_and_protected_on_their_own():
+    """`protect(..., extra=...)`: a large cell another table publishes is hidden with a
+    box of its own, so it cannot be worked out from this cube either, and the small
+    counts stay protected (the exhaustive oracle finds two values for each)."""
+    dims = [Dim("team", ("a", "b", "c")), Dim("row", ("x", "y"))]
+    counts = {
+        ("a", "x"): 9,
+        ("a", "y"): 8,
+        ("b", "x"): 7,
+        ("b", "y"): 6,
+        ("c", "x"): 2,
+        ("c", "y"): 9,
+    }
+    from goldenthread.reports.disclosure import build_cube
+
+    values = build_cube(dims, counts)
+    plain = protect(dims, values, THRESHOLD)
+    more = protect(dims, values, THRESHOLD, extra={("a", "x")})
+    assert plain.cell(("a", "x")).status is Status.SHOWN
+    assert more.cell(("a", "x")).status is Status.HIDDEN
+    assert ("a", "x") in more.extra
+    assert plain.small == more.small and ("a", "x") in more.hidden
+    attacker = Attacker(THRESHOLD)
+    attacker.add_cube("t", more)
+    attacker.propagate()
+    found = {f.ref[1]: f for f in attacker.findings()}
+    assert found[("a", "x")].low < found[("a", "x")].high
+    assert possible_values(more, cap=12) and all(
+        len(v) >= 2 for v in possible_values(more, cap=12).values()
+    )
+
+
+# -- Stored figures protected together are not recomputed alone ---------------------
+
+
+def test_a_request_never_recomputes_figures_protected_across_periods_on_their_own(
+    db, settings, pinned_clock, team, commissioner
+):
+    """Figures that `refresh-reports` protected with the other tables and periods
+    (`store_linked`) are served, saying records have changed, however old: a request that
+    recomputed one cube on its own would drop what hides it from the others. Figures not
+    protected together are recomputed as before."""
+    from django.core.cache import cache
+
+    from goldenthread.audit.services import Auditor
+    from goldenthread.people.factories import PersonFactory
+    from goldenthread.reports import snapshots
+
+    settings.GOLDENTHREAD_REPORTS_CACHE_SECONDS = 600
+    cache.clear()
+    dims = [Dim("team", ("a", "b")), Dim("what", ("x", "y"))]
+    cube = protect_counts(dims, {("a", "x"): 3, ("a", "y"): 7, ("b", "x"): 9, ("b", "y"): 8}, 5)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return cube
+
+    for key in ("together", "alone"):
+        snapshots.figures(key, "m", "2026Q2", compute)
+    snapshots.store_linked("together", cube, changed=False)
+    person = PersonFactory(team=team)
+    Auditor(commissioner).created(person, person_id=person.pk)  # the change log moves
+    pinned_clock.shift(datetime.timedelta(seconds=601))
+    together = snapshots.figures("together", "m", "2026Q2", compute)
+    assert len(calls) == 2 and not together.current
+    alone = snapshots.figures("alone", "m", "2026Q2", compute)
+    assert len(calls) == 3 and alone.current
+    cache.clear()
