@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
 from . import linked, selectors, snapshots
@@ -80,12 +81,32 @@ def refresh_reports(
                 f"{n}/{len(parsed)} {period.label}: {summary.recomputed - before} of "
                 f"{len(measures)} tables recomputed ({time.perf_counter() - started:.1f} s)"
             )
-    if changed:
-        summary.linked = protect_across(today, axes, limit, changed, progress)
+    across = across_enabled(changed)
+    if across:
+        summary.linked = protect_across(today, axes, limit, across, progress)
     if periods is None:
         summary.forgotten = snapshots.prune(keep, KEEP_UNUSED)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def across_enabled(changed: set[str]) -> set[str]:
+    """The recomputed tables whose groups are protected across tables and periods:
+    those `GOLDENTHREAD_REPORTS_PROTECT_ACROSS` names ("all": every one). Off by default
+    (ADR 0015, "Protected across tables and periods")."""
+    wanted = settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS
+    if "all" in wanted:
+        return set(changed)
+    every = sorted(m.key for m in (selectors.PEOPLE, *selectors.MEASURES))
+    unknown = wanted - set(every)
+    if unknown:
+        raise ValueError(
+            "GOLDENTHREAD_REPORTS_PROTECT_ACROSS names no report table: "
+            + ", ".join(sorted(unknown))
+            + ' (use table keys, or "all")'
+        )
+    on = {k for group in linked.groups(every) if wanted & set(group) for k in group}
+    return changed & on
 
 
 def protect_across(

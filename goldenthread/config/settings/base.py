@@ -397,6 +397,17 @@ GOLDENTHREAD_REPORTS_THRESHOLD = int(os.environ.get("GOLDENTHREAD_REPORTS_THRESH
 # The council's Source sending location code, given by Public Health Scotland: the first
 # field of the national SDS return (goldenthread extract-source, #14). Empty: not set.
 GOLDENTHREAD_SENDING_LOCATION = os.environ.get("GOLDENTHREAD_SENDING_LOCATION", "")
+# Protection across tables and periods at refresh time (reports/linked.py, ADR 0015):
+# the report tables (keys, comma-separated, or "all") whose group of linked tables
+# `refresh-reports` audits and hides further across every period offered. Off by default
+# until it is usable on every group: on the synthetic council it closes the support steps'
+# cross-period leaks by withholding 4 of 19 periods, but on the outcome tables it had not
+# finished after 17 minutes and had withheld most periods (docs/benchmarks.md, leak14).
+GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset(
+    key.strip()
+    for key in os.environ.get("GOLDENTHREAD_REPORTS_PROTECT_ACROSS", "").split(",")
+    if key.strip()
+)
 # Each report table's protected counts are kept this long (Django's default cache), so
 # a page or CSV is one cache read per table; a change shows within this time.
 GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(

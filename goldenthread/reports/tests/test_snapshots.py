@@ -16,7 +16,7 @@ from django.urls import reverse
 from conftest import sign_in
 from goldenthread.audit.services import Auditor
 from goldenthread.people.factories import PersonFactory
-from goldenthread.reports import selectors, snapshots
+from goldenthread.reports import linked, selectors, snapshots
 from goldenthread.reports.disclosure import TOTAL, Dim, Status, protect_counts
 from goldenthread.reports.models import ReportSnapshot
 from goldenthread.reports.periods import parse_period
@@ -381,3 +381,36 @@ def test_a_withheld_selection_reads_as_a_message_on_the_page_and_in_the_csv():
     assert rows[-1][0].startswith("Not shown for these filters")
     whole = presenters.table_for(measure, cube, measure.row_axis(None), {})
     assert not whole.withheld and any(c.value for r in whole.rows for c in r.cells)
+
+
+def test_protection_across_periods_runs_only_for_the_tables_set(db, stored, monkeypatch, settings):
+    """#14, AGG-2 (ADR 0015): the linked pass is off unless
+    GOLDENTHREAD_REPORTS_PROTECT_ACROSS names a table (its whole group is then audited)
+    or "all"; a name that is no table is refused, not ignored."""
+    from goldenthread.reports import refresh
+
+    monkeypatch.setattr(selectors, "_build", lambda *args: _cube())
+    groups = []
+
+    def audited(today, axes, limit, keys, progress=None):
+        groups.append(set(keys))
+        return linked.LinkedSummary()
+
+    monkeypatch.setattr(refresh, "protect_across", audited)
+    every = {m.key for m in (selectors.PEOPLE, *selectors.MEASURES)}
+    settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset()
+    assert refresh_reports(today=TODAY, periods=["2026Q2"]).linked is None
+    assert groups == []
+
+    settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"outcome-quality"})
+    summary = refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
+    assert summary.linked is not None
+    assert groups[-1] == {"outcome-quality", "outcome-domains", "outcome-agreement"}
+
+    settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"all"})
+    refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
+    assert groups[-1] == every
+
+    settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"outcome-qualty"})
+    with pytest.raises(ValueError, match="outcome-qualty"):
+        refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
