@@ -26,6 +26,7 @@ table's hidden cell, and chains of those."""
 from __future__ import annotations
 
 import math
+import typing
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -292,6 +293,7 @@ def _expand(tail: tuple[str, ...]) -> list[tuple[str, ...]]:
     return out
 
 
+@typing.no_type_check  # one long walk whose loop variables change type (cells, refs)
 def attack_database(
     today,
     *,

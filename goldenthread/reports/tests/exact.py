@@ -240,7 +240,10 @@ def components(attacker: Attacker) -> tuple[list[Component], dict[int, Component
         position = {v: n for n, v in enumerate(variables)}
         mats = {}
         for eq in (True, False):
-            data, ri, ci, b = [], [], [], []
+            data: list[float] = []
+            ri: list[int] = []
+            ci: list[int] = []
+            b: list[float] = []
             for terms, rest, is_eq in facts.get(root, []):
                 if is_eq is not eq:
                     continue
