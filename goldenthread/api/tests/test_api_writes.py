@@ -390,3 +390,31 @@ def test_sds_inputs_are_checked(pinned_clock, api, full_record):
     )
     assert no_way.status_code == 422
     assert not SdsChoice.objects.filter(person_id=full_record["person_id"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("given_name", "message"),
+    [("Mo\x00rag", "NUL character"), ("Mo\ud800rag", "not valid Unicode")],
+)
+def test_text_that_cannot_be_stored_is_refused_by_name_and_nothing_is_saved(
+    client, practitioner, area, given_name, message
+):
+    """SEC, IO: a NUL character or a lone surrogate in what is sent is a 422 naming the
+    field (PostgreSQL's text cannot hold the one, UTF-8 the other: it was a 500 there)."""
+    token = token_for(practitioner)
+    body = {
+        "given_name": given_name,
+        "family_name": "Bell",
+        "date_of_birth": "1950-03-15",
+        "area_id": area.pk,
+    }
+    before = Person.objects.count()
+    refused = call(client, "post", "/api/v1/people", token, body)
+    assert refused.status_code == 422, refused.content
+    errors = refused.json()["errors"]
+    assert [e["field"] for e in errors] == ["given_name"]
+    assert message in errors[0]["message"]
+    assert Person.objects.count() == before
+    asked = call(client, "get", "/api/v1/people?cursor=a%00b", token)
+    assert asked.status_code == 422, asked.content
+    assert asked.json()["errors"][0]["field"] == "cursor"
