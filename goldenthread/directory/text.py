@@ -101,12 +101,21 @@ class _TextExtractor(HTMLParser):
         self._skip_depth = 0
         self._links: list[tuple[str, int]] = []  # (href, index in parts where the link began)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def _skipped(self, tag: str, *, opens: bool) -> bool:
+        """Whether nothing is written for `tag`: it opens or closes a region whose content
+        is dropped (a script, a style, a form control; the depth is counted here), or it
+        stands inside one."""
         if tag in _SKIP_TAGS:
             if tag not in _VOID_TAGS:
-                self._skip_depth += 1
-            return
-        if self._skip_depth:
+                if opens:
+                    self._skip_depth += 1
+                elif self._skip_depth:
+                    self._skip_depth -= 1
+            return True
+        return bool(self._skip_depth)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skipped(tag, opens=True):
             return
         if tag in _PARAGRAPH_TAGS:
             self.parts.append(_PARAGRAPH_BREAK)
@@ -129,11 +138,7 @@ class _TextExtractor(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            if tag not in _VOID_TAGS and self._skip_depth:
-                self._skip_depth -= 1
-            return
-        if self._skip_depth:
+        if self._skipped(tag, opens=False):
             return
         if tag in _PARAGRAPH_TAGS:
             self.parts.append(_PARAGRAPH_BREAK)

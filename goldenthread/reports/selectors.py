@@ -416,6 +416,12 @@ def _in(period: Period, field_name: str) -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lte": period.end})
 
 
+def _either(name: str, first: tuple[str, str], second: tuple[str, str]) -> Axis:
+    """An axis of two categories, each (key, label), in that order: a unit is one or the
+    other, so the rows add up."""
+    return Axis(name, (first[0], second[0]), dict((first, second)))
+
+
 def people_units(period: Period, today: datetime.date):
     """Everyone with a record made by the end of the period."""
     end = min(period.end, today)
@@ -452,13 +458,10 @@ OUTCOME_QUALITY = Measure(
     key="outcome-quality",
     title="Outcomes recorded, and what the outcome checker found",
     counted="outcomes",
-    rows=Axis(
+    rows=_either(
         "checker",
-        ("well_written", "flagged"),
-        {
-            "well_written": "Well written (no checker flags)",
-            "flagged": "At least one checker flag",
-        },
+        ("well_written", "Well written (no checker flags)"),
+        ("flagged", "At least one checker flag"),
     ),
     units=quality_units,
     note="Outcomes first written in a conversation held in the period (not ones rewritten since).",
@@ -565,13 +568,10 @@ MET_WITHOUT_PAID = Measure(
     key="met-without-paid-support",
     title="Outcomes achieved, with and without paid support",
     counted="outcomes",
-    rows=Axis(
+    rows=_either(
         "paid",
-        ("unpaid", "paid"),
-        {
-            "unpaid": "Achieved without paid support",
-            "paid": "Achieved with some paid support",
-        },
+        ("unpaid", "Achieved without paid support"),
+        ("paid", "Achieved with some paid support"),
     ),
     units=met_units,
     note="Paid support: any solution for the outcome with a cost above £0.",

@@ -23,7 +23,7 @@ from goldenthread.core.services import (
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
-from goldenthread.support.models import Solution
+from goldenthread.support.models import Solution, solution_choice_error
 
 from .models import CapacityQuestion, RiskAgreement, RiskEnablement, RiskView, Whose
 
@@ -65,11 +65,8 @@ def _risk_errors(
         errors["about"] = "Choose the outcome or the solution this risk is about."
     if outcome is not None and outcome.person_id != person.pk:
         errors["about"] = "Choose one of this person's outcomes."
-    if solution is not None:
-        if solution.person_id != person.pk:
-            errors["about"] = "Choose one of this person's solutions."
-        elif outcome is not None and solution.outcome_id != outcome.pk:
-            errors["about"] = "This solution is for a different outcome."
+    if solution is not None and (problem := solution_choice_error(person.pk, solution, outcome)):
+        errors["about"] = problem
     require_text(
         errors,
         ("activity", fields.get("activity", ""), "Say what the person wants to do."),

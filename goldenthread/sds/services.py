@@ -43,7 +43,7 @@ from goldenthread.outcomes.services import check_persons_outcome, move_to_outcom
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.people.person_side import tell_person_side
-from goldenthread.support.models import Solution
+from goldenthread.support.models import Solution, solution_choice_error
 from goldenthread.support.services import solutions_agree_with_budget
 
 from .authority import Authority, authority_for, is_sole_team_leader, routing_limit
@@ -583,16 +583,12 @@ def _line_errors(person: Person, lines: Sequence[LineInput]) -> list[str]:
         if line.period not in BudgetPeriod.values:
             errors["period"] = "Choose how often it is paid."
         _own_outcome(person, line.outcome, "outcome", errors)
-        if line.solution is not None:
-            if line.solution.person_id != person.pk:
-                errors["solution"] = "Choose one of this person's solutions."
-            elif line.solution.outcome.status != OutcomeStatus.OPEN:
-                errors["solution"] = (
-                    "This solution is for an outcome that is no longer "
-                    "open. Move it to an open outcome first."
-                )
-            elif line.outcome is not None and line.solution.outcome_id != line.outcome.pk:
-                errors["solution"] = "This solution is for a different outcome."
+        if line.solution is not None and (
+            problem := solution_choice_error(
+                person.pk, line.solution, line.outcome, open_outcome=True
+            )
+        ):
+            errors["solution"] = problem
         problems.extend(f"Line {number}: {message}" for message in errors.values())
     return problems
 

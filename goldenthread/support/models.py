@@ -33,7 +33,7 @@ from django.db.models import Q
 
 from goldenthread.core.models import BaseModel, VersionedModel
 from goldenthread.core.questionnaires import SuggestedAnswer
-from goldenthread.outcomes.models import Outcome
+from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.models import Person
 
 
@@ -214,6 +214,25 @@ def outcome_and_solution_errors(row: Any) -> dict[str, str]:
         elif outcome is not None and solution.outcome_id != outcome.pk:
             errors["solution"] = "This solution is for a different outcome."
     return errors
+
+
+def solution_choice_error(
+    person_id: Any, solution: Solution, outcome: Outcome | None, *, open_outcome: bool = False
+) -> str:
+    """For services writing a row of a person's record that names one of their solutions
+    (a budget line, a risk enablement): why `solution` cannot be chosen for it: not the
+    person's, (with `open_outcome`) for an outcome no longer open, or for another outcome
+    than the row's `outcome`. "" when it can."""
+    if solution.person_id != person_id:
+        return "Choose one of this person's solutions."
+    if open_outcome and solution.outcome.status != OutcomeStatus.OPEN:
+        return (
+            "This solution is for an outcome that is no longer open. Move it to an open "
+            "outcome first."
+        )
+    if outcome is not None and solution.outcome_id != outcome.pk:
+        return "This solution is for a different outcome."
+    return ""
 
 
 class Solution(VersionedModel):
