@@ -116,6 +116,23 @@ def check_outcome_open(*, outcome_id: Any, what: str) -> Outcome:
     return outcome
 
 
+def not_open_to_link(outcome: Outcome) -> str:
+    """The one refusal of an outcome no longer open as what a row of the record (a
+    solution, a budget line, an unmet need) is for: it is history, so nothing new hangs on it."""
+    words = CLOSED_WORDS[OutcomeStatus(outcome.status)]
+    return f"{words}, so nothing new can be linked to it. Choose an open outcome."
+
+
+def lock_open_outcome(outcome: Outcome) -> Outcome:
+    """For a service that moves a row of the person's record to `outcome`: lock the
+    outcome row (so it cannot be closed meanwhile) and refuse it, on the outcome field,
+    unless it is open. Inside the move's transaction."""
+    stored = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    if stored.status != OutcomeStatus.OPEN:
+        raise ValidationError({"outcome": not_open_to_link(stored)})
+    return stored
+
+
 def check_persons_outcome(outcome: Outcome, person_id: Any) -> None:
     """For a service that moves a row of the person's record to `outcome` (a solution, a
     budget line, an unmet need): refuse an outcome of someone else, on the outcome field."""

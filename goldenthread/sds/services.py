@@ -39,7 +39,12 @@ from goldenthread.core.services import (
     require_text,
 )
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
-from goldenthread.outcomes.services import check_persons_outcome, move_to_outcome
+from goldenthread.outcomes.services import (
+    check_persons_outcome,
+    lock_open_outcome,
+    move_to_outcome,
+    not_open_to_link,
+)
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
 from goldenthread.people.person_side import tell_person_side
@@ -117,10 +122,7 @@ def _own_outcome(
         errors[field_name] = "Choose one of this person's outcomes."
     elif outcome is not None and outcome.status != OutcomeStatus.OPEN:
         # Achieved, closed and rewritten outcomes are history (#16): nothing new hangs on them.
-        errors[field_name] = (
-            f"This outcome is {outcome.get_status_display().lower()}, so "
-            "nothing new can be linked to it. Choose an open outcome."
-        )
+        errors[field_name] = not_open_to_link(outcome)
 
 
 def _actor_label(actor: User | SystemActor) -> str:
@@ -1305,13 +1307,6 @@ def understanding_check_record(
 # --- Moving provision and unmet need to another outcome (#16, REV-2) -----------------------
 
 
-def _lock_open_outcome(outcome: Outcome) -> None:
-    """Lock the outcome a budget line or an unmet need moves to (so it cannot be closed
-    meanwhile) and refuse it unless it is open. Inside the move's transaction."""
-    if Outcome.objects.select_for_update().get(pk=outcome.pk).status != OutcomeStatus.OPEN:
-        raise ValidationError({"outcome": "Choose an open outcome."})
-
-
 def budget_line_move(
     *,
     actor: User,
@@ -1352,7 +1347,7 @@ def budget_line_move(
                     )
                 }
             )
-        _lock_open_outcome(to_outcome)
+        lock_open_outcome(to_outcome)
         auditor = Auditor(actor)
         before = auditor.snapshot(stored)
         BudgetLine.objects.filter(pk=stored.pk).update(outcome=to_outcome)
@@ -1372,6 +1367,6 @@ def unmet_need_move(
         stored = locked(need, expected_version=expected_version)
         if not stored.is_open:
             raise ValidationError("This need has been met, so it is kept as it was.")
-        _lock_open_outcome(to_outcome)
+        lock_open_outcome(to_outcome)
         move_to_outcome(need, auditor=Auditor(actor), stored=stored, to_outcome=to_outcome)
     return need

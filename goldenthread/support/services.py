@@ -31,6 +31,7 @@ from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.outcomes.services import (
     check_outcome_open,
     check_persons_outcome,
+    lock_open_outcome,
     move_to_outcome,
 )
 from goldenthread.people.guards import require_casework
@@ -499,7 +500,7 @@ def solution_move(
             )
         if stored.outcome_id == to_outcome.pk:
             raise ValidationError({"outcome": "It is already for this outcome."})
-        check_outcome_open(outcome_id=to_outcome.pk, what="support cannot be moved to it")
+        lock_open_outcome(to_outcome)
         old_outcome = Outcome.objects.get(pk=stored.outcome_id)
         move_to_outcome(
             solution,

@@ -227,6 +227,48 @@ def test_moving_refuses_ended_support_and_closed_outcomes(person, practitioner, 
         )
 
 
+def test_every_move_to_a_closed_outcome_is_refused_in_the_same_words(person, practitioner, thread):
+    """Support, a budget line and unmet need moved to an outcome no longer open: one
+    refusal, on the outcome field, saying why (#17); and a new budget line says the same."""
+    from goldenthread.sds import services as sds_services
+
+    other = make_outcome(person, statement="I will cook a meal for my grandson by June")
+    other.status = OutcomeStatus.CLOSED
+    other.save()
+    said = (
+        "This outcome has been closed, so nothing new can be linked to it. Choose an open outcome."
+    )
+    moves = [
+        lambda: support_services.solution_move(
+            actor=practitioner, solution=thread["idea"], to_outcome=other
+        ),
+        lambda: sds_services.budget_line_move(
+            actor=practitioner, line=thread["club_line"], to_outcome=other
+        ),
+        lambda: sds_services.unmet_need_move(
+            actor=practitioner, need=thread["open_need"], to_outcome=other
+        ),
+    ]
+    for move in moves:
+        with pytest.raises(ValidationError) as refused:
+            move()
+        assert refused.value.message_dict == {"outcome": [said]}
+    _refresh(thread["idea"], thread["club_line"], thread["open_need"])
+    assert thread["outcome"] == thread["idea"].outcome == thread["club_line"].outcome
+    assert thread["open_need"].outcome == thread["outcome"]
+    with pytest.raises(ValidationError) as refused:
+        sds_services.budget_request_submit(
+            actor=practitioner,
+            person=person,
+            start_date=timezone.localdate(),
+            case_for_request="For the meal",
+            lines=[
+                LineInput(description="Pans", amount=Decimal("10.00"), period="one_off", outcome=other)
+            ],
+        )
+    assert f"Line 1: {said}" in refused.value.messages
+
+
 def test_the_review_page_offers_the_choice_and_keeps_it(
     practitioner_client, person, review, thread
 ):

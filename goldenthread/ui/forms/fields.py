@@ -143,14 +143,16 @@ def radio_field(
     )
 
 
+# The ids of elements beside a field that describe it too (a live suggestion): read by
+# renderer.DesignSystemBoundField after the field's hint and error.
+ALSO_DESCRIBED_BY = "also_described_by"
+
+
 def described_also_by(form: forms.BaseForm, name: str, element_id: str) -> None:
-    """Point a field's aria-describedby at its hint and at `element_id` too: feedback
-    shown beside the field, such as a suggestion. (Django then leaves the attribute as it
-    is, so use it on a field whose errors the error summary links to: a select.)"""
-    auto_id = form.auto_id if isinstance(form.auto_id, str) and form.auto_id else "id_%s"
-    own = auto_id % form.add_prefix(name)
-    ids = [f"{own}_helptext"] if form.fields[name].help_text else []
-    form.fields[name].widget.attrs["aria-describedby"] = " ".join([*ids, element_id])
+    """Point a field's aria-describedby at its hint, its error when it has one, and at
+    `element_id` too: feedback shown beside the field, such as a suggestion."""
+    field = form.fields[name]
+    setattr(field, ALSO_DESCRIBED_BY, [*getattr(field, ALSO_DESCRIBED_BY, []), element_id])
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:

@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 
 from goldenthread.ui import htmx
 
-from .fields import OPTIONAL_LABEL
+from .fields import ALSO_DESCRIBED_BY, OPTIONAL_LABEL
 
 _INPUT = "ui/forms/widgets/input.html"
 
@@ -85,6 +85,16 @@ class DesignSystemBoundField(BoundField):
             and getattr(self.field, OPTIONAL_LABEL, True)
             and "(optional)" not in str(self.label or self.field.label or "").lower()
         )
+
+    @property
+    def aria_describedby(self) -> str | None:
+        """Django's (the hint's id, then the error's when there is one), then the ids
+        `fields.described_also_by` gave. None when the widget names its own: it is kept."""
+        own = super().aria_describedby
+        also = getattr(self.field, ALSO_DESCRIBED_BY, [])
+        if own is None or not also:
+            return own
+        return " ".join([*own.split(), *also])
 
     @property
     def error_target_id(self) -> str:

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.conf import settings
 
+from goldenthread.ui.forms import described_also_by
 from goldenthread.ui.forms.renderer import DesignSystemBoundField, DesignSystemRenderer
 
 from .helpers import parse
@@ -191,3 +192,33 @@ def test_inline_radios_class_on_group():
     group = doc.find("input", id="id_answer_0").parent.parent
     assert "ds_field-group--inline" in group.classes
     assert doc.find("input", id="id_answer_0").classes == ["ds_radio__input"]
+
+
+class SuggestedForm(forms.Form):
+    domain = forms.ChoiceField(
+        label="Domain",
+        help_text="Choose the one it comes closest to",
+        choices=[("", "Choose a domain"), ("a", "Seeing people")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        described_also_by(self, "domain", "domain-suggestion")
+
+
+def test_a_field_described_also_by_a_suggestion_keeps_its_hint_and_error():
+    """described_also_by (#17): the select is described by its hint, then its error when it
+    has one (as Django does), then the suggestion beside it."""
+    unbound = parse(str(SuggestedForm(renderer=DesignSystemRenderer())))
+    select = unbound.find("select", name="domain")
+    assert select.attrs["aria-describedby"].split() == ["id_domain_helptext", "domain-suggestion"]
+    doc = parse(str(SuggestedForm(data={"domain": ""}, renderer=DesignSystemRenderer())))
+    select = doc.find("select", name="domain")
+    error = doc.find(class_="ds_question__error-message")
+    assert error.attrs["id"] == "id_domain_error"
+    assert select.attrs["aria-describedby"].split() == [
+        "id_domain_helptext",
+        "id_domain_error",
+        "domain-suggestion",
+    ]
+    assert doc.find(id="id_domain_helptext")
