@@ -13,7 +13,6 @@ import factory.random
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.accountability.demo import load_accountability_demo
 from goldenthread.accounts.factories import (
     DEMO_PASSWORD,
     AdministratorFactory,
@@ -25,6 +24,7 @@ from goldenthread.accounts.factories import (
     TeamLeaderFactory,
 )
 from goldenthread.accounts.models import Team
+from goldenthread.nonprod.demo.accountability import load_accountability_demo
 from goldenthread.nonprod.demo.conversations import load_conversations_demo
 from goldenthread.nonprod.demo.directory import load_directory_demo
 from goldenthread.nonprod.demo.reviews import load_reviews_demo

@@ -14,8 +14,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from goldenthread.accountability.demo import load_accountability_demo
 from goldenthread.accountability.models import Advocacy, Challenge, Stage, Transition
+from goldenthread.nonprod.demo.accountability import load_accountability_demo
 from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.outcomes.models import Agreement, Outcome, OutcomeStatus

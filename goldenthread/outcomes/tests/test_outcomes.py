@@ -299,3 +299,37 @@ def test_saving_a_later_check_never_sends_the_worker_back(
         "conversations:checklist", args=[change.person_id, change.conversation_id]
     )
     assert first.check_answers.exclude(answer="").count() < len(CheckQuestion)  # not done
+
+
+def test_the_edit_page_saves_as_it_goes_whichever_field_changes(
+    practitioner_client, change, practitioner
+):
+    """Autosave (#17): the form posts when any of its fields changes, the domain and the
+    assessed need as well as the wording; and such a save keeps the domain chosen."""
+    outcome = services.outcome_create(
+        actor=practitioner, positive_change=change, statement="I will go to the club by June"
+    )
+    edit = reverse("outcomes:edit", args=[change.person_id, outcome.pk])
+    page = practitioner_client.get(edit).content.decode()
+    status = page.index('id="autosave-status"')
+    form = page[page.rindex("<form", 0, status) : status]
+    trigger = re.search(r'hx-trigger="([^"]*)"', form).group(1)
+    triggered_from = set(re.findall(r"from:#(\w+)", trigger))
+    fields = set(re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="(id_\w+)"', form))
+    fields -= {"id_version"}
+    assert {"id_domain", "id_assessed_need", "id_statement"} <= fields
+    assert fields <= triggered_from, f"not saved as it changes: {fields - triggered_from}"
+    assert "change from:#id_domain" in trigger  # a select: no input events to wait for
+    data = {
+        "version": "1",
+        "statement": "I will go to the club by June",
+        "baseline": "",
+        "measure": "",
+        "target_date": "",
+        "assessed_need": "",
+        "domain": "adult:seeing_people",
+    }
+    saved = practitioner_client.post(edit, data, headers={"HX-Request": "true"})
+    assert saved.status_code == 200
+    outcome.refresh_from_db()
+    assert outcome.domain == "adult:seeing_people"

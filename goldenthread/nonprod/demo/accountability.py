@@ -10,13 +10,12 @@ import random
 
 from django.utils import timezone
 
+from goldenthread.accountability import services
+from goldenthread.accountability.models import Challenge
+from goldenthread.accountability.working_days import add_working_days
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people.models import Person
-
-from . import services
-from .models import Challenge
-from .working_days import add_working_days
 
 
 def _before(today: datetime.date, days: int) -> datetime.date:
