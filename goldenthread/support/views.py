@@ -414,6 +414,7 @@ class StepNothingSuitableView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
     """Record that a step was explored and nothing fits (SS-3)."""
 
     template_name = "support/step_nothing_suitable.html"
+    submit_label = "Record nothing suitable"
     form_class = NothingSuitableForm
     stale_message = STEP_STALE_MESSAGE
 
@@ -456,6 +457,7 @@ class StepReopenView(OpenOutcomeFormMixin, StepMixin, ServiceFormView):
     and says why."""
 
     template_name = "support/step_reopen.html"
+    submit_label = "Look at this step again"
     form_class = ReopenForm
     stale_redirect_level = messages.ERROR
 
