@@ -59,7 +59,9 @@ ROUNDS = 4
 class Audit:
     """Every published cell of some cubes as linear facts, narrowed by interval
     propagation (the reader's spreadsheet). The publisher knows each cell's true value
-    (`truth`) and uses it only to say which pinned cells are small."""
+    (`truth`) and uses it only to say which pinned cells are small, and to check the
+    facts (`untrue`). The test attacker (reports/tests/attacker.py) reads the same facts
+    and propagates them here; exact checks of both are `oracle.py` and `exact.py`."""
 
     def __init__(self, threshold: int):
         self.threshold = threshold
@@ -68,17 +70,25 @@ class Audit:
         self.high: list[float] = []
         self.truth: list[int] = []
         self.refs: list[Ref] = []
+        # What the reader was told of each unknown: small, hidden, unpublished, withheld,
+        # derived ("" when the caller did not say).
+        self.labels: list[str] = []
         self.shown: dict[Ref, int] = {}
         self.equations: list[tuple[list[tuple[int, int]], int]] = []
+        # sum(coefficient × unknown) <= constant (`at_most`): what a reader knows as an
+        # inequality (outcomes with a flag are at most the outcomes flagged; people with a
+        # record by a later day are at least those by an earlier one).
+        self.inequalities: list[tuple[list[tuple[int, int]], int]] = []
         self.inconsistent: list[str] = []
 
-    def _unknown(self, ref: Ref, low: float, high: float, truth: int) -> int:
+    def _unknown(self, ref: Ref, low: float, high: float, truth: int, label: str = "") -> int:
         i = len(self.low)
         self.index[ref] = i
         self.refs.append(ref)
         self.low.append(low)
         self.high.append(high)
         self.truth.append(truth)
+        self.labels.append(label)
         return i
 
     def add_cube(self, name: Hashable, cube: ProtectedCube, *, only: dict[int, str] | None = None):
@@ -91,18 +101,19 @@ class Audit:
             ref = (name, key)
             truth = cube.values[key]
             if not cube.is_published(key):
-                self._unknown(ref, 0, INF, truth)
+                withheld = cube.withheld or cube.selection_withheld(key)
+                self._unknown(ref, 0, INF, truth, "withheld" if withheld else "unpublished")
                 continue
             cell = cube.cell(key)
             if cell.status is Status.SHOWN:
                 assert cell.value is not None
                 self.shown[ref] = cell.value
             elif cell.status is Status.SMALL:
-                self._unknown(ref, 1, t - 1, truth)
+                self._unknown(ref, 1, t - 1, truth, "small")
             elif cell.status is Status.HIDDEN:
-                self._unknown(ref, t, INF, truth)
+                self._unknown(ref, t, INF, truth, "hidden")
             else:
-                self._unknown(ref, 0, INF, truth)
+                self._unknown(ref, 0, INF, truth, "withheld")
         members = [dict(d.groups) for d in cube.dims]
         for key in keys:
             for i, dim in enumerate(cube.dims):
@@ -121,7 +132,7 @@ class Audit:
     def derived(self, name: str, truth: int) -> Ref:
         """A count that is no cell (people added between two period ends): not negative."""
         ref: Ref = ("derived", (name,))
-        self._unknown(ref, 0, INF, truth)
+        self._unknown(ref, 0, INF, truth, "derived")
         return ref
 
     def has(self, ref: Ref) -> bool:
@@ -129,6 +140,13 @@ class Audit:
 
     def link(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
         """sum(coefficient × cell) = constant."""
+        self._fact(list(terms), constant, self.equations)
+
+    def at_most(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
+        """sum(coefficient × cell) <= constant."""
+        self._fact(list(terms), constant, self.inequalities)
+
+    def _fact(self, terms: list[tuple[Ref, int]], constant: int, into: list) -> None:
         unknown: dict[int, int] = {}
         rest = constant
         for ref, coef in terms:
@@ -139,23 +157,44 @@ class Audit:
                 unknown[i] = unknown.get(i, 0) + coef
         unknown = {i: c for i, c in unknown.items() if c}
         if not unknown:
-            if rest:
-                self.inconsistent.append(f"{list(terms)!r} = {constant}")
+            if rest < 0 or (rest and into is self.equations):
+                sign = "=" if into is self.equations else "<="
+                self.inconsistent.append(f"{terms!r} {sign} {constant}")
             return
-        self.equations.append((list(unknown.items()), rest))
+        into.append((list(unknown.items()), rest))
+
+    def untrue(self) -> list[str]:
+        """Facts the true counts do not satisfy: a link that is not a fact (the bounds
+        would then be wrong). Empty for a correct set of links."""
+        truth = self.truth
+        out = []
+        for sign, rows in (("=", self.equations), ("<=", self.inequalities)):
+            for terms, constant in rows:
+                value = sum(c * truth[i] for i, c in terms)
+                if value != constant if sign == "=" else value > constant:
+                    named = [(self.refs[i], c) for i, c in terms]
+                    out.append(f"{named!r} {sign} {constant} (true: {value})")
+        return out
 
     def propagate(self) -> None:
+        """Tighten every unknown from every equation and inequality it is in (for
+        a·x + rest = c: x lies between (c − max rest)/a and (c − min rest)/a; for
+        a·x + rest <= c only the second), rounded inwards to whole numbers, until
+        nothing moves."""
         low, high = self.low, self.high
+        rows = [*self.equations, *self.inequalities]
+        equalities = len(self.equations)
         over: list[list[int]] = [[] for _ in low]
-        for n, (terms, _) in enumerate(self.equations):
+        for n, (terms, _) in enumerate(rows):
             for i, _c in terms:
                 over[i].append(n)
-        pending = list(range(len(self.equations)))
+        pending = list(range(len(rows)))
         queued = set(pending)
         while pending:
             n = pending.pop()
             queued.discard(n)
-            terms, constant = self.equations[n]
+            terms, constant = rows[n]
+            equation = n < equalities
             lows, highs = [], []
             for i, c in terms:
                 a, b = (c * low[i], c * high[i]) if c > 0 else (c * high[i], c * low[i])
@@ -167,7 +206,10 @@ class Audit:
             hi_sum = sum(b for b in highs if b != INF)
             for (i, c), a, b in zip(terms, lows, highs, strict=True):
                 rest_low = -INF if lo_inf - (a == -INF) else lo_sum - (a if a != -INF else 0)
-                rest_high = INF if hi_inf - (b == INF) else hi_sum - (b if b != INF else 0)
+                if not equation or hi_inf - (b == INF):
+                    rest_high = INF  # (for c·x <= constant − rest: no floor from above)
+                else:
+                    rest_high = hi_sum - (b if b != INF else 0)
                 top, bottom = constant - rest_low, constant - rest_high
                 new_low, new_high = (bottom / c, top / c) if c > 0 else (top / c, bottom / c)
                 changed = False

@@ -13,9 +13,13 @@ as linear facts, and narrows what each hidden cell can be by interval propagatio
   the sum of the cells under it, one step down that dimension);
 * `link` adds an equation between cells of different cubes: two tables counting the same
   population (outcomes recorded, by quality and by domain), or a year and its months;
-* `propagate` tightens every unknown from every equation it is in (for a·x + rest = c:
+* `at_most` adds an inequality (outcomes with a flag are at most the outcomes flagged);
+* `propagate` tightens every unknown from every fact it is in (for a·x + rest = c:
   x lies between (c − max rest)/a and (c − min rest)/a, rounded inwards to whole numbers)
-  until nothing moves.
+  until nothing moves. The facts and their propagation are the product's own
+  (`linked.Audit`, which protects the reports across tables and periods): one
+  propagation for the publisher and the judge. What checks it independently is exact:
+  `oracle.possible_values` on tiny cubes and linear programming (`exact.py`).
 
 This is sound, not complete: every bound found holds in every table that agrees with what
 is published (so any small count it pins is a real leak), but a leak that needs linear
@@ -30,7 +34,8 @@ import typing
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from goldenthread.reports.disclosure import TOTAL, Key, ProtectedCube, Status
+from goldenthread.reports import linked
+from goldenthread.reports.disclosure import TOTAL, Key, ProtectedCube
 
 INF = math.inf
 Ref = tuple[Hashable, Key]
@@ -51,185 +56,97 @@ class Finding:
 
 
 class Attacker:
+    """The reader: the product's facts and propagation (`linked.Audit`, one propagation
+    for the publisher and the judge), and what it learnt about each unknown. The cubes it
+    read are kept for the links between them (`attack_database`)."""
+
     def __init__(self, threshold: int):
-        self.threshold = threshold
-        self.index: dict[Ref, int] = {}
-        self.low: list[float] = []
-        self.high: list[float] = []
-        self.labels: list[str] = []
-        self.truth: list[int] = []
-        self.refs: list[Ref] = []
-        self.shown: dict[Ref, int] = {}
-        self.equations: list[tuple[list[tuple[int, int]], int]] = []
-        # sum(coefficient × unknown) <= constant (`at_most`): what a reader knows as an
-        # inequality (outcomes with a flag are at most the outcomes flagged; people with a
-        # record by a later day are at least those by an earlier one).
-        self.inequalities: list[tuple[list[tuple[int, int]], int]] = []
+        self.facts = linked.Audit(threshold)
         self.cubes: dict[Hashable, ProtectedCube] = {}
-        self.inconsistent: list[str] = []
+
+    # -- the facts' state: read here, filled and narrowed by `facts` -----------------
+
+    @property
+    def threshold(self) -> int:
+        return self.facts.threshold
+
+    @property
+    def index(self) -> dict[Ref, int]:
+        return self.facts.index
+
+    @property
+    def low(self) -> list[float]:
+        return self.facts.low
+
+    @property
+    def high(self) -> list[float]:
+        return self.facts.high
+
+    @property
+    def labels(self) -> list[str]:
+        return self.facts.labels
+
+    @property
+    def truth(self) -> list[int]:
+        return self.facts.truth
+
+    @property
+    def refs(self) -> list[Ref]:
+        return self.facts.refs
+
+    @property
+    def shown(self) -> dict[Ref, int]:
+        return self.facts.shown
+
+    @property
+    def equations(self) -> list[tuple[list[tuple[int, int]], int]]:
+        return self.facts.equations
+
+    @property
+    def inequalities(self) -> list[tuple[list[tuple[int, int]], int]]:
+        return self.facts.inequalities
+
+    @property
+    def inconsistent(self) -> list[str]:
+        return self.facts.inconsistent
 
     # -- facts -------------------------------------------------------------------
 
     def _unknown(self, ref: Ref, label: str, low: float, high: float, truth: int) -> int:
-        i = len(self.low)
-        self.index[ref] = i
-        self.refs.append(ref)
-        self.low.append(low)
-        self.high.append(high)
-        self.labels.append(label)
-        self.truth.append(truth)
-        return i
+        return self.facts._unknown(ref, low, high, truth, label)
 
     def add_cube(self, name: Hashable, cube: ProtectedCube, *, only: dict[int, str] | None = None):
         """Every cell of `cube` a reader sees (or knows to exist), and the equations its
         additive dimensions give. `only` keeps the cells with these coordinates (a money
         table's "count" column)."""
         self.cubes[name] = cube
-        only = only or {}
-        t = self.threshold
-        keys = [k for k in cube.values if all(k[i] == c for i, c in only.items())]
-        for key in keys:
-            ref = (name, key)
-            truth = cube.values[key]
-            if not cube.is_published(key):
-                if cube.withheld or cube.selection_withheld(key):
-                    self._unknown(ref, "withheld", 0, INF, truth)
-                else:
-                    self._unknown(ref, "unpublished", 0, INF, truth)
-                continue
-            cell = cube.cell(key)
-            if cell.status is Status.SHOWN:
-                assert cell.value is not None
-                self.shown[ref] = cell.value
-            elif cell.status is Status.SMALL:
-                self._unknown(ref, "small", 1, t - 1, truth)
-            elif cell.status is Status.HIDDEN:
-                self._unknown(ref, "hidden", t, INF, truth)
-            else:
-                self._unknown(ref, "withheld", 0, INF, truth)
-        wanted = set(keys)
-        for key in keys:
-            for i, dim in enumerate(cube.dims):
-                if not dim.additive or i in only:
-                    continue
-                coord = key[i]
-                if coord == TOTAL:
-                    below = [g for g, _ in dim.groups] or list(dim.categories)
-                elif coord in dict(dim.groups):
-                    below = list(dict(dim.groups)[coord])
-                else:
-                    continue
-                parts = [(*key[:i], b, *key[i + 1 :]) for b in below]
-                assert all(p in wanted for p in parts)
-                self.link([((name, key), 1), *(((name, p), -1) for p in parts)])
+        self.facts.add_cube(name, cube, only=only)
 
     def derived(self, name: Hashable, truth: int) -> Ref:
         """A count that is no cell of any table (people added in a month, as the difference
         of two cumulative tables): not negative."""
-        ref: Ref = ("derived", (str(name),))
-        self._unknown(ref, "derived", 0, INF, truth)
-        return ref
+        return self.facts.derived(str(name), truth)
 
     def link(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
         """sum(coefficient × cell) = constant, for cells of any cubes added."""
-        self._fact(list(terms), constant, self.equations)
+        self.facts.link(terms, constant)
 
     def at_most(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
         """sum(coefficient × cell) <= constant, for cells of any cubes added."""
-        self._fact(list(terms), constant, self.inequalities)
-
-    def _fact(self, terms: list[tuple[Ref, int]], constant: int, into: list) -> None:
-        unknown: dict[int, int] = {}
-        rest = constant
-        for ref, coef in terms:
-            if ref in self.shown:
-                rest -= coef * self.shown[ref]
-            else:
-                i = self.index[ref]
-                unknown[i] = unknown.get(i, 0) + coef
-        unknown = {i: c for i, c in unknown.items() if c}
-        if not unknown:
-            if rest < 0 or (rest and into is self.equations):
-                sign = "=" if into is self.equations else "<="
-                self.inconsistent.append(f"{terms!r} {sign} {constant}")
-            return
-        into.append((list(unknown.items()), rest))
+        self.facts.at_most(terms, constant)
 
     def untrue(self) -> list[str]:
         """Facts the true counts do not satisfy: a link that is not a fact (the attacker's
         bounds would then be wrong). Empty for a correct set of links."""
-        truth = self.truth
-        out = []
-        for sign, rows in (("=", self.equations), ("<=", self.inequalities)):
-            for terms, constant in rows:
-                value = sum(c * truth[i] for i, c in terms)
-                if value != constant if sign == "=" else value > constant:
-                    named = [(self.refs[i], c) for i, c in terms]
-                    out.append(f"{named!r} {sign} {constant} (true: {value})")
-        return out
+        return self.facts.untrue()
 
     def has(self, ref: Ref) -> bool:
-        return ref in self.shown or ref in self.index
+        return self.facts.has(ref)
 
     # -- reasoning ---------------------------------------------------------------
 
     def propagate(self) -> None:
-        low, high = self.low, self.high
-        rows = [*self.equations, *self.inequalities]
-        equalities = len(self.equations)
-        over: list[list[int]] = [[] for _ in low]
-        for n, (terms, _) in enumerate(rows):
-            for i, _c in terms:
-                over[i].append(n)
-        pending = list(range(len(rows)))
-        queued = set(pending)
-        while pending:
-            n = pending.pop()
-            queued.discard(n)
-            terms, constant = rows[n]
-            equation = n < equalities
-            lows, highs = [], []
-            for i, c in terms:
-                a, b = (c * low[i], c * high[i]) if c > 0 else (c * high[i], c * low[i])
-                lows.append(a)
-                highs.append(b)
-            lo_inf = sum(1 for a in lows if a == -INF)
-            hi_inf = sum(1 for b in highs if b == INF)
-            lo_sum = sum(a for a in lows if a != -INF)
-            hi_sum = sum(b for b in highs if b != INF)
-            for (i, c), a, b in zip(terms, lows, highs, strict=True):
-                # The rest of the equation, without this term.
-                if lo_inf - (a == -INF):
-                    rest_low = -INF
-                else:
-                    rest_low = lo_sum - (a if a != -INF else 0)
-                if not equation:
-                    rest_high = INF  # c·x <= constant − rest: no floor from above
-                elif hi_inf - (b == INF):
-                    rest_high = INF
-                else:
-                    rest_high = hi_sum - (b if b != INF else 0)
-                # c·x = constant − rest (or <=)
-                top, bottom = constant - rest_low, constant - rest_high
-                if c > 0:
-                    new_low, new_high = bottom / c, top / c
-                else:
-                    new_low, new_high = top / c, bottom / c
-                changed = False
-                if new_low != -INF and math.ceil(new_low - 1e-9) > low[i]:
-                    low[i] = math.ceil(new_low - 1e-9)
-                    changed = True
-                if new_high != INF and math.floor(new_high + 1e-9) < high[i]:
-                    high[i] = math.floor(new_high + 1e-9)
-                    changed = True
-                if low[i] > high[i]:
-                    self.inconsistent.append(f"{self.refs[i]!r}: {low[i]}..{high[i]}")
-                    return
-                if changed:
-                    for m in over[i]:
-                        if m not in queued:
-                            queued.add(m)
-                            pending.append(m)
+        self.facts.propagate()
 
     # -- what it learnt ------------------------------------------------------------
 

@@ -52,12 +52,29 @@ def _run(*args) -> list[str]:
     return out.getvalue().splitlines()
 
 
+def _rows(lines: list[str]) -> dict[str, list[str]]:
+    """The table the command prints, by its first column (the last row ends in " |")."""
+    cells = [[c.strip(" |") for c in line.split(" | ")] for line in lines if " | " in line]
+    return {row[0]: row for row in cells}
+
+
 def test_the_audit_reads_every_period_and_the_links_hold(db, needs):
-    lines = _run("--exact")
-    rows = {line.split(" | ")[0]: line.split(" | ") for line in lines if " | " in line}
+    rows = _rows(_run("--exact"))
     assert set(UNMET) | {"all"} <= set(rows)
     assert int(rows["unmet-need"][1]) > 0  # unknowns read, in the four periods
-    assert len(rows["unmet-need"]) == 7  # with the LP's columns
+    assert len(rows["unmet-need"]) == 8  # with the LP's columns
+    assert rows["all"][6] == "0"  # every open cell audited
+
+
+def test_a_sample_bounds_the_exact_audit(db, needs):
+    """`--sample N` audits N of a group's open small counts and says how many it left."""
+    rows = _rows(_run("--exact", "--sample", "1"))
+    opened, not_audited = int(rows["all"][2]), int(rows["all"][6])
+    assert opened >= 2  # the fixture leaves more than one open: the sample is a bound
+    assert not_audited == opened - 1
+    assert int(rows["all"][4]) + int(rows["all"][5]) <= 1  # decided only among those audited
+    with pytest.raises(CommandError, match="--sample needs --exact"):
+        _run("--sample", "1")
 
 
 def test_a_link_that_is_not_a_fact_stops_the_audit(db, needs, monkeypatch):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-from goldenthread.reports import selectors
-from goldenthread.reports.disclosure import Dim, protect_counts
+from goldenthread.reports import linked, selectors
+from goldenthread.reports.disclosure import TOTAL, Dim, protect_counts
 from goldenthread.reports.periods import parse_period
 
 from . import links
@@ -106,3 +106,31 @@ def test_a_link_the_true_counts_break_is_reported():
     attacker.at_most([(("one", ("a", "x")), 1)], 1)  # not a fact: the count is 2
     assert attacker.untrue()
     assert not Attacker(5).untrue()
+
+
+def test_the_products_audit_reads_inequalities_and_checks_every_fact():
+    """`linked.Audit` (the publisher's audit, which the attacker propagates with) reads
+    "at most" facts and checks every fact against the true counts: a small cell that an
+    inequality bounds by a shown 1 is pinned; the labels say what the reader was told."""
+    dims = [Dim("team", ("a", "b")), Dim("row", ("x", "y"))]
+    cube = protect_counts(dims, {("a", "x"): 1, ("a", "y"): 9, ("b", "x"): 7, ("b", "y"): 8}, 5)
+    small = ("one", ("a", "x"))
+    assert cube.cell(small[1]).status.name == "SMALL"
+    found = linked.Audit(5)
+    found.add_cube("one", cube)
+    labels = dict(zip(found.refs, found.labels, strict=True))
+    assert labels[small] == "small" and set(labels.values()) <= {"small", "hidden"}
+    found.propagate()
+    assert small not in found.leaks()  # its box holds: propagation alone cannot tell
+    found.at_most([(small, 1)], 1)  # e.g. at most the outcomes flagged, shown as 1
+    found.propagate()
+    assert not found.untrue() and not found.inconsistent
+    assert found.leaks() == [small]
+    found.at_most([(small, 1)], 0)  # not a fact: the count is 1
+    assert found.untrue() == [f"[({small!r}, 1)] <= 0 (true: 1)"]
+    total = ("one", (TOTAL, TOTAL))
+    assert found.shown[total] == 25
+    found.at_most([(total, 1)], 25)  # true of what is shown: nothing to narrow
+    assert found.inconsistent == []
+    found.link(iter([(total, 1)]), 24)  # shown 25: a contradiction, named
+    assert found.inconsistent == [f"[({total!r}, 1)] = 24"]
