@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -13,6 +15,23 @@ from .services import PERSON_FIELDS
 
 # What may be typed in the CHI box: 10 digits with spaces or hyphens between groups.
 CHI_TYPED_MAX_LENGTH = 14
+
+# Characters that change the order text is shown in (right-to-left overrides, embeddings
+# and isolates) and control characters (tabs, line breaks). In a name they make the name
+# on screen differ from the name stored: "Smith" followed by an override can show as
+# another person's name in a list and a search. Names in right-to-left scripts need none
+# of them; joiners used within a script (U+200C, U+200D) are allowed.
+_HIDDEN_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def refuse_hidden_characters(value: str, label: str) -> str:
+    """`value` unchanged, or a clear refusal naming the field (SEC-6)."""
+    if _HIDDEN_IN_NAMES.search(value):
+        raise forms.ValidationError(
+            f"{label} has a hidden character that changes how text is shown (for example a "
+            "right-to-left mark or a line break). Type it again without it."
+        )
+    return value
 
 
 class PersonForm(forms.ModelForm):
@@ -85,6 +104,15 @@ class PersonForm(forms.ModelForm):
         assert isinstance(field, forms.ChoiceField)
         return field
 
+    def clean_given_name(self) -> str:
+        return refuse_hidden_characters(self.cleaned_data["given_name"], "First name")
+
+    def clean_family_name(self) -> str:
+        return refuse_hidden_characters(self.cleaned_data["family_name"], "Last name")
+
+    def clean_preferred_name(self) -> str:
+        return refuse_hidden_characters(self.cleaned_data["preferred_name"], "Preferred name")
+
     def clean_chi_number(self) -> str:
         value = self.cleaned_data.get("chi_number", "")
         if not value:
@@ -134,6 +162,9 @@ class CircleMemberForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
+
+    def clean_name(self) -> str:
+        return refuse_hidden_characters(self.cleaned_data["name"], "Name")
 
 
 class AllocationForm(forms.Form):

@@ -52,6 +52,11 @@ def test_edit_saves_and_keeps_history(practitioner_client, person, practitioner)
         ({"date_of_birth": "2001-02-30"}, "id_date_of_birth", "real date"),
         ({"given_name": "x" * 101}, "id_given_name", "100 characters or fewer"),
         ({"family_name": ""}, "id_family_name", "Enter the person"),
+        # A right-to-left override or isolate makes the name shown differ from the name
+        # stored (a list or search could show one person as another): refused by name.
+        ({"given_name": "Jean\u202enosretla"}, "id_given_name", "First name has a hidden"),
+        ({"family_name": "Smith\u2066x"}, "id_family_name", "Last name has a hidden"),
+        ({"preferred_name": "Jean\nie"}, "id_preferred_name", "Preferred name has a hidden"),
     ],
 )
 def test_bad_input_gets_a_message_beside_the_field_and_keeps_what_was_typed(
@@ -139,6 +144,25 @@ def test_circle_member_needs_a_name(practitioner_client, person):
     )
     assert "Enter their name." in response.content.decode()
     assert not person.circle.exists()
+
+
+def test_circle_member_name_with_a_hidden_direction_mark_is_refused(practitioner_client, person):
+    response = practitioner_client.post(
+        reverse("people:circle_add", args=[person.pk]),
+        {"name": "Ann\u202eeidnA", "relationship": "Friend"},
+    )
+    assert "Name has a hidden character" in response.content.decode()
+    assert not person.circle.exists()
+
+
+def test_names_in_any_script_are_kept(practitioner_client, person):
+    # Right-to-left names need no override; a zero-width non-joiner belongs to some scripts.
+    url = reverse("people:edit", args=[person.pk])
+    names = {"given_name": "\u0641\u0627\u0637\u0645\u0629", "family_name": "Mi\u200cr\u00f3"}
+    response = practitioner_client.post(url, person_post_data(person, **names))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.given_name, person.family_name) == (names["given_name"], names["family_name"])
 
 
 def test_practitioner_adds_a_person_and_is_allocated(practitioner_client, practitioner, area):
