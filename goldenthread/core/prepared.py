@@ -367,6 +367,18 @@ def _plain_model(model_cls: type, init_list: list) -> bool:
     return True
 
 
+def _make_object(model_cls: type, names: tuple, db: str, values: Any) -> Any:
+    """The model object Model.from_db(db, names, values) makes, for a plain model."""
+    found: Any = _new_object(model_cls)
+    state = ModelState()
+    state.adding = False
+    state.db = db
+    attributes = found.__dict__
+    attributes["_state"] = state
+    attributes.update(zip(names, values, strict=True))
+    return found
+
+
 def _maker(compiled: _Compiled, model_cls: type, init_list: list) -> Callable | None:
     """A function (db, values) → the model object, as Model.from_db makes it, or None to
     use Model.from_db (any receiver of pre_init or post_init; a model that is not plain)."""
@@ -380,16 +392,72 @@ def _maker(compiled: _Compiled, model_cls: type, init_list: list) -> Callable | 
     names = tuple(init_list)
 
     def make(db: str, values: Any) -> Any:
-        found: Any = _new_object(model_cls)
-        state = ModelState()
-        state.adding = False
-        state.db = db
-        attributes = found.__dict__
-        attributes["_state"] = state
-        attributes.update(zip(names, values, strict=True))
-        return found
+        return _make_object(model_cls, names, db, values)
 
     return make
+
+
+def _quick_populate(populator: Any) -> Callable:
+    """A function (row, obj) doing what Django's `RelatedPopulator.populate(row, obj)` does
+    (the object select_related loaded, cached on `obj` and `obj` on it), making a plain
+    model's object as `_make_object` does; Django's own populate for any other model (and
+    for a parent's columns read in another order)."""
+    nested = [_quick_populate(p) for p in populator.related_populators]
+    model_cls, names = populator.model_cls, tuple(populator.init_list)
+    if populator.reorder_for_init is not None or not _plain_model(model_cls, list(names)):
+        return populator.populate
+    start, end, pk_index, db = (
+        populator.cols_start,
+        populator.cols_end,
+        populator.pk_idx,
+        populator.db,
+    )
+    local_setter, remote_setter = populator.local_setter, populator.remote_setter
+
+    def populate(row: Any, from_obj: Any) -> None:
+        values = row[start:end]
+        if values[pk_index] is None:
+            local_setter(from_obj, None)
+            return
+        obj = _make_object(model_cls, names, db, values)
+        for each in nested:
+            each(row, obj)
+        local_setter(from_obj, obj)
+        remote_setter(obj, from_obj)
+
+    return populate
+
+
+@dataclass
+class _Related:
+    """A model read's layout, worked out once per database: its columns' names and where
+    they are, and what fills in its select_related objects (Django's populators, and the
+    same as quick functions for when no pre_init or post_init receiver is connected)."""
+
+    start: int
+    end: int
+    init_list: list
+    populators: list
+    quick: list
+
+
+def _related(compiled: _Compiled, db: str) -> _Related:
+    key = ("related", db)
+    found = compiled.plans.get(key)
+    if found is None:
+        compiler = compiled.compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        populators = django_query.get_related_populators(klass_info, select, db)  # type: ignore[attr-defined]
+        found = compiled.plans[key] = _Related(
+            start=start,
+            end=end,
+            init_list=[f[0].target.attname for f in select[start:end]],
+            populators=populators,
+            quick=[_quick_populate(p) for p in populators],
+        )
+    return found
 
 
 def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
@@ -406,22 +474,23 @@ def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     if iterable is ValuesIterable:
         return [dict(zip(compiled.names, row, strict=True)) for row in rows]
     # ModelIterable, as Django's own (django/db/models/query.py), without re-compiling.
-    select, klass_info, annotation_col_map = (
-        compiler.select,
-        compiler.klass_info,
-        compiler.annotation_col_map,
-    )
-    model_cls = klass_info["model"]
-    select_fields = klass_info["select_fields"]
-    start, end = select_fields[0], select_fields[-1] + 1
-    init_list = [f[0].target.attname for f in select[start:end]]
-    populators = django_query.get_related_populators(klass_info, select, db)  # type: ignore[attr-defined]
+    annotation_col_map = compiler.annotation_col_map
+    model_cls = compiler.klass_info["model"]
+    layout = _related(compiled, db)
+    start, end, init_list = layout.start, layout.end, layout.init_list
     make = _maker(compiled, model_cls, init_list)
+    # Django's populators whenever Django's from_db is used (a receiver of pre_init or
+    # post_init), the quick ones otherwise.
+    populate = (
+        layout.quick
+        if not (pre_init.receivers or post_init.receivers)
+        else [p.populate for p in layout.populators]
+    )
     objects = []
     for row in rows:
         obj = make(db, row[start:end]) if make else model_cls.from_db(db, init_list, row[start:end])
-        for populator in populators:
-            populator.populate(row, obj)
+        for fill in populate:
+            fill(row, obj)
         if annotation_col_map:
             for name, position in annotation_col_map.items():
                 setattr(obj, name, row[position])

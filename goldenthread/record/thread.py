@@ -178,7 +178,9 @@ class ThreadChange:
 
 @dataclass
 class ReviewSummary:
-    review: Review
+    # The review's row: pk, held_on, status, what_learned, next_review_on and the
+    # reviewer's name columns (#19).
+    review: Any
     conducted_by: str
     outcome_count: int
     ratings: dict[str, int]
@@ -187,6 +189,7 @@ class ReviewSummary:
     held_on_text: str = ""
     next_review_text: str = ""  # "Not set" when there is none
     url: str = ""
+    is_draft: bool = False
 
 
 @dataclass
@@ -310,9 +313,21 @@ def _person_rows(person_id: uuid.UUID) -> dict[str, QuerySet[Any, Any]]:
         "unmet": UnmetNeed.objects.filter(person_id=person_id, met_on__isnull=True)
         .order_by("identified_on")
         .values_list("outcome_id", "need"),
+        # The columns the reviews' rows show, and of the reviewer only their name (#19: not
+        # their whole user row, password hash and all).
         "reviews": Review.objects.filter(person_id=person_id)
-        .select_related("conducted_by")
-        .order_by("held_on", "created_at"),
+        .order_by("held_on", "created_at")
+        .values_list(
+            "pk",
+            "held_on",
+            "status",
+            "what_learned",
+            "next_review_on",
+            "conducted_by__first_name",
+            "conducted_by__last_name",
+            "conducted_by__username",
+            named=True,
+        ),
         "outcome_reviews": OutcomeReview.objects.filter(person_id=person_id)
         .select_related("review")
         .order_by("created_at"),
@@ -740,11 +755,13 @@ def _review_summaries(person: Person, read: dict) -> list[ReviewSummary]:
         for decided in solution_reviews:
             if decided.review_id == review.pk:
                 decisions[presenters.SOLUTION_DECISION_TEXT[decided.decision]] += 1
-        by = review.conducted_by
+        # As User.get_full_name() or the username.
+        name = f"{review.conducted_by__first_name} {review.conducted_by__last_name}".strip()
         summaries.append(
             ReviewSummary(
                 review=review,
-                conducted_by=by.get_full_name() or by.username,
+                is_draft=review.status == ReviewStatus.DRAFT,
+                conducted_by=name or review.conducted_by__username,
                 outcome_count=len(rows),
                 ratings=dict(ratings),
                 solution_decisions=dict(decisions),

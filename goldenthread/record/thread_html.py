@@ -261,7 +261,7 @@ def reviews_html(summaries: list) -> SafeString:
         parts.append(
             "\n    <tr>\n"
             f'      <th scope="row"><a href="{_e(summary.url)}">{_e(summary.held_on_text)}</a>'
-            f"{_if(review.is_draft, _IN_PROGRESS)}</th>\n"
+            f"{_if(summary.is_draft, _IN_PROGRESS)}</th>\n"
             f"      <td>{_e(summary.conducted_by)}</td>\n"
             f"      <td>{_e(summary.outcome_count)} reviewed{ratings}</td>\n"
             f"      <td>{decisions}</td>\n"

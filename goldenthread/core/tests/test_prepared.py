@@ -200,3 +200,47 @@ def test_a_batch_refuses_reads_of_different_arguments(person):
     with pytest.raises(ValueError, match="cannot be None"):
         batch(None)
     assert batch(person.pk)["one"] == [person]
+
+
+def test_select_related_objects_are_djangos(team, practitioner):
+    """#19: the objects select_related loads are made without Model.from_db for a plain
+    model, as Django makes them: nested (a user's team and its area), absent (a user with no
+    team), each cached both ways; and with a post_init receiver connected, by Django."""
+    from django.db.models.signals import post_init
+
+    from goldenthread.accounts.models import User
+
+    User.objects.create_user("no-team-here", password=None)
+
+    def build(now):
+        return (
+            User.objects.filter(date_joined__lte=now)
+            .select_related("team__area")
+            .order_by("username")
+        )
+
+    prepared = PreparedQuery(build, datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC))
+    batch = PreparedBatch({"users": prepared})
+    now = datetime.datetime.now(tz=datetime.UTC)
+    expected = list(build(now))
+    assert {u.team_id is None for u in expected} == {True, False}
+    for got in (prepared(now), batch(now)["users"]):
+        assert got == expected
+        assert _same(got, expected)
+        with_team = next(u for u in got if u.team_id == team.pk)
+        with CaptureQueriesContext(connection) as queries:
+            assert with_team.team.area.name == team.area.name
+        assert len(queries) == 0
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(type(instance).__name__)
+
+    post_init.connect(receiver)
+    try:
+        got = prepared(now)
+    finally:
+        post_init.disconnect(receiver)
+    assert _same(got, expected)
+    assert {"User", "Team", "Area"} <= set(seen)

@@ -217,6 +217,7 @@ def _summary(*, draft: bool, ratings: dict, decisions: dict, learned: str) -> Ro
         url=f"/people/{uuid.uuid4()}/reviews/{uuid.uuid4()}/?a=1&b=2",
         held_on_text="3 March 2026",
         review=Row(is_draft=draft, what_learned=learned),
+        is_draft=draft,  # #19: the page reads the summary's (the review is a value row)
         conducted_by=NASTY,
         outcome_count=3,
         ratings=ratings,
