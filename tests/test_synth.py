@@ -18,7 +18,7 @@ from conftest import PINNED_NOW, sign_in
 from goldenthread.accounts.models import Role, User
 from goldenthread.audit.models import AccessLog
 from goldenthread.conversations.models import PositiveChange
-from goldenthread.nonprod.synth.generate import generate
+from goldenthread.nonprod.synth.generate import Stream, generate
 from goldenthread.nonprod.synth.writer import BulkWriter, det_uuid
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.chi import is_valid_chi
@@ -496,6 +496,33 @@ def test_det_uuid_is_the_uuid4_of_the_same_bits():
         assert made == expected and made.version == 4 and hash(made) == hash(expected)
         assert str(made) == str(expected) and made.hex == expected.hex
     assert copy.deepcopy(made) == made
+
+
+def test_stream_draws_what_random_draws():
+    """Stream's quicker choice and randrange give the numbers random.Random gives for the
+    same seed, and leave the generator in the same state (so every later draw agrees)."""
+    for seed in (0, 1, "1:person:7", "1:casework:3:reviews"):
+        ours, theirs = Stream(seed), random.Random(seed)
+        for n in (1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 100, 365, 1000, 86_400, 2**40 + 1):
+            items = list(range(n)) if n < 100_000 else range(n)
+            for _ in range(20):
+                assert ours.choice(items) == theirs.choice(items)
+                assert ours.randrange(n) == theirs.randrange(n)
+                assert ours.randrange(-3, n) == theirs.randrange(-3, n)
+                assert ours.randrange(17 * 365, 17 * 365 + n) == theirs.randrange(
+                    17 * 365, 17 * 365 + n
+                )
+        assert ours.choice("abc") == theirs.choice("abc")
+        assert ours.randrange(0, 10, 3) == theirs.randrange(0, 10, 3)
+        assert ours.getstate() == theirs.getstate()
+    for bad in ((0,), (5, 5), (5, 2)):
+        with pytest.raises((ValueError, TypeError)) as ours_error:
+            Stream(1).randrange(*bad)
+        with pytest.raises((ValueError, TypeError)) as theirs_error:
+            random.Random(1).randrange(*bad)
+        assert type(ours_error.value) is type(theirs_error.value)
+    with pytest.raises(IndexError):
+        Stream(1).choice([])
 
 
 # Instants that used to change what the tiny preset made (#11): the morning it failed and

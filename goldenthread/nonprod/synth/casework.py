@@ -89,6 +89,9 @@ SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
 PANEL_REASON = "Decision panel"  # as the access log's reasons (people/access.py, sds/views.py)
 LEADER_REASON = "Team leader of the person's team"
 MIN_GAP = datetime.timedelta(days=42)  # reviews at least six weeks apart
+# Read once (a member read through its class is a descriptor call, #14): the same values.
+QUESTIONS = tuple(q.value for q in CheckQuestion)
+_OPEN = OutcomeStatus.OPEN
 
 # --- Words ------------------------------------------------------------------------------------
 
@@ -707,7 +710,7 @@ class Casework:
         )
 
     def open_outcomes(self, p: PersonInfo, held: datetime.date) -> list[OutcomeInfo]:
-        return [o for o in p.outcomes if o.status == OutcomeStatus.OPEN and o.opened < held]
+        return [o for o in p.outcomes if o.status == _OPEN and o.opened < held]
 
     def review(
         self, p: PersonInfo, number: int, held: datetime.date, next_on: datetime.date
@@ -922,7 +925,7 @@ class Casework:
         rows[OutcomeWording].append(
             (det_uuid(rng), at, at, new_id, 1, text, REWRITE_BASELINE, measure, target, p.worker)
         )
-        for question in CheckQuestion:
+        for question in QUESTIONS:
             rows[OutcomeCheckAnswer].append(
                 (
                     det_uuid(rng),
@@ -930,7 +933,7 @@ class Casework:
                     at,
                     1,
                     new_id,
-                    question.value,
+                    question,
                     rng.choice(("yes", "yes", "yes", "not_sure")),
                     "",
                     "",
