@@ -286,3 +286,108 @@ def summary_list(parser, token):
     if len(token.split_contents()) != 1:
         raise template.TemplateSyntaxError("{% summary_list %} takes no arguments")
     return SummaryListNode()
+
+
+# The site navigation's list (ui/partials/site_header.html draws it twice: the mobile menu
+# and the desktop bar) is the same for everyone with the same items: fixed labels, fixed
+# addresses (context_processors.NAVIGATION) and which one is current. {% site_nav_list %}
+# draws it with its template (_site_nav_list.html) the first time a process meets those
+# items and keeps the HTML under them, so a page writes it from memory (#19). The key is
+# the whole of what the list prints (each item's label, address and current, all plain text
+# and true/false), so nothing of one user's can reach another's page; any other items
+# (lazy or marked-safe text, other objects, autoescape off) are drawn each time.
+
+SITE_NAV_LIST_TEMPLATE = "ui/partials/_site_nav_list.html"
+SITE_NAV_LISTS_KEPT = 256  # roles × team × staff × current item; then all forgotten
+_site_nav_lists: dict[tuple, str] = {}
+
+
+def _site_nav_key(items) -> tuple | None:
+    if items.__class__ not in (list, tuple):
+        return None
+    key = []
+    for item in items:
+        if item.__class__ is not dict or len(item) != 3:
+            return None
+        label, url, current = item.get("label"), item.get("url"), item.get("current")
+        if label.__class__ is not str or url.__class__ is not str or current.__class__ is not bool:
+            return None
+        key.append((label, url, current))
+    return tuple(key)
+
+
+class SiteNavListNode(template.Node):
+    def render(self, context):
+        items = context.get("site_nav")
+        key = _site_nav_key(items) if context.autoescape else None
+        written = None if key is None else _site_nav_lists.get(key)
+        if written is None:
+            found = context.template.engine.get_template(SITE_NAV_LIST_TEMPLATE)
+            with context.push(site_nav=items):
+                written = str(found.render(context).removesuffix("\n"))
+            if key is not None:
+                if len(_site_nav_lists) >= SITE_NAV_LISTS_KEPT:
+                    _site_nav_lists.clear()
+                _site_nav_lists[key] = written
+        return written
+
+
+@register.tag
+def site_nav_list(parser, token):
+    """{% site_nav_list %}: the site navigation's <ul> for `site_nav`, kept per items (#19)."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% site_nav_list %} takes no arguments")
+    return SiteNavListNode()
+
+
+# A side navigation's links as dicts of label, url, link_class and aria_current (a person's
+# record's parts, people/frame.py nav_link): {% side_nav_links links %} writes each
+# `<li>` as `_side_nav_links_template.html` drew it, `{{ }}` escaping included (plain text
+# escaped by html.escape, as Django's escape; anything else printed as `{{ }}` prints it),
+# without the template engine's work per link (#19; ui/tests/test_side_nav_links.py
+# compares the two byte for byte).
+
+SIDE_NAV_LINKS_TEMPLATE = "ui/components/_side_nav_links_template.html"
+_LINK_FIELDS = ("link_class", "url", "aria_current", "label")
+
+
+class SideNavLinksNode(template.Node):
+    def __init__(self, links: template.base.FilterExpression):
+        self.links = links
+
+    def render(self, context):
+        links = self.links.resolve(context)
+        if context.autoescape and links.__class__ in (list, tuple):
+            written = _side_nav_links_written(links)
+            if written is not None:
+                return written
+        found = context.template.engine.get_template(SIDE_NAV_LINKS_TEMPLATE)
+        with context.push(links=links):
+            return found.render(context).removesuffix("\n")
+
+
+def _side_nav_links_written(links) -> str | None:
+    escape = html.escape
+    parts = []
+    for link in links:
+        if link.__class__ is not dict:
+            return None
+        values = [link.get(name) for name in _LINK_FIELDS]  # a missing one: the template
+        if any(value.__class__ is not str for value in values):
+            return None
+        link_class, url, aria_current, label = map(escape, values)
+        current = f' aria-current="{aria_current}"' if aria_current else ""
+        parts.append(
+            f'<li class="ds_side-navigation__item"><a class="{link_class}" href="{url}"'
+            f"{current}>{label}</a></li>\n    "
+        )
+    return "".join(parts)
+
+
+@register.tag
+def side_nav_links(parser, token):
+    """{% side_nav_links links %}: a side navigation's `<li>` links, written in Python (#19)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% side_nav_links %} takes one argument: the links")
+    return SideNavLinksNode(parser.compile_filter(bits[1]))
