@@ -462,6 +462,10 @@ def reprotect(cube: ProtectedCube, extra: Iterable[Key]) -> ProtectedCube:
     )
 
 
+def _reprotect_in(cubes: dict[Name, ProtectedCube], name: Name, extra: set[Key]) -> None:
+    cubes[name] = reprotect(cubes[name], extra)
+
+
 def withhold(cube: ProtectedCube) -> ProtectedCube:
     return replace(cube, withheld=True, withheld_selections=frozenset())
 
@@ -481,13 +485,79 @@ def _months(name: Name, periods: Sequence[Period]) -> list:
 
 def _to_withhold(ref: Ref, terms: list[tuple[Ref, int]], cubes) -> tuple[set[Name], set[Name]]:
     """The cubes to withhold for a count `ref` pinned through the equation `terms`: the
-    whole (the period made of the others, or the first table of a group) when `ref` is
-    not in it, and the other cubes of the equation; never one withheld already."""
+    whole (the period made of the others) when `ref` is not in it, and the other cubes of
+    the equation; never one withheld already. Tables of one population in one period
+    have no whole (none of them is the others' sum): each is one of the others, and the
+    one most pinned counts go through is withheld, not the group's first table."""
     (whole, _), *parts = terms
     mine = ref[0]
-    wholes = {whole[0]} if whole[0] != mine and not cubes[whole[0]].withheld else set()
-    others = {r[0] for r, _ in parts if r[0] != mine and not cubes[r[0]].withheld}
+    of_periods = whole[0][1] != mine[1] or any(r[0][1] != whole[0][1] for r, _ in parts)
+    wholes = (
+        {whole[0]} if of_periods and whole[0] != mine and not cubes[whole[0]].withheld else set()
+    )
+    rest = parts if of_periods else terms
+    others = {r[0] for r, _ in rest if r[0] != mine and not cubes[r[0]].withheld}
     return wholes, others
+
+
+FACE_ROUNDS = 12
+
+
+def _hidden_faces(cube: ProtectedCube, tail: tuple[str, ...]) -> set[Key]:
+    """The selections of the filters whose count, at `tail` (the table's shared total),
+    is hidden in `cube` (a number not shown although it is the threshold or more)."""
+    n = len(tail)
+    return {
+        key[:-n]
+        for key in cube.hidden
+        if key[-n:] == tail and len(key) == cube.selectable + n and cube.is_published(key)
+    }
+
+
+def share_faces(
+    cubes: dict[Name, ProtectedCube],
+    group: Sequence[str],
+    periods: Sequence[Period],
+    rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None],
+    *,
+    rounds: int = FACE_ROUNDS,
+) -> int:
+    """One pattern for a group's shared totals (#14, AGG-2): tables of one population
+    (`SAME_POPULATION`) publish the same total for every selection of the filters, so a
+    total hidden in one (for a box) and shown in another undoes the first one's box. For
+    each period, every total hidden in one table of the group is hidden in the others as
+    well, and protected there as a small cell is (`rebuild`, `protect(..., extra=...)`);
+    that may hide further totals, so it is done again until the tables hide the same
+    totals (or `rounds` times; the audit after it is what decides). Returns how many
+    cubes were protected again. A cube protected again may choose other boxes; it is
+    protected on its own as before, and the audit after it decides what is pinned."""
+    tails = [(k, tail) for g in SAME_POPULATION for k, tail in g if k in group and len(g) > 1]
+    if len(tails) < 2:
+        return 0
+    done = 0
+    for period in periods:
+        names = [((k, period.code), tail) for k, tail in tails if (k, period.code) in cubes]
+        for _ in range(rounds):
+            live = [(n, tail) for n, tail in names if not cubes[n].withheld]
+            hidden = {n: _hidden_faces(cubes[n], tail) for n, tail in live}
+            every = set().union(*hidden.values()) if hidden else set()
+            more = False
+            for n, tail in live:
+                cube = cubes[n]
+                wanted = {
+                    (*f, *tail)
+                    for f in every - hidden[n]
+                    if (*f, *tail) in cube.values
+                    and cube.values[(*f, *tail)] >= cube.threshold
+                    and cube.cell((*f, *tail)).status is Status.SHOWN
+                }
+                if wanted:
+                    rebuild(cubes, n, wanted)
+                    done += 1
+                    more = True
+            if not more:
+                break
+    return done
 
 
 def protect_linked(
@@ -502,6 +572,7 @@ def protect_linked(
     follow: Callable[[dict[Name, ProtectedCube]], None] | None = None,
     only: Mapping[str, dict[int, str]] | None = None,
     progress: Callable[[str], None] | None = None,
+    faces: bool = True,
 ) -> LinkedSummary:
     """Hide more in `cubes` (changed in place) until the audit over `periods` pins no
     small count. `keys`: the tables, audited in their linked groups (default: every
@@ -520,6 +591,10 @@ def protect_linked(
             for ref, _ in terms:
                 by_ref.setdefault(ref, []).append(n)
         before = {n: c.small | c.hidden for n, c in mine.items()}
+        if faces:
+            summary.reprotected += share_faces(mine, group, periods, rebuild or _reprotect_in)
+            if follow is not None:
+                follow(mine)
         last = last_withheld = math.inf
         for step in range(rounds + 2 * len(mine) + 1):  # each step hides more: it ends
             found = audit(mine, linked, threshold, only=only)
@@ -557,10 +632,7 @@ def protect_linked(
             if step < rounds and extra and len(pinned) < last:
                 last = len(pinned)
                 for name, more in sorted(extra.items()):
-                    if rebuild is not None:
-                        rebuild(mine, name, more)
-                    else:
-                        mine[name] = reprotect(mine[name], more)
+                    (rebuild or _reprotect_in)(mine, name, more)
                     summary.reprotected += 1
             elif wholes or (parts and len(pinned) < last_withheld):
                 # Withhold a cube a pinned count is still linked to (each cube on its own

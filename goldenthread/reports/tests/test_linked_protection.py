@@ -136,6 +136,49 @@ def test_a_month_is_no_longer_its_quarter_minus_the_other_months():
     assert _attack(cubes).leaks() == []
 
 
+def _faces(cube, tail=(TOTAL,)):
+    return linked._hidden_faces(cube, tail)
+
+
+def test_a_total_hidden_in_one_table_is_hidden_in_the_other():
+    """The ADR's reproduction across tables in small: a team's total hidden in one table
+    for the box of its small cells, shown in the other (which needs no box there), is
+    hidden in both after `share_faces`."""
+    units = []
+    for month in range(3):
+        units += [(month, "t1", "old", "old", "r1", "well", "agreed")] * 7
+        units += [(month, "t1", "young", "young", "r1", "flagged", "agreed")] * 3
+        units += [(month, "t1", "young", "young", "r1", "well", "agreed")] * 6
+        units += [(month, "t2", "old", "old", "r2", "well", "not")] * 8
+        units += [(month, "t2", "young", "young", "r2", "flagged", "not")] * 9
+        units += [(month, "t3", "old", "old", "r1", "flagged", "asked")] * 6
+        units += [(month, "t3", "young", "young", "r2", "well", "asked")] * 6
+    cubes = _cubes(units)
+    name_a, name_b = ((key, "2026-10") for key in TABLES)
+    differ = _faces(cubes[name_a]) ^ _faces(cubes[name_b])
+    assert differ  # protected alone, the two tables hide different totals
+    n = linked.share_faces(cubes, TABLES, PERIODS, linked._reprotect_in)
+    assert n >= 1
+    assert _faces(cubes[name_a]) == _faces(cubes[name_b])
+    assert differ <= _faces(cubes[name_a])
+
+
+def test_a_count_pinned_across_tables_withholds_the_table_it_goes_through_not_the_first():
+    """Tables of one population have no whole: a count of the second table pinned
+    through the first withholds the first; one of the first, through the second,
+    withholds the second (before, the group's first table was always withheld)."""
+    cube = _cubes([(0, "t1", "old", "old", "r1", "well", "agreed")] * 6)
+    q, a = ((key, "2026-10") for key in TABLES)
+    key = ("t1", TOTAL, TOTAL, TOTAL)
+    terms = [((q, key), 1), ((a, key), -1)]
+    assert linked._to_withhold((a, key), terms, cube) == (set(), {q})
+    assert linked._to_withhold((q, key), terms, cube) == (set(), {a})
+    # A period made of others is still the whole.
+    month, quarter = (TABLES[0], "2026-10"), (TABLES[0], QUARTER.code)
+    terms = [((quarter, key), 1), ((month, key), -1)]
+    assert linked._to_withhold((month, key), terms, cube) == ({quarter}, set())
+
+
 # -- Exhaustive, on tiny tables -------------------------------------------------------
 
 # Age (the second dimension) has one group: the months add up at every cell.
