@@ -13,9 +13,9 @@ from django.utils import timezone
 from goldenthread.accountability import services
 from goldenthread.accountability.models import Challenge
 from goldenthread.accountability.working_days import add_working_days
+from goldenthread.nonprod.demo.casework import people_with_open_outcomes
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import OutcomeStatus
-from goldenthread.people.models import Person
 
 
 def _before(today: datetime.date, days: int) -> datetime.date:
@@ -29,17 +29,9 @@ def load_accountability_demo(rng: random.Random) -> int:
         return 0
     today = timezone.localdate()
     touched = 0
-    people = (
-        Person.objects.filter(outcomes__status=OutcomeStatus.OPEN)
-        .distinct()
-        .prefetch_related("allocations__worker")
-        .order_by("family_name", "given_name", "id")
-    )
-    for index, person in enumerate(people):
-        workers = [a.worker for a in person.allocations.all() if a.is_active(today)]
-        if not workers:
+    for index, person, worker in people_with_open_outcomes(today):
+        if worker is None:
             continue
-        worker = workers[0]
         touched += 1
         outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at"))
         for n, outcome in enumerate(outcomes):

@@ -20,9 +20,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from goldenthread.nonprod.demo.casework import people_with_open_outcomes
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import OutcomeStatus
-from goldenthread.people.models import Person
 from goldenthread.reviews import services
 from goldenthread.reviews.models import (
     OutcomeDecision,
@@ -186,19 +186,11 @@ def load_reviews_demo(rng: random.Random) -> int:
         return 0
     today = timezone.localdate()
     held = 0
-    people = (
-        Person.objects.filter(outcomes__status=OutcomeStatus.OPEN)
-        .distinct()
-        .prefetch_related("allocations__worker")
-        .order_by("family_name", "given_name", "id")
-    )
-    for index, person in enumerate(people):
-        workers = [a.worker for a in person.allocations.all() if a.is_active(today)]
+    for index, person, worker in people_with_open_outcomes(today):
         first = person.conversations.order_by("held_on").values_list("held_on", flat=True)
         started = first.first()
-        if not workers or started is None:
+        if worker is None or started is None:
             continue
-        worker = workers[0]
         span = (today - started).days
         plan = index % 6  # 0: not reviewed (left to show), 1-3: that many reviews,
         # 4: a review in progress, 5: one outcome past its date with no review since

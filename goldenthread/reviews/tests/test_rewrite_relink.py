@@ -263,7 +263,9 @@ def test_every_move_to_a_closed_outcome_is_refused_in_the_same_words(person, pra
             start_date=timezone.localdate(),
             case_for_request="For the meal",
             lines=[
-                LineInput(description="Pans", amount=Decimal("10.00"), period="one_off", outcome=other)
+                LineInput(
+                    description="Pans", amount=Decimal("10.00"), period="one_off", outcome=other
+                )
             ],
         )
     assert f"Line 1: {said}" in refused.value.messages
