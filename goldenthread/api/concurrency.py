@@ -12,8 +12,11 @@ version a write was made from (SEC-5).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.http import HttpRequest
+
+from goldenthread.core.concurrency import StaleEditError
 
 from .errors import ApiProblem
 
@@ -47,3 +50,13 @@ def expected_version(request: HttpRequest) -> int:
             400, 'If-Match must be one ETag this API gave, for example "3" (with the quotes).'
         )
     return int(match.group(1))
+
+
+def expected_version_of(request: HttpRequest, stored: Any | None) -> int:
+    """The version the client read (If-Match) of a record that may not be made yet
+    (`stored` is the row as it is now, or None): "0", "nothing recorded yet", is stale once
+    someone has made it (412 with the row, nothing written), as the page's None is."""
+    version = expected_version(request)
+    if version == 0 and stored is not None:
+        raise StaleEditError(stored)
+    return version

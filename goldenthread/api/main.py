@@ -14,13 +14,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
-from ninja.parser import Parser
-from ninja.types import DictStrAny
 
 from goldenthread.audit.services import snapshot
 from goldenthread.core.concurrency import StaleEditError
@@ -78,62 +75,6 @@ reveal a few people is shown as words, never as a number.
 """
 
 
-def _unstorable(value: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Where text sent cannot be stored: the NUL character (PostgreSQL's text refuses it;
-    forms refuse it with Django's ProhibitNullCharactersValidator) and lone surrogates
-    (not Unicode, so no database can store them as UTF-8)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return [
-                {
-                    "loc": path,
-                    "msg": "Text cannot contain the NUL character (\\u0000).",
-                    "type": "string_nul",
-                }
-            ]
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return [
-                {
-                    "loc": path,
-                    "msg": "Text contains a character that is not valid Unicode "
-                    "(a lone surrogate).",
-                    "type": "string_unicode",
-                }
-            ]
-        return []
-    if isinstance(value, dict):
-        found = []
-        for key, item in value.items():
-            found += _unstorable(key, (*path, str(key))) or _unstorable(item, (*path, str(key)))
-        return found
-    if isinstance(value, list):
-        return [e for n, item in enumerate(value) for e in _unstorable(item, (*path, str(n)))]
-    return []
-
-
-class TextParser(Parser):
-    """JSON bodies and query strings whose text can be stored: a NUL character or a lone
-    surrogate is a 422 naming the field, not a database error (a 500) on PostgreSQL."""
-
-    def parse_body(self, request: HttpRequest) -> DictStrAny:
-        data = super().parse_body(request)
-        errors = _unstorable(data, ("body",))
-        if errors:
-            raise NinjaValidationError(errors)
-        return data
-
-    def parse_querydict(
-        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
-    ) -> DictStrAny:
-        result = super().parse_querydict(data, list_fields, request)
-        errors = _unstorable(result, ("query",))
-        if errors:
-            raise NinjaValidationError(errors)
-        return result
-
-
 class GoldenThreadApi(NinjaAPI):
     _openapi_schemas: dict[str, dict[str, Any]]
 
@@ -185,7 +126,6 @@ api = GoldenThreadApi(
     docs_url=None,  # the docs page is ours (views/docs.py): signed-in staff, our CSP
     openapi_url="/openapi.json",
     auth=api_auth,
-    parser=TextParser(),
 )
 
 
@@ -287,10 +227,6 @@ def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if isinstance(exc.__cause__, NinjaValidationError):
-        # The body parsed, but its text cannot be stored (TextParser): ninja reports
-        # whatever the parser raises as "cannot parse"; it is a field's error.
-        return _invalid_request(request, exc.__cause__)
     log_pending_access(request)
     detail = str(exc)
     if exc.status_code == 400 and detail.startswith("Cannot parse"):

@@ -23,6 +23,10 @@ logger = logging.getLogger("goldenthread.api")
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "https://goldenthread.example.org/problems/"
 
+# Text with a lone surrogate (not Unicode: no database stores it), in our words wherever it
+# is refused (schemas.Input, or pydantic itself in text with a length limit).
+UNICODE_REFUSED = "Text contains a character that is not valid Unicode (a lone surrogate)."
+
 # status → (type slug, title)
 TITLES: dict[int, tuple[str, str]] = {
     400: ("bad-request", "The request could not be understood"),
@@ -99,5 +103,8 @@ def ninja_field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
             loc = loc[1:]
         if loc and loc[0] in {"payload", "data"}:
             loc = loc[1:]
-        items.append({"field": ".".join(loc), "message": str(error.get("msg", "Not valid."))})
+        message = str(error.get("msg", "Not valid."))
+        if error.get("type") == "string_unicode":
+            message = UNICODE_REFUSED  # pydantic's own words are about parsing raw data
+        items.append({"field": ".".join(loc), "message": message})
     return items

@@ -6,10 +6,11 @@ import copy
 import datetime
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from goldenthread.conversations.models import MattersKind, Perspective, StrengthKind
 from goldenthread.outcomes.models import CheckQuestion
@@ -28,6 +29,8 @@ from goldenthread.sds.models import (
 )
 from goldenthread.support.models import CostPeriod, SolutionStatus, SupportStep
 
+from .problems import UNICODE_REFUSED
+
 
 def _name(user) -> str:
     if user is None:
@@ -45,7 +48,48 @@ def name_of(field: str) -> staticmethod:
     return staticmethod(lambda obj: _name(getattr(obj, field)))
 
 
-class Strict(Schema):
+def unstorable(value: object) -> PydanticCustomError | None:
+    """Why text sent cannot be stored, or None: the NUL character (PostgreSQL's text refuses
+    it; the pages refuse it with Django's ProhibitNullCharactersValidator) or a lone
+    surrogate (not Unicode, so no database can store it as UTF-8). Looks into lists and
+    dicts (their keys too); a schema inside is checked by its own fields."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return PydanticCustomError(
+                "string_nul", "Text cannot contain the NUL character (\\u0000)."
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return PydanticCustomError("string_unicode", UNICODE_REFUSED)
+        return None
+    if isinstance(value, dict):
+        value = [*value, *value.values()]
+    if isinstance(value, list | tuple | set | frozenset):
+        return next(filter(None, map(unstorable, value)), None)
+    return None
+
+
+class Input(Schema):
+    """What the API reads, in a body or a query string: text that cannot be stored (see
+    `unstorable`) in any field is a 422 naming the field, never a database error (a 500 on
+    PostgreSQL). Every schema a route reads derives from this one
+    (tests/test_unstorable_text.py)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        # After pydantic has read the field (so a schema inside has looked at its own
+        # fields; a discriminator allows no other kind of validator). Pydantic refuses a
+        # lone surrogate itself in text with a length limit: problems.ninja_field_errors
+        # gives its refusal the words of UNICODE_REFUSED.
+        error = unstorable(value)
+        if error is not None:
+            raise error
+        return value
+
+
+class Strict(Input):
     """Inputs: unknown fields are refused (a typo never silently does nothing)."""
 
     model_config = ConfigDict(extra="forbid")

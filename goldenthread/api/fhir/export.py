@@ -66,10 +66,21 @@ def _coding(system: str, code: str, display: str = "") -> dict:
     return _compact({"system": system, "code": code, "display": display})
 
 
+def _concept(system: str, code: str, display: str) -> dict:
+    """A CodeableConcept of one coding, its display the text."""
+    return {"coding": [_coding(system, code, display)], "text": display}
+
+
 def _kind(code: str) -> dict:
+    return _concept(c.RECORD_KIND, code, c.KIND_DISPLAY[code])
+
+
+def _chosen(kind: str, system: str, choice: Any) -> dict:
+    """An Observation's component of the record's `kind`: a choice of the record (a member
+    of its TextChoices), coded in `system` with its label."""
     return {
-        "coding": [_coding(c.RECORD_KIND, code, c.KIND_DISPLAY[code])],
-        "text": c.KIND_DISPLAY[code],
+        "code": _kind(kind),
+        "valueCodeableConcept": _concept(system, choice.value, str(choice.label)),
     }
 
 
@@ -268,19 +279,7 @@ def review_observations(person: Person, review) -> list[dict]:
     resources = []
     for outcome_review in review.outcome_reviews.order_by("created_at", "id"):
         components = [
-            {
-                "code": _kind(c.KIND_DECISION),
-                "valueCodeableConcept": {
-                    "coding": [
-                        _coding(
-                            c.OUTCOME_DECISION,
-                            outcome_review.decision,
-                            str(OutcomeDecision(outcome_review.decision).label),
-                        )
-                    ],
-                    "text": str(OutcomeDecision(outcome_review.decision).label),
-                },
-            }
+            _chosen(c.KIND_DECISION, c.OUTCOME_DECISION, OutcomeDecision(outcome_review.decision))
         ]
         if outcome_review.new_measure_value is not None:
             components.append(
@@ -317,19 +316,7 @@ def review_observations(person: Person, review) -> list[dict]:
         )
         members.append(ref(outcome_review.pk))
     for view in review.person_views.order_by("at", "id"):
-        components = [
-            {
-                "code": _kind(c.KIND_WHOSE_WORDS),
-                "valueCodeableConcept": {
-                    "coding": [
-                        _coding(
-                            c.WHOSE_WORDS, view.whose_words, str(WhoseWords(view.whose_words).label)
-                        )
-                    ],
-                    "text": str(WhoseWords(view.whose_words).label),
-                },
-            }
-        ]
+        components = [_chosen(c.KIND_WHOSE_WORDS, c.WHOSE_WORDS, WhoseWords(view.whose_words))]
         if view.rating:
             components.append(
                 {"code": _kind(c.KIND_RATING), "valueCodeableConcept": _rating(view.rating)}
@@ -440,10 +427,7 @@ def transfer_provenance(person: Person, bundle_id: uuid.UUID, now, exported_by) 
         "id": str(uuid.uuid5(bundle_id, "transfer")),
         "target": [ref(person.pk), ref(care_plan_id(person))],
         "recorded": _instant(now),
-        "activity": {
-            "coding": [_coding(c.RECORD_KIND, c.KIND_TRANSFER, c.KIND_DISPLAY[c.KIND_TRANSFER])],
-            "text": c.KIND_DISPLAY[c.KIND_TRANSFER],
-        },
+        "activity": _kind(c.KIND_TRANSFER),
         "agent": agents,
     }
 

@@ -43,3 +43,24 @@ def changes(object_type: str, action: str = "create") -> int:
     from goldenthread.audit.models import ChangeRecord
 
     return ChangeRecord.objects.filter(object_type=object_type, action=action).count()
+
+
+def with_a_possible_duplicate(full_record, practitioner) -> dict:
+    """The record's ids, and a possible duplicate the practitioner raised about its person
+    (the one route whose address names no person)."""
+    import datetime
+
+    from goldenthread.people.models import Person, PossibleDuplicate
+
+    person = Person.objects.get(pk=full_record["person_id"])
+    raised = PossibleDuplicate.objects.create(
+        requested_by=practitioner,
+        team=practitioner.team,
+        given_name="Morag",
+        family_name="Brown",
+        date_of_birth=datetime.date(1950, 1, 1),
+        chi_number="0101501234",
+        existing_person_id=person.pk,
+        existing_team=person.team,
+    )
+    return {**full_record, "duplicate_id": raised.pk}

@@ -22,6 +22,7 @@ from goldenthread.people.models import Person
 from ..auth import Caller, gated
 from ..concurrency import etag, expected_version
 from ..pagination import DEFAULT_LIMIT, paginate
+from ..schemas import Input
 
 PROBLEM_STATUSES = (400, 401, 403, 404, 422, 429)
 WRITE_PROBLEM_STATUSES = (409, 412, 428)
@@ -112,6 +113,14 @@ def with_etag(response: HttpResponse, version: int) -> None:
     response["ETag"] = etag(version)
 
 
+def tagged_if_made(response: HttpResponse, record: Any | None) -> int:
+    """The answer's ETag for a record that may not be made yet: its version, or 0 (nothing
+    recorded yet). Returns the version."""
+    version: int = record.version if record is not None else 0
+    with_etag(response, version)
+    return version
+
+
 def tagged(response: HttpResponse, record: Any) -> Any:
     """`record`, its version the answer's ETag."""
     with_etag(response, record.version)
@@ -152,7 +161,7 @@ def change_one(
     return tagged(response, one(items if read_back is None else read_back, pk, what))
 
 
-class PageParams(Schema):
+class PageParams(Input):
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
 

@@ -15,12 +15,13 @@ from goldenthread.core.permissions import Permission
 from goldenthread.reports import selectors
 from goldenthread.reports.reading import ReportReader
 
+from ..schemas import Input
 from .common import answers
 
 router = Router(tags=["Reports"])
 
 
-class ReportParams(Schema):
+class ReportParams(Input):
     period: str = Field(
         "",
         description="A period code the report pages offer; the rolling year when left out.",

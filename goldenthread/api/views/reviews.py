@@ -16,11 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from goldenthread.core.concurrency import StaleEditError
 from goldenthread.reviews import services
 from goldenthread.reviews.models import SolutionDecision
 
-from ..concurrency import expected_version
+from ..concurrency import expected_version, expected_version_of
 from ..schemas import (
     OutcomeAtReviewOut,
     OutcomeReviewIn,
@@ -39,7 +38,7 @@ from .common import (
     change_one,
     one,
     person_of,
-    with_etag,
+    tagged_if_made,
 )
 from .routes import add_route, detail_route, list_route
 
@@ -135,15 +134,22 @@ def _at_review(request: HttpRequest, review_id: uuid.UUID, related: str, pk: uui
     return one(reviews_of(person), review_id, "review"), one(getattr(person, related), pk, what)
 
 
+def _recorded_at_review(review, rows: str, item, response: HttpResponse | None = None):
+    """The review's row in `rows` (outcome_reviews, solution_reviews) for `item` (an
+    outcome, a solution), or None when nothing is recorded yet; its version (0: nothing
+    yet) the ETag on `response`."""
+    recorded = getattr(review, rows).filter(**{item._meta.model_name: item}).first()
+    if response is not None:
+        tagged_if_made(response, recorded)
+    return recorded
+
+
 def _outcome_at_review(review, outcome, response: HttpResponse | None = None) -> dict:
     """What is recorded for the outcome at the review; with its ETag on `response`."""
-    outcome_review = review.outcome_reviews.filter(outcome=outcome).first()
-    if response is not None:
-        with_etag(response, outcome_review.version if outcome_review else 0)
     return {
         "review_id": review.pk,
         "outcome": outcome,
-        "outcome_review": outcome_review,
+        "outcome_review": _recorded_at_review(review, "outcome_reviews", outcome, response),
         "person_views": list(review.person_views.filter(outcome=outcome).order_by("at", "id")),
     }
 
@@ -248,15 +254,12 @@ def _stored_schedule(person):
 
 def _schedule_of(person, response: HttpResponse) -> dict:
     schedule = _stored_schedule(person)
-    version: int = schedule.version if schedule else 0
-    body = {
-        "version": version,
+    return {
+        "version": tagged_if_made(response, schedule),
         "next_review_on": schedule.next_review_on if schedule else None,
         "due_on": schedule.due_on if schedule else None,
         "last_review_on": schedule.last_review_on if schedule else None,
     }
-    with_etag(response, version)
-    return body
 
 
 @router.get(
@@ -285,12 +288,7 @@ def review_schedule_put(
     if_match: str | None = IF_MATCH,
 ):
     person = person_of(request)
-    version = expected_version(request)
-    if version == 0:
-        # "Nothing recorded yet", as the page's None: refused if a row has been made since.
-        schedule = _stored_schedule(person)
-        if schedule is not None:
-            raise StaleEditError(schedule)
+    version = expected_version_of(request, _stored_schedule(person))
     services.review_schedule_set(
         actor=actor_of(request),
         person=person,
@@ -354,12 +352,10 @@ class SolutionReviewIn(Strict):
 
 
 def _solution_at_review(review, solution, response: HttpResponse) -> dict:
-    solution_review = review.solution_reviews.filter(solution=solution).first()
-    with_etag(response, solution_review.version if solution_review else 0)
     return {
         "review_id": review.pk,
         "solution_id": solution.pk,
-        "solution_review": solution_review,
+        "solution_review": _recorded_at_review(review, "solution_reviews", solution, response),
     }
 
 
@@ -399,9 +395,9 @@ def review_solution_record(
     if_match: str | None = IF_MATCH,
 ):
     review, solution = _at_review(request, review_id, "support_solutions", solution_id, "solution")
-    version = expected_version(request)
-    if version == 0 and review.solution_reviews.filter(solution=solution).exists():
-        raise StaleEditError(review.solution_reviews.get(solution=solution))
+    version = expected_version_of(
+        request, _recorded_at_review(review, "solution_reviews", solution)
+    )
     services.solution_review_record(
         actor=actor_of(request),
         review=review,

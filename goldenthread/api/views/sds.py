@@ -64,6 +64,7 @@ from .common import (
     paged,
     person_of,
     tagged,
+    tagged_if_made,
     with_etag,
 )
 from .routes import add_route, change_route, detail_route, list_route
@@ -84,7 +85,7 @@ def sds_detail(request: HttpRequest, person_id: uuid.UUID, response: HttpRespons
 
 
 def _sds_of(person, choice, response: HttpResponse) -> dict:
-    with_etag(response, choice.version if choice is not None else 0)
+    tagged_if_made(response, choice)
     return {
         "choice": choice,
         "first_choices_not_delivered": list(
