@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -11,26 +9,17 @@ from goldenthread.ui.forms import DateInput, VersionField, date_field
 
 from .chi import InvalidCHI, validate_chi
 from .models import CircleMember, Person, SupportReason
-from .services import PERSON_FIELDS
+from .services import PERSON_FIELDS, hidden_character_message
 
 # What may be typed in the CHI box: 10 digits with spaces or hyphens between groups.
 CHI_TYPED_MAX_LENGTH = 14
 
-# Characters that change the order text is shown in (right-to-left overrides, embeddings
-# and isolates) and control characters (tabs, line breaks). In a name they make the name
-# on screen differ from the name stored: "Smith" followed by an override can show as
-# another person's name in a list and a search. Names in right-to-left scripts need none
-# of them; joiners used within a script (U+200C, U+200D) are allowed.
-_HIDDEN_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 
 def refuse_hidden_characters(value: str, label: str) -> str:
-    """`value` unchanged, or a clear refusal naming the field (SEC-6)."""
-    if _HIDDEN_IN_NAMES.search(value):
-        raise forms.ValidationError(
-            f"{label} has a hidden character that changes how text is shown (for example a "
-            "right-to-left mark or a line break). Type it again without it."
-        )
+    """`value` unchanged, or a clear refusal naming the field (SEC-6; the service checks
+    again, for the API and imports)."""
+    if message := hidden_character_message(value, label):
+        raise forms.ValidationError(message)
     return value
 
 

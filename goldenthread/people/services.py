@@ -4,6 +4,7 @@ API and commands). Each runs in one transaction and reports to the Auditor."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -64,6 +65,42 @@ class PersonMayBeKnown(Exception):
 class TooManyPossibleDuplicates(Exception):
     """The actor has asked about too many possible duplicates lately; no CHI number of
     theirs is looked up until the window has passed (whether or not it would match)."""
+
+
+# Characters that change the order text is shown in (right-to-left overrides, embeddings
+# and isolates) and control characters (tabs, line breaks). In a name they make the name
+# on screen differ from the name stored: "Smith" followed by an override can show as
+# another person's name in a list and a search. Names in right-to-left scripts need none
+# of them; joiners used within a script (U+200C, U+200D) are allowed. Checked here, so a
+# form, the API and an import refuse them alike (SEC-6).
+_HIDDEN_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+NAME_LABELS = {
+    "given_name": "First name",
+    "family_name": "Last name",
+    "preferred_name": "Preferred name",
+    "name": "Name",
+}
+
+
+def hidden_character_message(value: str, label: str) -> str:
+    """Why `value` cannot be a name, or "" when it can."""
+    if isinstance(value, str) and _HIDDEN_IN_NAMES.search(value):
+        return (
+            f"{label} has a hidden character that changes how text is shown (for example a "
+            "right-to-left mark or a line break). Type it again without it."
+        )
+    return ""
+
+
+def refuse_hidden_in_names(fields: dict[str, Any]) -> None:
+    """ValidationError naming each name field of `fields` with a hidden character."""
+    errors = {
+        name: message
+        for name, label in NAME_LABELS.items()
+        if name in fields and (message := hidden_character_message(fields[name], label))
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def recent_possible_duplicates(actor: User) -> int:
@@ -158,6 +195,9 @@ def person_create(
     A CHI number already recorded raises PersonAlreadyRecorded, PersonMayBeKnown or
     TooManyPossibleDuplicates (see _check_chi_not_recorded)."""
     require_casework(actor, NEW_PERSON)
+    refuse_hidden_in_names(
+        {"given_name": given_name, "family_name": family_name, "preferred_name": preferred_name}
+    )
     chi_number = normalise_chi(chi_number)  # as typed on the card: spaces and hyphens
     if team.pk != actor.team_id:  # as the page: into the worker's own team
         raise PermissionDenied("You can add people to your own team only.")
@@ -208,6 +248,7 @@ def person_update(
     A new CHI number already recorded is refused as in person_create."""
     require_casework(actor, person)
     refuse_unknown_fields("person_update", changes, PERSON_FIELDS)
+    refuse_hidden_in_names(changes)
     # From the database: a form may already have put the new values on `person`.
     stored_chi = Person.objects.filter(pk=person.pk).values_list("chi_number", flat=True).get()
     new_chi = normalise_chi(changes.get("chi_number", stored_chi))
@@ -243,6 +284,7 @@ def _attnames(instance: Person) -> list[str]:
 
 def circle_member_add(*, actor: User, person: Person, **fields: Any) -> CircleMember:
     require_casework(actor, person)
+    refuse_hidden_in_names(fields)
     member = CircleMember(
         person=person,
         **{k: fields.get(k, "") for k in CIRCLE_FIELDS if k != "is_unpaid_carer"},
@@ -258,6 +300,7 @@ def circle_member_update(
 ) -> CircleMember:
     require_casework(actor, member.person_id)
     refuse_unknown_fields("circle_member_update", changes, CIRCLE_FIELDS)
+    refuse_hidden_in_names(changes)
     with transaction.atomic():
         audited_update(
             member,

@@ -613,3 +613,29 @@ def test_someone_added_to_the_circle_by_mistake_is_removed(api, reader, full_rec
     elsewhere = api("delete", f"/circle/{theirs.pk}", if_match='"1"')
     assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
     assert CircleMember.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_name_with_a_hidden_direction_mark_is_refused_by_name_through_the_api(api, full_record):
+    """SEC-6: a right-to-left override or a line break in a name makes the name shown
+    differ from the name stored; the API refuses it as the pages do (people.services),
+    naming the field, and nothing is saved."""
+    from goldenthread.people.models import CircleMember, Person
+
+    person = Person.objects.get(pk=full_record["person_id"])
+    before = person.family_name
+    changed = api("patch", "", {"family_name": "Smith\u202exo"}, if_match=f'"{person.version}"')
+    assert changed.status_code == 422, changed.content
+    errors = changed.json()["errors"]
+    assert [e["field"] for e in errors] == ["family_name"]
+    assert "Last name has a hidden character" in errors[0]["message"]
+    person.refresh_from_db()
+    assert person.family_name == before
+
+    members = CircleMember.objects.count()
+    made = api("post", "/circle", {"name": "Ann\nBell", "relationship": "Neighbour"})
+    assert made.status_code == 422, made.content
+    assert [e["field"] for e in made.json()["errors"]] == ["name"]
+    assert CircleMember.objects.count() == members
+    # Names in any script are kept.
+    kept = api("post", "/circle", {"name": "\u0646\u0648\u0631", "relationship": "Friend"})
+    assert kept.status_code == 201, kept.content
