@@ -2,8 +2,9 @@
 
 Each table and period protected on its own gives small counts away to a reader who opens
 several (a quarter minus its other months; one table's total in another's hidden cell).
-After `linked.protect_linked`, the test attacker (tests/attacker.py, written apart from
-the product's audit) reading every cube with every link pins none, and on tiny tables an
+After `linked.protect_linked`, the test attacker (tests/attacker.py: its links written
+apart from the product's, its propagation the product's `linked.Audit`) reading every cube
+with every link pins none, and on tiny tables an
 exhaustive search over every table of whole numbers agreeing with all that is published
 finds two values for every small count."""
 
