@@ -133,11 +133,20 @@ def lock_open_outcome(outcome: Outcome) -> Outcome:
     return stored
 
 
+# The one wording of a refusal of someone else's outcome (forms, services and the API).
+NOT_THEIR_OUTCOME = "Choose one of this person's outcomes."
+
+
+def not_their_outcome(outcome: Outcome | None, person_id: Any) -> str:
+    """NOT_THEIR_OUTCOME for an outcome of someone else; "" for one of theirs, or none."""
+    return NOT_THEIR_OUTCOME if outcome is not None and outcome.person_id != person_id else ""
+
+
 def check_persons_outcome(outcome: Outcome, person_id: Any) -> None:
     """For a service that moves a row of the person's record to `outcome` (a solution, a
     budget line, an unmet need): refuse an outcome of someone else, on the outcome field."""
-    if outcome.person_id != person_id:
-        raise ValidationError({"outcome": "Choose one of this person's outcomes."})
+    if problem := not_their_outcome(outcome, person_id):
+        raise ValidationError({"outcome": problem})
 
 
 def move_to_outcome(
@@ -417,8 +426,8 @@ def agreement_record(
     records it, or (once #12 registers the check) the person or their proxy themselves."""
     require_worker_or_person(actor, person, doing="record agreement")
     errors: dict[str, str] = {}
-    if outcome is not None and outcome.person_id != person.pk:
-        errors["outcome"] = "Choose one of this person's outcomes."
+    if problem := not_their_outcome(outcome, person.pk):
+        errors["outcome"] = problem
     if whose not in AgreementWhose.values:
         errors["whose"] = "Choose who this is."
     if not name.strip():

@@ -21,6 +21,7 @@ from goldenthread.core.services import (
     require_text,
 )
 from goldenthread.outcomes.models import Outcome
+from goldenthread.outcomes.services import not_their_outcome
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution, solution_choice_error
@@ -63,8 +64,8 @@ def _risk_errors(
     errors: dict[str, str] = {}
     if outcome is None and solution is None:
         errors["about"] = "Choose the outcome or the solution this risk is about."
-    if outcome is not None and outcome.person_id != person.pk:
-        errors["about"] = "Choose one of this person's outcomes."
+    if problem := not_their_outcome(outcome, person.pk):
+        errors["about"] = problem
     if solution is not None and (problem := solution_choice_error(person.pk, solution, outcome)):
         errors["about"] = problem
     require_text(

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from goldenthread.core.formatting import date_text
 from goldenthread.outcomes.models import Outcome
+from goldenthread.outcomes.services import NOT_THEIR_OUTCOME
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
 from goldenthread.ui.forms import (
@@ -52,7 +53,7 @@ def _outcome_field(person: Person, label: str = "The outcome it is for") -> form
         required=False,
         label=label,
         empty_label="Not linked to an outcome",
-        error_messages={"invalid_choice": "Choose one of this person's outcomes."},
+        error_messages={"invalid_choice": NOT_THEIR_OUTCOME},
         label_from=lambda outcome: outcome.statement[:120],
     )
 

@@ -44,6 +44,7 @@ from goldenthread.outcomes.services import (
     lock_open_outcome,
     move_to_outcome,
     not_open_to_link,
+    not_their_outcome,
 )
 from goldenthread.people.guards import may_record_for, require_casework
 from goldenthread.people.models import Person
@@ -118,8 +119,8 @@ def _decision_add(actor: User, **fields: Any) -> Decision:
 def _own_outcome(
     person: Person, outcome: Outcome | None, field_name: str, errors: dict[str, str]
 ) -> None:
-    if outcome is not None and outcome.person_id != person.pk:
-        errors[field_name] = "Choose one of this person's outcomes."
+    if problem := not_their_outcome(outcome, person.pk):
+        errors[field_name] = problem
     elif outcome is not None and outcome.status != OutcomeStatus.OPEN:
         # Achieved, closed and rewritten outcomes are history (#16): nothing new hangs on them.
         errors[field_name] = not_open_to_link(outcome)

@@ -486,7 +486,7 @@ def _linked(person, outcome_ids, member_ids) -> tuple[list, list]:
     members = {m.pk: m for m in person.circle.filter(pk__in=member_ids)}
     for n, pk in enumerate(outcome_ids):
         if pk not in outcomes:
-            problems[f"outcome_ids.{n}"] = "Choose one of this person's outcomes."
+            problems[f"outcome_ids.{n}"] = outcome_services.NOT_THEIR_OUTCOME
     for n, pk in enumerate(member_ids):
         if pk not in members:
             problems[f"circle_member_ids.{n}"] = "Choose someone from this person's circle."

@@ -17,6 +17,7 @@ from ninja import Header, Schema, Status
 
 from goldenthread.accounts.models import User
 from goldenthread.core.permissions import Permission, can
+from goldenthread.outcomes.services import NOT_THEIR_OUTCOME
 from goldenthread.people.models import Person
 
 from ..auth import Caller, gated
@@ -106,7 +107,7 @@ def chosen(queryset, pk, field: str, message: str):
 def chosen_outcome(person: Person, pk: Any) -> Any:
     """The outcome of this person a body names by `outcome_id` (None when it names none),
     or 422."""
-    return chosen(person.outcomes, pk, "outcome_id", "Choose one of this person's outcomes.")
+    return chosen(person.outcomes, pk, "outcome_id", NOT_THEIR_OUTCOME)
 
 
 def with_etag(response: HttpResponse, version: int) -> None:

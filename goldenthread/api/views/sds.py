@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
+from goldenthread.outcomes.services import NOT_THEIR_OUTCOME
 from goldenthread.sds import services
 from goldenthread.sds.authority import authority_for
 from goldenthread.sds.models import Accepted
@@ -247,7 +248,7 @@ def budget_request_create(
         if line.outcome_id is not None:
             outcome = person.outcomes.filter(pk=line.outcome_id).first()
             if outcome is None:
-                problems[f"lines.{number - 1}.outcome_id"] = "Choose one of this person's outcomes."
+                problems[f"lines.{number - 1}.outcome_id"] = NOT_THEIR_OUTCOME
         if line.solution_id is not None:
             solution = (
                 person.support_solutions.select_related("outcome")
