@@ -145,11 +145,16 @@ def canonical_content(fields: Sequence[models.Field], values: Sequence[Any]) -> 
     }
 
 
+# What json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+# allow_nan=False) makes, with its encoder made once rather than on every row (json.dumps
+# builds a new one whenever it is given options): every audit row is hashed with it.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+)
+
+
 def content_digest(content: dict[str, Any]) -> str:
-    payload = json.dumps(
-        content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    )
-    return hashlib.sha256(payload.encode("ascii")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(content).encode("ascii")).hexdigest()
 
 
 def link_hash(table: str, seq: int, prev_hash: str, digest: str) -> str:
