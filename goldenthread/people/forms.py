@@ -9,18 +9,10 @@ from goldenthread.ui.forms import DateInput, VersionField, date_field
 
 from .chi import InvalidCHI, validate_chi
 from .models import CircleMember, Person, SupportReason
-from .services import PERSON_FIELDS, hidden_character_message
+from .services import PERSON_FIELDS
 
 # What may be typed in the CHI box: 10 digits with spaces or hyphens between groups.
 CHI_TYPED_MAX_LENGTH = 14
-
-
-def refuse_hidden_characters(value: str, label: str) -> str:
-    """`value` unchanged, or a clear refusal naming the field (SEC-6; the service checks
-    again, for the API and imports)."""
-    if message := hidden_character_message(value, label):
-        raise forms.ValidationError(message)
-    return value
 
 
 class PersonForm(forms.ModelForm):
@@ -93,15 +85,6 @@ class PersonForm(forms.ModelForm):
         assert isinstance(field, forms.ChoiceField)
         return field
 
-    def clean_given_name(self) -> str:
-        return refuse_hidden_characters(self.cleaned_data["given_name"], "First name")
-
-    def clean_family_name(self) -> str:
-        return refuse_hidden_characters(self.cleaned_data["family_name"], "Last name")
-
-    def clean_preferred_name(self) -> str:
-        return refuse_hidden_characters(self.cleaned_data["preferred_name"], "Preferred name")
-
     def clean_chi_number(self) -> str:
         value = self.cleaned_data.get("chi_number", "")
         if not value:
@@ -151,9 +134,6 @@ class CircleMemberForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
-
-    def clean_name(self) -> str:
-        return refuse_hidden_characters(self.cleaned_data["name"], "Name")
 
 
 class AllocationForm(forms.Form):
