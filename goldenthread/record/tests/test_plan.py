@@ -245,6 +245,28 @@ def test_easy_read_headings_are_questions(rich_plan_person):
     assert "For a year it costs about £2,460.00." in html
 
 
+def test_easy_read_says_what_they_tried_and_their_ideas_in_their_own_words(rich_plan_person):
+    """P-5, SS-4: the easy read carries what the person tried already and their own ideas,
+    as the standard plan does, escaped, under each goal's help."""
+    planning = rich_plan_person.outcomes.get(statement=OWN_WORDS).support_planning
+    planning.tried_already = "The <i>community</i> bus once.\nThe step was too high."
+    planning.own_ideas = "My neighbour could drive me on Thursdays."
+    planning.save()
+    easy = render_to_string("support/_plan_easy_body.html", {"plan": build_plan(rich_plan_person)})
+    help_section = easy.split('id="easy-help-heading"')[1]
+    assert "<p>What I tried already:</p>" in help_section
+    assert "The &lt;i&gt;community&lt;/i&gt; bus once.<br>The step was too high." in help_section
+    assert "<p>My ideas:</p>" in help_section
+    assert "My neighbour could drive me on Thursdays." in help_section
+    assert "<i>community</i>" not in easy
+
+
+def test_easy_read_says_nothing_of_tried_or_ideas_when_none_were_recorded(person):
+    make_outcome(person, statement="I get to the shops on my own")
+    easy = render_to_string("support/_plan_easy_body.html", {"plan": build_plan(person)})
+    assert "What I tried already:" not in easy and "My ideas:" not in easy
+
+
 def test_reading_ease_of_the_generated_plans(rich_plan_person, capsys):
     plan = build_plan(rich_plan_person)
     context = {"plan": plan, "person": rich_plan_person}
