@@ -109,6 +109,8 @@ def test_the_whole_correction_journey(client, me, person, outcome, practitioner,
         sign_in(client, worker)
         page = client.get(reverse("portal_staff:worklist")).content.decode()
         assert "Jean Macdonald" in page and "0 of 30" in page
+        # Challenges and complaints wait on their own list: the worklist points to it.
+        assert f'href="{reverse("accountability:open_challenges")}"' in page
     sign_in(client, practitioner)
     answer_url = reverse("portal_staff:answer", args=[person.pk, correction.pk])
     form = client.get(answer_url)
