@@ -1,6 +1,7 @@
 """The pieces every service shares (#17): the casework guard (people/guards.py), the
 Auditor's refusal of a write no one answers for (audit/services.py), audited_update
-(core/services.py) and the one questionnaire save (core/questionnaires.py)."""
+(core/services.py), a service's whole write of one record (audit.services.create_audited,
+update_audited) and the one questionnaire save (core/questionnaires.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from goldenthread.audit.services import (
     Auditor,
     access_record,
     change_record,
+    create_audited,
+    update_audited,
 )
 from goldenthread.conversations.factories import ConversationFactory, PositiveChangeFactory
 from goldenthread.conversations.models import ReflectionAnswer
@@ -440,3 +443,87 @@ def test_audited_update_runs_only_inside_the_services_transaction(member, practi
             person_id=member.person_id,
         )
     assert CircleMember.objects.get(pk=member.pk).name == "Ann"
+
+
+# --- create_audited and update_audited: a service's whole write of one record -------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_audited_adds_the_record_and_its_history_in_a_transaction_of_its_own(
+    person, practitioner
+):
+    """SEC-4: the record and its "created" row together, with no transaction of the
+    caller's (audited_create alone refuses to run there)."""
+    added = create_audited(
+        practitioner,
+        CircleMember(person=person, name="Ann", relationship="Daughter"),
+        person_id=person.pk,
+    )
+    assert CircleMember.objects.get(pk=added.pk).name == "Ann"
+    record = ChangeRecord.objects.get(object_id=str(added.pk))
+    assert record.action == "create" and record.actor == practitioner
+    assert record.person_id == person.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("actor", [None, AnonymousUser()], ids=["none", "anonymous"])
+def test_create_audited_adds_nothing_for_no_one_or_when_invalid(person, practitioner, actor):
+    """SEC-4: no one to answer for it, or a record that does not validate: nothing kept."""
+    with pytest.raises(AnonymousAuditError):
+        create_audited(
+            actor,
+            CircleMember(person=person, name="Ann", relationship="Cousin"),
+            person_id=person.pk,
+        )
+    with pytest.raises(ValidationError):
+        create_audited(
+            practitioner,
+            CircleMember(person=person, name="", relationship="Cousin"),
+            person_id=person.pk,
+        )
+    assert not CircleMember.objects.filter(person=person, relationship="Cousin").exists()
+    assert not ChangeRecord.objects.filter(person_id=person.pk, action="create").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_audited_changes_once_then_refuses_the_stale_copy(member, practitioner):
+    """SEC-4, SEC-5: the change and its before/after together, with no transaction of the
+    caller's; a second save from the copy read before it is refused and writes nothing."""
+    seen = member.version
+    stale = CircleMember.objects.get(pk=member.pk)
+    update_audited(
+        practitioner,
+        member,
+        expected_version=seen,
+        person_id=member.person_id,
+        changes={"notes": "Visits on Sundays"},
+    )
+    with pytest.raises(StaleEditError) as refused:
+        update_audited(
+            practitioner,
+            stale,
+            expected_version=seen,
+            person_id=member.person_id,
+            changes={"name": "Typed over"},
+        )
+    assert refused.value.current.notes == "Visits on Sundays"
+    stored = CircleMember.objects.get(pk=member.pk)
+    assert stored.name == "Ann" and stored.notes == "Visits on Sundays"
+    assert stored.version == seen + 1
+    record = ChangeRecord.objects.get(object_id=str(member.pk))
+    assert record.before["notes"] == "" and record.after["notes"] == "Visits on Sundays"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_audited_writes_nothing_for_no_one(member):
+    """SEC-4: a change no one answers for is refused before anything is written."""
+    with pytest.raises(AnonymousAuditError):
+        update_audited(
+            None,
+            member,
+            expected_version=member.version,
+            person_id=member.person_id,
+            changes={"name": "Nobody"},
+        )
+    assert CircleMember.objects.get(pk=member.pk).name == "Ann"
+    assert not ChangeRecord.objects.filter(object_id=str(member.pk)).exists()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.services import Auditor
+from goldenthread.audit.services import Auditor, create_audited, update_audited
 from goldenthread.core.formatting import date_text
 from goldenthread.core.services import (
     audited_create,
@@ -479,10 +479,8 @@ def advocacy_record(*, actor: User, person: Person, **fields: Any) -> Advocacy:
     errors = _advocacy_errors(fields)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        advocacy = Advocacy(person=person, recorded_by=actor, **_advocacy_tidy(fields))
-        audited_create(advocacy, auditor=Auditor(actor), person_id=person.pk)
-    return advocacy
+    advocacy = Advocacy(person=person, recorded_by=actor, **_advocacy_tidy(fields))
+    return create_audited(actor, advocacy, person_id=person.pk)
 
 
 def advocacy_update(
@@ -497,15 +495,13 @@ def advocacy_update(
         raise ValidationError(errors)
     tidy = _advocacy_tidy(merged)
     changed = {name: tidy[name] for name in ADVOCACY_FIELDS}
-    with transaction.atomic():
-        audited_update(
-            advocacy,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            person_id=advocacy.person_id,
-            changes=changed,
-        )
-    return advocacy
+    return update_audited(
+        actor,
+        advocacy,
+        expected_version=expected_version,
+        person_id=advocacy.person_id,
+        changes=changed,
+    )
 
 
 # --- Transitions (TR-1) ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ import decimal
 import json
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
@@ -24,7 +24,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from goldenthread.core.client_address import client_address
-from goldenthread.core.services import SystemActor
+from goldenthread.core.models import VersionedModel
+from goldenthread.core.services import SystemActor, audited_create, audited_update
 
 from . import chain
 from .models import (
@@ -36,6 +37,9 @@ from .models import (
     ChangeAction,
     ChangeRecord,
 )
+
+M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=VersionedModel)
 
 
 class AnonymousAuditError(PermissionDenied):
@@ -257,6 +261,49 @@ class Auditor:
             before=before,
             person_id=person_id,
             extra=dict(extra) if extra else None,
+        )
+
+
+def create_audited(
+    actor: Any,
+    instance: M,
+    *,
+    person_id: Any,
+    clean: bool | Mapping[str, bool] = True,
+) -> M:
+    """The whole write of a service that adds one record and nothing else (#17, ADR 0010):
+    in a transaction of its own, `core.services.audited_create` (validate, INSERT, the
+    "created" row) through the actor's Auditor, so None or an anonymous actor writes
+    nothing. A service that writes more in the same transaction calls `audited_create`
+    inside its own `transaction.atomic()`."""
+    with transaction.atomic():
+        return audited_create(instance, auditor=Auditor(actor), person_id=person_id, clean=clean)
+
+
+def update_audited(
+    actor: Any,
+    instance: V,
+    *,
+    expected_version: int,
+    person_id: Any,
+    changes: Mapping[str, Any],
+    fields: Iterable[str] | None = None,
+    clean: bool | Mapping[str, bool] = True,
+) -> V:
+    """The whole write of a service that changes one versioned record and nothing else
+    (#17, ADR 0010): in a transaction of its own, `core.services.audited_update` (lock,
+    refuse a stale copy, apply, validate, one versioned UPDATE, the before/after row)
+    through the actor's Auditor. A service that locks or writes more in the same
+    transaction calls `audited_update` inside its own `transaction.atomic()`."""
+    with transaction.atomic():
+        return audited_update(
+            instance,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            person_id=person_id,
+            changes=changes,
+            fields=fields,
+            clean=clean,
         )
 
 

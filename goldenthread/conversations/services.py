@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.services import Auditor
+from goldenthread.audit.services import Auditor, create_audited, update_audited
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_create, audited_update, refuse_unknown_fields
+from goldenthread.core.services import audited_update, refuse_unknown_fields
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import CircleMember, Person
 
@@ -62,9 +62,7 @@ def conversation_create(
         narrative=narrative,
         recorded_by=actor,
     )
-    with transaction.atomic():
-        audited_create(conversation, auditor=Auditor(actor), person_id=person.pk)
-    return conversation
+    return create_audited(actor, conversation, person_id=person.pk)
 
 
 def conversation_update(
@@ -107,9 +105,7 @@ def participant_add(
         name=name.strip(),
         role=role.strip(),
     )
-    with transaction.atomic():
-        audited_create(participant, auditor=Auditor(actor), person_id=conversation.person_id)
-    return participant
+    return create_audited(actor, participant, person_id=conversation.person_id)
 
 
 # Any: each of these models has person_id, conversation and text (StepItem), which the
@@ -137,9 +133,7 @@ def step_item_add(
     item = model(
         person_id=conversation.person_id, conversation=conversation, text=text.strip(), **fields
     )
-    with transaction.atomic():
-        audited_create(item, auditor=Auditor(actor), person_id=conversation.person_id)
-    return item
+    return create_audited(actor, item, person_id=conversation.person_id)
 
 
 def step_items_add(
@@ -180,15 +174,13 @@ def step_item_update(*, actor: User, item: Any, expected_version: int, **changes
         )
     if "circle_member" in changes and changes["circle_member"].person_id != item.person_id:
         raise ValidationError({"circle_member": "Choose someone from the person's circle."})
-    with transaction.atomic():
-        audited_update(
-            item,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            changes=changes,
-            person_id=item.person_id,
-        )
-    return item
+    return update_audited(
+        actor,
+        item,
+        expected_version=expected_version,
+        changes=changes,
+        person_id=item.person_id,
+    )
 
 
 def step_item_remove(*, actor: User, item: Any) -> None:

@@ -19,7 +19,13 @@ from django.utils import timezone
 from goldenthread.accounts.models import Area, Handover, HandoverReason, Role, Team, User
 from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import AccessAction, ChangeAction
-from goldenthread.audit.services import Auditor, access_record, change_record
+from goldenthread.audit.services import (
+    Auditor,
+    access_record,
+    change_record,
+    create_audited,
+    update_audited,
+)
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.services import (
     audited_create,
@@ -265,16 +271,14 @@ def person_update(
             what="people:edit",
             http_request=http_request,
         )
-    with transaction.atomic():
-        audited_update(
-            person,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            changes=changes,
-            fields=_attnames(person),
-            person_id=person.pk,
-        )
-    return person
+    return update_audited(
+        actor,
+        person,
+        expected_version=expected_version,
+        changes=changes,
+        fields=_attnames(person),
+        person_id=person.pk,
+    )
 
 
 def _attnames(instance: Person) -> list[str]:
@@ -290,9 +294,7 @@ def circle_member_add(*, actor: User, person: Person, **fields: Any) -> CircleMe
         **{k: fields.get(k, "") for k in CIRCLE_FIELDS if k != "is_unpaid_carer"},
         is_unpaid_carer=bool(fields.get("is_unpaid_carer", False)),
     )
-    with transaction.atomic():
-        audited_create(member, auditor=Auditor(actor), person_id=person.pk)
-    return member
+    return create_audited(actor, member, person_id=person.pk)
 
 
 def circle_member_update(
@@ -301,16 +303,14 @@ def circle_member_update(
     require_casework(actor, member.person_id)
     refuse_unknown_fields("circle_member_update", changes, CIRCLE_FIELDS)
     refuse_hidden_in_names(changes)
-    with transaction.atomic():
-        audited_update(
-            member,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            changes=changes,
-            fields=CIRCLE_FIELDS,
-            person_id=member.person_id,
-        )
-    return member
+    return update_audited(
+        actor,
+        member,
+        expected_version=expected_version,
+        changes=changes,
+        fields=CIRCLE_FIELDS,
+        person_id=member.person_id,
+    )
 
 
 # How a record of another app that refers to a circle member reads, as the end of "they …":
@@ -429,16 +429,14 @@ def allocation_end(
     _check_allocator(actor, allocation.person)
     if end_date < allocation.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
-    with transaction.atomic():
-        audited_update(
-            allocation,
-            auditor=Auditor(actor),
-            expected_version=(allocation.version if expected_version is None else expected_version),
-            changes={"end_date": end_date},
-            clean=False,
-            person_id=allocation.person_id,
-        )
-    return allocation
+    return update_audited(
+        actor,
+        allocation,
+        expected_version=(allocation.version if expected_version is None else expected_version),
+        changes={"end_date": end_date},
+        clean=False,
+        person_id=allocation.person_id,
+    )
 
 
 def possible_duplicate_resolve(

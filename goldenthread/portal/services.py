@@ -30,7 +30,7 @@ from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import Auditor, access_denied, change_record
+from goldenthread.audit.services import Auditor, access_denied, change_record, update_audited
 from goldenthread.core.services import audited_update, audited_upsert, locked, require_signed_in
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
@@ -648,15 +648,14 @@ def question_answer(
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": "Write your answer to the person."})
-    with transaction.atomic():
-        return audited_update(
-            question,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            person_id=person.pk,
-            clean=False,
-            changes={"answer": answer, "answered_by": actor, "answered_at": timezone.now()},
-        )
+    return update_audited(
+        actor,
+        question,
+        expected_version=expected_version,
+        person_id=person.pk,
+        clean=False,
+        changes={"answer": answer, "answered_by": actor, "answered_at": timezone.now()},
+    )
 
 
 # --- The person's own view at a review (REV-1, P-2) -----------------------------------------

@@ -11,11 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.services import Auditor
+from goldenthread.audit.services import Auditor, create_audited, update_audited
 from goldenthread.core.formatting import date_text
 from goldenthread.core.services import (
-    audited_create,
-    audited_update,
     not_future,
     refuse_unknown_fields,
     require_text,
@@ -135,9 +133,7 @@ def risk_record(
     risk = RiskEnablement(
         person=person, outcome=outcome, solution=solution, recorded_by=actor, **_tidy(fields)
     )
-    with transaction.atomic():
-        audited_create(risk, auditor=Auditor(actor), person_id=person.pk)
-    return risk
+    return create_audited(actor, risk, person_id=person.pk)
 
 
 def risk_update(
@@ -159,16 +155,14 @@ def risk_update(
     errors = _risk_errors(risk.person, outcome, solution, merged)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        audited_update(
-            risk,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            changes={**_tidy(changes), "outcome": outcome, "solution": solution},
-            fields=[*changes, "outcome_id", "solution_id"],
-            person_id=risk.person_id,
-        )
-    return risk
+    return update_audited(
+        actor,
+        risk,
+        expected_version=expected_version,
+        changes={**_tidy(changes), "outcome": outcome, "solution": solution},
+        fields=[*changes, "outcome_id", "solution_id"],
+        person_id=risk.person_id,
+    )
 
 
 def risk_agreement_add(

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role, User
-from goldenthread.audit.services import Auditor, access_denied
+from goldenthread.audit.services import Auditor, access_denied, create_audited, update_audited
 from goldenthread.conversations.models import Conversation
 from goldenthread.core.concurrency import StaleEditError, save_versioned
 from goldenthread.core.formatting import PENNY, date_text
@@ -388,9 +388,7 @@ def unmet_need_record(
         identified_on=identified_on,
         recorded_by=actor,
     )
-    with transaction.atomic():
-        audited_create(unmet, auditor=Auditor(actor), person_id=person.pk)
-    return unmet
+    return create_audited(actor, unmet, person_id=person.pk)
 
 
 def unmet_need_mark_met(
@@ -414,16 +412,14 @@ def unmet_need_mark_met(
         errors["how_met"] = "Say how the need is now met."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        audited_update(
-            unmet_need,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            changes={"met_on": met_on, "how_met": how_met.strip()},
-            clean=False,
-            person_id=unmet_need.person_id,
-        )
-    return unmet_need
+    return update_audited(
+        actor,
+        unmet_need,
+        expected_version=expected_version,
+        changes={"met_on": met_on, "how_met": how_met.strip()},
+        clean=False,
+        person_id=unmet_need.person_id,
+    )
 
 
 def first_choice_not_delivered_record(
@@ -512,19 +508,17 @@ def first_choice_answer_record(
         raise ValidationError({"plan_to_meet_need": "Say how the need will be met over time."})
     if alternative_accepted not in Accepted.values:
         raise ValidationError({"alternative_accepted": "Choose one of the answers."})
-    with transaction.atomic():
-        audited_update(
-            record,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            changes={
-                "alternative_accepted": alternative_accepted,
-                "plan_to_meet_need": plan_to_meet_need.strip(),
-            },
-            clean=False,
-            person_id=record.person_id,
-        )
-    return record
+    return update_audited(
+        actor,
+        record,
+        expected_version=expected_version,
+        changes={
+            "alternative_accepted": alternative_accepted,
+            "plan_to_meet_need": plan_to_meet_need.strip(),
+        },
+        clean=False,
+        person_id=record.person_id,
+    )
 
 
 # --- Budgets (SDS-3) ----------------------------------------------------------------------
@@ -560,9 +554,7 @@ def indicative_budget_record(
         notes=notes.strip(),
         recorded_by=actor,
     )
-    with transaction.atomic():
-        audited_create(row, auditor=Auditor(actor), person_id=person.pk, clean=False)
-    return row
+    return create_audited(actor, row, person_id=person.pk, clean=False)
 
 
 @dataclass(frozen=True)
@@ -1289,20 +1281,18 @@ def understanding_check_record(
     not_future(checked_on, "checked_on", "The date checked", errors)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        row = UnderstandingCheck(
-            person=person,
-            about=about,
-            decision=decision,
-            checked_on=checked_on,
-            how_checked=how_checked.strip(),
-            understood=understood,
-            help_given=help_given if help_given in UnderstandingHelp.values else "",
-            what_done=what_done.strip(),
-            recorded_by=actor,
-        )
-        audited_create(row, auditor=Auditor(actor), person_id=person.pk, clean=False)
-    return row
+    row = UnderstandingCheck(
+        person=person,
+        about=about,
+        decision=decision,
+        checked_on=checked_on,
+        how_checked=how_checked.strip(),
+        understood=understood,
+        help_given=help_given if help_given in UnderstandingHelp.values else "",
+        what_done=what_done.strip(),
+        recorded_by=actor,
+    )
+    return create_audited(actor, row, person_id=person.pk, clean=False)
 
 
 # --- Moving provision and unmet need to another outcome (#16, REV-2) -----------------------
