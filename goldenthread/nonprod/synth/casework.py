@@ -644,6 +644,12 @@ class Casework:
             )
         )
 
+    def log_decided(self, at, decider, pid, what: str, *, reason: str, read_before) -> None:
+        """A decision as the access log shows it: the decider reads the page `read_before`
+        deciding, then decides (POST) at `at`, both with `reason`."""
+        self.log(at - read_before, decider, pid, what, change=False, reason=reason)
+        self.log(at, decider, pid, what, change=True, reason=reason)
+
     def label(self, actor) -> str:
         """As sds.services._actor_label: "Name (Role)"."""
         full, _, role = self.ctx.users[actor]
@@ -1179,15 +1185,14 @@ class Casework:
             decline = (rng.choice(DECLINE_REASONS), rng.choice(DECLINE_FOR_PERSON))
             refer = rng.choice(REFER_REASONS)
             if at <= self.latest:
-                self.log(
-                    at - datetime.timedelta(minutes=5),
+                self.log_decided(
+                    at,
                     leader,
                     p.id,
                     "sds:request_detail",
-                    change=False,
                     reason=LEADER_REASON,
+                    read_before=datetime.timedelta(minutes=5),
                 )
-                self.log(at, leader, p.id, "sds:request_detail", change=True, reason=LEADER_REASON)
                 limit = self.leader_limit
                 version += 1
                 if r < 0.75:
@@ -1213,15 +1218,14 @@ class Casework:
             reasons = rng.choice(APPROVE_REASONS[:2] if approved else DECLINE_REASONS)
             for_person = rng.choice(APPROVE_FOR_PERSON if approved else DECLINE_FOR_PERSON)
             if at <= self.latest:
-                self.log(
-                    at - datetime.timedelta(minutes=10),
+                self.log_decided(
+                    at,
                     panel,
                     p.id,
                     "sds:panel_decide",
-                    change=False,
                     reason=PANEL_REASON,
+                    read_before=datetime.timedelta(minutes=10),
                 )
-                self.log(at, panel, p.id, "sds:panel_decide", change=True, reason=PANEL_REASON)
                 events.append(
                     (
                         at,
