@@ -534,6 +534,10 @@ class _AnswerView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
         context["summary_rows"] = [{"key": k, "value": v} for k, v in self.asked()]
         return context
 
+    def get_success_url(self) -> str:
+        """Once answered, back where the worker came from."""
+        return self.get_back_url()
+
 
 class CorrectionAnswerView(_AnswerView):
     form_class = AnswerForm
@@ -556,8 +560,6 @@ class CorrectionAnswerView(_AnswerView):
 
     def get_back_url(self) -> str:
         return reverse("portal_staff:overview", args=[self.person.pk])
-
-    get_success_url = get_back_url
 
     def save(self, form):
         data = form.cleaned_data
@@ -624,8 +626,6 @@ class QuestionAnswerView(_AnswerView):
 
     def get_back_url(self) -> str:
         return reverse("portal_staff:worklist")
-
-    get_success_url = get_back_url
 
     def save(self, form):
         return services.question_answer(

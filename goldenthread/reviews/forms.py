@@ -244,11 +244,7 @@ class SolutionReviewForm(forms.Form):
     version = VersionField(required=False)  # empty until the first save
     decision = radio_field(
         "Keep, change or stop it?",
-        [
-            (SolutionDecision.KEEP.value, "Keep it"),
-            (SolutionDecision.CHANGE.value, "Change it"),
-            (SolutionDecision.STOP.value, "Stop it"),
-        ],
+        SolutionDecision.choices,  # "Keep it", "Change it", "Stop it"
         message="Choose whether to keep, change or stop it.",
         invalid_message="Choose keep, change or stop.",
     )
