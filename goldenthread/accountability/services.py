@@ -78,9 +78,7 @@ def _event(
         recorded_by=actor,
         **fields,
     )
-    event.save()
-    Auditor(actor).created(event, person_id=challenge.person_id)
-    return event
+    return audited_create(event, auditor=Auditor(actor), person_id=challenge.person_id, clean=False)
 
 
 def _challenge_step(

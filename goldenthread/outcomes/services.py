@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.services import Auditor
+from goldenthread.audit.services import Auditor, create_audited
 from goldenthread.conversations.models import PositiveChange
 from goldenthread.core.models import VersionedModel
 from goldenthread.core.questionnaires import questionnaire_save
@@ -441,18 +441,15 @@ def agreement_record(
     not_future(agreed_on, "agreed_on", "The date", errors)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        row = Agreement(
-            person_id=person.pk,
-            outcome=outcome,
-            whose=whose,
-            name=name.strip(),
-            agreed=agreed,
-            agreed_on=agreed_on,
-            how=how,
-            not_agreed=not_agreed.strip() if agreed != Agreed.YES else "",
-            recorded_by=actor,
-        )
-        row.save()
-        Auditor(actor).created(row, person_id=person.pk)
-    return row
+    row = Agreement(
+        person_id=person.pk,
+        outcome=outcome,
+        whose=whose,
+        name=name.strip(),
+        agreed=agreed,
+        agreed_on=agreed_on,
+        how=how,
+        not_agreed=not_agreed.strip() if agreed != Agreed.YES else "",
+        recorded_by=actor,
+    )
+    return create_audited(actor, row, person_id=person.pk, clean=False)

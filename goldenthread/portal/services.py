@@ -30,8 +30,20 @@ from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
 from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import ChangeAction
-from goldenthread.audit.services import Auditor, access_denied, change_record, update_audited
-from goldenthread.core.services import audited_update, audited_upsert, locked, require_signed_in
+from goldenthread.audit.services import (
+    Auditor,
+    access_denied,
+    change_record,
+    create_audited,
+    update_audited,
+)
+from goldenthread.core.services import (
+    audited_create,
+    audited_update,
+    audited_upsert,
+    locked,
+    require_signed_in,
+)
 from goldenthread.people.guards import require_casework
 from goldenthread.people.models import Person
 
@@ -392,19 +404,15 @@ def comment_add(*, actor, person: Person, label: str, item_id: str, text: str) -
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Write your comment."})
-    with transaction.atomic():
-        comment = ItemComment(
-            person=person,
-            item_type=label,
-            item_id=str(obj.pk),
-            text=text,
-            author=actor,
-            on_behalf=link.kind == LinkKind.PROXY,
-        )
-        comment.full_clean()
-        comment.save()
-        Auditor(actor).created(comment, person_id=person.pk)
-    return comment
+    comment = ItemComment(
+        person=person,
+        item_type=label,
+        item_id=str(obj.pk),
+        text=text,
+        author=actor,
+        on_behalf=link.kind == LinkKind.PROXY,
+    )
+    return create_audited(actor, comment, person_id=person.pk)
 
 
 def decision_challenge(*, actor, person: Person, item_id: str, details: str, wanted: str = ""):
@@ -435,22 +443,18 @@ def correction_ask(
     link = require_portal(actor, person, section=kind.section)
     if not (what_is_wrong or "").strip():
         raise ValidationError({"what_is_wrong": "Say what is wrong."})
-    with transaction.atomic():
-        row = CorrectionRequest(
-            person=person,
-            item_type=label,
-            item_id=str(obj.pk),
-            item_text=item_text(kind, obj)[:4000],
-            what_is_wrong=what_is_wrong.strip(),
-            should_say=(should_say or "").strip(),
-            asked_by=actor,
-            on_behalf=link.kind == LinkKind.PROXY,
-            asked_at=timezone.now(),
-        )
-        row.full_clean()
-        row.save()
-        Auditor(actor).created(row, person_id=person.pk)
-    return row
+    row = CorrectionRequest(
+        person=person,
+        item_type=label,
+        item_id=str(obj.pk),
+        item_text=item_text(kind, obj)[:4000],
+        what_is_wrong=what_is_wrong.strip(),
+        should_say=(should_say or "").strip(),
+        asked_by=actor,
+        on_behalf=link.kind == LinkKind.PROXY,
+        asked_at=timezone.now(),
+    )
+    return create_audited(actor, row, person_id=person.pk)
 
 
 def correction_answer(
@@ -540,18 +544,16 @@ def withholding_propose(
         errors["review_on"] = "Choose a date in the future to look at it again."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        row = Withholding.objects.create(
-            person=person,
-            item_type=label,
-            item_id=str(obj.pk),
-            grounds=grounds,
-            reason=reason.strip(),
-            review_on=review_on,
-            withheld_by=actor,
-        )
-        Auditor(actor).created(row, person_id=person.pk)
-    return row
+    row = Withholding(
+        person=person,
+        item_type=label,
+        item_id=str(obj.pk),
+        grounds=grounds,
+        reason=reason.strip(),
+        review_on=review_on,
+        withheld_by=actor,
+    )
+    return create_audited(actor, row, person_id=person.pk, clean=False)
 
 
 def _require_team_leader(actor, person: Person, refusal: str, *, other_than=None) -> None:
@@ -623,18 +625,16 @@ def question_ask(*, actor, person: Person, log_id, question: str) -> AccessQuest
     question = (question or "").strip()
     if not question:
         raise ValidationError({"question": "Write your question."})
-    with transaction.atomic():
-        asked = AccessQuestion.objects.create(
-            person=person,
-            log_id=row.pk,
-            about=row.actor_name[:300],
-            looked_at=row.at,
-            question=question[:2000],
-            asked_by=actor,
-            asked_at=timezone.now(),
-        )
-        Auditor(actor).created(asked, person_id=person.pk)
-    return asked
+    asked = AccessQuestion(
+        person=person,
+        log_id=row.pk,
+        about=row.actor_name[:300],
+        looked_at=row.at,
+        question=question[:2000],
+        asked_by=actor,
+        asked_at=timezone.now(),
+    )
+    return create_audited(actor, asked, person_id=person.pk, clean=False)
 
 
 def question_answer(
@@ -701,9 +701,12 @@ def review_view_give(
             else "",
             recorded_by=actor,
         )
-        view.full_clean(validate_constraints=False)
-        view.save()
-        Auditor(actor).created(view, person_id=person.pk)
+        audited_create(
+            view,
+            auditor=Auditor(actor),
+            person_id=person.pk,
+            clean={"validate_constraints": False},
+        )
     return view
 
 

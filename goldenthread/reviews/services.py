@@ -491,9 +491,12 @@ def person_view_add(
             speaker_name=speaker_name.strip() if whose_words == WhoseWords.ON_BEHALF else "",
             recorded_by=actor,
         )
-        view.full_clean(validate_constraints=False)
-        view.save()
-        Auditor(actor).created(view, person_id=review.person_id)
+        audited_create(
+            view,
+            auditor=Auditor(actor),
+            person_id=review.person_id,
+            clean={"validate_constraints": False},
+        )
     return view
 
 

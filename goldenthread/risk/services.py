@@ -8,10 +8,9 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.services import Auditor, create_audited, update_audited
+from goldenthread.audit.services import create_audited, update_audited
 from goldenthread.core.formatting import date_text
 from goldenthread.core.services import (
     not_future,
@@ -186,19 +185,16 @@ def risk_agreement_add(
     not_future(agreed_on, "agreed_on", "The date agreed", errors)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        row = RiskAgreement(
-            risk=risk,
-            person_id=risk.person_id,
-            name=name.strip(),
-            role=role.strip(),
-            agreed_to=agreed_to.strip(),
-            agreed_on=agreed_on,
-            recorded_by=actor,
-        )
-        row.save()
-        Auditor(actor).created(row, person_id=risk.person_id)
-    return row
+    row = RiskAgreement(
+        risk=risk,
+        person_id=risk.person_id,
+        name=name.strip(),
+        role=role.strip(),
+        agreed_to=agreed_to.strip(),
+        agreed_on=agreed_on,
+        recorded_by=actor,
+    )
+    return create_audited(actor, row, person_id=risk.person_id, clean=False)
 
 
 def risk_view_add(
@@ -222,16 +218,13 @@ def risk_view_add(
     not_future(given_on, "given_on", "The date", errors)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        row = RiskView(
-            risk=risk,
-            person_id=risk.person_id,
-            whose=whose,
-            name=name.strip(),
-            view=view.strip(),
-            given_on=given_on,
-            recorded_by=actor,
-        )
-        row.save()
-        Auditor(actor).created(row, person_id=risk.person_id)
-    return row
+    row = RiskView(
+        risk=risk,
+        person_id=risk.person_id,
+        whose=whose,
+        name=name.strip(),
+        view=view.strip(),
+        given_on=given_on,
+        recorded_by=actor,
+    )
+    return create_audited(actor, row, person_id=risk.person_id, clean=False)
