@@ -751,24 +751,16 @@ class Casework:
                     held,
                     at,
                 )
-            rows[OutcomeReview].append(
-                (
-                    det_uuid(rng),
-                    at,
-                    at,
-                    1,
-                    review_id,
-                    outcome.id,
-                    p.id,
-                    Decimal(rng.randrange(0, 6)) if rng.random() < 0.2 else None,
-                    rating,
-                    rng.choice(EVIDENCE[rating]),
-                    decision,
-                    new_id,
-                    worker,
-                )
+            self.outcome_reviewed(
+                p,
+                review_id,
+                outcome.id,
+                rating,
+                at,
+                decision=decision,
+                new_id=new_id,
+                measured=True,
             )
-            self.person_view(p, review_id, outcome.id, rating, at)
             self.solution_reviews(p, review_id, outcome, held, at)
         finished = min(at + datetime.timedelta(minutes=rng.randrange(5, 40)), self.latest)
         rows[Review].append(
@@ -802,29 +794,52 @@ class Casework:
         for outcome in outcomes[: rng.randrange(0, len(outcomes) + 1)]:
             at = min(at + datetime.timedelta(minutes=rng.randrange(2, 12)), self.latest)
             rating = rng.choice((Rating.NOT_YET, Rating.PARTLY, Rating.PARTLY, Rating.ACHIEVED))
-            rows[OutcomeReview].append(
-                (
-                    det_uuid(rng),
-                    at,
-                    at,
-                    1,
-                    review_id,
-                    outcome.id,
-                    p.id,
-                    None,
-                    rating,
-                    rng.choice(EVIDENCE[rating]),
-                    OutcomeDecision.KEEP,
-                    None,
-                    worker,
-                )
+            self.outcome_reviewed(
+                p, review_id, outcome.id, rating, at, decision=OutcomeDecision.KEEP
             )
-            self.person_view(p, review_id, outcome.id, rating, at)
         rows[Review].append(
             (review_id, started, at, 1, p.id, held, worker, "", "draft", None, None)
         )
         self.log(started, worker, p.id, "reviews:start", change=True)
         self.log(started + SECOND, worker, p.id, "reviews:detail", change=False)
+
+    def outcome_reviewed(
+        self,
+        p: PersonInfo,
+        review_id,
+        outcome_id,
+        rating: str,
+        at,
+        *,
+        decision: str,
+        new_id=None,
+        measured: bool = False,
+    ) -> None:
+        """An outcome rated at a review (finished or in progress), and the person's view
+        of it. `measured`: a finished review records the measure now for one in five."""
+        rng = self.rng
+        row_id = det_uuid(rng)
+        measure = (
+            (Decimal(rng.randrange(0, 6)) if rng.random() < 0.2 else None) if measured else None
+        )
+        self.rows[OutcomeReview].append(
+            (
+                row_id,
+                at,
+                at,
+                1,
+                review_id,
+                outcome_id,
+                p.id,
+                measure,
+                rating,
+                rng.choice(EVIDENCE[rating]),
+                decision,
+                new_id,
+                p.worker,
+            )
+        )
+        self.person_view(p, review_id, outcome_id, rating, at)
 
     def person_view(self, p: PersonInfo, review_id, outcome_id, rating: str, at) -> None:
         rng = self.rng
