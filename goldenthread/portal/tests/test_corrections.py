@@ -125,6 +125,7 @@ def test_the_whole_correction_journey(client, me, person, outcome, practitioner,
         },
     )
     assert done.status_code == 302
+    assert done["Location"] == reverse("portal_staff:overview", args=[person.pk])  # back
     outcome.refresh_from_db()
     assert outcome.statement == "Jean walks to the park twice a week"
     history = ChangeRecord.objects.filter(object_id=str(outcome.pk), action="update").get()

@@ -40,6 +40,7 @@ def test_the_person_sees_who_looked_and_asks_why(
         answer_url, {"answer": "Pat was preparing your review.", "version": question.version}
     )
     assert done.status_code == 302
+    assert done["Location"] == reverse("portal_staff:worklist")  # back where it was asked
     sign_in(client, me)
     page = client.get(reverse("portal:who_looked", args=[person.pk])).content.decode()
     assert "Pat was preparing your review." in page
