@@ -15,7 +15,7 @@ from typing import Any
 from django.urls import NoReverseMatch
 
 from goldenthread.core.formatting import date_text
-from goldenthread.ui.links import id_url
+from goldenthread.ui.links import id_url, url_place
 
 # A view's section, by "namespace:name" first, then by namespace.
 SECTION_BY_VIEW = {
@@ -106,9 +106,11 @@ NAV_LINK_CLASS = {False: "ds_side-navigation__link", True: "ds_side-navigation__
 def record_frame(request, person) -> RecordFrame:
     section = record_section(getattr(request, "resolver_match", None))
     items = []
+    place = url_place()  # read once for the links below (#19)
     for key, view_name, label in RECORD_NAV:
         try:
-            url = id_url(view_name)(person.pk)  # each pattern reversed once per process (#19)
+            # Each pattern reversed once per process (#19).
+            url = id_url(view_name, place=place)(person.pk)
         except NoReverseMatch:  # a part not installed here
             continue
         items.append(
@@ -119,6 +121,6 @@ def record_frame(request, person) -> RecordFrame:
         section=section,
         nav=tuple(items),
         nav_links=tuple(nav_link(item) for item in items),
-        home_url=id_url("people:detail")(person.pk),
+        home_url=id_url("people:detail", place=place)(person.pk),
         born_text=date_text(person.date_of_birth),
     )
