@@ -94,30 +94,19 @@ OUTCOME_STATUS_TEXT = {value: str(label) for value, label in OutcomeStatus.choic
 
 # The columns of an outcome the thread reads (its rows are value rows, #19): what the page
 # shows, the chain of rewritten wordings and the links the broken-link check follows.
-OUTCOME_COLUMNS = (
-    "pk",
-    "statement",
-    "baseline",
-    "measure",
-    "target_date",
-    "assessed_need",
-    "status",
-    "checker_codes",
-    "replaces_id",
-    "conversation_id",
-    "positive_change_id",
-    "created_at",
-    "answered_count",
+OUTCOME_COLUMNS = tuple(
+    "pk statement baseline measure target_date assessed_need status checker_codes replaces_id "
+    "conversation_id positive_change_id created_at answered_count".split()
 )
 # The person's views at reviews: what reviews.progress.view_lines reads.
-VIEW_COLUMNS = (
-    "review_id",
-    "outcome_id",
-    "rating",
-    "in_their_words",
-    "whose_words",
-    "speaker_name",
-    "at",
+VIEW_COLUMNS = tuple(
+    "review_id outcome_id rating in_their_words whose_words speaker_name at".split()
+)
+# Of each outcome's review, what the progress and the history read, and of its review only
+# the status and date.
+OUTCOME_REVIEW_COLUMNS = tuple(
+    "review_id outcome_id new_outcome_id rating new_measure_value evidence decision "
+    "review__status review__held_on".split()
 )
 
 
@@ -367,18 +356,7 @@ def _person_rows(person_id: uuid.UUID) -> dict[str, QuerySet[Any, Any]]:
         # and all, for each outcome it reviewed).
         "outcome_reviews": OutcomeReview.objects.filter(person_id=person_id)
         .order_by("created_at")
-        .values_list(
-            "review_id",
-            "outcome_id",
-            "new_outcome_id",
-            "rating",
-            "new_measure_value",
-            "evidence",
-            "decision",
-            "review__status",
-            "review__held_on",
-            named=True,
-        ),
+        .values_list(*OUTCOME_REVIEW_COLUMNS, named=True),
         "views": PersonView.objects.filter(person_id=person_id)
         .order_by("at")
         .values_list(*VIEW_COLUMNS, named=True),
