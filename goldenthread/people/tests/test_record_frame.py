@@ -118,7 +118,7 @@ def test_pages_outside_a_record_have_no_record_frame(practitioner_client):
 
 @pytest.mark.parametrize(
     ("preferred", "family"),
-    [("Jean", "Smith"), ("<b>Jo</b> & \"Al\"", "O'Neil <script>x</script>")],
+    [("Jean", "Smith"), ('<b>Jo</b> & "Al"', "O'Neil <script>x</script>")],
 )
 def test_the_frame_written_in_python_is_its_templates(rf, person, preferred, family):
     """#19: the name bar and the side navigation written by people/frame.py are byte for
