@@ -72,6 +72,14 @@ JUSTIFIED = {
         "reports/presenters.py",
         "format_html_join",
     ): "the report bar chart: joins the bars, each already built by format_html",
+    (
+        "people/frame.py",
+        "mark_safe",
+    ): "the record's name bar and side navigation (#19): the person's name, the home "
+    "address and the date of birth's text escaped by ui.escaping.escape_text, the links "
+    "written by {% side_nav_links %}'s own code (each value escaped, or the template when a "
+    "value is not plain text); people/tests/test_record_frame.py compares both with the "
+    "templates they replace, a name with markup included",
 }
 
 
@@ -81,6 +89,8 @@ USES = {
     ("reports/presenters.py", "format_html"): 2,
     # an outcome's block, the glance, the reviews, and the broken links with sections 1-3
     ("record/thread_html.py", "mark_safe"): 4,
+    # the record's name bar and its side navigation
+    ("people/frame.py", "mark_safe"): 2,
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from goldenthread.core.formatting import date_text, datetime_text
-from goldenthread.ui.links import id_url
+from goldenthread.ui.links import id_url, url_place
 
 from .models import Person
 
@@ -91,13 +91,14 @@ def person_page_lists(person: Person, page: Any, *, today: datetime.date) -> dic
     `selectors.person_page`'s rows, each pattern reversed once per process, dates written
     by `date_text`; the template only prints them."""
     pk = person.pk
-    conversation_url = id_url("conversations:detail", ids=2)
-    outcome_url = id_url("outcomes:detail", ids=2)
+    place = url_place()  # read once for the addresses below (#19)
+    conversation_url = id_url("conversations:detail", ids=2, place=place)
+    outcome_url = id_url("outcomes:detail", ids=2, place=place)
     circle_edit, circle_remove = (
-        id_url("people:circle_edit", ids=2),
-        id_url("people:circle_remove", ids=2),
+        id_url("people:circle_edit", ids=2, place=place),
+        id_url("people:circle_remove", ids=2, place=place),
     )
-    allocation_end = id_url("people:allocation_end", ids=2)
+    allocation_end = id_url("people:allocation_end", ids=2, place=place)
     status_text = _outcome_status_text()
     current, past = [], []
     for a in page.allocations:
@@ -144,7 +145,7 @@ def person_page_lists(person: Person, page: Any, *, today: datetime.date) -> dic
         "current_allocations": current,
         "past_allocations": past,
         "links": {
-            name: id_url(view_name)(pk)
+            name: id_url(view_name, place=place)(pk)
             for name, view_name in (
                 ("edit", "people:edit"),
                 ("changes", "audit:changes"),

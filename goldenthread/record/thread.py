@@ -88,6 +88,26 @@ SOLUTION_STATUS_TEXT = {value: str(label) for value, label in SolutionStatus.cho
 REQUEST_STATUS_TEXT = {value: str(label) for value, label in RequestStatus.choices}
 
 THREAD_QUERIES = 1
+# The Support Sequence's steps in order, each (value, number, label), read once (#19).
+SUPPORT_STEPS = tuple((step.value, step.number, step.label) for step in SupportStep)
+OUTCOME_STATUS_TEXT = {value: str(label) for value, label in OutcomeStatus.choices}
+
+# The columns of an outcome the thread reads (its rows are value rows, #19): what the page
+# shows, the chain of rewritten wordings and the links the broken-link check follows.
+OUTCOME_COLUMNS = tuple(
+    "pk statement baseline measure target_date assessed_need status checker_codes replaces_id "
+    "conversation_id positive_change_id created_at answered_count".split()
+)
+# The person's views at reviews: what reviews.progress.view_lines reads.
+VIEW_COLUMNS = tuple(
+    "review_id outcome_id rating in_their_words whose_words speaker_name at".split()
+)
+# Of each outcome's review, what the progress and the history read, and of its review only
+# the status and date.
+OUTCOME_REVIEW_COLUMNS = tuple(
+    "review_id outcome_id new_outcome_id rating new_measure_value evidence decision "
+    "review__status review__held_on".split()
+)
 
 
 # --- What the thread holds ------------------------------------------------------------------
@@ -141,7 +161,7 @@ class ProvisionLine:
 
 @dataclass
 class ThreadOutcome:
-    outcome: Outcome
+    outcome: Any  # the outcome's value row: OUTCOME_COLUMNS
     agreed_on: datetime.date
     status_text: str
     status_colour: str
@@ -153,7 +173,7 @@ class ThreadOutcome:
     steps: list[ThreadStep]
     provision: list[ProvisionLine]
     progress: list[ProgressPoint]
-    earlier: list[Outcome]  # earlier wordings (rewritten outcomes), newest first
+    earlier: list[Any]  # earlier wordings' rows (rewritten outcomes), newest first
     last_reviewed_on: datetime.date | None
     target_text: str = ""  # the date it should be achieved by, "3 March 2026"; "" for none
 
@@ -277,6 +297,8 @@ def _person_rows(person_id: uuid.UUID) -> dict[str, QuerySet[Any, Any]]:
             all=True,
         ),
         # Each outcome with how many of the check's questions are answered (#19: one read).
+        # Value rows of the columns the thread reads (#19): not the outcome's whole row
+        # made into an Outcome.
         "outcomes": Outcome.objects.filter(person_id=person_id)
         .annotate(
             answered_count=Subquery(
@@ -289,7 +311,8 @@ def _person_rows(person_id: uuid.UUID) -> dict[str, QuerySet[Any, Any]]:
                 output_field=IntegerField(),
             )
         )
-        .order_by("created_at", "id"),
+        .order_by("created_at", "id")
+        .values_list(*OUTCOME_COLUMNS, named=True),
         "solutions": Solution.objects.filter(person_id=person_id)
         .order_by("created_at", "id")
         .values_list(
@@ -328,10 +351,15 @@ def _person_rows(person_id: uuid.UUID) -> dict[str, QuerySet[Any, Any]]:
             "conducted_by__username",
             named=True,
         ),
+        # Of each outcome's review, the columns the progress and history read, and of its
+        # review only the status and date (#19: not the review's whole row, what was learned
+        # and all, for each outcome it reviewed).
         "outcome_reviews": OutcomeReview.objects.filter(person_id=person_id)
-        .select_related("review")
-        .order_by("created_at"),
-        "views": PersonView.objects.filter(person_id=person_id).order_by("at"),
+        .order_by("created_at")
+        .values_list(*OUTCOME_REVIEW_COLUMNS, named=True),
+        "views": PersonView.objects.filter(person_id=person_id)
+        .order_by("at")
+        .values_list(*VIEW_COLUMNS, named=True),
         "solution_reviews": SolutionReview.objects.filter(person_id=person_id)
         .order_by("created_at")
         .values_list(
@@ -582,16 +610,21 @@ def _review_history(outcome_reviews: list) -> _ReviewHistory:
     agreed_at_review: dict = {}
     for outcome_review in outcome_reviews:
         if outcome_review.new_outcome_id:
-            rewritten_on[outcome_review.outcome_id] = outcome_review.review.held_on
-            agreed_at_review[outcome_review.new_outcome_id] = outcome_review.review.held_on
+            rewritten_on[outcome_review.outcome_id] = outcome_review.review__held_on
+            agreed_at_review[outcome_review.new_outcome_id] = outcome_review.review__held_on
     last_reviewed: dict = {}
     for outcome_review in outcome_reviews:
-        if outcome_review.review.status == ReviewStatus.COMPLETED:
-            held = outcome_review.review.held_on
+        if outcome_review.review__status == ReviewStatus.COMPLETED:
+            held = outcome_review.review__held_on
             reviewed_id = outcome_review.outcome_id
             if reviewed_id not in last_reviewed or held > last_reviewed[reviewed_id]:
                 last_reviewed[reviewed_id] = held
     return _ReviewHistory(rewritten_on, agreed_at_review, last_reviewed)
+
+
+def _review_of(row: Any) -> tuple[str, datetime.date]:
+    """An outcome review's value row → its review's status and date (reviews.progress)."""
+    return row.review__status, row.review__held_on
 
 
 def _thread_solution(s: Any, decisions_by_solution: dict) -> ThreadSolution:
@@ -665,25 +698,23 @@ def _thread_outcomes(
     for outcome_id, need in read["unmet"]:
         unmet_by_outcome[outcome_id].append(need)
 
-    def thread_outcome(outcome: Outcome) -> ThreadOutcome:
+    def thread_outcome(outcome: Any) -> ThreadOutcome:
         chain = chain_of(outcome, outcomes_by_id)
-        steps = []
-        for step in SupportStep:
-            found = [
-                s for o in chain for s in solutions_by_outcome.get(o.pk, []) if s.step == step.value
-            ]
-            if found:
-                steps.append(
-                    ThreadStep(
-                        step=step.value, number=step.number, label=step.label, solutions=found
-                    )
-                )
+        by_step: dict = defaultdict(list)
+        for o in chain:
+            for s in solutions_by_outcome.get(o.pk, []):
+                by_step[s.step].append(s)
+        steps = [
+            ThreadStep(step=value, number=number, label=label, solutions=by_step[value])
+            for value, number, label in SUPPORT_STEPS
+            if value in by_step
+        ]
         return ThreadOutcome(
             outcome=outcome,
             agreed_on=history.agreed_at_review.get(outcome.pk)
             or conversations.get(outcome.conversation_id)
             or timezone.localtime(outcome.created_at).date(),
-            status_text=outcome.get_status_display(),
+            status_text=OUTCOME_STATUS_TEXT.get(outcome.status, outcome.status),
             status_colour=presenters.OUTCOME_STATUS_TAG_COLOUR.get(outcome.status, "grey"),
             need=outcome.assessed_need,
             unmet_needs=[n for o in chain for n in unmet_by_outcome.get(o.pk, [])],
@@ -692,7 +723,9 @@ def _thread_outcomes(
             checker_flags=[CODE_LABELS.get(code, code) for code in outcome.checker_codes or []],
             steps=steps,
             provision=[line for o in chain for line in provision_by_outcome.get(o.pk, [])],
-            progress=progress_points(chain, read["outcome_reviews"], read["views"], person),
+            progress=progress_points(
+                chain, read["outcome_reviews"], read["views"], person, review_of=_review_of
+            ),
             earlier=list(reversed(chain[:-1])),
             last_reviewed_on=history.last_reviewed.get(outcome.pk),
             target_text=date_text(outcome.target_date),

@@ -7,30 +7,21 @@ reference and compares."""
 
 from __future__ import annotations
 
-import uuid
-from html import escape as _html_escape
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from goldenthread.ui.escaping import escape_text
+
 PROGRESS_CAPTION = "Reviews of this outcome"
 _BROKEN_CLASS = ' class="gt_broken"'
 _BROKEN_WORDS = "<strong>Broken link:</strong> "
 
 
-def _e(value: Any) -> str:
-    """`conditional_escape(value)` as text. Plain text (exactly `str`: never a SafeString,
-    a subclass, nor a lazy translation) and ids go straight to `html.escape`, which is what
-    Django's `escape` calls, without its lazy-argument wrapper: a third of this module's time
-    was that wrapper (#19). record/tests/test_thread_html.py checks both paths agree."""
-    kind = type(value)
-    if kind is str:
-        return _html_escape(value)
-    if kind is uuid.UUID:
-        return str(value)  # hexadecimal digits and hyphens: nothing to escape
-    return str(conditional_escape(value))
+# Plain text and ids escaped the short way (ui/escaping.py, #19).
+_e = escape_text
 
 
 def _or(value: Any, default: str) -> str:

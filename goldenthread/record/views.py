@@ -28,7 +28,7 @@ from goldenthread.reviews import presenters as review_presenters
 from goldenthread.support import presenters
 from goldenthread.support.models import CURRENT_STATUSES
 from goldenthread.support.readability import measure, text_from_html
-from goldenthread.ui.links import id_url
+from goldenthread.ui.links import id_url, url_place
 
 from . import thread_html
 from .pdf import render_plan_pdf
@@ -122,8 +122,9 @@ def _link_actions(user, person, links) -> list[dict]:
     may_record = may_record_for(user, person)
     rows = []
     # Each address reversed once per process (ui.links.id_url, #19), as reverse() wrote it.
-    solution_move = id_url("support:solution_move", ids=2)
-    line_move = id_url("sds:budget_line_move", ids=2)
+    place = url_place()
+    solution_move = id_url("support:solution_move", ids=2, place=place)
+    line_move = id_url("sds:budget_line_move", ids=2, place=place)
     for link in links:
         url = text = ""
         kind, _, pk = link.anchor.partition("-")

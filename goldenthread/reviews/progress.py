@@ -5,9 +5,10 @@ earlier wordings, so the history reads from the first wording to now."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from goldenthread.core.formatting import date_text
 
@@ -24,8 +25,9 @@ class ViewLine:
     rating_text: str
     words: str
     at: datetime.datetime
-    # The view itself: the person's comments on it are shown beside it (#12).
-    view: PersonView | None = None
+    # The view itself (a PersonView, or the golden thread's value row of it): the person's
+    # comments on it are shown beside it (#12).
+    view: PersonView | Any = None
 
 
 @dataclass
@@ -70,7 +72,9 @@ def chain_of(outcome, outcomes_by_id: dict) -> list:
     return chain
 
 
-def view_lines(views: Iterable[PersonView], person) -> list[ViewLine]:
+def view_lines(views: Iterable[Any], person) -> list[ViewLine]:
+    """`views`: PersonViews, or rows with their rating, in_their_words, whose_words,
+    speaker_name and at."""
     return [
         ViewLine(
             attribution=presenters.view_attribution(v, person),
@@ -84,20 +88,28 @@ def view_lines(views: Iterable[PersonView], person) -> list[ViewLine]:
     ]
 
 
+def _loaded_review(row: OutcomeReview) -> tuple[str, datetime.date]:
+    return row.review.status, row.review.held_on
+
+
 def progress_points(
     chain: list,
-    outcome_reviews: Iterable[OutcomeReview],
-    views: Iterable[PersonView],
+    outcome_reviews: Iterable[Any],
+    views: Iterable[Any],
     person,
     *,
     completed_only: bool = True,
+    review_of: Callable[[Any], tuple[str, datetime.date]] = _loaded_review,
 ) -> list[ProgressPoint]:
     """One point per review of the outcome or its earlier wordings, oldest first.
-    `outcome_reviews` must have `review` loaded."""
+    `outcome_reviews`: OutcomeReviews with `review` loaded, or rows (review_id, outcome_id,
+    rating, new_measure_value, evidence, decision) whose review's status and date
+    `review_of(row)` gives (the golden thread's value rows, #19); `views` as view_lines
+    takes them. `chain`: outcomes or rows with pk and statement."""
     ids = [o.pk for o in chain]
     current = chain[-1].pk
     statements = {o.pk: o.statement for o in chain}
-    views_by_key: dict[tuple, list[PersonView]] = {}
+    views_by_key: dict[tuple, list[Any]] = {}
     for view in views:
         if view.outcome_id in statements:
             views_by_key.setdefault((view.review_id, view.outcome_id), []).append(view)
@@ -105,13 +117,14 @@ def progress_points(
     for row in outcome_reviews:
         if row.outcome_id not in statements:
             continue
-        if completed_only and row.review.status != ReviewStatus.COMPLETED:
+        status, held_on = review_of(row)
+        if completed_only and status != ReviewStatus.COMPLETED:
             continue
         points.append(
             ProgressPoint(
                 review_id=row.review_id,
                 outcome_id=row.outcome_id,
-                held_on=row.review.held_on,
+                held_on=held_on,
                 rating=row.rating,
                 rating_text=presenters.rating_text(row.rating),
                 rating_colour=presenters.RATING_TAG_COLOUR.get(row.rating, "grey"),

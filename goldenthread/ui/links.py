@@ -110,12 +110,15 @@ def _uuid_text(pk: uuid.UUID | str) -> str:
     return str(pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)))
 
 
-def id_url(name: str, *, ids: int = 1) -> Callable[..., str]:
-    """A function from an id (or `ids` ids, in the pattern's order) to the address of
-    `name` for them; reverse() called once per process."""
-    if ids not in (1, 2):
-        raise ValueError("id_url takes patterns of one or two ids")
-    pieces = _parts(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), ids)
+def url_place() -> tuple[str, str]:
+    """The URL configuration and script prefix in force (each a read of a context-local
+    value, with its lock): read once where a page makes several `id_url`s (#19)."""
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+
+@functools.lru_cache(maxsize=512)
+def _url_function(name: str, urlconf: str, prefix: str, ids: int) -> Callable[..., str]:
+    pieces = _parts(name, urlconf, prefix, ids)
     if ids == 1:
         head, tail = pieces
 
@@ -129,3 +132,14 @@ def id_url(name: str, *, ids: int = 1) -> Callable[..., str]:
         return f"{head}{_uuid_text(first)}{middle}{_uuid_text(second)}{tail}"
 
     return url2
+
+
+def id_url(name: str, *, ids: int = 1, place: tuple[str, str] | None = None) -> Callable[..., str]:
+    """A function from an id (or `ids` ids, in the pattern's order) to the address of
+    `name` for them; reverse() called once per process, the function made once per process
+    for each URL configuration and script prefix. `place`: `url_place()`'s answer, when the
+    caller makes several."""
+    if ids not in (1, 2):
+        raise ValueError("id_url takes patterns of one or two ids")
+    urlconf, prefix = place or url_place()
+    return _url_function(name, urlconf, prefix, ids)

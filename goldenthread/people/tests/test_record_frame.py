@@ -114,3 +114,34 @@ def test_the_current_part_is_marked(practitioner_client, full_record, name, sect
 def test_pages_outside_a_record_have_no_record_frame(practitioner_client):
     html = practitioner_client.get(reverse("people:caseload")).content.decode()
     assert "gt_record-nav" not in html and "gt_record-bar" not in html
+
+
+@pytest.mark.parametrize(
+    ("preferred", "family"),
+    [("Jean", "Smith"), ('<b>Jo</b> & "Al"', "O'Neil <script>x</script>")],
+)
+def test_the_frame_written_in_python_is_its_templates(rf, person, preferred, family):
+    """#19: the name bar and the side navigation written by people/frame.py are byte for
+    byte what their templates draw through {% include %} (the templates are the reference),
+    a name with markup in it escaped in both; links that are not plain text are left to the
+    template."""
+    from django.template import Context, Template
+    from django.utils.html import escape
+    from django.utils.translation import gettext_lazy
+
+    from goldenthread.people.frame import _nav_html, record_frame
+
+    person.preferred_name, person.family_name = preferred, family
+    request = rf.get(reverse("reviews:golden_thread", args=[person.pk]))
+    request.resolver_match = get_resolver().resolve(request.path)
+    frame = record_frame(request, person)
+    included = Template(
+        "{% include frame.template with frame=frame %}|{% include frame.nav_template with "
+        "frame=frame %}"
+    ).render(Context({"frame": frame}))
+    assert f"{frame.bar_html}|{frame.nav_html}" == included
+    assert f">{escape(person.display_name)}</a>" in frame.bar_html  # stored text escaped
+    assert "<b>" not in frame.bar_html + frame.nav_html
+    assert 'aria-current="page">Golden thread</a>' in frame.nav_html
+    lazy = ({**frame.nav_links[0], "label": gettext_lazy("Details and circle")},)
+    assert _nav_html(person.display_name, lazy) == ""  # drawn by the template instead

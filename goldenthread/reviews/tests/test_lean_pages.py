@@ -86,6 +86,7 @@ def test_caseload_rows_are_written_out_and_paged_by_25(client, practitioner, tea
 
 def test_a_row_link_is_reversed_once_and_matches_reverse(person, monkeypatch, settings):
     links._parts.cache_clear()
+    links._url_function.cache_clear()  # the functions made from the parts (#19)
     calls = []
     real = links.reverse
     monkeypatch.setattr(links, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
@@ -104,6 +105,7 @@ def test_a_two_id_link_is_reversed_once_and_matches_reverse(person, monkeypatch)
     import uuid
 
     links._parts.cache_clear()
+    links._url_function.cache_clear()  # the functions made from the parts (#19)
     calls = []
     real = links.reverse
     monkeypatch.setattr(links, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
@@ -120,7 +122,25 @@ def test_a_two_id_link_is_reversed_once_and_matches_reverse(person, monkeypatch)
 
 
 def test_a_row_link_follows_the_url_configuration_in_force(person, settings):
+    links._parts.cache_clear()
+    links._url_function.cache_clear()
     before = links.id_url("people:detail")(person.pk)
     settings.ROOT_URLCONF = "goldenthread.nonprod.bench.urls"  # the site under the same paths
     assert links.id_url("people:detail")(person.pk) == before
     assert links._parts.cache_info().currsize >= 2
+    assert links._url_function.cache_info().currsize >= 2
+
+
+def test_a_place_read_once_gives_the_same_addresses(person, settings):
+    """#19: `url_place()` read once for several links gives what each `id_url` reads for
+    itself, and a link made for another URL configuration is kept apart."""
+    place = links.url_place()
+    assert links.id_url("people:detail", place=place)(person.pk) == reverse(
+        "people:detail", args=[person.pk]
+    )
+    settings.ROOT_URLCONF = "goldenthread.nonprod.bench.urls"
+    assert links.url_place() != place
+    assert links.url_place()[0] == "goldenthread.nonprod.bench.urls"
+    assert links.id_url("people:detail", place=links.url_place()) is not links.id_url(
+        "people:detail", place=place
+    )

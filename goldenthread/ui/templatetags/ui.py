@@ -366,6 +366,12 @@ class SideNavLinksNode(template.Node):
             return found.render(context).removesuffix("\n")
 
 
+def side_nav_links_html(links) -> str | None:
+    """What {% side_nav_links links %} writes with autoescape on, or None when a link is
+    not a dict of plain text (the tag's template draws those)."""
+    return _side_nav_links_written(links) if links.__class__ in (list, tuple) else None
+
+
 def _side_nav_links_written(links) -> str | None:
     escape = html.escape
     parts = []
