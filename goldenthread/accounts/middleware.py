@@ -4,7 +4,6 @@ sign in again."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -21,6 +20,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
+
+from goldenthread.core.problems import is_api_request, problem
 
 from . import services, sign_in_cache
 
@@ -171,22 +172,16 @@ class RequireSecondFactorMiddleware:
             except Resolver404:
                 match = None
             if match is None or match.view_name not in self.allowed_url_names:
-                if request.path_info.startswith("/api/"):
-                    return _second_factor_problem(request)
+                if is_api_request(request):
+                    return problem(
+                        request,
+                        401,
+                        "Finish signing in with your authenticator app, or use an API token.",
+                        title="Second factor needed",
+                        type_slug="second-factor-needed",
+                    )
                 return redirect("accounts:verify")
         return self.get_response(request)
-
-
-def _second_factor_problem(request: HttpRequest) -> HttpResponse:
-    """A program calling the API with a half-finished sign-in gets an answer it can read
-    (RFC 9457), not a redirect to a sign-in page."""
-    body = {
-        "type": "about:blank",
-        "title": "Second factor needed",
-        "status": 401,
-        "detail": "Finish signing in with your authenticator app, or use an API token.",
-    }
-    return HttpResponse(json.dumps(body), status=401, content_type="application/problem+json")
 
 
 # --- The signed-in user and device from the shared cache (issue #19) -------------------

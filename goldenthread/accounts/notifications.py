@@ -5,12 +5,17 @@ through Django's e-mail backend where the user has an address (the console in th
 accountability: a challenge answered; reviews: a review due). It runs after the deciding
 transaction commits, so a rolled-back decision tells no one. The words of a notification
 and of its e-mail name no one and quote nothing from the record: the link leads to the
-page, which checks access as every page does."""
+page, which checks access as every page does.
+
+A link can outlive the user's access (their allocation ended, a proxy's link was
+withdrawn): the notifications list then says plainly that the record is no longer open to
+them, with no link. Whether a link is still open is asked of the app that owns the records
+a link names (`register_closed_links_check`: people, above accounts, registers it)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -69,6 +74,26 @@ def notify(users: Iterable[Any], *, kind: str, text: str, url: str = "", key: st
     """Tell each user (once per `key`, if given), after the current transaction commits."""
     unique = list({getattr(u, "pk", None): u for u in users if u is not None}.values())
     transaction.on_commit(lambda: _send(unique, kind, text, url, key))
+
+
+# (user, links) → the links among them that lead to a record the user may no longer open.
+ClosedLinksCheck = Callable[[Any, list[str]], set[str]]
+_CLOSED_LINKS_CHECKS: list[ClosedLinksCheck] = []
+
+
+def register_closed_links_check(check: ClosedLinksCheck) -> ClosedLinksCheck:
+    if check not in _CLOSED_LINKS_CHECKS:
+        _CLOSED_LINKS_CHECKS.append(check)
+    return check
+
+
+def closed_links(user, links: Iterable[str]) -> set[str]:
+    """The links (of this user's notifications) that lead to a record closed to them now."""
+    asked = sorted({link for link in links if link})
+    closed: set[str] = set()
+    for check in _CLOSED_LINKS_CHECKS:
+        closed |= check(user, asked)
+    return closed
 
 
 def unread_count(user) -> int:

@@ -441,7 +441,7 @@ class NotificationsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         from .models import Notification
-        from .notifications import mark_read
+        from .notifications import closed_links, mark_read
 
         context = super().get_context_data(**kwargs)
         show = self.request.GET.get("show", "all")
@@ -450,13 +450,16 @@ class NotificationsView(LoginRequiredMixin, TemplateView):
             notes = notes.filter(read_at__isnull=True)
         else:
             show = "all"
+        shown = list(notes[: self.page_size])
+        closed = closed_links(self.request.user, [n.url for n in shown])
         context["notes"] = rows = [
             {
                 "note": n,
                 "when": presenters.datetime_text(n.at, joiner=", "),
                 "unread": n.read_at is None,
+                "closed": n.url in closed,
             }
-            for n in notes[: self.page_size]
+            for n in shown
         ]
         context["show"] = show
         mark_read(self.request.user, [r["note"] for r in rows])

@@ -7,7 +7,9 @@ In order, for every call:
    this site (second factor passed). Unsafe methods with the session must pass Django's
    CSRF check (the `X-CSRFToken` header), as forms do. A token call needs no CSRF check:
    a browser never sends the header on its own. Tokens of a deactivated owner, expired or
-   revoked tokens, and anyone who is not staff get 401/403.
+   revoked tokens, tokens whose owner has no second factor set up (while the second
+   factor is required: a token made while it was off, or before their app was reset),
+   and anyone who is not staff get 401/403.
 2. How often: the rate limit for the token (or the session's user): 429 and Retry-After.
 3. Whose record: a route with a person's id opens the record through the one door
    (`people.access.open_person_record`: `Person.objects.visible_to(user)`), which writes
@@ -34,10 +36,11 @@ from django.utils import timezone
 from ninja.utils import check_csrf
 
 from goldenthread.accounts.models import STAFF_ROLES, User
+from goldenthread.accounts.services import has_second_factor
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_denied, access_record
 from goldenthread.core.formatting import date_text
-from goldenthread.people.access import access_basis, open_person_record
+from goldenthread.people.access import access_basis, log_list_view, open_person_record
 from goldenthread.people.models import Person
 from goldenthread.people.selectors import visible_person
 
@@ -50,6 +53,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Routes whose view logs the access itself, after a check it must make first (a budget
 # decision: a refused decision leaves exactly one row, the DENIED one; ADR 0006).
 DEFERRED_LOGGING = frozenset({"api:budget_request_decision"})
+# Routes that list people by name: the view writes the call's one row itself, naming each
+# person the page shows (LIST, as the list pages do: people.access.log_list_view), so each
+# person's access log shows the call (log_people_listed).
+LISTS_PEOPLE = frozenset({"api:people"})
 
 
 @dataclass
@@ -118,6 +125,13 @@ def _from_token(request: HttpRequest, header: str) -> Caller:
     if not owner.is_active:
         raise _unauthorised(
             "The owner of this API token can no longer sign in, so the token no longer works."
+        )
+    if settings.GOLDENTHREAD_REQUIRE_2FA and not has_second_factor(owner):
+        # Made while the second factor was off, or its owner's app was reset since: the
+        # owner could not reach a page today, so neither does their token.
+        raise _unauthorised(
+            "The owner of this API token has no second factor set up, so the token does "
+            "not work until they sign in and set up their authenticator app."
         )
     # The token stands in for the owner's signed-in, second-factor session.
     owner.is_verified = lambda: True  # type: ignore[attr-defined]
@@ -213,7 +227,8 @@ class ApiAuth:
         if not names_person:
             if writing and not caller.may_write:
                 _refuse_write(request, caller, None)
-            _log_without_person(request, caller)
+            if writing or view_name not in LISTS_PEOPLE:
+                _log_without_person(request, caller)
             return caller
         if view_name in DEFERRED_LOGGING and writing:
             person = visible_person(caller.user, person_id)
@@ -248,6 +263,20 @@ def _open(request: HttpRequest, person_id) -> Person:
         return open_person_record(request, person_id, what=what(request), action=action)
     except PermissionDenied:
         raise ApiProblem(403, "You do not have access to this person's record.") from None
+
+
+def log_people_listed(request: HttpRequest, people: list[uuid.UUID]) -> None:
+    """The one access row of a call to a LISTS_PEOPLE route: LIST, naming every person the
+    answer shows; a page showing no one is logged as a call naming no one's record."""
+    if people:
+        log_list_view(
+            request,
+            people,
+            what=what(request),
+            reason="Listed through the API: people you work with",
+        )
+    else:
+        _log_without_person(request, gated(request).gt_caller)
 
 
 def log_pending_access(request: HttpRequest) -> None:

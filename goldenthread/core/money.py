@@ -15,8 +15,10 @@ from .formatting import PENNY
 # max_digits 12, decimal_places 2 on every money column.
 LARGEST = Decimal("9999999999.99")
 
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
-_PLAIN = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
+# ASCII digits only (re.ASCII): Python's \d and Decimal also read other scripts' digits
+# ("٣٤" as 34), which no one here means to type and no one reading the record would see.
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
+_PLAIN = re.compile(r"^\d+(\.\d*)?$|^\.\d+$", re.ASCII)
 
 
 class MoneyError(ValueError):

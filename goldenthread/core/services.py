@@ -12,7 +12,10 @@
   (a new record), and `audited_upsert()` the one or the other, for a row kept one per
   something.
 - `not_future()` and `require_text()`: the two field checks every recording service
-  makes, each adding its message to the service's `errors` by field.
+  makes, each adding its message to the service's `errors` by field. `not_future()` also
+  refuses a date before EARLIEST_DATE (a mistyped year: "0026", "1026"), and
+  `not_far_off()` is its twin for a date that may be ahead (a start, an end, a date to
+  look again): neither before EARLIEST_DATE nor more than FURTHEST_YEARS ahead.
 - `refuse_unknown_fields()`: an update service's refusal of a field it does not change
   (a TypeError: the caller's mistake, not the user's).
 
@@ -34,6 +37,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from .concurrency import StaleEditError, save_versioned
+from .formatting import date_text
 from .models import VersionedModel
 
 V = TypeVar("V", bound=VersionedModel)
@@ -66,11 +70,40 @@ def require_signed_in(actor: Any, message: str = "Sign in to do this.") -> None:
         raise PermissionDenied(message)
 
 
+# No record this service keeps is about anything before this day: an earlier date is a
+# mistyped year. FURTHEST_YEARS: how far ahead a date in a plan may be.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+FURTHEST_YEARS = 10
+
+
+def _too_long_ago(day: datetime.date, what: str) -> str:
+    return f"{what} is too long ago ({date_text(day)}). Check the year."
+
+
 def not_future(day: datetime.date | None, field: str, what: str, errors: dict[str, str]) -> None:
     """A date that cannot be later than today: "<what> must be today or in the past." on
-    `field` (None, not given, passes)."""
-    if day is not None and day > timezone.localdate():
+    `field`; one before EARLIEST_DATE is a mistyped year (None, not given, passes)."""
+    if day is None:
+        return
+    if day > timezone.localdate():
         errors[field] = f"{what} must be today or in the past."
+    elif day < EARLIEST_DATE:
+        errors[field] = _too_long_ago(day, what)
+
+
+def not_far_off(day: datetime.date | None, field: str, what: str, errors: dict[str, str]) -> None:
+    """A date that may be ahead (a start, an end, a date to look again), but neither before
+    EARLIEST_DATE nor more than FURTHEST_YEARS from today: either is a mistyped year, and
+    a date near the end of the calendar cannot have days added to it (None passes)."""
+    if day is None:
+        return
+    today = timezone.localdate()
+    if day < EARLIEST_DATE:
+        errors[field] = _too_long_ago(day, what)
+    elif day > today.replace(year=today.year + FURTHEST_YEARS, day=min(today.day, 28)):
+        errors[field] = (
+            f"{what} is more than {FURTHEST_YEARS} years ahead ({date_text(day)}). Check the year."
+        )
 
 
 def require_text(errors: dict[str, str], *checks: tuple[str, str, str]) -> None:

@@ -27,6 +27,7 @@ import datetime
 import uuid
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -35,6 +36,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role, User
@@ -242,6 +244,28 @@ def log_list_view(
         request=request,
         people_shown=ids,
     )
+
+
+def closed_record_links(user, links: list[str]) -> set[str]:
+    """The links among `links` (site paths, as in a notification) whose address names a
+    person `user` may not open now (`Person.objects.visible_to`, break-glass included), in
+    one query. Nothing is read from the records, so nothing is logged: the link is only
+    left out (accounts.notifications.register_closed_links_check)."""
+    named: dict[str, uuid.UUID] = {}
+    for link in links:
+        try:
+            kwargs = resolve(urlsplit(link).path).kwargs
+            named[link] = uuid.UUID(str(kwargs["person_id"]))
+        except (Resolver404, KeyError, ValueError):
+            continue
+    if not named:
+        return set()
+    open_ids = set(
+        Person.objects.visible_to(user)
+        .filter(pk__in=set(named.values()))
+        .values_list("pk", flat=True)
+    )
+    return {link for link, person_id in named.items() if person_id not in open_ids}
 
 
 # --- Break-glass -----------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 - `PortalBoundaryMiddleware`: an account of a supported person or a proxy reaches only the
   portal (`/my-record/`), the sign-in steps and the public pages. Any other address is
   refused (403) with one DENIED row in the access log, naming the person if the address
-  does. Staff pages never see these accounts, whatever they check themselves.
+  does. Staff pages never see these accounts, whatever they check themselves. Under
+  /api/ the refusal is problem+json, as every answer of the API is.
 - `PortalRecordMixin`: the portal's pages about one person, under
   `/my-record/<person_id>/…`. Only a person or proxy account is let in, and only to a
   record it is linked to now (`Person.objects.visible_to`, the one door), with one access
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_denied
+from goldenthread.core.problems import is_api_request, problem
 from goldenthread.people.access import NoRelationship, open_person_record
 
 from .models import RecordLink
@@ -73,6 +75,12 @@ class PortalBoundaryMiddleware:
             request=request,
             reason="A staff page: not open to a person's or proxy's sign-in",
         )
+        if is_api_request(request):
+            return problem(
+                request,
+                403,
+                "The API is for staff. Your own record is at /my-record/ when you are signed in.",
+            )
         raise PermissionDenied("This page is for staff.")
 
 

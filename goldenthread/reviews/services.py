@@ -20,7 +20,12 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor
 from goldenthread.core.concurrency import StaleEditError
-from goldenthread.core.services import audited_create, audited_update, audited_upsert
+from goldenthread.core.services import (
+    EARLIEST_DATE,
+    audited_create,
+    audited_update,
+    audited_upsert,
+)
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
 from goldenthread.people.guards import require_casework
@@ -42,7 +47,6 @@ from .models import (
     WhoseWords,
 )
 
-EARLIEST_DATE = datetime.date(2000, 1, 1)
 LONGEST_GAP = datetime.timedelta(days=2 * 366)
 
 

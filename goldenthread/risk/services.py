@@ -13,6 +13,7 @@ from goldenthread.accounts.models import User
 from goldenthread.audit.services import create_audited, update_audited
 from goldenthread.core.formatting import date_text
 from goldenthread.core.services import (
+    not_far_off,
     not_future,
     refuse_unknown_fields,
     require_text,
@@ -84,7 +85,13 @@ def _risk_errors(
     if not decision and (reasons or decided_on):
         errors["decision"] = "Say what was decided, or clear the reasons and the date."
     not_future(decided_on, "decided_on", "The date decided", errors)
-    if review_on and decided_on and review_on < decided_on and "decided_on" not in errors:
+    not_far_off(review_on, "review_on", "The date to look at it again", errors)
+    if (
+        review_on
+        and decided_on
+        and review_on < decided_on
+        and not {"decided_on", "review_on"} & set(errors)
+    ):
         errors["review_on"] = (
             "The date to look at it again must be on or after the date it was decided "
             f"({_date_text(decided_on)})."

@@ -34,6 +34,7 @@ from goldenthread.core.services import (
     audited_create,
     audited_update,
     locked,
+    not_far_off,
     not_future,
     require_signed_in,
     require_text,
@@ -628,7 +629,13 @@ def budget_request_submit(
     problems = _line_errors(person, lines)
     if problems:
         errors["lines"] = problems
-    if end_date is not None and end_date < start_date:
+    not_far_off(start_date, "start_date", "The start date", errors)
+    not_far_off(end_date, "end_date", "The end date", errors)
+    if (
+        end_date is not None
+        and end_date < start_date
+        and not {"start_date", "end_date"} & set(errors)
+    ):
         errors["end_date"] = (
             f"The end date must be on or after the start date ({date_text(start_date)})."
         )

@@ -125,3 +125,40 @@ def test_reviews_due_are_told_once(person, practitioner, django_capture_on_commi
     note = Notification.objects.get(user=practitioner)
     assert note.text == "A review is due on 10 June 2026."
     assert note.url == reverse("reviews:list", args=[person.pk])
+
+
+def test_a_link_to_a_record_no_longer_open_says_so_without_a_link(
+    person, practitioner, team_leader, practitioner_client, django_capture_on_commit_callbacks
+):
+    """ACC-3, SEC-2: the worker's allocation ended after they were told of a decision. The
+    list says plainly that the record is no longer open to them, with no link to it (the
+    words name no one, as before); a notification about someone they still work with keeps
+    its link."""
+    from goldenthread.people.factories import AllocationFactory, PersonFactory
+    from goldenthread.people.services import allocation_end
+
+    set_limits()
+    budget_request = make_budget_request(person, actor=practitioner)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(team_leader, budget_request)
+    closed = Notification.objects.get(user=practitioner)
+    still = PersonFactory(team=person.team)
+    AllocationFactory(person=still, worker=practitioner)
+    open_note = Notification.objects.create(
+        user=practitioner,
+        kind="review_due",
+        text="A review is due.",
+        url=reverse("reviews:list", args=[still.pk]),
+    )
+    allocation = person.allocations.get(worker=practitioner)
+    allocation_end(
+        actor=team_leader, allocation=allocation, end_date=TODAY - datetime.timedelta(days=1)
+    )
+    page = practitioner_client.get(reverse("accounts:notifications"))
+    text = page.content.decode()
+    assert closed.text in text
+    assert f'href="{closed.url}"' not in text and str(person.pk) not in text
+    assert "The record this is about is no longer open to you, so there is no link to it." in text
+    assert person.display_name not in text and person.family_name not in text
+    assert f'href="{open_note.url}"' in text
+    assert text.count("no longer open to you") == 1

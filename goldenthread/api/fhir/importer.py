@@ -45,7 +45,7 @@ from goldenthread.support import services as support_services
 
 from ..models import PlanTransfer, ReceivedRecord
 from . import codes as c
-from .validate import bundle_errors
+from .validate import bundle_errors, unstorable_text
 
 MAX_DEPTH = 64
 MAX_ENTRIES = 5000
@@ -74,7 +74,8 @@ def _depth(value: Any, limit: int) -> int:
 
 
 def read_bundle(raw: bytes) -> dict:
-    """Parse and check a Bundle's bytes: size, JSON, nesting, the R4 schema."""
+    """Parse and check a Bundle's bytes: size, JSON, nesting, text that cannot be stored
+    (NUL, a lone surrogate: refused by where it is), the R4 schema."""
     limit = int(getattr(settings, "GOLDENTHREAD_FHIR_IMPORT_MAX_MB", 10)) * 1024 * 1024
     if len(raw) > limit:
         raise ImportRefused(
@@ -99,6 +100,12 @@ def read_bundle(raw: bytes) -> dict:
         raise ImportRefused('This is not a FHIR Bundle: its resourceType must be "Bundle".')
     if len(bundle.get("entry") or []) > MAX_ENTRIES:
         raise ImportRefused(f"The Bundle has more than {MAX_ENTRIES} entries.")
+    unstorable = unstorable_text(bundle)
+    if unstorable:
+        raise ImportRefused(
+            "The Bundle has text that cannot be stored; nothing was imported:\n  "
+            + "\n  ".join(unstorable)
+        )
     problems = bundle_errors(bundle)
     if problems:
         raise ImportRefused("The Bundle is not valid FHIR R4:\n  " + "\n  ".join(problems))

@@ -7,6 +7,9 @@ Two checks, both our own code or a library's; no specification file ships with t
   to R4 (it has no R4 models that work with pydantic 2, which django-ninja needs):
   cardinality, types, primitive formats, and no element the resource does not have
   (the models forbid extra elements). R4B changed none of the resources we exchange.
+- text that cannot be stored (`unstorable_text`: the NUL character, a lone surrogate),
+  refused by where it is, as the API's schemas refuse it (api/schemas.Input), before
+  anything else looks at the Bundle;
 - the codes of every element whose binding R4 makes "required" (R4_REQUIRED_CODES below):
   the models take any string there. The table covers every such element reachable from
   the resources we exchange (Bundle, Patient, RelatedPerson, CarePlan, Goal, Observation,
@@ -19,6 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+
+from ..schemas import unstorable
 
 _COMPARATOR = frozenset({"<", "<=", ">=", ">"})
 _GENDER = frozenset({"male", "female", "other", "unknown"})
@@ -185,6 +190,27 @@ NOT_IN_R4 = frozenset(
 _ELEMENTS_BY_CLASS: dict[str, list[str]] = {}
 for _class, _element in R4_REQUIRED_CODES:
     _ELEMENTS_BY_CLASS.setdefault(_class, []).append(_element)
+
+
+def unstorable_text(bundle: Any, *, limit: int = 20) -> list[str]:
+    """Where the Bundle holds text no database stores (a name or a value with the NUL
+    character or a lone surrogate), in words (at most `limit`), by the same check as the
+    API's schemas (`schemas.unstorable`)."""
+    messages: list[str] = []
+    stack: list[tuple[Any, str]] = [(bundle, "Bundle")]
+    while stack and len(messages) < limit:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                stack.append((item, f"{where}/{key}"))
+                stack.append((key, f"{where} (the name of an element)"))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}/{i}") for i, item in reversed(list(enumerate(value))))
+        else:
+            error = unstorable(value)
+            if error is not None:
+                messages.append(f"{where}: {error.message()}")
+    return messages
 
 
 def _parse(bundle: dict) -> tuple[Any, list[str]]:

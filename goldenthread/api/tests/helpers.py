@@ -12,6 +12,12 @@ from goldenthread.api.models import TokenScope
 
 
 def token_for(user, scope: str = TokenScope.WRITE, name: str = "Test system") -> str:
+    """A token `user` made on their account page, which they reach only with their second
+    factor set up (an authenticator app, confirmed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     scope = scope if services.may_write(user) else TokenScope.READ
     issued = services.api_token_create(
         actor=user,

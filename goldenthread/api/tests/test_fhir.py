@@ -479,6 +479,45 @@ def test_a_plan_that_cannot_be_imported_whole_leaves_nothing(
     assert (Person.objects.count(), PlanTransfer.objects.count()) == before
 
 
+UNSTORABLE = [("\x00", "NUL character"), ("\ud800", "lone surrogate")]
+
+
+@pytest.mark.parametrize(("bad", "words"), UNSTORABLE, ids=["nul", "lone-surrogate"])
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        ("Patient", "Bundle/entry/0/resource/name/0/given/0"),
+        ("Goal", "description/text"),
+        ("CarePlan", "activity/0/detail/code/text"),
+        ("key", "(the name of an element)"),
+    ],
+)
+def test_text_that_cannot_be_stored_is_refused_by_where_it_is(
+    full_record, other_team_leader, other_team, bad, words, where, path
+):
+    """IO-2, SEC: NUL or a lone surrogate in any text of a Bundle is refused naming the
+    element, as the API's schemas refuse it (schemas.Input); nothing is stored, never a 500."""
+    person = Person.objects.get(pk=full_record["person_id"])
+    sent = bundle_for(person)
+    _forget_chi(person)
+    if where == "key":
+        sent["entry"][0]["resource"]["gt" + bad] = "x"
+    elif where == "Patient":
+        assert sent["entry"][0]["resource"]["resourceType"] == "Patient"
+        sent["entry"][0]["resource"]["name"][0]["given"][0] = "Je" + bad + "an"
+    elif where == "Goal":
+        resources(sent, "Goal")[0]["description"]["text"] += bad
+    else:
+        resources(sent, "CarePlan")[0]["activity"][0]["detail"]["code"]["text"] += bad
+    before = (Person.objects.count(), PlanTransfer.objects.count())
+    raw = json.dumps(sent).encode()  # ensure_ascii: the JSON escapes \u0000 and \ud800
+    with pytest.raises(ImportRefused) as refused:
+        import_plan(actor=other_team_leader, team=other_team, raw=raw)
+    message = str(refused.value)
+    assert "cannot be stored" in message and words in message and path in message
+    assert (Person.objects.count(), PlanTransfer.objects.count()) == before
+
+
 def test_a_person_already_recorded_is_not_imported_twice(full_record, team_leader, team):
     sent = bundle_for(Person.objects.get(pk=full_record["person_id"]))
     with pytest.raises(ImportRefused, match="already recorded here"):

@@ -168,6 +168,37 @@ def test_a_deactivated_owners_tokens_stop_working(client, full_record, practitio
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_a_token_works_only_while_its_owner_has_a_second_factor(
+    client, full_record, practitioner, settings
+):
+    """SEC-1: a token made while the second factor was off (or before the owner's app was
+    reset) does not stand in for a second factor its owner does not have: 401 until they
+    set one up; it works again then."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from goldenthread.api import services
+
+    settings.GOLDENTHREAD_REQUIRE_2FA = False
+    issued = services.api_token_create(
+        actor=practitioner,
+        name="Made with the second factor off",
+        scope=TokenScope.READ,
+        expires_on=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    assert call(client, "get", "/api/v1/people", issued.secret).status_code == 200
+    settings.GOLDENTHREAD_REQUIRE_2FA = True
+    before = AccessLog.objects.count()
+    response = call(client, "get", "/api/v1/people", issued.secret)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert "no second factor set up" in response.json()["detail"]
+    assert AccessLog.objects.count() == before  # nothing was read
+    TOTPDevice.objects.create(user=practitioner, name="Phone", confirmed=True)
+    assert call(client, "get", "/api/v1/people", issued.secret).status_code == 200
+    TOTPDevice.objects.filter(user=practitioner).delete()  # the app reset by an administrator
+    assert call(client, "get", "/api/v1/people", issued.secret).status_code == 401
+
+
 def test_a_token_follows_its_owners_role_today(client, full_record, practitioner):
     """A write token issued to a practitioner who becomes a commissioner reads nothing and
     writes nothing."""
@@ -272,3 +303,26 @@ def test_a_session_without_the_second_factor_gets_a_problem_not_a_redirect(clien
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["title"] == "Second factor needed"
+
+
+def test_the_list_of_people_is_in_each_listed_persons_access_log(
+    client, full_record, practitioner, team
+):
+    """SEC-2, IO-1: GET /api/v1/people names people, so it writes one LIST row naming each
+    person the page shows (as the caseload page does), with the token's name; someone not
+    shown is not named; a page that shows no one is still one row."""
+    someone_else = PersonFactory(team=team)
+    token = token_for(practitioner, name="Finance system")
+    before = AccessLog.objects.count()
+    answer = call(client, "get", "/api/v1/people", token)
+    assert answer.status_code == 200
+    assert [item["id"] for item in answer.json()["items"]] == [str(full_record["person_id"])]
+    [row] = AccessLog.objects.order_by("-seq")[: AccessLog.objects.count() - before]
+    assert row.action == AccessAction.LIST and row.actor_id == practitioner.pk
+    assert row.people_shown == [str(full_record["person_id"])]
+    assert str(someone_else.pk) not in row.people_shown
+    assert row.api_token_name == "Finance system"
+    before = AccessLog.objects.count()
+    assert call(client, "get", "/api/v1/people?q=Nobody", token).json()["items"] == []
+    [row] = AccessLog.objects.order_by("-seq")[: AccessLog.objects.count() - before]
+    assert row.action == AccessAction.VIEW and not row.people_shown

@@ -17,6 +17,7 @@ from goldenthread.accounts.models import Area
 from goldenthread.core.permissions import Permission, can
 from goldenthread.people import selectors, services
 
+from ..auth import log_people_listed
 from ..concurrency import expected_version
 from ..pagination import page_of
 from ..schemas import (
@@ -60,7 +61,9 @@ class PeopleParams(PageParams):
 )
 def people_list(request: HttpRequest, params: Query[PeopleParams]):
     people = selectors.caseload(actor_of(request), query=params.q)
-    return paged(request, params, people, "family_name", "given_name", "id")
+    page = paged(request, params, people, "family_name", "given_name", "id")
+    log_people_listed(request, [person.pk for person in page["items"]])
+    return page
 
 
 @router.post(

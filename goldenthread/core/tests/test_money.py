@@ -41,6 +41,15 @@ def test_amounts_typed_as_people_write_them_are_accepted_and_normalised(typed, e
         ("1e5", "invalid", "numbers only"),
         ("", "blank", "Enter an amount"),
         ("99999999999", "too_large", "too large"),
+        ("NaN", "invalid", "numbers only"),
+        ("Infinity", "invalid", "numbers only"),
+        ("1,2,3", "invalid", "numbers only"),
+        # Digits of other scripts (Arabic-Indic, full-width, mathematical bold): Decimal
+        # reads them, so "٣٤" was saved as £34 (found by the outside probe).
+        ("\u0663\u0664", "invalid", "numbers only"),
+        ("\uff11\uff12", "invalid", "numbers only"),
+        ("\U0001d7d7", "invalid", "numbers only"),
+        ("1,\u0663\u0664\u0665", "invalid", "numbers only"),
     ],
 )
 def test_each_kind_of_mistake_has_its_own_message(typed, code, words):

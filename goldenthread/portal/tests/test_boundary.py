@@ -187,3 +187,44 @@ def test_people_and_proxies_never_pass_casework_checks(person):
             assert can(link.user, permission) == (permission == Permission.USE_OWN_RECORD)
         with pytest.raises(Exception):  # noqa: B017 - PermissionDenied or its subclass
             require_casework(link.user, person)
+
+
+API_URLS = [(n, k) for n, k in STAFF_URLS if n.startswith("api:")]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_api_refuses_people_and_proxies_as_problem_json(
+    client, full_record, portal_user, method
+):
+    """SEC-2, IO-1: the API called with a person's or proxy's own session answers as the
+    rest of the API does (problem+json, 403), never the site's HTML page; one DENIED row,
+    naming the person when the address does; the answer names no record."""
+    sign_in(client, portal_user)
+    assert len(API_URLS) > 50
+    tried = 0
+    for name, kinds in API_URLS:
+        try:
+            url = reverse(name, kwargs=_kwargs(kinds, full_record))
+        except NoReverseMatch:  # an id the sweep cannot guess the form of
+            continue
+        tried += 1
+        before = AccessLog.objects.count()
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, (name, response.status_code)
+        assert response["Content-Type"] == "application/problem+json", name
+        body = response.json()
+        assert body["status"] == 403 and body["title"] == "You may not do this", name
+        assert "The API is for staff" in body["detail"], name
+        assert str(full_record["person_id"]) not in response.content.decode(), name
+        rows = list(AccessLog.objects.order_by("-seq")[: AccessLog.objects.count() - before])
+        assert [r.action for r in rows] == [AccessAction.DENIED], name
+        if "person_id" in kinds:
+            assert rows[0].person_id == full_record["person_id"], name
+    assert tried >= len(API_URLS) * 0.9, f"only {tried} of {len(API_URLS)} API URLs tried"
+
+
+def test_an_address_under_the_api_that_is_no_route_is_problem_json_too(client, portal_user):
+    sign_in(client, portal_user)
+    response = client.get("/api/v1/no-such-route")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
