@@ -469,14 +469,14 @@ def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
         ctx.limits[row[3]] = row[5]
 
 
-def make_chunk(ctx: Context, start: int, count: int, *, text: bool = False) -> Chunk:
+def make_chunk(ctx: Context, start: int, count: int, *, as_text: bool = False) -> Chunk:
     """The rows of people `start` to `start + count - 1`, ready to write but for what runs in
     order across people (`write_chunk`): each person's CHI number is left blank, with the first
     few numbers their own stream offers beside it, and the access log's rows carry no place in
     its hash chain yet, only each row's content digest. Everything else comes from the
     people's own streams, so any process can make any chunk (#14).
 
-    With `text`, every table but those two comes as PostgreSQL COPY text (`Chunk.text`,
+    With `as_text`, every table but those two comes as PostgreSQL COPY text (`Chunk.text`,
     writer.copy_text: the bytes the writer's COPY would send for the same rows)."""
     rng, today = ctx.rng, ctx.today
     rows: dict[type, list] = {
@@ -786,7 +786,7 @@ def make_chunk(ctx: Context, start: int, count: int, *, text: bool = False) -> C
         chi=chi,
         digests=chain.content_digests(AccessLog, ACCESS_COLUMNS, rows[AccessLog]),
     )
-    if text:
+    if as_text:
         for model, columns in CHUNK_TABLES:
             if model is not Person and model is not AccessLog:
                 made.text[model] = (copy_text(model, columns, rows[model]), len(rows[model]))
@@ -1038,9 +1038,11 @@ def generate(
     spans = [(start, min(CHUNK, people - start)) for start in range(0, people, CHUNK)]
     # From worker processes, on PostgreSQL, the chunks after the first (whose rows the
     # writer keeps samples of) come as COPY text; any extension needs the rows themselves.
-    text = writer.takes_text() and not EXTENSIONS
+    as_text = writer.takes_text() and not EXTENSIONS
     made: Generator[Chunk, None, None] = (
-        chunks(ctx, spans, min(workers, len(spans)), text=text)  # no more processes than chunks
+        chunks(
+            ctx, spans, min(workers, len(spans)), as_text=as_text
+        )  # no more processes than chunks
         if workers > 0 and spans
         else (make_chunk(ctx, start, count) for start, count in spans)
     )

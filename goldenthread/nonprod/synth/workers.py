@@ -52,19 +52,19 @@ def _start(context: bytes) -> None:
     _context = pickle.loads(context)  # noqa: S301 - made by the parent process just now
 
 
-def _make(start: int, count: int, text: bool) -> Chunk:
+def _make(start: int, count: int, as_text: bool) -> Chunk:
     from .generate import make_chunk
 
-    return make_chunk(_context, start, count, text=text)
+    return make_chunk(_context, start, count, as_text=as_text)
 
 
 def chunks(
-    ctx: Context, spans: Sequence[tuple[int, int]], workers: int, *, text: bool = False
+    ctx: Context, spans: Sequence[tuple[int, int]], workers: int, *, as_text: bool = False
 ) -> Generator[Chunk, None, None]:
     """The chunks for `spans` ((first person, count) each), in order, made by `workers`
     spawned processes, at most AHEAD a worker ahead of the caller. A worker's failure is
     raised here (a worker that dies, as BrokenProcessPool); closing the iterator cancels
-    what is not started and waits for the chunks being made (seconds). With `text`, every
+    what is not started and waits for the chunks being made (seconds). With `as_text`, every
     chunk but the first comes with its tables as COPY text (`generate.make_chunk`)."""
     pool = ProcessPoolExecutor(
         workers,
@@ -75,14 +75,14 @@ def chunks(
     try:
         todo = iter(spans)
         pending = deque(
-            pool.submit(_make, *span, text and span[0] > 0)
+            pool.submit(_make, *span, as_text and span[0] > 0)
             for span in islice(todo, AHEAD * workers)
         )
         while pending:
             chunk = pending.popleft().result()
             span = next(todo, None)
             if span is not None:
-                pending.append(pool.submit(_make, *span, text and span[0] > 0))
+                pending.append(pool.submit(_make, *span, as_text and span[0] > 0))
             yield chunk
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
