@@ -1,7 +1,8 @@
 """Realistic, internally consistent synthetic records, deterministic for a seed.
 
-People come in chunks; each chunk's rows for every table are written before the next chunk
-is made, so memory stays flat at national scale. Everything a person has (circle,
+People come in chunks (`make_chunk`), written in order (`write_chunk`); with worker processes
+(workers.py) a few chunks are made ahead, never more, so memory stays flat at national
+scale. Everything a person has (circle,
 allocations, conversations, steps, outcomes, checks, solutions, and — in casework.py —
 reviews, SDS choices and budgets, unmet need, risks, and the access log those activities
 would create) points at that person and their own items only.
