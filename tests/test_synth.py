@@ -452,7 +452,7 @@ class CapturingWriter(BulkWriter):
         self.captured = {}
         self.columns = {}
 
-    def write(self, model, columns, rows):
+    def write(self, model, columns, rows, *, digests=None):
         self.captured.setdefault(model._meta.db_table, []).extend(rows)
         self.columns[model._meta.db_table] = list(columns)
         return len(rows)

@@ -266,37 +266,59 @@ def in_transaction():
     return transaction.atomic()
 
 
-def chain_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple], after: tuple[int, str]
-) -> tuple[list[str], list[tuple], tuple[int, str]]:
-    """For bulk writers: `rows` (tuples in `columns` order) with the three chain columns
-    added, continuing from `after`; returns (columns, rows, new head)."""
-    meta = model._meta
+def content_digests(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]
+) -> list[str]:
+    """The content digest of each of `rows` (tuples in `columns` order), as `chain_rows`
+    links them: the part of a row's hash that depends on the row alone, so another process
+    can work it out (the synthetic data's workers, #14)."""
     fields = content_fields(model)
     position = {name: i for i, name in enumerate(columns)}
     picks = []
     for field in fields:
         index = position.get(field.name, position.get(field.attname))
         if index is None and not field.null:
-            raise ValueError(f"{meta.label}: the column {field.name} must be written.")
+            raise ValueError(f"{model._meta.label}: the column {field.name} must be written.")
         picks.append(index)
-    table = meta.db_table
-    seq, prev = after
-    chained = []
     # canonical_content's work, with each column's converter looked up once rather than
     # once a value (the lookup hashes the field: a fifth of the synthetic data's audit
     # rows' cost, #14); the same content, so the same hashes (nonprod/tests/test_synth_writer.py).
     spec = [
         (f.column, _converter(f), i) for f, i in zip(fields, picks, strict=True) if i is not None
     ]
+    encode, sha256 = _CANONICAL.encode, hashlib.sha256
+    digests = []
     for row in rows:
         content = {}
         for column, convert, i in spec:
             value = row[i]
             if value is not None:
                 content[column] = convert(value)
+        digests.append(sha256(encode(content).encode("ascii")).hexdigest())
+    return digests
+
+
+def chain_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    after: tuple[int, str],
+    digests: Sequence[str] | None = None,
+) -> tuple[list[str], list[tuple], tuple[int, str]]:
+    """For bulk writers: `rows` (tuples in `columns` order) with the three chain columns
+    added, continuing from `after`; returns (columns, rows, new head). `digests`, if given,
+    are the rows' content digests (`content_digests`), worked out already."""
+    rows = list(rows)
+    if digests is None:
+        digests = content_digests(model, columns, rows)
+    elif len(digests) != len(rows):
+        raise ValueError(f"{len(digests)} content digests for {len(rows)} rows")
+    table = model._meta.db_table
+    seq, prev = after
+    chained = []
+    for row, digest in zip(rows, digests, strict=True):
         seq += 1
-        row_hash = compute_hash(table, seq, prev, content)
+        row_hash = link_hash(table, seq, prev, digest)
         chained.append((*row, seq, prev, row_hash))
         prev = row_hash
     return [*columns, *CHAIN_FIELDS], chained, (seq, prev)

@@ -1,7 +1,8 @@
 """Realistic, internally consistent synthetic records, deterministic for a seed.
 
-People come in chunks; each chunk's rows for every table are written before the next chunk
-is made, so memory stays flat at national scale. Everything a person has (circle,
+People come in chunks (`make_chunk`), written in order (`write_chunk`); with worker processes
+(workers.py) a few chunks are made ahead, never more, so memory stays flat at national
+scale. Everything a person has (circle,
 allocations, conversations, steps, outcomes, checks, solutions, and — in casework.py —
 reviews, SDS choices and budgets, unmet need, risks, and the access log those activities
 would create) points at that person and their own items only.
@@ -9,13 +10,16 @@ would create) points at that person and their own items only.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
+from django.apps import apps
 from django.utils import timezone
 
 from goldenthread.accounts.models import (
@@ -27,6 +31,7 @@ from goldenthread.accounts.models import (
     Team,
     User,
 )
+from goldenthread.audit import chain
 from goldenthread.audit.models import AccessLog
 from goldenthread.conversations.models import (
     Aspiration,
@@ -60,9 +65,14 @@ from goldenthread.support.models import (
 
 from . import casework
 from .casework import Casework, OutcomeInfo, PersonInfo, SolutionInfo
-from .writer import BulkWriter, det_uuid
+from .workers import chunks
+from .writer import BulkWriter, copy_text, det_uuid
 
 PRESETS = {"tiny": 300, "council": 50_000, "nation": 1_000_000}
+# How many CHI numbers a worker offers for each person: the first is nearly always free (at
+# the nation preset some 34 people share a birthday among ~900 numbers); if all are taken,
+# write_chunk draws the person's stream again from its start.
+CHI_CANDIDATES = 3
 PEOPLE_PER_WORKER = 40
 WORKERS_PER_TEAM = 10
 CHUNK = 2_000
@@ -213,6 +223,32 @@ class Stream(random.Random):
 
 
 @dataclass
+class Chunk:
+    """One chunk of people's rows (`make_chunk`), as a worker process hands it over."""
+
+    start: int  # the first person's number
+    rows: dict[type, list]  # model: rows in its columns' order (CHUNK_TABLES)
+    chi: list[tuple[str, ...]]  # each person's first CHI numbers, for write_chunk to pick
+    digests: list[str]  # each access-log row's content digest (audit.chain)
+    # Tables sent as PostgreSQL COPY text instead of rows (model: (text, number of rows)):
+    # cheaper to hand from a worker to the writer than pickled rows (#14).
+    text: dict[type, tuple[bytes, int]] = field(default_factory=dict)
+
+    # Pickled with models by label: the many-to-many tables' models, made by Django, cannot
+    # be found by their class name.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for name in ("rows", "text"):
+            state[name] = {model._meta.label: value for model, value in state[name].items()}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in ("rows", "text"):
+            state[name] = {apps.get_model(label): value for label, value in state[name].items()}
+        self.__dict__.update(state)
+
+
+@dataclass
 class Context:
     rng: random.Random
     today: datetime.date
@@ -269,13 +305,36 @@ def _ts(ctx: Context, days_ago: int) -> datetime.datetime:
     return ctx.now - datetime.timedelta(days=days_ago, seconds=ctx.rng.randrange(86_400))
 
 
-def _chi(rng: random.Random, dob: datetime.date, used: set) -> str:
+def _chi_numbers(rng: random.Random, dob: datetime.date) -> Iterator[str]:
+    """The valid CHI numbers for `dob` a person's stream offers, in the order it offers them."""
+    born = dob.strftime("%d%m%y")
     while True:
-        first = dob.strftime("%d%m%y") + f"{rng.randrange(1000):03d}"
+        first = born + f"{rng.randrange(1000):03d}"
         digit = check_digit(first)
-        if digit is not None and (chi := first + str(digit)) not in used:
+        if digit is not None:
+            yield first + str(digit)
+
+
+def _chi(rng: random.Random, dob: datetime.date, used: set) -> str:
+    """The first CHI number the stream offers that nobody has yet (it is then taken)."""
+    for chi in _chi_numbers(rng, dob):
+        if chi not in used:
             used.add(chi)
             return chi
+    raise AssertionError("unreachable: the stream never ends")  # pragma: no cover
+
+
+def pick_chi(
+    ctx: Context, n: int, dob: datetime.date, candidates: tuple[str, ...], used: set
+) -> str:
+    """Person `n`'s CHI number, as `_chi` picks it from their own stream ("chi", n): the
+    first of `candidates` (the first numbers that stream offers) nobody has yet, or, if all
+    are taken, the stream drawn again from its start."""
+    for chi in candidates:
+        if chi not in used:
+            used.add(chi)
+            return chi
+    return _chi(ctx.stream("chi", n), dob, used)
 
 
 def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
@@ -411,7 +470,15 @@ def organisation(writer: BulkWriter, ctx: Context, people: int) -> None:
         ctx.limits[row[3]] = row[5]
 
 
-def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_chi: set) -> None:
+def make_chunk(ctx: Context, start: int, count: int, *, as_text: bool = False) -> Chunk:
+    """The rows of people `start` to `start + count - 1`, ready to write but for what runs in
+    order across people (`write_chunk`): each person's CHI number is left blank, with the first
+    few numbers their own stream offers beside it, and the access log's rows carry no place in
+    its hash chain yet, only each row's content digest. Everything else comes from the
+    people's own streams, so any process can make any chunk (#14).
+
+    With `as_text`, every table but those two comes as PostgreSQL COPY text (`Chunk.text`,
+    writer.copy_text: the bytes the writer's COPY would send for the same rows)."""
     rng, today = ctx.rng, ctx.today
     rows: dict[type, list] = {
         m: []
@@ -437,6 +504,7 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
     }
     later = Casework(ctx, rows)
     change_links: list[tuple] = []
+    chi: list[tuple[str, ...]] = []
     aspiration_links: list[tuple] = []
 
     def base(days_ago: int) -> tuple:
@@ -461,13 +529,14 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
                 family,
                 "",
                 dob,
-                _chi(ctx.stream("chi", n), dob, used_chi),
+                "",  # the CHI number: picked in person order (write_chunk)
                 "",
                 area_id,
                 team_id,
                 support_reason(ctx.stream("support-reason", n), age_days // 365),
             )
         )
+        chi.append(tuple(islice(_chi_numbers(ctx.stream("chi", n), dob), CHI_CANDIDATES)))
         circle, circle_names = [], []
         for _ in range(rng.choice((1, 2, 2, 3, 4))):
             cid = det_uuid(rng)
@@ -692,14 +761,88 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             )
         # What happened next: reviews, SDS choices and budgets, unmet need, risks.
         later.person(person, n)
-    writer.write(
+    explored: dict = {}
+    explorations: list = []
+    for row in rows[StepExploration]:
+        if row[6] == "nothing":  # the first step not already explored: nothing suitable
+            taken = explored.setdefault(row[5], set())
+            next_step = next((s for s in STEP_ORDER if s not in taken), None)
+            if next_step is None:
+                continue
+            row = (
+                *row[:6],
+                next_step,
+                ExplorationState.NOTHING_SUITABLE,
+                "No group near enough",
+                row[9],
+            )
+        explored.setdefault(row[5], set()).add(row[6])
+        explorations.append(row)
+    rows[StepExploration] = explorations
+    rows[PositiveChange.from_not_working.through] = change_links
+    rows[PositiveChange.from_aspirations.through] = aspiration_links
+    made = Chunk(
+        start=start,
+        rows=rows,
+        chi=chi,
+        digests=chain.content_digests(AccessLog, ACCESS_COLUMNS, rows[AccessLog]),
+    )
+    if as_text:
+        for model, columns in CHUNK_TABLES:
+            if model is not Person and model is not AccessLog:
+                made.text[model] = (copy_text(model, columns, rows[model]), len(rows[model]))
+                rows[model] = []
+    return made
+
+
+def write_chunk(writer: BulkWriter, ctx: Context, chunk: Chunk, used_chi: set) -> None:
+    """Write a chunk made by `make_chunk`, in person order: each person gets the first of
+    their CHI numbers nobody has yet (as `_chi` picks it), and the access log's rows join
+    its hash chain from their content digests. Tables a worker sent as COPY text
+    (`Chunk.text`) go to the database as they are."""
+    rows = chunk.rows
+    people = rows[Person]
+    for i, (row, candidates) in enumerate(zip(people, chunk.chi, strict=True)):
+        number = pick_chi(ctx, chunk.start + i, row[7], candidates, used_chi)
+        people[i] = (*row[:8], number, *row[9:])
+    for model, columns in CHUNK_TABLES:
+        if model in chunk.text:
+            writer.write_text(model, columns, *chunk.text[model])
+        elif model is AccessLog:
+            writer.write(model, columns, rows[model], digests=chunk.digests)
+        else:
+            writer.write(model, columns, rows[model])
+    for extend in EXTENSIONS:
+        extend(writer, ctx, rows)
+
+
+ACCESS_COLUMNS = [
+    "id",
+    "at",
+    "actor",
+    "actor_name",
+    "actor_role",
+    "action",
+    "person_id",
+    "what",
+    "method",
+    "reason",
+    "break_glass",
+    "ip_address",
+]
+
+_ITEM_COLUMNS = ["id", "created_at", "updated_at", "version", "person", "conversation", "text"]
+
+# The tables of a chunk in the order they are written (parents first), with their columns.
+CHUNK_TABLES: list[tuple[type, list[str]]] = [
+    (
         Person,
         [
             "id",
             "created_at",
             "updated_at",
             "version",
-            # In the order of the rows above (not PERSON_FIELDS, which may change order).
+            # In the order of make_chunk's rows (not PERSON_FIELDS, which may change order).
             "given_name",
             "family_name",
             "preferred_name",
@@ -710,10 +853,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "team",
             "support_reason",
         ],
-        rows[Person],
-    )
-    item_columns = ["id", "created_at", "updated_at", "version", "person", "conversation", "text"]
-    writer.write(
+    ),
+    (
         CircleMember,
         [
             "id",
@@ -727,9 +868,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "contact",
             "notes",
         ],
-        rows[CircleMember],
-    )
-    writer.write(
+    ),
+    (
         Allocation,
         [
             "id",
@@ -742,9 +882,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "start_date",
             "end_date",
         ],
-        rows[Allocation],
-    )
-    writer.write(
+    ),
+    (
         Conversation,
         [
             "id",
@@ -758,25 +897,16 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "narrative",
             "recorded_by",
         ],
-        rows[Conversation],
-    )
-    writer.write(MattersItem, [*item_columns, "kind"], rows[MattersItem])
-    writer.write(WhoMatters, [*item_columns, "circle_member"], rows[WhoMatters])
-    writer.write(Aspiration, item_columns, rows[Aspiration])
-    writer.write(WorkingItem, [*item_columns, "is_working", "perspective"], rows[WorkingItem])
-    writer.write(Strength, [*item_columns, "kind"], rows[Strength])
-    writer.write(PositiveChange, item_columns, rows[PositiveChange])
-    writer.write(
-        PositiveChange.from_not_working.through,
-        ["positivechange", "workingitem"],
-        [(c, w) for c, w in change_links],
-    )
-    writer.write(
-        PositiveChange.from_aspirations.through,
-        ["positivechange", "aspiration"],
-        [(c, a) for c, a in aspiration_links],
-    )
-    writer.write(
+    ),
+    (MattersItem, [*_ITEM_COLUMNS, "kind"]),
+    (WhoMatters, [*_ITEM_COLUMNS, "circle_member"]),
+    (Aspiration, _ITEM_COLUMNS),
+    (WorkingItem, [*_ITEM_COLUMNS, "is_working", "perspective"]),
+    (Strength, [*_ITEM_COLUMNS, "kind"]),
+    (PositiveChange, _ITEM_COLUMNS),
+    (PositiveChange.from_not_working.through, ["positivechange", "workingitem"]),
+    (PositiveChange.from_aspirations.through, ["positivechange", "aspiration"]),
+    (
         Outcome,
         [
             "id",
@@ -795,9 +925,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "replaces",
             "checker_codes",
         ],
-        rows[Outcome],
-    )
-    writer.write(
+    ),
+    (
         OutcomeWording,
         [
             "id",
@@ -811,9 +940,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "target_date",
             "written_by",
         ],
-        rows[OutcomeWording],
-    )
-    writer.write(
+    ),
+    (
         OutcomeCheckAnswer,
         [
             "id",
@@ -828,26 +956,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "suggestion_reason",
             "answered_by",
         ],
-        rows[OutcomeCheckAnswer],
-    )
-    explored: dict = {}
-    explorations: list = []
-    for row in rows[StepExploration]:
-        if row[6] == "nothing":  # the first step not already explored: nothing suitable
-            taken = explored.setdefault(row[5], set())
-            next_step = next((s for s in STEP_ORDER if s not in taken), None)
-            if next_step is None:
-                continue
-            row = (
-                *row[:6],
-                next_step,
-                ExplorationState.NOTHING_SUITABLE,
-                "No group near enough",
-                row[9],
-            )
-        explored.setdefault(row[5], set()).add(row[6])
-        explorations.append(row)
-    writer.write(
+    ),
+    (
         Solution,
         [
             "id",
@@ -865,9 +975,8 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "community_resource",
             "notes",
         ],
-        rows[Solution],
-    )
-    writer.write(
+    ),
+    (
         StepExploration,
         [
             "id",
@@ -881,30 +990,10 @@ def people_chunk(writer: BulkWriter, ctx: Context, start: int, count: int, used_
             "note",
             "changed_by",
         ],
-        explorations,
-    )
-    casework.write(writer, rows)
-    writer.write(
-        AccessLog,
-        [
-            "id",
-            "at",
-            "actor",
-            "actor_name",
-            "actor_role",
-            "action",
-            "person_id",
-            "what",
-            "method",
-            "reason",
-            "break_glass",
-            "ip_address",
-        ],
-        rows[AccessLog],
-    )
-    for extend in EXTENSIONS:
-        extend(writer, ctx, rows)
-
+    ),
+    *((model, columns) for model, columns in casework.COLUMNS.items()),
+    (AccessLog, ACCESS_COLUMNS),
+]
 
 # Other parts of the product add their synthetic rows here: each gets the chunk's rows.
 EXTENSIONS: list[Callable[[BulkWriter, Context, dict], None]] = []
@@ -916,9 +1005,8 @@ def statement_bank() -> list[tuple[str, frozenset[str]]]:
     return [(ex.text, frozenset(f.code for f in check(ex.text).flags)) for ex in load(DEV_SET)]
 
 
-def generate(
-    writer: BulkWriter, *, people: int, seed: int, progress: Callable[[int], None] | None = None
-) -> None:
+def new_context(seed: int) -> Context:
+    """The context of a run for `seed`, before the organisation is made."""
     # Everything made happened by the end of yesterday: the time of day never decides
     # whether an event is in the past yet, so only the date moves what is made (#11).
     tz = timezone.get_current_timezone()
@@ -931,12 +1019,39 @@ def generate(
         seed=seed,
     )
     ctx.statements = statement_bank()
+    return ctx
+
+
+def generate(
+    writer: BulkWriter,
+    *,
+    people: int,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    workers: int = 0,
+) -> None:
+    """Make `people` synthetic people for `seed` and write them with `writer`. With
+    `workers` > 0 the chunks are made by that many worker processes (nonprod/synth/
+    workers.py) while this one writes; the rows are the same whatever the number."""
+    ctx = new_context(seed)
     organisation(writer, ctx, people)
     used_chi: set[str] = set()
-    for start in range(0, people, CHUNK):
-        people_chunk(writer, ctx, start, min(CHUNK, people - start), used_chi)
-        if progress:
-            progress(min(start + CHUNK, people))
+    spans = [(start, min(CHUNK, people - start)) for start in range(0, people, CHUNK)]
+    # From worker processes, on PostgreSQL, the chunks after the first (whose rows the
+    # writer keeps samples of) come as COPY text; any extension needs the rows themselves.
+    as_text = writer.takes_text() and not EXTENSIONS
+    made: Generator[Chunk, None, None] = (
+        chunks(
+            ctx, spans, min(workers, len(spans)), as_text=as_text
+        )  # no more processes than chunks
+        if workers > 0 and spans
+        else (make_chunk(ctx, start, count) for start, count in spans)
+    )
+    with contextlib.closing(made):
+        for chunk in made:
+            write_chunk(writer, ctx, chunk, used_chi)
+            if progress:
+                progress(chunk.start + len(chunk.chi))
 
 
 def money(value: float) -> Decimal:

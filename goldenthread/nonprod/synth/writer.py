@@ -189,8 +189,11 @@ class _CopyPipe:
                     sql, rows, stats = item
                     started = time.perf_counter()
                     with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
-                        for row in rows:
-                            copy.write_row(row)
+                        if isinstance(rows, bytes):  # COPY text made already (copy_text)
+                            copy.write(rows)
+                        else:
+                            for row in rows:
+                                copy.write_row(row)
                     stats.seconds += time.perf_counter() - started
             except BaseException as exc:  # noqa: BLE001  # handed to the caller in check()
                 self.error = exc
@@ -201,7 +204,7 @@ class _CopyPipe:
         if self.error is not None:
             raise self.error
 
-    def put(self, sql: str, rows: list[tuple], stats: TableStats) -> None:
+    def put(self, sql: str, rows: list[tuple] | bytes, stats: TableStats) -> None:
         self.check()
         self.queue.put((sql, rows, stats))
 
@@ -291,8 +294,16 @@ class BulkWriter:
             self._pipe.drain()
 
     def write(
-        self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]
+        self,
+        model: type[models.Model],
+        columns: Sequence[str],
+        rows: Iterable[tuple],
+        *,
+        digests: Sequence[str] | None = None,
     ) -> int:
+        """Write `rows` (tuples in `columns` order). For a hash-chained audit table,
+        `digests` may give the rows' content digests (audit.chain.content_digests), worked
+        out already by whoever made the rows."""
         rows = list(rows)
         if self.sample_size and model not in self.samples and rows:
             self.samples[model] = (list(columns), rows[: self.sample_size])
@@ -304,7 +315,7 @@ class BulkWriter:
                 if after is None:
                     self.drain()
                     after = chain.head(model)  # takes the chain's lock to the end
-                columns, rows, after = chain.chain_rows(model, columns, rows, after)
+                columns, rows, after = chain.chain_rows(model, columns, rows, after, digests)
                 if self._pipe is not None:
                     self._heads[model] = after
                 return self._write(model, columns, rows)
@@ -357,6 +368,34 @@ class BulkWriter:
         stats.seconds += time.perf_counter() - started
         return len(rows)
 
+    def takes_text(self) -> bool:
+        """Whether `write_text` can write here: PostgreSQL, where the rows go by COPY."""
+        return connection.vendor == "postgresql"
+
+    def write_text(
+        self, model: type[models.Model], columns: Sequence[str], text: bytes, count: int
+    ) -> int:
+        """Write `count` rows given as COPY text (`copy_text`) on PostgreSQL, as `write`
+        writes rows: on the COPY thread in overlapped mode. Never a hash-chained table (its
+        rows get their place in the chain in `write`)."""
+        if issubclass(model, ChainedModel) or connection.vendor != "postgresql":
+            raise ValueError(f"{model._meta.label}: COPY text is for PostgreSQL, unchained")
+        if not count:
+            return 0
+        meta = model._meta
+        stats = self.stats.setdefault(meta.db_table, TableStats())
+        sql = _copy_sql(model, columns)
+        if self._pipe is not None:
+            self._defer_indexes(meta.db_table)
+            self._pipe.put(sql, text, stats)
+        else:
+            started = time.perf_counter()
+            with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                copy.write(text)
+            stats.seconds += time.perf_counter() - started
+        stats.rows += count
+        return count
+
     def role_limits(self) -> dict[str, Decimal]:
         """The delegated limits already set for whole roles (SDS-4), so synthetic approvals
         follow them and none is set twice (one limit per role)."""
@@ -372,6 +411,30 @@ class BulkWriter:
     @property
     def total_seconds(self) -> float:
         return sum(s.seconds for s in self.stats.values())
+
+
+def _copy_sql(model: type[models.Model], columns: Sequence[str]) -> str:
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(_column(_concrete(model._meta.get_field(c)))) for c in columns)
+    return f"COPY {quote(model._meta.db_table)} ({cols}) FROM STDIN"
+
+
+def copy_text(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> bytes:
+    """`rows` in PostgreSQL COPY's text format: the bytes `BulkWriter.write` sends for them
+    there (the same adapters, and psycopg's own formatter with its default dumpers, which
+    are the connection's for every type the generator writes), made without a connection,
+    so a worker process can make them (#14; tests/test_synth.py compares every table)."""
+    from psycopg._copy_base import format_row_text  # noqa: PLC2701 - what copy.write_row uses
+    from psycopg.adapt import Transformer
+
+    fields = [_concrete(model._meta.get_field(name)) for name in columns]
+    adapters = [_adapter(f, "postgresql") for f in fields]
+    if any(adapters):
+        rows = (tuple(a(v) if a else v for a, v in zip(adapters, row, strict=True)) for row in rows)
+    transformer, out = Transformer(), bytearray()
+    for row in rows:
+        format_row_text(row, transformer, out)
+    return bytes(out)
 
 
 # The bits uuid.UUID(int=..., version=4) clears and sets (RFC 4122 variant, version 4).

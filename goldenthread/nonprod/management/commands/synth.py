@@ -1,4 +1,4 @@
-"""goldenthread synth --preset tiny|council|nation [--seed N]  (SPEC OPS-2)."""
+"""goldenthread synth --preset tiny|council|nation [--seed N] [--workers N]  (SPEC OPS-2)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from goldenthread.audit.models import AccessLog
 from goldenthread.conversations.models import WorkingItem
 from goldenthread.nonprod.synth.compare import compare
 from goldenthread.nonprod.synth.generate import PRESETS, generate
+from goldenthread.nonprod.synth.workers import default_workers
 from goldenthread.nonprod.synth.writer import BulkWriter, references_checked_at_end
 from goldenthread.people.models import CircleMember, Person
 
@@ -29,21 +30,39 @@ class Command(BaseCommand):
             "--force", action="store_true", help="add to a database that already holds people"
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="processes that make the people while this one writes them (default: one a "
+            "core, here %(default)s; 0 makes them in this process); the rows are the same "
+            "for any number",
+        )
+        parser.add_argument(
             "--keep-indexes",
             action="store_true",
             help="PostgreSQL: keep every index while writing (by default the secondary "
             "indexes are dropped and built again once at the end, in the same transaction)",
         )
 
-    def handle(self, *args, preset, people, seed, force, keep_indexes=False, **options):
+    def handle(
+        self, *args, preset, people, seed, force, keep_indexes=False, workers=None, **options
+    ):
         people = people or PRESETS[preset]
+        workers = default_workers() if workers is None else workers
+        if workers < 0:
+            raise CommandError("--workers must be 0 (this process) or more.")
         if Person.objects.exists() and not force:
             raise CommandError(
                 "This database already holds people. Use an empty database "
                 "(or --force to add synthetic people beside them)."
             )
         writer = BulkWriter(sample_size=5000)
-        self.stdout.write(f"Generating {people:,} people (seed {seed}) on {connection.vendor}…")
+        made_by = (
+            f"{workers} worker process{'es' if workers != 1 else ''}" if workers else "this process"
+        )
+        self.stdout.write(
+            f"Generating {people:,} people (seed {seed}) on {connection.vendor}, made by {made_by}…"
+        )
         started = time.perf_counter()
 
         def progress(done: int) -> None:
@@ -64,7 +83,7 @@ class Command(BaseCommand):
                 references_checked_at_end(writer),
                 writer.overlapped(defer_indexes=not keep_indexes),
             ):
-                generate(writer, people=people, seed=seed, progress=progress)
+                generate(writer, people=people, seed=seed, progress=progress, workers=workers)
             generated = time.perf_counter() - started
         elapsed = time.perf_counter() - started
         if connection.vendor == "postgresql":
