@@ -500,17 +500,16 @@ def _to_withhold(ref: Ref, terms: list[tuple[Ref, int]], cubes) -> tuple[set[Nam
     return wholes, others
 
 
-FACE_ROUNDS = 12
-
-
-def _hidden_faces(cube: ProtectedCube, tail: tuple[str, ...]) -> set[Key]:
-    """The selections of the filters whose count, at `tail` (the table's shared total),
-    is hidden in `cube` (a number not shown although it is the threshold or more)."""
-    n = len(tail)
+def _faces_not_shown(cube: ProtectedCube, tail: tuple[str, ...]) -> set[Key]:
+    """The selections of the filters whose count at `tail` (the table's shared total) a
+    reader of `cube` is not shown: small, hidden (for a box), or in a withheld selection.
+    (Selections never published, team and reason together, are in no table.)"""
     return {
-        key[:-n]
-        for key in cube.hidden
-        if key[-n:] == tail and len(key) == cube.selectable + n and cube.is_published(key)
+        f
+        for f in _filters(cube, cube.selectable)
+        if (*f, *tail) in cube.values
+        and cube.is_published((*f, *tail))
+        and cube.cell((*f, *tail)).status is not Status.SHOWN
     }
 
 
@@ -520,36 +519,42 @@ def share_faces(
     periods: Sequence[Period],
     rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None],
     *,
-    rounds: int = FACE_ROUNDS,
+    rounds: int | None = None,
 ) -> int:
     """One pattern for a group's shared totals (#14, AGG-2): tables of one population
     (`SAME_POPULATION`) publish the same total for every selection of the filters, so a
-    total hidden in one (for a box) and shown in another undoes the first one's box. For
-    each period, every total hidden in one table of the group is hidden in the others as
-    well, and protected there as a small cell is (`rebuild`, `protect(..., extra=...)`);
-    that may hide further totals, so it is done again until the tables hide the same
-    totals (or `rounds` times; the audit after it is what decides). Returns how many
-    cubes were protected again. A cube protected again may choose other boxes; it is
-    protected on its own as before, and the audit after it decides what is pinned."""
+    total not shown in one (hidden for a box, or in a withheld selection) and shown in
+    another undoes the first one's protection. For each period, every total not shown in
+    one table of the group is hidden in the others as well, and protected there as a
+    small cell is (`rebuild`, `protect(..., extra=...)`); that may hide further totals,
+    so it is done again until no total is shown in one table of the group and not in
+    another (a table withheld whole shows none and asks nothing of the others). Each
+    round hides at least one more total for good (a cell of `extra` stays hidden, or its
+    selection or table withheld), so it ends; `rounds` caps it (default: that bound).
+    Returns how many cubes were protected again. A cube protected again may choose other
+    boxes; it is protected on its own as before, and the audit after it decides what is
+    pinned."""
     tails = [(k, tail) for g in SAME_POPULATION for k, tail in g if k in group and len(g) > 1]
     if len(tails) < 2:
         return 0
     done = 0
     for period in periods:
         names = [((k, period.code), tail) for k, tail in tails if (k, period.code) in cubes]
-        for _ in range(rounds):
+        if not names:
+            continue
+        bound = rounds or 1 + len(names) * len(_filters(cubes[names[0][0]]))
+        for _ in range(bound):
             live = [(n, tail) for n, tail in names if not cubes[n].withheld]
-            hidden = {n: _hidden_faces(cubes[n], tail) for n, tail in live}
-            every = set().union(*hidden.values()) if hidden else set()
+            unshown = {n: _faces_not_shown(cubes[n], tail) for n, tail in live}
+            every = set().union(*unshown.values()) if unshown else set()
             more = False
             for n, tail in live:
                 cube = cubes[n]
                 wanted = {
                     (*f, *tail)
-                    for f in every - hidden[n]
-                    if (*f, *tail) in cube.values
-                    and cube.values[(*f, *tail)] >= cube.threshold
-                    and cube.cell((*f, *tail)).status is Status.SHOWN
+                    for f in every - unshown[n]
+                    if cube.values.get((*f, *tail), 0) >= cube.threshold
+                    and cube.is_published((*f, *tail))
                 }
                 if wanted:
                     rebuild(cubes, n, wanted)
@@ -558,6 +563,76 @@ def share_faces(
             if not more:
                 break
     return done
+
+
+def carry_boxes(
+    cubes: dict[Name, ProtectedCube],
+    linked: Links,
+    rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None],
+    *,
+    rounds: int | None = None,
+) -> int:
+    """Boxes carried across the equations between cubes (#14, AGG-2): a period is its
+    parts at all ages (a quarter its months, a year its quarters), so a month's count
+    hidden for a box, or small, and shown in every other term of such an equation is
+    worked out as the quarter minus the other months. Before the audit, every equation
+    left with exactly one term not shown whose count is small or hidden for a box has a
+    second term hidden and protected in its own cube as a small cell is (`rebuild`,
+    `protect(..., extra=...)`): the whole (the quarter, the year) where it is shown,
+    otherwise the largest part shown. Hiding one may leave another equation with one
+    term not shown (the quarter is the year minus the other quarters), so it is done
+    again until none is; each round hides at least one more cell for good (cells of
+    `extra` stay hidden), so it ends. Returns how many cubes were protected again; the
+    audit after it decides what is pinned."""
+    done = 0
+    bound = rounds or 1 + sum(len(c.values) for c in cubes.values())
+    for _ in range(bound):
+        wanted: dict[Name, set[Key]] = {}
+        for terms in linked.equations:
+            unshown: list[Ref] = []
+            shown: list[Ref] = []
+            for ref, _ in terms:
+                name, key = ref
+                if name == "derived":
+                    unshown.append(ref)
+                    continue
+                cube = cubes[name]
+                if cube.withheld or cube.cell(key).status is not Status.SHOWN:
+                    unshown.append(ref)
+                elif cube.values[key] >= cube.threshold:
+                    shown.append(ref)
+            if len(unshown) != 1 or not shown or not _carried(unshown[0], cubes, linked):
+                continue
+            whole = terms[0][0]
+            pick = whole if whole in shown else max(shown, key=lambda r: (_value(r, cubes), r))
+            wanted.setdefault(pick[0], set()).add(pick[1])
+        if not wanted:
+            break
+        for name, more in sorted(wanted.items()):
+            rebuild(cubes, name, more)
+            done += 1
+    return done
+
+
+def _value(ref: Ref, cubes: Mapping[Name, ProtectedCube]) -> int:
+    name, key = ref
+    return cubes[name].values[key]
+
+
+def _carried(ref: Ref, cubes: Mapping[Name, ProtectedCube], linked: Links) -> bool:
+    """Whether the one term an equation does not show must not be worked out from it: a
+    small count (whatever the reader was told), or a cell hidden for a box (its value
+    pinned undoes the box)."""
+    name, key = ref
+    if name == "derived":
+        value = linked.derived[ref]
+    else:
+        cube = cubes[name]
+        value = cube.values[key]
+        if not cube.withheld and cube.cell(key).status is Status.HIDDEN:
+            return True
+    threshold = next(iter(cubes.values())).threshold
+    return 1 <= value < threshold
 
 
 def protect_linked(
@@ -573,6 +648,7 @@ def protect_linked(
     only: Mapping[str, dict[int, str]] | None = None,
     progress: Callable[[str], None] | None = None,
     faces: bool = True,
+    carry: bool = False,
 ) -> LinkedSummary:
     """Hide more in `cubes` (changed in place) until the audit over `periods` pins no
     small count. `keys`: the tables, audited in their linked groups (default: every
@@ -593,6 +669,10 @@ def protect_linked(
         before = {n: c.small | c.hidden for n, c in mine.items()}
         if faces:
             summary.reprotected += share_faces(mine, group, periods, rebuild or _reprotect_in)
+            if follow is not None:
+                follow(mine)
+        if carry:
+            summary.reprotected += carry_boxes(mine, linked, rebuild or _reprotect_in)
             if follow is not None:
                 follow(mine)
         last = last_withheld = math.inf

@@ -14,6 +14,7 @@ import datetime
 import itertools
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,8 +138,142 @@ def test_a_month_is_no_longer_its_quarter_minus_the_other_months():
     assert _attack(cubes).leaks() == []
 
 
+# -- A year, its quarters and months: boxes carried across the periods' containment -----
+
+YEAR = parse_period("2026", TODAY)
+QUARTERS = [parse_period(f"2026Q{q}", TODAY) for q in range(1, 5)]
+CONTAINED = [*MONTHS, *QUARTERS, YEAR]
+# What a reader writes (apart from the product's links): a period is its parts at all ages.
+TILINGS = [(QUARTER, MONTHS), (YEAR, QUARTERS)]
+
+
+def _year_cubes(units, key="outcome-quality"):
+    """One table for October to December, the four quarters and the year, each protected
+    on its own: a unit is (month 1..12, team, age at the month's end, age at the end of
+    its quarter and of the year, reason, row)."""
+    cubes = {}
+    dims = _dims(ROWS[key])
+    for period in CONTAINED:
+        inside = {m for _, m in period.months()}
+        counts = Counter(
+            (u[1], u[2] if len(inside) == 1 else u[3], u[4], u[5]) for u in units if u[0] in inside
+        )
+        cubes[(key, period.code)] = protect_counts(
+            dims, counts, THRESHOLD, apart=(("team", "reason"),), selectable=3
+        )
+    return cubes
+
+
+def _attack_periods(cubes, key="outcome-quality"):
+    """The test attacker over every period, each whole linked to its parts at all ages."""
+    attacker = Attacker(THRESHOLD)
+    for name, cube in cubes.items():
+        attacker.add_cube(name, cube)
+    for whole, parts in TILINGS:
+        for k in cubes[(key, whole.code)].values:
+            if k[1] == TOTAL:
+                attacker.link(
+                    [(((key, whole.code), k), 1)] + [(((key, p.code), k), -1) for p in parts]
+                )
+    attacker.propagate()
+    assert not attacker.inconsistent and not attacker.untrue()
+    return attacker
+
+
+@pytest.mark.parametrize("carry", [False, True])
+def test_a_quarter_is_no_longer_its_year_minus_the_other_quarters(carry):
+    """Differencing across the periods' containment (#14, AGG-2): a team's small count in
+    the third quarter is the year minus the other three quarters when each period is
+    protected alone; after `protect_linked` over the months, quarters and year together,
+    the attacker linking every period to its parts pins no small count."""
+    units = []
+    for month, n in ((2, 9), (5, 6), (8, 2)):  # Q1 9, Q2 6, Q3 2, Q4 0
+        units += [(month, "t1", "old", "old", "r1", "well")] * n
+    for month in (1, 4, 7, 10):
+        units += [(month, "t2", "old", "old", "r1", "well")] * 7
+        units += [(month, "t3", "old", "old", "r2", "flagged")] * 6
+    cubes = _year_cubes(units)
+    before = _attack_periods(cubes).leaks()
+    assert any(f.ref[0][1] == "2026Q3" and f.value == 2 for f in before)
+    summary = linked.protect_linked(cubes, CONTAINED, TODAY, THRESHOLD, carry=carry)
+    assert summary.pinned_after == 0
+    assert summary.pinned_before >= 1 or carry  # carried before the audit: nothing to fix
+    assert _attack_periods(cubes).leaks() == []
+
+
+@pytest.mark.parametrize("carry", [False, True])
+def test_a_month_is_no_longer_its_quarter_minus_the_other_months_within_the_year(carry):
+    """The same for a month inside the year: November's small count is the fourth quarter
+    minus October and December, and the fourth quarter is the year minus the other
+    quarters; after `protect_linked` neither difference pins a small count."""
+    units = []
+    for month, n in ((10, 9), (11, 1), (12, 0), (2, 8), (5, 7), (8, 6)):
+        units += [(month, "t1", "old", "old", "r1", "well")] * n
+    for month in range(1, 13):
+        units += [(month, "t2", "old", "old", "r1", "well")] * 7
+        units += [(month, "t3", "old", "old", "r2", "flagged")] * 6
+    cubes = _year_cubes(units)
+    before = _attack_periods(cubes).leaks()
+    assert any(f.ref[0][1] == "2026-11" and f.value == 1 for f in before)
+    linked.protect_linked(cubes, CONTAINED, TODAY, THRESHOLD, carry=carry)
+    assert _attack_periods(cubes).leaks() == []
+
+
+YEAR_UNIT = st.tuples(
+    st.integers(1, 12),
+    st.sampled_from(("t1", "t2", "t3")),
+    st.sampled_from(("young", "old")),
+    st.sampled_from(("young", "old")),
+    st.sampled_from(("r1", "r2")),
+    st.sampled_from(ROWS["outcome-quality"]),
+)
+
+
+@settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(YEAR_UNIT, min_size=1, max_size=80), st.booleans())
+def test_after_linked_protection_no_period_is_its_whole_minus_the_others(units, carry):
+    """Random months, the three of the fourth quarter offered with every quarter and the
+    year: after `protect_linked` (boxes carried across the periods first, or not), the
+    attacker linking the year to its quarters and the quarter to its months pins no
+    small count."""
+    cubes = _year_cubes(units)
+    summary = linked.protect_linked(cubes, CONTAINED, TODAY, THRESHOLD, carry=carry)
+    assert summary.pinned_after == 0
+    assert _attack_periods(cubes).leaks() == []
+
+
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(YEAR_UNIT, min_size=1, max_size=80))
+def test_carried_boxes_leave_no_small_or_hidden_count_alone_in_a_period_equation(units):
+    """`carry_boxes` (#14, AGG-2): in every equation a reader writes between a period and
+    its parts at all ages (the test's own, `TILINGS`), a small count or a count hidden
+    for a box is never the only number not shown while another term could be hidden
+    (at the threshold or more); each cube is still protected on its own."""
+    cubes = _year_cubes(units)
+    name = "outcome-quality"
+    linked.carry_boxes(cubes, linked.links(cubes, CONTAINED, TODAY, [name]), linked._reprotect_in)
+    for whole, parts in TILINGS:
+        for k in cubes[(name, whole.code)].values:
+            if k[1] != TOTAL:
+                continue
+            terms = [cubes[(name, p.code)] for p in (whole, *parts)]
+            status = [c.cell(k).status for c in terms]
+            unshown = [i for i, s in enumerate(status) if s is not Status.SHOWN]
+            if len(unshown) != 1:
+                continue
+            alone = terms[unshown[0]]
+            exposed = status[unshown[0]] is Status.HIDDEN or 1 <= alone.values[k] < THRESHOLD
+            hidable = [c for c in terms if c.cell(k).shown and c.values[k] >= THRESHOLD]
+            assert not (exposed and hidable), (whole.code, k)
+    for cube_name, cube in cubes.items():
+        attacker = Attacker(THRESHOLD)
+        attacker.add_cube(cube_name, cube)
+        attacker.propagate()
+        assert attacker.leaks() == [], cube_name
+
+
 def _faces(cube, tail=(TOTAL,)):
-    return linked._hidden_faces(cube, tail)
+    return linked._faces_not_shown(cube, tail)
 
 
 def test_a_total_hidden_in_one_table_is_hidden_in_the_other():
@@ -162,6 +297,42 @@ def test_a_total_hidden_in_one_table_is_hidden_in_the_other():
     assert n >= 1
     assert _faces(cubes[name_a]) == _faces(cubes[name_b])
     assert differ <= _faces(cubes[name_a])
+
+
+def _shown_totals(cube) -> dict:
+    """{selection of the filters: its total as shown} for every published selection."""
+    out = {}
+    for f in linked._filters(cube):
+        key = (*f, TOTAL)
+        if cube.is_published(key):
+            cell = cube.cell(key)
+            out[f] = cell.value if cell.status is Status.SHOWN else None
+    return out
+
+
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(UNIT, min_size=1, max_size=60))
+def test_after_share_faces_no_total_is_shown_in_one_table_and_not_in_the_other(units):
+    """`share_faces` over random months, their quarter and two tables of the same outcomes
+    (#14, AGG-2): for every period and every selection of the filters, the shared total
+    is shown in both tables (the same number) or in neither — hidden, small or in a
+    withheld selection — unless a table is withheld whole; and each cube is still
+    protected on its own (the attacker reading it alone pins no small count), with its
+    counts unchanged."""
+    cubes = _cubes(units)
+    counts = {name: cube.values for name, cube in cubes.items()}
+    linked.share_faces(cubes, TABLES, PERIODS, linked._reprotect_in)
+    for period in PERIODS:
+        one, other = (cubes[(key, period.code)] for key in TABLES)
+        if one.withheld or other.withheld:
+            continue
+        assert _shown_totals(one) == _shown_totals(other), period.code
+    for name, cube in cubes.items():
+        assert cube.values == counts[name]
+        alone = Attacker(THRESHOLD)
+        alone.add_cube(name, cube)
+        alone.propagate()
+        assert alone.leaks() == [], name
 
 
 def test_a_count_pinned_across_tables_withholds_the_table_it_goes_through_not_the_first():
