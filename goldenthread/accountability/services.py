@@ -20,6 +20,7 @@ from goldenthread.core.formatting import date_text
 from goldenthread.core.services import (
     audited_create,
     audited_update,
+    not_far_off,
     not_future,
     refuse_unknown_fields,
 )
@@ -280,7 +281,10 @@ def challenge_extend(
         errors["reason"] = "Say why more time is needed, as the person will be told."
     if not agreed_by.strip():
         errors["agreed_by"] = "Name the manager who agreed the extension."
-    if due_on <= challenge.due_on:
+    not_far_off(due_on, "due_on", "The new date", errors)
+    if "due_on" in errors:
+        pass  # a mistyped year: nothing more to say about it
+    elif due_on <= challenge.due_on:
         errors["due_on"] = (
             f"The new date must be after the date it is due now ({date_text(challenge.due_on)})."
         )
@@ -522,6 +526,7 @@ def _transition_errors(
         errors["kind"] = "Choose the type of move."
     if fields.get("planned_on") is None:
         errors["planned_on"] = "Enter the planned date."
+    not_far_off(fields.get("planned_on"), "planned_on", "The planned date", errors)
     not_future(fields.get("actual_on"), "actual_on", "The date it happened", errors)
     if any(o.person_id != person_id for o in outcomes):
         errors["outcomes"] = "Choose this person's outcomes."

@@ -15,7 +15,8 @@
   makes, each adding its message to the service's `errors` by field. `not_future()` also
   refuses a date before EARLIEST_DATE (a mistyped year: "0026", "1026"), and
   `not_far_off()` is its twin for a date that may be ahead (a start, an end, a date to
-  look again): neither before EARLIEST_DATE nor more than FURTHEST_YEARS ahead.
+  look again): neither before EARLIEST_DATE nor more than FURTHEST_YEARS ahead;
+  `refuse_far_off()` raises its message for a service that checks one date on its own.
 - `refuse_unknown_fields()`: an update service's refusal of a field it does not change
   (a TypeError: the caller's mistake, not the user's).
 
@@ -31,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -104,6 +105,15 @@ def not_far_off(day: datetime.date | None, field: str, what: str, errors: dict[s
         errors[field] = (
             f"{what} is more than {FURTHEST_YEARS} years ahead ({date_text(day)}). Check the year."
         )
+
+
+def refuse_far_off(day: datetime.date | None, field: str, what: str) -> None:
+    """`not_far_off()` for a service that checks one date on its own: ValidationError with
+    its message on `field`."""
+    errors: dict[str, str] = {}
+    not_far_off(day, field, what, errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def require_text(errors: dict[str, str], *checks: tuple[str, str, str]) -> None:

@@ -19,7 +19,7 @@ from goldenthread.audit.services import Auditor, create_audited
 from goldenthread.conversations.models import PositiveChange
 from goldenthread.core.models import VersionedModel
 from goldenthread.core.questionnaires import questionnaire_save
-from goldenthread.core.services import audited_update, not_future
+from goldenthread.core.services import audited_update, not_future, refuse_far_off
 from goldenthread.people.guards import require_casework
 from goldenthread.people.person_side import require_worker_or_person
 
@@ -182,6 +182,7 @@ def _validate_date(target_date: datetime.date | None, *, today: datetime.date) -
                 "than a year ago. Check the year."
             }
         )
+    refuse_far_off(target_date, "target_date", "The date it should be achieved by")
 
 
 def _insert_with_first_wording(outcome: Outcome, actor: User) -> None:

@@ -30,6 +30,7 @@ from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.services import (
     audited_create,
     audited_update,
+    refuse_far_off,
     refuse_unknown_fields,
     require_signed_in,
 )
@@ -405,6 +406,7 @@ def allocation_start(
         raise ValidationError({"worker": "Choose a practitioner or team leader."})
     if worker.team_id != person.team_id:
         raise ValidationError({"worker": "Choose someone from the person's team."})
+    refuse_far_off(start_date, "start_date", "The start date")
     allocation = Allocation(
         person=person, worker=worker, start_date=start_date, description=description
     )
@@ -427,6 +429,7 @@ def allocation_end(
     """End an allocation; refused with StaleEditError if `expected_version` (the version the
     caller read; the one in hand if not given) is no longer the stored one."""
     _check_allocator(actor, allocation.person)
+    refuse_far_off(end_date, "end_date", "The end date")
     if end_date < allocation.start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
     return update_audited(

@@ -42,6 +42,7 @@ from goldenthread.core.services import (
     audited_update,
     audited_upsert,
     locked,
+    not_far_off,
     require_signed_in,
 )
 from goldenthread.people.guards import require_casework
@@ -542,6 +543,8 @@ def withholding_propose(
         errors["reason"] = "Say why."
     if review_on is None or review_on <= timezone.localdate():
         errors["review_on"] = "Choose a date in the future to look at it again."
+    else:
+        not_far_off(review_on, "review_on", "The date to look at it again", errors)
     if errors:
         raise ValidationError(errors)
     row = Withholding(
