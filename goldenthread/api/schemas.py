@@ -6,13 +6,14 @@ import copy
 import datetime
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, create_model, field_validator
+from pydantic import BeforeValidator, ConfigDict, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
 from goldenthread.conversations.models import MattersKind, Perspective, StrengthKind
+from goldenthread.core.numbers import number_message, typed_in_plain_digits
 from goldenthread.outcomes.models import CheckQuestion
 from goldenthread.people.models import SupportReason
 from goldenthread.reviews.models import OutcomeDecision, Rating, WhoseWords
@@ -68,6 +69,19 @@ def unstorable(value: object) -> PydanticCustomError | None:
     if isinstance(value, list | tuple | set | frozenset):
         return next(filter(None, map(unstorable, value)), None)
     return None
+
+
+def _plain_digits(value: Any) -> Any:
+    """A number sent as text in the digits 0 to 9 only (core/numbers.py): pydantic's Decimal
+    reads other scripts' digits ("٣٤" as 34), as the pages' fields once did."""
+    if isinstance(value, str) and not typed_in_plain_digits(value):
+        raise PydanticCustomError("number_digits", number_message("a number", "12.50"))
+    return value
+
+
+# Every decimal number the API reads (money, a measure): JSON numbers, or text in the
+# digits 0 to 9.
+Number = Annotated[Decimal, BeforeValidator(_plain_digits)]
 
 
 class Input(Schema):
@@ -492,7 +506,7 @@ class SolutionIn(Strict):
     step: StepCode
     what: str = Field(..., max_length=300)
     who: str = Field("", max_length=200)
-    cost: Decimal | None = Money
+    cost: Number | None = Money
     cost_period: Literal[tuple(["", *CostPeriod.values])] = ""  # type: ignore[valid-type]
     status: SolutionStatusCode = SolutionStatus.IDEA.value
     notes: str = Field("", max_length=4000)
@@ -634,7 +648,7 @@ class BudgetRequestOut(BudgetRequestSummary):
 
 class BudgetLineIn(Strict):
     description: str = Field(..., max_length=300)
-    amount: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+    amount: Number = Field(..., gt=0, max_digits=12, decimal_places=2)
     period: PeriodCode
     outcome_id: uuid.UUID | None = None
     solution_id: uuid.UUID | None = None
@@ -644,7 +658,7 @@ class BudgetRequestIn(Strict):
     start_date: datetime.date
     end_date: datetime.date | None = None
     case_for_request: str = Field(..., max_length=4000)
-    contribution: Decimal = Field(Decimal("0.00"), ge=0, max_digits=12, decimal_places=2)
+    contribution: Number = Field(Decimal("0.00"), ge=0, max_digits=12, decimal_places=2)
     contribution_period: PeriodCode = BudgetPeriod.WEEK.value
     contribution_note: str = Field("", max_length=500)
     lines: list[BudgetLineIn] = Field(..., min_length=1, max_length=50)
@@ -860,7 +874,7 @@ class OutcomeReviewIn(Strict):
     rating: Literal[tuple(Rating.values)]  # type: ignore[valid-type]
     evidence: str = Field(..., max_length=4000)
     decision: Literal[tuple(OutcomeDecision.values)]  # type: ignore[valid-type]
-    new_measure_value: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    new_measure_value: Number | None = Field(None, max_digits=12, decimal_places=2)
     rewrite: RewriteIn | None = None
 
 
@@ -930,7 +944,7 @@ class PositiveChangeIn(Strict):
 
 
 class IndicativeBudgetIn(Strict):
-    amount: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    amount: Number = Field(..., ge=0, max_digits=12, decimal_places=2)
     period: PeriodCode
     told_on: datetime.date
     how_told: Literal[tuple(HowTold.values)]  # type: ignore[valid-type]

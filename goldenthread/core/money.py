@@ -11,12 +11,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .formatting import PENNY
+from .numbers import number_message
 
 # max_digits 12, decimal_places 2 on every money column.
 LARGEST = Decimal("9999999999.99")
 
-# ASCII digits only (re.ASCII): Python's \d and Decimal also read other scripts' digits
-# ("٣٤" as 34), which no one here means to type and no one reading the record would see.
+# ASCII digits only (re.ASCII; core/numbers.py says why).
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
 _PLAIN = re.compile(r"^\d+(\.\d*)?$|^\.\d+$", re.ASCII)
 
@@ -52,10 +52,7 @@ def parse_money(text: str) -> Decimal:
             "Enter the amount in pounds, for example £12.50 rather than 1250p.", "invalid"
         )
     if not (_GROUPED.match(value) or _PLAIN.match(value)):
-        raise MoneyError(
-            "Enter the amount in pounds and pence, using numbers only, for example £1,234.50.",
-            "invalid",
-        )
+        raise MoneyError(number_message("the amount in pounds and pence", "£1,234.50"), "invalid")
     if negative:
         raise MoneyError("The amount cannot be negative. Enter £0 or more.", "negative")
     digits = value.replace(",", "")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from goldenthread.outcomes.checking import LIVE_CHECK_ATTRS
 from goldenthread.ui.forms import (
+    NumberField,
     VersionField,
     choice_field,
     date_field,
@@ -47,15 +48,16 @@ class OutcomeReviewForm(forms.Form):
     """The practitioner's review of one outcome, and the new wording if it is rewritten."""
 
     version = VersionField(required=False)  # empty until the first save
-    new_measure_value = forms.DecimalField(
+    new_measure_value = NumberField(
         label="The measure now, as a number",
         required=False,
         max_digits=12,
         decimal_places=2,
         help_text="Where the measure is a count or an amount: for example 2, for twice in "
         "the last month. Leave it blank if the measure is not a number.",
+        what="the measure as a number",
+        example="2 or 3.5, or leave it blank",
         error_messages={
-            "invalid": "Enter the measure as a number, for example 2 or 3.5, or leave it blank.",
             "max_digits": "Enter a number with no more than 10 digits before the point.",
             "max_decimal_places": "Enter a number with no more than 2 decimal places.",
             "max_whole_digits": "Enter a number with no more than 10 digits before the point.",

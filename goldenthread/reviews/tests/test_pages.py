@@ -283,7 +283,10 @@ def test_rating_mistakes_are_explained_and_typed_words_kept(
     assert "There is a problem" in page
     assert "Choose how far the outcome has come." in page
     assert "Write the new wording of the outcome." in page
-    assert "Enter the measure as a number, for example 2 or 3.5, or leave it blank." in page
+    assert (
+        "Enter the measure as a number, using numbers only, for example 2 or 3.5, or leave it "
+        "blank." in page
+    )
     assert "She went twice &lt;with Ann&gt;" in page
     assert not OutcomeReview.objects.exists()
 

@@ -5,6 +5,7 @@ from .errors import apply_service_errors
 from .fields import (
     YES_NO,
     MoneyField,
+    NumberField,
     VersionField,
     WordedModelChoiceField,
     WordedModelMultipleChoiceField,
@@ -25,6 +26,7 @@ __all__ = [
     "MoneyField",
     "MoneyInput",
     "MoveToOutcomeForm",
+    "NumberField",
     "NewPasswordForm",
     "VersionField",
     "WordedModelChoiceField",

@@ -1,5 +1,5 @@
 """Form fields and field builders shared by every app (#17): the version a save started
-from, money, and the date, text and radio questions with plain-English messages.
+from, money, other numbers, and the date, text and radio questions with plain-English messages.
 
 Builders return ordinary Django fields with the project's wording, so a form reads as a
 list of questions: `when = date_field("Date decided")`, `why = text_field("Why", rows=4)`.
@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goldenthread.core.money import MoneyError, parse_money
+from goldenthread.core.numbers import number_message, typed_in_plain_digits
 
 from .widgets import DateInput, MoneyInput
 
@@ -32,6 +33,21 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, *, required: bool = True, min_value: int = 1, **kwargs):
         super().__init__(required=required, min_value=min_value, **kwargs)
+
+
+class NumberField(forms.DecimalField):
+    """A number that is not money (a measure, a count), typed in the digits 0 to 9 only:
+    Django's DecimalField reads other scripts' digits ("٣٤" as 34), this one refuses them
+    with its "invalid" message, whose words say so (core/numbers.py)."""
+
+    def __init__(self, *, what: str = "a number", example: str = "2 or 3.5", **kwargs):
+        messages = {"invalid": number_message(what, example), **kwargs.pop("error_messages", {})}
+        super().__init__(error_messages=messages, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and not typed_in_plain_digits(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class MoneyField(forms.Field):
