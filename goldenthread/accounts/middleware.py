@@ -177,7 +177,6 @@ class RequireSecondFactorMiddleware:
                         request,
                         401,
                         "Finish signing in with your authenticator app, or use an API token.",
-                        title="Second factor needed",
                         type_slug="second-factor-needed",
                     )
                 return redirect("accounts:verify")

@@ -36,6 +36,14 @@ TITLES: dict[int, tuple[str, str]] = {
     428: ("if-match-required", "Say which version you are changing (If-Match)"),
     429: ("too-many-requests", "Too many requests"),
     500: ("server-error", "Something went wrong on our side"),
+    503: ("read-only", "Read-only while we do maintenance"),
+}
+# Types narrower than their status's own (type slug → status, title), each named where it
+# is answered: the unfinished sign-in (accounts.middleware) and a spent concurrency budget
+# (operations.budget; the rate limit's 429 is "too-many-requests").
+NARROWER: dict[str, tuple[int, str]] = {
+    "second-factor-needed": (401, "Second factor needed"),
+    "too-busy": (429, "Too busy: try again shortly"),
 }
 
 
@@ -60,6 +68,8 @@ def problem(
     **extra: Any,
 ) -> HttpResponse:
     slug, default_title = TITLES.get(status, ("error", "Error"))
+    if type_slug in NARROWER:
+        default_title = NARROWER[type_slug][1]
     body: dict[str, Any] = {
         "type": TYPE_BASE + (type_slug or slug),
         "title": title or default_title,

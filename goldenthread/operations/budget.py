@@ -16,6 +16,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from goldenthread.core.problems import is_api_request, problem
+
 RETRY_AFTER_SECONDS = 10
 
 _lock = threading.Lock()
@@ -37,12 +39,12 @@ def reset() -> None:
 
 
 def too_busy(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        response = HttpResponse(
-            '{"type": "about:blank", "title": "Too many requests", "status": 429, '
-            '"detail": "This takes a lot of work and many are running. Try again shortly."}',
-            status=429,
-            content_type="application/problem+json",
+    if is_api_request(request):
+        response = problem(
+            request,
+            429,
+            "This takes a lot of work and many are running. Try again shortly.",
+            type_slug="too-busy",
         )
     else:
         response = HttpResponse(

@@ -17,7 +17,6 @@ While on:
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from goldenthread.core.problems import is_api_request, problem
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +58,13 @@ def _allowed_paths() -> tuple[str, ...]:
 
 
 def maintenance_response(request: HttpRequest, *, refused_read: bool = False) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        body = {
-            "type": "about:blank",
-            "title": "Read-only while we do maintenance",
-            "status": 503,
-            "detail": "Nothing can be changed at the moment. Try again later.",
-        }
-        response = HttpResponse(
-            json.dumps(body), status=503, content_type="application/problem+json"
+    if is_api_request(request):
+        detail = (
+            "Nothing can be shown at the moment: we cannot keep a note of who looked. "
+            if refused_read
+            else "Nothing can be changed at the moment. "
         )
+        response = problem(request, 503, detail + "Try again later.")
     else:
         html = render_to_string(
             "operations/read_only.html",

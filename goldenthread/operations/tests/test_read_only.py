@@ -9,7 +9,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from conftest import sign_in
+from goldenthread.api.tests.helpers import call, token_for
 from goldenthread.audit.models import AccessLog
+from goldenthread.core.problems import NARROWER, TITLES, TYPE_BASE
 from goldenthread.operations import budget, readonly
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +70,13 @@ def test_the_api_gets_a_problem_document(client, read_only):
     response = client.post("/api/v1/people", {}, content_type="application/json")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
+    # Made by core.problems like every other problem: a documented type, the request's
+    # reference (probe3: it was a hand-built about:blank without one).
+    body = response.json()
+    assert body["type"] == TYPE_BASE + "read-only" and body["title"] == TITLES[503][1]
+    assert body["instance"] == f"urn:goldenthread:request:{response['X-Request-ID']}"
+    assert body["detail"].startswith("Nothing can be changed at the moment.")
+    assert response["Retry-After"] == str(readonly.RETRY_AFTER_SECONDS)
 
 
 def test_off_again_accepts_changes(client, practitioner, person, read_only):
@@ -102,6 +111,26 @@ def test_over_the_budget_answers_429_at_once(client, practitioner, person, setti
     assert client.get(url).status_code == 200  # the budget is handed back after each
     assert client.get(url).status_code == 200
     budget.reset()
+
+
+def test_over_the_budget_the_api_answers_a_too_busy_problem(client, practitioner, person, settings):
+    settings.GOLDENTHREAD_CONCURRENCY_BUDGETS = {"api:person": 1}
+    budget.reset()
+    token = token_for(practitioner)
+    held = budget._semaphore("api:person", 1)
+    assert held.acquire(blocking=False)
+    try:
+        busy = call(client, "get", f"/api/v1/people/{person.pk}", token)
+    finally:
+        held.release()
+        budget.reset()
+    assert busy.status_code == 429
+    assert busy["Content-Type"] == "application/problem+json"
+    body = busy.json()
+    assert body["type"] == TYPE_BASE + "too-busy"
+    assert body["title"] == NARROWER["too-busy"][1] and body["status"] == 429
+    assert body["instance"] == f"urn:goldenthread:request:{busy['X-Request-ID']}"
+    assert busy["Retry-After"] == str(budget.RETRY_AFTER_SECONDS)
 
 
 def test_the_budget_is_released_when_the_view_fails(rf, settings):
