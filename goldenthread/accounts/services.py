@@ -28,7 +28,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_email.models import EmailDevice
@@ -624,6 +624,18 @@ def has_second_factor(user: User) -> bool:
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         or EmailDevice.objects.filter(user=user, confirmed=True).exists()
     )
+
+
+def second_factor_annotations(user_id: Any) -> dict[str, Exists]:
+    """`has_second_factor()` for the user `user_id` (an OuterRef) as annotations of another
+    query, so a lookup that reads the user anyway learns it in the same query (the API's
+    token check: api/services.token_find). Either annotation true: they have one."""
+    return {
+        "owner_has_app": Exists(TOTPDevice.objects.filter(user_id=user_id, confirmed=True)),
+        "owner_has_email_codes": Exists(
+            EmailDevice.objects.filter(user_id=user_id, confirmed=True)
+        ),
+    }
 
 
 def may_use_email_codes(user: Any) -> bool:

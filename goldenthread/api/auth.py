@@ -36,7 +36,6 @@ from django.utils import timezone
 from ninja.utils import check_csrf
 
 from goldenthread.accounts.models import STAFF_ROLES, User
-from goldenthread.accounts.services import has_second_factor
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_denied, access_record
 from goldenthread.core.formatting import date_text
@@ -126,7 +125,7 @@ def _from_token(request: HttpRequest, header: str) -> Caller:
         raise _unauthorised(
             "The owner of this API token can no longer sign in, so the token no longer works."
         )
-    if settings.GOLDENTHREAD_REQUIRE_2FA and not has_second_factor(owner):
+    if settings.GOLDENTHREAD_REQUIRE_2FA and not services.owner_has_second_factor(token):
         # Made while the second factor was off, or its owner's app was reset since: the
         # owner could not reach a page today, so neither does their token.
         raise _unauthorised(

@@ -19,10 +19,12 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from goldenthread.accounts.models import CASEWORK_ROLES, STAFF_ROLES, User
 from goldenthread.accounts.rules import is_administrator
+from goldenthread.accounts.services import second_factor_annotations
 from goldenthread.audit.models import ChangeAction
 from goldenthread.audit.services import Auditor, change_record, snapshot
 from goldenthread.core.formatting import date_text
@@ -145,16 +147,28 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 def token_find(raw: str) -> ApiToken | None:
     """The token this string is, if it is one we issued (whatever its state); else None.
-    Compared in constant time."""
+    Compared in constant time. One query: the token, its owner and their team, and whether
+    the owner has a second factor set up (`owner_has_second_factor`)."""
     match = TOKEN_PATTERN.match(raw or "")
     if match is None:
         return None
     token = (
-        ApiToken.objects.select_related("user", "user__team").filter(prefix=match.group(1)).first()
+        ApiToken.objects.select_related("user", "user__team")
+        .annotate(**second_factor_annotations(OuterRef("user_id")))
+        .filter(prefix=match.group(1))
+        .first()
     )
     if token is None or not hmac.compare_digest(token.token_hash, hash_token(raw)):
         return None
     return token
+
+
+def owner_has_second_factor(token: ApiToken) -> bool:
+    """Whether the owner of a token from `token_find` has a second factor set up, as that
+    one query read it (with its revocation and expiry: all of this moment)."""
+    return bool(
+        getattr(token, "owner_has_app", False) or getattr(token, "owner_has_email_codes", False)
+    )
 
 
 def token_used(token: ApiToken) -> None:
