@@ -18,7 +18,7 @@ from goldenthread.api.tests.helpers import call, token_for
 from goldenthread.audit.models import AccessAction, AccessLog, ChangeRecord
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.factories import CircleMemberFactory
-from goldenthread.people.models import Person
+from goldenthread.people.models import CircleMember, Person
 
 
 @pytest.fixture
@@ -107,6 +107,25 @@ def test_a_body_that_is_not_json(client, full_record, practitioner):
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "The body is not valid JSON."
+
+
+def test_a_body_over_the_upload_limit_is_413_not_500(client, full_record, practitioner, settings):
+    """Found by the outside probe: a body over DATA_UPLOAD_MAX_MEMORY_SIZE was a 500."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    members = CircleMember.objects.count()
+    response = client.post(
+        f"/api/v1/people/{full_record['person_id']}/circle",
+        data=json.dumps({"name": "Ann " + "x" * 2000, "relationship": "Friend"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(practitioner)}",
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/too-large")
+    assert response.json()["detail"] == (
+        "The body is larger than the 1000\xa0bytes one call may send. Nothing was saved."
+    )
+    assert CircleMember.objects.count() == members
 
 
 def test_a_server_error_is_a_problem_without_a_stack_trace(api, monkeypatch):
