@@ -214,11 +214,14 @@ def csv_rows(table: Table, filters_text: str) -> list[list[str]]:
         return out
     out.append(["", *table.columns])
     for row in table.rows:
-        out.append([_safe(row.label), *(_safe(c.text) for c in row.cells)])
+        out.append([row.label, *(c.text for c in row.cells)])
     return out
 
 
 def csv_text(rows: list[list[str]]) -> str:
+    """Rows as CSV, every cell neutralised (`_safe`): the title, the filters' words (a
+    team's or an area's name), the column headings and the notes as well as the counts
+    (the outside probe found only the rows' labels and counts were)."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([[_safe(str(cell)) for cell in row] for row in rows])
     return buffer.getvalue()

