@@ -16,7 +16,6 @@ from goldenthread.accountability.factories import ChallengeFactory
 from goldenthread.accountability.models import Stage, Transition
 from goldenthread.accountability.services import challenge_extend
 from goldenthread.api.schemas import OutcomeReviewIn
-from goldenthread.api.tests.helpers import call, token_for
 from goldenthread.core.numbers import NUMBERS_ONLY
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.services import allocation_end, allocation_start
@@ -35,14 +34,9 @@ OTHER_DIGITS = ["\u0663\u0664", "\u06f3\u06f4", "\uff13\uff14", "\u0969\u096a"]
 
 
 @pytest.fixture
-def send(client, full_record, practitioner):
-    token = token_for(practitioner)
-    base = f"/api/v1/people/{full_record['person_id']}"
-
-    def do(path, body):
-        return call(client, "post", base + path, token, body)
-
-    return do
+def send(api):
+    """A POST with a practitioner's write token (the api fixture, api/tests/conftest.py)."""
+    return lambda path, body: api("post", path, body)
 
 
 def _messages(answer) -> str:
