@@ -49,6 +49,11 @@ logger = logging.getLogger(__name__)
 
 # A claim to recompute older than this is taken to have died with its process.
 CLAIM_LIFETIME = datetime.timedelta(minutes=15)
+# A whole cube is kept in the shared cache only up to this many cells: pages read their
+# selection's slice (`selection_figures`), and a cube of a nation's teams (tens of millions
+# of cells, hundreds of MB pickled) would take the cache longer to take than its socket
+# timeout allows (measured on the nation preset: the refresh failed on Redis, #14 OPS-3).
+CACHE_MAX_CELLS = 250_000
 
 
 def cache_seconds() -> int:
@@ -267,8 +272,20 @@ def _compute_and_store(
     except DatabaseError:
         # Not stored (a database refusing writes): the figures are still right to show.
         logger.warning("Could not store report figures", exc_info=True)
-    cache.set(_cache_key(key), (cube, now, mark), cache_seconds())
+    _remember(key, cube, now, mark)
     return Figures(cube, now, True)
+
+
+def _remember(key: str, cube: ProtectedCube, computed_at: datetime.datetime, mark: int) -> None:
+    """Keep a cube in the shared cache for the next request, if it is small enough to be
+    worth it; the cache is a help, never a need: when it fails, the figures (stored, or
+    computed now) are still shown, and the failure is logged."""
+    if len(cube.values) > CACHE_MAX_CELLS:
+        return
+    try:
+        cache.set(_cache_key(key), (cube, computed_at, mark), cache_seconds())
+    except Exception:  # any cache backend's failure (Redis: ConnectionError, TimeoutError)
+        logger.warning("Could not keep report figures in the cache", exc_info=True)
 
 
 def _store_slices(key: str, cube: ProtectedCube) -> None:
@@ -342,7 +359,7 @@ def figures(
         return _compute_and_store(key, measure, period_code, compute, mark)
     cube = from_json(row.cube)
     if _still_current(row, mark):
-        cache.set(_cache_key(key), (cube, row.computed_at, mark), cache_seconds())
+        _remember(key, cube, row.computed_at, mark)
         return Figures(cube, row.computed_at, True)
     now = timezone.now()
     young = now - row.computed_at < datetime.timedelta(seconds=cache_seconds())

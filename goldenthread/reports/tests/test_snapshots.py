@@ -295,6 +295,32 @@ def test_figures_are_still_shown_when_the_database_refuses_to_store_them(
     assert not ReportSnapshot.objects.exists()
 
 
+def test_figures_are_still_shown_when_the_cache_fails(db, stored, pinned_clock, monkeypatch):
+    """The shared cache is a help, never a need (#14, OPS-3: at the nation preset Redis
+    reset the connection while taking a cube of hundreds of MB, and the refresh failed)."""
+
+    def fail(*args, **kwargs):
+        raise ConnectionError("Error 104 while writing to socket. Connection reset by peer.")
+
+    monkeypatch.setattr(cache, "set", fail)
+    found = snapshots.figures("k", "m", "2026Q2", Counter(_cube()))
+    assert found.current and found.cube.published() == _cube().published()
+    assert ReportSnapshot.objects.filter(key="k").exists()  # stored all the same
+
+
+def test_a_cube_too_big_to_cache_is_stored_not_cached(db, stored, pinned_clock, monkeypatch):
+    compute = Counter(_cube())
+    cells = len(_cube().values)
+    monkeypatch.setattr(snapshots, "CACHE_MAX_CELLS", cells - 1)
+    snapshots.figures("k", "m", "2026Q2", compute)
+    assert cache.get(snapshots._cache_key("k")) is None
+    again = snapshots.figures("k", "m", "2026Q2", compute)  # read back from the database
+    assert compute.calls == 1 and again.cube.published() == _cube().published()
+    monkeypatch.setattr(snapshots, "CACHE_MAX_CELLS", cells)
+    snapshots.figures("k", "m", "2026Q2", compute)
+    assert cache.get(snapshots._cache_key("k")) is not None  # at the limit: cached
+
+
 def _grouped_cube(seed: int, selectable: int = 0):
     """A cube shaped as the reports' (teams in areas, age, reason kept apart from team,
     rows), with many small counts."""
