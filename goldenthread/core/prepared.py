@@ -587,6 +587,23 @@ def _json_loader(db_type: str, connection) -> Callable[[Any], Any] | None:
     return None
 
 
+def _psycopg_keeps_converted(sql: str) -> None:
+    """Let psycopg keep this statement converted (its "%s" turned into "$1", …) between
+    calls, as it keeps every statement of up to 4,096 bytes: a batch's statement is longer
+    (the golden thread's, eleven thousand), and psycopg's regular expression over it on
+    every call was 0.8 M of the golden-thread page's instructions on PostgreSQL (#19). The
+    limit (psycopg's own, `MAX_CACHED_STATEMENT_LENGTH`, which it reads on each call) is
+    raised only as far as the longest batch: psycopg keeps 128 statements at most, so a few
+    hundred kilobytes at worst. core/tests/test_prepared.py checks that the batch is kept."""
+    try:
+        from psycopg import _queries
+    except ImportError:  # pragma: no cover - psycopg is what Django's backend uses here
+        return
+    length = len(sql.encode())
+    if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", length) < length:
+        _queries.MAX_CACHED_STATEMENT_LENGTH = length
+
+
 @dataclass
 class _Batch:
     sql: str
@@ -646,6 +663,8 @@ class PreparedBatch:
             parts.append((name, compiled, found))
         sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selects)}"
         assert sql.startswith(BATCH_SQL_START)
+        if postgresql:
+            _psycopg_keeps_converted(sql)
         named, names = _named_parameters(sql, len(params), connection.vendor)
         return _Batch(sql=named, params=params, slots=slots, parts=parts, names=names)
 
