@@ -122,7 +122,16 @@ class Command(BaseCommand):
             *inner,
         ]
         subprocess.run(  # noqa: S603 (valgrind on this command, arguments from its options)
-            command, check=True, env={**os.environ, INSIDE: "1"}, stderr=subprocess.DEVNULL
+            command,
+            check=True,
+            # The same hash seed each run (unless one is given): sets and dicts laid out
+            # alike, so that two runs of the same code count alike.
+            env={
+                **os.environ,
+                INSIDE: "1",
+                "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
+            },
+            stderr=subprocess.DEVNULL,
         )
         totals = instructions.dumped_totals(out_dir)
         floor = totals.get("floor")
