@@ -665,8 +665,8 @@ class PreparedBatch:
         assert sql.startswith(BATCH_SQL_START)
         if postgresql:
             _psycopg_keeps_converted(sql)
-        named, names = _named_parameters(sql, len(params), connection.vendor)
-        return _Batch(sql=named, params=params, slots=slots, parts=parts, names=names)
+        named, param_names = _named_parameters(sql, len(params), connection.vendor)
+        return _Batch(sql=named, params=params, slots=slots, parts=parts, names=param_names)
 
     def _get(self, alias: str) -> _Batch:
         key = (alias, connections[alias].vendor)

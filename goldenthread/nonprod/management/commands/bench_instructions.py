@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
@@ -101,7 +102,8 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         for name, found in requests.items():
             for number, (client, url) in enumerate(found):
-                body = pages._get(client, url).content.decode()
+                response: Any = pages._get(client, url)  # a rendered page: it has content
+                body = response.content.decode()
                 (out / f"{name}-{number:03d}.html").write_text(blank_tokens(body))
 
     def _under_valgrind(self, inner: list[str], *, requests: int) -> None:
