@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 import inspect
 import json
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -69,6 +70,41 @@ def _adapt(value: Any, connection) -> Any:
     return value
 
 
+# Django's SQLite cursor turns "%s" into "?" with a regular expression over the whole
+# statement on every call: for the golden thread's batch (ten thousand characters and more)
+# that was 1.6 M of its 5 M instructions a call, more than SQLite spent answering it (#19). Given its
+# parameters by name, the same cursor fills in the names with `%` instead (Python's string
+# formatting, a tenth of the work) and sqlite3 binds them by name: the same statement, the
+# same values, through the same cursor (query counts and captured queries see it; the
+# captured text is the same once the values are put in). "%s" is found as Django finds it
+# ("%%s" is a literal "%s"), once, when the statement is built.
+_FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+def _named_parameters(sql: str, count: int, vendor: str) -> tuple[str, list[str] | None]:
+    """SQLite: (the statement with each "%s" as "%(pN)s", the names p0, p1, … in order);
+    any other database: (the statement, None)."""
+    if vendor != "sqlite":
+        return sql, None
+    names: list[str] = []
+
+    def name(_match: re.Match) -> str:
+        names.append(f"p{len(names)}")
+        return f"%({names[-1]})s"
+
+    named = _FORMAT_PLACEHOLDER.sub(name, sql)
+    if len(names) != count:
+        raise ImproperlyConfigured("Prepared read: the statement's parameters do not add up")
+    return named, names
+
+
+def _fetch(connection, sql: str, names: list[str] | None, params: list, *, one: bool) -> Any:
+    """The statement's rows (or its one row), its parameters by name where it has names."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params if names is None else dict(zip(names, params, strict=True)))
+        return cursor.fetchone() if one else cursor.fetchall()
+
+
 @dataclass
 class _Compiled:
     sql: str
@@ -80,6 +116,8 @@ class _Compiled:
     names: list  # values(): the keys; values_list(named=True): the fields
     converters: dict  # column → the database's and the fields' converters, as Django's
     plans: dict = field(default_factory=dict)  # _plan's, by connection and time zone
+    named_sql: str = ""  # the statement as run: on SQLite with named parameters
+    param_names: list | None = None  # SQLite: the parameters' names (_named_parameters)
 
 
 class PreparedQuery:
@@ -142,7 +180,10 @@ class PreparedQuery:
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
         if compiler.has_composite_fields(fields):
             raise ImproperlyConfigured("PreparedQuery does not read composite fields")
+        named_sql, param_names = _named_parameters(sql, len(params), connection.vendor)
         return _Compiled(
+            named_sql=named_sql,
+            param_names=param_names,
             converters=compiler.get_converters(fields),
             sql=sql,
             params=list(params),
@@ -177,9 +218,7 @@ class PreparedQuery:
             p if s is None else adapted[s]
             for p, s in zip(compiled.params, compiled.slots, strict=True)
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+        fetched = _fetch(connection, compiled.named_sql, compiled.param_names, params, one=False)
         return _rows(compiled, fetched, connection.alias)
 
     def _alias(self) -> str:
@@ -469,8 +508,10 @@ def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
     if iterable is ValuesListIterable:
         return [tuple(row) for row in rows]
     if iterable is NamedValuesListIterable:
-        tuple_class = create_namedtuple_class(*compiled.names)
-        return [tuple_class(*row) for row in rows]
+        # As Django's NamedValuesListIterable makes them: tuple.__new__, not the class's
+        # own __new__ (a Python function taking each field as an argument).
+        tuple_class, new = create_namedtuple_class(*compiled.names), tuple.__new__
+        return [new(tuple_class, row) for row in rows]
     if iterable is ValuesIterable:
         return [dict(zip(compiled.names, row, strict=True)) for row in rows]
     # ModelIterable, as Django's own (django/db/models/query.py), without re-compiling.
@@ -546,12 +587,30 @@ def _json_loader(db_type: str, connection) -> Callable[[Any], Any] | None:
     return None
 
 
+def _psycopg_keeps_converted(sql: str) -> None:
+    """Let psycopg keep this statement converted (its "%s" turned into "$1", …) between
+    calls, as it keeps every statement of up to 4,096 bytes: a batch's statement is longer
+    (the golden thread's, eleven thousand), and psycopg's regular expression over it on
+    every call was 0.8 M of the golden-thread page's instructions on PostgreSQL (#19). The
+    limit (psycopg's own, `MAX_CACHED_STATEMENT_LENGTH`, which it reads on each call) is
+    raised only as far as the longest batch: psycopg keeps 128 statements at most, so a few
+    hundred kilobytes at worst. core/tests/test_prepared.py checks that the batch is kept."""
+    try:
+        from psycopg import _queries
+    except ImportError:  # pragma: no cover - psycopg is what Django's backend uses here
+        return
+    length = len(sql.encode())
+    if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", length) < length:
+        _queries.MAX_CACHED_STATEMENT_LENGTH = length
+
+
 @dataclass
 class _Batch:
     sql: str
     params: list
     slots: list
     parts: list  # for each read: (name, its _Compiled, its loaders by column or None)
+    names: list | None = None  # SQLite: the parameters' names (_named_parameters)
 
 
 class PreparedBatch:
@@ -604,7 +663,10 @@ class PreparedBatch:
             parts.append((name, compiled, found))
         sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selects)}"
         assert sql.startswith(BATCH_SQL_START)
-        return _Batch(sql=sql, params=params, slots=slots, parts=parts)
+        if postgresql:
+            _psycopg_keeps_converted(sql)
+        named, param_names = _named_parameters(sql, len(params), connection.vendor)
+        return _Batch(sql=named, params=params, slots=slots, parts=parts, names=param_names)
 
     def _get(self, alias: str) -> _Batch:
         key = (alias, connections[alias].vendor)
@@ -628,9 +690,7 @@ class PreparedBatch:
         params = [
             p if s is None else adapted[s] for p, s in zip(batch.params, batch.slots, strict=True)
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(batch.sql, params)
-            found = cursor.fetchone()
+        found = _fetch(connection, batch.sql, batch.names, params, one=True)
         postgresql = connection.vendor == "postgresql"
         result = {}
         for (name, compiled, loaders), text in zip(batch.parts, found, strict=True):

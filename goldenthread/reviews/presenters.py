@@ -3,6 +3,7 @@ template filters), and the geometry of the small progress charts (server-rendere
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -153,20 +154,7 @@ class Chart:
             f'    <title id="{chart_id}-title">{title}: {e(caption)}. The table below gives '
             "the same figures.</title>\n    "
         ]
-        for y, label in self.y_labels:
-            parts.append(
-                f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="#b3b3b3" '
-                'stroke-width="1" stroke-dasharray="4 4"/>\n'
-                f'    <text x="{left - 8}" y="{y}" text-anchor="end" '
-                f'dominant-baseline="middle" font-size="12" fill="#333333">{e(label)}</text>\n'
-                "    "
-            )
-        parts.append(
-            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333333" '
-            'stroke-width="1"/>\n'
-            f'    <line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" '
-            'stroke="#333333" stroke-width="1"/>\n    '
-        )
+        parts.append(_grid(left, right, top, bottom, tuple(self.y_labels)))
         if len(self.points) > 1:
             parts.append(
                 f'<polyline points="{e(self.polyline)}" fill="none" stroke="#0065bd" '
@@ -185,6 +173,28 @@ class Chart:
             )
         parts.append("\n  </svg>\n</figure>\n\n")
         return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+@functools.lru_cache(maxsize=256)
+def _grid(left: int, right: int, top: int, bottom: int, y_labels: tuple) -> str:
+    """A chart's grid lines with their labels, and its axes: the same text for every chart
+    of the same scale (every rating chart), so written once per process (#19)."""
+    e = escape_text
+    parts = [
+        f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="#b3b3b3" '
+        'stroke-width="1" stroke-dasharray="4 4"/>\n'
+        f'    <text x="{left - 8}" y="{y}" text-anchor="end" '
+        f'dominant-baseline="middle" font-size="12" fill="#333333">{e(label)}</text>\n'
+        "    "
+        for y, label in y_labels
+    ]
+    parts.append(
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333333" '
+        'stroke-width="1"/>\n'
+        f'    <line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" '
+        'stroke="#333333" stroke-width="1"/>\n    '
+    )
+    return "".join(parts)
 
 
 def _x_positions(count: int) -> list[float]:

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
-from django.db.models import Count, F
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import Count, F, Value
 from django.test.utils import CaptureQueriesContext
 
 from goldenthread.core.prepared import PreparedBatch, PreparedQuery
@@ -244,3 +244,67 @@ def test_select_related_objects_are_djangos(team, practitioner):
         post_init.disconnect(receiver)
     assert _same(got, expected)
     assert {"User", "Team", "Area"} <= set(seen)
+
+
+def test_on_sqlite_the_statements_take_their_parameters_by_name(team, practitioner):
+    """#19: on SQLite a prepared read and a batch give Django's cursor their parameters by
+    name (filled in with `%`, not a regular expression over the statement on every call):
+    the same rows, one query each, and the captured statement the same once its values are
+    put in."""
+    if connection.vendor != "sqlite":
+        pytest.skip("names for SQLite's parameters only")
+    older, _ = _people(team, practitioner)
+
+    def build(team_id):
+        return (
+            Person.objects.filter(team_id=team_id)
+            .exclude(family_name__contains="%")
+            .annotate(tag=Value("50%"))
+            .values_list("pk", "tag", "family_name")
+        )
+
+    prepared = PreparedQuery(build, uuid.uuid4())
+    batch = PreparedBatch({"read": prepared})
+    expected = sorted(build(team.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert sorted(prepared(team.pk)) == expected
+        assert sorted(batch(team.pk)["read"]) == expected
+    assert len(queries) == 2
+    compiled = prepared._get(DEFAULT_DB_ALIAS)
+    assert compiled.param_names == [f"p{i}" for i in range(len(compiled.params))]
+    assert "%(p0)s" in compiled.named_sql and "%s" not in compiled.named_sql
+    assert batch._get(DEFAULT_DB_ALIAS).names
+    with CaptureQueriesContext(connection) as queries:
+        list(build(team.pk))
+    assert queries[0]["sql"] == _captured_single(prepared, team.pk)
+
+
+def _captured_single(prepared, *args):
+    with CaptureQueriesContext(connection) as queries:
+        prepared(*args)
+    return queries[0]["sql"]
+
+
+def test_on_postgresql_psycopg_keeps_a_batch_converted(team, practitioner):
+    """#19: psycopg keeps a batch's statement, however long, converted between calls (it
+    would run a regular expression over it on every call past 4,096 bytes)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("psycopg's statements only")
+    from psycopg import _queries
+
+    reads = {
+        f"read{i}": PreparedQuery(
+            lambda team_id: Person.objects.filter(team_id=team_id).values_list("pk"), uuid.uuid4()
+        )
+        for i in range(40)
+    }
+    batch = PreparedBatch(reads)
+    batch(team.pk)
+    assert len(batch._get(DEFAULT_DB_ALIAS).sql.encode()) > 4096
+
+    def kept() -> int:  # server-side binding's conversions and client-side binding's
+        return sum(f.cache_info().hits for f in (_queries._query2pg, _queries._query2pg_client))
+
+    before = kept()
+    assert batch(team.pk)["read0"] == list(Person.objects.filter(team_id=team.pk).values_list("pk"))
+    assert kept() > before

@@ -22,6 +22,9 @@ def test_escape_text_is_conditional_escape():
     values = [
         "",
         "plain",
+        *"&<>\"'",  # each of the five alone (#19: a text with none is returned as it is)
+        "a & b",
+        "it's",
         "«quotes» ‘and’ \"these\" & 'those' <script>alert(1)</script>",
         uuid.uuid4(),
         3,
