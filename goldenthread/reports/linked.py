@@ -18,13 +18,15 @@ in one and shown in another undoes the first one's boxes (ADR 0015, "Known limit
    interval propagation until nothing moves. It is sound: any small count it pins down
    is one a reader with a spreadsheet can work out.
 2. For each small count it pins, every number still shown in an equation between cubes
-   that the count is in is hidden in its own cube as well, and protected there as a
-   small cell is (a corner of a box or transfer: `protect(..., extra=...)`), so it cannot
-   be worked out from its own table either; the cube is protected again, and the audit
+   that the count was worked out through (`Audit.support`: not only those it is in) is
+   hidden in its own cube as well, and protected there as a small cell is (a corner of a
+   box or transfer: `protect(..., extra=...)`), so it cannot be worked out from its own
+   table either; the cube is protected again, the group's shared totals given one
+   pattern again and boxes carried again (`share_faces`, `carry_boxes`), and the audit
    runs again.
-3. After `ROUNDS` rounds, a cube that a pinned count is still linked to is withheld
-   whole (each cube on its own gives nothing away, and withholding only takes facts
-   away), until the audit pins nothing.
+3. After `ROUNDS` rounds (or when they stop helping), one cube at a time is withheld
+   whole: of the cubes in the links the pinned counts were worked out through, the one
+   most of them go through, then the one showing the fewest numbers (`_cheapest`).
 
 Hiding more never lets the audit learn more (every bound it starts from is wider or the
 same, and propagation is monotone), so the loop ends, with no small count pinned. The

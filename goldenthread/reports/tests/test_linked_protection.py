@@ -126,16 +126,22 @@ def test_after_linked_protection_no_small_count_is_pinned_across_tables_and_peri
         assert one.withheld or other.withheld or _shown_totals(one) == _shown_totals(other)
 
 
-def test_a_month_is_no_longer_its_quarter_minus_the_other_months():
-    """The ADR's reproduction in small: November's small count for a team is the quarter
-    minus October and December when each period is protected alone; not after."""
+def _november_units():
+    """The ADR's reproduction: team t1's November is 1, the quarter minus October (9) and
+    December (0)."""
     units = []
     for month, n in ((0, 9), (1, 1), (2, 0)):
         units += [(month, "t1", "old", "old", "r1", "well", "agreed")] * n
     for month in range(3):
         units += [(month, "t2", "old", "old", "r1", "well", "agreed")] * 7
         units += [(month, "t3", "old", "old", "r2", "flagged", "not")] * 6
-    cubes = _cubes(units)
+    return units
+
+
+def test_a_month_is_no_longer_its_quarter_minus_the_other_months():
+    """The ADR's reproduction in small: November's small count for a team is the quarter
+    minus October and December when each period is protected alone; not after."""
+    cubes = _cubes(_november_units())
     before = _attack(cubes).leaks()
     assert any(f.ref[0][1] == "2026-11" and f.value == 1 for f in before)
     summary = linked.protect_linked(cubes, PERIODS, TODAY, THRESHOLD)
@@ -338,18 +344,6 @@ def test_after_share_faces_no_total_is_shown_in_one_table_and_not_in_the_other(u
         alone.add_cube(name, cube)
         alone.propagate()
         assert alone.leaks() == [], name
-
-
-def _november_units():
-    """The ADR's reproduction: team t1's November is 1, the quarter minus October (9) and
-    December (0)."""
-    units = []
-    for month, n in ((0, 9), (1, 1), (2, 0)):
-        units += [(month, "t1", "old", "old", "r1", "well", "agreed")] * n
-    for month in range(3):
-        units += [(month, "t2", "old", "old", "r1", "well", "agreed")] * 7
-        units += [(month, "t3", "old", "old", "r2", "flagged", "not")] * 6
-    return units
 
 
 def test_the_audit_names_the_links_a_count_is_worked_out_through():
