@@ -18,13 +18,15 @@ in one and shown in another undoes the first one's boxes (ADR 0015, "Known limit
    interval propagation until nothing moves. It is sound: any small count it pins down
    is one a reader with a spreadsheet can work out.
 2. For each small count it pins, every number still shown in an equation between cubes
-   that the count is in is hidden in its own cube as well, and protected there as a
-   small cell is (a corner of a box or transfer: `protect(..., extra=...)`), so it cannot
-   be worked out from its own table either; the cube is protected again, and the audit
+   that the count was worked out through (`Audit.support`: not only those it is in) is
+   hidden in its own cube as well, and protected there as a small cell is (a corner of a
+   box or transfer: `protect(..., extra=...)`), so it cannot be worked out from its own
+   table either; the cube is protected again, the group's shared totals given one
+   pattern again and boxes carried again (`share_faces`, `carry_boxes`), and the audit
    runs again.
-3. After `ROUNDS` rounds, a cube that a pinned count is still linked to is withheld
-   whole (each cube on its own gives nothing away, and withholding only takes facts
-   away), until the audit pins nothing.
+3. After `ROUNDS` rounds (or when they stop helping), one cube at a time is withheld
+   whole: of the cubes in the links the pinned counts were worked out through, the one
+   most of them go through, then the one showing the fewest numbers (`_cheapest`).
 
 Hiding more never lets the audit learn more (every bound it starts from is wider or the
 same, and propagation is monotone), so the loop ends, with no small count pinned. The
@@ -75,11 +77,18 @@ class Audit:
         self.labels: list[str] = []
         self.shown: dict[Ref, int] = {}
         self.equations: list[tuple[list[tuple[int, int]], int]] = []
+        # The caller's tag of each equation (`link(..., tag=)`: which link between cubes it
+        # is), None for a cube's own totals.
+        self.tags: list[int | None] = []
         # sum(coefficient × unknown) <= constant (`at_most`): what a reader knows as an
         # inequality (outcomes with a flag are at most the outcomes flagged; people with a
         # record by a later day are at least those by an earlier one).
         self.inequalities: list[tuple[list[tuple[int, int]], int]] = []
         self.inconsistent: list[str] = []
+        # The row (equation, then inequality) that last moved each unknown's low and high
+        # bound in `propagate` (-1: its own label): what `support` follows back.
+        self.why_low: list[int] = []
+        self.why_high: list[int] = []
 
     def _unknown(self, ref: Ref, low: float, high: float, truth: int, label: str = "") -> int:
         i = len(self.low)
@@ -138,15 +147,19 @@ class Audit:
     def has(self, ref: Ref) -> bool:
         return ref in self.shown or ref in self.index
 
-    def link(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
-        """sum(coefficient × cell) = constant."""
-        self._fact(list(terms), constant, self.equations)
+    def link(
+        self, terms: Iterable[tuple[Ref, int]], constant: int = 0, tag: int | None = None
+    ) -> None:
+        """sum(coefficient × cell) = constant. `tag`: the caller's name for it (`support`)."""
+        self._fact(list(terms), constant, self.equations, tag)
 
     def at_most(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
         """sum(coefficient × cell) <= constant."""
         self._fact(list(terms), constant, self.inequalities)
 
-    def _fact(self, terms: list[tuple[Ref, int]], constant: int, into: list) -> None:
+    def _fact(
+        self, terms: list[tuple[Ref, int]], constant: int, into: list, tag: int | None = None
+    ) -> None:
         unknown: dict[int, int] = {}
         rest = constant
         for ref, coef in terms:
@@ -162,6 +175,8 @@ class Audit:
                 self.inconsistent.append(f"{terms!r} {sign} {constant}")
             return
         into.append((list(unknown.items()), rest))
+        if into is self.equations:
+            self.tags.append(tag)
 
     def untrue(self) -> list[str]:
         """Facts the true counts do not satisfy: a link that is not a fact (the bounds
@@ -182,6 +197,9 @@ class Audit:
         a·x + rest <= c only the second), rounded inwards to whole numbers, until
         nothing moves."""
         low, high = self.low, self.high
+        why_low, why_high = self.why_low, self.why_high
+        why_low += [-1] * (len(low) - len(why_low))
+        why_high += [-1] * (len(high) - len(why_high))
         rows = [*self.equations, *self.inequalities]
         equalities = len(self.equations)
         over: list[list[int]] = [[] for _ in low]
@@ -215,9 +233,11 @@ class Audit:
                 changed = False
                 if new_low != -INF and math.ceil(new_low - 1e-9) > low[i]:
                     low[i] = math.ceil(new_low - 1e-9)
+                    why_low[i] = n
                     changed = True
                 if new_high != INF and math.floor(new_high + 1e-9) < high[i]:
                     high[i] = math.floor(new_high + 1e-9)
+                    why_high[i] = n
                     changed = True
                 if low[i] > high[i]:
                     self.inconsistent.append(f"{self.refs[i]!r}: {low[i]}..{high[i]}")
@@ -227,6 +247,37 @@ class Audit:
                         if m not in queued:
                             queued.add(m)
                             pending.append(m)
+
+    def support(self, ref: Ref) -> set[int]:
+        """The tags of the equations (`link(..., tag=)`) that the bounds `propagate` found
+        for `ref` were worked out from: its bounds' rows, then for each the bounds of the
+        other terms that row used, back to what the reader was told (which links pin a
+        count; #14, AGG-2). Each row is the last that moved a bound, so this is the
+        reader's way to the bound as it ended, not every way there is."""
+        rows = [*self.equations, *self.inequalities]
+        equalities = len(self.equations)
+        out: set[int] = set()
+        seen: set[tuple[int, bool]] = set()
+        todo = [(self.index[ref], True), (self.index[ref], False)]
+        while todo:
+            i, lower = todo.pop()
+            if (i, lower) in seen:
+                continue
+            seen.add((i, lower))
+            n = (self.why_low if lower else self.why_high)[i] if i < len(self.why_low) else -1
+            if n < 0:
+                continue
+            if n < equalities and self.tags[n] is not None:
+                out.add(self.tags[n])  # type: ignore[arg-type]
+            terms, _ = rows[n]
+            c = next(c for j, c in terms if j == i)
+            # x's low for c > 0 (its high for c < 0) is (constant − the rest's highest):
+            # each other term's high where its coefficient is positive, low otherwise.
+            rest_high = lower == (c > 0)
+            for j, d in terms:
+                if j != i:
+                    todo.append((j, rest_high != (d > 0)))
+        return out
 
     def leaks(self) -> list[Ref]:
         """Counts from 1 to threshold−1 worked out exactly (whatever the reader was told)."""
@@ -429,8 +480,8 @@ def audit(
         found.add_cube(name, cube, only=only.get(name[0]))
     for ref, truth in linked.derived.items():
         found._unknown(ref, 0, INF, truth)
-    for terms in linked.equations:
-        found.link(terms)
+    for n, terms in enumerate(linked.equations):
+        found.link(terms, tag=n)
     found.propagate()
     return found
 
@@ -479,25 +530,58 @@ def _withhold(cubes, names: Sequence[Name], summary: LinkedSummary, progress) ->
         progress(f"withheld {', '.join('/'.join(n) for n in names)}")
 
 
-def _months(name: Name, periods: Sequence[Period]) -> list:
-    return next((p.months() for p in periods if p.code == name[1]), [])
-
-
-def _to_withhold(ref: Ref, terms: list[tuple[Ref, int]], cubes) -> tuple[set[Name], set[Name]]:
-    """The cubes to withhold for a count `ref` pinned through the equation `terms`: the
-    whole (the period made of the others) when `ref` is not in it, and the other cubes of
-    the equation; never one withheld already. Tables of one population in one period
-    have no whole (none of them is the others' sum): each is one of the others, and the
-    one most pinned counts go through is withheld, not the group's first table."""
-    (whole, _), *parts = terms
-    mine = ref[0]
-    of_periods = whole[0][1] != mine[1] or any(r[0][1] != whole[0][1] for r, _ in parts)
-    wholes = (
-        {whole[0]} if of_periods and whole[0] != mine and not cubes[whole[0]].withheld else set()
+def _shown(cube: ProtectedCube) -> int:
+    """How many numbers a reader of `cube` is shown: what withholding it costs."""
+    return sum(
+        1 for k in cube.values if cube.is_published(k) and cube.cell(k).status is Status.SHOWN
     )
-    rest = parts if of_periods else terms
-    others = {r[0] for r, _ in rest if r[0] != mine and not cubes[r[0]].withheld}
-    return wholes, others
+
+
+def _cheapest(
+    through: Mapping[Ref, set[int]], linked: Links, cubes: Mapping[Name, ProtectedCube]
+) -> Name:
+    """The one cube to withhold next (#14, AGG-2): of the cubes in the links each pinned
+    count was worked out through (`Audit.support`), other than its own, the one most
+    pinned counts go through, and of those the one that shows the fewest numbers (the
+    other table's month that shows the total, not the twelve months of the count's own
+    table). A cube not in those links is withheld only when none is left: the pinned
+    counts' own, then any."""
+    votes: Counter[Name] = Counter()
+    for ref, rows in through.items():
+        names = {r[0] for n in rows for r, _ in linked.equations[n] if r[0] != "derived"}
+        votes.update(n for n in names - {ref[0]} if not cubes[n].withheld)
+    if not votes:
+        votes.update(r[0] for r in through if r[0] != "derived" and not cubes[r[0]].withheld)
+    if not votes:
+        votes.update(n for n, c in cubes.items() if not c.withheld)
+    return min(votes, key=lambda n: (-votes[n], _shown(cubes[n]), n))
+
+
+def _settle(
+    cubes: dict[Name, ProtectedCube],
+    group: Sequence[str],
+    periods: Sequence[Period],
+    linked: Links,
+    rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None],
+    follow: Callable[[dict[Name, ProtectedCube]], None] | None,
+    faces: bool,
+    carry: bool,
+) -> int:
+    """One pattern for a group's shared totals (`share_faces`), then boxes carried across
+    periods (`carry_boxes`): before the first audit, and again after each round of boxes
+    (a cube protected again chooses other boxes, which may hide a shared total in one
+    table only: agg16 found the outcome group's last two pinned counts so). Returns how
+    many cubes were protected again."""
+    done = 0
+    if faces:
+        done += share_faces(cubes, group, periods, rebuild)
+        if follow is not None:
+            follow(cubes)
+    if carry:
+        done += carry_boxes(cubes, linked, rebuild)
+        if follow is not None:
+            follow(cubes)
+    return done
 
 
 def _faces_not_shown(cube: ProtectedCube, tail: tuple[str, ...]) -> set[Key]:
@@ -667,16 +751,11 @@ def protect_linked(
             for ref, _ in terms:
                 by_ref.setdefault(ref, []).append(n)
         before = {n: c.small | c.hidden for n, c in mine.items()}
-        if faces:
-            summary.reprotected += share_faces(mine, group, periods, rebuild or _reprotect_in)
-            if follow is not None:
-                follow(mine)
-        if carry:
-            summary.reprotected += carry_boxes(mine, linked, rebuild or _reprotect_in)
-            if follow is not None:
-                follow(mine)
-        last = last_withheld = math.inf
-        for step in range(rounds + 2 * len(mine) + 1):  # each step hides more: it ends
+        fix = rebuild or _reprotect_in
+
+        summary.reprotected += _settle(mine, group, periods, linked, fix, follow, faces, carry)
+        last = math.inf
+        for step in range(rounds + len(mine) + 1):  # each step hides more: it ends
             found = audit(mine, linked, threshold, only=only)
             if found.inconsistent:
                 # The cubes disagree (counted from records that changed while they were
@@ -693,43 +772,37 @@ def protect_linked(
             if not pinned:
                 break
             summary.rounds = max(summary.rounds, step + 1)
+            # The links each pinned count was worked out through (not only those it is in:
+            # a total shown in another table pins a cell of this one through its rows).
+            through = {ref: found.support(ref) or set(by_ref.get(ref, ())) for ref in pinned}
             extra: dict[Name, set[Key]] = {}
-            wholes: Counter[Name] = Counter()
-            parts: Counter[Name] = Counter()
-            for ref in pinned:
-                for n in by_ref.get(ref, ()):
-                    terms = [(r, c) for r, c in linked.equations[n] if r[0] != "derived"]
-                    for (name, key), _ in terms:
-                        cube = mine[name]  # type: ignore[index]
-                        if (name, key) == ref or cube.withheld:
+            for ref, rows in through.items():
+                for n in rows:
+                    for (name, key), _ in linked.equations[n]:
+                        if name == "derived" or (name, key) == ref:
                             continue
-                        if cube.cell(key).status is Status.SHOWN and key not in cube.extra:
-                            if cube.values[key] >= threshold:
-                                extra.setdefault(name, set()).add(key)  # type: ignore[arg-type]
-                    whole, others = _to_withhold(ref, terms, mine)
-                    wholes.update(whole)
-                    parts.update(others)
+                        cube = mine[name]  # type: ignore[index]
+                        if cube.withheld or key in cube.extra:
+                            continue
+                        if cube.cell(key).status is Status.SHOWN and cube.values[key] >= threshold:
+                            extra.setdefault(name, set()).add(key)  # type: ignore[arg-type]
             if step < rounds and extra and len(pinned) < last:
                 last = len(pinned)
                 for name, more in sorted(extra.items()):
-                    (rebuild or _reprotect_in)(mine, name, more)
+                    fix(mine, name, more)
                     summary.reprotected += 1
-            elif wholes or (parts and len(pinned) < last_withheld):
-                # Withhold a cube a pinned count is still linked to (each cube on its own
-                # gives nothing away): the whole period rather than its parts, the other
-                # table rather than the one the count is in; the one most pinned counts
-                # go through, one at a time (a part, only while that helps).
-                last, last_withheld = 0, len(pinned)
-                stuck = wholes or parts
-                name = max(stuck, key=lambda n: (stuck[n], len(_months(n, periods)), n))
-                _withhold(mine, [name], summary, progress)
+                if follow is not None:
+                    follow(mine)
+                summary.reprotected += _settle(
+                    mine, group, periods, linked, fix, follow, faces, carry
+                )
             else:
-                # Last resort: every cube a pinned count is in or linked to.
-                last = last_withheld = 0
-                linked_to = {r[0] for r in pinned if r[0] != "derived"} | set(wholes) | set(parts)
-                _withhold(mine, sorted(linked_to), summary, progress)
-            if follow is not None:
-                follow(mine)
+                # Withhold one cube, the cheapest that the pinned counts go through (each
+                # cube on its own gives nothing away), and audit again.
+                last = 0
+                _withhold(mine, [_cheapest(through, linked, mine)], summary, progress)
+                if follow is not None:
+                    follow(mine)
         else:
             # Not reached in practice: the whole group withheld, nothing can be pinned
             # (every unknown not negative, with no number shown to bound it).
