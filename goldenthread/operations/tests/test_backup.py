@@ -206,7 +206,10 @@ def test_a_row_changed_after_restore_is_found_by_its_tables_hash(records, tmp_pa
         backup.verify(made.manifest, alias=scratch_alias)
     said = str(failure.value)
     assert "The restored database's migrations do not match this code." in said
-    assert "Missing (1; in this code but not applied" in said and "jobs.0001_squashed_0003_job_queued_at" in said
+    assert (
+        "Missing (1; in this code but not applied" in said
+        and "jobs.0001_squashed_0003_job_queued_at" in said
+    )
     assert "Unknown (1; applied to the restored database" in said
     assert "people.9999_from_a_newer_release" in said
     assert "The restore is not verified until they match." in said
