@@ -22,7 +22,14 @@ class VendorSQL(migrations.RunSQL):
     Each statement runs as it is (no parameters: a `%` in it is the database's own)."""
 
     def __init__(self, sql: Statements, reverse_sql: Statements, *, elidable: bool = False):
-        super().__init__(sql=sql, reverse_sql=reverse_sql, elidable=elidable)
+        super().__init__(sql=[], reverse_sql=[], elidable=elidable)
+        self.vendor_sql, self.reverse_vendor_sql = sql, reverse_sql
+
+    def deconstruct(self):
+        kwargs = {"sql": self.vendor_sql, "reverse_sql": self.reverse_vendor_sql}
+        if self.elidable:
+            kwargs["elidable"] = True
+        return (self.__class__.__qualname__, [], kwargs)
 
     def describe(self) -> str:
         return "SQL for this database"
@@ -33,7 +40,7 @@ class VendorSQL(migrations.RunSQL):
                 schema_editor.execute(statement, params=None)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        self._run(schema_editor, app_label, self.sql)
+        self._run(schema_editor, app_label, self.vendor_sql)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        self._run(schema_editor, app_label, self.reverse_sql)
+        self._run(schema_editor, app_label, self.reverse_vendor_sql)
