@@ -18,6 +18,8 @@ from contextlib import contextmanager
 
 from django.db import migrations
 
+from goldenthread.core.vendor_sql import VendorSQL
+
 
 def append_only_triggers(
     *, prefix: str, tables: Sequence[str], message: str
@@ -146,6 +148,18 @@ def append_only_guards(*, prefix: str, tables: Sequence[str], message: str) -> m
             schema_editor.execute(sql, params=None)
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+VENDORS = ("postgresql", "sqlite")
+
+
+def append_only_guards_sql(*, prefix: str, tables: Sequence[str], message: str) -> VendorSQL:
+    """`append_only_guards` as SQL (`VendorSQL`): the same triggers and function, made
+    without rendering the migration state first (the squashed migrations, #17)."""
+    return VendorSQL(
+        sql={v: _guard_sql(v, prefix=prefix, tables=tables, message=message) for v in VENDORS},
+        reverse_sql={v: _drop_guard_sql(v, prefix=prefix, tables=tables) for v in VENDORS},
+    )
 
 
 def drop_append_only_triggers(

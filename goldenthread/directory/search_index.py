@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from goldenthread.core.vendor_sql import VendorSQL
+
 FTS_TABLE = "directory_resource_fts"
 RESOURCE_TABLE = "directory_communityresource"
 PG_COLUMN = "search_vector"
@@ -88,6 +90,14 @@ _PG_CREATE = [
     f"GENERATED ALWAYS AS ({_PG_VECTOR}) STORED",
     f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {RESOURCE_TABLE} USING gin ({PG_COLUMN})",
 ]
+_SQLITE_DROP = [
+    *(f"DROP TRIGGER IF EXISTS {trigger}" for trigger in SQLITE_TRIGGERS),
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+_PG_DROP = [
+    f"DROP INDEX IF EXISTS {PG_INDEX}",
+    f"ALTER TABLE {RESOURCE_TABLE} DROP COLUMN IF EXISTS {PG_COLUMN}",
+]
 
 
 def install_search_index(connection) -> None:
@@ -103,13 +113,17 @@ def install_search_index(connection) -> None:
 
 def drop_search_index(connection) -> None:
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for trigger in SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-        elif connection.vendor == "postgresql":
-            cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
-            cursor.execute(f"ALTER TABLE {RESOURCE_TABLE} DROP COLUMN IF EXISTS {PG_COLUMN}")
+        for sql in {"sqlite": _SQLITE_DROP, "postgresql": _PG_DROP}.get(connection.vendor, []):
+            cursor.execute(sql)
+
+
+def search_index_sql() -> VendorSQL:
+    """A migration operation: the index made as `install_search_index` makes it on an empty
+    table, and dropped as `drop_search_index` drops it (the squashed migration, #17)."""
+    return VendorSQL(
+        sql={"sqlite": _SQLITE_CREATE, "postgresql": _PG_CREATE},
+        reverse_sql={"sqlite": _SQLITE_DROP, "postgresql": _PG_DROP},
+    )
 
 
 def ensure_search_index(connection) -> bool:

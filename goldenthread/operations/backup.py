@@ -731,8 +731,12 @@ def migration_differences(alias: str = "default") -> tuple[list[str], list[str]]
     loader = MigrationLoader(None, ignore_no_migrations=True)
     applied = set(recorded)
     for squashed, migration in loader.replacements.items():
+        # As `migrate` reads it, the squashed migration's own row does not count while the
+        # migrations it replaces are in the code: all of them must be applied.
         if all(tuple(replaced) in recorded for replaced in migration.replaces):
             applied.add(squashed)
+        else:
+            applied.discard(squashed)
     missing = sorted(
         f"{app}.{name}" for app, name in loader.graph.nodes if (app, name) not in applied
     )

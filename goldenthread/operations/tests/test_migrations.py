@@ -24,6 +24,37 @@ def test_each_latest_migration_has_a_way_back():
     assert checks.irreversible_latest() == []
 
 
+def test_each_squashed_migration_builds_the_models_the_ones_it_replaces_built():
+    """The squashed migrations (#17, docs/adr/0027-squash17-squashed-migrations.md) leave the
+    state the replaced ones left: each model's fields in the same order, its indexes,
+    constraints and other options. (What they make with SQL, the triggers, functions and
+    search index, was compared database against database: docs/benchmarks.md.)"""
+    from django.db.migrations.loader import MigrationLoader
+
+    # Without a database the loader puts each squash in place of what it replaces; with
+    # replace_migrations=False it keeps the replaced migrations, the old path.
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    squashes = {key: m.replaces for key, m in loader.disk_migrations.items() if m.replaces}
+    assert len(squashes) >= 15
+    new = loader.project_state()
+    old = MigrationLoader(None, replace_migrations=False).project_state(
+        [max(replaced) for replaced in squashes.values()]
+    )
+
+    def models(state):
+        return {
+            key: (
+                [(name, field.deconstruct()[1:]) for name, field in model.fields.items()],
+                model.options,
+                model.bases,
+            )
+            for key, model in state.models.items()
+            if key[0] in {app for app, _ in squashes}
+        }
+
+    assert models(new) == models(old)
+
+
 def test_every_allow_list_entry_names_a_real_migration_and_rule():
     from django.db.migrations.loader import MigrationLoader
 
