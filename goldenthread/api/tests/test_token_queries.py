@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 # A person's record through a token: the token with its owner, team and second factor (1),
 # the person in scope (1), the access-log row (2: the chain's last row, the insert), the
 # plan transfers the answer lists (1).
-PERSON_CALL_QUERIES = 5
+PERSON_CALL_QUERIES = {"sqlite": 5, "postgresql": 4}  # SQLite's access-log row: one more
 
 
 def _person(client, person, token):
@@ -35,7 +35,7 @@ def test_a_token_call_reads_the_token_and_the_second_factor_in_one_query(
         answer = _person(client, person, token)
     assert answer.status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
-    assert len(sql) == PERSON_CALL_QUERIES, "\n".join(sql)
+    assert len(sql) == PERSON_CALL_QUERIES[connection.vendor], "\n".join(sql)
     assert "api_apitoken" in sql[0] and "otp_totp_totpdevice" in sql[0]
     assert not any("otp_" in q for q in sql[1:])
 
