@@ -66,6 +66,8 @@ class Table:
     # Withheld at this selection of the filters only; other selections show it (#14).
     withheld_here: bool = False
     chart_svg: str = ""
+    # Its figures are being worked out in the background (#14): no numbers yet.
+    preparing: bool = False
 
     @property
     def key(self) -> str:
@@ -198,6 +200,17 @@ def _safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+PREPARING_WORDS = (
+    "These figures are being worked out. There are so many records that this is done in "
+    "the background rather than while you wait: come back to this page later to see them."
+)
+
+
+def preparing_table(measure: Measure) -> Table:
+    """A table whose figures are not stored yet and are being computed in the background."""
+    return Table(measure, [], [], withheld=False, preparing=True)
+
+
 def withheld_words(table: Table) -> str:
     if table.withheld_here:
         return (
@@ -209,6 +222,9 @@ def withheld_words(table: Table) -> str:
 
 def csv_rows(table: Table, filters_text: str) -> list[list[str]]:
     out = [[table.measure.title], [filters_text]]
+    if table.preparing:
+        out.append([PREPARING_WORDS])
+        return out
     if table.withheld:
         out.append([withheld_words(table)])
         return out

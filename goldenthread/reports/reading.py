@@ -15,7 +15,7 @@ from goldenthread.accounts.rules import can
 from goldenthread.core.formatting import date_text
 from goldenthread.core.permissions import Permission
 
-from . import presenters, selectors, snapshots
+from . import presenters, selectors, snapshots, tasks
 from .disclosure import TOTAL, Cell, Status
 from .forms import ReportFilterForm
 from .periods import AGE_GROUP_LABELS, Period, parse_period
@@ -107,17 +107,39 @@ class ReportReader:
         ):
             return
         period, limit = self.selection.period, selectors.threshold()
+        tables = (selectors.PEOPLE, *measures)
         keys = {
-            m.key: selectors.snapshot_key(m, period, self.today, self.axes, limit)
-            for m in (selectors.PEOPLE, *measures)
+            m.key: selectors.snapshot_key(m, period, self.today, self.axes, limit) for m in tables
         }
         base = (fixed["team"], fixed["age"], fixed["reason"])
-        self.ready.update(snapshots.selection_figures(keys, base, mark=self.mark, threshold=limit))
+        background = frozenset(
+            m.key for m in tables if selectors.in_background(m, period, self.axes)
+        )
+        found = snapshots.selection_figures(
+            keys, base, mark=self.mark, threshold=limit, background=background
+        )
+        if any(not found[k].current for k in background & found.keys()):
+            # Out of date, served as they are: computed again in the background (#14).
+            tasks.ask_to_prepare(period.code, self.today)
+        self.ready.update(found)
+
+    @cached_property
+    def preparing(self) -> list[str]:
+        """The tables whose figures are being worked out in the background (#14)."""
+        return []
 
     def figures(self, measure: selectors.Measure) -> snapshots.Figures:
-        found = self.ready.get(measure.key) or selectors.figures(
-            measure, self.selection.period, self.today, self.axes, mark=self.mark
-        )
+        """The table's figures; `snapshots.FiguresPreparing` when they are not stored and
+        are being worked out in the background (a table too large to compute now)."""
+        found = self.ready.get(measure.key)
+        if found is None:
+            try:
+                found = selectors.figures(
+                    measure, self.selection.period, self.today, self.axes, mark=self.mark
+                )
+            except snapshots.FiguresPreparing:
+                self.preparing.append(measure.key)
+                raise
         self.seen.append(found)
         return found
 
@@ -148,7 +170,14 @@ class ReportReader:
         cannot be chosen together (a team or area with a main reason for support)."""
         if self.form.is_bound and not self.form.is_valid():
             return " ".join(str(m) for messages in self.form.errors.values() for m in messages)
-        cell = self.population()
+        try:
+            cell = self.population()
+        except snapshots.FiguresPreparing:
+            return (
+                f"The figures for {self.selection.period.label} are being worked out. There "
+                "are so many records that this is done in the background rather than while "
+                "you wait: come back to this page later to see them."
+            )
         t = selectors.threshold()
         if cell.status is Status.SHOWN and cell.value == 0:
             return "No one with a record matches these filters."
@@ -167,7 +196,10 @@ class ReportReader:
 
     def table(self, measure: selectors.Measure) -> presenters.Table:
         period = self.selection.period
-        cube = self.figures(measure).cube
+        try:
+            cube = self.figures(measure).cube
+        except snapshots.FiguresPreparing:
+            return presenters.preparing_table(measure)
         return presenters.table_for(measure, cube, measure.row_axis(period), self.selection.fixed)
 
     def query_string(self) -> str:

@@ -18,7 +18,9 @@ table (`disclosure.protect(selectable=FILTERS)`, #14).
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -65,7 +67,7 @@ from goldenthread.sds.models import (
 )
 from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 
-from . import linked, snapshots
+from . import linked, snapshots, tasks
 from .disclosure import TOTAL, Dim, ProtectedCube, build_cube, protect_counts
 from .periods import AGE_GROUPS, MONTHS, Period, age_group
 from .source_extract import chosen_choices
@@ -200,6 +202,25 @@ def snapshot_key(
     ).hexdigest()
 
 
+def cube_cells(measure: Measure, period: Period, axes: FilterAxes) -> int:
+    """How many cells the table's cube has (every coordinate of every dimension): what
+    computing and protecting it costs grows with this."""
+    dims = [*axes.dims(), measure.row_axis(period).dim()]
+    if measure.columns is not None:
+        dims.append(measure.columns.dim())
+    cells = math.prod(len(d.coords) for d in dims)
+    if measure.counts_as is not None:
+        cells += cube_cells(measure.counts_as, period, axes)
+    return cells
+
+
+def in_background(measure: Measure, period: Period, axes: FilterAxes) -> bool:
+    """Whether the table is too large to compute while someone waits (#14, OPS-3): more
+    cells than GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS. Its figures are computed by the
+    background worker or `refresh-reports`, never in a request."""
+    return cube_cells(measure, period, axes) > settings.GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS
+
+
 def figures(
     measure: Measure,
     period: Period,
@@ -211,14 +232,20 @@ def figures(
 ) -> snapshots.Figures:
     """The protected cube of one table for one period, as stored by `refresh` or the
     last request that computed it, with when it was computed (snapshots.py): the same
-    cube for every filter, role and CSV."""
+    cube for every filter, role and CSV. A table too large to compute in a request is
+    asked for in the background (`in_background`): `snapshots.FiguresPreparing` when
+    nothing is stored for it yet."""
     limit = limit or threshold()
+    prepare = None
+    if in_background(measure, period, axes):
+        prepare = functools.partial(tasks.ask_to_prepare, period.code, today)
     return snapshots.figures(
         snapshot_key(measure, period, today, axes, limit),
         measure.key,
         period.code,
         lambda: _build(measure, period, today, axes, limit),
         mark=mark,
+        prepare=prepare,
     )
 
 

@@ -18,7 +18,13 @@ compute it while someone waits. Each table's protected cube for a period is stor
 
 `refresh()` (and `goldenthread refresh-reports`, for a timer or a background job)
 recomputes the offered periods whose records have changed, so a reader's first request
-for a period finds its figures ready. Setting GOLDENTHREAD_REPORTS_CACHE_SECONDS to 0
+for a period finds its figures ready.
+
+A table too large to compute while someone waits (#14, OPS-3: a nation's unmet need took
+minutes and gigabytes) is never computed in a request: `figures(..., prepare=…)` asks for
+it to be computed in the background instead (reports/tasks.py), serves the stored figures
+meanwhile when there are any, saying records have changed, and raises `FiguresPreparing`
+when there are none. Setting GOLDENTHREAD_REPORTS_CACHE_SECONDS to 0
 turns the store off: every request computes (the tests of the counts do this).
 """
 
@@ -173,6 +179,11 @@ class SliceCube:
         return Cell(value, Status.SHOWN)
 
 
+class FiguresPreparing(Exception):
+    """A table's figures are not stored yet and are being computed in the background: the
+    page says so instead of computing them while someone waits (#14, OPS-3)."""
+
+
 @dataclass(frozen=True)
 class Figures:
     cube: ProtectedCube | SliceCube
@@ -301,12 +312,19 @@ def _store_slices(key: str, cube: ProtectedCube) -> None:
 
 
 def selection_figures(
-    keys: dict[str, str], base: Key, *, mark: int, threshold: int
+    keys: dict[str, str],
+    base: Key,
+    *,
+    mark: int,
+    threshold: int,
+    background: frozenset[str] = frozenset(),
 ) -> dict[str, Figures]:
     """The stored figures of several tables at one selection of the filters, without
     reading their cubes (#14, OPS-3): `keys` maps a table's name to its snapshot key. A
     table is left out when its figures are not stored for that selection, or are out of
-    date and due to be recomputed: `figures` serves those."""
+    date and due to be recomputed: `figures` serves those. Tables named in `background`
+    are never recomputed in a request: their out-of-date figures are served (not
+    current) and `figures` asks for them to be recomputed."""
     rows = list(
         ReportSnapshot.objects.filter(key__in=keys.values()).only(
             "key", "computed_at", "data_mark", "reads", "withheld", "refreshing_since"
@@ -330,7 +348,7 @@ def selection_figures(
         current = _still_current(row, mark, kinds)
         young = now - row.computed_at < datetime.timedelta(seconds=cache_seconds())
         claimed = row.refreshing_since is not None and row.refreshing_since > now - CLAIM_LIFETIME
-        if not (current or young or claimed):
+        if not (current or young or claimed or by_key[row.key] in background):
             continue  # out of date: `figures` claims and recomputes it
         cube = SliceCube(base, found.get(row.pk, {}), threshold, row.withheld)
         out[by_key[row.key]] = Figures(cube, row.computed_at, current)
@@ -344,10 +362,14 @@ def figures(
     compute: Callable[[], ProtectedCube],
     *,
     mark: int | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> Figures:
     """A table's figures for a request: stored ones when there are any (saying when they
     were computed), computed now only when there are none or they are out of date and no
-    one else is recomputing them."""
+    one else is recomputing them. `prepare`, for a table too large to compute in a request
+    (#14): called instead of computing (it asks for the figures to be computed in the
+    background); the stored figures are served meanwhile, or `FiguresPreparing` raised
+    when there are none."""
     if not enabled():
         return Figures(compute(), timezone.now(), True)
     mark = data_mark() if mark is None else mark
@@ -356,6 +378,9 @@ def figures(
         return Figures(held[0], held[1], True)
     row = ReportSnapshot.objects.filter(key=key).first()
     if row is None:
+        if prepare is not None:
+            prepare()
+            raise FiguresPreparing(key)
         return _compute_and_store(key, measure, period_code, compute, mark)
     cube = from_json(row.cube)
     if _still_current(row, mark):
@@ -363,6 +388,9 @@ def figures(
         return Figures(cube, row.computed_at, True)
     now = timezone.now()
     young = now - row.computed_at < datetime.timedelta(seconds=cache_seconds())
+    if not young and prepare is not None:
+        prepare()  # served as they are meanwhile, saying records have changed
+        return Figures(cube, row.computed_at, False)
     if young or row.cube.get(LINKED) or not _claim(row, now):
         # Protected with the other tables and periods (#14, `store_linked`): a cube
         # computed again on its own would drop what hides it from them; only

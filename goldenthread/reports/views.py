@@ -36,6 +36,9 @@ class _PageMixin(ReportMixin):
             "explanation": presenters.explanation(selectors.threshold()),
             "query": self.query_string(),
             "own_team_name": self.axes.team_labels.get(self.own_team or "", ""),
+            # The figures of the whole selection are being worked out (#14).
+            "preparing": selectors.PEOPLE.key in self.preparing,
+            "table_preparing_words": presenters.PREPARING_WORDS,
         }
 
 

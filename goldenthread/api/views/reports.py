@@ -56,6 +56,11 @@ class ReportTableOut(Schema):
     counted: str
     note: str
     withheld: bool
+    preparing: bool = Field(
+        False,
+        description="The figures are being worked out in the background (a table too "
+        "large to compute during the call): no rows yet; ask again later.",
+    )
     columns: list[str]
     rows: list[ReportRowOut]
 
@@ -85,6 +90,7 @@ def _table(table) -> dict:
         "counted": table.measure.counted,
         "note": table.measure.note,
         "withheld": table.withheld,
+        "preparing": table.preparing,
         "columns": table.columns,
         "rows": [
             {

@@ -413,6 +413,15 @@ GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset(
 GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(
     os.environ.get("GOLDENTHREAD_REPORTS_CACHE_SECONDS", "600")
 )
+# A report table whose cube has more cells than this (every team, area, age group, main
+# reason for support, row and column) is never computed in a request: the page says its
+# figures are being worked out, and the background worker computes them (reports/tasks.py,
+# #14). At the nation's 2,500 teams each table has 0.28-18 million cells and took from half
+# a minute to a quarter of an hour; at a council's 125 teams the largest have 0.25-0.9
+# million (docs/benchmarks.md).
+GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS = int(
+    os.environ.get("GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS", "250000")
+)
 # Reviews: the default time from agreeing a plan (or a review) to the next review. The
 # worklist reads each person's due date stored with it: after changing this, run
 # `goldenthread refresh-review-due` (#19).

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role, User
@@ -90,7 +91,10 @@ def run(say: Callable[[str], None], *, repeat: int = 20, seed: int = 7, periods=
     for code in (quarter if p == "QUARTER" else p for p in periods):
         ReportSnapshot.objects.filter(period_code=code).delete()
         cache.clear()
-        baseline = _timed_get(client, f"{base_url}?period={code}")
+        # The figures computed in the request, however large (today a table that large is
+        # left to the background worker, and the page says they are being worked out).
+        with override_settings(GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS=10**12):
+            baseline = _timed_get(client, f"{base_url}?period={code}")
         started, cpu = time.perf_counter(), time.process_time()
         summary = refresh_reports(periods=[code], force=True)
         refresh_s, refresh_cpu = time.perf_counter() - started, time.process_time() - cpu
