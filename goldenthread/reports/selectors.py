@@ -159,16 +159,23 @@ class FilterAxes:
         )
 
     def dims(self) -> list[Dim]:
+        return list(self._dims)
+
+    @functools.cached_property
+    def _dims(self) -> tuple[Dim, ...]:
+        # Worked out once per request: at the nation's 2,500 teams in 312 areas, matching
+        # every team against every area took 0.4 s each time (#14).
+        members: dict[str, list[str]] = {}
+        for t in self.teams:
+            members.setdefault(self.team_area[t], []).append(t)
         groups = tuple(
-            (area_code(a), members)
-            for a in self.areas
-            if (members := tuple(t for t in self.teams if self.team_area[t] == area_code(a)))
+            (code, tuple(members[code])) for a in self.areas if (code := area_code(a)) in members
         )
-        return [
+        return (
             Dim("team", self.teams, groups=groups),
             Dim("age", AGE_GROUPS),
             Dim("reason", SUPPORT_REASONS),
-        ]
+        )
 
 
 def area_code(area_id) -> str:
