@@ -40,8 +40,6 @@ class ReportFilterForm(forms.Form):
             del self.fields["team"]
             del self.fields["reason"]
         self._choice("area").choices = [("", "All areas"), *axes.area_labels.items()]
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "ds_select")
 
     def clean(self):
         data = super().clean()

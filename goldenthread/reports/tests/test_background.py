@@ -174,3 +174,24 @@ def test_a_queue_that_refuses_leaves_the_page_working_and_asks_again(
             assert response.status_code == 200 and PREPARING in response.content.decode()
     assert len(calls) == 2  # not noted as asked for: the next request asked again
     assert "Could not queue report figures to be prepared" in caplog.text
+
+
+def test_each_filter_is_one_design_system_select(client, commissioner, team):
+    """One wrapper and one arrow per filter (the page had put the select's own wrapper, with
+    its arrow, inside a second one)."""
+    from goldenthread.ui.tests.helpers import parse
+
+    sign_in(client, commissioner)
+    page = parse(client.get(reverse("reports:index")).content.decode())
+    form = page.find("form", class_="report-filters")
+    selects = form.find_all("select")
+    assert [s.attrs["name"] for s in selects] == ["period", "team", "area", "age", "reason"]
+    for select in selects:
+        assert select.classes == ["ds_select"]
+        wrapper = select.parent
+        assert wrapper.classes == ["ds_select-wrapper"]
+        assert "ds_select-wrapper" not in wrapper.parent.classes
+        assert len(wrapper.find_all("span", class_="ds_select-arrow")) == 1
+    reason = form.find("select", name="reason")
+    assert reason.attrs["aria-describedby"] == "id_reason_helptext"  # its hint, read with it
+    assert page.find(id="id_reason_helptext")
