@@ -299,6 +299,16 @@ def _remember(key: str, cube: ProtectedCube, computed_at: datetime.datetime, mar
         logger.warning("Could not keep report figures in the cache", exc_info=True)
 
 
+def _cached(key: str):
+    """The cube kept in the shared cache, or None: when the cache cannot be reached, the
+    stored figures are read instead (logged; the page still answers)."""
+    try:
+        return cache.get(_cache_key(key))
+    except Exception:  # any cache backend's failure (Redis: ConnectionError, TimeoutError)
+        logger.warning("Could not read report figures from the cache", exc_info=True)
+        return None
+
+
 def _store_slices(key: str, cube: ProtectedCube) -> None:
     snapshot = ReportSnapshot.objects.only("pk").get(key=key)
     ReportSlice.objects.filter(snapshot=snapshot).delete()
@@ -373,7 +383,7 @@ def figures(
     if not enabled():
         return Figures(compute(), timezone.now(), True)
     mark = data_mark() if mark is None else mark
-    held = cache.get(_cache_key(key))
+    held = _cached(key)
     if held is not None and held[2] == mark:
         return Figures(held[0], held[1], True)
     row = ReportSnapshot.objects.filter(key=key).first()
@@ -417,7 +427,10 @@ def refresh_one(
         if row.data_mark != mark:
             # Nothing it reads has changed: current as of `mark`, without recomputing.
             ReportSnapshot.objects.filter(pk=row.pk, data_mark=row.data_mark).update(data_mark=mark)
-            cache.delete(_cache_key(key))
+            try:
+                cache.delete(_cache_key(key))
+            except Exception:  # harmless: a cached copy names the old place, so is not read
+                logger.warning("Could not forget cached report figures", exc_info=True)
         return False
     if row is not None and not _claim(row, timezone.now()):
         return False  # another process is at it

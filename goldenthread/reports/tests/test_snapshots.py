@@ -308,6 +308,24 @@ def test_figures_are_still_shown_when_the_cache_fails(db, stored, pinned_clock, 
     assert ReportSnapshot.objects.filter(key="k").exists()  # stored all the same
 
 
+def test_figures_are_read_from_the_database_when_the_cache_cannot_be_read(
+    db, stored, pinned_clock, monkeypatch, caplog
+):
+    """A request's cache read failing (Redis down) reads the stored figures instead."""
+    compute = Counter(_cube())
+    snapshots.figures("k", "m", "2026Q2", compute)
+
+    def fail(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(cache, "get", fail)
+    monkeypatch.setattr(cache, "set", fail)
+    again = snapshots.figures("k", "m", "2026Q2", compute)
+    assert compute.calls == 1 and again.current
+    assert again.cube.published() == _cube().published()
+    assert "Could not read report figures from the cache" in caplog.text
+
+
 def test_a_cube_too_big_to_cache_is_stored_not_cached(db, stored, pinned_clock, monkeypatch):
     compute = Counter(_cube())
     cells = len(_cube().values)
