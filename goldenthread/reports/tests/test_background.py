@@ -21,7 +21,7 @@ from goldenthread.reports.models import ReportSnapshot
 from goldenthread.reports.periods import parse_period
 from goldenthread.reports.refresh import refresh_reports
 
-from .test_snapshots import TODAY, UNMET_PAGE, _change, needs, stored  # noqa: F401
+from .test_snapshots import TODAY, UNMET_PAGE, _change
 
 PREPARING = "are being worked out"
 
@@ -91,9 +91,9 @@ def test_a_large_table_is_never_computed_in_a_request_and_the_worker_prepares_it
 
     no_computing.undo()  # the worker computes them
     call_command("worker", "--once", verbosity=0)
-    assert ReportSnapshot.objects.filter(period_code="2026Q2").count() == len(
-        selectors.MEASURES
-    ) + 1
+    assert (
+        ReportSnapshot.objects.filter(period_code="2026Q2").count() == len(selectors.MEASURES) + 1
+    )
     no_computing.setattr(selectors, "_build", lambda *a, **k: pytest.fail("computed again"))
     cache.clear()
     page = client.get(UNMET_PAGE, {"period": "2026Q2"}).content.decode()

@@ -21,32 +21,11 @@ from goldenthread.reports.disclosure import TOTAL, Dim, Status, protect_counts
 from goldenthread.reports.models import ReportSnapshot
 from goldenthread.reports.periods import parse_period
 from goldenthread.reports.refresh import refresh_reports
-from goldenthread.sds.factories import UnmetNeedFactory
-from goldenthread.sds.models import NeedCategory, UnmetReason
+from goldenthread.sds.models import NeedCategory
 
 TODAY = datetime.date(2026, 6, 3)  # the pinned clock's day
 Q2 = parse_period("2026Q2", TODAY)
 UNMET_PAGE = "/reports/unmet-need/"
-
-
-@pytest.fixture
-def stored(settings):
-    settings.GOLDENTHREAD_REPORTS_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def needs(team, pinned_clock):
-    born = datetime.date(1970, 5, 1)
-    for i in range(12):
-        UnmetNeedFactory(
-            person=PersonFactory(team=team, date_of_birth=born + datetime.timedelta(days=i)),
-            category=NeedCategory.CARER_BREAK if i < 9 else NeedCategory.HOUSING,
-            reason=UnmetReason.BUDGET,
-            identified_on=TODAY - datetime.timedelta(days=40),
-        )
 
 
 def _change(user, team):
