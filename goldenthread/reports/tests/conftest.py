@@ -22,13 +22,20 @@ def stored(settings):
     cache.clear()
 
 
-@pytest.fixture
-def needs(team, pinned_clock):
+def record_needs(team, *, spread: int = 0) -> None:
+    """Twelve people of `team` aged 18 to 64, each with a need not met for lack of budget: 9
+    carers' breaks and 3 housing (a small count), identified 40 days before TODAY, or,
+    with `spread`, 40, 40 + spread and 40 + 2 × spread days before by turns."""
     born = datetime.date(1970, 5, 1)
     for i in range(12):
         UnmetNeedFactory(
             person=PersonFactory(team=team, date_of_birth=born + datetime.timedelta(days=i)),
             category=NeedCategory.CARER_BREAK if i < 9 else NeedCategory.HOUSING,
             reason=UnmetReason.BUDGET,
-            identified_on=TODAY - datetime.timedelta(days=40),
+            identified_on=TODAY - datetime.timedelta(days=40 + spread * (i % 3)),
         )
+
+
+@pytest.fixture
+def needs(team, pinned_clock):
+    record_needs(team)

@@ -10,12 +10,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from goldenthread.people.factories import PersonFactory
 from goldenthread.reports.disclosure import TOTAL
-from goldenthread.sds.factories import UnmetNeedFactory
-from goldenthread.sds.models import NeedCategory, UnmetReason
 
 from . import links
+from .conftest import record_needs
 
 TODAY = datetime.date(2026, 6, 3)  # the pinned clock's day
 UNMET = ["unmet-need", "unmet-need-trend", "unmet-need-time-to-met", "first-choice-not-delivered"]
@@ -23,14 +21,7 @@ UNMET = ["unmet-need", "unmet-need-trend", "unmet-need-time-to-met", "first-choi
 
 @pytest.fixture
 def needs(team, pinned_clock):
-    born = datetime.date(1970, 5, 1)
-    for i in range(12):
-        UnmetNeedFactory(
-            person=PersonFactory(team=team, date_of_birth=born + datetime.timedelta(days=i)),
-            category=NeedCategory.CARER_BREAK if i < 9 else NeedCategory.HOUSING,
-            reason=UnmetReason.BUDGET,
-            identified_on=TODAY - datetime.timedelta(days=40 + 20 * (i % 3)),
-        )
+    record_needs(team, spread=20)
 
 
 def _run(*args) -> list[str]:
