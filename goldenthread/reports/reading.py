@@ -141,7 +141,16 @@ class ReportReader:
                 self.preparing.append(measure.key)
                 raise
         self.seen.append(found)
+        if not found.current and selectors.in_background(
+            measure, self.selection.period, self.axes
+        ):
+            self.behind.append(measure.key)
         return found
+
+    @cached_property
+    def behind(self) -> list[str]:
+        """Tables served out of date while the background worker computes them again."""
+        return []
 
     def freshness(self) -> str:
         """When the figures shown were computed, and whether records have changed since."""
@@ -150,7 +159,13 @@ class ReportReader:
         oldest = min(f.computed_at for f in self.seen)
         local = timezone.localtime(oldest)
         words = f"Figures computed at {local:%H:%M} on {date_text(local)}."
-        if not all(f.current for f in self.seen):
+        if self.behind:
+            # Large tables: computed again in the background, which takes a while (#14).
+            words += (
+                " Records have changed since then; the figures are being worked out again "
+                "in the background."
+            )
+        elif not all(f.current for f in self.seen):
             minutes = max(1, snapshots.cache_seconds() // 60)
             words += (
                 " Records have changed since then; the figures are recomputed within "

@@ -144,8 +144,8 @@ def test_out_of_date_large_figures_are_served_while_the_worker_recomputes_them(
     for query in ({"period": "2026Q2"}, {"period": "2026Q2", "age": "18-64"}):
         page = client.get(UNMET_PAGE, query).content.decode()
         assert "Figures computed at 10:30 on 3 June 2026." in page
-        assert "Records have changed since then" in page
-        assert "<td>fewer than 5</td>" in page and PREPARING not in page
+        assert "the figures are being worked out again in the background" in page
+        assert "<td>fewer than 5</td>" in page and presenters.PREPARING_WORDS not in page
     assert _queued() == [["2026Q2", "2026-06-03"]]
     assert not ReportSnapshot.objects.filter(refreshing_since__isnull=False).exists()
 
