@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import functools
 import hashlib
+import io
 from itertools import islice
 
 import pytest
@@ -121,3 +122,26 @@ def test_worker_processes_hand_over_what_the_command_would_make(monkeypatch):
     assert there == here
     with pytest.raises(TypeError):
         list(workers_module.chunks(ctx, [(0, 7), (7, "seven")], 2))
+
+
+@pytest.mark.django_db
+def test_synth_forgets_report_figures_stored_before_its_rows():
+    """Synthetic rows bypass the change log, by which stored report figures know records
+    have changed: synth forgets them, so no page shows figures that did not count its
+    people (#14, OPS-3)."""
+    from goldenthread.reports.models import ReportSlice, ReportSnapshot
+
+    snapshot = ReportSnapshot.objects.create(
+        key="k",
+        measure="people",
+        period_code="rolling",
+        computed_at=PINNED_NOW,
+        data_mark=0,
+        cube={},
+    )
+    ReportSlice.objects.create(snapshot=snapshot, selection="x|y|z", cells={})
+    out = io.StringIO()
+    with time_machine.travel(PINNED_NOW, tick=False):
+        call_command("synth", people=12, seed=3, workers=0, stdout=out)
+    assert not ReportSnapshot.objects.exists() and not ReportSlice.objects.exists()
+    assert "Stored report figures forgotten (2 rows)" in out.getvalue()

@@ -14,6 +14,7 @@ from goldenthread.nonprod.synth.generate import PRESETS, generate
 from goldenthread.nonprod.synth.workers import default_workers
 from goldenthread.nonprod.synth.writer import BulkWriter, references_checked_at_end
 from goldenthread.people.models import CircleMember, Person
+from goldenthread.reports.models import ReportSnapshot
 
 # Tables whose rows can be written twice (no unique column but the fresh id).
 COMPARED = (CircleMember, WorkingItem, AccessLog)
@@ -86,6 +87,9 @@ class Command(BaseCommand):
                 generate(writer, people=people, seed=seed, progress=progress, workers=workers)
             generated = time.perf_counter() - started
         elapsed = time.perf_counter() - started
+        # The rows bypass the services and so the change log, by which stored report figures
+        # know records have changed: figures stored before did not count them (#14).
+        forgotten, _ = ReportSnapshot.objects.all().delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -105,6 +109,11 @@ class Command(BaseCommand):
             f"{writer.reference_seconds:,.1f} s), commit {elapsed - generated:,.1f} s, "
             f"ANALYZE {analysed:,.1f} s"
         )
+        if forgotten:
+            self.stdout.write(
+                f"Stored report figures forgotten ({forgotten:,} rows): they did not count "
+                "these people. `goldenthread refresh-reports` works them out again."
+            )
         self.stdout.write("Largest tables:")
         for table, stats in sorted(writer.stats.items(), key=lambda kv: -kv[1].rows)[:8]:
             self.stdout.write(
