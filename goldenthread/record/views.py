@@ -199,7 +199,8 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
             entry.charts = review_presenters.progress_charts(
                 entry.progress, key=entry.outcome.pk.hex[:8], caption="Reviews of this outcome"
             )
-            entry.broken = [link for link in links if link.anchor == f"outcome-{entry.pk}"]
+            anchor = f"outcome-{entry.pk}"  # once, not once a link (#19)
+            entry.broken = [link for link in links if link.anchor == anchor]
             for step in entry.steps:
                 for solution in step.solutions:
                     solution.broken = f"solution-{solution.pk}" in anchors
