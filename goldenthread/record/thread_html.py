@@ -423,3 +423,82 @@ def sections_html(thread: Any, link_rows: list[dict], *, first_name: str) -> dic
         "loose_html": _loose(thread),
     }
     return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - escaped above
+
+
+# --- The page's own blocks (#19) -------------------------------------------------------------
+# reviews/golden_thread.html's title, heading and content, written out as the template wrote
+# them (its variables, conditions and the heading's include were a quarter of the page's
+# template time); record/tests/test_thread_html.py keeps the blocks as the reference.
+
+# ui/components/page_header.html with the person's name as its label and the record's
+# frame naming them already: the heading alone.
+PAGE_HEADER = (
+    '\n<header class="ds_page-header">\n  \n'
+    '  <h1 class="ds_page-header__title">The golden thread</h1>\n</header>\n'
+)
+
+_GLANCE_HINT = (
+    '\n<p class="ds_hint-text">One row for each outcome: what it comes from, the outcome, the '
+    "support for it now and the last review. A broken link is marked “Broken” and explained "
+    'below.</p>\n<ol class="gt_glance">\n  '
+)
+_NO_GLANCE = "\n<p>No outcomes yet, so there is no thread to follow.</p>\n"
+_REVIEWS_TABLE = (
+    '\n<table class="ds_table" data-smallscreen="scrolling">\n'
+    '  <caption class="visually-hidden">Reviews, newest first</caption>\n'
+    '  <thead><tr><th scope="col">Review</th><th scope="col">Held by</th><th scope="col">'
+    'Outcomes</th><th scope="col">Support</th><th scope="col">What was learned</th>'
+    '<th scope="col">Next review</th></tr></thead>\n  <tbody>\n  '
+)
+
+
+def page_blocks(
+    *,
+    person_name: str,
+    first_name: str,
+    thread: Any,
+    link_count: int,
+    has_glance: bool,
+    start_url: str,
+    html: dict[str, Any],
+) -> dict[str, SafeString]:
+    """The title, page_header and content blocks of reviews/golden_thread.html: `html`
+    holds the parts written above (glance_html, broken_links_html, matters_html,
+    changes_html, loose_html, reviews_html), `has_glance` whether the glance has rows,
+    `start_url` the address of a new review."""
+    name = _e(first_name)
+    next_review = f" Next review due {_e(thread.next_review_text)}." if thread.schedule else ""
+    glance = f"{_GLANCE_HINT}{html['glance_html']}\n</ol>\n" if has_glance else _NO_GLANCE
+    reviews = (
+        f"{_REVIEWS_TABLE}{html['reviews_html']}\n  </tbody>\n</table>\n"
+        if thread.reviews
+        else f'\n<p>No reviews yet. <a href="{_e(start_url)}" class="gt_no-print">Start a '
+        "review</a></p>\n"
+    )
+    content = (
+        f'\n<p class="ds_lead">From what matters to {name}, through what is not working and '
+        f"{name}'s hopes, to the changes wanted, the outcomes, the support and what the "
+        "reviews found.</p>\n"
+        f'<p class="ds_hint-text">As it stood on {_e(thread.today_text)}.{next_review}</p>\n\n'
+        f'<h2 id="at-a-glance">The thread at a glance</h2>\n{glance}\n\n'
+        '<nav class="gt_thread__contents gt_no-print" aria-label="On this page">\n'
+        '  <ul class="ds_no-bullets">\n'
+        '    <li><a href="#at-a-glance">The thread at a glance</a></li>\n'
+        f'    <li><a href="#broken-links">Broken links ({link_count})</a></li>\n'
+        '    <li><a href="#what-matters">1. What matters</a></li>\n'
+        '    <li><a href="#thread">2. From each change wanted to the review results</a></li>\n'
+        '    <li><a href="#not-in-thread">3. Not yet part of the thread</a></li>\n'
+        '    <li><a href="#reviews">4. Reviews over time</a></li>\n'
+        "  </ul>\n</nav>\n\n"
+        f'<h2 id="broken-links">Broken links</h2>\n{html["broken_links_html"]}\n\n'
+        f'<h2 id="what-matters">1. What matters to {name}</h2>\n{html["matters_html"]}\n\n'
+        '<h2 id="thread">2. From each change wanted to the review results</h2>\n'
+        f"{html['changes_html']}\n\n"
+        f'<h2 id="not-in-thread">3. Not yet part of the thread</h2>\n{html["loose_html"]}\n\n'
+        f'<h2 id="reviews">4. Reviews over time</h2>\n{reviews}\n'
+    )
+    return {
+        "title_html": mark_safe(f"Golden thread – {_e(person_name)}"),  # noqa: S308 - escaped
+        "page_header_html": mark_safe(PAGE_HEADER),  # noqa: S308 - no stored text
+        "content_html": mark_safe(content),  # noqa: S308 - every text above is escaped
+    }
