@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from goldenthread.ui.escaping import escape_text
@@ -138,9 +137,11 @@ def _provision(entry: Any) -> str:
     )
 
 
-def outcome_block(entry: Any, *, first_name: str) -> SafeString:
+def outcome_block(entry: Any, *, first_name: str) -> str:
     """One outcome of section 2 (a `thread.ThreadOutcome` with the view's `broken` links
-    and `charts`), as the page's loop over a change's outcomes wrote it."""
+    and `charts`), as the page's loop over a change's outcomes wrote it: markup with every
+    text in it escaped, as plain text (#19: only the page's blocks are marked safe, by
+    page_blocks; printed by a template on its own it would be escaped again, never run)."""
     outcome = entry.outcome
     broken = "".join(
         f'<p class="gt_broken"><strong>Broken link ({_e(str(link.title).lower())}):</strong> '
@@ -187,7 +188,7 @@ def outcome_block(entry: Any, *, first_name: str) -> SafeString:
         + _progress(entry.progress, entry.charts, first_name=first_name, caption=PROGRESS_CAPTION)
         + "\n              </li>\n            </ul>\n          </li>\n          "
     )
-    return mark_safe(html)  # noqa: S308 - every text above is escaped
+    return html
 
 
 # --- The thread at a glance and the reviews over time (#19) ---------------------------------
@@ -199,8 +200,9 @@ def _if(condition: Any, text: str) -> str:
     return text if condition else ""
 
 
-def glance_html(rows: list[dict]) -> SafeString:
-    """The rows of `{% for row in glance %}` in reviews/golden_thread.html."""
+def glance_html(rows: list[dict]) -> str:
+    """The rows of `{% for row in glance %}` in reviews/golden_thread.html (markup, every
+    text escaped, as plain text: page_blocks marks the page's blocks safe)."""
     parts = []
     for row in rows:
         sources = _list(row["sources"], '<ul class="gt_glance__list">', "<li>{}</li>", "</ul>")
@@ -232,14 +234,15 @@ def glance_html(rows: list[dict]) -> SafeString:
             "    </div>\n"
             "  </li>\n  "
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+    return "".join(parts)
 
 
 _IN_PROGRESS = '<br><span class="ds_hint-text">In progress</span>'
 
 
-def reviews_html(summaries: list) -> SafeString:
-    """The rows of `{% for summary in thread.reviews %}` in reviews/golden_thread.html."""
+def reviews_html(summaries: list) -> str:
+    """The rows of `{% for summary in thread.reviews %}` in reviews/golden_thread.html
+    (markup, every text escaped, as plain text: page_blocks marks the page's blocks safe)."""
     parts = []
     for summary in summaries:
         review = summary.review
@@ -260,7 +263,7 @@ def reviews_html(summaries: list) -> SafeString:
             f"      <td>{_e(summary.next_review_text)}</td>\n"
             "    </tr>\n  "
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+    return "".join(parts)
 
 
 # --- The broken links, sections 1, 2 and 3 (#19) ----------------------------------------------
@@ -358,7 +361,7 @@ def _changes(changes: list) -> str:
         )
         outcomes = (
             '\n        <ol class="gt_thread__outcomes">\n          '
-            + "".join(str(conditional_escape(entry.html)) for entry in change.outcomes)
+            + "".join(str(entry.html) for entry in change.outcomes)
             + "\n        </ol>\n        "
             if change.outcomes
             else "\n        <p>No outcome made from this change yet.</p>\n        "
@@ -412,17 +415,18 @@ def _loose(thread: Any) -> str:
     return '\n<ul class="gt_thread__loose">\n  ' + "\n  ".join(parts) + "\n</ul>\n"
 
 
-def sections_html(thread: Any, link_rows: list[dict], *, first_name: str) -> dict[str, SafeString]:
+def sections_html(thread: Any, link_rows: list[dict], *, first_name: str) -> dict[str, str]:
     """The broken links and sections 1, 2 and 3 of reviews/golden_thread.html, by the name
-    the template prints each under. Section 2 takes each outcome's block from `entry.html`
-    (outcome_block's, set by the view)."""
+    the template prints each under (markup, every text escaped, as plain text: page_blocks
+    marks the page's blocks safe). Section 2 takes each outcome's block from `entry.html`
+    (outcome_block's, set by the view) as it is."""
     parts = {
         "broken_links_html": _broken_links(link_rows),
         "matters_html": _matters(thread, first_name),
         "changes_html": _changes(thread.changes),
         "loose_html": _loose(thread),
     }
-    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - escaped above
+    return parts
 
 
 # --- The page's own blocks (#19) -------------------------------------------------------------
