@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
-from django.db.models.signals import post_init, pre_init
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -65,21 +64,20 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 
 
 def _access_log(*, actor: Any, **values: Any) -> AccessLog:
-    """AccessLog(actor=actor, **values), made as Model.__init__ makes it from the fields'
-    values in order (#19: from keywords it was a fifth of the access-log row's cost): each
-    field given here by its name, every other one its default, and the actor (a user or
-    None) cached on the row as setting `actor` caches it."""
-    if pre_init.has_listeners(AccessLog) or post_init.has_listeners(AccessLog):
-        return AccessLog(actor=actor, **values)
+    """AccessLog(actor=actor, **values), made as Model.__init__ makes a row from its fields'
+    values in order (#19: given keywords, it looks every field up among them and sets the
+    actor through its descriptor): each field given here by its name, every other one its
+    default, and the actor (a user or None) cached on the row as the descriptor caches it.
+    Django's own __init__ either way, pre_init and post_init sent as always."""
     values["actor_id"] = None if actor is None else actor.pk
-    row = AccessLog(
-        *[
-            values.pop(name) if name in values else field.get_default()
-            for name, field in _ACCESS_LOG_FIELDS
-        ]
-    )
+    args = [
+        values.pop(name) if name in values else field.get_default()
+        for name, field in _ACCESS_LOG_FIELDS
+    ]
     if values:  # pragma: no cover - every value is a field's (a typo fails here, not later)
         raise TypeError(f"AccessLog has no field {sorted(values)}")
+    model: Any = AccessLog  # positional values: django-stubs checks keywords only
+    row = model(*args)
     AccessLog.actor.field.set_cached_value(row, actor)  # None too, as the descriptor does
     return row
 
