@@ -194,12 +194,108 @@ def head(model: type[models.Model]) -> tuple[int, str]:
 def link(instance: Any, after: tuple[int, str]) -> tuple[int, str]:
     """Give `instance` its place after `after` = (seq, hash); return its own (seq, hash)."""
     model = type(instance)
-    fields = content_fields(model)
-    content = canonical_content(fields, [getattr(instance, f.attname) for f in fields])
+    content = _content_of(model, [getattr(instance, f.attname) for f in content_fields(model)])
     seq, prev = after[0] + 1, after[1]
     instance.seq, instance.prev_hash = seq, prev
     instance.row_hash = compute_hash(model._meta.db_table, seq, prev, content)
     return seq, instance.row_hash
+
+
+# --- One row written: each field's work looked up once per model (#19) ----------------------
+#
+# Every read of a person's record writes an access-log row; Django's per-field calls for it
+# (pre_save, get_db_prep_save through get_db_prep_value and get_prep_value, and the hash's
+# converter looked up by the field, which hashes it) were a third of the row's cost. The
+# same values, worked out once per model and database what each field needs.
+
+_PLAIN_TYPES: dict[type[models.Field], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.BigIntegerField: int,
+    models.IntegerField: int,
+}
+
+
+def _getter(field: models.Field) -> Callable[[Any], Any]:
+    """`field.pre_save(instance, True)` as a function of the instance: the attribute itself
+    for a field whose pre_save only reads it (Field's own; a date's with no auto_now)."""
+    pre_save = type(field).pre_save
+    reads_only = pre_save is models.Field.pre_save or (
+        pre_save in (models.DateField.pre_save, models.DateTimeField.pre_save)
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
+    )
+    if not reads_only:
+        return lambda instance: field.pre_save(instance, True)
+    attname = field.attname
+    return lambda instance: getattr(instance, attname)
+
+
+def _db_preparer(field: models.Field, connection: Any) -> Callable[[Any], Any]:
+    """`field.get_db_prep_save(value, connection)` as a function of the value: for text,
+    true/false and whole-number fields given a value of exactly their Python type (or None
+    to a text field), Django's answer is the value itself; anything else goes to Django."""
+    plain = _PLAIN_TYPES.get(type(field))
+    prepare = field.get_db_prep_save
+    if plain is None:
+        return lambda value: prepare(value, connection)
+    text = plain is str
+
+    def prepared(value: Any) -> Any:
+        if value.__class__ is plain or (text and value is None):
+            return value
+        return prepare(value, connection)
+
+    return prepared
+
+
+_CONTENT_PLANS: dict[type[models.Model], tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+
+
+def _content_of(model: type[models.Model], values: Sequence[Any]) -> dict[str, Any]:
+    """canonical_content(content_fields(model), values), each column's converter found once
+    per model rather than once a value."""
+    plan = _CONTENT_PLANS.get(model)
+    if plan is None:
+        plan = _CONTENT_PLANS[model] = tuple(
+            (f.column, _converter(f)) for f in content_fields(model)
+        )
+    return {
+        column: convert(value)
+        for (column, convert), value in zip(plan, values, strict=True)
+        if value is not None
+    }
+
+
+@dataclass(frozen=True)
+class _WritePlan:
+    """How a model's row is written on one database: the statement, and for each field in
+    its parameters' order, its value from the instance and that value as the database takes
+    it."""
+
+    sql: str
+    getters: tuple[Callable[[Any], Any], ...]
+    preparers: tuple[Callable[[Any], Any], ...]
+
+
+_WRITE_PLANS: dict[tuple[type[models.Model], str, str], _WritePlan] = {}
+
+
+def _write_plan(
+    model: type[models.Model], kind: str, fields: Sequence[models.Field], sql: Callable[[], str]
+) -> _WritePlan:
+    """The model's plan for `kind` of write on the connection in use, made once (`sql`
+    makes its statement)."""
+    key = (model, connection.alias, kind)
+    plan = _WRITE_PLANS.get(key)
+    if plan is None:
+        plan = _WRITE_PLANS[key] = _WritePlan(
+            sql=sql(),
+            getters=tuple(_getter(f) for f in fields),
+            preparers=tuple(_db_preparer(f, connection) for f in fields),
+        )
+    return plan
 
 
 def append_postgresql(instance: Any) -> None:
@@ -208,52 +304,60 @@ def append_postgresql(instance: Any) -> None:
     model = type(instance)
     table = model._meta.db_table
     fields = content_fields(model)
-    values = [f.pre_save(instance, True) for f in fields]
-    digest = content_digest(canonical_content(fields, values))
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    # Table and column names come from the model, never from input.
-    sql = (
-        "WITH h AS (SELECT * FROM audit_chain_next(%s, %s, %s)) "  # noqa: S608
-        f"INSERT INTO {quote(table)} ({columns}, seq, prev_hash, row_hash) "
-        f"VALUES ({marks}, (SELECT seq FROM h), (SELECT prev_hash FROM h), "
-        "(SELECT row_hash FROM h)) RETURNING seq, prev_hash, row_hash"
-    )
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+
+    def statement() -> str:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        # Table and column names come from the model, never from input.
+        return (
+            "WITH h AS (SELECT * FROM audit_chain_next(%s, %s, %s)) "  # noqa: S608
+            f"INSERT INTO {quote(table)} ({columns}, seq, prev_hash, row_hash) "
+            f"VALUES ({marks}, (SELECT seq FROM h), (SELECT prev_hash FROM h), "
+            "(SELECT row_hash FROM h)) RETURNING seq, prev_hash, row_hash"
+        )
+
+    plan = _write_plan(model, "append", fields, statement)
+    values = [get(instance) for get in plan.getters]
+    digest = content_digest(_content_of(model, values))
+    params = [prepare(v) for prepare, v in zip(plan.preparers, values, strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [table, lock_key(table), digest, *params])
+        cursor.execute(plan.sql, [table, _lock_key(table), digest, *params])
         instance.seq, instance.prev_hash, instance.row_hash = cursor.fetchone()
     instance._state.adding = False
     instance._state.db = connection.alias
 
 
-_INSERTS: dict[tuple[type[models.Model], str], tuple[str, tuple[models.Field, ...]]] = {}
+@functools.cache
+def _lock_key(table: str) -> int:
+    return lock_key(table)
 
 
 def insert_sqlite(instance: Any) -> None:
     """Insert a linked row (`link` done) in one prepared statement: the column list and SQL
     are made once per model, the values prepared by each field as Model.save would
-    (pre_save, get_db_prep_save). Half of an audit row's cost on SQLite was Django building
-    this INSERT again for every row (#19); the row, its place and its hash are the same.
-    Like `append_postgresql`, no model signals are sent (audit rows have no receivers)."""
+    (pre_save, get_db_prep_save; `_write_plan`). Half of an audit row's cost on SQLite was
+    Django building this INSERT again for every row (#19); the row, its place and its hash
+    are the same. Like `append_postgresql`, no model signals are sent (audit rows have no
+    receivers)."""
     model = type(instance)
-    key = (model, connection.alias)
-    prepared = _INSERTS.get(key)
-    if prepared is None:
+    fields = tuple(model._meta.concrete_fields)
+
+    def statement() -> str:
         if model._meta.pk.get_internal_type().endswith("AutoField"):  # pragma: no cover
             raise TypeError(f"{model.__name__}: insert_sqlite needs a key made in Python")
-        fields = tuple(model._meta.concrete_fields)
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         # Table and column names come from the model, never from input.
-        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-        prepared = _INSERTS[key] = (sql, fields)
-    sql, fields = prepared
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+        return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    plan = _write_plan(model, "insert", fields, statement)
+    params = [
+        prepare(get(instance)) for get, prepare in zip(plan.getters, plan.preparers, strict=True)
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(plan.sql, params)
     instance._state.adding = False
     instance._state.db = connection.alias
 

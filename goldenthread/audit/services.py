@@ -63,6 +63,31 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
     }
 
 
+def _access_log(*, actor: Any, **values: Any) -> AccessLog:
+    """AccessLog(actor=actor, **values), made as Model.__init__ makes a row from its fields'
+    values in order (#19: given keywords, it looks every field up among them and sets the
+    actor through its descriptor): each field given here by its name, every other one its
+    default, and the actor (a user or None) cached on the row as the descriptor caches it.
+    Django's own __init__ either way, pre_init and post_init sent as always."""
+    values["actor_id"] = None if actor is None else actor.pk
+    args = [
+        values.pop(name) if name in values else field.get_default()
+        for name, field in _ACCESS_LOG_FIELDS
+    ]
+    if values:  # pragma: no cover - every value is a field's (a typo fails here, not later)
+        raise TypeError(f"AccessLog has no field {sorted(values)}")
+    model: Any = AccessLog  # positional values: django-stubs checks keywords only
+    row = model(*args)
+    AccessLog.actor.field.set_cached_value(row, actor)  # None too, as the descriptor does
+    return row
+
+
+# (attname, field) of each of the access log's columns, in order.
+_ACCESS_LOG_FIELDS: tuple[tuple[str, models.Field], ...] = tuple(
+    (f.attname, f) for f in AccessLog._meta.concrete_fields
+)
+
+
 def _client_ip(request: HttpRequest | None) -> str | None:
     return None if request is None else client_address(request)
 
@@ -85,7 +110,7 @@ def access_record(
     in its own if there is none (on PostgreSQL a single statement, atomic by itself)."""
     actor_fields = _actor_fields(actor)
     shown = list(dict.fromkeys(people_shown)) if people_shown is not None else None
-    row = AccessLog(
+    row = _access_log(
         at=timezone.now(),
         action=action,
         person_id=person_id,

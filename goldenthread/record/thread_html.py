@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from goldenthread.ui.escaping import escape_text
@@ -138,9 +137,11 @@ def _provision(entry: Any) -> str:
     )
 
 
-def outcome_block(entry: Any, *, first_name: str) -> SafeString:
+def outcome_block(entry: Any, *, first_name: str) -> str:
     """One outcome of section 2 (a `thread.ThreadOutcome` with the view's `broken` links
-    and `charts`), as the page's loop over a change's outcomes wrote it."""
+    and `charts`), as the page's loop over a change's outcomes wrote it: markup with every
+    text in it escaped, as plain text (#19: only the page's blocks are marked safe, by
+    page_blocks; printed by a template on its own it would be escaped again, never run)."""
     outcome = entry.outcome
     broken = "".join(
         f'<p class="gt_broken"><strong>Broken link ({_e(str(link.title).lower())}):</strong> '
@@ -187,7 +188,7 @@ def outcome_block(entry: Any, *, first_name: str) -> SafeString:
         + _progress(entry.progress, entry.charts, first_name=first_name, caption=PROGRESS_CAPTION)
         + "\n              </li>\n            </ul>\n          </li>\n          "
     )
-    return mark_safe(html)  # noqa: S308 - every text above is escaped
+    return html
 
 
 # --- The thread at a glance and the reviews over time (#19) ---------------------------------
@@ -199,8 +200,9 @@ def _if(condition: Any, text: str) -> str:
     return text if condition else ""
 
 
-def glance_html(rows: list[dict]) -> SafeString:
-    """The rows of `{% for row in glance %}` in reviews/golden_thread.html."""
+def glance_html(rows: list[dict]) -> str:
+    """The rows of `{% for row in glance %}` in reviews/golden_thread.html (markup, every
+    text escaped, as plain text: page_blocks marks the page's blocks safe)."""
     parts = []
     for row in rows:
         sources = _list(row["sources"], '<ul class="gt_glance__list">', "<li>{}</li>", "</ul>")
@@ -232,14 +234,15 @@ def glance_html(rows: list[dict]) -> SafeString:
             "    </div>\n"
             "  </li>\n  "
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+    return "".join(parts)
 
 
 _IN_PROGRESS = '<br><span class="ds_hint-text">In progress</span>'
 
 
-def reviews_html(summaries: list) -> SafeString:
-    """The rows of `{% for summary in thread.reviews %}` in reviews/golden_thread.html."""
+def reviews_html(summaries: list) -> str:
+    """The rows of `{% for summary in thread.reviews %}` in reviews/golden_thread.html
+    (markup, every text escaped, as plain text: page_blocks marks the page's blocks safe)."""
     parts = []
     for summary in summaries:
         review = summary.review
@@ -260,7 +263,7 @@ def reviews_html(summaries: list) -> SafeString:
             f"      <td>{_e(summary.next_review_text)}</td>\n"
             "    </tr>\n  "
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+    return "".join(parts)
 
 
 # --- The broken links, sections 1, 2 and 3 (#19) ----------------------------------------------
@@ -358,7 +361,7 @@ def _changes(changes: list) -> str:
         )
         outcomes = (
             '\n        <ol class="gt_thread__outcomes">\n          '
-            + "".join(str(conditional_escape(entry.html)) for entry in change.outcomes)
+            + "".join(str(entry.html) for entry in change.outcomes)
             + "\n        </ol>\n        "
             if change.outcomes
             else "\n        <p>No outcome made from this change yet.</p>\n        "
@@ -412,14 +415,94 @@ def _loose(thread: Any) -> str:
     return '\n<ul class="gt_thread__loose">\n  ' + "\n  ".join(parts) + "\n</ul>\n"
 
 
-def sections_html(thread: Any, link_rows: list[dict], *, first_name: str) -> dict[str, SafeString]:
+def sections_html(thread: Any, link_rows: list[dict], *, first_name: str) -> dict[str, str]:
     """The broken links and sections 1, 2 and 3 of reviews/golden_thread.html, by the name
-    the template prints each under. Section 2 takes each outcome's block from `entry.html`
-    (outcome_block's, set by the view)."""
+    the template prints each under (markup, every text escaped, as plain text: page_blocks
+    marks the page's blocks safe). Section 2 takes each outcome's block from `entry.html`
+    (outcome_block's, set by the view) as it is."""
     parts = {
         "broken_links_html": _broken_links(link_rows),
         "matters_html": _matters(thread, first_name),
         "changes_html": _changes(thread.changes),
         "loose_html": _loose(thread),
     }
-    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - escaped above
+    return parts
+
+
+# --- The page's own blocks (#19) -------------------------------------------------------------
+# reviews/golden_thread.html's title, heading and content, written out as the template wrote
+# them (its variables, conditions and the heading's include were a quarter of the page's
+# template time); record/tests/test_thread_html.py keeps the blocks as the reference.
+
+# ui/components/page_header.html with the person's name as its label and the record's
+# frame naming them already: the heading alone.
+PAGE_HEADER = (
+    '\n<header class="ds_page-header">\n  \n'
+    '  <h1 class="ds_page-header__title">The golden thread</h1>\n</header>\n'
+)
+
+_GLANCE_HINT = (
+    '\n<p class="ds_hint-text">One row for each outcome: what it comes from, the outcome, the '
+    "support for it now and the last review. A broken link is marked “Broken” and explained "
+    'below.</p>\n<ol class="gt_glance">\n  '
+)
+_NO_GLANCE = "\n<p>No outcomes yet, so there is no thread to follow.</p>\n"
+_REVIEWS_TABLE = (
+    '\n<table class="ds_table" data-smallscreen="scrolling">\n'
+    '  <caption class="visually-hidden">Reviews, newest first</caption>\n'
+    '  <thead><tr><th scope="col">Review</th><th scope="col">Held by</th><th scope="col">'
+    'Outcomes</th><th scope="col">Support</th><th scope="col">What was learned</th>'
+    '<th scope="col">Next review</th></tr></thead>\n  <tbody>\n  '
+)
+
+
+def page_blocks(
+    *,
+    person_name: str,
+    first_name: str,
+    thread: Any,
+    link_count: int,
+    has_glance: bool,
+    start_url: str,
+    html: dict[str, Any],
+) -> dict[str, SafeString]:
+    """The title, page_header and content blocks of reviews/golden_thread.html: `html`
+    holds the parts written above (glance_html, broken_links_html, matters_html,
+    changes_html, loose_html, reviews_html), `has_glance` whether the glance has rows,
+    `start_url` the address of a new review."""
+    name = _e(first_name)
+    next_review = f" Next review due {_e(thread.next_review_text)}." if thread.schedule else ""
+    glance = f"{_GLANCE_HINT}{html['glance_html']}\n</ol>\n" if has_glance else _NO_GLANCE
+    reviews = (
+        f"{_REVIEWS_TABLE}{html['reviews_html']}\n  </tbody>\n</table>\n"
+        if thread.reviews
+        else f'\n<p>No reviews yet. <a href="{_e(start_url)}" class="gt_no-print">Start a '
+        "review</a></p>\n"
+    )
+    content = (
+        f'\n<p class="ds_lead">From what matters to {name}, through what is not working and '
+        f"{name}'s hopes, to the changes wanted, the outcomes, the support and what the "
+        "reviews found.</p>\n"
+        f'<p class="ds_hint-text">As it stood on {_e(thread.today_text)}.{next_review}</p>\n\n'
+        f'<h2 id="at-a-glance">The thread at a glance</h2>\n{glance}\n\n'
+        '<nav class="gt_thread__contents gt_no-print" aria-label="On this page">\n'
+        '  <ul class="ds_no-bullets">\n'
+        '    <li><a href="#at-a-glance">The thread at a glance</a></li>\n'
+        f'    <li><a href="#broken-links">Broken links ({link_count})</a></li>\n'
+        '    <li><a href="#what-matters">1. What matters</a></li>\n'
+        '    <li><a href="#thread">2. From each change wanted to the review results</a></li>\n'
+        '    <li><a href="#not-in-thread">3. Not yet part of the thread</a></li>\n'
+        '    <li><a href="#reviews">4. Reviews over time</a></li>\n'
+        "  </ul>\n</nav>\n\n"
+        f'<h2 id="broken-links">Broken links</h2>\n{html["broken_links_html"]}\n\n'
+        f'<h2 id="what-matters">1. What matters to {name}</h2>\n{html["matters_html"]}\n\n'
+        '<h2 id="thread">2. From each change wanted to the review results</h2>\n'
+        f"{html['changes_html']}\n\n"
+        f'<h2 id="not-in-thread">3. Not yet part of the thread</h2>\n{html["loose_html"]}\n\n'
+        f'<h2 id="reviews">4. Reviews over time</h2>\n{reviews}\n'
+    )
+    return {
+        "title_html": mark_safe(f"Golden thread – {_e(person_name)}"),  # noqa: S308 - escaped
+        "page_header_html": mark_safe(PAGE_HEADER),  # noqa: S308 - no stored text
+        "content_html": mark_safe(content),  # noqa: S308 - every text above is escaped
+    }

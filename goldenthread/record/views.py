@@ -34,7 +34,7 @@ from . import thread_html
 from .pdf import render_plan_pdf
 from .plan import build_plan
 from .plan_media import about_me_on_page
-from .thread import LINK_KIND_TITLE, LinkKind, broken_links, build_thread
+from .thread import LinkKind, broken_links, build_thread
 
 
 def _plan_context(person, plan, words=None) -> dict:
@@ -199,7 +199,8 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
             entry.charts = review_presenters.progress_charts(
                 entry.progress, key=entry.outcome.pk.hex[:8], caption="Reviews of this outcome"
             )
-            entry.broken = [link for link in links if link.anchor == f"outcome-{entry.pk}"]
+            anchor = f"outcome-{entry.pk}"  # once, not once a link (#19)
+            entry.broken = [link for link in links if link.anchor == anchor]
             for step in entry.steps:
                 for solution in step.solutions:
                     solution.broken = f"solution-{solution.pk}" in anchors
@@ -210,11 +211,23 @@ class GoldenThreadView(PersonRecordMixin, TemplateView):
             entry.html = thread_html.outcome_block(entry, first_name=first_name)
         context["thread"] = thread
         context["links"] = links
-        context["link_rows"] = link_rows = _link_actions(self.request.user, self.person, links)
-        context["glance"] = glance = _glance(thread, links)
-        context["glance_html"] = thread_html.glance_html(glance)
-        context["reviews_html"] = thread_html.reviews_html(thread.reviews)
-        context.update(thread_html.sections_html(thread, link_rows, first_name=first_name))
-        context["link_titles"] = LINK_KIND_TITLE
-        context["first_name"] = first_name
+        link_rows = _link_actions(self.request.user, self.person, links)
+        glance = _glance(thread, links)
+        html = {
+            "glance_html": thread_html.glance_html(glance),
+            "reviews_html": thread_html.reviews_html(thread.reviews),
+            **thread_html.sections_html(thread, link_rows, first_name=first_name),
+        }
+        # The page's blocks written out (#19): reviews/golden_thread.html prints them.
+        context.update(
+            thread_html.page_blocks(
+                person_name=self.person.display_name,
+                first_name=first_name,
+                thread=thread,
+                link_count=len(links),
+                has_glance=bool(glance),
+                start_url=id_url("reviews:start")(self.person.pk),
+                html=html,
+            )
+        )
         return context

@@ -216,11 +216,16 @@ def rating_chart(points: Sequence, *, title: str) -> Chart | None:
     level_y = {level: bottom - i * step for i, level in enumerate(RATING_LEVELS)}
     chart.y_labels = [(level_y[level], RATING_TEXT[level]) for level in RATING_LEVELS]
     for x, point in zip(_x_positions(len(rated)), rated, strict=True):
+        # A rating's value finds its level and words as the Rating does (a TextChoices
+        # member is its value's text), without an enum look-up per point (#19).
+        rating = point.rating
+        if rating not in level_y:
+            raise ValueError(f"{rating!r} is not a valid Rating")
         chart.points.append(
             ChartPoint(
                 x=x,
-                y=level_y[Rating(point.rating)],
-                label=f"{date_text(point.held_on)}: {RATING_TEXT[Rating(point.rating)]}",
+                y=level_y[rating],
+                label=f"{date_text(point.held_on)}: {RATING_TEXT[rating]}",
             )
         )
         chart.x_labels.append((x, date_text(point.held_on, short_month=True)))

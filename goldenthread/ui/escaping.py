@@ -6,7 +6,7 @@ Django's `escape` is wrapped by `keep_lazy` to accept lazy translations; for pla
 that wrapper was a third of the time of the golden-thread page's blocks written in Python.
 Plain `str` (exactly `str`: never a SafeString, a subclass, nor a lazy translation) goes
 straight to `html.escape`, which is what Django's `escape` calls; a UUID's text has nothing
-to escape; anything else (marked-safe text, lazy translations, numbers, dates) still goes
+to escape, nor has a whole number's; anything else (marked-safe text, lazy translations, numbers, dates) still goes
 through `conditional_escape`. ui/tests/test_escaping.py checks both paths agree.
 """
 
@@ -28,6 +28,8 @@ def escape_text(value: Any) -> str:
         if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
             return _html_escape(value)
         return value
-    if kind is uuid.UUID:
-        return str(value)  # hexadecimal digits and hyphens: nothing to escape
+    if kind is uuid.UUID or kind is int:
+        # Hexadecimal digits and hyphens, or a whole number's digits (a count, a step's
+        # number; exactly int, never True or False): nothing to escape.
+        return str(value)
     return str(conditional_escape(value))

@@ -110,6 +110,18 @@ def _uuid_text(pk: uuid.UUID | str) -> str:
     return str(pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)))
 
 
+# A UUID (or its text) as the canonical text an address holds: nothing in it needs quoting.
+uuid_text = _uuid_text
+
+
+def url_pieces(name: str, *, place: tuple[str, str]) -> tuple[str, str]:
+    """The text of `name`'s address before and after its one id (reversed once per process
+    for each URL configuration and script prefix, as `id_url`'s): for a caller that writes
+    the address into a larger text itself (the record's side navigation, #19)."""
+    head, tail = _parts(name, *place)
+    return head, tail
+
+
 def url_place() -> tuple[str, str]:
     """The URL configuration and script prefix in force (each a read of a context-local
     value, with its lock): read once where a page makes several `id_url`s (#19)."""

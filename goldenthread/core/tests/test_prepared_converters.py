@@ -26,6 +26,11 @@ UUIDS = [
     "-f0f0f0f0f0f4f0f8f0f0f0f0f0f0f0f",  # a sign: uuid.UUID drops the hyphen, refuses
     "0f0f",
     "éf0f0f0f0f0f4f0f8f0f0f0f0f0f0f0f",
+    # Whitespace (#19: 16 bytes read from hex are 32 digits; anything else is uuid.UUID's).
+    " 0f0f0f0f0f0f4f0f8f0f0f0f0f0f0f ",  # int() strips it, and so does uuid.UUID
+    "0f0f0f0f 0f0f4f0f8f0f0f0f0f0f0f0",
+    "0F0F0F0F0F0F4F0F8F0F0F0F0F0F0F0F",
+    "٠f0f0f0f0f0f4f0f8f0f0f0f0f0f0f0f",  # a digit int() reads that is not ASCII
     uuid.UUID(int=1),
 ]
 CANONICAL = [

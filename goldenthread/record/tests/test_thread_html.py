@@ -409,3 +409,64 @@ def test_the_quick_escape_is_djangos():
     ]
     for value in values:
         assert thread_html._e(value) == str(conditional_escape(value))
+
+
+# --- The page's own blocks (#19) -------------------------------------------------------------
+# reviews/golden_thread.html's title, heading and content blocks, as they were.
+OLD_TITLE = "Golden thread – {{ person.display_name }}"
+OLD_PAGE_HEADER = (
+    '{% include "ui/components/page_header.html" with label=person.display_name '
+    'heading="The golden thread" %}'
+)
+OLD_CONTENT = '\n<p class="ds_lead">From what matters to {{ first_name }}, through what is not working and {{ first_name }}\'s hopes, to the changes wanted, the outcomes, the support and what the reviews found.</p>\n<p class="ds_hint-text">As it stood on {{ thread.today_text }}.{% if thread.schedule %} Next review due {{ thread.next_review_text }}.{% endif %}</p>\n\n<h2 id="at-a-glance">The thread at a glance</h2>\n{% if glance %}\n<p class="ds_hint-text">One row for each outcome: what it comes from, the outcome, the support for it now and the last review. A broken link is marked “Broken” and explained below.</p>\n<ol class="gt_glance">\n  {{ glance_html }}{# record/thread_html.py (#19) #}\n</ol>\n{% else %}\n<p>No outcomes yet, so there is no thread to follow.</p>\n{% endif %}\n\n<nav class="gt_thread__contents gt_no-print" aria-label="On this page">\n  <ul class="ds_no-bullets">\n    <li><a href="#at-a-glance">The thread at a glance</a></li>\n    <li><a href="#broken-links">Broken links ({{ links|length }})</a></li>\n    <li><a href="#what-matters">1. What matters</a></li>\n    <li><a href="#thread">2. From each change wanted to the review results</a></li>\n    <li><a href="#not-in-thread">3. Not yet part of the thread</a></li>\n    <li><a href="#reviews">4. Reviews over time</a></li>\n  </ul>\n</nav>\n\n<h2 id="broken-links">Broken links</h2>\n{{ broken_links_html }}{# record/thread_html.py (#19) #}\n\n<h2 id="what-matters">1. What matters to {{ first_name }}</h2>\n{{ matters_html }}{# record/thread_html.py (#19) #}\n\n<h2 id="thread">2. From each change wanted to the review results</h2>\n{{ changes_html }}{# record/thread_html.py (#19) #}\n\n<h2 id="not-in-thread">3. Not yet part of the thread</h2>\n{{ loose_html }}{# record/thread_html.py (#19) #}\n\n<h2 id="reviews">4. Reviews over time</h2>\n{% if thread.reviews %}\n<table class="ds_table" data-smallscreen="scrolling">\n  <caption class="visually-hidden">Reviews, newest first</caption>\n  <thead><tr><th scope="col">Review</th><th scope="col">Held by</th><th scope="col">Outcomes</th><th scope="col">Support</th><th scope="col">What was learned</th><th scope="col">Next review</th></tr></thead>\n  <tbody>\n  {{ reviews_html }}{# record/thread_html.py (#19) #}\n  </tbody>\n</table>\n{% else %}\n<p>No reviews yet. <a href="{% url \'reviews:start\' person.pk %}" class="gt_no-print">Start a review</a></p>\n{% endif %}\n'
+
+
+def test_the_page_blocks_are_the_templates():
+    """#19: with and without a glance, a next review date, broken links and reviews; a name
+    and the day's words to escape."""
+    from django.urls import reverse
+
+    person = Row(pk=uuid.uuid4(), display_name="O'Neil <b>Jo</b> & co")
+    for has_glance in (True, False):
+        for schedule in (Row(), None):
+            for reviews in ([Row()], []):
+                for links in ([], [Row()], [Row(), Row()]):
+                    thread = Row(
+                        schedule=schedule,
+                        reviews=reviews,
+                        today_text="3 <March> 2026",
+                        next_review_text="1 June & 2026",
+                    )
+                    html = {
+                        name: mark_safe(f"<li>{name} & co</li>")  # noqa: S308 - a test's markup
+                        for name in (
+                            "glance_html",
+                            "broken_links_html",
+                            "matters_html",
+                            "changes_html",
+                            "loose_html",
+                            "reviews_html",
+                        )
+                    }
+                    context = {
+                        "person": person,
+                        "record_frame": Row(person=person),
+                        "first_name": "Jo <i>",
+                        "thread": thread,
+                        "glance": [Row()] if has_glance else [],
+                        "links": links,
+                        **html,
+                    }
+                    blocks = thread_html.page_blocks(
+                        person_name=person.display_name,
+                        first_name="Jo <i>",
+                        thread=thread,
+                        link_count=len(links),
+                        has_glance=has_glance,
+                        start_url=reverse("reviews:start", args=[person.pk]),
+                        html=html,
+                    )
+                    assert str(blocks["title_html"]) == _render(OLD_TITLE, context)
+                    assert str(blocks["page_header_html"]) == _render(OLD_PAGE_HEADER, context)
+                    assert str(blocks["content_html"]) == _render(OLD_CONTENT, context)
+                    assert "<b>" not in blocks["title_html"] and "<i>" not in blocks["content_html"]

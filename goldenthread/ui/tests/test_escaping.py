@@ -28,6 +28,8 @@ def test_escape_text_is_conditional_escape():
         "«quotes» ‘and’ \"these\" & 'those' <script>alert(1)</script>",
         uuid.uuid4(),
         3,
+        -12,  # a whole number's digits, as conditional_escape writes them (#19)
+        True,  # not an int here: conditional_escape's way
         mark_safe("<svg>already html</svg>"),
         SafeString("<b>safe</b>"),
         Text("<b>subclass</b>"),
