@@ -50,8 +50,10 @@ from __future__ import annotations
 
 import enum
 import functools
+import heapq
 import itertools
 import operator
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -143,19 +145,89 @@ class Cell:
         return self.status is Status.SHOWN
 
 
-def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> dict[Key, int]:
-    """Every cell of the cube, totals included, from the counts of the finest cells.
+class Counts(Mapping[Key, int]):
+    """Every cell of a cube (`build_cube`), kept as its non-zero cells only (#14: a nation's
+    cube has tens of millions of cells, nearly all zero). It reads as the mapping of every
+    cell: each combination of the dimensions' coordinates is in it, a missing one reading
+    0, and iterating it walks every combination in order (the order of a dict made from
+    `itertools.product`) without keeping them. `nonzero` is the cells that are not zero,
+    for the searches and the stored figures to read without walking the zeros."""
+
+    def __init__(self, dims: Sequence[Dim], nonzero: dict[Key, int]):
+        self.dims = tuple(dims)
+        self.nonzero = nonzero
+        self._coords = [frozenset(d.coords) for d in self.dims]
+
+    def __contains__(self, key: object) -> bool:
+        return (
+            isinstance(key, tuple)
+            and len(key) == len(self._coords)
+            and all(c in s for c, s in zip(key, self._coords, strict=True))
+        )
+
+    def __getitem__(self, key: Key) -> int:
+        value = self.nonzero.get(key)
+        if value is not None:
+            return value
+        if key in self:
+            return 0
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        value = self.nonzero.get(key)
+        if value is not None:
+            return value
+        return 0 if key in self else default
+
+    def __iter__(self) -> Iterator[Key]:
+        return itertools.product(*(d.coords for d in self.dims))
+
+    def __len__(self) -> int:
+        return functools.reduce(operator.mul, (len(d.coords) for d in self.dims), 1)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Counts):
+            return self.dims == other.dims and {k: v for k, v in self.nonzero.items() if v} == {
+                k: v for k, v in other.nonzero.items() if v
+            }
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Counts({len(self):,} cells, {len(self.nonzero):,} not zero)"
+
+    def ordered_nonzero(self) -> list[tuple[Key, int]]:
+        """The non-zero cells in the order iterating the cube gives them."""
+        index = [{c: n for n, c in enumerate(d.coords)} for d in self.dims]
+        return sorted(
+            ((k, v) for k, v in self.nonzero.items() if v),
+            key=lambda kv: [i[c] for i, c in zip(index, kv[0], strict=True)],
+        )
+
+
+def nonzero_cells(values: Mapping[Key, int]) -> Mapping[Key, int]:
+    """What the searches read a cube's counts from: `Counts.nonzero` (a missing cell is 0),
+    or the mapping itself (every cell, as callers may give)."""
+    return values.nonzero if isinstance(values, Counts) else values
+
+
+def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> Counts:
+    """Every cell of the cube, totals included, from the counts of the finest cells: the
+    non-zero ones kept (`Counts`, #14), each leaf added to the cells above it.
 
     `leaf_counts` is keyed by one category of each dimension (missing keys are 0)."""
+    categories = [frozenset(d.categories) for d in dims]
     for key, count in leaf_counts.items():
         if len(key) != len(dims):
             raise ValueError(f"{key!r} does not name one category of each dimension")
-        for coord, dim in zip(key, dims, strict=True):
-            if coord not in dim.categories:
+        for coord, dim, known in zip(key, dims, categories, strict=True):
+            if coord not in known:
                 raise ValueError(f"{coord!r} is not a category of {dim.name}")
         if count < 0:
             raise ValueError("Counts cannot be negative")
-    values = {key: 0 for key in itertools.product(*(d.coords for d in dims))}
+    values: dict[Key, int] = {}
+    get = values.get
     for key, count in leaf_counts.items():
         if not count:
             continue
@@ -163,8 +235,8 @@ def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> dict[Key,
         for up in itertools.product(
             *(dim.chain(coord) for coord, dim in zip(key, dims, strict=True))
         ):
-            values[up] += count
-    return values
+            values[up] = get(up, 0) + count
+    return Counts(dims, values)
 
 
 Apart = tuple[tuple[str, str], ...]
@@ -182,25 +254,28 @@ def unpublished_test(dims: Sequence[Dim], apart: Apart):
     return unpublished
 
 
-def _unpublished_cells(dims: Sequence[Dim], apart: Apart) -> frozenset[Key]:
-    """Every cell `unpublished_test` says is never published, built pair by pair."""
+def _kept_apart_test(dims: Sequence[Dim], apart: Apart) -> Callable[[Key], bool]:
+    """`unpublished_test`, written out for one pair (the reports' team and reason): the
+    search asks it about the same cells again and again, and the cells themselves are
+    most of a nation's cube (#14: not gathered in a set)."""
+    if len(apart) != 1:
+        return unpublished_test(dims, apart)
     index = {d.name: i for i, d in enumerate(dims)}
-    cells: set[Key] = set()
-    for a, b in apart:
-        i, j = index[a], index[b]
-        axes = [
-            [c for c in d.coords if c != TOTAL] if n in (i, j) else d.coords
-            for n, d in enumerate(dims)
-        ]
-        cells.update(itertools.product(*axes))
-    return frozenset(cells)
+    ((a, b),) = apart
+    i, j = index[a], index[b]
+
+    def unpublished(key: Key) -> bool:
+        return key[i] != TOTAL and key[j] != TOTAL
+
+    return unpublished
 
 
 @dataclass
 class ProtectedCube:
     dims: tuple[Dim, ...]
     threshold: int
-    values: dict[Key, int] = field(repr=False)
+    # Every cell (`Counts`: the non-zero ones kept, #14), or a mapping of every cell.
+    values: Mapping[Key, int] = field(repr=False)
     small: frozenset[Key]
     hidden: frozenset[Key]
     withheld: bool
@@ -287,7 +362,6 @@ def _grouped_axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
     return options
 
 
-@functools.lru_cache(maxsize=4096)
 def _ordered_options(dim: Dim, coord: str) -> tuple[tuple[str, list[tuple[str, int]]], ...]:
     """`_axis_options` in order (as sorting the lists themselves), each with the coordinate
     a move along this axis alone reaches (`_find_hypercube`'s ranking): worked out once per
@@ -302,6 +376,37 @@ def _ordered_options(dim: Dim, coord: str) -> tuple[tuple[str, list[tuple[str, i
     return tuple(ordered)
 
 
+# How many coordinates' options `_Options` keeps: the small cells are searched in order,
+# a team's (or an area's) together, and one area's options are some 20,000 at the nation.
+OPTIONS_KEPT = 64
+
+
+class _Options:
+    """`_ordered_options` of one cube's dimensions by axis and coordinate, with each target
+    and the indices of the options reaching it, for the coordinates searched last (#14:
+    kept for all, a nation's teams and areas took gigabytes)."""
+
+    def __init__(self, dims: tuple[Dim, ...]):
+        self.dims = dims
+        self.kept: OrderedDict[
+            tuple[int, str], tuple[tuple[tuple[str, list[tuple[str, int]]], ...], dict]
+        ] = OrderedDict()
+
+    def of(self, axis: int, coord: str):
+        found = self.kept.get((axis, coord))
+        if found is not None:
+            self.kept.move_to_end((axis, coord))
+            return found
+        ordered = _ordered_options(self.dims[axis], coord)
+        targets: dict[str, list[int]] = {}
+        for index, (target, _) in enumerate(ordered):
+            targets.setdefault(target, []).append(index)
+        found = self.kept[axis, coord] = (ordered, targets)
+        if len(self.kept) > OPTIONS_KEPT:
+            self.kept.popitem(last=False)
+        return found
+
+
 class _Moves:
     """What a move may do to each cell of one cube, worked out once per `protect` (the
     search asks about the same cells again and again): two bits per cell, 1 when the cell
@@ -313,6 +418,8 @@ class _Moves:
     coordinate)."""
 
     def __init__(self, values: Mapping[Key, int], small: set[Key], threshold: int, unpublished):
+        # The non-zero cells (`nonzero_cells`): a missing cell is 0.
+        values = nonzero_cells(values)
         self.values, self.small, self.threshold = values, small, threshold
         self.unpublished = unpublished
         # Filled as the search reaches the cells (most of a large cube it never does).
@@ -324,7 +431,7 @@ class _Moves:
 
     def bits(self, key: Key) -> tuple[int, int]:
         """The bits for a corner moving with the box (sign +1), then against it (−1)."""
-        v = self.values[key]
+        v = self.values.get(key, 0)
         if self.unpublished is not None and self.unpublished(key):
             bits = 1 | (2 if v >= 1 else 0)
         elif key in self.small:
@@ -368,10 +475,14 @@ def _find_hypercube(
     threshold: int,
     unpublished=None,
     moves: _Moves | None = None,
+    options: _Options | None = None,
 ) -> list[tuple[Key, int]] | None:
     hidden_anyway = unpublished or (lambda _k: False)
     if moves is None:
         moves = _Moves(values, small, threshold, unpublished)
+    if options is None:
+        options = _Options(tuple(dims))
+    values = nonzero_cells(values)
     by_sign = moves.by_sign
     loss = moves.loss
 
@@ -380,17 +491,31 @@ def _find_hypercube(
         cell = (*key[:axis], target, *key[axis + 1 :])
         if cell in suppressed or hidden_anyway(cell):
             return 0
-        return values[cell] if values[cell] else float("inf")
+        return values.get(cell, 0) or float("inf")
 
     def rank(axis: int) -> list[list[tuple[str, int]]]:
         """The axis's options by the cost of the cell each reaches, then in order (the
         options come in order, and the sort is stable: as sorting by (cost, option))."""
-        ordered = _ordered_options(dims[axis], key[axis])
-        costs: dict[str, float] = {}
-        for target, _ in ordered:
-            if target not in costs:
-                costs[target] = target_cost(axis, target)
+        ordered, targets = options.of(axis, key[axis])
+        costs = {target: target_cost(axis, target) for target in targets}
         return [option for _, option in sorted(ordered, key=lambda t: costs[t[0]])]
+
+    def first_ranked(axis: int, n: int) -> list[list[tuple[str, int]]]:
+        """`rank(axis)[:n]`, costing each target once and sorting only the first `n`
+        options of each (#14: a team reaches every other team, 2,500 at the nation)."""
+        ordered, targets = options.of(axis, key[axis])
+        if len(ordered) <= n:
+            return rank(axis)
+        best = heapq.nsmallest(
+            n,
+            (
+                (cost, index)
+                for target, indices in targets.items()
+                for cost in (target_cost(axis, target),)
+                for index in indices[:n]
+            ),
+        )
+        return [ordered[index][1] for _, index in best]
 
     def search(options_per_axis: list[list[list[tuple[str, int]]]]):
         """The first box, in the order of `itertools.product(*options_per_axis)`, that can
@@ -455,15 +580,15 @@ def _find_hypercube(
         walk(0, [((), 1)], by_sign[1][key])
         return best
 
+    counts = [len(options.of(axis, key[axis])[0]) for axis in range(len(dims))]
+    size = functools.reduce(operator.mul, counts, 1)
+    if size > FULL_SEARCH_LIMIT or all(n <= FIRST_SEARCH_OPTIONS for n in counts):
+        # No fuller search: only each axis's first options are ranked (#14).
+        return search([first_ranked(axis, FIRST_SEARCH_OPTIONS) for axis in range(len(dims))])
     ranked = [rank(axis) for axis in range(len(dims))]
     first = search([opts[:FIRST_SEARCH_OPTIONS] for opts in ranked])
     if first is not None:
         return first
-    size = 1
-    for opts in ranked:
-        size *= len(opts)
-    if size > FULL_SEARCH_LIMIT or all(len(o) <= FIRST_SEARCH_OPTIONS for o in ranked):
-        return None
     return search(ranked)
 
 
@@ -482,6 +607,7 @@ def _move_cost(
 ) -> tuple[int, int, int]:
     """What a move hides that is not hidden yet: grand totals first, then the loss (a
     total counts 4 times its value per total coordinate), then how many cells."""
+    values = nonzero_cells(values)
     new = [
         c
         for c, _ in corners
@@ -489,7 +615,7 @@ def _move_cost(
     ]
     return (
         sum(1 for c in new if (c in grand if grand is not None else _is_grand(c, dims))),
-        sum(values[c] * 4 ** c.count(TOTAL) for c in new),
+        sum(values.get(c, 0) * 4 ** c.count(TOTAL) for c in new),
         len(new),
     )
 
@@ -499,15 +625,30 @@ def _over(leaf: Key, dims: Sequence[Dim]) -> set[Key]:
     return set(itertools.product(*(d.chain(c) for c, d in zip(leaf, dims, strict=True))))
 
 
-@functools.cache
-def _shared_above(dim: Dim) -> dict[tuple[str, str], int]:
+class _SharedAbove(dict):
     """For two categories of `dim`: how many cells their chains share (the totals above
-    both, and the category itself when they are one)."""
-    return {
-        (a, b): len(set(dim.chain(a)) & set(dim.chain(b)))
-        for a in dim.categories
-        for b in dim.categories
-    }
+    both, and the category itself when they are one), worked out for the pairs asked
+    about (#14: every pair of a nation's teams is 6 million)."""
+
+    def __init__(self, dim: Dim):
+        super().__init__()
+        self.dim = dim
+
+    def __missing__(self, pair: tuple[str, str]) -> int:
+        a, b = pair
+        chain = self.dim.chain(b)
+        shared = sum(1 for c in self.dim.chain(a) if c in chain)
+        if len(self) < SHARED_KEPT:
+            self[pair] = shared
+        return shared
+
+
+# The most pairs of categories `_SharedAbove` keeps for one dimension.
+SHARED_KEPT = 200_000
+
+
+def _shared_above(dim: Dim) -> _SharedAbove:
+    return _SharedAbove(dim)
 
 
 class _Search:
@@ -527,7 +668,7 @@ class _Search:
         threshold: int,
         unpublished,
     ):
-        self.dims, self.values, self.small = dims, values, small
+        self.dims, self.values, self.small = dims, nonzero_cells(values), small
         self.suppressed, self.threshold = suppressed, threshold
         self.grand = frozenset(
             itertools.product(*((TOTAL,) if d.additive else d.categories for d in dims))
@@ -543,6 +684,24 @@ class _Search:
         self._alike: dict[tuple[int, ...], tuple[Callable[[Key], object], dict]] = {}
         self.unpublished = unpublished
         self.moves = _Moves(values, small, threshold, unpublished)
+        self.options = _Options(dims)
+        self.shared = [_shared_above(d) for d in dims]
+        # (axis, coordinate) -> the categories under it (`_find_transfer`).
+        self._under: dict[tuple[int, str], frozenset[str]] = {}
+
+    def under(self, axis: int, coord: str) -> frozenset[str]:
+        """The categories of dimension `axis` under `coord` (whose chain holds it)."""
+        found = self._under.get((axis, coord))
+        if found is None:
+            dim = self.dims[axis]
+            if coord == TOTAL and dim.additive:
+                found = frozenset(dim.categories)
+            elif coord in dim.categories:
+                found = frozenset((coord,))
+            else:
+                found = frozenset(c for c in dim.categories if coord in dim.chain(c))
+            self._under[axis, coord] = found
+        return found
 
     def withhold(self, unpublished) -> None:
         """More cells are not published (selections withheld): their bounds change."""
@@ -552,7 +711,13 @@ class _Search:
     @property
     def leaves(self) -> list[Key]:
         if self._leaves is None:
-            self._leaves = sorted(k for k in leaf_keys(self.dims) if self.values.get(k, 0) > 0)
+            # From the non-zero cells, not every leaf of the cube (#14).
+            categories = [frozenset(d.categories) for d in self.dims]
+            self._leaves = sorted(
+                k
+                for k, v in self.values.items()
+                if v > 0 and all(c in s for c, s in zip(k, categories, strict=True))
+            )
         return self._leaves
 
     def alike(self, differ: tuple[int, ...]) -> tuple[Callable[[Key], object], dict]:
@@ -588,17 +753,18 @@ class _Search:
             found += groups.get(coords(tuple(probe)), ())
         return sorted(found) if len(found) > 1 else found
 
-    def nearest(self, x: Key, outside: Mapping[int, frozenset[str]]) -> Iterator[Key]:
+    def nearest(self, x: Key, inside: Mapping[int, frozenset[str]]) -> Iterator[Key]:
         """The non-zero leaves outside a cell with x's coordinates in the dimensions that do
         not add up: those differing from x in one coordinate, then in two, …, each distance
         in order — as sorting them all by distance, but reaching only the ones asked for.
-        `outside`: for each dimension the cell narrows, the categories it does not cover (a
-        leaf is outside when one of its coordinates is among them; x is inside the cell)."""
+        `inside`: for each dimension the cell narrows, the categories it covers (a leaf is
+        outside when one of its coordinates is not among them; x is inside the cell). Not
+        the categories it does not cover: for a nation's teams those are thousands (#14)."""
         for distance in range(1, len(self.free) + 1):
             runs = []
             for differ in itertools.combinations(self.free, distance):
                 # Differing only where the cell covers every category, y would be inside.
-                decide = [(i, outside[i]) for i in differ if i in outside]
+                decide = [(i, inside[i]) for i in differ if i in inside]
                 if not decide:
                     continue
                 coords, groups = self.alike(differ)
@@ -624,6 +790,7 @@ class _Search:
             self.threshold,
             self.unpublished,
             self.moves,
+            self.options,
         )
 
     def transfer(self, key: Key) -> list[tuple[Key, int]] | None:
@@ -639,25 +806,28 @@ def _differing(
     group: list[Key], x: Key, differ: tuple[int, ...], decide: list[tuple[int, frozenset[str]]]
 ) -> list[Key]:
     """The leaves of `group` (alike x outside `differ`) that differ from x in every
-    dimension of `differ` and are outside the cell (`decide`: see `_Search.nearest`), in
-    order. One and two dimensions, the most asked for, are written out (#14)."""
+    dimension of `differ` and are outside the cell (`decide`: the categories the cell
+    covers, see `_Search.nearest`), in order. One and two dimensions, the most asked for,
+    are written out (#14)."""
     if len(differ) == 1:
         (i,) = differ
         xi = x[i]
         ((_, cats),) = decide
-        return [y for y in group if y[i] != xi and y[i] in cats]
+        return [y for y in group if y[i] != xi and y[i] not in cats]
     if len(differ) == 2:
         i, j = differ
         xi, xj = x[i], x[j]
         if len(decide) == 1:
             ((k, cats),) = decide
-            return [y for y in group if y[i] != xi and y[j] != xj and y[k] in cats]
+            return [y for y in group if y[i] != xi and y[j] != xj and y[k] not in cats]
         ci, cj = decide[0][1], decide[1][1]
-        return [y for y in group if y[i] != xi and y[j] != xj and (y[i] in ci or y[j] in cj)]
+        return [
+            y for y in group if y[i] != xi and y[j] != xj and (y[i] not in ci or y[j] not in cj)
+        ]
     return [
         y
         for y in group
-        if all(y[i] != x[i] for i in differ) and any(y[i] in cats for i, cats in decide)
+        if all(y[i] != x[i] for i in differ) and any(y[i] not in cats for i, cats in decide)
     ]
 
 
@@ -676,21 +846,19 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     dims, moves, over = search.dims, search.moves, search.over
     apart_from, grand = search.apart_from, search.grand
     best, best_cost = None, None
-    shared = [_shared_above(d) for d in dims]
+    shared = search.shared
     # The categories under each of `key`'s coordinates: a leaf is inside when each of its
-    # coordinates is (worked out once per dimension).
-    under = [
-        frozenset(c for c in d.categories if coord in d.chain(c))
-        for coord, d in zip(key, dims, strict=True)
-    ]
+    # coordinates is (worked out once per dimension and coordinate, kept by the search).
+    under = [search.under(i, coord) for i, coord in enumerate(key)]
     # Only the dimensions `key` narrows decide (its totals cover every category).
     narrowed = [
         i for i, (u, d) in enumerate(zip(under, dims, strict=True)) if len(u) < len(d.categories)
     ]
     if not narrowed:
         return None  # `key` covers every leaf: there is no y outside it
-    # For each dimension `key` narrows, the categories it does not cover.
-    outside = {i: frozenset(dims[i].categories) - under[i] for i in narrowed}
+    # For each dimension `key` narrows, the categories it covers (a leaf is outside when
+    # one of its coordinates is not among them).
+    covered = {i: under[i] for i in narrowed}
     up, down = moves.by_sign[1], moves.by_sign[-1]
     loss = moves.loss
     suppressed = search.suppressed
@@ -754,7 +922,7 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
         if not x_bits:
             continue
         # The nearest partners first (the fewest coordinates different, then in order).
-        for y in itertools.islice(search.nearest(x, outside), TRANSFER_PARTNERS):
+        for y in itertools.islice(search.nearest(x, covered), TRANSFER_PARTNERS):
             if not x_bits & down[y]:  # and y itself always moves down
                 continue
             shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
@@ -813,24 +981,26 @@ def protect(
         raise ValueError("Each dimension needs a name of its own")
     if not 0 <= selectable <= len(dims):
         raise ValueError("selectable: at most the number of dimensions")
-    values = dict(values)
-    kept_apart: frozenset[Key] = _unpublished_cells(dims, apart) if apart else frozenset()
+    # The sparse cube as it is (#14); any other mapping copied, as before.
+    values = values if isinstance(values, Counts) else dict(values)
+    table = nonzero_cells(values)
+    # The cells never published (kept apart): a test, not a set of them (#14).
+    kept_apart = _kept_apart_test(dims, apart) if apart else (lambda _k: False)
     # Selections withheld so far (#14): their cells are not published either.
     chosen: set[Key] = set()
 
     def unpublished_now():
         if not chosen:
-            # Worked out once: the search asks about the same cells again and again.
-            return kept_apart.__contains__ if apart else None
-        return lambda k: k in kept_apart or k[:selectable] in chosen
+            return kept_apart if apart else None
+        return lambda k: kept_apart(k) or k[:selectable] in chosen
 
-    small = {key for key, v in values.items() if 1 <= v < threshold and key not in kept_apart}
+    small = {key for key, v in table.items() if 1 <= v < threshold and not kept_apart(key)}
     suppressed = set(small)
     withheld = False
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
-    pending = sorted(small, key=lambda k: (values[k], k))
+    pending = sorted(small, key=lambda k: (table[k], k))
     more_hidden = sorted(
-        k for k in set(extra) if values.get(k, 0) >= threshold and k not in kept_apart
+        k for k in set(extra) if table.get(k, 0) >= threshold and not kept_apart(k)
     )
     suppressed.update(more_hidden)
     pending += more_hidden
