@@ -381,27 +381,81 @@ def _ordered_options(dim: Dim, coord: str) -> tuple[tuple[str, list[tuple[str, i
 OPTIONS_KEPT = 64
 
 
+_Firsts = tuple[int, dict[str, list[list[tuple[str, int]]]]]
+
+
+def _grouped_firsts(dim: Dim, coord: str, n: int = FIRST_SEARCH_OPTIONS) -> _Firsts | None:
+    """`_Options.of` for a dimension in groups, written out from `_grouped_axis_options`
+    without making every option (#14: an area of a nation's teams has some 20,000): how
+    many options there are, and by target the first `n` in order. An option moving
+    against another group's category (…, (group, −1), (category, −1)) reaches that group,
+    and in order they go by the categories; every other option is the one reaching its
+    target. None for a coordinate that is neither a category, a group nor the total."""
+    groups = dict(dim.groups)
+    if len(groups) != len(dim.groups):
+        return None
+    members = {g: sorted(cs) for g, cs in dim.groups if cs}
+    targets: dict[str, list[list[tuple[str, int]]]] = {}
+    if coord == TOTAL:
+        for g, cs in members.items():
+            targets[g] = [[(TOTAL, 1), (g, 1), (c, 1)] for c in cs[:n]]
+        return len(dim.categories), targets
+    if coord in groups:
+        own = members.get(coord, [])
+        for c in own:
+            targets[c] = [[(c, 1), (coord, 1), (TOTAL, 1)]]
+        for g, others in members.items():
+            if g != coord:
+                targets[g] = [
+                    [(c, 1), (coord, 1), (g, -1), (o, -1)]
+                    for c, o in itertools.islice(itertools.product(own, others), n)
+                ]
+        return len(own) * (len(dim.categories) - len(own) + 1), targets
+    group = dim.group_of(coord)
+    if group is None:
+        return None
+    for other in members[group]:
+        if other != coord:
+            targets[other] = [[(coord, 1), (other, -1)]]
+    for g, others in members.items():
+        if g != group:
+            targets[g] = [[(coord, 1), (group, 1), (g, -1), (o, -1)] for o in others[:n]]
+    targets[group] = [[(coord, 1), (group, 1), (TOTAL, 1)]]
+    return len(dim.categories), targets
+
+
 class _Options:
-    """`_ordered_options` of one cube's dimensions by axis and coordinate, with each target
-    and the indices of the options reaching it, for the coordinates searched last (#14:
-    kept for all, a nation's teams and areas took gigabytes)."""
+    """For one cube's dimensions, by axis and coordinate: how many options an axis has
+    (`_axis_options`), and for each coordinate an option reaches (its target, as
+    `_ordered_options`), the first `FIRST_SEARCH_OPTIONS` options reaching it in order.
+    Not sorted whole, nor kept for every coordinate: a nation's area has some 20,000
+    options, and keeping them all took gigabytes (#14); the coordinates searched last are
+    kept (the small cells are searched in order, a team's together)."""
 
     def __init__(self, dims: tuple[Dim, ...]):
         self.dims = dims
-        self.kept: OrderedDict[
-            tuple[int, str], tuple[tuple[tuple[str, list[tuple[str, int]]], ...], dict]
-        ] = OrderedDict()
+        self.kept: OrderedDict[tuple[int, str], _Firsts] = OrderedDict()
 
-    def of(self, axis: int, coord: str):
+    def of(self, axis: int, coord: str) -> _Firsts:
         found = self.kept.get((axis, coord))
         if found is not None:
             self.kept.move_to_end((axis, coord))
             return found
-        ordered = _ordered_options(self.dims[axis], coord)
-        targets: dict[str, list[int]] = {}
-        for index, (target, _) in enumerate(ordered):
-            targets.setdefault(target, []).append(index)
-        found = self.kept[axis, coord] = (ordered, targets)
+        dim = self.dims[axis]
+        found = _grouped_firsts(dim, coord) if dim.groups else None
+        if found is None:
+            every = _axis_options(dim, coord)
+            targets: dict[str, list[list[tuple[str, int]]]] = {}
+            for option in every:
+                target = next(
+                    (c for c, sign in option if sign == -1),
+                    next((c for c, _ in option if c != coord), coord),
+                )
+                targets.setdefault(target, []).append(option)
+            for target, reaching in targets.items():
+                targets[target] = heapq.nsmallest(FIRST_SEARCH_OPTIONS, reaching)
+            found = (len(every), targets)
+        self.kept[axis, coord] = found
         if len(self.kept) > OPTIONS_KEPT:
             self.kept.popitem(last=False)
         return found
@@ -496,26 +550,24 @@ def _find_hypercube(
     def rank(axis: int) -> list[list[tuple[str, int]]]:
         """The axis's options by the cost of the cell each reaches, then in order (the
         options come in order, and the sort is stable: as sorting by (cost, option))."""
-        ordered, targets = options.of(axis, key[axis])
-        costs = {target: target_cost(axis, target) for target in targets}
+        ordered = _ordered_options(dims[axis], key[axis])
+        costs: dict[str, float] = {}
+        for target, _ in ordered:
+            if target not in costs:
+                costs[target] = target_cost(axis, target)
         return [option for _, option in sorted(ordered, key=lambda t: costs[t[0]])]
 
     def first_ranked(axis: int, n: int) -> list[list[tuple[str, int]]]:
-        """`rank(axis)[:n]`, costing each target once and sorting only the first `n`
-        options of each (#14: a team reaches every other team, 2,500 at the nation)."""
-        ordered, targets = options.of(axis, key[axis])
-        if len(ordered) <= n:
-            return rank(axis)
-        best = heapq.nsmallest(
-            n,
-            (
-                (cost, index)
-                for target, indices in targets.items()
-                for cost in (target_cost(axis, target),)
-                for index in indices[:n]
-            ),
+        """`rank(axis)[:n]`: each target costed once, and only the first `n` options of
+        each in order looked at (#14: a team reaches every other team and area, 2,800 at
+        the nation). The same options: sorting by (cost, option) is ranking them."""
+        _, targets = options.of(axis, key[axis])
+        # The first n options come from the n targets whose first options come first.
+        nearest = heapq.nsmallest(
+            n, ((target_cost(axis, target), firsts) for target, firsts in targets.items())
         )
-        return [ordered[index][1] for _, index in best]
+        best = heapq.nsmallest(n, ((cost, option) for cost, firsts in nearest for option in firsts))
+        return [option for _, option in best]
 
     def search(options_per_axis: list[list[list[tuple[str, int]]]]):
         """The first box, in the order of `itertools.product(*options_per_axis)`, that can
@@ -580,7 +632,7 @@ def _find_hypercube(
         walk(0, [((), 1)], by_sign[1][key])
         return best
 
-    counts = [len(options.of(axis, key[axis])[0]) for axis in range(len(dims))]
+    counts = [options.of(axis, key[axis])[0] for axis in range(len(dims))]
     size = functools.reduce(operator.mul, counts, 1)
     if size > FULL_SEARCH_LIMIT or all(n <= FIRST_SEARCH_OPTIONS for n in counts):
         # No fuller search: only each axis's first options are ranked (#14).
@@ -777,8 +829,9 @@ class _Search:
                 yield from runs[0]
             elif runs:
                 # One distance's runs are in order and apart (a leaf differs from x in one
-                # set of dimensions): sorting them together merges them (#14).
-                yield from sorted(itertools.chain.from_iterable(runs))
+                # set of dimensions): merging them sorts them (#14), and reads each run
+                # only as far as the partners asked for.
+                yield from heapq.merge(*runs)
 
     def hypercube(self, key: Key) -> list[tuple[Key, int]] | None:
         return _find_hypercube(
@@ -804,7 +857,7 @@ class _Search:
 
 def _differing(
     group: list[Key], x: Key, differ: tuple[int, ...], decide: list[tuple[int, frozenset[str]]]
-) -> list[Key]:
+) -> Sequence[Key] | Iterator[Key]:
     """The leaves of `group` (alike x outside `differ`) that differ from x in every
     dimension of `differ` and are outside the cell (`decide`: the categories the cell
     covers, see `_Search.nearest`), in order. One and two dimensions, the most asked for,
@@ -824,11 +877,13 @@ def _differing(
         return [
             y for y in group if y[i] != xi and y[j] != xj and (y[i] not in ci or y[j] not in cj)
         ]
-    return [
+    # Three dimensions or more: groups of many leaves, of which a transfer reads the first
+    # few (#14): filtered as they are read.
+    return (
         y
         for y in group
         if all(y[i] != x[i] for i in differ) and any(y[i] not in cats for i, cats in decide)
-    ]
+    )
 
 
 def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:

@@ -15,8 +15,12 @@ import pytest
 from goldenthread.nonprod.bench.disclosure import digest, leaf_counts, table_dims
 from goldenthread.reports import selectors
 from goldenthread.reports.disclosure import (
+    FIRST_SEARCH_OPTIONS,
     TOTAL,
     Counts,
+    Dim,
+    _grouped_firsts,
+    _ordered_options,
     build_cube,
     protect,
     protect_counts,
@@ -122,3 +126,26 @@ def test_a_plain_dict_of_every_cell_is_protected_as_the_sparse_cube():
     assert to_json(again) == to_json(sparse)
     assert slice_cells(again) == slice_cells(full)
     assert sparse.published() == full.published()
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        (("g1", ("t3", "t1", "t9", "t2", "t5", "t4")), ("g0", ("t7",)), ("g2", ("t8", "t6"))),
+        (("a", ("x",)), ("b", ("y",))),
+        (("only", ("p", "q", "r", "s", "t")),),
+    ],
+)
+def test_a_grouped_axis_first_options_are_its_options_in_order(groups):
+    """`_grouped_firsts` (#14), written out without making every option, gives for each
+    coordinate what `_ordered_options` gives: how many options, and for each target the
+    first few in order."""
+    dim = Dim("team", tuple(c for _, cs in groups for c in cs), groups=groups)
+    for coord in dim.coords:
+        ordered = _ordered_options(dim, coord)
+        expected: dict = {}
+        for target, option in ordered:
+            expected.setdefault(target, [])
+            if len(expected[target]) < FIRST_SEARCH_OPTIONS:
+                expected[target].append(option)
+        assert _grouped_firsts(dim, coord) == (len(ordered), expected), coord
