@@ -812,8 +812,16 @@ class _Search:
         `inside`: for each dimension the cell narrows, the categories it covers (a leaf is
         outside when one of its coordinates is not among them; x is inside the cell). Not
         the categories it does not cover: for a nation's teams those are thousands (#14)."""
+        return (y for y, _ in self.partners(x, inside))
+
+    def partners(
+        self, x: Key, inside: Mapping[int, frozenset[str]]
+    ) -> Iterator[tuple[Key, tuple[int, ...]]]:
+        """`nearest`, each leaf with the dimensions it differs from x in (#14: what a
+        transfer's shape depends on, besides x)."""
         for distance in range(1, len(self.free) + 1):
-            runs = []
+            runs: list = []
+            eager = True
             for differ in itertools.combinations(self.free, distance):
                 # Differing only where the cell covers every category, y would be inside.
                 decide = [(i, inside[i]) for i in differ if i in inside]
@@ -823,14 +831,21 @@ class _Search:
                 group = groups.get(coords(x))
                 if group:
                     found = _differing(group, x, differ, decide)
-                    if found:
-                        runs.append(found)
+                    if isinstance(found, list):
+                        if found:
+                            runs.append([(y, differ) for y in found])
+                    else:
+                        eager = False
+                        runs.append(zip(found, itertools.repeat(differ)))
             if len(runs) == 1:
                 yield from runs[0]
-            elif runs:
+            elif runs and eager:
                 # One distance's runs are in order and apart (a leaf differs from x in one
-                # set of dimensions): merging them sorts them (#14), and reads each run
-                # only as far as the partners asked for.
+                # set of dimensions): sorting them together merges them (#14).
+                yield from sorted(itertools.chain.from_iterable(runs))
+            elif runs:
+                # Runs filtered as they are read: merged, each read only as far as the
+                # partners asked for.
                 yield from heapq.merge(*runs)
 
     def hypercube(self, key: Key) -> list[tuple[Key, int]] | None:
@@ -962,6 +977,11 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             cost = hides[leaf, shape] = (grands, lost, cells)
         return cost
 
+    # A pair's shape depends only on x, the dimensions y differs in, and for a dimension
+    # in groups whether y's category is in x's group: worked out once per x and those.
+    grouped = [i for i, d in enumerate(dims) if d.groups]
+    group_of = dims[grouped[0]]._group_of if len(grouped) == 1 else None  # type: ignore[attr-defined]
+    g = grouped[0] if group_of is not None else -1
     for x in search.inside(narrowed, under):
         # Every cell between x and `key` (x and `key` among them) counts x and not y,
         # whatever y is (y is outside `key`): each moves up with the transfer.
@@ -976,11 +996,20 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 break
         if not x_bits:
             continue
+        shapes: dict = {}
         # The nearest partners first (the fewest coordinates different, then in order).
-        for y in itertools.islice(search.nearest(x, covered), TRANSFER_PARTNERS):
+        for y, differ in itertools.islice(search.partners(x, covered), TRANSFER_PARTNERS):
             if not x_bits & down[y]:  # and y itself always moves down
                 continue
-            shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
+            if group_of is None:
+                shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
+            else:
+                kind = (differ, g in differ and group_of[x[g]] == group_of[y[g]])
+                shape = shapes.get(kind)
+                if shape is None:
+                    shape = shapes[kind] = tuple(
+                        [m[a, b] for m, a, b in zip(shared, x, y, strict=True)]
+                    )
             # The kept figures read here, worked out (the functions above) when missing.
             hx = hides.get((x, shape)) or hidden_by(x, shape, y)
             if best_cost is not None and hx >= best_cost:
