@@ -728,7 +728,7 @@ class _Search:
         self.over: dict[Key, frozenset[Key]] = {}
         # (leaf, shape) -> the leaf's cells that do not count the other leaf of a transfer,
         # `shape` saying how many cells of each dimension's chain the two leaves share.
-        self.apart_from: dict[tuple[Key, tuple[int, ...]], frozenset[Key]] = {}
+        self.apart_from: dict[tuple[Key, tuple[int, ...]], tuple[Key, ...]] = {}
         self._leaves: list[Key] | None = None
         # The dimensions a transfer's partner may differ in (those that add up), and for a
         # set of them, the leaves by their coordinates in every other dimension (`nearest`).
@@ -938,12 +938,14 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     up_bits, down_bits, shown = moves.transfer_sides
     hides: dict[tuple[Key, tuple[int, ...]], tuple[int, int, int]] = {}
 
-    def side(leaf: Key, shape: tuple[int, ...], other: Key) -> frozenset[Key]:
+    def side(leaf: Key, shape: tuple[int, ...], other: Key) -> tuple[Key, ...]:
         cells = apart_from.get((leaf, shape))
         if cells is None:
             over_leaf = over.get(leaf) or over.setdefault(leaf, frozenset(_over(leaf, dims)))
             over_other = over.get(other) or over.setdefault(other, frozenset(_over(other, dims)))
-            cells = apart_from[leaf, shape] = over_leaf - over_other
+            # Kept for the whole search, read in any order: a tuple, a quarter of a set's
+            # memory (#14).
+            cells = apart_from[leaf, shape] = tuple(over_leaf - over_other)
         return cells
 
     def allows(leaf: Key, shape: tuple[int, ...], other: Key, bits_of, cache) -> int:
