@@ -998,7 +998,7 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 break
         if not x_bits:
             continue
-        shapes: dict = {}
+        shapes: dict[tuple[tuple[int, ...], bool], tuple[int, ...]] = {}
         # The nearest partners first (the fewest coordinates different, then in order).
         for y, differ in itertools.islice(search.partners(x, covered), TRANSFER_PARTNERS):
             if not x_bits & down[y]:  # and y itself always moves down
@@ -1007,11 +1007,12 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
             else:
                 kind = (differ, g in differ and group_of[x[g]] == group_of[y[g]])
-                shape = shapes.get(kind)
-                if shape is None:
-                    shape = shapes[kind] = tuple(
+                known = shapes.get(kind)
+                if known is None:
+                    known = shapes[kind] = tuple(
                         [m[a, b] for m, a, b in zip(shared, x, y, strict=True)]
                     )
+                shape = known
             # The kept figures read here, worked out (the functions above) when missing.
             hx = hides.get((x, shape)) or hidden_by(x, shape, y)
             if best_cost is not None and hx >= best_cost:
