@@ -562,12 +562,12 @@ def _find_hypercube(
         each in order looked at (#14: a team reaches every other team and area, 2,800 at
         the nation). The same options: sorting by (cost, option) is ranking them."""
         _, targets = options.of(axis, key[axis])
-        # The first n options come from the n targets whose first options come first.
-        nearest = heapq.nsmallest(
-            n, ((target_cost(axis, target), firsts) for target, firsts in targets.items())
-        )
-        best = heapq.nsmallest(n, ((cost, option) for cost, firsts in nearest for option in firsts))
-        return [option for _, option in best]
+        # The first n options come from the n targets whose first options come first
+        # (`heapq.nsmallest` is `sorted(…)[:n]`; sorting a few is quicker).
+        costed = [(target_cost(axis, target), firsts) for target, firsts in targets.items()]
+        nearest = sorted(costed)[:n] if len(costed) <= 64 else heapq.nsmallest(n, costed)
+        best = sorted([(cost, option) for cost, firsts in nearest for option in firsts])
+        return [option for _, option in best[:n]]
 
     def search(options_per_axis: list[list[list[tuple[str, int]]]]):
         """The first box, in the order of `itertools.product(*options_per_axis)`, that can
