@@ -10,9 +10,12 @@ the same values shown, and the same small, hidden and withheld cells and selecti
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from goldenthread.nonprod.bench.disclosure import digest, leaf_counts, table_dims
+import pytest
+from django.core.management import call_command
+
+from goldenthread.nonprod.bench.disclosure import digest, leaf_counts, protect_table, table_dims
 from goldenthread.reports import selectors
 from goldenthread.reports.disclosure import (
     FIRST_SEARCH_OPTIONS,
@@ -149,3 +152,15 @@ def test_a_grouped_axis_first_options_are_its_options_in_order(groups):
             if len(expected[target]) < FIRST_SEARCH_OPTIONS:
                 expected[target].append(option)
         assert _grouped_firsts(dim, coord) == (len(ordered), expected), coord
+
+
+def test_the_bench_protects_the_seeded_table_it_names():
+    """`goldenthread bench disclosure` (#14, OPS-3) protects the table, teams and seed it is
+    given, with no database, and prints the stored figures' digest and what it took."""
+    out = io.StringIO()
+    call_command("bench", "disclosure", table="sds-chosen", teams=6, areas=2, seed=4, stdout=out)
+    text = out.getvalue()
+    assert text.startswith("sds-chosen: 6 teams in 2 areas, seed 4:")
+    assert f"digest {digest(protect_table('sds-chosen', 6, 2, 4))}" in text
+    assert f"digest {digest(protect_table('sds-chosen', 6, 2, 5))}" not in text
+    assert "peak memory" in text and "protect_counts: CPU" in text
