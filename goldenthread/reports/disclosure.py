@@ -50,8 +50,10 @@ from __future__ import annotations
 
 import enum
 import functools
+import heapq
 import itertools
 import operator
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -143,19 +145,89 @@ class Cell:
         return self.status is Status.SHOWN
 
 
-def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> dict[Key, int]:
-    """Every cell of the cube, totals included, from the counts of the finest cells.
+class Counts(Mapping[Key, int]):
+    """Every cell of a cube (`build_cube`), kept as its non-zero cells only (#14: a nation's
+    cube has tens of millions of cells, nearly all zero). It reads as the mapping of every
+    cell: each combination of the dimensions' coordinates is in it, a missing one reading
+    0, and iterating it walks every combination in order (the order of a dict made from
+    `itertools.product`) without keeping them. `nonzero` is the cells that are not zero,
+    for the searches and the stored figures to read without walking the zeros."""
+
+    def __init__(self, dims: Sequence[Dim], nonzero: dict[Key, int]):
+        self.dims = tuple(dims)
+        self.nonzero = nonzero
+        self._coords = [frozenset(d.coords) for d in self.dims]
+
+    def __contains__(self, key: object) -> bool:
+        return (
+            isinstance(key, tuple)
+            and len(key) == len(self._coords)
+            and all(c in s for c, s in zip(key, self._coords, strict=True))
+        )
+
+    def __getitem__(self, key: Key) -> int:
+        value = self.nonzero.get(key)
+        if value is not None:
+            return value
+        if key in self:
+            return 0
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        value = self.nonzero.get(key)
+        if value is not None:
+            return value
+        return 0 if key in self else default
+
+    def __iter__(self) -> Iterator[Key]:
+        return itertools.product(*(d.coords for d in self.dims))
+
+    def __len__(self) -> int:
+        return functools.reduce(operator.mul, (len(d.coords) for d in self.dims), 1)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Counts):
+            return self.dims == other.dims and {k: v for k, v in self.nonzero.items() if v} == {
+                k: v for k, v in other.nonzero.items() if v
+            }
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Counts({len(self):,} cells, {len(self.nonzero):,} not zero)"
+
+    def ordered_nonzero(self) -> list[tuple[Key, int]]:
+        """The non-zero cells in the order iterating the cube gives them."""
+        index = [{c: n for n, c in enumerate(d.coords)} for d in self.dims]
+        return sorted(
+            ((k, v) for k, v in self.nonzero.items() if v),
+            key=lambda kv: [i[c] for i, c in zip(index, kv[0], strict=True)],
+        )
+
+
+def nonzero_cells(values: Mapping[Key, int]) -> Mapping[Key, int]:
+    """What the searches read a cube's counts from: `Counts.nonzero` (a missing cell is 0),
+    or the mapping itself (every cell, as callers may give)."""
+    return values.nonzero if isinstance(values, Counts) else values
+
+
+def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> Counts:
+    """Every cell of the cube, totals included, from the counts of the finest cells: the
+    non-zero ones kept (`Counts`, #14), each leaf added to the cells above it.
 
     `leaf_counts` is keyed by one category of each dimension (missing keys are 0)."""
+    categories = [frozenset(d.categories) for d in dims]
     for key, count in leaf_counts.items():
         if len(key) != len(dims):
             raise ValueError(f"{key!r} does not name one category of each dimension")
-        for coord, dim in zip(key, dims, strict=True):
-            if coord not in dim.categories:
+        for coord, dim, known in zip(key, dims, categories, strict=True):
+            if coord not in known:
                 raise ValueError(f"{coord!r} is not a category of {dim.name}")
         if count < 0:
             raise ValueError("Counts cannot be negative")
-    values = {key: 0 for key in itertools.product(*(d.coords for d in dims))}
+    values: dict[Key, int] = {}
+    get = values.get
     for key, count in leaf_counts.items():
         if not count:
             continue
@@ -163,8 +235,8 @@ def build_cube(dims: Sequence[Dim], leaf_counts: Mapping[Key, int]) -> dict[Key,
         for up in itertools.product(
             *(dim.chain(coord) for coord, dim in zip(key, dims, strict=True))
         ):
-            values[up] += count
-    return values
+            values[up] = get(up, 0) + count
+    return Counts(dims, values)
 
 
 Apart = tuple[tuple[str, str], ...]
@@ -182,25 +254,28 @@ def unpublished_test(dims: Sequence[Dim], apart: Apart):
     return unpublished
 
 
-def _unpublished_cells(dims: Sequence[Dim], apart: Apart) -> frozenset[Key]:
-    """Every cell `unpublished_test` says is never published, built pair by pair."""
+def _kept_apart_test(dims: Sequence[Dim], apart: Apart) -> Callable[[Key], bool]:
+    """`unpublished_test`, written out for one pair (the reports' team and reason): the
+    search asks it about the same cells again and again, and the cells themselves are
+    most of a nation's cube (#14: not gathered in a set)."""
+    if len(apart) != 1:
+        return unpublished_test(dims, apart)
     index = {d.name: i for i, d in enumerate(dims)}
-    cells: set[Key] = set()
-    for a, b in apart:
-        i, j = index[a], index[b]
-        axes = [
-            [c for c in d.coords if c != TOTAL] if n in (i, j) else d.coords
-            for n, d in enumerate(dims)
-        ]
-        cells.update(itertools.product(*axes))
-    return frozenset(cells)
+    ((a, b),) = apart
+    i, j = index[a], index[b]
+
+    def unpublished(key: Key) -> bool:
+        return key[i] != TOTAL and key[j] != TOTAL
+
+    return unpublished
 
 
 @dataclass
 class ProtectedCube:
     dims: tuple[Dim, ...]
     threshold: int
-    values: dict[Key, int] = field(repr=False)
+    # Every cell (`Counts`: the non-zero ones kept, #14), or a mapping of every cell.
+    values: Mapping[Key, int] = field(repr=False)
     small: frozenset[Key]
     hidden: frozenset[Key]
     withheld: bool
@@ -287,7 +362,6 @@ def _grouped_axis_options(dim: Dim, coord: str) -> list[list[tuple[str, int]]]:
     return options
 
 
-@functools.lru_cache(maxsize=4096)
 def _ordered_options(dim: Dim, coord: str) -> tuple[tuple[str, list[tuple[str, int]]], ...]:
     """`_axis_options` in order (as sorting the lists themselves), each with the coordinate
     a move along this axis alone reaches (`_find_hypercube`'s ranking): worked out once per
@@ -302,6 +376,91 @@ def _ordered_options(dim: Dim, coord: str) -> tuple[tuple[str, list[tuple[str, i
     return tuple(ordered)
 
 
+# How many coordinates' options `_Options` keeps: the small cells are searched in order,
+# a team's (or an area's) together, and one area's options are some 20,000 at the nation.
+OPTIONS_KEPT = 64
+
+
+_Firsts = tuple[int, dict[str, list[list[tuple[str, int]]]]]
+
+
+def _grouped_firsts(dim: Dim, coord: str, n: int = FIRST_SEARCH_OPTIONS) -> _Firsts | None:
+    """`_Options.of` for a dimension in groups, written out from `_grouped_axis_options`
+    without making every option (#14: an area of a nation's teams has some 20,000): how
+    many options there are, and by target the first `n` in order. An option moving
+    against another group's category (…, (group, −1), (category, −1)) reaches that group,
+    and in order they go by the categories; every other option is the one reaching its
+    target. None for a coordinate that is neither a category, a group nor the total."""
+    groups = dict(dim.groups)
+    if len(groups) != len(dim.groups):
+        return None
+    members = {g: sorted(cs) for g, cs in dim.groups if cs}
+    targets: dict[str, list[list[tuple[str, int]]]] = {}
+    if coord == TOTAL:
+        for g, cs in members.items():
+            targets[g] = [[(TOTAL, 1), (g, 1), (c, 1)] for c in cs[:n]]
+        return len(dim.categories), targets
+    if coord in groups:
+        own = members.get(coord, [])
+        for c in own:
+            targets[c] = [[(c, 1), (coord, 1), (TOTAL, 1)]]
+        for g, others in members.items():
+            if g != coord:
+                targets[g] = [
+                    [(c, 1), (coord, 1), (g, -1), (o, -1)]
+                    for c, o in itertools.islice(itertools.product(own, others), n)
+                ]
+        return len(own) * (len(dim.categories) - len(own) + 1), targets
+    group = dim.group_of(coord)
+    if group is None:
+        return None
+    for other in members[group]:
+        if other != coord:
+            targets[other] = [[(coord, 1), (other, -1)]]
+    for g, others in members.items():
+        if g != group:
+            targets[g] = [[(coord, 1), (group, 1), (g, -1), (o, -1)] for o in others[:n]]
+    targets[group] = [[(coord, 1), (group, 1), (TOTAL, 1)]]
+    return len(dim.categories), targets
+
+
+class _Options:
+    """For one cube's dimensions, by axis and coordinate: how many options an axis has
+    (`_axis_options`), and for each coordinate an option reaches (its target, as
+    `_ordered_options`), the first `FIRST_SEARCH_OPTIONS` options reaching it in order.
+    Not sorted whole, nor kept for every coordinate: a nation's area has some 20,000
+    options, and keeping them all took gigabytes (#14); the coordinates searched last are
+    kept (the small cells are searched in order, a team's together)."""
+
+    def __init__(self, dims: tuple[Dim, ...]):
+        self.dims = dims
+        self.kept: OrderedDict[tuple[int, str], _Firsts] = OrderedDict()
+
+    def of(self, axis: int, coord: str) -> _Firsts:
+        found = self.kept.get((axis, coord))
+        if found is not None:
+            self.kept.move_to_end((axis, coord))
+            return found
+        dim = self.dims[axis]
+        found = _grouped_firsts(dim, coord) if dim.groups else None
+        if found is None:
+            every = _axis_options(dim, coord)
+            targets: dict[str, list[list[tuple[str, int]]]] = {}
+            for option in every:
+                target = next(
+                    (c for c, sign in option if sign == -1),
+                    next((c for c, _ in option if c != coord), coord),
+                )
+                targets.setdefault(target, []).append(option)
+            for target, reaching in targets.items():
+                targets[target] = heapq.nsmallest(FIRST_SEARCH_OPTIONS, reaching)
+            found = (len(every), targets)
+        self.kept[axis, coord] = found
+        if len(self.kept) > OPTIONS_KEPT:
+            self.kept.popitem(last=False)
+        return found
+
+
 class _Moves:
     """What a move may do to each cell of one cube, worked out once per `protect` (the
     search asks about the same cells again and again): two bits per cell, 1 when the cell
@@ -313,6 +472,8 @@ class _Moves:
     coordinate)."""
 
     def __init__(self, values: Mapping[Key, int], small: set[Key], threshold: int, unpublished):
+        # The non-zero cells (`nonzero_cells`): a missing cell is 0.
+        values = nonzero_cells(values)
         self.values, self.small, self.threshold = values, small, threshold
         self.unpublished = unpublished
         # Filled as the search reaches the cells (most of a large cube it never does).
@@ -324,7 +485,7 @@ class _Moves:
 
     def bits(self, key: Key) -> tuple[int, int]:
         """The bits for a corner moving with the box (sign +1), then against it (−1)."""
-        v = self.values[key]
+        v = self.values.get(key, 0)
         if self.unpublished is not None and self.unpublished(key):
             bits = 1 | (2 if v >= 1 else 0)
         elif key in self.small:
@@ -368,10 +529,14 @@ def _find_hypercube(
     threshold: int,
     unpublished=None,
     moves: _Moves | None = None,
+    options: _Options | None = None,
 ) -> list[tuple[Key, int]] | None:
     hidden_anyway = unpublished or (lambda _k: False)
     if moves is None:
         moves = _Moves(values, small, threshold, unpublished)
+    if options is None:
+        options = _Options(tuple(dims))
+    values = nonzero_cells(values)
     by_sign = moves.by_sign
     loss = moves.loss
 
@@ -380,7 +545,7 @@ def _find_hypercube(
         cell = (*key[:axis], target, *key[axis + 1 :])
         if cell in suppressed or hidden_anyway(cell):
             return 0
-        return values[cell] if values[cell] else float("inf")
+        return values.get(cell, 0) or float("inf")
 
     def rank(axis: int) -> list[list[tuple[str, int]]]:
         """The axis's options by the cost of the cell each reaches, then in order (the
@@ -391,6 +556,18 @@ def _find_hypercube(
             if target not in costs:
                 costs[target] = target_cost(axis, target)
         return [option for _, option in sorted(ordered, key=lambda t: costs[t[0]])]
+
+    def first_ranked(axis: int, n: int) -> list[list[tuple[str, int]]]:
+        """`rank(axis)[:n]`: each target costed once, and only the first `n` options of
+        each in order looked at (#14: a team reaches every other team and area, 2,800 at
+        the nation). The same options: sorting by (cost, option) is ranking them."""
+        _, targets = options.of(axis, key[axis])
+        # The first n options come from the n targets whose first options come first
+        # (`heapq.nsmallest` is `sorted(…)[:n]`; sorting a few is quicker).
+        costed = [(target_cost(axis, target), firsts) for target, firsts in targets.items()]
+        nearest = sorted(costed)[:n] if len(costed) <= 64 else heapq.nsmallest(n, costed)
+        best = sorted([(cost, option) for cost, firsts in nearest for option in firsts])
+        return [option for _, option in best[:n]]
 
     def search(options_per_axis: list[list[list[tuple[str, int]]]]):
         """The first box, in the order of `itertools.product(*options_per_axis)`, that can
@@ -455,15 +632,15 @@ def _find_hypercube(
         walk(0, [((), 1)], by_sign[1][key])
         return best
 
+    counts = [options.of(axis, key[axis])[0] for axis in range(len(dims))]
+    size = functools.reduce(operator.mul, counts, 1)
+    if size > FULL_SEARCH_LIMIT or all(n <= FIRST_SEARCH_OPTIONS for n in counts):
+        # No fuller search: only each axis's first options are ranked (#14).
+        return search([first_ranked(axis, FIRST_SEARCH_OPTIONS) for axis in range(len(dims))])
     ranked = [rank(axis) for axis in range(len(dims))]
     first = search([opts[:FIRST_SEARCH_OPTIONS] for opts in ranked])
     if first is not None:
         return first
-    size = 1
-    for opts in ranked:
-        size *= len(opts)
-    if size > FULL_SEARCH_LIMIT or all(len(o) <= FIRST_SEARCH_OPTIONS for o in ranked):
-        return None
     return search(ranked)
 
 
@@ -482,6 +659,7 @@ def _move_cost(
 ) -> tuple[int, int, int]:
     """What a move hides that is not hidden yet: grand totals first, then the loss (a
     total counts 4 times its value per total coordinate), then how many cells."""
+    values = nonzero_cells(values)
     new = [
         c
         for c, _ in corners
@@ -489,7 +667,7 @@ def _move_cost(
     ]
     return (
         sum(1 for c in new if (c in grand if grand is not None else _is_grand(c, dims))),
-        sum(values[c] * 4 ** c.count(TOTAL) for c in new),
+        sum(values.get(c, 0) * 4 ** c.count(TOTAL) for c in new),
         len(new),
     )
 
@@ -499,15 +677,30 @@ def _over(leaf: Key, dims: Sequence[Dim]) -> set[Key]:
     return set(itertools.product(*(d.chain(c) for c, d in zip(leaf, dims, strict=True))))
 
 
-@functools.cache
-def _shared_above(dim: Dim) -> dict[tuple[str, str], int]:
+class _SharedAbove(dict):
     """For two categories of `dim`: how many cells their chains share (the totals above
-    both, and the category itself when they are one)."""
-    return {
-        (a, b): len(set(dim.chain(a)) & set(dim.chain(b)))
-        for a in dim.categories
-        for b in dim.categories
-    }
+    both, and the category itself when they are one), worked out for the pairs asked
+    about (#14: every pair of a nation's teams is 6 million)."""
+
+    def __init__(self, dim: Dim):
+        super().__init__()
+        self.dim = dim
+
+    def __missing__(self, pair: tuple[str, str]) -> int:
+        a, b = pair
+        chain = self.dim.chain(b)
+        shared = sum(1 for c in self.dim.chain(a) if c in chain)
+        if len(self) < SHARED_KEPT:
+            self[pair] = shared
+        return shared
+
+
+# The most pairs of categories `_SharedAbove` keeps for one dimension.
+SHARED_KEPT = 200_000
+
+
+def _shared_above(dim: Dim) -> _SharedAbove:
+    return _SharedAbove(dim)
 
 
 class _Search:
@@ -527,7 +720,7 @@ class _Search:
         threshold: int,
         unpublished,
     ):
-        self.dims, self.values, self.small = dims, values, small
+        self.dims, self.values, self.small = dims, nonzero_cells(values), small
         self.suppressed, self.threshold = suppressed, threshold
         self.grand = frozenset(
             itertools.product(*((TOTAL,) if d.additive else d.categories for d in dims))
@@ -535,7 +728,7 @@ class _Search:
         self.over: dict[Key, frozenset[Key]] = {}
         # (leaf, shape) -> the leaf's cells that do not count the other leaf of a transfer,
         # `shape` saying how many cells of each dimension's chain the two leaves share.
-        self.apart_from: dict[tuple[Key, tuple[int, ...]], frozenset[Key]] = {}
+        self.apart_from: dict[tuple[Key, tuple[int, ...]], tuple[Key, ...]] = {}
         self._leaves: list[Key] | None = None
         # The dimensions a transfer's partner may differ in (those that add up), and for a
         # set of them, the leaves by their coordinates in every other dimension (`nearest`).
@@ -543,6 +736,24 @@ class _Search:
         self._alike: dict[tuple[int, ...], tuple[Callable[[Key], object], dict]] = {}
         self.unpublished = unpublished
         self.moves = _Moves(values, small, threshold, unpublished)
+        self.options = _Options(dims)
+        self.shared = [_shared_above(d) for d in dims]
+        # (axis, coordinate) -> the categories under it (`_find_transfer`).
+        self._under: dict[tuple[int, str], frozenset[str]] = {}
+
+    def under(self, axis: int, coord: str) -> frozenset[str]:
+        """The categories of dimension `axis` under `coord` (whose chain holds it)."""
+        found = self._under.get((axis, coord))
+        if found is None:
+            dim = self.dims[axis]
+            if coord == TOTAL and dim.additive:
+                found = frozenset(dim.categories)
+            elif coord in dim.categories:
+                found = frozenset((coord,))
+            else:
+                found = frozenset(c for c in dim.categories if coord in dim.chain(c))
+            self._under[axis, coord] = found
+        return found
 
     def withhold(self, unpublished) -> None:
         """More cells are not published (selections withheld): their bounds change."""
@@ -552,7 +763,13 @@ class _Search:
     @property
     def leaves(self) -> list[Key]:
         if self._leaves is None:
-            self._leaves = sorted(k for k in leaf_keys(self.dims) if self.values.get(k, 0) > 0)
+            # From the non-zero cells, not every leaf of the cube (#14).
+            categories = [frozenset(d.categories) for d in self.dims]
+            self._leaves = sorted(
+                k
+                for k, v in self.values.items()
+                if v > 0 and all(c in s for c, s in zip(k, categories, strict=True))
+            )
         return self._leaves
 
     def alike(self, differ: tuple[int, ...]) -> tuple[Callable[[Key], object], dict]:
@@ -588,31 +805,48 @@ class _Search:
             found += groups.get(coords(tuple(probe)), ())
         return sorted(found) if len(found) > 1 else found
 
-    def nearest(self, x: Key, outside: Mapping[int, frozenset[str]]) -> Iterator[Key]:
+    def nearest(self, x: Key, inside: Mapping[int, frozenset[str]]) -> Iterator[Key]:
         """The non-zero leaves outside a cell with x's coordinates in the dimensions that do
         not add up: those differing from x in one coordinate, then in two, …, each distance
         in order — as sorting them all by distance, but reaching only the ones asked for.
-        `outside`: for each dimension the cell narrows, the categories it does not cover (a
-        leaf is outside when one of its coordinates is among them; x is inside the cell)."""
+        `inside`: for each dimension the cell narrows, the categories it covers (a leaf is
+        outside when one of its coordinates is not among them; x is inside the cell). Not
+        the categories it does not cover: for a nation's teams those are thousands (#14)."""
+        return (y for y, _ in self.partners(x, inside))
+
+    def partners(
+        self, x: Key, inside: Mapping[int, frozenset[str]]
+    ) -> Iterator[tuple[Key, tuple[int, ...]]]:
+        """`nearest`, each leaf with the dimensions it differs from x in (#14: what a
+        transfer's shape depends on, besides x)."""
         for distance in range(1, len(self.free) + 1):
-            runs = []
+            runs: list = []
+            eager = True
             for differ in itertools.combinations(self.free, distance):
                 # Differing only where the cell covers every category, y would be inside.
-                decide = [(i, outside[i]) for i in differ if i in outside]
+                decide = [(i, inside[i]) for i in differ if i in inside]
                 if not decide:
                     continue
                 coords, groups = self.alike(differ)
                 group = groups.get(coords(x))
                 if group:
                     found = _differing(group, x, differ, decide)
-                    if found:
-                        runs.append(found)
+                    if isinstance(found, list):
+                        if found:
+                            runs.append([(y, differ) for y in found])
+                    else:
+                        eager = False
+                        runs.append(zip(found, itertools.repeat(differ)))
             if len(runs) == 1:
                 yield from runs[0]
-            elif runs:
+            elif runs and eager:
                 # One distance's runs are in order and apart (a leaf differs from x in one
                 # set of dimensions): sorting them together merges them (#14).
                 yield from sorted(itertools.chain.from_iterable(runs))
+            elif runs:
+                # Runs filtered as they are read: merged, each read only as far as the
+                # partners asked for.
+                yield from heapq.merge(*runs)
 
     def hypercube(self, key: Key) -> list[tuple[Key, int]] | None:
         return _find_hypercube(
@@ -624,6 +858,7 @@ class _Search:
             self.threshold,
             self.unpublished,
             self.moves,
+            self.options,
         )
 
     def transfer(self, key: Key) -> list[tuple[Key, int]] | None:
@@ -637,28 +872,33 @@ class _Search:
 
 def _differing(
     group: list[Key], x: Key, differ: tuple[int, ...], decide: list[tuple[int, frozenset[str]]]
-) -> list[Key]:
+) -> Sequence[Key] | Iterator[Key]:
     """The leaves of `group` (alike x outside `differ`) that differ from x in every
-    dimension of `differ` and are outside the cell (`decide`: see `_Search.nearest`), in
-    order. One and two dimensions, the most asked for, are written out (#14)."""
+    dimension of `differ` and are outside the cell (`decide`: the categories the cell
+    covers, see `_Search.nearest`), in order. One and two dimensions, the most asked for,
+    are written out (#14)."""
     if len(differ) == 1:
         (i,) = differ
         xi = x[i]
         ((_, cats),) = decide
-        return [y for y in group if y[i] != xi and y[i] in cats]
+        return [y for y in group if y[i] != xi and y[i] not in cats]
     if len(differ) == 2:
         i, j = differ
         xi, xj = x[i], x[j]
         if len(decide) == 1:
             ((k, cats),) = decide
-            return [y for y in group if y[i] != xi and y[j] != xj and y[k] in cats]
+            return [y for y in group if y[i] != xi and y[j] != xj and y[k] not in cats]
         ci, cj = decide[0][1], decide[1][1]
-        return [y for y in group if y[i] != xi and y[j] != xj and (y[i] in ci or y[j] in cj)]
-    return [
+        return [
+            y for y in group if y[i] != xi and y[j] != xj and (y[i] not in ci or y[j] not in cj)
+        ]
+    # Three dimensions or more: groups of many leaves, of which a transfer reads the first
+    # few (#14): filtered as they are read.
+    return (
         y
         for y in group
-        if all(y[i] != x[i] for i in differ) and any(y[i] in cats for i, cats in decide)
-    ]
+        if all(y[i] != x[i] for i in differ) and any(y[i] not in cats for i, cats in decide)
+    )
 
 
 def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
@@ -676,21 +916,19 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     dims, moves, over = search.dims, search.moves, search.over
     apart_from, grand = search.apart_from, search.grand
     best, best_cost = None, None
-    shared = [_shared_above(d) for d in dims]
+    shared = search.shared
     # The categories under each of `key`'s coordinates: a leaf is inside when each of its
-    # coordinates is (worked out once per dimension).
-    under = [
-        frozenset(c for c in d.categories if coord in d.chain(c))
-        for coord, d in zip(key, dims, strict=True)
-    ]
+    # coordinates is (worked out once per dimension and coordinate, kept by the search).
+    under = [search.under(i, coord) for i, coord in enumerate(key)]
     # Only the dimensions `key` narrows decide (its totals cover every category).
     narrowed = [
         i for i, (u, d) in enumerate(zip(under, dims, strict=True)) if len(u) < len(d.categories)
     ]
     if not narrowed:
         return None  # `key` covers every leaf: there is no y outside it
-    # For each dimension `key` narrows, the categories it does not cover.
-    outside = {i: frozenset(dims[i].categories) - under[i] for i in narrowed}
+    # For each dimension `key` narrows, the categories it covers (a leaf is outside when
+    # one of its coordinates is not among them).
+    covered = {i: under[i] for i in narrowed}
     up, down = moves.by_sign[1], moves.by_sign[-1]
     loss = moves.loss
     suppressed = search.suppressed
@@ -700,12 +938,14 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     up_bits, down_bits, shown = moves.transfer_sides
     hides: dict[tuple[Key, tuple[int, ...]], tuple[int, int, int]] = {}
 
-    def side(leaf: Key, shape: tuple[int, ...], other: Key) -> frozenset[Key]:
+    def side(leaf: Key, shape: tuple[int, ...], other: Key) -> tuple[Key, ...]:
         cells = apart_from.get((leaf, shape))
         if cells is None:
             over_leaf = over.get(leaf) or over.setdefault(leaf, frozenset(_over(leaf, dims)))
             over_other = over.get(other) or over.setdefault(other, frozenset(_over(other, dims)))
-            cells = apart_from[leaf, shape] = over_leaf - over_other
+            # Kept for the whole search, read in any order: a tuple, a quarter of a set's
+            # memory (#14).
+            cells = apart_from[leaf, shape] = tuple(over_leaf - over_other)
         return cells
 
     def allows(leaf: Key, shape: tuple[int, ...], other: Key, bits_of, cache) -> int:
@@ -739,6 +979,11 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             cost = hides[leaf, shape] = (grands, lost, cells)
         return cost
 
+    # A pair's shape depends only on x, the dimensions y differs in, and for a dimension
+    # in groups whether y's category is in x's group: worked out once per x and those.
+    grouped = [i for i, d in enumerate(dims) if d.groups]
+    group_of = dims[grouped[0]]._group_of if len(grouped) == 1 else None  # type: ignore[attr-defined]
+    g = grouped[0] if group_of is not None else -1
     for x in search.inside(narrowed, under):
         # Every cell between x and `key` (x and `key` among them) counts x and not y,
         # whatever y is (y is outside `key`): each moves up with the transfer.
@@ -753,11 +998,21 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 break
         if not x_bits:
             continue
+        shapes: dict[tuple[tuple[int, ...], bool], tuple[int, ...]] = {}
         # The nearest partners first (the fewest coordinates different, then in order).
-        for y in itertools.islice(search.nearest(x, outside), TRANSFER_PARTNERS):
+        for y, differ in itertools.islice(search.partners(x, covered), TRANSFER_PARTNERS):
             if not x_bits & down[y]:  # and y itself always moves down
                 continue
-            shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
+            if group_of is None:
+                shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
+            else:
+                kind = (differ, g in differ and group_of[x[g]] == group_of[y[g]])
+                known = shapes.get(kind)
+                if known is None:
+                    known = shapes[kind] = tuple(
+                        [m[a, b] for m, a, b in zip(shared, x, y, strict=True)]
+                    )
+                shape = known
             # The kept figures read here, worked out (the functions above) when missing.
             hx = hides.get((x, shape)) or hidden_by(x, shape, y)
             if best_cost is not None and hx >= best_cost:
@@ -813,24 +1068,26 @@ def protect(
         raise ValueError("Each dimension needs a name of its own")
     if not 0 <= selectable <= len(dims):
         raise ValueError("selectable: at most the number of dimensions")
-    values = dict(values)
-    kept_apart: frozenset[Key] = _unpublished_cells(dims, apart) if apart else frozenset()
+    # The sparse cube as it is (#14); any other mapping copied, as before.
+    values = values if isinstance(values, Counts) else dict(values)
+    table = nonzero_cells(values)
+    # The cells never published (kept apart): a test, not a set of them (#14).
+    kept_apart = _kept_apart_test(dims, apart) if apart else (lambda _k: False)
     # Selections withheld so far (#14): their cells are not published either.
     chosen: set[Key] = set()
 
     def unpublished_now():
         if not chosen:
-            # Worked out once: the search asks about the same cells again and again.
-            return kept_apart.__contains__ if apart else None
-        return lambda k: k in kept_apart or k[:selectable] in chosen
+            return kept_apart if apart else None
+        return lambda k: kept_apart(k) or k[:selectable] in chosen
 
-    small = {key for key, v in values.items() if 1 <= v < threshold and key not in kept_apart}
+    small = {key for key, v in table.items() if 1 <= v < threshold and not kept_apart(key)}
     suppressed = set(small)
     withheld = False
     # Deterministic order: the smallest cells first (they have the fewest ways to move).
-    pending = sorted(small, key=lambda k: (values[k], k))
+    pending = sorted(small, key=lambda k: (table[k], k))
     more_hidden = sorted(
-        k for k in set(extra) if values.get(k, 0) >= threshold and k not in kept_apart
+        k for k in set(extra) if table.get(k, 0) >= threshold and not kept_apart(k)
     )
     suppressed.update(more_hidden)
     pending += more_hidden

@@ -48,7 +48,16 @@ from django.utils import timezone
 
 from goldenthread.audit.models import ChangeRecord
 
-from .disclosure import Cell, Dim, Key, ProtectedCube, Status, unpublished_test
+from .disclosure import (
+    Cell,
+    Counts,
+    Dim,
+    Key,
+    ProtectedCube,
+    Status,
+    nonzero_cells,
+    unpublished_test,
+)
 from .models import ReportSlice, ReportSnapshot
 
 logger = logging.getLogger(__name__)
@@ -135,6 +144,10 @@ def slice_cells(cube: ProtectedCube) -> dict[str, dict[str, int | str]]:
     unpublished = unpublished_test(cube.dims, cube.apart)
     bases = itertools.product(*(d.coords for d in cube.dims[:FILTER_DIMS]))
     rests = list(itertools.product(*(d.coords for d in cube.dims[FILTER_DIMS:])))
+    codes = ["|".join(rest) for rest in rests]
+    # The non-zero cells (a missing one is 0): not every cell of a sparse cube (#14).
+    values = nonzero_cells(cube.values)
+    small, hidden = cube.small, cube.hidden
     out: dict[str, dict[str, int | str]] = {}
     for base in bases:
         if unpublished(base + rests[0]):
@@ -143,11 +156,9 @@ def slice_cells(cube: ProtectedCube) -> dict[str, dict[str, int | str]]:
             out[selection_code(base)] = WITHHELD_CELLS
             continue
         cells: dict[str, int | str] = {}
-        for rest in rests:
+        for rest, code in zip(rests, codes, strict=True):
             key = base + rest
-            cells["|".join(rest)] = (
-                "s" if key in cube.small else "h" if key in cube.hidden else cube.values[key]
-            )
+            cells[code] = "s" if key in small else "h" if key in hidden else values.get(key, 0)
         out[selection_code(base)] = cells
     return out
 
@@ -201,7 +212,7 @@ def to_json(cube: ProtectedCube) -> dict:
             for d in cube.dims
         ],
         "threshold": cube.threshold,
-        "values": [[list(k), v] for k, v in cube.values.items() if v],
+        "values": [[list(k), v] for k, v in _nonzero_in_order(cube)],
         "small": sorted(list(k) for k in cube.small),
         "hidden": sorted(list(k) for k in cube.hidden),
         "withheld": cube.withheld,
@@ -212,14 +223,21 @@ def to_json(cube: ProtectedCube) -> dict:
     }
 
 
+def _nonzero_in_order(cube: ProtectedCube) -> list[tuple[Key, int]]:
+    """The cube's non-zero cells in the order of its cells (a sparse cube's, #14, sorted
+    into that order: the stored figures are as they were)."""
+    if isinstance(cube.values, Counts):
+        return cube.values.ordered_nonzero()
+    return [(k, v) for k, v in cube.values.items() if v]
+
+
 def from_json(data: dict) -> ProtectedCube:
     dims = tuple(
         Dim(name, tuple(categories), additive, tuple((g, tuple(m)) for g, m in groups))
         for name, categories, additive, groups in data["dims"]
     )
-    values = dict.fromkeys(itertools.product(*(d.coords for d in dims)), 0)
-    for key, value in data["values"]:
-        values[tuple(key)] = value
+    # Only the non-zero cells are stored, and only they are kept (#14).
+    values = Counts(dims, {tuple(key): value for key, value in data["values"] if value})
     return ProtectedCube(
         dims=dims,
         threshold=data["threshold"],

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import Role, User
 from goldenthread.nonprod.bench import concurrency, pages
+from goldenthread.nonprod.bench import disclosure as disclosure_bench
 from goldenthread.nonprod.bench import reports as reports_bench
 from goldenthread.nonprod.bench.stats import Timings
 from goldenthread.outcomes.checker.cli import bench_main
@@ -56,7 +57,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "preset",
             help="the preset the database was made with "
-            "(tiny, council, nation); 'checker' times the checker, 'reports' the reports",
+            "(tiny, council, nation); 'checker' times the checker, 'reports' the reports, "
+            "'disclosure' one table's disclosure control on seeded counts (no database)",
         )
         parser.add_argument("--people", type=int, default=20, help="people to sample per page")
         parser.add_argument("--repeat", type=int, default=10, help="requests per sampled page")
@@ -64,10 +66,23 @@ class Command(BaseCommand):
         parser.add_argument("--writers", type=int, default=4)
         parser.add_argument("--updates", type=int, default=200)
         parser.add_argument("--no-docs", action="store_true", help="do not write the docs file")
+        parser.add_argument("--teams", type=int, default=250, help="disclosure: teams")
+        parser.add_argument("--areas", type=int, default=31, help="disclosure: areas")
+        parser.add_argument("--table", default="unmet-need", help="disclosure: the table")
+        parser.add_argument("--seed", type=int, default=1, help="disclosure: the RNG's seed")
 
     def handle(self, *args, preset, people, repeat, seconds, writers, updates, no_docs, **options):
         if preset == "checker":
             return str(bench_main([]) or "")
+        if preset == "disclosure":
+            disclosure_bench.run(
+                self.stdout.write,
+                table=options["table"],
+                teams=options["teams"],
+                areas=options["areas"],
+                seed=options["seed"],
+            )
+            return None
         if preset == "reports" and Allocation.objects.exists():
             lines = [
                 f"Golden Thread reports benchmark, {connection.vendor}, {timezone.now():%Y-%m-%d %H:%M} UTC; {Person.objects.count():,} people"
