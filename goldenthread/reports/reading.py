@@ -141,9 +141,7 @@ class ReportReader:
                 self.preparing.append(measure.key)
                 raise
         self.seen.append(found)
-        if not found.current and selectors.in_background(
-            measure, self.selection.period, self.axes
-        ):
+        if not found.current and selectors.in_background(measure, self.selection.period, self.axes):
             self.behind.append(measure.key)
         return found
 
