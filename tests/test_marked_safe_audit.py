@@ -26,7 +26,10 @@ JUSTIFIED = {
     (
         "ui/templatetags/ui.py",
         "mark_safe",
-    ): "{% capture %}: the block was rendered, and so escaped, by the template engine",
+    ): "{% capture %}: the block was rendered, and so escaped, by the template engine; "
+    "{% select_options %} (#14): every option's value, label and attribute escaped as the "
+    "template loop it replaced escaped them (ui/tests/test_select_options.py compares the "
+    "two, labels with markup included)",
     (
         "ui/templatetags/ui.py",
         "format_html",
@@ -91,6 +94,8 @@ USES = {
     ("record/thread_html.py", "mark_safe"): 4,
     # the record's name bar and its side navigation
     ("people/frame.py", "mark_safe"): 2,
+    # {% capture %}'s rendered block, and a select's options
+    ("ui/templatetags/ui.py", "mark_safe"): 2,
 }
 
 

@@ -25,7 +25,7 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
@@ -100,10 +100,11 @@ def fixed_url(name: str) -> str:
     return links.optional_fixed_url(name)
 
 
-def _format_s(value) -> str:
-    """`value|stringformat:'s'`, as a template writes it (a safe value stays safe)."""
+def _escaped_s(value) -> str:
+    """`{{ value|stringformat:'s' }}` as a template writes it: the text, escaped unless the
+    value was safe already."""
     text = "%s" % (str(value) if isinstance(value, tuple) else value)
-    return mark_safe(text) if isinstance(value, SafeData) else text  # noqa: S308 - safe already
+    return text if isinstance(value, SafeData) else escape(text)
 
 
 def _option_attrs(attrs: dict) -> str:
@@ -114,7 +115,7 @@ def _option_attrs(attrs: dict) -> str:
             continue
         out.append(f" {conditional_escape(name)}")
         if value is not True:
-            out.append(f'="{conditional_escape(_format_s(value))}"')
+            out.append(f'="{_escaped_s(value)}"')
     return "".join(out)
 
 
@@ -136,7 +137,7 @@ def select_options(widget) -> str:
             parts.append(f'\n    <optgroup label="{_shown(group_name)}">')
         for option in group_choices:
             parts.append(
-                f'\n    <option value="{conditional_escape(_format_s(option["value"]))}"'
+                f'\n    <option value="{_escaped_s(option["value"])}"'
                 f"{_option_attrs(option['attrs'])}>{_shown(option['label'])}</option>"
             )
         if group_name:
