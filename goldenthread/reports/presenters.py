@@ -200,10 +200,12 @@ def _safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-PREPARING_WORDS = (
-    "These figures are being worked out. There are so many records that this is done in "
-    "the background rather than while you wait: come back to this page later to see them."
+# Why figures are not shown yet (#14): a table's, and the page's (reading.py).
+IN_BACKGROUND = (
+    "There are so many records that this is done in the background rather than while you "
+    "wait: come back to this page later to see them."
 )
+PREPARING_WORDS = f"These figures are being worked out. {IN_BACKGROUND}"
 
 
 def preparing_table(measure: Measure) -> Table:

@@ -112,9 +112,7 @@ class ReportReader:
             m.key: selectors.snapshot_key(m, period, self.today, self.axes, limit) for m in tables
         }
         base = (fixed["team"], fixed["age"], fixed["reason"])
-        background = frozenset(
-            m.key for m in tables if selectors.in_background(m, period, self.axes)
-        )
+        background = self.background & keys.keys()
         found = snapshots.selection_figures(
             keys, base, mark=self.mark, threshold=limit, background=background
         )
@@ -122,6 +120,16 @@ class ReportReader:
             # Out of date, served as they are: computed again in the background (#14).
             tasks.ask_to_prepare(period.code, self.today)
         self.ready.update(found)
+
+    @cached_property
+    def background(self) -> frozenset[str]:
+        """The tables too large to compute in this request (`selectors.in_background`)."""
+        period = self.selection.period
+        return frozenset(
+            m.key
+            for m in (selectors.PEOPLE, *selectors.MEASURES)
+            if selectors.in_background(m, period, self.axes)
+        )
 
     @cached_property
     def preparing(self) -> list[str]:
@@ -141,7 +149,7 @@ class ReportReader:
                 self.preparing.append(measure.key)
                 raise
         self.seen.append(found)
-        if not found.current and selectors.in_background(measure, self.selection.period, self.axes):
+        if not found.current and measure.key in self.background:
             self.behind.append(measure.key)
         return found
 
@@ -187,9 +195,8 @@ class ReportReader:
             cell = self.population()
         except snapshots.FiguresPreparing:
             return (
-                f"The figures for {self.selection.period.label} are being worked out. There "
-                "are so many records that this is done in the background rather than while "
-                "you wait: come back to this page later to see them."
+                f"The figures for {self.selection.period.label} are being worked out. "
+                f"{presenters.IN_BACKGROUND}"
             )
         t = selectors.threshold()
         if cell.status is Status.SHOWN and cell.value == 0:
