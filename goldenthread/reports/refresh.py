@@ -7,17 +7,22 @@ reader can choose whose records have changed since they were computed.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import functools
+import multiprocessing
+import multiprocessing.util
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from . import linked, selectors, snapshots
-from .periods import parse_period, period_choices
+from .periods import Period, parse_period, period_choices
 
 # Stored figures not refreshed by a run and older than this are forgotten (a period no
 # longer offered, or a current period's figures for a day gone by).
@@ -40,11 +45,17 @@ def refresh_reports(
     periods: Iterable[str] | None = None,
     force: bool = False,
     progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> RefreshSummary:
     """Recompute the figures of `periods` (default: every period the filter offers) whose
-    records have changed since they were computed; `force` recomputes them all."""
+    records have changed since they were computed; `force` recomputes them all. `jobs`
+    (default GOLDENTHREAD_REPORTS_REFRESH_JOBS): how many tables are computed at once,
+    each in a process of its own when more than one (#14, OPS-3)."""
     started = time.perf_counter()
     today = today or timezone.localdate()
+    jobs = settings.GOLDENTHREAD_REPORTS_REFRESH_JOBS if jobs is None else jobs
+    if jobs < 1:
+        raise ValueError(f"jobs must be 1 or more, not {jobs}")
     codes = list(periods) if periods else [code for code, _ in period_choices(today)]
     parsed = [parse_period(code, today) for code in codes]  # ValueError for a bad code
     axes = selectors.FilterAxes.load()
@@ -57,13 +68,34 @@ def refresh_reports(
     keep: set[str] = set()
     measures = (selectors.PEOPLE, *selectors.MEASURES)
     changed: set[str] = set()
-    for n, period in enumerate(parsed, start=1):
-        before = summary.recomputed
-        for measure in measures:
-            key = selectors.snapshot_key(measure, period, today, axes, limit)
-            keep.add(key)
+    tables = [(period, measure) for period in parsed for measure in measures]
+    left = {period.code: len(measures) for period in parsed}
+    done_in = {period.code: 0 for period in parsed}
+
+    def finished(period: Period, measure_key: str, recomputed: bool) -> None:
+        if recomputed:
+            summary.recomputed += 1
+            done_in[period.code] += 1
+            changed.add(measure_key)
+        else:
+            summary.unchanged += 1
+        left[period.code] -= 1
+        if progress and not left[period.code]:
+            n = sum(1 for code in left.values() if not code)
+            progress(
+                f"{n}/{len(parsed)} {period.label}: {done_in[period.code]} of "
+                f"{len(measures)} tables recomputed ({time.perf_counter() - started:.1f} s)"
+            )
+
+    def key_of(period: Period, measure: selectors.Measure) -> str:
+        key = selectors.snapshot_key(measure, period, today, axes, limit)
+        keep.add(key)
+        return key
+
+    if jobs == 1:
+        for period, measure in tables:
             done = snapshots.refresh_one(
-                key,
+                key_of(period, measure),
                 measure.key,
                 period.code,
                 functools.partial(selectors._build, measure, period, today, axes, limit),
@@ -71,16 +103,21 @@ def refresh_reports(
                 force=force,
                 kinds=kinds,
             )
-            if done:
-                summary.recomputed += 1
-                changed.add(measure.key)
-            else:
-                summary.unchanged += 1
-        if progress:
-            progress(
-                f"{n}/{len(parsed)} {period.label}: {summary.recomputed - before} of "
-                f"{len(measures)} tables recomputed ({time.perf_counter() - started:.1f} s)"
-            )
+            finished(period, measure.key, done)
+    else:
+        with _Computers(jobs, today, axes, limit) as computers:
+            for period, measure in tables:
+                key = key_of(period, measure)
+                if snapshots.due(key, mark=mark, force=force, kinds=kinds):
+                    computers.submit(key, measure, period)
+                else:
+                    finished(period, measure.key, False)
+                for key, measure, period, computed in computers.ready(block=False):
+                    snapshots.store_computed(key, measure.key, period.code, computed, mark)
+                    finished(period, measure.key, True)
+            for key, measure, period, computed in computers.ready(block=True):
+                snapshots.store_computed(key, measure.key, period.code, computed, mark)
+                finished(period, measure.key, True)
     across = across_enabled(changed)
     if across:
         summary.linked = protect_across(today, axes, limit, across, progress)
@@ -88,6 +125,93 @@ def refresh_reports(
         summary.forgotten = snapshots.prune(keep, KEEP_UNUSED)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# What a computing process needs of the run: set before the processes are forked (they
+# inherit it), so that only a table's names cross to them and its figures come back.
+_RUN: dict[str, Any] = {}
+
+
+class _Computers:
+    """Tables computed in `jobs` processes of their own (#14, OPS-3: at the nation's size
+    each of the largest tables takes minutes of CPU and about 1.5 GB, one at a time).
+    Each process is forked from this one and computes one table at a time; its figures
+    come back as plain data (`snapshots.Computed`) and this process stores them, so only
+    this process writes. At most `jobs` tables are in hand at once: a table is claimed
+    (`snapshots.due`) just before it is handed over, and a claim given up if its
+    computing fails or the run is stopped."""
+
+    def __init__(self, jobs: int, today: datetime.date, axes, limit: int):
+        self.jobs = jobs
+        self.run = (today, axes, limit)
+        self.pending: dict[concurrent.futures.Future, tuple[str, selectors.Measure, Period]] = {}
+
+    def __enter__(self) -> _Computers:
+        _RUN["run"] = self.run
+        self.pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_own_connections,
+        )
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if self.pending:  # stopped, or a table failed: no one is computing these now
+                for future in self.pending:
+                    future.cancel()
+                snapshots.release([key for key, _, _ in self.pending.values()])
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            _RUN.clear()
+
+    def submit(self, key: str, measure: selectors.Measure, period: Period) -> None:
+        future = self.pool.submit(_compute_in_process, measure.key, period.code)
+        self.pending[future] = (key, measure, period)
+
+    def ready(self, *, block: bool):
+        """The tables whose figures have come back, as they come back: those back now, after
+        waiting for one while every process is busy; or, when `block`, all of them. A table
+        whose computing failed raises its error (and `__exit__` gives up the rest)."""
+        while self.pending:
+            if not block and len(self.pending) < self.jobs:
+                done = {future for future in self.pending if future.done()}
+                if not done:
+                    return
+            else:
+                done, _ = concurrent.futures.wait(
+                    self.pending, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+            for future in done:
+                computed = future.result()
+                key, measure, period = self.pending.pop(future)
+                yield key, measure, period, computed
+
+
+def _own_connections() -> None:
+    """A computing process's first step: open database connections of its own. Those it
+    inherited are the parent's (the same sockets and files): they are forgotten here,
+    never closed (closing would end the parent's session), and kept referenced so that
+    nothing finalizes them. An in-memory SQLite database (the tests') is this process's
+    own copy of the parent's, so it is kept and read. The process's own connections are
+    closed when it ends."""
+    inherited = []
+    for conn in connections.all(initialized_only=True):
+        if conn.vendor == "sqlite" and conn.is_in_memory_db():  # type: ignore[attr-defined]
+            continue
+        inherited.append(conn)
+        del connections[conn.alias]
+    _RUN["inherited"] = inherited
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
+
+
+def _compute_in_process(measure_key: str, period_code: str) -> snapshots.Computed:
+    today, axes, limit = _RUN["run"]
+    measure = {m.key: m for m in (selectors.PEOPLE, *selectors.MEASURES)}[measure_key]
+    period = parse_period(period_code, today)
+    return snapshots.compute_for_storing(
+        functools.partial(selectors._build, measure, period, today, axes, limit)
+    )
 
 
 def across_enabled(changed: set[str]) -> set[str]:

@@ -278,9 +278,56 @@ def _compute_and_store(
         with reading_tables() as reads:
             cube = compute()
     except BaseException:
-        with contextlib.suppress(DatabaseError):
-            ReportSnapshot.objects.filter(key=key).update(refreshing_since=None)
+        release([key])
         raise
+    now = _write(
+        key,
+        measure,
+        period_code,
+        Computed(to_json(cube), sorted(reads), cube.withheld, slice_cells(cube)),
+        mark,
+    )
+    _remember(key, cube, now, mark)
+    return Figures(cube, now, True)
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A table's figures as they are stored: its cube's JSON, the tables its queries read,
+    whether it is withheld whole, and its selections' slices. Plain data, so that a table
+    computed in another process (`refresh-reports --jobs`, #14) comes back to be stored."""
+
+    cube: dict
+    reads: list[str]
+    withheld: bool
+    slices: dict[str, dict[str, int | str]]
+
+
+def compute_for_storing(compute: Callable[[], ProtectedCube]) -> Computed:
+    """Compute a table's figures, and what `store_computed` stores of them."""
+    with reading_tables() as reads:
+        cube = compute()
+    return Computed(to_json(cube), sorted(reads), cube.withheld, slice_cells(cube))
+
+
+def store_computed(key: str, measure: str, period_code: str, computed: Computed, mark: int) -> None:
+    """Store figures computed elsewhere (`compute_for_storing`), as `refresh_one` would."""
+    _write(key, measure, period_code, computed, mark)
+    try:
+        cache.delete(_cache_key(key))
+    except Exception:  # harmless: a cached copy names an older place, so is not read
+        logger.warning("Could not forget cached report figures", exc_info=True)
+
+
+def release(keys: list[str]) -> None:
+    """Give up the claims to recompute `keys` (their computing failed or was stopped)."""
+    with contextlib.suppress(DatabaseError):
+        ReportSnapshot.objects.filter(key__in=keys).update(refreshing_since=None)
+
+
+def _write(
+    key: str, measure: str, period_code: str, computed: Computed, mark: int
+) -> datetime.datetime:
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -291,18 +338,17 @@ def _compute_and_store(
                     "period_code": period_code,
                     "computed_at": now,
                     "data_mark": mark,
-                    "cube": to_json(cube),
-                    "reads": sorted(reads),
-                    "withheld": cube.withheld,
+                    "cube": computed.cube,
+                    "reads": computed.reads,
+                    "withheld": computed.withheld,
                     "refreshing_since": None,
                 },
             )
-            _store_slices(key, cube)
+            _store_slices(key, computed.slices)
     except DatabaseError:
         # Not stored (a database refusing writes): the figures are still right to show.
         logger.warning("Could not store report figures", exc_info=True)
-    _remember(key, cube, now, mark)
-    return Figures(cube, now, True)
+    return now
 
 
 def _remember(key: str, cube: ProtectedCube, computed_at: datetime.datetime, mark: int) -> None:
@@ -327,13 +373,13 @@ def _cached(key: str):
         return None
 
 
-def _store_slices(key: str, cube: ProtectedCube) -> None:
+def _store_slices(key: str, slices: dict[str, dict[str, int | str]]) -> None:
     snapshot = ReportSnapshot.objects.only("pk").get(key=key)
     ReportSlice.objects.filter(snapshot=snapshot).delete()
     ReportSlice.objects.bulk_create(
         (
             ReportSlice(snapshot=snapshot, selection=code, cells=cells)
-            for code, cells in slice_cells(cube).items()
+            for code, cells in slices.items()
         ),
         batch_size=500,
     )
@@ -428,6 +474,25 @@ def figures(
     return _compute_and_store(key, measure, period_code, compute, mark)
 
 
+def due(key: str, *, mark: int, force: bool = False, kinds=changed_kinds) -> bool:
+    """Whether a table's figures are to be recomputed now, by this process: True when they
+    are not stored yet, or records they read have changed since (or `force`) and this
+    process has claimed them. False when nothing they read has changed (their place in
+    the change log is moved on) or another process is recomputing them. `kinds`:
+    `changed_kinds`, or a memo of it for a run."""
+    row = ReportSnapshot.objects.filter(key=key).first()
+    if row is not None and not force and _still_current(row, mark, kinds):
+        if row.data_mark != mark:
+            # Nothing it reads has changed: current as of `mark`, without recomputing.
+            ReportSnapshot.objects.filter(pk=row.pk, data_mark=row.data_mark).update(data_mark=mark)
+            try:
+                cache.delete(_cache_key(key))
+            except Exception:  # harmless: a cached copy names the old place, so is not read
+                logger.warning("Could not forget cached report figures", exc_info=True)
+        return False
+    return row is None or _claim(row, timezone.now())  # False: another process is at it
+
+
 def refresh_one(
     key: str,
     measure: str,
@@ -439,19 +504,9 @@ def refresh_one(
     kinds=changed_kinds,
 ) -> bool:
     """Recompute one table's figures if records it reads have changed since (or `force`).
-    True when it recomputed them. `kinds`: `changed_kinds`, or a memo of it for a run."""
-    row = ReportSnapshot.objects.filter(key=key).first()
-    if row is not None and not force and _still_current(row, mark, kinds):
-        if row.data_mark != mark:
-            # Nothing it reads has changed: current as of `mark`, without recomputing.
-            ReportSnapshot.objects.filter(pk=row.pk, data_mark=row.data_mark).update(data_mark=mark)
-            try:
-                cache.delete(_cache_key(key))
-            except Exception:  # harmless: a cached copy names the old place, so is not read
-                logger.warning("Could not forget cached report figures", exc_info=True)
+    True when it recomputed them."""
+    if not due(key, mark=mark, force=force, kinds=kinds):
         return False
-    if row is not None and not _claim(row, timezone.now()):
-        return False  # another process is at it
     _compute_and_store(key, measure, period_code, compute, mark)
     return True
 
@@ -475,7 +530,7 @@ def store_linked(key: str, cube: ProtectedCube, *, changed: bool) -> None:
             cube={**to_json(cube), LINKED: True}, withheld=cube.withheld
         )
         if changed:
-            _store_slices(key, cube)
+            _store_slices(key, slice_cells(cube))
     cache.delete(_cache_key(key))
 
 

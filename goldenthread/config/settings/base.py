@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .media_storage import person_media_storage
 
@@ -422,6 +423,16 @@ GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(
 GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS = int(
     os.environ.get("GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS", "250000")
 )
+# How many report tables `refresh-reports` (and the background worker's refresh of a
+# period) computes at once, each in a process of its own when more than one (#14, OPS-3).
+# At the nation's size each of the largest tables takes minutes of CPU and about 1.5 GB:
+# set it to the cores the refresh may use, memory allowing. 1: in the process itself.
+GOLDENTHREAD_REPORTS_REFRESH_JOBS = int(os.environ.get("GOLDENTHREAD_REPORTS_REFRESH_JOBS", "1"))
+if GOLDENTHREAD_REPORTS_REFRESH_JOBS < 1:
+    raise ImproperlyConfigured(
+        "GOLDENTHREAD_REPORTS_REFRESH_JOBS must be a whole number, 1 or more "
+        f"(it is {GOLDENTHREAD_REPORTS_REFRESH_JOBS})"
+    )
 # Reviews: the default time from agreeing a plan (or a review) to the next review. The
 # worklist reads each person's due date stored with it: after changing this, run
 # `goldenthread refresh-review-due` (#19).

@@ -3,9 +3,21 @@ changed, for every period a reader can choose (OPS-3)."""
 
 from __future__ import annotations
 
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError
 
 from goldenthread.reports.refresh import refresh_reports
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number, 1 or more, not {text!r}")
+    return jobs
 
 
 class Command(BaseCommand):
@@ -29,12 +41,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="recompute even when nothing has changed"
         )
+        parser.add_argument(
+            "--jobs",
+            type=_jobs,
+            default=None,
+            metavar="N",
+            help=(
+                "compute N tables at once, each in a process of its own (default "
+                "GOLDENTHREAD_REPORTS_REFRESH_JOBS, 1); each of a nation's largest tables "
+                "needs about 1.5 GB"
+            ),
+        )
 
-    def handle(self, *args, periods, force, **options):
+    def handle(self, *args, periods, force, jobs, **options):
         try:
             summary = refresh_reports(
                 periods=periods,
                 force=force,
+                jobs=jobs,
                 progress=None if options["verbosity"] < 1 else self.stdout.write,
             )
         except ValueError as error:
