@@ -14,8 +14,9 @@ import os
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
-from goldenthread.reports import selectors
+from goldenthread.reports import selectors, tasks
 from goldenthread.reports.models import ReportSnapshot
 from goldenthread.reports.refresh import refresh_reports
 
@@ -121,3 +122,20 @@ def test_the_command_refuses_jobs_that_are_not_a_whole_number_of_one_or_more(db,
 def test_refresh_refuses_no_jobs(db):
     with pytest.raises(ValueError, match="jobs must be 1 or more"):
         refresh_reports(today=TODAY, periods=["2026Q2"], jobs=0)
+
+
+# The worker closes its database connection when it ends (as a worker process does).
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_prepares_a_period_in_processes_of_its_own(
+    stored, needs, pinned_clock, settings, computed_in
+):
+    """The background worker's refresh of a period (reports/tasks.py) takes the setting too:
+    forked from the worker, whose queue and connections are left as they were."""
+    settings.GOLDENTHREAD_REPORTS_REFRESH_JOBS = 2
+    tasks.ask_to_prepare("2026Q2", TODAY)
+    call_command("worker", "--once", verbosity=0)
+    assert ReportSnapshot.objects.filter(period_code="2026Q2").count() == TABLES
+    assert computed_in() and os.getpid() not in {pid for pid, _ in computed_in()}
+    result = DBTaskResult.objects.get()
+    assert result.status == "SUCCESSFUL", result.traceback
+    assert result.return_value.startswith(f"2026Q2: {TABLES} tables computed")
