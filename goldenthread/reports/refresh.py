@@ -105,6 +105,9 @@ def refresh_reports(
             )
             finished(period, measure.key, done)
     else:
+        # The largest tables first (by their cells, what their cost grows with): a large
+        # table handed over last would leave the other processes idle while it runs.
+        tables.sort(key=lambda table: -selectors.cube_cells(table[1], table[0], axes))
         with _Computers(jobs, today, axes, limit) as computers:
             for period, measure in tables:
                 key = key_of(period, measure)

@@ -16,8 +16,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from goldenthread.reports import selectors, tasks
+from goldenthread.reports import refresh, selectors, tasks
 from goldenthread.reports.models import ReportSnapshot
+from goldenthread.reports.periods import parse_period
 from goldenthread.reports.refresh import refresh_reports
 
 from .test_snapshots import TODAY, _stored
@@ -139,3 +140,23 @@ def test_the_worker_prepares_a_period_in_processes_of_its_own(
     result = DBTaskResult.objects.get()
     assert result.status == "SUCCESSFUL", result.traceback
     assert result.return_value.startswith(f"2026Q2: {TABLES} tables computed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_largest_tables_are_handed_over_first(stored, needs, pinned_clock, monkeypatch):
+    """So that no process is left idle at the end while one computes a large table."""
+    handed: list[str] = []
+    submit = refresh._Computers.submit
+
+    def noting(self, key, measure, period):
+        handed.append(measure.key)
+        submit(self, key, measure, period)
+
+    monkeypatch.setattr(refresh._Computers, "submit", noting)
+    refresh_reports(today=TODAY, periods=["2026Q2"], jobs=2)
+    axes = selectors.FilterAxes.load()
+    period = parse_period("2026Q2", TODAY)
+    measures = {m.key: m for m in (selectors.PEOPLE, *selectors.MEASURES)}
+    cells = [selectors.cube_cells(measures[key], period, axes) for key in handed]
+    assert len(handed) == TABLES and cells == sorted(cells, reverse=True)
+    assert cells[0] > cells[-1]
