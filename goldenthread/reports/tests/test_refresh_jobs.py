@@ -160,3 +160,17 @@ def test_the_largest_tables_are_handed_over_first(stored, needs, pinned_clock, m
     cells = [selectors.cube_cells(measures[key], period, axes) for key in handed]
     assert len(handed) == TABLES and cells == sorted(cells, reverse=True)
     assert cells[0] > cells[-1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reports_bench_measures_the_refresh_in_processes_against_one(
+    stored, needs, pinned_clock, monkeypatch
+):
+    from goldenthread.nonprod.bench import reports as reports_bench
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    said: list[str] = []
+    reports_bench.run(said.append, repeat=1, periods=("2026Q2",))
+    line = next(line for line in said if "--jobs 2" in line)
+    assert "with one:" in line and "× faster" in line
+    assert ReportSnapshot.objects.filter(period_code="2026Q2").count() == TABLES
