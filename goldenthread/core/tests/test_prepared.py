@@ -279,6 +279,65 @@ def test_on_sqlite_the_statements_take_their_parameters_by_name(team, practition
     assert queries[0]["sql"] == _captured_single(prepared, team.pk)
 
 
+def test_on_sqlite_unwatched_statements_run_natively_with_the_same_rows(team, practitioner):
+    """#19: on SQLite a prepared read, a batch and the fixed statements of core.prepared run
+    on sqlite3's own connection, converted once (`sqlite_native`, as Django's cursor
+    converts them), when nothing watches the connection's statements; watched (a query
+    capture, an execute wrapper) they go through Django's cursor as before. The same rows
+    either way, and a watcher sees every statement."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own connection only")
+    from goldenthread.core.prepared import execute_fixed, fetch_fixed, sqlite_native
+
+    older, younger = _people(team, practitioner)
+
+    def build(team_id):
+        return (
+            Person.objects.filter(team_id=team_id)
+            .exclude(family_name__contains="%")
+            .annotate(tag=Value("50%"))
+            .order_by("family_name")
+            .values_list("pk", "tag", "family_name", "date_of_birth")
+        )
+
+    prepared = PreparedQuery(build, uuid.uuid4())
+    batch = PreparedBatch({"read": prepared})
+    expected = list(build(team.pk))
+    assert sqlite_native("SELECT %s, '%%s', '50%%'") == "SELECT ?, '%s', '50%'"
+    seen: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    native = sqlite_native("SELECT family_name FROM people_person WHERE id = %s")
+    assert native.endswith("id = ?")
+    unwatched = (
+        prepared(team.pk),
+        batch(team.pk)["read"],
+        fetch_fixed(connection, "", native, [older.pk.hex]),
+    )
+    assert seen == []
+    with connection.execute_wrapper(watch):
+        watched = (
+            prepared(team.pk),
+            batch(team.pk)["read"],
+            fetch_fixed(
+                connection,
+                "SELECT family_name FROM people_person WHERE id = %s",
+                native,
+                [older.pk.hex],
+            ),
+        )
+        execute_fixed(connection, "SELECT %s", "SELECT ?", [1])
+    assert unwatched == watched == (expected, expected, (older.family_name,))
+    assert len(seen) == 4
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared(team.pk) == expected
+        execute_fixed(connection, "SELECT %s", "SELECT ?", [1])
+    assert len(queries) == 2
+
+
 def _captured_single(prepared, *args):
     with CaptureQueriesContext(connection) as queries:
         prepared(*args)
