@@ -115,11 +115,12 @@ def _scoped_person_queryset(user, person_id, *, today, now):
         .order_by("-at")
         .values("reason")[:1]
     )
+    # visible_to(…, person_id=…): the same as .filter(pk=person_id) on the whole, with its
+    # allocations and break-glass uses read for this person alone (#19).
     return (
-        Person.objects.visible_to(user, today=today, now=now)
+        Person.objects.visible_to(user, today=today, now=now, person_id=person_id)
         .select_related("area", "team")
-        .annotate(break_glass_reason=Subquery(active_grant))
-        .filter(pk=person_id)[:1]
+        .annotate(break_glass_reason=Subquery(active_grant))[:1]
     )
 
 
