@@ -68,11 +68,9 @@ def _same(prepared, orm):
     assert prepared.display_name == orm.display_name
 
 
-def test_scoped_fetch_matches_the_queryset_for_each_role(
-    person, practitioner, other_practitioner, team_leader, other_team_leader, other_team
-):
-    """Practitioner (allocated or not), team leader (own team, other team, their worker's
-    person in another team): the prepared fetch and the queryset agree, found or not."""
+def _elsewhere_and_ended(practitioner, other_practitioner, other_team):
+    """A person of another team allocated to `practitioner`, and one whose allocation to
+    `other_practitioner` ended yesterday."""
     elsewhere = PersonFactory(team=other_team)
     AllocationFactory(person=elsewhere, worker=practitioner)
     ended = PersonFactory(team=other_team)
@@ -82,6 +80,15 @@ def test_scoped_fetch_matches_the_queryset_for_each_role(
         start_date=timezone.localdate() - datetime.timedelta(days=30),
         end_date=timezone.localdate() - datetime.timedelta(days=1),
     )
+    return elsewhere, ended
+
+
+def test_scoped_fetch_matches_the_queryset_for_each_role(
+    person, practitioner, other_practitioner, team_leader, other_team_leader, other_team
+):
+    """Practitioner (allocated or not), team leader (own team, other team, their worker's
+    person in another team): the prepared fetch and the queryset agree, found or not."""
+    elsewhere, ended = _elsewhere_and_ended(practitioner, other_practitioner, other_team)
     cases = [
         (practitioner, person, True),
         (practitioner, elsewhere, True),
@@ -112,15 +119,7 @@ def test_visible_to_one_person_is_the_whole_then_that_person(
     """visible_to(user, person_id=p) (its reads narrowed to p, #19) finds exactly what
     visible_to(user).filter(pk=p) finds: each role, allocated now, ended, in another team,
     opened by break-glass or not, with and without break-glass counted."""
-    elsewhere = PersonFactory(team=other_team)
-    AllocationFactory(person=elsewhere, worker=practitioner)
-    ended = PersonFactory(team=other_team)
-    AllocationFactory(
-        person=ended,
-        worker=other_practitioner,
-        start_date=timezone.localdate() - datetime.timedelta(days=30),
-        end_date=timezone.localdate() - datetime.timedelta(days=1),
-    )
+    elsewhere, ended = _elsewhere_and_ended(practitioner, other_practitioner, other_team)
     stranger = PractitionerFactory(team=other_team)
     break_glass_start(
         actor=stranger, person_id=person.pk, reason="Out of hours call from the hospital ward"
