@@ -37,7 +37,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+
+from goldenthread.core.prepared import execute_fixed, fetch_fixed, sqlite_native
 
 GENESIS = "0" * 64
 CHAIN_FIELDS = ("seq", "prev_hash", "row_hash")
@@ -166,29 +168,46 @@ def compute_hash(table: str, seq: int, prev_hash: str, content: dict[str, Any]) 
     return link_hash(table, seq, prev_hash, content_digest(content))
 
 
-def head(model: type[models.Model]) -> tuple[int, str]:
+def head(model: type[models.Model], db: Any = None) -> tuple[int, str]:
     """Lock the table's chain for this transaction and return its last (seq, row_hash).
-    Call inside a transaction."""
+    Call inside a transaction. `db`: the default database's connection (this thread's
+    `connections[DEFAULT_DB_ALIAS]`, what `django.db.connection` stands for), if the caller
+    has it already."""
+    db = db if db is not None else connections[DEFAULT_DB_ALIAS]
     table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
             # One round trip: the function takes the lock, then reads the head with a
             # snapshot taken after the lock (a VOLATILE function's statements each get a
             # fresh one), so it sees the row of whoever held the lock before.
             cursor.execute(
                 "SELECT seq, row_hash FROM audit_chain_head(%s, %s)", [table, lock_key(table)]
             )
-        else:
-            # Plain SQL: the ORM would take longer to build this query than the database
-            # takes to answer it from the unique index on seq.
-            cursor.execute(
-                f"SELECT seq, row_hash FROM {connection.ops.quote_name(table)} "  # noqa: S608
-                "ORDER BY seq DESC LIMIT 1"
-            )
-        last = cursor.fetchone()
+            last = cursor.fetchone()
+    else:
+        # Plain SQL: the ORM would take longer to build this query than the database
+        # takes to answer it from the unique index on seq; made once per table (#19).
+        sql, native = _head_statement(table, db)
+        last = fetch_fixed(db, sql, native, ())
     if last is None or last[0] is None:
         return (0, GENESIS)
     return (int(last[0]), last[1])
+
+
+_HEAD_STATEMENTS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _head_statement(table: str, db: Any) -> tuple[str, str]:
+    """SQLite: (the head's SELECT, as sqlite3 takes it), made once per table and database."""
+    key = (table, db.alias)
+    found = _HEAD_STATEMENTS.get(key)
+    if found is None:
+        sql = (
+            f"SELECT seq, row_hash FROM {db.ops.quote_name(table)} "  # noqa: S608
+            "ORDER BY seq DESC LIMIT 1"
+        )
+        found = _HEAD_STATEMENTS[key] = (sql, sqlite_native(sql))
+    return found
 
 
 def link(instance: Any, after: tuple[int, str]) -> tuple[int, str]:
@@ -232,17 +251,18 @@ def _getter(field: models.Field) -> Callable[[Any], Any]:
     return lambda instance: getattr(instance, attname)
 
 
-def _db_preparer(field: models.Field, connection: Any) -> Callable[[Any], Any]:
-    """`field.get_db_prep_save(value, connection)` as a function of the value: for text,
-    true/false and whole-number fields given a value of exactly their Python type (or None
-    to a text field), Django's answer is the value itself; anything else goes to Django."""
+def _db_preparer(field: models.Field) -> Callable[[Any, Any], Any]:
+    """`field.get_db_prep_save(value, connection)` as a function of the value and the
+    connection: for text, true/false and whole-number fields given a value of exactly their
+    Python type (or None to a text field), Django's answer is the value itself; anything
+    else goes to Django."""
     plain = _PLAIN_TYPES.get(type(field))
     prepare = field.get_db_prep_save
     if plain is None:
-        return lambda value: prepare(value, connection)
+        return prepare
     text = plain is str
 
-    def prepared(value: Any) -> Any:
+    def prepared(value: Any, connection: Any) -> Any:
         if value.__class__ is plain or (text and value is None):
             return value
         return prepare(value, connection)
@@ -276,37 +296,49 @@ class _WritePlan:
 
     sql: str
     getters: tuple[Callable[[Any], Any], ...]
-    preparers: tuple[Callable[[Any], Any], ...]
+    # Each takes (value, connection): the connection is this thread's, given on each call.
+    preparers: tuple[Callable[[Any, Any], Any], ...]
+    native: str = ""  # SQLite: the statement as sqlite3 takes it (core.prepared.sqlite_native)
 
 
 _WRITE_PLANS: dict[tuple[type[models.Model], str, str], _WritePlan] = {}
 
 
 def _write_plan(
-    model: type[models.Model], kind: str, fields: Sequence[models.Field], sql: Callable[[], str]
+    model: type[models.Model],
+    kind: str,
+    fields: Sequence[models.Field],
+    sql: Callable[[], str],
+    db: Any = None,
 ) -> _WritePlan:
-    """The model's plan for `kind` of write on the connection in use, made once (`sql`
-    makes its statement)."""
-    key = (model, connection.alias, kind)
+    """The model's plan for `kind` of write on `db` (the connection in use), made once
+    (`sql` makes its statement)."""
+    db = db if db is not None else connections[DEFAULT_DB_ALIAS]
+    key = (model, db.alias, kind)
     plan = _WRITE_PLANS.get(key)
     if plan is None:
+        statement = sql()
         plan = _WRITE_PLANS[key] = _WritePlan(
-            sql=sql(),
+            sql=statement,
             getters=tuple(_getter(f) for f in fields),
-            preparers=tuple(_db_preparer(f, connection) for f in fields),
+            preparers=tuple(_db_preparer(f) for f in fields),
+            native=sqlite_native(statement) if db.vendor == "sqlite" else "",
         )
     return plan
 
 
-def append_postgresql(instance: Any) -> None:
+def append_postgresql(instance: Any, db: Any = None) -> None:
     """Insert `instance` at the end of its table's chain in one statement (PostgreSQL): the
-    head is locked and read, and the row's place and hash worked out, inside it."""
+    head is locked and read, and the row's place and hash worked out, inside it. `db`: as
+    for `head`."""
+    # Looked up once, not on each use of django.db.connection's proxy (#19).
+    db = db if db is not None else connections[DEFAULT_DB_ALIAS]
     model = type(instance)
     table = model._meta.db_table
     fields = content_fields(model)
 
     def statement() -> str:
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         # Table and column names come from the model, never from input.
@@ -317,15 +349,15 @@ def append_postgresql(instance: Any) -> None:
             "(SELECT row_hash FROM h)) RETURNING seq, prev_hash, row_hash"
         )
 
-    plan = _write_plan(model, "append", fields, statement)
+    plan = _write_plan(model, "append", fields, statement, db)
     values = [get(instance) for get in plan.getters]
     digest = content_digest(_content_of(model, values))
-    params = [prepare(v) for prepare, v in zip(plan.preparers, values, strict=True)]
-    with connection.cursor() as cursor:
+    params = [prepare(v, db) for prepare, v in zip(plan.preparers, values, strict=True)]
+    with db.cursor() as cursor:
         cursor.execute(plan.sql, [table, _lock_key(table), digest, *params])
         instance.seq, instance.prev_hash, instance.row_hash = cursor.fetchone()
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = db.alias
 
 
 @functools.cache
@@ -333,41 +365,45 @@ def _lock_key(table: str) -> int:
     return lock_key(table)
 
 
-def insert_sqlite(instance: Any) -> None:
+def insert_sqlite(instance: Any, db: Any = None) -> None:
     """Insert a linked row (`link` done) in one prepared statement: the column list and SQL
     are made once per model, the values prepared by each field as Model.save would
-    (pre_save, get_db_prep_save; `_write_plan`). Half of an audit row's cost on SQLite was
-    Django building this INSERT again for every row (#19); the row, its place and its hash
-    are the same. Like `append_postgresql`, no model signals are sent (audit rows have no
-    receivers)."""
+    (pre_save, get_db_prep_save; `_write_plan`), and run as sqlite3 takes it when nothing
+    watches the statements (core.prepared.execute_fixed). Half of an audit row's cost on
+    SQLite was Django building this INSERT again for every row (#19); the row, its place
+    and its hash are the same. Like `append_postgresql`, no model signals are sent (audit
+    rows have no receivers). `db`: as for `head`."""
+    db = db if db is not None else connections[DEFAULT_DB_ALIAS]
     model = type(instance)
     fields = tuple(model._meta.concrete_fields)
 
     def statement() -> str:
         if model._meta.pk.get_internal_type().endswith("AutoField"):  # pragma: no cover
             raise TypeError(f"{model.__name__}: insert_sqlite needs a key made in Python")
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         # Table and column names come from the model, never from input.
         return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 
-    plan = _write_plan(model, "insert", fields, statement)
+    plan = _write_plan(model, "insert", fields, statement, db)
     params = [
-        prepare(get(instance)) for get, prepare in zip(plan.getters, plan.preparers, strict=True)
+        prepare(get(instance), db)
+        for get, prepare in zip(plan.getters, plan.preparers, strict=True)
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(plan.sql, params)
+    execute_fixed(db, plan.sql, plan.native, params)
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = db.alias
 
 
-def in_transaction():
+def in_transaction(db: Any = None):
     """The audit write's transaction: the caller's if there is one (no savepoint: if the
-    row cannot be written the caller's work fails with it), else its own."""
-    if connection.in_atomic_block:
-        return transaction.atomic(savepoint=False)
-    return transaction.atomic()
+    row cannot be written the caller's work fails with it), else its own. `db`: as for
+    `head`."""
+    db = db if db is not None else connections[DEFAULT_DB_ALIAS]
+    if db.in_atomic_block:
+        return transaction.atomic(using=db.alias, savepoint=False)
+    return transaction.atomic(using=db.alias)
 
 
 def content_digests(

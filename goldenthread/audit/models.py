@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 class AppendOnlyError(Exception):
@@ -75,14 +75,17 @@ class ChainedModel(AppendOnlyModel):
 
         if not self._state.adding:
             raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed.")
-        if connection.vendor == "postgresql":
+        # This thread's default connection (what django.db.connection stands for), looked
+        # up once: each use of the proxy looks it up again (#19).
+        db = connections[DEFAULT_DB_ALIAS]
+        if db.vendor == "postgresql":
             # One statement, atomic by itself (in the caller's transaction or its own):
             # lock, head, place and hash, insert. One round trip, as a plain insert.
-            chain.append_postgresql(self)
+            chain.append_postgresql(self, db)
             return
-        with chain.in_transaction():
-            chain.link(self, chain.head(type(self)))
-            chain.insert_sqlite(self)
+        with chain.in_transaction(db):
+            chain.link(self, chain.head(type(self), db))
+            chain.insert_sqlite(self, db)
 
 
 class AccessAction(models.TextChoices):

@@ -98,11 +98,73 @@ def _named_parameters(sql: str, count: int, vendor: str) -> tuple[str, list[str]
     return named, names
 
 
-def _fetch(connection, sql: str, names: list[str] | None, params: list, *, one: bool) -> Any:
-    """The statement's rows (or its one row), its parameters by name where it has names."""
+def _fetch(
+    connection, sql: str, names: list[str] | None, params: list, *, one: bool, native: str = ""
+) -> Any:
+    """The statement's rows (or its one row), its parameters by name where it has names.
+    `native`: on SQLite, the same statement as sqlite3 takes it (`sqlite_native`), run by
+    `run_native` when nothing watches the connection's statements."""
+    if native and not (connection.execute_wrappers or connection.queries_logged):
+        return run_native(connection, native, params, one=one)
     with connection.cursor() as cursor:
         cursor.execute(sql, params if names is None else dict(zip(names, params, strict=True)))
         return cursor.fetchone() if one else cursor.fetchall()
+
+
+# Django's SQLite cursor turns each statement's "%s" into sqlite3's "?" on every call (a
+# regular expression over the whole text, or "%" formatting for named parameters) and then
+# sqlite3 hashes the new text to find its compiled statement: for a fixed statement that is
+# work done again on every call for the same answer (0.1 M instructions a call for the
+# golden thread's batch of eleven thousand characters; 50 K for the access-log row's
+# INSERT, #19). A fixed statement is converted once (`sqlite_native`, as Django's own
+# cursor converts it) and, when nothing watches the connection's statements (no
+# `execute_wrapper`, no query capture: `queries_logged` is False), run on the connection's
+# sqlite3 connection itself (`run_native`), with the checks Django's cursor makes before
+# (the health check, the thread it belongs to, a broken transaction) and its errors turned into Django's as
+# Django's cursor turns them. Anything that watches (assertNumQueries, CaptureQueriesContext,
+# DEBUG's connection.queries, an execute wrapper) sees the statement go through Django's
+# cursor as before, with the same text and values.
+
+
+def sqlite_native(sql: str) -> str:
+    """A statement with "%s" parameters as sqlite3 takes it ("?"), converted as Django's
+    SQLite cursor converts it (SQLiteCursorWrapper.convert_query)."""
+    return _FORMAT_PLACEHOLDER.sub("?", sql).replace("%%", "%")
+
+
+def run_native(connection, native: str, params: list | tuple, *, one: bool = False) -> Any:
+    """Run `native` (`sqlite_native`'s) on SQLite's own connection: its rows, or its one row
+    with `one`. The caller has checked that nothing watches the statements."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.execute(native, params)
+        try:
+            return cursor.fetchone() if one else cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+def execute_fixed(connection, sql: str, native: str, params: list | tuple) -> None:
+    """Run a fixed statement that returns no rows (`native`: `sqlite_native(sql)` on SQLite,
+    "" elsewhere): natively when nothing watches (`run_native`), else through Django's
+    cursor."""
+    if native and not (connection.execute_wrappers or connection.queries_logged):
+        run_native(connection, native, params)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def fetch_fixed(connection, sql: str, native: str, params: list | tuple) -> Any:
+    """A fixed statement's one row (or None), as `execute_fixed` runs it."""
+    if native and not (connection.execute_wrappers or connection.queries_logged):
+        return run_native(connection, native, params, one=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 @dataclass
@@ -118,6 +180,7 @@ class _Compiled:
     plans: dict = field(default_factory=dict)  # _plan's, by connection and time zone
     named_sql: str = ""  # the statement as run: on SQLite with named parameters
     param_names: list | None = None  # SQLite: the parameters' names (_named_parameters)
+    native: str = ""  # SQLite: the statement as sqlite3 takes it (sqlite_native)
 
 
 class PreparedQuery:
@@ -182,6 +245,7 @@ class PreparedQuery:
             raise ImproperlyConfigured("PreparedQuery does not read composite fields")
         named_sql, param_names = _named_parameters(sql, len(params), connection.vendor)
         return _Compiled(
+            native=sqlite_native(sql) if connection.vendor == "sqlite" else "",
             named_sql=named_sql,
             param_names=param_names,
             converters=compiler.get_converters(fields),
@@ -218,8 +282,15 @@ class PreparedQuery:
             p if s is None else adapted[s]
             for p, s in zip(compiled.params, compiled.slots, strict=True)
         ]
-        fetched = _fetch(connection, compiled.named_sql, compiled.param_names, params, one=False)
-        return _rows(compiled, fetched, connection.alias)
+        fetched = _fetch(
+            connection,
+            compiled.named_sql,
+            compiled.param_names,
+            params,
+            one=False,
+            native=compiled.native,
+        )
+        return _rows(compiled, fetched, connection)
 
     def _alias(self) -> str:
         if self._model is None:
@@ -506,9 +577,12 @@ def _related(compiled: _Compiled, db: str) -> _Related:
     return found
 
 
-def _rows(compiled: _Compiled, fetched: list, db: str) -> list:
+def _rows(compiled: _Compiled, fetched: list, connection: Any) -> list:
+    """The read's rows from the database's (`connection`: this thread's, which ran it; not
+    looked up again by its alias for each read, #19)."""
     compiler = compiled.compiler
-    rows: Any = _converted(fetched, compiled, connections[db])
+    db = connection.alias
+    rows: Any = _converted(fetched, compiled, connection)
     iterable = compiled.iterable
     if iterable is FlatValuesListIterable:
         return [row[0] for row in rows]
@@ -621,6 +695,7 @@ class _Batch:
     slots: list
     parts: list  # for each read: (name, its _Compiled, its loaders by column or None)
     names: list | None = None  # SQLite: the parameters' names (_named_parameters)
+    native: str = ""  # SQLite: the statement as sqlite3 takes it (sqlite_native)
 
 
 class PreparedBatch:
@@ -676,7 +751,10 @@ class PreparedBatch:
         if postgresql:
             _psycopg_keeps_converted(sql)
         named, param_names = _named_parameters(sql, len(params), connection.vendor)
-        return _Batch(sql=named, params=params, slots=slots, parts=parts, names=param_names)
+        native = sqlite_native(sql) if connection.vendor == "sqlite" else ""
+        return _Batch(
+            sql=named, params=params, slots=slots, parts=parts, names=param_names, native=native
+        )
 
     def _get(self, alias: str) -> _Batch:
         key = (alias, connections[alias].vendor)
@@ -700,7 +778,7 @@ class PreparedBatch:
         params = [
             p if s is None else adapted[s] for p, s in zip(batch.params, batch.slots, strict=True)
         ]
-        found = _fetch(connection, batch.sql, batch.names, params, one=True)
+        found = _fetch(connection, batch.sql, batch.names, params, one=True, native=batch.native)
         postgresql = connection.vendor == "postgresql"
         result = {}
         for (name, compiled, loaders), text in zip(batch.parts, found, strict=True):
@@ -715,8 +793,15 @@ class PreparedBatch:
                     for i, load in items:
                         if row[i] is not None:
                             row[i] = load(row[i])
-            result[name] = _rows(compiled, fetched, connection.alias)
+            result[name] = _rows(compiled, fetched, connection)
         return result
 
 
-__all__ = ["BATCH_SQL_START", "PreparedBatch", "PreparedQuery"]
+__all__ = [
+    "BATCH_SQL_START",
+    "PreparedBatch",
+    "PreparedQuery",
+    "execute_fixed",
+    "fetch_fixed",
+    "sqlite_native",
+]

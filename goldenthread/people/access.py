@@ -38,6 +38,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from goldenthread.accounts.models import Role, User
 from goldenthread.audit.forms import BREAK_GLASS_MIN_REASON, BreakGlassForm
@@ -115,11 +116,12 @@ def _scoped_person_queryset(user, person_id, *, today, now):
         .order_by("-at")
         .values("reason")[:1]
     )
+    # visible_to(…, person_id=…): the same as .filter(pk=person_id) on the whole, with its
+    # allocations and break-glass uses read for this person alone (#19).
     return (
-        Person.objects.visible_to(user, today=today, now=now)
+        Person.objects.visible_to(user, today=today, now=now, person_id=person_id)
         .select_related("area", "team")
-        .annotate(break_glass_reason=Subquery(active_grant))
-        .filter(pk=person_id)[:1]
+        .annotate(break_glass_reason=Subquery(active_grant))[:1]
     )
 
 
@@ -344,6 +346,17 @@ def break_glass_offer(request: HttpRequest, person_id) -> TemplateResponse:
     )
 
 
+def signed_in_user_itself(request: HttpRequest) -> Any:
+    """request.user with its lazy wrappers (django-otp's, the authentication middleware's)
+    taken off: the object they stand for, set up as they set it up."""
+    user: Any = request.user
+    while issubclass(type(user), LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class PersonRecordMixin(SignedInMixin):
     """For views under /people/<person_id>/…: sets self.person, logged."""
 
@@ -353,6 +366,12 @@ class PersonRecordMixin(SignedInMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        # The signed-in user itself for the rest of the request (#19): request.user is
+        # django-otp's lazy object over the authentication middleware's lazy object over the
+        # user, so each of the hundred-odd reads of it a record page makes (the access check
+        # and log, the role checks, the frame, the context processors) went through two
+        # proxies. The same user, its device and is_verified() already set by both.
+        request.user = signed_in_user_itself(request)
         try:
             self.person = open_person_record(
                 request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,13 +25,23 @@ def active_on(day: datetime.date) -> Q:
 
 
 def _with_break_glass(
-    person_ids: models.QuerySet, user, enabled: bool, now: datetime.datetime | None = None
+    person_ids: models.QuerySet,
+    user,
+    enabled: bool,
+    now: datetime.datetime | None = None,
+    only: uuid.UUID | None = None,
 ) -> models.QuerySet:
     """SEC-3: `person_ids` (a values queryset) and the people `user` opened by break-glass,
-    while that lasts. One IN (… UNION ALL …) keeps the plan starting from the indexes."""
+    while that lasts. One IN (… UNION ALL …) keeps the plan starting from the indexes.
+    `only`: of those, this person alone (visible_to's `person_id`)."""
+    if only is not None:
+        person_ids = person_ids.filter(person_id=only)
     if not enabled:
         return person_ids
-    return person_ids.order_by().union(active_break_glass_person_ids(user, now=now), all=True)
+    opened = active_break_glass_person_ids(user, now=now)
+    if only is not None:
+        opened = opened.filter(person_id=only)
+    return person_ids.order_by().union(opened, all=True)
 
 
 class PersonQuerySet(models.QuerySet):
@@ -41,6 +52,7 @@ class PersonQuerySet(models.QuerySet):
         break_glass: bool = True,
         today: datetime.date | None = None,
         now: datetime.datetime | None = None,
+        person_id: uuid.UUID | None = None,
     ) -> PersonQuerySet:
         """The only way into a named record (SPEC section 0).
 
@@ -60,7 +72,28 @@ class PersonQuerySet(models.QuerySet):
 
         `today` and `now` default to the current day and time; a prepared fetch
         (people/access.py) passes them so that they are parameters of its SQL.
+
+        `person_id`: this person alone, if visible: the same as `.filter(pk=person_id)` on
+        the whole, with the allocations and break-glass uses read narrowed to them too, so
+        that the database reads one person's rows rather than every person the worker (or
+        team) has (#19: a record page's scoped fetch; people/tests/test_prepared_reads.py
+        compares the two).
         """
+        if person_id is not None:
+            return self._visible_to(
+                user, break_glass=break_glass, today=today, now=now, only=person_id
+            ).filter(pk=person_id)
+        return self._visible_to(user, break_glass=break_glass, today=today, now=now, only=None)
+
+    def _visible_to(
+        self,
+        user,
+        *,
+        break_glass: bool,
+        today: datetime.date | None,
+        now: datetime.datetime | None,
+        only: uuid.UUID | None,
+    ) -> PersonQuerySet:
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.role in (Role.PERSON, Role.PROXY):
@@ -84,7 +117,7 @@ class PersonQuerySet(models.QuerySet):
         if user.role == Role.PRACTITIONER:
             return approved.filter(
                 pk__in=_with_break_glass(
-                    allocated.filter(worker=user).values("person_id"), user, break_glass, now
+                    allocated.filter(worker=user).values("person_id"), user, break_glass, now, only
                 )
             )
         if user.role == Role.TEAM_LEADER and user.team_id:
@@ -95,6 +128,7 @@ class PersonQuerySet(models.QuerySet):
                 user,
                 break_glass,
                 now,
+                only,
             )
             return approved.filter(Q(team_id=user.team_id) | Q(pk__in=team_allocated))
         return self.none()

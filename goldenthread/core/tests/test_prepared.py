@@ -246,6 +246,25 @@ def test_select_related_objects_are_djangos(team, practitioner):
     assert {"User", "Team", "Area"} <= set(seen)
 
 
+def _with_percent_signs(team_id):
+    """A read whose statement has a literal "%" (written "%%" for the cursor)."""
+    return (
+        Person.objects.filter(team_id=team_id)
+        .exclude(family_name__contains="%")
+        .annotate(tag=Value("50%"))
+        .order_by("family_name")
+        .values_list("pk", "tag", "family_name", "date_of_birth")
+    )
+
+
+def _read_and_batch(team, practitioner):
+    """Two people of `team` (the older first), `_with_percent_signs` prepared, and a batch
+    of it alone."""
+    older, _ = _people(team, practitioner)
+    prepared = PreparedQuery(_with_percent_signs, uuid.uuid4())
+    return older, prepared, PreparedBatch({"read": prepared})
+
+
 def test_on_sqlite_the_statements_take_their_parameters_by_name(team, practitioner):
     """#19: on SQLite a prepared read and a batch give Django's cursor their parameters by
     name (filled in with `%`, not a regular expression over the statement on every call):
@@ -253,18 +272,8 @@ def test_on_sqlite_the_statements_take_their_parameters_by_name(team, practition
     put in."""
     if connection.vendor != "sqlite":
         pytest.skip("names for SQLite's parameters only")
-    older, _ = _people(team, practitioner)
-
-    def build(team_id):
-        return (
-            Person.objects.filter(team_id=team_id)
-            .exclude(family_name__contains="%")
-            .annotate(tag=Value("50%"))
-            .values_list("pk", "tag", "family_name")
-        )
-
-    prepared = PreparedQuery(build, uuid.uuid4())
-    batch = PreparedBatch({"read": prepared})
+    older, prepared, batch = _read_and_batch(team, practitioner)
+    build = _with_percent_signs
     expected = sorted(build(team.pk))
     with CaptureQueriesContext(connection) as queries:
         assert sorted(prepared(team.pk)) == expected
@@ -277,6 +286,54 @@ def test_on_sqlite_the_statements_take_their_parameters_by_name(team, practition
     with CaptureQueriesContext(connection) as queries:
         list(build(team.pk))
     assert queries[0]["sql"] == _captured_single(prepared, team.pk)
+
+
+def test_on_sqlite_unwatched_statements_run_natively_with_the_same_rows(team, practitioner):
+    """#19: on SQLite a prepared read, a batch and the fixed statements of core.prepared run
+    on sqlite3's own connection, converted once (`sqlite_native`, as Django's cursor
+    converts them), when nothing watches the connection's statements; watched (a query
+    capture, an execute wrapper) they go through Django's cursor as before. The same rows
+    either way, and a watcher sees every statement."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own connection only")
+    from goldenthread.core.prepared import execute_fixed, fetch_fixed, sqlite_native
+
+    older, prepared, batch = _read_and_batch(team, practitioner)
+    build = _with_percent_signs
+    expected = list(build(team.pk))
+    assert sqlite_native("SELECT %s, '%%s', '50%%'") == "SELECT ?, '%s', '50%'"
+    seen: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    native = sqlite_native("SELECT family_name FROM people_person WHERE id = %s")
+    assert native.endswith("id = ?")
+    unwatched = (
+        prepared(team.pk),
+        batch(team.pk)["read"],
+        fetch_fixed(connection, "", native, [older.pk.hex]),
+    )
+    assert seen == []
+    with connection.execute_wrapper(watch):
+        watched = (
+            prepared(team.pk),
+            batch(team.pk)["read"],
+            fetch_fixed(
+                connection,
+                "SELECT family_name FROM people_person WHERE id = %s",
+                native,
+                [older.pk.hex],
+            ),
+        )
+        execute_fixed(connection, "SELECT %s", "SELECT ?", [1])
+    assert unwatched == watched == (expected, expected, (older.family_name,))
+    assert len(seen) == 4
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared(team.pk) == expected
+        execute_fixed(connection, "SELECT %s", "SELECT ?", [1])
+    assert len(queries) == 2
 
 
 def _captured_single(prepared, *args):

@@ -150,3 +150,22 @@ def test_anonymous_is_sent_to_sign_in(client, person):
     response = client.get(reverse("people:detail", args=[person.pk]))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_a_record_page_works_with_the_signed_in_user_itself(practitioner_client, person):
+    """#19: a record page takes request.user's lazy wrappers off (django-otp's over the
+    authentication middleware's) once its user is known: the same user, its second factor
+    still verified, and one access-log row naming them."""
+    from django.utils.functional import SimpleLazyObject
+
+    from goldenthread.people.access import signed_in_user_itself
+
+    response = practitioner_client.get(reverse("people:detail", args=[person.pk]))
+    assert response.status_code == 200
+    user = response.wsgi_request.user
+    assert type(user).__name__ == "User"
+    assert user.is_verified()
+    assert AccessLog.objects.filter(actor=user, person_id=person.pk).count() == 1
+    twice = SimpleLazyObject(lambda: SimpleLazyObject(lambda: user))
+    assert signed_in_user_itself(type("R", (), {"user": twice})()) is user
+    assert signed_in_user_itself(type("R", (), {"user": user})()) is user

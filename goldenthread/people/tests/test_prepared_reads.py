@@ -8,25 +8,49 @@ import datetime
 import uuid
 
 import pytest
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from goldenthread.accounts.factories import PractitionerFactory
+from goldenthread.audit.models import BreakGlassAccess
 from goldenthread.conversations.factories import ConversationFactory
 from goldenthread.outcomes.factories import OutcomeFactory
 from goldenthread.people import selectors
 from goldenthread.people.access import _scoped_person_queryset, break_glass_start, scoped_person
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
+from goldenthread.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
 
+def _whole_then_one(user, person_id, *, today, now):
+    """The scoped fetch as it was before visible_to(person_id=…) narrowed its reads (#19):
+    everyone the user may see, then this person."""
+    active_grant = (
+        BreakGlassAccess.objects.filter(
+            actor_id=user.pk, person_id=OuterRef("pk"), at__lte=now, until__gt=now
+        )
+        .order_by("-at")
+        .values("reason")[:1]
+    )
+    return (
+        Person.objects.visible_to(user, today=today, now=now)
+        .select_related("area", "team")
+        .annotate(break_glass_reason=Subquery(active_grant))
+        .filter(pk=person_id)[:1]
+    )
+
+
 def _fetch_both(user, person_id):
     now = timezone.now()
+    today = timezone.localdate(now)
     prepared = scoped_person(user, person_id, now=now)
-    orm = next(
-        iter(_scoped_person_queryset(user, person_id, today=timezone.localdate(now), now=now)),
-        None,
-    )
+    orm = next(iter(_scoped_person_queryset(user, person_id, today=today, now=now)), None)
+    # The narrowed reads find what the whole did, found or not, with the same reason.
+    whole = next(iter(_whole_then_one(user, person_id, today=today, now=now)), None)
+    assert orm == whole
+    if orm is not None:
+        assert orm.break_glass_reason == whole.break_glass_reason
     return prepared, orm
 
 
@@ -44,11 +68,9 @@ def _same(prepared, orm):
     assert prepared.display_name == orm.display_name
 
 
-def test_scoped_fetch_matches_the_queryset_for_each_role(
-    person, practitioner, other_practitioner, team_leader, other_team_leader, other_team
-):
-    """Practitioner (allocated or not), team leader (own team, other team, their worker's
-    person in another team): the prepared fetch and the queryset agree, found or not."""
+def _elsewhere_and_ended(practitioner, other_practitioner, other_team):
+    """A person of another team allocated to `practitioner`, and one whose allocation to
+    `other_practitioner` ended yesterday."""
     elsewhere = PersonFactory(team=other_team)
     AllocationFactory(person=elsewhere, worker=practitioner)
     ended = PersonFactory(team=other_team)
@@ -58,6 +80,15 @@ def test_scoped_fetch_matches_the_queryset_for_each_role(
         start_date=timezone.localdate() - datetime.timedelta(days=30),
         end_date=timezone.localdate() - datetime.timedelta(days=1),
     )
+    return elsewhere, ended
+
+
+def test_scoped_fetch_matches_the_queryset_for_each_role(
+    person, practitioner, other_practitioner, team_leader, other_team_leader, other_team
+):
+    """Practitioner (allocated or not), team leader (own team, other team, their worker's
+    person in another team): the prepared fetch and the queryset agree, found or not."""
+    elsewhere, ended = _elsewhere_and_ended(practitioner, other_practitioner, other_team)
     cases = [
         (practitioner, person, True),
         (practitioner, elsewhere, True),
@@ -74,6 +105,50 @@ def test_scoped_fetch_matches_the_queryset_for_each_role(
         assert (prepared is not None) is found, (user.username, who.display_name)
     assert _fetch_both(practitioner, uuid.uuid4()) == (None, None)
     assert scoped_person(practitioner, "not-an-id", now=timezone.now()) is None
+
+
+def test_visible_to_one_person_is_the_whole_then_that_person(
+    person,
+    practitioner,
+    other_practitioner,
+    team_leader,
+    other_team_leader,
+    other_team,
+    commissioner,
+):
+    """visible_to(user, person_id=p) (its reads narrowed to p, #19) finds exactly what
+    visible_to(user).filter(pk=p) finds: each role, allocated now, ended, in another team,
+    opened by break-glass or not, with and without break-glass counted."""
+    elsewhere, ended = _elsewhere_and_ended(practitioner, other_practitioner, other_team)
+    stranger = PractitionerFactory(team=other_team)
+    break_glass_start(
+        actor=stranger, person_id=person.pk, reason="Out of hours call from the hospital ward"
+    )
+    break_glass_start(
+        actor=other_team_leader, person_id=person.pk, reason="Covering the duty desk tonight"
+    )
+    users = [
+        practitioner,
+        other_practitioner,
+        team_leader,
+        other_team_leader,
+        stranger,
+        commissioner,
+    ]
+    people = [person.pk, elsewhere.pk, ended.pk, uuid.uuid4()]
+    found = 0
+    for user in users:
+        for person_id in people:
+            for counted in (True, False):
+                one = list(
+                    Person.objects.visible_to(user, break_glass=counted, person_id=person_id)
+                )
+                whole = list(
+                    Person.objects.visible_to(user, break_glass=counted).filter(pk=person_id)
+                )
+                assert one == whole, (user.username, person_id, counted)
+                found += len(one)
+    assert found  # some are found, not only refusals
 
 
 def test_scoped_fetch_carries_the_break_glass_reason(person, other_team):
