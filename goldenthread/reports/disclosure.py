@@ -432,18 +432,28 @@ _Option = list[tuple[str, int]]
 _Ranked = tuple[int, tuple[str, ...], Callable[[str], list[_Option]]]
 
 
-def _grouped_ranked(dim: Dim, coord: str, n: int = FIRST_SEARCH_OPTIONS) -> _Ranked | None:
+_Layout = tuple[dict[str, tuple[str, ...]], dict[str, list[str]], list[str]]
+
+
+def _grouped_layout(dim: Dim) -> _Layout:
+    """A dimension's groups, their categories in order and their names in order."""
+    members = {g: sorted(cs) for g, cs in dim.groups if cs}
+    return dict(dim.groups), members, sorted(members)
+
+
+def _grouped_ranked(
+    dim: Dim, coord: str, n: int = FIRST_SEARCH_OPTIONS, layout: _Layout | None = None
+) -> _Ranked | None:
     """`_grouped_firsts`, its targets in the order of their first options (the order
     `_find_hypercube` ranks them in when their cells cost the same), each target's options
     made only when asked for (#14: a team reaches every other team and area, and the
     search asks for the first few). Every option from `coord` starts alike (the category
     or group moving up, then its group), so the order is that of what follows: written
-    out here from the names, not by making and sorting the options."""
-    groups = dict(dim.groups)
+    out here from the names, not by making and sorting the options. `layout`:
+    `_grouped_layout(dim)`, worked out once by the caller."""
+    groups, members, names = layout or _grouped_layout(dim)
     if len(groups) != len(dim.groups):
         return None
-    members = {g: sorted(cs) for g, cs in dim.groups if cs}
-    names = sorted(members)
 
     def block(skip: str, total: str) -> list[str]:
         # Moves against another group ((g, −1), …), and up the chain ((TOTAL, +1), …),
@@ -506,6 +516,7 @@ class _Options:
     def __init__(self, dims: tuple[Dim, ...]):
         self.dims = dims
         self.kept: OrderedDict[tuple[int, str], _Ranked] = OrderedDict()
+        self.layouts = {i: _grouped_layout(d) for i, d in enumerate(dims) if d.groups}
 
     def of(self, axis: int, coord: str) -> _Ranked:
         found = self.kept.get((axis, coord))
@@ -513,7 +524,7 @@ class _Options:
             self.kept.move_to_end((axis, coord))
             return found
         dim = self.dims[axis]
-        found = _grouped_ranked(dim, coord) if dim.groups else None
+        found = _grouped_ranked(dim, coord, layout=self.layouts[axis]) if dim.groups else None
         if found is None:
             every = _axis_options(dim, coord)
             targets: dict[str, list[_Option]] = {}
@@ -825,6 +836,11 @@ class _Search:
                 level.append((differ, gin, tuple(options)))
             self._kinds.append(level)
         self._levels: dict[tuple[int, ...], list[list[_Kind]]] = {}
+        # For each shape, the place in each dimension's chain below which a side's cells
+        # lie (`side_bits`).
+        self._cols = [
+            tuple(w - m for w, m in zip(whole, shape, strict=True)) for shape in self.shapes
+        ]
         # (axis, coordinate) -> the categories under it (`_find_transfer`).
         self._under: dict[tuple[int, str], frozenset[str]] = {}
 
@@ -932,27 +948,28 @@ class _Search:
         if found is None:
             bits_of = self.moves.by_sign[sign]
             chains = [d.chain(c) for c, d in zip(leaf, self.dims, strict=True)]
-            slabs = [[3] * len(chain) for chain in chains]
-            places = itertools.product(*(range(len(chain)) for chain in chains))
-            for cell, place in zip(itertools.product(*chains), places, strict=True):
-                bits = bits_of[cell]
-                for slab, p in zip(slabs, place, strict=True):
-                    slab[p] &= bits
+            # The leaf's cells' bits in the order of `itertools.product`: dimension i's
+            # slab at place p is every `stride`th run of `stride` cells from p * stride.
+            flat = [bits_of[cell] for cell in itertools.product(*chains)]
             # below[i][k]: the AND of dimension i's first k slabs.
             below = []
-            for slab in slabs:
+            stride = len(flat)
+            for chain in chains:
+                block, stride = stride, stride // len(chain)
                 row, bits = [3], 3
-                for b in slab:
-                    bits &= b
+                for p in range(len(chain)):
+                    seen: set[int] = set()
+                    for start in range(p * stride, len(flat), block):
+                        seen.update(flat[start : start + stride])
+                    for b in seen:
+                        bits &= b
                     row.append(bits)
                 below.append(row)
             found = kept[leaf] = tuple(
-                functools.reduce(
-                    operator.and_,
-                    [row[len(row) - 1 - m] for row, m in zip(below, shape, strict=True)],
-                    3,
-                )
-                for shape in self.shapes
+                [
+                    functools.reduce(operator.and_, map(list.__getitem__, below, cols))
+                    for cols in self._cols
+                ]
             )
         return found
 
@@ -1171,15 +1188,23 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 if left <= 0:
                     break
                 continue
+            # The level's partners read: every one, or the first `left` in order. Which
+            # comes first matters only between moves that cost the same (the first in
+            # order, the least y, is taken), so they are read unsorted (#14).
+            stream: Iterable[tuple[Key, tuple[int, ...]]]
             if total is not None and total <= left:
-                stream: Iterable[tuple[Key, tuple[int, ...]]] = _merged(read)
+                stream = ((y, differ) for differ, found in read for y in found)
                 left -= total
             elif total is not None:
-                stream = itertools.islice(_merged(runs), left)
-                left = 0  # more than are left: the first `left` of the level are read
+                # More than are left: those up to the `left`th in order.
+                cut = sorted(itertools.chain.from_iterable(found for _, found in runs))[left - 1]
+                stream = ((y, differ) for differ, found in read for y in found if y <= cut)
+                left = 0
             else:
                 stream = list(itertools.islice(_merged(runs), left))
                 left -= len(stream)
+            # The level's cheapest move better than the best so far: (cost, y, shape).
+            here: tuple[tuple[int, int, int], Key, tuple[int, ...]] | None = None
             for y, differ in stream:
                 kinds = viable.get(differ)
                 if kinds is None:
@@ -1194,19 +1219,24 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 if not x_bits & down[y]:  # and y itself always moves down
                     continue
                 hx = hidden_by(x, shape)
-                if best_cost is not None and hx >= best_cost:
-                    continue  # y's side only adds to what x's hides: no better than the best
+                # y's side only adds to what x's hides: no better than the best.
+                if (best_cost is not None and hx >= best_cost) or (
+                    here is not None and (hx, y) >= here[:2]
+                ):
+                    continue
                 bits &= side_bits(y, -1)[n]
                 if not bits:
                     continue  # a shown zero, or a cell pushed past what a reader knows of it
                 hy = hidden_by(y, shape)
                 cost = (hx[0] + hy[0], hx[1] + hy[1], hx[2] + hy[2])
-                if best_cost is None or cost < best_cost:
-                    best, best_cost = (x, y, shape), cost
-                    if cost == (0, 0, 0):
-                        break  # hides nothing new: no later pair can be cheaper (#14)
+                if (best_cost is None or cost < best_cost) and (
+                    here is None or (cost, y) < here[:2]
+                ):
+                    here = (cost, y, shape)
+            if here is not None:
+                best_cost, best = here[0], (x, here[1], here[2])
             if best_cost == (0, 0, 0) or left <= 0:
-                break
+                break  # hides nothing new: no later pair can be cheaper (#14)
         if best_cost == (0, 0, 0):
             break
     if best is None:
