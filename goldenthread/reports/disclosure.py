@@ -1167,9 +1167,13 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             for differ, gin, options in level:
                 for flags, shape, n in options:
                     bits = x_side[n]
-                    if not bits or (best_cost is not None and hidden_by(x, shape) >= best_cost):
+                    if not bits:
                         continue
-                    viable.setdefault(differ, (gin, {}))[1][flags] = (shape, bits, n)
+                    # What x's side hides, when there is a best to weigh it against.
+                    hx = None if best_cost is None else hidden_by(x, shape)
+                    if hx is not None and best_cost is not None and hx >= best_cost:
+                        continue
+                    viable.setdefault(differ, (gin, {}))[1][flags] = (shape, bits, n, hx)
                     last = distance
         # The nearest partners first (the fewest coordinates different, then in order),
         # `TRANSFER_PARTNERS` of them, those of kinds not worth reading only counted.
@@ -1190,49 +1194,53 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 continue
             # The level's partners read: every one, or the first `left` in order. Which
             # comes first matters only between moves that cost the same (the first in
-            # order, the least y, is taken), so they are read unsorted (#14).
-            stream: Iterable[tuple[Key, tuple[int, ...]]]
+            # order, the least y, is taken), so they are read unsorted, run by run (#14).
+            cut: Key | None = None
             if total is not None and total <= left:
-                stream = ((y, differ) for differ, found in read for y in found)
                 left -= total
             elif total is not None:
                 # More than are left: those up to the `left`th in order.
                 cut = sorted(itertools.chain.from_iterable(found for _, found in runs))[left - 1]
-                stream = ((y, differ) for differ, found in read for y in found if y <= cut)
                 left = 0
             else:
-                stream = list(itertools.islice(_merged(runs), left))
-                left -= len(stream)
+                first = list(itertools.islice(_merged(runs), left))
+                left -= len(first)
+                by_differ: dict[tuple[int, ...], list[Key]] = {}
+                for y, differ in first:
+                    if differ in viable:
+                        by_differ.setdefault(differ, []).append(y)
+                read = list(by_differ.items())
             # The level's cheapest move better than the best so far: (cost, y, shape).
             here: tuple[tuple[int, int, int], Key, tuple[int, ...]] | None = None
-            for y, differ in stream:
-                kinds = viable.get(differ)
-                if kinds is None:
-                    continue
-                gin, by_flags = kinds
-                found = by_flags.get(
-                    tuple([grouped[i][x[i]] == grouped[i][y[i]] for i in gin]) if gin else ()
-                )
-                if found is None:
-                    continue
-                shape, bits, n = found
-                if not x_bits & down[y]:  # and y itself always moves down
-                    continue
-                hx = hidden_by(x, shape)
-                # y's side only adds to what x's hides: no better than the best.
-                if (best_cost is not None and hx >= best_cost) or (
-                    here is not None and (hx, y) >= here[:2]
-                ):
-                    continue
-                bits &= side_bits(y, -1)[n]
-                if not bits:
-                    continue  # a shown zero, or a cell pushed past what a reader knows of it
-                hy = hidden_by(y, shape)
-                cost = (hx[0] + hy[0], hx[1] + hy[1], hx[2] + hy[2])
-                if (best_cost is None or cost < best_cost) and (
-                    here is None or (cost, y) < here[:2]
-                ):
-                    here = (cost, y, shape)
+            for differ, found in read:
+                gin, by_flags = viable[differ]
+                for y in found:
+                    if cut is not None and y > cut:
+                        continue
+                    kind = by_flags.get(
+                        tuple([grouped[i][x[i]] == grouped[i][y[i]] for i in gin]) if gin else ()
+                    )
+                    if kind is None:
+                        continue
+                    shape, bits, n, hx = kind
+                    if not x_bits & down[y]:  # and y itself always moves down
+                        continue
+                    if hx is None:
+                        hx = hidden_by(x, shape)
+                    # y's side only adds to what x's hides: no better than the best.
+                    if (best_cost is not None and hx >= best_cost) or (
+                        here is not None and (hx, y) >= here[:2]
+                    ):
+                        continue
+                    bits &= side_bits(y, -1)[n]
+                    if not bits:
+                        continue  # a shown zero, or a cell pushed past what a reader knows
+                    hy = hidden_by(y, shape)
+                    cost = (hx[0] + hy[0], hx[1] + hy[1], hx[2] + hy[2])
+                    if (best_cost is None or cost < best_cost) and (
+                        here is None or (cost, y) < here[:2]
+                    ):
+                        here = (cost, y, shape)
             if here is not None:
                 best_cost, best = here[0], (x, here[1], here[2])
             if best_cost == (0, 0, 0) or left <= 0:
