@@ -465,17 +465,17 @@ def _grouped_ranked(
     if coord == TOTAL:
         order = names
 
-        def firsts(target: str) -> list[_Option]:
+        def from_total(target: str) -> list[_Option]:
             return [[(TOTAL, 1), (target, 1), (c, 1)] for c in members[target][:n]]
 
-        return len(dim.categories), tuple(order), firsts
+        return len(dim.categories), tuple(order), from_total
     if coord in groups:
         own = members.get(coord, [])
         if not own:
             return 0, (), lambda _t: []
         order = [*block(coord, own[0]), *own[1:]]
 
-        def firsts(target: str) -> list[_Option]:
+        def from_group(target: str) -> list[_Option]:
             if target not in members:
                 return [[(target, 1), (coord, 1), (TOTAL, 1)]]
             return [
@@ -483,7 +483,7 @@ def _grouped_ranked(
                 for c, o in itertools.islice(itertools.product(own, members[target]), n)
             ]
 
-        return len(own) * (len(dim.categories) - len(own) + 1), tuple(order), firsts
+        return len(own) * (len(dim.categories) - len(own) + 1), tuple(order), from_group
     group = dim.group_of(coord)
     if group is None:
         return None
@@ -493,14 +493,14 @@ def _grouped_ranked(
     at = bisect.bisect(others, group)
     order = [*others[:at], *block(group, group), *others[at:]]
 
-    def firsts(target: str) -> list[_Option]:
+    def from_category(target: str) -> list[_Option]:
         if target == group:
             return [[(coord, 1), (group, 1), (TOTAL, 1)]]
         if target in members:
             return [[(coord, 1), (group, 1), (target, -1), (o, -1)] for o in members[target][:n]]
         return [[(coord, 1), (target, -1)]]
 
-    return len(dim.categories), tuple(order), firsts
+    return len(dim.categories), tuple(order), from_category
 
 
 class _Options:
@@ -1183,8 +1183,14 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             if not runs:
                 continue
             read = [run for run in runs if run[0] in viable]
-            eager = all(isinstance(found, list) for _, found in runs)
-            total = sum(len(found) for _, found in runs) if eager else None  # type: ignore[arg-type]
+            # How many the level has, when every run is a list (one filtered as it is
+            # read is not counted up front).
+            total: int | None = 0
+            for _, found in runs:
+                if not isinstance(found, list) or total is None:
+                    total = None
+                    break
+                total += len(found)
             if not read:
                 if total is None:
                     total = sum(sum(1 for _ in itertools.islice(found, left)) for _, found in runs)
