@@ -48,6 +48,7 @@ Rules (docs/adr/0015-reports-and-disclosure-control.md):
 
 from __future__ import annotations
 
+import bisect
 import enum
 import functools
 import heapq
@@ -58,6 +59,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 TOTAL = "__total__"
+INFINITY = float("inf")
 """The coordinate of an additive dimension that is the sum of its categories."""
 
 Key = tuple[str, ...]
@@ -424,28 +426,108 @@ def _grouped_firsts(dim: Dim, coord: str, n: int = FIRST_SEARCH_OPTIONS) -> _Fir
     return len(dim.categories), targets
 
 
+_Option = list[tuple[str, int]]
+# How many options an axis has from a coordinate, the targets in the order of their first
+# options, and a target's first `FIRST_SEARCH_OPTIONS` options.
+_Ranked = tuple[int, tuple[str, ...], Callable[[str], list[_Option]]]
+
+
+_Layout = tuple[dict[str, tuple[str, ...]], dict[str, list[str]], list[str]]
+
+
+def _grouped_layout(dim: Dim) -> _Layout:
+    """A dimension's groups, their categories in order and their names in order."""
+    members = {g: sorted(cs) for g, cs in dim.groups if cs}
+    return dict(dim.groups), members, sorted(members)
+
+
+def _grouped_ranked(
+    dim: Dim, coord: str, n: int = FIRST_SEARCH_OPTIONS, layout: _Layout | None = None
+) -> _Ranked | None:
+    """`_grouped_firsts`, its targets in the order of their first options (the order
+    `_find_hypercube` ranks them in when their cells cost the same), each target's options
+    made only when asked for (#14: a team reaches every other team and area, and the
+    search asks for the first few). Every option from `coord` starts alike (the category
+    or group moving up, then its group), so the order is that of what follows: written
+    out here from the names, not by making and sorting the options. `layout`:
+    `_grouped_layout(dim)`, worked out once by the caller."""
+    groups, members, names = layout or _grouped_layout(dim)
+    if len(groups) != len(dim.groups):
+        return None
+
+    def block(skip: str, total: str) -> list[str]:
+        # Moves against another group ((g, −1), …), and up the chain ((TOTAL, +1), …),
+        # which reaches `total`: in the order of g's name and the total's.
+        ordered = [g for g in names if g != skip]
+        ordered.insert(bisect.bisect(ordered, TOTAL), total)
+        return ordered
+
+    if coord == TOTAL:
+        order = names
+
+        def from_total(target: str) -> list[_Option]:
+            return [[(TOTAL, 1), (target, 1), (c, 1)] for c in members[target][:n]]
+
+        return len(dim.categories), tuple(order), from_total
+    if coord in groups:
+        own = members.get(coord, [])
+        if not own:
+            return 0, (), lambda _t: []
+        order = [*block(coord, own[0]), *own[1:]]
+
+        def from_group(target: str) -> list[_Option]:
+            if target not in members:
+                return [[(target, 1), (coord, 1), (TOTAL, 1)]]
+            return [
+                [(c, 1), (coord, 1), (target, -1), (o, -1)]
+                for c, o in itertools.islice(itertools.product(own, members[target]), n)
+            ]
+
+        return len(own) * (len(dim.categories) - len(own) + 1), tuple(order), from_group
+    group = dim.group_of(coord)
+    if group is None:
+        return None
+    # Moves against a category of the group ((other, −1)), and the rest after the group
+    # moving up with the category ((group, +1), …): in the order of the names.
+    others = [c for c in members[group] if c != coord]
+    at = bisect.bisect(others, group)
+    order = [*others[:at], *block(group, group), *others[at:]]
+
+    def from_category(target: str) -> list[_Option]:
+        if target == group:
+            return [[(coord, 1), (group, 1), (TOTAL, 1)]]
+        if target in members:
+            return [[(coord, 1), (group, 1), (target, -1), (o, -1)] for o in members[target][:n]]
+        return [[(coord, 1), (target, -1)]]
+
+    return len(dim.categories), tuple(order), from_category
+
+
 class _Options:
     """For one cube's dimensions, by axis and coordinate: how many options an axis has
-    (`_axis_options`), and for each coordinate an option reaches (its target, as
-    `_ordered_options`), the first `FIRST_SEARCH_OPTIONS` options reaching it in order.
-    Not sorted whole, nor kept for every coordinate: a nation's area has some 20,000
-    options, and keeping them all took gigabytes (#14); the coordinates searched last are
-    kept (the small cells are searched in order, a team's together)."""
+    (`_axis_options`), the coordinates an option reaches (its target, as
+    `_ordered_options`) in the order of their first options, and for each the first
+    `FIRST_SEARCH_OPTIONS` options reaching it in order. Not sorted whole, nor kept for
+    every coordinate: a nation's area has some 20,000 options, and keeping them all took
+    gigabytes (#14); the coordinates searched last are kept (the small cells are searched
+    in order, a team's together), and a dimension in groups makes a target's options only
+    when they are asked for (`_grouped_ranked`)."""
 
     def __init__(self, dims: tuple[Dim, ...]):
         self.dims = dims
-        self.kept: OrderedDict[tuple[int, str], _Firsts] = OrderedDict()
+        self.kept: OrderedDict[tuple[int, str], _Ranked] = OrderedDict()
+        self.layouts = {i: _grouped_layout(d) for i, d in enumerate(dims) if d.groups}
 
-    def of(self, axis: int, coord: str) -> _Firsts:
+    def of(self, axis: int, coord: str) -> _Ranked:
         found = self.kept.get((axis, coord))
         if found is not None:
             self.kept.move_to_end((axis, coord))
             return found
         dim = self.dims[axis]
-        found = _grouped_firsts(dim, coord) if dim.groups else None
+        found = _grouped_ranked(dim, coord, layout=self.layouts[axis]) if dim.groups else None
         if found is None:
             every = _axis_options(dim, coord)
-            targets: dict[str, list[list[tuple[str, int]]]] = {}
+            targets: dict[str, list[_Option]] = {}
             for option in every:
                 target = next(
                     (c for c, sign in option if sign == -1),
@@ -454,7 +536,8 @@ class _Options:
                 targets.setdefault(target, []).append(option)
             for target, reaching in targets.items():
                 targets[target] = heapq.nsmallest(FIRST_SEARCH_OPTIONS, reaching)
-            found = (len(every), targets)
+            order = tuple(sorted(targets, key=lambda t: targets[t][0]))
+            found = (len(every), order, targets.__getitem__)
         self.kept[axis, coord] = found
         if len(self.kept) > OPTIONS_KEPT:
             self.kept.popitem(last=False)
@@ -479,9 +562,11 @@ class _Moves:
         # Filled as the search reaches the cells (most of a large cube it never does).
         self.by_sign = {1: _Lazy(self, 0), -1: _Lazy(self, 1)}
         self.loss = {key: v * 4 ** key.count(TOTAL) for key, v in values.items() if v}
-        # What each side of a transfer allows, moving up and down, and its cells that
-        # are published, by leaf and shape (`_find_transfer`).
-        self.transfer_sides: tuple[dict, dict, dict] = ({}, {}, {})
+        # What each side of a transfer allows, moving up (1) and down (−1), by leaf, for
+        # each kind of partner (`_Search.side_bits`); and its cells that are published,
+        # by leaf and shape (`_find_transfer`).
+        self.side_bits: dict[int, dict[Key, tuple[int, ...]]] = {1: {}, -1: {}}
+        self.transfer_shown: dict[tuple[Key, tuple[int, ...]], list] = {}
 
     def bits(self, key: Key) -> tuple[int, int]:
         """The bits for a corner moving with the box (sign +1), then against it (−1)."""
@@ -561,12 +646,27 @@ def _find_hypercube(
         """`rank(axis)[:n]`: each target costed once, and only the first `n` options of
         each in order looked at (#14: a team reaches every other team and area, 2,800 at
         the nation). The same options: sorting by (cost, option) is ranking them."""
-        _, targets = options.of(axis, key[axis])
+        _, order, firsts = options.of(axis, key[axis])
         # The first n options come from the n targets whose first options come first
-        # (`heapq.nsmallest` is `sorted(…)[:n]`; sorting a few is quicker).
-        costed = [(target_cost(axis, target), firsts) for target, firsts in targets.items()]
+        # (`heapq.nsmallest` is `sorted(…)[:n]`; sorting a few is quicker): the targets
+        # ranked by cost, then by the place of their first options (`order`). No cell
+        # costs less than 0, so the first n at 0 in that order end the ranking (#14).
+        before, after = key[:axis], key[axis + 1 :]
+        costed: list[tuple[float, int]] = []
+        free = 0
+        for place, target in enumerate(order):
+            cell = (*before, target, *after)
+            if cell in suppressed or hidden_anyway(cell):
+                costed.append((0, place))
+                free += 1
+                if free == n:
+                    break
+            else:
+                costed.append((values.get(cell, 0) or INFINITY, place))
         nearest = sorted(costed)[:n] if len(costed) <= 64 else heapq.nsmallest(n, costed)
-        best = sorted([(cost, option) for cost, firsts in nearest for option in firsts])
+        best = sorted(
+            [(cost, option) for cost, place in nearest for option in firsts(order[place])]
+        )
         return [option for _, option in best[:n]]
 
     def search(options_per_axis: list[list[list[tuple[str, int]]]]):
@@ -672,35 +772,11 @@ def _move_cost(
     )
 
 
-def _over(leaf: Key, dims: Sequence[Dim]) -> set[Key]:
-    """Every cell that counts `leaf`: the leaf and each total and subtotal above it."""
-    return set(itertools.product(*(d.chain(c) for c, d in zip(leaf, dims, strict=True))))
-
-
-class _SharedAbove(dict):
-    """For two categories of `dim`: how many cells their chains share (the totals above
-    both, and the category itself when they are one), worked out for the pairs asked
-    about (#14: every pair of a nation's teams is 6 million)."""
-
-    def __init__(self, dim: Dim):
-        super().__init__()
-        self.dim = dim
-
-    def __missing__(self, pair: tuple[str, str]) -> int:
-        a, b = pair
-        chain = self.dim.chain(b)
-        shared = sum(1 for c in self.dim.chain(a) if c in chain)
-        if len(self) < SHARED_KEPT:
-            self[pair] = shared
-        return shared
-
-
-# The most pairs of categories `_SharedAbove` keeps for one dimension.
-SHARED_KEPT = 200_000
-
-
-def _shared_above(dim: Dim) -> _SharedAbove:
-    return _SharedAbove(dim)
+# A kind of transfer partner: the dimensions it differs in, those of them in groups, and
+# for each of those whether the partner is in x's group: (flags, shape, number of shape).
+_Kind = tuple[
+    tuple[int, ...], tuple[int, ...], tuple[tuple[tuple[bool, ...], tuple[int, ...], int], ...]
+]
 
 
 class _Search:
@@ -708,8 +784,8 @@ class _Search:
     far, which cells are not published (kept apart, or in a withheld selection) and their
     `_Moves`, and what is worked out once and kept between searches: the non-zero finest
     cells (`leaves`, when a transfer is first tried) and the same grouped by some of their
-    coordinates (`alike`), each leaf's cells (`over`, `_over`), and the cells of a leaf
-    that a transfer moves (`apart_from`)."""
+    coordinates (`alike`), the kinds of a transfer's partner (`shapes`, `levels`), and
+    the cells of a leaf that a transfer moves (`side`, kept in `apart_from`)."""
 
     def __init__(
         self,
@@ -725,7 +801,6 @@ class _Search:
         self.grand = frozenset(
             itertools.product(*((TOTAL,) if d.additive else d.categories for d in dims))
         )
-        self.over: dict[Key, frozenset[Key]] = {}
         # (leaf, shape) -> the leaf's cells that do not count the other leaf of a transfer,
         # `shape` saying how many cells of each dimension's chain the two leaves share.
         self.apart_from: dict[tuple[Key, tuple[int, ...]], tuple[Key, ...]] = {}
@@ -737,7 +812,35 @@ class _Search:
         self.unpublished = unpublished
         self.moves = _Moves(values, small, threshold, unpublished)
         self.options = _Options(dims)
-        self.shared = [_shared_above(d) for d in dims]
+        # The kinds of a transfer's partner (`_find_transfer`): the dimensions it differs
+        # from x in, and for those in groups whether it is in x's group; each kind's
+        # shape (how many cells of each dimension's chain x and the partner share) and
+        # its number in `shapes`. By distance (how many dimensions differ).
+        self.grouped = {i: d._group_of for i, d in enumerate(dims) if d.groups}  # type: ignore[attr-defined]
+        whole = [3 if d.groups else 2 if d.additive else 1 for d in dims]
+        self.shapes: list[tuple[int, ...]] = []
+        self._kinds: list[list[_Kind]] = []
+        for distance in range(1, len(self.free) + 1):
+            level: list[_Kind] = []
+            for differ in itertools.combinations(self.free, distance):
+                gin = tuple(i for i in differ if i in self.grouped)
+                options = []
+                for flags in itertools.product((True, False), repeat=len(gin)):
+                    shape = list(whole)
+                    for i in differ:
+                        shape[i] = 1  # the total alone shared…
+                    for i, same in zip(gin, flags, strict=True):
+                        shape[i] += same  # …and the group too, in the same group
+                    options.append((flags, tuple(shape), len(self.shapes)))
+                    self.shapes.append(tuple(shape))
+                level.append((differ, gin, tuple(options)))
+            self._kinds.append(level)
+        self._levels: dict[tuple[int, ...], list[list[_Kind]]] = {}
+        # For each shape, the place in each dimension's chain below which a side's cells
+        # lie (`side_bits`).
+        self._cols = [
+            tuple(w - m for w, m in zip(whole, shape, strict=True)) for shape in self.shapes
+        ]
         # (axis, coordinate) -> the categories under it (`_find_transfer`).
         self._under: dict[tuple[int, str], frozenset[str]] = {}
 
@@ -805,6 +908,88 @@ class _Search:
             found += groups.get(coords(tuple(probe)), ())
         return sorted(found) if len(found) > 1 else found
 
+    def levels(self, narrowed: tuple[int, ...]) -> list[list[_Kind]]:
+        """The kinds of partner (`shapes`) by distance, for a cell narrowing the dimensions
+        `narrowed`: those differing in one of them (differing only where the cell covers
+        every category, a leaf would be inside it)."""
+        found = self._levels.get(narrowed)
+        if found is None:
+            found = self._levels[narrowed] = [
+                [kind for kind in level if any(i in narrowed for i in kind[0])]
+                for level in self._kinds
+            ]
+        return found
+
+    def side(self, leaf: Key, shape: tuple[int, ...]) -> tuple[Key, ...]:
+        """The cells counting `leaf` and not a partner of this shape: those with, in some
+        dimension, a coordinate of the leaf's chain below the cells the two share. Kept
+        for the whole search, read in any order: a tuple, a quarter of a set's memory."""
+        cells = self.apart_from.get((leaf, shape))
+        if cells is None:
+            chains = [d.chain(c) for c, d in zip(leaf, self.dims, strict=True)]
+            both = set(
+                itertools.product(
+                    *(chain[len(chain) - m :] for chain, m in zip(chains, shape, strict=True))
+                )
+            )
+            cells = self.apart_from[leaf, shape] = tuple(
+                c for c in itertools.product(*chains) if c not in both
+            )
+        return cells
+
+    def side_bits(self, leaf: Key, sign: int) -> tuple[int, ...]:
+        """What `leaf`'s side of a transfer allows moving by `sign` (bits, as
+        `_Moves.feasible`), for each kind of partner (`shapes`): the AND over `side`'s
+        cells, worked out from the ANDs of the leaf's cells by dimension and place in
+        the chain (a side is the cells with some coordinate below the shared ones: the
+        union of those slabs), not cell by cell for every kind (#14)."""
+        kept = self.moves.side_bits[sign]
+        found = kept.get(leaf)
+        if found is None:
+            bits_of = self.moves.by_sign[sign]
+            chains = [d.chain(c) for c, d in zip(leaf, self.dims, strict=True)]
+            # The leaf's cells' bits in the order of `itertools.product`: dimension i's
+            # slab at place p is every `stride`th run of `stride` cells from p * stride.
+            flat = [bits_of[cell] for cell in itertools.product(*chains)]
+            # below[i][k]: the AND of dimension i's first k slabs.
+            below = []
+            stride = len(flat)
+            for chain in chains:
+                block, stride = stride, stride // len(chain)
+                row, bits = [3], 3
+                for p in range(len(chain)):
+                    seen: set[int] = set()
+                    for start in range(p * stride, len(flat), block):
+                        seen.update(flat[start : start + stride])
+                    for b in seen:
+                        bits &= b
+                    row.append(bits)
+                below.append(row)
+            found = kept[leaf] = tuple(
+                [
+                    functools.reduce(operator.and_, map(list.__getitem__, below, cols))
+                    for cols in self._cols
+                ]
+            )
+        return found
+
+    def runs(
+        self, x: Key, differs: Iterable[tuple[int, ...]], inside: Mapping[int, frozenset[str]]
+    ) -> list[tuple[tuple[int, ...], Sequence[Key] | Iterator[Key]]]:
+        """x's partners at one distance: for each set of dimensions of `differs`, the
+        non-zero leaves differing from x in exactly those and outside the cell (`inside`,
+        as `nearest`), in order: a list, or filtered as they are read. Empty ones left out."""
+        found_runs: list[tuple[tuple[int, ...], Sequence[Key] | Iterator[Key]]] = []
+        for differ in differs:
+            coords, groups = self.alike(differ)
+            group = groups.get(coords(x))
+            if group:
+                decide = [(i, inside[i]) for i in differ if i in inside]
+                found = _differing(group, x, differ, decide)
+                if not isinstance(found, list) or found:
+                    found_runs.append((differ, found))
+        return found_runs
+
     def nearest(self, x: Key, inside: Mapping[int, frozenset[str]]) -> Iterator[Key]:
         """The non-zero leaves outside a cell with x's coordinates in the dimensions that do
         not add up: those differing from x in one coordinate, then in two, …, each distance
@@ -820,33 +1005,14 @@ class _Search:
         """`nearest`, each leaf with the dimensions it differs from x in (#14: what a
         transfer's shape depends on, besides x)."""
         for distance in range(1, len(self.free) + 1):
-            runs: list = []
-            eager = True
-            for differ in itertools.combinations(self.free, distance):
-                # Differing only where the cell covers every category, y would be inside.
-                decide = [(i, inside[i]) for i in differ if i in inside]
-                if not decide:
-                    continue
-                coords, groups = self.alike(differ)
-                group = groups.get(coords(x))
-                if group:
-                    found = _differing(group, x, differ, decide)
-                    if isinstance(found, list):
-                        if found:
-                            runs.append([(y, differ) for y in found])
-                    else:
-                        eager = False
-                        runs.append(zip(found, itertools.repeat(differ)))
-            if len(runs) == 1:
-                yield from runs[0]
-            elif runs and eager:
-                # One distance's runs are in order and apart (a leaf differs from x in one
-                # set of dimensions): sorting them together merges them (#14).
-                yield from sorted(itertools.chain.from_iterable(runs))
-            elif runs:
-                # Runs filtered as they are read: merged, each read only as far as the
-                # partners asked for.
-                yield from heapq.merge(*runs)
+            differs = [
+                differ
+                for differ in itertools.combinations(self.free, distance)
+                if any(i in inside for i in differ)
+            ]
+            runs = self.runs(x, differs, inside)
+            if runs:
+                yield from _merged(runs)
 
     def hypercube(self, key: Key) -> list[tuple[Key, int]] | None:
         return _find_hypercube(
@@ -868,6 +1034,20 @@ class _Search:
         return _move_cost(
             corners, self.dims, self.values, self.suppressed, self.unpublished, self.grand
         )
+
+
+def _merged(
+    runs: list[tuple[tuple[int, ...], Sequence[Key] | Iterator[Key]]],
+) -> Iterator[tuple[Key, tuple[int, ...]]]:
+    """One distance's runs (`_Search.runs`) as one, in order, each leaf with its run's
+    dimensions. A leaf differs from x in one set of dimensions, so the runs are apart:
+    lists are sorted together, runs filtered as they are read merged (#14)."""
+    if len(runs) == 1:
+        ((differ, found),) = runs
+        return zip(found, itertools.repeat(differ))
+    if all(isinstance(found, list) for _, found in runs):
+        return iter(sorted((y, differ) for differ, found in runs for y in found))
+    return heapq.merge(*(zip(found, itertools.repeat(differ)) for differ, found in runs))
 
 
 def _differing(
@@ -910,13 +1090,16 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     cells, the first found of those, is taken.
 
     x's cells that move depend only on x and how many cells of each dimension's chain x
-    and y share (the pair's *shape*; likewise y's), so what each side allows (`_Moves`)
-    and hides is worked out once per leaf and shape, not once per pair. The nearest y are
-    reached by changing x's coordinates (`_Search.nearest`), not by scoring every leaf."""
-    dims, moves, over = search.dims, search.moves, search.over
+    and y share (the pair's *shape*, given by its *kind*: the dimensions y differs in and,
+    for those in groups, whether y is in x's group; likewise y's), so what each side
+    allows (`_Search.side_bits`) and hides is worked out once per leaf and kind, not once
+    per pair. The nearest y are reached by changing x's coordinates (`_Search.runs`), not
+    by scoring every leaf; and only the kinds whose x side can move and hides less than
+    the best so far are read (#14: most are not), the others only counted towards the
+    `TRANSFER_PARTNERS`, so that the partners tried are the ones they were."""
+    dims, moves = search.dims, search.moves
     apart_from, grand = search.apart_from, search.grand
     best, best_cost = None, None
-    shared = search.shared
     # The categories under each of `key`'s coordinates: a leaf is inside when each of its
     # coordinates is (worked out once per dimension and coordinate, kept by the search).
     under = [search.under(i, coord) for i, coord in enumerate(key)]
@@ -929,37 +1112,18 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
     # For each dimension `key` narrows, the categories it covers (a leaf is outside when
     # one of its coordinates is not among them).
     covered = {i: under[i] for i in narrowed}
+    levels = search.levels(tuple(narrowed))
     up, down = moves.by_sign[1], moves.by_sign[-1]
+    side_bits = search.side_bits
     loss = moves.loss
     suppressed = search.suppressed
     hidden_anyway = search.unpublished or (lambda _k: False)
-    # What each side of a transfer allows (bits, as `_Moves.feasible`), kept with the
-    # `_Moves` they come from; and what it hides, for this search (`suppressed` grows).
-    up_bits, down_bits, shown = moves.transfer_sides
+    # What each side of a transfer hides, for this search (`suppressed` grows); the
+    # published cells of each side are kept with the `_Moves` they come from.
+    shown = moves.transfer_shown
     hides: dict[tuple[Key, tuple[int, ...]], tuple[int, int, int]] = {}
 
-    def side(leaf: Key, shape: tuple[int, ...], other: Key) -> tuple[Key, ...]:
-        cells = apart_from.get((leaf, shape))
-        if cells is None:
-            over_leaf = over.get(leaf) or over.setdefault(leaf, frozenset(_over(leaf, dims)))
-            over_other = over.get(other) or over.setdefault(other, frozenset(_over(other, dims)))
-            # Kept for the whole search, read in any order: a tuple, a quarter of a set's
-            # memory (#14).
-            cells = apart_from[leaf, shape] = tuple(over_leaf - over_other)
-        return cells
-
-    def allows(leaf: Key, shape: tuple[int, ...], other: Key, bits_of, cache) -> int:
-        bits = cache.get((leaf, shape))
-        if bits is None:
-            bits = 3
-            for c in side(leaf, shape, other):
-                bits &= bits_of[c]
-                if not bits:
-                    break
-            cache[leaf, shape] = bits
-        return bits
-
-    def hidden_by(leaf: Key, shape: tuple[int, ...], other: Key) -> tuple[int, int, int]:
+    def hidden_by(leaf: Key, shape: tuple[int, ...]) -> tuple[int, int, int]:
         # As `_move_cost`: grand totals hidden, then the loss, then how many cells.
         cost = hides.get((leaf, shape))
         if cost is None:
@@ -967,7 +1131,7 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             if published is None:
                 published = shown[leaf, shape] = [
                     (c, c in grand, loss.get(c, 0))
-                    for c in side(leaf, shape, other)
+                    for c in search.side(leaf, shape)
                     if not hidden_anyway(c)
                 ]
             grands = lost = cells = 0
@@ -979,11 +1143,7 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
             cost = hides[leaf, shape] = (grands, lost, cells)
         return cost
 
-    # A pair's shape depends only on x, the dimensions y differs in, and for a dimension
-    # in groups whether y's category is in x's group: worked out once per x and those.
-    grouped = [i for i, d in enumerate(dims) if d.groups]
-    group_of = dims[grouped[0]]._group_of if len(grouped) == 1 else None  # type: ignore[attr-defined]
-    g = grouped[0] if group_of is not None else -1
+    grouped = search.grouped
     for x in search.inside(narrowed, under):
         # Every cell between x and `key` (x and `key` among them) counts x and not y,
         # whatever y is (y is outside `key`): each moves up with the transfer.
@@ -998,41 +1158,99 @@ def _find_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
                 break
         if not x_bits:
             continue
-        shapes: dict[tuple[tuple[int, ...], bool], tuple[int, ...]] = {}
-        # The nearest partners first (the fewest coordinates different, then in order).
-        for y, differ in itertools.islice(search.partners(x, covered), TRANSFER_PARTNERS):
-            if not x_bits & down[y]:  # and y itself always moves down
+        # The kinds of partner worth reading: x's side can move, and hides less than the
+        # best so far (a larger kind's side holds a smaller one's; the best only falls).
+        x_side = side_bits(x, 1)
+        viable: dict[tuple[int, ...], tuple[tuple[int, ...], dict]] = {}
+        last = 0
+        for distance, level in enumerate(levels, 1):
+            for differ, gin, options in level:
+                for flags, shape, n in options:
+                    bits = x_side[n]
+                    if not bits:
+                        continue
+                    # What x's side hides, when there is a best to weigh it against.
+                    hx = None if best_cost is None else hidden_by(x, shape)
+                    if hx is not None and best_cost is not None and hx >= best_cost:
+                        continue
+                    viable.setdefault(differ, (gin, {}))[1][flags] = (shape, bits, n, hx)
+                    last = distance
+        # The nearest partners first (the fewest coordinates different, then in order),
+        # `TRANSFER_PARTNERS` of them, those of kinds not worth reading only counted.
+        left = TRANSFER_PARTNERS
+        for level in levels[:last]:
+            runs = search.runs(x, (differ for differ, _, _ in level), covered)
+            if not runs:
                 continue
-            if group_of is None:
-                shape = tuple([m[a, b] for m, a, b in zip(shared, x, y, strict=True)])
+            read = [run for run in runs if run[0] in viable]
+            # How many the level has, when every run is a list (one filtered as it is
+            # read is not counted up front).
+            total: int | None = 0
+            for _, found in runs:
+                if not isinstance(found, list) or total is None:
+                    total = None
+                    break
+                total += len(found)
+            if not read:
+                if total is None:
+                    total = sum(sum(1 for _ in itertools.islice(found, left)) for _, found in runs)
+                left -= total
+                if left <= 0:
+                    break
+                continue
+            # The level's partners read: every one, or the first `left` in order. Which
+            # comes first matters only between moves that cost the same (the first in
+            # order, the least y, is taken), so they are read unsorted, run by run (#14).
+            cut: Key | None = None
+            if total is not None and total <= left:
+                left -= total
+            elif total is not None:
+                # More than are left: those up to the `left`th in order.
+                cut = sorted(itertools.chain.from_iterable(found for _, found in runs))[left - 1]
+                left = 0
             else:
-                kind = (differ, g in differ and group_of[x[g]] == group_of[y[g]])
-                known = shapes.get(kind)
-                if known is None:
-                    known = shapes[kind] = tuple(
-                        [m[a, b] for m, a, b in zip(shared, x, y, strict=True)]
+                first = list(itertools.islice(_merged(runs), left))
+                left -= len(first)
+                by_differ: dict[tuple[int, ...], list[Key]] = {}
+                for y, differ in first:
+                    if differ in viable:
+                        by_differ.setdefault(differ, []).append(y)
+                read = list(by_differ.items())
+            # The level's cheapest move better than the best so far: (cost, y, shape).
+            here: tuple[tuple[int, int, int], Key, tuple[int, ...]] | None = None
+            for differ, found in read:
+                gin, by_flags = viable[differ]
+                for y in found:
+                    if cut is not None and y > cut:
+                        continue
+                    kind = by_flags.get(
+                        tuple([grouped[i][x[i]] == grouped[i][y[i]] for i in gin]) if gin else ()
                     )
-                shape = known
-            # The kept figures read here, worked out (the functions above) when missing.
-            hx = hides.get((x, shape)) or hidden_by(x, shape, y)
-            if best_cost is not None and hx >= best_cost:
-                continue  # y's side only adds to what x's hides: no better than the best
-            bits = up_bits.get((x, shape))
-            if bits is None:
-                bits = allows(x, shape, y, up, up_bits)
-            if bits:
-                y_bits = down_bits.get((y, shape))
-                if y_bits is None:
-                    y_bits = allows(y, shape, x, down, down_bits)
-                bits &= y_bits  # the move by +1 or by −1 must fit both sides
-            if not bits:
-                continue  # a shown zero, or a cell pushed past what a reader knows of it
-            hy = hides.get((y, shape)) or hidden_by(y, shape, x)
-            cost = (hx[0] + hy[0], hx[1] + hy[1], hx[2] + hy[2])
-            if best_cost is None or cost < best_cost:
-                best, best_cost = (x, y, shape), cost
-                if cost == (0, 0, 0):
-                    break  # hides nothing new: no later pair can be cheaper (#14)
+                    if kind is None:
+                        continue
+                    shape, bits, n, hx = kind
+                    if not x_bits & down[y]:  # and y itself always moves down
+                        continue
+                    if hx is None:
+                        hx = hidden_by(x, shape)
+                    # y's side only adds to what x's hides: no better than the best.
+                    if (best_cost is not None and hx >= best_cost) or (
+                        here is not None and (hx, y) >= here[:2]
+                    ):
+                        continue
+                    bits &= side_bits(y, -1)[n]
+                    if not bits:
+                        continue  # a shown zero, or a cell pushed past what a reader knows
+                    hy = hidden_by(y, shape)
+                    cost = (hx[0] + hy[0], hx[1] + hy[1], hx[2] + hy[2])
+                    if (best_cost is None or cost < best_cost) and (
+                        here is None or (cost, y) < here[:2]
+                    ):
+                        here = (cost, y, shape)
+            if here is not None:
+                best_cost, best = here[0], (x, here[1], here[2])
+            if best_cost == (0, 0, 0) or left <= 0:
+                break  # hides nothing new: no later pair can be cheaper (#14)
         if best_cost == (0, 0, 0):
             break
     if best is None:

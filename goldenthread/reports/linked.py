@@ -43,7 +43,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .disclosure import TOTAL, Key, ProtectedCube, Status, protect
+from .disclosure import TOTAL, Counts, Key, ProtectedCube, Status, protect
 from .periods import Period
 
 INF = math.inf
@@ -531,10 +531,50 @@ def _withhold(cubes, names: Sequence[Name], summary: LinkedSummary, progress) ->
 
 
 def _shown(cube: ProtectedCube) -> int:
-    """How many numbers a reader of `cube` is shown: what withholding it costs."""
-    return sum(
-        1 for k in cube.values if cube.is_published(k) and cube.cell(k).status is Status.SHOWN
+    """How many numbers a reader of `cube` is shown: what withholding it costs. Counted
+    from the dimensions' sizes and the cells kept (`_published_cells`, less those of the
+    withheld selections, less the small and hidden ones), not by walking every cell of a
+    sparse cube (#14: a nation's has tens of millions)."""
+    if cube.withheld:
+        return 0
+    published = _published_cells(cube)
+    if published is None:
+        return sum(
+            1 for k in cube.values if cube.is_published(k) and cube.cell(k).status is Status.SHOWN
+        )
+    rest = math.prod(len(d.coords) for d in cube.dims[cube.selectable :])
+    withheld = sum(
+        rest
+        for base in cube.withheld_selections
+        if cube.is_published(base + (TOTAL,) * len(cube.dims[cube.selectable :]))
     )
+    not_shown = sum(
+        1
+        for k in cube.small | cube.hidden
+        if cube.is_published(k) and not cube.selection_withheld(k)
+    )
+    return published - withheld - not_shown
+
+
+def _published_cells(cube: ProtectedCube) -> int | None:
+    """How many cells of `cube` are published (not kept apart), from the dimensions'
+    sizes; None where that is not worked out here (a cube given as a mapping, which may
+    not hold every cell, or more than one pair of dimensions kept apart, or a pair not
+    among the filters)."""
+    if not isinstance(cube.values, Counts) or len(cube.apart) > 1:
+        return None
+    sizes = {d.name: len(d.coords) for d in cube.dims}
+    every = math.prod(sizes.values())
+    if not cube.apart:
+        return every
+    index = {d.name: i for i, d in enumerate(cube.dims)}
+    ((a, b),) = cube.apart
+    if max(index[a], index[b]) >= cube.selectable:
+        return None
+    # Kept apart: both off their totals (a dimension that does not add up is never at
+    # its total).
+    off = [sizes[n] - (1 if cube.dims[index[n]].additive else 0) for n in (a, b)]
+    return every - every // (sizes[a] * sizes[b]) * off[0] * off[1]
 
 
 def _cheapest(

@@ -14,6 +14,8 @@ from goldenthread.reports.disclosure import (
     Cell,
     Dim,
     Status,
+    _grouped_firsts,
+    _grouped_ranked,
     _Search,
     build_cube,
     protect,
@@ -609,3 +611,28 @@ def test_withholding_climbs_to_the_selections_above_and_never_withholds_the_whol
             # B's all-ages row is B's older row: it must not be shown either.
             assert not cube.cell(("B", TOTAL, "r1")).shown
     _attacker_finds_nothing(cube, counts, THRESHOLD)
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        (("g1", ("t3", "t1", "t9", "t2", "t5", "t4")), ("g0", ("t7",)), ("g2", ("t8", "t6"))),
+        (("a", ("x",)), ("b", ("y",))),
+        (("only", ("p", "q", "r", "s", "t")),),
+        # Names sorting before and after the total's ("__total__") and the groups'.
+        (("_a", ("zz", "A")), ("zzz", ("__u", "b", "c")), ("m", ("_", "~"))),
+    ],
+)
+def test_a_grouped_axis_ranks_its_targets_in_the_order_of_their_first_options(groups):
+    """`_grouped_ranked` (#14, nation15) lists a coordinate's targets in the order of their
+    first options without making them all, and makes each target's first options as
+    `_grouped_firsts` does."""
+    dim = Dim("team", tuple(c for _, cs in groups for c in cs), groups=groups)
+    for coord in dim.coords:
+        count, targets = _grouped_firsts(dim, coord)
+        ranked = _grouped_ranked(dim, coord)
+        assert ranked is not None
+        n, order, firsts = ranked
+        assert n == count
+        assert list(order) == sorted(targets, key=lambda t: targets[t][0]), coord
+        assert {t: firsts(t) for t in order} == targets

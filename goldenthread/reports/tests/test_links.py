@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 
 from goldenthread.reports import linked, selectors
-from goldenthread.reports.disclosure import TOTAL, Dim, protect_counts
+from goldenthread.reports.disclosure import TOTAL, Dim, Status, protect_counts
 from goldenthread.reports.periods import parse_period
 
 from . import links
@@ -134,3 +134,31 @@ def test_the_products_audit_reads_inequalities_and_checks_every_fact():
     assert found.inconsistent == []
     found.link(iter([(total, 1)]), 24)  # shown 25: a contradiction, named
     assert found.inconsistent == [f"[({total!r}, 1)] = 24"]
+
+
+def test_how_many_numbers_a_cube_shows_is_counted_without_walking_every_cell():
+    """`linked._shown` (#14: what withholding a cube costs, asked of every cube a round
+    may withhold) counts from the dimensions' sizes and the cells kept what walking every
+    cell of the sparse cube counts: published cells, less withheld selections, less the
+    small and hidden ones."""
+    from dataclasses import replace
+
+    from goldenthread.nonprod.bench.disclosure import protect_table
+
+    seen_selections = False
+    for table, teams, seed, threshold in [
+        ("unmet-need", 6, 1, 5),
+        ("unmet-need", 9, 2, 3),
+        ("unmet-need-trend", 6, 3, 5),
+        ("review-progress", 8, 4, 10),
+        ("sds-chosen", 5, 5, 5),
+    ]:
+        cube = protect_table(table, teams, max(1, teams // 3), seed, threshold=threshold)
+        seen_selections |= bool(cube.withheld_selections)
+        walked = sum(
+            1 for k in cube.values if cube.is_published(k) and cube.cell(k).status is Status.SHOWN
+        )
+        assert linked._shown(cube) == walked, table
+        assert linked._shown(replace(cube, values=dict(cube.values))) == walked
+        assert linked._shown(replace(cube, withheld=True)) == 0
+    assert seen_selections
