@@ -41,7 +41,8 @@ Rules (docs/adr/0015-reports-and-disclosure-control.md):
   must still be protected by a box or transfer as published small cells are; one that
   still cannot be withholds the selections above it too (each filter one step up its
   chain: team → area → all). Only when the grand selection (every filter at its total)
-  would have to be withheld is the whole cube withheld.
+  would have to be withheld is the whole cube withheld, and not before a transfer from
+  any partner, not only the nearest, has been tried for each cell left (`_any_transfer`).
 * A cell that cannot be protected like that withholds the whole cube (nothing shown).
 * Shares (percentages) built from a hidden count are hidden.
 """
@@ -1333,22 +1334,32 @@ def protect(
                     corners is None or search.cost(moved) < search.cost(corners)
                 ):
                     corners = moved
+            grand = _is_grand(key[:selectable], dims[:selectable])
+            if corners is None and selectable and grand:
+                # Only the whole cube would do: first a transfer from any partner (#14).
+                corners = _any_transfer(key, search)
             if corners is None:
                 failed.append(key)
-                if not selectable or _is_grand(key[:selectable], dims[:selectable]):
+                if not selectable or grand:
                     # Only the whole cube would do: no need to look further.
+                    withheld = True
                     break
                 continue
-            unpublished = search.unpublished
-            suppressed.update(
-                c for c, _ in corners if not (unpublished is not None and unpublished(c))
-            )
-        if not failed:
+            _hide(corners, search)
+        if withheld or not failed:
             break
         more = _selections_to_withhold(failed, dims, selectable, chosen)
         if not more:
-            withheld = True
-            break
+            # Nothing left to withhold but the whole cube: first a transfer from any
+            # partner for each cell, not only the nearest (#14: at a nation's teams the
+            # nearest are other teams' cells, which a small count of theirs pins).
+            failed = [k for k in failed if not _hide(_any_transfer(k, search), search)]
+            if not failed:
+                break
+            more = _selections_to_withhold(failed, dims, selectable, chosen)
+            if not more:
+                withheld = True
+                break
         # Withholding only frees cells (a published cell's bounds become "not negative"),
         # so every box found so far can still move: only the failed cells are tried again.
         chosen |= more
@@ -1372,7 +1383,66 @@ def _unfiltered_cannot_be_protected(cells: Iterable[Key], search: _Search) -> bo
     """Whether one of `cells` (small counts at the grand selection: every filter at its
     total) has no box and no transfer. Whether a move exists does not depend on what is
     hidden already (only its cost does), so this is known before the search proper."""
-    return any(search.hypercube(key) is None and search.transfer(key) is None for key in cells)
+    return any(
+        search.hypercube(key) is None
+        and search.transfer(key) is None
+        and _any_transfer(key, search) is None
+        for key in cells
+    )
+
+
+def _hide(corners: list[tuple[Key, int]] | None, search: _Search) -> bool:
+    """Hide a move's published cells (`search.suppressed`); False when there is no move."""
+    if corners is None:
+        return False
+    unpublished = search.unpublished
+    search.suppressed.update(
+        c for c, _ in corners if not (unpublished is not None and unpublished(c))
+    )
+    return True
+
+
+def _any_transfer(key: Key, search: _Search) -> list[tuple[Key, int]] | None:
+    """The last resort before a whole cube is withheld (#14): a transfer as `_find_transfer`
+    makes (one unit from a finest cell y outside `key` to one x inside it, or back; the
+    cells counting exactly one of the two move), with every non-zero y tried, not only the
+    `TRANSFER_PARTNERS` nearest. At 1,000 teams the nearest partners of a small count's
+    one unit were all other teams' cells (the nearest by the fewest coordinates different,
+    then in order), each pinned by a small count of that team's that cannot move, and the
+    cube was withheld whole with a move from the same team's other cells to hand. The
+    move hiding the fewest grand totals, then the least loss, then the fewest cells, then
+    the first in order (x, then y) is taken. Only tried where the whole cube would
+    otherwise be withheld, so every other cube is protected as before."""
+    dims = search.dims
+    under = [search.under(i, coord) for i, coord in enumerate(key)]
+    fixed = [i for i, d in enumerate(dims) if not d.additive]
+    inside: list[Key] = []
+    outside: list[Key] = []
+    for leaf in search.leaves:
+        (inside if all(c in u for c, u in zip(leaf, under, strict=True)) else outside).append(leaf)
+
+    def cells(leaf: Key) -> set[Key]:
+        return set(itertools.product(*(d.chain(c) for c, d in zip(leaf, dims, strict=True))))
+
+    feasible, cost = search.moves.feasible, search.cost
+    best, best_cost = None, None
+    for x in inside:
+        over_x = cells(x)
+        for y in outside:
+            if any(x[i] != y[i] for i in fixed):
+                continue
+            over_y = cells(y)
+            move = [(c, 1) for c in sorted(over_x - over_y)] + [
+                (c, -1) for c in sorted(over_y - over_x)
+            ]
+            if not feasible(move):
+                continue
+            moved = cost(move)
+            if best_cost is None or moved < best_cost:
+                best, best_cost = move, moved
+                if moved == (0, 0, 0):
+                    return best
+    return best
 
 
 def _selections_to_withhold(

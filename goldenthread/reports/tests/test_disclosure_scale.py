@@ -16,12 +16,13 @@ import pytest
 from django.core.management import call_command
 
 from goldenthread.nonprod.bench.disclosure import digest, leaf_counts, protect_table, table_dims
-from goldenthread.reports import selectors
+from goldenthread.reports import disclosure, selectors
 from goldenthread.reports.disclosure import (
     FIRST_SEARCH_OPTIONS,
     TOTAL,
     Counts,
     Dim,
+    Status,
     _grouped_firsts,
     _ordered_options,
     build_cube,
@@ -29,6 +30,9 @@ from goldenthread.reports.disclosure import (
     protect_counts,
 )
 from goldenthread.reports.snapshots import from_json, slice_cells, to_json
+
+from .attacker import Attacker
+from .exact import OPEN, audit
 
 # (table, teams, areas, units per team, threshold, seed): digest of `to_json` before #14's
 # sparse cube.
@@ -164,3 +168,41 @@ def test_the_bench_protects_the_seeded_table_it_names():
     assert f"digest {digest(protect_table('sds-chosen', 6, 2, 4))}" in text
     assert f"digest {digest(protect_table('sds-chosen', 6, 2, 5))}" not in text
     assert "peak memory" in text and "protect_counts: CPU" in text
+
+
+def test_a_small_count_whose_nearest_transfers_are_all_blocked_withholds_slices_not_the_table(
+    monkeypatch,
+):
+    """#14 AGG-2 (withhold14): at 1,000 teams the unmet-need cube was withheld whole for two
+    small counts of one area's 85+ housing need: their one unit was in a team whose
+    all-ages housing count was 4, so every transfer to another team's cell pushed that
+    "fewer than 5" to 5, and the 300 nearest partners a transfer tries were all other
+    teams' cells; the same team's other cells (a move no reader can tell apart) came after
+    them. Here the same at 12 teams with the partners cut to 10: five small counts of an
+    area at one age group (all reasons), each one team's unit, whose nearest 10 to 16
+    partners are each held by a count at the edge of what its label says; the first that
+    moves is the same team's. A transfer from any partner is now tried before the whole
+    table is withheld: it is published with slices withheld, and neither the interval
+    attacker nor linear programming works out any small count."""
+    monkeypatch.setattr(disclosure, "TRANSFER_PARTNERS", 10)
+    dims = table_dims("unmet-need-time-to-met", 12, 3)
+    counts = leaf_counts(dims, 2, 24)
+    cube = protect_counts(dims, counts, 5, apart=selectors.APART, selectable=selectors.FILTERS)
+    assert not cube.withheld
+    # The small count's selection and those above it are withheld (as at the nation); the
+    # count is still protected by a move, and the rest of the table is published.
+    small = ("area:0001", "16-17", TOTAL, TOTAL)
+    assert cube.values[small] == 1 and small in cube.small
+    assert {small[:3], (TOTAL, "16-17", TOTAL), ("area:0001", TOTAL, TOTAL)} <= set(
+        cube.withheld_selections
+    )
+    assert cube.cell(small).status is Status.WITHHELD
+    assert any(c.shown and c.value for c in cube.published().values())
+    attacker = Attacker(5)
+    attacker.add_cube("unmet-need-time-to-met", cube)
+    attacker.propagate()
+    assert not attacker.leaks() and not attacker.pinned()
+    # Every small count over the whole of its component (not only the facts near it), in
+    # whole numbers where the relaxation is not enough.
+    result = audit(attacker, whole_limit=10_000, milp_limit=10_000)
+    assert result.decided and set(result.decided.values()) == {OPEN}
