@@ -104,15 +104,15 @@ def run(say: Callable[[str], None], *, repeat: int = 20, seed: int = 7, periods=
             # is the one-process refresh above; CPU counts the computing processes too.
             before, started = os.times(), time.perf_counter()
             refresh_reports(periods=[code], force=True, jobs=jobs)
-            wall, after = time.perf_counter() - started, os.times()
+            jobs_wall, after = time.perf_counter() - started, os.times()
             spent = sum(
                 getattr(after, f) - getattr(before, f)
                 for f in ("user", "system", "children_user", "children_system")
             )
             in_processes = (
-                f"    refresh-reports --jobs {jobs} {wall:.1f} s (CPU {spent:.1f} s, its "
+                f"    refresh-reports --jobs {jobs} {jobs_wall:.1f} s (CPU {spent:.1f} s, its "
                 f"processes included) against {refresh_s:.1f} s with one: "
-                f"{refresh_s / wall:.2f}× faster"
+                f"{refresh_s / jobs_wall:.2f}× faster"
             )
         withheld = sum(
             1
