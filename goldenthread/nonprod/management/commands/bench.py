@@ -39,7 +39,9 @@ TARGETS = {
     "page_floor": 2.5,
     "audit_ms": 1.0,
     "audit_share": 0.20,
-    "pages_per_second": 400,
+    # Issue 19: audited person pages a second on two cores, the database on the same cores.
+    "pages_per_second_sqlite": 400,
+    "pages_per_second_postgresql": 250,
 }
 
 
@@ -247,12 +249,12 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         else:
             rate = load["pages_per_second"]
+            wanted = TARGETS[f"pages_per_second_{connection.vendor}"]
             say(
                 f"Throughput of audited person pages: {rate:,.0f} pages/s "
                 f"({load['ok']:,} pages, {load['errors']} errors; {load['server']}, answering "
                 f"{load['started_in']:.1f} s after start; {load['client']}) "
-                f"(target ≥ {TARGETS['pages_per_second']}) "
-                f"{'met' if rate >= TARGETS['pages_per_second'] else 'MISSED'}"
+                f"(target ≥ {wanted} on {connection.vendor}) {'met' if rate >= wanted else 'MISSED'}"
             )
             database = load["database_cpu_ms"]
             say(
