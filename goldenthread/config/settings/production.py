@@ -54,6 +54,16 @@ if "server_side_binding" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F4
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool(  # noqa: F405
         "DATABASE_SERVER_SIDE_BINDING", True
     )
+    # Django turns psycopg's preparing off unless told (prepare_threshold None, for
+    # poolers): with server-side binding on, a statement a connection has run this many
+    # times is prepared, so it is parsed and planned once, not on every page (psycopg's
+    # default, 5). Planning was 0.5 ms of the person page's scoped fetch and 1.1 ms of its
+    # batch in PostgreSQL's CPU (docs/benchmarks.md, #19). Off with binding off.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (  # noqa: F405
+        int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5"))
+        if DATABASES["default"]["OPTIONS"]["server_side_binding"]  # noqa: F405
+        else None
+    )
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()

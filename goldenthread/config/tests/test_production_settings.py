@@ -47,6 +47,9 @@ print(json.dumps({
     "server_side_binding": settings.DATABASES["default"].get("OPTIONS", {}).get(
         "server_side_binding"
     ),
+    "prepare_threshold": settings.DATABASES["default"].get("OPTIONS", {}).get(
+        "prepare_threshold", "absent"
+    ),
     "message_storage": settings.MESSAGE_STORAGE,
     "tasks": settings.TASKS["default"]["BACKEND"],
     "tasks_queues": settings.TASKS["default"]["QUEUES"],
@@ -217,7 +220,13 @@ def test_production_on_postgresql_prepares_what_a_kept_connection_runs_again():
     on = _production(**pg)
     assert on.returncode == 0, on.stderr
     assert json.loads(on.stdout)["server_side_binding"] is True
+    # Django leaves psycopg's preparing off unless prepare_threshold is given.
+    assert json.loads(on.stdout)["prepare_threshold"] == 5
+    fewer = _production(**pg, DATABASE_PREPARE_THRESHOLD="2")
+    assert json.loads(fewer.stdout)["prepare_threshold"] == 2
     off = _production(**pg, DATABASE_SERVER_SIDE_BINDING="false")
     assert json.loads(off.stdout)["server_side_binding"] is False
+    assert json.loads(off.stdout)["prepare_threshold"] is None
     sqlite = _production(REDIS_URL="redis://10.0.0.5:6379/2", DATABASE_URL="sqlite:///x.db")
     assert json.loads(sqlite.stdout)["server_side_binding"] is None
+    assert json.loads(sqlite.stdout)["prepare_threshold"] == "absent"
