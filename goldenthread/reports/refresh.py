@@ -92,6 +92,11 @@ def refresh_reports(
         keep.add(key)
         return key
 
+    def store(ready) -> None:
+        for key, measure, period, computed in ready:
+            snapshots.store_computed(key, measure.key, period.code, computed, mark)
+            finished(period, measure.key, True)
+
     if jobs == 1:
         for period, measure in tables:
             done = snapshots.refresh_one(
@@ -115,12 +120,8 @@ def refresh_reports(
                     computers.submit(key, measure, period)
                 else:
                     finished(period, measure.key, False)
-                for key, measure, period, computed in computers.ready(block=False):
-                    snapshots.store_computed(key, measure.key, period.code, computed, mark)
-                    finished(period, measure.key, True)
-            for key, measure, period, computed in computers.ready(block=True):
-                snapshots.store_computed(key, measure.key, period.code, computed, mark)
-                finished(period, measure.key, True)
+                store(computers.ready(block=False))
+            store(computers.ready(block=True))
     across = across_enabled(changed)
     if across:
         summary.linked = protect_across(today, axes, limit, across, progress)

@@ -284,7 +284,7 @@ def _compute_and_store(
         key,
         measure,
         period_code,
-        Computed(to_json(cube), sorted(reads), cube.withheld, slice_cells(cube)),
+        Computed.of(cube, reads),
         mark,
     )
     _remember(key, cube, now, mark)
@@ -302,17 +302,25 @@ class Computed:
     withheld: bool
     slices: dict[str, dict[str, int | str]]
 
+    @classmethod
+    def of(cls, cube: ProtectedCube, reads: set[str]) -> Computed:
+        return cls(to_json(cube), sorted(reads), cube.withheld, slice_cells(cube))
+
 
 def compute_for_storing(compute: Callable[[], ProtectedCube]) -> Computed:
     """Compute a table's figures, and what `store_computed` stores of them."""
     with reading_tables() as reads:
         cube = compute()
-    return Computed(to_json(cube), sorted(reads), cube.withheld, slice_cells(cube))
+    return Computed.of(cube, reads)
 
 
 def store_computed(key: str, measure: str, period_code: str, computed: Computed, mark: int) -> None:
     """Store figures computed elsewhere (`compute_for_storing`), as `refresh_one` would."""
     _write(key, measure, period_code, computed, mark)
+    _forget_cached(key)
+
+
+def _forget_cached(key: str) -> None:
     try:
         cache.delete(_cache_key(key))
     except Exception:  # harmless: a cached copy names an older place, so is not read
@@ -485,10 +493,7 @@ def due(key: str, *, mark: int, force: bool = False, kinds=changed_kinds) -> boo
         if row.data_mark != mark:
             # Nothing it reads has changed: current as of `mark`, without recomputing.
             ReportSnapshot.objects.filter(pk=row.pk, data_mark=row.data_mark).update(data_mark=mark)
-            try:
-                cache.delete(_cache_key(key))
-            except Exception:  # harmless: a cached copy names the old place, so is not read
-                logger.warning("Could not forget cached report figures", exc_info=True)
+            _forget_cached(key)
         return False
     return row is None or _claim(row, timezone.now())  # False: another process is at it
 
