@@ -1,125 +1,83 @@
 """Pages per second of the audited person page under each server set-up (docs/deployment.md).
 
-Uses the bench's own load client (goldenthread.nonprod.bench.concurrency: a second process,
-16 threads, keep-alive) against gunicorn started with goldenthread/config/gunicorn_conf.py
-and the bench settings, on a database made by `goldenthread synth`. Each set-up is run
---rounds times, interleaved, and the best and median are printed with the ratio to the
-first set-up (the bench's own: 3 sync workers, a new database connection per request).
+Each set-up is gunicorn started with goldenthread/config/gunicorn_conf.py, the bench
+settings and the set-up's environment, loaded by the bench's own client from a second
+process (`goldenthread.nonprod.bench.concurrency.throughput`: `--in-flight` requests on
+keep-alive connections). Set-ups are run --rounds times, interleaved; for each the median
+and best pages/s, the ratio of its median to the first set-up's, the latency under load,
+the CPU per page of the whole machine, and how the work was shared between the workers
+(the busiest worker's share of the workers' CPU) are printed, as a Markdown table.
 
-    DATABASE_URL=... .venv/bin/python scripts/measure_deployment.py --seconds 10 --rounds 2
+    DATABASE_URL=... .venv/bin/python scripts/measure_deployment.py --seconds 10 --rounds 3
+    ... scripts/measure_deployment.py --setups "gthread 2x4,gthread 4x2"
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import multiprocessing
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings.bench")
 
-SETUPS = {
-    "sync x3, CONN_MAX_AGE=0": (
-        {"CONN_MAX_AGE": "0", "GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "3"}
-    ),
-    "sync x3, CONN_MAX_AGE=60": (
-        {"CONN_MAX_AGE": "60", "GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "3"}
-    ),
-    "gthread 2x4, CONN_MAX_AGE=0": {"CONN_MAX_AGE": "0"},
-    "gthread 2x4, CONN_MAX_AGE=60, no sign-in cache": {
-        "CONN_MAX_AGE": "60",
-        "GOLDENTHREAD_SIGN_IN_CACHE": "false",
+# gunicorn's own threaded worker, before the config's balanced one (gunicorn_worker.py).
+GTHREAD = {"GUNICORN_WORKER_CLASS": "gthread"}
+
+SETUPS: dict[str, dict[str, str]] = {
+    "sync x3, CONN_MAX_AGE=0": {
+        "CONN_MAX_AGE": "0",
+        "GUNICORN_WORKER_CLASS": "sync",
+        "WEB_CONCURRENCY": "3",
     },
-    "gthread 2x4, CONN_MAX_AGE=60 (the config)": {"CONN_MAX_AGE": "60"},
+    "gthread 2x4, CONN_MAX_AGE=0": {
+        "CONN_MAX_AGE": "0",
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_THREADS": "4",
+        **GTHREAD,
+    },
+    "gthread 2x4, no sign-in cache": {
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_THREADS": "4",
+        "GOLDENTHREAD_SIGN_IN_CACHE": "false",
+        **GTHREAD,
+    },
+    "gthread 2x4": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4", **GTHREAD},
+    "gthread 4x2": {"WEB_CONCURRENCY": "4", "GUNICORN_THREADS": "2", **GTHREAD},
+    "balanced 2x4": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"},
+    "balanced 4x2": {"WEB_CONCURRENCY": "4", "GUNICORN_THREADS": "2"},
+    "balanced 2x2": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2"},
+    "the config (no environment)": {},
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve_and_load(extra_env: dict, cookie: str, paths: list[str], seconds: float) -> dict:
-    from goldenthread.nonprod.bench import concurrency
-
-    port = _free_port()
-    env = {**os.environ, **extra_env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    env.setdefault("WEB_CONCURRENCY", "2")
-    env["GUNICORN_LOG_LEVEL"] = "warning"
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "goldenthread/config/gunicorn_conf.py"),
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.perf_counter() + 60
-        while time.perf_counter() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        probe = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        probe.request("GET", paths[0], headers={"Cookie": cookie, "Host": "127.0.0.1"})
-        answer = probe.getresponse()
-        answer.read()
-        if answer.status != 200:
-            raise SystemExit(f"{paths[0]} answered {answer.status} {answer.getheader('Location')}")
-        concurrency._load(port, cookie, paths[:5], 2, 4)  # warm up every worker
-        ctx = multiprocessing.get_context("spawn")
-        queue = ctx.Queue()
-        client = ctx.Process(
-            target=concurrency._load_in_child, args=(port, cookie, paths, seconds, 16, queue)
-        )
-        client.start()
-        result = queue.get(timeout=seconds + 120)
-        client.join()
-        return result
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--in-flight", type=int, default=8, help="requests kept in flight")
+    parser.add_argument(
+        "--setups",
+        default=",".join(SETUPS),
+        help="comma-separated names of set-ups (the first is the baseline)",
+    )
     args = parser.parse_args()
+    chosen = [name.strip() for name in args.setups.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in SETUPS]
+    if unknown:
+        parser.error(f"no such set-up: {', '.join(unknown)} (choose from: {', '.join(SETUPS)})")
 
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
-    from django.urls import reverse
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from goldenthread.accounts.models import Role
-    from goldenthread.people.models import Allocation, Person
+    from goldenthread.nonprod.bench import concurrency
+    from goldenthread.people.models import Allocation
 
     allocation = (
         Allocation.objects.filter(end_date__isnull=True, worker__role=Role.PRACTITIONER)
@@ -127,39 +85,57 @@ def main() -> None:
         .order_by("id")
         .first()
     )
-    worker = allocation.worker
-    device = TOTPDevice.objects.filter(user=worker, confirmed=True).first() or (
-        TOTPDevice.objects.create(user=worker, name="bench", confirmed=True)
-    )
-    session = SessionStore()
-    session["_auth_user_id"] = str(worker.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = worker.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.create()
-    paths = [
-        reverse("people:detail", args=[pk])
-        for pk in Person.objects.visible_to(worker).values_list("pk", flat=True)[:50]
-    ]
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    if allocation is None:
+        raise SystemExit("No practitioner with a person allocated: run goldenthread synth first.")
+    cookie, paths = concurrency.signed_in_load(allocation.worker)
+    vendor = connection.vendor
     connection.close()
 
-    rates: dict[str, list[float]] = {name: [] for name in SETUPS}
-    errors: dict[str, int] = dict.fromkeys(SETUPS, 0)
-    for _ in range(args.rounds):
-        for name, extra in SETUPS.items():
-            result = _serve_and_load(extra, cookie, paths, args.seconds)
-            rates[name].append(result["pages_per_second"])
-            errors[name] += result["errors"]
-            print(f"  {name}: {result['pages_per_second']:.0f} pages/s", flush=True)
-    base = statistics.median(rates[next(iter(SETUPS))])
+    results: dict[str, list[dict]] = {name: [] for name in chosen}
+    for round_ in range(args.rounds):
+        for name in chosen:
+            load = concurrency.throughput(
+                cookie=cookie,
+                paths=paths,
+                seconds=args.seconds,
+                threads=args.in_flight,
+                env=SETUPS[name],
+            )
+            results[name].append(load)
+            split = load["worker_cpu_seconds"]
+            print(
+                f"  round {round_ + 1}, {name}: {load['pages_per_second']:.0f} pages/s, "
+                f"{load['errors']} errors; each worker's CPU "
+                + ", ".join(f"{s:.1f}" for s in split)
+                + f" s; load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+    base = statistics.median(r["pages_per_second"] for r in results[chosen[0]])
     print(
-        f"{connection.vendor}, {os.cpu_count()} cores, {args.rounds} rounds of {args.seconds:.0f} s"
+        f"\n{vendor}, {os.cpu_count()} cores, {args.rounds} rounds of {args.seconds:.0f} s, "
+        f"{args.in_flight} requests in flight"
     )
-    for name, values in rates.items():
-        median = statistics.median(values)
+    print(
+        "| set-up | pages/s, median | best | ratio | p50 / p95 ms | whole machine CPU a page "
+        "| busiest worker's share | errors |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, runs in results.items():
+        rates = [r["pages_per_second"] for r in runs]
+        median = statistics.median(rates)
+        shares = [
+            max(r["worker_cpu_seconds"]) / sum(r["worker_cpu_seconds"])
+            for r in runs
+            if sum(r["worker_cpu_seconds"]) > 0
+        ]
         print(
-            f"| {name} | {median:.0f} | {max(values):.0f} | {median / base:.2f}× | {errors[name]} |"
+            f"| {name} | {median:.0f} | {max(rates):.0f} | {median / base:.2f}× "
+            f"| {statistics.median(r['p50_ms'] for r in runs):.1f} / "
+            f"{statistics.median(r['p95_ms'] for r in runs):.1f} "
+            f"| {statistics.median(r['machine_cpu_ms'] for r in runs):.2f} ms "
+            f"| {min(shares):.0%}–{max(shares):.0%} | {sum(r['errors'] for r in runs)} |"
+            if shares
+            else f"| {name} | {median:.0f} | {max(rates):.0f} | {median / base:.2f}× | | | | |"
         )
 
 

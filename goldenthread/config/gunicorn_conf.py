@@ -11,6 +11,9 @@ waits on the database (each audited read commits its access-log row), so:
 - a few threads per worker (gthread) to fill the waits on the database and the network and
   to hold keep-alive connections: the sync worker closes every connection after one
   request, so each page would pay a new TCP (and, behind TLS to the app, a handshake);
+- gthread as `gunicorn_worker.BalancedThreadWorker`, which takes a new connection only
+  while it has a thread free: gunicorn's own lets the first worker to wake take most of
+  the connections arriving together, and keep them, so one core did most of the work;
 - keep-alive a little longer than the load balancer's idle timeout, so the balancer, not
   gunicorn, closes idle connections (no request lost on a connection closed under it);
 - a worker that takes longer than `timeout` seconds on one request is restarted; workers
@@ -41,7 +44,9 @@ def _cores() -> int:
 wsgi_app = "goldenthread.config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = _int("WEB_CONCURRENCY", _cores())
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+worker_class = os.environ.get(
+    "GUNICORN_WORKER_CLASS", "goldenthread.config.gunicorn_worker.BalancedThreadWorker"
+)
 threads = _int("GUNICORN_THREADS", 4)
 keepalive = _int("GUNICORN_KEEPALIVE", 75)
 timeout = _int("GUNICORN_TIMEOUT", 60)

@@ -444,6 +444,17 @@ def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(after.values()) - sum(v for k, v in before.items() if k in after)
 
 
+def workers_cpu(before: dict[int, float], after: dict[int, float], master: int) -> list[float]:
+    """Each live worker's CPU seconds between `before` and `after` (`server_cpu`), busiest
+    first; a worker started in between counts from its start. A worker runs Python on one
+    core at a time (the GIL), so one holding most of the kept-alive connections caps the
+    pages a second while the other waits for work (#19)."""
+    return sorted(
+        (cpu - before.get(pid, 0.0) for pid, cpu in after.items() if pid != master),
+        reverse=True,
+    )
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds the whole machine has spent busy (every process, other sessions' too)."""
     try:
@@ -468,6 +479,34 @@ def _database_pids() -> list[int]:
             "AND pid <> pg_backend_pid()"
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def signed_in_load(worker) -> tuple[str, list[str]]:
+    """For loading the server as `worker`: a session cookie signed in with their confirmed
+    second factor (made in the session store, as signing in would), and the addresses of
+    up to 50 person pages they may open. A worker with no confirmed device is given one."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.urls import reverse
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from goldenthread.people.models import Person
+
+    device = TOTPDevice.objects.filter(user=worker, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=worker, name="bench", confirmed=True)
+    )
+    session = SessionStore()
+    session["_auth_user_id"] = str(worker.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = worker.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    paths = [
+        reverse("people:detail", args=[pk])
+        for pk in Person.objects.visible_to(worker).values_list("pk", flat=True)[:50]
+    ]
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}", paths
 
 
 def gunicorn_conf_path() -> Path:
@@ -583,8 +622,10 @@ def throughput(
         _cpu_used(database_before, database_after) / pages * 1000 if database else None
     )
     result["machine_cpu_ms"] = (machine_after - machine_before) / pages * 1000
+    result["worker_cpu_seconds"] = workers_cpu(server_before, server_after, server.pid)
     result["server"] = (
-        f"gunicorn -c gunicorn_conf.py: {values['workers']} {values['worker_class']} workers"
+        f"gunicorn -c gunicorn_conf.py: {values['workers']} "
+        f"{str(values['worker_class']).rpartition('.')[2]} workers"
         f" × {values['threads']} threads, keep-alive {values['keepalive']} s,"
         " bench settings (DEBUG off)"
     )

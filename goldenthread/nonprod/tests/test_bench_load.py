@@ -153,3 +153,28 @@ def test_cpu_is_read_for_a_process_and_the_machine():
     after = concurrency.server_cpu(os.getpid())
     assert concurrency._cpu_used(before, after) > 0
     assert concurrency.machine_busy_seconds() > 0
+
+
+def test_each_workers_cpu_is_its_own_busiest_first_and_a_new_worker_counts_from_its_start():
+    # master 1 (its reaped workers' CPU is not a worker's); 2 and 3 ran throughout; 4 was
+    # started in the run (replacing a worker) and 5 ended in it.
+    before = {1: 10.0, 2: 5.0, 3: 7.0, 5: 1.0}
+    after = {1: 12.5, 2: 9.5, 3: 7.5, 4: 0.75}
+    assert concurrency.workers_cpu(before, after, master=1) == [4.5, 0.75, 0.5]
+
+
+@pytest.mark.django_db
+def test_the_loads_session_opens_the_workers_person_pages_and_no_one_elses(client):
+    """The cookie the bench and scripts/measure_deployment.py load the server with is the
+    worker's, signed in with their second factor; the pages are people they may open."""
+    from goldenthread.people.factories import AllocationFactory, PersonFactory
+    from goldenthread.people.models import Person
+
+    allocation = AllocationFactory()
+    PersonFactory()  # someone in no one's caseload: not among the pages
+    cookie, paths = concurrency.signed_in_load(allocation.worker)
+    name, _, key = cookie.partition("=")
+    client.cookies[name] = key
+    assert paths == [f"/people/{allocation.person_id}/"]
+    assert client.get(paths[0]).status_code == 200
+    assert Person.objects.count() == 2

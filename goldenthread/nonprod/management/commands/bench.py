@@ -13,13 +13,10 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import Role, User
 from goldenthread.nonprod.bench import concurrency, pages
@@ -33,8 +30,10 @@ from goldenthread.people.models import Allocation, CircleMember, Person
 
 DOC = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 TARGETS = {
-    "page_raw_pg": 8,
-    "page_raw_sqlite": 12,
+    # The first bench asked ≤ 8× on PostgreSQL and ≤ 12× on SQLite; issue 19 set ≤ 5× on
+    # PostgreSQL and no target on SQLite, whose bound times Python's cursor more than the
+    # database and moved 3-4× between machines.
+    "page_raw_pg": 5,
     "list_admin": 0.5,
     "page_floor": 2.5,
     "audit_ms": 1.0,
@@ -169,13 +168,16 @@ class Command(BaseCommand):
                 say(f"{label}: not built yet, skipped")
                 continue
             page, raw = timed[label], Timings(raw_t[label])
-            target = TARGETS["page_raw_pg" if vendor == "postgresql" else "page_raw_sqlite"]
             ratio = page.wall_t.p50 / raw.p50
             say(f"{label}: {_both(page)}")
             say(f"  raw-SQL lower bound (same SELECTs, rows fetched): {raw.line()}")
+            if vendor == "postgresql":
+                target = TARGETS["page_raw_pg"]
+                verdict = f"(target ≤ {target}×) {'met' if ratio <= target else 'MISSED'}"
+            else:
+                verdict = "(no target on SQLite: its bound times Python's cursor, issue 19)"
             say(
-                f"  ratio page/raw at p50: {ratio:.1f}× (target ≤ {target}×) "
-                f"{'met' if ratio <= target else 'MISSED'}; queries per page {_counts(page)}"
+                f"  ratio page/raw at p50: {ratio:.1f}× {verdict}; queries per page {_counts(page)}"
             )
             say(
                 "  "
@@ -226,21 +228,10 @@ class Command(BaseCommand):
         )
 
         # 4. Throughput of audited record pages under load from a second process.
-        worker = sample[0].worker
-        device = TOTPDevice.objects.filter(user=worker, confirmed=True).first()
-        session = SessionStore()
-        session["_auth_user_id"] = str(worker.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = worker.get_session_auth_hash()
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.create()
-        paths = [
-            reverse("people:detail", args=[pk])
-            for pk in Person.objects.visible_to(worker).values_list("pk", flat=True)[:50]
-        ]
+        cookie, paths = concurrency.signed_in_load(sample[0].worker)
         try:
             load = concurrency.throughput(
-                cookie=f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+                cookie=cookie,
                 paths=paths,
                 seconds=seconds,
             )
@@ -265,6 +256,13 @@ class Command(BaseCommand):
                 + f", whole machine {load['machine_cpu_ms']:.2f} ms (other processes too; "
                 f"load average {os.getloadavg()[0]:.1f})"
             )
+            split = load["worker_cpu_seconds"]
+            if split:
+                say(
+                    "  each worker's CPU in the run: "
+                    + ", ".join(f"{cpu:.1f} s" for cpu in split)
+                    + f" ({load['seconds']:.0f} s of load)"
+                )
             if load["errors"]:
                 self.stderr.write(f"The first failed request: {load['first_error']}")
                 self.stderr.write(f"gunicorn's log (the end):\n{load['server_log']}")
