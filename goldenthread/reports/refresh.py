@@ -37,6 +37,9 @@ class RefreshSummary:
     linked: linked.LinkedSummary | None = None
     forgotten: int = 0
     seconds: float = 0.0
+    # Tables recomputed whose figures the database would not store ("table (period)"): the
+    # error is logged; pages go on showing what was stored before, or asking for them.
+    not_stored: list[str] = field(default_factory=list)
 
 
 def refresh_reports(
@@ -51,7 +54,7 @@ def refresh_reports(
     records have changed since they were computed; `force` recomputes them all. `jobs`
     (default GOLDENTHREAD_REPORTS_REFRESH_JOBS): how many tables are computed at once,
     each in a process of its own when more than one (#14, OPS-3)."""
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), timezone.now()
     today = today or timezone.localdate()
     jobs = settings.GOLDENTHREAD_REPORTS_REFRESH_JOBS if jobs is None else jobs
     if jobs < 1:
@@ -68,6 +71,7 @@ def refresh_reports(
     keep: set[str] = set()
     measures = (selectors.PEOPLE, *selectors.MEASURES)
     changed: set[str] = set()
+    recomputed: dict[str, str] = {}  # key: "table (period)", for the check that they were stored
     tables = [(period, measure) for period in parsed for measure in measures]
     left = {period.code: len(measures) for period in parsed}
     done_in = {period.code: 0 for period in parsed}
@@ -95,12 +99,14 @@ def refresh_reports(
     def store(ready) -> None:
         for key, measure, period, computed in ready:
             snapshots.store_computed(key, measure.key, period.code, computed, mark)
+            recomputed[key] = f"{measure.key} ({period.code})"
             finished(period, measure.key, True)
 
     if jobs == 1:
         for period, measure in tables:
+            key = key_of(period, measure)
             done = snapshots.refresh_one(
-                key_of(period, measure),
+                key,
                 measure.key,
                 period.code,
                 functools.partial(selectors._build, measure, period, today, axes, limit),
@@ -108,6 +114,8 @@ def refresh_reports(
                 force=force,
                 kinds=kinds,
             )
+            if done:
+                recomputed[key] = f"{measure.key} ({period.code})"
             finished(period, measure.key, done)
     else:
         # The largest tables first (by their cells, what their cost grows with): a large
@@ -122,6 +130,11 @@ def refresh_reports(
                     finished(period, measure.key, False)
                 store(computers.ready(block=False))
             store(computers.ready(block=True))
+    # A table's figures the database refused (too large for a JSON value, a disk full) are
+    # logged by `snapshots` and the run goes on; said here too, so no one reads "recomputed"
+    # for figures that were not kept (#14: the nation's rolling review progress).
+    stored = snapshots.stored_since(recomputed, started_at)
+    summary.not_stored = sorted(label for key, label in recomputed.items() if key not in stored)
     across = across_enabled(changed)
     if across:
         summary.linked = protect_across(today, axes, limit, across, progress)

@@ -35,7 +35,7 @@ import datetime
 import functools
 import itertools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -325,6 +325,15 @@ def _forget_cached(key: str) -> None:
         cache.delete(_cache_key(key))
     except Exception:  # harmless: a cached copy names an older place, so is not read
         logger.warning("Could not forget cached report figures", exc_info=True)
+
+
+def stored_since(keys: Iterable[str], since: datetime.datetime) -> set[str]:
+    """Those of `keys` whose figures were stored at or after `since`."""
+    return set(
+        ReportSnapshot.objects.filter(key__in=list(keys), computed_at__gte=since).values_list(
+            "key", flat=True
+        )
+    )
 
 
 def release(keys: list[str]) -> None:

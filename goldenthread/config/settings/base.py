@@ -425,7 +425,7 @@ GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS = int(
 )
 # How many report tables `refresh-reports` (and the background worker's refresh of a
 # period) computes at once, each in a process of its own when more than one (#14, OPS-3).
-# At the nation's size each of the largest tables takes minutes of CPU and about 1.5 GB:
+# At the nation's size each of the largest tables takes minutes of CPU and up to 4.5 GB:
 # set it to the cores the refresh may use, memory allowing. 1: in the process itself.
 GOLDENTHREAD_REPORTS_REFRESH_JOBS = int(os.environ.get("GOLDENTHREAD_REPORTS_REFRESH_JOBS", "1"))
 if GOLDENTHREAD_REPORTS_REFRESH_JOBS < 1:

@@ -108,3 +108,16 @@ def test_connections_arriving_at_once_are_shared_between_the_workers_and_kept_wi
     assert max(seconds for _, seconds in first) < 3.5, first
     assert [pid for pid, _ in second] == [pid for pid, _ in first]
     assert max(seconds for _, seconds in second) < 3.5, second
+
+
+def test_a_worker_that_has_loaded_the_app_keeps_it_out_of_the_garbage_collectors_full_walks():
+    import gc
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "goldenthread/config/gunicorn_conf.py"))
+    before = gc.get_freeze_count()
+    try:
+        conf["post_worker_init"](None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

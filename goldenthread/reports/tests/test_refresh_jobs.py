@@ -174,3 +174,54 @@ def test_the_reports_bench_measures_the_refresh_in_processes_against_one(
     line = next(line for line in said if "--jobs 2" in line)
     assert "with one:" in line and "× faster" in line
     assert ReportSnapshot.objects.filter(period_code="2026Q2").count() == TABLES
+
+
+@pytest.fixture
+def refuses_advocacy(monkeypatch):
+    """The database refuses to store the advocacy table's figures (at the nation a rolling
+    year's review progress was larger than a JSON value may be, 256 MB), and only those."""
+    from django.db import OperationalError
+
+    manager = ReportSnapshot.objects
+    update_or_create = manager.update_or_create
+
+    def refusing(*args, **kwargs):
+        if kwargs["defaults"]["measure"] == "advocacy":
+            raise OperationalError("total size of jsonb object elements exceeds the maximum")
+        return update_or_create(*args, **kwargs)
+
+    monkeypatch.setattr(manager, "update_or_create", refusing)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_table_the_database_will_not_store_is_named_not_counted_as_kept(
+    stored, needs, pinned_clock, refuses_advocacy, jobs
+):
+    summary = refresh_reports(today=TODAY, periods=["2026Q2"], jobs=jobs)
+    assert summary.not_stored == ["advocacy (2026Q2)"]
+    kept = set(
+        ReportSnapshot.objects.filter(period_code="2026Q2").values_list("measure", flat=True)
+    )
+    assert "advocacy" not in kept and len(kept) == TABLES - 1
+    assert not ReportSnapshot.objects.filter(refreshing_since__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_fails_naming_the_tables_not_stored_after_storing_the_rest(
+    stored, needs, pinned_clock, refuses_advocacy, capsys
+):
+    with pytest.raises(CommandError, match=r"1 of the tables recomputed could not be stored"):
+        call_command("refresh_reports", "--period", "2026Q2")
+    out = capsys.readouterr().out
+    assert f"{TABLES} tables recomputed" in out
+    assert ReportSnapshot.objects.filter(period_code="2026Q2").count() == TABLES - 1
+    # The next run tries that table again (nothing stored, so it is due), and only it.
+    with pytest.raises(CommandError, match=r"advocacy \(2026Q2\)"):
+        call_command("refresh_reports", "--period", "2026Q2")
+    assert "1 tables recomputed" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_that_stores_everything_names_nothing(stored, needs, pinned_clock):
+    assert refresh_reports(today=TODAY, periods=["2026Q2"], jobs=1).not_stored == []

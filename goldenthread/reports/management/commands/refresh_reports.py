@@ -49,7 +49,7 @@ class Command(BaseCommand):
             help=(
                 "compute N tables at once, each in a process of its own (default "
                 "GOLDENTHREAD_REPORTS_REFRESH_JOBS, 1); each of a nation's largest tables "
-                "needs about 1.5 GB"
+                "needs up to about 4.5 GB"
             ),
         )
 
@@ -77,4 +77,11 @@ class Command(BaseCommand):
                 f"Across tables and periods: {done.pinned_before} small counts could be "
                 f"worked out, {done.pinned_after} now; {done.hidden_more} more cells "
                 f"hidden, {len(done.withheld_whole)} tables withheld for a period."
+            )
+        if summary.not_stored:
+            raise CommandError(
+                f"{len(summary.not_stored)} of the tables recomputed could not be stored, so "
+                "their pages still show older figures or none: "
+                + ", ".join(summary.not_stored)
+                + ". The database refused them; the log says why."
             )
