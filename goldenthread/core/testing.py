@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 from pathlib import Path
 
 from django.db import connection
@@ -36,3 +37,14 @@ def redis_or_skip(url: str, needed_for: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"CI needs Redis at {url} for {needed_for}")
         pytest.skip(f"no Redis at {url}")
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop a server a test started: asked to stop (SIGTERM), killed if it has not within
+    `timeout` seconds; waited for either way, so nothing is left running."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

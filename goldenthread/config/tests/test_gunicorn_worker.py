@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from goldenthread.config import gunicorn_worker
+from goldenthread.core.testing import stop_process
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -71,15 +72,6 @@ def _serve(tmp_path: Path, workers: int, threads: int):
     return server, port
 
 
-def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def test_connections_arriving_at_once_are_shared_between_the_workers_and_kept_with_them(tmp_path):
     server, port = _serve(tmp_path, workers=2, threads=2)
     try:
@@ -100,7 +92,7 @@ def test_connections_arriving_at_once_are_shared_between_the_workers_and_kept_wi
         for c in connections:
             c.close()
     finally:
-        _stop(server)
+        stop_process(server, timeout=20)
     served_by = Counter(pid for pid, _ in first)
     # Two workers of two threads: two connections each, every request served at once (a
     # request queued behind another in its worker would take four seconds).

@@ -26,6 +26,7 @@ import pytest
 from django.test import override_settings
 
 from goldenthread.core.checks import check_allowed_hosts, check_host_prefixed_cookies
+from goldenthread.core.testing import stop_process
 
 ROOT = Path(__file__).resolve().parents[3]
 PRODUCTION_ENV = {
@@ -206,12 +207,7 @@ def demo_server(tmp_path):
                 time.sleep(0.2)
         yield base, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         log.close()
 
 
