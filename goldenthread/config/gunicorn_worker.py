@@ -27,15 +27,15 @@ class BalancedThreadWorker(ThreadWorker):
 
     def enqueue_req(self, conn) -> None:
         self.serving += 1
+        if self.serving >= self.cfg.threads:
+            self.set_accept_enabled(False)
         super().enqueue_req(conn)
 
     def finish_request(self, conn, fs) -> None:
         self.serving -= 1
         super().finish_request(conn, fs)
 
-    def wait_for_and_dispatch_events(self, timeout) -> None:
-        # The run loop has just turned accepting on or off for its connection limit; a
-        # worker with no thread free stops as well (both run on the worker's main thread).
-        if self._accepting and self.serving >= self.cfg.threads:
-            self.set_accept_enabled(False)
-        super().wait_for_and_dispatch_events(timeout)
+    def set_accept_enabled(self, enabled) -> None:
+        # gunicorn's run loop turns accepting back on whenever it holds fewer connections
+        # than its limit; not while every thread is serving (all on the main thread).
+        super().set_accept_enabled(enabled and self.serving < self.cfg.threads)

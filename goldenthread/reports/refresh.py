@@ -71,13 +71,14 @@ def refresh_reports(
     keep: set[str] = set()
     measures = (selectors.PEOPLE, *selectors.MEASURES)
     changed: set[str] = set()
-    recomputed: dict[str, str] = {}  # key: "table (period)", for the check that they were stored
+    recomputed_as: dict[str, str] = {}  # key: "table (period)", to check they were stored
     tables = [(period, measure) for period in parsed for measure in measures]
     left = {period.code: len(measures) for period in parsed}
     done_in = {period.code: 0 for period in parsed}
 
-    def finished(period: Period, measure_key: str, recomputed: bool) -> None:
+    def finished(key: str, period: Period, measure_key: str, recomputed: bool) -> None:
         if recomputed:
+            recomputed_as[key] = f"{measure_key} ({period.code})"
             summary.recomputed += 1
             done_in[period.code] += 1
             changed.add(measure_key)
@@ -99,8 +100,7 @@ def refresh_reports(
     def store(ready) -> None:
         for key, measure, period, computed in ready:
             snapshots.store_computed(key, measure.key, period.code, computed, mark)
-            recomputed[key] = f"{measure.key} ({period.code})"
-            finished(period, measure.key, True)
+            finished(key, period, measure.key, True)
 
     if jobs == 1:
         for period, measure in tables:
@@ -114,9 +114,7 @@ def refresh_reports(
                 force=force,
                 kinds=kinds,
             )
-            if done:
-                recomputed[key] = f"{measure.key} ({period.code})"
-            finished(period, measure.key, done)
+            finished(key, period, measure.key, done)
     else:
         # The largest tables first (by their cells, what their cost grows with): a large
         # table handed over last would leave the other processes idle while it runs.
@@ -127,14 +125,14 @@ def refresh_reports(
                 if snapshots.due(key, mark=mark, force=force, kinds=kinds):
                     computers.submit(key, measure, period)
                 else:
-                    finished(period, measure.key, False)
+                    finished(key, period, measure.key, False)
                 store(computers.ready(block=False))
             store(computers.ready(block=True))
     # A table's figures the database refused (too large for a JSON value, a disk full) are
     # logged by `snapshots` and the run goes on; said here too, so no one reads "recomputed"
     # for figures that were not kept (#14: the nation's rolling review progress).
-    stored = snapshots.stored_since(recomputed, started_at)
-    summary.not_stored = sorted(label for key, label in recomputed.items() if key not in stored)
+    stored = snapshots.stored_since(recomputed_as, started_at)
+    summary.not_stored = sorted(label for key, label in recomputed_as.items() if key not in stored)
     across = across_enabled(changed)
     if across:
         summary.linked = protect_across(today, axes, limit, across, progress)

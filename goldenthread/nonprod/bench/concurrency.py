@@ -482,26 +482,17 @@ def _database_pids() -> list[int]:
 
 
 def signed_in_load(worker) -> tuple[str, list[str]]:
-    """For loading the server as `worker`: a session cookie signed in with their confirmed
-    second factor (made in the session store, as signing in would), and the addresses of
-    up to 50 person pages they may open. A worker with no confirmed device is given one."""
+    """For loading the server as `worker`: their session cookie, signed in with their
+    confirmed second factor (`pages.signed_in_client`), and the addresses of up to 50
+    person pages they may open."""
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
     from django.urls import reverse
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from goldenthread.people.models import Person
 
-    device = TOTPDevice.objects.filter(user=worker, confirmed=True).first() or (
-        TOTPDevice.objects.create(user=worker, name="bench", confirmed=True)
-    )
-    session = SessionStore()
-    session["_auth_user_id"] = str(worker.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = worker.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.create()
+    from .pages import signed_in_client
+
+    session = signed_in_client(worker).session
     paths = [
         reverse("people:detail", args=[pk])
         for pk in Person.objects.visible_to(worker).values_list("pk", flat=True)[:50]
