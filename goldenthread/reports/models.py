@@ -19,7 +19,12 @@ class ReportSnapshot(models.Model):
     # The change log's last place (audit ChangeRecord.seq) read before the counts were: a
     # higher one now means records have changed since.
     data_mark = models.BigIntegerField(editable=False)
+    # The protected cube's JSON; for a cube whose JSON is larger than
+    # GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES, only {"packed": true} (and "linked"), the JSON
+    # itself compressed in `packed`: PostgreSQL stores no jsonb value over 256 MB, and a
+    # nation's review progress for a rolling year is larger (#14, snapshots.cube_json).
     cube = models.JSONField(editable=False)
+    packed = models.BinaryField(null=True, editable=False)
     # The records the counts were read from, as the change log names them (model labels,
     # "sds.UnmetNeed"): a change to none of them leaves the figures current (#14).
     reads = models.JSONField(default=list, editable=False)

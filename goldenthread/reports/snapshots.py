@@ -34,7 +34,9 @@ import contextlib
 import datetime
 import functools
 import itertools
+import json
 import logging
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +71,18 @@ CLAIM_LIFETIME = datetime.timedelta(minutes=15)
 # of cells, hundreds of MB pickled) would take the cache longer to take than its socket
 # timeout allows (measured on the nation preset: the refresh failed on Redis, #14 OPS-3).
 CACHE_MAX_CELLS = 250_000
+
+
+# A stored cube whose JSON is larger than this many bytes is kept compressed (#14): the
+# default is well under PostgreSQL's limit for one jsonb value (256 MB), which a nation's
+# review progress for a rolling year passed.
+PACK_ABOVE_BYTES = 16 * 1024 * 1024
+# Set in a stored cube's JSON when the cube itself is in `ReportSnapshot.packed`.
+PACKED = "packed"
+
+
+def pack_above() -> int:
+    return int(getattr(settings, "GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES", PACK_ABOVE_BYTES))
 
 
 def cache_seconds() -> int:
@@ -252,6 +266,26 @@ def from_json(data: dict) -> ProtectedCube:
     )
 
 
+def packed_cube(data: dict) -> tuple[dict, bytes | None]:
+    """What a `ReportSnapshot` stores of a cube's JSON `data`: (`cube`, `packed`). The JSON
+    itself, or for a large one (over `pack_above()` bytes as text) a mark that says it is
+    packed (with "linked" when `data` has it) and the text compressed."""
+    text = json.dumps(data, separators=(",", ":"))
+    if len(text) <= pack_above():
+        return data, None
+    mark: dict = {PACKED: True, **({LINKED: True} if data.get(LINKED) else {})}
+    return mark, zlib.compress(text.encode(), 6)
+
+
+def cube_json(cube: dict, packed: bytes | memoryview | None) -> dict:
+    """A stored cube's JSON from its row's `cube` and `packed` (`packed_cube`'s inverse)."""
+    if not cube.get(PACKED):
+        return cube
+    if packed is None:
+        raise ValueError("A packed report cube was stored without its figures")
+    return json.loads(zlib.decompress(packed))
+
+
 # -- Serving and refreshing ---------------------------------------------------------
 
 
@@ -346,6 +380,7 @@ def _write(
     key: str, measure: str, period_code: str, computed: Computed, mark: int
 ) -> datetime.datetime:
     now = timezone.now()
+    cube, packed = packed_cube(computed.cube)
     try:
         with transaction.atomic():
             ReportSnapshot.objects.update_or_create(
@@ -355,7 +390,8 @@ def _write(
                     "period_code": period_code,
                     "computed_at": now,
                     "data_mark": mark,
-                    "cube": computed.cube,
+                    "cube": cube,
+                    "packed": packed,
                     "reads": computed.reads,
                     "withheld": computed.withheld,
                     "refreshing_since": None,
@@ -473,7 +509,7 @@ def figures(
             prepare()
             raise FiguresPreparing(key)
         return _compute_and_store(key, measure, period_code, compute, mark)
-    cube = from_json(row.cube)
+    cube = from_json(cube_json(row.cube, row.packed))
     if _still_current(row, mark):
         _remember(key, cube, row.computed_at, mark)
         return Figures(cube, row.computed_at, True)
@@ -532,16 +568,17 @@ LINKED = "linked"
 
 def stored_cubes(keys: dict[str, tuple[str, str]]) -> dict[tuple[str, str], ProtectedCube]:
     """The stored cubes of `keys` (snapshot key -> (table, period code))."""
-    rows = ReportSnapshot.objects.filter(key__in=keys).values_list("key", "cube")
-    return {keys[key]: from_json(cube) for key, cube in rows}
+    rows = ReportSnapshot.objects.filter(key__in=keys).values_list("key", "cube", "packed")
+    return {keys[key]: from_json(cube_json(cube, packed)) for key, cube, packed in rows}
 
 
 def store_linked(key: str, cube: ProtectedCube, *, changed: bool) -> None:
     """Store `cube` as protected across tables and periods, keeping when its counts were
     computed and their place in the change log; its slices again when `changed`."""
+    stored, packed = packed_cube({**to_json(cube), LINKED: True})
     with transaction.atomic():
         ReportSnapshot.objects.filter(key=key).update(
-            cube={**to_json(cube), LINKED: True}, withheld=cube.withheld
+            cube=stored, packed=packed, withheld=cube.withheld
         )
         if changed:
             _store_slices(key, slice_cells(cube))

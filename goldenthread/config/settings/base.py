@@ -423,6 +423,12 @@ GOLDENTHREAD_REPORTS_CACHE_SECONDS = int(
 GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS = int(
     os.environ.get("GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS", "250000")
 )
+# A report table's stored cube whose JSON is larger than this many bytes is kept
+# compressed (#14): PostgreSQL stores no jsonb value over 256 MB, and a nation's review
+# progress for a rolling year is larger. Pages read their selection's slice either way.
+GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES = int(
+    os.environ.get("GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES", str(16 * 1024 * 1024))
+)
 # How many report tables `refresh-reports` (and the background worker's refresh of a
 # period) computes at once, each in a process of its own when more than one (#14, OPS-3).
 # At the nation's size each of the largest tables takes minutes of CPU and up to 4.5 GB:

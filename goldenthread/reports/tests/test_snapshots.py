@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import json
+import zlib
 
 import pytest
 from django.core.cache import cache
@@ -18,7 +20,7 @@ from goldenthread.audit.services import Auditor
 from goldenthread.people.factories import PersonFactory
 from goldenthread.reports import linked, selectors, snapshots
 from goldenthread.reports.disclosure import TOTAL, Dim, Status, protect_counts
-from goldenthread.reports.models import ReportSnapshot
+from goldenthread.reports.models import ReportSlice, ReportSnapshot
 from goldenthread.reports.periods import parse_period
 from goldenthread.reports.refresh import refresh_reports
 from goldenthread.sds.models import NeedCategory
@@ -145,7 +147,7 @@ def test_refresh_recomputes_only_what_changed(db, stored, needs, team, commissio
 
 def _stored(period_code):
     return {
-        row.measure: (row.cube, row.data_mark)
+        row.measure: (snapshots.cube_json(row.cube, row.packed), row.data_mark)
         for row in ReportSnapshot.objects.filter(period_code=period_code)
     }
 
@@ -316,6 +318,69 @@ def test_a_cube_too_big_to_cache_is_stored_not_cached(db, stored, pinned_clock, 
     monkeypatch.setattr(snapshots, "CACHE_MAX_CELLS", cells)
     snapshots.figures("k", "m", "2026Q2", compute)
     assert cache.get(snapshots._cache_key("k")) is not None  # at the limit: cached
+
+
+def _row(key):
+    return ReportSnapshot.objects.get(key=key)
+
+
+def test_a_large_cube_is_stored_compressed_and_reads_back_the_same(
+    db, stored, pinned_clock, settings
+):
+    """#14: a cube whose JSON is over GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES is stored
+    compressed (a nation's review progress for a rolling year passed PostgreSQL's 256 MB
+    limit for a jsonb value and was not stored); one at the limit is stored as JSON."""
+    size = len(json.dumps(snapshots.to_json(_cube()), separators=(",", ":")))
+    settings.GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES = size
+    compute = Counter(_cube())
+    snapshots.figures("k", "m", "2026Q2", compute)
+    assert _row("k").cube == snapshots.to_json(_cube()) and _row("k").packed is None
+
+    settings.GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES = size - 1
+    snapshots.store_computed("k", "m", "2026Q2", snapshots.Computed.of(_cube(), {"x"}), 0)
+    row = _row("k")
+    assert row.cube == {"packed": True}
+    assert json.loads(zlib.decompress(row.packed)) == snapshots.to_json(_cube())
+    assert len(row.packed) < size
+    cache.clear()  # another process: only the database row
+    again = snapshots.figures("k", "m", "2026Q2", compute, mark=0)
+    assert compute.calls == 1
+    assert again.cube.published() == _cube().published() and again.cube.dims == _cube().dims
+    assert snapshots.stored_cubes({"k": ("m", "2026Q2")})[("m", "2026Q2")] == again.cube
+
+
+def test_a_large_cube_protected_across_tables_stays_marked_so(db, stored, pinned_clock, settings):
+    """#14: a cube stored by the linked pass (never recomputed on its own) keeps its mark
+    when it is stored compressed."""
+    settings.GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES = 0
+    compute = Counter(_cube())
+    snapshots.figures("k", "m", "2026Q2", compute)
+    snapshots.store_linked("k", _cube(4), changed=True)
+    row = _row("k")
+    assert row.cube == {"packed": True, snapshots.LINKED: True}
+    stored_cube = snapshots.cube_json(row.cube, row.packed)
+    assert stored_cube == {**snapshots.to_json(_cube(4)), snapshots.LINKED: True}
+
+
+def test_a_packed_mark_without_its_figures_is_an_error_not_an_empty_table():
+    with pytest.raises(ValueError, match="without its figures"):
+        snapshots.cube_json({"packed": True}, None)
+
+
+def test_every_table_stored_compressed_reads_as_stored_plain(db, stored, needs, settings):
+    """#14: refresh-reports with every cube compressed stores the same figures, and the
+    same slices (what pages read), as with none."""
+    refresh_reports(today=TODAY, periods=["2026Q2"])
+    plain = {k: v for k, (v, _) in _stored("2026Q2").items()}
+    slices = sorted(ReportSlice.objects.values_list("snapshot__key", "selection", "cells"))
+    assert plain and slices
+    assert ReportSnapshot.objects.filter(packed__isnull=False).count() == 0
+    settings.GOLDENTHREAD_REPORTS_PACK_ABOVE_BYTES = 0
+    refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
+    assert ReportSnapshot.objects.filter(packed__isnull=True).count() == 0
+    assert {k: v for k, (v, _) in _stored("2026Q2").items()} == plain
+    again = sorted(ReportSlice.objects.values_list("snapshot__key", "selection", "cells"))
+    assert again == slices
 
 
 def _grouped_cube(seed: int, selectable: int = 0):
