@@ -58,9 +58,12 @@ class JsonFormatter(logging.Formatter):
 
     Fields: time (UTC), level, logger, request_id, user (the signed-in staff member's
     username, if loaded), message, and for errors the exception's type and where it was
-    raised (file, line, function for each frame). The exception's own message and local
-    values are never written: they may hold a person's name, CHI number or recorded text.
-    The reference id leads from a person's report to the stack; the stack leads to the code.
+    raised (file, line, function for each frame); for a database error, the database's
+    error code (SQLSTATE, "54000": a value too large to store) and the driver's own error
+    type, which say why with no data in them. The exception's own message and local values
+    are never written: they may hold a person's name, CHI number or recorded text (a
+    database's message can quote the value it refused). The reference id leads from a
+    person's report to the stack; the stack leads to the code.
     """
 
     def format(self, record: logging.LogRecord) -> str:
@@ -88,6 +91,24 @@ class JsonFormatter(logging.Formatter):
                     f"{frame.filename}:{frame.lineno} in {frame.name}"
                     for frame in traceback.extract_tb(tb)
                 ],
+                **_database_error(_exc),
             }
         # json.dumps escapes every control character (\n, \u001b): one line per record.
         return json.dumps(entry, ensure_ascii=True, default=str)
+
+
+def _database_error(exc: BaseException | None) -> dict[str, str]:
+    """The SQLSTATE and driver error type of a database error (Django's, raised from the
+    driver's: psycopg's carry `sqlstate`; SQLite's carry `sqlite_errorname`), else nothing."""
+    from django.db import DatabaseError
+
+    if not isinstance(exc, DatabaseError):
+        return {}
+    cause = exc.__cause__
+    if cause is None:
+        return {}
+    found = {"cause": f"{type(cause).__module__}.{type(cause).__qualname__}"}
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "sqlite_errorname", None)
+    if isinstance(code, str) and code.isascii() and len(code) <= 40:
+        found["code"] = code
+    return found

@@ -32,7 +32,7 @@ def caseload_rows(values, workers: dict, *, detail_url) -> list[dict]:
                 "name": f"{v['preferred_name'] or v['given_name']} {v['family_name']}",
                 "date_of_birth": date_text(v["date_of_birth"], short_month=True),
                 "chi": format_chi(chi) if chi else "Not known",
-                "area": v["area__name"] or "",
+                "area": v["area_name"] or "",
                 "workers": ", ".join(workers.get(v["pk"], ())) or "Nobody",
             }
         )

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from goldenthread.accounts.models import Handover, Role, Team, User
+from goldenthread.accounts.models import Area, Handover, Role, Team, User
 from goldenthread.core.prepared import PreparedBatch, PreparedQuery
 
 from .models import Allocation, CircleMember, Person, PossibleDuplicate, active_on
@@ -77,15 +77,22 @@ CASELOAD_FIELDS = (
     "family_name",
     "date_of_birth",
     "chi_number",
-    "area__name",
+    "area_name",
 )
 
 
 def caseload_values(user, *, query: str = "") -> QuerySet:
-    """The caseload's rows as values, in the caseload's order; page it in SQL (a slice)."""
+    """The caseload's rows as values, in the caseload's order; page it in SQL (a slice).
+
+    The area's name is read for each row of the page by its key, not joined (#19): with
+    the area table joined, PostgreSQL's planner paired every area with every visible person
+    and looked each pair up (675 lookups for a caseload of 45 people, 15 areas; 1.2-1.5 ms
+    of each of the count and page queries), and the count read the areas for nothing."""
+    area_name = Area.objects.filter(pk=OuterRef("area_id")).values("name")[:1]
     return (
         Person.objects.visible_to(user)
         .search(query)
+        .annotate(area_name=Subquery(area_name))
         .order_by("family_name", "given_name", "id")
         .values(*CASELOAD_FIELDS)
     )
@@ -96,10 +103,18 @@ def current_worker_names(person_ids, *, today=None) -> dict:
     allocations (newest first), one query for the whole page."""
     today = today or timezone.localdate()
     names: dict = {}
+    # Each worker's names read by their key, not joined (#19): joined, PostgreSQL's planner
+    # read every user to hash them for a page's 25 allocations (0.45 ms at a council's size).
+    worker = User.objects.filter(pk=OuterRef("worker_id"))
     rows = (
         Allocation.objects.filter(active_on(today), person_id__in=list(person_ids))
         .order_by("-start_date", "id")  # Allocation's own ordering (newest first), then id
-        .values_list("person_id", "worker__first_name", "worker__last_name", "worker__username")
+        .annotate(
+            first=Subquery(worker.values("first_name")[:1]),
+            last=Subquery(worker.values("last_name")[:1]),
+            username=Subquery(worker.values("username")[:1]),
+        )
+        .values_list("person_id", "first", "last", "username")
     )
     for person_id, first, last, username in rows:
         names.setdefault(person_id, []).append(f"{first} {last}".strip() or username)

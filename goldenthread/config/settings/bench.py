@@ -31,6 +31,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-# Production's logging (one JSON object a line), errors only: a request that fails under the
-# load test says why in gunicorn's log, which the bench prints (#19; it said nothing before).
-LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "ERROR"}}  # noqa: F405
+# Production's logging (one JSON object a line): a request that fails under the load test
+# says why in gunicorn's log, which the bench prints (#19; it said nothing before). Warnings
+# too, as production writes them (a report table the database would not store was a
+# warning the bench hid, #14), but not the request log's one line per refused request.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

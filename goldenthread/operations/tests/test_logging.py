@@ -118,3 +118,37 @@ def test_production_settings_write_json(monkeypatch):
     console = production.LOGGING["handlers"]["console"]
     assert production.LOGGING["formatters"][console["formatter"]]["()"].endswith("JsonFormatter")
     assert "request_id" in console["filters"]
+
+
+@pytest.mark.django_db
+def test_a_database_error_logs_its_code_and_type_but_not_its_message(json_log):
+    """#14: "Could not store report figures" said OperationalError and nothing else; the
+    log now says the database's error code and the driver's error type, never the
+    database's message (it can quote the value it refused)."""
+    from django.db import DatabaseError, connection
+
+    secret = "Ann Example 0101011234"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM 'Ann Example 0101011234'")
+    except DatabaseError:
+        logging.getLogger("django.request").warning("Could not store", exc_info=True)
+    entry = json.loads(json_log.getvalue().splitlines()[-1])
+    exception = entry["exception"]
+    assert exception["type"].startswith("django.db.")
+    if connection.vendor == "postgresql":
+        assert exception["cause"] == "psycopg.errors.SyntaxError"
+        assert exception["code"] == "42601"
+    else:
+        assert exception["cause"] == "sqlite3.OperationalError"
+        assert exception["code"] == "SQLITE_ERROR"
+    assert secret not in json_log.getvalue() and "no_such_column" not in json_log.getvalue()
+
+
+def test_an_error_not_from_the_database_has_no_code(json_log):
+    try:
+        raise ValueError("Ann Example")
+    except ValueError:
+        logging.getLogger("django.request").warning("failed", exc_info=True)
+    entry = json.loads(json_log.getvalue().splitlines()[-1])
+    assert "code" not in entry["exception"] and "cause" not in entry["exception"]
