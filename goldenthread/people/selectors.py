@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Handover, Role, Team, User
@@ -81,18 +84,37 @@ CASELOAD_FIELDS = (
 )
 
 
+@functools.cache
+def _area_name_sql() -> str:
+    area, person = Area._meta, Person._meta
+    q = connection.ops.quote_name
+    # Names from the models' own definitions, quoted: no value from outside is in it.
+    name, area_id = q(area.get_field("name").column), q(person.get_field("area").column)
+    return (
+        f"SELECT {name} FROM {q(area.db_table)} "  # noqa: S608
+        f"WHERE {q(area.pk.column)} = {q(person.db_table)}.{area_id}"
+    )
+
+
+def _area_name() -> RawSQL:
+    """A person row's area name, read by the area's key (the same as
+    `Subquery(Area.objects.filter(pk=OuterRef("area_id")).values("name"))`, compiled once;
+    people/tests/test_caseload_sql.py compares them)."""
+    return RawSQL(_area_name_sql(), (), output_field=CharField())  # noqa: S611 - fixed SQL
+
+
 def caseload_values(user, *, query: str = "") -> QuerySet:
     """The caseload's rows as values, in the caseload's order; page it in SQL (a slice).
 
     The area's name is read for each row of the page by its key, not joined (#19): with
     the area table joined, PostgreSQL's planner paired every area with every visible person
     and looked each pair up (675 lookups for a caseload of 45 people, 15 areas; 1.2-1.5 ms
-    of each of the count and page queries), and the count read the areas for nothing."""
-    area_name = Area.objects.filter(pk=OuterRef("area_id")).values("name")[:1]
+    of each of the count and page queries), and the count read the areas for nothing. Plain
+    SQL (`_area_name`): as a Subquery it cost more to compile than the database saved."""
     return (
         Person.objects.visible_to(user)
         .search(query)
-        .annotate(area_name=Subquery(area_name))
+        .annotate(area_name=_area_name())
         .order_by("family_name", "given_name", "id")
         .values(*CASELOAD_FIELDS)
     )
@@ -103,18 +125,10 @@ def current_worker_names(person_ids, *, today=None) -> dict:
     allocations (newest first), one query for the whole page."""
     today = today or timezone.localdate()
     names: dict = {}
-    # Each worker's names read by their key, not joined (#19): joined, PostgreSQL's planner
-    # read every user to hash them for a page's 25 allocations (0.45 ms at a council's size).
-    worker = User.objects.filter(pk=OuterRef("worker_id"))
     rows = (
         Allocation.objects.filter(active_on(today), person_id__in=list(person_ids))
         .order_by("-start_date", "id")  # Allocation's own ordering (newest first), then id
-        .annotate(
-            first=Subquery(worker.values("first_name")[:1]),
-            last=Subquery(worker.values("last_name")[:1]),
-            username=Subquery(worker.values("username")[:1]),
-        )
-        .values_list("person_id", "first", "last", "username")
+        .values_list("person_id", "worker__first_name", "worker__last_name", "worker__username")
     )
     for person_id, first, last, username in rows:
         names.setdefault(person_id, []).append(f"{first} {last}".strip() or username)
