@@ -113,3 +113,22 @@ def test_a_worker_that_has_loaded_the_app_keeps_it_out_of_the_garbage_collectors
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_freezes_what_its_first_pages_keep_after_its_1st_10th_and_100th_request():
+    import gc
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "goldenthread/config/gunicorn_conf.py"))
+    kept = []
+    try:
+        counts = []
+        for served in range(1, 101):
+            kept.append([served])  # something made by a request and still in use
+            before = gc.get_freeze_count()
+            conf["post_request"](None, None, {}, None)
+            counts.append((served, gc.get_freeze_count() > before))
+        frozen_after = [served for served, froze in counts if froze]
+        assert frozen_after == [1, 10, 100]
+    finally:
+        gc.unfreeze()
