@@ -34,6 +34,12 @@ class VersionField(forms.IntegerField):
     def __init__(self, *, required: bool = True, min_value: int = 1, **kwargs):
         super().__init__(required=required, min_value=min_value, **kwargs)
 
+    def to_python(self, value):
+        # The digits 0 to 9 only, as the page wrote it: int() would read "١" as 1.
+        if isinstance(value, str) and not typed_in_plain_digits(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
 
 class NumberField(forms.DecimalField):
     """A number that is not money (a measure, a count), typed in the digits 0 to 9 only:

@@ -46,6 +46,19 @@ def bound_form(**data):
     return form
 
 
+@pytest.mark.parametrize("version", ["١", "１", "1\u0660", "²"])
+def test_a_version_in_other_digits_is_refused_as_any_other_non_number(version):
+    """The version is written by the page in the digits 0 to 9; int() reads other scripts'
+    digits too ("١" as 1), so a version sent back in them is refused like "abc"."""
+    form = NameForm(data={"name": "Mine", "version": version})
+    assert not form.is_valid()
+    assert (
+        form.errors["version"]
+        == NameForm(data={"name": "Mine", "version": "abc"}).errors["version"]
+    )
+    assert NameForm(data={"name": "Mine", "version": " 12 "}).is_valid()
+
+
 def test_a_message_about_a_field_goes_beside_it():
     form = bound_form()
     apply_service_errors(form, ValidationError({"name": "Use a shorter name."}))
