@@ -123,7 +123,7 @@ class StepItem(VersionedModel):
 
     def clean(self) -> None:
         if self.conversation_id and self.conversation.person_id != self.person_id:
-            raise ValidationError("This conversation belongs to someone else.")
+            raise ValidationError("Choose one of this person's conversations.")
         if not (self.text or "").strip():
             raise ValidationError({"text": "Write something here, or remove the item."})
 
@@ -156,7 +156,7 @@ class WhoMatters(StepItem):
 
     def clean(self) -> None:
         if self.conversation_id and self.conversation.person_id != self.person_id:
-            raise ValidationError("This conversation belongs to someone else.")
+            raise ValidationError("Choose one of this person's conversations.")
         if self.circle_member_id and self.circle_member.person_id != self.person_id:
             raise ValidationError({"circle_member": "Choose someone from this person's circle."})
 

@@ -375,7 +375,7 @@ def outcome_review_record(
     The person's own views are separate rows this function never touches."""
     _check_casework(actor, review.person_id)
     if outcome.person_id != review.person_id:
-        raise ValidationError("This outcome belongs to someone else.")
+        raise ValidationError("Choose one of this person's outcomes.")
     evidence = evidence.strip()
     with transaction.atomic():
         review = _locked_draft(review)
@@ -468,7 +468,7 @@ def person_view_add(
     added after the review is finished."""
     _check_casework(actor, review.person_id)
     if outcome.person_id != review.person_id:
-        raise ValidationError("This outcome belongs to someone else.")
+        raise ValidationError("Choose one of this person's outcomes.")
     errors: dict[str, str] = {}
     words = in_their_words.strip()
     if not words:
@@ -517,7 +517,7 @@ def solution_review_record(
     solution "tried and stopped" in the Support Sequence, with the reason in its history."""
     _check_casework(actor, review.person_id)
     if solution.person_id != review.person_id:
-        raise ValidationError("This solution belongs to someone else.")
+        raise ValidationError("Choose one of this person's solutions.")
     why = why.strip()
     errors: dict[str, str] = {}
     if decision not in SolutionDecision.values:

@@ -253,7 +253,7 @@ class UnmetNeed(VersionedModel):
         errors: dict[str, str] = {}
         outcome = self.outcome if self.outcome_id else None
         if outcome is not None and outcome.person_id != self.person_id:
-            errors["outcome"] = "This outcome belongs to someone else."
+            errors["outcome"] = "Choose one of this person's outcomes."
         if self.reason == UnmetReason.OTHER and not self.reason_other.strip():
             errors["reason_other"] = "Say what the other reason is."
         if self.met_on and self.identified_on and self.met_on < self.identified_on:

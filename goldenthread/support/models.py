@@ -111,7 +111,7 @@ class SupportPlanning(VersionedModel):
 
     def clean(self) -> None:
         if self.outcome_id and self.person_id and self.outcome.person_id != self.person_id:
-            raise ValidationError("This outcome belongs to someone else.")
+            raise ValidationError("Choose one of this person's outcomes.")
 
 
 class ExplorationState(models.TextChoices):
@@ -207,10 +207,10 @@ def outcome_and_solution_errors(row: Any) -> dict[str, str]:
     solution = row.solution if row.solution_id else None
     person_id = row.person_id
     if outcome is not None and outcome.person_id != person_id:
-        errors["outcome"] = "This outcome belongs to someone else."
+        errors["outcome"] = "Choose one of this person's outcomes."
     if solution is not None:
         if solution.person_id != person_id:
-            errors["solution"] = "This solution belongs to someone else."
+            errors["solution"] = "Choose one of this person's solutions."
         elif outcome is not None and solution.outcome_id != outcome.pk:
             errors["solution"] = "This solution is for a different outcome."
     return errors
@@ -305,7 +305,7 @@ class Solution(VersionedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.outcome_id and self.person_id and self.outcome.person_id != self.person_id:
-            errors["outcome"] = "This outcome belongs to someone else."
+            errors["outcome"] = "Choose one of this person's outcomes."
         if self.cost is not None and not self.cost_period:
             errors["cost_period"] = "Say how often this cost is paid."
         if self.cost is None and self.cost_period:

@@ -62,7 +62,7 @@ def _check_casework(actor: User | None, person: Any) -> None:
 
 def _check_outcome(person: Person, outcome: Outcome) -> None:
     if outcome.person_id != person.pk:
-        raise ValidationError("This outcome belongs to someone else.")
+        raise ValidationError("Choose one of this person's outcomes.")
 
 
 def _check_open(outcome_id: Any) -> None:

@@ -289,7 +289,7 @@ def test_another_persons_outcome_is_refused(practitioner, review):
     from goldenthread.people.factories import PersonFactory
 
     stranger_outcome = make_outcome(PersonFactory())
-    with pytest.raises(ValidationError, match="someone else"):
+    with pytest.raises(ValidationError, match="Choose one of this person.s outcomes"):
         record(practitioner, review, stranger_outcome)
 
 

@@ -37,8 +37,8 @@ def test_someone_elses_outcome_and_solution_are_refused(person, row_class):
     other = make_outcome(PersonFactory(team=person.team))
     row = row_class(person=person, outcome=other, solution=SolutionFactory(outcome=other))
     assert _errors(row) == {
-        "outcome": ["This outcome belongs to someone else."],
-        "solution": ["This solution belongs to someone else."],
+        "outcome": ["Choose one of this person's outcomes."],
+        "solution": ["Choose one of this person's solutions."],
     }
 
 
@@ -53,4 +53,4 @@ def test_a_solution_alone_is_checked_for_the_person_only(person, row_class):
     mine.clean()
     theirs = SolutionFactory(outcome=make_outcome(PersonFactory(team=person.team)))
     row = row_class(person=person, solution=theirs)
-    assert _errors(row) == {"solution": ["This solution belongs to someone else."]}
+    assert _errors(row) == {"solution": ["Choose one of this person's solutions."]}

@@ -50,7 +50,7 @@ def test_a_solution_cannot_be_attached_to_another_persons_outcome(person, practi
     stranger = PersonFactory(team=team)
     AllocationFactory(person=stranger, worker=practitioner)
     their_outcome = make_outcome(stranger)
-    with pytest.raises(ValidationError, match="belongs to someone else"):
+    with pytest.raises(ValidationError, match="Choose one of this person's outcomes"):
         services.solution_add(
             actor=practitioner,
             person=person,
