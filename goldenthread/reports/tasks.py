@@ -6,7 +6,8 @@ never computed in a request. The request asks for its period here instead, and t
 says the figures are being worked out; the background worker (`goldenthread
 worker`, started by `make run`) computes every table of the period that is not
 current, as `goldenthread refresh-reports --period` does. The queue is django-tasks', as
-the jobs' (docs/adr/0018, 0021)."""
+the jobs' (docs/adr/0018, 0021), but a queue of its own (GOLDENTHREAD_REPORTS_QUEUE), so a
+worker can be kept for jobs alone: a nation's period takes minutes."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 ASKED_FOR = datetime.timedelta(minutes=15)
 
 
-@task(queue_name=settings.GOLDENTHREAD_TASKS_QUEUE)
+@task(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE)
 def prepare_period(period_code: str, today: str) -> str:
     """Compute and store every table of one period whose figures are not current."""
     from .refresh import refresh_reports
@@ -59,7 +60,7 @@ def ask_to_prepare(period_code: str, today: datetime.date) -> None:
         # In a savepoint: a queue in the database refusing the write (maintenance) leaves
         # the request's transaction usable.
         with transaction.atomic():
-            prepare_period.using(queue_name=settings.GOLDENTHREAD_TASKS_QUEUE).enqueue(
+            prepare_period.using(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE).enqueue(
                 period_code, today.isoformat()
             )
     except Exception:  # the queue's database or Redis refusing: the next request asks again

@@ -546,28 +546,42 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "golden-thread@example
 # a job writes (exports, backups started from the jobs page) go under GOLDENTHREAD_JOB_FILES.
 TASKS_URL = os.environ.get("TASKS_URL", "")
 GOLDENTHREAD_TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
+# Report tables too large for a request are computed from a queue of their own (#14): at a
+# nation's size one period takes a worker 8-15 minutes, and exports, backups and imports
+# must not wait behind it. `goldenthread worker` takes both queues (jobs first) unless told
+# one (`--queue jobs` or `--queue reports`; docs/how-to/run-the-worker.md).
+GOLDENTHREAD_REPORTS_QUEUE = (
+    os.environ.get("REPORTS_QUEUE") or f"{GOLDENTHREAD_TASKS_QUEUE}-reports"
+)
 # RQ stops a job that runs longer than this (the database worker has no limit): it fails
 # with that reason and can be tried again.
 GOLDENTHREAD_JOB_TIMEOUT_SECONDS = int(os.environ.get("GOLDENTHREAD_JOB_TIMEOUT_SECONDS", "21600"))
 
 
-def tasks_from_url(url: str, queue: str, timeout: int) -> tuple[dict, dict]:
-    """TASKS and django-rq's RQ_QUEUES for a TASKS_URL (docs/adr/0021)."""
+def tasks_from_url(
+    url: str, queue: str, timeout: int, *, also: tuple[str, ...] = ()
+) -> tuple[dict, dict]:
+    """TASKS and django-rq's RQ_QUEUES for a TASKS_URL (docs/adr/0021): the queue `queue`,
+    and the queues `also` (the reports' queue) beside it."""
     scheme = url.partition("://")[0].lower() if url else "database"
+    queues = [queue, *(q for q in also if q != queue)]
     if scheme == "database":
-        return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [queue]}}, {}
+        return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": queues}}, {}
     if scheme in SHARED_CACHE_SCHEMES:
         redis = {"URL": url, "DEFAULT_TIMEOUT": timeout}
-        backend = {"BACKEND": "goldenthread.jobs.rq_backend.RQBackend", "QUEUES": [queue]}
+        backend = {"BACKEND": "goldenthread.jobs.rq_backend.RQBackend", "QUEUES": queues}
         # django-tasks-rq reads a task's result through django-rq's "default" connection.
-        return {"default": backend}, {queue: redis, "default": redis}
+        return {"default": backend}, {**{q: redis for q in queues}, "default": redis}
     raise ValueError(
         f"TASKS_URL must be database, or start with redis://, rediss:// or unix://, not {scheme}://"
     )
 
 
 TASKS, RQ_QUEUES = tasks_from_url(
-    TASKS_URL, GOLDENTHREAD_TASKS_QUEUE, GOLDENTHREAD_JOB_TIMEOUT_SECONDS
+    TASKS_URL,
+    GOLDENTHREAD_TASKS_QUEUE,
+    GOLDENTHREAD_JOB_TIMEOUT_SECONDS,
+    also=(GOLDENTHREAD_REPORTS_QUEUE,),
 )
 GOLDENTHREAD_JOB_FILES = Path(os.environ.get("GOLDENTHREAD_JOB_FILES", VAR_DIR / "jobs"))
 # A running job's worker says it is alive every HEARTBEAT seconds (and at each step); a

@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 from .base import (
     CACHE_KEY_PREFIX,
     GOLDENTHREAD_JOB_TIMEOUT_SECONDS,
+    GOLDENTHREAD_REPORTS_QUEUE,
     GOLDENTHREAD_TASKS_QUEUE,
     SHARED_CACHE_SCHEMES,
     cache_from_url,
@@ -44,7 +45,10 @@ GOLDENTHREAD_SIGN_IN_CACHE = env_bool("GOLDENTHREAD_SIGN_IN_CACHE", True)
 # "database" to keep the queue in the database (docs/adr/0021, docs/deployment.md).
 TASKS_URL = os.environ.get("TASKS_URL") or CACHE_URL
 TASKS, RQ_QUEUES = tasks_from_url(
-    TASKS_URL, GOLDENTHREAD_TASKS_QUEUE, GOLDENTHREAD_JOB_TIMEOUT_SECONDS
+    TASKS_URL,
+    GOLDENTHREAD_TASKS_QUEUE,
+    GOLDENTHREAD_JOB_TIMEOUT_SECONDS,
+    also=(GOLDENTHREAD_REPORTS_QUEUE,),
 )
 # Keep each worker's database connection between requests (docs/deployment.md); 0 behind
 # PgBouncer in transaction mode.

@@ -71,6 +71,7 @@ ENVIRONMENT = (
     "CONN_MAX_AGE",
     "TASKS_URL",
     "TASKS_QUEUE",
+    "REPORTS_QUEUE",
     "DATABASE_URL",
     "DATABASE_SERVER_SIDE_BINDING",
 )
@@ -179,8 +180,11 @@ def test_production_queues_jobs_on_its_redis_unless_told_otherwise():
     rq = "goldenthread.jobs.rq_backend.RQBackend"
     found = json.loads(_production(REDIS_URL="redis://10.0.0.5:6379/2").stdout)
     assert found["tasks"] == rq
-    assert found["tasks_queues"] == ["default"]
-    assert found["rq_urls"] == {"default": "redis://10.0.0.5:6379/2"}
+    assert found["tasks_queues"] == ["default", "default-reports"]
+    assert found["rq_urls"] == {
+        "default": "redis://10.0.0.5:6379/2",
+        "default-reports": "redis://10.0.0.5:6379/2",
+    }
     found = json.loads(
         _production(
             CACHE_URL="redis://10.0.0.5:6379/2",
@@ -188,9 +192,10 @@ def test_production_queues_jobs_on_its_redis_unless_told_otherwise():
             TASKS_QUEUE="council-a",
         ).stdout
     )
-    assert (found["tasks"], found["tasks_queues"]) == (rq, ["council-a"])
+    assert (found["tasks"], found["tasks_queues"]) == (rq, ["council-a", "council-a-reports"])
     assert found["rq_urls"] == {
         "council-a": "redis://10.0.0.6:6379/1",
+        "council-a-reports": "redis://10.0.0.6:6379/1",
         "default": "redis://10.0.0.6:6379/1",
     }
     found = json.loads(

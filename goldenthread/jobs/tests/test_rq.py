@@ -35,8 +35,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _use(settings, url: str, queue: str) -> None:
-    settings.TASKS, settings.RQ_QUEUES = tasks_from_url(url, queue, 60)
-    settings.GOLDENTHREAD_TASKS_QUEUE = queue
+    reports = f"{queue}-reports"
+    settings.TASKS, settings.RQ_QUEUES = tasks_from_url(url, queue, 60, also=(reports,))
+    settings.GOLDENTHREAD_TASKS_QUEUE, settings.GOLDENTHREAD_REPORTS_QUEUE = queue, reports
 
 
 @pytest.fixture
@@ -270,16 +271,22 @@ def test_recover_marks_a_killed_rq_workers_job_failed_and_never_requeues_it(
 
 def test_the_long_running_worker_is_rqs_forking_worker(rq_queue, monkeypatch):
     """Without --once, `goldenthread worker` runs RQ's own Worker (a child per job: its
-    memory is given back, and RQ's time limit can stop it) on the service's queue."""
+    memory is given back, and RQ's time limit can stop it) on the service's queues: the
+    jobs' first, then the reports' (#14), or the one `--queue` names."""
     from rq import Worker
 
     seen = []
     monkeypatch.setattr(Worker, "work", lambda self, **options: seen.append((self, options)))
     call_command("worker", verbosity=0)
-    ((worker, options),) = seen
-    assert type(worker) is Worker
-    assert [queue.name for queue in worker.queues] == [rq_queue.name]
-    assert options["burst"] is False
+    call_command("worker", "--queue", "jobs", verbosity=0)
+    call_command("worker", "--queue", "reports", verbosity=0)
+    assert all(type(worker) is Worker and not options["burst"] for worker, options in seen)
+    reports = f"{rq_queue.name}-reports"
+    assert [[queue.name for queue in worker.queues] for worker, _ in seen] == [
+        [rq_queue.name, reports],
+        [rq_queue.name],
+        [reports],
+    ]
 
 
 def test_no_job_runs_from_redis_while_the_service_is_read_only(

@@ -195,3 +195,23 @@ def test_each_filter_is_one_design_system_select(client, commissioner, team):
     reason = form.find("select", name="reason")
     assert reason.attrs["aria-describedby"] == "id_reason_helptext"  # its hint, read with it
     assert page.find(id="id_reason_helptext")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_period_waits_in_the_reports_queue_and_a_worker_for_jobs_leaves_it(
+    client, commissioner, stored, needs, pinned_clock, settings
+):
+    """#14, OPS-5: a report period is queued on GOLDENTHREAD_REPORTS_QUEUE, not the jobs'
+    queue, so a worker kept for jobs (`--queue jobs`) never spends a nation's minutes on it;
+    a worker for reports (or for all, the default) computes it."""
+    settings.GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS = 1  # every table is too large
+    sign_in(client, commissioner)
+    assert PREPARING in client.get(UNMET_PAGE, {"period": "2026Q2"}).content.decode()
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.queue_name == settings.GOLDENTHREAD_REPORTS_QUEUE == "default-reports"
+    assert queued.queue_name != settings.GOLDENTHREAD_TASKS_QUEUE
+
+    call_command("worker", "--once", "--queue", "jobs", verbosity=0)
+    assert not ReportSnapshot.objects.exists()
+    call_command("worker", "--once", "--queue", "reports", verbosity=0)
+    assert ReportSnapshot.objects.filter(period_code="2026Q2").exists()

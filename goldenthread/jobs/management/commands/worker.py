@@ -5,6 +5,9 @@ One command for operators, whichever queue TASKS_URL chose (docs/adr/0021):
   takes waiting tasks from the database, runs each, and looks again every `--interval`;
 - the queue on Redis (production): an RQ worker on the service's queue, which forks a child
   for each job and waits on Redis for the next.
+It takes the jobs' queue and the reports' (report tables too large for a request, #14),
+jobs first; `--queue jobs` or `--queue reports` takes one, so that at a nation's size a
+worker kept for jobs never waits behind a report's minutes of computing.
 `--once` runs every waiting job and stops (for cron, tests and CI). Stop it with Ctrl+C or
 SIGTERM: it finishes the job in hand first. Before it starts it marks failed the jobs of
 workers that were killed, deletes job files past their keeping period and, with RQ, queues
@@ -32,6 +35,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run every waiting job, then stop")
         parser.add_argument(
+            "--queue",
+            choices=("all", "jobs", "reports"),
+            default="all",
+            help=(
+                "which queue to take: jobs (exports, backups, imports, retention), reports "
+                "(report tables too large for a request) or all, jobs first (default)"
+            ),
+        )
+        parser.add_argument(
             "--interval",
             type=float,
             default=1.0,
@@ -41,7 +53,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, once: bool, interval: float, **options):
+    def handle(self, *args, once: bool, interval: float, queue: str = "all", **options):
         verbosity = options.get("verbosity", 1)
         lost, expired = recover_stale(), expire_files()
         in_database = queue_in_database()
@@ -56,9 +68,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"{expired} job file(s) past their keeping period deleted.")
             if requeued:
                 self.stdout.write(f"{requeued} waiting job(s) missing from the queue queued again.")
-        queue = settings.GOLDENTHREAD_TASKS_QUEUE
+        queues = {
+            "jobs": [settings.GOLDENTHREAD_TASKS_QUEUE],
+            "reports": [settings.GOLDENTHREAD_REPORTS_QUEUE],
+            "all": [settings.GOLDENTHREAD_TASKS_QUEUE, settings.GOLDENTHREAD_REPORTS_QUEUE],
+        }[queue]
         if in_database:
-            arguments = ["--interval", str(interval), "--queue-name", queue]
+            arguments = ["--interval", str(interval), "--queue-name", ",".join(queues)]
             if once:
                 arguments += ["--batch", "--no-startup-delay"]
             call_command("db_worker", *arguments, verbosity=verbosity)
@@ -71,6 +87,6 @@ class Command(BaseCommand):
                 "The task backend in TASKS has no worker here: use TASKS_URL (docs/deployment.md)."
             )
         try:
-            run_worker(queues=[queue], burst=once, verbosity=verbosity)
+            run_worker(queues=queues, burst=once, verbosity=verbosity)
         except RedisError as exc:
             raise CommandError(f"The queue's Redis (TASKS_URL) cannot be reached: {exc}") from exc
