@@ -30,7 +30,12 @@ logger = logging.getLogger(__name__)
 ASKED_FOR = datetime.timedelta(minutes=15)
 
 
-@task(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE)
+# Below the jobs' priority (django-tasks' default, 0): a worker taking both queues from the
+# database takes waiting jobs first, as an RQ worker takes its first queue first.
+REPORTS_PRIORITY = -10
+
+
+@task(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE, priority=REPORTS_PRIORITY)
 def prepare_period(period_code: str, today: str) -> str:
     """Compute and store every table of one period whose figures are not current."""
     from .refresh import refresh_reports

@@ -210,6 +210,7 @@ def test_a_period_waits_in_the_reports_queue_and_a_worker_for_jobs_leaves_it(
     (queued,) = DBTaskResult.objects.all()
     assert queued.queue_name == settings.GOLDENTHREAD_REPORTS_QUEUE == "default-reports"
     assert queued.queue_name != settings.GOLDENTHREAD_TASKS_QUEUE
+    assert queued.priority == tasks.REPORTS_PRIORITY < 0  # waiting jobs go first
 
     call_command("worker", "--once", "--queue", "jobs", verbosity=0)
     assert not ReportSnapshot.objects.exists()
