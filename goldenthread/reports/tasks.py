@@ -30,12 +30,13 @@ logger = logging.getLogger(__name__)
 ASKED_FOR = datetime.timedelta(minutes=15)
 
 
-# Below the jobs' priority (django-tasks' default, 0): a worker taking both queues from the
-# database takes waiting jobs first, as an RQ worker takes its first queue first.
+# Below the jobs' priority (django-tasks' default, 0), where the queue's backend keeps
+# priorities (the database's): a worker taking both queues from the database takes waiting
+# jobs first. RQ has none, and takes its first queue (the jobs') first instead.
 REPORTS_PRIORITY = -10
 
 
-@task(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE, priority=REPORTS_PRIORITY)
+@task(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE)
 def prepare_period(period_code: str, today: str) -> str:
     """Compute and store every table of one period whose figures are not current."""
     from .refresh import refresh_reports
@@ -45,6 +46,14 @@ def prepare_period(period_code: str, today: str) -> str:
         f"{period_code}: {summary.recomputed} tables computed, {summary.unchanged} already "
         f"current, in {summary.seconds:.1f} s"
     )
+
+
+def _queued_task():
+    """`prepare_period` on the reports' queue, below the jobs where the backend can say so."""
+    queued = prepare_period.using(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE)
+    if queued.get_backend().supports_priority:
+        queued = queued.using(priority=REPORTS_PRIORITY)
+    return queued
 
 
 def _asked_key(period_code: str, today: datetime.date) -> str:
@@ -65,9 +74,7 @@ def ask_to_prepare(period_code: str, today: datetime.date) -> None:
         # In a savepoint: a queue in the database refusing the write (maintenance) leaves
         # the request's transaction usable.
         with transaction.atomic():
-            prepare_period.using(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE).enqueue(
-                period_code, today.isoformat()
-            )
+            _queued_task().enqueue(period_code, today.isoformat())
     except Exception:  # the queue's database or Redis refusing: the next request asks again
         logger.warning("Could not queue report figures to be prepared", exc_info=True)
         try:

@@ -31,6 +31,11 @@ import json
 from django.conf import settings
 import django
 django.setup()
+# Every module a request or a worker loads (a task declared with an option the production
+# queue's backend refuses fails at import, #14).
+from django.urls import get_resolver
+get_resolver().url_patterns
+import goldenthread.jobs.tasks, goldenthread.reports.tasks
 from axes.handlers.database import AxesDatabaseHandler
 from django.utils.module_loading import import_string
 handler = import_string(settings.AXES_HANDLER)

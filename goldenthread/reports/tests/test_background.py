@@ -166,6 +166,10 @@ def test_a_queue_that_refuses_leaves_the_page_working_and_asks_again(
         def using(self, **kwargs):
             return self
 
+        def get_backend(self):
+            return prepare_period.get_backend()
+
+    prepare_period = tasks.prepare_period
     no_computing.setattr(tasks, "prepare_period", Refusing())
     sign_in(client, commissioner)
     with caplog.at_level(logging.WARNING, logger="goldenthread.reports.tasks"):
