@@ -99,7 +99,7 @@ class Attacker:
         return self.facts.shown
 
     @property
-    def equations(self) -> list[tuple[list[tuple[int, int]], int]]:
+    def equations(self) -> linked.Rows:
         return self.facts.equations
 
     @property
