@@ -25,8 +25,10 @@ in one and shown in another undoes the first one's boxes (ADR 0015, "Known limit
    pattern again and boxes carried again (`share_faces`, `carry_boxes`), and the audit
    runs again.
 3. After `ROUNDS` rounds (or when they stop helping), one cube at a time is withheld
-   whole: of the cubes in the links the pinned counts were worked out through, the one
-   most of them go through, then the one showing the fewest numbers (`_cheapest`).
+   whole: the first `TRIES` of the cubes in the links the pinned counts were worked out
+   through (the one most of them go through first, then the one showing the fewest
+   numbers) and of the cubes holding them are each tried with an audit, and the one that
+   leaves the fewest pinned is withheld (`_candidates`, `_withhold_best`).
 
 Hiding more never lets the audit learn more (every bound it starts from is wider or the
 same, and propagation is monotone), so the loop ends, with no small count pinned. The
@@ -58,6 +60,8 @@ Name = tuple[str, str]
 """A cube's name: (table key, period code)."""
 
 ROUNDS = 4
+# The cubes tried, with an audit each, before one is withheld whole (`_withhold_best`).
+TRIES = 4
 
 
 # -- The audit ------------------------------------------------------------------------
@@ -840,24 +844,78 @@ def _published_cells(cube: ProtectedCube) -> int | None:
     return every - every // (sizes[a] * sizes[b]) * off[0] * off[1]
 
 
-def _cheapest(
+def _candidates(
     through: Mapping[Ref, set[int]], linked: Links, cubes: Mapping[Name, ProtectedCube]
-) -> Name:
-    """The one cube to withhold next (#14, AGG-2): of the cubes in the links each pinned
-    count was worked out through (`Audit.support`), other than its own, the one most
-    pinned counts go through, and of those the one that shows the fewest numbers (the
-    other table's month that shows the total, not the twelve months of the count's own
-    table). A cube not in those links is withheld only when none is left: the pinned
-    counts' own, then any."""
+) -> list[Name]:
+    """The cubes worth withholding next (#14, AGG-2), best first: of the cubes in the
+    links each pinned count was worked out through (`Audit.support`), other than its own,
+    the ones most pinned counts go through, and of those the ones that show the fewest
+    numbers (the other table's month that shows the total, not the twelve months of the
+    count's own table), taken in turn with the pinned counts' own cubes, those holding
+    the most first (`support` traces one way to each bound, so withholding a cube it
+    names may leave another way open: review progress's rolling year is its twelve
+    months, and withholding one month of twelve freed nothing while the month holding
+    the counts did; docs/benchmarks.md, lead, 2026-12-06). Where none of those is left,
+    any cube."""
     votes: Counter[Name] = Counter()
     for ref, rows in through.items():
         names = {r[0] for n in rows for r, _ in linked.equations[n] if r[0] != "derived"}
         votes.update(n for n in names - {ref[0]} if not cubes[n].withheld)
-    if not votes:
-        votes.update(r[0] for r in through if r[0] != "derived" and not cubes[r[0]].withheld)
-    if not votes:
-        votes.update(n for n, c in cubes.items() if not c.withheld)
-    return min(votes, key=lambda n: (-votes[n], _shown(cubes[n]), n))
+    voted = sorted(votes, key=lambda n: (-votes[n], _shown(cubes[n]), n))
+    own = Counter(r[0] for r in through if r[0] != "derived" and not cubes[r[0]].withheld)
+    holding = sorted(own, key=lambda n: (-own[n], _shown(cubes[n]), n))
+    # Taken in turn from each list, so that a few tries see both kinds.
+    ranked: list[Name] = []
+    for name in itertools.chain.from_iterable(itertools.zip_longest(voted, holding)):
+        if name is not None and name not in ranked:
+            ranked.append(name)
+    if not ranked:
+        ranked = sorted(
+            (n for n, c in cubes.items() if not c.withheld), key=lambda n: (_shown(cubes[n]), n)
+        )
+    return ranked
+
+
+def _withhold_best(
+    cubes: dict[Name, ProtectedCube],
+    through: Mapping[Ref, set[int]],
+    linked: Links,
+    follow: Callable[[dict[Name, ProtectedCube]], None] | None,
+    trial: Callable[[dict[Name, ProtectedCube], dict], Audit],
+    kept: dict,
+    tries: int,
+) -> tuple[Name, Audit | None]:
+    """Withhold one cube of `cubes` (changed in place), chosen by trying the first `tries`
+    of `_candidates` with an audit each (`trial(cubes, kept)`): the one that leaves the
+    fewest small counts pinned, then the first. Returns it and its audit (the loop's next,
+    not run again), or None where nothing was tried."""
+    ranked = _candidates(through, linked, cubes)
+    best: tuple[int, int, Name, dict, dict, Audit] | None = None
+    for order, name in enumerate(ranked[: max(tries, 0)]):
+        mine = dict(cubes)
+        mine[name] = withhold(mine[name])
+        if follow is not None:
+            follow(mine)
+        facts = dict(kept)
+        found = trial(mine, facts)
+        if found.inconsistent:
+            continue
+        score = (len(found.leaks()), order)
+        if best is None or score < best[:2]:
+            best = (*score, name, mine, facts, found)
+        if not score[0]:
+            break
+    if best is None:
+        name = ranked[0]
+        cubes[name] = withhold(cubes[name])
+        if follow is not None:
+            follow(cubes)
+        return name, None
+    _, _, name, mine, facts, found = best
+    cubes.update(mine)
+    kept.clear()
+    kept.update(facts)
+    return name, found
 
 
 def _settle(
@@ -1036,6 +1094,7 @@ def protect_linked(
     progress: Callable[[str], None] | None = None,
     faces: bool = True,
     carry: bool = False,
+    tries: int = TRIES,
 ) -> LinkedSummary:
     """Hide more in `cubes` (changed in place) until the audit over `periods` pins no
     small count. `keys`: the tables, audited in their linked groups (default: every
@@ -1043,7 +1102,8 @@ def protect_linked(
     `extra` hidden too, in `cubes` (default `reprotect`; the money table's counts are
     budget decisions': `selectors.linked_rebuild`); `follow(cubes)`: make again the cubes
     whose statuses follow another's. `only`: the cells of a table the audit reads (the
-    money table's counts)."""
+    money table's counts). `tries`: how many cubes are tried, with an audit each, before
+    one is withheld whole (0: the first candidate, untried)."""
     summary = LinkedSummary()
     names = sorted({k for k, _ in cubes})
     for group in groups(keys or names):
@@ -1059,8 +1119,14 @@ def protect_linked(
         summary.reprotected += _settle(mine, group, periods, linked, fix, follow, faces, carry)
         last = math.inf
         kept: dict[Name, tuple[ProtectedCube, CubeFacts]] = {}
+        tried: Audit | None = None  # the audit of the cube withheld last, tried before
+
+        def trial(cubes: dict[Name, ProtectedCube], facts: dict) -> Audit:
+            return audit(cubes, linked, threshold, only=only, kept=facts)  # noqa: B023
+
         for step in range(rounds + len(mine) + 1):  # each step hides more: it ends
-            found = audit(mine, linked, threshold, only=only, kept=kept)
+            found = tried or audit(mine, linked, threshold, only=only, kept=kept)
+            tried = None
             if found.inconsistent:
                 # The cubes disagree (counted from records that changed while they were
                 # computed): nothing can be audited; the next refresh sees the change and
@@ -1101,12 +1167,14 @@ def protect_linked(
                     mine, group, periods, linked, fix, follow, faces, carry
                 )
             else:
-                # Withhold one cube, the cheapest that the pinned counts go through (each
-                # cube on its own gives nothing away), and audit again.
+                # Withhold one cube (each cube on its own gives nothing away): of the
+                # first few that the pinned counts go through, or hold them, the one that
+                # leaves the fewest pinned when tried.
                 last = 0
-                _withhold(mine, [_cheapest(through, linked, mine)], summary, progress)
-                if follow is not None:
-                    follow(mine)
+                name, tried = _withhold_best(mine, through, linked, follow, trial, kept, tries)
+                summary.withheld_whole.append(name)
+                if progress:
+                    progress(f"withheld {'/'.join(name)}")
         else:
             # Not reached in practice: the whole group withheld, nothing can be pinned
             # (every unknown not negative, with no number shown to bound it).

@@ -383,6 +383,106 @@ def test_the_last_resort_withholds_one_cube_at_a_time_the_cheapest():
     assert _attack(cubes).leaks() == []
 
 
+class _Tried:
+    """What `_withhold_best` reads of a trial's audit: its pinned counts, and whether the
+    cubes disagreed."""
+
+    def __init__(self, pinned: int, inconsistent: bool = False):
+        self.pinned, self.inconsistent = pinned, ["disagree"] if inconsistent else []
+
+    def leaks(self):
+        return [("pinned", n) for n in range(self.pinned)]
+
+
+def _pinned_november():
+    cubes = _cubes(_november_units())
+    found = linked.links(cubes, PERIODS, TODAY, TABLES)
+    audit = linked.audit(cubes, found, THRESHOLD)
+    through = {ref: audit.support(ref) for ref in audit.leaks()}
+    return cubes, found, through
+
+
+def test_the_cubes_tried_first_are_those_the_counts_go_through_and_those_holding_them():
+    """The last resort's candidates (#14, AGG-2) are taken in turn from the cubes the
+    pinned counts were worked out through (most counts first) and the cubes holding the
+    counts, so that a few tries see both: `support` follows one way to each bound, and
+    withholding a cube on it may leave another way open. Review progress, 2026-12-06:
+    two months' counts pinned through the rolling year (its twelve months); one month of
+    the other ten withheld at a time freed nothing, 8 months withheld in all; trying the
+    months holding the counts freed them, 1 month withheld."""
+    dims = [Dim("row", ("a", "b"))]
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    cubes = {
+        ("t", code): protect_counts(dims, {("a",): 9, ("b",): 9}, THRESHOLD)
+        for code in (*months, "rolling")
+    }
+    rolling = linked.Links(
+        equations=[[((("t", "rolling"), ("a",)), 1)] + [((("t", m), ("a",)), -1) for m in months]]
+    )
+    through = {(("t", "2026-05"), ("a",)): {0}, (("t", "2026-06"), ("a",)): {0}}
+    ranked = linked._candidates(through, rolling, cubes)
+    holding = {("t", "2026-05"), ("t", "2026-06")}
+    # Every other month and the rolling year go through both counts (two votes), the
+    # months holding them through one each; still, one of those is tried second.
+    assert ranked[0] not in holding and ranked[1] in holding and ranked[3] in holding
+    assert sorted(ranked) == sorted(cubes) and len(ranked) == len(cubes)
+    cubes[ranked[1]] = linked.withhold(cubes[ranked[1]])
+    assert ranked[1] not in linked._candidates(through, rolling, cubes)  # never twice
+    assert (
+        linked._candidates(through, rolling, {n: linked.withhold(c) for n, c in cubes.items()})
+        == []
+    )
+
+
+def test_the_last_resort_withholds_the_tried_cube_that_leaves_the_fewest_pinned():
+    """`_withhold_best` (#14, AGG-2) tries the first candidates with an audit each and
+    withholds the one leaving the fewest small counts pinned (the first of equals),
+    skipping a trial whose cubes disagree; it stops trying at one that leaves none, keeps
+    that trial's cube facts and hands its audit on (not run again), and with no tries
+    withholds the first candidate untried."""
+    cubes, found, through = _pinned_november()
+    ranked = linked._candidates(through, found, cubes)
+    outcome = {ranked[0]: _Tried(3), ranked[1]: _Tried(0, True), ranked[2]: _Tried(1)}
+    outcome[ranked[3]] = _Tried(1)
+
+    def trial(mine, facts):
+        (name,) = [n for n, c in mine.items() if c.withheld and not cubes[n].withheld]
+        tried.append(name)
+        facts[name] = f"facts of {name}"
+        return outcome.get(name, _Tried(2))
+
+    tried: list = []
+    mine, kept = dict(cubes), {"kept": "before"}
+    name, audit = linked._withhold_best(mine, through, found, None, trial, kept, 4)
+    assert tried == ranked[:4]
+    assert name == ranked[2] and audit is outcome[ranked[2]]
+    assert [n for n, c in mine.items() if c.withheld] == [ranked[2]]
+    assert kept == {"kept": "before", ranked[2]: f"facts of {ranked[2]}"}
+
+    outcome[ranked[1]] = _Tried(0)
+    tried, mine = [], dict(cubes)
+    name, audit = linked._withhold_best(mine, through, found, None, trial, {}, 4)
+    assert tried == ranked[:2] and name == ranked[1]  # none left pinned: no more tries
+
+    tried, mine = [], dict(cubes)
+    name, audit = linked._withhold_best(mine, through, found, None, trial, {}, 0)
+    assert tried == [] and audit is None and name == ranked[0] and mine[name].withheld
+
+
+def test_trying_candidates_withholds_no_more_than_the_first_and_ends_with_nothing_pinned():
+    """On the hand-built November case, the last resort with tries withholds at most as
+    many cubes as taking the first candidate untried, and the attacker pins nothing."""
+    counts = {}
+    for tries in (0, linked.TRIES):
+        cubes = _cubes(_november_units())
+        summary = linked.protect_linked(
+            cubes, PERIODS, TODAY, THRESHOLD, rounds=0, faces=False, tries=tries
+        )
+        assert summary.pinned_after == 0 and _attack(cubes).leaks() == []
+        counts[tries] = len(summary.withheld_whole)
+    assert 1 <= counts[linked.TRIES] <= counts[0]
+
+
 @settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(UNIT, min_size=1, max_size=60))
 def test_withholding_alone_ends_one_cube_at_a_time_with_nothing_pinned(units):
