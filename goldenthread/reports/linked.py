@@ -127,7 +127,7 @@ class Audit:
         self.shown.update(facts.shown)
         self.inconsistent += facts.inconsistent
         self.equations.add_facts(facts, base)
-        self.tags += [None] * len(facts.equations)
+        self.tags += [None] * facts.rows
 
     def derived(self, name: str, truth: int) -> Ref:
         """A count that is no cell (people added between two period ends): not negative."""
@@ -279,7 +279,9 @@ class CubeFacts:
     """One cube's part of an `Audit`: its cells (a shown number, or an unknown with the
     bounds the reader was told) and the equations its additive dimensions give, with the
     unknowns numbered from 0 in this cube (#14: read once and kept while the cube is the
-    same, not again each round for every cube of a group)."""
+    same, not again each round for every cube of a group). The equations are kept as
+    arrays (`_Arrays`), as propagation reads them; a row is made as a list when asked for
+    (`row`, `support`)."""
 
     refs: list[Ref] = field(default_factory=list)
     low: list[float] = field(default_factory=list)
@@ -287,96 +289,193 @@ class CubeFacts:
     truth: list[int] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     shown: dict[Ref, int] = field(default_factory=dict)
-    equations: list[tuple[list[tuple[int, int]], int]] = field(default_factory=list)
+    arrays: _Arrays = field(default_factory=lambda: _arrays([]))
     inconsistent: list[str] = field(default_factory=list)
 
-    @functools.cached_property
-    def arrays(self) -> _Arrays:
-        """Its equations as arrays (`_arrays`), made once: numbered in the cube."""
-        return _arrays(self.equations)
+    @property
+    def rows(self) -> int:
+        return len(self.arrays[0])
 
-    def _unknown(self, ref: Ref, low: float, high: float, truth: int, label: str) -> int:
-        self.refs.append(ref)
-        self.low.append(low)
-        self.high.append(high)
-        self.truth.append(truth)
-        self.labels.append(label)
-        return len(self.refs) - 1
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [0, *itertools.accumulate(self.arrays[0].tolist())]
+
+    def row(self, k: int, base: int = 0) -> tuple[list[tuple[int, int]], int]:
+        """Equation `k` as (terms, constant), its unknowns offset by `base`."""
+        _, col, coef, const = self.arrays
+        start, end = self._starts[k], self._starts[k + 1]
+        terms = list(zip((col[start:end] + base).tolist(), coef[start:end].tolist(), strict=True))
+        return terms, int(const[k])
+
+    @property
+    def equations(self) -> list[tuple[list[tuple[int, int]], int]]:
+        """Every equation as (terms, constant)."""
+        return [self.row(k) for k in range(self.rows)]
 
     @classmethod
     def read(
         cls, name: Hashable, cube: ProtectedCube, threshold: int, only: dict[int, str] | None
     ) -> CubeFacts:
+        """Every cell of `cube` (those with the coordinates `only` fixes) and its own
+        equations, worked out over arrays of the cube's cells in the order iterating it
+        gives (#14: cell by cell in Python, the first read of a council's budget group
+        took 30 s of a 43 s audit). The same facts in the same order as reading each cell
+        and equation in turn (tests/reference.py, `reference_read`)."""
         only = only or {}
-        t = threshold
-        facts = cls()
-        unknown = facts._unknown
-        keys = [k for k in cube.values if all(k[i] == c for i, c in only.items())]
-        # Each cell's unknown, or its number where shown, by its key in this cube: the
-        # cube's own equations read them here, not through (name, key) (#14: a council's
-        # budget tables are 1.6 million equations an audit, each term looked up twice).
-        here: dict[Key, int] = {}
-        numbers: dict[Key, int] = {}
-        values = cube.values
-        for key in keys:
-            ref = (name, key)
-            truth = values[key]
-            if not cube.is_published(key):
-                withheld = cube.withheld or cube.selection_withheld(key)
-                here[key] = unknown(ref, 0, INF, truth, "withheld" if withheld else "unpublished")
-                continue
-            cell = cube.cell(key)
-            if cell.status is Status.SHOWN:
-                assert cell.value is not None
-                facts.shown[ref] = numbers[key] = cell.value
-            elif cell.status is Status.SMALL:
-                here[key] = unknown(ref, 1, t - 1, truth, "small")
-            elif cell.status is Status.HIDDEN:
-                here[key] = unknown(ref, t, INF, truth, "hidden")
+        dims = cube.dims
+        values = cube.values if isinstance(cube.values, Counts) else Counts(dims, dict(cube.values))
+        coords = [
+            ((only[i],) if only[i] in d.coords else ()) if i in only else tuple(d.coords)
+            for i, d in enumerate(dims)
+        ]
+        shape = [len(c) for c in coords]
+        n = math.prod(shape)
+        strides = [math.prod(shape[i + 1 :]) for i in range(len(shape))]
+        at = [{c: j for j, c in enumerate(cs)} for cs in coords]
+
+        def positions(keys: Sequence[Key]):
+            """Each key's place among the cells read, and whether it is read."""
+            out = np.zeros(len(keys), dtype=np.int64)
+            ok = np.ones(len(keys), dtype=bool)
+            for i, (index, stride) in enumerate(zip(at, strides, strict=True)):
+                j = np.fromiter((index.get(k[i], -1) for k in keys), np.int64, len(keys))
+                ok &= j >= 0
+                out += j * stride
+            return out, ok
+
+        def places(i: int):
+            """Each cell's coordinate `i`, as its place in `coords[i]`."""
+            return (np.arange(n, dtype=np.int64) // strides[i]) % shape[i]
+
+        numbers = np.zeros(n, dtype=np.int64)
+        if values.nonzero and n:
+            found, ok = positions(list(values.nonzero))
+            counts = np.fromiter(values.nonzero.values(), np.int64, len(values.nonzero))
+            numbers[found[ok]] = counts[ok]
+        # What the reader is told of each cell: 0 its number, 1 small, 2 hidden, 3
+        # withheld, 4 never published (kept apart).
+        told = np.zeros(n, dtype=np.int8)
+        if n:
+            for kind, cells in ((2, cube.hidden), (1, cube.small)):
+                found, ok = positions(list(cells))
+                told[found[ok]] = kind
+            withheld = np.zeros(n, dtype=bool)
+            if cube.withheld:
+                withheld[:] = True
             else:
-                here[key] = unknown(ref, 0, INF, truth, "withheld")
-        members = [dict(d.groups) for d in cube.dims]
-        below_total = [tuple(g for g, _ in d.groups) or tuple(d.categories) for d in cube.dims]
-        summed = [i for i, d in enumerate(cube.dims) if d.additive and i not in only]
-        for key in keys:
-            for i in summed:
-                coord = key[i]
-                if coord == TOTAL:
-                    below = below_total[i]
-                elif coord in members[i]:
-                    below = members[i][coord]
-                else:
-                    continue
-                head, tail = key[:i], key[i + 1 :]
-                facts._own(name, key, [(*head, b, *tail) for b in below], here, numbers)
+                chosen = cube.selectable
+                block = math.prod(shape[chosen:])
+                for selection in cube.withheld_selections:
+                    if len(selection) != chosen:
+                        continue
+                    start = 0
+                    for i, c in enumerate(selection):
+                        j = at[i].get(c)
+                        if j is None:
+                            break
+                        start += j * strides[i]
+                    else:
+                        withheld[start : start + block] = True
+            told[withheld] = 3
+            if cube.apart:
+                index = {d.name: i for i, d in enumerate(dims)}
+                never = np.zeros(n, dtype=bool)
+                for a, b in cube.apart:
+                    ia, ib = index[a], index[b]
+                    off_a = np.array([c != TOTAL for c in coords[ia]], dtype=bool)
+                    off_b = np.array([c != TOTAL for c in coords[ib]], dtype=bool)
+                    never |= off_a[places(ia)] & off_b[places(ib)]
+                told[never & ~withheld] = 4
+        unknown = told > 0
+        mask = unknown.tolist()
+        every = itertools.product(*coords)
+        facts = cls()
+        facts.refs = [(name, k) for k in itertools.compress(every, mask)]
+        kinds = told[unknown].tolist()
+        t = threshold
+        facts.low = [(0, 1, t, 0, 0)[k] for k in kinds]
+        facts.high = [(0, t - 1, INF, INF, INF)[k] for k in kinds]
+        facts.labels = [("", "small", "hidden", "withheld", "unpublished")[k] for k in kinds]
+        facts.truth = numbers[unknown].tolist()
+        shown = ~unknown
+        facts.shown = dict(
+            zip(
+                ((name, k) for k in itertools.compress(itertools.product(*coords), shown.tolist())),
+                numbers[shown].tolist(),
+                strict=True,
+            )
+        )
+        # Each cell's unknown (−1 where its number is shown).
+        number_of = np.cumsum(unknown, dtype=np.int64) - 1
+        number_of[shown] = -1
+        facts.arrays = facts._own(dims, coords, shape, strides, only, number_of, numbers, name)
         return facts
 
-    def _own(
-        self,
-        name: Hashable,
-        key: Key,
-        parts: list[Key],
-        here: dict[Key, int],
-        numbers: dict[Key, int],
-    ) -> None:
-        """A cube's own equation, key = the sum of its parts (as `Audit._fact` would
-        have it, read in the cube)."""
-        unknown: dict[int, int] = {}
-        rest = 0
-        for cell, coef in ((key, 1), *((p, -1) for p in parts)):
-            number = numbers.get(cell)
-            if number is not None:
-                rest -= coef * number
-            else:
-                i = here[cell]
-                unknown[i] = unknown.get(i, 0) + coef
-        unknown = {i: c for i, c in unknown.items() if c}
-        if not unknown:
-            if rest:
-                terms = [((name, key), 1), *(((name, p), -1) for p in parts)]
-                self.inconsistent.append(f"{terms!r} = 0")
-            return
-        self.equations.append((list(unknown.items()), rest))
+    def _own(self, dims, coords, shape, strides, only, number_of, numbers, name) -> _Arrays:
+        """The cube's own equations (a total, or a group, is the sum of what is below it),
+        in the order of their cells and then of the dimension summed: each as its
+        unknowns and the shown numbers moved to the constant; one with no unknown left
+        is dropped (or, if its numbers do not add up, said in `inconsistent`)."""
+        n = len(number_of)
+        if not n:
+            return _arrays([])
+        grid = np.arange(n, dtype=np.int64).reshape(shape)
+        blocks = []
+        wrong: list[tuple[int, int, str]] = []  # equations whose numbers do not add up
+        for i, d in enumerate(dims):
+            if not d.additive or i in only:
+                continue
+            members = dict(d.groups)
+            below_total = tuple(g for g, _ in d.groups) or tuple(d.categories)
+            for j, coord in enumerate(coords[i]):
+                if coord == TOTAL:
+                    below = below_total
+                elif coord in members:
+                    below = members[coord]
+                else:
+                    continue
+                heads = np.take(grid, j, axis=i).ravel()
+                parts = np.array([coords[i].index(b) - j for b in below], dtype=np.int64)
+                cells = np.concatenate([heads[:, None], heads[:, None] + parts * strides[i]], 1)
+                coef = np.array([1] + [-1] * len(below), dtype=np.int64)
+                unknown = number_of[cells] >= 0
+                const = -((numbers[cells] * coef) * ~unknown).sum(axis=1)
+                lengths = unknown.sum(axis=1)
+                for r in np.flatnonzero((lengths == 0) & (const != 0)).tolist():
+                    terms = [
+                        ((name, self._key(coords, shape, int(c))), int(k))
+                        for c, k in zip(cells[r], coef, strict=True)
+                    ]
+                    wrong.append((int(heads[r]), i, f"{terms!r} = 0"))
+                keep = lengths > 0
+                rows = unknown[keep]
+                blocks.append(
+                    (
+                        heads[keep],
+                        np.full(int(keep.sum()), i, dtype=np.int64),
+                        lengths[keep],
+                        number_of[cells[keep]][rows],
+                        np.broadcast_to(coef, cells.shape)[keep][rows],
+                        const[keep],
+                    )
+                )
+        self.inconsistent += [said for _, _, said in sorted(wrong)]
+        if not blocks:
+            return _arrays([])
+        heads, dim, lengths, col, coef, const = (
+            np.concatenate(x) for x in zip(*blocks, strict=True)
+        )
+        order = np.lexsort((dim, heads))
+        starts = np.cumsum(lengths) - lengths
+        ordered = lengths[order]
+        entry = np.repeat(starts[order] - (np.cumsum(ordered) - ordered), ordered) + np.arange(
+            int(ordered.sum())
+        )
+        return ordered, col[entry], coef[entry], const[order].astype(np.float64)
+
+    @staticmethod
+    def _key(coords, shape, position: int) -> Key:
+        return tuple(cs[j] for cs, j in zip(coords, np.unravel_index(position, shape), strict=True))
 
 
 _Arrays = tuple[Any, Any, Any, Any]
@@ -408,10 +507,10 @@ class Rows(Sequence[tuple[list[tuple[int, int]], int]]):
         self._length = 0
 
     def add_facts(self, facts: CubeFacts, base: int) -> None:
-        if facts.equations:
+        if facts.rows:
             self._parts.append((facts, base))
             self._starts.append(self._length)
-            self._length += len(facts.equations)
+            self._length += facts.rows
 
     def append(self, row: tuple[list[tuple[int, int]], int]) -> None:
         if not self._parts or not isinstance(self._parts[-1], list):
@@ -439,8 +538,7 @@ class Rows(Sequence[tuple[list[tuple[int, int]], int]]):
         if isinstance(part, list):
             return part[k]
         facts, base = part
-        terms, constant = facts.equations[k]
-        return ([(i + base, c) for i, c in terms], constant) if base else (terms, constant)
+        return facts.row(k, base)
 
     def __iter__(self) -> Iterator[tuple[list[tuple[int, int]], int]]:
         for part in self._parts:
@@ -448,8 +546,8 @@ class Rows(Sequence[tuple[list[tuple[int, int]], int]]):
                 yield from part
                 continue
             facts, base = part
-            for terms, constant in facts.equations:
-                yield ([(i + base, c) for i, c in terms], constant) if base else (terms, constant)
+            for k in range(facts.rows):
+                yield facts.row(k, base)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence):

@@ -1,11 +1,16 @@
 """The audit's interval propagation a row at a time, as `linked.Audit.propagate` did
 before it worked in sweeps over arrays (#14): the reference the tests compare it with
-(test_links.py). Every row narrows monotonically, so both end with the same bounds."""
+(test_propagate.py). Every row narrows monotonically, so both end with the same bounds.
+And a cube's facts read a cell at a time, as `linked.CubeFacts.read` did before it
+worked over arrays."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
+from types import SimpleNamespace
 
+from goldenthread.reports.disclosure import TOTAL, Key, ProtectedCube, Status
 from goldenthread.reports.linked import INF, Audit
 
 
@@ -65,3 +70,73 @@ def reference_propagate(self: Audit) -> None:
                     if m not in queued:
                         queued.add(m)
                         pending.append(m)
+
+
+def reference_read(
+    name: Hashable, cube: ProtectedCube, threshold: int, only: dict[int, str] | None
+) -> SimpleNamespace:
+    """A cube's facts read a cell and an equation at a time, as `linked.CubeFacts.read` did
+    before it worked over arrays (#14): the reference test_propagate.py compares it with
+    (the same refs, bounds, labels, shown numbers and equations, in the same order)."""
+    only = only or {}
+    t = threshold
+    facts = SimpleNamespace(
+        refs=[], low=[], high=[], truth=[], labels=[], shown={}, equations=[], inconsistent=[]
+    )
+
+    def unknown(ref, low, high, truth, label) -> int:
+        for field, value in zip(
+            ("refs", "low", "high", "truth", "labels"), (ref, low, high, truth, label), strict=True
+        ):
+            getattr(facts, field).append(value)
+        return len(facts.refs) - 1
+
+    keys = [k for k in cube.values if all(k[i] == c for i, c in only.items())]
+    here: dict[Key, int] = {}
+    numbers: dict[Key, int] = {}
+    for key in keys:
+        ref = (name, key)
+        truth = cube.values[key]
+        if not cube.is_published(key):
+            withheld = cube.withheld or cube.selection_withheld(key)
+            here[key] = unknown(ref, 0, INF, truth, "withheld" if withheld else "unpublished")
+            continue
+        cell = cube.cell(key)
+        if cell.status is Status.SHOWN:
+            assert cell.value is not None
+            facts.shown[ref] = numbers[key] = cell.value
+        elif cell.status is Status.SMALL:
+            here[key] = unknown(ref, 1, t - 1, truth, "small")
+        elif cell.status is Status.HIDDEN:
+            here[key] = unknown(ref, t, INF, truth, "hidden")
+        else:
+            here[key] = unknown(ref, 0, INF, truth, "withheld")
+    members = [dict(d.groups) for d in cube.dims]
+    below_total = [tuple(g for g, _ in d.groups) or tuple(d.categories) for d in cube.dims]
+    summed = [i for i, d in enumerate(cube.dims) if d.additive and i not in only]
+    for key in keys:
+        for i in summed:
+            coord = key[i]
+            if coord == TOTAL:
+                below = below_total[i]
+            elif coord in members[i]:
+                below = members[i][coord]
+            else:
+                continue
+            parts = [(*key[:i], b, *key[i + 1 :]) for b in below]
+            row: dict[int, int] = {}
+            rest = 0
+            for cell_key, coef in ((key, 1), *((p, -1) for p in parts)):
+                number = numbers.get(cell_key)
+                if number is not None:
+                    rest -= coef * number
+                else:
+                    row[here[cell_key]] = row.get(here[cell_key], 0) + coef
+            row = {j: c for j, c in row.items() if c}
+            if not row:
+                if rest:
+                    terms = [((name, key), 1), *(((name, p), -1) for p in parts)]
+                    facts.inconsistent.append(f"{terms!r} = 0")
+                continue
+            facts.equations.append((list(row.items()), rest))
+    return facts
