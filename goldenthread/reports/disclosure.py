@@ -165,7 +165,7 @@ class Counts(Mapping[Key, int]):
         return (
             isinstance(key, tuple)
             and len(key) == len(self._coords)
-            and all(c in s for c, s in zip(key, self._coords, strict=True))
+            and all(map(operator.contains, self._coords, key))
         )
 
     def __getitem__(self, key: Key) -> int:
@@ -299,6 +299,28 @@ class ProtectedCube:
     def selection_withheld(self, key: Key) -> bool:
         """Whether `key` (a cell, or a selection's coordinates) is in a withheld selection."""
         return bool(self.withheld_selections) and key[: self.selectable] in self.withheld_selections
+
+    def statuses(self) -> Callable[[Key], Status]:
+        """`cell(key).status` as a function, the cube's tests made once (#14: the loops
+        across tables and periods ask it of millions of cells)."""
+        if self.withheld:
+            return lambda _key: Status.WITHHELD
+        never = unpublished_test(self.dims, self.apart) if self.apart else None
+        chosen, selectable = self.withheld_selections, self.selectable
+        small, hidden = self.small, self.hidden
+
+        def status(key: Key) -> Status:
+            if chosen and key[:selectable] in chosen:
+                return Status.WITHHELD
+            if never is not None and never(key):
+                return Status.HIDDEN
+            if key in small:
+                return Status.SMALL
+            if key in hidden:
+                return Status.HIDDEN
+            return Status.SHOWN
+
+        return status
 
     def cell(self, key: Key) -> Cell:
         if self.withheld or self.selection_withheld(key):

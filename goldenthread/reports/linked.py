@@ -1131,6 +1131,9 @@ def carry_boxes(
     bound = rounds or 1 + sum(len(c.values) for c in cubes.values())
     for _ in range(bound):
         wanted: dict[Name, set[Key]] = {}
+        # Each cube's statuses and counts, read without making a cell (#14).
+        told = {name: cube.statuses() for name, cube in cubes.items()}
+        count = {name: _counts(cube) for name, cube in cubes.items()}
         for terms in linked.equations:
             unshown: list[Ref] = []
             shown: list[Ref] = []
@@ -1139,10 +1142,9 @@ def carry_boxes(
                 if name == "derived":
                     unshown.append(ref)
                     continue
-                cube = cubes[name]
-                if cube.withheld or cube.cell(key).status is not Status.SHOWN:
+                if told[name](key) is not Status.SHOWN:
                     unshown.append(ref)
-                elif cube.values[key] >= cube.threshold:
+                elif count[name](key) >= cubes[name].threshold:
                     shown.append(ref)
             if len(unshown) != 1 or not shown or not _carried(unshown[0], cubes, linked):
                 continue
@@ -1155,6 +1157,14 @@ def carry_boxes(
             rebuild(cubes, name, more)
             done += 1
     return done
+
+
+def _counts(cube: ProtectedCube) -> Callable[[Key], int]:
+    """A cell's count by its key (a sparse cube's without testing the key, #14)."""
+    if isinstance(cube.values, Counts):
+        nonzero = cube.values.nonzero
+        return lambda key: nonzero.get(key, 0)
+    return cube.values.__getitem__
 
 
 def _value(ref: Ref, cubes: Mapping[Name, ProtectedCube]) -> int:

@@ -68,7 +68,7 @@ from goldenthread.sds.models import (
 from goldenthread.support.models import Solution, SolutionStatus, SupportStep
 
 from . import linked, snapshots, tasks
-from .disclosure import TOTAL, Dim, ProtectedCube, build_cube, protect_counts
+from .disclosure import TOTAL, Counts, Dim, ProtectedCube, build_cube, protect_counts
 from .periods import AGE_GROUPS, MONTHS, Period, age_group
 from .source_extract import chosen_choices
 
@@ -291,6 +291,16 @@ def _build(
     return protect_counts(dims, counts, limit, apart=APART, selectable=FILTERS)
 
 
+def _cells_at(cube: ProtectedCube, where: Callable, drop: Callable):
+    """The counts of `cube`'s cells `where` says, keyed by `drop(key)`: a sparse cube's
+    from its non-zero cells (#14: not walking every cell of it), as a sparse cube of the
+    dimensions left."""
+    if isinstance(cube.values, Counts):
+        dims = drop(cube.dims)
+        return Counts(dims, {drop(k): v for k, v in cube.values.nonzero.items() if where(k)})
+    return {drop(k): v for k, v in cube.values.items() if where(k)}
+
+
 def _face(cube: ProtectedCube, axis: int) -> ProtectedCube:
     """The cells of `cube` at the total of its dimension `axis` (a table's rows, after the
     filters), as a cube of their own with the statuses they have in `cube` (#14): a table
@@ -307,7 +317,7 @@ def _face(cube: ProtectedCube, axis: int) -> ProtectedCube:
     return ProtectedCube(
         dims=(*cube.dims[:axis], *cube.dims[axis + 1 :]),
         threshold=cube.threshold,
-        values={drop(k): v for k, v in cube.values.items() if k[axis] == TOTAL},
+        values=_cells_at(cube, lambda k: k[axis] == TOTAL, drop),
         small=frozenset(drop(k) for k in cube.small if k[axis] == TOTAL),
         hidden=frozenset(drop(k) for k in cube.hidden if k[axis] == TOTAL),
         withheld=cube.withheld,
@@ -383,7 +393,7 @@ def _counts_of(money: ProtectedCube) -> ProtectedCube:
     return ProtectedCube(
         dims=money.dims[:-1],
         threshold=money.threshold,
-        values={drop(k): v for k, v in money.values.items() if k[-1] == "count"},
+        values=_cells_at(money, lambda k: k[-1] == "count", drop),
         small=frozenset(drop(k) for k in money.small if k[-1] == "count"),
         hidden=frozenset(drop(k) for k in money.hidden if k[-1] == "count"),
         withheld=money.withheld,
