@@ -589,10 +589,39 @@ def _rows_of(unknowns, col_ptr, in_rows, rows: int):
     return np.flatnonzero(marked)
 
 
+SWEEP_TERMS = 2_000_000
+"""The most terms a sweep works on at once (#14: a council's budget group is 55 million
+terms an audit; its sweep's temporary arrays, made all at once, did not fit in 18 GB)."""
+
+
 def _sweep(active, ptr, col, coef, const, equation, low, high, why_low, why_high):
     """One sweep of `Audit.propagate` over rows `active`: every bound each row gives, from
     the bounds as they were before the sweep; each unknown takes the tightest (and the
-    first row, in order, that gives it, as why). Returns the unknowns that moved."""
+    first row, in order, that gives it, as why). Returns the unknowns that moved. The
+    rows are worked on a piece of at most `SWEEP_TERMS` terms at a time, each piece's
+    tightest bounds kept and the tightest of those taken: the same as all at once."""
+    ends = np.cumsum(ptr[active + 1] - ptr[active])
+    cuts = np.searchsorted(ends, np.arange(SWEEP_TERMS, int(ends[-1]), SWEEP_TERMS), "right")
+    pieces = [
+        _bounds(piece, ptr, col, coef, const, equation, low, high)
+        for piece in np.split(active, cuts)
+        if piece.size
+    ]
+    up = _tightest(
+        *(np.concatenate([p[0][n] for p in pieces]) for n in range(3)), None, larger=True
+    )
+    down = _tightest(
+        *(np.concatenate([p[1][n] for p in pieces]) for n in range(3)), None, larger=False
+    )
+    for (unknowns, values, why), bound, whys in ((up, low, why_low), (down, high, why_high)):
+        bound[unknowns] = values
+        whys[unknowns] = why
+    return np.union1d(up[0], down[0])
+
+
+def _bounds(active, ptr, col, coef, const, equation, low, high):
+    """What rows `active` give (`_sweep`): for each unknown they move, the tightest low
+    and high bounds and the first row giving each, as (unknowns, bounds, rows)."""
     starts = ptr[active]
     lengths = ptr[active + 1] - starts
     offsets = np.cumsum(lengths) - lengths
@@ -625,17 +654,15 @@ def _sweep(active, ptr, col, coef, const, equation, low, high, why_low, why_high
     rows = active[row]
     up = _tightest(j, new_low, rows, new_low > lj, larger=True)
     down = _tightest(j, new_high, rows, new_high < hj, larger=False)
-    for (unknowns, values, why), bound, whys in ((up, low, why_low), (down, high, why_high)):
-        bound[unknowns] = values
-        whys[unknowns] = why
-    return np.union1d(up[0], down[0])
+    return up, down
 
 
 def _tightest(j, values, rows, better, *, larger: bool):
-    """For each unknown with a `better` bound: the tightest (largest low or smallest
-    high) and the first row in order that gives it."""
-    at = np.nonzero(better)[0]
-    j, values, rows = j[at], values[at], rows[at]
+    """For each unknown with a `better` bound (None: every one): the tightest (largest
+    low or smallest high) and the first row in order that gives it."""
+    if better is not None:
+        at = np.nonzero(better)[0]
+        j, values, rows = j[at], values[at], rows[at]
     order = np.lexsort((rows, -values if larger else values, j))
     j, values, rows = j[order], values[order], rows[order]
     first = np.ones(j.size, dtype=bool)
