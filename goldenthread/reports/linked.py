@@ -1012,16 +1012,19 @@ def _withhold_best(
 ) -> tuple[Name, Audit | None]:
     """Withhold one cube of `cubes` (changed in place), chosen by trying the first `tries`
     of `_candidates` with an audit each (`trial(cubes, kept)`): the one that leaves the
-    fewest small counts pinned, then the first. Returns it and its audit (the loop's next,
-    not run again), or None where nothing was tried."""
+    fewest small counts pinned, then the first. Returns it and its audit where it was the
+    last tried (the loop's next, not run again), or None (the loop audits again: only one
+    trial's audit is held at a time)."""
     ranked = _candidates(through, linked, cubes)
-    best: tuple[int, int, Name, dict, dict, Audit] | None = None
+    best: tuple[int, int, Name, dict, dict, Audit | None] | None = None
     for order, name in enumerate(ranked[: max(tries, 0)]):
         mine = dict(cubes)
         mine[name] = withhold(mine[name])
         if follow is not None:
             follow(mine)
         facts = dict(kept)
+        if best is not None:  # one audit held at a time (#14: a council's is gigabytes)
+            best = (*best[:5], None)
         found = trial(mine, facts)
         if found.inconsistent:
             continue
@@ -1036,11 +1039,11 @@ def _withhold_best(
         if follow is not None:
             follow(cubes)
         return name, None
-    _, _, name, mine, facts, found = best
+    _, _, name, mine, facts, last = best
     cubes.update(mine)
     kept.clear()
     kept.update(facts)
-    return name, found
+    return name, last
 
 
 def _settle(
@@ -1306,6 +1309,7 @@ def protect_linked(
                 # first few that the pinned counts go through, or hold them, the one that
                 # leaves the fewest pinned when tried.
                 last = 0
+                del found  # not held while the candidates are tried
                 name, tried = _withhold_best(mine, through, linked, follow, trial, kept, tries)
                 summary.withheld_whole.append(name)
                 if progress:

@@ -438,8 +438,8 @@ def test_the_last_resort_withholds_the_tried_cube_that_leaves_the_fewest_pinned(
     """`_withhold_best` (#14, AGG-2) tries the first candidates with an audit each and
     withholds the one leaving the fewest small counts pinned (the first of equals),
     skipping a trial whose cubes disagree; it stops trying at one that leaves none, keeps
-    that trial's cube facts and hands its audit on (not run again), and with no tries
-    withholds the first candidate untried."""
+    the chosen trial's cube facts and hands its audit on where it was the last tried (one
+    audit is held at a time), and with no tries withholds the first candidate untried."""
     cubes, found, through = _pinned_november()
     ranked = linked._candidates(through, found, cubes)
     outcome = {ranked[0]: _Tried(3), ranked[1]: _Tried(0, True), ranked[2]: _Tried(1)}
@@ -455,7 +455,7 @@ def test_the_last_resort_withholds_the_tried_cube_that_leaves_the_fewest_pinned(
     mine, kept = dict(cubes), {"kept": "before"}
     name, audit = linked._withhold_best(mine, through, found, None, trial, kept, 4)
     assert tried == ranked[:4]
-    assert name == ranked[2] and audit is outcome[ranked[2]]
+    assert name == ranked[2] and audit is None  # not the last tried: not held, run again
     assert [n for n, c in mine.items() if c.withheld] == [ranked[2]]
     assert kept == {"kept": "before", ranked[2]: f"facts of {ranked[2]}"}
 
@@ -463,6 +463,7 @@ def test_the_last_resort_withholds_the_tried_cube_that_leaves_the_fewest_pinned(
     tried, mine = [], dict(cubes)
     name, audit = linked._withhold_best(mine, through, found, None, trial, {}, 4)
     assert tried == ranked[:2] and name == ranked[1]  # none left pinned: no more tries
+    assert audit is outcome[ranked[1]]  # the last tried: handed on
 
     tried, mine = [], dict(cubes)
     name, audit = linked._withhold_best(mine, through, found, None, trial, {}, 0)
