@@ -46,7 +46,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -76,11 +76,11 @@ class Audit:
 
     def __init__(self, threshold: int):
         self.threshold = threshold
-        self.index: dict[Ref, int] = {}
+        self.index = Index()
         self.low: list[float] = []
         self.high: list[float] = []
         self.truth: list[int] = []
-        self.refs: list[Ref] = []
+        self.refs = Refs()
         # What the reader was told of each unknown: small, hidden, unpublished, withheld,
         # derived ("" when the caller did not say).
         self.labels: list[str] = []
@@ -118,8 +118,8 @@ class Audit:
         """A cube's cells and own equations as `CubeFacts.read` found them (kept between
         the rounds of `protect_linked` for the cubes a round did not change)."""
         base = len(self.low)
-        self.index.update(zip(facts.refs, range(base, base + len(facts.refs)), strict=True))
-        self.refs += facts.refs
+        self.index.add_facts(facts, base)
+        self.refs.add_facts(facts, base)
         self.low += facts.low
         self.high += facts.high
         self.truth += facts.truth
@@ -283,7 +283,7 @@ class CubeFacts:
     arrays (`_Arrays`), as propagation reads them; a row is made as a list when asked for
     (`row`, `support`)."""
 
-    refs: list[Ref] = field(default_factory=list)
+    name: Hashable = None
     low: list[float] = field(default_factory=list)
     high: list[float] = field(default_factory=list)
     truth: list[int] = field(default_factory=list)
@@ -291,10 +291,47 @@ class CubeFacts:
     shown: dict[Ref, int] = field(default_factory=dict)
     arrays: _Arrays = field(default_factory=lambda: _arrays([]))
     inconsistent: list[str] = field(default_factory=list)
+    # The cells read: each dimension's coordinates and each coordinate's place, the
+    # strides of the cells' order, each unknown's cell and each cell's unknown (−1: its
+    # number is shown). Its (name, key) pairs are made from these when asked (#14).
+    coords: list[tuple[str, ...]] = field(default_factory=list)
+    places: list[dict[str, int]] = field(default_factory=list)
+    strides: list[int] = field(default_factory=list)
+    cells: Any = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    unknown_of: Any = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def rows(self) -> int:
         return len(self.arrays[0])
+
+    @property
+    def unknowns(self) -> int:
+        return len(self.cells)
+
+    def ref(self, k: int) -> Ref:
+        """Unknown `k`'s (cube name, key)."""
+        at = int(self.cells[k])
+        return self.name, tuple(
+            cs[(at // stride) % len(cs)]
+            for cs, stride in zip(self.coords, self.strides, strict=True)
+        )
+
+    @property
+    def refs(self) -> list[Ref]:
+        """Every unknown's (cube name, key), in order."""
+        return [self.ref(k) for k in range(self.unknowns)]
+
+    def number(self, key: Key) -> int:
+        """The unknown of the cell `key` (−1: its number is shown, or no such cell read)."""
+        if not isinstance(key, tuple) or len(key) != len(self.places):
+            return -1
+        at = 0
+        for place, stride, coord in zip(self.places, self.strides, key, strict=True):
+            j = place.get(coord)
+            if j is None:
+                return -1
+            at += j * stride
+        return int(self.unknown_of[at])
 
     @functools.cached_property
     def _starts(self) -> list[int]:
@@ -387,10 +424,8 @@ class CubeFacts:
                     never |= off_a[places(ia)] & off_b[places(ib)]
                 told[never & ~withheld] = 4
         unknown = told > 0
-        mask = unknown.tolist()
-        every = itertools.product(*coords)
-        facts = cls()
-        facts.refs = [(name, k) for k in itertools.compress(every, mask)]
+        facts = cls(name=name, coords=coords, places=at, strides=strides)
+        facts.cells = np.flatnonzero(unknown)
         kinds = told[unknown].tolist()
         t = threshold
         facts.low = [(0, 1, t, 0, 0)[k] for k in kinds]
@@ -408,6 +443,7 @@ class CubeFacts:
         # Each cell's unknown (−1 where its number is shown).
         number_of = np.cumsum(unknown, dtype=np.int64) - 1
         number_of[shown] = -1
+        facts.unknown_of = number_of
         facts.arrays = facts._own(dims, coords, shape, strides, only, number_of, numbers, name)
         return facts
 
@@ -494,38 +530,38 @@ def _arrays(rows: Sequence[tuple[list[tuple[int, int]], int]]) -> _Arrays:
     return lengths, pairs[:, 0], pairs[:, 1], const
 
 
-class Rows(Sequence[tuple[list[tuple[int, int]], int]]):
-    """An audit's equations, each (terms, constant) with the terms (unknown, coefficient)
-    numbered in the audit: whole cubes' own equations as `CubeFacts` keeps them (numbered
-    in the cube, offset when a row is read), and rows added one at a time. Propagation
-    reads them as arrays, the kept cubes' made once (#14: offsetting a council's 1.4
-    million own equations in Python each round took longer than propagating them)."""
+class _Chain(Sequence[Any]):
+    """Items numbered in an audit, part by part: whole cubes' (`CubeFacts`, read from it
+    when asked, `_size` and `_read`) and items added one at a time (a list)."""
 
     def __init__(self) -> None:
-        self._parts: list[tuple[CubeFacts, int] | list[tuple[list[tuple[int, int]], int]]] = []
+        self._parts: list[tuple[CubeFacts, int] | list] = []
         self._starts: list[int] = []
         self._length = 0
 
+    def _size(self, facts: CubeFacts) -> int:
+        raise NotImplementedError
+
+    def _read(self, facts: CubeFacts, k: int, base: int) -> Any:
+        raise NotImplementedError
+
     def add_facts(self, facts: CubeFacts, base: int) -> None:
-        if facts.rows:
+        size = self._size(facts)
+        if size:
             self._parts.append((facts, base))
             self._starts.append(self._length)
-            self._length += facts.rows
+            self._length += size
 
-    def append(self, row: tuple[list[tuple[int, int]], int]) -> None:
+    def append(self, item: Any) -> None:
         if not self._parts or not isinstance(self._parts[-1], list):
             self._parts.append([])
             self._starts.append(self._length)
-        self._parts[-1].append(row)  # type: ignore[union-attr]
+        self._parts[-1].append(item)  # type: ignore[union-attr]
         self._length += 1
 
     def __len__(self) -> int:
         return self._length
 
-    @overload
-    def __getitem__(self, n: int) -> tuple[list[tuple[int, int]], int]: ...
-    @overload
-    def __getitem__(self, n: slice) -> list[tuple[list[tuple[int, int]], int]]: ...
     def __getitem__(self, n):
         if isinstance(n, slice):
             return [self[i] for i in range(*n.indices(self._length))]
@@ -538,16 +574,16 @@ class Rows(Sequence[tuple[list[tuple[int, int]], int]]):
         if isinstance(part, list):
             return part[k]
         facts, base = part
-        return facts.row(k, base)
+        return self._read(facts, k, base)
 
-    def __iter__(self) -> Iterator[tuple[list[tuple[int, int]], int]]:
+    def __iter__(self) -> Iterator[Any]:
         for part in self._parts:
             if isinstance(part, list):
                 yield from part
                 continue
             facts, base = part
-            for k in range(facts.rows):
-                yield facts.row(k, base)
+            for k in range(self._size(facts)):
+                yield self._read(facts, k, base)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence):
@@ -555,6 +591,76 @@ class Rows(Sequence[tuple[list[tuple[int, int]], int]]):
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class Refs(_Chain):
+    """An audit's unknowns by number, each a (cube name, key): a kept cube's made from its
+    cells when asked (#14: a council's budget group is 9.2 million unknowns an audit, and a
+    tuple kept for each took 1.5 GB), and those added one at a time."""
+
+    def _size(self, facts: CubeFacts) -> int:
+        return facts.unknowns
+
+    def _read(self, facts: CubeFacts, k: int, base: int) -> Ref:
+        return facts.ref(k)
+
+
+class Index(Mapping[Ref, int]):
+    """An audit's unknown number for each (cube name, key): a kept cube's worked out from
+    the key (`CubeFacts.number`), not kept in a dictionary of millions (#14); and those
+    added one at a time."""
+
+    def __init__(self) -> None:
+        self._cubes: dict[Hashable, tuple[CubeFacts, int]] = {}
+        self._added: dict[Ref, int] = {}
+
+    def add_facts(self, facts: CubeFacts, base: int) -> None:
+        self._cubes[facts.name] = (facts, base)
+
+    def __setitem__(self, ref: Ref, number: int) -> None:
+        self._added[ref] = number
+
+    def __getitem__(self, ref: Ref) -> int:
+        number = self._added.get(ref)
+        if number is not None:
+            return number
+        name, key = ref
+        part = self._cubes.get(name)
+        if part is not None:
+            facts, base = part
+            k = facts.number(key)
+            if k >= 0:
+                return base + k
+        raise KeyError(ref)
+
+    def __contains__(self, ref: object) -> bool:
+        try:
+            self[ref]  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[Ref]:
+        yield from self._added
+        for facts, _ in self._cubes.values():
+            yield from (facts.ref(k) for k in range(facts.unknowns))
+
+    def __len__(self) -> int:
+        return len(self._added) + sum(facts.unknowns for facts, _ in self._cubes.values())
+
+
+class Rows(_Chain):
+    """An audit's equations, each (terms, constant) with the terms (unknown, coefficient)
+    numbered in the audit: whole cubes' own equations as `CubeFacts` keeps them (numbered
+    in the cube, offset when a row is read), and rows added one at a time. Propagation
+    reads them as arrays, the kept cubes' made once (#14: offsetting a council's 1.4
+    million own equations in Python each round took longer than propagating them)."""
+
+    def _size(self, facts: CubeFacts) -> int:
+        return facts.rows
+
+    def _read(self, facts: CubeFacts, k: int, base: int) -> tuple[list[tuple[int, int]], int]:
+        return facts.row(k, base)
 
     def arrays(self) -> list[_Arrays]:
         """Every row as arrays, part by part (the kept cubes' offset by their first
