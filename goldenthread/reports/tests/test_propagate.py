@@ -235,3 +235,36 @@ def test_a_cube_read_over_arrays_gives_the_facts_read_a_cell_at_a_time(case):
         assert getattr(facts, field) == getattr(expected, field), field
     assert [facts.row(k) for k in range(facts.rows)] == expected.equations
     assert all(type(v) is int or v == INF for v in facts.low + facts.high)
+
+
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_every_link_added_at_once_is_each_link_added_in_turn(data):
+    """`Audit.link_all` adds the links between cubes over arrays of all their terms (#14):
+    the same rows, tags and contradictions as `link` one equation at a time, with shown
+    numbers, unknowns named twice or cancelling out, counts that are no cell, and
+    equations whose numbers do not add up."""
+    cubes, found_links = _quarter_and_months()
+    cells = [(name, key) for name, cube in cubes.items() for key in cube.values]
+    derived = ("derived", ("people added",))
+    equations = [list(terms) for terms in found_links.equations[:40]]
+    # A few cells, so that an equation names one twice (or cancels it out) now and then.
+    pool = [*data.draw(st.lists(st.sampled_from(cells), min_size=1, max_size=6)), derived]
+    for _ in range(data.draw(st.integers(0, 12))):
+        refs = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=5))
+        equations.append([(ref, data.draw(st.sampled_from([-2, -1, 1, 2]))) for ref in refs])
+    equations = data.draw(st.permutations(equations))
+    linked_now = linked.Links(equations=equations, derived={derived: 3})
+    one, every, again = linked.Audit(5), linked.Audit(5), linked.Audit(5)
+    for audit in (one, every, again):
+        for name, cube in cubes.items():
+            audit.add_cube(name, cube)
+        audit._unknown(derived, 0, INF, 3)
+    for n, terms in enumerate(equations):
+        one.link(terms, tag=n)
+    every.link_all(linked_now)
+    assert list(every.equations) == list(one.equations)
+    assert every.tags == one.tags
+    assert every.inconsistent == one.inconsistent
+    again.link_all(linked_now)  # the terms read once, each cube's cells kept: the same
+    assert (list(again.equations), again.tags) == (list(one.equations), one.tags)
