@@ -427,15 +427,7 @@ class CubeFacts:
         strides = [math.prod(shape[i + 1 :]) for i in range(len(shape))]
         at = [{c: j for j, c in enumerate(cs)} for cs in coords]
 
-        def positions(keys: Sequence[Key]):
-            """Each key's place among the cells read, and whether it is read."""
-            out = np.zeros(len(keys), dtype=np.int64)
-            ok = np.ones(len(keys), dtype=bool)
-            for i, (index, stride) in enumerate(zip(at, strides, strict=True)):
-                j = np.fromiter((index.get(k[i], -1) for k in keys), np.int64, len(keys))
-                ok &= j >= 0
-                out += j * stride
-            return out, ok
+        facts = cls(name=name, coords=coords, places=at, strides=strides)
 
         def places(i: int):
             """Each cell's coordinate `i`, as its place in `coords[i]`."""
@@ -443,16 +435,16 @@ class CubeFacts:
 
         numbers = np.zeros(n, dtype=np.int64)
         if values.nonzero and n:
-            found, ok = positions(list(values.nonzero))
+            found = facts.places_of(list(values.nonzero))
             counts = np.fromiter(values.nonzero.values(), np.int64, len(values.nonzero))
-            numbers[found[ok]] = counts[ok]
+            numbers[found[found >= 0]] = counts[found >= 0]
         # What the reader is told of each cell: 0 its number, 1 small, 2 hidden, 3
         # withheld, 4 never published (kept apart).
         told = np.zeros(n, dtype=np.int8)
         if n:
             for kind, cells in ((2, cube.hidden), (1, cube.small)):
-                found, ok = positions(list(cells))
-                told[found[ok]] = kind
+                found = facts.places_of(list(cells))
+                told[found[found >= 0]] = kind
             withheld = np.zeros(n, dtype=bool)
             if cube.withheld:
                 withheld[:] = True
@@ -481,7 +473,6 @@ class CubeFacts:
                     never |= off_a[places(ia)] & off_b[places(ib)]
                 told[never & ~withheld] = 4
         unknown = told > 0
-        facts = cls(name=name, coords=coords, places=at, strides=strides)
         facts.cells = np.flatnonzero(unknown)
         kinds = told[unknown].tolist()
         t = threshold
