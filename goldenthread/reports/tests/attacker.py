@@ -71,7 +71,7 @@ class Attacker:
         return self.facts.threshold
 
     @property
-    def index(self) -> dict[Ref, int]:
+    def index(self) -> linked.Index:
         return self.facts.index
 
     @property
@@ -91,7 +91,7 @@ class Attacker:
         return self.facts.truth
 
     @property
-    def refs(self) -> list[Ref]:
+    def refs(self) -> linked.Refs:
         return self.facts.refs
 
     @property
