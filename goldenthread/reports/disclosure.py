@@ -301,8 +301,8 @@ class ProtectedCube:
         return bool(self.withheld_selections) and key[: self.selectable] in self.withheld_selections
 
     def statuses(self) -> Callable[[Key], Status]:
-        """`cell(key).status` as a function, the cube's tests made once (#14: the loops
-        across tables and periods ask it of millions of cells)."""
+        """Each cell's status as a function (what `cell` says), the cube's tests made once
+        (#14: the loops across tables and periods ask it of millions of cells)."""
         if self.withheld:
             return lambda _key: Status.WITHHELD
         never = unpublished_test(self.dims, self.apart) if self.apart else None
@@ -323,15 +323,8 @@ class ProtectedCube:
         return status
 
     def cell(self, key: Key) -> Cell:
-        if self.withheld or self.selection_withheld(key):
-            return Cell(None, Status.WITHHELD)
-        if not self.is_published(key):
-            return Cell(None, Status.HIDDEN)
-        if key in self.small:
-            return Cell(None, Status.SMALL)
-        if key in self.hidden:
-            return Cell(None, Status.HIDDEN)
-        return Cell(self.values[key], Status.SHOWN)
+        status = self.statuses()(key)
+        return Cell(self.values[key] if status is Status.SHOWN else None, status)
 
     def published(self) -> dict[Key, Cell]:
         """Every cell as a reader could see it, on some filter's page."""

@@ -356,8 +356,11 @@ class CubeFacts:
 
     def ref(self, k: int) -> Ref:
         """Unknown `k`'s (cube name, key)."""
-        at = int(self.cells[k])
-        return self.name, tuple(
+        return self.name, self.key_at(int(self.cells[k]))
+
+    def key_at(self, at: int) -> Key:
+        """The key of the cell read `at`-th."""
+        return tuple(
             cs[(at // stride) % len(cs)]
             for cs, stride in zip(self.coords, self.strides, strict=True)
         )
@@ -528,7 +531,7 @@ class CubeFacts:
                 lengths = unknown.sum(axis=1)
                 for r in np.flatnonzero((lengths == 0) & (const != 0)).tolist():
                     terms = [
-                        ((name, self._key(coords, shape, int(c))), int(k))
+                        ((name, self.key_at(int(c))), int(k))
                         for c, k in zip(cells[r], coef, strict=True)
                     ]
                     wrong.append((int(heads[r]), i, f"{terms!r} = 0"))
@@ -557,10 +560,6 @@ class CubeFacts:
             int(ordered.sum())
         )
         return ordered, col[entry], coef[entry], const[order].astype(np.float64)
-
-    @staticmethod
-    def _key(coords, shape, position: int) -> Key:
-        return tuple(cs[j] for cs, j in zip(coords, np.unravel_index(position, shape), strict=True))
 
 
 _Arrays = tuple[Any, Any, Any, Any]
