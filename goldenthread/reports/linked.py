@@ -39,6 +39,7 @@ exact search (the test attacker's `oracle.possible_values` is exact on tiny cube
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
@@ -66,6 +67,83 @@ TRIES = 4
 
 # -- The audit ------------------------------------------------------------------------
 
+LABELS = ("", "small", "hidden", "withheld", "unpublished", "derived")
+"""What the reader was told of an unknown (`Audit.labels`), numbered as `CubeFacts.kinds`."""
+
+
+class Column(Sequence[Any]):
+    """A number for each of an audit's unknowns, kept in a numpy array and read as a Python
+    value (`read`: a bound as a whole number or infinity, a label's name; `write` the other
+    way). #14: as Python lists, held in each cube's facts and again in the audit, a
+    council's budget group's 9.2 million bounds, true counts, labels and rows took
+    gigabytes. Grown by whole arrays (`extend`: a cube's unknowns) and a value at a time
+    (`append`: an unknown added on its own); `array` is the whole column, made once after
+    growing, which `Audit.propagate` narrows in place."""
+
+    def __init__(
+        self,
+        dtype: Any,
+        read: Callable[[Any], Any] | None = None,
+        write: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self._dtype = np.dtype(dtype)
+        self._read = read
+        self._write = write
+        self._array = np.zeros(0, dtype=self._dtype)
+        self._added: list[Any] = []  # arrays and lists of values added since `array`
+        self._length = 0
+
+    def append(self, value: Any) -> None:
+        if self._write is not None:
+            value = self._write(value)
+        if not self._added or not isinstance(self._added[-1], list):
+            self._added.append([])
+        self._added[-1].append(value)
+        self._length += 1
+
+    def extend(self, values: Any) -> None:
+        values = np.asarray(values, dtype=self._dtype)
+        if values.size:
+            self._added.append(values)
+            self._length += values.size
+
+    @property
+    def array(self) -> Any:
+        if self._added:
+            added = (np.asarray(a, dtype=self._dtype) for a in self._added)
+            self._array = np.concatenate([self._array, *added])
+            self._added = []
+        return self._array
+
+    def tolist(self) -> list[Any]:
+        values = self.array.tolist()
+        return values if self._read is None else [self._read(v) for v in values]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, n):
+        if isinstance(n, slice):
+            return self.tolist()[n]
+        value = self.array[n].item()
+        return value if self._read is None else self._read(value)
+
+    def __setitem__(self, n: int, value: Any) -> None:
+        self.array[n] = value if self._write is None else self._write(value)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return self.tolist() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Column({self.tolist()!r})"
+
 
 class Audit:
     """Every published cell of some cubes as linear facts, narrowed by interval
@@ -77,13 +155,15 @@ class Audit:
     def __init__(self, threshold: int):
         self.threshold = threshold
         self.index = Index()
-        self.low: list[float] = []
-        self.high: list[float] = []
-        self.truth: list[int] = []
+        # Each unknown's bounds, true value and label, kept in arrays (`Column`; #14: as
+        # Python lists, held twice, a council's budget group's took gigabytes).
+        self.low = Column(np.float64, _whole)
+        self.high = Column(np.float64, _whole)
+        self.truth = Column(np.int64)
         self.refs = Refs()
         # What the reader was told of each unknown: small, hidden, unpublished, withheld,
         # derived ("" when the caller did not say).
-        self.labels: list[str] = []
+        self.labels = Column(np.int8, LABELS.__getitem__, LABELS.index)
         self.shown: dict[Ref, int] = {}
         self.equations = Rows()
         # The caller's tag of each equation (`link(..., tag=)`: which link between cubes it
@@ -96,8 +176,8 @@ class Audit:
         self.inconsistent: list[str] = []
         # The row (equation, then inequality) that last moved each unknown's low and high
         # bound in `propagate` (-1: its own label): what `support` follows back.
-        self.why_low: list[int] = []
-        self.why_high: list[int] = []
+        self.why_low = Column(np.int64)
+        self.why_high = Column(np.int64)
 
     def _unknown(self, ref: Ref, low: float, high: float, truth: int, label: str = "") -> int:
         i = len(self.low)
@@ -120,10 +200,11 @@ class Audit:
         base = len(self.low)
         self.index.add_facts(facts, base)
         self.refs.add_facts(facts, base)
-        self.low += facts.low
-        self.high += facts.high
-        self.truth += facts.truth
-        self.labels += facts.labels
+        low, high = facts.bounds()
+        self.low.extend(low)
+        self.high.extend(high)
+        self.truth.extend(facts.truth_of())
+        self.labels.extend(facts.kinds)
         self.shown.update(facts.shown)
         self.inconsistent += facts.inconsistent
         self.equations.add_facts(facts, base)
@@ -154,15 +235,15 @@ class Audit:
         count = len(linked.equations)
         number = np.full(len(row), -1, dtype=np.int64)
         value = np.zeros(len(row), dtype=np.int64)
-        for name, (at, keys) in by_name.items():
-            part = self.index._cubes.get(name)
+        for name, at in by_name.items():
+            part = self.index.part(name)
             if part is None:
-                number[at] = [self.index[(name, key)] for key in keys]
+                number[at] = [self.index[ref] for ref in linked.refs_at(at)]
                 continue
             facts, base = part
-            cells = linked.cells(name, facts, keys)
+            cells = linked.cells(name, facts)
             if (cells < 0).any():
-                raise KeyError((name, keys[int(np.argmax(cells < 0))]))
+                raise KeyError(linked.refs_at(at[cells < 0][:1])[0])
             mine = facts.unknown_of[cells]
             number[at] = np.where(mine >= 0, mine + base, -1)
             value[at] = np.where(mine >= 0, 0, facts.counts[cells])
@@ -218,7 +299,7 @@ class Audit:
     def untrue(self) -> list[str]:
         """Facts the true counts do not satisfy: a link that is not a fact (the bounds
         would then be wrong). Empty for a correct set of links."""
-        truth = self.truth
+        truth = self.truth.tolist()
         out = []
         for sign, rows in (("=", self.equations), ("<=", self.inequalities)):
             for terms, constant in rows:
@@ -243,28 +324,24 @@ class Audit:
         6.4-7.5 s of CPU where a row at a time took 50-62 s (docs/benchmarks.md, lead,
         2026-12-06)."""
         count = len(self.low)
-        self.why_low += [-1] * (count - len(self.why_low))
-        self.why_high += [-1] * (count - len(self.why_high))
+        self.why_low.extend(np.full(count - len(self.why_low), -1, dtype=np.int64))
+        self.why_high.extend(np.full(count - len(self.why_high), -1, dtype=np.int64))
         m = len(self.equations) + len(self.inequalities)
         if not m:
             return
-        parts = [*self.equations.arrays(), _arrays(self.inequalities)]
-        lengths = np.concatenate([p[0] for p in parts])
-        col = np.concatenate([p[1] for p in parts])
-        coef = np.concatenate([p[2] for p in parts]).astype(np.float64)
-        const = np.concatenate([p[3] for p in parts])
+        lengths, col, coef, const = self.equations.packed(self.inequalities, count)
         ptr = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(lengths, out=ptr[1:])
         equation = np.arange(m) < len(self.equations)
         # Which rows each unknown is in (for the rows to look at again when it moves).
         by_col = np.argsort(col, kind="stable")
-        in_rows = np.repeat(np.arange(m), lengths)[by_col]
+        in_rows = np.repeat(np.arange(m, dtype=col.dtype), lengths)[by_col]
+        del by_col
         col_ptr = np.zeros(count + 1, dtype=np.int64)
         np.cumsum(np.bincount(col, minlength=count), out=col_ptr[1:])
-        low = np.array(self.low, dtype=np.float64)
-        high = np.array(self.high, dtype=np.float64)
-        why_low = np.array(self.why_low, dtype=np.int64)
-        why_high = np.array(self.why_high, dtype=np.int64)
+        # Narrowed in place: the audit's own arrays.
+        low, high = self.low.array, self.high.array
+        why_low, why_high = self.why_low.array, self.why_high.array
         active = np.arange(m)
         while active.size:
             moved = _sweep(active, ptr, col, coef, const, equation, low, high, why_low, why_high)
@@ -274,10 +351,6 @@ class Audit:
                 self.inconsistent.append(f"{self.refs[i]!r}: {_whole(low[i])}..{_whole(high[i])}")
                 break
             active = _rows_of(moved, col_ptr, in_rows, m)
-        self.low = _wholes(low)
-        self.high = _wholes(high)
-        self.why_low = why_low.tolist()
-        self.why_high = why_high.tolist()
 
     def support(self, ref: Ref) -> set[int]:
         """The tags of the equations (`link(..., tag=)`) that the bounds `propagate` found
@@ -313,8 +386,7 @@ class Audit:
     def leaks(self) -> list[Ref]:
         """Counts from 1 to threshold−1 worked out exactly (whatever the reader was told)."""
         t = self.threshold
-        low, high = np.array(self.low, dtype=np.float64), np.array(self.high, dtype=np.float64)
-        truth = np.array(self.truth, dtype=np.int64)
+        low, high, truth = self.low.array, self.high.array, self.truth.array
         pinned = np.flatnonzero((low == high) & (truth >= 1) & (truth < t))
         return [self.refs[i] for i in pinned.tolist()]
 
@@ -329,10 +401,10 @@ class CubeFacts:
     (`row`, `support`)."""
 
     name: Hashable = None
-    low: list[float] = field(default_factory=list)
-    high: list[float] = field(default_factory=list)
-    truth: list[int] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
+    threshold: int = 0
+    # What the reader is told of each unknown, as its label's number in `LABELS` (small,
+    # hidden, withheld, unpublished): its bounds and label follow from it (`bounds`).
+    kinds: Any = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     shown: dict[Ref, int] = field(default_factory=dict)
     arrays: _Arrays = field(default_factory=lambda: _arrays([]))
     inconsistent: list[str] = field(default_factory=list)
@@ -349,6 +421,33 @@ class CubeFacts:
     @property
     def rows(self) -> int:
         return len(self.arrays[0])
+
+    def bounds(self):
+        """Each unknown's low and high bound, as the reader was told them (arrays)."""
+        t = self.threshold
+        low = np.array([0, 1, t, 0, 0], dtype=np.float64)
+        high = np.array([0, t - 1, INF, INF, INF], dtype=np.float64)
+        return low[self.kinds], high[self.kinds]
+
+    def truth_of(self):
+        """Each unknown's true count (an array)."""
+        return self.counts[self.cells]
+
+    @property
+    def low(self) -> list[float]:
+        return [_whole(v) for v in self.bounds()[0].tolist()]
+
+    @property
+    def high(self) -> list[float]:
+        return [_whole(v) for v in self.bounds()[1].tolist()]
+
+    @property
+    def truth(self) -> list[int]:
+        return self.truth_of().tolist()
+
+    @property
+    def labels(self) -> list[str]:
+        return [LABELS[k] for k in self.kinds.tolist()]
 
     @property
     def unknowns(self) -> int:
@@ -430,7 +529,7 @@ class CubeFacts:
         strides = [math.prod(shape[i + 1 :]) for i in range(len(shape))]
         at = [{c: j for j, c in enumerate(cs)} for cs in coords]
 
-        facts = cls(name=name, coords=coords, places=at, strides=strides)
+        facts = cls(name=name, threshold=threshold, coords=coords, places=at, strides=strides)
 
         def places(i: int):
             """Each cell's coordinate `i`, as its place in `coords[i]`."""
@@ -477,12 +576,7 @@ class CubeFacts:
                 told[never & ~withheld] = 4
         unknown = told > 0
         facts.cells = np.flatnonzero(unknown)
-        kinds = told[unknown].tolist()
-        t = threshold
-        facts.low = [(0, 1, t, 0, 0)[k] for k in kinds]
-        facts.high = [(0, t - 1, INF, INF, INF)[k] for k in kinds]
-        facts.labels = [("", "small", "hidden", "withheld", "unpublished")[k] for k in kinds]
-        facts.truth = numbers[unknown].tolist()
+        facts.kinds = told[unknown]
         shown = ~unknown
         facts.shown = dict(
             zip(
@@ -559,7 +653,13 @@ class CubeFacts:
         entry = np.repeat(starts[order] - (np.cumsum(ordered) - ordered), ordered) + np.arange(
             int(ordered.sum())
         )
-        return ordered, col[entry], coef[entry], const[order].astype(np.float64)
+        # Held while the cube is the same (#14): in the narrowest types that hold them.
+        return (
+            ordered,
+            col[entry].astype(_index_type(n)),
+            coef[entry].astype(np.int8),
+            const[order].astype(np.float64),
+        )
 
 
 _Arrays = tuple[Any, Any, Any, Any]
@@ -665,6 +765,10 @@ class Index(Mapping[Ref, int]):
     def add_facts(self, facts: CubeFacts, base: int) -> None:
         self._cubes[facts.name] = (facts, base)
 
+    def part(self, name: Hashable) -> tuple[CubeFacts, int] | None:
+        """Cube `name`'s facts and its first unknown's number (None: no such cube)."""
+        return self._cubes.get(name)
+
     def __setitem__(self, ref: Ref, number: int) -> None:
         self._added[ref] = number
 
@@ -710,32 +814,45 @@ class Rows(_Chain):
     def _read(self, facts: CubeFacts, k: int, base: int) -> tuple[list[tuple[int, int]], int]:
         return facts.row(k, base)
 
-    def arrays(self) -> list[_Arrays]:
-        """Every row as arrays, part by part (the kept cubes' offset by their first
-        unknown)."""
-        out = []
+    def packed(self, inequalities: Sequence, unknowns: int) -> _Arrays:
+        """Every row, then `inequalities`, as one set of arrays, the kept cubes' offset by
+        their first unknown, in the narrowest types that hold them (#14: concatenated in
+        64 bits, and kept part by part beside them, a council's budget group's 49 million
+        terms took 2 GB more while it propagated)."""
+        parts: list[tuple[_Arrays, int]] = []
         for part in self._parts:
             if isinstance(part, list):
-                out.append(_arrays(part))
+                parts.append((_arrays(part), 0))
             else:
                 facts, base = part
-                lengths, col, coef, const = facts.arrays
-                out.append((lengths, col + base, coef, const))
-        return out
+                parts.append((facts.arrays, base))
+        parts.append((_arrays(inequalities), 0))
+        rows = sum(len(p[0]) for p, _ in parts)
+        terms = sum(len(p[1]) for p, _ in parts)
+        largest = max((int(np.abs(p[2]).max()) for p, _ in parts if len(p[2])), default=0)
+        lengths = np.empty(rows, dtype=np.int64)
+        col = np.empty(terms, dtype=_index_type(max(unknowns, rows)))
+        coef = np.empty(terms, dtype=np.int8 if largest <= 127 else np.int64)
+        const = np.empty(rows, dtype=np.float64)
+        r = t = 0
+        for (part_lengths, part_col, part_coef, part_const), base in parts:
+            lengths[r : r + len(part_lengths)] = part_lengths
+            const[r : r + len(part_lengths)] = part_const
+            col[t : t + len(part_col)] = part_col
+            col[t : t + len(part_col)] += base
+            coef[t : t + len(part_col)] = part_coef
+            r, t = r + len(part_lengths), t + len(part_col)
+        return lengths, col, coef, const
+
+
+def _index_type(size: int):
+    """The narrowest integer type numbering `size` things (#14: 32 bits, half of 64)."""
+    return np.int32 if size < 2**31 else np.int64
 
 
 def _whole(value: float) -> float:
     """A bound as `propagate` keeps it: a whole number as an int, infinity as it is."""
     return value if math.isinf(value) else int(value)
-
-
-def _wholes(values) -> list[float]:
-    """`_whole` of each value of an array, at array speed: a list of ints, and infinities
-    as they are."""
-    infinite = np.isinf(values)
-    out = np.where(infinite, 0, values).astype(np.int64).astype(object)
-    out[infinite] = values[infinite].astype(object)
-    return out.tolist()
 
 
 def _rows_of(unknowns, col_ptr, in_rows, rows: int):
@@ -752,9 +869,11 @@ def _rows_of(unknowns, col_ptr, in_rows, rows: int):
     return np.flatnonzero(marked)
 
 
-SWEEP_TERMS = 2_000_000
+SWEEP_TERMS = 500_000
 """The most terms a sweep works on at once (#14: a council's budget group is 55 million
-terms an audit; its sweep's temporary arrays, made all at once, did not fit in 18 GB)."""
+terms an audit; its sweep's temporary arrays, made all at once, did not fit in 18 GB; a
+piece of 2 million terms still took half a gigabyte, and a quarter of that costs no more
+CPU)."""
 
 
 def _sweep(active, ptr, col, coef, const, equation, low, high, why_low, why_high):
@@ -795,7 +914,7 @@ def _bounds(active, ptr, col, coef, const, equation, low, high):
     offsets = np.cumsum(lengths) - lengths
     entry = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
     row = np.repeat(np.arange(active.size), lengths)
-    j, c = col[entry], coef[entry]
+    j, c = col[entry], coef[entry].astype(np.float64)
     lj, hj = low[j], high[j]
     positive = c > 0
     # Each term's least and greatest value (c·x over x's bounds).
@@ -879,48 +998,212 @@ def groups(keys: Iterable[str]) -> list[list[str]]:
     return out
 
 
-@dataclass
 class Links:
-    """The equations between cubes: lists of (ref, coefficient) summing to zero; a
-    `derived` term is a count that is no cell ("people added between")."""
+    """The equations between cubes, each a list of (ref, coefficient) summing to zero; a
+    `derived` term is a count that is no cell ("people added between"). Kept as arrays of
+    each term's cube, cell (its place among the cube's cells in the order iterating them
+    gives) and coefficient, and read back as refs when asked (`equations`, a sequence):
+    #14, as lists of tuples a council's budget group's 2 million links took 1.8 GB.
+    `cubes`: the cubes the refs name, by name (their dimensions number the cells)."""
 
-    equations: list[list[tuple[Ref, int]]] = field(default_factory=list)
-    derived: dict[Ref, int] = field(default_factory=dict)
-    # Every term of every equation, read once (`terms`), and each cube's terms' cells.
-    _terms: Any = field(default=None, repr=False, compare=False)
-    _cells: dict = field(default_factory=dict, repr=False, compare=False)
+    def __init__(
+        self,
+        equations: Iterable[Iterable[tuple[Ref, int]]] = (),
+        derived: Mapping[Ref, int] | None = None,
+        *,
+        cubes: Mapping[Any, ProtectedCube] | None = None,
+    ) -> None:
+        self.derived: dict[Ref, int] = dict(derived or {})
+        self._cubes = cubes or {}
+        # Each cube named: its number, and its dimensions' coordinates, each coordinate's
+        # place and the strides of its cells' order.
+        self._names: list[Hashable] = []
+        self._grids: list[tuple[list[tuple[str, ...]], list[dict[str, int]], list[int]]] = []
+        self._number: dict[Hashable, int] = {}
+        self._derived: list[Ref] = []  # the counts that are no cell, by number (cube −1)
+        self._derived_number: dict[Ref, int] = {}
+        self._ends = array.array("q")  # where each equation's terms end
+        self._cube = array.array("i")
+        self._cell = array.array("q")
+        self._coef = array.array("q")
+        # Every term read once as arrays (`terms`), and each cube's terms' cells in a
+        # cube's facts (`cells`).
+        self._terms: Any = None
+        self._cells: dict = {}
+        self.equations = _Equations(self)
+        for terms in equations:
+            self.equations.append(terms)
+
+    def _grid(self, name: Hashable) -> int:
+        number = self._number.get(name)
+        if number is None:
+            coords = [tuple(d.coords) for d in self._cubes[name].dims]
+            sizes = [len(cs) for cs in coords]
+            strides = [math.prod(sizes[i + 1 :]) for i in range(len(sizes))]
+            places = [{c: j for j, c in enumerate(cs)} for cs in coords]
+            number = self._number[name] = len(self._names)
+            self._names.append(name)
+            self._grids.append((coords, places, strides))
+        return number
+
+    def _code(self, ref: Ref) -> tuple[int, int]:
+        """A ref's (cube number, cell): −1 and its number for a count that is no cell."""
+        name, key = ref
+        if name == "derived":
+            number = self._derived_number.get(ref)
+            if number is None:
+                number = self._derived_number[ref] = len(self._derived)
+                self._derived.append(ref)
+            return -1, number
+        cube = self._grid(name)
+        _, places, strides = self._grids[cube]
+        if len(key) != len(places):
+            raise KeyError(ref)
+        cell = 0
+        for place, stride, coord in zip(places, strides, key, strict=True):
+            cell += place[coord] * stride
+        return cube, cell
+
+    def _ref(self, cube: int, cell: int) -> Ref:
+        if cube < 0:
+            return self._derived[cell]
+        coords, _, strides = self._grids[cube]
+        key = tuple(
+            cs[(cell // stride) % len(cs)] for cs, stride in zip(coords, strides, strict=True)
+        )
+        return self._names[cube], key
+
+    def _add(self, terms: Iterable[tuple[Ref, int]]) -> None:
+        for ref, coef in terms:
+            cube, cell = self._code(ref)
+            self._cube.append(cube)
+            self._cell.append(cell)
+            self._coef.append(coef)
+        self._ends.append(len(self._coef))
+
+    def _span(self, n: int) -> range:
+        return range(self._ends[n - 1] if n else 0, self._ends[n])
+
+    def _equation(self, n: int) -> list[tuple[Ref, int]]:
+        return [(self._ref(self._cube[t], self._cell[t]), self._coef[t]) for t in self._span(n)]
+
+    def names_in(self, n: int) -> set[Any]:
+        """The cubes equation `n` names (not counts that are no cell)."""
+        return {self._names[self._cube[t]] for t in self._span(n) if self._cube[t] >= 0}
+
+    def rows_with(self, refs: Iterable[Ref]) -> dict[Ref, set[int]]:
+        """The equations each of `refs` is in."""
+        out: dict[Ref, set[int]] = {}
+        _, _, _, row, cube, cell = self._read()
+        for ref in refs:
+            if ref[0] != "derived" and ref[0] not in self._number:
+                out[ref] = set()
+                continue
+            number, at = self._code(ref)
+            out[ref] = set(row[(cube == number) & (cell == at)].tolist())
+        return out
+
+    def _read(self):
+        """(equations, each term's coefficient, {cube name: its terms}, each term's
+        equation, cube and cell), as arrays, made again if equations were added."""
+        if self._terms is None or self._terms[0] != len(self._ends):
+            ends = np.array(self._ends, dtype=np.int64)
+            row = np.repeat(np.arange(len(ends), dtype=np.int64), np.diff(ends, prepend=0))
+            cube = np.array(self._cube, dtype=np.int32)
+            cell = np.array(self._cell, dtype=np.int64)
+            coef = np.array(self._coef, dtype=np.int64)
+            order = np.argsort(cube, kind="stable")
+            starts = np.flatnonzero(np.diff(cube[order], prepend=-2))
+            by_name = {
+                ("derived" if int(cube[at[0]]) < 0 else self._names[int(cube[at[0]])]): at
+                for at in np.split(order, starts[1:])
+                if at.size
+            }
+            self._terms = (len(ends), coef, by_name, row, cube, cell)
+            self._cells.clear()
+        return self._terms
+
+    def shown(
+        self,
+        cubes: Mapping[Any, ProtectedCube],
+        told: Mapping[Any, Callable[[Key], Status]],
+        count: Mapping[Any, Callable[[Key], int]],
+    ) -> tuple[Any, Any]:
+        """For each term: whether its number is shown (`told`: each cube's statuses; a
+        count that is no cell is not), and whether it is shown and at the threshold or
+        more (`count`: each cube's counts). Each cell looked at once."""
+        _, _, by_name, _, _, cell = self._read()
+        shown = np.zeros(cell.size, dtype=bool)
+        large = np.zeros(cell.size, dtype=bool)
+        for name, at in by_name.items():
+            if name == "derived":
+                continue
+            cells, inverse = np.unique(cell[at], return_inverse=True)
+            number, threshold = self._number[name], cubes[name].threshold
+            keys = [self._ref(number, c)[1] for c in cells.tolist()]
+            mine = np.fromiter((told[name](k) is Status.SHOWN for k in keys), bool, len(keys))
+            big = np.fromiter((count[name](k) >= threshold for k in keys), bool, len(keys))
+            shown[at] = mine[inverse]
+            large[at] = (mine & big)[inverse]
+        return shown, large
 
     def terms(self):
-        """(equation of each term, its coefficient, {cube name: (its terms, their keys)}),
-        made again if equations were added."""
-        if self._terms is None or self._terms[0] != len(self.equations):
-            row, coef, keys = [], [], {}
-            for n, terms in enumerate(self.equations):
-                for t, ((name, key), c) in enumerate(terms, start=len(row)):
-                    row.append(n)
-                    coef.append(c)
-                    keys.setdefault(name, ([], []))
-                    keys[name][0].append(t)
-                    keys[name][1].append(key)
-            by_name = {n: (np.array(at, dtype=np.int64), k) for n, (at, k) in keys.items()}
-            self._terms = (
-                len(self.equations),
-                np.array(row, dtype=np.int64),
-                np.array(coef, dtype=np.int64),
-                by_name,
-            )
-            self._cells.clear()
-        return self._terms[1:]
+        """(the equation of each term, its coefficient, {cube name: its terms})."""
+        _, coef, by_name, row, _, _ = self._read()
+        return row, coef, by_name
 
-    def cells(self, name: Hashable, facts: CubeFacts, keys: Sequence[Key]):
-        """The cells of cube `name`'s terms in `facts` (kept while its cells are read the
-        same way)."""
+    def refs_at(self, at) -> list[Ref]:
+        """The refs of terms `at`."""
+        _, _, _, _, cube, cell = self._read()
+        return [self._ref(c, k) for c, k in zip(cube[at].tolist(), cell[at].tolist(), strict=True)]
+
+    def cells(self, name: Hashable, facts: CubeFacts):
+        """The cells of cube `name`'s terms among those `facts` read (−1: not read; kept
+        while its cells are read the same way)."""
         had = self._cells.get(name)
         if had is not None and had[0] == facts.coords:
             return had[1]
-        cells = facts.places_of(keys)
-        self._cells[name] = (facts.coords, cells)
-        return cells
+        _, _, by_name, _, _, cell = self._read()
+        full = cell[by_name[name]]
+        coords, _, strides = self._grids[self._number[name]]
+        out = np.zeros(full.size, dtype=np.int64)
+        ok = np.ones(full.size, dtype=bool)
+        for cs, stride, place, step in zip(
+            coords, strides, facts.places, facts.strides, strict=True
+        ):
+            mine = np.array([place.get(c, -1) for c in cs], dtype=np.int64)[
+                (full // stride) % len(cs)
+            ]
+            ok &= mine >= 0
+            out += mine * step
+        out[~ok] = -1
+        self._cells[name] = (facts.coords, out)
+        return out
+
+
+class _Equations(Sequence[list[tuple[Ref, int]]]):
+    """`Links.equations`: each equation as a list of (ref, coefficient), read when asked."""
+
+    def __init__(self, links: Links) -> None:
+        self._links = links
+
+    def append(self, terms: Iterable[tuple[Ref, int]]) -> None:
+        self._links._add(terms)
+
+    def __len__(self) -> int:
+        return len(self._links._ends)
+
+    def __getitem__(self, n):
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        if n < 0:
+            n += len(self)
+        if not 0 <= n < len(self):
+            raise IndexError(n)
+        return self._links._equation(n)
+
+    def __iter__(self) -> Iterator[list[tuple[Ref, int]]]:
+        return (self._links._equation(n) for n in range(len(self)))
 
 
 def _filters(cube: ProtectedCube, n: int = 3) -> list[Key]:
@@ -941,7 +1224,7 @@ def links(
     `periods` (the test attacker's, reports/tests/attacker.py)."""
     only = only or {}
     wanted = set(keys)
-    out = Links()
+    out = Links(cubes=cubes)
 
     def has(ref: Ref) -> bool:
         name, key = ref
@@ -1186,7 +1469,7 @@ def _candidates(
     any cube."""
     votes: Counter[Name] = Counter()
     for ref, rows in through.items():
-        names = {r[0] for n in rows for r, _ in linked.equations[n] if r[0] != "derived"}
+        names: set[Name] = set().union(*(linked.names_in(n) for n in rows))
         votes.update(n for n in names - {ref[0]} if not cubes[n].withheld)
     voted = sorted(votes, key=lambda n: (-votes[n], _shown(cubes[n]), n))
     own = Counter(r[0] for r in through if r[0] != "derived" and not cubes[r[0]].withheld)
@@ -1366,7 +1649,15 @@ def carry_boxes(
         # Each cube's statuses and counts, read without making a cell (#14).
         told = {name: cube.statuses() for name, cube in cubes.items()}
         count = {name: _counts(cube) for name, cube in cubes.items()}
-        for terms in linked.equations:
+        # Only the equations with one term not shown and one shown at the threshold or
+        # more are looked at term by term (#14: each equation's refs made each round).
+        row = linked.terms()[0]
+        is_shown, large = linked.shown(cubes, told, count)
+        n = len(linked.equations)
+        one_not_shown = np.bincount(row, weights=~is_shown, minlength=n) == 1
+        some_large = np.bincount(row, weights=large, minlength=n) > 0
+        for k in np.flatnonzero(one_not_shown & some_large).tolist():
+            terms = linked.equations[k]
             unshown: list[Ref] = []
             shown: list[Ref] = []
             for ref, _ in terms:
@@ -1449,10 +1740,6 @@ def protect_linked(
     for group in groups(keys or names):
         mine = {n: c for n, c in cubes.items() if n[0] in group}
         linked = links(mine, periods, today, group, only=only)
-        by_ref: dict[Ref, list[int]] = {}
-        for n, terms in enumerate(linked.equations):
-            for ref, _ in terms:
-                by_ref.setdefault(ref, []).append(n)
         before = {n: c.small | c.hidden for n, c in mine.items()}
         fix = rebuild or _reprotect_in
 
@@ -1484,7 +1771,9 @@ def protect_linked(
             summary.rounds = max(summary.rounds, step + 1)
             # The links each pinned count was worked out through (not only those it is in:
             # a total shown in another table pins a cell of this one through its rows).
-            through = {ref: found.support(ref) or set(by_ref.get(ref, ())) for ref in pinned}
+            through = {ref: found.support(ref) for ref in pinned}
+            # Those worked out from their own cube's rows alone: the links they are in.
+            through.update(linked.rows_with(ref for ref, rows in through.items() if not rows))
             extra: dict[Name, set[Key]] = {}
             for ref, rows in through.items():
                 for n in rows:

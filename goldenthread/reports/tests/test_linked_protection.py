@@ -417,7 +417,8 @@ def test_the_cubes_tried_first_are_those_the_counts_go_through_and_those_holding
         for code in (*months, "rolling")
     }
     rolling = linked.Links(
-        equations=[[((("t", "rolling"), ("a",)), 1)] + [((("t", m), ("a",)), -1) for m in months]]
+        equations=[[((("t", "rolling"), ("a",)), 1)] + [((("t", m), ("a",)), -1) for m in months]],
+        cubes=cubes,
     )
     through = {(("t", "2026-05"), ("a",)): {0}, (("t", "2026-06"), ("a",)): {0}}
     ranked = linked._candidates(through, rolling, cubes)

@@ -59,7 +59,7 @@ def test_sweeps_end_with_the_bounds_a_row_at_a_time_ends_with(audit):
     assert bool(audit.inconsistent) == bool(reference.inconsistent)
     if not reference.inconsistent:
         assert (audit.low, audit.high) == (reference.low, reference.high)
-        assert all(isinstance(v, int) or v == INF for v in audit.low + audit.high)
+        assert all(isinstance(v, int) or v == INF for v in [*audit.low, *audit.high])
     rows = [*audit.equations, *audit.inequalities]
     for i, (low_row, high_row) in enumerate(zip(audit.why_low, audit.why_high, strict=True)):
         # The row each bound was last moved by has the unknown in it (`support` follows it).
@@ -254,7 +254,7 @@ def test_every_link_added_at_once_is_each_link_added_in_turn(data):
         refs = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=5))
         equations.append([(ref, data.draw(st.sampled_from([-2, -1, 1, 2]))) for ref in refs])
     equations = data.draw(st.permutations(equations))
-    linked_now = linked.Links(equations=equations, derived={derived: 3})
+    linked_now = linked.Links(equations=equations, derived={derived: 3}, cubes=cubes)
     one, every, again = linked.Audit(5), linked.Audit(5), linked.Audit(5)
     for audit in (one, every, again):
         for name, cube in cubes.items():

@@ -1,0 +1,176 @@
+"""The audit kept in arrays (#14, AGG-2): an unknown's bounds, true count and label in a
+`Column`, the links between cubes as cube and cell numbers (`Links`), boxes carried by
+looking only at the equations that can need one. Each reads and behaves as the lists and
+loops it replaced."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from goldenthread.reports import linked
+from goldenthread.reports.disclosure import TOTAL
+
+from .budget import examples
+from .reference import reference_carry_boxes
+from .test_linked_protection import CONTAINED, THRESHOLD, TODAY, YEAR_UNIT, _year_cubes
+from .test_propagate import _quarter_and_months
+
+INF = linked.INF
+
+# -- Column ----------------------------------------------------------------------------
+
+VALUES = st.one_of(st.integers(0, 30), st.just(INF))
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("append"), VALUES),
+            st.tuples(st.just("extend"), st.lists(VALUES, max_size=5)),
+            st.tuples(st.just("set"), st.tuples(st.integers(0, 40), VALUES)),
+            st.tuples(st.just("read"), st.integers(-40, 40)),
+        ),
+        max_size=30,
+    )
+)
+def test_a_column_of_bounds_reads_as_the_list_it_replaced(steps):
+    """Appended, extended by arrays, written and read in any order: the same values as a
+    list, whole numbers as ints and infinity as it is."""
+    column, model = linked.Column(float, linked._whole), []
+    for step, value in steps:
+        if step == "append":
+            column.append(value)
+            model.append(value)
+        elif step == "extend":
+            column.extend(value)
+            model += value
+        elif step == "set" and value[0] < len(model):
+            column[value[0]] = value[1]
+            model[value[0]] = value[1]
+        elif step == "read" and -len(model) <= value < len(model):
+            assert column[value] == model[value]
+            assert type(column[value]) is type(model[value])
+    assert column == model and len(column) == len(model) and list(column) == model
+    assert column[1:3] == model[1:3]
+    assert all(type(v) is int or v == INF for v in column)
+
+
+def test_a_column_of_labels_keeps_their_numbers_and_reads_their_names():
+    labels = linked.Column(int, linked.LABELS.__getitem__, linked.LABELS.index)
+    labels.extend([1, 2])  # a cube's unknowns: small, hidden
+    labels.append("derived")
+    labels.append("")
+    assert labels == ["small", "hidden", "derived", ""]
+    assert labels.array.tolist() == [1, 2, 5, 0]
+    labels[0] = "withheld"
+    assert labels[0] == "withheld" and labels != ["small", "hidden", "derived", ""]
+
+
+def test_a_coefficient_too_large_for_a_byte_is_propagated_as_it_is():
+    """Propagation packs the coefficients into a byte when all fit, and not otherwise."""
+    audit = linked.Audit(5)
+    x = audit._unknown(("t", ("x",)), 0, INF, 2)
+    y = audit._unknown(("t", ("y",)), 0, INF, 3)
+    audit.shown[("t", (TOTAL,))] = 1000
+    audit.link([(("t", (TOTAL,)), 1), (("t", ("x",)), -200), (("t", ("y",)), -200)])
+    audit.link([(("t", ("x",)), 1), (("t", ("y",)), -1)], -1)
+    audit.propagate()
+    assert not audit.inconsistent
+    assert (audit.high[x], audit.high[y]) == (4, 5)
+    audit.at_most([(("t", ("y",)), 130)], 390)
+    audit.propagate()
+    assert (audit.low[x], audit.high[x], audit.low[y], audit.high[y]) == (2, 2, 3, 3)
+
+
+# -- Links -----------------------------------------------------------------------------
+
+
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_links_kept_as_numbers_give_back_their_equations(data):
+    """Equations of cells of several cubes and counts that are no cell, a cell named
+    twice: read back as they were given (refs, coefficients, order), with the cubes each
+    names, the equations each ref is in, and each term's cell in a cube's facts read with
+    a coordinate fixed (`only`) or not."""
+    cubes, found = _quarter_and_months()
+    cells = [(name, key) for name, cube in cubes.items() for key in cube.values]
+    derived = [("derived", (f"added {n}",)) for n in range(3)]
+    pool = [*data.draw(st.lists(st.sampled_from(cells), min_size=1, max_size=8)), *derived]
+    equations = [
+        [(ref, data.draw(st.sampled_from([-2, -1, 1, 2]))) for ref in refs]
+        for refs in data.draw(
+            st.lists(st.lists(st.sampled_from(pool), min_size=1, max_size=5), max_size=12)
+        )
+    ]
+    links = linked.Links(equations, {derived[0]: 1}, cubes=cubes)
+    assert list(links.equations) == equations and len(links.equations) == len(equations)
+    assert links.equations[-1:] == equations[-1:] and links.derived == {derived[0]: 1}
+    for n, terms in enumerate(equations):
+        assert links.equations[n] == terms
+        assert links.names_in(n) == {r[0] for r, _ in terms if r[0] != "derived"}
+    asked = [*pool, (next(iter(cubes)), ("not", "a", "cell", "at all"))][:-1]
+    assert links.rows_with(asked) == {
+        ref: {n for n, terms in enumerate(equations) if any(r == ref for r, _ in terms)}
+        for ref in asked
+    }
+    row, coef, by_name = links.terms()
+    assert row.tolist() == [n for n, terms in enumerate(equations) for _ in terms]
+    assert coef.tolist() == [c for terms in equations for _, c in terms]
+    flat = [ref for terms in equations for ref, _ in terms]
+    for name, at in by_name.items():
+        assert links.refs_at(at) == [flat[t] for t in at.tolist()]
+        if name == "derived":
+            continue
+        only = data.draw(st.sampled_from([None, {3: "y"}, {0: "b"}, {1: "neither"}]))
+        facts = linked.CubeFacts.read(name, cubes[name], 5, only)
+        keys = [flat[t][1] for t in at.tolist()]
+        assert links.cells(name, facts).tolist() == facts.places_of(keys).tolist()
+    # The product's own links read back as they were made.
+    again = linked.Links(list(found.equations), found.derived, cubes=cubes)
+    assert list(again.equations) == list(found.equations)
+
+
+# -- Carried boxes ---------------------------------------------------------------------
+
+
+# Heaps of people in one cell of a month (as many as the number): counts at the threshold
+# and more beside small ones, so that boxes are carried (single people spread over the
+# cells carry none).
+HEAPS = st.lists(st.tuples(YEAR_UNIT, st.integers(1, 9)), min_size=1, max_size=24)
+
+
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HEAPS, st.integers(0, 3))
+def test_boxes_carried_looking_at_few_equations_are_those_carried_looking_at_all(heaps, more):
+    """`carry_boxes` looks term by term only at the equations with one term not shown and
+    one shown at the threshold or more, each cell's status read once a round (#14): the
+    same cells hidden, in the same cubes, as reading every equation's terms each round
+    (`reference.reference_carry_boxes`), with some totals hidden beforehand so that
+    several rounds are needed."""
+    cubes = _year_cubes([unit for unit, n in heaps for _ in range(n)])
+    name = "outcome-quality"
+    for period in itertools.islice(CONTAINED, more):
+        cube = cubes[(name, period.code)]
+        shown = sorted(
+            k
+            for k in cube.values
+            if k[1] == TOTAL and cube.cell(k).shown and cube.values[k] >= THRESHOLD
+        )
+        if shown:
+            linked._reprotect_in(cubes, (name, period.code), {shown[0]})
+    theirs = copy.deepcopy(cubes)
+    done = linked.carry_boxes(
+        cubes, linked.links(cubes, CONTAINED, TODAY, [name]), linked._reprotect_in
+    )
+    expected = reference_carry_boxes(
+        theirs, linked.links(theirs, CONTAINED, TODAY, [name]), linked._reprotect_in
+    )
+    assert done == expected
+    for cube_name, cube in cubes.items():
+        assert cube.hidden == theirs[cube_name].hidden, cube_name
+        assert cube.small == theirs[cube_name].small, cube_name
