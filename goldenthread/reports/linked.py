@@ -908,37 +908,46 @@ def _sweep(active, ptr, col, coef, const, equation, low, high, why_low, why_high
 
 def _bounds(active, ptr, col, coef, const, equation, low, high):
     """What rows `active` give (`_sweep`): for each unknown they move, the tightest low
-    and high bounds and the first row giving each, as (unknowns, bounds, rows)."""
+    and high bounds and the first row giving each, as (unknowns, bounds, rows). A row's
+    terms are together, so its sums are spread back over its terms by `np.repeat`."""
     starts = ptr[active]
     lengths = ptr[active + 1] - starts
     offsets = np.cumsum(lengths) - lengths
     entry = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
     row = np.repeat(np.arange(active.size), lengths)
     j, c = col[entry], coef[entry].astype(np.float64)
+    del entry
     lj, hj = low[j], high[j]
     positive = c > 0
-    # Each term's least and greatest value (c·x over x's bounds).
-    with np.errstate(invalid="ignore"):
-        least = np.where(positive, c * lj, c * hj)
-        most = np.where(positive, c * hj, c * lj)
+    # Each term's least and greatest value (c·x over x's bounds; no coefficient is 0, and
+    # no bound is NaN, so c·x is never NaN).
+    least, most = c * lj, c * hj
+    np.copyto(least, most, where=~positive)
+    np.copyto(most, c * lj, where=~positive)
     least_inf, most_inf = least == -np.inf, most == np.inf
-    least_fin, most_fin = np.where(least_inf, 0.0, least), np.where(most_inf, 0.0, most)
+    least[least_inf] = 0.0
+    most[most_inf] = 0.0
     n = active.size
     lo_inf = np.bincount(row, weights=least_inf, minlength=n)[row] - least_inf
     hi_inf = np.bincount(row, weights=most_inf, minlength=n)[row] - most_inf
-    lo_sum = np.bincount(row, weights=least_fin, minlength=n)[row] - least_fin
-    hi_sum = np.bincount(row, weights=most_fin, minlength=n)[row] - most_fin
-    # The rest of the row (every other term): its least and greatest.
-    rest_low = np.where(lo_inf > 0, -np.inf, lo_sum)
-    rest_high = np.where(~equation[active][row] | (hi_inf > 0), np.inf, hi_sum)
-    k = const[active][row]
-    top, bottom = k - rest_low, k - rest_high
-    new_low = np.where(positive, bottom / c, top / c)
-    new_high = np.where(positive, top / c, bottom / c)
-    with np.errstate(invalid="ignore"):
-        new_low = np.ceil(new_low - 1e-9)
-        new_high = np.floor(new_high + 1e-9)
-    rows = active[row]
+    lo_sum = np.bincount(row, weights=least, minlength=n)[row] - least
+    hi_sum = np.bincount(row, weights=most, minlength=n)[row] - most
+    del least, most, least_inf, most_inf
+    # The rest of the row (every other term): its least and greatest; then what the
+    # constant less the rest leaves for this term.
+    k = np.repeat(const[active], lengths)
+    top = k - np.where(lo_inf > 0, -np.inf, lo_sum)
+    bottom = k - np.where(np.repeat(~equation[active], lengths) | (hi_inf > 0), np.inf, hi_sum)
+    del k, lo_inf, hi_inf, lo_sum, hi_sum
+    new_low = np.where(positive, bottom, top)
+    new_low /= c
+    new_low -= 1e-9
+    np.ceil(new_low, out=new_low)
+    new_high = np.where(positive, top, bottom)
+    new_high /= c
+    new_high += 1e-9
+    np.floor(new_high, out=new_high)
+    rows = np.repeat(active, lengths)
     up = _tightest(j, new_low, rows, new_low > lj, larger=True)
     down = _tightest(j, new_high, rows, new_high < hj, larger=False)
     return up, down
