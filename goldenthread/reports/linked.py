@@ -1654,41 +1654,65 @@ def carry_boxes(
     done = 0
     bound = rounds or 1 + sum(len(c.values) for c in cubes.values())
     for _ in range(bound):
-        wanted: dict[Name, set[Key]] = {}
-        # Each cube's statuses and counts, read without making a cell (#14).
-        told = {name: cube.statuses() for name, cube in cubes.items()}
-        count = {name: _counts(cube) for name, cube in cubes.items()}
-        # Only the equations with one term not shown and one shown at the threshold or
-        # more are looked at term by term (#14: each equation's refs made each round).
-        row = linked.terms()[0]
-        is_shown, large = linked.shown(cubes, told, count)
-        n = len(linked.equations)
-        one_not_shown = np.bincount(row, weights=~is_shown, minlength=n) == 1
-        some_large = np.bincount(row, weights=large, minlength=n) > 0
-        for k in np.flatnonzero(one_not_shown & some_large).tolist():
-            terms = linked.equations[k]
-            unshown: list[Ref] = []
-            shown: list[Ref] = []
-            for ref, _ in terms:
-                name, key = ref
-                if name == "derived":
-                    unshown.append(ref)
-                    continue
-                if told[name](key) is not Status.SHOWN:
-                    unshown.append(ref)
-                elif count[name](key) >= cubes[name].threshold:
-                    shown.append(ref)
-            if len(unshown) != 1 or not shown or not _carried(unshown[0], cubes, linked):
-                continue
-            whole = terms[0][0]
-            pick = whole if whole in shown else max(shown, key=lambda r: (_value(r, cubes), r))
-            wanted.setdefault(pick[0], set()).add(pick[1])
+        wanted = _carry_round(cubes, linked)
         if not wanted:
             break
         for name, more in sorted(wanted.items()):
             rebuild(cubes, name, more)
             done += 1
     return done
+
+
+def _carry_round(
+    cubes: Mapping[Name, ProtectedCube], linked: Links, rows: Iterable[int] | None = None
+) -> dict[Name, set[Key]]:
+    """One round of `carry_boxes`: the cells to hide, by cube. `rows`: the equations to
+    look at; by default only those with one term not shown and one shown at the
+    threshold or more, the only ones that can need a cell hidden, found over arrays with
+    each cell's status read once (#14: each equation's refs were made each round)."""
+    # Each cube's statuses and counts, read without making a cell (#14).
+    told = {name: cube.statuses() for name, cube in cubes.items()}
+    count = {name: _counts(cube) for name, cube in cubes.items()}
+    if rows is None:
+        row = linked.terms()[0]
+        is_shown, large = linked.shown(cubes, told, count)
+        n = len(linked.equations)
+        one_not_shown = np.bincount(row, weights=~is_shown, minlength=n) == 1
+        some_large = np.bincount(row, weights=large, minlength=n) > 0
+        rows = np.flatnonzero(one_not_shown & some_large).tolist()
+    wanted: dict[Name, set[Key]] = {}
+    for k in rows:
+        pick = _carry(linked.equations[k], cubes, linked, told, count)
+        if pick is not None:
+            wanted.setdefault(pick[0], set()).add(pick[1])
+    return wanted
+
+
+def _carry(
+    terms: list[tuple[Ref, int]],
+    cubes: Mapping[Name, ProtectedCube],
+    linked: Links,
+    told: Mapping[Name, Callable[[Key], Status]],
+    count: Mapping[Name, Callable[[Key], int]],
+) -> Ref | None:
+    """The term of an equation between cubes to hide so that its one term not shown is
+    not worked out from it (`carry_boxes`): the whole where it is shown at the threshold
+    or more, otherwise the largest part that is; None where the equation needs none."""
+    unshown: list[Ref] = []
+    shown: list[Ref] = []
+    for ref, _ in terms:
+        name, key = ref
+        if name == "derived":
+            unshown.append(ref)
+            continue
+        if told[name](key) is not Status.SHOWN:
+            unshown.append(ref)
+        elif count[name](key) >= cubes[name].threshold:
+            shown.append(ref)
+    if len(unshown) != 1 or not shown or not _carried(unshown[0], cubes, linked):
+        return None
+    whole = terms[0][0]
+    return whole if whole in shown else max(shown, key=lambda r: (_value(r, cubes), r))
 
 
 def _counts(cube: ProtectedCube) -> Callable[[Key], int]:

@@ -140,38 +140,3 @@ def reference_read(
                 continue
             facts.equations.append((list(row.items()), rest))
     return facts
-
-
-def reference_carry_boxes(cubes, links, rebuild) -> int:
-    """`linked.carry_boxes` as it was before it looked at each cell once and at only the
-    equations with one term not shown (#14): every equation's terms read each round. The
-    reference test_audit_arrays.py compares it with."""
-    from goldenthread.reports.linked import _carried, _counts, _value
-
-    done = 0
-    for _ in range(1 + sum(len(c.values) for c in cubes.values())):
-        wanted: dict = {}
-        told = {name: cube.statuses() for name, cube in cubes.items()}
-        count = {name: _counts(cube) for name, cube in cubes.items()}
-        for terms in links.equations:
-            unshown, shown = [], []
-            for ref, _ in terms:
-                name, key = ref
-                if name == "derived":
-                    unshown.append(ref)
-                    continue
-                if told[name](key) is not Status.SHOWN:
-                    unshown.append(ref)
-                elif count[name](key) >= cubes[name].threshold:
-                    shown.append(ref)
-            if len(unshown) != 1 or not shown or not _carried(unshown[0], cubes, links):
-                continue
-            whole = terms[0][0]
-            pick = whole if whole in shown else max(shown, key=lambda r: (_value(r, cubes), r))
-            wanted.setdefault(pick[0], set()).add(pick[1])
-        if not wanted:
-            break
-        for name, more in sorted(wanted.items()):
-            rebuild(cubes, name, more)
-            done += 1
-    return done
