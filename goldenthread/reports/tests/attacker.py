@@ -75,19 +75,19 @@ class Attacker:
         return self.facts.index
 
     @property
-    def low(self) -> list[float]:
+    def low(self) -> linked.Column:
         return self.facts.low
 
     @property
-    def high(self) -> list[float]:
+    def high(self) -> linked.Column:
         return self.facts.high
 
     @property
-    def labels(self) -> list[str]:
+    def labels(self) -> linked.Column:
         return self.facts.labels
 
     @property
-    def truth(self) -> list[int]:
+    def truth(self) -> linked.Column:
         return self.facts.truth
 
     @property
