@@ -1055,15 +1055,20 @@ class Links:
             self._grids.append((coords, places, strides))
         return number
 
-    def _code(self, ref: Ref) -> tuple[int, int]:
-        """A ref's (cube number, cell): −1 and its number for a count that is no cell."""
+    def _code(self, ref: Ref, *, add: bool = True) -> tuple[int, int]:
+        """A ref's (cube number, cell): −1 and its number for a count that is no cell.
+        KeyError for a cell that is none of its cube's, or (`add` false) a ref not named."""
         name, key = ref
         if name == "derived":
             number = self._derived_number.get(ref)
             if number is None:
+                if not add:
+                    raise KeyError(ref)
                 number = self._derived_number[ref] = len(self._derived)
                 self._derived.append(ref)
             return -1, number
+        if not add and name not in self._number:
+            raise KeyError(ref)
         cube = self._grid(name)
         _, places, strides = self._grids[cube]
         if len(key) != len(places):
@@ -1105,10 +1110,11 @@ class Links:
         out: dict[Ref, set[int]] = {}
         _, _, _, row, cube, cell = self._read()
         for ref in refs:
-            if ref[0] != "derived" and ref[0] not in self._number:
-                out[ref] = set()
+            try:
+                number, at = self._code(ref, add=False)
+            except (KeyError, TypeError, ValueError):
+                out[ref] = set()  # not in any equation
                 continue
-            number, at = self._code(ref)
             out[ref] = set(row[(cube == number) & (cell == at)].tolist())
         return out
 

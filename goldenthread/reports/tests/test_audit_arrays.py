@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,11 +112,19 @@ def test_links_kept_as_numbers_give_back_their_equations(data):
     for n, terms in enumerate(equations):
         assert links.equations[n] == terms
         assert links.names_in(n) == {r[0] for r, _ in terms if r[0] != "derived"}
-    asked = [*pool, (next(iter(cubes)), ("not", "a", "cell", "at all"))][:-1]
+    # Refs in no equation too: a cell of a cube named or not, no cell, a count not named.
+    asked = [
+        *pool,
+        *cells[:3],
+        (next(iter(cubes)), ("not", "a", "cell", "at all")),
+        (("another", "cube"), ("a",)),
+        ("derived", ("never named",)),
+    ]
     assert links.rows_with(asked) == {
         ref: {n for n, terms in enumerate(equations) if any(r == ref for r, _ in terms)}
         for ref in asked
     }
+    assert len(links.refs_at(np.arange(len(links.terms()[0])))) == sum(map(len, equations))
     row, coef, by_name = links.terms()
     assert row.tolist() == [n for n, terms in enumerate(equations) for _ in terms]
     assert coef.tolist() == [c for terms in equations for _, c in terms]
