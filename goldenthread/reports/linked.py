@@ -459,10 +459,7 @@ class CubeFacts:
 
     def key_at(self, at: int) -> Key:
         """The key of the cell read `at`-th."""
-        return tuple(
-            cs[(at // stride) % len(cs)]
-            for cs, stride in zip(self.coords, self.strides, strict=True)
-        )
+        return _key_at(self.coords, self.strides, at)
 
     @property
     def refs(self) -> list[Ref]:
@@ -482,15 +479,8 @@ class CubeFacts:
 
     def number(self, key: Key) -> int:
         """The unknown of the cell `key` (−1: its number is shown, or no such cell read)."""
-        if not isinstance(key, tuple) or len(key) != len(self.places):
-            return -1
-        at = 0
-        for place, stride, coord in zip(self.places, self.strides, key, strict=True):
-            j = place.get(coord)
-            if j is None:
-                return -1
-            at += j * stride
-        return int(self.unknown_of[at])
+        at = _place(self.places, self.strides, key)
+        return -1 if at < 0 else int(self.unknown_of[at])
 
     @functools.cached_property
     def _starts(self) -> list[int]:
@@ -526,8 +516,7 @@ class CubeFacts:
         ]
         shape = [len(c) for c in coords]
         n = math.prod(shape)
-        strides = [math.prod(shape[i + 1 :]) for i in range(len(shape))]
-        at = [{c: j for j, c in enumerate(cs)} for cs in coords]
+        at, strides = _grid(coords)
 
         facts = cls(name=name, threshold=threshold, coords=coords, places=at, strides=strides)
 
@@ -660,6 +649,32 @@ class CubeFacts:
             coef[entry].astype(np.int8),
             const[order].astype(np.float64),
         )
+
+
+def _grid(coords: Sequence[Sequence[str]]) -> tuple[list[dict[str, int]], list[int]]:
+    """Cells numbered in the order iterating their coordinates gives: each dimension's
+    place of each coordinate, and each dimension's stride."""
+    sizes = [len(cs) for cs in coords]
+    strides = [math.prod(sizes[i + 1 :]) for i in range(len(sizes))]
+    return [{c: j for j, c in enumerate(cs)} for cs in coords], strides
+
+
+def _key_at(coords: Sequence[Sequence[str]], strides: Sequence[int], at: int) -> Key:
+    """The key of cell number `at` (`_grid`)."""
+    return tuple(cs[(at // stride) % len(cs)] for cs, stride in zip(coords, strides, strict=True))
+
+
+def _place(places: Sequence[Mapping[str, int]], strides: Sequence[int], key: Any) -> int:
+    """The number of the cell `key` (`_grid`); −1 where it is no cell."""
+    if not isinstance(key, tuple) or len(key) != len(places):
+        return -1
+    at = 0
+    for place, stride, coord in zip(places, strides, key, strict=True):
+        j = place.get(coord)
+        if j is None:
+            return -1
+        at += j * stride
+    return at
 
 
 _Arrays = tuple[Any, Any, Any, Any]
@@ -1047,9 +1062,7 @@ class Links:
         number = self._number.get(name)
         if number is None:
             coords = [tuple(d.coords) for d in self._cubes[name].dims]
-            sizes = [len(cs) for cs in coords]
-            strides = [math.prod(sizes[i + 1 :]) for i in range(len(sizes))]
-            places = [{c: j for j, c in enumerate(cs)} for cs in coords]
+            places, strides = _grid(coords)
             number = self._number[name] = len(self._names)
             self._names.append(name)
             self._grids.append((coords, places, strides))
@@ -1071,20 +1084,16 @@ class Links:
             raise KeyError(ref)
         cube = self._grid(name)
         _, places, strides = self._grids[cube]
-        if len(key) != len(places):
+        cell = _place(places, strides, key)
+        if cell < 0:
             raise KeyError(ref)
-        cell = 0
-        for place, stride, coord in zip(places, strides, key, strict=True):
-            cell += place[coord] * stride
         return cube, cell
 
     def _ref(self, cube: int, cell: int) -> Ref:
         if cube < 0:
             return self._derived[cell]
         coords, _, strides = self._grids[cube]
-        key = tuple(
-            cs[(cell // stride) % len(cs)] for cs, stride in zip(coords, strides, strict=True)
-        )
+        key = _key_at(coords, strides, cell)
         return self._names[cube], key
 
     def _add(self, terms: Iterable[tuple[Ref, int]]) -> None:
