@@ -292,6 +292,10 @@ class ProtectedCube:
     # (`protect(..., extra=...)`, reports/linked.py, #14): kept so that protecting the
     # cube again keeps them.
     extra: frozenset[Key] = frozenset()
+    # Selections withheld because another table or period would give their small counts
+    # away (`protect(..., withhold=...)`, reports/linked.py, #14): kept so that protecting
+    # the cube again keeps them withheld.
+    withhold: frozenset[Key] = frozenset()
 
     def is_published(self, key: Key) -> bool:
         return not (self.apart and unpublished_test(self.dims, self.apart)(key))
@@ -1283,6 +1287,7 @@ def protect(
     apart: Apart = (),
     selectable: int = 0,
     extra: Iterable[Key] = (),
+    withhold: Iterable[Key] = (),
 ) -> ProtectedCube:
     """Primary and secondary suppression of a whole cube (from `build_cube`). `apart`:
     pairs of dimensions never narrowed together (their joint cells are never published).
@@ -1293,7 +1298,12 @@ def protect(
     (each a corner of a box or transfer, so that it cannot be worked out from this cube
     either): cells another table or period must not be played off against
     (`reports/linked.py`, #14 AGG-2). A cell of `extra` below the threshold is ignored
-    (small already, or a zero, which is shown)."""
+    (small already, or a zero, which is shown).
+    `withhold`: selections (coordinates of the first `selectable` dimensions) withheld
+    from the start, as a selection no box protects is: their cells are not published,
+    and the small cells in them are protected from the cube's other selections (a team's
+    cells are not its area minus the other teams). Never the grand selection, whose
+    withholding is the whole cube's."""
     if threshold < 1:
         raise ValueError("The threshold must be at least 1")
     dims = tuple(dims)
@@ -1307,8 +1317,14 @@ def protect(
     table = nonzero_cells(values)
     # The cells never published (kept apart): a test, not a set of them (#14).
     kept_apart = _kept_apart_test(dims, apart) if apart else (lambda _k: False)
+    forced = frozenset(tuple(s) for s in withhold)
+    for selection in forced:
+        if len(selection) != selectable or not selectable:
+            raise ValueError("withhold: selections of the first `selectable` dimensions")
+        if _is_grand(selection, dims[:selectable]):
+            raise ValueError("withhold: not the grand selection (withhold the whole cube)")
     # Selections withheld so far (#14): their cells are not published either.
-    chosen: set[Key] = set()
+    chosen: set[Key] = set(forced)
 
     def unpublished_now():
         if not chosen:
@@ -1391,6 +1407,7 @@ def protect(
         withheld_selections=frozenset() if withheld else frozenset(chosen),
         selectable=selectable,
         extra=frozenset(more_hidden),
+        withhold=forced,
     )
 
 

@@ -47,11 +47,11 @@ import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from .disclosure import TOTAL, Counts, Key, ProtectedCube, Status, protect
+from .disclosure import TOTAL, Counts, Key, ProtectedCube, Status, _is_grand, protect
 from .periods import Period
 
 INF = math.inf
@@ -67,7 +67,7 @@ TRIES = 4
 
 # -- The audit ------------------------------------------------------------------------
 
-LABELS = ("", "small", "hidden", "withheld", "unpublished", "derived")
+LABELS = ("", "small", "hidden", "withheld", "unpublished", "derived", "slack")
 """What the reader was told of an unknown (`Audit.labels`), numbered as `CubeFacts.kinds`."""
 
 
@@ -387,7 +387,8 @@ class Audit:
         """Counts from 1 to threshold−1 worked out exactly (whatever the reader was told)."""
         t = self.threshold
         low, high, truth = self.low.array, self.high.array, self.truth.array
-        pinned = np.flatnonzero((low == high) & (truth >= 1) & (truth < t))
+        counted = self.labels.array != LABELS.index("slack")  # not a count: `Links.slack`
+        pinned = np.flatnonzero((low == high) & (truth >= 1) & (truth < t) & counted)
         return [self.refs[i] for i in pinned.tolist()]
 
 
@@ -999,6 +1000,22 @@ SAME_POPULATION: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = (
     (("sds-chosen", ("option_4",)), ("sds-mixes", (TOTAL,))),
     (("transitions", (TOTAL, TOTAL)), ("transitions-outcomes", (TOTAL,))),
 )
+# Counts at most another's in the same period and selection of the filters (#14): (the
+# smaller table, its part of the key after the filters), (the larger, its part). `EVERY`
+# stands for each category of that dimension (each checker flag: an outcome with a given
+# flag is one of the outcomes flagged). The test attacker's (tests/links.py, AT_MOST);
+# a reader knows them, so the tables they join are audited together (`groups`).
+EVERY = "*every*"
+AT_MOST: tuple[tuple[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]], ...] = (
+    (("outcome-flags", (EVERY,)), ("outcome-quality", ("flagged",))),
+    (("met-without-paid-support", (TOTAL,)), ("outcome-quality", (TOTAL,))),
+    (("first-choice-not-delivered", (TOTAL, TOTAL)), ("unmet-need", (TOTAL, "first_choice"))),
+    *(
+        (("advocacy", (stage,)), ("advocacy", ("identified",)))
+        for stage in ("offered", "accepted", "referred", "started")
+    ),
+    (("advocacy", ("accepted",)), ("advocacy", ("offered",))),
+)
 # Not additive over periods: people with a record are counted to the end of each period
 # (linked by their differences), review timeliness is as it stood then.
 NOT_ADDITIVE_OVER_PERIODS = frozenset({"people", "review-timeliness"})
@@ -1013,6 +1030,18 @@ def groups(keys: Iterable[str]) -> list[list[str]]:
     out: list[list[str]] = []
     seen: set[str] = set()
     bundles = [[k for k, _ in g] for g in SAME_POPULATION] + [[MONEY_COUNTS, MONEY]]
+    # A table at most another's joins its bundle (outcome flags the outcome tables'), in
+    # the first bundle's place.
+    for (small, _), (large, _) in AT_MOST:
+        joined = [i for i, b in enumerate(bundles) if small in b or large in b]
+        if not joined:
+            bundles.append([large] if large == small else [large, small])
+            continue
+        first = bundles[joined[0]]
+        for i in joined[1:]:
+            first += [k for k in bundles[i] if k not in first]
+        first += [k for k in (large, small) if k not in first]
+        bundles = [b for i, b in enumerate(bundles) if i not in joined[1:]]
     for bundle in bundles:
         present = [k for k in bundle if k in keys]
         if present:
@@ -1038,6 +1067,9 @@ class Links:
         cubes: Mapping[Any, ProtectedCube] | None = None,
     ) -> None:
         self.derived: dict[Ref, int] = dict(derived or {})
+        # The derived terms that are what one count leaves under another (`AT_MOST`): not
+        # counts of their own to protect (the reader's "at most" is all they stand for).
+        self.slack: set[Ref] = set()
         self._cubes = cubes or {}
         # Each cube named: its number, and its dimensions' coordinates, each coordinate's
         # place and the strides of its cells' order.
@@ -1269,6 +1301,30 @@ def links(
                     other = ((k, period.code), (*f, *tail))
                     if has(first) and has(other):
                         out.equations.append([(first, 1), (other, -1)])
+    for (small, small_tail), (large, large_tail) in AT_MOST:
+        if not {small, large} <= wanted:
+            continue
+        for period in periods:
+            less, more = cubes.get((small, period.code)), cubes.get((large, period.code))
+            if less is None or more is None:
+                continue
+            tails: list[tuple[str, ...]] = [()]
+            for i, c in enumerate(small_tail, start=len(filters[0])):
+                every = less.dims[i].categories if c == EVERY else (c,)
+                tails = [(*t, o) for t in tails for o in every]
+            for f in filters:
+                big = ((large, period.code), (*f, *large_tail))
+                if not has(big):
+                    continue
+                for tail in tails:
+                    little = ((small, period.code), (*f, *tail))
+                    if not has(little):
+                        continue
+                    # big = little + what is left, which is not negative.
+                    left: Ref = ("derived", ("at most", len(out.slack)))
+                    out.derived[left] = more.values[big[1]] - less.values[little[1]]
+                    out.slack.add(left)
+                    out.equations.append([(big, 1), (little, -1), (left, -1)])
     if {MONEY_COUNTS, MONEY} <= wanted:
         for period in periods:
             money = cubes.get((MONEY, period.code))
@@ -1369,7 +1425,7 @@ def audit(
     for name, cube in cubes.items():
         found.add_facts(_facts(name, cube, threshold, only, kept))
     for ref, truth in linked.derived.items():
-        found._unknown(ref, 0, INF, truth)
+        found._unknown(ref, 0, INF, truth, "slack" if ref in linked.slack else "")
     found.link_all(linked)
     found.propagate()
     return found
@@ -1403,13 +1459,19 @@ class LinkedSummary:
     pinned_after: int = 0
     hidden_more: int = 0  # cells hidden by the linked protection (extra and their boxes)
     withheld_whole: list[Name] = field(default_factory=list)
+    # Selections (a team's, an area's, an age group's table) withheld for a period in
+    # place of whole tables: (cube, selection).
+    withheld_selections: list[tuple[Name, Key]] = field(default_factory=list)
     reprotected: int = 0
     inconsistent: list[str] = field(default_factory=list)  # groups not audited
 
 
-def reprotect(cube: ProtectedCube, extra: Iterable[Key]) -> ProtectedCube:
+def reprotect(
+    cube: ProtectedCube, extra: Iterable[Key], withhold: Iterable[Key] = ()
+) -> ProtectedCube:
     """`cube` protected again from its counts, with `extra` (and what it hid as extra
-    before) hidden and protected as well."""
+    before) hidden and protected as well, and the selections `withhold` (and those it
+    was told to withhold before) withheld."""
     return protect(
         cube.dims,
         cube.values,
@@ -1417,11 +1479,30 @@ def reprotect(cube: ProtectedCube, extra: Iterable[Key]) -> ProtectedCube:
         apart=cube.apart,
         selectable=cube.selectable,
         extra=cube.extra | frozenset(extra),
+        withhold=cube.withhold | frozenset(withhold),
     )
 
 
-def _reprotect_in(cubes: dict[Name, ProtectedCube], name: Name, extra: set[Key]) -> None:
-    cubes[name] = reprotect(cubes[name], extra)
+class Rebuild(Protocol):
+    """Protect cube `name` of `cubes` again, in `cubes`, with the cells `extra` hidden
+    too and the selections `withhold` withheld (`protect_linked`'s `rebuild`)."""
+
+    def __call__(
+        self,
+        cubes: dict[Name, ProtectedCube],
+        name: Name,
+        extra: set[Key],
+        withhold: frozenset[Key] = ...,
+    ) -> None: ...
+
+
+def _reprotect_in(
+    cubes: dict[Name, ProtectedCube],
+    name: Name,
+    extra: set[Key],
+    withhold: frozenset[Key] = frozenset(),
+) -> None:
+    cubes[name] = reprotect(cubes[name], extra, withhold)
 
 
 def withhold(cube: ProtectedCube) -> ProtectedCube:
@@ -1516,6 +1597,98 @@ def _candidates(
     return ranked
 
 
+def _others(
+    through: Mapping[Ref, set[int]],
+    linked: Links,
+    cubes: Mapping[Name, ProtectedCube],
+    threshold: int,
+) -> dict[Name, set[Key]]:
+    """The other counts shown (at the threshold or more) in the links each pinned count
+    was worked out through, by cube: those to hide next (a round of boxes), not hidden
+    as extra before."""
+    extra: dict[Name, set[Key]] = {}
+    for ref, rows in through.items():
+        for n in rows:
+            for (name, key), _ in linked.equations[n]:
+                if name == "derived" or (name, key) == ref:
+                    continue
+                cube = cubes[name]  # type: ignore[index]
+                if cube.withheld or key in cube.extra:
+                    continue
+                if cube.cell(key).status is Status.SHOWN and cube.values[key] >= threshold:
+                    extra.setdefault(name, set()).add(key)  # type: ignore[arg-type]
+    return extra
+
+
+def _selections(
+    through: Mapping[Ref, set[int]], linked: Links, cubes: Mapping[Name, ProtectedCube]
+) -> dict[Name, frozenset[Key]]:
+    """The selections to withhold in place of a whole cube (#14, AGG-2): for each pinned
+    count, its own selection of the filters in its own cube, and the selection of every
+    other count in the links it was worked out through (`Audit.support`), in theirs. A
+    count pinned across periods or tables is pinned by the same team's, area's or age
+    group's cells in the others; withholding those selections frees it, where a whole
+    table of every selection was withheld before. Never a grand selection (every filter
+    at its total: its withholding is the whole cube's), one withheld already, or one in a
+    cube withheld whole or with no filters."""
+    found: dict[Name, set[Key]] = {}
+    for ref, rows in through.items():
+        refs = [ref, *(r for n in rows for r, _ in linked.equations[n])]
+        for name, key in refs:
+            if name == "derived":
+                continue
+            cube = cubes[name]  # type: ignore[index]
+            if cube.withheld or not cube.selectable:
+                continue
+            selection = key[: cube.selectable]
+            if selection in cube.withheld_selections or _is_grand(
+                selection, cube.dims[: cube.selectable]
+            ):
+                continue
+            found.setdefault(name, set()).add(selection)  # type: ignore[arg-type]
+    return {name: frozenset(chosen) for name, chosen in found.items()}
+
+
+def _withhold_selections(
+    cubes: dict[Name, ProtectedCube],
+    through: Mapping[Ref, set[int]],
+    linked: Links,
+    rebuild: Rebuild,
+    follow: Callable[[dict[Name, ProtectedCube]], None] | None,
+    settle: Callable[[dict[Name, ProtectedCube], dict], int],
+    trial: Callable[[dict[Name, ProtectedCube], dict], Audit],
+    kept: dict,
+    pinned: int,
+    threshold: int,
+) -> tuple[dict[Name, frozenset[Key]], int, Audit] | None:
+    """Withhold the selections the pinned counts go through (`_selections`), with the
+    other counts shown in those links hidden and protected as well (`_others`: withheld
+    and not protected, a team's count would be its area's less the other teams'): each
+    cube protected again so (`rebuild`, then `follow`), the group's shared totals and
+    carried boxes settled again (`settle`), then audited (`trial`). Kept (`cubes` and
+    `kept` changed in place) where that leaves fewer than `pinned` small counts pinned.
+    Returns the selections withheld, how many cubes were protected again, and the
+    audit; or None (nothing changed: the loop withholds a whole cube)."""
+    chosen = _selections(through, linked, cubes)
+    if not chosen:
+        return None
+    extra = _others(through, linked, cubes, threshold)
+    mine = dict(cubes)
+    for name in sorted(set(chosen) | set(extra)):
+        rebuild(mine, name, extra.get(name, set()), chosen.get(name, frozenset()))
+    if follow is not None:
+        follow(mine)
+    facts = dict(kept)
+    done = len(set(chosen) | set(extra)) + settle(mine, facts)
+    found = trial(mine, facts)
+    if found.inconsistent or len(found.leaks()) >= pinned:
+        return None
+    cubes.update(mine)
+    kept.clear()
+    kept.update(facts)
+    return chosen, done, found
+
+
 def _withhold_best(
     cubes: dict[Name, ProtectedCube],
     through: Mapping[Ref, set[int]],
@@ -1566,7 +1739,7 @@ def _settle(
     group: Sequence[str],
     periods: Sequence[Period],
     linked: Links,
-    rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None],
+    rebuild: Rebuild,
     follow: Callable[[dict[Name, ProtectedCube]], None] | None,
     faces: bool,
     carry: bool,
@@ -1608,7 +1781,7 @@ def share_faces(
     cubes: dict[Name, ProtectedCube],
     group: Sequence[str],
     periods: Sequence[Period],
-    rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None],
+    rebuild: Rebuild,
     *,
     rounds: int | None = None,
 ) -> int:
@@ -1659,7 +1832,7 @@ def share_faces(
 def carry_boxes(
     cubes: dict[Name, ProtectedCube],
     linked: Links,
-    rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None],
+    rebuild: Rebuild,
     *,
     rounds: int | None = None,
     kept: dict[Name, tuple[ProtectedCube, CubeFacts]] | None = None,
@@ -1773,6 +1946,8 @@ def _carried(ref: Ref, cubes: Mapping[Name, ProtectedCube], linked: Links) -> bo
     pinned undoes the box)."""
     name, key = ref
     if name == "derived":
+        if ref in linked.slack:
+            return False  # not a count (what one count leaves under another)
         value = linked.derived[ref]
     else:
         cube = cubes[name]
@@ -1791,13 +1966,14 @@ def protect_linked(
     *,
     keys: Iterable[str] | None = None,
     rounds: int = ROUNDS,
-    rebuild: Callable[[dict[Name, ProtectedCube], Name, set[Key]], None] | None = None,
+    rebuild: Rebuild | None = None,
     follow: Callable[[dict[Name, ProtectedCube]], None] | None = None,
     only: Mapping[str, dict[int, str]] | None = None,
     progress: Callable[[str], None] | None = None,
     faces: bool = True,
     carry: bool = False,
     tries: int = TRIES,
+    selections: bool = True,
 ) -> LinkedSummary:
     """Hide more in `cubes` (changed in place) until the audit over `periods` pins no
     small count. `keys`: the tables, audited in their linked groups (default: every
@@ -1806,7 +1982,9 @@ def protect_linked(
     budget decisions': `selectors.linked_rebuild`); `follow(cubes)`: make again the cubes
     whose statuses follow another's. `only`: the cells of a table the audit reads (the
     money table's counts). `tries`: how many cubes are tried, with an audit each, before
-    one is withheld whole (0: the first candidate, untried)."""
+    one is withheld whole (0: the first candidate, untried). `selections`: before a whole
+    cube, withhold the selections of the filters the pinned counts go through where that
+    leaves fewer pinned (`_withhold_selections`)."""
     summary = LinkedSummary()
     names = sorted({k for k, _ in cubes})
     for group in groups(keys or names):
@@ -1817,16 +1995,36 @@ def protect_linked(
 
         # Each cube's facts, read once while it is the same (carried boxes read them too).
         kept: dict[Name, tuple[ProtectedCube, CubeFacts]] = {}
-        summary.reprotected += _settle(
-            mine, group, periods, linked, fix, follow, faces, carry, kept, only, threshold
-        )
+
+        def settle(cubes: dict[Name, ProtectedCube], facts: dict) -> int:
+            return _settle(
+                cubes,
+                group,  # noqa: B023
+                periods,
+                linked,  # noqa: B023
+                fix,  # noqa: B023
+                follow,
+                faces,
+                carry,
+                facts,
+                only,
+                threshold,
+            )
+
+        summary.reprotected += settle(mine, kept)
         last = math.inf
         tried: Audit | None = None  # the audit of the cube withheld last, tried before
 
         def trial(cubes: dict[Name, ProtectedCube], facts: dict) -> Audit:
             return audit(cubes, linked, threshold, only=only, kept=facts)  # noqa: B023
 
-        for step in range(rounds + len(mine) + 1):  # each step hides more: it ends
+        # Each step hides more: it ends. A step that withholds selections in place of a
+        # whole cube leaves fewer pinned than the last such step did: at most as many of
+        # those steps as counts were pinned, each adding a step.
+        steps, step = rounds + len(mine) + 1, -1
+        chose_at = math.inf  # how many were pinned when selections were last withheld
+        while step + 1 < steps:
+            step += 1
             found = tried or audit(mine, linked, threshold, only=only, kept=kept)
             tried = None
             if found.inconsistent:
@@ -1849,17 +2047,7 @@ def protect_linked(
             through = {ref: found.support(ref) for ref in pinned}
             # Those worked out from their own cube's rows alone: the links they are in.
             through.update(linked.rows_with(ref for ref, rows in through.items() if not rows))
-            extra: dict[Name, set[Key]] = {}
-            for ref, rows in through.items():
-                for n in rows:
-                    for (name, key), _ in linked.equations[n]:
-                        if name == "derived" or (name, key) == ref:
-                            continue
-                        cube = mine[name]  # type: ignore[index]
-                        if cube.withheld or key in cube.extra:
-                            continue
-                        if cube.cell(key).status is Status.SHOWN and cube.values[key] >= threshold:
-                            extra.setdefault(name, set()).add(key)  # type: ignore[arg-type]
+            extra = _others(through, linked, mine, threshold)
             if step < rounds and extra and len(pinned) < last:
                 last = len(pinned)
                 for name, more in sorted(extra.items()):
@@ -1867,15 +2055,41 @@ def protect_linked(
                     summary.reprotected += 1
                 if follow is not None:
                     follow(mine)
-                summary.reprotected += _settle(
-                    mine, group, periods, linked, fix, follow, faces, carry, kept, only, threshold
-                )
+                summary.reprotected += settle(mine, kept)
             else:
+                last = 0
+                del found  # not held while what to withhold is tried
+                # First the selections the pinned counts go through, in place of whole
+                # tables (a team's month, not every team's), where that leaves fewer
+                # pinned.
+                chosen = None
+                if selections and len(pinned) < chose_at:
+                    chose_at = len(pinned)
+                    chosen = _withhold_selections(
+                        mine,
+                        through,
+                        linked,
+                        fix,
+                        follow,
+                        settle,
+                        trial,
+                        kept,
+                        len(pinned),
+                        threshold,
+                    )
+                if chosen is not None:
+                    withheld, done, tried = chosen
+                    steps += 1
+                    summary.reprotected += done
+                    for name, held in sorted(withheld.items()):
+                        summary.withheld_selections += [(name, k) for k in sorted(held)]
+                    if progress:
+                        n = sum(len(held) for held in withheld.values())
+                        progress(f"withheld {n} selections in {len(withheld)} tables")
+                    continue
                 # Withhold one cube (each cube on its own gives nothing away): of the
                 # first few that the pinned counts go through, or hold them, the one that
                 # leaves the fewest pinned when tried.
-                last = 0
-                del found  # not held while the candidates are tried
                 name, tried = _withhold_best(mine, through, linked, follow, trial, kept, tries)
                 summary.withheld_whole.append(name)
                 if progress:

@@ -381,6 +381,7 @@ def _with_counts(values: dict, columns: Dim, counted: ProtectedCube) -> Protecte
         withheld_selections=counted.withheld_selections,
         selectable=counted.selectable,
         extra=counted.extra,
+        withhold=counted.withhold,
     )
 
 
@@ -401,6 +402,7 @@ def _counts_of(money: ProtectedCube) -> ProtectedCube:
         withheld_selections=money.withheld_selections,
         selectable=money.selectable,
         extra=money.extra,
+        withhold=money.withhold,
     )
 
 
@@ -414,16 +416,19 @@ def linked_only(cubes: dict) -> dict[str, dict[int, str]]:
     }
 
 
-def linked_rebuild(cubes: dict, name: tuple[str, str], extra: set) -> None:
-    """Protect cube `name` again with `extra` hidden too (`linked.protect_linked`). The
-    money table's counts are its `counts_as` table's face: the extra cells go to that
-    table (at the total of its rows), unless it is withheld whole and the counts are
-    protected on their own."""
+def linked_rebuild(
+    cubes: dict, name: tuple[str, str], extra: set, withhold: frozenset = frozenset()
+) -> None:
+    """Protect cube `name` again with `extra` hidden too and the selections `withhold`
+    withheld (`linked.protect_linked`). The money table's counts are its `counts_as`
+    table's face: the extra cells and the selections go to that table (at the total of
+    its rows; its filters are the money table's), unless it is withheld whole and the
+    counts are protected on their own."""
     key, code = name
     measure = BY_KEY[key]
     cube = cubes[name]
     if not measure.money:
-        cubes[name] = linked.reprotect(cube, extra)
+        cubes[name] = linked.reprotect(cube, extra, withhold)
         return
     counts = _counts_of(cube)
     mine = {k[:-1] for k in extra if k[-1] == "count"}  # the counts' keys
@@ -432,10 +437,10 @@ def linked_rebuild(cubes: dict, name: tuple[str, str], extra: set) -> None:
     if shared is not None and not shared.withheld:
         at = len(shared.dims) - 2  # the other table's rows: its counts are their total
         more = {(*k[:at], TOTAL, *k[at:]) for k in mine}
-        cubes[(other, code)] = linked.reprotect(shared, more)
+        cubes[(other, code)] = linked.reprotect(shared, more, withhold)
         linked_follow(cubes)
         return
-    cubes[name] = _with_counts(cube.values, cube.dims[-1], linked.reprotect(counts, mine))
+    cubes[name] = _with_counts(cube.values, cube.dims[-1], linked.reprotect(counts, mine, withhold))
 
 
 def linked_follow(cubes: dict) -> None:

@@ -234,6 +234,7 @@ def to_json(cube: ProtectedCube) -> dict:
         "withheld_selections": sorted(list(k) for k in cube.withheld_selections),
         "selectable": cube.selectable,
         **({"extra": sorted(list(k) for k in cube.extra)} if cube.extra else {}),
+        **({"withhold": sorted(list(k) for k in cube.withhold)} if cube.withhold else {}),
     }
 
 
@@ -263,6 +264,7 @@ def from_json(data: dict) -> ProtectedCube:
         withheld_selections=frozenset(tuple(k) for k in data.get("withheld_selections", [])),
         selectable=data.get("selectable", 0),
         extra=frozenset(tuple(k) for k in data.get("extra", [])),
+        withhold=frozenset(tuple(k) for k in data.get("withhold", [])),
     )
 
 

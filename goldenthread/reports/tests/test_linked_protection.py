@@ -373,7 +373,14 @@ def test_the_last_resort_withholds_one_cube_at_a_time_the_cheapest():
     cubes = _cubes(_november_units())
     said: list[str] = []
     summary = linked.protect_linked(
-        cubes, PERIODS, TODAY, THRESHOLD, rounds=0, faces=False, progress=said.append
+        cubes,
+        PERIODS,
+        TODAY,
+        THRESHOLD,
+        rounds=0,
+        faces=False,
+        progress=said.append,
+        selections=False,  # whole cubes only (tests/test_linked_selections.py: first)
     )
     withheld = [m for m in said if m.startswith("withheld ")]
     assert summary.pinned_before >= 1 and summary.pinned_after == 0
@@ -478,7 +485,7 @@ def test_trying_candidates_withholds_no_more_than_the_first_and_ends_with_nothin
     for tries in (0, linked.TRIES):
         cubes = _cubes(_november_units())
         summary = linked.protect_linked(
-            cubes, PERIODS, TODAY, THRESHOLD, rounds=0, faces=False, tries=tries
+            cubes, PERIODS, TODAY, THRESHOLD, rounds=0, faces=False, tries=tries, selections=False
         )
         assert summary.pinned_after == 0 and _attack(cubes).leaks() == []
         counts[tries] = len(summary.withheld_whole)
@@ -494,7 +501,14 @@ def test_withholding_alone_ends_one_cube_at_a_time_with_nothing_pinned(units):
     cubes = _cubes(units)
     said: list[str] = []
     summary = linked.protect_linked(
-        cubes, PERIODS, TODAY, THRESHOLD, rounds=0, faces=False, progress=said.append
+        cubes,
+        PERIODS,
+        TODAY,
+        THRESHOLD,
+        rounds=0,
+        faces=False,
+        progress=said.append,
+        selections=False,
     )
     assert summary.pinned_after == 0
     assert len([m for m in said if m.startswith("withheld ")]) == len(summary.withheld_whole)

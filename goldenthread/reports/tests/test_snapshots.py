@@ -493,7 +493,14 @@ def test_protection_across_periods_runs_only_for_the_tables_set(db, stored, monk
     settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"outcome-quality"})
     summary = refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
     assert summary.linked is not None
-    assert groups[-1] == {"outcome-quality", "outcome-domains", "outcome-agreement"}
+    # The outcome tables, with the two whose counts are at most theirs (linked.AT_MOST).
+    assert groups[-1] == {
+        "outcome-quality",
+        "outcome-domains",
+        "outcome-agreement",
+        "outcome-flags",
+        "met-without-paid-support",
+    }
 
     settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"all"})
     refresh_reports(today=TODAY, periods=["2026Q2"], force=True)

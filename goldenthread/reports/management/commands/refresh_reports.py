@@ -76,7 +76,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Across tables and periods: {done.pinned_before} small counts could be "
                 f"worked out, {done.pinned_after} now; {done.hidden_more} more cells "
-                f"hidden, {len(done.withheld_whole)} tables withheld for a period."
+                f"hidden, {len(done.withheld_selections)} selections of the filters (a "
+                f"team's, an area's or an age group's table) and {len(done.withheld_whole)} "
+                "tables withheld for a period."
             )
         if summary.not_stored:
             raise CommandError(
