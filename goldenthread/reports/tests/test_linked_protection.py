@@ -81,15 +81,20 @@ def _attack(cubes):
                     (((TABLES[1], period.code), (*f, TOTAL)), -1),
                 ]
             )
-    for key in TABLES:
+    link_quarter(attacker, cubes, TABLES)
+    attacker.propagate()
+    assert not attacker.inconsistent
+    return attacker
+
+
+def link_quarter(attacker, cubes, keys) -> None:
+    """The quarter as its months at all ages, for each table of `keys` (a reader's)."""
+    for key in keys:
         for k in cubes[(key, QUARTER.code)].values:
             if k[1] == TOTAL:
                 attacker.link(
                     [(((key, QUARTER.code), k), 1)] + [(((key, m.code), k), -1) for m in MONTHS]
                 )
-    attacker.propagate()
-    assert not attacker.inconsistent
-    return attacker
 
 
 UNIT = st.tuples(
@@ -364,13 +369,10 @@ def test_the_audit_names_the_links_a_count_is_worked_out_through():
         assert audit.support(ref), ref
 
 
-def test_the_last_resort_withholds_one_cube_at_a_time_the_cheapest():
-    """Where boxes are not tried (`rounds=0`) or stop helping, the loop withholds one cube
-    at a time (#14, AGG-2): of the cubes in the links the pinned counts go through, the one
-    most of them go through, then the one that shows the fewest numbers: here a month
-    (November is no longer the quarter minus October and December), not the quarter, and
-    never every cube linked to a pinned count at once."""
-    cubes = _cubes(_november_units())
+def _withhold_only(cubes, **options):
+    """`protect_linked` with no boxes across cubes (`rounds=0`, no shared totals first)
+    and whole cubes only in its last resort (no selections first: those are
+    tests/test_linked_selections.py's); its summary and what it said."""
     said: list[str] = []
     summary = linked.protect_linked(
         cubes,
@@ -380,8 +382,20 @@ def test_the_last_resort_withholds_one_cube_at_a_time_the_cheapest():
         rounds=0,
         faces=False,
         progress=said.append,
-        selections=False,  # whole cubes only (tests/test_linked_selections.py: first)
+        selections=False,
+        **options,
     )
+    return summary, said
+
+
+def test_the_last_resort_withholds_one_cube_at_a_time_the_cheapest():
+    """Where boxes are not tried (`rounds=0`) or stop helping, the loop withholds one cube
+    at a time (#14, AGG-2): of the cubes in the links the pinned counts go through, the one
+    most of them go through, then the one that shows the fewest numbers: here a month
+    (November is no longer the quarter minus October and December), not the quarter, and
+    never every cube linked to a pinned count at once."""
+    cubes = _cubes(_november_units())
+    summary, said = _withhold_only(cubes)
     withheld = [m for m in said if m.startswith("withheld ")]
     assert summary.pinned_before >= 1 and summary.pinned_after == 0
     assert len(withheld) == len(summary.withheld_whole) >= 1  # one cube each time
@@ -484,9 +498,7 @@ def test_trying_candidates_withholds_no_more_than_the_first_and_ends_with_nothin
     counts = {}
     for tries in (0, linked.TRIES):
         cubes = _cubes(_november_units())
-        summary = linked.protect_linked(
-            cubes, PERIODS, TODAY, THRESHOLD, rounds=0, faces=False, tries=tries, selections=False
-        )
+        summary, _ = _withhold_only(cubes, tries=tries)
         assert summary.pinned_after == 0 and _attack(cubes).leaks() == []
         counts[tries] = len(summary.withheld_whole)
     assert 1 <= counts[linked.TRIES] <= counts[0]
@@ -499,17 +511,7 @@ def test_withholding_alone_ends_one_cube_at_a_time_with_nothing_pinned(units):
     first), withholding one cube at a time still ends with nothing pinned, as the test
     attacker reads every cube."""
     cubes = _cubes(units)
-    said: list[str] = []
-    summary = linked.protect_linked(
-        cubes,
-        PERIODS,
-        TODAY,
-        THRESHOLD,
-        rounds=0,
-        faces=False,
-        progress=said.append,
-        selections=False,
-    )
+    summary, said = _withhold_only(cubes)
     assert summary.pinned_after == 0
     assert len([m for m in said if m.startswith("withheld ")]) == len(summary.withheld_whole)
     assert _attack(cubes).leaks() == []

@@ -12,7 +12,6 @@ than when whole tables were withheld."""
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import itertools
 from collections import Counter
 
@@ -27,7 +26,6 @@ from .attacker import Attacker
 from .budget import examples
 from .oracle import possible_values
 from .test_linked_protection import (
-    MONTHS,
     PERIODS,
     QUARTER,
     THRESHOLD,
@@ -37,7 +35,9 @@ from .test_linked_protection import (
     _cubes,
     _dims,
     _november_units,
+    link_quarter,
 )
+from .test_money import ADULT, AXES  # three teams in two areas
 
 SELECTION = ("t1", TOTAL, TOTAL)  # team t1's table, at every age and reason
 
@@ -211,15 +211,6 @@ def test_withholding_selections_first_ends_with_nothing_pinned(units):
 
 # -- The money table: its counts are budget decisions' ---------------------------------
 
-ADULT = datetime.date(1970, 5, 1)
-AXES = selectors.FilterAxes(
-    teams=("t1", "t2", "t3"),
-    areas=("a1", "a2"),
-    team_labels={"t1": "One", "t2": "Two", "t3": "Three"},
-    area_labels={"a1": "North", "a2": "South"},
-    team_area={"t1": "area:a1", "t2": "area:a1", "t3": "area:a2"},
-)
-
 
 def _budget_cubes():
     """Budget decisions and budgets agreed for one quarter, built as the reports build
@@ -317,12 +308,7 @@ def _attack_flags(cubes):
             big = (("outcome-quality", period.code), (*f, "flagged"))
             for flag in FLAGS:
                 attacker.at_most([((("outcome-flags", period.code), (*f, flag)), 1), (big, -1)])
-    for key in ("outcome-quality", "outcome-flags"):
-        for k in cubes[(key, QUARTER.code)].values:
-            if k[1] == TOTAL:
-                attacker.link(
-                    [(((key, QUARTER.code), k), 1)] + [(((key, m.code), k), -1) for m in MONTHS]
-                )
+    link_quarter(attacker, cubes, ("outcome-quality", "outcome-flags"))
     attacker.propagate()
     assert not attacker.inconsistent and not attacker.untrue()
     return attacker
