@@ -1394,6 +1394,19 @@ def links(
                         )
                         terms.append((rest, -1))
                     out.equations.append([(whole, 1), *terms])
+    # Counted to the end of each period (people with a record, review timeliness): periods
+    # ending on the same day (the month, quarter and year to today) agree in every cell.
+    for key in sorted(wanted & NOT_ADDITIVE_OVER_PERIODS):
+        same_end: dict[Any, list[Period]] = {}
+        for period in periods:
+            if (key, period.code) in cubes:
+                same_end.setdefault(min(period.end, today), []).append(period)
+        for same in same_end.values():
+            for twin in same[1:]:
+                for cell in cubes[(key, same[0].code)].values:
+                    a, b = ((key, same[0].code), cell), ((key, twin.code), cell)
+                    if has(a) and has(b):
+                        out.equations.append([(a, 1), (b, -1)])
     if "people" in wanted:
         ends = sorted({p.end if p.end < today else today: p for p in periods}.items())
         for (_, before), (_, after) in zip(ends, ends[1:], strict=False):
