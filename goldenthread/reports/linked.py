@@ -1090,6 +1090,15 @@ class Links:
         for terms in equations:
             self.equations.append(terms)
 
+    def at_most(self, small: Ref, large: Ref, left: int) -> None:
+        """`small` is at most `large`, as an equation: large = small + what is left (`left`
+        on the true counts), a count that is no cell, not negative, and no count of its
+        own to protect (`slack`)."""
+        rest: Ref = ("derived", ("at most", len(self.slack)))
+        self.derived[rest] = left
+        self.slack.add(rest)
+        self.equations.append([(large, 1), (small, -1), (rest, -1)])
+
     def _grid(self, name: Hashable) -> int:
         number = self._number.get(name)
         if number is None:
@@ -1320,11 +1329,7 @@ def links(
                     little = ((small, period.code), (*f, *tail))
                     if not has(little):
                         continue
-                    # big = little + what is left, which is not negative.
-                    left: Ref = ("derived", ("at most", len(out.slack)))
-                    out.derived[left] = more.values[big[1]] - less.values[little[1]]
-                    out.slack.add(left)
-                    out.equations.append([(big, 1), (little, -1), (left, -1)])
+                    out.at_most(little, big, more.values[big[1]] - less.values[little[1]])
     if {MONEY_COUNTS, MONEY} <= wanted:
         for period in periods:
             money = cubes.get((MONEY, period.code))
@@ -1394,6 +1399,25 @@ def links(
                         )
                         terms.append((rest, -1))
                     out.equations.append([(whole, 1), *terms])
+    # A part of a period that ends on the same day (a quarter's last month; the month and
+    # quarter to today within the year): its count at most the whole's in every cell, at
+    # every age (both count ages at that day). The test attacker's; not for the monthly
+    # unmet-need table, whose rows are months.
+    for key in sorted(wanted - NOT_ADDITIVE_OVER_PERIODS - {"unmet-need-trend"}):
+        for period in periods:
+            if (key, period.code) not in cubes:
+                continue
+            for part in periods:
+                inside = part.start >= period.start and part.end <= period.end
+                if part is period or not inside or min(part.end, today) != min(period.end, today):
+                    continue
+                smaller, larger = cubes.get((key, part.code)), cubes[(key, period.code)]
+                if smaller is None:
+                    continue
+                for cell in smaller.values:
+                    little, big = ((key, part.code), cell), ((key, period.code), cell)
+                    if has(little) and has(big):
+                        out.at_most(little, big, larger.values[cell] - smaller.values[cell])
     # Counted to the end of each period (people with a record, review timeliness): periods
     # ending on the same day (the month, quarter and year to today) agree in every cell.
     for key in sorted(wanted & NOT_ADDITIVE_OVER_PERIODS):

@@ -15,7 +15,7 @@ import itertools
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from goldenthread.reports import linked
@@ -49,14 +49,16 @@ ROWS = {"outcome-quality": ("well", "flagged"), "outcome-agreement": ("agreed", 
 def _cubes(units):
     """Each table for each month and the quarter, protected on its own (as the reports
     do): a unit is (month index, team, age in the month, age at the quarter's end,
-    reason, quality row, agreement row)."""
+    reason, quality row, agreement row). December ends with the quarter: its age is the
+    quarter's (ages are at the end of each period, and the audit knows a part ending on
+    its whole's day counts at most the whole's at every age)."""
     cubes = {}
     for key in TABLES:
         dims = _dims(ROWS[key])
         row = 5 if key == "outcome-quality" else 6
         for i, period in enumerate(PERIODS):
             counts = Counter(
-                (u[1], u[2] if period is not QUARTER else u[3], u[4], u[row])
+                (u[1], u[2] if period is not QUARTER and i != 2 else u[3], u[4], u[row])
                 for u in units
                 if period is QUARTER or u[0] == i
             )
@@ -68,7 +70,8 @@ def _cubes(units):
 
 def _attack(cubes):
     """The test attacker over every cube, linked as a reader links them: the two tables'
-    totals per selection, and the quarter as its months at all ages."""
+    totals per selection, the quarter as its months at all ages, and December (which
+    ends with the quarter) at most the quarter in every cell."""
     attacker = Attacker(THRESHOLD)
     for name, cube in cubes.items():
         attacker.add_cube(name, cube)
@@ -82,6 +85,9 @@ def _attack(cubes):
                 ]
             )
     link_quarter(attacker, cubes, TABLES)
+    for key in TABLES:
+        for k in cubes[(key, MONTHS[2].code)].values:
+            attacker.at_most([(((key, MONTHS[2].code), k), 1), (((key, QUARTER.code), k), -1)])
     attacker.propagate()
     assert not attacker.inconsistent
     return attacker
@@ -110,6 +116,24 @@ UNIT = st.tuples(
 
 @settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(UNIT, min_size=1, max_size=60))
+# Found by a seeded search with the product's "December at most the quarter" links left
+# out: pinned then (lead31).
+@example(
+    [
+        (0, "t2", "old", "old", "r2", "well", "agreed"),
+        (1, "t1", "old", "young", "r2", "well", "agreed"),
+        (1, "t2", "old", "old", "r2", "well", "not"),
+        (1, "t2", "old", "young", "r1", "flagged", "agreed"),
+        (1, "t2", "old", "young", "r2", "well", "asked"),
+        (1, "t3", "old", "young", "r2", "well", "agreed"),
+        (1, "t3", "young", "old", "r2", "well", "asked"),
+        (1, "t3", "young", "young", "r2", "flagged", "not"),
+        (2, "t1", "old", "old", "r2", "flagged", "asked"),
+        *[(2, "t1", "young", "young", "r2", "flagged", "asked")] * 2,
+        *[(2, "t2", "old", "old", "r2", "well", "not")] * 2,
+        (2, "t3", "old", "young", "r1", "flagged", "agreed"),
+    ]
+)
 def test_after_linked_protection_no_small_count_is_pinned_across_tables_and_periods(units):
     """Random months, their quarter and two tables of the same outcomes: protected
     together, the attacker reading all eight cubes with every link pins no small count,
@@ -128,7 +152,7 @@ def test_after_linked_protection_no_small_count_is_pinned_across_tables_and_peri
         # Boxes chosen again in a round of the loop keep one pattern of shared totals
         # (agg16: a total hidden in one table by a later round, shown in the other).
         one, other = (cubes[(key, period.code)] for key in TABLES)
-        assert one.withheld or other.withheld or _shown_totals(one) == _shown_totals(other)
+        assert one.withheld or other.withheld or _one_pattern(one, other)
 
 
 def _november_units():
@@ -172,7 +196,9 @@ def _year_cubes(units, key="outcome-quality"):
     for period in CONTAINED:
         inside = {m for _, m in period.months()}
         counts = Counter(
-            (u[1], u[2] if len(inside) == 1 else u[3], u[4], u[5]) for u in units if u[0] in inside
+            (u[1], u[2] if len(inside) == 1 and 12 not in inside else u[3], u[4], u[5])
+            for u in units
+            if u[0] in inside
         )
         cubes[(key, period.code)] = protect_counts(
             dims, counts, THRESHOLD, apart=(("team", "reason"),), selectable=3
@@ -326,6 +352,18 @@ def _shown_totals(cube) -> dict:
     return out
 
 
+def _one_pattern(one, other) -> bool:
+    """Whether two tables of one population show each shared total alike: the same number,
+    or neither shows it. A zero shown in one and in a withheld selection of the other
+    agrees too: no table hides a zero, so nothing is given away that the first did not
+    publish (a selection the linked pass withheld in one table only: lead31, a found
+    example)."""
+    mine, theirs = _shown_totals(one), _shown_totals(other)
+    return mine.keys() == theirs.keys() and all(
+        mine[f] == theirs[f] or {mine[f], theirs[f]} == {0, None} for f in mine
+    )
+
+
 @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(UNIT, min_size=1, max_size=60))
 def test_after_share_faces_no_total_is_shown_in_one_table_and_not_in_the_other(units):
@@ -342,7 +380,7 @@ def test_after_share_faces_no_total_is_shown_in_one_table_and_not_in_the_other(u
         one, other = (cubes[(key, period.code)] for key in TABLES)
         if one.withheld or other.withheld:
             continue
-        assert _shown_totals(one) == _shown_totals(other), period.code
+        assert _one_pattern(one, other), period.code
     for name, cube in cubes.items():
         assert cube.values == counts[name]
         alone = Attacker(THRESHOLD)
