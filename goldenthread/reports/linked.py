@@ -1273,6 +1273,11 @@ def _filters(cube: ProtectedCube, n: int = 3) -> list[Key]:
     return list(itertools.product(*(d.coords for d in cube.dims[:n])))
 
 
+def _end(period: Period, today) -> Any:
+    """The day a period's counts run to: its last day, or today while it is running."""
+    return min(period.end, today)
+
+
 def links(
     cubes: Mapping[Name, ProtectedCube],
     periods: Sequence[Period],
@@ -1409,7 +1414,7 @@ def links(
                 continue
             for part in periods:
                 inside = part.start >= period.start and part.end <= period.end
-                if part is period or not inside or min(part.end, today) != min(period.end, today):
+                if part is period or not inside or _end(part, today) != _end(period, today):
                     continue
                 smaller, larger = cubes.get((key, part.code)), cubes[(key, period.code)]
                 if smaller is None:
@@ -1424,7 +1429,7 @@ def links(
         same_end: dict[Any, list[Period]] = {}
         for period in periods:
             if (key, period.code) in cubes:
-                same_end.setdefault(min(period.end, today), []).append(period)
+                same_end.setdefault(_end(period, today), []).append(period)
         for same in same_end.values():
             for twin in same[1:]:
                 for cell in cubes[(key, same[0].code)].values:
@@ -1432,7 +1437,7 @@ def links(
                     if has(a) and has(b):
                         out.equations.append([(a, 1), (b, -1)])
     if "people" in wanted:
-        ends = sorted({p.end if p.end < today else today: p for p in periods}.items())
+        ends = sorted({_end(p, today): p for p in periods}.items())
         for (_, before), (_, after) in zip(ends, ends[1:], strict=False):
             cube, earlier = cubes.get(("people", after.code)), cubes.get(("people", before.code))
             if cube is None or earlier is None:
@@ -1696,10 +1701,10 @@ def _withhold_selections(
     trial: Callable[[dict[Name, ProtectedCube], dict], Audit],
     kept: dict,
     pinned: int,
-    threshold: int,
+    extra: Mapping[Name, set[Key]],
 ) -> tuple[dict[Name, frozenset[Key]], int, Audit] | None:
     """Withhold the selections the pinned counts go through (`_selections`), with the
-    other counts shown in those links hidden and protected as well (`_others`: withheld
+    other counts shown in those links, `extra` (`_others`), hidden and protected as well (withheld
     and not protected, a team's count would be its area's less the other teams'): each
     cube protected again so (`rebuild`, then `follow`), the group's shared totals and
     carried boxes settled again (`settle`), then audited (`trial`). Kept (`cubes` and
@@ -1709,7 +1714,6 @@ def _withhold_selections(
     chosen = _selections(through, linked, cubes)
     if not chosen:
         return None
-    extra = _others(through, linked, cubes, threshold)
     mine = dict(cubes)
     for name in sorted(set(chosen) | set(extra)):
         rebuild(mine, name, extra.get(name, set()), chosen.get(name, frozenset()))
@@ -2112,7 +2116,7 @@ def protect_linked(
                         trial,
                         kept,
                         len(pinned),
-                        threshold,
+                        extra,
                     )
                 if chosen is not None:
                     withheld, done, tried = chosen

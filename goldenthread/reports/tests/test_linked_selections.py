@@ -156,11 +156,12 @@ def test_selections_are_kept_only_where_they_leave_fewer_counts_pinned():
     def trial(mine, facts):
         return linked.audit(mine, found, THRESHOLD, kept=facts)
 
+    others = linked._others(through, found, cubes, THRESHOLD)
     mine, kept = dict(cubes), {}
     # Asked to leave fewer than none pinned: not kept.
     assert (
         linked._withhold_selections(
-            mine, through, found, linked._reprotect_in, None, settle, trial, kept, 0, THRESHOLD
+            mine, through, found, linked._reprotect_in, None, settle, trial, kept, 0, others
         )
         is None
     )
@@ -175,11 +176,10 @@ def test_selections_are_kept_only_where_they_leave_fewer_counts_pinned():
         trial,
         kept,
         len(pinned),
-        THRESHOLD,
+        others,
     )
     assert done is not None
     withheld, rebuilt, last = done
-    others = linked._others(through, found, cubes, THRESHOLD)
     assert withheld == chosen and rebuilt == len(set(chosen) | set(others))
     assert len(last.leaks()) < len(pinned)
     assert all(mine[name].withhold == keys for name, keys in chosen.items())
