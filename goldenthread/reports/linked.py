@@ -167,8 +167,8 @@ class Audit:
         self.shown: dict[Ref, int] = {}
         self.equations = Rows()
         # The caller's tag of each equation (`link(..., tag=)`: which link between cubes it
-        # is), None for a cube's own totals.
-        self.tags: list[int | None] = []
+        # is), None for a cube's own totals (an array: a council's audits have millions).
+        self.tags = Column(np.int64, _tag, _untag)
         # sum(coefficient × unknown) <= constant (`at_most`): what a reader knows as an
         # inequality (outcomes with a flag are at most the outcomes flagged; people with a
         # record by a later day are at least those by an earlier one).
@@ -208,7 +208,19 @@ class Audit:
         self.shown.update(facts.shown)
         self.inconsistent += facts.inconsistent
         self.equations.add_facts(facts, base)
-        self.tags += [None] * facts.rows
+        self.tags.extend(np.full(facts.rows, -1, dtype=np.int64))
+
+    def add_slack(self, left: Sequence[int]) -> None:
+        """The slacks of `Links.at_most`, numbered in order (`slack_ref`), with their true
+        values `left`: not negative, and no count to protect (label "slack"), added as a
+        block of arrays, no ref made for each (#14)."""
+        part, base = _SlackFacts(name="derived", size=len(left)), len(self.low)
+        self.index.add_facts(part, base)
+        self.refs.add_facts(part, base)
+        self.low.extend(np.zeros(part.size))
+        self.high.extend(np.full(part.size, INF))
+        self.truth.extend(np.asarray(left, dtype=np.int64))
+        self.labels.extend(np.full(part.size, LABELS.index("slack"), dtype=np.int8))
 
     def derived(self, name: str, truth: int) -> Ref:
         """A count that is no cell (people added between two period ends): not negative."""
@@ -236,7 +248,13 @@ class Audit:
         number = np.full(len(row), -1, dtype=np.int64)
         value = np.zeros(len(row), dtype=np.int64)
         for name, at in by_name.items():
-            part = self.index.part(name)
+            if name == "slack":  # numbered in order from the first slack's (`add_slack`)
+                slacks = self.index.part("derived")
+                if slacks is None:
+                    raise KeyError(linked.refs_at(at[:1])[0])
+                number[at] = slacks[1] + linked.cells_of(at)
+                continue
+            part = None if name == "derived" else self.index.part(name)
             if part is None:
                 number[at] = [self.index[ref] for ref in linked.refs_at(at)]
                 continue
@@ -269,7 +287,7 @@ class Audit:
             arrays=(lengths[kept], number[terms], summed, constant[kept].astype(np.float64))
         )
         self.equations.add_facts(rows, 0)
-        self.tags += kept.tolist()
+        self.tags.extend(kept)
 
     def at_most(self, terms: Iterable[tuple[Ref, int]], constant: int = 0) -> None:
         """sum(coefficient × cell) <= constant."""
@@ -650,6 +668,33 @@ class CubeFacts:
             coef[entry].astype(np.int8),
             const[order].astype(np.float64),
         )
+
+
+@dataclass
+class _SlackFacts(CubeFacts):
+    """An audit's slacks (`Audit.add_slack`) as a part of its unknowns: slack `k` is
+    unknown k of the part, its ref `slack_ref(k)`; no cells of a cube, no equations."""
+
+    size: int = 0
+
+    @property
+    def unknowns(self) -> int:
+        return self.size
+
+    def ref(self, k: int) -> Ref:
+        return slack_ref(k)
+
+    def number(self, key: Key) -> int:
+        k = _slack_number(key)
+        return k if k is not None and 0 <= k < self.size else -1
+
+
+def _tag(value: int) -> int | None:
+    return None if value < 0 else value
+
+
+def _untag(tag: int | None) -> int:
+    return -1 if tag is None else tag
 
 
 def _grid(coords: Sequence[Sequence[str]]) -> tuple[list[dict[str, int]], list[int]]:
@@ -1051,6 +1096,48 @@ def groups(keys: Iterable[str]) -> list[list[str]]:
     return out
 
 
+SLACK = -2
+"""`Links`' cube number for what one count leaves under another (−1: another count that
+is no cell); its cell is the slack's number."""
+_PARTS = {-1: "derived", SLACK: "slack"}
+"""The terms that are no cell, as `Links.terms` names them."""
+
+
+def slack_ref(k: int) -> Ref:
+    """The ref of slack `k` (`Links.at_most`)."""
+    return "derived", ("at most", k)
+
+
+def _slack_number(key: Any) -> int | None:
+    """Slack `k`'s number from its key (`slack_ref`); None for another key."""
+    if type(key) is tuple and len(key) == 2 and key[0] == "at most" and type(key[1]) is int:
+        return key[1]
+    return None
+
+
+class _Slack(Mapping[Ref, int]):
+    """`Links.slack`: each slack's ref and its true value, read from the array."""
+
+    def __init__(self, left: array.array) -> None:
+        self._left = left
+
+    def __getitem__(self, ref: Ref) -> int:
+        try:
+            name, key = ref
+        except (TypeError, ValueError):
+            raise KeyError(ref) from None
+        k = _slack_number(key) if name == "derived" else None
+        if k is None or not 0 <= k < len(self._left):
+            raise KeyError(ref)
+        return self._left[k]
+
+    def __iter__(self) -> Iterator[Ref]:
+        return (slack_ref(k) for k in range(len(self._left)))
+
+    def __len__(self) -> int:
+        return len(self._left)
+
+
 class Links:
     """The equations between cubes, each a list of (ref, coefficient) summing to zero; a
     `derived` term is a count that is no cell ("people added between"). Kept as arrays of
@@ -1066,10 +1153,16 @@ class Links:
         *,
         cubes: Mapping[Any, ProtectedCube] | None = None,
     ) -> None:
+        # The counts that are no cell and no slack, with their true values.
         self.derived: dict[Ref, int] = dict(derived or {})
-        # The derived terms that are what one count leaves under another (`AT_MOST`): not
-        # counts of their own to protect (the reader's "at most" is all they stand for).
-        self.slack: set[Ref] = set()
+        # What one count leaves under another (`at_most`): each a derived count numbered
+        # in the order made, kept as its true value in an array, its ref made when asked
+        # (`SLACK_KEY`; #14: a council's unmet-need group has millions, and a ref, a dict
+        # entry and a set entry for each in the links, then again in every audit, took
+        # gigabytes). Not counts of their own to protect (the reader's "at most" is all
+        # they stand for).
+        self._left = array.array("q")
+        self.slack: Mapping[Ref, int] = _Slack(self._left)
         self._cubes = cubes or {}
         # Each cube named: its number, and its dimensions' coordinates, each coordinate's
         # place and the strides of its cells' order.
@@ -1094,10 +1187,9 @@ class Links:
         """`small` is at most `large`, as an equation: large = small + what is left (`left`
         on the true counts), a count that is no cell, not negative, and no count of its
         own to protect (`slack`)."""
-        rest: Ref = ("derived", ("at most", len(self.slack)))
-        self.derived[rest] = left
-        self.slack.add(rest)
-        self.equations.append([(large, 1), (small, -1), (rest, -1)])
+        codes = [(*self._code(large), 1), (*self._code(small), -1), (SLACK, len(self._left), -1)]
+        self._left.append(left)
+        self._add_codes(codes)
 
     def _grid(self, name: Hashable) -> int:
         number = self._number.get(name)
@@ -1114,6 +1206,9 @@ class Links:
         KeyError for a cell that is none of its cube's, or (`add` false) a ref not named."""
         name, key = ref
         if name == "derived":
+            k = _slack_number(key)
+            if k is not None and k < len(self._left):
+                return SLACK, k
             number = self._derived_number.get(ref)
             if number is None:
                 if not add:
@@ -1131,6 +1226,8 @@ class Links:
         return cube, cell
 
     def _ref(self, cube: int, cell: int) -> Ref:
+        if cube == SLACK:
+            return slack_ref(cell)
         if cube < 0:
             return self._derived[cell]
         coords, _, strides = self._grids[cube]
@@ -1138,8 +1235,11 @@ class Links:
         return self._names[cube], key
 
     def _add(self, terms: Iterable[tuple[Ref, int]]) -> None:
-        for ref, coef in terms:
-            cube, cell = self._code(ref)
+        self._add_codes([(*self._code(ref), coef) for ref, coef in terms])
+
+    def _add_codes(self, codes: Iterable[tuple[int, int, int]]) -> None:
+        """An equation of (cube number, cell, coefficient) terms (`_code`)."""
+        for cube, cell, coef in codes:
             self._cube.append(cube)
             self._cell.append(cell)
             self._coef.append(coef)
@@ -1178,9 +1278,10 @@ class Links:
             cell = np.array(self._cell, dtype=np.int64)
             coef = np.array(self._coef, dtype=np.int64)
             order = np.argsort(cube, kind="stable")
-            starts = np.flatnonzero(np.diff(cube[order], prepend=-2))
+            ordered = cube[order]
+            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
             by_name = {
-                ("derived" if int(cube[at[0]]) < 0 else self._names[int(cube[at[0]])]): at
+                _PARTS.get(int(cube[at[0]])) or self._names[int(cube[at[0]])]: at
                 for at in np.split(order, starts[1:])
                 if at.size
             }
@@ -1199,7 +1300,7 @@ class Links:
         shown = np.zeros(cell.size, dtype=bool)
         large = np.zeros(cell.size, dtype=bool)
         for name, at in by_name.items():
-            if name == "derived":
+            if name in _PARTS.values():
                 continue
             mine = facts[name]
             cells = self.cells(name, mine)
@@ -1212,6 +1313,15 @@ class Links:
         """(the equation of each term, its coefficient, {cube name: its terms})."""
         _, coef, by_name, row, _, _ = self._read()
         return row, coef, by_name
+
+    @property
+    def slack_left(self) -> Sequence[int]:
+        """Each slack's true value, in order (an array)."""
+        return self._left
+
+    def cells_of(self, at) -> Any:
+        """The cells of terms `at` (an array; a slack's is its number)."""
+        return self._read()[5][at]
 
     def refs_at(self, at) -> list[Ref]:
         """The refs of terms `at`."""
@@ -1467,7 +1577,8 @@ def audit(
     for name, cube in cubes.items():
         found.add_facts(_facts(name, cube, threshold, only, kept))
     for ref, truth in linked.derived.items():
-        found._unknown(ref, 0, INF, truth, "slack" if ref in linked.slack else "")
+        found._unknown(ref, 0, INF, truth)
+    found.add_slack(linked.slack_left)
     found.link_all(linked)
     found.propagate()
     return found

@@ -142,6 +142,44 @@ def test_links_kept_as_numbers_give_back_their_equations(data):
     assert list(again.equations) == list(found.equations)
 
 
+def test_slacks_kept_as_an_array_read_as_the_derived_counts_they_replaced():
+    """What one count leaves under another (`Links.at_most`) is kept as an array of true
+    values, each read back as its ref (#14): in the links' equations, its mapping and the
+    audit's unknowns (number, ref, bound, true count, label), the same as a derived count
+    added one at a time; a ref shaped like one that no `at_most` made is an ordinary count
+    that is no cell."""
+    cubes, found = _quarter_and_months()
+    assert len(found.slack) >= 2 and not set(found.slack) & set(found.derived)
+    for k, (ref, left) in enumerate(found.slack.items()):
+        assert ref == linked.slack_ref(k) and found.slack[ref] == found.slack_left[k] == left
+        rows = [terms for terms in found.equations if any(r == ref for r, _ in terms)]
+        assert len(rows) == 1 and rows[0][-1] == (ref, -1)
+    outside = linked.slack_ref(len(found.slack))
+    assert outside not in found.slack and ("derived", ("at most",)) not in found.slack
+    assert ("derived",) not in found.slack and found.rows_with([outside]) == {outside: set()}
+    audit = linked.audit(cubes, found, THRESHOLD)
+    by_hand = linked.Audit(THRESHOLD)
+    for name, cube in cubes.items():
+        by_hand.add_cube(name, cube)
+    for ref, truth in [*found.derived.items(), *found.slack.items()]:
+        by_hand._unknown(ref, 0, INF, truth, "slack" if ref in found.slack else "")
+    for n, terms in enumerate(found.equations):
+        by_hand.link(terms, tag=n)
+    for ref in found.slack:
+        i = audit.index[ref]
+        assert i == by_hand.index[ref] and audit.refs[i] == ref
+        assert audit.labels[i] == "slack" and audit.truth[i] == found.slack[ref]
+    assert outside not in audit.index
+    assert list(audit.refs) == list(by_hand.refs) and audit.truth == by_hand.truth
+    assert audit.labels == by_hand.labels and audit.tags == by_hand.tags
+    assert list(audit.equations) == list(by_hand.equations)
+    by_hand.propagate()
+    assert (audit.low, audit.high) == (by_hand.low, by_hand.high)
+    # Links made again from those equations: each slack an ordinary count that is no cell.
+    again = linked.Links(list(found.equations), found.derived, cubes=cubes)
+    assert list(again.equations) == list(found.equations) and not again.slack
+
+
 # -- Carried boxes ---------------------------------------------------------------------
 
 
