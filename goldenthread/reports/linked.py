@@ -274,7 +274,7 @@ class Audit:
         first = np.ones(order.size, dtype=bool)
         first[1:] = (row[order][1:] != row[order][:-1]) | (number[order][1:] != number[order][:-1])
         starts = np.flatnonzero(first)
-        summed = np.add.reduceat(coef[order], starts) if order.size else coef[:0]
+        summed = np.add.reduceat(coef[order].astype(np.int64), starts) if order.size else coef[:0]
         keep = summed != 0
         terms, summed = order[starts][keep], summed[keep]
         place = np.argsort(terms, kind="stable")
@@ -283,8 +283,15 @@ class Audit:
         for n in np.flatnonzero((lengths == 0) & (constant != 0)).tolist():
             self.inconsistent.append(f"{linked.equations[n]!r} = 0")
         kept = np.flatnonzero(lengths)
+        # Held while the audit is (#14): in the narrowest types that hold them.
+        small = not summed.size or int(np.abs(summed).max()) <= 127
         rows = CubeFacts(
-            arrays=(lengths[kept], number[terms], summed, constant[kept].astype(np.float64))
+            arrays=(
+                lengths[kept],
+                number[terms].astype(_index_type(len(self.low))),
+                summed.astype(np.int8 if small else np.int64),
+                constant[kept].astype(np.float64),
+            )
         )
         self.equations.add_facts(rows, 0)
         self.tags.extend(kept)
@@ -351,12 +358,12 @@ class Audit:
         ptr = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(lengths, out=ptr[1:])
         equation = np.arange(m) < len(self.equations)
-        # Which rows each unknown is in (for the rows to look at again when it moves).
-        by_col = np.argsort(col, kind="stable")
-        in_rows = np.repeat(np.arange(m, dtype=col.dtype), lengths)[by_col]
-        del by_col
-        col_ptr = np.zeros(count + 1, dtype=np.int64)
-        np.cumsum(np.bincount(col, minlength=count), out=col_ptr[1:])
+        # Each row's first term, for the rows an unknown is in (`_rows_of`): those with a
+        # term (all, as made; a row with none gives nothing).
+        rows = None if lengths.all() else np.flatnonzero(lengths)
+        starts = ptr[:-1] if rows is None else ptr[rows]
+        if not starts.size:
+            return
         # Narrowed in place: the audit's own arrays.
         low, high = self.low.array, self.high.array
         why_low, why_high = self.why_low.array, self.why_high.array
@@ -368,7 +375,7 @@ class Audit:
                 i = int(wrong.min())
                 self.inconsistent.append(f"{self.refs[i]!r}: {_whole(low[i])}..{_whole(high[i])}")
                 break
-            active = _rows_of(moved, col_ptr, in_rows, m)
+            active = _rows_of(moved, col, starts, rows, count)
 
     def support(self, ref: Ref) -> set[int]:
         """The tags of the equations (`link(..., tag=)`) that the bounds `propagate` found
@@ -916,18 +923,20 @@ def _whole(value: float) -> float:
     return value if math.isinf(value) else int(value)
 
 
-def _rows_of(unknowns, col_ptr, in_rows, rows: int):
-    """The rows (sorted, once each) that any of `unknowns` is in."""
+def _rows_of(unknowns, col, starts, rows, count: int):
+    """The rows (sorted, once each) that any of `unknowns` (of `count`) is in: the rows
+    `rows` (None: every row), each with its terms among `col` from its start in `starts`
+    to the next's, none empty, that have a term that is one of them. Each term looked at,
+    no index of which rows each unknown is in (#14: that index, a sort of every term, took
+    2.7 GB more while a council's unmet-need audit propagated, the most of any step)."""
     if not unknowns.size:
         return unknowns
-    starts, ends = col_ptr[unknowns], col_ptr[unknowns + 1]
-    lengths = ends - starts
-    at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-    # Marked in a table of every row, not sorted (np.unique hashed or sorted them: a fifth
-    # of a sweep's time at a council's 1.6 million rows).
-    marked = np.zeros(rows, dtype=bool)
-    marked[in_rows[at]] = True
-    return np.flatnonzero(marked)
+    moved = np.zeros(count, dtype=bool)
+    moved[unknowns] = True
+    hit = moved[col]
+    del moved
+    found = np.flatnonzero(np.logical_or.reduceat(hit, starts))
+    return found if rows is None else rows[found]
 
 
 SWEEP_TERMS = 500_000
@@ -1272,11 +1281,18 @@ class Links:
         """(equations, each term's coefficient, {cube name: its terms}, each term's
         equation, cube and cell), as arrays, made again if equations were added."""
         if self._terms is None or self._terms[0] != len(self._ends):
+            # In the narrowest types that hold them (#14: a council's unmet-need group's
+            # 33 million terms).
             ends = np.array(self._ends, dtype=np.int64)
-            row = np.repeat(np.arange(len(ends), dtype=np.int64), np.diff(ends, prepend=0))
+            row = np.repeat(
+                np.arange(len(ends), dtype=_index_type(len(ends))), np.diff(ends, prepend=0)
+            )
             cube = np.array(self._cube, dtype=np.int32)
             cell = np.array(self._cell, dtype=np.int64)
+            cell = cell.astype(_index_type(int(cell.max(initial=0)) + 1), copy=False)
             coef = np.array(self._coef, dtype=np.int64)
+            if not coef.size or int(np.abs(coef).max()) <= 127:
+                coef = coef.astype(np.int8)
             order = np.argsort(cube, kind="stable")
             ordered = cube[order]
             starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
@@ -1348,6 +1364,7 @@ class Links:
             ok &= mine >= 0
             out += mine * step
         out[~ok] = -1
+        out = out.astype(_index_type(facts.unknown_of.size), copy=False)
         self._cells[name] = (facts.coords, out)
         return out
 
@@ -1830,6 +1847,12 @@ def _withhold_selections(
         rebuild(mine, name, extra.get(name, set()), chosen.get(name, frozenset()))
     if follow is not None:
         follow(mine)
+    # The facts of the cubes protected again are not held beside their new ones while the
+    # trial's audit is made (#14: a council's unmet-need group changes 56 of its 76 cubes
+    # here); read again if the trial is not kept.
+    for name, cube in mine.items():
+        if cube is not cubes[name]:
+            kept.pop(name, None)
     facts = dict(kept)
     done = len(set(chosen) | set(extra)) + settle(mine, facts)
     found = trial(mine, facts)
@@ -2200,6 +2223,8 @@ def protect_linked(
             # Those worked out from their own cube's rows alone: the links they are in.
             through.update(linked.rows_with(ref for ref, rows in through.items() if not rows))
             extra = _others(through, linked, mine, threshold)
+            # Not held while the next audit is made (#14: two of a council's at once).
+            del found
             if step < rounds and extra and len(pinned) < last:
                 last = len(pinned)
                 for name, more in sorted(extra.items()):
@@ -2210,7 +2235,6 @@ def protect_linked(
                 summary.reprotected += settle(mine, kept)
             else:
                 last = 0
-                del found  # not held while what to withhold is tried
                 # First the selections the pinned counts go through, in place of whole
                 # tables (a team's month, not every team's), where that leaves fewer
                 # pinned.

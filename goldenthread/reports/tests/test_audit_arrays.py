@@ -180,6 +180,25 @@ def test_slacks_kept_as_an_array_read_as_the_derived_counts_they_replaced():
     assert list(again.equations) == list(found.equations) and not again.slack
 
 
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.lists(st.integers(0, 11), max_size=6), max_size=12), st.data())
+def test_rows_an_unknown_is_in_found_from_every_term_are_those_it_is_in(rows, data):
+    """`_rows_of` finds the rows any moved unknown is in by looking at every term, with no
+    index by unknown (#14): each row once, in order, that has a term that moved (empty
+    rows, an unknown twice in a row, unknowns in no row)."""
+    count = max((c for r in rows for c in r), default=0) + 1
+    moved = np.array(sorted(data.draw(st.sets(st.integers(0, count - 1)))), dtype=np.int64)
+    col = np.array([c for r in rows for c in r], dtype=np.int32)
+    ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=ptr[1:])
+    full = None if all(rows) else np.flatnonzero(np.diff(ptr))
+    if full is not None and not full.size:
+        return  # no row with a term: `propagate` does not look
+    starts = ptr[:-1] if full is None else ptr[full]
+    found = linked._rows_of(moved, col, starts, full, count)
+    assert found.tolist() == [n for n, r in enumerate(rows) if set(r) & set(moved.tolist())]
+
+
 # -- Carried boxes ---------------------------------------------------------------------
 
 
