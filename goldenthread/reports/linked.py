@@ -1550,6 +1550,33 @@ def links(
                     little, big = ((key, part.code), cell), ((key, period.code), cell)
                     if has(little) and has(big):
                         out.at_most(little, big, larger.values[cell] - smaller.values[cell])
+    # The monthly unmet-need table's rows of a part's months (its needs recorded in that
+    # month, met or not by the period's end): where the part ends on its whole's day, equal
+    # in every cell (the same ages, the same "met by the end"); where it ends before, at
+    # all ages, at most as many met and at least as many not met. The test attacker's.
+    trend = "unmet-need-trend"
+    for period in periods if trend in wanted else ():
+        whole_cube = cubes.get((trend, period.code))
+        if whole_cube is None:
+            continue
+        for part in periods:
+            inside = part.start >= period.start and part.end <= period.end
+            part_cube = cubes.get((trend, part.code))
+            if part is period or not inside or part_cube is None:
+                continue
+            same = _end(part, today) == _end(period, today)
+            for cell in part_cube.values:
+                if cell[3] == TOTAL or not (same or cell[1] == TOTAL):
+                    continue
+                little, big = ((trend, part.code), cell), ((trend, period.code), cell)
+                if not (has(little) and has(big)):
+                    continue
+                if same:
+                    out.equations.append([(big, 1), (little, -1)])
+                elif cell[-1] == "met":  # met by an earlier day: met by a later one
+                    out.at_most(little, big, whole_cube.values[cell] - part_cube.values[cell])
+                elif cell[-1] == "not_met":
+                    out.at_most(big, little, part_cube.values[cell] - whole_cube.values[cell])
     # Counted to the end of each period (people with a record, review timeliness): periods
     # ending on the same day (the month, quarter and year to today) agree in every cell.
     for key in sorted(wanted & NOT_ADDITIVE_OVER_PERIODS):
@@ -1563,6 +1590,22 @@ def links(
                     a, b = ((key, same[0].code), cell), ((key, twin.code), cell)
                     if has(a) and has(b):
                         out.equations.append([(a, 1), (b, -1)])
+    # Review timeliness at all ages and states (people with an outcome by then): a later
+    # end counts at least as many. The test attacker's.
+    timeliness = "review-timeliness"
+    if timeliness in wanted:
+        ends = sorted({_end(p, today): p for p in periods}.items())
+        for (_, before), (_, after) in zip(ends, ends[1:], strict=False):
+            cube = cubes.get((timeliness, after.code))
+            earlier = cubes.get((timeliness, before.code))
+            if cube is None or earlier is None:
+                continue
+            for cell in cube.values:
+                if cell[1] != TOTAL or cell[3] != TOTAL:
+                    continue
+                a, b = ((timeliness, after.code), cell), ((timeliness, before.code), cell)
+                if has(a) and has(b):
+                    out.at_most(b, a, cube.values[cell] - earlier.values[cell])
     if "people" in wanted:
         ends = sorted({_end(p, today): p for p in periods}.items())
         for (_, before), (_, after) in zip(ends, ends[1:], strict=False):

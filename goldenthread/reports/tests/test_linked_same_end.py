@@ -131,3 +131,27 @@ def test_after_linked_protection_no_small_count_is_read_off_a_period_ending_the_
     summary = linked.protect_linked(cubes, PERIODS, TODAY, THRESHOLD, carry=True)
     assert summary.pinned_after == 0
     assert _attack_people(cubes).leaks() == []
+
+
+def test_review_timeliness_at_a_later_end_counts_at_least_as_many_at_all_ages_and_states():
+    """The product's links, as the test attacker's: for a table as it stood at each
+    period's end (review timeliness), each end's count at all ages and states is at most
+    the next end's (people with an outcome by then), and the month, quarter and year to
+    today agree; every fact true."""
+    people = _people_cubes(
+        [(DAYS[0], "t1", "old", "r1", "in")] * 6 + [(DAYS[2], "t2", "young", "r2", "out")]
+    )
+    cubes = {("review-timeliness", code): cube for (_, code), cube in people.items()}
+    found = linked.links(cubes, PERIODS, TODAY, ["review-timeliness"])
+    at_most = {
+        (small[0][1], large[0][1], small[1])
+        for (large, _), (small, _), (rest, _) in (t for t in found.equations if len(t) == 3)
+        if rest in found.slack
+    }
+    ends = ("2026-10", "2026-11", "2026")  # the last period offered for each end
+    keys = [k for k in cubes[("review-timeliness", "2026")].values if k[1] == TOTAL == k[3]]
+    assert keys and at_most == {
+        (a, b, k) for a, b in zip(ends, ends[1:], strict=False) for k in keys
+    }
+    audit = linked.audit(cubes, found, THRESHOLD)
+    assert audit.untrue() == [] and not audit.inconsistent
