@@ -1166,7 +1166,7 @@ class Links:
         self.derived: dict[Ref, int] = dict(derived or {})
         # What one count leaves under another (`at_most`): each a derived count numbered
         # in the order made, kept as its true value in an array, its ref made when asked
-        # (`SLACK_KEY`; #14: a council's unmet-need group has millions, and a ref, a dict
+        # (`slack_ref`; #14: a council's unmet-need group has millions, and a ref, a dict
         # entry and a set entry for each in the links, then again in every audit, took
         # gigabytes). Not counts of their own to protect (the reader's "at most" is all
         # they stand for).
@@ -1677,6 +1677,17 @@ class LinkedSummary:
     withheld_selections: list[tuple[Name, Key]] = field(default_factory=list)
     reprotected: int = 0
     inconsistent: list[str] = field(default_factory=list)  # groups not audited
+
+    def add(self, other: LinkedSummary) -> None:
+        """Another group's summary added to this one (its rounds: the most of either)."""
+        self.rounds = max(self.rounds, other.rounds)
+        self.pinned_before += other.pinned_before
+        self.pinned_after += other.pinned_after
+        self.hidden_more += other.hidden_more
+        self.withheld_whole += other.withheld_whole
+        self.withheld_selections += other.withheld_selections
+        self.reprotected += other.reprotected
+        self.inconsistent += other.inconsistent
 
 
 def reprotect(

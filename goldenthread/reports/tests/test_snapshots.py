@@ -509,3 +509,69 @@ def test_protection_across_periods_runs_only_for_the_tables_set(db, stored, monk
     settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"outcome-qualty"})
     with pytest.raises(ValueError, match="outcome-qualty"):
         refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
+
+
+def test_protection_across_reads_and_stores_one_group_at_a_time(
+    db, stored, team, pinned_clock, monkeypatch
+):
+    """#14 (OPS-3): the linked pass reads each group's cubes, protects and stores them,
+    then reads the next group's (a council's groups held at once took 19.4 GB), and stores
+    what protecting every group in one call gives, cube for cube."""
+    from goldenthread.reports import refresh
+
+    from .conftest import record_needs
+
+    record_needs(team, spread=20)
+    refresh_reports(today=TODAY, force=True)  # each table protected on its own
+    axes, limit = selectors.FilterAxes.load(), selectors.threshold()
+    periods = [parse_period(code, TODAY) for code, _ in refresh.period_choices(TODAY)]
+    measures = (selectors.PEOPLE, *selectors.MEASURES)
+    names = {
+        selectors.snapshot_key(m, p, TODAY, axes, limit): (m.key, p.code)
+        for m in measures
+        for p in periods
+    }
+    every = sorted(m.key for m in measures)
+    changed = {"unmet-need", "people", "review-timeliness"}
+    wanted = [g for g in linked.groups(every) if changed & set(g)]
+    keys = sorted(k for g in wanted for k in g)
+    expected = snapshots.stored_cubes({k: n for k, n in names.items() if n[0] in keys})
+    summary = linked.protect_linked(
+        expected,
+        periods,
+        TODAY,
+        limit,
+        keys=keys,
+        rebuild=selectors.linked_rebuild,
+        follow=selectors.linked_follow,
+        only=selectors.linked_only(expected),
+        carry=True,
+    )
+    assert summary.hidden_more > 0  # the needs' small counts: more hidden across periods
+
+    read: list[set[str]] = []
+    stored_cubes = snapshots.stored_cubes
+
+    def reading(mine):
+        # Every cube of the group before this one already stored as protected together.
+        done = {k for g in read for k in g}
+        assert all(
+            snapshots.LINKED in _row(key).cube for key, name in names.items() if name[0] in done
+        )
+        read.append({name[0] for name in mine.values()})
+        return stored_cubes(mine)
+
+    monkeypatch.setattr(snapshots, "stored_cubes", reading)
+    found = refresh.protect_across(TODAY, axes, limit, changed)
+    assert read == [set(g) for g in wanted]
+    assert (found.pinned_before, found.pinned_after) == (summary.pinned_before, 0)
+    assert found.reprotected == summary.reprotected
+    assert (found.hidden_more, found.withheld_selections) == (
+        summary.hidden_more,
+        summary.withheld_selections,
+    )
+    monkeypatch.setattr(snapshots, "stored_cubes", stored_cubes)
+    again = snapshots.stored_cubes({k: n for k, n in names.items() if n[0] in keys})
+    assert {n: snapshots.to_json(c) for n, c in again.items()} == {
+        n: snapshots.to_json(c) for n, c in expected.items()
+    }
