@@ -1482,6 +1482,13 @@ def links(
                     if has(a) and has(b):
                         out.equations.append([(a, 1), (b, -1)])
     by_code = {p.code: p for p in periods}
+    # The offered periods inside each (not itself), for the tilings and the parts below;
+    # and the periods ending on each day (the last offered of each), in order of the day.
+    inside = {
+        p.code: [q for q in periods if q is not p and q.start >= p.start and q.end <= p.end]
+        for p in periods
+    }
+    ends = sorted({_end(p, today): p for p in periods}.items())
     months = {(p.start.year, p.start.month): p.code for p in periods if len(p.months()) == 1}
     for key in sorted(wanted - NOT_ADDITIVE_OVER_PERIODS):
         for period in periods:
@@ -1492,14 +1499,7 @@ def links(
             month_parts = [by_code[months[m]] for m in period.months() if m in months]
             missing = [m for m in period.months() if m not in months]
             tilings.append((month_parts, missing))
-            quarters = [
-                p
-                for p in periods
-                if p is not period
-                and len(p.months()) == 3
-                and p.start >= period.start
-                and p.end <= period.end
-            ]
+            quarters = [p for p in inside[period.code] if len(p.months()) == 3]
             if sum(len(q.months()) for q in quarters) == len(period.months()):
                 tilings.append((quarters, []))
             for parts, missing in tilings:
@@ -1539,9 +1539,8 @@ def links(
         for period in periods:
             if (key, period.code) not in cubes:
                 continue
-            for part in periods:
-                inside = part.start >= period.start and part.end <= period.end
-                if part is period or not inside or _end(part, today) != _end(period, today):
+            for part in inside[period.code]:
+                if _end(part, today) != _end(period, today):
                     continue
                 smaller, larger = cubes.get((key, part.code)), cubes[(key, period.code)]
                 if smaller is None:
@@ -1559,10 +1558,9 @@ def links(
         whole_cube = cubes.get((trend, period.code))
         if whole_cube is None:
             continue
-        for part in periods:
-            inside = part.start >= period.start and part.end <= period.end
+        for part in inside[period.code]:
             part_cube = cubes.get((trend, part.code))
-            if part is period or not inside or part_cube is None:
+            if part_cube is None:
                 continue
             same = _end(part, today) == _end(period, today)
             for cell in part_cube.values:
@@ -1594,7 +1592,6 @@ def links(
     # end counts at least as many. The test attacker's.
     timeliness = "review-timeliness"
     if timeliness in wanted:
-        ends = sorted({_end(p, today): p for p in periods}.items())
         for (_, before), (_, after) in zip(ends, ends[1:], strict=False):
             cube = cubes.get((timeliness, after.code))
             earlier = cubes.get((timeliness, before.code))
@@ -1607,7 +1604,6 @@ def links(
                 if has(a) and has(b):
                     out.at_most(b, a, cube.values[cell] - earlier.values[cell])
     if "people" in wanted:
-        ends = sorted({_end(p, today): p for p in periods}.items())
         for (_, before), (_, after) in zip(ends, ends[1:], strict=False):
             cube, earlier = cubes.get(("people", after.code)), cubes.get(("people", before.code))
             if cube is None or earlier is None:
