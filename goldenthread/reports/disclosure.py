@@ -764,7 +764,7 @@ def _find_hypercube(
     return search(ranked)
 
 
-def _is_grand(key: Key, dims: Sequence[Dim]) -> bool:
+def is_grand(key: Key, dims: Sequence[Dim]) -> bool:
     """A grand total: every additive dimension at its total."""
     return all(c == TOTAL for c, d in zip(key, dims, strict=True) if d.additive)
 
@@ -786,7 +786,7 @@ def _move_cost(
         if c not in suppressed and not (unpublished is not None and unpublished(c))
     ]
     return (
-        sum(1 for c in new if (c in grand if grand is not None else _is_grand(c, dims))),
+        sum(1 for c in new if (c in grand if grand is not None else is_grand(c, dims))),
         sum(values.get(c, 0) * 4 ** c.count(TOTAL) for c in new),
         len(new),
     )
@@ -1321,7 +1321,7 @@ def protect(
     for selection in forced:
         if len(selection) != selectable or not selectable:
             raise ValueError("withhold: selections of the first `selectable` dimensions")
-        if _is_grand(selection, dims[:selectable]):
+        if is_grand(selection, dims[:selectable]):
             raise ValueError("withhold: not the grand selection (withhold the whole cube)")
     # Selections withheld so far (#14): their cells are not published either.
     chosen: set[Key] = set(forced)
@@ -1348,7 +1348,7 @@ def protect(
         search
         and selectable
         and _unfiltered_cannot_be_protected(
-            [k for k in pending if _is_grand(k[:selectable], dims[:selectable])], search
+            [k for k in pending if is_grand(k[:selectable], dims[:selectable])], search
         )
     ):
         # A small count of the unfiltered table that nothing protects: found first, so
@@ -1365,7 +1365,7 @@ def protect(
                     corners is None or search.cost(moved) < search.cost(corners)
                 ):
                     corners = moved
-            grand = _is_grand(key[:selectable], dims[:selectable])
+            grand = is_grand(key[:selectable], dims[:selectable])
             if corners is None and selectable and grand:
                 # Only the whole cube would do: first a transfer from any partner (#14).
                 corners = _any_transfer(key, search)
@@ -1499,7 +1499,7 @@ def _selections_to_withhold(
             up = dim.chain(coord)[1] if coord in dim.categories else TOTAL
             more.add((*base[:i], up, *base[i + 1 :]))
     more -= chosen
-    if not more or any(_is_grand(b, dims[:selectable]) for b in more):
+    if not more or any(is_grand(b, dims[:selectable]) for b in more):
         return set()
     return more
 

@@ -51,7 +51,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .disclosure import TOTAL, Counts, Key, ProtectedCube, Status, _is_grand, protect
+from .disclosure import TOTAL, Counts, Key, ProtectedCube, Status, is_grand, protect
 from .periods import Period
 
 INF = math.inf
@@ -1861,7 +1861,7 @@ def _selections(
             if cube.withheld or not cube.selectable:
                 continue
             selection = key[: cube.selectable]
-            if selection in cube.withheld_selections or _is_grand(
+            if selection in cube.withheld_selections or is_grand(
                 selection, cube.dims[: cube.selectable]
             ):
                 continue
