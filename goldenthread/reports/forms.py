@@ -11,13 +11,29 @@ from .selectors import SUPPORT_REASON_LABELS, SUPPORT_REASONS, FilterAxes
 class ReportFilterForm(forms.Form):
     """The filters of a report page (GET). Team leaders see their own team only."""
 
-    period = forms.ChoiceField(label="Period", required=False)
-    team = forms.ChoiceField(label="Team", required=False)
-    area = forms.ChoiceField(label="Area", required=False)
+    # A value not offered (an old link, a team since renamed away, a typed address) is
+    # refused in words that do not repeat it.
+    period = forms.ChoiceField(
+        label="Period",
+        required=False,
+        error_messages={"invalid_choice": "Choose a period from the list."},
+    )
+    team = forms.ChoiceField(
+        label="Team",
+        required=False,
+        error_messages={"invalid_choice": "Choose a team from the list."},
+    )
+    area = forms.ChoiceField(
+        label="Area",
+        required=False,
+        help_text="The area a team serves.",
+        error_messages={"invalid_choice": "Choose an area from the list."},
+    )
     age = forms.ChoiceField(
         label="Age group",
         required=False,
         choices=[("", "All ages"), *((g, AGE_GROUP_LABELS[g]) for g in AGE_GROUPS)],
+        error_messages={"invalid_choice": "Choose an age group from the list."},
     )
     reason = forms.ChoiceField(
         label="Main reason for support",

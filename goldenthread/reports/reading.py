@@ -60,7 +60,14 @@ class ReportReader:
 
     @cached_property
     def selection(self) -> Selection:
-        data = self.form.cleaned_data if self.form.is_valid() else {}
+        if self.form.is_bound and not self.form.is_valid():
+            # Never the default selection's words beside a refusal: no numbers are shown.
+            return Selection(
+                parse_period("rolling", self.today),
+                {"team": "", "age": TOTAL, "reason": TOTAL},
+                "No numbers until the filters are corrected",
+            )
+        data = self.form.cleaned_data if self.form.is_bound else {}
         period = parse_period(data.get("period") or "rolling", self.today)
         team = self.own_team or data.get("team") or ""
         area = data.get("area") or ""

@@ -137,8 +137,8 @@ class Measure:
 @dataclass
 class FilterAxes:
     """The page's filters as the cube's first three dimensions: teams, grouped by the area
-    each team serves (so an area's count is the sum of its teams'), age group and main
-    reason for support (kept apart from team: APART)."""
+    each team serves (so an area's count is the sum of its teams'; an area no team serves
+    is not one), age group and main reason for support (kept apart from team: APART)."""
 
     teams: tuple[str, ...]
     areas: tuple[str, ...]
@@ -149,7 +149,14 @@ class FilterAxes:
     @classmethod
     def load(cls) -> FilterAxes:
         teams = list(Team.objects.order_by("name").values_list("id", "name", "area_id"))
-        areas = list(Area.objects.order_by("name").values_list("id", "name"))
+        # The area filter is the area a team serves (its teams' sum): an area no team
+        # serves has no figures, so it is not offered (it named a cell no cube has).
+        areas = list(
+            Area.objects.filter(teams__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("id", "name")
+        )
         return cls(
             teams=tuple(str(t) for t, _, _ in teams),
             areas=tuple(str(a) for a, _ in areas),

@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import sign_in
+from goldenthread.accounts.factories import AreaFactory
 from goldenthread.people.factories import PersonFactory
 from goldenthread.reports import presenters
 from goldenthread.reports.selectors import MEASURES
@@ -370,3 +371,45 @@ def test_team_leaders_have_no_reason_filter(client, team_leader, needs):
     sign_in(client, team_leader)
     body = client.get(reverse("reports:index"), {"reason": "none"}).content.decode()
     assert 'name="reason"' not in body and "Main reason" not in body
+
+
+def test_only_areas_a_team_serves_are_offered(client, commissioner, needs):
+    """#14 (AGG-1): the area filter is the area a team serves. An area no team serves (the
+    demo's Kirkton, where people live) is not offered, and asking for it by its id is
+    refused in words, on the pages, the CSV and the bundle: it named a figure no table
+    has, and the pages failed (500)."""
+    unserved = AreaFactory(name="Kirkton")
+    PersonFactory(team=needs[0].team, area=unserved)
+    sign_in(client, commissioner)
+    index = client.get(reverse("reports:index"), {"period": "2026Q2"}).content.decode()
+    assert "Northfield" in index and "Kirkton" not in index
+    query = {"period": "2026Q2", "area": str(unserved.pk)}
+    for url in (reverse("reports:index"), _topic()):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Choose an area from the list." in body
+        assert 'class="report-table"' not in body
+    table = client.get(reverse("reports:table_csv", args=["unmet-need"]), query)
+    assert table.status_code == 200 and "Choose an area from the list." in table.content.decode()
+    assert client.get(reverse("reports:bundle"), query).status_code == 200
+
+
+def test_filters_not_offered_are_refused_in_words_without_the_default_selection(
+    client, commissioner, team, needs
+):
+    """#14: a value not offered (a typed or old address) is refused in words that do not
+    repeat it, and the page does not claim to show the default selection beside the
+    refusal."""
+    sign_in(client, commissioner)
+    for query, words in (
+        ({"period": "garbage<b>"}, "Choose a period from the list."),
+        ({"team": "not-a-team<b>"}, "Choose a team from the list."),
+        ({"age": "200<b>"}, "Choose an age group from the list."),
+        ({"period": "2026Q2", "team": str(team.pk), "reason": "dementia"}, "not both"),
+    ):
+        body = client.get(reverse("reports:index"), query).content.decode()
+        assert words in body, query
+        assert "<b>" not in body and "&lt;b&gt;" not in body
+        assert "Showing:</strong> No numbers until the filters are corrected." in body
+        assert "All teams, All areas" not in body
