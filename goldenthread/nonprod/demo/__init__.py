@@ -10,7 +10,9 @@ import random
 from typing import Any
 
 import factory.random
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from goldenthread.accounts.factories import (
@@ -24,6 +26,8 @@ from goldenthread.accounts.factories import (
     TeamLeaderFactory,
 )
 from goldenthread.accounts.models import Team
+from goldenthread.conversations.models import MattersItem, MattersKind
+from goldenthread.core.domains import framework_for, suggest
 from goldenthread.nonprod.demo.accountability import load_accountability_demo
 from goldenthread.nonprod.demo.conversations import load_conversations_demo
 from goldenthread.nonprod.demo.directory import load_directory_demo
@@ -31,7 +35,9 @@ from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.nonprod.demo.support import load_support_demo
 from goldenthread.nonprod.synth.generate import support_reason
+from goldenthread.outcomes.models import Outcome
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
+from goldenthread.people.models import Person
 from goldenthread.portal.demo import PORTAL_SIGN_INS, load_portal_demo
 
 DEMO_TEAMS = (
@@ -150,7 +156,62 @@ def load_demo_data(seed: int = 2026) -> bool:
     load_reviews_demo(rng)
     load_accountability_demo(rng)
     load_portal_demo()
+    code_domains_as_suggested(seed)
+    date_records_from_their_story(today)
     PanelMemberFactory(username="panel", password=DEMO_PASSWORD)
     CommissionerFactory(username="commissioner", password=DEMO_PASSWORD)
     AdministratorFactory(username="admin", password=DEMO_PASSWORD)
     return True
+
+
+def date_records_from_their_story(today: datetime.date) -> None:
+    """Each demo person's record made on the first day of their story: the earliest date
+    recorded about them (an allocation's start, a conversation held, a need identified...),
+    not the moment the demo was loaded. The reports count people with a record by the end
+    of each period (#14): loaded today, every earlier period read "no one with a record",
+    though the demo's conversations and reviews were months old. Someone with nothing
+    dated before today (a new referral) keeps today."""
+    first: dict[Any, datetime.date] = {}
+    for model in apps.get_models():
+        person_fields = [
+            f
+            for f in model._meta.get_fields()
+            if isinstance(f, models.ForeignKey) and f.related_model is Person
+        ]
+        dates = [
+            f.name
+            for f in model._meta.get_fields()
+            if type(f) is models.DateField and f.name != "date_of_birth"
+        ]
+        for fk in person_fields:
+            for name in dates:
+                rows = (
+                    model._default_manager.filter(**{f"{name}__lt": today})
+                    .values_list(fk.attname)
+                    .annotate(first=Min(name))
+                )
+                for person_id, day in rows:
+                    if person_id is not None and day < first.get(person_id, today):
+                        first[person_id] = day
+    at_nine = datetime.time(9, 0)
+    for person_id, day in sorted(first.items()):
+        made = timezone.make_aware(datetime.datetime.combine(day, at_nine))
+        Person.objects.filter(pk=person_id).update(created_at=made)
+
+
+def code_domains_as_suggested(seed: int) -> None:
+    """Most "what matters" items and outcomes coded to a national domain (AGG-4), as a
+    practitioner would take the checker's suggestion (its first, for the person's age at
+    the conversation); one in five left uncoded, and items nothing suggests a domain for
+    stay uncoded. Without this the demo's domain reports read only "Not coded". Its own
+    generator: the rest of the demo stays as it was."""
+    rng = random.Random(f"domains-{seed}")
+    for model, words in ((MattersItem, "text"), (Outcome, "statement")):
+        rows = model._default_manager.select_related("person", "conversation").order_by("pk")
+        if model is MattersItem:
+            rows = rows.filter(kind=MattersKind.WHAT)
+        for item in rows:
+            framework = framework_for(item.person.date_of_birth, item.conversation.held_on)
+            suggested = suggest(getattr(item, words), framework)
+            if suggested and rng.random() >= 0.2:
+                model._default_manager.filter(pk=item.pk).update(domain=suggested[0].key)

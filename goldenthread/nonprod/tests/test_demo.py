@@ -12,14 +12,19 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from conftest import sign_in
 from goldenthread.accountability.models import Advocacy, Challenge, Stage, Transition
+from goldenthread.accounts.models import User
+from goldenthread.conversations.models import Conversation, MattersItem, MattersKind
+from goldenthread.core.domains import domains, framework_for
 from goldenthread.nonprod.demo.accountability import load_accountability_demo
 from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
 from goldenthread.outcomes.models import Agreement, Outcome, OutcomeStatus
-from goldenthread.people.models import CircleMember, Person, SupportReason
+from goldenthread.people.models import Allocation, CircleMember, Person, SupportReason
 from goldenthread.record.plan import build_plan
 from goldenthread.record.thread import LinkKind, broken_links, build_thread
 from goldenthread.reviews.models import (
@@ -171,3 +176,52 @@ def test_the_demo_story_holds_together(demo):
         easy = render_to_string("support/_plan_easy_body.html", {"plan": plan})
         assert "None of the agreed support costs money" not in html
         assert "does not cost money" not in easy
+
+
+def test_demo_records_were_made_when_their_story_started(demo):
+    """#14: a demo person's record is made no later than anything dated about them (their
+    allocations, conversations, reviews, needs), so the reports' periods before the demo
+    was loaded count them; someone with nothing dated yet was referred today."""
+    today = timezone.localdate()
+    made = dict(Person.objects.values_list("pk", "created_at"))
+    earliest: dict = {}
+    for person_id, day in [
+        *Allocation.objects.values_list("person_id", "start_date"),
+        *Conversation.objects.values_list("person_id", "held_on"),
+        *Review.objects.values_list("person_id", "held_on"),
+        *UnmetNeed.objects.values_list("person_id", "identified_on"),
+    ]:
+        if day is not None and day < earliest.get(person_id, today):
+            earliest[person_id] = day
+    assert len(earliest) > len(made) // 2
+    for person_id, created_at in made.items():
+        assert timezone.localdate(created_at) <= earliest.get(person_id, today)
+    assert sum(timezone.localdate(c) < today for c in made.values()) == len(earliest)
+
+
+def test_demo_reports_show_numbers_for_the_default_period(demo, client):
+    """#14: a commissioner trying the demo lands on figures, not "no one with a record",
+    for the default period (the 12 months to last month) and the quarter before."""
+    sign_in(client, User.objects.get(username="commissioner"))
+    for query in ({}, {"period": "2026Q1"}):
+        body = client.get(reverse("reports:index"), query).content.decode()
+        assert "No numbers for this selection" not in body
+        assert "No one with a record" not in body
+
+
+def test_demo_codes_most_items_to_a_national_domain_of_the_persons_framework(demo):
+    """AGG-4: the demo's "what matters" items and outcomes are mostly coded to a domain, as
+    the checker suggested for the person's age at the conversation (the domain reports
+    are not all "Not coded"); some are left uncoded, as in practice."""
+    framework_of = {d.key: d.framework for d in domains()}
+    for rows in (
+        MattersItem.objects.filter(kind=MattersKind.WHAT).select_related("person", "conversation"),
+        Outcome.objects.select_related("person", "conversation"),
+    ):
+        items = list(rows)
+        coded = [i for i in items if i.domain]
+        assert len(items) // 5 < len(coded) < len(items)
+        for item in coded:
+            assert framework_of[item.domain] == framework_for(
+                item.person.date_of_birth, item.conversation.held_on
+            )

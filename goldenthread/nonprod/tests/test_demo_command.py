@@ -28,8 +28,20 @@ def test_demo_data_prints_the_sign_ins_and_no_e_mail(settings, capsys, pinned_cl
     for username, _what in DEMO_SIGN_INS:
         assert f"  {username} " in printed
     assert "password for all: demo-golden-thread" in printed
+    assert "set up a second factor" in printed  # the test settings ask for one
 
     out = io.StringIO()
     call_command("demo_data", "--quiet-sign-ins", stdout=out)
     again = out.getvalue() + capsys.readouterr().out
     assert again.strip() == "Demo data is already loaded."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_data_says_when_the_second_factor_is_off(settings, pinned_clock):
+    """A new user of `make run` (second factor off in the demo's settings) is told why no
+    code is asked for, and that production always asks."""
+    settings.GOLDENTHREAD_REQUIRE_2FA = False
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    assert "The second factor is off in this demo" in out.getvalue()
+    assert "Production always asks for one." in out.getvalue()

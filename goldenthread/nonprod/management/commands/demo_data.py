@@ -7,6 +7,7 @@ Notifications list, and their e-mails are never sent or printed while it loads (
 console e-mail backend would print each one, with its addressee, before the sign-ins).
 """
 
+from django.conf import settings
 from django.core import mail
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
@@ -45,3 +46,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
             for username, what in DEMO_SIGN_INS:
                 self.stdout.write(f"  {username:<15} {what}")
+            if settings.GOLDENTHREAD_REQUIRE_2FA:
+                self.stdout.write(
+                    "Staff set up a second factor (an authenticator app or e-mail codes) "
+                    "the first time they sign in."
+                )
+            else:
+                self.stdout.write(
+                    "The second factor is off in this demo (GOLDENTHREAD_REQUIRE_2FA=false): "
+                    "staff sign in with the password alone. Production always asks for one."
+                )
