@@ -2,13 +2,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render, resolve_url
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from goldenthread.core.permissions import Permission, can
+from goldenthread.core.problems import is_api_request, problem
 
 
 @require_safe
@@ -68,3 +70,39 @@ def server_error(request):
     request_id = getattr(request, "request_id", "")
     body = loader.get_template("500.html").render({"reference": request_id})
     return HttpResponseServerError(body)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent with a token that no longer matches (left open too
+    long, or the person signed in or out in another tab) or from another site. The page
+    says so plainly, that nothing was saved, and how to try again; it names nothing of how
+    the check works (`reason` is logged by Django, never shown). Status 403 as before.
+    The API answers problem+json, an htmx request a short message for its part of the page."""
+    if is_api_request(request):
+        return problem(
+            request,
+            403,
+            "The request was refused because it did not carry this site's form token. "
+            "Nothing was saved.",
+        )
+    if getattr(request, "htmx", False):
+        return render(request, "ui/partials/form_expired.html", status=403)
+    sign_in = request.path_info == resolve_url(settings.LOGIN_URL)
+    return render(
+        request,
+        "403_form_expired.html",
+        {"sign_in": sign_in, "again_url": _form_page(request)},
+        status=403,
+    )
+
+
+def _form_page(request: HttpRequest) -> str:
+    """Where the form was: the page that sent it if it is one of this site's (a refused
+    cross-site post names another site, which is never linked to), else the address the
+    form was sent to, which shows the form again (or says how to use it)."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return request.get_full_path()

@@ -2,11 +2,13 @@
 
 import datetime
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -186,6 +188,32 @@ def test_sign_out_is_a_post(practitioner_client):
     assert practitioner_client.get(reverse("accounts:logout")).status_code == 405
     practitioner_client.post(reverse("accounts:logout"))
     assert practitioner_client.get(reverse("people:caseload")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_in_from_a_second_tab_after_the_first_is_the_services_own_page(practitioner, settings):
+    """Two tabs open at the sign-in page; signing in from the first changes the form token,
+    so the second tab's form is refused (403), on the service's page, not Django's."""
+    client = Client(enforce_csrf_checks=True)
+    first = client.get(LOGIN)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.text).group(1)
+    second_tab = {"username": "pat", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
+    assert client.post(LOGIN, second_tab).status_code == 302  # the first tab signs in
+    response = client.post(LOGIN, second_tab, headers={"Referer": f"http://testserver{LOGIN}"})
+    assert response.status_code == 403
+    assert "<h1" in response.text and "This form has expired" in response.text
+    assert "Nothing was saved." in response.text
+    assert "You may already have signed in from another tab or window." in response.text
+    for word in ("CSRF verification", "Forbidden", "DEBUG", "Django"):
+        assert word not in response.text, word
+    # Not signed in (the first tab signed out again): a link back to the sign-in page.
+    client.post(
+        reverse("accounts:logout"),
+        {"csrfmiddlewaretoken": client.cookies[settings.CSRF_COOKIE_NAME].value},
+    )
+    response = client.post(LOGIN, second_tab, headers={"Referer": f"http://testserver{LOGIN}"})
+    assert response.status_code == 403
+    assert f'<a href="http://testserver{LOGIN}">Go to the sign-in page</a>' in response.text
 
 
 def _run_settings(module, extra_env):

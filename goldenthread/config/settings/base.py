@@ -318,6 +318,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form whose token no longer matches gets the service's own page, never Django's (A11Y-1).
+CSRF_FAILURE_VIEW = "goldenthread.core.views.csrf_failure"
 # Messages ("Jean Macdonald has been added") stay in the session, never in a cookie: no
 # name travels in a cookie, and the privacy notice's list of cookies stays true.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -1,0 +1,102 @@
+"""The service's own pages when a request is refused (A11Y-1, A11Y-3, SEC-2): a form sent
+with a token that no longer matches (403), a button's address opened as a page (405), and
+who the 403 page tells you to ask. Each is in the service's layout, in plain words, and
+names nothing of the framework underneath."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from conftest import sign_in
+from goldenthread.core.problems import PROBLEM_CONTENT_TYPE
+from goldenthread.core.views import csrf_failure
+
+# What Django's own pages say, which ours never do.
+FRAMEWORK_WORDS = ("CSRF verification", "Forbidden", "DEBUG", "Django", "Request aborted")
+
+
+def main_text(response) -> str:
+    """The words of the page's <main>, tags and spacing removed."""
+    found = re.search(r'<main id="main-content".*?</main>', response.text, re.S)
+    assert found, "not a page in the service's layout"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split())
+
+
+def heading(response) -> str:
+    return " ".join(re.search(r"<h1[^>]*>(.*?)</h1>", response.text, re.S).group(1).split())
+
+
+def assert_no_framework(response) -> None:
+    for word in FRAMEWORK_WORDS:
+        assert word not in response.text, word
+
+
+@pytest.fixture
+def strict_client(db):
+    """A browser's client: the CSRF check as in the running service."""
+    return Client(enforce_csrf_checks=True)
+
+
+# --- A form whose token no longer matches (CSRF_FAILURE_VIEW) -----------------------------
+
+
+def test_a_stale_form_of_a_signed_in_worker_is_the_services_own_page(strict_client, practitioner):
+    sign_in(strict_client, practitioner)
+    page = reverse("jobs:list")
+    response = strict_client.post(
+        reverse("jobs:start"), {"kind": "pdf-pack"}, headers={"Referer": f"http://testserver{page}"}
+    )
+    assert response.status_code == 403
+    assert heading(response) == "This form has expired"
+    text = main_text(response)
+    assert "Nothing was saved." in text
+    assert "sign in or sign out in another tab or window" in text
+    assert "Go back to the page and try again." in text
+    assert f'href="http://testserver{page}"' in response.text  # the page the form was on
+    assert practitioner.get_full_name() in response.text  # the layout's header, signed in
+    assert_no_framework(response)
+
+
+def test_a_stale_form_from_another_site_links_only_to_this_site(strict_client, practitioner):
+    sign_in(strict_client, practitioner)
+    response = strict_client.post(
+        reverse("jobs:start"), {}, headers={"Referer": "https://elsewhere.example/form"}
+    )
+    assert response.status_code == 403
+    assert "elsewhere.example" not in response.text
+    assert f'href="{reverse("jobs:start")}"' in response.text
+
+
+def test_a_stale_form_of_someone_not_signed_in_is_the_services_own_page(strict_client):
+    response = strict_client.post(reverse("core:privacy"), {})
+    assert response.status_code == 403
+    assert heading(response) == "This form has expired"
+    assert "Nothing was saved." in main_text(response)
+    assert_no_framework(response)
+
+
+def test_an_htmx_request_with_a_stale_token_gets_a_short_message_not_a_page(
+    strict_client, practitioner
+):
+    sign_in(strict_client, practitioner)
+    response = strict_client.post(reverse("jobs:start"), {}, headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert "<html" not in response.text and "<main" not in response.text
+    assert "Not saved: this page has been open too long" in response.text
+    assert 'class="ds_error-message"' in response.text
+    assert_no_framework(response)
+
+
+def test_the_api_is_answered_as_problem_json():
+    request = RequestFactory().post("/api/v1/people/")
+    response = csrf_failure(request, reason="CSRF cookie not set.")
+    assert response.status_code == 403
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    body = json.loads(response.content)
+    assert body["status"] == 403 and "Nothing was saved" in body["detail"]
+    assert "CSRF" not in response.content.decode()
