@@ -14,7 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -101,7 +101,14 @@ def _send_email_code(request, device: EmailDevice) -> bool:
 
 
 class SignOutView(auth_views.LogoutView):
-    http_method_names = ["post", "options"]
+    """Signing out is a POST with the form's token (the header's Sign out button). The
+    address opened from a link, a bookmark or typed in (a GET) never signs anyone out: it
+    shows a page with the Sign out button."""
+
+    http_method_names = ["get", "head", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "accounts/sign_out.html")
 
 
 class VerifyView(LoginRequiredMixin, FormView):

@@ -11,6 +11,9 @@
   off for every page (camera, microphone, location, payment, ...).
 - `CSPMiddleware`: django-csp's Content-Security-Policy, its header built once per process
   for pages that use the settings' policy as it is.
+- `MethodNotAllowedPageMiddleware`: a page's empty 405 (require_POST, a View without get)
+  becomes the service's own page saying the address works only from its button; the
+  status and the Allow header are kept, and the API's 405s (problem+json) are left alone.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from .logging import current_request, current_request_id
+from .problems import is_api_request
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -181,4 +186,29 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
                 response[header] = policy
         # As django-csp: the nonce cannot be asked for once the header is written.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a method a page does not take (a typed address or a bookmark of a
+    button's address: require_POST, require_http_methods, a View without get) with an
+    empty 405. A person would see a blank page, so the body becomes templates' 405.html in
+    the service's layout. The response is otherwise left as it was: status 405, its Allow
+    header. A 405 that has a body of its own (the API's problem+json) is kept, as is every
+    answer under /api/ and a HEAD request's (which has no body)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and isinstance(response, HttpResponse)
+            and not response.content
+            and request.method != "HEAD"
+            and not is_api_request(request)
+        ):
+            response.content = render_to_string("405.html", request=request)
+            response["Content-Type"] = "text/html; charset=utf-8"
         return response

@@ -185,9 +185,26 @@ def test_session_ends_after_absolute_lifetime_even_when_active(practitioner_clie
 
 @pytest.mark.django_db
 def test_sign_out_is_a_post(practitioner_client):
-    assert practitioner_client.get(reverse("accounts:logout")).status_code == 405
+    """The sign-out address opened as a page (a bookmark, typed in) shows the Sign out
+    button; only the button's POST signs out."""
+    page = practitioner_client.get(reverse("accounts:logout"))
+    assert page.status_code == 200
+    assert "<h1" in page.text and "Do you want to sign out of Golden Thread?" in page.text
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    assert form.group(1) == reverse("accounts:logout")
+    assert 'name="csrfmiddlewaretoken"' in form.group(2)
+    assert '<button type="submit" class="ds_button">Sign out</button>' in form.group(2)
+    assert practitioner_client.get(reverse("people:caseload")).status_code == 200  # still in
     practitioner_client.post(reverse("accounts:logout"))
     assert practitioner_client.get(reverse("people:caseload")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_out_page_when_not_signed_in_offers_sign_in(client):
+    page = client.get(reverse("accounts:logout"))
+    assert page.status_code == 200
+    assert "You are not signed in." in page.text
+    assert f'<a href="{LOGIN}">Sign in</a>' in page.text
 
 
 @pytest.mark.django_db

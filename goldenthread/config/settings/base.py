@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "goldenthread.ui.htmx.HtmxTokenMiddleware",
+    # A page's empty 405 (a button's address opened as a link) becomes the 405 page.
+    "goldenthread.core.middleware.MethodNotAllowedPageMiddleware",
     # Unsaved text kept for its author is forgotten once it is saved (#16).
     "goldenthread.people.middleware.DraftsClearedOnSaveMiddleware",
     # AxesMiddleware should be the last middleware.

@@ -100,3 +100,27 @@ def test_the_api_is_answered_as_problem_json():
     body = json.loads(response.content)
     assert body["status"] == 403 and "Nothing was saved" in body["detail"]
     assert "CSRF" not in response.content.decode()
+
+
+# --- A button's address opened as a page (405) --------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["jobs:start", "audit:break_glass"])
+def test_a_buttons_address_opened_as_a_page_is_the_405_page(practitioner_client, name):
+    response = practitioner_client.get(reverse(name))
+    assert response.status_code == 405
+    assert "POST" in response["Allow"] and "GET" not in response["Allow"]
+    assert response["Content-Type"].startswith("text/html")
+    assert heading(response) == "This address only works from a button"
+    text = main_text(response)
+    assert "Nothing has been changed." in text
+    assert "go to the start page" in text
+    assert_no_framework(response)
+
+
+def test_the_apis_405_keeps_its_json(practitioner_client, person):
+    response = practitioner_client.delete(f"/api/v1/people/{person.pk}")
+    assert response.status_code == 405
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert json.loads(response.content)["status"] == 405
+    assert "<html" not in response.text

@@ -20,6 +20,16 @@ def test_404_403_400_render_with_base_layout():
     assert "ask your team leader" in get_template("403.html").render({}, make_request())
 
 
+def test_refusal_pages_render_with_base_layout_and_plain_words():
+    for name, heading, words in [
+        ("405.html", "This address only works from a button", "Nothing has been changed."),
+        ("403_form_expired.html", "This form has expired", "Nothing was saved."),
+    ]:
+        doc = parse(get_template(name).render({"again_url": "/x/"}, request=make_request()))
+        assert doc.find("h1").all_text() == heading
+        assert words in doc.find("main", id="main-content").all_text()
+
+
 def test_400_renders_without_request():
     assert "problem with this request" in get_template("400.html").render({})
 
