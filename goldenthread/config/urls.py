@@ -6,8 +6,10 @@ from goldenthread.record.urls import golden_thread_urlpatterns, support_plan_url
 from goldenthread.reviews import urls as reviews_urls
 from goldenthread.support import urls as support_urls
 
-# The 500 page carries the request's reference id (OPS-8); 404 uses the default handler
-# with templates/404.html.
+# The 500 page carries the request's reference id (OPS-8); the 403 page tells a person or
+# proxy to contact their worker and staff to ask their team leader; 404 uses the default
+# handler with templates/404.html.
+handler403 = "goldenthread.core.views.permission_denied"
 handler500 = "goldenthread.core.views.server_error"
 
 admin.site.site_header = "Golden Thread administration"

@@ -72,6 +72,17 @@ def server_error(request):
     return HttpResponseServerError(body)
 
 
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page (handler403). It says the same whatever was asked for and whatever the
+    refusal's reason, so it never tells whether a record exists (SEC-2). Who to ask follows
+    who is signed in: a person or their proxy is told to contact their worker, as the rest
+    of their pages (/my-record/) name them; staff are told to ask their team leader."""
+    user = getattr(request, "user", None)
+    own_record = bool(user is not None and can(user, Permission.USE_OWN_RECORD))
+    return render(request, "403.html", {"own_record_account": own_record}, status=403)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form sent with a token that no longer matches (left open too
     long, or the person signed in or out in another tab) or from another site. The page

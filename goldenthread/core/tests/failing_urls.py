@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from goldenthread.config.urls import handler500
+from goldenthread.config.urls import handler403, handler500
 from goldenthread.config.urls import urlpatterns as service_urlpatterns
 
 
@@ -12,4 +12,4 @@ def fail(request):
 
 urlpatterns = [*service_urlpatterns, path("fail/", fail)]
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler403", "handler500", "urlpatterns"]

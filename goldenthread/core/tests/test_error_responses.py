@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import sign_in
 from goldenthread.core.problems import PROBLEM_CONTENT_TYPE
 from goldenthread.core.views import csrf_failure
+from goldenthread.portal.factories import ProxyLinkFactory, RecordLinkFactory
 
 # What Django's own pages say, which ours never do.
 FRAMEWORK_WORDS = ("CSRF verification", "Forbidden", "DEBUG", "Django", "Request aborted")
@@ -124,3 +127,42 @@ def test_the_apis_405_keeps_its_json(practitioner_client, person):
     assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
     assert json.loads(response.content)["status"] == 405
     assert "<html" not in response.text
+
+
+# --- Who the 403 page tells you to ask -----------------------------------------------------
+
+
+@pytest.mark.parametrize("factory", [RecordLinkFactory, ProxyLinkFactory])
+def test_a_person_or_proxy_refused_a_staff_page_is_told_to_contact_their_worker(
+    client, person, factory
+):
+    sign_in(client, factory(person=person).user)
+    response = client.get(reverse("people:detail", args=[person.pk]))
+    assert response.status_code == 403
+    text = main_text(response)
+    assert "If you think you should be able to see this page, contact your worker." in text
+    assert "team leader" not in text
+    # The same words whether or not the record exists (SEC-2).
+    missing = client.get(reverse("people:detail", args=[uuid.uuid4()]))
+    assert missing.status_code == 403
+    assert main_text(missing) == text
+
+
+def test_a_proxy_whose_access_ended_is_told_to_contact_their_worker(client, person):
+    link = ProxyLinkFactory(person=person, ended_at=timezone.now(), end_reason="Moved away")
+    sign_in(client, link.user)
+    response = client.get(reverse("portal:record", args=[person.pk]))
+    assert response.status_code == 403
+    text = main_text(response)
+    assert "contact your worker" in text and "team leader" not in text
+    missing = client.get(reverse("portal:record", args=[uuid.uuid4()]))
+    assert missing.status_code == 403
+    assert main_text(missing) == text
+
+
+def test_staff_refused_a_page_are_told_to_ask_their_team_leader(practitioner_client):
+    response = practitioner_client.get(reverse("jobs:audit_purge"))
+    assert response.status_code == 403
+    text = main_text(response)
+    assert "If you think you should be able to see this page, ask your team leader." in text
+    assert "contact your worker" not in text

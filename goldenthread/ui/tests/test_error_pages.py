@@ -30,6 +30,13 @@ def test_refusal_pages_render_with_base_layout_and_plain_words():
         assert words in doc.find("main", id="main-content").all_text()
 
 
+def test_403_for_a_persons_or_proxys_sign_in_names_their_worker():
+    html = get_template("403.html").render({"own_record_account": True}, make_request())
+    text = parse(html).find("main").all_text()
+    assert "contact your worker" in text
+    assert "team leader" not in text
+
+
 def test_400_renders_without_request():
     assert "problem with this request" in get_template("400.html").render({})
 
