@@ -181,6 +181,22 @@ def test_practitioner_adds_a_person_and_is_allocated(practitioner_client, practi
     assert morag.allocations.get().worker == practitioner
 
 
+def test_a_failed_add_says_error_first_in_the_title_and_the_back_link_is_in_a_landmark(
+    practitioner_client,
+):
+    """A11Y-1: the title of a page showing an error summary begins "Error: "; the back link
+    is inside a navigation landmark (axe's "region" rule), not loose before <main>."""
+    url = reverse("people:create")
+    page = practitioner_client.get(url).content.decode()
+    assert "<title>Add a person – Golden Thread</title>" in page
+    assert '<nav aria-label="Back"><a href="/people/" class="ds_back-link">Back</a></nav>' in page
+    failed = practitioner_client.post(url, {"given_name": "", "family_name": ""})
+    assert failed.status_code == 200
+    body = failed.content.decode()
+    assert 'id="error-summary"' in body
+    assert "<title>Error: Add a person – Golden Thread</title>" in body
+
+
 def test_team_leader_allocates_and_ends(team_leader_client, person, other_practitioner):
     url = reverse("people:allocation_add", args=[person.pk])
     response = team_leader_client.post(

@@ -9,6 +9,7 @@
   {% form_error_list form as errors %}        [{text, href}] for the error summary
   {% pagination_links page_obj as pages %}    previous/next/page links for pagination.html
   {{ value|is_list }}                         true for a list or tuple
+  {{ html|shows_error_summary }}              true if the rendered html has the error summary
   {% can Permission.RECORD_SDS as can_record %}  whether the signed-in user may (accounts
                                               permissions; an unknown name raises)
   {% htmx_config %}                           the htmx configuration (base layout's <meta>)
@@ -73,6 +74,18 @@ def lower_first(value) -> str:
     if len(text) > 1 and text[1].isupper():
         return text
     return text[:1].lower() + text[1:]
+
+
+# The error summary's own id (ui/components/error_summary.html). Stored text is escaped,
+# so its quotes can never spell this: only the component itself does.
+ERROR_SUMMARY_MARK = 'id="error-summary"'
+
+
+@register.filter
+def shows_error_summary(page_html) -> bool:
+    """Whether the rendered page shows an error summary: the base layout then begins the
+    <title> with "Error: " (the GOV.UK and SGDS pattern), on every page with one."""
+    return ERROR_SUMMARY_MARK in str(page_html)
 
 
 @register.filter

@@ -128,3 +128,51 @@ def test_messages_shown_with_state_and_hidden_prefix():
     assert "ds_notification-message--error" in found[1].classes
     assert "Error:" in found[1].all_text()
     assert "&lt;b&gt;that&lt;/b&gt;" in html
+
+
+# Elements that are landmarks (ARIA), by tag; a <header> or <footer> inside <main> is not one,
+# but the layout draws none there.
+LANDMARK_TAGS = {"main", "nav", "header", "footer", "aside"}
+
+
+def in_landmark(element) -> bool:
+    return any(node.tag in LANDMARK_TAGS or node.attrs.get("role") for node in element.ancestors())
+
+
+def test_the_back_link_is_inside_a_landmark_before_main():
+    """A11Y-1 (axe "region"): every link but the skip link is inside a landmark; the back
+    link in a navigation landmark of its own, named "Back", before <main> as the Design
+    System places it, so the skip link still lands on the page's own content."""
+    doc = parse(
+        render_page(
+            CHILD
+            + '{% block back_link %}{% include "ui/components/back_link.html" with url="/people/" %}'
+            "{% endblock %}"
+        )
+    )
+    back = doc.find("a", class_="ds_back-link")
+    nav = back.parent
+    assert (nav.tag, nav.attrs.get("aria-label")) == ("nav", "Back")
+    assert "main" not in [node.tag for node in back.ancestors()]
+    links = [a for a in doc.find_all("a") if "ds_skip-links__link" not in a.classes]
+    assert [a.attrs.get("href") for a in links if not in_landmark(a)] == []
+
+
+ERRORS = """{% extends "ui/base.html" %}
+{% block title %}Add a person{% endblock %}
+{% block content %}{% include "ui/components/error_summary.html" with errors=errors %}{% endblock %}"""
+
+
+def test_the_title_begins_error_when_the_page_shows_an_error_summary():
+    """GOV.UK and SGDS pattern: a page showing an error summary is "Error: …" in its title,
+    the first thing a screen reader says when the page comes back."""
+    shown = parse(render_page(ERRORS, errors=[{"text": "Enter a name.", "href": "#id_name"}]))
+    assert shown.find("title").text == "Error: Add a person – Golden Thread"
+    assert parse(render_page(CHILD)).find("title").text == "Caseload – Golden Thread"
+
+
+def test_typed_words_that_spell_the_summary_do_not_make_an_error_title():
+    """Stored text is escaped, so it can never look like the error summary itself."""
+    source = CHILD.replace("<p>Content</p>", "<p>{{ note }}</p>")
+    html = render_page(source, note='<div id="error-summary">')
+    assert parse(html).find("title").text == "Caseload – Golden Thread"
