@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from goldenthread.core.permissions import Permission
 
@@ -43,6 +44,15 @@ class JobKind:
     label: str
     permission: Permission
     run: Callable[..., Outcome]
+
+    @property
+    def label_in_sentence(self) -> str:
+        """The label inside a sentence ("Started: export the plans … (FHIR)."): only its
+        first letter made small, so names in capitals (FHIR, PDF) stay as they are."""
+        label = self.label
+        if len(label) > 1 and label[1].isupper():
+            return label
+        return label[:1].lower() + label[1:]
 
 
 def job_files() -> Path:
@@ -149,7 +159,12 @@ def run_fhir_export(job, progress: Progress) -> Outcome:
     )
     partial.replace(out)  # a retried job replaces its own file whole
     return Outcome(
-        text=f"{len(people)} plan(s) exported as FHIR R4 Bundles, one file a person.",
+        text=ngettext(
+            "%(count)d plan exported as a FHIR R4 Bundle, in one file.",
+            "%(count)d plans exported as FHIR R4 Bundles, one file a person.",
+            len(people),
+        )
+        % {"count": len(people)},
         file=str(out),
         downloadable=True,
     )
@@ -204,7 +219,12 @@ def run_plan_pdfs(job, progress: Progress) -> Outcome:
     people_file(out).write_text(json.dumps([str(person.pk) for person in chosen]))
     partial.replace(out)  # a retried job replaces its own file whole
     return Outcome(
-        text=f"{len(chosen)} support plan(s) as PDFs, one file a person, in one zip file.",
+        text=ngettext(
+            "%(count)d support plan as a PDF, in one zip file.",
+            "%(count)d support plans as PDFs, one file a person, in one zip file.",
+            len(chosen),
+        )
+        % {"count": len(chosen)},
         file=str(out),
         downloadable=True,
     )

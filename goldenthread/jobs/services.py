@@ -42,7 +42,7 @@ def job_start(*, actor: Any, kind: str, params: dict[str, Any] | None = None) ->
     if job_kind is None:
         raise JobError(f"There is no kind of job called {kind!r}.")
     if not can(actor, job_kind.permission):
-        raise PermissionDenied(f"Your role cannot start this job ({job_kind.label.lower()}).")
+        raise PermissionDenied(f"Your role cannot start this job ({job_kind.label_in_sentence}).")
     auditor = Auditor(actor)
     with transaction.atomic():
         now = timezone.now()

@@ -75,7 +75,7 @@ class JobStartView(PermissionRequiredMixin, View):
         except services.JobError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("jobs:list"))
-        messages.success(request, f"Started: {KINDS[kind].label.lower()}.")
+        messages.success(request, f"Started: {KINDS[kind].label_in_sentence}.")
         return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
 
 

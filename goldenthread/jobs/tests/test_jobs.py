@@ -49,7 +49,7 @@ def test_an_export_is_queued_by_the_page_and_run_by_the_worker(client, practitio
     assert (job.done, job.total) == (1, 1)
     assert job.attempts == 1
     page = client.get(reverse("jobs:detail", args=[job.pk])).text
-    assert "1 plan(s) exported" in page
+    assert "1 plan exported as a FHIR R4 Bundle, in one file." in page
     download = client.get(reverse("jobs:download", args=[job.pk]))
     assert download.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
@@ -242,3 +242,39 @@ def test_a_record_opened_by_break_glass_is_never_swept_into_a_bulk_export(
     assert any(str(person.pk) in name for name in names)
     assert not any(str(stranger.pk) in name for name in names)
     assert not AccessLog.objects.filter(person_id=stranger.pk, action=AccessAction.EXPORT).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "started"),
+    [
+        ("fhir-export", "Started: export the plans of everyone you work with (FHIR)."),
+        ("plan-pdfs", "Started: support plans of everyone you work with (PDF pack)."),
+    ],
+)
+def test_the_started_message_keeps_names_in_capitals(client, practitioner, kind, started):
+    """A name in capitals stays so inside the sentence: never "(fhir)" or "(pdf pack)"."""
+    sign_in(client, practitioner)
+    page = client.post(reverse("jobs:start"), {"kind": kind}, follow=True).text
+    assert started in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("fhir-export", "2 plans exported as FHIR R4 Bundles, one file a person."),
+        ("plan-pdfs", "2 support plans as PDFs, one file a person, in one zip file."),
+    ],
+)
+def test_what_a_job_made_is_counted_in_plain_words(client, practitioner, person, kind, said):
+    """Two plans are "2 plans", never "2 plan(s)" (one plan: the tests above)."""
+    from goldenthread.people.factories import AllocationFactory, PersonFactory
+
+    AllocationFactory(person=PersonFactory(team=person.team), worker=practitioner)
+    job = services.job_start(actor=practitioner, kind=kind)
+    work_off_the_queue()
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.error
+    sign_in(client, practitioner)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).text
+    assert said in page
+    assert "(s)" not in page

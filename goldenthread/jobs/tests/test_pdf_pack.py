@@ -56,7 +56,7 @@ def test_a_pack_of_plan_pdfs_for_the_starter_only(client, practitioner, other_pr
         assert (job.done, job.total) == (1, 1)
         assert exports(person, practitioner) == 1  # made: one row for the person
         detail = client.get(reverse("jobs:detail", args=[job.pk])).text
-        assert "1 support plan(s) as PDFs" in detail
+        assert "1 support plan as a PDF, in one zip file." in detail
         assert "until 10 December 2026 at 10:00" in detail
 
         download = client.get(reverse("jobs:download", args=[job.pk]))
