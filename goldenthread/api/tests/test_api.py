@@ -385,6 +385,26 @@ def test_a_token_is_shown_once_and_stored_hashed(client, practitioner):
     assert call(client.__class__(), "get", "/api/v1/people", secret).status_code == 401
 
 
+def test_the_header_shown_is_the_one_that_works(client, practitioner):
+    """A11Y-3: the header shown with the new token is the whole token (gt_<prefix>_<secret>),
+    never its bare prefix (which the API refuses); the list shows how each token begins."""
+    sign_in(client, practitioner)
+    expires = timezone.localdate() + datetime.timedelta(days=30)
+    response = client.post(
+        "/account/api-tokens/",
+        {"name": "Finance system", "scope": "read", "expires_on": expires.isoformat()},
+    )
+    secret = response.context["issued"].secret
+    prefix = ApiToken.objects.get(user=practitioner).prefix
+    assert secret.startswith(f"gt_{prefix}_")
+    page = response.content.decode()
+    assert f'<code class="gt_token-header">Authorization: Bearer {secret}</code>' in page
+    assert f"Bearer {prefix}" not in page
+    assert call(client.__class__(), "get", "/api/v1/people", secret).status_code == 200
+    listing = client.get("/account/api-tokens/").content.decode()
+    assert f"Starts gt_{prefix}_…" in listing and secret not in listing
+
+
 @pytest.mark.parametrize(
     ("days", "message"), [(0, "must be in the future"), (400, "at most 366 days")]
 )
@@ -399,6 +419,7 @@ def test_expiry_is_required_and_at_most_a_year(client, practitioner, days, messa
         },
     )
     assert message in response.content.decode()
+    assert "<title>Error: Your API tokens – Golden Thread</title>" in response.content.decode()
     assert not ApiToken.objects.exists()
 
 
