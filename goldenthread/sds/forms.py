@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -35,7 +36,11 @@ from .models import (
     MIX_OPTIONS,
     Accepted,
     BudgetPeriod,
+    BudgetRequest,
+    BudgetRequestEvent,
+    Decision,
     DecisionAbout,
+    FirstChoiceNotDelivered,
     HowTold,
     MixPart,
     NeedCategory,
@@ -45,6 +50,16 @@ from .models import (
 )
 from .selectors import open_outcomes, purpose_choices
 from .services import Explanation, LineInput
+
+
+def stored_limit(model: type[Model], name: str) -> int:
+    """The most characters the database field keeps: the form's limit (and so the box's
+    maxlength, which Django's CharField sets from it) read from the model, never a second
+    number that could drift from it."""
+    field = model._meta.get_field(name)
+    limit = getattr(field, "max_length", None)
+    assert isinstance(limit, int), f"{model.__name__}.{name} has no max_length"
+    return limit
 
 
 def _outcome_field(person: Person, label: str = "The outcome it is for") -> forms.ModelChoiceField:
@@ -114,7 +129,7 @@ class OptionsForm(forms.Form):
         self.fields["reasons"] = text_field(
             "Why they chose it, in their own words",
             required=False,
-            max_length=4000,
+            max_length=stored_limit(SdsChoice, "reasons"),
             rows=5,
             help_text="Write what the person said. It is shown exactly as typed.",
         )
@@ -240,7 +255,7 @@ def _plan_to_meet_need_field(help_text: str = "") -> forms.CharField:
     return text_field(
         "The plan to meet the need over time",
         rows=4,
-        max_length=4000,
+        max_length=stored_limit(FirstChoiceNotDelivered, "plan_to_meet_need"),
         required_message="Say how the need will be met over time.",
         help_text=help_text,
     )
@@ -392,7 +407,7 @@ class BudgetRequestForm(forms.Form):
     case_for_request = text_field(
         "What the budget is for",
         rows=5,
-        max_length=4000,
+        max_length=stored_limit(BudgetRequest, "case_for_request"),
         required_message="Say what the budget is for and how it meets the outcomes.",
         help_text="How it meets the person's outcomes, and the strengths, family and community "
         "support already counted in.",
@@ -545,14 +560,14 @@ class DecideForm(forms.Form):
         "Reasons for the decision",
         required=False,
         rows=4,
-        max_length=4000,
+        max_length=stored_limit(BudgetRequestEvent, "reasons"),
         help_text="For the record: what was considered and why.",
     )
     reasons_for_person = text_field(
         "The reasons as they will be explained to the person",
         required=False,
         rows=4,
-        max_length=4000,
+        max_length=stored_limit(BudgetRequestEvent, "reasons_for_person"),
         help_text="In everyday words. The person sees this (Standard 8.11).",
     )
     version = VersionField()
@@ -657,7 +672,7 @@ class ResubmitForm(forms.Form):
     information = text_field(
         "The information the panel asked for",
         rows=6,
-        max_length=4000,
+        max_length=stored_limit(BudgetRequestEvent, "reasons"),  # kept as the event's reasons
         help_text="The panel reads this beside the request. Do not repeat the whole request.",
         required_message="Write the information the panel asked for.",
     )
@@ -677,7 +692,7 @@ class DecisionForm(forms.Form):
     reasons = text_field(
         "The reasons, as explained to the person",
         rows=4,
-        max_length=4000,
+        max_length=stored_limit(Decision, "reasons"),
         required_message="Give the reasons, as they were explained to the person.",
     )
     decided_on = date_field("Date decided")

@@ -26,6 +26,7 @@ from goldenthread.sds.factories import (
 )
 from goldenthread.sds.models import (
     BudgetRequest,
+    BudgetRequestEvent,
     DelegatedLimit,
     RequestStatus,
     SdsChoice,
@@ -735,3 +736,30 @@ def test_overview_shows_an_option_4_mix_by_outcome(practitioner_client, practiti
     response = practitioner_client.get(reverse("sds:overview", args=[person.pk]))
     assert response.status_code == 200
     assert "I will swim twice a week by summer" in response.content.decode()
+
+
+def test_the_decision_boxes_stop_at_the_limit_the_database_keeps(
+    client, team_leader, person, practitioner, limits
+):
+    """A11Y-1 (and SEC-6: nothing typed is lost): the budget decision's two boxes say their
+    limit (maxlength) in the page, the same number the server checks and the database keeps
+    (the form reads it from the model), so a person is stopped while typing, not after."""
+    import re
+
+    from goldenthread.sds.forms import DecideForm, ResubmitForm
+
+    budget_request = make_budget_request(person, lines=MEDIUM, actor=practitioner)
+    sign_in(client, team_leader)
+    body = client.get(
+        reverse("sds:request_detail", args=[person.pk, budget_request.pk])
+    ).content.decode()
+    limits_shown = dict(re.findall(r'<textarea name="([a-z_]+)"[^>]*\smaxlength="(\d+)"', body))
+    stored = BudgetRequestEvent._meta
+    assert limits_shown == {
+        "reasons": str(stored.get_field("reasons").max_length),
+        "reasons_for_person": str(stored.get_field("reasons_for_person").max_length),
+    }
+    assert stored.get_field("reasons_for_person").max_length == 4000
+    form = DecideForm(may_decide=True, may_refer=True)
+    assert form.fields["reasons_for_person"].max_length == 4000
+    assert ResubmitForm().fields["information"].max_length == stored.get_field("reasons").max_length
