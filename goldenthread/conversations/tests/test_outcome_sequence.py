@@ -13,6 +13,7 @@ from goldenthread.conversations import selectors, services
 from goldenthread.conversations.factories import (
     AspirationFactory,
     ConversationFactory,
+    PositiveChangeFactory,
     WorkingItemFactory,
 )
 from goldenthread.conversations.models import (
@@ -22,6 +23,7 @@ from goldenthread.conversations.models import (
     ReflectionQuestion,
     WorkingItem,
 )
+from goldenthread.outcomes.factories import OutcomeFactory
 from goldenthread.people.factories import CircleMemberFactory, PersonFactory
 
 
@@ -238,3 +240,31 @@ def test_participants(practitioner_client, conversation):
     missing = practitioner_client.post(add, {"kind": "advocate"})
     assert "Enter the name of who took part." in missing.content.decode()
     assert conversation.participants.count() == 2
+
+
+def test_checklist_suggestions_count_in_words_not_item_s(conversation):
+    """OS-, A11Y-3: the checklist's notes say "1 item ... is", "2 items ... are", never
+    "item(s)"."""
+
+    def notes():
+        return selectors.reflection_suggestions(selectors.conversation_record(conversation))
+
+    WorkingItemFactory(conversation=conversation, is_working=True)
+    not_working = WorkingItemFactory(conversation=conversation, is_working=False)
+    change = PositiveChangeFactory(conversation=conversation)
+    first = notes()
+    assert first[ReflectionQuestion.WORKING] == ("2 items in step 2 are the person's own view.")
+    assert first[ReflectionQuestion.POSITIVE_CHANGE].startswith("1 positive change is not linked")
+    change.from_not_working.set([not_working])
+    OutcomeFactory(positive_change=change)
+    OutcomeFactory(positive_change=change, checker_codes=["vague"])
+    later = PositiveChangeFactory(conversation=conversation)
+    later.from_not_working.set([not_working])
+    after = notes()
+    assert after[ReflectionQuestion.SPECIFIC_OUTCOMES] == "1 positive change has no outcome yet."
+    assert "2 outcomes not fully checked" in after[ReflectionQuestion.CHECKED]
+    assert "suggestions for 1 outcome." in after[ReflectionQuestion.CHECKED]
+    OutcomeFactory(positive_change=later)
+    last = notes()
+    assert last[ReflectionQuestion.SPECIFIC_OUTCOMES] == "3 outcomes recorded."
+    assert not any("(s)" in text for n in (first, after, last) for text in n.values())
