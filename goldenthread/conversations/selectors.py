@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from goldenthread.core.formatting import count_text
 from goldenthread.people.models import Person
 
 from .models import (
@@ -123,11 +124,6 @@ def reflection_answers(conversation: Conversation) -> dict[str, ReflectionAnswer
     }
 
 
-def _count(items: list, one: str, many: str) -> str:
-    """'1 outcome', '3 outcomes': the words for one or for more, never "outcome(s)"."""
-    return f"{len(items)} {one if len(items) == 1 else many}"
-
-
 def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
     """What the record shows for each checklist question, for the practitioner to weigh."""
     c = record.conversation
@@ -155,13 +151,13 @@ def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
         s[ReflectionQuestion.WORKING] = "No item in step 2 is recorded as the person's own view."
     else:
         s[ReflectionQuestion.WORKING] = (
-            f"{_count(own_view, 'item in step 2 is', 'items in step 2 are')} the person's own view."
+            f"{count_text(len(own_view), 'item in step 2 is', 'items in step 2 are')} the person's own view."
         )
     unlinked = [ch for ch in record.changes if not ch.linked]
     s[ReflectionQuestion.POSITIVE_CHANGE] = (
         "No positive change is recorded yet."
         if not record.changes
-        else f"{_count(unlinked, 'positive change is', 'positive changes are')} not linked "
+        else f"{count_text(len(unlinked), 'positive change is', 'positive changes are')} not linked "
         "to what is not working or an aspiration."
         if unlinked
         else "Every positive change is linked to what is not working or an aspiration."
@@ -170,21 +166,21 @@ def reflection_suggestions(record: ConversationRecord) -> dict[str, str]:
     s[ReflectionQuestion.SPECIFIC_OUTCOMES] = (
         "No outcome is recorded yet."
         if not record.outcomes
-        else f"{_count(no_outcome, 'positive change has', 'positive changes have')} no outcome yet."
+        else f"{count_text(len(no_outcome), 'positive change has', 'positive changes have')} no outcome yet."
         if no_outcome
-        else f"{_count(record.outcomes, 'outcome', 'outcomes')} recorded."
+        else f"{count_text(len(record.outcomes), 'outcome', 'outcomes')} recorded."
     )
     unchecked = [o for o in record.outcomes if not o.all_checked]
     flagged = [o for o in record.outcomes if o.checker_codes]
     parts = []
     if unchecked:
         parts.append(
-            f"{_count(unchecked, 'outcome', 'outcomes')} not fully checked against the eight "
+            f"{count_text(len(unchecked), 'outcome', 'outcomes')} not fully checked against the eight "
             "questions"
         )
     if flagged:
         parts.append(
-            f"the outcome checker has suggestions for {_count(flagged, 'outcome', 'outcomes')}"
+            f"the outcome checker has suggestions for {count_text(len(flagged), 'outcome', 'outcomes')}"
         )
     s[ReflectionQuestion.CHECKED] = (
         ("; ".join(parts).capitalize() + ".")

@@ -83,3 +83,9 @@ def money_per_period_text(amount: Decimal | None, period: str, *, none: str = ""
     if amount is None:
         return none
     return f"{money_text(amount)} {PERIOD_PHRASE.get(str(period), '')}".strip()
+
+
+def count_text(count: int, one: str, many: str) -> str:
+    """'1 record', '2,480 records': a count with the words for one or for more (either may
+    carry its verb: 'item is', 'items are'), never 'record(s)'."""
+    return f"{count:,} {one if count == 1 else many}"

@@ -51,6 +51,7 @@ from goldenthread.audit.models import (
     PurgePermit,
 )
 from goldenthread.audit.services import Auditor
+from goldenthread.core.formatting import count_text
 from goldenthread.core.services import SystemActor
 
 from .models import Tombstone
@@ -88,8 +89,12 @@ class AuditRetentionResult:
     def as_text(self) -> str:
         total = sum(self.rows.values()) + sum(self.break_glass.values())
         waiting = (
-            f"{self.break_glass_unreviewed:,} break-glass use(s) past the period are kept "
-            "until their team leader reviews them."
+            count_text(
+                self.break_glass_unreviewed,
+                "break-glass use past the period is",
+                "break-glass uses past the period are",
+            )
+            + " kept until their team leader reviews them."
             if self.break_glass_unreviewed
             else ""
         )
@@ -97,8 +102,9 @@ class AuditRetentionResult:
             return "\n".join(filter(None, ["No audit row is past its retention period.", waiting]))
         verb = "Would remove" if self.dry_run else "Removed"
         lines = [
-            f"{verb} {total:,} audit row(s) written before {self.older_than:%d %B %Y}, or "
-            f"about the {self.destroyed_people:,} person(s) whose record was destroyed "
+            f"{verb} {count_text(total, 'audit row', 'audit rows')} written before "
+            f"{self.older_than:%d %B %Y}, or about the "
+            f"{count_text(self.destroyed_people, 'person', 'people')} whose record was destroyed "
             f"before {self.destroyed_before:%d %B %Y}:"
         ]
         lines += [f"- {table}: {n:,}" for table, n in self.rows.items()]
@@ -213,7 +219,8 @@ def apply(
             actor=actor if isinstance(actor, get_user_model()) else None,
             actor_name=_actor_name(actor),
             rule_text=(
-                f"{current['years']} years; {current['destroyed_person_years']} year(s) after "
+                f"{current['years']} years; "
+                f"{count_text(current['destroyed_person_years'], 'year', 'years')} after "
                 f"a person's record was destroyed (source: {current.get('source', 'not stated')})"
             )[:500],
             older_than=older_than,

@@ -33,6 +33,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import Notification
 from goldenthread.audit.services import Auditor
 from goldenthread.core.append_only import triggers_off
+from goldenthread.core.formatting import count_text
 from goldenthread.core.services import SystemActor
 from goldenthread.people.models import Allocation, Person
 
@@ -67,7 +68,9 @@ class RetentionResult:
             return "No record is past its retention period."
         lines = []
         verb = "Would destroy" if self.dry_run else "Destroyed"
-        lines.append(f"{verb} {len(self.due)} record(s) past their retention period:")
+        lines.append(
+            f"{verb} {count_text(len(self.due), 'record', 'records')} past their retention period:"
+        )
         rows_by_id = {t.record_id: t.rows for t in self.tombstones}
         for item in self.due:
             line = (

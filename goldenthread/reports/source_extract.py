@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from goldenthread.core.formatting import count_text
 from goldenthread.sds.models import BudgetRequest, MixPart, RequestStatus, SdsChoice, SdsOption
 
 from .periods import Period, parse_period
@@ -134,7 +135,8 @@ class Extract:
     def summary(self) -> list[str]:
         lines = [
             f"Source SDS extract for {self.period.code} ({self.period.label}): "
-            f"{len(self.rows)} row(s) written, {sum(self.fixed.values())} fixed, "
+            f"{count_text(len(self.rows), 'row', 'rows')} written, {sum(self.fixed.values())} "
+            "fixed, "
             f"{sum(self.rejected.values())} rejected."
         ]
         for label, counts in (

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from goldenthread.core.formatting import (
+    count_text,
     date_text,
     datetime_text,
     money_per_period_text,
@@ -113,3 +114,9 @@ def test_dates_are_written_as_the_templates_date_filter_wrote_them():
         for day in (datetime.date(2026, month, 3), datetime.date(1999, month, 28)):
             assert date_text(day) == django_format(day, "j F Y")
             assert date_text(day, short_month=True) == django_format(day, "j M Y")
+
+
+def test_count_text_has_the_words_for_one_or_more_never_s_in_brackets():
+    assert count_text(1, "record", "records") == "1 record"
+    assert count_text(0, "record", "records") == "0 records"
+    assert count_text(2480, "item is", "items are") == "2,480 items are"

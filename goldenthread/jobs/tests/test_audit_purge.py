@@ -64,7 +64,7 @@ def test_a_dry_run_removes_nothing_and_removing_needs_the_confirmation(
     dry = Job.objects.get()
     assert dry.state == JobState.SUCCEEDED, dry.error
     assert dry.params == {"dry_run": True, "confirmed": False}
-    assert "Would remove 4 audit row(s)" in dry.result_text
+    assert "Would remove 4 audit rows" in dry.result_text
     assert "Nothing was removed (a dry run)." in dry.result_text
     assert (dry.done, dry.total) == (1, 1)
     assert AccessLog.objects.count() >= before
@@ -77,7 +77,7 @@ def test_a_dry_run_removes_nothing_and_removing_needs_the_confirmation(
     work_off_the_queue()
     applied.refresh_from_db()
     assert applied.state == JobState.SUCCEEDED, applied.error
-    assert "Removed 4 audit row(s)" in applied.result_text
+    assert "Removed 4 audit rows" in applied.result_text
     checkpoint = AuditCheckpoint.objects.get()
     assert checkpoint.actor == administrator
     with time_machine.travel(NOW, tick=False):  # the session was last used then

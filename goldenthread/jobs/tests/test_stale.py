@@ -123,7 +123,7 @@ def test_someone_elses_page_view_does_not_touch_my_job_but_the_worker_does(
         assert job.state == JobState.RUNNING  # only one's own jobs are looked at
         out = io.StringIO()
         call_command("worker", "--once", stdout=out)
-        assert "1 job(s) left running by a stopped worker marked failed" in out.getvalue()
+        assert "1 job left running by a stopped worker marked failed" in out.getvalue()
     job.refresh_from_db()
     assert job.state == JobState.FAILED
 
@@ -134,7 +134,7 @@ def test_the_recover_command_for_cron(practitioner, person, monkeypatch):
         clock.move_to(T0 + datetime.timedelta(minutes=30))
         out = io.StringIO()
         call_command("job", "recover", stdout=out)
-    assert "1 job(s)" in out.getvalue()
+    assert "1 job left" in out.getvalue()
     job.refresh_from_db()
     assert job.state == JobState.FAILED
 

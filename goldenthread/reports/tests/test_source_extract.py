@@ -175,7 +175,7 @@ def test_the_command_writes_the_file_summary_and_access_log(records, staff, tmp_
         written = list(csv.DictReader(handle))
     assert len(written) == 6
     summary = out.getvalue()
-    assert "2026Q3 (July to September 2026): 6 row(s) written, 1 fixed, 1 rejected." in summary
+    assert "2026Q3 (July to September 2026): 6 rows written, 1 fixed, 1 rejected." in summary
     assert "Fixed: 1 (start date after end date: end date set to the period's end)." in summary
     assert "Rejected: 1 (start date after the period's end: removed)." in summary
     assert "Left out: 1 (support ended before the period began: not in the period)." in summary

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from goldenthread.api.fhir.export import bundle_for
 from goldenthread.audit.services import access_denied
+from goldenthread.core.formatting import count_text
 from goldenthread.people.access import log_export
 from goldenthread.people.models import Person
 
@@ -61,7 +62,9 @@ class Command(BaseCommand):
                 self._write(user, each, folder / f"{each.pk}.json")
                 count += 1
             self.stdout.write(
-                self.style.SUCCESS(f"{count} plan(s) written to {folder} as {username}.")
+                self.style.SUCCESS(
+                    f"{count_text(count, 'plan', 'plans')} written to {folder} as {username}."
+                )
             )
             if count == 0:
                 self.stdout.write(f"{username} may open nobody's record, so nothing was exported.")

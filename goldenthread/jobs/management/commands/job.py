@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from goldenthread.core.formatting import count_text
 from goldenthread.jobs import presenters, services
 from goldenthread.jobs.kinds import KINDS
 from goldenthread.jobs.models import Job, JobState
@@ -46,12 +47,16 @@ class Command(BaseCommand):
     def handle(self, *args, action, kind, username, wait, **options):
         if action == "recover":
             lost, expired = services.recover_stale(), services.expire_files()
-            self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
-            self.stdout.write(f"{expired} job file(s) past their keeping period deleted.")
+            self.stdout.write(
+                f"{count_text(lost, 'job', 'jobs')} left running by a stopped worker marked failed."
+            )
+            self.stdout.write(
+                f"{count_text(expired, 'job file', 'job files')} past their keeping period deleted."
+            )
             if not services.queue_in_database():
                 requeued = services.requeue_lost()
                 self.stdout.write(
-                    f"{requeued} waiting job(s) missing from the queue (RQ) queued again."
+                    f"{count_text(requeued, 'waiting job', 'waiting jobs')} missing from the queue (RQ) queued again."
                 )
             return
         if not kind or not username:

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import RedisError
 
+from goldenthread.core.formatting import count_text
 from goldenthread.jobs.services import (
     expire_files,
     queue_in_database,
@@ -63,11 +64,17 @@ class Command(BaseCommand):
             raise CommandError(f"The queue's Redis (TASKS_URL) cannot be reached: {exc}") from exc
         if verbosity >= 1:
             if lost:
-                self.stdout.write(f"{lost} job(s) left running by a stopped worker marked failed.")
+                self.stdout.write(
+                    f"{count_text(lost, 'job', 'jobs')} left running by a stopped worker marked failed."
+                )
             if expired:
-                self.stdout.write(f"{expired} job file(s) past their keeping period deleted.")
+                self.stdout.write(
+                    f"{count_text(expired, 'job file', 'job files')} past their keeping period deleted."
+                )
             if requeued:
-                self.stdout.write(f"{requeued} waiting job(s) missing from the queue queued again.")
+                self.stdout.write(
+                    f"{count_text(requeued, 'waiting job', 'waiting jobs')} missing from the queue queued again."
+                )
         queues = {
             "jobs": [settings.GOLDENTHREAD_TASKS_QUEUE],
             "reports": [settings.GOLDENTHREAD_REPORTS_QUEUE],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from goldenthread.core.formatting import count_text
 from goldenthread.operations import audit_retention
 from goldenthread.operations.management.commands.retention import (
     add_retention_arguments,
@@ -29,8 +30,9 @@ class Command(BaseCommand):
         actor = retention_actor(username, default=audit_retention.SCHEDULED_AUDIT_RETENTION)
         rule = audit_retention.rule()
         self.stdout.write(
-            f"Audit log retention: {rule['years']} year(s); {rule['destroyed_person_years']} "
-            f"year(s) after a person's record was destroyed (source: {rule.get('source')})."
+            f"Audit log retention: {count_text(rule['years'], 'year', 'years')}; "
+            f"{count_text(rule['destroyed_person_years'], 'year', 'years')} after a person's "
+            f"record was destroyed (source: {rule.get('source')})."
         )
         try:
             result = audit_retention.apply(actor=actor, dry_run=not apply)

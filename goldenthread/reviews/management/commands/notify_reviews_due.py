@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from goldenthread.core.formatting import count_text
 from goldenthread.reviews.notices import NOTICE_DAYS, notify_reviews_due
 
 
@@ -16,4 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = notify_reviews_due(notice_days=options["days"])
-        self.stdout.write(f"Considered {count} notice(s); anyone told before is not told again.")
+        self.stdout.write(
+            f"Considered {count_text(count, 'notice', 'notices')}; anyone told before is not told "
+            "again."
+        )
