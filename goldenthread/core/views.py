@@ -83,6 +83,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", {"own_record_account": own_record}, status=403)
 
 
+FORM_EXPIRED_HEADER = "GT-Form-Expired"
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form sent with a token that no longer matches (left open too
     long, or the person signed in or out in another tab) or from another site. The page
@@ -97,7 +100,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             "Nothing was saved.",
         )
     if getattr(request, "htmx", False):
-        return render(request, "ui/partials/form_expired.html", status=403)
+        # Marked so app.js puts it in the page (htmx leaves a 4xx unswapped).
+        response = render(request, "ui/partials/form_expired.html", status=403)
+        response[FORM_EXPIRED_HEADER] = "1"
+        return response
     sign_in = request.path_info == resolve_url(settings.LOGIN_URL)
     return render(
         request,

@@ -49,3 +49,21 @@ def test_the_suggestion_follows_the_words_and_the_practitioner_chooses(
     expect(region).to_contain_text("‘Seeing people’", use_inner_text=True)
     axe.check(page)
     assert page.console_errors == []
+
+
+def test_a_stale_form_token_is_said_where_the_suggestion_was(page, axe, practitioner, person):
+    """SEC-8, A11Y-3: after the page's form token stops matching (here: its cookie gone, as
+    when the person signs out and in on another tab), the next live request is refused and
+    its region says so, where htmx had shown nothing (a 403 is not swapped by default)."""
+    conversation = ConversationFactory(person=person, recorded_by=practitioner)
+    PositiveChangeFactory(conversation=conversation, text="Seeing friends again")
+    sign_in(page, axe, practitioner)
+    page.goto(f"/people/{person.pk}/conversations/{conversation.pk}/step-4/")
+    region = page.locator("#domain-suggestion")
+    statement = page.get_by_label("The outcome", exact=True)
+    statement.fill("I'd like to see my friends every Saturday by June.")
+    expect(region).to_contain_text("This sounds like ‘Seeing people’", use_inner_text=True)
+    page.context.clear_cookies(name="csrftoken")
+    statement.fill("I'd like to walk to the shops on my own by June.")
+    expect(region).to_contain_text("Not saved: this page has been open too long")
+    axe.check(page)

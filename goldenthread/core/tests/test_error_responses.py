@@ -92,6 +92,7 @@ def test_an_htmx_request_with_a_stale_token_gets_a_short_message_not_a_page(
     assert "<html" not in response.text and "<main" not in response.text
     assert "Not saved: this page has been open too long" in response.text
     assert 'class="ds_error-message"' in response.text
+    assert response["GT-Form-Expired"] == "1"  # app.js swaps it in (browser: htmx journey)
     assert_no_framework(response)
 
 

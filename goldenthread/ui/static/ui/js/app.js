@@ -113,6 +113,17 @@
         }
     });
 
+    // A request refused because the page's form token no longer matches (the person signed
+    // out or in on another tab, or the page was open too long: core.views.csrf_failure)
+    // says so in its part of the page. htmx leaves a 4xx unswapped, so it went unseen.
+    document.addEventListener("htmx:beforeSwap", function (event) {
+        var xhr = event.detail.xhr;
+        if (xhr && xhr.status === 403 && xhr.getResponseHeader("GT-Form-Expired") === "1") {
+            event.detail.shouldSwap = true;
+            event.detail.isError = false;
+        }
+    });
+
     if (window.DS) {
         window.DS.initAll();
     }
