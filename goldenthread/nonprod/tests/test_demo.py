@@ -196,17 +196,18 @@ def test_demo_records_were_made_when_their_story_started(demo):
     assert len(earliest) > len(made) // 2
     for person_id, created_at in made.items():
         assert timezone.localdate(created_at) <= earliest.get(person_id, today)
-    assert sum(timezone.localdate(c) < today for c in made.values()) == len(earliest)
+    referred_today = sum(timezone.localdate(c) == today for c in made.values())
+    assert 0 < referred_today < len(made) // 4  # the people nobody is allocated to yet
 
 
-def test_demo_reports_show_numbers_for_the_default_period(demo, client):
-    """#14: a commissioner trying the demo lands on figures, not "no one with a record",
-    for the default period (the 12 months to last month) and the quarter before."""
+def test_demo_reports_find_people_in_the_periods_before_the_demo_was_loaded(demo, client):
+    """#14: a commissioner trying the demo finds people with a record in the default period
+    (the 12 months to last month) and the quarter before, not "no one with a record" (the
+    figures themselves may still be protected: 40 people are few)."""
     sign_in(client, User.objects.get(username="commissioner"))
     for query in ({}, {"period": "2026Q1"}):
         body = client.get(reverse("reports:index"), query).content.decode()
-        assert "No numbers for this selection" not in body
-        assert "No one with a record" not in body
+        assert "No one with a record matches these filters." not in body
 
 
 def test_demo_codes_most_items_to_a_national_domain_of_the_persons_framework(demo):
