@@ -89,3 +89,12 @@ def count_text(count: int, one: str, many: str) -> str:
     """'1 record', '2,480 records': a count with the words for one or for more (either may
     carry its verb: 'item is', 'items are'), never 'record(s)'."""
     return f"{count:,} {one if count == 1 else many}"
+
+
+def lower_first(value) -> str:
+    """ "Date of birth" → "date of birth", inside a sentence; a word in capitals stays
+    ("CHI number", "FHIR export")."""
+    text = str(value)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

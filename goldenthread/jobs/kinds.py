@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import ngettext
 
+from goldenthread.core.formatting import lower_first
 from goldenthread.core.permissions import Permission
 
 Progress = Callable[[int, int, str], None]
@@ -49,10 +50,7 @@ class JobKind:
     def label_in_sentence(self) -> str:
         """The label inside a sentence ("Started: export the plans … (FHIR)."): only its
         first letter made small, so names in capitals (FHIR, PDF) stay as they are."""
-        label = self.label
-        if len(label) > 1 and label[1].isupper():
-            return label
-        return label[:1].lower() + label[1:]
+        return lower_first(self.label)
 
 
 def job_files() -> Path:

@@ -30,6 +30,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
+from goldenthread.core import formatting
 from goldenthread.core.permissions import can as user_can
 from goldenthread.ui import htmx, links
 
@@ -69,11 +70,8 @@ def capture(parser, token):
 @register.filter
 def lower_first(value) -> str:
     """ "Date of birth" → "date of birth" for "Change date of birth"; a word in capitals
-    stays ("CHI number")."""
-    text = str(value)
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
+    stays ("CHI number"). core.formatting's."""
+    return formatting.lower_first(value)
 
 
 # The error summary's own id (ui/components/error_summary.html). Stored text is escaped,
