@@ -9,6 +9,7 @@ issue one-time codes, and casework access they ask for needs a second person's a
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
@@ -543,3 +544,50 @@ class EmailCodesAdmin(AuthenticatorAppAdmin):
     list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
     fields = ("user_link", "name", "confirmed", "created_at", "last_used_at")
     readonly_fields = fields
+
+
+# --- Sign-in records (django-axes): seen, never changed or removed here --------------------
+# axes' own admin (AXES_ENABLE_ADMIN, off in settings) let an administrator delete the
+# sign-in and failure logs: the trail of who signed in from where, and of an attack. Here
+# they are seen only. A lock ends by itself after AXES_COOLOFF_TIME (docs/adr/0004).
+
+_SIGN_IN_FIELDS = ("attempt_time", "username", "ip_address", "user_agent", "path_info")
+
+
+@admin.register(AccessAttempt)
+class FailedSignInAdmin(SeenOnly, admin.ModelAdmin):
+    """Failed sign-ins being counted towards a lock, per username and address."""
+
+    list_display = (*_SIGN_IN_FIELDS, "failures_since_start")
+    list_filter = ("attempt_time",)
+    search_fields = ("username", "ip_address")
+    date_hierarchy = "attempt_time"
+    fields = (*_SIGN_IN_FIELDS, "failures_since_start")
+    readonly_fields = fields
+    actions = None
+
+
+@admin.register(AccessLog)
+class SignInLogAdmin(SeenOnly, admin.ModelAdmin):
+    """Every sign-in and sign-out."""
+
+    list_display = (*_SIGN_IN_FIELDS, "logout_time")
+    list_filter = ("attempt_time", "logout_time")
+    search_fields = ("username", "ip_address")
+    date_hierarchy = "attempt_time"
+    fields = (*_SIGN_IN_FIELDS, "logout_time")
+    readonly_fields = fields
+    actions = None
+
+
+@admin.register(AccessFailureLog)
+class FailedSignInLogAdmin(SeenOnly, admin.ModelAdmin):
+    """Every failed sign-in, and whether it was locked out."""
+
+    list_display = (*_SIGN_IN_FIELDS, "locked_out")
+    list_filter = ("attempt_time", "locked_out")
+    search_fields = ("username", "ip_address")
+    date_hierarchy = "attempt_time"
+    fields = (*_SIGN_IN_FIELDS, "locked_out")
+    readonly_fields = fields
+    actions = None

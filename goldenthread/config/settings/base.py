@@ -290,6 +290,8 @@ AXES_LOCKOUT_TEMPLATE = "ui/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
+# The sign-in records are seen in our admin (accounts/admin.py), never removed there.
+AXES_ENABLE_ADMIN = False
 # Behind reverse proxies, the client's address is the proxy's unless this says how many
 # proxies of ours add to X-Forwarded-For (else every sign-in shares one address). One rule
 # for axes, the access log and the invitation throttle: core/client_address.py.
