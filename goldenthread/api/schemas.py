@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, create_model, field_validator
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
 from goldenthread.conversations.models import MattersKind, Perspective, StrengthKind
 from goldenthread.core.numbers import number_message, typed_in_plain_digits
+from goldenthread.core.text import NAME_FIELDS, shows_nothing, without_direction_controls
 from goldenthread.outcomes.models import CheckQuestion
 from goldenthread.people.models import SupportReason
 from goldenthread.reviews.models import OutcomeDecision, Rating, WhoseWords
@@ -47,6 +48,12 @@ def in_order(relation: str, *order: str) -> staticmethod:
 def name_of(field: str) -> staticmethod:
     """A resolver: the full name of the user in `field` ("" when there is none)."""
     return staticmethod(lambda obj: _name(getattr(obj, field)))
+
+
+INVISIBLE_REFUSED = (
+    "Text cannot be made only of invisible characters (such as zero-width spaces): "
+    "leave it empty or write something."
+)
 
 
 def unstorable(value: object) -> PydanticCustomError | None:
@@ -92,7 +99,7 @@ class Input(Schema):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _storable(cls, value: Any) -> Any:
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
         # After pydantic has read the field (so a schema inside has looked at its own
         # fields; a discriminator allows no other kind of validator). Pydantic refuses a
         # lone surrogate itself in text with a length limit: problems.ninja_field_errors
@@ -100,6 +107,14 @@ class Input(Schema):
         error = unstorable(value)
         if error is not None:
             raise error
+        if isinstance(value, str):
+            # As the pages keep typed text (core/text.py): no direction controls (a name's
+            # are refused by the service), and text of invisible characters alone is
+            # refused, not kept as if it said something.
+            if info.field_name not in NAME_FIELDS:
+                value = without_direction_controls(value)
+            if value.strip() and shows_nothing(value):
+                raise PydanticCustomError("string_invisible", INVISIBLE_REFUSED)
         return value
 
 

@@ -11,6 +11,9 @@
   off for every page (camera, microphone, location, payment, ...).
 - `CSPMiddleware`: django-csp's Content-Security-Policy, its header built once per process
   for pages that use the settings' policy as it is.
+- `TypedTextMiddleware`: text posted from a form is kept as `core.text.as_kept` says (no
+  direction controls, except in a name, which is refused; invisible-only text is blank),
+  before any form reads it. Passwords and the CSRF token are left as sent.
 - `MethodNotAllowedPageMiddleware`: a page's empty 405 (require_POST, a View without get)
   becomes the service's own page saying the address works only from its button; the
   status and the Allow header are kept, and the API's 405s (problem+json) are left alone.
@@ -37,6 +40,7 @@ from django.utils.cache import add_never_cache_headers
 
 from .logging import current_request, current_request_id
 from .problems import is_api_request
+from .text import NAME_FIELDS, as_kept
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -212,3 +216,35 @@ class MethodNotAllowedPageMiddleware:
             response.content = render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _as_sent(key: str) -> bool:
+    """Fields kept exactly as typed: passwords (every character is the secret) and the CSRF
+    token."""
+    return "password" in key.lower() or key == "csrfmiddlewaretoken"
+
+
+class TypedTextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            posted = request.POST
+            if any(
+                as_kept(value, name=key in NAME_FIELDS) != value
+                for key, values in posted.lists()
+                if not _as_sent(key)
+                for value in values
+            ):
+                kept = posted.copy()
+                for key, values in posted.lists():
+                    if not _as_sent(key):
+                        name = key in NAME_FIELDS
+                        kept.setlist(key, [as_kept(value, name=name) for value in values])
+                kept._mutable = False
+                request.POST = kept  # type: ignore[misc]
+        return self.get_response(request)

@@ -639,3 +639,21 @@ def test_a_name_with_a_hidden_direction_mark_is_refused_by_name_through_the_api(
     # Names in any script are kept.
     kept = api("post", "/circle", {"name": "\u0646\u0648\u0631", "relationship": "Friend"})
     assert kept.status_code == 201, kept.content
+
+
+def test_text_through_the_api_is_kept_as_the_pages_keep_it(api, full_record):
+    """core/text.py (docs/adr/0037): a direction override in text is removed, as the pages
+    remove it, and text of invisible characters alone is refused by name, not stored as if
+    it said something."""
+    from goldenthread.people.models import CircleMember
+
+    members = CircleMember.objects.count()
+    blank = api("post", "/circle", {"name": "Ann Bell", "relationship": "\u200b\u200b"})
+    assert blank.status_code == 422, blank.content
+    assert [e["field"] for e in blank.json()["errors"]] == ["relationship"]
+    assert "invisible characters" in blank.json()["errors"][0]["message"]
+    assert CircleMember.objects.count() == members
+
+    made = api("post", "/circle", {"name": "Ann Bell", "relationship": "\u202erobhgien"})
+    assert made.status_code == 201, made.content
+    assert CircleMember.objects.get(name="Ann Bell").relationship == "robhgien"

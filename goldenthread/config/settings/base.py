@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Typed text without direction controls; invisible-only text is blank (core/text.py).
+    "goldenthread.core.middleware.TypedTextMiddleware",
     # Django's and django-otp's, reading the user and device from the shared cache when
     # there is one (goldenthread/accounts/sign_in_cache.py).
     "goldenthread.accounts.middleware.CachedAuthenticationMiddleware",
