@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.services import Auditor, create_audited, update_audited
+from goldenthread.core.formatting import date_text
 from goldenthread.core.questionnaires import questionnaire_save
 from goldenthread.core.services import audited_update, refuse_unknown_fields
 from goldenthread.people.guards import require_casework
@@ -42,6 +43,19 @@ def _check_casework(actor: User | None, person: Any) -> None:
     require_casework(actor, person, doing="record conversations")
 
 
+def _check_held_on(held_on: datetime.date, born: datetime.date | None) -> None:
+    """A conversation is held by today, and not before the person was born."""
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
+    if born is not None and held_on < born:
+        raise ValidationError(
+            {
+                "held_on": "The date of the conversation cannot be before the person was "
+                f"born ({date_text(born)})."
+            }
+        )
+
+
 def conversation_create(
     *,
     actor: User,
@@ -52,8 +66,7 @@ def conversation_create(
     narrative: str = "",
 ) -> Conversation:
     _check_casework(actor, person)
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
+    _check_held_on(held_on, person.date_of_birth)
     conversation = Conversation(
         person=person,
         held_on=held_on,
@@ -71,8 +84,8 @@ def conversation_update(
     """Change the conversation's details or story; refused if someone saved first."""
     _check_casework(actor, conversation.person_id)
     refuse_unknown_fields("conversation_update", changes, CONVERSATION_FIELDS)
-    if "held_on" in changes and changes["held_on"] > timezone.localdate():
-        raise ValidationError({"held_on": "The date of the conversation cannot be in the future."})
+    if "held_on" in changes:
+        _check_held_on(changes["held_on"], conversation.person.date_of_birth)
     redated = "held_on" in changes and changes["held_on"] != conversation.held_on
     with transaction.atomic():
         audited_update(

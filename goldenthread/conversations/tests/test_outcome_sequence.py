@@ -268,3 +268,39 @@ def test_checklist_suggestions_count_in_words_not_item_s(conversation):
     last = notes()
     assert last[ReflectionQuestion.SPECIFIC_OUTCOMES] == "3 outcomes recorded."
     assert not any("(s)" in text for n in (first, after, last) for text in n.values())
+
+
+def test_conversation_cannot_be_before_the_person_was_born(
+    practitioner_client, practitioner, person
+):
+    """A probe recorded a conversation on 1 January 1990 with someone born in 2000, "the
+    person took part" ticked: it was kept. Now refused, at the start and when redated."""
+    person.date_of_birth = datetime.date(2000, 2, 29)
+    person.save(update_fields=["date_of_birth"])
+    response = practitioner_client.post(
+        reverse("conversations:create", args=[person.pk]),
+        {"held_on": "1990-01-01", "person_took_part": "on", "narrative": "Typed story kept"},
+    )
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "cannot be before the person was born (29 February 2000)" in body
+    assert "Typed story kept" in body
+    assert not person.conversations.exists()
+
+    conversation = ConversationFactory(
+        person=person, recorded_by=practitioner, held_on=datetime.date(2020, 5, 1)
+    )
+    with pytest.raises(ValidationError):
+        services.conversation_update(
+            actor=practitioner,
+            conversation=conversation,
+            expected_version=conversation.version,
+            held_on=datetime.date(2000, 2, 28),
+        )
+    on_the_day = services.conversation_update(
+        actor=practitioner,
+        conversation=conversation,
+        expected_version=conversation.version,
+        held_on=datetime.date(2000, 2, 29),
+    )
+    assert on_the_day.held_on == datetime.date(2000, 2, 29)
