@@ -239,10 +239,19 @@ class PositiveChangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("from_not_working") and not data.get("from_aspirations"):
-            raise forms.ValidationError(
+            message = (
                 "Link the positive change to something that is not working or to an "
                 "aspiration, so the golden thread is kept."
             )
+            # Beside the first list there is to tick, and the error summary links to it.
+            offered = [
+                name
+                for name in ("from_not_working", "from_aspirations")
+                if self.fields[name].queryset is not None and self.fields[name].queryset.exists()
+            ]
+            if not offered:
+                raise forms.ValidationError(message)
+            self.add_error(offered[0], message)
         return data
 
 

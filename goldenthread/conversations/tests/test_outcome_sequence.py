@@ -149,7 +149,17 @@ def test_positive_change_must_be_linked(practitioner_client, conversation):
             "change-text": "Something better",
         },
     )
-    assert "so the golden thread is kept" in response.content.decode()
+    body = response.content.decode()
+    assert "so the golden thread is kept" in body
+    # The error summary links to the first box to tick, and the message is beside the list
+    # (a probe found the link went to the text box and nothing marked the lists).
+    form = response.context["change_form"]
+    assert form.errors["from_not_working"] == [
+        "Link the positive change to something that is not working or to an aspiration, so "
+        "the golden thread is kept."
+    ]
+    assert 'href="#id_change-from_not_working_0"' in body
+    assert body.count("so the golden thread is kept") == 2  # the summary and the list
 
 
 def test_positive_change_cannot_link_another_persons_items(practitioner, conversation):
