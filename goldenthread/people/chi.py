@@ -70,3 +70,12 @@ def is_valid_chi(value: str) -> bool:
 
 def chi_matches_birth_date(chi: str, date_of_birth: datetime.date) -> bool:
     return chi[:6] == date_of_birth.strftime("%d%m%y")
+
+
+def sex_from_chi(chi: str) -> str:
+    """The sex a CHI number records: "female" (ninth digit even), "male" (odd), or "" when
+    no valid number is recorded."""
+    chi = normalise_chi(chi)
+    if not is_valid_chi(chi):
+        return ""
+    return "female" if int(chi[8]) % 2 == 0 else "male"

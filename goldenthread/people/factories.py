@@ -66,8 +66,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     area = factory.LazyAttribute(lambda p: p.team.area if p.team else AreaFactory())
 
 
-_FEMALE = {"Daughter", "Wife", "Sister", "Niece"}
-_MALE = {"Son", "Husband", "Brother"}
+_FEMALE = {"Daughter", "Wife", "Sister", "Niece", "Mother", "Granddaughter", "Grandmother"}
+_MALE = {"Son", "Husband", "Brother", "Father", "Grandson", "Nephew"}
 
 
 def _circle_name(relationship: str) -> str:

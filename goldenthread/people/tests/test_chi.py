@@ -11,6 +11,7 @@ from goldenthread.people.chi import (
     check_digit,
     chi_matches_birth_date,
     is_valid_chi,
+    sex_from_chi,
     validate_chi,
 )
 
@@ -31,6 +32,20 @@ KNOWN_INVALID = [
 @pytest.mark.parametrize("value", KNOWN_VALID)
 def test_known_valid(value):
     assert is_valid_chi(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "sex"),
+    [
+        ("1203456786", "female"),  # ninth digit 8: even
+        ("120345 6786", "female"),
+        ("0101501218", "male"),  # ninth digit 1: odd
+        ("1203456787", ""),  # not a valid number: records nothing
+        ("", ""),
+    ],
+)
+def test_the_ninth_digit_records_the_sex(value, sex):
+    assert sex_from_chi(value) == sex
 
 
 def test_spaces_are_removed():
