@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.factories import DEMO_PASSWORD
 from goldenthread.accounts.models import User
+from goldenthread.people.chi import sex_from_chi
 from goldenthread.people.models import Allocation, active_on
 
 from . import services
@@ -36,17 +37,33 @@ PORTAL_SIGN_INS = (
 def load_portal_demo() -> bool:
     if User.objects.filter(username="person").exists():
         return False
-    allocation = (
+    allocations = (
         Allocation.objects.filter(active_on(timezone.localdate()), worker__username="practitioner")
-        .annotate(n=Count("person__outcomes"))
-        .order_by("-n", "person__family_name")
+        .annotate(n=Count("person__outcomes", distinct=True))
+        # The same person on every load (#16): ties broken by the person's name and CHI.
+        .order_by(
+            "-n",
+            "person__family_name",
+            "person__given_name",
+            "person__date_of_birth",
+            "person__chi_number",
+        )
         .select_related("person", "worker")
-        .first()
+    )
+    # The proxy is the person's daughter (#16): someone with a daughter in their circle.
+    allocation = (
+        allocations.filter(person__circle__relationship="Daughter").first() or allocations.first()
     )
     if allocation is None:
         return False
     person, worker = allocation.person, allocation.worker
     first = person.preferred_name or person.given_name
+    daughter_in_circle = person.circle.filter(relationship="Daughter").order_by("name").first()
+    daughter_first, _, daughter_last = (
+        daughter_in_circle.name.partition(" ") if daughter_in_circle else ("Ann", "", "")
+    )
+    # What a daughter calls them: their recorded sex (the CHI number's), or their name.
+    called = {"female": "Mum", "male": "Dad"}.get(sex_from_chi(person.chi_number), first)
     me = cast(
         User,
         PersonAccountFactory(
@@ -68,8 +85,8 @@ def load_portal_demo() -> bool:
         User,
         ProxyAccountFactory(
             username="proxy",
-            first_name="Ann",
-            last_name=person.family_name,
+            first_name=daughter_first,
+            last_name=daughter_last or person.family_name,
             password=DEMO_PASSWORD,
             email="",
         ),
@@ -83,7 +100,7 @@ def load_portal_demo() -> bool:
         valid_from=timezone.localdate(),
         granted_by=worker,
     )
-    outcome = person.outcomes.order_by("created_at").first()
+    outcome = person.outcomes.order_by("statement").first()
     if outcome is not None:
         services.comment_add(
             actor=me,
@@ -97,7 +114,7 @@ def load_portal_demo() -> bool:
         person=person,
         label="people.Person",
         item_id=str(person.pk),
-        what_is_wrong="Mum does not use a hearing aid any more.",
+        what_is_wrong=f"{called} does not use a hearing aid any more.",
         should_say="No special needs for talking, but speak clearly.",
     )
     services.about_me_media_add(

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Min
 from django.utils import timezone
+from faker import Faker
 
 from goldenthread.accounts.factories import (
     DEMO_PASSWORD,
@@ -29,15 +30,24 @@ from goldenthread.accounts.models import Team
 from goldenthread.conversations.models import MattersItem, MattersKind
 from goldenthread.core.domains import framework_for, suggest
 from goldenthread.nonprod.demo.accountability import load_accountability_demo
+from goldenthread.nonprod.demo.casework import PEOPLE_ORDER
 from goldenthread.nonprod.demo.conversations import load_conversations_demo
 from goldenthread.nonprod.demo.directory import load_directory_demo
 from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
+from goldenthread.nonprod.demo.story import (
+    STAGE_OF,
+    UNPAID_CARERS,
+    circle_for,
+    demo_person_fields,
+    fit,
+)
 from goldenthread.nonprod.demo.support import load_support_demo
 from goldenthread.nonprod.synth.generate import support_reason
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.factories import AllocationFactory, CircleMemberFactory, PersonFactory
 from goldenthread.people.models import Person
+from goldenthread.people.presenters import age_on
 from goldenthread.portal.demo import PORTAL_SIGN_INS, load_portal_demo
 
 DEMO_TEAMS = (
@@ -52,7 +62,7 @@ COMMUNICATION_NEEDS = (
     "",
     "Uses British Sign Language; book an interpreter for visits.",
     "Easy read letters, please. Needs time to answer questions.",
-    "Hard of hearing: face her when speaking, no background noise.",
+    "Hard of hearing: face {them} when speaking, no background noise.",
     "Speaks Polish at home; prefers an interpreter for important conversations.",
     "Uses a communication book and Makaton signs.",
 )
@@ -68,9 +78,6 @@ DEMO_SIGN_INS = (
 )
 
 
-YOUNG_CIRCLE = ["Mother", "Father", "Sister", "Brother", "Friend", "Neighbour"]
-
-
 def demo_loaded() -> bool:
     return Team.objects.filter(name=DEMO_TEAMS[0][0]).exists()
 
@@ -82,6 +89,9 @@ def load_demo_data(seed: int = 2026) -> bool:
         return False
     factory.random.reseed_random(seed)
     rng = random.Random(seed)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    chis: set[str] = set()
     today = timezone.localdate()
     for name in OTHER_AREAS:
         AreaFactory(name=name)
@@ -110,29 +120,28 @@ def load_demo_data(seed: int = 2026) -> bool:
             ),
         ]
         for n in range(20):
+            # Who they are fits their story (#16): a name, age and CHI number (which records
+            # their sex) from a generator of their own, so the same seed makes the same person.
+            own = random.Random(f"person-{seed}-{index}-{n}")
             person: Any = PersonFactory(
                 team=team,
                 area=area if n % 5 else AreaFactory(name=rng.choice(OTHER_AREAS)),
                 communication_needs=rng.choice(COMMUNICATION_NEEDS),
+                **demo_person_fields(own, fake, STAGE_OF[n % len(STAGE_OF)], today, chis),
             )
+            age = age_on(person.date_of_birth, today)
+            # Their main reason for support (#14), from a generator of its own.
+            person.support_reason = support_reason(random.Random(f"reason-{seed}-{n}"), age)
+            person.communication_needs = fit(person.communication_needs, person)
+            person.save(update_fields=["support_reason", "communication_needs"])
             # The circle fits the person's age (#16): a young adult's circle is parents,
             # brothers and sisters and friends, not a daughter or a wife.
-            age = (today - person.date_of_birth).days // 365
-            # Their main reason for support (#14), from a generator of its own so the rest
-            # of the demo stays as it was.
-            person.support_reason = support_reason(random.Random(f"reason-{seed}-{n}"), age)
-            person.save(update_fields=["support_reason"])
-            for _ in range(rng.randint(1, 4)):
-                if age < 35:
-                    # Its own generator: the rest of the demo stays as it was.
-                    relationship = random.Random(f"circle-{seed}-{n}").choice(YOUNG_CIRCLE)
-                    CircleMemberFactory(
-                        person=person,
-                        relationship=relationship,
-                        is_unpaid_carer=relationship in {"Mother", "Father"},
-                    )
-                else:
-                    CircleMemberFactory(person=person)
+            for relationship in circle_for(person, own, today):
+                CircleMemberFactory(
+                    person=person,
+                    relationship=relationship,
+                    is_unpaid_carer=relationship in UNPAID_CARERS,
+                )
             if n % 10 == 9:
                 continue  # nobody allocated yet: shows on the team leader's list
             worker = workers[n % len(workers)] if n % 4 else workers[0]
@@ -207,7 +216,9 @@ def code_domains_as_suggested(seed: int) -> None:
     generator: the rest of the demo stays as it was."""
     rng = random.Random(f"domains-{seed}")
     for model, words in ((MattersItem, "text"), (Outcome, "statement")):
-        rows = model._default_manager.select_related("person", "conversation").order_by("pk")
+        # The same items coded on every load of a seed: not in id order (ids are random).
+        order = [f"person__{key}" for key in PEOPLE_ORDER] + ["conversation__held_on", words]
+        rows = model._default_manager.select_related("person", "conversation").order_by(*order)
         if model is MattersItem:
             rows = rows.filter(kind=MattersKind.WHAT)
         for item in rows:

@@ -13,9 +13,18 @@ from django.utils import timezone
 from goldenthread.accountability import services
 from goldenthread.accountability.models import Challenge
 from goldenthread.accountability.working_days import add_working_days
-from goldenthread.nonprod.demo.casework import people_with_open_outcomes
+from goldenthread.nonprod.demo.casework import OUTCOME_ORDER, people_with_open_outcomes
+from goldenthread.nonprod.demo.story import ADULT, OLDER, YOUNG, life_stage
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import OutcomeStatus
+
+# The moves a person's life stage makes likely (#16: no move into adult services at 80).
+MOVES = {
+    YOUNG: ("into_adult_services", "school_to_adult_life", "hospital_discharge"),
+    ADULT: ("hospital_discharge",),
+    OLDER: ("hospital_discharge", "into_residential"),
+}
+NOT_FAMILY = ("Friend", "Neighbour", "Friend from church")
 
 
 def _before(today: datetime.date, days: int) -> datetime.date:
@@ -33,7 +42,7 @@ def load_accountability_demo(rng: random.Random) -> int:
         if worker is None:
             continue
         touched += 1
-        outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at"))
+        outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by(*OUTCOME_ORDER))
         for n, outcome in enumerate(outcomes):
             if index % 9 == 4 and n == 0:
                 continue  # never asked: a broken link in the golden thread
@@ -47,7 +56,7 @@ def load_accountability_demo(rng: random.Random) -> int:
                 agreed="no" if disagrees else "yes",
                 agreed_on=_before(today, rng.randint(1, 60)),
                 how="meeting",
-                not_agreed="I don't want to go to the day centre to do it." if disagrees else "",
+                not_agreed="I want to choose who helps me with it." if disagrees else "",
             )
         if index % 3 != 2:
             outcome_services.agreement_record(
@@ -79,11 +88,15 @@ def load_accountability_demo(rng: random.Random) -> int:
             services.advocacy_record(actor=worker, person=person, **fields)
         if index % 6 == 2:
             raised = add_working_days(_before(today, 40), 0)
+            # Raised by someone in their circle (their mother at 20, a daughter at 80).
+            family = person.circle.exclude(relationship__in=NOT_FAMILY).first()
             challenge = services.challenge_raise(
                 actor=worker,
                 person=person,
                 raised_by="family",
-                raised_by_name="Their daughter",
+                raised_by_name=(
+                    f"{family.name} ({family.relationship.lower()})" if family else "A relative"
+                ),
                 raised_on=raised,
                 about="budget",
                 details="The budget does not cover the afternoons that matter most.",
@@ -109,7 +122,7 @@ def load_accountability_demo(rng: random.Random) -> int:
             services.transition_record(
                 actor=worker,
                 person=person,
-                kind=rng.choice(["hospital_discharge", "into_adult_services", "into_residential"]),
+                kind=rng.choice(MOVES[life_stage(person, today)]),
                 planned_on=today + datetime.timedelta(days=rng.randint(10, 170)),
                 outcomes=outcomes[:1] if index % 10 != 3 else [],
                 notes="Keep the things that matter going through the move.",

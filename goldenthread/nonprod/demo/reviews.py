@@ -20,7 +20,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.nonprod.demo.casework import people_with_open_outcomes
+from goldenthread.nonprod.demo.casework import (
+    OUTCOME_ORDER,
+    SOLUTION_ORDER,
+    people_with_open_outcomes,
+)
+from goldenthread.nonprod.demo.story import fit
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.reviews import services
@@ -33,27 +38,48 @@ from goldenthread.reviews.models import (
 )
 from goldenthread.support.models import CURRENT_STATUSES
 
-# Better wordings for the demo's poorly written outcomes, used when one is rewritten.
+# Better wordings for the demo's poorly written outcomes (conversations.SCENARIOS), used
+# when one is rewritten; text with {placeholders} is filled for the person (story.fit).
 REWRITES = {
     "To attend the day centre twice a week": (
         "I will see my friends from the bowling club at least twice a week by the summer",
-        "Sees friends about once a month, when her daughter can drive her",
-        "Sees her friends at least twice a week",
+        "Sees friends about once a month, when {their} daughter can drive",
+        "Sees friends at least twice a week",
     ),
     "Service user to engage with employability services": (
         "I will have tried two kinds of work I might like, by the end of term",
         "Has not tried any work yet",
         "Has spent at least a day trying each of two kinds of work",
     ),
-    "To improve her wellbeing": (
+    "To access a supported living placement": (
+        "I will make my own tea three nights a week, ready for a flat of my own",
+        "Cooks tea alone about once a week",
+        "Cooks tea alone at least three nights a week",
+    ),
+    "To improve {their} wellbeing": (
         "I will sleep through at least four nights a week, because I have a regular break",
         "Sleeps through about one night a week",
-        "Sleeps through at least four nights a week, as she keeps in her diary",
+        "Sleeps through at least four nights a week, as kept in {their} diary",
     ),
-    "Mrs K to be provided with 5 hours of home care per week for ADLs": (
+    "To be supported to access community resources": (
+        "I will meet up with my pals at least twice a week, by the new year",
+        "Sees nobody outside the family most weeks",
+        "Meets friends at least twice a week",
+    ),
+    "To be provided with a hoist at the local pool": (
+        "I will swim with my friend from the MS group every Friday by the spring",
+        "Has not swum with anyone since last spring",
+        "Swims with a friend at least three Fridays a month",
+    ),
+    "{title} {initial} to be provided with 5 hours of home care per week for ADLs": (
         "I will make my own Sunday dinner for my grandchildren again, by Christmas",
-        "Has not cooked a full meal since her stroke",
-        "Cooks Sunday dinner herself at least twice a month",
+        "Has not cooked a full meal since {their} stroke",
+        "Cooks Sunday dinner at least twice a month",
+    ),
+    "Support with digital inclusion to reduce social isolation": (
+        "I will know how the family are getting on each week, from a call I make myself",
+        "Hears from the family about once a month",
+        "Makes a call to the family at least three weeks in four",
     ),
 }
 
@@ -63,12 +89,12 @@ EVIDENCE = {
         "Nothing has changed yet; the support only started last month.",
     ),
     Rating.PARTLY: (
-        "Getting there: she has managed it twice this month, both times with her daughter.",
+        "Getting there: {name} has managed it twice this month, both times with family.",
         "Some weeks yes, some weeks no. The good weeks are the ones with a lift arranged.",
     ),
     Rating.ACHIEVED: (
-        "Done: every week for the last two months, and she plans it herself now.",
-        "Achieved. He has kept it up since the spring without any help.",
+        "Done: every week for the last two months, and {name} plans it now.",
+        "Achieved. {name} has kept it up since the spring without any help.",
     ),
 }
 
@@ -91,7 +117,7 @@ def _day(days_ago: int) -> datetime.date:
 
 
 def _open_outcomes(person):
-    return list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at", "id"))
+    return list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by(*OUTCOME_ORDER))
 
 
 def _hold_review(
@@ -107,19 +133,20 @@ def _hold_review(
     """One review of every open outcome. Early reviews find less progress; the last of
     three finds the first outcome achieved; the second rewrites a poorly worded one."""
     review = services.review_start(actor=worker, person=person, held_on=held_on)
+    rewrites = {fit(poor, person): better for poor, better in REWRITES.items()}
     progress = (Rating.NOT_YET, Rating.PARTLY, Rating.ACHIEVED)
     for index, outcome in enumerate(_open_outcomes(person)):
         step = min(number + (1 if of == 1 and index == 0 else 0), 2)
         rating = progress[step] if index == 0 else progress[min(step, 1)]
         decision, rewrite = OutcomeDecision.KEEP, None
-        better = REWRITES.get(outcome.statement)
+        better = rewrites.get(outcome.statement)
         if better and number >= 1:
             decision = OutcomeDecision.REWRITE
             rating = Rating.NO_LONGER_RELEVANT if number == 1 else Rating.PARTLY
             rewrite = services.Rewrite(
-                statement=better[0],
-                baseline=better[1],
-                measure=better[2],
+                statement=fit(better[0], person),
+                baseline=fit(better[1], person),
+                measure=fit(better[2], person),
                 target_date=held_on + datetime.timedelta(days=rng.choice([120, 150, 180])),
                 assessed_need=outcome.assessed_need,
                 # The demo's worker carries nothing across yet, so the golden thread shows
@@ -133,7 +160,7 @@ def _hold_review(
             review=review,
             outcome=outcome,
             rating=rating,
-            evidence=rng.choice(EVIDENCE.get(rating, EVIDENCE[Rating.PARTLY])),
+            evidence=fit(rng.choice(EVIDENCE.get(rating, EVIDENCE[Rating.PARTLY])), person),
             decision=decision,
             rewrite=rewrite,
             new_measure_value=Decimal(step + index % 2) if outcome.measure else None,
@@ -157,7 +184,9 @@ def _hold_review(
             ),
         )
         for solution_index, solution in enumerate(
-            outcome.support_solutions.filter(status__in=CURRENT_STATUSES).order_by("created_at")[:3]
+            outcome.support_solutions.filter(status__in=CURRENT_STATUSES).order_by(*SOLUTION_ORDER)[
+                :3
+            ]
         ):
             stop = number >= 1 and solution_index == 2 and decision == OutcomeDecision.KEEP
             services.solution_review_record(

@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from goldenthread.accounts.factories import DEMO_PASSWORD, PanelMemberFactory
 from goldenthread.accounts.models import Role, User
+from goldenthread.nonprod.demo.casework import OUTCOME_ORDER, PEOPLE_ORDER, SOLUTION_ORDER
+from goldenthread.nonprod.demo.story import ADULT, OLDER, YOUNG, fit, life_stage
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people import services as people_services
 from goldenthread.people.models import Allocation, Person
@@ -76,13 +78,13 @@ def _day(days_ago: int) -> datetime.date:
 def _lines(person: Person, rng: random.Random, *, scale: Decimal) -> list[LineInput]:
     """Two to four lines, tied to the person's outcomes and costed solutions when they have
     them. `scale` sets the size of the request."""
-    outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at"))
+    outcomes = list(person.outcomes.filter(status=OutcomeStatus.OPEN).order_by(*OUTCOME_ORDER))
     solutions = list(
         person.support_solutions.filter(
             status__in=CURRENT_STATUSES, outcome__status=OutcomeStatus.OPEN
         )
         .select_related("outcome")
-        .order_by("created_at")
+        .order_by(*SOLUTION_ORDER)
     )
     hours = rng.choice([4, 6, 8, 10])
     rate = Decimal("21.50")
@@ -149,8 +151,8 @@ def _request(person, worker, rng, *, scale, days_ago):
         lines=_lines(person, rng, scale=scale),
         start_date=_day(days_ago - 14),
         case_for_request="Support for the outcomes we agreed, after counting what family, "
-        "friends and the bowling club already do. Community transport was tried and the "
-        "steps are too high.",
+        "friends and the community already do. Community transport was tried and did not "
+        "suit.",
         contribution=Decimal(rng.choice(["0.00", "12.50", "27.80"])),
         contribution_period=BudgetPeriod.WEEK,
         at=_at(days_ago),
@@ -191,26 +193,74 @@ def _duty_worker(person, worker, leader):
     return duty, allocation
 
 
+# The risk each life stage's people most often take on (#16), for `fit`: going out alone.
+RISKS = {
+    YOUNG: {
+        "activity": "Travel on {their} own by bus to college and into town",
+        "could_go_wrong": "{name} could get on the wrong bus or be upset by a busy journey, "
+        "and could be taken advantage of by people who are not real friends.",
+        "good_it_brings": "Travelling alone means {name} can get to college, see friends and, "
+        "one day, get to work without waiting for a lift.",
+        "least_restrictive": "Travel training and a phone with the routes saved, rather than "
+        "being driven everywhere.",
+        "decision": "{name} takes the college bus alone; family meet the bus on Fridays for "
+        "the first month.",
+        "reasons": "{name} knows the route and wants to go alone; the travel training and the "
+        "phone cover the worst moments.",
+        "agreed_to": "Ring at half past five if {name} is not home.",
+        "person_agreed_to": "Carry the phone and ring if anything goes wrong.",
+        "view": "I'm not a wee kid any more. All my pals get the bus.",
+    },
+    ADULT: {
+        "activity": "Go out on {their} own in the evenings, by bus",
+        "could_go_wrong": "{name} could be unwell on the way, or low and not come home when "
+        "expected.",
+        "good_it_brings": "Time out and seeing people matter a great deal to {name}'s mood "
+        "and health.",
+        "least_restrictive": "A phone with a friend's number and a plan for getting home, "
+        "rather than always going with someone.",
+        "decision": "{name} goes out alone on weekday evenings and sends a text on getting home.",
+        "reasons": "{name} understands the risks and going out matters a great deal; the text "
+        "home covers the worst moment.",
+        "agreed_to": "Expect a text by ten o'clock and ring if none comes.",
+        "person_agreed_to": "Text when home, and ring if unwell.",
+        "view": "I'm a grown adult. I want to go out like anybody else.",
+    },
+    OLDER: {
+        "activity": "Go to the club on {their} own, by the community bus",
+        "could_go_wrong": "{name} could fall getting on or off the bus, or get tired and "
+        "confused on the way home.",
+        "good_it_brings": "{name} sees friends every week, keeps active and feels like "
+        "{themself} again; low since stopping going.",
+        "least_restrictive": "Going alone with a phone and a bus pass, rather than a taxi "
+        "and an escort every time.",
+        "decision": "{name} goes alone on Thursdays; the club secretary meets the bus.",
+        "reasons": "{name} understands the risk, has managed the route for years and going "
+        "matters a great deal. The meeting at the bus stop covers the worst moment.",
+        "agreed_to": "Phone on Thursday evenings to check {name} got home.",
+        "person_agreed_to": "Carry the phone and ring if feeling unwell.",
+        "view": "I've taken that bus for years. I'm not giving up my club.",
+    },
+}
+
+
 def _risks(person, worker, number: int) -> None:
-    outcome = person.outcomes.filter(status=OutcomeStatus.OPEN).order_by("created_at").first()
+    outcome = person.outcomes.filter(status=OutcomeStatus.OPEN).order_by(*OUTCOME_ORDER).first()
     if outcome is None:
         return
+    words = {k: fit(v, person) for k, v in RISKS[life_stage(person)].items()}
     circle = list(person.circle.all()[:2])
     relative = circle[0] if circle else None
     risk = risk_services.risk_record(
         actor=worker,
         person=person,
         outcome=outcome,
-        activity="Go to the bowling club on her own, by the community bus",
-        could_go_wrong="She could fall getting on or off the bus, or get tired and confused "
-        "on the way home.",
-        good_it_brings="She sees her friends every week, keeps active and feels like herself "
-        "again; she has been low since she stopped going.",
-        least_restrictive="Going on her own with a phone and a bus pass, rather than a taxi "
-        "and an escort every time.",
-        decision="She goes on her own on Thursdays; the club secretary meets the bus.",
-        reasons="She understands the risk, has managed the route for years and going matters "
-        "to her a great deal. The meeting at the bus stop covers the worst moment.",
+        activity=words["activity"],
+        could_go_wrong=words["could_go_wrong"],
+        good_it_brings=words["good_it_brings"],
+        least_restrictive=words["least_restrictive"],
+        decision=words["decision"],
+        reasons=words["reasons"],
         decided_on=_day(20),
         review_on=_day(-70),
         capacity_in_question=CapacityQuestion.NO,
@@ -221,7 +271,7 @@ def _risks(person, worker, number: int) -> None:
             risk=risk,
             name=relative.name,
             role=relative.relationship,
-            agreed_to="Phone on Thursday evenings to check she got home.",
+            agreed_to=words["agreed_to"],
             agreed_on=_day(20),
         )
     risk_services.risk_agreement_add(
@@ -229,7 +279,7 @@ def _risks(person, worker, number: int) -> None:
         risk=risk,
         name=person.display_name,
         role="The person",
-        agreed_to="Carry the phone and ring if she feels unwell.",
+        agreed_to=words["person_agreed_to"],
         agreed_on=_day(20),
     )
     risk_services.risk_view_add(
@@ -237,7 +287,7 @@ def _risks(person, worker, number: int) -> None:
         risk=risk,
         whose=Whose.PERSON,
         name=person.display_name,
-        view="I've taken that bus for years. I'm not giving up my club.",
+        view=words["view"],
         given_on=_day(20),
     )
     if number % 3 == 1:
@@ -245,20 +295,24 @@ def _risks(person, worker, number: int) -> None:
             actor=worker,
             person=person,
             outcome=outcome,
-            activity="Manage her own money for the weekly shop",
-            could_go_wrong="She could be taken advantage of, as happened last year.",
-            good_it_brings="Choosing and paying for her own shopping matters to her dignity.",
-            least_restrictive="A pre-paid card with a weekly limit, rather than her guardian "
+            activity=fit("Manage {their} own money for the weekly shop", person),
+            could_go_wrong=fit(
+                "{name} could be taken advantage of, as happened last year.", person
+            ),
+            good_it_brings=fit(
+                "Choosing and paying for the shopping matters to {name}'s dignity.", person
+            ),
+            least_restrictive="A pre-paid card with a weekly limit, rather than the guardian "
             "doing the shopping.",
-            decision="A pre-paid card with a weekly amount; her guardian tops it up.",
-            reasons="It keeps the choice with her and limits what could be lost.",
+            decision="A pre-paid card with a weekly amount; the guardian tops it up.",
+            reasons=fit("It keeps the choice with {name} and limits what could be lost.", person),
             decided_on=_day(12),
             capacity_in_question=CapacityQuestion.YES,
             capacity_notes="Assessed as unable to manage large sums; able to decide about "
             "everyday purchases.",
-            decision_supported_by="Her advocate from Northfield Advocacy, with easy read notes",
+            decision_supported_by="An advocate from Northfield Advocacy, with easy read notes",
             views_conflict=True,
-            conflict_handling="Met together with her advocate; the guardian agreed to try the "
+            conflict_handling="Met together with the advocate; the guardian agreed to try the "
             "card for three months and review.",
         )
         risk_services.risk_view_add(
@@ -274,8 +328,11 @@ def _risks(person, worker, number: int) -> None:
             risk=guarded,
             whose=Whose.GUARDIAN,
             name="R. Campbell",
-            view="I am worried she will be exploited again. I would rather do the shopping "
-            "for her.",
+            view=fit(
+                "I am worried {name} will be exploited again. I would rather do the shopping "
+                "myself.",
+                person,
+            ),
             given_on=_day(14),
         )
 
@@ -284,9 +341,7 @@ def _risks(person, worker, number: int) -> None:
 def load_sds_demo(rng: random.Random) -> bool:
     """Add the SDS and risk demo records; return False if they were there already."""
     people = list(
-        Person.objects.filter(team__name__in=DEMO_TEAM_NAMES).order_by(
-            "team__name", "family_name", "given_name", "id"
-        )
+        Person.objects.filter(team__name__in=DEMO_TEAM_NAMES).order_by("team__name", *PEOPLE_ORDER)
     )
     if not people or SdsChoice.objects.filter(person__in=people).exists():
         return False
@@ -341,10 +396,9 @@ def _person_demo(person, worker, leader, panel, number, rng, *, returned=False) 
     chosen = options[number % 4]
     choice = _options(person, worker, chosen, rng, conversation=conversation)
     if chosen == SdsOption.OPTION_4:
-        parts = {
-            s: [SdsOption.OPTION_1, SdsOption.OPTION_3][i % 2]
-            for i, s in enumerate(mix_solutions(person))
-        }
+        # In a fixed order (solutions made at one instant have random ids).
+        mix = sorted(mix_solutions(person), key=lambda s: (s.outcome.statement, s.step, s.what))
+        parts = {s: [SdsOption.OPTION_1, SdsOption.OPTION_3][i % 2] for i, s in enumerate(mix)}
         if parts:
             services.sds_mix_record(
                 actor=worker, person=person, parts=parts, expected_version=choice.version
@@ -402,7 +456,10 @@ def _person_demo(person, worker, leader, panel, number, rng, *, returned=False) 
             alternative_option=SdsOption.OPTION_3,
             alternative_accepted=Accepted.YES,
             plan_to_meet_need="Advertise through the local PA network; review in 8 weeks.",
-            need="Support from someone she chooses to get out on weekday afternoons",
+            need=fit(
+                "Support from someone of {their} own choosing to get out on weekday afternoons",
+                person,
+            ),
             category=NeedCategory.GETTING_OUT,
             identified_on=_day(45),
         )
@@ -430,10 +487,18 @@ def _person_demo(person, worker, leader, panel, number, rng, *, returned=False) 
             days_ago=18,
         )
     elif kind == 6:
+        # A break for whoever in their circle cares for them (#16: a mother at 20).
+        carer = person.circle.filter(is_unpaid_carer=True).order_by("relationship").first()
         services.unmet_need_record(
             actor=worker,
             person=person,
-            need="A short break for her husband, who cares for her every day",
+            need=fit(
+                f"A short break for {{their}} {carer.relationship.lower()}, who cares for "
+                "{them} every day"
+                if carer
+                else "A short break for the family, who care for {name} every day",
+                person,
+            ),
             category=NeedCategory.CARER_BREAK,
             reason=UnmetReason.WAITING_LIST,
             alternative_offered="A sitting service for one "
@@ -456,11 +521,12 @@ def _person_demo(person, worker, leader, panel, number, rng, *, returned=False) 
             expected_version=met.version,
         )
     elif kind == 7:
+        older = life_stage(person) == OLDER
         services.unmet_need_record(
             actor=worker,
             person=person,
-            need="Help to find voluntary work",
-            category=NeedCategory.WORK_LEARNING,
+            need="A befriender to visit once a week" if older else "Help to find voluntary work",
+            category=NeedCategory.RELATIONSHIPS if older else NeedCategory.WORK_LEARNING,
             reason=UnmetReason.OTHER,
             reason_other="The local scheme closed in March",
             identified_on=_day(25),

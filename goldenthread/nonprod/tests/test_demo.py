@@ -7,24 +7,33 @@ and the demo's story (#16) are checked here too, on the same load (they loaded t
 from __future__ import annotations
 
 import random
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from faker.providers.person.en_GB import Provider as Names
 
 from conftest import sign_in
 from goldenthread.accountability.models import Advocacy, Challenge, Stage, Transition
 from goldenthread.accounts.models import User
 from goldenthread.conversations.models import Conversation, MattersItem, MattersKind
 from goldenthread.core.domains import domains, framework_for
+from goldenthread.nonprod.demo import load_demo_data
 from goldenthread.nonprod.demo.accountability import load_accountability_demo
 from goldenthread.nonprod.demo.reviews import load_reviews_demo
 from goldenthread.nonprod.demo.sds import load_sds_demo
+from goldenthread.nonprod.demo.story import ADULT, OLDER, YOUNG, life_stage
 from goldenthread.outcomes.models import Agreement, Outcome, OutcomeStatus
+from goldenthread.people.chi import sex_from_chi
 from goldenthread.people.models import Allocation, CircleMember, Person, SupportReason
+from goldenthread.people.presenters import age_on
 from goldenthread.record.plan import build_plan
 from goldenthread.record.thread import LinkKind, broken_links, build_thread
 from goldenthread.reviews.models import (
@@ -226,3 +235,167 @@ def test_demo_codes_most_items_to_a_national_domain_of_the_persons_framework(dem
             assert framework_of[item.domain] == framework_for(
                 item.person.date_of_birth, item.conversation.held_on
             )
+
+
+# --- The stories fit the people, the same on every load (#16) -------------------------------
+
+STORY_APPS = (
+    "people",
+    "conversations",
+    "outcomes",
+    "support",
+    "reviews",
+    "risk",
+    "sds",
+    "accountability",
+    "portal",
+)
+# A random id, and the short references made from one (a budget request's BR-3F2A9C).
+RANDOM_ID = re.compile(
+    r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|\b[A-Z]{2}-[0-9A-F]{6}\b"
+)
+
+
+def _to_person(model) -> str | None:
+    """The lookup from a row of `model` to its person's id: the person, their foreign key,
+    or through a foreign key to a row with one (a review's outcome ratings)."""
+    if model is Person:
+        return "pk"
+    keys = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+    for key in keys:
+        if key.related_model is Person:
+            return key.attname
+    for key in keys:
+        for inner in key.related_model._meta.concrete_fields:
+            if isinstance(inner, models.ForeignKey) and inner.related_model is Person:
+                return f"{key.name}__{inner.attname}"
+    return None
+
+
+def demo_stories(*, words_only: bool = False) -> dict[str, list[str]]:
+    """Everything the demo recorded about each person, by their name and date of birth:
+    every row of theirs in the record's apps, as text, ids left out (they are random);
+    `words_only`: the free text only (no names, choices, dates or numbers)."""
+    people = {p.pk: f"{p.display_name}, born {p.date_of_birth}" for p in Person.objects.all()}
+    stories = defaultdict(list)
+    for model in apps.get_models():
+        lookup = _to_person(model)
+        if model._meta.app_label not in STORY_APPS or lookup is None:
+            continue
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if not (f.is_relation or f.primary_key or isinstance(f, models.FileField))
+            and not (
+                words_only
+                and (not isinstance(f, (models.CharField, models.TextField)) or f.choices)
+            )
+            and not (words_only and f.name in {"name", "given_name", "family_name"})
+        ]
+        for person_id, *values in model._default_manager.values_list(lookup, *fields):
+            if person_id is not None:
+                text = " | ".join(RANDOM_ID.sub("<id>", str(v)) for v in values)
+                stories[people[person_id]].append(f"{model._meta.label}: {text}")
+    return {person: sorted(rows) for person, rows in stories.items()}
+
+
+def test_the_same_seed_tells_each_person_the_same_story(demo):
+    """A presenter (and a test) gets the same demo on every load of a seed: the same people,
+    and the same records about each of them (#16). Loaded again after emptying the
+    database (all inside this test's transaction: the module's load comes back after)."""
+    first = demo_stories()
+    call_command("flush", interactive=False, verbosity=0)
+    assert load_demo_data() is True
+    again = demo_stories()
+    assert sorted(again) == sorted(first)
+    for person, rows in first.items():
+        assert again[person] == rows, person
+
+
+# Words a person's text must not use at their life stage (the demo's date).
+NOT_AT = {
+    YOUNG: re.compile(
+        r"\b(retir\w*|pension\w*|grandchild\w*|grandson|granddaughter|forty years|"
+        r"my (wife|husband|son|daughter)|the stroke|day centre)\b",
+        re.IGNORECASE,
+    ),
+    ADULT: re.compile(
+        r"\b(college finishes|leave college|end of term|school|young carers)\b", re.I
+    ),
+    OLDER: re.compile(
+        r"\b(college|school|university|tutor|first job|apprentice\w*|CV|"
+        r"with (his|her|their) mum|mum and dad|young carers)\b",
+        re.IGNORECASE,
+    ),
+}
+# The words for the person a sex rules out (the demo's text uses he, she, his and her for
+# the person only; where no sex is recorded, neither).
+NOT_FOR = {
+    "female": r"\b(he|him|his|himself)\b",
+    "male": r"\b(she|her|hers|herself)\b",
+    "": r"\b(he|him|his|himself|she|her|hers|herself)\b",
+}
+TITLE_FOR = {"female": "Mrs", "male": "Mr", "": "Mx"}
+FEMALE_NAMES, MALE_NAMES = set(Names.first_names_female), set(Names.first_names_male)
+FEMALE = {"Mother", "Daughter", "Wife", "Sister", "Niece", "Grandmother", "Granddaughter"}
+MALE = {"Father", "Son", "Husband", "Brother", "Nephew", "Grandson"}
+
+
+def test_every_demo_persons_story_fits_their_age_and_sex(demo):
+    """Nothing told about a demo person contradicts their age or their recorded sex (#16):
+    no college at 80, no grandchildren at 20, no "his" for a woman, no "Mrs" for a man; their
+    first name is of their sex, and their circle fits their age and each name its
+    relationship."""
+    today = timezone.localdate()
+    stories = demo_stories(words_only=True)
+    stages: Counter = Counter()
+    wrong = []
+    for person in Person.objects.prefetch_related("circle"):
+        sex, stage = sex_from_chi(person.chi_number), life_stage(person, today)
+        stages[stage] += 1
+        label = f"{person.display_name}, born {person.date_of_birth}"
+        who = f"{label} ({sex or 'no sex recorded'}, {stage})"
+        text = "\n".join(stories[label])
+        wrong += [f"{who}: {m!r}" for m in NOT_AT[stage].findall(text)]
+        wrong += [f"{who}: {m!r}" for m in re.findall(NOT_FOR[sex], text, re.IGNORECASE)]
+        wrong += [
+            f"{who}: {title}"
+            for title in {"Mrs", "Mr", "Mx"} - {TITLE_FOR[sex]}
+            if f"{title} {person.family_name[0]} " in text
+        ]
+        if person.given_name not in (FEMALE_NAMES if sex == "female" else MALE_NAMES):
+            wrong.append(f"{who}: first name")
+        age = age_on(person.date_of_birth, today)
+        relationships = {m.relationship for m in person.circle.all()}
+        not_at_age = (
+            {"Daughter", "Son", "Wife", "Husband", "Granddaughter"}
+            if age < 35
+            else {"Mother", "Father", "Grandmother"}
+            if age >= 75
+            else set()
+        )
+        if len({"Wife", "Husband", "Partner"} & relationships) > 1 or not_at_age & relationships:
+            wrong.append(f"{who}: circle {sorted(relationships)}")
+        for member in person.circle.all():
+            first_name = member.name.split()[0]
+            if (member.relationship in FEMALE and first_name in MALE_NAMES - FEMALE_NAMES) or (
+                member.relationship in MALE and first_name in FEMALE_NAMES - MALE_NAMES
+            ):
+                wrong.append(f"{who}: {member}")
+    assert wrong == []
+    assert all(stages[stage] >= 5 for stage in (YOUNG, ADULT, OLDER)), stages
+
+
+def test_the_demos_teaching_examples_are_each_told(demo):
+    """Every story, with its poorly written outcome for the checker to show, is told about
+    somebody of the story's life stage (#16)."""
+    from goldenthread.nonprod.demo.conversations import SCENARIOS
+
+    told = Counter(
+        (c.narrative, life_stage(c.person, c.held_on))
+        for c in Conversation.objects.select_related("person")
+    )
+    for scenario in SCENARIOS:
+        narratives = [n for n, stage in told if stage == scenario.stage]
+        assert scenario.narrative in narratives, scenario.narrative[:40]
+    assert Outcome.objects.filter(statement__startswith="Service user to engage").exists()
