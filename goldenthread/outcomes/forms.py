@@ -61,6 +61,7 @@ class OutcomeForm(forms.Form):
     target_date = date_field(
         "When it should be achieved by",
         required=False,
+        what="the date it should be achieved by",
         invalid_message="Enter a real date, for example 31 May 2027.",
     )
     assessed_need = forms.CharField(

@@ -178,7 +178,11 @@ class WithholdForm(forms.Form):
         help_text="Your team leader reads this before agreeing.",
         required_message="Say why.",
     )
-    review_on = date_field("Look at it again on", help_text="The person is told this date.")
+    review_on = date_field(
+        "Look at it again on",
+        help_text="The person is told this date.",
+        what="the date to look at it again",
+    )
 
 
 class QuestionForm(forms.Form):

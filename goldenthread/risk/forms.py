@@ -64,7 +64,9 @@ class RiskForm(forms.Form):
         help_text="Decisions are proportionate and their reasons recorded (Standard 6.5).",
     )
     decided_on = date_field("Date decided", required=False)
-    review_on = date_field("When to look at it again", required=False)
+    review_on = date_field(
+        "When to look at it again", required=False, what="the date to look at it again"
+    )
     capacity_in_question = radio_field(
         "Is the person's capacity to make this decision in question?",
         CapacityQuestion.choices,

@@ -3,6 +3,7 @@ left out; a needed-sometimes field explains itself in its hint instead."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -114,3 +115,37 @@ def test_linked_items_are_offered_in_full_in_the_persons_words(person):
     assert "<b>" not in html
     options = {label.all_text().strip() for label in parse(html).find_all("label")}
     assert {f"Not working {said}", f"Aspiration {said}", f"Change {said}"} <= options
+
+
+def _declared_date_fields():
+    """(form, field name, field) for every date question declared on a form class of the
+    service (fields added in __init__ are written from labels that begin "Date")."""
+    import importlib
+    import pkgutil
+
+    import goldenthread
+
+    for module_info in pkgutil.walk_packages(goldenthread.__path__, "goldenthread."):
+        if not module_info.name.endswith(".forms"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, forms.BaseForm):
+                for name, field in getattr(value, "base_fields", {}).items():
+                    if isinstance(field, forms.DateField):
+                        yield value.__name__, name, field
+
+
+def test_every_date_question_says_which_date_in_its_messages():
+    """A probe read "Enter the when to look at it again as a real date." A label that is a
+    question or a phrase ("When to look at it again", "Look at it again on") needs its own
+    `what`; the messages name a date."""
+    found = list(_declared_date_fields())
+    assert len(found) >= 20
+    clumsy = [
+        (form, name, message)
+        for form, name, field in found
+        for message in (field.error_messages["required"], field.error_messages["invalid"])
+        if re.match(r"Enter the (when|what|how|who|why|look|on)\b", str(message))
+    ]
+    assert clumsy == []
