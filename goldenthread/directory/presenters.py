@@ -182,7 +182,9 @@ def results_context(
         "results": result_cards(resources),
         "query": query,
         "place": place,
-        "searched": bool(selectors.parse_query(query, place)),
+        # Anything typed is a search, and is told so: a search of only signs or an emoji
+        # ("(((", "🙂") has no words to match, and read as no search at all (#20 probe).
+        "searched": bool((query or "").strip() or (place or "").strip()),
         "limit": limit,
         "select_url": select_url,
         "select_url_name": select_url_name,

@@ -18,6 +18,10 @@ class DirectoryUploadForm(forms.Form):
         label="The feed file",
         help_text="Open Referral UK (ORUK) or HSDS services, as one JSON file.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        error_messages={
+            "required": "Choose the feed file to import.",
+            "empty": "The file is empty. Choose the feed file to import.",
+        },
     )
     source = forms.CharField(
         label="Name of the feed (optional)",
@@ -25,12 +29,14 @@ class DirectoryUploadForm(forms.Form):
         "Leave it empty to use the file's name.",
         required=False,
         max_length=100,
+        error_messages={"max_length": "Keep the feed's name to 100 characters or fewer."},
     )
     area = forms.CharField(
         label="Service area, for records that give none (optional)",
         help_text="For example, Aberdeen City.",
         required=False,
         max_length=200,
+        error_messages={"max_length": "Keep the service area to 200 characters or fewer."},
     )
 
     def __init__(self, *args, **kwargs):

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from goldenthread.core.questionnaires import Suggestion
+from goldenthread.directory import forms as directory_forms
 from goldenthread.ui.forms import MoneyField, VersionField, choice_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
@@ -155,19 +156,15 @@ class ReopenForm(forms.Form):
     version = VersionField(min_value=0)
 
 
-class DirectorySearchForm(forms.Form):
-    q = forms.CharField(
-        label="What are you looking for?",
-        required=False,
-        max_length=200,
-        help_text="For example: walking group, lunch club, carers.",
-    )
-    place = forms.CharField(
-        label="Where (optional)",
-        required=False,
-        max_length=100,
-        help_text="A town, area or postcode.",
-    )
+class DirectorySearchForm(directory_forms.DirectorySearchForm):
+    """The directory's search (its limits and messages) inside steps 5 and 6, with examples
+    for a support step. It had its own copy, which answered Django's "Ensure this value has
+    at most 200 characters" where the directory says "Use 200 characters or fewer"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = "For example: walking group, lunch club, carers."
+        self.fields["place"].help_text = "A town, area or postcode."
 
 
 class AddResourceForm(forms.Form):

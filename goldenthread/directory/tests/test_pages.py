@@ -243,3 +243,12 @@ def test_results_with_only_some_of_the_words_come_after_a_heading(practitioner_c
     ).content.decode()
     assert "Nothing matches all your words. These match some of them." in page
     assert "Chess Club" in page and "These match some of your words" not in page
+
+
+@pytest.mark.parametrize("typed", ["🙂", "((("])
+def test_a_search_of_no_words_says_no_results(practitioner_client, lunch_club, typed):
+    """A probe searched for only an emoji, or only brackets: the page came back blank, as
+    if nothing had been asked."""
+    page = practitioner_client.get(reverse("directory:index"), {"q": typed}).content.decode()
+    assert f"No results for “{typed}”" in page
+    assert "Try fewer or different words" in page

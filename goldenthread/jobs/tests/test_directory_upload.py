@@ -100,3 +100,15 @@ def test_nobody_but_an_administrator_may_upload(client, practitioner, team_leade
         assert client.post(URL, {"feed": feed()}).status_code == 403
         assert "Import community directory data" not in client.get(reverse("jobs:list")).text
     assert not Job.objects.exists()
+
+
+def test_an_upload_with_no_file_asks_for_the_feed(client, administrator):
+    """A probe sent the form with no file: it read Django's "This field is required."."""
+    sign_in(client, administrator)
+    response = client.post(URL, {"area": "x" * 201})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose the feed file to import." in body
+    assert "Keep the service area to 200 characters or fewer." in body
+    assert "This field is required." not in body and "Ensure this value" not in body
+    assert not Job.objects.exists()

@@ -307,6 +307,17 @@ def test_directory_search_no_js_page_and_htmx_partial(
     )
 
 
+def test_a_directory_search_in_a_step_says_what_the_directory_says(
+    practitioner_client, person, outcome
+):
+    """The step's search had its own copy of the form, with Django's message for a long
+    search ("Ensure this value has at most 200 characters (it has 5000)")."""
+    url = reverse("support:step_directory", args=[person.pk, outcome.pk, "community"])
+    body = practitioner_client.get(url, {"q": "a" * 5000}).content.decode()
+    assert "Use 200 characters or fewer." in body
+    assert "Ensure this value" not in body
+
+
 def test_a_directory_result_becomes_a_solution_in_one_post(
     practitioner_client, person, outcome, community_resource
 ):
