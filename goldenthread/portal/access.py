@@ -23,6 +23,7 @@ from goldenthread.core.problems import is_api_request, problem
 from goldenthread.people.access import NoRelationship, open_person_record
 
 from .models import RecordLink
+from .reader_words import Reader
 
 PORTAL_ROLES = (Role.PERSON, Role.PROXY)
 
@@ -89,6 +90,11 @@ class PortalRecordMixin(LoginRequiredMixin):
 
     section: str | None = None  # a part of the record a proxy may be kept from
     access_action: AccessAction | None = None
+    # A page's words as a proxy reads them, by context key ("back_text", "intro", …, and
+    # "success_message"), naming the person with {name}: the page's own are to the person.
+    proxy_words: dict[str, str] = {}
+    # The form's words as a proxy reads them: {field: {"label": …, "help_text": …}}.
+    proxy_fields: dict[str, dict[str, str]] = {}
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -122,6 +128,7 @@ class PortalRecordMixin(LoginRequiredMixin):
         # The one door: Person.objects.visible_to, and one access row (or a refusal).
         self.person = open_person_record(request, person_id, what=what, action=self.access_action)
         self.link = link
+        self.reader = Reader.of(link, self.person)
         return super().dispatch(request, *args, **kwargs)
 
     def requested_section(self, request) -> str | None:
@@ -134,4 +141,25 @@ class PortalRecordMixin(LoginRequiredMixin):
         context["person"] = self.person
         context["link"] = self.link
         context["is_proxy"] = self.link is not None and self.link.kind == "proxy"
+        context["reader"] = self.reader
+        if not self.reader.is_person:
+            for key, words in self.proxy_words.items():
+                if key in context:
+                    context[key] = self.reader.say(("", words))
         return context
+
+    def get_form(self, *args, **kwargs):
+        """A form page's form (ui.views.ServiceFormView), its words to its reader."""
+        form = super().get_form(*args, **kwargs)
+        if not self.reader.is_person:
+            for name, words in self.proxy_fields.items():
+                for attr, text in words.items():
+                    setattr(form.fields[name], attr, self.reader.say(("", text)))
+        return form
+
+    def get_success_message(self, result) -> str:
+        """The page's message once saved (ui.views.ServiceFormView), to its reader."""
+        own = str(getattr(self, "success_message", ""))
+        if self.reader.is_person or "success_message" not in self.proxy_words:
+            return own
+        return self.reader.say((own, self.proxy_words["success_message"]))

@@ -20,6 +20,7 @@ from goldenthread.core.formatting import date_text, money_text
 from goldenthread.people.models import Person
 
 from .models import Section
+from .reader_words import CHOICE_WORDS, FIELD_LABELS, NOUNS, Reader
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,30 @@ def _value_text(obj, name: str) -> str:
     return str(value)
 
 
-def item_rows(item_type: ItemType, obj) -> list[tuple[str, str]]:
-    """(label, text) for each field shown that has something in it."""
+def item_rows(item_type: ItemType, obj, reader: Reader | None = None) -> list[tuple[str, str]]:
+    """(label, text) for each field shown that has something in it: labelled with the
+    model's names for staff, or for a `reader` of the person's own pages in words
+    addressed to them (reader_words). The words recorded are never changed."""
     rows = []
+    labels = FIELD_LABELS[item_type.label] if reader is not None else {}
     for name in item_type.fields:
         field = obj._meta.get_field(name)
         text = _value_text(obj, name)
-        if text:
+        if not text:
+            continue
+        if reader is None:
             rows.append((str(field.verbose_name).capitalize(), text))
+            continue
+        if getattr(field, "choices", None):  # our words for a choice, never what was written
+            text = reader.say(CHOICE_WORDS.get(text, text))
+        rows.append((reader.say(labels[name]), text))
     return rows
+
+
+def item_noun(item_type: ItemType, reader: Reader | None = None) -> str:
+    """What one item of this kind is called: to staff, or to a reader of the person's
+    own pages."""
+    return reader.say(NOUNS[item_type.label]) if reader is not None else item_type.noun
 
 
 def item_text(item_type: ItemType, obj) -> str:

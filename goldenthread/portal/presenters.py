@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 
 from goldenthread.audit.models import AccessAction
+from goldenthread.core.formatting import date_text, lower_first
 from goldenthread.core.prepared import PreparedQuery
 
 SOMEONE_FROM_STAFF = "A member of staff"
@@ -57,13 +58,14 @@ ACTION_WORDS: dict[str, str] = {
 }
 
 
-def page_words(what: str, action: str) -> str:
+def page_words(what: str, action: str, reader=None) -> str:
+    """What a row of the access log did, in the person's words: "your …" to the person,
+    the person's name to a proxy (`reader`, reader_words.Reader)."""
     area = (what or "").split(":", 1)[0]
     place = AREA_WORDS.get(area, "your record")
     verb = ACTION_WORDS.get(action, "Looked at")
-    if action == AccessAction.LIST:
-        return verb
-    return f"{verb} {place}"
+    words = verb if action == AccessAction.LIST else f"{verb} {place}"
+    return reader.your(words) if reader is not None else words
 
 
 # The same areas, for staff reading the log of someone's record (#15).
@@ -98,6 +100,29 @@ def staff_page_words(what: str, action: str) -> str:
     if action == AccessAction.DENIED:
         return f"Tried to open {place}, and was refused"
     return f"{STAFF_ACTION_WORDS.get(action, 'Looked at')} {place}"
+
+
+def access_rows(links, *, reader, user) -> list[dict]:
+    """Who can sign in to see the record, in words to its reader (the person: "you"; a
+    proxy: the person's name), each with `link` for the page's end-access link."""
+    from .models import LinkKind
+    from .reader_words import CHOICE_WORDS
+
+    rows = []
+    for link in links:
+        name = link.user.get_full_name() or link.user.username
+        if link.kind == LinkKind.SELF:
+            about = reader.say(("It is your record", "It is {name}'s record"))
+        else:
+            basis = link.get_basis_display()
+            parts = [link.relationship, lower_first(reader.say(CHOICE_WORDS.get(basis, basis)))]
+            about = ", ".join(p for p in parts if p)
+            if link.valid_until:
+                about += f", until {date_text(link.valid_until)}"
+            if link.hidden_sections:
+                about += " (not everything is shared)"
+        rows.append({"name": name, "you": link.user_id == user.pk, "about": about, "link": link})
+    return rows
 
 
 def plan_for_link(plan, link) -> bool:

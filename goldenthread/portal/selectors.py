@@ -14,7 +14,7 @@ from goldenthread.audit.models import AccessLog
 from goldenthread.audit.selectors import access_for_person
 from goldenthread.people.models import Person
 
-from .items import ITEM_TYPES, ItemType, item_rows, item_text
+from .items import ITEM_TYPES, ItemType, item_noun, item_rows, item_text
 from .models import (
     AccessQuestion,
     CorrectionRequest,
@@ -25,6 +25,7 @@ from .models import (
     Section,
     Withholding,
 )
+from .reader_words import SECTION_ABOUT, Reader, Words
 
 SECTION_TITLES = {"about": "About you", **dict(Section.choices)}
 SECTION_ORDER = ["about", *Section.values]
@@ -37,6 +38,12 @@ class RecordItem:
     rows: list[tuple[str, str]]
     comments: list[ItemComment] = field(default_factory=list)
     corrections: list[CorrectionRequest] = field(default_factory=list)
+    reader: Reader | None = None  # on the person's own pages: who reads it
+
+    @property
+    def noun(self) -> str:
+        """What this item is called, to staff or to the reader of the person's pages."""
+        return item_noun(self.kind, self.reader)
 
     @property
     def ref(self) -> str:
@@ -64,8 +71,10 @@ def withheld_keys(person: Person) -> dict[tuple[str, str], Withholding]:
 def record_sections(person: Person, link: RecordLink | None = None) -> list[RecordSection]:
     """Everything written about the person, by part of the record, in the words recorded,
     with their comments and correction requests beside each item. A proxy's link leaves
-    out the parts the person has not shared with them. One query per kind of item, plus
-    two."""
+    out the parts the person has not shared with them. With a link (the person's own
+    pages), the labels speak to its reader: "you", or to a proxy the person's name
+    (reader_words). One query per kind of item, plus two."""
+    reader = Reader.of(link, person) if link is not None else None
     comments = defaultdict(list)
     for c in ItemComment.objects.filter(person=person).select_related("author"):
         comments[(c.item_type, c.item_id)].append(c)
@@ -87,19 +96,25 @@ def record_sections(person: Person, link: RecordLink | None = None) -> list[Reco
                 RecordItem(
                     kind=kind,
                     obj=obj,
-                    rows=item_rows(kind, obj),
+                    rows=item_rows(kind, obj, reader),
                     comments=comments[key],
                     corrections=corrections[key],
+                    reader=reader,
                 )
             )
+    titles = dict(SECTION_TITLES)
+    if reader is not None:
+        titles["about"] = reader.say(SECTION_ABOUT)
     return [
-        RecordSection(key=k, title=SECTION_TITLES[k], items=v, withheld=withheld[k])
+        RecordSection(key=k, title=titles[k], items=v, withheld=withheld[k])
         for k, v in sections.items()
         if k not in ("who_looked", "about_me")  # each has its own page
     ]
 
 
-def record_item(person: Person, ref: str) -> RecordItem | None:
+def record_item(person: Person, ref: str, reader: Reader | None = None) -> RecordItem | None:
+    """An item of the record named by <app.Model>:<id>, as the person's pages show it to
+    `reader` (None if withheld or not theirs)."""
     from .items import item_type
 
     label, _, item_id = (ref or "").partition(":")
@@ -107,7 +122,7 @@ def record_item(person: Person, ref: str) -> RecordItem | None:
     obj = kind.item(person, item_id) if kind else None
     if kind is None or obj is None or (label, str(obj.pk)) in withheld_keys(person):
         return None
-    return RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj))
+    return RecordItem(kind=kind, obj=obj, rows=item_rows(kind, obj, reader), reader=reader)
 
 
 def corrections_for(person: Person) -> QuerySet[CorrectionRequest]:
@@ -181,7 +196,21 @@ STAFF_ROLE_WORDS = {
 }
 
 
-def look_row(row: AccessLog, *, for_staff: bool = False, teams: dict | None = None) -> LookRow:
+# The same roles, for a proxy reading the log of the record of the person they act for.
+PROXY_ROLE_WORDS: dict[str, Words] = {
+    "person": ("You", "Whose record it is"),
+    "proxy": ("Someone acting for you", "Someone acting for {name}"),
+}
+
+
+def look_row(
+    row: AccessLog,
+    *,
+    for_staff: bool = False,
+    teams: dict | None = None,
+    reader: Reader | None = None,
+    reader_id=None,
+) -> LookRow:
     """One row of the access log in words: for the person (their own record, "your
     details"; staff of the roles the council names by their team, from `teams`, as
     `look_rows` reads them), or for staff (names kept; `what` names the page or API route)."""
@@ -190,27 +219,52 @@ def look_row(row: AccessLog, *, for_staff: bool = False, teams: dict | None = No
     name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
     if not for_staff and named_by_team(row.actor_role):
         name = staff_name((teams or {}).get(row.actor_id), role=row.actor_role, name=name)
-    roles = STAFF_ROLE_WORDS if for_staff else ROLE_WORDS
-    words = staff_page_words if for_staff else page_words
-    return LookRow(
-        row=row, who=name, role=roles.get(row.actor_role, ""), what=words(row.what, row.action)
-    )
+    if for_staff:
+        role = STAFF_ROLE_WORDS.get(row.actor_role, "")
+        what = staff_page_words(row.what, row.action)
+    else:
+        reader = reader or Reader()
+        role = ROLE_WORDS.get(row.actor_role, "")
+        if reader_id is not None and row.actor_id == reader_id:
+            role = "You"
+        elif row.actor_role in PROXY_ROLE_WORDS:
+            role = reader.say(PROXY_ROLE_WORDS[row.actor_role])
+        what = page_words(row.what, row.action, reader)
+    return LookRow(row=row, who=name, role=role, what=what)
 
 
-def look_rows(rows, *, for_staff: bool = False) -> list[LookRow]:
-    """Rows of the access log in words, the staff named by team read in one query."""
+def look_rows(
+    rows, *, for_staff: bool = False, reader: Reader | None = None, reader_id=None
+) -> list[LookRow]:
+    """Rows of the access log in words, the staff named by team read in one query; for
+    the person's pages, to their `reader` (whose own rows, `reader_id`, say "You")."""
     rows = list(rows)
     teams = (
         {}
         if for_staff
         else _staff_by_id(row.actor_id for row in rows if named_by_team(row.actor_role))
     )
-    return [look_row(row, for_staff=for_staff, teams=teams) for row in rows]
+    return [
+        look_row(row, for_staff=for_staff, teams=teams, reader=reader, reader_id=reader_id)
+        for row in rows
+    ]
 
 
-def who_looked(person: Person, *, limit: int = 200, for_staff: bool = False) -> list[LookRow]:
+def who_looked(
+    person: Person,
+    *,
+    limit: int = 200,
+    for_staff: bool = False,
+    reader: Reader | None = None,
+    reader_id=None,
+) -> list[LookRow]:
     """From the access log (SEC-3): who looked at or changed the record, newest first."""
-    return look_rows(access_for_person(person.pk)[:limit], for_staff=for_staff)
+    return look_rows(
+        access_for_person(person.pk)[:limit],
+        for_staff=for_staff,
+        reader=reader,
+        reader_id=reader_id,
+    )
 
 
 def access_log_of(person: Person) -> QuerySet[AccessLog]:

@@ -176,7 +176,7 @@ class ItemMixin(PortalRecordMixin):
     @property
     def item(self):
         if not hasattr(self, "_item"):
-            self._item = selectors.record_item(self.person, self.item_ref)
+            self._item = selectors.record_item(self.person, self.item_ref, self.reader)
             if self._item is None or not self.link.shows(self._item.kind.section):
                 raise Http404("There is no such item on your record.")
         return self._item
@@ -201,6 +201,16 @@ class CommentView(ItemMixin, ServiceFormView):
     submit_label = "Add my comment"
     back_text = "Back to your record"
     success_message = "Your comment is added. Your worker will see it."
+    proxy_words = {
+        "back_text": "Back to {name}'s record",
+        "success_message": "Your comment is added. {name}'s worker will see it.",
+    }
+    proxy_fields = {
+        "text": {
+            "help_text": "Say it in your own words. {name}'s worker will see it next to this "
+            "part of their record. Nobody can change it."
+        }
+    }
 
     def save(self, form):
         return services.comment_add(
@@ -226,6 +236,12 @@ class ChallengeView(ItemMixin, ServiceFormView):
     submit_label = "Send my challenge"
     back_text = "Back to your record"
     success_message = "Your challenge is sent. You will see the answer on your record."
+    proxy_words = {
+        "intro": "{name}'s worker or their team leader must answer within 5 working days. "
+        "If you are still unhappy, it can go further.",
+        "back_text": "Back to {name}'s record",
+        "success_message": "Your challenge is sent. You will see the answer on {name}'s record.",
+    }
 
     def save(self, form):
         if self.item.kind.label != "sds.Decision":
@@ -250,6 +266,12 @@ class CorrectionView(ItemMixin, ServiceFormView):
     submit_label = "Send my request"
     back_text = "Back to your record"
     success_message = "Your request is sent. You will see the answer on your record."
+    proxy_words = {
+        "intro": f"{{name}}'s worker or their team leader must answer within {ANSWER_DUE_DAYS} "
+        "days. They will either correct the record or say why not.",
+        "back_text": "Back to {name}'s record",
+        "success_message": "Your request is sent. You will see the answer on {name}'s record.",
+    }
 
     def save(self, form):
         data = form.cleaned_data
@@ -282,7 +304,9 @@ class WhoLookedView(PortalRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = selectors.who_looked(self.person)
+        context["rows"] = selectors.who_looked(
+            self.person, reader=self.reader, reader_id=self.request.user.pk
+        )
         context["questions"] = selectors.questions_shown_to_person(self.person)
         return context
 
@@ -330,7 +354,11 @@ class AccessView(PortalRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["links"] = [lk for lk in selectors.links_for(self.person) if lk.ended_at is None]
+        context["links"] = presenters.access_rows(
+            [lk for lk in selectors.links_for(self.person) if lk.ended_at is None],
+            reader=self.reader,
+            user=self.request.user,
+        )
         context["may_end"] = self.link.kind == "self"
         return context
 
@@ -729,6 +757,20 @@ class ReviewViewView(PortalRecordMixin, ServiceFormView):
     submit_label = "Send my view"
     back_text = "Back to your record"
     success_message = "Your view is added to your review."
+    proxy_words = {
+        "heading_text": "Give {name}'s view for their review",
+        "intro": "Say how {name} thinks things are going. Their worker sees this view next "
+        "to theirs. It does not replace what the worker wrote.",
+        "back_text": "Back to {name}'s record",
+        "success_message": "The view is added to {name}'s review.",
+    }
+    proxy_fields = {
+        "in_their_words": {
+            "label": "What does {name} think?",
+            "help_text": "In the words {name} would use. Their worker sees it next to theirs. "
+            "Nobody can change it.",
+        }
+    }
 
     @property
     def review(self):
@@ -813,6 +855,10 @@ class AboutMeMixin(ServiceFormView):
 class AboutMeView(PortalRecordMixin, AboutMeMixin):
     section = Section.ABOUT_ME
     back_text = "Back to your record"
+    proxy_words = {
+        "heading_text": "About me: {name}'s page",
+        "back_text": "Back to {name}'s record",
+    }
     for_person = True
     media_url_name = "portal:about_me_media"
     add_media_url_name = "portal:about_me_media_add"

@@ -99,7 +99,10 @@ def plan_words(context, item, easy=False) -> dict:
     comments, waiting = words.beside(item) if words is not None and item else ([], [])
     plan = context.get("plan")
     name = getattr(plan, "person_name", "") or "the person"
-    return {"comments": comments, "waiting": waiting, "name": name, "easy": easy}
+    # On the person's own pages the plan speaks to them (portal.reader_words.Reader).
+    reader = context.get("reader")
+    you = reader is not None and reader.is_person
+    return {"comments": comments, "waiting": waiting, "name": name, "easy": easy, "you": you}
 
 
 @register.filter

@@ -10,6 +10,7 @@ from conftest import sign_in
 from goldenthread.core.scoped_queries import person_data_models
 from goldenthread.portal.factories import RecordLinkFactory
 from goldenthread.portal.items import ITEM_TYPES, NOT_SHOWN_SEPARATELY, item_rows
+from goldenthread.portal.reader_words import Reader
 
 
 def test_every_model_of_a_persons_data_is_shown_or_says_where():
@@ -31,7 +32,8 @@ def test_every_kind_of_item_appears_in_the_persons_view(client, every_item, pers
         assert objects, f"the test record has no {kind.label}: add one to every_item"
         for obj in objects:
             assert f'id="item-{obj.pk}"' in page, kind.label
-            for _label, text in item_rows(kind, obj):
+            # In the words the person reads (reader_words): the values as recorded.
+            for _label, text in item_rows(kind, obj, Reader()):
                 assert escape(text).replace("\n", "<br>") in page, (kind.label, text)
         shown_kinds.add(kind.label)
     assert shown_kinds == {k.label for k in ITEM_TYPES}
