@@ -125,6 +125,50 @@ def access_rows(links, *, reader, user) -> list[dict]:
     return rows
 
 
+def challenge_rows(challenges, *, reader, today=None) -> list[dict]:
+    """The person's challenges and complaints for their requests page (ACC-2): what it is
+    about, where it has got to (accountability's own status words), and each step with
+    its date; the words recorded as recorded, ours to the `reader` (reader_words)."""
+    from django.utils import timezone
+
+    from goldenthread.accountability.presenters import challenge_status, event_text
+
+    from .reader_words import CHOICE_WORDS, FIELD_LABELS
+
+    today = today or timezone.localdate()
+    labels = FIELD_LABELS["accountability.Challenge"]
+    rows = []
+    for c in challenges:
+        about = c.get_about_display()
+        status, colour = challenge_status(c, today)
+        facts = [
+            ("Who raised it", c.raised_by_name),
+            (reader.say(labels["details"]), c.details),
+            (reader.say(labels["wanted"]), c.wanted),
+        ]
+        if c.decision_id:
+            facts.insert(
+                0, ("The decision", f"{date_text(c.decision.decided_on)}: {c.decision.summary}")
+            )
+        if c.answered_on:
+            facts += [
+                ("Outcome", c.get_outcome_display()),
+                (reader.say(labels["answer"]), c.answer),
+                (labels["what_changed"], c.what_changed),
+            ]
+        rows.append(
+            {
+                "challenge": c,
+                "about": reader.say(CHOICE_WORDS.get(about, about)),
+                "status": status,
+                "colour": colour,
+                "facts": [(str(k), v) for k, v in facts if v],
+                "steps": [(e.on, event_text(e)) for e in c.events.all()],
+            }
+        )
+    return rows
+
+
 def plan_for_link(plan, link) -> bool:
     """Leave out of a proxy's copy of the plan the parts of the record the person has not
     shared with them (the plan gathers several parts). Returns whether anything was left

@@ -133,6 +133,32 @@ def corrections_for(person: Person) -> QuerySet[CorrectionRequest]:
     )
 
 
+def requests_for(person: Person, link: RecordLink | None) -> tuple[list, list]:
+    """What was asked on the person's record, by them or for them (P-2, ACC-2): their
+    correction requests, newest first, and their challenges and complaints, newest first
+    with their steps (accountability's own read). For a proxy, only those about parts of
+    the record shared with them; challenges withheld from the person are left out, as on
+    the record page."""
+    from goldenthread.accountability.selectors import challenges_for
+
+    from .items import item_type
+
+    def shown(label: str) -> bool:
+        kind = item_type(label)
+        return link is None or kind is None or link.shows(kind.section)
+
+    corrections = [c for c in corrections_for(person) if shown(c.item_type)]
+    challenges = []
+    if shown("accountability.Challenge"):
+        hidden = withheld_keys(person)
+        challenges = [
+            c
+            for c in challenges_for(person)
+            if ("accountability.Challenge", str(c.pk)) not in hidden
+        ]
+    return corrections, challenges
+
+
 def comments_for(person: Person) -> QuerySet[ItemComment]:
     return ItemComment.objects.filter(person=person).select_related("author")
 

@@ -286,13 +286,17 @@ class CorrectionView(ItemMixin, ServiceFormView):
 
 
 class RequestsView(PortalRecordMixin, TemplateView):
-    """The person's correction requests and the answers."""
+    """Everything asked on the person's record, by them or for them, with where it has
+    got to: correction requests and their answers (P-2), and challenges and complaints
+    with their stage and steps (ACC-2)."""
 
     template_name = "portal/requests.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["corrections"] = list(selectors.corrections_for(self.person))
+        corrections, challenges = selectors.requests_for(self.person, self.link)
+        context["corrections"] = corrections
+        context["challenges"] = presenters.challenge_rows(challenges, reader=self.reader)
         return context
 
 
