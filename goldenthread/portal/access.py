@@ -125,11 +125,22 @@ class PortalRecordMixin(LoginRequiredMixin):
                 reason="A part of the record the person has not shared",
             )
             raise PermissionDenied("The person has not shared this part of their record.")
+        refusal = self.link_refusal(link, kwargs) if link is not None else None
+        if refusal:
+            access_denied(
+                actor=request.user, person_id=person_id, what=what, request=request, reason=refusal
+            )
+            raise PermissionDenied(refusal)
         # The one door: Person.objects.visible_to, and one access row (or a refusal).
         self.person = open_person_record(request, person_id, what=what, action=self.access_action)
         self.link = link
         self.reader = Reader.of(link, self.person)
         return super().dispatch(request, *args, **kwargs)
+
+    def link_refusal(self, link: RecordLink, kwargs: dict) -> str | None:
+        """Why this sign-in's link may not use this page at all (refused, GET and POST
+        alike, before the record is opened, with one DENIED row), or None."""
+        return None
 
     def requested_section(self, request) -> str | None:
         """The part of the record this request is about, checked against a proxy's scope

@@ -51,7 +51,7 @@ from .forms import (
     ReviewViewForm,
     WithholdForm,
 )
-from .models import ABOUT_ME_FIELDS, ANSWER_DUE_DAYS, INVITATION_DAYS, Section
+from .models import ABOUT_ME_FIELDS, ANSWER_DUE_DAYS, INVITATION_DAYS, LinkKind, Section
 
 # Wrong codes at "set up my account": per address, in 15 minutes.
 JOIN_TRIES = 10
@@ -368,11 +368,24 @@ class AccessView(PortalRecordMixin, TemplateView):
 
 
 class EndAccessView(PortalRecordMixin, ServiceFormView):
+    """The person ends someone's access to their record; a proxy may end only their own
+    (services.link_end's rule): the form of another's is refused them, as its POST is."""
+
     form_class = EndAccessForm
     heading_text = "End someone's access to your record"
     submit_label = "End their access"
     back_text = "Back"
     success_message = "Their access has ended."
+    proxy_words = {
+        "heading_text": "End your access to {name}'s record",
+        "submit_label": "End my access",
+        "success_message": "Your access to {name}'s record has ended.",
+    }
+
+    def link_refusal(self, link, kwargs) -> str | None:
+        if link.kind == LinkKind.SELF or str(link.pk) == str(kwargs["link_id"]):
+            return None
+        return "Only the person can end someone else's access to their record."
 
     def get_back_url(self) -> str:
         return reverse("portal:access", args=[self.person.pk])
@@ -392,10 +405,15 @@ class EndAccessView(PortalRecordMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         target = self.target
-        context["intro"] = (
-            f"{target.user.get_full_name() or target.user.username} "
-            "will no longer be able to see your record."
-        )
+        if target.user_id == self.request.user.pk:
+            context["intro"] = (
+                f"You will no longer be able to see {self.person.display_name}'s record."
+            )
+        else:
+            context["intro"] = (
+                f"{target.user.get_full_name() or target.user.username} "
+                "will no longer be able to see your record."
+            )
         return context
 
     def save(self, form):
