@@ -39,6 +39,7 @@ class Kind:
     CHALLENGE_ANSWERED = "challenge_answered"
     REVIEW_DUE = "review_due"
     CORRECTION_ANSWERED = "correction_answered"
+    ACCESS_ENDED = "access_ended"  # someone's access to the person's record, ended by another
 
 
 def _send(users: list[Any], kind: str, text: str, url: str, key: str) -> list[Notification]:

@@ -165,6 +165,18 @@ class EndAccessForm(forms.Form):
     )
 
 
+class StaffEndAccessForm(EndAccessForm):
+    """A worker ends a proxy's access (the person's own page: EndAccessForm)."""
+
+    reason = forms.CharField(
+        label="Why is their access ending?",
+        max_length=300,
+        help_text="The person can read this. Use everyday words.",
+        error_messages={"required": "Say why their access is ending."},
+    )
+    version = VersionField()
+
+
 class WithholdForm(forms.Form):
     grounds = radio_field(
         "Why must the person not see this?",

@@ -169,6 +169,23 @@ def challenge_rows(challenges, *, reader, today=None) -> list[dict]:
     return rows
 
 
+def link_rows(link) -> list[tuple[str, str]]:
+    """One sign-in to the person's record, for staff: who, what they are to the person,
+    on what basis, since and until when (empty values for what is not recorded)."""
+    return [
+        ("Who", link.user.get_full_name() or link.user.username),
+        ("Who they are to the person", link.relationship),
+        ("What gives them the right", link.get_basis_display()),
+        ("Reference", link.legal_reference),
+        ("Since", date_text(link.valid_from)),
+        ("Until", date_text(link.valid_until) if link.valid_until else "No end date"),
+        (
+            "Parts not shared with them",
+            ", ".join(link.hidden_section_names()) if link.hidden_sections else "",
+        ),
+    ]
+
+
 def plan_for_link(plan, link) -> bool:
     """Leave out of a proxy's copy of the plan the parts of the record the person has not
     shared with them (the plan gathers several parts). Returns whether anything was left

@@ -369,7 +369,7 @@ def link_end(
         stored = locked(link, expected_version=version)
         if stored.ended_at is not None:
             raise ValidationError("Their access has already ended.")
-        return audited_update(
+        ended = audited_update(
             link,
             auditor=Auditor(actor),
             expected_version=version,
@@ -378,6 +378,22 @@ def link_end(
             changes={"ended_at": timezone.now(), "ended_by": actor, "end_reason": reason[:300]},
             clean=False,
         )
+        if own is None or own.kind != LinkKind.SELF:
+            # Ended by someone other than the person (a worker, the API, the proxy
+            # themselves): the person hears of it, once it is committed (ACC-3).
+            notify(
+                [
+                    self_link.user
+                    for self_link in RecordLink.objects.current()
+                    .filter(person=person, kind=LinkKind.SELF)
+                    .select_related("user")
+                ],
+                kind=Kind.ACCESS_ENDED,
+                text="Someone's access to your record has ended. You can see who can "
+                "see your record and why.",
+                url=reverse("portal:access", args=[person.pk]),
+            )
+        return ended
 
 
 # --- Comments and corrections (P-2) -------------------------------------------------------

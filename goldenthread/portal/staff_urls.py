@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("<uuid:person_id>/own-access/invite/", views.InviteView.as_view(), name="invite"),
     path(
+        "<uuid:person_id>/own-access/sign-ins/<uuid:link_id>/end/",
+        views.StaffEndAccessView.as_view(),
+        name="end_access",
+    ),
+    path(
         "<uuid:person_id>/own-access/corrections/<uuid:correction_id>/",
         views.CorrectionAnswerView.as_view(),
         name="answer",

@@ -49,6 +49,7 @@ from .forms import (
     QuestionAnswerForm,
     QuestionForm,
     ReviewViewForm,
+    StaffEndAccessForm,
     WithholdForm,
 )
 from .models import ABOUT_ME_FIELDS, ANSWER_DUE_DAYS, INVITATION_DAYS, LinkKind, Section
@@ -494,6 +495,7 @@ class OwnAccessView(PersonRecordMixin, TemplateView):
         context["may_see_access_log"] = can(
             self.request.user, Permission.VIEW_ACCESS_LOG, self.person
         )
+        context["may_end_access"] = can(self.request.user, Permission.ANSWER_CORRECTIONS)
         return context
 
 
@@ -564,6 +566,58 @@ class InviteView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
                 "page_label": self.person.display_name,
             },
             using=self.template_engine,
+        )
+
+
+class StaffEndAccessView(PersonRecordMixin, PermissionRequiredMixin, ServiceFormView):
+    """A worker for the person ends a proxy's access to the person's record (an
+    arrangement that should stop), with the reason: the same service as the person's own
+    page and the API's `record-links/{id}/end` (services.link_end), which refuses a
+    worker who may not change the record and access that has ended already, writes the
+    change history and tells the person."""
+
+    permission = Permission.ANSWER_CORRECTIONS
+    form_class = StaffEndAccessForm
+    submit_label = "End their access"
+    success_message = "Their access has ended. The person is told in their messages."
+    target = PersonChild(
+        lambda person, link_id: (
+            selectors.links_for(person).filter(pk=link_id, kind=LinkKind.PROXY).first()
+        ),
+        kwarg="link_id",
+        missing="No such access to this person's record.",
+    )
+
+    def get_heading_text(self) -> str:
+        user = self.target.user
+        return f"End {user.get_full_name() or user.username}'s access to the record"
+
+    def get_initial(self):
+        return {"version": self.target.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading_text"] = self.get_heading_text()
+        context["intro"] = (
+            f"They will no longer be able to sign in to see {self.person.display_name}'s "
+            "record. This cannot be undone: to give access again, invite them again."
+        )
+        context["summary_rows"] = [
+            {"key": k, "value": v} for k, v in presenters.link_rows(self.target) if v
+        ]
+        return context
+
+    def get_back_url(self) -> str:
+        return reverse("portal_staff:overview", args=[self.person.pk])
+
+    get_success_url = get_back_url
+
+    def save(self, form):
+        return services.link_end(
+            actor=self.actor,
+            link=self.target,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
         )
 
 
