@@ -134,6 +134,9 @@ class PlanView(PortalRecordMixin, TemplateView):
         context.update(_plan_context(self.person, plan))
         context.update(_about_me_on_page(self.person, plan))
         context["easy"] = self.easy
+        # On screen to the person themselves, the plan says "you" (reader_words); a proxy's
+        # copy and the PDF, a document that may be shared, name the person.
+        context["plan_to_you"] = self.reader.is_person
         return context
 
 

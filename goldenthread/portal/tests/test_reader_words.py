@@ -149,3 +149,18 @@ def test_who_looked_names_the_person_to_a_proxy(client, person):
     assert "Looked at your" not in page
     assert "Someone acting for you" not in page
     assert "Looked at Jean Macdonald&#x27;s own record pages" in page
+
+
+def test_the_plan_on_screen_says_you_to_the_person_and_names_them_to_a_proxy(
+    client, every_item, person
+):
+    me = RecordLinkFactory(person=person).user
+    proxy = ProxyLinkFactory(person=person).user
+    url = reverse("portal:plan", args=[person.pk])
+    sign_in(client, me)
+    page = client.get(url).content.decode()
+    assert "About you" in page and "How to communicate with you" in page
+    assert "How to communicate with Jean Macdonald" not in page
+    sign_in(client, proxy)
+    page = client.get(url).content.decode()
+    assert "About Jean Macdonald" in page and "About you" not in page
