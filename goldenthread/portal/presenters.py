@@ -112,7 +112,7 @@ def access_rows(links, *, reader, user) -> list[dict]:
     for link in links:
         name = link.user.get_full_name() or link.user.username
         if link.kind == LinkKind.SELF:
-            about = reader.say(("It is your record", "It is {name}'s record"))
+            about = reader.say(("it is your record", "it is their record"))
         else:
             basis = link.get_basis_display()
             parts = [link.relationship, lower_first(reader.say(CHOICE_WORDS.get(basis, basis)))]

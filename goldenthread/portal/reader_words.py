@@ -363,3 +363,29 @@ CHOICE_WORDS: dict[str, Words] = {
 }
 
 SECTION_ABOUT: Words = ("About you", "About {name}")
+
+# The basis of access the access log writes for each read (people.access.access_basis), as
+# the person's pages say it. A reason anyone typed (break-glass, an export's why) is shown
+# as written: only these fixed words, at the start of a reason, are ours to change.
+ACCESS_BASIS_WORDS: dict[str, Words] = {
+    "Allocated worker": ("Your worker", "{name}'s worker"),
+    "Team leader of the person's team": (
+        "Team leader of your team",
+        "Team leader of {name}'s team",
+    ),
+    "Team leader of an allocated worker": (
+        "Team leader of one of your workers",
+        "Team leader of one of {name}'s workers",
+    ),
+    "The person themselves": ("You", "{name}"),
+    "Acting for the person (proxy)": ("Someone acting for you", "Someone acting for {name}"),
+}
+
+
+def access_reason(reason: str, reader: Reader) -> str:
+    """A reason from the access log, its fixed basis words (if it starts with them) to the
+    reader; the rest as recorded."""
+    for basis, words in ACCESS_BASIS_WORDS.items():
+        if reason == basis or reason.startswith(f"{basis} ("):
+            return reader.say(words) + reason[len(basis) :]
+    return reason

@@ -25,7 +25,7 @@ from .models import (
     Section,
     Withholding,
 )
-from .reader_words import SECTION_ABOUT, Reader, Words
+from .reader_words import SECTION_ABOUT, Reader, Words, access_reason
 
 SECTION_TITLES = {"about": "About you", **dict(Section.choices)}
 SECTION_ORDER = ["about", *Section.values]
@@ -201,6 +201,7 @@ class LookRow:
     who: str
     role: str
     what: str
+    why: str = ""  # the row's reason, its fixed words to the reader of the person's pages
 
 
 ROLE_WORDS = {
@@ -245,6 +246,7 @@ def look_row(
     name = row.actor_name.rsplit(" (", 1)[0] if row.actor_name else "The service"
     if not for_staff and named_by_team(row.actor_role):
         name = staff_name((teams or {}).get(row.actor_id), role=row.actor_role, name=name)
+    why = row.reason
     if for_staff:
         role = STAFF_ROLE_WORDS.get(row.actor_role, "")
         what = staff_page_words(row.what, row.action)
@@ -256,7 +258,8 @@ def look_row(
         elif row.actor_role in PROXY_ROLE_WORDS:
             role = reader.say(PROXY_ROLE_WORDS[row.actor_role])
         what = page_words(row.what, row.action, reader)
-    return LookRow(row=row, who=name, role=role, what=what)
+        why = access_reason(row.reason or "", reader)
+    return LookRow(row=row, who=name, role=role, what=what, why=why)
 
 
 def look_rows(

@@ -130,11 +130,11 @@ def test_who_can_see_the_record_does_not_repeat_the_name(client, person):
     sign_in(client, me.user)
     page = client.get(reverse("portal:access", args=[person.pk])).content.decode()
     assert "Jean Macdonald</strong>: Jean Macdonald" not in page
-    assert "It is your record" in page
+    assert "(you): it is your record" in page
     assert "authorised by you" in page
     sign_in(client, proxy.user)
     page = client.get(reverse("portal:access", args=[person.pk])).content.decode()
-    assert "It is Jean Macdonald&#x27;s record" in page
+    assert "it is their record" in page
     assert "authorised by Jean Macdonald" in page
     assert "(you)" in page
     assert "Your workers" not in page
@@ -149,6 +149,8 @@ def test_who_looked_names_the_person_to_a_proxy(client, person):
     assert "Looked at your" not in page
     assert "Someone acting for you" not in page
     assert "Looked at Jean Macdonald&#x27;s own record pages" in page
+    assert "Acting for the person (proxy)" not in page
+    assert "Someone acting for Jean Macdonald" in page
 
 
 def test_the_plan_on_screen_says_you_to_the_person_and_names_them_to_a_proxy(

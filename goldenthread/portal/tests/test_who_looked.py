@@ -21,7 +21,7 @@ def test_the_person_sees_who_looked_and_asks_why(
     me = RecordLinkFactory(person=person).user
     sign_in(client, me)
     page = client.get(reverse("portal:who_looked", args=[person.pk])).content.decode()
-    assert "Pat Kerr" in page and "Worker" in page and "Allocated worker" in page
+    assert "Pat Kerr" in page and "Worker" in page and "Your worker" in page
     assert "Looked at your details" in page
     row = AccessLog.objects.filter(actor=practitioner).latest("seq")
     url = reverse("portal:ask_why", args=[person.pk, row.pk])
