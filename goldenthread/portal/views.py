@@ -362,10 +362,15 @@ class AccessView(PortalRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        links = list(selectors.links_for(self.person))
         context["links"] = presenters.access_rows(
-            [lk for lk in selectors.links_for(self.person) if lk.ended_at is None],
+            [lk for lk in links if lk.ended_at is None],
             reader=self.reader,
             user=self.request.user,
+        )
+        # The person sees whose access has ended, when and why (a proxy does not).
+        context["ended"] = (
+            [lk for lk in links if lk.ended_at is not None] if self.reader.is_person else []
         )
         context["may_end"] = self.link.kind == "self"
         return context

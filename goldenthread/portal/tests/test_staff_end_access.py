@@ -57,6 +57,11 @@ def test_a_worker_ends_a_proxys_access_from_the_persons_pages(
     note = Notification.objects.get(user=me, kind="access_ended")
     assert note.url == reverse("portal:access", args=[person.pk])
     assert "Ann" not in note.text
+    # The person reads whose access ended and why; the notification leads there.
+    sign_in(client, me)
+    access = client.get(note.url).content.decode()
+    assert "Ann Gill</strong>: ended" in access and "The arrangement has stopped" in access
+    sign_in(client, practitioner)
     # Ended once: no link to end it again, and a second POST is refused with the reason.
     overview = client.get(reverse("portal_staff:overview", args=[person.pk])).content.decode()
     assert _end_url(person, proxy) not in overview
