@@ -337,8 +337,8 @@ CHOICE_WORDS: dict[str, Words] = {
     "What matters": ("Something that matters to you", "Something that matters to {name}"),
     "Where matters": ("A place that matters to you", "A place that matters to {name}"),
     "Their choices and SDS options": (
-        "Your choices and SDS options",
-        "{name}'s choices and SDS options",
+        "Your choices about Self-directed Support",
+        "{name}'s choices about Self-directed Support",
     ),
     "Their support": ("Your support", "{name}'s support"),
     "Their budget": ("Your budget", "{name}'s budget"),
@@ -382,10 +382,22 @@ ACCESS_BASIS_WORDS: dict[str, Words] = {
 }
 
 
+# Why a copy left the service, as the exports write it (people.access.log_export: the
+# jobs' FHIR export and PDF pack), in words without the standard's or the job's names.
+EXPORT_WHY_WORDS = {
+    " (FHIR export)": " (a copy of the record in a standard format, for another system)",
+    " (PDF pack)": " (a printed copy of the record)",
+}
+
+
 def access_reason(reason: str, reader: Reader) -> str:
-    """A reason from the access log, its fixed basis words (if it starts with them) to the
-    reader; the rest as recorded."""
+    """A reason from the access log, its fixed basis words (if it starts with them) and
+    an export's fixed why (if it ends with one) to the reader; the rest as recorded."""
     for basis, words in ACCESS_BASIS_WORDS.items():
         if reason == basis or reason.startswith(f"{basis} ("):
-            return reader.say(words) + reason[len(basis) :]
+            reason = reader.say(words) + reason[len(basis) :]
+            for why, plain in EXPORT_WHY_WORDS.items():
+                if reason.endswith(why):
+                    return reason.removesuffix(why) + plain
+            return reason
     return reason

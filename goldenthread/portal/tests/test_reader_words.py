@@ -166,3 +166,20 @@ def test_the_plan_on_screen_says_you_to_the_person_and_names_them_to_a_proxy(
     sign_in(client, proxy)
     page = client.get(url).content.decode()
     assert "About Jean Macdonald" in page and "About you" not in page
+
+
+def test_an_exports_why_is_told_without_the_standards_name():
+    """A probe read "Allocated worker (FHIR export)" on the person's "who looked" page."""
+    from goldenthread.portal.reader_words import access_reason
+
+    person, proxy = Reader(), Reader(name="Jean Macdonald")
+    assert access_reason("Allocated worker (FHIR export)", person) == (
+        "Your worker (a copy of the record in a standard format, for another system)"
+    )
+    assert access_reason("Allocated worker (PDF pack)", proxy) == (
+        "Jean Macdonald's worker (a printed copy of the record)"
+    )
+    # A reason someone typed is shown as written, even if it ends with the same words.
+    assert access_reason("Checking the file (FHIR export)", person) == (
+        "Checking the file (FHIR export)"
+    )
