@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -83,6 +85,15 @@ def sign_in(client, user):
     session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = timezone.now().timestamp()
     session.save()
     return client
+
+
+def form_token(page) -> str:
+    """The one-time token of the form on `page` (a response, or its text): the hidden
+    `submission_token` of a ui.forms.OneTimeTokenForm."""
+    body = page if isinstance(page, str) else page.content.decode()
+    match = re.search(r'name="submission_token" value="([0-9a-f-]+)"', body)
+    assert match, "The page has no form with a one-time token."
+    return match.group(1)
 
 
 @pytest.fixture(scope="module")

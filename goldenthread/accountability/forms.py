@@ -9,7 +9,13 @@ from django.utils import timezone
 from goldenthread.core.formatting import date_text
 from goldenthread.outcomes.models import Agreed, AgreedHow, AgreementWhose
 from goldenthread.sds.models import UnderstandingAbout, UnderstandingHelp, Understood
-from goldenthread.ui.forms import VersionField, date_field, radio_field, text_field
+from goldenthread.ui.forms import (
+    OneTimeTokenForm,
+    VersionField,
+    date_field,
+    radio_field,
+    text_field,
+)
 
 from .models import (
     AdvocacyAnswer,
@@ -38,7 +44,7 @@ def _short(
     )
 
 
-class ChallengeRaiseForm(forms.Form):
+class ChallengeRaiseForm(OneTimeTokenForm):
     raised_by = radio_field("Who raised it?", RaisedBy.choices, message="Choose who raised it.")
     raised_by_name = _short("Their name", 200, "Enter the name of who raised it.")
     raised_on = date_field(

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from goldenthread.audit.models import AppendOnlyModel
-from goldenthread.core.models import VersionedModel
+from goldenthread.core.models import SubmittedOnce, VersionedModel
 from goldenthread.directory.models import CommunityResource
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import CircleMember, Person
@@ -91,7 +91,7 @@ class EscalationBody(models.TextChoices):
     OTHER = "other", "Another body"
 
 
-class Challenge(VersionedModel):
+class Challenge(SubmittedOnce, VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="challenges")
     raised_by = models.CharField("Who raised it", max_length=10, choices=RaisedBy.choices)
     raised_by_name = models.CharField("Their name", max_length=200)

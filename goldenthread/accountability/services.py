@@ -8,6 +8,7 @@ check in actors.py) by the person or their proxy; it is answered by a worker."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from goldenthread.core.formatting import date_text
 from goldenthread.core.services import (
     audited_create,
     audited_update,
+    create_once,
     not_far_off,
     not_future,
     refuse_unknown_fields,
@@ -120,10 +122,47 @@ def challenge_raise(
     details: str,
     wanted: str = "",
     decision: Decision | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Challenge:
     """Record a challenge or complaint received, at stage 1 (frontline resolution): its
-    answer is due 5 working days after the day it was received."""
+    answer is due 5 working days after the day it was received. The same form sent twice
+    (`submission_token`) keeps the first challenge: one challenge, one clock
+    (core.services.create_once)."""
     require_worker_or_person(actor, person, doing="record a challenge or complaint")
+    return create_once(
+        Challenge,
+        submission_token,
+        lambda: _challenge_make(
+            actor=actor,
+            person=person,
+            raised_by=raised_by,
+            raised_by_name=raised_by_name,
+            raised_on=raised_on,
+            about=about,
+            details=details,
+            wanted=wanted,
+            decision=decision,
+            submission_token=submission_token,
+        ),
+        made_by={"person_id": person.pk, "recorded_by_id": actor.pk},
+        used_message="This form has been used already. Open it again to record another challenge.",
+    )
+
+
+def _challenge_make(
+    *,
+    actor: User,
+    person: Person,
+    raised_by: str,
+    raised_by_name: str,
+    raised_on: datetime.date,
+    about: str,
+    details: str,
+    wanted: str,
+    decision: Decision | None,
+    submission_token: uuid.UUID | None,
+) -> Challenge:
+    """challenge_raise's checks and writes."""
     errors: dict[str, str] = {}
     if raised_by not in RaisedBy.values:
         errors["raised_by"] = "Choose who raised it."
@@ -154,8 +193,14 @@ def challenge_raise(
             stage_started_on=raised_on,
             due_on=due_on,
             recorded_by=actor,
+            submission_token=submission_token,
         )
-        audited_create(challenge, auditor=Auditor(actor), person_id=person.pk)
+        audited_create(
+            challenge,
+            auditor=Auditor(actor),
+            person_id=person.pk,
+            clean={"validate_unique": False},  # the token: create_once
+        )
         _event(challenge, actor, EventKind.RAISED, raised_on, due_on=due_on, text=details.strip())
     return challenge
 

@@ -669,6 +669,16 @@ class BudgetLineIn(Strict):
     solution_id: uuid.UUID | None = None
 
 
+def submission_token_field(what: str) -> Any:
+    """The optional one-time token of a POST that makes a row (core.services.create_once):
+    the same token sent again answers 200 with what it made the first time."""
+    return Field(
+        None,
+        description=f"Optional: the same token sent again returns the {what} it made the "
+        "first time instead of making another.",
+    )
+
+
 class BudgetRequestIn(Strict):
     start_date: datetime.date
     end_date: datetime.date | None = None
@@ -677,11 +687,7 @@ class BudgetRequestIn(Strict):
     contribution_period: PeriodCode = BudgetPeriod.WEEK.value
     contribution_note: str = Field("", max_length=500)
     lines: list[BudgetLineIn] = Field(..., min_length=1, max_length=50)
-    submission_token: uuid.UUID | None = Field(
-        None,
-        description="Optional: the same token sent again returns the request it made "
-        "the first time instead of making another.",
-    )
+    submission_token: uuid.UUID | None = submission_token_field("request")
 
 
 class DecisionAuthorityOut(Schema):
@@ -925,6 +931,7 @@ class PersonViewIn(Strict):
     rating: Literal[tuple(["", *Rating.values])] = ""  # type: ignore[valid-type]
     whose_words: Literal[tuple(WhoseWords.values)] = WhoseWords.PERSON.value  # type: ignore[valid-type]
     speaker_name: str = Field("", max_length=200)
+    submission_token: uuid.UUID | None = submission_token_field("view")
 
 
 class ReviewStartIn(Strict):

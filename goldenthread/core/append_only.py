@@ -9,6 +9,8 @@ being refused by the application (AppendOnlyModel) because SQLite's test flush i
 databases and TRUNCATE on PostgreSQL; the test flush gets through with
 `removal_guards_suspended`. Every history table is on the guards since #17
 (`move_to_append_only_guards`: one migration per app drops the old triggers and adds these).
+`guards_kept_on_sqlite_rebuild` wraps a schema change SQLite makes by rebuilding a guarded
+table (which drops its triggers) so the guards are there again after it, both ways.
 """
 
 from __future__ import annotations
@@ -208,6 +210,37 @@ def move_to_append_only_guards(
             operation.code(apps, schema_editor)
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def guards_kept_on_sqlite_rebuild(
+    operation: migrations.operations.base.Operation,
+    *,
+    prefix: str,
+    tables: Sequence[str],
+    message: str,
+) -> list[migrations.operations.base.Operation]:
+    """`operation` on a table under `append_only_guards`, with the guards put back after it.
+
+    SQLite makes many schema changes (a unique column added, a field altered) by building
+    the table again, which drops its triggers; PostgreSQL keeps them. So on SQLite the
+    guards are made again after `operation`, forwards and (for its reverse, which rebuilds
+    the table too) backwards; elsewhere nothing more happens."""
+
+    def restore(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for sql in [
+            *_drop_guard_sql("sqlite", prefix=prefix, tables=tables),
+            *_guard_sql("sqlite", prefix=prefix, tables=tables, message=message),
+        ]:
+            schema_editor.execute(sql, params=None)
+
+    noop = migrations.RunPython.noop
+    return [
+        migrations.RunPython(noop, restore, elidable=False),
+        operation,
+        migrations.RunPython(restore, noop, elidable=False),
+    ]
 
 
 @contextmanager

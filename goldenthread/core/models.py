@@ -33,6 +33,21 @@ class VersionedModel(BaseModel):
         abstract = True
 
 
+class SubmittedOnce(models.Model):
+    """A row made by a form that carries a one-time token (ui.forms.OneTimeTokenForm): the
+    same form sent twice (a double click, back and send again, a retried request) finds
+    the row it made the first time instead of making another (core.services.create_once).
+    The token is unique; rows made without a form (imports, demo data) have none."""
+
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    # Not stored: set by create_once when a repeated submission found this row.
+    repeated_submission = False
+
+    class Meta:
+        abstract = True
+
+
 def optional_user_link() -> models.ForeignKey[User | None, User | None]:
     """Who did something to a record (granted, decided, ended, resolved it), empty until
     someone has, or where no one signed in did it. The user is never deleted while a

@@ -19,6 +19,9 @@
   `refuse_far_off()` raises its message for a service that checks one date on its own.
 - `refuse_unknown_fields()`: an update service's refusal of a field it does not change
   (a TypeError: the caller's mistake, not the user's).
+- `create_once()`: a service's write of a row a form makes (a `SubmittedOnce` model), kept
+  once when the same form is sent twice: the row its one-time token made already is
+  returned, marked `repeated_submission`, and nothing new is written.
 
 Core knows the Auditor only by its shape (`ChangeAuditor`); the audit app's `Auditor`
 (audit/services.py) is the one every service passes in. So core sits at the bottom of the
@@ -28,21 +31,23 @@ layers and the audit app, which imports core, sits above it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from .concurrency import StaleEditError, save_versioned
 from .formatting import date_text
-from .models import VersionedModel
+from .models import SubmittedOnce, VersionedModel
 
 V = TypeVar("V", bound=VersionedModel)
 M = TypeVar("M", bound=models.Model)
+S = TypeVar("S", bound=SubmittedOnce)
 
 
 @dataclass(frozen=True)
@@ -251,6 +256,52 @@ def audited_upsert(
         changes=changes,
         clean=clean if update_clean is None else update_clean,
     )
+
+
+def earlier_submission(
+    model: type[S], token: uuid.UUID | None, *, made_by: Mapping[str, Any], used_message: str
+) -> S | None:
+    """The row of `model` this form's one-time token made already, marked
+    `repeated_submission`, or None (no token, or nothing made with it yet). A token that
+    made a row for anyone or anything other than `made_by` (field name → value, such as
+    {"person_id": …, "author_id": …}) is refused with `used_message`, never returned."""
+    if token is None:
+        return None
+    earlier = model._default_manager.filter(submission_token=token).first()
+    if earlier is None:
+        return None
+    if any(getattr(earlier, name) != value for name, value in made_by.items()):
+        raise ValidationError({"__all__": [used_message]})
+    earlier.repeated_submission = True
+    return earlier
+
+
+def create_once(
+    model: type[S],
+    token: uuid.UUID | None,
+    create: Callable[[], S],
+    *,
+    made_by: Mapping[str, Any],
+    used_message: str,
+) -> S:
+    """Make a row with a form's one-time token, once (P-2, SEC-6: nothing doubled).
+
+    The row `token` made already (`earlier_submission`) is returned as it is, and nothing
+    is checked or written again. Otherwise `create()` (the service's own checks and writes,
+    which store `token` as the row's `submission_token`) runs in a savepoint; when the same
+    form sent at the same moment was saved first, the token's unique index refuses this
+    copy, its writes are undone, and the row the other copy made is returned."""
+    earlier = earlier_submission(model, token, made_by=made_by, used_message=used_message)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        earlier = earlier_submission(model, token, made_by=made_by, used_message=used_message)
+        if earlier is None:
+            raise
+        return earlier
 
 
 def _require_atomic(name: str) -> None:

@@ -6,6 +6,7 @@ from django import forms
 
 from goldenthread.ui.forms import (
     NewPasswordForm,
+    OneTimeTokenForm,
     VersionField,
     date_field,
     radio_field,
@@ -95,7 +96,7 @@ class JoinForm(NewPasswordForm):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(OneTimeTokenForm):
     text = text_field(
         "Your comment",
         max_length=4000,
@@ -106,7 +107,7 @@ class CommentForm(forms.Form):
     )
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(OneTimeTokenForm):
     """Challenge a decision (#12): the same challenge a worker records for the person."""
 
     details = text_field(
@@ -121,7 +122,7 @@ class ChallengeForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(OneTimeTokenForm):
     what_is_wrong = text_field(
         "What is wrong?", max_length=4000, rows=4, required_message="Say what is wrong."
     )
@@ -218,7 +219,7 @@ class QuestionAnswerForm(forms.Form):
     version = VersionField()
 
 
-class ReviewViewForm(forms.Form):
+class ReviewViewForm(OneTimeTokenForm):
     outcome = forms.ChoiceField(
         label="Which outcome is this about?",
         choices=(),

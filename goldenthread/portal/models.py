@@ -20,7 +20,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from goldenthread.core.models import BaseModel, VersionedModel, optional_user_link
+from goldenthread.core.models import (
+    BaseModel,
+    SubmittedOnce,
+    VersionedModel,
+    optional_user_link,
+)
 from goldenthread.people.models import Person
 
 # UK GDPR Article 12(3): an answer to a rectification request within one month.
@@ -183,7 +188,7 @@ class Invitation(BaseModel):
         return self.used_at is None and self.void_at is None and self.expires_at > now
 
 
-class ItemComment(BaseModel):
+class ItemComment(SubmittedOnce, BaseModel):
     """The person's (or their proxy's) own words beside an item: written by them, shown
     beside the item on staff pages, never changed by anyone."""
 
@@ -210,7 +215,7 @@ class CorrectionStatus(models.TextChoices):
     DECLINED = "declined", "Not changed"
 
 
-class CorrectionRequest(VersionedModel):
+class CorrectionRequest(SubmittedOnce, VersionedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="correction_requests")
     item_type = models.CharField(max_length=100)
     item_id = models.CharField(max_length=64)

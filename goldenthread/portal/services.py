@@ -41,6 +41,7 @@ from goldenthread.core.services import (
     audited_create,
     audited_update,
     audited_upsert,
+    create_once,
     locked,
     not_far_off,
     require_signed_in,
@@ -415,27 +416,67 @@ def _item(person: Person, label: str, item_id: str, *, for_person: bool = False)
     return kind, obj
 
 
-def comment_add(*, actor, person: Person, label: str, item_id: str, text: str) -> ItemComment:
+def comment_add(
+    *, actor, person: Person, label: str, item_id: str, text: str, submission_token=None
+) -> ItemComment:
+    """The person's (or proxy's) comment beside an item. Comments are never changed or
+    removed, so the same form sent twice (`submission_token`) keeps the first one and adds
+    nothing (core.services.create_once)."""
     kind, obj = _item(person, label, item_id, for_person=True)
     link = require_portal(actor, person, section=kind.section)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": "Write your comment."})
-    comment = ItemComment(
-        person=person,
-        item_type=label,
-        item_id=str(obj.pk),
-        text=text,
-        author=actor,
-        on_behalf=link.kind == LinkKind.PROXY,
+
+    def add() -> ItemComment:
+        words = (text or "").strip()
+        if not words:
+            raise ValidationError({"text": "Write your comment."})
+        comment = ItemComment(
+            person=person,
+            item_type=label,
+            item_id=str(obj.pk),
+            text=words,
+            author=actor,
+            on_behalf=link.kind == LinkKind.PROXY,
+            submission_token=submission_token,
+        )
+        return create_audited(actor, comment, person_id=person.pk, clean=_NOT_UNIQUE)
+
+    return create_once(
+        ItemComment,
+        submission_token,
+        add,
+        made_by=_same_item(person, actor, "author_id", label, obj),
+        used_message=_used("Add a comment", "add another comment"),
     )
-    return create_audited(actor, comment, person_id=person.pk)
 
 
-def decision_challenge(*, actor, person: Person, item_id: str, details: str, wanted: str = ""):
+# The token's unique index refuses a second copy at the insert (create_once), so the
+# checks before it need not read the table for it.
+_NOT_UNIQUE = {"validate_unique": False}
+
+
+def _same_item(person: Person, actor, by: str, label: str, obj) -> dict:
+    """What a repeated form must have made already: a row about this item of this
+    person's record, by this user (the field `by` names them)."""
+    return {"person_id": person.pk, by: actor.pk, "item_type": label, "item_id": str(obj.pk)}
+
+
+def _used(link_text: str, doing: str) -> str:
+    return f'This form has been used already. To {doing}, open "{link_text}" again.'
+
+
+def decision_challenge(
+    *,
+    actor,
+    person: Person,
+    item_id: str,
+    details: str,
+    wanted: str = "",
+    submission_token=None,
+):
     """The person, or their proxy, challenges a decision (P-2, #12): recorded as an
     accountability challenge about that decision (stage 1, its answer due in 5 working
-    days, on the open challenges worklist), never as a correction request."""
+    days, on the open challenges worklist), never as a correction request. The same form
+    sent twice (`submission_token`) keeps the first challenge."""
     _kind, decision = _item(person, "sds.Decision", item_id, for_person=True)
     link = require_portal(actor, person, section=Section.CHOICES)
     proxy = link.kind == LinkKind.PROXY
@@ -450,28 +491,50 @@ def decision_challenge(*, actor, person: Person, item_id: str, details: str, wan
         details=details or "",
         wanted=wanted or "",
         decision=decision,
+        submission_token=submission_token,
     )
 
 
 def correction_ask(
-    *, actor, person: Person, label: str, item_id: str, what_is_wrong: str, should_say: str = ""
+    *,
+    actor,
+    person: Person,
+    label: str,
+    item_id: str,
+    what_is_wrong: str,
+    should_say: str = "",
+    submission_token=None,
 ) -> CorrectionRequest:
+    """The person (or proxy) asks for a correction; its answer is due in a month. The same
+    form sent twice (`submission_token`) keeps the first request: one request, one clock
+    (core.services.create_once)."""
     kind, obj = _item(person, label, item_id, for_person=True)
     link = require_portal(actor, person, section=kind.section)
-    if not (what_is_wrong or "").strip():
-        raise ValidationError({"what_is_wrong": "Say what is wrong."})
-    row = CorrectionRequest(
-        person=person,
-        item_type=label,
-        item_id=str(obj.pk),
-        item_text=item_text(kind, obj)[:4000],
-        what_is_wrong=what_is_wrong.strip(),
-        should_say=(should_say or "").strip(),
-        asked_by=actor,
-        on_behalf=link.kind == LinkKind.PROXY,
-        asked_at=timezone.now(),
+
+    def ask() -> CorrectionRequest:
+        if not (what_is_wrong or "").strip():
+            raise ValidationError({"what_is_wrong": "Say what is wrong."})
+        row = CorrectionRequest(
+            person=person,
+            item_type=label,
+            item_id=str(obj.pk),
+            item_text=item_text(kind, obj)[:4000],
+            what_is_wrong=what_is_wrong.strip(),
+            should_say=(should_say or "").strip(),
+            asked_by=actor,
+            on_behalf=link.kind == LinkKind.PROXY,
+            asked_at=timezone.now(),
+            submission_token=submission_token,
+        )
+        return create_audited(actor, row, person_id=person.pk, clean=_NOT_UNIQUE)
+
+    return create_once(
+        CorrectionRequest,
+        submission_token,
+        ask,
+        made_by=_same_item(person, actor, "asked_by_id", label, obj),
+        used_message=_used("Ask for a correction", "ask for another correction"),
     )
-    return create_audited(actor, row, person_id=person.pk)
 
 
 def correction_answer(
@@ -681,11 +744,19 @@ def question_answer(
 
 
 def review_view_give(
-    *, actor, person: Person, review_id, outcome_id, in_their_words: str, rating: str = ""
+    *,
+    actor,
+    person: Person,
+    review_id,
+    outcome_id,
+    in_their_words: str,
+    rating: str = "",
+    submission_token=None,
 ):
     """The person (or their proxy, named as speaking for them) gives their own view and
     rating of an outcome at a review, before or after the meeting. Kept beside the worker's,
-    never overwriting it (reviews.PersonView is append-only)."""
+    never overwriting it (reviews.PersonView is append-only); the same form sent twice
+    (`submission_token`) keeps the first view (core.services.create_once)."""
     from goldenthread.reviews.models import PersonView, Rating, WhoseWords
     from goldenthread.reviews.selectors import outcome_ids_for_views
 
@@ -703,7 +774,8 @@ def review_view_give(
     if errors:
         raise ValidationError(errors)
     proxy = link.kind == LinkKind.PROXY
-    with transaction.atomic():
+
+    def give() -> PersonView:
         if outcome.pk not in outcome_ids_for_views(review):
             raise ValidationError({"outcome": "This outcome is not part of this review."})
         view = PersonView(
@@ -719,14 +791,27 @@ def review_view_give(
             if proxy
             else "",
             recorded_by=actor,
+            submission_token=submission_token,
         )
-        audited_create(
+        return audited_create(
             view,
             auditor=Auditor(actor),
             person_id=person.pk,
-            clean={"validate_constraints": False},
+            clean={"validate_constraints": False, "validate_unique": False},
         )
-    return view
+
+    return create_once(
+        PersonView,
+        submission_token,
+        give,
+        made_by={
+            "person_id": person.pk,
+            "recorded_by_id": actor.pk,
+            "review_id": review.pk,
+            "outcome_id": outcome.pk,
+        },
+        used_message=_used("Give your view for this review", "give another view"),
+    )
 
 
 # --- About me (P-4) -----------------------------------------------------------------------

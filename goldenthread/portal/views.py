@@ -223,6 +223,7 @@ class CommentView(ItemMixin, ServiceFormView):
             label=self.item.kind.label,
             item_id=str(self.item.obj.pk),
             text=form.cleaned_data["text"],
+            submission_token=form.cleaned_data["submission_token"],
         )
 
 
@@ -256,6 +257,7 @@ class ChallengeView(ItemMixin, ServiceFormView):
             item_id=str(self.item.obj.pk),
             details=form.cleaned_data["details"],
             wanted=form.cleaned_data["wanted"],
+            submission_token=form.cleaned_data["submission_token"],
         )
 
 
@@ -286,6 +288,7 @@ class CorrectionView(ItemMixin, ServiceFormView):
             item_id=str(self.item.obj.pk),
             what_is_wrong=data["what_is_wrong"],
             should_say=data["should_say"],
+            submission_token=data["submission_token"],
         )
 
 
@@ -880,6 +883,7 @@ class ReviewViewView(PortalRecordMixin, ServiceFormView):
             outcome_id=data["outcome"],
             in_their_words=data["in_their_words"],
             rating=data["rating"],
+            submission_token=data["submission_token"],
         )
 
 

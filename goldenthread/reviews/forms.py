@@ -9,6 +9,7 @@ from django.utils import timezone
 from goldenthread.outcomes.checking import LIVE_CHECK_ATTRS
 from goldenthread.ui.forms import (
     NumberField,
+    OneTimeTokenForm,
     VersionField,
     choice_field,
     date_field,
@@ -184,7 +185,7 @@ class OutcomeReviewForm(forms.Form):
         return [self[name] for name in ("new_measure_value", "rating", "evidence", "decision")]
 
 
-class PersonViewForm(forms.Form):
+class PersonViewForm(OneTimeTokenForm):
     """The person's own view, in their words. Saved as a new row; never edits an earlier one."""
 
     in_their_words = text_field(

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from goldenthread.audit.models import AppendOnlyModel
 from goldenthread.core.formatting import date_text
-from goldenthread.core.models import VersionedModel
+from goldenthread.core.models import SubmittedOnce, VersionedModel
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
@@ -210,7 +210,7 @@ class WhoseWords(models.TextChoices):
     ON_BEHALF = "on_behalf", "Someone speaking for the person"
 
 
-class PersonView(AppendOnlyModel):
+class PersonView(SubmittedOnce, AppendOnlyModel):
     """The person's own view of an outcome at a review, kept beside the practitioner's
     and never overwritten. A later view is a new row."""
 

@@ -9,6 +9,7 @@ are only ever added, never edited, and no practitioner's save can reach them.
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from goldenthread.core.services import (
     audited_create,
     audited_update,
     audited_upsert,
+    create_once,
 )
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Outcome, OutcomeStatus
@@ -462,10 +464,12 @@ def person_view_add(
     rating: str = "",
     whose_words: str = WhoseWords.PERSON,
     speaker_name: str = "",
+    submission_token: uuid.UUID | None = None,
 ) -> PersonView:
     """Add the person's own view of an outcome at a review, in their words (REV-1). Views
     are never edited: a later view is a new row beside the earlier ones. A view may be
-    added after the review is finished."""
+    added after the review is finished. The same form sent twice (`submission_token`)
+    keeps the first view and adds nothing (core.services.create_once)."""
     _check_casework(actor, review.person_id)
     if outcome.person_id != review.person_id:
         raise ValidationError("Choose one of this person's outcomes.")
@@ -481,7 +485,8 @@ def person_view_add(
         errors["speaker_name"] = "Enter the name of who spoke for the person."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+
+    def add() -> PersonView:
         Review.objects.select_for_update().filter(pk=review.pk).first()
         if outcome.pk not in selectors.outcome_ids_for_views(review):
             raise ValidationError("This outcome is not part of this review.")
@@ -494,14 +499,27 @@ def person_view_add(
             whose_words=whose_words,
             speaker_name=speaker_name.strip() if whose_words == WhoseWords.ON_BEHALF else "",
             recorded_by=actor,
+            submission_token=submission_token,
         )
-        audited_create(
+        return audited_create(
             view,
             auditor=Auditor(actor),
             person_id=review.person_id,
-            clean={"validate_constraints": False},
+            clean={"validate_constraints": False, "validate_unique": False},
         )
-    return view
+
+    return create_once(
+        PersonView,
+        submission_token,
+        add,
+        made_by={
+            "person_id": review.person_id,
+            "recorded_by_id": actor.pk,
+            "review_id": review.pk,
+            "outcome_id": outcome.pk,
+        },
+        used_message="This form has been used already. Open the review again to add another view.",
+    )
 
 
 def solution_review_record(

@@ -528,6 +528,7 @@ class PersonViewAddView(ReviewBlockFormView):
             rating=data["rating"],
             whose_words=data["whose_words"],
             speaker_name=data["speaker_name"],
+            submission_token=data["submission_token"],
         )
 
     def get_success_message(self, result) -> str:

@@ -5,7 +5,6 @@ typed; the services decide what is allowed, and their messages are put beside th
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,6 +21,7 @@ from goldenthread.support.models import Solution
 from goldenthread.ui.forms import (
     YES_NO,
     MoneyField,
+    OneTimeTokenForm,
     VersionField,
     WordedModelChoiceField,
     choice_field,
@@ -399,7 +399,7 @@ class IndicativeBudgetForm(forms.Form):
         self.fields["told_on"].initial = timezone.localdate()
 
 
-class BudgetRequestForm(forms.Form):
+class BudgetRequestForm(OneTimeTokenForm):
     start_date = date_field("Start date")
     end_date = date_field(
         "End date", required=False, help_text="Leave blank if it runs until the next review."
@@ -427,15 +427,12 @@ class BudgetRequestForm(forms.Form):
         max_length=500,
         error_messages={"max_length": "Keep this to 500 characters or fewer."},
     )
-    # One token per form opened: sending the same form twice makes one request, not two.
-    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # One token per form opened (OneTimeTokenForm): sent twice, it makes one request.
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["start_date"].initial = timezone.localdate()
         self.fields["contribution_period"].initial = BudgetPeriod.WEEK
-        if not self.is_bound and not self.initial.get("submission_token"):
-            self.initial["submission_token"] = uuid.uuid4()
 
     def clean(self) -> dict[str, Any]:
         super().clean()

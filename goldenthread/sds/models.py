@@ -39,7 +39,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AppendOnlyModel
 from goldenthread.conversations.models import Conversation
 from goldenthread.core.formatting import date_text
-from goldenthread.core.models import BaseModel, VersionedModel
+from goldenthread.core.models import BaseModel, SubmittedOnce, VersionedModel
 from goldenthread.outcomes.models import Outcome
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution, outcome_and_solution_errors
@@ -390,7 +390,7 @@ def request_reference(pk: uuid.UUID) -> str:
     return f"BR-{pk.hex[:6].upper()}"
 
 
-class BudgetRequest(VersionedModel):
+class BudgetRequest(SubmittedOnce, VersionedModel):
     """A budget asked for, with its breakdown (lines). The total is always the sum of the
     lines as a year's cost, worked out by the service that saves them together."""
 
@@ -424,12 +424,6 @@ class BudgetRequest(VersionedModel):
     submitted_at = models.DateTimeField(default=timezone.now)
     referred_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    # A one-time token from the request form: the same form sent twice (a double click, a
-    # resend after a timeout) finds the request it already made instead of making another.
-    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-
-    # Not stored: set by budget_request_submit when a repeated submission found this request.
-    repeated_submission = False
 
     class Meta:
         ordering = ["-submitted_at"]

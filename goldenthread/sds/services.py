@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.urls import reverse
@@ -33,6 +33,7 @@ from goldenthread.core.services import (
     SystemActor,
     audited_create,
     audited_update,
+    create_once,
     locked,
     not_far_off,
     not_future,
@@ -608,7 +609,9 @@ def budget_request_submit(
 
     `submission_token` (the request form's one-time token) makes sending idempotent: the
     same token sent again returns the request it made the first time, marked
-    `repeated_submission`, and makes nothing new — even when both arrive at once.
+    `repeated_submission`, and makes nothing new — even when both arrive at once
+    (core.services.create_once). A token that made another person's or another worker's
+    request is refused.
 
     The total is worked out here from the lines, as a year's cost, and checked against the
     database before the transaction commits. Routing (Std 8.9): within the limit of the
@@ -618,11 +621,43 @@ def budget_request_submit(
     `at` is for demo data and imports only (defaults to now).
     """
     _check_casework(actor, person)
-    if submission_token is not None:
-        earlier = _submitted_earlier(actor, person, submission_token)
-        if earlier is not None:
-            return earlier
-    at = at or timezone.now()
+    return create_once(
+        BudgetRequest,
+        submission_token,
+        lambda: _budget_request_make(
+            actor=actor,
+            person=person,
+            lines=lines,
+            start_date=start_date,
+            case_for_request=case_for_request,
+            end_date=end_date,
+            contribution=contribution,
+            contribution_period=contribution_period,
+            contribution_note=contribution_note,
+            at=at or timezone.now(),
+            submission_token=submission_token,
+        ),
+        made_by={"person_id": person.pk, "requested_by_id": actor.pk},
+        used_message='This form has been used already. Open "Ask for a budget" again to send '
+        "a new request.",
+    )
+
+
+def _budget_request_make(
+    *,
+    actor: User,
+    person: Person,
+    lines: Sequence[LineInput],
+    start_date: datetime.date,
+    case_for_request: str,
+    end_date: datetime.date | None,
+    contribution: Decimal,
+    contribution_period: str,
+    contribution_note: str,
+    at: datetime.datetime,
+    submission_token: uuid.UUID | None,
+) -> BudgetRequest:
+    """budget_request_submit's checks and writes, in its transaction."""
     errors: dict[str, Any] = {}
     if not lines:
         errors["__all__"] = ["Add at least one line to the breakdown."]
@@ -684,19 +719,7 @@ def budget_request_submit(
             submission_token=submission_token,
         )
         budget_request.full_clean(validate_unique=False)
-        try:
-            with transaction.atomic():
-                budget_request.save(force_insert=True)
-        except IntegrityError:
-            # The same form, sent twice at once: the other copy was saved first.
-            earlier = (
-                _submitted_earlier(actor, person, submission_token)
-                if submission_token is not None
-                else None
-            )
-            if earlier is None:
-                raise
-            return earlier
+        budget_request.save(force_insert=True)
         _created(actor, budget_request, person.pk)
         for position, line in enumerate(lines, start=1):
             row = BudgetLine(
@@ -740,25 +763,6 @@ def budget_request_submit(
                 limit=limit,
             )
     return budget_request
-
-
-def _submitted_earlier(actor: User, person: Person, token: uuid.UUID) -> BudgetRequest | None:
-    """The request this form's token already made, if any. A token that made another
-    person's or another worker's request is refused rather than returned."""
-    earlier = BudgetRequest.objects.filter(submission_token=token).first()
-    if earlier is None:
-        return None
-    if earlier.person_id != person.pk or earlier.requested_by_id != actor.pk:
-        raise ValidationError(
-            {
-                "__all__": [
-                    'This form has been used already. Open "Ask for a budget" again to send a '
-                    "new request."
-                ]
-            }
-        )
-    earlier.repeated_submission = True
-    return earlier
 
 
 def _event(

@@ -47,6 +47,10 @@ STALE_MESSAGE = (
     "Someone else saved a change after you opened this page. Their version is shown below. "
     "Your changes are still in the form: check them and save again."
 )
+# The same form sent twice (ui.forms.OneTimeTokenForm, core.services.create_once).
+REPEATED_MESSAGE = (
+    "This was sent already. The form was sent twice, so it is kept once: nothing new was added."
+)
 # For the questionnaires, where each answer has its own version.
 STALE_ANSWERS_MESSAGE = (
     "Someone else saved answers after you opened this page. Their answers are shown beside "
@@ -194,7 +198,8 @@ class ServiceFormView(ReadChoicesMixin, FormView):
     A subclass gives the form (`form_class`, `get_form_kwargs`) and `save(form)`, which
     calls the service and returns what it saved (`self.result` afterwards). Then:
     - saved: `success_message` (or `get_success_message`) and a redirect to
-      `get_success_url()`;
+      `get_success_url()`; the same form sent again (a `repeated_submission`: its one-time
+      token made the row already) goes there too, with `repeated_message`;
     - the service refuses (ValidationError): its messages beside the fields
       (`apply_service_errors`; messages about no field of this form go to
       `service_error_field`, the top of the form unless named);
@@ -216,6 +221,7 @@ class ServiceFormView(ReadChoicesMixin, FormView):
     submit_label = "Save"
     back_text = ""
     success_message = ""
+    repeated_message = REPEATED_MESSAGE
     service_error_field: str | None = None
     stale_message = STALE_MESSAGE
     stale_redirect_level = messages.WARNING
@@ -254,6 +260,10 @@ class ServiceFormView(ReadChoicesMixin, FormView):
     def saved(self, form, result):
         if self.is_autosave():
             return autosave_status(self.request, version=getattr(result, "version", None))
+        if getattr(result, "repeated_submission", False):
+            # The same form sent again (ui.forms.OneTimeTokenForm): where the first went.
+            messages.info(self.request, self.repeated_message)
+            return HttpResponseRedirect(self.get_success_url())
         message = self.get_success_message(result)
         if message:
             messages.success(self.request, message)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from conftest import form_token
 from goldenthread.accountability import services
 from goldenthread.accountability.factories import ChallengeFactory
 from goldenthread.accountability.models import (
@@ -299,6 +300,27 @@ def test_raise_and_answer_through_the_pages(practitioner_client, person):
     )
     assert response.status_code == 302
     assert Challenge.objects.get().outcome == "upheld"
+
+
+def test_a_challenge_recorded_twice_is_kept_once(practitioner_client, person):
+    """The same form sent twice (a double click, back and send again): one challenge, one
+    stage 1 clock; the second lands where the first did, saying so (ACC-2, SEC-6)."""
+    url = reverse("accountability:challenge_raise", args=[person.pk])
+    data = {
+        "raised_by": "person",
+        "raised_by_name": "Jean Macdonald",
+        "raised_on": "2026-06-03",
+        "about": "record",
+        "details": "My record says I refused help. I did not.",
+        "submission_token": form_token(practitioner_client.get(url)),
+    }
+    first = practitioner_client.post(url, data)
+    second = practitioner_client.post(url, data, follow=True)
+    challenge = Challenge.objects.get()
+    assert first.status_code == 302 and second.redirect_chain == [(first["Location"], 302)]
+    assert "This was sent already. The form was sent twice" in second.content.decode()
+    assert challenge.events.count() == 1
+    assert ChangeRecord.objects.filter(object_id=str(challenge.pk), action="create").count() == 1
 
 
 def test_the_open_worklist_shows_days_left_and_logs_the_list(

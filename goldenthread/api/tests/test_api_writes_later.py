@@ -422,8 +422,13 @@ def test_the_persons_own_view_is_added_at_a_review(api, reader, full_record, str
     second = api("post", url, said)
     assert second.status_code == 201 and len(second.json()["person_views"]) == 2
     assert changes("reviews.PersonView") == 2
+    # The same submission_token twice adds one view: 201, then 200 with the views as they are.
+    once = {**view, "submission_token": "7a1e4c9b-2f3d-4b6a-8e0c-5d7f9a1b3c5e"}
+    first, again = api("post", url, once), api("post", url, once)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert len(again.json()["person_views"]) == 3 and changes("reviews.PersonView") == 3
 
     theirs = OutcomeFactory(positive_change__conversation__person=stranger, statement="Zsecret")
     elsewhere = api("post", f"/reviews/{full_record['review_id']}/outcomes/{theirs.pk}/views", view)
     assert elsewhere.status_code == 404 and "Zsecret" not in elsewhere.content.decode()
-    assert PersonView.objects.count() == 2
+    assert PersonView.objects.count() == 3

@@ -424,3 +424,9 @@ def test_a_challenge_is_recorded(api, reader, full_record, stranger):
     assert added.status_code == 201, added.content
     assert added.json()["stage"] and added.json()["due_on"] > today()
     assert changes("accountability.Challenge") >= 1
+    # The same submission_token twice records one challenge: 201, then 200 with it.
+    once = {**body, "submission_token": "0f5c2a7e-3b1d-4e8a-9c6f-2d4b6a8c0e1f"}
+    first, again = api("post", "/challenges", once), api("post", "/challenges", once)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Challenge.objects.count() == before + 2

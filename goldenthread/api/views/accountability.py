@@ -30,7 +30,7 @@ from goldenthread.accountability.models import (
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import Agreed, AgreedHow, AgreementWhose
 
-from ..schemas import Strict, in_order, patch_of
+from ..schemas import Strict, in_order, patch_of, submission_token_field
 from .common import (
     IF_MATCH,
     actor_of,
@@ -41,6 +41,7 @@ from .common import (
     created,
     one,
     person_of,
+    tagged,
 )
 from .routes import add_route, change_route, detail_route, list_route, patched
 
@@ -183,6 +184,7 @@ class ChallengeIn(Strict):
     details: str = Field(..., max_length=4000)
     wanted: str = Field("", max_length=4000)
     decision_id: uuid.UUID | None = None
+    submission_token: uuid.UUID | None = submission_token_field("challenge")
 
 
 class ChallengeEventOut(Schema):
@@ -246,10 +248,10 @@ list_route(
 
 @router.post(
     "/people/{uuid:person_id}/challenges",
-    response=answers({201: ChallengeOut}, write=True),
+    response=answers({201: ChallengeOut, 200: ChallengeOut}, write=True),
     url_name="challenges",
     summary="Record a challenge or complaint received; its answer is due 5 working days "
-    "after the day it was received",
+    "after the day it was received. 200 when the same submission_token recorded it already",
 )
 def challenge_add(
     request: HttpRequest, person_id: uuid.UUID, payload: ChallengeIn, response: HttpResponse
@@ -265,6 +267,8 @@ def challenge_add(
     challenge = services.challenge_raise(
         actor=actor_of(request), person=person, decision=decision, **data
     )
+    if challenge.repeated_submission:
+        return Status(200, tagged(response, challenge))
     return created(response, challenge)
 
 

@@ -208,11 +208,11 @@ def review_outcome_record(
 
 @router.post(
     f"{OUTCOME_AT_REVIEW}/views",
-    response=answers({201: OutcomeAtReviewOut}, write=True),
+    response=answers({201: OutcomeAtReviewOut, 200: OutcomeAtReviewOut}, write=True),
     url_name="review_outcome_views",
     summary="Add the person's own view of an outcome at a review, in their words (or of "
     "someone speaking for them); kept beside the practitioner's and never changed. May be "
-    "added after the review is finished",
+    "added after the review is finished. 200 when the same submission_token added it already",
 )
 def person_view_add(
     request: HttpRequest,
@@ -222,10 +222,10 @@ def person_view_add(
     payload: PersonViewIn,
 ):
     review, outcome = _at_review(request, review_id, "outcomes", outcome_id, "outcome")
-    services.person_view_add(
+    view = services.person_view_add(
         actor=actor_of(request), review=review, outcome=outcome, **payload.dict()
     )
-    return Status(201, _outcome_at_review(review, outcome))
+    return Status(200 if view.repeated_submission else 201, _outcome_at_review(review, outcome))
 
 
 # --- When the next review is due --------------------------------------------------------

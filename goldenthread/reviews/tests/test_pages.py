@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
-from conftest import sign_in
+from conftest import form_token, sign_in
 from goldenthread.accounts.factories import PractitionerFactory
 from goldenthread.audit.models import AccessAction, AccessLog
 from goldenthread.core.formatting import date_text
@@ -321,6 +321,26 @@ def test_practitioner_save_never_changes_the_persons_rating(
     page = practitioner_client.get(outcome_url(person, review, outcome)).content.decode()
     assert "In Jean&#x27;s words:</strong> “I&#x27;ve only been twice.”" in page
     assert "Jean's own rating: <strong>Not yet</strong>" in page
+
+
+def test_the_persons_view_sent_twice_is_kept_once(practitioner_client, person, review, outcome):
+    """Views are never changed or removed, so a form sent twice (a double click, back and
+    send again) keeps one view, and lands where the first did, saying so (REV-1, SEC-6)."""
+    page = practitioner_client.get(outcome_url(person, review, outcome))
+    data = {
+        "in_their_words": "I've only been twice.",
+        "whose_words": "person",
+        "submission_token": form_token(page),
+    }
+    first = practitioner_client.post(outcome_url(person, review, outcome, "view"), data)
+    second = practitioner_client.post(
+        outcome_url(person, review, outcome, "view"), data, follow=True
+    )
+    assert first.status_code == 302 and second.redirect_chain == [(first["Location"], 302)]
+    assert "This was sent already. The form was sent twice" in second.content.decode()
+    assert PersonView.objects.count() == 1
+    # The token is hidden, not shown as a question.
+    assert "Submission token" not in page.content.decode()
 
 
 def test_stale_outcome_review_shows_the_other_version(

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from decimal import Decimal
 
@@ -17,10 +16,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from conftest import sign_in
+from conftest import form_token, sign_in
 from goldenthread.accounts.factories import PanelMemberFactory, TeamLeaderFactory
 from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AccessAction, AccessLog
+from goldenthread.core import services as core_services
 from goldenthread.people.factories import AllocationFactory
 from goldenthread.sds import services
 from goldenthread.sds.factories import make_budget_request
@@ -242,13 +242,9 @@ def test_an_allowed_decision_writes_one_change_row(team_leader_client, team_lead
 # --- The same form sent twice ------------------------------------------------------------------
 
 
-def _token(body: str) -> str:
-    return re.search(r'name="submission_token" value="([0-9a-f-]+)"', body).group(1)
-
-
 def test_the_same_request_form_sent_twice_makes_one_request(practitioner_client, person, limits):
     url = reverse("sds:request_create", args=[person.pk])
-    token = _token(practitioner_client.get(url).content.decode())
+    token = form_token(practitioner_client.get(url).content.decode())
     first = practitioner_client.post(url, request_post(submission_token=token))
     second = practitioner_client.post(url, request_post(submission_token=token), follow=True)
     budget_request = BudgetRequest.objects.get()
@@ -258,7 +254,7 @@ def test_the_same_request_form_sent_twice_makes_one_request(practitioner_client,
     assert "was sent already" in second.content.decode()
     assert budget_request.events.count() == 1 and budget_request.lines.count() == 2
     # A new form has a new token, and makes a new request.
-    assert _token(practitioner_client.get(url).content.decode()) != token
+    assert form_token(practitioner_client.get(url).content.decode()) != token
 
 
 def test_adding_a_line_keeps_the_forms_token(practitioner_client, person, limits):
@@ -267,7 +263,7 @@ def test_adding_a_line_keeps_the_forms_token(practitioner_client, person, limits
     body = practitioner_client.post(
         url, {**request_post(submission_token=token), "add_line": "1"}
     ).content.decode()
-    assert _token(body) == token
+    assert form_token(body) == token
 
 
 def test_a_repeated_token_returns_the_first_request(person, practitioner, limits):
@@ -284,14 +280,14 @@ def test_two_copies_arriving_together_make_one_request(person, practitioner, lim
     unique token stops its insert, and it returns the first."""
     token = uuid.uuid4()
     first = make_budget_request_with_token(person, practitioner, token)
-    real = services._submitted_earlier
+    real = core_services.earlier_submission
     calls = []
 
-    def not_yet_visible(actor, person, token):
+    def not_yet_visible(model, token, **kwargs):
         calls.append(token)
-        return None if len(calls) == 1 else real(actor, person, token)
+        return None if len(calls) == 1 else real(model, token, **kwargs)
 
-    monkeypatch.setattr(services, "_submitted_earlier", not_yet_visible)
+    monkeypatch.setattr(core_services, "earlier_submission", not_yet_visible)
     again = make_budget_request_with_token(person, practitioner, token)
     assert len(calls) == 2
     assert again.pk == first.pk and again.repeated_submission

@@ -7,6 +7,7 @@ list of questions: `when = date_field("Date decided")`, `why = text_field("Why",
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,24 @@ from goldenthread.core.numbers import number_message, typed_in_plain_digits
 from .widgets import DateInput, MoneyInput
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class OneTimeTokenForm(forms.Form):
+    """A form that makes one row (a comment, a request, a challenge, a view): each copy of
+    the form opened carries its own one-time token, hidden, so the same copy sent twice (a
+    double click, back and send again, a retried request) makes the row once
+    (core.services.create_once, core.models.SubmittedOnce)."""
+
+    submission_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": "This form could not be read. Open it again."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("submission_token"):
+            self.initial["submission_token"] = uuid.uuid4()
 
 
 class VersionField(forms.IntegerField):
