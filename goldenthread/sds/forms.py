@@ -553,6 +553,12 @@ class DecideForm(forms.Form):
         help_text="Only if you agree a different amount. In pounds and pence, for example "
         "8,500.00.",
     )
+    more_than_asked = forms.BooleanField(
+        label="I confirm the panel agreed more than was asked for",
+        required=False,
+        help_text="Only if the amount agreed is more than the amount asked. The decision "
+        "will show both amounts.",
+    )
     reasons = text_field(
         "Reasons for the decision",
         required=False,
@@ -604,7 +610,7 @@ class DecideForm(forms.Form):
                 "say what happens next."
             )
         else:
-            del self.fields["agreed_per_year"]
+            del self.fields["agreed_per_year"], self.fields["more_than_asked"]
         if as_panel and may_decide:
             return
         if any(value == "refer" for value, _ in choices):

@@ -204,6 +204,15 @@ def panel_wait(
     )
 
 
+def agreed_against_asked(agreed: Decimal, asked: Decimal) -> str:
+    """A different amount agreed, beside the amount asked, saying which way it differs:
+    "£60,000.00 a year agreed, more than the £52,026.00 a year asked for"."""
+    which = "more" if agreed > asked else "less"
+    return (
+        f"{money_text(agreed)} a year agreed, {which} than the {money_text(asked)} a year asked for"
+    )
+
+
 def event_heading(event: BudgetRequestEvent) -> str:
     """What happened and who did it, for the request's history."""
     who = event.actor_name
@@ -223,10 +232,7 @@ def event_heading(event: BudgetRequestEvent) -> str:
         return f"Referred to the decision panel by {who}"
     result = "agreed" if event.decision == "approved" else "not agreed"
     if event.agreed_per_year is not None:
-        result = (
-            f"{money_text(event.agreed_per_year)} a year agreed, a different amount from "
-            f"the {money_text(event.total_per_year)} a year asked"
-        )
+        result = agreed_against_asked(event.agreed_per_year, event.total_per_year)
     return f"Decided by the decision panel: {result} ({who})"
 
 
@@ -275,8 +281,9 @@ def request_summary_rows(budget_request: BudgetRequest) -> list[dict]:
             [
                 (
                     "Agreed by the decision panel",
-                    f"{money_text(budget_request.agreed_per_year)} a year: a different amount "
-                    "from the one asked",
+                    agreed_against_asked(
+                        budget_request.agreed_per_year, budget_request.total_per_year
+                    ),
                 )
             ]
             if budget_request.agreed_per_year is not None

@@ -85,6 +85,7 @@ from .models import (
     UnmetReason,
     per_year,
 )
+from .presenters import agreed_against_asked
 from .selectors import budget_line_version
 
 SYSTEM_NAME = "Golden Thread (sent on by the delegated limits)"
@@ -869,11 +870,15 @@ def budget_request_decide(
     reasons: str = "",
     reasons_for_person: str = "",
     agreed_per_year: Decimal | None = None,
+    more_than_asked: bool = False,
     http_request: HttpRequest | None = None,
     at: datetime.datetime | None = None,
 ) -> BudgetRequestEvent:
     """Agree, decline or refer a budget request to the decision panel (SDS-4); the panel may
     also agree a different amount, or return the request for more information (#13).
+    An amount more than was asked is agreed only with `more_than_asked` (the panel's
+    confirmation that it meant to: the assessment may support more, but a slip of a digit
+    must not agree it); the decision then says both amounts.
 
     Who may: the allocated practitioner or the team leader of the person's team, within
     their delegated limit; the team leader may refer any waiting request to the panel; a
@@ -920,6 +925,13 @@ def budget_request_decide(
             )
         elif agreed_per_year != agreed_per_year.quantize(Decimal("0.01")):
             errors["agreed_per_year"] = "Enter the amount in pounds and pence, like 1234.50."
+        elif agreed_per_year > budget_request.total_per_year and not more_than_asked:
+            errors["more_than_asked"] = (
+                f"{format_money(agreed_per_year)} a year is more than the "
+                f"{format_money(budget_request.total_per_year)} a year asked for. If the panel "
+                "agreed more than was asked, tick the box to confirm it. If not, correct the "
+                "amount."
+            )
     elif agreed_per_year is not None:
         errors["agreed_per_year"] = "An amount is only given when agreeing a different amount."
     if errors:
@@ -983,9 +995,9 @@ def budget_request_decide(
                 else _actor_label(actor)
             )
             if action == DecideAction.AGREE_DIFFERENT:
-                summary = (
-                    f"Budget of {format_money(agreed_per_year)} a year agreed "
-                    f"({total} a year was asked for)"
+                assert agreed_per_year is not None  # checked above
+                summary = "Budget of " + agreed_against_asked(
+                    agreed_per_year, budget_request.total_per_year
                 )
             elif approved:
                 summary = f"Budget of {total} a year agreed"

@@ -806,6 +806,7 @@ class DecideFormView(SignedInMixin, ServiceFormView):
             reasons=data["reasons"],
             reasons_for_person=data["reasons_for_person"],
             agreed_per_year=data.get("agreed_per_year"),
+            more_than_asked=bool(data.get("more_than_asked")),
             expected_version=data["version"],
             http_request=self.request,
         )
