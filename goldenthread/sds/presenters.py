@@ -236,6 +236,35 @@ def event_heading(event: BudgetRequestEvent) -> str:
     return f"Decided by the decision panel: {result} ({who})"
 
 
+def panel_answered_already(event: BudgetRequestEvent, *, member_id: object) -> str:
+    """What a panel member who sends a request's decision form is told once the panel has
+    answered it (their own form sent again, or another member was first): who answered,
+    and when, as the request's history says; what was decided only to the member who
+    decided it (a member's list shows only their own decisions)."""
+    reference = event.request.reference
+    when = datetime_text(event.at)
+    done = (
+        "returned to the worker for more information"
+        if event.kind == EventKind.RETURNED
+        else "decided"
+    )
+    if event.actor_id == member_id:
+        if event.kind == EventKind.RETURNED:
+            answer = ""
+        elif event.agreed_per_year is not None:
+            answer = ": " + agreed_against_asked(event.agreed_per_year, event.total_per_year)
+        else:
+            answer = ": agreed" if event.decision == "approved" else ": not agreed"
+        return (
+            f"Budget request {reference} has already been {done}, by you on {when}{answer}. "
+            "The form was sent again, so nothing more was recorded."
+        )
+    return (
+        f"Budget request {reference} has already been {done}, by {event.actor_name} on "
+        f"{when}, so the panel's access to it has ended. Your decision was not recorded."
+    )
+
+
 def panel_question(budget_request: BudgetRequest) -> str:
     """What the decision panel asked for, while the request is returned to the worker."""
     if budget_request.status != RequestStatus.RETURNED:

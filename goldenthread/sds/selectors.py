@@ -377,6 +377,24 @@ def panel_access_ended(user: User, request_id: uuid.UUID | str) -> bool:
     )
 
 
+def panel_last_answer(user: User, request_id: uuid.UUID | str) -> BudgetRequestEvent | None:
+    """The panel's answer (decided, or returned for more information) that ended `user`'s
+    access to a request referred to the panel, with who gave it and when: for the words
+    said to a panel member who sends its form again (None for anyone else)."""
+    return (
+        BudgetRequestEvent.objects.filter(
+            request__in=requests_for_panel(user).filter(
+                pk=request_id,
+                status__in=[RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.RETURNED],
+            ),
+            kind__in=[EventKind.PANEL_DECIDED, EventKind.RETURNED],
+        )
+        .select_related("request")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
 def open_request_seen_by(
     user: User, person_id: uuid.UUID | str, request_id: uuid.UUID | str
 ) -> BudgetRequest | None:

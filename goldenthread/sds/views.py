@@ -1125,6 +1125,19 @@ class PanelDecideView(DecideFormView):
                     else "Not a panel member, or not referred to the panel"
                 ),
             )
+            answered = (
+                selectors.panel_last_answer(request.user, request_id)
+                if decided and request.method == "POST"
+                else None
+            )
+            if answered is not None:
+                # The form sent again (a double click, back and send again), or another
+                # member was first: "already decided", by whom and when, as the team
+                # leader's page says, back on the panel's list. Still refused and logged.
+                messages.warning(
+                    request, presenters.panel_answered_already(answered, member_id=request.user.pk)
+                )
+                return HttpResponseRedirect(reverse("sds:panel"))
             raise PermissionDenied(
                 "This request has been decided, or returned to the worker for more "
                 "information, so the decision panel does not see it now."

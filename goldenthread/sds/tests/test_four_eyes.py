@@ -21,6 +21,7 @@ from goldenthread.accounts.factories import PanelMemberFactory, TeamLeaderFactor
 from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AccessAction, AccessLog
 from goldenthread.core import services as core_services
+from goldenthread.core.formatting import datetime_text
 from goldenthread.people.factories import AllocationFactory
 from goldenthread.sds import services
 from goldenthread.sds.factories import make_budget_request
@@ -335,9 +336,29 @@ def test_the_panels_access_ends_once_the_request_is_decided(client, panel_member
     )
     assert response.status_code == 302 and response["Location"] == reverse("sds:panel")
     before = AccessLog.objects.count()
-    for method in (client.get, client.post):
-        assert method(url).status_code == 403
-    assert AccessLog.objects.count() == before + 2
+    assert client.get(url).status_code == 403
+    # The same decision sent again (back and send again, a double click): not the 403
+    # page but, as on the team leader's page, "already decided", by whom and when; still
+    # refused and logged, and nothing more recorded.
+    replay = client.post(
+        url,
+        {
+            "action": "approve",
+            "reasons": "Needed for safety",
+            "reasons_for_person": "Agreed in full.",
+            "version": budget_request.version,
+        },
+        follow=True,
+    )
+    assert replay.redirect_chain == [(reverse("sds:panel"), 302)]
+    decided_at = budget_request.events.get(kind=EventKind.PANEL_DECIDED).at
+    assert (
+        f"Budget request {budget_request.reference} has already been decided, by you on "
+        f"{datetime_text(decided_at)}: agreed. The form was sent again, so nothing more was "
+        "recorded." in replay.content.decode()
+    )
+    assert budget_request.events.filter(kind=EventKind.PANEL_DECIDED).count() == 1
+    assert AccessLog.objects.count() == before + 2  # the two refusals
     rows = denied(panel_member)
     assert len(rows) == 2 and all(r.person_id == person.pk for r in rows)
     assert all("access to this request has ended" in r.reason for r in rows)
@@ -357,3 +378,26 @@ def test_a_panel_members_list_shows_only_their_own_decisions(client, panel_membe
     queue = client.get(reverse("sds:panel")).content.decode()
     assert mine.reference in queue and theirs.reference not in queue
     assert client.get(reverse("sds:panel_decide", args=[theirs.pk])).status_code == 403
+    # Their decision form sent late says who decided it and when, not what was decided.
+    late = client.post(
+        reverse("sds:panel_decide", args=[theirs.pk]),
+        {"action": "decline", "reasons": "No", "reasons_for_person": "No", "version": "1"},
+        follow=True,
+    )
+    said = late.content.decode()
+    assert late.redirect_chain == [(reverse("sds:panel"), 302)]
+    assert f"Budget request {theirs.reference} has already been decided, by " in said
+    assert colleague.get_full_name() in said and "Your decision was not recorded." in said
+    assert "agreed" not in said.split(theirs.reference)[1].split("</")[0]
+
+
+def test_someone_not_on_the_panel_is_still_refused_a_decided_request(
+    client, practitioner, person, limits
+):
+    budget_request = make_budget_request(person, lines=LARGE)
+    decide(PanelMemberFactory(username="panel3"), budget_request)
+    sign_in(client, practitioner)
+    url = reverse("sds:panel_decide", args=[budget_request.pk])
+    response = client.post(url, {"action": "approve", "version": "1"})
+    assert response.status_code == 403
+    assert "already been decided" not in response.content.decode()
