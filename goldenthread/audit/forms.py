@@ -8,6 +8,33 @@ from goldenthread.ui.forms import choice_field
 
 BREAK_GLASS_MIN_REASON = 20
 BREAK_GLASS_MAX_REASON = 500
+# A reason says something in words: at least this many different words of two or more
+# letters each. Dots, one letter repeated or one word typed again do not (SEC-3).
+BREAK_GLASS_MIN_WORDS = 3
+BREAK_GLASS_SHORT = (
+    f"Say why in at least {BREAK_GLASS_MIN_REASON} characters, so your team leader can understand."
+)
+BREAK_GLASS_NO_WORDS = (
+    "Say why you need to see this record, in a few words of your own (at least "
+    f"{BREAK_GLASS_MIN_WORDS} different words): for example, 'Her worker is off sick and she "
+    "has phoned in distress.'"
+)
+
+
+def break_glass_reason_problem(reason: str) -> str:
+    """Why `reason` (spaces already collapsed) cannot open a record, or "" when it can: at
+    least BREAK_GLASS_MIN_REASON characters and BREAK_GLASS_MIN_WORDS different words of
+    two or more letters (any alphabet). Checked by the form and by the service alike."""
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        return BREAK_GLASS_SHORT
+    words = {
+        word.casefold()
+        for word in reason.split()
+        if sum(character.isalpha() for character in word) >= 2
+    }
+    if len(words) < BREAK_GLASS_MIN_WORDS:
+        return BREAK_GLASS_NO_WORDS
+    return ""
 
 
 class BreakGlassForm(forms.Form):
@@ -23,16 +50,16 @@ class BreakGlassForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
             "required": "Say why you need to see this record.",
-            "min_length": f"Say why in at least {BREAK_GLASS_MIN_REASON} characters, so your "
-            "team leader can understand.",
+            "min_length": BREAK_GLASS_SHORT,
             "max_length": f"Keep the reason to {BREAK_GLASS_MAX_REASON} characters or fewer.",
         },
     )
 
     def clean_reason(self) -> str:
         reason = " ".join(self.cleaned_data["reason"].split())
-        if len(reason) < BREAK_GLASS_MIN_REASON:
-            raise forms.ValidationError(self.fields["reason"].error_messages["min_length"])
+        problem = break_glass_reason_problem(reason)
+        if problem:
+            raise forms.ValidationError(problem)
         return reason
 
 

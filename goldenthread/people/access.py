@@ -41,7 +41,11 @@ from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
 from goldenthread.accounts.models import Role, User
-from goldenthread.audit.forms import BREAK_GLASS_MIN_REASON, BreakGlassForm
+from goldenthread.audit.forms import (
+    BREAK_GLASS_MIN_REASON,
+    BreakGlassForm,
+    break_glass_reason_problem,
+)
 from goldenthread.audit.models import AccessAction, BreakGlassAccess
 from goldenthread.audit.services import access_denied, access_record, break_glass_record
 from goldenthread.core.permissions import Permission, can
@@ -308,8 +312,9 @@ def break_glass_start(
         )
         raise PermissionDenied("Your role cannot open a record without a relationship.")
     reason = " ".join((reason or "").split())
-    if len(reason) < BREAK_GLASS_MIN_REASON:
-        raise ValueError(f"Say why in at least {BREAK_GLASS_MIN_REASON} characters.")
+    problem = break_glass_reason_problem(reason)
+    if problem:
+        raise ValueError(problem)
     with transaction.atomic():
         if Person.objects.filter(pk=person_id).exists():
             return break_glass_record(
