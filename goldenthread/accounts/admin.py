@@ -176,7 +176,8 @@ class ReasonForm(forms.Form):
 class LeaverForm(ReasonForm):
     last_day = forms.DateField(
         label="Last working day",
-        help_text="Their allocations end on this day.",
+        help_text="Today or earlier: their account closes now, and their allocations end "
+        "on this day.",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": "Enter their last working day.",

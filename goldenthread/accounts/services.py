@@ -36,7 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.audit.models import ChangeAction, ChangeRecord
 from goldenthread.audit.services import change_record, snapshot
-from goldenthread.core.services import refuse_unknown_fields
+from goldenthread.core.services import not_future, refuse_unknown_fields
 
 from . import sign_in_cache
 from .models import (
@@ -337,11 +337,15 @@ def user_leave(*, actor: User, user: User, last_day: datetime.date, reason: str)
     """A leaver: the account stops working now (every session ends), their casework access
     ends, and their allocations end on their last day; the team leader is shown the people
     they held, to allocate someone else. The account is kept: their name stays on what
-    they recorded."""
+    they recorded.
+
+    The last day is today or earlier (docs/adr/0004, "Leavers"): the account closes when
+    this is recorded, so a day ahead would say they still work here when they cannot."""
     _require_administrator(actor, "record leavers")
     reason = _require_reason(reason)
     if user.pk == actor.pk:
         raise PermissionDenied("Ask another administrator to record that you have left.")
+    _refuse_last_day_ahead(last_day)
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=user.pk)
         if not stored.is_active:
@@ -369,6 +373,18 @@ def user_leave(*, actor: User, user: User, last_day: datetime.date, reason: str)
             )
     user.refresh_from_db()
     return handover
+
+
+def _refuse_last_day_ahead(last_day: datetime.date) -> None:
+    errors: dict[str, str] = {}
+    not_future(last_day, "last_day", "The last working day", errors)
+    if errors and last_day > timezone.localdate():
+        errors["last_day"] += (
+            " The account closes as soon as you record this, so record it on or after "
+            "their last day."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _hand_over(
