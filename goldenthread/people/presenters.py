@@ -100,7 +100,8 @@ def person_page_lists(person: Person, page: Any, *, today: datetime.date) -> dic
     )
     allocation_end = id_url("people:allocation_end", ids=2, place=place)
     status_text = _outcome_status_text()
-    current, past = [], []
+    # Running today, starting later (never "past": it has not begun), or ended.
+    current, starting, past = [], [], []
     for a in page.allocations:
         row = {
             "worker_name": _worker_name(a.worker__first_name, a.worker__last_name)
@@ -109,12 +110,17 @@ def person_page_lists(person: Person, page: Any, *, today: datetime.date) -> dic
             "description": a.description,
             "start_text": date_text(a.start_date, short_month=True),
         }
-        if a.start_date <= today and (a.end_date is None or a.end_date >= today):
-            row["end_url"] = allocation_end(pk, a.pk)
-            current.append(row)
-        else:
+        if a.end_date is not None and a.end_date < today:
             row["end_text"] = date_text(a.end_date, short_month=True)
             past.append(row)
+            continue
+        row["end_url"] = allocation_end(pk, a.pk)
+        if a.start_date > today:
+            row["starts_text"] = f"Starts {date_text(a.start_date)}"
+            starting.append(row)
+        else:
+            current.append(row)
+    starting.reverse()  # soonest first (the rows come newest first)
     return {
         "recent_conversations": [
             {
@@ -143,6 +149,7 @@ def person_page_lists(person: Person, page: Any, *, today: datetime.date) -> dic
             for m in page.circle
         ],
         "current_allocations": current,
+        "starting_allocations": starting,
         "past_allocations": past,
         "links": {
             name: id_url(view_name, place=place)(pk)

@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Handover, Role, Team, User
+from goldenthread.core.formatting import date_text
 from goldenthread.core.prepared import PreparedBatch, PreparedQuery
 
 from .models import Allocation, CircleMember, Person, PossibleDuplicate, active_on
@@ -133,6 +134,24 @@ def current_worker_names(person_ids, *, today=None) -> dict:
     for person_id, first, last, username in rows:
         names.setdefault(person_id, []).append(f"{first} {last}".strip() or username)
     return names
+
+
+def next_starts(person_ids, *, today=None) -> dict:
+    """{person id: "Pat Smith starts 3 September 2026"} for the first allocation of each
+    that starts after `today` (people with nobody allocated yet), one query for the page."""
+    today = today or timezone.localdate()
+    starts: dict = {}
+    rows = (
+        Allocation.objects.filter(start_date__gt=today, person_id__in=list(person_ids))
+        .order_by("start_date", "id")
+        .values_list(
+            "person_id", "start_date", "worker__first_name", "worker__last_name", "worker__username"
+        )
+    )
+    for person_id, start, first, last, username in rows:
+        name = f"{first} {last}".strip() or username
+        starts.setdefault(person_id, f"{name} starts {date_text(start)}")
+    return starts
 
 
 # --- Possible duplicates (#11) ----------------------------------------------------------

@@ -3,6 +3,7 @@ API and commands). Each runs in one transaction and reports to the Auditor."""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterable
@@ -27,6 +28,7 @@ from goldenthread.audit.services import (
     update_audited,
 )
 from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.formatting import date_text
 from goldenthread.core.services import (
     audited_create,
     audited_update,
@@ -390,6 +392,33 @@ def _check_allocator(actor: User | None, person: Person) -> None:
         raise PermissionDenied("Only the team leader of the person's team allocates workers.")
 
 
+# How far ahead an allocation may start: a handover planned for a date is real, a start in
+# another year is usually a typed year (and was shown as a past worker until it began).
+ALLOCATION_MONTHS_AHEAD = 3
+
+
+def latest_allocation_start(today: datetime.date) -> datetime.date:
+    """The last day an allocation made `today` may start: ALLOCATION_MONTHS_AHEAD calendar
+    months on (the month's last day where the month is shorter)."""
+    year, month = divmod(today.month - 1 + ALLOCATION_MONTHS_AHEAD, 12)
+    year, month = today.year + year, month + 1
+    return datetime.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+def refuse_start_far_ahead(start_date: datetime.date) -> None:
+    latest = latest_allocation_start(timezone.localdate())
+    if start_date > latest:
+        raise ValidationError(
+            {
+                "start_date": (
+                    f"The start date is more than {ALLOCATION_MONTHS_AHEAD} months ahead "
+                    f"({date_text(start_date)}). Check the year, or allocate nearer the time: "
+                    f"the latest start you can give today is {date_text(latest)}."
+                )
+            }
+        )
+
+
 def allocation_start(
     *,
     actor: User | None,
@@ -399,7 +428,9 @@ def allocation_start(
     description: str = "",
     _check: bool = True,
 ) -> Allocation:
-    """Allocate a worker of the person's team to work with them."""
+    """Allocate a worker of the person's team to work with them, from today or a start
+    date no more than ALLOCATION_MONTHS_AHEAD months ahead (shown as "Starts <date>" until
+    then; the worker sees the record from that day)."""
     if _check:
         _check_allocator(actor, person)
     if worker.role not in (Role.PRACTITIONER, Role.TEAM_LEADER):
@@ -407,6 +438,7 @@ def allocation_start(
     if worker.team_id != person.team_id:
         raise ValidationError({"worker": "Choose someone from the person's team."})
     refuse_far_off(start_date, "start_date", "The start date")
+    refuse_start_far_ahead(start_date)
     allocation = Allocation(
         person=person, worker=worker, start_date=start_date, description=description
     )

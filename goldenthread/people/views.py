@@ -315,7 +315,8 @@ class AllocationEndView(AllocationFormView):
     )
 
     def get_initial(self):
-        return {"end_date": timezone.localdate()}
+        # One starting later cannot end before it starts: its start day, if not today.
+        return {"end_date": max(timezone.localdate(), self.allocation.start_date)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -433,6 +434,11 @@ class TeamView(LoginRequiredMixin, TemplateView):
         context["members"] = list(selectors.team_members_with_caseloads(user.team))
         context["people_count"] = selectors.team_people_count(user)
         context["unallocated"] = unallocated = list(selectors.unallocated_people(user))
+        # With who starts when, for anyone whose next worker starts later (not yet allocated).
+        starts = selectors.next_starts(p.pk for p in unallocated)
+        context["unallocated_rows"] = [
+            {"person": p, "starts": starts.get(p.pk)} for p in unallocated
+        ]
         context["pending_access"] = list(account_selectors.pending_access_for(user))
         context["handovers"] = handovers = selectors.handovers_to_reassign(user)
         # Everyone named on the page, in one row (SEC-3).
