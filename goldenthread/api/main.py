@@ -206,8 +206,8 @@ def _may_be_known(request: HttpRequest, exc: PersonMayBeKnown) -> HttpResponse:
     return problem(
         request,
         409,
-        "This CHI number may belong to someone already known to "
-        "the service. Nothing was saved; your team leader has been "
+        f"This {exc.possible_duplicate.get_matched_on_display()} may belong to someone "
+        "already known to the service. Nothing was saved; your team leader has been "
         "asked to check.",
     )
 

@@ -15,6 +15,16 @@ from .services import PERSON_FIELDS
 CHI_TYPED_MAX_LENGTH = 14
 
 
+def different_person_field() -> forms.BooleanField:
+    """The box a worker ticks to add someone whose name and date of birth are already
+    recorded for a person they may see (people.services.SamePersonMayBeRecorded)."""
+    return forms.BooleanField(
+        label="They are a different person with the same name and date of birth: add them",
+        required=False,
+        help_text="This is kept in the new record's history.",
+    )
+
+
 class PersonForm(forms.ModelForm):
     version = VersionField()
 
@@ -79,6 +89,13 @@ class PersonForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
+            if "different_person" in self.data:  # shown after a warning, then ticked
+                self.show_different_person()
+
+    def show_different_person(self) -> None:
+        """Offer the box to add a namesake (after SamePersonMayBeRecorded), at the end."""
+        if "different_person" not in self.fields:
+            self.fields["different_person"] = different_person_field()
 
     def _choice(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]
@@ -178,6 +195,9 @@ class CaseloadSearchForm(forms.Form):
 
 
 class PossibleDuplicateResolveForm(forms.Form):
+    """What was done; for a name and date of birth (`by_name`), also whether it is someone
+    else, so the worker may add them."""
+
     resolution = forms.CharField(
         label="What was done",
         max_length=2000,
@@ -189,3 +209,13 @@ class PossibleDuplicateResolveForm(forms.Form):
             "max_length": "What was done must be 2,000 characters or fewer.",
         },
     )
+
+    def __init__(self, *args, by_name: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if by_name:
+            self.fields["different_person"] = forms.BooleanField(
+                label="It is a different person: the worker may add them",
+                required=False,
+                help_text="Tick only once the other team has told you the person they hold "
+                "is someone else.",
+            )

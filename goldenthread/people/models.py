@@ -322,7 +322,8 @@ class Allocation(VersionedModel):
 
 
 class PossibleDuplicate(BaseModel):
-    """Someone typed a CHI number that is already recorded for a person they may not see.
+    """Someone typed a CHI number that is already recorded for a person they may not see,
+    or the name and date of birth of such a person (`matched_on`).
 
     The person is not added (or the number not saved) and nothing about the existing record
     is shown to them; instead this request goes to their team leader, who checks it and
@@ -337,6 +338,10 @@ class PossibleDuplicate(BaseModel):
         OPEN = "open", "To check"
         RESOLVED = "resolved", "Dealt with"
 
+    class MatchedOn(models.TextChoices):
+        CHI = "chi", "CHI number"
+        NAME_AND_BIRTH = "name", "name and date of birth"
+
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -346,7 +351,10 @@ class PossibleDuplicate(BaseModel):
     given_name = models.CharField("First name", max_length=100)
     family_name = models.CharField("Last name", max_length=100)
     date_of_birth = models.DateField("Date of birth")
-    chi_number = models.CharField("CHI number", max_length=10)
+    chi_number = models.CharField("CHI number", max_length=10, blank=True)
+    matched_on = models.CharField(
+        max_length=10, choices=MatchedOn.choices, default=MatchedOn.CHI, db_default="chi"
+    )
     # Set when the CHI number was typed while changing an existing person's details.
     changing_person_id = models.UUIDField(null=True, blank=True)
     existing_person_id = models.UUIDField()
@@ -355,6 +363,9 @@ class PossibleDuplicate(BaseModel):
     resolved_by = optional_user_link()
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.TextField("What was done", blank=True, max_length=2000)
+    # For a name and date of birth: the team leader found it is someone else, so the
+    # requester may add them (people.services, same_name_check).
+    different_person = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at"]

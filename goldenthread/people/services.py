@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -69,6 +70,26 @@ class PersonMayBeKnown(Exception):
     def __init__(self, possible_duplicate: PossibleDuplicate) -> None:
         super().__init__("This person may already be known.")
         self.possible_duplicate = possible_duplicate
+
+
+class SamePersonMayBeRecorded(ValidationError):
+    """Someone the actor may see has the same name and date of birth: nothing was saved.
+    `people` are they (the page links to each); adding anyway takes the actor's word that
+    it is a different person (`different_person_confirmed`). A ValidationError, so the API
+    and an import refuse it with its words."""
+
+    def __init__(self, people: list[Person]) -> None:
+        named = "; ".join(f"{p.display_name}, born {date_text(p.date_of_birth)}" for p in people)
+        super().__init__(
+            {
+                "different_person": (
+                    f"This person may already have a record: {named}. If it is the same "
+                    "person, use that record; if not, confirm that they are a different "
+                    "person and save again."
+                )
+            }
+        )
+        self.people = people
 
 
 class TooManyPossibleDuplicates(Exception):
@@ -184,6 +205,126 @@ def _check_chi_not_recorded(
     raise PersonMayBeKnown(request)
 
 
+def name_key(name: str) -> str:
+    """A name as matched against another: letters and digits only, accents and case aside
+    ("  Émily-Jane " and "emily jane" match)."""
+    decomposed = unicodedata.normalize("NFKD", name or "").casefold()
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def _first_names(given_name: str, preferred_name: str) -> set[str]:
+    return {key for key in (name_key(given_name), name_key(preferred_name)) if key}
+
+
+def _same_name_and_birth(
+    *, given_name: str, family_name: str, preferred_name: str, date_of_birth: Any, chi_number: str
+) -> list[dict[str, Any]]:
+    """Everyone recorded with this date of birth, this last name and this first (or
+    preferred) name, as id and team rows, oldest first; never one with another CHI number
+    when a CHI number was typed (CHI numbers are one to a person)."""
+    family, firsts = name_key(family_name), _first_names(given_name, preferred_name)
+    rows = Person.objects.filter(date_of_birth=date_of_birth).values(
+        "pk", "team_id", "given_name", "family_name", "preferred_name", "chi_number"
+    )
+    return [
+        row
+        for row in rows.order_by("created_at", "pk")
+        if name_key(row["family_name"]) == family
+        and firsts & _first_names(row["given_name"], row["preferred_name"])
+        and not (chi_number and row["chi_number"] and row["chi_number"] != chi_number)
+    ]
+
+
+def _cleared_by_team_leader(actor: User, date_of_birth: Any, family_name: str) -> set[Any]:
+    """The existing people a team leader of the actor's team has found are someone else
+    (a possible duplicate on a name and date of birth, dealt with as a different person)."""
+    if actor.team_id is None:
+        return set()
+    cleared = PossibleDuplicate.objects.filter(
+        team_id=actor.team_id,
+        matched_on=PossibleDuplicate.MatchedOn.NAME_AND_BIRTH,
+        status=PossibleDuplicate.Status.RESOLVED,
+        different_person=True,
+        date_of_birth=date_of_birth,
+    ).values_list("existing_person_id", "family_name")
+    return {pk for pk, family in cleared if name_key(family) == name_key(family_name)}
+
+
+def _check_name_not_recorded(
+    *,
+    actor: User,
+    given_name: str,
+    family_name: str,
+    preferred_name: str,
+    date_of_birth: datetime.date,
+    chi_number: str,
+    different_person_confirmed: bool,
+    http_request: HttpRequest | None,
+) -> list[Any]:
+    """Refuse a new person whose name and date of birth are already recorded, as
+    _check_chi_not_recorded refuses a CHI number, revealing nothing the actor may not see.
+
+    - Over GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT: TooManyPossibleDuplicates before any
+      name is looked up, so the refusal says nothing about whether anyone matched.
+    - Someone the actor may see: SamePersonMayBeRecorded, unless the actor has confirmed
+      that this is a different person; then their ids are returned, for the history.
+    - Anyone else (and not found to be someone else by the actor's team leader): one
+      PossibleDuplicate for the team leader and one DENIED row in the existing person's
+      access log, then PersonMayBeKnown.
+    """
+    if recent_possible_duplicates(actor) >= settings.GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT:
+        raise TooManyPossibleDuplicates(
+            "You have asked about several people who may already be known in the last day."
+        )
+    matches = _same_name_and_birth(
+        given_name=given_name,
+        family_name=family_name,
+        preferred_name=preferred_name,
+        date_of_birth=date_of_birth,
+        chi_number=chi_number,
+    )
+    if not matches:
+        return []
+    ids = [row["pk"] for row in matches]
+    visible = list(Person.objects.visible_to(actor).filter(pk__in=ids).order_by("created_at"))
+    if visible and not different_person_confirmed:
+        raise SamePersonMayBeRecorded(visible)
+    seen = {p.pk for p in visible}
+    cleared = _cleared_by_team_leader(actor, date_of_birth, family_name)
+    unseen = [row for row in matches if row["pk"] not in seen and row["pk"] not in cleared]
+    if not unseen:
+        return sorted(seen, key=str)
+    if actor.team_id is None:
+        raise PermissionDenied("You need to be in a team to add a person.")
+    existing = unseen[0]
+    with transaction.atomic():
+        request = PossibleDuplicate.objects.create(
+            requested_by=actor,
+            team_id=actor.team_id,
+            given_name=given_name,
+            family_name=family_name,
+            date_of_birth=date_of_birth,
+            chi_number=chi_number,
+            matched_on=PossibleDuplicate.MatchedOn.NAME_AND_BIRTH,
+            existing_person_id=existing["pk"],
+            existing_team_id=existing["team_id"],
+        )
+        Auditor(actor).created(request, person_id=None)
+        access_record(
+            actor=actor,
+            person_id=existing["pk"],
+            action=AccessAction.DENIED,
+            what="people:create",
+            reason=(
+                "Possible duplicate: this person's name and date of birth were typed for a "
+                "new person; nothing was shown. Sent to the worker's team leader (request "
+                f"{request.pk})."
+            ),
+            request=http_request,
+        )
+    raise PersonMayBeKnown(request)
+
+
 def person_create(
     *,
     actor: User,
@@ -197,12 +338,18 @@ def person_create(
     communication_needs: str = "",
     support_reason: str = "",
     allocate_to: User | None = None,
+    different_person_confirmed: bool = False,
+    check_same_name: bool = True,
     http_request: HttpRequest | None = None,
 ) -> Person:
     """Add a person; the practitioner who adds them is allocated to work with them.
 
     A CHI number already recorded raises PersonAlreadyRecorded, PersonMayBeKnown or
-    TooManyPossibleDuplicates (see _check_chi_not_recorded)."""
+    TooManyPossibleDuplicates (see _check_chi_not_recorded); so does a name and date of
+    birth already recorded, with SamePersonMayBeRecorded for someone the actor may see
+    unless `different_person_confirmed` (see _check_name_not_recorded). `check_same_name`
+    False leaves the name out (an import, which checks its CHI number before it writes:
+    a request raised inside its transaction would be undone with it)."""
     require_casework(actor, NEW_PERSON)
     refuse_hidden_in_names(
         {"given_name": given_name, "family_name": family_name, "preferred_name": preferred_name}
@@ -220,6 +367,20 @@ def person_create(
         what="people:create",
         http_request=http_request,
     )
+    namesakes = (
+        _check_name_not_recorded(
+            actor=actor,
+            given_name=given_name,
+            family_name=family_name,
+            preferred_name=preferred_name,
+            date_of_birth=date_of_birth,
+            chi_number=chi_number,
+            different_person_confirmed=different_person_confirmed,
+            http_request=http_request,
+        )
+        if check_same_name
+        else []
+    )
     person = Person(
         team=team,
         area=area,
@@ -232,7 +393,19 @@ def person_create(
         support_reason=support_reason,
     )
     with transaction.atomic():
-        audited_create(person, auditor=Auditor(actor), person_id=person.pk)
+        audited_create(
+            person,
+            auditor=Auditor(actor),
+            person_id=person.pk,
+            extra=(
+                {
+                    "reason": "Added as a different person from the record(s) with the same "
+                    f"name and date of birth: {', '.join(str(pk) for pk in namesakes)}"
+                }
+                if namesakes
+                else None
+            ),
+        )
         if allocate_to is not None:
             allocation_start(
                 actor=actor,
@@ -475,9 +648,15 @@ def allocation_end(
 
 
 def possible_duplicate_resolve(
-    *, actor: User, possible_duplicate: PossibleDuplicate, resolution: str
+    *,
+    actor: User,
+    possible_duplicate: PossibleDuplicate,
+    resolution: str,
+    different_person: bool = False,
 ) -> PossibleDuplicate:
-    """A team leader of the requester's team records what was done about the request."""
+    """A team leader of the requester's team records what was done about the request; for
+    a name and date of birth, `different_person` says it is someone else, so the requester
+    may add them (_check_name_not_recorded)."""
     refused = "Only the requester's team leader deals with this."
     require_signed_in(actor, refused)
     if not (actor.role == Role.TEAM_LEADER and actor.team_id == possible_duplicate.team_id):
@@ -497,9 +676,19 @@ def possible_duplicate_resolve(
         current.resolved_by = actor
         current.resolved_at = timezone.now()
         current.resolution = resolution
+        current.different_person = bool(different_person) and (
+            current.matched_on == PossibleDuplicate.MatchedOn.NAME_AND_BIRTH
+        )
         current.full_clean()
         current.save(
-            update_fields=["status", "resolved_by", "resolved_at", "resolution", "updated_at"]
+            update_fields=[
+                "status",
+                "resolved_by",
+                "resolved_at",
+                "resolution",
+                "different_person",
+                "updated_at",
+            ]
         )
         auditor.updated(current, before=before, person_id=current.changing_person_id)
     return current

@@ -30,6 +30,7 @@ from .forms import (
     PersonForm,
     PossibleDuplicateResolveForm,
 )
+from .models import PossibleDuplicate
 from .person_side import persons_words_for
 from .sections import record_sections
 
@@ -119,10 +120,18 @@ CHI_REFUSALS = (
 )
 
 
+ADDING_REFUSED_FOR_NOW = (
+    "You cannot add a person for now: you have asked about several people who may already "
+    "be known in the last day. Ask your team leader, who can add them, or try again "
+    "tomorrow."
+)
+
+
 def chi_refused(view, form, exc: Exception):
-    """The CHI number typed is already recorded (#11). Someone the user may see: say who,
-    with a link. Anyone else: say nothing about them and send the user to the "may already
-    be known" page; their team leader has the request."""
+    """The CHI number typed is already recorded (#11), or the name and date of birth of a
+    new person. Someone the user may see: say who, with a link. Anyone else: say nothing
+    about them and send the user to the "may already be known" page; their team leader
+    has the request."""
     if isinstance(exc, services.PersonMayBeKnown):
         return redirect("people:possible_duplicate", duplicate_id=exc.possible_duplicate.pk)
     if isinstance(exc, services.PersonAlreadyRecorded):
@@ -136,6 +145,9 @@ def chi_refused(view, form, exc: Exception):
         return view.render_to_response(
             view.get_context_data(form=form, already_recorded=exc.person)
         )
+    if isinstance(view, PersonCreateView):  # every new person's name is looked up
+        form.add_error(None, ADDING_REFUSED_FOR_NOW)
+        return view.form_invalid(form)
     form.add_error(
         "chi_number",
         (
@@ -164,14 +176,37 @@ class PersonCreateView(ChiRefusedMixin, PermissionRequiredMixin, ServiceFormView
     permission = Permission.ADD_PERSON
     permission_denied_message = "Only practitioners and team leaders add a person."
 
+    namesakes: list = []
+
     def save(self, form):
         user = self.request.user
         if user.team_id is None:
             raise PermissionDenied("You need to be in a team to add a person.")
         data = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
         return services.person_create(
-            actor=user, team=user.team, allocate_to=user, http_request=self.request, **data
+            actor=user,
+            team=user.team,
+            allocate_to=user,
+            different_person_confirmed=bool(form.cleaned_data.get("different_person")),
+            http_request=self.request,
+            **data,
         )
+
+    def refused(self, form, exc):
+        """Someone the worker may see has this name and date of birth: link to them (their
+        names are read, so logged), and offer the box to add a namesake anyway."""
+        if isinstance(exc, services.SamePersonMayBeRecorded):
+            self.namesakes = exc.people
+            log_list_view(
+                self.request,
+                exc.people,
+                reason="Shown as possibly the person being added (same name and date of birth)",
+            )
+            form.show_different_person()
+        return super().refused(form, exc)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "namesakes": self.namesakes}
 
     def get_success_message(self, result) -> str:
         return f"{result.display_name} has been added."
@@ -406,11 +441,16 @@ class PossibleDuplicateView(PermissionRequiredMixin, ServiceFormView):
                     )
         return context
 
+    def get_form_kwargs(self):
+        by_name = self.duplicate.matched_on == PossibleDuplicate.MatchedOn.NAME_AND_BIRTH
+        return {**super().get_form_kwargs(), "by_name": by_name}
+
     def save(self, form):
         return services.possible_duplicate_resolve(
             actor=self.request.user,
             possible_duplicate=self.duplicate,
             resolution=form.cleaned_data["resolution"],
+            different_person=bool(form.cleaned_data.get("different_person")),
         )
 
     def get_success_url(self) -> str:

@@ -332,6 +332,7 @@ class _Writer:
             chi_number=chi,
             communication_needs=_ext_value(patient, c.EXT_COMMUNICATION_NEEDS, "valueString", ""),
             allocate_to=self.actor if self.actor.role == Role.PRACTITIONER else None,
+            check_same_name=False,  # by CHI number, before the transaction (_check_not_known)
         )
         self.keep(person, f"Patient/{patient.get('id')}")
         return person
