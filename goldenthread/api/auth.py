@@ -11,37 +11,51 @@ In order, for every call:
    factor is required: a token made while it was off, or before their app was reset),
    and anyone who is not staff get 401/403.
 2. How often: the rate limit for the token (or the session's user): 429 and Retry-After.
-3. Whose record: a route with a person's id opens the record through the one door
-   (`people.access.open_person_record`: `Person.objects.visible_to(user)`), which writes
-   exactly one access-log row (DENIED for a refusal). The token's name and prefix are in
-   the row's own columns (`api_token_name`, `api_token_prefix`), so the person's access log shows which token read or
-   changed their record.
-   Calls that name no person are logged once too (no person).
+3. Whose record: a route with a person's id finds the record through the one door
+   (`people.access.find_person_record`: `Person.objects.visible_to(user)`), which logs a
+   refusal (one DENIED row) and raises it. The token's name and prefix are in the row's
+   own columns (`api_token_name`, `api_token_prefix`), so the person's access log shows
+   which token read or changed their record.
 4. Write or read: an unsafe method needs a token with write scope whose owner may change
    records now (practitioner or team leader). The owner's role, team, casework access and
    allocations are those of this moment: a token never does more than its owner could on
    the pages today.
+
+Each call on a person's record leaves exactly one access-log row. A read's is written by the
+gate, before anything of the record is read (so a record is never shown without it, and
+the access log's own answer includes the call): EXPORT for the FHIR Bundle, VIEW otherwise.
+A write's is written when its answer is known
+(`logged_outcome`, round every operation; `settle_access`), so it says what happened: a
+change made is CHANGE, written in the transaction of the change; a change refused (a
+read-only token, a rule of the service) is CHANGE_REFUSED, with why; one not saved (not
+valid, stale, not JSON, too large, an address that does not take it, a failure on our side)
+is CHANGE_FAILED: never CHANGE. Calls that name no person are logged once too (no person),
+a write when its answer is known.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn, cast
+from typing import Any, NoReturn, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja.utils import check_csrf
 
 from goldenthread.accounts.models import STAFF_ROLES, User
 from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_denied, access_record
+from goldenthread.audit.services import access_record
 from goldenthread.core.formatting import date_text
-from goldenthread.people.access import access_basis, log_list_view, open_person_record
+from goldenthread.people.access import find_person_record, log_list_view
 from goldenthread.people.models import Person
-from goldenthread.people.selectors import visible_person
 
 from . import services
 from .errors import ApiProblem
@@ -49,9 +63,6 @@ from .models import ApiToken
 from .ratelimit import check_rate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Routes whose view logs the access itself, after a check it must make first (a budget
-# decision: a refused decision leaves exactly one row, the DENIED one; ADR 0006).
-DEFERRED_LOGGING = frozenset({"api:budget_request_decision"})
 # Routes that list people by name: the view writes the call's one row itself, naming each
 # person the page shows (LIST, as the list pages do: people.access.log_list_view), so each
 # person's access log shows the call (log_people_listed).
@@ -77,13 +88,24 @@ class Caller:
         return True
 
 
+@dataclass
+class PendingAccess:
+    """The access-log row a call owes, written once its answer is known (settle_access)."""
+
+    person_id: uuid.UUID | None
+    action: AccessAction  # what a write answered with success did: CHANGE
+    reason: str  # why the caller may: the relationship, a break-glass reason
+    break_glass: bool = False
+    refusal: str = ""  # the gate's own refusal of a write (a read-only token), in words
+
+
 class GatedRequest(HttpRequest):
     """A request as the gate leaves it: what it sets, named for the type checker. The views
     read them through views/common.py (person_of, caller_of)."""
 
     gt_caller: Caller
     gt_person: Person  # on a route with a person's id, once the record is opened
-    gt_access_pending: bool  # DEFERRED_LOGGING: the access row is still to be written
+    gt_pending: PendingAccess | None  # the call's access row, until its answer is known
     api_token_name: str  # a token's call: its name and prefix go in each access-log row
     api_token_prefix: str
 
@@ -161,26 +183,30 @@ def _log_without_person(request: HttpRequest, caller: Caller) -> None:
     access_record(
         actor=caller.user,
         person_id=None,
-        action=AccessAction.VIEW if request.method in SAFE_METHODS else AccessAction.CHANGE,
+        action=AccessAction.VIEW,
         what=what(request),
-        reason="API call naming no one's record",
+        reason=NAMING_NO_ONE,
         request=request,
     )
 
 
-def _refuse_write(request: HttpRequest, caller: Caller, person_id) -> None:
+NAMING_NO_ONE = "API call naming no one's record"
+
+
+def _defer(request: HttpRequest, pending: PendingAccess) -> None:
+    gated(request).gt_pending = pending
+
+
+def _refuse_write(request: HttpRequest, caller: Caller) -> NoReturn:
+    """Refuse a write the caller may not make; the call's row (CHANGE_REFUSED, with why) is
+    written with the answer: the caller may read the record, so it is not DENIED."""
     if caller.token is not None and not caller.token.may_write:
         why = "This API token may only read."
     else:
         why = "Only practitioners and team leaders change records, through the API as on the pages."
-    if person_id is not None:
-        access_denied(
-            actor=caller.user,
-            person_id=person_id,
-            what=what(request),
-            reason=f"Refused: {why}",
-            request=request,
-        )
+    pending = getattr(gated(request), "gt_pending", None)
+    if pending is not None:
+        pending.refusal = f"Refused: {why}"
     raise ApiProblem(403, why)
 
 
@@ -224,42 +250,50 @@ class ApiAuth:
         writing = request.method not in SAFE_METHODS
         view_name = request.resolver_match.view_name if request.resolver_match else ""
         if not names_person:
-            if writing and not caller.may_write:
-                _refuse_write(request, caller, None)
-            if writing or view_name not in LISTS_PEOPLE:
+            if writing:
+                _defer(request, PendingAccess(None, AccessAction.CHANGE, NAMING_NO_ONE))
+                if not caller.may_write:
+                    _refuse_write(request, caller)
+            if not writing and view_name not in LISTS_PEOPLE:
                 _log_without_person(request, caller)
             return caller
-        if view_name in DEFERRED_LOGGING and writing:
-            person = visible_person(caller.user, person_id)
-            if person is None:
-                _refuse_unseen(request, person_id)
-            if not caller.may_write:
-                _refuse_write(request, caller, person_id)
-            gated(request).gt_person = person
-            gated(request).gt_access_pending = True
+        # Whether the caller may open the record is answered (a refusal logged) first.
+        person = _find(request, person_id)
+        gated(request).gt_person = person
+        if not writing:
+            _log_read(request, caller, person, view_name)
             return caller
-        if writing and not caller.may_write:
-            # Refused whether or not they may see the person: one DENIED row either way.
-            if visible_person(caller.user, person_id) is None:
-                _refuse_unseen(request, person_id)
-            _refuse_write(request, caller, person_id)
-        gated(request).gt_person = _open(request, person_id)
+        _defer(
+            request,
+            PendingAccess(
+                person.pk, AccessAction.CHANGE, person.access_reason, person.opened_by_break_glass
+            ),
+        )
+        if not caller.may_write:
+            _refuse_write(request, caller)
         return caller
 
 
-def _refuse_unseen(request: HttpRequest, person_id) -> NoReturn:
-    """Refuse a person the caller may not see: the one door logs the refusal (DENIED)."""
-    _open(request, person_id)
-    raise ApiProblem(403, "You do not have access to this person's record.")
+def _log_read(request: HttpRequest, caller: Caller, person: Any, view_name: str) -> None:
+    """A read's one row, before anything of the record is read: EXPORT for the FHIR
+    Bundle, VIEW otherwise."""
+    action = AccessAction.EXPORT if view_name == "api:person_fhir" else AccessAction.VIEW
+    access_record(
+        actor=caller.user,
+        person_id=person.pk,
+        action=action,
+        what=what(request),
+        reason=person.access_reason,
+        request=request,
+        break_glass=person.opened_by_break_glass,
+    )
 
 
-def _open(request: HttpRequest, person_id) -> Person:
-    action = None
-    view_name = request.resolver_match.view_name if request.resolver_match else ""
-    if view_name == "api:person_fhir":
-        action = AccessAction.EXPORT
+def _find(request: HttpRequest, person_id) -> Any:
+    """The Person, with why the caller may open it (`access_reason`,
+    `opened_by_break_glass`: people.access.find_person_record), or 403."""
     try:
-        return open_person_record(request, person_id, what=what(request), action=action)
+        return find_person_record(request, person_id, what=what(request))
     except PermissionDenied:
         raise ApiProblem(403, "You do not have access to this person's record.") from None
 
@@ -278,20 +312,67 @@ def log_people_listed(request: HttpRequest, people: list[uuid.UUID]) -> None:
         _log_without_person(request, gated(request).gt_caller)
 
 
-def log_pending_access(request: HttpRequest) -> None:
-    """Write the access row a deferred route owes (see DEFERRED_LOGGING), once."""
+def settle_access(request: HttpRequest, response: HttpResponseBase) -> None:
+    """Write the access-log row the call owes (PendingAccess), once, saying what the answer
+    shows was done (the module's docstring says which row for which answer)."""
     gate = gated(request)
-    if getattr(gate, "gt_access_pending", False):
-        gate.gt_access_pending = False
-        person = gate.gt_person
-        access_record(
-            actor=gate.gt_caller.user,
-            person_id=person.pk,
-            action=AccessAction.CHANGE,
-            what=what(request),
-            reason=access_basis(gate.gt_caller.user, person),
-            request=request,
-        )
+    pending = getattr(gate, "gt_pending", None)
+    if pending is None:
+        return
+    gate.gt_pending = None
+    status = response.status_code
+    action, reason = pending.action, pending.reason
+    if status == 403:
+        action = AccessAction.CHANGE_REFUSED
+        reason = pending.refusal or f"Refused: {_detail(response)}"
+    elif status >= 400:
+        action = AccessAction.CHANGE_FAILED
+    access_record(
+        actor=gate.gt_caller.user,
+        person_id=pending.person_id,
+        action=action,
+        what=what(request),
+        reason=reason,
+        request=request,
+        break_glass=pending.break_glass,
+    )
+
+
+def access_settled(request: HttpRequest) -> None:
+    """The view wrote the call's one row itself (a refused budget decision's DENIED row,
+    ADR 0006): settle_access writes nothing more."""
+    gated(request).gt_pending = None
+
+
+def _detail(response: HttpResponseBase) -> str:
+    """A problem's `detail` (the refusal's words, ours), or a plain stand-in."""
+    try:
+        detail = json.loads(getattr(response, "content", b"") or b"{}").get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    return str(detail) if detail else "You may not do this."
+
+
+def logged_outcome(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Round every operation (django-ninja's "view" decorator: the gate, the body, the view
+    and the answer, errors included): the call's access row is written when its answer is
+    known. A write runs in one transaction with its row, so a change is never kept without
+    it; a write that fails on our side (5xx) keeps nothing, and its row is written after."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method in SAFE_METHODS:
+            return run(request, *args, **kwargs)  # a read's row is the gate's (_log_read)
+        with transaction.atomic():
+            response = run(request, *args, **kwargs)
+            if response.status_code < 500:
+                settle_access(request, response)
+                return response
+            transaction.set_rollback(True)
+        settle_access(request, response)
+        return response
+
+    return wrapper
 
 
 api_auth = ApiAuth()

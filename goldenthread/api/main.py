@@ -29,7 +29,7 @@ from goldenthread.people.services import (
     TooManyPossibleDuplicates,
 )
 
-from .auth import api_auth, log_pending_access
+from .auth import api_auth, logged_outcome
 from .concurrency import etag
 from .errors import ApiProblem
 from .problems import (
@@ -69,7 +69,10 @@ Bundle (docs/fhir-mapping.md).
 
 **Who looked**: `GET /api/v1/people/{person_id}/access-log` gives the record's access log
 (who looked at or changed it, with which token), for the team leader of the person's team
-and the worker allocated to them; reading it is logged too.
+and the worker allocated to them; reading it is logged too. Each call is logged with what
+it did: `change` only for a change made; `refused` for a change you were not allowed to
+make (a read-only token), `not_saved` for one that was not saved (not valid, stale, too
+large).
 
 **Reports**: `GET /api/v1/reports` gives the report pages' tables (commissioners: the
 council; team leaders: their team), with the same disclosure control: a count that could
@@ -129,6 +132,9 @@ api = GoldenThreadApi(
     openapi_url="/openapi.json",
     auth=api_auth,
 )
+# Round every operation, errors included: the call's access row says what the answer shows
+# was done (auth.settle_access), written once it is known.
+api.add_decorator(logged_outcome, mode="view")
 
 
 # --- Problems ---------------------------------------------------------------------------
@@ -141,7 +147,6 @@ def _api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    log_pending_access(request)
     return problem(
         request,
         422,
@@ -152,7 +157,6 @@ def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 
 @api.exception_handler(ValidationError)
 def _invalid_record(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    log_pending_access(request)
     errors = field_errors(exc)
     detail = (
         errors[0]["message"]
@@ -187,7 +191,6 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    log_pending_access(request)
     return problem(request, 404, str(exc) or "Not found.")
 
 
@@ -229,7 +232,6 @@ def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    log_pending_access(request)
     detail = str(exc)
     if exc.status_code == 400 and detail.startswith("Cannot parse"):
         detail = "The body is not valid JSON."
@@ -240,7 +242,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413, never a 500 (found by the outside
     probe). Nothing of it was read."""
-    log_pending_access(request)
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     return problem(
         request,

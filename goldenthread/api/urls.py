@@ -2,8 +2,9 @@
 
 Every answer under /api/ is JSON: a method a route does not take answers 405 and an
 address that is no route answers 404, both as problem+json (never the site's HTML pages).
-A route naming a person answers whether the caller may open the record (and logs it)
-before it says the method is not taken, as the pages do.
+A route naming a person answers whether the caller may open the record (a refusal logged)
+before it says the method is not taken, as the pages do; a write it does not take is logged
+as a change not made (auth.settle_access).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.http import HttpResponseNotAllowed
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from .auth import api_auth
+from .auth import api_auth, settle_access
 from .errors import ApiProblem
 from .main import api
 from .problems import problem
@@ -27,18 +28,21 @@ def _problem_for_not_allowed(view):
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
+            answer = problem(
+                request, 405, f"This address takes {allowed}.", headers={"Allow": allowed}
+            )
             if "person_id" in kwargs:
-                # As on the pages: whether you may open the record is answered (and logged)
-                # before whether the address takes this method.
+                # As on the pages: whether you may open the record is answered (a refusal
+                # logged) before whether the address takes this method. A read is logged by
+                # the gate; a write as a change not made (auth.settle_access).
                 try:
                     api_auth(request)
                 except ApiProblem as exc:
-                    return problem(
+                    answer = problem(
                         request, exc.status, exc.detail, headers=exc.headers, **exc.extra
                     )
-            return problem(
-                request, 405, f"This address takes {allowed}.", headers={"Allow": allowed}
-            )
+                settle_access(request, answer)
+            return answer
         return response
 
     wrapper.csrf_exempt = True  # type: ignore[attr-defined]

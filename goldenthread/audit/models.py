@@ -95,6 +95,11 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", "Exported"
     DENIED = "denied", "Was refused access"
     LIST = "list", "Saw in a list"
+    # A change asked for and not made (the API writes the row once the answer is known):
+    # refused (a read-only token, a role or rule that does not allow it: the record could
+    # be opened, so it is not DENIED), or not saved (not valid, stale, not JSON, too large).
+    CHANGE_REFUSED = "refused", "Was refused a change"
+    CHANGE_FAILED = "not_saved", "Tried a change, nothing saved"
 
 
 class AccessLog(ChainedModel):

@@ -196,6 +196,26 @@ def open_person_record(
     request: HttpRequest, person_id, *, what: str, action: AccessAction | None = None
 ) -> Person:
     """Return the person if the user may see them, logging the access or the refusal."""
+    person = find_person_record(request, person_id, what=what)
+    if action is None:
+        action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
+    access_record(
+        actor=request.user,
+        person_id=person.pk,
+        action=action,
+        what=what,
+        reason=person.access_reason,
+        request=request,
+        break_glass=person.opened_by_break_glass,
+    )
+    return person
+
+
+def find_person_record(request: HttpRequest, person_id, *, what: str) -> Any:
+    """The person if the user may see them, with why (`access_reason`, and
+    `opened_by_break_glass`) set for the row the caller writes: `open_person_record`
+    at once, the API once it knows what the call did (api.auth). A refusal is logged here
+    (one DENIED row) and raised (NoRelationship)."""
     user = request.user
     # Any: the fetch adds break_glass_reason, and this sets the request's own marks.
     person: Any = scoped_person(user, person_id, now=timezone.now())
@@ -208,24 +228,14 @@ def open_person_record(
             request=request,
         )
         raise NoRelationship(person_id)
-    if action is None:
-        action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
     reason, break_glass = access_basis(user, person), False
     if person.break_glass_reason is not None and not (
         Person.objects.visible_to(user, break_glass=False).filter(pk=person.pk).exists()
     ):
         reason, break_glass = person.break_glass_reason, True
+    person.access_reason = reason
     person.opened_by_break_glass = break_glass
     person.opened_for = user.pk  # people.guards.may_record_for: seen in this request
-    access_record(
-        actor=user,
-        person_id=person.pk,
-        action=action,
-        what=what,
-        reason=reason,
-        request=request,
-        break_glass=break_glass,
-    )
     return person
 
 

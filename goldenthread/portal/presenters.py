@@ -55,6 +55,14 @@ ACTION_WORDS: dict[str, str] = {
     AccessAction.EXPORT: "Downloaded or sent",
     AccessAction.DENIED: "Tried to open (refused)",
     AccessAction.LIST: "Saw your name in a list",
+    AccessAction.CHANGE_REFUSED: "Tried to change",
+    AccessAction.CHANGE_FAILED: "Tried to change",
+}
+
+# What came of a change tried and not made, said after the place (both lists of words).
+ATTEMPT_WORDS: dict[str, str] = {
+    AccessAction.CHANGE_REFUSED: ", but was not allowed to",
+    AccessAction.CHANGE_FAILED: ", but nothing was changed",
 }
 
 
@@ -64,7 +72,10 @@ def page_words(what: str, action: str, reader=None) -> str:
     area = (what or "").split(":", 1)[0]
     place = AREA_WORDS.get(area, "your record")
     verb = ACTION_WORDS.get(action, "Looked at")
-    words = verb if action == AccessAction.LIST else f"{verb} {place}"
+    if action == AccessAction.LIST:
+        words = verb
+    else:
+        words = f"{verb} {place}{ATTEMPT_WORDS.get(action, '')}"
     return reader.your(words) if reader is not None else words
 
 
@@ -89,6 +100,8 @@ STAFF_ACTION_WORDS: dict[str, str] = {
     AccessAction.CHANGE: "Changed",
     AccessAction.CREATE: "Added to",
     AccessAction.EXPORT: "Exported or sent",
+    AccessAction.CHANGE_REFUSED: "Tried to change",
+    AccessAction.CHANGE_FAILED: "Tried to change",
 }
 
 
@@ -99,7 +112,7 @@ def staff_page_words(what: str, action: str) -> str:
         return "Saw the person in a list"
     if action == AccessAction.DENIED:
         return f"Tried to open {place}, and was refused"
-    return f"{STAFF_ACTION_WORDS.get(action, 'Looked at')} {place}"
+    return f"{STAFF_ACTION_WORDS.get(action, 'Looked at')} {place}{ATTEMPT_WORDS.get(action, '')}"
 
 
 def access_rows(links, *, reader, user) -> list[dict]:

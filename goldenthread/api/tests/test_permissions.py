@@ -139,8 +139,9 @@ def test_a_read_token_cannot_write(client, full_record, practitioner):
     response = call(client, "post", url, token, {"name": "Bob", "relationship": "Friend"})
     assert response.status_code == 403
     assert response.json()["detail"] == "This API token may only read."
+    # The token may read the record: it was refused a change, not refused the record.
     row = AccessLog.objects.get(actor=practitioner)
-    assert row.action == AccessAction.DENIED and "may only read" in row.reason
+    assert row.action == AccessAction.CHANGE_REFUSED and "may only read" in row.reason
     assert call(client, "get", url, token).status_code == 200
 
 
