@@ -20,11 +20,14 @@ In order, for every call:
    records now (practitioner or team leader). The owner's role, team, casework access and
    allocations are those of this moment: a token never does more than its owner could on
    the pages today.
+5. What was sent: the query parameters, the format asked for and the body's type
+   (negotiation.py): 400, 406 or 415.
 
 Each call on a person's record leaves exactly one access-log row. A read's is written by the
 gate, before anything of the record is read (so a record is never shown without it, and
-the access log's own answer includes the call): EXPORT for the FHIR Bundle, VIEW otherwise.
-A write's is written when its answer is known
+the access log's own answer includes the call): EXPORT for the FHIR Bundle, VIEW otherwise,
+and VIEW for a read refused for its form (an unknown parameter, a format we cannot give):
+the record was opened, nothing exported. A write's is written when its answer is known
 (`logged_outcome`, round every operation; `settle_access`), so it says what happened: a
 change made is CHANGE, written in the transaction of the change; a change refused (a
 read-only token, a rule of the service) is CHANGE_REFUSED, with why; one not saved (not
@@ -57,7 +60,7 @@ from goldenthread.core.formatting import date_text
 from goldenthread.people.access import find_person_record, log_list_view
 from goldenthread.people.models import Person
 
-from . import services
+from . import negotiation, services
 from .errors import ApiProblem
 from .models import ApiToken
 from .ratelimit import check_rate
@@ -106,6 +109,7 @@ class GatedRequest(HttpRequest):
     gt_caller: Caller
     gt_person: Person  # on a route with a person's id, once the record is opened
     gt_pending: PendingAccess | None  # the call's access row, until its answer is known
+    gt_expects: negotiation.Expects  # what the operation reads (set by logged_outcome)
     api_token_name: str  # a token's call: its name and prefix go in each access-log row
     api_token_prefix: str
 
@@ -254,6 +258,7 @@ class ApiAuth:
                 _defer(request, PendingAccess(None, AccessAction.CHANGE, NAMING_NO_ONE))
                 if not caller.may_write:
                     _refuse_write(request, caller)
+            negotiation.check_request(request, _expects(request))
             if not writing and view_name not in LISTS_PEOPLE:
                 _log_without_person(request, caller)
             return caller
@@ -271,22 +276,35 @@ class ApiAuth:
         )
         if not caller.may_write:
             _refuse_write(request, caller)
+        negotiation.check_request(request, _expects(request))
         return caller
 
 
 def _log_read(request: HttpRequest, caller: Caller, person: Any, view_name: str) -> None:
     """A read's one row, before anything of the record is read: EXPORT for the FHIR
-    Bundle, VIEW otherwise."""
+    Bundle, VIEW otherwise, and VIEW for a read refused for its form (the record was
+    opened; nothing was exported)."""
     action = AccessAction.EXPORT if view_name == "api:person_fhir" else AccessAction.VIEW
-    access_record(
-        actor=caller.user,
-        person_id=person.pk,
-        action=action,
-        what=what(request),
-        reason=person.access_reason,
-        request=request,
-        break_glass=person.opened_by_break_glass,
-    )
+    try:
+        negotiation.check_request(request, _expects(request))
+    except ApiProblem:
+        action = AccessAction.VIEW
+        raise
+    finally:
+        access_record(
+            actor=caller.user,
+            person_id=person.pk,
+            action=action,
+            what=what(request),
+            reason=person.access_reason,
+            request=request,
+            break_glass=person.opened_by_break_glass,
+        )
+
+
+def _expects(request: HttpRequest) -> negotiation.Expects | None:
+    """What the operation reads (None on the 405 answer of urls.py: it reads nothing)."""
+    return getattr(gated(request), "gt_expects", None)
 
 
 def _find(request: HttpRequest, person_id) -> Any:
@@ -358,9 +376,11 @@ def logged_outcome(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     and the answer, errors included): the call's access row is written when its answer is
     known. A write runs in one transaction with its row, so a change is never kept without
     it; a write that fails on our side (5xx) keeps nothing, and its row is written after."""
+    expects = negotiation.expects(getattr(run, "__self__", None))
 
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        gated(request).gt_expects = expects
         if request.method in SAFE_METHODS:
             return run(request, *args, **kwargs)  # a read's row is the gate's (_log_read)
         with transaction.atomic():

@@ -64,15 +64,23 @@ and Outcome Sequence checklists) has one ETag for all its answers.
 by cursor: pass `next_cursor` back as `cursor`. **Rate limit**: a number of calls a minute
 for each token; more answer 429 with `Retry-After`.
 
+**What you send.** A body is JSON, sent with `Content-Type: application/json`: any other
+type (or a body with none) answers 415 and nothing is read. A query parameter a route does
+not take answers 400 naming it (a misspelt `page_size` never silently gives the default
+page): each route's parameters are listed below.
+
 **FHIR R4**: `GET /api/v1/people/{person_id}/fhir` gives the person's plan as a FHIR R4
-Bundle (docs/fhir-mapping.md).
+Bundle (docs/fhir-mapping.md), in JSON only: `_format` may be `json`, `application/json`
+or `application/fhir+json`; another format, or an `Accept` that leaves JSON out, answers
+406. As FHIR allows, other query parameters are ignored, unless you send
+`Prefer: handling=strict` (then 400).
 
 **Who looked**: `GET /api/v1/people/{person_id}/access-log` gives the record's access log
 (who looked at or changed it, with which token), for the team leader of the person's team
 and the worker allocated to them; reading it is logged too. Each call is logged with what
 it did: `change` only for a change made; `refused` for a change you were not allowed to
-make (a read-only token), `not_saved` for one that was not saved (not valid, stale, too
-large).
+make (a read-only token), `not_saved` for one that was not saved (not valid, stale, not
+JSON).
 
 **Reports**: `GET /api/v1/reports` gives the report pages' tables (commissioners: the
 council; team leaders: their team), with the same disclosure control: a count that could

@@ -28,6 +28,7 @@ TITLES: dict[int, tuple[str, str]] = {
     403: ("forbidden", "You may not do this"),
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "This address does not accept that method"),
+    406: ("not-acceptable", "We cannot answer in the format asked for"),
     409: ("conflict", "This conflicts with the record as it is"),
     412: ("stale", "Someone else changed this record after you read it"),
     413: ("too-large", "The request is too large"),

@@ -56,8 +56,9 @@ def test_a_read_is_one_view_row(client, token, circle, practitioner):
     [
         ({"name": "Bob"}, "application/json", 422),  # the relationship is missing
         ("{not json", "application/json", 400),
+        ('{"name": "Bob Shaw", "relationship": "Friend"}', "text/plain", 415),
     ],
-    ids=["not-valid", "not-json"],
+    ids=["not-valid", "not-json", "not-declared-json"],
 )
 def test_a_change_not_saved_is_never_logged_as_a_change(
     client, token, circle, practitioner, full_record, body, content_type, status
