@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from django import forms
 
-from goldenthread.ui.forms import choice_field
+from goldenthread.ui.forms import choice_field, radio_field
 
+from . import services
 from .models import TokenScope
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(
         label="Name",
-        max_length=60,
+        max_length=services.NAME_MAX_LENGTH,
         help_text="What the token is for, so you can tell your tokens apart. For example: "
         "'Finance system'.",
-        error_messages={"required": "Give the token a name, for example 'Finance system'."},
+        error_messages={"required": services.NAME_NEEDED, "max_length": services.NAME_TOO_LONG},
     )
-    scope = forms.ChoiceField(
-        label="What may it do?",
-        choices=TokenScope.choices,
-        widget=forms.RadioSelect,
-        initial=TokenScope.READ,
-        error_messages={"required": "Choose whether the token may read only, or read and write."},
+    scope = radio_field(
+        "What may it do?",
+        TokenScope.choices,
+        message=services.SCOPE_NEEDED,
+        invalid_message=services.SCOPE_NEEDED,
     )
     expires_on = forms.DateField(
         label="Date it stops working",
@@ -35,7 +35,9 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args, may_write: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["scope"].initial = TokenScope.READ
         if not may_write:
             scope = choice_field(self, "scope")
             scope.choices = [(TokenScope.READ.value, TokenScope.READ.label)]
             scope.help_text = "Only practitioners and team leaders may have a token that writes."
+            scope.error_messages["invalid_choice"] = services.WRITE_NOT_ALLOWED

@@ -35,6 +35,14 @@ from .models import ApiToken, TokenScope
 TOKEN_PATTERN = re.compile(r"^gt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 REDACTED = {"token_hash": "[not kept in the history]"}
 NAME_MAX_LENGTH = 60  # ApiToken.name
+# The words of a refusal, the form's and the service's alike (forms.TokenForm).
+NAME_NEEDED = "Give the token a name, for example 'Finance system'."
+NAME_TOO_LONG = f"Use a name of {NAME_MAX_LENGTH} characters or fewer."
+NAME_TAKEN = "You already have a token with this name. Choose another name."
+SCOPE_NEEDED = "Choose whether the token may read only, or read and write."
+WRITE_NOT_ALLOWED = (
+    "Only practitioners and team leaders may have a token that writes. Choose read only."
+)
 
 
 def hash_token(token: str) -> str:
@@ -72,25 +80,48 @@ class IssuedToken:
 def api_token_create(
     *, actor: User, name: str, scope: str, expires_on: datetime.date
 ) -> IssuedToken:
-    """Issue a token to `actor` (for themselves only). Shown once: only its hash is kept."""
+    """Issue a token to `actor` (for themselves only). Shown once: only its hash is kept.
+    The name is checked and the token made in one transaction, under a lock on the actor's
+    row: two requests at once cannot both make a working token of the same name."""
     if not may_hold_token(actor):
         raise PermissionDenied("Only staff hold API tokens.")
-    errors: dict[str, str] = {}
     name = (name or "").strip()
+    prefix = secrets.token_hex(6)
+    secret = f"gt_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).values_list("pk").first()
+        _check_token(actor, name=name, scope=scope, expires_on=expires_on)
+        # The end of the chosen day, in the service's time zone.
+        expires_at = timezone.make_aware(
+            datetime.datetime.combine(expires_on, datetime.time(23, 59, 59))
+        )
+        token = ApiToken(
+            user=actor,
+            name=name,
+            prefix=prefix,
+            token_hash=hash_token(secret),
+            scope=scope,
+            expires_at=expires_at,
+        )
+        audited_create(token, auditor=Auditor(actor), person_id=None, extra=REDACTED)
+    return IssuedToken(token=token, secret=secret)
+
+
+def _check_token(actor: User, *, name: str, scope: str, expires_on: datetime.date) -> None:
+    """Refuse (ValidationError, by field) a token that may not be made as asked."""
+    errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Give the token a name, for example 'Finance system'."
+        errors["name"] = NAME_NEEDED
     elif len(name) > NAME_MAX_LENGTH:
-        errors["name"] = "Use a name of 60 characters or fewer."
+        errors["name"] = NAME_TOO_LONG
     elif actor.api_tokens.filter(
         name=name, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).exists():
-        errors["name"] = "You already have a token with this name. Choose another name."
+        errors["name"] = NAME_TAKEN
     if scope not in TokenScope.values:
-        errors["scope"] = "Choose whether the token may read only, or read and write."
+        errors["scope"] = SCOPE_NEEDED
     elif scope == TokenScope.WRITE and not may_write(actor):
-        errors["scope"] = (
-            "Only practitioners and team leaders may have a token that writes. Choose read only."
-        )
+        errors["scope"] = WRITE_NOT_ALLOWED
     today = timezone.localdate()
     if expires_on is None:
         errors["expires_on"] = "Enter the date the token stops working."
@@ -103,23 +134,6 @@ def api_token_create(
         )
     if errors:
         raise ValidationError(errors)
-    prefix = secrets.token_hex(6)
-    secret = f"gt_{prefix}_{secrets.token_urlsafe(32)}"
-    # The end of the chosen day, in the service's time zone.
-    expires_at = timezone.make_aware(
-        datetime.datetime.combine(expires_on, datetime.time(23, 59, 59))
-    )
-    with transaction.atomic():
-        token = ApiToken(
-            user=actor,
-            name=name,
-            prefix=prefix,
-            token_hash=hash_token(secret),
-            scope=scope,
-            expires_at=expires_at,
-        )
-        audited_create(token, auditor=Auditor(actor), person_id=None, extra=REDACTED)
-    return IssuedToken(token=token, secret=secret)
 
 
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
