@@ -29,6 +29,9 @@ CROSS_APP_FORM_IMPORTS = {
     # The audit's own pages, moved out of the audit app to sit above the domain apps
     # (docs/adr/0009-layers.md), use the audit's forms as before.
     ("history", "goldenthread.audit.forms"),
+    # Steps 5 and 6 search the directory with the directory's own search form: one set of
+    # limits and messages (a copy answered Django's default message).
+    ("support", "goldenthread.directory.forms"),
 }
 
 
