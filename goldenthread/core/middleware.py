@@ -246,5 +246,5 @@ class TypedTextMiddleware:
                         name = key in NAME_FIELDS
                         kept.setlist(key, [as_kept(value, name=name) for value in values])
                 kept._mutable = False
-                request.POST = kept  # type: ignore[misc]
+                request.POST = kept  # type: ignore[assignment]
         return self.get_response(request)
