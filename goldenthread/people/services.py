@@ -8,7 +8,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -175,8 +175,43 @@ def _check_chi_not_recorded(
     visible = Person.objects.visible_to(actor).filter(pk=existing["pk"]).first()
     if visible is not None:
         raise PersonAlreadyRecorded(visible)
+    _ask_team_leader(
+        actor=actor,
+        existing=existing,
+        matched_on=PossibleDuplicate.MatchedOn.CHI,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        chi_number=chi_number,
+        changing=changing,
+        what=what,
+        http_request=http_request,
+    )
+
+
+def _ask_team_leader(
+    *,
+    actor: User,
+    existing: dict[str, Any],
+    matched_on: PossibleDuplicate.MatchedOn,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date,
+    chi_number: str,
+    changing: Person | None,
+    what: str,
+    http_request: HttpRequest | None,
+) -> NoReturn:
+    """A possible duplicate of someone the actor may not see: one PossibleDuplicate for the
+    actor's team leader and one DENIED row in the existing person's access log (so the
+    person and their team can see the attempt), then PersonMayBeKnown."""
     if actor.team_id is None:
         raise PermissionDenied("You need to be in a team to add a person.")
+    typed = (
+        "CHI number was"
+        if matched_on == PossibleDuplicate.MatchedOn.CHI
+        else "name and date of birth were"
+    )
     with transaction.atomic():
         request = PossibleDuplicate.objects.create(
             requested_by=actor,
@@ -185,6 +220,7 @@ def _check_chi_not_recorded(
             family_name=family_name,
             date_of_birth=date_of_birth,
             chi_number=chi_number,
+            matched_on=matched_on,
             changing_person_id=changing.pk if changing is not None else None,
             existing_person_id=existing["pk"],
             existing_team_id=existing["team_id"],
@@ -196,7 +232,7 @@ def _check_chi_not_recorded(
             action=AccessAction.DENIED,
             what=what,
             reason=(
-                "Possible duplicate: this person's CHI number was typed for "
+                f"Possible duplicate: this person's {typed} typed for "
                 f"{'another record' if changing is not None else 'a new person'}; nothing "
                 f"was shown. Sent to the worker's team leader (request {request.pk})."
             ),
@@ -294,35 +330,18 @@ def _check_name_not_recorded(
     unseen = [row for row in matches if row["pk"] not in seen and row["pk"] not in cleared]
     if not unseen:
         return sorted(seen, key=str)
-    if actor.team_id is None:
-        raise PermissionDenied("You need to be in a team to add a person.")
-    existing = unseen[0]
-    with transaction.atomic():
-        request = PossibleDuplicate.objects.create(
-            requested_by=actor,
-            team_id=actor.team_id,
-            given_name=given_name,
-            family_name=family_name,
-            date_of_birth=date_of_birth,
-            chi_number=chi_number,
-            matched_on=PossibleDuplicate.MatchedOn.NAME_AND_BIRTH,
-            existing_person_id=existing["pk"],
-            existing_team_id=existing["team_id"],
-        )
-        Auditor(actor).created(request, person_id=None)
-        access_record(
-            actor=actor,
-            person_id=existing["pk"],
-            action=AccessAction.DENIED,
-            what="people:create",
-            reason=(
-                "Possible duplicate: this person's name and date of birth were typed for a "
-                "new person; nothing was shown. Sent to the worker's team leader (request "
-                f"{request.pk})."
-            ),
-            request=http_request,
-        )
-    raise PersonMayBeKnown(request)
+    _ask_team_leader(
+        actor=actor,
+        existing=unseen[0],
+        matched_on=PossibleDuplicate.MatchedOn.NAME_AND_BIRTH,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        chi_number=chi_number,
+        changing=None,
+        what="people:create",
+        http_request=http_request,
+    )
 
 
 def person_create(
