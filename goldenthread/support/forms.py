@@ -164,6 +164,7 @@ class DirectorySearchForm(directory_forms.DirectorySearchForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].help_text = "For example: walking group, lunch club, carers."
+        self.fields["place"].label = "Where"  # shown "Where (optional)", as in the step
         self.fields["place"].help_text = "A town, area or postcode."
 
 
