@@ -191,8 +191,11 @@ def sqlite_page_digests(path: Path) -> dict[str, TableDigest]:
         (mode,) = db.execute("PRAGMA journal_mode").fetchone()
         if str(mode).lower() == "wal":
             # Pages still in the write-ahead log are not in the file yet.
-            (busy, _, _) = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if busy:
+            (busy, logged, copied) = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            # Busy only means the log could not be emptied while someone reads (the
+            # restore's own integrity check reads beside this): the file is whole once
+            # every page in the log is copied into it.
+            if busy and (logged < 0 or copied < logged):
                 raise BackupError(f"{path} is in use by another process; it cannot be read whole.")
         db.execute(f"PRAGMA mmap_size={SQLITE_MMAP}")
         (page_size,) = db.execute("PRAGMA page_size").fetchone()

@@ -248,3 +248,27 @@ def test_a_format_1_backup_still_restores(records, tmp_path, scratch_alias):
     restored = backup.restore(old, alias=scratch_alias)
     assert restored.manifest["format"] == 1
     assert backup.records_in(scratch_alias)["people_person"] == records
+
+
+def test_a_reader_beside_the_page_digests_does_not_fail_them_when_the_file_is_whole(tmp_path):
+    """CI once failed a restore's own check: its integrity check read the file while the
+    table hashes emptied the write-ahead log, and "busy" was taken to mean that pages were
+    missing. Busy with every logged page copied is a whole file; pages a reader keeps in
+    the log are not, and are still refused."""
+    path = tmp_path / "w.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("INSERT INTO t VALUES (1)")
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM t").fetchone()  # holds a read snapshot
+    assert backup.sqlite_page_digests(path)["t"].rows == 1
+
+    writer.execute("INSERT INTO t VALUES (2)")  # after the reader's snapshot: kept in the log
+    with pytest.raises(backup.BackupError, match="in use by another process"):
+        backup.sqlite_page_digests(path)
+    reader.execute("COMMIT")
+    assert backup.sqlite_page_digests(path)["t"].rows == 2
+    reader.close()
+    writer.close()
