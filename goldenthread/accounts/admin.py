@@ -555,40 +555,38 @@ class EmailCodesAdmin(AuthenticatorAppAdmin):
 _SIGN_IN_FIELDS = ("attempt_time", "username", "ip_address", "user_agent", "path_info")
 
 
-@admin.register(AccessAttempt)
-class FailedSignInAdmin(SeenOnly, admin.ModelAdmin):
-    """Failed sign-ins being counted towards a lock, per username and address."""
+class _SignInRecordAdmin(SeenOnly, admin.ModelAdmin):
+    """A kind of sign-in record: the fields every kind has, then its own (`last`)."""
 
-    list_display = (*_SIGN_IN_FIELDS, "failures_since_start")
-    list_filter = ("attempt_time",)
+    last = ""
     search_fields = ("username", "ip_address")
     date_hierarchy = "attempt_time"
-    fields = (*_SIGN_IN_FIELDS, "failures_since_start")
-    readonly_fields = fields
     actions = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.list_display = cls.fields = cls.readonly_fields = (*_SIGN_IN_FIELDS, cls.last)
+
+
+@admin.register(AccessAttempt)
+class FailedSignInAdmin(_SignInRecordAdmin):
+    """Failed sign-ins being counted towards a lock, per username and address."""
+
+    last = "failures_since_start"
+    list_filter = ("attempt_time",)
 
 
 @admin.register(AccessLog)
-class SignInLogAdmin(SeenOnly, admin.ModelAdmin):
+class SignInLogAdmin(_SignInRecordAdmin):
     """Every sign-in and sign-out."""
 
-    list_display = (*_SIGN_IN_FIELDS, "logout_time")
+    last = "logout_time"
     list_filter = ("attempt_time", "logout_time")
-    search_fields = ("username", "ip_address")
-    date_hierarchy = "attempt_time"
-    fields = (*_SIGN_IN_FIELDS, "logout_time")
-    readonly_fields = fields
-    actions = None
 
 
 @admin.register(AccessFailureLog)
-class FailedSignInLogAdmin(SeenOnly, admin.ModelAdmin):
+class FailedSignInLogAdmin(_SignInRecordAdmin):
     """Every failed sign-in, and whether it was locked out."""
 
-    list_display = (*_SIGN_IN_FIELDS, "locked_out")
+    last = "locked_out"
     list_filter = ("attempt_time", "locked_out")
-    search_fields = ("username", "ip_address")
-    date_hierarchy = "attempt_time"
-    fields = (*_SIGN_IN_FIELDS, "locked_out")
-    readonly_fields = fields
-    actions = None
