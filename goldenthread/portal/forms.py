@@ -14,6 +14,7 @@ from goldenthread.ui.forms import (
 )
 
 from .models import Channel, LinkKind, ProxyBasis, Section, WithholdingGrounds
+from .reader_words import Reader, Words
 
 CODE_ATTRS = {
     "autocomplete": "one-time-code",
@@ -219,6 +220,16 @@ class QuestionAnswerForm(forms.Form):
     version = VersionField()
 
 
+# The person's rating of an outcome at a review (reviews.Rating's values), in the person's
+# words, or for a proxy about the person by name (reader_words).
+RATING_WORDS: tuple[tuple[str, Words], ...] = (
+    ("achieved", "It has happened"),
+    ("partly", "Some of it has happened"),
+    ("not_yet", "Not yet"),
+    ("not_relevant", ("It does not matter to me now", "It does not matter to {name} now")),
+)
+
+
 class ReviewViewForm(OneTimeTokenForm):
     outcome = forms.ChoiceField(
         label="Which outcome is this about?",
@@ -230,12 +241,7 @@ class ReviewViewForm(OneTimeTokenForm):
         label="How far has it come?",
         required=False,
         widget=forms.RadioSelect,
-        choices=(
-            ("achieved", "It has happened"),
-            ("partly", "Some of it has happened"),
-            ("not_yet", "Not yet"),
-            ("not_relevant", "It does not matter to me now"),
-        ),
+        choices=(),
     )
     in_their_words = text_field(
         "What do you think?",
@@ -245,9 +251,12 @@ class ReviewViewForm(OneTimeTokenForm):
         required_message="Write what you think about how it is going.",
     )
 
-    def __init__(self, *args, outcomes=(), **kwargs):
+    def __init__(self, *args, outcomes=(), reader: Reader | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [(str(o.pk), o.statement) for o in outcomes]
+        # The same values stored whoever gives the view; the words to whoever reads (P-2).
+        reader = reader or Reader()
+        self.fields["rating"].choices = [(value, reader.say(w)) for value, w in RATING_WORDS]
 
 
 class AboutMeForm(forms.Form):

@@ -134,9 +134,14 @@ class PlanView(PortalRecordMixin, TemplateView):
         context.update(_plan_context(self.person, plan))
         context.update(_about_me_on_page(self.person, plan))
         context["easy"] = self.easy
-        # On screen to the person themselves, the plan says "you" (reader_words); a proxy's
-        # copy and the PDF, a document that may be shared, name the person.
+        # To the person themselves the plan says "you" (reader_words); a proxy's copy names
+        # the person. The same in the PDF (PlanPdfView); staff's plan and PDF name the person.
         context["plan_to_you"] = self.reader.is_person
+        context["plan_heading"] = self.reader.say(
+            ("Your support plan in easy read", "{name}'s support plan in easy read")
+            if self.easy
+            else ("Your support plan", "{name}'s support plan")
+        )
         return context
 
 
@@ -152,6 +157,10 @@ class PlanPdfView(PortalRecordMixin, TemplateView):
             context={
                 **_plan_context(self.person, plan),
                 "about_me_url": request.build_absolute_uri(about_me),
+                # The PDF speaks to its reader as the page does (P-1): "you" to the person,
+                # the person's name to a proxy (and the words beside items, plan_words).
+                "reader": self.reader,
+                "plan_to_you": self.reader.is_person,
             },
         )
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -849,6 +858,7 @@ class ReviewViewView(PortalRecordMixin, ServiceFormView):
         "intro": "Say how {name} thinks things are going. Their worker sees this view next "
         "to theirs. It does not replace what the worker wrote.",
         "back_text": "Back to {name}'s record",
+        "submit_label": "Send {name}'s view",
         "success_message": "The view is added to {name}'s review.",
     }
     proxy_fields = {
@@ -867,7 +877,11 @@ class ReviewViewView(PortalRecordMixin, ServiceFormView):
         return review
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "outcomes": selectors.outcomes_for_views(self.review)}
+        return {
+            **super().get_form_kwargs(),
+            "outcomes": selectors.outcomes_for_views(self.review),
+            "reader": self.reader,
+        }
 
     def get_back_url(self) -> str:
         return reverse("portal:record", args=[self.person.pk]) + "#reviews"
