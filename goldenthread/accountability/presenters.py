@@ -260,13 +260,20 @@ def transition_due_row(transition: Transition, *, today: datetime.date | None = 
     }
 
 
-def agreement_line(row) -> str:
+def agreement_line(row, *, to_the_person: bool = False) -> str:
+    """Who agreed, how and when. `to_the_person`: in the person's own copy of the plan,
+    their own agreement says "(you)" and "What you did not agree with" (P-1)."""
+    from goldenthread.outcomes.models import AgreementWhose
+
+    yours = to_the_person and row.whose == AgreementWhose.PERSON
+    whose = "you" if yours else row.get_whose_display().lower()
     words = (
-        f"{row.name} ({row.get_whose_display().lower()}): {row.get_agreed_display()}, "
+        f"{row.name} ({whose}): {row.get_agreed_display()}, "
         f"{row.get_how_display().lower()}, {date_text(row.agreed_on)}."
     )
     if row.not_agreed:
-        words += f" What they did not agree with: \u201c{row.not_agreed}\u201d"
+        who = "you" if yours else "they"
+        words += f" What {who} did not agree with: \u201c{row.not_agreed}\u201d"
     return words
 
 

@@ -253,10 +253,12 @@ class ReviewViewForm(OneTimeTokenForm):
 
     def __init__(self, *args, outcomes=(), reader: Reader | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(str(o.pk), o.statement) for o in outcomes]
+        outcome, rating = self.fields["outcome"], self.fields["rating"]
+        assert isinstance(outcome, forms.ChoiceField) and isinstance(rating, forms.ChoiceField)
+        outcome.choices = [(str(o.pk), o.statement) for o in outcomes]
         # The same values stored whoever gives the view; the words to whoever reads (P-2).
         reader = reader or Reader()
-        self.fields["rating"].choices = [(value, reader.say(w)) for value, w in RATING_WORDS]
+        rating.choices = [(value, reader.say(w)) for value, w in RATING_WORDS]
 
 
 class AboutMeForm(forms.Form):

@@ -53,6 +53,7 @@ from .forms import (
     WithholdForm,
 )
 from .models import ABOUT_ME_FIELDS, ANSWER_DUE_DAYS, INVITATION_DAYS, LinkKind, Section
+from .reader_words import Reader
 
 # Wrong codes at "set up my account": per address, in 15 minutes.
 JOIN_TRIES = 10
@@ -112,8 +113,9 @@ def _about_me_on_page(person, plan) -> dict:
 
 def _persons_plan(person, link=None):
     """The support plan from the staff plan's builder, less anything withheld, and for a
-    proxy less the parts of the record not shared with them."""
-    plan = build_plan(person)
+    proxy less the parts of the record not shared with them. Its own words speak to the
+    reader: "your budget" to the person, "<name>'s budget" to a proxy (P-1)."""
+    plan = build_plan(person, reader=Reader.of(link, person))
     plan.withheld = presenters.plan_without(
         plan, selectors.withheld_texts(person), set(selectors.withheld_keys(person))
     )

@@ -54,12 +54,14 @@ from goldenthread.support.models import (
 
 from . import plan_about_me, plan_accountability, plan_risk, plan_sds
 from .plan_document import (
+    TO_THE_PERSON,
     CostLine,
     PlanCosts,
     PlanDocument,
     PlanFunding,
     PlanItem,
     PlanOutcome,
+    PlanReader,
     PlanRef,
     PlanSolution,
     PlanStep,
@@ -141,10 +143,13 @@ def _costs(solutions: Iterable[Solution]) -> PlanCosts:
     )
 
 
-def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocument:
+def build_plan(
+    person: Person, *, day: datetime.date | None = None, reader: PlanReader = TO_THE_PERSON
+) -> PlanDocument:
     """Gather the person's support plan. Seven queries, whatever the number of outcomes,
     conversations or solutions, plus a fixed number for each other app's part (see the
-    module docstring)."""
+    module docstring). Its own words speak to `reader`: the person ("your budget"; staff's
+    plan and the person's own copy), or a proxy, to whom they name the person (P-1)."""
     day = day or timezone.localdate()
     matters = list(
         MattersItem.objects.filter(person=person).order_by("conversation__held_on", "created_at")
@@ -234,6 +239,7 @@ def build_plan(person: Person, *, day: datetime.date | None = None) -> PlanDocum
         costs=_costs(solutions),
         helpers=helpers,
         details=PlanRef(_ref(person)),
+        reader=reader,
     )
     plan_sds.add_to_plan(person, plan)
     plan_risk.add_to_plan(person, plan)
@@ -250,8 +256,16 @@ def _show_funding(plan: PlanDocument, funding: PlanFunding) -> None:
     for outcome in plan.outcomes:
         for step in outcome.steps:
             step.solutions = [
-                replace(s, funded_text=presenters.funded_text(funding.by_solution[s.pk]))
+                replace(s, funded_text=_funded_text(plan, funding.by_solution[s.pk]))
                 if s.pk in funding.by_solution
                 else s
                 for s in step.solutions
             ]
+
+
+def _funded_text(plan: PlanDocument, lines: Iterable[tuple[Decimal, str]]) -> str:
+    """What the agreed budget pays for a solution, to the plan's reader: "£80.00 a week
+    from your budget", or in a proxy's copy "… from <name>'s budget"."""
+    text = presenters.funded_text(lines)
+    amounts = text.removesuffix(" from your budget")
+    return plan.reader.say((text, amounts + " from {name}'s budget"))

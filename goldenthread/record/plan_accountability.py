@@ -12,7 +12,7 @@ from goldenthread.accountability.selectors import agreement_for
 from goldenthread.core.formatting import date_text
 from goldenthread.people.models import Person
 
-from .plan_document import PlanDocument, PlanItem, PlanSection
+from .plan_document import PlanDocument, PlanItem, PlanSection, in_persons_copy
 
 
 def add_to_plan(person: Person, plan: PlanDocument) -> None:
@@ -56,10 +56,13 @@ def _add_moves_and_advocacy(person: Person, plan: PlanDocument) -> None:
         person.advocacy.exclude(answer=AdvocacyAnswer.DECLINED).order_by("-identified_on").first()
     )
     if advocacy is not None and advocacy.referred_on:
-        text = f"Your advocate is from {advocacy.provider_name}" + (
+        say = plan.reader.say
+        whose = say(("Your", "{name}'s"))
+        referred = say(("You were", "{name} was"))
+        text = f"{whose} advocate is from {advocacy.provider_name}" + (
             f", since {date_text(advocacy.started_on)}."
             if advocacy.started_on
-            else f". You were referred on {date_text(advocacy.referred_on)}."
+            else f". {referred} referred on {date_text(advocacy.referred_on)}."
         )
         plan.sections.append(
             PlanSection(
@@ -68,7 +71,7 @@ def _add_moves_and_advocacy(person: Person, plan: PlanDocument) -> None:
                 easy_title="Who helps me speak up?",
                 items=[
                     PlanItem(
-                        label="Your advocate",
+                        label=say(("Your advocate", "{name}'s advocate")),
                         text=text,
                         easy_text=text,
                         words_ref=(advocacy._meta.label, advocacy.pk),
@@ -87,12 +90,17 @@ def _newest(rows: list[Any]) -> tuple[str, Any] | None:
 def _add_agreement(person: Person, plan: PlanDocument) -> None:
     """Whether the plan and each outcome were agreed, in the person's words (two queries)."""
     overview = agreement_for(person)
+    # In the person's own copy, their own agreement is "(you)" (P-1).
+    yours = in_persons_copy(plan.reader) and plan.reader.is_person
     items = []
     status, _ = agreement_state(overview.plan)
     items.append(
         PlanItem(
             label="This plan",
-            text=" ".join([f"{status}."] + [agreement_line(r) for r in overview.plan[-1:]]),
+            text=" ".join(
+                [f"{status}."]
+                + [agreement_line(r, to_the_person=yours) for r in overview.plan[-1:]]
+            ),
             easy_text=f"Did I agree this plan? {status}.",
             words_ref=_newest(overview.plan),
         )
@@ -102,7 +110,9 @@ def _add_agreement(person: Person, plan: PlanDocument) -> None:
         items.append(
             PlanItem(
                 label=outcome.statement,
-                text=" ".join([f"{status}."] + [agreement_line(r) for r in rows[-1:]]),
+                text=" ".join(
+                    [f"{status}."] + [agreement_line(r, to_the_person=yours) for r in rows[-1:]]
+                ),
                 easy_text=f"{outcome.statement}: {status}.",
                 words_ref=_newest(rows),
             )

@@ -32,11 +32,44 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from goldenthread.support.models import CURRENT_STATUSES
 
 from .presenters import MoneyWords, plan_money_words
+
+# The plan's own words about the person: one text for every reader, or (to the person, about
+# them by name) where the second names the person with `{name}`.
+PlanWords = str | tuple[str, str]
+
+
+class PlanReader(Protocol):
+    """Whom the plan's own words (its titles, labels and sentences, never what anyone
+    recorded) speak to: the person, as "you", or a proxy, to whom the person is named
+    (portal.reader_words.Reader is one)."""
+
+    @property
+    def is_person(self) -> bool: ...
+
+    def say(self, words: PlanWords) -> str: ...
+
+
+class _ToThePerson:
+    is_person = True
+
+    def say(self, words: PlanWords) -> str:
+        return words if isinstance(words, str) else words[0]
+
+
+# The plan as written (staff's pages and PDF): it speaks to the person ("you", "your
+# budget"), and a few fixed words speak of "the person" (`in_persons_copy`).
+TO_THE_PERSON: PlanReader = _ToThePerson()
+
+
+def in_persons_copy(reader: PlanReader) -> bool:
+    """Whether the plan is the person's own copy (or a proxy's), read in the portal: then
+    even the words written about "the person" are to its reader."""
+    return reader is not TO_THE_PERSON
 
 
 @dataclass(frozen=True)
@@ -227,10 +260,12 @@ class PlanDocument:
     details: PlanRef | None = None
     # About me's pictures, sound and video (record/plan_about_me.py, #12).
     about_me_media: list[PlanMedia] = field(default_factory=list)
+    # Whom its own words speak to (build_plan's `reader`).
+    reader: PlanReader = field(default=TO_THE_PERSON, compare=False, repr=False)
 
     @property
     def money(self) -> MoneyWords:
-        return plan_money_words(self.costs, self.funding)
+        return plan_money_words(self.costs, self.funding, self.reader)
 
     @property
     def extra_sections(self) -> list[PlanSection]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 from goldenthread.people.models import Person
 from goldenthread.risk.selectors import PlanRiskSection, plan_risk_section
 
-from .plan_document import PlanDocument, PlanItem, PlanSection
+from .plan_document import TO_THE_PERSON, PlanDocument, PlanItem, PlanReader, PlanSection
 
 
-def risks_section(data: PlanRiskSection) -> PlanSection | None:
+def risks_section(data: PlanRiskSection, reader: PlanReader = TO_THE_PERSON) -> PlanSection | None:
+    """Each risk talked about; the plan's own words to `reader` ("you", or for a proxy the
+    person's name), what anyone recorded as recorded."""
     if data.is_empty:
         return None
     items = []
@@ -20,7 +22,10 @@ def risks_section(data: PlanRiskSection) -> PlanSection | None:
             f"What good it brings: {risk.good_it_brings}",
         ]
         if risk.least_restrictive:
-            parts.append(f"The option that limits you least: {risk.least_restrictive}")
+            least = reader.say(
+                ("The option that limits you least", "The option that limits {name} least")
+            )
+            parts.append(f"{least}: {risk.least_restrictive}")
         if risk.decision:
             parts.append(f"What we decided: {risk.decision} Why: {risk.reasons}")
         if risk.capacity:
@@ -28,9 +33,13 @@ def risks_section(data: PlanRiskSection) -> PlanSection | None:
         for agreement in risk.agreements:
             parts.append(f"{agreement.who} agreed: {agreement.agreed_to}")
         for view in risk.person_wishes:
-            parts.append(f"What you want: \u201c{view.view}\u201d")
+            wants = reader.say(("What you want", "What {name} wants"))
+            parts.append(f"{wants}: \u201c{view.view}\u201d")
         for view in risk.legal_views:
-            parts.append(f"Your {view.whose.lower()} ({view.name}) said: \u201c{view.view}\u201d")
+            whose = reader.say(("Your", "{name}'s"))
+            parts.append(
+                f"{whose} {view.whose.lower()} ({view.name}) said: \u201c{view.view}\u201d"
+            )
         if risk.views_conflict and risk.conflict_handling:
             parts.append(f"How we are working out the difference: {risk.conflict_handling}")
         easy = (
@@ -51,4 +60,4 @@ def risks_section(data: PlanRiskSection) -> PlanSection | None:
 
 
 def add_to_plan(person: Person, plan: PlanDocument) -> None:
-    plan.risks = risks_section(plan_risk_section(person))
+    plan.risks = risks_section(plan_risk_section(person), plan.reader)

@@ -1,7 +1,7 @@
 """The support plan's SDS parts (SPEC SS-6, SDS-1..5, UN-1), read from the SDS app's
 `plan_sds_section` by record/plan.py::build_plan. Eleven queries, however much is
-recorded. Standard text speaks to the person ("you"); easy-read text is short
-first-person sentences.
+recorded. Standard text speaks to the person ("you"), or in a proxy's copy names them
+(the plan's `reader`); easy-read text is short first-person sentences.
 """
 
 from __future__ import annotations
@@ -9,9 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from goldenthread.people.models import Person
+from goldenthread.sds.models import SdsOption
+from goldenthread.sds.presenters import ABOUT_NAMED, IN_PERSONS_COPY, OPTION_NAMED
 from goldenthread.sds.selectors import PlanSdsSection, plan_sds_section
 
-from .plan_document import PlanDocument, PlanFunding, PlanItem, PlanSection
+from .plan_document import (
+    PlanDocument,
+    PlanFunding,
+    PlanItem,
+    PlanReader,
+    PlanSection,
+    in_persons_copy,
+)
+
+SHARED_WITH_YOU = "Shared with you on "
 
 
 def _item(label: str, text: str, easy: str = "", *, ref: tuple[str, Any] | None = None) -> PlanItem:
@@ -25,7 +36,16 @@ def _ref(label: str, pk: Any) -> tuple[str, Any] | None:
     return (label, pk) if pk is not None else None
 
 
-def choices_section(data: PlanSdsSection) -> PlanSection | None:
+def _ours(text: str, reader: PlanReader) -> str:
+    """One of the SDS app's fixed texts that speaks of "the person" (an option's title,
+    whether they accepted an alternative): as written in staff's plan, to the person or
+    naming them in the person's own copy (sds.presenters.IN_PERSONS_COPY)."""
+    if not in_persons_copy(reader) or text not in IN_PERSONS_COPY:
+        return text
+    return reader.say(IN_PERSONS_COPY[text])
+
+
+def choices_section(data: PlanSdsSection, reader: PlanReader) -> PlanSection | None:
     if not (data.options or data.first_choices):
         return None
     items = []
@@ -33,18 +53,28 @@ def choices_section(data: PlanSdsSection) -> PlanSection | None:
     if explained:
         items.append(
             _item(
-                "Options explained to you",
-                "; ".join(f"{o.title} ({o.how.lower()}, {o.explained_on})" for o in explained),
+                reader.say(("Options explained to you", "Options explained to {name}")),
+                "; ".join(
+                    f"{_ours(o.title, reader)} ({o.how.lower()}, {o.explained_on})"
+                    for o in explained
+                ),
                 "We told you about: " + ", ".join(o.title.split(":")[0] for o in explained) + ".",
             )
         )
     if data.choice:
+        meaning = reader.say((data.choice.meaning, OPTION_NAMED[SdsOption(data.choice.option)]))
         items.append(
-            _item("Your choice", f"{data.choice.title}. {data.choice.meaning}", data.choice.easy)
+            _item(
+                reader.say(("Your choice", "{name}'s choice")),
+                f"{_ours(data.choice.title, reader)}. {meaning}",
+                data.choice.easy,
+            )
         )
         items.append(
             _item(
-                "Why you chose it, in your words",
+                reader.say(
+                    ("Why you chose it, in your words", "Why {name} chose it, in their words")
+                ),
                 data.choice.reasons,
                 data.choice.reasons,
                 ref=_ref("sds.SdsChoice", data.choice.pk),
@@ -54,37 +84,50 @@ def choices_section(data: PlanSdsSection) -> PlanSection | None:
         items.append(
             _item(
                 part.part,
-                f"{part.option_title} (for: {part.outcome})",
+                f"{_ours(part.option_title, reader)} (for: {part.outcome})",
                 f"{part.part}: {part.option_title.split(':')[0]}.",
             )
         )
     for first in data.first_choices:
         items.append(
             _item(
-                "Your first choice could not be arranged",
-                f"{first.first_choice}. Why: {first.why} What we offered instead: "
-                f"{first.alternative} {first.accepted} The plan: {first.plan}",
+                reader.say(
+                    (
+                        "Your first choice could not be arranged",
+                        "{name}'s first choice could not be arranged",
+                    )
+                ),
+                f"{_ours(first.first_choice, reader)}. Why: {first.why} What we offered "
+                f"instead: {first.alternative} {_ours(first.accepted, reader)} "
+                f"The plan: {first.plan}",
                 f"We could not arrange {first.first_choice.split(':')[0]}. {first.plan}",
                 ref=_ref("sds.FirstChoiceNotDelivered", first.pk),
             )
         )
     return PlanSection(
         key="sds_choices",
-        title="How your support is arranged",
+        title=reader.say(("How your support is arranged", "How {name}'s support is arranged")),
         easy_title="How do I want my support arranged?",
         items=items,
-        intro="The four Self-directed Support options we talked about, and what you chose.",
+        intro=reader.say(
+            (
+                "The four Self-directed Support options we talked about, and what you chose.",
+                "The four Self-directed Support options we talked about, and what {name} chose.",
+            )
+        ),
     )
 
 
-def budget_section(data: PlanSdsSection) -> PlanSection | None:
+def budget_section(data: PlanSdsSection, reader: PlanReader) -> PlanSection | None:
     if not (data.indicative or data.agreed or data.open_requests):
         return None
     items = []
     if data.indicative:
         items.append(
             _item(
-                "The likely budget you were told",
+                reader.say(
+                    ("The likely budget you were told", "The likely budget {name} was told")
+                ),
                 f"{data.indicative.amount}, told on {data.indicative.told_on} "
                 f"({data.indicative.how.lower()}).",
                 f"We told you your budget would be about {data.indicative.amount}.",
@@ -95,7 +138,7 @@ def budget_section(data: PlanSdsSection) -> PlanSection | None:
         agreed = data.agreed
         items.append(
             _item(
-                "Your agreed budget",
+                reader.say(("Your agreed budget", "{name}'s agreed budget")),
                 f"{agreed.total_per_year} a year. {agreed.period}. Agreed on {agreed.agreed_on}"
                 + (f" by {agreed.agreed_by}" if agreed.agreed_by else "")
                 + "."
@@ -124,7 +167,7 @@ def budget_section(data: PlanSdsSection) -> PlanSection | None:
         if agreed.contribution:
             items.append(
                 _item(
-                    "What you pay towards it",
+                    reader.say(("What you pay towards it", "What {name} pays towards it")),
                     f"{agreed.contribution}. The council pays {agreed.paid_by_council} a year.",
                     f"You pay {agreed.contribution}.",
                 )
@@ -140,18 +183,28 @@ def budget_section(data: PlanSdsSection) -> PlanSection | None:
             )
         )
     return PlanSection(
-        key="budget", title="Your budget", easy_title="How much money is there?", items=items
+        key="budget",
+        title=reader.say(("Your budget", "{name}'s budget")),
+        easy_title="How much money is there?",
+        items=items,
     )
 
 
-def decisions_section(data: PlanSdsSection) -> PlanSection | None:
+def _shared_text(text: str, reader: PlanReader) -> str:
+    """ "Shared with you on <date> (<how>)" (all our words), to the plan's reader."""
+    if not text.startswith(SHARED_WITH_YOU):
+        return text
+    return reader.say((text, "Shared with {name} on " + text.removeprefix(SHARED_WITH_YOU)))
+
+
+def decisions_section(data: PlanSdsSection, reader: PlanReader) -> PlanSection | None:
     if not data.decisions:
         return None
     items = [
         _item(
-            f"{d.about}: {d.summary}",
+            f"{reader.say((d.about, ABOUT_NAMED.get(d.about_value, d.about)))}: {d.summary}",
             f"Why: {d.reasons} Decided on {d.decided_on} by {d.decided_by}."
-            + (f" {d.shared_text}." if d.shared_text else ""),
+            + (f" {_shared_text(d.shared_text, reader)}." if d.shared_text else ""),
             f"{d.summary}. Why: {d.reasons}",
             ref=_ref("sds.Decision", d.pk),
         )
@@ -159,7 +212,12 @@ def decisions_section(data: PlanSdsSection) -> PlanSection | None:
     ]
     return PlanSection(
         key="decisions",
-        title="Decisions about your choices, support and budget",
+        title=reader.say(
+            (
+                "Decisions about your choices, support and budget",
+                "Decisions about {name}'s choices, support and budget",
+            )
+        ),
         easy_title="What was decided, and why?",
         items=items,
     )
@@ -211,9 +269,9 @@ def add_to_plan(person: Person, plan: PlanDocument) -> None:
     not met yet to plan.sections."""
     data = plan_sds_section(person)
     plan.funding = funding(data)
-    plan.sds_choices = choices_section(data)
-    plan.budget = budget_section(data)
-    plan.decisions = decisions_section(data)
+    plan.sds_choices = choices_section(data, plan.reader)
+    plan.budget = budget_section(data, plan.reader)
+    plan.decisions = decisions_section(data, plan.reader)
     unmet = unmet_needs_section(data)
     if unmet is not None:
         plan.sections.append(unmet)

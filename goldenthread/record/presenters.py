@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from goldenthread.core.formatting import money_text
 
 if TYPE_CHECKING:
-    from .plan_document import PlanCosts, PlanFunding
+    from .plan_document import PlanCosts, PlanFunding, PlanReader
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,9 @@ class MoneyWords:
     easy: list[str]
 
 
-def plan_money_words(costs: PlanCosts, funding: PlanFunding | None) -> MoneyWords:
+def plan_money_words(
+    costs: PlanCosts, funding: PlanFunding | None, reader: PlanReader | None = None
+) -> MoneyWords:
     """Every sentence the plan says about money, worked out from the plan's costs (of
     agreed and in-place solutions, PlanCosts) and the agreed budget (PlanFunding or None),
     so the standard plan, the PDF and the easy read never contradict the numbers: the plan
@@ -40,10 +42,13 @@ def plan_money_words(costs: PlanCosts, funding: PlanFunding | None) -> MoneyWord
         easy.append(f"For a year it costs about {costs.year_total_text}.")
     if has_budget:
         budget_text = money_text(budget)
-        standard.append(
+        words = (
             f"Your agreed budget of {budget_text} a year pays for support in this plan "
-            "(see \u201cYour budget\u201d)."
+            "(see \u201cYour budget\u201d).",
+            f"{{name}}'s agreed budget of {budget_text} a year pays for support in this plan "
+            "(see \u201c{name}'s budget\u201d).",
         )
+        standard.append(reader.say(words) if reader is not None else words[0])
         if not has_costs:
             easy.append("Some of my help costs money.")
         easy.append(f"My budget pays {budget_text} a year.")

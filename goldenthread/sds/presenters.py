@@ -72,6 +72,16 @@ OPTION_FOR_PERSON = {
     SdsOption.OPTION_4: "A mix: some of your support is arranged one way, and some another.",
 }
 
+# The same, in a proxy's copy of the plan: about the person, named by {name}.
+OPTION_NAMED = {
+    SdsOption.OPTION_1: "A direct payment: the money is paid to {name}, who arranges their "
+    "own support.",
+    SdsOption.OPTION_2: "{name} chooses the organisation and the support they want, and the "
+    "council arranges it for them.",
+    SdsOption.OPTION_3: "The council arranges {name}'s support for them.",
+    SdsOption.OPTION_4: "A mix: some of {name}'s support is arranged one way, and some another.",
+}
+
 OPTION_EASY = {
     SdsOption.OPTION_1: "I get the money. I arrange my own support.",
     SdsOption.OPTION_2: "I choose who supports me. The council arranges it.",
@@ -109,10 +119,38 @@ ACCEPTED_TEXT: dict[str, str] = {
     Accepted.UNDECIDED: "The person is still deciding about the alternative.",
 }
 
+# The plan's fixed words above that speak of "the person", as the person's own copy of
+# the plan says them: (to the person, to a proxy naming the person with {name}). Staff's
+# plan keeps them as written.
+IN_PERSONS_COPY: dict[str, tuple[str, str]] = {
+    OPTION_TITLE[SdsOption.OPTION_2]: (
+        "Option 2: you choose the organisation and the support, and the council arranges it",
+        "Option 2: {name} chooses the organisation and the support, and the council arranges it",
+    ),
+    ACCEPTED_TEXT[Accepted.YES]: (
+        "You accepted the alternative.",
+        "{name} accepted the alternative.",
+    ),
+    ACCEPTED_TEXT[Accepted.NO]: (
+        "You did not accept the alternative.",
+        "{name} did not accept the alternative.",
+    ),
+    ACCEPTED_TEXT[Accepted.UNDECIDED]: (
+        "You are still deciding about the alternative.",
+        "{name} is still deciding about the alternative.",
+    ),
+}
+
 ABOUT_FOR_PERSON: dict[str, str] = {
     DecisionAbout.CHOICES: "Your choices",
     DecisionAbout.SUPPORT: "Your support",
     DecisionAbout.BUDGET: "Your budget",
+}
+# The same, in a proxy's copy of the plan: about the person, named by {name}.
+ABOUT_NAMED: dict[str, str] = {
+    DecisionAbout.CHOICES: "{name}'s choices",
+    DecisionAbout.SUPPORT: "{name}'s support",
+    DecisionAbout.BUDGET: "{name}'s budget",
 }
 
 

@@ -516,6 +516,7 @@ class PlanDecision:
     shared: bool
     shared_text: str
     pk: Any = None  # the decision's: the person's words about it are beside it (#12)
+    about_value: str = ""  # DecisionAbout's value (the plan's words for a proxy, #12)
 
 
 @dataclass(frozen=True)
@@ -694,6 +695,7 @@ def plan_sds_section(person: Person, *, today: datetime.date | None = None) -> P
                 shared=bool(sharings),
                 shared_text=shared_text,
                 pk=decision.pk,
+                about_value=decision.about,
             )
         )
     section.unmet_needs = [

@@ -5,6 +5,7 @@ is stored is the same whoever gave it."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -142,3 +143,140 @@ def test_adding_to_about_me_tells_the_person_who_sees_it_as_you(client, person):
     sign_in(client, ProxyLinkFactory(person=person).user)
     page = client.get(url).content.decode()
     assert f"to {NAME}, the people acting for them" in page
+
+
+@pytest.fixture
+def agreed_budget(every_item, person, team_leader):
+    """An agreed budget paying for a solution of the record's outcome (the plan's money
+    sentences, the budget's rows and the solution's "from … budget")."""
+    from decimal import Decimal
+
+    from goldenthread.outcomes.models import Outcome
+    from goldenthread.sds import services
+    from goldenthread.sds.factories import make_budget_request, set_limits
+    from goldenthread.sds.services import DecideAction, LineInput
+    from goldenthread.support.factories import SolutionFactory
+
+    set_limits(practitioner=Decimal("8000.00"), team_leader=Decimal("35000.00"))
+    outcome = Outcome.objects.get(pk=every_item["outcome_id"])
+    solution = SolutionFactory(
+        outcome=outcome, status="idea", cost=Decimal("45.00"), cost_period="week"
+    )
+    request = make_budget_request(
+        person,
+        lines=[
+            LineInput(
+                description=solution.what, amount=Decimal("45.00"), period="week", solution=solution
+            )
+        ],
+    )
+    request.refresh_from_db()
+    services.budget_request_decide(
+        actor=team_leader,
+        budget_request=request,
+        action=DecideAction.APPROVE,
+        expected_version=request.version,
+        reasons="Considered the plan",
+        reasons_for_person="It meets the outcomes agreed.",
+    )
+
+
+def _plan_text(html: str) -> str:
+    """The plan itself (its body on the page, or the PDF's whole document), as words."""
+    if 'class="gt_plan"' in html:
+        html = html.split('class="gt_plan"', 1)[1].split('class="gt_plan__small">Prepared', 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", unescape(html)).split())
+
+
+# The plan's own words in its later parts (SDS, budget, decisions, risks, advocacy, what
+# was agreed, money): to the person, and as a proxy reads them.
+TO_THE_PERSON = (
+    "How your support is arranged",
+    "The four Self-directed Support options we talked about, and what you chose.",
+    "Your choice Option 2: you choose the organisation and the support, and the council "
+    "arranges it. You choose the organisation and the support you want, and the council "
+    "arranges it for you.",
+    "Why you chose it, in your words",
+    "Your first choice could not be arranged",
+    "You are still deciding about the alternative.",
+    "Your budget",
+    "The likely budget you were told",
+    "Your agreed budget",
+    "£45.00 a week from your budget",
+    "Your agreed budget of £2,340.00 a year pays for support in this plan (see “Your budget”).",
+    "Decisions about your choices, support and budget",
+    "Your choices:",
+    "The option that limits you least:",
+    "What you want:",
+    "Your advocate",
+    "(you): Agreed with some of it",
+    "What you did not agree with:",
+)
+TO_A_PROXY = (
+    f"How {NAME}'s support is arranged",
+    f"The four Self-directed Support options we talked about, and what {NAME} chose.",
+    f"{NAME}'s choice Option 2: {NAME} chooses the organisation and the support, and the "
+    f"council arranges it. {NAME} chooses the organisation and the support they want, and "
+    "the council arranges it for them.",
+    f"Why {NAME} chose it, in their words",
+    f"{NAME}'s first choice could not be arranged",
+    f"{NAME} is still deciding about the alternative.",
+    f"{NAME}'s budget",
+    f"The likely budget {NAME} was told",
+    f"{NAME}'s agreed budget",
+    f"£45.00 a week from {NAME}'s budget",
+    f"{NAME}'s agreed budget of £2,340.00 a year pays for support in this plan "
+    f"(see “{NAME}'s budget”).",
+    f"Decisions about {NAME}'s choices, support and budget",
+    f"{NAME}'s choices:",
+    f"The option that limits {NAME} least:",
+    f"What {NAME} wants:",
+    f"{NAME}'s advocate",
+    "(the person): Agreed with some of it",
+    "What they did not agree with:",
+)
+
+
+def test_the_plans_later_parts_speak_to_the_person_and_name_them_to_a_proxy(
+    client, every_item, agreed_budget, person, pdf_html
+):
+    """Every part of the plan, on screen and in the PDF: "you" to the person, and to a proxy
+    the person's name, never "you" (the proxy) or "the person" in our own words."""
+    plan_url = reverse("portal:plan", args=[person.pk])
+    pdf_url = reverse("portal:plan_pdf", args=[person.pk])
+    for user, words in (
+        (RecordLinkFactory(person=person).user, TO_THE_PERSON),
+        (ProxyLinkFactory(person=person).user, TO_A_PROXY),
+    ):
+        sign_in(client, user)
+        for text in (
+            _plan_text(client.get(plan_url).content.decode()),
+            _plan_text(_pdf(client, pdf_url, pdf_html)),
+        ):
+            missing = [w for w in words if w not in text]
+            assert not missing, missing
+            if words is TO_A_PROXY:
+                assert not re.search(r"\b(you|your)\b", text, re.I), re.findall(
+                    r".{40}\b(?:you|your)\b.{20}", text, re.I
+                )
+            else:
+                assert "Option 2: the person chooses" not in text
+                assert "The person is still deciding" not in text
+
+
+def test_staffs_plan_keeps_its_words(client, every_item, agreed_budget, person, practitioner):
+    """Staff's plan is as written: it speaks to the person in its later parts, and names
+    the option as "the person chooses" (the person's copy is theirs alone)."""
+    sign_in(client, practitioner)
+    text = _plan_text(client.get(reverse("support:plan", args=[person.pk])).content.decode())
+    for words in (
+        "How your support is arranged",
+        "Option 2: the person chooses the organisation",
+        "The person is still deciding about the alternative.",
+        "£45.00 a week from your budget",
+        "(the person): Agreed with some of it",
+        "What they did not agree with:",
+        "Your advocate",
+    ):
+        assert words in text, words
+    assert NAME + "'s budget" not in text
