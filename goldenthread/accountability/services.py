@@ -681,4 +681,6 @@ def _tell_answered(challenge: Challenge, actor: User) -> None:
         kind=Kind.CHALLENGE_ANSWERED,
         text="Your challenge or complaint has been answered. You can read the answer in "
         "your record.",
+        to_proxy="A challenge or complaint on the record of someone you act for has been "
+        "answered. You can read the answer in their record.",
     )

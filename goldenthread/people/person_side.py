@@ -59,11 +59,15 @@ def register_person_side_teller(teller: PersonSideTeller) -> PersonSideTeller:
     return teller
 
 
-def tell_person_side(person_id: Any, *, section: str, kind: str, text: str) -> None:
-    """Tell the person and the proxies who see `section` of their record, in plain words,
-    after the current transaction commits. Nothing happens until a teller is registered."""
+def tell_person_side(
+    person_id: Any, *, section: str, kind: str, text: str, to_proxy: str = ""
+) -> None:
+    """Tell the person (`text`, to them as "you") and the proxies who see `section` of
+    their record (`to_proxy`, about "someone you act for": naming no one, as every
+    notification), in plain words, after the current transaction commits. Nothing happens
+    until a teller is registered."""
     for teller in _TELLERS:
-        teller(person_id, section=section, kind=kind, text=text)
+        teller(person_id, section=section, kind=kind, text=text, to_proxy=to_proxy or text)
 
 
 # --- The person's own words beside items on staff pages (#12, P-2) -------------------------

@@ -592,6 +592,9 @@ def correction_answer(
             [correction.asked_by],
             kind=Kind.CORRECTION_ANSWERED,
             text="Your request for a correction has been answered. You can read the "
+            "answer in the record of the person you act for."
+            if correction.on_behalf
+            else "Your request for a correction has been answered. You can read the "
             "answer in your record.",
             url=reverse("portal:requests", args=[person.pk]),
         )

@@ -1111,6 +1111,8 @@ def _tell_returned(budget_request: BudgetRequest, actor: User) -> None:
         kind=Kind.BUDGET_DECIDED,
         text="The decision panel needs more information before it decides about your "
         "budget. Your worker will talk to you about it.",
+        to_proxy="The decision panel needs more information before it decides about the "
+        "budget of someone you act for. Their worker will talk to them about it.",
     )
 
 
@@ -1145,6 +1147,8 @@ def _tell_decided(budget_request: BudgetRequest, actor: User) -> None:
         kind=Kind.BUDGET_DECIDED,
         text="A decision about your budget has been made. You can read it, and the "
         "reasons, in your record.",
+        to_proxy="A decision about the budget of someone you act for has been made. You can "
+        "read it, and the reasons, in their record.",
     )
 
 

@@ -56,15 +56,51 @@ def test_a_budget_decision_reaches_the_person_and_sharing_proxies(
         "in your record."
     )
     assert _texts(me) == [words]
-    assert _texts(sharing_proxy) == [words]
+    # A proxy's budget is not theirs: told about "someone you act for", naming no one (P-1).
+    assert _texts(sharing_proxy) == [
+        "A decision about the budget of someone you act for has been made. You can read it, "
+        "and the reasons, in their record."
+    ]
     assert _texts(private_proxy) == []  # the person does not share their budget with them
     note = Notification.objects.get(user=me)
     assert note.url == reverse("portal:record", args=[person.pk]) + "#choices"
+    assert Notification.objects.get(user=sharing_proxy).url == note.url
     assert person.display_name not in note.text
+    assert person.display_name not in _texts(sharing_proxy)[0]
+
+
+def test_a_returned_budget_request_tells_a_proxy_it_is_not_their_budget(
+    person, panel_member, me, sharing_proxy, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from goldenthread.sds.factories import make_budget_request, set_limits
+    from goldenthread.sds.services import DecideAction, budget_request_decide
+
+    set_limits()
+    # Above a team leader's limit: it goes to the decision panel, which may return it.
+    request = make_budget_request(person, lines=[("Overnight support", Decimal("900.00"), "week")])
+    with django_capture_on_commit_callbacks(execute=True):
+        budget_request_decide(
+            actor=panel_member,
+            budget_request=request,
+            action=DecideAction.RETURN,
+            expected_version=request.version,
+            reasons="Which days are needed?",
+            reasons_for_person="The panel needs to know more.",
+        )
+    assert _texts(me) == [
+        "The decision panel needs more information before it decides about your budget. "
+        "Your worker will talk to you about it."
+    ]
+    assert _texts(sharing_proxy) == [
+        "The decision panel needs more information before it decides about the budget of "
+        "someone you act for. Their worker will talk to them about it."
+    ]
 
 
 def test_an_answered_challenge_reaches_the_person(
-    person, practitioner, me, django_capture_on_commit_callbacks
+    person, practitioner, me, sharing_proxy, django_capture_on_commit_callbacks
 ):
     from goldenthread.accountability import services
 
@@ -88,6 +124,10 @@ def test_an_answered_challenge_reaches_the_person(
         )
     assert _texts(me) == [
         "Your challenge or complaint has been answered. You can read the answer in your record."
+    ]
+    assert _texts(sharing_proxy) == [
+        "A challenge or complaint on the record of someone you act for has been answered. "
+        "You can read the answer in their record."
     ]
 
 
@@ -123,3 +163,29 @@ def test_an_answered_correction_reaches_whoever_asked_and_they_can_read_it(
     assert page.status_code == 200
     assert "Your request for a correction has been answered." in page.content.decode()
     assert not Notification.objects.filter(user=me, read_at__isnull=True).exists()
+
+
+def test_a_proxy_who_asked_for_a_correction_is_told_it_is_not_their_record(
+    person, practitioner, sharing_proxy, django_capture_on_commit_callbacks
+):
+    from goldenthread.portal import services
+
+    correction = services.correction_ask(
+        actor=sharing_proxy,
+        person=person,
+        label="people.Person",
+        item_id=str(person.pk),
+        what_is_wrong="Mum uses a hearing aid in her left ear.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.correction_answer(
+            actor=practitioner,
+            correction=correction,
+            accept=False,
+            answer="We checked with the audiologist: it is the right ear.",
+            expected_version=correction.version,
+        )
+    assert _texts(sharing_proxy) == [
+        "Your request for a correction has been answered. You can read the answer in the "
+        "record of the person you act for."
+    ]
