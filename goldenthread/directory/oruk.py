@@ -32,9 +32,12 @@ from .text import (
     clean_control,
     clean_email,
     clean_url,
+    direction_controls_in,
     html_to_text,
     one_line,
+    phone_number,
     postcode_parts,
+    shows_nothing_written,
 )
 
 STATUSES = ("active", "inactive", "defunct", "temporarily closed")
@@ -591,7 +594,10 @@ def _organisation(raw: dict, warnings: list[str]) -> OrganisationData | None:
     org = raw.get("organization") or raw.get("organisation")
     if not isinstance(org, dict):
         return None
-    name = one_line(org.get("name") if isinstance(org.get("name"), str) else "")[:MAX_NAME]
+    name = _name(org.get("name"), "the organisation's name", warnings)
+    if name is None:
+        return None
+    name = name[:MAX_NAME]
     if not name:
         warnings.append("the organisation has no name; left out")
         return None
@@ -623,7 +629,7 @@ def _location(sal: dict, index: int, warnings: list[str]) -> LocationData | None
     postcode, district = postcode_parts(_str(address.get("postal_code")))
     data = LocationData(
         source_id=record_id(loc)[:MAX_ID],
-        name=one_line(_str(loc.get("name")))[:MAX_SHORT],
+        name=(_name(loc.get("name"), f"location {index}'s name", warnings) or "")[:MAX_SHORT],
         description=html_to_text(_str(loc.get("description"))),
         address_lines=lines,
         town=one_line(_str(address.get("city")))[:100],
@@ -656,9 +662,31 @@ def _str(value: Any) -> str:
     return ""
 
 
-def _phone_number(value: Any) -> str:
-    number = one_line(_str(value)).strip("\"' ")
-    return number[:100]
+def _name(value: Any, what: str, warnings: list[str]) -> str | None:
+    """A name from the feed on one line; None, with a warning, when it has a direction
+    control: a name is refused, not changed (ADR 0037), as the people service refuses one
+    typed. `what` says whose name it is ("the organisation's name")."""
+    codes = direction_controls_in(value)
+    if codes:
+        warnings.append(
+            f"{what} has a hidden character that changes the direction of text ({codes}); left out"
+        )
+        return None
+    return one_line(_str(value))
+
+
+def _phone_number(value: Any, warnings: list[str]) -> str:
+    """A telephone number as written, when it is a plausible one (text.phone_number); ""
+    with a warning when it is not: a directory does not offer it to be dialled."""
+    written = one_line(_str(value)).strip("\"' ")
+    if not written:
+        return ""
+    number = phone_number(written)[:100]
+    if not number:
+        warning = f"phone {written[:60]!r} is not a telephone number; left out"
+        if warning not in warnings:
+            warnings.append(warning)
+    return number
 
 
 def _categories(raw: dict) -> list[dict]:
@@ -769,8 +797,16 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
         raise RecordRejected(f"id longer than {MAX_ID} characters")
     if raw.get("name") is not None and not isinstance(raw.get("name"), str):
         raise RecordRejected("name is not text")
+    codes = direction_controls_in(raw.get("name"))
+    if codes:
+        # Refused, not changed: a name is how a resource is found and told apart (ADR 0037).
+        raise RecordRejected(
+            f"name has a hidden character that changes the direction of text ({codes})"
+        )
     name = one_line(raw.get("name"))
     if not name:
+        if shows_nothing_written(raw.get("name")):
+            raise RecordRejected("no name (only characters that show nothing)")
         raise RecordRejected("no name")
     if len(name) > MAX_NAME:
         raise RecordRejected(f"name longer than {MAX_NAME} characters")
@@ -790,14 +826,14 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
     contacts = []
     phones: list[str] = []
     for phone in _list(raw, "phones"):
-        number = _phone_number(phone.get("number"))
+        number = _phone_number(phone.get("number"), warnings)
         if number and number not in phones:
             phones.append(number)
     for contact in _list(raw, "contacts"):
-        numbers = [_phone_number(p.get("number")) for p in _list(contact, "phones")]
+        numbers = [_phone_number(p.get("number"), warnings) for p in _list(contact, "phones")]
         numbers = [n for n in numbers if n]
         item: dict[str, Any] = {
-            "name": one_line(_str(contact.get("name")))[:MAX_SHORT],
+            "name": (_name(contact.get("name"), "a contact's name", warnings) or "")[:MAX_SHORT],
             "title": one_line(_str(contact.get("title")))[:MAX_SHORT],
             "email": clean_email(_str(contact.get("email"))),
             "phones": numbers,
@@ -816,7 +852,7 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
             locations.append(location)
         loc: dict = sal["location"] if isinstance(sal.get("location"), dict) else {}
         for phone in (loc.get("phones") or []) if isinstance(loc.get("phones"), list) else []:
-            number = _phone_number(phone.get("number")) if isinstance(phone, dict) else ""
+            number = _phone_number(phone.get("number"), warnings) if isinstance(phone, dict) else ""
             if number and number not in phones:
                 phones.append(number)
 

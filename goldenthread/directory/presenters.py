@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
 from goldenthread.core.formatting import date_text
 
 from . import selectors
 from .models import CommunityResource, ResourceStatus
+from .text import phone_digits
 
 RESULTS_LIMIT = 20
 
@@ -109,7 +113,7 @@ def detail_rows(resource: CommunityResource) -> list[dict]:
     add("Ages", _age_text(resource))
     add("How to attend", ", ".join(resource.attending or []))
     add("Area covered", resource.service_area)
-    add("Phone", resource.phone)
+    add("Phone", phone_link(resource.phone))
     add("Email", resource.email)
     contacts = []
     for contact in resource.contacts or []:
@@ -128,6 +132,16 @@ def detail_rows(resource: CommunityResource) -> list[dict]:
     add("Contacts", contacts)
     add("Status", resource.get_status_display())
     return rows
+
+
+def phone_link(number: str) -> SafeString | str:
+    """A telephone number to tap and dial (`tel:` with its digits only, and the number as
+    the feed wrote it, escaped) when it is a plausible number; anything else stays text,
+    never a link (numbers imported before they were checked may be anything)."""
+    digits = phone_digits(number) if number else ""
+    if not digits:
+        return number
+    return format_html('<a href="tel:{}">{}</a>', digits, number)
 
 
 def location_rows(resource: CommunityResource) -> list[dict]:

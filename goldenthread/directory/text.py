@@ -1,6 +1,9 @@
 """Plain text from the messy HTML and odd values that real directory feeds carry.
 
 No Django import: these are pure functions, used by the importer and tested on their own.
+Feed text is kept as typed text is (docs/adr/0037, core/text.py): direction controls are
+removed, and a line that shows nothing is no line; a name with a direction control is
+refused by the importer, not changed (`direction_controls_in`).
 """
 
 from __future__ import annotations
@@ -8,7 +11,10 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
+
+from goldenthread.core.text import DIRECTION_CONTROLS, shows_nothing, without_direction_controls
 
 # Tags that start a new paragraph; their content is kept.
 _PARAGRAPH_TAGS = frozenset(
@@ -173,8 +179,28 @@ class _TextExtractor(HTMLParser):
 
 
 def clean_control(text: str) -> str:
-    """Remove control characters (PostgreSQL refuses NUL) and zero-width marks."""
-    return _CONTROL_RE.sub("", text)
+    """Remove control characters (PostgreSQL refuses NUL), zero-width marks and the
+    characters that force or embed a direction (ADR 0037: one of them turns the text after
+    it around on the page)."""
+    return without_direction_controls(_CONTROL_RE.sub("", text))
+
+
+def direction_controls_in(value: Any) -> str:
+    """The direction controls in feed text once its entities are decoded, as
+    "U+202E, U+2066"; "" when there are none (or `value` is not text). A name with one is
+    refused rather than mended (ADR 0037), as the people service refuses one typed."""
+    if not isinstance(value, str):
+        return ""
+    found = sorted({ch for ch in unescape_fully(value) if ch in DIRECTION_CONTROLS})
+    return ", ".join(f"U+{ord(ch):04X}" for ch in found)
+
+
+def shows_nothing_written(value: Any) -> bool:
+    """Whether feed text that is not empty or only spaces is made only of spaces and
+    characters that show nothing (zero-width spaces, joiners, Hangul fillers…), once its entities are decoded."""
+    if not isinstance(value, str) or not value.strip():
+        return False  # empty, or spaces only: plainly blank
+    return shows_nothing(unescape_fully(value))
 
 
 def _tidy(text: str) -> str:
@@ -182,7 +208,8 @@ def _tidy(text: str) -> str:
     paragraphs = []
     for paragraph in text.split(_PARAGRAPH_BREAK):
         lines = [_SPACES_RE.sub(" ", line).strip() for line in paragraph.split(_LINE_BREAK)]
-        lines = [line for line in lines if line and line != "•"]
+        # A line of only invisible characters is no line (ADR 0037).
+        lines = [line for line in lines if line != "•" and not shows_nothing(line)]
         if lines:
             paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
@@ -289,3 +316,62 @@ def postcode_parts(value: str | None) -> tuple[str, str]:
     if _DISTRICT_RE.match(text):
         return text, text
     return " ".join(str(value).split()), ""
+
+
+# A telephone number as written: an optional "+", then digits, spaces, brackets and
+# hyphens, then an optional extension ("ext. 42", "extension 42", "x42").
+_PHONE_RE = re.compile(
+    r"(?P<plus>\+ ?)?(?P<number>[0-9(][0-9 ()\-]*?)"
+    r"(?: ?[,;]? ?(?:ext\.?|extn\.?|extension|x) ?(?P<extension>[0-9]{1,6}))?",
+    re.IGNORECASE,
+)
+# Numbers shorter than a full number that are real in the UK: 999, 112, the 1xx services
+# (101, 111, 119…) and the 116 xxx helplines (116 123, the Samaritans).
+_SHORT_NUMBER_RE = re.compile(r"999|112|1[0-9]{2}|116[0-9]{3}")
+# A full number: 8 digits at least (0800 1111, ChildLine) and, as E.164 allows, at most 15
+# after the country code's "+" or "00"; UK numbers are 10 or 11 digits with their 0.
+MIN_PHONE_DIGITS = 8
+MAX_PHONE_DIGITS = 15
+
+
+def phone_number(value: str | None) -> str:
+    """`value` with its spaces tidied when it is a plausible telephone number, else "".
+
+    Plausible: digits, spaces, brackets and hyphens, with an optional "+" in front (or
+    "tel:") and an optional extension; brackets in pairs; MIN_PHONE_DIGITS to
+    MAX_PHONE_DIGITS digits (not counting a "+44 (0)" style trunk zero), or one of the UK's
+    short numbers. Anything else (words, "javascript:", two numbers in one value, dots) is
+    not a telephone number: a directory should not offer it to be dialled."""
+    if not value:
+        return ""
+    text = " ".join(str(value).split())
+    if text[:4].lower() == "tel:":
+        text = text[4:].strip()
+    match = _PHONE_RE.fullmatch(text)
+    if match is None:
+        return ""
+    number = match.group("number")
+    if number.count("(") != number.count(")") or number.find(")") < number.find("("):
+        return ""
+    digits = re.sub(r"[^0-9]", "", number.replace("(0)", "") if match.group("plus") else number)
+    if match.group("plus") or digits.startswith("00"):
+        significant = digits if match.group("plus") else digits[2:]
+        plausible = 7 <= len(significant) <= MAX_PHONE_DIGITS and significant[0] != "0"
+    else:
+        plausible = (
+            MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS
+            or _SHORT_NUMBER_RE.fullmatch(digits) is not None
+        )
+    return text if plausible else ""
+
+
+def phone_digits(value: str) -> str:
+    """The digits to dial for a number `phone_number` accepted: "+" and digits only, the
+    extension and a "+44 (0)" style trunk zero left out (for a `tel:` address)."""
+    match = _PHONE_RE.fullmatch(phone_number(value))
+    if match is None:
+        return ""
+    number = match.group("number")
+    if match.group("plus"):
+        return "+" + re.sub(r"[^0-9]", "", number.replace("(0)", ""))
+    return re.sub(r"[^0-9]", "", number)
