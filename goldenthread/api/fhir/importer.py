@@ -9,6 +9,11 @@ then reviewed, rewritten or closed at the review that did it), so each step pass
 same checks it passed where it was written. All of it is one transaction: a Bundle that
 cannot be imported whole leaves nothing behind.
 
+Text is kept as typed text is (ADR 0037) before anything is read from the Bundle
+(`as_typed`): direction controls are removed, text of only invisible characters is blank
+(so a required one is refused with the service's message, naming the field), and a name
+keeps its control so that the people service refuses it, as it refuses one typed.
+
 What the services refuse for good reason is kept as sent in the transfer record instead
 (ReceivedRecord.note): a target date more than a year past (the services take that for
 a mistyped year), or a next review date already past.
@@ -36,6 +41,7 @@ from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_record
 from goldenthread.conversations import services as conversation_services
 from goldenthread.core.formatting import date_text
+from goldenthread.core.text import as_kept
 from goldenthread.outcomes import services as outcome_services
 from goldenthread.outcomes.models import OutcomeStatus
 from goldenthread.people import services as people_services
@@ -110,6 +116,21 @@ def read_bundle(raw: bytes) -> dict:
     if problems:
         raise ImportRefused("The Bundle is not valid FHIR R4:\n  " + "\n  ".join(problems))
     return bundle
+
+
+def as_typed(value: Any, *, name: bool = False) -> Any:
+    """The Bundle with every string kept as typed text is (core.text.as_kept, ADR 0037):
+    without direction controls, and "" when it shows nothing. Strings under a `name` (a
+    HumanName's given, family, text) keep their controls: the people service refuses such a
+    name with its message, as for a name typed in the form. read_bundle() limited the
+    nesting, so this recursion is bounded."""
+    if isinstance(value, str):
+        return as_kept(value, name=name)
+    if isinstance(value, list):
+        return [as_typed(item, name=name) for item in value]
+    if isinstance(value, dict):
+        return {key: as_typed(item, name=name or key == "name") for key, item in value.items()}
+    return value
 
 
 def _ext(resource: dict, url: str) -> dict | None:
@@ -777,7 +798,7 @@ def _check_not_known(plan: Plan, actor: User, team: Team) -> None:
 def import_plan(*, actor: User, team: Team, raw: bytes) -> Imported:
     """Import a plan Bundle (bytes of a file) into `team`, as `actor`."""
     check_actor(actor, team)
-    plan = understand(read_bundle(raw))
+    plan = understand(as_typed(read_bundle(raw)))
     _check_not_known(plan, actor, team)
     try:
         with transaction.atomic():

@@ -604,3 +604,67 @@ def test_api_fhir_is_logged_as_an_export(client, full_record, practitioner):
     assert response.json()["resourceType"] == "Bundle"
     row = AccessLog.objects.get(actor=practitioner)
     assert row.action == AccessAction.EXPORT and row.what == "api:person_fhir"
+
+
+# --- Text kept as typed text is (ADR 0037, SEC-6, IO-2) -------------------------------------
+
+RLO = "\u202e"
+INVISIBLE = "\u200b\u2060\u200d\ufeff"
+
+
+def test_direction_controls_are_removed_from_a_bundles_free_text(
+    full_record, team_leader, other_team_leader, other_team
+):
+    from goldenthread.support.models import Solution
+
+    person = Person.objects.get(pk=full_record["person_id"])
+    sent = bundle_for(person, exported_by=team_leader)
+    _forget_chi(person)
+    goal = resources(sent, "Goal")[0]
+    statement = goal["description"]["text"]
+    goal["description"]["text"] = f"{RLO}{statement}\u2066"
+    activity = resources(sent, "CarePlan")[0]["activity"][0]["detail"]
+    what = activity["code"]["text"]
+    activity["code"]["text"] = f"{what}{RLO} (evomeR)"
+    result = import_plan(actor=other_team_leader, team=other_team, raw=json.dumps(sent).encode())
+    statements = list(result.person.outcomes.values_list("statement", flat=True))
+    assert statement in statements
+    assert not any(RLO in text or "\u2066" in text for text in statements)
+    assert Solution.objects.filter(person=result.person, what=f"{what} (evomeR)").exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("given", "The Patient needs a family name and a given name."),
+        ("statement", "statement: "),
+    ],
+)
+def test_a_required_value_of_only_invisible_characters_is_refused_naming_it(
+    full_record, other_team_leader, other_team, where, message
+):
+    person = Person.objects.get(pk=full_record["person_id"])
+    sent = bundle_for(person)
+    _forget_chi(person)
+    if where == "given":
+        sent["entry"][0]["resource"]["name"][0]["given"] = [INVISIBLE]
+    else:
+        resources(sent, "Goal")[0]["description"]["text"] = INVISIBLE + " \u3164"
+    before = (Person.objects.count(), PlanTransfer.objects.count())
+    with pytest.raises(ImportRefused) as refused:
+        import_plan(actor=other_team_leader, team=other_team, raw=json.dumps(sent).encode())
+    assert message in str(refused.value)
+    assert (Person.objects.count(), PlanTransfer.objects.count()) == before
+
+
+def test_a_name_with_a_direction_control_is_refused_not_changed(
+    full_record, other_team_leader, other_team
+):
+    person = Person.objects.get(pk=full_record["person_id"])
+    sent = bundle_for(person)
+    _forget_chi(person)
+    sent["entry"][0]["resource"]["name"][0]["family"] = f"{RLO}htimS"
+    before = (Person.objects.count(), PlanTransfer.objects.count())
+    with pytest.raises(ImportRefused, match="Last name has a hidden character"):
+        import_plan(actor=other_team_leader, team=other_team, raw=json.dumps(sent).encode())
+    assert (Person.objects.count(), PlanTransfer.objects.count()) == before
