@@ -37,6 +37,7 @@ from goldenthread.core.formatting import count_text
 from goldenthread.core.services import SystemActor
 from goldenthread.people.models import Allocation, Person
 
+from . import sign_in_retention
 from .models import Tombstone
 
 SCHEDULED_RETENTION = SystemActor("Golden Thread (retention schedule)")
@@ -62,8 +63,14 @@ class RetentionResult:
     dry_run: bool
     due: list[Due] = field(default_factory=list)
     tombstones: list[Tombstone] = field(default_factory=list)
+    # The sign-in records past their own period (sign_in_retention.py), after the records.
+    sign_in: sign_in_retention.SignInPurge | None = None
 
     def as_text(self) -> str:
+        text = self._records_text()
+        return f"{text}\n{self.sign_in.as_text()}" if self.sign_in is not None else text
+
+    def _records_text(self) -> str:
         if not self.due:
             return "No record is past its retention period."
         lines = []
@@ -124,15 +131,18 @@ def apply(
     progress: Callable[[int, int], None] | None = None,
 ) -> RetentionResult:
     """Destroy every record past retention (or, dry_run, only list them). Each record is
-    destroyed in its own transaction with its tombstone: all of it or none of it."""
+    destroyed in its own transaction with its tombstone: all of it or none of it. Then the
+    sign-in records older than their period go (sign_in_retention.purge), with theirs."""
     Auditor(actor)  # refuse an anonymous actor before anything is written
+    sign_in_retention.keep_days()  # a period it cannot use stops the run before anything
     result = RetentionResult(dry_run=dry_run, due=due(today))
-    if dry_run:
-        return result
-    for done, item in enumerate(result.due, start=1):
-        result.tombstones.append(_destroy_person(item, actor=actor))
-        if progress is not None:
-            progress(done, len(result.due))
+    if not dry_run:
+        for done, item in enumerate(result.due, start=1):
+            result.tombstones.append(_destroy_person(item, actor=actor))
+            if progress is not None:
+                progress(done, len(result.due))
+    # Then the sign-in records past their own period (OPS-7, ADR 0004 and 0018).
+    result.sign_in = sign_in_retention.purge(actor=actor, dry_run=dry_run)
     return result
 
 

@@ -623,6 +623,20 @@ GOLDENTHREAD_RETENTION = {
     },
 }
 
+# The sign-in records (django-axes: sign-ins and sign-outs, failures, failures counting
+# towards a lock, each with an address and a user agent; docs/adr/0004, 0018) are kept this
+# many days, then removed by the retention run (operations/sign_in_retention.py). 180 days:
+# long enough to look into an attack found late (a password sprayed over weeks, an account
+# misused before anyone noticed), short enough to keep addresses no longer than that needs.
+# Set it from the council's records retention schedule; a lock in force is never removed.
+GOLDENTHREAD_SIGN_IN_RECORDS_KEEP_DAYS = int(
+    os.environ.get("GOLDENTHREAD_SIGN_IN_RECORDS_KEEP_DAYS", "180")
+)
+GOLDENTHREAD_SIGN_IN_RECORDS_SOURCE = os.environ.get(
+    "GOLDENTHREAD_SIGN_IN_RECORDS_SOURCE",
+    "default of 180 days; set it from the council's records retention schedule",
+)
+
 # The audit log's own retention (OPS-7, SEC-2; docs/how-to/retention.md, docs/adr/0002):
 # access-log and change-history rows written more than `years` ago, and those about a
 # person whose record was destroyed more than `destroyed_person_years` ago, may be removed
