@@ -44,6 +44,12 @@ JUSTIFIED = {
     ): "two admin columns (an account's sign-in links; the account link on an app): "
     "format_html escapes every value, which are reverse() addresses, dates and names",
     (
+        "directory/presenters.py",
+        "format_html",
+    ): "a resource's telephone number as a tel: link: format_html escapes the number as the "
+    "feed wrote it, and the address is only '+' and digits (text.phone_digits); a number "
+    "that is not a plausible telephone number stays plain text, never a link",
+    (
         "accounts/templates/accounts/setup_second_factor.html",
         "safe",
     ): "the QR code: SVG shapes drawn by segno from the enrolment address and a fixed "

@@ -38,7 +38,7 @@ RULE = "sign-in-records"
 DEFAULT_KEEP_DAYS = 180
 # Rows removed by one DELETE: under SQLite's oldest limit of 999 parameters.
 BATCH = 500
-LABELS = {
+LABELS: dict[type[models.Model], str] = {
     AccessLog: "sign-ins and sign-outs",
     AccessFailureLog: "failed sign-ins",
     AccessAttempt: "failures counting towards a lock",
@@ -100,11 +100,13 @@ def _cool_off() -> datetime.timedelta | None:
     return datetime.timedelta(days=1)
 
 
-def _due(now: datetime.datetime, older_than: datetime.datetime) -> dict[type, models.QuerySet]:
+def _due(
+    now: datetime.datetime, older_than: datetime.datetime
+) -> dict[type[models.Model], models.QuerySet]:
     """Each table's rows past the period, never one a lock in force still needs."""
     cool_off = _cool_off()
     floor = older_than if cool_off is None else min(older_than, now - cool_off)
-    due: dict[type, models.QuerySet] = {
+    due: dict[type[models.Model], models.QuerySet] = {
         AccessLog: AccessLog.objects.filter(attempt_time__lt=floor),
         AccessFailureLog: AccessFailureLog.objects.filter(attempt_time__lt=floor),
     }
@@ -132,7 +134,7 @@ def purge(*, actor: Any, dry_run: bool, now: datetime.datetime | None = None) ->
             count = 0
             while ids := list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH]):
                 # An attempt's expiry row goes with it (a cascade); counted as the attempt.
-                deleted = model.objects.filter(pk__in=ids).delete()[1]
+                deleted = model._default_manager.filter(pk__in=ids).delete()[1]
                 count += deleted.get(model._meta.label, 0)
             result.rows[LABELS[model]] = count
             if count:
