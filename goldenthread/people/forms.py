@@ -15,9 +15,17 @@ from .services import PERSON_FIELDS
 CHI_TYPED_MAX_LENGTH = 14
 
 
-def different_person_field() -> forms.BooleanField:
+def different_person_field(*, changing: bool = False) -> forms.BooleanField:
     """The box a worker ticks to add someone whose name and date of birth are already
-    recorded for a person they may see (people.services.SamePersonMayBeRecorded)."""
+    recorded for a person they may see (people.services.SamePersonMayBeRecorded), or to
+    save a person's details changed to match such a person (`changing`)."""
+    if changing:
+        return forms.BooleanField(
+            label="They are a different person with the same name and date of birth: "
+            "save the change",
+            required=False,
+            help_text="This is kept in the record's history.",
+        )
     return forms.BooleanField(
         label="They are a different person with the same name and date of birth: add them",
         required=False,
@@ -89,13 +97,16 @@ class PersonForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             del self.fields["version"]
-            if "different_person" in self.data:  # shown after a warning, then ticked
-                self.show_different_person()
+        if "different_person" in self.data:  # shown after a warning, then ticked
+            self.show_different_person()
 
     def show_different_person(self) -> None:
-        """Offer the box to add a namesake (after SamePersonMayBeRecorded), at the end."""
+        """Offer the box to add a namesake, or save a change that matches one (after
+        SamePersonMayBeRecorded), at the end."""
         if "different_person" not in self.fields:
-            self.fields["different_person"] = different_person_field()
+            self.fields["different_person"] = different_person_field(
+                changing=not self.instance._state.adding
+            )
 
     def _choice(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]
@@ -196,7 +207,7 @@ class CaseloadSearchForm(forms.Form):
 
 class PossibleDuplicateResolveForm(forms.Form):
     """What was done; for a name and date of birth (`by_name`), also whether it is someone
-    else, so the worker may add them."""
+    else, so the worker may add them (or save the change, `changing`)."""
 
     resolution = forms.CharField(
         label="What was done",
@@ -210,11 +221,12 @@ class PossibleDuplicateResolveForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, by_name: bool = False, **kwargs):
+    def __init__(self, *args, by_name: bool = False, changing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if by_name:
+            may = "save the change" if changing else "add them"
             self.fields["different_person"] = forms.BooleanField(
-                label="It is a different person: the worker may add them",
+                label=f"It is a different person: the worker may {may}",
                 required=False,
                 help_text="Tick only once the other team has told you the person they hold "
                 "is someone else.",

@@ -7,7 +7,7 @@ import calendar
 import datetime
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -93,8 +93,26 @@ class SamePersonMayBeRecorded(ValidationError):
 
 
 class TooManyPossibleDuplicates(Exception):
-    """The actor has asked about too many possible duplicates lately; no CHI number of
-    theirs is looked up until the window has passed (whether or not it would match)."""
+    """The actor has asked about too many possible duplicates lately; no CHI number, name
+    or date of birth of theirs is looked up until the window has passed (whether or not it
+    would match). `changing`: while changing a person's details (else adding one);
+    `matched_on`: what would have been looked up."""
+
+    def __init__(self, *, changing: bool, matched_on: str) -> None:
+        super().__init__(
+            "You have asked about several people who may already be known in the last day."
+        )
+        self.changing = changing
+        self.matched_on = matched_on
+
+    @property
+    def refused(self) -> str:
+        """What cannot be done until the window has passed, as a sentence."""
+        if not self.changing:
+            return "No person can be added until the day is out."
+        if self.matched_on == PossibleDuplicate.MatchedOn.CHI:
+            return "No CHI number can be saved until the day is out."
+        return "No name or date of birth can be changed until the day is out."
 
 
 # Characters that change the order text is shown in (right-to-left overrides, embeddings
@@ -138,6 +156,13 @@ def recent_possible_duplicates(actor: User) -> int:
     return PossibleDuplicate.objects.filter(requested_by=actor, created_at__gte=since).count()
 
 
+def _refuse_over_the_limit(actor: User, changing: Person | None, matched_on: str) -> None:
+    """TooManyPossibleDuplicates once the actor has made GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT
+    requests in the window: called before anything is looked up."""
+    if recent_possible_duplicates(actor) >= settings.GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT:
+        raise TooManyPossibleDuplicates(changing=changing is not None, matched_on=matched_on)
+
+
 def _check_chi_not_recorded(
     *,
     actor: User,
@@ -162,10 +187,7 @@ def _check_chi_not_recorded(
     chi_number = normalise_chi(chi_number)
     if not chi_number:
         return
-    if recent_possible_duplicates(actor) >= settings.GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT:
-        raise TooManyPossibleDuplicates(
-            "You have asked about several people who may already be known in the last day."
-        )
+    _refuse_over_the_limit(actor, changing, PossibleDuplicate.MatchedOn.CHI)
     others = Person.objects.filter(chi_number=chi_number)
     if changing is not None:
         others = others.exclude(pk=changing.pk)
@@ -252,23 +274,54 @@ def _first_names(given_name: str, preferred_name: str) -> set[str]:
     return {key for key in (name_key(given_name), name_key(preferred_name)) if key}
 
 
+# What a person is matched on, as stored and as changed.
+MATCHED_FIELDS = ("given_name", "family_name", "preferred_name", "date_of_birth", "chi_number")
+
+
 def _same_name_and_birth(
-    *, given_name: str, family_name: str, preferred_name: str, date_of_birth: Any, chi_number: str
+    *,
+    given_name: str,
+    family_name: str,
+    preferred_name: str,
+    date_of_birth: Any,
+    chi_number: str,
+    excluding: Any = None,
 ) -> list[dict[str, Any]]:
     """Everyone recorded with this date of birth, this last name and this first (or
     preferred) name, as id and team rows, oldest first; never one with another CHI number
-    when a CHI number was typed (CHI numbers are one to a person)."""
+    when a CHI number was typed (CHI numbers are one to a person), nor the person
+    `excluding` (the id of the record being changed)."""
     family, firsts = name_key(family_name), _first_names(given_name, preferred_name)
-    rows = Person.objects.filter(date_of_birth=date_of_birth).values(
+    rows = Person.objects.filter(date_of_birth=date_of_birth)
+    if excluding is not None:
+        rows = rows.exclude(pk=excluding)
+    values = rows.values(
         "pk", "team_id", "given_name", "family_name", "preferred_name", "chi_number"
     )
     return [
         row
-        for row in rows.order_by("created_at", "pk")
+        for row in values.order_by("created_at", "pk")
         if name_key(row["family_name"]) == family
         and firsts & _first_names(row["given_name"], row["preferred_name"])
         and not (chi_number and row["chi_number"] and row["chi_number"] != chi_number)
     ]
+
+
+def _may_match_more(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a person's details as changed (`after`) may match someone they did not match
+    as stored (`before`): another date of birth or last name, a first or preferred name not
+    held before, or a CHI number taken away or replaced (a CHI number keeps people with
+    another one out of the match). A name spelt again in other capitals, a preferred name
+    taken away or a CHI number added match no one new: nothing is looked up for them, and
+    they are never refused over the limit."""
+    if before["date_of_birth"] != after["date_of_birth"]:
+        return True
+    if name_key(before["family_name"]) != name_key(after["family_name"]):
+        return True
+    held = _first_names(before["given_name"], before["preferred_name"])
+    if not _first_names(after["given_name"], after["preferred_name"]) <= held:
+        return True
+    return bool(before["chi_number"]) and after["chi_number"] != before["chi_number"]
 
 
 def _cleared_by_team_leader(actor: User, date_of_birth: Any, family_name: str) -> set[Any]:
@@ -296,9 +349,15 @@ def _check_name_not_recorded(
     chi_number: str,
     different_person_confirmed: bool,
     http_request: HttpRequest | None,
+    changing: Person | None = None,
+    matched_before: Collection[Any] = (),
+    what: str = "people:create",
 ) -> list[Any]:
-    """Refuse a new person whose name and date of birth are already recorded, as
+    """Refuse a person whose name and date of birth are already recorded, as
     _check_chi_not_recorded refuses a CHI number, revealing nothing the actor may not see.
+    For a person's details being changed (`changing`), that person is left out, and so are
+    the people they matched before the change (`matched_before`: only a new match is asked
+    about).
 
     - Over GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT: TooManyPossibleDuplicates before any
       name is looked up, so the refusal says nothing about whether anyone matched.
@@ -308,17 +367,19 @@ def _check_name_not_recorded(
       PossibleDuplicate for the team leader and one DENIED row in the existing person's
       access log, then PersonMayBeKnown.
     """
-    if recent_possible_duplicates(actor) >= settings.GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT:
-        raise TooManyPossibleDuplicates(
-            "You have asked about several people who may already be known in the last day."
+    _refuse_over_the_limit(actor, changing, PossibleDuplicate.MatchedOn.NAME_AND_BIRTH)
+    matches = [
+        row
+        for row in _same_name_and_birth(
+            given_name=given_name,
+            family_name=family_name,
+            preferred_name=preferred_name,
+            date_of_birth=date_of_birth,
+            chi_number=chi_number,
+            excluding=changing.pk if changing is not None else None,
         )
-    matches = _same_name_and_birth(
-        given_name=given_name,
-        family_name=family_name,
-        preferred_name=preferred_name,
-        date_of_birth=date_of_birth,
-        chi_number=chi_number,
-    )
+        if row["pk"] not in matched_before
+    ]
     if not matches:
         return []
     ids = [row["pk"] for row in matches]
@@ -338,9 +399,65 @@ def _check_name_not_recorded(
         family_name=family_name,
         date_of_birth=date_of_birth,
         chi_number=chi_number,
-        changing=None,
-        what="people:create",
+        changing=changing,
+        what=what,
         http_request=http_request,
+    )
+
+
+def _namesakes_history(done: str, namesakes: list[Any]) -> dict[str, str] | None:
+    """What the change history keeps when the actor confirmed a namesake: `done` ("Added",
+    "Changed") as a different person from the records with the same name and date of birth."""
+    if not namesakes:
+        return None
+    return {
+        "reason": f"{done} as a different person from the record(s) with the same name and "
+        f"date of birth: {', '.join(str(pk) for pk in namesakes)}"
+    }
+
+
+def person_check_not_recorded(
+    *,
+    actor: User,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date,
+    preferred_name: str = "",
+    chi_number: str = "",
+    different_person_confirmed: bool = False,
+    what: str = "people:create",
+    http_request: HttpRequest | None = None,
+) -> list[Any]:
+    """The checks person_create makes of a new person's CHI number, name and date of birth,
+    adding no one: for a caller that adds them in a transaction of its own (an import), where
+    a request for the team leader raised inside it would be undone with it. Raises as
+    person_create does; returns the ids of the namesakes the actor confirmed, for
+    person_create(namesakes_checked=...)."""
+    require_casework(actor, NEW_PERSON)
+    refuse_hidden_in_names(
+        {"given_name": given_name, "family_name": family_name, "preferred_name": preferred_name}
+    )
+    chi_number = normalise_chi(chi_number)
+    _check_chi_not_recorded(
+        actor=actor,
+        chi_number=chi_number,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        changing=None,
+        what=what,
+        http_request=http_request,
+    )
+    return _check_name_not_recorded(
+        actor=actor,
+        given_name=given_name,
+        family_name=family_name,
+        preferred_name=preferred_name,
+        date_of_birth=date_of_birth,
+        chi_number=chi_number,
+        different_person_confirmed=different_person_confirmed,
+        http_request=http_request,
+        what=what,
     )
 
 
@@ -358,7 +475,7 @@ def person_create(
     support_reason: str = "",
     allocate_to: User | None = None,
     different_person_confirmed: bool = False,
-    check_same_name: bool = True,
+    namesakes_checked: list[Any] | None = None,
     http_request: HttpRequest | None = None,
 ) -> Person:
     """Add a person; the practitioner who adds them is allocated to work with them.
@@ -366,9 +483,10 @@ def person_create(
     A CHI number already recorded raises PersonAlreadyRecorded, PersonMayBeKnown or
     TooManyPossibleDuplicates (see _check_chi_not_recorded); so does a name and date of
     birth already recorded, with SamePersonMayBeRecorded for someone the actor may see
-    unless `different_person_confirmed` (see _check_name_not_recorded). `check_same_name`
-    False leaves the name out (an import, which checks its CHI number before it writes:
-    a request raised inside its transaction would be undone with it)."""
+    unless `different_person_confirmed` (see _check_name_not_recorded). With
+    `namesakes_checked` the caller has checked the name and date of birth already, before
+    its own transaction (person_check_not_recorded: an import), and these are the namesakes
+    the actor confirmed; the CHI number is checked again here."""
     require_casework(actor, NEW_PERSON)
     refuse_hidden_in_names(
         {"given_name": given_name, "family_name": family_name, "preferred_name": preferred_name}
@@ -397,8 +515,8 @@ def person_create(
             different_person_confirmed=different_person_confirmed,
             http_request=http_request,
         )
-        if check_same_name
-        else []
+        if namesakes_checked is None
+        else namesakes_checked
     )
     person = Person(
         team=team,
@@ -416,14 +534,7 @@ def person_create(
             person,
             auditor=Auditor(actor),
             person_id=person.pk,
-            extra=(
-                {
-                    "reason": "Added as a different person from the record(s) with the same "
-                    f"name and date of birth: {', '.join(str(pk) for pk in namesakes)}"
-                }
-                if namesakes
-                else None
-            ),
+            extra=_namesakes_history("Added", namesakes),
         )
         if allocate_to is not None:
             allocation_start(
@@ -442,38 +553,61 @@ def person_update(
     actor: User,
     person: Person,
     expected_version: int,
+    different_person_confirmed: bool = False,
     http_request: HttpRequest | None = None,
     **changes: Any,
 ) -> Person:
     """Change a person's details; refused with StaleEditError if someone saved first.
-    A new CHI number already recorded is refused as in person_create."""
+
+    A new CHI number already recorded is refused as in person_create; so is a name or date
+    of birth (or a CHI number taken away) that now matches someone else's record, with
+    SamePersonMayBeRecorded for someone the actor may see unless
+    `different_person_confirmed` (then kept in the history). Only a new match is asked
+    about: the person themself and anyone they matched before the change are left out
+    (_check_name_not_recorded), and a change that can match no one new is not looked up
+    (_may_match_more)."""
     require_casework(actor, person)
     refuse_unknown_fields("person_update", changes, PERSON_FIELDS)
     refuse_hidden_in_names(changes)
     # From the database: a form may already have put the new values on `person`.
-    stored_chi = Person.objects.filter(pk=person.pk).values_list("chi_number", flat=True).get()
-    new_chi = normalise_chi(changes.get("chi_number", stored_chi))
+    before = Person.objects.filter(pk=person.pk).values(*MATCHED_FIELDS).get()
     if "chi_number" in changes:
-        changes["chi_number"] = new_chi
-    if new_chi and new_chi != stored_chi:
+        changes["chi_number"] = normalise_chi(changes["chi_number"])
+    after = {name: changes.get(name, before[name]) for name in MATCHED_FIELDS}
+    if after["chi_number"] and after["chi_number"] != before["chi_number"]:
         _check_chi_not_recorded(
             actor=actor,
-            chi_number=new_chi,
-            given_name=changes.get("given_name", person.given_name),
-            family_name=changes.get("family_name", person.family_name),
-            date_of_birth=changes.get("date_of_birth", person.date_of_birth),
+            chi_number=after["chi_number"],
+            given_name=after["given_name"],
+            family_name=after["family_name"],
+            date_of_birth=after["date_of_birth"],
             changing=person,
             what="people:edit",
             http_request=http_request,
         )
-    return update_audited(
-        actor,
-        person,
-        expected_version=expected_version,
-        changes=changes,
-        fields=_attnames(person),
-        person_id=person.pk,
-    )
+    namesakes: list[Any] = []
+    if _may_match_more(before, after):
+        namesakes = _check_name_not_recorded(
+            actor=actor,
+            **after,
+            different_person_confirmed=different_person_confirmed,
+            http_request=http_request,
+            changing=person,
+            matched_before={
+                row["pk"] for row in _same_name_and_birth(**before, excluding=person.pk)
+            },
+            what="people:edit",
+        )
+    with transaction.atomic():
+        return audited_update(
+            person,
+            auditor=Auditor(actor),
+            expected_version=expected_version,
+            changes=changes,
+            fields=_attnames(person),
+            person_id=person.pk,
+            extra=_namesakes_history("Changed", namesakes),
+        )
 
 
 def _attnames(instance: Person) -> list[str]:

@@ -126,10 +126,16 @@ ADDING_REFUSED_FOR_NOW = (
     "tomorrow."
 )
 
+CHANGING_NAME_REFUSED_FOR_NOW = (
+    "You cannot change the name or date of birth for now: you have asked about several "
+    "people who may already be known in the last day. Ask your team leader, or keep the "
+    "name and date of birth as they were to save your other changes."
+)
+
 
 def chi_refused(view, form, exc: Exception):
     """The CHI number typed is already recorded (#11), or the name and date of birth of a
-    new person. Someone the user may see: say who, with a link. Anyone else: say nothing
+    new person (or of a person whose details are changed). Someone the user may see: say who, with a link. Anyone else: say nothing
     about them and send the user to the "may already be known" page; their team leader
     has the request."""
     if isinstance(exc, services.PersonMayBeKnown):
@@ -147,6 +153,12 @@ def chi_refused(view, form, exc: Exception):
         )
     if isinstance(view, PersonCreateView):  # every new person's name is looked up
         form.add_error(None, ADDING_REFUSED_FOR_NOW)
+        return view.form_invalid(form)
+    if (
+        isinstance(exc, services.TooManyPossibleDuplicates)
+        and exc.matched_on == PossibleDuplicate.MatchedOn.NAME_AND_BIRTH
+    ):
+        form.add_error(None, CHANGING_NAME_REFUSED_FOR_NOW)
         return view.form_invalid(form)
     form.add_error(
         "chi_number",
@@ -170,13 +182,34 @@ class ChiRefusedMixin:
             return chi_refused(self, form, exc)
 
 
-class PersonCreateView(ChiRefusedMixin, PermissionRequiredMixin, ServiceFormView):
+class NamesakesMixin:
+    """On the pages that save a person's name and date of birth: someone the worker may see
+    has them (services.SamePersonMayBeRecorded): link to them (their names are read, so
+    logged), and offer the box to save anyway (a namesake)."""
+
+    namesakes: list = []
+    namesakes_shown_as = "the person being added"
+
+    def refused(self, form, exc):
+        if isinstance(exc, services.SamePersonMayBeRecorded):
+            self.namesakes = exc.people
+            log_list_view(
+                self.request,  # type: ignore[attr-defined]
+                exc.people,
+                reason=f"Shown as possibly {self.namesakes_shown_as} (same name and date of birth)",
+            )
+            form.show_different_person()
+        return super().refused(form, exc)  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "namesakes": self.namesakes}  # type: ignore[misc]
+
+
+class PersonCreateView(NamesakesMixin, ChiRefusedMixin, PermissionRequiredMixin, ServiceFormView):
     template_name = "people/person_form.html"
     form_class = PersonForm
     permission = Permission.ADD_PERSON
     permission_denied_message = "Only practitioners and team leaders add a person."
-
-    namesakes: list = []
 
     def save(self, form):
         user = self.request.user
@@ -192,22 +225,6 @@ class PersonCreateView(ChiRefusedMixin, PermissionRequiredMixin, ServiceFormView
             **data,
         )
 
-    def refused(self, form, exc):
-        """Someone the worker may see has this name and date of birth: link to them (their
-        names are read, so logged), and offer the box to add a namesake anyway."""
-        if isinstance(exc, services.SamePersonMayBeRecorded):
-            self.namesakes = exc.people
-            log_list_view(
-                self.request,
-                exc.people,
-                reason="Shown as possibly the person being added (same name and date of birth)",
-            )
-            form.show_different_person()
-        return super().refused(form, exc)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "namesakes": self.namesakes}
-
     def get_success_message(self, result) -> str:
         return f"{result.display_name} has been added."
 
@@ -215,10 +232,11 @@ class PersonCreateView(ChiRefusedMixin, PermissionRequiredMixin, ServiceFormView
         return reverse("people:detail", kwargs={"person_id": self.result.pk})
 
 
-class PersonEditView(ChiRefusedMixin, PersonRecordMixin, ServiceFormView):
+class PersonEditView(NamesakesMixin, ChiRefusedMixin, PersonRecordMixin, ServiceFormView):
     template_name = "people/person_form.html"
     form_class = PersonForm
     success_message = "Details saved."
+    namesakes_shown_as = "the person whose details were being changed"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.person}
@@ -229,6 +247,7 @@ class PersonEditView(ChiRefusedMixin, PersonRecordMixin, ServiceFormView):
             actor=self.request.user,
             person=self.person,
             expected_version=form.cleaned_data["version"],
+            different_person_confirmed=bool(form.cleaned_data.get("different_person")),
             http_request=self.request,
             **changes,
         )
@@ -443,7 +462,8 @@ class PossibleDuplicateView(PermissionRequiredMixin, ServiceFormView):
 
     def get_form_kwargs(self):
         by_name = self.duplicate.matched_on == PossibleDuplicate.MatchedOn.NAME_AND_BIRTH
-        return {**super().get_form_kwargs(), "by_name": by_name}
+        changing = self.duplicate.changing_person_id is not None
+        return {**super().get_form_kwargs(), "by_name": by_name, "changing": changing}
 
     def save(self, form):
         return services.possible_duplicate_resolve(

@@ -295,8 +295,11 @@ class Imported:
 
 
 class _Writer:
-    def __init__(self, plan: Plan, actor: User, team: Team, raw: bytes) -> None:
+    def __init__(
+        self, plan: Plan, actor: User, team: Team, raw: bytes, namesakes: list[Any]
+    ) -> None:
         self.plan, self.actor, self.team, self.raw = plan, actor, team, raw
+        self.namesakes = namesakes
         self.today = timezone.localdate()
         self.outcomes: dict[str, Any] = {}  # Goal id → Outcome
         self.changes: dict[str, Any] = {}  # positive change text → PositiveChange
@@ -322,38 +325,16 @@ class _Writer:
 
     def person(self) -> Person:
         patient = self.plan.patient
-        official = next(
-            (n for n in patient.get("name", []) if n.get("use") == "official"),
-            (patient.get("name") or [{}])[0],
-        )
-        usual: dict[str, Any] = next(
-            (n for n in patient.get("name", []) if n.get("use") == "usual"), {}
-        )
-        given = " ".join(official.get("given", []) or [])
-        family = official.get("family", "")
-        if not given or not family:
-            raise ImportRefused("The Patient needs a family name and a given name.")
-        birth = _birth_date(patient)
-        chi = next(
-            (
-                i.get("value", "")
-                for i in patient.get("identifier", []) or []
-                if i.get("system") in c.CHI_SYSTEM_ALIASES
-            ),
-            "",
-        )
         person = people_services.person_create(
             actor=self.actor,
             team=self.team,
             area=self.team.area,
-            given_name=given,
-            family_name=family,
-            date_of_birth=birth,
-            preferred_name=" ".join(usual.get("given", []) or []),
-            chi_number=chi,
+            **_who(patient),
             communication_needs=_ext_value(patient, c.EXT_COMMUNICATION_NEEDS, "valueString", ""),
             allocate_to=self.actor if self.actor.role == Role.PRACTITIONER else None,
-            check_same_name=False,  # by CHI number, before the transaction (_check_not_known)
+            # Checked before the transaction (_check_not_known), with the namesakes the
+            # importer confirmed; the CHI number is checked again.
+            namesakes_checked=self.namesakes,
         )
         self.keep(person, f"Patient/{patient.get('id')}")
         return person
@@ -754,55 +735,87 @@ def _birth_date(patient: dict) -> datetime.date:
     return birth
 
 
-def _check_not_known(plan: Plan, actor: User, team: Team) -> None:
-    """A CHI number already recorded here: refuse before anything is written. For someone
-    the importer may not see, the service records the possible duplicate for their team
-    leader (and nothing about that record is shown)."""
-    chi = next(
-        (
-            i.get("value", "")
-            for i in plan.patient.get("identifier", []) or []
-            if i.get("system") in c.CHI_SYSTEM_ALIASES
-        ),
-        "",
+def _who(patient: dict) -> dict[str, Any]:
+    """The Patient's names, date of birth and CHI number, as person_create takes them."""
+    official = next(
+        (n for n in patient.get("name", []) if n.get("use") == "official"),
+        (patient.get("name") or [{}])[0],
     )
-    if not chi or not Person.objects.filter(chi_number=chi).exists():
-        return
-    visible = Person.objects.visible_to(actor).filter(chi_number=chi).first()
-    if visible is not None:
-        raise ImportRefused(
-            f"This person is already recorded here (person {visible.pk}). Nothing was imported."
-        )
-    official = (plan.patient.get("name") or [{}])[0]
+    usual: dict[str, Any] = next(
+        (n for n in patient.get("name", []) if n.get("use") == "usual"), {}
+    )
+    given = " ".join(official.get("given", []) or [])
+    family = official.get("family", "")
+    if not given or not family:
+        raise ImportRefused("The Patient needs a family name and a given name.")
+    return {
+        "given_name": given,
+        "family_name": family,
+        "preferred_name": " ".join(usual.get("given", []) or []),
+        "date_of_birth": _birth_date(patient),
+        "chi_number": next(
+            (
+                i.get("value", "")
+                for i in patient.get("identifier", []) or []
+                if i.get("system") in c.CHI_SYSTEM_ALIASES
+            ),
+            "",
+        ),
+    }
+
+
+def _check_not_known(plan: Plan, actor: User, team: Team, *, confirmed_namesake: bool) -> list:
+    """A person already recorded here, by CHI number or by name and date of birth: refuse
+    before anything is written, as the page refuses them. For someone the importer may not
+    see, the service records the possible duplicate for their team leader (and the attempt
+    in that person's access log) and nothing about that record is shown. Someone the
+    importer may see with the same name and date of birth is named by id; importing again
+    with `confirmed_namesake` says it is a different person. Returns the ids of the
+    namesakes so confirmed, for the new record's history."""
     try:
-        # Refused by the service, which records the possible duplicate (and the refusal in
-        # that person's access log) and shows nothing of the existing record.
-        people_services.person_create(
+        return people_services.person_check_not_recorded(
             actor=actor,
-            team=team,
-            area=team.area,
-            given_name=" ".join(official.get("given", []) or []) or "Not given",
-            family_name=official.get("family", "") or "Not given",
-            date_of_birth=_birth_date(plan.patient),
-            chi_number=chi,
+            **_who(plan.patient),
+            different_person_confirmed=confirmed_namesake,
+            what="goldenthread import-fhir",
         )
-    except (people_services.PersonMayBeKnown, people_services.TooManyPossibleDuplicates):
+    except people_services.PersonAlreadyRecorded as exc:
         raise ImportRefused(
-            "This CHI number may belong to someone already known to this "
-            "service. Nothing was imported; the importer's team leader has "
-            "been asked to check."
+            f"This person is already recorded here (person {exc.person.pk}). Nothing was imported."
         ) from None
-    raise ImportRefused("This CHI number is already recorded here. Nothing was imported.")
+    except people_services.SamePersonMayBeRecorded as exc:
+        ids = ", ".join(f"person {p.pk}" for p in exc.people)
+        raise ImportRefused(
+            "Someone with the same name and date of birth is already recorded here, and "
+            f"you may see their record ({ids}). Nothing was imported. If it is the same "
+            "person, use that record; if they are a different person, import again with "
+            "--different-person (kept in the new record's history)."
+        ) from None
+    except people_services.PersonMayBeKnown as exc:
+        raise ImportRefused(
+            f"This {exc.possible_duplicate.get_matched_on_display()} may belong to someone "
+            "already known to this service. Nothing was imported; the importer's team "
+            "leader has been asked to check."
+        ) from None
+    except people_services.TooManyPossibleDuplicates as exc:
+        raise ImportRefused(
+            f"{exc} Nothing was imported: no plan can be imported by this user until the "
+            "day is out. Ask their team leader."
+        ) from None
 
 
-def import_plan(*, actor: User, team: Team, raw: bytes) -> Imported:
-    """Import a plan Bundle (bytes of a file) into `team`, as `actor`."""
+def import_plan(
+    *, actor: User, team: Team, raw: bytes, confirmed_namesake: bool = False
+) -> Imported:
+    """Import a plan Bundle (bytes of a file) into `team`, as `actor`. `confirmed_namesake`:
+    the person is not the one the importer may see with the same name and date of birth."""
     check_actor(actor, team)
     plan = understand(as_typed(read_bundle(raw)))
-    _check_not_known(plan, actor, team)
     try:
+        # Before the transaction: a request for the team leader is kept though nothing is.
+        namesakes = _check_not_known(plan, actor, team, confirmed_namesake=confirmed_namesake)
         with transaction.atomic():
-            return _Writer(plan, actor, team, raw).run()
+            return _Writer(plan, actor, team, raw, namesakes).run()
     except ValidationError as exc:
         messages = (
             "; ".join(

@@ -368,9 +368,13 @@ def canonical(bundle: dict) -> dict:
     return out
 
 
-def _forget_chi(person: Person) -> None:
-    """The receiving council is another database: the CHI number is not recorded there."""
-    Person.objects.filter(pk=person.pk).update(chi_number="")
+def _held_elsewhere(person: Person) -> None:
+    """The receiving council is another database: the person is not recorded there. Here
+    the sent record stays, so it is made to match no one an import is checked against: no
+    CHI number, and another last name (a name and date of birth are matched too)."""
+    Person.objects.filter(pk=person.pk).update(
+        chi_number="", family_name=f"{person.family_name} as sent"
+    )
 
 
 def test_round_trip_keeps_everything_the_mapping_promises(demo):
@@ -379,7 +383,7 @@ def test_round_trip_keeps_everything_the_mapping_promises(demo):
     reviewed = 0
     for person in demo:
         sent = bundle_for(person)
-        _forget_chi(person)
+        _held_elsewhere(person)
         team = Team.objects.exclude(pk=person.team_id).order_by("name").first()
         leader = User.objects.get(team=team, role=Role.TEAM_LEADER)
         result = import_plan(actor=leader, team=team, raw=json.dumps(sent).encode())
@@ -419,7 +423,7 @@ def test_import_is_audited_and_marked_received(
 ):
     person = Person.objects.get(pk=full_record["person_id"])
     sent = bundle_for(person, exported_by=team_leader)
-    _forget_chi(person)
+    _held_elsewhere(person)
     result = import_plan(actor=other_team_leader, team=other_team, raw=json.dumps(sent).encode())
     new = result.person
     assert new.team == other_team and new.pk != person.pk
@@ -470,7 +474,7 @@ def test_a_plan_that_cannot_be_imported_whole_leaves_nothing(
 ):
     person = Person.objects.get(pk=full_record["person_id"])
     sent = bundle_for(person)
-    _forget_chi(person)
+    _held_elsewhere(person)
     for activity in resources(sent, "CarePlan")[0]["activity"]:
         activity["detail"]["code"]["text"] = "x" * 400  # longer than a solution's "what"
     before = (Person.objects.count(), PlanTransfer.objects.count())
@@ -499,7 +503,7 @@ def test_text_that_cannot_be_stored_is_refused_by_where_it_is(
     element, as the API's schemas refuse it (schemas.Input); nothing is stored, never a 500."""
     person = Person.objects.get(pk=full_record["person_id"])
     sent = bundle_for(person)
-    _forget_chi(person)
+    _held_elsewhere(person)
     if where == "key":
         sent["entry"][0]["resource"]["gt" + bad] = "x"
     elif where == "Patient":
@@ -576,7 +580,7 @@ def test_import_command(full_record, other_team_leader, other_team, tmp_path):
     person = Person.objects.get(pk=full_record["person_id"])
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(bundle_for(person)))
-    _forget_chi(person)
+    _held_elsewhere(person)
     out = io.StringIO()
     call_command(
         "import_fhir",

@@ -280,9 +280,14 @@ def test_repeated_attempts_are_throttled_whether_or_not_they_match(
 def test_throttle_never_blocks_saving_other_details(practitioner_client, person):
     from .test_person_pages import person_post_data
 
+    # A name spelt again in other capitals matches no one new, so nothing is looked up. A
+    # new first, preferred or last name, or date of birth, is looked up, so it is refused
+    # over the limit (test_same_name_and_birth.py, changing details).
     response = practitioner_client.post(
-        reverse("people:edit", args=[person.pk]), person_post_data(person, preferred_name="Jeanie")
+        reverse("people:edit", args=[person.pk]),
+        person_post_data(person, communication_needs="Uses a hearing aid", family_name="MACDONALD"),
     )
     assert response.status_code == 302
     person.refresh_from_db()
-    assert person.preferred_name == "Jeanie"
+    assert person.communication_needs == "Uses a hearing aid"
+    assert person.family_name == "MACDONALD"

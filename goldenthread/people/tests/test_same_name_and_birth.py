@@ -263,3 +263,184 @@ def test_the_api_answers_a_match_in_plain_words(client, practitioner, area, emil
     for secret in secrets_of(outsider):
         assert secret not in text, secret
     assert Person.objects.filter(family_name="Gill").count() == 2
+
+
+# --- changing a person's details so that they match someone else (2026-12-07) -------------
+# Changing "Emma Gill" into "Emily Gill" (or correcting a date of birth) made a second
+# record of someone already recorded, unasked. A change is now matched as a new person is,
+# leaving out the person themself and anyone they matched before the change.
+
+
+@pytest.fixture
+def emma(team, practitioner):
+    """Emma Gill, born the same day as Emily, on the practitioner's caseload."""
+    person = PersonFactory(
+        team=team, given_name="Emma", family_name="Gill", date_of_birth=BORN, chi_number=""
+    )
+    AllocationFactory(person=person, worker=practitioner)
+    return person
+
+
+def changed(person, **overrides):
+    """The details form of `person` as shown, with `overrides` typed in."""
+    data = {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "preferred_name": person.preferred_name,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "chi_number": person.chi_number,
+        "communication_needs": person.communication_needs,
+        "version": str(person.version),
+    }
+    return typed(person.area, **{**data, **overrides})
+
+
+def test_a_change_matching_someone_on_the_caseload_is_warned_about_and_not_saved(
+    practitioner_client, practitioner, emily, emma
+):
+    emily_born_later = PersonFactory(
+        team=emma.team, given_name="Emily", family_name="Gill", chi_number=""
+    )
+    AllocationFactory(person=emily_born_later, worker=practitioner)
+    for overrides in (
+        {"given_name": "Emily"},  # the first name
+        {"preferred_name": "emily"},  # a preferred name
+        {"given_name": "Emily", "date_of_birth": emily_born_later.date_of_birth.isoformat()},
+    ):
+        response = practitioner_client.post(
+            reverse("people:edit", args=[emma.pk]), changed(emma, **overrides)
+        )
+        assert response.status_code == 200, overrides
+        body = response.content.decode()
+        assert WARNING in body
+        assert 'name="different_person"' in body and "save the change" in body
+        assert (
+            reverse("people:detail", args=[emma.pk]) not in body.split(WARNING)[1].split("</ul>")[0]
+        )  # the person themself is not listed as a match
+        emma.refresh_from_db()
+        assert emma.given_name == "Emma" and emma.preferred_name == "" and emma.version == 1
+    assert not PossibleDuplicate.objects.exists()
+    shown = AccessLog.objects.filter(action=AccessAction.LIST, actor=practitioner)
+    assert shown.count() == 3 and "whose details were being changed" in shown.first().reason
+
+
+def test_a_change_is_saved_once_the_worker_confirms_and_that_is_recorded(
+    practitioner_client, practitioner, emily, emma
+):
+    response = practitioner_client.post(
+        reverse("people:edit", args=[emma.pk]),
+        changed(emma, given_name="Emily", different_person="on"),
+    )
+    assert response.status_code == 302
+    emma.refresh_from_db()
+    assert emma.given_name == "Emily" and emma.version == 2
+    update = ChangeRecord.objects.get(object_id=str(emma.pk), action="update")
+    assert update.actor == practitioner
+    assert "different person" in update.after["reason"]
+    assert str(emily.pk) in update.after["reason"]
+
+
+def test_the_person_themself_and_an_earlier_match_are_not_asked_about_again(
+    practitioner_client, team, practitioner, emily
+):
+    # Emily's own record: her details change without a warning.
+    response = practitioner_client.post(
+        reverse("people:edit", args=[emily.pk]),
+        changed(emily, preferred_name="Em", communication_needs="Large print"),
+    )
+    assert response.status_code == 302, response.content.decode()
+    emily.refresh_from_db()
+    # A namesake added (confirmed): adding a preferred name matches no one new.
+    namesake = services.person_create(
+        actor=practitioner,
+        team=team,
+        area=emily.area,
+        given_name="Emily",
+        family_name="Gill",
+        date_of_birth=BORN,
+        allocate_to=practitioner,
+        different_person_confirmed=True,
+    )
+    response = practitioner_client.post(
+        reverse("people:edit", args=[namesake.pk]), changed(namesake, preferred_name="Millie")
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert not PossibleDuplicate.objects.exists()
+
+
+def test_a_change_matching_someone_out_of_scope_is_routed_and_reveals_nothing(
+    practitioner_client, practitioner, emma, outsider
+):
+    for ticked in ({}, {"different_person": "on"}):  # the box passes no unseen match
+        response = practitioner_client.post(
+            reverse("people:edit", args=[emma.pk]),
+            changed(emma, given_name="Emily", **ticked),
+        )
+        assert response.status_code == 302
+        request = PossibleDuplicate.objects.order_by("-created_at").first()
+        assert response["Location"] == reverse("people:possible_duplicate", args=[request.pk])
+        assert request.matched_on == PossibleDuplicate.MatchedOn.NAME_AND_BIRTH
+        assert request.changing_person_id == emma.pk
+        assert request.existing_person_id == outsider.pk
+        body = practitioner_client.get(response["Location"]).content.decode()
+        assert "The name and date of birth you typed may belong to someone already" in body
+        assert "the change has not been saved" in body
+        for secret in secrets_of(outsider):
+            assert secret not in body, secret
+        emma.refresh_from_db()
+        assert emma.given_name == "Emma" and emma.version == 1
+    rows = AccessLog.objects.filter(person_id=outsider.pk)
+    assert rows.count() == 2
+    for row in rows:
+        assert row.actor == practitioner and row.action == AccessAction.DENIED
+        assert row.what == "people:edit" and "typed for another record" in row.reason
+
+
+def test_the_team_leader_can_record_a_different_person_and_the_change_is_then_saved(
+    client, practitioner, team_leader, emma, outsider
+):
+    sign_in(client, practitioner)
+    client.post(reverse("people:edit", args=[emma.pk]), changed(emma, given_name="Emily"))
+    request = PossibleDuplicate.objects.get()
+    url = reverse("people:possible_duplicate", args=[request.pk])
+    sign_in(client, team_leader)
+    detail = client.get(url).content.decode()
+    assert "It is a different person: the worker may save the change" in detail
+    client.post(url, {"resolution": "Asked Riverside: someone else.", "different_person": "on"})
+    worker = practitioner.get_full_name() or practitioner.username
+    assert f"{worker} may save the change" in client.get(url).content.decode()
+    sign_in(client, practitioner)
+    response = client.post(
+        reverse("people:edit", args=[emma.pk]), changed(emma, given_name="Emily")
+    )
+    assert response.status_code == 302, response.content.decode()
+    emma.refresh_from_db()
+    assert emma.given_name == "Emily"
+    assert PossibleDuplicate.objects.count() == 1
+
+
+@override_settings(GOLDENTHREAD_POSSIBLE_DUPLICATE_LIMIT=1)
+def test_over_the_limit_no_changed_name_is_looked_up_so_the_answer_says_nothing(
+    pinned_clock, practitioner_client, emma, outsider
+):
+    practitioner_client.post(
+        reverse("people:edit", args=[emma.pk]), changed(emma, given_name="Emily")
+    )
+    logged = AccessLog.objects.filter(person_id=outsider.pk).count()
+    for overrides in ({"given_name": "Emily"}, {"family_name": "Nobody-Known"}):
+        response = practitioner_client.post(
+            reverse("people:edit", args=[emma.pk]), changed(emma, **overrides)
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "You cannot change the name or date of birth for now" in body
+        assert outsider.team.name not in body
+    assert PossibleDuplicate.objects.count() == 1
+    assert AccessLog.objects.filter(person_id=outsider.pk).count() == logged
+    emma.refresh_from_db()
+    assert emma.family_name == "Gill" and emma.version == 1
+    # Other details are still saved: nothing is looked up for them.
+    response = practitioner_client.post(
+        reverse("people:edit", args=[emma.pk]), changed(emma, communication_needs="BSL")
+    )
+    assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""goldenthread import-fhir FILE --team NAME --as USERNAME
+"""goldenthread import-fhir FILE --team NAME --as USERNAME [--different-person]
 
 Imports a plan sent by another Golden Thread (a FHIR R4 Bundle from export-fhir) into a
 team, as one of its practitioners or team leaders, through the services the pages use.
@@ -32,8 +32,15 @@ class Command(BaseCommand):
             required=True,
             help="A practitioner or team leader of that team, who imports it.",
         )
+        parser.add_argument(
+            "--different-person",
+            action="store_true",
+            help="The person is not the one already recorded with the same name and date of "
+            "birth, whom the importer may see (the refusal names them): import anyway. Kept "
+            "in the new record's history.",
+        )
 
-    def handle(self, *args, file, team, username, **options):
+    def handle(self, *args, file, team, username, different_person=False, **options):
         user = get_user_model()._default_manager.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user {username!r}.")
@@ -49,7 +56,12 @@ class Command(BaseCommand):
                 f"{file} is larger than {limit // 1024 // 1024} MB, the most a plan import reads."
             )
         try:
-            result = import_plan(actor=user, team=receiving, raw=path.read_bytes())
+            result = import_plan(
+                actor=user,
+                team=receiving,
+                raw=path.read_bytes(),
+                confirmed_namesake=different_person,
+            )
         except (ImportRefused, PermissionDenied) as exc:
             raise CommandError(str(exc)) from None
         person = result.person
