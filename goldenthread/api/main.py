@@ -23,9 +23,12 @@ from ninja.openapi.schema import OpenAPISchema
 
 from goldenthread.audit.services import snapshot
 from goldenthread.core.concurrency import StaleEditError
+from goldenthread.core.formatting import date_text
+from goldenthread.people.access import log_list_view
 from goldenthread.people.services import (
     PersonAlreadyRecorded,
     PersonMayBeKnown,
+    SamePersonMayBeRecorded,
     TooManyPossibleDuplicates,
 )
 
@@ -223,9 +226,36 @@ def _may_be_known(request: HttpRequest, exc: PersonMayBeKnown) -> HttpResponse:
     )
 
 
+@api.exception_handler(SamePersonMayBeRecorded)
+def _namesakes(request: HttpRequest, exc: SamePersonMayBeRecorded) -> HttpResponse:
+    """Someone the caller may see has the name and date of birth sent: who (their names are
+    read, so in their access logs, as on the page), and how to save anyway."""
+    log_list_view(
+        request,
+        exc.people,
+        reason="Shown through the API as possibly the person being added or changed "
+        "(same name and date of birth)",
+    )
+    named = "; ".join(
+        f"{p.display_name}, born {date_text(p.date_of_birth)} (person {p.pk})" for p in exc.people
+    )
+    detail = (
+        f"This person may already have a record: {named}. Nothing was saved. If it is the "
+        "same person, use that record; if they are a different person with the same name and "
+        'date of birth, send the same body again with "confirmed_namesake": true.'
+    )
+    return problem(
+        request,
+        422,
+        detail,
+        errors=[{"field": "confirmed_namesake", "message": detail}],
+        namesakes=[str(p.pk) for p in exc.people],
+    )
+
+
 @api.exception_handler(TooManyPossibleDuplicates)
 def _too_many(request: HttpRequest, exc: TooManyPossibleDuplicates) -> HttpResponse:
-    return problem(request, 409, str(exc) + " No CHI number can be saved until the day is out.")
+    return problem(request, 409, f"{exc} {exc.refused}")
 
 
 @api.exception_handler(AuthenticationError)

@@ -212,6 +212,16 @@ class CircleMemberOut(Schema):
     notes: str
 
 
+_CONFIRMED_NAMESAKE = (
+    "true: you have checked that the person is not the one already recorded with the same "
+    "name and date of birth, whom you may see (a namesake), so save anyway; kept in the "
+    "record's change history. Without it, such a match answers 422 with an error on this "
+    "field and the ids of those people in `namesakes`, and nothing is saved. It does not "
+    "pass a match with someone you may not see: that is always 409 'may already be known' "
+    "(your team leader is asked to check), as on the page."
+)
+
+
 class PersonIn(Strict):
     """A new person, in the caller's own team (as the page); the caller is allocated."""
 
@@ -223,6 +233,7 @@ class PersonIn(Strict):
     communication_needs: str = Field("", max_length=2000)
     area_id: int
     support_reason: SupportReasonCode = Field("", description=_SUPPORT_REASON)
+    confirmed_namesake: bool = Field(False, description=_CONFIRMED_NAMESAKE)
 
 
 class PersonPatch(patch_of(PersonIn)):  # type: ignore[misc]

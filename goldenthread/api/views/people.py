@@ -53,6 +53,20 @@ class PeopleParams(PageParams):
     q: str = ""
 
 
+_NAMESAKES = (
+    "A name and date of birth already recorded (case, spaces, accents and punctuation "
+    "aside; never someone with another CHI number) are answered as on the page. Someone you "
+    "may see: 422, with an error on `confirmed_namesake` and their ids in `namesakes` "
+    "(nothing is saved); if they are a different person, send the same body again with "
+    '`"confirmed_namesake": true` (kept in the change history). Someone you may not see: '
+    "409 'may already be known', nothing about them is shown and your team leader is asked "
+    "to check, with or without `confirmed_namesake`. A change is asked about only when it "
+    "matches someone the person did not match before. After several such requests in a "
+    "day, every new person and every change of a name or date of birth is answered 409, "
+    "whether or not it matches anyone."
+)
+
+
 @router.get(
     "/people",
     response=answers({200: page_of(PersonSummary)}),
@@ -73,6 +87,7 @@ def people_list(request: HttpRequest, params: Query[PeopleParams]):
     summary="Add a person to your team; you are allocated to work with them. A CHI number "
     "already recorded is answered as on the page: 409 with a link if you may see the "
     "person, otherwise 409 'may already be known' and your team leader is asked to check",
+    description=_NAMESAKES,
 )
 def person_add(request: HttpRequest, payload: PersonIn, response: HttpResponse):
     user = actor_of(request)
@@ -87,6 +102,7 @@ def person_add(request: HttpRequest, payload: PersonIn, response: HttpResponse):
         team=user.team,
         area=area,
         allocate_to=user,
+        different_person_confirmed=data.pop("confirmed_namesake"),
         http_request=request,
         **data,
     )
@@ -109,6 +125,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID, response: HttpResp
     response=answers({200: PersonOut}, write=True),
     url_name="person",
     summary="Change a person's details (If-Match)",
+    description=_NAMESAKES,
 )
 def person_update(
     request: HttpRequest,
@@ -130,6 +147,7 @@ def person_update(
         actor=actor_of(request),
         person=person,
         expected_version=version,
+        different_person_confirmed=bool(changes.pop("confirmed_namesake", False)),
         http_request=request,
         **changes,
     )
