@@ -226,7 +226,12 @@ class Person(VersionedModel):
                 violation_error_message="A person with this CHI number is already recorded.",
             ),
         ]
-        indexes = [models.Index(fields=["family_name", "given_name"], name="person_name")]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"], name="person_name"),
+            # A new person's (or a changed) name and date of birth are matched against
+            # everyone born that day (people.services._same_name_and_birth).
+            models.Index(fields=["date_of_birth"], name="person_birth"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -19,7 +19,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import sign_in
@@ -444,3 +446,30 @@ def test_over_the_limit_no_changed_name_is_looked_up_so_the_answer_says_nothing(
         reverse("people:edit", args=[emma.pk]), changed(emma, communication_needs="BSL")
     )
     assert response.status_code == 302
+
+
+# --- the match reads the people born that day, by an index (migration 0006) ---------------
+
+
+def test_the_match_reads_only_the_people_born_that_day_by_its_index(emily, emma):
+    """Each person added and each name or date of birth changed reads everyone born that
+    day: by the index person_birth, never the whole table (1,000,000 people: OPS-2)."""
+    with CaptureQueriesContext(connection) as queries:
+        rows = services._same_name_and_birth(
+            given_name="Emily",
+            family_name="Gill",
+            preferred_name="",
+            date_of_birth=BORN,
+            chi_number="",
+            excluding=emma.pk,
+        )
+    assert [row["pk"] for row in rows] == [emily.pk]
+    (sql,) = [q["sql"] for q in queries.captured_queries if "date_of_birth" in q["sql"]]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask for the plan
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+    assert "person_birth" in plan, plan
