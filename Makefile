@@ -42,9 +42,13 @@ run: install ## Start the demo on http://127.0.0.1:$(PORT)/ (SQLite under ./var/
 	@# DEBUG off, as in production: the service's own 404 and 500 pages, never Django's debug
 	@# pages (settings, stack frames, every URL). WhiteNoise serves the static files.
 	@# One background-job worker beside the server (exports, backups: docs/how-to/run-the-worker.md),
-	@# stopped with it. The queue is in the database: no broker to start.
+	@# stopped with it. The queue is in the database: no broker to start. The reports' figures
+	@# are worked out beside them too, every table and period together (ADR 0038): about a
+	@# minute for the demo on a new day; the report pages say so until they are ready.
+	@echo "The reports' figures are being worked out in the background (about a minute)."
 	DEBUG=false $(BIN)/goldenthread worker --verbosity 0 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=false $(BIN)/goldenthread refresh-reports --verbosity 0 & refresh=$$!; \
+	  trap 'kill $$worker $$refresh 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=false $(BIN)/goldenthread runserver 127.0.0.1:$(PORT)
 
 # `make test` runs the fast suite and the browser suite side by side (two jobs; each one's

@@ -50,6 +50,14 @@ def cell_text(cell: Cell, threshold: int) -> CellText:
     return CellText(HIDDEN_WORDS, None, cell.status)
 
 
+def _money_text(text: CellText) -> CellText:
+    """A sum of money hidden because its count is small reads "not shown": "fewer than 5"
+    beside pounds reads as less than £5 (#14, AGG-3)."""
+    if text.status is Status.SMALL:
+        return CellText(HIDDEN_WORDS, None, text.status)
+    return text
+
+
 @dataclass
 class Row:
     label: str
@@ -129,7 +137,12 @@ def table_for(
         col_labels = _labels(measure.columns)
         columns = [label for _, label in col_labels]
         for code, label in _labels(row_axis):
-            cells = [cell_text(cube.cell((*base, code, col)), t) for col, _ in col_labels]
+            cells = [
+                _money_text(cell_text(cube.cell((*base, code, col)), t))
+                if measure.money and col != "count"
+                else cell_text(cube.cell((*base, code, col)), t)
+                for col, _ in col_labels
+            ]
             rows.append(Row(label, cells, is_total=_subtotal(row_axis, code)))
     # A table withheld whole, or only at this selection (#14): a message, no numbers.
     here = not cube.withheld and cube.selection_withheld(tuple(base))
@@ -202,8 +215,10 @@ def _safe(value: str) -> str:
 
 # Why figures are not shown yet (#14): a table's, and the page's (reading.py).
 IN_BACKGROUND = (
-    "There are so many records that this is done in the background rather than while you "
-    "wait: come back to this page later to see them."
+    "This is done in the background rather than while you wait, because every table and "
+    "period is checked together so that small numbers cannot be worked out by comparing "
+    "them, and at a large council that takes a while: come back to this page later to see "
+    "them."
 )
 PREPARING_WORDS = f"These figures are being worked out. {IN_BACKGROUND}"
 

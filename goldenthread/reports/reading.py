@@ -213,6 +213,11 @@ class ReportReader:
                 f"These filters cover {presenters.small_words(t)} people, so no numbers "
                 "are shown. Choose a wider selection."
             )
+        if cell.status is Status.HIDDEN:
+            # The number of people is hidden to protect a small count elsewhere (another
+            # period's, ADR 0038), not small itself (that is SMALL): each table below is
+            # protected on its own and with its group, so they are shown.
+            return ""
         if cell.status is not Status.SHOWN:
             return (
                 "Numbers for these filters are not shown, so that small counts cannot be "

@@ -231,21 +231,9 @@ def _compute_in_process(measure_key: str, period_code: str) -> snapshots.Compute
 
 def across_enabled(changed: set[str]) -> set[str]:
     """The recomputed tables whose groups are protected across tables and periods:
-    those `GOLDENTHREAD_REPORTS_PROTECT_ACROSS` names ("all": every one). Off by default
-    (ADR 0015, "Protected across tables and periods")."""
-    wanted = settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS
-    if "all" in wanted:
-        return set(changed)
-    every = sorted(m.key for m in (selectors.PEOPLE, *selectors.MEASURES))
-    unknown = wanted - set(every)
-    if unknown:
-        raise ValueError(
-            "GOLDENTHREAD_REPORTS_PROTECT_ACROSS names no report table: "
-            + ", ".join(sorted(unknown))
-            + ' (use table keys, or "all")'
-        )
-    on = {k for group in linked.groups(every) if wanted & set(group) for k in group}
-    return changed & on
+    `selectors.protected_across` (GOLDENTHREAD_REPORTS_PROTECT_ACROSS; every table by
+    default, ADR 0038)."""
+    return changed & selectors.protected_across()
 
 
 def protect_across(

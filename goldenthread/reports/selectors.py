@@ -228,10 +228,39 @@ def cube_cells(measure: Measure, period: Period, axes: FilterAxes) -> int:
     return cells
 
 
+def protected_across() -> frozenset[str]:
+    """The tables protected together across tables and periods (#14, AGG-2, ADR 0038):
+    every table of each group of linked tables (`linked.groups`) that
+    GOLDENTHREAD_REPORTS_PROTECT_ACROSS names ("all", the default: every table). A name
+    that is no table is refused, not ignored."""
+    return _protected_across(frozenset(settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS))
+
+
+@functools.cache
+def _protected_across(wanted: frozenset[str]) -> frozenset[str]:
+    every = sorted(m.key for m in (PEOPLE, *MEASURES))
+    if "all" in wanted:
+        return frozenset(every)
+    unknown = wanted - set(every)
+    if unknown:
+        raise ValueError(
+            "GOLDENTHREAD_REPORTS_PROTECT_ACROSS names no report table: "
+            + ", ".join(sorted(unknown))
+            + ' (use table keys, "all" or "none")'
+        )
+    return frozenset(k for group in linked.groups(every) if wanted & set(group) for k in group)
+
+
 def in_background(measure: Measure, period: Period, axes: FilterAxes) -> bool:
-    """Whether the table is too large to compute while someone waits (#14, OPS-3): more
-    cells than GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS. Its figures are computed by the
-    background worker or `refresh-reports`, never in a request."""
+    """Whether the table's figures are never computed while someone waits, but by the
+    background worker or `refresh-reports` (#14): when they are protected together with
+    the other tables and periods (`protected_across`, AGG-2: a table computed alone in a
+    request would drop what hides it from the others), or when the table is too large
+    (OPS-3: more cells than GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS). With the store off
+    (GOLDENTHREAD_REPORTS_CACHE_SECONDS=0) nothing is kept to serve, so each request
+    computes every table on its own."""
+    if snapshots.enabled() and measure.key in protected_across():
+        return True
     return cube_cells(measure, period, axes) > settings.GOLDENTHREAD_REPORTS_REQUEST_MAX_CELLS
 
 

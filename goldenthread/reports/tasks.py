@@ -39,11 +39,19 @@ REPORTS_PRIORITY = -10
 @task(queue_name=settings.GOLDENTHREAD_REPORTS_QUEUE)
 def prepare_period(period_code: str, today: str) -> str:
     """Compute and store every table of one period whose figures are not current."""
+    from . import selectors
     from .refresh import refresh_reports
 
-    summary = refresh_reports(today=datetime.date.fromisoformat(today), periods=[period_code])
+    # Tables protected together across periods (ADR 0038) are worked out for every period
+    # offered at once: one period's figures protected without the others' could be compared
+    # with theirs.
+    together = bool(selectors.protected_across())
+    summary = refresh_reports(
+        today=datetime.date.fromisoformat(today), periods=None if together else [period_code]
+    )
+    what = "every period" if together else period_code
     return (
-        f"{period_code}: {summary.recomputed} tables computed, {summary.unchanged} already "
+        f"{what}: {summary.recomputed} tables computed, {summary.unchanged} already "
         f"current, in {summary.seconds:.1f} s"
     )
 
@@ -57,7 +65,11 @@ def _queued_task():
 
 
 def _asked_key(period_code: str, today: datetime.date) -> str:
-    return f"reports:preparing:{today.isoformat()}:{period_code}"
+    from . import selectors
+
+    # One ask for every period when they are worked out together (`prepare_period`).
+    asked = "every-period" if selectors.protected_across() else period_code
+    return f"reports:preparing:{today.isoformat()}:{asked}"
 
 
 def ask_to_prepare(period_code: str, today: datetime.date) -> None:

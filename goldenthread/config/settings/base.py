@@ -406,16 +406,24 @@ GOLDENTHREAD_REPORTS_THRESHOLD = int(os.environ.get("GOLDENTHREAD_REPORTS_THRESH
 # The council's Source sending location code, given by Public Health Scotland: the first
 # field of the national SDS return (goldenthread extract-source, #14). Empty: not set.
 GOLDENTHREAD_SENDING_LOCATION = os.environ.get("GOLDENTHREAD_SENDING_LOCATION", "")
-# Protection across tables and periods at refresh time (reports/linked.py, ADR 0015):
-# the report tables (keys, comma-separated, or "all") whose group of linked tables
-# `refresh-reports` audits and hides further across every period offered. Off by default
-# until it is usable on every group: on the synthetic council it closes the support steps'
-# cross-period leaks by withholding 4 of 19 periods, but on the outcome tables it had not
-# finished after 17 minutes and had withheld most periods (docs/benchmarks.md, leak14).
-GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset(
-    key.strip()
-    for key in os.environ.get("GOLDENTHREAD_REPORTS_PROTECT_ACROSS", "").split(",")
-    if key.strip()
+
+
+# Protection across tables and periods (reports/linked.py, ADRs 0015 and 0038): the report
+# tables (keys, comma-separated, or "all") whose group of linked tables is protected
+# together across every table and period offered, so that no count from 1 to threshold-1
+# can be worked out by comparing tables, filters or periods (AGG-2). On for every table by
+# default (ADR 0038): their figures are then worked out only by `refresh-reports` and the
+# background worker, never alone in a request. "none" turns it off, and with it the
+# property across tables (each table is still protected on its own): only for a
+# deployment that cannot give the refresh its time and memory (a council: about 11 GB and
+# an hour; docs/benchmarks.md, lead33).
+def _protect_across(value: str) -> frozenset[str]:
+    keys = frozenset(key.strip() for key in value.split(",") if key.strip())
+    return frozenset() if keys == {"none"} else keys
+
+
+GOLDENTHREAD_REPORTS_PROTECT_ACROSS = _protect_across(
+    os.environ.get("GOLDENTHREAD_REPORTS_PROTECT_ACROSS", "all")
 )
 # Each report table's protected counts are kept this long (Django's default cache), so
 # a page or CSV is one cache read per table; a change shows within this time.

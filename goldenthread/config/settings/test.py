@@ -32,6 +32,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 GOLDENTHREAD_SIGN_IN_CACHE = True
 # Report counts are computed afresh in tests (each test has its own records).
 GOLDENTHREAD_REPORTS_CACHE_SECONDS = 0
+# Each table protected on its own in tests of counts; the tests of the protection across
+# tables and periods (reports/tests/test_across_by_default.py, test_linked_protection.py)
+# turn it on, as production has it (ADR 0038).
+GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset()
 
 # The browser suite on SQLite (make test-browser sets GT_TEST_SQLITE_FILE): a test database
 # in a file, not in memory. The live server and the browser's requests then use their own

@@ -459,6 +459,14 @@ def test_a_different_amount_the_panel_agreed_is_agreed_with_its_own_line(
         ("Total", True),
     ]
 
+    # With the usual threshold the few decisions are small: their count reads "fewer than
+    # 5", their sums "not shown" ("fewer than 5" beside pounds reads as less than £5).
+    cube = selectors.build(money, Q3, TODAY, axes)
+    table = table_for(money, cube, money.row_axis(Q3), {})
+    declined = next(r for r in table.rows if r.label == "Not agreed")
+    assert [c.text for c in declined.cells][0] == "fewer than 5"
+    assert set(c.text for c in declined.cells[1:]) == {"not shown"}
+
 
 def test_moves_by_kind_whether_made_and_planned_around_an_outcome(team, other_team):
     """TR-1, ACC (#13): moves planned for the period are counted by kind, happened or not,

@@ -16,6 +16,7 @@ from conftest import sign_in
 from goldenthread.accounts.factories import AreaFactory
 from goldenthread.people.factories import PersonFactory
 from goldenthread.reports import presenters
+from goldenthread.reports.disclosure import Status
 from goldenthread.reports.selectors import MEASURES
 from goldenthread.reports.topics import TOPICS
 from goldenthread.sds.factories import UnmetNeedFactory
@@ -413,3 +414,23 @@ def test_filters_not_offered_are_refused_in_words_without_the_default_selection(
         assert "<b>" not in body and "&lt;b&gt;" not in body
         assert "Showing:</strong> No numbers until the filters are corrected." in body
         assert "All teams, All areas" not in body
+
+
+@pytest.mark.parametrize("status", [Status.HIDDEN, Status.WITHHELD])
+def test_a_hidden_number_of_people_leaves_the_tables_shown_a_withheld_one_does_not(
+    client, commissioner, needs, monkeypatch, status
+):
+    """#14, AGG-2 (ADR 0038): protected across periods, the number of people with a record
+    is often hidden (the rolling year minus a month would give the few added that month).
+    Hidden, it is 0 or at least the threshold: the tables, each protected itself, are shown.
+    Withheld with its selection, it could be small: no numbers."""
+    from goldenthread.reports.disclosure import Cell
+    from goldenthread.reports.reading import ReportReader
+
+    monkeypatch.setattr(ReportReader, "population", lambda self: Cell(None, status))
+    sign_in(client, commissioner)
+    body = client.get(_topic(), {"period": "2026Q2"}).content.decode()
+    if status is Status.HIDDEN:
+        assert "No numbers for this selection" not in body and 'class="report-table"' in body
+    else:
+        assert "No numbers for this selection" in body and 'class="report-table"' not in body
