@@ -20,6 +20,19 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RefusalWithoutTraceback(logging.Filter):
+    """Django logs every 4xx answer it makes from an exception (a refusal: 403, 404) with
+    the exception's traceback. A refusal is the service working, not failing: its line is
+    kept (status, path, request id) and the traceback dropped, so that someone probing
+    addresses cannot fill the log with stack frames (OPS-8). Errors (5xx) keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and record.exc_info:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 # --- Encoded text and JSON lines (OPS-8, R27) ------------------------------------------
 
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), 0x7F)}

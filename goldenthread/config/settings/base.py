@@ -503,6 +503,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "goldenthread.core.logging.RequestIdFilter"},
         "encoded": {"()": "goldenthread.core.logging.EncodedTextFilter"},
+        "refusal": {"()": "goldenthread.core.logging.RefusalWithoutTraceback"},
     },
     "formatters": {
         "plain": {
@@ -512,7 +513,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id", "encoded"],
+            "filters": ["request_id", "refusal", "encoded"],
             "formatter": "plain",
         },
     },

@@ -257,3 +257,40 @@ def test_log_lines_name_the_request(settings):
     assert "%(request_id)s" in settings.LOGGING["formatters"][console["formatter"]]["format"]
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "outside", None, None)
     assert RequestIdFilter().filter(record) and record.request_id == "-"
+
+
+def test_a_refusal_is_logged_without_its_traceback_an_error_with_it(client, practitioner, settings):
+    """OPS-8: someone probing addresses gets a 403 for each, and each was logged with a
+    full stack trace; the refusal's line is kept (status, path), its traceback is not.
+    A 500 keeps its traceback (the test above)."""
+    import sys
+
+    from goldenthread.core.logging import RefusalWithoutTraceback
+
+    assert "refusal" in settings.LOGGING["handlers"]["console"]["filters"]
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Keep()
+    handler.addFilter(RefusalWithoutTraceback())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    sign_in(client, practitioner)
+    try:
+        response = client.get("/reports/")  # a practitioner may not open the reports
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 403
+    refused = [r for r in records if getattr(r, "status_code", None) == 403]
+    assert refused and all(r.exc_info is None for r in refused)
+    assert "/reports/" in refused[0].getMessage()
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        error = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "x", None, None)
+        error.exc_info, error.status_code = sys.exc_info(), 500
+    assert RefusalWithoutTraceback().filter(error) and error.exc_info is not None
