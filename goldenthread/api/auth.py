@@ -55,7 +55,13 @@ from ninja.utils import check_csrf
 
 from goldenthread.accounts.models import STAFF_ROLES, User
 from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_record
+from goldenthread.audit.services import (
+    PendingAccess,
+    access_record,
+    defer_access,
+    pending_access,
+)
+from goldenthread.audit.services import settle_access as write_pending_access
 from goldenthread.core.formatting import date_text
 from goldenthread.people.access import find_person_record, log_list_view
 from goldenthread.people.models import Person
@@ -89,17 +95,6 @@ class Caller:
 
     def __bool__(self) -> bool:  # django-ninja treats a falsy result as "not signed in"
         return True
-
-
-@dataclass
-class PendingAccess:
-    """The access-log row a call owes, written once its answer is known (settle_access)."""
-
-    person_id: uuid.UUID | None
-    action: AccessAction  # what a write answered with success did: CHANGE
-    reason: str  # why the caller may: the relationship, a break-glass reason
-    break_glass: bool = False
-    refusal: str = ""  # the gate's own refusal of a write (a read-only token), in words
 
 
 class GatedRequest(HttpRequest):
@@ -197,10 +192,6 @@ def _log_without_person(request: HttpRequest, caller: Caller) -> None:
 NAMING_NO_ONE = "API call naming no one's record"
 
 
-def _defer(request: HttpRequest, pending: PendingAccess) -> None:
-    gated(request).gt_pending = pending
-
-
 def _refuse_write(request: HttpRequest, caller: Caller) -> NoReturn:
     """Refuse a write the caller may not make; the call's row (CHANGE_REFUSED, with why) is
     written with the answer: the caller may read the record, so it is not DENIED."""
@@ -208,7 +199,7 @@ def _refuse_write(request: HttpRequest, caller: Caller) -> NoReturn:
         why = "This API token may only read."
     else:
         why = "Only practitioners and team leaders change records, through the API as on the pages."
-    pending = getattr(gated(request), "gt_pending", None)
+    pending = pending_access(request)
     if pending is not None:
         pending.refusal = f"Refused: {why}"
     raise ApiProblem(403, why)
@@ -255,7 +246,7 @@ class ApiAuth:
         view_name = request.resolver_match.view_name if request.resolver_match else ""
         if not names_person:
             if writing:
-                _defer(request, PendingAccess(None, AccessAction.CHANGE, NAMING_NO_ONE))
+                defer_access(request, PendingAccess(None, AccessAction.CHANGE, NAMING_NO_ONE))
                 if not caller.may_write:
                     _refuse_write(request, caller)
             negotiation.check_request(request, _expects(request))
@@ -268,7 +259,7 @@ class ApiAuth:
         if not writing:
             _log_read(request, caller, person, view_name)
             return caller
-        _defer(
+        defer_access(
             request,
             PendingAccess(
                 person.pk, AccessAction.CHANGE, person.access_reason, person.opened_by_break_glass
@@ -331,35 +322,24 @@ def log_people_listed(request: HttpRequest, people: list[uuid.UUID]) -> None:
 
 
 def settle_access(request: HttpRequest, response: HttpResponseBase) -> None:
-    """Write the access-log row the call owes (PendingAccess), once, saying what the answer
-    shows was done (the module's docstring says which row for which answer)."""
-    gate = gated(request)
-    pending = getattr(gate, "gt_pending", None)
+    """Write the access-log row the call owes (audit.services.PendingAccess), once, saying
+    what the answer shows was done (the module's docstring says which row for which
+    answer). A call whose row was written where it was refused (a refused budget decision:
+    audit.services.change_refused) owes none."""
+    pending = pending_access(request)
     if pending is None:
         return
-    gate.gt_pending = None
     status = response.status_code
-    action, reason = pending.action, pending.reason
     if status == 403:
-        action = AccessAction.CHANGE_REFUSED
-        reason = pending.refusal or f"Refused: {_detail(response)}"
+        write_pending_access(
+            request,
+            action=AccessAction.CHANGE_REFUSED,
+            reason=pending.refusal or f"Refused: {_detail(response)}",
+        )
     elif status >= 400:
-        action = AccessAction.CHANGE_FAILED
-    access_record(
-        actor=gate.gt_caller.user,
-        person_id=pending.person_id,
-        action=action,
-        what=what(request),
-        reason=reason,
-        request=request,
-        break_glass=pending.break_glass,
-    )
-
-
-def access_settled(request: HttpRequest) -> None:
-    """The view wrote the call's one row itself (a refused budget decision's DENIED row,
-    ADR 0006): settle_access writes nothing more."""
-    gated(request).gt_pending = None
+        write_pending_access(request, action=AccessAction.CHANGE_FAILED)
+    else:
+        write_pending_access(request, action=pending.action)
 
 
 def _detail(response: HttpResponseBase) -> str:

@@ -15,7 +15,10 @@ import datetime
 import decimal
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -155,6 +158,107 @@ def access_denied(
         )
 
 
+def change_refused(
+    *,
+    actor: Any,
+    person_id: uuid.UUID | None,
+    what: str,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> AccessLog:
+    """Log a change refused to someone who may open the record (AccessAction.CHANGE_REFUSED:
+    a rule of the service, such as a budget decision beyond their limit) in an atomic block
+    of its own, so it survives the refusal the caller raises next. It is the request's one
+    row: the row a page or an API call owes for its change is settled (`access_settled`)."""
+    with transaction.atomic():
+        row = access_record(
+            actor=actor,
+            person_id=person_id,
+            action=AccessAction.CHANGE_REFUSED,
+            what=what,
+            reason=reason,
+            request=request,
+        )
+    access_settled(request)
+    return row
+
+
+# --- A change's row, written once the answer is known (SEC-3, ADR 0002) -----------------------
+
+
+@dataclass
+class PendingAccess:
+    """The access-log row a request that may change a person's record owes, written once
+    its answer is known (`settle_access`): the record pages (people.access.logged_change)
+    and the API (api.auth.logged_outcome) alike."""
+
+    person_id: uuid.UUID | None
+    action: AccessAction  # what the request did if it made its change: CHANGE
+    reason: str  # why the user may: the relationship, a break-glass reason
+    break_glass: bool = False
+    refusal: str = ""  # a refusal known before the answer (a read-only token), in words
+
+
+def defer_access(request: HttpRequest, pending: PendingAccess) -> None:
+    """The request owes `pending`, written by `settle_access` when its answer is known."""
+    request.gt_pending = pending  # type: ignore[attr-defined]
+
+
+def pending_access(request: HttpRequest | None) -> PendingAccess | None:
+    return getattr(request, "gt_pending", None) if request is not None else None
+
+
+def access_settled(request: HttpRequest | None) -> None:
+    """The request's one row is written already (a refused change logged where it was
+    refused: `change_refused`): `settle_access` writes nothing more."""
+    if pending_access(request) is not None:
+        request.gt_pending = None  # type: ignore[union-attr]
+
+
+def settle_access(
+    request: HttpRequest, *, action: AccessAction | str, reason: str | None = None
+) -> AccessLog | None:
+    """Write the row the request owes (`defer_access`), once, as `action` (with `reason`
+    instead of the relationship: a refusal's words); nothing if it is settled already."""
+    pending = pending_access(request)
+    if pending is None:
+        return None
+    access_settled(request)
+    match = getattr(request, "resolver_match", None)
+    return access_record(
+        actor=request.user,
+        person_id=pending.person_id,
+        action=action,
+        what=match.view_name if match is not None else request.path,
+        reason=reason or pending.reason,
+        request=request,
+        break_glass=pending.break_glass,
+    )
+
+
+# The change history's rows written while a request that may change a record runs
+# (`changes_watched`): what tells a change made from one tried and not made.
+_changes_written: ContextVar[list[Any] | None] = ContextVar("gt_changes_written", default=None)
+
+
+@contextmanager
+def changes_watched() -> Iterator[list[Any]]:
+    """The ids of the ChangeRecord rows written in the block (every change of a record
+    writes one in its transaction: `change_record`)."""
+    written: list[Any] = []
+    token = _changes_written.set(written)
+    try:
+        yield written
+    finally:
+        _changes_written.reset(token)
+
+
+def changes_kept(written: list[Any]) -> bool:
+    """Whether any of these change-history rows stands (a savepoint rolled back takes its
+    row with it): one query, and none when nothing was written."""
+    return bool(written) and ChangeRecord.objects.filter(pk__in=written).exists()
+
+
 def _request_text(request: HttpRequest | None, name: str, length: int) -> str | None:
     """The API token's name or prefix, set on the request by the API's gate
     (goldenthread.api.auth); None for a page or a session call."""
@@ -221,7 +325,7 @@ def change_record(
     after = None if action == ChangeAction.DELETE else snapshot(instance)
     if after is not None and extra:
         after.update(_json_safe(extra))
-    return ChangeRecord.objects.create(
+    row = ChangeRecord.objects.create(
         at=timezone.now(),
         person_id=person_id,
         object_type=instance._meta.label,
@@ -231,6 +335,10 @@ def change_record(
         after=after,
         **actor_fields,
     )
+    written = _changes_written.get()
+    if written is not None:
+        written.append(row.pk)
+    return row
 
 
 class Auditor:

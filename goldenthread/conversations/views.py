@@ -172,6 +172,11 @@ class StepView(ReadChoicesMixin, PersonsWordsMixin, ConversationMixin, TemplateV
             context["matters_domain"] = domain_region(self.person, context["matters_form"])
         return context
 
+    def only_reads(self, request: HttpRequest) -> bool:
+        """ "Suggest a domain" saves nothing: one VIEW row, as for the page itself."""
+        suggesting = request.POST.get("kind") == "matters" and "suggest_domain" in request.POST
+        return suggesting or super().only_reads(request)
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         kind = request.POST.get("kind", "")
         if kind not in self.forms:

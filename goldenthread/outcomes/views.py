@@ -86,7 +86,11 @@ class DomainRegionMixin:
 class CheckWordingMixin:
     """OC-5 without JavaScript (#16): the "Check wording" button sends the form here; the
     page comes back with everything typed kept and the checker's real suggestions for it.
-    Nothing is saved. With htmx, only the feedback is sent back, into the checker panel."""
+    Nothing is saved. With htmx, only the feedback is sent back, into the checker panel.
+    So the request only reads the record: one VIEW row, as for the page itself."""
+
+    def only_reads(self, request):
+        return "check_wording" in request.POST or super().only_reads(request)
 
     def post(self, request, *args, **kwargs):
         if "check_wording" not in request.POST:

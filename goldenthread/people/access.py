@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -47,7 +49,16 @@ from goldenthread.audit.forms import (
     break_glass_reason_problem,
 )
 from goldenthread.audit.models import AccessAction, BreakGlassAccess
-from goldenthread.audit.services import access_denied, access_record, break_glass_record
+from goldenthread.audit.services import (
+    PendingAccess,
+    access_denied,
+    access_record,
+    break_glass_record,
+    changes_kept,
+    changes_watched,
+    defer_access,
+    settle_access,
+)
 from goldenthread.core.permissions import Permission, can
 from goldenthread.core.prepared import PreparedQuery
 from goldenthread.ui.views import ChildOr404, SignedInMixin
@@ -195,20 +206,93 @@ def scoped_person(user, person_id, *, now: datetime.datetime) -> Person | None:
 def open_person_record(
     request: HttpRequest, person_id, *, what: str, action: AccessAction | None = None
 ) -> Person:
-    """Return the person if the user may see them, logging the access or the refusal."""
+    """Return the person if the user may see them, logging the access (VIEW, or `action`:
+    EXPORT for a download) or the refusal at once. A request that may change the record
+    finds it (`find_person_record`) and writes its row when its answer is known
+    (`logged_change`)."""
     person = find_person_record(request, person_id, what=what)
-    if action is None:
-        action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
     access_record(
         actor=request.user,
         person_id=person.pk,
-        action=action,
+        action=action or AccessAction.VIEW,
         what=what,
         reason=person.access_reason,
         request=request,
         break_glass=person.opened_by_break_glass,
     )
     return person
+
+
+# Methods that read: the row (VIEW) is written before the page runs.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# The answer an exception raised by a page becomes (django.core.handlers.exception).
+_EXCEPTION_STATUS: tuple[tuple[type[BaseException], int], ...] = (
+    (Http404, 404),
+    (PermissionDenied, 403),
+    (MultiPartParserError, 400),
+    (BadRequest, 400),
+    (SuspiciousOperation, 400),
+)
+
+
+def _status_of(error: BaseException) -> int:
+    return next((status for kind, status in _EXCEPTION_STATUS if isinstance(error, kind)), 500)
+
+
+def _refusal_words(error: BaseException | None) -> str:
+    why = str(error) if isinstance(error, PermissionDenied) and str(error) else ""
+    return f"Refused: {why or 'You may not do this.'}"
+
+
+def logged_change(
+    request: HttpRequest,
+    run: Callable[[], HttpResponseBase],
+    *,
+    person_id: uuid.UUID,
+    reason: str,
+    break_glass: bool = False,
+) -> HttpResponseBase:
+    """Run a request that may change a person's record (`run`: the page), and write its one
+    access-log row once its answer is known, saying what it did (SEC-3, ADR 0002), with
+    `reason` (why the user may: `access_reason` of `find_person_record`):
+
+    - a change made (a row of the change history written and kept: every change of a
+      record writes one in its transaction) is CHANGE, written in the change's transaction,
+      so a change is never kept without its row;
+    - a refusal (403) is CHANGE_REFUSED, with why: the user could open the record, so it is
+      not DENIED;
+    - anything else (a form shown again with its errors, a stale save, a 4xx, a post that
+      changes nothing) is CHANGE_FAILED, "not saved";
+    - a failure on our side (5xx, or an exception that is not a 4xx) keeps nothing: the
+      page's transaction is rolled back, and the row (CHANGE_FAILED) is written after it.
+
+    A row written where the change was refused (`audit.services.change_refused`: a budget
+    decision beyond the user's limit) settles the request: nothing more is written."""
+    defer_access(request, PendingAccess(person_id, AccessAction.CHANGE, reason, break_glass))
+    error: BaseException | None = None
+    response: HttpResponseBase | None = None
+    with changes_watched() as written, transaction.atomic():
+        try:
+            response = run()
+            status = response.status_code
+        except Exception as exc:  # answered below, after the row
+            error, status = exc, _status_of(exc)
+        rolled_back = status >= 500 or transaction.get_rollback()
+        if rolled_back:
+            transaction.set_rollback(True)
+        elif changes_kept(written):
+            settle_access(request, action=AccessAction.CHANGE)
+        elif status == 403:
+            settle_access(request, action=AccessAction.CHANGE_REFUSED, reason=_refusal_words(error))
+        else:
+            settle_access(request, action=AccessAction.CHANGE_FAILED)
+    if rolled_back:  # nothing kept: the row on its own, after the rollback
+        settle_access(request, action=AccessAction.CHANGE_FAILED)
+    if error is not None:
+        raise error
+    assert response is not None
+    return response
 
 
 def find_person_record(request: HttpRequest, person_id, *, what: str) -> Any:
@@ -387,13 +471,15 @@ class PersonRecordMixin(SignedInMixin):
         # and log, the role checks, the frame, the context processors) went through two
         # proxies. The same user, its device and is_verified() already set by both.
         request.user = signed_in_user_itself(request)
+        what = request.resolver_match.view_name
+        reads = self.only_reads(request)
         try:
-            self.person = open_person_record(
-                request,
-                kwargs["person_id"],
-                what=request.resolver_match.view_name,
-                action=self.access_action,
-            )
+            if reads:
+                self.person = open_person_record(
+                    request, kwargs["person_id"], what=what, action=self.access_action
+                )
+            else:  # its row is written once its answer is known (logged_change)
+                self.person = find_person_record(request, kwargs["person_id"], what=what)
         except NoRelationship as refused:
             if (
                 request.method in ("GET", "HEAD")
@@ -402,7 +488,21 @@ class PersonRecordMixin(SignedInMixin):
             ):
                 return break_glass_offer(request, refused.person_id)
             raise
-        return super().dispatch(request, *args, **kwargs)
+        if reads:
+            return super().dispatch(request, *args, **kwargs)
+        return logged_change(
+            request,
+            lambda: super(PersonRecordMixin, self).dispatch(request, *args, **kwargs),
+            person_id=self.person.pk,
+            reason=self.person.access_reason,
+            break_glass=self.person.opened_by_break_glass,
+        )
+
+    def only_reads(self, request: HttpRequest) -> bool:
+        """Whether this request only reads the record (a VIEW row, written before the page
+        runs): GET, HEAD and OPTIONS; a page whose POST asks for live feedback and saves nothing
+        ("Check wording") says so too. Any other request may change it (logged_change)."""
+        return request.method in SAFE_METHODS
 
     def get_permission_object(self):
         """What PermissionRequiredMixin asks about: this person."""

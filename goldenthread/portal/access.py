@@ -8,7 +8,7 @@
 - `PortalRecordMixin`: the portal's pages about one person, under
   `/my-record/<person_id>/…`. Only a person or proxy account is let in, and only to a
   record it is linked to now (`Person.objects.visible_to`, the one door), with one access
-  row for the request; a proxy is refused a section the person has kept from them.
+  row for the request (a change's once its answer is known, as on the staff pages); a proxy is refused a section the person has kept from them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from goldenthread.accounts.models import Role
 from goldenthread.audit.models import AccessAction
 from goldenthread.audit.services import access_denied
 from goldenthread.core.problems import is_api_request, problem
-from goldenthread.people.access import NoRelationship, open_person_record
+from goldenthread.people.access import (
+    SAFE_METHODS,
+    NoRelationship,
+    find_person_record,
+    logged_change,
+    open_person_record,
+)
 
 from .models import RecordLink
 from .reader_words import Reader
@@ -131,11 +137,26 @@ class PortalRecordMixin(LoginRequiredMixin):
                 actor=request.user, person_id=person_id, what=what, request=request, reason=refusal
             )
             raise PermissionDenied(refusal)
-        # The one door: Person.objects.visible_to, and one access row (or a refusal).
-        self.person = open_person_record(request, person_id, what=what, action=self.access_action)
+        # The one door: Person.objects.visible_to, and one access row (or a refusal): a
+        # read's at once, a change's once its answer is known (people.access.logged_change).
+        reads = request.method in SAFE_METHODS
+        if reads:
+            self.person = open_person_record(
+                request, person_id, what=what, action=self.access_action
+            )
+        else:
+            self.person = find_person_record(request, person_id, what=what)
         self.link = link
         self.reader = Reader.of(link, self.person)
-        return super().dispatch(request, *args, **kwargs)
+        if reads:
+            return super().dispatch(request, *args, **kwargs)
+        return logged_change(
+            request,
+            lambda: super(PortalRecordMixin, self).dispatch(request, *args, **kwargs),
+            person_id=self.person.pk,
+            reason=self.person.access_reason,  # why the user may (find_person_record)
+            break_glass=self.person.opened_by_break_glass,
+        )
 
     def link_refusal(self, link: RecordLink, kwargs: dict) -> str | None:
         """Why this sign-in's link may not use this page at all (refused, GET and POST

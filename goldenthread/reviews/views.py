@@ -425,6 +425,10 @@ class OutcomeReviewView(ReviewBlockFormView):
     def get_initial(self):
         return outcome_review_initial(self.block)
 
+    def only_reads(self, request):
+        """ "Check wording" saves nothing: one VIEW row, as for the page itself."""
+        return "check_wording" in request.POST or super().only_reads(request)
+
     def post(self, request, *args, **kwargs):
         """ "Check wording" on the rewrite box (OC-5, #16): without JavaScript the page comes
         back with everything typed kept and the checker's suggestions for the new wording;

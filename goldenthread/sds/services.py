@@ -23,7 +23,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role, User
-from goldenthread.audit.services import Auditor, access_denied, create_audited, update_audited
+from goldenthread.audit.services import (
+    Auditor,
+    access_denied,
+    access_settled,
+    change_refused,
+    create_audited,
+    update_audited,
+)
 from goldenthread.conversations.models import Conversation
 from goldenthread.core.concurrency import StaleEditError, save_versioned
 from goldenthread.core.formatting import PENNY, date_text
@@ -808,16 +815,27 @@ class DecideAction:
 
 
 def _refuse(
-    actor: User | None, budget_request: BudgetRequest, why: str, http_request: HttpRequest | None
+    actor: User | None,
+    budget_request: BudgetRequest,
+    why: str,
+    http_request: HttpRequest | None,
+    *,
+    opens: bool,
 ) -> NoReturn:
-    """Log a refused decision in its own transaction, so it survives the refusal."""
-    access_denied(
+    """Log a refused decision in its own transaction, so it survives the refusal, with why.
+    Someone who may open what they decide on (`opens`: the person's record, or the panel's
+    page of a request at the panel) was refused a change (CHANGE_REFUSED), not refused the
+    record; anyone else was refused the record (DENIED). It is the request's one row: the
+    page's or the API call's own is settled (audit.services.access_settled)."""
+    log = change_refused if opens else access_denied
+    log(
         actor=actor,
         person_id=budget_request.person_id,
-        what=f"sds.budget_request_decide {budget_request.reference}",
+        what=f"sds:budget_request_decide {budget_request.reference}",
         reason=f"Refused: {why}",
         request=http_request,
     )
+    access_settled(http_request)
     raise PermissionDenied(why)
 
 
@@ -832,6 +850,11 @@ def check_decision_allowed(
     `budget_request` now (delegated limits, Std 8.2, 8.9). Returns their authority."""
     sees_person = may_record_for(actor, budget_request.person_id)
     authority = authority_for(actor, budget_request, sees_person=sees_person)
+    # Whether the actor may open what they decide on: a refusal is then a refused change.
+    opens = sees_person or (
+        getattr(actor, "role", None) == Role.PANEL_MEMBER
+        and budget_request.status == RequestStatus.AT_PANEL
+    )
     if action not in DecideAction.ALL:
         # Unknown actions are a form error, not a permission question, when allowed at all.
         if authority.may_decide or authority.may_refer:
@@ -841,6 +864,7 @@ def check_decision_allowed(
             budget_request,
             authority.why_not or "You may not decide this request.",
             http_request,
+            opens=opens,
         )
     allowed = authority.may_refer if action == DecideAction.REFER else authority.may_decide
     if action in DecideAction.PANEL_ONLY and not authority.as_panel:
@@ -857,7 +881,7 @@ def check_decision_allowed(
             why = authority.why_not or "Only the team leader of the person's team may refer it."
         else:
             why = authority.why_not or "You may not decide this request."
-        _refuse(actor, budget_request, why, http_request)
+        _refuse(actor, budget_request, why, http_request, opens=opens)
     return authority
 
 

@@ -28,7 +28,13 @@ from goldenthread.audit.services import access_denied, access_record
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.core.permissions import Permission, can
 from goldenthread.outcomes.models import Outcome
-from goldenthread.people.access import PersonChild, PersonRecordMixin, log_list_view
+from goldenthread.people.access import (
+    SAFE_METHODS,
+    PersonChild,
+    PersonRecordMixin,
+    log_list_view,
+    logged_change,
+)
 from goldenthread.people.models import Person
 from goldenthread.people.person_side import PersonsWordsMixin
 from goldenthread.support.selectors import open_replacement
@@ -928,7 +934,8 @@ class BudgetRequestResubmitView(RecordFormView):
 
 def refuse_decision_not_allowed(request: HttpRequest, budget_request: BudgetRequest | None) -> None:
     """Refuse a decision the user may not take before the page logs anything else, so a
-    refused decision leaves exactly one access-log row, the DENIED one (SEC-2). Raises
+    refused decision leaves exactly one access-log row, a refused change with why (SEC-2,
+    SEC-3: sds.services writes it). Raises
     PermissionDenied; does nothing when there is no open request to decide."""
     if budget_request is not None:
         services.check_decision_allowed(
@@ -1147,16 +1154,23 @@ class PanelDecideView(DecideFormView):
         self.budget_request = budget_request
         if request.method == "POST":
             refuse_decision_not_allowed(request, budget_request)
-        action = AccessAction.VIEW if request.method in ("GET", "HEAD") else AccessAction.CHANGE
-        access_record(
-            actor=request.user,
+        if request.method in SAFE_METHODS:
+            access_record(
+                actor=request.user,
+                person_id=budget_request.person_id,
+                action=AccessAction.VIEW,
+                what=what,
+                reason=PANEL_REASON,
+                request=request,
+            )
+            return super().dispatch(request, *args, **kwargs)
+        # A decision's row is written once its answer is known, as on the record pages.
+        return logged_change(
+            request,
+            lambda: super(PanelDecideView, self).dispatch(request, *args, **kwargs),
             person_id=budget_request.person_id,
-            action=action,
-            what=what,
             reason=PANEL_REASON,
-            request=request,
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def decision_choices(self) -> dict[str, bool]:
         may_decide = authority_for(self.actor, self.budget_request, sees_person=False).may_decide

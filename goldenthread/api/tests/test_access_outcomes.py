@@ -141,12 +141,13 @@ def test_a_change_that_fails_on_our_side_keeps_nothing(
 
 def test_a_change_is_kept_only_with_its_row(client, token, circle, practitioner, monkeypatch):
     """The change and its access row are written in one transaction: no row, no change."""
-    from goldenthread.api import auth
+    from goldenthread.audit import services as audit_services
 
     def no_log(**kwargs):
         raise RuntimeError("the access log could not be written")
 
-    monkeypatch.setattr(auth, "access_record", no_log)
+    # The call's row is written by the one writer the pages use too (settle_access).
+    monkeypatch.setattr(audit_services, "access_record", no_log)
     members = CircleMember.objects.count()
     with pytest.raises(RuntimeError, match="could not be written"):
         call(client, "post", circle, token, CIRCLE)

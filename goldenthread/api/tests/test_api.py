@@ -321,7 +321,8 @@ def test_budget_request_and_the_four_eyes(client, full_record, practitioner, tea
     request = created.json()
     assert request["total_per_year"] == "364.00" and request["status"] == "awaiting"
     decision = f"{base}/{request['id']}/decision"
-    # Whoever sent it never decides it (Std 8.2): refused, one DENIED row, nothing changed.
+    # Whoever sent it never decides it (Std 8.2): refused, one row (a refused change, with
+    # why: the sender may open the record, so not DENIED), nothing changed.
     before = AccessLog.objects.count()
     refused = call(
         client,
@@ -333,7 +334,8 @@ def test_budget_request_and_the_four_eyes(client, full_record, practitioner, tea
     )
     assert refused.status_code == 403
     assert AccessLog.objects.count() == before + 1
-    assert AccessLog.objects.latest("at").action == AccessAction.DENIED
+    row = AccessLog.objects.latest("at")
+    assert row.action == AccessAction.CHANGE_REFUSED and "You sent this request" in row.reason
     leader = token_for(team_leader)
     allowed = call(client, "get", decision, leader).json()
     assert allowed["may_decide"] is True

@@ -7,8 +7,9 @@ ETag is its number of change records (sds.selectors.budget_line_version).
 
 A budget request is decided here as on its page: the service decides who may (delegated
 limits, four eyes: whoever sent a request never agrees or declines it) and a refused
-decision leaves exactly one access-log row, the DENIED one (ADR 0006): the call's own row is
-written with its answer (auth.settle_access), and not at all for a refused decision.
+decision leaves exactly one access-log row, a refused change (CHANGE_REFUSED) with the
+service's reason, written where it is refused (sds.services, ADR 0006), which settles the
+call's own row (auth.settle_access writes nothing more).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime
 import uuid
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -29,7 +30,6 @@ from goldenthread.sds.models import Accepted
 from goldenthread.sds.selectors import budget_line_version
 from goldenthread.support.services import solution_move
 
-from ..auth import access_settled
 from ..concurrency import expected_version
 from ..errors import ApiProblem
 from ..pagination import page_of
@@ -344,14 +344,11 @@ def budget_request_decide(
     person = person_of(request)
     budget_request = one(requests_of(person), request_id, "budget request")
     actor = actor_of(request)
-    # A refused decision writes its one row here, the DENIED one (and nothing else).
-    try:
-        services.check_decision_allowed(
-            actor=actor, budget_request=budget_request, action=payload.action, http_request=request
-        )
-    except PermissionDenied:
-        access_settled(request)
-        raise
+    # A refused decision writes its one row here, a refused change with why, and settles
+    # the call's row (audit.services.change_refused): nothing else is written.
+    services.check_decision_allowed(
+        actor=actor, budget_request=budget_request, action=payload.action, http_request=request
+    )
     version = expected_version(request)
     services.budget_request_decide(
         actor=actor,

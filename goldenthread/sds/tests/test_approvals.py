@@ -43,7 +43,13 @@ def decide(actor, budget_request, action=DecideAction.APPROVE, **kwargs):
 
 
 def denied_rows(user):
+    """Refusals of someone who may not open the record (no relationship to the person)."""
     return list(AccessLog.objects.filter(actor=user, action=AccessAction.DENIED))
+
+
+def refused_rows(user):
+    """Refused changes: a decision refused to someone who may open the record (SEC-3)."""
+    return list(AccessLog.objects.filter(actor=user, action=AccessAction.CHANGE_REFUSED))
 
 
 def test_within_the_team_leaders_limit_it_waits_for_a_decision(person, limits):
@@ -113,7 +119,8 @@ def test_forged_approval_above_the_practitioners_limit_is_refused_and_logged(
     budget_request.refresh_from_db()
     assert budget_request.status == RequestStatus.AWAITING_DECISION
     assert budget_request.events.count() == 1
-    [row] = denied_rows(practitioner)
+    [row] = refused_rows(practitioner)
+    assert not denied_rows(practitioner)
     assert row.person_id == person.pk
     assert "Refused" in row.reason and "£8,000.00" in row.reason
     assert budget_request.reference in row.what
@@ -125,7 +132,7 @@ def test_forged_approval_by_the_team_leader_of_a_panel_request_is_refused_and_lo
     budget_request = make_budget_request(person, lines=LARGE)
     with pytest.raises(PermissionDenied, match="with the decision panel"):
         decide(team_leader, budget_request)
-    assert len(denied_rows(team_leader)) == 1
+    assert len(refused_rows(team_leader)) == 1
     budget_request.refresh_from_db()
     assert budget_request.status == RequestStatus.AT_PANEL
 
@@ -135,7 +142,7 @@ def test_team_leader_above_limit_after_limit_lowered_is_refused(person, team_lea
     DelegatedLimitFactory(role="team_leader", user=team_leader, amount_per_year=Decimal("1000"))
     with pytest.raises(PermissionDenied, match="£1,000.00"):
         decide(team_leader, budget_request)
-    assert len(denied_rows(team_leader)) == 1
+    assert len(refused_rows(team_leader)) == 1
     # Referring on is still open to them.
     decide(team_leader, budget_request, DecideAction.REFER, reasons="Above my limit now")
     budget_request.refresh_from_db()
@@ -146,7 +153,8 @@ def test_team_leader_of_another_team_cannot_decide(person, other_team_leader, li
     budget_request = make_budget_request(person, lines=SMALL)
     with pytest.raises(PermissionDenied):
         decide(other_team_leader, budget_request)
-    assert len(denied_rows(other_team_leader)) == 1
+    assert len(denied_rows(other_team_leader)) == 1  # they may not open the record
+    assert not refused_rows(other_team_leader)
 
 
 def test_unrelated_practitioner_and_superuser_administrator_cannot_decide(

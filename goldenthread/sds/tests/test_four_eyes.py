@@ -51,6 +51,11 @@ def denied(user):
     return list(AccessLog.objects.filter(actor=user, action=AccessAction.DENIED))
 
 
+def refused(user):
+    """A decision refused to someone who may open the record: a refused change (SEC-3)."""
+    return list(AccessLog.objects.filter(actor=user, action=AccessAction.CHANGE_REFUSED))
+
+
 # --- Four eyes: the sender never decides ---------------------------------------------------
 
 
@@ -63,7 +68,7 @@ def test_a_practitioner_never_decides_a_request_they_sent(
     assert budget_request.status == RequestStatus.AWAITING_DECISION
     with pytest.raises(PermissionDenied, match="You sent this request"):
         decide(practitioner, budget_request, action)
-    [row] = denied(practitioner)
+    [row] = refused(practitioner)
     assert row.person_id == person.pk and budget_request.reference in row.what
     assert "four eyes" in row.reason
     budget_request.refresh_from_db()
@@ -83,7 +88,7 @@ def test_a_team_leader_never_decides_their_own_request_another_team_leader_does(
     for action in (DecideAction.APPROVE, DecideAction.DECLINE):
         with pytest.raises(PermissionDenied, match="You sent this request"):
             decide(team_leader, budget_request, action)
-    assert len(denied(team_leader)) == 2
+    assert len(refused(team_leader)) == 2
     decide(deputy, budget_request)
     budget_request.refresh_from_db()
     assert budget_request.status == RequestStatus.APPROVED
@@ -133,7 +138,7 @@ def test_a_panel_member_never_decides_a_request_they_sent(person, team_leader, l
     team_leader.save()
     with pytest.raises(PermissionDenied, match="You sent this request"):
         decide(team_leader, budget_request)
-    assert len(denied(team_leader)) == 1
+    assert len(refused(team_leader)) == 1  # the panel's page opens the request
 
 
 def test_the_sender_is_not_offered_the_decision_and_is_told_why(
@@ -147,7 +152,7 @@ def test_the_sender_is_not_offered_the_decision_and_is_told_why(
     assert "the team leader of the person&#x27;s team" in body
 
 
-def test_a_forged_self_approval_post_is_refused_with_one_denied_row(
+def test_a_forged_self_approval_post_is_refused_with_one_refused_change_row(
     practitioner_client, practitioner, person, limits
 ):
     budget_request = make_budget_request(person, lines=SMALL, actor=practitioner)
@@ -159,7 +164,7 @@ def test_a_forged_self_approval_post_is_refused_with_one_denied_row(
     assert response.status_code == 403
     assert AccessLog.objects.count() == before + 1
     [row] = AccessLog.objects.filter(actor=practitioner)
-    assert row.action == AccessAction.DENIED and "You sent this request" in row.reason
+    assert row.action == AccessAction.CHANGE_REFUSED and "You sent this request" in row.reason
     budget_request.refresh_from_db()
     assert budget_request.status == RequestStatus.AWAITING_DECISION
 
@@ -212,7 +217,7 @@ def test_a_refused_decision_above_the_limit_writes_one_row(
     )
     assert response.status_code == 403
     assert AccessLog.objects.count() == before + 1
-    assert AccessLog.objects.get(actor=practitioner).action == AccessAction.DENIED
+    assert AccessLog.objects.get(actor=practitioner).action == AccessAction.CHANGE_REFUSED
 
 
 def test_a_refused_panel_decision_writes_one_row(client, panel_member, person, limits):
@@ -225,7 +230,8 @@ def test_a_refused_panel_decision_writes_one_row(client, panel_member, person, l
     )
     assert response.status_code == 403
     assert AccessLog.objects.count() == before + 1
-    assert AccessLog.objects.get(actor=panel_member).action == AccessAction.DENIED
+    row = AccessLog.objects.get(actor=panel_member)
+    assert row.action == AccessAction.CHANGE_REFUSED and row.reason.startswith("Refused: ")
 
 
 def test_an_allowed_decision_writes_one_change_row(team_leader_client, team_leader, person, limits):

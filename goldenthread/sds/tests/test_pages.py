@@ -246,8 +246,9 @@ def test_forged_approval_post_above_limit_is_refused_and_logged(
     assert response.status_code == 403
     at_panel.refresh_from_db()
     assert at_panel.status == RequestStatus.AT_PANEL
-    denied = AccessLog.objects.filter(actor=team_leader, action=AccessAction.DENIED).get()
-    assert "Refused" in denied.reason
+    # One row: a refused change (the team leader may open the record), with the reason.
+    [refused] = AccessLog.objects.filter(actor=team_leader, person_id=person.pk, method="POST")
+    assert refused.action == AccessAction.CHANGE_REFUSED and "Refused" in refused.reason
 
 
 def test_practitioner_forged_approval_without_reasons_is_still_refused(
@@ -259,7 +260,8 @@ def test_practitioner_forged_approval_without_reasons_is_still_refused(
         {"action": "approve", "version": medium.version},
     )
     assert response.status_code == 403
-    assert AccessLog.objects.filter(actor=practitioner, action=AccessAction.DENIED).count() == 1
+    [row] = AccessLog.objects.filter(actor=practitioner, method="POST")
+    assert row.action == AccessAction.CHANGE_REFUSED
 
 
 @pytest.mark.parametrize("role", ["practitioner", "panel_member"])
