@@ -246,7 +246,10 @@ def test_only_the_panel_agrees_a_different_amount_or_returns(person, team_leader
                 if action == DecideAction.AGREE_DIFFERENT
                 else None,
             )
-    assert AccessLog.objects.filter(person_id=person.pk, action="denied").count() == 2
+    # The team leader may open the record: each is a refused change, with why (SEC-3).
+    refused = AccessLog.objects.filter(person_id=person.pk, action="refused")
+    assert refused.count() == 2 and all("Only the decision panel" in r.reason for r in refused)
+    assert not AccessLog.objects.filter(person_id=person.pk, action="denied").exists()
     small.refresh_from_db()
     assert small.status == RequestStatus.AWAITING_DECISION
 
