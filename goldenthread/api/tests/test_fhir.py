@@ -623,7 +623,7 @@ def test_direction_controls_are_removed_from_a_bundles_free_text(
 
     person = Person.objects.get(pk=full_record["person_id"])
     sent = bundle_for(person, exported_by=team_leader)
-    _forget_chi(person)
+    _held_elsewhere(person)
     goal = resources(sent, "Goal")[0]
     statement = goal["description"]["text"]
     goal["description"]["text"] = f"{RLO}{statement}\u2066"
@@ -649,7 +649,7 @@ def test_a_required_value_of_only_invisible_characters_is_refused_naming_it(
 ):
     person = Person.objects.get(pk=full_record["person_id"])
     sent = bundle_for(person)
-    _forget_chi(person)
+    _held_elsewhere(person)
     if where == "given":
         sent["entry"][0]["resource"]["name"][0]["given"] = [INVISIBLE]
     else:
@@ -666,7 +666,7 @@ def test_a_name_with_a_direction_control_is_refused_not_changed(
 ):
     person = Person.objects.get(pk=full_record["person_id"])
     sent = bundle_for(person)
-    _forget_chi(person)
+    _held_elsewhere(person)
     sent["entry"][0]["resource"]["name"][0]["family"] = f"{RLO}htimS"
     before = (Person.objects.count(), PlanTransfer.objects.count())
     with pytest.raises(ImportRefused, match="Last name has a hidden character"):
