@@ -10,6 +10,7 @@ from goldenthread.core.formatting import date_text
 from goldenthread.outcomes.models import Agreed, AgreedHow, AgreementWhose
 from goldenthread.sds.models import UnderstandingAbout, UnderstandingHelp, Understood
 from goldenthread.ui.forms import (
+    Form,
     OneTimeTokenForm,
     VersionField,
     date_field,
@@ -83,7 +84,7 @@ class ChallengeRaiseForm(OneTimeTokenForm):
         return data
 
 
-class ChallengeInvestigateForm(forms.Form):
+class ChallengeInvestigateForm(Form):
     version = VersionField()
     started_on = date_field("Date the investigation started")
     reason = text_field(
@@ -99,7 +100,7 @@ class ChallengeInvestigateForm(forms.Form):
         self.fields["started_on"].initial = timezone.localdate()
 
 
-class ChallengeAnswerForm(forms.Form):
+class ChallengeAnswerForm(Form):
     version = VersionField()
     outcome = radio_field(
         "Was it upheld?", ChallengeOutcome.choices, message="Choose whether it was upheld."
@@ -124,7 +125,7 @@ class ChallengeAnswerForm(forms.Form):
         self.fields["answered_on"].initial = timezone.localdate()
 
 
-class ChallengeExtendForm(forms.Form):
+class ChallengeExtendForm(Form):
     version = VersionField()
     due_on = date_field("The new date the answer is due", what="the new date")
     reason = text_field(
@@ -145,7 +146,7 @@ class ChallengeExtendForm(forms.Form):
     )
 
 
-class ChallengeMediationForm(forms.Form):
+class ChallengeMediationForm(Form):
     version = VersionField()
     mediation = radio_field(
         "Mediation",
@@ -160,7 +161,7 @@ class ChallengeMediationForm(forms.Form):
         self.fields["on"].initial = timezone.localdate()
 
 
-class ChallengeEscalateForm(forms.Form):
+class ChallengeEscalateForm(Form):
     body = radio_field(
         "Who was it taken to?", EscalationBody.choices, message="Choose who it was taken to."
     )
@@ -173,7 +174,7 @@ class ChallengeEscalateForm(forms.Form):
         self.fields["escalated_on"].initial = timezone.localdate()
 
 
-class AdvocacyForm(forms.Form):
+class AdvocacyForm(Form):
     identified_on = date_field("Date the need was identified")
     identified_by = _short(
         "Who identified the need",
@@ -234,7 +235,7 @@ class AdvocacyForm(forms.Form):
         return data
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     kind = radio_field("Type of move", TransitionKind.choices, message="Choose the type of move.")
     planned_on = date_field("Planned date")
     actual_on = date_field(
@@ -293,7 +294,7 @@ class TransitionForm(forms.Form):
         return data
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(Form):
     whose = radio_field(
         "Who is saying whether they agree?", AgreementWhose.choices, message="Choose who this is."
     )
@@ -317,7 +318,7 @@ class AgreementForm(forms.Form):
             self.fields["name"].initial = person.display_name
 
 
-class UnderstandingForm(forms.Form):
+class UnderstandingForm(Form):
     about = radio_field(
         "What was explained?", UnderstandingAbout.choices, message="Choose what was explained."
     )

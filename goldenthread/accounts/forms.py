@@ -4,12 +4,12 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django_otp.plugins.otp_email.models import EmailDevice
 
-from goldenthread.ui.forms import NewPasswordForm
+from goldenthread.ui.forms import Form, NewPasswordForm, ServiceMessages, asks_for
 
 from . import services
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(ServiceMessages, AuthenticationForm):
     """Username and password. One message for every failure, so it never tells
     whether an account exists."""
 
@@ -23,9 +23,11 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        asks_for(self.fields["username"], "your username")
+        asks_for(self.fields["password"], "your password")
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     token = forms.CharField(
         label="Security code",
         help_text="The 6-digit code from your authenticator app.",
@@ -108,7 +110,7 @@ class AccountSetUpForm(NewPasswordForm):
     )
 
 
-class EmailCodesForm(forms.Form):
+class EmailCodesForm(Form):
     email = forms.EmailField(
         label="Your e-mail address",
         max_length=254,
@@ -122,7 +124,7 @@ class EmailCodesForm(forms.Form):
     )
 
 
-class EnrolmentCodeForm(forms.Form):
+class EnrolmentCodeForm(Form):
     code = forms.CharField(
         label="One-time code",
         max_length=40,
@@ -133,7 +135,7 @@ class EnrolmentCodeForm(forms.Form):
     )
 
 
-class AccessDecisionForm(forms.Form):
+class AccessDecisionForm(Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve"), ("refuse", "Refuse")], widget=forms.HiddenInput
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from goldenthread.ui.forms import choice_field, radio_field
+from goldenthread.ui.forms import Form, choice_field, radio_field
 
 from . import services
 from .models import TokenScope
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label="Name",
         max_length=services.NAME_MAX_LENGTH,

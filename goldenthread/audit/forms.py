@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from goldenthread.ui.forms import choice_field
+from goldenthread.ui.forms import Form, choice_field
 
 BREAK_GLASS_MIN_REASON = 20
 BREAK_GLASS_MAX_REASON = 500
@@ -37,7 +37,7 @@ def break_glass_reason_problem(reason: str) -> str:
     return ""
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(Form):
     token = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why do you need to see this record now?",
@@ -63,7 +63,7 @@ class BreakGlassForm(forms.Form):
         return reason
 
 
-class BreakGlassReviewForm(forms.Form):
+class BreakGlassReviewForm(Form):
     note = forms.CharField(
         label="Note (optional)",
         required=False,
@@ -74,7 +74,7 @@ class BreakGlassReviewForm(forms.Form):
     )
 
 
-class ChangesFilterForm(forms.Form):
+class ChangesFilterForm(Form):
     kind = forms.ChoiceField(
         label="Show changes to",
         required=False,

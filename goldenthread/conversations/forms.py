@@ -10,8 +10,11 @@ from goldenthread.core.domains import SUGGESTION_REGION_ID, domain_choices
 from goldenthread.core.questionnaires import Suggestion
 from goldenthread.ui.forms import (
     DateInput,
+    Form,
+    ModelForm,
     VersionField,
     WordedModelMultipleChoiceField,
+    asks_for,
     choice_field,
     described_also_by,
     text_field,
@@ -48,7 +51,7 @@ def _text(label: str, help_text: str = "", *, required: bool = True, several: bo
 SEVERAL_AT_ONCE = frozenset({"matters", "aspiration", "working", "strength"})
 
 
-class ConversationForm(forms.ModelForm):
+class ConversationForm(ModelForm):
     version = VersionField()
 
     class Meta:
@@ -82,18 +85,21 @@ class ConversationForm(forms.ModelForm):
         return value
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(Form):
     kind = forms.ChoiceField(
         label="Who took part",
         choices=ParticipantKind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who took part."},
     )
-    circle_member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Who from the circle",
-        queryset=None,
-        required=False,
-        help_text="Only if they are in the person's circle.",
+    circle_member: forms.ModelChoiceField[Any] = asks_for(
+        forms.ModelChoiceField(
+            label="Who from the circle",
+            queryset=None,
+            required=False,
+            help_text="Only if they are in the person's circle.",
+        ),
+        "someone from the person's circle",
     )
     name = forms.CharField(
         label="Their name",
@@ -123,7 +129,7 @@ class ParticipantForm(forms.Form):
         return data
 
 
-class MattersForm(forms.Form):
+class MattersForm(Form):
     kind = forms.ChoiceField(
         label="Is this about what or where?",
         choices=MattersKind.choices,
@@ -153,7 +159,7 @@ class MattersForm(forms.Form):
         described_also_by(self, "domain", SUGGESTION_REGION_ID)
 
 
-class WhoMattersForm(forms.Form):
+class WhoMattersForm(Form):
     circle_member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Who matters",
         queryset=None,
@@ -171,11 +177,11 @@ class WhoMattersForm(forms.Form):
         self.fields["circle_member"].empty_label = "Choose someone"
 
 
-class AspirationForm(forms.Form):
+class AspirationForm(Form):
     text = _text("Aspiration", "A hope for the future, where it is right to ask.", several=True)
 
 
-class WorkingItemForm(forms.Form):
+class WorkingItemForm(Form):
     is_working = forms.TypedChoiceField(
         label="Is this working or not working?",
         choices=[("true", "Working"), ("false", "Not working")],
@@ -192,12 +198,15 @@ class WorkingItemForm(forms.Form):
     text = _text("What they said", several=True)
 
 
-class StrengthForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="What kind",
-        choices=StrengthKind.choices,
-        initial=StrengthKind.STRENGTH,
-        widget=forms.RadioSelect,
+class StrengthForm(Form):
+    kind = asks_for(
+        forms.ChoiceField(
+            label="What kind",
+            choices=StrengthKind.choices,
+            initial=StrengthKind.STRENGTH,
+            widget=forms.RadioSelect,
+        ),
+        "what kind it is",
     )
     text = _text(
         "Strength, asset or support",
@@ -211,7 +220,7 @@ def _item_text(item: Any) -> str:
     return item.text
 
 
-class PositiveChangeForm(forms.Form):
+class PositiveChangeForm(Form):
     text = _text(
         "The positive change the person wants to see",
         "Changing something that is not working, or moving towards an aspiration.",

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from goldenthread.ui.forms import Form
+
 from .selectors import MAX_QUERY_LENGTH
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(Form):
     q = forms.CharField(
         label="What are you looking for?",
         required=False,

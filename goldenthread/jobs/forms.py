@@ -7,13 +7,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goldenthread.directory.services import max_file_bytes
+from goldenthread.ui.forms import Form
 
 
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):,.1f} MB"
 
 
-class DirectoryUploadForm(forms.Form):
+class DirectoryUploadForm(Form):
     feed = forms.FileField(
         label="The feed file",
         help_text="Open Referral UK (ORUK) or HSDS services, as one JSON file.",
@@ -56,7 +57,7 @@ class DirectoryUploadForm(forms.Form):
         return upload
 
 
-class AuditPurgeForm(forms.Form):
+class AuditPurgeForm(Form):
     """A dry run unless the administrator chooses to remove the rows and confirms it."""
 
     DRY_RUN = "dry-run"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from goldenthread.core.domains import SUGGESTION_REGION_ID, domain_choices
 from goldenthread.core.questionnaires import Suggestion
 from goldenthread.ui.forms import (
+    Form,
     VersionField,
     WordedModelChoiceField,
     date_field,
@@ -20,7 +21,7 @@ from .checking import LIVE_CHECK_ATTRS
 from .models import Answer, CheckQuestion, OutcomeCheckAnswer
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     version = VersionField(required=False, min_value=0)  # none when it is a new outcome
     positive_change: forms.ModelChoiceField[Any] = WordedModelChoiceField(
         label="Which positive change is this outcome for?",

@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Role, User
-from goldenthread.ui.forms import DateInput, VersionField, date_field
+from goldenthread.ui.forms import DateInput, Form, ModelForm, VersionField, date_field
 
 from .chi import InvalidCHI, validate_chi
 from .models import CircleMember, Person, SupportReason
@@ -33,7 +33,7 @@ def different_person_field(*, changing: bool = False) -> forms.BooleanField:
     )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     version = VersionField()
 
     class Meta:
@@ -138,7 +138,7 @@ class PersonForm(forms.ModelForm):
         return exclude
 
 
-class CircleMemberForm(forms.ModelForm):
+class CircleMemberForm(ModelForm):
     version = VersionField()
 
     class Meta:
@@ -164,7 +164,7 @@ class CircleMemberForm(forms.ModelForm):
             del self.fields["version"]
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(Form):
     worker = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="Worker",
@@ -190,11 +190,11 @@ class AllocationForm(forms.Form):
         self.fields["start_date"].initial = timezone.localdate()
 
 
-class EndAllocationForm(forms.Form):
+class EndAllocationForm(Form):
     end_date = date_field("Last day")
 
 
-class CaseloadSearchForm(forms.Form):
+class CaseloadSearchForm(Form):
     """Sent by POST, so names and CHI numbers never appear in addresses or server logs."""
 
     q = forms.CharField(
@@ -205,7 +205,7 @@ class CaseloadSearchForm(forms.Form):
     )
 
 
-class PossibleDuplicateResolveForm(forms.Form):
+class PossibleDuplicateResolveForm(Form):
     """What was done; for a name and date of birth (`by_name`), also whether it is someone
     else, so the worker may add them (or save the change, `changing`)."""
 

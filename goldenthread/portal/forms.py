@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from goldenthread.ui.forms import (
+    Form,
     NewPasswordForm,
     OneTimeTokenForm,
     VersionField,
@@ -24,7 +25,7 @@ CODE_ATTRS = {
 }
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     kind = radio_field(
         "Who is the invitation for?", LinkKind.choices, message="Choose who the invitation is for."
     )
@@ -136,7 +137,7 @@ class CorrectionForm(OneTimeTokenForm):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     decision = radio_field(
         "Your answer",
         [("accept", "Correct the record"), ("decline", "Do not change the record")],
@@ -159,7 +160,7 @@ class AnswerForm(forms.Form):
     version = VersionField()
 
 
-class EndAccessForm(forms.Form):
+class EndAccessForm(Form):
     reason = forms.CharField(
         label="Why is their access ending?",
         max_length=300,
@@ -179,7 +180,7 @@ class StaffEndAccessForm(EndAccessForm):
     version = VersionField()
 
 
-class WithholdForm(forms.Form):
+class WithholdForm(Form):
     grounds = radio_field(
         "Why must the person not see this?",
         WithholdingGrounds.choices,
@@ -199,7 +200,7 @@ class WithholdForm(forms.Form):
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(Form):
     question = text_field(
         "What do you want to know?",
         max_length=2000,
@@ -209,7 +210,7 @@ class QuestionForm(forms.Form):
     )
 
 
-class QuestionAnswerForm(forms.Form):
+class QuestionAnswerForm(Form):
     answer = text_field(
         "Your answer to the person",
         max_length=4000,
@@ -261,7 +262,7 @@ class ReviewViewForm(OneTimeTokenForm):
         rating.choices = [(value, reader.say(w)) for value, w in RATING_WORDS]
 
 
-class AboutMeForm(forms.Form):
+class AboutMeForm(Form):
     what_matters = text_field("What matters to me", required=False, max_length=4000)
     admired = text_field("What people like and admire about me", required=False, max_length=4000)
     how_to_support = text_field("How best to support me", required=False, max_length=4000)
@@ -270,7 +271,7 @@ class AboutMeForm(forms.Form):
     version = VersionField(min_value=0)
 
 
-class AboutMeMediaForm(forms.Form):
+class AboutMeMediaForm(Form):
     upload = forms.FileField(
         label="Picture, sound recording or video",
         error_messages={"required": "Choose a file to add.", "empty": "This file is empty."},

@@ -4,11 +4,13 @@ import datetime
 
 from django import forms
 
+from goldenthread.ui.forms import Form
+
 from .periods import AGE_GROUP_LABELS, AGE_GROUPS, period_choices
 from .selectors import SUPPORT_REASON_LABELS, SUPPORT_REASONS, FilterAxes
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(Form):
     """The filters of a report page (GET). Team leaders see their own team only."""
 
     # A value not offered (an old link, a team since renamed away, a typed address) is

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from goldenthread.outcomes.checking import LIVE_CHECK_ATTRS
 from goldenthread.ui.forms import (
+    Form,
     NumberField,
     OneTimeTokenForm,
     VersionField,
@@ -29,12 +30,12 @@ def _date_field(label: str, *, required: bool = True, what: str) -> forms.DateFi
     return date_field(label, required=required, what=what, example="3 March 2027")
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     version = VersionField(required=False)  # empty until the first save
     next_review_on = _date_field("Date of the next review", what="the date of the next review")
 
 
-class StartForm(forms.Form):
+class StartForm(Form):
     held_on = _date_field("Date of the review", what="the date of the review")
 
     def __init__(self, *args, **kwargs):
@@ -45,7 +46,7 @@ class StartForm(forms.Form):
         ].help_text = "The day you met. Today, unless you are recording a review held earlier."
 
 
-class OutcomeReviewForm(forms.Form):
+class OutcomeReviewForm(Form):
     """The practitioner's review of one outcome, and the new wording if it is rewritten."""
 
     version = VersionField(required=False)  # empty until the first save
@@ -243,7 +244,7 @@ class PersonViewForm(OneTimeTokenForm):
         return data
 
 
-class SolutionReviewForm(forms.Form):
+class SolutionReviewForm(Form):
     version = VersionField(required=False)  # empty until the first save
     decision = radio_field(
         "Keep, change or stop it?",
@@ -265,7 +266,7 @@ class SolutionReviewForm(forms.Form):
         return data
 
 
-class FinishForm(forms.Form):
+class FinishForm(Form):
     version = VersionField()
     held_on = _date_field("Date of the review", what="the date of the review")
     what_learned = forms.CharField(
@@ -287,7 +288,7 @@ class FinishForm(forms.Form):
         needed_sometimes(self.fields["what_learned"], self.fields["next_review_on"])
 
 
-class DueFilterForm(forms.Form):
+class DueFilterForm(Form):
     """The worklist's filter and sort, from the query string (validated)."""
 
     show = forms.ChoiceField(

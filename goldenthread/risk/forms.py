@@ -7,13 +7,13 @@ from django import forms
 from django.utils import timezone
 
 from goldenthread.sds.selectors import purpose_choices
-from goldenthread.ui.forms import YES_NO, VersionField, date_field, radio_field, text_field
+from goldenthread.ui.forms import YES_NO, Form, VersionField, date_field, radio_field, text_field
 
 from .models import CapacityQuestion, Whose
 from .services import RISK_FIELDS
 
 
-class RiskForm(forms.Form):
+class RiskForm(Form):
     about = forms.ChoiceField(
         label="Which outcome or solution is this about?",
         error_messages={
@@ -123,7 +123,7 @@ class RiskForm(forms.Form):
         return {"outcome": outcome, "solution": solution, **data}
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(Form):
     name = forms.CharField(
         label="Who",
         max_length=200,
@@ -151,7 +151,7 @@ class AgreementForm(forms.Form):
         self.fields["agreed_on"].initial = timezone.localdate()
 
 
-class ViewForm(forms.Form):
+class ViewForm(Form):
     whose = radio_field("Whose view is this?", Whose.choices, message="Choose whose view this is.")
     name = forms.CharField(
         label="Their name",

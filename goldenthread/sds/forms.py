@@ -19,7 +19,9 @@ from goldenthread.outcomes.services import NOT_THEIR_OUTCOME
 from goldenthread.people.models import Person
 from goldenthread.support.models import Solution
 from goldenthread.ui.forms import (
+    HIDDEN_MESSAGE,
     YES_NO,
+    Form,
     MoneyField,
     OneTimeTokenForm,
     VersionField,
@@ -76,7 +78,7 @@ def _outcome_field(person: Person, label: str = "The outcome it is for") -> form
 # --- SDS options ----------------------------------------------------------------------------
 
 
-class OptionsForm(forms.Form):
+class OptionsForm(Form):
     """For each of the four options: explained?, how, when; then the choice and why."""
 
     def __init__(
@@ -176,7 +178,7 @@ def initial_from_choice(choice: SdsChoice) -> dict[str, Any]:
     return initial
 
 
-class MixForm(forms.Form):
+class MixForm(Form):
     """Option 4: for each part of the support (solution), the option it is arranged by."""
 
     def __init__(
@@ -222,7 +224,7 @@ class MixForm(forms.Form):
         return {s: self.cleaned_data.get(f"solution_{s.pk}", "") for s in self.solutions}
 
 
-class UnmetNeedFields(forms.Form):
+class UnmetNeedFields(Form):
     """What a first choice not delivered and an unmet need both say of the need left
     unmet: its kind, the person's open outcome it affects, and when it was identified
     (today unless changed); in the order of the form's `field_order`."""
@@ -317,7 +319,7 @@ class FirstChoiceForm(UnmetNeedFields):
         return data
 
 
-class FirstChoiceAnswerForm(forms.Form):
+class FirstChoiceAnswerForm(Form):
     alternative_accepted = _alternative_accepted_field()
     plan_to_meet_need = _plan_to_meet_need_field()
     version = VersionField()
@@ -357,13 +359,13 @@ class UnmetNeedForm(UnmetNeedFields):
         return data
 
 
-class UnmetNeedMetForm(forms.Form):
+class UnmetNeedMetForm(Form):
     met_on = date_field("Date the need was met")
     how_met = text_field("How it is met now", required_message="Say how the need is now met.")
     version = VersionField()
 
 
-class UnmetNeedFilterForm(forms.Form):
+class UnmetNeedFilterForm(Form):
     REASONS = [("", "Any reason"), *UnmetReason.choices]
     reason = forms.ChoiceField(label="Why it is not met", required=False, choices=REASONS)
 
@@ -371,7 +373,7 @@ class UnmetNeedFilterForm(forms.Form):
 # --- Budgets --------------------------------------------------------------------------------
 
 
-class IndicativeBudgetForm(forms.Form):
+class IndicativeBudgetForm(Form):
     amount = MoneyField(
         label="The likely budget the person was told",
         allow_zero=True,
@@ -447,7 +449,7 @@ class BudgetRequestForm(OneTimeTokenForm):
         return data
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(Form):
     description = forms.CharField(
         label="What it pays for",
         max_length=300,
@@ -492,6 +494,8 @@ class BaseLineFormSet(forms.BaseFormSet):
     default_error_messages = {
         "too_few_forms": "Add at least one line to the breakdown.",
         "too_many_forms": "A request can have at most %(num)d lines.",
+        # The formset's hidden count of lines, missing or changed (A11Y-1).
+        "missing_management_form": HIDDEN_MESSAGE,
     }
 
     def initial_form_count(self) -> int:
@@ -545,7 +549,7 @@ def line_formset(
     return formset
 
 
-class DecideForm(forms.Form):
+class DecideForm(Form):
     action = radio_field("Your decision", [], message="Choose your decision.")
     agreed_per_year = MoneyField(
         label="The amount the panel agrees, for a year",
@@ -671,7 +675,7 @@ class DecideForm(forms.Form):
         return data
 
 
-class ResubmitForm(forms.Form):
+class ResubmitForm(Form):
     information = text_field(
         "The information the panel asked for",
         rows=6,
@@ -685,7 +689,7 @@ class ResubmitForm(forms.Form):
 # --- Decisions ------------------------------------------------------------------------------
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     about = radio_field(
         "What the decision is about",
         DecisionAbout.choices,
@@ -734,7 +738,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class DecisionSharedForm(forms.Form):
+class DecisionSharedForm(Form):
     shared_on = date_field("Date it was shared")
     how = forms.ChoiceField(
         label="How it was shared",

@@ -9,7 +9,7 @@ from django import forms
 
 from goldenthread.core.questionnaires import Suggestion
 from goldenthread.directory import forms as directory_forms
-from goldenthread.ui.forms import MoneyField, VersionField, choice_field
+from goldenthread.ui.forms import Form, ModelForm, MoneyField, VersionField, choice_field
 from goldenthread.ui.questionnaire import Question, QuestionnaireForm
 
 from . import presenters
@@ -33,7 +33,7 @@ COST_ERRORS = {
 }
 
 
-class PlanningForm(forms.ModelForm):
+class PlanningForm(ModelForm):
     version = VersionField(min_value=0)  # 0: nothing recorded yet
     plan_type_override = forms.ChoiceField(
         label="Which questions to use for steps 6 and 7",
@@ -71,7 +71,7 @@ class PlanningForm(forms.ModelForm):
         self.fields["version"].initial = 0 if self.instance._state.adding else self.instance.version
 
 
-class SolutionForm(forms.ModelForm):
+class SolutionForm(ModelForm):
     cost = MoneyField(
         label="Cost (if any)",
         required=False,
@@ -140,7 +140,7 @@ class SolutionForm(forms.ModelForm):
         pass
 
 
-class NothingSuitableForm(forms.Form):
+class NothingSuitableForm(Form):
     note = forms.CharField(
         label="Why is nothing suitable? (optional)",
         required=False,
@@ -152,7 +152,7 @@ class NothingSuitableForm(forms.Form):
     version = VersionField(min_value=0)  # 0: the step was never marked
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(Form):
     version = VersionField(min_value=0)
 
 
@@ -168,7 +168,7 @@ class DirectorySearchForm(directory_forms.DirectorySearchForm):
         self.fields["place"].help_text = "A town, area or postcode."
 
 
-class AddResourceForm(forms.Form):
+class AddResourceForm(Form):
     """The directory's "Use this" button (directory/_results.html) posts `resource_id`."""
 
     resource_id = forms.CharField(max_length=64, widget=forms.HiddenInput)

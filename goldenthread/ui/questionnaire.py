@@ -26,7 +26,7 @@ from django.http import HttpResponseRedirect
 
 from goldenthread.core.concurrency import StaleEditError
 from goldenthread.core.questionnaires import NOTE_MAX_LENGTH, Suggestion, choose_words
-from goldenthread.ui.forms import VersionField, apply_service_errors
+from goldenthread.ui.forms import Form, VersionField, apply_service_errors
 from goldenthread.ui.views import STALE_ANSWERS_MESSAGE
 
 
@@ -56,7 +56,7 @@ class SeenVersionField(VersionField):
         super().__init__(min_value=0, **kwargs)
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(Form):
     """One radio group, a note and the version seen, per question, in order.
 
     `stored` (question → the saved answer row) gives the initial answers and notes and the

@@ -17,23 +17,29 @@ from .fields import (
     radio_field,
     text_field,
 )
+from .messages import HIDDEN_MESSAGE, Form, ModelForm, ServiceMessages, asks_for
 from .move import MoveToOutcomeForm
 from .password import NewPasswordForm
 from .widgets import DateInput, MoneyInput
 
 __all__ = [
+    "HIDDEN_MESSAGE",
     "YES_NO",
     "DateInput",
+    "Form",
+    "ModelForm",
     "MoneyField",
     "MoneyInput",
     "MoveToOutcomeForm",
     "NumberField",
     "NewPasswordForm",
     "OneTimeTokenForm",
+    "ServiceMessages",
     "VersionField",
     "WordedModelChoiceField",
     "WordedModelMultipleChoiceField",
     "apply_service_errors",
+    "asks_for",
     "choice_field",
     "date_field",
     "described_also_by",

@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from goldenthread.core.money import MoneyError, parse_money
 from goldenthread.core.numbers import number_message, typed_in_plain_digits
 
+from .messages import Form
 from .widgets import DateInput, MoneyInput
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class OneTimeTokenForm(forms.Form):
+class OneTimeTokenForm(Form):
     """A form that makes one row (a comment, a request, a challenge, a view): each copy of
     the form opened carries its own one-time token, hidden, so the same copy sent twice (a
     double click, back and send again, a retried request) makes the row once

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django import forms
 
 from .fields import VersionField
+from .messages import Form
 
 
-class MoveToOutcomeForm(forms.Form):
+class MoveToOutcomeForm(Form):
     """Move support (or a budget line, or an unmet need) to another open outcome (#16)."""
 
     outcome = forms.ChoiceField(

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from django import forms
 
+from .messages import Form
+
 NEW_PASSWORD_FIELDS = ("new_password1", "new_password2")
 
 
-class NewPasswordForm(forms.Form):
+class NewPasswordForm(Form):
     """A form ending with "Choose a password" and "Type the password again". A subclass
     declares its own fields (they come first) and may word the hint (`hint_for_choosing`).
     The password rules themselves are the service's (Django's validators)."""
