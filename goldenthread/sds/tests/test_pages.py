@@ -290,7 +290,10 @@ def test_unmet_need_list_for_the_team_filtered_by_reason(
     assert "Respite for Ann" in filtered and "A day out" not in filtered
     assert str(waiting.person.display_name) in filtered
     nonsense = team_leader_client.get(url, {"reason": "nonsense"})
-    assert nonsense.status_code == 200 and "Select a valid choice" in nonsense.content.decode()
+    assert nonsense.status_code == 200
+    nonsense_body = nonsense.content.decode()
+    assert "Choose why it is not met from the list." in nonsense_body  # A11Y-1
+    assert "Select a valid choice" not in nonsense_body
 
 
 # --- Forms: clear messages, typed data kept -------------------------------------------------
