@@ -63,7 +63,12 @@ MODULES = (people, conversations, outcomes, support, sds, risk, reviews, account
 TODAY = datetime.date(2026, 6, 2)  # the day before the pinned clock (conftest)
 
 # Functions that take the actor only to read on their behalf; they write nothing.
-READS = {"recent_possible_duplicates"}  # people: the CHI duplicate limit (#11)
+READS = {
+    "recent_possible_duplicates",  # people: the CHI duplicate limit (#11)
+    # people: person_create's checks, for an import that adds the person in its own
+    # transaction; it records no one (test_the_checks_before_an_import_need_an_actor).
+    "person_check_not_recorded",
+}
 
 
 def _atomic(call):
@@ -623,3 +628,15 @@ def test_allocating_the_creator_is_a_named_path_not_a_missing_actor(practitioner
         allocate_to=practitioner,
     )
     assert Allocation.objects.filter(person=person, worker=practitioner).exists()
+
+
+def test_the_checks_before_an_import_need_an_actor(db):
+    """person_check_not_recorded (the FHIR import's checks, SEC-2) refuses a missing actor
+    before it reads anything."""
+    with pytest.raises(PermissionDenied):
+        people.person_check_not_recorded(
+            actor=None,  # type: ignore[arg-type]
+            given_name="Ann",
+            family_name="Bell",
+            date_of_birth=datetime.date(1950, 1, 1),
+        )
