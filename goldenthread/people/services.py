@@ -437,7 +437,35 @@ def person_check_not_recorded(
     refuse_hidden_in_names(
         {"given_name": given_name, "family_name": family_name, "preferred_name": preferred_name}
     )
-    chi_number = normalise_chi(chi_number)
+    return _checks_before_adding(
+        actor=actor,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        preferred_name=preferred_name,
+        chi_number=normalise_chi(chi_number),
+        different_person_confirmed=different_person_confirmed,
+        what=what,
+        http_request=http_request,
+    )
+
+
+def _checks_before_adding(
+    *,
+    actor: User,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date,
+    preferred_name: str,
+    chi_number: str,
+    different_person_confirmed: bool,
+    what: str,
+    http_request: HttpRequest | None,
+    names: bool = True,
+) -> list[Any]:
+    """A new person's CHI number, then (with `names`) their name and date of birth, checked
+    against the records (person_create, person_check_not_recorded): the namesakes the
+    actor confirmed."""
     _check_chi_not_recorded(
         actor=actor,
         chi_number=chi_number,
@@ -448,6 +476,8 @@ def person_check_not_recorded(
         what=what,
         http_request=http_request,
     )
+    if not names:
+        return []
     return _check_name_not_recorded(
         actor=actor,
         given_name=given_name,
@@ -494,30 +524,20 @@ def person_create(
     chi_number = normalise_chi(chi_number)  # as typed on the card: spaces and hyphens
     if team.pk != actor.team_id:  # as the page: into the worker's own team
         raise PermissionDenied("You can add people to your own team only.")
-    _check_chi_not_recorded(
+    namesakes = _checks_before_adding(
         actor=actor,
-        chi_number=chi_number,
         given_name=given_name,
         family_name=family_name,
         date_of_birth=date_of_birth,
-        changing=None,
+        preferred_name=preferred_name,
+        chi_number=chi_number,
+        different_person_confirmed=different_person_confirmed,
         what="people:create",
         http_request=http_request,
+        names=namesakes_checked is None,  # else checked already, before the caller's transaction
     )
-    namesakes = (
-        _check_name_not_recorded(
-            actor=actor,
-            given_name=given_name,
-            family_name=family_name,
-            preferred_name=preferred_name,
-            date_of_birth=date_of_birth,
-            chi_number=chi_number,
-            different_person_confirmed=different_person_confirmed,
-            http_request=http_request,
-        )
-        if namesakes_checked is None
-        else namesakes_checked
-    )
+    if namesakes_checked is not None:
+        namesakes = namesakes_checked
     person = Person(
         team=team,
         area=area,
