@@ -202,7 +202,8 @@ class ReportReader:
             cell = self.population()
         except snapshots.FiguresPreparing:
             return (
-                f"The figures for {self.selection.period.label} are being worked out. "
+                f"The figures for {_in_a_sentence(self.selection.period.label)} are being "
+                "worked out. "
                 f"{presenters.IN_BACKGROUND}"
             )
         t = selectors.threshold()
@@ -236,3 +237,8 @@ class ReportReader:
 
     def query_string(self) -> str:
         return self.request.GET.urlencode()
+
+
+def _in_a_sentence(label: str) -> str:
+    """A period's label inside a sentence: "the 12 months to May 2026", not "The"."""
+    return "the" + label[3:] if label.startswith("The ") else label

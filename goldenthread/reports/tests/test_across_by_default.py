@@ -97,7 +97,8 @@ def test_with_the_store_on_no_request_computes_a_table_protected_across(
     assert "<table" not in page
     assert _queued() == [["2026Q2", "2026-06-03"]]
     client.get(UNMET_PAGE, {"period": "2026-05"})
-    client.get(UNMET_PAGE, {"period": "rolling"})
+    rolling = client.get(UNMET_PAGE, {"period": "rolling"}).content.decode()
+    assert "The figures for the 12 months to May 2026 are being worked out." in rolling
     assert len(_queued()) == 1 and not ReportSnapshot.objects.exists()
 
 
