@@ -498,6 +498,13 @@ class BaseLineFormSet(forms.BaseFormSet):
         "missing_management_form": HIDDEN_MESSAGE,
     }
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and not self.management_form.is_valid():
+            # Only why: Django's count check replaces the management form's error with "Add
+            # at least one line", which is not what went wrong (A11Y-1).
+            self._non_form_errors = self.error_class([HIDDEN_MESSAGE], error_class="nonform")
+
     def initial_form_count(self) -> int:
         # Lines are never "existing" rows: every line past the first may be left blank.
         return 0 if not self.is_bound else super().initial_form_count()
