@@ -24,6 +24,8 @@ from django import forms
 from django.core import validators as django_validators
 from django.utils.functional import Promise
 
+from goldenthread.core.formatting import lower_first
+
 FieldT = TypeVar("FieldT", bound=forms.Field)
 
 # The attribute a field may carry to name what it asks for (`asks_for`).
@@ -78,14 +80,6 @@ def asks_for(field: FieldT, what: str) -> FieldT:
     return field
 
 
-def _lower_first(label: str) -> str:
-    """ "First name" → "first name"; a word in capitals stays ("CHI number")."""
-    first = label.split(" ", 1)[0]
-    if len(first) > 1 and first[1].isupper():
-        return label
-    return f"{label[0].lower()}{label[1:]}" if label else label
-
-
 def _upper_first(text: str) -> str:
     return f"{text[0].upper()}{text[1:]}" if text else text
 
@@ -106,7 +100,7 @@ def what_is_asked(field: forms.Field) -> str:
     first = label.split(" ", 1)[0].lower()
     if first in _NOT_A_NAME:
         return ""
-    label = _lower_first(label)
+    label = lower_first(label)
     if first in _DETERMINERS or first in _CLAUSE_WORDS:
         return label
     return f"the {label}"
