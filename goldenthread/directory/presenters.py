@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from goldenthread.core.formatting import date_text
@@ -117,18 +117,12 @@ def detail_rows(resource: CommunityResource) -> list[dict]:
     add("Email", resource.email)
     contacts = []
     for contact in resource.contacts or []:
-        text = ", ".join(
-            p
-            for p in (
-                contact.get("name"),
-                contact.get("title"),
-                contact.get("email"),
-                *contact.get("phones", []),
-            )
-            if p
-        )
-        if text:
-            contacts.append(text)
+        # Each part escaped by format_html_join; a phone is a link only when phone_link
+        # makes it one (a number stored before the check stays text).
+        parts = [p for p in (contact.get("name"), contact.get("title"), contact.get("email")) if p]
+        parts += [phone_link(number) for number in contact.get("phones", []) if number]
+        if parts:
+            contacts.append(format_html_join(", ", "{}", ((part,) for part in parts)))
     add("Contacts", contacts)
     add("Status", resource.get_status_display())
     return rows

@@ -245,3 +245,23 @@ def test_the_page_links_only_a_real_number_and_dials_its_digits(practitioner_cli
     page = practitioner_client.get(reverse("directory:detail", args=[old.pk])).content.decode()
     assert "tel:" not in page
     assert "0117&quot; onmouseover=&quot;alert(1)" in page
+
+
+@pytest.mark.django_db
+def test_a_contacts_phone_is_linked_as_the_services_is(practitioner_client):
+    resource = CommunityResourceFactory(
+        phone="",
+        contacts=[
+            {
+                "name": "Ann <b>Lee</b>",
+                "phones": ["+44 (0)7700 900000", '0117" onmouseover="alert(1)'],
+            }
+        ],
+    )
+    page = practitioner_client.get(reverse("directory:detail", args=[resource.pk])).content
+    page = page.decode()
+    assert (
+        'Ann &lt;b&gt;Lee&lt;/b&gt;, <a href="tel:+447700900000">+44 (0)7700 900000</a>, '
+        "0117&quot; onmouseover=&quot;alert(1)" in page
+    )
+    assert page.count("tel:") == 1  # the number stored before the check stays text
