@@ -7,7 +7,8 @@ UUID derived from the source and id (uuid5), so the same data always exports the
 
 Phones: the UK profile removes `phones` from services and contacts, but HSDS 3.0 keeps
 them on the service and the UK schema allows extra properties, so phone numbers are
-given as HSDS 3.0 `phones` on the service rather than lost.
+given as HSDS 3.0 `phones` on the service rather than lost, each with its `extension`
+apart when it has one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .models import CommunityResource
+from .text import phone_parts
 
 # Fixed namespace for ids derived here (never change it: exported ids would change).
 NAMESPACE = uuid.UUID("6f1b0c57-4f0e-4d1f-9f43-2b9a4a7e0c11")
@@ -158,7 +160,7 @@ def resource_to_service(resource: CommunityResource, *, service_uuid: str | None
         service["contacts"] = contacts
     if numbers:
         service["phones"] = [
-            {"id": _derived("phone", *key, str(index)), "service_id": sid, "number": number}
+            _phone(_derived("phone", *key, str(index)), sid, number)
             for index, number in enumerate(numbers)
         ]
 
@@ -210,6 +212,17 @@ def resource_to_service(resource: CommunityResource, *, service_uuid: str | None
     if attributes:
         service["attributes"] = attributes
     return service
+
+
+def _phone(pid: str, sid: str, stored: str) -> dict[str, Any]:
+    """An HSDS 3.0 phone: the number, and its extension (digits; HSDS's `extension` is a
+    number) apart when the stored number has one ("0117 922 2000 extension 42"). A number
+    stored before numbers were checked is given as it was stored."""
+    number, extension = phone_parts(stored)
+    phone: dict[str, Any] = {"id": pid, "service_id": sid, "number": number or stored}
+    if extension:
+        phone["extension"] = int(extension)
+    return phone
 
 
 def _country_code(value: str) -> str:

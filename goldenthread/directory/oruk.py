@@ -29,15 +29,19 @@ from pathlib import Path
 from typing import Any
 
 from .text import (
+    MAX_EXTENSION_DIGITS,
     clean_control,
     clean_email,
     clean_url,
     direction_controls_in,
     html_to_text,
     one_line,
+    phone_extension,
     phone_number,
+    phone_parts,
     postcode_parts,
     shows_nothing_written,
+    with_extension,
 )
 
 STATUSES = ("active", "inactive", "defunct", "temporarily closed")
@@ -675,18 +679,48 @@ def _name(value: Any, what: str, warnings: list[str]) -> str | None:
     return one_line(_str(value))
 
 
-def _phone_number(value: Any, warnings: list[str]) -> str:
-    """A telephone number as written, when it is a plausible one (text.phone_number); ""
-    with a warning when it is not: a directory does not offer it to be dialled."""
-    written = one_line(_str(value)).strip("\"' ")
+def _phone_number(phone: dict, warnings: list[str]) -> str:
+    """A feed's phone object as one number as written, when it is a plausible one
+    (text.phone_number), with its `extension` after it ("0117 922 2000 extension 42") when
+    that is digits (text.phone_extension); "" with a warning when the number is not one (a
+    directory does not offer it to be dialled), and the number alone with a warning when
+    the extension is not digits or differs from one written in the number."""
+    written = one_line(_str(phone.get("number"))).strip("\"' ")
     if not written:
         return ""
     number = phone_number(written)[:100]
     if not number:
-        warning = f"phone {written[:60]!r} is not a telephone number; left out"
-        if warning not in warnings:
-            warnings.append(warning)
-    return number
+        _warn_once(warnings, f"phone {written[:60]!r} is not a telephone number; left out")
+        return number
+    extension = phone_extension(phone.get("extension"))
+    if extension is None:
+        shown = one_line(repr(phone.get("extension")))[:40]
+        _warn_once(
+            warnings,
+            f"phone {number[:60]!r}: extension {shown} is not "
+            f"1 to {MAX_EXTENSION_DIGITS} digits; left out",
+        )
+        return number
+    in_number = phone_parts(number)[1]
+    if extension and in_number and in_number != extension:
+        _warn_once(
+            warnings,
+            f"phone {number[:60]!r}: extension {extension} is not the one in the number; left out",
+        )
+        return number
+    if in_number or not extension:
+        return number
+    if len(with_extension(number, extension)) > 100:
+        _warn_once(
+            warnings, f"phone {number[:60]!r}: extension {extension} makes it too long; left out"
+        )
+        return number
+    return with_extension(number, extension)
+
+
+def _warn_once(warnings: list[str], warning: str) -> None:
+    if warning not in warnings:
+        warnings.append(warning)
 
 
 def _categories(raw: dict) -> list[dict]:
@@ -826,11 +860,11 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
     contacts = []
     phones: list[str] = []
     for phone in _list(raw, "phones"):
-        number = _phone_number(phone.get("number"), warnings)
+        number = _phone_number(phone, warnings)
         if number and number not in phones:
             phones.append(number)
     for contact in _list(raw, "contacts"):
-        numbers = [_phone_number(p.get("number"), warnings) for p in _list(contact, "phones")]
+        numbers = [_phone_number(p, warnings) for p in _list(contact, "phones")]
         numbers = [n for n in numbers if n]
         item: dict[str, Any] = {
             "name": (_name(contact.get("name"), "a contact's name", warnings) or "")[:MAX_SHORT],
@@ -852,7 +886,7 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
             locations.append(location)
         loc: dict = sal["location"] if isinstance(sal.get("location"), dict) else {}
         for phone in (loc.get("phones") or []) if isinstance(loc.get("phones"), list) else []:
-            number = _phone_number(phone.get("number"), warnings) if isinstance(phone, dict) else ""
+            number = _phone_number(phone, warnings) if isinstance(phone, dict) else ""
             if number and number not in phones:
                 phones.append(number)
 

@@ -375,3 +375,42 @@ def phone_digits(value: str) -> str:
     if match.group("plus"):
         return "+" + re.sub(r"[^0-9]", "", number.replace("(0)", ""))
     return re.sub(r"[^0-9]", "", number)
+
+
+# An extension is what the number's own pattern allows after "extension": digits only.
+MAX_EXTENSION_DIGITS = 6
+_EXTENSION_RE = re.compile(rf"[0-9]{{1,{MAX_EXTENSION_DIGITS}}}")
+
+
+def phone_extension(value: Any) -> str | None:
+    """The digits of a feed's phone `extension` (HSDS: a number; CSV and some JSON feeds
+    write it as text): "" when there is none, None when it is not 1 to
+    MAX_EXTENSION_DIGITS digits (a word, a sign, a fraction, a value too long)."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip() if isinstance(value, int | str) else None
+    if text is None:
+        return None
+    if not text:
+        return ""
+    return text if _EXTENSION_RE.fullmatch(text) else None
+
+
+def with_extension(number: str, extension: str) -> str:
+    """A number `phone_number` accepted, with its extension written after it as the
+    number's own pattern reads it ("0117 922 2000 extension 42")."""
+    return f"{number} extension {extension}" if extension else number
+
+
+def phone_parts(value: str) -> tuple[str, str]:
+    """(number, extension) of a number `phone_number` accepts: "0117 922 2000 ext. 42"
+    gives ("0117 922 2000", "42"); a number without one gives (number, ""); anything
+    else ("", "")."""
+    kept = phone_number(value)
+    match = _PHONE_RE.fullmatch(kept)
+    if match is None:
+        return "", ""
+    extension = match.group("extension") or ""
+    return ((match.group("plus") or "") + match.group("number")).strip(), extension

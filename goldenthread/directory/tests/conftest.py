@@ -22,6 +22,7 @@ HSDS_11_PACKAGE = REFERENCE / "hsds-1.1-sample-datapackage" / "all_resources"
 UK_PROFILE = REFERENCE / "oruk" / "uk-profile-3.0"
 UK_SERVICE_EXAMPLE = UK_PROFILE / "examples" / "service_full.json"
 UK_SERVICE_SCHEMA = UK_PROFILE / "schema" / "compiled" / "service.json"
+HSDS3_SERVICE_EXAMPLE = REFERENCE / "hsds-3.0" / "examples" / "service_full.json"
 HSDS3_SERVICE_SCHEMA = (
     REFERENCE / "hsds-3.0" / "schema" / "compiled" / "service_with_definitions.json"
 )

@@ -12,6 +12,7 @@ from goldenthread.directory.selectors import resources_for_export
 from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
 
 from .conftest import (
+    HSDS3_SERVICE_EXAMPLE,
     HSDS3_SERVICE_SCHEMA,
     HSDS_11_PACKAGE,
     UK_SERVICE_EXAMPLE,
@@ -117,3 +118,24 @@ def test_same_feed_id_under_two_sources_gets_two_ids(validator):
     services = export_services(resources_for_export())
     assert len({s["id"] for s in services}) == 2
     assert errors(validator, services) == []
+
+
+def test_a_phones_extension_is_exported_apart(validator):
+    need(HSDS3_SERVICE_EXAMPLE)
+    directory_import(actor=COMMAND_LINE_IMPORT, path=HSDS3_SERVICE_EXAMPLE, source="h3")
+    CommunityResourceFactory(
+        source_id="18",
+        phone="0117 922 2000 ext. 42",
+        contacts=[{"name": "Ann", "phones": ["07700 900000", "not checked"]}],
+    )
+    services = export_services(resources_for_export())
+    assert errors(validator, services) == []
+    by_name = {s["name"]: s for s in services}
+    [phone] = by_name["Community Counselling"]["phones"]
+    assert (phone["number"], phone["extension"]) == ("+44 1234 234567", 100)
+    phones = next(s for s in services if s["name"] != "Community Counselling")["phones"]
+    assert [(p["number"], p.get("extension")) for p in phones] == [
+        ("0117 922 2000", 42),
+        ("07700 900000", None),
+        ("not checked", None),  # stored before numbers were checked: given as it was
+    ]

@@ -11,9 +11,9 @@ from goldenthread.directory import oruk
 from goldenthread.directory.factories import CommunityResourceFactory
 from goldenthread.directory.models import CommunityResource
 from goldenthread.directory.services import COMMAND_LINE_IMPORT, directory_import
-from goldenthread.directory.text import phone_digits, phone_number
+from goldenthread.directory.text import phone_digits, phone_extension, phone_number
 
-from .conftest import HSDS_11_PACKAGE, UK_SERVICE_EXAMPLE, need
+from .conftest import HSDS3_SERVICE_EXAMPLE, HSDS_11_PACKAGE, UK_SERVICE_EXAMPLE, need
 
 RLO = "\u202e"
 ISOLATE = "\u2066"
@@ -265,3 +265,98 @@ def test_a_contacts_phone_is_linked_as_the_services_is(practitioner_client):
         "0117&quot; onmouseover=&quot;alert(1)" in page
     )
     assert page.count("tel:") == 1  # the number stored before the check stays text
+
+
+# --- Telephone extensions (HSDS `phone.extension`) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, kept",
+    [
+        (None, ""),
+        ("", ""),
+        ("  ", ""),
+        (42, "42"),
+        (100.0, "100"),
+        ("42", "42"),
+        (" 123 ", "123"),
+        ("123456", "123456"),
+        ("1234567", None),  # longer than an extension the number's own pattern reads
+        ("ext 42", None),
+        ("4 2", None),
+        ("-42", None),
+        (-42, None),
+        (4.2, None),
+        (True, None),
+        ("٤٢", None),  # Arabic-Indic digits: not what a telephone dials
+        ({"n": 42}, None),
+    ],
+)
+def test_an_extension_is_digits_of_a_sensible_length(value, kept):
+    assert phone_extension(value) == kept
+
+
+@pytest.mark.django_db
+def test_a_feed_phones_extension_is_kept_after_its_number(tmp_path):
+    path = write(
+        tmp_path,
+        [
+            service(
+                "e1",
+                phones=[{"number": "0117 922 2000", "extension": 42}],
+                contacts=[
+                    {"name": "Ann", "phones": [{"number": "07700 900000", "extension": "7"}]},
+                    {"name": "Bob", "phones": [{"number": "07700 900001", "extension": "Sue"}]},
+                ],
+            ),
+            service("e2", phones=[{"number": "0117 922 2001 ext. 5", "extension": 6}]),
+            service("e3", phones=[{"number": "0117 922 2002 ext. 5", "extension": "5"}]),
+            service("e4", phones=[{"number": "Ask at reception", "extension": 9}]),
+        ],
+    )
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=path, source="ext")
+    assert report.counts["created"] == 4 and not report.rejected
+    first = CommunityResource.objects.get(source_id="e1")
+    assert first.phone == "0117 922 2000 extension 42"
+    assert first.contacts == [
+        {"name": "Ann", "phones": ["07700 900000 extension 7"]},
+        {"name": "Bob", "phones": ["07700 900001"]},
+    ]
+    assert CommunityResource.objects.get(source_id="e2").phone == "0117 922 2001 ext. 5"
+    assert CommunityResource.objects.get(source_id="e3").phone == "0117 922 2002 ext. 5"
+    assert CommunityResource.objects.get(source_id="e4").phone == ""
+    text = str(report)
+    assert "record 1 (id e1): phone '07700 900001': extension 'Sue' is not 1 to 6 digits" in text
+    assert (
+        "record 2 (id e2): phone '0117 922 2001 ext. 5': extension 6 is not the one in the "
+        "number; left out" in text
+    )
+    assert "(id e3)" not in text
+    assert "record 4 (id e4): phone 'Ask at reception' is not a telephone number" in text
+
+
+@pytest.mark.django_db
+def test_the_reference_examples_extensions_are_imported():
+    need(HSDS_11_PACKAGE, HSDS3_SERVICE_EXAMPLE)
+    directory_import(actor=COMMAND_LINE_IMPORT, path=HSDS_11_PACKAGE, source="hsds")
+    # phones.csv: the location phone "(0123) 4567 8900" has extension 42 (text in a CSV).
+    resource = CommunityResource.objects.get(name="Dear Teacher Skills Refresh")
+    assert resource.phone == "(0123) 4567 8900 extension 42"
+    report = directory_import(actor=COMMAND_LINE_IMPORT, path=HSDS3_SERVICE_EXAMPLE, source="h3")
+    assert not any("phone" in warning for warning in report.warnings)
+    # HSDS 3.0's example: "+44 1234 234567", extension 100 (a JSON number).
+    resource = CommunityResource.objects.get(source="h3")
+    assert resource.phone == "+44 1234 234567 extension 100"
+    assert resource.contacts[0]["phones"] == ["+44 1234 234567 extension 100"]
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_extension_and_dials_the_number(practitioner_client):
+    resource = CommunityResourceFactory(
+        phone="0117 922 2000 extension 42",
+        contacts=[{"name": "Ann", "phones": ["07700 900000 extension 7"]}],
+    )
+    page = practitioner_client.get(reverse("directory:detail", args=[resource.pk])).content
+    page = page.decode()
+    assert '<a href="tel:01179222000">0117 922 2000 extension 42</a>' in page
+    assert 'Ann, <a href="tel:07700900000">07700 900000 extension 7</a>' in page
