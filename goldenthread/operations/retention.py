@@ -141,9 +141,19 @@ def apply(
             result.tombstones.append(_destroy_person(item, actor=actor))
             if progress is not None:
                 progress(done, len(result.due))
-    # Then the sign-in records past their own period (OPS-7, ADR 0004 and 0018).
-    result.sign_in = sign_in_retention.purge(actor=actor, dry_run=dry_run)
+    # Then the sign-in records past their own period (OPS-7, ADR 0004 and 0018), counted
+    # from the same day as the records: --today dates the whole run.
+    result.sign_in = sign_in_retention.purge(actor=actor, dry_run=dry_run, now=run_moment(today))
     return result
+
+
+def run_moment(today: datetime.date | None) -> datetime.datetime:
+    """The moment a run dated `today` counts from: the clock's time of day on that date
+    (local time, as `today` is), so a run dated today counts exactly as an undated one."""
+    now = timezone.now()
+    if today is None:
+        return now
+    return timezone.localtime(now).replace(year=today.year, month=today.month, day=today.day)
 
 
 def _destroy_person(item: Due, *, actor: Any) -> Tombstone:

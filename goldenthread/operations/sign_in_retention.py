@@ -118,19 +118,26 @@ def _due(
 
 
 def purge(*, actor: Any, dry_run: bool, now: datetime.datetime | None = None) -> SignInPurge:
-    """Remove the sign-in records older than the period (or, dry_run, only count them)."""
+    """Remove the sign-in records older than the period (or, dry_run, only count them).
+
+    `now` dates the run (`goldenthread retention --today`; default: the clock): the period
+    is counted back from it. A lock is in force by the clock, so a run dated ahead never
+    removes one early (the earlier of the two moments decides), and the tombstone says
+    when the rows really went."""
     auditor = Auditor(actor)  # refuse an anonymous actor before anything is read
-    now = now or timezone.now()
+    clock = timezone.now()
+    now = now or clock
     days = keep_days()
     older_than = now - datetime.timedelta(days=days)
+    in_force_at = min(now, clock)
     result = SignInPurge(dry_run=dry_run, keep_days=days, older_than=older_than)
     if dry_run:
-        for model, rows in _due(now, older_than).items():
+        for model, rows in _due(in_force_at, older_than).items():
             result.rows[LABELS[model]] = rows.count()
         return result
     removed: dict[str, int] = {}
     with transaction.atomic():
-        for model, rows in _due(now, older_than).items():
+        for model, rows in _due(in_force_at, older_than).items():
             count = 0
             while ids := list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH]):
                 # An attempt's expiry row goes with it (a cascade); counted as the attempt.
@@ -149,7 +156,7 @@ def purge(*, actor: Any, dry_run: bool, now: datetime.datetime | None = None) ->
                 record_type="sign-in records",
                 record_id=f"before {older_than:%Y-%m-%dT%H:%M:%SZ}",
                 counted_from=older_than.date(),
-                destroyed_at=now,
+                destroyed_at=clock,
                 destroyed_by=actor if isinstance(actor, get_user_model()) else None,
                 destroyed_by_name=retention._actor_name(actor),
                 rows=removed,

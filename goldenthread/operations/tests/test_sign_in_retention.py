@@ -154,3 +154,32 @@ def test_the_retention_job_removes_them(records, administrator, settings, tmp_pa
     assert job.state == JobState.SUCCEEDED, job.error
     assert "Removed 3 sign-in records" in job.result_text
     assert usernames(AccessFailureLog) == {"kept"}
+
+
+def test_the_run_dated_by_today_dates_the_sign_in_purge_too(records, administrator):
+    """`retention --today` counts the sign-in records' period from that day, as it does
+    the records'; the clock is pinned. A lock in force by the clock stays, and the
+    tombstone says when the rows really went."""
+    out = io.StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("retention", "--today", "2026-12-05", stdout=out)  # a dry run
+    assert "No sign-in record is older than 180 days." in out.getvalue()
+    out = io.StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command(
+            "retention",
+            "--apply",
+            "--as",
+            administrator.username,
+            "--today",
+            "2027-07-01",
+            stdout=out,
+        )
+    text = out.getvalue()
+    # 1 July 2027 less 180 days: both the 181- and the 179-day-old rows are past it.
+    assert "Removed 6 sign-in records from before 02 January 2027 03:00 UTC" in text
+    assert not AccessLog.objects.exists() and not AccessFailureLog.objects.exists()
+    assert usernames(AccessAttempt) == {"locked"}  # taken five minutes ago by the clock
+    tombstone = Tombstone.objects.get(rule=sign_in_retention.RULE)
+    assert tombstone.counted_from == datetime.date(2027, 1, 2)
+    assert tombstone.destroyed_at == NOW

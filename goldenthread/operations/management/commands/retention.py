@@ -45,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today",
             type=datetime.date.fromisoformat,
-            help="count periods up to this date (default: today)",
+            help="count periods up to this date, the sign-in records' too (default: today)",
         )
 
     def handle(self, *args, apply: bool, username: str | None, today, **options):
