@@ -7,6 +7,7 @@
   goldenthread audit-verify [--anchor FILE]    check the audit logs' hash chains
   goldenthread worker [--once]                 run background jobs (exports, backups, imports)
   goldenthread retention [--apply]             records past their retention period
+  goldenthread clean-stored-text [--apply]     direction controls in text stored before ADR 0037
   goldenthread <django command> …              any Django management command (migrate, …)
 
 Settings default to goldenthread.config.settings.dev; set DJANGO_SETTINGS_MODULE to change.
