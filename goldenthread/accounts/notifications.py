@@ -2,7 +2,8 @@
 through Django's e-mail backend where the user has an address (the console in the demo).
 
 `notify()` is called by the services that decide things (sds: a budget request decided;
-accountability: a challenge answered; reviews: a review due). It runs after the deciding
+accountability: a challenge answered; reviews: a review due; people: a team leader's answer
+about a person who may already be known). It runs after the deciding
 transaction commits, so a rolled-back decision tells no one. The words of a notification
 and of its e-mail name no one and quote nothing from the record: the link leads to the
 page, which checks access as every page does.
@@ -40,6 +41,7 @@ class Kind:
     REVIEW_DUE = "review_due"
     CORRECTION_ANSWERED = "correction_answered"
     ACCESS_ENDED = "access_ended"  # someone's access to the person's record, ended by another
+    POSSIBLE_DUPLICATE_ANSWERED = "duplicate_answered"  # a team leader checked a worker's request
 
 
 def _send(users: list[Any], kind: str, text: str, url: str, key: str) -> list[Notification]:

@@ -213,7 +213,8 @@ class PossibleDuplicateResolveForm(Form):
         label="What was done",
         max_length=2000,
         help_text="For example: asked the other team's leader, who allocated Pat to the "
-        "person already recorded.",
+        "person already recorded. The worker who asked does not see these words: they are "
+        "told only whether it is a different person.",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
             "required": "Say what was done, for example who you asked.",

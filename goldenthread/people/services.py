@@ -16,9 +16,11 @@ from django.db import router, transaction
 from django.db.models import ProtectedError, Q
 from django.db.models.deletion import Collector
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Area, Handover, HandoverReason, Role, Team, User
+from goldenthread.accounts.notifications import Kind, notify
 from goldenthread.accounts.rules import leads_persons_team
 from goldenthread.audit.models import AccessAction, ChangeAction
 from goldenthread.audit.services import (
@@ -864,7 +866,36 @@ def possible_duplicate_resolve(
             ]
         )
         auditor.updated(current, before=before, person_id=current.changing_person_id)
+        if current.requested_by_id != actor.pk:
+            _tell_requester(current)
     return current
+
+
+def possible_duplicate_next_step(possible_duplicate: PossibleDuplicate) -> str:
+    """What the worker who asked may do now the team leader has answered, as a sentence:
+    whether they may go ahead, never anything about the other record nor the team leader's
+    own words (which may name it). Empty while the request is open."""
+    if possible_duplicate.status != PossibleDuplicate.Status.RESOLVED:
+        return ""
+    changing = possible_duplicate.changing_person_id is not None
+    if possible_duplicate.different_person:
+        may = "save the change" if changing else "add them"
+        return f"It is a different person, so you can {may} now."
+    do_not = "save the change" if changing else "add them"
+    return f"Do not {do_not} for now: ask your team leader what was found and what to do next."
+
+
+def _tell_requester(possible_duplicate: PossibleDuplicate) -> None:
+    """The worker who asked hears the answer (ACC-3), once it is committed: the words name
+    no one, and the link is to the request's page, which shows only what they typed."""
+    notify(
+        [possible_duplicate.requested_by],
+        kind=Kind.POSSIBLE_DUPLICATE_ANSWERED,
+        text="Your team leader has checked the person you asked about. "
+        + possible_duplicate_next_step(possible_duplicate),
+        url=reverse("people:possible_duplicate", args=[possible_duplicate.pk]),
+        key=f"possible-duplicate:{possible_duplicate.pk}",
+    )
 
 
 def hand_over_allocations(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -205,11 +207,58 @@ class NamesakesMixin:
         return {**super().get_context_data(**kwargs), "namesakes": self.namesakes}  # type: ignore[misc]
 
 
+POSSIBLE_DUPLICATE_KEY = "possible_duplicate"
+
+
+def typed_again(request, *, changing=None) -> dict:
+    """What the worker typed for a request of theirs that their team leader found to be a
+    different person (`?possible_duplicate=<id>`, the link on the request's page), to fill
+    the form in again: adding (`changing` None) or changing that person's details. Else
+    nothing: another's request, one still open or found not to be someone else."""
+    try:
+        duplicate_id = uuid.UUID(request.GET.get(POSSIBLE_DUPLICATE_KEY, ""))
+    except ValueError:
+        return {}
+    duplicate = selectors.possible_duplicate_for(request.user, duplicate_id)
+    if (
+        duplicate is None
+        or duplicate.requested_by_id != request.user.pk
+        or not duplicate.different_person
+        or duplicate.changing_person_id != (changing.pk if changing is not None else None)
+    ):
+        return {}
+    typed = {
+        "given_name": duplicate.given_name,
+        "family_name": duplicate.family_name,
+        "date_of_birth": duplicate.date_of_birth,
+    }
+    if duplicate.chi_number:
+        typed["chi_number"] = duplicate.chi_number
+    return typed
+
+
+def go_ahead_url(user, duplicate: PossibleDuplicate) -> str:
+    """Where the worker who asked goes ahead once their team leader found it is a different
+    person: the form filled in again with what they typed; "" if they may not go ahead (or
+    may no longer open the person whose details they were changing)."""
+    if duplicate.requested_by_id != user.pk or not duplicate.different_person:
+        return ""
+    query = f"?{POSSIBLE_DUPLICATE_KEY}={duplicate.pk}"
+    if duplicate.changing_person_id is None:
+        return reverse("people:create") + query
+    if selectors.visible_person(user, duplicate.changing_person_id) is None:
+        return ""
+    return reverse("people:edit", args=[duplicate.changing_person_id]) + query
+
+
 class PersonCreateView(NamesakesMixin, ChiRefusedMixin, PermissionRequiredMixin, ServiceFormView):
     template_name = "people/person_form.html"
     form_class = PersonForm
     permission = Permission.ADD_PERSON
     permission_denied_message = "Only practitioners and team leaders add a person."
+
+    def get_initial(self):
+        return {**super().get_initial(), **typed_again(self.request)}
 
     def save(self, form):
         user = self.request.user
@@ -240,6 +289,9 @@ class PersonEditView(NamesakesMixin, ChiRefusedMixin, PersonRecordMixin, Service
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.person}
+
+    def get_initial(self):
+        return {**super().get_initial(), **typed_again(self.request, changing=self.person)}
 
     def save(self, form):
         changes = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
@@ -431,6 +483,8 @@ class PossibleDuplicateView(PermissionRequiredMixin, ServiceFormView):
         context["duplicate"] = duplicate
         context["is_team_leader"] = self.is_team_leader
         context["team_leaders"] = selectors.team_leaders(duplicate.team_id)
+        context["next_step"] = services.possible_duplicate_next_step(duplicate)
+        context["go_ahead_url"] = go_ahead_url(self.request.user, duplicate)
         if self.is_team_leader:
             user = self.request.user
             context["existing_team_leaders"] = selectors.team_leaders(duplicate.existing_team_id)
