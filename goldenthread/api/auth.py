@@ -196,7 +196,10 @@ def _refuse_write(request: HttpRequest, caller: Caller) -> NoReturn:
     """Refuse a write the caller may not make; the call's row (CHANGE_REFUSED, with why) is
     written with the answer: the caller may read the record, so it is not DENIED."""
     if caller.token is not None and not caller.token.may_write:
-        why = "This API token may only read."
+        why = (
+            "This API token may only read. To change records through the API, make a token "
+            "that may read and write on your API tokens page (/account/api-tokens/)."
+        )
     else:
         why = "Only practitioners and team leaders change records, through the API as on the pages."
     pending = pending_access(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from goldenthread.ui.forms import Form, choice_field, radio_field
+from goldenthread.ui.forms import TYPED_DATE_FORMATS, Form, choice_field, date_field, radio_field
 
 from . import services
 from .models import TokenScope
@@ -24,13 +24,14 @@ class TokenForm(Form):
         message=services.SCOPE_NEEDED,
         invalid_message=services.SCOPE_NEEDED,
     )
-    expires_on = forms.DateField(
-        label="Date it stops working",
+    # The example in the message is one the field reads (TYPED_DATE_FORMATS): it was refused,
+    # so a date typed as the message showed was refused again with the same message.
+    expires_on = date_field(
+        "Date it stops working",
         help_text="At most a year from today. You can revoke it sooner.",
-        error_messages={
-            "required": "Enter the date the token stops working.",
-            "invalid": "Enter a real date, for example 31 3 2027.",
-        },
+        what="the date the token stops working",
+        invalid_message="Enter a real date, for example 31 3 2027.",
+        input_formats=TYPED_DATE_FORMATS,
     )
 
     def __init__(self, *args, may_write: bool, **kwargs) -> None:

@@ -68,6 +68,7 @@ class TokensView(StaffOnlyMixin, TemplateView):
         context["rows"] = token_rows(self.request.user)
         context["max_days"] = services.max_days()
         context["may_write"] = services.may_write(self.request.user)
+        context["api_example_url"] = self.request.build_absolute_uri(reverse("api:people"))
         return context
 
     def post(self, request, *args, **kwargs):

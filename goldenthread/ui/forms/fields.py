@@ -110,6 +110,20 @@ def _lower_first(label: str) -> str:
     return f"{label[0].lower()}{label[1:]}" if label else label
 
 
+# A date as a browser's date box sends it (2027-03-31), and day first as people type it where
+# there is no date box (an older browser, a script posting the form): "31 3 2027",
+# "31/03/2027", "31-3-2027", "31.3.2027", "31 March 2027", "31 Mar 2027". Never month first.
+TYPED_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d %m %Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+)
+
+
 def date_field(
     label: str,
     *,
@@ -118,9 +132,11 @@ def date_field(
     what: str = "",
     example: str = "",
     invalid_message: str = "",
+    input_formats: tuple[str, ...] | None = None,
 ) -> forms.DateField:
     """A date question. Messages: "Enter the date decided." / "Enter the date decided as a
-    real date." (`what` replaces "the date decided"; `example` adds ", for example …")."""
+    real date." (`what` replaces "the date decided"; `example` adds ", for example …"; an
+    example must be one of `input_formats`, e.g. TYPED_DATE_FORMATS)."""
     what = what or f"the {_lower_first(label)}"
     invalid = invalid_message or (
         f"Enter {what} as a real date" + (f", for example {example}" if example else "") + "."
@@ -130,6 +146,7 @@ def date_field(
         required=required,
         widget=DateInput(),
         help_text=help_text,
+        input_formats=input_formats,
         error_messages={"required": f"Enter {what}.", "invalid": invalid},
     )
 
