@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
@@ -407,6 +408,31 @@ def _check_name_not_recorded(
     )
 
 
+def _birth_lock_key(date_of_birth: Any) -> int:
+    """A stable signed 64-bit key for the advisory lock of one date of birth."""
+    digest = hashlib.sha256(f"goldenthread.people.born:{date_of_birth}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _one_at_a_time_for_birth(date_of_birth: Any) -> None:
+    """Called first in the transaction that looks for a name and date of birth and then saves
+    them (person_create, person_update): the next such transaction for the same date of
+    birth waits here until this one commits, then finds what it saved. Without it the check
+    is check-then-write: two adds of the same person at the same instant both found no
+    match and both saved (no constraint can say "same name", as names match loosely).
+
+    - PostgreSQL: a transaction-level advisory lock keyed on the date of birth (other dates
+      of birth never wait); each statement after it sees what the other committed (READ
+      COMMITTED).
+    - SQLite: nothing more: the project's transaction mode is IMMEDIATE, so the outermost
+      transaction's BEGIN takes the database's one write lock before anything is read.
+    """
+    connection = transaction.get_connection(router.db_for_write(Person))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_birth_lock_key(date_of_birth)])
+
+
 def _namesakes_history(done: str, namesakes: list[Any]) -> dict[str, str] | None:
     """What the change history keeps when the actor confirmed a namesake: `done` ("Added",
     "Changed") as a different person from the records with the same name and date of birth."""
@@ -526,47 +552,71 @@ def person_create(
     chi_number = normalise_chi(chi_number)  # as typed on the card: spaces and hyphens
     if team.pk != actor.team_id:  # as the page: into the worker's own team
         raise PermissionDenied("You can add people to your own team only.")
-    namesakes = _checks_before_adding(
-        actor=actor,
-        given_name=given_name,
-        family_name=family_name,
-        date_of_birth=date_of_birth,
-        preferred_name=preferred_name,
-        chi_number=chi_number,
-        different_person_confirmed=different_person_confirmed,
-        what="people:create",
-        http_request=http_request,
-        names=namesakes_checked is None,  # else checked already, before the caller's transaction
-    )
-    if namesakes_checked is not None:
-        namesakes = namesakes_checked
-    person = Person(
-        team=team,
-        area=area,
-        given_name=given_name,
-        family_name=family_name,
-        date_of_birth=date_of_birth,
-        preferred_name=preferred_name,
-        chi_number=chi_number,
-        communication_needs=communication_needs,
-        support_reason=support_reason,
-    )
+    refusal: PersonMayBeKnown | None = None
     with transaction.atomic():
-        audited_create(
-            person,
-            auditor=Auditor(actor),
-            person_id=person.pk,
-            extra=_namesakes_history("Added", namesakes),
-        )
-        if allocate_to is not None:
-            allocation_start(
+        if namesakes_checked is None:
+            _one_at_a_time_for_birth(date_of_birth)
+        try:
+            namesakes = _checks_before_adding(
                 actor=actor,
-                person=person,
-                worker=allocate_to,
-                start_date=timezone.localdate(),
-                description="Allocated worker",
-                _check=False,
+                given_name=given_name,
+                family_name=family_name,
+                date_of_birth=date_of_birth,
+                preferred_name=preferred_name,
+                chi_number=chi_number,
+                different_person_confirmed=different_person_confirmed,
+                what="people:create",
+                http_request=http_request,
+                names=namesakes_checked is None,  # else checked already, by the caller
             )
+        except PersonMayBeKnown as exc:
+            # No one is added, but the request for the team leader and the access-log row
+            # written for it are kept: the transaction commits them, then it is raised.
+            refusal = exc
+        else:
+            person = _person_added(
+                actor=actor,
+                namesakes=namesakes if namesakes_checked is None else namesakes_checked,
+                allocate_to=allocate_to,
+                team=team,
+                area=area,
+                given_name=given_name,
+                family_name=family_name,
+                date_of_birth=date_of_birth,
+                preferred_name=preferred_name,
+                chi_number=chi_number,
+                communication_needs=communication_needs,
+                support_reason=support_reason,
+            )
+    if refusal is not None:
+        raise refusal
+    return person
+
+
+def _person_added(
+    *,
+    actor: User,
+    namesakes: list[Any],
+    allocate_to: User | None,
+    **fields: Any,
+) -> Person:
+    """person_create's writes, inside its transaction: the person and their worker."""
+    person = Person(**fields)
+    audited_create(
+        person,
+        auditor=Auditor(actor),
+        person_id=person.pk,
+        extra=_namesakes_history("Added", namesakes),
+    )
+    if allocate_to is not None:
+        allocation_start(
+            actor=actor,
+            person=person,
+            worker=allocate_to,
+            start_date=timezone.localdate(),
+            description="Allocated worker",
+            _check=False,
+        )
     return person
 
 
@@ -591,11 +641,57 @@ def person_update(
     require_casework(actor, person)
     refuse_unknown_fields("person_update", changes, PERSON_FIELDS)
     refuse_hidden_in_names(changes)
-    # From the database: a form may already have put the new values on `person`.
-    before = Person.objects.filter(pk=person.pk).values(*MATCHED_FIELDS).get()
     if "chi_number" in changes:
         changes["chi_number"] = normalise_chi(changes["chi_number"])
-    after = {name: changes.get(name, before[name]) for name in MATCHED_FIELDS}
+    refusal: PersonMayBeKnown | None = None
+    with transaction.atomic():
+        # From the database: a form may already have put the new values on `person`.
+        before = Person.objects.filter(pk=person.pk).values(*MATCHED_FIELDS).get()
+        after = {name: changes.get(name, before[name]) for name in MATCHED_FIELDS}
+        may_match_more = _may_match_more(before, after)
+        if may_match_more:
+            _one_at_a_time_for_birth(after["date_of_birth"])
+        try:
+            namesakes = _checks_before_changing(
+                actor=actor,
+                person=person,
+                before=before,
+                after=after,
+                may_match_more=may_match_more,
+                different_person_confirmed=different_person_confirmed,
+                http_request=http_request,
+            )
+        except PersonMayBeKnown as exc:
+            # Nothing is changed; the request for the team leader is kept (person_create).
+            refusal = exc
+        else:
+            updated = audited_update(
+                person,
+                auditor=Auditor(actor),
+                expected_version=expected_version,
+                changes=changes,
+                fields=_attnames(person),
+                person_id=person.pk,
+                extra=_namesakes_history("Changed", namesakes),
+            )
+    if refusal is not None:
+        raise refusal
+    return updated
+
+
+def _checks_before_changing(
+    *,
+    actor: User,
+    person: Person,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    may_match_more: bool,
+    different_person_confirmed: bool,
+    http_request: HttpRequest | None,
+) -> list[Any]:
+    """A person's new CHI number, then (if they may match someone new) their name and date
+    of birth as changed, checked against the records (person_update): the namesakes the
+    actor confirmed."""
     if after["chi_number"] and after["chi_number"] != before["chi_number"]:
         _check_chi_not_recorded(
             actor=actor,
@@ -607,29 +703,17 @@ def person_update(
             what="people:edit",
             http_request=http_request,
         )
-    namesakes: list[Any] = []
-    if _may_match_more(before, after):
-        namesakes = _check_name_not_recorded(
-            actor=actor,
-            **after,
-            different_person_confirmed=different_person_confirmed,
-            http_request=http_request,
-            changing=person,
-            matched_before={
-                row["pk"] for row in _same_name_and_birth(**before, excluding=person.pk)
-            },
-            what="people:edit",
-        )
-    with transaction.atomic():
-        return audited_update(
-            person,
-            auditor=Auditor(actor),
-            expected_version=expected_version,
-            changes=changes,
-            fields=_attnames(person),
-            person_id=person.pk,
-            extra=_namesakes_history("Changed", namesakes),
-        )
+    if not may_match_more:
+        return []
+    return _check_name_not_recorded(
+        actor=actor,
+        **after,
+        different_person_confirmed=different_person_confirmed,
+        http_request=http_request,
+        changing=person,
+        matched_before={row["pk"] for row in _same_name_and_birth(**before, excluding=person.pk)},
+        what="people:edit",
+    )
 
 
 def _attnames(instance: Person) -> list[str]:
