@@ -1507,7 +1507,7 @@ def links(
                     continue
                 for cell in cube.values:
                     whole = ((key, period.code), cell)
-                    if cell[1] != TOTAL or not has(whole):
+                    if not has(whole):
                         continue
                     if key == "unmet-need-trend":
                         # Rows are months, then met or not: only "all" adds up.
@@ -1523,12 +1523,20 @@ def links(
                         terms = [(((key, p.code), cell), -1) for p in parts]
                     if not all(has(r) for r, _ in terms):
                         continue
+                    left = cube.values[cell] - sum(
+                        cubes[r[0]].values[r[1]]  # type: ignore[index]
+                        for r, _ in terms
+                    )
+                    if cell[1] != TOTAL and (left < 0 or (left and not missing)):
+                        # At an age group the parts add up only where nobody in the cell
+                        # moved age group within the period (each period counts age at its
+                        # own end). A reader who takes them to add up anyway (birthdays are
+                        # few) is right wherever they do, so those are linked; here the
+                        # reader would be wrong, and they are not (ADR 0015).
+                        continue
                     if missing:
                         rest: Ref = ("derived", (f"{key} {period.code} {cell} months {missing}",))
-                        out.derived[rest] = cube.values[cell] - sum(
-                            cubes[r[0]].values[r[1]]  # type: ignore[index]
-                            for r, _ in terms
-                        )
+                        out.derived[rest] = left
                         terms.append((rest, -1))
                     out.equations.append([(whole, 1), *terms])
     # A part of a period that ends on the same day (a quarter's last month; the month and

@@ -279,8 +279,10 @@ def attack_database(
                     little = ref(small, period, f, tail)
                     if attacker.has(little) and attacker.has(big):
                         attacker.at_most([(little, 1), (big, -1)])
-    # Across periods: at all ages (a person's age group is at the end of each period),
-    # or at every age where two periods end on the same day.
+    # Across periods: a period is its parts at all ages, and at each age group wherever
+    # nobody moved age group within it (a person's age group is at the end of each
+    # period: a reader who takes the parts to add up is right there); at every age where
+    # two periods end on the same day, a part at most its whole.
     months = {(p.start.year, p.start.month): p.code for p in periods if len(p.months()) == 1}
 
     def parts_of(period):
@@ -340,7 +342,7 @@ def attack_database(
                 if not parts:
                     continue
                 for k in cube.values:
-                    if k[1] != TOTAL or not attacker.has(((key, period.code), k)):
+                    if not attacker.has(((key, period.code), k)):
                         continue
                     if trend and (k[-1] != TOTAL or k[3] != TOTAL):
                         # Rows are months: only the total of all months, met or not,
@@ -349,11 +351,14 @@ def attack_database(
                     terms = [(((key, p.code), k), -1) for p in parts]
                     if not all(attacker.has(r) for r, _ in terms):
                         continue
+                    left = _truth_missing(attacker, key, period, parts, k, terms)
+                    if k[1] != TOTAL and (left < 0 or (left and not missing)):
+                        # At an age group: someone in the cell moved age group within
+                        # the period, so the parts do not add up here. A reader who takes
+                        # them to add up (birthdays are few) is right everywhere else.
+                        continue
                     if missing:
-                        rest = attacker.derived(
-                            f"{key} {period.code} {k} months {missing}",
-                            _truth_missing(attacker, key, period, parts, k, terms),
-                        )
+                        rest = attacker.derived(f"{key} {period.code} {k} months {missing}", left)
                         terms.append((rest, -1))
                     attacker.link([(((key, period.code), k), 1), *terms])
             if trend:

@@ -94,13 +94,27 @@ def _attack(cubes):
 
 
 def link_quarter(attacker, cubes, keys) -> None:
-    """The quarter as its months at all ages, for each table of `keys` (a reader's)."""
+    """The quarter as its months, for each table of `keys` (a reader's): at all ages, and
+    at an age group wherever its months add up to it (nobody in the cell moved age group
+    within the quarter: a reader who takes them to add up, birthdays being few, is right
+    there; the probe of 2026-12-07 worked out August as its quarter minus July and
+    September at ages 18 to 64)."""
     for key in keys:
         for k in cubes[(key, QUARTER.code)].values:
-            if k[1] == TOTAL:
+            if adds_up(cubes, key, QUARTER, MONTHS, k):
                 attacker.link(
                     [(((key, QUARTER.code), k), 1)] + [(((key, m.code), k), -1) for m in MONTHS]
                 )
+
+
+def adds_up(cubes, key, whole, parts, k) -> bool:
+    """Whether a reader links `whole` to `parts` in cell `k`: always at all ages; at an
+    age group where the true counts add up."""
+    if k[1] == TOTAL:
+        return True
+    return cubes[(key, whole.code)].values[k] == sum(
+        cubes[(key, p.code)].values.get(k, 0) for p in parts
+    )
 
 
 UNIT = st.tuples(
@@ -178,6 +192,58 @@ def test_a_month_is_no_longer_its_quarter_minus_the_other_months():
     assert _attack(cubes).leaks() == []
 
 
+def _august_units():
+    """The probe's reproduction (2026-12-07, "support steps" at ages 18 to 64): team t1's
+    young people in the quarter are 9, October 0, November 4 and December 5, and nobody
+    moved age group; the other teams and ages keep every table's totals large."""
+    units = []
+    for month, n in ((1, 4), (2, 5)):
+        units += [(month, "t1", "young", "young", "r1", "well", "agreed")] * n
+    for month in range(3):
+        units += [(month, "t1", "old", "old", "r1", "well", "agreed")] * 6
+        units += [(month, "t2", "old", "old", "r1", "well", "agreed")] * 7
+        units += [(month, "t2", "young", "young", "r1", "well", "agreed")] * 5
+        units += [(month, "t3", "old", "old", "r2", "flagged", "not")] * 6
+    return units
+
+
+def test_a_month_at_an_age_group_is_no_longer_its_quarter_minus_the_other_months():
+    """AGG-2: at an age group the months add up to their quarter wherever nobody moved
+    age group (age is counted at each period's end), and a reader who takes them to add
+    up worked a small count out that way in the demo. The audit now links an age
+    group's parts where they add up, so the quarter at that age is protected with them."""
+    units = _august_units()
+    cubes = _cubes(units)
+    before = _attack(cubes).leaks()
+    assert any(f.ref[0][1] == "2026-11" and f.ref[1][1] == "young" for f in before)
+    summary = linked.protect_linked(cubes, PERIODS, TODAY, THRESHOLD)
+    assert summary.pinned_before >= 1
+    assert _attack(cubes).leaks() == []
+
+
+def test_where_someone_moved_age_group_the_parts_at_that_age_are_not_linked():
+    """The parts of a period do not add up at an age group where someone in the cell
+    moved age group within it: the audit writes no such equation (it would be untrue),
+    and links the cells where they add up."""
+    units = _august_units()
+    units.append((0, "t1", "young", "old", "r1", "well", "agreed"))  # 18-64 in October
+    cubes = _cubes(units)
+    found = linked.links(cubes, PERIODS, TODAY, ["outcome-quality"])
+
+    def ages(team):
+        return {
+            tuple(sorted({ref[1][1] for ref, _ in terms}))
+            for terms in found.equations
+            if any(ref[0] == ("outcome-quality", QUARTER.code) for ref, _ in terms)
+            and all(ref[1][0] == team and ref[1][2:] == ("r1", "well") for ref, _ in terms)
+        }
+
+    assert ages("t1") == {(TOTAL,)}  # all ages, always; not "young" (the October person
+    # moved: 1 + 4 + 5 in the months, 9 in the quarter), nor "old" (one more than its months)
+    assert ages("t2") == {(TOTAL,), ("young",), ("old",)}  # nobody moved: linked
+    assert linked.audit(cubes, found, THRESHOLD).untrue() == []
+
+
 # -- A year, its quarters and months: boxes carried across the periods' containment -----
 
 YEAR = parse_period("2026", TODAY)
@@ -207,13 +273,14 @@ def _year_cubes(units, key="outcome-quality"):
 
 
 def _attack_periods(cubes, key="outcome-quality"):
-    """The test attacker over every period, each whole linked to its parts at all ages."""
+    """The test attacker over every period, each whole linked to its parts at all ages,
+    and at an age group where they add up (`adds_up`)."""
     attacker = Attacker(THRESHOLD)
     for name, cube in cubes.items():
         attacker.add_cube(name, cube)
     for whole, parts in TILINGS:
         for k in cubes[(key, whole.code)].values:
-            if k[1] == TOTAL:
+            if adds_up(cubes, key, whole, parts, k):
                 attacker.link(
                     [(((key, whole.code), k), 1)] + [(((key, p.code), k), -1) for p in parts]
                 )
