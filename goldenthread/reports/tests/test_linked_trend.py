@@ -121,11 +121,13 @@ def _attack_trend(cubes):
 def test_a_part_of_the_monthly_table_is_linked_as_the_reader_reads_it():
     """The product's links: December's month cells equal the quarter's and the year's
     (all end today), at every age; October's and November's (ending before) at most the
-    quarter's met and at least its not met, at all ages only; every fact true."""
+    quarter's met and at least its not met, at all ages only; the quarter's row of a
+    month, met or not, is that month's own (its tiling by months) at all ages and at an
+    age group where nobody in it moved age group (here nobody does); every fact true."""
     needs = [(DAYS[0], DAYS[1], "t1", "old", "r1"), (DAYS[2], None, "t2", "young", "r2")] * 3
     cubes = _trend_cubes(needs)
     found = linked.links(cubes, PERIODS, TODAY, [TREND])
-    same = {  # at an age (the months' sums over periods are at all ages only)
+    same = {  # at an age
         frozenset(ref[0][1] for ref, _ in terms)
         for terms in found.equations
         if len(terms) == 2 and terms[0][0][1] == terms[1][0][1] and terms[0][0][1][1] != TOTAL
@@ -134,7 +136,12 @@ def test_a_part_of_the_monthly_table_is_linked_as_the_reader_reads_it():
         frozenset({"2026-12", "2026Q4"}),
         frozenset({"2026-12", "2026"}),
         frozenset({"2026Q4", "2026"}),
+        frozenset({"2026-10", "2026Q4"}),  # the quarter's October row, met or not
+        frozenset({"2026-11", "2026Q4"}),
     }
+    for terms in found.equations:
+        if len(terms) == 2 and {r[0][1] for r, _ in terms} == {"2026-10", "2026Q4"}:
+            assert all(r[1][-1] == TOTAL and r[1][3] == "2026-10" for r, _ in terms)
     at_most = [t for t in found.equations if any(r in found.slack for r, _ in t)]
     assert at_most
     for terms in at_most:
