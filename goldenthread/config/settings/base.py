@@ -355,6 +355,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Dates typed day first ("31 3 2027", "31 March 2027") as well as a date box's value, for
+# every date question: goldenthread/config/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["goldenthread.config.formats"]
 
 # --- Static files ----------------------------------------------------------
 STATIC_URL = "/static/"
