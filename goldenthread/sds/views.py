@@ -747,10 +747,9 @@ class BudgetRequestCreateView(PersonRecordMixin, PermissionRequiredMixin, Templa
                     {"text": f"Line {number}: {e['text']}", "href": e["href"]}
                     for e in form_error_list(line_form)
                 ]
-            errors += [
-                {"text": str(e), "href": "#id_line-0-description"}
-                for e in formset.non_form_errors()
-            ]
+            # A formset sent without its hidden counts draws no lines: nothing to link to.
+            first_line = "#id_line-0-description" if formset.forms else ""
+            errors += [{"text": str(e), "href": first_line} for e in formset.non_form_errors()]
         limit = limit_for(self.actor)
         return self.render_to_response(
             self.get_context_data(

@@ -370,6 +370,38 @@ def test_request_mistakes_are_explained_and_what_was_typed_is_kept(
     assert not BudgetRequest.objects.exists()
 
 
+MANAGEMENT = ("line-TOTAL_FORMS", "line-INITIAL_FORMS", "line-MIN_NUM_FORMS", "line-MAX_NUM_FORMS")
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [MANAGEMENT, ("line-TOTAL_FORMS",), ("line-INITIAL_FORMS",), ("line-TOTAL_FORMS", "lots")],
+    ids=["all-hidden-counts", "total", "initial", "total-not-a-number"],
+)
+def test_a_request_sent_without_its_hidden_counts_has_one_error_summary(
+    practitioner_client, person, limits, missing
+):
+    """A probe that strips the hidden fields once saw two "There is a problem" boxes: the
+    page's, and the management form's own, drawn by {{ formset.management_form }} (A11Y-1)."""
+    data = request_post()
+    if missing[-1] == "lots":
+        data[missing[0]] = "lots"
+    else:
+        for name in missing:
+            del data[name]
+    response = practitioner_client.post(reverse("sds:request_create", args=[person.pk]), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('class="ds_error-summary"') == 1
+    assert body.count("There is a problem") == 1
+    assert "This form could not be read. Open it again." in body
+    assert "This field is required" not in body
+    # Its link goes to an input on the page, or there is no link.
+    hrefs = [h.split('"')[0] for h in body.split('href="#')[1:]]
+    assert all(f'id="{h}"' in body for h in hrefs if h.startswith("id_"))
+    assert not BudgetRequest.objects.exists()
+
+
 def test_add_another_line_keeps_everything_typed(practitioner_client, person, limits):
     response = practitioner_client.post(
         reverse("sds:request_create", args=[person.pk]), {**request_post(), "add_line": "1"}

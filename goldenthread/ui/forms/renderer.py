@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.formsets import ManagementForm
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
@@ -23,6 +24,7 @@ from goldenthread.ui import htmx
 from .fields import ALSO_DESCRIBED_BY, OPTIONAL_LABEL
 
 _INPUT = "ui/forms/widgets/input.html"
+HIDDEN_ONLY_TEMPLATE = "ui/forms/hidden_fields.html"
 
 WIDGET_TEMPLATES = {
     "django/forms/widgets/text.html": _INPUT,
@@ -123,6 +125,16 @@ class DesignSystemRenderer(TemplatesSetting):
     form_template_name = "ui/forms/form.html"
     field_template_name = "ui/forms/field.html"
     bound_field_class = DesignSystemBoundField
+
+    def render(self, template_name, context, request=None):
+        # A formset's count fields are hidden: what is wrong with them is the formset's
+        # to say (its non_form_errors), in the page's one error summary, so the management
+        # form draws its inputs only, never a second "There is a problem" box (A11Y-1).
+        if template_name == self.form_template_name and isinstance(
+            context.get("form"), ManagementForm
+        ):
+            template_name = HIDDEN_ONLY_TEMPLATE
+        return super().render(template_name, context, request=request)
 
     @cached_property
     def _django_builtin(self) -> DjangoTemplates:

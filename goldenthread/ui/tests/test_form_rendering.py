@@ -222,3 +222,15 @@ def test_a_field_described_also_by_a_suggestion_keeps_its_hint_and_error():
         "domain-suggestion",
     ]
     assert doc.find(id="id_domain_helptext")
+
+
+def test_a_formsets_management_form_draws_its_hidden_inputs_only():
+    """Sent without its hidden counts, a formset says so once, in the page's summary (its
+    non_form_errors); {{ formset.management_form }} draws no second summary (A11Y-1)."""
+    formset = forms.formset_factory(DemoForm)(data={}, prefix="line")
+    assert not formset.is_valid()
+    drawn = str(formset.management_form)
+    assert "ds_error-summary" not in drawn and "There is a problem" not in drawn
+    assert drawn.count('type="hidden"') == 4
+    assert 'name="line-TOTAL_FORMS"' in drawn
+    assert formset.non_form_errors()
