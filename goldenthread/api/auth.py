@@ -23,17 +23,19 @@ In order, for every call:
 5. What was sent: the query parameters, the format asked for and the body's type
    (negotiation.py): 400, 406 or 415.
 
-Each call on a person's record leaves exactly one access-log row. A read's is written by the
-gate, before anything of the record is read (so a record is never shown without it, and
-the access log's own answer includes the call): EXPORT for the FHIR Bundle, VIEW otherwise,
-and VIEW for a read refused for its form (an unknown parameter, a format we cannot give):
-the record was opened, nothing exported. A write's is written when its answer is known
-(`logged_outcome`, round every operation; `settle_access`), so it says what happened: a
-change made is CHANGE, written in the transaction of the change; a change refused (a
-read-only token, a rule of the service) is CHANGE_REFUSED, with why; one not saved (not
-valid, stale, not JSON, too large, an address that does not take it, a failure on our side)
-is CHANGE_FAILED: never CHANGE. Calls that name no person are logged once too (no person),
-a write when its answer is known.
+Each call on a person's record leaves exactly one access-log row, but for a method its
+address does not take (405, urls.py): once the caller may open the record, that writes
+none, as nothing of the record is read or changed (a refusal to open it is still DENIED).
+A read's is written by the gate, before anything of the record is read (so a record is
+never shown without it, and the access log's own answer includes the call): EXPORT for the
+FHIR Bundle, VIEW otherwise, and VIEW for a read refused for its form (an unknown
+parameter, a format we cannot give): the record was opened, nothing exported. A write's is
+written when its answer is known (`logged_outcome`, round every operation;
+`settle_access`), so it says what happened: a change made is CHANGE, written in the
+transaction of the change; a change refused (a read-only token, a rule of the service) is
+CHANGE_REFUSED, with why; one not saved (not valid, stale, not JSON, too large, a failure
+on our side) is CHANGE_FAILED: never CHANGE. Calls that name no person are logged once
+too (no person), a write when its answer is known.
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ class GatedRequest(HttpRequest):
     gt_person: Person  # on a route with a person's id, once the record is opened
     gt_pending: PendingAccess | None  # the call's access row, until its answer is known
     gt_expects: negotiation.Expects  # what the operation reads (set by logged_outcome)
+    gt_method_not_taken: bool  # the 405 answer of urls.py: nothing is read or changed
     api_token_name: str  # a token's call: its name and prefix go in each access-log row
     api_token_prefix: str
 
@@ -259,6 +262,8 @@ class ApiAuth:
         # Whether the caller may open the record is answered (a refusal logged) first.
         person = _find(request, person_id)
         gated(request).gt_person = person
+        if getattr(request, "gt_method_not_taken", False):
+            return caller  # 405: nothing of the record read or changed, so no row (ADR 0002)
         if not writing:
             _log_read(request, caller, person, view_name)
             return caller

@@ -3,8 +3,8 @@
 Every answer under /api/ is JSON: a method a route does not take answers 405 and an
 address that is no route answers 404, both as problem+json (never the site's HTML pages).
 A route naming a person answers whether the caller may open the record (a refusal logged)
-before it says the method is not taken, as the pages do; a write it does not take is logged
-as a change not made (auth.settle_access).
+before it says the method is not taken, as the pages do; the 405 itself writes no access-log
+row, as nothing of the record is read or changed (ADR 0002).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.http import HttpResponseNotAllowed
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from .auth import api_auth, settle_access
+from .auth import api_auth, gated
 from .errors import ApiProblem
 from .main import api
 from .problems import problem
@@ -33,15 +33,15 @@ def _problem_for_not_allowed(view):
             )
             if "person_id" in kwargs:
                 # As on the pages: whether you may open the record is answered (a refusal
-                # logged) before whether the address takes this method. A read is logged by
-                # the gate; a write as a change not made (auth.settle_access).
+                # logged) before whether the address takes this method, and the 405 itself
+                # writes no row: nothing of the record is read or changed (ADR 0002).
+                gated(request).gt_method_not_taken = True
                 try:
                     api_auth(request)
                 except ApiProblem as exc:
                     answer = problem(
                         request, exc.status, exc.detail, headers=exc.headers, **exc.extra
                     )
-                settle_access(request, answer)
             return answer
         return response
 

@@ -236,6 +236,24 @@ _EXCEPTION_STATUS: tuple[tuple[type[BaseException], int], ...] = (
 )
 
 
+def takes_the_record(view: Any, request: HttpRequest) -> bool:
+    """Whether the page answers this request from the person's record (a read or a change):
+    not OPTIONS, nor a method the page does not take (`answer_without_the_record`)."""
+    method = (request.method or "").lower()
+    return method != "options" and method in view.http_method_names and hasattr(view, method)
+
+
+def answer_without_the_record(view: Any, request: HttpRequest) -> HttpResponseBase:
+    """OPTIONS (the page's methods, in Allow) or a method the page does not take (405, with
+    Allow), answered once the user may open the record (a refusal is "denied", whatever the
+    method), with no access-log row: nothing of the person is read or changed, and the answer
+    is the page's, the same for every person (ADR 0002). A download that only reads once
+    answered a POST with a change "not saved", and OPTIONS with a view."""
+    if request.method == "OPTIONS" and "options" in view.http_method_names:
+        return view.options(request)
+    return view.http_method_not_allowed(request)
+
+
 def _status_of(error: BaseException) -> int:
     return next((status for kind, status in _EXCEPTION_STATUS if isinstance(error, kind)), 500)
 
@@ -473,8 +491,11 @@ class PersonRecordMixin(SignedInMixin):
         request.user = signed_in_user_itself(request)
         what = request.resolver_match.view_name
         reads = self.only_reads(request)
+        takes_record = takes_the_record(self, request)
         try:
-            if reads:
+            if not takes_record:  # whether the user may open it is answered first
+                self.person = find_person_record(request, kwargs["person_id"], what=what)
+            elif reads:
                 self.person = open_person_record(
                     request, kwargs["person_id"], what=what, action=self.access_action
                 )
@@ -488,6 +509,8 @@ class PersonRecordMixin(SignedInMixin):
             ):
                 return break_glass_offer(request, refused.person_id)
             raise
+        if not takes_record:
+            return answer_without_the_record(self, request)
         if reads:
             return super().dispatch(request, *args, **kwargs)
         return logged_change(
@@ -500,7 +523,7 @@ class PersonRecordMixin(SignedInMixin):
 
     def only_reads(self, request: HttpRequest) -> bool:
         """Whether this request only reads the record (a VIEW row, written before the page
-        runs): GET, HEAD and OPTIONS; a page whose POST asks for live feedback and saves nothing
+        runs): GET and HEAD (OPTIONS reads nothing: `answer_without_the_record`); a page whose POST asks for live feedback and saves nothing
         ("Check wording") says so too. Any other request may change it (logged_change)."""
         return request.method in SAFE_METHODS
 

@@ -23,9 +23,11 @@ from goldenthread.core.problems import is_api_request, problem
 from goldenthread.people.access import (
     SAFE_METHODS,
     NoRelationship,
+    answer_without_the_record,
     find_person_record,
     logged_change,
     open_person_record,
+    takes_the_record,
 )
 
 from .models import RecordLink
@@ -140,12 +142,15 @@ class PortalRecordMixin(LoginRequiredMixin):
         # The one door: Person.objects.visible_to, and one access row (or a refusal): a
         # read's at once, a change's once its answer is known (people.access.logged_change).
         reads = request.method in SAFE_METHODS
-        if reads:
+        takes_record = takes_the_record(self, request)
+        if reads and takes_record:
             self.person = open_person_record(
                 request, person_id, what=what, action=self.access_action
             )
         else:
             self.person = find_person_record(request, person_id, what=what)
+        if not takes_record:  # OPTIONS, or a method the page does not take: no row
+            return answer_without_the_record(self, request)
         self.link = link
         self.reader = Reader.of(link, self.person)
         if reads:

@@ -32,8 +32,10 @@ from goldenthread.people.access import (
     SAFE_METHODS,
     PersonChild,
     PersonRecordMixin,
+    answer_without_the_record,
     log_list_view,
     logged_change,
+    takes_the_record,
 )
 from goldenthread.people.models import Person
 from goldenthread.people.person_side import PersonsWordsMixin
@@ -1151,6 +1153,8 @@ class PanelDecideView(DecideFormView):
                 else "Only the decision panel sees requests referred to it."
             )
         self.budget_request = budget_request
+        if not takes_the_record(self, request):  # OPTIONS, a method it does not take: no row
+            return answer_without_the_record(self, request)
         if request.method == "POST":
             refuse_decision_not_allowed(request, budget_request)
         if request.method in SAFE_METHODS:

@@ -93,13 +93,23 @@ def test_a_body_too_large_is_a_change_not_saved(client, token, circle, practitio
     assert row.action == AccessAction.CHANGE_FAILED
 
 
-def test_a_write_to_the_fhir_export_is_not_an_export(client, token, practitioner, full_record):
+def test_a_write_to_the_fhir_export_is_405_with_no_row(client, token, practitioner, full_record):
+    """Nothing of the record is read or changed: no export, no change "not saved" (ADR 0002)."""
     before = AccessLog.objects.count()
     answer = call(client, "post", f"/api/v1/people/{full_record['person_id']}/fhir", token, {})
     assert answer.status_code == 405 and answer["Allow"] == "GET"
-    [row] = rows_of(practitioner, before)
-    assert row.action == AccessAction.CHANGE_FAILED and row.what == "api:person_fhir"
-    assert not AccessLog.objects.filter(actor=practitioner, action=AccessAction.EXPORT).exists()
+    assert rows_of(practitioner, before) == []
+
+
+def test_a_write_to_the_fhir_export_of_someone_not_yours_is_refused_and_logged(
+    client, other_practitioner, full_record
+):
+    stranger = token_for(other_practitioner)
+    before = AccessLog.objects.count()
+    answer = call(client, "post", f"/api/v1/people/{full_record['person_id']}/fhir", stranger, {})
+    assert answer.status_code == 403
+    [row] = rows_of(other_practitioner, before)
+    assert row.action == AccessAction.DENIED
 
 
 def test_a_read_only_tokens_write_is_a_refused_change(client, circle, practitioner, full_record):

@@ -90,6 +90,9 @@ def test_exactly_one_log_row_per_request(practitioner_client, full_record, pract
         headers = {"X-GT-Draft": "1"} if name == "people:drafts" else {}
         response = practitioner_client.get(url, headers=headers)
         assert response.status_code in (200, 405), name  # 405: a POST-only action
+        if response.status_code == 405:  # nothing of the record read: no row (ADR 0002)
+            assert AccessLog.objects.count() == before, name
+            continue
         assert AccessLog.objects.count() == before + 1, name
         row = AccessLog.objects.get(actor=practitioner, what=name)
         assert row.action == (

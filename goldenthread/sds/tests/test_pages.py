@@ -146,6 +146,19 @@ def test_panel_member_sees_only_referred_requests_and_opens_one(
     assert row.person_id == person.pk and row.what == "sds:panel_decide"
 
 
+def test_options_and_a_method_the_panels_page_does_not_take_write_no_row(
+    client, panel_member, person, referred, limits
+):
+    """Nothing of the person is read or changed: no "view", no change "not saved" (ADR 0002)."""
+    sign_in(client, panel_member)
+    url = reverse("sds:panel_decide", args=[referred.pk])
+    options = client.options(url)
+    assert options.status_code == 200 and "POST" in options["Allow"]
+    assert person.display_name not in options.content.decode()
+    assert client.delete(url).status_code == 405
+    assert not AccessLog.objects.filter(actor=panel_member).exists()
+
+
 def test_panel_member_cannot_open_a_request_not_referred_nor_the_persons_record(
     client, panel_member, person, referred, limits
 ):
