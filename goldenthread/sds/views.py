@@ -24,7 +24,7 @@ from django.views.generic import TemplateView
 
 from goldenthread.accounts.presenters import team_name
 from goldenthread.audit.models import AccessAction
-from goldenthread.audit.services import access_denied, access_record
+from goldenthread.audit.services import access_denied, access_record, change_refused
 from goldenthread.core.formatting import date_text, money_per_period_text, money_text
 from goldenthread.core.permissions import Permission, can
 from goldenthread.outcomes.models import Outcome
@@ -1122,17 +1122,30 @@ class PanelDecideView(DecideFormView):
             if person_id is None:
                 raise Http404("No such budget request.")
             decided = selectors.panel_access_ended(request.user, request_id)
-            access_denied(
-                actor=request.user,
-                person_id=person_id,
-                what=what,
-                request=request,
-                reason=(
-                    "Decided or returned: the panel's access to this request has ended"
-                    if decided
-                    else "Not a panel member, or not referred to the panel"
-                ),
-            )
+            if decided and request.method == "POST":
+                # A decision sent once the request is decided (sent again, or another
+                # member was first) is a change refused, with why, as a refused budget
+                # decision is (sds.services._refuse): not a refusal to open it (SEC-3).
+                change_refused(
+                    actor=request.user,
+                    person_id=person_id,
+                    what=what,
+                    request=request,
+                    reason="Refused: decided or returned already: the panel's access to "
+                    "this request has ended, so nothing more was recorded",
+                )
+            else:
+                access_denied(
+                    actor=request.user,
+                    person_id=person_id,
+                    what=what,
+                    request=request,
+                    reason=(
+                        "Decided or returned: the panel's access to this request has ended"
+                        if decided
+                        else "Not a panel member, or not referred to the panel"
+                    ),
+                )
             answered = (
                 selectors.panel_last_answer(request.user, request_id)
                 if decided and request.method == "POST"

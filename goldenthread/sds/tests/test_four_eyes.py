@@ -365,9 +365,17 @@ def test_the_panels_access_ends_once_the_request_is_decided(client, panel_member
     )
     assert budget_request.events.filter(kind=EventKind.PANEL_DECIDED).count() == 1
     assert AccessLog.objects.count() == before + 2  # the two refusals
-    rows = denied(panel_member)
-    assert len(rows) == 2 and all(r.person_id == person.pk for r in rows)
-    assert all("access to this request has ended" in r.reason for r in rows)
+    # Opening it is refused to open; the decision sent again is a refused change, with why,
+    # as a refused budget decision is (SEC-3), not "refused to open".
+    [opened] = denied(panel_member)
+    [sent] = refused(panel_member)
+    assert opened.person_id == sent.person_id == person.pk
+    assert "access to this request has ended" in opened.reason
+    assert sent.reason == (
+        "Refused: decided or returned already: the panel's access to this request has "
+        "ended, so nothing more was recorded"
+    )
+    assert sent.what == "sds:panel_decide"
     # The queue keeps an anonymised line for the member's own decision, with nothing to open.
     queue = client.get(reverse("sds:panel")).content.decode()
     assert budget_request.reference in queue and url not in queue
