@@ -30,9 +30,14 @@ def _month_end(year: int, month: int) -> datetime.date:
     return nxt - datetime.timedelta(days=1)
 
 
+class NotAPeriod(ValueError):
+    """A period's code that is none of those `parse_period` reads: its own kind, so that
+    `refresh-reports` says "Not a period" for it only, not for every ValueError."""
+
+
 def parse_period(code: str, today: datetime.date) -> Period:
     """'2026-11' (month), '2026Q3' (quarter), '2026' (year), 'rolling' (12 months to the
-    end of last month). Raises ValueError for anything else."""
+    end of last month). Raises NotAPeriod (a ValueError) for anything else."""
     code = (code or "").strip()
     if code == "rolling":
         end = today.replace(day=1) - datetime.timedelta(days=1)
@@ -42,7 +47,7 @@ def parse_period(code: str, today: datetime.date) -> Period:
     if m := re.fullmatch(r"(\d{4})-(\d{2})", code):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
-            raise ValueError(code)
+            raise NotAPeriod(code)
         return Period(
             code,
             datetime.date(year, month, 1),
@@ -61,7 +66,7 @@ def parse_period(code: str, today: datetime.date) -> Period:
     if re.fullmatch(r"\d{4}", code):
         year = int(code)
         return Period(code, datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"{year}")
-    raise ValueError(code)
+    raise NotAPeriod(code)
 
 
 def period_choices(today: datetime.date) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Q, Subquery
 
 from goldenthread.accountability.models import (
@@ -232,7 +233,7 @@ def protected_across() -> frozenset[str]:
     """The tables protected together across tables and periods (#14, AGG-2, ADR 0038):
     every table of each group of linked tables (`linked.groups`) that
     GOLDENTHREAD_REPORTS_PROTECT_ACROSS names ("all", the default: every table). A name
-    that is no table is refused, not ignored."""
+    that is no table is refused (ImproperlyConfigured), not ignored."""
     return _protected_across(frozenset(settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS))
 
 
@@ -243,10 +244,13 @@ def _protected_across(wanted: frozenset[str]) -> frozenset[str]:
         return frozenset(every)
     unknown = wanted - set(every)
     if unknown:
-        raise ValueError(
-            "GOLDENTHREAD_REPORTS_PROTECT_ACROSS names no report table: "
+        # A setting, not a period nor a bug: said as such, at start-up too (checks.py).
+        raise ImproperlyConfigured(
+            "GOLDENTHREAD_REPORTS_PROTECT_ACROSS names an unknown table: "
             + ", ".join(sorted(unknown))
-            + ' (use table keys, "all" or "none")'
+            + " (known: "
+            + ", ".join(every)
+            + '; or "all", or "none" alone)'
         )
     return frozenset(k for group in linked.groups(every) if wanted & set(group) for k in group)
 

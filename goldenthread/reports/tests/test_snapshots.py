@@ -10,6 +10,7 @@ import zlib
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -254,6 +255,31 @@ def test_the_page_says_when_records_changed_since(
 def test_the_command_refuses_a_period_it_cannot_read(db, stored):
     with pytest.raises(CommandError, match="Not a period"):
         call_command("refresh_reports", "--period", "2026Q5")
+
+
+def test_the_command_says_a_wrong_protect_across_setting_is_the_setting(db, stored, settings):
+    """Both were ValueErrors, so a misspelt table was reported as "Not a period: …"."""
+    settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"outcome-qualty", "unmet-need"})
+    with pytest.raises(CommandError) as caught:
+        call_command("refresh_reports", "--period", "2026Q2", verbosity=0)
+    said = str(caught.value)
+    assert "Not a period" not in said
+    assert said.startswith(
+        "GOLDENTHREAD_REPORTS_PROTECT_ACROSS names an unknown table: outcome-qualty (known: "
+    )
+    assert "outcome-quality" in said and "unmet-need" in said
+    assert not ReportSnapshot.objects.exists()  # said before any work
+
+
+def test_a_wrong_protect_across_setting_fails_the_start_up_check(settings):
+    from django.core import checks
+
+    settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"none", "unmet-need"})
+    [error] = [m for m in checks.run_checks() if m.id == "reports.E001"]
+    assert error.level == checks.ERROR
+    assert "names an unknown table: none (known: " in error.msg
+    settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"all"})
+    assert not [m for m in checks.run_checks() if m.id == "reports.E001"]
 
 
 def test_the_command_shows_progress(db, stored, needs, capsys):
@@ -507,7 +533,7 @@ def test_protection_across_periods_runs_only_for_the_tables_set(db, stored, monk
     assert groups[-1] == every
 
     settings.GOLDENTHREAD_REPORTS_PROTECT_ACROSS = frozenset({"outcome-qualty"})
-    with pytest.raises(ValueError, match="outcome-qualty"):
+    with pytest.raises(ImproperlyConfigured, match="unknown table: outcome-qualty"):
         refresh_reports(today=TODAY, periods=["2026Q2"], force=True)
 
 

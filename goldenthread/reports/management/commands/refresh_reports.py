@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from goldenthread.reports.periods import NotAPeriod
 from goldenthread.reports.refresh import refresh_reports
+from goldenthread.reports.selectors import protected_across
 
 
 def _jobs(text: str) -> int:
@@ -55,13 +58,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, periods, force, jobs, **options):
         try:
+            protected_across()  # a wrong setting is said at once, before any work
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        try:
             summary = refresh_reports(
                 periods=periods,
                 force=force,
                 jobs=jobs,
                 progress=None if options["verbosity"] < 1 else self.stdout.write,
             )
-        except ValueError as error:
+        except NotAPeriod as error:
             raise CommandError(
                 f"Not a period: {error}. Use a month (2026-11), a quarter (2026Q3), "
                 "a year (2026) or rolling."
