@@ -9,10 +9,13 @@ issue one-time codes, and casework access they ask for needs a second person's a
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -25,6 +28,7 @@ from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.core.formatting import date_text
+from goldenthread.ui.forms import Form, ModelForm, ServiceMessages, asks_for
 
 from . import services
 from .models import CASEWORK_ROLES, AccessStatus, Area, CaseworkAccess, Role, Team, User
@@ -38,8 +42,22 @@ def _is_administrator(request) -> bool:
     return bool(user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR)
 
 
+class AdminActionForm(ServiceMessages, ActionForm):
+    """The list's "Action" choice, its messages in the service's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        asks_for(self.fields["action"], "an action")  # its label is "Action:"
+
+
 class AdministratorOnly:
-    """Only administrators (the role, not Django's permissions) use these pages."""
+    """Only administrators (the role, not Django's permissions) use these pages. Their
+    forms say what is wrong in the service's words, as every page's do (ADR 0008): the
+    service's ModelForm under the admin's own (`form`, unless the admin names its own built
+    on it), and its action form."""
+
+    form: type[forms.ModelForm[Any]] = ModelForm
+    action_form = AdminActionForm
 
     def has_module_permission(self, request):
         return _is_administrator(request)
@@ -125,14 +143,17 @@ class _UserFormChecks:
         return cleaned
 
 
-class UserAddForm(_UserFormChecks, forms.ModelForm):
+class UserAddForm(_UserFormChecks, ModelForm):
     """A new account has no password: the person sets their own with a one-time code."""
 
-    reason = forms.CharField(
-        label="Why this account is needed",
-        max_length=300,
-        help_text=REASON_HELP,
-        error_messages={"required": "Say why this account is needed."},
+    reason = asks_for(
+        forms.CharField(
+            label="Why this account is needed",
+            max_length=300,
+            help_text=REASON_HELP,
+            error_messages={"required": "Say why this account is needed."},
+        ),
+        "the reason",
     )
 
     class Meta:
@@ -141,12 +162,15 @@ class UserAddForm(_UserFormChecks, forms.ModelForm):
         fields = tuple(name for name in services.USER_FIELDS if name != "is_superuser")
 
 
-class UserChangeForm(_UserFormChecks, forms.ModelForm):
-    reason = forms.CharField(
-        label="Why (needed when the role or team changes)",
-        max_length=300,
-        required=False,
-        help_text=REASON_HELP,
+class UserChangeForm(_UserFormChecks, ModelForm):
+    reason = asks_for(
+        forms.CharField(
+            label="Why (needed when the role or team changes)",
+            max_length=300,
+            required=False,
+            help_text=REASON_HELP,
+        ),
+        "the reason",
     )
 
     class Meta:
@@ -164,12 +188,15 @@ class UserChangeForm(_UserFormChecks, forms.ModelForm):
         return cleaned
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Why",
-        max_length=300,
-        help_text=REASON_HELP,
-        error_messages={"required": "Say why: it is kept in the history."},
+class ReasonForm(Form):
+    reason = asks_for(
+        forms.CharField(
+            label="Why",
+            max_length=300,
+            help_text=REASON_HELP,
+            error_messages={"required": "Say why: it is kept in the history."},
+        ),
+        "the reason",
     )
 
 

@@ -166,3 +166,27 @@ def test_role_change_page_works_for_a_practitioner_becoming_a_panel_member(
     assert not CaseworkAccess.objects.filter(
         user=practitioner, status__in=[AccessStatus.PENDING, AccessStatus.APPROVED]
     ).exists()
+
+
+def test_the_admins_forms_say_what_is_wrong_in_the_services_words(administrator, area):
+    """As every page's forms do (ADR 0008, A11Y-1): not "This field is required." nor
+    "Select a valid choice. 999999 is not one of the available choices."."""
+    from goldenthread.accounts.models import Team
+
+    admin_client = client_for(administrator)
+    team = admin_client.post(reverse("admin:accounts_team_add"), {"name": "", "area": "999999"})
+    user = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {"username": "", "role": "nonsense", "reason": "x" * 301},
+    )
+    for response in (team, user):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "This field is required" not in body and "valid choice" not in body
+        assert "999999" not in body and "nonsense" not in body
+    assert "Enter the name." in team.content.decode()
+    assert "Choose the area from the list." in team.content.decode()
+    user_body = user.content.decode()
+    assert "Enter the username." in user_body and "Choose the role from the list." in user_body
+    assert "The reason must be 300 characters or fewer." in user_body
+    assert not Team.objects.exists()

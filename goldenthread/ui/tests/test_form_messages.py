@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 import goldenthread
 
 # The modules that hold the service's forms (`forms.py` or a `forms/` package, and the
-# questionnaires every checklist shares). The admin's forms are Django's admin's own.
+# questionnaires every checklist shares). The admin's forms: `admin_form_classes`.
 EXTRA_MODULES = ["goldenthread.ui.questionnaire"]
 
 
@@ -135,12 +135,9 @@ def made(form_class: type[forms.BaseForm], given: dict[str, Any]) -> forms.BaseF
     return form
 
 
-@pytest.mark.django_db
-def test_no_field_answers_in_djangos_words(person):
+def in_djangos_words(classes: list[type[forms.BaseForm]], given: dict[str, Any]) -> list[str]:
+    """Each field's message, by code, that is one of Django's own."""
     djangos = djangos_messages()
-    given = samples(person)
-    classes = form_classes()
-    assert len(classes) >= 80
     found = []
     for form_class in classes:
         form = made(form_class, given)
@@ -150,6 +147,54 @@ def test_no_field_answers_in_djangos_words(person):
                     continue  # never said
                 if str(message) in djangos:
                     found.append(f"{form_class.__module__}.{form_class.__name__}.{name} {code}")
+    return found
+
+
+@pytest.mark.django_db
+def test_no_field_answers_in_djangos_words(person):
+    classes = form_classes()
+    assert len(classes) >= 80
+    found = in_djangos_words(classes, samples(person))
+    assert found == [], f"{len(found)} messages in Django's words:\n" + "\n".join(found)
+
+
+def admin_form_classes(request) -> list[type[forms.BaseForm]]:
+    """The admin's forms, as its pages make them for an administrator: each admin page's
+    add form, the forms its modules define (the change forms, the reason forms) and the
+    list's action form."""
+    from django.contrib import admin
+
+    found: dict[str, type[forms.BaseForm]] = {}
+    for model_admin in admin.site._registry.values():
+        module = type(model_admin).__module__
+        if not module.startswith("goldenthread."):
+            continue
+        if model_admin.has_add_permission(request):
+            form_class = model_admin.get_form(request, None)
+            found[f"{type(model_admin).__qualname__} add form"] = form_class
+        found[f"{type(model_admin).__qualname__} action form"] = model_admin.action_form
+        for value in vars(importlib.import_module(module)).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, forms.BaseForm)
+                and hasattr(value, "base_fields")
+                and value.__module__ == module
+            ):
+                found[f"{module}.{value.__qualname__}"] = value
+    return list(found.values())
+
+
+@pytest.mark.django_db
+def test_no_admin_field_answers_in_djangos_words(person, administrator, rf):
+    """The admin's forms say what is wrong in the service's words too: "Enter the username.",
+    "Choose the team from the list.", not "This field is required."."""
+    request = rf.get("/admin/")
+    request.user = administrator
+    classes = admin_form_classes(request)
+    names = {c.__name__ for c in classes}
+    assert {"UserAddForm", "UserChangeForm", "ReasonForm", "LeaverForm"} <= names
+    assert len(classes) >= 8
+    found = in_djangos_words(classes, {})
     assert found == [], f"{len(found)} messages in Django's words:\n" + "\n".join(found)
 
 
