@@ -195,8 +195,8 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
 
 class MethodNotAllowedPageMiddleware:
     """Django answers a method a page does not take (a typed address or a bookmark of a
-    button's address: require_POST, require_http_methods, a View without get) with an
-    empty 405. A person would see a blank page, so the body becomes templates' 405.html in
+    button's address: require_POST, require_http_methods, a View without get; or a form
+    sent to a page that only opens, a download) with an empty 405. A person would see a blank page, so the body becomes templates' 405.html in
     the service's layout. The response is otherwise left as it was: status 405, its Allow
     header. A 405 that has a body of its own (the API's problem+json) is kept, as is every
     answer under /api/ and a HEAD request's (which has no body)."""
@@ -213,7 +213,10 @@ class MethodNotAllowedPageMiddleware:
             and request.method != "HEAD"
             and not is_api_request(request)
         ):
-            response.content = render_to_string("405.html", request=request)
+            # A page that opens, sent a form (a POST to a download), is not "a button's
+            # address": the page says which it is.
+            opens = "GET" in {m.strip() for m in response.get("Allow", "").split(",")}
+            response.content = render_to_string("405.html", {"opens": opens}, request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
 

@@ -122,6 +122,16 @@ def test_a_buttons_address_opened_as_a_page_is_the_405_page(practitioner_client,
     assert_no_framework(response)
 
 
+def test_a_form_sent_to_a_download_is_not_told_to_use_a_button(practitioner_client, person):
+    response = practitioner_client.post(reverse("support:plan_pdf", args=[person.pk]))
+    assert response.status_code == 405
+    assert "GET" in response["Allow"] and "POST" not in response["Allow"]
+    assert heading(response) == "This page cannot be sent a form"
+    text = main_text(response)
+    assert "It does not take a form." in text and "Nothing has been changed." in text
+    assert "button" not in text
+
+
 def test_the_apis_405_keeps_its_json(practitioner_client, person):
     response = practitioner_client.delete(f"/api/v1/people/{person.pk}")
     assert response.status_code == 405
