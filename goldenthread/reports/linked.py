@@ -377,6 +377,94 @@ class Audit:
                 break
             active = _rows_of(moved, col, starts, rows, count)
 
+    def propagate_in_parts(self, codes: Any, areas: int) -> None:
+        """`propagate`, one part of the rows at a time (#14, AGG-2, ADR 0040): the rows
+        of each area (its teams' cells and its own), then the rows of the areas and the
+        total, then again each part whose unknowns another part moved, until none moved.
+        `codes`: each unknown's place on the team dimension (`area_codes`); `areas`: how
+        many areas.
+
+        Each row's narrowing is monotone and sound whatever the order, so any order that
+        runs every row again once one of its unknowns moved ends at the same bounds, the
+        largest that every row leaves as they are (propagation is a chaotic iteration);
+        the parts only change the order. Only one part's rows, its unknowns' bounds and
+        its sweeps' arrays are worked on at once: a whole group's sweep over every row
+        held them all (docs/benchmarks.md, part14). The row each bound was last moved by
+        (`why_low`, `why_high`: what `support` follows) is the one this order moved it by
+        last; it has the unknown in it and gives its bound, as in `propagate`."""
+        count = len(self.low)
+        self.why_low.extend(np.full(count - len(self.why_low), -1, dtype=np.int64))
+        self.why_high.extend(np.full(count - len(self.why_high), -1, dtype=np.int64))
+        pieces = self.equations.pieces(self.inequalities)
+        if not pieces:
+            return
+        low, high = self.low.array, self.high.array
+        why_low, why_high = self.why_low.array, self.why_high.array
+        codes = np.asarray(codes)
+        parts = areas + 1
+        sorted_pieces = [_by_part(piece, codes, areas) for piece in pieces]
+        # When each unknown last moved (a tick), and the tick each part last ended at: a
+        # part runs again, from the rows with an unknown moved since, while any has.
+        stamp = np.zeros(count, dtype=np.int32)
+        seen = np.full(parts, -1, dtype=np.int64)
+        tick = 0
+        unknowns: dict[int, Any] = {}
+        while True:
+            ran = False
+            for b in range(parts):
+                mine = unknowns.get(b)
+                if mine is not None and not (stamp[mine] > seen[b]).any():
+                    continue
+                block = _part_rows(sorted_pieces, b)
+                if block is None:
+                    seen[b] = tick
+                    continue
+                lengths, col, coef, const, equation, rows = block
+                mine, local = np.unique(col, return_inverse=True)
+                del col
+                mine = mine.astype(_index_type(count), copy=False)
+                unknowns[b] = mine
+                local = local.astype(_index_type(mine.size), copy=False)
+                ptr = np.zeros(lengths.size + 1, dtype=np.int64)
+                np.cumsum(lengths, out=ptr[1:])
+                starts = ptr[:-1]
+                fresh = stamp[mine] > seen[b]
+                active = np.flatnonzero(np.logical_or.reduceat(fresh[local], starts))
+                part_low, part_high = low[mine], high[mine]
+                part_why_low = np.full(mine.size, -1, dtype=np.int64)
+                part_why_high = np.full(mine.size, -1, dtype=np.int64)
+                changed = np.zeros(mine.size, dtype=bool)
+                wrong = None
+                while active.size:
+                    moved = _sweep(
+                        active, ptr, local, coef, const, equation,
+                        part_low, part_high, part_why_low, part_why_high,
+                    )  # fmt: skip
+                    changed[moved] = True
+                    bad = moved[part_low[moved] > part_high[moved]]
+                    if bad.size:
+                        wrong = int(mine[bad].min())
+                        break
+                    active = _rows_of(moved, local, starts, None, mine.size)
+                at = np.flatnonzero(changed)
+                for bound, part_bound in ((low, part_low), (high, part_high)):
+                    bound[mine[at]] = part_bound[at]
+                for whys, part_whys in ((why_low, part_why_low), (why_high, part_why_high)):
+                    by = at[part_whys[at] >= 0]
+                    whys[mine[by]] = rows[part_whys[by]]
+                tick += 1
+                if at.size:
+                    ran = True
+                    stamp[mine[at]] = tick
+                seen[b] = tick
+                if wrong is not None:
+                    self.inconsistent.append(
+                        f"{self.refs[wrong]!r}: {_whole(low[wrong])}..{_whole(high[wrong])}"
+                    )
+                    return
+            if not ran:
+                return
+
     def support(self, ref: Ref) -> set[int]:
         """The tags of the equations (`link(..., tag=)`) that the bounds `propagate` found
         for `ref` were worked out from: its bounds' rows, then for each the bounds of the
@@ -833,6 +921,10 @@ class Index(Mapping[Ref, int]):
     def add_facts(self, facts: CubeFacts, base: int) -> None:
         self._cubes[facts.name] = (facts, base)
 
+    def names(self) -> list[Hashable]:
+        """The cubes whose facts are kept (`add_facts`), in order."""
+        return list(self._cubes)
+
     def part(self, name: Hashable) -> tuple[CubeFacts, int] | None:
         """Cube `name`'s facts and its first unknown's number (None: no such cube)."""
         return self._cubes.get(name)
@@ -882,6 +974,20 @@ class Rows(_Chain):
     def _read(self, facts: CubeFacts, k: int, base: int) -> tuple[list[tuple[int, int]], int]:
         return facts.row(k, base)
 
+    def pieces(self, inequalities: Sequence) -> list[_Piece]:
+        """Every row, then `inequalities`, as the arrays they are kept in, not copied
+        into one (`_Piece`; `Audit.propagate_in_parts`)."""
+        out: list[_Piece] = []
+        for part, first in zip(self._parts, self._starts, strict=True):
+            if isinstance(part, list):
+                out.append((*_arrays(part), 0, first, True))
+            else:
+                facts, base = part
+                out.append((*facts.arrays, base, first, True))
+        if inequalities:
+            out.append((*_arrays(inequalities), 0, self._length, False))
+        return out
+
     def packed(self, inequalities: Sequence, unknowns: int) -> _Arrays:
         """Every row, then `inequalities`, as one set of arrays, the kept cubes' offset by
         their first unknown, in the narrowest types that hold them (#14: concatenated in
@@ -911,6 +1017,102 @@ class Rows(_Chain):
             coef[t : t + len(part_col)] = part_coef
             r, t = r + len(part_lengths), t + len(part_col)
         return lengths, col, coef, const
+
+
+_Piece = tuple[Any, Any, Any, Any, int, int, bool]
+"""Rows as arrays (`_Arrays`), the number of their first unknown, of their first row in
+the audit, and whether they are equations (not inequalities)."""
+
+
+def _by_part(piece: _Piece, codes: Any, areas: int):
+    """`piece`'s rows ordered by their part (`area_codes`): a row with a team's cell is
+    its area's; one whose cells are all an area's own, that area's; any other (a total's,
+    the areas' sum, only counts that are no cell) the last part, the areas' and the
+    total's. Returns the piece, its rows in that order, and where each part's start."""
+    lengths, col, _, _, base, _, _ = piece
+    part = np.full(lengths.size, areas, dtype=np.int64)
+    full = np.flatnonzero(lengths)
+    if full.size:
+        ptr = np.zeros(lengths.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=ptr[1:])
+        code = codes[col.astype(np.int64) + base]
+        least = np.minimum.reduceat(code, ptr[full])
+        no_cell = 2 * areas + 1
+        most = np.maximum.reduceat(np.where(code == no_cell, -1, code), ptr[full])
+        del code
+        own_area = (least >= areas) & (least < 2 * areas) & (most == least)
+        part[full] = np.where(least < areas, least, np.where(own_area, least - areas, areas))
+        part[lengths == 0] = areas + 1  # no term: gives nothing, in no part
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(areas + 3))
+    return piece, order.astype(_index_type(lengths.size), copy=False), bounds
+
+
+def _part_rows(sorted_pieces, b: int):
+    """Part `b`'s rows of every piece (`_by_part`), as one set of arrays: (each row's
+    number of terms, every term's unknown in the audit, its coefficient, each row's
+    constant, whether it is an equation, its row in the audit); None where it has none."""
+    out: list[tuple[Any, ...]] = []
+    for (lengths, col, coef, const, base, first, is_eq), order, bounds in sorted_pieces:
+        rows = order[bounds[b] : bounds[b + 1]]
+        if not rows.size:
+            continue
+        ptr = np.zeros(lengths.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=ptr[1:])
+        rows = rows.astype(np.int64)
+        sizes = lengths[rows]
+        offsets = np.cumsum(sizes) - sizes
+        entry = np.repeat(ptr[rows] - offsets, sizes) + np.arange(int(sizes.sum()))
+        out.append(
+            (
+                sizes,
+                col[entry].astype(np.int64) + base,
+                coef[entry].astype(np.int64),
+                const[rows],
+                np.full(rows.size, is_eq),
+                rows + first,
+            )
+        )
+    if not out:
+        return None
+    lengths, col, coef, const, equation, rows = (np.concatenate(x) for x in zip(*out, strict=True))
+    small = not coef.size or int(np.abs(coef).max()) <= 127
+    return lengths, col, coef.astype(np.int8 if small else np.int64), const, equation, rows
+
+
+def area_codes(audit: Audit, cubes: Mapping[Name, ProtectedCube]) -> tuple[Any, int] | None:
+    """Each unknown of `audit` placed on the team dimension (#14, ADR 0040): a team's
+    cell its area's number a, an area's own cell areas + a, the total's 2 × areas, and a
+    count that is no cell (or a cube with no areas) 2 × areas + 1; and how many areas.
+    None with fewer than two areas (one part: `propagate` as it is)."""
+    dims = [cubes[name].dims[0] for name in audit.index.names() if name in cubes]
+    names = sorted({g for d in dims for g, _ in d.groups})
+    if len(names) < 2:
+        return None
+    areas = len(names)
+    number = {g: a for a, g in enumerate(names)}
+    codes = np.full(len(audit.low), 2 * areas + 1, dtype=np.int64)
+    for name in audit.index.names():
+        cube = cubes.get(name)
+        part = audit.index.part(name)
+        if cube is None or part is None or not cube.dims[0].groups:
+            continue
+        facts, base = part
+        dim = cube.dims[0]
+        place = np.array(
+            [
+                2 * areas
+                if c == TOTAL
+                else areas + number[c]
+                if c in number
+                else number.get(dim.group_of(c) or "", 2 * areas + 1)
+                for c in facts.coords[0]
+            ],
+            dtype=np.int64,
+        )
+        at = (facts.cells // facts.strides[0]) % len(facts.coords[0])
+        codes[base : base + facts.unknowns] = place[at]
+    return codes, areas
 
 
 def _index_type(size: int):
@@ -1633,10 +1835,13 @@ def audit(
     *,
     only: Mapping[str, dict[int, str]] | None = None,
     kept: dict[Name, tuple[ProtectedCube, CubeFacts]] | None = None,
+    in_parts: bool = True,
 ) -> Audit:
     """The audit of `cubes` and the equations between them, propagated. `kept`: each
     cube's facts from an earlier audit, used while the cube is the same object (cubes are
-    never changed in place, only replaced), and updated here."""
+    never changed in place, only replaced), and updated here. `in_parts`: propagated an
+    area at a time where the cubes have two areas or more (`Audit.propagate_in_parts`:
+    the same bounds; ADR 0040)."""
     found = Audit(threshold)
     for name, cube in cubes.items():
         found.add_facts(_facts(name, cube, threshold, only, kept))
@@ -1644,7 +1849,11 @@ def audit(
         found._unknown(ref, 0, INF, truth)
     found.add_slack(linked.slack_left)
     found.link_all(linked)
-    found.propagate()
+    placed = area_codes(found, cubes) if in_parts else None
+    if placed is None:
+        found.propagate()
+    else:
+        found.propagate_in_parts(*placed)
     return found
 
 
