@@ -59,7 +59,7 @@ def _cubes(units) -> dict[linked.Name, linked.ProtectedCube]:
             Dim("row", ROWS[key], additive=key != "outcome-flags"),
         ]
         for i, period in enumerate(PERIODS):
-            counts = Counter(
+            counts: Counter[tuple[str, ...]] = Counter(
                 (u[1], u[2], u[3], u[4 + n])
                 for u in units
                 if (period is QUARTER or u[0] == i) and (n < 2 or u[4] == "flagged")
@@ -70,7 +70,7 @@ def _cubes(units) -> dict[linked.Name, linked.ProtectedCube]:
     return cubes
 
 
-@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(systems(), st.data())
 def test_propagating_in_any_parts_ends_with_the_bounds_of_one_piece(audit, data):
     n = len(audit.low)
@@ -89,7 +89,7 @@ def test_propagating_in_any_parts_ends_with_the_bounds_of_one_piece(audit, data)
             assert row == -1 or i in {j for j, _ in rows[row][0]}
 
 
-@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(UNIT, min_size=1, max_size=80))
 def test_the_audit_in_parts_gives_the_same_bounds_and_pins_the_same_counts(units):
     cubes = _cubes(units)
