@@ -94,8 +94,8 @@ def test_propagating_in_any_parts_ends_with_the_bounds_of_one_piece(audit, data)
 def test_the_audit_in_parts_gives_the_same_bounds_and_pins_the_same_counts(units):
     cubes = _cubes(units)
     links = linked.links(cubes, PERIODS, TODAY, ROWS)
-    whole = linked.audit(cubes, links, THRESHOLD, in_parts=False)
-    parts = linked.audit(cubes, links, THRESHOLD)
+    whole = linked.audit(cubes, links, THRESHOLD)
+    parts = linked.audit(cubes, links, THRESHOLD, in_parts=True)
     assert not whole.inconsistent and not parts.inconsistent
     assert linked.area_codes(parts, cubes) is not None
     assert np.array_equal(parts.low.array, whole.low.array)
@@ -137,6 +137,6 @@ def test_with_one_area_the_audit_is_propagated_in_one_piece():
     dims = [Dim("team", ("t1", "t2"), groups=(("area:a", ("t1", "t2")),)), Dim("age", ("y", "o"))]
     cube = protect_counts(dims, {("t1", "y"): 3, ("t2", "o"): 9}, THRESHOLD, selectable=1)
     cubes = {("people", MONTHS[0].code): cube}
-    audit = linked.audit(cubes, linked.Links(cubes=cubes), THRESHOLD)
+    audit = linked.audit(cubes, linked.Links(cubes=cubes), THRESHOLD, in_parts=True)
     assert linked.area_codes(audit, cubes) is None
     assert audit.low[audit.index[(("people", MONTHS[0].code), (TOTAL, "y"))]] == 1
