@@ -14,7 +14,13 @@ from pydantic_core import PydanticCustomError
 
 from goldenthread.conversations.models import MattersKind, Perspective, StrengthKind
 from goldenthread.core.numbers import number_message, typed_in_plain_digits
-from goldenthread.core.text import NAME_FIELDS, shows_nothing, without_direction_controls
+from goldenthread.core.text import (
+    MAX_MARKS_IN_A_ROW,
+    NAME_FIELDS,
+    refusal,
+    shows_nothing,
+    without_direction_controls,
+)
 from goldenthread.outcomes.models import CheckQuestion
 from goldenthread.people.models import SupportReason
 from goldenthread.reviews.models import OutcomeDecision, Rating, WhoseWords
@@ -56,11 +62,23 @@ INVISIBLE_REFUSED = (
 )
 
 
+REPLACEMENT_REFUSED = (
+    "Text contains U+FFFD, the replacement character, which stands where characters were "
+    "lost (sent in an encoding other than UTF-8): send the text again in UTF-8."
+)
+MARKS_REFUSED = (
+    f"Text has more than {MAX_MARKS_IN_A_ROW} combining marks (accents) on one letter: "
+    "take some out."
+)
+
+
 def unstorable(value: object) -> PydanticCustomError | None:
     """Why text sent cannot be stored, or None: the NUL character (PostgreSQL's text refuses
     it; the pages refuse it with Django's ProhibitNullCharactersValidator) or a lone
-    surrogate (not Unicode, so no database can store it as UTF-8). Looks into lists and
-    dicts (their keys too); a schema inside is checked by its own fields."""
+    surrogate (not Unicode, so no database can store it as UTF-8); nor, as the pages refuse
+    them (core.text.refusal), U+FFFD (text lost on the way: bytes that were not UTF-8) or
+    more than a few combining marks on one letter. Looks into lists and dicts (their keys
+    too); a schema inside is checked by its own fields."""
     if isinstance(value, str):
         if "\x00" in value:
             return PydanticCustomError(
@@ -70,6 +88,11 @@ def unstorable(value: object) -> PydanticCustomError | None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             return PydanticCustomError("string_unicode", UNICODE_REFUSED)
+        why = refusal(value)
+        if why == "replacement":
+            return PydanticCustomError("string_replacement", REPLACEMENT_REFUSED)
+        if why == "marks":
+            return PydanticCustomError("string_marks", MARKS_REFUSED)
         return None
     if isinstance(value, dict):
         value = [*value, *value.values()]

@@ -10,6 +10,15 @@
   required box filled with it is told to be filled in, as one left empty is. Inside words
   the joiners are kept (some scripts and emoji need them).
 
+- Text with U+FFFD, the replacement character, is refused: it is what a browser's or
+  Django's reading puts where the bytes sent were not UTF-8 (a name saved as "���"), so the
+  words typed were lost on the way. Nobody types it on purpose.
+- Text with more than MAX_MARKS_IN_A_ROW combining marks on one letter ("Zalgo" text, used
+  to spill over the lines above and below it and break a page's layout) is refused.
+  Vietnamese, Hebrew with points and the Indic and Tibetan scripts need a few, never that
+  many.
+Both are refused with a message (`refusal`), not mended: what was meant cannot be known.
+
 Names are the exception to the first rule: a direction control in a name is refused with a
 message (`people.services.refuse_hidden_in_names`, SEC-6), by the form, the API and an
 import alike, because a name is how a record is found and told apart. The forms' name
@@ -25,6 +34,37 @@ NAME_FIELDS = frozenset({"given_name", "family_name", "preferred_name", "name"})
 _REMOVE = {ord(character): None for character in DIRECTION_CONTROLS}
 # Letters by their category that a browser draws as nothing.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+# The replacement character: where bytes that were not UTF-8 were read.
+REPLACEMENT = "\ufffd"
+# Combining marks (Unicode categories Mn and Me) allowed on one letter.
+MAX_MARKS_IN_A_ROW = 8
+_MARKS = ("Mn", "Me")
+
+
+def _marks_in_a_row(text: str) -> int:
+    """The longest run of combining marks in `text`."""
+    longest = run = 0
+    for character in text:
+        if unicodedata.category(character) in _MARKS:
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return longest
+
+
+def refusal(text: str) -> str | None:
+    """Why typed `text` is refused, or None: "replacement" (it has U+FFFD: what was sent
+    was not UTF-8) or "marks" (more than MAX_MARKS_IN_A_ROW combining marks on a letter)."""
+    if REPLACEMENT in text:
+        return "replacement"
+    if text.isascii():
+        return None
+    if _marks_in_a_row(text) > MAX_MARKS_IN_A_ROW:
+        return "marks"
+    return None
 
 
 def without_direction_controls(text: str) -> str:

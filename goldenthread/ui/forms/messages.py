@@ -22,9 +22,11 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core import validators as django_validators
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 
 from goldenthread.core.formatting import lower_first
+from goldenthread.core.text import refusal
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
 
@@ -291,14 +293,51 @@ def word_messages(field: forms.Field) -> None:
             field.error_messages[code] = worder(field, what)
 
 
+class TypedText:
+    """A text field's check that its text can be kept as typed (core.text.refusal, docs/adr/
+    0037): no U+FFFD (what was sent was not UTF-8: "���" would be saved in place of the
+    words), no more than a few combining marks on one letter. Worded as the NUL character's
+    refusal is."""
+
+    def __init__(self, field: forms.Field) -> None:
+        hidden = field.widget.is_hidden
+        what = "" if hidden else what_is_asked(field)
+        subject = _upper_first(what) if what else "Your answer"
+        self.messages = {
+            "replacement": HIDDEN_MESSAGE
+            if hidden
+            else f"{subject} has a character that cannot be saved. Type it again.",
+            "marks": HIDDEN_MESSAGE
+            if hidden
+            else f"{subject} has too many accents or marks on one letter. Take some out.",
+        }
+
+    def __call__(self, value: Any) -> None:
+        why = refusal(value) if isinstance(value, str) else None
+        if why is not None:
+            raise ValidationError(self.messages[why], code=f"typed_text_{why}")
+
+
+def check_typed_text(field: forms.Field) -> None:
+    """Give a text field (not a password's) the TypedText check, once."""
+    if (
+        isinstance(field, forms.CharField)
+        and not isinstance(field.widget, forms.PasswordInput)
+        and not any(isinstance(validator, TypedText) for validator in field.validators)
+    ):
+        field.validators.append(TypedText(field))
+
+
 class ServiceMessages(forms.BaseForm):
     """Put before a Django form class (`class SignInForm(ServiceMessages,
     AuthenticationForm)`): every field's messages are the service's when the form is
-    checked, fields added in `__init__` or by a view included."""
+    checked, fields added in `__init__` or by a view included; every text field refuses
+    text that cannot be kept as typed (`TypedText`)."""
 
     def full_clean(self) -> None:
         for field in self.fields.values():
             word_messages(field)
+            check_typed_text(field)
         super().full_clean()
 
 
