@@ -17,6 +17,8 @@
 - `MethodNotAllowedPageMiddleware`: a page's empty 405 (require_POST, a View without get)
   becomes the service's own page saying the address works only from its button; the
   status and the Allow header are kept, and the API's 405s (problem+json) are left alone.
+  A form page answers every method but GET, POST, HEAD and OPTIONS with it (Django's form
+  views took PUT as a POST).
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.views.generic.edit import ProcessFormView
 
 from .logging import current_request, current_request_id
 from .problems import is_api_request
@@ -193,16 +196,39 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
         return response
 
 
+# The methods a form page takes (MethodNotAllowedPageMiddleware), as its Allow header lists
+# them.
+FORM_PAGE_METHODS = ("GET", "POST", "HEAD", "OPTIONS")
+
+
 class MethodNotAllowedPageMiddleware:
     """Django answers a method a page does not take (a typed address or a bookmark of a
     button's address: require_POST, require_http_methods, a View without get; or a form
     sent to a page that only opens, a download) with an empty 405. A person would see a blank page, so the body becomes templates' 405.html in
     the service's layout. The response is otherwise left as it was: status 405, its Allow
     header. A 405 that has a body of its own (the API's problem+json) is kept, as is every
-    answer under /api/ and a HEAD request's (which has no body)."""
+    answer under /api/ and a HEAD request's (which has no body).
+
+    A form page (a view built on Django's ProcessFormView: FormView, CreateView, UpdateView,
+    the sign-in pages) takes GET and POST only. Django's ProcessFormView answers PUT as a
+    POST, so a PUT to an edit page showed the form with errors and listed PUT as allowed:
+    every such page answers any other method with this 405 and `Allow: GET, POST, HEAD,
+    OPTIONS`, before the view runs (nothing is looked up, checked or logged); OPTIONS lists
+    the same."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        view_class = getattr(view_func, "view_class", None)
+        if isinstance(view_class, type) and issubclass(view_class, ProcessFormView):
+            if request.method == "OPTIONS":  # Django's would list PUT
+                answer = HttpResponse(headers={"Allow": ", ".join(FORM_PAGE_METHODS)})
+                answer["Content-Length"] = "0"
+                return answer
+            if request.method not in FORM_PAGE_METHODS:
+                return HttpResponseNotAllowed(FORM_PAGE_METHODS)
+        return None
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)

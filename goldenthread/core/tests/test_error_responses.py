@@ -11,10 +11,12 @@ import uuid
 
 import pytest
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.views.generic.edit import ProcessFormView
 
 from conftest import sign_in
+from goldenthread.audit.models import ChangeRecord
 from goldenthread.core.problems import PROBLEM_CONTENT_TYPE
 from goldenthread.core.views import csrf_failure
 from goldenthread.portal.factories import ProxyLinkFactory, RecordLinkFactory
@@ -138,6 +140,80 @@ def test_the_apis_405_keeps_its_json(practitioner_client, person):
     assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
     assert json.loads(response.content)["status"] == 405
     assert "<html" not in response.text
+
+
+# --- A form page takes GET and POST only (PUT was taken as a POST) -------------------------
+
+FILLERS = {"int": "1", "uuid": str(uuid.UUID(int=1)), "slug": "a", "str": "a", "path": "a"}
+
+
+def _form_pages() -> list[tuple[str, str]]:
+    """(address, view name) for every URL pattern whose view is a form view (Django's
+    ProcessFormView: FormView, CreateView, UpdateView, the sign-in pages), its parts filled
+    with made-up values: the view never runs."""
+    found = []
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+                continue
+            view_class = getattr(pattern.callback, "view_class", None)
+            if isinstance(view_class, type) and issubclass(view_class, ProcessFormView):
+                address = "/" + re.sub(
+                    r"<(?:(\w+):)?\w+>", lambda m: FILLERS[m.group(1) or "str"], route
+                )
+                found.append((address, view_class.__name__))
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(found)
+
+
+FORM_PAGES = _form_pages()
+
+
+def test_the_form_pages_are_found():
+    names = {name for _address, name in FORM_PAGES}
+    assert len(FORM_PAGES) >= 80
+    assert {"PersonEditView", "PersonCreateView", "SignInView"} <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("address", "name"), FORM_PAGES, ids=[a for a, _n in FORM_PAGES])
+def test_a_form_page_answers_put_patch_and_delete_with_the_405_page(
+    practitioner_client, address, name
+):
+    changes = ChangeRecord.objects.count()
+    for method in ("put", "patch", "delete"):
+        response = getattr(practitioner_client, method)(
+            address, "given_name=Changed", content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code == 405, (method, response.status_code)
+        assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
+        assert heading(response) == "This address only works from a button"
+    assert practitioner_client.options(address)["Allow"] == "GET, POST, HEAD, OPTIONS"
+    assert ChangeRecord.objects.count() == changes
+
+
+@pytest.mark.django_db
+def test_a_put_to_a_persons_edit_page_changes_nothing(practitioner, person):
+    """The probe's case: a PUT with a good CSRF token was shown the form with errors."""
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, practitioner)
+    address = reverse("people:edit", kwargs={"person_id": person.pk})
+    token = client.get(address).context["csrf_token"]
+    response = client.put(
+        address,
+        f"given_name=Changed&family_name={person.family_name}",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_CSRFTOKEN=str(token),
+    )
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
+    person.refresh_from_db()
+    assert person.given_name != "Changed"
+    assert not ChangeRecord.objects.filter(person_id=person.pk, action="update").exists()
 
 
 # --- Who the 403 page tells you to ask -----------------------------------------------------
