@@ -414,6 +414,11 @@ def test_filters_not_offered_are_refused_in_words_without_the_default_selection(
         assert "<b>" not in body and "&lt;b&gt;" not in body
         assert "Showing:</strong> No numbers until the filters are corrected." in body
         assert "All teams, All areas" not in body
+        # As on every other form: the summary at the top, linking to the field.
+        summary = body.split('id="error-summary"')[1].split("</div>")[0]
+        assert "There is a problem" in summary and words in summary, query
+        assert body.index('id="error-summary"') < body.index('class="report-filters"')
+        assert "<title>Error: " in body
 
 
 @pytest.mark.parametrize("status", [Status.HIDDEN, Status.WITHHELD])
