@@ -33,8 +33,17 @@ from .models import (
 )
 
 
-def _text(label: str, help_text: str = "", *, required: bool = True, several: bool = False):
-    """An item of steps 1 to 3, in the person's words. `several`: one item per line (#16)."""
+def _text(
+    label: str,
+    help_text: str = "",
+    *,
+    required: bool = True,
+    several: bool = False,
+    message: str = "",
+):
+    """An item of steps 1 to 3, in the person's words. `several`: one item per line (#16).
+    `message`: what an empty box is told, naming what to write ("Enter <label>." unless
+    given)."""
     if several:
         help_text = f"{help_text} To add several, put each on a line of its own.".strip()
     return text_field(
@@ -43,7 +52,7 @@ def _text(label: str, help_text: str = "", *, required: bool = True, several: bo
         rows=3 if several else 2,
         max_length=4000,
         required=required,
-        required_message="Write something here.",
+        required_message=message,
     )
 
 
@@ -141,6 +150,7 @@ class MattersForm(Form):
         "In the person's words, for example "
         "'my garden', 'Sunday lunch at my daughter's', 'the bowling club'.",
         several=True,
+        message="Enter what matters to the person, or where.",
     )
     domain = forms.ChoiceField(
         label="National outcome domain (optional)",
@@ -178,7 +188,12 @@ class WhoMattersForm(Form):
 
 
 class AspirationForm(Form):
-    text = _text("Aspiration", "A hope for the future, where it is right to ask.", several=True)
+    text = _text(
+        "Aspiration",
+        "A hope for the future, where it is right to ask.",
+        several=True,
+        message="Enter the person's aspiration.",
+    )
 
 
 class WorkingItemForm(Form):
@@ -212,6 +227,7 @@ class StrengthForm(Form):
         "Strength, asset or support",
         "For example: 'good cook', 'owns a car', 'goes to the lunch club at the church'.",
         several=True,
+        message="Enter the strength, asset or support.",
     )
 
 
@@ -297,7 +313,11 @@ def item_edit_form_class(kind: str) -> type[forms.Form]:
     attrs: dict[str, Any] = {"version": VersionField()}
     if kind in SEVERAL_AT_ONCE:
         text = base.base_fields["text"]
-        attrs["text"] = _text(str(text.label), str(text.help_text).replace(_SEVERAL_HINT, ""))
+        attrs["text"] = _text(
+            str(text.label),
+            str(text.help_text).replace(_SEVERAL_HINT, ""),
+            message=str(text.error_messages["required"]),
+        )
     return type(f"{base.__name__}Change", (base,), attrs)
 
 

@@ -16,7 +16,9 @@ from goldenthread.conversations.factories import (
     PositiveChangeFactory,
     WorkingItemFactory,
 )
+from goldenthread.conversations.forms import ADD_FORMS, item_edit_form_class
 from goldenthread.conversations.models import (
+    Aspiration,
     MattersItem,
     Perspective,
     PositiveChange,
@@ -103,8 +105,32 @@ def test_step_item_needs_words_and_keeps_the_form(practitioner_client, conversat
         },
     )
     assert response.status_code == 200
-    assert "Write something here." in response.content.decode()
+    assert "Enter what matters to the person, or where." in response.content.decode()
     assert not MattersItem.objects.filter(conversation=conversation).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("matters", "Enter what matters to the person, or where."),
+        ("aspiration", "Enter the person's aspiration."),
+        ("working", "Enter what they said."),
+        ("strength", "Enter the strength, asset or support."),
+        ("change", "Enter the positive change the person wants to see."),
+    ],
+)
+def test_an_empty_item_is_told_what_to_write_when_added_or_changed(kind, message):
+    """A probe left "What matters" empty: "Write something here." said nothing of what to
+    write. Each box's message names it, as the other forms' do."""
+    for form_class in (ADD_FORMS[kind], item_edit_form_class(kind)):
+        lists = (
+            {"not_working": WorkingItem.objects.none(), "aspirations": Aspiration.objects.none()}
+            if kind == "change"
+            else {}
+        )
+        form = form_class(data={"text": ""}, **lists)
+        assert not form.is_valid()
+        assert form.errors["text"] == [message], form_class
 
 
 def test_who_matters_links_the_circle_only_of_this_person(practitioner_client, conversation):

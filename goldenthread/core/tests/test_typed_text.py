@@ -95,7 +95,7 @@ def test_an_item_of_invisible_characters_is_asked_for_as_an_empty_one_is(
         {"kind": "matters", "matters-kind": "what", "matters-text": "\u200b \u200b"},
     )
     assert response.status_code == 200
-    assert "Write something here." in response.content.decode()
+    assert "Enter what matters to the person, or where." in response.content.decode()
     assert not MattersItem.objects.filter(conversation=conversation).exists()
 
 
