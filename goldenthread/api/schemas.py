@@ -177,9 +177,9 @@ if TYPE_CHECKING:
 else:
     SupportReasonCode = Literal[("", *SupportReason.values)]
 _SUPPORT_REASON = (
-    "The person's main reason for support: a client group of Public Health Scotland's "
-    'Social Care (Source) dataset, by its field name; "" when not recorded. The reports '
-    "can be filtered by it."
+    "The person's main reason for support, by its code: one of the reasons the person's "
+    "details page offers, as Public Health Scotland's Social Care (Source) data lists them "
+    '(it calls this "client group"); "" when not recorded. The reports can be filtered by it.'
 )
 
 

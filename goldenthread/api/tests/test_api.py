@@ -486,3 +486,7 @@ def test_openapi_document(client, db):
             option["enum"] for option in field["anyOf"] if "enum" in option
         )
         assert {"", "dementia", "carer"} <= set(codes), name
+        # In plain words: the data item's official name is cited once, as what PHS calls it.
+        assert field["description"].startswith("The person's main reason for support"), name
+    text = json.dumps(document).replace('(it calls this \\"client group\\")', "")
+    assert "client group" not in text

@@ -32,8 +32,9 @@ class ReportParams(Input):
     age: str = Field("", description="An age group code.", max_length=20)
     reason: str = Field(
         "",
-        description="A main reason for support (a Social Care (Source) client group code, or "
-        "'none' for not recorded). All teams and areas only: not with team or area.",
+        description="A main reason for support, by its code (as a person's support_reason), "
+        "or 'none' for people with none recorded. All teams and areas only: not with team or "
+        "area.",
         max_length=40,
     )
 
