@@ -1,5 +1,6 @@
-"""Site-wide template context: the navigation a signed-in user may use, and the
-`Permission` enum for `{% can Permission.X as … %}` (ui template tags)."""
+"""Site-wide template context: the navigation a signed-in user may use, whether both steps
+of signing in are done (`signed_in`: the header's links to the user's tokens and jobs), and
+the `Permission` enum for `{% can Permission.X as … %}` (ui template tags)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,17 @@ NAVIGATION = (
 def site(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     items: tuple[tuple[str, str], ...] = ()
-    if user is not None and user.is_authenticated and not _needs_second_factor(user):
+    # Both steps of signing in passed: until then (the pages that ask for or set up the
+    # second factor) the header shows no navigation, only the name and Sign out.
+    signed_in = bool(user is not None and user.is_authenticated and not _needs_second_factor(user))
+    if signed_in:
         items = _items(user)
     path = request.path
     # The current item is the one whose address is the longest start of this page's.
     matches = [url for _, url in items if path.startswith(url)]
     current = max(matches, key=len) if matches else None
     nav = [{"label": label, "url": url, "current": url == current} for label, url in items]
-    return {"site_nav": nav, "Permission": Permission}
+    return {"site_nav": nav, "signed_in": signed_in, "Permission": Permission}
 
 
 def nav_key(user) -> tuple:

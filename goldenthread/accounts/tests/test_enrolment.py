@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from conftest import sign_in
 from goldenthread.accounts import services
 from goldenthread.accounts.factories import DEMO_PASSWORD, PractitionerFactory
 from goldenthread.accounts.models import CodePurpose, Role, SignInCode, User
@@ -249,3 +250,24 @@ def test_a_code_used_up_while_the_app_is_linked_sends_them_back_for_a_new_one(
     )
     assert "has been used or has expired. Ask an administrator for a new one." in page
     assert not TOTPDevice.objects.filter(user=practitioner, confirmed=True).exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["accounts:enrolment_code", "accounts:verify", "accounts:setup_second_factor"]
+)
+def test_a_user_not_yet_past_the_second_step_sees_no_signed_in_links(practitioner, name):
+    """A probe found "Your API tokens" and "Your jobs" in the header of the page that asks
+    for the set-up code, after the password alone: nothing there is theirs to use yet. The
+    name and Sign out stay (they may leave)."""
+    client = signed_in_with_password()
+    page = client.get(reverse(name), follow=True).content.decode()
+    assert "Sign out" in page
+    for link in ("Your API tokens", "Your jobs", reverse("api_tokens:list"), "My caseload"):
+        assert link not in page, (name, link)
+
+
+def test_a_user_past_both_steps_sees_the_links(practitioner):
+    client = Client()
+    sign_in(client, practitioner)
+    page = client.get(reverse("people:caseload")).content.decode()
+    assert "Your API tokens" in page and "Your jobs" in page
