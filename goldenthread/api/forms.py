@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from goldenthread.ui.forms import TYPED_DATE_FORMATS, Form, choice_field, date_field, radio_field
+from goldenthread.ui.forms import Form, choice_field, date_field, radio_field
 
 from . import services
 from .models import TokenScope
@@ -24,19 +24,19 @@ class TokenForm(Form):
         message=services.SCOPE_NEEDED,
         invalid_message=services.SCOPE_NEEDED,
     )
-    # The example in the message is one the field reads (TYPED_DATE_FORMATS): it was refused,
-    # so a date typed as the message showed was refused again with the same message.
+    # A date typed as its message shows it ("31 3 2027") is read: every date question takes
+    # a date typed day first (TYPED_DATE_FORMATS, ADR 0008).
     expires_on = date_field(
         "Date it stops working",
-        help_text="At most a year from today. You can revoke it sooner.",
+        help_text="",  # services.expiry_hint(), with today's latest date
         what="the date the token stops working",
         invalid_message="Enter a real date, for example 31 3 2027.",
-        input_formats=TYPED_DATE_FORMATS,
     )
 
     def __init__(self, *args, may_write: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scope"].initial = TokenScope.READ
+        self.fields["expires_on"].help_text = services.expiry_hint()
         if not may_write:
             scope = choice_field(self, "scope")
             scope.choices = [(TokenScope.READ.value, TokenScope.READ.label)]

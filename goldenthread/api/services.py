@@ -56,6 +56,20 @@ def max_days() -> int:
     return int(getattr(settings, "GOLDENTHREAD_API_TOKEN_MAX_DAYS", 366))
 
 
+def latest_expiry() -> datetime.date:
+    """The last day a token made today may work to: the page's hint and the refusal both
+    name this date. The first is today (a token works to the end of its last day)."""
+    return timezone.localdate() + datetime.timedelta(days=max_days())
+
+
+def expiry_hint() -> str:
+    """The words beside the date on the page, with the same latest date as the refusal."""
+    return (
+        f"Today or any day up to {date_text(latest_expiry())}. It works until the end of that "
+        "day. You can revoke it sooner."
+    )
+
+
 def may_hold_token(user: User) -> bool:
     """Staff may hold API tokens; the supported person and their proxies may not."""
     return bool(
@@ -122,15 +136,14 @@ def _check_token(actor: User, *, name: str, scope: str, expires_on: datetime.dat
         errors["scope"] = SCOPE_NEEDED
     elif scope == TokenScope.WRITE and not may_write(actor):
         errors["scope"] = WRITE_NOT_ALLOWED
-    today = timezone.localdate()
+    # A token works to 23:59:59 of its last day: today is a day it can stop working.
     if expires_on is None:
         errors["expires_on"] = "Enter the date the token stops working."
-    elif expires_on <= today:
-        errors["expires_on"] = "The date the token stops working must be in the future."
-    elif expires_on > today + datetime.timedelta(days=max_days()):
+    elif expires_on < timezone.localdate():
+        errors["expires_on"] = "The date the token stops working must be today or later."
+    elif expires_on > latest_expiry():
         errors["expires_on"] = (
-            f"A token lasts at most {max_days()} days: choose a date on or before "
-            f"{date_text(today + datetime.timedelta(days=max_days()))}."
+            f"The date the token stops working must be on or before {date_text(latest_expiry())}."
         )
     if errors:
         raise ValidationError(errors)

@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from conftest import sign_in
@@ -408,21 +409,47 @@ def test_the_header_shown_is_the_one_that_works(client, practitioner):
 
 
 @pytest.mark.parametrize(
-    ("days", "message"), [(0, "must be in the future"), (400, "at most 366 days")]
+    ("days", "message"),
+    [
+        (-1, "The date the token stops working must be today or later."),
+        (367, "The date the token stops working must be on or before 9 December 2027."),
+    ],
 )
-def test_expiry_is_required_and_at_most_a_year(client, practitioner, days, message):
-    sign_in(client, practitioner)
-    response = client.post(
-        "/account/api-tokens/",
-        {
-            "name": "x",
-            "scope": "read",
-            "expires_on": (timezone.localdate() + datetime.timedelta(days=days)).isoformat(),
-        },
-    )
+def test_expiry_is_required_and_at_most_the_latest_date_the_page_names(
+    client, practitioner, days, message
+):
+    with time_machine.travel(datetime.datetime(2026, 12, 8, 12, tzinfo=datetime.UTC), tick=False):
+        sign_in(client, practitioner)
+        page = client.get("/account/api-tokens/").content.decode()
+        # The hint names the same latest date as the refusal (366 days: 9 December 2027).
+        assert "Today or any day up to 9 December 2027." in page
+        response = client.post(
+            "/account/api-tokens/",
+            {
+                "name": "x",
+                "scope": "read",
+                "expires_on": (timezone.localdate() + datetime.timedelta(days=days)).isoformat(),
+            },
+        )
     assert message in response.content.decode()
     assert "<title>Error: Your API tokens – Golden Thread</title>" in response.content.decode()
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("days", [0, 366])
+def test_a_token_may_stop_working_today_or_on_the_latest_date(client, practitioner, days):
+    """A probe's token for today was refused as "must be in the future", though a token
+    works to the end of its last day."""
+    with time_machine.travel(datetime.datetime(2026, 12, 8, 12, tzinfo=datetime.UTC), tick=False):
+        sign_in(client, practitioner)
+        expires = timezone.localdate() + datetime.timedelta(days=days)
+        response = client.post(
+            "/account/api-tokens/",
+            {"name": "x", "scope": "read", "expires_on": expires.isoformat()},
+        )
+    assert response.status_code == 200 and response.context["issued"], response.content
+    token = ApiToken.objects.get()
+    assert timezone.localtime(token.expires_at).date() == expires
 
 
 def test_someone_elses_token_cannot_be_revoked(client, practitioner, other_practitioner):
