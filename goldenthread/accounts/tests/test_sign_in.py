@@ -1,6 +1,7 @@
 """SEC-1: password then a security code; throttling; session lifetime."""
 
 import datetime
+import hashlib
 import os
 import re
 import subprocess
@@ -270,3 +271,45 @@ def test_production_settings_pass_deployment_checks():
         {"SECRET_KEY": "k" * 20 + "Q7-x" * 10, "ALLOWED_HOSTS": "goldenthread.example.org"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- A wrong password costs the same work whether or not the username exists (SEC-1) ------
+
+
+@pytest.fixture
+def pbkdf2_counted(settings, monkeypatch):
+    """The production hasher (PBKDF2), its rounds counted instead of run."""
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    rounds: list[int] = []
+
+    def counted(password, salt, iterations, dklen=0, digest=None):
+        rounds.append(iterations)
+        return hashlib.sha256(f"{password}{salt}{iterations}".encode()).digest()
+
+    monkeypatch.setattr(hashers, "pbkdf2", counted)
+    return rounds
+
+
+@pytest.mark.parametrize("stored_rounds", [None, 600_000])
+def test_a_wrong_password_runs_the_hasher_as_for_an_unknown_username(
+    pbkdf2_counted, practitioner, stored_rounds
+):
+    """A probe timed a wrong password for a real user (about 1.3 to 1.5 s) against an
+    unknown username (about 1.1 s). The work is the same: Django's ModelBackend hashes the
+    password once for an unknown username, and a hash made with fewer rounds (by an older
+    Django) is made up to the current number on a wrong password. The difference measured
+    was not the hasher's."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    practitioner.password = hasher.encode(DEMO_PASSWORD, hasher.salt(), stored_rounds)
+    practitioner.save(update_fields=["password"])
+    pbkdf2_counted.clear()
+    assert post_password(Client(), practitioner.username, "not-the-password").status_code == 200
+    known = list(pbkdf2_counted)
+    pbkdf2_counted.clear()
+    assert post_password(Client(), "nobody-of-that-name", "not-the-password").status_code == 200
+    unknown = list(pbkdf2_counted)
+    assert sum(known) == sum(unknown) == hasher.iterations, (known, unknown)
