@@ -50,6 +50,11 @@ JUSTIFIED = {
     "feed wrote it, and the address is only '+' and digits (text.phone_digits); a number "
     "that is not a plausible telephone number stays plain text, never a link",
     (
+        "directory/presenters.py",
+        "format_html_join",
+    ): "a contact's parts joined with ', ': format_html_join escapes each (name, title, "
+    "email as the feed wrote them); a telephone number is phone_link's, escaped there",
+    (
         "accounts/templates/accounts/setup_second_factor.html",
         "safe",
     ): "the QR code: SVG shapes drawn by segno from the enrolment address and a fixed "

@@ -239,9 +239,11 @@ class MethodNotAllowedPageMiddleware:
             and request.method != "HEAD"
             and not is_api_request(request)
         ):
-            # A page that opens, sent a form (a POST to a download), is not "a button's
-            # address": the page says which it is.
-            opens = "GET" in {m.strip() for m in response.get("Allow", "").split(",")}
+            # A page that only opens, sent a form (a POST to a download), is not "a
+            # button's address": the page says which it is. A form page (it takes POST too)
+            # sent another method (PUT) is told to use its button.
+            allowed = {m.strip() for m in response.get("Allow", "").split(",")}
+            opens = "GET" in allowed and "POST" not in allowed
             response.content = render_to_string("405.html", {"opens": opens}, request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
