@@ -41,6 +41,7 @@ from .text import (
     phone_parts,
     postcode_parts,
     shows_nothing_written,
+    unreadable_in,
     with_extension,
 )
 
@@ -837,6 +838,11 @@ def normalise(raw: Any, *, raw_format: str = "", default_area: str = "") -> Reso
         raise RecordRejected(
             f"name has a hidden character that changes the direction of text ({codes})"
         )
+    unreadable = unreadable_in(raw)
+    if unreadable:
+        # Refused, as the forms, the API and a FHIR import refuse such text: what was meant
+        # cannot be known (ADR 0037). The summary says where; the rest of the feed imports.
+        raise RecordRejected(unreadable)
     name = one_line(raw.get("name"))
     if not name:
         if shows_nothing_written(raw.get("name")):

@@ -14,7 +14,13 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
-from goldenthread.core.text import DIRECTION_CONTROLS, shows_nothing, without_direction_controls
+from goldenthread.core.text import (
+    DIRECTION_CONTROLS,
+    MAX_MARKS_IN_A_ROW,
+    refusal,
+    shows_nothing,
+    without_direction_controls,
+)
 
 # Tags that start a new paragraph; their content is kept.
 _PARAGRAPH_TAGS = frozenset(
@@ -193,6 +199,30 @@ def direction_controls_in(value: Any) -> str:
         return ""
     found = sorted({ch for ch in unescape_fully(value) if ch in DIRECTION_CONTROLS})
     return ", ".join(f"U+{ord(ch):04X}" for ch in found)
+
+
+def unreadable_in(value: Any, where: str = "") -> str:
+    """Where a feed record's text cannot be kept, as the forms and the API refuse it
+    (core.text.refusal, ADR 0037), once its entities are decoded: U+FFFD (text lost on the
+    way: bytes that were not UTF-8) or more than MAX_MARKS_IN_A_ROW combining marks on one
+    letter (text piled up to spill over a page). Says the first place found, by its keys
+    ("description", "contacts/0/name"), or ""."""
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        item, place = stack.pop()
+        if isinstance(item, dict | list):
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            stack.extend((v, f"{place}/{k}" if place else str(k)) for k, v in reversed(list(pairs)))
+        elif isinstance(item, str):
+            why = refusal(unescape_fully(item))
+            if why == "replacement":
+                return (
+                    f"{place} has the character U+FFFD, where text was lost on the way "
+                    "(bytes that were not UTF-8)"
+                )
+            if why == "marks":
+                return f"{place} has more than {MAX_MARKS_IN_A_ROW} accents or marks on one letter"
+    return ""
 
 
 def shows_nothing_written(value: Any) -> bool:

@@ -89,6 +89,42 @@ def test_a_name_is_refused_not_changed(name, reason):
     assert str(refused.value).startswith(reason)
 
 
+ZALGO = "A" + "\u0301" * 20
+
+
+@pytest.mark.parametrize(
+    "fields, reason",
+    [
+        (
+            {"name": "Lunch \ufffd Club"},
+            "name has the character U+FFFD, where text was lost on the way",
+        ),
+        (
+            {"description": "<p>Hot meals &#xFFFD; on Fridays</p>"},
+            "description has the character U+FFFD, where text was lost on the way",
+        ),
+        ({"description": f"Hot {ZALGO} meals"}, "description has more than 8 accents or marks"),
+        (
+            {"contacts": [{"name": "Ann"}, {"name": f"Bob {ZALGO}"}]},
+            "contacts/1/name has more than 8 accents or marks on one letter",
+        ),
+    ],
+)
+def test_text_lost_on_the_way_or_piled_with_marks_refuses_the_record_saying_where(fields, reason):
+    """As the forms, the API and a FHIR import refuse such text (ADR 0037): what was meant
+    cannot be known, and marks piled on a letter spill over the page around them."""
+    with pytest.raises(oruk.RecordRejected) as refused:
+        oruk.normalise(service("t6", **fields))
+    assert str(refused.value).startswith(reason)
+
+
+def test_a_few_marks_on_a_letter_are_kept():
+    vietnamese = "Ng\u01b0\u1eddi cao tu\u1ed5i"  # "older people", precomposed and combining
+    hebrew = "\u05e9\u05b8\u05bc\u05dc\u05d5\u05b9\u05dd"  # shalom with its points
+    data = oruk.normalise(service("t7", description=f"{vietnamese} {hebrew} e\u0301\u0302"))
+    assert data.description == f"{vietnamese} {hebrew} e\u0301\u0302"
+
+
 def test_other_names_with_a_direction_control_are_left_out_with_the_reason():
     data = oruk.normalise(
         service(
