@@ -3,7 +3,6 @@ fields, widgets and error mapping every app's forms share."""
 
 from .errors import apply_service_errors
 from .fields import (
-    TYPED_DATE_FORMATS,
     YES_NO,
     MoneyField,
     NumberField,
@@ -25,7 +24,6 @@ from .widgets import DateInput, MoneyInput
 
 __all__ = [
     "HIDDEN_MESSAGE",
-    "TYPED_DATE_FORMATS",
     "YES_NO",
     "DateInput",
     "Form",

@@ -132,11 +132,11 @@ def date_field(
     what: str = "",
     example: str = "",
     invalid_message: str = "",
-    input_formats: tuple[str, ...] | None = None,
 ) -> forms.DateField:
     """A date question. Messages: "Enter the date decided." / "Enter the date decided as a
-    real date." (`what` replaces "the date decided"; `example` adds ", for example …"; an
-    example must be one of `input_formats`, e.g. TYPED_DATE_FORMATS)."""
+    real date." (`what` replaces "the date decided"; `example` adds ", for example …"). It
+    reads the date formats every form reads (TYPED_DATE_FORMATS, the en-GB input formats:
+    goldenthread/config/formats), so an example typed day first is taken."""
     what = what or f"the {_lower_first(label)}"
     invalid = invalid_message or (
         f"Enter {what} as a real date" + (f", for example {example}" if example else "") + "."
@@ -146,7 +146,6 @@ def date_field(
         required=required,
         widget=DateInput(),
         help_text=help_text,
-        input_formats=input_formats,
         error_messages={"required": f"Enter {what}.", "invalid": invalid},
     )
 
